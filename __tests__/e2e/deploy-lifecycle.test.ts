@@ -1,0 +1,142 @@
+import type { SandboxServer } from '../../src/sandbox/index.js';
+import { bootServer, stopServer } from '../support/servers.js';
+import { appCopy, deploy, editFile, getJson, onServer, startLoad } from '../support/deploy.js';
+
+// One real server for the whole file: a first deploy, a code change (HUP), a requirements change
+// (new venv, restart) and a rollback, each proven by what the server serves.
+let server: SandboxServer;
+let app: string;
+
+beforeAll(async () => {
+  server = await bootServer();
+  app = await appCopy();
+});
+afterAll(async () => {
+  if (server) await stopServer(server);
+});
+
+function marker(text: string): (t: string) => string {
+  return (t) => `${t}\n\n# ${text}\n`;
+}
+
+test('first deploy creates the layout, starts the service and proves /health', async () => {
+  const { report, lines } = await deploy(server, app, { commit: 'a'.repeat(40), ref: 'refs/heads/main' });
+  expect({ ok: report.ok, error: report.error }).toEqual({ ok: true, error: undefined });
+  const h = report.hosts[0]!;
+  expect(h.status).toBe('deployed');
+  expect(h.facts.reload).toBe('start');
+  expect(h.facts.release).toMatch(/^\d{8}T\d{6}Z-aaaaaaa$/);
+  const health = await getJson(server, '/health');
+  expect(health.status).toBe(200);
+  expect(health.body.release).toBe(h.facts.release);
+  expect(health.body.debug).toBe(false);
+  // Every step is a unit of log and time.
+  expect(h.steps.map((s) => s.name)).toEqual([
+    'connect',
+    'lock',
+    'layout',
+    'upload',
+    'venv',
+    'config',
+    'check',
+    'backup',
+    'pre-activate',
+    'units',
+    'switch',
+    'verify',
+    'post-activate',
+    'prune'
+  ]);
+  expect(lines.some((l) => l.includes('== 10.213.'))).toBe(true);
+  const state = await onServer(
+    server,
+    'readlink /srv/shop/current; stat -c %U /srv/shop/shared/instance; id -u shop; systemctl is-enabled shop.socket shop.service; stat -c %a /etc/shop/env; cat /srv/shop/current/REVISION'
+  );
+  expect(state).toContain(`releases/${h.facts.release}`);
+  expect(state).toMatch(/^shop$/m);
+  expect(state).toMatch(/enabled\nenabled/);
+  expect(state).toMatch(/^640$/m);
+  expect(state).toContain('commit=' + 'a'.repeat(40));
+  // The app writes into the shared instance folder, not into the release.
+  const w = await getJson(server, '/write?value=first');
+  expect(w.status).toBe(201);
+  expect(await onServer(server, 'ls /srv/shop/shared/instance')).toContain('app.db');
+});
+
+test('a code-only change reloads with HUP and keeps the venv', async () => {
+  const before = await onServer(
+    server,
+    'readlink -f /srv/shop/current/.venv; systemctl show -p MainPID --value shop.service'
+  );
+  await editFile(app, 'app.py', marker('code change 1'));
+  const load = await startLoad(server, { clients: 20 });
+  const { report } = await deploy(server, app, { commit: 'b'.repeat(40) });
+  const counts = await load.stop();
+  expect({ ok: report.ok, error: report.error }).toEqual({ ok: true, error: undefined });
+  const h = report.hosts[0]!;
+  expect(h.facts.reload).toBe('hup');
+  expect(h.steps.find((s) => s.name === 'venv')?.changed).toBe(false);
+  const after = await onServer(
+    server,
+    'readlink -f /srv/shop/current/.venv; systemctl show -p MainPID --value shop.service'
+  );
+  // Same venv, same master (a HUP, not a restart).
+  expect(after).toBe(before);
+  expect((await getJson(server, '/health')).body.release).toBe(h.facts.release);
+  expect(counts.total).toBeGreaterThan(100);
+  expect({ failed: counts.failed, errors: counts.errors }).toEqual({ failed: 0, errors: {} });
+  // The load saw the old release, then the new one.
+  expect(Object.keys(counts.releases)).toContain(h.facts.release);
+});
+
+test('a requirements change builds a new venv and restarts, with zero failed requests', async () => {
+  const before = await onServer(
+    server,
+    'readlink -f /srv/shop/current/.venv; systemctl show -p MainPID --value shop.service'
+  );
+  // Satisfied by Debian's packages (werkzeug comes with python3-flask), so pip stays offline.
+  await editFile(app, 'requirements.txt', (t) => `${t.trimEnd()}\nwerkzeug\n`);
+  const load = await startLoad(server, { clients: 20 });
+  const { report } = await deploy(server, app, { commit: 'c'.repeat(40) });
+  const counts = await load.stop();
+  expect({ ok: report.ok, error: report.error }).toEqual({ ok: true, error: undefined });
+  const h = report.hosts[0]!;
+  expect(h.facts.reload).toBe('restart');
+  expect(h.steps.find((s) => s.name === 'venv')?.changed).toBe(true);
+  const after = await onServer(
+    server,
+    'readlink -f /srv/shop/current/.venv; systemctl show -p MainPID --value shop.service'
+  );
+  const [venvBefore, pidBefore] = before.trim().split('\n');
+  const [venvAfter, pidAfter] = after.trim().split('\n');
+  expect(venvAfter).not.toBe(venvBefore);
+  expect(pidAfter).not.toBe(pidBefore);
+  expect((await getJson(server, '/health')).body.release).toBe(h.facts.release);
+  expect({ failed: counts.failed, errors: counts.errors }).toEqual({ failed: 0, errors: {} });
+});
+
+test('mode rollback returns to the previous release (restart across venvs), with zero failed requests', async () => {
+  const current = (await getJson(server, '/health')).body.release as string;
+  const load = await startLoad(server, { clients: 20 });
+  const { report } = await deploy(server, app, { mode: 'rollback' });
+  const counts = await load.stop();
+  expect({ ok: report.ok, error: report.error }).toEqual({ ok: true, error: undefined });
+  const h = report.hosts[0]!;
+  expect(h.status).toBe('rolled-back');
+  expect(h.facts['previous-release']).toBe(current);
+  expect(h.facts.reload).toBe('restart');
+  expect((await getJson(server, '/health')).body.release).toBe(h.facts.release);
+  expect(h.facts.release < current).toBe(true);
+  expect({ failed: counts.failed, errors: counts.errors }).toEqual({ failed: 0, errors: {} });
+});
+
+test('rollback-to an unknown release fails clearly and changes nothing', async () => {
+  const before = (await getJson(server, '/health')).body.release;
+  const { report } = await deploy(server, app, {
+    mode: 'rollback',
+    'rollback-to': '20200101T000000Z-nothere'
+  });
+  expect(report.ok).toBe(false);
+  expect(report.error).toMatch(/release 20200101T000000Z-nothere is not on/);
+  expect((await getJson(server, '/health')).body.release).toBe(before);
+});

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The one command that runs every test (npm test): types, lint, the dist/ freshness check, then
+# unit tests and the tests on real sandbox servers. Extra arguments go to jest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npx tsc -p tsconfig.json
+npm run --silent lint
+bash scripts/check-dist.sh
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+set +e
+NODE_OPTIONS=--experimental-vm-modules npx jest --json --outputFile="$results" "$@"
+rc=$?
+set -e
+# A closing line any CI reader understands, whatever jest printed above it.
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed`);
+' "$results" || true
+exit $rc

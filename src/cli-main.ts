@@ -1,0 +1,10 @@
+import './esm-shim.js';
+import { cli } from './cli.js';
+
+cli(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (err) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  }
+);

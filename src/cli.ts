@@ -1,0 +1,116 @@
+import * as fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { consoleLogger } from './log.js';
+import { parseSettings, SettingsError } from './settings.js';
+import { runEngine } from './engine.js';
+import { factRows, formatTable, outputsOf, stepRows } from './report.js';
+import { readActionInputs, type InputSpec } from './action-inputs.js';
+
+const MODES_HELP = 'deploy | preflight | rollback';
+
+/** GUNICORN_DEPLOY_APP_NAME for app-name: the same values as flags, from the environment. */
+export function envName(input: string): string {
+  return `GUNICORN_DEPLOY_${input.toUpperCase().replace(/-/g, '_')}`;
+}
+
+function help(inputs: InputSpec[]): string {
+  const rows = inputs.map((i) => [
+    `--${i.name}`,
+    i.required ? '(required)' : i.default !== undefined ? `[${i.default}]` : '',
+    i.description
+  ]);
+  rows.push(['--private-key-file', '', 'Read private-key from this file.']);
+  rows.push(['--known-hosts-file', '', 'Read known-hosts from this file.']);
+  rows.push(['--json', '', 'Print the outputs as one JSON object on stdout.']);
+  return [
+    'Usage: gunicorn-deploy [MODE] [--flag value ...]',
+    '       gunicorn-deploy sandbox up [--name NAME] [--bare] [--suite trixie|bookworm] | down [--name NAME|--all] | list',
+    '       gunicorn-deploy demo',
+    '',
+    `MODE: ${MODES_HELP} (or --mode). Every flag mirrors an action input and can also be set as an`,
+    'environment variable GUNICORN_DEPLOY_<INPUT>, e.g. GUNICORN_DEPLOY_APP_NAME.',
+    '',
+    formatTable(['flag', 'default', 'meaning'], rows)
+  ].join('\n');
+}
+
+export async function cli(argv: string[]): Promise<number> {
+  if (argv[0] === 'sandbox') {
+    const { sandboxCli } = await import('./sandbox/index.js');
+    return sandboxCli(argv.slice(1));
+  }
+  if (argv[0] === 'demo') {
+    const { demo } = await import('./demo.js');
+    return demo(argv.slice(1));
+  }
+  const inputs = readActionInputs();
+  const options: Record<string, { type: 'string' | 'boolean' }> = {
+    'private-key-file': { type: 'string' },
+    'known-hosts-file': { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean' }
+  };
+  for (const i of inputs) options[i.name] = { type: 'string' };
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    process.stderr.write(
+      `${err instanceof Error ? err.message : String(err)}\nRun gunicorn-deploy --help for the flags.\n`
+    );
+    return 2;
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (values.help) {
+    process.stdout.write(help(inputs) + '\n');
+    return 0;
+  }
+  if (parsed.positionals.length > 1) {
+    process.stderr.write(`one mode at most, got: ${parsed.positionals.join(' ')}\n`);
+    return 2;
+  }
+  const fileInputs: Record<string, string> = {};
+  for (const [flag, input] of [
+    ['private-key-file', 'private-key'],
+    ['known-hosts-file', 'known-hosts']
+  ] as const) {
+    const file = values[flag];
+    if (typeof file === 'string') {
+      try {
+        fileInputs[input] = fs.readFileSync(file, 'utf8');
+      } catch (err) {
+        process.stderr.write(`--${flag}: cannot read ${file}: ${(err as Error).message}\n`);
+        return 2;
+      }
+    }
+  }
+  const read = (name: string): string => {
+    if (name === 'mode' && parsed.positionals[0]) return parsed.positionals[0];
+    const v = values[name];
+    if (typeof v === 'string') return v;
+    if (fileInputs[name] !== undefined) return fileInputs[name]!;
+    return process.env[envName(name)] ?? '';
+  };
+  const logger = consoleLogger({ verbose: !!process.env.GUNICORN_DEPLOY_VERBOSE });
+  let settings;
+  try {
+    settings = parseSettings(read);
+  } catch (err) {
+    process.stderr.write(`${err instanceof SettingsError ? err.message : String(err)}\n`);
+    return 2;
+  }
+  const { report, factKeys } = await runEngine(settings, { logger });
+  if (factKeys.length > 0) {
+    const t = factRows(report, factKeys);
+    logger.info(formatTable(t.header, t.rows));
+  }
+  for (const h of report.hosts) {
+    if (h.steps.length > 0)
+      logger.info(
+        `${h.host}: ${h.status}\n${formatTable(['step', 'time', 'result', 'detail'], stepRows(h))}`
+      );
+  }
+  if (values.json) process.stdout.write(JSON.stringify(outputsOf(report)) + '\n');
+  if (!report.ok) logger.error(report.error ?? `${report.mode} failed`);
+  return report.ok ? 0 : 1;
+}

@@ -1,0 +1,112 @@
+import type { HostContext, ModeStrategy } from '../engine.js';
+import type { DeployContext } from '../deploy/context.js';
+import { releaseId, serverPaths } from '../deploy/paths.js';
+import { acquireLock } from '../steps/lock.js';
+import { ensureLayout } from '../steps/layout.js';
+import { uploadRelease } from '../steps/upload.js';
+import { buildVenv } from '../steps/venv.js';
+import { installConfig, needsRestart, stageConfig } from '../steps/config.js';
+import { checkRelease } from '../steps/check.js';
+import { backupDatabase } from '../steps/backup.js';
+import { runHook } from '../steps/hooks.js';
+import { switchRelease } from '../steps/switch.js';
+import { verifyRelease } from '../steps/verify.js';
+import { errorLogTail, rollbackTo } from '../steps/rollback.js';
+import { prune } from '../steps/prune.js';
+import { recordHistory } from '../steps/history.js';
+import { DeployError, errorMessage, step, type StepOutcome } from '../steps/step.js';
+
+export const DEPLOY_KEYS = ['release', 'previous-release', 'reload', 'rolled-back'];
+
+export function deployContext(ctx: HostContext): DeployContext {
+  return { ...ctx, paths: serverPaths(ctx.settings) };
+}
+
+/**
+ * The deploy, in the order that keeps the old release serving until the new one is proven: every
+ * step before the switch can fail with nothing changed for users; every failure after it rolls
+ * back to the previous release and proves that one healthy again.
+ */
+export const deployMode: ModeStrategy = {
+  factKeys: DEPLOY_KEYS,
+  okStatus: 'deployed',
+  async runHost(host) {
+    const ctx = deployContext(host);
+    const s = <T extends StepOutcome | void>(name: string, fn: () => Promise<T>): Promise<T> =>
+      step(ctx.logger, ctx.records, ctx.label, name, fn);
+    const d = ctx.settings.deploy;
+    ctx.facts['rolled-back'] = 'false';
+    const lock = await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }));
+    try {
+      await s('layout', () => ensureLayout(ctx));
+      const up = await s('upload', () => uploadRelease(ctx, releaseId(new Date(), d.commit)));
+      const release: string = up.release;
+      ctx.facts.release = release;
+      ctx.facts['previous-release'] = up.previous;
+      const venv = await s('venv', () => buildVenv(ctx, release));
+      const staged = await s('config', () => stageConfig(ctx, up.cores));
+      await s('check', () => checkRelease(ctx, release, staged));
+      await s('backup', () => backupDatabase(ctx, release));
+      await s('pre-activate', () => runHook(ctx, 'pre-activate', d.preActivate, release, staged.envFile));
+      const restart = needsRestart(staged) || venv.hash !== up.previousVenv;
+      try {
+        await s('units', () => installConfig(ctx, staged));
+        const switched = await s('switch', () => switchRelease(ctx, release, restart));
+        ctx.facts.reload = switched.reload;
+        await s('verify', () => verifyRelease(ctx, release, switched.oldWorkers));
+      } catch (err) {
+        const why = errorMessage(err);
+        const logs = await errorLogTail(ctx);
+        if (!up.previous) {
+          await recordHistory(ctx, { event: 'deploy', release, status: 'failed', why });
+          throw new DeployError(
+            `release ${release} failed and there is no previous release to roll back to: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`,
+            'Fix the app and deploy again; the service stays as it is until then.'
+          );
+        }
+        try {
+          const back = await s('rollback', () => rollbackTo(ctx, up.previous, restart, staged));
+          ctx.facts.release = up.previous;
+          ctx.facts['previous-release'] = release;
+          ctx.facts['rolled-back'] = 'true';
+          ctx.facts.reload = back.reload;
+          ctx.facts['rollback-reason'] = why.split('\n')[0]!;
+        } catch (rbErr) {
+          await recordHistory(ctx, {
+            event: 'rollback',
+            release: up.previous,
+            status: 'failed',
+            why: errorMessage(rbErr)
+          });
+          throw new DeployError(
+            `release ${release} failed (${why}) and the rollback to ${up.previous} failed too: ${errorMessage(rbErr)}`,
+            `The server needs attention now: ssh in and run systemctl status ${ctx.paths.app}; releases are in ${ctx.paths.releases}.`
+          );
+        }
+        host.setStatus('rolled-back');
+        await recordHistory(ctx, { event: 'deploy', release, status: 'rolled-back', to: up.previous, why });
+        throw new DeployError(
+          `release ${release} failed and was rolled back; ${up.previous} is serving and healthy. Why: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`
+        );
+      }
+      await s('post-activate', () =>
+        runHook(ctx, 'post-activate', d.postActivate, release, ctx.paths.envFile)
+      );
+      await s('prune', () =>
+        prune(
+          ctx,
+          [release, up.previous].filter((r) => r)
+        )
+      );
+      await recordHistory(ctx, {
+        event: 'deploy',
+        release,
+        previous: up.previous,
+        status: 'deployed',
+        reload: ctx.facts.reload ?? ''
+      });
+    } finally {
+      await lock.lock.release();
+    }
+  }
+};

@@ -1,0 +1,16 @@
+import type { ModeStrategy } from '../engine.js';
+import type { Mode } from '../settings.js';
+import { preflightMode } from './preflight-mode.js';
+import { deployMode } from './deploy-mode.js';
+import { rollbackMode } from './rollback-mode.js';
+
+export function modeStrategy(mode: Mode): ModeStrategy {
+  switch (mode) {
+    case 'preflight':
+      return preflightMode;
+    case 'deploy':
+      return deployMode;
+    case 'rollback':
+      return rollbackMode;
+  }
+}

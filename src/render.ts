@@ -1,0 +1,404 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import Handlebars from 'handlebars';
+import { shQuote } from './ssh/quote.js';
+
+/**
+ * Every file the tool writes on a server comes from templates/ (Handlebars) through here.
+ * templateVars() validates what the user gave and fills the rest; the render* helpers return the
+ * files with where they go and who owns them, and the deploy step writes each only when changed.
+ */
+
+/** One user-supplied variable for the app's environment file. */
+export interface EnvVar {
+  key: string;
+  value: string;
+}
+
+/** Everything the templates read. Build it with templateVars(): every field is present. */
+export interface TemplateVars {
+  /** Name of the app: units APP.socket/APP.service, /etc/APP, /var/log/APP. */
+  app: string;
+  user: string;
+  group: string;
+  /** /srv/APP: releases/, shared/, current -> releases/ID (with .venv in each release). */
+  appDir: string;
+  /** WSGI target, module:variable. */
+  wsgiApp: string;
+  socketPath: string;
+  /** Extra ListenStream= lines for the socket unit, e.g. 127.0.0.1:8000. */
+  listen: string[];
+  workers: number;
+  timeout: number;
+  gracefulTimeout: number;
+  keepalive: number;
+  /** User variables for /etc/APP/env (the managed ones are written by the template). */
+  env: EnvVar[];
+  serverName: string;
+  clientMaxBodySize: string;
+  /** Static folder relative to the release ('' for none), served by nginx at staticUrl. */
+  staticPath: string;
+  staticUrl: string;
+  healthPath: string;
+  /** systemd time span between health checks, e.g. 30s, 1min. */
+  healthInterval: string;
+  healthTimeout: number;
+  /** Consecutive failed checks before the health check restarts the service. */
+  healthFailures: number;
+  diskWarnPercent: number;
+  /** The health check skips its run while this path exists (a deploy holds the lock). */
+  deployLockPath: string;
+  dbPath: string;
+  backupDir: string;
+  backupKeepDays: number;
+  /** OnCalendar time of day of the daily backup, HH:MM. */
+  dbMaintenanceTime: string;
+
+  // Derived by templateVars() from the fields above.
+  serviceName: string;
+  envFile: string;
+  gunicornConf: string;
+  instancePath: string;
+  logDir: string;
+  accessLog: string;
+  errorLog: string;
+  /** TimeoutStopSec: gracefulTimeout + 15, so in-flight requests are never killed. */
+  stopTimeout: number;
+  /** nginx proxy read/send timeout: above Gunicorn's timeout. */
+  proxyTimeout: number;
+  healthUrl: string;
+  healthScript: string;
+  dbScript: string;
+}
+
+type DerivedKey =
+  | 'serviceName'
+  | 'envFile'
+  | 'gunicornConf'
+  | 'instancePath'
+  | 'logDir'
+  | 'accessLog'
+  | 'errorLog'
+  | 'stopTimeout'
+  | 'proxyTimeout'
+  | 'healthUrl'
+  | 'healthScript'
+  | 'dbScript';
+
+/** What a caller gives: the app name, and any field it wants other than the default. */
+export type TemplateInput = { app: string } & Partial<Omit<TemplateVars, 'app' | DerivedKey>>;
+
+/** A file to put on a server. mode is octal text (0644), owner is user:group. */
+export interface ServerFile {
+  path: string;
+  content: string;
+  mode: string;
+  owner: string;
+}
+
+export const SCRIPT_DIR = '/usr/local/lib/gunicorn-deploy';
+const UNIT_DIR = '/etc/systemd/system';
+
+const NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
+// Absolute paths from plain characters only: no spaces, quotes, $, %, backslash (systemd
+// specifiers and escapes, shell and SQLite quoting, nginx syntax all stay trivially safe).
+const SAFE_PATH = /^\/[A-Za-z0-9._/-]*$/;
+const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Variables the tool itself sets, or that would break the service if the user set them:
+ * PWD makes reloads follow `current`, GUNICORN_CMD_ARGS could add --bind or --preload, LISTEN_* and
+ * NOTIFY_SOCKET belong to systemd.
+ */
+const RESERVED_ENV = new Set([
+  'FLASK_ENV',
+  'PYTHONUNBUFFERED',
+  'INSTANCE_PATH',
+  'PWD',
+  'GUNICORN_CMD_ARGS',
+  'LISTEN_FDS',
+  'LISTEN_PID',
+  'LISTEN_FDNAMES',
+  'NOTIFY_SOCKET'
+]);
+
+function fail(field: string, message: string): never {
+  throw new Error(`invalid ${field}: ${message}`);
+}
+
+function check(field: string, value: string, re: RegExp, what: string): string {
+  if (!re.test(value)) fail(field, `${JSON.stringify(value)} is not ${what}`);
+  return value;
+}
+
+function checkPath(field: string, value: string): string {
+  check(field, value, SAFE_PATH, 'an absolute path of letters, digits and . _ / -');
+  if (value.split('/').some((part) => part === '..' || part === '.'))
+    fail(field, `${value} has . or .. in it`);
+  return value.length > 1 ? value.replace(/\/+$/, '') : value;
+}
+
+function checkInt(field: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    fail(field, `${value} is not a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/**
+ * Quotes a value for a systemd EnvironmentFile= (systemd.exec(5)). Inside double quotes systemd
+ * turns a backslash followed by one of \ " ` $ into that character and keeps every other character
+ * verbatim, exactly as a POSIX shell does, so the file can also be sourced by sh. The value is
+ * always quoted (spaces, # and ; stay literal); newlines are refused (a quoted value could span
+ * lines, but a multi-line secret in an env file is a mistake more often than not), and so are NUL,
+ * the byte order mark and what is not a Unicode scalar value, which systemd rejects.
+ */
+export function envQuote(value: string, key = 'value'): string {
+  if (/[\n\r]/.test(value)) throw new Error(`environment variable ${key}: a value cannot contain a newline`);
+  if (/[\0\uFEFF]|\p{Noncharacter_Code_Point}|\p{Surrogate}/u.test(value)) {
+    throw new Error(
+      `environment variable ${key}: a value cannot contain NUL, U+FEFF or a non-character (systemd refuses them)`
+    );
+  }
+  return `"${value.replace(/[\\"`$]/g, '\\$&')}"`;
+}
+
+/** Validates the user's environment variables: names, values, no reserved or repeated name. */
+export function checkEnv(env: readonly EnvVar[]): EnvVar[] {
+  const seen = new Set<string>();
+  const out: EnvVar[] = [];
+  for (const { key, value } of env) {
+    if (!ENV_KEY.test(key))
+      fail('env', `${JSON.stringify(key)} is not a variable name ([A-Za-z_][A-Za-z0-9_]*)`);
+    if (seen.has(key)) fail('env', `${key} is set twice`);
+    seen.add(key);
+    if (key === 'FLASK_DEBUG') {
+      // Production never runs the debugger (it executes code sent from the browser).
+      if (!/^(0|false|no|off)?$/i.test(value.trim())) {
+        fail(
+          'env',
+          `FLASK_DEBUG=${value}: debug mode is refused in production (FLASK_DEBUG=0 is always set)`
+        );
+      }
+      continue;
+    }
+    if (RESERVED_ENV.has(key)) fail('env', `${key} is set by gunicorn-deploy and cannot be overridden`);
+    envQuote(value, key);
+    out.push({ key, value });
+  }
+  return out;
+}
+
+/** Validates input and fills defaults and derived fields; every error names the field. */
+export function templateVars(input: TemplateInput): TemplateVars {
+  const app = check('app', input.app, NAME, 'a name of lowercase letters, digits, - and _ (max 32)');
+  const user = check('user', input.user ?? app, NAME, 'a user name');
+  const group = check('group', input.group ?? user, NAME, 'a group name');
+  const appDir = checkPath('appDir', input.appDir ?? `/srv/${app}`);
+  const socketPath = checkPath('socketPath', input.socketPath ?? `/run/${app}/gunicorn.sock`);
+  const timeout = checkInt('timeout', input.timeout ?? 60, 1, 3600);
+  const gracefulTimeout = checkInt('gracefulTimeout', input.gracefulTimeout ?? 30, 1, 3600);
+  const healthPath = check(
+    'healthPath',
+    input.healthPath ?? '/health',
+    /^\/[A-Za-z0-9._~/?&=%-]*$/,
+    'a URL path'
+  );
+  const env = checkEnv(input.env ?? []);
+  const database = env.find((e) => e.key === 'DATABASE')?.value;
+  const logDir = `/var/log/${app}`;
+  const vars: TemplateVars = {
+    app,
+    user,
+    group,
+    appDir,
+    wsgiApp: check(
+      'wsgiApp',
+      input.wsgiApp ?? 'app:app',
+      /^[A-Za-z_][\w.]*(:[A-Za-z_][\w.]*(\(\))?)?$/,
+      'module:name'
+    ),
+    socketPath,
+    listen: (input.listen ?? []).map((l) =>
+      check(
+        'listen',
+        l,
+        /^(\d{1,3}(\.\d{1,3}){3}:|\[[0-9A-Fa-f:.]+\]:)?\d{1,5}$/,
+        'PORT, IPv4:PORT or [IPv6]:PORT'
+      )
+    ),
+    workers: checkInt('workers', input.workers ?? 3, 1, 256),
+    timeout,
+    gracefulTimeout,
+    keepalive: checkInt('keepalive', input.keepalive ?? 2, 0, 3600),
+    env,
+    serverName: check(
+      'serverName',
+      input.serverName ?? '_',
+      /^[A-Za-z0-9.*_-]+( [A-Za-z0-9.*_-]+)*$/,
+      'host names'
+    ),
+    clientMaxBodySize: check(
+      'clientMaxBodySize',
+      input.clientMaxBodySize ?? '10m',
+      /^\d+[kKmMgG]?$/,
+      'a size'
+    ),
+    staticPath:
+      input.staticPath === undefined || input.staticPath === ''
+        ? ''
+        : checkPath('staticPath', `/${input.staticPath}`).slice(1),
+    staticUrl: check(
+      'staticUrl',
+      input.staticUrl ?? '/static/',
+      /^\/([A-Za-z0-9._-]+\/)*$/,
+      'a /path/ with slashes'
+    ),
+    healthPath,
+    healthInterval: check(
+      'healthInterval',
+      input.healthInterval ?? '30s',
+      /^\d+(s|min|h)$/,
+      'a time like 30s or 1min'
+    ),
+    healthTimeout: checkInt('healthTimeout', input.healthTimeout ?? 10, 1, 300),
+    healthFailures: checkInt('healthFailures', input.healthFailures ?? 3, 1, 100),
+    diskWarnPercent: checkInt('diskWarnPercent', input.diskWarnPercent ?? 90, 1, 100),
+    deployLockPath: checkPath('deployLockPath', input.deployLockPath ?? `${appDir}/.deploy.lock`),
+    dbPath: checkPath('dbPath', input.dbPath ?? database ?? `${appDir}/shared/instance/app.db`),
+    backupDir: checkPath('backupDir', input.backupDir ?? `${appDir}/shared/backups`),
+    backupKeepDays: checkInt('backupKeepDays', input.backupKeepDays ?? 14, 1, 3650),
+    dbMaintenanceTime: check(
+      'dbMaintenanceTime',
+      input.dbMaintenanceTime ?? '03:30',
+      /^([01]\d|2[0-3]):[0-5]\d$/,
+      'HH:MM'
+    ),
+
+    serviceName: `${app}.service`,
+    envFile: `/etc/${app}/env`,
+    gunicornConf: `/etc/${app}/gunicorn.conf.py`,
+    instancePath: `${appDir}/shared/instance`,
+    logDir,
+    accessLog: `${logDir}/access.log`,
+    errorLog: `${logDir}/error.log`,
+    stopTimeout: gracefulTimeout + 15,
+    proxyTimeout: timeout + 30,
+    healthUrl: `http://localhost${healthPath}`,
+    healthScript: `${SCRIPT_DIR}/${app}-health-check`,
+    dbScript: `${SCRIPT_DIR}/${app}-db-maintenance`
+  };
+  return vars;
+}
+
+interface Where {
+  env?: NodeJS.ProcessEnv;
+  argv1?: string;
+  cwd?: string;
+}
+
+const MARKER = path.join('templates', 'systemd', 'app.service.hbs');
+
+function isActionRoot(dir: string): boolean {
+  return existsSync(path.join(dir, MARKER)) && existsSync(path.join(dir, 'action.yml'));
+}
+
+function walkUp(start: string): string | undefined {
+  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+    if (isActionRoot(dir)) return path.join(dir, 'templates');
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * The action's own templates folder. Not from import.meta.url (ncc rewrites it in the bundle):
+ * $GUNICORN_DEPLOY_TEMPLATES, then $GITHUB_ACTION_PATH/templates, then the nearest folder above the
+ * running script, then above the working directory, that holds action.yml and templates/.
+ */
+export function templatesDir(where: Where = {}): string {
+  const env = where.env ?? process.env;
+  const explicit = env.GUNICORN_DEPLOY_TEMPLATES;
+  if (explicit) {
+    if (!existsSync(path.join(explicit, 'systemd', 'app.service.hbs'))) {
+      throw new Error(
+        `GUNICORN_DEPLOY_TEMPLATES=${explicit} does not hold the templates (systemd/app.service.hbs)`
+      );
+    }
+    return path.resolve(explicit);
+  }
+  if (env.GITHUB_ACTION_PATH && existsSync(path.join(env.GITHUB_ACTION_PATH, MARKER))) {
+    return path.resolve(env.GITHUB_ACTION_PATH, 'templates');
+  }
+  const argv1 = where.argv1 ?? process.argv[1];
+  const found =
+    (argv1 ? walkUp(path.dirname(path.resolve(argv1))) : undefined) ?? walkUp(where.cwd ?? process.cwd());
+  if (!found) {
+    throw new Error(
+      'cannot find the templates folder (templates/ next to action.yml); set GUNICORN_DEPLOY_TEMPLATES'
+    );
+  }
+  return found;
+}
+
+const hbs = Handlebars.create();
+hbs.registerHelper('sh', (value: unknown) => shQuote(String(value)));
+// A JSON string is a valid Python string literal.
+hbs.registerHelper('py', (value: unknown) => JSON.stringify(String(value)));
+hbs.registerHelper('envq', (value: unknown) => envQuote(String(value)));
+
+const compiled = new Map<string, HandlebarsTemplateDelegate>();
+
+/** Renders templates/NAME.hbs; a variable the template uses but vars lacks throws (strict mode). */
+export function renderTemplate(name: string, vars: TemplateVars, dir: string = templatesDir()): string {
+  const file = path.join(dir, `${name}.hbs`);
+  let template = compiled.get(file);
+  if (!template) {
+    template = hbs.compile(readFileSync(file, 'utf8'), { strict: true, noEscape: true });
+    compiled.set(file, template);
+  }
+  return template(vars);
+}
+
+function file(p: string, content: string, mode = '0644', owner = 'root:root'): ServerFile {
+  return { path: p, content, mode, owner };
+}
+
+/** The socket, the service, Gunicorn's config and the environment file. */
+export function renderAppUnits(vars: TemplateVars, dir = templatesDir()): ServerFile[] {
+  const r = (name: string): string => renderTemplate(name, vars, dir);
+  return [
+    file(`${UNIT_DIR}/${vars.app}.socket`, r('systemd/app.socket')),
+    file(`${UNIT_DIR}/${vars.app}.service`, r('systemd/app.service')),
+    file(vars.gunicornConf, r('gunicorn.conf.py')),
+    // Read by systemd (as root) and by tools run as the app user; holds secrets.
+    file(vars.envFile, r('env'), '0640', `root:${vars.group}`)
+  ];
+}
+
+/** The health check script and its timer. */
+export function renderHealthUnits(vars: TemplateVars, dir = templatesDir()): ServerFile[] {
+  const r = (name: string): string => renderTemplate(name, vars, dir);
+  return [
+    file(vars.healthScript, r('health-check.sh'), '0755'),
+    file(`${UNIT_DIR}/${vars.app}-health.service`, r('systemd/health.service')),
+    file(`${UNIT_DIR}/${vars.app}-health.timer`, r('systemd/health.timer'))
+  ];
+}
+
+/** The daily backup script and its timer. */
+export function renderDbMaintenanceUnits(vars: TemplateVars, dir = templatesDir()): ServerFile[] {
+  const r = (name: string): string => renderTemplate(name, vars, dir);
+  return [
+    file(vars.dbScript, r('db-maintenance.sh'), '0755'),
+    file(`${UNIT_DIR}/${vars.app}-db-maintenance.service`, r('systemd/db-maintenance.service')),
+    file(`${UNIT_DIR}/${vars.app}-db-maintenance.timer`, r('systemd/db-maintenance.timer'))
+  ];
+}
+
+/** The nginx site (to be linked from sites-enabled) and the logrotate rules. */
+export function renderProxyAndLogs(vars: TemplateVars, dir = templatesDir()): ServerFile[] {
+  return [
+    file(`/etc/nginx/sites-available/${vars.app}.conf`, renderTemplate('nginx/site.conf', vars, dir)),
+    file(`/etc/logrotate.d/${vars.app}`, renderTemplate('logrotate', vars, dir))
+  ];
+}

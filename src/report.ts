@@ -1,0 +1,116 @@
+import * as core from '@actions/core';
+
+/** What happened on one host; the summary and outputs are built from these records, not from logs. */
+export interface StepRecord {
+  name: string;
+  ms: number;
+  ok: boolean;
+  /** False when the step found everything already as it should be. */
+  changed?: boolean;
+  detail?: string;
+}
+
+export interface HostReport {
+  host: string;
+  ok: boolean;
+  status: string;
+  error?: string;
+  steps: StepRecord[];
+  ms: number;
+  /** Mode-specific facts (preflight table rows, release ids, reload kind). */
+  facts: Record<string, string>;
+}
+
+export interface RunReport {
+  mode: string;
+  ok: boolean;
+  status: string;
+  hosts: HostReport[];
+  ms: number;
+  error?: string;
+}
+
+/** Plain-text table for the log and the CLI. */
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function markdownTable(header: string[], rows: string[][]): string {
+  const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return [
+    `| ${header.map(esc).join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)
+  ].join('\n');
+}
+
+/** Rows of facts per host, as key/value columns shared by the log table and the summary. */
+export function factRows(report: RunReport, keys: string[]): { header: string[]; rows: string[][] } {
+  return {
+    header: ['host', ...keys],
+    rows: report.hosts.map((h) => [h.host, ...keys.map((k) => h.facts[k] ?? '')])
+  };
+}
+
+export function stepRows(host: HostReport): string[][] {
+  return host.steps.map((s) => [
+    s.name,
+    `${(s.ms / 1000).toFixed(2)} s`,
+    s.ok ? (s.changed === false ? 'unchanged' : 'ok') : 'FAILED',
+    s.detail ?? ''
+  ]);
+}
+
+export function summaryMarkdown(report: RunReport, factKeys: string[]): string {
+  const icon = report.ok ? '✅' : '❌';
+  const parts = [`## ${icon} gunicorn-deploy ${report.mode}: ${report.status}`];
+  if (report.error) parts.push(`> **${report.error.split('\n')[0]}**`);
+  if (factKeys.length > 0) {
+    const t = factRows(report, factKeys);
+    parts.push(markdownTable(t.header, t.rows));
+  }
+  for (const h of report.hosts) {
+    if (h.steps.length === 0) continue;
+    parts.push(`### ${h.host}: ${h.status} in ${(h.ms / 1000).toFixed(1)} s`);
+    if (h.error) parts.push(`> ${h.error.split('\n').join('\n> ')}`);
+    parts.push(markdownTable(['step', 'time', 'result', 'detail'], stepRows(h)));
+  }
+  parts.push(`Total: ${(report.ms / 1000).toFixed(1)} s`);
+  return parts.join('\n\n') + '\n';
+}
+
+/** Outputs shared by every mode; the first host's facts are the single-value outputs. */
+export function outputsOf(report: RunReport): Record<string, string> {
+  const first = report.hosts[0];
+  return {
+    status: report.status,
+    release: first?.facts.release ?? '',
+    'previous-release': first?.facts['previous-release'] ?? '',
+    'rolled-back': String(report.hosts.some((h) => h.facts['rolled-back'] === 'true')),
+    reload: first?.facts.reload ?? '',
+    'duration-ms': String(Math.round(report.ms)),
+    hosts: JSON.stringify(
+      report.hosts.map((h) => ({
+        host: h.host,
+        ok: h.ok,
+        status: h.status,
+        ms: Math.round(h.ms),
+        error: h.error,
+        ...h.facts
+      }))
+    )
+  };
+}
+
+export async function writeActionReport(report: RunReport, factKeys: string[]): Promise<void> {
+  for (const [k, v] of Object.entries(outputsOf(report))) core.setOutput(k, v);
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    await core.summary.addRaw(summaryMarkdown(report, factKeys)).write();
+  }
+}

@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+
+export type Suite = 'trixie' | 'bookworm';
+export const SUITES: readonly Suite[] = ['trixie', 'bookworm'];
+
+/** Bump when the post-debootstrap setup changes: the cache key changes with it, so templates rebuild. */
+export const HARNESS_VERSION = 'gunicorn-deploy-sandbox-rootfs-1';
+
+/** A server ready for a Flask app behind Gunicorn and nginx, as the deploy expects to find one. */
+export const READY_PACKAGES: readonly string[] = [
+  'systemd',
+  'systemd-sysv',
+  'dbus',
+  'libpam-systemd',
+  'openssh-server',
+  'sudo',
+  'python3',
+  'python3-venv',
+  'python3-pip',
+  'python3-flask',
+  'gunicorn',
+  'python3-gunicorn',
+  'nginx',
+  'logrotate',
+  'curl',
+  'sqlite3',
+  'iproute2',
+  'procps',
+  'ca-certificates'
+];
+
+/** A fresh cloud image: whatever the deploy needs beyond this, it has to install itself. */
+export const BARE_PACKAGES: readonly string[] = [
+  'systemd',
+  'systemd-sysv',
+  'dbus',
+  'libpam-systemd',
+  'openssh-server',
+  'sudo',
+  'python3',
+  'curl',
+  'ca-certificates'
+];
+
+export const APT_INSTALL_HINT =
+  'apt-get install -y debootstrap systemd-container iptables iproute2 openssh-client';
+
+/** The guest network: 10.213.K.0/24 per server, so one /16 covers all of them for NAT. */
+export const NET_PREFIX = '10.213';
+export const NET_CIDR = `${NET_PREFIX}.0.0/16`;
+export const MAX_SLOT = 250;
+
+export const SERVER_USER = 'deploy';
+export const SSH_PORT = 22;
+
+export function packagesFor(bare: boolean): readonly string[] {
+  return bare ? BARE_PACKAGES : READY_PACKAGES;
+}
+
+/** Changing the suite, the package list or the setup yields a new directory, never a stale tree. */
+export function rootfsKey(
+  suite: string,
+  bare: boolean,
+  packages: readonly string[] = packagesFor(bare)
+): string {
+  const hash = createHash('sha256')
+    .update([HARNESS_VERSION, suite, [...packages].join(',')].join('\n'))
+    .digest('hex')
+    .slice(0, 12);
+  return `${suite}-${bare ? 'bare' : 'ready'}-${hash}`;
+}
+
+const NAME_RE = /^[a-z][a-z0-9-]{0,15}$/;
+
+/** Names end up in netns names, cgroup dirs and paths: keep them boring. */
+export function validateName(name: string): string {
+  if (!NAME_RE.test(name)) {
+    throw new Error(
+      `invalid sandbox name ${JSON.stringify(name)}: use a lowercase letter then up to 15 of [a-z0-9-]`
+    );
+  }
+  return name;
+}
+
+export function isSuite(s: string): s is Suite {
+  return (SUITES as readonly string[]).includes(s);
+}
+
+export function slotAddresses(slot: number): { host: string; guest: string; cidr: string } {
+  if (!Number.isInteger(slot) || slot < 1 || slot > MAX_SLOT) throw new Error(`slot out of range: ${slot}`);
+  return {
+    host: `${NET_PREFIX}.${slot}.1`,
+    guest: `${NET_PREFIX}.${slot}.2`,
+    cidr: `${NET_PREFIX}.${slot}.0/24`
+  };
+}
+
+/** Host-side veth: interface names are limited to 15 characters, so it is named by slot, not name. */
+export function vethName(slot: number): string {
+  return `gd-ve${slot}`;
+}
+
+export function netnsName(name: string): string {
+  return `gd-${name}`;
+}
+
+export interface SandboxPaths {
+  /** Records, pid files, console logs, the client key: small and gone after a host reboot, like the servers. */
+  state: string;
+  /** Overlay upper/work dirs: servers install packages, so this must be disk, not tmpfs. */
+  disk: string;
+  /** Built templates, kept across reboots. */
+  cache: string;
+}
+
+export function sandboxPaths(env: NodeJS.ProcessEnv = process.env): SandboxPaths {
+  return {
+    state: env.GUNICORN_DEPLOY_SANDBOX_DIR || '/run/gunicorn-deploy/sandbox',
+    disk: env.GUNICORN_DEPLOY_SANDBOX_DISK_DIR || '/var/lib/gunicorn-deploy/sandbox',
+    cache: env.GUNICORN_DEPLOY_ROOTFS_DIR || '/var/cache/gunicorn-deploy/rootfs'
+  };
+}
+
+export function serverStateDir(paths: SandboxPaths, name: string): string {
+  return path.join(paths.state, 'servers', name);
+}
+
+export function serverDiskDir(paths: SandboxPaths, name: string): string {
+  return path.join(paths.disk, name);
+}

@@ -1,0 +1,254 @@
+import { randomBytes } from 'node:crypto';
+import { constants as osConstants } from 'node:os';
+import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import type { NodeSSH } from 'node-ssh';
+import type { Client, ClientChannel } from 'ssh2';
+import type { Logger } from '../log.js';
+import { LineSplitter, TailBuffer } from './output.js';
+import { shQuote } from './quote.js';
+import type { ExecOptions, ExecResult, Remote, SshTarget, UploadOptions, UploadResult } from './types.js';
+import { uploadDirectory } from './upload.js';
+
+export const DEFAULT_EXEC_TIMEOUT_MS = 10 * 60_000;
+/** Stored stdout/stderr per command; the tail is kept, where errors are. */
+export const OUTPUT_CAP_BYTES = 4 * 1024 * 1024;
+/** The exit code reported for a command killed by its timeout, as coreutils timeout(1) uses. */
+export const TIMEOUT_EXIT_CODE = 124;
+/**
+ * After TERM, the remote timeout(1) waits this long before KILL; the client waits a little more
+ * before giving up on the channel itself (a server that stopped answering).
+ */
+const KILL_AFTER_S = 5;
+const CLIENT_GRACE_MS = (KILL_AFTER_S + 10) * 1000;
+/**
+ * sshd hands the command to the login shell as ONE argument, and Linux caps one argument at
+ * 128 KiB (MAX_ARG_STRLEN); fail with a clear message instead of an E2BIG from the server.
+ */
+const MAX_COMMAND_BYTES = 128 * 1024 - 1024;
+
+/** Seconds for timeout(1): decimals allowed, never 0 (which would mean "no timeout"). */
+function timeoutSeconds(ms: number): string {
+  return String(Math.max(ms, 1) / 1000);
+}
+
+/**
+ * Wraps a shell text so that the server itself enforces the timeout and the privilege change.
+ * timeout(1) puts the command in its own process group and signals the whole group, so a
+ * timed-out `pip install` is really gone, children included (closing the channel alone leaves
+ * orphans running). It runs inside sudo so that it may kill root's processes.
+ */
+export function wrapCommand(
+  shell: 'sh' | 'bash',
+  text: string,
+  opts: { timeoutMs: number; sudo: boolean }
+): string {
+  const inner = `timeout -k ${KILL_AFTER_S} ${timeoutSeconds(opts.timeoutMs)} ${shell} -c ${shQuote(text)}`;
+  return opts.sudo ? `sudo -n -- ${inner}` : inner;
+}
+
+/** A Remote over one authenticated SSH connection; every command is its own exec channel. */
+export class SshRemote implements Remote {
+  readonly label: string;
+  private closed = false;
+  private lastError: Error | undefined;
+
+  constructor(
+    private readonly ssh: NodeSSH,
+    private readonly target: SshTarget,
+    private readonly logger: Logger,
+    label?: string
+  ) {
+    this.label = label ?? target.host;
+    const client = this.client();
+    // Without a listener, a late socket error (reset, keepalive timeout) would crash the process.
+    client.on('error', (err: Error) => {
+      this.lastError = err;
+      this.logger.debug(`[${this.label}] ssh connection error: ${err.message}`);
+    });
+    client.on('close', () => {
+      this.closed = true;
+    });
+  }
+
+  private client(): Client {
+    const client = this.ssh.connection;
+    if (!client) throw new Error(`${this.label}: not connected`);
+    return client;
+  }
+
+  private get needsSudo(): boolean {
+    return this.target.user !== 'root';
+  }
+
+  async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+    const wrapped = wrapCommand('sh', command, { timeoutMs, sudo: !!opts.sudo && this.needsSudo });
+    return this.run(wrapped, command, { ...opts, timeoutMs });
+  }
+
+  async script(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+    // The script travels as a quoted argument, not on stdin, so stdin stays free for data.
+    const body = `set -euo pipefail\n${script}`;
+    const wrapped = wrapCommand('bash', body, { timeoutMs, sudo: !!opts.sudo && this.needsSudo });
+    return this.run(wrapped, script, { ...opts, timeoutMs });
+  }
+
+  async upload(localDir: string, remoteDir: string, opts: UploadOptions): Promise<UploadResult> {
+    return uploadDirectory(this, localDir, remoteDir, opts, this.logger);
+  }
+
+  async close(): Promise<void> {
+    const client = this.ssh.connection;
+    if (!client || this.closed) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 2000);
+      client.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.ssh.dispose();
+    });
+    this.closed = true;
+  }
+
+  private run(
+    command: string,
+    shown: string,
+    opts: ExecOptions & { timeoutMs: number }
+  ): Promise<ExecResult> {
+    if (this.closed) {
+      return Promise.reject(
+        new Error(
+          `${this.label}: the SSH connection is closed${this.lastError ? ` (${this.lastError.message})` : ''}`
+        )
+      );
+    }
+    if (Buffer.byteLength(command) > MAX_COMMAND_BYTES) {
+      return Promise.reject(
+        new Error(
+          `${this.label}: remote command is ${Buffer.byteLength(command)} bytes, over the ~128 KiB a server ` +
+            'accepts as one command: send large content via stdin or upload'
+        )
+      );
+    }
+    const firstLine = shown.split('\n', 1)[0];
+    this.logger.debug(
+      `[${this.label}] $ ${firstLine.length > 200 ? firstLine.slice(0, 200) + '...' : firstLine}`
+    );
+
+    const client = this.client();
+    const stdout = new TailBuffer(OUTPUT_CAP_BYTES);
+    const stderr = new TailBuffer(OUTPUT_CAP_BYTES);
+    const token = randomBytes(16).toString('hex');
+    const prefix = `[${this.label}] `;
+    const print = (line: string): void => this.logger.info(prefix + line);
+    const outLines = opts.stream ? new LineSplitter(print) : undefined;
+    const errLines = opts.stream ? new LineSplitter(print) : undefined;
+    // Everything the server prints is inert between these lines: it cannot issue workflow commands
+    // (::add-mask::, ::set-output::...) because it cannot guess the token.
+    if (opts.stream) this.logger.info(`::stop-commands::${token}`);
+    const endFence = (): void => {
+      if (!opts.stream) return;
+      outLines?.flush();
+      errLines?.flush();
+      this.logger.info(`::${token}::`);
+    };
+
+    return new Promise<ExecResult>((resolve, reject) => {
+      client.exec(command, (err, channel: ClientChannel) => {
+        if (err) {
+          endFence();
+          reject(new Error(`${this.label}: could not start a remote command: ${err.message}`));
+          return;
+        }
+        let exitCode: number | undefined;
+        let expired = false;
+        let forced = false;
+        let channelError: Error | undefined;
+
+        // Decoded across chunk borders, so a caller never sees half a UTF-8 character.
+        const stdoutDecoder = opts.onStdout ? new StringDecoder('utf8') : undefined;
+        // A throwing callback must not take the process down from inside a stream event.
+        const callOnStdout = (text: string): void => {
+          try {
+            opts.onStdout?.(text);
+          } catch (e) {
+            this.logger.warning(`[${this.label}] onStdout callback failed: ${(e as Error).message}`);
+          }
+        };
+        channel.on('data', (chunk: Buffer) => {
+          stdout.push(chunk);
+          outLines?.push(chunk);
+          const text = stdoutDecoder?.write(chunk);
+          if (text) callOnStdout(text);
+        });
+        channel.stderr.on('data', (chunk: Buffer) => {
+          stderr.push(chunk);
+          errLines?.push(chunk);
+        });
+        channel.on('error', (e: Error) => {
+          channelError = e;
+        });
+        channel.on('exit', (code: number | null, signal?: string) => {
+          if (typeof code === 'number') exitCode = code;
+          else if (signal) exitCode = 128 + (osConstants.signals[`SIG${signal}` as NodeJS.Signals] ?? 0);
+        });
+
+        // The server's timeout(1) fires at the same moment; this timer marks the result as timed out
+        // and, if the server does not end the command within the grace period, abandons the channel.
+        const expireTimer = setTimeout(() => {
+          expired = true;
+          graceTimer = setTimeout(() => {
+            forced = true;
+            try {
+              channel.signal('KILL');
+            } catch {
+              // Not every server honours signal requests; closing the channel is the fallback.
+            }
+            channel.close();
+          }, CLIENT_GRACE_MS);
+        }, opts.timeoutMs);
+        let graceTimer: NodeJS.Timeout | undefined;
+
+        const stdin = opts.stdin;
+        if (stdin instanceof Readable) {
+          stdin.on('error', (e: Error) => {
+            channelError = e;
+            channel.close();
+          });
+          stdin.pipe(channel);
+        } else if (stdin !== undefined) {
+          channel.end(stdin);
+        } else {
+          // EOF at once: a command that reads stdin (cat, an apt prompt) ends instead of hanging.
+          channel.end();
+        }
+
+        channel.on('close', () => {
+          clearTimeout(expireTimer);
+          if (graceTimer) clearTimeout(graceTimer);
+          if (stdin instanceof Readable) stdin.unpipe(channel);
+          const restOfStdout = stdoutDecoder?.end();
+          if (restOfStdout) callOnStdout(restOfStdout);
+          endFence();
+          const timedOut =
+            expired && (forced || exitCode === undefined || exitCode === 124 || exitCode === 137);
+          if (timedOut) {
+            const err = stderr.text();
+            const note = `${err === '' || err.endsWith('\n') ? '' : '\n'}[timed out after ${opts.timeoutMs} ms]\n`;
+            resolve({ code: TIMEOUT_EXIT_CODE, stdout: stdout.text(), stderr: err + note, timedOut: true });
+            return;
+          }
+          if (exitCode === undefined) {
+            const why = channelError?.message ?? this.lastError?.message ?? 'the connection was lost';
+            reject(new Error(`${this.label}: the remote command ended without an exit status (${why})`));
+            return;
+          }
+          resolve({ code: exitCode, stdout: stdout.text(), stderr: stderr.text(), timedOut: false });
+        });
+      });
+    });
+  }
+}

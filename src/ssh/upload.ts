@@ -1,0 +1,156 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import type { Logger } from '../log.js';
+import { shQuote } from './quote.js';
+import type { Remote, UploadOptions, UploadResult } from './types.js';
+
+const STDERR_TAIL = 2000;
+
+function tail(text: string): string {
+  const t = text.trim();
+  return t.length > STDERR_TAIL ? '...' + t.slice(-STDERR_TAIL) : t;
+}
+
+/**
+ * tar --exclude semantics, with one convenience: a leading `/` anchors at the upload root
+ * (`/docs` means only the top-level docs). tar itself names members `./docs`, so an unanchored
+ * pattern (`docs`, `*.pyc`) matches at any depth, and `./docs` matches only the top level.
+ */
+export function tarExcludeArgs(patterns: readonly string[]): string[] {
+  return patterns
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+    .map((p) => `--exclude=${p.startsWith('/') ? '.' + p.replace(/^\/+/, '/') : p}`);
+}
+
+/** The remote half: create the directory, then unpack the stream owned by whoever runs it. */
+export function remoteUnpackCommand(remoteDir: string): string {
+  const dir = shQuote(remoteDir);
+  // --no-same-owner: under sudo, tar would otherwise give files the runner's uid (1001 on GitHub).
+  return `mkdir -p -- ${dir} && tar -C ${dir} --no-same-owner --warning=no-unknown-keyword -xf -`;
+}
+
+/**
+ * Sends localDir as ONE tar stream over ONE exec channel and unpacks it in remoteDir. One channel
+ * instead of SFTP's round trip per file: thousands of small files cost about what their bytes
+ * cost. Needs GNU tar locally (runners have it) and tar on the server.
+ */
+export async function uploadDirectory(
+  remote: Remote,
+  localDir: string,
+  remoteDir: string,
+  opts: UploadOptions,
+  logger: Logger
+): Promise<UploadResult> {
+  const started = Date.now();
+  if (remoteDir.trim() === '') throw new Error('upload: the remote directory is empty');
+  const st = await stat(localDir).catch(() => undefined);
+  if (!st?.isDirectory())
+    throw new Error(`upload: local directory ${localDir} does not exist or is not a directory`);
+
+  // -v with --index-file writes the member list to a file: an exact file count that stays apart
+  // from tar's own error messages. (Not /dev/fd/3: node's stdio pipes are sockets, which Linux
+  // refuses to open through /dev/fd.)
+  const scratch = await mkdtemp(join(tmpdir(), 'gunicorn-deploy-upload-'));
+  try {
+    return await send(remote, localDir, remoteDir, opts, logger, join(scratch, 'index'), started);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function send(
+  remote: Remote,
+  localDir: string,
+  remoteDir: string,
+  opts: UploadOptions,
+  logger: Logger,
+  indexFile: string,
+  started: number
+): Promise<UploadResult> {
+  const args = [
+    '-C',
+    localDir,
+    '-c',
+    '-v',
+    `--index-file=${indexFile}`,
+    '-f',
+    '-',
+    '--numeric-owner',
+    ...tarExcludeArgs(opts.exclude),
+    '.'
+  ];
+  logger.debug(`[${remote.label}] upload ${localDir} -> ${remoteDir} (tar ${args.join(' ')})`);
+  const tar = spawn('tar', args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LC_ALL: 'C' }
+  });
+
+  let localStderr = '';
+  tar.stderr.on('data', (c: Buffer) => {
+    localStderr = (localStderr + c.toString('utf8')).slice(-64 * 1024);
+  });
+
+  let bytes = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      bytes += chunk.length;
+      cb(null, chunk);
+    }
+  });
+  tar.stdout.pipe(counter);
+
+  let spawnError: Error | undefined;
+  const localDone = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    tar.on('error', (err) => {
+      spawnError = err;
+      // Ends the remote side too, instead of leaving it waiting for a stream that never comes.
+      counter.destroy(err);
+      resolve({ code: null, signal: null });
+    });
+    tar.on('close', (code, signal) => resolve({ code, signal }));
+  });
+
+  let remoteResult: Awaited<ReturnType<Remote['exec']>> | undefined;
+  let remoteError: Error | undefined;
+  try {
+    remoteResult = await remote.exec(remoteUnpackCommand(remoteDir), {
+      stdin: counter,
+      sudo: opts.sudo,
+      timeoutMs: opts.timeoutMs
+    });
+  } catch (err) {
+    remoteError = err as Error;
+  }
+  // If the server side stopped early (mkdir refused, disk full), local tar is blocked on a full pipe.
+  const killedByUs = tar.exitCode === null && tar.signalCode === null;
+  if (killedByUs) tar.kill('SIGTERM');
+  const local = await localDone;
+
+  if (spawnError) {
+    throw new Error(
+      `upload: could not run local tar: ${spawnError.message} (GNU tar is required on the runner)`
+    );
+  }
+  const where = `${remote.label}:${remoteDir}`;
+  // A local failure (unreadable file) is the cause when both sides fail: the server then only saw
+  // a truncated stream.
+  if (!killedByUs && local.code !== 0) {
+    const how = local.signal ? `was killed by ${local.signal}` : `exited ${local.code}`;
+    throw new Error(`upload to ${where} failed: local tar ${how}: ${tail(localStderr) || '(no stderr)'}`);
+  }
+  if (remoteError) throw new Error(`upload to ${where} failed: ${remoteError.message}`);
+  if (!remoteResult || remoteResult.code !== 0) {
+    const why = remoteResult?.timedOut ? 'timed out' : `remote tar exited ${remoteResult?.code}`;
+    throw new Error(
+      `upload to ${where} failed: ${why}: ${tail(remoteResult?.stderr ?? '') || '(no stderr)'}`
+    );
+  }
+  // One member per line (GNU tar escapes newlines in names); directories end with a slash.
+  const index = await readFile(indexFile, 'utf8');
+  const files = index.split('\n').filter((l) => l !== '' && !l.endsWith('/')).length;
+  return { files, bytes, ms: Date.now() - started };
+}

@@ -1,0 +1,40 @@
+import * as path from 'node:path';
+import type { DeployContext } from '../deploy/context.js';
+import { parseFacts, runScript } from '../deploy/context.js';
+import { shQuote } from '../ssh/quote.js';
+import type { StepOutcome } from './step.js';
+
+/**
+ * SQLite's online backup, never cp: a copy of a live (WAL) database can be corrupt or miss
+ * tables. The copy is checked before it counts, and only the newest backups-keep are kept.
+ */
+export function backupScript(ctx: DeployContext, release: string): string {
+  const p = ctx.paths;
+  const d = ctx.settings.deploy;
+  const q = shQuote;
+  const db = `${p.shared}/${d.sqliteDb}`;
+  const base = path.posix.basename(d.sqliteDb);
+  const out = `${p.backups}/${base}-${release}.db`;
+  return `
+if [ ! -f ${q(db)} ]; then echo "skipped=no database at ${d.sqliteDb} yet"; exit 0; fi
+sqlite3 -cmd '.timeout 15000' ${q(db)} ${q(`.backup '${out}'`)}
+check=$(sqlite3 ${q(out)} 'PRAGMA integrity_check')
+if [ "$check" != ok ]; then echo "integrity_check of the backup: $check" >&2; mv ${q(out)} ${q(out + '.corrupt')}; exit 4; fi
+chown root:${q(p.user)} ${q(out)}; chmod 0640 ${q(out)}
+ls -1t ${q(p.backups)}/${q(base)}-*.db | tail -n +${d.backupsKeep + 1} | xargs -r rm -f --
+echo "backup=${out}"
+echo "size=$(stat -c %s ${q(out)})"
+`;
+}
+
+export async function backupDatabase(ctx: DeployContext, release: string): Promise<StepOutcome> {
+  if (!ctx.settings.deploy.sqliteDb) return { changed: false, detail: 'no sqlite-db set' };
+  const res = await runScript(ctx, 'backing up the database', backupScript(ctx, release), {
+    timeoutMs: 30 * 60_000,
+    hint: 'Nothing was switched. Check the database and the free disk space on the server.'
+  });
+  const f = parseFacts(res.stdout);
+  if (f.skipped) return { changed: false, detail: f.skipped };
+  ctx.facts.backup = f.backup ?? '';
+  return { detail: `${f.backup} (${f.size} bytes, integrity ok)` };
+}

@@ -1,0 +1,141 @@
+import * as path from 'node:path';
+import type { DeployContext } from '../deploy/context.js';
+import { parseFacts, runScript } from '../deploy/context.js';
+import { renderAppUnits, templateVars, type ServerFile } from '../render.js';
+import { shQuote } from '../ssh/quote.js';
+import type { StepOutcome } from './step.js';
+
+/** The rendered app files, written next to the live ones but not yet in place. */
+export interface StagedConfig {
+  files: ServerFile[];
+  /** Live paths whose rendered text differs from what is installed (or is not installed yet). */
+  changedFiles: string[];
+  envFile: string;
+  gunicornConf: string;
+  stagedDir: string;
+  previousDir: string;
+}
+
+export function appFiles(ctx: DeployContext, cores: number): ServerFile[] {
+  const d = ctx.settings.deploy;
+  const vars = templateVars({
+    app: ctx.paths.app,
+    appDir: ctx.paths.dir,
+    wsgiApp: d.wsgiApp,
+    workers: d.workers === 'auto' ? 2 * cores + 1 : d.workers,
+    env: d.env,
+    healthPath: d.healthPath,
+    deployLockPath: ctx.paths.lockOwner
+  });
+  return renderAppUnits(vars);
+}
+
+const stagedName = (f: ServerFile): string => path.posix.basename(f.path);
+
+/**
+ * Writes the rendered files into /etc/APP/staged (readable by the app's user, so the import check
+ * can use the new config and environment before anything is switched) and says which differ from
+ * the installed ones.
+ */
+export function stageScript(ctx: DeployContext, files: ServerFile[]): string {
+  const q = shQuote;
+  const staged = `${ctx.paths.etc}/staged`;
+  const writes = files
+    .map((f) => {
+      const to = `${staged}/${stagedName(f)}`;
+      return `printf '%s' ${q(Buffer.from(f.content).toString('base64'))} | base64 -d > ${q(to)}
+chmod 0640 ${q(to)}; chown root:${q(ctx.paths.user)} ${q(to)}
+cmp -s ${q(to)} ${q(f.path)} || changed="$changed ${f.path}"`;
+    })
+    .join('\n');
+  return `
+rm -rf ${q(staged)}; install -d -m 0750 -o root -g ${q(ctx.paths.user)} ${q(staged)}
+changed=""
+${writes}
+echo "changed=$changed"
+`;
+}
+
+export async function stageConfig(ctx: DeployContext, cores: number): Promise<StagedConfig & StepOutcome> {
+  const files = appFiles(ctx, cores);
+  const res = await runScript(ctx, 'writing the app configuration', stageScript(ctx, files), {
+    timeoutMs: 60_000
+  });
+  const changed = (parseFacts(res.stdout).changed ?? '').split(/\s+/).filter((s) => s);
+  const stagedDir = `${ctx.paths.etc}/staged`;
+  const at = (suffix: string): string =>
+    `${stagedDir}/${path.posix.basename(files.find((f) => f.path.endsWith(suffix))!.path)}`;
+  return {
+    files,
+    changedFiles: changed,
+    changed: changed.length > 0,
+    stagedDir,
+    previousDir: `${ctx.paths.state}/config-previous`,
+    envFile: at('/env'),
+    gunicornConf: at('gunicorn.conf.py'),
+    detail: changed.length ? `changed: ${changed.map((c) => path.posix.basename(c)).join(', ')}` : 'unchanged'
+  };
+}
+
+/** A changed unit or environment needs a new Gunicorn master; gunicorn.conf.py is re-read on HUP. */
+export function needsRestart(staged: StagedConfig): boolean {
+  return staged.changedFiles.some((p) => !p.endsWith('gunicorn.conf.py'));
+}
+
+/**
+ * Puts the changed files in place, keeping what they replace so a rollback can put it back. Units
+ * are enabled (started at boot) and the socket started on the first deploy; the socket is never
+ * restarted by a deploy, since that would refuse connections.
+ */
+export function installScript(ctx: DeployContext, staged: StagedConfig): string {
+  const q = shQuote;
+  const prev = staged.previousDir;
+  const lines = staged.files
+    .filter((f) => staged.changedFiles.includes(f.path))
+    .map((f) => {
+      const name = stagedName(f);
+      const [owner, group] = f.owner.split(':');
+      return `if [ -f ${q(f.path)} ]; then cp -a ${q(f.path)} ${q(`${prev}/${name}`)}; else echo ${q(f.path)} > ${q(`${prev}/${name}.absent`)}; fi
+install -m ${f.mode} -o ${q(owner!)} -g ${q(group!)} ${q(`${staged.stagedDir}/${name}`)} ${q(f.path)}`;
+    })
+    .join('\n');
+  const units = staged.changedFiles.some((p) => p.startsWith('/etc/systemd/'));
+  const app = ctx.paths.app;
+  return `
+rm -rf ${q(prev)}; install -d -m 0700 ${q(prev)}
+${lines}
+${units ? 'systemctl daemon-reload' : ''}
+systemctl is-enabled --quiet ${q(`${app}.socket`)} 2>/dev/null || systemctl enable --quiet ${q(`${app}.socket`)}
+systemctl is-enabled --quiet ${q(`${app}.service`)} 2>/dev/null || systemctl enable --quiet ${q(`${app}.service`)}
+systemctl is-active --quiet ${q(`${app}.socket`)} || systemctl start ${q(`${app}.socket`)}
+`;
+}
+
+export async function installConfig(ctx: DeployContext, staged: StagedConfig): Promise<StepOutcome> {
+  await runScript(ctx, 'installing the app configuration', installScript(ctx, staged), {
+    timeoutMs: 120_000
+  });
+  if (staged.changedFiles.some((p) => p.endsWith('.socket')) && ctx.facts['socket-was-active'] === 'yes') {
+    ctx.logger.warning(
+      `${ctx.paths.app}.socket changed: the running socket keeps its old settings until it is restarted (a deploy never restarts it, since that refuses connections)`
+    );
+  }
+  return {
+    changed: staged.changedFiles.length > 0,
+    detail: staged.changedFiles.map((c) => path.posix.basename(c)).join(', ') || 'unchanged'
+  };
+}
+
+/** Puts back what installConfig replaced (for a rollback). */
+export function restoreScript(ctx: DeployContext, staged: StagedConfig): string {
+  const q = shQuote;
+  const prev = staged.previousDir;
+  const lines = staged.files
+    .filter((f) => staged.changedFiles.includes(f.path))
+    .map((f) => {
+      const name = stagedName(f);
+      return `if [ -f ${q(`${prev}/${name}`)} ]; then cp -a ${q(`${prev}/${name}`)} ${q(f.path)}; fi`;
+    })
+    .join('\n');
+  return `${lines}\n${staged.changedFiles.some((p) => p.startsWith('/etc/systemd/')) ? 'systemctl daemon-reload' : ''}\n`;
+}

@@ -1,0 +1,51 @@
+import type { DeployContext } from '../deploy/context.js';
+import { parseFacts, runScript } from '../deploy/context.js';
+import { shQuote } from '../ssh/quote.js';
+import type { StepOutcome } from './step.js';
+
+/**
+ * What the app itself needs on a server that has the system packages but was never provisioned:
+ * its system user, its folders, /etc/APP and its log folder. Server-wide setup (apt, nginx,
+ * logrotate, timers) is provision's; missing packages are named here, not installed.
+ */
+export function layoutScript(ctx: DeployContext): string {
+  const p = ctx.paths;
+  const q = shQuote;
+  const py = q(ctx.settings.deploy.python);
+  const needSqlite = ctx.settings.deploy.sqliteDb !== '';
+  return `
+missing=""
+command -v ${py} >/dev/null || missing="$missing python3"
+${py} -c 'import venv, ensurepip' >/dev/null 2>&1 || missing="$missing python3-venv"
+command -v flock >/dev/null || missing="$missing util-linux"
+command -v curl >/dev/null || missing="$missing curl"
+${needSqlite ? 'command -v sqlite3 >/dev/null || missing="$missing sqlite3"' : ''}
+if [ -n "$missing" ]; then
+  echo "missing packages:$missing" >&2
+  exit 3
+fi
+changed=no
+if ! getent group ${q(p.user)} >/dev/null; then groupadd --system ${q(p.user)}; changed=yes; fi
+if ! id -u ${q(p.user)} >/dev/null 2>&1; then
+  useradd --system --gid ${q(p.user)} --home-dir ${q(p.dir)} --no-create-home --shell /usr/sbin/nologin ${q(p.user)}
+  changed=yes
+fi
+for d in ${[p.dir, p.releases, p.venvs, p.state, p.incoming].map(q).join(' ')}; do
+  [ -d "$d" ] || { install -d -m 0755 -o root -g root "$d"; changed=yes; }
+done
+chmod 0750 ${q(p.state)}
+[ -d ${q(p.backups)} ] || { install -d -m 0750 -o root -g ${q(p.user)} ${q(p.backups)}; changed=yes; }
+[ -d ${q(p.shared)} ] || { install -d -m 0750 -o ${q(p.user)} -g ${q(p.user)} ${q(p.shared)}; changed=yes; }
+[ -d ${q(p.etc)} ] || { install -d -m 0750 -o root -g ${q(p.user)} ${q(p.etc)}; changed=yes; }
+[ -d ${q(p.logDir)} ] || { install -d -m 0750 -o ${q(p.user)} -g adm ${q(p.logDir)}; changed=yes; }
+echo "changed=$changed"
+`;
+}
+
+export async function ensureLayout(ctx: DeployContext): Promise<StepOutcome> {
+  const res = await runScript(ctx, 'preparing the app layout', layoutScript(ctx), {
+    timeoutMs: 60_000,
+    hint: 'Install the missing packages (apt-get install -y python3-venv sqlite3 curl), or run mode provision once.'
+  });
+  return { changed: parseFacts(res.stdout).changed === 'yes' };
+}

@@ -1,0 +1,106 @@
+import { PassThrough } from 'node:stream';
+import type { DeployContext } from '../deploy/context.js';
+import { parseFacts } from '../deploy/context.js';
+import { shQuote } from '../ssh/quote.js';
+import { DeployError } from './step.js';
+
+/** Exit code of the lock script when another deploy kept the lock for the whole timeout. */
+const BUSY = 75;
+
+export interface HeldLock {
+  /** Releases the lock: ends the holder's stdin, so it exits and flock lets go. */
+  release(): Promise<void>;
+}
+
+/** Identifies this run in the lock owner file, so a blocked deploy can name the holder. */
+export function runId(): string {
+  const env = process.env;
+  if (env.GITHUB_RUN_ID) {
+    return `github-run-${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}${env.GITHUB_REPOSITORY ? `@${env.GITHUB_REPOSITORY}` : ''}`;
+  }
+  return `cli-${process.pid}-${Date.now()}`;
+}
+
+/**
+ * The lock is held by a process on the server for as long as our SSH channel to it is open: flock
+ * on a file, then `cat` on stdin. Releasing ends stdin; a cancelled or crashed runner drops the
+ * connection, which ends it too, so a lost run cannot keep the app locked. The owner file says who
+ * holds it.
+ */
+export function lockScript(ctx: DeployContext, owner: string): string {
+  const p = ctx.paths;
+  const waitS = Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000);
+  const maxAgeS = waitS;
+  return `
+mkdir -p ${shQuote(p.state)}
+chmod 0750 ${shQuote(p.state)}
+exec 9>>${shQuote(p.lock)}
+owner_file=${shQuote(p.lockOwner)}
+if ! flock -n 9; then
+  holder=$(cat "$owner_file" 2>/dev/null | tr '\\n' ' ')
+  if ${ctx.settings.deploy.forceUnlock ? 'true' : 'false'}; then
+    since=$(sed -n 's/^since_epoch=//p' "$owner_file" 2>/dev/null)
+    pid=$(sed -n 's/^pid=//p' "$owner_file" 2>/dev/null)
+    age=$(( $(date +%s) - \${since:-0} ))
+    if [ "$age" -ge ${maxAgeS} ] && [ -n "$pid" ]; then
+      echo "force-unlock: breaking a lock held for \${age}s by: $holder" >&2
+      kill -TERM "$pid" 2>/dev/null || true
+    else
+      echo "force-unlock: the lock is only \${age}s old (under ${maxAgeS}s), so it is not stale: $holder" >&2
+    fi
+  fi
+  echo "waiting=$holder"
+  if ! flock -w ${waitS} 9; then
+    echo "holder=$(cat "$owner_file" 2>/dev/null | tr '\\n' ' ')"
+    exit ${BUSY}
+  fi
+fi
+printf 'run=%s\\npid=%s\\nsince=%s\\nsince_epoch=%s\\n' ${shQuote(owner)} "$$" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(date +%s)" > "$owner_file"
+trap 'rm -f "$owner_file"' EXIT
+echo locked=yes
+# cat must not inherit the lock: only this shell holds it, so killing the shell frees it.
+cat >/dev/null 9>&-
+`;
+}
+
+export async function acquireLock(ctx: DeployContext, owner = runId()): Promise<HeldLock> {
+  const stdin = new PassThrough();
+  let out = '';
+  let onLocked: (() => void) | undefined;
+  const locked = new Promise<void>((resolve) => (onLocked = resolve));
+  let waitingShown = false;
+  const done = ctx.remote.script(lockScript(ctx, owner), {
+    sudo: true,
+    stdin,
+    // The holder lives as long as the whole deploy; the deploy's own steps have their timeouts.
+    timeoutMs: 24 * 3_600_000,
+    onStdout: (chunk) => {
+      out += chunk;
+      const facts = parseFacts(out);
+      if (facts.waiting !== undefined && !waitingShown) {
+        waitingShown = true;
+        ctx.logger.info(
+          `another deploy holds the lock; waiting up to ${ctx.settings.deploy.lockTimeoutMs / 1000} s: ${facts.waiting}`
+        );
+      }
+      if (facts.locked === 'yes') onLocked?.();
+    }
+  });
+  const first = await Promise.race([locked.then(() => 'locked' as const), done]);
+  if (first !== 'locked') {
+    const facts = parseFacts(first.stdout);
+    if (first.code === BUSY) {
+      throw new DeployError(
+        `another deploy of ${ctx.paths.app} on ${ctx.label} held the lock for the whole lock-timeout (${ctx.settings.deploy.lockTimeoutMs / 1000} s): ${facts.holder?.trim() || 'holder unknown'}`,
+        'Wait for it to finish, raise lock-timeout, or, if that run is gone and the lock is stale, run again with force-unlock: true.'
+      );
+    }
+    throw new DeployError(`could not take the deploy lock (exit ${first.code}): ${first.stderr.trim()}`);
+  }
+  return {
+    async release() {
+      stdin.end();
+      await done.catch(() => undefined);
+    }
+  };
+}

@@ -1,0 +1,62 @@
+import type { DeployContext } from '../deploy/context.js';
+import { parseFacts, runScript } from '../deploy/context.js';
+import { shQuote } from '../ssh/quote.js';
+import type { StepOutcome } from './step.js';
+
+export type ReloadKind = 'hup' | 'restart' | 'start';
+
+/** Shell function: PIDs whose parent is $1 (Gunicorn's workers), without needing procps. */
+export const CHILDREN_FN = `children() { [ -n "$1" ] && [ "$1" != 0 ] || return 0; grep -l "^PPid:[[:space:]]*$1\\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3 | tr '\\n' ' '; }`;
+
+/**
+ * Flips `current` atomically (a new link renamed over the old one) and tells Gunicorn. HUP when
+ * only code changed: the master re-reads its config and forks workers that import the new release
+ * while the socket stays open. A new venv or changed units/environment need a new master, so a
+ * restart; the socket unit keeps the listening socket, so no connection is refused. The socket
+ * unit itself is never restarted, and workers are never signalled directly.
+ */
+export function switchScript(ctx: DeployContext, release: string, restart: boolean): string {
+  const p = ctx.paths;
+  const q = shQuote;
+  const svc = q(`${p.app}.service`);
+  return `
+${CHILDREN_FN}
+main=$(systemctl show -p MainPID --value ${svc} 2>/dev/null || echo 0)
+echo "old_workers=$(children "$main")"
+ln -sfn ${q(`releases/${release}`)} ${q(`${p.dir}/.current.tmp`)}
+mv -T ${q(`${p.dir}/.current.tmp`)} ${q(p.current)}
+if ! systemctl is-active --quiet ${svc}; then
+  systemctl reset-failed ${svc} 2>/dev/null || true
+  systemctl start ${svc}
+  echo reload=start
+elif ${restart ? 'true' : 'false'}; then
+  systemctl restart ${svc}
+  echo reload=restart
+else
+  systemctl reload ${svc}
+  echo reload=hup
+fi
+`;
+}
+
+export interface Switched extends StepOutcome {
+  reload: ReloadKind;
+  oldWorkers: string[];
+}
+
+export async function switchRelease(
+  ctx: DeployContext,
+  release: string,
+  restart: boolean
+): Promise<Switched> {
+  const res = await runScript(ctx, `switching to ${release}`, switchScript(ctx, release, restart), {
+    timeoutMs: 120_000
+  });
+  const f = parseFacts(res.stdout);
+  const reload = (f.reload ?? 'start') as ReloadKind;
+  return {
+    reload,
+    oldWorkers: (f.old_workers ?? '').split(/\s+/).filter((s) => s),
+    detail: `current -> ${release}, ${reload}`
+  };
+}

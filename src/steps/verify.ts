@@ -1,0 +1,74 @@
+import type { DeployContext } from '../deploy/context.js';
+import { parseFacts } from '../deploy/context.js';
+import { shQuote } from '../ssh/quote.js';
+import { CHILDREN_FN } from './switch.js';
+import { DeployError, type StepOutcome } from './step.js';
+
+/**
+ * A reload returns before new workers serve (ExecReload is asynchronous, READY comes before the
+ * app is imported), so the proof is polled in one server-side loop: as many new worker processes as
+ * the config asks for, each working in the release, and the health path answering 200 (with
+ * health-expect in the body) through the app's socket. Old workers may still be finishing their
+ * requests (they accept no new ones once told to stop).
+ */
+export function verifyScript(ctx: DeployContext, release: string, oldWorkers: string[]): string {
+  const p = ctx.paths;
+  const d = ctx.settings.deploy;
+  const q = shQuote;
+  const timeoutS = Math.max(1, Math.ceil(d.healthTimeoutMs / 1000));
+  return `
+${CHILDREN_FN}
+want=$(readlink -f ${q(`${p.releases}/${release}`)})
+old=" ${oldWorkers.join(' ')} "
+# Old workers may finish their requests for up to graceful_timeout; the new ones must all be there.
+expected=$(awk '$1 == "workers" && $2 == "=" {print $3}' ${q(p.gunicornConf)} 2>/dev/null)
+expected=\${expected:-1}
+body=$(mktemp); trap 'rm -f "$body"' EXIT
+deadline=$((SECONDS + ${timeoutS}))
+why="not checked yet"
+while :; do
+  main=$(systemctl show -p MainPID --value ${q(`${p.app}.service`)} 2>/dev/null || echo 0)
+  workers=$(children "$main")
+  ok=yes; fresh=0
+  for w in $workers; do
+    case "$old" in *" $w "*) continue;; esac
+    cwd=$(readlink /proc/$w/cwd 2>/dev/null || true)
+    [ -z "$cwd" ] && continue
+    if [ "$cwd" != "$want" ]; then ok=no; why="worker $w serves $cwd, not the new release"; fi
+    fresh=$((fresh + 1))
+  done
+  if [ "$fresh" -lt "$expected" ]; then ok=no; why="$fresh of $expected new workers running (master pid $main)"; fi
+  if [ "$ok" = yes ]; then
+    code=$(curl -sS -o "$body" -w '%{http_code}' -m 5 --unix-socket ${q(p.socket)} ${q(`http://localhost${d.healthPath}`)} 2>/dev/null || true)
+    if [ "$code" = 200 ]; then
+      ${d.healthExpect ? `if grep -qF -- ${q(d.healthExpect)} "$body"; then echo "workers=$workers"; echo "health=200"; exit 0; fi; why="health-path answered 200 without ${d.healthExpect.replace(/[^A-Za-z0-9 _.:-]/g, '')} in: $(head -c 300 "$body" | tr '\\n' ' ')"` : 'echo "workers=$workers"; echo "health=200"; exit 0'}
+    else
+      why="health-path answered \${code:-nothing}: $(head -c 300 "$body" 2>/dev/null | tr '\\n' ' ')"
+    fi
+  fi
+  state=$(systemctl is-active ${q(`${p.app}.service`)} 2>/dev/null || true)
+  if [ "$state" = failed ] || [ "$state" = inactive ]; then why="the service is $state"; break; fi
+  [ $SECONDS -lt $deadline ] || break
+  sleep 0.2
+done
+echo "why=$why"
+exit 1
+`;
+}
+
+export async function verifyRelease(
+  ctx: DeployContext,
+  release: string,
+  oldWorkers: string[]
+): Promise<StepOutcome> {
+  const timeoutMs = ctx.settings.deploy.healthTimeoutMs + 30_000;
+  const res = await ctx.remote.script(verifyScript(ctx, release, oldWorkers), { sudo: true, timeoutMs });
+  const f = parseFacts(res.stdout);
+  if (res.code !== 0) {
+    throw new DeployError(
+      `release ${release} is not live after ${ctx.settings.deploy.healthTimeoutMs / 1000} s: ${f.why ?? res.stderr.trim()}`
+    );
+  }
+  const workers = (f.workers ?? '').trim().split(/\s+/).length;
+  return { detail: `${workers} workers on ${release}, ${ctx.settings.deploy.healthPath} 200` };
+}
