@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import Handlebars from 'handlebars';
 import { shQuote } from './ssh/quote.js';
@@ -196,6 +196,8 @@ export function templateVars(input: TemplateInput): TemplateVars {
   const group = check('group', input.group ?? user, NAME, 'a group name');
   const appDir = checkPath('appDir', input.appDir ?? `/srv/${app}`);
   const socketPath = checkPath('socketPath', input.socketPath ?? `/run/${app}/gunicorn.sock`);
+  // sun_path holds 108 bytes, NUL included.
+  if (socketPath.length > 107) fail('socketPath', `${socketPath} is longer than a unix socket path can be`);
   const timeout = checkInt('timeout', input.timeout ?? 60, 1, 3600);
   const gracefulTimeout = checkInt('gracefulTimeout', input.gracefulTimeout ?? 30, 1, 3600);
   const healthPath = check(
@@ -265,7 +267,10 @@ export function templateVars(input: TemplateInput): TemplateVars {
     healthFailures: checkInt('healthFailures', input.healthFailures ?? 3, 1, 100),
     diskWarnPercent: checkInt('diskWarnPercent', input.diskWarnPercent ?? 90, 1, 100),
     deployLockPath: checkPath('deployLockPath', input.deployLockPath ?? `${appDir}/.deploy.lock`),
-    dbPath: checkPath('dbPath', input.dbPath ?? database ?? `${appDir}/shared/instance/app.db`),
+    dbPath: checkPath(
+      input.dbPath === undefined && database !== undefined ? 'DATABASE (env)' : 'dbPath',
+      input.dbPath ?? database ?? `${appDir}/shared/instance/app.db`
+    ),
     backupDir: checkPath('backupDir', input.backupDir ?? `${appDir}/shared/backups`),
     backupKeepDays: checkInt('backupKeepDays', input.backupKeepDays ?? 14, 1, 3650),
     dbMaintenanceTime: check(
@@ -313,7 +318,8 @@ function walkUp(start: string): string | undefined {
 /**
  * The action's own templates folder. Not from import.meta.url (ncc rewrites it in the bundle):
  * $GUNICORN_DEPLOY_TEMPLATES, then $GITHUB_ACTION_PATH/templates, then the nearest folder above the
- * running script, then above the working directory, that holds action.yml and templates/.
+ * running script (symlinks resolved), then above the working directory, that holds action.yml and
+ * templates/.
  */
 export function templatesDir(where: Where = {}): string {
   const env = where.env ?? process.env;
@@ -330,8 +336,10 @@ export function templatesDir(where: Where = {}): string {
     return path.resolve(env.GITHUB_ACTION_PATH, 'templates');
   }
   const argv1 = where.argv1 ?? process.argv[1];
+  // Through symlinks: npm's node_modules/.bin/gunicorn-deploy links to the package's bin/.
+  const script = argv1 && existsSync(argv1) ? realpathSync(argv1) : argv1;
   const found =
-    (argv1 ? walkUp(path.dirname(path.resolve(argv1))) : undefined) ?? walkUp(where.cwd ?? process.cwd());
+    (script ? walkUp(path.dirname(path.resolve(script))) : undefined) ?? walkUp(where.cwd ?? process.cwd());
   if (!found) {
     throw new Error(
       'cannot find the templates folder (templates/ next to action.yml); set GUNICORN_DEPLOY_TEMPLATES'

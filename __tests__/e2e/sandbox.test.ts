@@ -112,7 +112,6 @@ describe('sandbox servers', () => {
         existsSync(`/proc/${s.pid}`) && (await readFile(`/proc/${s.pid}/cmdline`, 'utf8')).includes(s.name)
       ).toBe(false);
     }
-    expect((await ssh(ready, 'true')).code).toBe(255);
   });
 });
 

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import type { SandboxServer } from '../../src/sandbox/index.js';
 import { parseSettings } from '../../src/settings.js';
 import { runEngine } from '../../src/engine.js';
-import { memoryLogger } from '../../src/log.js';
+import { consoleLogger, memoryLogger } from '../../src/log.js';
 import type { RunReport } from '../../src/report.js';
 import { shQuote } from '../../src/ssh/quote.js';
 
@@ -79,9 +79,24 @@ export async function deploy(
   const key = await readFile(server.privateKeyPath, 'utf8');
   const inputs: Record<string, string> = { 'private-key': key, ...inputsFor(server, source, over) };
   const settings = parseSettings((n) => inputs[n] ?? '');
-  const logger = memoryLogger();
+  const logger = testLogger();
   const { report } = await runEngine(settings, { logger });
   return { report, lines: logger.lines };
+}
+
+/** Collects lines for assertions; with GD_TEST_LOG set, also prints them as they come. */
+export function testLogger(): ReturnType<typeof memoryLogger> {
+  const mem = memoryLogger();
+  if (!process.env.GD_TEST_LOG) return mem;
+  const con = consoleLogger({ verbose: true });
+  return {
+    ...mem,
+    info: (m) => (mem.info(m), con.info(m)),
+    warning: (m) => (mem.warning(m), con.warning(m)),
+    error: (m) => (mem.error(m), con.error(m)),
+    debug: (m) => con.debug(m),
+    group: (name, fn) => (con.info(`== ${name}`), mem.group(name, fn))
+  };
 }
 
 /** GET a path through the app's socket on the server; returns status and parsed JSON body. */
@@ -109,7 +124,7 @@ export async function getJson(
 /** Starts the load loop on the server; stop() ends it and returns its counts. */
 export async function startLoad(
   server: SandboxServer,
-  opts: { app?: string; path?: string; clients?: number; seconds?: number } = {}
+  opts: { app?: string; path?: string; clients?: number; seconds?: number; ok?: number } = {}
 ): Promise<{ stop: () => Promise<LoadResult> }> {
   const app = opts.app ?? 'shop';
   const id = Math.random().toString(36).slice(2, 8);
@@ -118,7 +133,7 @@ export async function startLoad(
   await onServer(
     server,
     `echo ${b64} | base64 -d > /tmp/loadgen.py; rm -f /tmp/load-${id}.*; ` +
-      `nohup python3 /tmp/loadgen.py --unix /run/${app}/gunicorn.sock --path ${opts.path ?? '/health'} ` +
+      `nohup python3 /tmp/loadgen.py --unix /run/${app}/gunicorn.sock --path ${shQuote(opts.path ?? '/health')} --ok ${opts.ok ?? 200} ` +
       `--clients ${opts.clients ?? 20} --seconds ${opts.seconds ?? 300} --stop-file /tmp/load-${id}.stop ` +
       `--ready-file /tmp/load-${id}.ready > /tmp/load-${id}.json 2>/tmp/load-${id}.err < /dev/null & ` +
       `for i in $(seq 100); do [ -f /tmp/load-${id}.ready ] && break; sleep 0.05; done`

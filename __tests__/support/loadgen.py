@@ -11,6 +11,7 @@ p.add_argument('--unix', help='unix socket path')
 p.add_argument('--host', default='127.0.0.1')
 p.add_argument('--port', type=int, default=80)
 p.add_argument('--path', default='/health')
+p.add_argument('--ok', type=int, default=200, help='the status that counts as success')
 p.add_argument('--clients', type=int, default=20)
 p.add_argument('--seconds', type=float, default=60)
 p.add_argument('--max-requests', type=int, default=200000)
@@ -56,7 +57,7 @@ def client():
             c.close()
             key = str(r.status)
             rel = ''
-            if r.status == 200 and body[:1] == b'{':
+            if r.status == a.ok and body[:1] == b'{':
                 try:
                     rel = json.loads(body).get('release', '')
                 except ValueError:
@@ -82,7 +83,7 @@ if a.ready_file:
 for t in threads:
     t.join()
 latencies.sort()
-ok = counts.get('200', 0)
+ok = counts.get(str(a.ok), 0)
 print(json.dumps({
     'total': total[0], 'ok': ok, 'failed': total[0] - ok, 'by_status': counts, 'errors': errors,
     'releases': releases, 'p50_ms': round(latencies[len(latencies) // 2] * 1000, 1) if latencies else None,

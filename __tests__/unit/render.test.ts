@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
@@ -166,7 +166,7 @@ describe('templateVars', () => {
     [{ app: 'ok', user: 'root;x' }, /invalid user/],
     [{ app: 'ok', appDir: 'srv/ok' }, /invalid appDir/],
     [{ app: 'ok', appDir: '/srv/my app' }, /invalid appDir/],
-    [{ app: 'ok', appDir: '/srv/%i' }, /invalid appDir/],
+    [{ app: 'ok', appDir: '/srv/%h' }, /invalid appDir/],
     [{ app: 'ok', appDir: '/srv/../etc' }, /invalid appDir/],
     [{ app: 'ok', wsgiApp: 'app:app; rm -rf /' }, /invalid wsgiApp/],
     [{ app: 'ok', listen: ['0.0.0.0:80 extra'] }, /invalid listen/],
@@ -176,7 +176,8 @@ describe('templateVars', () => {
     [{ app: 'ok', timeout: 1.5 }, /invalid timeout/],
     [{ app: 'ok', healthInterval: '30 s' }, /invalid healthInterval/],
     [{ app: 'ok', dbMaintenanceTime: '25:00' }, /invalid dbMaintenanceTime/],
-    [{ app: 'ok', env: [{ key: 'DATABASE', value: 'relative.db' }] }, /invalid dbPath/]
+    [{ app: 'ok', env: [{ key: 'DATABASE', value: 'relative.db' }] }, /invalid DATABASE \(env\)/],
+    [{ app: 'ok', socketPath: `/run/${'x'.repeat(120)}.sock` }, /invalid socketPath: .* longer than/]
   ])('refuses %j', (input, message) => {
     expect(() => templateVars(input)).toThrow(message);
   });
@@ -225,6 +226,13 @@ describe('templatesDir', () => {
     expect(templatesDir({ env: {}, argv1, cwd: '/' })).toBe(found());
     const cwd = path.join(root, 'action', 'dist');
     expect(templatesDir({ env: {}, argv1: path.join(root, 'elsewhere', 'deep', 'x.js'), cwd })).toBe(found());
+  });
+
+  test('the script is followed through a symlink (npm puts one in node_modules/.bin)', () => {
+    const link = path.join(root, 'elsewhere', 'deep', 'gunicorn-deploy');
+    writeFileSync(path.join(root, 'action', 'dist', 'index.js'), '');
+    symlinkSync(path.join(root, 'action', 'dist', 'index.js'), link);
+    expect(templatesDir({ env: {}, argv1: link, cwd: '/' })).toBe(found());
   });
 
   test('a templates folder without action.yml beside it is not taken; nothing found is a clear error', () => {

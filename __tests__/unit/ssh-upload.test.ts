@@ -26,8 +26,11 @@ class LocalRemote implements Remote {
     child.stdout.on('data', (c) => (stdout += c));
     child.stderr.on('data', (c) => (stderr += c));
     child.stdin.on('error', () => undefined); // the command may exit before reading everything
-    if (opts.stdin instanceof Readable) opts.stdin.pipe(child.stdin);
-    else child.stdin.end(opts.stdin);
+    if (opts.stdin instanceof Readable) {
+      // As SshRemote does: a failing input stream ends the command instead of leaving it waiting.
+      opts.stdin.on('error', () => child.kill());
+      opts.stdin.pipe(child.stdin);
+    } else child.stdin.end(opts.stdin);
     const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 255)));
     return { code, stdout, stderr, timedOut: false };
   }

@@ -103,7 +103,12 @@ export class SshRemote implements Remote {
     const client = this.ssh.connection;
     if (!client || this.closed) return;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 2000);
+      // A graceful end waits for queued data to flush, which a stuck channel may never allow:
+      // after a moment the socket is destroyed, which also settles every command still running.
+      const timer = setTimeout(() => {
+        client.destroy();
+        resolve();
+      }, 2000);
       client.once('close', () => {
         clearTimeout(timer);
         resolve();
@@ -111,6 +116,11 @@ export class SshRemote implements Remote {
       this.ssh.dispose();
     });
     this.closed = true;
+  }
+
+  /** Cuts the connection at once, as a network failure would (fault-injection tests use it). */
+  drop(): void {
+    this.ssh.connection?.destroy();
   }
 
   private run(
@@ -157,7 +167,14 @@ export class SshRemote implements Remote {
     };
 
     return new Promise<ExecResult>((resolve, reject) => {
+      // ssh2 never calls back an exec on a connection that closes before the channel opens.
+      const closedBeforeStart = (): void => {
+        endFence();
+        reject(new Error(`${this.label}: the connection was lost before the remote command started`));
+      };
+      client.once('close', closedBeforeStart);
       client.exec(command, (err, channel: ClientChannel) => {
+        client.removeListener('close', closedBeforeStart);
         if (err) {
           endFence();
           reject(new Error(`${this.label}: could not start a remote command: ${err.message}`));
@@ -192,8 +209,13 @@ export class SshRemote implements Remote {
           channelError = e;
         });
         channel.on('exit', (code: number | null, signal?: string) => {
-          if (typeof code === 'number') exitCode = code;
-          else if (signal) exitCode = 128 + (osConstants.signals[`SIG${signal}` as NodeJS.Signals] ?? 0);
+          if (typeof code === 'number') {
+            exitCode = code;
+          } else if (signal) {
+            // ssh2 reports "SIGKILL"; a shell would say 128 + 9.
+            const name = (signal.startsWith('SIG') ? signal : `SIG${signal}`) as NodeJS.Signals;
+            exitCode = 128 + (osConstants.signals[name] ?? 0);
+          }
         });
 
         // The server's timeout(1) fires at the same moment; this timer marks the result as timed out
@@ -226,7 +248,11 @@ export class SshRemote implements Remote {
           channel.end();
         }
 
-        channel.on('close', () => {
+        let finished = false;
+        const finish = (): void => {
+          if (finished) return;
+          finished = true;
+          client.removeListener('close', finish);
           clearTimeout(expireTimer);
           if (graceTimer) clearTimeout(graceTimer);
           if (stdin instanceof Readable) stdin.unpipe(channel);
@@ -247,7 +273,11 @@ export class SshRemote implements Remote {
             return;
           }
           resolve({ code: exitCode, stdout: stdout.text(), stderr: stderr.text(), timedOut: false });
-        });
+        };
+        channel.on('close', finish);
+        // A connection that drops mid-command does not always close its channels (seen with a
+        // large stdin stream in flight): settle on the connection's close too.
+        client.once('close', finish);
       });
     });
   }

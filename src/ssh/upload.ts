@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import type { Logger } from '../log.js';
 import { shQuote } from './quote.js';
 import type { Remote, UploadOptions, UploadResult } from './types.js';
@@ -127,7 +127,13 @@ async function send(
   }
   // If the server side stopped early (mkdir refused, disk full), local tar is blocked on a full pipe.
   const killedByUs = tar.exitCode === null && tar.signalCode === null;
-  if (killedByUs) tar.kill('SIGTERM');
+  if (killedByUs) {
+    tar.kill('SIGTERM');
+    // 'close' waits for tar's stdout to end, which never happens while the stream into a dead
+    // channel holds it back: drop what is still buffered.
+    counter.destroy();
+    (tar.stdio[1] as Readable).destroy();
+  }
   const local = await localDone;
 
   if (spawnError) {

@@ -43,10 +43,10 @@ if ! flock -n 9; then
     pid=$(sed -n 's/^pid=//p' "$owner_file" 2>/dev/null)
     age=$(( $(date +%s) - \${since:-0} ))
     if [ "$age" -ge ${maxAgeS} ] && [ -n "$pid" ]; then
-      echo "force-unlock: breaking a lock held for \${age}s by: $holder" >&2
+      echo "forced=breaking a lock held for \${age}s by: $holder"
       kill -TERM "$pid" 2>/dev/null || true
     else
-      echo "force-unlock: the lock is only \${age}s old (under ${maxAgeS}s), so it is not stale: $holder" >&2
+      echo "forced=not breaking the lock: it is only \${age}s old (under ${maxAgeS}s), so not stale: $holder"
     fi
   fi
   echo "waiting=$holder"
@@ -69,6 +69,7 @@ export async function acquireLock(ctx: DeployContext, owner = runId()): Promise<
   let onLocked: (() => void) | undefined;
   const locked = new Promise<void>((resolve) => (onLocked = resolve));
   let waitingShown = false;
+  let forcedShown = false;
   const done = ctx.remote.script(lockScript(ctx, owner), {
     sudo: true,
     stdin,
@@ -82,6 +83,10 @@ export async function acquireLock(ctx: DeployContext, owner = runId()): Promise<
         ctx.logger.info(
           `another deploy holds the lock; waiting up to ${ctx.settings.deploy.lockTimeoutMs / 1000} s: ${facts.waiting}`
         );
+      }
+      if (facts.forced !== undefined && !forcedShown) {
+        forcedShown = true;
+        ctx.logger.warning(`force-unlock: ${facts.forced}`);
       }
       if (facts.locked === 'yes') onLocked?.();
     }

@@ -1,0 +1,20 @@
+export const id = 20;
+export const ids = [20];
+export const modules = {
+
+/***/ 9020:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   demo: () => (/* binding */ demo)
+/* harmony export */ });
+/** The demo grows with the deploy mode; until then it runs preflight against a fresh sandbox. */
+async function demo(_argv) {
+    const { runDemo } = await __webpack_require__.e(/* import() */ 692).then(__webpack_require__.bind(__webpack_require__, 8692));
+    return runDemo();
+}
+
+
+/***/ })
+
+};
