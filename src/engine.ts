@@ -48,9 +48,21 @@ export function hostLabel(h: HostSpec): string {
 
 /** Registers every secret the settings hold, before anything prints. */
 export function registerSecrets(settings: Settings, logger: Logger): void {
-  logger.setSecret(settings.ssh.privateKey);
-  if (settings.ssh.passphrase) logger.setSecret(settings.ssh.passphrase);
-  for (const e of settings.deploy.env) if (e.value.trim().length > 0) logger.setSecret(e.value);
+  for (const v of secretValues(settings)) logger.setSecret(v);
+}
+
+/**
+ * Every value to mask. A multi-line key is also masked line by line: a log line can carry one of
+ * its lines on its own (an error quoting a parse failure), which a whole-value mask would miss.
+ */
+export function secretValues(settings: Settings): string[] {
+  const out = [
+    settings.ssh.privateKey,
+    ...settings.ssh.privateKey.split('\n').filter((l) => l.trim().length >= 8)
+  ];
+  if (settings.ssh.passphrase) out.push(settings.ssh.passphrase);
+  for (const e of settings.deploy.env) if (e.value.trim().length > 0) out.push(e.value);
+  return out;
 }
 
 export async function runEngine(

@@ -1,12 +1,23 @@
 import * as core from '@actions/core';
+import { actionLogger } from './log.js';
+import { parseSettings } from './settings.js';
+import { registerSecrets } from './engine.js';
+import { readInput } from './main.js';
 
 /**
  * Runs after the job, even when it was cancelled. Nothing is written to the runner's disk (the key
  * stays in memory), so the only cleanup is a deploy lock a cancelled run may have left behind.
  */
 export async function post(): Promise<void> {
-  const lock = core.getState('lock');
-  if (!lock) return;
+  const run = core.getState('run');
+  if (!run || core.getState('finished') === 'true') return;
+  let settings;
+  try {
+    settings = parseSettings(readInput);
+  } catch {
+    return;
+  }
+  registerSecrets(settings, actionLogger);
   const { releaseLeftLocks } = await import('./steps/lock-cleanup.js');
-  await releaseLeftLocks(lock);
+  await releaseLeftLocks(settings, run, actionLogger);
 }

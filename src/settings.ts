@@ -6,7 +6,7 @@ import * as path from 'node:path';
  * are reported together before any connection is made.
  */
 
-export const MODES = ['deploy', 'preflight', 'rollback'] as const;
+export const MODES = ['deploy', 'preflight', 'rollback', 'provision', 'verify'] as const;
 export type Mode = (typeof MODES)[number];
 
 export interface HostSpec {
@@ -56,12 +56,31 @@ export interface DeploySettings {
   ref: string;
 }
 
+/** Server-wide setup for mode provision (and what mode verify checks). */
+export interface ProvisionSettings {
+  /** Extra Debian packages, on top of what provision always installs. */
+  aptPackages: string[];
+  /** nginx server_name: one or more names, '_' for any. */
+  serverName: string;
+  /** Folder in the release served by nginx at /static/ ('' for none). */
+  staticPath: string;
+  clientMaxBodySize: string;
+  /** Seconds between health checks of the health timer. */
+  healthIntervalS: number;
+  backupsDays: number;
+  /** Absolute path on the server of an SQLite file to import ('' for none). */
+  importDatabase: string;
+  importDatabaseForce: boolean;
+  dryRun: boolean;
+}
+
 export interface Settings {
   mode: Mode;
   hosts: HostSpec[];
   ssh: SshSettings;
   app: AppSettings;
   deploy: DeploySettings;
+  provision: ProvisionSettings;
 }
 
 /** Reads one raw input by its action.yml name; '' when not given. */
@@ -88,7 +107,13 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   'keep-releases': '5',
   'backups-keep': '10',
   'lock-timeout': '5m',
-  'force-unlock': 'false'
+  'force-unlock': 'false',
+  'server-name': '_',
+  'client-max-body-size': '10m',
+  'health-interval': '5m',
+  'backups-days': '30',
+  'import-database-force': 'false',
+  'dry-run': 'false'
 };
 
 export class SettingsError extends Error {
@@ -108,6 +133,10 @@ const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}=?$/;
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const WSGI_APP = /^[A-Za-z_][A-Za-z0-9_.]*(:[A-Za-z_][A-Za-z0-9_.()'", =]*)?$/;
 const USER = /^[a-z_][a-z0-9_-]{0,31}$/;
+// Debian policy: lowercase letters, digits, + - . (at least two characters, starting alphanumeric).
+const DEB_PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
+// nginx server_name entries: host names, *.wildcards, or _ (any).
+const SERVER_NAME = /^(_|(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?)$/;
 
 /** Items separated by commas or newlines (and blank lines ignored). */
 export function splitList(raw: string, separators: RegExp = /[,\n]/): string[] {
@@ -221,7 +250,16 @@ export function parseSettings(read: InputReader): Settings {
     );
   }
   const dir = (read('app-dir').trim() || `/srv/${name}`).replace(/\/+$/, '');
-  if (!path.posix.isAbsolute(dir) || dir.split('/').includes('..') || /[\s'"$`\\]/.test(dir) || dir === '') {
+  // A default app-dir built from a bad app-name would only repeat the app-name problem.
+  const dirGiven = read('app-dir').trim() !== '' || APP_NAME.test(name);
+  if (!dirGiven) {
+    // reported under app-name
+  } else if (
+    !path.posix.isAbsolute(dir) ||
+    dir.split('/').includes('..') ||
+    /[\s'"$`\\]/.test(dir) ||
+    dir === ''
+  ) {
     problems.push(`input \`app-dir\`: must be an absolute path without spaces, quotes or '..', got '${dir}'`);
   } else if (['/', '/etc', '/usr', '/var', '/bin', '/srv', '/home', '/root', '/opt', '/tmp'].includes(dir)) {
     problems.push(
@@ -271,6 +309,7 @@ export function parseSettings(read: InputReader): Settings {
   if (!/^[A-Za-z0-9_./-]+$/.test(python))
     problems.push(`input \`python\`: must be an interpreter name or path, got '${python}'`);
 
+  const provision = parseProvision(get, raw, bool, int, duration, problems, raw('sqlite-db').trim());
   const settings: Settings = {
     mode,
     hosts,
@@ -306,7 +345,8 @@ export function parseSettings(read: InputReader): Settings {
       rollbackTo: raw('rollback-to').trim(),
       commit: raw('commit').trim(),
       ref: raw('ref').trim()
-    }
+    },
+    provision
   };
   if (settings.deploy.rollbackTo && !/^[0-9A-Za-z._-]+$/.test(settings.deploy.rollbackTo)) {
     problems.push(
@@ -315,6 +355,74 @@ export function parseSettings(read: InputReader): Settings {
   }
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;
+}
+
+/** The inputs of mode provision (see ProvisionSettings); every bad value adds one problem. */
+function parseProvision(
+  get: (name: string) => string,
+  raw: (name: string) => string,
+  bool: (name: string) => boolean,
+  int: (name: string, min: number, max: number) => number,
+  duration: (name: string) => number,
+  problems: string[],
+  sqliteDb: string
+): ProvisionSettings {
+  const aptPackages = splitList(raw('apt-packages'), /[\s,]+/);
+  for (const p of aptPackages) {
+    if (!DEB_PACKAGE.test(p))
+      problems.push(
+        `input \`apt-packages\`: '${p}' is not a Debian package name (lowercase letters, digits, + - .)`
+      );
+  }
+  const names = splitList(get('server-name'), /[\s,]+/);
+  for (const n of names) {
+    if (!SERVER_NAME.test(n) || n.length > 253)
+      problems.push(
+        `input \`server-name\`: '${n}' is not a host name (example.com, *.example.com or _ for any)`
+      );
+  }
+  if (names.length === 0) problems.push('input `server-name`: give at least one name, or _ for any');
+  const staticPath = raw('static-path').trim().replace(/\/+$/, '');
+  if (
+    staticPath !== '' &&
+    (!/^[A-Za-z0-9._/-]+$/.test(staticPath) ||
+      staticPath.startsWith('/') ||
+      staticPath.split('/').some((s) => s === '..' || s === '.'))
+  ) {
+    problems.push(
+      `input \`static-path\`: must be a folder relative to the app (letters, digits, . _ / -, no '..'), got '${staticPath}'`
+    );
+  }
+  const clientMaxBodySize = get('client-max-body-size');
+  if (!/^\d+[kKmMgG]?$/.test(clientMaxBodySize))
+    problems.push(
+      `input \`client-max-body-size\`: must be an nginx size such as 10m, 512k or 1g, got '${clientMaxBodySize}'`
+    );
+  const healthIntervalS = Math.round(duration('health-interval') / 1000);
+  if (healthIntervalS < 10)
+    problems.push(`input \`health-interval\`: must be at least 10s, got '${get('health-interval')}'`);
+  const importDatabase = raw('import-database').trim();
+  if (importDatabase !== '') {
+    if (!/^\/[A-Za-z0-9._/-]+$/.test(importDatabase) || importDatabase.split('/').includes('..'))
+      problems.push(
+        `input \`import-database\`: must be an absolute path on the server (letters, digits, . _ / -), got '${importDatabase}'`
+      );
+    if (sqliteDb === '')
+      problems.push(
+        'input `import-database`: needs `sqlite-db` too (where in APP-DIR/shared the database goes, e.g. instance/app.db)'
+      );
+  }
+  return {
+    aptPackages,
+    serverName: names.join(' '),
+    staticPath,
+    clientMaxBodySize,
+    healthIntervalS,
+    backupsDays: int('backups-days', 1, 3650),
+    importDatabase,
+    importDatabaseForce: bool('import-database-force'),
+    dryRun: bool('dry-run')
+  };
 }
 
 /** 'host', 'host:port', '[v6]:port' -> HostSpec, or a message saying what is wrong. */

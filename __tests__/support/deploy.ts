@@ -124,16 +124,24 @@ export async function getJson(
 /** Starts the load loop on the server; stop() ends it and returns its counts. */
 export async function startLoad(
   server: SandboxServer,
-  opts: { app?: string; path?: string; clients?: number; seconds?: number; ok?: number } = {}
+  opts: {
+    app?: string;
+    /** Any unix socket on the server; default /run/APP/gunicorn.sock. */
+    socket?: string;
+    path?: string;
+    clients?: number;
+    seconds?: number;
+    ok?: number;
+  } = {}
 ): Promise<{ stop: () => Promise<LoadResult> }> {
-  const app = opts.app ?? 'shop';
+  const socket = opts.socket ?? `/run/${opts.app ?? 'shop'}/gunicorn.sock`;
   const id = Math.random().toString(36).slice(2, 8);
   const script = await readFile(path.resolve('__tests__/support/loadgen.py'), 'utf8');
   const b64 = Buffer.from(script).toString('base64');
   await onServer(
     server,
     `echo ${b64} | base64 -d > /tmp/loadgen.py; rm -f /tmp/load-${id}.*; ` +
-      `nohup python3 /tmp/loadgen.py --unix /run/${app}/gunicorn.sock --path ${shQuote(opts.path ?? '/health')} --ok ${opts.ok ?? 200} ` +
+      `nohup python3 /tmp/loadgen.py --unix ${shQuote(socket)} --path ${shQuote(opts.path ?? '/health')} --ok ${opts.ok ?? 200} ` +
       `--clients ${opts.clients ?? 20} --seconds ${opts.seconds ?? 300} --stop-file /tmp/load-${id}.stop ` +
       `--ready-file /tmp/load-${id}.ready > /tmp/load-${id}.json 2>/tmp/load-${id}.err < /dev/null & ` +
       `for i in $(seq 100); do [ -f /tmp/load-${id}.ready ] && break; sleep 0.05; done`

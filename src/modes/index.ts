@@ -3,6 +3,8 @@ import type { Mode } from '../settings.js';
 import { preflightMode } from './preflight-mode.js';
 import { deployMode } from './deploy-mode.js';
 import { rollbackMode } from './rollback-mode.js';
+import { provisionMode } from './provision-mode.js';
+import { verifyMode } from './verify-mode.js';
 
 export function modeStrategy(mode: Mode): ModeStrategy {
   switch (mode) {
@@ -12,5 +14,11 @@ export function modeStrategy(mode: Mode): ModeStrategy {
       return deployMode;
     case 'rollback':
       return rollbackMode;
+    case 'provision':
+      return provisionMode;
+    case 'verify':
+      return verifyMode;
+    default:
+      throw new Error(`mode ${mode} has no strategy`);
   }
 }
