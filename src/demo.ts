@@ -1,5 +1,5 @@
-/** The demo grows with the deploy mode; until then it runs preflight against a fresh sandbox. */
-export async function demo(_argv: string[]): Promise<number> {
+/** `gunicorn-deploy demo`: loaded only when asked for, so the action never loads the sandbox. */
+export async function demo(argv: string[]): Promise<number> {
   const { runDemo } = await import('./demo-run.js');
-  return runDemo();
+  return runDemo(argv);
 }

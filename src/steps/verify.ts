@@ -41,7 +41,7 @@ while :; do
   if [ "$ok" = yes ]; then
     code=$(curl -sS -o "$body" -w '%{http_code}' -m 5 --unix-socket ${q(p.socket)} ${q(`http://localhost${d.healthPath}`)} 2>/dev/null || true)
     if [ "$code" = 200 ]; then
-      ${d.healthExpect ? `if grep -qF -- ${q(d.healthExpect)} "$body"; then echo "workers=$workers"; echo "health=200"; exit 0; fi; why="health-path answered 200 without ${d.healthExpect.replace(/[^A-Za-z0-9 _.:-]/g, '')} in: $(head -c 300 "$body" | tr '\\n' ' ')"` : 'echo "workers=$workers"; echo "health=200"; exit 0'}
+      ${d.healthExpect ? `if grep -qF -- ${q(d.healthExpect)} "$body"; then echo "workers=$fresh"; echo "health=200"; exit 0; fi; why="health-path answered 200 without ${d.healthExpect.replace(/[^A-Za-z0-9 _.:-]/g, '')} in: $(head -c 300 "$body" | tr '\\n' ' ')"` : 'echo "workers=$fresh"; echo "health=200"; exit 0'}
     else
       why="health-path answered \${code:-nothing}: $(head -c 300 "$body" 2>/dev/null | tr '\\n' ' ')"
     fi
@@ -69,6 +69,6 @@ export async function verifyRelease(
       `release ${release} is not live after ${ctx.settings.deploy.healthTimeoutMs / 1000} s: ${f.why ?? res.stderr.trim()}`
     );
   }
-  const workers = (f.workers ?? '').trim().split(/\s+/).length;
+  const workers = Number(f.workers ?? 0);
   return { detail: `${workers} workers on ${release}, ${ctx.settings.deploy.healthPath} 200` };
 }
