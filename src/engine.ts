@@ -5,6 +5,7 @@ import type { Remote, SshTarget } from './ssh/types.js';
 import { connect as sshConnect } from './ssh/connection.js';
 import { errorMessage, step } from './steps/step.js';
 import { modeStrategy } from './modes/index.js';
+import { bufferedLogger, planBatches, settleAll } from './fleet.js';
 
 export type Connector = (target: SshTarget, logger: Logger) => Promise<Remote>;
 
@@ -15,6 +16,21 @@ export interface ModeStrategy {
   /** Status word for a run where every host succeeded. */
   okStatus: string;
   runHost(ctx: HostContext): Promise<void>;
+  /** Modes that switch servers (deploy) split each host's work so a fleet can roll. */
+  rolling?: RollingStrategy<unknown>;
+}
+
+/**
+ * prepare: everything that changes nothing users see (runs on several servers at once);
+ * activate: the switch and its proof, rolling back this server itself on failure;
+ * undo: put a successfully activated server back when another server fails (rollback-scope all);
+ * release: let go of what prepare holds (the lock), whatever happened.
+ */
+export interface RollingStrategy<P> {
+  prepare(ctx: HostContext): Promise<P>;
+  activate(ctx: HostContext, prepared: P): Promise<void>;
+  undo(ctx: HostContext, prepared: P, why: string): Promise<void>;
+  release(ctx: HostContext, prepared: P): Promise<void>;
 }
 
 export interface HostContext {
@@ -38,7 +54,18 @@ export function targetFor(settings: Settings, host: HostSpec): SshTarget {
     knownHosts: settings.ssh.knownHosts,
     fingerprints: settings.ssh.fingerprints,
     trustOnFirstUse: settings.ssh.trustOnFirstUse,
-    connectTimeoutMs: settings.ssh.connectTimeoutMs
+    connectTimeoutMs: settings.ssh.connectTimeoutMs,
+    jump: settings.jump
+      ? {
+          host: settings.jump.host,
+          port: settings.jump.port,
+          user: settings.jump.user,
+          privateKey: settings.jump.privateKey,
+          knownHosts: settings.jump.knownHosts,
+          fingerprints: settings.jump.fingerprints,
+          connectTimeoutMs: settings.ssh.connectTimeoutMs
+        }
+      : undefined
   };
 }
 
@@ -61,8 +88,23 @@ export function secretValues(settings: Settings): string[] {
     ...settings.ssh.privateKey.split('\n').filter((l) => l.trim().length >= 8)
   ];
   if (settings.ssh.passphrase) out.push(settings.ssh.passphrase);
+  if (settings.jump && settings.jump.privateKey !== settings.ssh.privateKey) {
+    out.push(
+      settings.jump.privateKey,
+      ...settings.jump.privateKey.split('\n').filter((l) => l.trim().length >= 8)
+    );
+  }
   for (const e of settings.deploy.env) if (e.value.trim().length > 0) out.push(e.value);
   return out;
+}
+
+/** One server's part in a run: its report, its connection and what its mode prepared. */
+interface HostSlot {
+  spec: HostSpec;
+  report: HostReport;
+  ctx?: HostContext;
+  remote?: Remote;
+  started: number;
 }
 
 export async function runEngine(
@@ -74,51 +116,144 @@ export async function runEngine(
   registerSecrets(settings, logger);
   const strategy = modeStrategy(settings.mode);
   const start = performance.now();
-  const hosts: HostReport[] = [];
-  for (const spec of settings.hosts) {
-    const label = hostLabel(spec);
-    const hostStart = performance.now();
-    const records: StepRecord[] = [];
-    const report: HostReport = { host: label, ok: false, status: 'failed', steps: records, ms: 0, facts: {} };
-    hosts.push(report);
-    let remote: Remote | undefined;
-    try {
-      remote = await step(logger, records, label, 'connect', async () => {
-        const r = await connect(targetFor(settings, spec), logger);
-        return Object.assign(r, { detail: `${settings.ssh.user}@${label}` });
-      });
-      report.status = strategy.okStatus;
-      await strategy.runHost({
-        remote,
-        settings,
-        logger,
-        label,
-        records,
-        facts: report.facts,
-        setStatus: (s) => (report.status = s)
-      });
-      report.ok = true;
-    } catch (err) {
-      report.ok = false;
-      if (report.status === strategy.okStatus) report.status = 'failed';
-      report.error = errorMessage(err);
-      logger.error(`${label}: ${report.error}`);
-    } finally {
-      report.ms = performance.now() - hostStart;
-      await remote?.close().catch(() => undefined);
+  const slots: HostSlot[] = settings.hosts.map((spec) => ({
+    spec,
+    started: 0,
+    report: { host: hostLabel(spec), ok: false, status: 'not started', steps: [], ms: 0, facts: {} }
+  }));
+
+  const open = async (slot: HostSlot, log: Logger): Promise<HostContext> => {
+    slot.started = performance.now();
+    const { report } = slot;
+    const label = report.host;
+    const remote = await step(log, report.steps, label, 'connect', async () => {
+      const r = await connect(targetFor(settings, slot.spec), log);
+      return Object.assign(r, { detail: `${settings.ssh.user}@${label}` });
+    });
+    slot.remote = remote;
+    report.status = strategy.okStatus;
+    slot.ctx = {
+      remote,
+      settings,
+      logger: log,
+      label,
+      records: report.steps,
+      facts: report.facts,
+      setStatus: (s) => (report.status = s)
+    };
+    return slot.ctx;
+  };
+  const fail = (slot: HostSlot, err: unknown): void => {
+    const r = slot.report;
+    r.ok = false;
+    if (r.status === strategy.okStatus || r.status === 'not started') r.status = 'failed';
+    r.error = errorMessage(err);
+    logger.error(`${r.host}: ${r.error}`);
+  };
+
+  try {
+    if (strategy.rolling) await runRolling(settings, strategy.rolling, slots, open, fail, logger);
+    else {
+      for (const slot of slots) {
+        try {
+          await strategy.runHost(await open(slot, logger));
+          slot.report.ok = true;
+        } catch (err) {
+          fail(slot, err);
+          // A failed host stops the run: servers not yet touched are left alone.
+          if (settings.mode !== 'preflight' && settings.mode !== 'verify') break;
+        } finally {
+          slot.report.ms = performance.now() - slot.started;
+        }
+      }
     }
-    // A failed host stops the run: servers not yet touched are left alone.
-    if (!report.ok && settings.mode !== 'preflight') break;
+  } finally {
+    await Promise.all(slots.map((s) => s.remote?.close().catch(() => undefined)));
   }
-  const ok = hosts.length === settings.hosts.length && hosts.every((h) => h.ok);
-  const failed = hosts.find((h) => !h.ok);
+
+  const hosts = slots.map((s) => s.report);
+  const ok = hosts.every((h) => h.ok);
+  const failed = hosts.find((h) => h.error);
+  const others = hosts.filter((h) => h !== failed && h.facts['rolled-back'] === 'true').map((h) => h.host);
   const report: RunReport = {
     mode: settings.mode,
     ok,
     status: ok ? strategy.okStatus : (failed?.status ?? 'failed'),
     hosts,
     ms: performance.now() - start,
-    error: failed ? `${failed.host}: ${failed.error}` : undefined
+    error: failed
+      ? `${failed.host}: ${failed.error}${others.length ? `\nRolled back on the servers already switched in this run: ${others.join(', ')}.` : ''}`
+      : undefined
   };
   return { report, factKeys: strategy.factKeys };
+}
+
+/**
+ * Several servers, safely: batches are prepared in parallel, switched one server at a time in the
+ * order given. The first failure stops the rollout: servers not yet touched stay as they are, and
+ * with rollback-scope all, servers already switched in this run go back to their previous release.
+ */
+async function runRolling(
+  settings: Settings,
+  rolling: RollingStrategy<unknown>,
+  slots: HostSlot[],
+  open: (slot: HostSlot, log: Logger) => Promise<HostContext>,
+  fail: (slot: HostSlot, err: unknown) => void,
+  logger: Logger
+): Promise<void> {
+  const prepared = new Map<HostSlot, unknown>();
+  const activated: HostSlot[] = [];
+  let failure: { slot: HostSlot; why: string } | undefined;
+  try {
+    for (const batch of planBatches(slots, settings.fleet.maxParallel, settings.fleet.canary)) {
+      const parallel = batch.length > 1;
+      const results = await settleAll(batch, async (slot) => {
+        const buffered = parallel ? bufferedLogger(logger, slot.report.host) : undefined;
+        const log = buffered ?? logger;
+        try {
+          const ctx = await open(slot, log);
+          prepared.set(slot, await rolling.prepare(ctx));
+        } finally {
+          await buffered?.flush(`${slot.report.host}: prepare`);
+          if (slot.ctx) slot.ctx.logger = logger;
+        }
+      });
+      results.forEach((r, i) => {
+        if (r.status === 'rejected') {
+          fail(batch[i]!, r.reason);
+          failure ??= { slot: batch[i]!, why: errorMessage(r.reason) };
+        }
+      });
+      if (failure) break;
+      for (const slot of batch) {
+        try {
+          await rolling.activate(slot.ctx!, prepared.get(slot));
+          slot.report.ok = true;
+          activated.push(slot);
+        } catch (err) {
+          fail(slot, err);
+          failure = { slot, why: errorMessage(err) };
+          break;
+        } finally {
+          slot.report.ms = performance.now() - slot.started;
+        }
+      }
+      if (failure) break;
+    }
+    if (failure && settings.fleet.rollbackScope === 'all') {
+      for (const slot of activated.reverse()) {
+        const why = `${failure.slot.report.host} failed: ${failure.why.split('\n')[0]}`;
+        try {
+          await rolling.undo(slot.ctx!, prepared.get(slot), why);
+          slot.report.ok = false;
+        } catch (err) {
+          fail(slot, new Error(`rolling back after ${why} failed: ${errorMessage(err)}`));
+        }
+      }
+    }
+  } finally {
+    for (const [slot, p] of prepared) await rolling.release(slot.ctx!, p).catch(() => undefined);
+    for (const slot of slots)
+      if (slot.started && !slot.report.ms) slot.report.ms = performance.now() - slot.started;
+  }
 }

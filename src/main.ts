@@ -1,12 +1,13 @@
 import * as core from '@actions/core';
 import { actionLogger } from './log.js';
 import { parseSettings } from './settings.js';
-import { runEngine } from './engine.js';
-import { formatTable, factRows, writeActionReport } from './report.js';
+import { hostLabel, runEngine } from './engine.js';
+import { annotateFailure, formatTable, factRows, writeActionReport } from './report.js';
+import { deploymentOptions, GithubDeployment } from './github.js';
 import { runId } from './steps/lock.js';
 
 /** Inputs whose values must be masked before anything at all can print them. */
-const SECRET_INPUTS = ['private-key', 'passphrase'];
+const SECRET_INPUTS = ['private-key', 'passphrase', 'jump-private-key', 'github-token'];
 
 /** An input as the runner passes it; commit and ref default to the workflow's own. */
 export function readInput(name: string): string {
@@ -40,12 +41,35 @@ export async function main(): Promise<void> {
   }
   // Saved before any lock can be taken: if this run is cancelled, the post step knows its id.
   core.saveState('run', runId());
-  const { report, factKeys } = await runEngine(settings, { logger: actionLogger });
+  // GitHub Deployments (with github-token only); API errors are warnings, never a failed deploy.
+  const deployment = await GithubDeployment.start(
+    deploymentOptions(readInput, process.env, {
+      mode: settings.mode,
+      dryRun: settings.provision.dryRun,
+      commit: settings.deploy.commit,
+      hosts: settings.hosts.map(hostLabel)
+    }),
+    actionLogger
+  );
+  let result;
+  try {
+    result = await runEngine(settings, { logger: actionLogger });
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    await deployment?.finish({ mode: settings.mode, ok: false, status: 'failed', hosts: [], ms: 0, error });
+    throw err;
+  }
+  const { report, factKeys } = result;
   core.saveState('finished', 'true');
   if (factKeys.length > 0) {
     const t = factRows(report, factKeys);
     core.info(formatTable(t.header, t.rows));
   }
   await writeActionReport(report, factKeys);
-  if (!report.ok) core.setFailed(report.error ?? `${report.mode} failed`);
+  await deployment?.finish(report);
+  if (!report.ok) {
+    // A titled annotation (what setFailed would print untitled), then the failing exit code.
+    annotateFailure(report);
+    process.exitCode = core.ExitCode.Failure;
+  }
 }

@@ -74,9 +74,28 @@ export interface ProvisionSettings {
   dryRun: boolean;
 }
 
+/** How a deploy covers several servers (see src/fleet.ts). */
+export interface FleetSettings {
+  maxParallel: number;
+  canary: boolean;
+  rollbackScope: 'all' | 'host';
+}
+
+/** A bastion in front of the servers, verified like any other host. */
+export interface JumpSettings {
+  host: string;
+  port: number;
+  user: string;
+  privateKey: string;
+  knownHosts?: string;
+  fingerprints: string[];
+}
+
 export interface Settings {
   mode: Mode;
   hosts: HostSpec[];
+  fleet: FleetSettings;
+  jump?: JumpSettings;
   ssh: SshSettings;
   app: AppSettings;
   deploy: DeploySettings;
@@ -91,6 +110,9 @@ export const DEFAULT_EXCLUDES = ['.git', '__pycache__', '.venv', 'node_modules']
 /** Defaults for optional inputs; a unit test keeps action.yml's defaults equal to these. */
 export const INPUT_DEFAULTS: Record<string, string> = {
   mode: 'deploy',
+  'max-parallel': '1',
+  canary: 'false',
+  'rollback-scope': 'all',
   port: '22',
   user: 'deploy',
   'trust-on-first-use': 'false',
@@ -113,7 +135,8 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   'health-interval': '5m',
   'backups-days': '30',
   'import-database-force': 'false',
-  'dry-run': 'false'
+  'dry-run': 'false',
+  environment: 'production'
 };
 
 export class SettingsError extends Error {
@@ -310,9 +333,23 @@ export function parseSettings(read: InputReader): Settings {
     problems.push(`input \`python\`: must be an interpreter name or path, got '${python}'`);
 
   const provision = parseProvision(get, raw, bool, int, duration, problems, raw('sqlite-db').trim());
+  const scope = get('rollback-scope');
+  if (scope !== 'all' && scope !== 'host') {
+    problems.push(
+      `input \`rollback-scope\`: must be all (roll back every server switched in this run) or host (only the failed one), got '${scope}'`
+    );
+  }
+  const fleet: FleetSettings = {
+    maxParallel: int('max-parallel', 1, 64),
+    canary: bool('canary'),
+    rollbackScope: scope === 'host' ? 'host' : 'all'
+  };
+  const jump = parseJump(raw, privateKey, user, problems);
   const settings: Settings = {
     mode,
     hosts,
+    fleet,
+    jump,
     ssh: {
       user,
       privateKey: privateKey.endsWith('\n') || privateKey === '' ? privateKey : privateKey + '\n',
@@ -426,6 +463,38 @@ function parseProvision(
 }
 
 /** 'host', 'host:port', '[v6]:port' -> HostSpec, or a message saying what is wrong. */
+/** jump-host `user@host:port` and its own key and host-key inputs; undefined without a bastion. */
+function parseJump(
+  raw: InputReader,
+  mainKey: string,
+  mainUser: string,
+  problems: string[]
+): JumpSettings | undefined {
+  const spec = raw('jump-host').trim();
+  if (!spec) return undefined;
+  const at = spec.lastIndexOf('@');
+  const user = at > 0 ? spec.slice(0, at) : mainUser;
+  const hostPart = at > 0 ? spec.slice(at + 1) : spec;
+  const hp = parseHost(hostPart, 22);
+  if (typeof hp === 'string' || !USER.test(user)) {
+    problems.push(`input \`jump-host\`: must be user@host or user@host:port, got '${spec}'`);
+    return undefined;
+  }
+  const key = (raw('jump-private-key').trim() || mainKey).replace(/\r\n/g, '\n');
+  const fingerprints = splitList(raw('jump-host-fingerprint'), /[\s,]+/);
+  for (const f of fingerprints) {
+    if (!FINGERPRINT.test(f))
+      problems.push(`input \`jump-host-fingerprint\`: '${f}' is not a SHA256 fingerprint`);
+  }
+  const knownHosts = raw('jump-known-hosts').trim() || undefined;
+  if (!knownHosts && fingerprints.length === 0) {
+    problems.push(
+      "input `jump-known-hosts`: give the bastion's host key (jump-known-hosts or jump-host-fingerprint); it is verified like any other host"
+    );
+  }
+  return { ...hp, user, privateKey: key.endsWith('\n') ? key : key + '\n', knownHosts, fingerprints };
+}
+
 export function parseHost(item: string, defaultPort: number): HostSpec | string {
   let host = item;
   let port = defaultPort;

@@ -1,11 +1,11 @@
-import type { HostContext, ModeStrategy } from '../engine.js';
+import type { HostContext, ModeStrategy, RollingStrategy } from '../engine.js';
 import type { DeployContext } from '../deploy/context.js';
 import { releaseId, serverPaths } from '../deploy/paths.js';
-import { acquireLock } from '../steps/lock.js';
+import { acquireLock, type HeldLock } from '../steps/lock.js';
 import { ensureLayout } from '../steps/layout.js';
-import { uploadRelease } from '../steps/upload.js';
+import { uploadRelease, type Uploaded } from '../steps/upload.js';
 import { buildVenv } from '../steps/venv.js';
-import { installConfig, needsRestart, stageConfig } from '../steps/config.js';
+import { installConfig, needsRestart, stageConfig, type StagedConfig } from '../steps/config.js';
 import { checkRelease } from '../steps/check.js';
 import { backupDatabase } from '../steps/backup.js';
 import { runHook } from '../steps/hooks.js';
@@ -22,6 +22,141 @@ export function deployContext(ctx: HostContext): DeployContext {
   return { ...ctx, paths: serverPaths(ctx.settings) };
 }
 
+function stepper(ctx: DeployContext) {
+  return <T extends StepOutcome | void>(name: string, fn: () => Promise<T>): Promise<T> =>
+    step(ctx.logger, ctx.records, ctx.label, name, fn);
+}
+
+/** A release made ready on one server, not yet serving. */
+export interface PreparedRelease {
+  lock: HeldLock;
+  up: Uploaded;
+  release: string;
+  staged: StagedConfig;
+  /** A new venv or changed units need a new Gunicorn master. */
+  restart: boolean;
+}
+
+/**
+ * Everything before the switch: each of these steps can fail with nothing changed for users, so a
+ * fleet prepares several servers at once. The lock is held until release().
+ */
+export async function prepareRelease(host: HostContext): Promise<PreparedRelease> {
+  const ctx = deployContext(host);
+  const s = stepper(ctx);
+  const d = ctx.settings.deploy;
+  ctx.facts['rolled-back'] = 'false';
+  const lock = (await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }))).lock;
+  try {
+    await s('layout', () => ensureLayout(ctx));
+    const up = await s('upload', () => uploadRelease(ctx, releaseId(new Date(), d.commit)));
+    const release = up.release;
+    ctx.facts.release = release;
+    ctx.facts['previous-release'] = up.previous;
+    const venv = await s('venv', () => buildVenv(ctx, release));
+    const staged = await s('config', () => stageConfig(ctx, up.cores));
+    await s('check', () => checkRelease(ctx, release, staged));
+    await s('backup', () => backupDatabase(ctx, release));
+    await s('pre-activate', () => runHook(ctx, 'pre-activate', d.preActivate, release, staged.envFile));
+    return { lock, up, release, staged, restart: needsRestart(staged) || venv.hash !== up.previousVenv };
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+}
+
+/**
+ * The switch and its proof. A failure rolls this server back to its previous release and proves
+ * that one healthy again before the error is thrown.
+ */
+export async function activateRelease(host: HostContext, p: PreparedRelease): Promise<void> {
+  const ctx = deployContext(host);
+  const s = stepper(ctx);
+  const { release, up, staged, restart } = p;
+  try {
+    await s('units', () => installConfig(ctx, staged));
+    const switched = await s('switch', () => switchRelease(ctx, release, restart));
+    ctx.facts.reload = switched.reload;
+    await s('verify', () => verifyRelease(ctx, release, switched.oldWorkers));
+  } catch (err) {
+    const why = errorMessage(err);
+    const logs = await errorLogTail(ctx);
+    if (!up.previous) {
+      await recordHistory(ctx, { event: 'deploy', release, status: 'failed', why });
+      throw new DeployError(
+        `release ${release} failed and there is no previous release to roll back to: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`,
+        'Fix the app and deploy again; the service stays as it is until then.'
+      );
+    }
+    try {
+      await undoRelease(host, p, why);
+    } catch (rbErr) {
+      await recordHistory(ctx, {
+        event: 'rollback',
+        release: up.previous,
+        status: 'failed',
+        why: errorMessage(rbErr)
+      });
+      throw new DeployError(
+        `release ${release} failed (${why}) and the rollback to ${up.previous} failed too: ${errorMessage(rbErr)}`,
+        `The server needs attention now: ssh in and run systemctl status ${ctx.paths.app}; releases are in ${ctx.paths.releases}.`
+      );
+    }
+    await recordHistory(ctx, { event: 'deploy', release, status: 'rolled-back', to: up.previous, why });
+    throw new DeployError(
+      `release ${release} failed and was rolled back; ${up.previous} is serving and healthy. Why: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`
+    );
+  }
+  await s('post-activate', () =>
+    runHook(ctx, 'post-activate', ctx.settings.deploy.postActivate, release, ctx.paths.envFile)
+  );
+  await s('prune', () =>
+    prune(
+      ctx,
+      [release, up.previous].filter((r) => r)
+    )
+  );
+  await recordHistory(ctx, {
+    event: 'deploy',
+    release,
+    previous: up.previous,
+    status: 'deployed',
+    reload: ctx.facts.reload ?? ''
+  });
+}
+
+/**
+ * Puts the previous release back on a server: after its own failure, or after another server's
+ * failure when the whole fleet goes back (rollback-scope: all).
+ */
+export async function undoRelease(host: HostContext, p: PreparedRelease, why: string): Promise<void> {
+  const ctx = deployContext(host);
+  const back = await stepper(ctx)('rollback', () => rollbackTo(ctx, p.up.previous, p.restart, p.staged));
+  ctx.facts.release = p.up.previous;
+  ctx.facts['previous-release'] = p.release;
+  ctx.facts['rolled-back'] = 'true';
+  ctx.facts.reload = back.reload;
+  ctx.facts['rollback-reason'] = why.split('\n')[0]!;
+  host.setStatus('rolled-back');
+}
+
+const rolling: RollingStrategy<PreparedRelease> = {
+  prepare: prepareRelease,
+  activate: activateRelease,
+  async undo(host, p, why) {
+    if (!p.up.previous) throw new Error(`no previous release on ${host.label} to go back to`);
+    await undoRelease(host, p, why);
+    await recordHistory(deployContext(host), {
+      event: 'rollback',
+      release: p.up.previous,
+      from: p.release,
+      status: 'rolled-back',
+      why
+    });
+  },
+  release: (_host, p) => p.lock.release()
+};
+
 /**
  * The deploy, in the order that keeps the old release serving until the new one is proven: every
  * step before the switch can fail with nothing changed for users; every failure after it rolls
@@ -30,83 +165,13 @@ export function deployContext(ctx: HostContext): DeployContext {
 export const deployMode: ModeStrategy = {
   factKeys: DEPLOY_KEYS,
   okStatus: 'deployed',
+  rolling: rolling as RollingStrategy<unknown>,
   async runHost(host) {
-    const ctx = deployContext(host);
-    const s = <T extends StepOutcome | void>(name: string, fn: () => Promise<T>): Promise<T> =>
-      step(ctx.logger, ctx.records, ctx.label, name, fn);
-    const d = ctx.settings.deploy;
-    ctx.facts['rolled-back'] = 'false';
-    const lock = await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }));
+    const p = await prepareRelease(host);
     try {
-      await s('layout', () => ensureLayout(ctx));
-      const up = await s('upload', () => uploadRelease(ctx, releaseId(new Date(), d.commit)));
-      const release: string = up.release;
-      ctx.facts.release = release;
-      ctx.facts['previous-release'] = up.previous;
-      const venv = await s('venv', () => buildVenv(ctx, release));
-      const staged = await s('config', () => stageConfig(ctx, up.cores));
-      await s('check', () => checkRelease(ctx, release, staged));
-      await s('backup', () => backupDatabase(ctx, release));
-      await s('pre-activate', () => runHook(ctx, 'pre-activate', d.preActivate, release, staged.envFile));
-      const restart = needsRestart(staged) || venv.hash !== up.previousVenv;
-      try {
-        await s('units', () => installConfig(ctx, staged));
-        const switched = await s('switch', () => switchRelease(ctx, release, restart));
-        ctx.facts.reload = switched.reload;
-        await s('verify', () => verifyRelease(ctx, release, switched.oldWorkers));
-      } catch (err) {
-        const why = errorMessage(err);
-        const logs = await errorLogTail(ctx);
-        if (!up.previous) {
-          await recordHistory(ctx, { event: 'deploy', release, status: 'failed', why });
-          throw new DeployError(
-            `release ${release} failed and there is no previous release to roll back to: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`,
-            'Fix the app and deploy again; the service stays as it is until then.'
-          );
-        }
-        try {
-          const back = await s('rollback', () => rollbackTo(ctx, up.previous, restart, staged));
-          ctx.facts.release = up.previous;
-          ctx.facts['previous-release'] = release;
-          ctx.facts['rolled-back'] = 'true';
-          ctx.facts.reload = back.reload;
-          ctx.facts['rollback-reason'] = why.split('\n')[0]!;
-        } catch (rbErr) {
-          await recordHistory(ctx, {
-            event: 'rollback',
-            release: up.previous,
-            status: 'failed',
-            why: errorMessage(rbErr)
-          });
-          throw new DeployError(
-            `release ${release} failed (${why}) and the rollback to ${up.previous} failed too: ${errorMessage(rbErr)}`,
-            `The server needs attention now: ssh in and run systemctl status ${ctx.paths.app}; releases are in ${ctx.paths.releases}.`
-          );
-        }
-        host.setStatus('rolled-back');
-        await recordHistory(ctx, { event: 'deploy', release, status: 'rolled-back', to: up.previous, why });
-        throw new DeployError(
-          `release ${release} failed and was rolled back; ${up.previous} is serving and healthy. Why: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`
-        );
-      }
-      await s('post-activate', () =>
-        runHook(ctx, 'post-activate', d.postActivate, release, ctx.paths.envFile)
-      );
-      await s('prune', () =>
-        prune(
-          ctx,
-          [release, up.previous].filter((r) => r)
-        )
-      );
-      await recordHistory(ctx, {
-        event: 'deploy',
-        release,
-        previous: up.previous,
-        status: 'deployed',
-        reload: ctx.facts.reload ?? ''
-      });
+      await activateRelease(host, p);
     } finally {
-      await lock.lock.release();
+      await p.lock.release();
     }
   }
 };

@@ -95,6 +95,22 @@ export async function connect(target: SshTarget, logger: Logger): Promise<SshRem
   if (target.passphrase) logger.setSecret(target.passphrase);
   validateTarget(target);
 
+  // The bastion first: its host key is verified before anything is forwarded through it.
+  const bastion = target.jump ? await connect(target.jump, logger) : undefined;
+  try {
+    const remote = await connectDirect(target, logger, bastion);
+    if (bastion) remote.onClose(() => bastion.close());
+    return remote;
+  } catch (err) {
+    await bastion?.close();
+    if (bastion && !(err instanceof HostKeyError) && !(err instanceof SshAuthError)) {
+      throw new Error(`${(err as Error).message} (through the bastion ${describeTarget(target.jump!)})`);
+    }
+    throw err;
+  }
+}
+
+async function connectDirect(target: SshTarget, logger: Logger, bastion?: SshRemote): Promise<SshRemote> {
   const verifier = makeHostVerifier(target, logger);
   const attempts = 1 + Math.max(0, target.retries ?? DEFAULT_RETRIES);
   const who = describeTarget(target);
@@ -102,7 +118,9 @@ export async function connect(target: SshTarget, logger: Logger): Promise<SshRem
 
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const ssh = new NodeSSH();
+    const sock = bastion ? await bastion.forward(target.host, target.port) : undefined;
     const config: Config = {
+      sock,
       host: target.host,
       port: target.port,
       username: target.user,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants as osConstants } from 'node:os';
-import { Readable } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { NodeSSH } from 'node-ssh';
 import type { Client, ClientChannel } from 'ssh2';
@@ -101,8 +101,13 @@ export class SshRemote implements Remote {
 
   async close(): Promise<void> {
     const client = this.ssh.connection;
-    if (!client || this.closed) return;
-    await new Promise<void>((resolve) => {
+    if (client && !this.closed) await this.end(client);
+    this.closed = true;
+    for (const hook of this.closeHooks.splice(0)) await hook().catch(() => undefined);
+  }
+
+  private end(client: Client): Promise<void> {
+    return new Promise<void>((resolve) => {
       // A graceful end waits for queued data to flush, which a stuck channel may never allow:
       // after a moment the socket is destroyed, which also settles every command still running.
       const timer = setTimeout(() => {
@@ -115,7 +120,23 @@ export class SshRemote implements Remote {
       });
       this.ssh.dispose();
     });
-    this.closed = true;
+  }
+
+  private closeHooks: (() => Promise<void>)[] = [];
+
+  /** Runs after this connection is closed (a bastion connection closes with the one it carries). */
+  onClose(hook: () => Promise<void>): void {
+    this.closeHooks.push(hook);
+  }
+
+  /** A TCP stream to host:port opened from this server (direct-tcpip), for reaching hosts behind it. */
+  forward(host: string, port: number): Promise<Duplex> {
+    return new Promise((resolve, reject) => {
+      this.client().forwardOut('127.0.0.1', 0, host, port, (err, stream) => {
+        if (err) reject(new Error(`${this.label}: cannot forward to ${host}:${port}: ${err.message}`));
+        else resolve(stream);
+      });
+    });
   }
 
   /** Cuts the connection at once, as a network failure would (fault-injection tests use it). */

@@ -16,6 +16,8 @@ export interface SshTarget {
   connectTimeoutMs?: number;
   /** Connection attempts after the first, with backoff; never retried on auth or host-key failure. */
   retries?: number;
+  /** A bastion to reach this host through (SSH port forwarding), itself verified like any host. */
+  jump?: SshTarget;
 }
 
 export interface ExecOptions {
