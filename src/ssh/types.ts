@@ -46,6 +46,8 @@ export interface UploadOptions {
   sudo?: boolean;
   /** Limit for the whole transfer; default as for exec (10 minutes). */
   timeoutMs?: number;
+  /** Send exactly these paths (relative to the folder, no recursion) instead of the whole tree. */
+  files?: string[];
 }
 
 export interface UploadResult {

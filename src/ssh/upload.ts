@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -56,7 +56,13 @@ export async function uploadDirectory(
   // refuses to open through /dev/fd.)
   const scratch = await mkdtemp(join(tmpdir(), 'gunicorn-deploy-upload-'));
   try {
-    return await send(remote, localDir, remoteDir, opts, logger, join(scratch, 'index'), started);
+    let list: string | undefined;
+    if (opts.files) {
+      // NUL-separated: any byte but NUL may stand in a file name.
+      list = join(scratch, 'files');
+      await writeFile(list, opts.files.map((f) => `./${f}\0`).join(''));
+    }
+    return await send(remote, localDir, remoteDir, opts, logger, join(scratch, 'index'), started, list);
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -69,8 +75,10 @@ async function send(
   opts: UploadOptions,
   logger: Logger,
   indexFile: string,
-  started: number
+  started: number,
+  list?: string
 ): Promise<UploadResult> {
+  const what = list ? ['--no-recursion', '--null', '-T', list] : [...tarExcludeArgs(opts.exclude), '.'];
   const args = [
     '-C',
     localDir,
@@ -80,8 +88,7 @@ async function send(
     '-f',
     '-',
     '--numeric-owner',
-    ...tarExcludeArgs(opts.exclude),
-    '.'
+    ...what
   ];
   logger.debug(`[${remote.label}] upload ${localDir} -> ${remoteDir} (tar ${args.join(' ')})`);
   const tar = spawn('tar', args, {

@@ -1,0 +1,92 @@
+import { execFile } from 'node:child_process';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import type { SandboxServer } from '../../src/sandbox/index.js';
+import { bootServer, stopServer } from '../support/servers.js';
+import { appCopy, deploy, getJson, onServer } from '../support/deploy.js';
+
+const run = promisify(execFile);
+
+// Delta uploads: only changed files cross the network, the new release is a hardlinked copy of
+// the previous one, and the previous release never changes under Gunicorn.
+let server: SandboxServer;
+let app: string;
+
+beforeAll(async () => {
+  server = await bootServer();
+  app = await appCopy();
+  for (let i = 0; i < 300; i++) {
+    await mkdir(path.join(app, 'pkg', `m${i % 10}`), { recursive: true });
+    await writeFile(path.join(app, 'pkg', `m${i % 10}`, `f${i}.py`), `# file ${i}\nVALUE = ${i}\n`);
+  }
+});
+afterAll(async () => {
+  if (server) await stopServer(server);
+});
+
+/** sha256 of every regular file under a release, as `sum  ./path` lines, sorted. */
+const sums = (dir: string): Promise<string> =>
+  onServer(
+    server,
+    `cd ${dir} && find . -type f ! -name REVISION ! -name .gunicorn-deploy-manifest -print0 | sort -z | xargs -0 sha256sum`
+  );
+
+test('a 3-file change is sent as a delta; the previous release is byte-identical afterwards', async () => {
+  const first = await deploy(server, app);
+  expect(first.report.error).toBeUndefined();
+  const r1 = first.report.hosts[0]!.facts.release!;
+  expect(first.report.hosts[0]!.steps.find((s) => s.name === 'upload')?.detail).toMatch(/^full: /);
+  const before = await sums(`/srv/shop/releases/${r1}`);
+
+  await writeFile(path.join(app, 'pkg', 'm1', 'f1.py'), '# changed\nVALUE = -1\n');
+  await writeFile(path.join(app, 'pkg', 'm2', 'new.py'), 'NEW = True\n');
+  await rm(path.join(app, 'pkg', 'm3', 'f3.py'));
+  const second = await deploy(server, app);
+  expect(second.report.error).toBeUndefined();
+  const h = second.report.hosts[0]!;
+  const r2 = h.facts.release!;
+  expect(h.steps.find((s) => s.name === 'upload')?.detail).toMatch(
+    /^delta: 2 changed, 1 removed of \d+ paths/
+  );
+  expect(h.facts.reload).toBe('hup');
+  expect((await getJson(server, '/health')).body.release).toBe(r2);
+
+  // The previous release did not change, not even the file the delta replaced.
+  expect(await sums(`/srv/shop/releases/${r1}`)).toBe(before);
+  // The new release holds exactly the local tree.
+  const { stdout: local } = await run('bash', [
+    '-c',
+    `cd ${app} && find . -type f ! -path './.git/*' ! -path '*/__pycache__/*' -print0 | sort -z | xargs -0 sha256sum`
+  ]);
+  expect(await sums(`/srv/shop/releases/${r2}`)).toBe(local);
+  // Unchanged files share their inode with the previous release; the changed one does not.
+  const inodes = await onServer(
+    server,
+    `stat -c %i /srv/shop/releases/${r1}/pkg/m5/f5.py /srv/shop/releases/${r2}/pkg/m5/f5.py /srv/shop/releases/${r1}/pkg/m1/f1.py /srv/shop/releases/${r2}/pkg/m1/f1.py`
+  );
+  const [a, b, c, d] = inodes.trim().split('\n');
+  expect(a).toBe(b);
+  expect(c).not.toBe(d);
+  // Links that every release gets anew are there, pointing where they should.
+  expect(
+    await onServer(
+      server,
+      `readlink /srv/shop/releases/${r2}/instance; test -x /srv/shop/releases/${r2}/.venv/bin/python && echo venv`
+    )
+  ).toBe('/srv/shop/shared/instance\nvenv\n');
+});
+
+test('full-upload forces a full upload; a release without a manifest falls back to one', async () => {
+  const forced = await deploy(server, app, { 'full-upload': 'true' });
+  expect(forced.report.hosts[0]!.steps.find((s) => s.name === 'upload')?.detail).toMatch(/^full: /);
+  await onServer(server, 'rm /srv/shop/current/.gunicorn-deploy-manifest');
+  const fallback = await deploy(server, app);
+  expect(fallback.report.error).toBeUndefined();
+  expect(fallback.report.hosts[0]!.steps.find((s) => s.name === 'upload')?.detail).toMatch(/^full: /);
+  expect(fallback.lines.some((l) => l.includes('has no usable manifest'))).toBe(true);
+  const again = await deploy(server, app);
+  expect(again.report.hosts[0]!.steps.find((s) => s.name === 'upload')?.detail).toMatch(
+    /^delta: 0 changed, 0 removed/
+  );
+});

@@ -1,0 +1,166 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { lstat, readlink } from 'node:fs/promises';
+import * as path from 'node:path';
+import { tarExcludeArgs } from './ssh/upload.js';
+
+/** First line of every manifest; a release whose manifest has another version gets a full upload. */
+export const MANIFEST_HEADER = 'gunicorn-deploy-manifest 1';
+export const MANIFEST_FILE = '.gunicorn-deploy-manifest';
+
+export interface ManifestEntry {
+  /** Relative path, no leading ./ and no trailing slash. */
+  path: string;
+  type: 'f' | 'l' | 'd';
+  mode: number;
+  size: number;
+  /** sha256 of a file's bytes or a link's target; '-' for a folder. */
+  hash: string;
+}
+
+export type Manifest = Map<string, ManifestEntry>;
+
+/**
+ * The paths an upload of dir would send, as GNU tar itself selects them with the same excludes,
+ * so a delta upload sends exactly what a full one would. Undefined when a name needs quoting
+ * (newlines, backslashes): such trees get a full upload.
+ */
+export async function listTree(dir: string, exclude: string[]): Promise<string[] | undefined> {
+  const args = [
+    '-C',
+    dir,
+    '-c',
+    '-v',
+    '-f',
+    '/dev/null',
+    '--quoting-style=escape',
+    ...tarExcludeArgs(exclude),
+    '.'
+  ];
+  const out = await new Promise<string>((resolve, reject) => {
+    const tar = spawn('tar', args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C' }
+    });
+    let stdout = '';
+    let stderr = '';
+    tar.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    tar.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    tar.on('error', reject);
+    tar.on('close', (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`tar could not list ${dir}: ${stderr.trim()}`))
+    );
+  });
+  const names = out.split('\n').filter((l) => l !== '' && l !== './');
+  if (names.some((n) => n.includes('\\'))) return undefined;
+  return names.map((n) => n.replace(/^\.\//, '').replace(/\/$/, ''));
+}
+
+async function hashFile(file: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/** Runs fn over items, at most `limit` at a time, keeping the order of results. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** Hashes every file of the tree, streaming and in parallel, on the runner. */
+export async function buildManifest(dir: string, exclude: string[]): Promise<Manifest | undefined> {
+  const names = await listTree(dir, exclude);
+  if (!names) return undefined;
+  const entries = await mapLimit(names, 32, async (name): Promise<ManifestEntry> => {
+    const full = path.join(dir, name);
+    const st = await lstat(full);
+    const mode = st.mode & 0o7777;
+    if (st.isDirectory()) return { path: name, type: 'd', mode, size: 0, hash: '-' };
+    if (st.isSymbolicLink()) {
+      const target = await readlink(full);
+      return {
+        path: name,
+        type: 'l',
+        mode,
+        size: target.length,
+        hash: createHash('sha256').update(target).digest('hex')
+      };
+    }
+    return { path: name, type: 'f', mode, size: st.size, hash: await hashFile(full) };
+  });
+  return new Map(entries.map((e) => [e.path, e]));
+}
+
+/** One line per entry, path last (it may hold spaces). */
+export function serializeManifest(m: Manifest): string {
+  const lines = [...m.values()]
+    .sort((a, b) => (a.path < b.path ? -1 : 1))
+    .map((e) => `${e.type} ${e.mode.toString(8)} ${e.size} ${e.hash} ${e.path}`);
+  return [MANIFEST_HEADER, ...lines].join('\n') + '\n';
+}
+
+export function parseManifest(text: string): Manifest | undefined {
+  const lines = text.split('\n');
+  if (lines[0] !== MANIFEST_HEADER) return undefined;
+  const m: Manifest = new Map();
+  for (const line of lines.slice(1)) {
+    if (!line) continue;
+    const match = /^([fld]) ([0-7]+) (\d+) (\S+) (.+)$/.exec(line);
+    if (!match) return undefined;
+    const [, type, mode, size, hash, p] = match;
+    m.set(p!, {
+      path: p!,
+      type: type as ManifestEntry['type'],
+      mode: parseInt(mode!, 8),
+      size: Number(size),
+      hash: hash!
+    });
+  }
+  return m;
+}
+
+export interface ManifestDiff {
+  /** Files, links and folders to send (new, or changed in content, type or mode). */
+  send: string[];
+  /** Paths to delete from the copy before unpacking, deepest first: gone or replaced. */
+  remove: string[];
+}
+
+const depth = (p: string): number => p.split('/').length;
+
+/**
+ * What turns a hardlinked copy of the old release into the new one. A changed file is removed and
+ * sent again, never written through: its old inode is shared with the release still serving.
+ * Paths under `keep` (shared paths, replaced by links in every release) are never touched.
+ */
+export function diffManifests(old: Manifest, neu: Manifest, keep: string[] = []): ManifestDiff {
+  const kept = (p: string): boolean => keep.some((k) => p === k || p.startsWith(k + '/'));
+  const send: string[] = [];
+  const remove: string[] = [];
+  for (const e of neu.values()) {
+    if (kept(e.path)) continue;
+    const o = old.get(e.path);
+    if (o && o.type === e.type && o.mode === e.mode && o.hash === e.hash) continue;
+    if (e.type === 'd' && o?.type === 'd') {
+      // Only the mode changed: sent again (no recursion) so tar sets it on the existing folder.
+      send.push(e.path);
+      continue;
+    }
+    if (o) remove.push(e.path);
+    send.push(e.path);
+  }
+  for (const o of old.values()) if (!kept(o.path) && !neu.has(o.path)) remove.push(o.path);
+  remove.sort((a, b) => depth(b) - depth(a) || (a < b ? -1 : 1));
+  send.sort();
+  return { send, remove };
+}
