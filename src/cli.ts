@@ -6,7 +6,7 @@ import { runEngine } from './engine.js';
 import { factRows, formatTable, outputsOf, stepRows } from './report.js';
 import { readActionInputs, type InputSpec } from './action-inputs.js';
 
-const MODES_HELP = 'deploy | preflight | rollback';
+const MODES_HELP = 'deploy | preflight | rollback | provision | verify';
 
 /** GUNICORN_DEPLOY_APP_NAME for app-name: the same values as flags, from the environment. */
 export function envName(input: string): string {

@@ -51,6 +51,8 @@ export interface DeploySettings {
   postActivate: string;
   lockTimeoutMs: number;
   forceUnlock: boolean;
+  /** Send the whole tree even when the previous release's manifest would allow a delta. */
+  fullUpload: boolean;
   rollbackTo: string;
   commit: string;
   ref: string;
@@ -130,6 +132,7 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   'backups-keep': '10',
   'lock-timeout': '5m',
   'force-unlock': 'false',
+  'full-upload': 'false',
   'server-name': '_',
   'client-max-body-size': '10m',
   'health-interval': '5m',
@@ -379,6 +382,7 @@ export function parseSettings(read: InputReader): Settings {
       postActivate: raw('post-activate').trim(),
       lockTimeoutMs: duration('lock-timeout'),
       forceUnlock: bool('force-unlock'),
+      fullUpload: bool('full-upload'),
       rollbackTo: raw('rollback-to').trim(),
       commit: raw('commit').trim(),
       ref: raw('ref').trim()

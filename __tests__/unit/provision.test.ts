@@ -1,0 +1,232 @@
+import { execFileSync } from 'node:child_process';
+import { cp, mkdtemp, readFile, utimes, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { DeployContext } from '../../src/deploy/context.js';
+import { serverPaths } from '../../src/deploy/paths.js';
+import { memoryLogger } from '../../src/log.js';
+import { parseSettings, SettingsError, type Settings } from '../../src/settings.js';
+import type { Remote } from '../../src/ssh/types.js';
+import { packageList, packagesScript } from '../../src/provision/packages.js';
+import { userScript } from '../../src/provision/user.js';
+import { nginxScript } from '../../src/provision/nginx.js';
+import { timersScript } from '../../src/provision/timers.js';
+import { importScript } from '../../src/provision/import-database.js';
+import { prelude, REPORT, writeFilesScript } from '../../src/provision/shell.js';
+import { checksTable, parseChecks, verifyChecklistScript } from '../../src/provision/verify.js';
+import { sourceHash } from '../../src/provision/first-deploy.js';
+
+const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n';
+
+function settings(over: Record<string, string> = {}): Settings {
+  const all: Record<string, string> = {
+    host: '10.0.0.5',
+    'private-key': KEY,
+    'app-name': 'shop',
+    'trust-on-first-use': 'true',
+    mode: 'provision',
+    'sqlite-db': 'instance/app.db',
+    ...over
+  };
+  return parseSettings((n) => all[n] ?? '');
+}
+
+function problems(over: Record<string, string>): string[] {
+  try {
+    settings(over);
+  } catch (err) {
+    if (err instanceof SettingsError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+function ctxFor(s: Settings): DeployContext {
+  return {
+    remote: {} as Remote,
+    settings: s,
+    logger: memoryLogger(),
+    label: 'h',
+    records: [],
+    paths: serverPaths(s),
+    facts: {}
+  };
+}
+
+/** bash -n: every script the provision steps send parses. */
+function syntaxOk(script: string): void {
+  execFileSync('bash', ['-n'], { input: `set -euo pipefail\n${prelude(false)}\n${script}\n${REPORT}\n` });
+}
+
+describe('provision settings', () => {
+  test('defaults', () => {
+    const p = settings().provision;
+    expect(p).toEqual({
+      aptPackages: [],
+      serverName: '_',
+      staticPath: '',
+      clientMaxBodySize: '10m',
+      healthIntervalS: 300,
+      backupsDays: 30,
+      importDatabase: '',
+      importDatabaseForce: false,
+      dryRun: false
+    });
+  });
+
+  test('packages separated by spaces, commas or newlines', () => {
+    const p = settings({ 'apt-packages': 'libpq5, python3-flask\nlibjpeg62-turbo  g++' }).provision;
+    expect(p.aptPackages).toEqual(['libpq5', 'python3-flask', 'libjpeg62-turbo', 'g++']);
+    expect(packageList(p.aptPackages)).toEqual([
+      'python3-venv',
+      'python3-pip',
+      'nginx',
+      'logrotate',
+      'sqlite3',
+      'curl',
+      'libpq5',
+      'python3-flask',
+      'libjpeg62-turbo',
+      'g++'
+    ]);
+  });
+
+  test.each([
+    [{ 'server-name': 'exa mple;com' }, 'server-name'],
+    [{ 'server-name': 'bad_host!.com' }, 'server-name'],
+    [{ 'server-name': 'example.com; include /etc/passwd' }, 'server-name'],
+    [{ 'apt-packages': 'nginx; rm -rf /' }, 'apt-packages'],
+    [{ 'apt-packages': 'Nginx' }, 'apt-packages'],
+    [{ 'static-path': '../etc' }, 'static-path'],
+    [{ 'static-path': '/abs' }, 'static-path'],
+    [{ 'client-max-body-size': '10 MB' }, 'client-max-body-size'],
+    [{ 'health-interval': '5s' }, 'health-interval'],
+    [{ 'backups-days': '0' }, 'backups-days'],
+    [{ 'import-database': 'relative.db' }, 'import-database'],
+    [{ 'import-database': '/x.db', 'sqlite-db': '' }, 'import-database'],
+    [{ 'dry-run': 'maybe' }, 'dry-run']
+  ])('%j is refused naming %s', (over, input) => {
+    const p = problems(over);
+    expect(p.length).toBeGreaterThan(0);
+    expect(p.join('\n')).toContain(`\`${input}\``);
+  });
+
+  test('good server names, wildcards and _', () => {
+    expect(
+      settings({ 'server-name': 'example.com, www.example.com *.example.org' }).provision.serverName
+    ).toBe('example.com www.example.com *.example.org');
+  });
+
+  test('modes provision and verify exist', () => {
+    expect(settings({ mode: 'verify' }).mode).toBe('verify');
+    expect(settings({ mode: 'provision', 'dry-run': 'true' }).provision.dryRun).toBe(true);
+  });
+});
+
+describe('provision scripts', () => {
+  const s = settings({
+    'apt-packages': 'python3-flask',
+    'server-name': 'shop.example.com',
+    'static-path': 'static',
+    'import-database': '/root/old.db'
+  });
+  const ctx = ctxFor(s);
+
+  test('every script is valid bash and quotes what it is given', () => {
+    for (const script of [
+      packagesScript(packageList(s.provision.aptPackages)),
+      userScript(ctx),
+      nginxScript(ctx, 'server { }\n'),
+      timersScript(ctx),
+      importScript(ctx),
+      verifyChecklistScript(ctx)
+    ]) {
+      syntaxOk(script);
+    }
+    expect(packagesScript(['nginx'])).toContain("for p in 'nginx'; do");
+    expect(nginxScript(ctx, '')).toContain("avail='/etc/nginx/sites-available/shop.conf'");
+  });
+
+  test('apt is only touched when a package is missing, and unknown names stop it before install', () => {
+    const sh = packagesScript(['nginx']);
+    expect(sh.indexOf('dpkg-query')).toBeLessThan(sh.indexOf('apt-get -q -o DPkg::Lock::Timeout=300 update'));
+    expect(sh).toMatch(/if \[ \$\{#missing\[@\]\} -gt 0 \]; then/);
+    expect(sh.indexOf('apt-cache policy')).toBeLessThan(sh.indexOf('install --no-install-recommends'));
+  });
+
+  test('the timers come from the templates with the provision settings', () => {
+    const t = timersScript(ctxFor(settings({ 'health-interval': '2m', 'backups-days': '7' })));
+    const decoded = [...t.matchAll(/put '([^']+)' '[0-7]+' '[^']+' '([A-Za-z0-9+/=]+)'/g)].map(
+      (m) => [m[1], Buffer.from(m[2]!, 'base64').toString()] as const
+    );
+    const timer = decoded.find(([p]) => p === '/etc/systemd/system/shop-health.timer')![1];
+    expect(timer).toContain('OnUnitActiveSec=120s');
+    const db = decoded.find(([p]) => p!.endsWith('shop-db-maintenance'))![1];
+    expect(db).toContain('keep_days=7');
+    expect(db).toContain("db='/srv/shop/shared/instance/app.db'");
+  });
+});
+
+describe('writeFilesScript (run locally in a scratch folder)', () => {
+  const asRoot = process.getuid?.() === 0;
+  (asRoot ? test : test.skip)('writes only what differs; a dry run writes nothing', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'gd-files-'));
+    const files = [
+      { path: `${dir}/a.conf`, content: 'one\n', mode: '0644', owner: 'root:root' },
+      { path: `${dir}/sub/b.sh`, content: '#!/bin/sh\n', mode: '0755', owner: 'root:root' }
+    ];
+    const run = (dry: boolean): string =>
+      execFileSync(
+        'bash',
+        ['-c', `set -euo pipefail\n${prelude(dry)}\n${writeFilesScript(files)}\n${REPORT}`],
+        {
+          encoding: 'utf8'
+        }
+      );
+    expect(run(true)).toMatch(/would=create .*a\.conf/);
+    expect(() => execFileSync('test', ['-e', `${dir}/a.conf`])).toThrow();
+    expect(run(false)).toContain(`changed= ${dir}/a.conf ${dir}/sub/b.sh`);
+    expect(await readFile(`${dir}/sub/b.sh`, 'utf8')).toBe('#!/bin/sh\n');
+    expect(run(false).trim()).toBe('changed=');
+    await writeFile(`${dir}/a.conf`, 'edited by hand\n');
+    const dry = run(true);
+    expect(dry).toContain(`would=rewrite ${dir}/a.conf`);
+    expect(dry).toContain('diff=+one');
+    expect(run(false).trim()).toBe(`changed= ${dir}/a.conf`);
+    execFileSync('chmod', ['0600', `${dir}/sub/b.sh`]);
+    expect(run(false).trim()).toBe(`changed= ${dir}/sub/b.sh`);
+  });
+});
+
+describe('verify checklist output', () => {
+  test('parses checks and prints RED', () => {
+    const checks = parseChecks(
+      'noise\ncheck=service|ok|active, enabled\ncheck=timers|red|not active: shop-health.timer\ncheck=database|n/a|no sqlite-db set\n'
+    );
+    expect(checks).toEqual([
+      { name: 'service', state: 'ok', detail: 'active, enabled' },
+      { name: 'timers', state: 'red', detail: 'not active: shop-health.timer' },
+      { name: 'database', state: 'n/a', detail: 'no sqlite-db set' }
+    ]);
+    expect(checksTable(checks)).toMatch(/timers\s+RED\s+not active/);
+  });
+});
+
+describe('sourceHash', () => {
+  test('ignores times and excluded paths, follows content and settings', async () => {
+    const a = await mkdtemp(path.join(os.tmpdir(), 'gd-src-'));
+    await writeFile(path.join(a, 'app.py'), 'print(1)\n');
+    const b = await mkdtemp(path.join(os.tmpdir(), 'gd-src-'));
+    await cp(a, b, { recursive: true });
+    await utimes(path.join(b, 'app.py'), new Date(0), new Date(1_000_000));
+    execFileSync('mkdir', ['-p', path.join(b, '__pycache__')]);
+    await writeFile(path.join(b, '__pycache__', 'x.pyc'), 'junk');
+    const h = (dir: string, over: Record<string, string> = {}): Promise<string> =>
+      sourceHash(settings({ source: dir, ...over }));
+    expect(await h(a)).toBe(await h(b));
+    expect(await h(a, { commit: 'f'.repeat(40) })).toBe(await h(a));
+    expect(await h(a, { env: 'X=1' })).not.toBe(await h(a));
+    await writeFile(path.join(b, 'app.py'), 'print(2)\n');
+    expect(await h(b)).not.toBe(await h(a));
+  });
+});

@@ -1,0 +1,82 @@
+import type { ModeStrategy } from '../engine.js';
+import { step, DeployError, type StepOutcome } from '../steps/step.js';
+import { preflight } from './preflight.js';
+import { deployContext } from './deploy-mode.js';
+import { ensurePackages } from '../provision/packages.js';
+import { ensureUser } from '../provision/user.js';
+import { importDatabase } from '../provision/import-database.js';
+import { ensureNginx } from '../provision/nginx.js';
+import { ensureLogrotate } from '../provision/logrotate.js';
+import { ensureTimers } from '../provision/timers.js';
+import { decideDeploy, runFirstDeploy } from '../provision/first-deploy.js';
+import { VERIFY_KEYS, verifyChecklist } from '../provision/verify.js';
+
+/**
+ * A bare Debian/Ubuntu host to a production service, in an order where each step needs only
+ * what the steps before it made: packages, the app's user and folders, an imported database (before
+ * the app first opens one), nginx, logrotate, timers, then the deploy mode's own engine for the
+ * release and its units, and the verify checklist. Every step changes only what differs, so a
+ * second run is a no-op; a dry run runs the same checks and changes nothing.
+ */
+export const provisionMode: ModeStrategy = {
+  factKeys: ['release', 'changes', ...VERIFY_KEYS],
+  okStatus: 'provisioned',
+  async runHost(host) {
+    const ctx = deployContext(host);
+    const dry = ctx.settings.provision.dryRun;
+    const s = <T extends StepOutcome | void>(name: string, fn: () => Promise<T>): Promise<T> =>
+      step(ctx.logger, ctx.records, ctx.label, name, fn);
+    await s('preflight', async () => {
+      const r = await preflight(ctx.remote, ctx.settings);
+      // python3-venv and the rest are what provision installs; the host itself must be usable.
+      const problems = r.problems.filter((p) => !p.startsWith('python3 is missing'));
+      if (problems.length > 0)
+        throw new DeployError(`this server cannot be provisioned: ${problems.join('; ')}`);
+      return { changed: false, detail: `${r.facts.os}, sudo ${r.facts.sudo}, ${r.facts['disk-free']} free` };
+    });
+    const changes: string[] = [];
+    const track = async <T extends StepOutcome>(name: string, fn: () => Promise<T>): Promise<T> => {
+      const out = await s(name, fn);
+      if (out.changed) changes.push(name);
+      return out;
+    };
+    try {
+      await track('packages', () => ensurePackages(ctx));
+      await track('user', () => ensureUser(ctx));
+      await track('import-database', () => importDatabase(ctx));
+      await track('nginx', () => ensureNginx(ctx));
+      await track('logrotate', () => ensureLogrotate(ctx));
+      await track('timers', () => ensureTimers(ctx));
+      const decision = await s('release', async () => {
+        const d = await decideDeploy(ctx);
+        ctx.logger.info(d.deploy ? `${dry ? 'would deploy' : 'deploying'}: ${d.why}` : `no deploy: ${d.why}`);
+        return {
+          ...d,
+          changed: d.deploy,
+          detail: d.deploy ? `${dry ? 'would deploy' : 'deploying'}: ${d.why}` : `no deploy: ${d.why}`
+        };
+      });
+      if (decision.deploy) changes.push('release');
+      if (decision.deploy && !dry) {
+        await runFirstDeploy(host, ctx, decision.hash);
+      } else if (decision.current) {
+        ctx.facts.release = decision.current;
+      }
+    } finally {
+      ctx.facts.changes = changes.length ? changes.join(' ') : 'none';
+    }
+    if (dry) {
+      host.setStatus('dry-run');
+      ctx.logger.info(
+        changes.length
+          ? `dry run: would change ${changes.join(', ')}; nothing was changed`
+          : 'dry run: nothing would change'
+      );
+      return;
+    }
+    await s('checklist', () => verifyChecklist(ctx)).catch((err: unknown) => {
+      host.setStatus('unhealthy');
+      throw err;
+    });
+  }
+};

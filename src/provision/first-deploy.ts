@@ -1,0 +1,114 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import type { HostContext } from '../engine.js';
+import type { DeployContext } from '../deploy/context.js';
+import { parseFacts, runScript } from '../deploy/context.js';
+import { deployMode } from '../modes/deploy-mode.js';
+import type { Settings } from '../settings.js';
+import { shQuote } from '../ssh/quote.js';
+import { tarExcludeArgs } from '../ssh/upload.js';
+
+/**
+ * What a release is made of: the source tree exactly as the upload sends it (same excludes), as a
+ * canonical tar (sorted, no times or owners, so a fresh checkout of the same commit hashes the
+ * same), plus every deploy setting that shapes the release or its units.
+ */
+export async function sourceHash(settings: Settings): Promise<string> {
+  const dir = path.resolve(settings.app.source);
+  const args = [
+    '-C',
+    dir,
+    '-c',
+    '-f',
+    '-',
+    '--sort=name',
+    '--format=gnu',
+    '--mtime=@0',
+    '--owner=0',
+    '--group=0',
+    '--numeric-owner',
+    ...tarExcludeArgs(settings.app.exclude),
+    '.'
+  ];
+  const hash = createHash('sha256');
+  await new Promise<void>((resolve, reject) => {
+    const tar = spawn('tar', args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C' }
+    });
+    let err = '';
+    tar.stdout.on('data', (c: Buffer) => hash.update(c));
+    tar.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    tar.on('error', reject);
+    tar.on('close', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`cannot read the source ${dir} (tar exit ${code}): ${err.trim()}`))
+    );
+  });
+  // Run-specific settings (commit, ref, lock handling) do not change what is deployed.
+  const shaping: Record<string, unknown> = { ...settings.deploy };
+  for (const k of ['commit', 'ref', 'rollbackTo', 'lockTimeoutMs', 'forceUnlock']) delete shaping[k];
+  hash.update(JSON.stringify(shaping));
+  return hash.digest('hex');
+}
+
+/** Where provision records which source the current release was built from. */
+export function manifestPath(ctx: DeployContext): string {
+  return `${ctx.paths.state}/provisioned-source`;
+}
+
+export interface DeployDecision {
+  deploy: boolean;
+  why: string;
+  hash: string;
+  /** The release serving now ('' when none). */
+  current: string;
+}
+
+/**
+ * Provision's deploy creates a new release every time it runs, so a second provision with the
+ * same source would not be a no-op. It is skipped when the release `current` points at was built
+ * by provision from the same source and settings, and the service is running.
+ */
+export async function decideDeploy(ctx: DeployContext): Promise<DeployDecision> {
+  const hash = await sourceHash(ctx.settings);
+  const q = shQuote;
+  const res = await runScript(
+    ctx,
+    'reading the current release',
+    `
+[ -f ${q(manifestPath(ctx))} ] && cat ${q(manifestPath(ctx))}
+[ -L ${q(ctx.paths.current)} ] && echo "current=$(basename "$(readlink ${q(ctx.paths.current)})")"
+echo "active=$(systemctl is-active ${q(`${ctx.paths.app}.service`)} 2>/dev/null || true)"
+`,
+    { timeoutMs: 30_000 }
+  );
+  const f = parseFacts(res.stdout);
+  const short = hash.slice(0, 12);
+  const current = f.current ?? '';
+  if (!current) return { deploy: true, why: 'no release yet', hash, current };
+  if (f.hash !== hash || f.release !== current)
+    return {
+      deploy: true,
+      why: `source or settings changed since the last provision (now ${short})`,
+      hash,
+      current
+    };
+  if (f.active !== 'active') return { deploy: true, why: `the service is ${f.active}`, hash, current };
+  return { deploy: false, why: `release ${current} already serves this source (${short})`, hash, current };
+}
+
+/** The deploy mode's own engine (same proof of health, same rollback), then the manifest. */
+export async function runFirstDeploy(host: HostContext, ctx: DeployContext, hash: string): Promise<void> {
+  await deployMode.runHost(host);
+  const release = host.facts.release;
+  if (!release || host.facts['rolled-back'] === 'true') return;
+  await runScript(
+    ctx,
+    'recording the provisioned source',
+    `printf 'hash=%s\\nrelease=%s\\n' ${shQuote(hash)} ${shQuote(release)} > ${shQuote(manifestPath(ctx))}`,
+    { timeoutMs: 30_000 }
+  );
+}

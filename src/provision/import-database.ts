@@ -1,0 +1,95 @@
+import * as path from 'node:path';
+import type { DeployContext } from '../deploy/context.js';
+import { shQuote } from '../ssh/quote.js';
+import { DeployError, type StepOutcome } from '../steps/step.js';
+import { runProvisionScript } from './run.js';
+
+/** Exit codes the script uses to say why it refused. */
+const MISSING = 7;
+const EXISTS = 8;
+const CORRUPT = 9;
+
+/**
+ * Copies an SQLite file that is already on the server (say, one taken out of a Docker volume)
+ * into shared/ with SQLite's backup API, checks the copy, and only then moves it in place. An
+ * existing database is never overwritten unless forced (and then it is backed up first). A marker
+ * records what was imported, so a second provision with the same input is a no-op rather than a
+ * refusal.
+ */
+export function importScript(ctx: DeployContext): string {
+  const q = shQuote;
+  const p = ctx.paths;
+  const pr = ctx.settings.provision;
+  const db = `${p.shared}/${ctx.settings.deploy.sqliteDb}`;
+  const tmp = `${path.posix.dirname(db)}/.gd-import.db`;
+  const old = `${p.backups}/before-import-$(date -u +%Y%m%dT%H%M%SZ).db`;
+  const svc = q(`${p.app}.service`);
+  return `
+src=${q(pr.importDatabase)}; db=${q(db)}; tmp=${q(tmp)}; marker=${q(`${p.state}/imported-database`)}
+if [ ! -f "$src" ]; then echo "import-database: $src does not exist on the server" >&2; exit ${MISSING}; fi
+want="$src $(sha256sum < "$src" | cut -d' ' -f1)"
+if [ -f "$marker" ] && [ "$(cat "$marker")" = "$want" ] && [ -f "$db" ]; then
+  echo "import=already imported from $src"
+elif [ -f "$db" ] && [ ${pr.importDatabaseForce ? 1 : 0} != 1 ]; then
+  echo "import-database: a database is already at $db; refusing to replace it" >&2; exit ${EXISTS}
+else
+  mark database
+  if [ "$dry" = 1 ]; then
+    echo "would=copy $src to $db with sqlite3 .backup$([ -f "$db" ] && echo ', after backing up the existing one')"
+  else
+    check=$(sqlite3 -readonly "$src" 'PRAGMA integrity_check' 2>&1 || true)
+    if [ "$check" != ok ]; then echo "import-database: $src fails PRAGMA integrity_check: \${check:0:300}" >&2; exit ${CORRUPT}; fi
+    install -d -m 0750 -o ${q(p.user)} -g ${q(p.user)} "$(dirname "$db")"
+    rm -f "$tmp"
+    sqlite3 -cmd '.timeout 15000' "$src" ${q(`.backup '${tmp}'`)}
+    [ "$(sqlite3 "$tmp" 'PRAGMA integrity_check')" = ok ] || { echo "import-database: the copy fails integrity_check" >&2; rm -f "$tmp"; exit ${CORRUPT}; }
+    chown ${q(`${p.user}:${p.user}`)} "$tmp"; chmod 0640 "$tmp"
+    stopped=no
+    if [ -f "$db" ]; then
+      # Forced: keep the database being replaced, and swap it with the app stopped (the socket
+      # stays open, so requests wait rather than fail).
+      old="${old}"
+      sqlite3 -cmd '.timeout 15000' "$db" ".backup '$old'"
+      echo "previous=$old"
+      if systemctl is-active --quiet ${svc}; then systemctl stop ${svc}; stopped=yes; fi
+      rm -f "$db-wal" "$db-shm"
+    fi
+    mv -f "$tmp" "$db"
+    [ "$stopped" = no ] || systemctl start ${svc}
+    printf '%s\\n' "$want" > "$marker"
+    echo "rows_tables=$(sqlite3 -readonly "$db" "SELECT count(*) FROM sqlite_master WHERE type='table'")"
+  fi
+fi
+`;
+}
+
+export async function importDatabase(ctx: DeployContext): Promise<StepOutcome> {
+  const pr = ctx.settings.provision;
+  if (!pr.importDatabase) return { changed: false, detail: 'no import-database set' };
+  if (!/^[A-Za-z0-9._/-]+$/.test(ctx.settings.deploy.sqliteDb)) {
+    throw new DeployError(
+      `sqlite-db '${ctx.settings.deploy.sqliteDb}' has characters the import cannot quote for sqlite3`,
+      'Use a path of letters, digits and . _ / - for sqlite-db.'
+    );
+  }
+  try {
+    const res = await runProvisionScript(ctx, 'importing the database', importScript(ctx), {
+      timeoutMs: 30 * 60_000
+    });
+    if (res.facts.import) res.detail = res.facts.import;
+    else if (res.facts.previous) res.detail += ` (the replaced database is kept at ${res.facts.previous})`;
+    return res;
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    const line = /import-database: .*/.exec(msg)?.[0];
+    if (msg.includes(`exit ${EXISTS}`)) {
+      throw new DeployError(
+        `${line}. Nothing was changed.`,
+        'Set import-database-force: true to replace it (the existing database is backed up first), or remove import-database.'
+      );
+    }
+    if (line)
+      throw new DeployError(`${line}. Nothing was changed.`, 'Check the import-database path on the server.');
+    throw err;
+  }
+}

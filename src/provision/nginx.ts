@@ -1,0 +1,76 @@
+import type { DeployContext } from '../deploy/context.js';
+import { renderProxyAndLogs } from '../render.js';
+import { shQuote } from '../ssh/quote.js';
+import { DeployError } from '../steps/step.js';
+import { runProvisionScript, type ProvisionResult } from './run.js';
+import { provisionVars } from './vars.js';
+
+/** Exit code when `nginx -t` refused the new site (the old one was put back). */
+const REFUSED = 6;
+
+/**
+ * The site in sites-available, its link in sites-enabled, the default site's link removed. nginx
+ * reads a whole tree, so the only sound test is of the tree as it will be: the old files are kept,
+ * the new ones installed, `nginx -t` run, and on failure everything put back before nginx is
+ * reloaded. nginx is reloaded only when something here changed.
+ */
+export function nginxScript(ctx: DeployContext, site: string): string {
+  const q = shQuote;
+  const app = ctx.paths.app;
+  const avail = `/etc/nginx/sites-available/${app}.conf`;
+  const enabled = `/etc/nginx/sites-enabled/${app}.conf`;
+  const b64 = Buffer.from(site).toString('base64');
+  return `
+avail=${q(avail)}; enabled=${q(enabled)}; def=/etc/nginx/sites-enabled/default
+new=$(mktemp); trap 'rm -f "$new"' EXIT
+printf '%s' ${q(b64)} | base64 -d > "$new"
+[ -f "$avail" ] && cmp -s "$new" "$avail" || mark site
+[ "$(readlink "$enabled" 2>/dev/null)" = "$avail" ] || mark link
+if [ -e "$def" ] || [ -L "$def" ]; then mark default-site; fi
+if [ -n "$changed" ]; then
+  if [ "$dry" = 1 ]; then
+    echo "would=install $avail, link it in sites-enabled, disable the default site, nginx -t, reload nginx"
+    [ -f "$avail" ] && { diff -u "$avail" "$new" | sed -n '3,40p' | sed 's/^/diff=/' || true; }
+  else
+    keep=$(mktemp -d)
+    [ -f "$avail" ] && cp -a "$avail" "$keep/site"
+    [ -e "$enabled" ] || [ -L "$enabled" ] && cp -a "$enabled" "$keep/link"
+    [ -e "$def" ] || [ -L "$def" ] && cp -a "$def" "$keep/default"
+    install -m 0644 -o root -g root "$new" "$avail"
+    ln -sfn "$avail" "$enabled"
+    rm -f "$def"
+    if ! out=$(nginx -t 2>&1); then
+      # Put back exactly what was there: the running nginx never sees the refused config.
+      if [ -f "$keep/site" ]; then cp -a "$keep/site" "$avail"; else rm -f "$avail"; fi
+      rm -f "$enabled"; [ -e "$keep/link" ] || [ -L "$keep/link" ] && cp -a "$keep/link" "$enabled"
+      [ -e "$keep/default" ] || [ -L "$keep/default" ] && cp -a "$keep/default" "$def"
+      rm -rf "$keep"
+      echo "$out" | tail -n 5 >&2
+      exit ${REFUSED}
+    fi
+    rm -rf "$keep"
+    if systemctl is-active --quiet nginx; then systemctl reload nginx; echo nginx=reloaded; else systemctl start nginx; echo nginx=started; fi
+  fi
+fi
+if ! systemctl is-enabled --quiet nginx 2>/dev/null; then mark nginx-enabled; act systemctl enable --quiet nginx; fi
+if [ "$dry" != 1 ] && ! systemctl is-active --quiet nginx; then mark nginx-started; systemctl start nginx; fi
+`;
+}
+
+export async function ensureNginx(ctx: DeployContext): Promise<ProvisionResult> {
+  const site = renderProxyAndLogs(provisionVars(ctx)).find((f) => f.path.includes('/nginx/'))!;
+  try {
+    const res = await runProvisionScript(ctx, 'configuring nginx', nginxScript(ctx, site.content));
+    if (res.facts.nginx) res.detail += ` (nginx ${res.facts.nginx})`;
+    return res;
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    if (msg.includes(`exit ${REFUSED}`)) {
+      throw new DeployError(
+        `nginx -t refused the configuration with the new site; the previous files were put back and nginx was not reloaded:\n${msg.split('\n').slice(1).join('\n')}`,
+        'Fix the nginx configuration named above (another site or conf.d file, or the site inputs) and run provision again.'
+      );
+    }
+    throw err;
+  }
+}

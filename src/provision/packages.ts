@@ -1,0 +1,65 @@
+import type { DeployContext } from '../deploy/context.js';
+import { shQuote } from '../ssh/quote.js';
+import { DeployError } from '../steps/step.js';
+import { runProvisionScript, type ProvisionResult } from './run.js';
+
+/** What every provisioned server needs; apt-packages come on top. */
+export const BASE_PACKAGES = ['python3-venv', 'python3-pip', 'nginx', 'logrotate', 'sqlite3', 'curl'];
+
+/** Exit code of the script when a package name is not known to apt. */
+const UNKNOWN = 5;
+
+export function packageList(extra: string[]): string[] {
+  return [...new Set([...BASE_PACKAGES, ...extra])];
+}
+
+/**
+ * Installs what is missing. When everything is installed (dpkg-query), apt is not touched at all:
+ * no `apt-get update`, which is most of a second run's time otherwise. Unknown names are found
+ * with `apt-cache policy` after the update and refused before anything is installed, so a typo
+ * leaves the server as it was.
+ */
+export function packagesScript(packages: string[]): string {
+  return `
+missing=()
+for p in ${packages.map(shQuote).join(' ')}; do
+  st=$(dpkg-query -W -f='\${Status}' "$p" 2>/dev/null || true)
+  [ "$st" = "install ok installed" ] || missing+=("$p")
+done
+if [ \${#missing[@]} -gt 0 ]; then
+  if [ "$dry" = 1 ]; then
+    echo "would=apt-get install \${missing[*]}"
+  else
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get -q -o DPkg::Lock::Timeout=300 update >/tmp/gd-apt-update.log 2>&1 || { tail -n 20 /tmp/gd-apt-update.log >&2; exit 4; }
+    unknown=()
+    for p in "\${missing[@]}"; do
+      cand=$(apt-cache policy "$p" 2>/dev/null | awk '/Candidate:/ {print $2}')
+      { [ -n "$cand" ] && [ "$cand" != "(none)" ]; } || unknown+=("$p")
+    done
+    if [ \${#unknown[@]} -gt 0 ]; then echo "unknown=\${unknown[*]}"; exit ${UNKNOWN}; fi
+    apt-get -q -y -o DPkg::Lock::Timeout=300 install --no-install-recommends "\${missing[@]}" >/tmp/gd-apt-install.log 2>&1 || { tail -n 30 /tmp/gd-apt-install.log >&2; exit 4; }
+  fi
+  mark "\${missing[@]}"
+fi
+`;
+}
+
+export async function ensurePackages(ctx: DeployContext): Promise<ProvisionResult> {
+  const packages = packageList(ctx.settings.provision.aptPackages);
+  try {
+    return await runProvisionScript(ctx, 'installing packages', packagesScript(packages), {
+      timeoutMs: 30 * 60_000,
+      hint: 'Check the server can reach its apt mirrors (apt-get update) and that no other apt run holds the lock.'
+    });
+  } catch (err) {
+    const m = /^unknown=(.*)$/m.exec(err instanceof Error ? err.message : '');
+    if (m) {
+      throw new DeployError(
+        `apt does not know the package(s) ${m[1]} on this server; nothing was installed or changed`,
+        'Fix apt-packages (apt-cache search NAME on the server finds the right name) and run provision again.'
+      );
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,68 @@
+import type { ServerFile } from '../render.js';
+import { shQuote } from '../ssh/quote.js';
+
+/**
+ * Shell prelude of every provision script. `act CMD...` runs CMD, or in a dry run only prints
+ * `would=CMD`; `mark WHAT` records a change. The checks before each act run in both cases, so a dry
+ * run reports exactly what a real run would change.
+ */
+export function prelude(dry: boolean): string {
+  return `
+dry=${dry ? 1 : 0}
+changed=""
+mark() { changed="$changed $*"; }
+act() { if [ "$dry" = 1 ]; then echo "would=$*"; else "$@"; fi; }
+`;
+}
+
+/** Final line of every provision script: what changed, for parseFacts. */
+export const REPORT = 'echo "changed=$changed"';
+
+/**
+ * Writes each file only when its text, mode or owner differ from what is installed, through a
+ * temporary file in the same folder and a rename (a reader never sees half a file). Each changed
+ * path is marked; `was_changed PATH` tells later lines of the script.
+ */
+export function writeFilesScript(files: ServerFile[]): string {
+  const q = shQuote;
+  const each = files.map((f) => {
+    const b64 = Buffer.from(f.content).toString('base64');
+    return `put ${q(f.path)} ${q(f.mode)} ${q(f.owner)} ${q(b64)}`;
+  });
+  return `
+was_changed() { case " $changed " in *" $1 "*) return 0;; esac; return 1; }
+put() {
+  local path=$1 mode=$2 owner=$3 tmp
+  tmp=$(mktemp "$(dirname "$path")/.gd-new.XXXXXX" 2>/dev/null || mktemp)
+  printf '%s' "$4" | base64 -d > "$tmp"
+  if [ -f "$path" ] && cmp -s "$tmp" "$path" && [ "$(stat -c '%a %U:%G' "$path")" = "\${mode#0} $owner" ]; then
+    rm -f "$tmp"; return 0
+  fi
+  mark "$path"
+  if [ "$dry" = 1 ]; then
+    if [ -f "$path" ]; then echo "would=rewrite $path"; diff -u "$path" "$tmp" | sed -n '3,40p' | sed 's/^/diff=/' || true; else echo "would=create $path"; fi
+    rm -f "$tmp"; return 0
+  fi
+  chmod "$mode" "$tmp"; chown "$owner" "$tmp"; mv -f "$tmp" "$path"
+}
+${files.map((f) => `[ "$dry" = 1 ] || install -d -m 0755 ${q(dirOf(f.path))}`).join('\n')}
+${each.join('\n')}
+`;
+}
+
+function dirOf(p: string): string {
+  return p.slice(0, p.lastIndexOf('/')) || '/';
+}
+
+/** `would=` lines of a dry run, for the log. */
+export function wouldLines(stdout: string): string[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith('would=') || l.startsWith('diff='))
+    .map((l) => (l.startsWith('would=') ? `would ${l.slice(6)}` : `  ${l.slice(5)}`));
+}
+
+/** The changed list a script printed, split into words. */
+export function changedList(facts: Record<string, string>): string[] {
+  return (facts.changed ?? '').split(/\s+/).filter((s) => s);
+}

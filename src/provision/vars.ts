@@ -1,0 +1,26 @@
+import type { DeployContext } from '../deploy/context.js';
+import { templateVars, type TemplateVars } from '../render.js';
+
+/**
+ * The template variables of the server-wide files (nginx, logrotate, timers). The app's own units
+ * come from the deploy's config step, which fills the same templates with the same app settings.
+ */
+export function provisionVars(ctx: DeployContext): TemplateVars {
+  const d = ctx.settings.deploy;
+  const pr = ctx.settings.provision;
+  return templateVars({
+    app: ctx.paths.app,
+    appDir: ctx.paths.dir,
+    wsgiApp: d.wsgiApp,
+    env: d.env,
+    healthPath: d.healthPath,
+    // The health check skips its run while a deploy holds the lock (the owner file exists then).
+    deployLockPath: ctx.paths.lockOwner,
+    serverName: pr.serverName,
+    clientMaxBodySize: pr.clientMaxBodySize,
+    staticPath: pr.staticPath,
+    healthInterval: `${pr.healthIntervalS}s`,
+    backupKeepDays: pr.backupsDays,
+    ...(d.sqliteDb ? { dbPath: `${ctx.paths.shared}/${d.sqliteDb}` } : {})
+  });
+}

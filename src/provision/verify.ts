@@ -1,0 +1,130 @@
+import type { DeployContext } from '../deploy/context.js';
+import { formatTable } from '../report.js';
+import { shQuote } from '../ssh/quote.js';
+import { DeployError, type StepOutcome } from '../steps/step.js';
+import { timerNames } from './timers.js';
+
+/** The checklist, in the order it is printed; also the summary's columns. */
+export const VERIFY_KEYS = [
+  'service',
+  'socket',
+  'health-socket',
+  'health-nginx',
+  'debug',
+  'nginx-config',
+  'logrotate',
+  'database',
+  'timers',
+  'disk-free',
+  'memory'
+];
+
+/** Below this share of free disk a server is red (the seed's checklist). */
+const MIN_DISK_FREE = 20;
+/** Memory is red only when nearly all of it is in use: a busy server is not a broken one. */
+const MAX_MEMORY_USED = 95;
+
+export interface Check {
+  name: string;
+  state: 'ok' | 'red' | 'n/a';
+  detail: string;
+}
+
+/**
+ * One read-only script: each probe prints `check=NAME|ok|red|n/a|DETAIL` and never stops the
+ * others, so one broken piece is named instead of hiding the rest.
+ */
+export function verifyChecklistScript(ctx: DeployContext): string {
+  const q = shQuote;
+  const p = ctx.paths;
+  const d = ctx.settings.deploy;
+  const host =
+    ctx.settings.provision.serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost';
+  const db = d.sqliteDb ? `${p.shared}/${d.sqliteDb}` : '';
+  return `
+set +e
+r() { printf 'check=%s|%s|%s\\n' "$1" "$2" "$(printf '%s' "$3" | tr '\\n|' ' /' | cut -c1-200)"; }
+svc=${q(`${p.app}.service`)}; sock=${q(`${p.app}.socket`)}; sockpath=${q(p.socket)}; hp=${q(d.healthPath)}
+a=$(systemctl is-active "$svc" 2>/dev/null); e=$(systemctl is-enabled "$svc" 2>/dev/null)
+if [ "$a" = active ] && [ "$e" = enabled ]; then r service ok "active, enabled, pid $(systemctl show -p MainPID --value "$svc")"; else r service red "$a, \${e:-not installed}"; fi
+a=$(systemctl is-active "$sock" 2>/dev/null); e=$(systemctl is-enabled "$sock" 2>/dev/null)
+if [ "$a" = active ] && [ "$e" = enabled ] && [ -S "$sockpath" ]; then r socket ok "listening on $sockpath"; else r socket red "$a, \${e:-not installed}, $([ -S "$sockpath" ] && echo "$sockpath exists" || echo "no $sockpath")"; fi
+body=$(mktemp); trap 'rm -f "$body"' EXIT
+code=$(curl -sS -o "$body" -w '%{http_code}' -m 10 --unix-socket "$sockpath" "http://localhost$hp" 2>/dev/null)
+if [ "$code" = 200 ]; then r health-socket ok "$hp 200"; else r health-socket red "$hp answered \${code:-nothing} through $sockpath"; fi
+debug=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(str(d.get("debug","absent")).lower())' "$body" 2>/dev/null)
+envdebug=$(grep -E '^FLASK_DEBUG=' ${q(p.envFile)} 2>/dev/null | tail -n 1)
+case "$debug" in
+  false) r debug ok "debug false ($hp)";;
+  true) r debug red "the app runs with debug on ($hp says debug true)";;
+  *) if [ "$envdebug" = FLASK_DEBUG=0 ]; then r debug ok "FLASK_DEBUG=0 ($hp does not report debug)"; else r debug red "cannot tell: $hp does not report debug and FLASK_DEBUG=0 is not in the env file"; fi;;
+esac
+code=$(curl -sS -o /dev/null -w '%{http_code}' -m 10 -H ${q(`Host: ${host}`)} "http://127.0.0.1$hp" 2>/dev/null)
+if [ "$code" = 200 ]; then r health-nginx ok "$hp 200 on port 80"; else r health-nginx red "$hp answered \${code:-nothing} through nginx on port 80"; fi
+if ! command -v nginx >/dev/null; then r nginx-config red "nginx is not installed";
+elif out=$(nginx -t 2>&1); then r nginx-config ok "nginx -t passed"; else r nginx-config red "nginx -t: $(echo "$out" | grep -v 'test failed' | tail -n 1)"; fi
+lr=${q(`/etc/logrotate.d/${p.app}`)}
+if [ ! -f "$lr" ]; then r logrotate red "no $lr";
+elif out=$(logrotate -d "$lr" 2>&1) && ! echo "$out" | grep -qi '^error'; then
+  n=$(ls ${q(p.logDir)}/*.log 2>/dev/null | wc -l); r logrotate ok "logrotate -d clean, $n log files in ${p.logDir}"
+else r logrotate red "logrotate -d: $(echo "$out" | grep -i error | head -n 1)"; fi
+db=${q(db)}
+if [ -z "$db" ]; then r database n/a "no sqlite-db set";
+elif [ ! -f "$db" ]; then r database red "no database at $db";
+else ic=$(sqlite3 -readonly "$db" 'PRAGMA integrity_check' 2>&1 | head -n 3)
+  if [ "$ic" = ok ]; then r database ok "integrity ok, $(stat -c %s "$db") bytes"; else r database red "integrity_check: $ic"; fi
+fi
+bad=""; for t in ${timerNames(p.app).map(q).join(' ')}; do systemctl is-active --quiet "$t" || bad="$bad $t"; done
+if [ -z "$bad" ]; then r timers ok "health and db-maintenance timers active"; else r timers red "not active:$bad"; fi
+d=${q(p.dir)}; while [ ! -d "$d" ]; do d=$(dirname "$d"); done
+used=$(df -P "$d" | awk 'NR==2 {sub(/%/, "", $5); print $5}')
+free=$((100 - \${used:-100}))
+if [ "$free" -gt ${MIN_DISK_FREE} ]; then r disk-free ok "$free % free"; else r disk-free red "only $free % free (needs more than ${MIN_DISK_FREE} %)"; fi
+mem=$(awk '/^MemTotal:/ {t=$2} /^MemAvailable:/ {a=$2} END {if (t > 0) printf "%d %d", (t - a) * 100 / t, t / 1024}' /proc/meminfo)
+used=\${mem% *}; total=\${mem#* }
+if [ "\${used:-100}" -le ${MAX_MEMORY_USED} ]; then r memory ok "$used % of $total MB used"; else r memory red "$used % of $total MB used"; fi
+exit 0
+`;
+}
+
+export function parseChecks(stdout: string): Check[] {
+  const out: Check[] = [];
+  for (const line of stdout.split('\n')) {
+    const m = /^check=([a-z-]+)\|(ok|red|n\/a)\|(.*)$/.exec(line);
+    if (m) out.push({ name: m[1]!, state: m[2] as Check['state'], detail: m[3]! });
+  }
+  return out;
+}
+
+export function checksTable(checks: Check[]): string {
+  return formatTable(
+    ['check', 'result', 'detail'],
+    checks.map((c) => [c.name, c.state === 'red' ? 'RED' : c.state, c.detail])
+  );
+}
+
+/**
+ * Runs the checklist, prints its table, puts each check in the host's facts (the summary's
+ * table) and fails naming every red check.
+ */
+export async function verifyChecklist(ctx: DeployContext): Promise<StepOutcome & { checks: Check[] }> {
+  const res = await ctx.remote.script(verifyChecklistScript(ctx), { sudo: true, timeoutMs: 120_000 });
+  const checks = parseChecks(res.stdout);
+  if (checks.length === 0) {
+    throw new DeployError(
+      `the verify checklist did not run (exit ${res.code}): ${res.stderr.trim().slice(0, 500)}`,
+      'Check that the SSH user can run sudo without a password.'
+    );
+  }
+  ctx.logger.info(checksTable(checks));
+  for (const c of checks)
+    ctx.facts[c.name] = c.state === 'ok' ? 'ok' : c.state === 'red' ? `RED: ${c.detail}` : 'n/a';
+  const red = checks.filter((c) => c.state === 'red');
+  if (red.length > 0) {
+    throw new DeployError(
+      `verify: ${red.length} check${red.length === 1 ? '' : 's'} red: ${red.map((c) => `${c.name} (${c.detail})`).join('; ')}`,
+      'Fix what is named (ssh in; systemctl status and journalctl -u say more) and run mode verify again, or run mode provision to repair the setup.'
+    );
+  }
+  return { changed: false, detail: `all ${checks.filter((c) => c.state === 'ok').length} checks ok`, checks };
+}
