@@ -1,33 +1,10 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-
-let cached: string | undefined;
+import { templatesDir } from './render.js';
 
 /**
- * The action's own folder (where action.yml and templates/ live). Not import.meta.url: ncc rewrites
- * it in the bundle, so look from where the runner or the user started us instead.
+ * The action's own folder (action.yml, templates/, examples/): where templates/ was found, by the
+ * one search in render.ts (not import.meta.url, which ncc rewrites in the bundle).
  */
 export function actionRoot(): string {
-  if (cached) return cached;
-  const starts = [
-    process.env.GUNICORN_DEPLOY_ROOT,
-    process.env.GITHUB_ACTION_PATH,
-    process.argv[1] ? path.dirname(fs.realpathSync(process.argv[1])) : undefined,
-    process.cwd()
-  ].filter((s): s is string => !!s);
-  for (const start of starts) {
-    let dir = path.resolve(start);
-    for (;;) {
-      if (fs.existsSync(path.join(dir, 'action.yml')) && fs.existsSync(path.join(dir, 'templates'))) {
-        cached = dir;
-        return dir;
-      }
-      const parent = path.dirname(dir);
-      if (parent === dir) break;
-      dir = parent;
-    }
-  }
-  throw new Error(
-    `cannot find the gunicorn-deploy folder (action.yml and templates/) from ${starts.join(', ')}; set GUNICORN_DEPLOY_ROOT`
-  );
+  return path.dirname(templatesDir());
 }

@@ -52,7 +52,7 @@ function classify(err: Error & { code?: string; level?: string }, target: SshTar
     return {
       retry: false,
       error: new SshAuthError(
-        `authentication as ${who} failed: the server refused the private key. Check ssh-user, and that ` +
+        `authentication as ${who} failed: the server refused the private key. Check the user input, and that ` +
           `the key's public half is in ~${target.user}/.ssh/authorized_keys on ${target.host}`
       )
     };
@@ -77,7 +77,7 @@ function validateTarget(t: SshTarget): void {
     throw new Error(`invalid SSH port ${t.port}`);
   if (!t.privateKey || !t.privateKey.includes('PRIVATE KEY')) {
     throw new Error(
-      'ssh-key is empty or not a private key (expected a PEM/OpenSSH "-----BEGIN ... PRIVATE KEY-----" block)'
+      'private-key is empty or not a private key (expected a PEM/OpenSSH "-----BEGIN ... PRIVATE KEY-----" block)'
     );
   }
 }
@@ -151,7 +151,7 @@ async function connectDirect(target: SshTarget, logger: Logger, bastion?: SshRem
       const err = raw as Error & { code?: string; level?: string };
       if (/privateKey|passphrase|private key/i.test(err.message) && !err.level) {
         // Thrown by ssh2 while parsing the key, before any network traffic.
-        throw new Error(`ssh-key could not be used: ${err.message}`);
+        throw new Error(`private-key could not be used: ${err.message} (a wrong or missing passphrase?)`);
       }
       const { retry, error } = classify(err, target);
       if (!retry) throw error;
