@@ -70,6 +70,6 @@ export async function main(): Promise<void> {
   if (!report.ok) {
     // A titled annotation (what setFailed would print untitled), then the failing exit code.
     annotateFailure(report);
-    process.exitCode = core.ExitCode.Failure;
+    process.exitCode = 1;
   }
 }

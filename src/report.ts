@@ -71,6 +71,8 @@ export function summaryMarkdown(report: RunReport, factKeys: string[]): string {
   const icon = report.ok ? '✅' : '❌';
   const parts = [`## ${icon} gunicorn-deploy ${report.mode}: ${report.status}`];
   if (report.error) parts.push(`> **${report.error.split('\n')[0]}**`);
+  const back = rolledBackLines(report);
+  if (back.length > 0) parts.push(back.map((l) => `> ${l}`).join('\n>\n'));
   if (factKeys.length > 0) {
     const t = factRows(report, factKeys);
     parts.push(markdownTable(t.header, t.rows));
@@ -113,4 +115,21 @@ export async function writeActionReport(report: RunReport, factKeys: string[]): 
   if (process.env.GITHUB_STEP_SUMMARY) {
     await core.summary.addRaw(summaryMarkdown(report, factKeys)).write();
   }
+}
+
+/** One line per server put back on its previous release in this run. */
+export function rolledBackLines(report: RunReport): string[] {
+  return report.hosts
+    .filter((h) => h.facts['rolled-back'] === 'true')
+    .map(
+      (h) =>
+        `Rolled back: ${h.host} serves release ${h.facts.release ?? '?'} again` +
+        (h.facts['previous-release'] ? ` (${h.facts['previous-release']} did not go live)` : '')
+    );
+}
+
+/** A failed run as a titled error annotation (shown on the run's page and in the PR checks). */
+export function annotateFailure(report: RunReport): void {
+  const message = [report.error ?? `${report.mode} failed`, ...rolledBackLines(report)].join('\n');
+  core.error(message, { title: `gunicorn-deploy ${report.mode}: ${report.status}` });
 }
