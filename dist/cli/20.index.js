@@ -8,10 +8,10 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   demo: () => (/* binding */ demo)
 /* harmony export */ });
-/** The demo grows with the deploy mode; until then it runs preflight against a fresh sandbox. */
-async function demo(_argv) {
+/** `gunicorn-deploy demo`: loaded only when asked for, so the action never loads the sandbox. */
+async function demo(argv) {
     const { runDemo } = await __webpack_require__.e(/* import() */ 692).then(__webpack_require__.bind(__webpack_require__, 8692));
-    return runDemo();
+    return runDemo(argv);
 }
 
 

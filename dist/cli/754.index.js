@@ -8,10 +8,13 @@ export const modules = {
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  sandboxCli: () => (/* reexport */ sandboxCli)
+  sandboxCli: () => (/* reexport */ sandboxCli),
+  G: () => (/* reexport */ sandboxDown),
+  qM: () => (/* reexport */ sandboxList),
+  ZC: () => (/* reexport */ sandboxUp)
 });
 
-// UNUSED EXPORTS: SANDBOX_USAGE, ensureRootfs, parseSandboxArgs, rootfsPath, sandboxDown, sandboxList, sandboxPreflight, sandboxUp
+// UNUSED EXPORTS: SANDBOX_USAGE, ensureRootfs, parseSandboxArgs, rootfsPath, sandboxPreflight
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
