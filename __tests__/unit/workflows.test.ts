@@ -43,6 +43,7 @@ test('the examples are the three workflows and the call of the reusable one', ()
   expect(readdirSync(EXAMPLES).sort()).toEqual([
     'call-reusable.yml',
     'deploy.yml',
+    'fleet-matrix.yml',
     'provision.yml',
     'reusable-deploy.yml'
   ]);
@@ -159,4 +160,23 @@ test('ci.yml: types, lint with actionlint, dist/ freshness and the full suite as
   expect(Object.values(wf.jobs).every((j) => j['runs-on'] === 'ubuntu-latest')).toBe(true);
   const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
   expect(pkg.scripts.lint).toContain('bash scripts/lint-workflows.sh');
+});
+
+test('fleet-matrix.yml: the canary group first, then a matrix of groups, each a rolling deploy', () => {
+  const wf = example('fleet-matrix.yml');
+  const jobs = wf.jobs as Record<string, Record<string, unknown>>;
+  expect(jobs.fleet!.needs).toBe('canary');
+  const strategy = jobs.fleet!.strategy as { matrix: { group: string[] }; 'fail-fast': boolean };
+  expect(strategy.matrix.group.length).toBeGreaterThan(1);
+  expect(strategy['fail-fast']).toBe(false);
+  for (const job of [jobs.canary!, jobs.fleet!]) {
+    expect(job.environment).toBe('production');
+    expect((job.concurrency as { 'cancel-in-progress': boolean })['cancel-in-progress']).toBe(false);
+    const steps = job.steps as { uses?: string; with?: Record<string, string> }[];
+    expect(steps.some((st) => st.uses?.includes('gunicorn-deploy'))).toBe(true);
+  }
+  const fleetStep = (jobs.fleet!.steps as { uses?: string; with?: Record<string, string> }[]).find((st) =>
+    st.uses?.includes('gunicorn-deploy')
+  )!;
+  expect(fleetStep.with!['max-parallel']).toBe('3');
 });
