@@ -6,6 +6,7 @@ import { connect as sshConnect } from './ssh/connection.js';
 import { errorMessage, step } from './steps/step.js';
 import { modeStrategy } from './modes/index.js';
 import { bufferedLogger, planBatches, settleAll } from './fleet.js';
+import { sectionFor, troubleshootingRef } from './troubleshooting.js';
 
 export type Connector = (target: SshTarget, logger: Logger) => Promise<Remote>;
 
@@ -147,7 +148,8 @@ export async function runEngine(
     const r = slot.report;
     r.ok = false;
     if (r.status === strategy.okStatus || r.status === 'not started') r.status = 'failed';
-    r.error = errorMessage(err);
+    const failedStep = r.steps.filter((st) => !st.ok).at(-1)?.name;
+    r.error = `${errorMessage(err)}\n${troubleshootingRef(sectionFor(settings.mode, failedStep))}`;
     logger.error(`${r.host}: ${r.error}`);
   };
 

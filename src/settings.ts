@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { troubleshootingRef } from './troubleshooting.js';
 
 /**
  * Every input is parsed here, once, into a typed Settings object. Nothing below this module reads
@@ -146,7 +147,8 @@ export class SettingsError extends Error {
   constructor(readonly problems: string[]) {
     super(
       `${problems.length} input${problems.length === 1 ? ' is' : 's are'} not valid (nothing was changed on any server):\n` +
-        problems.map((p) => `  - ${p}`).join('\n')
+        problems.map((p) => `  - ${p}`).join('\n') +
+        `\n${troubleshootingRef('inputs')}`
     );
     this.name = 'SettingsError';
   }

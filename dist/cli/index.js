@@ -66654,7 +66654,10 @@ async function settleAll(items, fn) {
     return Promise.allSettled(items.map(fn));
 }
 
+// EXTERNAL MODULE: ./src/troubleshooting.ts
+var troubleshooting = __nccwpck_require__(933);
 ;// CONCATENATED MODULE: ./src/engine.ts
+
 
 
 
@@ -66747,7 +66750,8 @@ async function runEngine(settings, deps) {
         r.ok = false;
         if (r.status === strategy.okStatus || r.status === 'not started')
             r.status = 'failed';
-        r.error = errorMessage(err);
+        const failedStep = r.steps.filter((st) => !st.ok).at(-1)?.name;
+        r.error = `${errorMessage(err)}\n${(0,troubleshooting/* troubleshootingRef */.sG)((0,troubleshooting/* sectionFor */.v_)(settings.mode, failedStep))}`;
         logger.error(`${r.host}: ${r.error}`);
     };
     try {
@@ -67341,6 +67345,8 @@ function annotateFailure(report) {
 /* unused harmony exports MODES, DEFAULT_EXCLUDES, INPUT_DEFAULTS, splitList, parseDuration, parseHost */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _troubleshooting_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(933);
+
 
 /**
  * Every input is parsed here, once, into a typed Settings object. Nothing below this module reads
@@ -67385,7 +67391,8 @@ class SettingsError extends Error {
     problems;
     constructor(problems) {
         super(`${problems.length} input${problems.length === 1 ? ' is' : 's are'} not valid (nothing was changed on any server):\n` +
-            problems.map((p) => `  - ${p}`).join('\n'));
+            problems.map((p) => `  - ${p}`).join('\n') +
+            `\n${(0,_troubleshooting_js__WEBPACK_IMPORTED_MODULE_1__/* .troubleshootingRef */ .sG)('inputs')}`);
         this.problems = problems;
         this.name = 'SettingsError';
     }
@@ -67738,6 +67745,68 @@ function shQuote(value) {
 /** Quotes each value and joins them with spaces: a ready-made argument list. */
 function shJoin(values) {
     return values.map(shQuote).join(' ');
+}
+
+
+/***/ }),
+
+/***/ 933:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   sG: () => (/* binding */ troubleshootingRef),
+/* harmony export */   v_: () => (/* binding */ sectionFor)
+/* harmony export */ });
+/* unused harmony exports SECTIONS, anchor */
+/**
+ * Every error names the README section that explains it: by the step that failed (or the mode),
+ * since the steps are what the Troubleshooting sections are organised by.
+ */
+const SECTIONS = {
+    inputs: 'Inputs: `N inputs are not valid (nothing was changed on any server)`',
+    connect: 'Connecting (step `connect`)',
+    server: 'Checking the server (preflight, layout, lock)',
+    build: 'Building the release (upload, venv, check, pre-activate): nothing switched',
+    live: 'Going live (switch, verify): rolled back',
+    rollback: 'Mode rollback',
+    provision: 'Mode provision and verify'
+};
+const BY_STEP = {
+    connect: 'connect',
+    lock: 'server',
+    layout: 'server',
+    preflight: 'server',
+    upload: 'build',
+    venv: 'build',
+    config: 'build',
+    check: 'build',
+    backup: 'build',
+    'pre-activate': 'build',
+    units: 'live',
+    switch: 'live',
+    verify: 'live',
+    rollback: 'live',
+    'post-activate': 'live',
+    prune: 'live'
+};
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+function anchor(heading) {
+    return heading
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+        .replace(/\s/g, '-');
+}
+function sectionFor(mode, failedStep) {
+    if (failedStep === 'connect')
+        return 'connect';
+    if (mode === 'provision' || mode === 'verify')
+        return 'provision';
+    if (mode === 'rollback')
+        return 'rollback';
+    return BY_STEP[failedStep ?? ''] ?? 'server';
+}
+function troubleshootingRef(section) {
+    return `Troubleshooting: README.md#${anchor(SECTIONS[section])}`;
 }
 
 

@@ -1,0 +1,51 @@
+/**
+ * Every error names the README section that explains it: by the step that failed (or the mode),
+ * since the steps are what the Troubleshooting sections are organised by.
+ */
+export const SECTIONS = {
+  inputs: 'Inputs: `N inputs are not valid (nothing was changed on any server)`',
+  connect: 'Connecting (step `connect`)',
+  server: 'Checking the server (preflight, layout, lock)',
+  build: 'Building the release (upload, venv, check, pre-activate): nothing switched',
+  live: 'Going live (switch, verify): rolled back',
+  rollback: 'Mode rollback',
+  provision: 'Mode provision and verify'
+} as const;
+
+const BY_STEP: Record<string, keyof typeof SECTIONS> = {
+  connect: 'connect',
+  lock: 'server',
+  layout: 'server',
+  preflight: 'server',
+  upload: 'build',
+  venv: 'build',
+  config: 'build',
+  check: 'build',
+  backup: 'build',
+  'pre-activate': 'build',
+  units: 'live',
+  switch: 'live',
+  verify: 'live',
+  rollback: 'live',
+  'post-activate': 'live',
+  prune: 'live'
+};
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+export function anchor(heading: string): string {
+  return heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+}
+
+export function sectionFor(mode: string, failedStep: string | undefined): keyof typeof SECTIONS {
+  if (failedStep === 'connect') return 'connect';
+  if (mode === 'provision' || mode === 'verify') return 'provision';
+  if (mode === 'rollback') return 'rollback';
+  return BY_STEP[failedStep ?? ''] ?? 'server';
+}
+
+export function troubleshootingRef(section: keyof typeof SECTIONS): string {
+  return `Troubleshooting: README.md#${anchor(SECTIONS[section])}`;
+}
