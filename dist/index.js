@@ -63503,2720 +63503,3798 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9116:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ 7318:
+/***/ ((module) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   hx: () => (/* binding */ parseFacts),
-/* harmony export */   j3: () => (/* binding */ runScript),
-/* harmony export */   w$: () => (/* binding */ lastLines)
-/* harmony export */ });
-/* harmony import */ var _steps_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3342);
-
-/** The last lines of a command's output, where the reason for a failure usually is. */
-function lastLines(text, n = 20) {
-    const lines = text.trimEnd().split('\n');
-    return lines.slice(-n).join('\n');
-}
-/**
- * Runs a step's script as root (sudo for a non-root login) and throws a DeployError carrying the
- * output's tail when it fails, so every step reports failures the same way.
- */
-async function runScript(ctx, what, script, opts = {}) {
-    const res = await ctx.remote.script(script, { sudo: true, ...opts });
-    if (res.code !== 0) {
-        const output = lastLines([res.stdout, res.stderr].filter((s) => s.trim()).join('\n'));
-        throw new _steps_step_js__WEBPACK_IMPORTED_MODULE_0__/* .DeployError */ .sH(`${what} failed (exit ${res.code}${res.timedOut ? ', timed out' : ''})${output ? `:\n${output}` : ''}`, opts.hint);
-    }
-    return res;
-}
-/** key=value lines a script printed, for steps that report facts back. */
-function parseFacts(stdout) {
-    const out = {};
-    for (const line of stdout.split('\n')) {
-        const m = /^([a-z_-]+)=(.*)$/.exec(line);
-        if (m)
-            out[m[1]] = m[2];
-    }
-    return out;
-}
+module.exports = eval("require")("../build/Release/cpufeatures.node");
 
 
 /***/ }),
 
-/***/ 8535:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ 490:
+/***/ ((module) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B: () => (/* binding */ releaseId),
-/* harmony export */   o: () => (/* binding */ serverPaths)
-/* harmony export */ });
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-
-function serverPaths(settings) {
-    const app = settings.app.name;
-    const dir = settings.app.dir;
-    const state = node_path__WEBPACK_IMPORTED_MODULE_0__.posix.join(dir, '.deploy');
-    return {
-        app,
-        user: app,
-        dir,
-        releases: `${dir}/releases`,
-        current: `${dir}/current`,
-        shared: `${dir}/shared`,
-        venvs: `${dir}/venvs`,
-        backups: `${dir}/backups`,
-        state,
-        lock: `${state}/lock`,
-        lockOwner: `${state}/lock.owner`,
-        history: `${state}/history.log`,
-        incoming: `${state}/incoming`,
-        etc: `/etc/${app}`,
-        envFile: `/etc/${app}/env`,
-        gunicornConf: `/etc/${app}/gunicorn.conf.py`,
-        socket: `/run/${app}/gunicorn.sock`,
-        logDir: `/var/log/${app}`,
-        unitDir: '/etc/systemd/system'
-    };
-}
-/** Sortable: UTC time to the second, then the short commit ('local' outside a checkout). */
-function releaseId(now, commit) {
-    const stamp = now
-        .toISOString()
-        .replace(/[-:]/g, '')
-        .replace(/\.\d+Z$/, 'Z');
-    const short = /^[0-9a-f]{7,40}$/i.test(commit) ? commit.slice(0, 7).toLowerCase() : 'local';
-    return `${stamp}-${short}`;
-}
+module.exports = eval("require")("./crypto/build/Release/sshcrypto.node");
 
 
 /***/ }),
 
-/***/ 4575:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ 2613:
+/***/ ((module) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  vy: () => (/* binding */ hostLabel),
-  dg: () => (/* binding */ registerSecrets),
-  cn: () => (/* binding */ runEngine),
-  x1: () => (/* binding */ targetFor)
-});
-
-// UNUSED EXPORTS: secretValues
-
-// EXTERNAL MODULE: ./src/ssh/connection.ts + 7 modules
-var connection = __nccwpck_require__(2673);
-// EXTERNAL MODULE: ./src/steps/step.ts
-var step = __nccwpck_require__(3342);
-// EXTERNAL MODULE: ./src/report.ts
-var report = __nccwpck_require__(665);
-// EXTERNAL MODULE: ./src/ssh/quote.ts
-var quote = __nccwpck_require__(9038);
-;// CONCATENATED MODULE: ./src/modes/preflight.ts
-
-const PREFLIGHT_KEYS = [
-    'os',
-    'sudo',
-    'systemd',
-    'python',
-    'venv',
-    'disk-free',
-    'provisioned',
-    'usable'
-];
-/** Below this, a release plus a venv may not fit. */
-const MIN_FREE_MB = 500;
-/**
- * One round trip that reads everything preflight needs. Each probe prints key=value and never
- * fails the script, so one missing tool is reported as such rather than hiding the others.
- */
-function preflightScript(settings) {
-    const app = (0,quote/* shQuote */.U)(settings.app.name);
-    const dir = (0,quote/* shQuote */.U)(settings.app.dir);
-    return `
-set +e
-. /etc/os-release 2>/dev/null; echo "os=\${PRETTY_NAME:-unknown}"
-if [ "$(id -u)" = 0 ]; then echo sudo=root; elif sudo -n true 2>/dev/null; then echo sudo=yes; else echo sudo=no; fi
-echo "pid1=$(cat /proc/1/comm 2>/dev/null)"
-py=${(0,quote/* shQuote */.U)(settings.deploy.python)}
-if command -v "$py" >/dev/null; then echo "python=$("$py" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>&1)"; else echo python=; fi
-if "$py" -c 'import venv, ensurepip' >/dev/null 2>&1; then echo venv=yes; else echo venv=no; fi
-d=${dir}; while [ ! -d "$d" ]; do d=$(dirname "$d"); done
-echo "free_mb=$(df -Pm "$d" | awk 'NR==2 {print $4}')"
-if [ -f /etc/systemd/system/${app}.service ] && [ -L ${dir}/current ]; then echo provisioned=yes; else echo provisioned=no; fi
-`;
-}
-function parsePreflight(stdout) {
-    const kv = {};
-    for (const line of stdout.split('\n')) {
-        const eq = line.indexOf('=');
-        if (eq > 0)
-            kv[line.slice(0, eq)] = line.slice(eq + 1).trim();
-    }
-    const problems = [];
-    if (kv.sudo === 'no')
-        problems.push('the SSH user has no passwordless sudo: add a sudoers rule (USER ALL=(ALL) NOPASSWD:ALL)');
-    if (kv.pid1 !== 'systemd')
-        problems.push(`systemd is not PID 1 (PID 1 is '${kv.pid1 ?? '?'}'): the app runs as a systemd service`);
-    if (!kv.python || !/^\d+\.\d+/.test(kv.python))
-        problems.push('python3 is missing: apt-get install python3');
-    const free = Number(kv.free_mb ?? '0');
-    if (free < MIN_FREE_MB)
-        problems.push(`only ${free} MB free on the app's disk: at least ${MIN_FREE_MB} MB is needed`);
-    const facts = {
-        os: kv.os ?? 'unknown',
-        sudo: kv.sudo ?? '?',
-        systemd: kv.pid1 === 'systemd' ? 'yes' : 'no',
-        python: kv.python || 'missing',
-        venv: kv.venv === 'yes' ? 'yes' : 'no (apt-get install python3-venv)',
-        'disk-free': `${free} MB`,
-        provisioned: kv.provisioned ?? 'no',
-        usable: problems.length === 0 ? 'yes' : 'no'
-    };
-    return { facts, problems };
-}
-async function preflight(remote, settings) {
-    const res = await remote.script(preflightScript(settings), { timeoutMs: 60_000 });
-    return parsePreflight(res.stdout);
-}
-
-;// CONCATENATED MODULE: ./src/modes/preflight-mode.ts
-
-
-
-const preflightMode = {
-    factKeys: PREFLIGHT_KEYS,
-    okStatus: 'ok',
-    async runHost(ctx) {
-        const result = await (0,step/* step */.PM)(ctx.logger, ctx.records, ctx.label, 'preflight', async () => {
-            const r = await preflight(ctx.remote, ctx.settings);
-            ctx.logger.info((0,report/* formatTable */.ku)(['check', 'result'], PREFLIGHT_KEYS.map((k) => [k, r.facts[k] ?? ''])));
-            return { ...r, changed: false };
-        });
-        Object.assign(ctx.facts, result.facts);
-        if (result.problems.length > 0) {
-            ctx.setStatus('unusable');
-            throw new Error(`not usable: ${result.problems.join('; ')}`);
-        }
-    }
-};
-
-// EXTERNAL MODULE: ./src/deploy/paths.ts
-var paths = __nccwpck_require__(8535);
-// EXTERNAL MODULE: ./src/steps/lock.ts
-var steps_lock = __nccwpck_require__(948);
-// EXTERNAL MODULE: ./src/deploy/context.ts
-var context = __nccwpck_require__(9116);
-;// CONCATENATED MODULE: ./src/steps/layout.ts
-
-
-/**
- * What the app itself needs on a server that has the system packages but was never provisioned:
- * its system user, its folders, /etc/APP and its log folder. Server-wide setup (apt, nginx,
- * logrotate, timers) is provision's; missing packages are named here, not installed.
- */
-function layoutScript(ctx) {
-    const p = ctx.paths;
-    const q = quote/* shQuote */.U;
-    const py = q(ctx.settings.deploy.python);
-    const needSqlite = ctx.settings.deploy.sqliteDb !== '';
-    return `
-missing=""
-command -v ${py} >/dev/null || missing="$missing python3"
-${py} -c 'import venv, ensurepip' >/dev/null 2>&1 || missing="$missing python3-venv"
-command -v flock >/dev/null || missing="$missing util-linux"
-command -v curl >/dev/null || missing="$missing curl"
-${needSqlite ? 'command -v sqlite3 >/dev/null || missing="$missing sqlite3"' : ''}
-if [ -n "$missing" ]; then
-  echo "missing packages:$missing" >&2
-  exit 3
-fi
-changed=no
-if ! getent group ${q(p.user)} >/dev/null; then groupadd --system ${q(p.user)}; changed=yes; fi
-if ! id -u ${q(p.user)} >/dev/null 2>&1; then
-  useradd --system --gid ${q(p.user)} --home-dir ${q(p.dir)} --no-create-home --shell /usr/sbin/nologin ${q(p.user)}
-  changed=yes
-fi
-for d in ${[p.dir, p.releases, p.venvs, p.state, p.incoming].map(q).join(' ')}; do
-  [ -d "$d" ] || { install -d -m 0755 -o root -g root "$d"; changed=yes; }
-done
-chmod 0750 ${q(p.state)}
-[ -d ${q(p.backups)} ] || { install -d -m 0750 -o root -g ${q(p.user)} ${q(p.backups)}; changed=yes; }
-[ -d ${q(p.shared)} ] || { install -d -m 0750 -o ${q(p.user)} -g ${q(p.user)} ${q(p.shared)}; changed=yes; }
-[ -d ${q(p.etc)} ] || { install -d -m 0750 -o root -g ${q(p.user)} ${q(p.etc)}; changed=yes; }
-[ -d ${q(p.logDir)} ] || { install -d -m 0750 -o ${q(p.user)} -g adm ${q(p.logDir)}; changed=yes; }
-echo "changed=$changed"
-`;
-}
-async function ensureLayout(ctx) {
-    const res = await (0,context/* runScript */.j3)(ctx, 'preparing the app layout', layoutScript(ctx), {
-        timeoutMs: 60_000,
-        hint: 'Install the missing packages (apt-get install -y python3-venv sqlite3 curl), or run mode provision once.'
-    });
-    return { changed: (0,context/* parseFacts */.hx)(res.stdout).changed === 'yes' };
-}
-
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: ./src/ssh/upload.ts
-var upload = __nccwpck_require__(2109);
-;// CONCATENATED MODULE: ./src/manifest.ts
-
-
-
-
-
-
-/** First line of every manifest; a release whose manifest has another version gets a full upload. */
-const MANIFEST_HEADER = 'gunicorn-deploy-manifest 1';
-const MANIFEST_FILE = '.gunicorn-deploy-manifest';
-/**
- * The paths an upload of dir would send, as GNU tar itself selects them with the same excludes,
- * so a delta upload sends exactly what a full one would. Undefined when a name needs quoting
- * (newlines, backslashes): such trees get a full upload.
- */
-async function listTree(dir, exclude) {
-    const args = [
-        '-C',
-        dir,
-        '-c',
-        '-v',
-        '-f',
-        '/dev/null',
-        '--quoting-style=escape',
-        ...(0,upload/* tarExcludeArgs */.Zx)(exclude),
-        '.'
-    ];
-    const out = await new Promise((resolve, reject) => {
-        const tar = (0,external_node_child_process_.spawn)('tar', args, {
-            stdio: ['ignore', 'pipe', 'pipe'],
-            env: { ...process.env, LC_ALL: 'C' }
-        });
-        let stdout = '';
-        let stderr = '';
-        tar.stdout.on('data', (c) => (stdout += c.toString('utf8')));
-        tar.stderr.on('data', (c) => (stderr += c.toString('utf8')));
-        tar.on('error', reject);
-        tar.on('close', (code) => code === 0 ? resolve(stdout) : reject(new Error(`tar could not list ${dir}: ${stderr.trim()}`)));
-    });
-    const names = out.split('\n').filter((l) => l !== '' && l !== './');
-    if (names.some((n) => n.includes('\\')))
-        return undefined;
-    return names.map((n) => n.replace(/^\.\//, '').replace(/\/$/, ''));
-}
-async function hashFile(file) {
-    const h = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file))
-        h.update(chunk);
-    return h.digest('hex');
-}
-/** Runs fn over items, at most `limit` at a time, keeping the order of results. */
-async function mapLimit(items, limit, fn) {
-    const out = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            out[i] = await fn(items[i]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return out;
-}
-/** Hashes every file of the tree, streaming and in parallel, on the runner. */
-async function buildManifest(dir, exclude) {
-    const names = await listTree(dir, exclude);
-    if (!names)
-        return undefined;
-    const entries = await mapLimit(names, 32, async (name) => {
-        const full = external_node_path_.join(dir, name);
-        const st = await (0,promises_.lstat)(full);
-        const mode = st.mode & 0o7777;
-        if (st.isDirectory())
-            return { path: name, type: 'd', mode, size: 0, hash: '-' };
-        if (st.isSymbolicLink()) {
-            const target = await (0,promises_.readlink)(full);
-            return {
-                path: name,
-                type: 'l',
-                mode,
-                size: target.length,
-                hash: (0,external_node_crypto_.createHash)('sha256').update(target).digest('hex')
-            };
-        }
-        return { path: name, type: 'f', mode, size: st.size, hash: await hashFile(full) };
-    });
-    return new Map(entries.map((e) => [e.path, e]));
-}
-/** One line per entry, path last (it may hold spaces). */
-function serializeManifest(m) {
-    const lines = [...m.values()]
-        .sort((a, b) => (a.path < b.path ? -1 : 1))
-        .map((e) => `${e.type} ${e.mode.toString(8)} ${e.size} ${e.hash} ${e.path}`);
-    return [MANIFEST_HEADER, ...lines].join('\n') + '\n';
-}
-function parseManifest(text) {
-    const lines = text.split('\n');
-    if (lines[0] !== MANIFEST_HEADER)
-        return undefined;
-    const m = new Map();
-    for (const line of lines.slice(1)) {
-        if (!line)
-            continue;
-        const match = /^([fld]) ([0-7]+) (\d+) (\S+) (.+)$/.exec(line);
-        if (!match)
-            return undefined;
-        const [, type, mode, size, hash, p] = match;
-        m.set(p, {
-            path: p,
-            type: type,
-            mode: parseInt(mode, 8),
-            size: Number(size),
-            hash: hash
-        });
-    }
-    return m;
-}
-const depth = (p) => p.split('/').length;
-/**
- * What turns a hardlinked copy of the old release into the new one. A changed file is removed and
- * sent again, never written through: its old inode is shared with the release still serving.
- * Paths under `keep` (shared paths, replaced by links in every release) are never touched.
- */
-function diffManifests(old, neu, keep = []) {
-    const kept = (p) => keep.some((k) => p === k || p.startsWith(k + '/'));
-    const send = [];
-    const remove = [];
-    for (const e of neu.values()) {
-        if (kept(e.path))
-            continue;
-        const o = old.get(e.path);
-        if (o && o.type === e.type && o.mode === e.mode && o.hash === e.hash)
-            continue;
-        if (e.type === 'd' && o?.type === 'd') {
-            // Only the mode changed: sent again (no recursion) so tar sets it on the existing folder.
-            send.push(e.path);
-            continue;
-        }
-        if (o)
-            remove.push(e.path);
-        send.push(e.path);
-    }
-    for (const o of old.values())
-        if (!kept(o.path) && !neu.has(o.path))
-            remove.push(o.path);
-    remove.sort((a, b) => depth(b) - depth(a) || (a < b ? -1 : 1));
-    send.sort();
-    return { send, remove };
-}
-
-;// CONCATENATED MODULE: ./src/steps/upload.ts
-
-
-
-
-/**
- * Before the upload: partial uploads left by a dropped connection are removed, and the release
- * serving now is recorded as the one to roll back to.
- */
-function prepareScript(ctx, id) {
-    const p = ctx.paths;
-    return `
-rm -rf ${(0,quote/* shQuote */.U)(p.incoming)}/* 2>/dev/null || true
-if [ -L ${(0,quote/* shQuote */.U)(p.current)} ]; then
-  echo "previous=$(basename "$(readlink ${(0,quote/* shQuote */.U)(p.current)})")"
-  echo "previous_venv=$(basename "$(readlink -f ${(0,quote/* shQuote */.U)(p.current + '/.venv')})")"
-fi
-systemctl is-active --quiet ${(0,quote/* shQuote */.U)(p.app + '.service')} && echo service_active=yes || true
-echo "cores=$(nproc)"
-id=${(0,quote/* shQuote */.U)(id)}
-n=1
-while [ -e ${(0,quote/* shQuote */.U)(p.releases)}/"$id" ]; do n=$((n + 1)); id=${(0,quote/* shQuote */.U)(id)}-$n; done
-echo "release=$id"
-`;
-}
-/** REVISION, shared links, then the atomic move from incoming/ into releases/. */
-function finishScript(ctx, id) {
-    const p = ctx.paths;
-    const d = ctx.settings.deploy;
-    const q = quote/* shQuote */.U;
-    const incoming = `${p.incoming}/${id}`;
-    const revision = [
-        `commit=${d.commit || 'unknown'}`,
-        `ref=${d.ref || 'unknown'}`,
-        `time=${new Date().toISOString()}`,
-        `release=${id}`
-    ]
-        .map((l) => l.replace(/\n/g, ' '))
-        .join('\n');
-    const links = d.sharedPaths
-        .map((sp) => {
-        const target = `${p.shared}/${sp}`;
-        const inRelease = `${incoming}/${sp}`;
-        // A shared path that does not exist yet is seeded from the first release that ships it.
-        return `
-if [ ! -e ${q(target)} ]; then
-  [ -d ${q(external_node_path_.posix.dirname(target))} ] || install -d -m 0750 -o ${q(p.user)} -g ${q(p.user)} ${q(external_node_path_.posix.dirname(target))}
-  if [ -d ${q(inRelease)} ] && [ ! -L ${q(inRelease)} ]; then cp -a ${q(inRelease)} ${q(target)}; else install -d -m 0750 ${q(target)}; fi
-  chown -R ${q(p.user)}:${q(p.user)} ${q(target)}
-fi
-rm -rf ${q(inRelease)}
-install -d -m 0755 ${q(external_node_path_.posix.dirname(inRelease))}
-ln -sfn ${q(target)} ${q(inRelease)}`;
-    })
-        .join('\n');
-    return `
-printf '%s\\n' ${q(revision)} > ${q(incoming)}/REVISION
-${links}
-chmod -R go-w ${q(incoming)}
-mv -T ${q(incoming)} ${q(`${p.releases}/${id}`)}
-`;
-}
-async function uploadRelease(ctx, wantedId) {
-    const source = external_node_path_.resolve(ctx.settings.app.source);
-    const [prepRes, manifest] = await Promise.all([
-        (0,context/* runScript */.j3)(ctx, 'preparing the upload', prepareScript(ctx, wantedId), { timeoutMs: 60_000 }),
-        buildManifest(source, ctx.settings.app.exclude)
-    ]);
-    const prep = (0,context/* parseFacts */.hx)(prepRes.stdout);
-    const release = prep.release;
-    const previous = prep.previous ?? '';
-    const incoming = `${ctx.paths.incoming}/${release}`;
-    const delta = manifest && previous && !ctx.settings.deploy.fullUpload
-        ? await deltaUpload(ctx, source, previous, incoming, manifest)
-        : undefined;
-    let detail;
-    if (delta) {
-        detail = delta;
-    }
-    else {
-        const up = await ctx.remote.upload(source, incoming, { exclude: ctx.settings.app.exclude, sudo: true });
-        detail = `full: ${up.files} files, ${(up.bytes / 1e6).toFixed(1)} MB in ${(up.ms / 1000).toFixed(2)} s`;
-    }
-    if (manifest) {
-        await ctx.remote.exec(`cat > ${(0,quote/* shQuote */.U)(`${incoming}/${MANIFEST_FILE}`)}`, {
-            sudo: true,
-            stdin: serializeManifest(manifest),
-            timeoutMs: 60_000
-        });
-    }
-    await (0,context/* runScript */.j3)(ctx, 'finishing the release folder', finishScript(ctx, release), { timeoutMs: 120_000 });
-    return {
-        release,
-        previous,
-        previousVenv: prep.previous_venv ?? '',
-        serviceActive: prep.service_active === 'yes',
-        cores: Number(prep.cores) || 1,
-        detail
-    };
-}
-/**
- * Builds the new release as a hardlinked copy of the previous one plus what changed: only new and
- * changed files cross the network. A changed file is deleted from the copy and unpacked anew (a new
- * inode), never written through, since its old inode belongs to the release still serving.
- * Returns undefined (a full upload follows) when the previous release has no usable manifest.
- */
-async function deltaUpload(ctx, source, previous, incoming, manifest) {
-    const started = Date.now();
-    const prevDir = `${ctx.paths.releases}/${previous}`;
-    const res = await ctx.remote.exec(`cat ${(0,quote/* shQuote */.U)(`${prevDir}/${MANIFEST_FILE}`)} 2>/dev/null || true`, {
-        sudo: true,
-        timeoutMs: 60_000
-    });
-    const old = res.code === 0 ? parseManifest(res.stdout) : undefined;
-    if (!old) {
-        ctx.logger.info(`release ${previous} has no usable manifest: uploading the whole tree`);
-        return undefined;
-    }
-    const diff = diffManifests(old, manifest, ctx.settings.deploy.sharedPaths);
-    const q = quote/* shQuote */.U;
-    // Everything the copy must lose: removed and changed paths, and the files every release writes anew.
-    const remove = [...diff.remove, 'REVISION', MANIFEST_FILE, '.venv', ...ctx.settings.deploy.sharedPaths];
-    await (0,context/* runScript */.j3)(ctx, 'making the hardlinked copy', `cp -al ${q(prevDir)} ${q(incoming)}
-cd ${q(incoming)}
-xargs -0 -r rm -rf --`, { stdin: remove.map((r) => `${r}\0`).join(''), timeoutMs: 10 * 60_000 });
-    let bytes = 0;
-    if (diff.send.length > 0) {
-        const up = await ctx.remote.upload(source, incoming, {
-            exclude: ctx.settings.app.exclude,
-            sudo: true,
-            files: diff.send
-        });
-        bytes = up.bytes;
-    }
-    const changed = diff.send.filter((p) => manifest.get(p)?.type !== 'd').length;
-    const removed = diff.remove.filter((p) => !manifest.has(p)).length;
-    const secs = ((Date.now() - started) / 1000).toFixed(2);
-    return `delta: ${changed} changed, ${removed} removed of ${manifest.size} paths, ${(bytes / 1e3).toFixed(1)} kB in ${secs} s`;
-}
-
-;// CONCATENATED MODULE: ./src/steps/venv.ts
-
-
-
-/** pip's exit code is kept apart from the script's other failures, to say what failed. */
-const PIP_FAILED = 42;
-const NO_REQUIREMENTS = 43;
-/**
- * Venvs are immutable and keyed by what decides their content: the requirements file, the
- * interpreter's version, and how they are built. A venv cannot be moved (its scripts hold absolute
- * paths), so it is built at its final path and marked complete last; one without the mark is a
- * leftover of a failed build and is rebuilt.
- */
-function venvScript(ctx, release) {
-    const p = ctx.paths;
-    const d = ctx.settings.deploy;
-    const q = quote/* shQuote */.U;
-    const rel = `${p.releases}/${release}`;
-    const req = `${rel}/${d.requirements}`;
-    const pipArgs = d.pipArgs
-        .split(/\s+/)
-        .filter((a) => a)
-        .map(q)
-        .join(' ');
-    return `
-py=${q(d.python)}
-if [ ! -f ${q(req)} ]; then echo ${q(`no ${d.requirements} in the release`)} >&2; exit ${NO_REQUIREMENTS}; fi
-hash=$( { cat ${q(req)}; "$py" -c 'import sys; print(sys.version)'; echo ${q(`ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`)}; } | sha256sum | cut -c1-16)
-venv=${q(p.venvs)}/$hash
-echo "hash=$hash"
-if [ -f "$venv/.complete" ]; then
-  echo reused=yes
-else
-  echo reused=no
-  rm -rf "$venv"
-  "$py" -m venv ${d.venvSystemSitePackages ? '--system-site-packages ' : ''}"$venv"
-  export PIP_CACHE_DIR=${q(p.venvs)}/.pip-cache PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-  if ! "$venv/bin/python" -m pip install ${pipArgs} -r ${q(req)} > "$venv.pip.log" 2>&1; then
-    tail -n 25 "$venv.pip.log" >&2
-    rm -rf "$venv" "$venv.pip.log"
-    exit ${PIP_FAILED}
-  fi
-  mv "$venv.pip.log" "$venv/pip-install.log"
-  "$venv/bin/python" -m pip freeze > "$venv/requirements.lock" 2>/dev/null || true
-  touch "$venv/.complete"
-fi
-ln -sfn "$venv" ${q(`${rel}/.venv`)}
-`;
-}
-async function buildVenv(ctx, release) {
-    const res = await ctx.remote.script(venvScript(ctx, release), { sudo: true, timeoutMs: 30 * 60_000 });
-    const facts = (0,context/* parseFacts */.hx)(res.stdout);
-    if (res.code === PIP_FAILED) {
-        throw new step/* DeployError */.sH(`pip install -r ${ctx.settings.deploy.requirements} failed; nothing was switched and the partial venv was removed. pip's last lines:\n${(0,context/* lastLines */.w$)(res.stderr, 25)}`, 'Fix the requirements (or pip-args, e.g. --no-index --find-links for offline servers) and deploy again.');
-    }
-    if (res.code === NO_REQUIREMENTS) {
-        throw new step/* DeployError */.sH(`the release has no ${ctx.settings.deploy.requirements}; nothing was switched`, 'Add a requirements file to the app, or point the requirements input at it.');
-    }
-    if (res.code !== 0) {
-        throw new step/* DeployError */.sH(`building the virtualenv failed (exit ${res.code}):\n${(0,context/* lastLines */.w$)(res.stderr + res.stdout)}`);
-    }
-    const reused = facts.reused === 'yes';
-    return {
-        hash: facts.hash,
-        reused,
-        changed: !reused,
-        detail: `${facts.hash} ${reused ? 'reused' : 'built'}`
-    };
-}
-
-// EXTERNAL MODULE: ./node_modules/handlebars/lib/index.js
-var lib = __nccwpck_require__(8508);
-var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
-;// CONCATENATED MODULE: ./src/render.ts
-
-
-
-
-const SCRIPT_DIR = '/usr/local/lib/gunicorn-deploy';
-const UNIT_DIR = '/etc/systemd/system';
-const NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
-// Absolute paths from plain characters only: no spaces, quotes, $, %, backslash (systemd
-// specifiers and escapes, shell and SQLite quoting, nginx syntax all stay trivially safe).
-const SAFE_PATH = /^\/[A-Za-z0-9._/-]*$/;
-const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/**
- * Variables the tool itself sets, or that would break the service if the user set them:
- * PWD makes reloads follow `current`, GUNICORN_CMD_ARGS could add --bind or --preload, LISTEN_* and
- * NOTIFY_SOCKET belong to systemd.
- */
-const RESERVED_ENV = new Set([
-    'FLASK_ENV',
-    'PYTHONUNBUFFERED',
-    'INSTANCE_PATH',
-    'PWD',
-    'GUNICORN_CMD_ARGS',
-    'LISTEN_FDS',
-    'LISTEN_PID',
-    'LISTEN_FDNAMES',
-    'NOTIFY_SOCKET'
-]);
-function fail(field, message) {
-    throw new Error(`invalid ${field}: ${message}`);
-}
-function check(field, value, re, what) {
-    if (!re.test(value))
-        fail(field, `${JSON.stringify(value)} is not ${what}`);
-    return value;
-}
-function checkPath(field, value) {
-    check(field, value, SAFE_PATH, 'an absolute path of letters, digits and . _ / -');
-    if (value.split('/').some((part) => part === '..' || part === '.'))
-        fail(field, `${value} has . or .. in it`);
-    return value.length > 1 ? value.replace(/\/+$/, '') : value;
-}
-function checkInt(field, value, min, max) {
-    if (!Number.isInteger(value) || value < min || value > max) {
-        fail(field, `${value} is not a whole number from ${min} to ${max}`);
-    }
-    return value;
-}
-/**
- * Quotes a value for a systemd EnvironmentFile= (systemd.exec(5)). Inside double quotes systemd
- * turns a backslash followed by one of \ " ` $ into that character and keeps every other character
- * verbatim, exactly as a POSIX shell does, so the file can also be sourced by sh. The value is
- * always quoted (spaces, # and ; stay literal); newlines are refused (a quoted value could span
- * lines, but a multi-line secret in an env file is a mistake more often than not), and so are NUL,
- * the byte order mark and what is not a Unicode scalar value, which systemd rejects.
- */
-function envQuote(value, key = 'value') {
-    if (/[\n\r]/.test(value))
-        throw new Error(`environment variable ${key}: a value cannot contain a newline`);
-    if (/[\0\uFEFF]|\p{Noncharacter_Code_Point}|\p{Surrogate}/u.test(value)) {
-        throw new Error(`environment variable ${key}: a value cannot contain NUL, U+FEFF or a non-character (systemd refuses them)`);
-    }
-    return `"${value.replace(/[\\"`$]/g, '\\$&')}"`;
-}
-/** Validates the user's environment variables: names, values, no reserved or repeated name. */
-function checkEnv(env) {
-    const seen = new Set();
-    const out = [];
-    for (const { key, value } of env) {
-        if (!ENV_KEY.test(key))
-            fail('env', `${JSON.stringify(key)} is not a variable name ([A-Za-z_][A-Za-z0-9_]*)`);
-        if (seen.has(key))
-            fail('env', `${key} is set twice`);
-        seen.add(key);
-        if (key === 'FLASK_DEBUG') {
-            // Production never runs the debugger (it executes code sent from the browser).
-            if (!/^(0|false|no|off)?$/i.test(value.trim())) {
-                fail('env', `FLASK_DEBUG=${value}: debug mode is refused in production (FLASK_DEBUG=0 is always set)`);
-            }
-            continue;
-        }
-        if (RESERVED_ENV.has(key))
-            fail('env', `${key} is set by gunicorn-deploy and cannot be overridden`);
-        envQuote(value, key);
-        out.push({ key, value });
-    }
-    return out;
-}
-/** Validates input and fills defaults and derived fields; every error names the field. */
-function templateVars(input) {
-    const app = check('app', input.app, NAME, 'a name of lowercase letters, digits, - and _ (max 32)');
-    const user = check('user', input.user ?? app, NAME, 'a user name');
-    const group = check('group', input.group ?? user, NAME, 'a group name');
-    const appDir = checkPath('appDir', input.appDir ?? `/srv/${app}`);
-    const socketPath = checkPath('socketPath', input.socketPath ?? `/run/${app}/gunicorn.sock`);
-    // sun_path holds 108 bytes, NUL included.
-    if (socketPath.length > 107)
-        fail('socketPath', `${socketPath} is longer than a unix socket path can be`);
-    const timeout = checkInt('timeout', input.timeout ?? 60, 1, 3600);
-    const gracefulTimeout = checkInt('gracefulTimeout', input.gracefulTimeout ?? 30, 1, 3600);
-    const healthPath = check('healthPath', input.healthPath ?? '/health', /^\/[A-Za-z0-9._~/?&=%-]*$/, 'a URL path');
-    const env = checkEnv(input.env ?? []);
-    const database = env.find((e) => e.key === 'DATABASE')?.value;
-    const logDir = `/var/log/${app}`;
-    const vars = {
-        app,
-        user,
-        group,
-        appDir,
-        wsgiApp: check('wsgiApp', input.wsgiApp ?? 'app:app', /^[A-Za-z_][\w.]*(:[A-Za-z_][\w.]*(\(\))?)?$/, 'module:name'),
-        socketPath,
-        listen: (input.listen ?? []).map((l) => check('listen', l, /^(\d{1,3}(\.\d{1,3}){3}:|\[[0-9A-Fa-f:.]+\]:)?\d{1,5}$/, 'PORT, IPv4:PORT or [IPv6]:PORT')),
-        workers: checkInt('workers', input.workers ?? 3, 1, 256),
-        timeout,
-        gracefulTimeout,
-        keepalive: checkInt('keepalive', input.keepalive ?? 2, 0, 3600),
-        env,
-        serverName: check('serverName', input.serverName ?? '_', /^[A-Za-z0-9.*_-]+( [A-Za-z0-9.*_-]+)*$/, 'host names'),
-        clientMaxBodySize: check('clientMaxBodySize', input.clientMaxBodySize ?? '10m', /^\d+[kKmMgG]?$/, 'a size'),
-        staticPath: input.staticPath === undefined || input.staticPath === ''
-            ? ''
-            : checkPath('staticPath', `/${input.staticPath}`).slice(1),
-        staticUrl: check('staticUrl', input.staticUrl ?? '/static/', /^\/([A-Za-z0-9._-]+\/)*$/, 'a /path/ with slashes'),
-        healthPath,
-        healthInterval: check('healthInterval', input.healthInterval ?? '30s', /^\d+(s|min|h)$/, 'a time like 30s or 1min'),
-        healthTimeout: checkInt('healthTimeout', input.healthTimeout ?? 10, 1, 300),
-        healthFailures: checkInt('healthFailures', input.healthFailures ?? 3, 1, 100),
-        diskWarnPercent: checkInt('diskWarnPercent', input.diskWarnPercent ?? 90, 1, 100),
-        deployLockPath: checkPath('deployLockPath', input.deployLockPath ?? `${appDir}/.deploy.lock`),
-        dbPath: checkPath(input.dbPath === undefined && database !== undefined ? 'DATABASE (env)' : 'dbPath', input.dbPath ?? database ?? `${appDir}/shared/instance/app.db`),
-        backupDir: checkPath('backupDir', input.backupDir ?? `${appDir}/shared/backups`),
-        backupKeepDays: checkInt('backupKeepDays', input.backupKeepDays ?? 14, 1, 3650),
-        dbMaintenanceTime: check('dbMaintenanceTime', input.dbMaintenanceTime ?? '03:30', /^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
-        serviceName: `${app}.service`,
-        envFile: `/etc/${app}/env`,
-        gunicornConf: `/etc/${app}/gunicorn.conf.py`,
-        instancePath: `${appDir}/shared/instance`,
-        logDir,
-        accessLog: `${logDir}/access.log`,
-        errorLog: `${logDir}/error.log`,
-        stopTimeout: gracefulTimeout + 15,
-        proxyTimeout: timeout + 30,
-        healthUrl: `http://localhost${healthPath}`,
-        healthScript: `${SCRIPT_DIR}/${app}-health-check`,
-        dbScript: `${SCRIPT_DIR}/${app}-db-maintenance`
-    };
-    return vars;
-}
-const MARKER = external_node_path_.join('templates', 'systemd', 'app.service.hbs');
-function isActionRoot(dir) {
-    return (0,external_node_fs_namespaceObject.existsSync)(external_node_path_.join(dir, MARKER)) && (0,external_node_fs_namespaceObject.existsSync)(external_node_path_.join(dir, 'action.yml'));
-}
-function walkUp(start) {
-    for (let dir = external_node_path_.resolve(start);; dir = external_node_path_.dirname(dir)) {
-        if (isActionRoot(dir))
-            return external_node_path_.join(dir, 'templates');
-        if (external_node_path_.dirname(dir) === dir)
-            return undefined;
-    }
-}
-/**
- * The action's own templates folder. Not from import.meta.url (ncc rewrites it in the bundle):
- * $GUNICORN_DEPLOY_TEMPLATES, then $GITHUB_ACTION_PATH/templates, then the nearest folder above the
- * running script (symlinks resolved), then above the working directory, that holds action.yml and
- * templates/.
- */
-function templatesDir(where = {}) {
-    const env = where.env ?? process.env;
-    const explicit = env.GUNICORN_DEPLOY_TEMPLATES;
-    if (explicit) {
-        if (!(0,external_node_fs_namespaceObject.existsSync)(external_node_path_.join(explicit, 'systemd', 'app.service.hbs'))) {
-            throw new Error(`GUNICORN_DEPLOY_TEMPLATES=${explicit} does not hold the templates (systemd/app.service.hbs)`);
-        }
-        return external_node_path_.resolve(explicit);
-    }
-    if (env.GITHUB_ACTION_PATH && (0,external_node_fs_namespaceObject.existsSync)(external_node_path_.join(env.GITHUB_ACTION_PATH, MARKER))) {
-        return external_node_path_.resolve(env.GITHUB_ACTION_PATH, 'templates');
-    }
-    const argv1 = where.argv1 ?? process.argv[1];
-    // Through symlinks: npm's node_modules/.bin/gunicorn-deploy links to the package's bin/.
-    const script = argv1 && (0,external_node_fs_namespaceObject.existsSync)(argv1) ? (0,external_node_fs_namespaceObject.realpathSync)(argv1) : argv1;
-    const found = (script ? walkUp(external_node_path_.dirname(external_node_path_.resolve(script))) : undefined) ?? walkUp(where.cwd ?? process.cwd());
-    if (!found) {
-        throw new Error('cannot find the templates folder (templates/ next to action.yml); set GUNICORN_DEPLOY_TEMPLATES');
-    }
-    return found;
-}
-const hbs = lib_default().create();
-hbs.registerHelper('sh', (value) => (0,quote/* shQuote */.U)(String(value)));
-// A JSON string is a valid Python string literal.
-hbs.registerHelper('py', (value) => JSON.stringify(String(value)));
-hbs.registerHelper('envq', (value) => envQuote(String(value)));
-const compiled = new Map();
-/** Renders templates/NAME.hbs; a variable the template uses but vars lacks throws (strict mode). */
-function renderTemplate(name, vars, dir = templatesDir()) {
-    const file = external_node_path_.join(dir, `${name}.hbs`);
-    let template = compiled.get(file);
-    if (!template) {
-        template = hbs.compile((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'), { strict: true, noEscape: true });
-        compiled.set(file, template);
-    }
-    return template(vars);
-}
-function file(p, content, mode = '0644', owner = 'root:root') {
-    return { path: p, content, mode, owner };
-}
-/** The socket, the service, Gunicorn's config and the environment file. */
-function renderAppUnits(vars, dir = templatesDir()) {
-    const r = (name) => renderTemplate(name, vars, dir);
-    return [
-        file(`${UNIT_DIR}/${vars.app}.socket`, r('systemd/app.socket')),
-        file(`${UNIT_DIR}/${vars.app}.service`, r('systemd/app.service')),
-        file(vars.gunicornConf, r('gunicorn.conf.py')),
-        // Read by systemd (as root) and by tools run as the app user; holds secrets.
-        file(vars.envFile, r('env'), '0640', `root:${vars.group}`)
-    ];
-}
-/** The health check script and its timer. */
-function renderHealthUnits(vars, dir = templatesDir()) {
-    const r = (name) => renderTemplate(name, vars, dir);
-    return [
-        file(vars.healthScript, r('health-check.sh'), '0755'),
-        file(`${UNIT_DIR}/${vars.app}-health.service`, r('systemd/health.service')),
-        file(`${UNIT_DIR}/${vars.app}-health.timer`, r('systemd/health.timer'))
-    ];
-}
-/** The daily backup script and its timer. */
-function renderDbMaintenanceUnits(vars, dir = templatesDir()) {
-    const r = (name) => renderTemplate(name, vars, dir);
-    return [
-        file(vars.dbScript, r('db-maintenance.sh'), '0755'),
-        file(`${UNIT_DIR}/${vars.app}-db-maintenance.service`, r('systemd/db-maintenance.service')),
-        file(`${UNIT_DIR}/${vars.app}-db-maintenance.timer`, r('systemd/db-maintenance.timer'))
-    ];
-}
-/** The nginx site (to be linked from sites-enabled) and the logrotate rules. */
-function renderProxyAndLogs(vars, dir = templatesDir()) {
-    return [
-        file(`/etc/nginx/sites-available/${vars.app}.conf`, renderTemplate('nginx/site.conf', vars, dir)),
-        file(`/etc/logrotate.d/${vars.app}`, renderTemplate('logrotate', vars, dir))
-    ];
-}
-
-;// CONCATENATED MODULE: ./src/steps/config.ts
-
-
-
-
-function appFiles(ctx, cores) {
-    const d = ctx.settings.deploy;
-    const vars = templateVars({
-        app: ctx.paths.app,
-        appDir: ctx.paths.dir,
-        wsgiApp: d.wsgiApp,
-        workers: d.workers === 'auto' ? 2 * cores + 1 : d.workers,
-        env: d.env,
-        healthPath: d.healthPath,
-        deployLockPath: ctx.paths.lockOwner
-    });
-    return renderAppUnits(vars);
-}
-const stagedName = (f) => external_node_path_.posix.basename(f.path);
-/**
- * Writes the rendered files into /etc/APP/staged (readable by the app's user, so the import check
- * can use the new config and environment before anything is switched) and says which differ from
- * the installed ones.
- */
-function stageScript(ctx, files) {
-    const q = quote/* shQuote */.U;
-    const staged = `${ctx.paths.etc}/staged`;
-    const writes = files
-        .map((f) => {
-        const to = `${staged}/${stagedName(f)}`;
-        return `printf '%s' ${q(Buffer.from(f.content).toString('base64'))} | base64 -d > ${q(to)}
-chmod 0640 ${q(to)}; chown root:${q(ctx.paths.user)} ${q(to)}
-cmp -s ${q(to)} ${q(f.path)} || changed="$changed ${f.path}"`;
-    })
-        .join('\n');
-    return `
-rm -rf ${q(staged)}; install -d -m 0750 -o root -g ${q(ctx.paths.user)} ${q(staged)}
-changed=""
-${writes}
-echo "changed=$changed"
-`;
-}
-async function stageConfig(ctx, cores) {
-    const files = appFiles(ctx, cores);
-    const res = await (0,context/* runScript */.j3)(ctx, 'writing the app configuration', stageScript(ctx, files), {
-        timeoutMs: 60_000
-    });
-    const changed = ((0,context/* parseFacts */.hx)(res.stdout).changed ?? '').split(/\s+/).filter((s) => s);
-    const stagedDir = `${ctx.paths.etc}/staged`;
-    const at = (suffix) => `${stagedDir}/${external_node_path_.posix.basename(files.find((f) => f.path.endsWith(suffix)).path)}`;
-    return {
-        files,
-        changedFiles: changed,
-        changed: changed.length > 0,
-        stagedDir,
-        previousDir: `${ctx.paths.state}/config-previous`,
-        envFile: at('/env'),
-        gunicornConf: at('gunicorn.conf.py'),
-        detail: changed.length ? `changed: ${changed.map((c) => external_node_path_.posix.basename(c)).join(', ')}` : 'unchanged'
-    };
-}
-/** A changed unit or environment needs a new Gunicorn master; gunicorn.conf.py is re-read on HUP. */
-function needsRestart(staged) {
-    return staged.changedFiles.some((p) => !p.endsWith('gunicorn.conf.py'));
-}
-/**
- * Puts the changed files in place, keeping what they replace so a rollback can put it back. Units
- * are enabled (started at boot) and the socket started on the first deploy; the socket is never
- * restarted by a deploy, since that would refuse connections.
- */
-function installScript(ctx, staged) {
-    const q = quote/* shQuote */.U;
-    const prev = staged.previousDir;
-    const lines = staged.files
-        .filter((f) => staged.changedFiles.includes(f.path))
-        .map((f) => {
-        const name = stagedName(f);
-        const [owner, group] = f.owner.split(':');
-        return `if [ -f ${q(f.path)} ]; then cp -a ${q(f.path)} ${q(`${prev}/${name}`)}; else echo ${q(f.path)} > ${q(`${prev}/${name}.absent`)}; fi
-install -m ${f.mode} -o ${q(owner)} -g ${q(group)} ${q(`${staged.stagedDir}/${name}`)} ${q(f.path)}`;
-    })
-        .join('\n');
-    const units = staged.changedFiles.some((p) => p.startsWith('/etc/systemd/'));
-    const app = ctx.paths.app;
-    return `
-rm -rf ${q(prev)}; install -d -m 0700 ${q(prev)}
-${lines}
-${units ? 'systemctl daemon-reload' : ''}
-systemctl is-enabled --quiet ${q(`${app}.socket`)} 2>/dev/null || systemctl enable --quiet ${q(`${app}.socket`)}
-systemctl is-enabled --quiet ${q(`${app}.service`)} 2>/dev/null || systemctl enable --quiet ${q(`${app}.service`)}
-systemctl is-active --quiet ${q(`${app}.socket`)} || systemctl start ${q(`${app}.socket`)}
-`;
-}
-async function installConfig(ctx, staged) {
-    await (0,context/* runScript */.j3)(ctx, 'installing the app configuration', installScript(ctx, staged), {
-        timeoutMs: 120_000
-    });
-    if (staged.changedFiles.some((p) => p.endsWith('.socket')) && ctx.facts['socket-was-active'] === 'yes') {
-        ctx.logger.warning(`${ctx.paths.app}.socket changed: the running socket keeps its old settings until it is restarted (a deploy never restarts it, since that refuses connections)`);
-    }
-    return {
-        changed: staged.changedFiles.length > 0,
-        detail: staged.changedFiles.map((c) => external_node_path_.posix.basename(c)).join(', ') || 'unchanged'
-    };
-}
-/** Puts back what installConfig replaced (for a rollback). */
-function restoreScript(ctx, staged) {
-    const q = quote/* shQuote */.U;
-    const prev = staged.previousDir;
-    const lines = staged.files
-        .filter((f) => staged.changedFiles.includes(f.path))
-        .map((f) => {
-        const name = stagedName(f);
-        return `if [ -f ${q(`${prev}/${name}`)} ]; then cp -a ${q(`${prev}/${name}`)} ${q(f.path)}; fi`;
-    })
-        .join('\n');
-    return `${lines}\n${staged.changedFiles.some((p) => p.startsWith('/etc/systemd/')) ? 'systemctl daemon-reload' : ''}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/deploy/app-run.ts
-
-/**
- * A command run the way the service runs: as the app's user, with its environment file, in a
- * transient systemd unit. The import check and the migrations then see exactly what Gunicorn will
- * see, not sudo's or the SSH user's environment.
- */
-function appRunCommand(paths, opts) {
-    const q = quote/* shQuote */.U;
-    return [
-        'systemd-run --quiet --wait --pipe --collect --service-type=exec',
-        `-p User=${q(paths.user)} -p Group=${q(paths.user)}`,
-        `-p EnvironmentFile=${q(opts.envFile)}`,
-        `-p WorkingDirectory=${q(opts.cwd)}`,
-        `--setenv=PATH=${q(`${opts.venv}/bin:/usr/local/bin:/usr/bin:/bin`)}`,
-        `--setenv=PWD=${q(opts.cwd)}`,
-        '--',
-        ...opts.argv.map(q)
-    ].join(' ');
-}
-
-;// CONCATENATED MODULE: ./src/steps/check.ts
-
-
-
-/**
- * A release that fails to import takes the whole server down on HUP (gunicorn #2443), so it is
- * imported first, with its own venv, config and environment, before anything is switched.
- */
-function checkCommand(ctx, release, staged) {
-    const rel = `${ctx.paths.releases}/${release}`;
-    return appRunCommand(ctx.paths, {
-        cwd: rel,
-        envFile: staged.envFile,
-        venv: `${rel}/.venv`,
-        argv: [
-            `${rel}/.venv/bin/python`,
-            '-m',
-            'gunicorn',
-            '--check-config',
-            '-c',
-            staged.gunicornConf,
-            '--chdir',
-            rel,
-            ctx.settings.deploy.wsgiApp
-        ]
-    });
-}
-async function checkRelease(ctx, release, staged) {
-    const res = await ctx.remote.exec(checkCommand(ctx, release, staged), { sudo: true, timeoutMs: 120_000 });
-    if (res.code !== 0) {
-        throw new step/* DeployError */.sH(`the new release does not load (${ctx.settings.deploy.wsgiApp}); nothing was switched, the old release keeps serving:\n${(0,context/* lastLines */.w$)(res.stderr + res.stdout, 25)}`, 'Fix the import error (run the app locally with gunicorn --check-config) and deploy again.');
-    }
-    return { detail: `${ctx.settings.deploy.wsgiApp} imports` };
-}
-
-;// CONCATENATED MODULE: ./src/steps/backup.ts
-
-
-
-/**
- * SQLite's online backup, never cp: a copy of a live (WAL) database can be corrupt or miss
- * tables. The copy is checked before it counts, and only the newest backups-keep are kept.
- */
-function backupScript(ctx, release) {
-    const p = ctx.paths;
-    const d = ctx.settings.deploy;
-    const q = quote/* shQuote */.U;
-    const db = `${p.shared}/${d.sqliteDb}`;
-    const base = external_node_path_.posix.basename(d.sqliteDb);
-    const out = `${p.backups}/${base}-${release}.db`;
-    return `
-if [ ! -f ${q(db)} ]; then echo "skipped=no database at ${d.sqliteDb} yet"; exit 0; fi
-sqlite3 -cmd '.timeout 15000' ${q(db)} ${q(`.backup '${out}'`)}
-check=$(sqlite3 ${q(out)} 'PRAGMA integrity_check')
-if [ "$check" != ok ]; then echo "integrity_check of the backup: $check" >&2; mv ${q(out)} ${q(out + '.corrupt')}; exit 4; fi
-chown root:${q(p.user)} ${q(out)}; chmod 0640 ${q(out)}
-ls -1t ${q(p.backups)}/${q(base)}-*.db | tail -n +${d.backupsKeep + 1} | xargs -r rm -f --
-echo "backup=${out}"
-echo "size=$(stat -c %s ${q(out)})"
-`;
-}
-async function backupDatabase(ctx, release) {
-    if (!ctx.settings.deploy.sqliteDb)
-        return { changed: false, detail: 'no sqlite-db set' };
-    const res = await (0,context/* runScript */.j3)(ctx, 'backing up the database', backupScript(ctx, release), {
-        timeoutMs: 30 * 60_000,
-        hint: 'Nothing was switched. Check the database and the free disk space on the server.'
-    });
-    const f = (0,context/* parseFacts */.hx)(res.stdout);
-    if (f.skipped)
-        return { changed: false, detail: f.skipped };
-    ctx.facts.backup = f.backup ?? '';
-    return { detail: `${f.backup} (${f.size} bytes, integrity ok)` };
-}
-
-;// CONCATENATED MODULE: ./src/steps/hooks.ts
-
-
-/** pre-activate (migrations) and post-activate commands, run in a release as the service would. */
-async function runHook(ctx, which, commands, release, envFile) {
-    if (!commands)
-        return { changed: false, detail: 'none' };
-    const rel = `${ctx.paths.releases}/${release}`;
-    const cmd = appRunCommand(ctx.paths, {
-        cwd: rel,
-        envFile,
-        venv: `${rel}/.venv`,
-        argv: ['/bin/bash', '-euo', 'pipefail', '-c', commands]
-    });
-    const res = await ctx.remote.exec(cmd, { sudo: true, stream: true, timeoutMs: 30 * 60_000 });
-    if (res.code !== 0) {
-        throw new step/* DeployError */.sH(`${which} commands failed (exit ${res.code}${res.timedOut ? ', timed out' : ''})`, which === 'pre-activate'
-            ? 'Nothing was switched: the old release keeps serving. The output is above.'
-            : 'The new release is live; the output of the failed command is above.');
-    }
-    return {};
-}
-
-;// CONCATENATED MODULE: ./src/steps/switch.ts
-
-
-/** Shell function: PIDs whose parent is $1 (Gunicorn's workers), without needing procps. */
-const CHILDREN_FN = `children() { [ -n "$1" ] && [ "$1" != 0 ] || return 0; grep -l "^PPid:[[:space:]]*$1\\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3 | tr '\\n' ' '; }`;
-/**
- * Flips `current` atomically (a new link renamed over the old one) and tells Gunicorn. HUP when
- * only code changed: the master re-reads its config and forks workers that import the new release
- * while the socket stays open. A new venv or changed units/environment need a new master, so a
- * restart; the socket unit keeps the listening socket, so no connection is refused. The socket
- * unit itself is never restarted, and workers are never signalled directly.
- */
-function switchScript(ctx, release, restart) {
-    const p = ctx.paths;
-    const q = quote/* shQuote */.U;
-    const svc = q(`${p.app}.service`);
-    return `
-${CHILDREN_FN}
-main=$(systemctl show -p MainPID --value ${svc} 2>/dev/null || echo 0)
-echo "old_workers=$(children "$main")"
-ln -sfn ${q(`releases/${release}`)} ${q(`${p.dir}/.current.tmp`)}
-mv -T ${q(`${p.dir}/.current.tmp`)} ${q(p.current)}
-if ! systemctl is-active --quiet ${svc}; then
-  systemctl reset-failed ${svc} 2>/dev/null || true
-  systemctl start ${svc}
-  echo reload=start
-elif ${restart ? 'true' : 'false'}; then
-  systemctl restart ${svc}
-  echo reload=restart
-else
-  systemctl reload ${svc}
-  echo reload=hup
-fi
-`;
-}
-async function switchRelease(ctx, release, restart) {
-    const res = await (0,context/* runScript */.j3)(ctx, `switching to ${release}`, switchScript(ctx, release, restart), {
-        timeoutMs: 120_000
-    });
-    const f = (0,context/* parseFacts */.hx)(res.stdout);
-    const reload = (f.reload ?? 'start');
-    return {
-        reload,
-        oldWorkers: (f.old_workers ?? '').split(/\s+/).filter((s) => s),
-        detail: `current -> ${release}, ${reload}`
-    };
-}
-
-;// CONCATENATED MODULE: ./src/steps/verify.ts
-
-
-
-
-/**
- * A reload returns before new workers serve (ExecReload is asynchronous, READY comes before the
- * app is imported), so the proof is polled in one server-side loop: as many new worker processes as
- * the config asks for, each working in the release, and the health path answering 200 (with
- * health-expect in the body) through the app's socket. Old workers may still be finishing their
- * requests (they accept no new ones once told to stop).
- */
-function verifyScript(ctx, release, oldWorkers) {
-    const p = ctx.paths;
-    const d = ctx.settings.deploy;
-    const q = quote/* shQuote */.U;
-    const timeoutS = Math.max(1, Math.ceil(d.healthTimeoutMs / 1000));
-    return `
-${CHILDREN_FN}
-want=$(readlink -f ${q(`${p.releases}/${release}`)})
-old=" ${oldWorkers.join(' ')} "
-# Old workers may finish their requests for up to graceful_timeout; the new ones must all be there.
-expected=$(awk '$1 == "workers" && $2 == "=" {print $3}' ${q(p.gunicornConf)} 2>/dev/null)
-expected=\${expected:-1}
-body=$(mktemp); trap 'rm -f "$body"' EXIT
-deadline=$((SECONDS + ${timeoutS}))
-why="not checked yet"
-while :; do
-  main=$(systemctl show -p MainPID --value ${q(`${p.app}.service`)} 2>/dev/null || echo 0)
-  workers=$(children "$main")
-  ok=yes; fresh=0
-  for w in $workers; do
-    case "$old" in *" $w "*) continue;; esac
-    cwd=$(readlink /proc/$w/cwd 2>/dev/null || true)
-    [ -z "$cwd" ] && continue
-    if [ "$cwd" != "$want" ]; then ok=no; why="worker $w serves $cwd, not the new release"; fi
-    fresh=$((fresh + 1))
-  done
-  if [ "$fresh" -lt "$expected" ]; then ok=no; why="$fresh of $expected new workers running (master pid $main)"; fi
-  if [ "$ok" = yes ]; then
-    code=$(curl -sS -o "$body" -w '%{http_code}' -m 5 --unix-socket ${q(p.socket)} ${q(`http://localhost${d.healthPath}`)} 2>/dev/null || true)
-    if [ "$code" = 200 ]; then
-      ${d.healthExpect ? `if grep -qF -- ${q(d.healthExpect)} "$body"; then echo "workers=$fresh"; echo "health=200"; exit 0; fi; why="health-path answered 200 without ${d.healthExpect.replace(/[^A-Za-z0-9 _.:-]/g, '')} in: $(head -c 300 "$body" | tr '\\n' ' ')"` : 'echo "workers=$fresh"; echo "health=200"; exit 0'}
-    else
-      why="health-path answered \${code:-nothing}: $(head -c 300 "$body" 2>/dev/null | tr '\\n' ' ')"
-    fi
-  fi
-  state=$(systemctl is-active ${q(`${p.app}.service`)} 2>/dev/null || true)
-  if [ "$state" = failed ] || [ "$state" = inactive ]; then why="the service is $state"; break; fi
-  [ $SECONDS -lt $deadline ] || break
-  sleep 0.2
-done
-echo "why=$why"
-exit 1
-`;
-}
-async function verifyRelease(ctx, release, oldWorkers) {
-    const timeoutMs = ctx.settings.deploy.healthTimeoutMs + 30_000;
-    const res = await ctx.remote.script(verifyScript(ctx, release, oldWorkers), { sudo: true, timeoutMs });
-    const f = (0,context/* parseFacts */.hx)(res.stdout);
-    if (res.code !== 0) {
-        throw new step/* DeployError */.sH(`release ${release} is not live after ${ctx.settings.deploy.healthTimeoutMs / 1000} s: ${f.why ?? res.stderr.trim()}`);
-    }
-    const workers = Number(f.workers ?? 0);
-    return { detail: `${workers} workers on ${release}, ${ctx.settings.deploy.healthPath} 200` };
-}
-
-;// CONCATENATED MODULE: ./src/steps/rollback.ts
-
-
-
-
-
-/** The last lines Gunicorn and systemd wrote about the app: why a release failed. */
-async function errorLogTail(ctx, lines = 30) {
-    const q = quote/* shQuote */.U;
-    const res = await ctx.remote
-        .script(`tail -n ${lines} ${q(`${ctx.paths.logDir}/error.log`)} 2>/dev/null || true
-echo '--- journal'
-journalctl -u ${q(`${ctx.paths.app}.service`)} -n ${Math.ceil(lines / 2)} --no-pager -o short-iso 2>/dev/null || true`, { sudo: true, timeoutMs: 30_000 })
-        .catch(() => undefined);
-    return res ? (0,context/* lastLines */.w$)(res.stdout, lines + lines / 2 + 1) : '';
-}
-/**
- * Puts `target` back in service after a failed switch: the configuration the failed deploy
- * replaced is restored first, then the same flip and proof as a deploy. Reload or restart as the
- * way forward decided: a new master was needed to leave the old venv or units, so one is needed to
- * return.
- */
-async function rollbackTo(ctx, target, restart, staged) {
-    if (staged && staged.changedFiles.length > 0) {
-        await (0,context/* runScript */.j3)(ctx, 'restoring the previous configuration', restoreScript(ctx, staged), {
-            timeoutMs: 60_000
-        });
-    }
-    const switched = await switchRelease(ctx, target, restart);
-    await verifyRelease(ctx, target, switched.oldWorkers);
-    return { ...switched, detail: `current -> ${target} (${switched.reload}), healthy` };
-}
-
-;// CONCATENATED MODULE: ./src/steps/prune.ts
-
-
-/**
- * Keeps the newest keep-releases releases, and never current or the one before it (the rollback
- * target). Venvs no remaining release links to go too; the pip cache stays.
- */
-function pruneScript(ctx, keepAlso) {
-    const p = ctx.paths;
-    const q = quote/* shQuote */.U;
-    return `
-cd ${q(p.releases)}
-keep=" ${keepAlso.map(q).join(' ')} $(basename "$(readlink ${q(p.current)})") $(ls -1 | sort | tail -n ${ctx.settings.deploy.keepReleases} | tr '\\n' ' ') "
-removed=0
-for r in $(ls -1 | sort); do
-  case "$keep" in *" $r "*) continue;; esac
-  rm -rf -- "$r"; removed=$((removed + 1))
-done
-used=" $(for r in */; do readlink -f "$r.venv" 2>/dev/null; done | xargs -r -n1 basename | sort -u | tr '\\n' ' ') "
-venvs=0
-for v in $(ls -1 ${q(p.venvs)}); do
-  case "$v" in .pip-cache|*.pip.log) continue;; esac
-  case "$used" in *" $v "*) continue;; esac
-  rm -rf -- ${q(p.venvs)}/"$v"; venvs=$((venvs + 1))
-done
-echo "releases_removed=$removed"
-echo "venvs_removed=$venvs"
-echo "releases_kept=$(ls -1 | wc -l)"
-`;
-}
-async function prune(ctx, keepAlso) {
-    const f = (0,context/* parseFacts */.hx)((await (0,context/* runScript */.j3)(ctx, 'pruning old releases', pruneScript(ctx, keepAlso), { timeoutMs: 10 * 60_000 }))
-        .stdout);
-    const removed = Number(f.releases_removed ?? 0) + Number(f.venvs_removed ?? 0);
-    return {
-        changed: removed > 0,
-        detail: `${f.releases_kept} releases kept, ${f.releases_removed} releases and ${f.venvs_removed} venvs removed`
-    };
-}
-
-;// CONCATENATED MODULE: ./src/steps/history.ts
-
-/** One JSON line per deploy or rollback in the server's own history, for humans with ssh. */
-async function recordHistory(ctx, entry) {
-    const line = JSON.stringify({ time: new Date().toISOString(), host: ctx.label, ...entry });
-    await ctx.remote
-        .script(`printf '%s\\n' ${(0,quote/* shQuote */.U)(line)} >> ${(0,quote/* shQuote */.U)(ctx.paths.history)}`, {
-        sudo: true,
-        timeoutMs: 30_000
-    })
-        .catch((err) => ctx.logger.warning(`could not write the deploy history: ${err.message}`));
-}
-
-;// CONCATENATED MODULE: ./src/modes/deploy-mode.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const DEPLOY_KEYS = ['release', 'previous-release', 'reload', 'rolled-back'];
-function deployContext(ctx) {
-    return { ...ctx, paths: (0,paths/* serverPaths */.o)(ctx.settings) };
-}
-function stepper(ctx) {
-    return (name, fn) => (0,step/* step */.PM)(ctx.logger, ctx.records, ctx.label, name, fn);
-}
-/**
- * Everything before the switch: each of these steps can fail with nothing changed for users, so a
- * fleet prepares several servers at once. The lock is held until release().
- */
-async function prepareRelease(host) {
-    const ctx = deployContext(host);
-    const s = stepper(ctx);
-    const d = ctx.settings.deploy;
-    ctx.facts['rolled-back'] = 'false';
-    const lock = (await s('lock', async () => ({ lock: await (0,steps_lock/* acquireLock */.IZ)(ctx), detail: 'held' }))).lock;
-    try {
-        await s('layout', () => ensureLayout(ctx));
-        const up = await s('upload', () => uploadRelease(ctx, (0,paths/* releaseId */.B)(new Date(), d.commit)));
-        const release = up.release;
-        ctx.facts.release = release;
-        ctx.facts['previous-release'] = up.previous;
-        const venv = await s('venv', () => buildVenv(ctx, release));
-        const staged = await s('config', () => stageConfig(ctx, up.cores));
-        await s('check', () => checkRelease(ctx, release, staged));
-        await s('backup', () => backupDatabase(ctx, release));
-        await s('pre-activate', () => runHook(ctx, 'pre-activate', d.preActivate, release, staged.envFile));
-        return { lock, up, release, staged, restart: needsRestart(staged) || venv.hash !== up.previousVenv };
-    }
-    catch (err) {
-        await lock.release();
-        throw err;
-    }
-}
-/**
- * The switch and its proof. A failure rolls this server back to its previous release and proves
- * that one healthy again before the error is thrown.
- */
-async function activateRelease(host, p) {
-    const ctx = deployContext(host);
-    const s = stepper(ctx);
-    const { release, up, staged, restart } = p;
-    try {
-        await s('units', () => installConfig(ctx, staged));
-        const switched = await s('switch', () => switchRelease(ctx, release, restart));
-        ctx.facts.reload = switched.reload;
-        await s('verify', () => verifyRelease(ctx, release, switched.oldWorkers));
-    }
-    catch (err) {
-        const why = (0,step/* errorMessage */.gJ)(err);
-        const logs = await errorLogTail(ctx);
-        if (!up.previous) {
-            await recordHistory(ctx, { event: 'deploy', release, status: 'failed', why });
-            throw new step/* DeployError */.sH(`release ${release} failed and there is no previous release to roll back to: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`, 'Fix the app and deploy again; the service stays as it is until then.');
-        }
-        try {
-            await undoRelease(host, p, why);
-        }
-        catch (rbErr) {
-            await recordHistory(ctx, {
-                event: 'rollback',
-                release: up.previous,
-                status: 'failed',
-                why: (0,step/* errorMessage */.gJ)(rbErr)
-            });
-            throw new step/* DeployError */.sH(`release ${release} failed (${why}) and the rollback to ${up.previous} failed too: ${(0,step/* errorMessage */.gJ)(rbErr)}`, `The server needs attention now: ssh in and run systemctl status ${ctx.paths.app}; releases are in ${ctx.paths.releases}.`);
-        }
-        await recordHistory(ctx, { event: 'deploy', release, status: 'rolled-back', to: up.previous, why });
-        throw new step/* DeployError */.sH(`release ${release} failed and was rolled back; ${up.previous} is serving and healthy. Why: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`);
-    }
-    await s('post-activate', () => runHook(ctx, 'post-activate', ctx.settings.deploy.postActivate, release, ctx.paths.envFile));
-    await s('prune', () => prune(ctx, [release, up.previous].filter((r) => r)));
-    await recordHistory(ctx, {
-        event: 'deploy',
-        release,
-        previous: up.previous,
-        status: 'deployed',
-        reload: ctx.facts.reload ?? ''
-    });
-}
-/**
- * Puts the previous release back on a server: after its own failure, or after another server's
- * failure when the whole fleet goes back (rollback-scope: all).
- */
-async function undoRelease(host, p, why) {
-    const ctx = deployContext(host);
-    const back = await stepper(ctx)('rollback', () => rollbackTo(ctx, p.up.previous, p.restart, p.staged));
-    ctx.facts.release = p.up.previous;
-    ctx.facts['previous-release'] = p.release;
-    ctx.facts['rolled-back'] = 'true';
-    ctx.facts.reload = back.reload;
-    ctx.facts['rollback-reason'] = why.split('\n')[0];
-    host.setStatus('rolled-back');
-}
-const rolling = {
-    prepare: prepareRelease,
-    activate: activateRelease,
-    async undo(host, p, why) {
-        if (!p.up.previous)
-            throw new Error(`no previous release on ${host.label} to go back to`);
-        await undoRelease(host, p, why);
-        await recordHistory(deployContext(host), {
-            event: 'rollback',
-            release: p.up.previous,
-            from: p.release,
-            status: 'rolled-back',
-            why
-        });
-    },
-    release: (_host, p) => p.lock.release()
-};
-/**
- * The deploy, in the order that keeps the old release serving until the new one is proven: every
- * step before the switch can fail with nothing changed for users; every failure after it rolls
- * back to the previous release and proves that one healthy again.
- */
-const deployMode = {
-    factKeys: DEPLOY_KEYS,
-    okStatus: 'deployed',
-    rolling: rolling,
-    async runHost(host) {
-        const p = await prepareRelease(host);
-        try {
-            await activateRelease(host, p);
-        }
-        finally {
-            await p.lock.release();
-        }
-    }
-};
-
-;// CONCATENATED MODULE: ./src/modes/rollback-mode.ts
-
-
-
-
-
-
-
-
-
-/**
- * Switches to the release before the current one (or rollback-to), with the same proof as a
- * deploy. If that release does not come up healthy, the one that was serving is put back.
- */
-const rollbackMode = {
-    factKeys: DEPLOY_KEYS,
-    okStatus: 'rolled-back',
-    async runHost(host) {
-        const ctx = deployContext(host);
-        const s = (name, fn) => (0,step/* step */.PM)(ctx.logger, ctx.records, ctx.label, name, fn);
-        const q = quote/* shQuote */.U;
-        const p = ctx.paths;
-        const wanted = ctx.settings.deploy.rollbackTo;
-        const lock = await s('lock', async () => ({ lock: await (0,steps_lock/* acquireLock */.IZ)(ctx), detail: 'held' }));
-        try {
-            const found = await s('find release', async () => {
-                const res = await (0,context/* runScript */.j3)(ctx, 'reading the releases', `
-cd ${q(p.releases)} 2>/dev/null || { echo "no releases in ${p.releases}" >&2; exit 3; }
-cur=$(basename "$(readlink ${q(p.current)})")
-echo "current=$cur"
-echo "current_venv=$(basename "$(readlink -f "$cur/.venv")")"
-want=${q(wanted)}
-if [ -z "$want" ]; then want=$(ls -1 | sort | awk -v c="$cur" '$0 < c' | tail -n 1); fi
-if [ -n "$want" ] && [ -d "$want" ] && [ -e "$want/.venv/bin/python" ]; then
-  echo "target=$want"; echo "target_venv=$(basename "$(readlink -f "$want/.venv")")"
-fi
-echo "releases=$(ls -1 | sort | tr '\\n' ' ')"
-`, { timeoutMs: 30_000 });
-                const f = (0,context/* parseFacts */.hx)(res.stdout);
-                if (!f.target) {
-                    throw new step/* DeployError */.sH(wanted
-                        ? `release ${wanted} is not on ${ctx.label} (or its venv is gone)`
-                        : `there is no release before ${f.current} on ${ctx.label}`, `Releases there: ${f.releases?.trim() || 'none'}.`);
-                }
-                return { facts: f, detail: `${f.current} -> ${f.target}` };
-            });
-            const { current, target } = found.facts;
-            const restart = found.facts.current_venv !== found.facts.target_venv;
-            ctx.facts['previous-release'] = current;
-            try {
-                const sw = await s('switch', () => switchRelease(ctx, target, restart));
-                ctx.facts.reload = sw.reload;
-                await s('verify', () => verifyRelease(ctx, target, sw.oldWorkers));
-                ctx.facts.release = target;
-                await recordHistory(ctx, {
-                    event: 'rollback',
-                    release: target,
-                    previous: current,
-                    status: 'rolled-back'
-                });
-            }
-            catch (err) {
-                const logs = await errorLogTail(ctx);
-                const sw = await s('restore', () => switchRelease(ctx, current, restart));
-                await s('verify restored', () => verifyRelease(ctx, current, sw.oldWorkers));
-                ctx.facts.release = current;
-                host.setStatus('failed');
-                throw new step/* DeployError */.sH(`release ${target} did not come up healthy (${(0,step/* errorMessage */.gJ)(err)}); ${current} was put back and is serving${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`);
-            }
-        }
-        finally {
-            await lock.lock.release();
-        }
-    }
-};
-
-;// CONCATENATED MODULE: ./src/provision/shell.ts
-
-/**
- * Shell prelude of every provision script. `act CMD...` runs CMD, or in a dry run only prints
- * `would=CMD`; `mark WHAT` records a change. The checks before each act run in both cases, so a dry
- * run reports exactly what a real run would change.
- */
-function prelude(dry) {
-    return `
-dry=${dry ? 1 : 0}
-changed=""
-mark() { changed="$changed $*"; }
-act() { if [ "$dry" = 1 ]; then echo "would=$*"; else "$@"; fi; }
-`;
-}
-/** Final line of every provision script: what changed, for parseFacts. */
-const REPORT = 'echo "changed=$changed"';
-/**
- * Writes each file only when its text, mode or owner differ from what is installed, through a
- * temporary file in the same folder and a rename (a reader never sees half a file). Each changed
- * path is marked; `was_changed PATH` tells later lines of the script.
- */
-function writeFilesScript(files) {
-    const q = quote/* shQuote */.U;
-    const each = files.map((f) => {
-        const b64 = Buffer.from(f.content).toString('base64');
-        return `put ${q(f.path)} ${q(f.mode)} ${q(f.owner)} ${q(b64)}`;
-    });
-    return `
-was_changed() { case " $changed " in *" $1 "*) return 0;; esac; return 1; }
-put() {
-  local path=$1 mode=$2 owner=$3 tmp
-  tmp=$(mktemp "$(dirname "$path")/.gd-new.XXXXXX" 2>/dev/null || mktemp)
-  printf '%s' "$4" | base64 -d > "$tmp"
-  if [ -f "$path" ] && cmp -s "$tmp" "$path" && [ "$(stat -c '%a %U:%G' "$path")" = "\${mode#0} $owner" ]; then
-    rm -f "$tmp"; return 0
-  fi
-  mark "$path"
-  if [ "$dry" = 1 ]; then
-    if [ -f "$path" ]; then echo "would=rewrite $path"; diff -u "$path" "$tmp" | sed -n '3,40p' | sed 's/^/diff=/' || true; else echo "would=create $path"; fi
-    rm -f "$tmp"; return 0
-  fi
-  chmod "$mode" "$tmp"; chown "$owner" "$tmp"; mv -f "$tmp" "$path"
-}
-${files.map((f) => `[ "$dry" = 1 ] || install -d -m 0755 ${q(dirOf(f.path))}`).join('\n')}
-${each.join('\n')}
-`;
-}
-function dirOf(p) {
-    return p.slice(0, p.lastIndexOf('/')) || '/';
-}
-/** `would=` lines of a dry run, for the log. */
-function wouldLines(stdout) {
-    return stdout
-        .split('\n')
-        .filter((l) => l.startsWith('would=') || l.startsWith('diff='))
-        .map((l) => (l.startsWith('would=') ? `would ${l.slice(6)}` : `  ${l.slice(5)}`));
-}
-/** The changed list a script printed, split into words. */
-function changedList(facts) {
-    return (facts.changed ?? '').split(/\s+/).filter((s) => s);
-}
-
-;// CONCATENATED MODULE: ./src/provision/run.ts
-
-
-/**
- * Runs one provision script (with the dry-run prelude) as root, prints what a dry run would do,
- * and turns the `changed=` line into the step's outcome.
- */
-async function runProvisionScript(ctx, what, body, opts = {}) {
-    const dry = ctx.settings.provision.dryRun;
-    const res = await (0,context/* runScript */.j3)(ctx, what, `${prelude(dry)}\n${body}\n${REPORT}\n`, {
-        timeoutMs: opts.timeoutMs ?? 120_000,
-        hint: opts.hint
-    });
-    const facts = (0,context/* parseFacts */.hx)(res.stdout);
-    for (const line of wouldLines(res.stdout))
-        ctx.logger.info(line);
-    const changes = changedList(facts);
-    return {
-        changes,
-        facts,
-        changed: changes.length > 0,
-        detail: changes.length === 0 ? 'unchanged' : `${dry ? 'would change' : 'changed'}: ${changes.join(', ')}`
-    };
-}
-
-;// CONCATENATED MODULE: ./src/provision/packages.ts
-
-
-
-/** What every provisioned server needs; apt-packages come on top. */
-const BASE_PACKAGES = ['python3-venv', 'python3-pip', 'nginx', 'logrotate', 'sqlite3', 'curl'];
-/** Exit code of the script when a package name is not known to apt. */
-const UNKNOWN = 5;
-function packageList(extra) {
-    return [...new Set([...BASE_PACKAGES, ...extra])];
-}
-/**
- * Installs what is missing. When everything is installed (dpkg-query), apt is not touched at all:
- * no `apt-get update`, which is most of a second run's time otherwise. Unknown names are found
- * with `apt-cache policy` after the update and refused before anything is installed, so a typo
- * leaves the server as it was.
- */
-function packagesScript(packages) {
-    return `
-missing=()
-for p in ${packages.map(quote/* shQuote */.U).join(' ')}; do
-  st=$(dpkg-query -W -f='\${Status}' "$p" 2>/dev/null || true)
-  [ "$st" = "install ok installed" ] || missing+=("$p")
-done
-if [ \${#missing[@]} -gt 0 ]; then
-  if [ "$dry" = 1 ]; then
-    echo "would=apt-get install \${missing[*]}"
-  else
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get -q -o DPkg::Lock::Timeout=300 update >/tmp/gd-apt-update.log 2>&1 || { tail -n 20 /tmp/gd-apt-update.log >&2; exit 4; }
-    unknown=()
-    for p in "\${missing[@]}"; do
-      cand=$(apt-cache policy "$p" 2>/dev/null | awk '/Candidate:/ {print $2}')
-      { [ -n "$cand" ] && [ "$cand" != "(none)" ]; } || unknown+=("$p")
-    done
-    if [ \${#unknown[@]} -gt 0 ]; then echo "unknown=\${unknown[*]}"; exit ${UNKNOWN}; fi
-    apt-get -q -y -o DPkg::Lock::Timeout=300 install --no-install-recommends "\${missing[@]}" >/tmp/gd-apt-install.log 2>&1 || { tail -n 30 /tmp/gd-apt-install.log >&2; exit 4; }
-  fi
-  mark "\${missing[@]}"
-fi
-`;
-}
-async function ensurePackages(ctx) {
-    const packages = packageList(ctx.settings.provision.aptPackages);
-    try {
-        return await runProvisionScript(ctx, 'installing packages', packagesScript(packages), {
-            timeoutMs: 30 * 60_000,
-            hint: 'Check the server can reach its apt mirrors (apt-get update) and that no other apt run holds the lock.'
-        });
-    }
-    catch (err) {
-        const m = /^unknown=(.*)$/m.exec(err instanceof Error ? err.message : '');
-        if (m) {
-            throw new step/* DeployError */.sH(`apt does not know the package(s) ${m[1]} on this server; nothing was installed or changed`, 'Fix apt-packages (apt-cache search NAME on the server finds the right name) and run provision again.');
-        }
-        throw err;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/provision/user.ts
-
-
-
-/**
- * What the deploy's layout step does not enforce on a server that already has it: the app's user
- * has no login shell and no sudo, and its log and config folders have the right owner and mode
- * even if someone changed them. In a dry run the same checks only report.
- */
-function userScript(ctx) {
-    const p = ctx.paths;
-    const q = quote/* shQuote */.U;
-    const u = q(p.user);
-    return `
-if ! id -u ${u} >/dev/null 2>&1; then
-  mark user
-  echo "would=create the system user ${p.user} and the folders under ${p.dir}"
-else
-  shell=$(getent passwd ${u} | cut -d: -f7)
-  if [ "$shell" != /usr/sbin/nologin ]; then mark shell; act usermod -s /usr/sbin/nologin ${u}; fi
-  for g in sudo admin wheel; do
-    if id -nG ${u} | tr ' ' '\\n' | grep -qx "$g"; then mark "group-$g"; act gpasswd -d ${u} "$g" >/dev/null; fi
-  done
-  fix() { # path owner:group mode
-    if [ ! -d "$1" ]; then mark "$1"; act install -d -m "$3" -o "\${2%%:*}" -g "\${2##*:}" "$1"; return; fi
-    if [ "$(stat -c '%U:%G %a' "$1")" != "$2 \${3#0}" ]; then mark "$1"; act chown "$2" "$1"; act chmod "$3" "$1"; fi
-  }
-  fix ${q(p.logDir)} ${q(`${p.user}:adm`)} 0750
-  fix ${q(p.etc)} ${q(`root:${p.user}`)} 0750
-  # shared/ is left to the deploy (it owns the shared paths inside and sets the folder's mode).
-fi
-`;
-}
-async function ensureUser(ctx) {
-    // The deploy's own layout step creates the user and folders; a dry run must not, so it only
-    // checks (and says the user is missing).
-    const created = ctx.settings.provision.dryRun ? { changed: false } : await ensureLayout(ctx);
-    const res = await runProvisionScript(ctx, 'checking the app user and folders', userScript(ctx));
-    if (created.changed) {
-        res.changes.unshift('user/layout');
-        res.changed = true;
-        res.detail = `changed: ${res.changes.join(', ')}`;
-    }
-    return res;
-}
-
-;// CONCATENATED MODULE: ./src/provision/import-database.ts
-
-
-
-
-/** Exit codes the script uses to say why it refused. */
-const MISSING = 7;
-const EXISTS = 8;
-const CORRUPT = 9;
-/**
- * Copies an SQLite file that is already on the server (say, one taken out of a Docker volume)
- * into shared/ with SQLite's backup API, checks the copy, and only then moves it in place. An
- * existing database is never overwritten unless forced (and then it is backed up first). A marker
- * records what was imported, so a second provision with the same input is a no-op rather than a
- * refusal.
- */
-function importScript(ctx) {
-    const q = quote/* shQuote */.U;
-    const p = ctx.paths;
-    const pr = ctx.settings.provision;
-    const db = `${p.shared}/${ctx.settings.deploy.sqliteDb}`;
-    const tmp = `${external_node_path_.posix.dirname(db)}/.gd-import.db`;
-    const old = `${p.backups}/before-import-$(date -u +%Y%m%dT%H%M%SZ).db`;
-    const svc = q(`${p.app}.service`);
-    return `
-src=${q(pr.importDatabase)}; db=${q(db)}; tmp=${q(tmp)}; marker=${q(`${p.state}/imported-database`)}
-if [ ! -f "$src" ]; then echo "import-database: $src does not exist on the server" >&2; exit ${MISSING}; fi
-want="$src $(sha256sum < "$src" | cut -d' ' -f1)"
-if [ -f "$marker" ] && [ "$(cat "$marker")" = "$want" ] && [ -f "$db" ]; then
-  echo "import=already imported from $src"
-elif [ -f "$db" ] && [ ${pr.importDatabaseForce ? 1 : 0} != 1 ]; then
-  echo "import-database: a database is already at $db; refusing to replace it" >&2; exit ${EXISTS}
-else
-  mark database
-  if [ "$dry" = 1 ]; then
-    echo "would=copy $src to $db with sqlite3 .backup$([ -f "$db" ] && echo ', after backing up the existing one')"
-  else
-    check=$(sqlite3 -readonly "$src" 'PRAGMA integrity_check' 2>&1 || true)
-    if [ "$check" != ok ]; then echo "import-database: $src fails PRAGMA integrity_check: \${check:0:300}" >&2; exit ${CORRUPT}; fi
-    install -d -m 0750 -o ${q(p.user)} -g ${q(p.user)} "$(dirname "$db")"
-    rm -f "$tmp"
-    sqlite3 -cmd '.timeout 15000' "$src" ${q(`.backup '${tmp}'`)}
-    [ "$(sqlite3 "$tmp" 'PRAGMA integrity_check')" = ok ] || { echo "import-database: the copy fails integrity_check" >&2; rm -f "$tmp"; exit ${CORRUPT}; }
-    chown ${q(`${p.user}:${p.user}`)} "$tmp"; chmod 0640 "$tmp"
-    stopped=no
-    if [ -f "$db" ]; then
-      # Forced: keep the database being replaced, and swap it with the app stopped (the socket
-      # stays open, so requests wait rather than fail).
-      old="${old}"
-      sqlite3 -cmd '.timeout 15000' "$db" ".backup '$old'"
-      echo "previous=$old"
-      if systemctl is-active --quiet ${svc}; then systemctl stop ${svc}; stopped=yes; fi
-      rm -f "$db-wal" "$db-shm"
-    fi
-    mv -f "$tmp" "$db"
-    [ "$stopped" = no ] || systemctl start ${svc}
-    printf '%s\\n' "$want" > "$marker"
-    echo "rows_tables=$(sqlite3 -readonly "$db" "SELECT count(*) FROM sqlite_master WHERE type='table'")"
-  fi
-fi
-`;
-}
-async function importDatabase(ctx) {
-    const pr = ctx.settings.provision;
-    if (!pr.importDatabase)
-        return { changed: false, detail: 'no import-database set' };
-    if (!/^[A-Za-z0-9._/-]+$/.test(ctx.settings.deploy.sqliteDb)) {
-        throw new step/* DeployError */.sH(`sqlite-db '${ctx.settings.deploy.sqliteDb}' has characters the import cannot quote for sqlite3`, 'Use a path of letters, digits and . _ / - for sqlite-db.');
-    }
-    try {
-        const res = await runProvisionScript(ctx, 'importing the database', importScript(ctx), {
-            timeoutMs: 30 * 60_000
-        });
-        if (res.facts.import)
-            res.detail = res.facts.import;
-        else if (res.facts.previous)
-            res.detail += ` (the replaced database is kept at ${res.facts.previous})`;
-        return res;
-    }
-    catch (err) {
-        const msg = err instanceof Error ? err.message : String(err);
-        const line = /import-database: .*/.exec(msg)?.[0];
-        if (msg.includes(`exit ${EXISTS}`)) {
-            throw new step/* DeployError */.sH(`${line}. Nothing was changed.`, 'Set import-database-force: true to replace it (the existing database is backed up first), or remove import-database.');
-        }
-        if (line)
-            throw new step/* DeployError */.sH(`${line}. Nothing was changed.`, 'Check the import-database path on the server.');
-        throw err;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/provision/vars.ts
-
-/**
- * The template variables of the server-wide files (nginx, logrotate, timers). The app's own units
- * come from the deploy's config step, which fills the same templates with the same app settings.
- */
-function provisionVars(ctx) {
-    const d = ctx.settings.deploy;
-    const pr = ctx.settings.provision;
-    return templateVars({
-        app: ctx.paths.app,
-        appDir: ctx.paths.dir,
-        wsgiApp: d.wsgiApp,
-        env: d.env,
-        healthPath: d.healthPath,
-        // The health check skips its run while a deploy holds the lock (the owner file exists then).
-        deployLockPath: ctx.paths.lockOwner,
-        serverName: pr.serverName,
-        clientMaxBodySize: pr.clientMaxBodySize,
-        staticPath: pr.staticPath,
-        healthInterval: `${pr.healthIntervalS}s`,
-        backupKeepDays: pr.backupsDays,
-        ...(d.sqliteDb ? { dbPath: `${ctx.paths.shared}/${d.sqliteDb}` } : {})
-    });
-}
-
-;// CONCATENATED MODULE: ./src/provision/nginx.ts
-
-
-
-
-
-/** Exit code when `nginx -t` refused the new site (the old one was put back). */
-const REFUSED = 6;
-/**
- * The site in sites-available, its link in sites-enabled, the default site's link removed. nginx
- * reads a whole tree, so the only sound test is of the tree as it will be: the old files are kept,
- * the new ones installed, `nginx -t` run, and on failure everything put back before nginx is
- * reloaded. nginx is reloaded only when something here changed.
- */
-function nginxScript(ctx, site) {
-    const q = quote/* shQuote */.U;
-    const app = ctx.paths.app;
-    const avail = `/etc/nginx/sites-available/${app}.conf`;
-    const enabled = `/etc/nginx/sites-enabled/${app}.conf`;
-    const b64 = Buffer.from(site).toString('base64');
-    return `
-avail=${q(avail)}; enabled=${q(enabled)}; def=/etc/nginx/sites-enabled/default
-new=$(mktemp); trap 'rm -f "$new"' EXIT
-printf '%s' ${q(b64)} | base64 -d > "$new"
-[ -f "$avail" ] && cmp -s "$new" "$avail" || mark site
-[ "$(readlink "$enabled" 2>/dev/null)" = "$avail" ] || mark link
-if [ -e "$def" ] || [ -L "$def" ]; then mark default-site; fi
-if [ -n "$changed" ]; then
-  if [ "$dry" = 1 ]; then
-    echo "would=install $avail, link it in sites-enabled, disable the default site, nginx -t, reload nginx"
-    [ -f "$avail" ] && { diff -u "$avail" "$new" | sed -n '3,40p' | sed 's/^/diff=/' || true; }
-  else
-    keep=$(mktemp -d)
-    [ -f "$avail" ] && cp -a "$avail" "$keep/site"
-    [ -e "$enabled" ] || [ -L "$enabled" ] && cp -a "$enabled" "$keep/link"
-    [ -e "$def" ] || [ -L "$def" ] && cp -a "$def" "$keep/default"
-    install -m 0644 -o root -g root "$new" "$avail"
-    ln -sfn "$avail" "$enabled"
-    rm -f "$def"
-    if ! out=$(nginx -t 2>&1); then
-      # Put back exactly what was there: the running nginx never sees the refused config.
-      if [ -f "$keep/site" ]; then cp -a "$keep/site" "$avail"; else rm -f "$avail"; fi
-      rm -f "$enabled"; [ -e "$keep/link" ] || [ -L "$keep/link" ] && cp -a "$keep/link" "$enabled"
-      [ -e "$keep/default" ] || [ -L "$keep/default" ] && cp -a "$keep/default" "$def"
-      rm -rf "$keep"
-      echo "$out" | tail -n 5 >&2
-      exit ${REFUSED}
-    fi
-    rm -rf "$keep"
-    if systemctl is-active --quiet nginx; then systemctl reload nginx; echo nginx=reloaded; else systemctl start nginx; echo nginx=started; fi
-  fi
-fi
-if ! systemctl is-enabled --quiet nginx 2>/dev/null; then mark nginx-enabled; act systemctl enable --quiet nginx; fi
-if [ "$dry" != 1 ] && ! systemctl is-active --quiet nginx; then mark nginx-started; systemctl start nginx; fi
-`;
-}
-async function ensureNginx(ctx) {
-    const site = renderProxyAndLogs(provisionVars(ctx)).find((f) => f.path.includes('/nginx/'));
-    try {
-        const res = await runProvisionScript(ctx, 'configuring nginx', nginxScript(ctx, site.content));
-        if (res.facts.nginx)
-            res.detail += ` (nginx ${res.facts.nginx})`;
-        return res;
-    }
-    catch (err) {
-        const msg = err instanceof Error ? err.message : String(err);
-        if (msg.includes(`exit ${REFUSED}`)) {
-            throw new step/* DeployError */.sH(`nginx -t refused the configuration with the new site; the previous files were put back and nginx was not reloaded:\n${msg.split('\n').slice(1).join('\n')}`, 'Fix the nginx configuration named above (another site or conf.d file, or the site inputs) and run provision again.');
-        }
-        throw err;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/provision/logrotate.ts
-
-
-
-
-
-/**
- * /etc/logrotate.d/APP (daily, rotate 14, compress, USR1 to the Gunicorn master). Nothing to
- * reload: logrotate reads its config at each run (logrotate.timer). A config logrotate cannot read
- * is refused before it replaces a good one.
- */
-async function ensureLogrotate(ctx) {
-    const file = renderProxyAndLogs(provisionVars(ctx)).find((f) => f.path.startsWith('/etc/logrotate.d/'));
-    const check = `
-if [ "$dry" != 1 ] && was_changed ${(0,quote/* shQuote */.U)(file.path)}; then
-  if ! out=$(logrotate -d ${(0,quote/* shQuote */.U)(file.path)} 2>&1) || echo "$out" | grep -qi '^error'; then
-    echo "$out" | grep -i error | head -n 5 >&2; exit 4
-  fi
-fi
-`;
-    return runProvisionScript(ctx, 'writing the logrotate rules', writeFilesScript([file]) + check, {
-        hint: 'The logrotate rules did not pass logrotate -d; see the lines above.'
-    });
-}
-
-;// CONCATENATED MODULE: ./src/provision/timers.ts
-
-
-
-
-
-/** The health check and the database maintenance, each a script, a oneshot service and a timer. */
-function timerNames(app) {
-    return [`${app}-health.timer`, `${app}-db-maintenance.timer`];
-}
-/**
- * Writes the scripts and units when they differ, reloads systemd only then, restarts a timer only
- * when its own files changed (a new interval), and makes sure each timer is enabled and running.
- */
-function timersScript(ctx) {
-    const vars = provisionVars(ctx);
-    const files = [...renderHealthUnits(vars), ...renderDbMaintenanceUnits(vars)];
-    const q = quote/* shQuote */.U;
-    const perTimer = timerNames(ctx.paths.app)
-        .map((t) => {
-        const base = t.replace(/\.timer$/, '');
-        return `
-if was_changed ${q(`/etc/systemd/system/${t}`)} || was_changed ${q(`/etc/systemd/system/${base}.service`)}; then
-  [ "$dry" = 1 ] || { systemctl is-active --quiet ${q(t)} && systemctl restart ${q(t)} || true; }
-fi
-if ! systemctl is-enabled --quiet ${q(t)} 2>/dev/null; then mark ${q(`${t}:enabled`)}; act systemctl enable --quiet ${q(t)}; fi
-if ! systemctl is-active --quiet ${q(t)}; then mark ${q(`${t}:started`)}; act systemctl start ${q(t)}; fi`;
-    })
-        .join('\n');
-    return `
-${writeFilesScript(files)}
-if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
-${perTimer}
-`;
-}
-async function ensureTimers(ctx) {
-    return runProvisionScript(ctx, 'installing the health and database timers', timersScript(ctx));
-}
-
-;// CONCATENATED MODULE: ./src/provision/first-deploy.ts
-
-
-
-
-
-
-
-/**
- * What a release is made of: the source tree exactly as the upload sends it (same excludes), as a
- * canonical tar (sorted, no times or owners, so a fresh checkout of the same commit hashes the
- * same), plus every deploy setting that shapes the release or its units.
- */
-async function sourceHash(settings) {
-    const dir = external_node_path_.resolve(settings.app.source);
-    const args = [
-        '-C',
-        dir,
-        '-c',
-        '-f',
-        '-',
-        '--sort=name',
-        '--format=gnu',
-        '--mtime=@0',
-        '--owner=0',
-        '--group=0',
-        '--numeric-owner',
-        ...(0,upload/* tarExcludeArgs */.Zx)(settings.app.exclude),
-        '.'
-    ];
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    await new Promise((resolve, reject) => {
-        const tar = (0,external_node_child_process_.spawn)('tar', args, {
-            stdio: ['ignore', 'pipe', 'pipe'],
-            env: { ...process.env, LC_ALL: 'C' }
-        });
-        let err = '';
-        tar.stdout.on('data', (c) => hash.update(c));
-        tar.stderr.on('data', (c) => (err += c.toString()));
-        tar.on('error', reject);
-        tar.on('close', (code) => code === 0
-            ? resolve()
-            : reject(new Error(`cannot read the source ${dir} (tar exit ${code}): ${err.trim()}`)));
-    });
-    // Run-specific settings (commit, ref, lock handling) do not change what is deployed.
-    const shaping = { ...settings.deploy };
-    for (const k of ['commit', 'ref', 'rollbackTo', 'lockTimeoutMs', 'forceUnlock'])
-        delete shaping[k];
-    hash.update(JSON.stringify(shaping));
-    return hash.digest('hex');
-}
-/** Where provision records which source the current release was built from. */
-function manifestPath(ctx) {
-    return `${ctx.paths.state}/provisioned-source`;
-}
-/**
- * Provision's deploy creates a new release every time it runs, so a second provision with the
- * same source would not be a no-op. It is skipped when the release `current` points at was built
- * by provision from the same source and settings, and the service is running.
- */
-async function decideDeploy(ctx) {
-    const hash = await sourceHash(ctx.settings);
-    const q = quote/* shQuote */.U;
-    const res = await (0,context/* runScript */.j3)(ctx, 'reading the current release', `
-[ -f ${q(manifestPath(ctx))} ] && cat ${q(manifestPath(ctx))}
-[ -L ${q(ctx.paths.current)} ] && echo "current=$(basename "$(readlink ${q(ctx.paths.current)})")"
-echo "active=$(systemctl is-active ${q(`${ctx.paths.app}.service`)} 2>/dev/null || true)"
-`, { timeoutMs: 30_000 });
-    const f = (0,context/* parseFacts */.hx)(res.stdout);
-    const short = hash.slice(0, 12);
-    const current = f.current ?? '';
-    if (!current)
-        return { deploy: true, why: 'no release yet', hash, current };
-    if (f.hash !== hash || f.release !== current)
-        return {
-            deploy: true,
-            why: `source or settings changed since the last provision (now ${short})`,
-            hash,
-            current
-        };
-    if (f.active !== 'active')
-        return { deploy: true, why: `the service is ${f.active}`, hash, current };
-    return { deploy: false, why: `release ${current} already serves this source (${short})`, hash, current };
-}
-/** The deploy mode's own engine (same proof of health, same rollback), then the manifest. */
-async function runFirstDeploy(host, ctx, hash) {
-    await deployMode.runHost(host);
-    const release = host.facts.release;
-    if (!release || host.facts['rolled-back'] === 'true')
-        return;
-    await (0,context/* runScript */.j3)(ctx, 'recording the provisioned source', `printf 'hash=%s\\nrelease=%s\\n' ${(0,quote/* shQuote */.U)(hash)} ${(0,quote/* shQuote */.U)(release)} > ${(0,quote/* shQuote */.U)(manifestPath(ctx))}`, { timeoutMs: 30_000 });
-}
-
-;// CONCATENATED MODULE: ./src/provision/verify.ts
-
-
-
-
-/** The checklist, in the order it is printed; also the summary's columns. */
-const VERIFY_KEYS = [
-    'service',
-    'socket',
-    'health-socket',
-    'health-nginx',
-    'debug',
-    'nginx-config',
-    'logrotate',
-    'database',
-    'timers',
-    'disk-free',
-    'memory'
-];
-/** Below this share of free disk a server is red (the seed's checklist). */
-const MIN_DISK_FREE = 20;
-/** Memory is red only when nearly all of it is in use: a busy server is not a broken one. */
-const MAX_MEMORY_USED = 95;
-/**
- * One read-only script: each probe prints `check=NAME|ok|red|n/a|DETAIL` and never stops the
- * others, so one broken piece is named instead of hiding the rest.
- */
-function verifyChecklistScript(ctx) {
-    const q = quote/* shQuote */.U;
-    const p = ctx.paths;
-    const d = ctx.settings.deploy;
-    const host = ctx.settings.provision.serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost';
-    const db = d.sqliteDb ? `${p.shared}/${d.sqliteDb}` : '';
-    return `
-set +e
-r() { printf 'check=%s|%s|%s\\n' "$1" "$2" "$(printf '%s' "$3" | tr '\\n|' ' /' | cut -c1-200)"; }
-svc=${q(`${p.app}.service`)}; sock=${q(`${p.app}.socket`)}; sockpath=${q(p.socket)}; hp=${q(d.healthPath)}
-a=$(systemctl is-active "$svc" 2>/dev/null); e=$(systemctl is-enabled "$svc" 2>/dev/null)
-if [ "$a" = active ] && [ "$e" = enabled ]; then r service ok "active, enabled, pid $(systemctl show -p MainPID --value "$svc")"; else r service red "$a, \${e:-not installed}"; fi
-a=$(systemctl is-active "$sock" 2>/dev/null); e=$(systemctl is-enabled "$sock" 2>/dev/null)
-if [ "$a" = active ] && [ "$e" = enabled ] && [ -S "$sockpath" ]; then r socket ok "listening on $sockpath"; else r socket red "$a, \${e:-not installed}, $([ -S "$sockpath" ] && echo "$sockpath exists" || echo "no $sockpath")"; fi
-body=$(mktemp); trap 'rm -f "$body"' EXIT
-code=$(curl -sS -o "$body" -w '%{http_code}' -m 10 --unix-socket "$sockpath" "http://localhost$hp" 2>/dev/null)
-if [ "$code" = 200 ]; then r health-socket ok "$hp 200"; else r health-socket red "$hp answered \${code:-nothing} through $sockpath"; fi
-debug=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(str(d.get("debug","absent")).lower())' "$body" 2>/dev/null)
-envdebug=$(grep -E '^FLASK_DEBUG=' ${q(p.envFile)} 2>/dev/null | tail -n 1)
-case "$debug" in
-  false) r debug ok "debug false ($hp)";;
-  true) r debug red "the app runs with debug on ($hp says debug true)";;
-  *) if [ "$envdebug" = FLASK_DEBUG=0 ]; then r debug ok "FLASK_DEBUG=0 ($hp does not report debug)"; else r debug red "cannot tell: $hp does not report debug and FLASK_DEBUG=0 is not in the env file"; fi;;
-esac
-code=$(curl -sS -o /dev/null -w '%{http_code}' -m 10 -H ${q(`Host: ${host}`)} "http://127.0.0.1$hp" 2>/dev/null)
-if [ "$code" = 200 ]; then r health-nginx ok "$hp 200 on port 80"; else r health-nginx red "$hp answered \${code:-nothing} through nginx on port 80"; fi
-if ! command -v nginx >/dev/null; then r nginx-config red "nginx is not installed";
-elif out=$(nginx -t 2>&1); then r nginx-config ok "nginx -t passed"; else r nginx-config red "nginx -t: $(echo "$out" | grep -v 'test failed' | tail -n 1)"; fi
-lr=${q(`/etc/logrotate.d/${p.app}`)}
-if [ ! -f "$lr" ]; then r logrotate red "no $lr";
-elif out=$(logrotate -d "$lr" 2>&1) && ! echo "$out" | grep -qi '^error'; then
-  n=$(ls ${q(p.logDir)}/*.log 2>/dev/null | wc -l); r logrotate ok "logrotate -d clean, $n log files in ${p.logDir}"
-else r logrotate red "logrotate -d: $(echo "$out" | grep -i error | head -n 1)"; fi
-db=${q(db)}
-if [ -z "$db" ]; then r database n/a "no sqlite-db set";
-elif [ ! -f "$db" ]; then r database red "no database at $db";
-else ic=$(sqlite3 -readonly "$db" 'PRAGMA integrity_check' 2>&1 | head -n 3)
-  if [ "$ic" = ok ]; then r database ok "integrity ok, $(stat -c %s "$db") bytes"; else r database red "integrity_check: $ic"; fi
-fi
-bad=""; for t in ${timerNames(p.app).map(q).join(' ')}; do systemctl is-active --quiet "$t" || bad="$bad $t"; done
-if [ -z "$bad" ]; then r timers ok "health and db-maintenance timers active"; else r timers red "not active:$bad"; fi
-d=${q(p.dir)}; while [ ! -d "$d" ]; do d=$(dirname "$d"); done
-used=$(df -P "$d" | awk 'NR==2 {sub(/%/, "", $5); print $5}')
-free=$((100 - \${used:-100}))
-if [ "$free" -gt ${MIN_DISK_FREE} ]; then r disk-free ok "$free % free"; else r disk-free red "only $free % free (needs more than ${MIN_DISK_FREE} %)"; fi
-mem=$(awk '/^MemTotal:/ {t=$2} /^MemAvailable:/ {a=$2} END {if (t > 0) printf "%d %d", (t - a) * 100 / t, t / 1024}' /proc/meminfo)
-used=\${mem% *}; total=\${mem#* }
-if [ "\${used:-100}" -le ${MAX_MEMORY_USED} ]; then r memory ok "$used % of $total MB used"; else r memory red "$used % of $total MB used"; fi
-exit 0
-`;
-}
-function parseChecks(stdout) {
-    const out = [];
-    for (const line of stdout.split('\n')) {
-        const m = /^check=([a-z-]+)\|(ok|red|n\/a)\|(.*)$/.exec(line);
-        if (m)
-            out.push({ name: m[1], state: m[2], detail: m[3] });
-    }
-    return out;
-}
-function checksTable(checks) {
-    return (0,report/* formatTable */.ku)(['check', 'result', 'detail'], checks.map((c) => [c.name, c.state === 'red' ? 'RED' : c.state, c.detail]));
-}
-/**
- * Runs the checklist, prints its table, puts each check in the host's facts (the summary's
- * table) and fails naming every red check.
- */
-async function verifyChecklist(ctx) {
-    const res = await ctx.remote.script(verifyChecklistScript(ctx), { sudo: true, timeoutMs: 120_000 });
-    const checks = parseChecks(res.stdout);
-    if (checks.length === 0) {
-        throw new step/* DeployError */.sH(`the verify checklist did not run (exit ${res.code}): ${res.stderr.trim().slice(0, 500)}`, 'Check that the SSH user can run sudo without a password.');
-    }
-    ctx.logger.info(checksTable(checks));
-    for (const c of checks)
-        ctx.facts[c.name] = c.state === 'ok' ? 'ok' : c.state === 'red' ? `RED: ${c.detail}` : 'n/a';
-    const red = checks.filter((c) => c.state === 'red');
-    if (red.length > 0) {
-        throw new step/* DeployError */.sH(`verify: ${red.length} check${red.length === 1 ? '' : 's'} red: ${red.map((c) => `${c.name} (${c.detail})`).join('; ')}`, 'Fix what is named (ssh in; systemctl status and journalctl -u say more) and run mode verify again, or run mode provision to repair the setup.');
-    }
-    return { changed: false, detail: `all ${checks.filter((c) => c.state === 'ok').length} checks ok`, checks };
-}
-
-;// CONCATENATED MODULE: ./src/modes/provision-mode.ts
-
-
-
-
-
-
-
-
-
-
-
-/**
- * A bare Debian/Ubuntu host to a production service, in an order where each step needs only
- * what the steps before it made: packages, the app's user and folders, an imported database (before
- * the app first opens one), nginx, logrotate, timers, then the deploy mode's own engine for the
- * release and its units, and the verify checklist. Every step changes only what differs, so a
- * second run is a no-op; a dry run runs the same checks and changes nothing.
- */
-const provisionMode = {
-    factKeys: ['release', 'changes', ...VERIFY_KEYS],
-    okStatus: 'provisioned',
-    async runHost(host) {
-        const ctx = deployContext(host);
-        const dry = ctx.settings.provision.dryRun;
-        const s = (name, fn) => (0,step/* step */.PM)(ctx.logger, ctx.records, ctx.label, name, fn);
-        await s('preflight', async () => {
-            const r = await preflight(ctx.remote, ctx.settings);
-            // python3-venv and the rest are what provision installs; the host itself must be usable.
-            const problems = r.problems.filter((p) => !p.startsWith('python3 is missing'));
-            if (problems.length > 0)
-                throw new step/* DeployError */.sH(`this server cannot be provisioned: ${problems.join('; ')}`);
-            return { changed: false, detail: `${r.facts.os}, sudo ${r.facts.sudo}, ${r.facts['disk-free']} free` };
-        });
-        const changes = [];
-        const track = async (name, fn) => {
-            const out = await s(name, fn);
-            if (out.changed)
-                changes.push(name);
-            return out;
-        };
-        try {
-            await track('packages', () => ensurePackages(ctx));
-            await track('user', () => ensureUser(ctx));
-            await track('import-database', () => importDatabase(ctx));
-            await track('nginx', () => ensureNginx(ctx));
-            await track('logrotate', () => ensureLogrotate(ctx));
-            await track('timers', () => ensureTimers(ctx));
-            const decision = await s('release', async () => {
-                const d = await decideDeploy(ctx);
-                ctx.logger.info(d.deploy ? `${dry ? 'would deploy' : 'deploying'}: ${d.why}` : `no deploy: ${d.why}`);
-                return {
-                    ...d,
-                    changed: d.deploy,
-                    detail: d.deploy ? `${dry ? 'would deploy' : 'deploying'}: ${d.why}` : `no deploy: ${d.why}`
-                };
-            });
-            if (decision.deploy)
-                changes.push('release');
-            if (decision.deploy && !dry) {
-                await runFirstDeploy(host, ctx, decision.hash);
-            }
-            else if (decision.current) {
-                ctx.facts.release = decision.current;
-            }
-        }
-        finally {
-            ctx.facts.changes = changes.length ? changes.join(' ') : 'none';
-        }
-        if (dry) {
-            host.setStatus('dry-run');
-            ctx.logger.info(changes.length
-                ? `dry run: would change ${changes.join(', ')}; nothing was changed`
-                : 'dry run: nothing would change');
-            return;
-        }
-        await s('checklist', () => verifyChecklist(ctx)).catch((err) => {
-            host.setStatus('unhealthy');
-            throw err;
-        });
-    }
-};
-
-;// CONCATENATED MODULE: ./src/modes/verify-mode.ts
-
-
-
-/** The production checklist on demand: reads only, and fails naming every red check. */
-const verifyMode = {
-    factKeys: VERIFY_KEYS,
-    okStatus: 'ok',
-    async runHost(host) {
-        const ctx = deployContext(host);
-        await (0,step/* step */.PM)(ctx.logger, ctx.records, ctx.label, 'verify', () => verifyChecklist(ctx)).catch((err) => {
-            host.setStatus('unhealthy');
-            throw err;
-        });
-    }
-};
-
-;// CONCATENATED MODULE: ./src/modes/index.ts
-
-
-
-
-
-function modeStrategy(mode) {
-    switch (mode) {
-        case 'preflight':
-            return preflightMode;
-        case 'deploy':
-            return deployMode;
-        case 'rollback':
-            return rollbackMode;
-        case 'provision':
-            return provisionMode;
-        case 'verify':
-            return verifyMode;
-        default:
-            throw new Error(`mode ${mode} has no strategy`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/fleet.ts
-/**
- * The order servers are deployed in. Servers in one batch are prepared at once (upload, venv,
- * checks); switching always goes one server at a time, in the order given, so most servers serve
- * at every moment. A canary is a batch of its own, proven before anything else is touched.
- */
-function planBatches(hosts, maxParallel, canary) {
-    const batches = [];
-    let rest = hosts;
-    if (canary && hosts.length > 1) {
-        batches.push([hosts[0]]);
-        rest = hosts.slice(1);
-    }
-    const size = Math.max(1, maxParallel);
-    for (let i = 0; i < rest.length; i += size)
-        batches.push(rest.slice(i, i + size));
-    return batches;
-}
-/**
- * A logger that keeps one host's lines while several hosts work at once, so each host's phase is
- * printed as one readable group when it ends instead of interleaving line by line. Secrets are
- * registered at once; warnings and errors also go out at once (they become annotations).
- */
-function bufferedLogger(real, label) {
-    let lines = [];
-    return {
-        info: (m) => void lines.push(m),
-        debug: (m) => real.debug(`[${label}] ${m}`),
-        warning: (m) => {
-            lines.push(`warning: ${m}`);
-            real.warning(`${label}: ${m}`);
-        },
-        error: (m) => {
-            lines.push(`error: ${m}`);
-        },
-        group: async (name, fn) => {
-            lines.push(`-- ${name}`);
-            return fn();
-        },
-        setSecret: (v) => real.setSecret(v),
-        async flush(title) {
-            const out = lines;
-            lines = [];
-            if (out.length === 0)
-                return;
-            await real.group(title, async () => {
-                for (const l of out)
-                    real.info(l);
-            });
-        }
-    };
-}
-/** Runs fn over items with every item started at once (a batch is already at most max-parallel). */
-async function settleAll(items, fn) {
-    return Promise.allSettled(items.map(fn));
-}
-
-// EXTERNAL MODULE: ./src/troubleshooting.ts
-var troubleshooting = __nccwpck_require__(933);
-;// CONCATENATED MODULE: ./src/engine.ts
-
-
-
-
-
-function targetFor(settings, host) {
-    return {
-        host: host.host,
-        port: host.port,
-        user: settings.ssh.user,
-        privateKey: settings.ssh.privateKey,
-        passphrase: settings.ssh.passphrase,
-        knownHosts: settings.ssh.knownHosts,
-        fingerprints: settings.ssh.fingerprints,
-        trustOnFirstUse: settings.ssh.trustOnFirstUse,
-        connectTimeoutMs: settings.ssh.connectTimeoutMs,
-        jump: settings.jump
-            ? {
-                host: settings.jump.host,
-                port: settings.jump.port,
-                user: settings.jump.user,
-                privateKey: settings.jump.privateKey,
-                knownHosts: settings.jump.knownHosts,
-                fingerprints: settings.jump.fingerprints,
-                connectTimeoutMs: settings.ssh.connectTimeoutMs
-            }
-            : undefined
-    };
-}
-function hostLabel(h) {
-    return h.port === 22 ? h.host : `${h.host}:${h.port}`;
-}
-/** Registers every secret the settings hold, before anything prints. */
-function registerSecrets(settings, logger) {
-    for (const v of secretValues(settings))
-        logger.setSecret(v);
-}
-/**
- * Every value to mask. A multi-line key is also masked line by line: a log line can carry one of
- * its lines on its own (an error quoting a parse failure), which a whole-value mask would miss.
- */
-function secretValues(settings) {
-    const out = [
-        settings.ssh.privateKey,
-        ...settings.ssh.privateKey.split('\n').filter((l) => l.trim().length >= 8)
-    ];
-    if (settings.ssh.passphrase)
-        out.push(settings.ssh.passphrase);
-    if (settings.jump && settings.jump.privateKey !== settings.ssh.privateKey) {
-        out.push(settings.jump.privateKey, ...settings.jump.privateKey.split('\n').filter((l) => l.trim().length >= 8));
-    }
-    for (const e of settings.deploy.env)
-        if (e.value.trim().length > 0)
-            out.push(e.value);
-    return out;
-}
-async function runEngine(settings, deps) {
-    const { logger } = deps;
-    const connect = deps.connect ?? connection/* connect */.Ng;
-    registerSecrets(settings, logger);
-    const strategy = modeStrategy(settings.mode);
-    const start = performance.now();
-    const slots = settings.hosts.map((spec) => ({
-        spec,
-        started: 0,
-        report: { host: hostLabel(spec), ok: false, status: 'not started', steps: [], ms: 0, facts: {} }
-    }));
-    const open = async (slot, log) => {
-        slot.started = performance.now();
-        const { report } = slot;
-        const label = report.host;
-        const remote = await (0,step/* step */.PM)(log, report.steps, label, 'connect', async () => {
-            const r = await connect(targetFor(settings, slot.spec), log);
-            return Object.assign(r, { detail: `${settings.ssh.user}@${label}` });
-        });
-        slot.remote = remote;
-        report.status = strategy.okStatus;
-        slot.ctx = {
-            remote,
-            settings,
-            logger: log,
-            label,
-            records: report.steps,
-            facts: report.facts,
-            setStatus: (s) => (report.status = s)
-        };
-        return slot.ctx;
-    };
-    const fail = (slot, err) => {
-        const r = slot.report;
-        r.ok = false;
-        if (r.status === strategy.okStatus || r.status === 'not started')
-            r.status = 'failed';
-        const failedStep = r.steps.filter((st) => !st.ok).at(-1)?.name;
-        r.error = `${(0,step/* errorMessage */.gJ)(err)}\n${(0,troubleshooting/* troubleshootingRef */.sG)((0,troubleshooting/* sectionFor */.v_)(settings.mode, failedStep))}`;
-        logger.error(`${r.host}: ${r.error}`);
-    };
-    try {
-        if (strategy.rolling)
-            await runRolling(settings, strategy.rolling, slots, open, fail, logger);
-        else {
-            for (const slot of slots) {
-                try {
-                    await strategy.runHost(await open(slot, logger));
-                    slot.report.ok = true;
-                }
-                catch (err) {
-                    fail(slot, err);
-                    // A failed host stops the run: servers not yet touched are left alone.
-                    if (settings.mode !== 'preflight' && settings.mode !== 'verify')
-                        break;
-                }
-                finally {
-                    slot.report.ms = performance.now() - slot.started;
-                }
-            }
-        }
-    }
-    finally {
-        await Promise.all(slots.map((s) => s.remote?.close().catch(() => undefined)));
-    }
-    const hosts = slots.map((s) => s.report);
-    const ok = hosts.every((h) => h.ok);
-    const failed = hosts.find((h) => h.error);
-    const others = hosts.filter((h) => h !== failed && h.facts['rolled-back'] === 'true').map((h) => h.host);
-    const report = {
-        mode: settings.mode,
-        ok,
-        status: ok ? strategy.okStatus : (failed?.status ?? 'failed'),
-        hosts,
-        ms: performance.now() - start,
-        error: failed
-            ? `${failed.host}: ${failed.error}${others.length ? `\nRolled back on the servers already switched in this run: ${others.join(', ')}.` : ''}`
-            : undefined
-    };
-    return { report, factKeys: strategy.factKeys };
-}
-/**
- * Several servers, safely: batches are prepared in parallel, switched one server at a time in the
- * order given. The first failure stops the rollout: servers not yet touched stay as they are, and
- * with rollback-scope all, servers already switched in this run go back to their previous release.
- */
-async function runRolling(settings, rolling, slots, open, fail, logger) {
-    const prepared = new Map();
-    const activated = [];
-    let failure;
-    try {
-        for (const batch of planBatches(slots, settings.fleet.maxParallel, settings.fleet.canary)) {
-            const parallel = batch.length > 1;
-            const results = await settleAll(batch, async (slot) => {
-                const buffered = parallel ? bufferedLogger(logger, slot.report.host) : undefined;
-                const log = buffered ?? logger;
-                try {
-                    const ctx = await open(slot, log);
-                    prepared.set(slot, await rolling.prepare(ctx));
-                }
-                finally {
-                    await buffered?.flush(`${slot.report.host}: prepare`);
-                    if (slot.ctx)
-                        slot.ctx.logger = logger;
-                }
-            });
-            results.forEach((r, i) => {
-                if (r.status === 'rejected') {
-                    fail(batch[i], r.reason);
-                    failure ??= { slot: batch[i], why: (0,step/* errorMessage */.gJ)(r.reason) };
-                }
-            });
-            if (failure)
-                break;
-            for (const slot of batch) {
-                try {
-                    await rolling.activate(slot.ctx, prepared.get(slot));
-                    slot.report.ok = true;
-                    activated.push(slot);
-                }
-                catch (err) {
-                    fail(slot, err);
-                    failure = { slot, why: (0,step/* errorMessage */.gJ)(err) };
-                    break;
-                }
-                finally {
-                    slot.report.ms = performance.now() - slot.started;
-                }
-            }
-            if (failure)
-                break;
-        }
-        if (failure && settings.fleet.rollbackScope === 'all') {
-            for (const slot of activated.reverse()) {
-                const why = `${failure.slot.report.host} failed: ${failure.why.split('\n')[0]}`;
-                try {
-                    await rolling.undo(slot.ctx, prepared.get(slot), why);
-                    slot.report.ok = false;
-                }
-                catch (err) {
-                    fail(slot, new Error(`rolling back after ${why} failed: ${(0,step/* errorMessage */.gJ)(err)}`));
-                }
-            }
-        }
-    }
-    finally {
-        for (const [slot, p] of prepared)
-            await rolling.release(slot.ctx, p).catch(() => undefined);
-        for (const slot of slots)
-            if (slot.started && !slot.report.ms)
-                slot.report.ms = performance.now() - slot.started;
-    }
-}
-
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
 /***/ }),
 
-/***/ 665:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ 181:
+/***/ ((module) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   QN: () => (/* binding */ writeActionReport),
-/* harmony export */   UO: () => (/* binding */ factRows),
-/* harmony export */   ku: () => (/* binding */ formatTable),
-/* harmony export */   pC: () => (/* binding */ annotateFailure)
-/* harmony export */ });
-/* unused harmony exports stepRows, summaryMarkdown, outputsOf, rolledBackLines */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4116);
-
-/** Plain-text table for the log and the CLI. */
-function formatTable(header, rows) {
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-    const line = (cells) => cells
-        .map((c, i) => c.padEnd(widths[i]))
-        .join('  ')
-        .trimEnd();
-    return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
-function markdownTable(header, rows) {
-    const esc = (s) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-    return [
-        `| ${header.map(esc).join(' | ')} |`,
-        `| ${header.map(() => '---').join(' | ')} |`,
-        ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)
-    ].join('\n');
-}
-/** Rows of facts per host, as key/value columns shared by the log table and the summary. */
-function factRows(report, keys) {
-    return {
-        header: ['host', ...keys],
-        rows: report.hosts.map((h) => [h.host, ...keys.map((k) => h.facts[k] ?? '')])
-    };
-}
-function stepRows(host) {
-    return host.steps.map((s) => [
-        s.name,
-        `${(s.ms / 1000).toFixed(2)} s`,
-        s.ok ? (s.changed === false ? 'unchanged' : 'ok') : 'FAILED',
-        s.detail ?? ''
-    ]);
-}
-function summaryMarkdown(report, factKeys) {
-    const icon = report.ok ? '✅' : '❌';
-    const parts = [`## ${icon} gunicorn-deploy ${report.mode}: ${report.status}`];
-    if (report.error)
-        parts.push(`> **${report.error.split('\n')[0]}**`);
-    const back = rolledBackLines(report);
-    if (back.length > 0)
-        parts.push(back.map((l) => `> ${l}`).join('\n>\n'));
-    if (factKeys.length > 0) {
-        const t = factRows(report, factKeys);
-        parts.push(markdownTable(t.header, t.rows));
-    }
-    for (const h of report.hosts) {
-        if (h.steps.length === 0)
-            continue;
-        parts.push(`### ${h.host}: ${h.status} in ${(h.ms / 1000).toFixed(1)} s`);
-        if (h.error)
-            parts.push(`> ${h.error.split('\n').join('\n> ')}`);
-        parts.push(markdownTable(['step', 'time', 'result', 'detail'], stepRows(h)));
-    }
-    parts.push(`Total: ${(report.ms / 1000).toFixed(1)} s`);
-    return parts.join('\n\n') + '\n';
-}
-/** Outputs shared by every mode; the first host's facts are the single-value outputs. */
-function outputsOf(report) {
-    const first = report.hosts[0];
-    return {
-        status: report.status,
-        release: first?.facts.release ?? '',
-        'previous-release': first?.facts['previous-release'] ?? '',
-        'rolled-back': String(report.hosts.some((h) => h.facts['rolled-back'] === 'true')),
-        reload: first?.facts.reload ?? '',
-        'duration-ms': String(Math.round(report.ms)),
-        hosts: JSON.stringify(report.hosts.map((h) => ({
-            host: h.host,
-            ok: h.ok,
-            status: h.status,
-            ms: Math.round(h.ms),
-            error: h.error,
-            ...h.facts
-        })))
-    };
-}
-async function writeActionReport(report, factKeys) {
-    for (const [k, v] of Object.entries(outputsOf(report)))
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(k, v);
-    if (process.env.GITHUB_STEP_SUMMARY) {
-        await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(summaryMarkdown(report, factKeys)).write();
-    }
-}
-/** One line per server put back on its previous release in this run. */
-function rolledBackLines(report) {
-    return report.hosts
-        .filter((h) => h.facts['rolled-back'] === 'true')
-        .map((h) => `Rolled back: ${h.host} serves release ${h.facts.release ?? '?'} again` +
-        (h.facts['previous-release'] ? ` (${h.facts['previous-release']} did not go live)` : ''));
-}
-/** A failed run as a titled error annotation (shown on the run's page and in the PR checks). */
-function annotateFailure(report) {
-    const message = [report.error ?? `${report.mode} failed`, ...rolledBackLines(report)].join('\n');
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(message, { title: `gunicorn-deploy ${report.mode}: ${report.status}` });
-}
-
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 
 /***/ }),
 
-/***/ 2673:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ 5317:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+
+/***/ }),
+
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
+/***/ 2250:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("dns");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 3106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
+
+/***/ }),
+
+/***/ 8342:
+/***/ ((module) => {
+
+module.exports = {"rE":"1.17.0"};
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
+
+;// CONCATENATED MODULE: external "node:module"
+const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./src/esm-shim.ts
+// ssh2 is CommonJS and reads __dirname/require; in the ESM bundle neither exists. This module is
+// imported first by each entry so the globals are there before ssh2 loads.
 
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Ng: () => (/* binding */ connect)
-});
 
-// UNUSED EXPORTS: DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_RETRIES, SshAuthError, SshConnectError
+const g = globalThis;
+g.__dirname ??= external_node_path_namespaceObject.dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
+g.__filename ??= (0,external_node_url_.fileURLToPath)(import.meta.url);
+g.require ??= (0,external_node_module_namespaceObject.createRequire)(import.meta.url);
 
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
+;// CONCATENATED MODULE: external "os"
+const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * Sanitizes an input into a string so it can be passed into issueCommand safely
+ * @param input input to sanitize into a string
+ */
+function utils_toCommandValue(input) {
+    if (input === null || input === undefined) {
+        return '';
+    }
+    else if (typeof input === 'string' || input instanceof String) {
+        return input;
+    }
+    return JSON.stringify(input);
+}
+/**
+ *
+ * @param annotationProperties
+ * @returns The command properties to send with the actual annotation command
+ * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
+ */
+function utils_toCommandProperties(annotationProperties) {
+    if (!Object.keys(annotationProperties).length) {
+        return {};
+    }
+    return {
+        title: annotationProperties.title,
+        file: annotationProperties.file,
+        line: annotationProperties.startLine,
+        endLine: annotationProperties.endLine,
+        col: annotationProperties.startColumn,
+        endColumn: annotationProperties.endColumn
+    };
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+
+
+/**
+ * Issues a command to the GitHub Actions runner
+ *
+ * @param command - The command name to issue
+ * @param properties - Additional properties for the command (key-value pairs)
+ * @param message - The message to include with the command
+ * @remarks
+ * This function outputs a specially formatted string to stdout that the Actions
+ * runner interprets as a command. These commands can control workflow behavior,
+ * set outputs, create annotations, mask values, and more.
+ *
+ * Command Format:
+ *   ::name key=value,key=value::message
+ *
+ * @example
+ * ```typescript
+ * // Issue a warning annotation
+ * issueCommand('warning', {}, 'This is a warning message');
+ * // Output: ::warning::This is a warning message
+ *
+ * // Set an environment variable
+ * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
+ * // Output: ::set-env name=MY_VAR::some value
+ *
+ * // Add a secret mask
+ * issueCommand('add-mask', {}, 'secretValue123');
+ * // Output: ::add-mask::secretValue123
+ * ```
+ *
+ * @internal
+ * This is an internal utility function that powers the public API functions
+ * such as setSecret, warning, error, and exportVariable.
+ */
+function command_issueCommand(command, properties, message) {
+    const cmd = new Command(command, properties, message);
+    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+}
+function command_issue(name, message = '') {
+    command_issueCommand(name, {}, message);
+}
+const CMD_STRING = '::';
+class Command {
+    constructor(command, properties, message) {
+        if (!command) {
+            command = 'missing.command';
+        }
+        this.command = command;
+        this.properties = properties;
+        this.message = message;
+    }
+    toString() {
+        let cmdStr = CMD_STRING + this.command;
+        if (this.properties && Object.keys(this.properties).length > 0) {
+            cmdStr += ' ';
+            let first = true;
+            for (const key in this.properties) {
+                if (this.properties.hasOwnProperty(key)) {
+                    const val = this.properties[key];
+                    if (val) {
+                        if (first) {
+                            first = false;
+                        }
+                        else {
+                            cmdStr += ',';
+                        }
+                        cmdStr += `${key}=${escapeProperty(val)}`;
+                    }
+                }
+            }
+        }
+        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
+        return cmdStr;
+    }
+}
+function escapeData(s) {
+    return utils_toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A');
+}
+function escapeProperty(s) {
+    return utils_toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A')
+        .replace(/:/g, '%3A')
+        .replace(/,/g, '%2C');
+}
+//# sourceMappingURL=command.js.map
+// EXTERNAL MODULE: external "crypto"
+var external_crypto_ = __nccwpck_require__(6982);
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+// For internal use, subject to change.
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+
+
+
+function file_command_issueFileCommand(command, message) {
+    const filePath = process.env[`GITHUB_${command}`];
+    if (!filePath) {
+        throw new Error(`Unable to find environment variable for file command ${command}`);
+    }
+    if (!external_fs_.existsSync(filePath)) {
+        throw new Error(`Missing file at path: ${filePath}`);
+    }
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+        encoding: 'utf8'
+    });
+}
+function file_command_prepareKeyValueMessage(key, value) {
+    const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
+    const convertedValue = utils_toCommandValue(value);
+    // These should realistically never happen, but just in case someone finds a
+    // way to exploit uuid generation let's not allow keys or values that contain
+    // the delimiter.
+    if (key.includes(delimiter)) {
+        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+    }
+    if (convertedValue.includes(delimiter)) {
+        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+    }
+    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+}
+//# sourceMappingURL=file-command.js.map
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
+// EXTERNAL MODULE: external "http"
+var external_http_ = __nccwpck_require__(8611);
+// EXTERNAL MODULE: external "https"
+var external_https_ = __nccwpck_require__(5692);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var node_modules_tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function lib_getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class lib_HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? https : http;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class BasicCredentialHandler {
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class auth_BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class PersonalAccessTokenCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+//# sourceMappingURL=auth.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+class oidc_utils_OidcClient {
+    static createHttpClient(allowRetry = true, maxRetry = 10) {
+        const requestOptions = {
+            allowRetries: allowRetry,
+            maxRetries: maxRetry
+        };
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+    }
+    static getRequestToken() {
+        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+        if (!token) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
+        }
+        return token;
+    }
+    static getIDTokenUrl() {
+        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+        if (!runtimeUrl) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
+        }
+        return runtimeUrl;
+    }
+    static getCall(id_token_url) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            var _a;
+            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const res = yield httpclient
+                .getJson(id_token_url)
+                .catch(error => {
+                throw new Error(`Failed to get ID Token. \n 
+        Error Code : ${error.statusCode}\n 
+        Error Message: ${error.message}`);
+            });
+            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
+            if (!id_token) {
+                throw new Error('Response json body do not have ID Token field');
+            }
+            return id_token;
+        });
+    }
+    static getIDToken(audience) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            try {
+                // New ID Token is requested from action service
+                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                if (audience) {
+                    const encodedAudience = encodeURIComponent(audience);
+                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
+                }
+                debug(`ID token url is ${id_token_url}`);
+                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                setSecret(id_token);
+                return id_token;
+            }
+            catch (error) {
+                throw new Error(`Error message: ${error.message}`);
+            }
+        });
+    }
+}
+//# sourceMappingURL=oidc-utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { access, appendFile, writeFile } = external_fs_.promises;
+const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
+const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
+class Summary {
+    constructor() {
+        this._buffer = '';
+    }
+    /**
+     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+     * Also checks r/w permissions.
+     *
+     * @returns step summary file path
+     */
+    filePath() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            if (this._filePath) {
+                return this._filePath;
+            }
+            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+            if (!pathFromEnv) {
+                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+            }
+            try {
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
+            }
+            catch (_a) {
+                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+            }
+            this._filePath = pathFromEnv;
+            return this._filePath;
+        });
+    }
+    /**
+     * Wraps content in an HTML tag, adding any HTML attributes
+     *
+     * @param {string} tag HTML tag to wrap
+     * @param {string | null} content content within the tag
+     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+     *
+     * @returns {string} content wrapped in HTML element
+     */
+    wrap(tag, content, attrs = {}) {
+        const htmlAttrs = Object.entries(attrs)
+            .map(([key, value]) => ` ${key}="${value}"`)
+            .join('');
+        if (!content) {
+            return `<${tag}${htmlAttrs}>`;
+        }
+        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+    }
+    /**
+     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+     *
+     * @param {SummaryWriteOptions} [options] (optional) options for write operation
+     *
+     * @returns {Promise<Summary>} summary instance
+     */
+    write(options) {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+            const filePath = yield this.filePath();
+            const writeFunc = overwrite ? writeFile : appendFile;
+            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
+            return this.emptyBuffer();
+        });
+    }
+    /**
+     * Clears the summary buffer and wipes the summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    clear() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            return this.emptyBuffer().write({ overwrite: true });
+        });
+    }
+    /**
+     * Returns the current summary buffer as a string
+     *
+     * @returns {string} string of summary buffer
+     */
+    stringify() {
+        return this._buffer;
+    }
+    /**
+     * If the summary buffer is empty
+     *
+     * @returns {boolen} true if the buffer is empty
+     */
+    isEmptyBuffer() {
+        return this._buffer.length === 0;
+    }
+    /**
+     * Resets the summary buffer without writing to summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    emptyBuffer() {
+        this._buffer = '';
+        return this;
+    }
+    /**
+     * Adds raw text to the summary buffer
+     *
+     * @param {string} text content to add
+     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addRaw(text, addEOL = false) {
+        this._buffer += text;
+        return addEOL ? this.addEOL() : this;
+    }
+    /**
+     * Adds the operating system-specific end-of-line marker to the buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addEOL() {
+        return this.addRaw(external_os_namespaceObject.EOL);
+    }
+    /**
+     * Adds an HTML codeblock to the summary buffer
+     *
+     * @param {string} code content to render within fenced code block
+     * @param {string} lang (optional) language to syntax highlight code
+     *
+     * @returns {Summary} summary instance
+     */
+    addCodeBlock(code, lang) {
+        const attrs = Object.assign({}, (lang && { lang }));
+        const element = this.wrap('pre', this.wrap('code', code), attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML list to the summary buffer
+     *
+     * @param {string[]} items list of items to render
+     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addList(items, ordered = false) {
+        const tag = ordered ? 'ol' : 'ul';
+        const listItems = items.map(item => this.wrap('li', item)).join('');
+        const element = this.wrap(tag, listItems);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML table to the summary buffer
+     *
+     * @param {SummaryTableCell[]} rows table rows
+     *
+     * @returns {Summary} summary instance
+     */
+    addTable(rows) {
+        const tableBody = rows
+            .map(row => {
+            const cells = row
+                .map(cell => {
+                if (typeof cell === 'string') {
+                    return this.wrap('td', cell);
+                }
+                const { header, data, colspan, rowspan } = cell;
+                const tag = header ? 'th' : 'td';
+                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
+                return this.wrap(tag, data, attrs);
+            })
+                .join('');
+            return this.wrap('tr', cells);
+        })
+            .join('');
+        const element = this.wrap('table', tableBody);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds a collapsable HTML details element to the summary buffer
+     *
+     * @param {string} label text for the closed state
+     * @param {string} content collapsable content
+     *
+     * @returns {Summary} summary instance
+     */
+    addDetails(label, content) {
+        const element = this.wrap('details', this.wrap('summary', label) + content);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML image tag to the summary buffer
+     *
+     * @param {string} src path to the image you to embed
+     * @param {string} alt text description of the image
+     * @param {SummaryImageOptions} options (optional) addition image attributes
+     *
+     * @returns {Summary} summary instance
+     */
+    addImage(src, alt, options) {
+        const { width, height } = options || {};
+        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
+        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML section heading element
+     *
+     * @param {string} text heading text
+     * @param {number | string} [level=1] (optional) the heading level, default: 1
+     *
+     * @returns {Summary} summary instance
+     */
+    addHeading(text, level) {
+        const tag = `h${level}`;
+        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
+            ? tag
+            : 'h1';
+        const element = this.wrap(allowedTag, text);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML thematic break (<hr>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addSeparator() {
+        const element = this.wrap('hr', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML line break (<br>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addBreak() {
+        const element = this.wrap('br', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML blockquote to the summary buffer
+     *
+     * @param {string} text quote text
+     * @param {string} cite (optional) citation url
+     *
+     * @returns {Summary} summary instance
+     */
+    addQuote(text, cite) {
+        const attrs = Object.assign({}, (cite && { cite }));
+        const element = this.wrap('blockquote', text, attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML anchor tag to the summary buffer
+     *
+     * @param {string} text link text/content
+     * @param {string} href hyperlink
+     *
+     * @returns {Summary} summary instance
+     */
+    addLink(text, href) {
+        const element = this.wrap('a', text, { href });
+        return this.addRaw(element).addEOL();
+    }
+}
+const _summary = new Summary();
+/**
+ * @deprecated use `core.summary`
+ */
+const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const summary = _summary;
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+
+/**
+ * toPosixPath converts the given path to the posix form. On Windows, \\ will be
+ * replaced with /.
+ *
+ * @param pth. Path to transform.
+ * @return string Posix path.
+ */
+function toPosixPath(pth) {
+    return pth.replace(/[\\]/g, '/');
+}
+/**
+ * toWin32Path converts the given path to the win32 form. On Linux, / will be
+ * replaced with \\.
+ *
+ * @param pth. Path to transform.
+ * @return string Win32 path.
+ */
+function toWin32Path(pth) {
+    return pth.replace(/[/]/g, '\\');
+}
+/**
+ * toPlatformPath converts the given path to a platform-specific path. It does
+ * this by replacing instances of / and \ with the platform-specific path
+ * separator.
+ *
+ * @param pth The path to platformize.
+ * @return string The platform-specific path.
+ */
+function toPlatformPath(pth) {
+    return pth.replace(/[/\\]/g, path.sep);
+}
+//# sourceMappingURL=path-utils.js.map
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(3193);
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(4434);
+// EXTERNAL MODULE: external "child_process"
+var external_child_process_ = __nccwpck_require__(5317);
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = external_fs_.constants.O_RDONLY;
+function exists(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = external_path_.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = external_path_.dirname(filePath);
+                        const upperName = external_path_.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = external_path_.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield io_copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (ioUtil.IS_WINDOWS) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield ioUtil.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        ok(fsPath, 'a path argument must be provided');
+        yield ioUtil.mkdir(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (IS_WINDOWS) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (IS_WINDOWS && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(external_path_.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(external_path_.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(external_path_.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield tryGetExecutablePath(external_path_.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield io_copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function io_copyFile(srcFile, destFile, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const toolrunner_IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (toolrunner_IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_namespaceObject.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_namespaceObject.EOL.length);
+                n = s.indexOf(external_os_namespaceObject.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return toolrunner_awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec_exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = tr.argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new tr.ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_namespaceObject.platform();
+const arch = external_os_namespaceObject.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function core_setSecret(secret) {
+    command_issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(external_os_namespaceObject.EOL);
+    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function core_debug(message) {
+    command_issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_namespaceObject.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    command_issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    command_issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
+    }
+    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/log.ts
+
+const actionLogger = {
+    info: (m) => info(m),
+    warning: (m) => warning(m),
+    error: (m) => error(m),
+    debug: (m) => core_debug(m),
+    group: (name, fn) => group(name, fn),
+    setSecret: (v) => core_setSecret(v)
+};
+/** A terminal logger that masks secrets itself, since no runner does it for the CLI. */
+function consoleLogger(opts = {}) {
+    const out = opts.stream ?? process.stderr;
+    const secrets = [];
+    const mask = (m) => secrets.reduce((acc, s) => acc.split(s).join('***'), m);
+    const write = (m) => {
+        out.write(mask(m) + '\n');
+    };
+    return {
+        info: write,
+        warning: (m) => write(`warning: ${m}`),
+        error: (m) => write(`error: ${m}`),
+        debug: (m) => {
+            if (opts.verbose)
+                write(`debug: ${m}`);
+        },
+        group: async (name, fn) => {
+            write(`== ${name}`);
+            return fn();
+        },
+        setSecret: (v) => {
+            // Multi-line secrets (keys) are masked line by line, as the runner does.
+            for (const part of [v, ...v.split(/\r?\n/)]) {
+                if (part.trim().length >= 4 && !secrets.includes(part))
+                    secrets.push(part);
+            }
+            secrets.sort((a, b) => b.length - a.length);
+        }
+    };
+}
+/** Collects every line; for tests that assert what a user would read. */
+function memoryLogger() {
+    const lines = [];
+    const secrets = [];
+    return {
+        lines,
+        secrets,
+        info: (m) => lines.push(m),
+        warning: (m) => lines.push(`warning: ${m}`),
+        error: (m) => lines.push(`error: ${m}`),
+        debug: () => undefined,
+        group: async (name, fn) => {
+            lines.push(`== ${name}`);
+            return fn();
+        },
+        setSecret: (v) => secrets.push(v)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/troubleshooting.ts
+/**
+ * Every error names the README section that explains it: by the step that failed (or the mode),
+ * since the steps are what the Troubleshooting sections are organised by.
+ */
+const SECTIONS = {
+    inputs: 'Inputs: `N inputs are not valid (nothing was changed on any server)`',
+    connect: 'Connecting (step `connect`)',
+    server: 'Checking the server (preflight, layout, lock)',
+    build: 'Building the release (upload, venv, check, pre-activate): nothing switched',
+    live: 'Going live (switch, verify): rolled back',
+    rollback: 'Mode rollback',
+    provision: 'Mode provision and verify'
+};
+const BY_STEP = {
+    connect: 'connect',
+    lock: 'server',
+    layout: 'server',
+    preflight: 'server',
+    upload: 'build',
+    venv: 'build',
+    config: 'build',
+    check: 'build',
+    backup: 'build',
+    'pre-activate': 'build',
+    units: 'live',
+    switch: 'live',
+    verify: 'live',
+    rollback: 'live',
+    'post-activate': 'live',
+    prune: 'live'
+};
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+function troubleshooting_anchor(heading) {
+    return heading
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+        .replace(/\s/g, '-');
+}
+function sectionFor(mode, failedStep) {
+    if (failedStep === 'connect')
+        return 'connect';
+    if (mode === 'provision' || mode === 'verify')
+        return 'provision';
+    if (mode === 'rollback')
+        return 'rollback';
+    return BY_STEP[failedStep ?? ''] ?? 'server';
+}
+function troubleshootingRef(section) {
+    return `Troubleshooting: README.md#${troubleshooting_anchor(SECTIONS[section])}`;
+}
+
+;// CONCATENATED MODULE: ./src/settings.ts
+
+
+/**
+ * Every input is parsed here, once, into a typed Settings object. Nothing below this module reads
+ * inputs; every bad value becomes one line naming the input and what is allowed, and all of them
+ * are reported together before any connection is made.
+ */
+const MODES = ['deploy', 'preflight', 'rollback', 'provision', 'verify'];
+const DEFAULT_EXCLUDES = ['.git', '__pycache__', '.venv', 'node_modules'];
+/** Defaults for optional inputs; a unit test keeps action.yml's defaults equal to these. */
+const INPUT_DEFAULTS = {
+    mode: 'deploy',
+    'max-parallel': '1',
+    canary: 'false',
+    'rollback-scope': 'all',
+    port: '22',
+    user: 'deploy',
+    'trust-on-first-use': 'false',
+    'connect-timeout': '20s',
+    source: '.',
+    'wsgi-app': 'app:app',
+    requirements: 'requirements.txt',
+    python: 'python3',
+    'venv-system-site-packages': 'false',
+    workers: 'auto',
+    'shared-paths': 'instance',
+    'health-path': '/health',
+    'health-timeout': '30s',
+    'keep-releases': '5',
+    'backups-keep': '10',
+    'lock-timeout': '5m',
+    'force-unlock': 'false',
+    'full-upload': 'false',
+    'server-name': '_',
+    'client-max-body-size': '10m',
+    'health-interval': '5m',
+    'backups-days': '30',
+    'import-database-force': 'false',
+    'dry-run': 'false',
+    environment: 'production'
+};
+class SettingsError extends Error {
+    problems;
+    constructor(problems) {
+        super(`${problems.length} input${problems.length === 1 ? ' is' : 's are'} not valid (nothing was changed on any server):\n` +
+            problems.map((p) => `  - ${p}`).join('\n') +
+            `\n${troubleshootingRef('inputs')}`);
+        this.problems = problems;
+        this.name = 'SettingsError';
+    }
+}
+const APP_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?$/;
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}=?$/;
+const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const WSGI_APP = /^[A-Za-z_][A-Za-z0-9_.]*(:[A-Za-z_][A-Za-z0-9_.()'", =]*)?$/;
+const USER = /^[a-z_][a-z0-9_-]{0,31}$/;
+// Debian policy: lowercase letters, digits, + - . (at least two characters, starting alphanumeric).
+const DEB_PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
+// nginx server_name entries: host names, *.wildcards, or _ (any).
+const SERVER_NAME = /^(_|(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?)$/;
+/** Items separated by commas or newlines (and blank lines ignored). */
+function splitList(raw, separators = /[,\n]/) {
+    return raw
+        .split(separators)
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
+}
+/** '500ms', '30', '30s', '5m', '1h' -> milliseconds; NaN when malformed. */
+function parseDuration(raw) {
+    const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(raw.trim());
+    if (!m)
+        return NaN;
+    const n = Number(m[1]);
+    const unit = m[2] ?? 's';
+    return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit]);
+}
+function isIp(host) {
+    const m = IPV4.exec(host);
+    return !!m && m.slice(1).every((o) => Number(o) <= 255);
+}
+function isIpv6(host) {
+    return /^[0-9A-Fa-f:]+$/.test(host) && host.includes(':');
+}
+function parseSettings(read) {
+    const problems = [];
+    const get = (name) => {
+        const v = read(name).trim();
+        return v !== '' ? v : (INPUT_DEFAULTS[name] ?? '');
+    };
+    const raw = (name) => read(name);
+    const bool = (name) => {
+        const v = get(name);
+        if (/^(true|True|TRUE|yes|1)$/.test(v))
+            return true;
+        if (/^(false|False|FALSE|no|0)$/.test(v) || v === '')
+            return false;
+        problems.push(`input \`${name}\`: must be true or false, got '${v}'`);
+        return false;
+    };
+    const int = (name, min, max) => {
+        const v = get(name);
+        const n = Number(v);
+        if (!/^\d+$/.test(v) || n < min || n > max) {
+            problems.push(`input \`${name}\`: must be a whole number from ${min} to ${max}, got '${v}'`);
+            return min;
+        }
+        return n;
+    };
+    const duration = (name) => {
+        const v = get(name);
+        const ms = parseDuration(v);
+        if (!Number.isFinite(ms) || ms <= 0) {
+            problems.push(`input \`${name}\`: must be a positive duration such as 30s, 5m or 500ms, got '${v}'`);
+            return 1000;
+        }
+        return ms;
+    };
+    const required = (name) => {
+        const v = get(name);
+        if (v === '')
+            problems.push(`input \`${name}\`: is required`);
+        return v;
+    };
+    const modeRaw = get('mode');
+    const mode = MODES.includes(modeRaw) ? modeRaw : 'deploy';
+    if (mode !== modeRaw)
+        problems.push(`input \`mode\`: must be one of ${MODES.join(', ')}, got '${modeRaw}'`);
+    const defaultPort = int('port', 1, 65535);
+    const hosts = [];
+    for (const item of splitList(required('host'))) {
+        const spec = parseHost(item, defaultPort);
+        if (typeof spec === 'string')
+            problems.push(`input \`host\`: ${spec}`);
+        else
+            hosts.push(spec);
+    }
+    if (new Set(hosts.map((h) => `${h.host}:${h.port}`)).size !== hosts.length) {
+        problems.push('input `host`: lists the same server twice');
+    }
+    const user = get('user');
+    if (!USER.test(user))
+        problems.push(`input \`user\`: must be a login name such as deploy, got '${user}'`);
+    const privateKey = required('private-key').replace(/\r\n/g, '\n');
+    if (privateKey !== '' && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
+        problems.push('input `private-key`: must be the private key text itself (-----BEGIN ... PRIVATE KEY-----), not a path or a public key');
+    }
+    const fingerprints = splitList(get('host-fingerprint'), /[\s,]+/);
+    for (const f of fingerprints) {
+        if (!FINGERPRINT.test(f)) {
+            problems.push(`input \`host-fingerprint\`: '${f}' is not a SHA256 fingerprint; expected SHA256: followed by 43 base64 characters (ssh-keygen -lf prints it)`);
+        }
+    }
+    const knownHosts = raw('known-hosts').trim();
+    const trustOnFirstUse = bool('trust-on-first-use');
+    if (!knownHosts && fingerprints.length === 0 && !trustOnFirstUse) {
+        problems.push("input `known-hosts`: give the servers' host keys (known-hosts or host-fingerprint) so the server can be verified; " +
+            'trust-on-first-use: true accepts an unknown key and prints its fingerprint to pin');
+    }
+    const name = required('app-name');
+    if (name !== '' && !APP_NAME.test(name)) {
+        problems.push(`input \`app-name\`: must match ^[a-z][a-z0-9-]{0,31}$ (a lowercase letter, then lowercase letters, digits or -), got '${name}'`);
+    }
+    const dir = (read('app-dir').trim() || `/srv/${name}`).replace(/\/+$/, '');
+    // A default app-dir built from a bad app-name would only repeat the app-name problem.
+    const dirGiven = read('app-dir').trim() !== '' || APP_NAME.test(name);
+    if (!dirGiven) {
+        // reported under app-name
+    }
+    else if (!external_node_path_namespaceObject.posix.isAbsolute(dir) ||
+        dir.split('/').includes('..') ||
+        /[\s'"$`\\]/.test(dir) ||
+        dir === '') {
+        problems.push(`input \`app-dir\`: must be an absolute path without spaces, quotes or '..', got '${dir}'`);
+    }
+    else if (['/', '/etc', '/usr', '/var', '/bin', '/srv', '/home', '/root', '/opt', '/tmp'].includes(dir)) {
+        problems.push(`input \`app-dir\`: '${dir}' is a system folder; use a folder of the app's own such as /srv/${name}`);
+    }
+    const source = get('source');
+    const exclude = [...DEFAULT_EXCLUDES, ...splitList(raw('exclude'))];
+    const workersRaw = get('workers');
+    let workers = 'auto';
+    if (workersRaw !== 'auto')
+        workers = int('workers', 1, 256);
+    const env = [];
+    for (const line of raw('env').split(/\r?\n/)) {
+        if (line.trim() === '' || line.trim().startsWith('#'))
+            continue;
+        const eq = line.indexOf('=');
+        const key = eq > 0 ? line.slice(0, eq).trim() : '';
+        if (!ENV_KEY.test(key)) {
+            problems.push(`input \`env\`: each line must be KEY=VALUE with KEY like MY_SETTING; a line is not (key '${key}')`);
+            continue;
+        }
+        env.push({ key, value: line.slice(eq + 1) });
+    }
+    const debugLine = env.find((e) => e.key === 'FLASK_DEBUG' && !/^(0|false|)$/i.test(e.value.trim()));
+    if (debugLine)
+        problems.push('input `env`: FLASK_DEBUG must stay off in production (the tool always writes FLASK_DEBUG=0)');
+    const wsgiApp = get('wsgi-app');
+    if (!WSGI_APP.test(wsgiApp))
+        problems.push(`input \`wsgi-app\`: must look like module:variable (app:app), got '${wsgiApp}'`);
+    const relPath = (name, value) => {
+        if (value !== '' && (external_node_path_namespaceObject.posix.isAbsolute(value) || value.split('/').includes('..'))) {
+            problems.push(`input \`${name}\`: must be a path relative to the app without '..', got '${value}'`);
+        }
+        return value;
+    };
+    const healthPath = get('health-path');
+    if (!healthPath.startsWith('/') || /\s/.test(healthPath)) {
+        problems.push(`input \`health-path\`: must be a URL path starting with /, got '${healthPath}'`);
+    }
+    const python = get('python');
+    if (!/^[A-Za-z0-9_./-]+$/.test(python))
+        problems.push(`input \`python\`: must be an interpreter name or path, got '${python}'`);
+    const provision = parseProvision(get, raw, bool, int, duration, problems, raw('sqlite-db').trim());
+    const scope = get('rollback-scope');
+    if (scope !== 'all' && scope !== 'host') {
+        problems.push(`input \`rollback-scope\`: must be all (roll back every server switched in this run) or host (only the failed one), got '${scope}'`);
+    }
+    const fleet = {
+        maxParallel: int('max-parallel', 1, 64),
+        canary: bool('canary'),
+        rollbackScope: scope === 'host' ? 'host' : 'all'
+    };
+    const jump = parseJump(raw, privateKey, user, problems);
+    const settings = {
+        mode,
+        hosts,
+        fleet,
+        jump,
+        ssh: {
+            user,
+            privateKey: privateKey.endsWith('\n') || privateKey === '' ? privateKey : privateKey + '\n',
+            passphrase: raw('passphrase') || undefined,
+            knownHosts: knownHosts || undefined,
+            fingerprints,
+            trustOnFirstUse,
+            connectTimeoutMs: duration('connect-timeout')
+        },
+        app: { name, dir, source, exclude },
+        deploy: {
+            wsgiApp,
+            requirements: relPath('requirements', get('requirements')),
+            python,
+            venvSystemSitePackages: bool('venv-system-site-packages'),
+            pipArgs: raw('pip-args').trim(),
+            workers,
+            sharedPaths: splitList(get('shared-paths')).map((p) => relPath('shared-paths', p.replace(/\/+$/, ''))),
+            env,
+            healthPath,
+            healthTimeoutMs: duration('health-timeout'),
+            healthExpect: raw('health-expect').trim(),
+            keepReleases: int('keep-releases', 2, 100),
+            sqliteDb: relPath('sqlite-db', raw('sqlite-db').trim()),
+            backupsKeep: int('backups-keep', 1, 1000),
+            preActivate: raw('pre-activate').trim(),
+            postActivate: raw('post-activate').trim(),
+            lockTimeoutMs: duration('lock-timeout'),
+            forceUnlock: bool('force-unlock'),
+            fullUpload: bool('full-upload'),
+            rollbackTo: raw('rollback-to').trim(),
+            commit: raw('commit').trim(),
+            ref: raw('ref').trim()
+        },
+        provision
+    };
+    if (settings.deploy.rollbackTo && !/^[0-9A-Za-z._-]+$/.test(settings.deploy.rollbackTo)) {
+        problems.push(`input \`rollback-to\`: must be a release id such as 20261127T162000Z-abc1234, got '${settings.deploy.rollbackTo}'`);
+    }
+    if (problems.length > 0)
+        throw new SettingsError(problems);
+    return settings;
+}
+/** The inputs of mode provision (see ProvisionSettings); every bad value adds one problem. */
+function parseProvision(get, raw, bool, int, duration, problems, sqliteDb) {
+    const aptPackages = splitList(raw('apt-packages'), /[\s,]+/);
+    for (const p of aptPackages) {
+        if (!DEB_PACKAGE.test(p))
+            problems.push(`input \`apt-packages\`: '${p}' is not a Debian package name (lowercase letters, digits, + - .)`);
+    }
+    const names = splitList(get('server-name'), /[\s,]+/);
+    for (const n of names) {
+        if (!SERVER_NAME.test(n) || n.length > 253)
+            problems.push(`input \`server-name\`: '${n}' is not a host name (example.com, *.example.com or _ for any)`);
+    }
+    if (names.length === 0)
+        problems.push('input `server-name`: give at least one name, or _ for any');
+    const staticPath = raw('static-path').trim().replace(/\/+$/, '');
+    if (staticPath !== '' &&
+        (!/^[A-Za-z0-9._/-]+$/.test(staticPath) ||
+            staticPath.startsWith('/') ||
+            staticPath.split('/').some((s) => s === '..' || s === '.'))) {
+        problems.push(`input \`static-path\`: must be a folder relative to the app (letters, digits, . _ / -, no '..'), got '${staticPath}'`);
+    }
+    const clientMaxBodySize = get('client-max-body-size');
+    if (!/^\d+[kKmMgG]?$/.test(clientMaxBodySize))
+        problems.push(`input \`client-max-body-size\`: must be an nginx size such as 10m, 512k or 1g, got '${clientMaxBodySize}'`);
+    const healthIntervalS = Math.round(duration('health-interval') / 1000);
+    if (healthIntervalS < 10)
+        problems.push(`input \`health-interval\`: must be at least 10s, got '${get('health-interval')}'`);
+    const importDatabase = raw('import-database').trim();
+    if (importDatabase !== '') {
+        if (!/^\/[A-Za-z0-9._/-]+$/.test(importDatabase) || importDatabase.split('/').includes('..'))
+            problems.push(`input \`import-database\`: must be an absolute path on the server (letters, digits, . _ / -), got '${importDatabase}'`);
+        if (sqliteDb === '')
+            problems.push('input `import-database`: needs `sqlite-db` too (where in APP-DIR/shared the database goes, e.g. instance/app.db)');
+    }
+    return {
+        aptPackages,
+        serverName: names.join(' '),
+        staticPath,
+        clientMaxBodySize,
+        healthIntervalS,
+        backupsDays: int('backups-days', 1, 3650),
+        importDatabase,
+        importDatabaseForce: bool('import-database-force'),
+        dryRun: bool('dry-run')
+    };
+}
+/** 'host', 'host:port', '[v6]:port' -> HostSpec, or a message saying what is wrong. */
+/** jump-host `user@host:port` and its own key and host-key inputs; undefined without a bastion. */
+function parseJump(raw, mainKey, mainUser, problems) {
+    const spec = raw('jump-host').trim();
+    if (!spec)
+        return undefined;
+    const at = spec.lastIndexOf('@');
+    const user = at > 0 ? spec.slice(0, at) : mainUser;
+    const hostPart = at > 0 ? spec.slice(at + 1) : spec;
+    const hp = parseHost(hostPart, 22);
+    if (typeof hp === 'string' || !USER.test(user)) {
+        problems.push(`input \`jump-host\`: must be user@host or user@host:port, got '${spec}'`);
+        return undefined;
+    }
+    const key = (raw('jump-private-key').trim() || mainKey).replace(/\r\n/g, '\n');
+    const fingerprints = splitList(raw('jump-host-fingerprint'), /[\s,]+/);
+    for (const f of fingerprints) {
+        if (!FINGERPRINT.test(f))
+            problems.push(`input \`jump-host-fingerprint\`: '${f}' is not a SHA256 fingerprint`);
+    }
+    const knownHosts = raw('jump-known-hosts').trim() || undefined;
+    if (!knownHosts && fingerprints.length === 0) {
+        problems.push("input `jump-known-hosts`: give the bastion's host key (jump-known-hosts or jump-host-fingerprint); it is verified like any other host");
+    }
+    return { ...hp, user, privateKey: key.endsWith('\n') ? key : key + '\n', knownHosts, fingerprints };
+}
+function parseHost(item, defaultPort) {
+    let host = item;
+    let port = defaultPort;
+    const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(item);
+    if (bracket) {
+        host = bracket[1];
+        if (bracket[2])
+            port = Number(bracket[2]);
+    }
+    else if ((item.match(/:/g) ?? []).length === 1) {
+        const [h, p] = item.split(':');
+        host = h;
+        if (!/^\d+$/.test(p))
+            return `'${item}': the port after ':' must be a number`;
+        port = Number(p);
+    }
+    if (port < 1 || port > 65535)
+        return `'${item}': port must be 1-65535`;
+    if (!(isIp(host) || isIpv6(host) || (HOSTNAME.test(host) && !IPV4.test(host)))) {
+        return `'${item}' is not a host name or IP address`;
+    }
+    return { host, port };
+}
+
 // EXTERNAL MODULE: ./node_modules/is-stream/index.js
 var is_stream = __nccwpck_require__(6543);
 // EXTERNAL MODULE: ./node_modules/make-dir/index.js
 var make_dir = __nccwpck_require__(6512);
-// EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
 ;// CONCATENATED MODULE: ./node_modules/sb-promise-queue/lib/esm/index.mjs
 class PromiseQueue {
     constructor({ concurrency = 1 } = {}) {
@@ -67324,8 +68402,8 @@ function makeHostVerifier(target, logger) {
     return { verify, failure: () => lastFailure, accepted: () => accepted, algorithms };
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:string_decoder"
@@ -67393,10 +68471,173 @@ class LineSplitter {
     }
 }
 
-// EXTERNAL MODULE: ./src/ssh/quote.ts
-var quote = __nccwpck_require__(9038);
-// EXTERNAL MODULE: ./src/ssh/upload.ts
-var upload = __nccwpck_require__(2109);
+;// CONCATENATED MODULE: ./src/ssh/quote.ts
+/**
+ * Quotes one value for a POSIX shell: the result is always a single word that the remote shell
+ * turns back into exactly these bytes, whatever they are ($(), backticks, globs, newlines, a
+ * leading dash...). Every value interpolated into a remote command goes through here.
+ *
+ * Inside single quotes nothing is special except the closing quote itself, so each `'` becomes
+ * `'"'"'` (close, a double-quoted quote, reopen). A NUL byte cannot be passed in an argv string at
+ * all (C strings end there), so it is refused rather than silently truncated.
+ */
+function shQuote(value) {
+    if (value.includes('\0')) {
+        throw new Error('cannot quote a value containing a NUL byte for a shell command');
+    }
+    return `'${value.replace(/'/g, `'"'"'`)}'`;
+}
+/** Quotes each value and joins them with spaces: a ready-made argument list. */
+function shJoin(values) {
+    return values.map(shQuote).join(' ');
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/ssh/upload.ts
+
+
+
+
+
+
+const STDERR_TAIL = 2000;
+function tail(text) {
+    const t = text.trim();
+    return t.length > STDERR_TAIL ? '...' + t.slice(-STDERR_TAIL) : t;
+}
+/**
+ * tar --exclude semantics, with one convenience: a leading `/` anchors at the upload root
+ * (`/docs` means only the top-level docs). tar itself names members `./docs`, so an unanchored
+ * pattern (`docs`, `*.pyc`) matches at any depth, and `./docs` matches only the top level.
+ */
+function tarExcludeArgs(patterns) {
+    return patterns
+        .map((p) => p.trim())
+        .filter((p) => p !== '')
+        .map((p) => `--exclude=${p.startsWith('/') ? '.' + p.replace(/^\/+/, '/') : p}`);
+}
+/** The remote half: create the directory, then unpack the stream owned by whoever runs it. */
+function remoteUnpackCommand(remoteDir) {
+    const dir = shQuote(remoteDir);
+    // --no-same-owner: under sudo, tar would otherwise give files the runner's uid (1001 on GitHub).
+    return `mkdir -p -- ${dir} && tar -C ${dir} --no-same-owner --warning=no-unknown-keyword -xf -`;
+}
+/**
+ * Sends localDir as ONE tar stream over ONE exec channel and unpacks it in remoteDir. One channel
+ * instead of SFTP's round trip per file: thousands of small files cost about what their bytes
+ * cost. Needs GNU tar locally (runners have it) and tar on the server.
+ */
+async function uploadDirectory(remote, localDir, remoteDir, opts, logger) {
+    const started = Date.now();
+    if (remoteDir.trim() === '')
+        throw new Error('upload: the remote directory is empty');
+    const st = await (0,promises_namespaceObject.stat)(localDir).catch(() => undefined);
+    if (!st?.isDirectory())
+        throw new Error(`upload: local directory ${localDir} does not exist or is not a directory`);
+    // -v with --index-file writes the member list to a file: an exact file count that stays apart
+    // from tar's own error messages. (Not /dev/fd/3: node's stdio pipes are sockets, which Linux
+    // refuses to open through /dev/fd.)
+    const scratch = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'gunicorn-deploy-upload-'));
+    try {
+        let list;
+        if (opts.files) {
+            // NUL-separated: any byte but NUL may stand in a file name.
+            list = (0,external_node_path_namespaceObject.join)(scratch, 'files');
+            await (0,promises_namespaceObject.writeFile)(list, opts.files.map((f) => `./${f}\0`).join(''));
+        }
+        return await send(remote, localDir, remoteDir, opts, logger, (0,external_node_path_namespaceObject.join)(scratch, 'index'), started, list);
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(scratch, { recursive: true, force: true });
+    }
+}
+async function send(remote, localDir, remoteDir, opts, logger, indexFile, started, list) {
+    const what = list ? ['--no-recursion', '--null', '-T', list] : [...tarExcludeArgs(opts.exclude), '.'];
+    const args = [
+        '-C',
+        localDir,
+        '-c',
+        '-v',
+        `--index-file=${indexFile}`,
+        '-f',
+        '-',
+        '--numeric-owner',
+        ...what
+    ];
+    logger.debug(`[${remote.label}] upload ${localDir} -> ${remoteDir} (tar ${args.join(' ')})`);
+    const tar = (0,external_node_child_process_namespaceObject.spawn)('tar', args, {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, LC_ALL: 'C' }
+    });
+    let localStderr = '';
+    tar.stderr.on('data', (c) => {
+        localStderr = (localStderr + c.toString('utf8')).slice(-64 * 1024);
+    });
+    let bytes = 0;
+    const counter = new external_node_stream_.Transform({
+        transform(chunk, _enc, cb) {
+            bytes += chunk.length;
+            cb(null, chunk);
+        }
+    });
+    tar.stdout.pipe(counter);
+    let spawnError;
+    const localDone = new Promise((resolve) => {
+        tar.on('error', (err) => {
+            spawnError = err;
+            // Ends the remote side too, instead of leaving it waiting for a stream that never comes.
+            counter.destroy(err);
+            resolve({ code: null, signal: null });
+        });
+        tar.on('close', (code, signal) => resolve({ code, signal }));
+    });
+    let remoteResult;
+    let remoteError;
+    try {
+        remoteResult = await remote.exec(remoteUnpackCommand(remoteDir), {
+            stdin: counter,
+            sudo: opts.sudo,
+            timeoutMs: opts.timeoutMs
+        });
+    }
+    catch (err) {
+        remoteError = err;
+    }
+    // If the server side stopped early (mkdir refused, disk full), local tar is blocked on a full pipe.
+    const killedByUs = tar.exitCode === null && tar.signalCode === null;
+    if (killedByUs) {
+        tar.kill('SIGTERM');
+        // 'close' waits for tar's stdout to end, which never happens while the stream into a dead
+        // channel holds it back: drop what is still buffered.
+        counter.destroy();
+        tar.stdio[1].destroy();
+    }
+    const local = await localDone;
+    if (spawnError) {
+        throw new Error(`upload: could not run local tar: ${spawnError.message} (GNU tar is required on the runner)`);
+    }
+    const where = `${remote.label}:${remoteDir}`;
+    // A local failure (unreadable file) is the cause when both sides fail: the server then only saw
+    // a truncated stream.
+    if (!killedByUs && local.code !== 0) {
+        const how = local.signal ? `was killed by ${local.signal}` : `exited ${local.code}`;
+        throw new Error(`upload to ${where} failed: local tar ${how}: ${tail(localStderr) || '(no stderr)'}`);
+    }
+    if (remoteError)
+        throw new Error(`upload to ${where} failed: ${remoteError.message}`);
+    if (!remoteResult || remoteResult.code !== 0) {
+        const why = remoteResult?.timedOut ? 'timed out' : `remote tar exited ${remoteResult?.code}`;
+        throw new Error(`upload to ${where} failed: ${why}: ${tail(remoteResult?.stderr ?? '') || '(no stderr)'}`);
+    }
+    // One member per line (GNU tar escapes newlines in names); directories end with a slash.
+    const index = await (0,promises_namespaceObject.readFile)(indexFile, 'utf8');
+    const files = index.split('\n').filter((l) => l !== '' && !l.endsWith('/')).length;
+    return { files, bytes, ms: Date.now() - started };
+}
+
 ;// CONCATENATED MODULE: ./src/ssh/remote.ts
 
 
@@ -67432,7 +68673,7 @@ function timeoutSeconds(ms) {
  * orphans running). It runs inside sudo so that it may kill root's processes.
  */
 function wrapCommand(shell, text, opts) {
-    const inner = `timeout -k ${KILL_AFTER_S} ${timeoutSeconds(opts.timeoutMs)} ${shell} -c ${(0,quote/* shQuote */.U)(text)}`;
+    const inner = `timeout -k ${KILL_AFTER_S} ${timeoutSeconds(opts.timeoutMs)} ${shell} -c ${shQuote(text)}`;
     return opts.sudo ? `sudo -n -- ${inner}` : inner;
 }
 /** A Remote over one authenticated SSH connection; every command is its own exec channel. */
@@ -67480,7 +68721,7 @@ class SshRemote {
         return this.run(wrapped, script, { ...opts, timeoutMs });
     }
     async upload(localDir, remoteDir, opts) {
-        return (0,upload/* uploadDirectory */.zA)(this, localDir, remoteDir, opts, this.logger);
+        return uploadDirectory(this, localDir, remoteDir, opts, this.logger);
     }
     async close() {
         const client = this.ssh.connection;
@@ -67604,7 +68845,7 @@ class SshRemote {
                     else if (signal) {
                         // ssh2 reports "SIGKILL"; a shell would say 128 + 9.
                         const name = (signal.startsWith('SIG') ? signal : `SIG${signal}`);
-                        exitCode = 128 + (external_node_os_.constants.signals[name] ?? 0);
+                        exitCode = 128 + (external_node_os_namespaceObject.constants.signals[name] ?? 0);
                     }
                 });
                 // The server's timeout(1) fires at the same moment; this timer marks the result as timed out
@@ -67753,7 +68994,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * authentication happens (so nothing runs on an impostor); network failures are retried with
  * exponential backoff, auth and host-key failures never are.
  */
-async function connect(target, logger) {
+async function connection_connect(target, logger) {
     // Before anything can print them, even in an error message from deep inside ssh2.
     if (target.privateKey)
         logger.setSecret(target.privateKey);
@@ -67761,7 +69002,7 @@ async function connect(target, logger) {
         logger.setSecret(target.passphrase);
     validateTarget(target);
     // The bastion first: its host key is verified before anything is forwarded through it.
-    const bastion = target.jump ? await connect(target.jump, logger) : undefined;
+    const bastion = target.jump ? await connection_connect(target.jump, logger) : undefined;
     try {
         const remote = await connectDirect(target, logger, bastion);
         if (bastion)
@@ -67833,324 +69074,7 @@ async function connectDirect(target, logger, bastion) {
         'Check host and port, that the server is up and sshd is running, and that its firewall lets this runner in', attempts);
 }
 
-
-/***/ }),
-
-/***/ 9038:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   U: () => (/* binding */ shQuote)
-/* harmony export */ });
-/* unused harmony export shJoin */
-/**
- * Quotes one value for a POSIX shell: the result is always a single word that the remote shell
- * turns back into exactly these bytes, whatever they are ($(), backticks, globs, newlines, a
- * leading dash...). Every value interpolated into a remote command goes through here.
- *
- * Inside single quotes nothing is special except the closing quote itself, so each `'` becomes
- * `'"'"'` (close, a double-quoted quote, reopen). A NUL byte cannot be passed in an argv string at
- * all (C strings end there), so it is refused rather than silently truncated.
- */
-function shQuote(value) {
-    if (value.includes('\0')) {
-        throw new Error('cannot quote a value containing a NUL byte for a shell command');
-    }
-    return `'${value.replace(/'/g, `'"'"'`)}'`;
-}
-/** Quotes each value and joins them with spaces: a ready-made argument list. */
-function shJoin(values) {
-    return values.map(shQuote).join(' ');
-}
-
-
-/***/ }),
-
-/***/ 2109:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Zx: () => (/* binding */ tarExcludeArgs),
-/* harmony export */   zA: () => (/* binding */ uploadDirectory)
-/* harmony export */ });
-/* unused harmony export remoteUnpackCommand */
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7075);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_4__);
-/* harmony import */ var _quote_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9038);
-
-
-
-
-
-
-const STDERR_TAIL = 2000;
-function tail(text) {
-    const t = text.trim();
-    return t.length > STDERR_TAIL ? '...' + t.slice(-STDERR_TAIL) : t;
-}
-/**
- * tar --exclude semantics, with one convenience: a leading `/` anchors at the upload root
- * (`/docs` means only the top-level docs). tar itself names members `./docs`, so an unanchored
- * pattern (`docs`, `*.pyc`) matches at any depth, and `./docs` matches only the top level.
- */
-function tarExcludeArgs(patterns) {
-    return patterns
-        .map((p) => p.trim())
-        .filter((p) => p !== '')
-        .map((p) => `--exclude=${p.startsWith('/') ? '.' + p.replace(/^\/+/, '/') : p}`);
-}
-/** The remote half: create the directory, then unpack the stream owned by whoever runs it. */
-function remoteUnpackCommand(remoteDir) {
-    const dir = (0,_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .shQuote */ .U)(remoteDir);
-    // --no-same-owner: under sudo, tar would otherwise give files the runner's uid (1001 on GitHub).
-    return `mkdir -p -- ${dir} && tar -C ${dir} --no-same-owner --warning=no-unknown-keyword -xf -`;
-}
-/**
- * Sends localDir as ONE tar stream over ONE exec channel and unpacks it in remoteDir. One channel
- * instead of SFTP's round trip per file: thousands of small files cost about what their bytes
- * cost. Needs GNU tar locally (runners have it) and tar on the server.
- */
-async function uploadDirectory(remote, localDir, remoteDir, opts, logger) {
-    const started = Date.now();
-    if (remoteDir.trim() === '')
-        throw new Error('upload: the remote directory is empty');
-    const st = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(localDir).catch(() => undefined);
-    if (!st?.isDirectory())
-        throw new Error(`upload: local directory ${localDir} does not exist or is not a directory`);
-    // -v with --index-file writes the member list to a file: an exact file count that stays apart
-    // from tar's own error messages. (Not /dev/fd/3: node's stdio pipes are sockets, which Linux
-    // refuses to open through /dev/fd.)
-    const scratch = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_2__.tmpdir)(), 'gunicorn-deploy-upload-'));
-    try {
-        let list;
-        if (opts.files) {
-            // NUL-separated: any byte but NUL may stand in a file name.
-            list = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(scratch, 'files');
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(list, opts.files.map((f) => `./${f}\0`).join(''));
-        }
-        return await send(remote, localDir, remoteDir, opts, logger, (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(scratch, 'index'), started, list);
-    }
-    finally {
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(scratch, { recursive: true, force: true });
-    }
-}
-async function send(remote, localDir, remoteDir, opts, logger, indexFile, started, list) {
-    const what = list ? ['--no-recursion', '--null', '-T', list] : [...tarExcludeArgs(opts.exclude), '.'];
-    const args = [
-        '-C',
-        localDir,
-        '-c',
-        '-v',
-        `--index-file=${indexFile}`,
-        '-f',
-        '-',
-        '--numeric-owner',
-        ...what
-    ];
-    logger.debug(`[${remote.label}] upload ${localDir} -> ${remoteDir} (tar ${args.join(' ')})`);
-    const tar = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)('tar', args, {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, LC_ALL: 'C' }
-    });
-    let localStderr = '';
-    tar.stderr.on('data', (c) => {
-        localStderr = (localStderr + c.toString('utf8')).slice(-64 * 1024);
-    });
-    let bytes = 0;
-    const counter = new node_stream__WEBPACK_IMPORTED_MODULE_4__.Transform({
-        transform(chunk, _enc, cb) {
-            bytes += chunk.length;
-            cb(null, chunk);
-        }
-    });
-    tar.stdout.pipe(counter);
-    let spawnError;
-    const localDone = new Promise((resolve) => {
-        tar.on('error', (err) => {
-            spawnError = err;
-            // Ends the remote side too, instead of leaving it waiting for a stream that never comes.
-            counter.destroy(err);
-            resolve({ code: null, signal: null });
-        });
-        tar.on('close', (code, signal) => resolve({ code, signal }));
-    });
-    let remoteResult;
-    let remoteError;
-    try {
-        remoteResult = await remote.exec(remoteUnpackCommand(remoteDir), {
-            stdin: counter,
-            sudo: opts.sudo,
-            timeoutMs: opts.timeoutMs
-        });
-    }
-    catch (err) {
-        remoteError = err;
-    }
-    // If the server side stopped early (mkdir refused, disk full), local tar is blocked on a full pipe.
-    const killedByUs = tar.exitCode === null && tar.signalCode === null;
-    if (killedByUs) {
-        tar.kill('SIGTERM');
-        // 'close' waits for tar's stdout to end, which never happens while the stream into a dead
-        // channel holds it back: drop what is still buffered.
-        counter.destroy();
-        tar.stdio[1].destroy();
-    }
-    const local = await localDone;
-    if (spawnError) {
-        throw new Error(`upload: could not run local tar: ${spawnError.message} (GNU tar is required on the runner)`);
-    }
-    const where = `${remote.label}:${remoteDir}`;
-    // A local failure (unreadable file) is the cause when both sides fail: the server then only saw
-    // a truncated stream.
-    if (!killedByUs && local.code !== 0) {
-        const how = local.signal ? `was killed by ${local.signal}` : `exited ${local.code}`;
-        throw new Error(`upload to ${where} failed: local tar ${how}: ${tail(localStderr) || '(no stderr)'}`);
-    }
-    if (remoteError)
-        throw new Error(`upload to ${where} failed: ${remoteError.message}`);
-    if (!remoteResult || remoteResult.code !== 0) {
-        const why = remoteResult?.timedOut ? 'timed out' : `remote tar exited ${remoteResult?.code}`;
-        throw new Error(`upload to ${where} failed: ${why}: ${tail(remoteResult?.stderr ?? '') || '(no stderr)'}`);
-    }
-    // One member per line (GNU tar escapes newlines in names); directories end with a slash.
-    const index = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(indexFile, 'utf8');
-    const files = index.split('\n').filter((l) => l !== '' && !l.endsWith('/')).length;
-    return { files, bytes, ms: Date.now() - started };
-}
-
-
-/***/ }),
-
-/***/ 948:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   IZ: () => (/* binding */ acquireLock),
-/* harmony export */   Vz: () => (/* binding */ runId)
-/* harmony export */ });
-/* unused harmony export lockScript */
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7075);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _deploy_context_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9116);
-/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9038);
-/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3342);
-
-
-
-
-/** Exit code of the lock script when another deploy kept the lock for the whole timeout. */
-const BUSY = 75;
-/** Identifies this run in the lock owner file, so a blocked deploy can name the holder. */
-function runId() {
-    const env = process.env;
-    if (env.GITHUB_RUN_ID) {
-        return `github-run-${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}${env.GITHUB_REPOSITORY ? `@${env.GITHUB_REPOSITORY}` : ''}`;
-    }
-    return `cli-${process.pid}-${Date.now()}`;
-}
-/**
- * The lock is held by a process on the server for as long as our SSH channel to it is open: flock
- * on a file, then `cat` on stdin. Releasing ends stdin; a cancelled or crashed runner drops the
- * connection, which ends it too, so a lost run cannot keep the app locked. The owner file says who
- * holds it.
- */
-function lockScript(ctx, owner) {
-    const p = ctx.paths;
-    const waitS = Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000);
-    const maxAgeS = waitS;
-    return `
-mkdir -p ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shQuote */ .U)(p.state)}
-chmod 0750 ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shQuote */ .U)(p.state)}
-exec 9>>${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shQuote */ .U)(p.lock)}
-owner_file=${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shQuote */ .U)(p.lockOwner)}
-if ! flock -n 9; then
-  holder=$(cat "$owner_file" 2>/dev/null | tr '\\n' ' ')
-  if ${ctx.settings.deploy.forceUnlock ? 'true' : 'false'}; then
-    since=$(sed -n 's/^since_epoch=//p' "$owner_file" 2>/dev/null)
-    pid=$(sed -n 's/^pid=//p' "$owner_file" 2>/dev/null)
-    age=$(( $(date +%s) - \${since:-0} ))
-    if [ "$age" -ge ${maxAgeS} ] && [ -n "$pid" ]; then
-      echo "forced=breaking a lock held for \${age}s by: $holder"
-      kill -TERM "$pid" 2>/dev/null || true
-    else
-      echo "forced=not breaking the lock: it is only \${age}s old (under ${maxAgeS}s), so not stale: $holder"
-    fi
-  fi
-  echo "waiting=$holder"
-  if ! flock -w ${waitS} 9; then
-    echo "holder=$(cat "$owner_file" 2>/dev/null | tr '\\n' ' ')"
-    exit ${BUSY}
-  fi
-fi
-printf 'run=%s\\npid=%s\\nsince=%s\\nsince_epoch=%s\\n' ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shQuote */ .U)(owner)} "$$" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(date +%s)" > "$owner_file"
-trap 'rm -f "$owner_file"' EXIT
-echo locked=yes
-# cat must not inherit the lock: only this shell holds it, so killing the shell frees it.
-cat >/dev/null 9>&-
-`;
-}
-async function acquireLock(ctx, owner = runId()) {
-    const stdin = new node_stream__WEBPACK_IMPORTED_MODULE_0__.PassThrough();
-    let out = '';
-    let onLocked;
-    const locked = new Promise((resolve) => (onLocked = resolve));
-    let waitingShown = false;
-    let forcedShown = false;
-    const done = ctx.remote.script(lockScript(ctx, owner), {
-        sudo: true,
-        stdin,
-        // The holder lives as long as the whole deploy; the deploy's own steps have their timeouts.
-        timeoutMs: 24 * 3_600_000,
-        onStdout: (chunk) => {
-            out += chunk;
-            const facts = (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_1__/* .parseFacts */ .hx)(out);
-            if (facts.waiting !== undefined && !waitingShown) {
-                waitingShown = true;
-                ctx.logger.info(`another deploy holds the lock; waiting up to ${ctx.settings.deploy.lockTimeoutMs / 1000} s: ${facts.waiting}`);
-            }
-            if (facts.forced !== undefined && !forcedShown) {
-                forcedShown = true;
-                ctx.logger.warning(`force-unlock: ${facts.forced}`);
-            }
-            if (facts.locked === 'yes')
-                onLocked?.();
-        }
-    });
-    const first = await Promise.race([locked.then(() => 'locked'), done]);
-    if (first !== 'locked') {
-        const facts = (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_1__/* .parseFacts */ .hx)(first.stdout);
-        if (first.code === BUSY) {
-            throw new _step_js__WEBPACK_IMPORTED_MODULE_2__/* .DeployError */ .sH(`another deploy of ${ctx.paths.app} on ${ctx.label} held the lock for the whole lock-timeout (${ctx.settings.deploy.lockTimeoutMs / 1000} s): ${facts.holder?.trim() || 'holder unknown'}`, 'Wait for it to finish, raise lock-timeout, or, if that run is gone and the lock is stale, run again with force-unlock: true.');
-        }
-        throw new _step_js__WEBPACK_IMPORTED_MODULE_2__/* .DeployError */ .sH(`could not take the deploy lock (exit ${first.code}): ${first.stderr.trim()}`);
-    }
-    return {
-        async release() {
-            stdin.end();
-            await done.catch(() => undefined);
-        }
-    };
-}
-
-
-/***/ }),
-
-/***/ 3342:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   PM: () => (/* binding */ step),
-/* harmony export */   gJ: () => (/* binding */ errorMessage),
-/* harmony export */   sH: () => (/* binding */ DeployError)
-/* harmony export */ });
+;// CONCATENATED MODULE: ./src/steps/step.ts
 /**
  * A step is a unit of log and time: its own log group, its duration and whether it changed
  * anything go into the host's records, and a failure is recorded before it propagates.
@@ -68195,3967 +69119,2721 @@ class DeployError extends Error {
     }
 }
 
+;// CONCATENATED MODULE: ./src/report.ts
 
-/***/ }),
-
-/***/ 933:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   sG: () => (/* binding */ troubleshootingRef),
-/* harmony export */   v_: () => (/* binding */ sectionFor)
-/* harmony export */ });
-/* unused harmony exports SECTIONS, anchor */
-/**
- * Every error names the README section that explains it: by the step that failed (or the mode),
- * since the steps are what the Troubleshooting sections are organised by.
- */
-const SECTIONS = {
-    inputs: 'Inputs: `N inputs are not valid (nothing was changed on any server)`',
-    connect: 'Connecting (step `connect`)',
-    server: 'Checking the server (preflight, layout, lock)',
-    build: 'Building the release (upload, venv, check, pre-activate): nothing switched',
-    live: 'Going live (switch, verify): rolled back',
-    rollback: 'Mode rollback',
-    provision: 'Mode provision and verify'
-};
-const BY_STEP = {
-    connect: 'connect',
-    lock: 'server',
-    layout: 'server',
-    preflight: 'server',
-    upload: 'build',
-    venv: 'build',
-    config: 'build',
-    check: 'build',
-    backup: 'build',
-    'pre-activate': 'build',
-    units: 'live',
-    switch: 'live',
-    verify: 'live',
-    rollback: 'live',
-    'post-activate': 'live',
-    prune: 'live'
-};
-/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
-function anchor(heading) {
-    return heading
-        .toLowerCase()
-        .replace(/[^\p{L}\p{N}\s_-]/gu, '')
-        .replace(/\s/g, '-');
+/** Plain-text table for the log and the CLI. */
+function formatTable(header, rows) {
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+    const line = (cells) => cells
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd();
+    return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
-function sectionFor(mode, failedStep) {
-    if (failedStep === 'connect')
-        return 'connect';
-    if (mode === 'provision' || mode === 'verify')
-        return 'provision';
-    if (mode === 'rollback')
-        return 'rollback';
-    return BY_STEP[failedStep ?? ''] ?? 'server';
+function markdownTable(header, rows) {
+    const esc = (s) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    return [
+        `| ${header.map(esc).join(' | ')} |`,
+        `| ${header.map(() => '---').join(' | ')} |`,
+        ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)
+    ].join('\n');
 }
-function troubleshootingRef(section) {
-    return `Troubleshooting: README.md#${anchor(SECTIONS[section])}`;
-}
-
-
-/***/ }),
-
-/***/ 7318:
-/***/ ((module) => {
-
-module.exports = eval("require")("../build/Release/cpufeatures.node");
-
-
-/***/ }),
-
-/***/ 490:
-/***/ ((module) => {
-
-module.exports = eval("require")("./crypto/build/Release/sshcrypto.node");
-
-
-/***/ }),
-
-/***/ 2613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 181:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
-
-/***/ }),
-
-/***/ 5317:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-
-/***/ }),
-
-/***/ 6982:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-
-/***/ }),
-
-/***/ 2250:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("dns");
-
-/***/ }),
-
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 9896:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-
-/***/ }),
-
-/***/ 8611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 5692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 9278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 4589:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
-
-/***/ }),
-
-/***/ 6698:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-
-/***/ }),
-
-/***/ 4573:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-
-/***/ }),
-
-/***/ 1421:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-
-/***/ }),
-
-/***/ 7540:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
-
-/***/ }),
-
-/***/ 7598:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 3053:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
-
-/***/ }),
-
-/***/ 610:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
-
-/***/ }),
-
-/***/ 8474:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
-/***/ 1455:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-
-/***/ }),
-
-/***/ 7067:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-
-/***/ }),
-
-/***/ 2467:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
-
-/***/ }),
-
-/***/ 7030:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 8161:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-
-/***/ }),
-
-/***/ 643:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-
-/***/ }),
-
-/***/ 1792:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
-
-/***/ }),
-
-/***/ 7075:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 1692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-
-/***/ }),
-
-/***/ 3136:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-
-/***/ }),
-
-/***/ 7975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-
-/***/ }),
-
-/***/ 3429:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
-
-/***/ }),
-
-/***/ 5919:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-
-/***/ }),
-
-/***/ 8522:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-
-/***/ }),
-
-/***/ 857:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-
-/***/ }),
-
-/***/ 6928:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-
-/***/ }),
-
-/***/ 2203:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
-
-/***/ }),
-
-/***/ 3193:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-
-/***/ }),
-
-/***/ 4756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
-
-/***/ }),
-
-/***/ 3106:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
-
-/***/ }),
-
-/***/ 4116:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ core_debug),
-  z3: () => (/* binding */ error),
-  V4: () => (/* binding */ getInput),
-  Gu: () => (/* binding */ getState),
-  Os: () => (/* binding */ group),
-  pq: () => (/* binding */ info),
-  LZ: () => (/* binding */ saveState),
-  C1: () => (/* binding */ setFailed),
-  uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ core_setSecret),
-  z: () => (/* reexport */ summary),
-  $e: () => (/* binding */ warning)
-});
-
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, isDebug, markdownSummary, notice, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
-
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-/**
- * Sanitizes an input into a string so it can be passed into issueCommand safely
- * @param input input to sanitize into a string
- */
-function utils_toCommandValue(input) {
-    if (input === null || input === undefined) {
-        return '';
-    }
-    else if (typeof input === 'string' || input instanceof String) {
-        return input;
-    }
-    return JSON.stringify(input);
-}
-/**
- *
- * @param annotationProperties
- * @returns The command properties to send with the actual annotation command
- * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
- */
-function utils_toCommandProperties(annotationProperties) {
-    if (!Object.keys(annotationProperties).length) {
-        return {};
-    }
+/** Rows of facts per host, as key/value columns shared by the log table and the summary. */
+function factRows(report, keys) {
     return {
-        title: annotationProperties.title,
-        file: annotationProperties.file,
-        line: annotationProperties.startLine,
-        endLine: annotationProperties.endLine,
-        col: annotationProperties.startColumn,
-        endColumn: annotationProperties.endColumn
+        header: ['host', ...keys],
+        rows: report.hosts.map((h) => [h.host, ...keys.map((k) => h.facts[k] ?? '')])
     };
 }
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+function stepRows(host) {
+    return host.steps.map((s) => [
+        s.name,
+        `${(s.ms / 1000).toFixed(2)} s`,
+        s.ok ? (s.changed === false ? 'unchanged' : 'ok') : 'FAILED',
+        s.detail ?? ''
+    ]);
+}
+function summaryMarkdown(report, factKeys) {
+    const icon = report.ok ? '✅' : '❌';
+    const parts = [`## ${icon} gunicorn-deploy ${report.mode}: ${report.status}`];
+    if (report.error)
+        parts.push(`> **${report.error.split('\n')[0]}**`);
+    const back = rolledBackLines(report);
+    if (back.length > 0)
+        parts.push(back.map((l) => `> ${l}`).join('\n>\n'));
+    if (factKeys.length > 0) {
+        const t = factRows(report, factKeys);
+        parts.push(markdownTable(t.header, t.rows));
+    }
+    for (const h of report.hosts) {
+        if (h.steps.length === 0)
+            continue;
+        parts.push(`### ${h.host}: ${h.status} in ${(h.ms / 1000).toFixed(1)} s`);
+        if (h.error)
+            parts.push(`> ${h.error.split('\n').join('\n> ')}`);
+        parts.push(markdownTable(['step', 'time', 'result', 'detail'], stepRows(h)));
+    }
+    parts.push(`Total: ${(report.ms / 1000).toFixed(1)} s`);
+    return parts.join('\n\n') + '\n';
+}
+/** Outputs shared by every mode; the first host's facts are the single-value outputs. */
+function outputsOf(report) {
+    const first = report.hosts[0];
+    return {
+        status: report.status,
+        release: first?.facts.release ?? '',
+        'previous-release': first?.facts['previous-release'] ?? '',
+        'rolled-back': String(report.hosts.some((h) => h.facts['rolled-back'] === 'true')),
+        reload: first?.facts.reload ?? '',
+        'duration-ms': String(Math.round(report.ms)),
+        hosts: JSON.stringify(report.hosts.map((h) => ({
+            host: h.host,
+            ok: h.ok,
+            status: h.status,
+            ms: Math.round(h.ms),
+            error: h.error,
+            ...h.facts
+        })))
+    };
+}
+async function writeActionReport(report, factKeys) {
+    for (const [k, v] of Object.entries(outputsOf(report)))
+        setOutput(k, v);
+    if (process.env.GITHUB_STEP_SUMMARY) {
+        await summary.addRaw(summaryMarkdown(report, factKeys)).write();
+    }
+}
+/** One line per server put back on its previous release in this run. */
+function rolledBackLines(report) {
+    return report.hosts
+        .filter((h) => h.facts['rolled-back'] === 'true')
+        .map((h) => `Rolled back: ${h.host} serves release ${h.facts.release ?? '?'} again` +
+        (h.facts['previous-release'] ? ` (${h.facts['previous-release']} did not go live)` : ''));
+}
+/** A failed run as a titled error annotation (shown on the run's page and in the PR checks). */
+function annotateFailure(report) {
+    const message = [report.error ?? `${report.mode} failed`, ...rolledBackLines(report)].join('\n');
+    error(message, { title: `gunicorn-deploy ${report.mode}: ${report.status}` });
+}
 
+;// CONCATENATED MODULE: ./src/modes/preflight.ts
 
-/**
- * Issues a command to the GitHub Actions runner
- *
- * @param command - The command name to issue
- * @param properties - Additional properties for the command (key-value pairs)
- * @param message - The message to include with the command
- * @remarks
- * This function outputs a specially formatted string to stdout that the Actions
- * runner interprets as a command. These commands can control workflow behavior,
- * set outputs, create annotations, mask values, and more.
- *
- * Command Format:
- *   ::name key=value,key=value::message
- *
- * @example
- * ```typescript
- * // Issue a warning annotation
- * issueCommand('warning', {}, 'This is a warning message');
- * // Output: ::warning::This is a warning message
- *
- * // Set an environment variable
- * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
- * // Output: ::set-env name=MY_VAR::some value
- *
- * // Add a secret mask
- * issueCommand('add-mask', {}, 'secretValue123');
- * // Output: ::add-mask::secretValue123
- * ```
- *
- * @internal
- * This is an internal utility function that powers the public API functions
- * such as setSecret, warning, error, and exportVariable.
- */
-function command_issueCommand(command, properties, message) {
-    const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_.EOL);
-}
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
-}
-const CMD_STRING = '::';
-class Command {
-    constructor(command, properties, message) {
-        if (!command) {
-            command = 'missing.command';
-        }
-        this.command = command;
-        this.properties = properties;
-        this.message = message;
-    }
-    toString() {
-        let cmdStr = CMD_STRING + this.command;
-        if (this.properties && Object.keys(this.properties).length > 0) {
-            cmdStr += ' ';
-            let first = true;
-            for (const key in this.properties) {
-                if (this.properties.hasOwnProperty(key)) {
-                    const val = this.properties[key];
-                    if (val) {
-                        if (first) {
-                            first = false;
-                        }
-                        else {
-                            cmdStr += ',';
-                        }
-                        cmdStr += `${key}=${escapeProperty(val)}`;
-                    }
-                }
-            }
-        }
-        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-        return cmdStr;
-    }
-}
-function escapeData(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A');
-}
-function escapeProperty(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A')
-        .replace(/:/g, '%3A')
-        .replace(/,/g, '%2C');
-}
-//# sourceMappingURL=command.js.map
-// EXTERNAL MODULE: external "crypto"
-var external_crypto_ = __nccwpck_require__(6982);
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
-// For internal use, subject to change.
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
-
-
-
-function file_command_issueFileCommand(command, message) {
-    const filePath = process.env[`GITHUB_${command}`];
-    if (!filePath) {
-        throw new Error(`Unable to find environment variable for file command ${command}`);
-    }
-    if (!external_fs_.existsSync(filePath)) {
-        throw new Error(`Missing file at path: ${filePath}`);
-    }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
-        encoding: 'utf8'
-    });
-}
-function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
-    // These should realistically never happen, but just in case someone finds a
-    // way to exploit uuid generation let's not allow keys or values that contain
-    // the delimiter.
-    if (key.includes(delimiter)) {
-        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
-    }
-    if (convertedValue.includes(delimiter)) {
-        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
-    }
-    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
-}
-//# sourceMappingURL=file-command.js.map
-// EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
-// EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(8611);
-// EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
-/* eslint-disable @typescript-eslint/no-explicit-any */
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-var HttpCodes;
-(function (HttpCodes) {
-    HttpCodes[HttpCodes["OK"] = 200] = "OK";
-    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
-    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
-    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
-    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
-    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
-    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
-    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
-    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
-    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
-    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
-    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
-    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
-    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
-    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
-    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
-    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
-    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
-    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
-    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
-    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
-    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
-    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function (Headers) {
-    Headers["Accept"] = "accept";
-    Headers["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
-var MediaTypes;
-(function (MediaTypes) {
-    MediaTypes["ApplicationJson"] = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-/**
- * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
- * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
- */
-function lib_getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-    return proxyUrl ? proxyUrl.href : '';
-}
-const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
+const PREFLIGHT_KEYS = [
+    'os',
+    'sudo',
+    'systemd',
+    'python',
+    'venv',
+    'disk-free',
+    'provisioned',
+    'usable'
 ];
-const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
-const ExponentialBackoffCeiling = 10;
-const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
-    constructor(message, statusCode) {
-        super(message);
-        this.name = 'HttpClientError';
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
-    }
+/** Below this, a release plus a venv may not fit. */
+const MIN_FREE_MB = 500;
+/**
+ * One round trip that reads everything preflight needs. Each probe prints key=value and never
+ * fails the script, so one missing tool is reported as such rather than hiding the others.
+ */
+function preflightScript(settings) {
+    const app = shQuote(settings.app.name);
+    const dir = shQuote(settings.app.dir);
+    return `
+set +e
+. /etc/os-release 2>/dev/null; echo "os=\${PRETTY_NAME:-unknown}"
+if [ "$(id -u)" = 0 ]; then echo sudo=root; elif sudo -n true 2>/dev/null; then echo sudo=yes; else echo sudo=no; fi
+echo "pid1=$(cat /proc/1/comm 2>/dev/null)"
+py=${shQuote(settings.deploy.python)}
+if command -v "$py" >/dev/null; then echo "python=$("$py" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>&1)"; else echo python=; fi
+if "$py" -c 'import venv, ensurepip' >/dev/null 2>&1; then echo venv=yes; else echo venv=no; fi
+d=${dir}; while [ ! -d "$d" ]; do d=$(dirname "$d"); done
+echo "free_mb=$(df -Pm "$d" | awk 'NR==2 {print $4}')"
+if [ -f /etc/systemd/system/${app}.service ] && [ -L ${dir}/current ]; then echo provisioned=yes; else echo provisioned=no; fi
+`;
 }
-class HttpClientResponse {
-    constructor(message) {
-        this.message = message;
+function parsePreflight(stdout) {
+    const kv = {};
+    for (const line of stdout.split('\n')) {
+        const eq = line.indexOf('=');
+        if (eq > 0)
+            kv[line.slice(0, eq)] = line.slice(eq + 1).trim();
     }
-    readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                let output = Buffer.alloc(0);
-                this.message.on('data', (chunk) => {
-                    output = Buffer.concat([output, chunk]);
-                });
-                this.message.on('end', () => {
-                    resolve(output.toString());
-                });
-            }));
-        });
-    }
-    readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                const chunks = [];
-                this.message.on('data', (chunk) => {
-                    chunks.push(chunk);
-                });
-                this.message.on('end', () => {
-                    resolve(Buffer.concat(chunks));
-                });
-            }));
-        });
-    }
+    const problems = [];
+    if (kv.sudo === 'no')
+        problems.push('the SSH user has no passwordless sudo: add a sudoers rule (USER ALL=(ALL) NOPASSWD:ALL)');
+    if (kv.pid1 !== 'systemd')
+        problems.push(`systemd is not PID 1 (PID 1 is '${kv.pid1 ?? '?'}'): the app runs as a systemd service`);
+    if (!kv.python || !/^\d+\.\d+/.test(kv.python))
+        problems.push('python3 is missing: apt-get install python3');
+    const free = Number(kv.free_mb ?? '0');
+    if (free < MIN_FREE_MB)
+        problems.push(`only ${free} MB free on the app's disk: at least ${MIN_FREE_MB} MB is needed`);
+    const facts = {
+        os: kv.os ?? 'unknown',
+        sudo: kv.sudo ?? '?',
+        systemd: kv.pid1 === 'systemd' ? 'yes' : 'no',
+        python: kv.python || 'missing',
+        venv: kv.venv === 'yes' ? 'yes' : 'no (apt-get install python3-venv)',
+        'disk-free': `${free} MB`,
+        provisioned: kv.provisioned ?? 'no',
+        usable: problems.length === 0 ? 'yes' : 'no'
+    };
+    return { facts, problems };
 }
-function isHttps(requestUrl) {
-    const parsedUrl = new URL(requestUrl);
-    return parsedUrl.protocol === 'https:';
+async function preflight(remote, settings) {
+    const res = await remote.script(preflightScript(settings), { timeoutMs: 60_000 });
+    return parsePreflight(res.stdout);
 }
-class lib_HttpClient {
-    constructor(userAgent, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-            if (requestOptions.ignoreSslError != null) {
-                this._ignoreSslError = requestOptions.ignoreSslError;
-            }
-            this._socketTimeout = requestOptions.socketTimeout;
-            if (requestOptions.allowRedirects != null) {
-                this._allowRedirects = requestOptions.allowRedirects;
-            }
-            if (requestOptions.allowRedirectDowngrade != null) {
-                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-            }
-            if (requestOptions.maxRedirects != null) {
-                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-            }
-            if (requestOptions.keepAlive != null) {
-                this._keepAlive = requestOptions.keepAlive;
-            }
-            if (requestOptions.allowRetries != null) {
-                this._allowRetries = requestOptions.allowRetries;
-            }
-            if (requestOptions.maxRetries != null) {
-                this._maxRetries = requestOptions.maxRetries;
-            }
-        }
-    }
-    options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+
+;// CONCATENATED MODULE: ./src/modes/preflight-mode.ts
+
+
+
+const preflightMode = {
+    factKeys: PREFLIGHT_KEYS,
+    okStatus: 'ok',
+    async runHost(ctx) {
+        const result = await step(ctx.logger, ctx.records, ctx.label, 'preflight', async () => {
+            const r = await preflight(ctx.remote, ctx.settings);
+            ctx.logger.info(formatTable(['check', 'result'], PREFLIGHT_KEYS.map((k) => [k, r.facts[k] ?? ''])));
+            return { ...r, changed: false };
         });
-    }
-    get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('GET', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('POST', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PUT', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-    }
-    /**
-     * Gets a typed object from an endpoint
-     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-     */
-    getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            const res = yield this.get(requestUrl, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.post(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.put(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.patch(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    /**
-     * Makes a raw http request.
-     * All other methods such as get, post, patch, and request ultimately call this.
-     * Prefer get, del, post and patch
-     */
-    request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
-            if (this._disposed) {
-                throw new Error('Client has already been disposed.');
-            }
-            const parsedUrl = new URL(requestUrl);
-            let info = this._prepareRequest(verb, parsedUrl, headers);
-            // Only perform retries on reads since writes may not be idempotent.
-            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
-                ? this._maxRetries + 1
-                : 1;
-            let numTries = 0;
-            let response;
-            do {
-                response = yield this.requestRaw(info, data);
-                // Check if it's an authentication challenge
-                if (response &&
-                    response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
-                    let authenticationHandler;
-                    for (const handler of this.handlers) {
-                        if (handler.canHandleAuthentication(response)) {
-                            authenticationHandler = handler;
-                            break;
-                        }
-                    }
-                    if (authenticationHandler) {
-                        return authenticationHandler.handleAuthentication(this, info, data);
-                    }
-                    else {
-                        // We have received an unauthorized response but have no handlers to handle it.
-                        // Let the response return to the caller.
-                        return response;
-                    }
-                }
-                let redirectsRemaining = this._maxRedirects;
-                while (response.message.statusCode &&
-                    HttpRedirectCodes.includes(response.message.statusCode) &&
-                    this._allowRedirects &&
-                    redirectsRemaining > 0) {
-                    const redirectUrl = response.message.headers['location'];
-                    if (!redirectUrl) {
-                        // if there's no location to redirect to, we won't
-                        break;
-                    }
-                    const parsedRedirectUrl = new URL(redirectUrl);
-                    if (parsedUrl.protocol === 'https:' &&
-                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
-                        !this._allowRedirectDowngrade) {
-                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
-                    }
-                    // we need to finish reading the response before reassigning response
-                    // which will leak the open socket.
-                    yield response.readBody();
-                    // strip authorization header if redirected to a different hostname
-                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                        for (const header in headers) {
-                            // header names are case insensitive
-                            if (header.toLowerCase() === 'authorization') {
-                                delete headers[header];
-                            }
-                        }
-                    }
-                    // let's make the request with the new redirectUrl
-                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
-                    response = yield this.requestRaw(info, data);
-                    redirectsRemaining--;
-                }
-                if (!response.message.statusCode ||
-                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
-                    // If not a retry code, return immediately instead of retrying
-                    return response;
-                }
-                numTries += 1;
-                if (numTries < maxTries) {
-                    yield response.readBody();
-                    yield this._performExponentialBackoff(numTries);
-                }
-            } while (numTries < maxTries);
-            return response;
-        });
-    }
-    /**
-     * Needs to be called if keepAlive is set to true in request options.
-     */
-    dispose() {
-        if (this._agent) {
-            this._agent.destroy();
-        }
-        this._disposed = true;
-    }
-    /**
-     * Raw request.
-     * @param info
-     * @param data
-     */
-    requestRaw(info, data) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => {
-                function callbackForResult(err, res) {
-                    if (err) {
-                        reject(err);
-                    }
-                    else if (!res) {
-                        // If `err` is not passed, then `res` must be passed.
-                        reject(new Error('Unknown error'));
-                    }
-                    else {
-                        resolve(res);
-                    }
-                }
-                this.requestRawWithCallback(info, data, callbackForResult);
-            });
-        });
-    }
-    /**
-     * Raw request with callback.
-     * @param info
-     * @param data
-     * @param onResult
-     */
-    requestRawWithCallback(info, data, onResult) {
-        if (typeof data === 'string') {
-            if (!info.options.headers) {
-                info.options.headers = {};
-            }
-            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-            if (!callbackCalled) {
-                callbackCalled = true;
-                onResult(err, res);
-            }
-        }
-        const req = info.httpModule.request(info.options, (msg) => {
-            const res = new HttpClientResponse(msg);
-            handleResult(undefined, res);
-        });
-        let socket;
-        req.on('socket', sock => {
-            socket = sock;
-        });
-        // If we ever get disconnected, we want the socket to timeout eventually
-        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
-            if (socket) {
-                socket.end();
-            }
-            handleResult(new Error(`Request timeout: ${info.options.path}`));
-        });
-        req.on('error', function (err) {
-            // err has statusCode property
-            // res should have headers
-            handleResult(err);
-        });
-        if (data && typeof data === 'string') {
-            req.write(data, 'utf8');
-        }
-        if (data && typeof data !== 'string') {
-            data.on('close', function () {
-                req.end();
-            });
-            data.pipe(req);
-        }
-        else {
-            req.end();
+        Object.assign(ctx.facts, result.facts);
+        if (result.problems.length > 0) {
+            ctx.setStatus('unusable');
+            throw new Error(`not usable: ${result.problems.join('; ')}`);
         }
     }
-    /**
-     * Gets an http agent. This function is useful when you need an http agent that handles
-     * routing through a proxy server - depending upon the url and proxy environment variables.
-     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-     */
-    getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-    }
-    getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-            return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-    }
-    _prepareRequest(method, requestUrl, headers) {
-        const info = {};
-        info.parsedUrl = requestUrl;
-        const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
-        const defaultPort = usingSsl ? 443 : 80;
-        info.options = {};
-        info.options.host = info.parsedUrl.hostname;
-        info.options.port = info.parsedUrl.port
-            ? parseInt(info.parsedUrl.port)
-            : defaultPort;
-        info.options.path =
-            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
-        info.options.method = method;
-        info.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-            info.options.headers['user-agent'] = this.userAgent;
-        }
-        info.options.agent = this._getAgent(info.parsedUrl);
-        // gives handlers an opportunity to participate
-        if (this.handlers) {
-            for (const handler of this.handlers) {
-                handler.prepareRequest(info.options);
-            }
-        }
-        return info;
-    }
-    _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
-        }
-        return lowercaseKeys(headers || {});
-    }
-    /**
-     * Gets an existing header value or returns a default.
-     * Handles converting number header values to strings since HTTP headers must be strings.
-     * Note: This returns string | string[] since some headers can have multiple values.
-     * For headers that must always be a single string (like Content-Type), use the
-     * specialized _getExistingOrDefaultContentTypeHeader method instead.
-     */
-    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-            if (headerValue) {
-                clientHeader =
-                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
-            }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== undefined) {
-            return typeof additionalValue === 'number'
-                ? additionalValue.toString()
-                : additionalValue;
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    /**
-     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-     * Always returns a single string (not an array) since Content-Type should be a single value.
-     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-     */
-    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-            if (headerValue) {
-                if (typeof headerValue === 'number') {
-                    clientHeader = String(headerValue);
-                }
-                else if (Array.isArray(headerValue)) {
-                    clientHeader = headerValue.join(', ');
-                }
-                else {
-                    clientHeader = headerValue;
-                }
-            }
-        }
-        const additionalValue = additionalHeaders[Headers.ContentType];
-        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
-        if (additionalValue !== undefined) {
-            if (typeof additionalValue === 'number') {
-                return String(additionalValue);
-            }
-            else if (Array.isArray(additionalValue)) {
-                return additionalValue.join(', ');
-            }
-            else {
-                return additionalValue;
-            }
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-            agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-            agent = this._agent;
-        }
-        // if agent is already assigned use that agent.
-        if (agent) {
-            return agent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        let maxSockets = 100;
-        if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
-        }
-        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
-        if (proxyUrl && proxyUrl.hostname) {
-            const agentOptions = {
-                maxSockets,
-                keepAlive: this._keepAlive,
-                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
-                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-                })), { host: proxyUrl.hostname, port: proxyUrl.port })
-            };
-            let tunnelAgent;
-            const overHttps = proxyUrl.protocol === 'https:';
-            if (usingSsl) {
-                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
-            }
-            else {
-                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
-            }
-            agent = tunnelAgent(agentOptions);
-            this._proxyAgent = agent;
-        }
-        // if tunneling agent isn't assigned create a new agent
-        if (!agent) {
-            const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
-            this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            agent.options = Object.assign(agent.options || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return agent;
-    }
-    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-            proxyAgent = this._proxyAgentDispatcher;
-        }
-        // if agent is already assigned use that agent.
-        if (proxyAgent) {
-            return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
-            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
-        })));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return proxyAgent;
-    }
-    _getUserAgentWithOrchestrationId(userAgent) {
-        const baseUserAgent = userAgent || 'actions/http-client';
-        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
-        if (orchId) {
-            // Sanitize the orchestration ID to ensure it contains only valid characters
-            // Valid characters: 0-9, a-z, _, -, .
-            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-    }
-    _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
-            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-            return new Promise(resolve => setTimeout(() => resolve(), ms));
-        });
-    }
-    _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                const statusCode = res.message.statusCode || 0;
-                const response = {
-                    statusCode,
-                    result: null,
-                    headers: {}
-                };
-                // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
-                    resolve(response);
-                }
-                // get the result from the body
-                function dateTimeDeserializer(key, value) {
-                    if (typeof value === 'string') {
-                        const a = new Date(value);
-                        if (!isNaN(a.valueOf())) {
-                            return a;
-                        }
-                    }
-                    return value;
-                }
-                let obj;
-                let contents;
-                try {
-                    contents = yield res.readBody();
-                    if (contents && contents.length > 0) {
-                        if (options && options.deserializeDates) {
-                            obj = JSON.parse(contents, dateTimeDeserializer);
-                        }
-                        else {
-                            obj = JSON.parse(contents);
-                        }
-                        response.result = obj;
-                    }
-                    response.headers = res.message.headers;
-                }
-                catch (err) {
-                    // Invalid resource (contents not json);  leaving result obj null
-                }
-                // note that 3xx redirects are handled by the http layer.
-                if (statusCode > 299) {
-                    let msg;
-                    // if exception/error in body, attempt to get better error
-                    if (obj && obj.message) {
-                        msg = obj.message;
-                    }
-                    else if (contents && contents.length > 0) {
-                        // it may be the case that the exception is in the body message as string
-                        msg = contents;
-                    }
-                    else {
-                        msg = `Failed request: (${statusCode})`;
-                    }
-                    const err = new HttpClientError(msg, statusCode);
-                    err.result = response.result;
-                    reject(err);
-                }
-                else {
-                    resolve(response);
-                }
-            }));
-        });
-    }
-}
-const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BasicCredentialHandler {
-    constructor(username, password) {
-        this.username = username;
-        this.password = password;
-    }
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class auth_BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class PersonalAccessTokenCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-//# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
 };
 
+;// CONCATENATED MODULE: ./src/deploy/paths.ts
+
+function serverPaths(settings) {
+    const app = settings.app.name;
+    const dir = settings.app.dir;
+    const state = external_node_path_namespaceObject.posix.join(dir, '.deploy');
+    return {
+        app,
+        user: app,
+        dir,
+        releases: `${dir}/releases`,
+        current: `${dir}/current`,
+        shared: `${dir}/shared`,
+        venvs: `${dir}/venvs`,
+        backups: `${dir}/backups`,
+        state,
+        lock: `${state}/lock`,
+        lockOwner: `${state}/lock.owner`,
+        history: `${state}/history.log`,
+        incoming: `${state}/incoming`,
+        etc: `/etc/${app}`,
+        envFile: `/etc/${app}/env`,
+        gunicornConf: `/etc/${app}/gunicorn.conf.py`,
+        socket: `/run/${app}/gunicorn.sock`,
+        logDir: `/var/log/${app}`,
+        unitDir: '/etc/systemd/system'
+    };
+}
+/** Sortable: UTC time to the second, then the short commit ('local' outside a checkout). */
+function releaseId(now, commit) {
+    const stamp = now
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d+Z$/, 'Z');
+    const short = /^[0-9a-f]{7,40}$/i.test(commit) ? commit.slice(0, 7).toLowerCase() : 'local';
+    return `${stamp}-${short}`;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/context.ts
+
+/** The last lines of a command's output, where the reason for a failure usually is. */
+function lastLines(text, n = 20) {
+    const lines = text.trimEnd().split('\n');
+    return lines.slice(-n).join('\n');
+}
+/**
+ * Runs a step's script as root (sudo for a non-root login) and throws a DeployError carrying the
+ * output's tail when it fails, so every step reports failures the same way.
+ */
+async function runScript(ctx, what, script, opts = {}) {
+    const res = await ctx.remote.script(script, { sudo: true, ...opts });
+    if (res.code !== 0) {
+        const output = lastLines([res.stdout, res.stderr].filter((s) => s.trim()).join('\n'));
+        throw new DeployError(`${what} failed (exit ${res.code}${res.timedOut ? ', timed out' : ''})${output ? `:\n${output}` : ''}`, opts.hint);
+    }
+    return res;
+}
+/** key=value lines a script printed, for steps that report facts back. */
+function parseFacts(stdout) {
+    const out = {};
+    for (const line of stdout.split('\n')) {
+        const m = /^([a-z_-]+)=(.*)$/.exec(line);
+        if (m)
+            out[m[1]] = m[2];
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/steps/lock.ts
 
 
-class oidc_utils_OidcClient {
-    static createHttpClient(allowRetry = true, maxRetry = 10) {
-        const requestOptions = {
-            allowRetries: allowRetry,
-            maxRetries: maxRetry
-        };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+
+
+/** Exit code of the lock script when another deploy kept the lock for the whole timeout. */
+const BUSY = 75;
+/** Identifies this run in the lock owner file, so a blocked deploy can name the holder. */
+function runId() {
+    const env = process.env;
+    if (env.GITHUB_RUN_ID) {
+        return `github-run-${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}${env.GITHUB_REPOSITORY ? `@${env.GITHUB_REPOSITORY}` : ''}`;
     }
-    static getRequestToken() {
-        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-        if (!token) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
-        }
-        return token;
-    }
-    static getIDTokenUrl() {
-        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
-        if (!runtimeUrl) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
-        }
-        return runtimeUrl;
-    }
-    static getCall(id_token_url) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
-            const res = yield httpclient
-                .getJson(id_token_url)
-                .catch(error => {
-                throw new Error(`Failed to get ID Token. \n 
-        Error Code : ${error.statusCode}\n 
-        Error Message: ${error.message}`);
-            });
-            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
-            if (!id_token) {
-                throw new Error('Response json body do not have ID Token field');
+    return `cli-${process.pid}-${Date.now()}`;
+}
+/**
+ * The lock is held by a process on the server for as long as our SSH channel to it is open: flock
+ * on a file, then `cat` on stdin. Releasing ends stdin; a cancelled or crashed runner drops the
+ * connection, which ends it too, so a lost run cannot keep the app locked. The owner file says who
+ * holds it.
+ */
+function lockScript(ctx, owner) {
+    const p = ctx.paths;
+    const waitS = Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000);
+    const maxAgeS = waitS;
+    return `
+mkdir -p ${shQuote(p.state)}
+chmod 0750 ${shQuote(p.state)}
+exec 9>>${shQuote(p.lock)}
+owner_file=${shQuote(p.lockOwner)}
+if ! flock -n 9; then
+  holder=$(cat "$owner_file" 2>/dev/null | tr '\\n' ' ')
+  if ${ctx.settings.deploy.forceUnlock ? 'true' : 'false'}; then
+    since=$(sed -n 's/^since_epoch=//p' "$owner_file" 2>/dev/null)
+    pid=$(sed -n 's/^pid=//p' "$owner_file" 2>/dev/null)
+    age=$(( $(date +%s) - \${since:-0} ))
+    if [ "$age" -ge ${maxAgeS} ] && [ -n "$pid" ]; then
+      echo "forced=breaking a lock held for \${age}s by: $holder"
+      kill -TERM "$pid" 2>/dev/null || true
+    else
+      echo "forced=not breaking the lock: it is only \${age}s old (under ${maxAgeS}s), so not stale: $holder"
+    fi
+  fi
+  echo "waiting=$holder"
+  if ! flock -w ${waitS} 9; then
+    echo "holder=$(cat "$owner_file" 2>/dev/null | tr '\\n' ' ')"
+    exit ${BUSY}
+  fi
+fi
+printf 'run=%s\\npid=%s\\nsince=%s\\nsince_epoch=%s\\n' ${shQuote(owner)} "$$" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(date +%s)" > "$owner_file"
+trap 'rm -f "$owner_file"' EXIT
+echo locked=yes
+# cat must not inherit the lock: only this shell holds it, so killing the shell frees it.
+cat >/dev/null 9>&-
+`;
+}
+async function acquireLock(ctx, owner = runId()) {
+    const stdin = new external_node_stream_.PassThrough();
+    let out = '';
+    let onLocked;
+    const locked = new Promise((resolve) => (onLocked = resolve));
+    let waitingShown = false;
+    let forcedShown = false;
+    const done = ctx.remote.script(lockScript(ctx, owner), {
+        sudo: true,
+        stdin,
+        // The holder lives as long as the whole deploy; the deploy's own steps have their timeouts.
+        timeoutMs: 24 * 3_600_000,
+        onStdout: (chunk) => {
+            out += chunk;
+            const facts = parseFacts(out);
+            if (facts.waiting !== undefined && !waitingShown) {
+                waitingShown = true;
+                ctx.logger.info(`another deploy holds the lock; waiting up to ${ctx.settings.deploy.lockTimeoutMs / 1000} s: ${facts.waiting}`);
             }
-            return id_token;
+            if (facts.forced !== undefined && !forcedShown) {
+                forcedShown = true;
+                ctx.logger.warning(`force-unlock: ${facts.forced}`);
+            }
+            if (facts.locked === 'yes')
+                onLocked?.();
+        }
+    });
+    const first = await Promise.race([locked.then(() => 'locked'), done]);
+    if (first !== 'locked') {
+        const facts = parseFacts(first.stdout);
+        if (first.code === BUSY) {
+            throw new DeployError(`another deploy of ${ctx.paths.app} on ${ctx.label} held the lock for the whole lock-timeout (${ctx.settings.deploy.lockTimeoutMs / 1000} s): ${facts.holder?.trim() || 'holder unknown'}`, 'Wait for it to finish, raise lock-timeout, or, if that run is gone and the lock is stale, run again with force-unlock: true.');
+        }
+        throw new DeployError(`could not take the deploy lock (exit ${first.code}): ${first.stderr.trim()}`);
+    }
+    return {
+        async release() {
+            stdin.end();
+            await done.catch(() => undefined);
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/steps/layout.ts
+
+
+/**
+ * What the app itself needs on a server that has the system packages but was never provisioned:
+ * its system user, its folders, /etc/APP and its log folder. Server-wide setup (apt, nginx,
+ * logrotate, timers) is provision's; missing packages are named here, not installed.
+ */
+function layoutScript(ctx) {
+    const p = ctx.paths;
+    const q = shQuote;
+    const py = q(ctx.settings.deploy.python);
+    const needSqlite = ctx.settings.deploy.sqliteDb !== '';
+    return `
+missing=""
+command -v ${py} >/dev/null || missing="$missing python3"
+${py} -c 'import venv, ensurepip' >/dev/null 2>&1 || missing="$missing python3-venv"
+command -v flock >/dev/null || missing="$missing util-linux"
+command -v curl >/dev/null || missing="$missing curl"
+${needSqlite ? 'command -v sqlite3 >/dev/null || missing="$missing sqlite3"' : ''}
+if [ -n "$missing" ]; then
+  echo "missing packages:$missing" >&2
+  exit 3
+fi
+changed=no
+if ! getent group ${q(p.user)} >/dev/null; then groupadd --system ${q(p.user)}; changed=yes; fi
+if ! id -u ${q(p.user)} >/dev/null 2>&1; then
+  useradd --system --gid ${q(p.user)} --home-dir ${q(p.dir)} --no-create-home --shell /usr/sbin/nologin ${q(p.user)}
+  changed=yes
+fi
+for d in ${[p.dir, p.releases, p.venvs, p.state, p.incoming].map(q).join(' ')}; do
+  [ -d "$d" ] || { install -d -m 0755 -o root -g root "$d"; changed=yes; }
+done
+chmod 0750 ${q(p.state)}
+[ -d ${q(p.backups)} ] || { install -d -m 0750 -o root -g ${q(p.user)} ${q(p.backups)}; changed=yes; }
+[ -d ${q(p.shared)} ] || { install -d -m 0750 -o ${q(p.user)} -g ${q(p.user)} ${q(p.shared)}; changed=yes; }
+[ -d ${q(p.etc)} ] || { install -d -m 0750 -o root -g ${q(p.user)} ${q(p.etc)}; changed=yes; }
+[ -d ${q(p.logDir)} ] || { install -d -m 0750 -o ${q(p.user)} -g adm ${q(p.logDir)}; changed=yes; }
+echo "changed=$changed"
+`;
+}
+async function ensureLayout(ctx) {
+    const res = await runScript(ctx, 'preparing the app layout', layoutScript(ctx), {
+        timeoutMs: 60_000,
+        hint: 'Install the missing packages (apt-get install -y python3-venv sqlite3 curl), or run mode provision once.'
+    });
+    return { changed: parseFacts(res.stdout).changed === 'yes' };
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/manifest.ts
+
+
+
+
+
+
+/** First line of every manifest; a release whose manifest has another version gets a full upload. */
+const MANIFEST_HEADER = 'gunicorn-deploy-manifest 1';
+const MANIFEST_FILE = '.gunicorn-deploy-manifest';
+/**
+ * The paths an upload of dir would send, as GNU tar itself selects them with the same excludes,
+ * so a delta upload sends exactly what a full one would. Undefined when a name needs quoting
+ * (newlines, backslashes): such trees get a full upload.
+ */
+async function listTree(dir, exclude) {
+    const args = [
+        '-C',
+        dir,
+        '-c',
+        '-v',
+        '-f',
+        '/dev/null',
+        '--quoting-style=escape',
+        ...tarExcludeArgs(exclude),
+        '.'
+    ];
+    const out = await new Promise((resolve, reject) => {
+        const tar = (0,external_node_child_process_namespaceObject.spawn)('tar', args, {
+            stdio: ['ignore', 'pipe', 'pipe'],
+            env: { ...process.env, LC_ALL: 'C' }
         });
-    }
-    static getIDToken(audience) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            try {
-                // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
-                if (audience) {
-                    const encodedAudience = encodeURIComponent(audience);
-                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
-                }
-                debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
-                setSecret(id_token);
-                return id_token;
-            }
-            catch (error) {
-                throw new Error(`Error message: ${error.message}`);
-            }
-        });
-    }
-}
-//# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
-var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { access, appendFile, writeFile } = external_fs_.promises;
-const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
-const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
-class Summary {
-    constructor() {
-        this._buffer = '';
-    }
-    /**
-     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-     * Also checks r/w permissions.
-     *
-     * @returns step summary file path
-     */
-    filePath() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            if (this._filePath) {
-                return this._filePath;
-            }
-            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-            if (!pathFromEnv) {
-                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-            }
-            try {
-                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
-            }
-            catch (_a) {
-                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-            }
-            this._filePath = pathFromEnv;
-            return this._filePath;
-        });
-    }
-    /**
-     * Wraps content in an HTML tag, adding any HTML attributes
-     *
-     * @param {string} tag HTML tag to wrap
-     * @param {string | null} content content within the tag
-     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-     *
-     * @returns {string} content wrapped in HTML element
-     */
-    wrap(tag, content, attrs = {}) {
-        const htmlAttrs = Object.entries(attrs)
-            .map(([key, value]) => ` ${key}="${value}"`)
-            .join('');
-        if (!content) {
-            return `<${tag}${htmlAttrs}>`;
-        }
-        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-    }
-    /**
-     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-     *
-     * @param {SummaryWriteOptions} [options] (optional) options for write operation
-     *
-     * @returns {Promise<Summary>} summary instance
-     */
-    write(options) {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-            const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
-            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
-            return this.emptyBuffer();
-        });
-    }
-    /**
-     * Clears the summary buffer and wipes the summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    clear() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            return this.emptyBuffer().write({ overwrite: true });
-        });
-    }
-    /**
-     * Returns the current summary buffer as a string
-     *
-     * @returns {string} string of summary buffer
-     */
-    stringify() {
-        return this._buffer;
-    }
-    /**
-     * If the summary buffer is empty
-     *
-     * @returns {boolen} true if the buffer is empty
-     */
-    isEmptyBuffer() {
-        return this._buffer.length === 0;
-    }
-    /**
-     * Resets the summary buffer without writing to summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    emptyBuffer() {
-        this._buffer = '';
-        return this;
-    }
-    /**
-     * Adds raw text to the summary buffer
-     *
-     * @param {string} text content to add
-     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addRaw(text, addEOL = false) {
-        this._buffer += text;
-        return addEOL ? this.addEOL() : this;
-    }
-    /**
-     * Adds the operating system-specific end-of-line marker to the buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addEOL() {
-        return this.addRaw(external_os_.EOL);
-    }
-    /**
-     * Adds an HTML codeblock to the summary buffer
-     *
-     * @param {string} code content to render within fenced code block
-     * @param {string} lang (optional) language to syntax highlight code
-     *
-     * @returns {Summary} summary instance
-     */
-    addCodeBlock(code, lang) {
-        const attrs = Object.assign({}, (lang && { lang }));
-        const element = this.wrap('pre', this.wrap('code', code), attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML list to the summary buffer
-     *
-     * @param {string[]} items list of items to render
-     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addList(items, ordered = false) {
-        const tag = ordered ? 'ol' : 'ul';
-        const listItems = items.map(item => this.wrap('li', item)).join('');
-        const element = this.wrap(tag, listItems);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML table to the summary buffer
-     *
-     * @param {SummaryTableCell[]} rows table rows
-     *
-     * @returns {Summary} summary instance
-     */
-    addTable(rows) {
-        const tableBody = rows
-            .map(row => {
-            const cells = row
-                .map(cell => {
-                if (typeof cell === 'string') {
-                    return this.wrap('td', cell);
-                }
-                const { header, data, colspan, rowspan } = cell;
-                const tag = header ? 'th' : 'td';
-                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
-                return this.wrap(tag, data, attrs);
-            })
-                .join('');
-            return this.wrap('tr', cells);
-        })
-            .join('');
-        const element = this.wrap('table', tableBody);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds a collapsable HTML details element to the summary buffer
-     *
-     * @param {string} label text for the closed state
-     * @param {string} content collapsable content
-     *
-     * @returns {Summary} summary instance
-     */
-    addDetails(label, content) {
-        const element = this.wrap('details', this.wrap('summary', label) + content);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML image tag to the summary buffer
-     *
-     * @param {string} src path to the image you to embed
-     * @param {string} alt text description of the image
-     * @param {SummaryImageOptions} options (optional) addition image attributes
-     *
-     * @returns {Summary} summary instance
-     */
-    addImage(src, alt, options) {
-        const { width, height } = options || {};
-        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
-        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML section heading element
-     *
-     * @param {string} text heading text
-     * @param {number | string} [level=1] (optional) the heading level, default: 1
-     *
-     * @returns {Summary} summary instance
-     */
-    addHeading(text, level) {
-        const tag = `h${level}`;
-        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
-            ? tag
-            : 'h1';
-        const element = this.wrap(allowedTag, text);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML thematic break (<hr>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addSeparator() {
-        const element = this.wrap('hr', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML line break (<br>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addBreak() {
-        const element = this.wrap('br', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML blockquote to the summary buffer
-     *
-     * @param {string} text quote text
-     * @param {string} cite (optional) citation url
-     *
-     * @returns {Summary} summary instance
-     */
-    addQuote(text, cite) {
-        const attrs = Object.assign({}, (cite && { cite }));
-        const element = this.wrap('blockquote', text, attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML anchor tag to the summary buffer
-     *
-     * @param {string} text link text/content
-     * @param {string} href hyperlink
-     *
-     * @returns {Summary} summary instance
-     */
-    addLink(text, href) {
-        const element = this.wrap('a', text, { href });
-        return this.addRaw(element).addEOL();
-    }
-}
-const _summary = new Summary();
-/**
- * @deprecated use `core.summary`
- */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
-//# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
-
-/**
- * toPosixPath converts the given path to the posix form. On Windows, \\ will be
- * replaced with /.
- *
- * @param pth. Path to transform.
- * @return string Posix path.
- */
-function toPosixPath(pth) {
-    return pth.replace(/[\\]/g, '/');
-}
-/**
- * toWin32Path converts the given path to the win32 form. On Linux, / will be
- * replaced with \\.
- *
- * @param pth. Path to transform.
- * @return string Win32 path.
- */
-function toWin32Path(pth) {
-    return pth.replace(/[/]/g, '\\');
-}
-/**
- * toPlatformPath converts the given path to a platform-specific path. It does
- * this by replacing instances of / and \ with the platform-specific path
- * separator.
- *
- * @param pth The path to platformize.
- * @return string The platform-specific path.
- */
-function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
-}
-//# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
-// EXTERNAL MODULE: external "child_process"
-var external_child_process_ = __nccwpck_require__(5317);
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
-}
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_.constants.O_RDONLY;
-function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
-}
-function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
-    });
-}
-/**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
- */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
-}
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_.dirname(filePath);
-                        const upperName = external_path_.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
- */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_.EOL.length);
-                n = s.indexOf(external_os_.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec_exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
         let stdout = '';
         let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
+        tar.stdout.on('data', (c) => (stdout += c.toString('utf8')));
+        tar.stderr.on('data', (c) => (stderr += c.toString('utf8')));
+        tar.on('error', reject);
+        tar.on('close', (code) => code === 0 ? resolve(stdout) : reject(new Error(`tar could not list ${dir}: ${stderr.trim()}`)));
     });
+    const names = out.split('\n').filter((l) => l !== '' && l !== './');
+    if (names.some((n) => n.includes('\\')))
+        return undefined;
+    return names.map((n) => n.replace(/^\.\//, '').replace(/\/$/, ''));
 }
-//# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_.platform();
-const arch = external_os_.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
+async function hashFile(file) {
+    const h = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file))
+        h.update(chunk);
+    return h.digest('hex');
 }
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
+/** Runs fn over items, at most `limit` at a time, keeping the order of results. */
+async function mapLimit(items, limit, fn) {
+    const out = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            out[i] = await fn(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return out;
+}
+/** Hashes every file of the tree, streaming and in parallel, on the runner. */
+async function buildManifest(dir, exclude) {
+    const names = await listTree(dir, exclude);
+    if (!names)
+        return undefined;
+    const entries = await mapLimit(names, 32, async (name) => {
+        const full = external_node_path_namespaceObject.join(dir, name);
+        const st = await (0,promises_namespaceObject.lstat)(full);
+        const mode = st.mode & 0o7777;
+        if (st.isDirectory())
+            return { path: name, type: 'd', mode, size: 0, hash: '-' };
+        if (st.isSymbolicLink()) {
+            const target = await (0,promises_namespaceObject.readlink)(full);
+            return {
+                path: name,
+                type: 'l',
+                mode,
+                size: target.length,
+                hash: (0,external_node_crypto_.createHash)('sha256').update(target).digest('hex')
+            };
+        }
+        return { path: name, type: 'f', mode, size: st.size, hash: await hashFile(full) };
     });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    return new Map(entries.map((e) => [e.path, e]));
+}
+/** One line per entry, path last (it may hold spaces). */
+function serializeManifest(m) {
+    const lines = [...m.values()]
+        .sort((a, b) => (a.path < b.path ? -1 : 1))
+        .map((e) => `${e.type} ${e.mode.toString(8)} ${e.size} ${e.hash} ${e.path}`);
+    return [MANIFEST_HEADER, ...lines].join('\n') + '\n';
+}
+function parseManifest(text) {
+    const lines = text.split('\n');
+    if (lines[0] !== MANIFEST_HEADER)
+        return undefined;
+    const m = new Map();
+    for (const line of lines.slice(1)) {
+        if (!line)
+            continue;
+        const match = /^([fld]) ([0-7]+) (\d+) (\S+) (.+)$/.exec(line);
+        if (!match)
+            return undefined;
+        const [, type, mode, size, hash, p] = match;
+        m.set(p, {
+            path: p,
+            type: type,
+            mode: parseInt(mode, 8),
+            size: Number(size),
+            hash: hash
+        });
     }
-    issueCommand('set-env', { name }, convertedVal);
+    return m;
 }
+const depth = (p) => p.split('/').length;
 /**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
+ * What turns a hardlinked copy of the old release into the new one. A changed file is removed and
+ * sent again, never written through: its old inode is shared with the release still serving.
+ * Paths under `keep` (shared paths, replaced by links in every release) are never touched.
  */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
+function diffManifests(old, neu, keep = []) {
+    const kept = (p) => keep.some((k) => p === k || p.startsWith(k + '/'));
+    const send = [];
+    const remove = [];
+    for (const e of neu.values()) {
+        if (kept(e.path))
+            continue;
+        const o = old.get(e.path);
+        if (o && o.type === e.type && o.mode === e.mode && o.hash === e.hash)
+            continue;
+        if (e.type === 'd' && o?.type === 'd') {
+            // Only the mode changed: sent again (no recursion) so tar sets it on the existing folder.
+            send.push(e.path);
+            continue;
+        }
+        if (o)
+            remove.push(e.path);
+        send.push(e.path);
+    }
+    for (const o of old.values())
+        if (!kept(o.path) && !neu.has(o.path))
+            remove.push(o.path);
+    remove.sort((a, b) => depth(b) - depth(a) || (a < b ? -1 : 1));
+    send.sort();
+    return { send, remove };
 }
+
+;// CONCATENATED MODULE: ./src/steps/upload.ts
+
+
+
+
 /**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
+ * Before the upload: partial uploads left by a dropped connection are removed, and the release
+ * serving now is recorded as the one to roll back to.
  */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
+function prepareScript(ctx, id) {
+    const p = ctx.paths;
+    return `
+rm -rf ${shQuote(p.incoming)}/* 2>/dev/null || true
+if [ -L ${shQuote(p.current)} ]; then
+  echo "previous=$(basename "$(readlink ${shQuote(p.current)})")"
+  echo "previous_venv=$(basename "$(readlink -f ${shQuote(p.current + '/.venv')})")"
+fi
+systemctl is-active --quiet ${shQuote(p.app + '.service')} && echo service_active=yes || true
+echo "cores=$(nproc)"
+id=${shQuote(id)}
+n=1
+while [ -e ${shQuote(p.releases)}/"$id" ]; do n=$((n + 1)); id=${shQuote(id)}-$n; done
+echo "release=$id"
+`;
+}
+/** REVISION, shared links, then the atomic move from incoming/ into releases/. */
+function finishScript(ctx, id) {
+    const p = ctx.paths;
+    const d = ctx.settings.deploy;
+    const q = shQuote;
+    const incoming = `${p.incoming}/${id}`;
+    const revision = [
+        `commit=${d.commit || 'unknown'}`,
+        `ref=${d.ref || 'unknown'}`,
+        `time=${new Date().toISOString()}`,
+        `release=${id}`
+    ]
+        .map((l) => l.replace(/\n/g, ' '))
+        .join('\n');
+    const links = d.sharedPaths
+        .map((sp) => {
+        const target = `${p.shared}/${sp}`;
+        const inRelease = `${incoming}/${sp}`;
+        // A shared path that does not exist yet is seeded from the first release that ships it.
+        return `
+if [ ! -e ${q(target)} ]; then
+  [ -d ${q(external_node_path_namespaceObject.posix.dirname(target))} ] || install -d -m 0750 -o ${q(p.user)} -g ${q(p.user)} ${q(external_node_path_namespaceObject.posix.dirname(target))}
+  if [ -d ${q(inRelease)} ] && [ ! -L ${q(inRelease)} ]; then cp -a ${q(inRelease)} ${q(target)}; else install -d -m 0750 ${q(target)}; fi
+  chown -R ${q(p.user)}:${q(p.user)} ${q(target)}
+fi
+rm -rf ${q(inRelease)}
+install -d -m 0755 ${q(external_node_path_namespaceObject.posix.dirname(inRelease))}
+ln -sfn ${q(target)} ${q(inRelease)}`;
+    })
+        .join('\n');
+    return `
+printf '%s\\n' ${q(revision)} > ${q(incoming)}/REVISION
+${links}
+chmod -R go-w ${q(incoming)}
+mv -T ${q(incoming)} ${q(`${p.releases}/${id}`)}
+`;
+}
+async function uploadRelease(ctx, wantedId) {
+    const source = external_node_path_namespaceObject.resolve(ctx.settings.app.source);
+    const [prepRes, manifest] = await Promise.all([
+        runScript(ctx, 'preparing the upload', prepareScript(ctx, wantedId), { timeoutMs: 60_000 }),
+        buildManifest(source, ctx.settings.app.exclude)
+    ]);
+    const prep = parseFacts(prepRes.stdout);
+    const release = prep.release;
+    const previous = prep.previous ?? '';
+    const incoming = `${ctx.paths.incoming}/${release}`;
+    const delta = manifest && previous && !ctx.settings.deploy.fullUpload
+        ? await deltaUpload(ctx, source, previous, incoming, manifest)
+        : undefined;
+    let detail;
+    if (delta) {
+        detail = delta;
     }
     else {
-        issueCommand('add-path', {}, inputPath);
+        const up = await ctx.remote.upload(source, incoming, { exclude: ctx.settings.app.exclude, sudo: true });
+        detail = `full: ${up.files} files, ${(up.bytes / 1e6).toFixed(1)} MB in ${(up.ms / 1000).toFixed(2)} s`;
     }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
+    if (manifest) {
+        await ctx.remote.exec(`cat > ${shQuote(`${incoming}/${MANIFEST_FILE}`)}`, {
+            sudo: true,
+            stdin: serializeManifest(manifest),
+            timeoutMs: 60_000
+        });
     }
-    if (options && options.trimWhitespace === false) {
-        return val;
+    await runScript(ctx, 'finishing the release folder', finishScript(ctx, release), { timeoutMs: 120_000 });
+    return {
+        release,
+        previous,
+        previousVenv: prep.previous_venv ?? '',
+        serviceActive: prep.service_active === 'yes',
+        cores: Number(prep.cores) || 1,
+        detail
+    };
+}
+/**
+ * Builds the new release as a hardlinked copy of the previous one plus what changed: only new and
+ * changed files cross the network. A changed file is deleted from the copy and unpacked anew (a new
+ * inode), never written through, since its old inode belongs to the release still serving.
+ * Returns undefined (a full upload follows) when the previous release has no usable manifest.
+ */
+async function deltaUpload(ctx, source, previous, incoming, manifest) {
+    const started = Date.now();
+    const prevDir = `${ctx.paths.releases}/${previous}`;
+    const res = await ctx.remote.exec(`cat ${shQuote(`${prevDir}/${MANIFEST_FILE}`)} 2>/dev/null || true`, {
+        sudo: true,
+        timeoutMs: 60_000
+    });
+    const old = res.code === 0 ? parseManifest(res.stdout) : undefined;
+    if (!old) {
+        ctx.logger.info(`release ${previous} has no usable manifest: uploading the whole tree`);
+        return undefined;
     }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
+    const diff = diffManifests(old, manifest, ctx.settings.deploy.sharedPaths);
+    const q = shQuote;
+    // Everything the copy must lose: removed and changed paths, and the files every release writes anew.
+    const remove = [...diff.remove, 'REVISION', MANIFEST_FILE, '.venv', ...ctx.settings.deploy.sharedPaths];
+    await runScript(ctx, 'making the hardlinked copy', `cp -al ${q(prevDir)} ${q(incoming)}
+cd ${q(incoming)}
+xargs -0 -r rm -rf --`, { stdin: remove.map((r) => `${r}\0`).join(''), timeoutMs: 10 * 60_000 });
+    let bytes = 0;
+    if (diff.send.length > 0) {
+        const up = await ctx.remote.upload(source, incoming, {
+            exclude: ctx.settings.app.exclude,
+            sudo: true,
+            files: diff.send
+        });
+        bytes = up.bytes;
     }
-    return inputs.map(input => input.trim());
+    const changed = diff.send.filter((p) => manifest.get(p)?.type !== 'd').length;
+    const removed = diff.remove.filter((p) => !manifest.has(p)).length;
+    const secs = ((Date.now() - started) / 1000).toFixed(2);
+    return `delta: ${changed} changed, ${removed} removed of ${manifest.size} paths, ${(bytes / 1e3).toFixed(1)} kB in ${secs} s`;
 }
+
+;// CONCATENATED MODULE: ./src/steps/venv.ts
+
+
+
+/** pip's exit code is kept apart from the script's other failures, to say what failed. */
+const PIP_FAILED = 42;
+const NO_REQUIREMENTS = 43;
 /**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
+ * Venvs are immutable and keyed by what decides their content: the requirements file, the
+ * interpreter's version, and how they are built. A venv cannot be moved (its scripts hold absolute
+ * paths), so it is built at its final path and marked complete last; one without the mark is a
+ * leftover of a failed build and is rebuilt.
  */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+function venvScript(ctx, release) {
+    const p = ctx.paths;
+    const d = ctx.settings.deploy;
+    const q = shQuote;
+    const rel = `${p.releases}/${release}`;
+    const req = `${rel}/${d.requirements}`;
+    const pipArgs = d.pipArgs
+        .split(/\s+/)
+        .filter((a) => a)
+        .map(q)
+        .join(' ');
+    return `
+py=${q(d.python)}
+if [ ! -f ${q(req)} ]; then echo ${q(`no ${d.requirements} in the release`)} >&2; exit ${NO_REQUIREMENTS}; fi
+hash=$( { cat ${q(req)}; "$py" -c 'import sys; print(sys.version)'; echo ${q(`ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`)}; } | sha256sum | cut -c1-16)
+venv=${q(p.venvs)}/$hash
+echo "hash=$hash"
+if [ -f "$venv/.complete" ]; then
+  echo reused=yes
+else
+  echo reused=no
+  rm -rf "$venv"
+  "$py" -m venv ${d.venvSystemSitePackages ? '--system-site-packages ' : ''}"$venv"
+  export PIP_CACHE_DIR=${q(p.venvs)}/.pip-cache PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+  if ! "$venv/bin/python" -m pip install ${pipArgs} -r ${q(req)} > "$venv.pip.log" 2>&1; then
+    tail -n 25 "$venv.pip.log" >&2
+    rm -rf "$venv" "$venv.pip.log"
+    exit ${PIP_FAILED}
+  fi
+  mv "$venv.pip.log" "$venv/pip-install.log"
+  "$venv/bin/python" -m pip freeze > "$venv/requirements.lock" 2>/dev/null || true
+  touch "$venv/.complete"
+fi
+ln -sfn "$venv" ${q(`${rel}/.venv`)}
+`;
 }
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+async function buildVenv(ctx, release) {
+    const res = await ctx.remote.script(venvScript(ctx, release), { sudo: true, timeoutMs: 30 * 60_000 });
+    const facts = parseFacts(res.stdout);
+    if (res.code === PIP_FAILED) {
+        throw new DeployError(`pip install -r ${ctx.settings.deploy.requirements} failed; nothing was switched and the partial venv was removed. pip's last lines:\n${lastLines(res.stderr, 25)}`, 'Fix the requirements (or pip-args, e.g. --no-index --find-links for offline servers) and deploy again.');
     }
-    process.stdout.write(external_os_.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+    if (res.code === NO_REQUIREMENTS) {
+        throw new DeployError(`the release has no ${ctx.settings.deploy.requirements}; nothing was switched`, 'Add a requirements file to the app, or point the requirements input at it.');
+    }
+    if (res.code !== 0) {
+        throw new DeployError(`building the virtualenv failed (exit ${res.code}):\n${lastLines(res.stderr + res.stdout)}`);
+    }
+    const reused = facts.reused === 'yes';
+    return {
+        hash: facts.hash,
+        reused,
+        changed: !reused,
+        detail: `${facts.hash} ${reused ? 'reused' : 'built'}`
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/handlebars/lib/index.js
+var handlebars_lib = __nccwpck_require__(8508);
+var handlebars_lib_default = /*#__PURE__*/__nccwpck_require__.n(handlebars_lib);
+;// CONCATENATED MODULE: ./src/render.ts
+
+
+
+
+const SCRIPT_DIR = '/usr/local/lib/gunicorn-deploy';
+const UNIT_DIR = '/etc/systemd/system';
+const NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
+// Absolute paths from plain characters only: no spaces, quotes, $, %, backslash (systemd
+// specifiers and escapes, shell and SQLite quoting, nginx syntax all stay trivially safe).
+const SAFE_PATH = /^\/[A-Za-z0-9._/-]*$/;
+const render_ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * Variables the tool itself sets, or that would break the service if the user set them:
+ * PWD makes reloads follow `current`, GUNICORN_CMD_ARGS could add --bind or --preload, LISTEN_* and
+ * NOTIFY_SOCKET belong to systemd.
+ */
+const RESERVED_ENV = new Set([
+    'FLASK_ENV',
+    'PYTHONUNBUFFERED',
+    'INSTANCE_PATH',
+    'PWD',
+    'GUNICORN_CMD_ARGS',
+    'LISTEN_FDS',
+    'LISTEN_PID',
+    'LISTEN_FDNAMES',
+    'NOTIFY_SOCKET'
+]);
+function fail(field, message) {
+    throw new Error(`invalid ${field}: ${message}`);
+}
+function check(field, value, re, what) {
+    if (!re.test(value))
+        fail(field, `${JSON.stringify(value)} is not ${what}`);
+    return value;
+}
+function checkPath(field, value) {
+    check(field, value, SAFE_PATH, 'an absolute path of letters, digits and . _ / -');
+    if (value.split('/').some((part) => part === '..' || part === '.'))
+        fail(field, `${value} has . or .. in it`);
+    return value.length > 1 ? value.replace(/\/+$/, '') : value;
+}
+function checkInt(field, value, min, max) {
+    if (!Number.isInteger(value) || value < min || value > max) {
+        fail(field, `${value} is not a whole number from ${min} to ${max}`);
+    }
+    return value;
 }
 /**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
+ * Quotes a value for a systemd EnvironmentFile= (systemd.exec(5)). Inside double quotes systemd
+ * turns a backslash followed by one of \ " ` $ into that character and keeps every other character
+ * verbatim, exactly as a POSIX shell does, so the file can also be sourced by sh. The value is
+ * always quoted (spaces, # and ; stay literal); newlines are refused (a quoted value could span
+ * lines, but a multi-line secret in an env file is a mistake more often than not), and so are NUL,
+ * the byte order mark and what is not a Unicode scalar value, which systemd rejects.
  */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
+function envQuote(value, key = 'value') {
+    if (/[\n\r]/.test(value))
+        throw new Error(`environment variable ${key}: a value cannot contain a newline`);
+    if (/[\0\uFEFF]|\p{Noncharacter_Code_Point}|\p{Surrogate}/u.test(value)) {
+        throw new Error(`environment variable ${key}: a value cannot contain NUL, U+FEFF or a non-character (systemd refuses them)`);
+    }
+    return `"${value.replace(/[\\"`$]/g, '\\$&')}"`;
 }
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
+/** Validates the user's environment variables: names, values, no reserved or repeated name. */
+function checkEnv(env) {
+    const seen = new Set();
+    const out = [];
+    for (const { key, value } of env) {
+        if (!render_ENV_KEY.test(key))
+            fail('env', `${JSON.stringify(key)} is not a variable name ([A-Za-z_][A-Za-z0-9_]*)`);
+        if (seen.has(key))
+            fail('env', `${key} is set twice`);
+        seen.add(key);
+        if (key === 'FLASK_DEBUG') {
+            // Production never runs the debugger (it executes code sent from the browser).
+            if (!/^(0|false|no|off)?$/i.test(value.trim())) {
+                fail('env', `FLASK_DEBUG=${value}: debug mode is refused in production (FLASK_DEBUG=0 is always set)`);
+            }
+            continue;
+        }
+        if (RESERVED_ENV.has(key))
+            fail('env', `${key} is set by gunicorn-deploy and cannot be overridden`);
+        envQuote(value, key);
+        out.push({ key, value });
+    }
+    return out;
 }
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
+/** Validates input and fills defaults and derived fields; every error names the field. */
+function templateVars(input) {
+    const app = check('app', input.app, NAME, 'a name of lowercase letters, digits, - and _ (max 32)');
+    const user = check('user', input.user ?? app, NAME, 'a user name');
+    const group = check('group', input.group ?? user, NAME, 'a group name');
+    const appDir = checkPath('appDir', input.appDir ?? `/srv/${app}`);
+    const socketPath = checkPath('socketPath', input.socketPath ?? `/run/${app}/gunicorn.sock`);
+    // sun_path holds 108 bytes, NUL included.
+    if (socketPath.length > 107)
+        fail('socketPath', `${socketPath} is longer than a unix socket path can be`);
+    const timeout = checkInt('timeout', input.timeout ?? 60, 1, 3600);
+    const gracefulTimeout = checkInt('gracefulTimeout', input.gracefulTimeout ?? 30, 1, 3600);
+    const healthPath = check('healthPath', input.healthPath ?? '/health', /^\/[A-Za-z0-9._~/?&=%-]*$/, 'a URL path');
+    const env = checkEnv(input.env ?? []);
+    const database = env.find((e) => e.key === 'DATABASE')?.value;
+    const logDir = `/var/log/${app}`;
+    const vars = {
+        app,
+        user,
+        group,
+        appDir,
+        wsgiApp: check('wsgiApp', input.wsgiApp ?? 'app:app', /^[A-Za-z_][\w.]*(:[A-Za-z_][\w.]*(\(\))?)?$/, 'module:name'),
+        socketPath,
+        listen: (input.listen ?? []).map((l) => check('listen', l, /^(\d{1,3}(\.\d{1,3}){3}:|\[[0-9A-Fa-f:.]+\]:)?\d{1,5}$/, 'PORT, IPv4:PORT or [IPv6]:PORT')),
+        workers: checkInt('workers', input.workers ?? 3, 1, 256),
+        timeout,
+        gracefulTimeout,
+        keepalive: checkInt('keepalive', input.keepalive ?? 2, 0, 3600),
+        env,
+        serverName: check('serverName', input.serverName ?? '_', /^[A-Za-z0-9.*_-]+( [A-Za-z0-9.*_-]+)*$/, 'host names'),
+        clientMaxBodySize: check('clientMaxBodySize', input.clientMaxBodySize ?? '10m', /^\d+[kKmMgG]?$/, 'a size'),
+        staticPath: input.staticPath === undefined || input.staticPath === ''
+            ? ''
+            : checkPath('staticPath', `/${input.staticPath}`).slice(1),
+        staticUrl: check('staticUrl', input.staticUrl ?? '/static/', /^\/([A-Za-z0-9._-]+\/)*$/, 'a /path/ with slashes'),
+        healthPath,
+        healthInterval: check('healthInterval', input.healthInterval ?? '30s', /^\d+(s|min|h)$/, 'a time like 30s or 1min'),
+        healthTimeout: checkInt('healthTimeout', input.healthTimeout ?? 10, 1, 300),
+        healthFailures: checkInt('healthFailures', input.healthFailures ?? 3, 1, 100),
+        diskWarnPercent: checkInt('diskWarnPercent', input.diskWarnPercent ?? 90, 1, 100),
+        deployLockPath: checkPath('deployLockPath', input.deployLockPath ?? `${appDir}/.deploy.lock`),
+        dbPath: checkPath(input.dbPath === undefined && database !== undefined ? 'DATABASE (env)' : 'dbPath', input.dbPath ?? database ?? `${appDir}/shared/instance/app.db`),
+        backupDir: checkPath('backupDir', input.backupDir ?? `${appDir}/shared/backups`),
+        backupKeepDays: checkInt('backupKeepDays', input.backupKeepDays ?? 14, 1, 3650),
+        dbMaintenanceTime: check('dbMaintenanceTime', input.dbMaintenanceTime ?? '03:30', /^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
+        serviceName: `${app}.service`,
+        envFile: `/etc/${app}/env`,
+        gunicornConf: `/etc/${app}/gunicorn.conf.py`,
+        instancePath: `${appDir}/shared/instance`,
+        logDir,
+        accessLog: `${logDir}/access.log`,
+        errorLog: `${logDir}/error.log`,
+        stopTimeout: gracefulTimeout + 15,
+        proxyTimeout: timeout + 30,
+        healthUrl: `http://localhost${healthPath}`,
+        healthScript: `${SCRIPT_DIR}/${app}-health-check`,
+        dbScript: `${SCRIPT_DIR}/${app}-db-maintenance`
+    };
+    return vars;
+}
+const MARKER = external_node_path_namespaceObject.join('templates', 'systemd', 'app.service.hbs');
+function isActionRoot(dir) {
+    return (0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(dir, MARKER)) && (0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(dir, 'action.yml'));
+}
+function walkUp(start) {
+    for (let dir = external_node_path_namespaceObject.resolve(start);; dir = external_node_path_namespaceObject.dirname(dir)) {
+        if (isActionRoot(dir))
+            return external_node_path_namespaceObject.join(dir, 'templates');
+        if (external_node_path_namespaceObject.dirname(dir) === dir)
+            return undefined;
+    }
 }
 /**
- * Writes debug message to user log
- * @param message debug message
+ * The action's own templates folder. Not from import.meta.url (ncc rewrites it in the bundle):
+ * $GUNICORN_DEPLOY_TEMPLATES, then $GITHUB_ACTION_PATH/templates, then the nearest folder above the
+ * running script (symlinks resolved), then above the working directory, that holds action.yml and
+ * templates/.
  */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
+function templatesDir(where = {}) {
+    const env = where.env ?? process.env;
+    const explicit = env.GUNICORN_DEPLOY_TEMPLATES;
+    if (explicit) {
+        if (!(0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(explicit, 'systemd', 'app.service.hbs'))) {
+            throw new Error(`GUNICORN_DEPLOY_TEMPLATES=${explicit} does not hold the templates (systemd/app.service.hbs)`);
+        }
+        return external_node_path_namespaceObject.resolve(explicit);
+    }
+    if (env.GITHUB_ACTION_PATH && (0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(env.GITHUB_ACTION_PATH, MARKER))) {
+        return external_node_path_namespaceObject.resolve(env.GITHUB_ACTION_PATH, 'templates');
+    }
+    const argv1 = where.argv1 ?? process.argv[1];
+    // Through symlinks: npm's node_modules/.bin/gunicorn-deploy links to the package's bin/.
+    const script = argv1 && (0,external_node_fs_namespaceObject.existsSync)(argv1) ? (0,external_node_fs_namespaceObject.realpathSync)(argv1) : argv1;
+    const found = (script ? walkUp(external_node_path_namespaceObject.dirname(external_node_path_namespaceObject.resolve(script))) : undefined) ?? walkUp(where.cwd ?? process.cwd());
+    if (!found) {
+        throw new Error('cannot find the templates folder (templates/ next to action.yml); set GUNICORN_DEPLOY_TEMPLATES');
+    }
+    return found;
+}
+const hbs = handlebars_lib_default().create();
+hbs.registerHelper('sh', (value) => shQuote(String(value)));
+// A JSON string is a valid Python string literal.
+hbs.registerHelper('py', (value) => JSON.stringify(String(value)));
+hbs.registerHelper('envq', (value) => envQuote(String(value)));
+const compiled = new Map();
+/** Renders templates/NAME.hbs; a variable the template uses but vars lacks throws (strict mode). */
+function renderTemplate(name, vars, dir = templatesDir()) {
+    const file = external_node_path_namespaceObject.join(dir, `${name}.hbs`);
+    let template = compiled.get(file);
+    if (!template) {
+        template = hbs.compile((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'), { strict: true, noEscape: true });
+        compiled.set(file, template);
+    }
+    return template(vars);
+}
+function file(p, content, mode = '0644', owner = 'root:root') {
+    return { path: p, content, mode, owner };
+}
+/** The socket, the service, Gunicorn's config and the environment file. */
+function renderAppUnits(vars, dir = templatesDir()) {
+    const r = (name) => renderTemplate(name, vars, dir);
+    return [
+        file(`${UNIT_DIR}/${vars.app}.socket`, r('systemd/app.socket')),
+        file(`${UNIT_DIR}/${vars.app}.service`, r('systemd/app.service')),
+        file(vars.gunicornConf, r('gunicorn.conf.py')),
+        // Read by systemd (as root) and by tools run as the app user; holds secrets.
+        file(vars.envFile, r('env'), '0640', `root:${vars.group}`)
+    ];
+}
+/** The health check script and its timer. */
+function renderHealthUnits(vars, dir = templatesDir()) {
+    const r = (name) => renderTemplate(name, vars, dir);
+    return [
+        file(vars.healthScript, r('health-check.sh'), '0755'),
+        file(`${UNIT_DIR}/${vars.app}-health.service`, r('systemd/health.service')),
+        file(`${UNIT_DIR}/${vars.app}-health.timer`, r('systemd/health.timer'))
+    ];
+}
+/** The daily backup script and its timer. */
+function renderDbMaintenanceUnits(vars, dir = templatesDir()) {
+    const r = (name) => renderTemplate(name, vars, dir);
+    return [
+        file(vars.dbScript, r('db-maintenance.sh'), '0755'),
+        file(`${UNIT_DIR}/${vars.app}-db-maintenance.service`, r('systemd/db-maintenance.service')),
+        file(`${UNIT_DIR}/${vars.app}-db-maintenance.timer`, r('systemd/db-maintenance.timer'))
+    ];
+}
+/** The nginx site (to be linked from sites-enabled) and the logrotate rules. */
+function renderProxyAndLogs(vars, dir = templatesDir()) {
+    return [
+        file(`/etc/nginx/sites-available/${vars.app}.conf`, renderTemplate('nginx/site.conf', vars, dir)),
+        file(`/etc/logrotate.d/${vars.app}`, renderTemplate('logrotate', vars, dir))
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/steps/config.ts
+
+
+
+
+function appFiles(ctx, cores) {
+    const d = ctx.settings.deploy;
+    const vars = templateVars({
+        app: ctx.paths.app,
+        appDir: ctx.paths.dir,
+        wsgiApp: d.wsgiApp,
+        workers: d.workers === 'auto' ? 2 * cores + 1 : d.workers,
+        env: d.env,
+        healthPath: d.healthPath,
+        deployLockPath: ctx.paths.lockOwner
+    });
+    return renderAppUnits(vars);
+}
+const stagedName = (f) => external_node_path_namespaceObject.posix.basename(f.path);
+/**
+ * Writes the rendered files into /etc/APP/staged (readable by the app's user, so the import check
+ * can use the new config and environment before anything is switched) and says which differ from
+ * the installed ones.
+ */
+function stageScript(ctx, files) {
+    const q = shQuote;
+    const staged = `${ctx.paths.etc}/staged`;
+    const writes = files
+        .map((f) => {
+        const to = `${staged}/${stagedName(f)}`;
+        return `printf '%s' ${q(Buffer.from(f.content).toString('base64'))} | base64 -d > ${q(to)}
+chmod 0640 ${q(to)}; chown root:${q(ctx.paths.user)} ${q(to)}
+cmp -s ${q(to)} ${q(f.path)} || changed="$changed ${f.path}"`;
+    })
+        .join('\n');
+    return `
+rm -rf ${q(staged)}; install -d -m 0750 -o root -g ${q(ctx.paths.user)} ${q(staged)}
+changed=""
+${writes}
+echo "changed=$changed"
+`;
+}
+async function stageConfig(ctx, cores) {
+    const files = appFiles(ctx, cores);
+    const res = await runScript(ctx, 'writing the app configuration', stageScript(ctx, files), {
+        timeoutMs: 60_000
+    });
+    const changed = (parseFacts(res.stdout).changed ?? '').split(/\s+/).filter((s) => s);
+    const stagedDir = `${ctx.paths.etc}/staged`;
+    const at = (suffix) => `${stagedDir}/${external_node_path_namespaceObject.posix.basename(files.find((f) => f.path.endsWith(suffix)).path)}`;
+    return {
+        files,
+        changedFiles: changed,
+        changed: changed.length > 0,
+        stagedDir,
+        previousDir: `${ctx.paths.state}/config-previous`,
+        envFile: at('/env'),
+        gunicornConf: at('gunicorn.conf.py'),
+        detail: changed.length ? `changed: ${changed.map((c) => external_node_path_namespaceObject.posix.basename(c)).join(', ')}` : 'unchanged'
+    };
+}
+const changedOnes = (staged) => staged.files.filter((f) => staged.changedFiles.includes(f.path));
+const unitsChanged = (staged) => staged.changedFiles.some((p) => p.startsWith('/etc/systemd/'));
+/** A changed unit or environment needs a new Gunicorn master; gunicorn.conf.py is re-read on HUP. */
+function needsRestart(staged) {
+    return staged.changedFiles.some((p) => !p.endsWith('gunicorn.conf.py'));
 }
 /**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
+ * Puts the changed files in place, keeping what they replace so a rollback can put it back. Units
+ * are enabled (started at boot) and the socket started on the first deploy; the socket is never
+ * restarted by a deploy, since that would refuse connections.
  */
-function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+function installScript(ctx, staged) {
+    const q = shQuote;
+    const prev = staged.previousDir;
+    const lines = changedOnes(staged)
+        .map((f) => {
+        const name = stagedName(f);
+        const [owner, group] = f.owner.split(':');
+        return `if [ -f ${q(f.path)} ]; then cp -a ${q(f.path)} ${q(`${prev}/${name}`)}; else echo ${q(f.path)} > ${q(`${prev}/${name}.absent`)}; fi
+install -m ${f.mode} -o ${q(owner)} -g ${q(group)} ${q(`${staged.stagedDir}/${name}`)} ${q(f.path)}`;
+    })
+        .join('\n');
+    const app = ctx.paths.app;
+    return `
+systemctl is-active --quiet ${q(`${app}.socket`)} && echo socket_was_active=yes || true
+rm -rf ${q(prev)}; install -d -m 0700 ${q(prev)}
+${lines}
+${unitsChanged(staged) ? 'systemctl daemon-reload' : ''}
+systemctl is-enabled --quiet ${q(`${app}.socket`)} 2>/dev/null || systemctl enable --quiet ${q(`${app}.socket`)}
+systemctl is-enabled --quiet ${q(`${app}.service`)} 2>/dev/null || systemctl enable --quiet ${q(`${app}.service`)}
+systemctl is-active --quiet ${q(`${app}.socket`)} || systemctl start ${q(`${app}.socket`)}
+`;
+}
+async function installConfig(ctx, staged) {
+    const res = await runScript(ctx, 'installing the app configuration', installScript(ctx, staged), {
+        timeoutMs: 120_000
+    });
+    if (staged.changedFiles.some((p) => p.endsWith('.socket')) &&
+        parseFacts(res.stdout).socket_was_active === 'yes') {
+        ctx.logger.warning(`${ctx.paths.app}.socket changed: the running socket keeps its old settings until it is restarted (a deploy never restarts it, since that refuses connections)`);
+    }
+    return {
+        changed: staged.changedFiles.length > 0,
+        detail: staged.changedFiles.map((c) => external_node_path_namespaceObject.posix.basename(c)).join(', ') || 'unchanged'
+    };
+}
+/** Puts back what installConfig replaced (for a rollback). */
+function restoreScript(ctx, staged) {
+    const q = shQuote;
+    const prev = staged.previousDir;
+    const lines = changedOnes(staged)
+        .map((f) => {
+        const name = stagedName(f);
+        return `if [ -f ${q(`${prev}/${name}`)} ]; then cp -a ${q(`${prev}/${name}`)} ${q(f.path)}; fi`;
+    })
+        .join('\n');
+    return `${lines}\n${unitsChanged(staged) ? 'systemctl daemon-reload' : ''}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/app-run.ts
+
+/**
+ * A command run the way the service runs: as the app's user, with its environment file, in a
+ * transient systemd unit. The import check and the migrations then see exactly what Gunicorn will
+ * see, not sudo's or the SSH user's environment.
+ */
+function appRunCommand(paths, opts) {
+    const q = shQuote;
+    return [
+        'systemd-run --quiet --wait --pipe --collect --service-type=exec',
+        `-p User=${q(paths.user)} -p Group=${q(paths.user)}`,
+        `-p EnvironmentFile=${q(opts.envFile)}`,
+        `-p WorkingDirectory=${q(opts.cwd)}`,
+        `--setenv=PATH=${q(`${opts.venv}/bin:/usr/local/bin:/usr/bin:/bin`)}`,
+        `--setenv=PWD=${q(opts.cwd)}`,
+        '--',
+        ...opts.argv.map(q)
+    ].join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/steps/check.ts
+
+
+
+/**
+ * A release that fails to import takes the whole server down on HUP (gunicorn #2443), so it is
+ * imported first, with its own venv, config and environment, before anything is switched.
+ */
+function checkCommand(ctx, release, staged) {
+    const rel = `${ctx.paths.releases}/${release}`;
+    return appRunCommand(ctx.paths, {
+        cwd: rel,
+        envFile: staged.envFile,
+        venv: `${rel}/.venv`,
+        argv: [
+            `${rel}/.venv/bin/python`,
+            '-m',
+            'gunicorn',
+            '--check-config',
+            '-c',
+            staged.gunicornConf,
+            '--chdir',
+            rel,
+            ctx.settings.deploy.wsgiApp
+        ]
+    });
+}
+async function checkRelease(ctx, release, staged) {
+    const res = await ctx.remote.exec(checkCommand(ctx, release, staged), { sudo: true, timeoutMs: 120_000 });
+    if (res.code !== 0) {
+        throw new DeployError(`the new release does not load (${ctx.settings.deploy.wsgiApp}); nothing was switched, the old release keeps serving:\n${lastLines(res.stderr + res.stdout, 25)}`, 'Fix the import error (run the app locally with gunicorn --check-config) and deploy again.');
+    }
+    return { detail: `${ctx.settings.deploy.wsgiApp} imports` };
+}
+
+;// CONCATENATED MODULE: ./src/steps/backup.ts
+
+
+
+/**
+ * SQLite's online backup, never cp: a copy of a live (WAL) database can be corrupt or miss
+ * tables. The copy is checked before it counts, and only the newest backups-keep are kept.
+ */
+function backupScript(ctx, release) {
+    const p = ctx.paths;
+    const d = ctx.settings.deploy;
+    const q = shQuote;
+    const db = `${p.shared}/${d.sqliteDb}`;
+    const base = external_node_path_namespaceObject.posix.basename(d.sqliteDb);
+    const out = `${p.backups}/${base}-${release}.db`;
+    return `
+if [ ! -f ${q(db)} ]; then echo "skipped=no database at ${d.sqliteDb} yet"; exit 0; fi
+sqlite3 -cmd '.timeout 15000' ${q(db)} ${q(`.backup '${out}'`)}
+check=$(sqlite3 ${q(out)} 'PRAGMA integrity_check')
+if [ "$check" != ok ]; then echo "integrity_check of the backup: $check" >&2; mv ${q(out)} ${q(out + '.corrupt')}; exit 4; fi
+chown root:${q(p.user)} ${q(out)}; chmod 0640 ${q(out)}
+ls -1t ${q(p.backups)}/${q(base)}-*.db | tail -n +${d.backupsKeep + 1} | xargs -r rm -f --
+echo "backup=${out}"
+echo "size=$(stat -c %s ${q(out)})"
+`;
+}
+async function backupDatabase(ctx, release) {
+    if (!ctx.settings.deploy.sqliteDb)
+        return { changed: false, detail: 'no sqlite-db set' };
+    const res = await runScript(ctx, 'backing up the database', backupScript(ctx, release), {
+        timeoutMs: 30 * 60_000,
+        hint: 'Nothing was switched. Check the database and the free disk space on the server.'
+    });
+    const f = parseFacts(res.stdout);
+    if (f.skipped)
+        return { changed: false, detail: f.skipped };
+    ctx.facts.backup = f.backup ?? '';
+    return { detail: `${f.backup} (${f.size} bytes, integrity ok)` };
+}
+
+;// CONCATENATED MODULE: ./src/steps/hooks.ts
+
+
+/** pre-activate (migrations) and post-activate commands, run in a release as the service would. */
+async function runHook(ctx, which, commands, release, envFile) {
+    if (!commands)
+        return { changed: false, detail: 'none' };
+    const rel = `${ctx.paths.releases}/${release}`;
+    const cmd = appRunCommand(ctx.paths, {
+        cwd: rel,
+        envFile,
+        venv: `${rel}/.venv`,
+        argv: ['/bin/bash', '-euo', 'pipefail', '-c', commands]
+    });
+    const res = await ctx.remote.exec(cmd, { sudo: true, stream: true, timeoutMs: 30 * 60_000 });
+    if (res.code !== 0) {
+        throw new DeployError(`${which} commands failed (exit ${res.code}${res.timedOut ? ', timed out' : ''})`, which === 'pre-activate'
+            ? 'Nothing was switched: the old release keeps serving. The output is above.'
+            : 'The new release is live; the output of the failed command is above.');
+    }
+    return {};
+}
+
+;// CONCATENATED MODULE: ./src/steps/switch.ts
+
+
+/** Shell function: PIDs whose parent is $1 (Gunicorn's workers), without needing procps. */
+const CHILDREN_FN = `children() { [ -n "$1" ] && [ "$1" != 0 ] || return 0; grep -l "^PPid:[[:space:]]*$1\\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3 | tr '\\n' ' '; }`;
+/**
+ * Flips `current` atomically (a new link renamed over the old one) and tells Gunicorn. HUP when
+ * only code changed: the master re-reads its config and forks workers that import the new release
+ * while the socket stays open. A new venv or changed units/environment need a new master, so a
+ * restart; the socket unit keeps the listening socket, so no connection is refused. The socket
+ * unit itself is never restarted, and workers are never signalled directly.
+ */
+function switchScript(ctx, release, restart) {
+    const p = ctx.paths;
+    const q = shQuote;
+    const svc = q(`${p.app}.service`);
+    return `
+${CHILDREN_FN}
+main=$(systemctl show -p MainPID --value ${svc} 2>/dev/null || echo 0)
+echo "old_workers=$(children "$main")"
+ln -sfn ${q(`releases/${release}`)} ${q(`${p.dir}/.current.tmp`)}
+mv -T ${q(`${p.dir}/.current.tmp`)} ${q(p.current)}
+if ! systemctl is-active --quiet ${svc}; then
+  systemctl reset-failed ${svc} 2>/dev/null || true
+  systemctl start ${svc}
+  echo reload=start
+elif ${restart ? 'true' : 'false'}; then
+  systemctl restart ${svc}
+  echo reload=restart
+else
+  systemctl reload ${svc}
+  echo reload=hup
+fi
+`;
+}
+async function switchRelease(ctx, release, restart) {
+    const res = await runScript(ctx, `switching to ${release}`, switchScript(ctx, release, restart), {
+        timeoutMs: 120_000
+    });
+    const f = parseFacts(res.stdout);
+    const reload = (f.reload ?? 'start');
+    return {
+        reload,
+        oldWorkers: (f.old_workers ?? '').split(/\s+/).filter((s) => s),
+        detail: `current -> ${release}, ${reload}`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/steps/verify.ts
+
+
+
+
+/**
+ * A reload returns before new workers serve (ExecReload is asynchronous, READY comes before the
+ * app is imported), so the proof is polled in one server-side loop: as many new worker processes as
+ * the config asks for, each working in the release, and the health path answering 200 (with
+ * health-expect in the body) through the app's socket. Old workers may still be finishing their
+ * requests (they accept no new ones once told to stop).
+ */
+function verifyScript(ctx, release, oldWorkers) {
+    const p = ctx.paths;
+    const d = ctx.settings.deploy;
+    const q = shQuote;
+    const timeoutS = Math.max(1, Math.ceil(d.healthTimeoutMs / 1000));
+    return `
+${CHILDREN_FN}
+want=$(readlink -f ${q(`${p.releases}/${release}`)})
+old=" ${oldWorkers.join(' ')} "
+# Old workers may finish their requests for up to graceful_timeout; the new ones must all be there.
+expected=$(awk '$1 == "workers" && $2 == "=" {print $3}' ${q(p.gunicornConf)} 2>/dev/null)
+expected=\${expected:-1}
+body=$(mktemp); trap 'rm -f "$body"' EXIT
+deadline=$((SECONDS + ${timeoutS}))
+why="not checked yet"
+while :; do
+  main=$(systemctl show -p MainPID --value ${q(`${p.app}.service`)} 2>/dev/null || echo 0)
+  workers=$(children "$main")
+  ok=yes; fresh=0
+  for w in $workers; do
+    case "$old" in *" $w "*) continue;; esac
+    cwd=$(readlink /proc/$w/cwd 2>/dev/null || true)
+    [ -z "$cwd" ] && continue
+    if [ "$cwd" != "$want" ]; then ok=no; why="worker $w serves $cwd, not the new release"; fi
+    fresh=$((fresh + 1))
+  done
+  if [ "$fresh" -lt "$expected" ]; then ok=no; why="$fresh of $expected new workers running (master pid $main)"; fi
+  if [ "$ok" = yes ]; then
+    code=$(curl -sS -o "$body" -w '%{http_code}' -m 5 --unix-socket ${q(p.socket)} ${q(`http://localhost${d.healthPath}`)} 2>/dev/null || true)
+    if [ "$code" = 200 ]; then
+      ${d.healthExpect ? `if grep -qF -- ${q(d.healthExpect)} "$body"; then echo "workers=$fresh"; echo "health=200"; exit 0; fi; why="health-path answered 200 without ${d.healthExpect.replace(/[^A-Za-z0-9 _.:-]/g, '')} in: $(head -c 300 "$body" | tr '\\n' ' ')"` : 'echo "workers=$fresh"; echo "health=200"; exit 0'}
+    else
+      why="health-path answered \${code:-nothing}: $(head -c 300 "$body" 2>/dev/null | tr '\\n' ' ')"
+    fi
+  fi
+  state=$(systemctl is-active ${q(`${p.app}.service`)} 2>/dev/null || true)
+  if [ "$state" = failed ] || [ "$state" = inactive ]; then why="the service is $state"; break; fi
+  [ $SECONDS -lt $deadline ] || break
+  sleep 0.2
+done
+echo "why=$why"
+exit 1
+`;
+}
+async function verifyRelease(ctx, release, oldWorkers) {
+    const timeoutMs = ctx.settings.deploy.healthTimeoutMs + 30_000;
+    const res = await ctx.remote.script(verifyScript(ctx, release, oldWorkers), { sudo: true, timeoutMs });
+    const f = parseFacts(res.stdout);
+    if (res.code !== 0) {
+        throw new DeployError(`release ${release} is not live after ${ctx.settings.deploy.healthTimeoutMs / 1000} s: ${f.why ?? res.stderr.trim()}`);
+    }
+    const workers = Number(f.workers ?? 0);
+    return { detail: `${workers} workers on ${release}, ${ctx.settings.deploy.healthPath} 200` };
+}
+
+;// CONCATENATED MODULE: ./src/steps/rollback.ts
+
+
+
+
+
+/** The last lines Gunicorn and systemd wrote about the app: why a release failed. */
+async function errorLogTail(ctx, lines = 30) {
+    const q = shQuote;
+    const res = await ctx.remote
+        .script(`tail -n ${lines} ${q(`${ctx.paths.logDir}/error.log`)} 2>/dev/null || true
+echo '--- journal'
+journalctl -u ${q(`${ctx.paths.app}.service`)} -n ${Math.ceil(lines / 2)} --no-pager -o short-iso 2>/dev/null || true`, { sudo: true, timeoutMs: 30_000 })
+        .catch(() => undefined);
+    return res ? lastLines(res.stdout, lines + lines / 2 + 1) : '';
 }
 /**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
+ * Puts `target` back in service after a failed switch: the configuration the failed deploy
+ * replaced is restored first, then the same flip and proof as a deploy. Reload or restart as the
+ * way forward decided: a new master was needed to leave the old venv or units, so one is needed to
+ * return.
  */
-function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+async function rollbackTo(ctx, target, restart, staged) {
+    if (staged && staged.changedFiles.length > 0) {
+        await runScript(ctx, 'restoring the previous configuration', restoreScript(ctx, staged), {
+            timeoutMs: 60_000
+        });
+    }
+    const switched = await switchRelease(ctx, target, restart);
+    await verifyRelease(ctx, target, switched.oldWorkers);
+    return { ...switched, detail: `current -> ${target} (${switched.reload}), healthy` };
+}
+
+;// CONCATENATED MODULE: ./src/steps/prune.ts
+
+
+/**
+ * Keeps the newest keep-releases releases, and never current or the one before it (the rollback
+ * target). Venvs no remaining release links to go too; the pip cache stays.
+ */
+function pruneScript(ctx, keepAlso) {
+    const p = ctx.paths;
+    const q = shQuote;
+    return `
+cd ${q(p.releases)}
+keep=" ${keepAlso.map(q).join(' ')} $(basename "$(readlink ${q(p.current)})") $(ls -1 | sort | tail -n ${ctx.settings.deploy.keepReleases} | tr '\\n' ' ') "
+removed=0
+for r in $(ls -1 | sort); do
+  case "$keep" in *" $r "*) continue;; esac
+  rm -rf -- "$r"; removed=$((removed + 1))
+done
+used=" $(for r in */; do readlink -f "$r.venv" 2>/dev/null; done | xargs -r -n1 basename | sort -u | tr '\\n' ' ') "
+venvs=0
+for v in $(ls -1 ${q(p.venvs)}); do
+  case "$v" in .pip-cache|*.pip.log) continue;; esac
+  case "$used" in *" $v "*) continue;; esac
+  rm -rf -- ${q(p.venvs)}/"$v"; venvs=$((venvs + 1))
+done
+echo "releases_removed=$removed"
+echo "venvs_removed=$venvs"
+echo "releases_kept=$(ls -1 | wc -l)"
+`;
+}
+async function prune(ctx, keepAlso) {
+    const f = parseFacts((await runScript(ctx, 'pruning old releases', pruneScript(ctx, keepAlso), { timeoutMs: 10 * 60_000 }))
+        .stdout);
+    const removed = Number(f.releases_removed ?? 0) + Number(f.venvs_removed ?? 0);
+    return {
+        changed: removed > 0,
+        detail: `${f.releases_kept} releases kept, ${f.releases_removed} releases and ${f.venvs_removed} venvs removed`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/steps/history.ts
+
+/** One JSON line per deploy or rollback in the server's own history, for humans with ssh. */
+async function recordHistory(ctx, entry) {
+    const line = JSON.stringify({ time: new Date().toISOString(), host: ctx.label, ...entry });
+    await ctx.remote
+        .script(`printf '%s\\n' ${shQuote(line)} >> ${shQuote(ctx.paths.history)}`, {
+        sudo: true,
+        timeoutMs: 30_000
+    })
+        .catch((err) => ctx.logger.warning(`could not write the deploy history: ${err.message}`));
+}
+
+;// CONCATENATED MODULE: ./src/modes/deploy-mode.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const DEPLOY_KEYS = ['release', 'previous-release', 'reload', 'rolled-back'];
+function deployContext(ctx) {
+    return { ...ctx, paths: serverPaths(ctx.settings) };
+}
+function stepper(ctx) {
+    return (name, fn) => step(ctx.logger, ctx.records, ctx.label, name, fn);
 }
 /**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
+ * Everything before the switch: each of these steps can fail with nothing changed for users, so a
+ * fleet prepares several servers at once. The lock is held until release().
  */
-function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+async function prepareRelease(host) {
+    const ctx = deployContext(host);
+    const s = stepper(ctx);
+    const d = ctx.settings.deploy;
+    ctx.facts['rolled-back'] = 'false';
+    const lock = (await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }))).lock;
+    try {
+        await s('layout', () => ensureLayout(ctx));
+        const up = await s('upload', () => uploadRelease(ctx, releaseId(new Date(), d.commit)));
+        const release = up.release;
+        ctx.facts.release = release;
+        ctx.facts['previous-release'] = up.previous;
+        const venv = await s('venv', () => buildVenv(ctx, release));
+        const staged = await s('config', () => stageConfig(ctx, up.cores));
+        await s('check', () => checkRelease(ctx, release, staged));
+        await s('backup', () => backupDatabase(ctx, release));
+        await s('pre-activate', () => runHook(ctx, 'pre-activate', d.preActivate, release, staged.envFile));
+        return { lock, up, release, staged, restart: needsRestart(staged) || venv.hash !== up.previousVenv };
+    }
+    catch (err) {
+        await lock.release();
+        throw err;
+    }
 }
 /**
- * Writes info to log with console.log.
- * @param message info message
+ * The switch and its proof. A failure rolls this server back to its previous release and proves
+ * that one healthy again before the error is thrown.
  */
-function info(message) {
-    process.stdout.write(message + external_os_.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    command_issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    command_issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
+async function activateRelease(host, p) {
+    const ctx = deployContext(host);
+    const s = stepper(ctx);
+    const { release, up, staged, restart } = p;
+    try {
+        await s('units', () => installConfig(ctx, staged));
+        const switched = await s('switch', () => switchRelease(ctx, release, restart));
+        ctx.facts.reload = switched.reload;
+        await s('verify', () => verifyRelease(ctx, release, switched.oldWorkers));
+    }
+    catch (err) {
+        const why = errorMessage(err);
+        const logs = await errorLogTail(ctx);
+        if (!up.previous) {
+            await recordHistory(ctx, { event: 'deploy', release, status: 'failed', why });
+            throw new DeployError(`release ${release} failed and there is no previous release to roll back to: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`, 'Fix the app and deploy again; the service stays as it is until then.');
+        }
         try {
-            result = yield fn();
+            await undoRelease(host, p, why);
+        }
+        catch (rbErr) {
+            await recordHistory(ctx, {
+                event: 'rollback',
+                release: up.previous,
+                status: 'failed',
+                why: errorMessage(rbErr)
+            });
+            throw new DeployError(`release ${release} failed (${why}) and the rollback to ${up.previous} failed too: ${errorMessage(rbErr)}`, `The server needs attention now: ssh in and run systemctl status ${ctx.paths.app}; releases are in ${ctx.paths.releases}.`);
+        }
+        await recordHistory(ctx, { event: 'deploy', release, status: 'rolled-back', to: up.previous, why });
+        throw new DeployError(`release ${release} failed and was rolled back; ${up.previous} is serving and healthy. Why: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`);
+    }
+    await s('post-activate', () => runHook(ctx, 'post-activate', ctx.settings.deploy.postActivate, release, ctx.paths.envFile));
+    await s('prune', () => prune(ctx, [release, up.previous].filter((r) => r)));
+    await recordHistory(ctx, {
+        event: 'deploy',
+        release,
+        previous: up.previous,
+        status: 'deployed',
+        reload: ctx.facts.reload ?? ''
+    });
+}
+/**
+ * Puts the previous release back on a server: after its own failure, or after another server's
+ * failure when the whole fleet goes back (rollback-scope: all).
+ */
+async function undoRelease(host, p, why) {
+    const ctx = deployContext(host);
+    const back = await stepper(ctx)('rollback', () => rollbackTo(ctx, p.up.previous, p.restart, p.staged));
+    ctx.facts.release = p.up.previous;
+    ctx.facts['previous-release'] = p.release;
+    ctx.facts['rolled-back'] = 'true';
+    ctx.facts.reload = back.reload;
+    ctx.facts['rollback-reason'] = why.split('\n')[0];
+    host.setStatus('rolled-back');
+}
+const rolling = {
+    prepare: prepareRelease,
+    activate: activateRelease,
+    async undo(host, p, why) {
+        if (!p.up.previous)
+            throw new Error(`no previous release on ${host.label} to go back to`);
+        await undoRelease(host, p, why);
+        await recordHistory(deployContext(host), {
+            event: 'rollback',
+            release: p.up.previous,
+            from: p.release,
+            status: 'rolled-back',
+            why
+        });
+    },
+    release: (_host, p) => p.lock.release()
+};
+/**
+ * The deploy, in the order that keeps the old release serving until the new one is proven: every
+ * step before the switch can fail with nothing changed for users; every failure after it rolls
+ * back to the previous release and proves that one healthy again.
+ */
+const deployMode = {
+    factKeys: DEPLOY_KEYS,
+    okStatus: 'deployed',
+    rolling: rolling,
+    async runHost(host) {
+        const p = await prepareRelease(host);
+        try {
+            await activateRelease(host, p);
         }
         finally {
-            endGroup();
+            await p.lock.release();
         }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
     }
-    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
-
-/***/ }),
-
-/***/ 8342:
-/***/ ((module) => {
-
-module.exports = {"rE":"1.17.0"};
-
-/***/ })
-
-/******/ });
-/************************************************************************/
-/******/ // The module cache
-/******/ var __webpack_module_cache__ = {};
-/******/ 
-/******/ // The require function
-/******/ function __nccwpck_require__(moduleId) {
-/******/ 	// Check if module is in cache
-/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
-/******/ 	if (cachedModule !== undefined) {
-/******/ 		return cachedModule.exports;
-/******/ 	}
-/******/ 	// Create a new module (and put it into the cache)
-/******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
-/******/ 		exports: {}
-/******/ 	};
-/******/ 
-/******/ 	// Execute the module function
-/******/ 	var threw = true;
-/******/ 	try {
-/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
-/******/ 		threw = false;
-/******/ 	} finally {
-/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
-/******/ 	}
-/******/ 
-/******/ 	// Return the exports of the module
-/******/ 	return module.exports;
-/******/ }
-/******/ 
-/******/ // expose the modules object (__webpack_modules__)
-/******/ __nccwpck_require__.m = __webpack_modules__;
-/******/ 
-/************************************************************************/
-/******/ /* webpack/runtime/asset-relocator-loader */
-/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
-/******/ 
-/******/ /* webpack/runtime/compat get default export */
-/******/ (() => {
-/******/ 	// getDefaultExport function for compatibility with non-harmony modules
-/******/ 	__nccwpck_require__.n = (module) => {
-/******/ 		var getter = module && module.__esModule ?
-/******/ 			() => (module['default']) :
-/******/ 			() => (module);
-/******/ 		__nccwpck_require__.d(getter, { a: getter });
-/******/ 		return getter;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/define property getters */
-/******/ (() => {
-/******/ 	// define getter functions for harmony exports
-/******/ 	__nccwpck_require__.d = (exports, definition) => {
-/******/ 		for(var key in definition) {
-/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
-/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
-/******/ 			}
-/******/ 		}
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/ensure chunk */
-/******/ (() => {
-/******/ 	__nccwpck_require__.f = {};
-/******/ 	// This file contains only the entry chunk.
-/******/ 	// The chunk loading function for additional chunks
-/******/ 	__nccwpck_require__.e = (chunkId) => {
-/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
-/******/ 			__nccwpck_require__.f[key](chunkId, promises);
-/******/ 			return promises;
-/******/ 		}, []));
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/get javascript chunk filename */
-/******/ (() => {
-/******/ 	// This function allow to reference async chunks
-/******/ 	__nccwpck_require__.u = (chunkId) => {
-/******/ 		// return url for filenames based on template
-/******/ 		return "" + chunkId + ".index.js";
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/hasOwnProperty shorthand */
-/******/ (() => {
-/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/import chunk loading */
-/******/ (() => {
-/******/ 	// no baseURI
-/******/ 	
-/******/ 	// object to store loaded and loading chunks
-/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
-/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
-/******/ 	var installedChunks = {
-/******/ 		792: 0
-/******/ 	};
-/******/ 	
-/******/ 	var installChunk = (data) => {
-/******/ 		var {ids, modules, runtime} = data;
-/******/ 		// add "modules" to the modules object,
-/******/ 		// then flag all "ids" as loaded and fire callback
-/******/ 		var moduleId, chunkId, i = 0;
-/******/ 		for(moduleId in modules) {
-/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
-/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
-/******/ 			}
-/******/ 		}
-/******/ 		if(runtime) runtime(__nccwpck_require__);
-/******/ 		for(;i < ids.length; i++) {
-/******/ 			chunkId = ids[i];
-/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
-/******/ 				installedChunks[chunkId][0]();
-/******/ 			}
-/******/ 			installedChunks[ids[i]] = 0;
-/******/ 		}
-/******/ 	
-/******/ 	}
-/******/ 	
-/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
-/******/ 			// import() chunk loading for javascript
-/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
-/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
-/******/ 	
-/******/ 				// a Promise means "currently loading".
-/******/ 				if(installedChunkData) {
-/******/ 					promises.push(installedChunkData[1]);
-/******/ 				} else {
-/******/ 					if(true) { // all chunks have JS
-/******/ 						// setup Promise in chunk cache
-/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
-/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
-/******/ 							throw e;
-/******/ 						});
-/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
-/******/ 						promises.push(installedChunkData[1] = promise);
-/******/ 					}
-/******/ 				}
-/******/ 			}
-/******/ 	};
-/******/ 	
-/******/ 	// no prefetching
-/******/ 	
-/******/ 	// no preloaded
-/******/ 	
-/******/ 	// no external install chunk
-/******/ 	
-/******/ 	// no on chunks loaded
-/******/ })();
-/******/ 
-/************************************************************************/
-var __webpack_exports__ = {};
-
-;// CONCATENATED MODULE: external "node:module"
-const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./src/esm-shim.ts
-// ssh2 is CommonJS and reads __dirname/require; in the ESM bundle neither exists. This module is
-// imported first by each entry so the globals are there before ssh2 loads.
-
-
-
-const g = globalThis;
-g.__dirname ??= external_node_path_.dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
-g.__filename ??= (0,external_node_url_.fileURLToPath)(import.meta.url);
-g.require ??= (0,external_node_module_namespaceObject.createRequire)(import.meta.url);
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 15 modules
-var core = __nccwpck_require__(4116);
-;// CONCATENATED MODULE: ./src/log.ts
-
-const actionLogger = {
-    info: (m) => core/* info */.pq(m),
-    warning: (m) => core/* warning */.$e(m),
-    error: (m) => core/* error */.z3(m),
-    debug: (m) => core/* debug */.Yz(m),
-    group: (name, fn) => core/* group */.Os(name, fn),
-    setSecret: (v) => core/* setSecret */.Pq(v)
 };
-/** A terminal logger that masks secrets itself, since no runner does it for the CLI. */
-function consoleLogger(opts = {}) {
-    const out = opts.stream ?? process.stderr;
-    const secrets = [];
-    const mask = (m) => secrets.reduce((acc, s) => acc.split(s).join('***'), m);
-    const write = (m) => {
-        out.write(mask(m) + '\n');
-    };
-    return {
-        info: write,
-        warning: (m) => write(`warning: ${m}`),
-        error: (m) => write(`error: ${m}`),
-        debug: (m) => {
-            if (opts.verbose)
-                write(`debug: ${m}`);
-        },
-        group: async (name, fn) => {
-            write(`== ${name}`);
-            return fn();
-        },
-        setSecret: (v) => {
-            // Multi-line secrets (keys) are masked line by line, as the runner does.
-            for (const part of [v, ...v.split(/\r?\n/)]) {
-                if (part.trim().length >= 4 && !secrets.includes(part))
-                    secrets.push(part);
+
+;// CONCATENATED MODULE: ./src/modes/rollback-mode.ts
+
+
+
+
+
+
+
+
+
+/**
+ * Switches to the release before the current one (or rollback-to), with the same proof as a
+ * deploy. If that release does not come up healthy, the one that was serving is put back.
+ */
+const rollbackMode = {
+    factKeys: DEPLOY_KEYS,
+    okStatus: 'rolled-back',
+    async runHost(host) {
+        const ctx = deployContext(host);
+        const s = (name, fn) => step(ctx.logger, ctx.records, ctx.label, name, fn);
+        const q = shQuote;
+        const p = ctx.paths;
+        const wanted = ctx.settings.deploy.rollbackTo;
+        const lock = await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }));
+        try {
+            const found = await s('find release', async () => {
+                const res = await runScript(ctx, 'reading the releases', `
+cd ${q(p.releases)} 2>/dev/null || { echo "no releases in ${p.releases}" >&2; exit 3; }
+cur=$(basename "$(readlink ${q(p.current)})")
+echo "current=$cur"
+echo "current_venv=$(basename "$(readlink -f "$cur/.venv")")"
+want=${q(wanted)}
+if [ -z "$want" ]; then want=$(ls -1 | sort | awk -v c="$cur" '$0 < c' | tail -n 1); fi
+if [ -n "$want" ] && [ -d "$want" ] && [ -e "$want/.venv/bin/python" ]; then
+  echo "target=$want"; echo "target_venv=$(basename "$(readlink -f "$want/.venv")")"
+fi
+echo "releases=$(ls -1 | sort | tr '\\n' ' ')"
+`, { timeoutMs: 30_000 });
+                const f = parseFacts(res.stdout);
+                if (!f.target) {
+                    throw new DeployError(wanted
+                        ? `release ${wanted} is not on ${ctx.label} (or its venv is gone)`
+                        : `there is no release before ${f.current} on ${ctx.label}`, `Releases there: ${f.releases?.trim() || 'none'}.`);
+                }
+                return { facts: f, detail: `${f.current} -> ${f.target}` };
+            });
+            const { current, target } = found.facts;
+            const restart = found.facts.current_venv !== found.facts.target_venv;
+            ctx.facts['previous-release'] = current;
+            try {
+                const sw = await s('switch', () => switchRelease(ctx, target, restart));
+                ctx.facts.reload = sw.reload;
+                await s('verify', () => verifyRelease(ctx, target, sw.oldWorkers));
+                ctx.facts.release = target;
+                await recordHistory(ctx, {
+                    event: 'rollback',
+                    release: target,
+                    previous: current,
+                    status: 'rolled-back'
+                });
             }
-            secrets.sort((a, b) => b.length - a.length);
+            catch (err) {
+                const logs = await errorLogTail(ctx);
+                const sw = await s('restore', () => switchRelease(ctx, current, restart));
+                await s('verify restored', () => verifyRelease(ctx, current, sw.oldWorkers));
+                ctx.facts.release = current;
+                host.setStatus('failed');
+                throw new DeployError(`release ${target} did not come up healthy (${errorMessage(err)}); ${current} was put back and is serving${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`);
+            }
         }
-    };
+        finally {
+            await lock.lock.release();
+        }
+    }
+};
+
+;// CONCATENATED MODULE: ./src/provision/shell.ts
+
+/**
+ * Shell prelude of every provision script. `act CMD...` runs CMD, or in a dry run only prints
+ * `would=CMD`; `mark WHAT` records a change. The checks before each act run in both cases, so a dry
+ * run reports exactly what a real run would change.
+ */
+function prelude(dry) {
+    return `
+dry=${dry ? 1 : 0}
+changed=""
+mark() { changed="$changed $*"; }
+act() { if [ "$dry" = 1 ]; then echo "would=$*"; else "$@"; fi; }
+`;
 }
-/** Collects every line; for tests that assert what a user would read. */
-function memoryLogger() {
-    const lines = [];
-    const secrets = [];
-    return {
-        lines,
-        secrets,
-        info: (m) => lines.push(m),
-        warning: (m) => lines.push(`warning: ${m}`),
-        error: (m) => lines.push(`error: ${m}`),
-        debug: () => undefined,
-        group: async (name, fn) => {
-            lines.push(`== ${name}`);
-            return fn();
-        },
-        setSecret: (v) => secrets.push(v)
-    };
+/** Final line of every provision script: what changed, for parseFacts. */
+const REPORT = 'echo "changed=$changed"';
+/**
+ * Writes each file only when its text, mode or owner differ from what is installed, through a
+ * temporary file in the same folder and a rename (a reader never sees half a file). Each changed
+ * path is marked; `was_changed PATH` tells later lines of the script.
+ */
+function writeFilesScript(files) {
+    const q = shQuote;
+    const each = files.map((f) => {
+        const b64 = Buffer.from(f.content).toString('base64');
+        return `put ${q(f.path)} ${q(f.mode)} ${q(f.owner)} ${q(b64)}`;
+    });
+    return `
+was_changed() { case " $changed " in *" $1 "*) return 0;; esac; return 1; }
+put() {
+  local path=$1 mode=$2 owner=$3 tmp
+  tmp=$(mktemp "$(dirname "$path")/.gd-new.XXXXXX" 2>/dev/null || mktemp)
+  printf '%s' "$4" | base64 -d > "$tmp"
+  if [ -f "$path" ] && cmp -s "$tmp" "$path" && [ "$(stat -c '%a %U:%G' "$path")" = "\${mode#0} $owner" ]; then
+    rm -f "$tmp"; return 0
+  fi
+  mark "$path"
+  if [ "$dry" = 1 ]; then
+    if [ -f "$path" ]; then echo "would=rewrite $path"; diff -u "$path" "$tmp" | sed -n '3,40p' | sed 's/^/diff=/' || true; else echo "would=create $path"; fi
+    rm -f "$tmp"; return 0
+  fi
+  chmod "$mode" "$tmp"; chown "$owner" "$tmp"; mv -f "$tmp" "$path"
+}
+${files.map((f) => `[ "$dry" = 1 ] || install -d -m 0755 ${q(dirOf(f.path))}`).join('\n')}
+${each.join('\n')}
+`;
+}
+function dirOf(p) {
+    return p.slice(0, p.lastIndexOf('/')) || '/';
+}
+/** `would=` lines of a dry run, for the log. */
+function wouldLines(stdout) {
+    return stdout
+        .split('\n')
+        .filter((l) => l.startsWith('would=') || l.startsWith('diff='))
+        .map((l) => (l.startsWith('would=') ? `would ${l.slice(6)}` : `  ${l.slice(5)}`));
+}
+/** The changed list a script printed, split into words. */
+function changedList(facts) {
+    return (facts.changed ?? '').split(/\s+/).filter((s) => s);
 }
 
-// EXTERNAL MODULE: ./src/troubleshooting.ts
-var troubleshooting = __nccwpck_require__(933);
-;// CONCATENATED MODULE: ./src/settings.ts
+;// CONCATENATED MODULE: ./src/provision/run.ts
 
 
 /**
- * Every input is parsed here, once, into a typed Settings object. Nothing below this module reads
- * inputs; every bad value becomes one line naming the input and what is allowed, and all of them
- * are reported together before any connection is made.
+ * Runs one provision script (with the dry-run prelude) as root, prints what a dry run would do,
+ * and turns the `changed=` line into the step's outcome.
  */
-const MODES = ['deploy', 'preflight', 'rollback', 'provision', 'verify'];
-const DEFAULT_EXCLUDES = ['.git', '__pycache__', '.venv', 'node_modules'];
-/** Defaults for optional inputs; a unit test keeps action.yml's defaults equal to these. */
-const INPUT_DEFAULTS = {
-    mode: 'deploy',
-    'max-parallel': '1',
-    canary: 'false',
-    'rollback-scope': 'all',
-    port: '22',
-    user: 'deploy',
-    'trust-on-first-use': 'false',
-    'connect-timeout': '20s',
-    source: '.',
-    'wsgi-app': 'app:app',
-    requirements: 'requirements.txt',
-    python: 'python3',
-    'venv-system-site-packages': 'false',
-    workers: 'auto',
-    'shared-paths': 'instance',
-    'health-path': '/health',
-    'health-timeout': '30s',
-    'keep-releases': '5',
-    'backups-keep': '10',
-    'lock-timeout': '5m',
-    'force-unlock': 'false',
-    'full-upload': 'false',
-    'server-name': '_',
-    'client-max-body-size': '10m',
-    'health-interval': '5m',
-    'backups-days': '30',
-    'import-database-force': 'false',
-    'dry-run': 'false',
-    environment: 'production'
-};
-class SettingsError extends Error {
-    problems;
-    constructor(problems) {
-        super(`${problems.length} input${problems.length === 1 ? ' is' : 's are'} not valid (nothing was changed on any server):\n` +
-            problems.map((p) => `  - ${p}`).join('\n') +
-            `\n${(0,troubleshooting/* troubleshootingRef */.sG)('inputs')}`);
-        this.problems = problems;
-        this.name = 'SettingsError';
-    }
-}
-const APP_NAME = /^[a-z][a-z0-9-]{0,31}$/;
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?$/;
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}=?$/;
-const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const WSGI_APP = /^[A-Za-z_][A-Za-z0-9_.]*(:[A-Za-z_][A-Za-z0-9_.()'", =]*)?$/;
-const USER = /^[a-z_][a-z0-9_-]{0,31}$/;
-// Debian policy: lowercase letters, digits, + - . (at least two characters, starting alphanumeric).
-const DEB_PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
-// nginx server_name entries: host names, *.wildcards, or _ (any).
-const SERVER_NAME = /^(_|(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?)$/;
-/** Items separated by commas or newlines (and blank lines ignored). */
-function splitList(raw, separators = /[,\n]/) {
-    return raw
-        .split(separators)
-        .map((s) => s.trim())
-        .filter((s) => s.length > 0);
-}
-/** '500ms', '30', '30s', '5m', '1h' -> milliseconds; NaN when malformed. */
-function parseDuration(raw) {
-    const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(raw.trim());
-    if (!m)
-        return NaN;
-    const n = Number(m[1]);
-    const unit = m[2] ?? 's';
-    return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit]);
-}
-function isIp(host) {
-    const m = IPV4.exec(host);
-    return !!m && m.slice(1).every((o) => Number(o) <= 255);
-}
-function isIpv6(host) {
-    return /^[0-9A-Fa-f:]+$/.test(host) && host.includes(':');
-}
-function parseSettings(read) {
-    const problems = [];
-    const get = (name) => {
-        const v = read(name).trim();
-        return v !== '' ? v : (INPUT_DEFAULTS[name] ?? '');
-    };
-    const raw = (name) => read(name);
-    const bool = (name) => {
-        const v = get(name);
-        if (/^(true|True|TRUE|yes|1)$/.test(v))
-            return true;
-        if (/^(false|False|FALSE|no|0)$/.test(v) || v === '')
-            return false;
-        problems.push(`input \`${name}\`: must be true or false, got '${v}'`);
-        return false;
-    };
-    const int = (name, min, max) => {
-        const v = get(name);
-        const n = Number(v);
-        if (!/^\d+$/.test(v) || n < min || n > max) {
-            problems.push(`input \`${name}\`: must be a whole number from ${min} to ${max}, got '${v}'`);
-            return min;
-        }
-        return n;
-    };
-    const duration = (name) => {
-        const v = get(name);
-        const ms = parseDuration(v);
-        if (!Number.isFinite(ms) || ms <= 0) {
-            problems.push(`input \`${name}\`: must be a positive duration such as 30s, 5m or 500ms, got '${v}'`);
-            return 1000;
-        }
-        return ms;
-    };
-    const required = (name) => {
-        const v = get(name);
-        if (v === '')
-            problems.push(`input \`${name}\`: is required`);
-        return v;
-    };
-    const modeRaw = get('mode');
-    const mode = MODES.includes(modeRaw) ? modeRaw : 'deploy';
-    if (mode !== modeRaw)
-        problems.push(`input \`mode\`: must be one of ${MODES.join(', ')}, got '${modeRaw}'`);
-    const defaultPort = int('port', 1, 65535);
-    const hosts = [];
-    for (const item of splitList(required('host'))) {
-        const spec = parseHost(item, defaultPort);
-        if (typeof spec === 'string')
-            problems.push(`input \`host\`: ${spec}`);
-        else
-            hosts.push(spec);
-    }
-    if (new Set(hosts.map((h) => `${h.host}:${h.port}`)).size !== hosts.length) {
-        problems.push('input `host`: lists the same server twice');
-    }
-    const user = get('user');
-    if (!USER.test(user))
-        problems.push(`input \`user\`: must be a login name such as deploy, got '${user}'`);
-    const privateKey = required('private-key').replace(/\r\n/g, '\n');
-    if (privateKey !== '' && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
-        problems.push('input `private-key`: must be the private key text itself (-----BEGIN ... PRIVATE KEY-----), not a path or a public key');
-    }
-    const fingerprints = splitList(get('host-fingerprint'), /[\s,]+/);
-    for (const f of fingerprints) {
-        if (!FINGERPRINT.test(f)) {
-            problems.push(`input \`host-fingerprint\`: '${f}' is not a SHA256 fingerprint; expected SHA256: followed by 43 base64 characters (ssh-keygen -lf prints it)`);
-        }
-    }
-    const knownHosts = raw('known-hosts').trim();
-    const trustOnFirstUse = bool('trust-on-first-use');
-    if (!knownHosts && fingerprints.length === 0 && !trustOnFirstUse) {
-        problems.push("input `known-hosts`: give the servers' host keys (known-hosts or host-fingerprint) so the server can be verified; " +
-            'trust-on-first-use: true accepts an unknown key and prints its fingerprint to pin');
-    }
-    const name = required('app-name');
-    if (name !== '' && !APP_NAME.test(name)) {
-        problems.push(`input \`app-name\`: must match ^[a-z][a-z0-9-]{0,31}$ (a lowercase letter, then lowercase letters, digits or -), got '${name}'`);
-    }
-    const dir = (read('app-dir').trim() || `/srv/${name}`).replace(/\/+$/, '');
-    // A default app-dir built from a bad app-name would only repeat the app-name problem.
-    const dirGiven = read('app-dir').trim() !== '' || APP_NAME.test(name);
-    if (!dirGiven) {
-        // reported under app-name
-    }
-    else if (!external_node_path_.posix.isAbsolute(dir) ||
-        dir.split('/').includes('..') ||
-        /[\s'"$`\\]/.test(dir) ||
-        dir === '') {
-        problems.push(`input \`app-dir\`: must be an absolute path without spaces, quotes or '..', got '${dir}'`);
-    }
-    else if (['/', '/etc', '/usr', '/var', '/bin', '/srv', '/home', '/root', '/opt', '/tmp'].includes(dir)) {
-        problems.push(`input \`app-dir\`: '${dir}' is a system folder; use a folder of the app's own such as /srv/${name}`);
-    }
-    const source = get('source');
-    const exclude = [...DEFAULT_EXCLUDES, ...splitList(raw('exclude'))];
-    const workersRaw = get('workers');
-    let workers = 'auto';
-    if (workersRaw !== 'auto')
-        workers = int('workers', 1, 256);
-    const env = [];
-    for (const line of raw('env').split(/\r?\n/)) {
-        if (line.trim() === '' || line.trim().startsWith('#'))
-            continue;
-        const eq = line.indexOf('=');
-        const key = eq > 0 ? line.slice(0, eq).trim() : '';
-        if (!ENV_KEY.test(key)) {
-            problems.push(`input \`env\`: each line must be KEY=VALUE with KEY like MY_SETTING; a line is not (key '${key}')`);
-            continue;
-        }
-        env.push({ key, value: line.slice(eq + 1) });
-    }
-    const debugLine = env.find((e) => e.key === 'FLASK_DEBUG' && !/^(0|false|)$/i.test(e.value.trim()));
-    if (debugLine)
-        problems.push('input `env`: FLASK_DEBUG must stay off in production (the tool always writes FLASK_DEBUG=0)');
-    const wsgiApp = get('wsgi-app');
-    if (!WSGI_APP.test(wsgiApp))
-        problems.push(`input \`wsgi-app\`: must look like module:variable (app:app), got '${wsgiApp}'`);
-    const relPath = (name, value) => {
-        if (value !== '' && (external_node_path_.posix.isAbsolute(value) || value.split('/').includes('..'))) {
-            problems.push(`input \`${name}\`: must be a path relative to the app without '..', got '${value}'`);
-        }
-        return value;
-    };
-    const healthPath = get('health-path');
-    if (!healthPath.startsWith('/') || /\s/.test(healthPath)) {
-        problems.push(`input \`health-path\`: must be a URL path starting with /, got '${healthPath}'`);
-    }
-    const python = get('python');
-    if (!/^[A-Za-z0-9_./-]+$/.test(python))
-        problems.push(`input \`python\`: must be an interpreter name or path, got '${python}'`);
-    const provision = parseProvision(get, raw, bool, int, duration, problems, raw('sqlite-db').trim());
-    const scope = get('rollback-scope');
-    if (scope !== 'all' && scope !== 'host') {
-        problems.push(`input \`rollback-scope\`: must be all (roll back every server switched in this run) or host (only the failed one), got '${scope}'`);
-    }
-    const fleet = {
-        maxParallel: int('max-parallel', 1, 64),
-        canary: bool('canary'),
-        rollbackScope: scope === 'host' ? 'host' : 'all'
-    };
-    const jump = parseJump(raw, privateKey, user, problems);
-    const settings = {
-        mode,
-        hosts,
-        fleet,
-        jump,
-        ssh: {
-            user,
-            privateKey: privateKey.endsWith('\n') || privateKey === '' ? privateKey : privateKey + '\n',
-            passphrase: raw('passphrase') || undefined,
-            knownHosts: knownHosts || undefined,
-            fingerprints,
-            trustOnFirstUse,
-            connectTimeoutMs: duration('connect-timeout')
-        },
-        app: { name, dir, source, exclude },
-        deploy: {
-            wsgiApp,
-            requirements: relPath('requirements', get('requirements')),
-            python,
-            venvSystemSitePackages: bool('venv-system-site-packages'),
-            pipArgs: raw('pip-args').trim(),
-            workers,
-            sharedPaths: splitList(get('shared-paths')).map((p) => relPath('shared-paths', p.replace(/\/+$/, ''))),
-            env,
-            healthPath,
-            healthTimeoutMs: duration('health-timeout'),
-            healthExpect: raw('health-expect').trim(),
-            keepReleases: int('keep-releases', 2, 100),
-            sqliteDb: relPath('sqlite-db', raw('sqlite-db').trim()),
-            backupsKeep: int('backups-keep', 1, 1000),
-            preActivate: raw('pre-activate').trim(),
-            postActivate: raw('post-activate').trim(),
-            lockTimeoutMs: duration('lock-timeout'),
-            forceUnlock: bool('force-unlock'),
-            fullUpload: bool('full-upload'),
-            rollbackTo: raw('rollback-to').trim(),
-            commit: raw('commit').trim(),
-            ref: raw('ref').trim()
-        },
-        provision
-    };
-    if (settings.deploy.rollbackTo && !/^[0-9A-Za-z._-]+$/.test(settings.deploy.rollbackTo)) {
-        problems.push(`input \`rollback-to\`: must be a release id such as 20261127T162000Z-abc1234, got '${settings.deploy.rollbackTo}'`);
-    }
-    if (problems.length > 0)
-        throw new SettingsError(problems);
-    return settings;
-}
-/** The inputs of mode provision (see ProvisionSettings); every bad value adds one problem. */
-function parseProvision(get, raw, bool, int, duration, problems, sqliteDb) {
-    const aptPackages = splitList(raw('apt-packages'), /[\s,]+/);
-    for (const p of aptPackages) {
-        if (!DEB_PACKAGE.test(p))
-            problems.push(`input \`apt-packages\`: '${p}' is not a Debian package name (lowercase letters, digits, + - .)`);
-    }
-    const names = splitList(get('server-name'), /[\s,]+/);
-    for (const n of names) {
-        if (!SERVER_NAME.test(n) || n.length > 253)
-            problems.push(`input \`server-name\`: '${n}' is not a host name (example.com, *.example.com or _ for any)`);
-    }
-    if (names.length === 0)
-        problems.push('input `server-name`: give at least one name, or _ for any');
-    const staticPath = raw('static-path').trim().replace(/\/+$/, '');
-    if (staticPath !== '' &&
-        (!/^[A-Za-z0-9._/-]+$/.test(staticPath) ||
-            staticPath.startsWith('/') ||
-            staticPath.split('/').some((s) => s === '..' || s === '.'))) {
-        problems.push(`input \`static-path\`: must be a folder relative to the app (letters, digits, . _ / -, no '..'), got '${staticPath}'`);
-    }
-    const clientMaxBodySize = get('client-max-body-size');
-    if (!/^\d+[kKmMgG]?$/.test(clientMaxBodySize))
-        problems.push(`input \`client-max-body-size\`: must be an nginx size such as 10m, 512k or 1g, got '${clientMaxBodySize}'`);
-    const healthIntervalS = Math.round(duration('health-interval') / 1000);
-    if (healthIntervalS < 10)
-        problems.push(`input \`health-interval\`: must be at least 10s, got '${get('health-interval')}'`);
-    const importDatabase = raw('import-database').trim();
-    if (importDatabase !== '') {
-        if (!/^\/[A-Za-z0-9._/-]+$/.test(importDatabase) || importDatabase.split('/').includes('..'))
-            problems.push(`input \`import-database\`: must be an absolute path on the server (letters, digits, . _ / -), got '${importDatabase}'`);
-        if (sqliteDb === '')
-            problems.push('input `import-database`: needs `sqlite-db` too (where in APP-DIR/shared the database goes, e.g. instance/app.db)');
-    }
+async function runProvisionScript(ctx, what, body, opts = {}) {
+    const dry = ctx.settings.provision.dryRun;
+    const res = await runScript(ctx, what, `${prelude(dry)}\n${body}\n${REPORT}\n`, {
+        timeoutMs: opts.timeoutMs ?? 120_000,
+        hint: opts.hint
+    });
+    const facts = parseFacts(res.stdout);
+    for (const line of wouldLines(res.stdout))
+        ctx.logger.info(line);
+    const changes = changedList(facts);
     return {
-        aptPackages,
-        serverName: names.join(' '),
-        staticPath,
-        clientMaxBodySize,
-        healthIntervalS,
-        backupsDays: int('backups-days', 1, 3650),
-        importDatabase,
-        importDatabaseForce: bool('import-database-force'),
-        dryRun: bool('dry-run')
+        changes,
+        facts,
+        changed: changes.length > 0,
+        detail: changes.length === 0 ? 'unchanged' : `${dry ? 'would change' : 'changed'}: ${changes.join(', ')}`
     };
-}
-/** 'host', 'host:port', '[v6]:port' -> HostSpec, or a message saying what is wrong. */
-/** jump-host `user@host:port` and its own key and host-key inputs; undefined without a bastion. */
-function parseJump(raw, mainKey, mainUser, problems) {
-    const spec = raw('jump-host').trim();
-    if (!spec)
-        return undefined;
-    const at = spec.lastIndexOf('@');
-    const user = at > 0 ? spec.slice(0, at) : mainUser;
-    const hostPart = at > 0 ? spec.slice(at + 1) : spec;
-    const hp = parseHost(hostPart, 22);
-    if (typeof hp === 'string' || !USER.test(user)) {
-        problems.push(`input \`jump-host\`: must be user@host or user@host:port, got '${spec}'`);
-        return undefined;
-    }
-    const key = (raw('jump-private-key').trim() || mainKey).replace(/\r\n/g, '\n');
-    const fingerprints = splitList(raw('jump-host-fingerprint'), /[\s,]+/);
-    for (const f of fingerprints) {
-        if (!FINGERPRINT.test(f))
-            problems.push(`input \`jump-host-fingerprint\`: '${f}' is not a SHA256 fingerprint`);
-    }
-    const knownHosts = raw('jump-known-hosts').trim() || undefined;
-    if (!knownHosts && fingerprints.length === 0) {
-        problems.push("input `jump-known-hosts`: give the bastion's host key (jump-known-hosts or jump-host-fingerprint); it is verified like any other host");
-    }
-    return { ...hp, user, privateKey: key.endsWith('\n') ? key : key + '\n', knownHosts, fingerprints };
-}
-function parseHost(item, defaultPort) {
-    let host = item;
-    let port = defaultPort;
-    const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(item);
-    if (bracket) {
-        host = bracket[1];
-        if (bracket[2])
-            port = Number(bracket[2]);
-    }
-    else if ((item.match(/:/g) ?? []).length === 1) {
-        const [h, p] = item.split(':');
-        host = h;
-        if (!/^\d+$/.test(p))
-            return `'${item}': the port after ':' must be a number`;
-        port = Number(p);
-    }
-    if (port < 1 || port > 65535)
-        return `'${item}': port must be 1-65535`;
-    if (!(isIp(host) || isIpv6(host) || (HOSTNAME.test(host) && !IPV4.test(host)))) {
-        return `'${item}' is not a host name or IP address`;
-    }
-    return { host, port };
 }
 
-// EXTERNAL MODULE: ./src/engine.ts + 35 modules
-var engine = __nccwpck_require__(4575);
-// EXTERNAL MODULE: ./src/report.ts
-var src_report = __nccwpck_require__(665);
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: ./src/provision/packages.ts
+
+
+
+/** What every provisioned server needs; apt-packages come on top. */
+const BASE_PACKAGES = ['python3-venv', 'python3-pip', 'nginx', 'logrotate', 'sqlite3', 'curl'];
+/** Exit code of the script when a package name is not known to apt. */
+const UNKNOWN = 5;
+function packageList(extra) {
+    return [...new Set([...BASE_PACKAGES, ...extra])];
+}
+/**
+ * Installs what is missing. When everything is installed (dpkg-query), apt is not touched at all:
+ * no `apt-get update`, which is most of a second run's time otherwise. Unknown names are found
+ * with `apt-cache policy` after the update and refused before anything is installed, so a typo
+ * leaves the server as it was.
+ */
+function packagesScript(packages) {
+    return `
+missing=()
+for p in ${packages.map(shQuote).join(' ')}; do
+  st=$(dpkg-query -W -f='\${Status}' "$p" 2>/dev/null || true)
+  [ "$st" = "install ok installed" ] || missing+=("$p")
+done
+if [ \${#missing[@]} -gt 0 ]; then
+  if [ "$dry" = 1 ]; then
+    echo "would=apt-get install \${missing[*]}"
+  else
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get -q -o DPkg::Lock::Timeout=300 update >/tmp/gd-apt-update.log 2>&1 || { tail -n 20 /tmp/gd-apt-update.log >&2; exit 4; }
+    unknown=()
+    for p in "\${missing[@]}"; do
+      cand=$(apt-cache policy "$p" 2>/dev/null | awk '/Candidate:/ {print $2}')
+      { [ -n "$cand" ] && [ "$cand" != "(none)" ]; } || unknown+=("$p")
+    done
+    if [ \${#unknown[@]} -gt 0 ]; then echo "unknown=\${unknown[*]}"; exit ${UNKNOWN}; fi
+    apt-get -q -y -o DPkg::Lock::Timeout=300 install --no-install-recommends "\${missing[@]}" >/tmp/gd-apt-install.log 2>&1 || { tail -n 30 /tmp/gd-apt-install.log >&2; exit 4; }
+  fi
+  mark "\${missing[@]}"
+fi
+`;
+}
+async function ensurePackages(ctx) {
+    const packages = packageList(ctx.settings.provision.aptPackages);
+    try {
+        return await runProvisionScript(ctx, 'installing packages', packagesScript(packages), {
+            timeoutMs: 30 * 60_000,
+            hint: 'Check the server can reach its apt mirrors (apt-get update) and that no other apt run holds the lock.'
+        });
+    }
+    catch (err) {
+        const m = /^unknown=(.*)$/m.exec(err instanceof Error ? err.message : '');
+        if (m) {
+            throw new DeployError(`apt does not know the package(s) ${m[1]} on this server; nothing was installed or changed`, 'Fix apt-packages (apt-cache search NAME on the server finds the right name) and run provision again.');
+        }
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/provision/user.ts
+
+
+
+/**
+ * What the deploy's layout step does not enforce on a server that already has it: the app's user
+ * has no login shell and no sudo, and its log and config folders have the right owner and mode
+ * even if someone changed them. In a dry run the same checks only report.
+ */
+function userScript(ctx) {
+    const p = ctx.paths;
+    const q = shQuote;
+    const u = q(p.user);
+    return `
+if ! id -u ${u} >/dev/null 2>&1; then
+  mark user
+  echo "would=create the system user ${p.user} and the folders under ${p.dir}"
+else
+  shell=$(getent passwd ${u} | cut -d: -f7)
+  if [ "$shell" != /usr/sbin/nologin ]; then mark shell; act usermod -s /usr/sbin/nologin ${u}; fi
+  for g in sudo admin wheel; do
+    if id -nG ${u} | tr ' ' '\\n' | grep -qx "$g"; then mark "group-$g"; act gpasswd -d ${u} "$g" >/dev/null; fi
+  done
+  fix() { # path owner:group mode
+    if [ ! -d "$1" ]; then mark "$1"; act install -d -m "$3" -o "\${2%%:*}" -g "\${2##*:}" "$1"; return; fi
+    if [ "$(stat -c '%U:%G %a' "$1")" != "$2 \${3#0}" ]; then mark "$1"; act chown "$2" "$1"; act chmod "$3" "$1"; fi
+  }
+  fix ${q(p.logDir)} ${q(`${p.user}:adm`)} 0750
+  fix ${q(p.etc)} ${q(`root:${p.user}`)} 0750
+  # shared/ is left to the deploy (it owns the shared paths inside and sets the folder's mode).
+fi
+`;
+}
+async function ensureUser(ctx) {
+    // The deploy's own layout step creates the user and folders; a dry run must not, so it only
+    // checks (and says the user is missing).
+    const created = ctx.settings.provision.dryRun ? { changed: false } : await ensureLayout(ctx);
+    const res = await runProvisionScript(ctx, 'checking the app user and folders', userScript(ctx));
+    if (created.changed) {
+        res.changes.unshift('user/layout');
+        res.changed = true;
+        res.detail = `changed: ${res.changes.join(', ')}`;
+    }
+    return res;
+}
+
+;// CONCATENATED MODULE: ./src/provision/import-database.ts
+
+
+
+
+/** Exit codes the script uses to say why it refused. */
+const MISSING = 7;
+const EXISTS = 8;
+const CORRUPT = 9;
+/**
+ * Copies an SQLite file that is already on the server (say, one taken out of a Docker volume)
+ * into shared/ with SQLite's backup API, checks the copy, and only then moves it in place. An
+ * existing database is never overwritten unless forced (and then it is backed up first). A marker
+ * records what was imported, so a second provision with the same input is a no-op rather than a
+ * refusal.
+ */
+function importScript(ctx) {
+    const q = shQuote;
+    const p = ctx.paths;
+    const pr = ctx.settings.provision;
+    const db = `${p.shared}/${ctx.settings.deploy.sqliteDb}`;
+    const tmp = `${external_node_path_namespaceObject.posix.dirname(db)}/.gd-import.db`;
+    const old = `${p.backups}/before-import-$(date -u +%Y%m%dT%H%M%SZ).db`;
+    const svc = q(`${p.app}.service`);
+    return `
+src=${q(pr.importDatabase)}; db=${q(db)}; tmp=${q(tmp)}; marker=${q(`${p.state}/imported-database`)}
+if [ ! -f "$src" ]; then echo "import-database: $src does not exist on the server" >&2; exit ${MISSING}; fi
+want="$src $(sha256sum < "$src" | cut -d' ' -f1)"
+if [ -f "$marker" ] && [ "$(cat "$marker")" = "$want" ] && [ -f "$db" ]; then
+  echo "import=already imported from $src"
+elif [ -f "$db" ] && [ ${pr.importDatabaseForce ? 1 : 0} != 1 ]; then
+  echo "import-database: a database is already at $db; refusing to replace it" >&2; exit ${EXISTS}
+else
+  mark database
+  if [ "$dry" = 1 ]; then
+    echo "would=copy $src to $db with sqlite3 .backup$([ -f "$db" ] && echo ', after backing up the existing one')"
+  else
+    check=$(sqlite3 -readonly "$src" 'PRAGMA integrity_check' 2>&1 || true)
+    if [ "$check" != ok ]; then echo "import-database: $src fails PRAGMA integrity_check: \${check:0:300}" >&2; exit ${CORRUPT}; fi
+    install -d -m 0750 -o ${q(p.user)} -g ${q(p.user)} "$(dirname "$db")"
+    rm -f "$tmp"
+    sqlite3 -cmd '.timeout 15000' "$src" ${q(`.backup '${tmp}'`)}
+    [ "$(sqlite3 "$tmp" 'PRAGMA integrity_check')" = ok ] || { echo "import-database: the copy fails integrity_check" >&2; rm -f "$tmp"; exit ${CORRUPT}; }
+    chown ${q(`${p.user}:${p.user}`)} "$tmp"; chmod 0640 "$tmp"
+    stopped=no
+    if [ -f "$db" ]; then
+      # Forced: keep the database being replaced, and swap it with the app stopped (the socket
+      # stays open, so requests wait rather than fail).
+      old="${old}"
+      sqlite3 -cmd '.timeout 15000' "$db" ".backup '$old'"
+      echo "previous=$old"
+      if systemctl is-active --quiet ${svc}; then systemctl stop ${svc}; stopped=yes; fi
+      rm -f "$db-wal" "$db-shm"
+    fi
+    mv -f "$tmp" "$db"
+    [ "$stopped" = no ] || systemctl start ${svc}
+    printf '%s\\n' "$want" > "$marker"
+    echo "rows_tables=$(sqlite3 -readonly "$db" "SELECT count(*) FROM sqlite_master WHERE type='table'")"
+  fi
+fi
+`;
+}
+async function importDatabase(ctx) {
+    const pr = ctx.settings.provision;
+    if (!pr.importDatabase)
+        return { changed: false, detail: 'no import-database set' };
+    if (!/^[A-Za-z0-9._/-]+$/.test(ctx.settings.deploy.sqliteDb)) {
+        throw new DeployError(`sqlite-db '${ctx.settings.deploy.sqliteDb}' has characters the import cannot quote for sqlite3`, 'Use a path of letters, digits and . _ / - for sqlite-db.');
+    }
+    try {
+        const res = await runProvisionScript(ctx, 'importing the database', importScript(ctx), {
+            timeoutMs: 30 * 60_000
+        });
+        if (res.facts.import)
+            res.detail = res.facts.import;
+        else if (res.facts.previous)
+            res.detail += ` (the replaced database is kept at ${res.facts.previous})`;
+        return res;
+    }
+    catch (err) {
+        const msg = err instanceof Error ? err.message : String(err);
+        const line = /import-database: .*/.exec(msg)?.[0];
+        if (msg.includes(`exit ${EXISTS}`)) {
+            throw new DeployError(`${line}. Nothing was changed.`, 'Set import-database-force: true to replace it (the existing database is backed up first), or remove import-database.');
+        }
+        if (line)
+            throw new DeployError(`${line}. Nothing was changed.`, 'Check the import-database path on the server.');
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/provision/vars.ts
+
+/**
+ * The template variables of the server-wide files (nginx, logrotate, timers). The app's own units
+ * come from the deploy's config step, which fills the same templates with the same app settings.
+ */
+function provisionVars(ctx) {
+    const d = ctx.settings.deploy;
+    const pr = ctx.settings.provision;
+    return templateVars({
+        app: ctx.paths.app,
+        appDir: ctx.paths.dir,
+        wsgiApp: d.wsgiApp,
+        env: d.env,
+        healthPath: d.healthPath,
+        // The health check skips its run while a deploy holds the lock (the owner file exists then).
+        deployLockPath: ctx.paths.lockOwner,
+        serverName: pr.serverName,
+        clientMaxBodySize: pr.clientMaxBodySize,
+        staticPath: pr.staticPath,
+        healthInterval: `${pr.healthIntervalS}s`,
+        backupKeepDays: pr.backupsDays,
+        ...(d.sqliteDb ? { dbPath: `${ctx.paths.shared}/${d.sqliteDb}` } : {})
+    });
+}
+
+;// CONCATENATED MODULE: ./src/provision/nginx.ts
+
+
+
+
+
+/** Exit code when `nginx -t` refused the new site (the old one was put back). */
+const REFUSED = 6;
+/**
+ * The site in sites-available, its link in sites-enabled, the default site's link removed. nginx
+ * reads a whole tree, so the only sound test is of the tree as it will be: the old files are kept,
+ * the new ones installed, `nginx -t` run, and on failure everything put back before nginx is
+ * reloaded. nginx is reloaded only when something here changed.
+ */
+function nginxScript(ctx, site) {
+    const q = shQuote;
+    const app = ctx.paths.app;
+    const avail = `/etc/nginx/sites-available/${app}.conf`;
+    const enabled = `/etc/nginx/sites-enabled/${app}.conf`;
+    const b64 = Buffer.from(site).toString('base64');
+    return `
+avail=${q(avail)}; enabled=${q(enabled)}; def=/etc/nginx/sites-enabled/default
+new=$(mktemp); trap 'rm -f "$new"' EXIT
+printf '%s' ${q(b64)} | base64 -d > "$new"
+[ -f "$avail" ] && cmp -s "$new" "$avail" || mark site
+[ "$(readlink "$enabled" 2>/dev/null)" = "$avail" ] || mark link
+if [ -e "$def" ] || [ -L "$def" ]; then mark default-site; fi
+if [ -n "$changed" ]; then
+  if [ "$dry" = 1 ]; then
+    echo "would=install $avail, link it in sites-enabled, disable the default site, nginx -t, reload nginx"
+    [ -f "$avail" ] && { diff -u "$avail" "$new" | sed -n '3,40p' | sed 's/^/diff=/' || true; }
+  else
+    keep=$(mktemp -d)
+    [ -f "$avail" ] && cp -a "$avail" "$keep/site"
+    [ -e "$enabled" ] || [ -L "$enabled" ] && cp -a "$enabled" "$keep/link"
+    [ -e "$def" ] || [ -L "$def" ] && cp -a "$def" "$keep/default"
+    install -m 0644 -o root -g root "$new" "$avail"
+    ln -sfn "$avail" "$enabled"
+    rm -f "$def"
+    if ! out=$(nginx -t 2>&1); then
+      # Put back exactly what was there: the running nginx never sees the refused config.
+      if [ -f "$keep/site" ]; then cp -a "$keep/site" "$avail"; else rm -f "$avail"; fi
+      rm -f "$enabled"; [ -e "$keep/link" ] || [ -L "$keep/link" ] && cp -a "$keep/link" "$enabled"
+      [ -e "$keep/default" ] || [ -L "$keep/default" ] && cp -a "$keep/default" "$def"
+      rm -rf "$keep"
+      echo "$out" | tail -n 5 >&2
+      exit ${REFUSED}
+    fi
+    rm -rf "$keep"
+    if systemctl is-active --quiet nginx; then systemctl reload nginx; echo nginx=reloaded; else systemctl start nginx; echo nginx=started; fi
+  fi
+fi
+if ! systemctl is-enabled --quiet nginx 2>/dev/null; then mark nginx-enabled; act systemctl enable --quiet nginx; fi
+if [ "$dry" != 1 ] && ! systemctl is-active --quiet nginx; then mark nginx-started; systemctl start nginx; fi
+`;
+}
+async function ensureNginx(ctx) {
+    const site = renderProxyAndLogs(provisionVars(ctx)).find((f) => f.path.includes('/nginx/'));
+    try {
+        const res = await runProvisionScript(ctx, 'configuring nginx', nginxScript(ctx, site.content));
+        if (res.facts.nginx)
+            res.detail += ` (nginx ${res.facts.nginx})`;
+        return res;
+    }
+    catch (err) {
+        const msg = err instanceof Error ? err.message : String(err);
+        if (msg.includes(`exit ${REFUSED}`)) {
+            throw new DeployError(`nginx -t refused the configuration with the new site; the previous files were put back and nginx was not reloaded:\n${msg.split('\n').slice(1).join('\n')}`, 'Fix the nginx configuration named above (another site or conf.d file, or the site inputs) and run provision again.');
+        }
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/provision/logrotate.ts
+
+
+
+
+
+/**
+ * /etc/logrotate.d/APP (daily, rotate 14, compress, USR1 to the Gunicorn master). Nothing to
+ * reload: logrotate reads its config at each run (logrotate.timer). A config logrotate cannot read
+ * is refused before it replaces a good one.
+ */
+async function ensureLogrotate(ctx) {
+    const file = renderProxyAndLogs(provisionVars(ctx)).find((f) => f.path.startsWith('/etc/logrotate.d/'));
+    const check = `
+if [ "$dry" != 1 ] && was_changed ${shQuote(file.path)}; then
+  if ! out=$(logrotate -d ${shQuote(file.path)} 2>&1) || echo "$out" | grep -qi '^error'; then
+    echo "$out" | grep -i error | head -n 5 >&2; exit 4
+  fi
+fi
+`;
+    return runProvisionScript(ctx, 'writing the logrotate rules', writeFilesScript([file]) + check, {
+        hint: 'The logrotate rules did not pass logrotate -d; see the lines above.'
+    });
+}
+
+;// CONCATENATED MODULE: ./src/provision/timers.ts
+
+
+
+
+
+/** The health check and the database maintenance, each a script, a oneshot service and a timer. */
+function timerNames(app) {
+    return [`${app}-health.timer`, `${app}-db-maintenance.timer`];
+}
+/**
+ * Writes the scripts and units when they differ, reloads systemd only then, restarts a timer only
+ * when its own files changed (a new interval), and makes sure each timer is enabled and running.
+ */
+function timersScript(ctx) {
+    const vars = provisionVars(ctx);
+    const files = [...renderHealthUnits(vars), ...renderDbMaintenanceUnits(vars)];
+    const q = shQuote;
+    const perTimer = timerNames(ctx.paths.app)
+        .map((t) => {
+        const base = t.replace(/\.timer$/, '');
+        return `
+if was_changed ${q(`/etc/systemd/system/${t}`)} || was_changed ${q(`/etc/systemd/system/${base}.service`)}; then
+  [ "$dry" = 1 ] || { systemctl is-active --quiet ${q(t)} && systemctl restart ${q(t)} || true; }
+fi
+if ! systemctl is-enabled --quiet ${q(t)} 2>/dev/null; then mark ${q(`${t}:enabled`)}; act systemctl enable --quiet ${q(t)}; fi
+if ! systemctl is-active --quiet ${q(t)}; then mark ${q(`${t}:started`)}; act systemctl start ${q(t)}; fi`;
+    })
+        .join('\n');
+    return `
+${writeFilesScript(files)}
+if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
+${perTimer}
+`;
+}
+async function ensureTimers(ctx) {
+    return runProvisionScript(ctx, 'installing the health and database timers', timersScript(ctx));
+}
+
+;// CONCATENATED MODULE: ./src/provision/first-deploy.ts
+
+
+
+
+
+
+
+/**
+ * What a release is made of: the source tree exactly as the upload sends it (same excludes), as a
+ * canonical tar (sorted, no times or owners, so a fresh checkout of the same commit hashes the
+ * same), plus every deploy setting that shapes the release or its units.
+ */
+async function sourceHash(settings) {
+    const dir = external_node_path_namespaceObject.resolve(settings.app.source);
+    const args = [
+        '-C',
+        dir,
+        '-c',
+        '-f',
+        '-',
+        '--sort=name',
+        '--format=gnu',
+        '--mtime=@0',
+        '--owner=0',
+        '--group=0',
+        '--numeric-owner',
+        ...tarExcludeArgs(settings.app.exclude),
+        '.'
+    ];
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    await new Promise((resolve, reject) => {
+        const tar = (0,external_node_child_process_namespaceObject.spawn)('tar', args, {
+            stdio: ['ignore', 'pipe', 'pipe'],
+            env: { ...process.env, LC_ALL: 'C' }
+        });
+        let err = '';
+        tar.stdout.on('data', (c) => hash.update(c));
+        tar.stderr.on('data', (c) => (err += c.toString()));
+        tar.on('error', reject);
+        tar.on('close', (code) => code === 0
+            ? resolve()
+            : reject(new Error(`cannot read the source ${dir} (tar exit ${code}): ${err.trim()}`)));
+    });
+    // Run-specific settings (commit, ref, lock handling) do not change what is deployed.
+    const shaping = { ...settings.deploy };
+    for (const k of ['commit', 'ref', 'rollbackTo', 'lockTimeoutMs', 'forceUnlock'])
+        delete shaping[k];
+    hash.update(JSON.stringify(shaping));
+    return hash.digest('hex');
+}
+/** Where provision records which source the current release was built from. */
+function manifestPath(ctx) {
+    return `${ctx.paths.state}/provisioned-source`;
+}
+/**
+ * Provision's deploy creates a new release every time it runs, so a second provision with the
+ * same source would not be a no-op. It is skipped when the release `current` points at was built
+ * by provision from the same source and settings, and the service is running.
+ */
+async function decideDeploy(ctx) {
+    const hash = await sourceHash(ctx.settings);
+    const q = shQuote;
+    const res = await runScript(ctx, 'reading the current release', `
+[ -f ${q(manifestPath(ctx))} ] && cat ${q(manifestPath(ctx))}
+[ -L ${q(ctx.paths.current)} ] && echo "current=$(basename "$(readlink ${q(ctx.paths.current)})")"
+echo "active=$(systemctl is-active ${q(`${ctx.paths.app}.service`)} 2>/dev/null || true)"
+`, { timeoutMs: 30_000 });
+    const f = parseFacts(res.stdout);
+    const short = hash.slice(0, 12);
+    const current = f.current ?? '';
+    if (!current)
+        return { deploy: true, why: 'no release yet', hash, current };
+    if (f.hash !== hash || f.release !== current)
+        return {
+            deploy: true,
+            why: `source or settings changed since the last provision (now ${short})`,
+            hash,
+            current
+        };
+    if (f.active !== 'active')
+        return { deploy: true, why: `the service is ${f.active}`, hash, current };
+    return { deploy: false, why: `release ${current} already serves this source (${short})`, hash, current };
+}
+/** The deploy mode's own engine (same proof of health, same rollback), then the manifest. */
+async function runFirstDeploy(host, ctx, hash) {
+    await deployMode.runHost(host);
+    const release = host.facts.release;
+    if (!release || host.facts['rolled-back'] === 'true')
+        return;
+    await runScript(ctx, 'recording the provisioned source', `printf 'hash=%s\\nrelease=%s\\n' ${shQuote(hash)} ${shQuote(release)} > ${shQuote(manifestPath(ctx))}`, { timeoutMs: 30_000 });
+}
+
+;// CONCATENATED MODULE: ./src/provision/verify.ts
+
+
+
+
+/** The checklist, in the order it is printed; also the summary's columns. */
+const VERIFY_KEYS = [
+    'service',
+    'socket',
+    'health-socket',
+    'health-nginx',
+    'debug',
+    'nginx-config',
+    'logrotate',
+    'database',
+    'timers',
+    'disk-free',
+    'memory'
+];
+/** Below this share of free disk a server is red (the seed's checklist). */
+const MIN_DISK_FREE = 20;
+/** Memory is red only when nearly all of it is in use: a busy server is not a broken one. */
+const MAX_MEMORY_USED = 95;
+/**
+ * One read-only script: each probe prints `check=NAME|ok|red|n/a|DETAIL` and never stops the
+ * others, so one broken piece is named instead of hiding the rest.
+ */
+function verifyChecklistScript(ctx) {
+    const q = shQuote;
+    const p = ctx.paths;
+    const d = ctx.settings.deploy;
+    const host = ctx.settings.provision.serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost';
+    const db = d.sqliteDb ? `${p.shared}/${d.sqliteDb}` : '';
+    return `
+set +e
+r() { printf 'check=%s|%s|%s\\n' "$1" "$2" "$(printf '%s' "$3" | tr '\\n|' ' /' | cut -c1-200)"; }
+svc=${q(`${p.app}.service`)}; sock=${q(`${p.app}.socket`)}; sockpath=${q(p.socket)}; hp=${q(d.healthPath)}
+a=$(systemctl is-active "$svc" 2>/dev/null); e=$(systemctl is-enabled "$svc" 2>/dev/null)
+if [ "$a" = active ] && [ "$e" = enabled ]; then r service ok "active, enabled, pid $(systemctl show -p MainPID --value "$svc")"; else r service red "$a, \${e:-not installed}"; fi
+a=$(systemctl is-active "$sock" 2>/dev/null); e=$(systemctl is-enabled "$sock" 2>/dev/null)
+if [ "$a" = active ] && [ "$e" = enabled ] && [ -S "$sockpath" ]; then r socket ok "listening on $sockpath"; else r socket red "$a, \${e:-not installed}, $([ -S "$sockpath" ] && echo "$sockpath exists" || echo "no $sockpath")"; fi
+body=$(mktemp); trap 'rm -f "$body"' EXIT
+code=$(curl -sS -o "$body" -w '%{http_code}' -m 10 --unix-socket "$sockpath" "http://localhost$hp" 2>/dev/null)
+if [ "$code" = 200 ]; then r health-socket ok "$hp 200"; else r health-socket red "$hp answered \${code:-nothing} through $sockpath"; fi
+debug=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(str(d.get("debug","absent")).lower())' "$body" 2>/dev/null)
+envdebug=$(grep -E '^FLASK_DEBUG=' ${q(p.envFile)} 2>/dev/null | tail -n 1)
+case "$debug" in
+  false) r debug ok "debug false ($hp)";;
+  true) r debug red "the app runs with debug on ($hp says debug true)";;
+  *) if [ "$envdebug" = FLASK_DEBUG=0 ]; then r debug ok "FLASK_DEBUG=0 ($hp does not report debug)"; else r debug red "cannot tell: $hp does not report debug and FLASK_DEBUG=0 is not in the env file"; fi;;
+esac
+code=$(curl -sS -o /dev/null -w '%{http_code}' -m 10 -H ${q(`Host: ${host}`)} "http://127.0.0.1$hp" 2>/dev/null)
+if [ "$code" = 200 ]; then r health-nginx ok "$hp 200 on port 80"; else r health-nginx red "$hp answered \${code:-nothing} through nginx on port 80"; fi
+if ! command -v nginx >/dev/null; then r nginx-config red "nginx is not installed";
+elif out=$(nginx -t 2>&1); then r nginx-config ok "nginx -t passed"; else r nginx-config red "nginx -t: $(echo "$out" | grep -v 'test failed' | tail -n 1)"; fi
+lr=${q(`/etc/logrotate.d/${p.app}`)}
+if [ ! -f "$lr" ]; then r logrotate red "no $lr";
+elif out=$(logrotate -d "$lr" 2>&1) && ! echo "$out" | grep -qi '^error'; then
+  n=$(ls ${q(p.logDir)}/*.log 2>/dev/null | wc -l); r logrotate ok "logrotate -d clean, $n log files in ${p.logDir}"
+else r logrotate red "logrotate -d: $(echo "$out" | grep -i error | head -n 1)"; fi
+db=${q(db)}
+if [ -z "$db" ]; then r database n/a "no sqlite-db set";
+elif [ ! -f "$db" ]; then r database red "no database at $db";
+else ic=$(sqlite3 -readonly "$db" 'PRAGMA integrity_check' 2>&1 | head -n 3)
+  if [ "$ic" = ok ]; then r database ok "integrity ok, $(stat -c %s "$db") bytes"; else r database red "integrity_check: $ic"; fi
+fi
+bad=""; for t in ${timerNames(p.app).map(q).join(' ')}; do systemctl is-active --quiet "$t" || bad="$bad $t"; done
+if [ -z "$bad" ]; then r timers ok "health and db-maintenance timers active"; else r timers red "not active:$bad"; fi
+d=${q(p.dir)}; while [ ! -d "$d" ]; do d=$(dirname "$d"); done
+used=$(df -P "$d" | awk 'NR==2 {sub(/%/, "", $5); print $5}')
+free=$((100 - \${used:-100}))
+if [ "$free" -gt ${MIN_DISK_FREE} ]; then r disk-free ok "$free % free"; else r disk-free red "only $free % free (needs more than ${MIN_DISK_FREE} %)"; fi
+mem=$(awk '/^MemTotal:/ {t=$2} /^MemAvailable:/ {a=$2} END {if (t > 0) printf "%d %d", (t - a) * 100 / t, t / 1024}' /proc/meminfo)
+used=\${mem% *}; total=\${mem#* }
+if [ "\${used:-100}" -le ${MAX_MEMORY_USED} ]; then r memory ok "$used % of $total MB used"; else r memory red "$used % of $total MB used"; fi
+exit 0
+`;
+}
+function parseChecks(stdout) {
+    const out = [];
+    for (const line of stdout.split('\n')) {
+        const m = /^check=([a-z-]+)\|(ok|red|n\/a)\|(.*)$/.exec(line);
+        if (m)
+            out.push({ name: m[1], state: m[2], detail: m[3] });
+    }
+    return out;
+}
+function checksTable(checks) {
+    return formatTable(['check', 'result', 'detail'], checks.map((c) => [c.name, c.state === 'red' ? 'RED' : c.state, c.detail]));
+}
+/**
+ * Runs the checklist, prints its table, puts each check in the host's facts (the summary's
+ * table) and fails naming every red check.
+ */
+async function verifyChecklist(ctx) {
+    const res = await ctx.remote.script(verifyChecklistScript(ctx), { sudo: true, timeoutMs: 120_000 });
+    const checks = parseChecks(res.stdout);
+    if (checks.length === 0) {
+        throw new DeployError(`the verify checklist did not run (exit ${res.code}): ${res.stderr.trim().slice(0, 500)}`, 'Check that the SSH user can run sudo without a password.');
+    }
+    ctx.logger.info(checksTable(checks));
+    for (const c of checks)
+        ctx.facts[c.name] = c.state === 'ok' ? 'ok' : c.state === 'red' ? `RED: ${c.detail}` : 'n/a';
+    const red = checks.filter((c) => c.state === 'red');
+    if (red.length > 0) {
+        throw new DeployError(`verify: ${red.length} check${red.length === 1 ? '' : 's'} red: ${red.map((c) => `${c.name} (${c.detail})`).join('; ')}`, 'Fix what is named (ssh in; systemctl status and journalctl -u say more) and run mode verify again, or run mode provision to repair the setup.');
+    }
+    return { changed: false, detail: `all ${checks.filter((c) => c.state === 'ok').length} checks ok`, checks };
+}
+
+;// CONCATENATED MODULE: ./src/modes/provision-mode.ts
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * A bare Debian/Ubuntu host to a production service, in an order where each step needs only
+ * what the steps before it made: packages, the app's user and folders, an imported database (before
+ * the app first opens one), nginx, logrotate, timers, then the deploy mode's own engine for the
+ * release and its units, and the verify checklist. Every step changes only what differs, so a
+ * second run is a no-op; a dry run runs the same checks and changes nothing.
+ */
+const provisionMode = {
+    factKeys: ['release', 'changes', ...VERIFY_KEYS],
+    okStatus: 'provisioned',
+    async runHost(host) {
+        const ctx = deployContext(host);
+        const dry = ctx.settings.provision.dryRun;
+        const s = (name, fn) => step(ctx.logger, ctx.records, ctx.label, name, fn);
+        await s('preflight', async () => {
+            const r = await preflight(ctx.remote, ctx.settings);
+            // python3-venv and the rest are what provision installs; the host itself must be usable.
+            const problems = r.problems.filter((p) => !p.startsWith('python3 is missing'));
+            if (problems.length > 0)
+                throw new DeployError(`this server cannot be provisioned: ${problems.join('; ')}`);
+            return { changed: false, detail: `${r.facts.os}, sudo ${r.facts.sudo}, ${r.facts['disk-free']} free` };
+        });
+        const changes = [];
+        const track = async (name, fn) => {
+            const out = await s(name, fn);
+            if (out.changed)
+                changes.push(name);
+            return out;
+        };
+        try {
+            await track('packages', () => ensurePackages(ctx));
+            await track('user', () => ensureUser(ctx));
+            await track('import-database', () => importDatabase(ctx));
+            await track('nginx', () => ensureNginx(ctx));
+            await track('logrotate', () => ensureLogrotate(ctx));
+            await track('timers', () => ensureTimers(ctx));
+            const decision = await s('release', async () => {
+                const d = await decideDeploy(ctx);
+                ctx.logger.info(d.deploy ? `${dry ? 'would deploy' : 'deploying'}: ${d.why}` : `no deploy: ${d.why}`);
+                return {
+                    ...d,
+                    changed: d.deploy,
+                    detail: d.deploy ? `${dry ? 'would deploy' : 'deploying'}: ${d.why}` : `no deploy: ${d.why}`
+                };
+            });
+            if (decision.deploy)
+                changes.push('release');
+            if (decision.deploy && !dry) {
+                await runFirstDeploy(host, ctx, decision.hash);
+            }
+            else if (decision.current) {
+                ctx.facts.release = decision.current;
+            }
+        }
+        finally {
+            ctx.facts.changes = changes.length ? changes.join(' ') : 'none';
+        }
+        if (dry) {
+            host.setStatus('dry-run');
+            ctx.logger.info(changes.length
+                ? `dry run: would change ${changes.join(', ')}; nothing was changed`
+                : 'dry run: nothing would change');
+            return;
+        }
+        await s('checklist', () => verifyChecklist(ctx)).catch((err) => {
+            host.setStatus('unhealthy');
+            throw err;
+        });
+    }
+};
+
+;// CONCATENATED MODULE: ./src/modes/verify-mode.ts
+
+
+
+/** The production checklist on demand: reads only, and fails naming every red check. */
+const verifyMode = {
+    factKeys: VERIFY_KEYS,
+    okStatus: 'ok',
+    async runHost(host) {
+        const ctx = deployContext(host);
+        await step(ctx.logger, ctx.records, ctx.label, 'verify', () => verifyChecklist(ctx)).catch((err) => {
+            host.setStatus('unhealthy');
+            throw err;
+        });
+    }
+};
+
+;// CONCATENATED MODULE: ./src/modes/index.ts
+
+
+
+
+
+function modeStrategy(mode) {
+    switch (mode) {
+        case 'preflight':
+            return preflightMode;
+        case 'deploy':
+            return deployMode;
+        case 'rollback':
+            return rollbackMode;
+        case 'provision':
+            return provisionMode;
+        case 'verify':
+            return verifyMode;
+        default:
+            throw new Error(`mode ${mode} has no strategy`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/fleet.ts
+/**
+ * The order servers are deployed in. Servers in one batch are prepared at once (upload, venv,
+ * checks); switching always goes one server at a time, in the order given, so most servers serve
+ * at every moment. A canary is a batch of its own, proven before anything else is touched.
+ */
+function planBatches(hosts, maxParallel, canary) {
+    const batches = [];
+    let rest = hosts;
+    if (canary && hosts.length > 1) {
+        batches.push([hosts[0]]);
+        rest = hosts.slice(1);
+    }
+    const size = Math.max(1, maxParallel);
+    for (let i = 0; i < rest.length; i += size)
+        batches.push(rest.slice(i, i + size));
+    return batches;
+}
+/**
+ * A logger that keeps one host's lines while several hosts work at once, so each host's phase is
+ * printed as one readable group when it ends instead of interleaving line by line. Secrets are
+ * registered at once; warnings and errors also go out at once (they become annotations).
+ */
+function bufferedLogger(real, label) {
+    let lines = [];
+    return {
+        info: (m) => void lines.push(m),
+        debug: (m) => real.debug(`[${label}] ${m}`),
+        warning: (m) => {
+            lines.push(`warning: ${m}`);
+            real.warning(`${label}: ${m}`);
+        },
+        error: (m) => {
+            lines.push(`error: ${m}`);
+        },
+        group: async (name, fn) => {
+            lines.push(`-- ${name}`);
+            return fn();
+        },
+        setSecret: (v) => real.setSecret(v),
+        async flush(title) {
+            const out = lines;
+            lines = [];
+            if (out.length === 0)
+                return;
+            await real.group(title, async () => {
+                for (const l of out)
+                    real.info(l);
+            });
+        }
+    };
+}
+/** Runs fn over items with every item started at once (a batch is already at most max-parallel). */
+async function settleAll(items, fn) {
+    return Promise.allSettled(items.map(fn));
+}
+
+;// CONCATENATED MODULE: ./src/engine.ts
+
+
+
+
+
+function targetFor(settings, host) {
+    return {
+        host: host.host,
+        port: host.port,
+        user: settings.ssh.user,
+        privateKey: settings.ssh.privateKey,
+        passphrase: settings.ssh.passphrase,
+        knownHosts: settings.ssh.knownHosts,
+        fingerprints: settings.ssh.fingerprints,
+        trustOnFirstUse: settings.ssh.trustOnFirstUse,
+        connectTimeoutMs: settings.ssh.connectTimeoutMs,
+        jump: settings.jump
+            ? {
+                host: settings.jump.host,
+                port: settings.jump.port,
+                user: settings.jump.user,
+                privateKey: settings.jump.privateKey,
+                knownHosts: settings.jump.knownHosts,
+                fingerprints: settings.jump.fingerprints,
+                connectTimeoutMs: settings.ssh.connectTimeoutMs
+            }
+            : undefined
+    };
+}
+function hostLabel(h) {
+    return h.port === 22 ? h.host : `${h.host}:${h.port}`;
+}
+/** Registers every secret the settings hold, before anything prints. */
+function registerSecrets(settings, logger) {
+    for (const v of secretValues(settings))
+        logger.setSecret(v);
+}
+/**
+ * Every value to mask. A multi-line key is also masked line by line: a log line can carry one of
+ * its lines on its own (an error quoting a parse failure), which a whole-value mask would miss.
+ */
+function secretValues(settings) {
+    const out = [
+        settings.ssh.privateKey,
+        ...settings.ssh.privateKey.split('\n').filter((l) => l.trim().length >= 8)
+    ];
+    if (settings.ssh.passphrase)
+        out.push(settings.ssh.passphrase);
+    if (settings.jump && settings.jump.privateKey !== settings.ssh.privateKey) {
+        out.push(settings.jump.privateKey, ...settings.jump.privateKey.split('\n').filter((l) => l.trim().length >= 8));
+    }
+    for (const e of settings.deploy.env)
+        if (e.value.trim().length > 0)
+            out.push(e.value);
+    return out;
+}
+async function runEngine(settings, deps) {
+    const { logger } = deps;
+    const connect = deps.connect ?? connection_connect;
+    registerSecrets(settings, logger);
+    const strategy = modeStrategy(settings.mode);
+    const start = performance.now();
+    const slots = settings.hosts.map((spec) => ({
+        spec,
+        started: 0,
+        report: { host: hostLabel(spec), ok: false, status: 'not started', steps: [], ms: 0, facts: {} }
+    }));
+    const open = async (slot, log) => {
+        slot.started = performance.now();
+        const { report } = slot;
+        const label = report.host;
+        const remote = await step(log, report.steps, label, 'connect', async () => {
+            const r = await connect(targetFor(settings, slot.spec), log);
+            return Object.assign(r, { detail: `${settings.ssh.user}@${label}` });
+        });
+        slot.remote = remote;
+        report.status = strategy.okStatus;
+        slot.ctx = {
+            remote,
+            settings,
+            logger: log,
+            label,
+            records: report.steps,
+            facts: report.facts,
+            setStatus: (s) => (report.status = s)
+        };
+        return slot.ctx;
+    };
+    const fail = (slot, err) => {
+        const r = slot.report;
+        r.ok = false;
+        if (r.status === strategy.okStatus || r.status === 'not started')
+            r.status = 'failed';
+        const failedStep = r.steps.filter((st) => !st.ok).at(-1)?.name;
+        r.error = `${errorMessage(err)}\n${troubleshootingRef(sectionFor(settings.mode, failedStep))}`;
+        logger.error(`${r.host}: ${r.error}`);
+    };
+    try {
+        if (strategy.rolling)
+            await runRolling(settings, strategy.rolling, slots, open, fail, logger);
+        else {
+            for (const slot of slots) {
+                try {
+                    await strategy.runHost(await open(slot, logger));
+                    slot.report.ok = true;
+                }
+                catch (err) {
+                    fail(slot, err);
+                    // A failed host stops the run: servers not yet touched are left alone.
+                    if (settings.mode !== 'preflight' && settings.mode !== 'verify')
+                        break;
+                }
+                finally {
+                    slot.report.ms = performance.now() - slot.started;
+                }
+            }
+        }
+    }
+    finally {
+        await Promise.all(slots.map((s) => s.remote?.close().catch(() => undefined)));
+    }
+    const hosts = slots.map((s) => s.report);
+    const ok = hosts.every((h) => h.ok);
+    const failed = hosts.find((h) => h.error);
+    const others = hosts.filter((h) => h !== failed && h.facts['rolled-back'] === 'true').map((h) => h.host);
+    const report = {
+        mode: settings.mode,
+        ok,
+        status: ok ? strategy.okStatus : (failed?.status ?? 'failed'),
+        hosts,
+        ms: performance.now() - start,
+        error: failed
+            ? `${failed.host}: ${failed.error}${others.length ? `\nRolled back on the servers already switched in this run: ${others.join(', ')}.` : ''}`
+            : undefined
+    };
+    return { report, factKeys: strategy.factKeys };
+}
+/**
+ * Several servers, safely: batches are prepared in parallel, switched one server at a time in the
+ * order given. The first failure stops the rollout: servers not yet touched stay as they are, and
+ * with rollback-scope all, servers already switched in this run go back to their previous release.
+ */
+async function runRolling(settings, rolling, slots, open, fail, logger) {
+    const prepared = new Map();
+    const activated = [];
+    let failure;
+    try {
+        for (const batch of planBatches(slots, settings.fleet.maxParallel, settings.fleet.canary)) {
+            const parallel = batch.length > 1;
+            const results = await settleAll(batch, async (slot) => {
+                const buffered = parallel ? bufferedLogger(logger, slot.report.host) : undefined;
+                const log = buffered ?? logger;
+                try {
+                    const ctx = await open(slot, log);
+                    prepared.set(slot, await rolling.prepare(ctx));
+                }
+                finally {
+                    await buffered?.flush(`${slot.report.host}: prepare`);
+                    if (slot.ctx)
+                        slot.ctx.logger = logger;
+                }
+            });
+            results.forEach((r, i) => {
+                if (r.status === 'rejected') {
+                    fail(batch[i], r.reason);
+                    failure ??= { slot: batch[i], why: errorMessage(r.reason) };
+                }
+            });
+            if (failure)
+                break;
+            for (const slot of batch) {
+                try {
+                    await rolling.activate(slot.ctx, prepared.get(slot));
+                    slot.report.ok = true;
+                    activated.push(slot);
+                }
+                catch (err) {
+                    fail(slot, err);
+                    failure = { slot, why: errorMessage(err) };
+                    break;
+                }
+                finally {
+                    slot.report.ms = performance.now() - slot.started;
+                }
+            }
+            if (failure)
+                break;
+        }
+        if (failure && settings.fleet.rollbackScope === 'all') {
+            for (const slot of activated.reverse()) {
+                const why = `${failure.slot.report.host} failed: ${failure.why.split('\n')[0]}`;
+                try {
+                    await rolling.undo(slot.ctx, prepared.get(slot), why);
+                    slot.report.ok = false;
+                }
+                catch (err) {
+                    fail(slot, new Error(`rolling back after ${why} failed: ${errorMessage(err)}`));
+                }
+            }
+        }
+    }
+    finally {
+        for (const [slot, p] of prepared)
+            await rolling.release(slot.ctx, p).catch(() => undefined);
+        for (const slot of slots)
+            if (slot.started && !slot.report.ms)
+                slot.report.ms = performance.now() - slot.started;
+    }
+}
+
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
 
 
@@ -72172,7 +71850,7 @@ class Context {
             }
             else {
                 const path = process.env.GITHUB_EVENT_PATH;
-                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_.EOL}`);
+                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_namespaceObject.EOL}`);
             }
         }
         this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -72210,11 +71888,9 @@ class Context {
 }
 //# sourceMappingURL=context.js.map
 // EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
-var lib = __nccwpck_require__(9659);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
+var http_client_lib = __nccwpck_require__(9659);
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -72235,16 +71911,16 @@ function getAuthString(token, options) {
     return typeof options.auth === 'string' ? options.auth : `token ${token}`;
 }
 function getProxyAgent(destinationUrl) {
-    const hc = new lib.HttpClient();
+    const hc = new http_client_lib.HttpClient();
     return hc.getAgent(destinationUrl);
 }
 function getProxyAgentDispatcher(destinationUrl) {
-    const hc = new lib.HttpClient();
+    const hc = new http_client_lib.HttpClient();
     return hc.getAgentDispatcher(destinationUrl);
 }
 function getProxyFetch(destinationUrl) {
     const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
-    const proxyFetch = (url, opts) => __awaiter(this, void 0, void 0, function* () {
+    const proxyFetch = (url, opts) => utils_awaiter(this, void 0, void 0, function* () {
         return (0,undici.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
     });
     return proxyFetch;
@@ -72448,7 +72124,7 @@ var DEFAULTS = {
 };
 
 // pkg/dist-src/util/lowercase-keys.js
-function lowercaseKeys(object) {
+function dist_bundle_lowercaseKeys(object) {
   if (!object) {
     return {};
   }
@@ -72500,7 +72176,7 @@ function merge(defaults, route, options) {
   } else {
     options = Object.assign({}, route);
   }
-  options.headers = lowercaseKeys(options.headers);
+  options.headers = dist_bundle_lowercaseKeys(options.headers);
   removeUndefinedProperties(options);
   removeUndefinedProperties(options.headers);
   const mergedOptions = mergeDeep(defaults || {}, options);
@@ -77343,8 +77019,6 @@ function apiWarning(what, err) {
     return `GitHub deployment: ${what} failed${e.status ? ` (HTTP ${e.status})` : ''}: ${detail}. The deploy itself is not affected; check that github-token may write deployments (permissions: deployments: write).`;
 }
 
-// EXTERNAL MODULE: ./src/steps/lock.ts
-var lock = __nccwpck_require__(948);
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -77357,7 +77031,7 @@ var lock = __nccwpck_require__(948);
 const SECRET_INPUTS = ['private-key', 'passphrase', 'jump-private-key', 'github-token'];
 /** An input as the runner passes it; commit and ref default to the workflow's own. */
 function readInput(name) {
-    const v = core/* getInput */.V4(name);
+    const v = getInput(name);
     if (v)
         return v;
     if (name === 'commit')
@@ -77368,42 +77042,42 @@ function readInput(name) {
 }
 /** The action's main step: inputs -> settings -> engine -> outputs and summary. */
 async function main() {
-    core/* saveState */.LZ('isPost', 'true');
+    saveState('isPost', 'true');
     for (const name of SECRET_INPUTS) {
-        const v = core/* getInput */.V4(name);
+        const v = getInput(name);
         if (!v)
             continue;
-        core/* setSecret */.Pq(v);
+        core_setSecret(v);
         for (const line of v.split(/\r?\n/))
             if (line.trim().length >= 8 && line !== v)
-                core/* setSecret */.Pq(line);
+                core_setSecret(line);
     }
-    for (const line of core/* getInput */.V4('env').split(/\r?\n/)) {
+    for (const line of getInput('env').split(/\r?\n/)) {
         const value = line.slice(line.indexOf('=') + 1);
         if (line.includes('=') && value.trim())
-            core/* setSecret */.Pq(value);
+            core_setSecret(value);
     }
     let settings;
     try {
         settings = parseSettings(readInput);
     }
     catch (err) {
-        core/* setOutput */.uH('status', 'failed');
-        core/* setFailed */.C1(err instanceof Error ? err.message : String(err));
+        setOutput('status', 'failed');
+        setFailed(err instanceof Error ? err.message : String(err));
         return;
     }
     // Saved before any lock can be taken: if this run is cancelled, the post step knows its id.
-    core/* saveState */.LZ('run', (0,lock/* runId */.Vz)());
+    saveState('run', runId());
     // GitHub Deployments (with github-token only); API errors are warnings, never a failed deploy.
     const deployment = await GithubDeployment.start(deploymentOptions(readInput, process.env, {
         mode: settings.mode,
         dryRun: settings.provision.dryRun,
         commit: settings.deploy.commit,
-        hosts: settings.hosts.map(engine/* hostLabel */.vy)
+        hosts: settings.hosts.map(hostLabel)
     }), actionLogger);
     let result;
     try {
-        result = await (0,engine/* runEngine */.cn)(settings, { logger: actionLogger });
+        result = await runEngine(settings, { logger: actionLogger });
     }
     catch (err) {
         const error = err instanceof Error ? err.message : String(err);
@@ -77411,21 +77085,71 @@ async function main() {
         throw err;
     }
     const { report, factKeys } = result;
-    core/* saveState */.LZ('finished', 'true');
+    saveState('finished', 'true');
     if (factKeys.length > 0) {
-        const t = (0,src_report/* factRows */.UO)(report, factKeys);
-        core/* info */.pq((0,src_report/* formatTable */.ku)(t.header, t.rows));
+        const t = factRows(report, factKeys);
+        info(formatTable(t.header, t.rows));
     }
-    await (0,src_report/* writeActionReport */.QN)(report, factKeys);
+    await writeActionReport(report, factKeys);
     await deployment?.finish(report);
     if (!report.ok) {
         // A titled annotation (what setFailed would print untitled), then the failing exit code.
-        (0,src_report/* annotateFailure */.pC)(report);
+        annotateFailure(report);
         process.exitCode = 1;
     }
 }
 
+;// CONCATENATED MODULE: ./src/steps/lock-cleanup.ts
+
+
+
+
+
+/**
+ * Ends a lock holder that this run left behind. A dropped connection ends the holder by itself,
+ * but a runner that was cancelled while its connection stayed up (or a half-open TCP link that the
+ * server will not notice for hours) leaves it holding the lock, so the post step ends it, and only
+ * when the owner file names this very run.
+ */
+function releaseScript(settings, run) {
+    const p = serverPaths(settings);
+    return `
+owner=${shQuote(p.lockOwner)}
+[ -f "$owner" ] || { echo released=none; exit 0; }
+grep -qxF ${shQuote(`run=${run}`)} "$owner" || { echo "released=other $(head -n 1 "$owner")"; exit 0; }
+pid=$(sed -n 's/^pid=//p' "$owner")
+if [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null; then
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+fi
+rm -f "$owner"
+echo released=yes
+`;
+}
+async function releaseLeftLocks(settings, run, logger, connect = connection_connect) {
+    for (const spec of settings.hosts) {
+        const label = hostLabel(spec);
+        try {
+            const remote = await connect({ ...targetFor(settings, spec), retries: 1 }, logger);
+            try {
+                const res = await remote.script(releaseScript(settings, run), { sudo: true, timeoutMs: 30_000 });
+                const what = /released=(\S+)/.exec(res.stdout)?.[1];
+                if (what === 'yes')
+                    logger.warning(`${label}: released the deploy lock this run left behind (the run was cancelled or lost its connection)`);
+                else
+                    logger.info(`${label}: no deploy lock of this run left (${what ?? res.stderr.trim()})`);
+            }
+            finally {
+                await remote.close();
+            }
+        }
+        catch (err) {
+            logger.warning(`${label}: could not check for a left deploy lock: ${errorMessage(err)}`);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/post.ts
+
 
 
 
@@ -77436,8 +77160,8 @@ async function main() {
  * stays in memory), so the only cleanup is a deploy lock a cancelled run may have left behind.
  */
 async function post() {
-    const run = core/* getState */.Gu('run');
-    if (!run || core/* getState */.Gu('finished') === 'true')
+    const run = getState('run');
+    if (!run || getState('finished') === 'true')
         return;
     let settings;
     try {
@@ -77446,8 +77170,7 @@ async function post() {
     catch {
         return;
     }
-    (0,engine/* registerSecrets */.dg)(settings, actionLogger);
-    const { releaseLeftLocks } = await __nccwpck_require__.e(/* import() */ 245).then(__nccwpck_require__.bind(__nccwpck_require__, 7245));
+    registerSecrets(settings, actionLogger);
     await releaseLeftLocks(settings, run, actionLogger);
 }
 
@@ -77457,5 +77180,5 @@ async function post() {
 
 
 // The runner calls this file for both the main and the post step; saved state tells them apart.
-(core/* getState */.Gu('isPost') ? post() : main()).catch((err) => core/* setFailed */.C1(err instanceof Error ? err.message : String(err)));
+(getState('isPost') ? post() : main()).catch((err) => setFailed(err instanceof Error ? err.message : String(err)));
 

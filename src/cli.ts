@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { consoleLogger } from './log.js';
+import { sandboxCli } from './sandbox/index.js';
+import { runDemo } from './demo-run.js';
 import { parseSettings, SettingsError } from './settings.js';
 import { runEngine } from './engine.js';
 import { factRows, formatTable, outputsOf, stepRows } from './report.js';
@@ -36,12 +38,10 @@ function help(inputs: InputSpec[]): string {
 
 export async function cli(argv: string[]): Promise<number> {
   if (argv[0] === 'sandbox') {
-    const { sandboxCli } = await import('./sandbox/index.js');
     return sandboxCli(argv.slice(1));
   }
   if (argv[0] === 'demo') {
-    const { demo } = await import('./demo.js');
-    return demo(argv.slice(1));
+    return runDemo(argv.slice(1));
   }
   const inputs = readActionInputs();
   const options: Record<string, { type: 'string' | 'boolean' }> = {

@@ -3,6 +3,7 @@ import { actionLogger } from './log.js';
 import { parseSettings } from './settings.js';
 import { registerSecrets } from './engine.js';
 import { readInput } from './main.js';
+import { releaseLeftLocks } from './steps/lock-cleanup.js';
 
 /**
  * Runs after the job, even when it was cancelled. Nothing is written to the runner's disk (the key
@@ -18,6 +19,5 @@ export async function post(): Promise<void> {
     return;
   }
   registerSecrets(settings, actionLogger);
-  const { releaseLeftLocks } = await import('./steps/lock-cleanup.js');
   await releaseLeftLocks(settings, run, actionLogger);
 }

@@ -25,6 +25,18 @@ function fleetInputs(list: SandboxServer[]): Record<string, string> {
   };
 }
 
+/** An app whose new release fails its health check only on servers holding a marker file. */
+async function unhealthyWhereMarked(): Promise<string> {
+  const app = await appCopy();
+  await editFile(
+    app,
+    'app.py',
+    (t) =>
+      `${t}\nimport os as _os\n@app.before_request\ndef _only_here():\n    if request.path == "/health" and _os.path.exists("/etc/shop-fail-new-release"):\n        return "unhealthy on this server", 500\n`
+  );
+  return app;
+}
+
 test('three servers, rolling: each deployed and proven, 0 failed requests on any', async () => {
   const app = await appCopy();
   const first = await deploy(servers[0]!, app, fleetInputs(servers));
@@ -53,13 +65,7 @@ test('the second of three is unhealthy: the third is untouched, the first rolled
   const releasesOnThird = await onServer(servers[2]!, 'ls /srv/shop/releases');
   // The new code fails its health check only where this marker exists: on the second server.
   await onServer(servers[1]!, 'touch /etc/shop-fail-new-release');
-  const app = await appCopy();
-  await editFile(
-    app,
-    'app.py',
-    (t) =>
-      `${t}\nimport os as _os\n@app.before_request\ndef _only_here():\n    if request.path == "/health" and _os.path.exists("/etc/shop-fail-new-release"):\n        return "unhealthy on this server", 500\n`
-  );
+  const app = await unhealthyWhereMarked();
   const { report } = await deploy(servers[0]!, app, { ...fleetInputs(servers), 'health-timeout': '4s' });
   expect(report.ok).toBe(false);
   expect(report.error).toMatch(
@@ -78,13 +84,7 @@ test('the second of three is unhealthy: the third is untouched, the first rolled
 
 test('rollback-scope host keeps the servers already switched', async () => {
   await onServer(servers[1]!, 'touch /etc/shop-fail-new-release');
-  const app = await appCopy();
-  await editFile(
-    app,
-    'app.py',
-    (t) =>
-      `${t}\nimport os as _os\n@app.before_request\ndef _only_here():\n    if request.path == "/health" and _os.path.exists("/etc/shop-fail-new-release"):\n        return "unhealthy on this server", 500\n`
-  );
+  const app = await unhealthyWhereMarked();
   const { report } = await deploy(servers[0]!, app, {
     ...fleetInputs(servers),
     'health-timeout': '4s',

@@ -62662,5156 +62662,6 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2462:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  cn: () => (/* binding */ runEngine)
-});
-
-// UNUSED EXPORTS: hostLabel, registerSecrets, secretValues, targetFor
-
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
-// EXTERNAL MODULE: ./node_modules/is-stream/index.js
-var is_stream = __nccwpck_require__(6543);
-// EXTERNAL MODULE: ./node_modules/make-dir/index.js
-var make_dir = __nccwpck_require__(6512);
-// EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
-;// CONCATENATED MODULE: ./node_modules/sb-promise-queue/lib/esm/index.mjs
-class PromiseQueue {
-    constructor({ concurrency = 1 } = {}) {
-        this.options = { concurrency };
-        this.running = 0;
-        this.queue = [];
-        this.idleCallbacks = [];
-    }
-    clear() {
-        this.queue = [];
-    }
-    onIdle(callback) {
-        this.idleCallbacks.push(callback);
-        return () => {
-            const index = this.idleCallbacks.indexOf(callback);
-            if (index !== -1) {
-                this.idleCallbacks.splice(index, 1);
-            }
-        };
-    }
-    waitTillIdle() {
-        return new Promise((resolve) => {
-            if (this.running === 0) {
-                resolve();
-                return;
-            }
-            const dispose = this.onIdle(() => {
-                dispose();
-                resolve();
-            });
-        });
-    }
-    add(callback) {
-        return new Promise((resolve, reject) => {
-            const runCallback = () => {
-                this.running += 1;
-                try {
-                    Promise.resolve(callback()).then((val) => {
-                        resolve(val);
-                        this.processNext();
-                    }, (err) => {
-                        reject(err);
-                        this.processNext();
-                    });
-                }
-                catch (err) {
-                    reject(err);
-                    this.processNext();
-                }
-            };
-            if (this.running >= this.options.concurrency) {
-                this.queue.push(runCallback);
-            }
-            else {
-                runCallback();
-            }
-        });
-    }
-    // Internal function, don't use
-    processNext() {
-        this.running -= 1;
-        const callback = this.queue.shift();
-        if (callback) {
-            callback();
-        }
-        else if (this.running === 0) {
-            this.idleCallbacks.forEach((item) => item());
-        }
-    }
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/sb-scandir/lib/esm/index.mjs
-/* @flow */
-
-
-
-
-const defaultFilesystem = {
-    join(pathA, pathB) {
-        return external_path_.join(pathA, pathB);
-    },
-    basename(path) {
-        return external_path_.basename(path);
-    },
-    stat(path) {
-        return new Promise((resolve, reject) => {
-            external_fs_.stat(path, (err, res) => {
-                if (err) {
-                    reject(err);
-                }
-                else {
-                    resolve(res);
-                }
-            });
-        });
-    },
-    readdir(path) {
-        return new Promise((resolve, reject) => {
-            external_fs_.readdir(path, (err, res) => {
-                if (err) {
-                    reject(err);
-                }
-                else {
-                    resolve(res);
-                }
-            });
-        });
-    },
-};
-async function scanDirectoryInternal({ path, recursive, validate, result, fileSystem, queue, reject, }) {
-    const itemStat = await fileSystem.stat(path);
-    if (itemStat.isFile()) {
-        result.files.push(path);
-    }
-    else if (itemStat.isDirectory()) {
-        result.directories.push(path);
-    }
-    if (!itemStat.isDirectory() || recursive === 'none') {
-        return;
-    }
-    const contents = await fileSystem.readdir(path);
-    contents.forEach((item) => {
-        const itemPath = fileSystem.join(path, item);
-        if (!validate(itemPath)) {
-            return;
-        }
-        queue
-            .add(() => scanDirectoryInternal({
-            path: itemPath,
-            recursive: recursive === 'shallow' ? 'none' : 'deep',
-            validate,
-            result,
-            fileSystem,
-            queue,
-            reject,
-        }))
-            .catch(reject);
-    });
-}
-async function scanDirectory(path, { recursive = true, validate = null, concurrency = Infinity, fileSystem = defaultFilesystem, } = {}) {
-    external_assert_(path && typeof path === 'string', 'path must be a valid string');
-    external_assert_(typeof recursive === 'boolean', 'options.recursive must be a valid boolean');
-    external_assert_(validate === null || typeof validate === 'function', 'options.validate must be a valid function');
-    external_assert_(typeof concurrency === 'number', 'options.concurrency must be a valid number');
-    external_assert_(fileSystem !== null && typeof fileSystem === 'object', 'options.fileSystem must be a valid object');
-    const queue = new PromiseQueue({
-        concurrency,
-    });
-    const result = { files: [], directories: [] };
-    const mergedFileSystem = { ...defaultFilesystem, ...fileSystem };
-    await new Promise((resolve, reject) => {
-        scanDirectoryInternal({
-            path,
-            recursive: recursive ? 'deep' : 'shallow',
-            validate: validate != null ? validate : (item) => mergedFileSystem.basename(item).slice(0, 1) !== '.',
-            result,
-            fileSystem: mergedFileSystem,
-            queue,
-            reject,
-        })
-            .then(() => queue.waitTillIdle())
-            .then(resolve, reject);
-    });
-    return result;
-}
-/* harmony default export */ const esm = (scanDirectory);
-
-// EXTERNAL MODULE: ./node_modules/shell-escape/shell-escape.js
-var shell_escape = __nccwpck_require__(4646);
-// EXTERNAL MODULE: ./node_modules/ssh2/lib/index.js
-var lib = __nccwpck_require__(5472);
-;// CONCATENATED MODULE: ./node_modules/node-ssh/lib/esm/index.mjs
-
-
-
-
-
-
-
-
-
-const DEFAULT_CONCURRENCY = 1;
-const DEFAULT_VALIDATE = (path) => !external_path_.basename(path).startsWith('.');
-const DEFAULT_TICK = () => {
-    /* No Op */
-};
-class SSHError extends Error {
-    constructor(message, code = null) {
-        super(message);
-        this.code = code;
-    }
-}
-function unixifyPath(path) {
-    if (path.includes('\\')) {
-        return path.split('\\').join('/');
-    }
-    return path;
-}
-async function readFile(filePath) {
-    return new Promise((resolve, reject) => {
-        external_fs_.readFile(filePath, 'utf8', (err, res) => {
-            if (err) {
-                reject(err);
-            }
-            else {
-                resolve(res);
-            }
-        });
-    });
-}
-const SFTP_MKDIR_ERR_CODE_REGEXP = /Error: (E[\S]+): /;
-async function makeDirectoryWithSftp(path, sftp) {
-    let stats = null;
-    try {
-        stats = await new Promise((resolve, reject) => {
-            sftp.stat(path, (err, res) => {
-                if (err) {
-                    reject(err);
-                }
-                else {
-                    resolve(res);
-                }
-            });
-        });
-    }
-    catch (_) {
-        /* No Op */
-    }
-    if (stats) {
-        if (stats.isDirectory()) {
-            // Already exists, nothing to worry about
-            return;
-        }
-        throw new Error('mkdir() failed, target already exists and is not a directory');
-    }
-    try {
-        await new Promise((resolve, reject) => {
-            sftp.mkdir(path, (err) => {
-                if (err) {
-                    reject(err);
-                }
-                else {
-                    resolve();
-                }
-            });
-        });
-    }
-    catch (err) {
-        if (err != null && typeof err.stack === 'string') {
-            const matches = SFTP_MKDIR_ERR_CODE_REGEXP.exec(err.stack);
-            if (matches != null) {
-                throw new SSHError(err.message, matches[1]);
-            }
-            throw err;
-        }
-    }
-}
-class NodeSSH {
-    constructor() {
-        this.connection = null;
-    }
-    getConnection() {
-        const { connection } = this;
-        if (connection == null) {
-            throw new Error('Not connected to server');
-        }
-        return connection;
-    }
-    async connect(givenConfig) {
-        external_assert_(givenConfig != null && typeof givenConfig === 'object', 'config must be a valid object');
-        const config = { ...givenConfig };
-        external_assert_(config.username != null && typeof config.username === 'string', 'config.username must be a valid string');
-        if (config.host != null) {
-            external_assert_(typeof config.host === 'string', 'config.host must be a valid string');
-        }
-        else if (config.sock != null) {
-            external_assert_(typeof config.sock === 'object', 'config.sock must be a valid object');
-        }
-        else {
-            throw new external_assert_.AssertionError({ message: 'Either config.host or config.sock must be provided' });
-        }
-        if (config.privateKey != null || config.privateKeyPath != null) {
-            if (config.privateKey != null) {
-                external_assert_(typeof config.privateKey === 'string', 'config.privateKey must be a valid string');
-                external_assert_(config.privateKeyPath == null, 'config.privateKeyPath must not be specified when config.privateKey is specified');
-            }
-            else if (config.privateKeyPath != null) {
-                external_assert_(typeof config.privateKeyPath === 'string', 'config.privateKeyPath must be a valid string');
-                external_assert_(config.privateKey == null, 'config.privateKey must not be specified when config.privateKeyPath is specified');
-            }
-            external_assert_(config.passphrase == null || typeof config.passphrase === 'string', 'config.passphrase must be null or a valid string');
-            if (config.privateKeyPath != null) {
-                // Must be an fs path
-                try {
-                    config.privateKey = await readFile(config.privateKeyPath);
-                }
-                catch (err) {
-                    if (err != null && err.code === 'ENOENT') {
-                        throw new external_assert_.AssertionError({ message: 'config.privateKeyPath does not exist at given fs path' });
-                    }
-                    throw err;
-                }
-            }
-        }
-        else if (config.password != null) {
-            external_assert_(typeof config.password === 'string', 'config.password must be a valid string');
-        }
-        if (config.tryKeyboard != null) {
-            external_assert_(typeof config.tryKeyboard === 'boolean', 'config.tryKeyboard must be a valid boolean');
-        }
-        if (config.tryKeyboard) {
-            const { password } = config;
-            if (config.onKeyboardInteractive != null) {
-                external_assert_(typeof config.onKeyboardInteractive === 'function', 'config.onKeyboardInteractive must be a valid function');
-            }
-            else if (password != null) {
-                config.onKeyboardInteractive = (name, instructions, instructionsLang, prompts, finish) => {
-                    if (prompts.length > 0 && prompts[0].prompt.toLowerCase().includes('password')) {
-                        finish([password]);
-                    }
-                };
-            }
-        }
-        const connection = new lib.Client();
-        this.connection = connection;
-        await new Promise((resolve, reject) => {
-            connection.on('error', reject);
-            if (config.onKeyboardInteractive) {
-                connection.on('keyboard-interactive', config.onKeyboardInteractive);
-            }
-            connection.on('ready', () => {
-                connection.removeListener('error', reject);
-                resolve();
-            });
-            connection.on('end', () => {
-                if (this.connection === connection) {
-                    this.connection = null;
-                }
-            });
-            connection.on('close', () => {
-                if (this.connection === connection) {
-                    this.connection = null;
-                }
-                reject(new SSHError('No response from server', 'ETIMEDOUT'));
-            });
-            connection.connect(config);
-        });
-        return this;
-    }
-    isConnected() {
-        return this.connection != null;
-    }
-    async requestShell(options) {
-        const connection = this.getConnection();
-        return new Promise((resolve, reject) => {
-            connection.on('error', reject);
-            const callback = (err, res) => {
-                connection.removeListener('error', reject);
-                if (err) {
-                    reject(err);
-                }
-                else {
-                    resolve(res);
-                }
-            };
-            if (options == null) {
-                connection.shell(callback);
-            }
-            else {
-                connection.shell(options, callback);
-            }
-        });
-    }
-    async withShell(callback, options) {
-        external_assert_(typeof callback === 'function', 'callback must be a valid function');
-        const shell = await this.requestShell(options);
-        try {
-            await callback(shell);
-        }
-        finally {
-            shell.destroy();
-        }
-    }
-    async requestSFTP() {
-        const connection = this.getConnection();
-        return new Promise((resolve, reject) => {
-            connection.on('error', reject);
-            connection.sftp((err, res) => {
-                connection.removeListener('error', reject);
-                if (err) {
-                    reject(err);
-                }
-                else {
-                    resolve(res);
-                }
-            });
-        });
-    }
-    async withSFTP(callback) {
-        external_assert_(typeof callback === 'function', 'callback must be a valid function');
-        const sftp = await this.requestSFTP();
-        try {
-            await callback(sftp);
-        }
-        finally {
-            sftp.end();
-        }
-    }
-    async execCommand(givenCommand, options = {}) {
-        external_assert_(typeof givenCommand === 'string', 'command must be a valid string');
-        external_assert_(options != null && typeof options === 'object', 'options must be a valid object');
-        external_assert_(options.cwd == null || typeof options.cwd === 'string', 'options.cwd must be a valid string');
-        external_assert_(options.stdin == null || typeof options.stdin === 'string' || is_stream.readable(options.stdin), 'options.stdin must be a valid string or readable stream');
-        external_assert_(options.execOptions == null || typeof options.execOptions === 'object', 'options.execOptions must be a valid object');
-        external_assert_(options.encoding == null || typeof options.encoding === 'string', 'options.encoding must be a valid string');
-        external_assert_(options.onChannel == null || typeof options.onChannel === 'function', 'options.onChannel must be a valid function');
-        external_assert_(options.onStdout == null || typeof options.onStdout === 'function', 'options.onStdout must be a valid function');
-        external_assert_(options.onStderr == null || typeof options.onStderr === 'function', 'options.onStderr must be a valid function');
-        external_assert_(options.noTrim == null || typeof options.noTrim === 'boolean', 'options.noTrim must be a boolean');
-        let command = givenCommand;
-        if (options.cwd) {
-            command = `cd ${shell_escape([options.cwd])} ; ${command}`;
-        }
-        const connection = this.getConnection();
-        const output = { stdout: [], stderr: [] };
-        return new Promise((resolve, reject) => {
-            connection.on('error', reject);
-            connection.exec(command, options.execOptions != null ? options.execOptions : {}, (err, channel) => {
-                connection.removeListener('error', reject);
-                if (err) {
-                    reject(err);
-                    return;
-                }
-                if (options.onChannel) {
-                    options.onChannel(channel);
-                }
-                channel.on('data', (chunk) => {
-                    if (options.onStdout)
-                        options.onStdout(chunk);
-                    output.stdout.push(chunk.toString(options.encoding));
-                });
-                channel.stderr.on('data', (chunk) => {
-                    if (options.onStderr)
-                        options.onStderr(chunk);
-                    output.stderr.push(chunk.toString(options.encoding));
-                });
-                if (options.stdin != null) {
-                    if (is_stream.readable(options.stdin)) {
-                        options.stdin.pipe(channel, {
-                            end: true,
-                        });
-                    }
-                    else {
-                        channel.write(options.stdin);
-                        channel.end();
-                    }
-                }
-                else {
-                    channel.end();
-                }
-                let code = null;
-                let signal = null;
-                channel.on('exit', (code_, signal_) => {
-                    code = code_ !== null && code_ !== void 0 ? code_ : null;
-                    signal = signal_ !== null && signal_ !== void 0 ? signal_ : null;
-                });
-                channel.on('close', () => {
-                    let stdout = output.stdout.join('');
-                    let stderr = output.stderr.join('');
-                    if (options.noTrim !== true) {
-                        stdout = stdout.trim();
-                        stderr = stderr.trim();
-                    }
-                    resolve({
-                        code: code != null ? code : null,
-                        signal: signal != null ? signal : null,
-                        stdout,
-                        stderr,
-                    });
-                });
-            });
-        });
-    }
-    async exec(command, parameters, options = {}) {
-        external_assert_(typeof command === 'string', 'command must be a valid string');
-        external_assert_(Array.isArray(parameters), 'parameters must be a valid array');
-        external_assert_(options != null && typeof options === 'object', 'options must be a valid object');
-        external_assert_(options.stream == null || ['both', 'stdout', 'stderr'].includes(options.stream), 'options.stream must be one of both, stdout, stderr');
-        for (let i = 0, { length } = parameters; i < length; i += 1) {
-            external_assert_(typeof parameters[i] === 'string', `parameters[${i}] must be a valid string`);
-        }
-        const completeCommand = `${command}${parameters.length > 0 ? ` ${shell_escape(parameters)}` : ''}`;
-        const response = await this.execCommand(completeCommand, options);
-        if (options.stream == null || options.stream === 'stdout') {
-            if (response.stderr) {
-                throw new Error(response.stderr);
-            }
-            return response.stdout;
-        }
-        if (options.stream === 'stderr') {
-            return response.stderr;
-        }
-        return response;
-    }
-    async mkdir(path, method = 'sftp', givenSftp = null) {
-        external_assert_(typeof path === 'string', 'path must be a valid string');
-        external_assert_(typeof method === 'string' && (method === 'sftp' || method === 'exec'), 'method must be either sftp or exec');
-        external_assert_(givenSftp == null || typeof givenSftp === 'object', 'sftp must be a valid object');
-        if (method === 'exec') {
-            await this.exec('mkdir', ['-p', unixifyPath(path)]);
-            return;
-        }
-        const sftp = givenSftp || (await this.requestSFTP());
-        const makeSftpDirectory = async (retry) => makeDirectoryWithSftp(unixifyPath(path), sftp).catch(async (error) => {
-            if (!retry || error == null || (error.message !== 'No such file' && error.code !== 'ENOENT')) {
-                throw error;
-            }
-            await this.mkdir(external_path_.dirname(path), 'sftp', sftp);
-            await makeSftpDirectory(false);
-        });
-        try {
-            await makeSftpDirectory(true);
-        }
-        finally {
-            if (!givenSftp) {
-                sftp.end();
-            }
-        }
-    }
-    async getFile(localFile, remoteFile, givenSftp = null, transferOptions = null) {
-        external_assert_(typeof localFile === 'string', 'localFile must be a valid string');
-        external_assert_(typeof remoteFile === 'string', 'remoteFile must be a valid string');
-        external_assert_(givenSftp == null || typeof givenSftp === 'object', 'sftp must be a valid object');
-        external_assert_(transferOptions == null || typeof transferOptions === 'object', 'transferOptions must be a valid object');
-        const sftp = givenSftp || (await this.requestSFTP());
-        try {
-            await new Promise((resolve, reject) => {
-                sftp.fastGet(unixifyPath(remoteFile), localFile, transferOptions || {}, (err) => {
-                    if (err) {
-                        reject(err);
-                    }
-                    else {
-                        resolve();
-                    }
-                });
-            });
-        }
-        finally {
-            if (!givenSftp) {
-                sftp.end();
-            }
-        }
-    }
-    async putFile(localFile, remoteFile, givenSftp = null, transferOptions = null) {
-        external_assert_(typeof localFile === 'string', 'localFile must be a valid string');
-        external_assert_(typeof remoteFile === 'string', 'remoteFile must be a valid string');
-        external_assert_(givenSftp == null || typeof givenSftp === 'object', 'sftp must be a valid object');
-        external_assert_(transferOptions == null || typeof transferOptions === 'object', 'transferOptions must be a valid object');
-        external_assert_(await new Promise((resolve) => {
-            external_fs_.access(localFile, external_fs_.constants.R_OK, (err) => {
-                resolve(err === null);
-            });
-        }), `localFile does not exist at ${localFile}`);
-        const sftp = givenSftp || (await this.requestSFTP());
-        const putFile = (retry) => {
-            return new Promise((resolve, reject) => {
-                sftp.fastPut(localFile, unixifyPath(remoteFile), transferOptions || {}, (err) => {
-                    if (err == null) {
-                        resolve();
-                        return;
-                    }
-                    if (err.message === 'No such file' && retry) {
-                        resolve(this.mkdir(external_path_.dirname(remoteFile), 'sftp', sftp).then(() => putFile(false)));
-                    }
-                    else {
-                        reject(err);
-                    }
-                });
-            });
-        };
-        try {
-            await putFile(true);
-        }
-        finally {
-            if (!givenSftp) {
-                sftp.end();
-            }
-        }
-    }
-    async putFiles(files, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {} } = {}) {
-        external_assert_(Array.isArray(files), 'files must be an array');
-        for (let i = 0, { length } = files; i < length; i += 1) {
-            const file = files[i];
-            external_assert_(file, 'files items must be valid objects');
-            external_assert_(file.local && typeof file.local === 'string', `files[${i}].local must be a string`);
-            external_assert_(file.remote && typeof file.remote === 'string', `files[${i}].remote must be a string`);
-        }
-        const transferred = [];
-        const sftp = givenSftp || (await this.requestSFTP());
-        const queue = new PromiseQueue({ concurrency });
-        try {
-            await new Promise((resolve, reject) => {
-                files.forEach((file) => {
-                    queue
-                        .add(async () => {
-                        await this.putFile(file.local, file.remote, sftp, transferOptions);
-                        transferred.push(file);
-                    })
-                        .catch(reject);
-                });
-                queue.waitTillIdle().then(resolve);
-            });
-        }
-        catch (error) {
-            if (error != null) {
-                error.transferred = transferred;
-            }
-            throw error;
-        }
-        finally {
-            if (!givenSftp) {
-                sftp.end();
-            }
-        }
-    }
-    async putDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive = true, tick = DEFAULT_TICK, validate = DEFAULT_VALIDATE, } = {}) {
-        external_assert_(typeof localDirectory === 'string' && localDirectory, 'localDirectory must be a string');
-        external_assert_(typeof remoteDirectory === 'string' && remoteDirectory, 'remoteDirectory must be a string');
-        const localDirectoryStat = await new Promise((resolve) => {
-            external_fs_.stat(localDirectory, (err, stat) => {
-                resolve(stat || null);
-            });
-        });
-        external_assert_(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
-        external_assert_(localDirectoryStat.isDirectory(), `localDirectory is not a directory at ${localDirectory}`);
-        const sftp = givenSftp || (await this.requestSFTP());
-        const scanned = await esm(localDirectory, {
-            recursive,
-            validate,
-        });
-        const files = scanned.files.map((item) => external_path_.relative(localDirectory, item));
-        const directories = scanned.directories.map((item) => external_path_.relative(localDirectory, item));
-        // Sort shortest to longest
-        directories.sort((a, b) => a.length - b.length);
-        let failed = false;
-        try {
-            // Do the directories first.
-            await new Promise((resolve, reject) => {
-                const queue = new PromiseQueue({ concurrency });
-                directories.forEach((directory) => {
-                    queue
-                        .add(async () => {
-                        await this.mkdir(external_path_.join(remoteDirectory, directory), 'sftp', sftp);
-                    })
-                        .catch(reject);
-                });
-                resolve(queue.waitTillIdle());
-            });
-            // and now the files
-            await new Promise((resolve, reject) => {
-                const queue = new PromiseQueue({ concurrency });
-                files.forEach((file) => {
-                    queue
-                        .add(async () => {
-                        const localFile = external_path_.join(localDirectory, file);
-                        const remoteFile = external_path_.join(remoteDirectory, file);
-                        try {
-                            await this.putFile(localFile, remoteFile, sftp, transferOptions);
-                            tick(localFile, remoteFile, null);
-                        }
-                        catch (_) {
-                            failed = true;
-                            tick(localFile, remoteFile, _);
-                        }
-                    })
-                        .catch(reject);
-                });
-                resolve(queue.waitTillIdle());
-            });
-        }
-        finally {
-            if (!givenSftp) {
-                sftp.end();
-            }
-        }
-        return !failed;
-    }
-    async getDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive = true, tick = DEFAULT_TICK, validate = DEFAULT_VALIDATE, } = {}) {
-        external_assert_(typeof localDirectory === 'string' && localDirectory, 'localDirectory must be a string');
-        external_assert_(typeof remoteDirectory === 'string' && remoteDirectory, 'remoteDirectory must be a string');
-        const localDirectoryStat = await new Promise((resolve) => {
-            external_fs_.stat(localDirectory, (err, stat) => {
-                resolve(stat || null);
-            });
-        });
-        external_assert_(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
-        external_assert_(localDirectoryStat.isDirectory(), `localDirectory is not a directory at ${localDirectory}`);
-        const sftp = givenSftp || (await this.requestSFTP());
-        const scanned = await esm(remoteDirectory, {
-            recursive,
-            validate,
-            concurrency,
-            fileSystem: {
-                basename(path) {
-                    return external_path_.posix.basename(path);
-                },
-                join(pathA, pathB) {
-                    return external_path_.posix.join(pathA, pathB);
-                },
-                readdir(path) {
-                    return new Promise((resolve, reject) => {
-                        sftp.readdir(path, (err, res) => {
-                            if (err) {
-                                reject(err);
-                            }
-                            else {
-                                resolve(res.map((item) => item.filename));
-                            }
-                        });
-                    });
-                },
-                stat(path) {
-                    return new Promise((resolve, reject) => {
-                        sftp.stat(path, (err, res) => {
-                            if (err) {
-                                reject(err);
-                            }
-                            else {
-                                // eslint-disable-next-line @typescript-eslint/no-explicit-any
-                                resolve(res);
-                            }
-                        });
-                    });
-                },
-            },
-        });
-        const files = scanned.files.map((item) => external_path_.relative(remoteDirectory, item));
-        const directories = scanned.directories.map((item) => external_path_.relative(remoteDirectory, item));
-        // Sort shortest to longest
-        directories.sort((a, b) => a.length - b.length);
-        let failed = false;
-        try {
-            // Do the directories first.
-            await new Promise((resolve, reject) => {
-                const queue = new PromiseQueue({ concurrency });
-                directories.forEach((directory) => {
-                    queue
-                        .add(async () => {
-                        await make_dir(external_path_.join(localDirectory, directory));
-                    })
-                        .catch(reject);
-                });
-                resolve(queue.waitTillIdle());
-            });
-            // and now the files
-            await new Promise((resolve, reject) => {
-                const queue = new PromiseQueue({ concurrency });
-                files.forEach((file) => {
-                    queue
-                        .add(async () => {
-                        const localFile = external_path_.join(localDirectory, file);
-                        const remoteFile = external_path_.join(remoteDirectory, file);
-                        try {
-                            await this.getFile(localFile, remoteFile, sftp, transferOptions);
-                            tick(localFile, remoteFile, null);
-                        }
-                        catch (_) {
-                            failed = true;
-                            tick(localFile, remoteFile, _);
-                        }
-                    })
-                        .catch(reject);
-                });
-                resolve(queue.waitTillIdle());
-            });
-        }
-        finally {
-            if (!givenSftp) {
-                sftp.end();
-            }
-        }
-        return !failed;
-    }
-    forwardIn(remoteAddr, remotePort, onConnection) {
-        const connection = this.getConnection();
-        return new Promise((resolve, reject) => {
-            connection.forwardIn(remoteAddr, remotePort, (error, port) => {
-                if (error) {
-                    reject(error);
-                    return;
-                }
-                const handler = (details, acceptConnection, rejectConnection) => {
-                    if (details.destIP === remoteAddr && details.destPort === port) {
-                        onConnection === null || onConnection === void 0 ? void 0 : onConnection(details, acceptConnection, rejectConnection);
-                    }
-                };
-                if (onConnection) {
-                    connection.on('tcp connection', handler);
-                }
-                const dispose = () => {
-                    return new Promise((_resolve, _reject) => {
-                        connection.off('tcp connection', handler);
-                        connection.unforwardIn(remoteAddr, port, (_error) => {
-                            if (_error) {
-                                _reject(error);
-                            }
-                            _resolve();
-                        });
-                    });
-                };
-                resolve({ port, dispose });
-            });
-        });
-    }
-    forwardOut(srcIP, srcPort, dstIP, dstPort) {
-        const connection = this.getConnection();
-        return new Promise((resolve, reject) => {
-            connection.forwardOut(srcIP, srcPort, dstIP, dstPort, (error, channel) => {
-                if (error) {
-                    reject(error);
-                    return;
-                }
-                resolve(channel);
-            });
-        });
-    }
-    forwardInStreamLocal(socketPath, onConnection) {
-        const connection = this.getConnection();
-        return new Promise((resolve, reject) => {
-            connection.openssh_forwardInStreamLocal(socketPath, (error) => {
-                if (error) {
-                    reject(error);
-                    return;
-                }
-                const handler = (details, acceptConnection, rejectConnection) => {
-                    if (details.socketPath === socketPath) {
-                        onConnection === null || onConnection === void 0 ? void 0 : onConnection(details, acceptConnection, rejectConnection);
-                    }
-                };
-                if (onConnection) {
-                    connection.on('unix connection', handler);
-                }
-                const dispose = () => {
-                    return new Promise((_resolve, _reject) => {
-                        connection.off('unix connection', handler);
-                        connection.openssh_unforwardInStreamLocal(socketPath, (_error) => {
-                            if (_error) {
-                                _reject(_error);
-                            }
-                            _resolve();
-                        });
-                    });
-                };
-                resolve({ dispose });
-            });
-        });
-    }
-    forwardOutStreamLocal(socketPath) {
-        const connection = this.getConnection();
-        return new Promise((resolve, reject) => {
-            connection.openssh_forwardOutStreamLocal(socketPath, (error, channel) => {
-                if (error) {
-                    reject(error);
-                    return;
-                }
-                resolve(channel);
-            });
-        });
-    }
-    dispose() {
-        if (this.connection) {
-            this.connection.end();
-            this.connection = null;
-        }
-    }
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/ssh/hostkeys.ts
-
-/** Parses known_hosts text: plain and hashed hosts, any key type, `@revoked`; `@cert-authority` is skipped. */
-function parseKnownHosts(text) {
-    const entries = [];
-    const invalid = [];
-    text.split(/\r?\n/).forEach((raw, index) => {
-        const line = index + 1;
-        const trimmed = raw.trim();
-        if (trimmed === '' || trimmed.startsWith('#'))
-            return;
-        const fields = trimmed.split(/\s+/);
-        let revoked = false;
-        if (fields[0].startsWith('@')) {
-            const marker = fields.shift();
-            // Host certificates are not something ssh2 verifies; a CA line must not vouch for a plain key.
-            if (marker === '@cert-authority')
-                return;
-            if (marker !== '@revoked') {
-                invalid.push({ line, reason: `unknown marker ${marker}` });
-                return;
-            }
-            revoked = true;
-        }
-        if (fields.length < 3) {
-            invalid.push({ line, reason: 'expected "HOSTS KEY-TYPE BASE64-KEY"' });
-            return;
-        }
-        const [hosts, keyType, b64] = fields;
-        const key = decodeBase64Strict(b64);
-        if (!key) {
-            invalid.push({ line, reason: 'the key is not valid base64' });
-            return;
-        }
-        const blobType = keyBlobType(key);
-        if (blobType !== keyType) {
-            invalid.push({ line, reason: `the key blob is ${blobType ?? 'unreadable'}, not ${keyType}` });
-            return;
-        }
-        if (hosts.startsWith('|')) {
-            const hashed = parseHashedHost(hosts);
-            if (!hashed) {
-                invalid.push({ line, reason: 'hashed host is not |1|salt|hash' });
-                return;
-            }
-            entries.push({ line, revoked, patterns: [], hashed, keyType, key });
-        }
-        else {
-            entries.push({ line, revoked, patterns: hosts.toLowerCase().split(','), keyType, key });
-        }
-    });
-    return { entries, invalid };
-}
-function parseHashedHost(field) {
-    const parts = field.split('|');
-    // ['', '1', salt, hash]: type 1 is HMAC-SHA1, the only kind ssh-keygen -H writes.
-    if (parts.length !== 4 || parts[0] !== '' || parts[1] !== '1')
-        return undefined;
-    const salt = decodeBase64Strict(parts[2]);
-    const hmac = decodeBase64Strict(parts[3]);
-    if (!salt || !hmac || hmac.length !== 20)
-        return undefined;
-    return { salt, hmac };
-}
-function decodeBase64Strict(text) {
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text))
-        return undefined;
-    const buf = Buffer.from(text, 'base64');
-    return buf.length > 0 ? buf : undefined;
-}
-/** The algorithm name a key blob starts with (an SSH string), or undefined if it is not a key blob. */
-function keyBlobType(blob) {
-    if (blob.length < 4)
-        return undefined;
-    const len = blob.readUInt32BE(0);
-    if (len === 0 || len > 64 || 4 + len > blob.length)
-        return undefined;
-    const name = blob.subarray(4, 4 + len).toString('latin1');
-    return /^[\x21-\x7e]+$/.test(name) ? name : undefined;
-}
-/** `SHA256:` + unpadded base64 of sha256(blob): the form `ssh-keygen -lf` prints. */
-function fingerprint(blob) {
-    return 'SHA256:' + (0,external_node_crypto_.createHash)('sha256').update(blob).digest('base64').replace(/=+$/, '');
-}
-/** The name known_hosts uses for a host: plain on port 22, `[host]:port` otherwise. */
-function knownHostsName(host, port) {
-    return port === 22 ? host.toLowerCase() : `[${host.toLowerCase()}]:${port}`;
-}
-/** The known_hosts line that pins this key for this host. */
-function knownHostsLine(host, port, blob) {
-    return `${knownHostsName(host, port)} ${keyBlobType(blob) ?? 'unknown'} ${blob.toString('base64')}`;
-}
-/** Whether a known_hosts entry names this host (and port), the way OpenSSH matches it. */
-function entryMatchesHost(entry, host, port) {
-    const name = knownHostsName(host, port);
-    if (entry.hashed) {
-        const mac = (0,external_node_crypto_.createHmac)('sha1', entry.hashed.salt).update(name).digest();
-        return (0,external_node_crypto_.timingSafeEqual)(mac, entry.hashed.hmac);
-    }
-    let matched = false;
-    for (const pattern of entry.patterns) {
-        const negated = pattern.startsWith('!');
-        if (!globMatch(negated ? pattern.slice(1) : pattern, name))
-            continue;
-        // A matching negation wins over any positive pattern on the line (OpenSSH match_hostname).
-        if (negated)
-            return false;
-        matched = true;
-    }
-    return matched;
-}
-function globMatch(pattern, name) {
-    if (!/[*?]/.test(pattern))
-        return pattern === name;
-    const re = pattern
-        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-        .replace(/\*/g, '.*')
-        .replace(/\?/g, '.');
-    return new RegExp(`^${re}$`).test(name);
-}
-/** Host-key algorithms the client asks for, so a server with several keys shows the one we know. */
-const DEFAULT_HOST_KEY_ALGORITHMS = [
-    'ssh-ed25519',
-    'ecdsa-sha2-nistp256',
-    'ecdsa-sha2-nistp384',
-    'ecdsa-sha2-nistp521',
-    'rsa-sha2-512',
-    'rsa-sha2-256',
-    'ssh-rsa'
-];
-function algorithmsForKeyType(keyType) {
-    // An RSA key is one blob type (ssh-rsa) but three signature algorithms; prefer the SHA-2 ones.
-    return keyType === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [keyType];
-}
-class HostKeyError extends Error {
-    failure;
-    constructor(failure) {
-        super(failure.message);
-        this.failure = failure;
-        this.name = 'HostKeyError';
-    }
-}
-/** Normalizes `SHA256:abc=` / `abc` to `SHA256:abc`; refuses MD5 and other forms we cannot compare. */
-function normalizeFingerprint(value) {
-    const v = value.trim();
-    const body = v.startsWith('SHA256:') ? v.slice('SHA256:'.length) : v;
-    if (!/^[A-Za-z0-9+/]{43}=?$/.test(body)) {
-        throw new Error(`host fingerprint "${v}" is not a SHA256 fingerprint: use the SHA256:... form printed by ` +
-            '`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the server');
-    }
-    return 'SHA256:' + body.replace(/=$/, '');
-}
-/**
- * Builds the host-key check for one target. Verifying is the default: with no known_hosts, no
- * pinned fingerprint and no trust-on-first-use, every key is refused. A key that contradicts a
- * known_hosts entry or a pin is refused even with trust-on-first-use: that is the case the check
- * exists for.
- */
-function makeHostVerifier(target, logger) {
-    const parsed = parseKnownHosts(target.knownHosts ?? '');
-    for (const bad of parsed.invalid) {
-        logger.warning(`known-hosts line ${bad.line} ignored: ${bad.reason}`);
-    }
-    const pins = (target.fingerprints ?? []).filter((f) => f.trim() !== '').map(normalizeFingerprint);
-    const forHost = parsed.entries.filter((e) => !e.revoked && entryMatchesHost(e, target.host, target.port));
-    const revoked = parsed.entries.filter((e) => e.revoked);
-    const knownTypes = [...new Set(forHost.map((e) => e.keyType))];
-    const preferred = [...new Set(knownTypes.flatMap(algorithmsForKeyType))].filter((a) => DEFAULT_HOST_KEY_ALGORITHMS.includes(a));
-    const algorithms = [...preferred, ...DEFAULT_HOST_KEY_ALGORITHMS.filter((a) => !preferred.includes(a))];
-    let lastFailure;
-    let accepted;
-    const warnedTofu = new Set();
-    const where = knownHostsName(target.host, target.port);
-    const refuse = (kind, keyType, fp, message) => {
-        lastFailure = { kind, host: target.host, port: target.port, keyType, fingerprint: fp, message };
-        return false;
-    };
-    const verify = (key) => {
-        lastFailure = undefined;
-        const keyType = keyBlobType(key) ?? 'unknown';
-        const fp = fingerprint(key);
-        const seen = `host key for ${target.host}${target.port === 22 ? '' : `:${target.port}`} (${keyType} ${fp})`;
-        if (keyType === 'unknown') {
-            return refuse('unreadable', keyType, fp, `${seen} is not a key this client can read`);
-        }
-        const rev = revoked.find((e) => e.key.equals(key));
-        if (rev) {
-            return refuse('revoked', keyType, fp, `${seen} is marked @revoked in known-hosts (line ${rev.line})`);
-        }
-        const match = forHost.find((e) => e.key.equals(key));
-        if (match) {
-            accepted = { keyType, fingerprint: fp, how: `known-hosts line ${match.line}` };
-            return true;
-        }
-        if (pins.includes(fp)) {
-            accepted = { keyType, fingerprint: fp, how: 'host-fingerprint' };
-            return true;
-        }
-        if (forHost.length > 0 || pins.length > 0) {
-            const expected = [];
-            if (forHost.length > 0) {
-                const lines = forHost.map((e) => `line ${e.line}: ${e.keyType} ${fingerprint(e.key)}`).join(', ');
-                expected.push(`known-hosts (${lines})`);
-            }
-            if (pins.length > 0)
-                expected.push(`host-fingerprint (${pins.join(', ')})`);
-            return refuse('mismatch', keyType, fp, `${seen} does not match ${expected.join(' or ')}. The server was reinstalled or re-keyed, ` +
-                'or someone is in the middle: check the key on the server console ' +
-                '(ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) before updating known-hosts');
-        }
-        if (target.trustOnFirstUse) {
-            accepted = { keyType, fingerprint: fp, how: 'trust-on-first-use' };
-            if (!warnedTofu.has(fp)) {
-                warnedTofu.add(fp);
-                logger.warning(`trust-on-first-use: accepted the unverified ${seen}. ` +
-                    `Pin it with host-fingerprint: ${fp} or this known-hosts line: ${knownHostsLine(target.host, target.port, key)}`);
-            }
-            return true;
-        }
-        return refuse('unknown', keyType, fp, `${seen} is unknown: add it to known-hosts or host-fingerprint (no entry for ${where}` +
-            `${parsed.entries.length > 0 ? ` among ${parsed.entries.length} known-hosts entries` : ''}). ` +
-            'Read the fingerprint on the server itself (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), ' +
-            'or enable trust-on-first-use to accept and print it');
-    };
-    return { verify, failure: () => lastFailure, accepted: () => accepted, algorithms };
-}
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: external "node:string_decoder"
-const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
-;// CONCATENATED MODULE: ./src/ssh/output.ts
-
-/**
- * Keeps the last `cap` bytes of a stream. Remote commands (pip, apt) can print far more than a
- * step needs to keep in memory; the tail is where the error is.
- */
-class TailBuffer {
-    cap;
-    chunks = [];
-    size = 0;
-    dropped = 0;
-    constructor(cap) {
-        this.cap = cap;
-    }
-    push(chunk) {
-        this.chunks.push(chunk);
-        this.size += chunk.length;
-        while (this.size > this.cap && this.chunks.length > 0) {
-            const excess = this.size - this.cap;
-            const first = this.chunks[0];
-            if (first.length <= excess) {
-                this.chunks.shift();
-                this.size -= first.length;
-                this.dropped += first.length;
-            }
-            else {
-                this.chunks[0] = first.subarray(excess);
-                this.size -= excess;
-                this.dropped += excess;
-            }
-        }
-    }
-    text() {
-        const body = Buffer.concat(this.chunks).toString('utf8');
-        return this.dropped > 0 ? `[... ${this.dropped} earlier bytes dropped ...]\n${body}` : body;
-    }
-}
-/**
- * Splits a byte stream into complete lines for live printing. Decodes UTF-8 across chunk borders
- * so a character split between two packets is not mangled.
- */
-class LineSplitter {
-    emit;
-    decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
-    partial = '';
-    constructor(emit) {
-        this.emit = emit;
-    }
-    push(chunk) {
-        const text = this.partial + this.decoder.write(chunk);
-        const lines = text.split('\n');
-        this.partial = lines.pop() ?? '';
-        for (const line of lines)
-            this.emit(line.replace(/\r$/, ''));
-    }
-    flush() {
-        const rest = this.partial + this.decoder.end();
-        this.partial = '';
-        if (rest !== '')
-            this.emit(rest.replace(/\r$/, ''));
-    }
-}
-
-// EXTERNAL MODULE: ./src/ssh/quote.ts
-var quote = __nccwpck_require__(9038);
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/ssh/upload.ts
-
-
-
-
-
-
-const STDERR_TAIL = 2000;
-function tail(text) {
-    const t = text.trim();
-    return t.length > STDERR_TAIL ? '...' + t.slice(-STDERR_TAIL) : t;
-}
-/**
- * tar --exclude semantics, with one convenience: a leading `/` anchors at the upload root
- * (`/docs` means only the top-level docs). tar itself names members `./docs`, so an unanchored
- * pattern (`docs`, `*.pyc`) matches at any depth, and `./docs` matches only the top level.
- */
-function tarExcludeArgs(patterns) {
-    return patterns
-        .map((p) => p.trim())
-        .filter((p) => p !== '')
-        .map((p) => `--exclude=${p.startsWith('/') ? '.' + p.replace(/^\/+/, '/') : p}`);
-}
-/** The remote half: create the directory, then unpack the stream owned by whoever runs it. */
-function remoteUnpackCommand(remoteDir) {
-    const dir = (0,quote/* shQuote */.U)(remoteDir);
-    // --no-same-owner: under sudo, tar would otherwise give files the runner's uid (1001 on GitHub).
-    return `mkdir -p -- ${dir} && tar -C ${dir} --no-same-owner --warning=no-unknown-keyword -xf -`;
-}
-/**
- * Sends localDir as ONE tar stream over ONE exec channel and unpacks it in remoteDir. One channel
- * instead of SFTP's round trip per file: thousands of small files cost about what their bytes
- * cost. Needs GNU tar locally (runners have it) and tar on the server.
- */
-async function uploadDirectory(remote, localDir, remoteDir, opts, logger) {
-    const started = Date.now();
-    if (remoteDir.trim() === '')
-        throw new Error('upload: the remote directory is empty');
-    const st = await (0,promises_.stat)(localDir).catch(() => undefined);
-    if (!st?.isDirectory())
-        throw new Error(`upload: local directory ${localDir} does not exist or is not a directory`);
-    // -v with --index-file writes the member list to a file: an exact file count that stays apart
-    // from tar's own error messages. (Not /dev/fd/3: node's stdio pipes are sockets, which Linux
-    // refuses to open through /dev/fd.)
-    const scratch = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'gunicorn-deploy-upload-'));
-    try {
-        let list;
-        if (opts.files) {
-            // NUL-separated: any byte but NUL may stand in a file name.
-            list = (0,external_node_path_.join)(scratch, 'files');
-            await (0,promises_.writeFile)(list, opts.files.map((f) => `./${f}\0`).join(''));
-        }
-        return await send(remote, localDir, remoteDir, opts, logger, (0,external_node_path_.join)(scratch, 'index'), started, list);
-    }
-    finally {
-        await (0,promises_.rm)(scratch, { recursive: true, force: true });
-    }
-}
-async function send(remote, localDir, remoteDir, opts, logger, indexFile, started, list) {
-    const what = list ? ['--no-recursion', '--null', '-T', list] : [...tarExcludeArgs(opts.exclude), '.'];
-    const args = [
-        '-C',
-        localDir,
-        '-c',
-        '-v',
-        `--index-file=${indexFile}`,
-        '-f',
-        '-',
-        '--numeric-owner',
-        ...what
-    ];
-    logger.debug(`[${remote.label}] upload ${localDir} -> ${remoteDir} (tar ${args.join(' ')})`);
-    const tar = (0,external_node_child_process_.spawn)('tar', args, {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, LC_ALL: 'C' }
-    });
-    let localStderr = '';
-    tar.stderr.on('data', (c) => {
-        localStderr = (localStderr + c.toString('utf8')).slice(-64 * 1024);
-    });
-    let bytes = 0;
-    const counter = new external_node_stream_.Transform({
-        transform(chunk, _enc, cb) {
-            bytes += chunk.length;
-            cb(null, chunk);
-        }
-    });
-    tar.stdout.pipe(counter);
-    let spawnError;
-    const localDone = new Promise((resolve) => {
-        tar.on('error', (err) => {
-            spawnError = err;
-            // Ends the remote side too, instead of leaving it waiting for a stream that never comes.
-            counter.destroy(err);
-            resolve({ code: null, signal: null });
-        });
-        tar.on('close', (code, signal) => resolve({ code, signal }));
-    });
-    let remoteResult;
-    let remoteError;
-    try {
-        remoteResult = await remote.exec(remoteUnpackCommand(remoteDir), {
-            stdin: counter,
-            sudo: opts.sudo,
-            timeoutMs: opts.timeoutMs
-        });
-    }
-    catch (err) {
-        remoteError = err;
-    }
-    // If the server side stopped early (mkdir refused, disk full), local tar is blocked on a full pipe.
-    const killedByUs = tar.exitCode === null && tar.signalCode === null;
-    if (killedByUs) {
-        tar.kill('SIGTERM');
-        // 'close' waits for tar's stdout to end, which never happens while the stream into a dead
-        // channel holds it back: drop what is still buffered.
-        counter.destroy();
-        tar.stdio[1].destroy();
-    }
-    const local = await localDone;
-    if (spawnError) {
-        throw new Error(`upload: could not run local tar: ${spawnError.message} (GNU tar is required on the runner)`);
-    }
-    const where = `${remote.label}:${remoteDir}`;
-    // A local failure (unreadable file) is the cause when both sides fail: the server then only saw
-    // a truncated stream.
-    if (!killedByUs && local.code !== 0) {
-        const how = local.signal ? `was killed by ${local.signal}` : `exited ${local.code}`;
-        throw new Error(`upload to ${where} failed: local tar ${how}: ${tail(localStderr) || '(no stderr)'}`);
-    }
-    if (remoteError)
-        throw new Error(`upload to ${where} failed: ${remoteError.message}`);
-    if (!remoteResult || remoteResult.code !== 0) {
-        const why = remoteResult?.timedOut ? 'timed out' : `remote tar exited ${remoteResult?.code}`;
-        throw new Error(`upload to ${where} failed: ${why}: ${tail(remoteResult?.stderr ?? '') || '(no stderr)'}`);
-    }
-    // One member per line (GNU tar escapes newlines in names); directories end with a slash.
-    const index = await (0,promises_.readFile)(indexFile, 'utf8');
-    const files = index.split('\n').filter((l) => l !== '' && !l.endsWith('/')).length;
-    return { files, bytes, ms: Date.now() - started };
-}
-
-;// CONCATENATED MODULE: ./src/ssh/remote.ts
-
-
-
-
-
-
-
-const DEFAULT_EXEC_TIMEOUT_MS = 10 * 60_000;
-/** Stored stdout/stderr per command; the tail is kept, where errors are. */
-const OUTPUT_CAP_BYTES = 4 * 1024 * 1024;
-/** The exit code reported for a command killed by its timeout, as coreutils timeout(1) uses. */
-const TIMEOUT_EXIT_CODE = 124;
-/**
- * After TERM, the remote timeout(1) waits this long before KILL; the client waits a little more
- * before giving up on the channel itself (a server that stopped answering).
- */
-const KILL_AFTER_S = 5;
-const CLIENT_GRACE_MS = (KILL_AFTER_S + 10) * 1000;
-/**
- * sshd hands the command to the login shell as ONE argument, and Linux caps one argument at
- * 128 KiB (MAX_ARG_STRLEN); fail with a clear message instead of an E2BIG from the server.
- */
-const MAX_COMMAND_BYTES = 128 * 1024 - 1024;
-/** Seconds for timeout(1): decimals allowed, never 0 (which would mean "no timeout"). */
-function timeoutSeconds(ms) {
-    return String(Math.max(ms, 1) / 1000);
-}
-/**
- * Wraps a shell text so that the server itself enforces the timeout and the privilege change.
- * timeout(1) puts the command in its own process group and signals the whole group, so a
- * timed-out `pip install` is really gone, children included (closing the channel alone leaves
- * orphans running). It runs inside sudo so that it may kill root's processes.
- */
-function wrapCommand(shell, text, opts) {
-    const inner = `timeout -k ${KILL_AFTER_S} ${timeoutSeconds(opts.timeoutMs)} ${shell} -c ${(0,quote/* shQuote */.U)(text)}`;
-    return opts.sudo ? `sudo -n -- ${inner}` : inner;
-}
-/** A Remote over one authenticated SSH connection; every command is its own exec channel. */
-class SshRemote {
-    ssh;
-    target;
-    logger;
-    label;
-    closed = false;
-    lastError;
-    constructor(ssh, target, logger, label) {
-        this.ssh = ssh;
-        this.target = target;
-        this.logger = logger;
-        this.label = label ?? target.host;
-        const client = this.client();
-        // Without a listener, a late socket error (reset, keepalive timeout) would crash the process.
-        client.on('error', (err) => {
-            this.lastError = err;
-            this.logger.debug(`[${this.label}] ssh connection error: ${err.message}`);
-        });
-        client.on('close', () => {
-            this.closed = true;
-        });
-    }
-    client() {
-        const client = this.ssh.connection;
-        if (!client)
-            throw new Error(`${this.label}: not connected`);
-        return client;
-    }
-    get needsSudo() {
-        return this.target.user !== 'root';
-    }
-    async exec(command, opts = {}) {
-        const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
-        const wrapped = wrapCommand('sh', command, { timeoutMs, sudo: !!opts.sudo && this.needsSudo });
-        return this.run(wrapped, command, { ...opts, timeoutMs });
-    }
-    async script(script, opts = {}) {
-        const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
-        // The script travels as a quoted argument, not on stdin, so stdin stays free for data.
-        const body = `set -euo pipefail\n${script}`;
-        const wrapped = wrapCommand('bash', body, { timeoutMs, sudo: !!opts.sudo && this.needsSudo });
-        return this.run(wrapped, script, { ...opts, timeoutMs });
-    }
-    async upload(localDir, remoteDir, opts) {
-        return uploadDirectory(this, localDir, remoteDir, opts, this.logger);
-    }
-    async close() {
-        const client = this.ssh.connection;
-        if (client && !this.closed)
-            await this.end(client);
-        this.closed = true;
-        for (const hook of this.closeHooks.splice(0))
-            await hook().catch(() => undefined);
-    }
-    end(client) {
-        return new Promise((resolve) => {
-            // A graceful end waits for queued data to flush, which a stuck channel may never allow:
-            // after a moment the socket is destroyed, which also settles every command still running.
-            const timer = setTimeout(() => {
-                client.destroy();
-                resolve();
-            }, 2000);
-            client.once('close', () => {
-                clearTimeout(timer);
-                resolve();
-            });
-            this.ssh.dispose();
-        });
-    }
-    closeHooks = [];
-    /** Runs after this connection is closed (a bastion connection closes with the one it carries). */
-    onClose(hook) {
-        this.closeHooks.push(hook);
-    }
-    /** A TCP stream to host:port opened from this server (direct-tcpip), for reaching hosts behind it. */
-    forward(host, port) {
-        return new Promise((resolve, reject) => {
-            this.client().forwardOut('127.0.0.1', 0, host, port, (err, stream) => {
-                if (err)
-                    reject(new Error(`${this.label}: cannot forward to ${host}:${port}: ${err.message}`));
-                else
-                    resolve(stream);
-            });
-        });
-    }
-    /** Cuts the connection at once, as a network failure would (fault-injection tests use it). */
-    drop() {
-        this.ssh.connection?.destroy();
-    }
-    run(command, shown, opts) {
-        if (this.closed) {
-            return Promise.reject(new Error(`${this.label}: the SSH connection is closed${this.lastError ? ` (${this.lastError.message})` : ''}`));
-        }
-        if (Buffer.byteLength(command) > MAX_COMMAND_BYTES) {
-            return Promise.reject(new Error(`${this.label}: remote command is ${Buffer.byteLength(command)} bytes, over the ~128 KiB a server ` +
-                'accepts as one command: send large content via stdin or upload'));
-        }
-        const firstLine = shown.split('\n', 1)[0];
-        this.logger.debug(`[${this.label}] $ ${firstLine.length > 200 ? firstLine.slice(0, 200) + '...' : firstLine}`);
-        const client = this.client();
-        const stdout = new TailBuffer(OUTPUT_CAP_BYTES);
-        const stderr = new TailBuffer(OUTPUT_CAP_BYTES);
-        const token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
-        const prefix = `[${this.label}] `;
-        const print = (line) => this.logger.info(prefix + line);
-        const outLines = opts.stream ? new LineSplitter(print) : undefined;
-        const errLines = opts.stream ? new LineSplitter(print) : undefined;
-        // Everything the server prints is inert between these lines: it cannot issue workflow commands
-        // (::add-mask::, ::set-output::...) because it cannot guess the token.
-        if (opts.stream)
-            this.logger.info(`::stop-commands::${token}`);
-        const endFence = () => {
-            if (!opts.stream)
-                return;
-            outLines?.flush();
-            errLines?.flush();
-            this.logger.info(`::${token}::`);
-        };
-        return new Promise((resolve, reject) => {
-            // ssh2 never calls back an exec on a connection that closes before the channel opens.
-            const closedBeforeStart = () => {
-                endFence();
-                reject(new Error(`${this.label}: the connection was lost before the remote command started`));
-            };
-            client.once('close', closedBeforeStart);
-            client.exec(command, (err, channel) => {
-                client.removeListener('close', closedBeforeStart);
-                if (err) {
-                    endFence();
-                    reject(new Error(`${this.label}: could not start a remote command: ${err.message}`));
-                    return;
-                }
-                let exitCode;
-                let expired = false;
-                let forced = false;
-                let channelError;
-                // Decoded across chunk borders, so a caller never sees half a UTF-8 character.
-                const stdoutDecoder = opts.onStdout ? new external_node_string_decoder_namespaceObject.StringDecoder('utf8') : undefined;
-                // A throwing callback must not take the process down from inside a stream event.
-                const callOnStdout = (text) => {
-                    try {
-                        opts.onStdout?.(text);
-                    }
-                    catch (e) {
-                        this.logger.warning(`[${this.label}] onStdout callback failed: ${e.message}`);
-                    }
-                };
-                channel.on('data', (chunk) => {
-                    stdout.push(chunk);
-                    outLines?.push(chunk);
-                    const text = stdoutDecoder?.write(chunk);
-                    if (text)
-                        callOnStdout(text);
-                });
-                channel.stderr.on('data', (chunk) => {
-                    stderr.push(chunk);
-                    errLines?.push(chunk);
-                });
-                channel.on('error', (e) => {
-                    channelError = e;
-                });
-                channel.on('exit', (code, signal) => {
-                    if (typeof code === 'number') {
-                        exitCode = code;
-                    }
-                    else if (signal) {
-                        // ssh2 reports "SIGKILL"; a shell would say 128 + 9.
-                        const name = (signal.startsWith('SIG') ? signal : `SIG${signal}`);
-                        exitCode = 128 + (external_node_os_.constants.signals[name] ?? 0);
-                    }
-                });
-                // The server's timeout(1) fires at the same moment; this timer marks the result as timed out
-                // and, if the server does not end the command within the grace period, abandons the channel.
-                const expireTimer = setTimeout(() => {
-                    expired = true;
-                    graceTimer = setTimeout(() => {
-                        forced = true;
-                        try {
-                            channel.signal('KILL');
-                        }
-                        catch {
-                            // Not every server honours signal requests; closing the channel is the fallback.
-                        }
-                        channel.close();
-                    }, CLIENT_GRACE_MS);
-                }, opts.timeoutMs);
-                let graceTimer;
-                const stdin = opts.stdin;
-                if (stdin instanceof external_node_stream_.Readable) {
-                    stdin.on('error', (e) => {
-                        channelError = e;
-                        channel.close();
-                    });
-                    stdin.pipe(channel);
-                }
-                else if (stdin !== undefined) {
-                    channel.end(stdin);
-                }
-                else {
-                    // EOF at once: a command that reads stdin (cat, an apt prompt) ends instead of hanging.
-                    channel.end();
-                }
-                let finished = false;
-                const finish = () => {
-                    if (finished)
-                        return;
-                    finished = true;
-                    client.removeListener('close', finish);
-                    clearTimeout(expireTimer);
-                    if (graceTimer)
-                        clearTimeout(graceTimer);
-                    if (stdin instanceof external_node_stream_.Readable)
-                        stdin.unpipe(channel);
-                    const restOfStdout = stdoutDecoder?.end();
-                    if (restOfStdout)
-                        callOnStdout(restOfStdout);
-                    endFence();
-                    const timedOut = expired && (forced || exitCode === undefined || exitCode === 124 || exitCode === 137);
-                    if (timedOut) {
-                        const err = stderr.text();
-                        const note = `${err === '' || err.endsWith('\n') ? '' : '\n'}[timed out after ${opts.timeoutMs} ms]\n`;
-                        resolve({ code: TIMEOUT_EXIT_CODE, stdout: stdout.text(), stderr: err + note, timedOut: true });
-                        return;
-                    }
-                    if (exitCode === undefined) {
-                        const why = channelError?.message ?? this.lastError?.message ?? 'the connection was lost';
-                        reject(new Error(`${this.label}: the remote command ended without an exit status (${why})`));
-                        return;
-                    }
-                    resolve({ code: exitCode, stdout: stdout.text(), stderr: stderr.text(), timedOut: false });
-                };
-                channel.on('close', finish);
-                // A connection that drops mid-command does not always close its channels (seen with a
-                // large stdin stream in flight): settle on the connection's close too.
-                client.once('close', finish);
-            });
-        });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/ssh/connection.ts
-
-
-
-const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
-const DEFAULT_RETRIES = 3;
-const BACKOFF_BASE_MS = 1000;
-const BACKOFF_MAX_MS = 15_000;
-/** The network errors worth another attempt: the server may be booting or a link flapping. */
-const RETRYABLE_CODES = {
-    ECONNREFUSED: 'connection refused (is sshd running and listening on this port?)',
-    ETIMEDOUT: 'connection timed out',
-    EHOSTUNREACH: 'host unreachable',
-    ENETUNREACH: 'network unreachable',
-    ECONNRESET: 'connection reset by the server',
-    EPIPE: 'connection closed by the server',
-    EAI_AGAIN: 'temporary DNS failure'
-};
-/** Thrown when the server refused our key: retrying cannot help, and could trip fail2ban. */
-class SshAuthError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'SshAuthError';
-    }
-}
-/** Thrown when the server could not be reached after every attempt. */
-class SshConnectError extends Error {
-    attempts;
-    constructor(message, attempts) {
-        super(message);
-        this.attempts = attempts;
-        this.name = 'SshConnectError';
-    }
-}
-function describeTarget(t) {
-    return `${t.user}@${t.host}${t.port === 22 ? '' : `:${t.port}`}`;
-}
-function classify(err, target) {
-    const who = describeTarget(target);
-    const code = err.code ?? '';
-    if (err.level === 'client-authentication' || /authentication methods failed/i.test(err.message)) {
-        return {
-            retry: false,
-            error: new SshAuthError(`authentication as ${who} failed: the server refused the private key. Check the user input, and that ` +
-                `the key's public half is in ~${target.user}/.ssh/authorized_keys on ${target.host}`)
-        };
-    }
-    if (RETRYABLE_CODES[code])
-        return { retry: true, error: new Error(`${RETRYABLE_CODES[code]} (${code})`) };
-    if (err.level === 'client-timeout' || /timed out while waiting for handshake/i.test(err.message)) {
-        return { retry: true, error: new Error('no SSH handshake within the connect timeout') };
-    }
-    if (code === 'ENOTFOUND') {
-        return { retry: false, error: new Error(`cannot resolve host name ${target.host} (${code})`) };
-    }
-    if (/no response from server/i.test(err.message)) {
-        return { retry: true, error: new Error('the server closed the connection during the handshake') };
-    }
-    return { retry: false, error: new Error(`SSH connection to ${who} failed: ${err.message}`) };
-}
-function validateTarget(t) {
-    if (!t.host || /\s/.test(t.host))
-        throw new Error(`invalid SSH host "${t.host}"`);
-    if (!t.user || /\s/.test(t.user))
-        throw new Error(`invalid SSH user "${t.user}"`);
-    if (!Number.isInteger(t.port) || t.port < 1 || t.port > 65535)
-        throw new Error(`invalid SSH port ${t.port}`);
-    if (!t.privateKey || !t.privateKey.includes('PRIVATE KEY')) {
-        throw new Error('private-key is empty or not a private key (expected a PEM/OpenSSH "-----BEGIN ... PRIVATE KEY-----" block)');
-    }
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-/**
- * Opens one verified, authenticated SSH connection. The host key is checked before any
- * authentication happens (so nothing runs on an impostor); network failures are retried with
- * exponential backoff, auth and host-key failures never are.
- */
-async function connection_connect(target, logger) {
-    // Before anything can print them, even in an error message from deep inside ssh2.
-    if (target.privateKey)
-        logger.setSecret(target.privateKey);
-    if (target.passphrase)
-        logger.setSecret(target.passphrase);
-    validateTarget(target);
-    // The bastion first: its host key is verified before anything is forwarded through it.
-    const bastion = target.jump ? await connection_connect(target.jump, logger) : undefined;
-    try {
-        const remote = await connectDirect(target, logger, bastion);
-        if (bastion)
-            remote.onClose(() => bastion.close());
-        return remote;
-    }
-    catch (err) {
-        await bastion?.close();
-        if (bastion && !(err instanceof HostKeyError) && !(err instanceof SshAuthError)) {
-            throw new Error(`${err.message} (through the bastion ${describeTarget(target.jump)})`);
-        }
-        throw err;
-    }
-}
-async function connectDirect(target, logger, bastion) {
-    const verifier = makeHostVerifier(target, logger);
-    const attempts = 1 + Math.max(0, target.retries ?? DEFAULT_RETRIES);
-    const who = describeTarget(target);
-    let last;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-        const ssh = new NodeSSH();
-        const sock = bastion ? await bastion.forward(target.host, target.port) : undefined;
-        const config = {
-            sock,
-            host: target.host,
-            port: target.port,
-            username: target.user,
-            privateKey: target.privateKey,
-            passphrase: target.passphrase,
-            readyTimeout: target.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-            hostVerifier: verifier.verify,
-            // Ask for the key types known_hosts holds for this host first, as OpenSSH does; otherwise a
-            // server with an ed25519 key would show that even when only its RSA key is pinned.
-            algorithms: {
-                serverHostKey: verifier.algorithms
-            },
-            // Long quiet commands (pip, migrations) must not look like a dead link to a NAT in between.
-            keepaliveInterval: 15_000,
-            keepaliveCountMax: 4
-        };
-        try {
-            await ssh.connect(config);
-            const how = verifier.accepted();
-            logger.debug(`connected to ${who}${how ? ` (host key ${how.keyType} ${how.fingerprint}, verified by ${how.how})` : ''}`);
-            return new SshRemote(ssh, target, logger);
-        }
-        catch (raw) {
-            ssh.dispose();
-            const failure = verifier.failure();
-            if (failure)
-                throw new HostKeyError(failure);
-            const err = raw;
-            if (/privateKey|passphrase|private key/i.test(err.message) && !err.level) {
-                // Thrown by ssh2 while parsing the key, before any network traffic.
-                throw new Error(`private-key could not be used: ${err.message} (a wrong or missing passphrase?)`);
-            }
-            const { retry, error } = classify(err, target);
-            if (!retry)
-                throw error;
-            last = error;
-            if (attempt < attempts) {
-                const delay = Math.min(BACKOFF_BASE_MS * 2 ** (attempt - 1), BACKOFF_MAX_MS);
-                logger.warning(`ssh ${who}: ${error.message}; retrying in ${delay / 1000} s (attempt ${attempt + 1} of ${attempts})`);
-                await sleep(delay);
-            }
-        }
-    }
-    throw new SshConnectError(`cannot connect to ${who} after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${last?.message}. ` +
-        'Check host and port, that the server is up and sshd is running, and that its firewall lets this runner in', attempts);
-}
-
-;// CONCATENATED MODULE: ./src/steps/step.ts
-/**
- * A step is a unit of log and time: its own log group, its duration and whether it changed
- * anything go into the host's records, and a failure is recorded before it propagates.
- */
-async function step(logger, records, label, name, fn) {
-    const start = performance.now();
-    return logger.group(`${label}: ${name}`, async () => {
-        try {
-            const out = await fn();
-            const ms = performance.now() - start;
-            records.push({
-                name,
-                ms,
-                ok: true,
-                changed: out ? out.changed : undefined,
-                detail: out ? out.detail : undefined
-            });
-            logger.info(`${name}: ${out && out.changed === false ? 'unchanged' : 'done'} in ${(ms / 1000).toFixed(2)} s`);
-            return out;
-        }
-        catch (err) {
-            records.push({
-                name,
-                ms: performance.now() - start,
-                ok: false,
-                detail: errorMessage(err).split('\n')[0]
-            });
-            throw err;
-        }
-    });
-}
-function errorMessage(err) {
-    return err instanceof Error ? err.message : String(err);
-}
-/** An error meant for the user: what went wrong and what to do. */
-class DeployError extends Error {
-    hint;
-    constructor(message, hint) {
-        super(hint ? `${message}\n${hint}` : message);
-        this.hint = hint;
-        this.name = 'DeployError';
-    }
-}
-
-// EXTERNAL MODULE: ./src/report.ts
-var report = __nccwpck_require__(665);
-;// CONCATENATED MODULE: ./src/modes/preflight.ts
-
-const PREFLIGHT_KEYS = [
-    'os',
-    'sudo',
-    'systemd',
-    'python',
-    'venv',
-    'disk-free',
-    'provisioned',
-    'usable'
-];
-/** Below this, a release plus a venv may not fit. */
-const MIN_FREE_MB = 500;
-/**
- * One round trip that reads everything preflight needs. Each probe prints key=value and never
- * fails the script, so one missing tool is reported as such rather than hiding the others.
- */
-function preflightScript(settings) {
-    const app = (0,quote/* shQuote */.U)(settings.app.name);
-    const dir = (0,quote/* shQuote */.U)(settings.app.dir);
-    return `
-set +e
-. /etc/os-release 2>/dev/null; echo "os=\${PRETTY_NAME:-unknown}"
-if [ "$(id -u)" = 0 ]; then echo sudo=root; elif sudo -n true 2>/dev/null; then echo sudo=yes; else echo sudo=no; fi
-echo "pid1=$(cat /proc/1/comm 2>/dev/null)"
-py=${(0,quote/* shQuote */.U)(settings.deploy.python)}
-if command -v "$py" >/dev/null; then echo "python=$("$py" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>&1)"; else echo python=; fi
-if "$py" -c 'import venv, ensurepip' >/dev/null 2>&1; then echo venv=yes; else echo venv=no; fi
-d=${dir}; while [ ! -d "$d" ]; do d=$(dirname "$d"); done
-echo "free_mb=$(df -Pm "$d" | awk 'NR==2 {print $4}')"
-if [ -f /etc/systemd/system/${app}.service ] && [ -L ${dir}/current ]; then echo provisioned=yes; else echo provisioned=no; fi
-`;
-}
-function parsePreflight(stdout) {
-    const kv = {};
-    for (const line of stdout.split('\n')) {
-        const eq = line.indexOf('=');
-        if (eq > 0)
-            kv[line.slice(0, eq)] = line.slice(eq + 1).trim();
-    }
-    const problems = [];
-    if (kv.sudo === 'no')
-        problems.push('the SSH user has no passwordless sudo: add a sudoers rule (USER ALL=(ALL) NOPASSWD:ALL)');
-    if (kv.pid1 !== 'systemd')
-        problems.push(`systemd is not PID 1 (PID 1 is '${kv.pid1 ?? '?'}'): the app runs as a systemd service`);
-    if (!kv.python || !/^\d+\.\d+/.test(kv.python))
-        problems.push('python3 is missing: apt-get install python3');
-    const free = Number(kv.free_mb ?? '0');
-    if (free < MIN_FREE_MB)
-        problems.push(`only ${free} MB free on the app's disk: at least ${MIN_FREE_MB} MB is needed`);
-    const facts = {
-        os: kv.os ?? 'unknown',
-        sudo: kv.sudo ?? '?',
-        systemd: kv.pid1 === 'systemd' ? 'yes' : 'no',
-        python: kv.python || 'missing',
-        venv: kv.venv === 'yes' ? 'yes' : 'no (apt-get install python3-venv)',
-        'disk-free': `${free} MB`,
-        provisioned: kv.provisioned ?? 'no',
-        usable: problems.length === 0 ? 'yes' : 'no'
-    };
-    return { facts, problems };
-}
-async function preflight(remote, settings) {
-    const res = await remote.script(preflightScript(settings), { timeoutMs: 60_000 });
-    return parsePreflight(res.stdout);
-}
-
-;// CONCATENATED MODULE: ./src/modes/preflight-mode.ts
-
-
-
-const preflightMode = {
-    factKeys: PREFLIGHT_KEYS,
-    okStatus: 'ok',
-    async runHost(ctx) {
-        const result = await step(ctx.logger, ctx.records, ctx.label, 'preflight', async () => {
-            const r = await preflight(ctx.remote, ctx.settings);
-            ctx.logger.info((0,report/* formatTable */.ku)(['check', 'result'], PREFLIGHT_KEYS.map((k) => [k, r.facts[k] ?? ''])));
-            return { ...r, changed: false };
-        });
-        Object.assign(ctx.facts, result.facts);
-        if (result.problems.length > 0) {
-            ctx.setStatus('unusable');
-            throw new Error(`not usable: ${result.problems.join('; ')}`);
-        }
-    }
-};
-
-;// CONCATENATED MODULE: ./src/deploy/paths.ts
-
-function serverPaths(settings) {
-    const app = settings.app.name;
-    const dir = settings.app.dir;
-    const state = external_node_path_.posix.join(dir, '.deploy');
-    return {
-        app,
-        user: app,
-        dir,
-        releases: `${dir}/releases`,
-        current: `${dir}/current`,
-        shared: `${dir}/shared`,
-        venvs: `${dir}/venvs`,
-        backups: `${dir}/backups`,
-        state,
-        lock: `${state}/lock`,
-        lockOwner: `${state}/lock.owner`,
-        history: `${state}/history.log`,
-        incoming: `${state}/incoming`,
-        etc: `/etc/${app}`,
-        envFile: `/etc/${app}/env`,
-        gunicornConf: `/etc/${app}/gunicorn.conf.py`,
-        socket: `/run/${app}/gunicorn.sock`,
-        logDir: `/var/log/${app}`,
-        unitDir: '/etc/systemd/system'
-    };
-}
-/** Sortable: UTC time to the second, then the short commit ('local' outside a checkout). */
-function releaseId(now, commit) {
-    const stamp = now
-        .toISOString()
-        .replace(/[-:]/g, '')
-        .replace(/\.\d+Z$/, 'Z');
-    const short = /^[0-9a-f]{7,40}$/i.test(commit) ? commit.slice(0, 7).toLowerCase() : 'local';
-    return `${stamp}-${short}`;
-}
-
-;// CONCATENATED MODULE: ./src/deploy/context.ts
-
-/** The last lines of a command's output, where the reason for a failure usually is. */
-function lastLines(text, n = 20) {
-    const lines = text.trimEnd().split('\n');
-    return lines.slice(-n).join('\n');
-}
-/**
- * Runs a step's script as root (sudo for a non-root login) and throws a DeployError carrying the
- * output's tail when it fails, so every step reports failures the same way.
- */
-async function runScript(ctx, what, script, opts = {}) {
-    const res = await ctx.remote.script(script, { sudo: true, ...opts });
-    if (res.code !== 0) {
-        const output = lastLines([res.stdout, res.stderr].filter((s) => s.trim()).join('\n'));
-        throw new DeployError(`${what} failed (exit ${res.code}${res.timedOut ? ', timed out' : ''})${output ? `:\n${output}` : ''}`, opts.hint);
-    }
-    return res;
-}
-/** key=value lines a script printed, for steps that report facts back. */
-function parseFacts(stdout) {
-    const out = {};
-    for (const line of stdout.split('\n')) {
-        const m = /^([a-z_-]+)=(.*)$/.exec(line);
-        if (m)
-            out[m[1]] = m[2];
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/steps/lock.ts
-
-
-
-
-/** Exit code of the lock script when another deploy kept the lock for the whole timeout. */
-const BUSY = 75;
-/** Identifies this run in the lock owner file, so a blocked deploy can name the holder. */
-function runId() {
-    const env = process.env;
-    if (env.GITHUB_RUN_ID) {
-        return `github-run-${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}${env.GITHUB_REPOSITORY ? `@${env.GITHUB_REPOSITORY}` : ''}`;
-    }
-    return `cli-${process.pid}-${Date.now()}`;
-}
-/**
- * The lock is held by a process on the server for as long as our SSH channel to it is open: flock
- * on a file, then `cat` on stdin. Releasing ends stdin; a cancelled or crashed runner drops the
- * connection, which ends it too, so a lost run cannot keep the app locked. The owner file says who
- * holds it.
- */
-function lockScript(ctx, owner) {
-    const p = ctx.paths;
-    const waitS = Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000);
-    const maxAgeS = waitS;
-    return `
-mkdir -p ${(0,quote/* shQuote */.U)(p.state)}
-chmod 0750 ${(0,quote/* shQuote */.U)(p.state)}
-exec 9>>${(0,quote/* shQuote */.U)(p.lock)}
-owner_file=${(0,quote/* shQuote */.U)(p.lockOwner)}
-if ! flock -n 9; then
-  holder=$(cat "$owner_file" 2>/dev/null | tr '\\n' ' ')
-  if ${ctx.settings.deploy.forceUnlock ? 'true' : 'false'}; then
-    since=$(sed -n 's/^since_epoch=//p' "$owner_file" 2>/dev/null)
-    pid=$(sed -n 's/^pid=//p' "$owner_file" 2>/dev/null)
-    age=$(( $(date +%s) - \${since:-0} ))
-    if [ "$age" -ge ${maxAgeS} ] && [ -n "$pid" ]; then
-      echo "forced=breaking a lock held for \${age}s by: $holder"
-      kill -TERM "$pid" 2>/dev/null || true
-    else
-      echo "forced=not breaking the lock: it is only \${age}s old (under ${maxAgeS}s), so not stale: $holder"
-    fi
-  fi
-  echo "waiting=$holder"
-  if ! flock -w ${waitS} 9; then
-    echo "holder=$(cat "$owner_file" 2>/dev/null | tr '\\n' ' ')"
-    exit ${BUSY}
-  fi
-fi
-printf 'run=%s\\npid=%s\\nsince=%s\\nsince_epoch=%s\\n' ${(0,quote/* shQuote */.U)(owner)} "$$" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(date +%s)" > "$owner_file"
-trap 'rm -f "$owner_file"' EXIT
-echo locked=yes
-# cat must not inherit the lock: only this shell holds it, so killing the shell frees it.
-cat >/dev/null 9>&-
-`;
-}
-async function acquireLock(ctx, owner = runId()) {
-    const stdin = new external_node_stream_.PassThrough();
-    let out = '';
-    let onLocked;
-    const locked = new Promise((resolve) => (onLocked = resolve));
-    let waitingShown = false;
-    let forcedShown = false;
-    const done = ctx.remote.script(lockScript(ctx, owner), {
-        sudo: true,
-        stdin,
-        // The holder lives as long as the whole deploy; the deploy's own steps have their timeouts.
-        timeoutMs: 24 * 3_600_000,
-        onStdout: (chunk) => {
-            out += chunk;
-            const facts = parseFacts(out);
-            if (facts.waiting !== undefined && !waitingShown) {
-                waitingShown = true;
-                ctx.logger.info(`another deploy holds the lock; waiting up to ${ctx.settings.deploy.lockTimeoutMs / 1000} s: ${facts.waiting}`);
-            }
-            if (facts.forced !== undefined && !forcedShown) {
-                forcedShown = true;
-                ctx.logger.warning(`force-unlock: ${facts.forced}`);
-            }
-            if (facts.locked === 'yes')
-                onLocked?.();
-        }
-    });
-    const first = await Promise.race([locked.then(() => 'locked'), done]);
-    if (first !== 'locked') {
-        const facts = parseFacts(first.stdout);
-        if (first.code === BUSY) {
-            throw new DeployError(`another deploy of ${ctx.paths.app} on ${ctx.label} held the lock for the whole lock-timeout (${ctx.settings.deploy.lockTimeoutMs / 1000} s): ${facts.holder?.trim() || 'holder unknown'}`, 'Wait for it to finish, raise lock-timeout, or, if that run is gone and the lock is stale, run again with force-unlock: true.');
-        }
-        throw new DeployError(`could not take the deploy lock (exit ${first.code}): ${first.stderr.trim()}`);
-    }
-    return {
-        async release() {
-            stdin.end();
-            await done.catch(() => undefined);
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/steps/layout.ts
-
-
-/**
- * What the app itself needs on a server that has the system packages but was never provisioned:
- * its system user, its folders, /etc/APP and its log folder. Server-wide setup (apt, nginx,
- * logrotate, timers) is provision's; missing packages are named here, not installed.
- */
-function layoutScript(ctx) {
-    const p = ctx.paths;
-    const q = quote/* shQuote */.U;
-    const py = q(ctx.settings.deploy.python);
-    const needSqlite = ctx.settings.deploy.sqliteDb !== '';
-    return `
-missing=""
-command -v ${py} >/dev/null || missing="$missing python3"
-${py} -c 'import venv, ensurepip' >/dev/null 2>&1 || missing="$missing python3-venv"
-command -v flock >/dev/null || missing="$missing util-linux"
-command -v curl >/dev/null || missing="$missing curl"
-${needSqlite ? 'command -v sqlite3 >/dev/null || missing="$missing sqlite3"' : ''}
-if [ -n "$missing" ]; then
-  echo "missing packages:$missing" >&2
-  exit 3
-fi
-changed=no
-if ! getent group ${q(p.user)} >/dev/null; then groupadd --system ${q(p.user)}; changed=yes; fi
-if ! id -u ${q(p.user)} >/dev/null 2>&1; then
-  useradd --system --gid ${q(p.user)} --home-dir ${q(p.dir)} --no-create-home --shell /usr/sbin/nologin ${q(p.user)}
-  changed=yes
-fi
-for d in ${[p.dir, p.releases, p.venvs, p.state, p.incoming].map(q).join(' ')}; do
-  [ -d "$d" ] || { install -d -m 0755 -o root -g root "$d"; changed=yes; }
-done
-chmod 0750 ${q(p.state)}
-[ -d ${q(p.backups)} ] || { install -d -m 0750 -o root -g ${q(p.user)} ${q(p.backups)}; changed=yes; }
-[ -d ${q(p.shared)} ] || { install -d -m 0750 -o ${q(p.user)} -g ${q(p.user)} ${q(p.shared)}; changed=yes; }
-[ -d ${q(p.etc)} ] || { install -d -m 0750 -o root -g ${q(p.user)} ${q(p.etc)}; changed=yes; }
-[ -d ${q(p.logDir)} ] || { install -d -m 0750 -o ${q(p.user)} -g adm ${q(p.logDir)}; changed=yes; }
-echo "changed=$changed"
-`;
-}
-async function ensureLayout(ctx) {
-    const res = await runScript(ctx, 'preparing the app layout', layoutScript(ctx), {
-        timeoutMs: 60_000,
-        hint: 'Install the missing packages (apt-get install -y python3-venv sqlite3 curl), or run mode provision once.'
-    });
-    return { changed: parseFacts(res.stdout).changed === 'yes' };
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: ./src/manifest.ts
-
-
-
-
-
-
-/** First line of every manifest; a release whose manifest has another version gets a full upload. */
-const MANIFEST_HEADER = 'gunicorn-deploy-manifest 1';
-const MANIFEST_FILE = '.gunicorn-deploy-manifest';
-/**
- * The paths an upload of dir would send, as GNU tar itself selects them with the same excludes,
- * so a delta upload sends exactly what a full one would. Undefined when a name needs quoting
- * (newlines, backslashes): such trees get a full upload.
- */
-async function listTree(dir, exclude) {
-    const args = [
-        '-C',
-        dir,
-        '-c',
-        '-v',
-        '-f',
-        '/dev/null',
-        '--quoting-style=escape',
-        ...tarExcludeArgs(exclude),
-        '.'
-    ];
-    const out = await new Promise((resolve, reject) => {
-        const tar = (0,external_node_child_process_.spawn)('tar', args, {
-            stdio: ['ignore', 'pipe', 'pipe'],
-            env: { ...process.env, LC_ALL: 'C' }
-        });
-        let stdout = '';
-        let stderr = '';
-        tar.stdout.on('data', (c) => (stdout += c.toString('utf8')));
-        tar.stderr.on('data', (c) => (stderr += c.toString('utf8')));
-        tar.on('error', reject);
-        tar.on('close', (code) => code === 0 ? resolve(stdout) : reject(new Error(`tar could not list ${dir}: ${stderr.trim()}`)));
-    });
-    const names = out.split('\n').filter((l) => l !== '' && l !== './');
-    if (names.some((n) => n.includes('\\')))
-        return undefined;
-    return names.map((n) => n.replace(/^\.\//, '').replace(/\/$/, ''));
-}
-async function hashFile(file) {
-    const h = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_.createReadStream)(file))
-        h.update(chunk);
-    return h.digest('hex');
-}
-/** Runs fn over items, at most `limit` at a time, keeping the order of results. */
-async function mapLimit(items, limit, fn) {
-    const out = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            out[i] = await fn(items[i]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return out;
-}
-/** Hashes every file of the tree, streaming and in parallel, on the runner. */
-async function buildManifest(dir, exclude) {
-    const names = await listTree(dir, exclude);
-    if (!names)
-        return undefined;
-    const entries = await mapLimit(names, 32, async (name) => {
-        const full = external_node_path_.join(dir, name);
-        const st = await (0,promises_.lstat)(full);
-        const mode = st.mode & 0o7777;
-        if (st.isDirectory())
-            return { path: name, type: 'd', mode, size: 0, hash: '-' };
-        if (st.isSymbolicLink()) {
-            const target = await (0,promises_.readlink)(full);
-            return {
-                path: name,
-                type: 'l',
-                mode,
-                size: target.length,
-                hash: (0,external_node_crypto_.createHash)('sha256').update(target).digest('hex')
-            };
-        }
-        return { path: name, type: 'f', mode, size: st.size, hash: await hashFile(full) };
-    });
-    return new Map(entries.map((e) => [e.path, e]));
-}
-/** One line per entry, path last (it may hold spaces). */
-function serializeManifest(m) {
-    const lines = [...m.values()]
-        .sort((a, b) => (a.path < b.path ? -1 : 1))
-        .map((e) => `${e.type} ${e.mode.toString(8)} ${e.size} ${e.hash} ${e.path}`);
-    return [MANIFEST_HEADER, ...lines].join('\n') + '\n';
-}
-function parseManifest(text) {
-    const lines = text.split('\n');
-    if (lines[0] !== MANIFEST_HEADER)
-        return undefined;
-    const m = new Map();
-    for (const line of lines.slice(1)) {
-        if (!line)
-            continue;
-        const match = /^([fld]) ([0-7]+) (\d+) (\S+) (.+)$/.exec(line);
-        if (!match)
-            return undefined;
-        const [, type, mode, size, hash, p] = match;
-        m.set(p, {
-            path: p,
-            type: type,
-            mode: parseInt(mode, 8),
-            size: Number(size),
-            hash: hash
-        });
-    }
-    return m;
-}
-const depth = (p) => p.split('/').length;
-/**
- * What turns a hardlinked copy of the old release into the new one. A changed file is removed and
- * sent again, never written through: its old inode is shared with the release still serving.
- * Paths under `keep` (shared paths, replaced by links in every release) are never touched.
- */
-function diffManifests(old, neu, keep = []) {
-    const kept = (p) => keep.some((k) => p === k || p.startsWith(k + '/'));
-    const send = [];
-    const remove = [];
-    for (const e of neu.values()) {
-        if (kept(e.path))
-            continue;
-        const o = old.get(e.path);
-        if (o && o.type === e.type && o.mode === e.mode && o.hash === e.hash)
-            continue;
-        if (e.type === 'd' && o?.type === 'd') {
-            // Only the mode changed: sent again (no recursion) so tar sets it on the existing folder.
-            send.push(e.path);
-            continue;
-        }
-        if (o)
-            remove.push(e.path);
-        send.push(e.path);
-    }
-    for (const o of old.values())
-        if (!kept(o.path) && !neu.has(o.path))
-            remove.push(o.path);
-    remove.sort((a, b) => depth(b) - depth(a) || (a < b ? -1 : 1));
-    send.sort();
-    return { send, remove };
-}
-
-;// CONCATENATED MODULE: ./src/steps/upload.ts
-
-
-
-
-/**
- * Before the upload: partial uploads left by a dropped connection are removed, and the release
- * serving now is recorded as the one to roll back to.
- */
-function prepareScript(ctx, id) {
-    const p = ctx.paths;
-    return `
-rm -rf ${(0,quote/* shQuote */.U)(p.incoming)}/* 2>/dev/null || true
-if [ -L ${(0,quote/* shQuote */.U)(p.current)} ]; then
-  echo "previous=$(basename "$(readlink ${(0,quote/* shQuote */.U)(p.current)})")"
-  echo "previous_venv=$(basename "$(readlink -f ${(0,quote/* shQuote */.U)(p.current + '/.venv')})")"
-fi
-systemctl is-active --quiet ${(0,quote/* shQuote */.U)(p.app + '.service')} && echo service_active=yes || true
-echo "cores=$(nproc)"
-id=${(0,quote/* shQuote */.U)(id)}
-n=1
-while [ -e ${(0,quote/* shQuote */.U)(p.releases)}/"$id" ]; do n=$((n + 1)); id=${(0,quote/* shQuote */.U)(id)}-$n; done
-echo "release=$id"
-`;
-}
-/** REVISION, shared links, then the atomic move from incoming/ into releases/. */
-function finishScript(ctx, id) {
-    const p = ctx.paths;
-    const d = ctx.settings.deploy;
-    const q = quote/* shQuote */.U;
-    const incoming = `${p.incoming}/${id}`;
-    const revision = [
-        `commit=${d.commit || 'unknown'}`,
-        `ref=${d.ref || 'unknown'}`,
-        `time=${new Date().toISOString()}`,
-        `release=${id}`
-    ]
-        .map((l) => l.replace(/\n/g, ' '))
-        .join('\n');
-    const links = d.sharedPaths
-        .map((sp) => {
-        const target = `${p.shared}/${sp}`;
-        const inRelease = `${incoming}/${sp}`;
-        // A shared path that does not exist yet is seeded from the first release that ships it.
-        return `
-if [ ! -e ${q(target)} ]; then
-  [ -d ${q(external_node_path_.posix.dirname(target))} ] || install -d -m 0750 -o ${q(p.user)} -g ${q(p.user)} ${q(external_node_path_.posix.dirname(target))}
-  if [ -d ${q(inRelease)} ] && [ ! -L ${q(inRelease)} ]; then cp -a ${q(inRelease)} ${q(target)}; else install -d -m 0750 ${q(target)}; fi
-  chown -R ${q(p.user)}:${q(p.user)} ${q(target)}
-fi
-rm -rf ${q(inRelease)}
-install -d -m 0755 ${q(external_node_path_.posix.dirname(inRelease))}
-ln -sfn ${q(target)} ${q(inRelease)}`;
-    })
-        .join('\n');
-    return `
-printf '%s\\n' ${q(revision)} > ${q(incoming)}/REVISION
-${links}
-chmod -R go-w ${q(incoming)}
-mv -T ${q(incoming)} ${q(`${p.releases}/${id}`)}
-`;
-}
-async function uploadRelease(ctx, wantedId) {
-    const source = external_node_path_.resolve(ctx.settings.app.source);
-    const [prepRes, manifest] = await Promise.all([
-        runScript(ctx, 'preparing the upload', prepareScript(ctx, wantedId), { timeoutMs: 60_000 }),
-        buildManifest(source, ctx.settings.app.exclude)
-    ]);
-    const prep = parseFacts(prepRes.stdout);
-    const release = prep.release;
-    const previous = prep.previous ?? '';
-    const incoming = `${ctx.paths.incoming}/${release}`;
-    const delta = manifest && previous && !ctx.settings.deploy.fullUpload
-        ? await deltaUpload(ctx, source, previous, incoming, manifest)
-        : undefined;
-    let detail;
-    if (delta) {
-        detail = delta;
-    }
-    else {
-        const up = await ctx.remote.upload(source, incoming, { exclude: ctx.settings.app.exclude, sudo: true });
-        detail = `full: ${up.files} files, ${(up.bytes / 1e6).toFixed(1)} MB in ${(up.ms / 1000).toFixed(2)} s`;
-    }
-    if (manifest) {
-        await ctx.remote.exec(`cat > ${(0,quote/* shQuote */.U)(`${incoming}/${MANIFEST_FILE}`)}`, {
-            sudo: true,
-            stdin: serializeManifest(manifest),
-            timeoutMs: 60_000
-        });
-    }
-    await runScript(ctx, 'finishing the release folder', finishScript(ctx, release), { timeoutMs: 120_000 });
-    return {
-        release,
-        previous,
-        previousVenv: prep.previous_venv ?? '',
-        serviceActive: prep.service_active === 'yes',
-        cores: Number(prep.cores) || 1,
-        detail
-    };
-}
-/**
- * Builds the new release as a hardlinked copy of the previous one plus what changed: only new and
- * changed files cross the network. A changed file is deleted from the copy and unpacked anew (a new
- * inode), never written through, since its old inode belongs to the release still serving.
- * Returns undefined (a full upload follows) when the previous release has no usable manifest.
- */
-async function deltaUpload(ctx, source, previous, incoming, manifest) {
-    const started = Date.now();
-    const prevDir = `${ctx.paths.releases}/${previous}`;
-    const res = await ctx.remote.exec(`cat ${(0,quote/* shQuote */.U)(`${prevDir}/${MANIFEST_FILE}`)} 2>/dev/null || true`, {
-        sudo: true,
-        timeoutMs: 60_000
-    });
-    const old = res.code === 0 ? parseManifest(res.stdout) : undefined;
-    if (!old) {
-        ctx.logger.info(`release ${previous} has no usable manifest: uploading the whole tree`);
-        return undefined;
-    }
-    const diff = diffManifests(old, manifest, ctx.settings.deploy.sharedPaths);
-    const q = quote/* shQuote */.U;
-    // Everything the copy must lose: removed and changed paths, and the files every release writes anew.
-    const remove = [...diff.remove, 'REVISION', MANIFEST_FILE, '.venv', ...ctx.settings.deploy.sharedPaths];
-    await runScript(ctx, 'making the hardlinked copy', `cp -al ${q(prevDir)} ${q(incoming)}
-cd ${q(incoming)}
-xargs -0 -r rm -rf --`, { stdin: remove.map((r) => `${r}\0`).join(''), timeoutMs: 10 * 60_000 });
-    let bytes = 0;
-    if (diff.send.length > 0) {
-        const up = await ctx.remote.upload(source, incoming, {
-            exclude: ctx.settings.app.exclude,
-            sudo: true,
-            files: diff.send
-        });
-        bytes = up.bytes;
-    }
-    const changed = diff.send.filter((p) => manifest.get(p)?.type !== 'd').length;
-    const removed = diff.remove.filter((p) => !manifest.has(p)).length;
-    const secs = ((Date.now() - started) / 1000).toFixed(2);
-    return `delta: ${changed} changed, ${removed} removed of ${manifest.size} paths, ${(bytes / 1e3).toFixed(1)} kB in ${secs} s`;
-}
-
-;// CONCATENATED MODULE: ./src/steps/venv.ts
-
-
-
-/** pip's exit code is kept apart from the script's other failures, to say what failed. */
-const PIP_FAILED = 42;
-const NO_REQUIREMENTS = 43;
-/**
- * Venvs are immutable and keyed by what decides their content: the requirements file, the
- * interpreter's version, and how they are built. A venv cannot be moved (its scripts hold absolute
- * paths), so it is built at its final path and marked complete last; one without the mark is a
- * leftover of a failed build and is rebuilt.
- */
-function venvScript(ctx, release) {
-    const p = ctx.paths;
-    const d = ctx.settings.deploy;
-    const q = quote/* shQuote */.U;
-    const rel = `${p.releases}/${release}`;
-    const req = `${rel}/${d.requirements}`;
-    const pipArgs = d.pipArgs
-        .split(/\s+/)
-        .filter((a) => a)
-        .map(q)
-        .join(' ');
-    return `
-py=${q(d.python)}
-if [ ! -f ${q(req)} ]; then echo ${q(`no ${d.requirements} in the release`)} >&2; exit ${NO_REQUIREMENTS}; fi
-hash=$( { cat ${q(req)}; "$py" -c 'import sys; print(sys.version)'; echo ${q(`ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`)}; } | sha256sum | cut -c1-16)
-venv=${q(p.venvs)}/$hash
-echo "hash=$hash"
-if [ -f "$venv/.complete" ]; then
-  echo reused=yes
-else
-  echo reused=no
-  rm -rf "$venv"
-  "$py" -m venv ${d.venvSystemSitePackages ? '--system-site-packages ' : ''}"$venv"
-  export PIP_CACHE_DIR=${q(p.venvs)}/.pip-cache PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-  if ! "$venv/bin/python" -m pip install ${pipArgs} -r ${q(req)} > "$venv.pip.log" 2>&1; then
-    tail -n 25 "$venv.pip.log" >&2
-    rm -rf "$venv" "$venv.pip.log"
-    exit ${PIP_FAILED}
-  fi
-  mv "$venv.pip.log" "$venv/pip-install.log"
-  "$venv/bin/python" -m pip freeze > "$venv/requirements.lock" 2>/dev/null || true
-  touch "$venv/.complete"
-fi
-ln -sfn "$venv" ${q(`${rel}/.venv`)}
-`;
-}
-async function buildVenv(ctx, release) {
-    const res = await ctx.remote.script(venvScript(ctx, release), { sudo: true, timeoutMs: 30 * 60_000 });
-    const facts = parseFacts(res.stdout);
-    if (res.code === PIP_FAILED) {
-        throw new DeployError(`pip install -r ${ctx.settings.deploy.requirements} failed; nothing was switched and the partial venv was removed. pip's last lines:\n${lastLines(res.stderr, 25)}`, 'Fix the requirements (or pip-args, e.g. --no-index --find-links for offline servers) and deploy again.');
-    }
-    if (res.code === NO_REQUIREMENTS) {
-        throw new DeployError(`the release has no ${ctx.settings.deploy.requirements}; nothing was switched`, 'Add a requirements file to the app, or point the requirements input at it.');
-    }
-    if (res.code !== 0) {
-        throw new DeployError(`building the virtualenv failed (exit ${res.code}):\n${lastLines(res.stderr + res.stdout)}`);
-    }
-    const reused = facts.reused === 'yes';
-    return {
-        hash: facts.hash,
-        reused,
-        changed: !reused,
-        detail: `${facts.hash} ${reused ? 'reused' : 'built'}`
-    };
-}
-
-// EXTERNAL MODULE: ./src/render.ts
-var render = __nccwpck_require__(7055);
-;// CONCATENATED MODULE: ./src/steps/config.ts
-
-
-
-
-function appFiles(ctx, cores) {
-    const d = ctx.settings.deploy;
-    const vars = (0,render/* templateVars */.xw)({
-        app: ctx.paths.app,
-        appDir: ctx.paths.dir,
-        wsgiApp: d.wsgiApp,
-        workers: d.workers === 'auto' ? 2 * cores + 1 : d.workers,
-        env: d.env,
-        healthPath: d.healthPath,
-        deployLockPath: ctx.paths.lockOwner
-    });
-    return (0,render/* renderAppUnits */.P8)(vars);
-}
-const stagedName = (f) => external_node_path_.posix.basename(f.path);
-/**
- * Writes the rendered files into /etc/APP/staged (readable by the app's user, so the import check
- * can use the new config and environment before anything is switched) and says which differ from
- * the installed ones.
- */
-function stageScript(ctx, files) {
-    const q = quote/* shQuote */.U;
-    const staged = `${ctx.paths.etc}/staged`;
-    const writes = files
-        .map((f) => {
-        const to = `${staged}/${stagedName(f)}`;
-        return `printf '%s' ${q(Buffer.from(f.content).toString('base64'))} | base64 -d > ${q(to)}
-chmod 0640 ${q(to)}; chown root:${q(ctx.paths.user)} ${q(to)}
-cmp -s ${q(to)} ${q(f.path)} || changed="$changed ${f.path}"`;
-    })
-        .join('\n');
-    return `
-rm -rf ${q(staged)}; install -d -m 0750 -o root -g ${q(ctx.paths.user)} ${q(staged)}
-changed=""
-${writes}
-echo "changed=$changed"
-`;
-}
-async function stageConfig(ctx, cores) {
-    const files = appFiles(ctx, cores);
-    const res = await runScript(ctx, 'writing the app configuration', stageScript(ctx, files), {
-        timeoutMs: 60_000
-    });
-    const changed = (parseFacts(res.stdout).changed ?? '').split(/\s+/).filter((s) => s);
-    const stagedDir = `${ctx.paths.etc}/staged`;
-    const at = (suffix) => `${stagedDir}/${external_node_path_.posix.basename(files.find((f) => f.path.endsWith(suffix)).path)}`;
-    return {
-        files,
-        changedFiles: changed,
-        changed: changed.length > 0,
-        stagedDir,
-        previousDir: `${ctx.paths.state}/config-previous`,
-        envFile: at('/env'),
-        gunicornConf: at('gunicorn.conf.py'),
-        detail: changed.length ? `changed: ${changed.map((c) => external_node_path_.posix.basename(c)).join(', ')}` : 'unchanged'
-    };
-}
-/** A changed unit or environment needs a new Gunicorn master; gunicorn.conf.py is re-read on HUP. */
-function needsRestart(staged) {
-    return staged.changedFiles.some((p) => !p.endsWith('gunicorn.conf.py'));
-}
-/**
- * Puts the changed files in place, keeping what they replace so a rollback can put it back. Units
- * are enabled (started at boot) and the socket started on the first deploy; the socket is never
- * restarted by a deploy, since that would refuse connections.
- */
-function installScript(ctx, staged) {
-    const q = quote/* shQuote */.U;
-    const prev = staged.previousDir;
-    const lines = staged.files
-        .filter((f) => staged.changedFiles.includes(f.path))
-        .map((f) => {
-        const name = stagedName(f);
-        const [owner, group] = f.owner.split(':');
-        return `if [ -f ${q(f.path)} ]; then cp -a ${q(f.path)} ${q(`${prev}/${name}`)}; else echo ${q(f.path)} > ${q(`${prev}/${name}.absent`)}; fi
-install -m ${f.mode} -o ${q(owner)} -g ${q(group)} ${q(`${staged.stagedDir}/${name}`)} ${q(f.path)}`;
-    })
-        .join('\n');
-    const units = staged.changedFiles.some((p) => p.startsWith('/etc/systemd/'));
-    const app = ctx.paths.app;
-    return `
-rm -rf ${q(prev)}; install -d -m 0700 ${q(prev)}
-${lines}
-${units ? 'systemctl daemon-reload' : ''}
-systemctl is-enabled --quiet ${q(`${app}.socket`)} 2>/dev/null || systemctl enable --quiet ${q(`${app}.socket`)}
-systemctl is-enabled --quiet ${q(`${app}.service`)} 2>/dev/null || systemctl enable --quiet ${q(`${app}.service`)}
-systemctl is-active --quiet ${q(`${app}.socket`)} || systemctl start ${q(`${app}.socket`)}
-`;
-}
-async function installConfig(ctx, staged) {
-    await runScript(ctx, 'installing the app configuration', installScript(ctx, staged), {
-        timeoutMs: 120_000
-    });
-    if (staged.changedFiles.some((p) => p.endsWith('.socket')) && ctx.facts['socket-was-active'] === 'yes') {
-        ctx.logger.warning(`${ctx.paths.app}.socket changed: the running socket keeps its old settings until it is restarted (a deploy never restarts it, since that refuses connections)`);
-    }
-    return {
-        changed: staged.changedFiles.length > 0,
-        detail: staged.changedFiles.map((c) => external_node_path_.posix.basename(c)).join(', ') || 'unchanged'
-    };
-}
-/** Puts back what installConfig replaced (for a rollback). */
-function restoreScript(ctx, staged) {
-    const q = quote/* shQuote */.U;
-    const prev = staged.previousDir;
-    const lines = staged.files
-        .filter((f) => staged.changedFiles.includes(f.path))
-        .map((f) => {
-        const name = stagedName(f);
-        return `if [ -f ${q(`${prev}/${name}`)} ]; then cp -a ${q(`${prev}/${name}`)} ${q(f.path)}; fi`;
-    })
-        .join('\n');
-    return `${lines}\n${staged.changedFiles.some((p) => p.startsWith('/etc/systemd/')) ? 'systemctl daemon-reload' : ''}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/deploy/app-run.ts
-
-/**
- * A command run the way the service runs: as the app's user, with its environment file, in a
- * transient systemd unit. The import check and the migrations then see exactly what Gunicorn will
- * see, not sudo's or the SSH user's environment.
- */
-function appRunCommand(paths, opts) {
-    const q = quote/* shQuote */.U;
-    return [
-        'systemd-run --quiet --wait --pipe --collect --service-type=exec',
-        `-p User=${q(paths.user)} -p Group=${q(paths.user)}`,
-        `-p EnvironmentFile=${q(opts.envFile)}`,
-        `-p WorkingDirectory=${q(opts.cwd)}`,
-        `--setenv=PATH=${q(`${opts.venv}/bin:/usr/local/bin:/usr/bin:/bin`)}`,
-        `--setenv=PWD=${q(opts.cwd)}`,
-        '--',
-        ...opts.argv.map(q)
-    ].join(' ');
-}
-
-;// CONCATENATED MODULE: ./src/steps/check.ts
-
-
-
-/**
- * A release that fails to import takes the whole server down on HUP (gunicorn #2443), so it is
- * imported first, with its own venv, config and environment, before anything is switched.
- */
-function checkCommand(ctx, release, staged) {
-    const rel = `${ctx.paths.releases}/${release}`;
-    return appRunCommand(ctx.paths, {
-        cwd: rel,
-        envFile: staged.envFile,
-        venv: `${rel}/.venv`,
-        argv: [
-            `${rel}/.venv/bin/python`,
-            '-m',
-            'gunicorn',
-            '--check-config',
-            '-c',
-            staged.gunicornConf,
-            '--chdir',
-            rel,
-            ctx.settings.deploy.wsgiApp
-        ]
-    });
-}
-async function checkRelease(ctx, release, staged) {
-    const res = await ctx.remote.exec(checkCommand(ctx, release, staged), { sudo: true, timeoutMs: 120_000 });
-    if (res.code !== 0) {
-        throw new DeployError(`the new release does not load (${ctx.settings.deploy.wsgiApp}); nothing was switched, the old release keeps serving:\n${lastLines(res.stderr + res.stdout, 25)}`, 'Fix the import error (run the app locally with gunicorn --check-config) and deploy again.');
-    }
-    return { detail: `${ctx.settings.deploy.wsgiApp} imports` };
-}
-
-;// CONCATENATED MODULE: ./src/steps/backup.ts
-
-
-
-/**
- * SQLite's online backup, never cp: a copy of a live (WAL) database can be corrupt or miss
- * tables. The copy is checked before it counts, and only the newest backups-keep are kept.
- */
-function backupScript(ctx, release) {
-    const p = ctx.paths;
-    const d = ctx.settings.deploy;
-    const q = quote/* shQuote */.U;
-    const db = `${p.shared}/${d.sqliteDb}`;
-    const base = external_node_path_.posix.basename(d.sqliteDb);
-    const out = `${p.backups}/${base}-${release}.db`;
-    return `
-if [ ! -f ${q(db)} ]; then echo "skipped=no database at ${d.sqliteDb} yet"; exit 0; fi
-sqlite3 -cmd '.timeout 15000' ${q(db)} ${q(`.backup '${out}'`)}
-check=$(sqlite3 ${q(out)} 'PRAGMA integrity_check')
-if [ "$check" != ok ]; then echo "integrity_check of the backup: $check" >&2; mv ${q(out)} ${q(out + '.corrupt')}; exit 4; fi
-chown root:${q(p.user)} ${q(out)}; chmod 0640 ${q(out)}
-ls -1t ${q(p.backups)}/${q(base)}-*.db | tail -n +${d.backupsKeep + 1} | xargs -r rm -f --
-echo "backup=${out}"
-echo "size=$(stat -c %s ${q(out)})"
-`;
-}
-async function backupDatabase(ctx, release) {
-    if (!ctx.settings.deploy.sqliteDb)
-        return { changed: false, detail: 'no sqlite-db set' };
-    const res = await runScript(ctx, 'backing up the database', backupScript(ctx, release), {
-        timeoutMs: 30 * 60_000,
-        hint: 'Nothing was switched. Check the database and the free disk space on the server.'
-    });
-    const f = parseFacts(res.stdout);
-    if (f.skipped)
-        return { changed: false, detail: f.skipped };
-    ctx.facts.backup = f.backup ?? '';
-    return { detail: `${f.backup} (${f.size} bytes, integrity ok)` };
-}
-
-;// CONCATENATED MODULE: ./src/steps/hooks.ts
-
-
-/** pre-activate (migrations) and post-activate commands, run in a release as the service would. */
-async function runHook(ctx, which, commands, release, envFile) {
-    if (!commands)
-        return { changed: false, detail: 'none' };
-    const rel = `${ctx.paths.releases}/${release}`;
-    const cmd = appRunCommand(ctx.paths, {
-        cwd: rel,
-        envFile,
-        venv: `${rel}/.venv`,
-        argv: ['/bin/bash', '-euo', 'pipefail', '-c', commands]
-    });
-    const res = await ctx.remote.exec(cmd, { sudo: true, stream: true, timeoutMs: 30 * 60_000 });
-    if (res.code !== 0) {
-        throw new DeployError(`${which} commands failed (exit ${res.code}${res.timedOut ? ', timed out' : ''})`, which === 'pre-activate'
-            ? 'Nothing was switched: the old release keeps serving. The output is above.'
-            : 'The new release is live; the output of the failed command is above.');
-    }
-    return {};
-}
-
-;// CONCATENATED MODULE: ./src/steps/switch.ts
-
-
-/** Shell function: PIDs whose parent is $1 (Gunicorn's workers), without needing procps. */
-const CHILDREN_FN = `children() { [ -n "$1" ] && [ "$1" != 0 ] || return 0; grep -l "^PPid:[[:space:]]*$1\\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3 | tr '\\n' ' '; }`;
-/**
- * Flips `current` atomically (a new link renamed over the old one) and tells Gunicorn. HUP when
- * only code changed: the master re-reads its config and forks workers that import the new release
- * while the socket stays open. A new venv or changed units/environment need a new master, so a
- * restart; the socket unit keeps the listening socket, so no connection is refused. The socket
- * unit itself is never restarted, and workers are never signalled directly.
- */
-function switchScript(ctx, release, restart) {
-    const p = ctx.paths;
-    const q = quote/* shQuote */.U;
-    const svc = q(`${p.app}.service`);
-    return `
-${CHILDREN_FN}
-main=$(systemctl show -p MainPID --value ${svc} 2>/dev/null || echo 0)
-echo "old_workers=$(children "$main")"
-ln -sfn ${q(`releases/${release}`)} ${q(`${p.dir}/.current.tmp`)}
-mv -T ${q(`${p.dir}/.current.tmp`)} ${q(p.current)}
-if ! systemctl is-active --quiet ${svc}; then
-  systemctl reset-failed ${svc} 2>/dev/null || true
-  systemctl start ${svc}
-  echo reload=start
-elif ${restart ? 'true' : 'false'}; then
-  systemctl restart ${svc}
-  echo reload=restart
-else
-  systemctl reload ${svc}
-  echo reload=hup
-fi
-`;
-}
-async function switchRelease(ctx, release, restart) {
-    const res = await runScript(ctx, `switching to ${release}`, switchScript(ctx, release, restart), {
-        timeoutMs: 120_000
-    });
-    const f = parseFacts(res.stdout);
-    const reload = (f.reload ?? 'start');
-    return {
-        reload,
-        oldWorkers: (f.old_workers ?? '').split(/\s+/).filter((s) => s),
-        detail: `current -> ${release}, ${reload}`
-    };
-}
-
-;// CONCATENATED MODULE: ./src/steps/verify.ts
-
-
-
-
-/**
- * A reload returns before new workers serve (ExecReload is asynchronous, READY comes before the
- * app is imported), so the proof is polled in one server-side loop: as many new worker processes as
- * the config asks for, each working in the release, and the health path answering 200 (with
- * health-expect in the body) through the app's socket. Old workers may still be finishing their
- * requests (they accept no new ones once told to stop).
- */
-function verifyScript(ctx, release, oldWorkers) {
-    const p = ctx.paths;
-    const d = ctx.settings.deploy;
-    const q = quote/* shQuote */.U;
-    const timeoutS = Math.max(1, Math.ceil(d.healthTimeoutMs / 1000));
-    return `
-${CHILDREN_FN}
-want=$(readlink -f ${q(`${p.releases}/${release}`)})
-old=" ${oldWorkers.join(' ')} "
-# Old workers may finish their requests for up to graceful_timeout; the new ones must all be there.
-expected=$(awk '$1 == "workers" && $2 == "=" {print $3}' ${q(p.gunicornConf)} 2>/dev/null)
-expected=\${expected:-1}
-body=$(mktemp); trap 'rm -f "$body"' EXIT
-deadline=$((SECONDS + ${timeoutS}))
-why="not checked yet"
-while :; do
-  main=$(systemctl show -p MainPID --value ${q(`${p.app}.service`)} 2>/dev/null || echo 0)
-  workers=$(children "$main")
-  ok=yes; fresh=0
-  for w in $workers; do
-    case "$old" in *" $w "*) continue;; esac
-    cwd=$(readlink /proc/$w/cwd 2>/dev/null || true)
-    [ -z "$cwd" ] && continue
-    if [ "$cwd" != "$want" ]; then ok=no; why="worker $w serves $cwd, not the new release"; fi
-    fresh=$((fresh + 1))
-  done
-  if [ "$fresh" -lt "$expected" ]; then ok=no; why="$fresh of $expected new workers running (master pid $main)"; fi
-  if [ "$ok" = yes ]; then
-    code=$(curl -sS -o "$body" -w '%{http_code}' -m 5 --unix-socket ${q(p.socket)} ${q(`http://localhost${d.healthPath}`)} 2>/dev/null || true)
-    if [ "$code" = 200 ]; then
-      ${d.healthExpect ? `if grep -qF -- ${q(d.healthExpect)} "$body"; then echo "workers=$fresh"; echo "health=200"; exit 0; fi; why="health-path answered 200 without ${d.healthExpect.replace(/[^A-Za-z0-9 _.:-]/g, '')} in: $(head -c 300 "$body" | tr '\\n' ' ')"` : 'echo "workers=$fresh"; echo "health=200"; exit 0'}
-    else
-      why="health-path answered \${code:-nothing}: $(head -c 300 "$body" 2>/dev/null | tr '\\n' ' ')"
-    fi
-  fi
-  state=$(systemctl is-active ${q(`${p.app}.service`)} 2>/dev/null || true)
-  if [ "$state" = failed ] || [ "$state" = inactive ]; then why="the service is $state"; break; fi
-  [ $SECONDS -lt $deadline ] || break
-  sleep 0.2
-done
-echo "why=$why"
-exit 1
-`;
-}
-async function verifyRelease(ctx, release, oldWorkers) {
-    const timeoutMs = ctx.settings.deploy.healthTimeoutMs + 30_000;
-    const res = await ctx.remote.script(verifyScript(ctx, release, oldWorkers), { sudo: true, timeoutMs });
-    const f = parseFacts(res.stdout);
-    if (res.code !== 0) {
-        throw new DeployError(`release ${release} is not live after ${ctx.settings.deploy.healthTimeoutMs / 1000} s: ${f.why ?? res.stderr.trim()}`);
-    }
-    const workers = Number(f.workers ?? 0);
-    return { detail: `${workers} workers on ${release}, ${ctx.settings.deploy.healthPath} 200` };
-}
-
-;// CONCATENATED MODULE: ./src/steps/rollback.ts
-
-
-
-
-
-/** The last lines Gunicorn and systemd wrote about the app: why a release failed. */
-async function errorLogTail(ctx, lines = 30) {
-    const q = quote/* shQuote */.U;
-    const res = await ctx.remote
-        .script(`tail -n ${lines} ${q(`${ctx.paths.logDir}/error.log`)} 2>/dev/null || true
-echo '--- journal'
-journalctl -u ${q(`${ctx.paths.app}.service`)} -n ${Math.ceil(lines / 2)} --no-pager -o short-iso 2>/dev/null || true`, { sudo: true, timeoutMs: 30_000 })
-        .catch(() => undefined);
-    return res ? lastLines(res.stdout, lines + lines / 2 + 1) : '';
-}
-/**
- * Puts `target` back in service after a failed switch: the configuration the failed deploy
- * replaced is restored first, then the same flip and proof as a deploy. Reload or restart as the
- * way forward decided: a new master was needed to leave the old venv or units, so one is needed to
- * return.
- */
-async function rollbackTo(ctx, target, restart, staged) {
-    if (staged && staged.changedFiles.length > 0) {
-        await runScript(ctx, 'restoring the previous configuration', restoreScript(ctx, staged), {
-            timeoutMs: 60_000
-        });
-    }
-    const switched = await switchRelease(ctx, target, restart);
-    await verifyRelease(ctx, target, switched.oldWorkers);
-    return { ...switched, detail: `current -> ${target} (${switched.reload}), healthy` };
-}
-
-;// CONCATENATED MODULE: ./src/steps/prune.ts
-
-
-/**
- * Keeps the newest keep-releases releases, and never current or the one before it (the rollback
- * target). Venvs no remaining release links to go too; the pip cache stays.
- */
-function pruneScript(ctx, keepAlso) {
-    const p = ctx.paths;
-    const q = quote/* shQuote */.U;
-    return `
-cd ${q(p.releases)}
-keep=" ${keepAlso.map(q).join(' ')} $(basename "$(readlink ${q(p.current)})") $(ls -1 | sort | tail -n ${ctx.settings.deploy.keepReleases} | tr '\\n' ' ') "
-removed=0
-for r in $(ls -1 | sort); do
-  case "$keep" in *" $r "*) continue;; esac
-  rm -rf -- "$r"; removed=$((removed + 1))
-done
-used=" $(for r in */; do readlink -f "$r.venv" 2>/dev/null; done | xargs -r -n1 basename | sort -u | tr '\\n' ' ') "
-venvs=0
-for v in $(ls -1 ${q(p.venvs)}); do
-  case "$v" in .pip-cache|*.pip.log) continue;; esac
-  case "$used" in *" $v "*) continue;; esac
-  rm -rf -- ${q(p.venvs)}/"$v"; venvs=$((venvs + 1))
-done
-echo "releases_removed=$removed"
-echo "venvs_removed=$venvs"
-echo "releases_kept=$(ls -1 | wc -l)"
-`;
-}
-async function prune(ctx, keepAlso) {
-    const f = parseFacts((await runScript(ctx, 'pruning old releases', pruneScript(ctx, keepAlso), { timeoutMs: 10 * 60_000 }))
-        .stdout);
-    const removed = Number(f.releases_removed ?? 0) + Number(f.venvs_removed ?? 0);
-    return {
-        changed: removed > 0,
-        detail: `${f.releases_kept} releases kept, ${f.releases_removed} releases and ${f.venvs_removed} venvs removed`
-    };
-}
-
-;// CONCATENATED MODULE: ./src/steps/history.ts
-
-/** One JSON line per deploy or rollback in the server's own history, for humans with ssh. */
-async function recordHistory(ctx, entry) {
-    const line = JSON.stringify({ time: new Date().toISOString(), host: ctx.label, ...entry });
-    await ctx.remote
-        .script(`printf '%s\\n' ${(0,quote/* shQuote */.U)(line)} >> ${(0,quote/* shQuote */.U)(ctx.paths.history)}`, {
-        sudo: true,
-        timeoutMs: 30_000
-    })
-        .catch((err) => ctx.logger.warning(`could not write the deploy history: ${err.message}`));
-}
-
-;// CONCATENATED MODULE: ./src/modes/deploy-mode.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const DEPLOY_KEYS = ['release', 'previous-release', 'reload', 'rolled-back'];
-function deployContext(ctx) {
-    return { ...ctx, paths: serverPaths(ctx.settings) };
-}
-function stepper(ctx) {
-    return (name, fn) => step(ctx.logger, ctx.records, ctx.label, name, fn);
-}
-/**
- * Everything before the switch: each of these steps can fail with nothing changed for users, so a
- * fleet prepares several servers at once. The lock is held until release().
- */
-async function prepareRelease(host) {
-    const ctx = deployContext(host);
-    const s = stepper(ctx);
-    const d = ctx.settings.deploy;
-    ctx.facts['rolled-back'] = 'false';
-    const lock = (await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }))).lock;
-    try {
-        await s('layout', () => ensureLayout(ctx));
-        const up = await s('upload', () => uploadRelease(ctx, releaseId(new Date(), d.commit)));
-        const release = up.release;
-        ctx.facts.release = release;
-        ctx.facts['previous-release'] = up.previous;
-        const venv = await s('venv', () => buildVenv(ctx, release));
-        const staged = await s('config', () => stageConfig(ctx, up.cores));
-        await s('check', () => checkRelease(ctx, release, staged));
-        await s('backup', () => backupDatabase(ctx, release));
-        await s('pre-activate', () => runHook(ctx, 'pre-activate', d.preActivate, release, staged.envFile));
-        return { lock, up, release, staged, restart: needsRestart(staged) || venv.hash !== up.previousVenv };
-    }
-    catch (err) {
-        await lock.release();
-        throw err;
-    }
-}
-/**
- * The switch and its proof. A failure rolls this server back to its previous release and proves
- * that one healthy again before the error is thrown.
- */
-async function activateRelease(host, p) {
-    const ctx = deployContext(host);
-    const s = stepper(ctx);
-    const { release, up, staged, restart } = p;
-    try {
-        await s('units', () => installConfig(ctx, staged));
-        const switched = await s('switch', () => switchRelease(ctx, release, restart));
-        ctx.facts.reload = switched.reload;
-        await s('verify', () => verifyRelease(ctx, release, switched.oldWorkers));
-    }
-    catch (err) {
-        const why = errorMessage(err);
-        const logs = await errorLogTail(ctx);
-        if (!up.previous) {
-            await recordHistory(ctx, { event: 'deploy', release, status: 'failed', why });
-            throw new DeployError(`release ${release} failed and there is no previous release to roll back to: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`, 'Fix the app and deploy again; the service stays as it is until then.');
-        }
-        try {
-            await undoRelease(host, p, why);
-        }
-        catch (rbErr) {
-            await recordHistory(ctx, {
-                event: 'rollback',
-                release: up.previous,
-                status: 'failed',
-                why: errorMessage(rbErr)
-            });
-            throw new DeployError(`release ${release} failed (${why}) and the rollback to ${up.previous} failed too: ${errorMessage(rbErr)}`, `The server needs attention now: ssh in and run systemctl status ${ctx.paths.app}; releases are in ${ctx.paths.releases}.`);
-        }
-        await recordHistory(ctx, { event: 'deploy', release, status: 'rolled-back', to: up.previous, why });
-        throw new DeployError(`release ${release} failed and was rolled back; ${up.previous} is serving and healthy. Why: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`);
-    }
-    await s('post-activate', () => runHook(ctx, 'post-activate', ctx.settings.deploy.postActivate, release, ctx.paths.envFile));
-    await s('prune', () => prune(ctx, [release, up.previous].filter((r) => r)));
-    await recordHistory(ctx, {
-        event: 'deploy',
-        release,
-        previous: up.previous,
-        status: 'deployed',
-        reload: ctx.facts.reload ?? ''
-    });
-}
-/**
- * Puts the previous release back on a server: after its own failure, or after another server's
- * failure when the whole fleet goes back (rollback-scope: all).
- */
-async function undoRelease(host, p, why) {
-    const ctx = deployContext(host);
-    const back = await stepper(ctx)('rollback', () => rollbackTo(ctx, p.up.previous, p.restart, p.staged));
-    ctx.facts.release = p.up.previous;
-    ctx.facts['previous-release'] = p.release;
-    ctx.facts['rolled-back'] = 'true';
-    ctx.facts.reload = back.reload;
-    ctx.facts['rollback-reason'] = why.split('\n')[0];
-    host.setStatus('rolled-back');
-}
-const rolling = {
-    prepare: prepareRelease,
-    activate: activateRelease,
-    async undo(host, p, why) {
-        if (!p.up.previous)
-            throw new Error(`no previous release on ${host.label} to go back to`);
-        await undoRelease(host, p, why);
-        await recordHistory(deployContext(host), {
-            event: 'rollback',
-            release: p.up.previous,
-            from: p.release,
-            status: 'rolled-back',
-            why
-        });
-    },
-    release: (_host, p) => p.lock.release()
-};
-/**
- * The deploy, in the order that keeps the old release serving until the new one is proven: every
- * step before the switch can fail with nothing changed for users; every failure after it rolls
- * back to the previous release and proves that one healthy again.
- */
-const deployMode = {
-    factKeys: DEPLOY_KEYS,
-    okStatus: 'deployed',
-    rolling: rolling,
-    async runHost(host) {
-        const p = await prepareRelease(host);
-        try {
-            await activateRelease(host, p);
-        }
-        finally {
-            await p.lock.release();
-        }
-    }
-};
-
-;// CONCATENATED MODULE: ./src/modes/rollback-mode.ts
-
-
-
-
-
-
-
-
-
-/**
- * Switches to the release before the current one (or rollback-to), with the same proof as a
- * deploy. If that release does not come up healthy, the one that was serving is put back.
- */
-const rollbackMode = {
-    factKeys: DEPLOY_KEYS,
-    okStatus: 'rolled-back',
-    async runHost(host) {
-        const ctx = deployContext(host);
-        const s = (name, fn) => step(ctx.logger, ctx.records, ctx.label, name, fn);
-        const q = quote/* shQuote */.U;
-        const p = ctx.paths;
-        const wanted = ctx.settings.deploy.rollbackTo;
-        const lock = await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }));
-        try {
-            const found = await s('find release', async () => {
-                const res = await runScript(ctx, 'reading the releases', `
-cd ${q(p.releases)} 2>/dev/null || { echo "no releases in ${p.releases}" >&2; exit 3; }
-cur=$(basename "$(readlink ${q(p.current)})")
-echo "current=$cur"
-echo "current_venv=$(basename "$(readlink -f "$cur/.venv")")"
-want=${q(wanted)}
-if [ -z "$want" ]; then want=$(ls -1 | sort | awk -v c="$cur" '$0 < c' | tail -n 1); fi
-if [ -n "$want" ] && [ -d "$want" ] && [ -e "$want/.venv/bin/python" ]; then
-  echo "target=$want"; echo "target_venv=$(basename "$(readlink -f "$want/.venv")")"
-fi
-echo "releases=$(ls -1 | sort | tr '\\n' ' ')"
-`, { timeoutMs: 30_000 });
-                const f = parseFacts(res.stdout);
-                if (!f.target) {
-                    throw new DeployError(wanted
-                        ? `release ${wanted} is not on ${ctx.label} (or its venv is gone)`
-                        : `there is no release before ${f.current} on ${ctx.label}`, `Releases there: ${f.releases?.trim() || 'none'}.`);
-                }
-                return { facts: f, detail: `${f.current} -> ${f.target}` };
-            });
-            const { current, target } = found.facts;
-            const restart = found.facts.current_venv !== found.facts.target_venv;
-            ctx.facts['previous-release'] = current;
-            try {
-                const sw = await s('switch', () => switchRelease(ctx, target, restart));
-                ctx.facts.reload = sw.reload;
-                await s('verify', () => verifyRelease(ctx, target, sw.oldWorkers));
-                ctx.facts.release = target;
-                await recordHistory(ctx, {
-                    event: 'rollback',
-                    release: target,
-                    previous: current,
-                    status: 'rolled-back'
-                });
-            }
-            catch (err) {
-                const logs = await errorLogTail(ctx);
-                const sw = await s('restore', () => switchRelease(ctx, current, restart));
-                await s('verify restored', () => verifyRelease(ctx, current, sw.oldWorkers));
-                ctx.facts.release = current;
-                host.setStatus('failed');
-                throw new DeployError(`release ${target} did not come up healthy (${errorMessage(err)}); ${current} was put back and is serving${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`);
-            }
-        }
-        finally {
-            await lock.lock.release();
-        }
-    }
-};
-
-;// CONCATENATED MODULE: ./src/provision/shell.ts
-
-/**
- * Shell prelude of every provision script. `act CMD...` runs CMD, or in a dry run only prints
- * `would=CMD`; `mark WHAT` records a change. The checks before each act run in both cases, so a dry
- * run reports exactly what a real run would change.
- */
-function prelude(dry) {
-    return `
-dry=${dry ? 1 : 0}
-changed=""
-mark() { changed="$changed $*"; }
-act() { if [ "$dry" = 1 ]; then echo "would=$*"; else "$@"; fi; }
-`;
-}
-/** Final line of every provision script: what changed, for parseFacts. */
-const REPORT = 'echo "changed=$changed"';
-/**
- * Writes each file only when its text, mode or owner differ from what is installed, through a
- * temporary file in the same folder and a rename (a reader never sees half a file). Each changed
- * path is marked; `was_changed PATH` tells later lines of the script.
- */
-function writeFilesScript(files) {
-    const q = quote/* shQuote */.U;
-    const each = files.map((f) => {
-        const b64 = Buffer.from(f.content).toString('base64');
-        return `put ${q(f.path)} ${q(f.mode)} ${q(f.owner)} ${q(b64)}`;
-    });
-    return `
-was_changed() { case " $changed " in *" $1 "*) return 0;; esac; return 1; }
-put() {
-  local path=$1 mode=$2 owner=$3 tmp
-  tmp=$(mktemp "$(dirname "$path")/.gd-new.XXXXXX" 2>/dev/null || mktemp)
-  printf '%s' "$4" | base64 -d > "$tmp"
-  if [ -f "$path" ] && cmp -s "$tmp" "$path" && [ "$(stat -c '%a %U:%G' "$path")" = "\${mode#0} $owner" ]; then
-    rm -f "$tmp"; return 0
-  fi
-  mark "$path"
-  if [ "$dry" = 1 ]; then
-    if [ -f "$path" ]; then echo "would=rewrite $path"; diff -u "$path" "$tmp" | sed -n '3,40p' | sed 's/^/diff=/' || true; else echo "would=create $path"; fi
-    rm -f "$tmp"; return 0
-  fi
-  chmod "$mode" "$tmp"; chown "$owner" "$tmp"; mv -f "$tmp" "$path"
-}
-${files.map((f) => `[ "$dry" = 1 ] || install -d -m 0755 ${q(dirOf(f.path))}`).join('\n')}
-${each.join('\n')}
-`;
-}
-function dirOf(p) {
-    return p.slice(0, p.lastIndexOf('/')) || '/';
-}
-/** `would=` lines of a dry run, for the log. */
-function wouldLines(stdout) {
-    return stdout
-        .split('\n')
-        .filter((l) => l.startsWith('would=') || l.startsWith('diff='))
-        .map((l) => (l.startsWith('would=') ? `would ${l.slice(6)}` : `  ${l.slice(5)}`));
-}
-/** The changed list a script printed, split into words. */
-function changedList(facts) {
-    return (facts.changed ?? '').split(/\s+/).filter((s) => s);
-}
-
-;// CONCATENATED MODULE: ./src/provision/run.ts
-
-
-/**
- * Runs one provision script (with the dry-run prelude) as root, prints what a dry run would do,
- * and turns the `changed=` line into the step's outcome.
- */
-async function runProvisionScript(ctx, what, body, opts = {}) {
-    const dry = ctx.settings.provision.dryRun;
-    const res = await runScript(ctx, what, `${prelude(dry)}\n${body}\n${REPORT}\n`, {
-        timeoutMs: opts.timeoutMs ?? 120_000,
-        hint: opts.hint
-    });
-    const facts = parseFacts(res.stdout);
-    for (const line of wouldLines(res.stdout))
-        ctx.logger.info(line);
-    const changes = changedList(facts);
-    return {
-        changes,
-        facts,
-        changed: changes.length > 0,
-        detail: changes.length === 0 ? 'unchanged' : `${dry ? 'would change' : 'changed'}: ${changes.join(', ')}`
-    };
-}
-
-;// CONCATENATED MODULE: ./src/provision/packages.ts
-
-
-
-/** What every provisioned server needs; apt-packages come on top. */
-const BASE_PACKAGES = ['python3-venv', 'python3-pip', 'nginx', 'logrotate', 'sqlite3', 'curl'];
-/** Exit code of the script when a package name is not known to apt. */
-const UNKNOWN = 5;
-function packageList(extra) {
-    return [...new Set([...BASE_PACKAGES, ...extra])];
-}
-/**
- * Installs what is missing. When everything is installed (dpkg-query), apt is not touched at all:
- * no `apt-get update`, which is most of a second run's time otherwise. Unknown names are found
- * with `apt-cache policy` after the update and refused before anything is installed, so a typo
- * leaves the server as it was.
- */
-function packagesScript(packages) {
-    return `
-missing=()
-for p in ${packages.map(quote/* shQuote */.U).join(' ')}; do
-  st=$(dpkg-query -W -f='\${Status}' "$p" 2>/dev/null || true)
-  [ "$st" = "install ok installed" ] || missing+=("$p")
-done
-if [ \${#missing[@]} -gt 0 ]; then
-  if [ "$dry" = 1 ]; then
-    echo "would=apt-get install \${missing[*]}"
-  else
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get -q -o DPkg::Lock::Timeout=300 update >/tmp/gd-apt-update.log 2>&1 || { tail -n 20 /tmp/gd-apt-update.log >&2; exit 4; }
-    unknown=()
-    for p in "\${missing[@]}"; do
-      cand=$(apt-cache policy "$p" 2>/dev/null | awk '/Candidate:/ {print $2}')
-      { [ -n "$cand" ] && [ "$cand" != "(none)" ]; } || unknown+=("$p")
-    done
-    if [ \${#unknown[@]} -gt 0 ]; then echo "unknown=\${unknown[*]}"; exit ${UNKNOWN}; fi
-    apt-get -q -y -o DPkg::Lock::Timeout=300 install --no-install-recommends "\${missing[@]}" >/tmp/gd-apt-install.log 2>&1 || { tail -n 30 /tmp/gd-apt-install.log >&2; exit 4; }
-  fi
-  mark "\${missing[@]}"
-fi
-`;
-}
-async function ensurePackages(ctx) {
-    const packages = packageList(ctx.settings.provision.aptPackages);
-    try {
-        return await runProvisionScript(ctx, 'installing packages', packagesScript(packages), {
-            timeoutMs: 30 * 60_000,
-            hint: 'Check the server can reach its apt mirrors (apt-get update) and that no other apt run holds the lock.'
-        });
-    }
-    catch (err) {
-        const m = /^unknown=(.*)$/m.exec(err instanceof Error ? err.message : '');
-        if (m) {
-            throw new DeployError(`apt does not know the package(s) ${m[1]} on this server; nothing was installed or changed`, 'Fix apt-packages (apt-cache search NAME on the server finds the right name) and run provision again.');
-        }
-        throw err;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/provision/user.ts
-
-
-
-/**
- * What the deploy's layout step does not enforce on a server that already has it: the app's user
- * has no login shell and no sudo, and its log and config folders have the right owner and mode
- * even if someone changed them. In a dry run the same checks only report.
- */
-function userScript(ctx) {
-    const p = ctx.paths;
-    const q = quote/* shQuote */.U;
-    const u = q(p.user);
-    return `
-if ! id -u ${u} >/dev/null 2>&1; then
-  mark user
-  echo "would=create the system user ${p.user} and the folders under ${p.dir}"
-else
-  shell=$(getent passwd ${u} | cut -d: -f7)
-  if [ "$shell" != /usr/sbin/nologin ]; then mark shell; act usermod -s /usr/sbin/nologin ${u}; fi
-  for g in sudo admin wheel; do
-    if id -nG ${u} | tr ' ' '\\n' | grep -qx "$g"; then mark "group-$g"; act gpasswd -d ${u} "$g" >/dev/null; fi
-  done
-  fix() { # path owner:group mode
-    if [ ! -d "$1" ]; then mark "$1"; act install -d -m "$3" -o "\${2%%:*}" -g "\${2##*:}" "$1"; return; fi
-    if [ "$(stat -c '%U:%G %a' "$1")" != "$2 \${3#0}" ]; then mark "$1"; act chown "$2" "$1"; act chmod "$3" "$1"; fi
-  }
-  fix ${q(p.logDir)} ${q(`${p.user}:adm`)} 0750
-  fix ${q(p.etc)} ${q(`root:${p.user}`)} 0750
-  # shared/ is left to the deploy (it owns the shared paths inside and sets the folder's mode).
-fi
-`;
-}
-async function ensureUser(ctx) {
-    // The deploy's own layout step creates the user and folders; a dry run must not, so it only
-    // checks (and says the user is missing).
-    const created = ctx.settings.provision.dryRun ? { changed: false } : await ensureLayout(ctx);
-    const res = await runProvisionScript(ctx, 'checking the app user and folders', userScript(ctx));
-    if (created.changed) {
-        res.changes.unshift('user/layout');
-        res.changed = true;
-        res.detail = `changed: ${res.changes.join(', ')}`;
-    }
-    return res;
-}
-
-;// CONCATENATED MODULE: ./src/provision/import-database.ts
-
-
-
-
-/** Exit codes the script uses to say why it refused. */
-const MISSING = 7;
-const EXISTS = 8;
-const CORRUPT = 9;
-/**
- * Copies an SQLite file that is already on the server (say, one taken out of a Docker volume)
- * into shared/ with SQLite's backup API, checks the copy, and only then moves it in place. An
- * existing database is never overwritten unless forced (and then it is backed up first). A marker
- * records what was imported, so a second provision with the same input is a no-op rather than a
- * refusal.
- */
-function importScript(ctx) {
-    const q = quote/* shQuote */.U;
-    const p = ctx.paths;
-    const pr = ctx.settings.provision;
-    const db = `${p.shared}/${ctx.settings.deploy.sqliteDb}`;
-    const tmp = `${external_node_path_.posix.dirname(db)}/.gd-import.db`;
-    const old = `${p.backups}/before-import-$(date -u +%Y%m%dT%H%M%SZ).db`;
-    const svc = q(`${p.app}.service`);
-    return `
-src=${q(pr.importDatabase)}; db=${q(db)}; tmp=${q(tmp)}; marker=${q(`${p.state}/imported-database`)}
-if [ ! -f "$src" ]; then echo "import-database: $src does not exist on the server" >&2; exit ${MISSING}; fi
-want="$src $(sha256sum < "$src" | cut -d' ' -f1)"
-if [ -f "$marker" ] && [ "$(cat "$marker")" = "$want" ] && [ -f "$db" ]; then
-  echo "import=already imported from $src"
-elif [ -f "$db" ] && [ ${pr.importDatabaseForce ? 1 : 0} != 1 ]; then
-  echo "import-database: a database is already at $db; refusing to replace it" >&2; exit ${EXISTS}
-else
-  mark database
-  if [ "$dry" = 1 ]; then
-    echo "would=copy $src to $db with sqlite3 .backup$([ -f "$db" ] && echo ', after backing up the existing one')"
-  else
-    check=$(sqlite3 -readonly "$src" 'PRAGMA integrity_check' 2>&1 || true)
-    if [ "$check" != ok ]; then echo "import-database: $src fails PRAGMA integrity_check: \${check:0:300}" >&2; exit ${CORRUPT}; fi
-    install -d -m 0750 -o ${q(p.user)} -g ${q(p.user)} "$(dirname "$db")"
-    rm -f "$tmp"
-    sqlite3 -cmd '.timeout 15000' "$src" ${q(`.backup '${tmp}'`)}
-    [ "$(sqlite3 "$tmp" 'PRAGMA integrity_check')" = ok ] || { echo "import-database: the copy fails integrity_check" >&2; rm -f "$tmp"; exit ${CORRUPT}; }
-    chown ${q(`${p.user}:${p.user}`)} "$tmp"; chmod 0640 "$tmp"
-    stopped=no
-    if [ -f "$db" ]; then
-      # Forced: keep the database being replaced, and swap it with the app stopped (the socket
-      # stays open, so requests wait rather than fail).
-      old="${old}"
-      sqlite3 -cmd '.timeout 15000' "$db" ".backup '$old'"
-      echo "previous=$old"
-      if systemctl is-active --quiet ${svc}; then systemctl stop ${svc}; stopped=yes; fi
-      rm -f "$db-wal" "$db-shm"
-    fi
-    mv -f "$tmp" "$db"
-    [ "$stopped" = no ] || systemctl start ${svc}
-    printf '%s\\n' "$want" > "$marker"
-    echo "rows_tables=$(sqlite3 -readonly "$db" "SELECT count(*) FROM sqlite_master WHERE type='table'")"
-  fi
-fi
-`;
-}
-async function importDatabase(ctx) {
-    const pr = ctx.settings.provision;
-    if (!pr.importDatabase)
-        return { changed: false, detail: 'no import-database set' };
-    if (!/^[A-Za-z0-9._/-]+$/.test(ctx.settings.deploy.sqliteDb)) {
-        throw new DeployError(`sqlite-db '${ctx.settings.deploy.sqliteDb}' has characters the import cannot quote for sqlite3`, 'Use a path of letters, digits and . _ / - for sqlite-db.');
-    }
-    try {
-        const res = await runProvisionScript(ctx, 'importing the database', importScript(ctx), {
-            timeoutMs: 30 * 60_000
-        });
-        if (res.facts.import)
-            res.detail = res.facts.import;
-        else if (res.facts.previous)
-            res.detail += ` (the replaced database is kept at ${res.facts.previous})`;
-        return res;
-    }
-    catch (err) {
-        const msg = err instanceof Error ? err.message : String(err);
-        const line = /import-database: .*/.exec(msg)?.[0];
-        if (msg.includes(`exit ${EXISTS}`)) {
-            throw new DeployError(`${line}. Nothing was changed.`, 'Set import-database-force: true to replace it (the existing database is backed up first), or remove import-database.');
-        }
-        if (line)
-            throw new DeployError(`${line}. Nothing was changed.`, 'Check the import-database path on the server.');
-        throw err;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/provision/vars.ts
-
-/**
- * The template variables of the server-wide files (nginx, logrotate, timers). The app's own units
- * come from the deploy's config step, which fills the same templates with the same app settings.
- */
-function provisionVars(ctx) {
-    const d = ctx.settings.deploy;
-    const pr = ctx.settings.provision;
-    return (0,render/* templateVars */.xw)({
-        app: ctx.paths.app,
-        appDir: ctx.paths.dir,
-        wsgiApp: d.wsgiApp,
-        env: d.env,
-        healthPath: d.healthPath,
-        // The health check skips its run while a deploy holds the lock (the owner file exists then).
-        deployLockPath: ctx.paths.lockOwner,
-        serverName: pr.serverName,
-        clientMaxBodySize: pr.clientMaxBodySize,
-        staticPath: pr.staticPath,
-        healthInterval: `${pr.healthIntervalS}s`,
-        backupKeepDays: pr.backupsDays,
-        ...(d.sqliteDb ? { dbPath: `${ctx.paths.shared}/${d.sqliteDb}` } : {})
-    });
-}
-
-;// CONCATENATED MODULE: ./src/provision/nginx.ts
-
-
-
-
-
-/** Exit code when `nginx -t` refused the new site (the old one was put back). */
-const REFUSED = 6;
-/**
- * The site in sites-available, its link in sites-enabled, the default site's link removed. nginx
- * reads a whole tree, so the only sound test is of the tree as it will be: the old files are kept,
- * the new ones installed, `nginx -t` run, and on failure everything put back before nginx is
- * reloaded. nginx is reloaded only when something here changed.
- */
-function nginxScript(ctx, site) {
-    const q = quote/* shQuote */.U;
-    const app = ctx.paths.app;
-    const avail = `/etc/nginx/sites-available/${app}.conf`;
-    const enabled = `/etc/nginx/sites-enabled/${app}.conf`;
-    const b64 = Buffer.from(site).toString('base64');
-    return `
-avail=${q(avail)}; enabled=${q(enabled)}; def=/etc/nginx/sites-enabled/default
-new=$(mktemp); trap 'rm -f "$new"' EXIT
-printf '%s' ${q(b64)} | base64 -d > "$new"
-[ -f "$avail" ] && cmp -s "$new" "$avail" || mark site
-[ "$(readlink "$enabled" 2>/dev/null)" = "$avail" ] || mark link
-if [ -e "$def" ] || [ -L "$def" ]; then mark default-site; fi
-if [ -n "$changed" ]; then
-  if [ "$dry" = 1 ]; then
-    echo "would=install $avail, link it in sites-enabled, disable the default site, nginx -t, reload nginx"
-    [ -f "$avail" ] && { diff -u "$avail" "$new" | sed -n '3,40p' | sed 's/^/diff=/' || true; }
-  else
-    keep=$(mktemp -d)
-    [ -f "$avail" ] && cp -a "$avail" "$keep/site"
-    [ -e "$enabled" ] || [ -L "$enabled" ] && cp -a "$enabled" "$keep/link"
-    [ -e "$def" ] || [ -L "$def" ] && cp -a "$def" "$keep/default"
-    install -m 0644 -o root -g root "$new" "$avail"
-    ln -sfn "$avail" "$enabled"
-    rm -f "$def"
-    if ! out=$(nginx -t 2>&1); then
-      # Put back exactly what was there: the running nginx never sees the refused config.
-      if [ -f "$keep/site" ]; then cp -a "$keep/site" "$avail"; else rm -f "$avail"; fi
-      rm -f "$enabled"; [ -e "$keep/link" ] || [ -L "$keep/link" ] && cp -a "$keep/link" "$enabled"
-      [ -e "$keep/default" ] || [ -L "$keep/default" ] && cp -a "$keep/default" "$def"
-      rm -rf "$keep"
-      echo "$out" | tail -n 5 >&2
-      exit ${REFUSED}
-    fi
-    rm -rf "$keep"
-    if systemctl is-active --quiet nginx; then systemctl reload nginx; echo nginx=reloaded; else systemctl start nginx; echo nginx=started; fi
-  fi
-fi
-if ! systemctl is-enabled --quiet nginx 2>/dev/null; then mark nginx-enabled; act systemctl enable --quiet nginx; fi
-if [ "$dry" != 1 ] && ! systemctl is-active --quiet nginx; then mark nginx-started; systemctl start nginx; fi
-`;
-}
-async function ensureNginx(ctx) {
-    const site = (0,render/* renderProxyAndLogs */.rQ)(provisionVars(ctx)).find((f) => f.path.includes('/nginx/'));
-    try {
-        const res = await runProvisionScript(ctx, 'configuring nginx', nginxScript(ctx, site.content));
-        if (res.facts.nginx)
-            res.detail += ` (nginx ${res.facts.nginx})`;
-        return res;
-    }
-    catch (err) {
-        const msg = err instanceof Error ? err.message : String(err);
-        if (msg.includes(`exit ${REFUSED}`)) {
-            throw new DeployError(`nginx -t refused the configuration with the new site; the previous files were put back and nginx was not reloaded:\n${msg.split('\n').slice(1).join('\n')}`, 'Fix the nginx configuration named above (another site or conf.d file, or the site inputs) and run provision again.');
-        }
-        throw err;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/provision/logrotate.ts
-
-
-
-
-
-/**
- * /etc/logrotate.d/APP (daily, rotate 14, compress, USR1 to the Gunicorn master). Nothing to
- * reload: logrotate reads its config at each run (logrotate.timer). A config logrotate cannot read
- * is refused before it replaces a good one.
- */
-async function ensureLogrotate(ctx) {
-    const file = (0,render/* renderProxyAndLogs */.rQ)(provisionVars(ctx)).find((f) => f.path.startsWith('/etc/logrotate.d/'));
-    const check = `
-if [ "$dry" != 1 ] && was_changed ${(0,quote/* shQuote */.U)(file.path)}; then
-  if ! out=$(logrotate -d ${(0,quote/* shQuote */.U)(file.path)} 2>&1) || echo "$out" | grep -qi '^error'; then
-    echo "$out" | grep -i error | head -n 5 >&2; exit 4
-  fi
-fi
-`;
-    return runProvisionScript(ctx, 'writing the logrotate rules', writeFilesScript([file]) + check, {
-        hint: 'The logrotate rules did not pass logrotate -d; see the lines above.'
-    });
-}
-
-;// CONCATENATED MODULE: ./src/provision/timers.ts
-
-
-
-
-
-/** The health check and the database maintenance, each a script, a oneshot service and a timer. */
-function timerNames(app) {
-    return [`${app}-health.timer`, `${app}-db-maintenance.timer`];
-}
-/**
- * Writes the scripts and units when they differ, reloads systemd only then, restarts a timer only
- * when its own files changed (a new interval), and makes sure each timer is enabled and running.
- */
-function timersScript(ctx) {
-    const vars = provisionVars(ctx);
-    const files = [...(0,render/* renderHealthUnits */.Ch)(vars), ...(0,render/* renderDbMaintenanceUnits */.Td)(vars)];
-    const q = quote/* shQuote */.U;
-    const perTimer = timerNames(ctx.paths.app)
-        .map((t) => {
-        const base = t.replace(/\.timer$/, '');
-        return `
-if was_changed ${q(`/etc/systemd/system/${t}`)} || was_changed ${q(`/etc/systemd/system/${base}.service`)}; then
-  [ "$dry" = 1 ] || { systemctl is-active --quiet ${q(t)} && systemctl restart ${q(t)} || true; }
-fi
-if ! systemctl is-enabled --quiet ${q(t)} 2>/dev/null; then mark ${q(`${t}:enabled`)}; act systemctl enable --quiet ${q(t)}; fi
-if ! systemctl is-active --quiet ${q(t)}; then mark ${q(`${t}:started`)}; act systemctl start ${q(t)}; fi`;
-    })
-        .join('\n');
-    return `
-${writeFilesScript(files)}
-if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
-${perTimer}
-`;
-}
-async function ensureTimers(ctx) {
-    return runProvisionScript(ctx, 'installing the health and database timers', timersScript(ctx));
-}
-
-;// CONCATENATED MODULE: ./src/provision/first-deploy.ts
-
-
-
-
-
-
-
-/**
- * What a release is made of: the source tree exactly as the upload sends it (same excludes), as a
- * canonical tar (sorted, no times or owners, so a fresh checkout of the same commit hashes the
- * same), plus every deploy setting that shapes the release or its units.
- */
-async function sourceHash(settings) {
-    const dir = external_node_path_.resolve(settings.app.source);
-    const args = [
-        '-C',
-        dir,
-        '-c',
-        '-f',
-        '-',
-        '--sort=name',
-        '--format=gnu',
-        '--mtime=@0',
-        '--owner=0',
-        '--group=0',
-        '--numeric-owner',
-        ...tarExcludeArgs(settings.app.exclude),
-        '.'
-    ];
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    await new Promise((resolve, reject) => {
-        const tar = (0,external_node_child_process_.spawn)('tar', args, {
-            stdio: ['ignore', 'pipe', 'pipe'],
-            env: { ...process.env, LC_ALL: 'C' }
-        });
-        let err = '';
-        tar.stdout.on('data', (c) => hash.update(c));
-        tar.stderr.on('data', (c) => (err += c.toString()));
-        tar.on('error', reject);
-        tar.on('close', (code) => code === 0
-            ? resolve()
-            : reject(new Error(`cannot read the source ${dir} (tar exit ${code}): ${err.trim()}`)));
-    });
-    // Run-specific settings (commit, ref, lock handling) do not change what is deployed.
-    const shaping = { ...settings.deploy };
-    for (const k of ['commit', 'ref', 'rollbackTo', 'lockTimeoutMs', 'forceUnlock'])
-        delete shaping[k];
-    hash.update(JSON.stringify(shaping));
-    return hash.digest('hex');
-}
-/** Where provision records which source the current release was built from. */
-function manifestPath(ctx) {
-    return `${ctx.paths.state}/provisioned-source`;
-}
-/**
- * Provision's deploy creates a new release every time it runs, so a second provision with the
- * same source would not be a no-op. It is skipped when the release `current` points at was built
- * by provision from the same source and settings, and the service is running.
- */
-async function decideDeploy(ctx) {
-    const hash = await sourceHash(ctx.settings);
-    const q = quote/* shQuote */.U;
-    const res = await runScript(ctx, 'reading the current release', `
-[ -f ${q(manifestPath(ctx))} ] && cat ${q(manifestPath(ctx))}
-[ -L ${q(ctx.paths.current)} ] && echo "current=$(basename "$(readlink ${q(ctx.paths.current)})")"
-echo "active=$(systemctl is-active ${q(`${ctx.paths.app}.service`)} 2>/dev/null || true)"
-`, { timeoutMs: 30_000 });
-    const f = parseFacts(res.stdout);
-    const short = hash.slice(0, 12);
-    const current = f.current ?? '';
-    if (!current)
-        return { deploy: true, why: 'no release yet', hash, current };
-    if (f.hash !== hash || f.release !== current)
-        return {
-            deploy: true,
-            why: `source or settings changed since the last provision (now ${short})`,
-            hash,
-            current
-        };
-    if (f.active !== 'active')
-        return { deploy: true, why: `the service is ${f.active}`, hash, current };
-    return { deploy: false, why: `release ${current} already serves this source (${short})`, hash, current };
-}
-/** The deploy mode's own engine (same proof of health, same rollback), then the manifest. */
-async function runFirstDeploy(host, ctx, hash) {
-    await deployMode.runHost(host);
-    const release = host.facts.release;
-    if (!release || host.facts['rolled-back'] === 'true')
-        return;
-    await runScript(ctx, 'recording the provisioned source', `printf 'hash=%s\\nrelease=%s\\n' ${(0,quote/* shQuote */.U)(hash)} ${(0,quote/* shQuote */.U)(release)} > ${(0,quote/* shQuote */.U)(manifestPath(ctx))}`, { timeoutMs: 30_000 });
-}
-
-;// CONCATENATED MODULE: ./src/provision/verify.ts
-
-
-
-
-/** The checklist, in the order it is printed; also the summary's columns. */
-const VERIFY_KEYS = [
-    'service',
-    'socket',
-    'health-socket',
-    'health-nginx',
-    'debug',
-    'nginx-config',
-    'logrotate',
-    'database',
-    'timers',
-    'disk-free',
-    'memory'
-];
-/** Below this share of free disk a server is red (the seed's checklist). */
-const MIN_DISK_FREE = 20;
-/** Memory is red only when nearly all of it is in use: a busy server is not a broken one. */
-const MAX_MEMORY_USED = 95;
-/**
- * One read-only script: each probe prints `check=NAME|ok|red|n/a|DETAIL` and never stops the
- * others, so one broken piece is named instead of hiding the rest.
- */
-function verifyChecklistScript(ctx) {
-    const q = quote/* shQuote */.U;
-    const p = ctx.paths;
-    const d = ctx.settings.deploy;
-    const host = ctx.settings.provision.serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost';
-    const db = d.sqliteDb ? `${p.shared}/${d.sqliteDb}` : '';
-    return `
-set +e
-r() { printf 'check=%s|%s|%s\\n' "$1" "$2" "$(printf '%s' "$3" | tr '\\n|' ' /' | cut -c1-200)"; }
-svc=${q(`${p.app}.service`)}; sock=${q(`${p.app}.socket`)}; sockpath=${q(p.socket)}; hp=${q(d.healthPath)}
-a=$(systemctl is-active "$svc" 2>/dev/null); e=$(systemctl is-enabled "$svc" 2>/dev/null)
-if [ "$a" = active ] && [ "$e" = enabled ]; then r service ok "active, enabled, pid $(systemctl show -p MainPID --value "$svc")"; else r service red "$a, \${e:-not installed}"; fi
-a=$(systemctl is-active "$sock" 2>/dev/null); e=$(systemctl is-enabled "$sock" 2>/dev/null)
-if [ "$a" = active ] && [ "$e" = enabled ] && [ -S "$sockpath" ]; then r socket ok "listening on $sockpath"; else r socket red "$a, \${e:-not installed}, $([ -S "$sockpath" ] && echo "$sockpath exists" || echo "no $sockpath")"; fi
-body=$(mktemp); trap 'rm -f "$body"' EXIT
-code=$(curl -sS -o "$body" -w '%{http_code}' -m 10 --unix-socket "$sockpath" "http://localhost$hp" 2>/dev/null)
-if [ "$code" = 200 ]; then r health-socket ok "$hp 200"; else r health-socket red "$hp answered \${code:-nothing} through $sockpath"; fi
-debug=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(str(d.get("debug","absent")).lower())' "$body" 2>/dev/null)
-envdebug=$(grep -E '^FLASK_DEBUG=' ${q(p.envFile)} 2>/dev/null | tail -n 1)
-case "$debug" in
-  false) r debug ok "debug false ($hp)";;
-  true) r debug red "the app runs with debug on ($hp says debug true)";;
-  *) if [ "$envdebug" = FLASK_DEBUG=0 ]; then r debug ok "FLASK_DEBUG=0 ($hp does not report debug)"; else r debug red "cannot tell: $hp does not report debug and FLASK_DEBUG=0 is not in the env file"; fi;;
-esac
-code=$(curl -sS -o /dev/null -w '%{http_code}' -m 10 -H ${q(`Host: ${host}`)} "http://127.0.0.1$hp" 2>/dev/null)
-if [ "$code" = 200 ]; then r health-nginx ok "$hp 200 on port 80"; else r health-nginx red "$hp answered \${code:-nothing} through nginx on port 80"; fi
-if ! command -v nginx >/dev/null; then r nginx-config red "nginx is not installed";
-elif out=$(nginx -t 2>&1); then r nginx-config ok "nginx -t passed"; else r nginx-config red "nginx -t: $(echo "$out" | grep -v 'test failed' | tail -n 1)"; fi
-lr=${q(`/etc/logrotate.d/${p.app}`)}
-if [ ! -f "$lr" ]; then r logrotate red "no $lr";
-elif out=$(logrotate -d "$lr" 2>&1) && ! echo "$out" | grep -qi '^error'; then
-  n=$(ls ${q(p.logDir)}/*.log 2>/dev/null | wc -l); r logrotate ok "logrotate -d clean, $n log files in ${p.logDir}"
-else r logrotate red "logrotate -d: $(echo "$out" | grep -i error | head -n 1)"; fi
-db=${q(db)}
-if [ -z "$db" ]; then r database n/a "no sqlite-db set";
-elif [ ! -f "$db" ]; then r database red "no database at $db";
-else ic=$(sqlite3 -readonly "$db" 'PRAGMA integrity_check' 2>&1 | head -n 3)
-  if [ "$ic" = ok ]; then r database ok "integrity ok, $(stat -c %s "$db") bytes"; else r database red "integrity_check: $ic"; fi
-fi
-bad=""; for t in ${timerNames(p.app).map(q).join(' ')}; do systemctl is-active --quiet "$t" || bad="$bad $t"; done
-if [ -z "$bad" ]; then r timers ok "health and db-maintenance timers active"; else r timers red "not active:$bad"; fi
-d=${q(p.dir)}; while [ ! -d "$d" ]; do d=$(dirname "$d"); done
-used=$(df -P "$d" | awk 'NR==2 {sub(/%/, "", $5); print $5}')
-free=$((100 - \${used:-100}))
-if [ "$free" -gt ${MIN_DISK_FREE} ]; then r disk-free ok "$free % free"; else r disk-free red "only $free % free (needs more than ${MIN_DISK_FREE} %)"; fi
-mem=$(awk '/^MemTotal:/ {t=$2} /^MemAvailable:/ {a=$2} END {if (t > 0) printf "%d %d", (t - a) * 100 / t, t / 1024}' /proc/meminfo)
-used=\${mem% *}; total=\${mem#* }
-if [ "\${used:-100}" -le ${MAX_MEMORY_USED} ]; then r memory ok "$used % of $total MB used"; else r memory red "$used % of $total MB used"; fi
-exit 0
-`;
-}
-function parseChecks(stdout) {
-    const out = [];
-    for (const line of stdout.split('\n')) {
-        const m = /^check=([a-z-]+)\|(ok|red|n\/a)\|(.*)$/.exec(line);
-        if (m)
-            out.push({ name: m[1], state: m[2], detail: m[3] });
-    }
-    return out;
-}
-function checksTable(checks) {
-    return (0,report/* formatTable */.ku)(['check', 'result', 'detail'], checks.map((c) => [c.name, c.state === 'red' ? 'RED' : c.state, c.detail]));
-}
-/**
- * Runs the checklist, prints its table, puts each check in the host's facts (the summary's
- * table) and fails naming every red check.
- */
-async function verifyChecklist(ctx) {
-    const res = await ctx.remote.script(verifyChecklistScript(ctx), { sudo: true, timeoutMs: 120_000 });
-    const checks = parseChecks(res.stdout);
-    if (checks.length === 0) {
-        throw new DeployError(`the verify checklist did not run (exit ${res.code}): ${res.stderr.trim().slice(0, 500)}`, 'Check that the SSH user can run sudo without a password.');
-    }
-    ctx.logger.info(checksTable(checks));
-    for (const c of checks)
-        ctx.facts[c.name] = c.state === 'ok' ? 'ok' : c.state === 'red' ? `RED: ${c.detail}` : 'n/a';
-    const red = checks.filter((c) => c.state === 'red');
-    if (red.length > 0) {
-        throw new DeployError(`verify: ${red.length} check${red.length === 1 ? '' : 's'} red: ${red.map((c) => `${c.name} (${c.detail})`).join('; ')}`, 'Fix what is named (ssh in; systemctl status and journalctl -u say more) and run mode verify again, or run mode provision to repair the setup.');
-    }
-    return { changed: false, detail: `all ${checks.filter((c) => c.state === 'ok').length} checks ok`, checks };
-}
-
-;// CONCATENATED MODULE: ./src/modes/provision-mode.ts
-
-
-
-
-
-
-
-
-
-
-
-/**
- * A bare Debian/Ubuntu host to a production service, in an order where each step needs only
- * what the steps before it made: packages, the app's user and folders, an imported database (before
- * the app first opens one), nginx, logrotate, timers, then the deploy mode's own engine for the
- * release and its units, and the verify checklist. Every step changes only what differs, so a
- * second run is a no-op; a dry run runs the same checks and changes nothing.
- */
-const provisionMode = {
-    factKeys: ['release', 'changes', ...VERIFY_KEYS],
-    okStatus: 'provisioned',
-    async runHost(host) {
-        const ctx = deployContext(host);
-        const dry = ctx.settings.provision.dryRun;
-        const s = (name, fn) => step(ctx.logger, ctx.records, ctx.label, name, fn);
-        await s('preflight', async () => {
-            const r = await preflight(ctx.remote, ctx.settings);
-            // python3-venv and the rest are what provision installs; the host itself must be usable.
-            const problems = r.problems.filter((p) => !p.startsWith('python3 is missing'));
-            if (problems.length > 0)
-                throw new DeployError(`this server cannot be provisioned: ${problems.join('; ')}`);
-            return { changed: false, detail: `${r.facts.os}, sudo ${r.facts.sudo}, ${r.facts['disk-free']} free` };
-        });
-        const changes = [];
-        const track = async (name, fn) => {
-            const out = await s(name, fn);
-            if (out.changed)
-                changes.push(name);
-            return out;
-        };
-        try {
-            await track('packages', () => ensurePackages(ctx));
-            await track('user', () => ensureUser(ctx));
-            await track('import-database', () => importDatabase(ctx));
-            await track('nginx', () => ensureNginx(ctx));
-            await track('logrotate', () => ensureLogrotate(ctx));
-            await track('timers', () => ensureTimers(ctx));
-            const decision = await s('release', async () => {
-                const d = await decideDeploy(ctx);
-                ctx.logger.info(d.deploy ? `${dry ? 'would deploy' : 'deploying'}: ${d.why}` : `no deploy: ${d.why}`);
-                return {
-                    ...d,
-                    changed: d.deploy,
-                    detail: d.deploy ? `${dry ? 'would deploy' : 'deploying'}: ${d.why}` : `no deploy: ${d.why}`
-                };
-            });
-            if (decision.deploy)
-                changes.push('release');
-            if (decision.deploy && !dry) {
-                await runFirstDeploy(host, ctx, decision.hash);
-            }
-            else if (decision.current) {
-                ctx.facts.release = decision.current;
-            }
-        }
-        finally {
-            ctx.facts.changes = changes.length ? changes.join(' ') : 'none';
-        }
-        if (dry) {
-            host.setStatus('dry-run');
-            ctx.logger.info(changes.length
-                ? `dry run: would change ${changes.join(', ')}; nothing was changed`
-                : 'dry run: nothing would change');
-            return;
-        }
-        await s('checklist', () => verifyChecklist(ctx)).catch((err) => {
-            host.setStatus('unhealthy');
-            throw err;
-        });
-    }
-};
-
-;// CONCATENATED MODULE: ./src/modes/verify-mode.ts
-
-
-
-/** The production checklist on demand: reads only, and fails naming every red check. */
-const verifyMode = {
-    factKeys: VERIFY_KEYS,
-    okStatus: 'ok',
-    async runHost(host) {
-        const ctx = deployContext(host);
-        await step(ctx.logger, ctx.records, ctx.label, 'verify', () => verifyChecklist(ctx)).catch((err) => {
-            host.setStatus('unhealthy');
-            throw err;
-        });
-    }
-};
-
-;// CONCATENATED MODULE: ./src/modes/index.ts
-
-
-
-
-
-function modeStrategy(mode) {
-    switch (mode) {
-        case 'preflight':
-            return preflightMode;
-        case 'deploy':
-            return deployMode;
-        case 'rollback':
-            return rollbackMode;
-        case 'provision':
-            return provisionMode;
-        case 'verify':
-            return verifyMode;
-        default:
-            throw new Error(`mode ${mode} has no strategy`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/fleet.ts
-/**
- * The order servers are deployed in. Servers in one batch are prepared at once (upload, venv,
- * checks); switching always goes one server at a time, in the order given, so most servers serve
- * at every moment. A canary is a batch of its own, proven before anything else is touched.
- */
-function planBatches(hosts, maxParallel, canary) {
-    const batches = [];
-    let rest = hosts;
-    if (canary && hosts.length > 1) {
-        batches.push([hosts[0]]);
-        rest = hosts.slice(1);
-    }
-    const size = Math.max(1, maxParallel);
-    for (let i = 0; i < rest.length; i += size)
-        batches.push(rest.slice(i, i + size));
-    return batches;
-}
-/**
- * A logger that keeps one host's lines while several hosts work at once, so each host's phase is
- * printed as one readable group when it ends instead of interleaving line by line. Secrets are
- * registered at once; warnings and errors also go out at once (they become annotations).
- */
-function bufferedLogger(real, label) {
-    let lines = [];
-    return {
-        info: (m) => void lines.push(m),
-        debug: (m) => real.debug(`[${label}] ${m}`),
-        warning: (m) => {
-            lines.push(`warning: ${m}`);
-            real.warning(`${label}: ${m}`);
-        },
-        error: (m) => {
-            lines.push(`error: ${m}`);
-        },
-        group: async (name, fn) => {
-            lines.push(`-- ${name}`);
-            return fn();
-        },
-        setSecret: (v) => real.setSecret(v),
-        async flush(title) {
-            const out = lines;
-            lines = [];
-            if (out.length === 0)
-                return;
-            await real.group(title, async () => {
-                for (const l of out)
-                    real.info(l);
-            });
-        }
-    };
-}
-/** Runs fn over items with every item started at once (a batch is already at most max-parallel). */
-async function settleAll(items, fn) {
-    return Promise.allSettled(items.map(fn));
-}
-
-// EXTERNAL MODULE: ./src/troubleshooting.ts
-var troubleshooting = __nccwpck_require__(933);
-;// CONCATENATED MODULE: ./src/engine.ts
-
-
-
-
-
-function targetFor(settings, host) {
-    return {
-        host: host.host,
-        port: host.port,
-        user: settings.ssh.user,
-        privateKey: settings.ssh.privateKey,
-        passphrase: settings.ssh.passphrase,
-        knownHosts: settings.ssh.knownHosts,
-        fingerprints: settings.ssh.fingerprints,
-        trustOnFirstUse: settings.ssh.trustOnFirstUse,
-        connectTimeoutMs: settings.ssh.connectTimeoutMs,
-        jump: settings.jump
-            ? {
-                host: settings.jump.host,
-                port: settings.jump.port,
-                user: settings.jump.user,
-                privateKey: settings.jump.privateKey,
-                knownHosts: settings.jump.knownHosts,
-                fingerprints: settings.jump.fingerprints,
-                connectTimeoutMs: settings.ssh.connectTimeoutMs
-            }
-            : undefined
-    };
-}
-function hostLabel(h) {
-    return h.port === 22 ? h.host : `${h.host}:${h.port}`;
-}
-/** Registers every secret the settings hold, before anything prints. */
-function registerSecrets(settings, logger) {
-    for (const v of secretValues(settings))
-        logger.setSecret(v);
-}
-/**
- * Every value to mask. A multi-line key is also masked line by line: a log line can carry one of
- * its lines on its own (an error quoting a parse failure), which a whole-value mask would miss.
- */
-function secretValues(settings) {
-    const out = [
-        settings.ssh.privateKey,
-        ...settings.ssh.privateKey.split('\n').filter((l) => l.trim().length >= 8)
-    ];
-    if (settings.ssh.passphrase)
-        out.push(settings.ssh.passphrase);
-    if (settings.jump && settings.jump.privateKey !== settings.ssh.privateKey) {
-        out.push(settings.jump.privateKey, ...settings.jump.privateKey.split('\n').filter((l) => l.trim().length >= 8));
-    }
-    for (const e of settings.deploy.env)
-        if (e.value.trim().length > 0)
-            out.push(e.value);
-    return out;
-}
-async function runEngine(settings, deps) {
-    const { logger } = deps;
-    const connect = deps.connect ?? connection_connect;
-    registerSecrets(settings, logger);
-    const strategy = modeStrategy(settings.mode);
-    const start = performance.now();
-    const slots = settings.hosts.map((spec) => ({
-        spec,
-        started: 0,
-        report: { host: hostLabel(spec), ok: false, status: 'not started', steps: [], ms: 0, facts: {} }
-    }));
-    const open = async (slot, log) => {
-        slot.started = performance.now();
-        const { report } = slot;
-        const label = report.host;
-        const remote = await step(log, report.steps, label, 'connect', async () => {
-            const r = await connect(targetFor(settings, slot.spec), log);
-            return Object.assign(r, { detail: `${settings.ssh.user}@${label}` });
-        });
-        slot.remote = remote;
-        report.status = strategy.okStatus;
-        slot.ctx = {
-            remote,
-            settings,
-            logger: log,
-            label,
-            records: report.steps,
-            facts: report.facts,
-            setStatus: (s) => (report.status = s)
-        };
-        return slot.ctx;
-    };
-    const fail = (slot, err) => {
-        const r = slot.report;
-        r.ok = false;
-        if (r.status === strategy.okStatus || r.status === 'not started')
-            r.status = 'failed';
-        const failedStep = r.steps.filter((st) => !st.ok).at(-1)?.name;
-        r.error = `${errorMessage(err)}\n${(0,troubleshooting/* troubleshootingRef */.sG)((0,troubleshooting/* sectionFor */.v_)(settings.mode, failedStep))}`;
-        logger.error(`${r.host}: ${r.error}`);
-    };
-    try {
-        if (strategy.rolling)
-            await runRolling(settings, strategy.rolling, slots, open, fail, logger);
-        else {
-            for (const slot of slots) {
-                try {
-                    await strategy.runHost(await open(slot, logger));
-                    slot.report.ok = true;
-                }
-                catch (err) {
-                    fail(slot, err);
-                    // A failed host stops the run: servers not yet touched are left alone.
-                    if (settings.mode !== 'preflight' && settings.mode !== 'verify')
-                        break;
-                }
-                finally {
-                    slot.report.ms = performance.now() - slot.started;
-                }
-            }
-        }
-    }
-    finally {
-        await Promise.all(slots.map((s) => s.remote?.close().catch(() => undefined)));
-    }
-    const hosts = slots.map((s) => s.report);
-    const ok = hosts.every((h) => h.ok);
-    const failed = hosts.find((h) => h.error);
-    const others = hosts.filter((h) => h !== failed && h.facts['rolled-back'] === 'true').map((h) => h.host);
-    const report = {
-        mode: settings.mode,
-        ok,
-        status: ok ? strategy.okStatus : (failed?.status ?? 'failed'),
-        hosts,
-        ms: performance.now() - start,
-        error: failed
-            ? `${failed.host}: ${failed.error}${others.length ? `\nRolled back on the servers already switched in this run: ${others.join(', ')}.` : ''}`
-            : undefined
-    };
-    return { report, factKeys: strategy.factKeys };
-}
-/**
- * Several servers, safely: batches are prepared in parallel, switched one server at a time in the
- * order given. The first failure stops the rollout: servers not yet touched stay as they are, and
- * with rollback-scope all, servers already switched in this run go back to their previous release.
- */
-async function runRolling(settings, rolling, slots, open, fail, logger) {
-    const prepared = new Map();
-    const activated = [];
-    let failure;
-    try {
-        for (const batch of planBatches(slots, settings.fleet.maxParallel, settings.fleet.canary)) {
-            const parallel = batch.length > 1;
-            const results = await settleAll(batch, async (slot) => {
-                const buffered = parallel ? bufferedLogger(logger, slot.report.host) : undefined;
-                const log = buffered ?? logger;
-                try {
-                    const ctx = await open(slot, log);
-                    prepared.set(slot, await rolling.prepare(ctx));
-                }
-                finally {
-                    await buffered?.flush(`${slot.report.host}: prepare`);
-                    if (slot.ctx)
-                        slot.ctx.logger = logger;
-                }
-            });
-            results.forEach((r, i) => {
-                if (r.status === 'rejected') {
-                    fail(batch[i], r.reason);
-                    failure ??= { slot: batch[i], why: errorMessage(r.reason) };
-                }
-            });
-            if (failure)
-                break;
-            for (const slot of batch) {
-                try {
-                    await rolling.activate(slot.ctx, prepared.get(slot));
-                    slot.report.ok = true;
-                    activated.push(slot);
-                }
-                catch (err) {
-                    fail(slot, err);
-                    failure = { slot, why: errorMessage(err) };
-                    break;
-                }
-                finally {
-                    slot.report.ms = performance.now() - slot.started;
-                }
-            }
-            if (failure)
-                break;
-        }
-        if (failure && settings.fleet.rollbackScope === 'all') {
-            for (const slot of activated.reverse()) {
-                const why = `${failure.slot.report.host} failed: ${failure.why.split('\n')[0]}`;
-                try {
-                    await rolling.undo(slot.ctx, prepared.get(slot), why);
-                    slot.report.ok = false;
-                }
-                catch (err) {
-                    fail(slot, new Error(`rolling back after ${why} failed: ${errorMessage(err)}`));
-                }
-            }
-        }
-    }
-    finally {
-        for (const [slot, p] of prepared)
-            await rolling.release(slot.ctx, p).catch(() => undefined);
-        for (const slot of slots)
-            if (slot.started && !slot.report.ms)
-                slot.report.ms = performance.now() - slot.started;
-    }
-}
-
-
-/***/ }),
-
-/***/ 5625:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   kS: () => (/* binding */ consoleLogger)
-/* harmony export */ });
-/* unused harmony exports actionLogger, memoryLogger */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8261);
-
-const actionLogger = {
-    info: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(m),
-    warning: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(m),
-    error: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(m),
-    debug: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(m),
-    group: (name, fn) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(name, fn),
-    setSecret: (v) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(v)
-};
-/** A terminal logger that masks secrets itself, since no runner does it for the CLI. */
-function consoleLogger(opts = {}) {
-    const out = opts.stream ?? process.stderr;
-    const secrets = [];
-    const mask = (m) => secrets.reduce((acc, s) => acc.split(s).join('***'), m);
-    const write = (m) => {
-        out.write(mask(m) + '\n');
-    };
-    return {
-        info: write,
-        warning: (m) => write(`warning: ${m}`),
-        error: (m) => write(`error: ${m}`),
-        debug: (m) => {
-            if (opts.verbose)
-                write(`debug: ${m}`);
-        },
-        group: async (name, fn) => {
-            write(`== ${name}`);
-            return fn();
-        },
-        setSecret: (v) => {
-            // Multi-line secrets (keys) are masked line by line, as the runner does.
-            for (const part of [v, ...v.split(/\r?\n/)]) {
-                if (part.trim().length >= 4 && !secrets.includes(part))
-                    secrets.push(part);
-            }
-            secrets.sort((a, b) => b.length - a.length);
-        }
-    };
-}
-/** Collects every line; for tests that assert what a user would read. */
-function memoryLogger() {
-    const lines = [];
-    const secrets = [];
-    return {
-        lines,
-        secrets,
-        info: (m) => lines.push(m),
-        warning: (m) => lines.push(`warning: ${m}`),
-        error: (m) => lines.push(`error: ${m}`),
-        debug: () => undefined,
-        group: async (name, fn) => {
-            lines.push(`== ${name}`);
-            return fn();
-        },
-        setSecret: (v) => secrets.push(v)
-    };
-}
-
-
-/***/ }),
-
-/***/ 8431:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   X: () => (/* binding */ actionRoot)
-/* harmony export */ });
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _render_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7055);
-
-
-/**
- * The action's own folder (action.yml, templates/, examples/): where templates/ was found, by the
- * one search in render.ts (not import.meta.url, which ncc rewrites in the bundle).
- */
-function actionRoot() {
-    return node_path__WEBPACK_IMPORTED_MODULE_0__.dirname((0,_render_js__WEBPACK_IMPORTED_MODULE_1__/* .templatesDir */ .x5)());
-}
-
-
-/***/ }),
-
-/***/ 7055:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ch: () => (/* binding */ renderHealthUnits),
-/* harmony export */   P8: () => (/* binding */ renderAppUnits),
-/* harmony export */   Td: () => (/* binding */ renderDbMaintenanceUnits),
-/* harmony export */   rQ: () => (/* binding */ renderProxyAndLogs),
-/* harmony export */   x5: () => (/* binding */ templatesDir),
-/* harmony export */   xw: () => (/* binding */ templateVars)
-/* harmony export */ });
-/* unused harmony exports SCRIPT_DIR, envQuote, checkEnv, renderTemplate */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var handlebars__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8508);
-/* harmony import */ var handlebars__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(handlebars__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9038);
-
-
-
-
-const SCRIPT_DIR = '/usr/local/lib/gunicorn-deploy';
-const UNIT_DIR = '/etc/systemd/system';
-const NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
-// Absolute paths from plain characters only: no spaces, quotes, $, %, backslash (systemd
-// specifiers and escapes, shell and SQLite quoting, nginx syntax all stay trivially safe).
-const SAFE_PATH = /^\/[A-Za-z0-9._/-]*$/;
-const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/**
- * Variables the tool itself sets, or that would break the service if the user set them:
- * PWD makes reloads follow `current`, GUNICORN_CMD_ARGS could add --bind or --preload, LISTEN_* and
- * NOTIFY_SOCKET belong to systemd.
- */
-const RESERVED_ENV = new Set([
-    'FLASK_ENV',
-    'PYTHONUNBUFFERED',
-    'INSTANCE_PATH',
-    'PWD',
-    'GUNICORN_CMD_ARGS',
-    'LISTEN_FDS',
-    'LISTEN_PID',
-    'LISTEN_FDNAMES',
-    'NOTIFY_SOCKET'
-]);
-function fail(field, message) {
-    throw new Error(`invalid ${field}: ${message}`);
-}
-function check(field, value, re, what) {
-    if (!re.test(value))
-        fail(field, `${JSON.stringify(value)} is not ${what}`);
-    return value;
-}
-function checkPath(field, value) {
-    check(field, value, SAFE_PATH, 'an absolute path of letters, digits and . _ / -');
-    if (value.split('/').some((part) => part === '..' || part === '.'))
-        fail(field, `${value} has . or .. in it`);
-    return value.length > 1 ? value.replace(/\/+$/, '') : value;
-}
-function checkInt(field, value, min, max) {
-    if (!Number.isInteger(value) || value < min || value > max) {
-        fail(field, `${value} is not a whole number from ${min} to ${max}`);
-    }
-    return value;
-}
-/**
- * Quotes a value for a systemd EnvironmentFile= (systemd.exec(5)). Inside double quotes systemd
- * turns a backslash followed by one of \ " ` $ into that character and keeps every other character
- * verbatim, exactly as a POSIX shell does, so the file can also be sourced by sh. The value is
- * always quoted (spaces, # and ; stay literal); newlines are refused (a quoted value could span
- * lines, but a multi-line secret in an env file is a mistake more often than not), and so are NUL,
- * the byte order mark and what is not a Unicode scalar value, which systemd rejects.
- */
-function envQuote(value, key = 'value') {
-    if (/[\n\r]/.test(value))
-        throw new Error(`environment variable ${key}: a value cannot contain a newline`);
-    if (/[\0\uFEFF]|\p{Noncharacter_Code_Point}|\p{Surrogate}/u.test(value)) {
-        throw new Error(`environment variable ${key}: a value cannot contain NUL, U+FEFF or a non-character (systemd refuses them)`);
-    }
-    return `"${value.replace(/[\\"`$]/g, '\\$&')}"`;
-}
-/** Validates the user's environment variables: names, values, no reserved or repeated name. */
-function checkEnv(env) {
-    const seen = new Set();
-    const out = [];
-    for (const { key, value } of env) {
-        if (!ENV_KEY.test(key))
-            fail('env', `${JSON.stringify(key)} is not a variable name ([A-Za-z_][A-Za-z0-9_]*)`);
-        if (seen.has(key))
-            fail('env', `${key} is set twice`);
-        seen.add(key);
-        if (key === 'FLASK_DEBUG') {
-            // Production never runs the debugger (it executes code sent from the browser).
-            if (!/^(0|false|no|off)?$/i.test(value.trim())) {
-                fail('env', `FLASK_DEBUG=${value}: debug mode is refused in production (FLASK_DEBUG=0 is always set)`);
-            }
-            continue;
-        }
-        if (RESERVED_ENV.has(key))
-            fail('env', `${key} is set by gunicorn-deploy and cannot be overridden`);
-        envQuote(value, key);
-        out.push({ key, value });
-    }
-    return out;
-}
-/** Validates input and fills defaults and derived fields; every error names the field. */
-function templateVars(input) {
-    const app = check('app', input.app, NAME, 'a name of lowercase letters, digits, - and _ (max 32)');
-    const user = check('user', input.user ?? app, NAME, 'a user name');
-    const group = check('group', input.group ?? user, NAME, 'a group name');
-    const appDir = checkPath('appDir', input.appDir ?? `/srv/${app}`);
-    const socketPath = checkPath('socketPath', input.socketPath ?? `/run/${app}/gunicorn.sock`);
-    // sun_path holds 108 bytes, NUL included.
-    if (socketPath.length > 107)
-        fail('socketPath', `${socketPath} is longer than a unix socket path can be`);
-    const timeout = checkInt('timeout', input.timeout ?? 60, 1, 3600);
-    const gracefulTimeout = checkInt('gracefulTimeout', input.gracefulTimeout ?? 30, 1, 3600);
-    const healthPath = check('healthPath', input.healthPath ?? '/health', /^\/[A-Za-z0-9._~/?&=%-]*$/, 'a URL path');
-    const env = checkEnv(input.env ?? []);
-    const database = env.find((e) => e.key === 'DATABASE')?.value;
-    const logDir = `/var/log/${app}`;
-    const vars = {
-        app,
-        user,
-        group,
-        appDir,
-        wsgiApp: check('wsgiApp', input.wsgiApp ?? 'app:app', /^[A-Za-z_][\w.]*(:[A-Za-z_][\w.]*(\(\))?)?$/, 'module:name'),
-        socketPath,
-        listen: (input.listen ?? []).map((l) => check('listen', l, /^(\d{1,3}(\.\d{1,3}){3}:|\[[0-9A-Fa-f:.]+\]:)?\d{1,5}$/, 'PORT, IPv4:PORT or [IPv6]:PORT')),
-        workers: checkInt('workers', input.workers ?? 3, 1, 256),
-        timeout,
-        gracefulTimeout,
-        keepalive: checkInt('keepalive', input.keepalive ?? 2, 0, 3600),
-        env,
-        serverName: check('serverName', input.serverName ?? '_', /^[A-Za-z0-9.*_-]+( [A-Za-z0-9.*_-]+)*$/, 'host names'),
-        clientMaxBodySize: check('clientMaxBodySize', input.clientMaxBodySize ?? '10m', /^\d+[kKmMgG]?$/, 'a size'),
-        staticPath: input.staticPath === undefined || input.staticPath === ''
-            ? ''
-            : checkPath('staticPath', `/${input.staticPath}`).slice(1),
-        staticUrl: check('staticUrl', input.staticUrl ?? '/static/', /^\/([A-Za-z0-9._-]+\/)*$/, 'a /path/ with slashes'),
-        healthPath,
-        healthInterval: check('healthInterval', input.healthInterval ?? '30s', /^\d+(s|min|h)$/, 'a time like 30s or 1min'),
-        healthTimeout: checkInt('healthTimeout', input.healthTimeout ?? 10, 1, 300),
-        healthFailures: checkInt('healthFailures', input.healthFailures ?? 3, 1, 100),
-        diskWarnPercent: checkInt('diskWarnPercent', input.diskWarnPercent ?? 90, 1, 100),
-        deployLockPath: checkPath('deployLockPath', input.deployLockPath ?? `${appDir}/.deploy.lock`),
-        dbPath: checkPath(input.dbPath === undefined && database !== undefined ? 'DATABASE (env)' : 'dbPath', input.dbPath ?? database ?? `${appDir}/shared/instance/app.db`),
-        backupDir: checkPath('backupDir', input.backupDir ?? `${appDir}/shared/backups`),
-        backupKeepDays: checkInt('backupKeepDays', input.backupKeepDays ?? 14, 1, 3650),
-        dbMaintenanceTime: check('dbMaintenanceTime', input.dbMaintenanceTime ?? '03:30', /^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
-        serviceName: `${app}.service`,
-        envFile: `/etc/${app}/env`,
-        gunicornConf: `/etc/${app}/gunicorn.conf.py`,
-        instancePath: `${appDir}/shared/instance`,
-        logDir,
-        accessLog: `${logDir}/access.log`,
-        errorLog: `${logDir}/error.log`,
-        stopTimeout: gracefulTimeout + 15,
-        proxyTimeout: timeout + 30,
-        healthUrl: `http://localhost${healthPath}`,
-        healthScript: `${SCRIPT_DIR}/${app}-health-check`,
-        dbScript: `${SCRIPT_DIR}/${app}-db-maintenance`
-    };
-    return vars;
-}
-const MARKER = node_path__WEBPACK_IMPORTED_MODULE_1__.join('templates', 'systemd', 'app.service.hbs');
-function isActionRoot(dir) {
-    return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, MARKER)) && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, 'action.yml'));
-}
-function walkUp(start) {
-    for (let dir = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(start);; dir = node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(dir)) {
-        if (isActionRoot(dir))
-            return node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, 'templates');
-        if (node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(dir) === dir)
-            return undefined;
-    }
-}
-/**
- * The action's own templates folder. Not from import.meta.url (ncc rewrites it in the bundle):
- * $GUNICORN_DEPLOY_TEMPLATES, then $GITHUB_ACTION_PATH/templates, then the nearest folder above the
- * running script (symlinks resolved), then above the working directory, that holds action.yml and
- * templates/.
- */
-function templatesDir(where = {}) {
-    const env = where.env ?? process.env;
-    const explicit = env.GUNICORN_DEPLOY_TEMPLATES;
-    if (explicit) {
-        if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(node_path__WEBPACK_IMPORTED_MODULE_1__.join(explicit, 'systemd', 'app.service.hbs'))) {
-            throw new Error(`GUNICORN_DEPLOY_TEMPLATES=${explicit} does not hold the templates (systemd/app.service.hbs)`);
-        }
-        return node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(explicit);
-    }
-    if (env.GITHUB_ACTION_PATH && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(node_path__WEBPACK_IMPORTED_MODULE_1__.join(env.GITHUB_ACTION_PATH, MARKER))) {
-        return node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(env.GITHUB_ACTION_PATH, 'templates');
-    }
-    const argv1 = where.argv1 ?? process.argv[1];
-    // Through symlinks: npm's node_modules/.bin/gunicorn-deploy links to the package's bin/.
-    const script = argv1 && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(argv1) ? (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(argv1) : argv1;
-    const found = (script ? walkUp(node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(script))) : undefined) ?? walkUp(where.cwd ?? process.cwd());
-    if (!found) {
-        throw new Error('cannot find the templates folder (templates/ next to action.yml); set GUNICORN_DEPLOY_TEMPLATES');
-    }
-    return found;
-}
-const hbs = handlebars__WEBPACK_IMPORTED_MODULE_2___default().create();
-hbs.registerHelper('sh', (value) => (0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shQuote */ .U)(String(value)));
-// A JSON string is a valid Python string literal.
-hbs.registerHelper('py', (value) => JSON.stringify(String(value)));
-hbs.registerHelper('envq', (value) => envQuote(String(value)));
-const compiled = new Map();
-/** Renders templates/NAME.hbs; a variable the template uses but vars lacks throws (strict mode). */
-function renderTemplate(name, vars, dir = templatesDir()) {
-    const file = node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, `${name}.hbs`);
-    let template = compiled.get(file);
-    if (!template) {
-        template = hbs.compile((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(file, 'utf8'), { strict: true, noEscape: true });
-        compiled.set(file, template);
-    }
-    return template(vars);
-}
-function file(p, content, mode = '0644', owner = 'root:root') {
-    return { path: p, content, mode, owner };
-}
-/** The socket, the service, Gunicorn's config and the environment file. */
-function renderAppUnits(vars, dir = templatesDir()) {
-    const r = (name) => renderTemplate(name, vars, dir);
-    return [
-        file(`${UNIT_DIR}/${vars.app}.socket`, r('systemd/app.socket')),
-        file(`${UNIT_DIR}/${vars.app}.service`, r('systemd/app.service')),
-        file(vars.gunicornConf, r('gunicorn.conf.py')),
-        // Read by systemd (as root) and by tools run as the app user; holds secrets.
-        file(vars.envFile, r('env'), '0640', `root:${vars.group}`)
-    ];
-}
-/** The health check script and its timer. */
-function renderHealthUnits(vars, dir = templatesDir()) {
-    const r = (name) => renderTemplate(name, vars, dir);
-    return [
-        file(vars.healthScript, r('health-check.sh'), '0755'),
-        file(`${UNIT_DIR}/${vars.app}-health.service`, r('systemd/health.service')),
-        file(`${UNIT_DIR}/${vars.app}-health.timer`, r('systemd/health.timer'))
-    ];
-}
-/** The daily backup script and its timer. */
-function renderDbMaintenanceUnits(vars, dir = templatesDir()) {
-    const r = (name) => renderTemplate(name, vars, dir);
-    return [
-        file(vars.dbScript, r('db-maintenance.sh'), '0755'),
-        file(`${UNIT_DIR}/${vars.app}-db-maintenance.service`, r('systemd/db-maintenance.service')),
-        file(`${UNIT_DIR}/${vars.app}-db-maintenance.timer`, r('systemd/db-maintenance.timer'))
-    ];
-}
-/** The nginx site (to be linked from sites-enabled) and the logrotate rules. */
-function renderProxyAndLogs(vars, dir = templatesDir()) {
-    return [
-        file(`/etc/nginx/sites-available/${vars.app}.conf`, renderTemplate('nginx/site.conf', vars, dir)),
-        file(`/etc/logrotate.d/${vars.app}`, renderTemplate('logrotate', vars, dir))
-    ];
-}
-
-
-/***/ }),
-
-/***/ 665:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   UO: () => (/* binding */ factRows),
-/* harmony export */   Yz: () => (/* binding */ outputsOf),
-/* harmony export */   ku: () => (/* binding */ formatTable),
-/* harmony export */   w0: () => (/* binding */ stepRows)
-/* harmony export */ });
-/* unused harmony exports summaryMarkdown, writeActionReport, rolledBackLines, annotateFailure */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8261);
-
-/** Plain-text table for the log and the CLI. */
-function formatTable(header, rows) {
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-    const line = (cells) => cells
-        .map((c, i) => c.padEnd(widths[i]))
-        .join('  ')
-        .trimEnd();
-    return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
-function markdownTable(header, rows) {
-    const esc = (s) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-    return [
-        `| ${header.map(esc).join(' | ')} |`,
-        `| ${header.map(() => '---').join(' | ')} |`,
-        ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)
-    ].join('\n');
-}
-/** Rows of facts per host, as key/value columns shared by the log table and the summary. */
-function factRows(report, keys) {
-    return {
-        header: ['host', ...keys],
-        rows: report.hosts.map((h) => [h.host, ...keys.map((k) => h.facts[k] ?? '')])
-    };
-}
-function stepRows(host) {
-    return host.steps.map((s) => [
-        s.name,
-        `${(s.ms / 1000).toFixed(2)} s`,
-        s.ok ? (s.changed === false ? 'unchanged' : 'ok') : 'FAILED',
-        s.detail ?? ''
-    ]);
-}
-function summaryMarkdown(report, factKeys) {
-    const icon = report.ok ? '✅' : '❌';
-    const parts = [`## ${icon} gunicorn-deploy ${report.mode}: ${report.status}`];
-    if (report.error)
-        parts.push(`> **${report.error.split('\n')[0]}**`);
-    const back = rolledBackLines(report);
-    if (back.length > 0)
-        parts.push(back.map((l) => `> ${l}`).join('\n>\n'));
-    if (factKeys.length > 0) {
-        const t = factRows(report, factKeys);
-        parts.push(markdownTable(t.header, t.rows));
-    }
-    for (const h of report.hosts) {
-        if (h.steps.length === 0)
-            continue;
-        parts.push(`### ${h.host}: ${h.status} in ${(h.ms / 1000).toFixed(1)} s`);
-        if (h.error)
-            parts.push(`> ${h.error.split('\n').join('\n> ')}`);
-        parts.push(markdownTable(['step', 'time', 'result', 'detail'], stepRows(h)));
-    }
-    parts.push(`Total: ${(report.ms / 1000).toFixed(1)} s`);
-    return parts.join('\n\n') + '\n';
-}
-/** Outputs shared by every mode; the first host's facts are the single-value outputs. */
-function outputsOf(report) {
-    const first = report.hosts[0];
-    return {
-        status: report.status,
-        release: first?.facts.release ?? '',
-        'previous-release': first?.facts['previous-release'] ?? '',
-        'rolled-back': String(report.hosts.some((h) => h.facts['rolled-back'] === 'true')),
-        reload: first?.facts.reload ?? '',
-        'duration-ms': String(Math.round(report.ms)),
-        hosts: JSON.stringify(report.hosts.map((h) => ({
-            host: h.host,
-            ok: h.ok,
-            status: h.status,
-            ms: Math.round(h.ms),
-            error: h.error,
-            ...h.facts
-        })))
-    };
-}
-async function writeActionReport(report, factKeys) {
-    for (const [k, v] of Object.entries(outputsOf(report)))
-        core.setOutput(k, v);
-    if (process.env.GITHUB_STEP_SUMMARY) {
-        await core.summary.addRaw(summaryMarkdown(report, factKeys)).write();
-    }
-}
-/** One line per server put back on its previous release in this run. */
-function rolledBackLines(report) {
-    return report.hosts
-        .filter((h) => h.facts['rolled-back'] === 'true')
-        .map((h) => `Rolled back: ${h.host} serves release ${h.facts.release ?? '?'} again` +
-        (h.facts['previous-release'] ? ` (${h.facts['previous-release']} did not go live)` : ''));
-}
-/** A failed run as a titled error annotation (shown on the run's page and in the PR checks). */
-function annotateFailure(report) {
-    const message = [report.error ?? `${report.mode} failed`, ...rolledBackLines(report)].join('\n');
-    core.error(message, { title: `gunicorn-deploy ${report.mode}: ${report.status}` });
-}
-
-
-/***/ }),
-
-/***/ 8750:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   GN: () => (/* binding */ SettingsError),
-/* harmony export */   P$: () => (/* binding */ parseSettings)
-/* harmony export */ });
-/* unused harmony exports MODES, DEFAULT_EXCLUDES, INPUT_DEFAULTS, splitList, parseDuration, parseHost */
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _troubleshooting_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(933);
-
-
-/**
- * Every input is parsed here, once, into a typed Settings object. Nothing below this module reads
- * inputs; every bad value becomes one line naming the input and what is allowed, and all of them
- * are reported together before any connection is made.
- */
-const MODES = ['deploy', 'preflight', 'rollback', 'provision', 'verify'];
-const DEFAULT_EXCLUDES = ['.git', '__pycache__', '.venv', 'node_modules'];
-/** Defaults for optional inputs; a unit test keeps action.yml's defaults equal to these. */
-const INPUT_DEFAULTS = {
-    mode: 'deploy',
-    'max-parallel': '1',
-    canary: 'false',
-    'rollback-scope': 'all',
-    port: '22',
-    user: 'deploy',
-    'trust-on-first-use': 'false',
-    'connect-timeout': '20s',
-    source: '.',
-    'wsgi-app': 'app:app',
-    requirements: 'requirements.txt',
-    python: 'python3',
-    'venv-system-site-packages': 'false',
-    workers: 'auto',
-    'shared-paths': 'instance',
-    'health-path': '/health',
-    'health-timeout': '30s',
-    'keep-releases': '5',
-    'backups-keep': '10',
-    'lock-timeout': '5m',
-    'force-unlock': 'false',
-    'full-upload': 'false',
-    'server-name': '_',
-    'client-max-body-size': '10m',
-    'health-interval': '5m',
-    'backups-days': '30',
-    'import-database-force': 'false',
-    'dry-run': 'false',
-    environment: 'production'
-};
-class SettingsError extends Error {
-    problems;
-    constructor(problems) {
-        super(`${problems.length} input${problems.length === 1 ? ' is' : 's are'} not valid (nothing was changed on any server):\n` +
-            problems.map((p) => `  - ${p}`).join('\n') +
-            `\n${(0,_troubleshooting_js__WEBPACK_IMPORTED_MODULE_1__/* .troubleshootingRef */ .sG)('inputs')}`);
-        this.problems = problems;
-        this.name = 'SettingsError';
-    }
-}
-const APP_NAME = /^[a-z][a-z0-9-]{0,31}$/;
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?$/;
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}=?$/;
-const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const WSGI_APP = /^[A-Za-z_][A-Za-z0-9_.]*(:[A-Za-z_][A-Za-z0-9_.()'", =]*)?$/;
-const USER = /^[a-z_][a-z0-9_-]{0,31}$/;
-// Debian policy: lowercase letters, digits, + - . (at least two characters, starting alphanumeric).
-const DEB_PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
-// nginx server_name entries: host names, *.wildcards, or _ (any).
-const SERVER_NAME = /^(_|(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?)$/;
-/** Items separated by commas or newlines (and blank lines ignored). */
-function splitList(raw, separators = /[,\n]/) {
-    return raw
-        .split(separators)
-        .map((s) => s.trim())
-        .filter((s) => s.length > 0);
-}
-/** '500ms', '30', '30s', '5m', '1h' -> milliseconds; NaN when malformed. */
-function parseDuration(raw) {
-    const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(raw.trim());
-    if (!m)
-        return NaN;
-    const n = Number(m[1]);
-    const unit = m[2] ?? 's';
-    return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit]);
-}
-function isIp(host) {
-    const m = IPV4.exec(host);
-    return !!m && m.slice(1).every((o) => Number(o) <= 255);
-}
-function isIpv6(host) {
-    return /^[0-9A-Fa-f:]+$/.test(host) && host.includes(':');
-}
-function parseSettings(read) {
-    const problems = [];
-    const get = (name) => {
-        const v = read(name).trim();
-        return v !== '' ? v : (INPUT_DEFAULTS[name] ?? '');
-    };
-    const raw = (name) => read(name);
-    const bool = (name) => {
-        const v = get(name);
-        if (/^(true|True|TRUE|yes|1)$/.test(v))
-            return true;
-        if (/^(false|False|FALSE|no|0)$/.test(v) || v === '')
-            return false;
-        problems.push(`input \`${name}\`: must be true or false, got '${v}'`);
-        return false;
-    };
-    const int = (name, min, max) => {
-        const v = get(name);
-        const n = Number(v);
-        if (!/^\d+$/.test(v) || n < min || n > max) {
-            problems.push(`input \`${name}\`: must be a whole number from ${min} to ${max}, got '${v}'`);
-            return min;
-        }
-        return n;
-    };
-    const duration = (name) => {
-        const v = get(name);
-        const ms = parseDuration(v);
-        if (!Number.isFinite(ms) || ms <= 0) {
-            problems.push(`input \`${name}\`: must be a positive duration such as 30s, 5m or 500ms, got '${v}'`);
-            return 1000;
-        }
-        return ms;
-    };
-    const required = (name) => {
-        const v = get(name);
-        if (v === '')
-            problems.push(`input \`${name}\`: is required`);
-        return v;
-    };
-    const modeRaw = get('mode');
-    const mode = MODES.includes(modeRaw) ? modeRaw : 'deploy';
-    if (mode !== modeRaw)
-        problems.push(`input \`mode\`: must be one of ${MODES.join(', ')}, got '${modeRaw}'`);
-    const defaultPort = int('port', 1, 65535);
-    const hosts = [];
-    for (const item of splitList(required('host'))) {
-        const spec = parseHost(item, defaultPort);
-        if (typeof spec === 'string')
-            problems.push(`input \`host\`: ${spec}`);
-        else
-            hosts.push(spec);
-    }
-    if (new Set(hosts.map((h) => `${h.host}:${h.port}`)).size !== hosts.length) {
-        problems.push('input `host`: lists the same server twice');
-    }
-    const user = get('user');
-    if (!USER.test(user))
-        problems.push(`input \`user\`: must be a login name such as deploy, got '${user}'`);
-    const privateKey = required('private-key').replace(/\r\n/g, '\n');
-    if (privateKey !== '' && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
-        problems.push('input `private-key`: must be the private key text itself (-----BEGIN ... PRIVATE KEY-----), not a path or a public key');
-    }
-    const fingerprints = splitList(get('host-fingerprint'), /[\s,]+/);
-    for (const f of fingerprints) {
-        if (!FINGERPRINT.test(f)) {
-            problems.push(`input \`host-fingerprint\`: '${f}' is not a SHA256 fingerprint; expected SHA256: followed by 43 base64 characters (ssh-keygen -lf prints it)`);
-        }
-    }
-    const knownHosts = raw('known-hosts').trim();
-    const trustOnFirstUse = bool('trust-on-first-use');
-    if (!knownHosts && fingerprints.length === 0 && !trustOnFirstUse) {
-        problems.push("input `known-hosts`: give the servers' host keys (known-hosts or host-fingerprint) so the server can be verified; " +
-            'trust-on-first-use: true accepts an unknown key and prints its fingerprint to pin');
-    }
-    const name = required('app-name');
-    if (name !== '' && !APP_NAME.test(name)) {
-        problems.push(`input \`app-name\`: must match ^[a-z][a-z0-9-]{0,31}$ (a lowercase letter, then lowercase letters, digits or -), got '${name}'`);
-    }
-    const dir = (read('app-dir').trim() || `/srv/${name}`).replace(/\/+$/, '');
-    // A default app-dir built from a bad app-name would only repeat the app-name problem.
-    const dirGiven = read('app-dir').trim() !== '' || APP_NAME.test(name);
-    if (!dirGiven) {
-        // reported under app-name
-    }
-    else if (!node_path__WEBPACK_IMPORTED_MODULE_0__.posix.isAbsolute(dir) ||
-        dir.split('/').includes('..') ||
-        /[\s'"$`\\]/.test(dir) ||
-        dir === '') {
-        problems.push(`input \`app-dir\`: must be an absolute path without spaces, quotes or '..', got '${dir}'`);
-    }
-    else if (['/', '/etc', '/usr', '/var', '/bin', '/srv', '/home', '/root', '/opt', '/tmp'].includes(dir)) {
-        problems.push(`input \`app-dir\`: '${dir}' is a system folder; use a folder of the app's own such as /srv/${name}`);
-    }
-    const source = get('source');
-    const exclude = [...DEFAULT_EXCLUDES, ...splitList(raw('exclude'))];
-    const workersRaw = get('workers');
-    let workers = 'auto';
-    if (workersRaw !== 'auto')
-        workers = int('workers', 1, 256);
-    const env = [];
-    for (const line of raw('env').split(/\r?\n/)) {
-        if (line.trim() === '' || line.trim().startsWith('#'))
-            continue;
-        const eq = line.indexOf('=');
-        const key = eq > 0 ? line.slice(0, eq).trim() : '';
-        if (!ENV_KEY.test(key)) {
-            problems.push(`input \`env\`: each line must be KEY=VALUE with KEY like MY_SETTING; a line is not (key '${key}')`);
-            continue;
-        }
-        env.push({ key, value: line.slice(eq + 1) });
-    }
-    const debugLine = env.find((e) => e.key === 'FLASK_DEBUG' && !/^(0|false|)$/i.test(e.value.trim()));
-    if (debugLine)
-        problems.push('input `env`: FLASK_DEBUG must stay off in production (the tool always writes FLASK_DEBUG=0)');
-    const wsgiApp = get('wsgi-app');
-    if (!WSGI_APP.test(wsgiApp))
-        problems.push(`input \`wsgi-app\`: must look like module:variable (app:app), got '${wsgiApp}'`);
-    const relPath = (name, value) => {
-        if (value !== '' && (node_path__WEBPACK_IMPORTED_MODULE_0__.posix.isAbsolute(value) || value.split('/').includes('..'))) {
-            problems.push(`input \`${name}\`: must be a path relative to the app without '..', got '${value}'`);
-        }
-        return value;
-    };
-    const healthPath = get('health-path');
-    if (!healthPath.startsWith('/') || /\s/.test(healthPath)) {
-        problems.push(`input \`health-path\`: must be a URL path starting with /, got '${healthPath}'`);
-    }
-    const python = get('python');
-    if (!/^[A-Za-z0-9_./-]+$/.test(python))
-        problems.push(`input \`python\`: must be an interpreter name or path, got '${python}'`);
-    const provision = parseProvision(get, raw, bool, int, duration, problems, raw('sqlite-db').trim());
-    const scope = get('rollback-scope');
-    if (scope !== 'all' && scope !== 'host') {
-        problems.push(`input \`rollback-scope\`: must be all (roll back every server switched in this run) or host (only the failed one), got '${scope}'`);
-    }
-    const fleet = {
-        maxParallel: int('max-parallel', 1, 64),
-        canary: bool('canary'),
-        rollbackScope: scope === 'host' ? 'host' : 'all'
-    };
-    const jump = parseJump(raw, privateKey, user, problems);
-    const settings = {
-        mode,
-        hosts,
-        fleet,
-        jump,
-        ssh: {
-            user,
-            privateKey: privateKey.endsWith('\n') || privateKey === '' ? privateKey : privateKey + '\n',
-            passphrase: raw('passphrase') || undefined,
-            knownHosts: knownHosts || undefined,
-            fingerprints,
-            trustOnFirstUse,
-            connectTimeoutMs: duration('connect-timeout')
-        },
-        app: { name, dir, source, exclude },
-        deploy: {
-            wsgiApp,
-            requirements: relPath('requirements', get('requirements')),
-            python,
-            venvSystemSitePackages: bool('venv-system-site-packages'),
-            pipArgs: raw('pip-args').trim(),
-            workers,
-            sharedPaths: splitList(get('shared-paths')).map((p) => relPath('shared-paths', p.replace(/\/+$/, ''))),
-            env,
-            healthPath,
-            healthTimeoutMs: duration('health-timeout'),
-            healthExpect: raw('health-expect').trim(),
-            keepReleases: int('keep-releases', 2, 100),
-            sqliteDb: relPath('sqlite-db', raw('sqlite-db').trim()),
-            backupsKeep: int('backups-keep', 1, 1000),
-            preActivate: raw('pre-activate').trim(),
-            postActivate: raw('post-activate').trim(),
-            lockTimeoutMs: duration('lock-timeout'),
-            forceUnlock: bool('force-unlock'),
-            fullUpload: bool('full-upload'),
-            rollbackTo: raw('rollback-to').trim(),
-            commit: raw('commit').trim(),
-            ref: raw('ref').trim()
-        },
-        provision
-    };
-    if (settings.deploy.rollbackTo && !/^[0-9A-Za-z._-]+$/.test(settings.deploy.rollbackTo)) {
-        problems.push(`input \`rollback-to\`: must be a release id such as 20261127T162000Z-abc1234, got '${settings.deploy.rollbackTo}'`);
-    }
-    if (problems.length > 0)
-        throw new SettingsError(problems);
-    return settings;
-}
-/** The inputs of mode provision (see ProvisionSettings); every bad value adds one problem. */
-function parseProvision(get, raw, bool, int, duration, problems, sqliteDb) {
-    const aptPackages = splitList(raw('apt-packages'), /[\s,]+/);
-    for (const p of aptPackages) {
-        if (!DEB_PACKAGE.test(p))
-            problems.push(`input \`apt-packages\`: '${p}' is not a Debian package name (lowercase letters, digits, + - .)`);
-    }
-    const names = splitList(get('server-name'), /[\s,]+/);
-    for (const n of names) {
-        if (!SERVER_NAME.test(n) || n.length > 253)
-            problems.push(`input \`server-name\`: '${n}' is not a host name (example.com, *.example.com or _ for any)`);
-    }
-    if (names.length === 0)
-        problems.push('input `server-name`: give at least one name, or _ for any');
-    const staticPath = raw('static-path').trim().replace(/\/+$/, '');
-    if (staticPath !== '' &&
-        (!/^[A-Za-z0-9._/-]+$/.test(staticPath) ||
-            staticPath.startsWith('/') ||
-            staticPath.split('/').some((s) => s === '..' || s === '.'))) {
-        problems.push(`input \`static-path\`: must be a folder relative to the app (letters, digits, . _ / -, no '..'), got '${staticPath}'`);
-    }
-    const clientMaxBodySize = get('client-max-body-size');
-    if (!/^\d+[kKmMgG]?$/.test(clientMaxBodySize))
-        problems.push(`input \`client-max-body-size\`: must be an nginx size such as 10m, 512k or 1g, got '${clientMaxBodySize}'`);
-    const healthIntervalS = Math.round(duration('health-interval') / 1000);
-    if (healthIntervalS < 10)
-        problems.push(`input \`health-interval\`: must be at least 10s, got '${get('health-interval')}'`);
-    const importDatabase = raw('import-database').trim();
-    if (importDatabase !== '') {
-        if (!/^\/[A-Za-z0-9._/-]+$/.test(importDatabase) || importDatabase.split('/').includes('..'))
-            problems.push(`input \`import-database\`: must be an absolute path on the server (letters, digits, . _ / -), got '${importDatabase}'`);
-        if (sqliteDb === '')
-            problems.push('input `import-database`: needs `sqlite-db` too (where in APP-DIR/shared the database goes, e.g. instance/app.db)');
-    }
-    return {
-        aptPackages,
-        serverName: names.join(' '),
-        staticPath,
-        clientMaxBodySize,
-        healthIntervalS,
-        backupsDays: int('backups-days', 1, 3650),
-        importDatabase,
-        importDatabaseForce: bool('import-database-force'),
-        dryRun: bool('dry-run')
-    };
-}
-/** 'host', 'host:port', '[v6]:port' -> HostSpec, or a message saying what is wrong. */
-/** jump-host `user@host:port` and its own key and host-key inputs; undefined without a bastion. */
-function parseJump(raw, mainKey, mainUser, problems) {
-    const spec = raw('jump-host').trim();
-    if (!spec)
-        return undefined;
-    const at = spec.lastIndexOf('@');
-    const user = at > 0 ? spec.slice(0, at) : mainUser;
-    const hostPart = at > 0 ? spec.slice(at + 1) : spec;
-    const hp = parseHost(hostPart, 22);
-    if (typeof hp === 'string' || !USER.test(user)) {
-        problems.push(`input \`jump-host\`: must be user@host or user@host:port, got '${spec}'`);
-        return undefined;
-    }
-    const key = (raw('jump-private-key').trim() || mainKey).replace(/\r\n/g, '\n');
-    const fingerprints = splitList(raw('jump-host-fingerprint'), /[\s,]+/);
-    for (const f of fingerprints) {
-        if (!FINGERPRINT.test(f))
-            problems.push(`input \`jump-host-fingerprint\`: '${f}' is not a SHA256 fingerprint`);
-    }
-    const knownHosts = raw('jump-known-hosts').trim() || undefined;
-    if (!knownHosts && fingerprints.length === 0) {
-        problems.push("input `jump-known-hosts`: give the bastion's host key (jump-known-hosts or jump-host-fingerprint); it is verified like any other host");
-    }
-    return { ...hp, user, privateKey: key.endsWith('\n') ? key : key + '\n', knownHosts, fingerprints };
-}
-function parseHost(item, defaultPort) {
-    let host = item;
-    let port = defaultPort;
-    const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(item);
-    if (bracket) {
-        host = bracket[1];
-        if (bracket[2])
-            port = Number(bracket[2]);
-    }
-    else if ((item.match(/:/g) ?? []).length === 1) {
-        const [h, p] = item.split(':');
-        host = h;
-        if (!/^\d+$/.test(p))
-            return `'${item}': the port after ':' must be a number`;
-        port = Number(p);
-    }
-    if (port < 1 || port > 65535)
-        return `'${item}': port must be 1-65535`;
-    if (!(isIp(host) || isIpv6(host) || (HOSTNAME.test(host) && !IPV4.test(host)))) {
-        return `'${item}' is not a host name or IP address`;
-    }
-    return { host, port };
-}
-
-
-/***/ }),
-
-/***/ 9038:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   U: () => (/* binding */ shQuote)
-/* harmony export */ });
-/* unused harmony export shJoin */
-/**
- * Quotes one value for a POSIX shell: the result is always a single word that the remote shell
- * turns back into exactly these bytes, whatever they are ($(), backticks, globs, newlines, a
- * leading dash...). Every value interpolated into a remote command goes through here.
- *
- * Inside single quotes nothing is special except the closing quote itself, so each `'` becomes
- * `'"'"'` (close, a double-quoted quote, reopen). A NUL byte cannot be passed in an argv string at
- * all (C strings end there), so it is refused rather than silently truncated.
- */
-function shQuote(value) {
-    if (value.includes('\0')) {
-        throw new Error('cannot quote a value containing a NUL byte for a shell command');
-    }
-    return `'${value.replace(/'/g, `'"'"'`)}'`;
-}
-/** Quotes each value and joins them with spaces: a ready-made argument list. */
-function shJoin(values) {
-    return values.map(shQuote).join(' ');
-}
-
-
-/***/ }),
-
-/***/ 933:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   sG: () => (/* binding */ troubleshootingRef),
-/* harmony export */   v_: () => (/* binding */ sectionFor)
-/* harmony export */ });
-/* unused harmony exports SECTIONS, anchor */
-/**
- * Every error names the README section that explains it: by the step that failed (or the mode),
- * since the steps are what the Troubleshooting sections are organised by.
- */
-const SECTIONS = {
-    inputs: 'Inputs: `N inputs are not valid (nothing was changed on any server)`',
-    connect: 'Connecting (step `connect`)',
-    server: 'Checking the server (preflight, layout, lock)',
-    build: 'Building the release (upload, venv, check, pre-activate): nothing switched',
-    live: 'Going live (switch, verify): rolled back',
-    rollback: 'Mode rollback',
-    provision: 'Mode provision and verify'
-};
-const BY_STEP = {
-    connect: 'connect',
-    lock: 'server',
-    layout: 'server',
-    preflight: 'server',
-    upload: 'build',
-    venv: 'build',
-    config: 'build',
-    check: 'build',
-    backup: 'build',
-    'pre-activate': 'build',
-    units: 'live',
-    switch: 'live',
-    verify: 'live',
-    rollback: 'live',
-    'post-activate': 'live',
-    prune: 'live'
-};
-/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
-function anchor(heading) {
-    return heading
-        .toLowerCase()
-        .replace(/[^\p{L}\p{N}\s_-]/gu, '')
-        .replace(/\s/g, '-');
-}
-function sectionFor(mode, failedStep) {
-    if (failedStep === 'connect')
-        return 'connect';
-    if (mode === 'provision' || mode === 'verify')
-        return 'provision';
-    if (mode === 'rollback')
-        return 'rollback';
-    return BY_STEP[failedStep ?? ''] ?? 'server';
-}
-function troubleshootingRef(section) {
-    return `Troubleshooting: README.md#${anchor(SECTIONS[section])}`;
-}
-
-
-/***/ }),
-
 /***/ 7318:
 /***/ ((module) => {
 
@@ -67919,13 +62769,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer"
 
 /***/ }),
 
-/***/ 1421:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-
-/***/ }),
-
 /***/ 7540:
 /***/ ((module) => {
 
@@ -67961,20 +62804,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
-/***/ 1455:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-
-/***/ }),
-
 /***/ 7067:
 /***/ ((module) => {
 
@@ -67993,20 +62822,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 8161:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
@@ -76689,22 +71504,103 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 8261:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+/***/ 8342:
+/***/ ((module) => {
+
+module.exports = {"rE":"1.17.0"};
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
+
+;// CONCATENATED MODULE: external "node:module"
+const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./src/esm-shim.ts
+// ssh2 is CommonJS and reads __dirname/require; in the ESM bundle neither exists. This module is
+// imported first by each entry so the globals are there before ssh2 loads.
 
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ core_debug),
-  z3: () => (/* binding */ error),
-  Os: () => (/* binding */ group),
-  pq: () => (/* binding */ info),
-  Pq: () => (/* binding */ core_setSecret),
-  $e: () => (/* binding */ warning)
-});
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getInput, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setFailed, setOutput, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
+const g = globalThis;
+g.__dirname ??= external_node_path_namespaceObject.dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
+g.__filename ??= (0,external_node_url_.fileURLToPath)(import.meta.url);
+g.require ??= (0,external_node_module_namespaceObject.createRequire)(import.meta.url);
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -79650,213 +74546,6302 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/log.ts
 
-/***/ }),
+const actionLogger = {
+    info: (m) => info(m),
+    warning: (m) => warning(m),
+    error: (m) => error(m),
+    debug: (m) => core_debug(m),
+    group: (name, fn) => group(name, fn),
+    setSecret: (v) => core_setSecret(v)
+};
+/** A terminal logger that masks secrets itself, since no runner does it for the CLI. */
+function consoleLogger(opts = {}) {
+    const out = opts.stream ?? process.stderr;
+    const secrets = [];
+    const mask = (m) => secrets.reduce((acc, s) => acc.split(s).join('***'), m);
+    const write = (m) => {
+        out.write(mask(m) + '\n');
+    };
+    return {
+        info: write,
+        warning: (m) => write(`warning: ${m}`),
+        error: (m) => write(`error: ${m}`),
+        debug: (m) => {
+            if (opts.verbose)
+                write(`debug: ${m}`);
+        },
+        group: async (name, fn) => {
+            write(`== ${name}`);
+            return fn();
+        },
+        setSecret: (v) => {
+            // Multi-line secrets (keys) are masked line by line, as the runner does.
+            for (const part of [v, ...v.split(/\r?\n/)]) {
+                if (part.trim().length >= 4 && !secrets.includes(part))
+                    secrets.push(part);
+            }
+            secrets.sort((a, b) => b.length - a.length);
+        }
+    };
+}
+/** Collects every line; for tests that assert what a user would read. */
+function memoryLogger() {
+    const lines = [];
+    const secrets = [];
+    return {
+        lines,
+        secrets,
+        info: (m) => lines.push(m),
+        warning: (m) => lines.push(`warning: ${m}`),
+        error: (m) => lines.push(`error: ${m}`),
+        debug: () => undefined,
+        group: async (name, fn) => {
+            lines.push(`== ${name}`);
+            return fn();
+        },
+        setSecret: (v) => secrets.push(v)
+    };
+}
 
-/***/ 8342:
-/***/ ((module) => {
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/sandbox/config.ts
 
-module.exports = {"rE":"1.17.0"};
 
-/***/ })
+const SUITES = ['trixie', 'bookworm'];
+/** Bump when the post-debootstrap setup changes: the cache key changes with it, so templates rebuild. */
+const HARNESS_VERSION = 'gunicorn-deploy-sandbox-rootfs-1';
+/** A server ready for a Flask app behind Gunicorn and nginx, as the deploy expects to find one. */
+const READY_PACKAGES = [
+    'systemd',
+    'systemd-sysv',
+    'dbus',
+    'libpam-systemd',
+    'openssh-server',
+    'sudo',
+    'python3',
+    'python3-venv',
+    'python3-pip',
+    'python3-flask',
+    'gunicorn',
+    'python3-gunicorn',
+    'nginx',
+    'logrotate',
+    'curl',
+    'sqlite3',
+    'iproute2',
+    'procps',
+    'ca-certificates'
+];
+/** A fresh cloud image: whatever the deploy needs beyond this, it has to install itself. */
+const BARE_PACKAGES = [
+    'systemd',
+    'systemd-sysv',
+    'dbus',
+    'libpam-systemd',
+    'openssh-server',
+    'sudo',
+    'python3',
+    'curl',
+    'ca-certificates'
+];
+const APT_INSTALL_HINT = 'apt-get install -y debootstrap systemd-container iptables iproute2 openssh-client';
+/** The guest network: 10.213.K.0/24 per server, so one /16 covers all of them for NAT. */
+const NET_PREFIX = '10.213';
+const NET_CIDR = `${NET_PREFIX}.0.0/16`;
+const MAX_SLOT = 250;
+const SERVER_USER = 'deploy';
+const SSH_PORT = 22;
+function packagesFor(bare) {
+    return bare ? BARE_PACKAGES : READY_PACKAGES;
+}
+/** Changing the suite, the package list or the setup yields a new directory, never a stale tree. */
+function rootfsKey(suite, bare, packages = packagesFor(bare)) {
+    const hash = (0,external_node_crypto_.createHash)('sha256')
+        .update([HARNESS_VERSION, suite, [...packages].join(',')].join('\n'))
+        .digest('hex')
+        .slice(0, 12);
+    return `${suite}-${bare ? 'bare' : 'ready'}-${hash}`;
+}
+const NAME_RE = /^[a-z][a-z0-9-]{0,15}$/;
+/** Names end up in netns names, cgroup dirs and paths: keep them boring. */
+function validateName(name) {
+    if (!NAME_RE.test(name)) {
+        throw new Error(`invalid sandbox name ${JSON.stringify(name)}: use a lowercase letter then up to 15 of [a-z0-9-]`);
+    }
+    return name;
+}
+function isSuite(s) {
+    return SUITES.includes(s);
+}
+function slotAddresses(slot) {
+    if (!Number.isInteger(slot) || slot < 1 || slot > MAX_SLOT)
+        throw new Error(`slot out of range: ${slot}`);
+    return {
+        host: `${NET_PREFIX}.${slot}.1`,
+        guest: `${NET_PREFIX}.${slot}.2`,
+        cidr: `${NET_PREFIX}.${slot}.0/24`
+    };
+}
+/** Host-side veth: interface names are limited to 15 characters, so it is named by slot, not name. */
+function vethName(slot) {
+    return `gd-ve${slot}`;
+}
+function netnsName(name) {
+    return `gd-${name}`;
+}
+function sandboxPaths(env = process.env) {
+    return {
+        state: env.GUNICORN_DEPLOY_SANDBOX_DIR || '/run/gunicorn-deploy/sandbox',
+        disk: env.GUNICORN_DEPLOY_SANDBOX_DISK_DIR || '/var/lib/gunicorn-deploy/sandbox',
+        cache: env.GUNICORN_DEPLOY_ROOTFS_DIR || '/var/cache/gunicorn-deploy/rootfs'
+    };
+}
+function serverStateDir(paths, name) {
+    return external_node_path_default().join(paths.state, 'servers', name);
+}
+function serverDiskDir(paths, name) {
+    return external_node_path_default().join(paths.disk, name);
+}
 
-/******/ });
-/************************************************************************/
-/******/ // The module cache
-/******/ var __webpack_module_cache__ = {};
-/******/ 
-/******/ // The require function
-/******/ function __nccwpck_require__(moduleId) {
-/******/ 	// Check if module is in cache
-/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
-/******/ 	if (cachedModule !== undefined) {
-/******/ 		return cachedModule.exports;
-/******/ 	}
-/******/ 	// Create a new module (and put it into the cache)
-/******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
-/******/ 		exports: {}
-/******/ 	};
-/******/ 
-/******/ 	// Execute the module function
-/******/ 	var threw = true;
-/******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
-/******/ 		threw = false;
-/******/ 	} finally {
-/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
-/******/ 	}
-/******/ 
-/******/ 	// Return the exports of the module
-/******/ 	return module.exports;
-/******/ }
-/******/ 
-/******/ // expose the modules object (__webpack_modules__)
-/******/ __nccwpck_require__.m = __webpack_modules__;
-/******/ 
-/************************************************************************/
-/******/ /* webpack/runtime/asset-relocator-loader */
-/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
-/******/ 
-/******/ /* webpack/runtime/compat get default export */
-/******/ (() => {
-/******/ 	// getDefaultExport function for compatibility with non-harmony modules
-/******/ 	__nccwpck_require__.n = (module) => {
-/******/ 		var getter = module && module.__esModule ?
-/******/ 			() => (module['default']) :
-/******/ 			() => (module);
-/******/ 		__nccwpck_require__.d(getter, { a: getter });
-/******/ 		return getter;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/define property getters */
-/******/ (() => {
-/******/ 	// define getter functions for harmony exports
-/******/ 	__nccwpck_require__.d = (exports, definition) => {
-/******/ 		for(var key in definition) {
-/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
-/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
-/******/ 			}
-/******/ 		}
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/ensure chunk */
-/******/ (() => {
-/******/ 	__nccwpck_require__.f = {};
-/******/ 	// This file contains only the entry chunk.
-/******/ 	// The chunk loading function for additional chunks
-/******/ 	__nccwpck_require__.e = (chunkId) => {
-/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
-/******/ 			__nccwpck_require__.f[key](chunkId, promises);
-/******/ 			return promises;
-/******/ 		}, []));
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/get javascript chunk filename */
-/******/ (() => {
-/******/ 	// This function allow to reference async chunks
-/******/ 	__nccwpck_require__.u = (chunkId) => {
-/******/ 		// return url for filenames based on template
-/******/ 		return "" + chunkId + ".index.js";
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/hasOwnProperty shorthand */
-/******/ (() => {
-/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/import chunk loading */
-/******/ (() => {
-/******/ 	// no baseURI
-/******/ 	
-/******/ 	// object to store loaded and loading chunks
-/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
-/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
-/******/ 	var installedChunks = {
-/******/ 		792: 0
-/******/ 	};
-/******/ 	
-/******/ 	var installChunk = (data) => {
-/******/ 		var {ids, modules, runtime} = data;
-/******/ 		// add "modules" to the modules object,
-/******/ 		// then flag all "ids" as loaded and fire callback
-/******/ 		var moduleId, chunkId, i = 0;
-/******/ 		for(moduleId in modules) {
-/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
-/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
-/******/ 			}
-/******/ 		}
-/******/ 		if(runtime) runtime(__nccwpck_require__);
-/******/ 		for(;i < ids.length; i++) {
-/******/ 			chunkId = ids[i];
-/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
-/******/ 				installedChunks[chunkId][0]();
-/******/ 			}
-/******/ 			installedChunks[ids[i]] = 0;
-/******/ 		}
-/******/ 	
-/******/ 	}
-/******/ 	
-/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
-/******/ 			// import() chunk loading for javascript
-/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
-/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
-/******/ 	
-/******/ 				// a Promise means "currently loading".
-/******/ 				if(installedChunkData) {
-/******/ 					promises.push(installedChunkData[1]);
-/******/ 				} else {
-/******/ 					if(true) { // all chunks have JS
-/******/ 						// setup Promise in chunk cache
-/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
-/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
-/******/ 							throw e;
-/******/ 						});
-/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
-/******/ 						promises.push(installedChunkData[1] = promise);
-/******/ 					}
-/******/ 				}
-/******/ 			}
-/******/ 	};
-/******/ 	
-/******/ 	// no prefetching
-/******/ 	
-/******/ 	// no preloaded
-/******/ 	
-/******/ 	// no external install chunk
-/******/ 	
-/******/ 	// no on chunks loaded
-/******/ })();
-/******/ 
-/************************************************************************/
-var __webpack_exports__ = {};
-
-;// CONCATENATED MODULE: external "node:module"
-const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./src/esm-shim.ts
-// ssh2 is CommonJS and reads __dirname/require; in the ESM bundle neither exists. This module is
-// imported first by each entry so the globals are there before ssh2 loads.
+;// CONCATENATED MODULE: ./src/sandbox/run.ts
 
 
 
-const g = globalThis;
-g.__dirname ??= external_node_path_.dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
-g.__filename ??= (0,external_node_url_.fileURLToPath)(import.meta.url);
-g.require ??= (0,external_node_module_namespaceObject.createRequire)(import.meta.url);
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-// EXTERNAL MODULE: ./src/log.ts
-var log = __nccwpck_require__(5625);
-// EXTERNAL MODULE: ./src/settings.ts
-var src_settings = __nccwpck_require__(8750);
-// EXTERNAL MODULE: ./src/engine.ts + 46 modules
-var engine = __nccwpck_require__(2462);
-// EXTERNAL MODULE: ./src/report.ts
-var src_report = __nccwpck_require__(665);
+/** Runs a program without a shell: every argument reaches it exactly as given. */
+function run(cmd, args, opts = {}) {
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
+        let stdout = '';
+        let stderr = '';
+        const partial = { out: '', err: '' };
+        const onData = (chunk, into) => {
+            const text = chunk.toString();
+            if (into === 'out')
+                stdout += text;
+            else
+                stderr += text;
+            if (opts.onLine) {
+                const lines = (partial[into] + text).split('\n');
+                partial[into] = lines.pop() ?? '';
+                for (const l of lines)
+                    opts.onLine(l);
+            }
+        };
+        child.stdout.on('data', (c) => onData(c, 'out'));
+        child.stderr.on('data', (c) => onData(c, 'err'));
+        const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
+        child.on('error', (err) => {
+            if (timer)
+                clearTimeout(timer);
+            reject(new Error(`${cmd}: ${err.message}`));
+        });
+        child.on('close', (code, signal) => {
+            if (timer)
+                clearTimeout(timer);
+            for (const rest of [partial.out, partial.err])
+                if (rest && opts.onLine)
+                    opts.onLine(rest);
+            const result = { code: code ?? (signal ? 128 : 1), stdout, stderr };
+            if (result.code !== 0 && !opts.allowFail) {
+                const detail = (stderr.trim() || stdout.trim()).split('\n').slice(-15).join('\n');
+                reject(new Error(`${[cmd, ...args].join(' ')} exited ${signal ?? result.code}${detail ? `:\n${detail}` : ''}`));
+                return;
+            }
+            resolve(result);
+        });
+    });
+}
+async function onPath(tool) {
+    // Debian keeps ip, iptables and debootstrap in sbin, which a non-login PATH may lack.
+    const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
+    for (const dir of dirs) {
+        if (!dir)
+            continue;
+        try {
+            await (0,promises_namespaceObject.access)(external_node_path_default().join(dir, tool), promises_namespaceObject.constants.X_OK);
+            return true;
+        }
+        catch {
+            // not in this dir
+        }
+    }
+    return false;
+}
+const REQUIRED_TOOLS = [
+    'debootstrap',
+    'systemd-nspawn',
+    'iptables',
+    'ip',
+    'ssh-keygen',
+    'ssh'
+];
+/** Fails with what to do about it: the sandbox needs root and a handful of Debian packages. */
+async function preflight() {
+    if (process.platform !== 'linux')
+        throw new Error('the sandbox needs Linux (systemd-nspawn)');
+    if (process.getuid?.() !== 0) {
+        throw new Error('the sandbox needs root (network namespaces, overlay mounts, systemd-nspawn): run it with sudo');
+    }
+    const missing = [];
+    for (const tool of REQUIRED_TOOLS)
+        if (!(await onPath(tool)))
+            missing.push(tool);
+    if (missing.length) {
+        throw new Error(`the sandbox needs ${missing.join(', ')}; install with:\n  ${APT_INSTALL_HINT}`);
+    }
+    if (!process.env.PATH?.split(':').includes('/usr/sbin')) {
+        process.env.PATH = `${process.env.PATH ?? ''}:/usr/sbin:/sbin`;
+    }
+}
+function sleep(ms) {
+    return new Promise((r) => setTimeout(r, ms));
+}
+
+;// CONCATENATED MODULE: ./src/sandbox/cgroup.ts
+
+
+
+
+const CGROUP_ROOT = '/sys/fs/cgroup';
+function hostRunsSystemd() {
+    try {
+        return (0,external_node_fs_namespaceObject.readFileSync)('/proc/1/comm', 'utf8').trim() === 'systemd';
+    }
+    catch {
+        return false;
+    }
+}
+/** cgroup v1 with the named systemd hierarchy plus cgroup2 at unified/ (hybrid), or cgroup2 only. */
+function hierarchies() {
+    if ((0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(CGROUP_ROOT, 'cgroup.controllers')))
+        return [CGROUP_ROOT];
+    return ['systemd', 'unified'].map((h) => external_node_path_default().join(CGROUP_ROOT, h)).filter((d) => (0,external_node_fs_namespaceObject.existsSync)(d));
+}
+function planCgroups(name) {
+    const leaf = `gunicorn-deploy-sandbox-${name}`;
+    if (hostRunsSystemd())
+        return { mode: 'systemd-run', dirs: [], unit: `${leaf}.scope` };
+    const dirs = hierarchies().map((h) => external_node_path_default().join(h, leaf));
+    if (!dirs.length)
+        throw new Error(`no cgroup hierarchy for systemd found under ${CGROUP_ROOT}`);
+    return { mode: 'own', dirs };
+}
+/**
+ * A guest always sees pure cgroup2, as on current Debian and Ubuntu servers; on a hybrid host
+ * nspawn would otherwise give it the host's legacy layout.
+ */
+function nspawnEnv() {
+    return { ...process.env, SYSTEMD_NSPAWN_UNIFIED_HIERARCHY: '1' };
+}
+async function createCgroups(plan) {
+    if (plan.mode === 'systemd-run') {
+        // A scope of that name left by a crash would make systemd-run fail.
+        await run('systemctl', ['stop', plan.unit], { allowFail: true });
+        await run('systemctl', ['reset-failed', plan.unit], { allowFail: true });
+        return;
+    }
+    await removeCgroups(plan);
+    for (const d of plan.dirs)
+        await (0,promises_namespaceObject.mkdir)(d, { recursive: true });
+}
+/** The command prefix that puts the launcher into its cgroup. */
+function launchPrefix(plan) {
+    if (plan.mode === 'own')
+        return [];
+    return [
+        'systemd-run',
+        '--scope',
+        '--quiet',
+        '--collect',
+        `--unit=${plan.unit}`,
+        '-p',
+        'Delegate=yes',
+        '--'
+    ];
+}
+async function subtree(dir) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(dir))
+        return [];
+    const out = [];
+    for (const e of await (0,promises_namespaceObject.readdir)(dir, { withFileTypes: true })) {
+        if (e.isDirectory())
+            out.push(...(await subtree(external_node_path_default().join(dir, e.name))));
+    }
+    out.push(dir);
+    return out;
+}
+/** Last resort when a guest will not power off: everything in its cgroup is ours, and only that. */
+async function killCgroups(plan) {
+    if (plan.mode === 'systemd-run') {
+        await run('systemctl', ['kill', '--signal=KILL', plan.unit], { allowFail: true });
+        return;
+    }
+    for (const root of plan.dirs) {
+        for (const d of await subtree(root)) {
+            const procs = await (0,promises_namespaceObject.readFile)(external_node_path_default().join(d, 'cgroup.procs'), 'utf8').catch(() => '');
+            for (const pid of procs.split('\n').filter(Boolean)) {
+                try {
+                    process.kill(Number(pid), 'SIGKILL');
+                }
+                catch {
+                    // already gone
+                }
+            }
+        }
+    }
+}
+async function removeCgroups(plan) {
+    if (plan.mode === 'systemd-run') {
+        await run('systemctl', ['stop', plan.unit], { allowFail: true });
+        return;
+    }
+    for (const root of plan.dirs) {
+        // Exiting processes leave their cgroup a moment after the parent sees them exit.
+        for (let attempt = 0; attempt < 20; attempt++) {
+            let busy = false;
+            for (const d of await subtree(root)) {
+                try {
+                    await (0,promises_namespaceObject.rmdir)(d);
+                }
+                catch (err) {
+                    if (err.code !== 'ENOENT')
+                        busy = true;
+                }
+            }
+            if (!busy)
+                break;
+            await sleep(100);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sandbox/launcher.ts
+
+
+
+
+/**
+ * The supervisor that outlives the `up` call: joins its cgroup, runs nspawn, boots the guest
+ * again when it reboots (nspawn exits 133), and turns TERM into a clean guest poweroff (nspawn
+ * does that on TERM). A few lines of shell, because it has to keep running after node exits and
+ * a node process per server would cost tens of MB for a loop.
+ */
+const SUPERVISOR = `
+for f in $GD_CGROUP_PROCS; do echo $$ > "$f" || exit 1; done
+stop=; child=
+trap 'stop=1; [ -n "$child" ] && kill -TERM "$child" 2>/dev/null' TERM INT
+while [ -z "$stop" ]; do
+  "$@" & child=$!
+  wait "$child"; rc=$?
+  while kill -0 "$child" 2>/dev/null; do wait "$child"; rc=$?; done
+  child=
+  [ "$rc" = 133 ] || exit "$rc"
+  echo "gunicorn-deploy sandbox: the guest rebooted; booting it again"
+done
+`;
+function marker(name) {
+    return `gunicorn-deploy-sandbox-${name}`;
+}
+function nspawnArgs(spec) {
+    return [
+        'systemd-nspawn',
+        '--boot',
+        `--directory=${spec.root}`,
+        `--machine=${spec.name}`,
+        // No machined/dbus on hosts without systemd; without --keep-unit nspawn asks the system bus
+        // for a scope and fails ("Failed to open system bus").
+        '--register=no',
+        '--keep-unit',
+        `--network-namespace-path=/run/netns/${spec.netns}`,
+        '--resolv-conf=copy-host'
+    ];
+}
+/** Starts the guest; returns the supervisor's PID, the handle `down` uses. */
+function launch(spec) {
+    const out = (0,external_node_fs_namespaceObject.openSync)(spec.consoleLog, 'a');
+    try {
+        const argv = [
+            ...launchPrefix(spec.cgroups),
+            'bash',
+            '-c',
+            SUPERVISOR,
+            marker(spec.name),
+            ...nspawnArgs(spec)
+        ];
+        const env = {
+            ...nspawnEnv(),
+            GD_CGROUP_PROCS: spec.cgroups.dirs.map((d) => `${d}/cgroup.procs`).join(' ')
+        };
+        const child = (0,external_node_child_process_namespaceObject.spawn)(argv[0], argv.slice(1), { detached: true, stdio: ['ignore', out, out], env });
+        child.on('error', () => undefined); // surfaces as a dead PID and the console log
+        child.unref();
+        if (!child.pid)
+            throw new Error(`could not start ${argv[0]}`);
+        return child.pid;
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(out);
+    }
+}
+/** True only for a live supervisor of this server: a recycled PID is never signalled. */
+function isOurLauncher(pid, name) {
+    if (!Number.isInteger(pid) || pid <= 0)
+        return false;
+    try {
+        const stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8');
+        if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z'))
+            return false;
+        const cmdline = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return cmdline.includes(marker(name));
+    }
+    catch {
+        return false;
+    }
+}
+async function waitGone(pid, name, ms) {
+    const deadline = Date.now() + ms;
+    while (isOurLauncher(pid, name)) {
+        if (Date.now() > deadline)
+            return false;
+        await sleep(100);
+    }
+    return true;
+}
+/** Clean poweroff first; a guest that hangs on shutdown is killed through its own cgroup. */
+async function stopLauncher(pid, name, cgroups, timeoutMs = 30_000) {
+    if (!isOurLauncher(pid, name))
+        return;
+    process.kill(pid, 'SIGTERM');
+    if (await waitGone(pid, name, timeoutMs))
+        return;
+    await killCgroups(cgroups);
+    try {
+        process.kill(-pid, 'SIGKILL'); // its own session and process group (detached)
+    }
+    catch {
+        // already gone
+    }
+    if (!(await waitGone(pid, name, 5_000)))
+        throw new Error(`sandbox ${name}: launcher ${pid} would not stop`);
+}
+
+;// CONCATENATED MODULE: ./src/sandbox/mounts.ts
+
+
+
+function unescapeMountPath(p) {
+    return p.replace(/\\([0-7]{3})/g, (_, oct) => String.fromCharCode(parseInt(oct, 8)));
+}
+/** Mount points at or below dir, deepest first (the order to unmount them in). */
+async function mountsUnder(dir) {
+    const root = external_node_path_default().resolve(dir);
+    const text = await (0,promises_namespaceObject.readFile)('/proc/self/mountinfo', 'utf8');
+    const points = text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => unescapeMountPath(line.split(' ')[4]))
+        .filter((p) => p === root || p.startsWith(root + '/'));
+    return [...new Set(points)].sort((a, b) => b.length - a.length);
+}
+/**
+ * Unmounts everything at or below dir. A mount still busy after a few tries is detached lazily:
+ * the caller is tearing the tree down and must not delete files through a live mount.
+ */
+async function unmountTree(dir) {
+    for (let attempt = 0;; attempt++) {
+        const points = await mountsUnder(dir);
+        if (!points.length)
+            return;
+        for (const p of points) {
+            await run('umount', attempt < 5 ? [p] : ['-l', p], { allowFail: true });
+        }
+        if (attempt >= 6) {
+            const left = await mountsUnder(dir);
+            if (left.length)
+                throw new Error(`could not unmount ${left.join(', ')}`);
+            return;
+        }
+        await sleep(200);
+    }
+}
+/** rm -rf that never crosses into another filesystem (a leftover /proc or bind mount in the tree). */
+async function removeTree(dir) {
+    await unmountTree(dir);
+    await run('rm', ['-rf', '--one-file-system', dir]);
+}
+
+;// CONCATENATED MODULE: ./src/sandbox/network.ts
+
+
+
+
+
+/**
+ * Takes the first free /24: mkdir is atomic, so parallel jest workers and CLI calls never get the
+ * same one.
+ */
+async function allocateSlot(stateDir) {
+    const slots = external_node_path_default().join(stateDir, 'slots');
+    await (0,promises_namespaceObject.mkdir)(slots, { recursive: true });
+    for (let k = 1; k <= MAX_SLOT; k++) {
+        try {
+            await (0,promises_namespaceObject.mkdir)(external_node_path_default().join(slots, String(k)));
+            return k;
+        }
+        catch (err) {
+            if (err.code !== 'EEXIST')
+                throw err;
+        }
+    }
+    throw new Error(`no free sandbox slot (all ${MAX_SLOT} in use under ${slots}); try \`sandbox down --all\``);
+}
+async function claimSlot(stateDir, slot, name) {
+    await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(stateDir, 'slots', String(slot), 'name'), name);
+}
+async function freeSlot(stateDir, slot) {
+    await (0,promises_namespaceObject.rm)(external_node_path_default().join(stateDir, 'slots', String(slot)), { recursive: true, force: true });
+}
+/**
+ * The guest's network is set up from the host before boot (nspawn joins the namespace as is),
+ * so the guest needs no network manager of its own.
+ */
+async function createNetwork(name, slot) {
+    const ns = netnsName(name);
+    const veth = vethName(slot);
+    const addr = slotAddresses(slot);
+    // The slot and name are ours exclusively now: anything by these names is a crash leftover.
+    await deleteNetwork(name, slot);
+    await run('ip', ['netns', 'add', ns]);
+    await run('ip', ['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'host0', 'netns', ns]);
+    await run('ip', ['addr', 'add', `${addr.host}/24`, 'dev', veth]);
+    await run('ip', ['link', 'set', veth, 'up']);
+    await run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+    await run('ip', ['-n', ns, 'addr', 'add', `${addr.guest}/24`, 'dev', 'host0']);
+    await run('ip', ['-n', ns, 'link', 'set', 'host0', 'up']);
+    await run('ip', ['-n', ns, 'route', 'add', 'default', 'via', addr.host]);
+}
+async function deleteNetwork(name, slot) {
+    const ns = netnsName(name);
+    if ((0,external_node_fs_namespaceObject.existsSync)(`/run/netns/${ns}`))
+        await run('ip', ['netns', 'del', ns], { allowFail: true });
+    // Deleting the namespace takes its end of the pair with it; this covers a half-made pair.
+    if ((0,external_node_fs_namespaceObject.existsSync)(`/sys/class/net/${vethName(slot)}`)) {
+        await run('ip', ['link', 'del', vethName(slot)], { allowFail: true });
+    }
+}
+// FORWARD rules too: where Docker is installed (GitHub runners) the FORWARD policy is DROP.
+const RULES = [
+    ['-t', 'nat', 'POSTROUTING', '-s', NET_CIDR, '!', '-d', NET_CIDR, '-j', 'MASQUERADE'],
+    ['-t', 'filter', 'FORWARD', '-s', NET_CIDR, '-j', 'ACCEPT'],
+    ['-t', 'filter', 'FORWARD', '-d', NET_CIDR, '-j', 'ACCEPT']
+];
+function ruleArgs(op, rule) {
+    // rule = [-t, table, chain, ...match]
+    return [rule[0], rule[1], op, ...rule.slice(2)];
+}
+/** Lets guests reach Debian's mirrors for apt, as a real server would. */
+async function ensureNat() {
+    await (0,promises_namespaceObject.writeFile)('/proc/sys/net/ipv4/ip_forward', '1');
+    for (const rule of RULES) {
+        const present = await run('iptables', ['-w', ...ruleArgs('-C', rule)], { allowFail: true });
+        if (present.code === 0)
+            continue;
+        // Insert, not append: an earlier DROP/REJECT in FORWARD must not win.
+        await run('iptables', ['-w', ...ruleArgs(rule[2] === 'FORWARD' ? '-I' : '-A', rule)]);
+    }
+}
+/** Removes every copy (two racing `up`s may each have added one). */
+async function removeNat() {
+    for (const rule of RULES) {
+        for (let i = 0; i < 10; i++) {
+            const r = await run('iptables', ['-w', ...ruleArgs('-D', rule)], { allowFail: true });
+            if (r.code !== 0)
+                break;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sandbox/lock.ts
+
+
+
+function pidAlive(pid) {
+    if (!Number.isInteger(pid) || pid <= 0)
+        return false;
+    try {
+        process.kill(pid, 0);
+    }
+    catch (err) {
+        return err.code === 'EPERM';
+    }
+    return true;
+}
+/**
+ * A mkdir lock: atomic on every local filesystem, works across processes and jest workers.
+ * A lock whose holder died is taken over, so a killed build never blocks the next one.
+ */
+async function withLock(lockDir, fn, opts = {}) {
+    const deadline = Date.now() + (opts.timeoutMs ?? 30 * 60_000);
+    let announced = false;
+    await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(lockDir), { recursive: true });
+    for (;;) {
+        try {
+            await (0,promises_namespaceObject.mkdir)(lockDir);
+            await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(lockDir, 'pid'), String(process.pid));
+            break;
+        }
+        catch (err) {
+            if (err.code !== 'EEXIST')
+                throw err;
+        }
+        if (await isStale(lockDir)) {
+            // Rename first: of two processes that both saw it stale, only one wins the rename.
+            const grave = `${lockDir}.stale-${process.pid}-${Date.now()}`;
+            try {
+                await (0,promises_namespaceObject.rename)(lockDir, grave);
+                await (0,promises_namespaceObject.rm)(grave, { recursive: true, force: true });
+            }
+            catch {
+                // someone else took it over
+            }
+            continue;
+        }
+        if (Date.now() > deadline)
+            throw new Error(`timed out waiting for lock ${lockDir}`);
+        if (!announced) {
+            opts.onWait?.();
+            announced = true;
+        }
+        await sleep(500);
+    }
+    try {
+        return await fn();
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(lockDir, { recursive: true, force: true });
+    }
+}
+async function isStale(lockDir) {
+    try {
+        const pid = Number((await (0,promises_namespaceObject.readFile)(external_node_path_default().join(lockDir, 'pid'), 'utf8')).trim());
+        return !pidAlive(pid);
+    }
+    catch {
+        // Created but no pid yet: only stale if it stays that way.
+        try {
+            const s = await (0,promises_namespaceObject.stat)(lockDir);
+            return Date.now() - s.mtimeMs > 30_000;
+        }
+        catch {
+            return false;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sandbox/rootfs.ts
+
+
+
+
+
+
+
+const DEBIAN_KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
+/** A finished template: only ever seen after the atomic rename, so this is enough to trust it. */
+function isComplete(dir) {
+    return (0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, 'usr/lib/systemd/systemd')) && (0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, 'etc/passwd'));
+}
+function rootfsPath(suite, bare) {
+    return external_node_path_default().join(sandboxPaths().cache, rootfsKey(suite, bare));
+}
+/**
+ * Returns the template for (suite, bare), building it the first time. Builders of the same
+ * template queue on a lock; a crashed build leaves only a `.build-*` dir, which the next one removes.
+ */
+async function ensureRootfs(opts) {
+    const final = rootfsPath(opts.suite, opts.bare);
+    if (isComplete(final))
+        return final;
+    await preflight();
+    const cache = external_node_path_default().dirname(final);
+    const key = external_node_path_default().basename(final);
+    const log = opts.log ?? (() => undefined);
+    await (0,promises_namespaceObject.mkdir)(cache, { recursive: true });
+    return withLock(external_node_path_default().join(cache, `.lock-${key}`), async () => {
+        if (isComplete(final))
+            return final;
+        for (const entry of await (0,promises_namespaceObject.readdir)(cache)) {
+            if (entry.startsWith(`.build-${key}-`))
+                await removeTree(external_node_path_default().join(cache, entry));
+        }
+        const build = external_node_path_default().join(cache, `.build-${key}-${process.pid}`);
+        const started = Date.now();
+        log(`building ${key} with debootstrap (once; a few minutes)`);
+        await debootstrap(opts.suite, opts.bare, build, external_node_path_default().join(cache, `${key}.debootstrap.log`));
+        await finishRootfs(build);
+        await (0,promises_namespaceObject.rename)(build, final);
+        log(`built ${final} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+        return final;
+    }, { onWait: () => log(`waiting for another process building ${key}`) });
+}
+async function debootstrap(suite, bare, target, logFile) {
+    const args = ['--variant=minbase', `--include=${packagesFor(bare).join(',')}`];
+    // Name the keyring: Ubuntu's debootstrap does not default to Debian's for Debian suites.
+    if (!(0,external_node_fs_namespaceObject.existsSync)(DEBIAN_KEYRING)) {
+        throw new Error(`debootstrap of Debian ${suite} needs ${DEBIAN_KEYRING}; install with:\n  apt-get install -y debian-archive-keyring`);
+    }
+    args.push(`--keyring=${DEBIAN_KEYRING}`);
+    args.push(suite, target);
+    const mirror = process.env.GUNICORN_DEPLOY_DEBIAN_MIRROR;
+    if (mirror)
+        args.push(mirror);
+    const out = (0,external_node_fs_namespaceObject.createWriteStream)(logFile, { flags: 'w' });
+    try {
+        await run('debootstrap', args, { onLine: (l) => out.write(l + '\n') });
+    }
+    catch (err) {
+        throw new Error(`debootstrap failed (full log: ${logFile}): ${err.message}`);
+    }
+    finally {
+        out.end();
+    }
+}
+/**
+ * What every server shares, done once on the template: no identity (machine-id, host keys) so
+ * that clones do not share one; a sudo user that logs in by key only. The key itself is added per
+ * server, so the template does not depend on any key.
+ */
+async function finishRootfs(root) {
+    await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(root, 'etc/machine-id'), '');
+    const passwd = await run('chroot', [root, 'getent', 'passwd', SERVER_USER], { allowFail: true });
+    if (passwd.code !== 0) {
+        await run('chroot', [root, 'useradd', '-m', '-s', '/bin/bash', '-G', 'sudo', SERVER_USER]);
+    }
+    const sudoers = external_node_path_default().join(root, 'etc/sudoers.d', SERVER_USER);
+    await (0,promises_namespaceObject.writeFile)(sudoers, `${SERVER_USER} ALL=(ALL) NOPASSWD:ALL\n`);
+    await (0,promises_namespaceObject.chmod)(sudoers, 0o440);
+    await (0,promises_namespaceObject.mkdir)(external_node_path_default().join(root, 'etc/ssh/sshd_config.d'), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(root, 'etc/ssh/sshd_config.d/10-gunicorn-deploy-sandbox.conf'), 'PasswordAuthentication no\nKbdInteractiveAuthentication no\n');
+    for (const f of await (0,promises_namespaceObject.readdir)(external_node_path_default().join(root, 'etc/ssh'))) {
+        if (f.startsWith('ssh_host_'))
+            await (0,promises_namespaceObject.rm)(external_node_path_default().join(root, 'etc/ssh', f));
+    }
+    const archives = external_node_path_default().join(root, 'var/cache/apt/archives');
+    for (const f of await (0,promises_namespaceObject.readdir)(archives).catch(() => [])) {
+        if (f.endsWith('.deb'))
+            await (0,promises_namespaceObject.rm)(external_node_path_default().join(archives, f));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sandbox/ssh-probe.ts
+
+
+
+/**
+ * The line a known_hosts file needs, read from the server's own disk rather than from the network,
+ * so the first connection is already verified.
+ */
+async function knownHostsLine(root, host) {
+    const pub = await (0,promises_namespaceObject.readFile)(external_node_path_default().join(root, 'etc/ssh/ssh_host_ed25519_key.pub'), 'utf8');
+    const [type, key] = pub.trim().split(/\s+/);
+    if (type !== 'ssh-ed25519' || !key)
+        throw new Error(`unexpected host key in ${root}: ${pub.slice(0, 40)}`);
+    return `${host} ${type} ${key}`;
+}
+/** One client key for every server, made once per state dir; servers get its public half at `up`. */
+async function ensureClientKey(stateDir) {
+    const dir = external_node_path_default().join(stateDir, 'client');
+    const keyPath = external_node_path_default().join(dir, 'id_ed25519');
+    try {
+        await (0,promises_namespaceObject.readFile)(keyPath + '.pub');
+        return keyPath;
+    }
+    catch {
+        // first use
+    }
+    // Made aside and renamed as a whole, so no one ever reads a private half from one run and a
+    // public half from another.
+    const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+    await (0,promises_namespaceObject.mkdir)(tmp, { recursive: true, mode: 0o700 });
+    await run('ssh-keygen', [
+        '-q',
+        '-t',
+        'ed25519',
+        '-N',
+        '',
+        '-C',
+        'gunicorn-deploy-sandbox',
+        '-f',
+        `${tmp}/id_ed25519`
+    ]);
+    try {
+        await (0,promises_namespaceObject.rename)(tmp, dir);
+    }
+    catch {
+        await (0,promises_namespaceObject.rm)(tmp, { recursive: true, force: true });
+    }
+    await (0,promises_namespaceObject.readFile)(keyPath + '.pub');
+    return keyPath;
+}
+/** The options every check here uses: strict host key checking against the line read from disk. */
+function sshArgs(opts) {
+    return [
+        '-F',
+        '/dev/null',
+        '-i',
+        opts.keyPath,
+        '-o',
+        'IdentitiesOnly=yes',
+        '-o',
+        'BatchMode=yes',
+        '-o',
+        'StrictHostKeyChecking=yes',
+        '-o',
+        `UserKnownHostsFile=${opts.knownHostsFile}`,
+        '-o',
+        'GlobalKnownHostsFile=/dev/null',
+        '-o',
+        'ConnectTimeout=1',
+        '-o',
+        'LogLevel=ERROR',
+        `${opts.user}@${opts.host}`
+    ];
+}
+/** Returns when `ssh true` works, which is what callers need: not a port, a login. */
+async function waitForSsh(opts) {
+    const deadline = Date.now() + opts.timeoutMs;
+    let last = '';
+    for (;;) {
+        const r = await run('ssh', [...sshArgs(opts), 'true'], { allowFail: true, timeoutMs: 10_000 });
+        if (r.code === 0)
+            return;
+        last = r.stderr.trim();
+        if (!opts.alive())
+            throw new Error('the guest exited before sshd answered');
+        if (Date.now() > deadline) {
+            throw new Error(`sshd did not answer within ${opts.timeoutMs / 1000} s${last ? ` (last: ${last})` : ''}`);
+        }
+        await sleep(100);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sandbox/server.ts
+
+
+
+
+
+
+
+
+
+
+
+const SSH_WAIT_MS = 60_000;
+const noop = () => undefined;
+function recordFile(name) {
+    return external_node_path_default().join(serverStateDir(sandboxPaths(), name), 'record.json');
+}
+function consoleLog(name) {
+    return external_node_path_default().join(serverStateDir(sandboxPaths(), name), 'console.log');
+}
+async function writeRecord(rec) {
+    const file = recordFile(rec.server.name);
+    await (0,promises_namespaceObject.writeFile)(`${file}.tmp`, JSON.stringify(rec, null, 2) + '\n');
+    await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(external_node_path_default().dirname(file), 'pid'), `${rec.server.pid}\n`);
+    // A reader never sees half a record.
+    await (0,promises_namespaceObject.rename)(`${file}.tmp`, file);
+}
+async function readRecord(name) {
+    try {
+        return JSON.parse(await (0,promises_namespaceObject.readFile)(recordFile(name), 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+async function recordNames() {
+    const dir = external_node_path_default().join(sandboxPaths().state, 'servers');
+    return (await (0,promises_namespaceObject.readdir)(dir).catch(() => [])).filter((n) => (0,external_node_fs_namespaceObject.existsSync)(recordFile(n))).sort();
+}
+async function consoleTail(name, lines = 30) {
+    const text = await (0,promises_namespaceObject.readFile)(consoleLog(name), 'utf8').catch(() => '');
+    const tail = text.trimEnd().split('\n').slice(-lines).join('\n');
+    return tail ? `\n--- console (last ${lines} lines) ---\n${tail}` : '';
+}
+async function passwdIds(root, user) {
+    const line = (await (0,promises_namespaceObject.readFile)(external_node_path_default().join(root, 'etc/passwd'), 'utf8'))
+        .split('\n')
+        .find((l) => l.startsWith(`${user}:`));
+    if (!line)
+        throw new Error(`user ${user} missing from ${root}/etc/passwd`);
+    const [, , uid, gid] = line.split(':');
+    return { uid: Number(uid), gid: Number(gid) };
+}
+/** What makes this clone one server among many: its own host keys, name, and the client's key. */
+async function personalize(merged, name, clientPub) {
+    // Debian makes host keys at package install only, so a clone without them would have no sshd.
+    await run('ssh-keygen', ['-A', '-f', merged]);
+    const { uid, gid } = await passwdIds(merged, SERVER_USER);
+    const sshDir = external_node_path_default().join(merged, 'home', SERVER_USER, '.ssh');
+    await (0,promises_namespaceObject.mkdir)(sshDir, { recursive: true });
+    await (0,promises_namespaceObject.chmod)(sshDir, 0o700);
+    await (0,promises_namespaceObject.chown)(sshDir, uid, gid);
+    const keys = external_node_path_default().join(sshDir, 'authorized_keys');
+    await (0,promises_namespaceObject.writeFile)(keys, clientPub, { mode: 0o600 });
+    await (0,promises_namespaceObject.chown)(keys, uid, gid);
+    await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(merged, 'etc/hostname'), `${name}\n`);
+    // sudo resolves the hostname on every call; without this line each sudo waits on DNS.
+    await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(merged, 'etc/hosts'), `127.0.0.1 localhost\n127.0.1.1 ${name}\n::1 localhost\n`);
+}
+/** Boots a new server and returns once `ssh deploy@IP true` works with strict host key checking. */
+async function sandboxUp(opts = {}) {
+    const log = opts.log ?? noop;
+    const suite = opts.suite ?? 'trixie';
+    if (!isSuite(suite))
+        throw new Error(`unknown suite ${JSON.stringify(suite)}: use trixie or bookworm`);
+    const bare = opts.bare ?? false;
+    if (opts.name !== undefined)
+        validateName(opts.name);
+    await preflight();
+    const rootfs = await ensureRootfs({ suite, bare, log });
+    const paths = sandboxPaths();
+    const keyPath = await ensureClientKey(paths.state);
+    const slot = await allocateSlot(paths.state);
+    const name = opts.name ?? `sb-${slot}`;
+    const stateDir = serverStateDir(paths, name);
+    try {
+        await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(stateDir), { recursive: true });
+        await (0,promises_namespaceObject.mkdir)(stateDir);
+    }
+    catch (err) {
+        await freeSlot(paths.state, slot);
+        if (err.code === 'EEXIST') {
+            throw new Error(`sandbox ${name} already exists (stop it with: sandbox down --name ${name})`);
+        }
+        throw err;
+    }
+    await claimSlot(paths.state, slot, name);
+    const addr = slotAddresses(slot);
+    const rec = {
+        server: {
+            name,
+            host: addr.guest,
+            port: SSH_PORT,
+            user: SERVER_USER,
+            privateKeyPath: keyPath,
+            knownHosts: '',
+            pid: 0,
+            suite,
+            bare
+        },
+        slot,
+        netns: netnsName(name),
+        veth: vethName(slot),
+        rootfs,
+        disk: serverDiskDir(paths, name),
+        cgroups: planCgroups(name),
+        startedAt: new Date().toISOString()
+    };
+    await writeRecord(rec);
+    const started = Date.now();
+    try {
+        await boot(rec, keyPath, log);
+    }
+    catch (err) {
+        const tail = await consoleTail(name);
+        await teardown(rec).catch(noop);
+        await removeNatIfIdle().catch(noop);
+        throw new Error(`sandbox ${name} did not come up: ${err.message}${tail}`);
+    }
+    log(`sandbox ${name} up at ${rec.server.host} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return rec.server;
+}
+async function boot(rec, keyPath, log) {
+    const { name } = rec.server;
+    const t0 = Date.now();
+    const merged = external_node_path_default().join(rec.disk, 'merged');
+    // The name is ours exclusively now: a disk dir by this name is a leftover from before a reboot.
+    if ((0,external_node_fs_namespaceObject.existsSync)(rec.disk))
+        await removeTree(rec.disk);
+    for (const d of ['upper', 'work', 'merged'])
+        await (0,promises_namespaceObject.mkdir)(external_node_path_default().join(rec.disk, d), { recursive: true });
+    // Copy-on-write clone of the template: milliseconds, and the guest's changes survive its reboots.
+    await run('mount', [
+        '-t',
+        'overlay',
+        'overlay',
+        '-o',
+        `lowerdir=${rec.rootfs},upperdir=${rec.disk}/upper,workdir=${rec.disk}/work`,
+        merged
+    ]);
+    // Host key generation (RSA: up to a second or two) overlaps the network setup.
+    await Promise.all([
+        personalize(merged, name, await (0,promises_namespaceObject.readFile)(`${keyPath}.pub`, 'utf8')),
+        (async () => {
+            await createNetwork(name, rec.slot);
+            await ensureNat();
+            await createCgroups(rec.cgroups);
+        })()
+    ]);
+    rec.server.knownHosts = await knownHostsLine(merged, rec.server.host);
+    const knownHostsFile = external_node_path_default().join(serverStateDir(sandboxPaths(), name), 'known_hosts');
+    await (0,promises_namespaceObject.writeFile)(knownHostsFile, rec.server.knownHosts + '\n');
+    rec.server.pid = launch({
+        name,
+        root: merged,
+        netns: rec.netns,
+        consoleLog: consoleLog(name),
+        cgroups: rec.cgroups
+    });
+    await writeRecord(rec);
+    log(`sandbox ${name}: clone, keys and network ready in ${Date.now() - t0} ms; booting (launcher pid ${rec.server.pid})`);
+    await waitForSsh({
+        keyPath,
+        knownHostsFile,
+        user: rec.server.user,
+        host: rec.server.host,
+        timeoutMs: SSH_WAIT_MS,
+        alive: () => isOurLauncher(rec.server.pid, name)
+    });
+}
+/** Undoes `up` step by step; every step tolerates having been done already. */
+async function teardown(rec) {
+    const { name } = rec.server;
+    const paths = sandboxPaths();
+    if (rec.server.pid > 0)
+        await stopLauncher(rec.server.pid, name, rec.cgroups);
+    await unmountTree(external_node_path_default().join(rec.disk, 'merged'));
+    await removeTree(rec.disk);
+    await deleteNetwork(name, rec.slot);
+    await removeCgroups(rec.cgroups);
+    await freeSlot(paths.state, rec.slot);
+    await (0,promises_namespaceObject.rm)(serverStateDir(paths, name), { recursive: true, force: true });
+}
+/** The NAT rules are shared by all servers: the last one out removes them. */
+async function removeNatIfIdle() {
+    if ((await recordNames()).length === 0)
+        await removeNat();
+}
+/**
+ * Powers servers off by their recorded PID and removes all they used. Never touches anything
+ * unrecorded; a name without a record is simply not in the result.
+ */
+async function sandboxDown(opts) {
+    if (!opts.all && !opts.name)
+        throw new Error('sandbox down: give a name or all');
+    if (opts.name)
+        validateName(opts.name);
+    await preflight();
+    const names = opts.all ? await recordNames() : [opts.name];
+    const records = [];
+    for (const n of names) {
+        const rec = await readRecord(n);
+        if (rec)
+            records.push(rec);
+    }
+    const results = await Promise.allSettled(records.map((r) => teardown(r)));
+    await removeNatIfIdle();
+    const failed = results.flatMap((r, i) => r.status === 'rejected' ? [`${records[i].server.name}: ${r.reason}`] : []);
+    if (failed.length)
+        throw new Error(`sandbox down failed for ${failed.join('; ')}`);
+    return records.map((r) => r.server.name);
+}
+/** Servers with a record and a launched guest (one still booting included). */
+async function sandboxList() {
+    const out = [];
+    for (const n of await recordNames()) {
+        const rec = await readRecord(n);
+        if (rec && rec.server.pid > 0)
+            out.push(rec.server);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/sandbox/cli.ts
+
+
+const SANDBOX_USAGE = `usage:
+  sandbox up [--name NAME] [--bare] [--suite trixie|bookworm]   boot a server; prints one JSON object
+  sandbox down --name NAME | --all                               power off and remove
+  sandbox list                                                   running servers as a JSON array
+Needs root. Servers are Debian with systemd, sshd on 22, user deploy with passwordless sudo.`;
+/** Pure: argv after `sandbox` to a command, or an error naming what is wrong. */
+function parseSandboxArgs(argv) {
+    const [cmd, ...rest] = argv;
+    const flags = new Map();
+    for (let i = 0; i < rest.length; i++) {
+        const arg = rest[i];
+        const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+        if (!m)
+            throw new Error(`unexpected argument ${JSON.stringify(arg)}`);
+        const [, key, inline] = m;
+        if (key === 'name' || key === 'suite') {
+            const value = inline ?? rest[++i];
+            if (value === undefined || value.startsWith('--'))
+                throw new Error(`--${key} needs a value`);
+            flags.set(key, value);
+        }
+        else if (inline !== undefined) {
+            throw new Error(`--${key} takes no value`);
+        }
+        else {
+            flags.set(key, true);
+        }
+    }
+    const allowed = (keys) => {
+        for (const k of flags.keys())
+            if (!keys.includes(k))
+                throw new Error(`sandbox ${cmd}: unknown option --${k}`);
+    };
+    const name = flags.get('name');
+    if (name !== undefined)
+        validateName(name);
+    switch (cmd) {
+        case 'up': {
+            allowed(['name', 'bare', 'suite']);
+            const suite = flags.get('suite') ?? 'trixie';
+            if (!isSuite(suite))
+                throw new Error(`unknown suite ${JSON.stringify(suite)}: use trixie or bookworm`);
+            return { cmd, name, bare: flags.has('bare'), suite };
+        }
+        case 'down': {
+            allowed(['name', 'all']);
+            const all = flags.has('all');
+            if (all === (name !== undefined))
+                throw new Error('sandbox down: give exactly one of --name NAME or --all');
+            return { cmd, name, all };
+        }
+        case 'list':
+            allowed([]);
+            return { cmd };
+        case undefined:
+        case 'help':
+        case '--help':
+        case '-h':
+            return { cmd: 'help' };
+        default:
+            throw new Error(`unknown sandbox command ${JSON.stringify(cmd)}`);
+    }
+}
+/** `gunicorn-deploy sandbox ...`: stdout carries only JSON, so scripts can parse it; the rest goes to stderr. */
+async function sandboxCli(argv, io = process) {
+    let command;
+    try {
+        command = parseSandboxArgs(argv);
+    }
+    catch (err) {
+        io.stderr.write(`error: ${err.message}\n${SANDBOX_USAGE}\n`);
+        return 2;
+    }
+    try {
+        switch (command.cmd) {
+            case 'help':
+                io.stdout.write(SANDBOX_USAGE + '\n');
+                return 0;
+            case 'up': {
+                const s = await sandboxUp({
+                    name: command.name,
+                    bare: command.bare,
+                    suite: command.suite,
+                    log: (line) => io.stderr.write(line + '\n')
+                });
+                const { name, host, port, user, privateKeyPath, knownHosts } = s;
+                io.stdout.write(JSON.stringify({ name, host, port, user, privateKeyPath, knownHosts }) + '\n');
+                return 0;
+            }
+            case 'down': {
+                const names = await sandboxDown({ name: command.name, all: command.all });
+                if (command.name && !names.length) {
+                    io.stderr.write(`error: no sandbox named ${command.name}\n`);
+                    return 1;
+                }
+                io.stderr.write(names.length ? `stopped ${names.join(', ')}\n` : 'no sandbox servers\n');
+                return 0;
+            }
+            case 'list':
+                io.stdout.write(JSON.stringify(await sandboxList(), null, 2) + '\n');
+                return 0;
+        }
+    }
+    catch (err) {
+        io.stderr.write(`error: ${err.message}\n`);
+        return 1;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sandbox/index.ts
+
+
+
+
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/troubleshooting.ts
+/**
+ * Every error names the README section that explains it: by the step that failed (or the mode),
+ * since the steps are what the Troubleshooting sections are organised by.
+ */
+const SECTIONS = {
+    inputs: 'Inputs: `N inputs are not valid (nothing was changed on any server)`',
+    connect: 'Connecting (step `connect`)',
+    server: 'Checking the server (preflight, layout, lock)',
+    build: 'Building the release (upload, venv, check, pre-activate): nothing switched',
+    live: 'Going live (switch, verify): rolled back',
+    rollback: 'Mode rollback',
+    provision: 'Mode provision and verify'
+};
+const BY_STEP = {
+    connect: 'connect',
+    lock: 'server',
+    layout: 'server',
+    preflight: 'server',
+    upload: 'build',
+    venv: 'build',
+    config: 'build',
+    check: 'build',
+    backup: 'build',
+    'pre-activate': 'build',
+    units: 'live',
+    switch: 'live',
+    verify: 'live',
+    rollback: 'live',
+    'post-activate': 'live',
+    prune: 'live'
+};
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+function troubleshooting_anchor(heading) {
+    return heading
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+        .replace(/\s/g, '-');
+}
+function sectionFor(mode, failedStep) {
+    if (failedStep === 'connect')
+        return 'connect';
+    if (mode === 'provision' || mode === 'verify')
+        return 'provision';
+    if (mode === 'rollback')
+        return 'rollback';
+    return BY_STEP[failedStep ?? ''] ?? 'server';
+}
+function troubleshootingRef(section) {
+    return `Troubleshooting: README.md#${troubleshooting_anchor(SECTIONS[section])}`;
+}
+
+;// CONCATENATED MODULE: ./src/settings.ts
+
+
+/**
+ * Every input is parsed here, once, into a typed Settings object. Nothing below this module reads
+ * inputs; every bad value becomes one line naming the input and what is allowed, and all of them
+ * are reported together before any connection is made.
+ */
+const MODES = ['deploy', 'preflight', 'rollback', 'provision', 'verify'];
+const DEFAULT_EXCLUDES = ['.git', '__pycache__', '.venv', 'node_modules'];
+/** Defaults for optional inputs; a unit test keeps action.yml's defaults equal to these. */
+const INPUT_DEFAULTS = {
+    mode: 'deploy',
+    'max-parallel': '1',
+    canary: 'false',
+    'rollback-scope': 'all',
+    port: '22',
+    user: 'deploy',
+    'trust-on-first-use': 'false',
+    'connect-timeout': '20s',
+    source: '.',
+    'wsgi-app': 'app:app',
+    requirements: 'requirements.txt',
+    python: 'python3',
+    'venv-system-site-packages': 'false',
+    workers: 'auto',
+    'shared-paths': 'instance',
+    'health-path': '/health',
+    'health-timeout': '30s',
+    'keep-releases': '5',
+    'backups-keep': '10',
+    'lock-timeout': '5m',
+    'force-unlock': 'false',
+    'full-upload': 'false',
+    'server-name': '_',
+    'client-max-body-size': '10m',
+    'health-interval': '5m',
+    'backups-days': '30',
+    'import-database-force': 'false',
+    'dry-run': 'false',
+    environment: 'production'
+};
+class SettingsError extends Error {
+    problems;
+    constructor(problems) {
+        super(`${problems.length} input${problems.length === 1 ? ' is' : 's are'} not valid (nothing was changed on any server):\n` +
+            problems.map((p) => `  - ${p}`).join('\n') +
+            `\n${troubleshootingRef('inputs')}`);
+        this.problems = problems;
+        this.name = 'SettingsError';
+    }
+}
+const APP_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?$/;
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}=?$/;
+const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const WSGI_APP = /^[A-Za-z_][A-Za-z0-9_.]*(:[A-Za-z_][A-Za-z0-9_.()'", =]*)?$/;
+const USER = /^[a-z_][a-z0-9_-]{0,31}$/;
+// Debian policy: lowercase letters, digits, + - . (at least two characters, starting alphanumeric).
+const DEB_PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
+// nginx server_name entries: host names, *.wildcards, or _ (any).
+const SERVER_NAME = /^(_|(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?)$/;
+/** Items separated by commas or newlines (and blank lines ignored). */
+function splitList(raw, separators = /[,\n]/) {
+    return raw
+        .split(separators)
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
+}
+/** '500ms', '30', '30s', '5m', '1h' -> milliseconds; NaN when malformed. */
+function parseDuration(raw) {
+    const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(raw.trim());
+    if (!m)
+        return NaN;
+    const n = Number(m[1]);
+    const unit = m[2] ?? 's';
+    return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit]);
+}
+function isIp(host) {
+    const m = IPV4.exec(host);
+    return !!m && m.slice(1).every((o) => Number(o) <= 255);
+}
+function isIpv6(host) {
+    return /^[0-9A-Fa-f:]+$/.test(host) && host.includes(':');
+}
+function parseSettings(read) {
+    const problems = [];
+    const get = (name) => {
+        const v = read(name).trim();
+        return v !== '' ? v : (INPUT_DEFAULTS[name] ?? '');
+    };
+    const raw = (name) => read(name);
+    const bool = (name) => {
+        const v = get(name);
+        if (/^(true|True|TRUE|yes|1)$/.test(v))
+            return true;
+        if (/^(false|False|FALSE|no|0)$/.test(v) || v === '')
+            return false;
+        problems.push(`input \`${name}\`: must be true or false, got '${v}'`);
+        return false;
+    };
+    const int = (name, min, max) => {
+        const v = get(name);
+        const n = Number(v);
+        if (!/^\d+$/.test(v) || n < min || n > max) {
+            problems.push(`input \`${name}\`: must be a whole number from ${min} to ${max}, got '${v}'`);
+            return min;
+        }
+        return n;
+    };
+    const duration = (name) => {
+        const v = get(name);
+        const ms = parseDuration(v);
+        if (!Number.isFinite(ms) || ms <= 0) {
+            problems.push(`input \`${name}\`: must be a positive duration such as 30s, 5m or 500ms, got '${v}'`);
+            return 1000;
+        }
+        return ms;
+    };
+    const required = (name) => {
+        const v = get(name);
+        if (v === '')
+            problems.push(`input \`${name}\`: is required`);
+        return v;
+    };
+    const modeRaw = get('mode');
+    const mode = MODES.includes(modeRaw) ? modeRaw : 'deploy';
+    if (mode !== modeRaw)
+        problems.push(`input \`mode\`: must be one of ${MODES.join(', ')}, got '${modeRaw}'`);
+    const defaultPort = int('port', 1, 65535);
+    const hosts = [];
+    for (const item of splitList(required('host'))) {
+        const spec = parseHost(item, defaultPort);
+        if (typeof spec === 'string')
+            problems.push(`input \`host\`: ${spec}`);
+        else
+            hosts.push(spec);
+    }
+    if (new Set(hosts.map((h) => `${h.host}:${h.port}`)).size !== hosts.length) {
+        problems.push('input `host`: lists the same server twice');
+    }
+    const user = get('user');
+    if (!USER.test(user))
+        problems.push(`input \`user\`: must be a login name such as deploy, got '${user}'`);
+    const privateKey = required('private-key').replace(/\r\n/g, '\n');
+    if (privateKey !== '' && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
+        problems.push('input `private-key`: must be the private key text itself (-----BEGIN ... PRIVATE KEY-----), not a path or a public key');
+    }
+    const fingerprints = splitList(get('host-fingerprint'), /[\s,]+/);
+    for (const f of fingerprints) {
+        if (!FINGERPRINT.test(f)) {
+            problems.push(`input \`host-fingerprint\`: '${f}' is not a SHA256 fingerprint; expected SHA256: followed by 43 base64 characters (ssh-keygen -lf prints it)`);
+        }
+    }
+    const knownHosts = raw('known-hosts').trim();
+    const trustOnFirstUse = bool('trust-on-first-use');
+    if (!knownHosts && fingerprints.length === 0 && !trustOnFirstUse) {
+        problems.push("input `known-hosts`: give the servers' host keys (known-hosts or host-fingerprint) so the server can be verified; " +
+            'trust-on-first-use: true accepts an unknown key and prints its fingerprint to pin');
+    }
+    const name = required('app-name');
+    if (name !== '' && !APP_NAME.test(name)) {
+        problems.push(`input \`app-name\`: must match ^[a-z][a-z0-9-]{0,31}$ (a lowercase letter, then lowercase letters, digits or -), got '${name}'`);
+    }
+    const dir = (read('app-dir').trim() || `/srv/${name}`).replace(/\/+$/, '');
+    // A default app-dir built from a bad app-name would only repeat the app-name problem.
+    const dirGiven = read('app-dir').trim() !== '' || APP_NAME.test(name);
+    if (!dirGiven) {
+        // reported under app-name
+    }
+    else if (!external_node_path_namespaceObject.posix.isAbsolute(dir) ||
+        dir.split('/').includes('..') ||
+        /[\s'"$`\\]/.test(dir) ||
+        dir === '') {
+        problems.push(`input \`app-dir\`: must be an absolute path without spaces, quotes or '..', got '${dir}'`);
+    }
+    else if (['/', '/etc', '/usr', '/var', '/bin', '/srv', '/home', '/root', '/opt', '/tmp'].includes(dir)) {
+        problems.push(`input \`app-dir\`: '${dir}' is a system folder; use a folder of the app's own such as /srv/${name}`);
+    }
+    const source = get('source');
+    const exclude = [...DEFAULT_EXCLUDES, ...splitList(raw('exclude'))];
+    const workersRaw = get('workers');
+    let workers = 'auto';
+    if (workersRaw !== 'auto')
+        workers = int('workers', 1, 256);
+    const env = [];
+    for (const line of raw('env').split(/\r?\n/)) {
+        if (line.trim() === '' || line.trim().startsWith('#'))
+            continue;
+        const eq = line.indexOf('=');
+        const key = eq > 0 ? line.slice(0, eq).trim() : '';
+        if (!ENV_KEY.test(key)) {
+            problems.push(`input \`env\`: each line must be KEY=VALUE with KEY like MY_SETTING; a line is not (key '${key}')`);
+            continue;
+        }
+        env.push({ key, value: line.slice(eq + 1) });
+    }
+    const debugLine = env.find((e) => e.key === 'FLASK_DEBUG' && !/^(0|false|)$/i.test(e.value.trim()));
+    if (debugLine)
+        problems.push('input `env`: FLASK_DEBUG must stay off in production (the tool always writes FLASK_DEBUG=0)');
+    const wsgiApp = get('wsgi-app');
+    if (!WSGI_APP.test(wsgiApp))
+        problems.push(`input \`wsgi-app\`: must look like module:variable (app:app), got '${wsgiApp}'`);
+    const relPath = (name, value) => {
+        if (value !== '' && (external_node_path_namespaceObject.posix.isAbsolute(value) || value.split('/').includes('..'))) {
+            problems.push(`input \`${name}\`: must be a path relative to the app without '..', got '${value}'`);
+        }
+        return value;
+    };
+    const healthPath = get('health-path');
+    if (!healthPath.startsWith('/') || /\s/.test(healthPath)) {
+        problems.push(`input \`health-path\`: must be a URL path starting with /, got '${healthPath}'`);
+    }
+    const python = get('python');
+    if (!/^[A-Za-z0-9_./-]+$/.test(python))
+        problems.push(`input \`python\`: must be an interpreter name or path, got '${python}'`);
+    const provision = parseProvision(get, raw, bool, int, duration, problems, raw('sqlite-db').trim());
+    const scope = get('rollback-scope');
+    if (scope !== 'all' && scope !== 'host') {
+        problems.push(`input \`rollback-scope\`: must be all (roll back every server switched in this run) or host (only the failed one), got '${scope}'`);
+    }
+    const fleet = {
+        maxParallel: int('max-parallel', 1, 64),
+        canary: bool('canary'),
+        rollbackScope: scope === 'host' ? 'host' : 'all'
+    };
+    const jump = parseJump(raw, privateKey, user, problems);
+    const settings = {
+        mode,
+        hosts,
+        fleet,
+        jump,
+        ssh: {
+            user,
+            privateKey: privateKey.endsWith('\n') || privateKey === '' ? privateKey : privateKey + '\n',
+            passphrase: raw('passphrase') || undefined,
+            knownHosts: knownHosts || undefined,
+            fingerprints,
+            trustOnFirstUse,
+            connectTimeoutMs: duration('connect-timeout')
+        },
+        app: { name, dir, source, exclude },
+        deploy: {
+            wsgiApp,
+            requirements: relPath('requirements', get('requirements')),
+            python,
+            venvSystemSitePackages: bool('venv-system-site-packages'),
+            pipArgs: raw('pip-args').trim(),
+            workers,
+            sharedPaths: splitList(get('shared-paths')).map((p) => relPath('shared-paths', p.replace(/\/+$/, ''))),
+            env,
+            healthPath,
+            healthTimeoutMs: duration('health-timeout'),
+            healthExpect: raw('health-expect').trim(),
+            keepReleases: int('keep-releases', 2, 100),
+            sqliteDb: relPath('sqlite-db', raw('sqlite-db').trim()),
+            backupsKeep: int('backups-keep', 1, 1000),
+            preActivate: raw('pre-activate').trim(),
+            postActivate: raw('post-activate').trim(),
+            lockTimeoutMs: duration('lock-timeout'),
+            forceUnlock: bool('force-unlock'),
+            fullUpload: bool('full-upload'),
+            rollbackTo: raw('rollback-to').trim(),
+            commit: raw('commit').trim(),
+            ref: raw('ref').trim()
+        },
+        provision
+    };
+    if (settings.deploy.rollbackTo && !/^[0-9A-Za-z._-]+$/.test(settings.deploy.rollbackTo)) {
+        problems.push(`input \`rollback-to\`: must be a release id such as 20261127T162000Z-abc1234, got '${settings.deploy.rollbackTo}'`);
+    }
+    if (problems.length > 0)
+        throw new SettingsError(problems);
+    return settings;
+}
+/** The inputs of mode provision (see ProvisionSettings); every bad value adds one problem. */
+function parseProvision(get, raw, bool, int, duration, problems, sqliteDb) {
+    const aptPackages = splitList(raw('apt-packages'), /[\s,]+/);
+    for (const p of aptPackages) {
+        if (!DEB_PACKAGE.test(p))
+            problems.push(`input \`apt-packages\`: '${p}' is not a Debian package name (lowercase letters, digits, + - .)`);
+    }
+    const names = splitList(get('server-name'), /[\s,]+/);
+    for (const n of names) {
+        if (!SERVER_NAME.test(n) || n.length > 253)
+            problems.push(`input \`server-name\`: '${n}' is not a host name (example.com, *.example.com or _ for any)`);
+    }
+    if (names.length === 0)
+        problems.push('input `server-name`: give at least one name, or _ for any');
+    const staticPath = raw('static-path').trim().replace(/\/+$/, '');
+    if (staticPath !== '' &&
+        (!/^[A-Za-z0-9._/-]+$/.test(staticPath) ||
+            staticPath.startsWith('/') ||
+            staticPath.split('/').some((s) => s === '..' || s === '.'))) {
+        problems.push(`input \`static-path\`: must be a folder relative to the app (letters, digits, . _ / -, no '..'), got '${staticPath}'`);
+    }
+    const clientMaxBodySize = get('client-max-body-size');
+    if (!/^\d+[kKmMgG]?$/.test(clientMaxBodySize))
+        problems.push(`input \`client-max-body-size\`: must be an nginx size such as 10m, 512k or 1g, got '${clientMaxBodySize}'`);
+    const healthIntervalS = Math.round(duration('health-interval') / 1000);
+    if (healthIntervalS < 10)
+        problems.push(`input \`health-interval\`: must be at least 10s, got '${get('health-interval')}'`);
+    const importDatabase = raw('import-database').trim();
+    if (importDatabase !== '') {
+        if (!/^\/[A-Za-z0-9._/-]+$/.test(importDatabase) || importDatabase.split('/').includes('..'))
+            problems.push(`input \`import-database\`: must be an absolute path on the server (letters, digits, . _ / -), got '${importDatabase}'`);
+        if (sqliteDb === '')
+            problems.push('input `import-database`: needs `sqlite-db` too (where in APP-DIR/shared the database goes, e.g. instance/app.db)');
+    }
+    return {
+        aptPackages,
+        serverName: names.join(' '),
+        staticPath,
+        clientMaxBodySize,
+        healthIntervalS,
+        backupsDays: int('backups-days', 1, 3650),
+        importDatabase,
+        importDatabaseForce: bool('import-database-force'),
+        dryRun: bool('dry-run')
+    };
+}
+/** 'host', 'host:port', '[v6]:port' -> HostSpec, or a message saying what is wrong. */
+/** jump-host `user@host:port` and its own key and host-key inputs; undefined without a bastion. */
+function parseJump(raw, mainKey, mainUser, problems) {
+    const spec = raw('jump-host').trim();
+    if (!spec)
+        return undefined;
+    const at = spec.lastIndexOf('@');
+    const user = at > 0 ? spec.slice(0, at) : mainUser;
+    const hostPart = at > 0 ? spec.slice(at + 1) : spec;
+    const hp = parseHost(hostPart, 22);
+    if (typeof hp === 'string' || !USER.test(user)) {
+        problems.push(`input \`jump-host\`: must be user@host or user@host:port, got '${spec}'`);
+        return undefined;
+    }
+    const key = (raw('jump-private-key').trim() || mainKey).replace(/\r\n/g, '\n');
+    const fingerprints = splitList(raw('jump-host-fingerprint'), /[\s,]+/);
+    for (const f of fingerprints) {
+        if (!FINGERPRINT.test(f))
+            problems.push(`input \`jump-host-fingerprint\`: '${f}' is not a SHA256 fingerprint`);
+    }
+    const knownHosts = raw('jump-known-hosts').trim() || undefined;
+    if (!knownHosts && fingerprints.length === 0) {
+        problems.push("input `jump-known-hosts`: give the bastion's host key (jump-known-hosts or jump-host-fingerprint); it is verified like any other host");
+    }
+    return { ...hp, user, privateKey: key.endsWith('\n') ? key : key + '\n', knownHosts, fingerprints };
+}
+function parseHost(item, defaultPort) {
+    let host = item;
+    let port = defaultPort;
+    const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(item);
+    if (bracket) {
+        host = bracket[1];
+        if (bracket[2])
+            port = Number(bracket[2]);
+    }
+    else if ((item.match(/:/g) ?? []).length === 1) {
+        const [h, p] = item.split(':');
+        host = h;
+        if (!/^\d+$/.test(p))
+            return `'${item}': the port after ':' must be a number`;
+        port = Number(p);
+    }
+    if (port < 1 || port > 65535)
+        return `'${item}': port must be 1-65535`;
+    if (!(isIp(host) || isIpv6(host) || (HOSTNAME.test(host) && !IPV4.test(host)))) {
+        return `'${item}' is not a host name or IP address`;
+    }
+    return { host, port };
+}
+
+// EXTERNAL MODULE: ./node_modules/is-stream/index.js
+var is_stream = __nccwpck_require__(6543);
+// EXTERNAL MODULE: ./node_modules/make-dir/index.js
+var make_dir = __nccwpck_require__(6512);
+;// CONCATENATED MODULE: ./node_modules/sb-promise-queue/lib/esm/index.mjs
+class PromiseQueue {
+    constructor({ concurrency = 1 } = {}) {
+        this.options = { concurrency };
+        this.running = 0;
+        this.queue = [];
+        this.idleCallbacks = [];
+    }
+    clear() {
+        this.queue = [];
+    }
+    onIdle(callback) {
+        this.idleCallbacks.push(callback);
+        return () => {
+            const index = this.idleCallbacks.indexOf(callback);
+            if (index !== -1) {
+                this.idleCallbacks.splice(index, 1);
+            }
+        };
+    }
+    waitTillIdle() {
+        return new Promise((resolve) => {
+            if (this.running === 0) {
+                resolve();
+                return;
+            }
+            const dispose = this.onIdle(() => {
+                dispose();
+                resolve();
+            });
+        });
+    }
+    add(callback) {
+        return new Promise((resolve, reject) => {
+            const runCallback = () => {
+                this.running += 1;
+                try {
+                    Promise.resolve(callback()).then((val) => {
+                        resolve(val);
+                        this.processNext();
+                    }, (err) => {
+                        reject(err);
+                        this.processNext();
+                    });
+                }
+                catch (err) {
+                    reject(err);
+                    this.processNext();
+                }
+            };
+            if (this.running >= this.options.concurrency) {
+                this.queue.push(runCallback);
+            }
+            else {
+                runCallback();
+            }
+        });
+    }
+    // Internal function, don't use
+    processNext() {
+        this.running -= 1;
+        const callback = this.queue.shift();
+        if (callback) {
+            callback();
+        }
+        else if (this.running === 0) {
+            this.idleCallbacks.forEach((item) => item());
+        }
+    }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/sb-scandir/lib/esm/index.mjs
+/* @flow */
+
+
+
+
+const defaultFilesystem = {
+    join(pathA, pathB) {
+        return external_path_.join(pathA, pathB);
+    },
+    basename(path) {
+        return external_path_.basename(path);
+    },
+    stat(path) {
+        return new Promise((resolve, reject) => {
+            external_fs_.stat(path, (err, res) => {
+                if (err) {
+                    reject(err);
+                }
+                else {
+                    resolve(res);
+                }
+            });
+        });
+    },
+    readdir(path) {
+        return new Promise((resolve, reject) => {
+            external_fs_.readdir(path, (err, res) => {
+                if (err) {
+                    reject(err);
+                }
+                else {
+                    resolve(res);
+                }
+            });
+        });
+    },
+};
+async function scanDirectoryInternal({ path, recursive, validate, result, fileSystem, queue, reject, }) {
+    const itemStat = await fileSystem.stat(path);
+    if (itemStat.isFile()) {
+        result.files.push(path);
+    }
+    else if (itemStat.isDirectory()) {
+        result.directories.push(path);
+    }
+    if (!itemStat.isDirectory() || recursive === 'none') {
+        return;
+    }
+    const contents = await fileSystem.readdir(path);
+    contents.forEach((item) => {
+        const itemPath = fileSystem.join(path, item);
+        if (!validate(itemPath)) {
+            return;
+        }
+        queue
+            .add(() => scanDirectoryInternal({
+            path: itemPath,
+            recursive: recursive === 'shallow' ? 'none' : 'deep',
+            validate,
+            result,
+            fileSystem,
+            queue,
+            reject,
+        }))
+            .catch(reject);
+    });
+}
+async function scanDirectory(path, { recursive = true, validate = null, concurrency = Infinity, fileSystem = defaultFilesystem, } = {}) {
+    external_assert_(path && typeof path === 'string', 'path must be a valid string');
+    external_assert_(typeof recursive === 'boolean', 'options.recursive must be a valid boolean');
+    external_assert_(validate === null || typeof validate === 'function', 'options.validate must be a valid function');
+    external_assert_(typeof concurrency === 'number', 'options.concurrency must be a valid number');
+    external_assert_(fileSystem !== null && typeof fileSystem === 'object', 'options.fileSystem must be a valid object');
+    const queue = new PromiseQueue({
+        concurrency,
+    });
+    const result = { files: [], directories: [] };
+    const mergedFileSystem = { ...defaultFilesystem, ...fileSystem };
+    await new Promise((resolve, reject) => {
+        scanDirectoryInternal({
+            path,
+            recursive: recursive ? 'deep' : 'shallow',
+            validate: validate != null ? validate : (item) => mergedFileSystem.basename(item).slice(0, 1) !== '.',
+            result,
+            fileSystem: mergedFileSystem,
+            queue,
+            reject,
+        })
+            .then(() => queue.waitTillIdle())
+            .then(resolve, reject);
+    });
+    return result;
+}
+/* harmony default export */ const esm = (scanDirectory);
+
+// EXTERNAL MODULE: ./node_modules/shell-escape/shell-escape.js
+var shell_escape = __nccwpck_require__(4646);
+// EXTERNAL MODULE: ./node_modules/ssh2/lib/index.js
+var lib = __nccwpck_require__(5472);
+;// CONCATENATED MODULE: ./node_modules/node-ssh/lib/esm/index.mjs
+
+
+
+
+
+
+
+
+
+const DEFAULT_CONCURRENCY = 1;
+const DEFAULT_VALIDATE = (path) => !external_path_.basename(path).startsWith('.');
+const DEFAULT_TICK = () => {
+    /* No Op */
+};
+class SSHError extends Error {
+    constructor(message, code = null) {
+        super(message);
+        this.code = code;
+    }
+}
+function unixifyPath(path) {
+    if (path.includes('\\')) {
+        return path.split('\\').join('/');
+    }
+    return path;
+}
+async function readFile(filePath) {
+    return new Promise((resolve, reject) => {
+        external_fs_.readFile(filePath, 'utf8', (err, res) => {
+            if (err) {
+                reject(err);
+            }
+            else {
+                resolve(res);
+            }
+        });
+    });
+}
+const SFTP_MKDIR_ERR_CODE_REGEXP = /Error: (E[\S]+): /;
+async function makeDirectoryWithSftp(path, sftp) {
+    let stats = null;
+    try {
+        stats = await new Promise((resolve, reject) => {
+            sftp.stat(path, (err, res) => {
+                if (err) {
+                    reject(err);
+                }
+                else {
+                    resolve(res);
+                }
+            });
+        });
+    }
+    catch (_) {
+        /* No Op */
+    }
+    if (stats) {
+        if (stats.isDirectory()) {
+            // Already exists, nothing to worry about
+            return;
+        }
+        throw new Error('mkdir() failed, target already exists and is not a directory');
+    }
+    try {
+        await new Promise((resolve, reject) => {
+            sftp.mkdir(path, (err) => {
+                if (err) {
+                    reject(err);
+                }
+                else {
+                    resolve();
+                }
+            });
+        });
+    }
+    catch (err) {
+        if (err != null && typeof err.stack === 'string') {
+            const matches = SFTP_MKDIR_ERR_CODE_REGEXP.exec(err.stack);
+            if (matches != null) {
+                throw new SSHError(err.message, matches[1]);
+            }
+            throw err;
+        }
+    }
+}
+class NodeSSH {
+    constructor() {
+        this.connection = null;
+    }
+    getConnection() {
+        const { connection } = this;
+        if (connection == null) {
+            throw new Error('Not connected to server');
+        }
+        return connection;
+    }
+    async connect(givenConfig) {
+        external_assert_(givenConfig != null && typeof givenConfig === 'object', 'config must be a valid object');
+        const config = { ...givenConfig };
+        external_assert_(config.username != null && typeof config.username === 'string', 'config.username must be a valid string');
+        if (config.host != null) {
+            external_assert_(typeof config.host === 'string', 'config.host must be a valid string');
+        }
+        else if (config.sock != null) {
+            external_assert_(typeof config.sock === 'object', 'config.sock must be a valid object');
+        }
+        else {
+            throw new external_assert_.AssertionError({ message: 'Either config.host or config.sock must be provided' });
+        }
+        if (config.privateKey != null || config.privateKeyPath != null) {
+            if (config.privateKey != null) {
+                external_assert_(typeof config.privateKey === 'string', 'config.privateKey must be a valid string');
+                external_assert_(config.privateKeyPath == null, 'config.privateKeyPath must not be specified when config.privateKey is specified');
+            }
+            else if (config.privateKeyPath != null) {
+                external_assert_(typeof config.privateKeyPath === 'string', 'config.privateKeyPath must be a valid string');
+                external_assert_(config.privateKey == null, 'config.privateKey must not be specified when config.privateKeyPath is specified');
+            }
+            external_assert_(config.passphrase == null || typeof config.passphrase === 'string', 'config.passphrase must be null or a valid string');
+            if (config.privateKeyPath != null) {
+                // Must be an fs path
+                try {
+                    config.privateKey = await readFile(config.privateKeyPath);
+                }
+                catch (err) {
+                    if (err != null && err.code === 'ENOENT') {
+                        throw new external_assert_.AssertionError({ message: 'config.privateKeyPath does not exist at given fs path' });
+                    }
+                    throw err;
+                }
+            }
+        }
+        else if (config.password != null) {
+            external_assert_(typeof config.password === 'string', 'config.password must be a valid string');
+        }
+        if (config.tryKeyboard != null) {
+            external_assert_(typeof config.tryKeyboard === 'boolean', 'config.tryKeyboard must be a valid boolean');
+        }
+        if (config.tryKeyboard) {
+            const { password } = config;
+            if (config.onKeyboardInteractive != null) {
+                external_assert_(typeof config.onKeyboardInteractive === 'function', 'config.onKeyboardInteractive must be a valid function');
+            }
+            else if (password != null) {
+                config.onKeyboardInteractive = (name, instructions, instructionsLang, prompts, finish) => {
+                    if (prompts.length > 0 && prompts[0].prompt.toLowerCase().includes('password')) {
+                        finish([password]);
+                    }
+                };
+            }
+        }
+        const connection = new lib.Client();
+        this.connection = connection;
+        await new Promise((resolve, reject) => {
+            connection.on('error', reject);
+            if (config.onKeyboardInteractive) {
+                connection.on('keyboard-interactive', config.onKeyboardInteractive);
+            }
+            connection.on('ready', () => {
+                connection.removeListener('error', reject);
+                resolve();
+            });
+            connection.on('end', () => {
+                if (this.connection === connection) {
+                    this.connection = null;
+                }
+            });
+            connection.on('close', () => {
+                if (this.connection === connection) {
+                    this.connection = null;
+                }
+                reject(new SSHError('No response from server', 'ETIMEDOUT'));
+            });
+            connection.connect(config);
+        });
+        return this;
+    }
+    isConnected() {
+        return this.connection != null;
+    }
+    async requestShell(options) {
+        const connection = this.getConnection();
+        return new Promise((resolve, reject) => {
+            connection.on('error', reject);
+            const callback = (err, res) => {
+                connection.removeListener('error', reject);
+                if (err) {
+                    reject(err);
+                }
+                else {
+                    resolve(res);
+                }
+            };
+            if (options == null) {
+                connection.shell(callback);
+            }
+            else {
+                connection.shell(options, callback);
+            }
+        });
+    }
+    async withShell(callback, options) {
+        external_assert_(typeof callback === 'function', 'callback must be a valid function');
+        const shell = await this.requestShell(options);
+        try {
+            await callback(shell);
+        }
+        finally {
+            shell.destroy();
+        }
+    }
+    async requestSFTP() {
+        const connection = this.getConnection();
+        return new Promise((resolve, reject) => {
+            connection.on('error', reject);
+            connection.sftp((err, res) => {
+                connection.removeListener('error', reject);
+                if (err) {
+                    reject(err);
+                }
+                else {
+                    resolve(res);
+                }
+            });
+        });
+    }
+    async withSFTP(callback) {
+        external_assert_(typeof callback === 'function', 'callback must be a valid function');
+        const sftp = await this.requestSFTP();
+        try {
+            await callback(sftp);
+        }
+        finally {
+            sftp.end();
+        }
+    }
+    async execCommand(givenCommand, options = {}) {
+        external_assert_(typeof givenCommand === 'string', 'command must be a valid string');
+        external_assert_(options != null && typeof options === 'object', 'options must be a valid object');
+        external_assert_(options.cwd == null || typeof options.cwd === 'string', 'options.cwd must be a valid string');
+        external_assert_(options.stdin == null || typeof options.stdin === 'string' || is_stream.readable(options.stdin), 'options.stdin must be a valid string or readable stream');
+        external_assert_(options.execOptions == null || typeof options.execOptions === 'object', 'options.execOptions must be a valid object');
+        external_assert_(options.encoding == null || typeof options.encoding === 'string', 'options.encoding must be a valid string');
+        external_assert_(options.onChannel == null || typeof options.onChannel === 'function', 'options.onChannel must be a valid function');
+        external_assert_(options.onStdout == null || typeof options.onStdout === 'function', 'options.onStdout must be a valid function');
+        external_assert_(options.onStderr == null || typeof options.onStderr === 'function', 'options.onStderr must be a valid function');
+        external_assert_(options.noTrim == null || typeof options.noTrim === 'boolean', 'options.noTrim must be a boolean');
+        let command = givenCommand;
+        if (options.cwd) {
+            command = `cd ${shell_escape([options.cwd])} ; ${command}`;
+        }
+        const connection = this.getConnection();
+        const output = { stdout: [], stderr: [] };
+        return new Promise((resolve, reject) => {
+            connection.on('error', reject);
+            connection.exec(command, options.execOptions != null ? options.execOptions : {}, (err, channel) => {
+                connection.removeListener('error', reject);
+                if (err) {
+                    reject(err);
+                    return;
+                }
+                if (options.onChannel) {
+                    options.onChannel(channel);
+                }
+                channel.on('data', (chunk) => {
+                    if (options.onStdout)
+                        options.onStdout(chunk);
+                    output.stdout.push(chunk.toString(options.encoding));
+                });
+                channel.stderr.on('data', (chunk) => {
+                    if (options.onStderr)
+                        options.onStderr(chunk);
+                    output.stderr.push(chunk.toString(options.encoding));
+                });
+                if (options.stdin != null) {
+                    if (is_stream.readable(options.stdin)) {
+                        options.stdin.pipe(channel, {
+                            end: true,
+                        });
+                    }
+                    else {
+                        channel.write(options.stdin);
+                        channel.end();
+                    }
+                }
+                else {
+                    channel.end();
+                }
+                let code = null;
+                let signal = null;
+                channel.on('exit', (code_, signal_) => {
+                    code = code_ !== null && code_ !== void 0 ? code_ : null;
+                    signal = signal_ !== null && signal_ !== void 0 ? signal_ : null;
+                });
+                channel.on('close', () => {
+                    let stdout = output.stdout.join('');
+                    let stderr = output.stderr.join('');
+                    if (options.noTrim !== true) {
+                        stdout = stdout.trim();
+                        stderr = stderr.trim();
+                    }
+                    resolve({
+                        code: code != null ? code : null,
+                        signal: signal != null ? signal : null,
+                        stdout,
+                        stderr,
+                    });
+                });
+            });
+        });
+    }
+    async exec(command, parameters, options = {}) {
+        external_assert_(typeof command === 'string', 'command must be a valid string');
+        external_assert_(Array.isArray(parameters), 'parameters must be a valid array');
+        external_assert_(options != null && typeof options === 'object', 'options must be a valid object');
+        external_assert_(options.stream == null || ['both', 'stdout', 'stderr'].includes(options.stream), 'options.stream must be one of both, stdout, stderr');
+        for (let i = 0, { length } = parameters; i < length; i += 1) {
+            external_assert_(typeof parameters[i] === 'string', `parameters[${i}] must be a valid string`);
+        }
+        const completeCommand = `${command}${parameters.length > 0 ? ` ${shell_escape(parameters)}` : ''}`;
+        const response = await this.execCommand(completeCommand, options);
+        if (options.stream == null || options.stream === 'stdout') {
+            if (response.stderr) {
+                throw new Error(response.stderr);
+            }
+            return response.stdout;
+        }
+        if (options.stream === 'stderr') {
+            return response.stderr;
+        }
+        return response;
+    }
+    async mkdir(path, method = 'sftp', givenSftp = null) {
+        external_assert_(typeof path === 'string', 'path must be a valid string');
+        external_assert_(typeof method === 'string' && (method === 'sftp' || method === 'exec'), 'method must be either sftp or exec');
+        external_assert_(givenSftp == null || typeof givenSftp === 'object', 'sftp must be a valid object');
+        if (method === 'exec') {
+            await this.exec('mkdir', ['-p', unixifyPath(path)]);
+            return;
+        }
+        const sftp = givenSftp || (await this.requestSFTP());
+        const makeSftpDirectory = async (retry) => makeDirectoryWithSftp(unixifyPath(path), sftp).catch(async (error) => {
+            if (!retry || error == null || (error.message !== 'No such file' && error.code !== 'ENOENT')) {
+                throw error;
+            }
+            await this.mkdir(external_path_.dirname(path), 'sftp', sftp);
+            await makeSftpDirectory(false);
+        });
+        try {
+            await makeSftpDirectory(true);
+        }
+        finally {
+            if (!givenSftp) {
+                sftp.end();
+            }
+        }
+    }
+    async getFile(localFile, remoteFile, givenSftp = null, transferOptions = null) {
+        external_assert_(typeof localFile === 'string', 'localFile must be a valid string');
+        external_assert_(typeof remoteFile === 'string', 'remoteFile must be a valid string');
+        external_assert_(givenSftp == null || typeof givenSftp === 'object', 'sftp must be a valid object');
+        external_assert_(transferOptions == null || typeof transferOptions === 'object', 'transferOptions must be a valid object');
+        const sftp = givenSftp || (await this.requestSFTP());
+        try {
+            await new Promise((resolve, reject) => {
+                sftp.fastGet(unixifyPath(remoteFile), localFile, transferOptions || {}, (err) => {
+                    if (err) {
+                        reject(err);
+                    }
+                    else {
+                        resolve();
+                    }
+                });
+            });
+        }
+        finally {
+            if (!givenSftp) {
+                sftp.end();
+            }
+        }
+    }
+    async putFile(localFile, remoteFile, givenSftp = null, transferOptions = null) {
+        external_assert_(typeof localFile === 'string', 'localFile must be a valid string');
+        external_assert_(typeof remoteFile === 'string', 'remoteFile must be a valid string');
+        external_assert_(givenSftp == null || typeof givenSftp === 'object', 'sftp must be a valid object');
+        external_assert_(transferOptions == null || typeof transferOptions === 'object', 'transferOptions must be a valid object');
+        external_assert_(await new Promise((resolve) => {
+            external_fs_.access(localFile, external_fs_.constants.R_OK, (err) => {
+                resolve(err === null);
+            });
+        }), `localFile does not exist at ${localFile}`);
+        const sftp = givenSftp || (await this.requestSFTP());
+        const putFile = (retry) => {
+            return new Promise((resolve, reject) => {
+                sftp.fastPut(localFile, unixifyPath(remoteFile), transferOptions || {}, (err) => {
+                    if (err == null) {
+                        resolve();
+                        return;
+                    }
+                    if (err.message === 'No such file' && retry) {
+                        resolve(this.mkdir(external_path_.dirname(remoteFile), 'sftp', sftp).then(() => putFile(false)));
+                    }
+                    else {
+                        reject(err);
+                    }
+                });
+            });
+        };
+        try {
+            await putFile(true);
+        }
+        finally {
+            if (!givenSftp) {
+                sftp.end();
+            }
+        }
+    }
+    async putFiles(files, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {} } = {}) {
+        external_assert_(Array.isArray(files), 'files must be an array');
+        for (let i = 0, { length } = files; i < length; i += 1) {
+            const file = files[i];
+            external_assert_(file, 'files items must be valid objects');
+            external_assert_(file.local && typeof file.local === 'string', `files[${i}].local must be a string`);
+            external_assert_(file.remote && typeof file.remote === 'string', `files[${i}].remote must be a string`);
+        }
+        const transferred = [];
+        const sftp = givenSftp || (await this.requestSFTP());
+        const queue = new PromiseQueue({ concurrency });
+        try {
+            await new Promise((resolve, reject) => {
+                files.forEach((file) => {
+                    queue
+                        .add(async () => {
+                        await this.putFile(file.local, file.remote, sftp, transferOptions);
+                        transferred.push(file);
+                    })
+                        .catch(reject);
+                });
+                queue.waitTillIdle().then(resolve);
+            });
+        }
+        catch (error) {
+            if (error != null) {
+                error.transferred = transferred;
+            }
+            throw error;
+        }
+        finally {
+            if (!givenSftp) {
+                sftp.end();
+            }
+        }
+    }
+    async putDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive = true, tick = DEFAULT_TICK, validate = DEFAULT_VALIDATE, } = {}) {
+        external_assert_(typeof localDirectory === 'string' && localDirectory, 'localDirectory must be a string');
+        external_assert_(typeof remoteDirectory === 'string' && remoteDirectory, 'remoteDirectory must be a string');
+        const localDirectoryStat = await new Promise((resolve) => {
+            external_fs_.stat(localDirectory, (err, stat) => {
+                resolve(stat || null);
+            });
+        });
+        external_assert_(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
+        external_assert_(localDirectoryStat.isDirectory(), `localDirectory is not a directory at ${localDirectory}`);
+        const sftp = givenSftp || (await this.requestSFTP());
+        const scanned = await esm(localDirectory, {
+            recursive,
+            validate,
+        });
+        const files = scanned.files.map((item) => external_path_.relative(localDirectory, item));
+        const directories = scanned.directories.map((item) => external_path_.relative(localDirectory, item));
+        // Sort shortest to longest
+        directories.sort((a, b) => a.length - b.length);
+        let failed = false;
+        try {
+            // Do the directories first.
+            await new Promise((resolve, reject) => {
+                const queue = new PromiseQueue({ concurrency });
+                directories.forEach((directory) => {
+                    queue
+                        .add(async () => {
+                        await this.mkdir(external_path_.join(remoteDirectory, directory), 'sftp', sftp);
+                    })
+                        .catch(reject);
+                });
+                resolve(queue.waitTillIdle());
+            });
+            // and now the files
+            await new Promise((resolve, reject) => {
+                const queue = new PromiseQueue({ concurrency });
+                files.forEach((file) => {
+                    queue
+                        .add(async () => {
+                        const localFile = external_path_.join(localDirectory, file);
+                        const remoteFile = external_path_.join(remoteDirectory, file);
+                        try {
+                            await this.putFile(localFile, remoteFile, sftp, transferOptions);
+                            tick(localFile, remoteFile, null);
+                        }
+                        catch (_) {
+                            failed = true;
+                            tick(localFile, remoteFile, _);
+                        }
+                    })
+                        .catch(reject);
+                });
+                resolve(queue.waitTillIdle());
+            });
+        }
+        finally {
+            if (!givenSftp) {
+                sftp.end();
+            }
+        }
+        return !failed;
+    }
+    async getDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive = true, tick = DEFAULT_TICK, validate = DEFAULT_VALIDATE, } = {}) {
+        external_assert_(typeof localDirectory === 'string' && localDirectory, 'localDirectory must be a string');
+        external_assert_(typeof remoteDirectory === 'string' && remoteDirectory, 'remoteDirectory must be a string');
+        const localDirectoryStat = await new Promise((resolve) => {
+            external_fs_.stat(localDirectory, (err, stat) => {
+                resolve(stat || null);
+            });
+        });
+        external_assert_(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
+        external_assert_(localDirectoryStat.isDirectory(), `localDirectory is not a directory at ${localDirectory}`);
+        const sftp = givenSftp || (await this.requestSFTP());
+        const scanned = await esm(remoteDirectory, {
+            recursive,
+            validate,
+            concurrency,
+            fileSystem: {
+                basename(path) {
+                    return external_path_.posix.basename(path);
+                },
+                join(pathA, pathB) {
+                    return external_path_.posix.join(pathA, pathB);
+                },
+                readdir(path) {
+                    return new Promise((resolve, reject) => {
+                        sftp.readdir(path, (err, res) => {
+                            if (err) {
+                                reject(err);
+                            }
+                            else {
+                                resolve(res.map((item) => item.filename));
+                            }
+                        });
+                    });
+                },
+                stat(path) {
+                    return new Promise((resolve, reject) => {
+                        sftp.stat(path, (err, res) => {
+                            if (err) {
+                                reject(err);
+                            }
+                            else {
+                                // eslint-disable-next-line @typescript-eslint/no-explicit-any
+                                resolve(res);
+                            }
+                        });
+                    });
+                },
+            },
+        });
+        const files = scanned.files.map((item) => external_path_.relative(remoteDirectory, item));
+        const directories = scanned.directories.map((item) => external_path_.relative(remoteDirectory, item));
+        // Sort shortest to longest
+        directories.sort((a, b) => a.length - b.length);
+        let failed = false;
+        try {
+            // Do the directories first.
+            await new Promise((resolve, reject) => {
+                const queue = new PromiseQueue({ concurrency });
+                directories.forEach((directory) => {
+                    queue
+                        .add(async () => {
+                        await make_dir(external_path_.join(localDirectory, directory));
+                    })
+                        .catch(reject);
+                });
+                resolve(queue.waitTillIdle());
+            });
+            // and now the files
+            await new Promise((resolve, reject) => {
+                const queue = new PromiseQueue({ concurrency });
+                files.forEach((file) => {
+                    queue
+                        .add(async () => {
+                        const localFile = external_path_.join(localDirectory, file);
+                        const remoteFile = external_path_.join(remoteDirectory, file);
+                        try {
+                            await this.getFile(localFile, remoteFile, sftp, transferOptions);
+                            tick(localFile, remoteFile, null);
+                        }
+                        catch (_) {
+                            failed = true;
+                            tick(localFile, remoteFile, _);
+                        }
+                    })
+                        .catch(reject);
+                });
+                resolve(queue.waitTillIdle());
+            });
+        }
+        finally {
+            if (!givenSftp) {
+                sftp.end();
+            }
+        }
+        return !failed;
+    }
+    forwardIn(remoteAddr, remotePort, onConnection) {
+        const connection = this.getConnection();
+        return new Promise((resolve, reject) => {
+            connection.forwardIn(remoteAddr, remotePort, (error, port) => {
+                if (error) {
+                    reject(error);
+                    return;
+                }
+                const handler = (details, acceptConnection, rejectConnection) => {
+                    if (details.destIP === remoteAddr && details.destPort === port) {
+                        onConnection === null || onConnection === void 0 ? void 0 : onConnection(details, acceptConnection, rejectConnection);
+                    }
+                };
+                if (onConnection) {
+                    connection.on('tcp connection', handler);
+                }
+                const dispose = () => {
+                    return new Promise((_resolve, _reject) => {
+                        connection.off('tcp connection', handler);
+                        connection.unforwardIn(remoteAddr, port, (_error) => {
+                            if (_error) {
+                                _reject(error);
+                            }
+                            _resolve();
+                        });
+                    });
+                };
+                resolve({ port, dispose });
+            });
+        });
+    }
+    forwardOut(srcIP, srcPort, dstIP, dstPort) {
+        const connection = this.getConnection();
+        return new Promise((resolve, reject) => {
+            connection.forwardOut(srcIP, srcPort, dstIP, dstPort, (error, channel) => {
+                if (error) {
+                    reject(error);
+                    return;
+                }
+                resolve(channel);
+            });
+        });
+    }
+    forwardInStreamLocal(socketPath, onConnection) {
+        const connection = this.getConnection();
+        return new Promise((resolve, reject) => {
+            connection.openssh_forwardInStreamLocal(socketPath, (error) => {
+                if (error) {
+                    reject(error);
+                    return;
+                }
+                const handler = (details, acceptConnection, rejectConnection) => {
+                    if (details.socketPath === socketPath) {
+                        onConnection === null || onConnection === void 0 ? void 0 : onConnection(details, acceptConnection, rejectConnection);
+                    }
+                };
+                if (onConnection) {
+                    connection.on('unix connection', handler);
+                }
+                const dispose = () => {
+                    return new Promise((_resolve, _reject) => {
+                        connection.off('unix connection', handler);
+                        connection.openssh_unforwardInStreamLocal(socketPath, (_error) => {
+                            if (_error) {
+                                _reject(_error);
+                            }
+                            _resolve();
+                        });
+                    });
+                };
+                resolve({ dispose });
+            });
+        });
+    }
+    forwardOutStreamLocal(socketPath) {
+        const connection = this.getConnection();
+        return new Promise((resolve, reject) => {
+            connection.openssh_forwardOutStreamLocal(socketPath, (error, channel) => {
+                if (error) {
+                    reject(error);
+                    return;
+                }
+                resolve(channel);
+            });
+        });
+    }
+    dispose() {
+        if (this.connection) {
+            this.connection.end();
+            this.connection = null;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/ssh/hostkeys.ts
+
+/** Parses known_hosts text: plain and hashed hosts, any key type, `@revoked`; `@cert-authority` is skipped. */
+function parseKnownHosts(text) {
+    const entries = [];
+    const invalid = [];
+    text.split(/\r?\n/).forEach((raw, index) => {
+        const line = index + 1;
+        const trimmed = raw.trim();
+        if (trimmed === '' || trimmed.startsWith('#'))
+            return;
+        const fields = trimmed.split(/\s+/);
+        let revoked = false;
+        if (fields[0].startsWith('@')) {
+            const marker = fields.shift();
+            // Host certificates are not something ssh2 verifies; a CA line must not vouch for a plain key.
+            if (marker === '@cert-authority')
+                return;
+            if (marker !== '@revoked') {
+                invalid.push({ line, reason: `unknown marker ${marker}` });
+                return;
+            }
+            revoked = true;
+        }
+        if (fields.length < 3) {
+            invalid.push({ line, reason: 'expected "HOSTS KEY-TYPE BASE64-KEY"' });
+            return;
+        }
+        const [hosts, keyType, b64] = fields;
+        const key = decodeBase64Strict(b64);
+        if (!key) {
+            invalid.push({ line, reason: 'the key is not valid base64' });
+            return;
+        }
+        const blobType = keyBlobType(key);
+        if (blobType !== keyType) {
+            invalid.push({ line, reason: `the key blob is ${blobType ?? 'unreadable'}, not ${keyType}` });
+            return;
+        }
+        if (hosts.startsWith('|')) {
+            const hashed = parseHashedHost(hosts);
+            if (!hashed) {
+                invalid.push({ line, reason: 'hashed host is not |1|salt|hash' });
+                return;
+            }
+            entries.push({ line, revoked, patterns: [], hashed, keyType, key });
+        }
+        else {
+            entries.push({ line, revoked, patterns: hosts.toLowerCase().split(','), keyType, key });
+        }
+    });
+    return { entries, invalid };
+}
+function parseHashedHost(field) {
+    const parts = field.split('|');
+    // ['', '1', salt, hash]: type 1 is HMAC-SHA1, the only kind ssh-keygen -H writes.
+    if (parts.length !== 4 || parts[0] !== '' || parts[1] !== '1')
+        return undefined;
+    const salt = decodeBase64Strict(parts[2]);
+    const hmac = decodeBase64Strict(parts[3]);
+    if (!salt || !hmac || hmac.length !== 20)
+        return undefined;
+    return { salt, hmac };
+}
+function decodeBase64Strict(text) {
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text))
+        return undefined;
+    const buf = Buffer.from(text, 'base64');
+    return buf.length > 0 ? buf : undefined;
+}
+/** The algorithm name a key blob starts with (an SSH string), or undefined if it is not a key blob. */
+function keyBlobType(blob) {
+    if (blob.length < 4)
+        return undefined;
+    const len = blob.readUInt32BE(0);
+    if (len === 0 || len > 64 || 4 + len > blob.length)
+        return undefined;
+    const name = blob.subarray(4, 4 + len).toString('latin1');
+    return /^[\x21-\x7e]+$/.test(name) ? name : undefined;
+}
+/** `SHA256:` + unpadded base64 of sha256(blob): the form `ssh-keygen -lf` prints. */
+function fingerprint(blob) {
+    return 'SHA256:' + (0,external_node_crypto_.createHash)('sha256').update(blob).digest('base64').replace(/=+$/, '');
+}
+/** The name known_hosts uses for a host: plain on port 22, `[host]:port` otherwise. */
+function knownHostsName(host, port) {
+    return port === 22 ? host.toLowerCase() : `[${host.toLowerCase()}]:${port}`;
+}
+/** The known_hosts line that pins this key for this host. */
+function hostkeys_knownHostsLine(host, port, blob) {
+    return `${knownHostsName(host, port)} ${keyBlobType(blob) ?? 'unknown'} ${blob.toString('base64')}`;
+}
+/** Whether a known_hosts entry names this host (and port), the way OpenSSH matches it. */
+function entryMatchesHost(entry, host, port) {
+    const name = knownHostsName(host, port);
+    if (entry.hashed) {
+        const mac = (0,external_node_crypto_.createHmac)('sha1', entry.hashed.salt).update(name).digest();
+        return (0,external_node_crypto_.timingSafeEqual)(mac, entry.hashed.hmac);
+    }
+    let matched = false;
+    for (const pattern of entry.patterns) {
+        const negated = pattern.startsWith('!');
+        if (!globMatch(negated ? pattern.slice(1) : pattern, name))
+            continue;
+        // A matching negation wins over any positive pattern on the line (OpenSSH match_hostname).
+        if (negated)
+            return false;
+        matched = true;
+    }
+    return matched;
+}
+function globMatch(pattern, name) {
+    if (!/[*?]/.test(pattern))
+        return pattern === name;
+    const re = pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.');
+    return new RegExp(`^${re}$`).test(name);
+}
+/** Host-key algorithms the client asks for, so a server with several keys shows the one we know. */
+const DEFAULT_HOST_KEY_ALGORITHMS = [
+    'ssh-ed25519',
+    'ecdsa-sha2-nistp256',
+    'ecdsa-sha2-nistp384',
+    'ecdsa-sha2-nistp521',
+    'rsa-sha2-512',
+    'rsa-sha2-256',
+    'ssh-rsa'
+];
+function algorithmsForKeyType(keyType) {
+    // An RSA key is one blob type (ssh-rsa) but three signature algorithms; prefer the SHA-2 ones.
+    return keyType === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [keyType];
+}
+class HostKeyError extends Error {
+    failure;
+    constructor(failure) {
+        super(failure.message);
+        this.failure = failure;
+        this.name = 'HostKeyError';
+    }
+}
+/** Normalizes `SHA256:abc=` / `abc` to `SHA256:abc`; refuses MD5 and other forms we cannot compare. */
+function normalizeFingerprint(value) {
+    const v = value.trim();
+    const body = v.startsWith('SHA256:') ? v.slice('SHA256:'.length) : v;
+    if (!/^[A-Za-z0-9+/]{43}=?$/.test(body)) {
+        throw new Error(`host fingerprint "${v}" is not a SHA256 fingerprint: use the SHA256:... form printed by ` +
+            '`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the server');
+    }
+    return 'SHA256:' + body.replace(/=$/, '');
+}
+/**
+ * Builds the host-key check for one target. Verifying is the default: with no known_hosts, no
+ * pinned fingerprint and no trust-on-first-use, every key is refused. A key that contradicts a
+ * known_hosts entry or a pin is refused even with trust-on-first-use: that is the case the check
+ * exists for.
+ */
+function makeHostVerifier(target, logger) {
+    const parsed = parseKnownHosts(target.knownHosts ?? '');
+    for (const bad of parsed.invalid) {
+        logger.warning(`known-hosts line ${bad.line} ignored: ${bad.reason}`);
+    }
+    const pins = (target.fingerprints ?? []).filter((f) => f.trim() !== '').map(normalizeFingerprint);
+    const forHost = parsed.entries.filter((e) => !e.revoked && entryMatchesHost(e, target.host, target.port));
+    const revoked = parsed.entries.filter((e) => e.revoked);
+    const knownTypes = [...new Set(forHost.map((e) => e.keyType))];
+    const preferred = [...new Set(knownTypes.flatMap(algorithmsForKeyType))].filter((a) => DEFAULT_HOST_KEY_ALGORITHMS.includes(a));
+    const algorithms = [...preferred, ...DEFAULT_HOST_KEY_ALGORITHMS.filter((a) => !preferred.includes(a))];
+    let lastFailure;
+    let accepted;
+    const warnedTofu = new Set();
+    const where = knownHostsName(target.host, target.port);
+    const refuse = (kind, keyType, fp, message) => {
+        lastFailure = { kind, host: target.host, port: target.port, keyType, fingerprint: fp, message };
+        return false;
+    };
+    const verify = (key) => {
+        lastFailure = undefined;
+        const keyType = keyBlobType(key) ?? 'unknown';
+        const fp = fingerprint(key);
+        const seen = `host key for ${target.host}${target.port === 22 ? '' : `:${target.port}`} (${keyType} ${fp})`;
+        if (keyType === 'unknown') {
+            return refuse('unreadable', keyType, fp, `${seen} is not a key this client can read`);
+        }
+        const rev = revoked.find((e) => e.key.equals(key));
+        if (rev) {
+            return refuse('revoked', keyType, fp, `${seen} is marked @revoked in known-hosts (line ${rev.line})`);
+        }
+        const match = forHost.find((e) => e.key.equals(key));
+        if (match) {
+            accepted = { keyType, fingerprint: fp, how: `known-hosts line ${match.line}` };
+            return true;
+        }
+        if (pins.includes(fp)) {
+            accepted = { keyType, fingerprint: fp, how: 'host-fingerprint' };
+            return true;
+        }
+        if (forHost.length > 0 || pins.length > 0) {
+            const expected = [];
+            if (forHost.length > 0) {
+                const lines = forHost.map((e) => `line ${e.line}: ${e.keyType} ${fingerprint(e.key)}`).join(', ');
+                expected.push(`known-hosts (${lines})`);
+            }
+            if (pins.length > 0)
+                expected.push(`host-fingerprint (${pins.join(', ')})`);
+            return refuse('mismatch', keyType, fp, `${seen} does not match ${expected.join(' or ')}. The server was reinstalled or re-keyed, ` +
+                'or someone is in the middle: check the key on the server console ' +
+                '(ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) before updating known-hosts');
+        }
+        if (target.trustOnFirstUse) {
+            accepted = { keyType, fingerprint: fp, how: 'trust-on-first-use' };
+            if (!warnedTofu.has(fp)) {
+                warnedTofu.add(fp);
+                logger.warning(`trust-on-first-use: accepted the unverified ${seen}. ` +
+                    `Pin it with host-fingerprint: ${fp} or this known-hosts line: ${hostkeys_knownHostsLine(target.host, target.port, key)}`);
+            }
+            return true;
+        }
+        return refuse('unknown', keyType, fp, `${seen} is unknown: add it to known-hosts or host-fingerprint (no entry for ${where}` +
+            `${parsed.entries.length > 0 ? ` among ${parsed.entries.length} known-hosts entries` : ''}). ` +
+            'Read the fingerprint on the server itself (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), ' +
+            'or enable trust-on-first-use to accept and print it');
+    };
+    return { verify, failure: () => lastFailure, accepted: () => accepted, algorithms };
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: external "node:string_decoder"
+const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
+;// CONCATENATED MODULE: ./src/ssh/output.ts
+
+/**
+ * Keeps the last `cap` bytes of a stream. Remote commands (pip, apt) can print far more than a
+ * step needs to keep in memory; the tail is where the error is.
+ */
+class TailBuffer {
+    cap;
+    chunks = [];
+    size = 0;
+    dropped = 0;
+    constructor(cap) {
+        this.cap = cap;
+    }
+    push(chunk) {
+        this.chunks.push(chunk);
+        this.size += chunk.length;
+        while (this.size > this.cap && this.chunks.length > 0) {
+            const excess = this.size - this.cap;
+            const first = this.chunks[0];
+            if (first.length <= excess) {
+                this.chunks.shift();
+                this.size -= first.length;
+                this.dropped += first.length;
+            }
+            else {
+                this.chunks[0] = first.subarray(excess);
+                this.size -= excess;
+                this.dropped += excess;
+            }
+        }
+    }
+    text() {
+        const body = Buffer.concat(this.chunks).toString('utf8');
+        return this.dropped > 0 ? `[... ${this.dropped} earlier bytes dropped ...]\n${body}` : body;
+    }
+}
+/**
+ * Splits a byte stream into complete lines for live printing. Decodes UTF-8 across chunk borders
+ * so a character split between two packets is not mangled.
+ */
+class LineSplitter {
+    emit;
+    decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+    partial = '';
+    constructor(emit) {
+        this.emit = emit;
+    }
+    push(chunk) {
+        const text = this.partial + this.decoder.write(chunk);
+        const lines = text.split('\n');
+        this.partial = lines.pop() ?? '';
+        for (const line of lines)
+            this.emit(line.replace(/\r$/, ''));
+    }
+    flush() {
+        const rest = this.partial + this.decoder.end();
+        this.partial = '';
+        if (rest !== '')
+            this.emit(rest.replace(/\r$/, ''));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/ssh/quote.ts
+/**
+ * Quotes one value for a POSIX shell: the result is always a single word that the remote shell
+ * turns back into exactly these bytes, whatever they are ($(), backticks, globs, newlines, a
+ * leading dash...). Every value interpolated into a remote command goes through here.
+ *
+ * Inside single quotes nothing is special except the closing quote itself, so each `'` becomes
+ * `'"'"'` (close, a double-quoted quote, reopen). A NUL byte cannot be passed in an argv string at
+ * all (C strings end there), so it is refused rather than silently truncated.
+ */
+function shQuote(value) {
+    if (value.includes('\0')) {
+        throw new Error('cannot quote a value containing a NUL byte for a shell command');
+    }
+    return `'${value.replace(/'/g, `'"'"'`)}'`;
+}
+/** Quotes each value and joins them with spaces: a ready-made argument list. */
+function shJoin(values) {
+    return values.map(shQuote).join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/ssh/upload.ts
+
+
+
+
+
+
+const STDERR_TAIL = 2000;
+function tail(text) {
+    const t = text.trim();
+    return t.length > STDERR_TAIL ? '...' + t.slice(-STDERR_TAIL) : t;
+}
+/**
+ * tar --exclude semantics, with one convenience: a leading `/` anchors at the upload root
+ * (`/docs` means only the top-level docs). tar itself names members `./docs`, so an unanchored
+ * pattern (`docs`, `*.pyc`) matches at any depth, and `./docs` matches only the top level.
+ */
+function tarExcludeArgs(patterns) {
+    return patterns
+        .map((p) => p.trim())
+        .filter((p) => p !== '')
+        .map((p) => `--exclude=${p.startsWith('/') ? '.' + p.replace(/^\/+/, '/') : p}`);
+}
+/** The remote half: create the directory, then unpack the stream owned by whoever runs it. */
+function remoteUnpackCommand(remoteDir) {
+    const dir = shQuote(remoteDir);
+    // --no-same-owner: under sudo, tar would otherwise give files the runner's uid (1001 on GitHub).
+    return `mkdir -p -- ${dir} && tar -C ${dir} --no-same-owner --warning=no-unknown-keyword -xf -`;
+}
+/**
+ * Sends localDir as ONE tar stream over ONE exec channel and unpacks it in remoteDir. One channel
+ * instead of SFTP's round trip per file: thousands of small files cost about what their bytes
+ * cost. Needs GNU tar locally (runners have it) and tar on the server.
+ */
+async function uploadDirectory(remote, localDir, remoteDir, opts, logger) {
+    const started = Date.now();
+    if (remoteDir.trim() === '')
+        throw new Error('upload: the remote directory is empty');
+    const st = await (0,promises_namespaceObject.stat)(localDir).catch(() => undefined);
+    if (!st?.isDirectory())
+        throw new Error(`upload: local directory ${localDir} does not exist or is not a directory`);
+    // -v with --index-file writes the member list to a file: an exact file count that stays apart
+    // from tar's own error messages. (Not /dev/fd/3: node's stdio pipes are sockets, which Linux
+    // refuses to open through /dev/fd.)
+    const scratch = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'gunicorn-deploy-upload-'));
+    try {
+        let list;
+        if (opts.files) {
+            // NUL-separated: any byte but NUL may stand in a file name.
+            list = (0,external_node_path_namespaceObject.join)(scratch, 'files');
+            await (0,promises_namespaceObject.writeFile)(list, opts.files.map((f) => `./${f}\0`).join(''));
+        }
+        return await send(remote, localDir, remoteDir, opts, logger, (0,external_node_path_namespaceObject.join)(scratch, 'index'), started, list);
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(scratch, { recursive: true, force: true });
+    }
+}
+async function send(remote, localDir, remoteDir, opts, logger, indexFile, started, list) {
+    const what = list ? ['--no-recursion', '--null', '-T', list] : [...tarExcludeArgs(opts.exclude), '.'];
+    const args = [
+        '-C',
+        localDir,
+        '-c',
+        '-v',
+        `--index-file=${indexFile}`,
+        '-f',
+        '-',
+        '--numeric-owner',
+        ...what
+    ];
+    logger.debug(`[${remote.label}] upload ${localDir} -> ${remoteDir} (tar ${args.join(' ')})`);
+    const tar = (0,external_node_child_process_namespaceObject.spawn)('tar', args, {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, LC_ALL: 'C' }
+    });
+    let localStderr = '';
+    tar.stderr.on('data', (c) => {
+        localStderr = (localStderr + c.toString('utf8')).slice(-64 * 1024);
+    });
+    let bytes = 0;
+    const counter = new external_node_stream_.Transform({
+        transform(chunk, _enc, cb) {
+            bytes += chunk.length;
+            cb(null, chunk);
+        }
+    });
+    tar.stdout.pipe(counter);
+    let spawnError;
+    const localDone = new Promise((resolve) => {
+        tar.on('error', (err) => {
+            spawnError = err;
+            // Ends the remote side too, instead of leaving it waiting for a stream that never comes.
+            counter.destroy(err);
+            resolve({ code: null, signal: null });
+        });
+        tar.on('close', (code, signal) => resolve({ code, signal }));
+    });
+    let remoteResult;
+    let remoteError;
+    try {
+        remoteResult = await remote.exec(remoteUnpackCommand(remoteDir), {
+            stdin: counter,
+            sudo: opts.sudo,
+            timeoutMs: opts.timeoutMs
+        });
+    }
+    catch (err) {
+        remoteError = err;
+    }
+    // If the server side stopped early (mkdir refused, disk full), local tar is blocked on a full pipe.
+    const killedByUs = tar.exitCode === null && tar.signalCode === null;
+    if (killedByUs) {
+        tar.kill('SIGTERM');
+        // 'close' waits for tar's stdout to end, which never happens while the stream into a dead
+        // channel holds it back: drop what is still buffered.
+        counter.destroy();
+        tar.stdio[1].destroy();
+    }
+    const local = await localDone;
+    if (spawnError) {
+        throw new Error(`upload: could not run local tar: ${spawnError.message} (GNU tar is required on the runner)`);
+    }
+    const where = `${remote.label}:${remoteDir}`;
+    // A local failure (unreadable file) is the cause when both sides fail: the server then only saw
+    // a truncated stream.
+    if (!killedByUs && local.code !== 0) {
+        const how = local.signal ? `was killed by ${local.signal}` : `exited ${local.code}`;
+        throw new Error(`upload to ${where} failed: local tar ${how}: ${tail(localStderr) || '(no stderr)'}`);
+    }
+    if (remoteError)
+        throw new Error(`upload to ${where} failed: ${remoteError.message}`);
+    if (!remoteResult || remoteResult.code !== 0) {
+        const why = remoteResult?.timedOut ? 'timed out' : `remote tar exited ${remoteResult?.code}`;
+        throw new Error(`upload to ${where} failed: ${why}: ${tail(remoteResult?.stderr ?? '') || '(no stderr)'}`);
+    }
+    // One member per line (GNU tar escapes newlines in names); directories end with a slash.
+    const index = await (0,promises_namespaceObject.readFile)(indexFile, 'utf8');
+    const files = index.split('\n').filter((l) => l !== '' && !l.endsWith('/')).length;
+    return { files, bytes, ms: Date.now() - started };
+}
+
+;// CONCATENATED MODULE: ./src/ssh/remote.ts
+
+
+
+
+
+
+
+const DEFAULT_EXEC_TIMEOUT_MS = 10 * 60_000;
+/** Stored stdout/stderr per command; the tail is kept, where errors are. */
+const OUTPUT_CAP_BYTES = 4 * 1024 * 1024;
+/** The exit code reported for a command killed by its timeout, as coreutils timeout(1) uses. */
+const TIMEOUT_EXIT_CODE = 124;
+/**
+ * After TERM, the remote timeout(1) waits this long before KILL; the client waits a little more
+ * before giving up on the channel itself (a server that stopped answering).
+ */
+const KILL_AFTER_S = 5;
+const CLIENT_GRACE_MS = (KILL_AFTER_S + 10) * 1000;
+/**
+ * sshd hands the command to the login shell as ONE argument, and Linux caps one argument at
+ * 128 KiB (MAX_ARG_STRLEN); fail with a clear message instead of an E2BIG from the server.
+ */
+const MAX_COMMAND_BYTES = 128 * 1024 - 1024;
+/** Seconds for timeout(1): decimals allowed, never 0 (which would mean "no timeout"). */
+function timeoutSeconds(ms) {
+    return String(Math.max(ms, 1) / 1000);
+}
+/**
+ * Wraps a shell text so that the server itself enforces the timeout and the privilege change.
+ * timeout(1) puts the command in its own process group and signals the whole group, so a
+ * timed-out `pip install` is really gone, children included (closing the channel alone leaves
+ * orphans running). It runs inside sudo so that it may kill root's processes.
+ */
+function wrapCommand(shell, text, opts) {
+    const inner = `timeout -k ${KILL_AFTER_S} ${timeoutSeconds(opts.timeoutMs)} ${shell} -c ${shQuote(text)}`;
+    return opts.sudo ? `sudo -n -- ${inner}` : inner;
+}
+/** A Remote over one authenticated SSH connection; every command is its own exec channel. */
+class SshRemote {
+    ssh;
+    target;
+    logger;
+    label;
+    closed = false;
+    lastError;
+    constructor(ssh, target, logger, label) {
+        this.ssh = ssh;
+        this.target = target;
+        this.logger = logger;
+        this.label = label ?? target.host;
+        const client = this.client();
+        // Without a listener, a late socket error (reset, keepalive timeout) would crash the process.
+        client.on('error', (err) => {
+            this.lastError = err;
+            this.logger.debug(`[${this.label}] ssh connection error: ${err.message}`);
+        });
+        client.on('close', () => {
+            this.closed = true;
+        });
+    }
+    client() {
+        const client = this.ssh.connection;
+        if (!client)
+            throw new Error(`${this.label}: not connected`);
+        return client;
+    }
+    get needsSudo() {
+        return this.target.user !== 'root';
+    }
+    async exec(command, opts = {}) {
+        const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+        const wrapped = wrapCommand('sh', command, { timeoutMs, sudo: !!opts.sudo && this.needsSudo });
+        return this.run(wrapped, command, { ...opts, timeoutMs });
+    }
+    async script(script, opts = {}) {
+        const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+        // The script travels as a quoted argument, not on stdin, so stdin stays free for data.
+        const body = `set -euo pipefail\n${script}`;
+        const wrapped = wrapCommand('bash', body, { timeoutMs, sudo: !!opts.sudo && this.needsSudo });
+        return this.run(wrapped, script, { ...opts, timeoutMs });
+    }
+    async upload(localDir, remoteDir, opts) {
+        return uploadDirectory(this, localDir, remoteDir, opts, this.logger);
+    }
+    async close() {
+        const client = this.ssh.connection;
+        if (client && !this.closed)
+            await this.end(client);
+        this.closed = true;
+        for (const hook of this.closeHooks.splice(0))
+            await hook().catch(() => undefined);
+    }
+    end(client) {
+        return new Promise((resolve) => {
+            // A graceful end waits for queued data to flush, which a stuck channel may never allow:
+            // after a moment the socket is destroyed, which also settles every command still running.
+            const timer = setTimeout(() => {
+                client.destroy();
+                resolve();
+            }, 2000);
+            client.once('close', () => {
+                clearTimeout(timer);
+                resolve();
+            });
+            this.ssh.dispose();
+        });
+    }
+    closeHooks = [];
+    /** Runs after this connection is closed (a bastion connection closes with the one it carries). */
+    onClose(hook) {
+        this.closeHooks.push(hook);
+    }
+    /** A TCP stream to host:port opened from this server (direct-tcpip), for reaching hosts behind it. */
+    forward(host, port) {
+        return new Promise((resolve, reject) => {
+            this.client().forwardOut('127.0.0.1', 0, host, port, (err, stream) => {
+                if (err)
+                    reject(new Error(`${this.label}: cannot forward to ${host}:${port}: ${err.message}`));
+                else
+                    resolve(stream);
+            });
+        });
+    }
+    /** Cuts the connection at once, as a network failure would (fault-injection tests use it). */
+    drop() {
+        this.ssh.connection?.destroy();
+    }
+    run(command, shown, opts) {
+        if (this.closed) {
+            return Promise.reject(new Error(`${this.label}: the SSH connection is closed${this.lastError ? ` (${this.lastError.message})` : ''}`));
+        }
+        if (Buffer.byteLength(command) > MAX_COMMAND_BYTES) {
+            return Promise.reject(new Error(`${this.label}: remote command is ${Buffer.byteLength(command)} bytes, over the ~128 KiB a server ` +
+                'accepts as one command: send large content via stdin or upload'));
+        }
+        const firstLine = shown.split('\n', 1)[0];
+        this.logger.debug(`[${this.label}] $ ${firstLine.length > 200 ? firstLine.slice(0, 200) + '...' : firstLine}`);
+        const client = this.client();
+        const stdout = new TailBuffer(OUTPUT_CAP_BYTES);
+        const stderr = new TailBuffer(OUTPUT_CAP_BYTES);
+        const token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
+        const prefix = `[${this.label}] `;
+        const print = (line) => this.logger.info(prefix + line);
+        const outLines = opts.stream ? new LineSplitter(print) : undefined;
+        const errLines = opts.stream ? new LineSplitter(print) : undefined;
+        // Everything the server prints is inert between these lines: it cannot issue workflow commands
+        // (::add-mask::, ::set-output::...) because it cannot guess the token.
+        if (opts.stream)
+            this.logger.info(`::stop-commands::${token}`);
+        const endFence = () => {
+            if (!opts.stream)
+                return;
+            outLines?.flush();
+            errLines?.flush();
+            this.logger.info(`::${token}::`);
+        };
+        return new Promise((resolve, reject) => {
+            // ssh2 never calls back an exec on a connection that closes before the channel opens.
+            const closedBeforeStart = () => {
+                endFence();
+                reject(new Error(`${this.label}: the connection was lost before the remote command started`));
+            };
+            client.once('close', closedBeforeStart);
+            client.exec(command, (err, channel) => {
+                client.removeListener('close', closedBeforeStart);
+                if (err) {
+                    endFence();
+                    reject(new Error(`${this.label}: could not start a remote command: ${err.message}`));
+                    return;
+                }
+                let exitCode;
+                let expired = false;
+                let forced = false;
+                let channelError;
+                // Decoded across chunk borders, so a caller never sees half a UTF-8 character.
+                const stdoutDecoder = opts.onStdout ? new external_node_string_decoder_namespaceObject.StringDecoder('utf8') : undefined;
+                // A throwing callback must not take the process down from inside a stream event.
+                const callOnStdout = (text) => {
+                    try {
+                        opts.onStdout?.(text);
+                    }
+                    catch (e) {
+                        this.logger.warning(`[${this.label}] onStdout callback failed: ${e.message}`);
+                    }
+                };
+                channel.on('data', (chunk) => {
+                    stdout.push(chunk);
+                    outLines?.push(chunk);
+                    const text = stdoutDecoder?.write(chunk);
+                    if (text)
+                        callOnStdout(text);
+                });
+                channel.stderr.on('data', (chunk) => {
+                    stderr.push(chunk);
+                    errLines?.push(chunk);
+                });
+                channel.on('error', (e) => {
+                    channelError = e;
+                });
+                channel.on('exit', (code, signal) => {
+                    if (typeof code === 'number') {
+                        exitCode = code;
+                    }
+                    else if (signal) {
+                        // ssh2 reports "SIGKILL"; a shell would say 128 + 9.
+                        const name = (signal.startsWith('SIG') ? signal : `SIG${signal}`);
+                        exitCode = 128 + (external_node_os_namespaceObject.constants.signals[name] ?? 0);
+                    }
+                });
+                // The server's timeout(1) fires at the same moment; this timer marks the result as timed out
+                // and, if the server does not end the command within the grace period, abandons the channel.
+                const expireTimer = setTimeout(() => {
+                    expired = true;
+                    graceTimer = setTimeout(() => {
+                        forced = true;
+                        try {
+                            channel.signal('KILL');
+                        }
+                        catch {
+                            // Not every server honours signal requests; closing the channel is the fallback.
+                        }
+                        channel.close();
+                    }, CLIENT_GRACE_MS);
+                }, opts.timeoutMs);
+                let graceTimer;
+                const stdin = opts.stdin;
+                if (stdin instanceof external_node_stream_.Readable) {
+                    stdin.on('error', (e) => {
+                        channelError = e;
+                        channel.close();
+                    });
+                    stdin.pipe(channel);
+                }
+                else if (stdin !== undefined) {
+                    channel.end(stdin);
+                }
+                else {
+                    // EOF at once: a command that reads stdin (cat, an apt prompt) ends instead of hanging.
+                    channel.end();
+                }
+                let finished = false;
+                const finish = () => {
+                    if (finished)
+                        return;
+                    finished = true;
+                    client.removeListener('close', finish);
+                    clearTimeout(expireTimer);
+                    if (graceTimer)
+                        clearTimeout(graceTimer);
+                    if (stdin instanceof external_node_stream_.Readable)
+                        stdin.unpipe(channel);
+                    const restOfStdout = stdoutDecoder?.end();
+                    if (restOfStdout)
+                        callOnStdout(restOfStdout);
+                    endFence();
+                    const timedOut = expired && (forced || exitCode === undefined || exitCode === 124 || exitCode === 137);
+                    if (timedOut) {
+                        const err = stderr.text();
+                        const note = `${err === '' || err.endsWith('\n') ? '' : '\n'}[timed out after ${opts.timeoutMs} ms]\n`;
+                        resolve({ code: TIMEOUT_EXIT_CODE, stdout: stdout.text(), stderr: err + note, timedOut: true });
+                        return;
+                    }
+                    if (exitCode === undefined) {
+                        const why = channelError?.message ?? this.lastError?.message ?? 'the connection was lost';
+                        reject(new Error(`${this.label}: the remote command ended without an exit status (${why})`));
+                        return;
+                    }
+                    resolve({ code: exitCode, stdout: stdout.text(), stderr: stderr.text(), timedOut: false });
+                };
+                channel.on('close', finish);
+                // A connection that drops mid-command does not always close its channels (seen with a
+                // large stdin stream in flight): settle on the connection's close too.
+                client.once('close', finish);
+            });
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/ssh/connection.ts
+
+
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
+const DEFAULT_RETRIES = 3;
+const BACKOFF_BASE_MS = 1000;
+const BACKOFF_MAX_MS = 15_000;
+/** The network errors worth another attempt: the server may be booting or a link flapping. */
+const RETRYABLE_CODES = {
+    ECONNREFUSED: 'connection refused (is sshd running and listening on this port?)',
+    ETIMEDOUT: 'connection timed out',
+    EHOSTUNREACH: 'host unreachable',
+    ENETUNREACH: 'network unreachable',
+    ECONNRESET: 'connection reset by the server',
+    EPIPE: 'connection closed by the server',
+    EAI_AGAIN: 'temporary DNS failure'
+};
+/** Thrown when the server refused our key: retrying cannot help, and could trip fail2ban. */
+class SshAuthError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'SshAuthError';
+    }
+}
+/** Thrown when the server could not be reached after every attempt. */
+class SshConnectError extends Error {
+    attempts;
+    constructor(message, attempts) {
+        super(message);
+        this.attempts = attempts;
+        this.name = 'SshConnectError';
+    }
+}
+function describeTarget(t) {
+    return `${t.user}@${t.host}${t.port === 22 ? '' : `:${t.port}`}`;
+}
+function classify(err, target) {
+    const who = describeTarget(target);
+    const code = err.code ?? '';
+    if (err.level === 'client-authentication' || /authentication methods failed/i.test(err.message)) {
+        return {
+            retry: false,
+            error: new SshAuthError(`authentication as ${who} failed: the server refused the private key. Check the user input, and that ` +
+                `the key's public half is in ~${target.user}/.ssh/authorized_keys on ${target.host}`)
+        };
+    }
+    if (RETRYABLE_CODES[code])
+        return { retry: true, error: new Error(`${RETRYABLE_CODES[code]} (${code})`) };
+    if (err.level === 'client-timeout' || /timed out while waiting for handshake/i.test(err.message)) {
+        return { retry: true, error: new Error('no SSH handshake within the connect timeout') };
+    }
+    if (code === 'ENOTFOUND') {
+        return { retry: false, error: new Error(`cannot resolve host name ${target.host} (${code})`) };
+    }
+    if (/no response from server/i.test(err.message)) {
+        return { retry: true, error: new Error('the server closed the connection during the handshake') };
+    }
+    return { retry: false, error: new Error(`SSH connection to ${who} failed: ${err.message}`) };
+}
+function validateTarget(t) {
+    if (!t.host || /\s/.test(t.host))
+        throw new Error(`invalid SSH host "${t.host}"`);
+    if (!t.user || /\s/.test(t.user))
+        throw new Error(`invalid SSH user "${t.user}"`);
+    if (!Number.isInteger(t.port) || t.port < 1 || t.port > 65535)
+        throw new Error(`invalid SSH port ${t.port}`);
+    if (!t.privateKey || !t.privateKey.includes('PRIVATE KEY')) {
+        throw new Error('private-key is empty or not a private key (expected a PEM/OpenSSH "-----BEGIN ... PRIVATE KEY-----" block)');
+    }
+}
+const connection_sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Opens one verified, authenticated SSH connection. The host key is checked before any
+ * authentication happens (so nothing runs on an impostor); network failures are retried with
+ * exponential backoff, auth and host-key failures never are.
+ */
+async function connection_connect(target, logger) {
+    // Before anything can print them, even in an error message from deep inside ssh2.
+    if (target.privateKey)
+        logger.setSecret(target.privateKey);
+    if (target.passphrase)
+        logger.setSecret(target.passphrase);
+    validateTarget(target);
+    // The bastion first: its host key is verified before anything is forwarded through it.
+    const bastion = target.jump ? await connection_connect(target.jump, logger) : undefined;
+    try {
+        const remote = await connectDirect(target, logger, bastion);
+        if (bastion)
+            remote.onClose(() => bastion.close());
+        return remote;
+    }
+    catch (err) {
+        await bastion?.close();
+        if (bastion && !(err instanceof HostKeyError) && !(err instanceof SshAuthError)) {
+            throw new Error(`${err.message} (through the bastion ${describeTarget(target.jump)})`);
+        }
+        throw err;
+    }
+}
+async function connectDirect(target, logger, bastion) {
+    const verifier = makeHostVerifier(target, logger);
+    const attempts = 1 + Math.max(0, target.retries ?? DEFAULT_RETRIES);
+    const who = describeTarget(target);
+    let last;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+        const ssh = new NodeSSH();
+        const sock = bastion ? await bastion.forward(target.host, target.port) : undefined;
+        const config = {
+            sock,
+            host: target.host,
+            port: target.port,
+            username: target.user,
+            privateKey: target.privateKey,
+            passphrase: target.passphrase,
+            readyTimeout: target.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+            hostVerifier: verifier.verify,
+            // Ask for the key types known_hosts holds for this host first, as OpenSSH does; otherwise a
+            // server with an ed25519 key would show that even when only its RSA key is pinned.
+            algorithms: {
+                serverHostKey: verifier.algorithms
+            },
+            // Long quiet commands (pip, migrations) must not look like a dead link to a NAT in between.
+            keepaliveInterval: 15_000,
+            keepaliveCountMax: 4
+        };
+        try {
+            await ssh.connect(config);
+            const how = verifier.accepted();
+            logger.debug(`connected to ${who}${how ? ` (host key ${how.keyType} ${how.fingerprint}, verified by ${how.how})` : ''}`);
+            return new SshRemote(ssh, target, logger);
+        }
+        catch (raw) {
+            ssh.dispose();
+            const failure = verifier.failure();
+            if (failure)
+                throw new HostKeyError(failure);
+            const err = raw;
+            if (/privateKey|passphrase|private key/i.test(err.message) && !err.level) {
+                // Thrown by ssh2 while parsing the key, before any network traffic.
+                throw new Error(`private-key could not be used: ${err.message} (a wrong or missing passphrase?)`);
+            }
+            const { retry, error } = classify(err, target);
+            if (!retry)
+                throw error;
+            last = error;
+            if (attempt < attempts) {
+                const delay = Math.min(BACKOFF_BASE_MS * 2 ** (attempt - 1), BACKOFF_MAX_MS);
+                logger.warning(`ssh ${who}: ${error.message}; retrying in ${delay / 1000} s (attempt ${attempt + 1} of ${attempts})`);
+                await connection_sleep(delay);
+            }
+        }
+    }
+    throw new SshConnectError(`cannot connect to ${who} after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${last?.message}. ` +
+        'Check host and port, that the server is up and sshd is running, and that its firewall lets this runner in', attempts);
+}
+
+;// CONCATENATED MODULE: ./src/steps/step.ts
+/**
+ * A step is a unit of log and time: its own log group, its duration and whether it changed
+ * anything go into the host's records, and a failure is recorded before it propagates.
+ */
+async function step(logger, records, label, name, fn) {
+    const start = performance.now();
+    return logger.group(`${label}: ${name}`, async () => {
+        try {
+            const out = await fn();
+            const ms = performance.now() - start;
+            records.push({
+                name,
+                ms,
+                ok: true,
+                changed: out ? out.changed : undefined,
+                detail: out ? out.detail : undefined
+            });
+            logger.info(`${name}: ${out && out.changed === false ? 'unchanged' : 'done'} in ${(ms / 1000).toFixed(2)} s`);
+            return out;
+        }
+        catch (err) {
+            records.push({
+                name,
+                ms: performance.now() - start,
+                ok: false,
+                detail: errorMessage(err).split('\n')[0]
+            });
+            throw err;
+        }
+    });
+}
+function errorMessage(err) {
+    return err instanceof Error ? err.message : String(err);
+}
+/** An error meant for the user: what went wrong and what to do. */
+class DeployError extends Error {
+    hint;
+    constructor(message, hint) {
+        super(hint ? `${message}\n${hint}` : message);
+        this.hint = hint;
+        this.name = 'DeployError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report.ts
+
+/** Plain-text table for the log and the CLI. */
+function formatTable(header, rows) {
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+    const line = (cells) => cells
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd();
+    return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+function markdownTable(header, rows) {
+    const esc = (s) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    return [
+        `| ${header.map(esc).join(' | ')} |`,
+        `| ${header.map(() => '---').join(' | ')} |`,
+        ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)
+    ].join('\n');
+}
+/** Rows of facts per host, as key/value columns shared by the log table and the summary. */
+function factRows(report, keys) {
+    return {
+        header: ['host', ...keys],
+        rows: report.hosts.map((h) => [h.host, ...keys.map((k) => h.facts[k] ?? '')])
+    };
+}
+function stepRows(host) {
+    return host.steps.map((s) => [
+        s.name,
+        `${(s.ms / 1000).toFixed(2)} s`,
+        s.ok ? (s.changed === false ? 'unchanged' : 'ok') : 'FAILED',
+        s.detail ?? ''
+    ]);
+}
+function summaryMarkdown(report, factKeys) {
+    const icon = report.ok ? '✅' : '❌';
+    const parts = [`## ${icon} gunicorn-deploy ${report.mode}: ${report.status}`];
+    if (report.error)
+        parts.push(`> **${report.error.split('\n')[0]}**`);
+    const back = rolledBackLines(report);
+    if (back.length > 0)
+        parts.push(back.map((l) => `> ${l}`).join('\n>\n'));
+    if (factKeys.length > 0) {
+        const t = factRows(report, factKeys);
+        parts.push(markdownTable(t.header, t.rows));
+    }
+    for (const h of report.hosts) {
+        if (h.steps.length === 0)
+            continue;
+        parts.push(`### ${h.host}: ${h.status} in ${(h.ms / 1000).toFixed(1)} s`);
+        if (h.error)
+            parts.push(`> ${h.error.split('\n').join('\n> ')}`);
+        parts.push(markdownTable(['step', 'time', 'result', 'detail'], stepRows(h)));
+    }
+    parts.push(`Total: ${(report.ms / 1000).toFixed(1)} s`);
+    return parts.join('\n\n') + '\n';
+}
+/** Outputs shared by every mode; the first host's facts are the single-value outputs. */
+function outputsOf(report) {
+    const first = report.hosts[0];
+    return {
+        status: report.status,
+        release: first?.facts.release ?? '',
+        'previous-release': first?.facts['previous-release'] ?? '',
+        'rolled-back': String(report.hosts.some((h) => h.facts['rolled-back'] === 'true')),
+        reload: first?.facts.reload ?? '',
+        'duration-ms': String(Math.round(report.ms)),
+        hosts: JSON.stringify(report.hosts.map((h) => ({
+            host: h.host,
+            ok: h.ok,
+            status: h.status,
+            ms: Math.round(h.ms),
+            error: h.error,
+            ...h.facts
+        })))
+    };
+}
+async function writeActionReport(report, factKeys) {
+    for (const [k, v] of Object.entries(outputsOf(report)))
+        core.setOutput(k, v);
+    if (process.env.GITHUB_STEP_SUMMARY) {
+        await core.summary.addRaw(summaryMarkdown(report, factKeys)).write();
+    }
+}
+/** One line per server put back on its previous release in this run. */
+function rolledBackLines(report) {
+    return report.hosts
+        .filter((h) => h.facts['rolled-back'] === 'true')
+        .map((h) => `Rolled back: ${h.host} serves release ${h.facts.release ?? '?'} again` +
+        (h.facts['previous-release'] ? ` (${h.facts['previous-release']} did not go live)` : ''));
+}
+/** A failed run as a titled error annotation (shown on the run's page and in the PR checks). */
+function annotateFailure(report) {
+    const message = [report.error ?? `${report.mode} failed`, ...rolledBackLines(report)].join('\n');
+    core.error(message, { title: `gunicorn-deploy ${report.mode}: ${report.status}` });
+}
+
+;// CONCATENATED MODULE: ./src/modes/preflight.ts
+
+const PREFLIGHT_KEYS = [
+    'os',
+    'sudo',
+    'systemd',
+    'python',
+    'venv',
+    'disk-free',
+    'provisioned',
+    'usable'
+];
+/** Below this, a release plus a venv may not fit. */
+const MIN_FREE_MB = 500;
+/**
+ * One round trip that reads everything preflight needs. Each probe prints key=value and never
+ * fails the script, so one missing tool is reported as such rather than hiding the others.
+ */
+function preflightScript(settings) {
+    const app = shQuote(settings.app.name);
+    const dir = shQuote(settings.app.dir);
+    return `
+set +e
+. /etc/os-release 2>/dev/null; echo "os=\${PRETTY_NAME:-unknown}"
+if [ "$(id -u)" = 0 ]; then echo sudo=root; elif sudo -n true 2>/dev/null; then echo sudo=yes; else echo sudo=no; fi
+echo "pid1=$(cat /proc/1/comm 2>/dev/null)"
+py=${shQuote(settings.deploy.python)}
+if command -v "$py" >/dev/null; then echo "python=$("$py" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>&1)"; else echo python=; fi
+if "$py" -c 'import venv, ensurepip' >/dev/null 2>&1; then echo venv=yes; else echo venv=no; fi
+d=${dir}; while [ ! -d "$d" ]; do d=$(dirname "$d"); done
+echo "free_mb=$(df -Pm "$d" | awk 'NR==2 {print $4}')"
+if [ -f /etc/systemd/system/${app}.service ] && [ -L ${dir}/current ]; then echo provisioned=yes; else echo provisioned=no; fi
+`;
+}
+function parsePreflight(stdout) {
+    const kv = {};
+    for (const line of stdout.split('\n')) {
+        const eq = line.indexOf('=');
+        if (eq > 0)
+            kv[line.slice(0, eq)] = line.slice(eq + 1).trim();
+    }
+    const problems = [];
+    if (kv.sudo === 'no')
+        problems.push('the SSH user has no passwordless sudo: add a sudoers rule (USER ALL=(ALL) NOPASSWD:ALL)');
+    if (kv.pid1 !== 'systemd')
+        problems.push(`systemd is not PID 1 (PID 1 is '${kv.pid1 ?? '?'}'): the app runs as a systemd service`);
+    if (!kv.python || !/^\d+\.\d+/.test(kv.python))
+        problems.push('python3 is missing: apt-get install python3');
+    const free = Number(kv.free_mb ?? '0');
+    if (free < MIN_FREE_MB)
+        problems.push(`only ${free} MB free on the app's disk: at least ${MIN_FREE_MB} MB is needed`);
+    const facts = {
+        os: kv.os ?? 'unknown',
+        sudo: kv.sudo ?? '?',
+        systemd: kv.pid1 === 'systemd' ? 'yes' : 'no',
+        python: kv.python || 'missing',
+        venv: kv.venv === 'yes' ? 'yes' : 'no (apt-get install python3-venv)',
+        'disk-free': `${free} MB`,
+        provisioned: kv.provisioned ?? 'no',
+        usable: problems.length === 0 ? 'yes' : 'no'
+    };
+    return { facts, problems };
+}
+async function preflight_preflight(remote, settings) {
+    const res = await remote.script(preflightScript(settings), { timeoutMs: 60_000 });
+    return parsePreflight(res.stdout);
+}
+
+;// CONCATENATED MODULE: ./src/modes/preflight-mode.ts
+
+
+
+const preflightMode = {
+    factKeys: PREFLIGHT_KEYS,
+    okStatus: 'ok',
+    async runHost(ctx) {
+        const result = await step(ctx.logger, ctx.records, ctx.label, 'preflight', async () => {
+            const r = await preflight_preflight(ctx.remote, ctx.settings);
+            ctx.logger.info(formatTable(['check', 'result'], PREFLIGHT_KEYS.map((k) => [k, r.facts[k] ?? ''])));
+            return { ...r, changed: false };
+        });
+        Object.assign(ctx.facts, result.facts);
+        if (result.problems.length > 0) {
+            ctx.setStatus('unusable');
+            throw new Error(`not usable: ${result.problems.join('; ')}`);
+        }
+    }
+};
+
+;// CONCATENATED MODULE: ./src/deploy/paths.ts
+
+function serverPaths(settings) {
+    const app = settings.app.name;
+    const dir = settings.app.dir;
+    const state = external_node_path_namespaceObject.posix.join(dir, '.deploy');
+    return {
+        app,
+        user: app,
+        dir,
+        releases: `${dir}/releases`,
+        current: `${dir}/current`,
+        shared: `${dir}/shared`,
+        venvs: `${dir}/venvs`,
+        backups: `${dir}/backups`,
+        state,
+        lock: `${state}/lock`,
+        lockOwner: `${state}/lock.owner`,
+        history: `${state}/history.log`,
+        incoming: `${state}/incoming`,
+        etc: `/etc/${app}`,
+        envFile: `/etc/${app}/env`,
+        gunicornConf: `/etc/${app}/gunicorn.conf.py`,
+        socket: `/run/${app}/gunicorn.sock`,
+        logDir: `/var/log/${app}`,
+        unitDir: '/etc/systemd/system'
+    };
+}
+/** Sortable: UTC time to the second, then the short commit ('local' outside a checkout). */
+function releaseId(now, commit) {
+    const stamp = now
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d+Z$/, 'Z');
+    const short = /^[0-9a-f]{7,40}$/i.test(commit) ? commit.slice(0, 7).toLowerCase() : 'local';
+    return `${stamp}-${short}`;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/context.ts
+
+/** The last lines of a command's output, where the reason for a failure usually is. */
+function lastLines(text, n = 20) {
+    const lines = text.trimEnd().split('\n');
+    return lines.slice(-n).join('\n');
+}
+/**
+ * Runs a step's script as root (sudo for a non-root login) and throws a DeployError carrying the
+ * output's tail when it fails, so every step reports failures the same way.
+ */
+async function runScript(ctx, what, script, opts = {}) {
+    const res = await ctx.remote.script(script, { sudo: true, ...opts });
+    if (res.code !== 0) {
+        const output = lastLines([res.stdout, res.stderr].filter((s) => s.trim()).join('\n'));
+        throw new DeployError(`${what} failed (exit ${res.code}${res.timedOut ? ', timed out' : ''})${output ? `:\n${output}` : ''}`, opts.hint);
+    }
+    return res;
+}
+/** key=value lines a script printed, for steps that report facts back. */
+function parseFacts(stdout) {
+    const out = {};
+    for (const line of stdout.split('\n')) {
+        const m = /^([a-z_-]+)=(.*)$/.exec(line);
+        if (m)
+            out[m[1]] = m[2];
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/steps/lock.ts
+
+
+
+
+/** Exit code of the lock script when another deploy kept the lock for the whole timeout. */
+const BUSY = 75;
+/** Identifies this run in the lock owner file, so a blocked deploy can name the holder. */
+function runId() {
+    const env = process.env;
+    if (env.GITHUB_RUN_ID) {
+        return `github-run-${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}${env.GITHUB_REPOSITORY ? `@${env.GITHUB_REPOSITORY}` : ''}`;
+    }
+    return `cli-${process.pid}-${Date.now()}`;
+}
+/**
+ * The lock is held by a process on the server for as long as our SSH channel to it is open: flock
+ * on a file, then `cat` on stdin. Releasing ends stdin; a cancelled or crashed runner drops the
+ * connection, which ends it too, so a lost run cannot keep the app locked. The owner file says who
+ * holds it.
+ */
+function lockScript(ctx, owner) {
+    const p = ctx.paths;
+    const waitS = Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000);
+    const maxAgeS = waitS;
+    return `
+mkdir -p ${shQuote(p.state)}
+chmod 0750 ${shQuote(p.state)}
+exec 9>>${shQuote(p.lock)}
+owner_file=${shQuote(p.lockOwner)}
+if ! flock -n 9; then
+  holder=$(cat "$owner_file" 2>/dev/null | tr '\\n' ' ')
+  if ${ctx.settings.deploy.forceUnlock ? 'true' : 'false'}; then
+    since=$(sed -n 's/^since_epoch=//p' "$owner_file" 2>/dev/null)
+    pid=$(sed -n 's/^pid=//p' "$owner_file" 2>/dev/null)
+    age=$(( $(date +%s) - \${since:-0} ))
+    if [ "$age" -ge ${maxAgeS} ] && [ -n "$pid" ]; then
+      echo "forced=breaking a lock held for \${age}s by: $holder"
+      kill -TERM "$pid" 2>/dev/null || true
+    else
+      echo "forced=not breaking the lock: it is only \${age}s old (under ${maxAgeS}s), so not stale: $holder"
+    fi
+  fi
+  echo "waiting=$holder"
+  if ! flock -w ${waitS} 9; then
+    echo "holder=$(cat "$owner_file" 2>/dev/null | tr '\\n' ' ')"
+    exit ${BUSY}
+  fi
+fi
+printf 'run=%s\\npid=%s\\nsince=%s\\nsince_epoch=%s\\n' ${shQuote(owner)} "$$" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(date +%s)" > "$owner_file"
+trap 'rm -f "$owner_file"' EXIT
+echo locked=yes
+# cat must not inherit the lock: only this shell holds it, so killing the shell frees it.
+cat >/dev/null 9>&-
+`;
+}
+async function acquireLock(ctx, owner = runId()) {
+    const stdin = new external_node_stream_.PassThrough();
+    let out = '';
+    let onLocked;
+    const locked = new Promise((resolve) => (onLocked = resolve));
+    let waitingShown = false;
+    let forcedShown = false;
+    const done = ctx.remote.script(lockScript(ctx, owner), {
+        sudo: true,
+        stdin,
+        // The holder lives as long as the whole deploy; the deploy's own steps have their timeouts.
+        timeoutMs: 24 * 3_600_000,
+        onStdout: (chunk) => {
+            out += chunk;
+            const facts = parseFacts(out);
+            if (facts.waiting !== undefined && !waitingShown) {
+                waitingShown = true;
+                ctx.logger.info(`another deploy holds the lock; waiting up to ${ctx.settings.deploy.lockTimeoutMs / 1000} s: ${facts.waiting}`);
+            }
+            if (facts.forced !== undefined && !forcedShown) {
+                forcedShown = true;
+                ctx.logger.warning(`force-unlock: ${facts.forced}`);
+            }
+            if (facts.locked === 'yes')
+                onLocked?.();
+        }
+    });
+    const first = await Promise.race([locked.then(() => 'locked'), done]);
+    if (first !== 'locked') {
+        const facts = parseFacts(first.stdout);
+        if (first.code === BUSY) {
+            throw new DeployError(`another deploy of ${ctx.paths.app} on ${ctx.label} held the lock for the whole lock-timeout (${ctx.settings.deploy.lockTimeoutMs / 1000} s): ${facts.holder?.trim() || 'holder unknown'}`, 'Wait for it to finish, raise lock-timeout, or, if that run is gone and the lock is stale, run again with force-unlock: true.');
+        }
+        throw new DeployError(`could not take the deploy lock (exit ${first.code}): ${first.stderr.trim()}`);
+    }
+    return {
+        async release() {
+            stdin.end();
+            await done.catch(() => undefined);
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/steps/layout.ts
+
+
+/**
+ * What the app itself needs on a server that has the system packages but was never provisioned:
+ * its system user, its folders, /etc/APP and its log folder. Server-wide setup (apt, nginx,
+ * logrotate, timers) is provision's; missing packages are named here, not installed.
+ */
+function layoutScript(ctx) {
+    const p = ctx.paths;
+    const q = shQuote;
+    const py = q(ctx.settings.deploy.python);
+    const needSqlite = ctx.settings.deploy.sqliteDb !== '';
+    return `
+missing=""
+command -v ${py} >/dev/null || missing="$missing python3"
+${py} -c 'import venv, ensurepip' >/dev/null 2>&1 || missing="$missing python3-venv"
+command -v flock >/dev/null || missing="$missing util-linux"
+command -v curl >/dev/null || missing="$missing curl"
+${needSqlite ? 'command -v sqlite3 >/dev/null || missing="$missing sqlite3"' : ''}
+if [ -n "$missing" ]; then
+  echo "missing packages:$missing" >&2
+  exit 3
+fi
+changed=no
+if ! getent group ${q(p.user)} >/dev/null; then groupadd --system ${q(p.user)}; changed=yes; fi
+if ! id -u ${q(p.user)} >/dev/null 2>&1; then
+  useradd --system --gid ${q(p.user)} --home-dir ${q(p.dir)} --no-create-home --shell /usr/sbin/nologin ${q(p.user)}
+  changed=yes
+fi
+for d in ${[p.dir, p.releases, p.venvs, p.state, p.incoming].map(q).join(' ')}; do
+  [ -d "$d" ] || { install -d -m 0755 -o root -g root "$d"; changed=yes; }
+done
+chmod 0750 ${q(p.state)}
+[ -d ${q(p.backups)} ] || { install -d -m 0750 -o root -g ${q(p.user)} ${q(p.backups)}; changed=yes; }
+[ -d ${q(p.shared)} ] || { install -d -m 0750 -o ${q(p.user)} -g ${q(p.user)} ${q(p.shared)}; changed=yes; }
+[ -d ${q(p.etc)} ] || { install -d -m 0750 -o root -g ${q(p.user)} ${q(p.etc)}; changed=yes; }
+[ -d ${q(p.logDir)} ] || { install -d -m 0750 -o ${q(p.user)} -g adm ${q(p.logDir)}; changed=yes; }
+echo "changed=$changed"
+`;
+}
+async function ensureLayout(ctx) {
+    const res = await runScript(ctx, 'preparing the app layout', layoutScript(ctx), {
+        timeoutMs: 60_000,
+        hint: 'Install the missing packages (apt-get install -y python3-venv sqlite3 curl), or run mode provision once.'
+    });
+    return { changed: parseFacts(res.stdout).changed === 'yes' };
+}
+
+;// CONCATENATED MODULE: ./src/manifest.ts
+
+
+
+
+
+
+/** First line of every manifest; a release whose manifest has another version gets a full upload. */
+const MANIFEST_HEADER = 'gunicorn-deploy-manifest 1';
+const MANIFEST_FILE = '.gunicorn-deploy-manifest';
+/**
+ * The paths an upload of dir would send, as GNU tar itself selects them with the same excludes,
+ * so a delta upload sends exactly what a full one would. Undefined when a name needs quoting
+ * (newlines, backslashes): such trees get a full upload.
+ */
+async function listTree(dir, exclude) {
+    const args = [
+        '-C',
+        dir,
+        '-c',
+        '-v',
+        '-f',
+        '/dev/null',
+        '--quoting-style=escape',
+        ...tarExcludeArgs(exclude),
+        '.'
+    ];
+    const out = await new Promise((resolve, reject) => {
+        const tar = (0,external_node_child_process_namespaceObject.spawn)('tar', args, {
+            stdio: ['ignore', 'pipe', 'pipe'],
+            env: { ...process.env, LC_ALL: 'C' }
+        });
+        let stdout = '';
+        let stderr = '';
+        tar.stdout.on('data', (c) => (stdout += c.toString('utf8')));
+        tar.stderr.on('data', (c) => (stderr += c.toString('utf8')));
+        tar.on('error', reject);
+        tar.on('close', (code) => code === 0 ? resolve(stdout) : reject(new Error(`tar could not list ${dir}: ${stderr.trim()}`)));
+    });
+    const names = out.split('\n').filter((l) => l !== '' && l !== './');
+    if (names.some((n) => n.includes('\\')))
+        return undefined;
+    return names.map((n) => n.replace(/^\.\//, '').replace(/\/$/, ''));
+}
+async function hashFile(file) {
+    const h = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file))
+        h.update(chunk);
+    return h.digest('hex');
+}
+/** Runs fn over items, at most `limit` at a time, keeping the order of results. */
+async function mapLimit(items, limit, fn) {
+    const out = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            out[i] = await fn(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return out;
+}
+/** Hashes every file of the tree, streaming and in parallel, on the runner. */
+async function buildManifest(dir, exclude) {
+    const names = await listTree(dir, exclude);
+    if (!names)
+        return undefined;
+    const entries = await mapLimit(names, 32, async (name) => {
+        const full = external_node_path_namespaceObject.join(dir, name);
+        const st = await (0,promises_namespaceObject.lstat)(full);
+        const mode = st.mode & 0o7777;
+        if (st.isDirectory())
+            return { path: name, type: 'd', mode, size: 0, hash: '-' };
+        if (st.isSymbolicLink()) {
+            const target = await (0,promises_namespaceObject.readlink)(full);
+            return {
+                path: name,
+                type: 'l',
+                mode,
+                size: target.length,
+                hash: (0,external_node_crypto_.createHash)('sha256').update(target).digest('hex')
+            };
+        }
+        return { path: name, type: 'f', mode, size: st.size, hash: await hashFile(full) };
+    });
+    return new Map(entries.map((e) => [e.path, e]));
+}
+/** One line per entry, path last (it may hold spaces). */
+function serializeManifest(m) {
+    const lines = [...m.values()]
+        .sort((a, b) => (a.path < b.path ? -1 : 1))
+        .map((e) => `${e.type} ${e.mode.toString(8)} ${e.size} ${e.hash} ${e.path}`);
+    return [MANIFEST_HEADER, ...lines].join('\n') + '\n';
+}
+function parseManifest(text) {
+    const lines = text.split('\n');
+    if (lines[0] !== MANIFEST_HEADER)
+        return undefined;
+    const m = new Map();
+    for (const line of lines.slice(1)) {
+        if (!line)
+            continue;
+        const match = /^([fld]) ([0-7]+) (\d+) (\S+) (.+)$/.exec(line);
+        if (!match)
+            return undefined;
+        const [, type, mode, size, hash, p] = match;
+        m.set(p, {
+            path: p,
+            type: type,
+            mode: parseInt(mode, 8),
+            size: Number(size),
+            hash: hash
+        });
+    }
+    return m;
+}
+const depth = (p) => p.split('/').length;
+/**
+ * What turns a hardlinked copy of the old release into the new one. A changed file is removed and
+ * sent again, never written through: its old inode is shared with the release still serving.
+ * Paths under `keep` (shared paths, replaced by links in every release) are never touched.
+ */
+function diffManifests(old, neu, keep = []) {
+    const kept = (p) => keep.some((k) => p === k || p.startsWith(k + '/'));
+    const send = [];
+    const remove = [];
+    for (const e of neu.values()) {
+        if (kept(e.path))
+            continue;
+        const o = old.get(e.path);
+        if (o && o.type === e.type && o.mode === e.mode && o.hash === e.hash)
+            continue;
+        if (e.type === 'd' && o?.type === 'd') {
+            // Only the mode changed: sent again (no recursion) so tar sets it on the existing folder.
+            send.push(e.path);
+            continue;
+        }
+        if (o)
+            remove.push(e.path);
+        send.push(e.path);
+    }
+    for (const o of old.values())
+        if (!kept(o.path) && !neu.has(o.path))
+            remove.push(o.path);
+    remove.sort((a, b) => depth(b) - depth(a) || (a < b ? -1 : 1));
+    send.sort();
+    return { send, remove };
+}
+
+;// CONCATENATED MODULE: ./src/steps/upload.ts
+
+
+
+
+/**
+ * Before the upload: partial uploads left by a dropped connection are removed, and the release
+ * serving now is recorded as the one to roll back to.
+ */
+function prepareScript(ctx, id) {
+    const p = ctx.paths;
+    return `
+rm -rf ${shQuote(p.incoming)}/* 2>/dev/null || true
+if [ -L ${shQuote(p.current)} ]; then
+  echo "previous=$(basename "$(readlink ${shQuote(p.current)})")"
+  echo "previous_venv=$(basename "$(readlink -f ${shQuote(p.current + '/.venv')})")"
+fi
+systemctl is-active --quiet ${shQuote(p.app + '.service')} && echo service_active=yes || true
+echo "cores=$(nproc)"
+id=${shQuote(id)}
+n=1
+while [ -e ${shQuote(p.releases)}/"$id" ]; do n=$((n + 1)); id=${shQuote(id)}-$n; done
+echo "release=$id"
+`;
+}
+/** REVISION, shared links, then the atomic move from incoming/ into releases/. */
+function finishScript(ctx, id) {
+    const p = ctx.paths;
+    const d = ctx.settings.deploy;
+    const q = shQuote;
+    const incoming = `${p.incoming}/${id}`;
+    const revision = [
+        `commit=${d.commit || 'unknown'}`,
+        `ref=${d.ref || 'unknown'}`,
+        `time=${new Date().toISOString()}`,
+        `release=${id}`
+    ]
+        .map((l) => l.replace(/\n/g, ' '))
+        .join('\n');
+    const links = d.sharedPaths
+        .map((sp) => {
+        const target = `${p.shared}/${sp}`;
+        const inRelease = `${incoming}/${sp}`;
+        // A shared path that does not exist yet is seeded from the first release that ships it.
+        return `
+if [ ! -e ${q(target)} ]; then
+  [ -d ${q(external_node_path_namespaceObject.posix.dirname(target))} ] || install -d -m 0750 -o ${q(p.user)} -g ${q(p.user)} ${q(external_node_path_namespaceObject.posix.dirname(target))}
+  if [ -d ${q(inRelease)} ] && [ ! -L ${q(inRelease)} ]; then cp -a ${q(inRelease)} ${q(target)}; else install -d -m 0750 ${q(target)}; fi
+  chown -R ${q(p.user)}:${q(p.user)} ${q(target)}
+fi
+rm -rf ${q(inRelease)}
+install -d -m 0755 ${q(external_node_path_namespaceObject.posix.dirname(inRelease))}
+ln -sfn ${q(target)} ${q(inRelease)}`;
+    })
+        .join('\n');
+    return `
+printf '%s\\n' ${q(revision)} > ${q(incoming)}/REVISION
+${links}
+chmod -R go-w ${q(incoming)}
+mv -T ${q(incoming)} ${q(`${p.releases}/${id}`)}
+`;
+}
+async function uploadRelease(ctx, wantedId) {
+    const source = external_node_path_namespaceObject.resolve(ctx.settings.app.source);
+    const [prepRes, manifest] = await Promise.all([
+        runScript(ctx, 'preparing the upload', prepareScript(ctx, wantedId), { timeoutMs: 60_000 }),
+        buildManifest(source, ctx.settings.app.exclude)
+    ]);
+    const prep = parseFacts(prepRes.stdout);
+    const release = prep.release;
+    const previous = prep.previous ?? '';
+    const incoming = `${ctx.paths.incoming}/${release}`;
+    const delta = manifest && previous && !ctx.settings.deploy.fullUpload
+        ? await deltaUpload(ctx, source, previous, incoming, manifest)
+        : undefined;
+    let detail;
+    if (delta) {
+        detail = delta;
+    }
+    else {
+        const up = await ctx.remote.upload(source, incoming, { exclude: ctx.settings.app.exclude, sudo: true });
+        detail = `full: ${up.files} files, ${(up.bytes / 1e6).toFixed(1)} MB in ${(up.ms / 1000).toFixed(2)} s`;
+    }
+    if (manifest) {
+        await ctx.remote.exec(`cat > ${shQuote(`${incoming}/${MANIFEST_FILE}`)}`, {
+            sudo: true,
+            stdin: serializeManifest(manifest),
+            timeoutMs: 60_000
+        });
+    }
+    await runScript(ctx, 'finishing the release folder', finishScript(ctx, release), { timeoutMs: 120_000 });
+    return {
+        release,
+        previous,
+        previousVenv: prep.previous_venv ?? '',
+        serviceActive: prep.service_active === 'yes',
+        cores: Number(prep.cores) || 1,
+        detail
+    };
+}
+/**
+ * Builds the new release as a hardlinked copy of the previous one plus what changed: only new and
+ * changed files cross the network. A changed file is deleted from the copy and unpacked anew (a new
+ * inode), never written through, since its old inode belongs to the release still serving.
+ * Returns undefined (a full upload follows) when the previous release has no usable manifest.
+ */
+async function deltaUpload(ctx, source, previous, incoming, manifest) {
+    const started = Date.now();
+    const prevDir = `${ctx.paths.releases}/${previous}`;
+    const res = await ctx.remote.exec(`cat ${shQuote(`${prevDir}/${MANIFEST_FILE}`)} 2>/dev/null || true`, {
+        sudo: true,
+        timeoutMs: 60_000
+    });
+    const old = res.code === 0 ? parseManifest(res.stdout) : undefined;
+    if (!old) {
+        ctx.logger.info(`release ${previous} has no usable manifest: uploading the whole tree`);
+        return undefined;
+    }
+    const diff = diffManifests(old, manifest, ctx.settings.deploy.sharedPaths);
+    const q = shQuote;
+    // Everything the copy must lose: removed and changed paths, and the files every release writes anew.
+    const remove = [...diff.remove, 'REVISION', MANIFEST_FILE, '.venv', ...ctx.settings.deploy.sharedPaths];
+    await runScript(ctx, 'making the hardlinked copy', `cp -al ${q(prevDir)} ${q(incoming)}
+cd ${q(incoming)}
+xargs -0 -r rm -rf --`, { stdin: remove.map((r) => `${r}\0`).join(''), timeoutMs: 10 * 60_000 });
+    let bytes = 0;
+    if (diff.send.length > 0) {
+        const up = await ctx.remote.upload(source, incoming, {
+            exclude: ctx.settings.app.exclude,
+            sudo: true,
+            files: diff.send
+        });
+        bytes = up.bytes;
+    }
+    const changed = diff.send.filter((p) => manifest.get(p)?.type !== 'd').length;
+    const removed = diff.remove.filter((p) => !manifest.has(p)).length;
+    const secs = ((Date.now() - started) / 1000).toFixed(2);
+    return `delta: ${changed} changed, ${removed} removed of ${manifest.size} paths, ${(bytes / 1e3).toFixed(1)} kB in ${secs} s`;
+}
+
+;// CONCATENATED MODULE: ./src/steps/venv.ts
+
+
+
+/** pip's exit code is kept apart from the script's other failures, to say what failed. */
+const PIP_FAILED = 42;
+const NO_REQUIREMENTS = 43;
+/**
+ * Venvs are immutable and keyed by what decides their content: the requirements file, the
+ * interpreter's version, and how they are built. A venv cannot be moved (its scripts hold absolute
+ * paths), so it is built at its final path and marked complete last; one without the mark is a
+ * leftover of a failed build and is rebuilt.
+ */
+function venvScript(ctx, release) {
+    const p = ctx.paths;
+    const d = ctx.settings.deploy;
+    const q = shQuote;
+    const rel = `${p.releases}/${release}`;
+    const req = `${rel}/${d.requirements}`;
+    const pipArgs = d.pipArgs
+        .split(/\s+/)
+        .filter((a) => a)
+        .map(q)
+        .join(' ');
+    return `
+py=${q(d.python)}
+if [ ! -f ${q(req)} ]; then echo ${q(`no ${d.requirements} in the release`)} >&2; exit ${NO_REQUIREMENTS}; fi
+hash=$( { cat ${q(req)}; "$py" -c 'import sys; print(sys.version)'; echo ${q(`ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`)}; } | sha256sum | cut -c1-16)
+venv=${q(p.venvs)}/$hash
+echo "hash=$hash"
+if [ -f "$venv/.complete" ]; then
+  echo reused=yes
+else
+  echo reused=no
+  rm -rf "$venv"
+  "$py" -m venv ${d.venvSystemSitePackages ? '--system-site-packages ' : ''}"$venv"
+  export PIP_CACHE_DIR=${q(p.venvs)}/.pip-cache PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+  if ! "$venv/bin/python" -m pip install ${pipArgs} -r ${q(req)} > "$venv.pip.log" 2>&1; then
+    tail -n 25 "$venv.pip.log" >&2
+    rm -rf "$venv" "$venv.pip.log"
+    exit ${PIP_FAILED}
+  fi
+  mv "$venv.pip.log" "$venv/pip-install.log"
+  "$venv/bin/python" -m pip freeze > "$venv/requirements.lock" 2>/dev/null || true
+  touch "$venv/.complete"
+fi
+ln -sfn "$venv" ${q(`${rel}/.venv`)}
+`;
+}
+async function buildVenv(ctx, release) {
+    const res = await ctx.remote.script(venvScript(ctx, release), { sudo: true, timeoutMs: 30 * 60_000 });
+    const facts = parseFacts(res.stdout);
+    if (res.code === PIP_FAILED) {
+        throw new DeployError(`pip install -r ${ctx.settings.deploy.requirements} failed; nothing was switched and the partial venv was removed. pip's last lines:\n${lastLines(res.stderr, 25)}`, 'Fix the requirements (or pip-args, e.g. --no-index --find-links for offline servers) and deploy again.');
+    }
+    if (res.code === NO_REQUIREMENTS) {
+        throw new DeployError(`the release has no ${ctx.settings.deploy.requirements}; nothing was switched`, 'Add a requirements file to the app, or point the requirements input at it.');
+    }
+    if (res.code !== 0) {
+        throw new DeployError(`building the virtualenv failed (exit ${res.code}):\n${lastLines(res.stderr + res.stdout)}`);
+    }
+    const reused = facts.reused === 'yes';
+    return {
+        hash: facts.hash,
+        reused,
+        changed: !reused,
+        detail: `${facts.hash} ${reused ? 'reused' : 'built'}`
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/handlebars/lib/index.js
+var handlebars_lib = __nccwpck_require__(8508);
+var handlebars_lib_default = /*#__PURE__*/__nccwpck_require__.n(handlebars_lib);
+;// CONCATENATED MODULE: ./src/render.ts
+
+
+
+
+const SCRIPT_DIR = '/usr/local/lib/gunicorn-deploy';
+const UNIT_DIR = '/etc/systemd/system';
+const NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
+// Absolute paths from plain characters only: no spaces, quotes, $, %, backslash (systemd
+// specifiers and escapes, shell and SQLite quoting, nginx syntax all stay trivially safe).
+const SAFE_PATH = /^\/[A-Za-z0-9._/-]*$/;
+const render_ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * Variables the tool itself sets, or that would break the service if the user set them:
+ * PWD makes reloads follow `current`, GUNICORN_CMD_ARGS could add --bind or --preload, LISTEN_* and
+ * NOTIFY_SOCKET belong to systemd.
+ */
+const RESERVED_ENV = new Set([
+    'FLASK_ENV',
+    'PYTHONUNBUFFERED',
+    'INSTANCE_PATH',
+    'PWD',
+    'GUNICORN_CMD_ARGS',
+    'LISTEN_FDS',
+    'LISTEN_PID',
+    'LISTEN_FDNAMES',
+    'NOTIFY_SOCKET'
+]);
+function fail(field, message) {
+    throw new Error(`invalid ${field}: ${message}`);
+}
+function check(field, value, re, what) {
+    if (!re.test(value))
+        fail(field, `${JSON.stringify(value)} is not ${what}`);
+    return value;
+}
+function checkPath(field, value) {
+    check(field, value, SAFE_PATH, 'an absolute path of letters, digits and . _ / -');
+    if (value.split('/').some((part) => part === '..' || part === '.'))
+        fail(field, `${value} has . or .. in it`);
+    return value.length > 1 ? value.replace(/\/+$/, '') : value;
+}
+function checkInt(field, value, min, max) {
+    if (!Number.isInteger(value) || value < min || value > max) {
+        fail(field, `${value} is not a whole number from ${min} to ${max}`);
+    }
+    return value;
+}
+/**
+ * Quotes a value for a systemd EnvironmentFile= (systemd.exec(5)). Inside double quotes systemd
+ * turns a backslash followed by one of \ " ` $ into that character and keeps every other character
+ * verbatim, exactly as a POSIX shell does, so the file can also be sourced by sh. The value is
+ * always quoted (spaces, # and ; stay literal); newlines are refused (a quoted value could span
+ * lines, but a multi-line secret in an env file is a mistake more often than not), and so are NUL,
+ * the byte order mark and what is not a Unicode scalar value, which systemd rejects.
+ */
+function envQuote(value, key = 'value') {
+    if (/[\n\r]/.test(value))
+        throw new Error(`environment variable ${key}: a value cannot contain a newline`);
+    if (/[\0\uFEFF]|\p{Noncharacter_Code_Point}|\p{Surrogate}/u.test(value)) {
+        throw new Error(`environment variable ${key}: a value cannot contain NUL, U+FEFF or a non-character (systemd refuses them)`);
+    }
+    return `"${value.replace(/[\\"`$]/g, '\\$&')}"`;
+}
+/** Validates the user's environment variables: names, values, no reserved or repeated name. */
+function checkEnv(env) {
+    const seen = new Set();
+    const out = [];
+    for (const { key, value } of env) {
+        if (!render_ENV_KEY.test(key))
+            fail('env', `${JSON.stringify(key)} is not a variable name ([A-Za-z_][A-Za-z0-9_]*)`);
+        if (seen.has(key))
+            fail('env', `${key} is set twice`);
+        seen.add(key);
+        if (key === 'FLASK_DEBUG') {
+            // Production never runs the debugger (it executes code sent from the browser).
+            if (!/^(0|false|no|off)?$/i.test(value.trim())) {
+                fail('env', `FLASK_DEBUG=${value}: debug mode is refused in production (FLASK_DEBUG=0 is always set)`);
+            }
+            continue;
+        }
+        if (RESERVED_ENV.has(key))
+            fail('env', `${key} is set by gunicorn-deploy and cannot be overridden`);
+        envQuote(value, key);
+        out.push({ key, value });
+    }
+    return out;
+}
+/** Validates input and fills defaults and derived fields; every error names the field. */
+function templateVars(input) {
+    const app = check('app', input.app, NAME, 'a name of lowercase letters, digits, - and _ (max 32)');
+    const user = check('user', input.user ?? app, NAME, 'a user name');
+    const group = check('group', input.group ?? user, NAME, 'a group name');
+    const appDir = checkPath('appDir', input.appDir ?? `/srv/${app}`);
+    const socketPath = checkPath('socketPath', input.socketPath ?? `/run/${app}/gunicorn.sock`);
+    // sun_path holds 108 bytes, NUL included.
+    if (socketPath.length > 107)
+        fail('socketPath', `${socketPath} is longer than a unix socket path can be`);
+    const timeout = checkInt('timeout', input.timeout ?? 60, 1, 3600);
+    const gracefulTimeout = checkInt('gracefulTimeout', input.gracefulTimeout ?? 30, 1, 3600);
+    const healthPath = check('healthPath', input.healthPath ?? '/health', /^\/[A-Za-z0-9._~/?&=%-]*$/, 'a URL path');
+    const env = checkEnv(input.env ?? []);
+    const database = env.find((e) => e.key === 'DATABASE')?.value;
+    const logDir = `/var/log/${app}`;
+    const vars = {
+        app,
+        user,
+        group,
+        appDir,
+        wsgiApp: check('wsgiApp', input.wsgiApp ?? 'app:app', /^[A-Za-z_][\w.]*(:[A-Za-z_][\w.]*(\(\))?)?$/, 'module:name'),
+        socketPath,
+        listen: (input.listen ?? []).map((l) => check('listen', l, /^(\d{1,3}(\.\d{1,3}){3}:|\[[0-9A-Fa-f:.]+\]:)?\d{1,5}$/, 'PORT, IPv4:PORT or [IPv6]:PORT')),
+        workers: checkInt('workers', input.workers ?? 3, 1, 256),
+        timeout,
+        gracefulTimeout,
+        keepalive: checkInt('keepalive', input.keepalive ?? 2, 0, 3600),
+        env,
+        serverName: check('serverName', input.serverName ?? '_', /^[A-Za-z0-9.*_-]+( [A-Za-z0-9.*_-]+)*$/, 'host names'),
+        clientMaxBodySize: check('clientMaxBodySize', input.clientMaxBodySize ?? '10m', /^\d+[kKmMgG]?$/, 'a size'),
+        staticPath: input.staticPath === undefined || input.staticPath === ''
+            ? ''
+            : checkPath('staticPath', `/${input.staticPath}`).slice(1),
+        staticUrl: check('staticUrl', input.staticUrl ?? '/static/', /^\/([A-Za-z0-9._-]+\/)*$/, 'a /path/ with slashes'),
+        healthPath,
+        healthInterval: check('healthInterval', input.healthInterval ?? '30s', /^\d+(s|min|h)$/, 'a time like 30s or 1min'),
+        healthTimeout: checkInt('healthTimeout', input.healthTimeout ?? 10, 1, 300),
+        healthFailures: checkInt('healthFailures', input.healthFailures ?? 3, 1, 100),
+        diskWarnPercent: checkInt('diskWarnPercent', input.diskWarnPercent ?? 90, 1, 100),
+        deployLockPath: checkPath('deployLockPath', input.deployLockPath ?? `${appDir}/.deploy.lock`),
+        dbPath: checkPath(input.dbPath === undefined && database !== undefined ? 'DATABASE (env)' : 'dbPath', input.dbPath ?? database ?? `${appDir}/shared/instance/app.db`),
+        backupDir: checkPath('backupDir', input.backupDir ?? `${appDir}/shared/backups`),
+        backupKeepDays: checkInt('backupKeepDays', input.backupKeepDays ?? 14, 1, 3650),
+        dbMaintenanceTime: check('dbMaintenanceTime', input.dbMaintenanceTime ?? '03:30', /^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
+        serviceName: `${app}.service`,
+        envFile: `/etc/${app}/env`,
+        gunicornConf: `/etc/${app}/gunicorn.conf.py`,
+        instancePath: `${appDir}/shared/instance`,
+        logDir,
+        accessLog: `${logDir}/access.log`,
+        errorLog: `${logDir}/error.log`,
+        stopTimeout: gracefulTimeout + 15,
+        proxyTimeout: timeout + 30,
+        healthUrl: `http://localhost${healthPath}`,
+        healthScript: `${SCRIPT_DIR}/${app}-health-check`,
+        dbScript: `${SCRIPT_DIR}/${app}-db-maintenance`
+    };
+    return vars;
+}
+const MARKER = external_node_path_namespaceObject.join('templates', 'systemd', 'app.service.hbs');
+function isActionRoot(dir) {
+    return (0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(dir, MARKER)) && (0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(dir, 'action.yml'));
+}
+function walkUp(start) {
+    for (let dir = external_node_path_namespaceObject.resolve(start);; dir = external_node_path_namespaceObject.dirname(dir)) {
+        if (isActionRoot(dir))
+            return external_node_path_namespaceObject.join(dir, 'templates');
+        if (external_node_path_namespaceObject.dirname(dir) === dir)
+            return undefined;
+    }
+}
+/**
+ * The action's own templates folder. Not from import.meta.url (ncc rewrites it in the bundle):
+ * $GUNICORN_DEPLOY_TEMPLATES, then $GITHUB_ACTION_PATH/templates, then the nearest folder above the
+ * running script (symlinks resolved), then above the working directory, that holds action.yml and
+ * templates/.
+ */
+function templatesDir(where = {}) {
+    const env = where.env ?? process.env;
+    const explicit = env.GUNICORN_DEPLOY_TEMPLATES;
+    if (explicit) {
+        if (!(0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(explicit, 'systemd', 'app.service.hbs'))) {
+            throw new Error(`GUNICORN_DEPLOY_TEMPLATES=${explicit} does not hold the templates (systemd/app.service.hbs)`);
+        }
+        return external_node_path_namespaceObject.resolve(explicit);
+    }
+    if (env.GITHUB_ACTION_PATH && (0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(env.GITHUB_ACTION_PATH, MARKER))) {
+        return external_node_path_namespaceObject.resolve(env.GITHUB_ACTION_PATH, 'templates');
+    }
+    const argv1 = where.argv1 ?? process.argv[1];
+    // Through symlinks: npm's node_modules/.bin/gunicorn-deploy links to the package's bin/.
+    const script = argv1 && (0,external_node_fs_namespaceObject.existsSync)(argv1) ? (0,external_node_fs_namespaceObject.realpathSync)(argv1) : argv1;
+    const found = (script ? walkUp(external_node_path_namespaceObject.dirname(external_node_path_namespaceObject.resolve(script))) : undefined) ?? walkUp(where.cwd ?? process.cwd());
+    if (!found) {
+        throw new Error('cannot find the templates folder (templates/ next to action.yml); set GUNICORN_DEPLOY_TEMPLATES');
+    }
+    return found;
+}
+const hbs = handlebars_lib_default().create();
+hbs.registerHelper('sh', (value) => shQuote(String(value)));
+// A JSON string is a valid Python string literal.
+hbs.registerHelper('py', (value) => JSON.stringify(String(value)));
+hbs.registerHelper('envq', (value) => envQuote(String(value)));
+const compiled = new Map();
+/** Renders templates/NAME.hbs; a variable the template uses but vars lacks throws (strict mode). */
+function renderTemplate(name, vars, dir = templatesDir()) {
+    const file = external_node_path_namespaceObject.join(dir, `${name}.hbs`);
+    let template = compiled.get(file);
+    if (!template) {
+        template = hbs.compile((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'), { strict: true, noEscape: true });
+        compiled.set(file, template);
+    }
+    return template(vars);
+}
+function file(p, content, mode = '0644', owner = 'root:root') {
+    return { path: p, content, mode, owner };
+}
+/** The socket, the service, Gunicorn's config and the environment file. */
+function renderAppUnits(vars, dir = templatesDir()) {
+    const r = (name) => renderTemplate(name, vars, dir);
+    return [
+        file(`${UNIT_DIR}/${vars.app}.socket`, r('systemd/app.socket')),
+        file(`${UNIT_DIR}/${vars.app}.service`, r('systemd/app.service')),
+        file(vars.gunicornConf, r('gunicorn.conf.py')),
+        // Read by systemd (as root) and by tools run as the app user; holds secrets.
+        file(vars.envFile, r('env'), '0640', `root:${vars.group}`)
+    ];
+}
+/** The health check script and its timer. */
+function renderHealthUnits(vars, dir = templatesDir()) {
+    const r = (name) => renderTemplate(name, vars, dir);
+    return [
+        file(vars.healthScript, r('health-check.sh'), '0755'),
+        file(`${UNIT_DIR}/${vars.app}-health.service`, r('systemd/health.service')),
+        file(`${UNIT_DIR}/${vars.app}-health.timer`, r('systemd/health.timer'))
+    ];
+}
+/** The daily backup script and its timer. */
+function renderDbMaintenanceUnits(vars, dir = templatesDir()) {
+    const r = (name) => renderTemplate(name, vars, dir);
+    return [
+        file(vars.dbScript, r('db-maintenance.sh'), '0755'),
+        file(`${UNIT_DIR}/${vars.app}-db-maintenance.service`, r('systemd/db-maintenance.service')),
+        file(`${UNIT_DIR}/${vars.app}-db-maintenance.timer`, r('systemd/db-maintenance.timer'))
+    ];
+}
+/** The nginx site (to be linked from sites-enabled) and the logrotate rules. */
+function renderProxyAndLogs(vars, dir = templatesDir()) {
+    return [
+        file(`/etc/nginx/sites-available/${vars.app}.conf`, renderTemplate('nginx/site.conf', vars, dir)),
+        file(`/etc/logrotate.d/${vars.app}`, renderTemplate('logrotate', vars, dir))
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/steps/config.ts
+
+
+
+
+function appFiles(ctx, cores) {
+    const d = ctx.settings.deploy;
+    const vars = templateVars({
+        app: ctx.paths.app,
+        appDir: ctx.paths.dir,
+        wsgiApp: d.wsgiApp,
+        workers: d.workers === 'auto' ? 2 * cores + 1 : d.workers,
+        env: d.env,
+        healthPath: d.healthPath,
+        deployLockPath: ctx.paths.lockOwner
+    });
+    return renderAppUnits(vars);
+}
+const stagedName = (f) => external_node_path_namespaceObject.posix.basename(f.path);
+/**
+ * Writes the rendered files into /etc/APP/staged (readable by the app's user, so the import check
+ * can use the new config and environment before anything is switched) and says which differ from
+ * the installed ones.
+ */
+function stageScript(ctx, files) {
+    const q = shQuote;
+    const staged = `${ctx.paths.etc}/staged`;
+    const writes = files
+        .map((f) => {
+        const to = `${staged}/${stagedName(f)}`;
+        return `printf '%s' ${q(Buffer.from(f.content).toString('base64'))} | base64 -d > ${q(to)}
+chmod 0640 ${q(to)}; chown root:${q(ctx.paths.user)} ${q(to)}
+cmp -s ${q(to)} ${q(f.path)} || changed="$changed ${f.path}"`;
+    })
+        .join('\n');
+    return `
+rm -rf ${q(staged)}; install -d -m 0750 -o root -g ${q(ctx.paths.user)} ${q(staged)}
+changed=""
+${writes}
+echo "changed=$changed"
+`;
+}
+async function stageConfig(ctx, cores) {
+    const files = appFiles(ctx, cores);
+    const res = await runScript(ctx, 'writing the app configuration', stageScript(ctx, files), {
+        timeoutMs: 60_000
+    });
+    const changed = (parseFacts(res.stdout).changed ?? '').split(/\s+/).filter((s) => s);
+    const stagedDir = `${ctx.paths.etc}/staged`;
+    const at = (suffix) => `${stagedDir}/${external_node_path_namespaceObject.posix.basename(files.find((f) => f.path.endsWith(suffix)).path)}`;
+    return {
+        files,
+        changedFiles: changed,
+        changed: changed.length > 0,
+        stagedDir,
+        previousDir: `${ctx.paths.state}/config-previous`,
+        envFile: at('/env'),
+        gunicornConf: at('gunicorn.conf.py'),
+        detail: changed.length ? `changed: ${changed.map((c) => external_node_path_namespaceObject.posix.basename(c)).join(', ')}` : 'unchanged'
+    };
+}
+const changedOnes = (staged) => staged.files.filter((f) => staged.changedFiles.includes(f.path));
+const unitsChanged = (staged) => staged.changedFiles.some((p) => p.startsWith('/etc/systemd/'));
+/** A changed unit or environment needs a new Gunicorn master; gunicorn.conf.py is re-read on HUP. */
+function needsRestart(staged) {
+    return staged.changedFiles.some((p) => !p.endsWith('gunicorn.conf.py'));
+}
+/**
+ * Puts the changed files in place, keeping what they replace so a rollback can put it back. Units
+ * are enabled (started at boot) and the socket started on the first deploy; the socket is never
+ * restarted by a deploy, since that would refuse connections.
+ */
+function installScript(ctx, staged) {
+    const q = shQuote;
+    const prev = staged.previousDir;
+    const lines = changedOnes(staged)
+        .map((f) => {
+        const name = stagedName(f);
+        const [owner, group] = f.owner.split(':');
+        return `if [ -f ${q(f.path)} ]; then cp -a ${q(f.path)} ${q(`${prev}/${name}`)}; else echo ${q(f.path)} > ${q(`${prev}/${name}.absent`)}; fi
+install -m ${f.mode} -o ${q(owner)} -g ${q(group)} ${q(`${staged.stagedDir}/${name}`)} ${q(f.path)}`;
+    })
+        .join('\n');
+    const app = ctx.paths.app;
+    return `
+systemctl is-active --quiet ${q(`${app}.socket`)} && echo socket_was_active=yes || true
+rm -rf ${q(prev)}; install -d -m 0700 ${q(prev)}
+${lines}
+${unitsChanged(staged) ? 'systemctl daemon-reload' : ''}
+systemctl is-enabled --quiet ${q(`${app}.socket`)} 2>/dev/null || systemctl enable --quiet ${q(`${app}.socket`)}
+systemctl is-enabled --quiet ${q(`${app}.service`)} 2>/dev/null || systemctl enable --quiet ${q(`${app}.service`)}
+systemctl is-active --quiet ${q(`${app}.socket`)} || systemctl start ${q(`${app}.socket`)}
+`;
+}
+async function installConfig(ctx, staged) {
+    const res = await runScript(ctx, 'installing the app configuration', installScript(ctx, staged), {
+        timeoutMs: 120_000
+    });
+    if (staged.changedFiles.some((p) => p.endsWith('.socket')) &&
+        parseFacts(res.stdout).socket_was_active === 'yes') {
+        ctx.logger.warning(`${ctx.paths.app}.socket changed: the running socket keeps its old settings until it is restarted (a deploy never restarts it, since that refuses connections)`);
+    }
+    return {
+        changed: staged.changedFiles.length > 0,
+        detail: staged.changedFiles.map((c) => external_node_path_namespaceObject.posix.basename(c)).join(', ') || 'unchanged'
+    };
+}
+/** Puts back what installConfig replaced (for a rollback). */
+function restoreScript(ctx, staged) {
+    const q = shQuote;
+    const prev = staged.previousDir;
+    const lines = changedOnes(staged)
+        .map((f) => {
+        const name = stagedName(f);
+        return `if [ -f ${q(`${prev}/${name}`)} ]; then cp -a ${q(`${prev}/${name}`)} ${q(f.path)}; fi`;
+    })
+        .join('\n');
+    return `${lines}\n${unitsChanged(staged) ? 'systemctl daemon-reload' : ''}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/app-run.ts
+
+/**
+ * A command run the way the service runs: as the app's user, with its environment file, in a
+ * transient systemd unit. The import check and the migrations then see exactly what Gunicorn will
+ * see, not sudo's or the SSH user's environment.
+ */
+function appRunCommand(paths, opts) {
+    const q = shQuote;
+    return [
+        'systemd-run --quiet --wait --pipe --collect --service-type=exec',
+        `-p User=${q(paths.user)} -p Group=${q(paths.user)}`,
+        `-p EnvironmentFile=${q(opts.envFile)}`,
+        `-p WorkingDirectory=${q(opts.cwd)}`,
+        `--setenv=PATH=${q(`${opts.venv}/bin:/usr/local/bin:/usr/bin:/bin`)}`,
+        `--setenv=PWD=${q(opts.cwd)}`,
+        '--',
+        ...opts.argv.map(q)
+    ].join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/steps/check.ts
+
+
+
+/**
+ * A release that fails to import takes the whole server down on HUP (gunicorn #2443), so it is
+ * imported first, with its own venv, config and environment, before anything is switched.
+ */
+function checkCommand(ctx, release, staged) {
+    const rel = `${ctx.paths.releases}/${release}`;
+    return appRunCommand(ctx.paths, {
+        cwd: rel,
+        envFile: staged.envFile,
+        venv: `${rel}/.venv`,
+        argv: [
+            `${rel}/.venv/bin/python`,
+            '-m',
+            'gunicorn',
+            '--check-config',
+            '-c',
+            staged.gunicornConf,
+            '--chdir',
+            rel,
+            ctx.settings.deploy.wsgiApp
+        ]
+    });
+}
+async function checkRelease(ctx, release, staged) {
+    const res = await ctx.remote.exec(checkCommand(ctx, release, staged), { sudo: true, timeoutMs: 120_000 });
+    if (res.code !== 0) {
+        throw new DeployError(`the new release does not load (${ctx.settings.deploy.wsgiApp}); nothing was switched, the old release keeps serving:\n${lastLines(res.stderr + res.stdout, 25)}`, 'Fix the import error (run the app locally with gunicorn --check-config) and deploy again.');
+    }
+    return { detail: `${ctx.settings.deploy.wsgiApp} imports` };
+}
+
+;// CONCATENATED MODULE: ./src/steps/backup.ts
+
+
+
+/**
+ * SQLite's online backup, never cp: a copy of a live (WAL) database can be corrupt or miss
+ * tables. The copy is checked before it counts, and only the newest backups-keep are kept.
+ */
+function backupScript(ctx, release) {
+    const p = ctx.paths;
+    const d = ctx.settings.deploy;
+    const q = shQuote;
+    const db = `${p.shared}/${d.sqliteDb}`;
+    const base = external_node_path_namespaceObject.posix.basename(d.sqliteDb);
+    const out = `${p.backups}/${base}-${release}.db`;
+    return `
+if [ ! -f ${q(db)} ]; then echo "skipped=no database at ${d.sqliteDb} yet"; exit 0; fi
+sqlite3 -cmd '.timeout 15000' ${q(db)} ${q(`.backup '${out}'`)}
+check=$(sqlite3 ${q(out)} 'PRAGMA integrity_check')
+if [ "$check" != ok ]; then echo "integrity_check of the backup: $check" >&2; mv ${q(out)} ${q(out + '.corrupt')}; exit 4; fi
+chown root:${q(p.user)} ${q(out)}; chmod 0640 ${q(out)}
+ls -1t ${q(p.backups)}/${q(base)}-*.db | tail -n +${d.backupsKeep + 1} | xargs -r rm -f --
+echo "backup=${out}"
+echo "size=$(stat -c %s ${q(out)})"
+`;
+}
+async function backupDatabase(ctx, release) {
+    if (!ctx.settings.deploy.sqliteDb)
+        return { changed: false, detail: 'no sqlite-db set' };
+    const res = await runScript(ctx, 'backing up the database', backupScript(ctx, release), {
+        timeoutMs: 30 * 60_000,
+        hint: 'Nothing was switched. Check the database and the free disk space on the server.'
+    });
+    const f = parseFacts(res.stdout);
+    if (f.skipped)
+        return { changed: false, detail: f.skipped };
+    ctx.facts.backup = f.backup ?? '';
+    return { detail: `${f.backup} (${f.size} bytes, integrity ok)` };
+}
+
+;// CONCATENATED MODULE: ./src/steps/hooks.ts
+
+
+/** pre-activate (migrations) and post-activate commands, run in a release as the service would. */
+async function runHook(ctx, which, commands, release, envFile) {
+    if (!commands)
+        return { changed: false, detail: 'none' };
+    const rel = `${ctx.paths.releases}/${release}`;
+    const cmd = appRunCommand(ctx.paths, {
+        cwd: rel,
+        envFile,
+        venv: `${rel}/.venv`,
+        argv: ['/bin/bash', '-euo', 'pipefail', '-c', commands]
+    });
+    const res = await ctx.remote.exec(cmd, { sudo: true, stream: true, timeoutMs: 30 * 60_000 });
+    if (res.code !== 0) {
+        throw new DeployError(`${which} commands failed (exit ${res.code}${res.timedOut ? ', timed out' : ''})`, which === 'pre-activate'
+            ? 'Nothing was switched: the old release keeps serving. The output is above.'
+            : 'The new release is live; the output of the failed command is above.');
+    }
+    return {};
+}
+
+;// CONCATENATED MODULE: ./src/steps/switch.ts
+
+
+/** Shell function: PIDs whose parent is $1 (Gunicorn's workers), without needing procps. */
+const CHILDREN_FN = `children() { [ -n "$1" ] && [ "$1" != 0 ] || return 0; grep -l "^PPid:[[:space:]]*$1\\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3 | tr '\\n' ' '; }`;
+/**
+ * Flips `current` atomically (a new link renamed over the old one) and tells Gunicorn. HUP when
+ * only code changed: the master re-reads its config and forks workers that import the new release
+ * while the socket stays open. A new venv or changed units/environment need a new master, so a
+ * restart; the socket unit keeps the listening socket, so no connection is refused. The socket
+ * unit itself is never restarted, and workers are never signalled directly.
+ */
+function switchScript(ctx, release, restart) {
+    const p = ctx.paths;
+    const q = shQuote;
+    const svc = q(`${p.app}.service`);
+    return `
+${CHILDREN_FN}
+main=$(systemctl show -p MainPID --value ${svc} 2>/dev/null || echo 0)
+echo "old_workers=$(children "$main")"
+ln -sfn ${q(`releases/${release}`)} ${q(`${p.dir}/.current.tmp`)}
+mv -T ${q(`${p.dir}/.current.tmp`)} ${q(p.current)}
+if ! systemctl is-active --quiet ${svc}; then
+  systemctl reset-failed ${svc} 2>/dev/null || true
+  systemctl start ${svc}
+  echo reload=start
+elif ${restart ? 'true' : 'false'}; then
+  systemctl restart ${svc}
+  echo reload=restart
+else
+  systemctl reload ${svc}
+  echo reload=hup
+fi
+`;
+}
+async function switchRelease(ctx, release, restart) {
+    const res = await runScript(ctx, `switching to ${release}`, switchScript(ctx, release, restart), {
+        timeoutMs: 120_000
+    });
+    const f = parseFacts(res.stdout);
+    const reload = (f.reload ?? 'start');
+    return {
+        reload,
+        oldWorkers: (f.old_workers ?? '').split(/\s+/).filter((s) => s),
+        detail: `current -> ${release}, ${reload}`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/steps/verify.ts
+
+
+
+
+/**
+ * A reload returns before new workers serve (ExecReload is asynchronous, READY comes before the
+ * app is imported), so the proof is polled in one server-side loop: as many new worker processes as
+ * the config asks for, each working in the release, and the health path answering 200 (with
+ * health-expect in the body) through the app's socket. Old workers may still be finishing their
+ * requests (they accept no new ones once told to stop).
+ */
+function verifyScript(ctx, release, oldWorkers) {
+    const p = ctx.paths;
+    const d = ctx.settings.deploy;
+    const q = shQuote;
+    const timeoutS = Math.max(1, Math.ceil(d.healthTimeoutMs / 1000));
+    return `
+${CHILDREN_FN}
+want=$(readlink -f ${q(`${p.releases}/${release}`)})
+old=" ${oldWorkers.join(' ')} "
+# Old workers may finish their requests for up to graceful_timeout; the new ones must all be there.
+expected=$(awk '$1 == "workers" && $2 == "=" {print $3}' ${q(p.gunicornConf)} 2>/dev/null)
+expected=\${expected:-1}
+body=$(mktemp); trap 'rm -f "$body"' EXIT
+deadline=$((SECONDS + ${timeoutS}))
+why="not checked yet"
+while :; do
+  main=$(systemctl show -p MainPID --value ${q(`${p.app}.service`)} 2>/dev/null || echo 0)
+  workers=$(children "$main")
+  ok=yes; fresh=0
+  for w in $workers; do
+    case "$old" in *" $w "*) continue;; esac
+    cwd=$(readlink /proc/$w/cwd 2>/dev/null || true)
+    [ -z "$cwd" ] && continue
+    if [ "$cwd" != "$want" ]; then ok=no; why="worker $w serves $cwd, not the new release"; fi
+    fresh=$((fresh + 1))
+  done
+  if [ "$fresh" -lt "$expected" ]; then ok=no; why="$fresh of $expected new workers running (master pid $main)"; fi
+  if [ "$ok" = yes ]; then
+    code=$(curl -sS -o "$body" -w '%{http_code}' -m 5 --unix-socket ${q(p.socket)} ${q(`http://localhost${d.healthPath}`)} 2>/dev/null || true)
+    if [ "$code" = 200 ]; then
+      ${d.healthExpect ? `if grep -qF -- ${q(d.healthExpect)} "$body"; then echo "workers=$fresh"; echo "health=200"; exit 0; fi; why="health-path answered 200 without ${d.healthExpect.replace(/[^A-Za-z0-9 _.:-]/g, '')} in: $(head -c 300 "$body" | tr '\\n' ' ')"` : 'echo "workers=$fresh"; echo "health=200"; exit 0'}
+    else
+      why="health-path answered \${code:-nothing}: $(head -c 300 "$body" 2>/dev/null | tr '\\n' ' ')"
+    fi
+  fi
+  state=$(systemctl is-active ${q(`${p.app}.service`)} 2>/dev/null || true)
+  if [ "$state" = failed ] || [ "$state" = inactive ]; then why="the service is $state"; break; fi
+  [ $SECONDS -lt $deadline ] || break
+  sleep 0.2
+done
+echo "why=$why"
+exit 1
+`;
+}
+async function verifyRelease(ctx, release, oldWorkers) {
+    const timeoutMs = ctx.settings.deploy.healthTimeoutMs + 30_000;
+    const res = await ctx.remote.script(verifyScript(ctx, release, oldWorkers), { sudo: true, timeoutMs });
+    const f = parseFacts(res.stdout);
+    if (res.code !== 0) {
+        throw new DeployError(`release ${release} is not live after ${ctx.settings.deploy.healthTimeoutMs / 1000} s: ${f.why ?? res.stderr.trim()}`);
+    }
+    const workers = Number(f.workers ?? 0);
+    return { detail: `${workers} workers on ${release}, ${ctx.settings.deploy.healthPath} 200` };
+}
+
+;// CONCATENATED MODULE: ./src/steps/rollback.ts
+
+
+
+
+
+/** The last lines Gunicorn and systemd wrote about the app: why a release failed. */
+async function errorLogTail(ctx, lines = 30) {
+    const q = shQuote;
+    const res = await ctx.remote
+        .script(`tail -n ${lines} ${q(`${ctx.paths.logDir}/error.log`)} 2>/dev/null || true
+echo '--- journal'
+journalctl -u ${q(`${ctx.paths.app}.service`)} -n ${Math.ceil(lines / 2)} --no-pager -o short-iso 2>/dev/null || true`, { sudo: true, timeoutMs: 30_000 })
+        .catch(() => undefined);
+    return res ? lastLines(res.stdout, lines + lines / 2 + 1) : '';
+}
+/**
+ * Puts `target` back in service after a failed switch: the configuration the failed deploy
+ * replaced is restored first, then the same flip and proof as a deploy. Reload or restart as the
+ * way forward decided: a new master was needed to leave the old venv or units, so one is needed to
+ * return.
+ */
+async function rollbackTo(ctx, target, restart, staged) {
+    if (staged && staged.changedFiles.length > 0) {
+        await runScript(ctx, 'restoring the previous configuration', restoreScript(ctx, staged), {
+            timeoutMs: 60_000
+        });
+    }
+    const switched = await switchRelease(ctx, target, restart);
+    await verifyRelease(ctx, target, switched.oldWorkers);
+    return { ...switched, detail: `current -> ${target} (${switched.reload}), healthy` };
+}
+
+;// CONCATENATED MODULE: ./src/steps/prune.ts
+
+
+/**
+ * Keeps the newest keep-releases releases, and never current or the one before it (the rollback
+ * target). Venvs no remaining release links to go too; the pip cache stays.
+ */
+function pruneScript(ctx, keepAlso) {
+    const p = ctx.paths;
+    const q = shQuote;
+    return `
+cd ${q(p.releases)}
+keep=" ${keepAlso.map(q).join(' ')} $(basename "$(readlink ${q(p.current)})") $(ls -1 | sort | tail -n ${ctx.settings.deploy.keepReleases} | tr '\\n' ' ') "
+removed=0
+for r in $(ls -1 | sort); do
+  case "$keep" in *" $r "*) continue;; esac
+  rm -rf -- "$r"; removed=$((removed + 1))
+done
+used=" $(for r in */; do readlink -f "$r.venv" 2>/dev/null; done | xargs -r -n1 basename | sort -u | tr '\\n' ' ') "
+venvs=0
+for v in $(ls -1 ${q(p.venvs)}); do
+  case "$v" in .pip-cache|*.pip.log) continue;; esac
+  case "$used" in *" $v "*) continue;; esac
+  rm -rf -- ${q(p.venvs)}/"$v"; venvs=$((venvs + 1))
+done
+echo "releases_removed=$removed"
+echo "venvs_removed=$venvs"
+echo "releases_kept=$(ls -1 | wc -l)"
+`;
+}
+async function prune(ctx, keepAlso) {
+    const f = parseFacts((await runScript(ctx, 'pruning old releases', pruneScript(ctx, keepAlso), { timeoutMs: 10 * 60_000 }))
+        .stdout);
+    const removed = Number(f.releases_removed ?? 0) + Number(f.venvs_removed ?? 0);
+    return {
+        changed: removed > 0,
+        detail: `${f.releases_kept} releases kept, ${f.releases_removed} releases and ${f.venvs_removed} venvs removed`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/steps/history.ts
+
+/** One JSON line per deploy or rollback in the server's own history, for humans with ssh. */
+async function recordHistory(ctx, entry) {
+    const line = JSON.stringify({ time: new Date().toISOString(), host: ctx.label, ...entry });
+    await ctx.remote
+        .script(`printf '%s\\n' ${shQuote(line)} >> ${shQuote(ctx.paths.history)}`, {
+        sudo: true,
+        timeoutMs: 30_000
+    })
+        .catch((err) => ctx.logger.warning(`could not write the deploy history: ${err.message}`));
+}
+
+;// CONCATENATED MODULE: ./src/modes/deploy-mode.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const DEPLOY_KEYS = ['release', 'previous-release', 'reload', 'rolled-back'];
+function deployContext(ctx) {
+    return { ...ctx, paths: serverPaths(ctx.settings) };
+}
+function stepper(ctx) {
+    return (name, fn) => step(ctx.logger, ctx.records, ctx.label, name, fn);
+}
+/**
+ * Everything before the switch: each of these steps can fail with nothing changed for users, so a
+ * fleet prepares several servers at once. The lock is held until release().
+ */
+async function prepareRelease(host) {
+    const ctx = deployContext(host);
+    const s = stepper(ctx);
+    const d = ctx.settings.deploy;
+    ctx.facts['rolled-back'] = 'false';
+    const lock = (await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }))).lock;
+    try {
+        await s('layout', () => ensureLayout(ctx));
+        const up = await s('upload', () => uploadRelease(ctx, releaseId(new Date(), d.commit)));
+        const release = up.release;
+        ctx.facts.release = release;
+        ctx.facts['previous-release'] = up.previous;
+        const venv = await s('venv', () => buildVenv(ctx, release));
+        const staged = await s('config', () => stageConfig(ctx, up.cores));
+        await s('check', () => checkRelease(ctx, release, staged));
+        await s('backup', () => backupDatabase(ctx, release));
+        await s('pre-activate', () => runHook(ctx, 'pre-activate', d.preActivate, release, staged.envFile));
+        return { lock, up, release, staged, restart: needsRestart(staged) || venv.hash !== up.previousVenv };
+    }
+    catch (err) {
+        await lock.release();
+        throw err;
+    }
+}
+/**
+ * The switch and its proof. A failure rolls this server back to its previous release and proves
+ * that one healthy again before the error is thrown.
+ */
+async function activateRelease(host, p) {
+    const ctx = deployContext(host);
+    const s = stepper(ctx);
+    const { release, up, staged, restart } = p;
+    try {
+        await s('units', () => installConfig(ctx, staged));
+        const switched = await s('switch', () => switchRelease(ctx, release, restart));
+        ctx.facts.reload = switched.reload;
+        await s('verify', () => verifyRelease(ctx, release, switched.oldWorkers));
+    }
+    catch (err) {
+        const why = errorMessage(err);
+        const logs = await errorLogTail(ctx);
+        if (!up.previous) {
+            await recordHistory(ctx, { event: 'deploy', release, status: 'failed', why });
+            throw new DeployError(`release ${release} failed and there is no previous release to roll back to: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`, 'Fix the app and deploy again; the service stays as it is until then.');
+        }
+        try {
+            await undoRelease(host, p, why);
+        }
+        catch (rbErr) {
+            await recordHistory(ctx, {
+                event: 'rollback',
+                release: up.previous,
+                status: 'failed',
+                why: errorMessage(rbErr)
+            });
+            throw new DeployError(`release ${release} failed (${why}) and the rollback to ${up.previous} failed too: ${errorMessage(rbErr)}`, `The server needs attention now: ssh in and run systemctl status ${ctx.paths.app}; releases are in ${ctx.paths.releases}.`);
+        }
+        await recordHistory(ctx, { event: 'deploy', release, status: 'rolled-back', to: up.previous, why });
+        throw new DeployError(`release ${release} failed and was rolled back; ${up.previous} is serving and healthy. Why: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`);
+    }
+    await s('post-activate', () => runHook(ctx, 'post-activate', ctx.settings.deploy.postActivate, release, ctx.paths.envFile));
+    await s('prune', () => prune(ctx, [release, up.previous].filter((r) => r)));
+    await recordHistory(ctx, {
+        event: 'deploy',
+        release,
+        previous: up.previous,
+        status: 'deployed',
+        reload: ctx.facts.reload ?? ''
+    });
+}
+/**
+ * Puts the previous release back on a server: after its own failure, or after another server's
+ * failure when the whole fleet goes back (rollback-scope: all).
+ */
+async function undoRelease(host, p, why) {
+    const ctx = deployContext(host);
+    const back = await stepper(ctx)('rollback', () => rollbackTo(ctx, p.up.previous, p.restart, p.staged));
+    ctx.facts.release = p.up.previous;
+    ctx.facts['previous-release'] = p.release;
+    ctx.facts['rolled-back'] = 'true';
+    ctx.facts.reload = back.reload;
+    ctx.facts['rollback-reason'] = why.split('\n')[0];
+    host.setStatus('rolled-back');
+}
+const rolling = {
+    prepare: prepareRelease,
+    activate: activateRelease,
+    async undo(host, p, why) {
+        if (!p.up.previous)
+            throw new Error(`no previous release on ${host.label} to go back to`);
+        await undoRelease(host, p, why);
+        await recordHistory(deployContext(host), {
+            event: 'rollback',
+            release: p.up.previous,
+            from: p.release,
+            status: 'rolled-back',
+            why
+        });
+    },
+    release: (_host, p) => p.lock.release()
+};
+/**
+ * The deploy, in the order that keeps the old release serving until the new one is proven: every
+ * step before the switch can fail with nothing changed for users; every failure after it rolls
+ * back to the previous release and proves that one healthy again.
+ */
+const deployMode = {
+    factKeys: DEPLOY_KEYS,
+    okStatus: 'deployed',
+    rolling: rolling,
+    async runHost(host) {
+        const p = await prepareRelease(host);
+        try {
+            await activateRelease(host, p);
+        }
+        finally {
+            await p.lock.release();
+        }
+    }
+};
+
+;// CONCATENATED MODULE: ./src/modes/rollback-mode.ts
+
+
+
+
+
+
+
+
+
+/**
+ * Switches to the release before the current one (or rollback-to), with the same proof as a
+ * deploy. If that release does not come up healthy, the one that was serving is put back.
+ */
+const rollbackMode = {
+    factKeys: DEPLOY_KEYS,
+    okStatus: 'rolled-back',
+    async runHost(host) {
+        const ctx = deployContext(host);
+        const s = (name, fn) => step(ctx.logger, ctx.records, ctx.label, name, fn);
+        const q = shQuote;
+        const p = ctx.paths;
+        const wanted = ctx.settings.deploy.rollbackTo;
+        const lock = await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }));
+        try {
+            const found = await s('find release', async () => {
+                const res = await runScript(ctx, 'reading the releases', `
+cd ${q(p.releases)} 2>/dev/null || { echo "no releases in ${p.releases}" >&2; exit 3; }
+cur=$(basename "$(readlink ${q(p.current)})")
+echo "current=$cur"
+echo "current_venv=$(basename "$(readlink -f "$cur/.venv")")"
+want=${q(wanted)}
+if [ -z "$want" ]; then want=$(ls -1 | sort | awk -v c="$cur" '$0 < c' | tail -n 1); fi
+if [ -n "$want" ] && [ -d "$want" ] && [ -e "$want/.venv/bin/python" ]; then
+  echo "target=$want"; echo "target_venv=$(basename "$(readlink -f "$want/.venv")")"
+fi
+echo "releases=$(ls -1 | sort | tr '\\n' ' ')"
+`, { timeoutMs: 30_000 });
+                const f = parseFacts(res.stdout);
+                if (!f.target) {
+                    throw new DeployError(wanted
+                        ? `release ${wanted} is not on ${ctx.label} (or its venv is gone)`
+                        : `there is no release before ${f.current} on ${ctx.label}`, `Releases there: ${f.releases?.trim() || 'none'}.`);
+                }
+                return { facts: f, detail: `${f.current} -> ${f.target}` };
+            });
+            const { current, target } = found.facts;
+            const restart = found.facts.current_venv !== found.facts.target_venv;
+            ctx.facts['previous-release'] = current;
+            try {
+                const sw = await s('switch', () => switchRelease(ctx, target, restart));
+                ctx.facts.reload = sw.reload;
+                await s('verify', () => verifyRelease(ctx, target, sw.oldWorkers));
+                ctx.facts.release = target;
+                await recordHistory(ctx, {
+                    event: 'rollback',
+                    release: target,
+                    previous: current,
+                    status: 'rolled-back'
+                });
+            }
+            catch (err) {
+                const logs = await errorLogTail(ctx);
+                const sw = await s('restore', () => switchRelease(ctx, current, restart));
+                await s('verify restored', () => verifyRelease(ctx, current, sw.oldWorkers));
+                ctx.facts.release = current;
+                host.setStatus('failed');
+                throw new DeployError(`release ${target} did not come up healthy (${errorMessage(err)}); ${current} was put back and is serving${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`);
+            }
+        }
+        finally {
+            await lock.lock.release();
+        }
+    }
+};
+
+;// CONCATENATED MODULE: ./src/provision/shell.ts
+
+/**
+ * Shell prelude of every provision script. `act CMD...` runs CMD, or in a dry run only prints
+ * `would=CMD`; `mark WHAT` records a change. The checks before each act run in both cases, so a dry
+ * run reports exactly what a real run would change.
+ */
+function prelude(dry) {
+    return `
+dry=${dry ? 1 : 0}
+changed=""
+mark() { changed="$changed $*"; }
+act() { if [ "$dry" = 1 ]; then echo "would=$*"; else "$@"; fi; }
+`;
+}
+/** Final line of every provision script: what changed, for parseFacts. */
+const REPORT = 'echo "changed=$changed"';
+/**
+ * Writes each file only when its text, mode or owner differ from what is installed, through a
+ * temporary file in the same folder and a rename (a reader never sees half a file). Each changed
+ * path is marked; `was_changed PATH` tells later lines of the script.
+ */
+function writeFilesScript(files) {
+    const q = shQuote;
+    const each = files.map((f) => {
+        const b64 = Buffer.from(f.content).toString('base64');
+        return `put ${q(f.path)} ${q(f.mode)} ${q(f.owner)} ${q(b64)}`;
+    });
+    return `
+was_changed() { case " $changed " in *" $1 "*) return 0;; esac; return 1; }
+put() {
+  local path=$1 mode=$2 owner=$3 tmp
+  tmp=$(mktemp "$(dirname "$path")/.gd-new.XXXXXX" 2>/dev/null || mktemp)
+  printf '%s' "$4" | base64 -d > "$tmp"
+  if [ -f "$path" ] && cmp -s "$tmp" "$path" && [ "$(stat -c '%a %U:%G' "$path")" = "\${mode#0} $owner" ]; then
+    rm -f "$tmp"; return 0
+  fi
+  mark "$path"
+  if [ "$dry" = 1 ]; then
+    if [ -f "$path" ]; then echo "would=rewrite $path"; diff -u "$path" "$tmp" | sed -n '3,40p' | sed 's/^/diff=/' || true; else echo "would=create $path"; fi
+    rm -f "$tmp"; return 0
+  fi
+  chmod "$mode" "$tmp"; chown "$owner" "$tmp"; mv -f "$tmp" "$path"
+}
+${files.map((f) => `[ "$dry" = 1 ] || install -d -m 0755 ${q(dirOf(f.path))}`).join('\n')}
+${each.join('\n')}
+`;
+}
+function dirOf(p) {
+    return p.slice(0, p.lastIndexOf('/')) || '/';
+}
+/** `would=` lines of a dry run, for the log. */
+function wouldLines(stdout) {
+    return stdout
+        .split('\n')
+        .filter((l) => l.startsWith('would=') || l.startsWith('diff='))
+        .map((l) => (l.startsWith('would=') ? `would ${l.slice(6)}` : `  ${l.slice(5)}`));
+}
+/** The changed list a script printed, split into words. */
+function changedList(facts) {
+    return (facts.changed ?? '').split(/\s+/).filter((s) => s);
+}
+
+;// CONCATENATED MODULE: ./src/provision/run.ts
+
+
+/**
+ * Runs one provision script (with the dry-run prelude) as root, prints what a dry run would do,
+ * and turns the `changed=` line into the step's outcome.
+ */
+async function runProvisionScript(ctx, what, body, opts = {}) {
+    const dry = ctx.settings.provision.dryRun;
+    const res = await runScript(ctx, what, `${prelude(dry)}\n${body}\n${REPORT}\n`, {
+        timeoutMs: opts.timeoutMs ?? 120_000,
+        hint: opts.hint
+    });
+    const facts = parseFacts(res.stdout);
+    for (const line of wouldLines(res.stdout))
+        ctx.logger.info(line);
+    const changes = changedList(facts);
+    return {
+        changes,
+        facts,
+        changed: changes.length > 0,
+        detail: changes.length === 0 ? 'unchanged' : `${dry ? 'would change' : 'changed'}: ${changes.join(', ')}`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/provision/packages.ts
+
+
+
+/** What every provisioned server needs; apt-packages come on top. */
+const BASE_PACKAGES = ['python3-venv', 'python3-pip', 'nginx', 'logrotate', 'sqlite3', 'curl'];
+/** Exit code of the script when a package name is not known to apt. */
+const UNKNOWN = 5;
+function packageList(extra) {
+    return [...new Set([...BASE_PACKAGES, ...extra])];
+}
+/**
+ * Installs what is missing. When everything is installed (dpkg-query), apt is not touched at all:
+ * no `apt-get update`, which is most of a second run's time otherwise. Unknown names are found
+ * with `apt-cache policy` after the update and refused before anything is installed, so a typo
+ * leaves the server as it was.
+ */
+function packagesScript(packages) {
+    return `
+missing=()
+for p in ${packages.map(shQuote).join(' ')}; do
+  st=$(dpkg-query -W -f='\${Status}' "$p" 2>/dev/null || true)
+  [ "$st" = "install ok installed" ] || missing+=("$p")
+done
+if [ \${#missing[@]} -gt 0 ]; then
+  if [ "$dry" = 1 ]; then
+    echo "would=apt-get install \${missing[*]}"
+  else
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get -q -o DPkg::Lock::Timeout=300 update >/tmp/gd-apt-update.log 2>&1 || { tail -n 20 /tmp/gd-apt-update.log >&2; exit 4; }
+    unknown=()
+    for p in "\${missing[@]}"; do
+      cand=$(apt-cache policy "$p" 2>/dev/null | awk '/Candidate:/ {print $2}')
+      { [ -n "$cand" ] && [ "$cand" != "(none)" ]; } || unknown+=("$p")
+    done
+    if [ \${#unknown[@]} -gt 0 ]; then echo "unknown=\${unknown[*]}"; exit ${UNKNOWN}; fi
+    apt-get -q -y -o DPkg::Lock::Timeout=300 install --no-install-recommends "\${missing[@]}" >/tmp/gd-apt-install.log 2>&1 || { tail -n 30 /tmp/gd-apt-install.log >&2; exit 4; }
+  fi
+  mark "\${missing[@]}"
+fi
+`;
+}
+async function ensurePackages(ctx) {
+    const packages = packageList(ctx.settings.provision.aptPackages);
+    try {
+        return await runProvisionScript(ctx, 'installing packages', packagesScript(packages), {
+            timeoutMs: 30 * 60_000,
+            hint: 'Check the server can reach its apt mirrors (apt-get update) and that no other apt run holds the lock.'
+        });
+    }
+    catch (err) {
+        const m = /^unknown=(.*)$/m.exec(err instanceof Error ? err.message : '');
+        if (m) {
+            throw new DeployError(`apt does not know the package(s) ${m[1]} on this server; nothing was installed or changed`, 'Fix apt-packages (apt-cache search NAME on the server finds the right name) and run provision again.');
+        }
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/provision/user.ts
+
+
+
+/**
+ * What the deploy's layout step does not enforce on a server that already has it: the app's user
+ * has no login shell and no sudo, and its log and config folders have the right owner and mode
+ * even if someone changed them. In a dry run the same checks only report.
+ */
+function userScript(ctx) {
+    const p = ctx.paths;
+    const q = shQuote;
+    const u = q(p.user);
+    return `
+if ! id -u ${u} >/dev/null 2>&1; then
+  mark user
+  echo "would=create the system user ${p.user} and the folders under ${p.dir}"
+else
+  shell=$(getent passwd ${u} | cut -d: -f7)
+  if [ "$shell" != /usr/sbin/nologin ]; then mark shell; act usermod -s /usr/sbin/nologin ${u}; fi
+  for g in sudo admin wheel; do
+    if id -nG ${u} | tr ' ' '\\n' | grep -qx "$g"; then mark "group-$g"; act gpasswd -d ${u} "$g" >/dev/null; fi
+  done
+  fix() { # path owner:group mode
+    if [ ! -d "$1" ]; then mark "$1"; act install -d -m "$3" -o "\${2%%:*}" -g "\${2##*:}" "$1"; return; fi
+    if [ "$(stat -c '%U:%G %a' "$1")" != "$2 \${3#0}" ]; then mark "$1"; act chown "$2" "$1"; act chmod "$3" "$1"; fi
+  }
+  fix ${q(p.logDir)} ${q(`${p.user}:adm`)} 0750
+  fix ${q(p.etc)} ${q(`root:${p.user}`)} 0750
+  # shared/ is left to the deploy (it owns the shared paths inside and sets the folder's mode).
+fi
+`;
+}
+async function ensureUser(ctx) {
+    // The deploy's own layout step creates the user and folders; a dry run must not, so it only
+    // checks (and says the user is missing).
+    const created = ctx.settings.provision.dryRun ? { changed: false } : await ensureLayout(ctx);
+    const res = await runProvisionScript(ctx, 'checking the app user and folders', userScript(ctx));
+    if (created.changed) {
+        res.changes.unshift('user/layout');
+        res.changed = true;
+        res.detail = `changed: ${res.changes.join(', ')}`;
+    }
+    return res;
+}
+
+;// CONCATENATED MODULE: ./src/provision/import-database.ts
+
+
+
+
+/** Exit codes the script uses to say why it refused. */
+const MISSING = 7;
+const EXISTS = 8;
+const CORRUPT = 9;
+/**
+ * Copies an SQLite file that is already on the server (say, one taken out of a Docker volume)
+ * into shared/ with SQLite's backup API, checks the copy, and only then moves it in place. An
+ * existing database is never overwritten unless forced (and then it is backed up first). A marker
+ * records what was imported, so a second provision with the same input is a no-op rather than a
+ * refusal.
+ */
+function importScript(ctx) {
+    const q = shQuote;
+    const p = ctx.paths;
+    const pr = ctx.settings.provision;
+    const db = `${p.shared}/${ctx.settings.deploy.sqliteDb}`;
+    const tmp = `${external_node_path_namespaceObject.posix.dirname(db)}/.gd-import.db`;
+    const old = `${p.backups}/before-import-$(date -u +%Y%m%dT%H%M%SZ).db`;
+    const svc = q(`${p.app}.service`);
+    return `
+src=${q(pr.importDatabase)}; db=${q(db)}; tmp=${q(tmp)}; marker=${q(`${p.state}/imported-database`)}
+if [ ! -f "$src" ]; then echo "import-database: $src does not exist on the server" >&2; exit ${MISSING}; fi
+want="$src $(sha256sum < "$src" | cut -d' ' -f1)"
+if [ -f "$marker" ] && [ "$(cat "$marker")" = "$want" ] && [ -f "$db" ]; then
+  echo "import=already imported from $src"
+elif [ -f "$db" ] && [ ${pr.importDatabaseForce ? 1 : 0} != 1 ]; then
+  echo "import-database: a database is already at $db; refusing to replace it" >&2; exit ${EXISTS}
+else
+  mark database
+  if [ "$dry" = 1 ]; then
+    echo "would=copy $src to $db with sqlite3 .backup$([ -f "$db" ] && echo ', after backing up the existing one')"
+  else
+    check=$(sqlite3 -readonly "$src" 'PRAGMA integrity_check' 2>&1 || true)
+    if [ "$check" != ok ]; then echo "import-database: $src fails PRAGMA integrity_check: \${check:0:300}" >&2; exit ${CORRUPT}; fi
+    install -d -m 0750 -o ${q(p.user)} -g ${q(p.user)} "$(dirname "$db")"
+    rm -f "$tmp"
+    sqlite3 -cmd '.timeout 15000' "$src" ${q(`.backup '${tmp}'`)}
+    [ "$(sqlite3 "$tmp" 'PRAGMA integrity_check')" = ok ] || { echo "import-database: the copy fails integrity_check" >&2; rm -f "$tmp"; exit ${CORRUPT}; }
+    chown ${q(`${p.user}:${p.user}`)} "$tmp"; chmod 0640 "$tmp"
+    stopped=no
+    if [ -f "$db" ]; then
+      # Forced: keep the database being replaced, and swap it with the app stopped (the socket
+      # stays open, so requests wait rather than fail).
+      old="${old}"
+      sqlite3 -cmd '.timeout 15000' "$db" ".backup '$old'"
+      echo "previous=$old"
+      if systemctl is-active --quiet ${svc}; then systemctl stop ${svc}; stopped=yes; fi
+      rm -f "$db-wal" "$db-shm"
+    fi
+    mv -f "$tmp" "$db"
+    [ "$stopped" = no ] || systemctl start ${svc}
+    printf '%s\\n' "$want" > "$marker"
+    echo "rows_tables=$(sqlite3 -readonly "$db" "SELECT count(*) FROM sqlite_master WHERE type='table'")"
+  fi
+fi
+`;
+}
+async function importDatabase(ctx) {
+    const pr = ctx.settings.provision;
+    if (!pr.importDatabase)
+        return { changed: false, detail: 'no import-database set' };
+    if (!/^[A-Za-z0-9._/-]+$/.test(ctx.settings.deploy.sqliteDb)) {
+        throw new DeployError(`sqlite-db '${ctx.settings.deploy.sqliteDb}' has characters the import cannot quote for sqlite3`, 'Use a path of letters, digits and . _ / - for sqlite-db.');
+    }
+    try {
+        const res = await runProvisionScript(ctx, 'importing the database', importScript(ctx), {
+            timeoutMs: 30 * 60_000
+        });
+        if (res.facts.import)
+            res.detail = res.facts.import;
+        else if (res.facts.previous)
+            res.detail += ` (the replaced database is kept at ${res.facts.previous})`;
+        return res;
+    }
+    catch (err) {
+        const msg = err instanceof Error ? err.message : String(err);
+        const line = /import-database: .*/.exec(msg)?.[0];
+        if (msg.includes(`exit ${EXISTS}`)) {
+            throw new DeployError(`${line}. Nothing was changed.`, 'Set import-database-force: true to replace it (the existing database is backed up first), or remove import-database.');
+        }
+        if (line)
+            throw new DeployError(`${line}. Nothing was changed.`, 'Check the import-database path on the server.');
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/provision/vars.ts
+
+/**
+ * The template variables of the server-wide files (nginx, logrotate, timers). The app's own units
+ * come from the deploy's config step, which fills the same templates with the same app settings.
+ */
+function provisionVars(ctx) {
+    const d = ctx.settings.deploy;
+    const pr = ctx.settings.provision;
+    return templateVars({
+        app: ctx.paths.app,
+        appDir: ctx.paths.dir,
+        wsgiApp: d.wsgiApp,
+        env: d.env,
+        healthPath: d.healthPath,
+        // The health check skips its run while a deploy holds the lock (the owner file exists then).
+        deployLockPath: ctx.paths.lockOwner,
+        serverName: pr.serverName,
+        clientMaxBodySize: pr.clientMaxBodySize,
+        staticPath: pr.staticPath,
+        healthInterval: `${pr.healthIntervalS}s`,
+        backupKeepDays: pr.backupsDays,
+        ...(d.sqliteDb ? { dbPath: `${ctx.paths.shared}/${d.sqliteDb}` } : {})
+    });
+}
+
+;// CONCATENATED MODULE: ./src/provision/nginx.ts
+
+
+
+
+
+/** Exit code when `nginx -t` refused the new site (the old one was put back). */
+const REFUSED = 6;
+/**
+ * The site in sites-available, its link in sites-enabled, the default site's link removed. nginx
+ * reads a whole tree, so the only sound test is of the tree as it will be: the old files are kept,
+ * the new ones installed, `nginx -t` run, and on failure everything put back before nginx is
+ * reloaded. nginx is reloaded only when something here changed.
+ */
+function nginxScript(ctx, site) {
+    const q = shQuote;
+    const app = ctx.paths.app;
+    const avail = `/etc/nginx/sites-available/${app}.conf`;
+    const enabled = `/etc/nginx/sites-enabled/${app}.conf`;
+    const b64 = Buffer.from(site).toString('base64');
+    return `
+avail=${q(avail)}; enabled=${q(enabled)}; def=/etc/nginx/sites-enabled/default
+new=$(mktemp); trap 'rm -f "$new"' EXIT
+printf '%s' ${q(b64)} | base64 -d > "$new"
+[ -f "$avail" ] && cmp -s "$new" "$avail" || mark site
+[ "$(readlink "$enabled" 2>/dev/null)" = "$avail" ] || mark link
+if [ -e "$def" ] || [ -L "$def" ]; then mark default-site; fi
+if [ -n "$changed" ]; then
+  if [ "$dry" = 1 ]; then
+    echo "would=install $avail, link it in sites-enabled, disable the default site, nginx -t, reload nginx"
+    [ -f "$avail" ] && { diff -u "$avail" "$new" | sed -n '3,40p' | sed 's/^/diff=/' || true; }
+  else
+    keep=$(mktemp -d)
+    [ -f "$avail" ] && cp -a "$avail" "$keep/site"
+    [ -e "$enabled" ] || [ -L "$enabled" ] && cp -a "$enabled" "$keep/link"
+    [ -e "$def" ] || [ -L "$def" ] && cp -a "$def" "$keep/default"
+    install -m 0644 -o root -g root "$new" "$avail"
+    ln -sfn "$avail" "$enabled"
+    rm -f "$def"
+    if ! out=$(nginx -t 2>&1); then
+      # Put back exactly what was there: the running nginx never sees the refused config.
+      if [ -f "$keep/site" ]; then cp -a "$keep/site" "$avail"; else rm -f "$avail"; fi
+      rm -f "$enabled"; [ -e "$keep/link" ] || [ -L "$keep/link" ] && cp -a "$keep/link" "$enabled"
+      [ -e "$keep/default" ] || [ -L "$keep/default" ] && cp -a "$keep/default" "$def"
+      rm -rf "$keep"
+      echo "$out" | tail -n 5 >&2
+      exit ${REFUSED}
+    fi
+    rm -rf "$keep"
+    if systemctl is-active --quiet nginx; then systemctl reload nginx; echo nginx=reloaded; else systemctl start nginx; echo nginx=started; fi
+  fi
+fi
+if ! systemctl is-enabled --quiet nginx 2>/dev/null; then mark nginx-enabled; act systemctl enable --quiet nginx; fi
+if [ "$dry" != 1 ] && ! systemctl is-active --quiet nginx; then mark nginx-started; systemctl start nginx; fi
+`;
+}
+async function ensureNginx(ctx) {
+    const site = renderProxyAndLogs(provisionVars(ctx)).find((f) => f.path.includes('/nginx/'));
+    try {
+        const res = await runProvisionScript(ctx, 'configuring nginx', nginxScript(ctx, site.content));
+        if (res.facts.nginx)
+            res.detail += ` (nginx ${res.facts.nginx})`;
+        return res;
+    }
+    catch (err) {
+        const msg = err instanceof Error ? err.message : String(err);
+        if (msg.includes(`exit ${REFUSED}`)) {
+            throw new DeployError(`nginx -t refused the configuration with the new site; the previous files were put back and nginx was not reloaded:\n${msg.split('\n').slice(1).join('\n')}`, 'Fix the nginx configuration named above (another site or conf.d file, or the site inputs) and run provision again.');
+        }
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/provision/logrotate.ts
+
+
+
+
+
+/**
+ * /etc/logrotate.d/APP (daily, rotate 14, compress, USR1 to the Gunicorn master). Nothing to
+ * reload: logrotate reads its config at each run (logrotate.timer). A config logrotate cannot read
+ * is refused before it replaces a good one.
+ */
+async function ensureLogrotate(ctx) {
+    const file = renderProxyAndLogs(provisionVars(ctx)).find((f) => f.path.startsWith('/etc/logrotate.d/'));
+    const check = `
+if [ "$dry" != 1 ] && was_changed ${shQuote(file.path)}; then
+  if ! out=$(logrotate -d ${shQuote(file.path)} 2>&1) || echo "$out" | grep -qi '^error'; then
+    echo "$out" | grep -i error | head -n 5 >&2; exit 4
+  fi
+fi
+`;
+    return runProvisionScript(ctx, 'writing the logrotate rules', writeFilesScript([file]) + check, {
+        hint: 'The logrotate rules did not pass logrotate -d; see the lines above.'
+    });
+}
+
+;// CONCATENATED MODULE: ./src/provision/timers.ts
+
+
+
+
+
+/** The health check and the database maintenance, each a script, a oneshot service and a timer. */
+function timerNames(app) {
+    return [`${app}-health.timer`, `${app}-db-maintenance.timer`];
+}
+/**
+ * Writes the scripts and units when they differ, reloads systemd only then, restarts a timer only
+ * when its own files changed (a new interval), and makes sure each timer is enabled and running.
+ */
+function timersScript(ctx) {
+    const vars = provisionVars(ctx);
+    const files = [...renderHealthUnits(vars), ...renderDbMaintenanceUnits(vars)];
+    const q = shQuote;
+    const perTimer = timerNames(ctx.paths.app)
+        .map((t) => {
+        const base = t.replace(/\.timer$/, '');
+        return `
+if was_changed ${q(`/etc/systemd/system/${t}`)} || was_changed ${q(`/etc/systemd/system/${base}.service`)}; then
+  [ "$dry" = 1 ] || { systemctl is-active --quiet ${q(t)} && systemctl restart ${q(t)} || true; }
+fi
+if ! systemctl is-enabled --quiet ${q(t)} 2>/dev/null; then mark ${q(`${t}:enabled`)}; act systemctl enable --quiet ${q(t)}; fi
+if ! systemctl is-active --quiet ${q(t)}; then mark ${q(`${t}:started`)}; act systemctl start ${q(t)}; fi`;
+    })
+        .join('\n');
+    return `
+${writeFilesScript(files)}
+if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
+${perTimer}
+`;
+}
+async function ensureTimers(ctx) {
+    return runProvisionScript(ctx, 'installing the health and database timers', timersScript(ctx));
+}
+
+;// CONCATENATED MODULE: ./src/provision/first-deploy.ts
+
+
+
+
+
+
+
+/**
+ * What a release is made of: the source tree exactly as the upload sends it (same excludes), as a
+ * canonical tar (sorted, no times or owners, so a fresh checkout of the same commit hashes the
+ * same), plus every deploy setting that shapes the release or its units.
+ */
+async function sourceHash(settings) {
+    const dir = external_node_path_namespaceObject.resolve(settings.app.source);
+    const args = [
+        '-C',
+        dir,
+        '-c',
+        '-f',
+        '-',
+        '--sort=name',
+        '--format=gnu',
+        '--mtime=@0',
+        '--owner=0',
+        '--group=0',
+        '--numeric-owner',
+        ...tarExcludeArgs(settings.app.exclude),
+        '.'
+    ];
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    await new Promise((resolve, reject) => {
+        const tar = (0,external_node_child_process_namespaceObject.spawn)('tar', args, {
+            stdio: ['ignore', 'pipe', 'pipe'],
+            env: { ...process.env, LC_ALL: 'C' }
+        });
+        let err = '';
+        tar.stdout.on('data', (c) => hash.update(c));
+        tar.stderr.on('data', (c) => (err += c.toString()));
+        tar.on('error', reject);
+        tar.on('close', (code) => code === 0
+            ? resolve()
+            : reject(new Error(`cannot read the source ${dir} (tar exit ${code}): ${err.trim()}`)));
+    });
+    // Run-specific settings (commit, ref, lock handling) do not change what is deployed.
+    const shaping = { ...settings.deploy };
+    for (const k of ['commit', 'ref', 'rollbackTo', 'lockTimeoutMs', 'forceUnlock'])
+        delete shaping[k];
+    hash.update(JSON.stringify(shaping));
+    return hash.digest('hex');
+}
+/** Where provision records which source the current release was built from. */
+function manifestPath(ctx) {
+    return `${ctx.paths.state}/provisioned-source`;
+}
+/**
+ * Provision's deploy creates a new release every time it runs, so a second provision with the
+ * same source would not be a no-op. It is skipped when the release `current` points at was built
+ * by provision from the same source and settings, and the service is running.
+ */
+async function decideDeploy(ctx) {
+    const hash = await sourceHash(ctx.settings);
+    const q = shQuote;
+    const res = await runScript(ctx, 'reading the current release', `
+[ -f ${q(manifestPath(ctx))} ] && cat ${q(manifestPath(ctx))}
+[ -L ${q(ctx.paths.current)} ] && echo "current=$(basename "$(readlink ${q(ctx.paths.current)})")"
+echo "active=$(systemctl is-active ${q(`${ctx.paths.app}.service`)} 2>/dev/null || true)"
+`, { timeoutMs: 30_000 });
+    const f = parseFacts(res.stdout);
+    const short = hash.slice(0, 12);
+    const current = f.current ?? '';
+    if (!current)
+        return { deploy: true, why: 'no release yet', hash, current };
+    if (f.hash !== hash || f.release !== current)
+        return {
+            deploy: true,
+            why: `source or settings changed since the last provision (now ${short})`,
+            hash,
+            current
+        };
+    if (f.active !== 'active')
+        return { deploy: true, why: `the service is ${f.active}`, hash, current };
+    return { deploy: false, why: `release ${current} already serves this source (${short})`, hash, current };
+}
+/** The deploy mode's own engine (same proof of health, same rollback), then the manifest. */
+async function runFirstDeploy(host, ctx, hash) {
+    await deployMode.runHost(host);
+    const release = host.facts.release;
+    if (!release || host.facts['rolled-back'] === 'true')
+        return;
+    await runScript(ctx, 'recording the provisioned source', `printf 'hash=%s\\nrelease=%s\\n' ${shQuote(hash)} ${shQuote(release)} > ${shQuote(manifestPath(ctx))}`, { timeoutMs: 30_000 });
+}
+
+;// CONCATENATED MODULE: ./src/provision/verify.ts
+
+
+
+
+/** The checklist, in the order it is printed; also the summary's columns. */
+const VERIFY_KEYS = [
+    'service',
+    'socket',
+    'health-socket',
+    'health-nginx',
+    'debug',
+    'nginx-config',
+    'logrotate',
+    'database',
+    'timers',
+    'disk-free',
+    'memory'
+];
+/** Below this share of free disk a server is red (the seed's checklist). */
+const MIN_DISK_FREE = 20;
+/** Memory is red only when nearly all of it is in use: a busy server is not a broken one. */
+const MAX_MEMORY_USED = 95;
+/**
+ * One read-only script: each probe prints `check=NAME|ok|red|n/a|DETAIL` and never stops the
+ * others, so one broken piece is named instead of hiding the rest.
+ */
+function verifyChecklistScript(ctx) {
+    const q = shQuote;
+    const p = ctx.paths;
+    const d = ctx.settings.deploy;
+    const host = ctx.settings.provision.serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost';
+    const db = d.sqliteDb ? `${p.shared}/${d.sqliteDb}` : '';
+    return `
+set +e
+r() { printf 'check=%s|%s|%s\\n' "$1" "$2" "$(printf '%s' "$3" | tr '\\n|' ' /' | cut -c1-200)"; }
+svc=${q(`${p.app}.service`)}; sock=${q(`${p.app}.socket`)}; sockpath=${q(p.socket)}; hp=${q(d.healthPath)}
+a=$(systemctl is-active "$svc" 2>/dev/null); e=$(systemctl is-enabled "$svc" 2>/dev/null)
+if [ "$a" = active ] && [ "$e" = enabled ]; then r service ok "active, enabled, pid $(systemctl show -p MainPID --value "$svc")"; else r service red "$a, \${e:-not installed}"; fi
+a=$(systemctl is-active "$sock" 2>/dev/null); e=$(systemctl is-enabled "$sock" 2>/dev/null)
+if [ "$a" = active ] && [ "$e" = enabled ] && [ -S "$sockpath" ]; then r socket ok "listening on $sockpath"; else r socket red "$a, \${e:-not installed}, $([ -S "$sockpath" ] && echo "$sockpath exists" || echo "no $sockpath")"; fi
+body=$(mktemp); trap 'rm -f "$body"' EXIT
+code=$(curl -sS -o "$body" -w '%{http_code}' -m 10 --unix-socket "$sockpath" "http://localhost$hp" 2>/dev/null)
+if [ "$code" = 200 ]; then r health-socket ok "$hp 200"; else r health-socket red "$hp answered \${code:-nothing} through $sockpath"; fi
+debug=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(str(d.get("debug","absent")).lower())' "$body" 2>/dev/null)
+envdebug=$(grep -E '^FLASK_DEBUG=' ${q(p.envFile)} 2>/dev/null | tail -n 1)
+case "$debug" in
+  false) r debug ok "debug false ($hp)";;
+  true) r debug red "the app runs with debug on ($hp says debug true)";;
+  *) if [ "$envdebug" = FLASK_DEBUG=0 ]; then r debug ok "FLASK_DEBUG=0 ($hp does not report debug)"; else r debug red "cannot tell: $hp does not report debug and FLASK_DEBUG=0 is not in the env file"; fi;;
+esac
+code=$(curl -sS -o /dev/null -w '%{http_code}' -m 10 -H ${q(`Host: ${host}`)} "http://127.0.0.1$hp" 2>/dev/null)
+if [ "$code" = 200 ]; then r health-nginx ok "$hp 200 on port 80"; else r health-nginx red "$hp answered \${code:-nothing} through nginx on port 80"; fi
+if ! command -v nginx >/dev/null; then r nginx-config red "nginx is not installed";
+elif out=$(nginx -t 2>&1); then r nginx-config ok "nginx -t passed"; else r nginx-config red "nginx -t: $(echo "$out" | grep -v 'test failed' | tail -n 1)"; fi
+lr=${q(`/etc/logrotate.d/${p.app}`)}
+if [ ! -f "$lr" ]; then r logrotate red "no $lr";
+elif out=$(logrotate -d "$lr" 2>&1) && ! echo "$out" | grep -qi '^error'; then
+  n=$(ls ${q(p.logDir)}/*.log 2>/dev/null | wc -l); r logrotate ok "logrotate -d clean, $n log files in ${p.logDir}"
+else r logrotate red "logrotate -d: $(echo "$out" | grep -i error | head -n 1)"; fi
+db=${q(db)}
+if [ -z "$db" ]; then r database n/a "no sqlite-db set";
+elif [ ! -f "$db" ]; then r database red "no database at $db";
+else ic=$(sqlite3 -readonly "$db" 'PRAGMA integrity_check' 2>&1 | head -n 3)
+  if [ "$ic" = ok ]; then r database ok "integrity ok, $(stat -c %s "$db") bytes"; else r database red "integrity_check: $ic"; fi
+fi
+bad=""; for t in ${timerNames(p.app).map(q).join(' ')}; do systemctl is-active --quiet "$t" || bad="$bad $t"; done
+if [ -z "$bad" ]; then r timers ok "health and db-maintenance timers active"; else r timers red "not active:$bad"; fi
+d=${q(p.dir)}; while [ ! -d "$d" ]; do d=$(dirname "$d"); done
+used=$(df -P "$d" | awk 'NR==2 {sub(/%/, "", $5); print $5}')
+free=$((100 - \${used:-100}))
+if [ "$free" -gt ${MIN_DISK_FREE} ]; then r disk-free ok "$free % free"; else r disk-free red "only $free % free (needs more than ${MIN_DISK_FREE} %)"; fi
+mem=$(awk '/^MemTotal:/ {t=$2} /^MemAvailable:/ {a=$2} END {if (t > 0) printf "%d %d", (t - a) * 100 / t, t / 1024}' /proc/meminfo)
+used=\${mem% *}; total=\${mem#* }
+if [ "\${used:-100}" -le ${MAX_MEMORY_USED} ]; then r memory ok "$used % of $total MB used"; else r memory red "$used % of $total MB used"; fi
+exit 0
+`;
+}
+function parseChecks(stdout) {
+    const out = [];
+    for (const line of stdout.split('\n')) {
+        const m = /^check=([a-z-]+)\|(ok|red|n\/a)\|(.*)$/.exec(line);
+        if (m)
+            out.push({ name: m[1], state: m[2], detail: m[3] });
+    }
+    return out;
+}
+function checksTable(checks) {
+    return formatTable(['check', 'result', 'detail'], checks.map((c) => [c.name, c.state === 'red' ? 'RED' : c.state, c.detail]));
+}
+/**
+ * Runs the checklist, prints its table, puts each check in the host's facts (the summary's
+ * table) and fails naming every red check.
+ */
+async function verifyChecklist(ctx) {
+    const res = await ctx.remote.script(verifyChecklistScript(ctx), { sudo: true, timeoutMs: 120_000 });
+    const checks = parseChecks(res.stdout);
+    if (checks.length === 0) {
+        throw new DeployError(`the verify checklist did not run (exit ${res.code}): ${res.stderr.trim().slice(0, 500)}`, 'Check that the SSH user can run sudo without a password.');
+    }
+    ctx.logger.info(checksTable(checks));
+    for (const c of checks)
+        ctx.facts[c.name] = c.state === 'ok' ? 'ok' : c.state === 'red' ? `RED: ${c.detail}` : 'n/a';
+    const red = checks.filter((c) => c.state === 'red');
+    if (red.length > 0) {
+        throw new DeployError(`verify: ${red.length} check${red.length === 1 ? '' : 's'} red: ${red.map((c) => `${c.name} (${c.detail})`).join('; ')}`, 'Fix what is named (ssh in; systemctl status and journalctl -u say more) and run mode verify again, or run mode provision to repair the setup.');
+    }
+    return { changed: false, detail: `all ${checks.filter((c) => c.state === 'ok').length} checks ok`, checks };
+}
+
+;// CONCATENATED MODULE: ./src/modes/provision-mode.ts
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * A bare Debian/Ubuntu host to a production service, in an order where each step needs only
+ * what the steps before it made: packages, the app's user and folders, an imported database (before
+ * the app first opens one), nginx, logrotate, timers, then the deploy mode's own engine for the
+ * release and its units, and the verify checklist. Every step changes only what differs, so a
+ * second run is a no-op; a dry run runs the same checks and changes nothing.
+ */
+const provisionMode = {
+    factKeys: ['release', 'changes', ...VERIFY_KEYS],
+    okStatus: 'provisioned',
+    async runHost(host) {
+        const ctx = deployContext(host);
+        const dry = ctx.settings.provision.dryRun;
+        const s = (name, fn) => step(ctx.logger, ctx.records, ctx.label, name, fn);
+        await s('preflight', async () => {
+            const r = await preflight_preflight(ctx.remote, ctx.settings);
+            // python3-venv and the rest are what provision installs; the host itself must be usable.
+            const problems = r.problems.filter((p) => !p.startsWith('python3 is missing'));
+            if (problems.length > 0)
+                throw new DeployError(`this server cannot be provisioned: ${problems.join('; ')}`);
+            return { changed: false, detail: `${r.facts.os}, sudo ${r.facts.sudo}, ${r.facts['disk-free']} free` };
+        });
+        const changes = [];
+        const track = async (name, fn) => {
+            const out = await s(name, fn);
+            if (out.changed)
+                changes.push(name);
+            return out;
+        };
+        try {
+            await track('packages', () => ensurePackages(ctx));
+            await track('user', () => ensureUser(ctx));
+            await track('import-database', () => importDatabase(ctx));
+            await track('nginx', () => ensureNginx(ctx));
+            await track('logrotate', () => ensureLogrotate(ctx));
+            await track('timers', () => ensureTimers(ctx));
+            const decision = await s('release', async () => {
+                const d = await decideDeploy(ctx);
+                ctx.logger.info(d.deploy ? `${dry ? 'would deploy' : 'deploying'}: ${d.why}` : `no deploy: ${d.why}`);
+                return {
+                    ...d,
+                    changed: d.deploy,
+                    detail: d.deploy ? `${dry ? 'would deploy' : 'deploying'}: ${d.why}` : `no deploy: ${d.why}`
+                };
+            });
+            if (decision.deploy)
+                changes.push('release');
+            if (decision.deploy && !dry) {
+                await runFirstDeploy(host, ctx, decision.hash);
+            }
+            else if (decision.current) {
+                ctx.facts.release = decision.current;
+            }
+        }
+        finally {
+            ctx.facts.changes = changes.length ? changes.join(' ') : 'none';
+        }
+        if (dry) {
+            host.setStatus('dry-run');
+            ctx.logger.info(changes.length
+                ? `dry run: would change ${changes.join(', ')}; nothing was changed`
+                : 'dry run: nothing would change');
+            return;
+        }
+        await s('checklist', () => verifyChecklist(ctx)).catch((err) => {
+            host.setStatus('unhealthy');
+            throw err;
+        });
+    }
+};
+
+;// CONCATENATED MODULE: ./src/modes/verify-mode.ts
+
+
+
+/** The production checklist on demand: reads only, and fails naming every red check. */
+const verifyMode = {
+    factKeys: VERIFY_KEYS,
+    okStatus: 'ok',
+    async runHost(host) {
+        const ctx = deployContext(host);
+        await step(ctx.logger, ctx.records, ctx.label, 'verify', () => verifyChecklist(ctx)).catch((err) => {
+            host.setStatus('unhealthy');
+            throw err;
+        });
+    }
+};
+
+;// CONCATENATED MODULE: ./src/modes/index.ts
+
+
+
+
+
+function modeStrategy(mode) {
+    switch (mode) {
+        case 'preflight':
+            return preflightMode;
+        case 'deploy':
+            return deployMode;
+        case 'rollback':
+            return rollbackMode;
+        case 'provision':
+            return provisionMode;
+        case 'verify':
+            return verifyMode;
+        default:
+            throw new Error(`mode ${mode} has no strategy`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/fleet.ts
+/**
+ * The order servers are deployed in. Servers in one batch are prepared at once (upload, venv,
+ * checks); switching always goes one server at a time, in the order given, so most servers serve
+ * at every moment. A canary is a batch of its own, proven before anything else is touched.
+ */
+function planBatches(hosts, maxParallel, canary) {
+    const batches = [];
+    let rest = hosts;
+    if (canary && hosts.length > 1) {
+        batches.push([hosts[0]]);
+        rest = hosts.slice(1);
+    }
+    const size = Math.max(1, maxParallel);
+    for (let i = 0; i < rest.length; i += size)
+        batches.push(rest.slice(i, i + size));
+    return batches;
+}
+/**
+ * A logger that keeps one host's lines while several hosts work at once, so each host's phase is
+ * printed as one readable group when it ends instead of interleaving line by line. Secrets are
+ * registered at once; warnings and errors also go out at once (they become annotations).
+ */
+function bufferedLogger(real, label) {
+    let lines = [];
+    return {
+        info: (m) => void lines.push(m),
+        debug: (m) => real.debug(`[${label}] ${m}`),
+        warning: (m) => {
+            lines.push(`warning: ${m}`);
+            real.warning(`${label}: ${m}`);
+        },
+        error: (m) => {
+            lines.push(`error: ${m}`);
+        },
+        group: async (name, fn) => {
+            lines.push(`-- ${name}`);
+            return fn();
+        },
+        setSecret: (v) => real.setSecret(v),
+        async flush(title) {
+            const out = lines;
+            lines = [];
+            if (out.length === 0)
+                return;
+            await real.group(title, async () => {
+                for (const l of out)
+                    real.info(l);
+            });
+        }
+    };
+}
+/** Runs fn over items with every item started at once (a batch is already at most max-parallel). */
+async function settleAll(items, fn) {
+    return Promise.allSettled(items.map(fn));
+}
+
+;// CONCATENATED MODULE: ./src/engine.ts
+
+
+
+
+
+function targetFor(settings, host) {
+    return {
+        host: host.host,
+        port: host.port,
+        user: settings.ssh.user,
+        privateKey: settings.ssh.privateKey,
+        passphrase: settings.ssh.passphrase,
+        knownHosts: settings.ssh.knownHosts,
+        fingerprints: settings.ssh.fingerprints,
+        trustOnFirstUse: settings.ssh.trustOnFirstUse,
+        connectTimeoutMs: settings.ssh.connectTimeoutMs,
+        jump: settings.jump
+            ? {
+                host: settings.jump.host,
+                port: settings.jump.port,
+                user: settings.jump.user,
+                privateKey: settings.jump.privateKey,
+                knownHosts: settings.jump.knownHosts,
+                fingerprints: settings.jump.fingerprints,
+                connectTimeoutMs: settings.ssh.connectTimeoutMs
+            }
+            : undefined
+    };
+}
+function hostLabel(h) {
+    return h.port === 22 ? h.host : `${h.host}:${h.port}`;
+}
+/** Registers every secret the settings hold, before anything prints. */
+function registerSecrets(settings, logger) {
+    for (const v of secretValues(settings))
+        logger.setSecret(v);
+}
+/**
+ * Every value to mask. A multi-line key is also masked line by line: a log line can carry one of
+ * its lines on its own (an error quoting a parse failure), which a whole-value mask would miss.
+ */
+function secretValues(settings) {
+    const out = [
+        settings.ssh.privateKey,
+        ...settings.ssh.privateKey.split('\n').filter((l) => l.trim().length >= 8)
+    ];
+    if (settings.ssh.passphrase)
+        out.push(settings.ssh.passphrase);
+    if (settings.jump && settings.jump.privateKey !== settings.ssh.privateKey) {
+        out.push(settings.jump.privateKey, ...settings.jump.privateKey.split('\n').filter((l) => l.trim().length >= 8));
+    }
+    for (const e of settings.deploy.env)
+        if (e.value.trim().length > 0)
+            out.push(e.value);
+    return out;
+}
+async function runEngine(settings, deps) {
+    const { logger } = deps;
+    const connect = deps.connect ?? connection_connect;
+    registerSecrets(settings, logger);
+    const strategy = modeStrategy(settings.mode);
+    const start = performance.now();
+    const slots = settings.hosts.map((spec) => ({
+        spec,
+        started: 0,
+        report: { host: hostLabel(spec), ok: false, status: 'not started', steps: [], ms: 0, facts: {} }
+    }));
+    const open = async (slot, log) => {
+        slot.started = performance.now();
+        const { report } = slot;
+        const label = report.host;
+        const remote = await step(log, report.steps, label, 'connect', async () => {
+            const r = await connect(targetFor(settings, slot.spec), log);
+            return Object.assign(r, { detail: `${settings.ssh.user}@${label}` });
+        });
+        slot.remote = remote;
+        report.status = strategy.okStatus;
+        slot.ctx = {
+            remote,
+            settings,
+            logger: log,
+            label,
+            records: report.steps,
+            facts: report.facts,
+            setStatus: (s) => (report.status = s)
+        };
+        return slot.ctx;
+    };
+    const fail = (slot, err) => {
+        const r = slot.report;
+        r.ok = false;
+        if (r.status === strategy.okStatus || r.status === 'not started')
+            r.status = 'failed';
+        const failedStep = r.steps.filter((st) => !st.ok).at(-1)?.name;
+        r.error = `${errorMessage(err)}\n${troubleshootingRef(sectionFor(settings.mode, failedStep))}`;
+        logger.error(`${r.host}: ${r.error}`);
+    };
+    try {
+        if (strategy.rolling)
+            await runRolling(settings, strategy.rolling, slots, open, fail, logger);
+        else {
+            for (const slot of slots) {
+                try {
+                    await strategy.runHost(await open(slot, logger));
+                    slot.report.ok = true;
+                }
+                catch (err) {
+                    fail(slot, err);
+                    // A failed host stops the run: servers not yet touched are left alone.
+                    if (settings.mode !== 'preflight' && settings.mode !== 'verify')
+                        break;
+                }
+                finally {
+                    slot.report.ms = performance.now() - slot.started;
+                }
+            }
+        }
+    }
+    finally {
+        await Promise.all(slots.map((s) => s.remote?.close().catch(() => undefined)));
+    }
+    const hosts = slots.map((s) => s.report);
+    const ok = hosts.every((h) => h.ok);
+    const failed = hosts.find((h) => h.error);
+    const others = hosts.filter((h) => h !== failed && h.facts['rolled-back'] === 'true').map((h) => h.host);
+    const report = {
+        mode: settings.mode,
+        ok,
+        status: ok ? strategy.okStatus : (failed?.status ?? 'failed'),
+        hosts,
+        ms: performance.now() - start,
+        error: failed
+            ? `${failed.host}: ${failed.error}${others.length ? `\nRolled back on the servers already switched in this run: ${others.join(', ')}.` : ''}`
+            : undefined
+    };
+    return { report, factKeys: strategy.factKeys };
+}
+/**
+ * Several servers, safely: batches are prepared in parallel, switched one server at a time in the
+ * order given. The first failure stops the rollout: servers not yet touched stay as they are, and
+ * with rollback-scope all, servers already switched in this run go back to their previous release.
+ */
+async function runRolling(settings, rolling, slots, open, fail, logger) {
+    const prepared = new Map();
+    const activated = [];
+    let failure;
+    try {
+        for (const batch of planBatches(slots, settings.fleet.maxParallel, settings.fleet.canary)) {
+            const parallel = batch.length > 1;
+            const results = await settleAll(batch, async (slot) => {
+                const buffered = parallel ? bufferedLogger(logger, slot.report.host) : undefined;
+                const log = buffered ?? logger;
+                try {
+                    const ctx = await open(slot, log);
+                    prepared.set(slot, await rolling.prepare(ctx));
+                }
+                finally {
+                    await buffered?.flush(`${slot.report.host}: prepare`);
+                    if (slot.ctx)
+                        slot.ctx.logger = logger;
+                }
+            });
+            results.forEach((r, i) => {
+                if (r.status === 'rejected') {
+                    fail(batch[i], r.reason);
+                    failure ??= { slot: batch[i], why: errorMessage(r.reason) };
+                }
+            });
+            if (failure)
+                break;
+            for (const slot of batch) {
+                try {
+                    await rolling.activate(slot.ctx, prepared.get(slot));
+                    slot.report.ok = true;
+                    activated.push(slot);
+                }
+                catch (err) {
+                    fail(slot, err);
+                    failure = { slot, why: errorMessage(err) };
+                    break;
+                }
+                finally {
+                    slot.report.ms = performance.now() - slot.started;
+                }
+            }
+            if (failure)
+                break;
+        }
+        if (failure && settings.fleet.rollbackScope === 'all') {
+            for (const slot of activated.reverse()) {
+                const why = `${failure.slot.report.host} failed: ${failure.why.split('\n')[0]}`;
+                try {
+                    await rolling.undo(slot.ctx, prepared.get(slot), why);
+                    slot.report.ok = false;
+                }
+                catch (err) {
+                    fail(slot, new Error(`rolling back after ${why} failed: ${errorMessage(err)}`));
+                }
+            }
+        }
+    }
+    finally {
+        for (const [slot, p] of prepared)
+            await rolling.release(slot.ctx, p).catch(() => undefined);
+        for (const slot of slots)
+            if (slot.started && !slot.report.ms)
+                slot.report.ms = performance.now() - slot.started;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/paths.ts
+
+
+/**
+ * The action's own folder (action.yml, templates/, examples/): where templates/ was found, by the
+ * one search in render.ts (not import.meta.url, which ncc rewrites in the bundle).
+ */
+function actionRoot() {
+    return external_node_path_namespaceObject.dirname(templatesDir());
+}
+
+;// CONCATENATED MODULE: ./src/demo-run.ts
+
+
+
+
+
+
+
+
+
+const say = (line = '') => void process.stdout.write(line + '\n');
+function show(title, report) {
+    const h = report.hosts[0];
+    say(`\n### ${title}: ${report.status} in ${(report.ms / 1000).toFixed(1)} s`);
+    say(formatTable(['step', 'time', 'result', 'detail'], stepRows(h)));
+    say(`release ${h.facts.release ?? '-'} (previous ${h.facts['previous-release'] || '-'}), reload ${h.facts.reload ?? '-'}`);
+    if (report.error)
+        say(`why: ${report.error.split('\n')[0]}`);
+}
+/**
+ * The main job on the built-in sandbox: a real Debian server, a first deploy of the example app, a
+ * code change (graceful HUP), then a broken change that is rolled back by itself.
+ */
+async function runDemo(argv = []) {
+    const keep = argv.includes('--keep');
+    const name = 'demo';
+    if ((await sandboxList()).some((s) => s.name === name))
+        await sandboxDown({ name });
+    say('Booting a sandbox server (Debian with systemd, sshd, Gunicorn, nginx) ...');
+    const server = await sandboxUp({ name, log: (l) => process.stderr.write(`  ${l}\n`) });
+    say(`Server ${server.name} at ${server.host}; its host key, read from its own disk, is pinned as known-hosts.`);
+    const app = await (0,promises_namespaceObject.mkdtemp)(external_node_path_namespaceObject.join(external_node_os_namespaceObject.tmpdir(), 'gd-demo-'));
+    await (0,promises_namespaceObject.cp)(external_node_path_namespaceObject.join(actionRoot(), 'examples', 'flask-app'), app, { recursive: true });
+    const key = await (0,promises_namespaceObject.readFile)(server.privateKeyPath, 'utf8');
+    const inputs = {
+        host: server.host,
+        user: server.user,
+        'private-key': key,
+        'known-hosts': server.knownHosts,
+        'app-name': 'demo',
+        source: app,
+        'venv-system-site-packages': 'true',
+        'pip-args': '--no-index',
+        'sqlite-db': 'instance/app.db',
+        'health-timeout': '8s'
+    };
+    const logger = consoleLogger({ stream: process.stderr });
+    const run = async (over) => {
+        const all = { ...inputs, ...over };
+        return (await runEngine(parseSettings((n) => all[n] ?? ''), { logger })).report;
+    };
+    let failed = false;
+    try {
+        const first = await run({ commit: '1111111' });
+        show('1. First deploy of examples/flask-app', first);
+        await (0,promises_namespaceObject.writeFile)(external_node_path_namespaceObject.join(app, 'app.py'), (await (0,promises_namespaceObject.readFile)(external_node_path_namespaceObject.join(app, 'app.py'), 'utf8')) + '\n# a code change\n');
+        const second = await run({ commit: '2222222' });
+        show('2. A code change (same venv: graceful HUP)', second);
+        await (0,promises_namespaceObject.writeFile)(external_node_path_namespaceObject.join(app, 'app.py'), (await (0,promises_namespaceObject.readFile)(external_node_path_namespaceObject.join(app, 'app.py'), 'utf8')) +
+            '\n@app.before_request\ndef _broken():\n    if request.path == "/health":\n        return "broken on purpose", 500\n');
+        const third = await run({ commit: '3333333' });
+        show('3. A broken change (/health answers 500): rolled back automatically', third);
+        failed = !first.ok || !second.ok || third.hosts[0]?.status !== 'rolled-back';
+        say(`\nThe app is serving release ${third.hosts[0]?.facts.release}; nothing was lost.`);
+    }
+    finally {
+        if (keep) {
+            say(`\nThe server keeps running: ssh -i ${server.privateKeyPath} ${server.user}@${server.host}`);
+            say('Stop it with: npx gunicorn-deploy sandbox down --name demo');
+        }
+        else {
+            await sandboxDown({ name });
+            say('\nSandbox stopped (run with --keep to look around first).');
+        }
+    }
+    return failed ? 1 : 0;
+}
+
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-// EXTERNAL MODULE: ./src/paths.ts
-var paths = __nccwpck_require__(8431);
 ;// CONCATENATED MODULE: ./src/action-inputs.ts
 
 
 
 
 /** action.yml is the one list of inputs: the CLI's flags, its help and the README table come from it. */
-function readActionInputs(root = (0,paths/* actionRoot */.X)()) {
-    const doc = (0,dist/* parse */.qg)(external_node_fs_.readFileSync(external_node_path_.join(root, 'action.yml'), 'utf8'));
+function readActionInputs(root = actionRoot()) {
+    const doc = (0,dist/* parse */.qg)(external_node_fs_namespaceObject.readFileSync(external_node_path_namespaceObject.join(root, 'action.yml'), 'utf8'));
     return Object.entries(doc.inputs).map(([name, spec]) => ({
         name,
         description: spec.description,
@@ -79866,6 +80851,8 @@ function readActionInputs(root = (0,paths/* actionRoot */.X)()) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli.ts
+
+
 
 
 
@@ -79895,17 +80882,15 @@ function help(inputs) {
         `MODE: ${MODES_HELP} (or --mode). Every flag mirrors an action input and can also be set as an`,
         'environment variable GUNICORN_DEPLOY_<INPUT>, e.g. GUNICORN_DEPLOY_APP_NAME.',
         '',
-        (0,src_report/* formatTable */.ku)(['flag', 'default', 'meaning'], rows)
+        formatTable(['flag', 'default', 'meaning'], rows)
     ].join('\n');
 }
 async function cli(argv) {
     if (argv[0] === 'sandbox') {
-        const { sandboxCli } = await __nccwpck_require__.e(/* import() */ 754).then(__nccwpck_require__.bind(__nccwpck_require__, 9754));
         return sandboxCli(argv.slice(1));
     }
     if (argv[0] === 'demo') {
-        const { demo } = await __nccwpck_require__.e(/* import() */ 20).then(__nccwpck_require__.bind(__nccwpck_require__, 9020));
-        return demo(argv.slice(1));
+        return runDemo(argv.slice(1));
     }
     const inputs = readActionInputs();
     const options = {
@@ -79941,7 +80926,7 @@ async function cli(argv) {
         const file = values[flag];
         if (typeof file === 'string') {
             try {
-                fileInputs[input] = external_node_fs_.readFileSync(file, 'utf8');
+                fileInputs[input] = external_node_fs_namespaceObject.readFileSync(file, 'utf8');
             }
             catch (err) {
                 process.stderr.write(`--${flag}: cannot read ${file}: ${err.message}\n`);
@@ -79959,26 +80944,26 @@ async function cli(argv) {
             return fileInputs[name];
         return process.env[envName(name)] ?? '';
     };
-    const logger = (0,log/* consoleLogger */.kS)({ verbose: !!process.env.GUNICORN_DEPLOY_VERBOSE });
+    const logger = consoleLogger({ verbose: !!process.env.GUNICORN_DEPLOY_VERBOSE });
     let settings;
     try {
-        settings = (0,src_settings/* parseSettings */.P$)(read);
+        settings = parseSettings(read);
     }
     catch (err) {
-        process.stderr.write(`${err instanceof src_settings/* SettingsError */.GN ? err.message : String(err)}\n`);
+        process.stderr.write(`${err instanceof SettingsError ? err.message : String(err)}\n`);
         return 2;
     }
-    const { report, factKeys } = await (0,engine/* runEngine */.cn)(settings, { logger });
+    const { report, factKeys } = await runEngine(settings, { logger });
     if (factKeys.length > 0) {
-        const t = (0,src_report/* factRows */.UO)(report, factKeys);
-        logger.info((0,src_report/* formatTable */.ku)(t.header, t.rows));
+        const t = factRows(report, factKeys);
+        logger.info(formatTable(t.header, t.rows));
     }
     for (const h of report.hosts) {
         if (h.steps.length > 0)
-            logger.info(`${h.host}: ${h.status}\n${(0,src_report/* formatTable */.ku)(['step', 'time', 'result', 'detail'], (0,src_report/* stepRows */.w0)(h))}`);
+            logger.info(`${h.host}: ${h.status}\n${formatTable(['step', 'time', 'result', 'detail'], stepRows(h))}`);
     }
     if (values.json)
-        process.stdout.write(JSON.stringify((0,src_report/* outputsOf */.Yz)(report)) + '\n');
+        process.stdout.write(JSON.stringify(outputsOf(report)) + '\n');
     if (!report.ok)
         logger.error(report.error ?? `${report.mode} failed`);
     return report.ok ? 0 : 1;

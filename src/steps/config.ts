@@ -77,6 +77,11 @@ export async function stageConfig(ctx: DeployContext, cores: number): Promise<St
   };
 }
 
+const changedOnes = (staged: StagedConfig): ServerFile[] =>
+  staged.files.filter((f) => staged.changedFiles.includes(f.path));
+const unitsChanged = (staged: StagedConfig): boolean =>
+  staged.changedFiles.some((p) => p.startsWith('/etc/systemd/'));
+
 /** A changed unit or environment needs a new Gunicorn master; gunicorn.conf.py is re-read on HUP. */
 export function needsRestart(staged: StagedConfig): boolean {
   return staged.changedFiles.some((p) => !p.endsWith('gunicorn.conf.py'));
@@ -90,8 +95,7 @@ export function needsRestart(staged: StagedConfig): boolean {
 export function installScript(ctx: DeployContext, staged: StagedConfig): string {
   const q = shQuote;
   const prev = staged.previousDir;
-  const lines = staged.files
-    .filter((f) => staged.changedFiles.includes(f.path))
+  const lines = changedOnes(staged)
     .map((f) => {
       const name = stagedName(f);
       const [owner, group] = f.owner.split(':');
@@ -99,12 +103,12 @@ export function installScript(ctx: DeployContext, staged: StagedConfig): string 
 install -m ${f.mode} -o ${q(owner!)} -g ${q(group!)} ${q(`${staged.stagedDir}/${name}`)} ${q(f.path)}`;
     })
     .join('\n');
-  const units = staged.changedFiles.some((p) => p.startsWith('/etc/systemd/'));
   const app = ctx.paths.app;
   return `
+systemctl is-active --quiet ${q(`${app}.socket`)} && echo socket_was_active=yes || true
 rm -rf ${q(prev)}; install -d -m 0700 ${q(prev)}
 ${lines}
-${units ? 'systemctl daemon-reload' : ''}
+${unitsChanged(staged) ? 'systemctl daemon-reload' : ''}
 systemctl is-enabled --quiet ${q(`${app}.socket`)} 2>/dev/null || systemctl enable --quiet ${q(`${app}.socket`)}
 systemctl is-enabled --quiet ${q(`${app}.service`)} 2>/dev/null || systemctl enable --quiet ${q(`${app}.service`)}
 systemctl is-active --quiet ${q(`${app}.socket`)} || systemctl start ${q(`${app}.socket`)}
@@ -112,10 +116,13 @@ systemctl is-active --quiet ${q(`${app}.socket`)} || systemctl start ${q(`${app}
 }
 
 export async function installConfig(ctx: DeployContext, staged: StagedConfig): Promise<StepOutcome> {
-  await runScript(ctx, 'installing the app configuration', installScript(ctx, staged), {
+  const res = await runScript(ctx, 'installing the app configuration', installScript(ctx, staged), {
     timeoutMs: 120_000
   });
-  if (staged.changedFiles.some((p) => p.endsWith('.socket')) && ctx.facts['socket-was-active'] === 'yes') {
+  if (
+    staged.changedFiles.some((p) => p.endsWith('.socket')) &&
+    parseFacts(res.stdout).socket_was_active === 'yes'
+  ) {
     ctx.logger.warning(
       `${ctx.paths.app}.socket changed: the running socket keeps its old settings until it is restarted (a deploy never restarts it, since that refuses connections)`
     );
@@ -130,12 +137,11 @@ export async function installConfig(ctx: DeployContext, staged: StagedConfig): P
 export function restoreScript(ctx: DeployContext, staged: StagedConfig): string {
   const q = shQuote;
   const prev = staged.previousDir;
-  const lines = staged.files
-    .filter((f) => staged.changedFiles.includes(f.path))
+  const lines = changedOnes(staged)
     .map((f) => {
       const name = stagedName(f);
       return `if [ -f ${q(`${prev}/${name}`)} ]; then cp -a ${q(`${prev}/${name}`)} ${q(f.path)}; fi`;
     })
     .join('\n');
-  return `${lines}\n${staged.changedFiles.some((p) => p.startsWith('/etc/systemd/')) ? 'systemctl daemon-reload' : ''}\n`;
+  return `${lines}\n${unitsChanged(staged) ? 'systemctl daemon-reload' : ''}\n`;
 }
