@@ -1,3 +1,6 @@
+import * as net from 'node:net';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { NodeSSH, type Config } from 'node-ssh';
 import type { Logger } from '../log.js';
 import { HostKeyError, makeHostVerifier } from './hostkeys.js';
@@ -110,15 +113,55 @@ export async function connect(target: SshTarget, logger: Logger): Promise<SshRem
   }
 }
 
+/**
+ * The TCP connection, opened here rather than by ssh2 so that Nagle's algorithm is off: with it on,
+ * every small request of the SSH protocol waits for a delayed ACK (measured here: ~107 ms per remote
+ * command instead of ~20 ms, a ~250 ms handshake instead of ~65 ms).
+ */
+function openSocket(host: string, port: number, timeoutMs: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect({ host, port });
+    sock.setNoDelay(true);
+    sock.setTimeout(timeoutMs, () => {
+      sock.destroy(
+        Object.assign(new Error(`no TCP connection within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })
+      );
+    });
+    sock.once('connect', () => {
+      sock.setTimeout(0);
+      resolve(sock);
+    });
+    sock.once('error', reject);
+  });
+}
+
 async function connectDirect(target: SshTarget, logger: Logger, bastion?: SshRemote): Promise<SshRemote> {
   const verifier = makeHostVerifier(target, logger);
   const attempts = 1 + Math.max(0, target.retries ?? DEFAULT_RETRIES);
   const who = describeTarget(target);
   let last: Error | undefined;
+  const backoff = async (attempt: number, error: Error): Promise<void> => {
+    const delay = Math.min(BACKOFF_BASE_MS * 2 ** (attempt - 1), BACKOFF_MAX_MS);
+    logger.warning(
+      `ssh ${who}: ${error.message}; retrying in ${delay / 1000} s (attempt ${attempt + 1} of ${attempts})`
+    );
+    await sleep(delay);
+  };
 
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const ssh = new NodeSSH();
-    const sock = bastion ? await bastion.forward(target.host, target.port) : undefined;
+    let sock: Duplex;
+    try {
+      sock = bastion
+        ? await bastion.forward(target.host, target.port)
+        : await openSocket(target.host, target.port, target.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+    } catch (raw) {
+      const { retry, error } = classify(raw as Error & { code?: string }, target);
+      if (!retry) throw error;
+      last = error;
+      if (attempt < attempts) await backoff(attempt, error);
+      continue;
+    }
     const config: Config = {
       sock,
       host: target.host,
@@ -156,13 +199,7 @@ async function connectDirect(target: SshTarget, logger: Logger, bastion?: SshRem
       const { retry, error } = classify(err, target);
       if (!retry) throw error;
       last = error;
-      if (attempt < attempts) {
-        const delay = Math.min(BACKOFF_BASE_MS * 2 ** (attempt - 1), BACKOFF_MAX_MS);
-        logger.warning(
-          `ssh ${who}: ${error.message}; retrying in ${delay / 1000} s (attempt ${attempt + 1} of ${attempts})`
-        );
-        await sleep(delay);
-      }
+      if (attempt < attempts) await backoff(attempt, error);
     }
   }
   throw new SshConnectError(
