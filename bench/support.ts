@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import type { SandboxServer } from '../src/sandbox/index.js';
+import { formatTable } from '../src/report.js';
+import { onServer } from '../__tests__/support/deploy.js';
+
+export const run = promisify(execFile);
+export const RESULTS_DIR = path.resolve('bench/results');
+
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export const secs = (ms: number): string => (ms / 1000).toFixed(2);
+export const ratio = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '-');
+
+/** Prints a plain-text table straight to stdout (console.log in jest adds a stack trace to each call). */
+export function printTable(title: string, header: string[], rows: string[][]): void {
+  process.stdout.write(`\n${title}\n${formatTable(header, rows)}\n`);
+}
+
+export function printLine(text: string): void {
+  process.stdout.write(text + '\n');
+}
+
+export async function writeResults(name: string, data: unknown): Promise<string> {
+  await mkdir(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, `${name}.json`);
+  await writeFile(file, JSON.stringify(data, null, 2) + '\n');
+  return file;
+}
+
+/** Where and how this run happened, stored beside every result. */
+export function machine(): Record<string, unknown> {
+  return {
+    date: new Date().toISOString(),
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    kernel: os.release()
+  };
+}
+
+/** OpenSSH options that check the sandbox's host key the same way our own client does. */
+export async function sshOptions(server: SandboxServer): Promise<string[]> {
+  const known = path.join(os.tmpdir(), `bench-known-${server.name}`);
+  await writeFile(known, server.knownHosts + '\n');
+  return [
+    '-i',
+    server.privateKeyPath,
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    `UserKnownHostsFile=${known}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'LogLevel=ERROR'
+  ];
+}
+
+/** rsync is not in the ready image: installs it from Debian's mirror (through the sandbox's NAT). */
+export async function ensureRsync(server: SandboxServer): Promise<void> {
+  await onServer(
+    server,
+    'command -v rsync >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rsync >/dev/null; }; command -v rsync',
+    600_000
+  );
+}
+
+export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - t0, value };
+}
