@@ -10,6 +10,7 @@ Environment:
 
 import os
 import sqlite3
+import time
 from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
@@ -61,22 +62,44 @@ CREATE TABLE IF NOT EXISTS rows (
 """
 
 
+# Set once per worker: WAL mode is stored in the database file, and the schema exists after the
+# first successful open, so later connections only open.
+_prepared = False
+
+
+def _open(path: str) -> sqlite3.Connection:
+    global _prepared
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if not _prepared:
+            # WAL: readers never block the writer and the writer never blocks readers.
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute(SCHEMA)
+            _prepared = True
+    except Exception:
+        conn.close()
+        raise
+    return conn
+
+
 def get_db() -> sqlite3.Connection:
     """One connection per request, opened on first use (never at import, so never before fork)."""
     if "db" not in g:
         path = app.config["DATABASE"]
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            conn.row_factory = sqlite3.Row
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            # WAL: readers never block the writer and the writer never blocks readers.
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute(SCHEMA)
-        except Exception:
-            conn.close()
-            raise
-        g.db = conn
+        # A connection opened while another process recovers or resets the WAL can get "database
+        # is locked" at once, without the busy timeout (sqlite.org/wal.html): such moments come
+        # with reloads, when old workers close their connections. Try again briefly.
+        for attempt in range(5):
+            try:
+                g.db = _open(path)
+                break
+            except sqlite3.OperationalError as exc:
+                if attempt == 4 or "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                time.sleep(0.02 * (attempt + 1))
     return g.db
 
 
