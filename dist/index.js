@@ -67291,6 +67291,8 @@ function parseHost(item, defaultPort) {
     return { host, port };
 }
 
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: ./node_modules/is-stream/index.js
 var is_stream = __nccwpck_require__(6543);
 // EXTERNAL MODULE: ./node_modules/make-dir/index.js
@@ -68921,6 +68923,7 @@ class SshRemote {
 
 
 
+
 const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
 const DEFAULT_RETRIES = 3;
 const BACKOFF_BASE_MS = 1000;
@@ -69017,14 +69020,52 @@ async function connection_connect(target, logger) {
         throw err;
     }
 }
+/**
+ * The TCP connection, opened here rather than by ssh2 so that Nagle's algorithm is off: with it on,
+ * every small request of the SSH protocol waits for a delayed ACK (measured here: ~107 ms per remote
+ * command instead of ~20 ms, a ~250 ms handshake instead of ~65 ms).
+ */
+function openSocket(host, port, timeoutMs) {
+    return new Promise((resolve, reject) => {
+        const sock = external_node_net_.connect({ host, port });
+        sock.setNoDelay(true);
+        sock.setTimeout(timeoutMs, () => {
+            sock.destroy(Object.assign(new Error(`no TCP connection within ${timeoutMs} ms`), { code: 'ETIMEDOUT' }));
+        });
+        sock.once('connect', () => {
+            sock.setTimeout(0);
+            resolve(sock);
+        });
+        sock.once('error', reject);
+    });
+}
 async function connectDirect(target, logger, bastion) {
     const verifier = makeHostVerifier(target, logger);
     const attempts = 1 + Math.max(0, target.retries ?? DEFAULT_RETRIES);
     const who = describeTarget(target);
     let last;
+    const backoff = async (attempt, error) => {
+        const delay = Math.min(BACKOFF_BASE_MS * 2 ** (attempt - 1), BACKOFF_MAX_MS);
+        logger.warning(`ssh ${who}: ${error.message}; retrying in ${delay / 1000} s (attempt ${attempt + 1} of ${attempts})`);
+        await sleep(delay);
+    };
     for (let attempt = 1; attempt <= attempts; attempt++) {
         const ssh = new NodeSSH();
-        const sock = bastion ? await bastion.forward(target.host, target.port) : undefined;
+        let sock;
+        try {
+            sock = bastion
+                ? await bastion.forward(target.host, target.port)
+                : await openSocket(target.host, target.port, target.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+        }
+        catch (raw) {
+            const { retry, error } = classify(raw, target);
+            if (!retry)
+                throw error;
+            last = error;
+            if (attempt < attempts)
+                await backoff(attempt, error);
+            continue;
+        }
         const config = {
             sock,
             host: target.host,
@@ -69063,11 +69104,8 @@ async function connectDirect(target, logger, bastion) {
             if (!retry)
                 throw error;
             last = error;
-            if (attempt < attempts) {
-                const delay = Math.min(BACKOFF_BASE_MS * 2 ** (attempt - 1), BACKOFF_MAX_MS);
-                logger.warning(`ssh ${who}: ${error.message}; retrying in ${delay / 1000} s (attempt ${attempt + 1} of ${attempts})`);
-                await sleep(delay);
-            }
+            if (attempt < attempts)
+                await backoff(attempt, error);
         }
     }
     throw new SshConnectError(`cannot connect to ${who} after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${last?.message}. ` +
