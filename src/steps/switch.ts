@@ -6,7 +6,9 @@ import type { StepOutcome } from './step.js';
 export type ReloadKind = 'hup' | 'restart' | 'start';
 
 /** Shell function: PIDs whose parent is $1 (Gunicorn's workers), without needing procps. */
-export const CHILDREN_FN = `children() { [ -n "$1" ] && [ "$1" != 0 ] || return 0; grep -l "^PPid:[[:space:]]*$1\\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3 | tr '\\n' ' '; }`;
+// Never fails: under pipefail, grep's status (no match, or a process gone between the glob and
+// the read, as old workers are right after a reload) would end the calling script.
+export const CHILDREN_FN = `children() { [ -n "$1" ] && [ "$1" != 0 ] || return 0; { grep -l "^PPid:[[:space:]]*$1\\$" /proc/[0-9]*/status 2>/dev/null || true; } | cut -d/ -f3 | tr '\\n' ' '; }`;
 
 /**
  * Flips `current` atomically (a new link renamed over the old one) and tells Gunicorn. HUP when

@@ -23,7 +23,9 @@ old=" ${oldWorkers.join(' ')} "
 # Old workers may finish their requests for up to graceful_timeout; the new ones must all be there.
 expected=$(awk '$1 == "workers" && $2 == "=" {print $3}' ${q(p.gunicornConf)} 2>/dev/null)
 expected=\${expected:-1}
-body=$(mktemp); trap 'rm -f "$body"' EXIT
+body=$(mktemp)
+# Whatever ends this script early, it says why.
+trap 'rc=$?; rm -f "$body"; [ $rc = 0 ] || [ -n "\${reported:-}" ] || echo "why=the check stopped (exit $rc) while: $why"' EXIT
 deadline=$((SECONDS + ${timeoutS}))
 why="not checked yet"
 while :; do
@@ -51,6 +53,7 @@ while :; do
   [ $SECONDS -lt $deadline ] || break
   sleep 0.2
 done
+reported=yes
 echo "why=$why"
 exit 1
 `;
