@@ -191,9 +191,10 @@ export async function runEngine(
 }
 
 /**
- * Several servers, safely: batches are prepared in parallel, switched one server at a time in the
- * order given. The first failure stops the rollout: servers not yet touched stay as they are, and
- * with rollback-scope all, servers already switched in this run go back to their previous release.
+ * Several servers, safely: the servers of a batch (max-parallel of them, a canary alone) are
+ * prepared and then switched together, batch after batch in the order given. The first failure
+ * stops the rollout: servers not yet touched stay as they are, and with rollback-scope all, servers
+ * already switched in this run go back to their previous release.
  */
 async function runRolling(
   settings: Settings,
@@ -227,19 +228,29 @@ async function runRolling(
         }
       });
       if (failure) break;
-      for (const slot of batch) {
+      // Each switch is zero-downtime on its own server (HUP, or a restart behind the socket unit),
+      // so the servers of one batch switch together; batches, and so most servers, wait their turn.
+      const activations = await settleAll(batch, async (slot) => {
+        const buffered = parallel ? bufferedLogger(logger, slot.report.host) : undefined;
+        if (buffered) slot.ctx!.logger = buffered;
         try {
           await rolling.activate(slot.ctx!, prepared.get(slot));
-          slot.report.ok = true;
-          activated.push(slot);
-        } catch (err) {
-          fail(slot, err);
-          failure = { slot, why: errorMessage(err) };
-          break;
         } finally {
+          await buffered?.flush(`${slot.report.host}: activate`);
+          slot.ctx!.logger = logger;
           slot.report.ms = performance.now() - slot.started;
         }
-      }
+      });
+      activations.forEach((r, i) => {
+        const slot = batch[i]!;
+        if (r.status === 'fulfilled') {
+          slot.report.ok = true;
+          activated.push(slot);
+        } else {
+          fail(slot, r.reason);
+          failure ??= { slot, why: errorMessage(r.reason) };
+        }
+      });
       if (failure) break;
     }
     if (failure && settings.fleet.rollbackScope === 'all') {

@@ -1,9 +1,10 @@
 import type { Logger } from './log.js';
 
 /**
- * The order servers are deployed in. Servers in one batch are prepared at once (upload, venv,
- * checks); switching always goes one server at a time, in the order given, so most servers serve
- * at every moment. A canary is a batch of its own, proven before anything else is touched.
+ * The order servers are deployed in. The servers of one batch are prepared (upload, venv, checks)
+ * and switched together; the next batch starts only when every server of this one is proven live.
+ * With max-parallel 1 (the default) that is one server at a time. A canary is a batch of its own,
+ * proven before anything else is touched.
  */
 export function planBatches<T>(hosts: T[], maxParallel: number, canary: boolean): T[][] {
   const batches: T[][] = [];

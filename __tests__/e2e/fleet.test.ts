@@ -96,7 +96,7 @@ test('rollback-scope host keeps the servers already switched', async () => {
   expect((await getJson(servers[0]!, '/health')).body.release).toBe(report.hosts[0]!.facts.release);
 });
 
-test('max-parallel 3 with a canary: the canary first, then the rest prepared at once', async () => {
+test('max-parallel 3 with a canary: the canary first, then the rest prepared and switched together', async () => {
   const app = await appCopy();
   await editFile(app, 'app.py', (t) => `${t}\n# parallel\n`);
   const { report, lines } = await deploy(servers[0]!, app, {
@@ -106,8 +106,12 @@ test('max-parallel 3 with a canary: the canary first, then the rest prepared at 
   });
   expect(report.error).toBeUndefined();
   expect(report.hosts.every((h) => h.status === 'deployed')).toBe(true);
-  // The two servers after the canary were prepared together: each one's lines form one group.
+  // The two servers after the canary went together: each one's lines form one group per phase.
   expect(lines.filter((l) => /^== 10\.213\.\d+\.2: prepare$/.test(l))).toHaveLength(2);
+  expect(lines.filter((l) => /^== 10\.213\.\d+\.2: activate$/.test(l))).toHaveLength(2);
+  // The canary was live before the others switched.
+  const canaryVerified = report.hosts[0]!.steps.find((st) => st.name === 'verify')!;
+  expect(canaryVerified.ok).toBe(true);
 });
 
 describe('through a bastion', () => {

@@ -79319,7 +79319,9 @@ async function runHook(ctx, which, commands, release, envFile) {
 
 
 /** Shell function: PIDs whose parent is $1 (Gunicorn's workers), without needing procps. */
-const CHILDREN_FN = `children() { [ -n "$1" ] && [ "$1" != 0 ] || return 0; grep -l "^PPid:[[:space:]]*$1\\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3 | tr '\\n' ' '; }`;
+// Never fails: under pipefail, grep's status (no match, or a process gone between the glob and
+// the read, as old workers are right after a reload) would end the calling script.
+const CHILDREN_FN = `children() { [ -n "$1" ] && [ "$1" != 0 ] || return 0; { grep -l "^PPid:[[:space:]]*$1\\$" /proc/[0-9]*/status 2>/dev/null || true; } | cut -d/ -f3 | tr '\\n' ' '; }`;
 /**
  * Flips `current` atomically (a new link renamed over the old one) and tells Gunicorn. HUP when
  * only code changed: the master re-reads its config and forks workers that import the new release
@@ -79387,7 +79389,9 @@ old=" ${oldWorkers.join(' ')} "
 # Old workers may finish their requests for up to graceful_timeout; the new ones must all be there.
 expected=$(awk '$1 == "workers" && $2 == "=" {print $3}' ${q(p.gunicornConf)} 2>/dev/null)
 expected=\${expected:-1}
-body=$(mktemp); trap 'rm -f "$body"' EXIT
+body=$(mktemp)
+# Whatever ends this script early, it says why.
+trap 'rc=$?; rm -f "$body"; [ $rc = 0 ] || [ -n "\${reported:-}" ] || echo "why=the check stopped (exit $rc) while: $why"' EXIT
 deadline=$((SECONDS + ${timeoutS}))
 why="not checked yet"
 while :; do
@@ -79415,6 +79419,7 @@ while :; do
   [ $SECONDS -lt $deadline ] || break
   sleep 0.2
 done
+reported=yes
 echo "why=$why"
 exit 1
 `;
@@ -80515,9 +80520,10 @@ function modeStrategy(mode) {
 
 ;// CONCATENATED MODULE: ./src/fleet.ts
 /**
- * The order servers are deployed in. Servers in one batch are prepared at once (upload, venv,
- * checks); switching always goes one server at a time, in the order given, so most servers serve
- * at every moment. A canary is a batch of its own, proven before anything else is touched.
+ * The order servers are deployed in. The servers of one batch are prepared (upload, venv, checks)
+ * and switched together; the next batch starts only when every server of this one is proven live.
+ * With max-parallel 1 (the default) that is one server at a time. A canary is a batch of its own,
+ * proven before anything else is touched.
  */
 function planBatches(hosts, maxParallel, canary) {
     const batches = [];
@@ -80709,9 +80715,10 @@ async function runEngine(settings, deps) {
     return { report, factKeys: strategy.factKeys };
 }
 /**
- * Several servers, safely: batches are prepared in parallel, switched one server at a time in the
- * order given. The first failure stops the rollout: servers not yet touched stay as they are, and
- * with rollback-scope all, servers already switched in this run go back to their previous release.
+ * Several servers, safely: the servers of a batch (max-parallel of them, a canary alone) are
+ * prepared and then switched together, batch after batch in the order given. The first failure
+ * stops the rollout: servers not yet touched stay as they are, and with rollback-scope all, servers
+ * already switched in this run go back to their previous release.
  */
 async function runRolling(settings, rolling, slots, open, fail, logger) {
     const prepared = new Map();
@@ -80741,21 +80748,32 @@ async function runRolling(settings, rolling, slots, open, fail, logger) {
             });
             if (failure)
                 break;
-            for (const slot of batch) {
+            // Each switch is zero-downtime on its own server (HUP, or a restart behind the socket unit),
+            // so the servers of one batch switch together; batches, and so most servers, wait their turn.
+            const activations = await settleAll(batch, async (slot) => {
+                const buffered = parallel ? bufferedLogger(logger, slot.report.host) : undefined;
+                if (buffered)
+                    slot.ctx.logger = buffered;
                 try {
                     await rolling.activate(slot.ctx, prepared.get(slot));
+                }
+                finally {
+                    await buffered?.flush(`${slot.report.host}: activate`);
+                    slot.ctx.logger = logger;
+                    slot.report.ms = performance.now() - slot.started;
+                }
+            });
+            activations.forEach((r, i) => {
+                const slot = batch[i];
+                if (r.status === 'fulfilled') {
                     slot.report.ok = true;
                     activated.push(slot);
                 }
-                catch (err) {
-                    fail(slot, err);
-                    failure = { slot, why: errorMessage(err) };
-                    break;
+                else {
+                    fail(slot, r.reason);
+                    failure ??= { slot, why: errorMessage(r.reason) };
                 }
-                finally {
-                    slot.report.ms = performance.now() - slot.started;
-                }
-            }
+            });
             if (failure)
                 break;
         }
