@@ -49,9 +49,9 @@ else
       # Forced: keep the database being replaced, and swap it with the app stopped (the socket
       # stays open, so requests wait rather than fail).
       old="${old}"
+      if systemctl is-active --quiet ${svc}; then systemctl stop ${svc}; stopped=yes; fi
       sqlite3 -cmd '.timeout 15000' "$db" ".backup '$old'"
       echo "previous=$old"
-      if systemctl is-active --quiet ${svc}; then systemctl stop ${svc}; stopped=yes; fi
       rm -f "$db-wal" "$db-shm"
     fi
     mv -f "$tmp" "$db"

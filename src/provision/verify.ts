@@ -71,7 +71,7 @@ else r logrotate red "logrotate -d: $(echo "$out" | grep -i error | head -n 1)";
 db=${q(db)}
 if [ -z "$db" ]; then r database n/a "no sqlite-db set";
 elif [ ! -f "$db" ]; then r database red "no database at $db";
-else ic=$(sqlite3 -readonly "$db" 'PRAGMA integrity_check' 2>&1 | head -n 3)
+else ic=$(runuser -u ${q(p.user)} -- sqlite3 -readonly "$db" 'PRAGMA integrity_check' 2>&1 | head -n 3)
   if [ "$ic" = ok ]; then r database ok "integrity ok, $(stat -c %s "$db") bytes"; else r database red "integrity_check: $ic"; fi
 fi
 bad=""; for t in ${timerNames(p.app).map(q).join(' ')}; do systemctl is-active --quiet "$t" || bad="$bad $t"; done

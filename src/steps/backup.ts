@@ -15,9 +15,15 @@ export function backupScript(ctx: DeployContext, release: string): string {
   const db = `${p.shared}/${d.sqliteDb}`;
   const base = path.posix.basename(d.sqliteDb);
   const out = `${p.backups}/${base}-${release}.db`;
+  const tmp = `${p.shared}/.backup-${release}.db`;
+  // As the app's user, never root: a root sqlite3 that opens the live WAL database while no worker
+  // has it open creates its -wal/-shm files owned by root, and until it closes them every worker
+  // fails to open the database (the deploy benchmark saw /health answer 503 for that moment).
   return `
 if [ ! -f ${q(db)} ]; then echo "skipped=no database at ${d.sqliteDb} yet"; exit 0; fi
-sqlite3 -cmd '.timeout 15000' ${q(db)} ${q(`.backup '${out}'`)}
+rm -f ${q(tmp)}
+runuser -u ${q(p.user)} -- sqlite3 -cmd '.timeout 15000' ${q(db)} ${q(`.backup '${tmp}'`)}
+mv ${q(tmp)} ${q(out)}
 check=$(sqlite3 ${q(out)} 'PRAGMA integrity_check')
 if [ "$check" != ok ]; then echo "integrity_check of the backup: $check" >&2; mv ${q(out)} ${q(out + '.corrupt')}; exit 4; fi
 chown root:${q(p.user)} ${q(out)}; chmod 0640 ${q(out)}
