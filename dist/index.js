@@ -69605,8 +69605,11 @@ async function listTree(dir, exclude) {
         return undefined;
     return names.map((n) => n.replace(/^\.\//, '').replace(/\/$/, ''));
 }
-async function hashFile(file) {
+/** Small files in one read (most of an app's files); large ones streamed, never held whole. */
+async function hashFile(file, size) {
     const h = (0,external_node_crypto_.createHash)('sha256');
+    if (size <= 1 << 20)
+        return h.update(await (0,promises_namespaceObject.readFile)(file)).digest('hex');
     for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file))
         h.update(chunk);
     return h.digest('hex');
@@ -69645,7 +69648,7 @@ async function buildManifest(dir, exclude) {
                 hash: (0,external_node_crypto_.createHash)('sha256').update(target).digest('hex')
             };
         }
-        return { path: name, type: 'f', mode, size: st.size, hash: await hashFile(full) };
+        return { path: name, type: 'f', mode, size: st.size, hash: await hashFile(full, st.size) };
     });
     return new Map(entries.map((e) => [e.path, e]));
 }
@@ -69716,28 +69719,39 @@ function diffManifests(old, neu, keep = []) {
 
 
 
+/** Separates the prepare script's facts from the previous release's manifest in its output. */
+const MANIFEST_MARK = '--- previous manifest';
 /**
  * Before the upload: partial uploads left by a dropped connection are removed, and the release
- * serving now is recorded as the one to roll back to.
+ * serving now is recorded as the one to roll back to. For a delta, the hardlinked copy of that
+ * release is made here too, and its manifest printed, while the runner is still hashing the tree.
  */
-function prepareScript(ctx, id) {
+function prepareScript(ctx, id, delta) {
     const p = ctx.paths;
+    const q = shQuote;
     return `
-rm -rf ${shQuote(p.incoming)}/* 2>/dev/null || true
-if [ -L ${shQuote(p.current)} ]; then
-  echo "previous=$(basename "$(readlink ${shQuote(p.current)})")"
-  echo "previous_venv=$(basename "$(readlink -f ${shQuote(p.current + '/.venv')})")"
+rm -rf ${q(p.incoming)}/* 2>/dev/null || true
+if [ -L ${q(p.current)} ]; then
+  echo "previous=$(basename "$(readlink ${q(p.current)})")"
+  echo "previous_venv=$(basename "$(readlink -f ${q(p.current + '/.venv')})")"
 fi
-systemctl is-active --quiet ${shQuote(p.app + '.service')} && echo service_active=yes || true
+systemctl is-active --quiet ${q(p.app + '.service')} && echo service_active=yes || true
 echo "cores=$(nproc)"
-id=${shQuote(id)}
+id=${q(id)}
 n=1
-while [ -e ${shQuote(p.releases)}/"$id" ]; do n=$((n + 1)); id=${shQuote(id)}-$n; done
+while [ -e ${q(p.releases)}/"$id" ]; do n=$((n + 1)); id=${q(id)}-$n; done
 echo "release=$id"
+prev=$(readlink -f ${q(p.current)} 2>/dev/null || true)
+if ${delta ? 'true' : 'false'} && [ -n "$prev" ] && [ -f "$prev/${MANIFEST_FILE}" ]; then
+  cp -al "$prev" ${q(p.incoming)}/"$id"
+  echo copied=yes
+  echo ${q(MANIFEST_MARK)}
+  cat "$prev/${MANIFEST_FILE}"
+fi
 `;
 }
-/** REVISION, shared links, then the atomic move from incoming/ into releases/. */
-function finishScript(ctx, id) {
+/** The manifest (on stdin), REVISION, shared links, then the atomic move into releases/. */
+function finishScript(ctx, id, withManifest) {
     const p = ctx.paths;
     const d = ctx.settings.deploy;
     const q = shQuote;
@@ -69766,7 +69780,7 @@ install -d -m 0755 ${q(external_node_path_namespaceObject.posix.dirname(inReleas
 ln -sfn ${q(target)} ${q(inRelease)}`;
     })
         .join('\n');
-    return `
+    return `${withManifest ? `\ncat > ${q(`${incoming}/${MANIFEST_FILE}`)}` : ''}
 printf '%s\\n' ${q(revision)} > ${q(incoming)}/REVISION
 ${links}
 chmod -R go-w ${q(incoming)}
@@ -69775,33 +69789,35 @@ mv -T ${q(incoming)} ${q(`${p.releases}/${id}`)}
 }
 async function uploadRelease(ctx, wantedId) {
     const source = external_node_path_namespaceObject.resolve(ctx.settings.app.source);
+    const wantDelta = !ctx.settings.deploy.fullUpload;
     const [prepRes, manifest] = await Promise.all([
-        runScript(ctx, 'preparing the upload', prepareScript(ctx, wantedId), { timeoutMs: 60_000 }),
+        runScript(ctx, 'preparing the upload', prepareScript(ctx, wantedId, wantDelta), {
+            timeoutMs: 10 * 60_000
+        }),
         buildManifest(source, ctx.settings.app.exclude)
     ]);
-    const prep = parseFacts(prepRes.stdout);
+    const [factsText, oldText] = splitOnce(prepRes.stdout, `\n${MANIFEST_MARK}\n`);
+    const prep = parseFacts(factsText);
     const release = prep.release;
     const previous = prep.previous ?? '';
     const incoming = `${ctx.paths.incoming}/${release}`;
-    const delta = manifest && previous && !ctx.settings.deploy.fullUpload
-        ? await deltaUpload(ctx, source, previous, incoming, manifest)
-        : undefined;
+    const old = oldText !== undefined ? parseManifest(oldText) : undefined;
     let detail;
-    if (delta) {
-        detail = delta;
+    if (manifest && old) {
+        detail = await deltaUpload(ctx, source, incoming, old, manifest);
     }
     else {
+        if (wantDelta && previous)
+            ctx.logger.info(`release ${previous} has no usable manifest: uploading the whole tree`);
+        if (prep.copied === 'yes')
+            await runScript(ctx, 'clearing the copy', `rm -rf ${shQuote(incoming)}`, { timeoutMs: 10 * 60_000 });
         const up = await ctx.remote.upload(source, incoming, { exclude: ctx.settings.app.exclude, sudo: true });
         detail = `full: ${up.files} files, ${(up.bytes / 1e6).toFixed(1)} MB in ${(up.ms / 1000).toFixed(2)} s`;
     }
-    if (manifest) {
-        await ctx.remote.exec(`cat > ${shQuote(`${incoming}/${MANIFEST_FILE}`)}`, {
-            sudo: true,
-            stdin: serializeManifest(manifest),
-            timeoutMs: 60_000
-        });
-    }
-    await runScript(ctx, 'finishing the release folder', finishScript(ctx, release), { timeoutMs: 120_000 });
+    await runScript(ctx, 'finishing the release folder', finishScript(ctx, release, !!manifest), {
+        timeoutMs: 120_000,
+        stdin: manifest ? serializeManifest(manifest) : undefined
+    });
     return {
         release,
         previous,
@@ -69811,31 +69827,25 @@ async function uploadRelease(ctx, wantedId) {
         detail
     };
 }
+function splitOnce(text, sep) {
+    const i = text.indexOf(sep);
+    return i < 0 ? [text, undefined] : [text.slice(0, i), text.slice(i + sep.length)];
+}
 /**
- * Builds the new release as a hardlinked copy of the previous one plus what changed: only new and
- * changed files cross the network. A changed file is deleted from the copy and unpacked anew (a new
- * inode), never written through, since its old inode belongs to the release still serving.
- * Returns undefined (a full upload follows) when the previous release has no usable manifest.
+ * Turns the hardlinked copy of the previous release (made by the prepare script) into the new
+ * release: only new and changed files cross the network. A changed file is deleted from the copy
+ * and unpacked anew (a new inode), never written through, since its old inode belongs to the
+ * release still serving.
  */
-async function deltaUpload(ctx, source, previous, incoming, manifest) {
+async function deltaUpload(ctx, source, incoming, old, manifest) {
     const started = Date.now();
-    const prevDir = `${ctx.paths.releases}/${previous}`;
-    const res = await ctx.remote.exec(`cat ${shQuote(`${prevDir}/${MANIFEST_FILE}`)} 2>/dev/null || true`, {
-        sudo: true,
-        timeoutMs: 60_000
-    });
-    const old = res.code === 0 ? parseManifest(res.stdout) : undefined;
-    if (!old) {
-        ctx.logger.info(`release ${previous} has no usable manifest: uploading the whole tree`);
-        return undefined;
-    }
     const diff = diffManifests(old, manifest, ctx.settings.deploy.sharedPaths);
-    const q = shQuote;
     // Everything the copy must lose: removed and changed paths, and the files every release writes anew.
     const remove = [...diff.remove, 'REVISION', MANIFEST_FILE, '.venv', ...ctx.settings.deploy.sharedPaths];
-    await runScript(ctx, 'making the hardlinked copy', `cp -al ${q(prevDir)} ${q(incoming)}
-cd ${q(incoming)}
-xargs -0 -r rm -rf --`, { stdin: remove.map((r) => `${r}\0`).join(''), timeoutMs: 10 * 60_000 });
+    await runScript(ctx, 'trimming the hardlinked copy', `cd ${shQuote(incoming)}\nxargs -0 -r rm -rf --`, {
+        stdin: remove.map((r) => `${r}\0`).join(''),
+        timeoutMs: 10 * 60_000
+    });
     let bytes = 0;
     if (diff.send.length > 0) {
         const up = await ctx.remote.upload(source, incoming, {
@@ -70358,9 +70368,15 @@ function backupScript(ctx, release) {
     const db = `${p.shared}/${d.sqliteDb}`;
     const base = external_node_path_namespaceObject.posix.basename(d.sqliteDb);
     const out = `${p.backups}/${base}-${release}.db`;
+    const tmp = `${p.shared}/.backup-${release}.db`;
+    // As the app's user, never root: a root sqlite3 that opens the live WAL database while no worker
+    // has it open creates its -wal/-shm files owned by root, and until it closes them every worker
+    // fails to open the database (the deploy benchmark saw /health answer 503 for that moment).
     return `
 if [ ! -f ${q(db)} ]; then echo "skipped=no database at ${d.sqliteDb} yet"; exit 0; fi
-sqlite3 -cmd '.timeout 15000' ${q(db)} ${q(`.backup '${out}'`)}
+rm -f ${q(tmp)}
+runuser -u ${q(p.user)} -- sqlite3 -cmd '.timeout 15000' ${q(db)} ${q(`.backup '${tmp}'`)}
+mv ${q(tmp)} ${q(out)}
 check=$(sqlite3 ${q(out)} 'PRAGMA integrity_check')
 if [ "$check" != ok ]; then echo "integrity_check of the backup: $check" >&2; mv ${q(out)} ${q(out + '.corrupt')}; exit 4; fi
 chown root:${q(p.user)} ${q(out)}; chmod 0640 ${q(out)}
@@ -71078,9 +71094,9 @@ else
       # Forced: keep the database being replaced, and swap it with the app stopped (the socket
       # stays open, so requests wait rather than fail).
       old="${old}"
+      if systemctl is-active --quiet ${svc}; then systemctl stop ${svc}; stopped=yes; fi
       sqlite3 -cmd '.timeout 15000' "$db" ".backup '$old'"
       echo "previous=$old"
-      if systemctl is-active --quiet ${svc}; then systemctl stop ${svc}; stopped=yes; fi
       rm -f "$db-wal" "$db-shm"
     fi
     mv -f "$tmp" "$db"
@@ -71439,7 +71455,7 @@ else r logrotate red "logrotate -d: $(echo "$out" | grep -i error | head -n 1)";
 db=${q(db)}
 if [ -z "$db" ]; then r database n/a "no sqlite-db set";
 elif [ ! -f "$db" ]; then r database red "no database at $db";
-else ic=$(sqlite3 -readonly "$db" 'PRAGMA integrity_check' 2>&1 | head -n 3)
+else ic=$(runuser -u ${q(p.user)} -- sqlite3 -readonly "$db" 'PRAGMA integrity_check' 2>&1 | head -n 3)
   if [ "$ic" = ok ]; then r database ok "integrity ok, $(stat -c %s "$db") bytes"; else r database red "integrity_check: $ic"; fi
 fi
 bad=""; for t in ${timerNames(p.app).map(q).join(' ')}; do systemctl is-active --quiet "$t" || bad="$bad $t"; done

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { lstat, readlink } from 'node:fs/promises';
+import { lstat, readFile, readlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { tarExcludeArgs } from './ssh/upload.js';
 
@@ -57,8 +57,10 @@ export async function listTree(dir: string, exclude: string[]): Promise<string[]
   return names.map((n) => n.replace(/^\.\//, '').replace(/\/$/, ''));
 }
 
-async function hashFile(file: string): Promise<string> {
+/** Small files in one read (most of an app's files); large ones streamed, never held whole. */
+async function hashFile(file: string, size: number): Promise<string> {
   const h = createHash('sha256');
+  if (size <= 1 << 20) return h.update(await readFile(file)).digest('hex');
   for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
   return h.digest('hex');
 }
@@ -96,7 +98,7 @@ export async function buildManifest(dir: string, exclude: string[]): Promise<Man
         hash: createHash('sha256').update(target).digest('hex')
       };
     }
-    return { path: name, type: 'f', mode, size: st.size, hash: await hashFile(full) };
+    return { path: name, type: 'f', mode, size: st.size, hash: await hashFile(full, st.size) };
   });
   return new Map(entries.map((e) => [e.path, e]));
 }

@@ -12,29 +12,41 @@ import {
   type Manifest
 } from '../manifest.js';
 
+/** Separates the prepare script's facts from the previous release's manifest in its output. */
+const MANIFEST_MARK = '--- previous manifest';
+
 /**
  * Before the upload: partial uploads left by a dropped connection are removed, and the release
- * serving now is recorded as the one to roll back to.
+ * serving now is recorded as the one to roll back to. For a delta, the hardlinked copy of that
+ * release is made here too, and its manifest printed, while the runner is still hashing the tree.
  */
-export function prepareScript(ctx: DeployContext, id: string): string {
+export function prepareScript(ctx: DeployContext, id: string, delta: boolean): string {
   const p = ctx.paths;
+  const q = shQuote;
   return `
-rm -rf ${shQuote(p.incoming)}/* 2>/dev/null || true
-if [ -L ${shQuote(p.current)} ]; then
-  echo "previous=$(basename "$(readlink ${shQuote(p.current)})")"
-  echo "previous_venv=$(basename "$(readlink -f ${shQuote(p.current + '/.venv')})")"
+rm -rf ${q(p.incoming)}/* 2>/dev/null || true
+if [ -L ${q(p.current)} ]; then
+  echo "previous=$(basename "$(readlink ${q(p.current)})")"
+  echo "previous_venv=$(basename "$(readlink -f ${q(p.current + '/.venv')})")"
 fi
-systemctl is-active --quiet ${shQuote(p.app + '.service')} && echo service_active=yes || true
+systemctl is-active --quiet ${q(p.app + '.service')} && echo service_active=yes || true
 echo "cores=$(nproc)"
-id=${shQuote(id)}
+id=${q(id)}
 n=1
-while [ -e ${shQuote(p.releases)}/"$id" ]; do n=$((n + 1)); id=${shQuote(id)}-$n; done
+while [ -e ${q(p.releases)}/"$id" ]; do n=$((n + 1)); id=${q(id)}-$n; done
 echo "release=$id"
+prev=$(readlink -f ${q(p.current)} 2>/dev/null || true)
+if ${delta ? 'true' : 'false'} && [ -n "$prev" ] && [ -f "$prev/${MANIFEST_FILE}" ]; then
+  cp -al "$prev" ${q(p.incoming)}/"$id"
+  echo copied=yes
+  echo ${q(MANIFEST_MARK)}
+  cat "$prev/${MANIFEST_FILE}"
+fi
 `;
 }
 
-/** REVISION, shared links, then the atomic move from incoming/ into releases/. */
-export function finishScript(ctx: DeployContext, id: string): string {
+/** The manifest (on stdin), REVISION, shared links, then the atomic move into releases/. */
+export function finishScript(ctx: DeployContext, id: string, withManifest: boolean): string {
   const p = ctx.paths;
   const d = ctx.settings.deploy;
   const q = shQuote;
@@ -63,7 +75,7 @@ install -d -m 0755 ${q(path.posix.dirname(inRelease))}
 ln -sfn ${q(target)} ${q(inRelease)}`;
     })
     .join('\n');
-  return `
+  return `${withManifest ? `\ncat > ${q(`${incoming}/${MANIFEST_FILE}`)}` : ''}
 printf '%s\\n' ${q(revision)} > ${q(incoming)}/REVISION
 ${links}
 chmod -R go-w ${q(incoming)}
@@ -82,33 +94,34 @@ export interface Uploaded {
 
 export async function uploadRelease(ctx: DeployContext, wantedId: string): Promise<Uploaded & StepOutcome> {
   const source = path.resolve(ctx.settings.app.source);
+  const wantDelta = !ctx.settings.deploy.fullUpload;
   const [prepRes, manifest] = await Promise.all([
-    runScript(ctx, 'preparing the upload', prepareScript(ctx, wantedId), { timeoutMs: 60_000 }),
+    runScript(ctx, 'preparing the upload', prepareScript(ctx, wantedId, wantDelta), {
+      timeoutMs: 10 * 60_000
+    }),
     buildManifest(source, ctx.settings.app.exclude)
   ]);
-  const prep = parseFacts(prepRes.stdout);
+  const [factsText, oldText] = splitOnce(prepRes.stdout, `\n${MANIFEST_MARK}\n`);
+  const prep = parseFacts(factsText);
   const release = prep.release!;
   const previous = prep.previous ?? '';
   const incoming = `${ctx.paths.incoming}/${release}`;
-  const delta =
-    manifest && previous && !ctx.settings.deploy.fullUpload
-      ? await deltaUpload(ctx, source, previous, incoming, manifest)
-      : undefined;
+  const old = oldText !== undefined ? parseManifest(oldText) : undefined;
   let detail: string;
-  if (delta) {
-    detail = delta;
+  if (manifest && old) {
+    detail = await deltaUpload(ctx, source, incoming, old, manifest);
   } else {
+    if (wantDelta && previous)
+      ctx.logger.info(`release ${previous} has no usable manifest: uploading the whole tree`);
+    if (prep.copied === 'yes')
+      await runScript(ctx, 'clearing the copy', `rm -rf ${shQuote(incoming)}`, { timeoutMs: 10 * 60_000 });
     const up = await ctx.remote.upload(source, incoming, { exclude: ctx.settings.app.exclude, sudo: true });
     detail = `full: ${up.files} files, ${(up.bytes / 1e6).toFixed(1)} MB in ${(up.ms / 1000).toFixed(2)} s`;
   }
-  if (manifest) {
-    await ctx.remote.exec(`cat > ${shQuote(`${incoming}/${MANIFEST_FILE}`)}`, {
-      sudo: true,
-      stdin: serializeManifest(manifest),
-      timeoutMs: 60_000
-    });
-  }
-  await runScript(ctx, 'finishing the release folder', finishScript(ctx, release), { timeoutMs: 120_000 });
+  await runScript(ctx, 'finishing the release folder', finishScript(ctx, release, !!manifest), {
+    timeoutMs: 120_000,
+    stdin: manifest ? serializeManifest(manifest) : undefined
+  });
   return {
     release,
     previous,
@@ -119,42 +132,32 @@ export async function uploadRelease(ctx: DeployContext, wantedId: string): Promi
   };
 }
 
+function splitOnce(text: string, sep: string): [string, string | undefined] {
+  const i = text.indexOf(sep);
+  return i < 0 ? [text, undefined] : [text.slice(0, i), text.slice(i + sep.length)];
+}
+
 /**
- * Builds the new release as a hardlinked copy of the previous one plus what changed: only new and
- * changed files cross the network. A changed file is deleted from the copy and unpacked anew (a new
- * inode), never written through, since its old inode belongs to the release still serving.
- * Returns undefined (a full upload follows) when the previous release has no usable manifest.
+ * Turns the hardlinked copy of the previous release (made by the prepare script) into the new
+ * release: only new and changed files cross the network. A changed file is deleted from the copy
+ * and unpacked anew (a new inode), never written through, since its old inode belongs to the
+ * release still serving.
  */
 async function deltaUpload(
   ctx: DeployContext,
   source: string,
-  previous: string,
   incoming: string,
+  old: Manifest,
   manifest: Manifest
-): Promise<string | undefined> {
+): Promise<string> {
   const started = Date.now();
-  const prevDir = `${ctx.paths.releases}/${previous}`;
-  const res = await ctx.remote.exec(`cat ${shQuote(`${prevDir}/${MANIFEST_FILE}`)} 2>/dev/null || true`, {
-    sudo: true,
-    timeoutMs: 60_000
-  });
-  const old = res.code === 0 ? parseManifest(res.stdout) : undefined;
-  if (!old) {
-    ctx.logger.info(`release ${previous} has no usable manifest: uploading the whole tree`);
-    return undefined;
-  }
   const diff = diffManifests(old, manifest, ctx.settings.deploy.sharedPaths);
-  const q = shQuote;
   // Everything the copy must lose: removed and changed paths, and the files every release writes anew.
   const remove = [...diff.remove, 'REVISION', MANIFEST_FILE, '.venv', ...ctx.settings.deploy.sharedPaths];
-  await runScript(
-    ctx,
-    'making the hardlinked copy',
-    `cp -al ${q(prevDir)} ${q(incoming)}
-cd ${q(incoming)}
-xargs -0 -r rm -rf --`,
-    { stdin: remove.map((r) => `${r}\0`).join(''), timeoutMs: 10 * 60_000 }
-  );
+  await runScript(ctx, 'trimming the hardlinked copy', `cd ${shQuote(incoming)}\nxargs -0 -r rm -rf --`, {
+    stdin: remove.map((r) => `${r}\0`).join(''),
+    timeoutMs: 10 * 60_000
+  });
   let bytes = 0;
   if (diff.send.length > 0) {
     const up = await ctx.remote.upload(source, incoming, {
