@@ -11,7 +11,6 @@
  * Targets: delta deploy < 1.5 s median; its upload step <= rsync --link-dest for the same change;
  * our first full upload within 1.5x of a first full rsync; peak memory < 150 MB.
  */
-import { createCipheriv, createHash } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -32,7 +31,10 @@ import {
   secs,
   sshOptions,
   timed,
-  writeResults
+  writeResults,
+  toHealthMs,
+  prng,
+  content
 } from './support.js';
 
 const FILES = 5_000;
@@ -48,46 +50,6 @@ const BIG = 'big';
 const SHOP = 'shop';
 /** The keep-releases default. */
 const KEEP_RELEASES = 5;
-/** The steps from the first SSH byte to the new release proven live. */
-const TO_HEALTH = [
-  'connect',
-  'lock',
-  'layout',
-  'upload',
-  'venv',
-  'config',
-  'check',
-  'backup',
-  'pre-activate',
-  'units',
-  'switch',
-  'verify'
-];
-
-/** mulberry32: a small seeded PRNG, so the tree is the same on every machine and every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Deterministic bytes for one file: AES-CTR keyed by a label; text files mapped to printable lines. */
-function content(label: string, size: number, text: boolean): Buffer {
-  const key = createHash('sha256').update(label).digest();
-  const cipher = createCipheriv('aes-128-ctr', key.subarray(0, 16), key.subarray(16, 32));
-  const raw = Buffer.concat([cipher.update(Buffer.alloc(size)), cipher.final()]);
-  if (!text) return raw;
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz_ ()=:.,0123456789    ';
-  for (let i = 0; i < raw.length; i++) {
-    raw[i] = i % 72 === 71 ? 10 : alphabet.charCodeAt(raw[i]! % alphabet.length);
-  }
-  return raw;
-}
 
 interface Tree {
   dir: string;
@@ -234,7 +196,7 @@ async function ours(app: string, source: string, over: Record<string, string> = 
   const step = (n: string) => h.steps.find((s) => s.name === n);
   return {
     ms: report.ms,
-    toHealthMs: h.steps.filter((s) => TO_HEALTH.includes(s.name)).reduce((a, s) => a + s.ms, 0),
+    toHealthMs: toHealthMs(h.steps),
     connectMs: step('connect')?.ms ?? 0,
     uploadMs: step('upload')?.ms ?? 0,
     uploadDetail: step('upload')?.detail ?? '',

@@ -39,7 +39,8 @@ import {
   secs,
   sshOptions,
   timed,
-  writeResults
+  writeResults,
+  toHealthMs
 } from './support.js';
 
 const N = 5;
@@ -48,21 +49,6 @@ const CLIENTS = 20;
 const SETTLE_MS = 1000;
 const TARGET_MS = 2000;
 const SEED_SOCKET = '/run/seed/seed.sock';
-/** The steps from the first SSH byte to the new release proven live, as issue 3 defines the figure. */
-const TO_HEALTH = [
-  'connect',
-  'lock',
-  'layout',
-  'upload',
-  'venv',
-  'config',
-  'check',
-  'backup',
-  'pre-activate',
-  'units',
-  'switch',
-  'verify'
-];
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const commitFor = (label: string): string => createHash('sha1').update(label).digest('hex');
@@ -249,7 +235,7 @@ async function oursRun(connect: Connector | undefined, commitLabel: string): Pro
     );
   return {
     evidence,
-    toHealthMs: steps.filter((s) => TO_HEALTH.includes(s.name)).reduce((a, s) => a + s.ms, 0),
+    toHealthMs: toHealthMs(steps),
     runMs: report.ms,
     wallMs: d.ms,
     steps,

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createCipheriv, createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -79,4 +80,50 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; valu
   const t0 = performance.now();
   const value = await fn();
   return { ms: performance.now() - t0, value };
+}
+
+/** The steps from the first SSH byte to the new release proven live, as issue 3 defines the figure. */
+export const TO_HEALTH = [
+  'connect',
+  'lock',
+  'layout',
+  'upload',
+  'venv',
+  'config',
+  'check',
+  'backup',
+  'pre-activate',
+  'units',
+  'switch',
+  'verify'
+];
+
+/** Milliseconds from connect to health proven, out of a host's step records. */
+export function toHealthMs(steps: readonly { name: string; ms: number }[]): number {
+  return steps.filter((s) => TO_HEALTH.includes(s.name)).reduce((a, s) => a + s.ms, 0);
+}
+
+/** mulberry32: a small seeded PRNG, so the tree is the same on every machine and every run. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Deterministic bytes for one file: AES-CTR keyed by a label; text files mapped to printable lines. */
+export function content(label: string, size: number, text: boolean): Buffer {
+  const key = createHash('sha256').update(label).digest();
+  const cipher = createCipheriv('aes-128-ctr', key.subarray(0, 16), key.subarray(16, 32));
+  const raw = Buffer.concat([cipher.update(Buffer.alloc(size)), cipher.final()]);
+  if (!text) return raw;
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz_ ()=:.,0123456789    ';
+  for (let i = 0; i < raw.length; i++) {
+    raw[i] = i % 72 === 71 ? 10 : alphabet.charCodeAt(raw[i]! % alphabet.length);
+  }
+  return raw;
 }

@@ -5,7 +5,6 @@
  * cold (connect, transfer, close) into a fresh directory, and is checked complete (same file list,
  * sizes and contents) before it counts. Targets: tar <= 1.5 x rsync, SFTP >= 10 x tar.
  */
-import { createCipheriv, createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -29,7 +28,9 @@ import {
   secs,
   sshOptions,
   timed,
-  writeResults
+  writeResults,
+  prng,
+  content
 } from './support.js';
 
 const FILES = 10_000;
@@ -38,31 +39,6 @@ const RUNS = 3;
 /** One SFTP run longer than this is enough to make the point: the remaining runs are skipped. */
 const SFTP_CAP_MS = 120_000;
 const REMOTE_ROOT = '/home/deploy/bench-upload';
-
-/** mulberry32: a small seeded PRNG, so the tree is the same on every machine and every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Deterministic bytes for one file: AES-CTR keyed by its path; text files mapped to printable lines. */
-function content(rel: string, size: number, text: boolean): Buffer {
-  const key = createHash('sha256').update(rel).digest();
-  const cipher = createCipheriv('aes-128-ctr', key.subarray(0, 16), key.subarray(16, 32));
-  const raw = Buffer.concat([cipher.update(Buffer.alloc(size)), cipher.final()]);
-  if (!text) return raw;
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz_ ()=:.,0123456789    ';
-  for (let i = 0; i < raw.length; i++) {
-    raw[i] = i % 72 === 71 ? 10 : alphabet.charCodeAt(raw[i]! % alphabet.length);
-  }
-  return raw;
-}
 
 interface Tree {
   dir: string;
