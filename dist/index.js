@@ -68813,6 +68813,7 @@ class SshRemote {
                 }
                 let exitCode;
                 let expired = false;
+                const startedAt = Date.now();
                 let forced = false;
                 let channelError;
                 // Decoded across chunk borders, so a caller never sees half a UTF-8 character.
@@ -68896,7 +68897,11 @@ class SshRemote {
                     if (restOfStdout)
                         callOnStdout(restOfStdout);
                     endFence();
-                    const timedOut = expired && (forced || exitCode === undefined || exitCode === 124 || exitCode === 137);
+                    const timedOut = 
+                    // The server's timeout(1) may answer before this side's timer has run (a busy event
+                    // loop fires timers late), so the elapsed time counts as much as the timer.
+                    (expired || Date.now() - startedAt >= opts.timeoutMs) &&
+                        (forced || exitCode === undefined || exitCode === 124 || exitCode === 137);
                     if (timedOut) {
                         const err = stderr.text();
                         const note = `${err === '' || err.endsWith('\n') ? '' : '\n'}[timed out after ${opts.timeoutMs} ms]\n`;

@@ -203,6 +203,7 @@ export class SshRemote implements Remote {
         }
         let exitCode: number | undefined;
         let expired = false;
+        const startedAt = Date.now();
         let forced = false;
         let channelError: Error | undefined;
 
@@ -281,7 +282,10 @@ export class SshRemote implements Remote {
           if (restOfStdout) callOnStdout(restOfStdout);
           endFence();
           const timedOut =
-            expired && (forced || exitCode === undefined || exitCode === 124 || exitCode === 137);
+            // The server's timeout(1) may answer before this side's timer has run (a busy event
+            // loop fires timers late), so the elapsed time counts as much as the timer.
+            (expired || Date.now() - startedAt >= opts.timeoutMs) &&
+            (forced || exitCode === undefined || exitCode === 124 || exitCode === 137);
           if (timedOut) {
             const err = stderr.text();
             const note = `${err === '' || err.endsWith('\n') ? '' : '\n'}[timed out after ${opts.timeoutMs} ms]\n`;
