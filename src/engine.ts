@@ -5,7 +5,7 @@ import type { Remote, SshTarget } from './ssh/types.js';
 import { connect as sshConnect } from './ssh/connection.js';
 import { errorMessage, step } from './steps/step.js';
 import { modeStrategy } from './modes/index.js';
-import { bufferedLogger, planBatches, settleAll } from './fleet.js';
+import { bufferedLogger, planBatches } from './fleet.js';
 import { sectionFor, troubleshootingRef } from './troubleshooting.js';
 
 export type Connector = (target: SshTarget, logger: Logger) => Promise<Remote>;
@@ -210,17 +210,19 @@ async function runRolling(
   try {
     for (const batch of planBatches(slots, settings.fleet.maxParallel, settings.fleet.canary)) {
       const parallel = batch.length > 1;
-      const results = await settleAll(batch, async (slot) => {
-        const buffered = parallel ? bufferedLogger(logger, slot.report.host) : undefined;
-        const log = buffered ?? logger;
-        try {
-          const ctx = await open(slot, log);
-          prepared.set(slot, await rolling.prepare(ctx));
-        } finally {
-          await buffered?.flush(`${slot.report.host}: prepare`);
-          if (slot.ctx) slot.ctx.logger = logger;
-        }
-      });
+      const results = await Promise.allSettled(
+        batch.map(async (slot) => {
+          const buffered = parallel ? bufferedLogger(logger, slot.report.host) : undefined;
+          const log = buffered ?? logger;
+          try {
+            const ctx = await open(slot, log);
+            prepared.set(slot, await rolling.prepare(ctx));
+          } finally {
+            await buffered?.flush(`${slot.report.host}: prepare`);
+            if (slot.ctx) slot.ctx.logger = logger;
+          }
+        })
+      );
       results.forEach((r, i) => {
         if (r.status === 'rejected') {
           fail(batch[i]!, r.reason);
@@ -230,17 +232,19 @@ async function runRolling(
       if (failure) break;
       // Each switch is zero-downtime on its own server (HUP, or a restart behind the socket unit),
       // so the servers of one batch switch together; batches, and so most servers, wait their turn.
-      const activations = await settleAll(batch, async (slot) => {
-        const buffered = parallel ? bufferedLogger(logger, slot.report.host) : undefined;
-        if (buffered) slot.ctx!.logger = buffered;
-        try {
-          await rolling.activate(slot.ctx!, prepared.get(slot));
-        } finally {
-          await buffered?.flush(`${slot.report.host}: activate`);
-          slot.ctx!.logger = logger;
-          slot.report.ms = performance.now() - slot.started;
-        }
-      });
+      const activations = await Promise.allSettled(
+        batch.map(async (slot) => {
+          const buffered = parallel ? bufferedLogger(logger, slot.report.host) : undefined;
+          if (buffered) slot.ctx!.logger = buffered;
+          try {
+            await rolling.activate(slot.ctx!, prepared.get(slot));
+          } finally {
+            await buffered?.flush(`${slot.report.host}: activate`);
+            slot.ctx!.logger = logger;
+            slot.report.ms = performance.now() - slot.started;
+          }
+        })
+      );
       activations.forEach((r, i) => {
         const slot = batch[i]!;
         if (r.status === 'fulfilled') {

@@ -53,11 +53,3 @@ export function bufferedLogger(
     }
   };
 }
-
-/** Runs fn over items with every item started at once (a batch is already at most max-parallel). */
-export async function settleAll<T, R>(
-  items: T[],
-  fn: (item: T) => Promise<R>
-): Promise<PromiseSettledResult<R>[]> {
-  return Promise.allSettled(items.map(fn));
-}

@@ -78351,7 +78351,6 @@ function runId() {
 function lockScript(ctx, owner) {
     const p = ctx.paths;
     const waitS = Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000);
-    const maxAgeS = waitS;
     return `
 mkdir -p ${shQuote(p.state)}
 chmod 0750 ${shQuote(p.state)}
@@ -78363,11 +78362,11 @@ if ! flock -n 9; then
     since=$(sed -n 's/^since_epoch=//p' "$owner_file" 2>/dev/null)
     pid=$(sed -n 's/^pid=//p' "$owner_file" 2>/dev/null)
     age=$(( $(date +%s) - \${since:-0} ))
-    if [ "$age" -ge ${maxAgeS} ] && [ -n "$pid" ]; then
+    if [ "$age" -ge ${waitS} ] && [ -n "$pid" ]; then
       echo "forced=breaking a lock held for \${age}s by: $holder"
       kill -TERM "$pid" 2>/dev/null || true
     else
-      echo "forced=not breaking the lock: it is only \${age}s old (under ${maxAgeS}s), so not stale: $holder"
+      echo "forced=not breaking the lock: it is only \${age}s old (under ${waitS}s), so not stale: $holder"
     fi
   fi
   echo "waiting=$holder"
@@ -78649,7 +78648,6 @@ if [ -L ${q(p.current)} ]; then
   echo "previous=$(basename "$(readlink ${q(p.current)})")"
   echo "previous_venv=$(basename "$(readlink -f ${q(p.current + '/.venv')})")"
 fi
-systemctl is-active --quiet ${q(p.app + '.service')} && echo service_active=yes || true
 echo "cores=$(nproc)"
 id=${q(id)}
 n=1
@@ -78736,7 +78734,6 @@ async function uploadRelease(ctx, wantedId) {
         release,
         previous,
         previousVenv: prep.previous_venv ?? '',
-        serviceActive: prep.service_active === 'yes',
         cores: Number(prep.cores) || 1,
         detail
     };
@@ -80592,10 +80589,6 @@ function bufferedLogger(real, label) {
         }
     };
 }
-/** Runs fn over items with every item started at once (a batch is already at most max-parallel). */
-async function settleAll(items, fn) {
-    return Promise.allSettled(items.map(fn));
-}
 
 ;// CONCATENATED MODULE: ./src/engine.ts
 
@@ -80748,7 +80741,7 @@ async function runRolling(settings, rolling, slots, open, fail, logger) {
     try {
         for (const batch of planBatches(slots, settings.fleet.maxParallel, settings.fleet.canary)) {
             const parallel = batch.length > 1;
-            const results = await settleAll(batch, async (slot) => {
+            const results = await Promise.allSettled(batch.map(async (slot) => {
                 const buffered = parallel ? bufferedLogger(logger, slot.report.host) : undefined;
                 const log = buffered ?? logger;
                 try {
@@ -80760,7 +80753,7 @@ async function runRolling(settings, rolling, slots, open, fail, logger) {
                     if (slot.ctx)
                         slot.ctx.logger = logger;
                 }
-            });
+            }));
             results.forEach((r, i) => {
                 if (r.status === 'rejected') {
                     fail(batch[i], r.reason);
@@ -80771,7 +80764,7 @@ async function runRolling(settings, rolling, slots, open, fail, logger) {
                 break;
             // Each switch is zero-downtime on its own server (HUP, or a restart behind the socket unit),
             // so the servers of one batch switch together; batches, and so most servers, wait their turn.
-            const activations = await settleAll(batch, async (slot) => {
+            const activations = await Promise.allSettled(batch.map(async (slot) => {
                 const buffered = parallel ? bufferedLogger(logger, slot.report.host) : undefined;
                 if (buffered)
                     slot.ctx.logger = buffered;
@@ -80783,7 +80776,7 @@ async function runRolling(settings, rolling, slots, open, fail, logger) {
                     slot.ctx.logger = logger;
                     slot.report.ms = performance.now() - slot.started;
                 }
-            });
+            }));
             activations.forEach((r, i) => {
                 const slot = batch[i];
                 if (r.status === 'fulfilled') {

@@ -30,7 +30,6 @@ export function runId(): string {
 export function lockScript(ctx: DeployContext, owner: string): string {
   const p = ctx.paths;
   const waitS = Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000);
-  const maxAgeS = waitS;
   return `
 mkdir -p ${shQuote(p.state)}
 chmod 0750 ${shQuote(p.state)}
@@ -42,11 +41,11 @@ if ! flock -n 9; then
     since=$(sed -n 's/^since_epoch=//p' "$owner_file" 2>/dev/null)
     pid=$(sed -n 's/^pid=//p' "$owner_file" 2>/dev/null)
     age=$(( $(date +%s) - \${since:-0} ))
-    if [ "$age" -ge ${maxAgeS} ] && [ -n "$pid" ]; then
+    if [ "$age" -ge ${waitS} ] && [ -n "$pid" ]; then
       echo "forced=breaking a lock held for \${age}s by: $holder"
       kill -TERM "$pid" 2>/dev/null || true
     else
-      echo "forced=not breaking the lock: it is only \${age}s old (under ${maxAgeS}s), so not stale: $holder"
+      echo "forced=not breaking the lock: it is only \${age}s old (under ${waitS}s), so not stale: $holder"
     fi
   fi
   echo "waiting=$holder"

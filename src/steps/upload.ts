@@ -29,7 +29,6 @@ if [ -L ${q(p.current)} ]; then
   echo "previous=$(basename "$(readlink ${q(p.current)})")"
   echo "previous_venv=$(basename "$(readlink -f ${q(p.current + '/.venv')})")"
 fi
-systemctl is-active --quiet ${q(p.app + '.service')} && echo service_active=yes || true
 echo "cores=$(nproc)"
 id=${q(id)}
 n=1
@@ -88,7 +87,6 @@ export interface Uploaded {
   previous: string;
   /** Venv hash of the release serving before this deploy ('' on a first deploy). */
   previousVenv: string;
-  serviceActive: boolean;
   cores: number;
 }
 
@@ -126,7 +124,6 @@ export async function uploadRelease(ctx: DeployContext, wantedId: string): Promi
     release,
     previous,
     previousVenv: prep.previous_venv ?? '',
-    serviceActive: prep.service_active === 'yes',
     cores: Number(prep.cores) || 1,
     detail
   };
