@@ -29,6 +29,8 @@ export interface TemplateVars {
   /** Extra ListenStream= lines for the socket unit, e.g. 127.0.0.1:8000. */
   listen: string[];
   workers: number;
+  /** Gunicorn's master imports the libraries listed in each release (see templates/gunicorn.conf.py). */
+  preloadLibraries: boolean;
   timeout: number;
   gracefulTimeout: number;
   keepalive: number;
@@ -69,6 +71,9 @@ export interface TemplateVars {
   healthUrl: string;
   healthScript: string;
   dbScript: string;
+  /** The serving release's library list, read by Gunicorn's master at start and every reload. */
+  preloadList: string;
+  releasesDir: string;
 }
 
 type DerivedKey =
@@ -83,7 +88,9 @@ type DerivedKey =
   | 'proxyTimeout'
   | 'healthUrl'
   | 'healthScript'
-  | 'dbScript';
+  | 'dbScript'
+  | 'preloadList'
+  | 'releasesDir';
 
 /** What a caller gives: the app name, and any field it wants other than the default. */
 export type TemplateInput = { app: string } & Partial<Omit<TemplateVars, 'app' | DerivedKey>>;
@@ -97,6 +104,8 @@ export interface ServerFile {
 }
 
 export const SCRIPT_DIR = '/usr/local/lib/gunicorn-deploy';
+/** In each release: the libraries its import check loaded (written by the deploy's check step). */
+export const PRELOAD_FILE = '.gunicorn-deploy-preload';
 const UNIT_DIR = '/etc/systemd/system';
 
 const NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
@@ -230,6 +239,7 @@ export function templateVars(input: TemplateInput): TemplateVars {
       )
     ),
     workers: checkInt('workers', input.workers ?? 3, 1, 256),
+    preloadLibraries: input.preloadLibraries ?? true,
     timeout,
     gracefulTimeout,
     keepalive: checkInt('keepalive', input.keepalive ?? 2, 0, 3600),
@@ -291,7 +301,9 @@ export function templateVars(input: TemplateInput): TemplateVars {
     proxyTimeout: timeout + 30,
     healthUrl: `http://localhost${healthPath}`,
     healthScript: `${SCRIPT_DIR}/${app}-health-check`,
-    dbScript: `${SCRIPT_DIR}/${app}-db-maintenance`
+    dbScript: `${SCRIPT_DIR}/${app}-db-maintenance`,
+    preloadList: `${appDir}/current/${PRELOAD_FILE}`,
+    releasesDir: `${appDir}/releases`
   };
   return vars;
 }

@@ -40,6 +40,8 @@ export interface DeploySettings {
   pipArgs: string;
   /** 'auto' = 2 x cores + 1, computed on the server. */
   workers: number | 'auto';
+  /** Import the release's libraries (never its own code) in Gunicorn's master. */
+  preloadLibraries: boolean;
   sharedPaths: string[];
   env: { key: string; value: string }[];
   healthPath: string;
@@ -126,6 +128,7 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   python: 'python3',
   'venv-system-site-packages': 'false',
   workers: 'auto',
+  'preload-libraries': 'true',
   'shared-paths': 'instance',
   'health-path': '/health',
   'health-timeout': '30s',
@@ -372,6 +375,7 @@ export function parseSettings(read: InputReader): Settings {
       venvSystemSitePackages: bool('venv-system-site-packages'),
       pipArgs: raw('pip-args').trim(),
       workers,
+      preloadLibraries: bool('preload-libraries'),
       sharedPaths: splitList(get('shared-paths')).map((p) => relPath('shared-paths', p.replace(/\/+$/, ''))),
       env,
       healthPath,

@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
 import type { SandboxServer } from '../../src/sandbox/index.js';
 import { bootServer, stopServer } from '../support/servers.js';
 import { appCopy, deploy, editFile, getJson, onServer, startLoad } from '../support/deploy.js';
@@ -87,6 +89,35 @@ test('a code-only change reloads with HUP and keeps the venv', async () => {
   expect({ failed: counts.failed, errors: counts.errors }).toEqual({ failed: 0, errors: {} });
   // The load saw the old release, then the new one.
   expect(Object.keys(counts.releases)).toContain(h.facts.release);
+});
+
+test("the master imports the release's libraries, never its own modules: a HUP serves a changed local module", async () => {
+  await writeFile(path.join(app, 'greeting.py'), 'WORD = "one"\n');
+  await editFile(
+    app,
+    'app.py',
+    (t) =>
+      `${t}\n\nimport greeting\n\n\n@app.get("/greeting")\ndef greeting_word():\n    return greeting.WORD\n`
+  );
+  const first = await deploy(server, app, { commit: 'b1'.padEnd(40, '0') });
+  expect({ ok: first.report.ok, error: first.report.error }).toEqual({ ok: true, error: undefined });
+  await editFile(app, 'greeting.py', () => 'WORD = "two"\n');
+  const { report } = await deploy(server, app, { commit: 'b2'.padEnd(40, '0') });
+  expect({ ok: report.ok, error: report.error }).toEqual({ ok: true, error: undefined });
+  expect(report.hosts[0]!.facts.reload).toBe('hup');
+  expect(
+    await onServer(server, 'curl -s --unix-socket /run/shop/gunicorn.sock http://localhost/greeting')
+  ).toBe('two');
+  const listed = (await onServer(server, 'cat /srv/shop/current/.gunicorn-deploy-preload')).split('\n');
+  expect(listed).toEqual(expect.arrayContaining(['flask', 'werkzeug', 'markupsafe']));
+  expect(listed).not.toContain('app');
+  expect(listed).not.toContain('greeting');
+  // Proof that the master, not each worker, imported them: a library's C extension in its memory.
+  const maps = await onServer(
+    server,
+    'sudo grep -c "markupsafe/_speedups" /proc/$(systemctl show -p MainPID --value shop.service)/maps || true'
+  );
+  expect(Number(maps)).toBeGreaterThan(0);
 });
 
 test('a requirements change builds a new venv and restarts, with zero failed requests', async () => {

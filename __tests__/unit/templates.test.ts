@@ -7,6 +7,7 @@ import {
   readFileSync,
   readdirSync,
   rmSync,
+  symlinkSync,
   writeFileSync
 } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -140,6 +141,52 @@ describe('gunicorn.conf.py', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('gunicorn.conf.py: preload-libraries', () => {
+  test('off: the master imports nothing', () => {
+    expect(render('gunicorn.conf.py', templateVars({ ...SAMPLE, preloadLibraries: false }))).not.toContain(
+      '_preload_libraries'
+    );
+  });
+
+  withTool('python3')(
+    'on: imports the listed libraries, never a module the serving release provides, and survives bad names',
+    async () => {
+      const dir = tempDir('gpre-');
+      try {
+        const release = path.join(dir, 'releases', 'R1');
+        mkdirSync(release, { recursive: true });
+        symlinkSync('releases/R1', path.join(dir, 'current'));
+        // The release's own module, named like a library would be: must be left to the workers.
+        writeFileSync(path.join(release, 'mylocal.py'), 'raise SystemExit("imported the app code")\n');
+        writeFileSync(
+          path.join(release, '.gunicorn-deploy-preload'),
+          'email.mime.text\nmylocal\nno_such_module_xyz\nbroken_lib\nxml.dom.minidom\n'
+        );
+        // A library that fails to import in the master is left to the workers too.
+        mkdirSync(path.join(dir, 'lib'));
+        writeFileSync(path.join(dir, 'lib', 'broken_lib.py'), 'raise ImportError("needs a display")\n');
+        const file = path.join(dir, 'gunicorn.conf.py');
+        writeFileSync(file, render('gunicorn.conf.py', templateVars({ ...SAMPLE, appDir: dir })));
+        // As in the master: the release's folder first on sys.path (gunicorn --chdir).
+        const code =
+          'import runpy, sys; sys.path[:0] = [sys.argv[2], sys.argv[3]]; runpy.run_path(sys.argv[1]); ' +
+          "print(sorted(m for m in ('email.mime.text', 'xml.dom.minidom', 'mylocal') if m in sys.modules))";
+        const { stdout, stderr } = await run('python3', [
+          '-c',
+          code,
+          file,
+          path.join(dir, 'current'),
+          path.join(dir, 'lib')
+        ]);
+        expect(stdout.trim()).toBe("['email.mime.text', 'xml.dom.minidom']");
+        expect(stderr).toContain('5 libraries listed, 2 newly imported in the master, 1 failed');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  );
 });
 
 describe('env', () => {

@@ -1,31 +1,79 @@
 import type { DeployContext } from '../deploy/context.js';
 import { lastLines } from '../deploy/context.js';
 import { appRunCommand } from '../deploy/app-run.js';
+import { PRELOAD_FILE } from '../render.js';
+import { shQuote } from '../ssh/quote.js';
 import { DeployError, type StepOutcome } from './step.js';
 import type { StagedConfig } from './config.js';
 
+const MARKER = '--- gunicorn-deploy: libraries ---';
+
+/**
+ * gunicorn --check-config, plus, at exit, the modules the app's import loaded from the
+ * interpreter's and the venv's folders, never from the release: the app's own code must be
+ * imported fresh by every new worker, or a reload would serve old code.
+ */
+const CHECK_AND_LIST = `import atexit, os, sys
+def listing():
+    release = os.path.realpath(os.getcwd()) + os.sep
+    roots = tuple({os.path.realpath(p) + os.sep for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)})
+    names = []
+    for name, mod in list(sys.modules.items()):
+        f = getattr(mod, "__file__", None)
+        if name == "__main__" or not isinstance(f, str):
+            continue
+        f = os.path.realpath(f)
+        if f.startswith(roots) and not f.startswith(release):
+            names.append(name)
+    sys.stdout.flush()
+    sys.stdout.write("\\n${MARKER}\\n" + "\\n".join(names) + "\\n")
+    sys.stdout.flush()
+atexit.register(listing)
+sys.argv[0] = "gunicorn"
+from gunicorn.app.wsgiapp import run
+run()
+`;
+
 /**
  * A release that fails to import takes the whole server down on HUP (gunicorn #2443), so it is
- * imported first, with its own venv, config and environment, before anything is switched.
+ * imported first, with its own venv, config and environment, before anything is switched. With
+ * preload-libraries, the list of libraries it loaded is written into the release.
  */
 export function checkCommand(ctx: DeployContext, release: string, staged: StagedConfig): string {
   const rel = `${ctx.paths.releases}/${release}`;
-  return appRunCommand(ctx.paths, {
+  const preload = ctx.settings.deploy.preloadLibraries;
+  const gunicornArgs = [
+    '--check-config',
+    '-c',
+    staged.gunicornConf,
+    '--chdir',
+    rel,
+    ctx.settings.deploy.wsgiApp
+  ];
+  const run = appRunCommand(ctx.paths, {
     cwd: rel,
     envFile: staged.envFile,
     venv: `${rel}/.venv`,
     argv: [
       `${rel}/.venv/bin/python`,
-      '-m',
-      'gunicorn',
-      '--check-config',
-      '-c',
-      staged.gunicornConf,
-      '--chdir',
-      rel,
-      ctx.settings.deploy.wsgiApp
+      ...(preload ? ['-c', CHECK_AND_LIST] : ['-m', 'gunicorn']),
+      ...gunicornArgs
     ]
   });
+  if (!preload) return run;
+  const q = shQuote;
+  const list = `${rel}/${PRELOAD_FILE}`;
+  // Written as a new file (never through a hardlink shared with an older release), and only for
+  // a release that passed; the app's own output is passed on without the list.
+  return `out=$(mktemp) && trap 'rm -f "$out"' EXIT
+rc=0; ${run} > "$out" || rc=$?
+awk -v m=${q(MARKER)} '$0 == m { exit } { print }' "$out"
+if [ "$rc" = 0 ]; then
+  rm -f ${q(list)}
+  awk -v m=${q(MARKER)} 'found { print } $0 == m { found = 1 }' "$out" > ${q(list)}
+  chmod 0644 ${q(list)}
+fi
+exit "$rc"`;
 }
 
 export async function checkRelease(

@@ -23,6 +23,7 @@ export function appFiles(ctx: DeployContext, cores: number): ServerFile[] {
     appDir: ctx.paths.dir,
     wsgiApp: d.wsgiApp,
     workers: d.workers === 'auto' ? 2 * cores + 1 : d.workers,
+    preloadLibraries: d.preloadLibraries,
     env: d.env,
     healthPath: d.healthPath,
     deployLockPath: ctx.paths.lockOwner
