@@ -24,12 +24,15 @@ export interface ModeStrategy {
 /**
  * prepare: everything that changes nothing users see (runs on several servers at once);
  * activate: the switch and its proof, rolling back this server itself on failure;
+ * tidy: housekeeping once a server is proven (old releases, history), alongside the next batch;
  * undo: put a successfully activated server back when another server fails (rollback-scope all);
  * release: let go of what prepare holds (the lock), whatever happened.
  */
 export interface RollingStrategy<P> {
   prepare(ctx: HostContext): Promise<P>;
   activate(ctx: HostContext, prepared: P): Promise<void>;
+  /** After a proven activation; never fails, and the next batch does not wait for it. */
+  tidy(ctx: HostContext, prepared: P): Promise<void>;
   undo(ctx: HostContext, prepared: P, why: string): Promise<void>;
   release(ctx: HostContext, prepared: P): Promise<void>;
 }
@@ -206,6 +209,19 @@ async function runRolling(
 ): Promise<void> {
   const prepared = new Map<HostSlot, unknown>();
   const activated: HostSlot[] = [];
+  const tidying = new Map<HostSlot, Promise<void>>();
+  // In a fleet, its own group of lines, as it runs while the next batch prepares.
+  const tidy = (slot: HostSlot): Promise<void> => {
+    const buffered = slots.length > 1 ? bufferedLogger(logger, slot.report.host) : undefined;
+    const ctx = { ...slot.ctx!, logger: buffered ?? logger };
+    return rolling
+      .tidy(ctx, prepared.get(slot))
+      .catch((err: unknown) => logger.warning(`${slot.report.host}: ${errorMessage(err)}`))
+      .finally(async () => {
+        await buffered?.flush(`${slot.report.host}: tidy`);
+        slot.report.ms = performance.now() - slot.started;
+      });
+  };
   let failure: { slot: HostSlot; why: string } | undefined;
   try {
     for (const batch of planBatches(slots, settings.fleet.maxParallel, settings.fleet.canary)) {
@@ -250,6 +266,7 @@ async function runRolling(
         if (r.status === 'fulfilled') {
           slot.report.ok = true;
           activated.push(slot);
+          tidying.set(slot, tidy(slot));
         } else {
           fail(slot, r.reason);
           failure ??= { slot, why: errorMessage(r.reason) };
@@ -257,6 +274,8 @@ async function runRolling(
       });
       if (failure) break;
     }
+    // A server's history gets its deploy line before any rollback line.
+    await Promise.all(tidying.values());
     if (failure && settings.fleet.rollbackScope === 'all') {
       for (const slot of activated.reverse()) {
         const why = `${failure.slot.report.host} failed: ${failure.why.split('\n')[0]}`;
@@ -269,6 +288,7 @@ async function runRolling(
       }
     }
   } finally {
+    await Promise.all(tidying.values());
     for (const [slot, p] of prepared) await rolling.release(slot.ctx!, p).catch(() => undefined);
     for (const slot of slots)
       if (slot.started && !slot.report.ms) slot.report.ms = performance.now() - slot.started;

@@ -110,12 +110,27 @@ export async function activateRelease(host: HostContext, p: PreparedRelease): Pr
   await s('post-activate', () =>
     runHook(ctx, 'post-activate', ctx.settings.deploy.postActivate, release, ctx.paths.envFile)
   );
-  await s('prune', () =>
-    prune(
-      ctx,
-      [release, up.previous].filter((r) => r)
-    )
-  );
+}
+
+/**
+ * After a proven switch: old releases go and the history gets its line. Nothing here can make the
+ * release less live, so a fleet runs it while the next batch prepares, and a failure is a warning.
+ */
+export async function tidyRelease(host: HostContext, p: PreparedRelease): Promise<void> {
+  const ctx = deployContext(host);
+  const { release, up } = p;
+  try {
+    await stepper(ctx)('prune', () =>
+      prune(
+        ctx,
+        [release, up.previous].filter((r) => r)
+      )
+    );
+  } catch (err) {
+    ctx.logger.warning(
+      `${ctx.label}: ${release} is live, but old releases were not removed: ${errorMessage(err)}`
+    );
+  }
   await recordHistory(ctx, {
     event: 'deploy',
     release,
@@ -143,6 +158,7 @@ export async function undoRelease(host: HostContext, p: PreparedRelease, why: st
 const rolling: RollingStrategy<PreparedRelease> = {
   prepare: prepareRelease,
   activate: activateRelease,
+  tidy: tidyRelease,
   async undo(host, p, why) {
     if (!p.up.previous) throw new Error(`no previous release on ${host.label} to go back to`);
     await undoRelease(host, p, why);
@@ -170,6 +186,7 @@ export const deployMode: ModeStrategy = {
     const p = await prepareRelease(host);
     try {
       await activateRelease(host, p);
+      await tidyRelease(host, p);
     } finally {
       await p.lock.release();
     }
