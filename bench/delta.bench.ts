@@ -1,6 +1,7 @@
 /**
  * Issue 7's benchmark, one sandbox server: a deterministic 5,000-file, ~50 MB application tree (the
- * example app's app.py and requirements.txt at its root, so it deploys and serves).
+ * example app's app.py and requirements.txt at its root, so it deploys and serves), a git checkout
+ * as after actions/checkout; each change is a real commit, as a push to main would be.
  * - ours, end to end with health proven (report.ms): full deploy (full-upload), delta deploy after a
  *   commit changing 3 files, code-only deploy of plain examples/flask-app (its own app-name); with
  *   the upload step's own time beside each;
@@ -11,7 +12,7 @@
  * Targets: delta deploy < 1.5 s median; its upload step <= rsync --link-dest for the same change;
  * our first full upload within 1.5x of a first full rsync; peak memory < 150 MB.
  */
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SandboxServer } from '../src/sandbox/index.js';
@@ -60,7 +61,16 @@ interface Tree {
   sources: [string, number][];
 }
 
-/** 5,000 files in 8 x 6 x 4 nested folders (up to 3 deep), mostly small, a few large: ~50 MiB. */
+/** git in dir, with a fixed identity. */
+const git = (dir: string, ...args: string[]) =>
+  run('git', ['-C', dir, '-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], {
+    maxBuffer: 16 << 20
+  });
+
+/**
+ * 5,000 files in 8 x 6 x 4 nested folders (up to 3 deep), mostly small, a few large: ~50 MiB,
+ * committed to a new git repository.
+ */
 async function makeTree(): Promise<Tree> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gd-bench-delta-'));
   const rand = prng(20260507);
@@ -96,6 +106,11 @@ async function makeTree(): Promise<Tree> {
     await copyFile(path.join(EXAMPLE_APP, f), path.join(dir, f));
     bytes += (await readFile(path.join(dir, f))).length;
   }
+  await git(dir, 'init', '-q');
+  await git(dir, 'add', '.');
+  await git(dir, 'commit', '-q', '-m', 'tree');
+  // Packed, as actions/checkout's fetch leaves a clone (loose objects make git's size lookups slower).
+  await git(dir, 'repack', '-a', '-d', '-q');
   return { dir, files: FILES, bytes, dirs: dirs.length, sources };
 }
 
@@ -110,6 +125,7 @@ async function commitThreeFiles(round: number): Promise<string[]> {
     await writeFile(path.join(tree.dir, rel), content(`${rel}#${round}`, size, true));
     changed.push(rel);
   }
+  await git(tree.dir, 'commit', '-q', '-m', `round ${round}`, '--', ...changed);
   return changed;
 }
 
@@ -117,7 +133,7 @@ async function commitThreeFiles(round: number): Promise<string[]> {
 function digestCommand(dir: string): string {
   return (
     `cd ${shQuote(dir)} && export LC_ALL=C && ` +
-    `find . -type f ! -name REVISION ! -name .gunicorn-deploy-manifest -printf '%P\\n' | sort > /tmp/gd-digest-list && ` +
+    `find . -path ./.git -prune -o -type f ! -name REVISION ! -name .gunicorn-deploy-manifest ! -name .gunicorn-deploy-preload -printf '%P\\n' | sort > /tmp/gd-digest-list && ` +
     `n=$(wc -l < /tmp/gd-digest-list) && ` +
     `d=$(xargs -d '\\n' sha256sum < /tmp/gd-digest-list | sha256sum | cut -c1-64) && echo "$n $d"`
   );
@@ -207,7 +223,7 @@ async function ours(app: string, source: string, over: Record<string, string> = 
 
 async function rsync(args: string[]): Promise<number> {
   const { ms } = await timed(() =>
-    run('rsync', ['-az', '--delete', '-e', sshE, ...args], { maxBuffer: 16 << 20 })
+    run('rsync', ['-az', '--delete', '--exclude=.git', '-e', sshE, ...args], { maxBuffer: 16 << 20 })
   );
   return ms;
 }
@@ -224,7 +240,7 @@ async function tarOverScp(round: number): Promise<TarScp> {
   const remoteTgz = `${RS_ROOT}/tree-${round}.tgz`;
   const remoteDir = `${RS_ROOT}/tarscp-${round}`;
   const t0 = performance.now();
-  await run('tar', ['czf', tgz, '-C', tree.dir, '.']);
+  await run('tar', ['czf', tgz, '--exclude=.git', '-C', tree.dir, '.']);
   const t1 = performance.now();
   await run('scp', ['-q', ...ssh, tgz, `${server.user}@${server.host}:${remoteTgz}`]);
   const t2 = performance.now();
@@ -391,10 +407,19 @@ test('5,000-file tree: delta deploy vs full deploy vs rsync --link-dest vs tar o
   peaks.push(await cliPeak(false));
   expect(peaks[1]!.uploadDetail).toMatch(/^delta: /);
 
-  // Where the time goes (outside the timed parts): the manifest on the runner (this process), and
-  // the hardlinked copy and the permission pass of a release on the server.
+  // Where the time goes (outside the timed parts): the manifest on the runner (this process), of the
+  // checkout (git's ids) and of a plain copy of it (every file hashed here), and the hardlinked copy
+  // and the permission pass of a release on the server.
+  const plain = await mkdtemp(path.join(os.tmpdir(), 'gd-bench-delta-plain-'));
+  await cp(tree.dir, plain, { recursive: true, filter: (src) => path.basename(src) !== '.git' });
   const manifestMs: number[] = [];
-  for (let i = 0; i < FULL_RUNS; i++) manifestMs.push((await timed(() => buildManifest(tree.dir, []))).ms);
+  const plainManifestMs: number[] = [];
+  for (let i = 0; i < FULL_RUNS; i++) {
+    manifestMs.push((await timed(() => buildManifest(tree.dir, ['.git']))).ms);
+    plainManifestMs.push((await timed(() => buildManifest(plain, []))).ms);
+  }
+  expect(await buildManifest(tree.dir, ['.git'])).toEqual(await buildManifest(plain, []));
+  await rm(plain, { recursive: true, force: true });
   const serverPieces = (
     await onServer(
       server,
@@ -413,6 +438,7 @@ done`,
     .map((l) => l.split(' ').map(Number) as [number, number, number]);
   const pieces = {
     manifestMs: median(manifestMs),
+    plainManifestMs: median(plainManifestMs),
     cpAlMs: median(serverPieces.map((p) => p[0])),
     chmodMs: median(serverPieces.map((p) => p[1])),
     rmMs: median(serverPieces.map((p) => p[2]))
@@ -529,7 +555,11 @@ done`,
         `prune step removing a full-upload release (its own ${mb} MB), during the warm-up`,
         median(fullPrunes).toFixed(0)
       ],
-      [`buildManifest of the tree on the runner (in this jest process)`, pieces.manifestMs.toFixed(0)],
+      [
+        'buildManifest of the git checkout on the runner (in this jest process)',
+        pieces.manifestMs.toFixed(0)
+      ],
+      ['buildManifest of a plain copy of it, no git (every file hashed)', pieces.plainManifestMs.toFixed(0)],
       ['cp -al of the current release, on the server', String(pieces.cpAlMs)],
       ['chmod -R go-w of that copy, on the server', String(pieces.chmodMs)],
       ['rm -rf of that copy, on the server', String(pieces.rmMs)]

@@ -3,10 +3,14 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, readFile, readlink } from 'node:fs/promises';
 import * as path from 'node:path';
+import { gitBlobs } from './git-blobs.js';
 import { tarExcludeArgs } from './ssh/upload.js';
 
-/** First line of every manifest; a release whose manifest has another version gets a full upload. */
-export const MANIFEST_HEADER = 'gunicorn-deploy-manifest 1';
+/**
+ * First line of every manifest; a release whose manifest has another version gets a full upload.
+ * Version 1 hashed with sha256, so none of its hashes can match.
+ */
+export const MANIFEST_HEADER = 'gunicorn-deploy-manifest 2';
 export const MANIFEST_FILE = '.gunicorn-deploy-manifest';
 
 export interface ManifestEntry {
@@ -15,7 +19,10 @@ export interface ManifestEntry {
   type: 'f' | 'l' | 'd';
   mode: number;
   size: number;
-  /** sha256 of a file's bytes or a link's target; '-' for a folder. */
+  /**
+   * git's blob id (what `git hash-object` prints) of a file's bytes or a link's target, so that a
+   * git checkout's own ids serve without reading the files; '-' for a folder.
+   */
   hash: string;
 }
 
@@ -24,7 +31,7 @@ export type Manifest = Map<string, ManifestEntry>;
 /**
  * The paths an upload of dir would send, as GNU tar itself selects them with the same excludes,
  * so a delta upload sends exactly what a full one would. Undefined when a name needs quoting
- * (newlines, backslashes): such trees get a full upload.
+ * (control characters, backslashes, non-ASCII bytes): such trees get a full upload.
  */
 export async function listTree(dir: string, exclude: string[]): Promise<string[] | undefined> {
   const args = [
@@ -57,10 +64,13 @@ export async function listTree(dir: string, exclude: string[]): Promise<string[]
   return names.map((n) => n.replace(/^\.\//, '').replace(/\/$/, ''));
 }
 
+const blobId = (bytes: Buffer): string =>
+  createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+
 /** Small files in one read (most of an app's files); large ones streamed, never held whole. */
 async function hashFile(file: string, size: number): Promise<string> {
-  const h = createHash('sha256');
-  if (size <= 1 << 20) return h.update(await readFile(file)).digest('hex');
+  if (size <= 1 << 20) return blobId(await readFile(file));
+  const h = createHash('sha1').update(`blob ${size}\0`);
   for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
   return h.digest('hex');
 }
@@ -79,26 +89,28 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   return out;
 }
 
-/** Hashes every file of the tree, streaming and in parallel, on the runner. */
+/**
+ * Takes the ids git already has for a checkout's unchanged files, and hashes the rest (untracked,
+ * modified, converted on checkout, or no git at all) on the runner, streaming and in parallel.
+ */
 export async function buildManifest(dir: string, exclude: string[]): Promise<Manifest | undefined> {
-  const names = await listTree(dir, exclude);
+  const [names, blobs] = await Promise.all([listTree(dir, exclude), gitBlobs(dir)]);
   if (!names) return undefined;
   const entries = await mapLimit(names, 32, async (name): Promise<ManifestEntry> => {
     const full = path.join(dir, name);
     const st = await lstat(full);
     const mode = st.mode & 0o7777;
     if (st.isDirectory()) return { path: name, type: 'd', mode, size: 0, hash: '-' };
-    if (st.isSymbolicLink()) {
-      const target = await readlink(full);
-      return {
-        path: name,
-        type: 'l',
-        mode,
-        size: target.length,
-        hash: createHash('sha256').update(target).digest('hex')
-      };
-    }
-    return { path: name, type: 'f', mode, size: st.size, hash: await hashFile(full, st.size) };
+    const type = st.isSymbolicLink() ? 'l' : 'f';
+    const blob = blobs.get(name);
+    // Another size than the blob's: a filter or eol conversion wrote these bytes, not the blob's.
+    const hash =
+      blob && blob.size === st.size
+        ? blob.id
+        : type === 'l'
+          ? blobId(await readlink(full, { encoding: 'buffer' }))
+          : await hashFile(full, st.size);
+    return { path: name, type, mode, size: st.size, hash };
   });
   return new Map(entries.map((e) => [e.path, e]));
 }

@@ -7,9 +7,12 @@ import { bootServer, stopServer } from '../support/servers.js';
 import { appCopy, deploy, getJson, onServer } from '../support/deploy.js';
 
 const run = promisify(execFile);
+const git = (...args: string[]) =>
+  run('git', ['-C', app, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args]);
 
 // Delta uploads: only changed files cross the network, the new release is a hardlinked copy of
-// the previous one, and the previous release never changes under Gunicorn.
+// the previous one, and the previous release never changes under Gunicorn. The app is a git
+// checkout, as on a runner: committed files hash by git's ids, the rest by ours.
 let server: SandboxServer;
 let app: string;
 
@@ -20,16 +23,19 @@ beforeAll(async () => {
     await mkdir(path.join(app, 'pkg', `m${i % 10}`), { recursive: true });
     await writeFile(path.join(app, 'pkg', `m${i % 10}`, `f${i}.py`), `# file ${i}\nVALUE = ${i}\n`);
   }
+  await git('init', '-q');
+  await git('add', '.');
+  await git('commit', '-q', '-m', 'first');
 });
 afterAll(async () => {
   if (server) await stopServer(server);
 });
 
-/** sha256 of every regular file under a release, as `sum  ./path` lines, sorted. */
+/** sha256 of every regular file under a release but those the deploy writes, as `sum  ./path` lines, sorted. */
 const sums = (dir: string): Promise<string> =>
   onServer(
     server,
-    `cd ${dir} && find . -type f ! -name REVISION ! -name .gunicorn-deploy-manifest -print0 | sort -z | xargs -0 sha256sum`
+    `cd ${dir} && find . -type f ! -name REVISION ! -name .gunicorn-deploy-manifest ! -name .gunicorn-deploy-preload -print0 | sort -z | xargs -0 sha256sum`
   );
 
 test('a 3-file change is sent as a delta; the previous release is byte-identical afterwards', async () => {
@@ -75,18 +81,34 @@ test('a 3-file change is sent as a delta; the previous release is byte-identical
       `readlink /srv/shop/releases/${r2}/instance; test -x /srv/shop/releases/${r2}/.venv/bin/python && echo venv`
     )
   ).toBe('/srv/shop/shared/instance\nvenv\n');
+  // Committed, the same bytes now get git's ids: equal to the hashes we computed, nothing to send.
+  await git('add', '-A');
+  await git('commit', '-q', '-m', 'second');
+  const third = await deploy(server, app);
+  expect(third.report.hosts[0]!.steps.find((s) => s.name === 'upload')?.detail).toMatch(
+    /^delta: 0 changed, 0 removed/
+  );
 });
 
-test('full-upload forces a full upload; a release without a manifest falls back to one', async () => {
+test('full-upload forces a full upload; a release without a manifest, or with an old one, falls back to one', async () => {
   const forced = await deploy(server, app, { 'full-upload': 'true' });
   expect(forced.report.hosts[0]!.steps.find((s) => s.name === 'upload')?.detail).toMatch(/^full: /);
   await onServer(server, 'rm /srv/shop/current/.gunicorn-deploy-manifest');
   const fallback = await deploy(server, app);
   expect(fallback.report.error).toBeUndefined();
   expect(fallback.report.hosts[0]!.steps.find((s) => s.name === 'upload')?.detail).toMatch(/^full: /);
-  expect(fallback.lines.some((l) => l.includes('has no usable manifest'))).toBe(true);
+  expect(fallback.lines.some((l) => l.includes('has no usable manifest (none found)'))).toBe(true);
   const again = await deploy(server, app);
   expect(again.report.hosts[0]!.steps.find((s) => s.name === 'upload')?.detail).toMatch(
     /^delta: 0 changed, 0 removed/
   );
+  // A release deployed by a version writing format 1 (sha256 hashes): one full upload, said why.
+  await onServer(
+    server,
+    "sed -i '1s/.*/gunicorn-deploy-manifest 1/' /srv/shop/current/.gunicorn-deploy-manifest"
+  );
+  const older = await deploy(server, app);
+  expect(older.report.error).toBeUndefined();
+  expect(older.report.hosts[0]!.steps.find((s) => s.name === 'upload')?.detail).toMatch(/^full: /);
+  expect(older.lines.some((l) => l.includes('(format "gunicorn-deploy-manifest 1"'))).toBe(true);
 });

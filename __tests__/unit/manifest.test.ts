@@ -1,6 +1,9 @@
-import { mkdtemp, mkdir, writeFile, symlink, chmod } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { chmod, cp, mkdir, mkdtemp, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { gitBlobs } from '../../src/git-blobs.js';
 import {
   buildManifest,
   diffManifests,
@@ -32,7 +35,7 @@ describe('manifest', () => {
     expect(m.get('app.py')).toMatchObject({
       type: 'f',
       size: 1,
-      hash: '2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881'
+      hash: 'c1b0730e0133447badcfd47fd144e254807b06e1' // printf x | git hash-object --stdin
     });
     expect(m.get('link')?.type).toBe('l');
     expect(m.get('pkg')?.type).toBe('d');
@@ -43,6 +46,8 @@ describe('manifest', () => {
     const m = (await buildManifest(dir, []))!;
     expect(parseManifest(serializeManifest(m))).toEqual(m);
     expect(parseManifest('gunicorn-deploy-manifest 99\n')).toBeUndefined();
+    // Version 1 (sha256 hashes) never matches: a full upload.
+    expect(parseManifest('gunicorn-deploy-manifest 1\nf 644 1 abc e.py\n')).toBeUndefined();
   });
 
   test('names that tar must escape fall back to a full upload', async () => {
@@ -71,5 +76,171 @@ describe('manifest', () => {
     const a: Manifest = new Map([['d', { path: 'd', type: 'd', mode: 0o755, size: 0, hash: '-' }]]);
     const b: Manifest = new Map([['d', { path: 'd', type: 'd', mode: 0o700, size: 0, hash: '-' }]]);
     expect(diffManifests(a, b)).toEqual({ send: ['d'], remove: [] });
+  });
+});
+
+const exec = promisify(execFile);
+/** git as a user would run it, with a fixed identity and no user or system config. */
+const git = async (dir: string, ...args: string[]): Promise<string> =>
+  (
+    await exec('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+      env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' }
+    })
+  ).stdout;
+
+/** What git itself says a file's (or a link's) bytes hash to, filters off. */
+async function hashObject(file: string, link = false): Promise<string> {
+  if (!link) return (await git(path.dirname(file), 'hash-object', '--no-filters', file)).trim();
+  const run = exec('git', ['hash-object', '--stdin']);
+  run.child.stdin!.end(await readlink(file));
+  return (await run).stdout.trim();
+}
+
+/** The same tree without its .git: the manifest must not depend on git being there. */
+async function plainCopy(dir: string): Promise<string> {
+  const copy = await mkdtemp(path.join(os.tmpdir(), 'gd-manifest-copy-'));
+  await cp(dir, copy, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+  await rm(path.join(copy, '.git'), { recursive: true, force: true });
+  return copy;
+}
+
+/** A committed repository: text, an executable, a large (streamed) file, an empty one, a link. */
+async function repo(): Promise<string> {
+  const dir = await tree({
+    'app.py': 'print(1)\n',
+    'run.sh': '#!/bin/sh\n',
+    'empty.txt': '',
+    'big.bin': 'y'.repeat(3 << 20),
+    'pkg/mod.py': 'A = 1\n',
+    'pkg/__pycache__/mod.pyc': 'c',
+    'pkg/secret.txt': 's\n'
+  });
+  await chmod(path.join(dir, 'run.sh'), 0o755);
+  await symlink('pkg/mod.py', path.join(dir, 'link'));
+  await git(dir, 'init', '-q');
+  await git(dir, 'add', '.');
+  await git(dir, 'commit', '-q', '-m', 'first');
+  return dir;
+}
+
+describe('manifest hashes are git blob ids', () => {
+  test('of files and links, as git hash-object prints them, with or without git', async () => {
+    const dir = await repo();
+    const copy = await plainCopy(dir);
+    for (const d of [dir, copy]) {
+      const m = (await buildManifest(d, ['.git']))!;
+      for (const [name, link] of [
+        ['app.py', false],
+        ['run.sh', false],
+        ['empty.txt', false],
+        ['big.bin', false],
+        ['link', true]
+      ] as const)
+        expect({ name, hash: m.get(name)?.hash }).toEqual({
+          name,
+          hash: await hashObject(path.join(d, name), link)
+        });
+      expect(m.get('link')).toMatchObject({ type: 'l', size: 'pkg/mod.py'.length });
+      expect(m.get('pkg')?.hash).toBe('-');
+    }
+    // In the checkout, git's own ids were taken: every tracked file is clean.
+    expect([...(await gitBlobs(dir)).keys()].sort()).toEqual([
+      'app.py',
+      'big.bin',
+      'empty.txt',
+      'link',
+      'pkg/__pycache__/mod.pyc',
+      'pkg/mod.py',
+      'pkg/secret.txt',
+      'run.sh'
+    ]);
+    expect(await buildManifest(dir, ['.git'])).toEqual(await buildManifest(copy, []));
+    expect(await gitBlobs(copy)).toEqual(new Map());
+  });
+
+  test('files whose bytes are not the committed blob get the hash of their bytes', async () => {
+    const dir = await tree({
+      '.gitattributes': '*.txt text eol=crlf\n',
+      'clean.py': 'ok\n',
+      'modified.py': 'aaaa\n',
+      'assumed.py': 'bbbb\n',
+      'notes.txt': 'one\ntwo\n'
+    });
+    await git(dir, 'init', '-q');
+    await git(dir, 'add', '.');
+    await git(dir, 'commit', '-q', '-m', 'first');
+    // Checked out again through the eol conversion: CRLF here, LF in the blob.
+    await rm(path.join(dir, 'notes.txt'));
+    await git(dir, 'checkout', '--', 'notes.txt');
+    expect(await readFile(path.join(dir, 'notes.txt'), 'utf8')).toBe('one\r\ntwo\r\n');
+    // Same sizes, right after the commit: only git's stat check (racy entries included) can tell.
+    await writeFile(path.join(dir, 'modified.py'), 'AAAA\n');
+    await git(dir, 'update-index', '--assume-unchanged', 'assumed.py');
+    await writeFile(path.join(dir, 'assumed.py'), 'BBBB\n');
+    await writeFile(path.join(dir, 'untracked.py'), 'new\n');
+    const index = await readFile(path.join(dir, '.git', 'index'));
+
+    const m = (await buildManifest(dir, ['.git']))!;
+    for (const name of ['clean.py', 'modified.py', 'assumed.py', 'notes.txt', 'untracked.py'])
+      expect({ name, hash: m.get(name)?.hash }).toEqual({
+        name,
+        hash: await hashObject(path.join(dir, name))
+      });
+    expect(await buildManifest(dir, ['.git'])).toEqual(await buildManifest(await plainCopy(dir), []));
+    // git vouches for notes.txt (clean by its stat check), but its size tells the bytes differ.
+    expect([...(await gitBlobs(dir)).keys()].sort()).toEqual(['.gitattributes', 'clean.py', 'notes.txt']);
+    // Read-only: the index is byte for byte what it was.
+    expect((await readFile(path.join(dir, '.git', 'index'))).equals(index)).toBe(true);
+  });
+
+  test('a subfolder of a repository as the source, excludes still applied', async () => {
+    const dir = await repo();
+    const sub = path.join(dir, 'pkg');
+    await writeFile(path.join(sub, 'mod.py'), 'A = 2\n');
+    const exclude = ['__pycache__', 'secret.txt'];
+    const m = (await buildManifest(sub, exclude))!;
+    expect([...m.keys()].sort()).toEqual(['mod.py']);
+    expect(m.get('mod.py')?.hash).toBe(await hashObject(path.join(sub, 'mod.py')));
+    expect(m).toEqual(await buildManifest(await plainCopy(sub), exclude));
+    // Paths relative to the source, as tar lists them; the modified file is not among them.
+    expect([...(await gitBlobs(sub)).keys()].sort()).toEqual(['__pycache__/mod.pyc', 'secret.txt']);
+  });
+
+  test('the repository is the one the source is in, even run from a git hook (GIT_DIR set)', async () => {
+    const dir = await repo();
+    const other = await repo();
+    await writeFile(path.join(other, 'app.py'), 'print(2)\n');
+    await git(other, 'commit', '-q', '-a', '-m', 'other');
+    process.env.GIT_DIR = path.join(other, '.git');
+    try {
+      expect((await buildManifest(dir, ['.git']))!.get('app.py')?.hash).toBe(
+        await hashObject(path.join(dir, 'app.py'))
+      );
+      // Taken from dir's own index (another's would not match dir's files by stat).
+      expect((await gitBlobs(dir)).get('app.py')?.id).toBe(await hashObject(path.join(dir, 'app.py')));
+    } finally {
+      delete process.env.GIT_DIR;
+    }
+  });
+
+  test('a broken repository or no git at all: every file hashed here, no error', async () => {
+    const dir = await repo();
+    const expected = await buildManifest(await plainCopy(dir), []);
+
+    const noGit = await mkdtemp(path.join(os.tmpdir(), 'gd-manifest-bin-'));
+    const tar = (await exec('sh', ['-c', 'command -v tar'])).stdout.trim();
+    await symlink(tar, path.join(noGit, 'tar'));
+    const savedPath = process.env.PATH;
+    process.env.PATH = noGit;
+    try {
+      expect(await gitBlobs(dir)).toEqual(new Map());
+      expect(await buildManifest(dir, ['.git'])).toEqual(expected);
+    } finally {
+      process.env.PATH = savedPath;
+    }
+
+    await writeFile(path.join(dir, '.git', 'index'), 'not an index');
+    expect(await gitBlobs(dir)).toEqual(new Map());
+    expect(await buildManifest(dir, ['.git'])).toEqual(expected);
   });
 });

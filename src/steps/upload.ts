@@ -7,6 +7,7 @@ import {
   buildManifest,
   diffManifests,
   MANIFEST_FILE,
+  MANIFEST_HEADER,
   parseManifest,
   serializeManifest,
   type Manifest
@@ -110,7 +111,7 @@ export async function uploadRelease(ctx: DeployContext, wantedId: string): Promi
     detail = await deltaUpload(ctx, source, incoming, old, manifest);
   } else {
     if (wantDelta && previous)
-      ctx.logger.info(`release ${previous} has no usable manifest: uploading the whole tree`);
+      ctx.logger.info(`${whyFull(previous, oldText, manifest)}: uploading the whole tree`);
     if (prep.copied === 'yes')
       await runScript(ctx, 'clearing the copy', `rm -rf ${shQuote(incoming)}`, { timeoutMs: 10 * 60_000 });
     const up = await ctx.remote.upload(source, incoming, { exclude: ctx.settings.app.exclude, sudo: true });
@@ -127,6 +128,18 @@ export async function uploadRelease(ctx: DeployContext, wantedId: string): Promi
     cores: Number(prep.cores) || 1,
     detail
   };
+}
+
+/** Why a deploy that could have sent a delta sends everything: said once, in the log. */
+function whyFull(previous: string, oldText: string | undefined, manifest: Manifest | undefined): string {
+  if (!manifest)
+    return 'a path in the source has a name tar must escape (a control character, backslash or non-ASCII byte)';
+  if (oldText === undefined) return `release ${previous} has no usable manifest (none found)`;
+  const head = oldText.split('\n', 1)[0]!;
+  // After an upgrade that changed the format, one full upload is expected, not a fault.
+  return head === MANIFEST_HEADER
+    ? `release ${previous} has no usable manifest (unreadable)`
+    : `release ${previous} has no usable manifest (format "${head}"; this version uses "${MANIFEST_HEADER}")`;
 }
 
 function splitOnce(text: string, sep: string): [string, string | undefined] {
