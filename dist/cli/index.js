@@ -75864,6 +75864,7 @@ const INPUT_DEFAULTS = {
     python: 'python3',
     'venv-system-site-packages': 'false',
     workers: 'auto',
+    'preload-libraries': 'true',
     'shared-paths': 'instance',
     'health-path': '/health',
     'health-timeout': '30s',
@@ -76088,6 +76089,7 @@ function parseSettings(read) {
             venvSystemSitePackages: bool('venv-system-site-packages'),
             pipArgs: raw('pip-args').trim(),
             workers,
+            preloadLibraries: bool('preload-libraries'),
             sharedPaths: splitList(get('shared-paths')).map((p) => relPath('shared-paths', p.replace(/\/+$/, ''))),
             env,
             healthPath,
@@ -78474,6 +78476,68 @@ async function ensureLayout(ctx) {
     return { changed: parseFacts(res.stdout).changed === 'yes' };
 }
 
+;// CONCATENATED MODULE: ./src/git-blobs.ts
+
+
+const git_blobs_exec = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+async function git(dir, args, input = '') {
+    // Read-only: no index refresh (optional locks off), and no fetch of missing objects in a partial
+    // clone (a missing blob just means we hash that file ourselves).
+    const env = { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_NO_LAZY_FETCH: '1' };
+    // The repository dir is in, not one a git hook running us points at (its ids are for other files).
+    for (const v of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE'])
+        delete env[v];
+    const run = git_blobs_exec('git', ['-C', dir, ...args], { env, maxBuffer: 1 << 28, timeout: 60_000 });
+    // git may exit (not a repository) before reading its input: the write then fails, harmlessly.
+    run.child.stdin?.on('error', () => { });
+    run.child.stdin?.end(input);
+    return (await run).stdout;
+}
+/**
+ * The blob ids git can vouch for, by path relative to dir: files whose index entry git itself
+ * finds unchanged in the work tree. Three git processes, whatever the tree's size. Empty when dir
+ * is not in a git work tree, git is missing or anything fails: the caller then hashes every file.
+ * The caller must still compare sizes: a clean/smudge filter or eol conversion (LFS pointers,
+ * CRLF checkouts) leaves git calling a file clean whose bytes are not the blob's.
+ */
+async function gitBlobs(dir) {
+    try {
+        const [staged, changed] = await Promise.all([
+            git(dir, ['ls-files', '-s', '-v', '-z']),
+            // git's own stat check, racily clean entries included; --relative: paths as ls-files gives them.
+            git(dir, ['diff-files', '--name-only', '-z', '--relative', '--ignore-submodules'])
+        ]);
+        const dirty = new Set(changed.split('\0'));
+        const ids = new Map();
+        for (const rec of staged.split('\0')) {
+            // Only H: lowercase (assume-unchanged) and S (skip-worktree) entries are not checked against
+            // the work tree. 40 hex only: a SHA-256 repository's ids are not the SHA-1 we compute.
+            const m = /^H (?:100644|100755|120000) ([0-9a-f]{40}) 0\t(.+)$/s.exec(rec);
+            if (m && !dirty.has(m[2]))
+                ids.set(m[2], m[1]);
+        }
+        if (ids.size === 0)
+            return new Map();
+        const sizes = new Map();
+        const out = await git(dir, ['cat-file', '--batch-check=%(objectname) %(objectsize)'], [...new Set(ids.values())].join('\n') + '\n');
+        for (const line of out.split('\n')) {
+            const [id, size] = line.split(' ');
+            if (id && size && /^\d+$/.test(size))
+                sizes.set(id, Number(size));
+        }
+        const blobs = new Map();
+        for (const [p, id] of ids) {
+            const size = sizes.get(id);
+            if (size !== undefined)
+                blobs.set(p, { id, size });
+        }
+        return blobs;
+    }
+    catch {
+        return new Map();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/manifest.ts
 
 
@@ -78481,13 +78545,17 @@ async function ensureLayout(ctx) {
 
 
 
-/** First line of every manifest; a release whose manifest has another version gets a full upload. */
-const MANIFEST_HEADER = 'gunicorn-deploy-manifest 1';
+
+/**
+ * First line of every manifest; a release whose manifest has another version gets a full upload.
+ * Version 1 hashed with sha256, so none of its hashes can match.
+ */
+const MANIFEST_HEADER = 'gunicorn-deploy-manifest 2';
 const MANIFEST_FILE = '.gunicorn-deploy-manifest';
 /**
  * The paths an upload of dir would send, as GNU tar itself selects them with the same excludes,
  * so a delta upload sends exactly what a full one would. Undefined when a name needs quoting
- * (newlines, backslashes): such trees get a full upload.
+ * (control characters, backslashes, non-ASCII bytes): such trees get a full upload.
  */
 async function listTree(dir, exclude) {
     const args = [
@@ -78518,11 +78586,12 @@ async function listTree(dir, exclude) {
         return undefined;
     return names.map((n) => n.replace(/^\.\//, '').replace(/\/$/, ''));
 }
+const blobId = (bytes) => (0,external_node_crypto_.createHash)('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 /** Small files in one read (most of an app's files); large ones streamed, never held whole. */
 async function hashFile(file, size) {
-    const h = (0,external_node_crypto_.createHash)('sha256');
     if (size <= 1 << 20)
-        return h.update(await (0,promises_namespaceObject.readFile)(file)).digest('hex');
+        return blobId(await (0,promises_namespaceObject.readFile)(file));
+    const h = (0,external_node_crypto_.createHash)('sha1').update(`blob ${size}\0`);
     for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file))
         h.update(chunk);
     return h.digest('hex');
@@ -78540,9 +78609,12 @@ async function mapLimit(items, limit, fn) {
     await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
     return out;
 }
-/** Hashes every file of the tree, streaming and in parallel, on the runner. */
+/**
+ * Takes the ids git already has for a checkout's unchanged files, and hashes the rest (untracked,
+ * modified, converted on checkout, or no git at all) on the runner, streaming and in parallel.
+ */
 async function buildManifest(dir, exclude) {
-    const names = await listTree(dir, exclude);
+    const [names, blobs] = await Promise.all([listTree(dir, exclude), gitBlobs(dir)]);
     if (!names)
         return undefined;
     const entries = await mapLimit(names, 32, async (name) => {
@@ -78551,17 +78623,15 @@ async function buildManifest(dir, exclude) {
         const mode = st.mode & 0o7777;
         if (st.isDirectory())
             return { path: name, type: 'd', mode, size: 0, hash: '-' };
-        if (st.isSymbolicLink()) {
-            const target = await (0,promises_namespaceObject.readlink)(full);
-            return {
-                path: name,
-                type: 'l',
-                mode,
-                size: target.length,
-                hash: (0,external_node_crypto_.createHash)('sha256').update(target).digest('hex')
-            };
-        }
-        return { path: name, type: 'f', mode, size: st.size, hash: await hashFile(full, st.size) };
+        const type = st.isSymbolicLink() ? 'l' : 'f';
+        const blob = blobs.get(name);
+        // Another size than the blob's: a filter or eol conversion wrote these bytes, not the blob's.
+        const hash = blob && blob.size === st.size
+            ? blob.id
+            : type === 'l'
+                ? blobId(await (0,promises_namespaceObject.readlink)(full, { encoding: 'buffer' }))
+                : await hashFile(full, st.size);
+        return { path: name, type, mode, size: st.size, hash };
     });
     return new Map(entries.map((e) => [e.path, e]));
 }
@@ -78720,7 +78790,7 @@ async function uploadRelease(ctx, wantedId) {
     }
     else {
         if (wantDelta && previous)
-            ctx.logger.info(`release ${previous} has no usable manifest: uploading the whole tree`);
+            ctx.logger.info(`${whyFull(previous, oldText, manifest)}: uploading the whole tree`);
         if (prep.copied === 'yes')
             await runScript(ctx, 'clearing the copy', `rm -rf ${shQuote(incoming)}`, { timeoutMs: 10 * 60_000 });
         const up = await ctx.remote.upload(source, incoming, { exclude: ctx.settings.app.exclude, sudo: true });
@@ -78737,6 +78807,18 @@ async function uploadRelease(ctx, wantedId) {
         cores: Number(prep.cores) || 1,
         detail
     };
+}
+/** Why a deploy that could have sent a delta sends everything: said once, in the log. */
+function whyFull(previous, oldText, manifest) {
+    if (!manifest)
+        return 'a path in the source has a name tar must escape (a control character, backslash or non-ASCII byte)';
+    if (oldText === undefined)
+        return `release ${previous} has no usable manifest (none found)`;
+    const head = oldText.split('\n', 1)[0];
+    // After an upgrade that changed the format, one full upload is expected, not a fault.
+    return head === MANIFEST_HEADER
+        ? `release ${previous} has no usable manifest (unreadable)`
+        : `release ${previous} has no usable manifest (format "${head}"; this version uses "${MANIFEST_HEADER}")`;
 }
 function splitOnce(text, sep) {
     const i = text.indexOf(sep);
@@ -78851,6 +78933,8 @@ var handlebars_lib_default = /*#__PURE__*/__nccwpck_require__.n(handlebars_lib);
 
 
 const SCRIPT_DIR = '/usr/local/lib/gunicorn-deploy';
+/** In each release: the libraries its import check loaded (written by the deploy's check step). */
+const PRELOAD_FILE = '.gunicorn-deploy-preload';
 const UNIT_DIR = '/etc/systemd/system';
 const NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
 // Absolute paths from plain characters only: no spaces, quotes, $, %, backslash (systemd
@@ -78958,6 +79042,7 @@ function templateVars(input) {
         socketPath,
         listen: (input.listen ?? []).map((l) => check('listen', l, /^(\d{1,3}(\.\d{1,3}){3}:|\[[0-9A-Fa-f:.]+\]:)?\d{1,5}$/, 'PORT, IPv4:PORT or [IPv6]:PORT')),
         workers: checkInt('workers', input.workers ?? 3, 1, 256),
+        preloadLibraries: input.preloadLibraries ?? true,
         timeout,
         gracefulTimeout,
         keepalive: checkInt('keepalive', input.keepalive ?? 2, 0, 3600),
@@ -78989,7 +79074,9 @@ function templateVars(input) {
         proxyTimeout: timeout + 30,
         healthUrl: `http://localhost${healthPath}`,
         healthScript: `${SCRIPT_DIR}/${app}-health-check`,
-        dbScript: `${SCRIPT_DIR}/${app}-db-maintenance`
+        dbScript: `${SCRIPT_DIR}/${app}-db-maintenance`,
+        preloadList: `${appDir}/current/${PRELOAD_FILE}`,
+        releasesDir: `${appDir}/releases`
     };
     return vars;
 }
@@ -79100,6 +79187,7 @@ function appFiles(ctx, cores) {
         appDir: ctx.paths.dir,
         wsgiApp: d.wsgiApp,
         workers: d.workers === 'auto' ? 2 * cores + 1 : d.workers,
+        preloadLibraries: d.preloadLibraries,
         env: d.env,
         healthPath: d.healthPath,
         deployLockPath: ctx.paths.lockOwner
@@ -79233,28 +79321,75 @@ function appRunCommand(paths, opts) {
 
 
 
+
+
+const check_MARKER = '--- gunicorn-deploy: libraries ---';
+/**
+ * gunicorn --check-config, plus, at exit, the modules the app's import loaded from the
+ * interpreter's and the venv's folders, never from the release: the app's own code must be
+ * imported fresh by every new worker, or a reload would serve old code.
+ */
+const CHECK_AND_LIST = `import atexit, os, sys
+def listing():
+    release = os.path.realpath(os.getcwd()) + os.sep
+    roots = tuple({os.path.realpath(p) + os.sep for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)})
+    names = []
+    for name, mod in list(sys.modules.items()):
+        f = getattr(mod, "__file__", None)
+        if name == "__main__" or not isinstance(f, str):
+            continue
+        f = os.path.realpath(f)
+        if f.startswith(roots) and not f.startswith(release):
+            names.append(name)
+    sys.stdout.flush()
+    sys.stdout.write("\\n${check_MARKER}\\n" + "\\n".join(names) + "\\n")
+    sys.stdout.flush()
+atexit.register(listing)
+sys.argv[0] = "gunicorn"
+from gunicorn.app.wsgiapp import run
+run()
+`;
 /**
  * A release that fails to import takes the whole server down on HUP (gunicorn #2443), so it is
- * imported first, with its own venv, config and environment, before anything is switched.
+ * imported first, with its own venv, config and environment, before anything is switched. With
+ * preload-libraries, the list of libraries it loaded is written into the release.
  */
 function checkCommand(ctx, release, staged) {
     const rel = `${ctx.paths.releases}/${release}`;
-    return appRunCommand(ctx.paths, {
+    const preload = ctx.settings.deploy.preloadLibraries;
+    const gunicornArgs = [
+        '--check-config',
+        '-c',
+        staged.gunicornConf,
+        '--chdir',
+        rel,
+        ctx.settings.deploy.wsgiApp
+    ];
+    const run = appRunCommand(ctx.paths, {
         cwd: rel,
         envFile: staged.envFile,
         venv: `${rel}/.venv`,
         argv: [
             `${rel}/.venv/bin/python`,
-            '-m',
-            'gunicorn',
-            '--check-config',
-            '-c',
-            staged.gunicornConf,
-            '--chdir',
-            rel,
-            ctx.settings.deploy.wsgiApp
+            ...(preload ? ['-c', CHECK_AND_LIST] : ['-m', 'gunicorn']),
+            ...gunicornArgs
         ]
     });
+    if (!preload)
+        return run;
+    const q = shQuote;
+    const list = `${rel}/${PRELOAD_FILE}`;
+    // Written as a new file (never through a hardlink shared with an older release), and only for
+    // a release that passed; the app's own output is passed on without the list.
+    return `out=$(mktemp) && trap 'rm -f "$out"' EXIT
+rc=0; ${run} > "$out" || rc=$?
+awk -v m=${q(check_MARKER)} '$0 == m { exit } { print }' "$out"
+if [ "$rc" = 0 ]; then
+  rm -f ${q(list)}
+  awk -v m=${q(check_MARKER)} 'found { print } $0 == m { found = 1 }' "$out" > ${q(list)}
+  chmod 0644 ${q(list)}
+fi
+exit "$rc"`;
 }
 async function checkRelease(ctx, release, staged) {
     const res = await ctx.remote.exec(checkCommand(ctx, release, staged), { sudo: true, timeoutMs: 120_000 });
@@ -79435,7 +79570,10 @@ while :; do
   state=$(systemctl is-active ${q(`${p.app}.service`)} 2>/dev/null || true)
   if [ "$state" = failed ] || [ "$state" = inactive ]; then why="the service is $state"; break; fi
   [ $SECONDS -lt $deadline ] || break
-  sleep 0.2
+  # New workers that import only the app (preload-libraries) serve within a few tenths of a second:
+  # look often at first, then less often, as every look costs the server a little CPU.
+  polls=$((\${polls:-0} + 1))
+  if [ "$polls" -le 10 ]; then sleep 0.05; else sleep 0.2; fi
 done
 reported=yes
 echo "why=$why"
@@ -79627,7 +79765,20 @@ async function activateRelease(host, p) {
         throw new DeployError(`release ${release} failed and was rolled back; ${up.previous} is serving and healthy. Why: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`);
     }
     await s('post-activate', () => runHook(ctx, 'post-activate', ctx.settings.deploy.postActivate, release, ctx.paths.envFile));
-    await s('prune', () => prune(ctx, [release, up.previous].filter((r) => r)));
+}
+/**
+ * After a proven switch: old releases go and the history gets its line. Nothing here can make the
+ * release less live, so a fleet runs it while the next batch prepares, and a failure is a warning.
+ */
+async function tidyRelease(host, p) {
+    const ctx = deployContext(host);
+    const { release, up } = p;
+    try {
+        await stepper(ctx)('prune', () => prune(ctx, [release, up.previous].filter((r) => r)));
+    }
+    catch (err) {
+        ctx.logger.warning(`${ctx.label}: ${release} is live, but old releases were not removed: ${errorMessage(err)}`);
+    }
     await recordHistory(ctx, {
         event: 'deploy',
         release,
@@ -79653,6 +79804,7 @@ async function undoRelease(host, p, why) {
 const rolling = {
     prepare: prepareRelease,
     activate: activateRelease,
+    tidy: tidyRelease,
     async undo(host, p, why) {
         if (!p.up.previous)
             throw new Error(`no previous release on ${host.label} to go back to`);
@@ -79680,6 +79832,7 @@ const deployMode = {
         const p = await prepareRelease(host);
         try {
             await activateRelease(host, p);
+            await tidyRelease(host, p);
         }
         finally {
             await p.lock.release();
@@ -80737,6 +80890,19 @@ async function runEngine(settings, deps) {
 async function runRolling(settings, rolling, slots, open, fail, logger) {
     const prepared = new Map();
     const activated = [];
+    const tidying = new Map();
+    // In a fleet, its own group of lines, as it runs while the next batch prepares.
+    const tidy = (slot) => {
+        const buffered = slots.length > 1 ? bufferedLogger(logger, slot.report.host) : undefined;
+        const ctx = { ...slot.ctx, logger: buffered ?? logger };
+        return rolling
+            .tidy(ctx, prepared.get(slot))
+            .catch((err) => logger.warning(`${slot.report.host}: ${errorMessage(err)}`))
+            .finally(async () => {
+            await buffered?.flush(`${slot.report.host}: tidy`);
+            slot.report.ms = performance.now() - slot.started;
+        });
+    };
     let failure;
     try {
         for (const batch of planBatches(slots, settings.fleet.maxParallel, settings.fleet.canary)) {
@@ -80782,6 +80948,7 @@ async function runRolling(settings, rolling, slots, open, fail, logger) {
                 if (r.status === 'fulfilled') {
                     slot.report.ok = true;
                     activated.push(slot);
+                    tidying.set(slot, tidy(slot));
                 }
                 else {
                     fail(slot, r.reason);
@@ -80791,6 +80958,8 @@ async function runRolling(settings, rolling, slots, open, fail, logger) {
             if (failure)
                 break;
         }
+        // A server's history gets its deploy line before any rollback line.
+        await Promise.all(tidying.values());
         if (failure && settings.fleet.rollbackScope === 'all') {
             for (const slot of activated.reverse()) {
                 const why = `${failure.slot.report.host} failed: ${failure.why.split('\n')[0]}`;
@@ -80805,6 +80974,7 @@ async function runRolling(settings, rolling, slots, open, fail, logger) {
         }
     }
     finally {
+        await Promise.all(tidying.values());
         for (const [slot, p] of prepared)
             await rolling.release(slot.ctx, p).catch(() => undefined);
         for (const slot of slots)
