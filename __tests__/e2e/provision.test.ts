@@ -74,6 +74,17 @@ test('an unknown package is refused with a clear error before anything changes',
   expect(state).toMatch(/no such user/);
 }, 600_000);
 
+test('a deploy to the bare server, never provisioned, names the missing packages and changes nothing', async () => {
+  const { report } = await deploy(server, app, { 'sqlite-db': 'instance/app.db' });
+  expect(report.ok).toBe(false);
+  expect(report.hosts[0]!.steps.map((s) => s.name)).toEqual(['connect', 'lock', 'layout']);
+  expect(report.error).toMatch(/missing packages: python3-venv sqlite3/);
+  expect(report.error).toMatch(/apt-get install -y python3-venv sqlite3 curl|mode provision/);
+  const state = await onServer(server, 'ls /srv/shop/releases 2>&1 || true; id shop 2>&1 || true');
+  expect(state).toMatch(/No such file/);
+  expect(state).toMatch(/no such user/);
+}, 300_000);
+
 test('dry-run on the bare server lists every change and makes none', async () => {
   const { report, lines } = await provision({ 'dry-run': 'true' });
   expect({ ok: report.ok, error: report.error }).toEqual({ ok: true, error: undefined });
