@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -47,6 +48,19 @@ export function machine(): Record<string, unknown> {
     node: process.version,
     kernel: os.release()
   };
+}
+
+/**
+ * CPU time the whole machine spent busy so far (every core, every process: the runner, and the
+ * sandbox servers, which share its cores), in ms. The difference over a run, against the run's
+ * wall time x the core count, says whether the run waited on the network or on the CPUs.
+ */
+export function machineBusyMs(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already counted in user).
+  const [user, nice, system, , , irq, softirq, steal] = f;
+  const ticks = user! + nice! + system! + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0);
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
 }
 
 /** OpenSSH options that check the sandbox's host key the same way our own client does. */
