@@ -171,3 +171,35 @@ test('rollback-to an unknown release fails clearly and changes nothing', async (
   expect(report.error).toMatch(/release 20200101T000000Z-nothere is not on/);
   expect((await getJson(server, '/health')).body.release).toBe(before);
 });
+
+test('keep-releases: older releases and the venvs only they used go, deleted in the background', async () => {
+  const before = (await onServer(server, 'ls /srv/shop/releases')).trim().split('\n');
+  expect(before.length).toBeGreaterThan(2);
+  let last;
+  for (const n of [1, 2]) {
+    await editFile(app, 'app.py', marker(`keep-releases ${n}`));
+    last = (await deploy(server, app, { 'keep-releases': '2' })).report;
+    expect({ ok: last.ok, error: last.error }).toEqual({ ok: true, error: undefined });
+  }
+  const h = last!.hosts[0]!;
+  const releases = (await onServer(server, 'ls /srv/shop/releases')).trim().split('\n');
+  expect(releases.sort()).toEqual([h.facts['previous-release']!, h.facts.release!].sort());
+  // Exactly the venvs the kept releases link to (the pip cache and logs aside).
+  const kept = await onServer(
+    server,
+    'for r in /srv/shop/releases/*/; do basename "$(readlink -f "$r.venv")"; done | sort -u'
+  );
+  const venvs = await onServer(
+    server,
+    "ls /srv/shop/venvs | grep -v -e '^.pip-cache$' -e '.pip.log$' | sort"
+  );
+  expect(venvs).toBe(kept);
+  // Moved out at once, deleted a moment later by a transient unit.
+  let left = 'not checked';
+  for (let i = 0; i < 50 && left !== ''; i++) {
+    left = (await onServer(server, 'sudo ls -A /srv/shop/.deploy/trash')).trim();
+    if (left !== '') await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(left).toBe('');
+  expect((await getJson(server, '/health')).body.release).toBe(h.facts.release);
+});
