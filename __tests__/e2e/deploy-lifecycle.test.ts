@@ -202,4 +202,13 @@ test('keep-releases: older releases and the venvs only they used go, deleted in 
   }
   expect(left).toBe('');
   expect((await getJson(server, '/health')).body.release).toBe(h.facts.release);
+  // The history's line for the deploy, written in the prune's round trip.
+  const line = (await onServer(server, 'sudo tail -n 1 /srv/shop/.deploy/history.log')).trim();
+  expect(JSON.parse(line)).toMatchObject({
+    event: 'deploy',
+    release: h.facts.release,
+    previous: h.facts['previous-release'],
+    status: 'deployed',
+    reload: 'hup'
+  });
 });

@@ -79634,7 +79634,7 @@ async function rollbackTo(ctx, target, restart, staged) {
  * out at once (a rename) and deleted right after by a low-priority transient unit: deleting a
  * release of thousands of files took most of a fast deploy's time, with nothing waiting on it.
  */
-function pruneScript(ctx, keepAlso) {
+function pruneScript(ctx, keepAlso, then = '') {
     const p = ctx.paths;
     const q = shQuote;
     const trashRoot = `${p.state}/trash`;
@@ -79662,11 +79662,14 @@ fi
 echo "releases_removed=$removed"
 echo "venvs_removed=$venvs"
 echo "releases_kept=$(ls -1 | wc -l)"
+${then}
 `;
 }
-async function prune(ctx, keepAlso) {
-    const f = parseFacts((await runScript(ctx, 'pruning old releases', pruneScript(ctx, keepAlso), { timeoutMs: 10 * 60_000 }))
-        .stdout);
+/** then: a command to run in the same round trip once pruning is done (the history line). */
+async function prune(ctx, keepAlso, then = '') {
+    const f = parseFacts((await runScript(ctx, 'pruning old releases', pruneScript(ctx, keepAlso, then), {
+        timeoutMs: 10 * 60_000
+    })).stdout);
     const removed = Number(f.releases_removed ?? 0) + Number(f.venvs_removed ?? 0);
     return {
         changed: removed > 0,
@@ -79676,11 +79679,15 @@ async function prune(ctx, keepAlso) {
 
 ;// CONCATENATED MODULE: ./src/steps/history.ts
 
+/** The shell that appends one JSON line to the server's history, for a step to run with its own. */
+function historyCommand(ctx, entry) {
+    const line = JSON.stringify({ time: new Date().toISOString(), host: ctx.label, ...entry });
+    return `printf '%s\\n' ${shQuote(line)} >> ${shQuote(ctx.paths.history)}`;
+}
 /** One JSON line per deploy or rollback in the server's own history, for humans with ssh. */
 async function recordHistory(ctx, entry) {
-    const line = JSON.stringify({ time: new Date().toISOString(), host: ctx.label, ...entry });
     await ctx.remote
-        .script(`printf '%s\\n' ${shQuote(line)} >> ${shQuote(ctx.paths.history)}`, {
+        .script(historyCommand(ctx, entry), {
         sudo: true,
         timeoutMs: 30_000
     })
@@ -79783,19 +79790,20 @@ async function activateRelease(host, p) {
 async function tidyRelease(host, p) {
     const ctx = deployContext(host);
     const { release, up } = p;
-    try {
-        await stepper(ctx)('prune', () => prune(ctx, [release, up.previous].filter((r) => r)));
-    }
-    catch (err) {
-        ctx.logger.warning(`${ctx.label}: ${release} is live, but old releases were not removed: ${errorMessage(err)}`);
-    }
-    await recordHistory(ctx, {
+    const entry = {
         event: 'deploy',
         release,
         previous: up.previous,
         status: 'deployed',
         reload: ctx.facts.reload ?? ''
-    });
+    };
+    try {
+        await stepper(ctx)('prune', () => prune(ctx, [release, up.previous].filter((r) => r), historyCommand(ctx, entry)));
+    }
+    catch (err) {
+        ctx.logger.warning(`${ctx.label}: ${release} is live, but old releases were not removed: ${errorMessage(err)}`);
+        await recordHistory(ctx, entry);
+    }
 }
 /**
  * Puts the previous release back on a server: after its own failure, or after another server's

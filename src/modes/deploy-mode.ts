@@ -13,7 +13,7 @@ import { switchRelease } from '../steps/switch.js';
 import { verifyRelease } from '../steps/verify.js';
 import { errorLogTail, rollbackTo } from '../steps/rollback.js';
 import { prune } from '../steps/prune.js';
-import { recordHistory } from '../steps/history.js';
+import { historyCommand, recordHistory } from '../steps/history.js';
 import { DeployError, errorMessage, step, type StepOutcome } from '../steps/step.js';
 
 export const DEPLOY_KEYS = ['release', 'previous-release', 'reload', 'rolled-back'];
@@ -119,25 +119,27 @@ export async function activateRelease(host: HostContext, p: PreparedRelease): Pr
 export async function tidyRelease(host: HostContext, p: PreparedRelease): Promise<void> {
   const ctx = deployContext(host);
   const { release, up } = p;
+  const entry = {
+    event: 'deploy',
+    release,
+    previous: up.previous,
+    status: 'deployed',
+    reload: ctx.facts.reload ?? ''
+  };
   try {
     await stepper(ctx)('prune', () =>
       prune(
         ctx,
-        [release, up.previous].filter((r) => r)
+        [release, up.previous].filter((r) => r),
+        historyCommand(ctx, entry)
       )
     );
   } catch (err) {
     ctx.logger.warning(
       `${ctx.label}: ${release} is live, but old releases were not removed: ${errorMessage(err)}`
     );
+    await recordHistory(ctx, entry);
   }
-  await recordHistory(ctx, {
-    event: 'deploy',
-    release,
-    previous: up.previous,
-    status: 'deployed',
-    reload: ctx.facts.reload ?? ''
-  });
 }
 
 /**

@@ -1,11 +1,16 @@
 import type { DeployContext } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
 
+/** The shell that appends one JSON line to the server's history, for a step to run with its own. */
+export function historyCommand(ctx: DeployContext, entry: Record<string, string>): string {
+  const line = JSON.stringify({ time: new Date().toISOString(), host: ctx.label, ...entry });
+  return `printf '%s\\n' ${shQuote(line)} >> ${shQuote(ctx.paths.history)}`;
+}
+
 /** One JSON line per deploy or rollback in the server's own history, for humans with ssh. */
 export async function recordHistory(ctx: DeployContext, entry: Record<string, string>): Promise<void> {
-  const line = JSON.stringify({ time: new Date().toISOString(), host: ctx.label, ...entry });
   await ctx.remote
-    .script(`printf '%s\\n' ${shQuote(line)} >> ${shQuote(ctx.paths.history)}`, {
+    .script(historyCommand(ctx, entry), {
       sudo: true,
       timeoutMs: 30_000
     })

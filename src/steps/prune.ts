@@ -9,7 +9,7 @@ import type { StepOutcome } from './step.js';
  * out at once (a rename) and deleted right after by a low-priority transient unit: deleting a
  * release of thousands of files took most of a fast deploy's time, with nothing waiting on it.
  */
-export function pruneScript(ctx: DeployContext, keepAlso: string[]): string {
+export function pruneScript(ctx: DeployContext, keepAlso: string[], then = ''): string {
   const p = ctx.paths;
   const q = shQuote;
   const trashRoot = `${p.state}/trash`;
@@ -37,13 +37,18 @@ fi
 echo "releases_removed=$removed"
 echo "venvs_removed=$venvs"
 echo "releases_kept=$(ls -1 | wc -l)"
+${then}
 `;
 }
 
-export async function prune(ctx: DeployContext, keepAlso: string[]): Promise<StepOutcome> {
+/** then: a command to run in the same round trip once pruning is done (the history line). */
+export async function prune(ctx: DeployContext, keepAlso: string[], then = ''): Promise<StepOutcome> {
   const f = parseFacts(
-    (await runScript(ctx, 'pruning old releases', pruneScript(ctx, keepAlso), { timeoutMs: 10 * 60_000 }))
-      .stdout
+    (
+      await runScript(ctx, 'pruning old releases', pruneScript(ctx, keepAlso, then), {
+        timeoutMs: 10 * 60_000
+      })
+    ).stdout
   );
   const removed = Number(f.releases_removed ?? 0) + Number(f.venvs_removed ?? 0);
   return {
