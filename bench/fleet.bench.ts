@@ -75,6 +75,8 @@ interface FleetRun {
   wallMs: number;
   /** The machine's busy CPU time during the run (runner and servers share the cores). */
   cpuMs: number;
+  /** Of that, this process's (the engine, as the runner runs it, plus jest). */
+  runnerCpuMs: number;
   /** Per host: prepare and activate step totals, the venv step, and how it reloaded. */
   hosts: { host: string; prepareMs: number; activateMs: number; venvMs: number; reload: string }[];
 }
@@ -93,8 +95,11 @@ async function fleetDeploy(n: number, mp: number): Promise<FleetRun> {
     // Distinct short commits, so release ids never share a name within a second.
     const commit = (++commits).toString(16).padStart(7, '0').padEnd(40, '0');
     const busy = machineBusyMs();
+    const own = process.cpuUsage();
     const { ms: wallMs, value } = await timed(() => deploy(list[0]!, app, fleetInputs(list, mp, commit)));
     const cpuMs = machineBusyMs() - busy;
+    const ownUs = process.cpuUsage(own);
+    const runnerCpuMs = (ownUs.user + ownUs.system) / 1000;
     const report: RunReport = value.report;
     if (!report.ok && attempt++ === 0) {
       const error = (report.error ?? '').split('\n')[0]!;
@@ -102,7 +107,7 @@ async function fleetDeploy(n: number, mp: number): Promise<FleetRun> {
       printLine(`  FAILED (retrying once): ${label(n, mp)}: ${error}`);
       continue;
     }
-    return { ...(await checked(list, mp, report, wallMs)), cpuMs };
+    return { ...(await checked(list, mp, report, wallMs)), cpuMs, runnerCpuMs };
   }
 }
 
@@ -111,7 +116,7 @@ async function checked(
   mp: number,
   report: RunReport,
   wallMs: number
-): Promise<Omit<FleetRun, 'cpuMs'>> {
+): Promise<Omit<FleetRun, 'cpuMs' | 'runnerCpuMs'>> {
   const n = list.length;
   expect({ ok: report.ok, error: report.error }).toEqual({ ok: true, error: undefined });
   expect(report.hosts.map((h) => h.status)).toEqual(list.map(() => 'deployed'));
@@ -153,6 +158,7 @@ function rows(runs: FleetRun[][], base: number): string[][] {
       secs(mean(hosts.map((h) => h.venvMs))),
       secs(mean(hosts.map((h) => h.activateMs))),
       secs(median(rs.map((r) => r.cpuMs))),
+      secs(median(rs.map((r) => r.runnerCpuMs))),
       `${Math.round(median(rs.map((r) => (100 * r.cpuMs) / (r.wallMs * CORES))))}%`,
       [...new Set(hosts.map((h) => h.reload))].join(',')
     ];
@@ -170,6 +176,7 @@ const HEADER = [
   'venv s/host',
   'activate s/host',
   'CPU s',
+  'runner CPU s',
   'CPUs busy',
   'reload'
 ];
@@ -197,7 +204,8 @@ test('fleet: 1, 3 and 6 servers, max-parallel 1 and 3', async () => {
   printTable(
     `code-only deploy of examples/flask-app, ${RUNS} runs each (median of report.ms: connect .. last prune); ` +
       "prepare/venv/activate: mean per host of the step times; CPU s: the machine's busy CPU time during " +
-      `the run (runner and servers share its ${CORES} cores); CPUs busy: that over wall time x ${CORES}`,
+      `the run (runner and servers share its ${CORES} cores), runner CPU s: this process's part of it; ` +
+      `CPUs busy: CPU s over wall time x ${CORES}`,
     HEADER,
     rows(codeRuns, one)
   );
