@@ -263,6 +263,15 @@ interface Peak {
   steps: { name: string; ms: number }[];
 }
 
+/**
+ * Writing 57 MB in 5,000 files is slow on the sandbox's overlay file system (a plain local tar -x
+ * of the tree takes ~3 s there), and a method that runs while the one before is still being
+ * written back pays for it. Each full-upload method starts after the server has flushed.
+ */
+const settle = (): Promise<unknown> => onServer(server, 'sync', 300_000);
+
+const cliUploadMs = (p: Peak): number => p.steps.find((st) => st.name === 'upload')?.ms ?? NaN;
+
 /** The bundled CLI as its own process under GNU time: what a runner would see. */
 async function cliPeak(full: boolean): Promise<Peak> {
   const timeOut = path.join(workDir, `time-${full ? 'full' : 'delta'}.txt`);
@@ -331,19 +340,29 @@ test('5,000-file tree: delta deploy vs full deploy vs rsync --link-dest vs tar o
 
   // Full uploads, interleaved: ours (full-upload deploy), a first rsync into an empty folder, tar over scp.
   const full: OursRun[] = [];
+  // The same full deploy as runners run it: the bundled CLI (the action's own bundle is built the
+  // same way) in a process of its own, as rsync and scp are; it is the figure the target uses.
+  const cliFull: Peak[] = [];
   const rsyncFull: number[] = [];
   const tarScp: TarScp[] = [];
   for (let round = 1; round <= FULL_RUNS; round++) {
+    await settle();
     const o = await ours(BIG, tree.dir, { 'full-upload': 'true' });
     expect(o.uploadDetail).toMatch(/^full: /);
     full.push(o);
+    await settle();
+    const c = await cliPeak(true);
+    cliFull.push(c);
     await onServer(server, `rm -rf ${RS_ROOT}/full`);
+    await settle();
     rsyncFull.push(await rsync([`${tree.dir}/`, dest(`${RS_ROOT}/full`)]));
     await onServer(server, `rm -rf ${RS_ROOT}/full`);
+    await settle();
     tarScp.push(await tarOverScp(round));
     await onServer(server, `rm -rf ${RS_ROOT}/tarscp-${round}`);
     printLine(
       `  full round ${round}: ours ${secs(o.ms)} s (upload ${secs(o.uploadMs)} s), ` +
+        `CLI ${secs(c.wallMs)} s (upload ${secs(cliUploadMs(c))} s), ` +
         `rsync ${secs(rsyncFull.at(-1)!)} s, tar+scp ${secs(tarScp.at(-1)!.ms)} s`
     );
   }
@@ -447,6 +466,8 @@ done`,
   const med = {
     fullMs: median(full.map((r) => r.ms)),
     fullUploadMs: median(full.map((r) => r.uploadMs)),
+    cliFullMs: median(cliFull.map((r) => r.wallMs)),
+    cliFullUploadMs: median(cliFull.map(cliUploadMs)),
     rsyncFullMs: median(rsyncFull),
     tarScpMs: median(tarScp.map((r) => r.ms)),
     deltaMs: median(delta.map((r) => r.ms)),
@@ -489,6 +510,13 @@ done`,
         ];
       })
       .concat([
+        [
+          'ours: full deploy, bundled CLI (own process, node start included)',
+          String(cliFull.length),
+          secs(med.cliFullMs),
+          ...range(cliFull.map((r) => r.wallMs)),
+          secs(med.cliFullUploadMs)
+        ],
         [
           'rsync -az --delete --link-dest (new folder), 3 files',
           String(linkDest.length),
@@ -572,7 +600,7 @@ done`,
   );
   const peakMB = Math.max(...peaks.map((p) => p.maxRssKB)) / 1024;
   const upOverLink = med.deltaUploadMs / med.linkDestMs;
-  const fullOverRsync = med.fullUploadMs / med.rsyncFullMs;
+  const fullOverRsync = med.cliFullUploadMs / med.rsyncFullMs;
   const met = {
     deltaMs: med.deltaMs < TARGET.deltaMs,
     uploadOverLinkDest: upOverLink <= TARGET.uploadOverLinkDest,
@@ -597,7 +625,8 @@ done`,
       ],
       [
         'first full upload within 1.5x of first full rsync',
-        `${secs(med.fullUploadMs)} s vs ${secs(med.rsyncFullMs)} s = ${ratio(fullOverRsync)}x`,
+        `CLI upload step ${secs(med.cliFullUploadMs)} s vs ${secs(med.rsyncFullMs)} s = ${ratio(fullOverRsync)}x ` +
+          `(in jest ${secs(med.fullUploadMs)} s)`,
         yes(met.fullOverRsync)
       ],
       ['peak memory of the action process < 150 MB', `${peakMB.toFixed(1)} MB`, yes(met.peakMB)]
@@ -609,7 +638,7 @@ done`,
     server: { host: server.host, suite: server.suite },
     tree: { files: tree.files, bytes: tree.bytes, dirs: tree.dirs },
     first,
-    runs: { full, rsyncFull, tarScp, delta, linkDest, inPlace, codeOnly },
+    runs: { full, cliFull, rsyncFull, tarScp, delta, linkDest, inPlace, codeOnly },
     peaks,
     pieces,
     warmups,
