@@ -1,6 +1,7 @@
 import type { Logger } from './log.js';
 import type { HostReport, RunReport, StepRecord } from './report.js';
-import type { HostSpec, Settings } from './settings.js';
+import { SettingsError, type HostSpec, type Settings } from './settings.js';
+import { sourceProblems } from './source-check.js';
 import type { Remote, SshTarget } from './ssh/types.js';
 import { connect as sshConnect } from './ssh/connection.js';
 import { errorMessage, step } from './steps/step.js';
@@ -125,6 +126,23 @@ export async function runEngine(
     started: 0,
     report: { host: hostLabel(spec), ok: false, status: 'not started', steps: [], ms: 0, facts: {} }
   }));
+  const local = await sourceProblems(settings);
+  if (local.length > 0) {
+    const error = new SettingsError(local).message;
+    logger.error(error);
+    const hosts = slots.map((s) => s.report);
+    return {
+      report: {
+        mode: settings.mode,
+        ok: false,
+        status: 'failed',
+        hosts,
+        ms: performance.now() - start,
+        error
+      },
+      factKeys: strategy.factKeys
+    };
+  }
 
   const open = async (slot: HostSlot, log: Logger): Promise<HostContext> => {
     slot.started = performance.now();

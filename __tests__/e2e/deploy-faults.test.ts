@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { SandboxServer } from '../../src/sandbox/index.js';
 import { parseSettings } from '../../src/settings.js';
@@ -36,6 +36,28 @@ async function broken(edit: (dir: string) => Promise<void>): Promise<string> {
 }
 
 const appendPy = (code: string) => (dir: string) => editFile(dir, 'app.py', (t) => `${t}\n${code}\n`);
+
+test('a source folder that is not there, or has no requirements file, fails before any connection', async () => {
+  const noReq = await broken(async (dir) => {
+    await rm(path.join(dir, 'requirements.txt'));
+  });
+  for (const [source, over, says] of [
+    ['/nonexistent-gd-source', {}, /input `source`: \/nonexistent-gd-source is not a folder on the runner/],
+    [noReq, {}, /input `requirements`: requirements\.txt is not a file in /],
+    [app, { requirements: 'reqs/prod.txt' }, /input `requirements`: reqs\/prod\.txt is not a file in /]
+  ] as const) {
+    // A new app name: had anything run on the server, its user or folder would now exist.
+    const { report } = await deploy(server, source, { 'app-name': 'ghost', ...over });
+    expect(report.ok).toBe(false);
+    expect(report.error).toMatch(says);
+    expect(report.error).toContain('not valid (nothing was changed on any server)');
+    expect(report.hosts.map((h) => [h.status, h.steps.length])).toEqual([['not started', 0]]);
+  }
+  expect(await onServer(server, 'ls -d /srv/ghost 2>&1 || true; id ghost 2>&1 || true')).toMatch(
+    /No such file[\s\S]*no such user/
+  );
+  expect(await serving()).toBe(good);
+});
 
 test('an import error stops at the check: nothing switched, the old release serves', async () => {
   const dir = await broken(appendPy('import module_that_does_not_exist_xyz'));

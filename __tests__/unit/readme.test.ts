@@ -106,6 +106,8 @@ const MESSAGES: [string, string][] = [
   ['src/settings.ts', 'each line must be KEY=VALUE'],
   ['src/settings.ts', 'FLASK_DEBUG must stay off in production'],
   ['src/settings.ts', 'needs `sqlite-db` too'],
+  ['src/source-check.ts', 'is not a folder on the runner'],
+  ['src/source-check.ts', 'is not a file in'],
   ['src/ssh/hostkeys.ts', 'is unknown: add it to known-hosts or host-fingerprint'],
   ['src/ssh/hostkeys.ts', 'does not match'],
   ['src/ssh/hostkeys.ts', 'is marked @revoked in known-hosts'],

@@ -76212,6 +76212,35 @@ function parseHost(item, defaultPort) {
     return { host, port };
 }
 
+;// CONCATENATED MODULE: ./src/source-check.ts
+
+
+/**
+ * Inputs that only the runner's files can prove wrong: the folder to upload and the requirements
+ * file in it. Checked before any connection, so a wrong path fails a deploy with nothing changed
+ * on any server (otherwise the layout step would have made the app's user and folders first).
+ */
+async function sourceProblems(settings) {
+    const uploads = settings.mode === 'deploy' || settings.mode === 'provision';
+    if (!uploads)
+        return [];
+    const source = external_node_path_namespaceObject.resolve(settings.app.source);
+    const dir = await (0,promises_namespaceObject.stat)(source).catch(() => undefined);
+    if (!dir?.isDirectory()) {
+        return [
+            `input \`source\`: ${source} is not a folder on the runner (check the code out first, e.g. with actions/checkout, or fix the path)`
+        ];
+    }
+    const req = settings.deploy.requirements;
+    const file = await (0,promises_namespaceObject.stat)(external_node_path_namespaceObject.join(source, req)).catch(() => undefined);
+    if (!file?.isFile()) {
+        return [
+            `input \`requirements\`: ${req} is not a file in ${source} (the venv is built from it: add one, even empty, or point requirements at it)`
+        ];
+    }
+    return [];
+}
+
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: ./node_modules/is-stream/index.js
@@ -80767,6 +80796,8 @@ function bufferedLogger(real, label) {
 
 
 
+
+
 function targetFor(settings, host) {
     return {
         host: host.host,
@@ -80829,6 +80860,23 @@ async function runEngine(settings, deps) {
         started: 0,
         report: { host: hostLabel(spec), ok: false, status: 'not started', steps: [], ms: 0, facts: {} }
     }));
+    const local = await sourceProblems(settings);
+    if (local.length > 0) {
+        const error = new SettingsError(local).message;
+        logger.error(error);
+        const hosts = slots.map((s) => s.report);
+        return {
+            report: {
+                mode: settings.mode,
+                ok: false,
+                status: 'failed',
+                hosts,
+                ms: performance.now() - start,
+                error
+            },
+            factKeys: strategy.factKeys
+        };
+    }
     const open = async (slot, log) => {
         slot.started = performance.now();
         const { report } = slot;
