@@ -336,6 +336,8 @@ test('the bundled action records a failed deploy as a failed deployment, and fai
     // Not a usable key: the run fails at connect, before any network traffic.
     'private-key': '-----BEGIN OPENSSH PRIVATE KEY-----\nbm90IGEga2V5\n-----END OPENSSH PRIVATE KEY-----',
     'trust-on-first-use': 'true',
+    // A real app folder: the runner-side checks pass, so the failure is the connection's.
+    source: path.resolve('examples/flask-app'),
     'github-token': 'ghs_bundle-token',
     'environment-url': 'https://shop.example.com'
   };
