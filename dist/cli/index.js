@@ -79748,14 +79748,15 @@ function stepper(ctx) {
 }
 /**
  * Everything before the switch: each of these steps can fail with nothing changed for users, so a
- * fleet prepares several servers at once. The lock is held until release().
+ * fleet prepares several servers at once. The lock is held until release(); a caller that already
+ * holds it (provision) passes it in and keeps it.
  */
-async function prepareRelease(host) {
+async function prepareRelease(host, held) {
     const ctx = deployContext(host);
     const s = stepper(ctx);
     const d = ctx.settings.deploy;
     ctx.facts['rolled-back'] = 'false';
-    const lock = (await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }))).lock;
+    const lock = held ?? (await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }))).lock;
     try {
         await s('layout', () => ensureLayout(ctx));
         const up = await s('upload', () => uploadRelease(ctx, releaseId(new Date(), d.commit)));
@@ -79770,7 +79771,8 @@ async function prepareRelease(host) {
         return { lock, up, release, staged, restart: needsRestart(staged) || venv.hash !== up.previousVenv };
     }
     catch (err) {
-        await lock.release();
+        if (!held)
+            await lock.release();
         throw err;
     }
 }
@@ -80494,9 +80496,14 @@ echo "active=$(systemctl is-active ${q(`${ctx.paths.app}.service`)} 2>/dev/null 
         return { deploy: true, why: `the service is ${f.active}`, hash, current };
     return { deploy: false, why: `release ${current} already serves this source (${short})`, hash, current };
 }
-/** The deploy mode's own engine (same proof of health, same rollback), then the manifest. */
-async function runFirstDeploy(host, ctx, hash) {
-    await deployMode.runHost(host);
+/**
+ * The deploy mode's own steps (same proof of health, same rollback) under the lock provision
+ * already holds, then the manifest.
+ */
+async function runFirstDeploy(host, ctx, hash, lock) {
+    const p = await prepareRelease(host, lock);
+    await activateRelease(host, p);
+    await tidyRelease(host, p);
     const release = host.facts.release;
     if (!release || host.facts['rolled-back'] === 'true')
         return;
@@ -80625,6 +80632,7 @@ async function verifyChecklist(ctx) {
 
 
 
+
 /**
  * A bare Debian/Ubuntu host to a production service, in an order where each step needs only
  * what the steps before it made: packages, the app's user and folders, an imported database (before
@@ -80654,8 +80662,13 @@ const provisionMode = {
                 changes.push(name);
             return out;
         };
+        let lock;
         try {
             await track('packages', () => ensurePackages(ctx));
+            // Held from here on (a deploy running at the same time would see units and files change
+            // under it); apt above touches nothing of the app's and may take minutes.
+            if (!dry)
+                lock = (await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }))).lock;
             await track('user', () => ensureUser(ctx));
             await track('import-database', () => importDatabase(ctx));
             await track('nginx', () => ensureNginx(ctx));
@@ -80673,7 +80686,7 @@ const provisionMode = {
             if (decision.deploy)
                 changes.push('release');
             if (decision.deploy && !dry) {
-                await runFirstDeploy(host, ctx, decision.hash);
+                await runFirstDeploy(host, ctx, decision.hash, lock);
             }
             else if (decision.current) {
                 ctx.facts.release = decision.current;
@@ -80681,6 +80694,7 @@ const provisionMode = {
         }
         finally {
             ctx.facts.changes = changes.length ? changes.join(' ') : 'none';
+            await lock?.release();
         }
         if (dry) {
             host.setStatus('dry-run');

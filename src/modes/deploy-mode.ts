@@ -39,14 +39,15 @@ export interface PreparedRelease {
 
 /**
  * Everything before the switch: each of these steps can fail with nothing changed for users, so a
- * fleet prepares several servers at once. The lock is held until release().
+ * fleet prepares several servers at once. The lock is held until release(); a caller that already
+ * holds it (provision) passes it in and keeps it.
  */
-export async function prepareRelease(host: HostContext): Promise<PreparedRelease> {
+export async function prepareRelease(host: HostContext, held?: HeldLock): Promise<PreparedRelease> {
   const ctx = deployContext(host);
   const s = stepper(ctx);
   const d = ctx.settings.deploy;
   ctx.facts['rolled-back'] = 'false';
-  const lock = (await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }))).lock;
+  const lock = held ?? (await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }))).lock;
   try {
     await s('layout', () => ensureLayout(ctx));
     const up = await s('upload', () => uploadRelease(ctx, releaseId(new Date(), d.commit)));
@@ -60,7 +61,7 @@ export async function prepareRelease(host: HostContext): Promise<PreparedRelease
     await s('pre-activate', () => runHook(ctx, 'pre-activate', d.preActivate, release, staged.envFile));
     return { lock, up, release, staged, restart: needsRestart(staged) || venv.hash !== up.previousVenv };
   } catch (err) {
-    await lock.release();
+    if (!held) await lock.release();
     throw err;
   }
 }

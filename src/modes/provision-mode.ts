@@ -9,6 +9,7 @@ import { ensureNginx } from '../provision/nginx.js';
 import { ensureLogrotate } from '../provision/logrotate.js';
 import { ensureTimers } from '../provision/timers.js';
 import { decideDeploy, runFirstDeploy } from '../provision/first-deploy.js';
+import { acquireLock, type HeldLock } from '../steps/lock.js';
 import { VERIFY_KEYS, verifyChecklist } from '../provision/verify.js';
 
 /**
@@ -40,8 +41,12 @@ export const provisionMode: ModeStrategy = {
       if (out.changed) changes.push(name);
       return out;
     };
+    let lock: HeldLock | undefined;
     try {
       await track('packages', () => ensurePackages(ctx));
+      // Held from here on (a deploy running at the same time would see units and files change
+      // under it); apt above touches nothing of the app's and may take minutes.
+      if (!dry) lock = (await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }))).lock;
       await track('user', () => ensureUser(ctx));
       await track('import-database', () => importDatabase(ctx));
       await track('nginx', () => ensureNginx(ctx));
@@ -58,12 +63,13 @@ export const provisionMode: ModeStrategy = {
       });
       if (decision.deploy) changes.push('release');
       if (decision.deploy && !dry) {
-        await runFirstDeploy(host, ctx, decision.hash);
+        await runFirstDeploy(host, ctx, decision.hash, lock!);
       } else if (decision.current) {
         ctx.facts.release = decision.current;
       }
     } finally {
       ctx.facts.changes = changes.length ? changes.join(' ') : 'none';
+      await lock?.release();
     }
     if (dry) {
       host.setStatus('dry-run');

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import type { HostContext } from '../engine.js';
 import type { DeployContext } from '../deploy/context.js';
 import { parseFacts, runScript } from '../deploy/context.js';
-import { deployMode } from '../modes/deploy-mode.js';
+import { activateRelease, prepareRelease, tidyRelease } from '../modes/deploy-mode.js';
+import type { HeldLock } from '../steps/lock.js';
 import type { Settings } from '../settings.js';
 import { shQuote } from '../ssh/quote.js';
 import { tarExcludeArgs } from '../ssh/upload.js';
@@ -100,9 +101,19 @@ echo "active=$(systemctl is-active ${q(`${ctx.paths.app}.service`)} 2>/dev/null 
   return { deploy: false, why: `release ${current} already serves this source (${short})`, hash, current };
 }
 
-/** The deploy mode's own engine (same proof of health, same rollback), then the manifest. */
-export async function runFirstDeploy(host: HostContext, ctx: DeployContext, hash: string): Promise<void> {
-  await deployMode.runHost(host);
+/**
+ * The deploy mode's own steps (same proof of health, same rollback) under the lock provision
+ * already holds, then the manifest.
+ */
+export async function runFirstDeploy(
+  host: HostContext,
+  ctx: DeployContext,
+  hash: string,
+  lock: HeldLock
+): Promise<void> {
+  const p = await prepareRelease(host, lock);
+  await activateRelease(host, p);
+  await tidyRelease(host, p);
   const release = host.facts.release;
   if (!release || host.facts['rolled-back'] === 'true') return;
   await runScript(
