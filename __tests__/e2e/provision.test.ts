@@ -176,6 +176,22 @@ test('a second provision changes nothing, restarts nothing, and takes a few seco
   process.stderr.write(`second provision (idempotent): ${(report.ms / 1000).toFixed(2)} s\n`);
 }, 300_000);
 
+test('after a plain deploy of the same source, provision deploys nothing', async () => {
+  const plain = await deploy(server, app, { ...BASE, mode: 'deploy' });
+  expect({ ok: plain.report.ok, error: plain.report.error }).toEqual({ ok: true, error: undefined });
+  const before = await servicePids();
+  const releasesBefore = await onServer(server, 'ls /srv/shop/releases');
+  const { report, lines } = await provision();
+  expect({ ok: report.ok, error: report.error }).toEqual({ ok: true, error: undefined });
+  expect(report.hosts[0]!.steps.filter((s) => s.changed === true).map((s) => s.name)).toEqual([]);
+  expect(stepsOf(report)).not.toHaveProperty('switch');
+  expect(lines.join('\n')).toMatch(
+    new RegExp(`release ${plain.report.hosts[0]!.facts.release} already serves this source`)
+  );
+  expect(await servicePids()).toBe(before);
+  expect(await onServer(server, 'ls /srv/shop/releases')).toBe(releasesBefore);
+}, 300_000);
+
 test('provision takes the deploy lock: with another holder it fails naming it and changes nothing', async () => {
   await onServer(
     server,

@@ -14,6 +14,7 @@ import { verifyRelease } from '../steps/verify.js';
 import { errorLogTail, rollbackTo } from '../steps/rollback.js';
 import { prune } from '../steps/prune.js';
 import { historyCommand, recordHistory } from '../steps/history.js';
+import { recordCommand, releaseHash } from '../deploy/release-record.js';
 import { DeployError, errorMessage, step, type StepOutcome } from '../steps/step.js';
 
 export const DEPLOY_KEYS = ['release', 'previous-release', 'reload', 'rolled-back'];
@@ -127,19 +128,26 @@ export async function tidyRelease(host: HostContext, p: PreparedRelease): Promis
     status: 'deployed',
     reload: ctx.facts.reload ?? ''
   };
+  // In the prune's round trip: the history line, and what the live release was built from.
+  const then = [
+    historyCommand(ctx, entry),
+    ...(up.manifest ? [recordCommand(ctx, releaseHash(up.manifest, ctx.settings), release)] : [])
+  ].join('\n');
   try {
     await stepper(ctx)('prune', () =>
       prune(
         ctx,
         [release, up.previous].filter((r) => r),
-        historyCommand(ctx, entry)
+        then
       )
     );
   } catch (err) {
     ctx.logger.warning(
       `${ctx.label}: ${release} is live, but old releases were not removed: ${errorMessage(err)}`
     );
-    await recordHistory(ctx, entry);
+    await ctx.remote
+      .script(then, { sudo: true, timeoutMs: 30_000 })
+      .catch((e: Error) => ctx.logger.warning(`could not write the deploy history: ${e.message}`));
   }
 }
 

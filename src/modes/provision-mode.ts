@@ -63,7 +63,7 @@ export const provisionMode: ModeStrategy = {
       });
       if (decision.deploy) changes.push('release');
       if (decision.deploy && !dry) {
-        await runFirstDeploy(host, ctx, decision.hash, lock!);
+        await runFirstDeploy(host, lock!);
       } else if (decision.current) {
         ctx.facts.release = decision.current;
       }

@@ -9,13 +9,13 @@ import type { HeldLock } from '../steps/lock.js';
 import type { Settings } from '../settings.js';
 import { shQuote } from '../ssh/quote.js';
 import { tarExcludeArgs } from '../ssh/upload.js';
+import { buildManifest } from '../manifest.js';
+import { recordPath, releaseHash, shapingSettings } from '../deploy/release-record.js';
 
-/**
- * What a release is made of: the source tree exactly as the upload sends it (same excludes), as a
- * canonical tar (sorted, no times or owners, so a fresh checkout of the same commit hashes the
- * same), plus every deploy setting that shapes the release or its units.
- */
+/** releaseHash of the source as it is now; a canonical tar when a name keeps it from a manifest. */
 export async function sourceHash(settings: Settings): Promise<string> {
+  const manifest = await buildManifest(path.resolve(settings.app.source), settings.app.exclude);
+  if (manifest) return releaseHash(manifest, settings);
   const dir = path.resolve(settings.app.source);
   const args = [
     '-C',
@@ -48,16 +48,8 @@ export async function sourceHash(settings: Settings): Promise<string> {
         : reject(new Error(`cannot read the source ${dir} (tar exit ${code}): ${err.trim()}`))
     );
   });
-  // Run-specific settings (commit, ref, lock handling) do not change what is deployed.
-  const shaping: Record<string, unknown> = { ...settings.deploy };
-  for (const k of ['commit', 'ref', 'rollbackTo', 'lockTimeoutMs', 'forceUnlock']) delete shaping[k];
-  hash.update(JSON.stringify(shaping));
+  hash.update(shapingSettings(settings));
   return hash.digest('hex');
-}
-
-/** Where provision records which source the current release was built from. */
-export function manifestPath(ctx: DeployContext): string {
-  return `${ctx.paths.state}/provisioned-source`;
 }
 
 export interface DeployDecision {
@@ -71,7 +63,7 @@ export interface DeployDecision {
 /**
  * Provision's deploy creates a new release every time it runs, so a second provision with the
  * same source would not be a no-op. It is skipped when the release `current` points at was built
- * by provision from the same source and settings, and the service is running.
+ * (by a deploy or a provision) from the same source and settings, and the service is running.
  */
 export async function decideDeploy(ctx: DeployContext): Promise<DeployDecision> {
   const hash = await sourceHash(ctx.settings);
@@ -80,7 +72,7 @@ export async function decideDeploy(ctx: DeployContext): Promise<DeployDecision> 
     ctx,
     'reading the current release',
     `
-[ -f ${q(manifestPath(ctx))} ] && cat ${q(manifestPath(ctx))}
+[ -f ${q(recordPath(ctx))} ] && cat ${q(recordPath(ctx))}
 [ -L ${q(ctx.paths.current)} ] && echo "current=$(basename "$(readlink ${q(ctx.paths.current)})")"
 echo "active=$(systemctl is-active ${q(`${ctx.paths.app}.service`)} 2>/dev/null || true)"
 `,
@@ -101,25 +93,9 @@ echo "active=$(systemctl is-active ${q(`${ctx.paths.app}.service`)} 2>/dev/null 
   return { deploy: false, why: `release ${current} already serves this source (${short})`, hash, current };
 }
 
-/**
- * The deploy mode's own steps (same proof of health, same rollback) under the lock provision
- * already holds, then the manifest.
- */
-export async function runFirstDeploy(
-  host: HostContext,
-  ctx: DeployContext,
-  hash: string,
-  lock: HeldLock
-): Promise<void> {
+/** The deploy mode's own steps (same proof of health, same rollback, same record) under provision's lock. */
+export async function runFirstDeploy(host: HostContext, lock: HeldLock): Promise<void> {
   const p = await prepareRelease(host, lock);
   await activateRelease(host, p);
   await tidyRelease(host, p);
-  const release = host.facts.release;
-  if (!release || host.facts['rolled-back'] === 'true') return;
-  await runScript(
-    ctx,
-    'recording the provisioned source',
-    `printf 'hash=%s\\nrelease=%s\\n' ${shQuote(hash)} ${shQuote(release)} > ${shQuote(manifestPath(ctx))}`,
-    { timeoutMs: 30_000 }
-  );
 }

@@ -89,6 +89,8 @@ export interface Uploaded {
   /** Venv hash of the release serving before this deploy ('' on a first deploy). */
   previousVenv: string;
   cores: number;
+  /** What was uploaded; undefined when a name in the tree kept it from being listed. */
+  manifest: Manifest | undefined;
 }
 
 export async function uploadRelease(ctx: DeployContext, wantedId: string): Promise<Uploaded & StepOutcome> {
@@ -126,6 +128,7 @@ export async function uploadRelease(ctx: DeployContext, wantedId: string): Promi
     previous,
     previousVenv: prep.previous_venv ?? '',
     cores: Number(prep.cores) || 1,
+    manifest,
     detail
   };
 }
