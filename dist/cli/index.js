@@ -78835,6 +78835,7 @@ async function uploadRelease(ctx, wantedId) {
         previous,
         previousVenv: prep.previous_venv ?? '',
         cores: Number(prep.cores) || 1,
+        manifest,
         detail
     };
 }
@@ -79723,7 +79724,42 @@ async function recordHistory(ctx, entry) {
         .catch((err) => ctx.logger.warning(`could not write the deploy history: ${err.message}`));
 }
 
+;// CONCATENATED MODULE: ./src/deploy/release-record.ts
+
+
+
+/** Run-specific settings (commit, ref, lock handling, full-upload) do not change what is deployed. */
+function shapingSettings(settings) {
+    const shaping = { ...settings.deploy };
+    for (const k of ['commit', 'ref', 'rollbackTo', 'lockTimeoutMs', 'forceUnlock', 'fullUpload'])
+        delete shaping[k];
+    return JSON.stringify(shaping);
+}
+/**
+ * What a release is made of: the manifest of the tree the upload sends (paths, modes, content
+ * ids; no times or owners, so a fresh checkout of the same commit hashes the same), plus every
+ * deploy setting that shapes the release or its units. A deploy has the manifest already.
+ */
+function releaseHash(manifest, settings) {
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(serializeManifest(manifest))
+        .update(shapingSettings(settings))
+        .digest('hex');
+}
+/**
+ * Which source and settings the current release was built from: written by every deploy that went
+ * live (so a provision after a plain deploy of the same source deploys nothing), read by provision.
+ */
+function recordPath(ctx) {
+    return `${ctx.paths.state}/provisioned-source`;
+}
+/** The shell that records what the release just made live was built from. */
+function recordCommand(ctx, hash, release) {
+    return `printf 'hash=%s\\nrelease=%s\\n' ${shQuote(hash)} ${shQuote(release)} > ${shQuote(recordPath(ctx))}`;
+}
+
 ;// CONCATENATED MODULE: ./src/modes/deploy-mode.ts
+
 
 
 
@@ -79828,12 +79864,19 @@ async function tidyRelease(host, p) {
         status: 'deployed',
         reload: ctx.facts.reload ?? ''
     };
+    // In the prune's round trip: the history line, and what the live release was built from.
+    const then = [
+        historyCommand(ctx, entry),
+        ...(up.manifest ? [recordCommand(ctx, releaseHash(up.manifest, ctx.settings), release)] : [])
+    ].join('\n');
     try {
-        await stepper(ctx)('prune', () => prune(ctx, [release, up.previous].filter((r) => r), historyCommand(ctx, entry)));
+        await stepper(ctx)('prune', () => prune(ctx, [release, up.previous].filter((r) => r), then));
     }
     catch (err) {
         ctx.logger.warning(`${ctx.label}: ${release} is live, but old releases were not removed: ${errorMessage(err)}`);
-        await recordHistory(ctx, entry);
+        await ctx.remote
+            .script(then, { sudo: true, timeoutMs: 30_000 })
+            .catch((e) => ctx.logger.warning(`could not write the deploy history: ${e.message}`));
     }
 }
 /**
@@ -80420,12 +80463,13 @@ async function ensureTimers(ctx) {
 
 
 
-/**
- * What a release is made of: the source tree exactly as the upload sends it (same excludes), as a
- * canonical tar (sorted, no times or owners, so a fresh checkout of the same commit hashes the
- * same), plus every deploy setting that shapes the release or its units.
- */
+
+
+/** releaseHash of the source as it is now; a canonical tar when a name keeps it from a manifest. */
 async function sourceHash(settings) {
+    const manifest = await buildManifest(external_node_path_namespaceObject.resolve(settings.app.source), settings.app.exclude);
+    if (manifest)
+        return releaseHash(manifest, settings);
     const dir = external_node_path_namespaceObject.resolve(settings.app.source);
     const args = [
         '-C',
@@ -80456,27 +80500,19 @@ async function sourceHash(settings) {
             ? resolve()
             : reject(new Error(`cannot read the source ${dir} (tar exit ${code}): ${err.trim()}`)));
     });
-    // Run-specific settings (commit, ref, lock handling) do not change what is deployed.
-    const shaping = { ...settings.deploy };
-    for (const k of ['commit', 'ref', 'rollbackTo', 'lockTimeoutMs', 'forceUnlock'])
-        delete shaping[k];
-    hash.update(JSON.stringify(shaping));
+    hash.update(shapingSettings(settings));
     return hash.digest('hex');
-}
-/** Where provision records which source the current release was built from. */
-function manifestPath(ctx) {
-    return `${ctx.paths.state}/provisioned-source`;
 }
 /**
  * Provision's deploy creates a new release every time it runs, so a second provision with the
  * same source would not be a no-op. It is skipped when the release `current` points at was built
- * by provision from the same source and settings, and the service is running.
+ * (by a deploy or a provision) from the same source and settings, and the service is running.
  */
 async function decideDeploy(ctx) {
     const hash = await sourceHash(ctx.settings);
     const q = shQuote;
     const res = await runScript(ctx, 'reading the current release', `
-[ -f ${q(manifestPath(ctx))} ] && cat ${q(manifestPath(ctx))}
+[ -f ${q(recordPath(ctx))} ] && cat ${q(recordPath(ctx))}
 [ -L ${q(ctx.paths.current)} ] && echo "current=$(basename "$(readlink ${q(ctx.paths.current)})")"
 echo "active=$(systemctl is-active ${q(`${ctx.paths.app}.service`)} 2>/dev/null || true)"
 `, { timeoutMs: 30_000 });
@@ -80496,18 +80532,11 @@ echo "active=$(systemctl is-active ${q(`${ctx.paths.app}.service`)} 2>/dev/null 
         return { deploy: true, why: `the service is ${f.active}`, hash, current };
     return { deploy: false, why: `release ${current} already serves this source (${short})`, hash, current };
 }
-/**
- * The deploy mode's own steps (same proof of health, same rollback) under the lock provision
- * already holds, then the manifest.
- */
-async function runFirstDeploy(host, ctx, hash, lock) {
+/** The deploy mode's own steps (same proof of health, same rollback, same record) under provision's lock. */
+async function runFirstDeploy(host, lock) {
     const p = await prepareRelease(host, lock);
     await activateRelease(host, p);
     await tidyRelease(host, p);
-    const release = host.facts.release;
-    if (!release || host.facts['rolled-back'] === 'true')
-        return;
-    await runScript(ctx, 'recording the provisioned source', `printf 'hash=%s\\nrelease=%s\\n' ${shQuote(hash)} ${shQuote(release)} > ${shQuote(manifestPath(ctx))}`, { timeoutMs: 30_000 });
 }
 
 ;// CONCATENATED MODULE: ./src/provision/verify.ts
@@ -80686,7 +80715,7 @@ const provisionMode = {
             if (decision.deploy)
                 changes.push('release');
             if (decision.deploy && !dry) {
-                await runFirstDeploy(host, ctx, decision.hash, lock);
+                await runFirstDeploy(host, lock);
             }
             else if (decision.current) {
                 ctx.facts.release = decision.current;
