@@ -79714,10 +79714,13 @@ function historyCommand(ctx, entry) {
     const line = JSON.stringify({ time: new Date().toISOString(), host: ctx.label, ...entry });
     return `printf '%s\\n' ${shQuote(line)} >> ${shQuote(ctx.paths.history)}`;
 }
-/** One JSON line per deploy or rollback in the server's own history, for humans with ssh. */
-async function recordHistory(ctx, entry) {
+/**
+ * One JSON line per deploy or rollback in the server's own history, for humans with ssh; `also`:
+ * another command for the same round trip.
+ */
+async function recordHistory(ctx, entry, also = '') {
     await ctx.remote
-        .script(historyCommand(ctx, entry), {
+        .script([historyCommand(ctx, entry), also].join('\n'), {
         sudo: true,
         timeoutMs: 30_000
     })
@@ -79864,19 +79867,14 @@ async function tidyRelease(host, p) {
         status: 'deployed',
         reload: ctx.facts.reload ?? ''
     };
-    // In the prune's round trip: the history line, and what the live release was built from.
-    const then = [
-        historyCommand(ctx, entry),
-        ...(up.manifest ? [recordCommand(ctx, releaseHash(up.manifest, ctx.settings), release)] : [])
-    ].join('\n');
+    // What the live release was built from: written with the history line, in the prune's round trip.
+    const record = up.manifest ? recordCommand(ctx, releaseHash(up.manifest, ctx.settings), release) : '';
     try {
-        await stepper(ctx)('prune', () => prune(ctx, [release, up.previous].filter((r) => r), then));
+        await stepper(ctx)('prune', () => prune(ctx, [release, up.previous].filter((r) => r), [historyCommand(ctx, entry), record].join('\n')));
     }
     catch (err) {
         ctx.logger.warning(`${ctx.label}: ${release} is live, but old releases were not removed: ${errorMessage(err)}`);
-        await ctx.remote
-            .script(then, { sudo: true, timeoutMs: 30_000 })
-            .catch((e) => ctx.logger.warning(`could not write the deploy history: ${e.message}`));
+        await recordHistory(ctx, entry, record);
     }
 }
 /**

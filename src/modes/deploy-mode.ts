@@ -128,26 +128,21 @@ export async function tidyRelease(host: HostContext, p: PreparedRelease): Promis
     status: 'deployed',
     reload: ctx.facts.reload ?? ''
   };
-  // In the prune's round trip: the history line, and what the live release was built from.
-  const then = [
-    historyCommand(ctx, entry),
-    ...(up.manifest ? [recordCommand(ctx, releaseHash(up.manifest, ctx.settings), release)] : [])
-  ].join('\n');
+  // What the live release was built from: written with the history line, in the prune's round trip.
+  const record = up.manifest ? recordCommand(ctx, releaseHash(up.manifest, ctx.settings), release) : '';
   try {
     await stepper(ctx)('prune', () =>
       prune(
         ctx,
         [release, up.previous].filter((r) => r),
-        then
+        [historyCommand(ctx, entry), record].join('\n')
       )
     );
   } catch (err) {
     ctx.logger.warning(
       `${ctx.label}: ${release} is live, but old releases were not removed: ${errorMessage(err)}`
     );
-    await ctx.remote
-      .script(then, { sudo: true, timeoutMs: 30_000 })
-      .catch((e: Error) => ctx.logger.warning(`could not write the deploy history: ${e.message}`));
+    await recordHistory(ctx, entry, record);
   }
 }
 

@@ -7,10 +7,17 @@ export function historyCommand(ctx: DeployContext, entry: Record<string, string>
   return `printf '%s\\n' ${shQuote(line)} >> ${shQuote(ctx.paths.history)}`;
 }
 
-/** One JSON line per deploy or rollback in the server's own history, for humans with ssh. */
-export async function recordHistory(ctx: DeployContext, entry: Record<string, string>): Promise<void> {
+/**
+ * One JSON line per deploy or rollback in the server's own history, for humans with ssh; `also`:
+ * another command for the same round trip.
+ */
+export async function recordHistory(
+  ctx: DeployContext,
+  entry: Record<string, string>,
+  also = ''
+): Promise<void> {
   await ctx.remote
-    .script(historyCommand(ctx, entry), {
+    .script([historyCommand(ctx, entry), also].join('\n'), {
       sudo: true,
       timeoutMs: 30_000
     })
