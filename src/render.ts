@@ -2,18 +2,29 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import Handlebars from 'handlebars';
 import { shQuote } from './ssh/quote.js';
+import {
+  LOGIN_NAME,
+  appNameProblem,
+  assertRule,
+  bodySizeProblem,
+  envProblems,
+  envValueProblem,
+  healthPathProblem,
+  safeAbsPathProblem,
+  serverNameProblem,
+  wsgiAppProblem,
+  type EnvVar
+} from './rules.js';
+
+export type { EnvVar } from './rules.js';
 
 /**
  * Every file the tool writes on a server comes from templates/ (Handlebars) through here.
- * templateVars() validates what the user gave and fills the rest; the render* helpers return the
- * files with where they go and who owns them, and the deploy step writes each only when changed.
+ * templateVars() fills defaults and derived values and asserts what the user gave against the rules
+ * parseSettings already applied (rules.ts): a value failing here is an internal error. The render*
+ * helpers return the files with where they go and who owns them, and the deploy step writes each
+ * only when changed.
  */
-
-/** One user-supplied variable for the app's environment file. */
-export interface EnvVar {
-  key: string;
-  value: string;
-}
 
 /** Everything the templates read. Build it with templateVars(): every field is present. */
 export interface TemplateVars {
@@ -108,31 +119,9 @@ export const SCRIPT_DIR = '/usr/local/lib/gunicorn-deploy';
 export const PRELOAD_FILE = '.gunicorn-deploy-preload';
 const UNIT_DIR = '/etc/systemd/system';
 
-const NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
-// Absolute paths from plain characters only: no spaces, quotes, $, %, backslash (systemd
-// specifiers and escapes, shell and SQLite quoting, nginx syntax all stay trivially safe).
-const SAFE_PATH = /^\/[A-Za-z0-9._/-]*$/;
-const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/**
- * Variables the tool itself sets, or that would break the service if the user set them:
- * PWD makes reloads follow `current`, GUNICORN_CMD_ARGS could add --bind or --preload, LISTEN_* and
- * NOTIFY_SOCKET belong to systemd.
- */
-const RESERVED_ENV = new Set([
-  'FLASK_ENV',
-  'PYTHONUNBUFFERED',
-  'INSTANCE_PATH',
-  'PWD',
-  'GUNICORN_CMD_ARGS',
-  'LISTEN_FDS',
-  'LISTEN_PID',
-  'LISTEN_FDNAMES',
-  'NOTIFY_SOCKET'
-]);
-
 function fail(field: string, message: string): never {
-  throw new Error(`invalid ${field}: ${message}`);
+  assertRule(field, message);
+  throw new Error('unreachable');
 }
 
 function check(field: string, value: string, re: RegExp, what: string): string {
@@ -141,10 +130,13 @@ function check(field: string, value: string, re: RegExp, what: string): string {
 }
 
 function checkPath(field: string, value: string): string {
-  check(field, value, SAFE_PATH, 'an absolute path of letters, digits and . _ / -');
-  if (value.split('/').some((part) => part === '..' || part === '.'))
-    fail(field, `${value} has . or .. in it`);
+  assertRule(field, safeAbsPathProblem(value));
   return value.length > 1 ? value.replace(/\/+$/, '') : value;
+}
+
+function checkRule(field: string, value: string, rule: (v: string) => string | undefined): string {
+  assertRule(field, rule(value));
+  return value;
 }
 
 function checkInt(field: string, value: number, min: number, max: number): number {
@@ -163,58 +155,30 @@ function checkInt(field: string, value: number, min: number, max: number): numbe
  * the byte order mark and what is not a Unicode scalar value, which systemd rejects.
  */
 export function envQuote(value: string, key = 'value'): string {
-  if (/[\n\r]/.test(value)) throw new Error(`environment variable ${key}: a value cannot contain a newline`);
-  if (/[\0\uFEFF]|\p{Noncharacter_Code_Point}|\p{Surrogate}/u.test(value)) {
-    throw new Error(
-      `environment variable ${key}: a value cannot contain NUL, U+FEFF or a non-character (systemd refuses them)`
-    );
-  }
+  const bad = envValueProblem(key, value);
+  if (bad) throw new Error(`environment variable ${bad}`);
   return `"${value.replace(/[\\"`$]/g, '\\$&')}"`;
 }
 
-/** Validates the user's environment variables: names, values, no reserved or repeated name. */
+/** Asserts the user's environment variables (see envProblems); drops FLASK_DEBUG=0, written anyway. */
 export function checkEnv(env: readonly EnvVar[]): EnvVar[] {
-  const seen = new Set<string>();
-  const out: EnvVar[] = [];
-  for (const { key, value } of env) {
-    if (!ENV_KEY.test(key))
-      fail('env', `${JSON.stringify(key)} is not a variable name ([A-Za-z_][A-Za-z0-9_]*)`);
-    if (seen.has(key)) fail('env', `${key} is set twice`);
-    seen.add(key);
-    if (key === 'FLASK_DEBUG') {
-      // Production never runs the debugger (it executes code sent from the browser).
-      if (!/^(0|false|no|off)?$/i.test(value.trim())) {
-        fail(
-          'env',
-          `FLASK_DEBUG=${value}: debug mode is refused in production (FLASK_DEBUG=0 is always set)`
-        );
-      }
-      continue;
-    }
-    if (RESERVED_ENV.has(key)) fail('env', `${key} is set by gunicorn-deploy and cannot be overridden`);
-    envQuote(value, key);
-    out.push({ key, value });
-  }
-  return out;
+  const problems = envProblems(env);
+  if (problems.length > 0) fail('env', problems.join('; '));
+  return env.filter((e) => e.key !== 'FLASK_DEBUG').map(({ key, value }) => ({ key, value }));
 }
 
 /** Validates input and fills defaults and derived fields; every error names the field. */
 export function templateVars(input: TemplateInput): TemplateVars {
-  const app = check('app', input.app, NAME, 'a name of lowercase letters, digits, - and _ (max 32)');
-  const user = check('user', input.user ?? app, NAME, 'a user name');
-  const group = check('group', input.group ?? user, NAME, 'a group name');
+  const app = checkRule('app', input.app, (v) => appNameProblem(v));
+  const user = check('user', input.user ?? app, LOGIN_NAME, 'a user name');
+  const group = check('group', input.group ?? user, LOGIN_NAME, 'a group name');
   const appDir = checkPath('appDir', input.appDir ?? `/srv/${app}`);
   const socketPath = checkPath('socketPath', input.socketPath ?? `/run/${app}/gunicorn.sock`);
   // sun_path holds 108 bytes, NUL included.
   if (socketPath.length > 107) fail('socketPath', `${socketPath} is longer than a unix socket path can be`);
   const timeout = checkInt('timeout', input.timeout ?? 60, 1, 3600);
   const gracefulTimeout = checkInt('gracefulTimeout', input.gracefulTimeout ?? 30, 1, 3600);
-  const healthPath = check(
-    'healthPath',
-    input.healthPath ?? '/health',
-    /^\/[A-Za-z0-9._~/?&=%-]*$/,
-    'a URL path'
-  );
+  const healthPath = checkRule('healthPath', input.healthPath ?? '/health', healthPathProblem);
   const env = checkEnv(input.env ?? []);
   const database = env.find((e) => e.key === 'DATABASE')?.value;
   const logDir = `/var/log/${app}`;
@@ -223,12 +187,7 @@ export function templateVars(input: TemplateInput): TemplateVars {
     user,
     group,
     appDir,
-    wsgiApp: check(
-      'wsgiApp',
-      input.wsgiApp ?? 'app:app',
-      /^[A-Za-z_][\w.]*(:[A-Za-z_][\w.]*(\(\))?)?$/,
-      'module:name'
-    ),
+    wsgiApp: checkRule('wsgiApp', input.wsgiApp ?? 'app:app', wsgiAppProblem),
     socketPath,
     listen: (input.listen ?? []).map((l) =>
       check(
@@ -244,18 +203,8 @@ export function templateVars(input: TemplateInput): TemplateVars {
     gracefulTimeout,
     keepalive: checkInt('keepalive', input.keepalive ?? 2, 0, 3600),
     env,
-    serverName: check(
-      'serverName',
-      input.serverName ?? '_',
-      /^[A-Za-z0-9.*_-]+( [A-Za-z0-9.*_-]+)*$/,
-      'host names'
-    ),
-    clientMaxBodySize: check(
-      'clientMaxBodySize',
-      input.clientMaxBodySize ?? '10m',
-      /^\d+[kKmMgG]?$/,
-      'a size'
-    ),
+    serverName: checkRule('serverName', input.serverName ?? '_', serverNameProblem),
+    clientMaxBodySize: checkRule('clientMaxBodySize', input.clientMaxBodySize ?? '10m', bodySizeProblem),
     staticPath:
       input.staticPath === undefined || input.staticPath === ''
         ? ''
@@ -365,6 +314,13 @@ hbs.registerHelper('sh', (value: unknown) => shQuote(String(value)));
 // A JSON string is a valid Python string literal.
 hbs.registerHelper('py', (value: unknown) => JSON.stringify(String(value)));
 hbs.registerHelper('envq', (value: unknown) => envQuote(String(value)));
+// One word of an ExecStart= line. systemd removes quotes anywhere in a word (create_app('prod') would
+// reach Gunicorn as create_app(prod)), so a word with quotes goes inside double quotes; the rules
+// keep ", \, $ and % out of it.
+hbs.registerHelper('unitword', (value: unknown) => {
+  const v = String(value);
+  return /^[A-Za-z0-9_.:/-]+$/.test(v) ? v : `"${v}"`;
+});
 
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 

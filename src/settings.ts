@@ -1,10 +1,30 @@
 import * as path from 'node:path';
 import { troubleshootingRef } from './troubleshooting.js';
+import {
+  DURATION_MAX_MS,
+  appDirProblem,
+  appNameProblem,
+  bodySizeProblem,
+  databaseEnvProblem,
+  durationProblem,
+  envProblems,
+  healthPathProblem,
+  loginNameProblem,
+  normalisePath,
+  oneLineProblem,
+  parseDiskFloor,
+  safeAbsPathProblem,
+  safeRelPathProblem,
+  serverNameProblem,
+  wsgiAppProblem,
+  type DiskFloor
+} from './rules.js';
 
 /**
  * Every input is parsed here, once, into a typed Settings object. Nothing below this module reads
  * inputs; every bad value becomes one line naming the input and what is allowed, and all of them
- * are reported together before any connection is made.
+ * are reported together before any connection is made. What a value may be is decided in rules.ts
+ * (shared with render.ts, which asserts the same rules).
  */
 
 export const MODES = ['deploy', 'preflight', 'rollback', 'provision', 'verify'] as const;
@@ -54,6 +74,8 @@ export interface DeploySettings {
   postActivate: string;
   lockTimeoutMs: number;
   forceUnlock: boolean;
+  /** Free space the app's filesystem must keep: deploy and preflight refuse to start below it. */
+  minFreeSpace: DiskFloor;
   /** Send the whole tree even when the previous release's manifest would allow a delta. */
   fullUpload: boolean;
   rollbackTo: string;
@@ -136,6 +158,7 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   'backups-keep': '10',
   'lock-timeout': '5m',
   'force-unlock': 'false',
+  'min-free-space': 'auto',
   'full-upload': 'false',
   'server-name': '_',
   'client-max-body-size': '10m',
@@ -157,17 +180,13 @@ export class SettingsError extends Error {
   }
 }
 
-const APP_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?$/;
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}=?$/;
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const WSGI_APP = /^[A-Za-z_][A-Za-z0-9_.]*(:[A-Za-z_][A-Za-z0-9_.()'", =]*)?$/;
 const USER = /^[a-z_][a-z0-9_-]{0,31}$/;
 // Debian policy: lowercase letters, digits, + - . (at least two characters, starting alphanumeric).
 const DEB_PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
-// nginx server_name entries: host names, *.wildcards, or _ (any).
-const SERVER_NAME = /^(_|(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?)$/;
 
 /** Items separated by commas or newlines (and blank lines ignored). */
 export function splitList(raw: string, separators: RegExp = /[,\n]/): string[] {
@@ -221,11 +240,16 @@ export function parseSettings(read: InputReader): Settings {
   const duration = (name: string): number => {
     const v = get(name);
     const ms = parseDuration(v);
-    if (!Number.isFinite(ms) || ms <= 0) {
-      problems.push(`input \`${name}\`: must be a positive duration such as 30s, 5m or 500ms, got '${v}'`);
-      return 1000;
+    const bad = durationProblem(ms, DURATION_MAX_MS[name]);
+    if (bad) {
+      problems.push(`input \`${name}\`: ${bad}, got '${v}'`);
+      // Within every other bound, so one bad duration is reported once.
+      return DURATION_MAX_MS[name] ?? 1000;
     }
     return ms;
+  };
+  const check = (name: string, problem: string | undefined): void => {
+    if (problem) problems.push(`input \`${name}\`: ${problem}`);
   };
   const required = (name: string): string => {
     const v = get(name);
@@ -249,7 +273,7 @@ export function parseSettings(read: InputReader): Settings {
   }
 
   const user = get('user');
-  if (!USER.test(user)) problems.push(`input \`user\`: must be a login name such as deploy, got '${user}'`);
+  check('user', loginNameProblem(user));
 
   const privateKey = required('private-key').replace(/\r\n/g, '\n');
   if (privateKey !== '' && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
@@ -275,28 +299,12 @@ export function parseSettings(read: InputReader): Settings {
   }
 
   const name = required('app-name');
-  if (name !== '' && !APP_NAME.test(name)) {
-    problems.push(
-      `input \`app-name\`: must match ^[a-z][a-z0-9-]{0,31}$ (a lowercase letter, then lowercase letters, digits or -), got '${name}'`
-    );
-  }
-  const dir = (read('app-dir').trim() || `/srv/${name}`).replace(/\/+$/, '');
+  const nameBad = name !== '' ? appNameProblem(name, user) : undefined;
+  check('app-name', nameBad);
+  const dirRaw = read('app-dir').trim();
+  const dir = normalisePath(dirRaw || `/srv/${name}`);
   // A default app-dir built from a bad app-name would only repeat the app-name problem.
-  const dirGiven = read('app-dir').trim() !== '' || APP_NAME.test(name);
-  if (!dirGiven) {
-    // reported under app-name
-  } else if (
-    !path.posix.isAbsolute(dir) ||
-    dir.split('/').includes('..') ||
-    /[\s'"$`\\]/.test(dir) ||
-    dir === ''
-  ) {
-    problems.push(`input \`app-dir\`: must be an absolute path without spaces, quotes or '..', got '${dir}'`);
-  } else if (['/', '/etc', '/usr', '/var', '/bin', '/srv', '/home', '/root', '/opt', '/tmp'].includes(dir)) {
-    problems.push(
-      `input \`app-dir\`: '${dir}' is a system folder; use a folder of the app's own such as /srv/${name}`
-    );
-  }
+  if (dirRaw !== '' || (name !== '' && !nameBad)) check('app-dir', appDirProblem(dir, user));
   const source = get('source');
   const exclude = [...DEFAULT_EXCLUDES, ...splitList(raw('exclude'))];
 
@@ -305,6 +313,7 @@ export function parseSettings(read: InputReader): Settings {
   if (workersRaw !== 'auto') workers = int('workers', 1, 256);
 
   const env: { key: string; value: string }[] = [];
+  // CRLF ends a line like LF does; any other CR is part of a value and refused there.
   for (const line of raw('env').split(/\r?\n/)) {
     if (line.trim() === '' || line.trim().startsWith('#')) continue;
     const eq = line.indexOf('=');
@@ -317,25 +326,31 @@ export function parseSettings(read: InputReader): Settings {
     }
     env.push({ key, value: line.slice(eq + 1) });
   }
-  const debugLine = env.find((e) => e.key === 'FLASK_DEBUG' && !/^(0|false|)$/i.test(e.value.trim()));
-  if (debugLine)
-    problems.push(
-      'input `env`: FLASK_DEBUG must stay off in production (the tool always writes FLASK_DEBUG=0)'
-    );
+  for (const p of envProblems(env)) problems.push(`input \`env\`: ${p}`);
+  check('env', databaseEnvProblem(env));
 
   const wsgiApp = get('wsgi-app');
-  if (!WSGI_APP.test(wsgiApp))
-    problems.push(`input \`wsgi-app\`: must look like module:variable (app:app), got '${wsgiApp}'`);
+  check('wsgi-app', wsgiAppProblem(wsgiApp));
   const relPath = (name: string, value: string): string => {
     if (value !== '' && (path.posix.isAbsolute(value) || value.split('/').includes('..'))) {
       problems.push(`input \`${name}\`: must be a path relative to the app without '..', got '${value}'`);
-    }
+    } else if (value !== '') check(name, oneLineProblem(value));
+    return value;
+  };
+  /** Paths that reach scripts and units unquoted by the user's intent: the strict character set. */
+  const safeRel = (name: string, value: string): string => {
+    if (value !== '') check(name, safeRelPathProblem(value));
     return value;
   };
   const healthPath = get('health-path');
-  if (!healthPath.startsWith('/') || /\s/.test(healthPath)) {
-    problems.push(`input \`health-path\`: must be a URL path starting with /, got '${healthPath}'`);
-  }
+  check('health-path', healthPathProblem(healthPath));
+  const oneLine = (name: string): string => {
+    const v = raw(name).trim();
+    check(name, oneLineProblem(v));
+    return v;
+  };
+  const floor = parseDiskFloor(get('min-free-space'));
+  if (typeof floor === 'string') check('min-free-space', floor);
   const python = get('python');
   if (!/^[A-Za-z0-9_./-]+$/.test(python))
     problems.push(`input \`python\`: must be an interpreter name or path, got '${python}'`);
@@ -376,22 +391,23 @@ export function parseSettings(read: InputReader): Settings {
       pipArgs: raw('pip-args').trim(),
       workers,
       preloadLibraries: bool('preload-libraries'),
-      sharedPaths: splitList(get('shared-paths')).map((p) => relPath('shared-paths', p.replace(/\/+$/, ''))),
+      sharedPaths: splitList(get('shared-paths')).map((p) => safeRel('shared-paths', p.replace(/\/+$/, ''))),
       env,
       healthPath,
       healthTimeoutMs: duration('health-timeout'),
-      healthExpect: raw('health-expect').trim(),
+      healthExpect: oneLine('health-expect'),
       keepReleases: int('keep-releases', 2, 100),
-      sqliteDb: relPath('sqlite-db', raw('sqlite-db').trim()),
+      sqliteDb: safeRel('sqlite-db', raw('sqlite-db').trim()),
       backupsKeep: int('backups-keep', 1, 1000),
       preActivate: raw('pre-activate').trim(),
       postActivate: raw('post-activate').trim(),
       lockTimeoutMs: duration('lock-timeout'),
       forceUnlock: bool('force-unlock'),
+      minFreeSpace: typeof floor === 'string' ? {} : floor,
       fullUpload: bool('full-upload'),
       rollbackTo: raw('rollback-to').trim(),
-      commit: raw('commit').trim(),
-      ref: raw('ref').trim()
+      commit: oneLine('commit'),
+      ref: oneLine('ref')
     },
     provision
   };
@@ -423,10 +439,8 @@ function parseProvision(
   }
   const names = splitList(get('server-name'), /[\s,]+/);
   for (const n of names) {
-    if (!SERVER_NAME.test(n) || n.length > 253)
-      problems.push(
-        `input \`server-name\`: '${n}' is not a host name (example.com, *.example.com or _ for any)`
-      );
+    const bad = serverNameProblem(n);
+    if (bad) problems.push(`input \`server-name\`: ${bad}`);
   }
   if (names.length === 0) problems.push('input `server-name`: give at least one name, or _ for any');
   const staticPath = raw('static-path').trim().replace(/\/+$/, '');
@@ -441,19 +455,15 @@ function parseProvision(
     );
   }
   const clientMaxBodySize = get('client-max-body-size');
-  if (!/^\d+[kKmMgG]?$/.test(clientMaxBodySize))
-    problems.push(
-      `input \`client-max-body-size\`: must be an nginx size such as 10m, 512k or 1g, got '${clientMaxBodySize}'`
-    );
+  const sizeBad = bodySizeProblem(clientMaxBodySize);
+  if (sizeBad) problems.push(`input \`client-max-body-size\`: ${sizeBad}`);
   const healthIntervalS = Math.round(duration('health-interval') / 1000);
   if (healthIntervalS < 10)
     problems.push(`input \`health-interval\`: must be at least 10s, got '${get('health-interval')}'`);
   const importDatabase = raw('import-database').trim();
   if (importDatabase !== '') {
-    if (!/^\/[A-Za-z0-9._/-]+$/.test(importDatabase) || importDatabase.split('/').includes('..'))
-      problems.push(
-        `input \`import-database\`: must be an absolute path on the server (letters, digits, . _ / -), got '${importDatabase}'`
-      );
+    const bad = safeAbsPathProblem(importDatabase);
+    if (bad) problems.push(`input \`import-database\`: ${bad} (a file on the server)`);
     if (sqliteDb === '')
       problems.push(
         'input `import-database`: needs `sqlite-db` too (where in APP-DIR/shared the database goes, e.g. instance/app.db)'
