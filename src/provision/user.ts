@@ -1,6 +1,7 @@
 import type { DeployContext } from '../deploy/context.js';
 import { ensureLayout } from '../steps/layout.js';
 import { shQuote } from '../ssh/quote.js';
+import { ownershipScript } from '../steps/ownership.js';
 import { runProvisionScript, type ProvisionResult } from './run.js';
 
 /**
@@ -12,7 +13,9 @@ export function userScript(ctx: DeployContext): string {
   const p = ctx.paths;
   const q = shQuote;
   const u = q(p.user);
-  return `
+  // A name someone else holds is refused before the shell, groups or folders below are touched
+  // (a dry run says so too; the real run's layout step has refused already).
+  return `${ownershipScript(ctx.settings)}
 if ! id -u ${u} >/dev/null 2>&1; then
   mark user
   echo "would=create the system user ${p.user} and the folders under ${p.dir}"

@@ -2,6 +2,7 @@ import type { DeployContext } from '../deploy/context.js';
 import { parseFacts, runScript } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
 import type { StepOutcome } from './step.js';
+import { markOwnedScript, ownershipScript } from './ownership.js';
 
 /**
  * What the app itself needs on a server that has the system packages but was never provisioned:
@@ -13,7 +14,7 @@ export function layoutScript(ctx: DeployContext): string {
   const q = shQuote;
   const py = q(ctx.settings.deploy.python);
   const needSqlite = ctx.settings.deploy.sqliteDb !== '';
-  return `
+  return `${ownershipScript(ctx.settings)}
 missing=""
 command -v ${py} >/dev/null || missing="$missing python3"
 # Found, not imported: importing ensurepip costs ~4x the look-up, on every deploy.
@@ -39,6 +40,7 @@ chmod 0750 ${q(p.state)}
 [ -d ${q(p.shared)} ] || { install -d -m 0750 -o ${q(p.user)} -g ${q(p.user)} ${q(p.shared)}; changed=yes; }
 [ -d ${q(p.etc)} ] || { install -d -m 0750 -o root -g ${q(p.user)} ${q(p.etc)}; changed=yes; }
 [ -d ${q(p.logDir)} ] || { install -d -m 0750 -o ${q(p.user)} -g adm ${q(p.logDir)}; changed=yes; }
+${markOwnedScript(ctx.settings)}
 echo "changed=$changed"
 `;
 }

@@ -3,6 +3,7 @@ import type { DeployContext } from '../deploy/context.js';
 import { parseFacts } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
 import { DeployError } from './step.js';
+import { lockGuardScript } from './ownership.js';
 
 /** Exit code of the lock script when another deploy kept the lock for the whole timeout. */
 const BUSY = 75;
@@ -31,6 +32,7 @@ export function lockScript(ctx: DeployContext, owner: string): string {
   const p = ctx.paths;
   const waitS = Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000);
   return `
+${lockGuardScript(ctx.settings)}
 mkdir -p ${shQuote(p.state)}
 chmod 0750 ${shQuote(p.state)}
 exec 9>>${shQuote(p.lock)}
