@@ -30,7 +30,7 @@ export const provisionMode: ModeStrategy = {
     await s('preflight', async () => {
       const r = await preflight(ctx.remote, ctx.settings);
       // python3-venv and the rest are what provision installs; the host itself must be usable.
-      const problems = r.problems.filter((p) => !p.startsWith('python3 is missing'));
+      const problems = r.hostProblems;
       if (problems.length > 0)
         throw new DeployError(`this server cannot be provisioned: ${problems.join('; ')}`);
       return { changed: false, detail: `${r.facts.os}, sudo ${r.facts.sudo}, ${r.facts['disk-free']} free` };
