@@ -11,7 +11,6 @@ import {
   envValueProblem,
   healthPathProblem,
   safeAbsPathProblem,
-  serverNameProblem,
   wsgiAppProblem,
   type EnvVar
 } from './rules.js';
@@ -203,7 +202,12 @@ export function templateVars(input: TemplateInput): TemplateVars {
     gracefulTimeout,
     keepalive: checkInt('keepalive', input.keepalive ?? 2, 0, 3600),
     env,
-    serverName: checkRule('serverName', input.serverName ?? '_', serverNameProblem),
+    serverName: check(
+      'serverName',
+      input.serverName ?? '_',
+      /^[A-Za-z0-9.*_-]+( [A-Za-z0-9.*_-]+)*$/,
+      'host names'
+    ),
     clientMaxBodySize: checkRule('clientMaxBodySize', input.clientMaxBodySize ?? '10m', bodySizeProblem),
     staticPath:
       input.staticPath === undefined || input.staticPath === ''
