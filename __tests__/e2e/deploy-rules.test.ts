@@ -162,8 +162,8 @@ test('an app of its own deploys, is recognised as ours without the marker (older
   const first = await deploy(server, app, { 'wsgi-app': "app:create_app('prod')" });
   expect({ ok: first.report.ok, error: first.report.error }).toEqual({ ok: true, error: undefined });
   expect((await getJson(server, '/health')).status).toBe(200);
-  expect(await onServer(server, 'cat /var/lib/gunicorn-deploy/shop.owned')).toBe(
-    'user=shop\napp-dir=/srv/shop\n'
+  expect(await onServer(server, 'cat /var/lib/gunicorn-deploy/shop.owned')).toMatch(
+    /^user=shop\nuid=\d+\napp-dir=\/srv\/shop\n$/
   );
   expect(await onServer(server, 'systemctl show -p ExecStart --value shop.service')).toContain(
     "app:create_app('prod')"
@@ -176,6 +176,18 @@ test('an app of its own deploys, is recognised as ours without the marker (older
   const again = await deploy(server, app);
   expect({ ok: again.report.ok, error: again.report.error }).toEqual({ ok: true, error: undefined });
   expect(await onServer(server, 'cat /var/lib/gunicorn-deploy/shop.owned')).toContain('user=shop');
+
+  // A marker for another uid: the account of that name now is not the one the tool created.
+  const marker = await onServer(server, 'cat /var/lib/gunicorn-deploy/shop.owned');
+  await onServer(server, "sed -i 's/^uid=.*/uid=4242/' /var/lib/gunicorn-deploy/shop.owned");
+  try {
+    const other = await deploy(server, app, { mode: 'preflight' });
+    expect(other.report.hosts[0]!.facts['app-name']).toMatch(
+      /^taken: user shop \(uid \d+, home \/srv\/shop\)/
+    );
+  } finally {
+    await onServer(server, `printf '%s' ${shQuote(marker)} > /var/lib/gunicorn-deploy/shop.owned`);
+  }
 }, 600_000);
 
 test('below the disk floor (a 50 MB tmpfs as app-dir parent) deploy and preflight refuse before writing', async () => {

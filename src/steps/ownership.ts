@@ -38,9 +38,9 @@ const UNIT_DIRS = [
 
 /**
  * Sets $taken to one line per thing of the app's name this tool did not create; empty when the
- * name is free or already ours. Ours: a user recorded in the marker, or (installs made before the
- * marker existed) a system user whose home is app-dir and whose shell is nologin; a unit in
- * /etc/systemd/system whose first line is the tool's header.
+ * name is free or already ours. Ours: the user (by uid) recorded in the marker, or (installs made
+ * before the marker existed) a system user whose home is app-dir and whose shell is nologin; a unit
+ * in /etc/systemd/system whose first line is the tool's header.
  */
 export function nameProbe(settings: Settings): string {
   const q = shQuote;
@@ -49,11 +49,19 @@ export function nameProbe(settings: Settings): string {
   return `
 taken=""
 gd_app=${q(app)}
+gd_marker=${q(ownedMarker(app))}
 gd_user_ours=no
-if [ -f ${q(ownedMarker(app))} ]; then gd_user_ours=yes
-elif getent passwd "$gd_app" >/dev/null; then
+if getent passwd "$gd_app" >/dev/null; then
   IFS=: read -r _ _ gd_uid _ _ gd_home gd_shell <<< "$(getent passwd "$gd_app")"
-  if [ "$gd_uid" != 0 ] && [ "$gd_home" = ${q(dir)} ] && [ "$gd_shell" = /usr/sbin/nologin ]; then gd_user_ours=yes; fi
+  if [ -f "$gd_marker" ]; then
+    # The same account the tool created, not one made later under the same name.
+    if grep -qx "uid=$gd_uid" "$gd_marker"; then gd_user_ours=yes; fi
+  elif [ "$gd_uid" -gt 0 ] && [ "$gd_uid" -lt 1000 ] && [ "$gd_home" = ${q(dir)} ] && [ "$gd_shell" = /usr/sbin/nologin ]; then
+    gd_user_ours=yes
+  fi
+elif [ -f "$gd_marker" ]; then
+  # The tool's user was removed by hand: what is left of the app's is still ours.
+  gd_user_ours=yes
 fi
 if [ "$gd_user_ours" = no ]; then
   if getent passwd "$gd_app" >/dev/null; then
@@ -150,7 +158,7 @@ export function markOwnedScript(settings: Settings): string {
   return `
 if [ ! -f ${q(marker)} ] && getent passwd ${q(settings.app.name)} >/dev/null; then
   install -d -m 0755 ${q(OWNED_DIR)}
-  printf 'user=%s\\napp-dir=%s\\n' ${q(settings.app.name)} ${q(settings.app.dir)} > ${q(marker)}
+  printf 'user=%s\\nuid=%s\\napp-dir=%s\\n' ${q(settings.app.name)} "$(id -u ${q(settings.app.name)})" ${q(settings.app.dir)} > ${q(marker)}
 fi
 `;
 }
