@@ -111,6 +111,12 @@ test('an existing user the tool did not create: deploy, its layout step and pref
   const layout = await runLayout({ 'app-name': 'mallory' });
   expect(layout).toMatch(/app-name `mallory` is taken[\s\S]*user mallory[\s\S]*exit=5/);
 
+  // provision refuses in its first step, before apt or the user step.
+  const prov = await deploy(server, app, { 'app-name': 'mallory', mode: 'provision' });
+  expect(prov.report.ok).toBe(false);
+  expect(prov.report.error).toMatch(/this server cannot be provisioned: .*app-name `mallory` is taken/);
+  expect(prov.report.hosts[0]!.steps.map((s) => s.name)).toEqual(['connect', 'preflight']);
+
   const pre = await deploy(server, app, { 'app-name': 'mallory', mode: 'preflight' });
   expect(pre.report.ok).toBe(false);
   expect(pre.report.hosts[0]!.facts).toMatchObject({ usable: 'no' });
