@@ -107,7 +107,7 @@ test('a requirements file reading /etc/shadow fails without a line of it in the 
   expect(await serving()).toBe(good);
 });
 
-test('the release, its venv and the pip cache are the build user’s, and the app cannot change them', async () => {
+test('the release and its venv are the build user’s, and the app cannot change them', async () => {
   const dir = await appCopy();
   // A new venv (a new hash), so pip runs in this deploy.
   await editFile(dir, 'requirements.txt', (t) => `${t}# owners\n`);
@@ -119,7 +119,7 @@ test('the release, its venv and the pip cache are the build user’s, and the ap
   const notBuild = await onServer(
     server,
     `venv=$(readlink -f ${rel}/.venv); echo "venv=$venv"
-find ${rel} "$venv" /srv/shop/venvs/.pip-cache ! -user shop-build ! -path ${rel}/${PRELOAD_FILE} -printf '%u %p\\n' | head
+find ${rel} "$venv" ! -user shop-build ! -path ${rel}/${PRELOAD_FILE} -printf '%u %p\\n' | head
 stat -c '%U %a %n' /srv/shop/releases /srv/shop/venvs /srv/shop/.deploy/incoming "$venv/pip-install.log" "$venv/.complete"
 runuser -u shop -- touch ${rel}/app.py "$venv/.complete" 2>&1 || true
 id shop-build; getent passwd shop-build | cut -d: -f6,7`
@@ -181,6 +181,32 @@ sleep 0.3`
   expect([report.error ?? '', ...lines].join('\n')).not.toContain(secret);
 });
 
+test("a server an older version deployed (releases, venvs and uploads root's, no build user) deploys after the upgrade", async () => {
+  await onServer(
+    server,
+    'mkdir -p /srv/shop/venvs/.pip-cache/http && chown -R root:root /srv/shop/releases /srv/shop/venvs /srv/shop/.deploy && userdel shop-build && (groupdel shop-build 2>/dev/null || true)'
+  );
+  const { report, lines } = await deploy(server, app, { commit: '5'.repeat(40) });
+  expect(report.error).toBeUndefined();
+  expect(lines.some((l) => l.includes('was built as root by an older version'))).toBe(true);
+  const release = report.hosts[0]!.facts.release!;
+  expect(await serving()).toBe(release);
+  expect(
+    await onServer(
+      server,
+      `stat -c '%U' /srv/shop/releases /srv/shop/venvs /srv/shop/.deploy/incoming /srv/shop/releases/${release} /srv/shop/venvs/.pip-cache /srv/shop/venvs/.pip-cache/http; stat -c '%G' /srv/shop/.deploy`
+    )
+  ).toBe('shop-build\n'.repeat(7));
+  // The next deploy sends a delta again.
+  const dir = await appCopy();
+  await editFile(dir, 'app.py', (t) => `${t}\n# after the upgrade\n`);
+  const next = await deploy(server, dir, { commit: '6'.repeat(40) });
+  expect(next.report.error).toBeUndefined();
+  expect(next.report.hosts[0]!.steps.find((st) => st.name === 'upload')?.detail).toMatch(/^delta: 1 changed/);
+  good = next.report.hosts[0]!.facts.release!;
+  expect(await serving()).toBe(good);
+});
+
 test('a full disk during the venv build or the upload leaves nothing half-built, and the app keeps serving', async () => {
   // A fresh app whose folder is a small filesystem of its own.
   await onServer(server, 'mkdir -p /srv/tiny && mount -t tmpfs -o size=96m,mode=0755 tmpfs /srv/tiny');
@@ -204,14 +230,14 @@ test('a full disk during the venv build or the upload leaves nothing half-built,
   const full = await deploy(server, newVenv, tiny);
   expect(full.report.ok).toBe(false);
   expect(full.report.hosts[0]!.steps.at(-1)?.name).toBe('venv');
-  // python -m venv does not pass ensurepip's reason on: the free space says it.
-  expect(full.report.error).toMatch(/-m venv failed; nothing was switched and the partial venv was removed/);
-  expect(full.report.error).toMatch(/\n[0-3] MB free in \/srv\/tiny\/venvs/);
   // No venv folder or log left; the release made for it is the only thing added.
   const after = (await state()).split('\n');
   const was = before.split('\n');
   expect(after.slice(0, -2)).toEqual(was.slice(0, -2));
   expect(await freeKb()).toBeGreaterThan(freeBefore - 1024);
+  // python -m venv does not pass ensurepip's reason on: the free space says it.
+  expect(full.report.error).toMatch(/-m venv failed; nothing was switched and the partial venv was removed/);
+  expect(full.report.error).toMatch(/\n[0-3] MB free in \/srv\/tiny\/venvs/);
   expect(await serving('tiny')).toBe(live);
 
   // An upload that cannot fit: nothing of it stays in incoming/ or releases/.
