@@ -10,9 +10,9 @@ import type { Remote } from '../../src/ssh/types.js';
 import { packageList, packagesScript } from '../../src/provision/packages.js';
 import { userScript } from '../../src/provision/user.js';
 import { nginxScript } from '../../src/provision/nginx.js';
-import { timersScript } from '../../src/provision/timers.js';
+import { timerFiles, timersScript } from '../../src/provision/timers.js';
 import { importScript } from '../../src/provision/import-database.js';
-import { prelude, REPORT, writeFilesScript } from '../../src/provision/shell.js';
+import { filesInput, prelude, REPORT, writeFilesScript } from '../../src/provision/shell.js';
 import { checksTable, parseChecks, verifyChecklistScript } from '../../src/provision/verify.js';
 import { sourceHash } from '../../src/provision/first-deploy.js';
 
@@ -136,7 +136,7 @@ describe('provision scripts', () => {
     for (const script of [
       packagesScript(packageList(s.provision.aptPackages)),
       userScript(ctx),
-      nginxScript(ctx, 'server { }\n'),
+      nginxScript(ctx),
       timersScript(ctx),
       importScript(ctx),
       verifyChecklistScript(ctx)
@@ -144,7 +144,7 @@ describe('provision scripts', () => {
       syntaxOk(script);
     }
     expect(packagesScript(['nginx'])).toContain("for p in 'nginx'; do");
-    expect(nginxScript(ctx, '')).toContain("avail='/etc/nginx/sites-available/shop.conf'");
+    expect(nginxScript(ctx)).toContain("avail='/etc/nginx/sites-available/shop.conf'");
   });
 
   test('apt is only touched when a package is missing, and unknown names stop it before install', () => {
@@ -155,10 +155,14 @@ describe('provision scripts', () => {
   });
 
   test('the timers come from the templates with the provision settings', () => {
-    const t = timersScript(ctxFor(settings({ 'health-interval': '2m', 'backups-days': '7' })));
-    const decoded = [...t.matchAll(/put '([^']+)' '[0-7]+' '[^']+' '([A-Za-z0-9+/=]+)'/g)].map(
-      (m) => [m[1], Buffer.from(m[2]!, 'base64').toString()] as const
-    );
+    const c = ctxFor(settings({ 'health-interval': '2m', 'backups-days': '7' }));
+    const t = timersScript(c);
+    // The text travels on stdin, one base64 line per file in the order of the script's puts.
+    const paths = [...t.matchAll(/put '([^']+)' '[0-7]+' '[^']+'$/gm)].map((m) => m[1]!);
+    const lines = filesInput(timerFiles(c)).trimEnd().split('\n');
+    expect(lines).toHaveLength(paths.length);
+    const decoded = paths.map((p, i) => [p, Buffer.from(lines[i]!, 'base64').toString()] as const);
+    for (const [, text] of decoded) expect(t).not.toContain(Buffer.from(text).toString('base64'));
     const timer = decoded.find(([p]) => p === '/etc/systemd/system/shop-health.timer')![1];
     expect(timer).toContain('OnUnitActiveSec=120s');
     const db = decoded.find(([p]) => p!.endsWith('shop-db-maintenance'))![1];
@@ -180,7 +184,8 @@ describe('writeFilesScript (run locally in a scratch folder)', () => {
         'bash',
         ['-c', `set -euo pipefail\n${prelude(dry)}\n${writeFilesScript(files)}\n${REPORT}`],
         {
-          encoding: 'utf8'
+          encoding: 'utf8',
+          input: filesInput(files)
         }
       );
     expect(run(true)).toMatch(/would=create .*a\.conf/);

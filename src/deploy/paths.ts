@@ -7,12 +7,20 @@ import type { Settings } from '../settings.js';
  */
 export interface ServerPaths {
   app: string;
+  /** Runs Gunicorn and the hooks; reads releases and venvs, never writes them. */
   user: string;
+  /**
+   * Owns what is built from the repository (incoming uploads, releases, venvs, the pip cache) and
+   * is the only one that writes there: root never handles repository content, and the running app
+   * cannot change a release.
+   */
+  buildUser: string;
   dir: string;
   releases: string;
   current: string;
   shared: string;
   venvs: string;
+  pipCache: string;
   backups: string;
   /** Lock, history, config backups, uploads in flight. */
   state: string;
@@ -35,11 +43,13 @@ export function serverPaths(settings: Settings): ServerPaths {
   return {
     app,
     user: app,
+    buildUser: `${app}-build`,
     dir,
     releases: `${dir}/releases`,
     current: `${dir}/current`,
     shared: `${dir}/shared`,
     venvs: `${dir}/venvs`,
+    pipCache: `${dir}/venvs/.pip-cache`,
     backups: `${dir}/backups`,
     state,
     lock: `${state}/lock`,

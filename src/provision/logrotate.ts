@@ -2,7 +2,7 @@ import type { DeployContext } from '../deploy/context.js';
 import { renderProxyAndLogs } from '../render.js';
 import { shQuote } from '../ssh/quote.js';
 import { runProvisionScript, type ProvisionResult } from './run.js';
-import { writeFilesScript } from './shell.js';
+import { filesInput, writeFilesScript } from './shell.js';
 import { provisionVars } from './vars.js';
 
 /**
@@ -20,6 +20,7 @@ if [ "$dry" != 1 ] && was_changed ${shQuote(file.path)}; then
 fi
 `;
   return runProvisionScript(ctx, 'writing the logrotate rules', writeFilesScript([file]) + check, {
-    hint: 'The logrotate rules did not pass logrotate -d; see the lines above.'
+    hint: 'The logrotate rules did not pass logrotate -d; see the lines above.',
+    stdin: filesInput([file])
   });
 }

@@ -12,18 +12,17 @@ const REFUSED = 6;
  * The site in sites-available, its link in sites-enabled, the default site's link removed. nginx
  * reads a whole tree, so the only sound test is of the tree as it will be: the old files are kept,
  * the new ones installed, `nginx -t` run, and on failure everything put back before nginx is
- * reloaded. nginx is reloaded only when something here changed.
+ * reloaded. nginx is reloaded only when something here changed. The site's text comes on stdin.
  */
-export function nginxScript(ctx: DeployContext, site: string): string {
+export function nginxScript(ctx: DeployContext): string {
   const q = shQuote;
   const app = ctx.paths.app;
   const avail = `/etc/nginx/sites-available/${app}.conf`;
   const enabled = `/etc/nginx/sites-enabled/${app}.conf`;
-  const b64 = Buffer.from(site).toString('base64');
   return `
 avail=${q(avail)}; enabled=${q(enabled)}; def=/etc/nginx/sites-enabled/default
 new=$(mktemp); trap 'rm -f "$new"' EXIT
-printf '%s' ${q(b64)} | base64 -d > "$new"
+cat > "$new"
 [ -f "$avail" ] && cmp -s "$new" "$avail" || mark site
 [ "$(readlink "$enabled" 2>/dev/null)" = "$avail" ] || mark link
 if [ -e "$def" ] || [ -L "$def" ]; then mark default-site; fi
@@ -60,7 +59,9 @@ if [ "$dry" != 1 ] && ! systemctl is-active --quiet nginx; then mark nginx-start
 export async function ensureNginx(ctx: DeployContext): Promise<ProvisionResult> {
   const site = renderProxyAndLogs(provisionVars(ctx)).find((f) => f.path.includes('/nginx/'))!;
   try {
-    const res = await runProvisionScript(ctx, 'configuring nginx', nginxScript(ctx, site.content));
+    const res = await runProvisionScript(ctx, 'configuring nginx', nginxScript(ctx), {
+      stdin: site.content
+    });
     if (res.facts.nginx) res.detail += ` (nginx ${res.facts.nginx})`;
     return res;
   } catch (err) {

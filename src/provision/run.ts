@@ -16,12 +16,14 @@ export async function runProvisionScript(
   ctx: DeployContext,
   what: string,
   body: string,
-  opts: { timeoutMs?: number; hint?: string } = {}
+  /** stdin: content for the script (file text: never in the command line). */
+  opts: { timeoutMs?: number; hint?: string; stdin?: string } = {}
 ): Promise<ProvisionResult> {
   const dry = ctx.settings.provision.dryRun;
   const res = await runScript(ctx, what, `${prelude(dry)}\n${body}\n${REPORT}\n`, {
     timeoutMs: opts.timeoutMs ?? 120_000,
-    hint: opts.hint
+    hint: opts.hint,
+    stdin: opts.stdin
   });
   const facts = parseFacts(res.stdout);
   for (const line of wouldLines(res.stdout)) ctx.logger.info(line);

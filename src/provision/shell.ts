@@ -21,20 +21,20 @@ export const REPORT = 'echo "changed=$changed"';
 /**
  * Writes each file only when its text, mode or owner differ from what is installed, through a
  * temporary file in the same folder and a rename (a reader never sees half a file). Each changed
- * path is marked; `was_changed PATH` tells later lines of the script.
+ * path is marked; `was_changed PATH` tells later lines of the script. The files' text comes on
+ * the script's stdin (filesInput, in the same order), never in its command line, which every
+ * local user can read and sudo logs.
  */
 export function writeFilesScript(files: ServerFile[]): string {
   const q = shQuote;
-  const each = files.map((f) => {
-    const b64 = Buffer.from(f.content).toString('base64');
-    return `put ${q(f.path)} ${q(f.mode)} ${q(f.owner)} ${q(b64)}`;
-  });
+  const each = files.map((f) => `put ${q(f.path)} ${q(f.mode)} ${q(f.owner)}`);
   return `
 was_changed() { case " $changed " in *" $1 "*) return 0;; esac; return 1; }
 put() {
-  local path=$1 mode=$2 owner=$3 tmp
+  local path=$1 mode=$2 owner=$3 tmp b64
+  IFS= read -r b64
   tmp=$(mktemp "$(dirname "$path")/.gd-new.XXXXXX" 2>/dev/null || mktemp)
-  printf '%s' "$4" | base64 -d > "$tmp"
+  printf '%s' "$b64" | base64 -d > "$tmp"
   if [ -f "$path" ] && cmp -s "$tmp" "$path" && [ "$(stat -c '%a %U:%G' "$path")" = "\${mode#0} $owner" ]; then
     rm -f "$tmp"; return 0
   fi
@@ -48,6 +48,11 @@ put() {
 ${files.map((f) => `[ "$dry" = 1 ] || install -d -m 0755 ${q(dirOf(f.path))}`).join('\n')}
 ${each.join('\n')}
 `;
+}
+
+/** writeFilesScript's stdin: each file's text as one base64 line, in the same order. */
+export function filesInput(files: ServerFile[]): string {
+  return files.map((f) => `${Buffer.from(f.content).toString('base64')}\n`).join('');
 }
 
 function dirOf(p: string): string {

@@ -1,8 +1,8 @@
 import type { DeployContext } from '../deploy/context.js';
-import { renderDbMaintenanceUnits, renderHealthUnits } from '../render.js';
+import { renderDbMaintenanceUnits, renderHealthUnits, type ServerFile } from '../render.js';
 import { shQuote } from '../ssh/quote.js';
 import { runProvisionScript, type ProvisionResult } from './run.js';
-import { writeFilesScript } from './shell.js';
+import { filesInput, writeFilesScript } from './shell.js';
 import { provisionVars } from './vars.js';
 
 /** The health check and the database maintenance, each a script, a oneshot service and a timer. */
@@ -14,9 +14,13 @@ export function timerNames(app: string): string[] {
  * Writes the scripts and units when they differ, reloads systemd only then, restarts a timer only
  * when its own files changed (a new interval), and makes sure each timer is enabled and running.
  */
-export function timersScript(ctx: DeployContext): string {
+export function timerFiles(ctx: DeployContext): ServerFile[] {
   const vars = provisionVars(ctx);
-  const files = [...renderHealthUnits(vars), ...renderDbMaintenanceUnits(vars)];
+  return [...renderHealthUnits(vars), ...renderDbMaintenanceUnits(vars)];
+}
+
+export function timersScript(ctx: DeployContext): string {
+  const files = timerFiles(ctx);
   const q = shQuote;
   const perTimer = timerNames(ctx.paths.app)
     .map((t) => {
@@ -37,5 +41,7 @@ ${perTimer}
 }
 
 export async function ensureTimers(ctx: DeployContext): Promise<ProvisionResult> {
-  return runProvisionScript(ctx, 'installing the health and database timers', timersScript(ctx));
+  return runProvisionScript(ctx, 'installing the health and database timers', timersScript(ctx), {
+    stdin: filesInput(timerFiles(ctx))
+  });
 }

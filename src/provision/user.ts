@@ -33,6 +33,7 @@ else
   fix ${q(p.etc)} ${q(`root:${p.user}`)} 0750
   # shared/ is left to the deploy (it owns the shared paths inside and sets the folder's mode).
 fi
+id -u ${q(p.buildUser)} >/dev/null 2>&1 || { mark build-user; echo "would=create the build user ${p.buildUser}"; }
 `;
 }
 

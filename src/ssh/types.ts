@@ -48,6 +48,10 @@ export interface UploadOptions {
   timeoutMs?: number;
   /** Send exactly these paths (relative to the folder, no recursion) instead of the whole tree. */
   files?: string[];
+  /** Unpack as this unprivileged user (from root's side: needs sudo), never as root. */
+  asUser?: string;
+  /** A failed unpack removes remoteDir (a dropped connection included: the server cleans up). */
+  discardOnFailure?: boolean;
 }
 
 export interface UploadResult {

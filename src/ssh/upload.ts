@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import type { Logger } from '../log.js';
 import { shQuote } from './quote.js';
+import { asUser } from '../deploy/app-run.js';
 import type { Remote, UploadOptions, UploadResult } from './types.js';
 
 const STDERR_TAIL = 2000;
@@ -26,11 +27,22 @@ export function tarExcludeArgs(patterns: readonly string[]): string[] {
     .map((p) => `--exclude=${p.startsWith('/') ? '.' + p.replace(/^\/+/, '/') : p}`);
 }
 
-/** The remote half: create the directory, then unpack the stream owned by whoever runs it. */
-export function remoteUnpackCommand(remoteDir: string): string {
+/**
+ * The remote half: create the directory, then unpack the stream owned by whoever runs it: asUser
+ * when given (tar then never runs as root, so a crafted archive can only write where that user
+ * can). With discard, a failed unpack removes the folder: the server side sees a dropped
+ * connection or a dead local tar as a truncated stream, so it cleans up even when the runner
+ * cannot.
+ */
+export function remoteUnpackCommand(
+  remoteDir: string,
+  opts: { asUser?: string; discard?: boolean } = {}
+): string {
   const dir = shQuote(remoteDir);
   // --no-same-owner: under sudo, tar would otherwise give files the runner's uid (1001 on GitHub).
-  return `mkdir -p -- ${dir} && tar -C ${dir} --no-same-owner --warning=no-unknown-keyword -xf -`;
+  const unpack = `mkdir -p -- ${dir} && tar -C ${dir} --no-same-owner --warning=no-unknown-keyword -xf -`;
+  const body = opts.discard ? `${unpack} || { rc=$?; rm -rf -- ${dir}; exit "$rc"; }` : unpack;
+  return opts.asUser ? asUser(opts.asUser, body) : body;
 }
 
 /**
@@ -124,7 +136,8 @@ async function send(
   let remoteResult: Awaited<ReturnType<Remote['exec']>> | undefined;
   let remoteError: Error | undefined;
   try {
-    remoteResult = await remote.exec(remoteUnpackCommand(remoteDir), {
+    const command = remoteUnpackCommand(remoteDir, { asUser: opts.asUser, discard: opts.discardOnFailure });
+    remoteResult = await remote.exec(command, {
       stdin: counter,
       sudo: opts.sudo,
       timeoutMs: opts.timeoutMs

@@ -36,7 +36,9 @@ const stagedName = (f: ServerFile): string => path.posix.basename(f.path);
 /**
  * Writes the rendered files into /etc/APP/staged (readable by the app's user, so the import check
  * can use the new config and environment before anything is switched) and says which differ from
- * the installed ones.
+ * the installed ones. The files' text travels on stdin (stageInput), one base64 line per file in
+ * this order, read by shell builtins: the environment file holds secrets, and a command line is
+ * readable by every local user (/proc/PID/cmdline) and kept by sudo in the journal.
  */
 export function stageScript(ctx: DeployContext, files: ServerFile[]): string {
   const q = shQuote;
@@ -44,12 +46,13 @@ export function stageScript(ctx: DeployContext, files: ServerFile[]): string {
   const writes = files
     .map((f) => {
       const to = `${staged}/${stagedName(f)}`;
-      return `printf '%s' ${q(Buffer.from(f.content).toString('base64'))} | base64 -d > ${q(to)}
+      return `IFS= read -r b64; printf '%s' "$b64" | base64 -d > ${q(to)}
 chmod 0640 ${q(to)}; chown root:${q(ctx.paths.user)} ${q(to)}
 cmp -s ${q(to)} ${q(f.path)} || changed="$changed ${f.path}"`;
     })
     .join('\n');
   return `
+umask 077
 rm -rf ${q(staged)}; install -d -m 0750 -o root -g ${q(ctx.paths.user)} ${q(staged)}
 changed=""
 ${writes}
@@ -57,10 +60,16 @@ echo "changed=$changed"
 `;
 }
 
+/** stageScript's stdin: the files' text, one base64 line each, in order. */
+export function stageInput(files: ServerFile[]): string {
+  return files.map((f) => `${Buffer.from(f.content).toString('base64')}\n`).join('');
+}
+
 export async function stageConfig(ctx: DeployContext, cores: number): Promise<StagedConfig & StepOutcome> {
   const files = appFiles(ctx, cores);
   const res = await runScript(ctx, 'writing the app configuration', stageScript(ctx, files), {
-    timeoutMs: 60_000
+    timeoutMs: 60_000,
+    stdin: stageInput(files)
   });
   const changed = (parseFacts(res.stdout).changed ?? '').split(/\s+/).filter((s) => s);
   const stagedDir = `${ctx.paths.etc}/staged`;

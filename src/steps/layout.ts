@@ -6,12 +6,13 @@ import { markOwnedScript, ownershipScript } from './ownership.js';
 
 /**
  * What the app itself needs on a server that has the system packages but was never provisioned:
- * its system user, its folders, /etc/APP and its log folder. Server-wide setup (apt, nginx,
+ * its system user, its build user, its folders, /etc/APP and its log folder. Server-wide setup (apt, nginx,
  * logrotate, timers) is provision's; missing packages are named here, not installed.
  */
 export function layoutScript(ctx: DeployContext): string {
   const p = ctx.paths;
   const q = shQuote;
+  const b = p.buildUser;
   const py = q(ctx.settings.deploy.python);
   const needSqlite = ctx.settings.deploy.sqliteDb !== '';
   return `${ownershipScript(ctx.settings)}
@@ -32,10 +33,26 @@ if ! id -u ${q(p.user)} >/dev/null 2>&1; then
   useradd --system --gid ${q(p.user)} --home-dir ${q(p.dir)} --no-create-home --shell /usr/sbin/nologin ${q(p.user)}
   changed=yes
 fi
-for d in ${[p.dir, p.releases, p.venvs, p.state, p.incoming].map(q).join(' ')}; do
-  [ -d "$d" ] || { install -d -m 0755 -o root -g root "$d"; changed=yes; }
+# The build user: everything made from the repository is its, never root's nor the app's.
+if ! getent group ${q(b)} >/dev/null; then groupadd --system ${q(b)}; changed=yes; fi
+if ! id -u ${q(b)} >/dev/null 2>&1; then
+  useradd --system --gid ${q(b)} --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin ${q(b)}
+  changed=yes
+fi
+[ -d ${q(p.dir)} ] || { install -d -m 0755 -o root -g root ${q(p.dir)}; changed=yes; }
+# Traversable by the build user (for incoming/), readable by nobody else.
+[ -d ${q(p.state)} ] || { install -d -m 0750 -o root -g ${q(b)} ${q(p.state)}; changed=yes; }
+for d in ${[p.releases, p.venvs, p.incoming].map(q).join(' ')}; do
+  [ -d "$d" ] || { install -d -m 0755 -o ${q(b)} -g ${q(b)} "$d"; changed=yes; }
+  # A server deployed by an older version has them root's: handed over once. Releases and venvs
+  # already inside stay root's (read-only to the build user); new ones are the build user's.
+  if [ "$(stat -c %U:%G "$d")" != ${q(`${b}:${b}`)} ]; then chown ${q(`${b}:${b}`)} "$d"; changed=yes; fi
 done
+if [ "$(stat -c %G ${q(p.state)})" != ${q(b)} ]; then chgrp ${q(b)} ${q(p.state)}; changed=yes; fi
 chmod 0750 ${q(p.state)}
+# root's pip cache of an older version (what it holds came from pip, not from the repository;
+# chown -R changes links themselves, never what they point at).
+if [ -d ${q(p.pipCache)} ] && [ "$(stat -c %U ${q(p.pipCache)})" != ${q(b)} ]; then chown -R ${q(`${b}:${b}`)} ${q(p.pipCache)}; changed=yes; fi
 [ -d ${q(p.backups)} ] || { install -d -m 0750 -o root -g ${q(p.user)} ${q(p.backups)}; changed=yes; }
 [ -d ${q(p.shared)} ] || { install -d -m 0750 -o ${q(p.user)} -g ${q(p.user)} ${q(p.shared)}; changed=yes; }
 [ -d ${q(p.etc)} ] || { install -d -m 0750 -o root -g ${q(p.user)} ${q(p.etc)}; changed=yes; }

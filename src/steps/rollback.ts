@@ -1,6 +1,7 @@
 import type { DeployContext } from '../deploy/context.js';
 import { lastLines, runScript } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
+import { asUser } from '../deploy/app-run.js';
 import { restoreScript, type StagedConfig } from './config.js';
 import { switchRelease, type Switched } from './switch.js';
 import { verifyRelease } from './verify.js';
@@ -11,7 +12,9 @@ export async function errorLogTail(ctx: DeployContext, lines = 30): Promise<stri
   const q = shQuote;
   const res = await ctx.remote
     .script(
-      `tail -n ${lines} ${q(`${ctx.paths.logDir}/error.log`)} 2>/dev/null || true
+      // Read as the app's user, who owns the log folder: a log it replaced by a link to a
+      // root-only file shows nothing here.
+      `${asUser(ctx.paths.user, `tail -n ${lines} -- "$1" 2>/dev/null || true`, [q(`${ctx.paths.logDir}/error.log`)])} || true
 echo '--- journal'
 journalctl -u ${q(`${ctx.paths.app}.service`)} -n ${Math.ceil(lines / 2)} --no-pager -o short-iso 2>/dev/null || true`,
       { sudo: true, timeoutMs: 30_000 }

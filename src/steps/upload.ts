@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import type { DeployContext } from '../deploy/context.js';
 import { parseFacts, runScript } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
+import { asUser } from '../deploy/app-run.js';
+import { PRELOAD_FILE } from '../render.js';
 import type { StepOutcome } from './step.js';
 import {
   buildManifest,
@@ -20,10 +22,29 @@ const MANIFEST_MARK = '--- previous manifest';
  * Before the upload: partial uploads left by a dropped connection are removed, and the release
  * serving now is recorded as the one to roll back to. For a delta, the hardlinked copy of that
  * release is made here too, and its manifest printed, while the runner is still hashing the tree.
+ * The copy and the manifest are read and written by the build user: root only looks at names.
  */
 export function prepareScript(ctx: DeployContext, id: string, delta: boolean): string {
   const p = ctx.paths;
   const q = shQuote;
+  const b = p.buildUser;
+  // A release an older version built as root cannot be hardlinked by the build user (the kernel's
+  // protected_hardlinks): its first deploy sends the whole tree. The preload list (written by the
+  // check step) is made anew by every deploy, so a copy without it is still whole.
+  const copy = asUser(
+    b,
+    `prev=$1; dst=$2
+[ -f "$prev/${MANIFEST_FILE}" ] && [ ! -L "$prev/${MANIFEST_FILE}" ] || { echo copy=no-manifest; exit 0; }
+err=$(mktemp)
+if ! cp -al -- "$prev" "$dst" 2>"$err" && grep -v -F ${q(`/${PRELOAD_FILE}'`)} "$err" | grep -q .; then
+  rm -rf -- "$dst" "$err"; echo copy=not-linkable; exit 0
+fi
+rm -f -- "$err"
+echo copied=yes
+echo ${q(MANIFEST_MARK)}
+cat -- "$prev/${MANIFEST_FILE}"`,
+    ['"$prev"', `${q(p.incoming)}/"$id"`]
+  );
   return `
 rm -rf ${q(p.incoming)}/* 2>/dev/null || true
 if [ -L ${q(p.current)} ]; then
@@ -36,16 +57,22 @@ n=1
 while [ -e ${q(p.releases)}/"$id" ]; do n=$((n + 1)); id=${q(id)}-$n; done
 echo "release=$id"
 prev=$(readlink -f ${q(p.current)} 2>/dev/null || true)
-if ${delta ? 'true' : 'false'} && [ -n "$prev" ] && [ -f "$prev/${MANIFEST_FILE}" ]; then
-  cp -al "$prev" ${q(p.incoming)}/"$id"
-  echo copied=yes
-  echo ${q(MANIFEST_MARK)}
-  cat "$prev/${MANIFEST_FILE}"
+if ${delta ? 'true' : 'false'} && [ -n "$prev" ] && [ -d "$prev" ]; then
+  if [ "$(stat -c %U "$prev")" = ${q(b)} ]; then
+    ${copy}
+  else
+    echo copy=built-as-root
+  fi
 fi
 `;
 }
 
-/** The manifest (on stdin), REVISION, shared links, then the atomic move into releases/. */
+/**
+ * The manifest (on stdin), REVISION, shared links, then the atomic move into releases/, all
+ * written by the build user: a REVISION or manifest the repository ships (even a link to
+ * /etc/issue) is removed and replaced, never written through. A shared path missing in shared/ is
+ * seeded from the release by a tar pipe from the build user to the app's user, who owns shared/.
+ */
 export function finishScript(ctx: DeployContext, id: string, withManifest: boolean): string {
   const p = ctx.paths;
   const d = ctx.settings.deploy;
@@ -59,27 +86,41 @@ export function finishScript(ctx: DeployContext, id: string, withManifest: boole
   ]
     .map((l) => l.replace(/\n/g, ' '))
     .join('\n');
-  const links = d.sharedPaths
+  const seeds = d.sharedPaths
     .map((sp) => {
       const target = `${p.shared}/${sp}`;
       const inRelease = `${incoming}/${sp}`;
       // A shared path that does not exist yet is seeded from the first release that ships it.
-      return `
-if [ ! -e ${q(target)} ]; then
-  [ -d ${q(path.posix.dirname(target))} ] || install -d -m 0750 -o ${q(p.user)} -g ${q(p.user)} ${q(path.posix.dirname(target))}
-  if [ -d ${q(inRelease)} ] && [ ! -L ${q(inRelease)} ]; then cp -a ${q(inRelease)} ${q(target)}; else install -d -m 0750 ${q(target)}; fi
-  chown -R ${q(p.user)}:${q(p.user)} ${q(target)}
-fi
-rm -rf ${q(inRelease)}
-install -d -m 0755 ${q(path.posix.dirname(inRelease))}
-ln -sfn ${q(target)} ${q(inRelease)}`;
+      const pack = asUser(
+        p.buildUser,
+        `if [ -d "$1" ] && [ ! -L "$1" ]; then tar -C "$1" -cf - .; else tar -cf - -T /dev/null; fi`,
+        [q(inRelease)]
+      );
+      const unpack = asUser(
+        p.user,
+        `install -d -m 0750 -- "$(dirname -- "$1")" "$1"; tar -C "$1" --no-same-owner -xf -`,
+        [q(target)]
+      );
+      return `if [ ! -e ${q(target)} ] && [ ! -L ${q(target)} ]; then ${pack} </dev/null | ${unpack}; fi`;
     })
     .join('\n');
-  return `${withManifest ? `\ncat > ${q(`${incoming}/${MANIFEST_FILE}`)}` : ''}
-printf '%s\\n' ${q(revision)} > ${q(incoming)}/REVISION
+  const links = d.sharedPaths
+    .map((sp) => {
+      const inRelease = `${incoming}/${sp}`;
+      return `rm -rf -- ${q(inRelease)}
+install -d -m 0755 -- ${q(path.posix.dirname(inRelease))}
+ln -s -- ${q(`${p.shared}/${sp}`)} ${q(inRelease)}`;
+    })
+    .join('\n');
+  const build = `rm -rf -- ${q(`${incoming}/REVISION`)} ${q(`${incoming}/${MANIFEST_FILE}`)}
+${withManifest ? `cat > ${q(`${incoming}/${MANIFEST_FILE}`)}` : ''}
+printf '%s\\n' ${q(revision)} > ${q(`${incoming}/REVISION`)}
 ${links}
-chmod -R go-w ${q(incoming)}
-mv -T ${q(incoming)} ${q(`${p.releases}/${id}`)}
+chmod -R go-w -- ${q(incoming)}
+mv -T -- ${q(incoming)} ${q(`${p.releases}/${id}`)}`;
+  return `
+${seeds}
+${asUser(p.buildUser, build)}
 `;
 }
 
@@ -109,20 +150,31 @@ export async function uploadRelease(ctx: DeployContext, wantedId: string): Promi
   const incoming = `${ctx.paths.incoming}/${release}`;
   const old = oldText !== undefined ? parseManifest(oldText) : undefined;
   let detail: string;
-  if (manifest && old) {
-    detail = await deltaUpload(ctx, source, incoming, old, manifest);
-  } else {
-    if (wantDelta && previous)
-      ctx.logger.info(`${whyFull(previous, oldText, manifest)}: uploading the whole tree`);
-    if (prep.copied === 'yes')
-      await runScript(ctx, 'clearing the copy', `rm -rf ${shQuote(incoming)}`, { timeoutMs: 10 * 60_000 });
-    const up = await ctx.remote.upload(source, incoming, { exclude: ctx.settings.app.exclude, sudo: true });
-    detail = `full: ${up.files} files, ${(up.bytes / 1e6).toFixed(1)} MB in ${(up.ms / 1000).toFixed(2)} s`;
+  try {
+    if (manifest && old) {
+      detail = await deltaUpload(ctx, source, incoming, old, manifest);
+    } else {
+      if (wantDelta && previous)
+        ctx.logger.info(`${whyFull(previous, oldText, manifest, prep.copy)}: uploading the whole tree`);
+      if (prep.copied === 'yes') await discard(ctx, incoming);
+      const up = await ctx.remote.upload(source, incoming, {
+        exclude: ctx.settings.app.exclude,
+        sudo: true,
+        asUser: ctx.paths.buildUser,
+        discardOnFailure: true
+      });
+      detail = `full: ${up.files} files, ${(up.bytes / 1e6).toFixed(1)} MB in ${(up.ms / 1000).toFixed(2)} s`;
+    }
+    await runScript(ctx, 'finishing the release folder', finishScript(ctx, release, !!manifest), {
+      timeoutMs: 120_000,
+      stdin: manifest ? serializeManifest(manifest) : undefined
+    });
+  } catch (err) {
+    // No half-made release stays on the server to fill its disk (the server side of the upload
+    // removes it too when the connection itself is gone).
+    await discard(ctx, incoming).catch(() => undefined);
+    throw err;
   }
-  await runScript(ctx, 'finishing the release folder', finishScript(ctx, release, !!manifest), {
-    timeoutMs: 120_000,
-    stdin: manifest ? serializeManifest(manifest) : undefined
-  });
   return {
     release,
     previous,
@@ -133,10 +185,25 @@ export async function uploadRelease(ctx: DeployContext, wantedId: string): Promi
   };
 }
 
+/** Removes a release being made (root: what an older version left there may be root's). */
+function discard(ctx: DeployContext, incoming: string): Promise<unknown> {
+  return runScript(ctx, 'removing the unfinished release', `rm -rf -- ${shQuote(incoming)}`, {
+    timeoutMs: 10 * 60_000
+  });
+}
+
 /** Why a deploy that could have sent a delta sends everything: said once, in the log. */
-function whyFull(previous: string, oldText: string | undefined, manifest: Manifest | undefined): string {
+function whyFull(
+  previous: string,
+  oldText: string | undefined,
+  manifest: Manifest | undefined,
+  copy?: string
+): string {
   if (!manifest)
     return 'a path in the source has a name tar must escape (a control character, backslash or non-ASCII byte)';
+  if (copy === 'built-as-root')
+    return `release ${previous} was built as root by an older version (the build user cannot hardlink it)`;
+  if (copy === 'not-linkable') return `release ${previous} could not be hardlinked by the build user`;
   if (oldText === undefined) return `release ${previous} has no usable manifest (none found)`;
   const head = oldText.split('\n', 1)[0]!;
   // After an upgrade that changed the format, one full upload is expected, not a fault.
@@ -167,7 +234,8 @@ async function deltaUpload(
   const diff = diffManifests(old, manifest, ctx.settings.deploy.sharedPaths);
   // Everything the copy must lose: removed and changed paths, and the files every release writes anew.
   const remove = [...diff.remove, 'REVISION', MANIFEST_FILE, '.venv', ...ctx.settings.deploy.sharedPaths];
-  await runScript(ctx, 'trimming the hardlinked copy', `cd ${shQuote(incoming)}\nxargs -0 -r rm -rf --`, {
+  const trim = asUser(ctx.paths.buildUser, `cd -- "$1"\nxargs -0 -r rm -rf --`, [shQuote(incoming)]);
+  await runScript(ctx, 'trimming the hardlinked copy', trim, {
     stdin: remove.map((r) => `${r}\0`).join(''),
     timeoutMs: 10 * 60_000
   });
@@ -176,6 +244,8 @@ async function deltaUpload(
     const up = await ctx.remote.upload(source, incoming, {
       exclude: ctx.settings.app.exclude,
       sudo: true,
+      asUser: ctx.paths.buildUser,
+      discardOnFailure: true,
       files: diff.send
     });
     bytes = up.bytes;
