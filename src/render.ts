@@ -42,6 +42,8 @@ export interface TemplateVars {
   staticPath: string;
   staticUrl: string;
   healthPath: string;
+  /** Host header of the health timer's request (an app may check it: Django's ALLOWED_HOSTS). */
+  healthHost: string;
   /** systemd time span between health checks, e.g. 30s, 1min. */
   healthInterval: string;
   healthTimeout: number;
@@ -71,8 +73,11 @@ export interface TemplateVars {
   healthUrl: string;
   healthScript: string;
   dbScript: string;
-  /** The serving release's library list, read by Gunicorn's master at start and every reload. */
-  preloadList: string;
+  /**
+   * Root-owned folder of the library lists, one per release (written by the deploy's check step),
+   * never inside a release; the master reads the serving release's at start and every reload.
+   */
+  preloadDir: string;
   releasesDir: string;
 }
 
@@ -89,7 +94,6 @@ type DerivedKey =
   | 'healthUrl'
   | 'healthScript'
   | 'dbScript'
-  | 'preloadList'
   | 'releasesDir';
 
 /** What a caller gives: the app name, and any field it wants other than the default. */
@@ -104,8 +108,6 @@ export interface ServerFile {
 }
 
 export const SCRIPT_DIR = '/usr/local/lib/gunicorn-deploy';
-/** In each release: the libraries its import check loaded (written by the deploy's check step). */
-export const PRELOAD_FILE = '.gunicorn-deploy-preload';
 const UNIT_DIR = '/etc/systemd/system';
 
 const NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
@@ -215,6 +217,18 @@ export function templateVars(input: TemplateInput): TemplateVars {
     /^\/[A-Za-z0-9._~/?&=%-]*$/,
     'a URL path'
   );
+  const serverName = check(
+    'serverName',
+    input.serverName ?? '_',
+    /^[A-Za-z0-9.*_-]+( [A-Za-z0-9.*_-]+)*$/,
+    'host names'
+  );
+  const healthHost = check(
+    'healthHost',
+    input.healthHost ?? serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost',
+    /^[A-Za-z0-9.-]{1,253}$/,
+    'a host name'
+  );
   const env = checkEnv(input.env ?? []);
   const database = env.find((e) => e.key === 'DATABASE')?.value;
   const logDir = `/var/log/${app}`;
@@ -244,12 +258,7 @@ export function templateVars(input: TemplateInput): TemplateVars {
     gracefulTimeout,
     keepalive: checkInt('keepalive', input.keepalive ?? 2, 0, 3600),
     env,
-    serverName: check(
-      'serverName',
-      input.serverName ?? '_',
-      /^[A-Za-z0-9.*_-]+( [A-Za-z0-9.*_-]+)*$/,
-      'host names'
-    ),
+    serverName,
     clientMaxBodySize: check(
       'clientMaxBodySize',
       input.clientMaxBodySize ?? '10m',
@@ -267,6 +276,7 @@ export function templateVars(input: TemplateInput): TemplateVars {
       'a /path/ with slashes'
     ),
     healthPath,
+    healthHost,
     healthInterval: check(
       'healthInterval',
       input.healthInterval ?? '30s',
@@ -299,10 +309,10 @@ export function templateVars(input: TemplateInput): TemplateVars {
     errorLog: `${logDir}/error.log`,
     stopTimeout: gracefulTimeout + 15,
     proxyTimeout: timeout + 30,
-    healthUrl: `http://localhost${healthPath}`,
+    healthUrl: `http://${healthHost}${healthPath}`,
     healthScript: `${SCRIPT_DIR}/${app}-health-check`,
     dbScript: `${SCRIPT_DIR}/${app}-db-maintenance`,
-    preloadList: `${appDir}/current/${PRELOAD_FILE}`,
+    preloadDir: checkPath('preloadDir', input.preloadDir ?? `/etc/${app}/preload`),
     releasesDir: `${appDir}/releases`
   };
   return vars;

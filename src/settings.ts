@@ -47,6 +47,10 @@ export interface DeploySettings {
   healthPath: string;
   healthTimeoutMs: number;
   healthExpect: string;
+  /** Host header of every health request ('' = the first server-name, else localhost). */
+  healthHost: string;
+  /** More paths that must answer 2xx/3xx on the candidate before the switch. */
+  smokePaths: string[];
   keepReleases: number;
   sqliteDb: string;
   backupsKeep: number;
@@ -105,6 +109,8 @@ export interface Settings {
   app: AppSettings;
   deploy: DeploySettings;
   provision: ProvisionSettings;
+  /** The inputs the user gave (non-empty), so remembered server-side settings never override them. */
+  given: string[];
 }
 
 /** Reads one raw input by its action.yml name; '' when not given. */
@@ -195,8 +201,14 @@ function isIpv6(host: string): boolean {
   return /^[0-9A-Fa-f:]+$/.test(host) && host.includes(':');
 }
 
-export function parseSettings(read: InputReader): Settings {
+export function parseSettings(readInput: InputReader): Settings {
   const problems: string[] = [];
+  const given = new Set<string>();
+  const read: InputReader = (name) => {
+    const v = readInput(name);
+    if (v.trim() !== '') given.add(name);
+    return v;
+  };
   const get = (name: string): string => {
     const v = read(name).trim();
     return v !== '' ? v : (INPUT_DEFAULTS[name] ?? '');
@@ -336,6 +348,14 @@ export function parseSettings(read: InputReader): Settings {
   if (!healthPath.startsWith('/') || /\s/.test(healthPath)) {
     problems.push(`input \`health-path\`: must be a URL path starting with /, got '${healthPath}'`);
   }
+  const healthHost = raw('health-host').trim();
+  if (healthHost !== '' && !HOSTNAME.test(healthHost) && !isIp(healthHost))
+    problems.push(`input \`health-host\`: must be a host name such as example.com, got '${healthHost}'`);
+  const smokePaths = splitList(raw('smoke-paths'), /[\s,]+/);
+  for (const sp of smokePaths) {
+    if (!/^\/[A-Za-z0-9._~/?&=%+-]*$/.test(sp))
+      problems.push(`input \`smoke-paths\`: '${sp}' is not a URL path starting with /`);
+  }
   const python = get('python');
   if (!/^[A-Za-z0-9_./-]+$/.test(python))
     problems.push(`input \`python\`: must be an interpreter name or path, got '${python}'`);
@@ -381,6 +401,8 @@ export function parseSettings(read: InputReader): Settings {
       healthPath,
       healthTimeoutMs: duration('health-timeout'),
       healthExpect: raw('health-expect').trim(),
+      healthHost,
+      smokePaths,
       keepReleases: int('keep-releases', 2, 100),
       sqliteDb: relPath('sqlite-db', raw('sqlite-db').trim()),
       backupsKeep: int('backups-keep', 1, 1000),
@@ -393,7 +415,8 @@ export function parseSettings(read: InputReader): Settings {
       commit: raw('commit').trim(),
       ref: raw('ref').trim()
     },
-    provision
+    provision,
+    given: [...given].sort()
   };
   if (settings.deploy.rollbackTo && !/^[0-9A-Za-z._-]+$/.test(settings.deploy.rollbackTo)) {
     problems.push(
