@@ -146,8 +146,9 @@ export async function activateRelease(host: HostContext, p: PreparedRelease): Pr
         'Fix the app and deploy again; the service stays as it is until then.'
       );
     }
+    let back: string;
     try {
-      await undoRelease(host, p, why);
+      back = await undoRelease(host, p, why);
     } catch (rbErr) {
       ctx.facts.release = (await servingRelease(ctx)) ?? '';
       ctx.facts['rolled-back'] = 'false';
@@ -165,11 +166,11 @@ export async function activateRelease(host: HostContext, p: PreparedRelease): Pr
     }
     await recordHistory(
       ctx,
-      { event: 'deploy', release, status: 'rolled-back', to: up.previous, why: why.split('\n')[0]! },
+      { event: 'deploy', release, status: 'rolled-back', to: back, why: why.split('\n')[0]! },
       stateCommand(ctx, release, 'rolled-back')
     );
     throw new DeployError(
-      `release ${release} failed and was rolled back; ${up.previous} is serving and healthy. Why: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`
+      `release ${release} failed and was rolled back; ${back} is serving and healthy. Why: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`
     );
   }
   await s('post-activate', () =>
@@ -216,15 +217,18 @@ export async function tidyRelease(host: HostContext, p: PreparedRelease): Promis
  * Puts the previous release back on a server: after its own failure, or after another server's
  * failure when the whole fleet goes back (rollback-scope: all).
  */
-export async function undoRelease(host: HostContext, p: PreparedRelease, why: string): Promise<void> {
+export async function undoRelease(host: HostContext, p: PreparedRelease, why: string): Promise<string> {
   const ctx = deployContext(host);
-  const back = await stepper(ctx)('rollback', () => rollbackTo(ctx, p.up.previous, p.restart, p.staged));
-  ctx.facts.release = p.up.previous;
+  const back = await stepper(ctx)('rollback', () =>
+    rollbackTo(ctx, p.up.previous, p.release, p.restart, p.staged)
+  );
+  ctx.facts.release = back.target;
   ctx.facts['previous-release'] = p.up.previous;
   ctx.facts['rolled-back'] = 'true';
   ctx.facts.reload = back.reload;
   ctx.facts['rollback-reason'] = why.split('\n')[0]!;
   host.setStatus('rolled-back');
+  return back.target;
 }
 
 const rolling: RollingStrategy<PreparedRelease> = {
@@ -233,11 +237,11 @@ const rolling: RollingStrategy<PreparedRelease> = {
   tidy: tidyRelease,
   async undo(host, p, why) {
     if (!p.up.previous) throw new Error(`no previous release on ${host.label} to go back to`);
-    await undoRelease(host, p, why);
+    const back = await undoRelease(host, p, why);
     const ctx = deployContext(host);
     await recordHistory(
       ctx,
-      { event: 'rollback', release: p.up.previous, from: p.release, status: 'rolled-back', why },
+      { event: 'rollback', release: back, from: p.release, status: 'rolled-back', why },
       stateCommand(ctx, p.release, 'rolled-back')
     );
   },

@@ -44,6 +44,8 @@ sock=${q(sock)}
 body=$(mktemp)
 ms() { local t=\${EPOCHREALTIME/./}; echo $((10#$t / 1000)); }
 stop_candidate() { systemctl stop "$unit.service" >/dev/null 2>&1 || true; systemctl reset-failed "$unit.service" >/dev/null 2>&1 || true; }
+# Stopped whatever ends this script; and systemd itself ends it after RuntimeMaxSec should the
+# script be killed before its trap runs.
 trap 'stop_candidate; rm -f "$body"' EXIT
 stop_candidate
 since=$(date +%s)
@@ -51,7 +53,7 @@ systemd-run --unit="$unit" --quiet --collect --service-type=exec \\
   -p User=${q(p.user)} -p Group=${q(p.user)} -p UMask=0027 \\
   -p EnvironmentFile=${q(conf.envFile)} -p WorkingDirectory=${q(rel)} \\
   -p RuntimeDirectory="$unit" -p PrivateTmp=yes -p NoNewPrivileges=yes -p ProtectSystem=full \\
-  -p KillSignal=SIGINT -p TimeoutStopSec=5 \\
+  -p KillSignal=SIGINT -p TimeoutStopSec=5 -p RuntimeMaxSec=${Math.ceil(d.healthTimeoutMs / 1000) + 120} \\
   --setenv=PATH=${q(`${rel}/.venv/bin:/usr/local/bin:/usr/bin:/bin`)} --setenv=PWD=${q(rel)} \\
   -- ${q(`${rel}/.venv/bin/python`)} -m gunicorn -c ${q(conf.gunicornConf)} --chdir ${q(rel)} \\
   --bind "unix:$sock" --workers 1 --error-logfile - --access-logfile /dev/null ${q(d.wsgiApp)}
