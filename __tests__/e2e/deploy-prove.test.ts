@@ -215,3 +215,58 @@ test('rollback with no release proven live other than the current one fails clea
   expect(hist.length).toBe(lines + 1);
   expect(hist.at(-1)).toMatchObject({ event: 'rollback', status: 'failed' });
 });
+
+// Healthy on its private socket (PWD the release), broken once live (PWD .../current): the rare
+// release only verify can catch after the switch.
+const LIVE_ONLY_500 = `import os\nLIVE = os.environ.get("PWD", "").endswith("/current")\n@app.before_request\ndef _live_only():\n    if LIVE and request.path == "/health":\n        return "broken once live", 500`;
+
+test('a release that fails only once live is rolled back: outputs, states and history say so', async () => {
+  const { report } = await deploy(server, await appWith(LIVE_ONLY_500), {
+    commit: '4'.repeat(40),
+    'health-timeout': '3s'
+  });
+  const h = report.hosts[0]!;
+  const failed = h.steps.find((st) => st.name === 'candidate')!;
+  expect(failed.ok).toBe(true);
+  const bad = report.error!.match(/release (\S+) failed and was rolled back/)![1]!;
+  expect(outputs(report)).toEqual({
+    status: 'rolled-back',
+    release: good,
+    previous: good,
+    rolledBack: 'true'
+  });
+  expect(await stateOf(bad)).toBe('rolled-back');
+  expect(await stateOf(good)).toBe('live');
+  expect((await history()).at(-1)).toMatchObject({
+    event: 'deploy',
+    release: bad,
+    status: 'rolled-back',
+    to: good
+  });
+  expect((await getJson(server, '/health')).body.release).toBe(good);
+});
+
+test('a rollback that fails leaves outputs naming what serves, and a history line', async () => {
+  // The release to go back to cannot boot any more (its folder closed to the app's user).
+  const mode = (await onServer(server, `stat -c %a /srv/shop/releases/${good}`)).trim();
+  await onServer(server, `chmod 000 /srv/shop/releases/${good}`);
+  try {
+    const { report } = await deploy(server, await appWith(LIVE_ONLY_500), {
+      commit: '5'.repeat(40),
+      'health-timeout': '3s'
+    });
+    expect(report.ok).toBe(false);
+    const bad = report.error!.match(/release (\S+) failed \(/)![1]!;
+    expect(report.error).toMatch(/and the rollback to .* failed too/);
+    // The broken release is what current points to: the outputs say so, not the old one.
+    expect(outputs(report)).toEqual({ status: 'failed', release: bad, previous: good, rolledBack: 'false' });
+    expect((await onServer(server, 'readlink /srv/shop/current')).trim()).toBe(`releases/${bad}`);
+    expect((await history()).at(-1)).toMatchObject({ event: 'rollback', status: 'failed', from: bad });
+  } finally {
+    await onServer(server, `chmod ${mode} /srv/shop/releases/${good}`);
+  }
+  // Put things right: an explicit rollback to the release that served.
+  const back = await deploy(server, await appCopy(), { mode: 'rollback', 'rollback-to': good });
+  expect(back.report.error).toBeUndefined();
+  expect((await getJson(server, '/health')).body.release).toBe(good);
+});
