@@ -235,6 +235,7 @@ test('a release that fails only once live is rolled back: outputs, states and hi
     previous: good,
     rolledBack: 'true'
   });
+  expect(h.facts['failed-release']).toBe(bad);
   expect(await stateOf(bad)).toBe('rolled-back');
   expect(await stateOf(good)).toBe('live');
   expect((await history()).at(-1)).toMatchObject({

@@ -224,6 +224,8 @@ export async function undoRelease(host: HostContext, p: PreparedRelease, why: st
   );
   ctx.facts.release = back.target;
   ctx.facts['previous-release'] = p.up.previous;
+  // The release that went live and failed, for the summary and the GitHub deployment.
+  ctx.facts['failed-release'] = p.release;
   ctx.facts['rolled-back'] = 'true';
   ctx.facts.reload = back.reload;
   ctx.facts['rollback-reason'] = why.split('\n')[0]!;
