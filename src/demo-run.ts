@@ -22,7 +22,7 @@ function show(title: string, report: RunReport): void {
 
 /**
  * The main job on the built-in sandbox: a real Debian server, a first deploy of the example app, a
- * code change (graceful HUP), then a broken change that is rolled back by itself.
+ * code change (graceful HUP), then a broken change refused before the switch (its candidate boot).
  */
 export async function runDemo(argv: string[] = []): Promise<number> {
   const keep = argv.includes('--keep');
@@ -74,8 +74,9 @@ export async function runDemo(argv: string[] = []): Promise<number> {
         '\n@app.before_request\ndef _broken():\n    if request.path == "/health":\n        return "broken on purpose", 500\n'
     );
     const third = await run({ commit: '3333333' });
-    show('3. A broken change (/health answers 500): rolled back automatically', third);
-    failed = !first.ok || !second.ok || third.hosts[0]?.status !== 'rolled-back';
+    show('3. A broken change (/health answers 500): refused before the switch, never served', third);
+    const refused = third.hosts[0]?.steps.find((st) => st.name === 'candidate')?.ok === false;
+    failed = !first.ok || !second.ok || third.ok || !refused;
     say(`\nThe app is serving release ${third.hosts[0]?.facts.release}; nothing was lost.`);
   } finally {
     if (keep) {

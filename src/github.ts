@@ -212,7 +212,7 @@ export function failureDescription(report: RunReport): string {
   if (back.length > 0) {
     const h = back[0]!;
     const why = h.facts['rollback-reason'] ?? (h.error ?? '').split('\n')[0] ?? '';
-    const failedRelease = h.facts['previous-release'];
+    const failedRelease = h.facts['failed-release'];
     return clip(
       `Rolled back to release ${h.facts.release ?? '?'}${failedRelease ? ` (${failedRelease} failed)` : ''}: ${why}`
     );

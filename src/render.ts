@@ -9,6 +9,7 @@ import {
   bodySizeProblem,
   envProblems,
   envValueProblem,
+  healthHostProblem,
   healthPathProblem,
   safeAbsPathProblem,
   wsgiAppProblem,
@@ -52,6 +53,8 @@ export interface TemplateVars {
   staticPath: string;
   staticUrl: string;
   healthPath: string;
+  /** Host header of the health timer's request (an app may check it: Django's ALLOWED_HOSTS). */
+  healthHost: string;
   /** systemd time span between health checks, e.g. 30s, 1min. */
   healthInterval: string;
   healthTimeout: number;
@@ -81,8 +84,11 @@ export interface TemplateVars {
   healthUrl: string;
   healthScript: string;
   dbScript: string;
-  /** The serving release's library list, read by Gunicorn's master at start and every reload. */
-  preloadList: string;
+  /**
+   * Root-owned folder of the library lists, one per release (written by the deploy's check step),
+   * never inside a release; the master reads the serving release's at start and every reload.
+   */
+  preloadDir: string;
   releasesDir: string;
 }
 
@@ -99,7 +105,6 @@ type DerivedKey =
   | 'healthUrl'
   | 'healthScript'
   | 'dbScript'
-  | 'preloadList'
   | 'releasesDir';
 
 /** What a caller gives: the app name, and any field it wants other than the default. */
@@ -114,8 +119,6 @@ export interface ServerFile {
 }
 
 export const SCRIPT_DIR = '/usr/local/lib/gunicorn-deploy';
-/** In each release: the libraries its import check loaded (written by the deploy's check step). */
-export const PRELOAD_FILE = '.gunicorn-deploy-preload';
 const UNIT_DIR = '/etc/systemd/system';
 
 function fail(field: string, message: string): never {
@@ -178,6 +181,17 @@ export function templateVars(input: TemplateInput): TemplateVars {
   const timeout = checkInt('timeout', input.timeout ?? 60, 1, 3600);
   const gracefulTimeout = checkInt('gracefulTimeout', input.gracefulTimeout ?? 30, 1, 3600);
   const healthPath = checkRule('healthPath', input.healthPath ?? '/health', healthPathProblem);
+  const serverName = check(
+    'serverName',
+    input.serverName ?? '_',
+    /^[A-Za-z0-9.*_-]+( [A-Za-z0-9.*_-]+)*$/,
+    'host names'
+  );
+  const healthHost = checkRule(
+    'healthHost',
+    input.healthHost ?? serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost',
+    healthHostProblem
+  );
   const env = checkEnv(input.env ?? []);
   const database = env.find((e) => e.key === 'DATABASE')?.value;
   const logDir = `/var/log/${app}`;
@@ -202,12 +216,7 @@ export function templateVars(input: TemplateInput): TemplateVars {
     gracefulTimeout,
     keepalive: checkInt('keepalive', input.keepalive ?? 2, 0, 3600),
     env,
-    serverName: check(
-      'serverName',
-      input.serverName ?? '_',
-      /^[A-Za-z0-9.*_-]+( [A-Za-z0-9.*_-]+)*$/,
-      'host names'
-    ),
+    serverName,
     clientMaxBodySize: checkRule('clientMaxBodySize', input.clientMaxBodySize ?? '10m', bodySizeProblem),
     staticPath:
       input.staticPath === undefined || input.staticPath === ''
@@ -220,6 +229,7 @@ export function templateVars(input: TemplateInput): TemplateVars {
       'a /path/ with slashes'
     ),
     healthPath,
+    healthHost,
     healthInterval: check(
       'healthInterval',
       input.healthInterval ?? '30s',
@@ -252,10 +262,10 @@ export function templateVars(input: TemplateInput): TemplateVars {
     errorLog: `${logDir}/error.log`,
     stopTimeout: gracefulTimeout + 15,
     proxyTimeout: timeout + 30,
-    healthUrl: `http://localhost${healthPath}`,
+    healthUrl: `http://${healthHost}${healthPath}`,
     healthScript: `${SCRIPT_DIR}/${app}-health-check`,
     dbScript: `${SCRIPT_DIR}/${app}-db-maintenance`,
-    preloadList: `${appDir}/current/${PRELOAD_FILE}`,
+    preloadDir: checkPath('preloadDir', input.preloadDir ?? `/etc/${app}/preload`),
     releasesDir: `${appDir}/releases`
   };
   return vars;

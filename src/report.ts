@@ -124,7 +124,7 @@ export function rolledBackLines(report: RunReport): string[] {
     .map(
       (h) =>
         `Rolled back: ${h.host} serves release ${h.facts.release ?? '?'} again` +
-        (h.facts['previous-release'] ? ` (${h.facts['previous-release']} did not go live)` : '')
+        (h.facts['failed-release'] ? ` (${h.facts['failed-release']} did not go live)` : '')
     );
 }
 

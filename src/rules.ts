@@ -164,6 +164,15 @@ export function healthPathProblem(v: string): Problem {
   return undefined;
 }
 
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+/** The Host header of health requests: one host name or IPv4 address. */
+export function healthHostProblem(v: string): Problem {
+  if (HOST_NAME.test(v) || IPV4.test(v)) return undefined;
+  return `must be a host name such as example.com (sent as the Host of health requests), got '${v}'`;
+}
+
 /** Free text sent to a server (health-expect, commit, ref): printable, one line. */
 export function oneLineProblem(v: string): Problem {
   if (/[\x00-\x1f\x7f]/.test(v)) return 'must be one line without control characters (newline, CR, tab, NUL)';

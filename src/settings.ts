@@ -8,6 +8,7 @@ import {
   databaseEnvProblem,
   durationProblem,
   envProblems,
+  healthHostProblem,
   healthPathProblem,
   loginNameProblem,
   normalisePath,
@@ -67,6 +68,10 @@ export interface DeploySettings {
   healthPath: string;
   healthTimeoutMs: number;
   healthExpect: string;
+  /** Host header of every health request ('' = the first server-name, else localhost). */
+  healthHost: string;
+  /** More paths that must answer 2xx/3xx on the candidate before the switch. */
+  smokePaths: string[];
   keepReleases: number;
   sqliteDb: string;
   backupsKeep: number;
@@ -127,6 +132,8 @@ export interface Settings {
   app: AppSettings;
   deploy: DeploySettings;
   provision: ProvisionSettings;
+  /** The inputs the user gave (non-empty), so remembered server-side settings never override them. */
+  given: string[];
 }
 
 /** Reads one raw input by its action.yml name; '' when not given. */
@@ -214,8 +221,14 @@ function isIpv6(host: string): boolean {
   return /^[0-9A-Fa-f:]+$/.test(host) && host.includes(':');
 }
 
-export function parseSettings(read: InputReader): Settings {
+export function parseSettings(readInput: InputReader): Settings {
   const problems: string[] = [];
+  const given = new Set<string>();
+  const read: InputReader = (name) => {
+    const v = readInput(name);
+    if (v.trim() !== '') given.add(name);
+    return v;
+  };
   const get = (name: string): string => {
     const v = read(name).trim();
     return v !== '' ? v : (INPUT_DEFAULTS[name] ?? '');
@@ -351,6 +364,10 @@ export function parseSettings(read: InputReader): Settings {
   };
   const floor = parseDiskFloor(get('min-free-space'));
   if (typeof floor === 'string') check('min-free-space', floor);
+  const healthHost = raw('health-host').trim();
+  if (healthHost !== '') check('health-host', healthHostProblem(healthHost));
+  const smokePaths = splitList(raw('smoke-paths'), /[\s,]+/);
+  for (const sp of smokePaths) check('smoke-paths', healthPathProblem(sp));
   const python = get('python');
   if (!/^[A-Za-z0-9_./-]+$/.test(python))
     problems.push(`input \`python\`: must be an interpreter name or path, got '${python}'`);
@@ -396,6 +413,8 @@ export function parseSettings(read: InputReader): Settings {
       healthPath,
       healthTimeoutMs: duration('health-timeout'),
       healthExpect: oneLine('health-expect'),
+      healthHost,
+      smokePaths,
       keepReleases: int('keep-releases', 2, 100),
       sqliteDb: safeRel('sqlite-db', raw('sqlite-db').trim()),
       backupsKeep: int('backups-keep', 1, 1000),
@@ -409,7 +428,8 @@ export function parseSettings(read: InputReader): Settings {
       commit: oneLine('commit'),
       ref: oneLine('ref')
     },
-    provision
+    provision,
+    given: [...given].sort()
   };
   if (settings.deploy.rollbackTo && !/^[0-9A-Za-z._-]+$/.test(settings.deploy.rollbackTo)) {
     problems.push(

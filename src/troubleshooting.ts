@@ -7,6 +7,7 @@ export const SECTIONS = {
   connect: 'Connecting (step `connect`)',
   server: 'Checking the server (preflight, layout, lock)',
   build: 'Building the release (upload, venv, check, pre-activate): nothing switched',
+  candidate: 'Proving the release before the switch (candidate): nothing switched',
   live: 'Going live (switch, verify): rolled back',
   rollback: 'Mode rollback',
   provision: 'Mode provision and verify'
@@ -23,6 +24,7 @@ const BY_STEP: Record<string, keyof typeof SECTIONS> = {
   check: 'build',
   backup: 'build',
   'pre-activate': 'build',
+  candidate: 'candidate',
   units: 'live',
   switch: 'live',
   verify: 'live',

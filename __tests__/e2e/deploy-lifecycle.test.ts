@@ -43,6 +43,7 @@ test('first deploy creates the layout, starts the service and proves /health', a
     'check',
     'backup',
     'pre-activate',
+    'candidate',
     'units',
     'switch',
     'verify',
@@ -108,7 +109,10 @@ test("the master imports the release's libraries, never its own modules: a HUP s
   expect(
     await onServer(server, 'curl -s --unix-socket /run/shop/gunicorn.sock http://localhost/greeting')
   ).toBe('two');
-  const listed = (await onServer(server, 'cat /srv/shop/current/.gunicorn-deploy-preload')).split('\n');
+  // Kept by root outside the release (issue 11: root never writes into a release).
+  const listed = (
+    await onServer(server, 'cat /etc/shop/preload/$(basename $(readlink /srv/shop/current))')
+  ).split('\n');
   expect(listed).toEqual(expect.arrayContaining(['flask', 'werkzeug', 'markupsafe']));
   expect(listed).not.toContain('app');
   expect(listed).not.toContain('greeting');

@@ -22,7 +22,8 @@ const rolledBack: RunReport = {
       ],
       facts: {
         release: '20261130T090000Z-0000000',
-        'previous-release': '20261201T100000Z-a1b2c3d',
+        'previous-release': '20261130T090000Z-0000000',
+        'failed-release': '20261201T100000Z-a1b2c3d',
         'rolled-back': 'true',
         reload: 'hup'
       }

@@ -208,7 +208,8 @@ test('a rolled-back deploy: failure, saying it was rolled back and to which rele
     { ok: false, status: 'rolled-back', error: 'web1.example.com: /health answered 500' },
     {
       release: '20261130T090000Z-0000000',
-      'previous-release': '20261201T100000Z-a1b2c3d',
+      'previous-release': '20261130T090000Z-0000000',
+      'failed-release': '20261201T100000Z-a1b2c3d',
       'rolled-back': 'true',
       'rollback-reason': '/health answered 500 for 20s'
     }

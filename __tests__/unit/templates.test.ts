@@ -160,15 +160,23 @@ describe('gunicorn.conf.py: preload-libraries', () => {
         symlinkSync('releases/R1', path.join(dir, 'current'));
         // The release's own module, named like a library would be: must be left to the workers.
         writeFileSync(path.join(release, 'mylocal.py'), 'raise SystemExit("imported the app code")\n');
+        // The list lives outside the release (root-owned), named after the release current points to.
+        mkdirSync(path.join(dir, 'preload'));
         writeFileSync(
-          path.join(release, '.gunicorn-deploy-preload'),
+          path.join(dir, 'preload', 'R1'),
           'email.mime.text\nmylocal\nno_such_module_xyz\nbroken_lib\nxml.dom.minidom\n'
         );
         // A library that fails to import in the master is left to the workers too.
         mkdirSync(path.join(dir, 'lib'));
         writeFileSync(path.join(dir, 'lib', 'broken_lib.py'), 'raise ImportError("needs a display")\n');
         const file = path.join(dir, 'gunicorn.conf.py');
-        writeFileSync(file, render('gunicorn.conf.py', templateVars({ ...SAMPLE, appDir: dir })));
+        writeFileSync(
+          file,
+          render(
+            'gunicorn.conf.py',
+            templateVars({ ...SAMPLE, appDir: dir, preloadDir: path.join(dir, 'preload') })
+          )
+        );
         // As in the master: the release's folder first on sys.path (gunicorn --chdir).
         const code =
           'import runpy, sys; sys.path[:0] = [sys.argv[2], sys.argv[3]]; runpy.run_path(sys.argv[1]); ' +

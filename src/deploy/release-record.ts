@@ -36,3 +36,44 @@ export function recordPath(ctx: DeployContext): string {
 export function recordCommand(ctx: DeployContext, hash: string, release: string): string {
   return `printf 'hash=%s\\nrelease=%s\\n' ${shQuote(hash)} ${shQuote(release)} > ${shQuote(recordPath(ctx))}`;
 }
+
+/**
+ * What each release became: built (uploaded, not yet proven), refused (failed a check or its
+ * candidate boot; never served), live (proven after a switch), rolled-back (switched away from
+ * after a failure or by mode rollback). One small root-owned file per release, outside the release,
+ * so nothing the repository ships can forge it. Only `live` releases are rollback targets.
+ */
+export type ReleaseState = 'built' | 'refused' | 'live' | 'rolled-back';
+
+export function statesDir(ctx: DeployContext): string {
+  return `${ctx.paths.state}/release-states`;
+}
+
+/** The shell that records a release's state (and forgets releases no longer on the server). */
+export function stateCommand(ctx: DeployContext, release: string, state: ReleaseState): string {
+  const q = shQuote;
+  const dir = statesDir(ctx);
+  return `install -d -m 0700 ${q(dir)} && printf '%s\\n' ${q(state)} > ${q(`${dir}/${release}`)}
+for f in ${q(dir)}/*; do [ -e "$f" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$f")" ] || rm -f -- "$f"; done`;
+}
+
+/**
+ * The shell that prints `state_ID=STATE` for every release on the server (`none` when a release has
+ * no record: one from before states were kept, or one still being built).
+ */
+export function listStatesCommand(ctx: DeployContext): string {
+  const q = shQuote;
+  return `for r in $(ls -1 ${q(ctx.paths.releases)} 2>/dev/null | sort); do
+  printf 'state_%s=%s\\n' "$r" "$(cat ${q(statesDir(ctx))}/"$r" 2>/dev/null || echo none)"
+done`;
+}
+
+/** state_ID=STATE lines -> { ID: STATE }, in the order printed (oldest first). */
+export function parseStates(stdout: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of stdout.split('\n')) {
+    const m = /^state_([0-9A-Za-z._-]+)=([a-z-]+)$/.exec(line);
+    if (m) out.set(m[1]!, m[2]!);
+  }
+  return out;
+}

@@ -7,6 +7,7 @@ import { uploadRelease, type Uploaded } from '../steps/upload.js';
 import { buildVenv } from '../steps/venv.js';
 import { installConfig, needsRestart, stageConfig, type StagedConfig } from '../steps/config.js';
 import { checkRelease } from '../steps/check.js';
+import { bootCandidate } from '../steps/candidate.js';
 import { backupDatabase } from '../steps/backup.js';
 import { runHook } from '../steps/hooks.js';
 import { switchRelease } from '../steps/switch.js';
@@ -14,7 +15,10 @@ import { verifyRelease } from '../steps/verify.js';
 import { errorLogTail, rollbackTo } from '../steps/rollback.js';
 import { prune } from '../steps/prune.js';
 import { historyCommand, recordHistory } from '../steps/history.js';
-import { recordCommand, releaseHash } from '../deploy/release-record.js';
+import { recordCommand, releaseHash, stateCommand } from '../deploy/release-record.js';
+import { rememberCommand } from '../deploy/remembered.js';
+import { shQuote } from '../ssh/quote.js';
+import { parseFacts } from '../deploy/context.js';
 import { DeployError, errorMessage, step, type StepOutcome } from '../steps/step.js';
 
 export const DEPLOY_KEYS = ['release', 'previous-release', 'reload', 'rolled-back'];
@@ -49,22 +53,72 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
   const d = ctx.settings.deploy;
   ctx.facts['rolled-back'] = 'false';
   const lock = held ?? (await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }))).lock;
+  let up: Uploaded | undefined;
   try {
     await s('layout', () => ensureLayout(ctx));
-    const up = await s('upload', () => uploadRelease(ctx, releaseId(new Date(), d.commit)));
-    const release = up.release;
-    ctx.facts.release = release;
-    ctx.facts['previous-release'] = up.previous;
+    const uploaded = await s('upload', () => uploadRelease(ctx, releaseId(new Date(), d.commit)));
+    up = uploaded;
+    const release = uploaded.release;
+    // Outputs tell the truth at every moment: what serves, and what served before the run.
+    ctx.facts.release = uploaded.previous;
+    ctx.facts['previous-release'] = uploaded.previous;
     const venv = await s('venv', () => buildVenv(ctx, release));
-    const staged = await s('config', () => stageConfig(ctx, up.cores));
+    const staged = await s('config', () => stageConfig(ctx, uploaded.cores));
     await s('check', () => checkRelease(ctx, release, staged));
     await s('backup', () => backupDatabase(ctx, release));
     await s('pre-activate', () => runHook(ctx, 'pre-activate', d.preActivate, release, staged.envFile));
-    return { lock, up, release, staged, restart: needsRestart(staged) || venv.hash !== up.previousVenv };
+    // Last before the switch: after the migrations, which the new code may need to answer.
+    await s('candidate', () =>
+      bootCandidate(ctx, release, { envFile: staged.envFile, gunicornConf: staged.gunicornConf })
+    );
+    return {
+      lock,
+      up: uploaded,
+      release,
+      staged,
+      restart: needsRestart(staged) || venv.hash !== uploaded.previousVenv
+    };
   } catch (err) {
+    if (up) await refuseRelease(ctx, up, errorMessage(err));
     if (!held) await lock.release();
     throw err;
   }
+}
+
+/**
+ * A release that failed before the switch never served: it is recorded refused (never a rollback
+ * target), moved out of releases/ (the next prune deletes it) and the run gets its history line.
+ */
+async function refuseRelease(ctx: DeployContext, up: Uploaded, why: string): Promise<void> {
+  const q = shQuote;
+  const p = ctx.paths;
+  const failed = ctx.records.filter((r) => !r.ok).at(-1)?.name ?? '';
+  const entry = {
+    event: 'deploy',
+    release: up.release,
+    previous: up.previous,
+    status: 'refused',
+    step: failed
+  };
+  await recordHistory(
+    { ...ctx, paths: p },
+    { ...entry, why: why.split('\n')[0]! },
+    `${stateCommand(ctx, up.release, 'refused')}
+if [ -d ${q(`${p.releases}/${up.release}`)} ] && [ "$(readlink ${q(p.current)})" != ${q(`releases/${up.release}`)} ]; then
+  t=${q(`${p.state}/trash`)}/$(date +%s%N); mkdir -p "$t"; mv -T -- ${q(`${p.releases}/${up.release}`)} "$t/release-${up.release}"
+fi`
+  );
+}
+
+/** What `current` points to now: after a failed rollback, the truth is on the server. */
+async function servingRelease(ctx: DeployContext): Promise<string | undefined> {
+  const res = await ctx.remote
+    .script(`echo "current=$(basename "$(readlink ${shQuote(ctx.paths.current)})")"`, {
+      sudo: true,
+      timeoutMs: 30_000
+    })
+    .catch(() => undefined);
+  return res && res.code === 0 ? parseFacts(res.stdout).current || undefined : undefined;
 }
 
 /**
@@ -78,35 +132,45 @@ export async function activateRelease(host: HostContext, p: PreparedRelease): Pr
   try {
     await s('units', () => installConfig(ctx, staged));
     const switched = await s('switch', () => switchRelease(ctx, release, restart));
+    ctx.facts.release = release;
     ctx.facts.reload = switched.reload;
     await s('verify', () => verifyRelease(ctx, release, switched.oldWorkers));
   } catch (err) {
     const why = errorMessage(err);
     const logs = await errorLogTail(ctx);
     if (!up.previous) {
+      ctx.facts.release = (await servingRelease(ctx)) ?? ctx.facts.release ?? '';
       await recordHistory(ctx, { event: 'deploy', release, status: 'failed', why });
       throw new DeployError(
         `release ${release} failed and there is no previous release to roll back to: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`,
         'Fix the app and deploy again; the service stays as it is until then.'
       );
     }
+    let back: string;
     try {
-      await undoRelease(host, p, why);
+      back = await undoRelease(host, p, why);
     } catch (rbErr) {
+      ctx.facts.release = (await servingRelease(ctx)) ?? '';
+      ctx.facts['rolled-back'] = 'false';
       await recordHistory(ctx, {
         event: 'rollback',
         release: up.previous,
+        from: release,
         status: 'failed',
-        why: errorMessage(rbErr)
+        why: errorMessage(rbErr).split('\n')[0]!
       });
       throw new DeployError(
         `release ${release} failed (${why}) and the rollback to ${up.previous} failed too: ${errorMessage(rbErr)}`,
         `The server needs attention now: ssh in and run systemctl status ${ctx.paths.app}; releases are in ${ctx.paths.releases}.`
       );
     }
-    await recordHistory(ctx, { event: 'deploy', release, status: 'rolled-back', to: up.previous, why });
+    await recordHistory(
+      ctx,
+      { event: 'deploy', release, status: 'rolled-back', to: back, why: why.split('\n')[0]! },
+      stateCommand(ctx, release, 'rolled-back')
+    );
     throw new DeployError(
-      `release ${release} failed and was rolled back; ${up.previous} is serving and healthy. Why: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`
+      `release ${release} failed and was rolled back; ${back} is serving and healthy. Why: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`
     );
   }
   await s('post-activate', () =>
@@ -129,7 +193,10 @@ export async function tidyRelease(host: HostContext, p: PreparedRelease): Promis
     reload: ctx.facts.reload ?? ''
   };
   // What the live release was built from: written with the history line, in the prune's round trip.
-  const record = up.manifest ? recordCommand(ctx, releaseHash(up.manifest, ctx.settings), release) : '';
+  const record = [
+    up.manifest ? recordCommand(ctx, releaseHash(up.manifest, ctx.settings), release) : '',
+    rememberCommand(ctx)
+  ].join('\n');
   try {
     await stepper(ctx)('prune', () =>
       prune(
@@ -150,15 +217,20 @@ export async function tidyRelease(host: HostContext, p: PreparedRelease): Promis
  * Puts the previous release back on a server: after its own failure, or after another server's
  * failure when the whole fleet goes back (rollback-scope: all).
  */
-export async function undoRelease(host: HostContext, p: PreparedRelease, why: string): Promise<void> {
+export async function undoRelease(host: HostContext, p: PreparedRelease, why: string): Promise<string> {
   const ctx = deployContext(host);
-  const back = await stepper(ctx)('rollback', () => rollbackTo(ctx, p.up.previous, p.restart, p.staged));
-  ctx.facts.release = p.up.previous;
-  ctx.facts['previous-release'] = p.release;
+  const back = await stepper(ctx)('rollback', () =>
+    rollbackTo(ctx, p.up.previous, p.release, p.restart, p.staged)
+  );
+  ctx.facts.release = back.target;
+  ctx.facts['previous-release'] = p.up.previous;
+  // The release that went live and failed, for the summary and the GitHub deployment.
+  ctx.facts['failed-release'] = p.release;
   ctx.facts['rolled-back'] = 'true';
   ctx.facts.reload = back.reload;
   ctx.facts['rollback-reason'] = why.split('\n')[0]!;
   host.setStatus('rolled-back');
+  return back.target;
 }
 
 const rolling: RollingStrategy<PreparedRelease> = {
@@ -167,14 +239,13 @@ const rolling: RollingStrategy<PreparedRelease> = {
   tidy: tidyRelease,
   async undo(host, p, why) {
     if (!p.up.previous) throw new Error(`no previous release on ${host.label} to go back to`);
-    await undoRelease(host, p, why);
-    await recordHistory(deployContext(host), {
-      event: 'rollback',
-      release: p.up.previous,
-      from: p.release,
-      status: 'rolled-back',
-      why
-    });
+    const back = await undoRelease(host, p, why);
+    const ctx = deployContext(host);
+    await recordHistory(
+      ctx,
+      { event: 'rollback', release: back, from: p.release, status: 'rolled-back', why },
+      stateCommand(ctx, p.release, 'rolled-back')
+    );
   },
   release: (_host, p) => p.lock.release()
 };

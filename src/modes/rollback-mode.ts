@@ -1,79 +1,148 @@
 import type { ModeStrategy } from '../engine.js';
-import { parseFacts, runScript } from '../deploy/context.js';
+import { parseFacts, runScript, type DeployContext } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
 import { acquireLock } from '../steps/lock.js';
 import { switchRelease } from '../steps/switch.js';
 import { verifyRelease } from '../steps/verify.js';
 import { errorLogTail } from '../steps/rollback.js';
+import { bootCandidate } from '../steps/candidate.js';
 import { recordHistory } from '../steps/history.js';
+import { listStatesCommand, parseStates, stateCommand } from '../deploy/release-record.js';
+import { readRememberedCommand, withRemembered } from '../deploy/remembered.js';
 import { DeployError, errorMessage, step, type StepOutcome } from '../steps/step.js';
 import { DEPLOY_KEYS, deployContext } from './deploy-mode.js';
 
+/** States a release named by rollback-to may have: it served once. */
+const NAMEABLE = new Set(['live', 'rolled-back']);
+
 /**
- * Switches to the release before the current one (or rollback-to), with the same proof as a
- * deploy. If that release does not come up healthy, the one that was serving is put back.
+ * The release to go back to: rollback-to when it served once, else the newest release proven live
+ * other than the current one. Refused releases (and ones never proven) are never chosen.
+ */
+export function rollbackTarget(
+  states: Map<string, string>,
+  current: string,
+  wanted: string
+): { target?: string; why?: string } {
+  if (wanted) {
+    const st = states.get(wanted);
+    if (!st || st === 'incomplete')
+      return { why: `release ${wanted} is not on the server (or its venv is gone)` };
+    if (wanted === current) return { why: `release ${wanted} is the current release` };
+    if (!NAMEABLE.has(st))
+      return { why: `release ${wanted} is ${st === 'none' ? 'not known to have served' : st}` };
+    return { target: wanted };
+  }
+  const live = [...states].filter(([id, st]) => st === 'live' && id !== current).map(([id]) => id);
+  const target = live.sort().at(-1);
+  return target ? { target } : { why: 'there is no release proven live other than the current one' };
+}
+
+/**
+ * Switches to the newest release proven live before the current one (or rollback-to): booted as a
+ * candidate on a private socket first, then the same switch and proof as a deploy. If it does not
+ * come up healthy, the one that was serving is put back. Health checks use the settings the last
+ * deploy remembered on the server, unless the inputs say otherwise.
  */
 export const rollbackMode: ModeStrategy = {
   factKeys: DEPLOY_KEYS,
   okStatus: 'rolled-back',
   async runHost(host) {
-    const ctx = deployContext(host);
+    const base = deployContext(host);
+    const q = shQuote;
+    const p = base.paths;
+    const wanted = base.settings.deploy.rollbackTo;
+    base.facts['rolled-back'] = 'false';
+    const lock = await step(base.logger, base.records, base.label, 'lock', async () => ({
+      lock: await acquireLock(base),
+      detail: 'held'
+    }));
+    let ctx: DeployContext = base;
     const s = <T extends StepOutcome | void>(name: string, fn: () => Promise<T>): Promise<T> =>
       step(ctx.logger, ctx.records, ctx.label, name, fn);
-    const q = shQuote;
-    const p = ctx.paths;
-    const wanted = ctx.settings.deploy.rollbackTo;
-    const lock = await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }));
     try {
       const found = await s('find release', async () => {
         const res = await runScript(
-          ctx,
+          base,
           'reading the releases',
           `
-cd ${q(p.releases)} 2>/dev/null || { echo "no releases in ${p.releases}" >&2; exit 3; }
+[ -d ${q(p.releases)} ] || { echo "no releases in ${p.releases}" >&2; exit 3; }
 cur=$(basename "$(readlink ${q(p.current)})")
 echo "current=$cur"
-echo "current_venv=$(basename "$(readlink -f "$cur/.venv")")"
-want=${q(wanted)}
-if [ -z "$want" ]; then want=$(ls -1 | sort | awk -v c="$cur" '$0 < c' | tail -n 1); fi
-if [ -n "$want" ] && [ -d "$want" ] && [ -e "$want/.venv/bin/python" ]; then
-  echo "target=$want"; echo "target_venv=$(basename "$(readlink -f "$want/.venv")")"
-fi
-echo "releases=$(ls -1 | sort | tr '\\n' ' ')"
+echo "current_venv=$(basename "$(readlink -f ${q(p.releases)}/"$cur"/.venv)")"
+${listStatesCommand(base)}
+for r in $(ls -1 ${q(p.releases)}); do
+  [ -e ${q(p.releases)}/"$r"/.venv/bin/python ] && echo "venv_$r=$(basename "$(readlink -f ${q(p.releases)}/"$r"/.venv)")"
+done
+${readRememberedCommand(base)}
 `,
           { timeoutMs: 30_000 }
         );
         const f = parseFacts(res.stdout);
-        if (!f.target) {
-          throw new DeployError(
-            wanted
-              ? `release ${wanted} is not on ${ctx.label} (or its venv is gone)`
-              : `there is no release before ${f.current} on ${ctx.label}`,
-            `Releases there: ${f.releases?.trim() || 'none'}.`
-          );
-        }
-        return { facts: f, detail: `${f.current} -> ${f.target}` };
+        const states = parseStates(res.stdout);
+        const venvs = new Map(
+          [...res.stdout.matchAll(/^venv_([0-9A-Za-z._-]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!])
+        );
+        // A release whose venv is gone cannot start.
+        for (const id of states.keys()) if (!venvs.has(id)) states.set(id, 'incomplete');
+        return { facts: f, states, venvs, detail: '' };
       });
-      const { current, target } = found.facts;
-      const restart = found.facts.current_venv !== found.facts.target_venv;
-      ctx.facts['previous-release'] = current!;
+      const current = found.facts.current ?? '';
+      ctx = { ...base, settings: withRemembered(base.settings, found.facts.remembered) };
+      ctx.facts['previous-release'] = current;
+      ctx.facts.release = current;
+      const pick = rollbackTarget(found.states, current, wanted);
+      const list = [...found.states].map(([id, st]) => `${id} (${st})`).join(', ');
+      if (!pick.target) {
+        host.setStatus('failed');
+        await recordHistory(ctx, { event: 'rollback', from: current, status: 'failed', why: pick.why! });
+        throw new DeployError(
+          `${pick.why} on ${ctx.label}; nothing was changed, ${current || 'nothing'} keeps serving`,
+          `Releases there: ${list || 'none'}. Only a release that was proven live can be rolled back to.`
+        );
+      }
+      const target = pick.target;
+      ctx.records.at(-1)!.detail = `${current} -> ${target}`;
+      const restart = found.facts.current_venv !== found.venvs.get(target);
       try {
-        const sw = await s('switch', () => switchRelease(ctx, target!, restart));
-        ctx.facts.reload = sw.reload;
-        await s('verify', () => verifyRelease(ctx, target!, sw.oldWorkers));
-        ctx.facts.release = target!;
+        await s('candidate', () =>
+          bootCandidate(ctx, target, { envFile: p.envFile, gunicornConf: p.gunicornConf })
+        );
+      } catch (err) {
+        host.setStatus('failed');
         await recordHistory(ctx, {
           event: 'rollback',
-          release: target!,
-          previous: current!,
-          status: 'rolled-back'
+          release: target,
+          from: current,
+          status: 'failed',
+          why: errorMessage(err).split('\n')[0]!
         });
+        throw err;
+      }
+      try {
+        const sw = await s('switch', () => switchRelease(ctx, target, restart));
+        ctx.facts.reload = sw.reload;
+        ctx.facts.release = target;
+        await s('verify', () => verifyRelease(ctx, target, sw.oldWorkers));
+        ctx.facts['rolled-back'] = 'true';
+        await recordHistory(
+          ctx,
+          { event: 'rollback', release: target, previous: current, status: 'rolled-back' },
+          current ? stateCommand(ctx, current, 'rolled-back') : ''
+        );
       } catch (err) {
         const logs = await errorLogTail(ctx);
-        const sw = await s('restore', () => switchRelease(ctx, current!, restart));
-        await s('verify restored', () => verifyRelease(ctx, current!, sw.oldWorkers));
-        ctx.facts.release = current!;
         host.setStatus('failed');
+        const sw = await s('restore', () => switchRelease(ctx, current, restart));
+        await s('verify restored', () => verifyRelease(ctx, current, sw.oldWorkers));
+        ctx.facts.release = current;
+        await recordHistory(ctx, {
+          event: 'rollback',
+          release: target,
+          from: current,
+          status: 'failed',
+          why: errorMessage(err).split('\n')[0]!
+        });
         throw new DeployError(
           `release ${target} did not come up healthy (${errorMessage(err)}); ${current} was put back and is serving${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`
         );

@@ -1,14 +1,28 @@
 import type { ModeStrategy } from '../engine.js';
+import { parseFacts } from '../deploy/context.js';
+import { readRememberedCommand, withRemembered } from '../deploy/remembered.js';
+import { shQuote } from '../ssh/quote.js';
 import { step } from '../steps/step.js';
 import { deployContext } from './deploy-mode.js';
 import { VERIFY_KEYS, verifyChecklist } from '../provision/verify.js';
 
-/** The production checklist on demand: reads only, and fails naming every red check. */
+/**
+ * The production checklist on demand: reads only, and fails naming every red check. It checks the
+ * app the way its last deploy did (health-path, sqlite-db... remembered on the server) unless the
+ * inputs say otherwise, and reports the release serving.
+ */
 export const verifyMode: ModeStrategy = {
-  factKeys: VERIFY_KEYS,
+  factKeys: ['release', ...VERIFY_KEYS],
   okStatus: 'ok',
   async runHost(host) {
-    const ctx = deployContext(host);
+    const base = deployContext(host);
+    const res = await base.remote.script(
+      `echo "current=$(basename "$(readlink ${shQuote(base.paths.current)})")"\n${readRememberedCommand(base)}`,
+      { sudo: true, timeoutMs: 30_000 }
+    );
+    const f = parseFacts(res.stdout);
+    const ctx = { ...base, settings: withRemembered(base.settings, f.remembered) };
+    if (f.current) ctx.facts.release = f.current;
     await step(ctx.logger, ctx.records, ctx.label, 'verify', () => verifyChecklist(ctx)).catch(
       (err: unknown) => {
         host.setStatus('unhealthy');

@@ -17,6 +17,7 @@ export function provisionVars(ctx: DeployContext): TemplateVars {
     // The health check skips its run while a deploy holds the lock (the owner file exists then).
     deployLockPath: ctx.paths.lockOwner,
     serverName: pr.serverName,
+    healthHost: d.healthHost || undefined,
     clientMaxBodySize: pr.clientMaxBodySize,
     staticPath: pr.staticPath,
     healthInterval: `${pr.healthIntervalS}s`,

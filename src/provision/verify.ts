@@ -3,6 +3,7 @@ import { formatTable } from '../report.js';
 import { shQuote } from '../ssh/quote.js';
 import { DeployError, type StepOutcome } from '../steps/step.js';
 import { timerNames } from './timers.js';
+import { healthHost } from '../deploy/health.js';
 
 /** The checklist, in the order it is printed; also the summary's columns. */
 export const VERIFY_KEYS = [
@@ -50,7 +51,7 @@ if [ "$a" = active ] && [ "$e" = enabled ]; then r service ok "active, enabled, 
 a=$(systemctl is-active "$sock" 2>/dev/null); e=$(systemctl is-enabled "$sock" 2>/dev/null)
 if [ "$a" = active ] && [ "$e" = enabled ] && [ -S "$sockpath" ]; then r socket ok "listening on $sockpath"; else r socket red "$a, \${e:-not installed}, $([ -S "$sockpath" ] && echo "$sockpath exists" || echo "no $sockpath")"; fi
 body=$(mktemp); trap 'rm -f "$body"' EXIT
-code=$(curl -sS -o "$body" -w '%{http_code}' -m 10 --unix-socket "$sockpath" "http://localhost$hp" 2>/dev/null)
+code=$(curl -sS -o "$body" -w '%{http_code}' -m 10 --unix-socket "$sockpath" ${q(`http://${healthHost(ctx.settings)}`)}"$hp" 2>/dev/null)
 if [ "$code" = 200 ]; then r health-socket ok "$hp 200"; else r health-socket red "$hp answered \${code:-nothing} through $sockpath"; fi
 debug=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(str(d.get("debug","absent")).lower())' "$body" 2>/dev/null)
 envdebug=$(grep -E '^FLASK_DEBUG=' ${q(p.envFile)} 2>/dev/null | tail -n 1)

@@ -1,7 +1,7 @@
 import type { DeployContext } from '../deploy/context.js';
 import { lastLines } from '../deploy/context.js';
 import { appRunCommand } from '../deploy/app-run.js';
-import { PRELOAD_FILE } from '../render.js';
+import { stateCommand } from '../deploy/release-record.js';
 import { shQuote } from '../ssh/quote.js';
 import { DeployError, type StepOutcome } from './step.js';
 import type { StagedConfig } from './config.js';
@@ -34,10 +34,17 @@ from gunicorn.app.wsgiapp import run
 run()
 `;
 
+/** Root-owned, readable by the app's user (Gunicorn's master reads it): one list per release. */
+export function preloadDir(ctx: DeployContext): string {
+  return `${ctx.paths.etc}/preload`;
+}
+
 /**
  * A release that fails to import takes the whole server down on HUP (gunicorn #2443), so it is
  * imported first, with its own venv, config and environment, before anything is switched. With
- * preload-libraries, the list of libraries it loaded is written into the release.
+ * preload-libraries, the list of libraries it loaded is written by root into /etc/APP/preload/ID,
+ * never into the release (whose files the repository controls: a symlink there would be written
+ * through). The release is recorded as built.
  */
 export function checkCommand(ctx: DeployContext, release: string, staged: StagedConfig): string {
   const rel = `${ctx.paths.releases}/${release}`;
@@ -60,18 +67,23 @@ export function checkCommand(ctx: DeployContext, release: string, staged: Staged
       ...gunicornArgs
     ]
   });
-  if (!preload) return run;
+  const built = stateCommand(ctx, release, 'built');
+  if (!preload) return `${built}\n${run}`;
   const q = shQuote;
-  const list = `${rel}/${PRELOAD_FILE}`;
-  // Written as a new file (never through a hardlink shared with an older release), and only for
-  // a release that passed; the app's own output is passed on without the list.
-  return `out=$(mktemp) && trap 'rm -f "$out"' EXIT
+  const dir = preloadDir(ctx);
+  const list = `${dir}/${release}`;
+  // Only for a release that passed; the app's own output is passed on without the list. Lists of
+  // releases no longer on the server go.
+  return `${built}
+out=$(mktemp) && trap 'rm -f "$out"' EXIT
 rc=0; ${run} > "$out" || rc=$?
 awk -v m=${q(MARKER)} '$0 == m { exit } { print }' "$out"
 if [ "$rc" = 0 ]; then
+  install -d -m 0750 -o root -g ${q(ctx.paths.user)} ${q(dir)}
+  for f in ${q(dir)}/*; do [ -e "$f" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$f")" ] || rm -f -- "$f"; done
   rm -f ${q(list)}
   awk -v m=${q(MARKER)} 'found { print } $0 == m { found = 1 }' "$out" > ${q(list)}
-  chmod 0644 ${q(list)}
+  chmod 0640 ${q(list)}; chown root:${q(ctx.paths.user)} ${q(list)}
 fi
 exit "$rc"`;
 }

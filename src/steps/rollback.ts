@@ -5,7 +5,10 @@ import { asUser } from '../deploy/app-run.js';
 import { restoreScript, type StagedConfig } from './config.js';
 import { switchRelease, type Switched } from './switch.js';
 import { verifyRelease } from './verify.js';
-import type { StepOutcome } from './step.js';
+import { bootCandidate } from './candidate.js';
+import { DeployError, type StepOutcome } from './step.js';
+import { listStatesCommand, parseStates } from '../deploy/release-record.js';
+import { readRememberedCommand, withRemembered } from '../deploy/remembered.js';
 
 /** The last lines Gunicorn and systemd wrote about the app: why a release failed. */
 export async function errorLogTail(ctx: DeployContext, lines = 30): Promise<string> {
@@ -24,23 +27,66 @@ journalctl -u ${q(`${ctx.paths.app}.service`)} -n ${Math.ceil(lines / 2)} --no-p
 }
 
 /**
- * Puts `target` back in service after a failed switch: the configuration the failed deploy
- * replaced is restored first, then the same flip and proof as a deploy. Reload or restart as the
- * way forward decided: a new master was needed to leave the old venv or units, so one is needed to
- * return.
+ * Where an automatic rollback goes: the release that served before the failed one when it was
+ * proven live (or predates recorded states: it was serving until this run), else the newest release
+ * proven live other than the failed one.
+ */
+export function autoRollbackTarget(
+  states: Map<string, string>,
+  previous: string,
+  failed: string
+): string | undefined {
+  const st = states.get(previous);
+  if (previous && (st === 'live' || st === 'none')) return previous;
+  return [...states]
+    .filter(([id, state]) => state === 'live' && id !== failed)
+    .map(([id]) => id)
+    .sort()
+    .at(-1);
+}
+
+/**
+ * Puts the newest release proven live back in service after a failed switch: the configuration
+ * the failed deploy replaced is restored, the release is booted as a candidate with it (checked
+ * with the settings the last successful deploy remembered, the ones that release was proven with),
+ * then the same flip and proof as a deploy. Reload or restart as the way forward decided: a new
+ * master was needed to leave the old venv or units, so one is needed to return.
  */
 export async function rollbackTo(
   ctx: DeployContext,
-  target: string,
+  previous: string,
+  failed: string,
   restart: boolean,
   staged?: StagedConfig
-): Promise<StepOutcome & Switched> {
+): Promise<StepOutcome & Switched & { target: string }> {
+  const found = await runScript(
+    ctx,
+    'reading the releases',
+    `${listStatesCommand(ctx)}
+${readRememberedCommand(ctx)}`,
+    { timeoutMs: 30_000 }
+  );
+  const states = parseStates(found.stdout);
+  const target = autoRollbackTarget(states, previous, failed);
+  if (!target) {
+    throw new DeployError(
+      `no release proven live to go back to (releases: ${[...states].map(([id, st]) => `${id} ${st}`).join(', ') || 'none'})`
+    );
+  }
+  const remembered = /^remembered=(.*)$/m.exec(found.stdout)?.[1];
+  const proof = { ...ctx, settings: withRemembered({ ...ctx.settings, given: [] }, remembered) };
   if (staged && staged.changedFiles.length > 0) {
     await runScript(ctx, 'restoring the previous configuration', restoreScript(ctx, staged), {
       timeoutMs: 60_000
     });
   }
-  const switched = await switchRelease(ctx, target, restart);
-  await verifyRelease(ctx, target, switched.oldWorkers);
-  return { ...switched, detail: `current -> ${target} (${switched.reload}), healthy` };
+  await bootCandidate(proof, target, { envFile: ctx.paths.envFile, gunicornConf: ctx.paths.gunicornConf });
+  // Another release than the one the way forward left: its venv may differ, so a new master.
+  const switched = await switchRelease(ctx, target, restart || target !== previous);
+  await verifyRelease(proof, target, switched.oldWorkers);
+  return {
+    ...switched,
+    target,
+    detail: `current -> ${target} (${switched.reload}), candidate and live proven`
+  };
 }

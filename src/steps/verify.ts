@@ -1,6 +1,8 @@
 import type { DeployContext } from '../deploy/context.js';
 import { parseFacts } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
+import { healthUrl } from '../deploy/health.js';
+import { stateCommand } from '../deploy/release-record.js';
 import { CHILDREN_FN } from './switch.js';
 import { DeployError, type StepOutcome } from './step.js';
 
@@ -24,6 +26,11 @@ old=" ${oldWorkers.join(' ')} "
 expected=$(awk '$1 == "workers" && $2 == "=" {print $3}' ${q(p.gunicornConf)} 2>/dev/null)
 expected=\${expected:-1}
 body=$(mktemp)
+# Proven: the release is recorded live (a rollback target from now on).
+proven() {
+${stateCommand(ctx, release, 'live')}
+echo "workers=$fresh"; echo "health=200"; exit 0
+}
 # Whatever ends this script early, it says why.
 trap 'rc=$?; rm -f "$body"; [ $rc = 0 ] || [ -n "\${reported:-}" ] || echo "why=the check stopped (exit $rc) while: $why"' EXIT
 deadline=$((SECONDS + ${timeoutS}))
@@ -41,9 +48,9 @@ while :; do
   done
   if [ "$fresh" -lt "$expected" ]; then ok=no; why="$fresh of $expected new workers running (master pid $main)"; fi
   if [ "$ok" = yes ]; then
-    code=$(curl -sS -o "$body" -w '%{http_code}' -m 5 --unix-socket ${q(p.socket)} ${q(`http://localhost${d.healthPath}`)} 2>/dev/null || true)
+    code=$(curl -sS -o "$body" -w '%{http_code}' -m 5 --unix-socket ${q(p.socket)} ${q(healthUrl(ctx.settings, d.healthPath))} 2>/dev/null || true)
     if [ "$code" = 200 ]; then
-      ${d.healthExpect ? `if grep -qF -- ${q(d.healthExpect)} "$body"; then echo "workers=$fresh"; echo "health=200"; exit 0; fi; why="health-path answered 200 without ${d.healthExpect.replace(/[^A-Za-z0-9 _.:-]/g, '')} in: $(head -c 300 "$body" | tr '\\n' ' ')"` : 'echo "workers=$fresh"; echo "health=200"; exit 0'}
+      ${d.healthExpect ? `if grep -qF -- ${q(d.healthExpect)} "$body"; then proven; fi; why="health-path answered 200 without ${d.healthExpect.replace(/[^A-Za-z0-9 _.:-]/g, '')} in: $(head -c 300 "$body" | tr '\\n' ' ')"` : 'proven'}
     else
       why="health-path answered \${code:-nothing}: $(head -c 300 "$body" 2>/dev/null | tr '\\n' ' ')"
     fi

@@ -1,0 +1,161 @@
+import type { DeployContext } from '../deploy/context.js';
+import { healthHost } from '../deploy/health.js';
+import { shQuote } from '../ssh/quote.js';
+import { DeployError, type StepOutcome } from './step.js';
+
+/** A definite wrong answer (4xx/5xx, or 200 without health-expect) fails after this long... */
+export const GRACE_MS = 1500;
+/** ...and at least this many such answers in a row (an app may answer 503 while it warms up). */
+export const GRACE_ANSWERS = 3;
+
+/** The transient unit and runtime folder of an app's candidate: one at a time, under the lock. */
+export function candidateUnit(ctx: DeployContext): string {
+  return `gunicorn-deploy-candidate-${ctx.paths.app}`;
+}
+
+export interface CandidateConfig {
+  envFile: string;
+  gunicornConf: string;
+}
+
+/**
+ * Boots `release` the way the service runs it (its venv, the given environment file and Gunicorn
+ * config, as the app user, with the unit's sandboxing) but on a private unix socket with one
+ * worker and no socket activation, then asks it for health-path (200, with health-expect) and every
+ * smoke path (2xx/3xx). A definite wrong answer fails after a short grace; only refused connections
+ * and timeouts wait up to health-timeout. The unit is always stopped and its socket removed.
+ */
+export function candidateScript(ctx: DeployContext, release: string, conf: CandidateConfig): string {
+  const q = shQuote;
+  const p = ctx.paths;
+  const d = ctx.settings.deploy;
+  const rel = `${p.releases}/${release}`;
+  const unit = candidateUnit(ctx);
+  const rundir = `/run/${unit}`;
+  const sock = `${rundir}/gunicorn.sock`;
+  const host = healthHost(ctx.settings);
+  const checks = [
+    `check ${q(d.healthPath)} health`,
+    ...d.smokePaths.map((sp) => `check ${q(sp)} smoke`)
+  ].join(' && ');
+  return `
+unit=${q(unit)}
+sock=${q(sock)}
+body=$(mktemp)
+ms() { local t=\${EPOCHREALTIME/./}; echo $((10#$t / 1000)); }
+stop_candidate() { systemctl stop "$unit.service" >/dev/null 2>&1 || true; systemctl reset-failed "$unit.service" >/dev/null 2>&1 || true; }
+# Stopped whatever ends this script; and systemd itself ends it after RuntimeMaxSec should the
+# script be killed before its trap runs.
+trap 'stop_candidate; rm -f "$body"' EXIT
+stop_candidate
+since=$(date +%s)
+systemd-run --unit="$unit" --quiet --collect --service-type=exec \\
+  -p User=${q(p.user)} -p Group=${q(p.user)} -p UMask=0027 \\
+  -p EnvironmentFile=${q(conf.envFile)} -p WorkingDirectory=${q(rel)} \\
+  -p RuntimeDirectory="$unit" -p PrivateTmp=yes -p NoNewPrivileges=yes -p ProtectSystem=full \\
+  -p KillSignal=SIGINT -p TimeoutStopSec=5 -p RuntimeMaxSec=${Math.ceil(d.healthTimeoutMs / 1000) + 120} \\
+  --setenv=PATH=${q(`${rel}/.venv/bin:/usr/local/bin:/usr/bin:/bin`)} --setenv=PWD=${q(rel)} \\
+  -- ${q(`${rel}/.venv/bin/python`)} -m gunicorn -c ${q(conf.gunicornConf)} --chdir ${q(rel)} \\
+  --bind "unix:$sock" --workers 1 --error-logfile - --access-logfile /dev/null ${q(d.wsgiApp)}
+start=$(ms); deadline=$((start + ${d.healthTimeoutMs}))
+bad_since=""; bad_count=0; polls=0
+# check PATH KIND: 0 when the answer is right; otherwise sets code and why and returns 1.
+check() {
+  local left=$(( (deadline - $(ms)) / 1000 )); [ "$left" -ge 1 ] || left=1; [ "$left" -le 5 ] || left=5
+  code=$(curl -sS -o "$body" -w '%{http_code}' -m "$left" --unix-socket "$sock" "http://"${q(host)}"$1" 2>/dev/null || true)
+  code=\${code:-000}
+  if [ "$2" = health ]; then
+    if [ "$code" = 200 ]; then
+      ${d.healthExpect ? `grep -qF -- ${q(d.healthExpect)} "$body" && return 0; why="$1 answered 200 without the health-expect text"; return 1` : 'return 0'}
+    fi
+  else
+    case "$code" in 2??|3??) return 0;; esac
+  fi
+  if [ "$code" = 000 ]; then why="$1 did not answer"; else why="$1 answered $code"; fi
+  return 1
+}
+while :; do
+  if ! systemctl is-active --quiet "$unit.service"; then code=000; why="Gunicorn exited before it served"; gone=yes; break; fi
+  if ${checks}; then echo "candidate=ok"; echo "ms=$(( $(ms) - start ))"; exit 0; fi
+  now=$(ms)
+  if [ "$code" != 000 ]; then
+    bad_count=$((bad_count + 1)); bad_since=\${bad_since:-$now}
+    [ "$bad_count" -ge ${GRACE_ANSWERS} ] && [ $((now - bad_since)) -ge ${GRACE_MS} ] && break
+  else
+    bad_count=0; bad_since=""
+  fi
+  [ "$now" -lt "$deadline" ] || { why="$why within ${Math.round(d.healthTimeoutMs / 100) / 10} s"; break; }
+  polls=$((polls + 1))
+  if [ "$polls" -le 20 ]; then sleep 0.05; else sleep 0.2; fi
+done
+echo "candidate=refused"
+echo "status=$code"
+echo "why=$why"
+echo "ms=$(( $(ms) - start ))"
+if [ "$code" != 000 ]; then echo "--- body"; head -c 2000 "$body" | head -n 8; echo; fi
+[ -n "\${gone:-}" ] || sleep 0.2
+journalctl --sync >/dev/null 2>&1 || true
+echo "--- log"
+journalctl -u "$unit.service" --since "@$since" -o cat --no-pager 2>/dev/null | tail -n 20
+exit 0
+`;
+}
+
+export interface CandidateResult {
+  ok: boolean;
+  why: string;
+  status: string;
+  body: string;
+  log: string;
+  ms: number;
+}
+
+export function parseCandidate(stdout: string): CandidateResult {
+  const [head, rest = ''] = stdout.split('\n--- body\n');
+  const facts: Record<string, string> = {};
+  for (const line of (head ?? '').split('\n--- log\n')[0]!.split('\n')) {
+    const m = /^([a-z]+)=(.*)$/.exec(line);
+    if (m) facts[m[1]!] = m[2]!;
+  }
+  const logAt = stdout.indexOf('\n--- log\n');
+  const log = logAt >= 0 ? stdout.slice(logAt + '\n--- log\n'.length).trimEnd() : '';
+  const body = stdout.includes('\n--- body\n') ? rest.split('\n--- log\n')[0]!.trim() : '';
+  return {
+    ok: facts.candidate === 'ok',
+    why: facts.why ?? '',
+    status: facts.status ?? '',
+    body,
+    log,
+    ms: Number(facts.ms ?? 0)
+  };
+}
+
+/**
+ * The candidate boot as a step: nothing users see changes whatever it finds. The error says what
+ * answered, with the first lines of the body and Gunicorn's last lines.
+ */
+export async function bootCandidate(
+  ctx: DeployContext,
+  release: string,
+  conf: CandidateConfig
+): Promise<StepOutcome> {
+  const d = ctx.settings.deploy;
+  const res = await ctx.remote.script(candidateScript(ctx, release, conf), {
+    sudo: true,
+    timeoutMs: d.healthTimeoutMs + 60_000
+  });
+  const c = parseCandidate(res.stdout);
+  if (res.code !== 0 || !c.ok) {
+    const why = c.why || `the candidate check stopped (exit ${res.code}): ${res.stderr.trim().slice(0, 500)}`;
+    throw new DeployError(
+      `release ${release} was refused before the switch: its candidate ${why}; nothing was switched, the old release keeps serving` +
+        (c.body ? `\nThe answer began:\n${c.body}` : '') +
+        (c.log ? `\nGunicorn's last lines:\n${c.log}` : ''),
+      `Run the release locally (gunicorn ${d.wsgiApp}) and ask ${[d.healthPath, ...d.smokePaths].join(', ')} with Host: ${healthHost(ctx.settings)}; fix what answers wrong and deploy again.`
+    );
+  }
+  const paths = d.smokePaths.length
+    ? ` and ${d.smokePaths.length} smoke path${d.smokePaths.length > 1 ? 's' : ''}`
+    : '';
+  return { detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s` };
+}
