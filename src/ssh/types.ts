@@ -31,6 +31,8 @@ export interface ExecOptions {
   onStdout?: (chunk: string) => void;
   /** Run through `sudo -n` when the login user is not root. */
   sudo?: boolean;
+  /** Ends the remote command (TERM, then the channel closes) and rejects with a CancelledError. */
+  signal?: AbortSignal;
 }
 
 export interface ExecResult {
@@ -48,6 +50,8 @@ export interface UploadOptions {
   timeoutMs?: number;
   /** Send exactly these paths (relative to the folder, no recursion) instead of the whole tree. */
   files?: string[];
+  /** Stops the transfer when the run is cancelled. */
+  signal?: AbortSignal;
 }
 
 export interface UploadResult {

@@ -38,6 +38,7 @@ export async function rollbackTo(
     });
   }
   const switched = await switchRelease(ctx, target, restart);
-  await verifyRelease(ctx, target, switched.oldWorkers);
+  // The way back is what a cancelled run must still finish: its proof ignores the cancellation.
+  await verifyRelease({ ...ctx, signal: undefined }, target, switched.oldWorkers);
   return { ...switched, detail: `current -> ${target} (${switched.reload}), healthy` };
 }
