@@ -191,3 +191,27 @@ test('killed hard (SIGKILL) while switched but unproven: the post step rolls it 
   // No verify loop of the killed run is left polling on the server.
   expect(await onServer(server, "pgrep -fc 'new worker[s] running' || true")).toBe('0\n');
 });
+
+test('a runner that vanishes without a word (frozen: no FIN, no RST) frees the lock within 60 s', async () => {
+  const r = await startRun(await appCopy(), { 'pre-activate': 'sleep 300' });
+  await stepStarted(r.child, 'pre-activate');
+  const owner = await onServer(server, 'cat /srv/shop/.deploy/lock.owner');
+  expect(owner).toContain(`run=github-run-cancel-${process.pid}-${seq}-1`);
+  // Its TCP connection stays up, but nothing comes from it any more.
+  r.child.kill('SIGSTOP');
+  const vanished = Date.now();
+  try {
+    const next = await startRun(await appCopy(), { 'lock-timeout': '120s' });
+    await stepStarted(next.child, 'layout');
+    const freedAfter = Date.now() - vanished;
+    const res = await next.done;
+    expect(res.stdout).toMatch(/another deploy holds the lock; waiting/);
+    expect(res.code).toBe(0);
+    expect(freedAfter).toBeLessThan(60_000);
+  } finally {
+    r.child.kill('SIGKILL');
+    await r.done;
+  }
+  expect(await lockIsFree()).toBe(true);
+  good = (await serving()).release;
+});
