@@ -8,6 +8,7 @@ import { runEngine } from './engine.js';
 import { factRows, formatTable, outputsOf, stepRows } from './report.js';
 import { readActionInputs, type InputSpec } from './action-inputs.js';
 import { watchSignals } from './cancel.js';
+import { jsonForRunner } from './ssh/output.js';
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
 export const CANCELLED_EXIT = 130;
@@ -133,7 +134,7 @@ export async function cli(argv: string[]): Promise<number> {
         `${h.host}: ${h.status}\n${formatTable(['step', 'time', 'result', 'detail'], stepRows(h))}`
       );
   }
-  if (values.json) process.stdout.write(JSON.stringify(outputsOf(report)) + '\n');
+  if (values.json) process.stdout.write(jsonForRunner(outputsOf(report)) + '\n');
   if (!report.ok) logger.error(report.error ?? `${report.mode} failed`);
   if (watch.signal.aborted) return CANCELLED_EXIT;
   return report.ok ? 0 : 1;

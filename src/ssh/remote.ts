@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { constants as osConstants } from 'node:os';
 import { Readable, type Duplex } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
@@ -6,7 +5,7 @@ import type { NodeSSH } from 'node-ssh';
 import type { Client, ClientChannel } from 'ssh2';
 import type { Logger } from '../log.js';
 import { CancelledError, reasonOf } from '../cancel.js';
-import { LineSplitter, TailBuffer } from './output.js';
+import { fenceToken, LineSplitter, TailBuffer } from './output.js';
 import { shQuote } from './quote.js';
 import type { ExecOptions, ExecResult, Remote, SshTarget, UploadOptions, UploadResult } from './types.js';
 import { uploadDirectory } from './upload.js';
@@ -178,13 +177,14 @@ export class SshRemote implements Remote {
     const client = this.client();
     const stdout = new TailBuffer(OUTPUT_CAP_BYTES);
     const stderr = new TailBuffer(OUTPUT_CAP_BYTES);
-    const token = randomBytes(16).toString('hex');
+    const token = fenceToken();
     const prefix = `[${this.label}] `;
     const print = (line: string): void => this.logger.info(prefix + line);
     const outLines = opts.stream ? new LineSplitter(print) : undefined;
     const errLines = opts.stream ? new LineSplitter(print) : undefined;
     // Everything the server prints is inert between these lines: it cannot issue workflow commands
-    // (::add-mask::, ::set-output::...) because it cannot guess the token.
+    // (::add-mask::, ::set-output::...) because it cannot guess the token. The logger's printer
+    // knows the token as one it issued (see RunnerPrinter), so the fence is printed as it is.
     if (opts.stream) this.logger.info(`::stop-commands::${token}`);
     const endFence = (): void => {
       if (!opts.stream) return;
