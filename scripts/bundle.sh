@@ -14,6 +14,11 @@ npx ncc build src/index.ts -o "$out" --quiet
 npx ncc build src/cli-main.ts -o "$out/cli" --quiet
 # ssh2's Windows pageant helper: no use on Linux runners or servers.
 rm -f "$out/pagent.exe" "$out/cli/pagent.exe"
+# The action loads only what a run needs; the sandbox (systemd-nspawn test servers) is the CLI's.
+if grep -l 'systemd-nspawn' "$out"/*.js >/dev/null 2>&1; then
+  echo "the action bundle contains the sandbox code: $(grep -l 'systemd-nspawn' "$out"/*.js)" >&2
+  exit 1
+fi
 if find "$out" -name '*.node' | grep -q .; then
   echo "the bundle contains a native addon: $(find "$out" -name '*.node')" >&2
   exit 1

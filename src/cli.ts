@@ -7,6 +7,11 @@ import { parseSettings, SettingsError } from './settings.js';
 import { runEngine } from './engine.js';
 import { factRows, formatTable, outputsOf, stepRows } from './report.js';
 import { readActionInputs, type InputSpec } from './action-inputs.js';
+import { watchSignals } from './cancel.js';
+import { jsonForRunner } from './ssh/output.js';
+
+/** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
+export const CANCELLED_EXIT = 130;
 
 const MODES_HELP = 'deploy | preflight | rollback | provision | verify';
 
@@ -99,7 +104,26 @@ export async function cli(argv: string[]): Promise<number> {
     process.stderr.write(`${err instanceof SettingsError ? err.message : String(err)}\n`);
     return 2;
   }
-  const { report, factKeys } = await runEngine(settings, { logger });
+  // Ctrl-C: no new step starts and a server switched but not yet proven is rolled back before the
+  // exit; a third Ctrl-C quits at once, for a user who would rather see to the server themselves.
+  let repeats = 0;
+  const watch = watchSignals({
+    onFirst: (sig) =>
+      logger.warning(
+        `${sig}: cancelling: no new step starts, and a server switched but not yet proven is rolled back (Ctrl-C twice more quits at once)`
+      ),
+    onRepeat: (sig) => {
+      if (++repeats >= 2) process.exit(CANCELLED_EXIT);
+      logger.warning(`${sig}: still finishing; once more quits at once`);
+    }
+  });
+  let result;
+  try {
+    result = await runEngine(settings, { logger, signal: watch.signal });
+  } finally {
+    watch.dispose();
+  }
+  const { report, factKeys } = result;
   if (factKeys.length > 0) {
     const t = factRows(report, factKeys);
     logger.info(formatTable(t.header, t.rows));
@@ -110,7 +134,8 @@ export async function cli(argv: string[]): Promise<number> {
         `${h.host}: ${h.status}\n${formatTable(['step', 'time', 'result', 'detail'], stepRows(h))}`
       );
   }
-  if (values.json) process.stdout.write(JSON.stringify(outputsOf(report)) + '\n');
+  if (values.json) process.stdout.write(jsonForRunner(outputsOf(report)) + '\n');
   if (!report.ok) logger.error(report.error ?? `${report.mode} failed`);
+  if (watch.signal.aborted) return CANCELLED_EXIT;
   return report.ok ? 0 : 1;
 }

@@ -8,6 +8,7 @@ import { errorMessage, step } from './steps/step.js';
 import { modeStrategy } from './modes/index.js';
 import { bufferedLogger, planBatches } from './fleet.js';
 import { sectionFor, troubleshootingRef } from './troubleshooting.js';
+import { CancelledError, reasonOf } from './cancel.js';
 
 export type Connector = (target: SshTarget, logger: Logger) => Promise<Remote>;
 
@@ -47,6 +48,33 @@ export interface HostContext {
   facts: Record<string, string>;
   /** Sets the host's status word (deployed, rolled-back...); failures are thrown. */
   setStatus(status: string): void;
+  /** Aborted when the run is cancelled (SIGINT/SIGTERM): long waits observe it. */
+  signal?: AbortSignal;
+  /** Records how far a deploy got on this host, so a post step can finish what a killed run left. */
+  notePhase?(note: PhaseNote): void;
+}
+
+/**
+ * Where a deploy stands on one host. `switching`/`switched`: the live service may be on the new
+ * release and it is not proven, so a run that dies here must be rolled back by someone else.
+ */
+export interface PhaseNote {
+  phase: 'preparing' | 'switching' | 'switched' | 'proven' | 'rolled-back' | 'failed' | 'cancelled';
+  release?: string;
+  previous?: string;
+  /** The way back needs a new Gunicorn master (a new venv or changed units). */
+  restart?: boolean;
+  /** Live configuration files this deploy replaced (their old text is in the state folder). */
+  changed?: string[];
+}
+
+export interface EngineDeps {
+  logger: Logger;
+  connect?: Connector;
+  /** The run's cancellation (SIGINT/SIGTERM). */
+  signal?: AbortSignal;
+  /** Called whenever a host's deploy phase changes (the action saves it in its state). */
+  onPhase?: (index: number, host: string, note: PhaseNote) => void;
 }
 
 export function targetFor(settings: Settings, host: HostSpec): SshTarget {
@@ -114,9 +142,9 @@ interface HostSlot {
 
 export async function runEngine(
   settings: Settings,
-  deps: { logger: Logger; connect?: Connector }
+  deps: EngineDeps
 ): Promise<{ report: RunReport; factKeys: string[] }> {
-  const { logger } = deps;
+  const { logger, signal } = deps;
   const connect = deps.connect ?? sshConnect;
   registerSecrets(settings, logger);
   const strategy = modeStrategy(settings.mode);
@@ -145,6 +173,10 @@ export async function runEngine(
   }
 
   const open = async (slot: HostSlot, log: Logger): Promise<HostContext> => {
+    if (signal?.aborted)
+      throw new CancelledError(
+        `the run was cancelled (${reasonOf(signal)}) before it reached ${slot.report.host}`
+      );
     slot.started = performance.now();
     const { report } = slot;
     const label = report.host;
@@ -161,23 +193,27 @@ export async function runEngine(
       label,
       records: report.steps,
       facts: report.facts,
-      setStatus: (s) => (report.status = s)
+      setStatus: (s) => (report.status = s),
+      signal,
+      notePhase: (note) => deps.onPhase?.(slots.indexOf(slot), label, note)
     };
     return slot.ctx;
   };
   const fail = (slot: HostSlot, err: unknown): void => {
     const r = slot.report;
     r.ok = false;
-    if (r.status === strategy.okStatus || r.status === 'not started') r.status = 'failed';
+    if (r.status === strategy.okStatus || r.status === 'not started')
+      r.status = signal?.aborted ? 'cancelled' : 'failed';
     const failedStep = r.steps.filter((st) => !st.ok).at(-1)?.name;
     r.error = `${errorMessage(err)}\n${troubleshootingRef(sectionFor(settings.mode, failedStep))}`;
     logger.error(`${r.host}: ${r.error}`);
   };
 
   try {
-    if (strategy.rolling) await runRolling(settings, strategy.rolling, slots, open, fail, logger);
+    if (strategy.rolling) await runRolling(settings, strategy.rolling, slots, open, fail, logger, signal);
     else {
       for (const slot of slots) {
+        if (signal?.aborted) break;
         try {
           await strategy.runHost(await open(slot, logger));
           slot.report.ok = true;
@@ -212,6 +248,41 @@ export async function runEngine(
 }
 
 /**
+ * The same server, but every command started through it is ended when the run is cancelled (the
+ * lock holder opts out by passing its own `signal: undefined`: it lives until release()).
+ */
+export function abortable(remote: Remote, signal: AbortSignal): Remote {
+  const proxy = makeAbortable(remote, signal);
+  unwrapped.set(proxy, remote);
+  return proxy;
+}
+
+const unwrapped = new WeakMap<Remote, Remote>();
+
+/** The server without the cancellation: for the few lines a cancelled run still writes (history). */
+export function uncancellable(remote: Remote): Remote {
+  return unwrapped.get(remote) ?? remote;
+}
+
+function makeAbortable(remote: Remote, signal: AbortSignal): Remote {
+  const withSignal = <O extends object>(opts: O | undefined): O =>
+    opts && 'signal' in opts ? opts : ({ ...(opts ?? {}), signal } as O);
+  return new Proxy(remote, {
+    get(target, prop, receiver) {
+      if (prop === 'exec' || prop === 'script') {
+        return (text: string, opts?: Parameters<Remote['exec']>[1]) => target[prop](text, withSignal(opts));
+      }
+      if (prop === 'upload') {
+        return (local: string, dir: string, opts: Parameters<Remote['upload']>[2]) =>
+          target.upload(local, dir, withSignal(opts));
+      }
+      const v: unknown = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    }
+  });
+}
+
+/**
  * Several servers, safely: the servers of a batch (max-parallel of them, a canary alone) are
  * prepared and then switched together, batch after batch in the order given. The first failure
  * stops the rollout: servers not yet touched stay as they are, and with rollback-scope all, servers
@@ -223,7 +294,8 @@ async function runRolling(
   slots: HostSlot[],
   open: (slot: HostSlot, log: Logger) => Promise<HostContext>,
   fail: (slot: HostSlot, err: unknown) => void,
-  logger: Logger
+  logger: Logger,
+  signal?: AbortSignal
 ): Promise<void> {
   const prepared = new Map<HostSlot, unknown>();
   const activated: HostSlot[] = [];
@@ -243,6 +315,12 @@ async function runRolling(
   let failure: { slot: HostSlot; why: string } | undefined;
   try {
     for (const batch of planBatches(slots, settings.fleet.maxParallel, settings.fleet.canary)) {
+      // Cancelled between batches: the next one is not started; that counts as a failure, so
+      // with rollback-scope all the servers already switched go back too.
+      if (signal?.aborted) {
+        failure ??= { slot: batch[0]!, why: `the run was cancelled (${reasonOf(signal)})` };
+        break;
+      }
       const parallel = batch.length > 1;
       const results = await Promise.allSettled(
         batch.map(async (slot) => {
@@ -250,7 +328,12 @@ async function runRolling(
           const log = buffered ?? logger;
           try {
             const ctx = await open(slot, log);
-            prepared.set(slot, await rolling.prepare(ctx));
+            // Everything before the switch may simply stop when the run is cancelled: a command
+            // in flight (an upload, a pip install) is ended, and release() lets go of the lock.
+            prepared.set(
+              slot,
+              await rolling.prepare(signal ? { ...ctx, remote: abortable(ctx.remote, signal) } : ctx)
+            );
           } finally {
             await buffered?.flush(`${slot.report.host}: prepare`);
             if (slot.ctx) slot.ctx.logger = logger;

@@ -1,4 +1,4 @@
-import { getOctokit } from '@actions/github';
+import type { getOctokit } from '@actions/github';
 import type { Logger } from './log.js';
 import type { RunReport } from './report.js';
 
@@ -94,8 +94,11 @@ export class GithubDeployment {
       );
       return undefined;
     }
-    // baseUrl passed explicitly: @actions/github reads GITHUB_API_URL once, when it is first loaded.
-    const octokit = getOctokit(opts.token, { baseUrl: opts.apiUrl });
+    // Loaded only here, with a token: the API client is most of the bundle's start-up time, and a
+    // run without github-token never needs it. baseUrl passed explicitly: @actions/github reads
+    // GITHUB_API_URL once, when it is first loaded.
+    const { getOctokit: makeOctokit } = await import('@actions/github');
+    const octokit = makeOctokit(opts.token, { baseUrl: opts.apiUrl });
     const short = opts.commit.slice(0, 7);
     try {
       const created = await octokit.rest.repos.createDeployment({

@@ -1,9 +1,9 @@
 import './esm-shim.js';
 import * as core from '@actions/core';
-import { main } from './main.js';
-import { post } from './post.js';
 
 // The runner calls this file for both the main and the post step; saved state tells them apart.
-(core.getState('isPost') ? post() : main()).catch((err) =>
-  core.setFailed(err instanceof Error ? err.message : String(err))
-);
+// Each loads only its own modules (the post step of a finished run needs no SSH at all).
+const step = core.getState('isPost')
+  ? import('./post.js').then((m) => m.post())
+  : import('./main.js').then((m) => m.main());
+step.catch((err: unknown) => core.setFailed(err instanceof Error ? err.message : String(err)));

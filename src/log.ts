@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { RunnerPrinter } from './ssh/output.js';
 
 /**
  * Everything the engine prints goes through a Logger, so the action (workflow commands), the CLI
@@ -15,8 +16,15 @@ export interface Logger {
   setSecret(value: string): void;
 }
 
+/**
+ * Lines (which may quote the server: pip, a dry run's diff, a lock owner) go through the one fenced
+ * printer; warnings, errors and debug lines are workflow commands whose text @actions/core escapes
+ * (%, \r and \n), so nothing in them can start a line of its own.
+ */
+const actionPrinter = new RunnerPrinter((text) => core.info(text));
+
 export const actionLogger: Logger = {
-  info: (m) => core.info(m),
+  info: (m) => actionPrinter.print(m),
   warning: (m) => core.warning(m),
   error: (m) => core.error(m),
   debug: (m) => core.debug(m),
@@ -29,9 +37,9 @@ export function consoleLogger(opts: { verbose?: boolean; stream?: NodeJS.Writabl
   const out = opts.stream ?? process.stderr;
   const secrets: string[] = [];
   const mask = (m: string): string => secrets.reduce((acc, s) => acc.split(s).join('***'), m);
-  const write = (m: string): void => {
-    out.write(mask(m) + '\n');
-  };
+  // A CLI run inside a workflow step is read by the runner too: the same printer as the action's.
+  const printer = new RunnerPrinter((text) => out.write(text + '\n'));
+  const write = (m: string): void => printer.print(mask(m));
   return {
     info: write,
     warning: (m) => write(`warning: ${m}`),

@@ -1,10 +1,9 @@
 import * as core from '@actions/core';
 import { actionLogger } from './log.js';
 import { parseSettings } from './settings.js';
-import { hostLabel, runEngine } from './engine.js';
-import { annotateFailure, formatTable, factRows, writeActionReport } from './report.js';
-import { deploymentOptions, GithubDeployment } from './github.js';
 import { runId } from './steps/lock.js';
+import { watchSignals } from './cancel.js';
+import { formatPhase } from './phase-state.js';
 
 /** Inputs whose values must be masked before anything at all can print them. */
 const SECRET_INPUTS = ['private-key', 'passphrase', 'jump-private-key', 'github-token'];
@@ -41,6 +40,20 @@ export async function main(): Promise<void> {
   }
   // Saved before any lock can be taken: if this run is cancelled, the post step knows its id.
   core.saveState('run', runId());
+  // A cancel (SIGINT, then SIGTERM) stops new work and rolls back a switched, unproven server;
+  // SIGKILL may still cut that short, which the post step finishes from the saved phases.
+  const watch = watchSignals({
+    onFirst: (sig) =>
+      actionLogger.warning(
+        `${sig}: the run was cancelled; no new step starts, and a server switched but not yet proven is rolled back`
+      ),
+    onRepeat: (sig) => actionLogger.info(`${sig}: still finishing the rollback`)
+  });
+  // Loaded after the inputs are known to be valid: the SSH stack and, with a token only, the API
+  // client are most of the start-up time.
+  const [{ hostLabel, runEngine }, { annotateFailure, formatTable, factRows, writeActionReport }, github] =
+    await Promise.all([import('./engine.js'), import('./report.js'), import('./github.js')]);
+  const { deploymentOptions, GithubDeployment } = github;
   // GitHub Deployments (with github-token only); API errors are warnings, never a failed deploy.
   const deployment = await GithubDeployment.start(
     deploymentOptions(readInput, process.env, {
@@ -53,7 +66,12 @@ export async function main(): Promise<void> {
   );
   let result;
   try {
-    result = await runEngine(settings, { logger: actionLogger });
+    result = await runEngine(settings, {
+      logger: actionLogger,
+      signal: watch.signal,
+      // core.saveState writes the state file at once, so the note survives a SIGKILL.
+      onPhase: (i, host, note) => core.saveState(`phase-${i}`, formatPhase(host, note))
+    });
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
     await deployment?.finish({ mode: settings.mode, ok: false, status: 'failed', hosts: [], ms: 0, error });
@@ -63,7 +81,7 @@ export async function main(): Promise<void> {
   core.saveState('finished', 'true');
   if (factKeys.length > 0) {
     const t = factRows(report, factKeys);
-    core.info(formatTable(t.header, t.rows));
+    actionLogger.info(formatTable(t.header, t.rows));
   }
   await writeActionReport(report, factKeys);
   await deployment?.finish(report);

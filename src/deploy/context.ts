@@ -14,6 +14,8 @@ export interface DeployContext {
   records: StepRecord[];
   paths: ServerPaths;
   facts: Record<string, string>;
+  /** Aborted when the run is cancelled; the long waits (health polling, lock waits) observe it. */
+  signal?: AbortSignal;
 }
 
 /** The last lines of a command's output, where the reason for a failure usually is. */

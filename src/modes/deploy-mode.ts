@@ -1,4 +1,5 @@
-import type { HostContext, ModeStrategy, RollingStrategy } from '../engine.js';
+import { uncancellable, type HostContext, type ModeStrategy, type RollingStrategy } from '../engine.js';
+import { throwIfCancelled } from '../cancel.js';
 import type { DeployContext } from '../deploy/context.js';
 import { releaseId, serverPaths } from '../deploy/paths.js';
 import { acquireLock, type HeldLock } from '../steps/lock.js';
@@ -27,9 +28,24 @@ export function deployContext(ctx: HostContext): DeployContext {
   return { ...ctx, paths: serverPaths(ctx.settings) };
 }
 
+/** Steps that still run in a cancelled run: the way back, and what follows a proven switch. */
+const AFTER_CANCEL = ['units', 'rollback', 'post-activate', 'prune'];
+
 function stepper(ctx: DeployContext) {
-  return <T extends StepOutcome | void>(name: string, fn: () => Promise<T>): Promise<T> =>
-    step(ctx.logger, ctx.records, ctx.label, name, fn);
+  return <T extends StepOutcome | void>(name: string, fn: () => Promise<T>): Promise<T> => {
+    if (!AFTER_CANCEL.includes(name)) throwIfCancelled(ctx.signal, `step ${name}`);
+    return step(ctx.logger, ctx.records, ctx.label, name, fn);
+  };
+}
+
+/** A run cancelled before the switch: nothing changed for users; the history says so. */
+async function noteCancelled(host: HostContext, ctx: DeployContext, why: string): Promise<void> {
+  host.notePhase?.({ phase: 'cancelled' });
+  const release = ctx.facts.release ?? '';
+  await recordHistory(
+    { ...ctx, remote: uncancellable(ctx.remote) },
+    { event: 'deploy', release, status: 'cancelled', why }
+  );
 }
 
 /** A release made ready on one server, not yet serving. */
@@ -52,6 +68,7 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
   const s = stepper(ctx);
   const d = ctx.settings.deploy;
   ctx.facts['rolled-back'] = 'false';
+  host.notePhase?.({ phase: 'preparing' });
   const lock = held ?? (await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }))).lock;
   let up: Uploaded | undefined;
   try {
@@ -81,6 +98,7 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
   } catch (err) {
     if (up) await refuseRelease(ctx, up, errorMessage(err));
     if (!held) await lock.release();
+    if (ctx.signal?.aborted) await noteCancelled(host, ctx, errorMessage(err).split('\n')[0]!);
     throw err;
   }
 }
@@ -129,17 +147,28 @@ export async function activateRelease(host: HostContext, p: PreparedRelease): Pr
   const ctx = deployContext(host);
   const s = stepper(ctx);
   const { release, up, staged, restart } = p;
+  if (ctx.signal?.aborted) {
+    await noteCancelled(host, ctx, 'cancelled before the switch');
+    throwIfCancelled(ctx.signal, 'the switch');
+  }
+  // Saved before anything live changes: if this process dies from here until the proof, the
+  // action's post step rolls the server back from this note.
+  const note = { release, previous: up.previous, restart, changed: staged.changedFiles };
+  host.notePhase?.({ phase: 'switching', ...note });
   try {
     await s('units', () => installConfig(ctx, staged));
     const switched = await s('switch', () => switchRelease(ctx, release, restart));
     ctx.facts.release = release;
+    host.notePhase?.({ phase: 'switched', ...note });
     ctx.facts.reload = switched.reload;
     await s('verify', () => verifyRelease(ctx, release, switched.oldWorkers));
+    host.notePhase?.({ phase: 'proven', ...note });
   } catch (err) {
     const why = errorMessage(err);
     const logs = await errorLogTail(ctx);
     if (!up.previous) {
       ctx.facts.release = (await servingRelease(ctx)) ?? ctx.facts.release ?? '';
+      host.notePhase?.({ phase: 'failed', ...note });
       await recordHistory(ctx, { event: 'deploy', release, status: 'failed', why });
       throw new DeployError(
         `release ${release} failed and there is no previous release to roll back to: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`,
@@ -222,6 +251,7 @@ export async function undoRelease(host: HostContext, p: PreparedRelease, why: st
   const back = await stepper(ctx)('rollback', () =>
     rollbackTo(ctx, p.up.previous, p.release, p.restart, p.staged)
   );
+  host.notePhase?.({ phase: 'rolled-back', release: back.target, previous: p.release });
   ctx.facts.release = back.target;
   ctx.facts['previous-release'] = p.up.previous;
   // The release that went live and failed, for the summary and the GitHub deployment.

@@ -1,4 +1,91 @@
+import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
+
+/**
+ * Whether the runner could read anything in this text as a workflow command: a v2 command is `::`
+ * at the start of a line after any whitespace (the runner trims more characters than JavaScript's
+ * \s, U+0085 among them), a v1 command is `##[` anywhere in a line. Only a text with neither is
+ * printed as it is.
+ */
+export function couldBeCommand(text: string): boolean {
+  return text.includes('::') || text.includes('##[');
+}
+
+/** Tokens this process issued for fences and has not closed yet: a server cannot know them. */
+const issued = new Set<string>();
+
+/** A fresh stop-commands token, known to every RunnerPrinter as one of ours. */
+export function fenceToken(): string {
+  const token = randomBytes(16).toString('hex');
+  issued.add(token);
+  return token;
+}
+
+/** Lines as the runner reads them: `\r\n`, `\n` and a lone `\r` each end one. */
+function runnerText(text: string): string {
+  return text.replace(/\r\n?/g, '\n');
+}
+
+/**
+ * Text that could hold a workflow command, between `::stop-commands::TOKEN` and `::TOKEN::` with a
+ * fresh random token the text does not contain: between them the runner runs no command at all
+ * (`::add-mask::`, `::set-output`, `##[...]`, a nested `::stop-commands::`). A lone `\r` becomes
+ * a line break, so what is shown is what the runner parses.
+ */
+export function fenceForRunner(text: string): string {
+  const lines = runnerText(text);
+  if (!couldBeCommand(lines)) return lines;
+  let token = randomBytes(16).toString('hex');
+  while (lines.includes(token)) token = randomBytes(16).toString('hex');
+  return `::stop-commands::${token}\n${lines}\n::${token}::`;
+}
+
+/**
+ * The one way text that may hold server output reaches the runner: every log line of the action
+ * and the CLI goes through one of these. A stream's own fence (`::stop-commands::T` ... `::T::`,
+ * with T from fenceToken) is printed as it is, and lines inside it need no fence of their own;
+ * fences of streams that overlap (servers in parallel) merge into one, closed when the last one
+ * ends, so the runner never runs a command while any of them is open. Any other text that could
+ * be a command is fenced on its own.
+ */
+export class RunnerPrinter {
+  private readonly open = new Set<string>();
+  private active: string | undefined;
+
+  constructor(private readonly write: (text: string) => void) {}
+
+  print(text: string): void {
+    const start = /^::stop-commands::([0-9a-f]{32})$/.exec(text)?.[1];
+    if (start && issued.has(start)) {
+      this.open.add(start);
+      if (!this.active) {
+        this.active = start;
+        this.write(text);
+      }
+      return;
+    }
+    const end = /^::([0-9a-f]{32})::$/.exec(text)?.[1];
+    if (end && this.open.has(end)) {
+      this.open.delete(end);
+      issued.delete(end);
+      if (this.open.size === 0 && this.active) {
+        this.write(`::${this.active}::`);
+        this.active = undefined;
+      }
+      return;
+    }
+    this.write(this.active ? runnerText(text) : fenceForRunner(text));
+  }
+}
+
+/**
+ * One line of JSON for a machine to read on stdout (the CLI's --json), which the runner still scans
+ * for commands: `##[` can only stand inside a JSON string, where `\u0023` means the same `#`.
+ * A v2 command needs `::` at the start of the line, which JSON never has.
+ */
+export function jsonForRunner(value: unknown): string {
+  return JSON.stringify(value).replace(/##\[/g, '#\\u0023[');
+}
 
 /**
  * Keeps the last `cap` bytes of a stream. Remote commands (pip, apt) can print far more than a

@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { constants as osConstants } from 'node:os';
 import { Readable, type Duplex } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { NodeSSH } from 'node-ssh';
 import type { Client, ClientChannel } from 'ssh2';
 import type { Logger } from '../log.js';
-import { LineSplitter, TailBuffer } from './output.js';
+import { CancelledError, reasonOf } from '../cancel.js';
+import { fenceToken, LineSplitter, TailBuffer } from './output.js';
 import { shQuote } from './quote.js';
 import type { ExecOptions, ExecResult, Remote, SshTarget, UploadOptions, UploadResult } from './types.js';
 import { uploadDirectory } from './upload.js';
@@ -165,6 +165,11 @@ export class SshRemote implements Remote {
       );
     }
     const firstLine = shown.split('\n', 1)[0];
+    const cancelled = (): CancelledError =>
+      new CancelledError(
+        `${this.label}: the run was cancelled (${opts.signal ? reasonOf(opts.signal) : ''}); the remote command was stopped`
+      );
+    if (opts.signal?.aborted) return Promise.reject(cancelled());
     this.logger.debug(
       `[${this.label}] $ ${firstLine.length > 200 ? firstLine.slice(0, 200) + '...' : firstLine}`
     );
@@ -172,13 +177,14 @@ export class SshRemote implements Remote {
     const client = this.client();
     const stdout = new TailBuffer(OUTPUT_CAP_BYTES);
     const stderr = new TailBuffer(OUTPUT_CAP_BYTES);
-    const token = randomBytes(16).toString('hex');
+    const token = fenceToken();
     const prefix = `[${this.label}] `;
     const print = (line: string): void => this.logger.info(prefix + line);
     const outLines = opts.stream ? new LineSplitter(print) : undefined;
     const errLines = opts.stream ? new LineSplitter(print) : undefined;
     // Everything the server prints is inert between these lines: it cannot issue workflow commands
-    // (::add-mask::, ::set-output::...) because it cannot guess the token.
+    // (::add-mask::, ::set-output::...) because it cannot guess the token. The logger's printer
+    // knows the token as one it issued (see RunnerPrinter), so the fence is printed as it is.
     if (opts.stream) this.logger.info(`::stop-commands::${token}`);
     const endFence = (): void => {
       if (!opts.stream) return;
@@ -206,6 +212,19 @@ export class SshRemote implements Remote {
         const startedAt = Date.now();
         let forced = false;
         let channelError: Error | undefined;
+        // Cancelled: TERM to the remote command (sudo passes it on to timeout(1), which ends the
+        // script's process group), then the channel closes; the remote loops have their own
+        // deadlines besides, for a server that ignores signal requests.
+        let aborted = false;
+        const onAbort = (): void => {
+          aborted = true;
+          try {
+            channel.signal('TERM');
+          } catch {
+            // Not every server honours signal requests.
+          }
+          channel.close();
+        };
 
         // Decoded across chunk borders, so a caller never sees half a UTF-8 character.
         const stdoutDecoder = opts.onStdout ? new StringDecoder('utf8') : undefined;
@@ -275,12 +294,17 @@ export class SshRemote implements Remote {
           if (finished) return;
           finished = true;
           client.removeListener('close', finish);
+          opts.signal?.removeEventListener('abort', onAbort);
           clearTimeout(expireTimer);
           if (graceTimer) clearTimeout(graceTimer);
           if (stdin instanceof Readable) stdin.unpipe(channel);
           const restOfStdout = stdoutDecoder?.end();
           if (restOfStdout) callOnStdout(restOfStdout);
           endFence();
+          if (aborted) {
+            reject(cancelled());
+            return;
+          }
           const timedOut =
             // The server's timeout(1) may answer before this side's timer has run (a busy event
             // loop fires timers late), so the elapsed time counts as much as the timer.
@@ -300,6 +324,8 @@ export class SshRemote implements Remote {
           resolve({ code: exitCode, stdout: stdout.text(), stderr: stderr.text(), timedOut: false });
         };
         channel.on('close', finish);
+        if (opts.signal?.aborted) onAbort();
+        else opts.signal?.addEventListener('abort', onAbort, { once: true });
         // A connection that drops mid-command does not always close its channels (seen with a
         // large stdin stream in flight): settle on the connection's close too.
         client.once('close', finish);

@@ -31,6 +31,8 @@ export interface ExecOptions {
   onStdout?: (chunk: string) => void;
   /** Run through `sudo -n` when the login user is not root. */
   sudo?: boolean;
+  /** Ends the remote command (TERM, then the channel closes) and rejects with a CancelledError. */
+  signal?: AbortSignal;
 }
 
 export interface ExecResult {
@@ -52,6 +54,8 @@ export interface UploadOptions {
   asUser?: string;
   /** A failed unpack removes remoteDir (a dropped connection included: the server cleans up). */
   discardOnFailure?: boolean;
+  /** Stops the transfer when the run is cancelled. */
+  signal?: AbortSignal;
 }
 
 export interface UploadResult {

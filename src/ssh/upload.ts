@@ -140,7 +140,8 @@ async function send(
     remoteResult = await remote.exec(command, {
       stdin: counter,
       sudo: opts.sudo,
-      timeoutMs: opts.timeoutMs
+      timeoutMs: opts.timeoutMs,
+      signal: opts.signal
     });
   } catch (err) {
     remoteError = err as Error;

@@ -7,6 +7,14 @@ import { lockGuardScript } from './ownership.js';
 
 /** Exit code of the lock script when another deploy kept the lock for the whole timeout. */
 const BUSY = 75;
+/**
+ * The runner sends the holder a line this often; the holder lets go of the lock when none came for
+ * HOLDER_PATIENCE_S. A runner that vanishes without closing its connection (a silently dropped
+ * network, a frozen or killed VM) so frees the lock within that time, not hours later when TCP
+ * gives up.
+ */
+export const HEARTBEAT_MS = 10_000;
+export const HOLDER_PATIENCE_S = 30;
 
 export interface HeldLock {
   /** Releases the lock: ends the holder's stdin, so it exits and flock lets go. */
@@ -23,10 +31,11 @@ export function runId(): string {
 }
 
 /**
- * The lock is held by a process on the server for as long as our SSH channel to it is open: flock
- * on a file, then `cat` on stdin. Releasing ends stdin; a cancelled or crashed runner drops the
- * connection, which ends it too, so a lost run cannot keep the app locked. The owner file says who
- * holds it.
+ * The lock is held by a process on the server for as long as our SSH channel to it is open and
+ * alive: flock on a file, then a loop reading the runner's heartbeat lines on stdin. Releasing ends
+ * stdin; a cancelled or crashed runner drops the connection, which ends it too; a runner that is
+ * gone without a word stops sending heartbeats, and the holder exits after HOLDER_PATIENCE_S. The
+ * owner file says who holds it.
  */
 export function lockScript(ctx: DeployContext, owner: string): string {
   const p = ctx.paths;
@@ -59,13 +68,19 @@ fi
 printf 'run=%s\\npid=%s\\nsince=%s\\nsince_epoch=%s\\n' ${shQuote(owner)} "$$" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(date +%s)" > "$owner_file"
 trap 'rm -f "$owner_file"' EXIT
 echo locked=yes
-# cat must not inherit the lock: only this shell holds it, so killing the shell frees it.
-cat >/dev/null 9>&-
+# Held while heartbeats come; EOF (released) or ${HOLDER_PATIENCE_S} s of silence (the runner is gone)
+# ends the loop, and the lock with it: only this shell holds it, so killing the shell frees it too.
+while IFS= read -r -t ${HOLDER_PATIENCE_S} _; do :; done
 `;
 }
 
 export async function acquireLock(ctx: DeployContext, owner = runId()): Promise<HeldLock> {
   const stdin = new PassThrough();
+  // A cancelled run stops waiting for the lock; once held, the lock stays until release(), which
+  // comes after any rollback the cancellation calls for.
+  const waiting = new AbortController();
+  const stopWaiting = (): void => waiting.abort(ctx.signal?.reason);
+  ctx.signal?.addEventListener('abort', stopWaiting, { once: true });
   let out = '';
   let onLocked: (() => void) | undefined;
   const locked = new Promise<void>((resolve) => (onLocked = resolve));
@@ -76,6 +91,7 @@ export async function acquireLock(ctx: DeployContext, owner = runId()): Promise<
     stdin,
     // The holder lives as long as the whole deploy; the deploy's own steps have their timeouts.
     timeoutMs: 24 * 3_600_000,
+    signal: waiting.signal,
     onStdout: (chunk) => {
       out += chunk;
       const facts = parseFacts(out);
@@ -92,7 +108,9 @@ export async function acquireLock(ctx: DeployContext, owner = runId()): Promise<
       if (facts.locked === 'yes') onLocked?.();
     }
   });
-  const first = await Promise.race([locked.then(() => 'locked' as const), done]);
+  const first = await Promise.race([locked.then(() => 'locked' as const), done]).finally(() =>
+    ctx.signal?.removeEventListener('abort', stopWaiting)
+  );
   if (first !== 'locked') {
     const facts = parseFacts(first.stdout);
     if (first.code === BUSY) {
@@ -103,8 +121,11 @@ export async function acquireLock(ctx: DeployContext, owner = runId()): Promise<
     }
     throw new DeployError(`could not take the deploy lock (exit ${first.code}): ${first.stderr.trim()}`);
   }
+  const heartbeat = setInterval(() => stdin.write('\n'), HEARTBEAT_MS);
+  heartbeat.unref();
   return {
     async release() {
+      clearInterval(heartbeat);
       stdin.end();
       await done.catch(() => undefined);
     }

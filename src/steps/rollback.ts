@@ -80,10 +80,12 @@ ${readRememberedCommand(ctx)}`,
       timeoutMs: 60_000
     });
   }
-  await bootCandidate(proof, target, { envFile: ctx.paths.envFile, gunicornConf: ctx.paths.gunicornConf });
+  // The way back is what a cancelled run must still finish: its proof ignores the cancellation.
+  const back = { ...proof, signal: undefined };
+  await bootCandidate(back, target, { envFile: ctx.paths.envFile, gunicornConf: ctx.paths.gunicornConf });
   // Another release than the one the way forward left: its venv may differ, so a new master.
   const switched = await switchRelease(ctx, target, restart || target !== previous);
-  await verifyRelease(proof, target, switched.oldWorkers);
+  await verifyRelease(back, target, switched.oldWorkers);
   return {
     ...switched,
     target,

@@ -3,7 +3,6 @@ import type { DeployContext } from '../deploy/context.js';
 import { parseFacts, runScript } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
 import { asUser } from '../deploy/app-run.js';
-import { PRELOAD_FILE } from '../render.js';
 import type { StepOutcome } from './step.js';
 import {
   buildManifest,
@@ -14,6 +13,9 @@ import {
   serializeManifest,
   type Manifest
 } from '../manifest.js';
+
+/** Written into each release by versions before the preload list moved to /etc/APP/preload. */
+const LEGACY_PRELOAD_FILE = '.gunicorn-deploy-preload';
 
 /** Separates the prepare script's facts from the previous release's manifest in its output. */
 const MANIFEST_MARK = '--- previous manifest';
@@ -29,14 +31,14 @@ export function prepareScript(ctx: DeployContext, id: string, delta: boolean): s
   const q = shQuote;
   const b = p.buildUser;
   // A release an older version built as root cannot be hardlinked by the build user (the kernel's
-  // protected_hardlinks): its first deploy sends the whole tree. The preload list (written by the
-  // check step) is made anew by every deploy, so a copy without it is still whole.
+  // protected_hardlinks): its first deploy sends the whole tree. Only the preload list that older
+  // versions wrote into each release (now in /etc/APP/preload) may be left out of a copy.
   const copy = asUser(
     b,
     `prev=$1; dst=$2
 [ -f "$prev/${MANIFEST_FILE}" ] && [ ! -L "$prev/${MANIFEST_FILE}" ] || { echo copy=no-manifest; exit 0; }
 err=$(mktemp)
-if ! cp -al -- "$prev" "$dst" 2>"$err" && grep -v -F ${q(`/${PRELOAD_FILE}'`)} "$err" | grep -q .; then
+if ! cp -al -- "$prev" "$dst" 2>"$err" && grep -v -F ${q(`/${LEGACY_PRELOAD_FILE}'`)} "$err" | grep -q .; then
   rm -rf -- "$dst" "$err"; echo copy=not-linkable; exit 0
 fi
 rm -f -- "$err"

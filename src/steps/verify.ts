@@ -61,6 +61,9 @@ while :; do
   # New workers that import only the app (preload-libraries) serve within a few tenths of a second:
   # look often at first, then less often, as every look costs the server a little CPU.
   polls=$((\${polls:-0} + 1))
+  # A line now and then: once the runner is gone (its channel closed), the write fails and ends
+  # this loop, instead of polling as root until the deadline.
+  [ $((polls % 5)) != 0 ] || echo "poll=$polls"
   if [ "$polls" -le 10 ]; then sleep 0.05; else sleep 0.2; fi
 done
 reported=yes
@@ -75,7 +78,11 @@ export async function verifyRelease(
   oldWorkers: string[]
 ): Promise<StepOutcome> {
   const timeoutMs = ctx.settings.deploy.healthTimeoutMs + 30_000;
-  const res = await ctx.remote.script(verifyScript(ctx, release, oldWorkers), { sudo: true, timeoutMs });
+  const res = await ctx.remote.script(verifyScript(ctx, release, oldWorkers), {
+    sudo: true,
+    timeoutMs,
+    signal: ctx.signal
+  });
   const f = parseFacts(res.stdout);
   if (res.code !== 0) {
     throw new DeployError(

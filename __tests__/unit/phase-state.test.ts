@@ -1,0 +1,37 @@
+import { formatPhase, needsRollback, parsePhase } from '../../src/phase-state.js';
+
+// The post step of a killed run decides from these lines alone which servers to roll back.
+test('a switched phase round-trips through the saved state and calls for a rollback', () => {
+  const line = formatPhase('10.0.0.5:2222', {
+    phase: 'switched',
+    release: '20261130T100000Z-abcdef0',
+    previous: '20261130T090000Z-1234567',
+    restart: true,
+    changed: ['/etc/shop/env', '/etc/systemd/system/shop.service']
+  });
+  expect(line).toBe(
+    'host=10.0.0.5:2222 phase=switched release=20261130T100000Z-abcdef0 previous=20261130T090000Z-1234567 restart=1 changed=/etc/shop/env,/etc/systemd/system/shop.service'
+  );
+  const back = parsePhase(line)!;
+  expect(back).toEqual({
+    host: '10.0.0.5:2222',
+    phase: 'switched',
+    release: '20261130T100000Z-abcdef0',
+    previous: '20261130T090000Z-1234567',
+    restart: true,
+    changed: ['/etc/shop/env', '/etc/systemd/system/shop.service']
+  });
+  expect(needsRollback(back)).toBe(true);
+});
+
+test('only switching/switched with a previous release is rolled back', () => {
+  const at = (phase: string, previous = 'P'): boolean =>
+    needsRollback(parsePhase(`host=h phase=${phase} release=R previous=${previous}`)!);
+  expect(at('switching')).toBe(true);
+  expect(at('switched')).toBe(true);
+  for (const p of ['preparing', 'proven', 'rolled-back', 'failed', 'cancelled']) expect(at(p)).toBe(false);
+  // A first deploy has nothing to go back to.
+  expect(at('switched', '')).toBe(false);
+  expect(parsePhase('')).toBeUndefined();
+  expect(parsePhase('garbage')).toBeUndefined();
+});
