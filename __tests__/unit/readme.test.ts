@@ -171,3 +171,24 @@ test.each(MESSAGES)('%s: "%s" has a troubleshooting entry', (file, fragment) => 
   const flat = troubleshooting.replace(/`/g, '');
   expect([fragment, flat.includes(words.join(' '))]).toEqual([fragment, true]);
 });
+
+test('the README, CHANGELOG and SECURITY point at nothing outside the repository, and their local links exist', () => {
+  for (const file of ['README.md', 'CHANGELOG.md', 'SECURITY.md']) {
+    const text = readFileSync(file, 'utf8');
+    expect({ file, outside: text.match(/\]\(\.\.\/[^)]*|\.\.\/shared\b/g) ?? [] }).toEqual({
+      file,
+      outside: []
+    });
+    for (const m of text.matchAll(/\]\((?!https?:|#)([^)#\s]+)/g)) {
+      expect({
+        file,
+        link: m[1],
+        exists: readdirSync(path.dirname(m[1]!) || '.').includes(path.basename(m[1]!))
+      }).toEqual({
+        file,
+        link: m[1],
+        exists: true
+      });
+    }
+  }
+});
