@@ -54,7 +54,7 @@ export const RESERVED_APP_NAMES = new Set([
 ]);
 
 /** Prefixes and suffixes that would collide with systemd's units or this tool's own names. */
-const RESERVED_PREFIXES = ['systemd-', 'getty-', 'user-', 'dbus-', 'apt-', 'dpkg-', 'ssh-', 'nginx-'];
+const RESERVED_PREFIXES = ['systemd-', 'dbus-', 'apt-', 'dpkg-', 'ssh-', 'nginx-'];
 const RESERVED_SUFFIXES = ['-health', '-db-maintenance', '-build'];
 
 export function appNameProblem(name: string, loginUser?: string): Problem {
