@@ -54,7 +54,7 @@ export const RESERVED_APP_NAMES = new Set([
 ]);
 
 /** Prefixes and suffixes that would collide with systemd's units or this tool's own names. */
-const RESERVED_PREFIXES = ['systemd-', 'getty-', 'user-', 'dbus-', 'apt-', 'dpkg-', 'ssh-', 'nginx-'];
+const RESERVED_PREFIXES = ['systemd-', 'dbus-', 'apt-', 'dpkg-', 'ssh-', 'nginx-'];
 const RESERVED_SUFFIXES = ['-health', '-db-maintenance', '-build'];
 
 export function appNameProblem(name: string, loginUser?: string): Problem {
@@ -111,6 +111,34 @@ export function safeRelPathProblem(p: string): Problem {
     return `must be a path relative to the app of letters, digits and . _ / - only, got '${p}'`;
   if (dotSegments(p)) return `must not have . or .. segments, got '${p}'`;
   return undefined;
+}
+
+/** A file the runner's tree holds (requirements): relative, inside the app, one line; quoted where used. */
+export function relPathProblem(p: string): Problem {
+  if (p.startsWith('/') || p.split('/').includes('..'))
+    return `must be a path relative to the app without '..', got '${p}'`;
+  return oneLineProblem(p);
+}
+
+/** The interpreter that builds virtualenvs: a command name or path, quoted where used. */
+export function pythonProblem(v: string): Problem {
+  return /^[A-Za-z0-9_./-]+$/.test(v) ? undefined : `must be an interpreter name or path, got '${v}'`;
+}
+
+/** A release id as the tool writes them (20261127T162000Z-abc1234). */
+export function releaseIdProblem(v: string): Problem {
+  return /^[0-9A-Za-z._-]+$/.test(v) && !/^\.\.?$/.test(v)
+    ? undefined
+    : `must be a release id such as 20261127T162000Z-abc1234, got '${v}'`;
+}
+
+// Debian policy: lowercase letters, digits, + - . (at least two characters, starting alphanumeric).
+const DEB_PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
+
+export function debPackageProblem(v: string): Problem {
+  return DEB_PACKAGE.test(v)
+    ? undefined
+    : `'${v}' is not a Debian package name (lowercase letters, digits, + - .)`;
 }
 
 /** Folders (and everything under them) the system owns: an app there could overwrite it. */

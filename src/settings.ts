@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { troubleshootingRef } from './troubleshooting.js';
 import {
   DURATION_MAX_MS,
@@ -6,6 +5,7 @@ import {
   appNameProblem,
   bodySizeProblem,
   databaseEnvProblem,
+  debPackageProblem,
   durationProblem,
   envProblems,
   healthHostProblem,
@@ -14,6 +14,9 @@ import {
   normalisePath,
   oneLineProblem,
   parseDiskFloor,
+  pythonProblem,
+  relPathProblem,
+  releaseIdProblem,
   safeAbsPathProblem,
   safeRelPathProblem,
   serverNameProblem,
@@ -192,8 +195,6 @@ const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}=?$/;
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const USER = /^[a-z_][a-z0-9_-]{0,31}$/;
-// Debian policy: lowercase letters, digits, + - . (at least two characters, starting alphanumeric).
-const DEB_PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
 
 /** Items separated by commas or newlines (and blank lines ignored). */
 export function splitList(raw: string, separators: RegExp = /[,\n]/): string[] {
@@ -345,9 +346,7 @@ export function parseSettings(readInput: InputReader): Settings {
   const wsgiApp = get('wsgi-app');
   check('wsgi-app', wsgiAppProblem(wsgiApp));
   const relPath = (name: string, value: string): string => {
-    if (value !== '' && (path.posix.isAbsolute(value) || value.split('/').includes('..'))) {
-      problems.push(`input \`${name}\`: must be a path relative to the app without '..', got '${value}'`);
-    } else if (value !== '') check(name, oneLineProblem(value));
+    if (value !== '') check(name, relPathProblem(value));
     return value;
   };
   /** Paths that reach scripts and units unquoted by the user's intent: the strict character set. */
@@ -369,8 +368,7 @@ export function parseSettings(readInput: InputReader): Settings {
   const smokePaths = splitList(raw('smoke-paths'), /[\s,]+/);
   for (const sp of smokePaths) check('smoke-paths', healthPathProblem(sp));
   const python = get('python');
-  if (!/^[A-Za-z0-9_./-]+$/.test(python))
-    problems.push(`input \`python\`: must be an interpreter name or path, got '${python}'`);
+  check('python', pythonProblem(python));
 
   const provision = parseProvision(get, raw, bool, int, duration, problems, raw('sqlite-db').trim());
   const scope = get('rollback-scope');
@@ -431,11 +429,7 @@ export function parseSettings(readInput: InputReader): Settings {
     provision,
     given: [...given].sort()
   };
-  if (settings.deploy.rollbackTo && !/^[0-9A-Za-z._-]+$/.test(settings.deploy.rollbackTo)) {
-    problems.push(
-      `input \`rollback-to\`: must be a release id such as 20261127T162000Z-abc1234, got '${settings.deploy.rollbackTo}'`
-    );
-  }
+  if (settings.deploy.rollbackTo) check('rollback-to', releaseIdProblem(settings.deploy.rollbackTo));
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;
 }
@@ -452,10 +446,8 @@ function parseProvision(
 ): ProvisionSettings {
   const aptPackages = splitList(raw('apt-packages'), /[\s,]+/);
   for (const p of aptPackages) {
-    if (!DEB_PACKAGE.test(p))
-      problems.push(
-        `input \`apt-packages\`: '${p}' is not a Debian package name (lowercase letters, digits, + - .)`
-      );
+    const bad = debPackageProblem(p);
+    if (bad) problems.push(`input \`apt-packages\`: ${bad}`);
   }
   const names = splitList(get('server-name'), /[\s,]+/);
   for (const n of names) {
@@ -464,16 +456,8 @@ function parseProvision(
   }
   if (names.length === 0) problems.push('input `server-name`: give at least one name, or _ for any');
   const staticPath = raw('static-path').trim().replace(/\/+$/, '');
-  if (
-    staticPath !== '' &&
-    (!/^[A-Za-z0-9._/-]+$/.test(staticPath) ||
-      staticPath.startsWith('/') ||
-      staticPath.split('/').some((s) => s === '..' || s === '.'))
-  ) {
-    problems.push(
-      `input \`static-path\`: must be a folder relative to the app (letters, digits, . _ / -, no '..'), got '${staticPath}'`
-    );
-  }
+  const staticBad = staticPath !== '' ? safeRelPathProblem(staticPath) : undefined;
+  if (staticBad) problems.push(`input \`static-path\`: ${staticBad}`);
   const clientMaxBodySize = get('client-max-body-size');
   const sizeBad = bodySizeProblem(clientMaxBodySize);
   if (sizeBad) problems.push(`input \`client-max-body-size\`: ${sizeBad}`);
