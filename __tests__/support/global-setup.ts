@@ -47,6 +47,8 @@ export default async function globalSetup(_global: unknown, project: { rootDir: 
   const log = (line: string): void => void process.stderr.write(`[sandbox] ${line}\n`);
   await sandbox.ensureRootfs({ suite: 'trixie', bare: false, log });
   await sandbox.ensureRootfs({ suite: 'trixie', bare: true, log });
+  // The deploy lifecycle also runs on bookworm (Gunicorn 20.1, systemd 252: Ubuntu 22.04's).
+  await sandbox.ensureRootfs({ suite: 'bookworm', bare: false, log });
 
   // Workers inherit this environment: servers.ts records each server it boots under runDir.
   const runId = `${Date.now().toString(36)}-${process.pid}`;

@@ -4,6 +4,7 @@
  */
 export type { SandboxServer, UpOptions, DownOptions } from './types.js';
 export type { Suite } from './config.js';
+export { SUITES } from './config.js';
 export { sandboxUp, sandboxDown, sandboxList } from './server.js';
 export { ensureRootfs, rootfsPath } from './rootfs.js';
 export { sandboxCli, parseSandboxArgs, SANDBOX_USAGE } from './cli.js';
