@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { consoleLogger } from './log.js';
+import { shQuote } from './ssh/quote.js';
 import { sandboxCli } from './sandbox/index.js';
 import { runDemo } from './demo-run.js';
 import { parseSettings, SettingsError } from './settings.js';
@@ -13,7 +14,7 @@ import { jsonForRunner } from './ssh/output.js';
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
 export const CANCELLED_EXIT = 130;
 
-const MODES_HELP = 'deploy | preflight | rollback | provision | verify';
+const MODES_HELP = 'deploy | preflight | rollback | provision | verify | run';
 
 /** GUNICORN_DEPLOY_APP_NAME for app-name: the same values as flags, from the environment. */
 export function envName(input: string): string {
@@ -32,6 +33,7 @@ function help(inputs: InputSpec[]): string {
   return [
     'Usage: gunicorn-deploy [MODE] [--flag value ...]',
     '       gunicorn-deploy sandbox up [--name NAME] [--bare] [--suite trixie|bookworm] | down [--name NAME|--all] | list',
+    '       gunicorn-deploy run [--flag value ...] -- COMMAND [ARG ...]   (in the serving release, as the app)',
     '       gunicorn-deploy demo',
     '',
     `MODE: ${MODES_HELP} (or --mode). Every flag mirrors an action input and can also be set as an`,
@@ -70,7 +72,12 @@ export async function cli(argv: string[]): Promise<number> {
     process.stdout.write(help(inputs) + '\n');
     return 0;
   }
-  if (parsed.positionals.length > 1) {
+  // run -- COMMAND...: one word is shell text as written ('flask init-db && echo done'); several
+  // are argv, each passed on as the word it is.
+  const [modeWord, ...rest] = parsed.positionals;
+  const runCommand =
+    modeWord === 'run' && rest.length > 0 ? (rest.length === 1 ? rest[0]! : rest.map(shQuote).join(' ')) : '';
+  if (rest.length > 0 && !runCommand) {
     process.stderr.write(`one mode at most, got: ${parsed.positionals.join(' ')}\n`);
     return 2;
   }
@@ -91,6 +98,7 @@ export async function cli(argv: string[]): Promise<number> {
   }
   const read = (name: string): string => {
     if (name === 'mode' && parsed.positionals[0]) return parsed.positionals[0];
+    if (name === 'command' && runCommand) return runCommand;
     const v = values[name];
     if (typeof v === 'string') return v;
     if (fileInputs[name] !== undefined) return fileInputs[name]!;

@@ -96,6 +96,7 @@ export function outputsOf(report: RunReport): Record<string, string> {
     'previous-release': first?.facts['previous-release'] ?? '',
     'rolled-back': String(report.hosts.some((h) => h.facts['rolled-back'] === 'true')),
     reload: first?.facts.reload ?? '',
+    'exit-code': first?.facts['exit-code'] ?? '',
     'duration-ms': String(Math.round(report.ms)),
     hosts: JSON.stringify(
       report.hosts.map((h) => ({

@@ -201,6 +201,11 @@ export function healthHostProblem(v: string): Problem {
   return `must be a host name such as example.com (sent as the Host of health requests), got '${v}'`;
 }
 
+/** A command for bash on the server (mode run): any text bash reads, but no NUL, which argv cannot hold. */
+export function commandProblem(v: string): Problem {
+  return v.includes('\0') ? 'must not contain a NUL character' : undefined;
+}
+
 /** Free text sent to a server (health-expect, commit, ref): printable, one line. */
 export function oneLineProblem(v: string): Problem {
   if (/[\x00-\x1f\x7f]/.test(v)) return 'must be one line without control characters (newline, CR, tab, NUL)';

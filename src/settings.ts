@@ -4,6 +4,7 @@ import {
   appDirProblem,
   appNameProblem,
   bodySizeProblem,
+  commandProblem,
   databaseEnvProblem,
   debPackageProblem,
   durationProblem,
@@ -31,7 +32,7 @@ import {
  * (shared with render.ts, which asserts the same rules).
  */
 
-export const MODES = ['deploy', 'preflight', 'rollback', 'provision', 'verify'] as const;
+export const MODES = ['deploy', 'preflight', 'rollback', 'provision', 'verify', 'run'] as const;
 export type Mode = (typeof MODES)[number];
 
 export interface HostSpec {
@@ -126,6 +127,14 @@ export interface JumpSettings {
   fingerprints: string[];
 }
 
+/** Mode run: a one-off command in the serving release, as the app runs. */
+export interface RunSettings {
+  /** bash text, run with -euo pipefail. */
+  command: string;
+  /** Take the deploy lock for the command's length (no deploy can switch under it). */
+  lock: boolean;
+}
+
 export interface Settings {
   mode: Mode;
   hosts: HostSpec[];
@@ -135,6 +144,7 @@ export interface Settings {
   app: AppSettings;
   deploy: DeploySettings;
   provision: ProvisionSettings;
+  run: RunSettings;
   /** The inputs the user gave (non-empty), so remembered server-side settings never override them. */
   given: string[];
 }
@@ -168,6 +178,7 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   'backups-keep': '10',
   'lock-timeout': '5m',
   'force-unlock': 'false',
+  'run-lock': 'false',
   'min-free-space': 'auto',
   'full-upload': 'false',
   'server-name': '_',
@@ -427,8 +438,14 @@ export function parseSettings(readInput: InputReader): Settings {
       ref: oneLine('ref')
     },
     provision,
+    run: { command: raw('command').trim(), lock: bool('run-lock') },
     given: [...given].sort()
   };
+  if (mode === 'run')
+    check(
+      'command',
+      settings.run.command === '' ? 'is required with mode run' : commandProblem(settings.run.command)
+    );
   if (settings.deploy.rollbackTo) check('rollback-to', releaseIdProblem(settings.deploy.rollbackTo));
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;

@@ -5,6 +5,7 @@ import { deployMode } from './deploy-mode.js';
 import { rollbackMode } from './rollback-mode.js';
 import { provisionMode } from './provision-mode.js';
 import { verifyMode } from './verify-mode.js';
+import { runMode } from './run-mode.js';
 
 export function modeStrategy(mode: Mode): ModeStrategy {
   switch (mode) {
@@ -18,6 +19,8 @@ export function modeStrategy(mode: Mode): ModeStrategy {
       return provisionMode;
     case 'verify':
       return verifyMode;
+    case 'run':
+      return runMode;
     default:
       throw new Error(`mode ${mode} has no strategy`);
   }

@@ -1,0 +1,68 @@
+import type { ModeStrategy } from '../engine.js';
+import { appRunCommand } from '../deploy/app-run.js';
+import { parseFacts } from '../deploy/context.js';
+import { shQuote } from '../ssh/quote.js';
+import { acquireLock } from '../steps/lock.js';
+import { DeployError, step } from '../steps/step.js';
+import { deployContext } from './deploy-mode.js';
+
+/** A one-off command may run long (a data migration, an import); the server ends it after this. */
+const RUN_TIMEOUT_MS = 60 * 60_000;
+
+/**
+ * A one-off command (createsuperuser, flask init-db, a migration) in the serving release, exactly
+ * as the service runs: the app's user, its venv first on PATH, its environment file, the release
+ * as working folder. Its output is streamed through the fenced printer; its exit code is the
+ * outcome. The deploy lock only with run-lock, so a command never waits behind a deploy unasked.
+ */
+export const runMode: ModeStrategy = {
+  factKeys: ['release', 'exit-code'],
+  okStatus: 'ok',
+  async runHost(host) {
+    const ctx = deployContext(host);
+    const { command, lock: takeLock } = ctx.settings.run;
+    const lock = takeLock
+      ? (
+          await step(ctx.logger, ctx.records, ctx.label, 'lock', async () => ({
+            lock: await acquireLock(ctx),
+            detail: 'held'
+          }))
+        ).lock
+      : undefined;
+    try {
+      const found = await ctx.remote.exec(
+        `echo "release=$(basename "$(readlink ${shQuote(ctx.paths.current)})")"`,
+        { sudo: true, timeoutMs: 30_000 }
+      );
+      const release = parseFacts(found.stdout).release ?? '';
+      if (!release) {
+        throw new DeployError(
+          `nothing is deployed on ${ctx.label} (no ${ctx.paths.current}): a command runs in the serving release`,
+          'Deploy the app first (mode deploy or provision), then run the command.'
+        );
+      }
+      ctx.facts.release = release;
+      const rel = `${ctx.paths.releases}/${release}`;
+      await step(ctx.logger, ctx.records, ctx.label, 'run', async () => {
+        const res = await ctx.remote.exec(
+          appRunCommand(ctx.paths, {
+            cwd: rel,
+            envFile: ctx.paths.envFile,
+            venv: `${rel}/.venv`,
+            argv: ['/bin/bash', '-euo', 'pipefail', '-c', command]
+          }),
+          { sudo: true, stream: true, timeoutMs: RUN_TIMEOUT_MS }
+        );
+        ctx.facts['exit-code'] = String(res.code);
+        if (res.code !== 0) {
+          throw new DeployError(
+            `the command exited ${res.code}${res.timedOut ? ' (timed out after 1 h)' : ''} in release ${release}; its output is above`
+          );
+        }
+        return { detail: `exit 0 in ${release}` };
+      });
+    } finally {
+      await lock?.release();
+    }
+  }
+};
