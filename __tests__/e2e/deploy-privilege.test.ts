@@ -74,6 +74,8 @@ test('a REVISION and a manifest committed as links to /etc/issue are replaced, n
   const dir = await appCopy();
   await symlink('/etc/issue', path.join(dir, 'REVISION'));
   await symlink('/etc/issue', path.join(dir, '.gunicorn-deploy-manifest'));
+  // A shared path shipped as a link is replaced by the link to shared/ too.
+  await symlink('/etc', path.join(dir, 'instance'));
   // A delta (from the release serving) and a full upload take different paths into the release.
   for (const over of [{}, { 'full-upload': 'true' }] as Record<string, string>[]) {
     const { report } = await deploy(server, dir, { commit: '3'.repeat(40), ...over });
@@ -86,6 +88,9 @@ test('a REVISION and a manifest committed as links to /etc/issue are replaced, n
       'regular file shop-build\nregular file shop-build\n'
     );
     expect(await onServer(server, `cat ${rel}/REVISION`)).toContain(`release=${release}`);
+    expect(await onServer(server, `readlink ${rel}/instance; stat -c %U ${rel}/instance`)).toBe(
+      '/srv/shop/shared/instance\nshop-build\n'
+    );
     expect(await serving()).toBe(release);
     good = release;
   }

@@ -24,6 +24,9 @@ if [ ! -f ${q(db)} ]; then echo "skipped=no database at ${d.sqliteDb} yet"; exit
 rm -f ${q(tmp)}
 runuser -u ${q(p.user)} -- sqlite3 -cmd '.timeout 15000' ${q(db)} ${q(`.backup '${tmp}'`)}
 mv ${q(tmp)} ${q(out)}
+# The copy was made in shared/, which the app owns: in backups/ (root's) it can no longer be swapped,
+# and only a regular file is checked and handed to the app's group (chown follows links).
+if [ -L ${q(out)} ] || [ ! -f ${q(out)} ]; then rm -f ${q(out)}; echo "the backup is not a regular file" >&2; exit 4; fi
 check=$(sqlite3 ${q(out)} 'PRAGMA integrity_check')
 if [ "$check" != ok ]; then echo "integrity_check of the backup: $check" >&2; mv ${q(out)} ${q(out + '.corrupt')}; exit 4; fi
 chown root:${q(p.user)} ${q(out)}; chmod 0640 ${q(out)}
