@@ -277,6 +277,7 @@ test('outputs and state go to their files with a delimiter: a value cannot add a
       'previous-release',
       'rolled-back',
       'reload',
+      'exit-code',
       'duration-ms',
       'hosts'
     ]);
