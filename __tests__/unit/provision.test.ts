@@ -234,4 +234,16 @@ describe('sourceHash', () => {
     await writeFile(path.join(b, 'app.py'), 'print(2)\n');
     expect(await h(b)).not.toBe(await h(a));
   });
+
+  test('is keyed by the deploy key: the recorded hash says nothing about env values to anyone without it', async () => {
+    const a = await mkdtemp(path.join(os.tmpdir(), 'gd-src-'));
+    await writeFile(path.join(a, 'app.py'), 'print(1)\n');
+    const other = KEY.replace('abc', 'xyz');
+    const withKey = (key: string): Promise<string> =>
+      sourceHash(settings({ source: a, env: 'SECRET_KEY=hunter2', 'private-key': key }));
+    expect(await withKey(KEY)).toBe(await withKey(KEY));
+    expect(await withKey(other)).not.toBe(await withKey(KEY));
+    // A plain sha256 of source and settings would not change with the key: a dictionary of weak
+    // secrets could then be tried against the hash sudo's journal keeps.
+  });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, type Hmac } from 'node:crypto';
 import type { DeployContext } from './context.js';
 import type { Settings } from '../settings.js';
 import { serializeManifest, type Manifest } from '../manifest.js';
@@ -13,12 +13,22 @@ export function shapingSettings(settings: Settings): string {
 }
 
 /**
+ * A hash keyed by the SSH key: the record is written through a command line (in sudo's journal)
+ * and the settings it covers include the env values, so a plain sha256 of a weak secret could be
+ * brute-forced from the journal. Keyed, it says nothing to anyone without the deploy key; a run
+ * with another key only redeploys once.
+ */
+export function recordHmac(settings: Settings): Hmac {
+  return createHmac('sha256', createHash('sha256').update(settings.ssh.privateKey).digest());
+}
+
+/**
  * What a release is made of: the manifest of the tree the upload sends (paths, modes, content
  * ids; no times or owners, so a fresh checkout of the same commit hashes the same), plus every
  * deploy setting that shapes the release or its units. A deploy has the manifest already.
  */
 export function releaseHash(manifest: Manifest, settings: Settings): string {
-  return createHash('sha256')
+  return recordHmac(settings)
     .update(serializeManifest(manifest))
     .update(shapingSettings(settings))
     .digest('hex');

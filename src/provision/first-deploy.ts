@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { HostContext } from '../engine.js';
 import type { DeployContext } from '../deploy/context.js';
@@ -10,7 +9,7 @@ import type { Settings } from '../settings.js';
 import { shQuote } from '../ssh/quote.js';
 import { tarExcludeArgs } from '../ssh/upload.js';
 import { buildManifest } from '../manifest.js';
-import { recordPath, releaseHash, shapingSettings } from '../deploy/release-record.js';
+import { recordHmac, recordPath, releaseHash, shapingSettings } from '../deploy/release-record.js';
 
 /** releaseHash of the source as it is now; a canonical tar when a name keeps it from a manifest. */
 export async function sourceHash(settings: Settings): Promise<string> {
@@ -32,7 +31,7 @@ export async function sourceHash(settings: Settings): Promise<string> {
     ...tarExcludeArgs(settings.app.exclude),
     '.'
   ];
-  const hash = createHash('sha256');
+  const hash = recordHmac(settings);
   await new Promise<void>((resolve, reject) => {
     const tar = spawn('tar', args, {
       stdio: ['ignore', 'pipe', 'pipe'],
