@@ -47,7 +47,12 @@ function inputItems(): string[][] {
     .slice(a, b)
     .split(/\n(?=- `)/)
     .filter((t) => t.startsWith('- `'))
-    .map((t) => t.split('\n\n')[0]!.trimEnd().replace(/\n {2}/g, ' '));
+    .map((t) =>
+      t
+        .split('\n\n')[0]!
+        .trimEnd()
+        .replace(/\n {2}/g, ' ')
+    );
   return items.map((item) => {
     const m = /^- `([^`]+)`(?: \((required|default `[^`]*`)\))?: (.*)$/s.exec(item);
     expect({ item, parsed: !!m }).toEqual({ item, parsed: true });
