@@ -156,8 +156,8 @@ export async function runEngine(
   }));
   const local = await sourceProblems(settings);
   if (local.length > 0) {
+    // Printed once, by the front end (the action's annotation, the CLI's last line).
     const error = new SettingsError(local).message;
-    logger.error(error);
     const hosts = slots.map((s) => s.report);
     return {
       report: {
@@ -206,7 +206,6 @@ export async function runEngine(
       r.status = signal?.aborted ? 'cancelled' : 'failed';
     const failedStep = r.steps.filter((st) => !st.ok).at(-1)?.name;
     r.error = `${errorMessage(err)}\n${troubleshootingRef(sectionFor(settings.mode, failedStep))}`;
-    logger.error(`${r.host}: ${r.error}`);
   };
 
   try {

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { SandboxServer } from '../../src/sandbox/index.js';
 import { bootServer, stopServer } from '../support/servers.js';
 import { appCopy, deploy, onServer } from '../support/deploy.js';
@@ -88,7 +89,19 @@ test('the CLI: run -- WORDS passes each word on as it is; one word is shell text
   ];
   expect(await cli(['run', ...flags, '--', 'touch', 'instance/two words', 'instance/$HOME'])).toBe(0);
   expect(await cli(['run', ...flags, '--', 'cd instance && touch "$GREETING"'])).toBe(0);
-  expect(await cli(['run', ...flags, '--', 'false'])).toBe(1);
+  const printed: string[] = [];
+  const capture = (chunk: string | Uint8Array): boolean => printed.push(String(chunk)) > 0;
+  const spies = [
+    jest.spyOn(process.stdout, 'write').mockImplementation(capture),
+    jest.spyOn(process.stderr, 'write').mockImplementation(capture)
+  ];
+  try {
+    expect(await cli(['run', ...flags, '--', 'false'])).toBe(1);
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+  // The whole error once, as the last thing said (the step table shows its first line).
+  expect(printed.join('').match(/Troubleshooting: README\.md#mode-run/g)).toHaveLength(1);
   expect(await onServer(server, 'ls /srv/shop/shared/instance')).toEqual(
     expect.stringContaining('two words\n')
   );

@@ -75,27 +75,50 @@ async function onPath(tool: string): Promise<boolean> {
   return false;
 }
 
-export const REQUIRED_TOOLS = [
-  'debootstrap',
-  'systemd-nspawn',
-  'iptables',
-  'ip',
-  'ssh-keygen',
-  'ssh'
-] as const;
+/** Each tool the sandbox runs, and the Debian package that has it. */
+export const REQUIRED_TOOLS = {
+  debootstrap: 'debootstrap',
+  'systemd-nspawn': 'systemd-container',
+  iptables: 'iptables',
+  ip: 'iproute2',
+  'ssh-keygen': 'openssh-client',
+  ssh: 'openssh-client'
+} as const;
 
-/** Fails with what to do about it: the sandbox needs root and a handful of Debian packages. */
-export async function preflight(): Promise<void> {
+async function missingTools(): Promise<string[]> {
+  const missing: string[] = [];
+  for (const tool of Object.keys(REQUIRED_TOOLS)) if (!(await onPath(tool))) missing.push(tool);
+  return missing;
+}
+
+/**
+ * The sandbox needs root and a handful of Debian packages. As root on a machine with apt, the
+ * missing packages are installed after saying so (a newcomer's first `npm run demo` just works);
+ * anywhere else it fails with one line saying what to do.
+ */
+export async function preflight(
+  say: (line: string) => void = (l) => process.stderr.write(`${l}\n`)
+): Promise<void> {
   if (process.platform !== 'linux') throw new Error('the sandbox needs Linux (systemd-nspawn)');
   if (process.getuid?.() !== 0) {
     throw new Error(
       'the sandbox needs root (network namespaces, overlay mounts, systemd-nspawn): run it with sudo'
     );
   }
-  const missing: string[] = [];
-  for (const tool of REQUIRED_TOOLS) if (!(await onPath(tool))) missing.push(tool);
+  let missing = await missingTools();
+  if (missing.length && (await onPath('apt-get'))) {
+    const pkgs = [...new Set(missing.map((t) => REQUIRED_TOOLS[t as keyof typeof REQUIRED_TOOLS]))];
+    say(`The sandbox needs ${missing.join(', ')}: installing ${pkgs.join(' ')} with apt-get ...`);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    await run('apt-get', ['update', '-q'], { env, timeoutMs: 10 * 60_000 });
+    await run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...pkgs], {
+      env,
+      timeoutMs: 20 * 60_000
+    });
+    missing = await missingTools();
+  }
   if (missing.length) {
-    throw new Error(`the sandbox needs ${missing.join(', ')}; install with:\n  ${APT_INSTALL_HINT}`);
+    throw new Error(`the sandbox needs ${missing.join(', ')}; install with: ${APT_INSTALL_HINT}`);
   }
   if (!process.env.PATH?.split(':').includes('/usr/sbin')) {
     process.env.PATH = `${process.env.PATH ?? ''}:/usr/sbin:/sbin`;
