@@ -252,3 +252,25 @@ describe('upload', () => {
     );
   });
 });
+
+test('the debug line of a command names its first line that says something, never an empty one', async () => {
+  const debug: string[] = [];
+  const logger = { ...memoryLogger(), debug: (m: string) => void debug.push(m) };
+  const r = await connect(
+    {
+      host: server.host,
+      port: server.port,
+      user: server.user,
+      privateKey: readFileSync(server.privateKeyPath, 'utf8'),
+      knownHosts: server.knownHosts
+    },
+    logger
+  );
+  try {
+    await r.script('\n\n  \necho "the first line"\necho second');
+  } finally {
+    await r.close();
+  }
+  const shown = debug.filter((l) => l.includes('] $ '));
+  expect(shown).toEqual([`[${server.host}] $ echo "the first line"`]);
+});

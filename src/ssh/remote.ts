@@ -164,7 +164,8 @@ export class SshRemote implements Remote {
         )
       );
     }
-    const firstLine = shown.split('\n', 1)[0];
+    // Scripts start with a newline: the first line that says something.
+    const firstLine = shown.split('\n').find((l) => l.trim() !== '') ?? '';
     const cancelled = (): CancelledError =>
       new CancelledError(
         `${this.label}: the run was cancelled (${opts.signal ? reasonOf(opts.signal) : ''}); the remote command was stopped`
