@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, utimes, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,6 +15,7 @@ import { importScript } from '../../src/provision/import-database.js';
 import { filesInput, prelude, REPORT, writeFilesScript } from '../../src/provision/shell.js';
 import { checksTable, parseChecks, verifyChecklistScript } from '../../src/provision/verify.js';
 import { sourceHash } from '../../src/provision/first-deploy.js';
+import { needs } from '../support/needs.js';
 
 const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n';
 
@@ -147,11 +148,60 @@ describe('provision scripts', () => {
     expect(nginxScript(ctx)).toContain("avail='/etc/nginx/sites-available/shop.conf'");
   });
 
-  test('apt is only touched when a package is missing, and unknown names stop it before install', () => {
-    const sh = packagesScript(['nginx']);
-    expect(sh.indexOf('dpkg-query')).toBeLessThan(sh.indexOf('apt-get -q -o DPkg::Lock::Timeout=300 update'));
-    expect(sh).toMatch(/if \[ \$\{#missing\[@\]\} -gt 0 \]; then/);
-    expect(sh.indexOf('apt-cache policy')).toBeLessThan(sh.indexOf('install --no-install-recommends'));
+  test('apt is only touched when a package is missing, and unknown names stop it before install', async () => {
+    // The script runs for real under bash, against fake dpkg-query, apt-get and apt-cache that
+    // record every call: INSTALLED lists what dpkg knows, KNOWN what apt could install.
+    const bin = await mkdtemp(path.join(os.tmpdir(), 'gd-fake-apt-'));
+    const calls = path.join(bin, 'calls');
+    const fake = (name: string, body: string): Promise<void> =>
+      writeFile(path.join(bin, name), `#!/bin/bash\necho "${name} $*" >> ${calls}\n${body}\n`, {
+        mode: 0o755
+      });
+    await fake(
+      'dpkg-query',
+      'for p in $INSTALLED; do [ "$p" = "${@: -1}" ] && { printf "install ok installed"; exit 0; }; done; exit 1'
+    );
+    await fake(
+      'apt-cache',
+      'for p in $KNOWN; do [ "$p" = "$2" ] && { echo "  Candidate: 1.0"; exit 0; }; done; echo "  Candidate: (none)"'
+    );
+    await fake('apt-get', 'exit 0');
+    const runScript = (
+      pkgs: string[],
+      installed: string,
+      known: string
+    ): { code: number; out: string; calls: string[] } => {
+      execFileSync('rm', ['-f', calls]);
+      const r = spawnSync(
+        'bash',
+        ['-c', `set -euo pipefail\n${prelude(false)}\n${packagesScript(pkgs)}\n${REPORT}`],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, PATH: `${bin}:/usr/bin:/bin`, INSTALLED: installed, KNOWN: known }
+        }
+      );
+      const made = spawnSync('cat', [calls], { encoding: 'utf8' }).stdout.trim().split('\n');
+      return { code: r.status ?? -1, out: r.stdout, calls: made.filter((l) => l) };
+    };
+    // All installed: dpkg is asked, apt never runs.
+    const none = runScript(['nginx', 'curl'], 'nginx curl', 'nginx curl');
+    expect(none.code).toBe(0);
+    expect(none.calls.filter((c) => c.startsWith('apt'))).toEqual([]);
+    expect(none.out).toMatch(/^changed=$/m);
+    // One missing: update, its candidate looked up, then installed alone.
+    const one = runScript(['nginx', 'curl'], 'nginx', 'nginx curl');
+    expect(one.code).toBe(0);
+    expect(one.calls.filter((c) => c.startsWith('apt'))).toEqual([
+      'apt-get -q -o DPkg::Lock::Timeout=300 update',
+      'apt-cache policy curl',
+      'apt-get -q -y -o DPkg::Lock::Timeout=300 install --no-install-recommends curl'
+    ]);
+    expect(one.out).toMatch(/^changed= curl$/m);
+    // An unknown name: refused after the update, before anything is installed.
+    const typo = runScript(['nginx', 'curll'], 'nginx', 'nginx curl');
+    expect(typo.code).toBe(5);
+    expect(typo.out).toMatch(/^unknown=curll$/m);
+    expect(typo.calls.some((c) => c.includes(' install '))).toBe(false);
   });
 
   test('the timers come from the templates with the provision settings', () => {
@@ -172,8 +222,8 @@ describe('provision scripts', () => {
 });
 
 describe('writeFilesScript (run locally in a scratch folder)', () => {
-  const asRoot = process.getuid?.() === 0;
-  (asRoot ? test : test.skip)('writes only what differs; a dry run writes nothing', async () => {
+  // It sets owners (root:root), which only root may.
+  needs('root', process.getuid?.() === 0)('writes only what differs; a dry run writes nothing', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'gd-files-'));
     const files = [
       { path: `${dir}/a.conf`, content: 'one\n', mode: '0644', owner: 'root:root' },

@@ -10,9 +10,20 @@ test('no children, or no such process: an empty list, and the script goes on', (
   expect(bash('sleep 5 & p=$!; w=$(children $p); kill $p; echo "[$w]"')).toBe('[]\n');
 });
 
-test("a process's children are listed", () => {
+test("a process's children are listed: exactly its own, not itself or a grandchild", () => {
+  // The shell writes its two children's PIDs; one of them has a child of its own.
   const out = bash(
-    'bash -c "sleep 5 & sleep 5 & wait" & p=$!; sleep 0.3; w=$(children $p); kill $w $p 2>/dev/null || true; echo "$w"'
+    `f=$(mktemp); bash -c 'sleep 5 & echo $! >> '"$f"'; bash -c "sleep 5 & wait" & echo $! >> '"$f"'; wait' & p=$!
+sleep 0.5; w=$(children $p); echo "listed=$w"; echo "own=$(tr '\\n' ' ' < "$f")"; echo "self=$p"
+for c in $w; do pkill -P $c 2>/dev/null || true; done; pkill -P $p 2>/dev/null || true; kill $p 2>/dev/null || true; rm -f "$f"`
   );
-  expect(out.trim().split(/\s+/)).toHaveLength(2);
+  const get = (k: string): string[] =>
+    (new RegExp(`^${k}=(.*)$`, 'm').exec(out)?.[1] ?? '')
+      .trim()
+      .split(/\s+/)
+      .filter((x) => x)
+      .sort();
+  expect(get('own')).toHaveLength(2);
+  expect(get('listed')).toEqual(get('own'));
+  expect(get('listed')).not.toContain(get('self')[0]);
 });

@@ -15,14 +15,15 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { renderTemplate, templateVars, type TemplateInput, type TemplateVars } from '../../src/render.js';
+import { needs } from '../support/needs.js';
 
 // Every template rendered with sample values; where the real tool is installed (bash, sh, curl,
 // sqlite3, nginx, python3, systemd-analyze), the rendered file is also run or checked by it.
 const TEMPLATES = path.join(process.cwd(), 'templates');
 const run = promisify(execFile);
 const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-// Under CI every tool is installed by .ci/run, so a missing one fails the test instead of skipping it.
-const withTool = (...cmds: string[]): typeof test => (process.env.CI || cmds.every(has) ? test : test.skip);
+// A missing tool fails the test (.ci/run installs every one), unless opted out by name: see needs().
+const withTool = (...cmds: string[]): jest.It => needs(cmds.join('+'), cmds.every(has));
 
 const SAMPLE: TemplateInput = {
   app: 'shop',
