@@ -25,14 +25,18 @@ function fleetInputs(list: SandboxServer[]): Record<string, string> {
   };
 }
 
-/** An app whose new release fails its health check only on servers holding a marker file. */
+/**
+ * An app whose new release fails its health check only on servers holding a marker file, and only
+ * once live (PWD .../current), so it passes its candidate boot and the failure is the switched
+ * server's: the fleet's rollback of servers already switched is what is tested here.
+ */
 async function unhealthyWhereMarked(): Promise<string> {
   const app = await appCopy();
   await editFile(
     app,
     'app.py',
     (t) =>
-      `${t}\nimport os as _os\n@app.before_request\ndef _only_here():\n    if request.path == "/health" and _os.path.exists("/etc/shop-fail-new-release"):\n        return "unhealthy on this server", 500\n`
+      `${t}\nimport os as _os\n@app.before_request\ndef _only_here():\n    if request.path == "/health" and _os.path.exists("/etc/shop-fail-new-release") and _os.environ.get("PWD", "").endswith("/current"):\n        return "unhealthy on this server", 500\n`
   );
   return app;
 }
