@@ -70,7 +70,7 @@ test('the second of three is unhealthy: the third is untouched, the first rolled
   // The new code fails its health check only where this marker exists: on the second server.
   await onServer(servers[1]!, 'touch /etc/shop-fail-new-release');
   const app = await unhealthyWhereMarked();
-  const { report } = await deploy(servers[0]!, app, { ...fleetInputs(servers), 'health-timeout': '4s' });
+  const { report } = await deploy(servers[0]!, app, { ...fleetInputs(servers), 'health-timeout': '8s' });
   expect(report.ok).toBe(false);
   expect(report.error).toMatch(
     new RegExp(`^${servers[1]!.host.replace(/\./g, '\\.')}: release .* failed and was rolled back`)
@@ -91,7 +91,7 @@ test('rollback-scope host keeps the servers already switched', async () => {
   const app = await unhealthyWhereMarked();
   const { report } = await deploy(servers[0]!, app, {
     ...fleetInputs(servers),
-    'health-timeout': '4s',
+    'health-timeout': '8s',
     'rollback-scope': 'host'
   });
   await onServer(servers[1]!, 'rm -f /etc/shop-fail-new-release');
