@@ -19,21 +19,26 @@ test('20 deploys under continuous writes: every acknowledged row is kept, every 
   expect(first.report.error).toBeUndefined();
   const writes = await startLoad(server, { path: '/write?value=during-deploys', ok: 201, clients: 6 });
   const outcomes: string[] = [];
+  const unexpected: string[] = [];
   for (let i = 1; i <= 20; i++) {
     const dir = await appCopy();
     const brokenHealth = i % 5 === 0;
     await editFile(dir, 'app.py', (t) =>
       brokenHealth
-        ? `${t}\n@app.before_request\ndef _broken():\n    if request.path == "/health":\n        return "broken", 500\n`
+        ? // Broken only once live (PWD .../current): past its candidate boot, so it is switched and rolled back.
+          `${t}\nimport os as _os\n@app.before_request\ndef _broken():\n    if request.path == "/health" and _os.environ.get("PWD", "").endswith("/current"):\n        return "broken", 500\n`
         : `${t}\n# deploy ${i}\n`
     );
     const { report } = await deploy(server, dir, {
-      'health-timeout': brokenHealth ? '3s' : '20s',
+      'health-timeout': brokenHealth ? '8s' : '20s',
       'backups-keep': '25'
     });
     outcomes.push(report.hosts[0]!.status);
+    if (report.hosts[0]!.status !== (brokenHealth ? 'rolled-back' : 'deployed'))
+      unexpected.push(`deploy ${i}: ${report.hosts[0]!.status}: ${report.error ?? ''}`);
   }
   const counts = await writes.stop();
+  expect(unexpected).toEqual([]);
   expect(outcomes.filter((o) => o === 'rolled-back')).toHaveLength(4);
   expect(outcomes.filter((o) => o === 'deployed')).toHaveLength(16);
   expect(counts.ok).toBeGreaterThan(200);

@@ -82,7 +82,7 @@ test('a /health that answers 500 after the switch is rolled back', async () => {
       `${LIVE_ONLY}\n@app.before_request\ndef _broken():\n    if LIVE and request.path == "/health":\n        return "broken on purpose", 500`
     )
   );
-  const { report } = await deploy(server, dir, { 'health-timeout': '5s' });
+  const { report } = await deploy(server, dir, { 'health-timeout': '8s' });
   expect(report.ok).toBe(false);
   const h = report.hosts[0]!;
   expect(h.status).toBe('rolled-back');
@@ -101,10 +101,10 @@ test('a health check that never answers in time is rolled back', async () => {
     )
   );
   const started = Date.now();
-  const { report } = await deploy(server, dir, { 'health-timeout': '4s' });
+  const { report } = await deploy(server, dir, { 'health-timeout': '8s' });
   expect(report.ok).toBe(false);
   expect(report.hosts[0]!.status).toBe('rolled-back');
-  expect(report.error).toMatch(/not live after 4 s/);
+  expect(report.error).toMatch(/not live after 8 s/);
   expect(Date.now() - started).toBeLessThan(60_000);
   expect(await serving()).toBe(good);
 });

@@ -223,7 +223,7 @@ const LIVE_ONLY_500 = `import os\nLIVE = os.environ.get("PWD", "").endswith("/cu
 test('a release that fails only once live is rolled back: outputs, states and history say so', async () => {
   const { report } = await deploy(server, await appWith(LIVE_ONLY_500), {
     commit: '4'.repeat(40),
-    'health-timeout': '3s'
+    'health-timeout': '8s'
   });
   const h = report.hosts[0]!;
   const failed = h.steps.find((st) => st.name === 'candidate')!;
@@ -254,7 +254,7 @@ test('a rollback that fails leaves outputs naming what serves, and a history lin
   try {
     const { report } = await deploy(server, await appWith(LIVE_ONLY_500), {
       commit: '5'.repeat(40),
-      'health-timeout': '3s'
+      'health-timeout': '8s'
     });
     expect(report.ok).toBe(false);
     const bad = report.error!.match(/release (\S+) failed \(/)![1]!;

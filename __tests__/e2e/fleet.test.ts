@@ -25,14 +25,18 @@ function fleetInputs(list: SandboxServer[]): Record<string, string> {
   };
 }
 
-/** An app whose new release fails its health check only on servers holding a marker file. */
+/**
+ * An app whose new release fails its health check only on servers holding a marker file, and only
+ * once live (PWD .../current), so it passes its candidate boot and the failure is the switched
+ * server's: the fleet's rollback of servers already switched is what is tested here.
+ */
 async function unhealthyWhereMarked(): Promise<string> {
   const app = await appCopy();
   await editFile(
     app,
     'app.py',
     (t) =>
-      `${t}\nimport os as _os\n@app.before_request\ndef _only_here():\n    if request.path == "/health" and _os.path.exists("/etc/shop-fail-new-release"):\n        return "unhealthy on this server", 500\n`
+      `${t}\nimport os as _os\n@app.before_request\ndef _only_here():\n    if request.path == "/health" and _os.path.exists("/etc/shop-fail-new-release") and _os.environ.get("PWD", "").endswith("/current"):\n        return "unhealthy on this server", 500\n`
   );
   return app;
 }
@@ -66,7 +70,7 @@ test('the second of three is unhealthy: the third is untouched, the first rolled
   // The new code fails its health check only where this marker exists: on the second server.
   await onServer(servers[1]!, 'touch /etc/shop-fail-new-release');
   const app = await unhealthyWhereMarked();
-  const { report } = await deploy(servers[0]!, app, { ...fleetInputs(servers), 'health-timeout': '4s' });
+  const { report } = await deploy(servers[0]!, app, { ...fleetInputs(servers), 'health-timeout': '8s' });
   expect(report.ok).toBe(false);
   expect(report.error).toMatch(
     new RegExp(`^${servers[1]!.host.replace(/\./g, '\\.')}: release .* failed and was rolled back`)
@@ -87,7 +91,7 @@ test('rollback-scope host keeps the servers already switched', async () => {
   const app = await unhealthyWhereMarked();
   const { report } = await deploy(servers[0]!, app, {
     ...fleetInputs(servers),
-    'health-timeout': '4s',
+    'health-timeout': '8s',
     'rollback-scope': 'host'
   });
   await onServer(servers[1]!, 'rm -f /etc/shop-fail-new-release');

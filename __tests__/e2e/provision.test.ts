@@ -221,18 +221,26 @@ test('dry-run prints what a new server-name would change and changes nothing', a
   const { report, lines } = await provision({ 'server-name': 'shop.example.test', 'dry-run': 'true' });
   expect({ ok: report.ok, error: report.error }).toEqual({ ok: true, error: undefined });
   expect(report.hosts[0]!.status).toBe('dry-run');
-  expect(report.hosts[0]!.facts.changes).toBe('nginx');
+  // The health timer's request carries the first server-name as its Host (issue 12).
+  expect(report.hosts[0]!.facts.changes).toBe('nginx timers');
   expect(lines.join('\n')).toMatch(/would install \/etc\/nginx\/sites-available\/shop\.conf/);
   expect(lines.join('\n')).toMatch(/\+\s+server_name shop\.example\.test;/);
   expect(await onServer(server, 'md5sum /etc/nginx/sites-available/shop.conf')).toBe(siteBefore);
 }, 300_000);
 
-test('a changed server-name touches only nginx (reload, not restart), and the app keeps serving', async () => {
+test('a changed server-name touches only nginx (reload, not restart) and the health check, and the app keeps serving', async () => {
   const [appPid, nginxPid] = (await servicePids()).trim().split('\n');
   const { report } = await provision({ 'server-name': 'shop.example.test www.shop.example.test' });
   expect({ ok: report.ok, error: report.error }).toEqual({ ok: true, error: undefined });
   const changed = report.hosts[0]!.steps.filter((s) => s.changed === true).map((s) => s.name);
-  expect(changed).toEqual(['nginx']);
+  // nginx, and the health check script whose request now carries the new name as its Host.
+  expect(changed).toEqual(['nginx', 'timers']);
+  expect(
+    await onServer(
+      server,
+      'grep -c "shop.example.test/health" /usr/local/lib/gunicorn-deploy/shop-health-check'
+    )
+  ).toBe('1\n');
   const [appPid2, nginxPid2] = (await servicePids()).trim().split('\n');
   expect(appPid2).toBe(appPid);
   expect(nginxPid2).toBe(nginxPid); // a reload keeps the nginx master

@@ -119,7 +119,7 @@ async function refuseRelease(ctx: DeployContext, up: Uploaded, why: string): Pro
     step: failed
   };
   await recordHistory(
-    { ...ctx, paths: p },
+    ctx,
     { ...entry, why: why.split('\n')[0]! },
     `${stateCommand(ctx, up.release, 'refused')}
 if [ -d ${q(`${p.releases}/${up.release}`)} ] && [ "$(readlink ${q(p.current)})" != ${q(`releases/${up.release}`)} ]; then
@@ -186,7 +186,7 @@ export async function activateRelease(host: HostContext, p: PreparedRelease): Pr
         release: up.previous,
         from: release,
         status: 'failed',
-        why: errorMessage(rbErr).split('\n')[0]!
+        why: `${why.split('\n')[0]!}; the rollback failed: ${errorMessage(rbErr).split('\n')[0]!}`
       });
       throw new DeployError(
         `release ${release} failed (${why}) and the rollback to ${up.previous} failed too: ${errorMessage(rbErr)}`,
