@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import * as os from 'node:os';
 import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -190,6 +192,40 @@ test('killed hard (SIGKILL) while switched but unproven: the post step rolls it 
   ]);
   // No verify loop of the killed run is left polling on the server.
   expect(await onServer(server, "pgrep -fc 'new worker[s] running' || true")).toBe('0\n');
+});
+
+test('the CLI on Ctrl-C during verify: rolls back, then exits 130', async () => {
+  const before = (await historyLines()).length;
+  const known = path.join(os.tmpdir(), `gd-known-${server.name}`);
+  await writeFile(known, server.knownHosts + '\n');
+  const inputs = inputsFor(server, await brokenHealth(), {
+    'health-timeout': '120s',
+    commit: 'e'.repeat(40)
+  });
+  delete inputs['known-hosts'];
+  const args = ['deploy', '--private-key-file', server.privateKeyPath, '--known-hosts-file', known];
+  for (const [k, v] of Object.entries(inputs)) args.push(`--${k}=${v}`);
+  const child = spawn(process.execPath, [path.resolve('dist/cli/index.js'), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
+  let err = '';
+  const verifying = new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (c: Buffer) => {
+      err += c.toString();
+      if (/^== [^\n]*: verify$/m.test(err)) resolve();
+    });
+    child.once('close', () => reject(new Error(`the CLI ended before verify:\n${err}`)));
+  });
+  const code = new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
+  await verifying;
+  child.kill('SIGINT');
+  expect(await code).toBe(130);
+  expect(err).toMatch(/SIGINT: cancelling/);
+  expect(await serving()).toEqual({ status: 200, release: good });
+  expect(await lockIsFree()).toBe(true);
+  const lines = (await historyLines()).slice(before);
+  expect(lines).toEqual([expect.objectContaining({ event: 'deploy', status: 'rolled-back', to: good })]);
+  expect(lines[0]!.release).toMatch(/-eeeeeee$/);
 });
 
 test('a runner that vanishes without a word (frozen: no FIN, no RST) frees the lock within 60 s', async () => {
