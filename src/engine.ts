@@ -8,7 +8,7 @@ import { errorMessage, step } from './steps/step.js';
 import { modeStrategy } from './modes/index.js';
 import { bufferedLogger, planBatches } from './fleet.js';
 import { sectionFor, troubleshootingRef } from './troubleshooting.js';
-import { CancelledError, reasonOf } from './cancel.js';
+import { abortable, CancelledError, reasonOf } from './cancel.js';
 
 export type Connector = (target: SshTarget, logger: Logger) => Promise<Remote>;
 
@@ -245,41 +245,6 @@ export async function runEngine(
       : undefined
   };
   return { report, factKeys: strategy.factKeys };
-}
-
-/**
- * The same server, but every command started through it is ended when the run is cancelled (the
- * lock holder opts out by passing its own `signal: undefined`: it lives until release()).
- */
-export function abortable(remote: Remote, signal: AbortSignal): Remote {
-  const proxy = makeAbortable(remote, signal);
-  unwrapped.set(proxy, remote);
-  return proxy;
-}
-
-const unwrapped = new WeakMap<Remote, Remote>();
-
-/** The server without the cancellation: for the few lines a cancelled run still writes (history). */
-export function uncancellable(remote: Remote): Remote {
-  return unwrapped.get(remote) ?? remote;
-}
-
-function makeAbortable(remote: Remote, signal: AbortSignal): Remote {
-  const withSignal = <O extends object>(opts: O | undefined): O =>
-    opts && 'signal' in opts ? opts : ({ ...(opts ?? {}), signal } as O);
-  return new Proxy(remote, {
-    get(target, prop, receiver) {
-      if (prop === 'exec' || prop === 'script') {
-        return (text: string, opts?: Parameters<Remote['exec']>[1]) => target[prop](text, withSignal(opts));
-      }
-      if (prop === 'upload') {
-        return (local: string, dir: string, opts: Parameters<Remote['upload']>[2]) =>
-          target.upload(local, dir, withSignal(opts));
-      }
-      const v: unknown = Reflect.get(target, prop, receiver);
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    }
-  });
 }
 
 /**

@@ -1,5 +1,5 @@
-import { uncancellable, type HostContext, type ModeStrategy, type RollingStrategy } from '../engine.js';
-import { throwIfCancelled } from '../cancel.js';
+import type { HostContext, ModeStrategy, RollingStrategy } from '../engine.js';
+import { throwIfCancelled, uncancellable } from '../cancel.js';
 import type { DeployContext } from '../deploy/context.js';
 import { releaseId, serverPaths } from '../deploy/paths.js';
 import { acquireLock, type HeldLock } from '../steps/lock.js';
