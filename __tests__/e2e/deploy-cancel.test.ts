@@ -7,6 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { SandboxServer } from '../../src/sandbox/index.js';
 import { bootServer, stopServer } from '../support/servers.js';
 import { appCopy, editFile, getJson, inputsFor, onServer } from '../support/deploy.js';
+import { runnerCommands } from '../support/runner-commands.js';
 import {
   postEnv,
   runAction,
@@ -226,6 +227,34 @@ test('the CLI on Ctrl-C during verify: rolls back, then exits 130', async () => 
   const lines = (await historyLines()).slice(before);
   expect(lines).toEqual([expect.objectContaining({ event: 'deploy', status: 'rolled-back', to: good })]);
   expect(lines[0]!.release).toMatch(/-eeeeeee$/);
+});
+
+test('a server line with \\r::add-mask:: in a provision dry-run diff does not mask anything', async () => {
+  // A live file the dry run will diff, holding a command after a carriage return.
+  await onServer(server, "printf 'x\\r::add-mask::Debian\\n##[add-mask]GNU\\n' > /etc/logrotate.d/shop");
+  try {
+    const files = await runnerFiles();
+    const res = await runAction(
+      runnerEnv(
+        {
+          'private-key': key,
+          ...inputsFor(server, await appCopy()),
+          mode: 'provision',
+          'dry-run': 'true',
+          'apt-packages': 'python3-flask, python3-gunicorn'
+        },
+        files
+      )
+    );
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/would rewrite \/etc\/logrotate\.d\/shop/);
+    expect(res.stdout).toContain('::add-mask::Debian');
+    const masks = runnerCommands(res.stdout).filter((c) => c.command === 'add-mask');
+    // (Only these two: the action's own masks hold the key, which a failure should not print.)
+    expect(masks.map((c) => c.data).filter((d) => d === 'Debian' || d === 'GNU')).toEqual([]);
+  } finally {
+    await onServer(server, 'rm -f /etc/logrotate.d/shop');
+  }
 });
 
 test('a runner that vanishes without a word (frozen: no FIN, no RST) frees the lock within 60 s', async () => {
