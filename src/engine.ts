@@ -75,6 +75,8 @@ export interface EngineDeps {
   signal?: AbortSignal;
   /** Called whenever a host's deploy phase changes (the action saves it in its state). */
   onPhase?: (index: number, host: string, note: PhaseNote) => void;
+  /** The mode's strategy; by default the one settings.mode names (tests pass their own). */
+  strategy?: ModeStrategy;
 }
 
 export function targetFor(settings: Settings, host: HostSpec): SshTarget {
@@ -147,7 +149,7 @@ export async function runEngine(
   const { logger, signal } = deps;
   const connect = deps.connect ?? sshConnect;
   registerSecrets(settings, logger);
-  const strategy = modeStrategy(settings.mode);
+  const strategy = deps.strategy ?? modeStrategy(settings.mode);
   const start = performance.now();
   const slots: HostSlot[] = settings.hosts.map((spec) => ({
     spec,

@@ -1,10 +1,13 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import * as os from 'node:os';
 import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { SandboxServer } from '../../src/sandbox/index.js';
 import { bootServer, stopServer } from '../support/servers.js';
 import { appCopy, editFile, getJson, inputsFor, onServer } from '../support/deploy.js';
+import { runnerCommands } from '../support/runner-commands.js';
 import {
   postEnv,
   runAction,
@@ -190,6 +193,68 @@ test('killed hard (SIGKILL) while switched but unproven: the post step rolls it 
   ]);
   // No verify loop of the killed run is left polling on the server.
   expect(await onServer(server, "pgrep -fc 'new worker[s] running' || true")).toBe('0\n');
+});
+
+test('the CLI on Ctrl-C during verify: rolls back, then exits 130', async () => {
+  const before = (await historyLines()).length;
+  const known = path.join(os.tmpdir(), `gd-known-${server.name}`);
+  await writeFile(known, server.knownHosts + '\n');
+  const inputs = inputsFor(server, await brokenHealth(), {
+    'health-timeout': '120s',
+    commit: 'e'.repeat(40)
+  });
+  delete inputs['known-hosts'];
+  const args = ['deploy', '--private-key-file', server.privateKeyPath, '--known-hosts-file', known];
+  for (const [k, v] of Object.entries(inputs)) args.push(`--${k}=${v}`);
+  const child = spawn(process.execPath, [path.resolve('dist/cli/index.js'), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
+  let err = '';
+  const verifying = new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (c: Buffer) => {
+      err += c.toString();
+      if (/^== [^\n]*: verify$/m.test(err)) resolve();
+    });
+    child.once('close', () => reject(new Error(`the CLI ended before verify:\n${err}`)));
+  });
+  const code = new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
+  await verifying;
+  child.kill('SIGINT');
+  expect(await code).toBe(130);
+  expect(err).toMatch(/SIGINT: cancelling/);
+  expect(await serving()).toEqual({ status: 200, release: good });
+  expect(await lockIsFree()).toBe(true);
+  const lines = (await historyLines()).slice(before);
+  expect(lines).toEqual([expect.objectContaining({ event: 'deploy', status: 'rolled-back', to: good })]);
+  expect(lines[0]!.release).toMatch(/-eeeeeee$/);
+});
+
+test('a server line with \\r::add-mask:: in a provision dry-run diff does not mask anything', async () => {
+  // A live file the dry run will diff, holding a command after a carriage return.
+  await onServer(server, "printf 'x\\r::add-mask::Debian\\n##[add-mask]GNU\\n' > /etc/logrotate.d/shop");
+  try {
+    const files = await runnerFiles();
+    const res = await runAction(
+      runnerEnv(
+        {
+          'private-key': key,
+          ...inputsFor(server, await appCopy()),
+          mode: 'provision',
+          'dry-run': 'true',
+          'apt-packages': 'python3-flask, python3-gunicorn'
+        },
+        files
+      )
+    );
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/would rewrite \/etc\/logrotate\.d\/shop/);
+    expect(res.stdout).toContain('::add-mask::Debian');
+    const masks = runnerCommands(res.stdout).filter((c) => c.command === 'add-mask');
+    // (Only these two: the action's own masks hold the key, which a failure should not print.)
+    expect(masks.map((c) => c.data).filter((d) => d === 'Debian' || d === 'GNU')).toEqual([]);
+  } finally {
+    await onServer(server, 'rm -f /etc/logrotate.d/shop');
+  }
 });
 
 test('a runner that vanishes without a word (frozen: no FIN, no RST) frees the lock within 60 s', async () => {

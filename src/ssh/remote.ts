@@ -27,6 +27,13 @@ const CLIENT_GRACE_MS = (KILL_AFTER_S + 10) * 1000;
  */
 const MAX_COMMAND_BYTES = 128 * 1024 - 1024;
 
+/**
+ * Node fires a timer longer than 2^31-1 ms (~24.8 days) after 1 ms instead: such a command would be
+ * "timed out" at once and its channel killed. Anything that long is "no client-side limit"; the
+ * server's timeout(1) still holds the real one.
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Seconds for timeout(1): decimals allowed, never 0 (which would mean "no timeout"). */
 function timeoutSeconds(ms: number): string {
   return String(Math.max(ms, 1) / 1000);
@@ -262,18 +269,21 @@ export class SshRemote implements Remote {
 
         // The server's timeout(1) fires at the same moment; this timer marks the result as timed out
         // and, if the server does not end the command within the grace period, abandons the channel.
-        const expireTimer = setTimeout(() => {
-          expired = true;
-          graceTimer = setTimeout(() => {
-            forced = true;
-            try {
-              channel.signal('KILL');
-            } catch {
-              // Not every server honours signal requests; closing the channel is the fallback.
-            }
-            channel.close();
-          }, CLIENT_GRACE_MS);
-        }, opts.timeoutMs);
+        const expireTimer = setTimeout(
+          () => {
+            expired = true;
+            graceTimer = setTimeout(() => {
+              forced = true;
+              try {
+                channel.signal('KILL');
+              } catch {
+                // Not every server honours signal requests; closing the channel is the fallback.
+              }
+              channel.close();
+            }, CLIENT_GRACE_MS);
+          },
+          Math.min(opts.timeoutMs, MAX_TIMER_MS)
+        );
         let graceTimer: NodeJS.Timeout | undefined;
 
         const stdin = opts.stdin;
