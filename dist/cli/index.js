@@ -74546,10 +74546,167 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:string_decoder"
+const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
+;// CONCATENATED MODULE: ./src/ssh/output.ts
+
+
+/**
+ * Whether the runner could read anything in this text as a workflow command: a v2 command is `::`
+ * at the start of a line after any whitespace (the runner trims more characters than JavaScript's
+ * \s, U+0085 among them), a v1 command is `##[` anywhere in a line. Only a text with neither is
+ * printed as it is.
+ */
+function couldBeCommand(text) {
+    return text.includes('::') || text.includes('##[');
+}
+/** Tokens this process issued for fences and has not closed yet: a server cannot know them. */
+const issued = new Set();
+/** A fresh stop-commands token, known to every RunnerPrinter as one of ours. */
+function fenceToken() {
+    const token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
+    issued.add(token);
+    return token;
+}
+/** Lines as the runner reads them: `\r\n`, `\n` and a lone `\r` each end one. */
+function runnerText(text) {
+    return text.replace(/\r\n?/g, '\n');
+}
+/**
+ * Text that could hold a workflow command, between `::stop-commands::TOKEN` and `::TOKEN::` with a
+ * fresh random token the text does not contain: between them the runner runs no command at all
+ * (`::add-mask::`, `::set-output`, `##[...]`, a nested `::stop-commands::`). A lone `\r` becomes
+ * a line break, so what is shown is what the runner parses.
+ */
+function fenceForRunner(text) {
+    const lines = runnerText(text);
+    if (!couldBeCommand(lines))
+        return lines;
+    let token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
+    while (lines.includes(token))
+        token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
+    return `::stop-commands::${token}\n${lines}\n::${token}::`;
+}
+/**
+ * The one way text that may hold server output reaches the runner: every log line of the action
+ * and the CLI goes through one of these. A stream's own fence (`::stop-commands::T` ... `::T::`,
+ * with T from fenceToken) is printed as it is, and lines inside it need no fence of their own;
+ * fences of streams that overlap (servers in parallel) merge into one, closed when the last one
+ * ends, so the runner never runs a command while any of them is open. Any other text that could
+ * be a command is fenced on its own.
+ */
+class RunnerPrinter {
+    write;
+    open = new Set();
+    active;
+    constructor(write) {
+        this.write = write;
+    }
+    print(text) {
+        const start = /^::stop-commands::([0-9a-f]{32})$/.exec(text)?.[1];
+        if (start && issued.has(start)) {
+            this.open.add(start);
+            if (!this.active) {
+                this.active = start;
+                this.write(text);
+            }
+            return;
+        }
+        const end = /^::([0-9a-f]{32})::$/.exec(text)?.[1];
+        if (end && this.open.has(end)) {
+            this.open.delete(end);
+            issued.delete(end);
+            if (this.open.size === 0 && this.active) {
+                this.write(`::${this.active}::`);
+                this.active = undefined;
+            }
+            return;
+        }
+        this.write(this.active ? runnerText(text) : fenceForRunner(text));
+    }
+}
+/**
+ * One line of JSON for a machine to read on stdout (the CLI's --json), which the runner still scans
+ * for commands: `##[` can only stand inside a JSON string, where `\u0023` means the same `#`.
+ * A v2 command needs `::` at the start of the line, which JSON never has.
+ */
+function jsonForRunner(value) {
+    return JSON.stringify(value).replace(/##\[/g, '#\\u0023[');
+}
+/**
+ * Keeps the last `cap` bytes of a stream. Remote commands (pip, apt) can print far more than a
+ * step needs to keep in memory; the tail is where the error is.
+ */
+class TailBuffer {
+    cap;
+    chunks = [];
+    size = 0;
+    dropped = 0;
+    constructor(cap) {
+        this.cap = cap;
+    }
+    push(chunk) {
+        this.chunks.push(chunk);
+        this.size += chunk.length;
+        while (this.size > this.cap && this.chunks.length > 0) {
+            const excess = this.size - this.cap;
+            const first = this.chunks[0];
+            if (first.length <= excess) {
+                this.chunks.shift();
+                this.size -= first.length;
+                this.dropped += first.length;
+            }
+            else {
+                this.chunks[0] = first.subarray(excess);
+                this.size -= excess;
+                this.dropped += excess;
+            }
+        }
+    }
+    text() {
+        const body = Buffer.concat(this.chunks).toString('utf8');
+        return this.dropped > 0 ? `[... ${this.dropped} earlier bytes dropped ...]\n${body}` : body;
+    }
+}
+/**
+ * Splits a byte stream into complete lines for live printing. Decodes UTF-8 across chunk borders
+ * so a character split between two packets is not mangled.
+ */
+class LineSplitter {
+    emit;
+    decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+    partial = '';
+    constructor(emit) {
+        this.emit = emit;
+    }
+    push(chunk) {
+        const text = this.partial + this.decoder.write(chunk);
+        const lines = text.split('\n');
+        this.partial = lines.pop() ?? '';
+        for (const line of lines)
+            this.emit(line.replace(/\r$/, ''));
+    }
+    flush() {
+        const rest = this.partial + this.decoder.end();
+        this.partial = '';
+        if (rest !== '')
+            this.emit(rest.replace(/\r$/, ''));
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/log.ts
 
+
+/**
+ * Lines (which may quote the server: pip, a dry run's diff, a lock owner) go through the one fenced
+ * printer; warnings, errors and debug lines are workflow commands whose text @actions/core escapes
+ * (%, \r and \n), so nothing in them can start a line of its own.
+ */
+const actionPrinter = new RunnerPrinter((text) => info(text));
 const actionLogger = {
-    info: (m) => info(m),
+    info: (m) => actionPrinter.print(m),
     warning: (m) => warning(m),
     error: (m) => error(m),
     debug: (m) => core_debug(m),
@@ -74561,9 +74718,9 @@ function consoleLogger(opts = {}) {
     const out = opts.stream ?? process.stderr;
     const secrets = [];
     const mask = (m) => secrets.reduce((acc, s) => acc.split(s).join('***'), m);
-    const write = (m) => {
-        out.write(mask(m) + '\n');
-    };
+    // A CLI run inside a workflow step is read by the runner too: the same printer as the action's.
+    const printer = new RunnerPrinter((text) => out.write(text + '\n'));
+    const write = (m) => printer.print(mask(m));
     return {
         info: write,
         warning: (m) => write(`warning: ${m}`),
@@ -74605,12 +74762,27 @@ function memoryLogger() {
     };
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/ssh/quote.ts
+/**
+ * Quotes one value for a POSIX shell: the result is always a single word that the remote shell
+ * turns back into exactly these bytes, whatever they are ($(), backticks, globs, newlines, a
+ * leading dash...). Every value interpolated into a remote command goes through here.
+ *
+ * Inside single quotes nothing is special except the closing quote itself, so each `'` becomes
+ * `'"'"'` (close, a double-quoted quote, reopen). A NUL byte cannot be passed in an argv string at
+ * all (C strings end there), so it is refused rather than silently truncated.
+ */
+function shQuote(value) {
+    if (value.includes('\0')) {
+        throw new Error('cannot quote a value containing a NUL byte for a shell command');
+    }
+    return `'${value.replace(/'/g, `'"'"'`)}'`;
+}
+/** Quotes each value and joins them with spaces: a ready-made argument list. */
+function shJoin(values) {
+    return values.map(shQuote).join(' ');
+}
+
 ;// CONCATENATED MODULE: ./src/sandbox/config.ts
 
 
@@ -74710,6 +74882,10 @@ function serverDiskDir(paths, name) {
     return external_node_path_default().join(paths.disk, name);
 }
 
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/sandbox/run.ts
 
 
@@ -74775,27 +74951,47 @@ async function onPath(tool) {
     }
     return false;
 }
-const REQUIRED_TOOLS = [
-    'debootstrap',
-    'systemd-nspawn',
-    'iptables',
-    'ip',
-    'ssh-keygen',
-    'ssh'
-];
-/** Fails with what to do about it: the sandbox needs root and a handful of Debian packages. */
-async function preflight() {
+/** Each tool the sandbox runs, and the Debian package that has it. */
+const REQUIRED_TOOLS = {
+    debootstrap: 'debootstrap',
+    'systemd-nspawn': 'systemd-container',
+    iptables: 'iptables',
+    ip: 'iproute2',
+    'ssh-keygen': 'openssh-client',
+    ssh: 'openssh-client'
+};
+async function missingTools() {
+    const missing = [];
+    for (const tool of Object.keys(REQUIRED_TOOLS))
+        if (!(await onPath(tool)))
+            missing.push(tool);
+    return missing;
+}
+/**
+ * The sandbox needs root and a handful of Debian packages. As root on a machine with apt, the
+ * missing packages are installed after saying so (a newcomer's first `npm run demo` just works);
+ * anywhere else it fails with one line saying what to do.
+ */
+async function preflight(say = (l) => process.stderr.write(`${l}\n`)) {
     if (process.platform !== 'linux')
         throw new Error('the sandbox needs Linux (systemd-nspawn)');
     if (process.getuid?.() !== 0) {
         throw new Error('the sandbox needs root (network namespaces, overlay mounts, systemd-nspawn): run it with sudo');
     }
-    const missing = [];
-    for (const tool of REQUIRED_TOOLS)
-        if (!(await onPath(tool)))
-            missing.push(tool);
+    let missing = await missingTools();
+    if (missing.length && (await onPath('apt-get'))) {
+        const pkgs = [...new Set(missing.map((t) => REQUIRED_TOOLS[t]))];
+        say(`The sandbox needs ${missing.join(', ')}: installing ${pkgs.join(' ')} with apt-get ...`);
+        const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+        await run('apt-get', ['update', '-q'], { env, timeoutMs: 10 * 60_000 });
+        await run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...pkgs], {
+            env,
+            timeoutMs: 20 * 60_000
+        });
+        missing = await missingTools();
+    }
     if (missing.length) {
-        throw new Error(`the sandbox needs ${missing.join(', ')}; install with:\n  ${APT_INSTALL_HINT}`);
+        throw new Error(`the sandbox needs ${missing.join(', ')}; install with: ${APT_INSTALL_HINT}`);
     }
     if (!process.env.PATH?.split(':').includes('/usr/sbin')) {
         process.env.PATH = `${process.env.PATH ?? ''}:/usr/sbin:/sbin`;
@@ -75784,6 +75980,7 @@ async function sandboxCli(argv, io = process) {
 
 
 
+
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/troubleshooting.ts
@@ -75796,9 +75993,11 @@ const SECTIONS = {
     connect: 'Connecting (step `connect`)',
     server: 'Checking the server (preflight, layout, lock)',
     build: 'Building the release (upload, venv, check, pre-activate): nothing switched',
+    candidate: 'Proving the release before the switch (candidate): nothing switched',
     live: 'Going live (switch, verify): rolled back',
     rollback: 'Mode rollback',
-    provision: 'Mode provision and verify'
+    provision: 'Mode provision and verify',
+    run: 'Mode run'
 };
 const BY_STEP = {
     connect: 'connect',
@@ -75811,6 +76010,7 @@ const BY_STEP = {
     check: 'build',
     backup: 'build',
     'pre-activate': 'build',
+    candidate: 'candidate',
     units: 'live',
     switch: 'live',
     verify: 'live',
@@ -75832,10 +76032,351 @@ function sectionFor(mode, failedStep) {
         return 'provision';
     if (mode === 'rollback')
         return 'rollback';
+    if (mode === 'run')
+        return 'run';
     return BY_STEP[failedStep ?? ''] ?? 'server';
 }
 function troubleshootingRef(section) {
     return `Troubleshooting: README.md#${troubleshooting_anchor(SECTIONS[section])}`;
+}
+
+;// CONCATENATED MODULE: ./src/rules.ts
+/**
+ * The rules every value must pass before it reaches a script, a unit, a config or a file on a server.
+ * Each rule returns what is wrong (a phrase without the input's name) or undefined. parseSettings
+ * applies them to the inputs before any connection, naming the input as the user wrote it; render.ts
+ * applies the same rules again as assertions, so a value that slipped past the first check is an
+ * internal error, never a broken file on a server.
+ */
+// ---------------------------------------------------------------------------------------------
+// Names
+/**
+ * The app name is also a system user and group, /etc/APP, /var/log/APP and the units APP.service,
+ * APP.socket, APP-health.*, APP-db-maintenance.*. 26 characters leave room for `-build` (a build
+ * user per app) under useradd's 32.
+ */
+const APP_NAME_MAX = 26;
+const APP_NAME = new RegExp(`^[a-z][a-z0-9-]{0,${APP_NAME_MAX - 1}}$`);
+/**
+ * Names Debian and Ubuntu (or common packages) use for their own users, groups, units, /etc or
+ * /var/log folders. Taking one would overwrite a system unit (ssh.service: no SSH after the next
+ * boot) or run the app as an account that is not its own. The server is checked too (layout and
+ * preflight refuse any unit or user of the name that this tool did not create); this list catches
+ * the well-known ones before any connection.
+ */
+const RESERVED_APP_NAMES = new Set([
+    // accounts and groups of a Debian/Ubuntu base system
+    ...['root', 'daemon', 'bin', 'sys', 'sync', 'games', 'man', 'lp', 'mail', 'news', 'uucp', 'proxy'],
+    ...['www-data', 'backup', 'list', 'irc', 'gnats', 'nobody', 'nogroup', 'messagebus', 'polkitd'],
+    ...['adm', 'tty', 'disk', 'kmem', 'dialout', 'fax', 'voice', 'cdrom', 'floppy', 'tape', 'sudo'],
+    ...['audio', 'dip', 'operator', 'src', 'shadow', 'utmp', 'video', 'sasl', 'plugdev', 'staff'],
+    ...['users', 'input', 'sgx', 'kvm', 'render', 'netdev', 'crontab', 'lpadmin', 'admin', 'wheel'],
+    ...['ssl-cert', 'syslog', 'uuidd', 'tss', 'tcpdump', 'landscape', 'pollinate', 'lxd', 'ubuntu'],
+    ...['debian', 'user', 'ftp'],
+    // services (units, /etc and /var/log folders)
+    ...['ssh', 'sshd', 'openssh', 'nginx', 'apache2', 'httpd', 'cron', 'anacron', 'atd', 'dbus'],
+    ...['getty', 'polkit', 'rsyslog', 'ufw', 'nftables', 'iptables', 'firewalld', 'certbot'],
+    ...['logrotate', 'postgres', 'postgresql', 'mysql', 'mariadb', 'redis', 'redis-server'],
+    ...['memcached', 'rabbitmq', 'mongodb', 'docker', 'containerd', 'snapd', 'fail2ban', 'exim4'],
+    ...['postfix', 'chrony', 'ntp', 'ntpsec', 'cloud-init', 'unattended-upgrades', 'apparmor'],
+    ...['networking', 'network', 'udev', 'kmod', 'procps', 'apt', 'dpkg', 'ssl', 'security', 'default'],
+    ...['alternatives', 'init', 'journal', 'private', 'installer', 'emergency', 'rescue', 'reboot'],
+    ...['poweroff', 'halt', 'shutdown', 'kexec', 'multi-user', 'graphical', 'basic', 'sysinit'],
+    ...['sockets', 'timers', 'paths', 'swap', 'local-fs', 'remote-fs', 'gunicorn-deploy']
+]);
+/** Prefixes and suffixes that would collide with systemd's units or this tool's own names. */
+const RESERVED_PREFIXES = ['systemd-', 'dbus-', 'apt-', 'dpkg-', 'ssh-', 'nginx-'];
+const RESERVED_SUFFIXES = ['-health', '-db-maintenance', '-build'];
+function appNameProblem(name, loginUser) {
+    if (!APP_NAME.test(name)) {
+        return `must be a lowercase letter, then up to ${APP_NAME_MAX - 1} lowercase letters, digits or - (at most ${APP_NAME_MAX} characters, so that APP-build stays a valid user name), got '${name}'`;
+    }
+    if (name === loginUser) {
+        return `'${name}' is the SSH login user (input \`user\`); the app needs a system user of its own: choose another name`;
+    }
+    const prefix = RESERVED_PREFIXES.find((p) => name.startsWith(p));
+    const suffix = RESERVED_SUFFIXES.find((s) => name.endsWith(s));
+    if (RESERVED_APP_NAMES.has(name) || prefix || suffix) {
+        return `'${name}' is reserved: it is (or could be) a system user, group or unit (${name}.service) of the server or of this tool; choose a name of the app's own, such as shop or myapp-web`;
+    }
+    return undefined;
+}
+/** A system user or group name (the login user, a jump host's user). */
+const LOGIN_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
+function loginNameProblem(name) {
+    return LOGIN_NAME.test(name) ? undefined : `must be a login name such as deploy, got '${name}'`;
+}
+// ---------------------------------------------------------------------------------------------
+// Paths
+// Plain characters only: no spaces, quotes, $, %, ;, backslash (systemd specifiers and escapes,
+// shell and SQLite quoting, nginx syntax all stay trivially safe).
+const SAFE_ABS_PATH = /^\/[A-Za-z0-9._/-]*$/;
+const SAFE_REL_PATH = /^[A-Za-z0-9._/-]+$/;
+/** '/srv/app//' -> '/srv/app' (repeated and trailing slashes only; . and .. are refused, not resolved). */
+function normalisePath(p) {
+    const collapsed = p.replace(/\/{2,}/g, '/');
+    return collapsed.length > 1 ? collapsed.replace(/\/+$/, '') : collapsed;
+}
+function dotSegments(p) {
+    return p.split('/').some((s) => s === '.' || s === '..');
+}
+/** An absolute path of letters, digits and . _ / -, without . or .. segments. */
+function safeAbsPathProblem(p) {
+    if (!SAFE_ABS_PATH.test(p))
+        return `must be an absolute path of letters, digits and . _ / - only, got '${p}'`;
+    if (dotSegments(p))
+        return `must not have . or .. segments, got '${p}'`;
+    return undefined;
+}
+/** A path inside the app (a release or shared/): relative, safe characters, no . or .. segments. */
+function safeRelPathProblem(p) {
+    if (!SAFE_REL_PATH.test(p) || p.startsWith('/'))
+        return `must be a path relative to the app of letters, digits and . _ / - only, got '${p}'`;
+    if (dotSegments(p))
+        return `must not have . or .. segments, got '${p}'`;
+    return undefined;
+}
+/** A file the runner's tree holds (requirements): relative, inside the app, one line; quoted where used. */
+function relPathProblem(p) {
+    if (p.startsWith('/') || p.split('/').includes('..'))
+        return `must be a path relative to the app without '..', got '${p}'`;
+    return oneLineProblem(p);
+}
+/** The interpreter that builds virtualenvs: a command name or path, quoted where used. */
+function pythonProblem(v) {
+    return /^[A-Za-z0-9_./-]+$/.test(v) ? undefined : `must be an interpreter name or path, got '${v}'`;
+}
+/** A release id as the tool writes them (20261127T162000Z-abc1234). */
+function releaseIdProblem(v) {
+    return /^[0-9A-Za-z._-]+$/.test(v) && !/^\.\.?$/.test(v)
+        ? undefined
+        : `must be a release id such as 20261127T162000Z-abc1234, got '${v}'`;
+}
+// Debian policy: lowercase letters, digits, + - . (at least two characters, starting alphanumeric).
+const DEB_PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
+function debPackageProblem(v) {
+    return DEB_PACKAGE.test(v)
+        ? undefined
+        : `'${v}' is not a Debian package name (lowercase letters, digits, + - .)`;
+}
+/** Folders (and everything under them) the system owns: an app there could overwrite it. */
+const SYSTEM_TREES = ['/etc', '/usr', '/var/lib', '/boot', '/proc', '/sys', '/dev', '/root', '/bin', '/sbin'];
+const SYSTEM_TREES_MORE = ['/run', '/tmp', '/var/tmp', '/var/log', '/var/cache', '/var/spool', '/var/mail'];
+const SYSTEM_TREES_ALL = [...SYSTEM_TREES, ...SYSTEM_TREES_MORE, '/var/run', '/var/lock', '/var/backups'];
+/** Folders that hold many apps or users: fine as a parent, not as the app's own folder. */
+const SHARED_PARENTS = ['/', '/srv', '/opt', '/var', '/var/www', '/home', '/mnt', '/media', '/usr/local'];
+const under = (p, tree) => p === tree || p.startsWith(`${tree}/`);
+/** app-dir: a folder of the app's own (normalised first), never a system folder or the login user's home. */
+function appDirProblem(dir, loginUser) {
+    const bad = safeAbsPathProblem(dir);
+    if (bad)
+        return bad;
+    const p = normalisePath(dir);
+    const system = SYSTEM_TREES_ALL.find((t) => under(p, t)) ??
+        (/^\/lib[^/]*(\/|$)/.test(p) ? p.split('/').slice(0, 2).join('/') : undefined) ??
+        (SHARED_PARENTS.includes(p) ? p : undefined) ??
+        (loginUser && under(p, `/home/${loginUser}`) ? `/home/${loginUser}` : undefined);
+    if (system) {
+        return `'${p}' is a system folder or inside one (${system}); use a folder of the app's own such as /srv/APP, /opt/APP or /var/www/APP`;
+    }
+    return undefined;
+}
+// ---------------------------------------------------------------------------------------------
+// What Gunicorn and curl are given
+const ID = '[A-Za-z_][A-Za-z0-9_]*';
+// String arguments in single quotes only, of plain characters: the target is written unquoted by the
+// shell but inside a systemd ExecStart= word, where $, %, \ and " would be expanded or unescaped.
+const LITERAL = `(?:'[A-Za-z0-9_.:/@+-]*'|-?\\d+(?:\\.\\d+)?|True|False|None)`;
+const ARG = `(?:${ID}\\s*=\\s*)?${LITERAL}`;
+const CALL = `${ID}\\(\\s*(?:${ARG}(?:\\s*,\\s*${ARG})*\\s*,?\\s*)?\\)`;
+const WSGI_APP = new RegExp(`^${ID}(?:\\.${ID})*(?::(?:${ID}(?:\\.${ID})*|${CALL}))?$`);
+/** module, module:name, module:name.attr, or an app factory with literal arguments: pkg:create_app('prod'). */
+function wsgiAppProblem(v) {
+    if (WSGI_APP.test(v))
+        return undefined;
+    return `must be module:name (app:app, pkg.wsgi:application, app:server.wsgi) or an app factory with simple literal arguments (pkg:create_app(), pkg:create_app('prod')); no other calls or expressions, got '${v}'`;
+}
+// RFC 3986 path and query characters, minus ' ( ) * ! $ ; , and + that shells, systemd or nginx read.
+const HEALTH_PATH = /^\/[A-Za-z0-9._~/%:@=&?-]*$/;
+function healthPathProblem(v) {
+    if (!HEALTH_PATH.test(v) || /%(?![0-9A-Fa-f]{2})/.test(v))
+        return `must be a URL path starting with / of letters, digits and . _ ~ / % : @ = & ? - (a query is allowed), got '${v}'`;
+    return undefined;
+}
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+/** The Host header of health requests: one host name or IPv4 address. */
+function healthHostProblem(v) {
+    if (HOST_NAME.test(v) || IPV4.test(v))
+        return undefined;
+    return `must be a host name such as example.com (sent as the Host of health requests), got '${v}'`;
+}
+/** A command for bash on the server (mode run): any text bash reads, but no NUL, which argv cannot hold. */
+function commandProblem(v) {
+    return v.includes('\0') ? 'must not contain a NUL character' : undefined;
+}
+/** Free text sent to a server (health-expect, commit, ref): printable, one line. */
+function oneLineProblem(v) {
+    if (/[\x00-\x1f\x7f]/.test(v))
+        return 'must be one line without control characters (newline, CR, tab, NUL)';
+    return undefined;
+}
+// nginx server_name entries: host names, *.wildcards, or _ (any).
+const SERVER_NAME = /^(_|(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?)$/;
+/** One or more nginx server names separated by spaces. */
+function serverNameProblem(v) {
+    const names = v.split(' ');
+    const bad = names.find((n) => !SERVER_NAME.test(n) || n.length > 253);
+    if (bad !== undefined)
+        return `'${bad}' is not a host name (example.com, *.example.com or _ for any)`;
+    return undefined;
+}
+/** nginx client_max_body_size. */
+function bodySizeProblem(v) {
+    return /^\d+[kKmMgG]?$/.test(v) ? undefined : `must be an nginx size such as 10m, 512k or 1g, got '${v}'`;
+}
+// ---------------------------------------------------------------------------------------------
+// The app's environment
+const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * Variables the service's environment gets from elsewhere, so a user value would break it or be
+ * ignored: the tool writes FLASK_ENV, PYTHONUNBUFFERED, INSTANCE_PATH, PWD (reloads follow
+ * `current`) and keeps GUNICORN_CMD_ARGS out (it could add --bind or --preload); systemd sets the
+ * account (PATH, HOME, USER, LOGNAME, SHELL), the socket handover (LISTEN_*, NOTIFY_SOCKET) and the
+ * unit's own variables (INVOCATION_ID, JOURNAL_STREAM, MAINPID, ...); the loader's LD_PRELOAD and
+ * LD_LIBRARY_PATH would reach every process that reads the environment file.
+ */
+const RESERVED_ENV = new Set([
+    'FLASK_ENV',
+    'PYTHONUNBUFFERED',
+    'INSTANCE_PATH',
+    'PWD',
+    'OLDPWD',
+    'GUNICORN_CMD_ARGS',
+    'PATH',
+    'HOME',
+    'USER',
+    'LOGNAME',
+    'SHELL',
+    'NOTIFY_SOCKET',
+    'INVOCATION_ID',
+    'JOURNAL_STREAM',
+    'MAINPID',
+    'MANAGERPID',
+    'SYSTEMD_EXEC_PID',
+    'WATCHDOG_PID',
+    'WATCHDOG_USEC',
+    'RUNTIME_DIRECTORY',
+    'STATE_DIRECTORY',
+    'CACHE_DIRECTORY',
+    'LOGS_DIRECTORY',
+    'CONFIGURATION_DIRECTORY',
+    'CREDENTIALS_DIRECTORY',
+    'SERVICE_RESULT',
+    'EXIT_CODE',
+    'EXIT_STATUS',
+    'LD_PRELOAD',
+    'LD_LIBRARY_PATH'
+]);
+const RESERVED_ENV_PREFIXES = ['LISTEN_'];
+function envKeyReserved(key) {
+    return RESERVED_ENV.has(key) || RESERVED_ENV_PREFIXES.some((p) => key.startsWith(p));
+}
+/**
+ * What systemd's EnvironmentFile= cannot hold: a newline or CR (a value would end there or start a
+ * new one), NUL, the byte order mark and what is not a Unicode scalar value.
+ */
+function envValueProblem(key, value) {
+    if (/[\n\r]/.test(value))
+        return `${key}: a value cannot contain a newline (or a carriage return)`;
+    if (/[\0\uFEFF]|\p{Noncharacter_Code_Point}|\p{Surrogate}/u.test(value))
+        return `${key}: a value cannot contain NUL, U+FEFF or a non-character (systemd refuses them)`;
+    return undefined;
+}
+/** Every problem of the app's variables: names, reserved names, repeats, values, debug mode. */
+function envProblems(env) {
+    const out = [];
+    const seen = new Set();
+    for (const { key, value } of env) {
+        if (!ENV_KEY.test(key)) {
+            out.push(`${JSON.stringify(key)} is not a variable name ([A-Za-z_][A-Za-z0-9_]*)`);
+            continue;
+        }
+        if (seen.has(key))
+            out.push(`${key} is set twice`);
+        seen.add(key);
+        if (key === 'FLASK_DEBUG') {
+            // Production never runs the debugger (it executes code sent from the browser).
+            if (!/^(0|false|no|off)?$/i.test(value.trim()))
+                out.push(`FLASK_DEBUG must stay off in production: FLASK_DEBUG=${value}, debug mode is refused (the tool always writes FLASK_DEBUG=0)`);
+        }
+        else if (envKeyReserved(key)) {
+            out.push(`${key} is set by gunicorn-deploy or systemd for the service and cannot be overridden (see "Input rules" in the README)`);
+        }
+        const bad = envValueProblem(key, value);
+        if (bad)
+            out.push(bad);
+    }
+    return out;
+}
+/** DATABASE in env moves the database the backup timer copies: a path its script can quote. */
+function databaseEnvProblem(env) {
+    const db = env.find((e) => e.key === 'DATABASE');
+    const bad = db && safeAbsPathProblem(db.value);
+    return bad ? `DATABASE (the database the daily backup copies) ${bad}` : undefined;
+}
+// ---------------------------------------------------------------------------------------------
+// Durations and sizes
+/** Node's timers hold at most 2^31-1 ms (~24.8 days); a larger value fires at once. */
+const TIMER_MAX_MS = 2 ** 31 - 1;
+/** Upper bounds of the duration inputs: a typo (720h) must not hang a run or a server loop. */
+const DURATION_MAX_MS = {
+    'health-timeout': 30 * 60_000,
+    'lock-timeout': 60 * 60_000,
+    'connect-timeout': 5 * 60_000,
+    'health-interval': 24 * 3_600_000
+};
+function formatDuration(ms) {
+    if (ms % 3_600_000 === 0)
+        return `${ms / 3_600_000}h`;
+    if (ms % 60_000 === 0)
+        return `${ms / 60_000}m`;
+    if (ms % 1000 === 0)
+        return `${ms / 1000}s`;
+    return `${ms}ms`;
+}
+function durationProblem(ms, maxMs = TIMER_MAX_MS) {
+    if (!Number.isFinite(ms) || ms <= 0)
+        return 'must be a positive duration such as 30s, 5m or 500ms';
+    const max = Math.min(maxMs, TIMER_MAX_MS);
+    if (ms > max)
+        return `must be at most ${formatDuration(max)}`;
+    return undefined;
+}
+/** 'auto' (500 MB or 5 %, whichever is smaller), '0', '750MB', '2GB', '10%'. */
+function parseDiskFloor(raw) {
+    const v = raw.trim();
+    if (v === 'auto')
+        return { mb: 500, percent: 5 };
+    const pct = /^(\d{1,2})\s*%$/.exec(v);
+    if (pct)
+        return { percent: Number(pct[1]) };
+    const size = /^(\d+)\s*(MB|M|GB|G)?$/i.exec(v);
+    if (size) {
+        const n = Number(size[1]);
+        const mb = /^g/i.test(size[2] ?? '') ? n * 1024 : n;
+        if (mb <= 1024 * 1024)
+            return { mb };
+    }
+    return `must be auto (500 MB, or 5 % of the filesystem if that is less), a size such as 750MB or 2GB, a share such as 10%, or 0 (no floor), got '${raw}'`;
+}
+// ---------------------------------------------------------------------------------------------
+// Assertions for code that renders what the rules already checked
+/** Thrown by render when a value reaches it unchecked: a bug in this tool, not the user's input. */
+function assertRule(field, problem) {
+    if (problem) {
+        throw new Error(`internal error: invalid ${field}: ${problem} (this value should have been refused when the inputs were read)`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/settings.ts
@@ -75844,9 +76385,10 @@ function troubleshootingRef(section) {
 /**
  * Every input is parsed here, once, into a typed Settings object. Nothing below this module reads
  * inputs; every bad value becomes one line naming the input and what is allowed, and all of them
- * are reported together before any connection is made.
+ * are reported together before any connection is made. What a value may be is decided in rules.ts
+ * (shared with render.ts, which asserts the same rules).
  */
-const MODES = ['deploy', 'preflight', 'rollback', 'provision', 'verify'];
+const MODES = ['deploy', 'preflight', 'rollback', 'provision', 'verify', 'run'];
 const DEFAULT_EXCLUDES = ['.git', '__pycache__', '.venv', 'node_modules'];
 /** Defaults for optional inputs; a unit test keeps action.yml's defaults equal to these. */
 const INPUT_DEFAULTS = {
@@ -75872,6 +76414,8 @@ const INPUT_DEFAULTS = {
     'backups-keep': '10',
     'lock-timeout': '5m',
     'force-unlock': 'false',
+    'run-lock': 'false',
+    'min-free-space': 'auto',
     'full-upload': 'false',
     'server-name': '_',
     'client-max-body-size': '10m',
@@ -75891,17 +76435,11 @@ class SettingsError extends Error {
         this.name = 'SettingsError';
     }
 }
-const APP_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?$/;
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+const settings_IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}=?$/;
-const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const WSGI_APP = /^[A-Za-z_][A-Za-z0-9_.]*(:[A-Za-z_][A-Za-z0-9_.()'", =]*)?$/;
+const settings_ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const USER = /^[a-z_][a-z0-9_-]{0,31}$/;
-// Debian policy: lowercase letters, digits, + - . (at least two characters, starting alphanumeric).
-const DEB_PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
-// nginx server_name entries: host names, *.wildcards, or _ (any).
-const SERVER_NAME = /^(_|(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?)$/;
 /** Items separated by commas or newlines (and blank lines ignored). */
 function splitList(raw, separators = /[,\n]/) {
     return raw
@@ -75919,14 +76457,21 @@ function parseDuration(raw) {
     return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit]);
 }
 function isIp(host) {
-    const m = IPV4.exec(host);
+    const m = settings_IPV4.exec(host);
     return !!m && m.slice(1).every((o) => Number(o) <= 255);
 }
 function isIpv6(host) {
     return /^[0-9A-Fa-f:]+$/.test(host) && host.includes(':');
 }
-function parseSettings(read) {
+function parseSettings(readInput) {
     const problems = [];
+    const given = new Set();
+    const read = (name) => {
+        const v = readInput(name);
+        if (v.trim() !== '')
+            given.add(name);
+        return v;
+    };
     const get = (name) => {
         const v = read(name).trim();
         return v !== '' ? v : (INPUT_DEFAULTS[name] ?? '');
@@ -75953,11 +76498,17 @@ function parseSettings(read) {
     const duration = (name) => {
         const v = get(name);
         const ms = parseDuration(v);
-        if (!Number.isFinite(ms) || ms <= 0) {
-            problems.push(`input \`${name}\`: must be a positive duration such as 30s, 5m or 500ms, got '${v}'`);
-            return 1000;
+        const bad = durationProblem(ms, DURATION_MAX_MS[name]);
+        if (bad) {
+            problems.push(`input \`${name}\`: ${bad}, got '${v}'`);
+            // Within every other bound, so one bad duration is reported once.
+            return DURATION_MAX_MS[name] ?? 1000;
         }
         return ms;
+    };
+    const check = (name, problem) => {
+        if (problem)
+            problems.push(`input \`${name}\`: ${problem}`);
     };
     const required = (name) => {
         const v = get(name);
@@ -75982,8 +76533,7 @@ function parseSettings(read) {
         problems.push('input `host`: lists the same server twice');
     }
     const user = get('user');
-    if (!USER.test(user))
-        problems.push(`input \`user\`: must be a login name such as deploy, got '${user}'`);
+    check('user', loginNameProblem(user));
     const privateKey = required('private-key').replace(/\r\n/g, '\n');
     if (privateKey !== '' && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
         problems.push('input `private-key`: must be the private key text itself (-----BEGIN ... PRIVATE KEY-----), not a path or a public key');
@@ -76001,24 +76551,13 @@ function parseSettings(read) {
             'trust-on-first-use: true accepts an unknown key and prints its fingerprint to pin');
     }
     const name = required('app-name');
-    if (name !== '' && !APP_NAME.test(name)) {
-        problems.push(`input \`app-name\`: must match ^[a-z][a-z0-9-]{0,31}$ (a lowercase letter, then lowercase letters, digits or -), got '${name}'`);
-    }
-    const dir = (read('app-dir').trim() || `/srv/${name}`).replace(/\/+$/, '');
+    const nameBad = name !== '' ? appNameProblem(name, user) : undefined;
+    check('app-name', nameBad);
+    const dirRaw = read('app-dir').trim();
+    const dir = normalisePath(dirRaw || `/srv/${name}`);
     // A default app-dir built from a bad app-name would only repeat the app-name problem.
-    const dirGiven = read('app-dir').trim() !== '' || APP_NAME.test(name);
-    if (!dirGiven) {
-        // reported under app-name
-    }
-    else if (!external_node_path_namespaceObject.posix.isAbsolute(dir) ||
-        dir.split('/').includes('..') ||
-        /[\s'"$`\\]/.test(dir) ||
-        dir === '') {
-        problems.push(`input \`app-dir\`: must be an absolute path without spaces, quotes or '..', got '${dir}'`);
-    }
-    else if (['/', '/etc', '/usr', '/var', '/bin', '/srv', '/home', '/root', '/opt', '/tmp'].includes(dir)) {
-        problems.push(`input \`app-dir\`: '${dir}' is a system folder; use a folder of the app's own such as /srv/${name}`);
-    }
+    if (dirRaw !== '' || (name !== '' && !nameBad))
+        check('app-dir', appDirProblem(dir, user));
     const source = get('source');
     const exclude = [...DEFAULT_EXCLUDES, ...splitList(raw('exclude'))];
     const workersRaw = get('workers');
@@ -76026,36 +76565,52 @@ function parseSettings(read) {
     if (workersRaw !== 'auto')
         workers = int('workers', 1, 256);
     const env = [];
+    // CRLF ends a line like LF does; any other CR is part of a value and refused there.
     for (const line of raw('env').split(/\r?\n/)) {
         if (line.trim() === '' || line.trim().startsWith('#'))
             continue;
         const eq = line.indexOf('=');
         const key = eq > 0 ? line.slice(0, eq).trim() : '';
-        if (!ENV_KEY.test(key)) {
+        if (!settings_ENV_KEY.test(key)) {
             problems.push(`input \`env\`: each line must be KEY=VALUE with KEY like MY_SETTING; a line is not (key '${key}')`);
             continue;
         }
         env.push({ key, value: line.slice(eq + 1) });
     }
-    const debugLine = env.find((e) => e.key === 'FLASK_DEBUG' && !/^(0|false|)$/i.test(e.value.trim()));
-    if (debugLine)
-        problems.push('input `env`: FLASK_DEBUG must stay off in production (the tool always writes FLASK_DEBUG=0)');
+    for (const p of envProblems(env))
+        problems.push(`input \`env\`: ${p}`);
+    check('env', databaseEnvProblem(env));
     const wsgiApp = get('wsgi-app');
-    if (!WSGI_APP.test(wsgiApp))
-        problems.push(`input \`wsgi-app\`: must look like module:variable (app:app), got '${wsgiApp}'`);
+    check('wsgi-app', wsgiAppProblem(wsgiApp));
     const relPath = (name, value) => {
-        if (value !== '' && (external_node_path_namespaceObject.posix.isAbsolute(value) || value.split('/').includes('..'))) {
-            problems.push(`input \`${name}\`: must be a path relative to the app without '..', got '${value}'`);
-        }
+        if (value !== '')
+            check(name, relPathProblem(value));
+        return value;
+    };
+    /** Paths that reach scripts and units unquoted by the user's intent: the strict character set. */
+    const safeRel = (name, value) => {
+        if (value !== '')
+            check(name, safeRelPathProblem(value));
         return value;
     };
     const healthPath = get('health-path');
-    if (!healthPath.startsWith('/') || /\s/.test(healthPath)) {
-        problems.push(`input \`health-path\`: must be a URL path starting with /, got '${healthPath}'`);
-    }
+    check('health-path', healthPathProblem(healthPath));
+    const oneLine = (name) => {
+        const v = raw(name).trim();
+        check(name, oneLineProblem(v));
+        return v;
+    };
+    const floor = parseDiskFloor(get('min-free-space'));
+    if (typeof floor === 'string')
+        check('min-free-space', floor);
+    const healthHost = raw('health-host').trim();
+    if (healthHost !== '')
+        check('health-host', healthHostProblem(healthHost));
+    const smokePaths = splitList(raw('smoke-paths'), /[\s,]+/);
+    for (const sp of smokePaths)
+        check('smoke-paths', healthPathProblem(sp));
     const python = get('python');
-    if (!/^[A-Za-z0-9_./-]+$/.test(python))
-        problems.push(`input \`python\`: must be an interpreter name or path, got '${python}'`);
+    check('python', pythonProblem(python));
     const provision = parseProvision(get, raw, bool, int, duration, problems, raw('sqlite-db').trim());
     const scope = get('rollback-scope');
     if (scope !== 'all' && scope !== 'host') {
@@ -76090,28 +76645,34 @@ function parseSettings(read) {
             pipArgs: raw('pip-args').trim(),
             workers,
             preloadLibraries: bool('preload-libraries'),
-            sharedPaths: splitList(get('shared-paths')).map((p) => relPath('shared-paths', p.replace(/\/+$/, ''))),
+            sharedPaths: splitList(get('shared-paths')).map((p) => safeRel('shared-paths', p.replace(/\/+$/, ''))),
             env,
             healthPath,
             healthTimeoutMs: duration('health-timeout'),
-            healthExpect: raw('health-expect').trim(),
+            healthExpect: oneLine('health-expect'),
+            healthHost,
+            smokePaths,
             keepReleases: int('keep-releases', 2, 100),
-            sqliteDb: relPath('sqlite-db', raw('sqlite-db').trim()),
+            sqliteDb: safeRel('sqlite-db', raw('sqlite-db').trim()),
             backupsKeep: int('backups-keep', 1, 1000),
             preActivate: raw('pre-activate').trim(),
             postActivate: raw('post-activate').trim(),
             lockTimeoutMs: duration('lock-timeout'),
             forceUnlock: bool('force-unlock'),
+            minFreeSpace: typeof floor === 'string' ? {} : floor,
             fullUpload: bool('full-upload'),
             rollbackTo: raw('rollback-to').trim(),
-            commit: raw('commit').trim(),
-            ref: raw('ref').trim()
+            commit: oneLine('commit'),
+            ref: oneLine('ref')
         },
-        provision
+        provision,
+        run: { command: raw('command').trim(), lock: bool('run-lock') },
+        given: [...given].sort()
     };
-    if (settings.deploy.rollbackTo && !/^[0-9A-Za-z._-]+$/.test(settings.deploy.rollbackTo)) {
-        problems.push(`input \`rollback-to\`: must be a release id such as 20261127T162000Z-abc1234, got '${settings.deploy.rollbackTo}'`);
-    }
+    if (mode === 'run')
+        check('command', settings.run.command === '' ? 'is required with mode run' : commandProblem(settings.run.command));
+    if (settings.deploy.rollbackTo)
+        check('rollback-to', releaseIdProblem(settings.deploy.rollbackTo));
     if (problems.length > 0)
         throw new SettingsError(problems);
     return settings;
@@ -76120,33 +76681,34 @@ function parseSettings(read) {
 function parseProvision(get, raw, bool, int, duration, problems, sqliteDb) {
     const aptPackages = splitList(raw('apt-packages'), /[\s,]+/);
     for (const p of aptPackages) {
-        if (!DEB_PACKAGE.test(p))
-            problems.push(`input \`apt-packages\`: '${p}' is not a Debian package name (lowercase letters, digits, + - .)`);
+        const bad = debPackageProblem(p);
+        if (bad)
+            problems.push(`input \`apt-packages\`: ${bad}`);
     }
     const names = splitList(get('server-name'), /[\s,]+/);
     for (const n of names) {
-        if (!SERVER_NAME.test(n) || n.length > 253)
-            problems.push(`input \`server-name\`: '${n}' is not a host name (example.com, *.example.com or _ for any)`);
+        const bad = serverNameProblem(n);
+        if (bad)
+            problems.push(`input \`server-name\`: ${bad}`);
     }
     if (names.length === 0)
         problems.push('input `server-name`: give at least one name, or _ for any');
     const staticPath = raw('static-path').trim().replace(/\/+$/, '');
-    if (staticPath !== '' &&
-        (!/^[A-Za-z0-9._/-]+$/.test(staticPath) ||
-            staticPath.startsWith('/') ||
-            staticPath.split('/').some((s) => s === '..' || s === '.'))) {
-        problems.push(`input \`static-path\`: must be a folder relative to the app (letters, digits, . _ / -, no '..'), got '${staticPath}'`);
-    }
+    const staticBad = staticPath !== '' ? safeRelPathProblem(staticPath) : undefined;
+    if (staticBad)
+        problems.push(`input \`static-path\`: ${staticBad}`);
     const clientMaxBodySize = get('client-max-body-size');
-    if (!/^\d+[kKmMgG]?$/.test(clientMaxBodySize))
-        problems.push(`input \`client-max-body-size\`: must be an nginx size such as 10m, 512k or 1g, got '${clientMaxBodySize}'`);
+    const sizeBad = bodySizeProblem(clientMaxBodySize);
+    if (sizeBad)
+        problems.push(`input \`client-max-body-size\`: ${sizeBad}`);
     const healthIntervalS = Math.round(duration('health-interval') / 1000);
     if (healthIntervalS < 10)
         problems.push(`input \`health-interval\`: must be at least 10s, got '${get('health-interval')}'`);
     const importDatabase = raw('import-database').trim();
     if (importDatabase !== '') {
-        if (!/^\/[A-Za-z0-9._/-]+$/.test(importDatabase) || importDatabase.split('/').includes('..'))
-            problems.push(`input \`import-database\`: must be an absolute path on the server (letters, digits, . _ / -), got '${importDatabase}'`);
+        const bad = safeAbsPathProblem(importDatabase);
+        if (bad)
+            problems.push(`input \`import-database\`: ${bad} (a file on the server)`);
         if (sqliteDb === '')
             problems.push('input `import-database`: needs `sqlite-db` too (where in APP-DIR/shared the database goes, e.g. instance/app.db)');
     }
@@ -76206,7 +76768,7 @@ function parseHost(item, defaultPort) {
     }
     if (port < 1 || port > 65535)
         return `'${item}': port must be 1-65535`;
-    if (!(isIp(host) || isIpv6(host) || (HOSTNAME.test(host) && !IPV4.test(host)))) {
+    if (!(isIp(host) || isIpv6(host) || (HOSTNAME.test(host) && !settings_IPV4.test(host)))) {
         return `'${item}' is not a host name or IP address`;
     }
     return { host, port };
@@ -77354,93 +77916,149 @@ function makeHostVerifier(target, logger) {
 
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: external "node:string_decoder"
-const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
-;// CONCATENATED MODULE: ./src/ssh/output.ts
-
+;// CONCATENATED MODULE: ./src/cancel.ts
 /**
- * Keeps the last `cap` bytes of a stream. Remote commands (pip, apt) can print far more than a
- * step needs to keep in memory; the tail is where the error is.
+ * A cancelled run (a GitHub cancel sends SIGINT, then SIGTERM ~7.5 s later, then SIGKILL ~2.5 s
+ * after that; Ctrl-C in a terminal) is a fault like any other: no new host, batch or step starts,
+ * a host switched but not yet proven is rolled back, a host still preparing lets go of its lock.
+ * The signal reaches the long waits (health polling, lock waits, the upload) as an AbortSignal.
  */
-class TailBuffer {
-    cap;
-    chunks = [];
-    size = 0;
-    dropped = 0;
-    constructor(cap) {
-        this.cap = cap;
+class CancelledError extends Error {
+    constructor(message = 'the run was cancelled') {
+        super(message);
+        this.name = 'CancelledError';
     }
-    push(chunk) {
-        this.chunks.push(chunk);
-        this.size += chunk.length;
-        while (this.size > this.cap && this.chunks.length > 0) {
-            const excess = this.size - this.cap;
-            const first = this.chunks[0];
-            if (first.length <= excess) {
-                this.chunks.shift();
-                this.size -= first.length;
-                this.dropped += first.length;
-            }
-            else {
-                this.chunks[0] = first.subarray(excess);
-                this.size -= excess;
-                this.dropped += excess;
-            }
+}
+/** Throws when the run was cancelled: called before any new unit of work starts. */
+function throwIfCancelled(signal, what) {
+    if (signal?.aborted)
+        throw new CancelledError(`the run was cancelled (${reasonOf(signal)}) before ${what}`);
+}
+/** Why the signal fired, as a short phrase ("SIGINT"). */
+function reasonOf(signal) {
+    const r = signal.reason;
+    if (r instanceof Error)
+        return r.message;
+    return typeof r === 'string' ? r : 'cancelled';
+}
+/**
+ * Turns SIGINT and SIGTERM into an aborted signal, once; later signals only call onRepeat (the
+ * rollback in progress must not be cut short by the runner's SIGTERM). Installing a handler also
+ * keeps Node from exiting at the first signal, which is the point.
+ */
+function watchSignals(opts = {}) {
+    const controller = new AbortController();
+    const handler = (sig) => {
+        if (controller.signal.aborted) {
+            opts.onRepeat?.(sig);
+            return;
         }
-    }
-    text() {
-        const body = Buffer.concat(this.chunks).toString('utf8');
-        return this.dropped > 0 ? `[... ${this.dropped} earlier bytes dropped ...]\n${body}` : body;
-    }
+        controller.abort(sig);
+        opts.onFirst?.(sig);
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    return {
+        signal: controller.signal,
+        dispose() {
+            process.removeListener('SIGINT', handler);
+            process.removeListener('SIGTERM', handler);
+        }
+    };
 }
 /**
- * Splits a byte stream into complete lines for live printing. Decodes UTF-8 across chunk borders
- * so a character split between two packets is not mangled.
+ * The same server, but every command started through it is ended when the run is cancelled (the
+ * lock holder opts out by passing its own `signal: undefined`: it lives until release()).
  */
-class LineSplitter {
-    emit;
-    decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
-    partial = '';
-    constructor(emit) {
-        this.emit = emit;
-    }
-    push(chunk) {
-        const text = this.partial + this.decoder.write(chunk);
-        const lines = text.split('\n');
-        this.partial = lines.pop() ?? '';
-        for (const line of lines)
-            this.emit(line.replace(/\r$/, ''));
-    }
-    flush() {
-        const rest = this.partial + this.decoder.end();
-        this.partial = '';
-        if (rest !== '')
-            this.emit(rest.replace(/\r$/, ''));
-    }
+function abortable(remote, signal) {
+    const proxy = makeAbortable(remote, signal);
+    unwrapped.set(proxy, remote);
+    return proxy;
+}
+const unwrapped = new WeakMap();
+/** The server without the cancellation: for the few lines a cancelled run still writes (history). */
+function uncancellable(remote) {
+    return unwrapped.get(remote) ?? remote;
+}
+function makeAbortable(remote, signal) {
+    const withSignal = (opts) => opts && 'signal' in opts ? opts : { ...(opts ?? {}), signal };
+    return new Proxy(remote, {
+        get(target, prop, receiver) {
+            if (prop === 'exec' || prop === 'script') {
+                return (text, opts) => target[prop](text, withSignal(opts));
+            }
+            if (prop === 'upload') {
+                return (local, dir, opts) => target.upload(local, dir, withSignal(opts));
+            }
+            const v = Reflect.get(target, prop, receiver);
+            return typeof v === 'function' ? v.bind(target) : v;
+        }
+    });
 }
 
-;// CONCATENATED MODULE: ./src/ssh/quote.ts
+;// CONCATENATED MODULE: ./src/deploy/app-run.ts
+
 /**
- * Quotes one value for a POSIX shell: the result is always a single word that the remote shell
- * turns back into exactly these bytes, whatever they are ($(), backticks, globs, newlines, a
- * leading dash...). Every value interpolated into a remote command goes through here.
- *
- * Inside single quotes nothing is special except the closing quote itself, so each `'` becomes
- * `'"'"'` (close, a double-quoted quote, reopen). A NUL byte cannot be passed in an argv string at
- * all (C strings end there), so it is refused rather than silently truncated.
+ * A command run the way the service runs: as the app's user, with its environment file, in a
+ * transient systemd unit. The import check and the migrations then see exactly what Gunicorn will
+ * see, not sudo's or the SSH user's environment.
  */
-function shQuote(value) {
-    if (value.includes('\0')) {
-        throw new Error('cannot quote a value containing a NUL byte for a shell command');
-    }
-    return `'${value.replace(/'/g, `'"'"'`)}'`;
+function appRunCommand(paths, opts) {
+    const q = shQuote;
+    return [
+        'systemd-run --quiet --wait --pipe --collect --service-type=exec',
+        `-p User=${q(paths.user)} -p Group=${q(paths.user)}`,
+        `-p EnvironmentFile=${q(opts.envFile)}`,
+        `-p WorkingDirectory=${q(opts.cwd)}`,
+        `--setenv=PATH=${q(`${opts.venv}/bin:/usr/local/bin:/usr/bin:/bin`)}`,
+        `--setenv=PWD=${q(opts.cwd)}`,
+        '--',
+        ...opts.argv.map(q)
+    ].join(' ');
 }
-/** Quotes each value and joins them with spaces: a ready-made argument list. */
-function shJoin(values) {
-    return values.map(shQuote).join(' ');
+/**
+ * A shell text run by root's script as an unprivileged user (the build user for repository content,
+ * the app's user for what the app can write), inside the same round trip. setpriv costs ~4 ms
+ * (runuser ~13 ms, sudo -u ~20 ms, systemd-run ~60 ms, measured on trixie): no PAM session, no
+ * log line, and the environment reset to the user's own, so nothing of root's leaks in. args: shell
+ * words for $1... (expanded by root's script).
+ */
+function asUser(user, script, args = []) {
+    const q = shQuote;
+    return [
+        `setpriv --reuid=${q(user)} --regid=${q(user)} --init-groups --reset-env --`,
+        `bash -c ${q(`set -euo pipefail\n${script}`)} gd`,
+        ...args
+    ].join(' ');
+}
+/**
+ * Code from the repository's packages (pip builds run setup.py and build backends) runs in a
+ * transient unit as the build user: whatever it starts is killed with the unit when pip ends (no
+ * process is left behind to race root's later steps), it cannot gain privileges (setuid
+ * binaries), it gets its own /tmp, and the unit ends by itself after maxSeconds even if the
+ * runner is gone.
+ */
+function buildRunCommand(paths, 
+/** args: shell words for $1..., expanded by root's script (values known only on the server). */
+opts) {
+    const q = shQuote;
+    return [
+        'systemd-run --quiet --wait --pipe --collect --service-type=exec',
+        `-p User=${q(paths.buildUser)} -p Group=${q(paths.buildUser)}`,
+        '-p NoNewPrivileges=yes -p PrivateTmp=yes',
+        `-p RuntimeMaxSec=${Math.max(1, Math.ceil(opts.maxSeconds))}`,
+        ...Object.entries(opts.env).map(([k, v]) => `--setenv=${q(`${k}=${v}`)}`),
+        '--',
+        'bash',
+        '-c',
+        q(`set -euo pipefail\n${opts.script}`),
+        'gd',
+        ...(opts.args ?? [])
+    ].join(' ');
 }
 
 ;// CONCATENATED MODULE: ./src/ssh/upload.ts
+
 
 
 
@@ -77463,11 +78081,19 @@ function tarExcludeArgs(patterns) {
         .filter((p) => p !== '')
         .map((p) => `--exclude=${p.startsWith('/') ? '.' + p.replace(/^\/+/, '/') : p}`);
 }
-/** The remote half: create the directory, then unpack the stream owned by whoever runs it. */
-function remoteUnpackCommand(remoteDir) {
+/**
+ * The remote half: create the directory, then unpack the stream owned by whoever runs it: asUser
+ * when given (tar then never runs as root, so a crafted archive can only write where that user
+ * can). With discard, a failed unpack removes the folder: the server side sees a dropped
+ * connection or a dead local tar as a truncated stream, so it cleans up even when the runner
+ * cannot.
+ */
+function remoteUnpackCommand(remoteDir, opts = {}) {
     const dir = shQuote(remoteDir);
     // --no-same-owner: under sudo, tar would otherwise give files the runner's uid (1001 on GitHub).
-    return `mkdir -p -- ${dir} && tar -C ${dir} --no-same-owner --warning=no-unknown-keyword -xf -`;
+    const unpack = `mkdir -p -- ${dir} && tar -C ${dir} --no-same-owner --warning=no-unknown-keyword -xf -`;
+    const body = opts.discard ? `${unpack} || { rc=$?; rm -rf -- ${dir}; exit "$rc"; }` : unpack;
+    return opts.asUser ? asUser(opts.asUser, body) : body;
 }
 /**
  * Sends localDir as ONE tar stream over ONE exec channel and unpacks it in remoteDir. One channel
@@ -77541,10 +78167,12 @@ async function send(remote, localDir, remoteDir, opts, logger, indexFile, starte
     let remoteResult;
     let remoteError;
     try {
-        remoteResult = await remote.exec(remoteUnpackCommand(remoteDir), {
+        const command = remoteUnpackCommand(remoteDir, { asUser: opts.asUser, discard: opts.discardOnFailure });
+        remoteResult = await remote.exec(command, {
             stdin: counter,
             sudo: opts.sudo,
-            timeoutMs: opts.timeoutMs
+            timeoutMs: opts.timeoutMs,
+            signal: opts.signal
         });
     }
     catch (err) {
@@ -77606,6 +78234,12 @@ const CLIENT_GRACE_MS = (KILL_AFTER_S + 10) * 1000;
  * 128 KiB (MAX_ARG_STRLEN); fail with a clear message instead of an E2BIG from the server.
  */
 const MAX_COMMAND_BYTES = 128 * 1024 - 1024;
+/**
+ * Node fires a timer longer than 2^31-1 ms (~24.8 days) after 1 ms instead: such a command would be
+ * "timed out" at once and its channel killed. Anything that long is "no client-side limit"; the
+ * server's timeout(1) still holds the real one.
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Seconds for timeout(1): decimals allowed, never 0 (which would mean "no timeout"). */
 function timeoutSeconds(ms) {
     return String(Math.max(ms, 1) / 1000);
@@ -77718,18 +78352,23 @@ class SshRemote {
             return Promise.reject(new Error(`${this.label}: remote command is ${Buffer.byteLength(command)} bytes, over the ~128 KiB a server ` +
                 'accepts as one command: send large content via stdin or upload'));
         }
-        const firstLine = shown.split('\n', 1)[0];
+        // Scripts start with a newline: the first line that says something.
+        const firstLine = shown.split('\n').find((l) => l.trim() !== '') ?? '';
+        const cancelled = () => new CancelledError(`${this.label}: the run was cancelled (${opts.signal ? reasonOf(opts.signal) : ''}); the remote command was stopped`);
+        if (opts.signal?.aborted)
+            return Promise.reject(cancelled());
         this.logger.debug(`[${this.label}] $ ${firstLine.length > 200 ? firstLine.slice(0, 200) + '...' : firstLine}`);
         const client = this.client();
         const stdout = new TailBuffer(OUTPUT_CAP_BYTES);
         const stderr = new TailBuffer(OUTPUT_CAP_BYTES);
-        const token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
+        const token = fenceToken();
         const prefix = `[${this.label}] `;
         const print = (line) => this.logger.info(prefix + line);
         const outLines = opts.stream ? new LineSplitter(print) : undefined;
         const errLines = opts.stream ? new LineSplitter(print) : undefined;
         // Everything the server prints is inert between these lines: it cannot issue workflow commands
-        // (::add-mask::, ::set-output::...) because it cannot guess the token.
+        // (::add-mask::, ::set-output::...) because it cannot guess the token. The logger's printer
+        // knows the token as one it issued (see RunnerPrinter), so the fence is printed as it is.
         if (opts.stream)
             this.logger.info(`::stop-commands::${token}`);
         const endFence = () => {
@@ -77758,6 +78397,20 @@ class SshRemote {
                 const startedAt = Date.now();
                 let forced = false;
                 let channelError;
+                // Cancelled: TERM to the remote command (sudo passes it on to timeout(1), which ends the
+                // script's process group), then the channel closes; the remote loops have their own
+                // deadlines besides, for a server that ignores signal requests.
+                let aborted = false;
+                const onAbort = () => {
+                    aborted = true;
+                    try {
+                        channel.signal('TERM');
+                    }
+                    catch {
+                        // Not every server honours signal requests.
+                    }
+                    channel.close();
+                };
                 // Decoded across chunk borders, so a caller never sees half a UTF-8 character.
                 const stdoutDecoder = opts.onStdout ? new external_node_string_decoder_namespaceObject.StringDecoder('utf8') : undefined;
                 // A throwing callback must not take the process down from inside a stream event.
@@ -77807,7 +78460,7 @@ class SshRemote {
                         }
                         channel.close();
                     }, CLIENT_GRACE_MS);
-                }, opts.timeoutMs);
+                }, Math.min(opts.timeoutMs, MAX_TIMER_MS));
                 let graceTimer;
                 const stdin = opts.stdin;
                 if (stdin instanceof external_node_stream_.Readable) {
@@ -77830,6 +78483,7 @@ class SshRemote {
                         return;
                     finished = true;
                     client.removeListener('close', finish);
+                    opts.signal?.removeEventListener('abort', onAbort);
                     clearTimeout(expireTimer);
                     if (graceTimer)
                         clearTimeout(graceTimer);
@@ -77839,6 +78493,10 @@ class SshRemote {
                     if (restOfStdout)
                         callOnStdout(restOfStdout);
                     endFence();
+                    if (aborted) {
+                        reject(cancelled());
+                        return;
+                    }
                     const timedOut = 
                     // The server's timeout(1) may answer before this side's timer has run (a busy event
                     // loop fires timers late), so the elapsed time counts as much as the timer.
@@ -77858,6 +78516,10 @@ class SshRemote {
                     resolve({ code: exitCode, stdout: stdout.text(), stderr: stderr.text(), timedOut: false });
                 };
                 channel.on('close', finish);
+                if (opts.signal?.aborted)
+                    onAbort();
+                else
+                    opts.signal?.addEventListener('abort', onAbort, { once: true });
                 // A connection that drops mid-command does not always close its channels (seen with a
                 // large stdin stream in flight): settle on the connection's close too.
                 client.once('close', finish);
@@ -78170,6 +78832,7 @@ function outputsOf(report) {
         'previous-release': first?.facts['previous-release'] ?? '',
         'rolled-back': String(report.hosts.some((h) => h.facts['rolled-back'] === 'true')),
         reload: first?.facts.reload ?? '',
+        'exit-code': first?.facts['exit-code'] ?? '',
         'duration-ms': String(Math.round(report.ms)),
         hosts: JSON.stringify(report.hosts.map((h) => ({
             host: h.host,
@@ -78193,7 +78856,7 @@ function rolledBackLines(report) {
     return report.hosts
         .filter((h) => h.facts['rolled-back'] === 'true')
         .map((h) => `Rolled back: ${h.host} serves release ${h.facts.release ?? '?'} again` +
-        (h.facts['previous-release'] ? ` (${h.facts['previous-release']} did not go live)` : ''));
+        (h.facts['failed-release'] ? ` (${h.facts['failed-release']} did not go live)` : ''));
 }
 /** A failed run as a titled error annotation (shown on the run's page and in the PR checks). */
 function annotateFailure(report) {
@@ -78201,7 +78864,161 @@ function annotateFailure(report) {
     core.error(message, { title: `gunicorn-deploy ${report.mode}: ${report.status}` });
 }
 
+;// CONCATENATED MODULE: ./src/steps/ownership.ts
+
+/**
+ * What the server itself must show before anything of the app's is written: that the app's name
+ * belongs to no one else (a unit, user, group or folder this tool did not create) and that the
+ * app's filesystem has room. Both are probes of read-only commands, so preflight runs them as the
+ * login user and the layout step (as root) turns their findings into a refusal before its first
+ * write. Runs in bash (the probes use arrays and arithmetic).
+ */
+/** Where the tool records what it created, so a name it took can be told from one it found. */
+const OWNED_DIR = '/var/lib/gunicorn-deploy';
+/** First line of every unit the tool writes (templates/systemd/*.hbs). */
+const UNIT_HEADER = '# Written by gunicorn-deploy';
+/** Exit codes of the refusals, for callers that tell them apart. */
+const NAME_TAKEN_EXIT = 5;
+const DISK_FULL_EXIT = 6;
+function ownedMarker(app) {
+    return `${OWNED_DIR}/${app}.owned`;
+}
+/** Every unit name a deploy or provision of the app writes. */
+function appUnitNames(app) {
+    return ['service', 'socket']
+        .map((k) => `${app}.${k}`)
+        .concat(['health', 'db-maintenance'].flatMap((t) => [`${app}-${t}.service`, `${app}-${t}.timer`]));
+}
+const UNIT_DIRS = [
+    '/etc/systemd/system',
+    '/run/systemd/system',
+    '/usr/local/lib/systemd/system',
+    '/usr/lib/systemd/system',
+    '/lib/systemd/system'
+];
+/**
+ * Sets $taken to one line per thing of the app's name this tool did not create; empty when the
+ * name is free or already ours. Ours: the user (by uid) recorded in the marker, or (installs made
+ * before the marker existed) a system user whose home is app-dir and whose shell is nologin; a unit
+ * in /etc/systemd/system whose first line is the tool's header.
+ */
+function nameProbe(settings) {
+    const q = shQuote;
+    const app = settings.app.name;
+    const dir = settings.app.dir;
+    return `
+taken=""
+gd_app=${q(app)}
+gd_marker=${q(ownedMarker(app))}
+gd_user_ours=no
+if getent passwd "$gd_app" >/dev/null; then
+  IFS=: read -r _ _ gd_uid _ _ gd_home gd_shell <<< "$(getent passwd "$gd_app")"
+  if [ -f "$gd_marker" ]; then
+    # The same account the tool created, not one made later under the same name.
+    if grep -qx "uid=$gd_uid" "$gd_marker"; then gd_user_ours=yes; fi
+  elif [ "$gd_uid" -gt 0 ] && [ "$gd_uid" -lt 1000 ] && [ "$gd_home" = ${q(dir)} ] && [ "$gd_shell" = /usr/sbin/nologin ]; then
+    gd_user_ours=yes
+  fi
+elif [ -f "$gd_marker" ]; then
+  # The tool's user was removed by hand: what is left of the app's is still ours.
+  gd_user_ours=yes
+fi
+if [ "$gd_user_ours" = no ]; then
+  if getent passwd "$gd_app" >/dev/null; then
+    taken="$taken
+  user $gd_app (uid $(id -u "$gd_app"), home $(getent passwd "$gd_app" | cut -d: -f6))"
+  fi
+  if getent group "$gd_app" >/dev/null; then taken="$taken
+  group $gd_app"; fi
+  for gd_d in /etc/"$gd_app" /var/log/"$gd_app"; do
+    if [ -e "$gd_d" ]; then taken="$taken
+  folder $gd_d"; fi
+  done
+fi
+for gd_unit in ${appUnitNames(app).map(q).join(' ')}; do
+  for gd_dir in ${UNIT_DIRS.join(' ')}; do
+    gd_f="$gd_dir/$gd_unit"
+    if [ ! -e "$gd_f" ] && [ ! -L "$gd_f" ]; then continue; fi
+    if [ "$gd_dir" = /etc/systemd/system ] && [ ! -L "$gd_f" ] && [ "$(head -c ${UNIT_HEADER.length} "$gd_f" 2>/dev/null)" = ${q(UNIT_HEADER)} ]; then continue; fi
+    taken="$taken
+  unit $gd_f"
+  done
+done
+`;
+}
+/**
+ * Sets $free_mb, $need_mb and $disk_dir (app-dir, or its nearest existing parent) for the floor of
+ * min-free-space: the smaller of an absolute size and a share of the filesystem when both are given.
+ */
+function diskProbe(settings) {
+    const floor = settings.deploy.minFreeSpace;
+    const parts = [];
+    if (floor.mb !== undefined)
+        parts.push(`need_mb=${Math.floor(floor.mb)}`);
+    if (floor.percent !== undefined) {
+        const pct = `$(( total_mb * ${Math.floor(floor.percent)} / 100 ))`;
+        parts.push(floor.mb !== undefined
+            ? `gd_pct=${pct}; if [ "$gd_pct" -lt "$need_mb" ]; then need_mb=$gd_pct; fi`
+            : `need_mb=${pct}`);
+    }
+    return `
+disk_dir=${shQuote(settings.app.dir)}
+while [ ! -d "$disk_dir" ]; do disk_dir=$(dirname "$disk_dir"); done
+read -r total_kb free_kb <<< "$(df -Pk "$disk_dir" | awk 'NR==2 {print $2, $4}')"
+total_mb=$(( \${total_kb:-0} / 1024 )); free_mb=$(( \${free_kb:-0} / 1024 ))
+need_mb=0
+${parts.join('\n')}
+`;
+}
+/**
+ * The name refusal alone: also the first thing the lock step runs, since taking the lock creates
+ * app-dir/.deploy (the first write of a deploy).
+ */
+function nameRefusal(settings) {
+    return `${nameProbe(settings)}
+if [ -n "$taken" ]; then
+  echo ${shQuote(`app-name \`${settings.app.name}\` is taken on this server by something gunicorn-deploy did not create:`)}"$taken" >&2
+  echo "Nothing was changed. Choose another app-name (it names the app's user, group and units), or remove what is listed if it is a leftover of yours." >&2
+  exit ${NAME_TAKEN_EXIT}
+fi
+`;
+}
+/**
+ * What the lock step runs before it creates app-dir/.deploy (the first write of any run): the name
+ * refusal, and for a deploy the disk floor too. A rollback is never refused for disk space (it
+ * writes almost nothing and may be what brings the app back).
+ */
+function lockGuardScript(settings) {
+    return settings.mode === 'deploy' ? ownershipScript(settings) : nameRefusal(settings);
+}
+/**
+ * The refusals, for the layout step (as root, before its first write): exits NAME_TAKEN_EXIT or
+ * DISK_FULL_EXIT with what was found and what to do.
+ */
+function ownershipScript(settings) {
+    return `${nameRefusal(settings)}
+${diskProbe(settings)}
+if [ "$free_mb" -lt "$need_mb" ]; then
+  echo "only $free_mb MB free on the filesystem of "${shQuote(settings.app.dir)}" ($disk_dir): min-free-space needs $need_mb MB." >&2
+  echo "Nothing was changed. Free space (old releases in releases/, venvs/, logs), grow the disk, or lower min-free-space." >&2
+  exit ${DISK_FULL_EXIT}
+fi
+`;
+}
+/** After the layout step created the user: record it as the tool's (idempotent). */
+function markOwnedScript(settings) {
+    const q = shQuote;
+    const marker = ownedMarker(settings.app.name);
+    return `
+if [ ! -f ${q(marker)} ] && getent passwd ${q(settings.app.name)} >/dev/null; then
+  install -d -m 0755 ${q(OWNED_DIR)}
+  printf 'user=%s\\nuid=%s\\napp-dir=%s\\n' ${q(settings.app.name)} "$(id -u ${q(settings.app.name)})" ${q(settings.app.dir)} > ${q(marker)}
+fi
+`;
+}
+
 ;// CONCATENATED MODULE: ./src/modes/preflight.ts
+
 
 const PREFLIGHT_KEYS = [
     'os',
@@ -78209,64 +79026,120 @@ const PREFLIGHT_KEYS = [
     'systemd',
     'python',
     'venv',
+    'packages',
     'disk-free',
+    'app-name',
     'provisioned',
     'usable'
 ];
-/** Below this, a release plus a venv may not fit. */
-const MIN_FREE_MB = 500;
+/** The oldest systemd the units are written for (Debian 11 / Ubuntu 22.04 ship 247 / 249). */
+const MIN_SYSTEMD = 247;
 /**
- * One round trip that reads everything preflight needs. Each probe prints key=value and never
- * fails the script, so one missing tool is reported as such rather than hiding the others.
+ * One round trip that reads everything deploy and provision need, as the login user (no writes).
+ * Each probe prints key=value and never fails the script, so one missing tool is reported as such
+ * rather than hiding the others.
  */
 function preflightScript(settings) {
-    const app = shQuote(settings.app.name);
     const dir = shQuote(settings.app.dir);
+    const app = shQuote(settings.app.name);
+    const tools = [
+        ['curl', 'curl'],
+        ['flock', 'util-linux'],
+        ['tar', 'tar'],
+        ['sudo', 'sudo'],
+        ...(settings.deploy.sqliteDb ? [['sqlite3', 'sqlite3']] : [])
+    ];
     return `
 set +e
 . /etc/os-release 2>/dev/null; echo "os=\${PRETTY_NAME:-unknown}"
 if [ "$(id -u)" = 0 ]; then echo sudo=root; elif sudo -n true 2>/dev/null; then echo sudo=yes; else echo sudo=no; fi
 echo "pid1=$(cat /proc/1/comm 2>/dev/null)"
+echo "systemd_version=$(systemctl --version 2>/dev/null | awk 'NR==1 {print $2}')"
 py=${shQuote(settings.deploy.python)}
 if command -v "$py" >/dev/null; then echo "python=$("$py" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>&1)"; else echo python=; fi
+# What the venv step runs: python -m venv, which needs ensurepip (python3-venv on Debian/Ubuntu).
 if "$py" -c 'import venv, ensurepip' >/dev/null 2>&1; then echo venv=yes; else echo venv=no; fi
-d=${dir}; while [ ! -d "$d" ]; do d=$(dirname "$d"); done
-echo "free_mb=$(df -Pm "$d" | awk 'NR==2 {print $4}')"
+missing=""
+${tools.map(([cmd, pkg]) => `command -v ${cmd} >/dev/null 2>&1 || missing="$missing ${pkg}"`).join('\n')}
+echo "missing=$missing"
+${diskProbe(settings)}
+echo "free_mb=$free_mb"
+echo "need_mb=$need_mb"
+echo "disk_dir=$disk_dir"
+${nameProbe(settings)}
+echo "taken=$(printf '%s' "$taken" | sed 's/^ *//' | paste -sd ';' | sed 's/^;//; s/;/; /g')"
 if [ -f /etc/systemd/system/${app}.service ] && [ -L ${dir}/current ]; then echo provisioned=yes; else echo provisioned=no; fi
 `;
 }
-function parsePreflight(stdout) {
+/** The Debian package that provides each missing piece, in the order apt should get them. */
+function missingPackages(kv, python) {
+    const pkgs = [];
+    const hasPython = !!kv.python && /^\d+\.\d+/.test(kv.python);
+    if (!hasPython)
+        pkgs.push(python === 'python3' ? 'python3' : python.split('/').pop());
+    if (kv.venv !== 'yes') {
+        // Debian/Ubuntu name the venv package after the interpreter: python3.11 -> python3.11-venv.
+        const m = /^(\d+)\.(\d+)/.exec(kv.python ?? '');
+        pkgs.push(python === 'python3' || !m ? 'python3-venv' : `python${m[1]}.${m[2]}-venv`);
+    }
+    for (const p of (kv.missing ?? '').split(/\s+/))
+        if (p && !pkgs.includes(p))
+            pkgs.push(p);
+    return pkgs;
+}
+function parsePreflight(stdout, settings) {
     const kv = {};
     for (const line of stdout.split('\n')) {
         const eq = line.indexOf('=');
         if (eq > 0)
             kv[line.slice(0, eq)] = line.slice(eq + 1).trim();
     }
-    const problems = [];
+    const python = settings?.deploy.python ?? 'python3';
+    const host = [];
     if (kv.sudo === 'no')
-        problems.push('the SSH user has no passwordless sudo: add a sudoers rule (USER ALL=(ALL) NOPASSWD:ALL)');
+        host.push('the SSH user has no passwordless sudo: add a sudoers rule (USER ALL=(ALL) NOPASSWD:ALL)');
     if (kv.pid1 !== 'systemd')
-        problems.push(`systemd is not PID 1 (PID 1 is '${kv.pid1 ?? '?'}'): the app runs as a systemd service`);
-    if (!kv.python || !/^\d+\.\d+/.test(kv.python))
-        problems.push('python3 is missing: apt-get install python3');
+        host.push(`systemd is not PID 1 (PID 1 is '${kv.pid1 ?? '?'}'): the app runs as a systemd service`);
+    const systemdVersion = Number(kv.systemd_version);
+    if (kv.pid1 === 'systemd' && !(systemdVersion >= MIN_SYSTEMD))
+        host.push(`systemd ${kv.systemd_version || '?'} is older than ${MIN_SYSTEMD}: use Debian 11+ or Ubuntu 22.04+`);
     const free = Number(kv.free_mb ?? '0');
-    if (free < MIN_FREE_MB)
-        problems.push(`only ${free} MB free on the app's disk: at least ${MIN_FREE_MB} MB is needed`);
+    const need = Number(kv.need_mb ?? '0');
+    if (free < need)
+        host.push(`only ${free} MB free on the filesystem of ${settings?.app.dir ?? 'app-dir'} (${kv.disk_dir ?? '?'}): min-free-space needs ${need} MB; free space or lower min-free-space`);
+    if (kv.taken)
+        host.push(`app-name \`${settings?.app.name ?? '?'}\` is taken on this server by something gunicorn-deploy did not create: ${kv.taken}; choose another app-name`);
+    const pkgs = missingPackages(kv, python);
+    const apt = `apt-get install -y ${pkgs.join(' ')}`;
+    const packageProblems = [];
+    if (!kv.python || !/^\d+\.\d+/.test(kv.python))
+        packageProblems.push(`python3 is missing (the interpreter \`${python}\` was not found)`);
+    if (pkgs.length > 0)
+        packageProblems.push(`missing packages: ${pkgs.join(' ')}: run \`sudo ${apt}\` on the server, or mode provision (it installs them)`);
+    const problems = [...host, ...packageProblems];
     const facts = {
         os: kv.os ?? 'unknown',
         sudo: kv.sudo ?? '?',
-        systemd: kv.pid1 === 'systemd' ? 'yes' : 'no',
+        systemd: kv.pid1 !== 'systemd'
+            ? 'no'
+            : systemdVersion >= MIN_SYSTEMD
+                ? 'yes'
+                : `too old (${kv.systemd_version || '?'})`,
         python: kv.python || 'missing',
-        venv: kv.venv === 'yes' ? 'yes' : 'no (apt-get install python3-venv)',
-        'disk-free': `${free} MB`,
+        venv: kv.venv === 'yes'
+            ? 'yes'
+            : `no (apt-get install ${pkgs.find((p) => p.endsWith('-venv')) ?? 'python3-venv'})`,
+        packages: pkgs.length === 0 ? 'ok' : `missing: ${apt}`,
+        'disk-free': `${free} MB (floor ${need} MB)`,
+        'app-name': kv.taken ? `taken: ${kv.taken}` : 'free or ours',
         provisioned: kv.provisioned ?? 'no',
         usable: problems.length === 0 ? 'yes' : 'no'
     };
-    return { facts, problems };
+    return { facts, problems, hostProblems: host };
 }
 async function preflight_preflight(remote, settings) {
     const res = await remote.script(preflightScript(settings), { timeoutMs: 60_000 });
-    return parsePreflight(res.stdout);
+    return parsePreflight(res.stdout, settings);
 }
 
 ;// CONCATENATED MODULE: ./src/modes/preflight-mode.ts
@@ -78299,11 +79172,13 @@ function serverPaths(settings) {
     return {
         app,
         user: app,
+        buildUser: `${app}-build`,
         dir,
         releases: `${dir}/releases`,
         current: `${dir}/current`,
         shared: `${dir}/shared`,
         venvs: `${dir}/venvs`,
+        pipCache: `${dir}/venvs/.pip-cache`,
         backups: `${dir}/backups`,
         state,
         lock: `${state}/lock`,
@@ -78363,8 +79238,17 @@ function parseFacts(stdout) {
 
 
 
+
 /** Exit code of the lock script when another deploy kept the lock for the whole timeout. */
 const BUSY = 75;
+/**
+ * The runner sends the holder a line this often; the holder lets go of the lock when none came for
+ * HOLDER_PATIENCE_S. A runner that vanishes without closing its connection (a silently dropped
+ * network, a frozen or killed VM) so frees the lock within that time, not hours later when TCP
+ * gives up.
+ */
+const HEARTBEAT_MS = 10_000;
+const HOLDER_PATIENCE_S = 30;
 /** Identifies this run in the lock owner file, so a blocked deploy can name the holder. */
 function runId() {
     const env = process.env;
@@ -78374,15 +79258,17 @@ function runId() {
     return `cli-${process.pid}-${Date.now()}`;
 }
 /**
- * The lock is held by a process on the server for as long as our SSH channel to it is open: flock
- * on a file, then `cat` on stdin. Releasing ends stdin; a cancelled or crashed runner drops the
- * connection, which ends it too, so a lost run cannot keep the app locked. The owner file says who
- * holds it.
+ * The lock is held by a process on the server for as long as our SSH channel to it is open and
+ * alive: flock on a file, then a loop reading the runner's heartbeat lines on stdin. Releasing ends
+ * stdin; a cancelled or crashed runner drops the connection, which ends it too; a runner that is
+ * gone without a word stops sending heartbeats, and the holder exits after HOLDER_PATIENCE_S. The
+ * owner file says who holds it.
  */
 function lockScript(ctx, owner) {
     const p = ctx.paths;
     const waitS = Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000);
     return `
+${lockGuardScript(ctx.settings)}
 mkdir -p ${shQuote(p.state)}
 chmod 0750 ${shQuote(p.state)}
 exec 9>>${shQuote(p.lock)}
@@ -78409,12 +79295,18 @@ fi
 printf 'run=%s\\npid=%s\\nsince=%s\\nsince_epoch=%s\\n' ${shQuote(owner)} "$$" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(date +%s)" > "$owner_file"
 trap 'rm -f "$owner_file"' EXIT
 echo locked=yes
-# cat must not inherit the lock: only this shell holds it, so killing the shell frees it.
-cat >/dev/null 9>&-
+# Held while heartbeats come; EOF (released) or ${HOLDER_PATIENCE_S} s of silence (the runner is gone)
+# ends the loop, and the lock with it: only this shell holds it, so killing the shell frees it too.
+while IFS= read -r -t ${HOLDER_PATIENCE_S} _; do :; done
 `;
 }
 async function acquireLock(ctx, owner = runId()) {
     const stdin = new external_node_stream_.PassThrough();
+    // A cancelled run stops waiting for the lock; once held, the lock stays until release(), which
+    // comes after any rollback the cancellation calls for.
+    const waiting = new AbortController();
+    const stopWaiting = () => waiting.abort(ctx.signal?.reason);
+    ctx.signal?.addEventListener('abort', stopWaiting, { once: true });
     let out = '';
     let onLocked;
     const locked = new Promise((resolve) => (onLocked = resolve));
@@ -78425,6 +79317,7 @@ async function acquireLock(ctx, owner = runId()) {
         stdin,
         // The holder lives as long as the whole deploy; the deploy's own steps have their timeouts.
         timeoutMs: 24 * 3_600_000,
+        signal: waiting.signal,
         onStdout: (chunk) => {
             out += chunk;
             const facts = parseFacts(out);
@@ -78440,7 +79333,7 @@ async function acquireLock(ctx, owner = runId()) {
                 onLocked?.();
         }
     });
-    const first = await Promise.race([locked.then(() => 'locked'), done]);
+    const first = await Promise.race([locked.then(() => 'locked'), done]).finally(() => ctx.signal?.removeEventListener('abort', stopWaiting));
     if (first !== 'locked') {
         const facts = parseFacts(first.stdout);
         if (first.code === BUSY) {
@@ -78448,8 +79341,11 @@ async function acquireLock(ctx, owner = runId()) {
         }
         throw new DeployError(`could not take the deploy lock (exit ${first.code}): ${first.stderr.trim()}`);
     }
+    const heartbeat = setInterval(() => stdin.write('\n'), HEARTBEAT_MS);
+    heartbeat.unref();
     return {
         async release() {
+            clearInterval(heartbeat);
             stdin.end();
             await done.catch(() => undefined);
         }
@@ -78459,17 +79355,19 @@ async function acquireLock(ctx, owner = runId()) {
 ;// CONCATENATED MODULE: ./src/steps/layout.ts
 
 
+
 /**
  * What the app itself needs on a server that has the system packages but was never provisioned:
- * its system user, its folders, /etc/APP and its log folder. Server-wide setup (apt, nginx,
+ * its system user, its build user, its folders, /etc/APP and its log folder. Server-wide setup (apt, nginx,
  * logrotate, timers) is provision's; missing packages are named here, not installed.
  */
 function layoutScript(ctx) {
     const p = ctx.paths;
     const q = shQuote;
+    const b = p.buildUser;
     const py = q(ctx.settings.deploy.python);
     const needSqlite = ctx.settings.deploy.sqliteDb !== '';
-    return `
+    return `${ownershipScript(ctx.settings)}
 missing=""
 command -v ${py} >/dev/null || missing="$missing python3"
 # Found, not imported: importing ensurepip costs ~4x the look-up, on every deploy.
@@ -78487,14 +79385,31 @@ if ! id -u ${q(p.user)} >/dev/null 2>&1; then
   useradd --system --gid ${q(p.user)} --home-dir ${q(p.dir)} --no-create-home --shell /usr/sbin/nologin ${q(p.user)}
   changed=yes
 fi
-for d in ${[p.dir, p.releases, p.venvs, p.state, p.incoming].map(q).join(' ')}; do
-  [ -d "$d" ] || { install -d -m 0755 -o root -g root "$d"; changed=yes; }
+# The build user: everything made from the repository is its, never root's nor the app's.
+if ! getent group ${q(b)} >/dev/null; then groupadd --system ${q(b)}; changed=yes; fi
+if ! id -u ${q(b)} >/dev/null 2>&1; then
+  useradd --system --gid ${q(b)} --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin ${q(b)}
+  changed=yes
+fi
+[ -d ${q(p.dir)} ] || { install -d -m 0755 -o root -g root ${q(p.dir)}; changed=yes; }
+# Traversable by the build user (for incoming/), readable by nobody else.
+[ -d ${q(p.state)} ] || { install -d -m 0750 -o root -g ${q(b)} ${q(p.state)}; changed=yes; }
+for d in ${[p.releases, p.venvs, p.incoming].map(q).join(' ')}; do
+  [ -d "$d" ] || { install -d -m 0755 -o ${q(b)} -g ${q(b)} "$d"; changed=yes; }
+  # A server deployed by an older version has them root's: handed over once. Releases and venvs
+  # already inside stay root's (read-only to the build user); new ones are the build user's.
+  if [ "$(stat -c %U:%G "$d")" != ${q(`${b}:${b}`)} ]; then chown ${q(`${b}:${b}`)} "$d"; changed=yes; fi
 done
+if [ "$(stat -c %G ${q(p.state)})" != ${q(b)} ]; then chgrp ${q(b)} ${q(p.state)}; changed=yes; fi
 chmod 0750 ${q(p.state)}
+# root's pip cache of an older version (what it holds came from pip, not from the repository;
+# chown -R changes links themselves, never what they point at).
+if [ -d ${q(p.pipCache)} ] && [ "$(stat -c %U ${q(p.pipCache)})" != ${q(b)} ]; then chown -R ${q(`${b}:${b}`)} ${q(p.pipCache)}; changed=yes; fi
 [ -d ${q(p.backups)} ] || { install -d -m 0750 -o root -g ${q(p.user)} ${q(p.backups)}; changed=yes; }
 [ -d ${q(p.shared)} ] || { install -d -m 0750 -o ${q(p.user)} -g ${q(p.user)} ${q(p.shared)}; changed=yes; }
 [ -d ${q(p.etc)} ] || { install -d -m 0750 -o root -g ${q(p.user)} ${q(p.etc)}; changed=yes; }
 [ -d ${q(p.logDir)} ] || { install -d -m 0750 -o ${q(p.user)} -g adm ${q(p.logDir)}; changed=yes; }
+${markOwnedScript(ctx.settings)}
 echo "changed=$changed"
 `;
 }
@@ -78732,16 +79647,34 @@ function diffManifests(old, neu, keep = []) {
 
 
 
+
+/** Written into each release by versions before the preload list moved to /etc/APP/preload. */
+const LEGACY_PRELOAD_FILE = '.gunicorn-deploy-preload';
 /** Separates the prepare script's facts from the previous release's manifest in its output. */
 const MANIFEST_MARK = '--- previous manifest';
 /**
  * Before the upload: partial uploads left by a dropped connection are removed, and the release
  * serving now is recorded as the one to roll back to. For a delta, the hardlinked copy of that
  * release is made here too, and its manifest printed, while the runner is still hashing the tree.
+ * The copy and the manifest are read and written by the build user: root only looks at names.
  */
 function prepareScript(ctx, id, delta) {
     const p = ctx.paths;
     const q = shQuote;
+    const b = p.buildUser;
+    // A release an older version built as root cannot be hardlinked by the build user (the kernel's
+    // protected_hardlinks): its first deploy sends the whole tree. Only the preload list that older
+    // versions wrote into each release (now in /etc/APP/preload) may be left out of a copy.
+    const copy = asUser(b, `prev=$1; dst=$2
+[ -f "$prev/${MANIFEST_FILE}" ] && [ ! -L "$prev/${MANIFEST_FILE}" ] || { echo copy=no-manifest; exit 0; }
+err=$(mktemp)
+if ! cp -al -- "$prev" "$dst" 2>"$err" && grep -v -F ${q(`/${LEGACY_PRELOAD_FILE}'`)} "$err" | grep -q .; then
+  rm -rf -- "$dst" "$err"; echo copy=not-linkable; exit 0
+fi
+rm -f -- "$err"
+echo copied=yes
+echo ${q(MANIFEST_MARK)}
+cat -- "$prev/${MANIFEST_FILE}"`, ['"$prev"', `${q(p.incoming)}/"$id"`]);
     return `
 rm -rf ${q(p.incoming)}/* 2>/dev/null || true
 if [ -L ${q(p.current)} ]; then
@@ -78754,15 +79687,21 @@ n=1
 while [ -e ${q(p.releases)}/"$id" ]; do n=$((n + 1)); id=${q(id)}-$n; done
 echo "release=$id"
 prev=$(readlink -f ${q(p.current)} 2>/dev/null || true)
-if ${delta ? 'true' : 'false'} && [ -n "$prev" ] && [ -f "$prev/${MANIFEST_FILE}" ]; then
-  cp -al "$prev" ${q(p.incoming)}/"$id"
-  echo copied=yes
-  echo ${q(MANIFEST_MARK)}
-  cat "$prev/${MANIFEST_FILE}"
+if ${delta ? 'true' : 'false'} && [ -n "$prev" ] && [ -d "$prev" ]; then
+  if [ "$(stat -c %U "$prev")" = ${q(b)} ]; then
+    ${copy}
+  else
+    echo copy=built-as-root
+  fi
 fi
 `;
 }
-/** The manifest (on stdin), REVISION, shared links, then the atomic move into releases/. */
+/**
+ * The manifest (on stdin), REVISION, shared links, then the atomic move into releases/, all
+ * written by the build user: a REVISION or manifest the repository ships (even a link to
+ * /etc/issue) is removed and replaced, never written through. A shared path missing in shared/ is
+ * seeded from the release by a tar pipe from the build user to the app's user, who owns shared/.
+ */
 function finishScript(ctx, id, withManifest) {
     const p = ctx.paths;
     const d = ctx.settings.deploy;
@@ -78776,27 +79715,33 @@ function finishScript(ctx, id, withManifest) {
     ]
         .map((l) => l.replace(/\n/g, ' '))
         .join('\n');
-    const links = d.sharedPaths
+    const seeds = d.sharedPaths
         .map((sp) => {
         const target = `${p.shared}/${sp}`;
         const inRelease = `${incoming}/${sp}`;
         // A shared path that does not exist yet is seeded from the first release that ships it.
-        return `
-if [ ! -e ${q(target)} ]; then
-  [ -d ${q(external_node_path_namespaceObject.posix.dirname(target))} ] || install -d -m 0750 -o ${q(p.user)} -g ${q(p.user)} ${q(external_node_path_namespaceObject.posix.dirname(target))}
-  if [ -d ${q(inRelease)} ] && [ ! -L ${q(inRelease)} ]; then cp -a ${q(inRelease)} ${q(target)}; else install -d -m 0750 ${q(target)}; fi
-  chown -R ${q(p.user)}:${q(p.user)} ${q(target)}
-fi
-rm -rf ${q(inRelease)}
-install -d -m 0755 ${q(external_node_path_namespaceObject.posix.dirname(inRelease))}
-ln -sfn ${q(target)} ${q(inRelease)}`;
+        const pack = asUser(p.buildUser, `if [ -d "$1" ] && [ ! -L "$1" ]; then tar -C "$1" -cf - .; else tar -cf - -T /dev/null; fi`, [q(inRelease)]);
+        const unpack = asUser(p.user, `install -d -m 0750 -- "$(dirname -- "$1")" "$1"; tar -C "$1" --no-same-owner -xf -`, [q(target)]);
+        return `if [ ! -e ${q(target)} ] && [ ! -L ${q(target)} ]; then ${pack} </dev/null | ${unpack}; fi`;
     })
         .join('\n');
-    return `${withManifest ? `\ncat > ${q(`${incoming}/${MANIFEST_FILE}`)}` : ''}
-printf '%s\\n' ${q(revision)} > ${q(incoming)}/REVISION
+    const links = d.sharedPaths
+        .map((sp) => {
+        const inRelease = `${incoming}/${sp}`;
+        return `rm -rf -- ${q(inRelease)}
+install -d -m 0755 -- ${q(external_node_path_namespaceObject.posix.dirname(inRelease))}
+ln -s -- ${q(`${p.shared}/${sp}`)} ${q(inRelease)}`;
+    })
+        .join('\n');
+    const build = `rm -rf -- ${q(`${incoming}/REVISION`)} ${q(`${incoming}/${MANIFEST_FILE}`)}
+${withManifest ? `cat > ${q(`${incoming}/${MANIFEST_FILE}`)}` : ''}
+printf '%s\\n' ${q(revision)} > ${q(`${incoming}/REVISION`)}
 ${links}
-chmod -R go-w ${q(incoming)}
-mv -T ${q(incoming)} ${q(`${p.releases}/${id}`)}
+chmod -R go-w -- ${q(incoming)}
+mv -T -- ${q(incoming)} ${q(`${p.releases}/${id}`)}`;
+    return `
+${seeds}
+${asUser(p.buildUser, build)}
 `;
 }
 async function uploadRelease(ctx, wantedId) {
@@ -78815,21 +79760,34 @@ async function uploadRelease(ctx, wantedId) {
     const incoming = `${ctx.paths.incoming}/${release}`;
     const old = oldText !== undefined ? parseManifest(oldText) : undefined;
     let detail;
-    if (manifest && old) {
-        detail = await deltaUpload(ctx, source, incoming, old, manifest);
+    try {
+        if (manifest && old) {
+            detail = await deltaUpload(ctx, source, incoming, old, manifest);
+        }
+        else {
+            if (wantDelta && previous)
+                ctx.logger.info(`${whyFull(previous, oldText, manifest, prep.copy)}: uploading the whole tree`);
+            if (prep.copied === 'yes')
+                await discard(ctx, incoming);
+            const up = await ctx.remote.upload(source, incoming, {
+                exclude: ctx.settings.app.exclude,
+                sudo: true,
+                asUser: ctx.paths.buildUser,
+                discardOnFailure: true
+            });
+            detail = `full: ${up.files} files, ${(up.bytes / 1e6).toFixed(1)} MB in ${(up.ms / 1000).toFixed(2)} s`;
+        }
+        await runScript(ctx, 'finishing the release folder', finishScript(ctx, release, !!manifest), {
+            timeoutMs: 120_000,
+            stdin: manifest ? serializeManifest(manifest) : undefined
+        });
     }
-    else {
-        if (wantDelta && previous)
-            ctx.logger.info(`${whyFull(previous, oldText, manifest)}: uploading the whole tree`);
-        if (prep.copied === 'yes')
-            await runScript(ctx, 'clearing the copy', `rm -rf ${shQuote(incoming)}`, { timeoutMs: 10 * 60_000 });
-        const up = await ctx.remote.upload(source, incoming, { exclude: ctx.settings.app.exclude, sudo: true });
-        detail = `full: ${up.files} files, ${(up.bytes / 1e6).toFixed(1)} MB in ${(up.ms / 1000).toFixed(2)} s`;
+    catch (err) {
+        // No half-made release stays on the server to fill its disk (the server side of the upload
+        // removes it too when the connection itself is gone).
+        await discard(ctx, incoming).catch(() => undefined);
+        throw err;
     }
-    await runScript(ctx, 'finishing the release folder', finishScript(ctx, release, !!manifest), {
-        timeoutMs: 120_000,
-        stdin: manifest ? serializeManifest(manifest) : undefined
-    });
     return {
         release,
         previous,
@@ -78839,10 +79797,20 @@ async function uploadRelease(ctx, wantedId) {
         detail
     };
 }
+/** Removes a release being made (root: what an older version left there may be root's). */
+function discard(ctx, incoming) {
+    return runScript(ctx, 'removing the unfinished release', `rm -rf -- ${shQuote(incoming)}`, {
+        timeoutMs: 10 * 60_000
+    });
+}
 /** Why a deploy that could have sent a delta sends everything: said once, in the log. */
-function whyFull(previous, oldText, manifest) {
+function whyFull(previous, oldText, manifest, copy) {
     if (!manifest)
         return 'a path in the source has a name tar must escape (a control character, backslash or non-ASCII byte)';
+    if (copy === 'built-as-root')
+        return `release ${previous} was built as root by an older version (the build user cannot hardlink it)`;
+    if (copy === 'not-linkable')
+        return `release ${previous} could not be hardlinked by the build user`;
     if (oldText === undefined)
         return `release ${previous} has no usable manifest (none found)`;
     const head = oldText.split('\n', 1)[0];
@@ -78866,7 +79834,8 @@ async function deltaUpload(ctx, source, incoming, old, manifest) {
     const diff = diffManifests(old, manifest, ctx.settings.deploy.sharedPaths);
     // Everything the copy must lose: removed and changed paths, and the files every release writes anew.
     const remove = [...diff.remove, 'REVISION', MANIFEST_FILE, '.venv', ...ctx.settings.deploy.sharedPaths];
-    await runScript(ctx, 'trimming the hardlinked copy', `cd ${shQuote(incoming)}\nxargs -0 -r rm -rf --`, {
+    const trim = asUser(ctx.paths.buildUser, `cd -- "$1"\nxargs -0 -r rm -rf --`, [shQuote(incoming)]);
+    await runScript(ctx, 'trimming the hardlinked copy', trim, {
         stdin: remove.map((r) => `${r}\0`).join(''),
         timeoutMs: 10 * 60_000
     });
@@ -78875,6 +79844,8 @@ async function deltaUpload(ctx, source, incoming, old, manifest) {
         const up = await ctx.remote.upload(source, incoming, {
             exclude: ctx.settings.app.exclude,
             sudo: true,
+            asUser: ctx.paths.buildUser,
+            discardOnFailure: true,
             files: diff.send
         });
         bytes = up.bytes;
@@ -78889,14 +79860,23 @@ async function deltaUpload(ctx, source, incoming, old, manifest) {
 
 
 
+
 /** pip's exit code is kept apart from the script's other failures, to say what failed. */
 const PIP_FAILED = 42;
 const NO_REQUIREMENTS = 43;
+const VENV_FAILED = 44;
+/** The build's own deadline on the server: the unit ends even if the runner is gone. */
+const VENV_TIMEOUT_MS = 30 * 60_000;
 /**
  * Venvs are immutable and keyed by what decides their content: the requirements file, the
  * interpreter's version, and how they are built. A venv cannot be moved (its scripts hold absolute
  * paths), so it is built at its final path and marked complete last; one without the mark is a
  * leftover of a failed build and is rebuilt.
+ *
+ * Everything here runs as the build user: root never reads the requirements file (it may be a
+ * link, or name `-r /etc/shadow`), and pip, which runs the packages' build code, runs in a
+ * transient unit that leaves no process behind. A build that fails for any reason, a full disk
+ * included, removes its venv folder and log before it exits.
  */
 function venvScript(ctx, release) {
     const p = ctx.paths;
@@ -78909,33 +79889,59 @@ function venvScript(ctx, release) {
         .filter((a) => a)
         .map(q)
         .join(' ');
-    return `
+    const keyScript = `
 py=${q(d.python)}
 if [ ! -f ${q(req)} ]; then echo ${q(`no ${d.requirements} in the release`)} >&2; exit ${NO_REQUIREMENTS}; fi
-hash=$( { cat ${q(req)}; "$py" -c 'import sys; print(sys.version)'; echo ${q(`ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`)}; } | sha256sum | cut -c1-16)
+{ cat ${q(req)}; "$py" -c 'import sys; print(sys.version)'; echo ${q(`ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`)}; } | sha256sum | cut -c1-16`;
+    // Output is kept in memory as well as in the log: on a full disk the log gets nothing, and
+    // the tail is what says why.
+    const buildScript = `
+py=${q(d.python)}; venv=$1; log="$1.pip.log"; done=0
+# Runs on any exit but success, a full disk's included (set -e ends the script at the failing line).
+trap '[ "$done" = 1 ] || rm -rf -- "$venv" "$log"' EXIT
+trap 'exit 143' TERM INT
+logged() {
+  local out
+  out=$( { "$@" 2>&1 && echo gd-status=0 || echo "gd-status=$?"; } | { tee -a "$log" 2>/dev/null || true; } | tail -n 26 ) || true
+  case "$out" in *gd-status=0) return 0 ;; esac
+  printf '%s\\n' "$out" | grep -v '^gd-status=' >&2 || true
+  rm -rf -- "$venv" "$log"
+  printf '%s MB free in %s (the partial venv removed)\\n' "$(df -Pk ${q(p.venvs)} | awk 'NR == 2 { print int($4 / 1024) }')" ${q(p.venvs)} >&2
+  return 1
+}
+rm -rf -- "$venv" "$log"
+logged "$py" -m venv ${d.venvSystemSitePackages ? '--system-site-packages ' : ''}"$venv" || exit ${VENV_FAILED}
+logged "$venv/bin/python" -m pip install ${pipArgs} -r ${q(req)} || exit ${PIP_FAILED}
+mv "$log" "$venv/pip-install.log"
+"$venv/bin/python" -m pip freeze > "$venv/requirements.lock" 2>/dev/null || true
+touch "$venv/.complete"
+done=1`;
+    const build = buildRunCommand(p, {
+        env: {
+            PIP_CACHE_DIR: p.pipCache,
+            PIP_DISABLE_PIP_VERSION_CHECK: '1',
+            PIP_NO_INPUT: '1',
+            HOME: '/nonexistent'
+        },
+        maxSeconds: VENV_TIMEOUT_MS / 1000,
+        script: buildScript,
+        args: ['"$venv"']
+    });
+    return `
+hash=$(${asUser(p.buildUser, keyScript)})
 venv=${q(p.venvs)}/$hash
 echo "hash=$hash"
 if [ -f "$venv/.complete" ]; then
   echo reused=yes
 else
   echo reused=no
-  rm -rf "$venv"
-  "$py" -m venv ${d.venvSystemSitePackages ? '--system-site-packages ' : ''}"$venv"
-  export PIP_CACHE_DIR=${q(p.venvs)}/.pip-cache PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-  if ! "$venv/bin/python" -m pip install ${pipArgs} -r ${q(req)} > "$venv.pip.log" 2>&1; then
-    tail -n 25 "$venv.pip.log" >&2
-    rm -rf "$venv" "$venv.pip.log"
-    exit ${PIP_FAILED}
-  fi
-  mv "$venv.pip.log" "$venv/pip-install.log"
-  "$venv/bin/python" -m pip freeze > "$venv/requirements.lock" 2>/dev/null || true
-  touch "$venv/.complete"
+  ${build}
 fi
-ln -sfn "$venv" ${q(`${rel}/.venv`)}
+${asUser(p.buildUser, `rm -rf -- "$2"; ln -s -- "$1" "$2"`, ['"$venv"', q(`${rel}/.venv`)])}
 `;
 }
 async function buildVenv(ctx, release) {
-    const res = await ctx.remote.script(venvScript(ctx, release), { sudo: true, timeoutMs: 30 * 60_000 });
+    const res = await ctx.remote.script(venvScript(ctx, release), { sudo: true, timeoutMs: VENV_TIMEOUT_MS });
     const facts = parseFacts(res.stdout);
     if (res.code === PIP_FAILED) {
         throw new DeployError(`pip install -r ${ctx.settings.deploy.requirements} failed; nothing was switched and the partial venv was removed. pip's last lines:\n${lastLines(res.stderr, 25)}`, 'Fix the requirements (or pip-args, e.g. --no-index --find-links for offline servers) and deploy again.');
@@ -78943,8 +79949,11 @@ async function buildVenv(ctx, release) {
     if (res.code === NO_REQUIREMENTS) {
         throw new DeployError(`the release has no ${ctx.settings.deploy.requirements}; nothing was switched`, 'Add a requirements file to the app, or point the requirements input at it.');
     }
+    if (res.code === VENV_FAILED) {
+        throw new DeployError(`${ctx.settings.deploy.python} -m venv failed; nothing was switched and the partial venv was removed:\n${lastLines(res.stderr, 25)}`, 'Install python3-venv for that interpreter (or run mode provision), and check the free space in the app folder.');
+    }
     if (res.code !== 0) {
-        throw new DeployError(`building the virtualenv failed (exit ${res.code}):\n${lastLines(res.stderr + res.stdout)}`);
+        throw new DeployError(`building the virtualenv failed (exit ${res.code}${res.timedOut ? ', timed out' : ''}):\n${lastLines(res.stderr + res.stdout)}`);
     }
     const reused = facts.reused === 'yes';
     return {
@@ -78963,33 +79972,12 @@ var handlebars_lib_default = /*#__PURE__*/__nccwpck_require__.n(handlebars_lib);
 
 
 
+
 const SCRIPT_DIR = '/usr/local/lib/gunicorn-deploy';
-/** In each release: the libraries its import check loaded (written by the deploy's check step). */
-const PRELOAD_FILE = '.gunicorn-deploy-preload';
 const UNIT_DIR = '/etc/systemd/system';
-const NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
-// Absolute paths from plain characters only: no spaces, quotes, $, %, backslash (systemd
-// specifiers and escapes, shell and SQLite quoting, nginx syntax all stay trivially safe).
-const SAFE_PATH = /^\/[A-Za-z0-9._/-]*$/;
-const render_ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/**
- * Variables the tool itself sets, or that would break the service if the user set them:
- * PWD makes reloads follow `current`, GUNICORN_CMD_ARGS could add --bind or --preload, LISTEN_* and
- * NOTIFY_SOCKET belong to systemd.
- */
-const RESERVED_ENV = new Set([
-    'FLASK_ENV',
-    'PYTHONUNBUFFERED',
-    'INSTANCE_PATH',
-    'PWD',
-    'GUNICORN_CMD_ARGS',
-    'LISTEN_FDS',
-    'LISTEN_PID',
-    'LISTEN_FDNAMES',
-    'NOTIFY_SOCKET'
-]);
 function fail(field, message) {
-    throw new Error(`invalid ${field}: ${message}`);
+    assertRule(field, message);
+    throw new Error('unreachable');
 }
 function check(field, value, re, what) {
     if (!re.test(value))
@@ -78997,10 +79985,12 @@ function check(field, value, re, what) {
     return value;
 }
 function checkPath(field, value) {
-    check(field, value, SAFE_PATH, 'an absolute path of letters, digits and . _ / -');
-    if (value.split('/').some((part) => part === '..' || part === '.'))
-        fail(field, `${value} has . or .. in it`);
+    assertRule(field, safeAbsPathProblem(value));
     return value.length > 1 ? value.replace(/\/+$/, '') : value;
+}
+function checkRule(field, value, rule) {
+    assertRule(field, rule(value));
+    return value;
 }
 function checkInt(field, value, min, max) {
     if (!Number.isInteger(value) || value < min || value > max) {
@@ -79017,42 +80007,23 @@ function checkInt(field, value, min, max) {
  * the byte order mark and what is not a Unicode scalar value, which systemd rejects.
  */
 function envQuote(value, key = 'value') {
-    if (/[\n\r]/.test(value))
-        throw new Error(`environment variable ${key}: a value cannot contain a newline`);
-    if (/[\0\uFEFF]|\p{Noncharacter_Code_Point}|\p{Surrogate}/u.test(value)) {
-        throw new Error(`environment variable ${key}: a value cannot contain NUL, U+FEFF or a non-character (systemd refuses them)`);
-    }
+    const bad = envValueProblem(key, value);
+    if (bad)
+        throw new Error(`environment variable ${bad}`);
     return `"${value.replace(/[\\"`$]/g, '\\$&')}"`;
 }
-/** Validates the user's environment variables: names, values, no reserved or repeated name. */
+/** Asserts the user's environment variables (see envProblems); drops FLASK_DEBUG=0, written anyway. */
 function checkEnv(env) {
-    const seen = new Set();
-    const out = [];
-    for (const { key, value } of env) {
-        if (!render_ENV_KEY.test(key))
-            fail('env', `${JSON.stringify(key)} is not a variable name ([A-Za-z_][A-Za-z0-9_]*)`);
-        if (seen.has(key))
-            fail('env', `${key} is set twice`);
-        seen.add(key);
-        if (key === 'FLASK_DEBUG') {
-            // Production never runs the debugger (it executes code sent from the browser).
-            if (!/^(0|false|no|off)?$/i.test(value.trim())) {
-                fail('env', `FLASK_DEBUG=${value}: debug mode is refused in production (FLASK_DEBUG=0 is always set)`);
-            }
-            continue;
-        }
-        if (RESERVED_ENV.has(key))
-            fail('env', `${key} is set by gunicorn-deploy and cannot be overridden`);
-        envQuote(value, key);
-        out.push({ key, value });
-    }
-    return out;
+    const problems = envProblems(env);
+    if (problems.length > 0)
+        fail('env', problems.join('; '));
+    return env.filter((e) => e.key !== 'FLASK_DEBUG').map(({ key, value }) => ({ key, value }));
 }
 /** Validates input and fills defaults and derived fields; every error names the field. */
 function templateVars(input) {
-    const app = check('app', input.app, NAME, 'a name of lowercase letters, digits, - and _ (max 32)');
-    const user = check('user', input.user ?? app, NAME, 'a user name');
-    const group = check('group', input.group ?? user, NAME, 'a group name');
+    const app = checkRule('app', input.app, (v) => appNameProblem(v));
+    const user = check('user', input.user ?? app, LOGIN_NAME, 'a user name');
+    const group = check('group', input.group ?? user, LOGIN_NAME, 'a group name');
     const appDir = checkPath('appDir', input.appDir ?? `/srv/${app}`);
     const socketPath = checkPath('socketPath', input.socketPath ?? `/run/${app}/gunicorn.sock`);
     // sun_path holds 108 bytes, NUL included.
@@ -79060,7 +80031,9 @@ function templateVars(input) {
         fail('socketPath', `${socketPath} is longer than a unix socket path can be`);
     const timeout = checkInt('timeout', input.timeout ?? 60, 1, 3600);
     const gracefulTimeout = checkInt('gracefulTimeout', input.gracefulTimeout ?? 30, 1, 3600);
-    const healthPath = check('healthPath', input.healthPath ?? '/health', /^\/[A-Za-z0-9._~/?&=%-]*$/, 'a URL path');
+    const healthPath = checkRule('healthPath', input.healthPath ?? '/health', healthPathProblem);
+    const serverName = check('serverName', input.serverName ?? '_', /^[A-Za-z0-9.*_-]+( [A-Za-z0-9.*_-]+)*$/, 'host names');
+    const healthHost = checkRule('healthHost', input.healthHost ?? serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost', healthHostProblem);
     const env = checkEnv(input.env ?? []);
     const database = env.find((e) => e.key === 'DATABASE')?.value;
     const logDir = `/var/log/${app}`;
@@ -79069,7 +80042,7 @@ function templateVars(input) {
         user,
         group,
         appDir,
-        wsgiApp: check('wsgiApp', input.wsgiApp ?? 'app:app', /^[A-Za-z_][\w.]*(:[A-Za-z_][\w.]*(\(\))?)?$/, 'module:name'),
+        wsgiApp: checkRule('wsgiApp', input.wsgiApp ?? 'app:app', wsgiAppProblem),
         socketPath,
         listen: (input.listen ?? []).map((l) => check('listen', l, /^(\d{1,3}(\.\d{1,3}){3}:|\[[0-9A-Fa-f:.]+\]:)?\d{1,5}$/, 'PORT, IPv4:PORT or [IPv6]:PORT')),
         workers: checkInt('workers', input.workers ?? 3, 1, 256),
@@ -79078,13 +80051,14 @@ function templateVars(input) {
         gracefulTimeout,
         keepalive: checkInt('keepalive', input.keepalive ?? 2, 0, 3600),
         env,
-        serverName: check('serverName', input.serverName ?? '_', /^[A-Za-z0-9.*_-]+( [A-Za-z0-9.*_-]+)*$/, 'host names'),
-        clientMaxBodySize: check('clientMaxBodySize', input.clientMaxBodySize ?? '10m', /^\d+[kKmMgG]?$/, 'a size'),
+        serverName,
+        clientMaxBodySize: checkRule('clientMaxBodySize', input.clientMaxBodySize ?? '10m', bodySizeProblem),
         staticPath: input.staticPath === undefined || input.staticPath === ''
             ? ''
             : checkPath('staticPath', `/${input.staticPath}`).slice(1),
         staticUrl: check('staticUrl', input.staticUrl ?? '/static/', /^\/([A-Za-z0-9._-]+\/)*$/, 'a /path/ with slashes'),
         healthPath,
+        healthHost,
         healthInterval: check('healthInterval', input.healthInterval ?? '30s', /^\d+(s|min|h)$/, 'a time like 30s or 1min'),
         healthTimeout: checkInt('healthTimeout', input.healthTimeout ?? 10, 1, 300),
         healthFailures: checkInt('healthFailures', input.healthFailures ?? 3, 1, 100),
@@ -79103,10 +80077,10 @@ function templateVars(input) {
         errorLog: `${logDir}/error.log`,
         stopTimeout: gracefulTimeout + 15,
         proxyTimeout: timeout + 30,
-        healthUrl: `http://localhost${healthPath}`,
+        healthUrl: `http://${healthHost}${healthPath}`,
         healthScript: `${SCRIPT_DIR}/${app}-health-check`,
         dbScript: `${SCRIPT_DIR}/${app}-db-maintenance`,
-        preloadList: `${appDir}/current/${PRELOAD_FILE}`,
+        preloadDir: checkPath('preloadDir', input.preloadDir ?? `/etc/${app}/preload`),
         releasesDir: `${appDir}/releases`
     };
     return vars;
@@ -79155,6 +80129,13 @@ hbs.registerHelper('sh', (value) => shQuote(String(value)));
 // A JSON string is a valid Python string literal.
 hbs.registerHelper('py', (value) => JSON.stringify(String(value)));
 hbs.registerHelper('envq', (value) => envQuote(String(value)));
+// One word of an ExecStart= line. systemd removes quotes anywhere in a word (create_app('prod') would
+// reach Gunicorn as create_app(prod)), so a word with quotes goes inside double quotes; the rules
+// keep ", \, $ and % out of it.
+hbs.registerHelper('unitword', (value) => {
+    const v = String(value);
+    return /^[A-Za-z0-9_.:/-]+$/.test(v) ? v : `"${v}"`;
+});
 const compiled = new Map();
 /** Renders templates/NAME.hbs; a variable the template uses but vars lacks throws (strict mode). */
 function renderTemplate(name, vars, dir = templatesDir()) {
@@ -79229,7 +80210,9 @@ const stagedName = (f) => external_node_path_namespaceObject.posix.basename(f.pa
 /**
  * Writes the rendered files into /etc/APP/staged (readable by the app's user, so the import check
  * can use the new config and environment before anything is switched) and says which differ from
- * the installed ones.
+ * the installed ones. The files' text travels on stdin (stageInput), one base64 line per file in
+ * this order, read by shell builtins: the environment file holds secrets, and a command line is
+ * readable by every local user (/proc/PID/cmdline) and kept by sudo in the journal.
  */
 function stageScript(ctx, files) {
     const q = shQuote;
@@ -79237,22 +80220,28 @@ function stageScript(ctx, files) {
     const writes = files
         .map((f) => {
         const to = `${staged}/${stagedName(f)}`;
-        return `printf '%s' ${q(Buffer.from(f.content).toString('base64'))} | base64 -d > ${q(to)}
+        return `IFS= read -r b64; printf '%s' "$b64" | base64 -d > ${q(to)}
 chmod 0640 ${q(to)}; chown root:${q(ctx.paths.user)} ${q(to)}
 cmp -s ${q(to)} ${q(f.path)} || changed="$changed ${f.path}"`;
     })
         .join('\n');
     return `
+umask 077
 rm -rf ${q(staged)}; install -d -m 0750 -o root -g ${q(ctx.paths.user)} ${q(staged)}
 changed=""
 ${writes}
 echo "changed=$changed"
 `;
 }
+/** stageScript's stdin: the files' text, one base64 line each, in order. */
+function stageInput(files) {
+    return files.map((f) => `${Buffer.from(f.content).toString('base64')}\n`).join('');
+}
 async function stageConfig(ctx, cores) {
     const files = appFiles(ctx, cores);
     const res = await runScript(ctx, 'writing the app configuration', stageScript(ctx, files), {
-        timeoutMs: 60_000
+        timeoutMs: 60_000,
+        stdin: stageInput(files)
     });
     const changed = (parseFacts(res.stdout).changed ?? '').split(/\s+/).filter((s) => s);
     const stagedDir = `${ctx.paths.etc}/staged`;
@@ -79327,25 +80316,77 @@ function restoreScript(ctx, staged) {
     return `${lines}\n${unitsChanged(staged) ? 'systemctl daemon-reload' : ''}\n`;
 }
 
-;// CONCATENATED MODULE: ./src/deploy/app-run.ts
+;// CONCATENATED MODULE: ./src/deploy/release-record.ts
 
+
+
+/** Run-specific settings (commit, ref, lock handling, full-upload) do not change what is deployed. */
+function shapingSettings(settings) {
+    const shaping = { ...settings.deploy };
+    for (const k of ['commit', 'ref', 'rollbackTo', 'lockTimeoutMs', 'forceUnlock', 'fullUpload'])
+        delete shaping[k];
+    return JSON.stringify(shaping);
+}
 /**
- * A command run the way the service runs: as the app's user, with its environment file, in a
- * transient systemd unit. The import check and the migrations then see exactly what Gunicorn will
- * see, not sudo's or the SSH user's environment.
+ * A hash keyed by the SSH key: the record is written through a command line (in sudo's journal)
+ * and the settings it covers include the env values, so a plain sha256 of a weak secret could be
+ * brute-forced from the journal. Keyed, it says nothing to anyone without the deploy key; a run
+ * with another key only redeploys once.
  */
-function appRunCommand(paths, opts) {
+function recordHmac(settings) {
+    return (0,external_node_crypto_.createHmac)('sha256', (0,external_node_crypto_.createHash)('sha256').update(settings.ssh.privateKey).digest());
+}
+/**
+ * What a release is made of: the manifest of the tree the upload sends (paths, modes, content
+ * ids; no times or owners, so a fresh checkout of the same commit hashes the same), plus every
+ * deploy setting that shapes the release or its units. A deploy has the manifest already.
+ */
+function releaseHash(manifest, settings) {
+    return recordHmac(settings)
+        .update(serializeManifest(manifest))
+        .update(shapingSettings(settings))
+        .digest('hex');
+}
+/**
+ * Which source and settings the current release was built from: written by every deploy that went
+ * live (so a provision after a plain deploy of the same source deploys nothing), read by provision.
+ */
+function recordPath(ctx) {
+    return `${ctx.paths.state}/provisioned-source`;
+}
+/** The shell that records what the release just made live was built from. */
+function recordCommand(ctx, hash, release) {
+    return `printf 'hash=%s\\nrelease=%s\\n' ${shQuote(hash)} ${shQuote(release)} > ${shQuote(recordPath(ctx))}`;
+}
+function statesDir(ctx) {
+    return `${ctx.paths.state}/release-states`;
+}
+/** The shell that records a release's state (and forgets releases no longer on the server). */
+function stateCommand(ctx, release, state) {
     const q = shQuote;
-    return [
-        'systemd-run --quiet --wait --pipe --collect --service-type=exec',
-        `-p User=${q(paths.user)} -p Group=${q(paths.user)}`,
-        `-p EnvironmentFile=${q(opts.envFile)}`,
-        `-p WorkingDirectory=${q(opts.cwd)}`,
-        `--setenv=PATH=${q(`${opts.venv}/bin:/usr/local/bin:/usr/bin:/bin`)}`,
-        `--setenv=PWD=${q(opts.cwd)}`,
-        '--',
-        ...opts.argv.map(q)
-    ].join(' ');
+    const dir = statesDir(ctx);
+    return `install -d -m 0700 ${q(dir)} && printf '%s\\n' ${q(state)} > ${q(`${dir}/${release}`)}
+for f in ${q(dir)}/*; do [ -e "$f" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$f")" ] || rm -f -- "$f"; done`;
+}
+/**
+ * The shell that prints `state_ID=STATE` for every release on the server (`none` when a release has
+ * no record: one from before states were kept, or one still being built).
+ */
+function listStatesCommand(ctx) {
+    const q = shQuote;
+    return `for r in $(ls -1 ${q(ctx.paths.releases)} 2>/dev/null | sort); do
+  printf 'state_%s=%s\\n' "$r" "$(cat ${q(statesDir(ctx))}/"$r" 2>/dev/null || echo none)"
+done`;
+}
+/** state_ID=STATE lines -> { ID: STATE }, in the order printed (oldest first). */
+function parseStates(stdout) {
+    const out = new Map();
+    for (const line of stdout.split('\n')) {
+        const m = /^state_([0-9A-Za-z._-]+)=([a-z-]+)$/.exec(line);
+        if (m)
+            out.set(m[1], m[2]);
+    }
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/steps/check.ts
@@ -79380,10 +80421,16 @@ sys.argv[0] = "gunicorn"
 from gunicorn.app.wsgiapp import run
 run()
 `;
+/** Root-owned, readable by the app's user (Gunicorn's master reads it): one list per release. */
+function preloadDir(ctx) {
+    return `${ctx.paths.etc}/preload`;
+}
 /**
  * A release that fails to import takes the whole server down on HUP (gunicorn #2443), so it is
  * imported first, with its own venv, config and environment, before anything is switched. With
- * preload-libraries, the list of libraries it loaded is written into the release.
+ * preload-libraries, the list of libraries it loaded is written by root into /etc/APP/preload/ID,
+ * never into the release (whose files the repository controls: a symlink there would be written
+ * through). The release is recorded as built.
  */
 function checkCommand(ctx, release, staged) {
     const rel = `${ctx.paths.releases}/${release}`;
@@ -79406,19 +80453,24 @@ function checkCommand(ctx, release, staged) {
             ...gunicornArgs
         ]
     });
+    const built = stateCommand(ctx, release, 'built');
     if (!preload)
-        return run;
+        return `${built}\n${run}`;
     const q = shQuote;
-    const list = `${rel}/${PRELOAD_FILE}`;
-    // Written as a new file (never through a hardlink shared with an older release), and only for
-    // a release that passed; the app's own output is passed on without the list.
-    return `out=$(mktemp) && trap 'rm -f "$out"' EXIT
+    const dir = preloadDir(ctx);
+    const list = `${dir}/${release}`;
+    // Only for a release that passed; the app's own output is passed on without the list. Lists of
+    // releases no longer on the server go.
+    return `${built}
+out=$(mktemp) && trap 'rm -f "$out"' EXIT
 rc=0; ${run} > "$out" || rc=$?
 awk -v m=${q(check_MARKER)} '$0 == m { exit } { print }' "$out"
 if [ "$rc" = 0 ]; then
+  install -d -m 0750 -o root -g ${q(ctx.paths.user)} ${q(dir)}
+  for f in ${q(dir)}/*; do [ -e "$f" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$f")" ] || rm -f -- "$f"; done
   rm -f ${q(list)}
   awk -v m=${q(check_MARKER)} 'found { print } $0 == m { found = 1 }' "$out" > ${q(list)}
-  chmod 0644 ${q(list)}
+  chmod 0640 ${q(list)}; chown root:${q(ctx.paths.user)} ${q(list)}
 fi
 exit "$rc"`;
 }
@@ -79428,6 +80480,159 @@ async function checkRelease(ctx, release, staged) {
         throw new DeployError(`the new release does not load (${ctx.settings.deploy.wsgiApp}); nothing was switched, the old release keeps serving:\n${lastLines(res.stderr + res.stdout, 25)}`, 'Fix the import error (run the app locally with gunicorn --check-config) and deploy again.');
     }
     return { detail: `${ctx.settings.deploy.wsgiApp} imports` };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/health.ts
+/**
+ * The Host header of every health request (candidate, verify, rollback, health timer): an app that
+ * checks it (Django's ALLOWED_HOSTS) answers 400 to `localhost`. health-host, else the first real
+ * server-name, else localhost.
+ */
+function healthHost(settings) {
+    if (settings.deploy.healthHost)
+        return settings.deploy.healthHost;
+    return settings.provision.serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost';
+}
+/** The URL curl asks for through a unix socket: its host part becomes the Host header. */
+function healthUrl(settings, urlPath) {
+    return `http://${healthHost(settings)}${urlPath}`;
+}
+
+;// CONCATENATED MODULE: ./src/steps/candidate.ts
+
+
+
+/** A definite wrong answer (4xx/5xx, or 200 without health-expect) fails after this long... */
+const GRACE_MS = 1500;
+/** ...and at least this many such answers in a row (an app may answer 503 while it warms up). */
+const GRACE_ANSWERS = 3;
+/** The transient unit and runtime folder of an app's candidate: one at a time, under the lock. */
+function candidateUnit(ctx) {
+    return `gunicorn-deploy-candidate-${ctx.paths.app}`;
+}
+/**
+ * Boots `release` the way the service runs it (its venv, the given environment file and Gunicorn
+ * config, as the app user, with the unit's sandboxing) but on a private unix socket with one
+ * worker and no socket activation, then asks it for health-path (200, with health-expect) and every
+ * smoke path (2xx/3xx). A definite wrong answer fails after a short grace; only refused connections
+ * and timeouts wait up to health-timeout. The unit is always stopped and its socket removed.
+ */
+function candidateScript(ctx, release, conf) {
+    const q = shQuote;
+    const p = ctx.paths;
+    const d = ctx.settings.deploy;
+    const rel = `${p.releases}/${release}`;
+    const unit = candidateUnit(ctx);
+    const rundir = `/run/${unit}`;
+    const sock = `${rundir}/gunicorn.sock`;
+    const host = healthHost(ctx.settings);
+    const checks = [
+        `check ${q(d.healthPath)} health`,
+        ...d.smokePaths.map((sp) => `check ${q(sp)} smoke`)
+    ].join(' && ');
+    return `
+unit=${q(unit)}
+sock=${q(sock)}
+body=$(mktemp)
+ms() { local t=\${EPOCHREALTIME/./}; echo $((10#$t / 1000)); }
+stop_candidate() { systemctl stop "$unit.service" >/dev/null 2>&1 || true; systemctl reset-failed "$unit.service" >/dev/null 2>&1 || true; }
+# Stopped whatever ends this script; and systemd itself ends it after RuntimeMaxSec should the
+# script be killed before its trap runs.
+trap 'stop_candidate; rm -f "$body"' EXIT
+stop_candidate
+since=$(date +%s)
+systemd-run --unit="$unit" --quiet --collect --service-type=exec \\
+  -p User=${q(p.user)} -p Group=${q(p.user)} -p UMask=0027 \\
+  -p EnvironmentFile=${q(conf.envFile)} -p WorkingDirectory=${q(rel)} \\
+  -p RuntimeDirectory="$unit" -p PrivateTmp=yes -p NoNewPrivileges=yes -p ProtectSystem=full \\
+  -p KillSignal=SIGINT -p TimeoutStopSec=5 -p RuntimeMaxSec=${Math.ceil(d.healthTimeoutMs / 1000) + 120} \\
+  --setenv=PATH=${q(`${rel}/.venv/bin:/usr/local/bin:/usr/bin:/bin`)} --setenv=PWD=${q(rel)} \\
+  -- ${q(`${rel}/.venv/bin/python`)} -m gunicorn -c ${q(conf.gunicornConf)} --chdir ${q(rel)} \\
+  --bind "unix:$sock" --workers 1 --error-logfile - --access-logfile /dev/null ${q(d.wsgiApp)}
+start=$(ms); deadline=$((start + ${d.healthTimeoutMs}))
+bad_since=""; bad_count=0; polls=0
+# check PATH KIND: 0 when the answer is right; otherwise sets code and why and returns 1.
+check() {
+  local left=$(( (deadline - $(ms)) / 1000 )); [ "$left" -ge 1 ] || left=1; [ "$left" -le 5 ] || left=5
+  code=$(curl -sS -o "$body" -w '%{http_code}' -m "$left" --unix-socket "$sock" "http://"${q(host)}"$1" 2>/dev/null || true)
+  code=\${code:-000}
+  if [ "$2" = health ]; then
+    if [ "$code" = 200 ]; then
+      ${d.healthExpect ? `grep -qF -- ${q(d.healthExpect)} "$body" && return 0; why="$1 answered 200 without the health-expect text"; return 1` : 'return 0'}
+    fi
+  else
+    case "$code" in 2??|3??) return 0;; esac
+  fi
+  if [ "$code" = 000 ]; then why="$1 did not answer"; else why="$1 answered $code"; fi
+  return 1
+}
+while :; do
+  if ! systemctl is-active --quiet "$unit.service"; then code=000; why="Gunicorn exited before it served"; gone=yes; break; fi
+  if ${checks}; then echo "candidate=ok"; echo "ms=$(( $(ms) - start ))"; exit 0; fi
+  now=$(ms)
+  if [ "$code" != 000 ]; then
+    bad_count=$((bad_count + 1)); bad_since=\${bad_since:-$now}
+    [ "$bad_count" -ge ${GRACE_ANSWERS} ] && [ $((now - bad_since)) -ge ${GRACE_MS} ] && break
+  else
+    bad_count=0; bad_since=""
+  fi
+  [ "$now" -lt "$deadline" ] || { why="$why within ${Math.round(d.healthTimeoutMs / 100) / 10} s"; break; }
+  polls=$((polls + 1))
+  if [ "$polls" -le 20 ]; then sleep 0.05; else sleep 0.2; fi
+done
+echo "candidate=refused"
+echo "status=$code"
+echo "why=$why"
+echo "ms=$(( $(ms) - start ))"
+if [ "$code" != 000 ]; then echo "--- body"; head -c 2000 "$body" | head -n 8; echo; fi
+[ -n "\${gone:-}" ] || sleep 0.2
+journalctl --sync >/dev/null 2>&1 || true
+echo "--- log"
+journalctl -u "$unit.service" --since "@$since" -o cat --no-pager 2>/dev/null | tail -n 20
+exit 0
+`;
+}
+function parseCandidate(stdout) {
+    const [head, rest = ''] = stdout.split('\n--- body\n');
+    const facts = {};
+    for (const line of (head ?? '').split('\n--- log\n')[0].split('\n')) {
+        const m = /^([a-z]+)=(.*)$/.exec(line);
+        if (m)
+            facts[m[1]] = m[2];
+    }
+    const logAt = stdout.indexOf('\n--- log\n');
+    const log = logAt >= 0 ? stdout.slice(logAt + '\n--- log\n'.length).trimEnd() : '';
+    const body = stdout.includes('\n--- body\n') ? rest.split('\n--- log\n')[0].trim() : '';
+    return {
+        ok: facts.candidate === 'ok',
+        why: facts.why ?? '',
+        status: facts.status ?? '',
+        body,
+        log,
+        ms: Number(facts.ms ?? 0)
+    };
+}
+/**
+ * The candidate boot as a step: nothing users see changes whatever it finds. The error says what
+ * answered, with the first lines of the body and Gunicorn's last lines.
+ */
+async function bootCandidate(ctx, release, conf) {
+    const d = ctx.settings.deploy;
+    const res = await ctx.remote.script(candidateScript(ctx, release, conf), {
+        sudo: true,
+        timeoutMs: d.healthTimeoutMs + 60_000
+    });
+    const c = parseCandidate(res.stdout);
+    if (res.code !== 0 || !c.ok) {
+        const why = c.why || `the candidate check stopped (exit ${res.code}): ${res.stderr.trim().slice(0, 500)}`;
+        throw new DeployError(`release ${release} was refused before the switch: its candidate ${why}; nothing was switched, the old release keeps serving` +
+            (c.body ? `\nThe answer began:\n${c.body}` : '') +
+            (c.log ? `\nGunicorn's last lines:\n${c.log}` : ''), `Run the release locally (gunicorn ${d.wsgiApp}) and ask ${[d.healthPath, ...d.smokePaths].join(', ')} with Host: ${healthHost(ctx.settings)}; fix what answers wrong and deploy again.`);
+    }
+    const paths = d.smokePaths.length
+        ? ` and ${d.smokePaths.length} smoke path${d.smokePaths.length > 1 ? 's' : ''}`
+        : '';
+    return { detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s` };
 }
 
 ;// CONCATENATED MODULE: ./src/steps/backup.ts
@@ -79454,6 +80659,9 @@ if [ ! -f ${q(db)} ]; then echo "skipped=no database at ${d.sqliteDb} yet"; exit
 rm -f ${q(tmp)}
 runuser -u ${q(p.user)} -- sqlite3 -cmd '.timeout 15000' ${q(db)} ${q(`.backup '${tmp}'`)}
 mv ${q(tmp)} ${q(out)}
+# The copy was made in shared/, which the app owns: in backups/ (root's) it can no longer be swapped,
+# and only a regular file is checked and handed to the app's group (chown follows links).
+if [ -L ${q(out)} ] || [ ! -f ${q(out)} ]; then rm -f ${q(out)}; echo "the backup is not a regular file" >&2; exit 4; fi
 check=$(sqlite3 ${q(out)} 'PRAGMA integrity_check')
 if [ "$check" != ok ]; then echo "integrity_check of the backup: $check" >&2; mv ${q(out)} ${q(out + '.corrupt')}; exit 4; fi
 chown root:${q(p.user)} ${q(out)}; chmod 0640 ${q(out)}
@@ -79554,6 +80762,8 @@ async function switchRelease(ctx, release, restart) {
 
 
 
+
+
 /**
  * A reload returns before new workers serve (ExecReload is asynchronous, READY comes before the
  * app is imported), so the proof is polled in one server-side loop: as many new worker processes as
@@ -79574,6 +80784,11 @@ old=" ${oldWorkers.join(' ')} "
 expected=$(awk '$1 == "workers" && $2 == "=" {print $3}' ${q(p.gunicornConf)} 2>/dev/null)
 expected=\${expected:-1}
 body=$(mktemp)
+# Proven: the release is recorded live (a rollback target from now on).
+proven() {
+${stateCommand(ctx, release, 'live')}
+echo "workers=$fresh"; echo "health=200"; exit 0
+}
 # Whatever ends this script early, it says why.
 trap 'rc=$?; rm -f "$body"; [ $rc = 0 ] || [ -n "\${reported:-}" ] || echo "why=the check stopped (exit $rc) while: $why"' EXIT
 deadline=$((SECONDS + ${timeoutS}))
@@ -79591,9 +80806,9 @@ while :; do
   done
   if [ "$fresh" -lt "$expected" ]; then ok=no; why="$fresh of $expected new workers running (master pid $main)"; fi
   if [ "$ok" = yes ]; then
-    code=$(curl -sS -o "$body" -w '%{http_code}' -m 5 --unix-socket ${q(p.socket)} ${q(`http://localhost${d.healthPath}`)} 2>/dev/null || true)
+    code=$(curl -sS -o "$body" -w '%{http_code}' -m 5 --unix-socket ${q(p.socket)} ${q(healthUrl(ctx.settings, d.healthPath))} 2>/dev/null || true)
     if [ "$code" = 200 ]; then
-      ${d.healthExpect ? `if grep -qF -- ${q(d.healthExpect)} "$body"; then echo "workers=$fresh"; echo "health=200"; exit 0; fi; why="health-path answered 200 without ${d.healthExpect.replace(/[^A-Za-z0-9 _.:-]/g, '')} in: $(head -c 300 "$body" | tr '\\n' ' ')"` : 'echo "workers=$fresh"; echo "health=200"; exit 0'}
+      ${d.healthExpect ? `if grep -qF -- ${q(d.healthExpect)} "$body"; then proven; fi; why="health-path answered 200 without ${d.healthExpect.replace(/[^A-Za-z0-9 _.:-]/g, '')} in: $(head -c 300 "$body" | tr '\\n' ' ')"` : 'proven'}
     else
       why="health-path answered \${code:-nothing}: $(head -c 300 "$body" 2>/dev/null | tr '\\n' ' ')"
     fi
@@ -79604,6 +80819,9 @@ while :; do
   # New workers that import only the app (preload-libraries) serve within a few tenths of a second:
   # look often at first, then less often, as every look costs the server a little CPU.
   polls=$((\${polls:-0} + 1))
+  # A line now and then: once the runner is gone (its channel closed), the write fails and ends
+  # this loop, instead of polling as root until the deadline.
+  [ $((polls % 5)) != 0 ] || echo "poll=$polls"
   if [ "$polls" -le 10 ]; then sleep 0.05; else sleep 0.2; fi
 done
 reported=yes
@@ -79613,7 +80831,11 @@ exit 1
 }
 async function verifyRelease(ctx, release, oldWorkers) {
     const timeoutMs = ctx.settings.deploy.healthTimeoutMs + 30_000;
-    const res = await ctx.remote.script(verifyScript(ctx, release, oldWorkers), { sudo: true, timeoutMs });
+    const res = await ctx.remote.script(verifyScript(ctx, release, oldWorkers), {
+        sudo: true,
+        timeoutMs,
+        signal: ctx.signal
+    });
     const f = parseFacts(res.stdout);
     if (res.code !== 0) {
         throw new DeployError(`release ${release} is not live after ${ctx.settings.deploy.healthTimeoutMs / 1000} s: ${f.why ?? res.stderr.trim()}`);
@@ -79622,7 +80844,87 @@ async function verifyRelease(ctx, release, oldWorkers) {
     return { detail: `${workers} workers on ${release}, ${ctx.settings.deploy.healthPath} 200` };
 }
 
+;// CONCATENATED MODULE: ./src/deploy/remembered.ts
+
+
+
+/**
+ * The deploy settings that shape health checks, backups and the service, remembered on the server
+ * at every successful deploy, so `rollback` and `verify` given only a host, a key and the app name
+ * check the app the way its deploy did. Keyed by input name: an input the user gives wins.
+ */
+function rememberedPath(ctx) {
+    return `${ctx.paths.state}/settings.json`;
+}
+function rememberedOf(s) {
+    const d = s.deploy;
+    return {
+        'health-path': d.healthPath,
+        'health-host': healthHost(s),
+        'health-expect': d.healthExpect,
+        'health-timeout': `${d.healthTimeoutMs}ms`,
+        'smoke-paths': d.smokePaths.join(' '),
+        'sqlite-db': d.sqliteDb,
+        'wsgi-app': d.wsgiApp,
+        workers: String(d.workers),
+        'preload-libraries': String(d.preloadLibraries),
+        'server-name': s.provision.serverName
+    };
+}
+/** The shell that writes them (root-owned, 0600) in the same round trip as the history line. */
+function rememberCommand(ctx) {
+    const to = rememberedPath(ctx);
+    return `printf '%s\\n' ${shQuote(JSON.stringify(rememberedOf(ctx.settings)))} > ${shQuote(`${to}.tmp`)} && chmod 0600 ${shQuote(`${to}.tmp`)} && mv -f ${shQuote(`${to}.tmp`)} ${shQuote(to)}`;
+}
+/** The shell that prints them as one `remembered=JSON` line (nothing when never written). */
+function readRememberedCommand(ctx) {
+    const from = shQuote(rememberedPath(ctx));
+    return `[ -f ${from} ] && printf 'remembered=%s\\n' "$(head -c 65536 ${from} | tr -d '\\n')" || true`;
+}
+const remembered_text = (v) => (typeof v === 'string' ? v : undefined);
+const URL_PATH = /^\/[A-Za-z0-9._~/?&=%+-]*$/;
+const HOST = /^[A-Za-z0-9.-]{1,253}$/;
+/**
+ * Settings with the remembered values for every input the user did not give. Each value is checked
+ * again (the file is root-owned, but nothing read from a server is trusted blindly); a value that
+ * does not pass is ignored.
+ */
+function withRemembered(s, json) {
+    let r = {};
+    try {
+        const parsed = json ? JSON.parse(json) : {};
+        if (parsed && typeof parsed === 'object')
+            r = parsed;
+    }
+    catch {
+        return s;
+    }
+    const out = { ...s, deploy: { ...s.deploy }, provision: { ...s.provision } };
+    const given = new Set(s.given);
+    const take = (name, ok, apply) => {
+        const v = remembered_text(r[name]);
+        if (v !== undefined && !given.has(name) && ok(v))
+            apply(v);
+    };
+    take('health-path', (v) => URL_PATH.test(v), (v) => (out.deploy.healthPath = v));
+    take('health-host', (v) => HOST.test(v), (v) => (out.deploy.healthHost = v));
+    take('health-expect', () => true, (v) => (out.deploy.healthExpect = v));
+    take('health-timeout', (v) => parseDuration(v) > 0 && parseDuration(v) <= 30 * 60_000, (v) => (out.deploy.healthTimeoutMs = parseDuration(v)));
+    take('smoke-paths', (v) => splitList(v, /\s+/).every((p) => URL_PATH.test(p)), (v) => (out.deploy.smokePaths = splitList(v, /\s+/)));
+    take('sqlite-db', (v) => v === '' || /^[A-Za-z0-9._/-]+$/.test(v), (v) => (out.deploy.sqliteDb = v));
+    take('wsgi-app', (v) => /^[A-Za-z_][A-Za-z0-9_.:]*$/.test(v), (v) => (out.deploy.wsgiApp = v));
+    take('workers', (v) => v === 'auto' || /^\d{1,3}$/.test(v), (v) => (out.deploy.workers = v === 'auto' ? 'auto' : Number(v)));
+    take('preload-libraries', (v) => v === 'true' || v === 'false', (v) => (out.deploy.preloadLibraries = v === 'true'));
+    take('server-name', (v) => /^[A-Za-z0-9.*_ -]+$/.test(v), (v) => (out.provision.serverName = v));
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/steps/rollback.ts
+
+
+
+
+
 
 
 
@@ -79632,27 +80934,63 @@ async function verifyRelease(ctx, release, oldWorkers) {
 async function errorLogTail(ctx, lines = 30) {
     const q = shQuote;
     const res = await ctx.remote
-        .script(`tail -n ${lines} ${q(`${ctx.paths.logDir}/error.log`)} 2>/dev/null || true
+        .script(
+    // Read as the app's user, who owns the log folder: a log it replaced by a link to a
+    // root-only file shows nothing here.
+    `${asUser(ctx.paths.user, `tail -n ${lines} -- "$1" 2>/dev/null || true`, [q(`${ctx.paths.logDir}/error.log`)])} || true
 echo '--- journal'
 journalctl -u ${q(`${ctx.paths.app}.service`)} -n ${Math.ceil(lines / 2)} --no-pager -o short-iso 2>/dev/null || true`, { sudo: true, timeoutMs: 30_000 })
         .catch(() => undefined);
     return res ? lastLines(res.stdout, lines + lines / 2 + 1) : '';
 }
 /**
- * Puts `target` back in service after a failed switch: the configuration the failed deploy
- * replaced is restored first, then the same flip and proof as a deploy. Reload or restart as the
- * way forward decided: a new master was needed to leave the old venv or units, so one is needed to
- * return.
+ * Where an automatic rollback goes: the release that served before the failed one when it was
+ * proven live (or predates recorded states: it was serving until this run), else the newest release
+ * proven live other than the failed one.
  */
-async function rollbackTo(ctx, target, restart, staged) {
+function autoRollbackTarget(states, previous, failed) {
+    const st = states.get(previous);
+    if (previous && (st === 'live' || st === 'none'))
+        return previous;
+    return [...states]
+        .filter(([id, state]) => state === 'live' && id !== failed)
+        .map(([id]) => id)
+        .sort()
+        .at(-1);
+}
+/**
+ * Puts the newest release proven live back in service after a failed switch: the configuration
+ * the failed deploy replaced is restored, the release is booted as a candidate with it (checked
+ * with the settings the last successful deploy remembered, the ones that release was proven with),
+ * then the same flip and proof as a deploy. Reload or restart as the way forward decided: a new
+ * master was needed to leave the old venv or units, so one is needed to return.
+ */
+async function rollbackTo(ctx, previous, failed, restart, staged) {
+    const found = await runScript(ctx, 'reading the releases', `${listStatesCommand(ctx)}
+${readRememberedCommand(ctx)}`, { timeoutMs: 30_000 });
+    const states = parseStates(found.stdout);
+    const target = autoRollbackTarget(states, previous, failed);
+    if (!target) {
+        throw new DeployError(`no release proven live to go back to (releases: ${[...states].map(([id, st]) => `${id} ${st}`).join(', ') || 'none'})`);
+    }
+    const remembered = /^remembered=(.*)$/m.exec(found.stdout)?.[1];
+    const proof = { ...ctx, settings: withRemembered({ ...ctx.settings, given: [] }, remembered) };
     if (staged && staged.changedFiles.length > 0) {
         await runScript(ctx, 'restoring the previous configuration', restoreScript(ctx, staged), {
             timeoutMs: 60_000
         });
     }
-    const switched = await switchRelease(ctx, target, restart);
-    await verifyRelease(ctx, target, switched.oldWorkers);
-    return { ...switched, detail: `current -> ${target} (${switched.reload}), healthy` };
+    // The way back is what a cancelled run must still finish: its proof ignores the cancellation.
+    const back = { ...proof, signal: undefined };
+    await bootCandidate(back, target, { envFile: ctx.paths.envFile, gunicornConf: ctx.paths.gunicornConf });
+    // Another release than the one the way forward left: its venv may differ, so a new master.
+    const switched = await switchRelease(ctx, target, restart || target !== previous);
+    await verifyRelease(back, target, switched.oldWorkers);
+    return {
+        ...switched,
+        target,
+        detail: `current -> ${target} (${switched.reload}), candidate and live proven`
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/steps/prune.ts
@@ -79727,41 +81065,12 @@ async function recordHistory(ctx, entry, also = '') {
         .catch((err) => ctx.logger.warning(`could not write the deploy history: ${err.message}`));
 }
 
-;// CONCATENATED MODULE: ./src/deploy/release-record.ts
-
-
-
-/** Run-specific settings (commit, ref, lock handling, full-upload) do not change what is deployed. */
-function shapingSettings(settings) {
-    const shaping = { ...settings.deploy };
-    for (const k of ['commit', 'ref', 'rollbackTo', 'lockTimeoutMs', 'forceUnlock', 'fullUpload'])
-        delete shaping[k];
-    return JSON.stringify(shaping);
-}
-/**
- * What a release is made of: the manifest of the tree the upload sends (paths, modes, content
- * ids; no times or owners, so a fresh checkout of the same commit hashes the same), plus every
- * deploy setting that shapes the release or its units. A deploy has the manifest already.
- */
-function releaseHash(manifest, settings) {
-    return (0,external_node_crypto_.createHash)('sha256')
-        .update(serializeManifest(manifest))
-        .update(shapingSettings(settings))
-        .digest('hex');
-}
-/**
- * Which source and settings the current release was built from: written by every deploy that went
- * live (so a provision after a plain deploy of the same source deploys nothing), read by provision.
- */
-function recordPath(ctx) {
-    return `${ctx.paths.state}/provisioned-source`;
-}
-/** The shell that records what the release just made live was built from. */
-function recordCommand(ctx, hash, release) {
-    return `printf 'hash=%s\\nrelease=%s\\n' ${shQuote(hash)} ${shQuote(release)} > ${shQuote(recordPath(ctx))}`;
-}
-
 ;// CONCATENATED MODULE: ./src/modes/deploy-mode.ts
+
+
+
+
+
 
 
 
@@ -79782,8 +81091,20 @@ const DEPLOY_KEYS = ['release', 'previous-release', 'reload', 'rolled-back'];
 function deployContext(ctx) {
     return { ...ctx, paths: serverPaths(ctx.settings) };
 }
+/** Steps that still run in a cancelled run: the way back, and what follows a proven switch. */
+const AFTER_CANCEL = ['units', 'rollback', 'post-activate', 'prune'];
 function stepper(ctx) {
-    return (name, fn) => step(ctx.logger, ctx.records, ctx.label, name, fn);
+    return (name, fn) => {
+        if (!AFTER_CANCEL.includes(name))
+            throwIfCancelled(ctx.signal, `step ${name}`);
+        return step(ctx.logger, ctx.records, ctx.label, name, fn);
+    };
+}
+/** A run cancelled before the switch: nothing changed for users; the history says so. */
+async function noteCancelled(host, ctx, why) {
+    host.notePhase?.({ phase: 'cancelled' });
+    const release = ctx.facts.release ?? '';
+    await recordHistory({ ...ctx, remote: uncancellable(ctx.remote) }, { event: 'deploy', release, status: 'cancelled', why });
 }
 /**
  * Everything before the switch: each of these steps can fail with nothing changed for users, so a
@@ -79795,25 +81116,71 @@ async function prepareRelease(host, held) {
     const s = stepper(ctx);
     const d = ctx.settings.deploy;
     ctx.facts['rolled-back'] = 'false';
+    host.notePhase?.({ phase: 'preparing' });
     const lock = held ?? (await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }))).lock;
+    let up;
     try {
         await s('layout', () => ensureLayout(ctx));
-        const up = await s('upload', () => uploadRelease(ctx, releaseId(new Date(), d.commit)));
-        const release = up.release;
-        ctx.facts.release = release;
-        ctx.facts['previous-release'] = up.previous;
+        const uploaded = await s('upload', () => uploadRelease(ctx, releaseId(new Date(), d.commit)));
+        up = uploaded;
+        const release = uploaded.release;
+        // Outputs tell the truth at every moment: what serves, and what served before the run.
+        ctx.facts.release = uploaded.previous;
+        ctx.facts['previous-release'] = uploaded.previous;
         const venv = await s('venv', () => buildVenv(ctx, release));
-        const staged = await s('config', () => stageConfig(ctx, up.cores));
+        const staged = await s('config', () => stageConfig(ctx, uploaded.cores));
         await s('check', () => checkRelease(ctx, release, staged));
         await s('backup', () => backupDatabase(ctx, release));
         await s('pre-activate', () => runHook(ctx, 'pre-activate', d.preActivate, release, staged.envFile));
-        return { lock, up, release, staged, restart: needsRestart(staged) || venv.hash !== up.previousVenv };
+        // Last before the switch: after the migrations, which the new code may need to answer.
+        await s('candidate', () => bootCandidate(ctx, release, { envFile: staged.envFile, gunicornConf: staged.gunicornConf }));
+        return {
+            lock,
+            up: uploaded,
+            release,
+            staged,
+            restart: needsRestart(staged) || venv.hash !== uploaded.previousVenv
+        };
     }
     catch (err) {
+        if (up)
+            await refuseRelease(ctx, up, errorMessage(err));
         if (!held)
             await lock.release();
+        if (ctx.signal?.aborted)
+            await noteCancelled(host, ctx, errorMessage(err).split('\n')[0]);
         throw err;
     }
+}
+/**
+ * A release that failed before the switch never served: it is recorded refused (never a rollback
+ * target), moved out of releases/ (the next prune deletes it) and the run gets its history line.
+ */
+async function refuseRelease(ctx, up, why) {
+    const q = shQuote;
+    const p = ctx.paths;
+    const failed = ctx.records.filter((r) => !r.ok).at(-1)?.name ?? '';
+    const entry = {
+        event: 'deploy',
+        release: up.release,
+        previous: up.previous,
+        status: 'refused',
+        step: failed
+    };
+    await recordHistory(ctx, { ...entry, why: why.split('\n')[0] }, `${stateCommand(ctx, up.release, 'refused')}
+if [ -d ${q(`${p.releases}/${up.release}`)} ] && [ "$(readlink ${q(p.current)})" != ${q(`releases/${up.release}`)} ]; then
+  t=${q(`${p.state}/trash`)}/$(date +%s%N); mkdir -p "$t"; mv -T -- ${q(`${p.releases}/${up.release}`)} "$t/release-${up.release}"
+fi`);
+}
+/** What `current` points to now: after a failed rollback, the truth is on the server. */
+async function servingRelease(ctx) {
+    const res = await ctx.remote
+        .script(`echo "current=$(basename "$(readlink ${shQuote(ctx.paths.current)})")"`, {
+        sudo: true,
+        timeoutMs: 30_000
+    })
+        .catch(() => undefined);
+    return res && res.code === 0 ? parseFacts(res.stdout).current || undefined : undefined;
 }
 /**
  * The switch and its proof. A failure rolls this server back to its previous release and proves
@@ -79823,33 +81190,50 @@ async function activateRelease(host, p) {
     const ctx = deployContext(host);
     const s = stepper(ctx);
     const { release, up, staged, restart } = p;
+    if (ctx.signal?.aborted) {
+        await noteCancelled(host, ctx, 'cancelled before the switch');
+        throwIfCancelled(ctx.signal, 'the switch');
+    }
+    // Saved before anything live changes: if this process dies from here until the proof, the
+    // action's post step rolls the server back from this note.
+    const note = { release, previous: up.previous, restart, changed: staged.changedFiles };
+    host.notePhase?.({ phase: 'switching', ...note });
     try {
         await s('units', () => installConfig(ctx, staged));
         const switched = await s('switch', () => switchRelease(ctx, release, restart));
+        ctx.facts.release = release;
+        host.notePhase?.({ phase: 'switched', ...note });
         ctx.facts.reload = switched.reload;
         await s('verify', () => verifyRelease(ctx, release, switched.oldWorkers));
+        host.notePhase?.({ phase: 'proven', ...note });
     }
     catch (err) {
         const why = errorMessage(err);
         const logs = await errorLogTail(ctx);
         if (!up.previous) {
+            ctx.facts.release = (await servingRelease(ctx)) ?? ctx.facts.release ?? '';
+            host.notePhase?.({ phase: 'failed', ...note });
             await recordHistory(ctx, { event: 'deploy', release, status: 'failed', why });
             throw new DeployError(`release ${release} failed and there is no previous release to roll back to: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`, 'Fix the app and deploy again; the service stays as it is until then.');
         }
+        let back;
         try {
-            await undoRelease(host, p, why);
+            back = await undoRelease(host, p, why);
         }
         catch (rbErr) {
+            ctx.facts.release = (await servingRelease(ctx)) ?? '';
+            ctx.facts['rolled-back'] = 'false';
             await recordHistory(ctx, {
                 event: 'rollback',
                 release: up.previous,
+                from: release,
                 status: 'failed',
-                why: errorMessage(rbErr)
+                why: `${why.split('\n')[0]}; the rollback failed: ${errorMessage(rbErr).split('\n')[0]}`
             });
             throw new DeployError(`release ${release} failed (${why}) and the rollback to ${up.previous} failed too: ${errorMessage(rbErr)}`, `The server needs attention now: ssh in and run systemctl status ${ctx.paths.app}; releases are in ${ctx.paths.releases}.`);
         }
-        await recordHistory(ctx, { event: 'deploy', release, status: 'rolled-back', to: up.previous, why });
-        throw new DeployError(`release ${release} failed and was rolled back; ${up.previous} is serving and healthy. Why: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`);
+        await recordHistory(ctx, { event: 'deploy', release, status: 'rolled-back', to: back, why: why.split('\n')[0] }, stateCommand(ctx, release, 'rolled-back'));
+        throw new DeployError(`release ${release} failed and was rolled back; ${back} is serving and healthy. Why: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`);
     }
     await s('post-activate', () => runHook(ctx, 'post-activate', ctx.settings.deploy.postActivate, release, ctx.paths.envFile));
 }
@@ -79868,7 +81252,10 @@ async function tidyRelease(host, p) {
         reload: ctx.facts.reload ?? ''
     };
     // What the live release was built from: written with the history line, in the prune's round trip.
-    const record = up.manifest ? recordCommand(ctx, releaseHash(up.manifest, ctx.settings), release) : '';
+    const record = [
+        up.manifest ? recordCommand(ctx, releaseHash(up.manifest, ctx.settings), release) : '',
+        rememberCommand(ctx)
+    ].join('\n');
     try {
         await stepper(ctx)('prune', () => prune(ctx, [release, up.previous].filter((r) => r), [historyCommand(ctx, entry), record].join('\n')));
     }
@@ -79883,13 +81270,17 @@ async function tidyRelease(host, p) {
  */
 async function undoRelease(host, p, why) {
     const ctx = deployContext(host);
-    const back = await stepper(ctx)('rollback', () => rollbackTo(ctx, p.up.previous, p.restart, p.staged));
-    ctx.facts.release = p.up.previous;
-    ctx.facts['previous-release'] = p.release;
+    const back = await stepper(ctx)('rollback', () => rollbackTo(ctx, p.up.previous, p.release, p.restart, p.staged));
+    host.notePhase?.({ phase: 'rolled-back', release: back.target, previous: p.release });
+    ctx.facts.release = back.target;
+    ctx.facts['previous-release'] = p.up.previous;
+    // The release that went live and failed, for the summary and the GitHub deployment.
+    ctx.facts['failed-release'] = p.release;
     ctx.facts['rolled-back'] = 'true';
     ctx.facts.reload = back.reload;
     ctx.facts['rollback-reason'] = why.split('\n')[0];
     host.setStatus('rolled-back');
+    return back.target;
 }
 const rolling = {
     prepare: prepareRelease,
@@ -79898,14 +81289,9 @@ const rolling = {
     async undo(host, p, why) {
         if (!p.up.previous)
             throw new Error(`no previous release on ${host.label} to go back to`);
-        await undoRelease(host, p, why);
-        await recordHistory(deployContext(host), {
-            event: 'rollback',
-            release: p.up.previous,
-            from: p.release,
-            status: 'rolled-back',
-            why
-        });
+        const back = await undoRelease(host, p, why);
+        const ctx = deployContext(host);
+        await recordHistory(ctx, { event: 'rollback', release: back, from: p.release, status: 'rolled-back', why }, stateCommand(ctx, p.release, 'rolled-back'));
     },
     release: (_host, p) => p.lock.release()
 };
@@ -79940,63 +81326,122 @@ const deployMode = {
 
 
 
+
+
+
+/** States a release named by rollback-to may have: it served once. */
+const NAMEABLE = new Set(['live', 'rolled-back']);
 /**
- * Switches to the release before the current one (or rollback-to), with the same proof as a
- * deploy. If that release does not come up healthy, the one that was serving is put back.
+ * The release to go back to: rollback-to when it served once, else the newest release proven live
+ * other than the current one. Refused releases (and ones never proven) are never chosen.
+ */
+function rollbackTarget(states, current, wanted) {
+    if (wanted) {
+        const st = states.get(wanted);
+        if (!st || st === 'incomplete')
+            return { why: `release ${wanted} is not on the server (or its venv is gone)` };
+        if (wanted === current)
+            return { why: `release ${wanted} is the current release` };
+        if (!NAMEABLE.has(st))
+            return { why: `release ${wanted} is ${st === 'none' ? 'not known to have served' : st}` };
+        return { target: wanted };
+    }
+    const live = [...states].filter(([id, st]) => st === 'live' && id !== current).map(([id]) => id);
+    const target = live.sort().at(-1);
+    return target ? { target } : { why: 'there is no release proven live other than the current one' };
+}
+/**
+ * Switches to the newest release proven live before the current one (or rollback-to): booted as a
+ * candidate on a private socket first, then the same switch and proof as a deploy. If it does not
+ * come up healthy, the one that was serving is put back. Health checks use the settings the last
+ * deploy remembered on the server, unless the inputs say otherwise.
  */
 const rollbackMode = {
     factKeys: DEPLOY_KEYS,
     okStatus: 'rolled-back',
     async runHost(host) {
-        const ctx = deployContext(host);
-        const s = (name, fn) => step(ctx.logger, ctx.records, ctx.label, name, fn);
+        const base = deployContext(host);
         const q = shQuote;
-        const p = ctx.paths;
-        const wanted = ctx.settings.deploy.rollbackTo;
-        const lock = await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }));
+        const p = base.paths;
+        const wanted = base.settings.deploy.rollbackTo;
+        base.facts['rolled-back'] = 'false';
+        const lock = await step(base.logger, base.records, base.label, 'lock', async () => ({
+            lock: await acquireLock(base),
+            detail: 'held'
+        }));
+        let ctx = base;
+        const s = (name, fn) => step(ctx.logger, ctx.records, ctx.label, name, fn);
         try {
             const found = await s('find release', async () => {
-                const res = await runScript(ctx, 'reading the releases', `
-cd ${q(p.releases)} 2>/dev/null || { echo "no releases in ${p.releases}" >&2; exit 3; }
+                const res = await runScript(base, 'reading the releases', `
+[ -d ${q(p.releases)} ] || { echo "no releases in ${p.releases}" >&2; exit 3; }
 cur=$(basename "$(readlink ${q(p.current)})")
 echo "current=$cur"
-echo "current_venv=$(basename "$(readlink -f "$cur/.venv")")"
-want=${q(wanted)}
-if [ -z "$want" ]; then want=$(ls -1 | sort | awk -v c="$cur" '$0 < c' | tail -n 1); fi
-if [ -n "$want" ] && [ -d "$want" ] && [ -e "$want/.venv/bin/python" ]; then
-  echo "target=$want"; echo "target_venv=$(basename "$(readlink -f "$want/.venv")")"
-fi
-echo "releases=$(ls -1 | sort | tr '\\n' ' ')"
+echo "current_venv=$(basename "$(readlink -f ${q(p.releases)}/"$cur"/.venv)")"
+${listStatesCommand(base)}
+for r in $(ls -1 ${q(p.releases)}); do
+  [ -e ${q(p.releases)}/"$r"/.venv/bin/python ] && echo "venv_$r=$(basename "$(readlink -f ${q(p.releases)}/"$r"/.venv)")"
+done
+${readRememberedCommand(base)}
 `, { timeoutMs: 30_000 });
                 const f = parseFacts(res.stdout);
-                if (!f.target) {
-                    throw new DeployError(wanted
-                        ? `release ${wanted} is not on ${ctx.label} (or its venv is gone)`
-                        : `there is no release before ${f.current} on ${ctx.label}`, `Releases there: ${f.releases?.trim() || 'none'}.`);
-                }
-                return { facts: f, detail: `${f.current} -> ${f.target}` };
+                const states = parseStates(res.stdout);
+                const venvs = new Map([...res.stdout.matchAll(/^venv_([0-9A-Za-z._-]+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
+                // A release whose venv is gone cannot start.
+                for (const id of states.keys())
+                    if (!venvs.has(id))
+                        states.set(id, 'incomplete');
+                return { facts: f, states, venvs, detail: '' };
             });
-            const { current, target } = found.facts;
-            const restart = found.facts.current_venv !== found.facts.target_venv;
+            const current = found.facts.current ?? '';
+            ctx = { ...base, settings: withRemembered(base.settings, found.facts.remembered) };
             ctx.facts['previous-release'] = current;
+            ctx.facts.release = current;
+            const pick = rollbackTarget(found.states, current, wanted);
+            const list = [...found.states].map(([id, st]) => `${id} (${st})`).join(', ');
+            if (!pick.target) {
+                host.setStatus('failed');
+                await recordHistory(ctx, { event: 'rollback', from: current, status: 'failed', why: pick.why });
+                throw new DeployError(`${pick.why} on ${ctx.label}; nothing was changed, ${current || 'nothing'} keeps serving`, `Releases there: ${list || 'none'}. Only a release that was proven live can be rolled back to.`);
+            }
+            const target = pick.target;
+            ctx.records.at(-1).detail = `${current} -> ${target}`;
+            const restart = found.facts.current_venv !== found.venvs.get(target);
             try {
-                const sw = await s('switch', () => switchRelease(ctx, target, restart));
-                ctx.facts.reload = sw.reload;
-                await s('verify', () => verifyRelease(ctx, target, sw.oldWorkers));
-                ctx.facts.release = target;
+                await s('candidate', () => bootCandidate(ctx, target, { envFile: p.envFile, gunicornConf: p.gunicornConf }));
+            }
+            catch (err) {
+                host.setStatus('failed');
                 await recordHistory(ctx, {
                     event: 'rollback',
                     release: target,
-                    previous: current,
-                    status: 'rolled-back'
+                    from: current,
+                    status: 'failed',
+                    why: errorMessage(err).split('\n')[0]
                 });
+                throw err;
+            }
+            try {
+                const sw = await s('switch', () => switchRelease(ctx, target, restart));
+                ctx.facts.reload = sw.reload;
+                ctx.facts.release = target;
+                await s('verify', () => verifyRelease(ctx, target, sw.oldWorkers));
+                ctx.facts['rolled-back'] = 'true';
+                await recordHistory(ctx, { event: 'rollback', release: target, previous: current, status: 'rolled-back' }, current ? stateCommand(ctx, current, 'rolled-back') : '');
             }
             catch (err) {
                 const logs = await errorLogTail(ctx);
+                host.setStatus('failed');
                 const sw = await s('restore', () => switchRelease(ctx, current, restart));
                 await s('verify restored', () => verifyRelease(ctx, current, sw.oldWorkers));
                 ctx.facts.release = current;
-                host.setStatus('failed');
+                await recordHistory(ctx, {
+                    event: 'rollback',
+                    release: target,
+                    from: current,
+                    status: 'failed',
+                    why: errorMessage(err).split('\n')[0]
+                });
                 throw new DeployError(`release ${target} did not come up healthy (${errorMessage(err)}); ${current} was put back and is serving${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`);
             }
         }
@@ -80026,20 +81471,20 @@ const REPORT = 'echo "changed=$changed"';
 /**
  * Writes each file only when its text, mode or owner differ from what is installed, through a
  * temporary file in the same folder and a rename (a reader never sees half a file). Each changed
- * path is marked; `was_changed PATH` tells later lines of the script.
+ * path is marked; `was_changed PATH` tells later lines of the script. The files' text comes on
+ * the script's stdin (filesInput, in the same order), never in its command line, which every
+ * local user can read and sudo logs.
  */
 function writeFilesScript(files) {
     const q = shQuote;
-    const each = files.map((f) => {
-        const b64 = Buffer.from(f.content).toString('base64');
-        return `put ${q(f.path)} ${q(f.mode)} ${q(f.owner)} ${q(b64)}`;
-    });
+    const each = files.map((f) => `put ${q(f.path)} ${q(f.mode)} ${q(f.owner)}`);
     return `
 was_changed() { case " $changed " in *" $1 "*) return 0;; esac; return 1; }
 put() {
-  local path=$1 mode=$2 owner=$3 tmp
+  local path=$1 mode=$2 owner=$3 tmp b64
+  IFS= read -r b64
   tmp=$(mktemp "$(dirname "$path")/.gd-new.XXXXXX" 2>/dev/null || mktemp)
-  printf '%s' "$4" | base64 -d > "$tmp"
+  printf '%s' "$b64" | base64 -d > "$tmp"
   if [ -f "$path" ] && cmp -s "$tmp" "$path" && [ "$(stat -c '%a %U:%G' "$path")" = "\${mode#0} $owner" ]; then
     rm -f "$tmp"; return 0
   fi
@@ -80053,6 +81498,10 @@ put() {
 ${files.map((f) => `[ "$dry" = 1 ] || install -d -m 0755 ${q(dirOf(f.path))}`).join('\n')}
 ${each.join('\n')}
 `;
+}
+/** writeFilesScript's stdin: each file's text as one base64 line, in the same order. */
+function filesInput(files) {
+    return files.map((f) => `${Buffer.from(f.content).toString('base64')}\n`).join('');
 }
 function dirOf(p) {
     return p.slice(0, p.lastIndexOf('/')) || '/';
@@ -80076,11 +81525,14 @@ function changedList(facts) {
  * Runs one provision script (with the dry-run prelude) as root, prints what a dry run would do,
  * and turns the `changed=` line into the step's outcome.
  */
-async function runProvisionScript(ctx, what, body, opts = {}) {
+async function runProvisionScript(ctx, what, body, 
+/** stdin: content for the script (file text: never in the command line). */
+opts = {}) {
     const dry = ctx.settings.provision.dryRun;
     const res = await runScript(ctx, what, `${prelude(dry)}\n${body}\n${REPORT}\n`, {
         timeoutMs: opts.timeoutMs ?? 120_000,
-        hint: opts.hint
+        hint: opts.hint,
+        stdin: opts.stdin
     });
     const facts = parseFacts(res.stdout);
     for (const line of wouldLines(res.stdout))
@@ -80157,6 +81609,7 @@ async function ensurePackages(ctx) {
 
 
 
+
 /**
  * What the deploy's layout step does not enforce on a server that already has it: the app's user
  * has no login shell and no sudo, and its log and config folders have the right owner and mode
@@ -80166,7 +81619,9 @@ function userScript(ctx) {
     const p = ctx.paths;
     const q = shQuote;
     const u = q(p.user);
-    return `
+    // A name someone else holds is refused before the shell, groups or folders below are touched
+    // (a dry run says so too; the real run's layout step has refused already).
+    return `${ownershipScript(ctx.settings)}
 if ! id -u ${u} >/dev/null 2>&1; then
   mark user
   echo "would=create the system user ${p.user} and the folders under ${p.dir}"
@@ -80184,6 +81639,7 @@ else
   fix ${q(p.etc)} ${q(`root:${p.user}`)} 0750
   # shared/ is left to the deploy (it owns the shared paths inside and sets the folder's mode).
 fi
+id -u ${q(p.buildUser)} >/dev/null 2>&1 || { mark build-user; echo "would=create the build user ${p.buildUser}"; }
 `;
 }
 async function ensureUser(ctx) {
@@ -80220,11 +81676,10 @@ function importScript(ctx) {
     const p = ctx.paths;
     const pr = ctx.settings.provision;
     const db = `${p.shared}/${ctx.settings.deploy.sqliteDb}`;
-    const tmp = `${external_node_path_namespaceObject.posix.dirname(db)}/.gd-import.db`;
     const old = `${p.backups}/before-import-$(date -u +%Y%m%dT%H%M%SZ).db`;
     const svc = q(`${p.app}.service`);
     return `
-src=${q(pr.importDatabase)}; db=${q(db)}; tmp=${q(tmp)}; marker=${q(`${p.state}/imported-database`)}
+src=${q(pr.importDatabase)}; db=${q(db)}; marker=${q(`${p.state}/imported-database`)}
 if [ ! -f "$src" ]; then echo "import-database: $src does not exist on the server" >&2; exit ${MISSING}; fi
 want="$src $(sha256sum < "$src" | cut -d' ' -f1)"
 if [ -f "$marker" ] && [ "$(cat "$marker")" = "$want" ] && [ -f "$db" ]; then
@@ -80238,22 +81693,27 @@ else
   else
     check=$(sqlite3 -readonly "$src" 'PRAGMA integrity_check' 2>&1 || true)
     if [ "$check" != ok ]; then echo "import-database: $src fails PRAGMA integrity_check: \${check:0:300}" >&2; exit ${CORRUPT}; fi
-    install -d -m 0750 -o ${q(p.user)} -g ${q(p.user)} "$(dirname "$db")"
-    rm -f "$tmp"
-    sqlite3 -cmd '.timeout 15000' "$src" ${q(`.backup '${tmp}'`)}
-    [ "$(sqlite3 "$tmp" 'PRAGMA integrity_check')" = ok ] || { echo "import-database: the copy fails integrity_check" >&2; rm -f "$tmp"; exit ${CORRUPT}; }
+    # shared/ is the app's: root makes the copy in a folder of its own and never writes, moves or
+    # chowns a path there (a link the app put in its place would be followed); the app's user
+    # puts the copy in place.
+    tmpd=$(mktemp -d ${q(p.dir)}/.gd-import.XXXXXX); trap 'rm -rf -- "$tmpd"' EXIT; tmp="$tmpd/import.db"
+    sqlite3 -cmd '.timeout 15000' "$src" ".backup '$tmp'"
+    [ "$(sqlite3 "$tmp" 'PRAGMA integrity_check')" = ok ] || { echo "import-database: the copy fails integrity_check" >&2; exit ${CORRUPT}; }
     chown ${q(`${p.user}:${p.user}`)} "$tmp"; chmod 0640 "$tmp"
+    chgrp ${q(p.user)} "$tmpd"; chmod 0770 "$tmpd"
     stopped=no
     if [ -f "$db" ]; then
       # Forced: keep the database being replaced, and swap it with the app stopped (the socket
-      # stays open, so requests wait rather than fail).
+      # stays open, so requests wait rather than fail). Read by the app's user, kept by root.
       old="${old}"
       if systemctl is-active --quiet ${svc}; then systemctl stop ${svc}; stopped=yes; fi
-      sqlite3 -cmd '.timeout 15000' "$db" ".backup '$old'"
+      ${asUser(p.user, `sqlite3 -cmd '.timeout 15000' "$1" ".backup '$2'"`, ['"$db"', '"$tmpd/old.db"'])}
+      mv -T "$tmpd/old.db" "$old"
+      if [ -L "$old" ] || [ ! -f "$old" ]; then rm -f "$old"; echo "import-database: the backup of $db is not a regular file" >&2; exit ${CORRUPT}; fi
+      chown root:${q(p.user)} "$old"; chmod 0640 "$old"
       echo "previous=$old"
-      rm -f "$db-wal" "$db-shm"
     fi
-    mv -f "$tmp" "$db"
+    ${asUser(p.user, 'install -d -m 0750 -- "$(dirname -- "$2")"; rm -f -- "$2-wal" "$2-shm"; mv -f -- "$1" "$2"', ['"$tmp"', '"$db"'])}
     [ "$stopped" = no ] || systemctl start ${svc}
     printf '%s\\n' "$want" > "$marker"
     echo "rows_tables=$(sqlite3 -readonly "$db" "SELECT count(*) FROM sqlite_master WHERE type='table'")"
@@ -80308,6 +81768,7 @@ function provisionVars(ctx) {
         // The health check skips its run while a deploy holds the lock (the owner file exists then).
         deployLockPath: ctx.paths.lockOwner,
         serverName: pr.serverName,
+        healthHost: d.healthHost || undefined,
         clientMaxBodySize: pr.clientMaxBodySize,
         staticPath: pr.staticPath,
         healthInterval: `${pr.healthIntervalS}s`,
@@ -80328,18 +81789,17 @@ const REFUSED = 6;
  * The site in sites-available, its link in sites-enabled, the default site's link removed. nginx
  * reads a whole tree, so the only sound test is of the tree as it will be: the old files are kept,
  * the new ones installed, `nginx -t` run, and on failure everything put back before nginx is
- * reloaded. nginx is reloaded only when something here changed.
+ * reloaded. nginx is reloaded only when something here changed. The site's text comes on stdin.
  */
-function nginxScript(ctx, site) {
+function nginxScript(ctx) {
     const q = shQuote;
     const app = ctx.paths.app;
     const avail = `/etc/nginx/sites-available/${app}.conf`;
     const enabled = `/etc/nginx/sites-enabled/${app}.conf`;
-    const b64 = Buffer.from(site).toString('base64');
     return `
 avail=${q(avail)}; enabled=${q(enabled)}; def=/etc/nginx/sites-enabled/default
 new=$(mktemp); trap 'rm -f "$new"' EXIT
-printf '%s' ${q(b64)} | base64 -d > "$new"
+cat > "$new"
 [ -f "$avail" ] && cmp -s "$new" "$avail" || mark site
 [ "$(readlink "$enabled" 2>/dev/null)" = "$avail" ] || mark link
 if [ -e "$def" ] || [ -L "$def" ]; then mark default-site; fi
@@ -80375,7 +81835,9 @@ if [ "$dry" != 1 ] && ! systemctl is-active --quiet nginx; then mark nginx-start
 async function ensureNginx(ctx) {
     const site = renderProxyAndLogs(provisionVars(ctx)).find((f) => f.path.includes('/nginx/'));
     try {
-        const res = await runProvisionScript(ctx, 'configuring nginx', nginxScript(ctx, site.content));
+        const res = await runProvisionScript(ctx, 'configuring nginx', nginxScript(ctx), {
+            stdin: site.content
+        });
         if (res.facts.nginx)
             res.detail += ` (nginx ${res.facts.nginx})`;
         return res;
@@ -80410,7 +81872,8 @@ if [ "$dry" != 1 ] && was_changed ${shQuote(file.path)}; then
 fi
 `;
     return runProvisionScript(ctx, 'writing the logrotate rules', writeFilesScript([file]) + check, {
-        hint: 'The logrotate rules did not pass logrotate -d; see the lines above.'
+        hint: 'The logrotate rules did not pass logrotate -d; see the lines above.',
+        stdin: filesInput([file])
     });
 }
 
@@ -80428,9 +81891,12 @@ function timerNames(app) {
  * Writes the scripts and units when they differ, reloads systemd only then, restarts a timer only
  * when its own files changed (a new interval), and makes sure each timer is enabled and running.
  */
-function timersScript(ctx) {
+function timerFiles(ctx) {
     const vars = provisionVars(ctx);
-    const files = [...renderHealthUnits(vars), ...renderDbMaintenanceUnits(vars)];
+    return [...renderHealthUnits(vars), ...renderDbMaintenanceUnits(vars)];
+}
+function timersScript(ctx) {
+    const files = timerFiles(ctx);
     const q = shQuote;
     const perTimer = timerNames(ctx.paths.app)
         .map((t) => {
@@ -80450,11 +81916,12 @@ ${perTimer}
 `;
 }
 async function ensureTimers(ctx) {
-    return runProvisionScript(ctx, 'installing the health and database timers', timersScript(ctx));
+    return runProvisionScript(ctx, 'installing the health and database timers', timersScript(ctx), {
+        stdin: filesInput(timerFiles(ctx))
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/provision/first-deploy.ts
-
 
 
 
@@ -80484,7 +81951,7 @@ async function sourceHash(settings) {
         ...tarExcludeArgs(settings.app.exclude),
         '.'
     ];
-    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const hash = recordHmac(settings);
     await new Promise((resolve, reject) => {
         const tar = (0,external_node_child_process_namespaceObject.spawn)('tar', args, {
             stdio: ['ignore', 'pipe', 'pipe'],
@@ -80542,6 +82009,7 @@ async function runFirstDeploy(host, lock) {
 
 
 
+
 /** The checklist, in the order it is printed; also the summary's columns. */
 const VERIFY_KEYS = [
     'service',
@@ -80579,7 +82047,7 @@ if [ "$a" = active ] && [ "$e" = enabled ]; then r service ok "active, enabled, 
 a=$(systemctl is-active "$sock" 2>/dev/null); e=$(systemctl is-enabled "$sock" 2>/dev/null)
 if [ "$a" = active ] && [ "$e" = enabled ] && [ -S "$sockpath" ]; then r socket ok "listening on $sockpath"; else r socket red "$a, \${e:-not installed}, $([ -S "$sockpath" ] && echo "$sockpath exists" || echo "no $sockpath")"; fi
 body=$(mktemp); trap 'rm -f "$body"' EXIT
-code=$(curl -sS -o "$body" -w '%{http_code}' -m 10 --unix-socket "$sockpath" "http://localhost$hp" 2>/dev/null)
+code=$(curl -sS -o "$body" -w '%{http_code}' -m 10 --unix-socket "$sockpath" ${q(`http://${healthHost(ctx.settings)}`)}"$hp" 2>/dev/null)
 if [ "$code" = 200 ]; then r health-socket ok "$hp 200"; else r health-socket red "$hp answered \${code:-nothing} through $sockpath"; fi
 debug=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(str(d.get("debug","absent")).lower())' "$body" 2>/dev/null)
 envdebug=$(grep -E '^FLASK_DEBUG=' ${q(p.envFile)} 2>/dev/null | tail -n 1)
@@ -80677,7 +82145,7 @@ const provisionMode = {
         await s('preflight', async () => {
             const r = await preflight_preflight(ctx.remote, ctx.settings);
             // python3-venv and the rest are what provision installs; the host itself must be usable.
-            const problems = r.problems.filter((p) => !p.startsWith('python3 is missing'));
+            const problems = r.hostProblems;
             if (problems.length > 0)
                 throw new DeployError(`this server cannot be provisioned: ${problems.join('; ')}`);
             return { changed: false, detail: `${r.facts.os}, sudo ${r.facts.sudo}, ${r.facts['disk-free']} free` };
@@ -80741,12 +82209,24 @@ const provisionMode = {
 
 
 
-/** The production checklist on demand: reads only, and fails naming every red check. */
+
+
+
+/**
+ * The production checklist on demand: reads only, and fails naming every red check. It checks the
+ * app the way its last deploy did (health-path, sqlite-db... remembered on the server) unless the
+ * inputs say otherwise, and reports the release serving.
+ */
 const verifyMode = {
-    factKeys: VERIFY_KEYS,
+    factKeys: ['release', ...VERIFY_KEYS],
     okStatus: 'ok',
     async runHost(host) {
-        const ctx = deployContext(host);
+        const base = deployContext(host);
+        const res = await base.remote.script(`echo "current=$(basename "$(readlink ${shQuote(base.paths.current)})")"\n${readRememberedCommand(base)}`, { sudo: true, timeoutMs: 30_000 });
+        const f = parseFacts(res.stdout);
+        const ctx = { ...base, settings: withRemembered(base.settings, f.remembered) };
+        if (f.current)
+            ctx.facts.release = f.current;
         await step(ctx.logger, ctx.records, ctx.label, 'verify', () => verifyChecklist(ctx)).catch((err) => {
             host.setStatus('unhealthy');
             throw err;
@@ -80754,7 +82234,63 @@ const verifyMode = {
     }
 };
 
+;// CONCATENATED MODULE: ./src/modes/run-mode.ts
+
+
+
+
+
+
+/** A one-off command may run long (a data migration, an import); the server ends it after this. */
+const RUN_TIMEOUT_MS = 60 * 60_000;
+/**
+ * A one-off command (createsuperuser, flask init-db, a migration) in the serving release, exactly
+ * as the service runs: the app's user, its venv first on PATH, its environment file, the release
+ * as working folder. Its output is streamed through the fenced printer; its exit code is the
+ * outcome. The deploy lock only with run-lock, so a command never waits behind a deploy unasked.
+ */
+const runMode = {
+    factKeys: ['release', 'exit-code'],
+    okStatus: 'ok',
+    async runHost(host) {
+        const ctx = deployContext(host);
+        const { command, lock: takeLock } = ctx.settings.run;
+        const lock = takeLock
+            ? (await step(ctx.logger, ctx.records, ctx.label, 'lock', async () => ({
+                lock: await acquireLock(ctx),
+                detail: 'held'
+            }))).lock
+            : undefined;
+        try {
+            const found = await ctx.remote.exec(`echo "release=$(basename "$(readlink ${shQuote(ctx.paths.current)})")"`, { sudo: true, timeoutMs: 30_000 });
+            const release = parseFacts(found.stdout).release ?? '';
+            if (!release) {
+                throw new DeployError(`nothing is deployed on ${ctx.label} (no ${ctx.paths.current}): a command runs in the serving release`, 'Deploy the app first (mode deploy or provision), then run the command.');
+            }
+            ctx.facts.release = release;
+            const rel = `${ctx.paths.releases}/${release}`;
+            await step(ctx.logger, ctx.records, ctx.label, 'run', async () => {
+                const res = await ctx.remote.exec(appRunCommand(ctx.paths, {
+                    cwd: rel,
+                    envFile: ctx.paths.envFile,
+                    venv: `${rel}/.venv`,
+                    argv: ['/bin/bash', '-euo', 'pipefail', '-c', command]
+                }), { sudo: true, stream: true, timeoutMs: RUN_TIMEOUT_MS });
+                ctx.facts['exit-code'] = String(res.code);
+                if (res.code !== 0) {
+                    throw new DeployError(`the command exited ${res.code}${res.timedOut ? ' (timed out after 1 h)' : ''} in release ${release}; its output is above`);
+                }
+                return { detail: `exit 0 in ${release}` };
+            });
+        }
+        finally {
+            await lock?.release();
+        }
+    }
+};
+
 ;// CONCATENATED MODULE: ./src/modes/index.ts
+
 
 
 
@@ -80772,6 +82308,8 @@ function modeStrategy(mode) {
             return provisionMode;
         case 'verify':
             return verifyMode;
+        case 'run':
+            return runMode;
         default:
             throw new Error(`mode ${mode} has no strategy`);
     }
@@ -80839,6 +82377,7 @@ function bufferedLogger(real, label) {
 
 
 
+
 function targetFor(settings, host) {
     return {
         host: host.host,
@@ -80891,10 +82430,10 @@ function secretValues(settings) {
     return out;
 }
 async function runEngine(settings, deps) {
-    const { logger } = deps;
+    const { logger, signal } = deps;
     const connect = deps.connect ?? connection_connect;
     registerSecrets(settings, logger);
-    const strategy = modeStrategy(settings.mode);
+    const strategy = deps.strategy ?? modeStrategy(settings.mode);
     const start = performance.now();
     const slots = settings.hosts.map((spec) => ({
         spec,
@@ -80903,8 +82442,8 @@ async function runEngine(settings, deps) {
     }));
     const local = await sourceProblems(settings);
     if (local.length > 0) {
+        // Printed once, by the front end (the action's annotation, the CLI's last line).
         const error = new SettingsError(local).message;
-        logger.error(error);
         const hosts = slots.map((s) => s.report);
         return {
             report: {
@@ -80919,6 +82458,8 @@ async function runEngine(settings, deps) {
         };
     }
     const open = async (slot, log) => {
+        if (signal?.aborted)
+            throw new CancelledError(`the run was cancelled (${reasonOf(signal)}) before it reached ${slot.report.host}`);
         slot.started = performance.now();
         const { report } = slot;
         const label = report.host;
@@ -80935,7 +82476,9 @@ async function runEngine(settings, deps) {
             label,
             records: report.steps,
             facts: report.facts,
-            setStatus: (s) => (report.status = s)
+            setStatus: (s) => (report.status = s),
+            signal,
+            notePhase: (note) => deps.onPhase?.(slots.indexOf(slot), label, note)
         };
         return slot.ctx;
     };
@@ -80943,16 +82486,17 @@ async function runEngine(settings, deps) {
         const r = slot.report;
         r.ok = false;
         if (r.status === strategy.okStatus || r.status === 'not started')
-            r.status = 'failed';
+            r.status = signal?.aborted ? 'cancelled' : 'failed';
         const failedStep = r.steps.filter((st) => !st.ok).at(-1)?.name;
         r.error = `${errorMessage(err)}\n${troubleshootingRef(sectionFor(settings.mode, failedStep))}`;
-        logger.error(`${r.host}: ${r.error}`);
     };
     try {
         if (strategy.rolling)
-            await runRolling(settings, strategy.rolling, slots, open, fail, logger);
+            await runRolling(settings, strategy.rolling, slots, open, fail, logger, signal);
         else {
             for (const slot of slots) {
+                if (signal?.aborted)
+                    break;
                 try {
                     await strategy.runHost(await open(slot, logger));
                     slot.report.ok = true;
@@ -80994,7 +82538,7 @@ async function runEngine(settings, deps) {
  * stops the rollout: servers not yet touched stay as they are, and with rollback-scope all, servers
  * already switched in this run go back to their previous release.
  */
-async function runRolling(settings, rolling, slots, open, fail, logger) {
+async function runRolling(settings, rolling, slots, open, fail, logger, signal) {
     const prepared = new Map();
     const activated = [];
     const tidying = new Map();
@@ -81013,13 +82557,21 @@ async function runRolling(settings, rolling, slots, open, fail, logger) {
     let failure;
     try {
         for (const batch of planBatches(slots, settings.fleet.maxParallel, settings.fleet.canary)) {
+            // Cancelled between batches: the next one is not started; that counts as a failure, so
+            // with rollback-scope all the servers already switched go back too.
+            if (signal?.aborted) {
+                failure ??= { slot: batch[0], why: `the run was cancelled (${reasonOf(signal)})` };
+                break;
+            }
             const parallel = batch.length > 1;
             const results = await Promise.allSettled(batch.map(async (slot) => {
                 const buffered = parallel ? bufferedLogger(logger, slot.report.host) : undefined;
                 const log = buffered ?? logger;
                 try {
                     const ctx = await open(slot, log);
-                    prepared.set(slot, await rolling.prepare(ctx));
+                    // Everything before the switch may simply stop when the run is cancelled: a command
+                    // in flight (an upload, a pip install) is ended, and release() lets go of the lock.
+                    prepared.set(slot, await rolling.prepare(signal ? { ...ctx, remote: abortable(ctx.remote, signal) } : ctx));
                 }
                 finally {
                     await buffered?.flush(`${slot.report.host}: prepare`);
@@ -81122,7 +82674,7 @@ function show(title, report) {
 }
 /**
  * The main job on the built-in sandbox: a real Debian server, a first deploy of the example app, a
- * code change (graceful HUP), then a broken change that is rolled back by itself.
+ * code change (graceful HUP), then a broken change refused before the switch (its candidate boot).
  */
 async function runDemo(argv = []) {
     const keep = argv.includes('--keep');
@@ -81162,8 +82714,9 @@ async function runDemo(argv = []) {
         await (0,promises_namespaceObject.writeFile)(external_node_path_namespaceObject.join(app, 'app.py'), (await (0,promises_namespaceObject.readFile)(external_node_path_namespaceObject.join(app, 'app.py'), 'utf8')) +
             '\n@app.before_request\ndef _broken():\n    if request.path == "/health":\n        return "broken on purpose", 500\n');
         const third = await run({ commit: '3333333' });
-        show('3. A broken change (/health answers 500): rolled back automatically', third);
-        failed = !first.ok || !second.ok || third.hosts[0]?.status !== 'rolled-back';
+        show('3. A broken change (/health answers 500): refused before the switch, never served', third);
+        const refused = third.hosts[0]?.steps.find((st) => st.name === 'candidate')?.ok === false;
+        failed = !first.ok || !second.ok || third.ok || !refused;
         say(`\nThe app is serving release ${third.hosts[0]?.facts.release}; nothing was lost.`);
     }
     finally {
@@ -81207,7 +82760,12 @@ function readActionInputs(root = actionRoot()) {
 
 
 
-const MODES_HELP = 'deploy | preflight | rollback | provision | verify';
+
+
+
+/** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
+const CANCELLED_EXIT = 130;
+const MODES_HELP = 'deploy | preflight | rollback | provision | verify | run';
 /** GUNICORN_DEPLOY_APP_NAME for app-name: the same values as flags, from the environment. */
 function envName(input) {
     return `GUNICORN_DEPLOY_${input.toUpperCase().replace(/-/g, '_')}`;
@@ -81224,6 +82782,7 @@ function help(inputs) {
     return [
         'Usage: gunicorn-deploy [MODE] [--flag value ...]',
         '       gunicorn-deploy sandbox up [--name NAME] [--bare] [--suite trixie|bookworm] | down [--name NAME|--all] | list',
+        '       gunicorn-deploy run [--flag value ...] -- COMMAND [ARG ...]   (in the serving release, as the app)',
         '       gunicorn-deploy demo',
         '',
         `MODE: ${MODES_HELP} (or --mode). Every flag mirrors an action input and can also be set as an`,
@@ -81261,7 +82820,11 @@ async function cli(argv) {
         process.stdout.write(help(inputs) + '\n');
         return 0;
     }
-    if (parsed.positionals.length > 1) {
+    // run -- COMMAND...: one word is shell text as written ('flask init-db && echo done'); several
+    // are argv, each passed on as the word it is.
+    const [modeWord, ...rest] = parsed.positionals;
+    const runCommand = modeWord === 'run' && rest.length > 0 ? (rest.length === 1 ? rest[0] : rest.map(shQuote).join(' ')) : '';
+    if (rest.length > 0 && !runCommand) {
         process.stderr.write(`one mode at most, got: ${parsed.positionals.join(' ')}\n`);
         return 2;
     }
@@ -81284,6 +82847,8 @@ async function cli(argv) {
     const read = (name) => {
         if (name === 'mode' && parsed.positionals[0])
             return parsed.positionals[0];
+        if (name === 'command' && runCommand)
+            return runCommand;
         const v = values[name];
         if (typeof v === 'string')
             return v;
@@ -81300,7 +82865,25 @@ async function cli(argv) {
         process.stderr.write(`${err instanceof SettingsError ? err.message : String(err)}\n`);
         return 2;
     }
-    const { report, factKeys } = await runEngine(settings, { logger });
+    // Ctrl-C: no new step starts and a server switched but not yet proven is rolled back before the
+    // exit; a third Ctrl-C quits at once, for a user who would rather see to the server themselves.
+    let repeats = 0;
+    const watch = watchSignals({
+        onFirst: (sig) => logger.warning(`${sig}: cancelling: no new step starts, and a server switched but not yet proven is rolled back (Ctrl-C twice more quits at once)`),
+        onRepeat: (sig) => {
+            if (++repeats >= 2)
+                process.exit(CANCELLED_EXIT);
+            logger.warning(`${sig}: still finishing; once more quits at once`);
+        }
+    });
+    let result;
+    try {
+        result = await runEngine(settings, { logger, signal: watch.signal });
+    }
+    finally {
+        watch.dispose();
+    }
+    const { report, factKeys } = result;
     if (factKeys.length > 0) {
         const t = factRows(report, factKeys);
         logger.info(formatTable(t.header, t.rows));
@@ -81310,17 +82893,25 @@ async function cli(argv) {
             logger.info(`${h.host}: ${h.status}\n${formatTable(['step', 'time', 'result', 'detail'], stepRows(h))}`);
     }
     if (values.json)
-        process.stdout.write(JSON.stringify(outputsOf(report)) + '\n');
+        process.stdout.write(jsonForRunner(outputsOf(report)) + '\n');
     if (!report.ok)
         logger.error(report.error ?? `${report.mode} failed`);
+    if (watch.signal.aborted)
+        return CANCELLED_EXIT;
     return report.ok ? 0 : 1;
 }
 
 ;// CONCATENATED MODULE: ./src/cli-main.ts
 
 
+
+// An error that reaches here is a user's problem (no root, a missing tool, an unreadable file):
+// its message says what to do, and a stack trace would only bury it. GUNICORN_DEPLOY_VERBOSE=1
+// shows where it came from, for a bug report.
 cli(process.argv.slice(2)).then((code) => (process.exitCode = code), (err) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    const verbose = !!process.env.GUNICORN_DEPLOY_VERBOSE;
+    const text = err instanceof Error ? ((verbose ? err.stack : undefined) ?? err.message) : String(err);
+    process.stderr.write(`${fenceForRunner(`gunicorn-deploy: ${text}`)}\n`);
     process.exitCode = 1;
 });
 

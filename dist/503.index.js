@@ -1,0 +1,4907 @@
+export const id = 503;
+export const ids = [503,665];
+export const modules = {
+
+/***/ 5312:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Tx: () => (/* binding */ buildRunCommand),
+/* harmony export */   ex: () => (/* binding */ asUser),
+/* harmony export */   gA: () => (/* binding */ appRunCommand)
+/* harmony export */ });
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9038);
+
+/**
+ * A command run the way the service runs: as the app's user, with its environment file, in a
+ * transient systemd unit. The import check and the migrations then see exactly what Gunicorn will
+ * see, not sudo's or the SSH user's environment.
+ */
+function appRunCommand(paths, opts) {
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U;
+    return [
+        'systemd-run --quiet --wait --pipe --collect --service-type=exec',
+        `-p User=${q(paths.user)} -p Group=${q(paths.user)}`,
+        `-p EnvironmentFile=${q(opts.envFile)}`,
+        `-p WorkingDirectory=${q(opts.cwd)}`,
+        `--setenv=PATH=${q(`${opts.venv}/bin:/usr/local/bin:/usr/bin:/bin`)}`,
+        `--setenv=PWD=${q(opts.cwd)}`,
+        '--',
+        ...opts.argv.map(q)
+    ].join(' ');
+}
+/**
+ * A shell text run by root's script as an unprivileged user (the build user for repository content,
+ * the app's user for what the app can write), inside the same round trip. setpriv costs ~4 ms
+ * (runuser ~13 ms, sudo -u ~20 ms, systemd-run ~60 ms, measured on trixie): no PAM session, no
+ * log line, and the environment reset to the user's own, so nothing of root's leaks in. args: shell
+ * words for $1... (expanded by root's script).
+ */
+function asUser(user, script, args = []) {
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U;
+    return [
+        `setpriv --reuid=${q(user)} --regid=${q(user)} --init-groups --reset-env --`,
+        `bash -c ${q(`set -euo pipefail\n${script}`)} gd`,
+        ...args
+    ].join(' ');
+}
+/**
+ * Code from the repository's packages (pip builds run setup.py and build backends) runs in a
+ * transient unit as the build user: whatever it starts is killed with the unit when pip ends (no
+ * process is left behind to race root's later steps), it cannot gain privileges (setuid
+ * binaries), it gets its own /tmp, and the unit ends by itself after maxSeconds even if the
+ * runner is gone.
+ */
+function buildRunCommand(paths, 
+/** args: shell words for $1..., expanded by root's script (values known only on the server). */
+opts) {
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U;
+    return [
+        'systemd-run --quiet --wait --pipe --collect --service-type=exec',
+        `-p User=${q(paths.buildUser)} -p Group=${q(paths.buildUser)}`,
+        '-p NoNewPrivileges=yes -p PrivateTmp=yes',
+        `-p RuntimeMaxSec=${Math.max(1, Math.ceil(opts.maxSeconds))}`,
+        ...Object.entries(opts.env).map(([k, v]) => `--setenv=${q(`${k}=${v}`)}`),
+        '--',
+        'bash',
+        '-c',
+        q(`set -euo pipefail\n${opts.script}`),
+        'gd',
+        ...(opts.args ?? [])
+    ].join(' ');
+}
+
+
+/***/ }),
+
+/***/ 1873:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ healthHost),
+/* harmony export */   g: () => (/* binding */ healthUrl)
+/* harmony export */ });
+/**
+ * The Host header of every health request (candidate, verify, rollback, health timer): an app that
+ * checks it (Django's ALLOWED_HOSTS) answers 400 to `localhost`. health-host, else the first real
+ * server-name, else localhost.
+ */
+function healthHost(settings) {
+    if (settings.deploy.healthHost)
+        return settings.deploy.healthHost;
+    return settings.provision.serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost';
+}
+/** The URL curl asks for through a unix socket: its host part becomes the Host header. */
+function healthUrl(settings, urlPath) {
+    return `http://${healthHost(settings)}${urlPath}`;
+}
+
+
+/***/ }),
+
+/***/ 8535:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ releaseId),
+/* harmony export */   o: () => (/* binding */ serverPaths)
+/* harmony export */ });
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+
+function serverPaths(settings) {
+    const app = settings.app.name;
+    const dir = settings.app.dir;
+    const state = node_path__WEBPACK_IMPORTED_MODULE_0__.posix.join(dir, '.deploy');
+    return {
+        app,
+        user: app,
+        buildUser: `${app}-build`,
+        dir,
+        releases: `${dir}/releases`,
+        current: `${dir}/current`,
+        shared: `${dir}/shared`,
+        venvs: `${dir}/venvs`,
+        pipCache: `${dir}/venvs/.pip-cache`,
+        backups: `${dir}/backups`,
+        state,
+        lock: `${state}/lock`,
+        lockOwner: `${state}/lock.owner`,
+        history: `${state}/history.log`,
+        incoming: `${state}/incoming`,
+        etc: `/etc/${app}`,
+        envFile: `/etc/${app}/env`,
+        gunicornConf: `/etc/${app}/gunicorn.conf.py`,
+        socket: `/run/${app}/gunicorn.sock`,
+        logDir: `/var/log/${app}`,
+        unitDir: '/etc/systemd/system'
+    };
+}
+/** Sortable: UTC time to the second, then the short commit ('local' outside a checkout). */
+function releaseId(now, commit) {
+    const stamp = now
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d+Z$/, 'Z');
+    const short = /^[0-9a-f]{7,40}$/i.test(commit) ? commit.slice(0, 7).toLowerCase() : 'local';
+    return `${stamp}-${short}`;
+}
+
+
+/***/ }),
+
+/***/ 4040:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Cm: () => (/* binding */ shapingSettings),
+/* harmony export */   Gt: () => (/* binding */ parseStates),
+/* harmony export */   Zx: () => (/* binding */ recordHmac),
+/* harmony export */   lX: () => (/* binding */ recordPath),
+/* harmony export */   oJ: () => (/* binding */ listStatesCommand),
+/* harmony export */   t6: () => (/* binding */ recordCommand),
+/* harmony export */   t7: () => (/* binding */ stateCommand),
+/* harmony export */   wq: () => (/* binding */ releaseHash)
+/* harmony export */ });
+/* unused harmony export statesDir */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _manifest_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1572);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9038);
+
+
+
+/** Run-specific settings (commit, ref, lock handling, full-upload) do not change what is deployed. */
+function shapingSettings(settings) {
+    const shaping = { ...settings.deploy };
+    for (const k of ['commit', 'ref', 'rollbackTo', 'lockTimeoutMs', 'forceUnlock', 'fullUpload'])
+        delete shaping[k];
+    return JSON.stringify(shaping);
+}
+/**
+ * A hash keyed by the SSH key: the record is written through a command line (in sudo's journal)
+ * and the settings it covers include the env values, so a plain sha256 of a weak secret could be
+ * brute-forced from the journal. Keyed, it says nothing to anyone without the deploy key; a run
+ * with another key only redeploys once.
+ */
+function recordHmac(settings) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHmac)('sha256', (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(settings.ssh.privateKey).digest());
+}
+/**
+ * What a release is made of: the manifest of the tree the upload sends (paths, modes, content
+ * ids; no times or owners, so a fresh checkout of the same commit hashes the same), plus every
+ * deploy setting that shapes the release or its units. A deploy has the manifest already.
+ */
+function releaseHash(manifest, settings) {
+    return recordHmac(settings)
+        .update((0,_manifest_js__WEBPACK_IMPORTED_MODULE_1__/* .serializeManifest */ .MZ)(manifest))
+        .update(shapingSettings(settings))
+        .digest('hex');
+}
+/**
+ * Which source and settings the current release was built from: written by every deploy that went
+ * live (so a provision after a plain deploy of the same source deploys nothing), read by provision.
+ */
+function recordPath(ctx) {
+    return `${ctx.paths.state}/provisioned-source`;
+}
+/** The shell that records what the release just made live was built from. */
+function recordCommand(ctx, hash, release) {
+    return `printf 'hash=%s\\nrelease=%s\\n' ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .shQuote */ .U)(hash)} ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .shQuote */ .U)(release)} > ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .shQuote */ .U)(recordPath(ctx))}`;
+}
+function statesDir(ctx) {
+    return `${ctx.paths.state}/release-states`;
+}
+/** The shell that records a release's state (and forgets releases no longer on the server). */
+function stateCommand(ctx, release, state) {
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .shQuote */ .U;
+    const dir = statesDir(ctx);
+    return `install -d -m 0700 ${q(dir)} && printf '%s\\n' ${q(state)} > ${q(`${dir}/${release}`)}
+for f in ${q(dir)}/*; do [ -e "$f" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$f")" ] || rm -f -- "$f"; done`;
+}
+/**
+ * The shell that prints `state_ID=STATE` for every release on the server (`none` when a release has
+ * no record: one from before states were kept, or one still being built).
+ */
+function listStatesCommand(ctx) {
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .shQuote */ .U;
+    return `for r in $(ls -1 ${q(ctx.paths.releases)} 2>/dev/null | sort); do
+  printf 'state_%s=%s\\n' "$r" "$(cat ${q(statesDir(ctx))}/"$r" 2>/dev/null || echo none)"
+done`;
+}
+/** state_ID=STATE lines -> { ID: STATE }, in the order printed (oldest first). */
+function parseStates(stdout) {
+    const out = new Map();
+    for (const line of stdout.split('\n')) {
+        const m = /^state_([0-9A-Za-z._-]+)=([a-z-]+)$/.exec(line);
+        if (m)
+            out.set(m[1], m[2]);
+    }
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 1757:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $S: () => (/* binding */ withRemembered),
+/* harmony export */   q: () => (/* binding */ readRememberedCommand),
+/* harmony export */   tb: () => (/* binding */ rememberCommand)
+/* harmony export */ });
+/* unused harmony exports rememberedPath, rememberedOf */
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8750);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9038);
+/* harmony import */ var _health_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1873);
+
+
+
+/**
+ * The deploy settings that shape health checks, backups and the service, remembered on the server
+ * at every successful deploy, so `rollback` and `verify` given only a host, a key and the app name
+ * check the app the way its deploy did. Keyed by input name: an input the user gives wins.
+ */
+function rememberedPath(ctx) {
+    return `${ctx.paths.state}/settings.json`;
+}
+function rememberedOf(s) {
+    const d = s.deploy;
+    return {
+        'health-path': d.healthPath,
+        'health-host': (0,_health_js__WEBPACK_IMPORTED_MODULE_1__/* .healthHost */ .d)(s),
+        'health-expect': d.healthExpect,
+        'health-timeout': `${d.healthTimeoutMs}ms`,
+        'smoke-paths': d.smokePaths.join(' '),
+        'sqlite-db': d.sqliteDb,
+        'wsgi-app': d.wsgiApp,
+        workers: String(d.workers),
+        'preload-libraries': String(d.preloadLibraries),
+        'server-name': s.provision.serverName
+    };
+}
+/** The shell that writes them (root-owned, 0600) in the same round trip as the history line. */
+function rememberCommand(ctx) {
+    const to = rememberedPath(ctx);
+    return `printf '%s\\n' ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .shQuote */ .U)(JSON.stringify(rememberedOf(ctx.settings)))} > ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .shQuote */ .U)(`${to}.tmp`)} && chmod 0600 ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .shQuote */ .U)(`${to}.tmp`)} && mv -f ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .shQuote */ .U)(`${to}.tmp`)} ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .shQuote */ .U)(to)}`;
+}
+/** The shell that prints them as one `remembered=JSON` line (nothing when never written). */
+function readRememberedCommand(ctx) {
+    const from = (0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .shQuote */ .U)(rememberedPath(ctx));
+    return `[ -f ${from} ] && printf 'remembered=%s\\n' "$(head -c 65536 ${from} | tr -d '\\n')" || true`;
+}
+const text = (v) => (typeof v === 'string' ? v : undefined);
+const URL_PATH = /^\/[A-Za-z0-9._~/?&=%+-]*$/;
+const HOST = /^[A-Za-z0-9.-]{1,253}$/;
+/**
+ * Settings with the remembered values for every input the user did not give. Each value is checked
+ * again (the file is root-owned, but nothing read from a server is trusted blindly); a value that
+ * does not pass is ignored.
+ */
+function withRemembered(s, json) {
+    let r = {};
+    try {
+        const parsed = json ? JSON.parse(json) : {};
+        if (parsed && typeof parsed === 'object')
+            r = parsed;
+    }
+    catch {
+        return s;
+    }
+    const out = { ...s, deploy: { ...s.deploy }, provision: { ...s.provision } };
+    const given = new Set(s.given);
+    const take = (name, ok, apply) => {
+        const v = text(r[name]);
+        if (v !== undefined && !given.has(name) && ok(v))
+            apply(v);
+    };
+    take('health-path', (v) => URL_PATH.test(v), (v) => (out.deploy.healthPath = v));
+    take('health-host', (v) => HOST.test(v), (v) => (out.deploy.healthHost = v));
+    take('health-expect', () => true, (v) => (out.deploy.healthExpect = v));
+    take('health-timeout', (v) => (0,_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E9)(v) > 0 && (0,_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E9)(v) <= 30 * 60_000, (v) => (out.deploy.healthTimeoutMs = (0,_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E9)(v)));
+    take('smoke-paths', (v) => (0,_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .splitList */ .ry)(v, /\s+/).every((p) => URL_PATH.test(p)), (v) => (out.deploy.smokePaths = (0,_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .splitList */ .ry)(v, /\s+/)));
+    take('sqlite-db', (v) => v === '' || /^[A-Za-z0-9._/-]+$/.test(v), (v) => (out.deploy.sqliteDb = v));
+    take('wsgi-app', (v) => /^[A-Za-z_][A-Za-z0-9_.:]*$/.test(v), (v) => (out.deploy.wsgiApp = v));
+    take('workers', (v) => v === 'auto' || /^\d{1,3}$/.test(v), (v) => (out.deploy.workers = v === 'auto' ? 'auto' : Number(v)));
+    take('preload-libraries', (v) => v === 'true' || v === 'false', (v) => (out.deploy.preloadLibraries = v === 'true'));
+    take('server-name', (v) => /^[A-Za-z0-9.*_ -]+$/.test(v), (v) => (out.provision.serverName = v));
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 6503:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  hostLabel: () => (/* binding */ hostLabel),
+  registerSecrets: () => (/* binding */ registerSecrets),
+  runEngine: () => (/* binding */ runEngine),
+  secretValues: () => (/* binding */ secretValues),
+  targetFor: () => (/* binding */ targetFor)
+});
+
+// EXTERNAL MODULE: ./src/settings.ts
+var src_settings = __webpack_require__(8750);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+;// CONCATENATED MODULE: ./src/source-check.ts
+
+
+/**
+ * Inputs that only the runner's files can prove wrong: the folder to upload and the requirements
+ * file in it. Checked before any connection, so a wrong path fails a deploy with nothing changed
+ * on any server (otherwise the layout step would have made the app's user and folders first).
+ */
+async function sourceProblems(settings) {
+    const uploads = settings.mode === 'deploy' || settings.mode === 'provision';
+    if (!uploads)
+        return [];
+    const source = external_node_path_.resolve(settings.app.source);
+    const dir = await (0,promises_.stat)(source).catch(() => undefined);
+    if (!dir?.isDirectory()) {
+        return [
+            `input \`source\`: ${source} is not a folder on the runner (check the code out first, e.g. with actions/checkout, or fix the path)`
+        ];
+    }
+    const req = settings.deploy.requirements;
+    const file = await (0,promises_.stat)(external_node_path_.join(source, req)).catch(() => undefined);
+    if (!file?.isFile()) {
+        return [
+            `input \`requirements\`: ${req} is not a file in ${source} (the venv is built from it: add one, even empty, or point requirements at it)`
+        ];
+    }
+    return [];
+}
+
+// EXTERNAL MODULE: ./src/ssh/connection.ts + 2 modules
+var connection = __webpack_require__(2286);
+// EXTERNAL MODULE: ./src/steps/step.ts
+var step = __webpack_require__(3342);
+// EXTERNAL MODULE: ./src/report.ts
+var report = __webpack_require__(665);
+// EXTERNAL MODULE: ./src/ssh/quote.ts
+var quote = __webpack_require__(9038);
+// EXTERNAL MODULE: ./src/steps/ownership.ts
+var ownership = __webpack_require__(4718);
+;// CONCATENATED MODULE: ./src/modes/preflight.ts
+
+
+const PREFLIGHT_KEYS = [
+    'os',
+    'sudo',
+    'systemd',
+    'python',
+    'venv',
+    'packages',
+    'disk-free',
+    'app-name',
+    'provisioned',
+    'usable'
+];
+/** The oldest systemd the units are written for (Debian 11 / Ubuntu 22.04 ship 247 / 249). */
+const MIN_SYSTEMD = 247;
+/**
+ * One round trip that reads everything deploy and provision need, as the login user (no writes).
+ * Each probe prints key=value and never fails the script, so one missing tool is reported as such
+ * rather than hiding the others.
+ */
+function preflightScript(settings) {
+    const dir = (0,quote/* shQuote */.U)(settings.app.dir);
+    const app = (0,quote/* shQuote */.U)(settings.app.name);
+    const tools = [
+        ['curl', 'curl'],
+        ['flock', 'util-linux'],
+        ['tar', 'tar'],
+        ['sudo', 'sudo'],
+        ...(settings.deploy.sqliteDb ? [['sqlite3', 'sqlite3']] : [])
+    ];
+    return `
+set +e
+. /etc/os-release 2>/dev/null; echo "os=\${PRETTY_NAME:-unknown}"
+if [ "$(id -u)" = 0 ]; then echo sudo=root; elif sudo -n true 2>/dev/null; then echo sudo=yes; else echo sudo=no; fi
+echo "pid1=$(cat /proc/1/comm 2>/dev/null)"
+echo "systemd_version=$(systemctl --version 2>/dev/null | awk 'NR==1 {print $2}')"
+py=${(0,quote/* shQuote */.U)(settings.deploy.python)}
+if command -v "$py" >/dev/null; then echo "python=$("$py" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>&1)"; else echo python=; fi
+# What the venv step runs: python -m venv, which needs ensurepip (python3-venv on Debian/Ubuntu).
+if "$py" -c 'import venv, ensurepip' >/dev/null 2>&1; then echo venv=yes; else echo venv=no; fi
+missing=""
+${tools.map(([cmd, pkg]) => `command -v ${cmd} >/dev/null 2>&1 || missing="$missing ${pkg}"`).join('\n')}
+echo "missing=$missing"
+${(0,ownership/* diskProbe */.AC)(settings)}
+echo "free_mb=$free_mb"
+echo "need_mb=$need_mb"
+echo "disk_dir=$disk_dir"
+${(0,ownership/* nameProbe */.uU)(settings)}
+echo "taken=$(printf '%s' "$taken" | sed 's/^ *//' | paste -sd ';' | sed 's/^;//; s/;/; /g')"
+if [ -f /etc/systemd/system/${app}.service ] && [ -L ${dir}/current ]; then echo provisioned=yes; else echo provisioned=no; fi
+`;
+}
+/** The Debian package that provides each missing piece, in the order apt should get them. */
+function missingPackages(kv, python) {
+    const pkgs = [];
+    const hasPython = !!kv.python && /^\d+\.\d+/.test(kv.python);
+    if (!hasPython)
+        pkgs.push(python === 'python3' ? 'python3' : python.split('/').pop());
+    if (kv.venv !== 'yes') {
+        // Debian/Ubuntu name the venv package after the interpreter: python3.11 -> python3.11-venv.
+        const m = /^(\d+)\.(\d+)/.exec(kv.python ?? '');
+        pkgs.push(python === 'python3' || !m ? 'python3-venv' : `python${m[1]}.${m[2]}-venv`);
+    }
+    for (const p of (kv.missing ?? '').split(/\s+/))
+        if (p && !pkgs.includes(p))
+            pkgs.push(p);
+    return pkgs;
+}
+function parsePreflight(stdout, settings) {
+    const kv = {};
+    for (const line of stdout.split('\n')) {
+        const eq = line.indexOf('=');
+        if (eq > 0)
+            kv[line.slice(0, eq)] = line.slice(eq + 1).trim();
+    }
+    const python = settings?.deploy.python ?? 'python3';
+    const host = [];
+    if (kv.sudo === 'no')
+        host.push('the SSH user has no passwordless sudo: add a sudoers rule (USER ALL=(ALL) NOPASSWD:ALL)');
+    if (kv.pid1 !== 'systemd')
+        host.push(`systemd is not PID 1 (PID 1 is '${kv.pid1 ?? '?'}'): the app runs as a systemd service`);
+    const systemdVersion = Number(kv.systemd_version);
+    if (kv.pid1 === 'systemd' && !(systemdVersion >= MIN_SYSTEMD))
+        host.push(`systemd ${kv.systemd_version || '?'} is older than ${MIN_SYSTEMD}: use Debian 11+ or Ubuntu 22.04+`);
+    const free = Number(kv.free_mb ?? '0');
+    const need = Number(kv.need_mb ?? '0');
+    if (free < need)
+        host.push(`only ${free} MB free on the filesystem of ${settings?.app.dir ?? 'app-dir'} (${kv.disk_dir ?? '?'}): min-free-space needs ${need} MB; free space or lower min-free-space`);
+    if (kv.taken)
+        host.push(`app-name \`${settings?.app.name ?? '?'}\` is taken on this server by something gunicorn-deploy did not create: ${kv.taken}; choose another app-name`);
+    const pkgs = missingPackages(kv, python);
+    const apt = `apt-get install -y ${pkgs.join(' ')}`;
+    const packageProblems = [];
+    if (!kv.python || !/^\d+\.\d+/.test(kv.python))
+        packageProblems.push(`python3 is missing (the interpreter \`${python}\` was not found)`);
+    if (pkgs.length > 0)
+        packageProblems.push(`missing packages: ${pkgs.join(' ')}: run \`sudo ${apt}\` on the server, or mode provision (it installs them)`);
+    const problems = [...host, ...packageProblems];
+    const facts = {
+        os: kv.os ?? 'unknown',
+        sudo: kv.sudo ?? '?',
+        systemd: kv.pid1 !== 'systemd'
+            ? 'no'
+            : systemdVersion >= MIN_SYSTEMD
+                ? 'yes'
+                : `too old (${kv.systemd_version || '?'})`,
+        python: kv.python || 'missing',
+        venv: kv.venv === 'yes'
+            ? 'yes'
+            : `no (apt-get install ${pkgs.find((p) => p.endsWith('-venv')) ?? 'python3-venv'})`,
+        packages: pkgs.length === 0 ? 'ok' : `missing: ${apt}`,
+        'disk-free': `${free} MB (floor ${need} MB)`,
+        'app-name': kv.taken ? `taken: ${kv.taken}` : 'free or ours',
+        provisioned: kv.provisioned ?? 'no',
+        usable: problems.length === 0 ? 'yes' : 'no'
+    };
+    return { facts, problems, hostProblems: host };
+}
+async function preflight(remote, settings) {
+    const res = await remote.script(preflightScript(settings), { timeoutMs: 60_000 });
+    return parsePreflight(res.stdout, settings);
+}
+
+;// CONCATENATED MODULE: ./src/modes/preflight-mode.ts
+
+
+
+const preflightMode = {
+    factKeys: PREFLIGHT_KEYS,
+    okStatus: 'ok',
+    async runHost(ctx) {
+        const result = await (0,step/* step */.PM)(ctx.logger, ctx.records, ctx.label, 'preflight', async () => {
+            const r = await preflight(ctx.remote, ctx.settings);
+            ctx.logger.info((0,report.formatTable)(['check', 'result'], PREFLIGHT_KEYS.map((k) => [k, r.facts[k] ?? ''])));
+            return { ...r, changed: false };
+        });
+        Object.assign(ctx.facts, result.facts);
+        if (result.problems.length > 0) {
+            ctx.setStatus('unusable');
+            throw new Error(`not usable: ${result.problems.join('; ')}`);
+        }
+    }
+};
+
+// EXTERNAL MODULE: ./src/cancel.ts
+var cancel = __webpack_require__(833);
+// EXTERNAL MODULE: ./src/deploy/paths.ts
+var paths = __webpack_require__(8535);
+// EXTERNAL MODULE: ./src/steps/lock.ts
+var steps_lock = __webpack_require__(948);
+// EXTERNAL MODULE: ./src/deploy/context.ts
+var context = __webpack_require__(9116);
+;// CONCATENATED MODULE: ./src/steps/layout.ts
+
+
+
+/**
+ * What the app itself needs on a server that has the system packages but was never provisioned:
+ * its system user, its build user, its folders, /etc/APP and its log folder. Server-wide setup (apt, nginx,
+ * logrotate, timers) is provision's; missing packages are named here, not installed.
+ */
+function layoutScript(ctx) {
+    const p = ctx.paths;
+    const q = quote/* shQuote */.U;
+    const b = p.buildUser;
+    const py = q(ctx.settings.deploy.python);
+    const needSqlite = ctx.settings.deploy.sqliteDb !== '';
+    return `${(0,ownership/* ownershipScript */.PD)(ctx.settings)}
+missing=""
+command -v ${py} >/dev/null || missing="$missing python3"
+# Found, not imported: importing ensurepip costs ~4x the look-up, on every deploy.
+${py} -c 'import importlib.util as u, sys; sys.exit(not (u.find_spec("venv") and u.find_spec("ensurepip")))' >/dev/null 2>&1 || missing="$missing python3-venv"
+command -v flock >/dev/null || missing="$missing util-linux"
+command -v curl >/dev/null || missing="$missing curl"
+${needSqlite ? 'command -v sqlite3 >/dev/null || missing="$missing sqlite3"' : ''}
+if [ -n "$missing" ]; then
+  echo "missing packages:$missing" >&2
+  exit 3
+fi
+changed=no
+if ! getent group ${q(p.user)} >/dev/null; then groupadd --system ${q(p.user)}; changed=yes; fi
+if ! id -u ${q(p.user)} >/dev/null 2>&1; then
+  useradd --system --gid ${q(p.user)} --home-dir ${q(p.dir)} --no-create-home --shell /usr/sbin/nologin ${q(p.user)}
+  changed=yes
+fi
+# The build user: everything made from the repository is its, never root's nor the app's.
+if ! getent group ${q(b)} >/dev/null; then groupadd --system ${q(b)}; changed=yes; fi
+if ! id -u ${q(b)} >/dev/null 2>&1; then
+  useradd --system --gid ${q(b)} --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin ${q(b)}
+  changed=yes
+fi
+[ -d ${q(p.dir)} ] || { install -d -m 0755 -o root -g root ${q(p.dir)}; changed=yes; }
+# Traversable by the build user (for incoming/), readable by nobody else.
+[ -d ${q(p.state)} ] || { install -d -m 0750 -o root -g ${q(b)} ${q(p.state)}; changed=yes; }
+for d in ${[p.releases, p.venvs, p.incoming].map(q).join(' ')}; do
+  [ -d "$d" ] || { install -d -m 0755 -o ${q(b)} -g ${q(b)} "$d"; changed=yes; }
+  # A server deployed by an older version has them root's: handed over once. Releases and venvs
+  # already inside stay root's (read-only to the build user); new ones are the build user's.
+  if [ "$(stat -c %U:%G "$d")" != ${q(`${b}:${b}`)} ]; then chown ${q(`${b}:${b}`)} "$d"; changed=yes; fi
+done
+if [ "$(stat -c %G ${q(p.state)})" != ${q(b)} ]; then chgrp ${q(b)} ${q(p.state)}; changed=yes; fi
+chmod 0750 ${q(p.state)}
+# root's pip cache of an older version (what it holds came from pip, not from the repository;
+# chown -R changes links themselves, never what they point at).
+if [ -d ${q(p.pipCache)} ] && [ "$(stat -c %U ${q(p.pipCache)})" != ${q(b)} ]; then chown -R ${q(`${b}:${b}`)} ${q(p.pipCache)}; changed=yes; fi
+[ -d ${q(p.backups)} ] || { install -d -m 0750 -o root -g ${q(p.user)} ${q(p.backups)}; changed=yes; }
+[ -d ${q(p.shared)} ] || { install -d -m 0750 -o ${q(p.user)} -g ${q(p.user)} ${q(p.shared)}; changed=yes; }
+[ -d ${q(p.etc)} ] || { install -d -m 0750 -o root -g ${q(p.user)} ${q(p.etc)}; changed=yes; }
+[ -d ${q(p.logDir)} ] || { install -d -m 0750 -o ${q(p.user)} -g adm ${q(p.logDir)}; changed=yes; }
+${(0,ownership/* markOwnedScript */.iZ)(ctx.settings)}
+echo "changed=$changed"
+`;
+}
+async function ensureLayout(ctx) {
+    const res = await (0,context/* runScript */.j3)(ctx, 'preparing the app layout', layoutScript(ctx), {
+        timeoutMs: 60_000,
+        hint: 'Install the missing packages (apt-get install -y python3-venv sqlite3 curl), or run mode provision once.'
+    });
+    return { changed: (0,context/* parseFacts */.hx)(res.stdout).changed === 'yes' };
+}
+
+// EXTERNAL MODULE: ./src/deploy/app-run.ts
+var app_run = __webpack_require__(5312);
+// EXTERNAL MODULE: ./src/manifest.ts + 1 modules
+var src_manifest = __webpack_require__(1572);
+;// CONCATENATED MODULE: ./src/steps/upload.ts
+
+
+
+
+
+/** Written into each release by versions before the preload list moved to /etc/APP/preload. */
+const LEGACY_PRELOAD_FILE = '.gunicorn-deploy-preload';
+/** Separates the prepare script's facts from the previous release's manifest in its output. */
+const MANIFEST_MARK = '--- previous manifest';
+/**
+ * Before the upload: partial uploads left by a dropped connection are removed, and the release
+ * serving now is recorded as the one to roll back to. For a delta, the hardlinked copy of that
+ * release is made here too, and its manifest printed, while the runner is still hashing the tree.
+ * The copy and the manifest are read and written by the build user: root only looks at names.
+ */
+function prepareScript(ctx, id, delta) {
+    const p = ctx.paths;
+    const q = quote/* shQuote */.U;
+    const b = p.buildUser;
+    // A release an older version built as root cannot be hardlinked by the build user (the kernel's
+    // protected_hardlinks): its first deploy sends the whole tree. Only the preload list that older
+    // versions wrote into each release (now in /etc/APP/preload) may be left out of a copy.
+    const copy = (0,app_run/* asUser */.ex)(b, `prev=$1; dst=$2
+[ -f "$prev/${src_manifest/* MANIFEST_FILE */.h1}" ] && [ ! -L "$prev/${src_manifest/* MANIFEST_FILE */.h1}" ] || { echo copy=no-manifest; exit 0; }
+err=$(mktemp)
+if ! cp -al -- "$prev" "$dst" 2>"$err" && grep -v -F ${q(`/${LEGACY_PRELOAD_FILE}'`)} "$err" | grep -q .; then
+  rm -rf -- "$dst" "$err"; echo copy=not-linkable; exit 0
+fi
+rm -f -- "$err"
+echo copied=yes
+echo ${q(MANIFEST_MARK)}
+cat -- "$prev/${src_manifest/* MANIFEST_FILE */.h1}"`, ['"$prev"', `${q(p.incoming)}/"$id"`]);
+    return `
+rm -rf ${q(p.incoming)}/* 2>/dev/null || true
+if [ -L ${q(p.current)} ]; then
+  echo "previous=$(basename "$(readlink ${q(p.current)})")"
+  echo "previous_venv=$(basename "$(readlink -f ${q(p.current + '/.venv')})")"
+fi
+echo "cores=$(nproc)"
+id=${q(id)}
+n=1
+while [ -e ${q(p.releases)}/"$id" ]; do n=$((n + 1)); id=${q(id)}-$n; done
+echo "release=$id"
+prev=$(readlink -f ${q(p.current)} 2>/dev/null || true)
+if ${delta ? 'true' : 'false'} && [ -n "$prev" ] && [ -d "$prev" ]; then
+  if [ "$(stat -c %U "$prev")" = ${q(b)} ]; then
+    ${copy}
+  else
+    echo copy=built-as-root
+  fi
+fi
+`;
+}
+/**
+ * The manifest (on stdin), REVISION, shared links, then the atomic move into releases/, all
+ * written by the build user: a REVISION or manifest the repository ships (even a link to
+ * /etc/issue) is removed and replaced, never written through. A shared path missing in shared/ is
+ * seeded from the release by a tar pipe from the build user to the app's user, who owns shared/.
+ */
+function finishScript(ctx, id, withManifest) {
+    const p = ctx.paths;
+    const d = ctx.settings.deploy;
+    const q = quote/* shQuote */.U;
+    const incoming = `${p.incoming}/${id}`;
+    const revision = [
+        `commit=${d.commit || 'unknown'}`,
+        `ref=${d.ref || 'unknown'}`,
+        `time=${new Date().toISOString()}`,
+        `release=${id}`
+    ]
+        .map((l) => l.replace(/\n/g, ' '))
+        .join('\n');
+    const seeds = d.sharedPaths
+        .map((sp) => {
+        const target = `${p.shared}/${sp}`;
+        const inRelease = `${incoming}/${sp}`;
+        // A shared path that does not exist yet is seeded from the first release that ships it.
+        const pack = (0,app_run/* asUser */.ex)(p.buildUser, `if [ -d "$1" ] && [ ! -L "$1" ]; then tar -C "$1" -cf - .; else tar -cf - -T /dev/null; fi`, [q(inRelease)]);
+        const unpack = (0,app_run/* asUser */.ex)(p.user, `install -d -m 0750 -- "$(dirname -- "$1")" "$1"; tar -C "$1" --no-same-owner -xf -`, [q(target)]);
+        return `if [ ! -e ${q(target)} ] && [ ! -L ${q(target)} ]; then ${pack} </dev/null | ${unpack}; fi`;
+    })
+        .join('\n');
+    const links = d.sharedPaths
+        .map((sp) => {
+        const inRelease = `${incoming}/${sp}`;
+        return `rm -rf -- ${q(inRelease)}
+install -d -m 0755 -- ${q(external_node_path_.posix.dirname(inRelease))}
+ln -s -- ${q(`${p.shared}/${sp}`)} ${q(inRelease)}`;
+    })
+        .join('\n');
+    const build = `rm -rf -- ${q(`${incoming}/REVISION`)} ${q(`${incoming}/${src_manifest/* MANIFEST_FILE */.h1}`)}
+${withManifest ? `cat > ${q(`${incoming}/${src_manifest/* MANIFEST_FILE */.h1}`)}` : ''}
+printf '%s\\n' ${q(revision)} > ${q(`${incoming}/REVISION`)}
+${links}
+chmod -R go-w -- ${q(incoming)}
+mv -T -- ${q(incoming)} ${q(`${p.releases}/${id}`)}`;
+    return `
+${seeds}
+${(0,app_run/* asUser */.ex)(p.buildUser, build)}
+`;
+}
+async function uploadRelease(ctx, wantedId) {
+    const source = external_node_path_.resolve(ctx.settings.app.source);
+    const wantDelta = !ctx.settings.deploy.fullUpload;
+    const [prepRes, manifest] = await Promise.all([
+        (0,context/* runScript */.j3)(ctx, 'preparing the upload', prepareScript(ctx, wantedId, wantDelta), {
+            timeoutMs: 10 * 60_000
+        }),
+        (0,src_manifest/* buildManifest */.u1)(source, ctx.settings.app.exclude)
+    ]);
+    const [factsText, oldText] = splitOnce(prepRes.stdout, `\n${MANIFEST_MARK}\n`);
+    const prep = (0,context/* parseFacts */.hx)(factsText);
+    const release = prep.release;
+    const previous = prep.previous ?? '';
+    const incoming = `${ctx.paths.incoming}/${release}`;
+    const old = oldText !== undefined ? (0,src_manifest/* parseManifest */.Ng)(oldText) : undefined;
+    let detail;
+    try {
+        if (manifest && old) {
+            detail = await deltaUpload(ctx, source, incoming, old, manifest);
+        }
+        else {
+            if (wantDelta && previous)
+                ctx.logger.info(`${whyFull(previous, oldText, manifest, prep.copy)}: uploading the whole tree`);
+            if (prep.copied === 'yes')
+                await discard(ctx, incoming);
+            const up = await ctx.remote.upload(source, incoming, {
+                exclude: ctx.settings.app.exclude,
+                sudo: true,
+                asUser: ctx.paths.buildUser,
+                discardOnFailure: true
+            });
+            detail = `full: ${up.files} files, ${(up.bytes / 1e6).toFixed(1)} MB in ${(up.ms / 1000).toFixed(2)} s`;
+        }
+        await (0,context/* runScript */.j3)(ctx, 'finishing the release folder', finishScript(ctx, release, !!manifest), {
+            timeoutMs: 120_000,
+            stdin: manifest ? (0,src_manifest/* serializeManifest */.MZ)(manifest) : undefined
+        });
+    }
+    catch (err) {
+        // No half-made release stays on the server to fill its disk (the server side of the upload
+        // removes it too when the connection itself is gone).
+        await discard(ctx, incoming).catch(() => undefined);
+        throw err;
+    }
+    return {
+        release,
+        previous,
+        previousVenv: prep.previous_venv ?? '',
+        cores: Number(prep.cores) || 1,
+        manifest,
+        detail
+    };
+}
+/** Removes a release being made (root: what an older version left there may be root's). */
+function discard(ctx, incoming) {
+    return (0,context/* runScript */.j3)(ctx, 'removing the unfinished release', `rm -rf -- ${(0,quote/* shQuote */.U)(incoming)}`, {
+        timeoutMs: 10 * 60_000
+    });
+}
+/** Why a deploy that could have sent a delta sends everything: said once, in the log. */
+function whyFull(previous, oldText, manifest, copy) {
+    if (!manifest)
+        return 'a path in the source has a name tar must escape (a control character, backslash or non-ASCII byte)';
+    if (copy === 'built-as-root')
+        return `release ${previous} was built as root by an older version (the build user cannot hardlink it)`;
+    if (copy === 'not-linkable')
+        return `release ${previous} could not be hardlinked by the build user`;
+    if (oldText === undefined)
+        return `release ${previous} has no usable manifest (none found)`;
+    const head = oldText.split('\n', 1)[0];
+    // After an upgrade that changed the format, one full upload is expected, not a fault.
+    return head === src_manifest/* MANIFEST_HEADER */.yg
+        ? `release ${previous} has no usable manifest (unreadable)`
+        : `release ${previous} has no usable manifest (format "${head}"; this version uses "${src_manifest/* MANIFEST_HEADER */.yg}")`;
+}
+function splitOnce(text, sep) {
+    const i = text.indexOf(sep);
+    return i < 0 ? [text, undefined] : [text.slice(0, i), text.slice(i + sep.length)];
+}
+/**
+ * Turns the hardlinked copy of the previous release (made by the prepare script) into the new
+ * release: only new and changed files cross the network. A changed file is deleted from the copy
+ * and unpacked anew (a new inode), never written through, since its old inode belongs to the
+ * release still serving.
+ */
+async function deltaUpload(ctx, source, incoming, old, manifest) {
+    const started = Date.now();
+    const diff = (0,src_manifest/* diffManifests */.ew)(old, manifest, ctx.settings.deploy.sharedPaths);
+    // Everything the copy must lose: removed and changed paths, and the files every release writes anew.
+    const remove = [...diff.remove, 'REVISION', src_manifest/* MANIFEST_FILE */.h1, '.venv', ...ctx.settings.deploy.sharedPaths];
+    const trim = (0,app_run/* asUser */.ex)(ctx.paths.buildUser, `cd -- "$1"\nxargs -0 -r rm -rf --`, [(0,quote/* shQuote */.U)(incoming)]);
+    await (0,context/* runScript */.j3)(ctx, 'trimming the hardlinked copy', trim, {
+        stdin: remove.map((r) => `${r}\0`).join(''),
+        timeoutMs: 10 * 60_000
+    });
+    let bytes = 0;
+    if (diff.send.length > 0) {
+        const up = await ctx.remote.upload(source, incoming, {
+            exclude: ctx.settings.app.exclude,
+            sudo: true,
+            asUser: ctx.paths.buildUser,
+            discardOnFailure: true,
+            files: diff.send
+        });
+        bytes = up.bytes;
+    }
+    const changed = diff.send.filter((p) => manifest.get(p)?.type !== 'd').length;
+    const removed = diff.remove.filter((p) => !manifest.has(p)).length;
+    const secs = ((Date.now() - started) / 1000).toFixed(2);
+    return `delta: ${changed} changed, ${removed} removed of ${manifest.size} paths, ${(bytes / 1e3).toFixed(1)} kB in ${secs} s`;
+}
+
+;// CONCATENATED MODULE: ./src/steps/venv.ts
+
+
+
+
+/** pip's exit code is kept apart from the script's other failures, to say what failed. */
+const PIP_FAILED = 42;
+const NO_REQUIREMENTS = 43;
+const VENV_FAILED = 44;
+/** The build's own deadline on the server: the unit ends even if the runner is gone. */
+const VENV_TIMEOUT_MS = 30 * 60_000;
+/**
+ * Venvs are immutable and keyed by what decides their content: the requirements file, the
+ * interpreter's version, and how they are built. A venv cannot be moved (its scripts hold absolute
+ * paths), so it is built at its final path and marked complete last; one without the mark is a
+ * leftover of a failed build and is rebuilt.
+ *
+ * Everything here runs as the build user: root never reads the requirements file (it may be a
+ * link, or name `-r /etc/shadow`), and pip, which runs the packages' build code, runs in a
+ * transient unit that leaves no process behind. A build that fails for any reason, a full disk
+ * included, removes its venv folder and log before it exits.
+ */
+function venvScript(ctx, release) {
+    const p = ctx.paths;
+    const d = ctx.settings.deploy;
+    const q = quote/* shQuote */.U;
+    const rel = `${p.releases}/${release}`;
+    const req = `${rel}/${d.requirements}`;
+    const pipArgs = d.pipArgs
+        .split(/\s+/)
+        .filter((a) => a)
+        .map(q)
+        .join(' ');
+    const keyScript = `
+py=${q(d.python)}
+if [ ! -f ${q(req)} ]; then echo ${q(`no ${d.requirements} in the release`)} >&2; exit ${NO_REQUIREMENTS}; fi
+{ cat ${q(req)}; "$py" -c 'import sys; print(sys.version)'; echo ${q(`ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`)}; } | sha256sum | cut -c1-16`;
+    // Output is kept in memory as well as in the log: on a full disk the log gets nothing, and
+    // the tail is what says why.
+    const buildScript = `
+py=${q(d.python)}; venv=$1; log="$1.pip.log"; done=0
+# Runs on any exit but success, a full disk's included (set -e ends the script at the failing line).
+trap '[ "$done" = 1 ] || rm -rf -- "$venv" "$log"' EXIT
+trap 'exit 143' TERM INT
+logged() {
+  local out
+  out=$( { "$@" 2>&1 && echo gd-status=0 || echo "gd-status=$?"; } | { tee -a "$log" 2>/dev/null || true; } | tail -n 26 ) || true
+  case "$out" in *gd-status=0) return 0 ;; esac
+  printf '%s\\n' "$out" | grep -v '^gd-status=' >&2 || true
+  rm -rf -- "$venv" "$log"
+  printf '%s MB free in %s (the partial venv removed)\\n' "$(df -Pk ${q(p.venvs)} | awk 'NR == 2 { print int($4 / 1024) }')" ${q(p.venvs)} >&2
+  return 1
+}
+rm -rf -- "$venv" "$log"
+logged "$py" -m venv ${d.venvSystemSitePackages ? '--system-site-packages ' : ''}"$venv" || exit ${VENV_FAILED}
+logged "$venv/bin/python" -m pip install ${pipArgs} -r ${q(req)} || exit ${PIP_FAILED}
+mv "$log" "$venv/pip-install.log"
+"$venv/bin/python" -m pip freeze > "$venv/requirements.lock" 2>/dev/null || true
+touch "$venv/.complete"
+done=1`;
+    const build = (0,app_run/* buildRunCommand */.Tx)(p, {
+        env: {
+            PIP_CACHE_DIR: p.pipCache,
+            PIP_DISABLE_PIP_VERSION_CHECK: '1',
+            PIP_NO_INPUT: '1',
+            HOME: '/nonexistent'
+        },
+        maxSeconds: VENV_TIMEOUT_MS / 1000,
+        script: buildScript,
+        args: ['"$venv"']
+    });
+    return `
+hash=$(${(0,app_run/* asUser */.ex)(p.buildUser, keyScript)})
+venv=${q(p.venvs)}/$hash
+echo "hash=$hash"
+if [ -f "$venv/.complete" ]; then
+  echo reused=yes
+else
+  echo reused=no
+  ${build}
+fi
+${(0,app_run/* asUser */.ex)(p.buildUser, `rm -rf -- "$2"; ln -s -- "$1" "$2"`, ['"$venv"', q(`${rel}/.venv`)])}
+`;
+}
+async function buildVenv(ctx, release) {
+    const res = await ctx.remote.script(venvScript(ctx, release), { sudo: true, timeoutMs: VENV_TIMEOUT_MS });
+    const facts = (0,context/* parseFacts */.hx)(res.stdout);
+    if (res.code === PIP_FAILED) {
+        throw new step/* DeployError */.sH(`pip install -r ${ctx.settings.deploy.requirements} failed; nothing was switched and the partial venv was removed. pip's last lines:\n${(0,context/* lastLines */.w$)(res.stderr, 25)}`, 'Fix the requirements (or pip-args, e.g. --no-index --find-links for offline servers) and deploy again.');
+    }
+    if (res.code === NO_REQUIREMENTS) {
+        throw new step/* DeployError */.sH(`the release has no ${ctx.settings.deploy.requirements}; nothing was switched`, 'Add a requirements file to the app, or point the requirements input at it.');
+    }
+    if (res.code === VENV_FAILED) {
+        throw new step/* DeployError */.sH(`${ctx.settings.deploy.python} -m venv failed; nothing was switched and the partial venv was removed:\n${(0,context/* lastLines */.w$)(res.stderr, 25)}`, 'Install python3-venv for that interpreter (or run mode provision), and check the free space in the app folder.');
+    }
+    if (res.code !== 0) {
+        throw new step/* DeployError */.sH(`building the virtualenv failed (exit ${res.code}${res.timedOut ? ', timed out' : ''}):\n${(0,context/* lastLines */.w$)(res.stderr + res.stdout)}`);
+    }
+    const reused = facts.reused === 'yes';
+    return {
+        hash: facts.hash,
+        reused,
+        changed: !reused,
+        detail: `${facts.hash} ${reused ? 'reused' : 'built'}`
+    };
+}
+
+// EXTERNAL MODULE: ./src/steps/config.ts
+var config = __webpack_require__(8445);
+// EXTERNAL MODULE: ./src/deploy/release-record.ts
+var release_record = __webpack_require__(4040);
+;// CONCATENATED MODULE: ./src/steps/check.ts
+
+
+
+
+
+const MARKER = '--- gunicorn-deploy: libraries ---';
+/**
+ * gunicorn --check-config, plus, at exit, the modules the app's import loaded from the
+ * interpreter's and the venv's folders, never from the release: the app's own code must be
+ * imported fresh by every new worker, or a reload would serve old code.
+ */
+const CHECK_AND_LIST = `import atexit, os, sys
+def listing():
+    release = os.path.realpath(os.getcwd()) + os.sep
+    roots = tuple({os.path.realpath(p) + os.sep for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)})
+    names = []
+    for name, mod in list(sys.modules.items()):
+        f = getattr(mod, "__file__", None)
+        if name == "__main__" or not isinstance(f, str):
+            continue
+        f = os.path.realpath(f)
+        if f.startswith(roots) and not f.startswith(release):
+            names.append(name)
+    sys.stdout.flush()
+    sys.stdout.write("\\n${MARKER}\\n" + "\\n".join(names) + "\\n")
+    sys.stdout.flush()
+atexit.register(listing)
+sys.argv[0] = "gunicorn"
+from gunicorn.app.wsgiapp import run
+run()
+`;
+/** Root-owned, readable by the app's user (Gunicorn's master reads it): one list per release. */
+function preloadDir(ctx) {
+    return `${ctx.paths.etc}/preload`;
+}
+/**
+ * A release that fails to import takes the whole server down on HUP (gunicorn #2443), so it is
+ * imported first, with its own venv, config and environment, before anything is switched. With
+ * preload-libraries, the list of libraries it loaded is written by root into /etc/APP/preload/ID,
+ * never into the release (whose files the repository controls: a symlink there would be written
+ * through). The release is recorded as built.
+ */
+function checkCommand(ctx, release, staged) {
+    const rel = `${ctx.paths.releases}/${release}`;
+    const preload = ctx.settings.deploy.preloadLibraries;
+    const gunicornArgs = [
+        '--check-config',
+        '-c',
+        staged.gunicornConf,
+        '--chdir',
+        rel,
+        ctx.settings.deploy.wsgiApp
+    ];
+    const run = (0,app_run/* appRunCommand */.gA)(ctx.paths, {
+        cwd: rel,
+        envFile: staged.envFile,
+        venv: `${rel}/.venv`,
+        argv: [
+            `${rel}/.venv/bin/python`,
+            ...(preload ? ['-c', CHECK_AND_LIST] : ['-m', 'gunicorn']),
+            ...gunicornArgs
+        ]
+    });
+    const built = (0,release_record/* stateCommand */.t7)(ctx, release, 'built');
+    if (!preload)
+        return `${built}\n${run}`;
+    const q = quote/* shQuote */.U;
+    const dir = preloadDir(ctx);
+    const list = `${dir}/${release}`;
+    // Only for a release that passed; the app's own output is passed on without the list. Lists of
+    // releases no longer on the server go.
+    return `${built}
+out=$(mktemp) && trap 'rm -f "$out"' EXIT
+rc=0; ${run} > "$out" || rc=$?
+awk -v m=${q(MARKER)} '$0 == m { exit } { print }' "$out"
+if [ "$rc" = 0 ]; then
+  install -d -m 0750 -o root -g ${q(ctx.paths.user)} ${q(dir)}
+  for f in ${q(dir)}/*; do [ -e "$f" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$f")" ] || rm -f -- "$f"; done
+  rm -f ${q(list)}
+  awk -v m=${q(MARKER)} 'found { print } $0 == m { found = 1 }' "$out" > ${q(list)}
+  chmod 0640 ${q(list)}; chown root:${q(ctx.paths.user)} ${q(list)}
+fi
+exit "$rc"`;
+}
+async function checkRelease(ctx, release, staged) {
+    const res = await ctx.remote.exec(checkCommand(ctx, release, staged), { sudo: true, timeoutMs: 120_000 });
+    if (res.code !== 0) {
+        throw new step/* DeployError */.sH(`the new release does not load (${ctx.settings.deploy.wsgiApp}); nothing was switched, the old release keeps serving:\n${(0,context/* lastLines */.w$)(res.stderr + res.stdout, 25)}`, 'Fix the import error (run the app locally with gunicorn --check-config) and deploy again.');
+    }
+    return { detail: `${ctx.settings.deploy.wsgiApp} imports` };
+}
+
+// EXTERNAL MODULE: ./src/steps/candidate.ts
+var candidate = __webpack_require__(2138);
+;// CONCATENATED MODULE: ./src/steps/backup.ts
+
+
+
+/**
+ * SQLite's online backup, never cp: a copy of a live (WAL) database can be corrupt or miss
+ * tables. The copy is checked before it counts, and only the newest backups-keep are kept.
+ */
+function backupScript(ctx, release) {
+    const p = ctx.paths;
+    const d = ctx.settings.deploy;
+    const q = quote/* shQuote */.U;
+    const db = `${p.shared}/${d.sqliteDb}`;
+    const base = external_node_path_.posix.basename(d.sqliteDb);
+    const out = `${p.backups}/${base}-${release}.db`;
+    const tmp = `${p.shared}/.backup-${release}.db`;
+    // As the app's user, never root: a root sqlite3 that opens the live WAL database while no worker
+    // has it open creates its -wal/-shm files owned by root, and until it closes them every worker
+    // fails to open the database (the deploy benchmark saw /health answer 503 for that moment).
+    return `
+if [ ! -f ${q(db)} ]; then echo "skipped=no database at ${d.sqliteDb} yet"; exit 0; fi
+rm -f ${q(tmp)}
+runuser -u ${q(p.user)} -- sqlite3 -cmd '.timeout 15000' ${q(db)} ${q(`.backup '${tmp}'`)}
+mv ${q(tmp)} ${q(out)}
+# The copy was made in shared/, which the app owns: in backups/ (root's) it can no longer be swapped,
+# and only a regular file is checked and handed to the app's group (chown follows links).
+if [ -L ${q(out)} ] || [ ! -f ${q(out)} ]; then rm -f ${q(out)}; echo "the backup is not a regular file" >&2; exit 4; fi
+check=$(sqlite3 ${q(out)} 'PRAGMA integrity_check')
+if [ "$check" != ok ]; then echo "integrity_check of the backup: $check" >&2; mv ${q(out)} ${q(out + '.corrupt')}; exit 4; fi
+chown root:${q(p.user)} ${q(out)}; chmod 0640 ${q(out)}
+ls -1t ${q(p.backups)}/${q(base)}-*.db | tail -n +${d.backupsKeep + 1} | xargs -r rm -f --
+echo "backup=${out}"
+echo "size=$(stat -c %s ${q(out)})"
+`;
+}
+async function backupDatabase(ctx, release) {
+    if (!ctx.settings.deploy.sqliteDb)
+        return { changed: false, detail: 'no sqlite-db set' };
+    const res = await (0,context/* runScript */.j3)(ctx, 'backing up the database', backupScript(ctx, release), {
+        timeoutMs: 30 * 60_000,
+        hint: 'Nothing was switched. Check the database and the free disk space on the server.'
+    });
+    const f = (0,context/* parseFacts */.hx)(res.stdout);
+    if (f.skipped)
+        return { changed: false, detail: f.skipped };
+    ctx.facts.backup = f.backup ?? '';
+    return { detail: `${f.backup} (${f.size} bytes, integrity ok)` };
+}
+
+;// CONCATENATED MODULE: ./src/steps/hooks.ts
+
+
+/** pre-activate (migrations) and post-activate commands, run in a release as the service would. */
+async function runHook(ctx, which, commands, release, envFile) {
+    if (!commands)
+        return { changed: false, detail: 'none' };
+    const rel = `${ctx.paths.releases}/${release}`;
+    const cmd = (0,app_run/* appRunCommand */.gA)(ctx.paths, {
+        cwd: rel,
+        envFile,
+        venv: `${rel}/.venv`,
+        argv: ['/bin/bash', '-euo', 'pipefail', '-c', commands]
+    });
+    const res = await ctx.remote.exec(cmd, { sudo: true, stream: true, timeoutMs: 30 * 60_000 });
+    if (res.code !== 0) {
+        throw new step/* DeployError */.sH(`${which} commands failed (exit ${res.code}${res.timedOut ? ', timed out' : ''})`, which === 'pre-activate'
+            ? 'Nothing was switched: the old release keeps serving. The output is above.'
+            : 'The new release is live; the output of the failed command is above.');
+    }
+    return {};
+}
+
+// EXTERNAL MODULE: ./src/steps/switch.ts
+var steps_switch = __webpack_require__(499);
+// EXTERNAL MODULE: ./src/steps/verify.ts
+var verify = __webpack_require__(3202);
+// EXTERNAL MODULE: ./src/steps/rollback.ts
+var rollback = __webpack_require__(6691);
+;// CONCATENATED MODULE: ./src/steps/prune.ts
+
+
+/**
+ * Keeps the newest keep-releases releases, and never current or the one before it (the rollback
+ * target). Venvs no remaining release links to go too; the pip cache stays. What goes is moved
+ * out at once (a rename) and deleted right after by a low-priority transient unit: deleting a
+ * release of thousands of files took most of a fast deploy's time, with nothing waiting on it.
+ */
+function pruneScript(ctx, keepAlso, then = '') {
+    const p = ctx.paths;
+    const q = quote/* shQuote */.U;
+    const trashRoot = `${p.state}/trash`;
+    return `
+cd ${q(p.releases)}
+keep=" ${keepAlso.map(q).join(' ')} $(basename "$(readlink ${q(p.current)})") $(ls -1 | sort | tail -n ${ctx.settings.deploy.keepReleases} | tr '\\n' ' ') "
+trash=${q(trashRoot)}/$(date +%s%N)
+removed=0
+for r in $(ls -1 | sort); do
+  case "$keep" in *" $r "*) continue;; esac
+  mkdir -p "$trash"; mv -T -- "$r" "$trash/release-$r"; removed=$((removed + 1))
+done
+used=" $(for r in */; do readlink -f "$r.venv" 2>/dev/null; done | xargs -r -n1 basename | sort -u | tr '\\n' ' ') "
+venvs=0
+for v in $(ls -1 ${q(p.venvs)}); do
+  case "$v" in .pip-cache|*.pip.log) continue;; esac
+  case "$used" in *" $v "*) continue;; esac
+  mkdir -p "$trash"; mv -T -- ${q(p.venvs)}/"$v" "$trash/venv-$v"; venvs=$((venvs + 1))
+done
+# Also whatever an earlier removal left (a reboot in the middle of one).
+if [ -n "$(ls -A ${q(trashRoot)} 2>/dev/null)" ]; then
+  systemd-run --quiet --no-block --collect -p Nice=19 -p IOSchedulingClass=idle \\
+    -- sh -c ${q(`rm -rf -- ${q(trashRoot)}/*`)} 2>/dev/null || rm -rf -- ${q(trashRoot)}/*
+fi
+echo "releases_removed=$removed"
+echo "venvs_removed=$venvs"
+echo "releases_kept=$(ls -1 | wc -l)"
+${then}
+`;
+}
+/** then: a command to run in the same round trip once pruning is done (the history line). */
+async function prune(ctx, keepAlso, then = '') {
+    const f = (0,context/* parseFacts */.hx)((await (0,context/* runScript */.j3)(ctx, 'pruning old releases', pruneScript(ctx, keepAlso, then), {
+        timeoutMs: 10 * 60_000
+    })).stdout);
+    const removed = Number(f.releases_removed ?? 0) + Number(f.venvs_removed ?? 0);
+    return {
+        changed: removed > 0,
+        detail: `${f.releases_kept} releases kept, ${f.releases_removed} releases and ${f.venvs_removed} venvs removed`
+    };
+}
+
+// EXTERNAL MODULE: ./src/steps/history.ts
+var steps_history = __webpack_require__(9691);
+// EXTERNAL MODULE: ./src/deploy/remembered.ts
+var remembered = __webpack_require__(1757);
+;// CONCATENATED MODULE: ./src/modes/deploy-mode.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const DEPLOY_KEYS = ['release', 'previous-release', 'reload', 'rolled-back'];
+function deployContext(ctx) {
+    return { ...ctx, paths: (0,paths/* serverPaths */.o)(ctx.settings) };
+}
+/** Steps that still run in a cancelled run: the way back, and what follows a proven switch. */
+const AFTER_CANCEL = ['units', 'rollback', 'post-activate', 'prune'];
+function stepper(ctx) {
+    return (name, fn) => {
+        if (!AFTER_CANCEL.includes(name))
+            (0,cancel/* throwIfCancelled */.dZ)(ctx.signal, `step ${name}`);
+        return (0,step/* step */.PM)(ctx.logger, ctx.records, ctx.label, name, fn);
+    };
+}
+/** A run cancelled before the switch: nothing changed for users; the history says so. */
+async function noteCancelled(host, ctx, why) {
+    host.notePhase?.({ phase: 'cancelled' });
+    const release = ctx.facts.release ?? '';
+    await (0,steps_history/* recordHistory */.c)({ ...ctx, remote: (0,cancel/* uncancellable */.WQ)(ctx.remote) }, { event: 'deploy', release, status: 'cancelled', why });
+}
+/**
+ * Everything before the switch: each of these steps can fail with nothing changed for users, so a
+ * fleet prepares several servers at once. The lock is held until release(); a caller that already
+ * holds it (provision) passes it in and keeps it.
+ */
+async function prepareRelease(host, held) {
+    const ctx = deployContext(host);
+    const s = stepper(ctx);
+    const d = ctx.settings.deploy;
+    ctx.facts['rolled-back'] = 'false';
+    host.notePhase?.({ phase: 'preparing' });
+    const lock = held ?? (await s('lock', async () => ({ lock: await (0,steps_lock/* acquireLock */.IZ)(ctx), detail: 'held' }))).lock;
+    let up;
+    try {
+        await s('layout', () => ensureLayout(ctx));
+        const uploaded = await s('upload', () => uploadRelease(ctx, (0,paths/* releaseId */.B)(new Date(), d.commit)));
+        up = uploaded;
+        const release = uploaded.release;
+        // Outputs tell the truth at every moment: what serves, and what served before the run.
+        ctx.facts.release = uploaded.previous;
+        ctx.facts['previous-release'] = uploaded.previous;
+        const venv = await s('venv', () => buildVenv(ctx, release));
+        const staged = await s('config', () => (0,config/* stageConfig */.dx)(ctx, uploaded.cores));
+        await s('check', () => checkRelease(ctx, release, staged));
+        await s('backup', () => backupDatabase(ctx, release));
+        await s('pre-activate', () => runHook(ctx, 'pre-activate', d.preActivate, release, staged.envFile));
+        // Last before the switch: after the migrations, which the new code may need to answer.
+        await s('candidate', () => (0,candidate/* bootCandidate */.kM)(ctx, release, { envFile: staged.envFile, gunicornConf: staged.gunicornConf }));
+        return {
+            lock,
+            up: uploaded,
+            release,
+            staged,
+            restart: (0,config/* needsRestart */.jT)(staged) || venv.hash !== uploaded.previousVenv
+        };
+    }
+    catch (err) {
+        if (up)
+            await refuseRelease(ctx, up, (0,step/* errorMessage */.gJ)(err));
+        if (!held)
+            await lock.release();
+        if (ctx.signal?.aborted)
+            await noteCancelled(host, ctx, (0,step/* errorMessage */.gJ)(err).split('\n')[0]);
+        throw err;
+    }
+}
+/**
+ * A release that failed before the switch never served: it is recorded refused (never a rollback
+ * target), moved out of releases/ (the next prune deletes it) and the run gets its history line.
+ */
+async function refuseRelease(ctx, up, why) {
+    const q = quote/* shQuote */.U;
+    const p = ctx.paths;
+    const failed = ctx.records.filter((r) => !r.ok).at(-1)?.name ?? '';
+    const entry = {
+        event: 'deploy',
+        release: up.release,
+        previous: up.previous,
+        status: 'refused',
+        step: failed
+    };
+    await (0,steps_history/* recordHistory */.c)(ctx, { ...entry, why: why.split('\n')[0] }, `${(0,release_record/* stateCommand */.t7)(ctx, up.release, 'refused')}
+if [ -d ${q(`${p.releases}/${up.release}`)} ] && [ "$(readlink ${q(p.current)})" != ${q(`releases/${up.release}`)} ]; then
+  t=${q(`${p.state}/trash`)}/$(date +%s%N); mkdir -p "$t"; mv -T -- ${q(`${p.releases}/${up.release}`)} "$t/release-${up.release}"
+fi`);
+}
+/** What `current` points to now: after a failed rollback, the truth is on the server. */
+async function servingRelease(ctx) {
+    const res = await ctx.remote
+        .script(`echo "current=$(basename "$(readlink ${(0,quote/* shQuote */.U)(ctx.paths.current)})")"`, {
+        sudo: true,
+        timeoutMs: 30_000
+    })
+        .catch(() => undefined);
+    return res && res.code === 0 ? (0,context/* parseFacts */.hx)(res.stdout).current || undefined : undefined;
+}
+/**
+ * The switch and its proof. A failure rolls this server back to its previous release and proves
+ * that one healthy again before the error is thrown.
+ */
+async function activateRelease(host, p) {
+    const ctx = deployContext(host);
+    const s = stepper(ctx);
+    const { release, up, staged, restart } = p;
+    if (ctx.signal?.aborted) {
+        await noteCancelled(host, ctx, 'cancelled before the switch');
+        (0,cancel/* throwIfCancelled */.dZ)(ctx.signal, 'the switch');
+    }
+    // Saved before anything live changes: if this process dies from here until the proof, the
+    // action's post step rolls the server back from this note.
+    const note = { release, previous: up.previous, restart, changed: staged.changedFiles };
+    host.notePhase?.({ phase: 'switching', ...note });
+    try {
+        await s('units', () => (0,config/* installConfig */.qV)(ctx, staged));
+        const switched = await s('switch', () => (0,steps_switch/* switchRelease */.U0)(ctx, release, restart));
+        ctx.facts.release = release;
+        host.notePhase?.({ phase: 'switched', ...note });
+        ctx.facts.reload = switched.reload;
+        await s('verify', () => (0,verify/* verifyRelease */.V)(ctx, release, switched.oldWorkers));
+        host.notePhase?.({ phase: 'proven', ...note });
+    }
+    catch (err) {
+        const why = (0,step/* errorMessage */.gJ)(err);
+        const logs = await (0,rollback/* errorLogTail */.n_)(ctx);
+        if (!up.previous) {
+            ctx.facts.release = (await servingRelease(ctx)) ?? ctx.facts.release ?? '';
+            host.notePhase?.({ phase: 'failed', ...note });
+            await (0,steps_history/* recordHistory */.c)(ctx, { event: 'deploy', release, status: 'failed', why });
+            throw new step/* DeployError */.sH(`release ${release} failed and there is no previous release to roll back to: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`, 'Fix the app and deploy again; the service stays as it is until then.');
+        }
+        let back;
+        try {
+            back = await undoRelease(host, p, why);
+        }
+        catch (rbErr) {
+            ctx.facts.release = (await servingRelease(ctx)) ?? '';
+            ctx.facts['rolled-back'] = 'false';
+            await (0,steps_history/* recordHistory */.c)(ctx, {
+                event: 'rollback',
+                release: up.previous,
+                from: release,
+                status: 'failed',
+                why: `${why.split('\n')[0]}; the rollback failed: ${(0,step/* errorMessage */.gJ)(rbErr).split('\n')[0]}`
+            });
+            throw new step/* DeployError */.sH(`release ${release} failed (${why}) and the rollback to ${up.previous} failed too: ${(0,step/* errorMessage */.gJ)(rbErr)}`, `The server needs attention now: ssh in and run systemctl status ${ctx.paths.app}; releases are in ${ctx.paths.releases}.`);
+        }
+        await (0,steps_history/* recordHistory */.c)(ctx, { event: 'deploy', release, status: 'rolled-back', to: back, why: why.split('\n')[0] }, (0,release_record/* stateCommand */.t7)(ctx, release, 'rolled-back'));
+        throw new step/* DeployError */.sH(`release ${release} failed and was rolled back; ${back} is serving and healthy. Why: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`);
+    }
+    await s('post-activate', () => runHook(ctx, 'post-activate', ctx.settings.deploy.postActivate, release, ctx.paths.envFile));
+}
+/**
+ * After a proven switch: old releases go and the history gets its line. Nothing here can make the
+ * release less live, so a fleet runs it while the next batch prepares, and a failure is a warning.
+ */
+async function tidyRelease(host, p) {
+    const ctx = deployContext(host);
+    const { release, up } = p;
+    const entry = {
+        event: 'deploy',
+        release,
+        previous: up.previous,
+        status: 'deployed',
+        reload: ctx.facts.reload ?? ''
+    };
+    // What the live release was built from: written with the history line, in the prune's round trip.
+    const record = [
+        up.manifest ? (0,release_record/* recordCommand */.t6)(ctx, (0,release_record/* releaseHash */.wq)(up.manifest, ctx.settings), release) : '',
+        (0,remembered/* rememberCommand */.tb)(ctx)
+    ].join('\n');
+    try {
+        await stepper(ctx)('prune', () => prune(ctx, [release, up.previous].filter((r) => r), [(0,steps_history/* historyCommand */.a)(ctx, entry), record].join('\n')));
+    }
+    catch (err) {
+        ctx.logger.warning(`${ctx.label}: ${release} is live, but old releases were not removed: ${(0,step/* errorMessage */.gJ)(err)}`);
+        await (0,steps_history/* recordHistory */.c)(ctx, entry, record);
+    }
+}
+/**
+ * Puts the previous release back on a server: after its own failure, or after another server's
+ * failure when the whole fleet goes back (rollback-scope: all).
+ */
+async function undoRelease(host, p, why) {
+    const ctx = deployContext(host);
+    const back = await stepper(ctx)('rollback', () => (0,rollback/* rollbackTo */.S8)(ctx, p.up.previous, p.release, p.restart, p.staged));
+    host.notePhase?.({ phase: 'rolled-back', release: back.target, previous: p.release });
+    ctx.facts.release = back.target;
+    ctx.facts['previous-release'] = p.up.previous;
+    // The release that went live and failed, for the summary and the GitHub deployment.
+    ctx.facts['failed-release'] = p.release;
+    ctx.facts['rolled-back'] = 'true';
+    ctx.facts.reload = back.reload;
+    ctx.facts['rollback-reason'] = why.split('\n')[0];
+    host.setStatus('rolled-back');
+    return back.target;
+}
+const rolling = {
+    prepare: prepareRelease,
+    activate: activateRelease,
+    tidy: tidyRelease,
+    async undo(host, p, why) {
+        if (!p.up.previous)
+            throw new Error(`no previous release on ${host.label} to go back to`);
+        const back = await undoRelease(host, p, why);
+        const ctx = deployContext(host);
+        await (0,steps_history/* recordHistory */.c)(ctx, { event: 'rollback', release: back, from: p.release, status: 'rolled-back', why }, (0,release_record/* stateCommand */.t7)(ctx, p.release, 'rolled-back'));
+    },
+    release: (_host, p) => p.lock.release()
+};
+/**
+ * The deploy, in the order that keeps the old release serving until the new one is proven: every
+ * step before the switch can fail with nothing changed for users; every failure after it rolls
+ * back to the previous release and proves that one healthy again.
+ */
+const deployMode = {
+    factKeys: DEPLOY_KEYS,
+    okStatus: 'deployed',
+    rolling: rolling,
+    async runHost(host) {
+        const p = await prepareRelease(host);
+        try {
+            await activateRelease(host, p);
+            await tidyRelease(host, p);
+        }
+        finally {
+            await p.lock.release();
+        }
+    }
+};
+
+;// CONCATENATED MODULE: ./src/modes/rollback-mode.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/** States a release named by rollback-to may have: it served once. */
+const NAMEABLE = new Set(['live', 'rolled-back']);
+/**
+ * The release to go back to: rollback-to when it served once, else the newest release proven live
+ * other than the current one. Refused releases (and ones never proven) are never chosen.
+ */
+function rollbackTarget(states, current, wanted) {
+    if (wanted) {
+        const st = states.get(wanted);
+        if (!st || st === 'incomplete')
+            return { why: `release ${wanted} is not on the server (or its venv is gone)` };
+        if (wanted === current)
+            return { why: `release ${wanted} is the current release` };
+        if (!NAMEABLE.has(st))
+            return { why: `release ${wanted} is ${st === 'none' ? 'not known to have served' : st}` };
+        return { target: wanted };
+    }
+    const live = [...states].filter(([id, st]) => st === 'live' && id !== current).map(([id]) => id);
+    const target = live.sort().at(-1);
+    return target ? { target } : { why: 'there is no release proven live other than the current one' };
+}
+/**
+ * Switches to the newest release proven live before the current one (or rollback-to): booted as a
+ * candidate on a private socket first, then the same switch and proof as a deploy. If it does not
+ * come up healthy, the one that was serving is put back. Health checks use the settings the last
+ * deploy remembered on the server, unless the inputs say otherwise.
+ */
+const rollbackMode = {
+    factKeys: DEPLOY_KEYS,
+    okStatus: 'rolled-back',
+    async runHost(host) {
+        const base = deployContext(host);
+        const q = quote/* shQuote */.U;
+        const p = base.paths;
+        const wanted = base.settings.deploy.rollbackTo;
+        base.facts['rolled-back'] = 'false';
+        const lock = await (0,step/* step */.PM)(base.logger, base.records, base.label, 'lock', async () => ({
+            lock: await (0,steps_lock/* acquireLock */.IZ)(base),
+            detail: 'held'
+        }));
+        let ctx = base;
+        const s = (name, fn) => (0,step/* step */.PM)(ctx.logger, ctx.records, ctx.label, name, fn);
+        try {
+            const found = await s('find release', async () => {
+                const res = await (0,context/* runScript */.j3)(base, 'reading the releases', `
+[ -d ${q(p.releases)} ] || { echo "no releases in ${p.releases}" >&2; exit 3; }
+cur=$(basename "$(readlink ${q(p.current)})")
+echo "current=$cur"
+echo "current_venv=$(basename "$(readlink -f ${q(p.releases)}/"$cur"/.venv)")"
+${(0,release_record/* listStatesCommand */.oJ)(base)}
+for r in $(ls -1 ${q(p.releases)}); do
+  [ -e ${q(p.releases)}/"$r"/.venv/bin/python ] && echo "venv_$r=$(basename "$(readlink -f ${q(p.releases)}/"$r"/.venv)")"
+done
+${(0,remembered/* readRememberedCommand */.q)(base)}
+`, { timeoutMs: 30_000 });
+                const f = (0,context/* parseFacts */.hx)(res.stdout);
+                const states = (0,release_record/* parseStates */.Gt)(res.stdout);
+                const venvs = new Map([...res.stdout.matchAll(/^venv_([0-9A-Za-z._-]+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
+                // A release whose venv is gone cannot start.
+                for (const id of states.keys())
+                    if (!venvs.has(id))
+                        states.set(id, 'incomplete');
+                return { facts: f, states, venvs, detail: '' };
+            });
+            const current = found.facts.current ?? '';
+            ctx = { ...base, settings: (0,remembered/* withRemembered */.$S)(base.settings, found.facts.remembered) };
+            ctx.facts['previous-release'] = current;
+            ctx.facts.release = current;
+            const pick = rollbackTarget(found.states, current, wanted);
+            const list = [...found.states].map(([id, st]) => `${id} (${st})`).join(', ');
+            if (!pick.target) {
+                host.setStatus('failed');
+                await (0,steps_history/* recordHistory */.c)(ctx, { event: 'rollback', from: current, status: 'failed', why: pick.why });
+                throw new step/* DeployError */.sH(`${pick.why} on ${ctx.label}; nothing was changed, ${current || 'nothing'} keeps serving`, `Releases there: ${list || 'none'}. Only a release that was proven live can be rolled back to.`);
+            }
+            const target = pick.target;
+            ctx.records.at(-1).detail = `${current} -> ${target}`;
+            const restart = found.facts.current_venv !== found.venvs.get(target);
+            try {
+                await s('candidate', () => (0,candidate/* bootCandidate */.kM)(ctx, target, { envFile: p.envFile, gunicornConf: p.gunicornConf }));
+            }
+            catch (err) {
+                host.setStatus('failed');
+                await (0,steps_history/* recordHistory */.c)(ctx, {
+                    event: 'rollback',
+                    release: target,
+                    from: current,
+                    status: 'failed',
+                    why: (0,step/* errorMessage */.gJ)(err).split('\n')[0]
+                });
+                throw err;
+            }
+            try {
+                const sw = await s('switch', () => (0,steps_switch/* switchRelease */.U0)(ctx, target, restart));
+                ctx.facts.reload = sw.reload;
+                ctx.facts.release = target;
+                await s('verify', () => (0,verify/* verifyRelease */.V)(ctx, target, sw.oldWorkers));
+                ctx.facts['rolled-back'] = 'true';
+                await (0,steps_history/* recordHistory */.c)(ctx, { event: 'rollback', release: target, previous: current, status: 'rolled-back' }, current ? (0,release_record/* stateCommand */.t7)(ctx, current, 'rolled-back') : '');
+            }
+            catch (err) {
+                const logs = await (0,rollback/* errorLogTail */.n_)(ctx);
+                host.setStatus('failed');
+                const sw = await s('restore', () => (0,steps_switch/* switchRelease */.U0)(ctx, current, restart));
+                await s('verify restored', () => (0,verify/* verifyRelease */.V)(ctx, current, sw.oldWorkers));
+                ctx.facts.release = current;
+                await (0,steps_history/* recordHistory */.c)(ctx, {
+                    event: 'rollback',
+                    release: target,
+                    from: current,
+                    status: 'failed',
+                    why: (0,step/* errorMessage */.gJ)(err).split('\n')[0]
+                });
+                throw new step/* DeployError */.sH(`release ${target} did not come up healthy (${(0,step/* errorMessage */.gJ)(err)}); ${current} was put back and is serving${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`);
+            }
+        }
+        finally {
+            await lock.lock.release();
+        }
+    }
+};
+
+;// CONCATENATED MODULE: ./src/provision/shell.ts
+
+/**
+ * Shell prelude of every provision script. `act CMD...` runs CMD, or in a dry run only prints
+ * `would=CMD`; `mark WHAT` records a change. The checks before each act run in both cases, so a dry
+ * run reports exactly what a real run would change.
+ */
+function prelude(dry) {
+    return `
+dry=${dry ? 1 : 0}
+changed=""
+mark() { changed="$changed $*"; }
+act() { if [ "$dry" = 1 ]; then echo "would=$*"; else "$@"; fi; }
+`;
+}
+/** Final line of every provision script: what changed, for parseFacts. */
+const REPORT = 'echo "changed=$changed"';
+/**
+ * Writes each file only when its text, mode or owner differ from what is installed, through a
+ * temporary file in the same folder and a rename (a reader never sees half a file). Each changed
+ * path is marked; `was_changed PATH` tells later lines of the script. The files' text comes on
+ * the script's stdin (filesInput, in the same order), never in its command line, which every
+ * local user can read and sudo logs.
+ */
+function writeFilesScript(files) {
+    const q = quote/* shQuote */.U;
+    const each = files.map((f) => `put ${q(f.path)} ${q(f.mode)} ${q(f.owner)}`);
+    return `
+was_changed() { case " $changed " in *" $1 "*) return 0;; esac; return 1; }
+put() {
+  local path=$1 mode=$2 owner=$3 tmp b64
+  IFS= read -r b64
+  tmp=$(mktemp "$(dirname "$path")/.gd-new.XXXXXX" 2>/dev/null || mktemp)
+  printf '%s' "$b64" | base64 -d > "$tmp"
+  if [ -f "$path" ] && cmp -s "$tmp" "$path" && [ "$(stat -c '%a %U:%G' "$path")" = "\${mode#0} $owner" ]; then
+    rm -f "$tmp"; return 0
+  fi
+  mark "$path"
+  if [ "$dry" = 1 ]; then
+    if [ -f "$path" ]; then echo "would=rewrite $path"; diff -u "$path" "$tmp" | sed -n '3,40p' | sed 's/^/diff=/' || true; else echo "would=create $path"; fi
+    rm -f "$tmp"; return 0
+  fi
+  chmod "$mode" "$tmp"; chown "$owner" "$tmp"; mv -f "$tmp" "$path"
+}
+${files.map((f) => `[ "$dry" = 1 ] || install -d -m 0755 ${q(dirOf(f.path))}`).join('\n')}
+${each.join('\n')}
+`;
+}
+/** writeFilesScript's stdin: each file's text as one base64 line, in the same order. */
+function filesInput(files) {
+    return files.map((f) => `${Buffer.from(f.content).toString('base64')}\n`).join('');
+}
+function dirOf(p) {
+    return p.slice(0, p.lastIndexOf('/')) || '/';
+}
+/** `would=` lines of a dry run, for the log. */
+function wouldLines(stdout) {
+    return stdout
+        .split('\n')
+        .filter((l) => l.startsWith('would=') || l.startsWith('diff='))
+        .map((l) => (l.startsWith('would=') ? `would ${l.slice(6)}` : `  ${l.slice(5)}`));
+}
+/** The changed list a script printed, split into words. */
+function changedList(facts) {
+    return (facts.changed ?? '').split(/\s+/).filter((s) => s);
+}
+
+;// CONCATENATED MODULE: ./src/provision/run.ts
+
+
+/**
+ * Runs one provision script (with the dry-run prelude) as root, prints what a dry run would do,
+ * and turns the `changed=` line into the step's outcome.
+ */
+async function runProvisionScript(ctx, what, body, 
+/** stdin: content for the script (file text: never in the command line). */
+opts = {}) {
+    const dry = ctx.settings.provision.dryRun;
+    const res = await (0,context/* runScript */.j3)(ctx, what, `${prelude(dry)}\n${body}\n${REPORT}\n`, {
+        timeoutMs: opts.timeoutMs ?? 120_000,
+        hint: opts.hint,
+        stdin: opts.stdin
+    });
+    const facts = (0,context/* parseFacts */.hx)(res.stdout);
+    for (const line of wouldLines(res.stdout))
+        ctx.logger.info(line);
+    const changes = changedList(facts);
+    return {
+        changes,
+        facts,
+        changed: changes.length > 0,
+        detail: changes.length === 0 ? 'unchanged' : `${dry ? 'would change' : 'changed'}: ${changes.join(', ')}`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/provision/packages.ts
+
+
+
+/** What every provisioned server needs; apt-packages come on top. */
+const BASE_PACKAGES = ['python3-venv', 'python3-pip', 'nginx', 'logrotate', 'sqlite3', 'curl'];
+/** Exit code of the script when a package name is not known to apt. */
+const UNKNOWN = 5;
+function packageList(extra) {
+    return [...new Set([...BASE_PACKAGES, ...extra])];
+}
+/**
+ * Installs what is missing. When everything is installed (dpkg-query), apt is not touched at all:
+ * no `apt-get update`, which is most of a second run's time otherwise. Unknown names are found
+ * with `apt-cache policy` after the update and refused before anything is installed, so a typo
+ * leaves the server as it was.
+ */
+function packagesScript(packages) {
+    return `
+missing=()
+for p in ${packages.map(quote/* shQuote */.U).join(' ')}; do
+  st=$(dpkg-query -W -f='\${Status}' "$p" 2>/dev/null || true)
+  [ "$st" = "install ok installed" ] || missing+=("$p")
+done
+if [ \${#missing[@]} -gt 0 ]; then
+  if [ "$dry" = 1 ]; then
+    echo "would=apt-get install \${missing[*]}"
+  else
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get -q -o DPkg::Lock::Timeout=300 update >/tmp/gd-apt-update.log 2>&1 || { tail -n 20 /tmp/gd-apt-update.log >&2; exit 4; }
+    unknown=()
+    for p in "\${missing[@]}"; do
+      cand=$(apt-cache policy "$p" 2>/dev/null | awk '/Candidate:/ {print $2}')
+      { [ -n "$cand" ] && [ "$cand" != "(none)" ]; } || unknown+=("$p")
+    done
+    if [ \${#unknown[@]} -gt 0 ]; then echo "unknown=\${unknown[*]}"; exit ${UNKNOWN}; fi
+    apt-get -q -y -o DPkg::Lock::Timeout=300 install --no-install-recommends "\${missing[@]}" >/tmp/gd-apt-install.log 2>&1 || { tail -n 30 /tmp/gd-apt-install.log >&2; exit 4; }
+  fi
+  mark "\${missing[@]}"
+fi
+`;
+}
+async function ensurePackages(ctx) {
+    const packages = packageList(ctx.settings.provision.aptPackages);
+    try {
+        return await runProvisionScript(ctx, 'installing packages', packagesScript(packages), {
+            timeoutMs: 30 * 60_000,
+            hint: 'Check the server can reach its apt mirrors (apt-get update) and that no other apt run holds the lock.'
+        });
+    }
+    catch (err) {
+        const m = /^unknown=(.*)$/m.exec(err instanceof Error ? err.message : '');
+        if (m) {
+            throw new step/* DeployError */.sH(`apt does not know the package(s) ${m[1]} on this server; nothing was installed or changed`, 'Fix apt-packages (apt-cache search NAME on the server finds the right name) and run provision again.');
+        }
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/provision/user.ts
+
+
+
+
+/**
+ * What the deploy's layout step does not enforce on a server that already has it: the app's user
+ * has no login shell and no sudo, and its log and config folders have the right owner and mode
+ * even if someone changed them. In a dry run the same checks only report.
+ */
+function userScript(ctx) {
+    const p = ctx.paths;
+    const q = quote/* shQuote */.U;
+    const u = q(p.user);
+    // A name someone else holds is refused before the shell, groups or folders below are touched
+    // (a dry run says so too; the real run's layout step has refused already).
+    return `${(0,ownership/* ownershipScript */.PD)(ctx.settings)}
+if ! id -u ${u} >/dev/null 2>&1; then
+  mark user
+  echo "would=create the system user ${p.user} and the folders under ${p.dir}"
+else
+  shell=$(getent passwd ${u} | cut -d: -f7)
+  if [ "$shell" != /usr/sbin/nologin ]; then mark shell; act usermod -s /usr/sbin/nologin ${u}; fi
+  for g in sudo admin wheel; do
+    if id -nG ${u} | tr ' ' '\\n' | grep -qx "$g"; then mark "group-$g"; act gpasswd -d ${u} "$g" >/dev/null; fi
+  done
+  fix() { # path owner:group mode
+    if [ ! -d "$1" ]; then mark "$1"; act install -d -m "$3" -o "\${2%%:*}" -g "\${2##*:}" "$1"; return; fi
+    if [ "$(stat -c '%U:%G %a' "$1")" != "$2 \${3#0}" ]; then mark "$1"; act chown "$2" "$1"; act chmod "$3" "$1"; fi
+  }
+  fix ${q(p.logDir)} ${q(`${p.user}:adm`)} 0750
+  fix ${q(p.etc)} ${q(`root:${p.user}`)} 0750
+  # shared/ is left to the deploy (it owns the shared paths inside and sets the folder's mode).
+fi
+id -u ${q(p.buildUser)} >/dev/null 2>&1 || { mark build-user; echo "would=create the build user ${p.buildUser}"; }
+`;
+}
+async function ensureUser(ctx) {
+    // The deploy's own layout step creates the user and folders; a dry run must not, so it only
+    // checks (and says the user is missing).
+    const created = ctx.settings.provision.dryRun ? { changed: false } : await ensureLayout(ctx);
+    const res = await runProvisionScript(ctx, 'checking the app user and folders', userScript(ctx));
+    if (created.changed) {
+        res.changes.unshift('user/layout');
+        res.changed = true;
+        res.detail = `changed: ${res.changes.join(', ')}`;
+    }
+    return res;
+}
+
+;// CONCATENATED MODULE: ./src/provision/import-database.ts
+
+
+
+
+/** Exit codes the script uses to say why it refused. */
+const MISSING = 7;
+const EXISTS = 8;
+const CORRUPT = 9;
+/**
+ * Copies an SQLite file that is already on the server (say, one taken out of a Docker volume)
+ * into shared/ with SQLite's backup API, checks the copy, and only then moves it in place. An
+ * existing database is never overwritten unless forced (and then it is backed up first). A marker
+ * records what was imported, so a second provision with the same input is a no-op rather than a
+ * refusal.
+ */
+function importScript(ctx) {
+    const q = quote/* shQuote */.U;
+    const p = ctx.paths;
+    const pr = ctx.settings.provision;
+    const db = `${p.shared}/${ctx.settings.deploy.sqliteDb}`;
+    const old = `${p.backups}/before-import-$(date -u +%Y%m%dT%H%M%SZ).db`;
+    const svc = q(`${p.app}.service`);
+    return `
+src=${q(pr.importDatabase)}; db=${q(db)}; marker=${q(`${p.state}/imported-database`)}
+if [ ! -f "$src" ]; then echo "import-database: $src does not exist on the server" >&2; exit ${MISSING}; fi
+want="$src $(sha256sum < "$src" | cut -d' ' -f1)"
+if [ -f "$marker" ] && [ "$(cat "$marker")" = "$want" ] && [ -f "$db" ]; then
+  echo "import=already imported from $src"
+elif [ -f "$db" ] && [ ${pr.importDatabaseForce ? 1 : 0} != 1 ]; then
+  echo "import-database: a database is already at $db; refusing to replace it" >&2; exit ${EXISTS}
+else
+  mark database
+  if [ "$dry" = 1 ]; then
+    echo "would=copy $src to $db with sqlite3 .backup$([ -f "$db" ] && echo ', after backing up the existing one')"
+  else
+    check=$(sqlite3 -readonly "$src" 'PRAGMA integrity_check' 2>&1 || true)
+    if [ "$check" != ok ]; then echo "import-database: $src fails PRAGMA integrity_check: \${check:0:300}" >&2; exit ${CORRUPT}; fi
+    # shared/ is the app's: root makes the copy in a folder of its own and never writes, moves or
+    # chowns a path there (a link the app put in its place would be followed); the app's user
+    # puts the copy in place.
+    tmpd=$(mktemp -d ${q(p.dir)}/.gd-import.XXXXXX); trap 'rm -rf -- "$tmpd"' EXIT; tmp="$tmpd/import.db"
+    sqlite3 -cmd '.timeout 15000' "$src" ".backup '$tmp'"
+    [ "$(sqlite3 "$tmp" 'PRAGMA integrity_check')" = ok ] || { echo "import-database: the copy fails integrity_check" >&2; exit ${CORRUPT}; }
+    chown ${q(`${p.user}:${p.user}`)} "$tmp"; chmod 0640 "$tmp"
+    chgrp ${q(p.user)} "$tmpd"; chmod 0770 "$tmpd"
+    stopped=no
+    if [ -f "$db" ]; then
+      # Forced: keep the database being replaced, and swap it with the app stopped (the socket
+      # stays open, so requests wait rather than fail). Read by the app's user, kept by root.
+      old="${old}"
+      if systemctl is-active --quiet ${svc}; then systemctl stop ${svc}; stopped=yes; fi
+      ${(0,app_run/* asUser */.ex)(p.user, `sqlite3 -cmd '.timeout 15000' "$1" ".backup '$2'"`, ['"$db"', '"$tmpd/old.db"'])}
+      mv -T "$tmpd/old.db" "$old"
+      if [ -L "$old" ] || [ ! -f "$old" ]; then rm -f "$old"; echo "import-database: the backup of $db is not a regular file" >&2; exit ${CORRUPT}; fi
+      chown root:${q(p.user)} "$old"; chmod 0640 "$old"
+      echo "previous=$old"
+    fi
+    ${(0,app_run/* asUser */.ex)(p.user, 'install -d -m 0750 -- "$(dirname -- "$2")"; rm -f -- "$2-wal" "$2-shm"; mv -f -- "$1" "$2"', ['"$tmp"', '"$db"'])}
+    [ "$stopped" = no ] || systemctl start ${svc}
+    printf '%s\\n' "$want" > "$marker"
+    echo "rows_tables=$(sqlite3 -readonly "$db" "SELECT count(*) FROM sqlite_master WHERE type='table'")"
+  fi
+fi
+`;
+}
+async function importDatabase(ctx) {
+    const pr = ctx.settings.provision;
+    if (!pr.importDatabase)
+        return { changed: false, detail: 'no import-database set' };
+    if (!/^[A-Za-z0-9._/-]+$/.test(ctx.settings.deploy.sqliteDb)) {
+        throw new step/* DeployError */.sH(`sqlite-db '${ctx.settings.deploy.sqliteDb}' has characters the import cannot quote for sqlite3`, 'Use a path of letters, digits and . _ / - for sqlite-db.');
+    }
+    try {
+        const res = await runProvisionScript(ctx, 'importing the database', importScript(ctx), {
+            timeoutMs: 30 * 60_000
+        });
+        if (res.facts.import)
+            res.detail = res.facts.import;
+        else if (res.facts.previous)
+            res.detail += ` (the replaced database is kept at ${res.facts.previous})`;
+        return res;
+    }
+    catch (err) {
+        const msg = err instanceof Error ? err.message : String(err);
+        const line = /import-database: .*/.exec(msg)?.[0];
+        if (msg.includes(`exit ${EXISTS}`)) {
+            throw new step/* DeployError */.sH(`${line}. Nothing was changed.`, 'Set import-database-force: true to replace it (the existing database is backed up first), or remove import-database.');
+        }
+        if (line)
+            throw new step/* DeployError */.sH(`${line}. Nothing was changed.`, 'Check the import-database path on the server.');
+        throw err;
+    }
+}
+
+// EXTERNAL MODULE: ./src/render.ts
+var render = __webpack_require__(7055);
+;// CONCATENATED MODULE: ./src/provision/vars.ts
+
+/**
+ * The template variables of the server-wide files (nginx, logrotate, timers). The app's own units
+ * come from the deploy's config step, which fills the same templates with the same app settings.
+ */
+function provisionVars(ctx) {
+    const d = ctx.settings.deploy;
+    const pr = ctx.settings.provision;
+    return (0,render/* templateVars */.xw)({
+        app: ctx.paths.app,
+        appDir: ctx.paths.dir,
+        wsgiApp: d.wsgiApp,
+        env: d.env,
+        healthPath: d.healthPath,
+        // The health check skips its run while a deploy holds the lock (the owner file exists then).
+        deployLockPath: ctx.paths.lockOwner,
+        serverName: pr.serverName,
+        healthHost: d.healthHost || undefined,
+        clientMaxBodySize: pr.clientMaxBodySize,
+        staticPath: pr.staticPath,
+        healthInterval: `${pr.healthIntervalS}s`,
+        backupKeepDays: pr.backupsDays,
+        ...(d.sqliteDb ? { dbPath: `${ctx.paths.shared}/${d.sqliteDb}` } : {})
+    });
+}
+
+;// CONCATENATED MODULE: ./src/provision/nginx.ts
+
+
+
+
+
+/** Exit code when `nginx -t` refused the new site (the old one was put back). */
+const REFUSED = 6;
+/**
+ * The site in sites-available, its link in sites-enabled, the default site's link removed. nginx
+ * reads a whole tree, so the only sound test is of the tree as it will be: the old files are kept,
+ * the new ones installed, `nginx -t` run, and on failure everything put back before nginx is
+ * reloaded. nginx is reloaded only when something here changed. The site's text comes on stdin.
+ */
+function nginxScript(ctx) {
+    const q = quote/* shQuote */.U;
+    const app = ctx.paths.app;
+    const avail = `/etc/nginx/sites-available/${app}.conf`;
+    const enabled = `/etc/nginx/sites-enabled/${app}.conf`;
+    return `
+avail=${q(avail)}; enabled=${q(enabled)}; def=/etc/nginx/sites-enabled/default
+new=$(mktemp); trap 'rm -f "$new"' EXIT
+cat > "$new"
+[ -f "$avail" ] && cmp -s "$new" "$avail" || mark site
+[ "$(readlink "$enabled" 2>/dev/null)" = "$avail" ] || mark link
+if [ -e "$def" ] || [ -L "$def" ]; then mark default-site; fi
+if [ -n "$changed" ]; then
+  if [ "$dry" = 1 ]; then
+    echo "would=install $avail, link it in sites-enabled, disable the default site, nginx -t, reload nginx"
+    [ -f "$avail" ] && { diff -u "$avail" "$new" | sed -n '3,40p' | sed 's/^/diff=/' || true; }
+  else
+    keep=$(mktemp -d)
+    [ -f "$avail" ] && cp -a "$avail" "$keep/site"
+    [ -e "$enabled" ] || [ -L "$enabled" ] && cp -a "$enabled" "$keep/link"
+    [ -e "$def" ] || [ -L "$def" ] && cp -a "$def" "$keep/default"
+    install -m 0644 -o root -g root "$new" "$avail"
+    ln -sfn "$avail" "$enabled"
+    rm -f "$def"
+    if ! out=$(nginx -t 2>&1); then
+      # Put back exactly what was there: the running nginx never sees the refused config.
+      if [ -f "$keep/site" ]; then cp -a "$keep/site" "$avail"; else rm -f "$avail"; fi
+      rm -f "$enabled"; [ -e "$keep/link" ] || [ -L "$keep/link" ] && cp -a "$keep/link" "$enabled"
+      [ -e "$keep/default" ] || [ -L "$keep/default" ] && cp -a "$keep/default" "$def"
+      rm -rf "$keep"
+      echo "$out" | tail -n 5 >&2
+      exit ${REFUSED}
+    fi
+    rm -rf "$keep"
+    if systemctl is-active --quiet nginx; then systemctl reload nginx; echo nginx=reloaded; else systemctl start nginx; echo nginx=started; fi
+  fi
+fi
+if ! systemctl is-enabled --quiet nginx 2>/dev/null; then mark nginx-enabled; act systemctl enable --quiet nginx; fi
+if [ "$dry" != 1 ] && ! systemctl is-active --quiet nginx; then mark nginx-started; systemctl start nginx; fi
+`;
+}
+async function ensureNginx(ctx) {
+    const site = (0,render/* renderProxyAndLogs */.rQ)(provisionVars(ctx)).find((f) => f.path.includes('/nginx/'));
+    try {
+        const res = await runProvisionScript(ctx, 'configuring nginx', nginxScript(ctx), {
+            stdin: site.content
+        });
+        if (res.facts.nginx)
+            res.detail += ` (nginx ${res.facts.nginx})`;
+        return res;
+    }
+    catch (err) {
+        const msg = err instanceof Error ? err.message : String(err);
+        if (msg.includes(`exit ${REFUSED}`)) {
+            throw new step/* DeployError */.sH(`nginx -t refused the configuration with the new site; the previous files were put back and nginx was not reloaded:\n${msg.split('\n').slice(1).join('\n')}`, 'Fix the nginx configuration named above (another site or conf.d file, or the site inputs) and run provision again.');
+        }
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/provision/logrotate.ts
+
+
+
+
+
+/**
+ * /etc/logrotate.d/APP (daily, rotate 14, compress, USR1 to the Gunicorn master). Nothing to
+ * reload: logrotate reads its config at each run (logrotate.timer). A config logrotate cannot read
+ * is refused before it replaces a good one.
+ */
+async function ensureLogrotate(ctx) {
+    const file = (0,render/* renderProxyAndLogs */.rQ)(provisionVars(ctx)).find((f) => f.path.startsWith('/etc/logrotate.d/'));
+    const check = `
+if [ "$dry" != 1 ] && was_changed ${(0,quote/* shQuote */.U)(file.path)}; then
+  if ! out=$(logrotate -d ${(0,quote/* shQuote */.U)(file.path)} 2>&1) || echo "$out" | grep -qi '^error'; then
+    echo "$out" | grep -i error | head -n 5 >&2; exit 4
+  fi
+fi
+`;
+    return runProvisionScript(ctx, 'writing the logrotate rules', writeFilesScript([file]) + check, {
+        hint: 'The logrotate rules did not pass logrotate -d; see the lines above.',
+        stdin: filesInput([file])
+    });
+}
+
+;// CONCATENATED MODULE: ./src/provision/timers.ts
+
+
+
+
+
+/** The health check and the database maintenance, each a script, a oneshot service and a timer. */
+function timerNames(app) {
+    return [`${app}-health.timer`, `${app}-db-maintenance.timer`];
+}
+/**
+ * Writes the scripts and units when they differ, reloads systemd only then, restarts a timer only
+ * when its own files changed (a new interval), and makes sure each timer is enabled and running.
+ */
+function timerFiles(ctx) {
+    const vars = provisionVars(ctx);
+    return [...(0,render/* renderHealthUnits */.Ch)(vars), ...(0,render/* renderDbMaintenanceUnits */.Td)(vars)];
+}
+function timersScript(ctx) {
+    const files = timerFiles(ctx);
+    const q = quote/* shQuote */.U;
+    const perTimer = timerNames(ctx.paths.app)
+        .map((t) => {
+        const base = t.replace(/\.timer$/, '');
+        return `
+if was_changed ${q(`/etc/systemd/system/${t}`)} || was_changed ${q(`/etc/systemd/system/${base}.service`)}; then
+  [ "$dry" = 1 ] || { systemctl is-active --quiet ${q(t)} && systemctl restart ${q(t)} || true; }
+fi
+if ! systemctl is-enabled --quiet ${q(t)} 2>/dev/null; then mark ${q(`${t}:enabled`)}; act systemctl enable --quiet ${q(t)}; fi
+if ! systemctl is-active --quiet ${q(t)}; then mark ${q(`${t}:started`)}; act systemctl start ${q(t)}; fi`;
+    })
+        .join('\n');
+    return `
+${writeFilesScript(files)}
+if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
+${perTimer}
+`;
+}
+async function ensureTimers(ctx) {
+    return runProvisionScript(ctx, 'installing the health and database timers', timersScript(ctx), {
+        stdin: filesInput(timerFiles(ctx))
+    });
+}
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(1421);
+// EXTERNAL MODULE: ./src/ssh/upload.ts
+var upload = __webpack_require__(2109);
+;// CONCATENATED MODULE: ./src/provision/first-deploy.ts
+
+
+
+
+
+
+
+
+/** releaseHash of the source as it is now; a canonical tar when a name keeps it from a manifest. */
+async function sourceHash(settings) {
+    const manifest = await (0,src_manifest/* buildManifest */.u1)(external_node_path_.resolve(settings.app.source), settings.app.exclude);
+    if (manifest)
+        return (0,release_record/* releaseHash */.wq)(manifest, settings);
+    const dir = external_node_path_.resolve(settings.app.source);
+    const args = [
+        '-C',
+        dir,
+        '-c',
+        '-f',
+        '-',
+        '--sort=name',
+        '--format=gnu',
+        '--mtime=@0',
+        '--owner=0',
+        '--group=0',
+        '--numeric-owner',
+        ...(0,upload/* tarExcludeArgs */.Zx)(settings.app.exclude),
+        '.'
+    ];
+    const hash = (0,release_record/* recordHmac */.Zx)(settings);
+    await new Promise((resolve, reject) => {
+        const tar = (0,external_node_child_process_.spawn)('tar', args, {
+            stdio: ['ignore', 'pipe', 'pipe'],
+            env: { ...process.env, LC_ALL: 'C' }
+        });
+        let err = '';
+        tar.stdout.on('data', (c) => hash.update(c));
+        tar.stderr.on('data', (c) => (err += c.toString()));
+        tar.on('error', reject);
+        tar.on('close', (code) => code === 0
+            ? resolve()
+            : reject(new Error(`cannot read the source ${dir} (tar exit ${code}): ${err.trim()}`)));
+    });
+    hash.update((0,release_record/* shapingSettings */.Cm)(settings));
+    return hash.digest('hex');
+}
+/**
+ * Provision's deploy creates a new release every time it runs, so a second provision with the
+ * same source would not be a no-op. It is skipped when the release `current` points at was built
+ * (by a deploy or a provision) from the same source and settings, and the service is running.
+ */
+async function decideDeploy(ctx) {
+    const hash = await sourceHash(ctx.settings);
+    const q = quote/* shQuote */.U;
+    const res = await (0,context/* runScript */.j3)(ctx, 'reading the current release', `
+[ -f ${q((0,release_record/* recordPath */.lX)(ctx))} ] && cat ${q((0,release_record/* recordPath */.lX)(ctx))}
+[ -L ${q(ctx.paths.current)} ] && echo "current=$(basename "$(readlink ${q(ctx.paths.current)})")"
+echo "active=$(systemctl is-active ${q(`${ctx.paths.app}.service`)} 2>/dev/null || true)"
+`, { timeoutMs: 30_000 });
+    const f = (0,context/* parseFacts */.hx)(res.stdout);
+    const short = hash.slice(0, 12);
+    const current = f.current ?? '';
+    if (!current)
+        return { deploy: true, why: 'no release yet', hash, current };
+    if (f.hash !== hash || f.release !== current)
+        return {
+            deploy: true,
+            why: `source or settings changed since the last provision (now ${short})`,
+            hash,
+            current
+        };
+    if (f.active !== 'active')
+        return { deploy: true, why: `the service is ${f.active}`, hash, current };
+    return { deploy: false, why: `release ${current} already serves this source (${short})`, hash, current };
+}
+/** The deploy mode's own steps (same proof of health, same rollback, same record) under provision's lock. */
+async function runFirstDeploy(host, lock) {
+    const p = await prepareRelease(host, lock);
+    await activateRelease(host, p);
+    await tidyRelease(host, p);
+}
+
+// EXTERNAL MODULE: ./src/deploy/health.ts
+var health = __webpack_require__(1873);
+;// CONCATENATED MODULE: ./src/provision/verify.ts
+
+
+
+
+
+/** The checklist, in the order it is printed; also the summary's columns. */
+const VERIFY_KEYS = [
+    'service',
+    'socket',
+    'health-socket',
+    'health-nginx',
+    'debug',
+    'nginx-config',
+    'logrotate',
+    'database',
+    'timers',
+    'disk-free',
+    'memory'
+];
+/** Below this share of free disk a server is red (the seed's checklist). */
+const MIN_DISK_FREE = 20;
+/** Memory is red only when nearly all of it is in use: a busy server is not a broken one. */
+const MAX_MEMORY_USED = 95;
+/**
+ * One read-only script: each probe prints `check=NAME|ok|red|n/a|DETAIL` and never stops the
+ * others, so one broken piece is named instead of hiding the rest.
+ */
+function verifyChecklistScript(ctx) {
+    const q = quote/* shQuote */.U;
+    const p = ctx.paths;
+    const d = ctx.settings.deploy;
+    const host = ctx.settings.provision.serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost';
+    const db = d.sqliteDb ? `${p.shared}/${d.sqliteDb}` : '';
+    return `
+set +e
+r() { printf 'check=%s|%s|%s\\n' "$1" "$2" "$(printf '%s' "$3" | tr '\\n|' ' /' | cut -c1-200)"; }
+svc=${q(`${p.app}.service`)}; sock=${q(`${p.app}.socket`)}; sockpath=${q(p.socket)}; hp=${q(d.healthPath)}
+a=$(systemctl is-active "$svc" 2>/dev/null); e=$(systemctl is-enabled "$svc" 2>/dev/null)
+if [ "$a" = active ] && [ "$e" = enabled ]; then r service ok "active, enabled, pid $(systemctl show -p MainPID --value "$svc")"; else r service red "$a, \${e:-not installed}"; fi
+a=$(systemctl is-active "$sock" 2>/dev/null); e=$(systemctl is-enabled "$sock" 2>/dev/null)
+if [ "$a" = active ] && [ "$e" = enabled ] && [ -S "$sockpath" ]; then r socket ok "listening on $sockpath"; else r socket red "$a, \${e:-not installed}, $([ -S "$sockpath" ] && echo "$sockpath exists" || echo "no $sockpath")"; fi
+body=$(mktemp); trap 'rm -f "$body"' EXIT
+code=$(curl -sS -o "$body" -w '%{http_code}' -m 10 --unix-socket "$sockpath" ${q(`http://${(0,health/* healthHost */.d)(ctx.settings)}`)}"$hp" 2>/dev/null)
+if [ "$code" = 200 ]; then r health-socket ok "$hp 200"; else r health-socket red "$hp answered \${code:-nothing} through $sockpath"; fi
+debug=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(str(d.get("debug","absent")).lower())' "$body" 2>/dev/null)
+envdebug=$(grep -E '^FLASK_DEBUG=' ${q(p.envFile)} 2>/dev/null | tail -n 1)
+case "$debug" in
+  false) r debug ok "debug false ($hp)";;
+  true) r debug red "the app runs with debug on ($hp says debug true)";;
+  *) if [ "$envdebug" = FLASK_DEBUG=0 ]; then r debug ok "FLASK_DEBUG=0 ($hp does not report debug)"; else r debug red "cannot tell: $hp does not report debug and FLASK_DEBUG=0 is not in the env file"; fi;;
+esac
+code=$(curl -sS -o /dev/null -w '%{http_code}' -m 10 -H ${q(`Host: ${host}`)} "http://127.0.0.1$hp" 2>/dev/null)
+if [ "$code" = 200 ]; then r health-nginx ok "$hp 200 on port 80"; else r health-nginx red "$hp answered \${code:-nothing} through nginx on port 80"; fi
+if ! command -v nginx >/dev/null; then r nginx-config red "nginx is not installed";
+elif out=$(nginx -t 2>&1); then r nginx-config ok "nginx -t passed"; else r nginx-config red "nginx -t: $(echo "$out" | grep -v 'test failed' | tail -n 1)"; fi
+lr=${q(`/etc/logrotate.d/${p.app}`)}
+if [ ! -f "$lr" ]; then r logrotate red "no $lr";
+elif out=$(logrotate -d "$lr" 2>&1) && ! echo "$out" | grep -qi '^error'; then
+  n=$(ls ${q(p.logDir)}/*.log 2>/dev/null | wc -l); r logrotate ok "logrotate -d clean, $n log files in ${p.logDir}"
+else r logrotate red "logrotate -d: $(echo "$out" | grep -i error | head -n 1)"; fi
+db=${q(db)}
+if [ -z "$db" ]; then r database n/a "no sqlite-db set";
+elif [ ! -f "$db" ]; then r database red "no database at $db";
+else ic=$(runuser -u ${q(p.user)} -- sqlite3 -readonly "$db" 'PRAGMA integrity_check' 2>&1 | head -n 3)
+  if [ "$ic" = ok ]; then r database ok "integrity ok, $(stat -c %s "$db") bytes"; else r database red "integrity_check: $ic"; fi
+fi
+bad=""; for t in ${timerNames(p.app).map(q).join(' ')}; do systemctl is-active --quiet "$t" || bad="$bad $t"; done
+if [ -z "$bad" ]; then r timers ok "health and db-maintenance timers active"; else r timers red "not active:$bad"; fi
+d=${q(p.dir)}; while [ ! -d "$d" ]; do d=$(dirname "$d"); done
+used=$(df -P "$d" | awk 'NR==2 {sub(/%/, "", $5); print $5}')
+free=$((100 - \${used:-100}))
+if [ "$free" -gt ${MIN_DISK_FREE} ]; then r disk-free ok "$free % free"; else r disk-free red "only $free % free (needs more than ${MIN_DISK_FREE} %)"; fi
+mem=$(awk '/^MemTotal:/ {t=$2} /^MemAvailable:/ {a=$2} END {if (t > 0) printf "%d %d", (t - a) * 100 / t, t / 1024}' /proc/meminfo)
+used=\${mem% *}; total=\${mem#* }
+if [ "\${used:-100}" -le ${MAX_MEMORY_USED} ]; then r memory ok "$used % of $total MB used"; else r memory red "$used % of $total MB used"; fi
+exit 0
+`;
+}
+function parseChecks(stdout) {
+    const out = [];
+    for (const line of stdout.split('\n')) {
+        const m = /^check=([a-z-]+)\|(ok|red|n\/a)\|(.*)$/.exec(line);
+        if (m)
+            out.push({ name: m[1], state: m[2], detail: m[3] });
+    }
+    return out;
+}
+function checksTable(checks) {
+    return (0,report.formatTable)(['check', 'result', 'detail'], checks.map((c) => [c.name, c.state === 'red' ? 'RED' : c.state, c.detail]));
+}
+/**
+ * Runs the checklist, prints its table, puts each check in the host's facts (the summary's
+ * table) and fails naming every red check.
+ */
+async function verifyChecklist(ctx) {
+    const res = await ctx.remote.script(verifyChecklistScript(ctx), { sudo: true, timeoutMs: 120_000 });
+    const checks = parseChecks(res.stdout);
+    if (checks.length === 0) {
+        throw new step/* DeployError */.sH(`the verify checklist did not run (exit ${res.code}): ${res.stderr.trim().slice(0, 500)}`, 'Check that the SSH user can run sudo without a password.');
+    }
+    ctx.logger.info(checksTable(checks));
+    for (const c of checks)
+        ctx.facts[c.name] = c.state === 'ok' ? 'ok' : c.state === 'red' ? `RED: ${c.detail}` : 'n/a';
+    const red = checks.filter((c) => c.state === 'red');
+    if (red.length > 0) {
+        throw new step/* DeployError */.sH(`verify: ${red.length} check${red.length === 1 ? '' : 's'} red: ${red.map((c) => `${c.name} (${c.detail})`).join('; ')}`, 'Fix what is named (ssh in; systemctl status and journalctl -u say more) and run mode verify again, or run mode provision to repair the setup.');
+    }
+    return { changed: false, detail: `all ${checks.filter((c) => c.state === 'ok').length} checks ok`, checks };
+}
+
+;// CONCATENATED MODULE: ./src/modes/provision-mode.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * A bare Debian/Ubuntu host to a production service, in an order where each step needs only
+ * what the steps before it made: packages, the app's user and folders, an imported database (before
+ * the app first opens one), nginx, logrotate, timers, then the deploy mode's own engine for the
+ * release and its units, and the verify checklist. Every step changes only what differs, so a
+ * second run is a no-op; a dry run runs the same checks and changes nothing.
+ */
+const provisionMode = {
+    factKeys: ['release', 'changes', ...VERIFY_KEYS],
+    okStatus: 'provisioned',
+    async runHost(host) {
+        const ctx = deployContext(host);
+        const dry = ctx.settings.provision.dryRun;
+        const s = (name, fn) => (0,step/* step */.PM)(ctx.logger, ctx.records, ctx.label, name, fn);
+        await s('preflight', async () => {
+            const r = await preflight(ctx.remote, ctx.settings);
+            // python3-venv and the rest are what provision installs; the host itself must be usable.
+            const problems = r.hostProblems;
+            if (problems.length > 0)
+                throw new step/* DeployError */.sH(`this server cannot be provisioned: ${problems.join('; ')}`);
+            return { changed: false, detail: `${r.facts.os}, sudo ${r.facts.sudo}, ${r.facts['disk-free']} free` };
+        });
+        const changes = [];
+        const track = async (name, fn) => {
+            const out = await s(name, fn);
+            if (out.changed)
+                changes.push(name);
+            return out;
+        };
+        let lock;
+        try {
+            await track('packages', () => ensurePackages(ctx));
+            // Held from here on (a deploy running at the same time would see units and files change
+            // under it); apt above touches nothing of the app's and may take minutes.
+            if (!dry)
+                lock = (await s('lock', async () => ({ lock: await (0,steps_lock/* acquireLock */.IZ)(ctx), detail: 'held' }))).lock;
+            await track('user', () => ensureUser(ctx));
+            await track('import-database', () => importDatabase(ctx));
+            await track('nginx', () => ensureNginx(ctx));
+            await track('logrotate', () => ensureLogrotate(ctx));
+            await track('timers', () => ensureTimers(ctx));
+            const decision = await s('release', async () => {
+                const d = await decideDeploy(ctx);
+                ctx.logger.info(d.deploy ? `${dry ? 'would deploy' : 'deploying'}: ${d.why}` : `no deploy: ${d.why}`);
+                return {
+                    ...d,
+                    changed: d.deploy,
+                    detail: d.deploy ? `${dry ? 'would deploy' : 'deploying'}: ${d.why}` : `no deploy: ${d.why}`
+                };
+            });
+            if (decision.deploy)
+                changes.push('release');
+            if (decision.deploy && !dry) {
+                await runFirstDeploy(host, lock);
+            }
+            else if (decision.current) {
+                ctx.facts.release = decision.current;
+            }
+        }
+        finally {
+            ctx.facts.changes = changes.length ? changes.join(' ') : 'none';
+            await lock?.release();
+        }
+        if (dry) {
+            host.setStatus('dry-run');
+            ctx.logger.info(changes.length
+                ? `dry run: would change ${changes.join(', ')}; nothing was changed`
+                : 'dry run: nothing would change');
+            return;
+        }
+        await s('checklist', () => verifyChecklist(ctx)).catch((err) => {
+            host.setStatus('unhealthy');
+            throw err;
+        });
+    }
+};
+
+;// CONCATENATED MODULE: ./src/modes/verify-mode.ts
+
+
+
+
+
+
+/**
+ * The production checklist on demand: reads only, and fails naming every red check. It checks the
+ * app the way its last deploy did (health-path, sqlite-db... remembered on the server) unless the
+ * inputs say otherwise, and reports the release serving.
+ */
+const verifyMode = {
+    factKeys: ['release', ...VERIFY_KEYS],
+    okStatus: 'ok',
+    async runHost(host) {
+        const base = deployContext(host);
+        const res = await base.remote.script(`echo "current=$(basename "$(readlink ${(0,quote/* shQuote */.U)(base.paths.current)})")"\n${(0,remembered/* readRememberedCommand */.q)(base)}`, { sudo: true, timeoutMs: 30_000 });
+        const f = (0,context/* parseFacts */.hx)(res.stdout);
+        const ctx = { ...base, settings: (0,remembered/* withRemembered */.$S)(base.settings, f.remembered) };
+        if (f.current)
+            ctx.facts.release = f.current;
+        await (0,step/* step */.PM)(ctx.logger, ctx.records, ctx.label, 'verify', () => verifyChecklist(ctx)).catch((err) => {
+            host.setStatus('unhealthy');
+            throw err;
+        });
+    }
+};
+
+;// CONCATENATED MODULE: ./src/modes/run-mode.ts
+
+
+
+
+
+
+/** A one-off command may run long (a data migration, an import); the server ends it after this. */
+const RUN_TIMEOUT_MS = 60 * 60_000;
+/**
+ * A one-off command (createsuperuser, flask init-db, a migration) in the serving release, exactly
+ * as the service runs: the app's user, its venv first on PATH, its environment file, the release
+ * as working folder. Its output is streamed through the fenced printer; its exit code is the
+ * outcome. The deploy lock only with run-lock, so a command never waits behind a deploy unasked.
+ */
+const runMode = {
+    factKeys: ['release', 'exit-code'],
+    okStatus: 'ok',
+    async runHost(host) {
+        const ctx = deployContext(host);
+        const { command, lock: takeLock } = ctx.settings.run;
+        const lock = takeLock
+            ? (await (0,step/* step */.PM)(ctx.logger, ctx.records, ctx.label, 'lock', async () => ({
+                lock: await (0,steps_lock/* acquireLock */.IZ)(ctx),
+                detail: 'held'
+            }))).lock
+            : undefined;
+        try {
+            const found = await ctx.remote.exec(`echo "release=$(basename "$(readlink ${(0,quote/* shQuote */.U)(ctx.paths.current)})")"`, { sudo: true, timeoutMs: 30_000 });
+            const release = (0,context/* parseFacts */.hx)(found.stdout).release ?? '';
+            if (!release) {
+                throw new step/* DeployError */.sH(`nothing is deployed on ${ctx.label} (no ${ctx.paths.current}): a command runs in the serving release`, 'Deploy the app first (mode deploy or provision), then run the command.');
+            }
+            ctx.facts.release = release;
+            const rel = `${ctx.paths.releases}/${release}`;
+            await (0,step/* step */.PM)(ctx.logger, ctx.records, ctx.label, 'run', async () => {
+                const res = await ctx.remote.exec((0,app_run/* appRunCommand */.gA)(ctx.paths, {
+                    cwd: rel,
+                    envFile: ctx.paths.envFile,
+                    venv: `${rel}/.venv`,
+                    argv: ['/bin/bash', '-euo', 'pipefail', '-c', command]
+                }), { sudo: true, stream: true, timeoutMs: RUN_TIMEOUT_MS });
+                ctx.facts['exit-code'] = String(res.code);
+                if (res.code !== 0) {
+                    throw new step/* DeployError */.sH(`the command exited ${res.code}${res.timedOut ? ' (timed out after 1 h)' : ''} in release ${release}; its output is above`);
+                }
+                return { detail: `exit 0 in ${release}` };
+            });
+        }
+        finally {
+            await lock?.release();
+        }
+    }
+};
+
+;// CONCATENATED MODULE: ./src/modes/index.ts
+
+
+
+
+
+
+function modeStrategy(mode) {
+    switch (mode) {
+        case 'preflight':
+            return preflightMode;
+        case 'deploy':
+            return deployMode;
+        case 'rollback':
+            return rollbackMode;
+        case 'provision':
+            return provisionMode;
+        case 'verify':
+            return verifyMode;
+        case 'run':
+            return runMode;
+        default:
+            throw new Error(`mode ${mode} has no strategy`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/fleet.ts
+/**
+ * The order servers are deployed in. The servers of one batch are prepared (upload, venv, checks)
+ * and switched together; the next batch starts only when every server of this one is proven live.
+ * With max-parallel 1 (the default) that is one server at a time. A canary is a batch of its own,
+ * proven before anything else is touched.
+ */
+function planBatches(hosts, maxParallel, canary) {
+    const batches = [];
+    let rest = hosts;
+    if (canary && hosts.length > 1) {
+        batches.push([hosts[0]]);
+        rest = hosts.slice(1);
+    }
+    const size = Math.max(1, maxParallel);
+    for (let i = 0; i < rest.length; i += size)
+        batches.push(rest.slice(i, i + size));
+    return batches;
+}
+/**
+ * A logger that keeps one host's lines while several hosts work at once, so each host's phase is
+ * printed as one readable group when it ends instead of interleaving line by line. Secrets are
+ * registered at once; warnings and errors also go out at once (they become annotations).
+ */
+function bufferedLogger(real, label) {
+    let lines = [];
+    return {
+        info: (m) => void lines.push(m),
+        debug: (m) => real.debug(`[${label}] ${m}`),
+        warning: (m) => {
+            lines.push(`warning: ${m}`);
+            real.warning(`${label}: ${m}`);
+        },
+        error: (m) => {
+            lines.push(`error: ${m}`);
+        },
+        group: async (name, fn) => {
+            lines.push(`-- ${name}`);
+            return fn();
+        },
+        setSecret: (v) => real.setSecret(v),
+        async flush(title) {
+            const out = lines;
+            lines = [];
+            if (out.length === 0)
+                return;
+            await real.group(title, async () => {
+                for (const l of out)
+                    real.info(l);
+            });
+        }
+    };
+}
+
+// EXTERNAL MODULE: ./src/troubleshooting.ts
+var troubleshooting = __webpack_require__(933);
+;// CONCATENATED MODULE: ./src/engine.ts
+
+
+
+
+
+
+
+
+function targetFor(settings, host) {
+    return {
+        host: host.host,
+        port: host.port,
+        user: settings.ssh.user,
+        privateKey: settings.ssh.privateKey,
+        passphrase: settings.ssh.passphrase,
+        knownHosts: settings.ssh.knownHosts,
+        fingerprints: settings.ssh.fingerprints,
+        trustOnFirstUse: settings.ssh.trustOnFirstUse,
+        connectTimeoutMs: settings.ssh.connectTimeoutMs,
+        jump: settings.jump
+            ? {
+                host: settings.jump.host,
+                port: settings.jump.port,
+                user: settings.jump.user,
+                privateKey: settings.jump.privateKey,
+                knownHosts: settings.jump.knownHosts,
+                fingerprints: settings.jump.fingerprints,
+                connectTimeoutMs: settings.ssh.connectTimeoutMs
+            }
+            : undefined
+    };
+}
+function hostLabel(h) {
+    return h.port === 22 ? h.host : `${h.host}:${h.port}`;
+}
+/** Registers every secret the settings hold, before anything prints. */
+function registerSecrets(settings, logger) {
+    for (const v of secretValues(settings))
+        logger.setSecret(v);
+}
+/**
+ * Every value to mask. A multi-line key is also masked line by line: a log line can carry one of
+ * its lines on its own (an error quoting a parse failure), which a whole-value mask would miss.
+ */
+function secretValues(settings) {
+    const out = [
+        settings.ssh.privateKey,
+        ...settings.ssh.privateKey.split('\n').filter((l) => l.trim().length >= 8)
+    ];
+    if (settings.ssh.passphrase)
+        out.push(settings.ssh.passphrase);
+    if (settings.jump && settings.jump.privateKey !== settings.ssh.privateKey) {
+        out.push(settings.jump.privateKey, ...settings.jump.privateKey.split('\n').filter((l) => l.trim().length >= 8));
+    }
+    for (const e of settings.deploy.env)
+        if (e.value.trim().length > 0)
+            out.push(e.value);
+    return out;
+}
+async function runEngine(settings, deps) {
+    const { logger, signal } = deps;
+    const connect = deps.connect ?? connection/* connect */.Ng;
+    registerSecrets(settings, logger);
+    const strategy = deps.strategy ?? modeStrategy(settings.mode);
+    const start = performance.now();
+    const slots = settings.hosts.map((spec) => ({
+        spec,
+        started: 0,
+        report: { host: hostLabel(spec), ok: false, status: 'not started', steps: [], ms: 0, facts: {} }
+    }));
+    const local = await sourceProblems(settings);
+    if (local.length > 0) {
+        // Printed once, by the front end (the action's annotation, the CLI's last line).
+        const error = new src_settings/* SettingsError */.GN(local).message;
+        const hosts = slots.map((s) => s.report);
+        return {
+            report: {
+                mode: settings.mode,
+                ok: false,
+                status: 'failed',
+                hosts,
+                ms: performance.now() - start,
+                error
+            },
+            factKeys: strategy.factKeys
+        };
+    }
+    const open = async (slot, log) => {
+        if (signal?.aborted)
+            throw new cancel/* CancelledError */.cc(`the run was cancelled (${(0,cancel/* reasonOf */.A3)(signal)}) before it reached ${slot.report.host}`);
+        slot.started = performance.now();
+        const { report } = slot;
+        const label = report.host;
+        const remote = await (0,step/* step */.PM)(log, report.steps, label, 'connect', async () => {
+            const r = await connect(targetFor(settings, slot.spec), log);
+            return Object.assign(r, { detail: `${settings.ssh.user}@${label}` });
+        });
+        slot.remote = remote;
+        report.status = strategy.okStatus;
+        slot.ctx = {
+            remote,
+            settings,
+            logger: log,
+            label,
+            records: report.steps,
+            facts: report.facts,
+            setStatus: (s) => (report.status = s),
+            signal,
+            notePhase: (note) => deps.onPhase?.(slots.indexOf(slot), label, note)
+        };
+        return slot.ctx;
+    };
+    const fail = (slot, err) => {
+        const r = slot.report;
+        r.ok = false;
+        if (r.status === strategy.okStatus || r.status === 'not started')
+            r.status = signal?.aborted ? 'cancelled' : 'failed';
+        const failedStep = r.steps.filter((st) => !st.ok).at(-1)?.name;
+        r.error = `${(0,step/* errorMessage */.gJ)(err)}\n${(0,troubleshooting/* troubleshootingRef */.sG)((0,troubleshooting/* sectionFor */.v_)(settings.mode, failedStep))}`;
+    };
+    try {
+        if (strategy.rolling)
+            await runRolling(settings, strategy.rolling, slots, open, fail, logger, signal);
+        else {
+            for (const slot of slots) {
+                if (signal?.aborted)
+                    break;
+                try {
+                    await strategy.runHost(await open(slot, logger));
+                    slot.report.ok = true;
+                }
+                catch (err) {
+                    fail(slot, err);
+                    // A failed host stops the run: servers not yet touched are left alone.
+                    if (settings.mode !== 'preflight' && settings.mode !== 'verify')
+                        break;
+                }
+                finally {
+                    slot.report.ms = performance.now() - slot.started;
+                }
+            }
+        }
+    }
+    finally {
+        await Promise.all(slots.map((s) => s.remote?.close().catch(() => undefined)));
+    }
+    const hosts = slots.map((s) => s.report);
+    const ok = hosts.every((h) => h.ok);
+    const failed = hosts.find((h) => h.error);
+    const others = hosts.filter((h) => h !== failed && h.facts['rolled-back'] === 'true').map((h) => h.host);
+    const report = {
+        mode: settings.mode,
+        ok,
+        status: ok ? strategy.okStatus : (failed?.status ?? 'failed'),
+        hosts,
+        ms: performance.now() - start,
+        error: failed
+            ? `${failed.host}: ${failed.error}${others.length ? `\nRolled back on the servers already switched in this run: ${others.join(', ')}.` : ''}`
+            : undefined
+    };
+    return { report, factKeys: strategy.factKeys };
+}
+/**
+ * Several servers, safely: the servers of a batch (max-parallel of them, a canary alone) are
+ * prepared and then switched together, batch after batch in the order given. The first failure
+ * stops the rollout: servers not yet touched stay as they are, and with rollback-scope all, servers
+ * already switched in this run go back to their previous release.
+ */
+async function runRolling(settings, rolling, slots, open, fail, logger, signal) {
+    const prepared = new Map();
+    const activated = [];
+    const tidying = new Map();
+    // In a fleet, its own group of lines, as it runs while the next batch prepares.
+    const tidy = (slot) => {
+        const buffered = slots.length > 1 ? bufferedLogger(logger, slot.report.host) : undefined;
+        const ctx = { ...slot.ctx, logger: buffered ?? logger };
+        return rolling
+            .tidy(ctx, prepared.get(slot))
+            .catch((err) => logger.warning(`${slot.report.host}: ${(0,step/* errorMessage */.gJ)(err)}`))
+            .finally(async () => {
+            await buffered?.flush(`${slot.report.host}: tidy`);
+            slot.report.ms = performance.now() - slot.started;
+        });
+    };
+    let failure;
+    try {
+        for (const batch of planBatches(slots, settings.fleet.maxParallel, settings.fleet.canary)) {
+            // Cancelled between batches: the next one is not started; that counts as a failure, so
+            // with rollback-scope all the servers already switched go back too.
+            if (signal?.aborted) {
+                failure ??= { slot: batch[0], why: `the run was cancelled (${(0,cancel/* reasonOf */.A3)(signal)})` };
+                break;
+            }
+            const parallel = batch.length > 1;
+            const results = await Promise.allSettled(batch.map(async (slot) => {
+                const buffered = parallel ? bufferedLogger(logger, slot.report.host) : undefined;
+                const log = buffered ?? logger;
+                try {
+                    const ctx = await open(slot, log);
+                    // Everything before the switch may simply stop when the run is cancelled: a command
+                    // in flight (an upload, a pip install) is ended, and release() lets go of the lock.
+                    prepared.set(slot, await rolling.prepare(signal ? { ...ctx, remote: (0,cancel/* abortable */.ZC)(ctx.remote, signal) } : ctx));
+                }
+                finally {
+                    await buffered?.flush(`${slot.report.host}: prepare`);
+                    if (slot.ctx)
+                        slot.ctx.logger = logger;
+                }
+            }));
+            results.forEach((r, i) => {
+                if (r.status === 'rejected') {
+                    fail(batch[i], r.reason);
+                    failure ??= { slot: batch[i], why: (0,step/* errorMessage */.gJ)(r.reason) };
+                }
+            });
+            if (failure)
+                break;
+            // Each switch is zero-downtime on its own server (HUP, or a restart behind the socket unit),
+            // so the servers of one batch switch together; batches, and so most servers, wait their turn.
+            const activations = await Promise.allSettled(batch.map(async (slot) => {
+                const buffered = parallel ? bufferedLogger(logger, slot.report.host) : undefined;
+                if (buffered)
+                    slot.ctx.logger = buffered;
+                try {
+                    await rolling.activate(slot.ctx, prepared.get(slot));
+                }
+                finally {
+                    await buffered?.flush(`${slot.report.host}: activate`);
+                    slot.ctx.logger = logger;
+                    slot.report.ms = performance.now() - slot.started;
+                }
+            }));
+            activations.forEach((r, i) => {
+                const slot = batch[i];
+                if (r.status === 'fulfilled') {
+                    slot.report.ok = true;
+                    activated.push(slot);
+                    tidying.set(slot, tidy(slot));
+                }
+                else {
+                    fail(slot, r.reason);
+                    failure ??= { slot, why: (0,step/* errorMessage */.gJ)(r.reason) };
+                }
+            });
+            if (failure)
+                break;
+        }
+        // A server's history gets its deploy line before any rollback line.
+        await Promise.all(tidying.values());
+        if (failure && settings.fleet.rollbackScope === 'all') {
+            for (const slot of activated.reverse()) {
+                const why = `${failure.slot.report.host} failed: ${failure.why.split('\n')[0]}`;
+                try {
+                    await rolling.undo(slot.ctx, prepared.get(slot), why);
+                    slot.report.ok = false;
+                }
+                catch (err) {
+                    fail(slot, new Error(`rolling back after ${why} failed: ${(0,step/* errorMessage */.gJ)(err)}`));
+                }
+            }
+        }
+    }
+    finally {
+        await Promise.all(tidying.values());
+        for (const [slot, p] of prepared)
+            await rolling.release(slot.ctx, p).catch(() => undefined);
+        for (const slot of slots)
+            if (slot.started && !slot.report.ms)
+                slot.report.ms = performance.now() - slot.started;
+    }
+}
+
+
+/***/ }),
+
+/***/ 1572:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  h1: () => (/* binding */ MANIFEST_FILE),
+  yg: () => (/* binding */ MANIFEST_HEADER),
+  u1: () => (/* binding */ buildManifest),
+  ew: () => (/* binding */ diffManifests),
+  Ng: () => (/* binding */ parseManifest),
+  MZ: () => (/* binding */ serializeManifest)
+});
+
+// UNUSED EXPORTS: listTree
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(1421);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __webpack_require__(7975);
+;// CONCATENATED MODULE: ./src/git-blobs.ts
+
+
+const exec = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
+async function git(dir, args, input = '') {
+    // Read-only: no index refresh (optional locks off), and no fetch of missing objects in a partial
+    // clone (a missing blob just means we hash that file ourselves).
+    const env = { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_NO_LAZY_FETCH: '1' };
+    // The repository dir is in, not one a git hook running us points at (its ids are for other files).
+    for (const v of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE'])
+        delete env[v];
+    const run = exec('git', ['-C', dir, ...args], { env, maxBuffer: 1 << 28, timeout: 60_000 });
+    // git may exit (not a repository) before reading its input: the write then fails, harmlessly.
+    run.child.stdin?.on('error', () => { });
+    run.child.stdin?.end(input);
+    return (await run).stdout;
+}
+/**
+ * The blob ids git can vouch for, by path relative to dir: files whose index entry git itself
+ * finds unchanged in the work tree. Three git processes, whatever the tree's size. Empty when dir
+ * is not in a git work tree, git is missing or anything fails: the caller then hashes every file.
+ * The caller must still compare sizes: a clean/smudge filter or eol conversion (LFS pointers,
+ * CRLF checkouts) leaves git calling a file clean whose bytes are not the blob's.
+ */
+async function gitBlobs(dir) {
+    try {
+        const [staged, changed] = await Promise.all([
+            git(dir, ['ls-files', '-s', '-v', '-z']),
+            // git's own stat check, racily clean entries included; --relative: paths as ls-files gives them.
+            git(dir, ['diff-files', '--name-only', '-z', '--relative', '--ignore-submodules'])
+        ]);
+        const dirty = new Set(changed.split('\0'));
+        const ids = new Map();
+        for (const rec of staged.split('\0')) {
+            // Only H: lowercase (assume-unchanged) and S (skip-worktree) entries are not checked against
+            // the work tree. 40 hex only: a SHA-256 repository's ids are not the SHA-1 we compute.
+            const m = /^H (?:100644|100755|120000) ([0-9a-f]{40}) 0\t(.+)$/s.exec(rec);
+            if (m && !dirty.has(m[2]))
+                ids.set(m[2], m[1]);
+        }
+        if (ids.size === 0)
+            return new Map();
+        const sizes = new Map();
+        const out = await git(dir, ['cat-file', '--batch-check=%(objectname) %(objectsize)'], [...new Set(ids.values())].join('\n') + '\n');
+        for (const line of out.split('\n')) {
+            const [id, size] = line.split(' ');
+            if (id && size && /^\d+$/.test(size))
+                sizes.set(id, Number(size));
+        }
+        const blobs = new Map();
+        for (const [p, id] of ids) {
+            const size = sizes.get(id);
+            if (size !== undefined)
+                blobs.set(p, { id, size });
+        }
+        return blobs;
+    }
+    catch {
+        return new Map();
+    }
+}
+
+// EXTERNAL MODULE: ./src/ssh/upload.ts
+var upload = __webpack_require__(2109);
+;// CONCATENATED MODULE: ./src/manifest.ts
+
+
+
+
+
+
+
+/**
+ * First line of every manifest; a release whose manifest has another version gets a full upload.
+ * Version 1 hashed with sha256, so none of its hashes can match.
+ */
+const MANIFEST_HEADER = 'gunicorn-deploy-manifest 2';
+const MANIFEST_FILE = '.gunicorn-deploy-manifest';
+/**
+ * The paths an upload of dir would send, as GNU tar itself selects them with the same excludes,
+ * so a delta upload sends exactly what a full one would. Undefined when a name needs quoting
+ * (control characters, backslashes, non-ASCII bytes): such trees get a full upload.
+ */
+async function listTree(dir, exclude) {
+    const args = [
+        '-C',
+        dir,
+        '-c',
+        '-v',
+        '-f',
+        '/dev/null',
+        '--quoting-style=escape',
+        ...(0,upload/* tarExcludeArgs */.Zx)(exclude),
+        '.'
+    ];
+    const out = await new Promise((resolve, reject) => {
+        const tar = (0,external_node_child_process_.spawn)('tar', args, {
+            stdio: ['ignore', 'pipe', 'pipe'],
+            env: { ...process.env, LC_ALL: 'C' }
+        });
+        let stdout = '';
+        let stderr = '';
+        tar.stdout.on('data', (c) => (stdout += c.toString('utf8')));
+        tar.stderr.on('data', (c) => (stderr += c.toString('utf8')));
+        tar.on('error', reject);
+        tar.on('close', (code) => code === 0 ? resolve(stdout) : reject(new Error(`tar could not list ${dir}: ${stderr.trim()}`)));
+    });
+    const names = out.split('\n').filter((l) => l !== '' && l !== './');
+    if (names.some((n) => n.includes('\\')))
+        return undefined;
+    return names.map((n) => n.replace(/^\.\//, '').replace(/\/$/, ''));
+}
+const blobId = (bytes) => (0,external_node_crypto_.createHash)('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+/** Small files in one read (most of an app's files); large ones streamed, never held whole. */
+async function hashFile(file, size) {
+    if (size <= 1 << 20)
+        return blobId(await (0,promises_.readFile)(file));
+    const h = (0,external_node_crypto_.createHash)('sha1').update(`blob ${size}\0`);
+    for await (const chunk of (0,external_node_fs_.createReadStream)(file))
+        h.update(chunk);
+    return h.digest('hex');
+}
+/** Runs fn over items, at most `limit` at a time, keeping the order of results. */
+async function mapLimit(items, limit, fn) {
+    const out = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            out[i] = await fn(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return out;
+}
+/**
+ * Takes the ids git already has for a checkout's unchanged files, and hashes the rest (untracked,
+ * modified, converted on checkout, or no git at all) on the runner, streaming and in parallel.
+ */
+async function buildManifest(dir, exclude) {
+    const [names, blobs] = await Promise.all([listTree(dir, exclude), gitBlobs(dir)]);
+    if (!names)
+        return undefined;
+    const entries = await mapLimit(names, 32, async (name) => {
+        const full = external_node_path_.join(dir, name);
+        const st = await (0,promises_.lstat)(full);
+        const mode = st.mode & 0o7777;
+        if (st.isDirectory())
+            return { path: name, type: 'd', mode, size: 0, hash: '-' };
+        const type = st.isSymbolicLink() ? 'l' : 'f';
+        const blob = blobs.get(name);
+        // Another size than the blob's: a filter or eol conversion wrote these bytes, not the blob's.
+        const hash = blob && blob.size === st.size
+            ? blob.id
+            : type === 'l'
+                ? blobId(await (0,promises_.readlink)(full, { encoding: 'buffer' }))
+                : await hashFile(full, st.size);
+        return { path: name, type, mode, size: st.size, hash };
+    });
+    return new Map(entries.map((e) => [e.path, e]));
+}
+/** One line per entry, path last (it may hold spaces). */
+function serializeManifest(m) {
+    const lines = [...m.values()]
+        .sort((a, b) => (a.path < b.path ? -1 : 1))
+        .map((e) => `${e.type} ${e.mode.toString(8)} ${e.size} ${e.hash} ${e.path}`);
+    return [MANIFEST_HEADER, ...lines].join('\n') + '\n';
+}
+function parseManifest(text) {
+    const lines = text.split('\n');
+    if (lines[0] !== MANIFEST_HEADER)
+        return undefined;
+    const m = new Map();
+    for (const line of lines.slice(1)) {
+        if (!line)
+            continue;
+        const match = /^([fld]) ([0-7]+) (\d+) (\S+) (.+)$/.exec(line);
+        if (!match)
+            return undefined;
+        const [, type, mode, size, hash, p] = match;
+        m.set(p, {
+            path: p,
+            type: type,
+            mode: parseInt(mode, 8),
+            size: Number(size),
+            hash: hash
+        });
+    }
+    return m;
+}
+const depth = (p) => p.split('/').length;
+/**
+ * What turns a hardlinked copy of the old release into the new one. A changed file is removed and
+ * sent again, never written through: its old inode is shared with the release still serving.
+ * Paths under `keep` (shared paths, replaced by links in every release) are never touched.
+ */
+function diffManifests(old, neu, keep = []) {
+    const kept = (p) => keep.some((k) => p === k || p.startsWith(k + '/'));
+    const send = [];
+    const remove = [];
+    for (const e of neu.values()) {
+        if (kept(e.path))
+            continue;
+        const o = old.get(e.path);
+        if (o && o.type === e.type && o.mode === e.mode && o.hash === e.hash)
+            continue;
+        if (e.type === 'd' && o?.type === 'd') {
+            // Only the mode changed: sent again (no recursion) so tar sets it on the existing folder.
+            send.push(e.path);
+            continue;
+        }
+        if (o)
+            remove.push(e.path);
+        send.push(e.path);
+    }
+    for (const o of old.values())
+        if (!kept(o.path) && !neu.has(o.path))
+            remove.push(o.path);
+    remove.sort((a, b) => depth(b) - depth(a) || (a < b ? -1 : 1));
+    send.sort();
+    return { send, remove };
+}
+
+
+/***/ }),
+
+/***/ 7055:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Ch: () => (/* binding */ renderHealthUnits),
+/* harmony export */   P8: () => (/* binding */ renderAppUnits),
+/* harmony export */   Td: () => (/* binding */ renderDbMaintenanceUnits),
+/* harmony export */   rQ: () => (/* binding */ renderProxyAndLogs),
+/* harmony export */   xw: () => (/* binding */ templateVars)
+/* harmony export */ });
+/* unused harmony exports SCRIPT_DIR, envQuote, checkEnv, templatesDir, renderTemplate */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var handlebars__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8508);
+/* harmony import */ var handlebars__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(handlebars__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9038);
+/* harmony import */ var _rules_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9244);
+
+
+
+
+
+const SCRIPT_DIR = '/usr/local/lib/gunicorn-deploy';
+const UNIT_DIR = '/etc/systemd/system';
+function fail(field, message) {
+    (0,_rules_js__WEBPACK_IMPORTED_MODULE_3__/* .assertRule */ .ZQ)(field, message);
+    throw new Error('unreachable');
+}
+function check(field, value, re, what) {
+    if (!re.test(value))
+        fail(field, `${JSON.stringify(value)} is not ${what}`);
+    return value;
+}
+function checkPath(field, value) {
+    (0,_rules_js__WEBPACK_IMPORTED_MODULE_3__/* .assertRule */ .ZQ)(field, (0,_rules_js__WEBPACK_IMPORTED_MODULE_3__/* .safeAbsPathProblem */ .G7)(value));
+    return value.length > 1 ? value.replace(/\/+$/, '') : value;
+}
+function checkRule(field, value, rule) {
+    (0,_rules_js__WEBPACK_IMPORTED_MODULE_3__/* .assertRule */ .ZQ)(field, rule(value));
+    return value;
+}
+function checkInt(field, value, min, max) {
+    if (!Number.isInteger(value) || value < min || value > max) {
+        fail(field, `${value} is not a whole number from ${min} to ${max}`);
+    }
+    return value;
+}
+/**
+ * Quotes a value for a systemd EnvironmentFile= (systemd.exec(5)). Inside double quotes systemd
+ * turns a backslash followed by one of \ " ` $ into that character and keeps every other character
+ * verbatim, exactly as a POSIX shell does, so the file can also be sourced by sh. The value is
+ * always quoted (spaces, # and ; stay literal); newlines are refused (a quoted value could span
+ * lines, but a multi-line secret in an env file is a mistake more often than not), and so are NUL,
+ * the byte order mark and what is not a Unicode scalar value, which systemd rejects.
+ */
+function envQuote(value, key = 'value') {
+    const bad = (0,_rules_js__WEBPACK_IMPORTED_MODULE_3__/* .envValueProblem */ .kl)(key, value);
+    if (bad)
+        throw new Error(`environment variable ${bad}`);
+    return `"${value.replace(/[\\"`$]/g, '\\$&')}"`;
+}
+/** Asserts the user's environment variables (see envProblems); drops FLASK_DEBUG=0, written anyway. */
+function checkEnv(env) {
+    const problems = (0,_rules_js__WEBPACK_IMPORTED_MODULE_3__/* .envProblems */ .Co)(env);
+    if (problems.length > 0)
+        fail('env', problems.join('; '));
+    return env.filter((e) => e.key !== 'FLASK_DEBUG').map(({ key, value }) => ({ key, value }));
+}
+/** Validates input and fills defaults and derived fields; every error names the field. */
+function templateVars(input) {
+    const app = checkRule('app', input.app, (v) => (0,_rules_js__WEBPACK_IMPORTED_MODULE_3__/* .appNameProblem */ .A)(v));
+    const user = check('user', input.user ?? app, _rules_js__WEBPACK_IMPORTED_MODULE_3__/* .LOGIN_NAME */ .Sq, 'a user name');
+    const group = check('group', input.group ?? user, _rules_js__WEBPACK_IMPORTED_MODULE_3__/* .LOGIN_NAME */ .Sq, 'a group name');
+    const appDir = checkPath('appDir', input.appDir ?? `/srv/${app}`);
+    const socketPath = checkPath('socketPath', input.socketPath ?? `/run/${app}/gunicorn.sock`);
+    // sun_path holds 108 bytes, NUL included.
+    if (socketPath.length > 107)
+        fail('socketPath', `${socketPath} is longer than a unix socket path can be`);
+    const timeout = checkInt('timeout', input.timeout ?? 60, 1, 3600);
+    const gracefulTimeout = checkInt('gracefulTimeout', input.gracefulTimeout ?? 30, 1, 3600);
+    const healthPath = checkRule('healthPath', input.healthPath ?? '/health', _rules_js__WEBPACK_IMPORTED_MODULE_3__/* .healthPathProblem */ .Nr);
+    const serverName = check('serverName', input.serverName ?? '_', /^[A-Za-z0-9.*_-]+( [A-Za-z0-9.*_-]+)*$/, 'host names');
+    const healthHost = checkRule('healthHost', input.healthHost ?? serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost', _rules_js__WEBPACK_IMPORTED_MODULE_3__/* .healthHostProblem */ .au);
+    const env = checkEnv(input.env ?? []);
+    const database = env.find((e) => e.key === 'DATABASE')?.value;
+    const logDir = `/var/log/${app}`;
+    const vars = {
+        app,
+        user,
+        group,
+        appDir,
+        wsgiApp: checkRule('wsgiApp', input.wsgiApp ?? 'app:app', _rules_js__WEBPACK_IMPORTED_MODULE_3__/* .wsgiAppProblem */ .Lt),
+        socketPath,
+        listen: (input.listen ?? []).map((l) => check('listen', l, /^(\d{1,3}(\.\d{1,3}){3}:|\[[0-9A-Fa-f:.]+\]:)?\d{1,5}$/, 'PORT, IPv4:PORT or [IPv6]:PORT')),
+        workers: checkInt('workers', input.workers ?? 3, 1, 256),
+        preloadLibraries: input.preloadLibraries ?? true,
+        timeout,
+        gracefulTimeout,
+        keepalive: checkInt('keepalive', input.keepalive ?? 2, 0, 3600),
+        env,
+        serverName,
+        clientMaxBodySize: checkRule('clientMaxBodySize', input.clientMaxBodySize ?? '10m', _rules_js__WEBPACK_IMPORTED_MODULE_3__/* .bodySizeProblem */ .DM),
+        staticPath: input.staticPath === undefined || input.staticPath === ''
+            ? ''
+            : checkPath('staticPath', `/${input.staticPath}`).slice(1),
+        staticUrl: check('staticUrl', input.staticUrl ?? '/static/', /^\/([A-Za-z0-9._-]+\/)*$/, 'a /path/ with slashes'),
+        healthPath,
+        healthHost,
+        healthInterval: check('healthInterval', input.healthInterval ?? '30s', /^\d+(s|min|h)$/, 'a time like 30s or 1min'),
+        healthTimeout: checkInt('healthTimeout', input.healthTimeout ?? 10, 1, 300),
+        healthFailures: checkInt('healthFailures', input.healthFailures ?? 3, 1, 100),
+        diskWarnPercent: checkInt('diskWarnPercent', input.diskWarnPercent ?? 90, 1, 100),
+        deployLockPath: checkPath('deployLockPath', input.deployLockPath ?? `${appDir}/.deploy.lock`),
+        dbPath: checkPath(input.dbPath === undefined && database !== undefined ? 'DATABASE (env)' : 'dbPath', input.dbPath ?? database ?? `${appDir}/shared/instance/app.db`),
+        backupDir: checkPath('backupDir', input.backupDir ?? `${appDir}/shared/backups`),
+        backupKeepDays: checkInt('backupKeepDays', input.backupKeepDays ?? 14, 1, 3650),
+        dbMaintenanceTime: check('dbMaintenanceTime', input.dbMaintenanceTime ?? '03:30', /^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
+        serviceName: `${app}.service`,
+        envFile: `/etc/${app}/env`,
+        gunicornConf: `/etc/${app}/gunicorn.conf.py`,
+        instancePath: `${appDir}/shared/instance`,
+        logDir,
+        accessLog: `${logDir}/access.log`,
+        errorLog: `${logDir}/error.log`,
+        stopTimeout: gracefulTimeout + 15,
+        proxyTimeout: timeout + 30,
+        healthUrl: `http://${healthHost}${healthPath}`,
+        healthScript: `${SCRIPT_DIR}/${app}-health-check`,
+        dbScript: `${SCRIPT_DIR}/${app}-db-maintenance`,
+        preloadDir: checkPath('preloadDir', input.preloadDir ?? `/etc/${app}/preload`),
+        releasesDir: `${appDir}/releases`
+    };
+    return vars;
+}
+const MARKER = node_path__WEBPACK_IMPORTED_MODULE_1__.join('templates', 'systemd', 'app.service.hbs');
+function isActionRoot(dir) {
+    return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, MARKER)) && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, 'action.yml'));
+}
+function walkUp(start) {
+    for (let dir = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(start);; dir = node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(dir)) {
+        if (isActionRoot(dir))
+            return node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, 'templates');
+        if (node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(dir) === dir)
+            return undefined;
+    }
+}
+/**
+ * The action's own templates folder. Not from import.meta.url (ncc rewrites it in the bundle):
+ * $GUNICORN_DEPLOY_TEMPLATES, then $GITHUB_ACTION_PATH/templates, then the nearest folder above the
+ * running script (symlinks resolved), then above the working directory, that holds action.yml and
+ * templates/.
+ */
+function templatesDir(where = {}) {
+    const env = where.env ?? process.env;
+    const explicit = env.GUNICORN_DEPLOY_TEMPLATES;
+    if (explicit) {
+        if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(node_path__WEBPACK_IMPORTED_MODULE_1__.join(explicit, 'systemd', 'app.service.hbs'))) {
+            throw new Error(`GUNICORN_DEPLOY_TEMPLATES=${explicit} does not hold the templates (systemd/app.service.hbs)`);
+        }
+        return node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(explicit);
+    }
+    if (env.GITHUB_ACTION_PATH && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(node_path__WEBPACK_IMPORTED_MODULE_1__.join(env.GITHUB_ACTION_PATH, MARKER))) {
+        return node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(env.GITHUB_ACTION_PATH, 'templates');
+    }
+    const argv1 = where.argv1 ?? process.argv[1];
+    // Through symlinks: npm's node_modules/.bin/gunicorn-deploy links to the package's bin/.
+    const script = argv1 && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(argv1) ? (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(argv1) : argv1;
+    const found = (script ? walkUp(node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(script))) : undefined) ?? walkUp(where.cwd ?? process.cwd());
+    if (!found) {
+        throw new Error('cannot find the templates folder (templates/ next to action.yml); set GUNICORN_DEPLOY_TEMPLATES');
+    }
+    return found;
+}
+const hbs = handlebars__WEBPACK_IMPORTED_MODULE_2___default().create();
+hbs.registerHelper('sh', (value) => (0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U)(String(value)));
+// A JSON string is a valid Python string literal.
+hbs.registerHelper('py', (value) => JSON.stringify(String(value)));
+hbs.registerHelper('envq', (value) => envQuote(String(value)));
+// One word of an ExecStart= line. systemd removes quotes anywhere in a word (create_app('prod') would
+// reach Gunicorn as create_app(prod)), so a word with quotes goes inside double quotes; the rules
+// keep ", \, $ and % out of it.
+hbs.registerHelper('unitword', (value) => {
+    const v = String(value);
+    return /^[A-Za-z0-9_.:/-]+$/.test(v) ? v : `"${v}"`;
+});
+const compiled = new Map();
+/** Renders templates/NAME.hbs; a variable the template uses but vars lacks throws (strict mode). */
+function renderTemplate(name, vars, dir = templatesDir()) {
+    const file = node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, `${name}.hbs`);
+    let template = compiled.get(file);
+    if (!template) {
+        template = hbs.compile((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(file, 'utf8'), { strict: true, noEscape: true });
+        compiled.set(file, template);
+    }
+    return template(vars);
+}
+function file(p, content, mode = '0644', owner = 'root:root') {
+    return { path: p, content, mode, owner };
+}
+/** The socket, the service, Gunicorn's config and the environment file. */
+function renderAppUnits(vars, dir = templatesDir()) {
+    const r = (name) => renderTemplate(name, vars, dir);
+    return [
+        file(`${UNIT_DIR}/${vars.app}.socket`, r('systemd/app.socket')),
+        file(`${UNIT_DIR}/${vars.app}.service`, r('systemd/app.service')),
+        file(vars.gunicornConf, r('gunicorn.conf.py')),
+        // Read by systemd (as root) and by tools run as the app user; holds secrets.
+        file(vars.envFile, r('env'), '0640', `root:${vars.group}`)
+    ];
+}
+/** The health check script and its timer. */
+function renderHealthUnits(vars, dir = templatesDir()) {
+    const r = (name) => renderTemplate(name, vars, dir);
+    return [
+        file(vars.healthScript, r('health-check.sh'), '0755'),
+        file(`${UNIT_DIR}/${vars.app}-health.service`, r('systemd/health.service')),
+        file(`${UNIT_DIR}/${vars.app}-health.timer`, r('systemd/health.timer'))
+    ];
+}
+/** The daily backup script and its timer. */
+function renderDbMaintenanceUnits(vars, dir = templatesDir()) {
+    const r = (name) => renderTemplate(name, vars, dir);
+    return [
+        file(vars.dbScript, r('db-maintenance.sh'), '0755'),
+        file(`${UNIT_DIR}/${vars.app}-db-maintenance.service`, r('systemd/db-maintenance.service')),
+        file(`${UNIT_DIR}/${vars.app}-db-maintenance.timer`, r('systemd/db-maintenance.timer'))
+    ];
+}
+/** The nginx site (to be linked from sites-enabled) and the logrotate rules. */
+function renderProxyAndLogs(vars, dir = templatesDir()) {
+    return [
+        file(`/etc/nginx/sites-available/${vars.app}.conf`, renderTemplate('nginx/site.conf', vars, dir)),
+        file(`/etc/logrotate.d/${vars.app}`, renderTemplate('logrotate', vars, dir))
+    ];
+}
+
+
+/***/ }),
+
+/***/ 665:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   annotateFailure: () => (/* binding */ annotateFailure),
+/* harmony export */   factRows: () => (/* binding */ factRows),
+/* harmony export */   formatTable: () => (/* binding */ formatTable),
+/* harmony export */   outputsOf: () => (/* binding */ outputsOf),
+/* harmony export */   rolledBackLines: () => (/* binding */ rolledBackLines),
+/* harmony export */   stepRows: () => (/* binding */ stepRows),
+/* harmony export */   summaryMarkdown: () => (/* binding */ summaryMarkdown),
+/* harmony export */   writeActionReport: () => (/* binding */ writeActionReport)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4116);
+
+/** Plain-text table for the log and the CLI. */
+function formatTable(header, rows) {
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+    const line = (cells) => cells
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd();
+    return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+function markdownTable(header, rows) {
+    const esc = (s) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    return [
+        `| ${header.map(esc).join(' | ')} |`,
+        `| ${header.map(() => '---').join(' | ')} |`,
+        ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)
+    ].join('\n');
+}
+/** Rows of facts per host, as key/value columns shared by the log table and the summary. */
+function factRows(report, keys) {
+    return {
+        header: ['host', ...keys],
+        rows: report.hosts.map((h) => [h.host, ...keys.map((k) => h.facts[k] ?? '')])
+    };
+}
+function stepRows(host) {
+    return host.steps.map((s) => [
+        s.name,
+        `${(s.ms / 1000).toFixed(2)} s`,
+        s.ok ? (s.changed === false ? 'unchanged' : 'ok') : 'FAILED',
+        s.detail ?? ''
+    ]);
+}
+function summaryMarkdown(report, factKeys) {
+    const icon = report.ok ? '✅' : '❌';
+    const parts = [`## ${icon} gunicorn-deploy ${report.mode}: ${report.status}`];
+    if (report.error)
+        parts.push(`> **${report.error.split('\n')[0]}**`);
+    const back = rolledBackLines(report);
+    if (back.length > 0)
+        parts.push(back.map((l) => `> ${l}`).join('\n>\n'));
+    if (factKeys.length > 0) {
+        const t = factRows(report, factKeys);
+        parts.push(markdownTable(t.header, t.rows));
+    }
+    for (const h of report.hosts) {
+        if (h.steps.length === 0)
+            continue;
+        parts.push(`### ${h.host}: ${h.status} in ${(h.ms / 1000).toFixed(1)} s`);
+        if (h.error)
+            parts.push(`> ${h.error.split('\n').join('\n> ')}`);
+        parts.push(markdownTable(['step', 'time', 'result', 'detail'], stepRows(h)));
+    }
+    parts.push(`Total: ${(report.ms / 1000).toFixed(1)} s`);
+    return parts.join('\n\n') + '\n';
+}
+/** Outputs shared by every mode; the first host's facts are the single-value outputs. */
+function outputsOf(report) {
+    const first = report.hosts[0];
+    return {
+        status: report.status,
+        release: first?.facts.release ?? '',
+        'previous-release': first?.facts['previous-release'] ?? '',
+        'rolled-back': String(report.hosts.some((h) => h.facts['rolled-back'] === 'true')),
+        reload: first?.facts.reload ?? '',
+        'exit-code': first?.facts['exit-code'] ?? '',
+        'duration-ms': String(Math.round(report.ms)),
+        hosts: JSON.stringify(report.hosts.map((h) => ({
+            host: h.host,
+            ok: h.ok,
+            status: h.status,
+            ms: Math.round(h.ms),
+            error: h.error,
+            ...h.facts
+        })))
+    };
+}
+async function writeActionReport(report, factKeys) {
+    for (const [k, v] of Object.entries(outputsOf(report)))
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(k, v);
+    if (process.env.GITHUB_STEP_SUMMARY) {
+        await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(summaryMarkdown(report, factKeys)).write();
+    }
+}
+/** One line per server put back on its previous release in this run. */
+function rolledBackLines(report) {
+    return report.hosts
+        .filter((h) => h.facts['rolled-back'] === 'true')
+        .map((h) => `Rolled back: ${h.host} serves release ${h.facts.release ?? '?'} again` +
+        (h.facts['failed-release'] ? ` (${h.facts['failed-release']} did not go live)` : ''));
+}
+/** A failed run as a titled error annotation (shown on the run's page and in the PR checks). */
+function annotateFailure(report) {
+    const message = [report.error ?? `${report.mode} failed`, ...rolledBackLines(report)].join('\n');
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(message, { title: `gunicorn-deploy ${report.mode}: ${report.status}` });
+}
+
+
+/***/ }),
+
+/***/ 2286:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  Ng: () => (/* binding */ connect)
+});
+
+// UNUSED EXPORTS: DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_RETRIES, SshAuthError, SshConnectError
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __webpack_require__(7030);
+// EXTERNAL MODULE: ./node_modules/node-ssh/lib/esm/index.mjs + 2 modules
+var esm = __webpack_require__(9487);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+;// CONCATENATED MODULE: ./src/ssh/hostkeys.ts
+
+/** Parses known_hosts text: plain and hashed hosts, any key type, `@revoked`; `@cert-authority` is skipped. */
+function parseKnownHosts(text) {
+    const entries = [];
+    const invalid = [];
+    text.split(/\r?\n/).forEach((raw, index) => {
+        const line = index + 1;
+        const trimmed = raw.trim();
+        if (trimmed === '' || trimmed.startsWith('#'))
+            return;
+        const fields = trimmed.split(/\s+/);
+        let revoked = false;
+        if (fields[0].startsWith('@')) {
+            const marker = fields.shift();
+            // Host certificates are not something ssh2 verifies; a CA line must not vouch for a plain key.
+            if (marker === '@cert-authority')
+                return;
+            if (marker !== '@revoked') {
+                invalid.push({ line, reason: `unknown marker ${marker}` });
+                return;
+            }
+            revoked = true;
+        }
+        if (fields.length < 3) {
+            invalid.push({ line, reason: 'expected "HOSTS KEY-TYPE BASE64-KEY"' });
+            return;
+        }
+        const [hosts, keyType, b64] = fields;
+        const key = decodeBase64Strict(b64);
+        if (!key) {
+            invalid.push({ line, reason: 'the key is not valid base64' });
+            return;
+        }
+        const blobType = keyBlobType(key);
+        if (blobType !== keyType) {
+            invalid.push({ line, reason: `the key blob is ${blobType ?? 'unreadable'}, not ${keyType}` });
+            return;
+        }
+        if (hosts.startsWith('|')) {
+            const hashed = parseHashedHost(hosts);
+            if (!hashed) {
+                invalid.push({ line, reason: 'hashed host is not |1|salt|hash' });
+                return;
+            }
+            entries.push({ line, revoked, patterns: [], hashed, keyType, key });
+        }
+        else {
+            entries.push({ line, revoked, patterns: hosts.toLowerCase().split(','), keyType, key });
+        }
+    });
+    return { entries, invalid };
+}
+function parseHashedHost(field) {
+    const parts = field.split('|');
+    // ['', '1', salt, hash]: type 1 is HMAC-SHA1, the only kind ssh-keygen -H writes.
+    if (parts.length !== 4 || parts[0] !== '' || parts[1] !== '1')
+        return undefined;
+    const salt = decodeBase64Strict(parts[2]);
+    const hmac = decodeBase64Strict(parts[3]);
+    if (!salt || !hmac || hmac.length !== 20)
+        return undefined;
+    return { salt, hmac };
+}
+function decodeBase64Strict(text) {
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text))
+        return undefined;
+    const buf = Buffer.from(text, 'base64');
+    return buf.length > 0 ? buf : undefined;
+}
+/** The algorithm name a key blob starts with (an SSH string), or undefined if it is not a key blob. */
+function keyBlobType(blob) {
+    if (blob.length < 4)
+        return undefined;
+    const len = blob.readUInt32BE(0);
+    if (len === 0 || len > 64 || 4 + len > blob.length)
+        return undefined;
+    const name = blob.subarray(4, 4 + len).toString('latin1');
+    return /^[\x21-\x7e]+$/.test(name) ? name : undefined;
+}
+/** `SHA256:` + unpadded base64 of sha256(blob): the form `ssh-keygen -lf` prints. */
+function fingerprint(blob) {
+    return 'SHA256:' + (0,external_node_crypto_.createHash)('sha256').update(blob).digest('base64').replace(/=+$/, '');
+}
+/** The name known_hosts uses for a host: plain on port 22, `[host]:port` otherwise. */
+function knownHostsName(host, port) {
+    return port === 22 ? host.toLowerCase() : `[${host.toLowerCase()}]:${port}`;
+}
+/** The known_hosts line that pins this key for this host. */
+function knownHostsLine(host, port, blob) {
+    return `${knownHostsName(host, port)} ${keyBlobType(blob) ?? 'unknown'} ${blob.toString('base64')}`;
+}
+/** Whether a known_hosts entry names this host (and port), the way OpenSSH matches it. */
+function entryMatchesHost(entry, host, port) {
+    const name = knownHostsName(host, port);
+    if (entry.hashed) {
+        const mac = (0,external_node_crypto_.createHmac)('sha1', entry.hashed.salt).update(name).digest();
+        return (0,external_node_crypto_.timingSafeEqual)(mac, entry.hashed.hmac);
+    }
+    let matched = false;
+    for (const pattern of entry.patterns) {
+        const negated = pattern.startsWith('!');
+        if (!globMatch(negated ? pattern.slice(1) : pattern, name))
+            continue;
+        // A matching negation wins over any positive pattern on the line (OpenSSH match_hostname).
+        if (negated)
+            return false;
+        matched = true;
+    }
+    return matched;
+}
+function globMatch(pattern, name) {
+    if (!/[*?]/.test(pattern))
+        return pattern === name;
+    const re = pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.');
+    return new RegExp(`^${re}$`).test(name);
+}
+/** Host-key algorithms the client asks for, so a server with several keys shows the one we know. */
+const DEFAULT_HOST_KEY_ALGORITHMS = [
+    'ssh-ed25519',
+    'ecdsa-sha2-nistp256',
+    'ecdsa-sha2-nistp384',
+    'ecdsa-sha2-nistp521',
+    'rsa-sha2-512',
+    'rsa-sha2-256',
+    'ssh-rsa'
+];
+function algorithmsForKeyType(keyType) {
+    // An RSA key is one blob type (ssh-rsa) but three signature algorithms; prefer the SHA-2 ones.
+    return keyType === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [keyType];
+}
+class HostKeyError extends Error {
+    failure;
+    constructor(failure) {
+        super(failure.message);
+        this.failure = failure;
+        this.name = 'HostKeyError';
+    }
+}
+/** Normalizes `SHA256:abc=` / `abc` to `SHA256:abc`; refuses MD5 and other forms we cannot compare. */
+function normalizeFingerprint(value) {
+    const v = value.trim();
+    const body = v.startsWith('SHA256:') ? v.slice('SHA256:'.length) : v;
+    if (!/^[A-Za-z0-9+/]{43}=?$/.test(body)) {
+        throw new Error(`host fingerprint "${v}" is not a SHA256 fingerprint: use the SHA256:... form printed by ` +
+            '`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the server');
+    }
+    return 'SHA256:' + body.replace(/=$/, '');
+}
+/**
+ * Builds the host-key check for one target. Verifying is the default: with no known_hosts, no
+ * pinned fingerprint and no trust-on-first-use, every key is refused. A key that contradicts a
+ * known_hosts entry or a pin is refused even with trust-on-first-use: that is the case the check
+ * exists for.
+ */
+function makeHostVerifier(target, logger) {
+    const parsed = parseKnownHosts(target.knownHosts ?? '');
+    for (const bad of parsed.invalid) {
+        logger.warning(`known-hosts line ${bad.line} ignored: ${bad.reason}`);
+    }
+    const pins = (target.fingerprints ?? []).filter((f) => f.trim() !== '').map(normalizeFingerprint);
+    const forHost = parsed.entries.filter((e) => !e.revoked && entryMatchesHost(e, target.host, target.port));
+    const revoked = parsed.entries.filter((e) => e.revoked);
+    const knownTypes = [...new Set(forHost.map((e) => e.keyType))];
+    const preferred = [...new Set(knownTypes.flatMap(algorithmsForKeyType))].filter((a) => DEFAULT_HOST_KEY_ALGORITHMS.includes(a));
+    const algorithms = [...preferred, ...DEFAULT_HOST_KEY_ALGORITHMS.filter((a) => !preferred.includes(a))];
+    let lastFailure;
+    let accepted;
+    const warnedTofu = new Set();
+    const where = knownHostsName(target.host, target.port);
+    const refuse = (kind, keyType, fp, message) => {
+        lastFailure = { kind, host: target.host, port: target.port, keyType, fingerprint: fp, message };
+        return false;
+    };
+    const verify = (key) => {
+        lastFailure = undefined;
+        const keyType = keyBlobType(key) ?? 'unknown';
+        const fp = fingerprint(key);
+        const seen = `host key for ${target.host}${target.port === 22 ? '' : `:${target.port}`} (${keyType} ${fp})`;
+        if (keyType === 'unknown') {
+            return refuse('unreadable', keyType, fp, `${seen} is not a key this client can read`);
+        }
+        const rev = revoked.find((e) => e.key.equals(key));
+        if (rev) {
+            return refuse('revoked', keyType, fp, `${seen} is marked @revoked in known-hosts (line ${rev.line})`);
+        }
+        const match = forHost.find((e) => e.key.equals(key));
+        if (match) {
+            accepted = { keyType, fingerprint: fp, how: `known-hosts line ${match.line}` };
+            return true;
+        }
+        if (pins.includes(fp)) {
+            accepted = { keyType, fingerprint: fp, how: 'host-fingerprint' };
+            return true;
+        }
+        if (forHost.length > 0 || pins.length > 0) {
+            const expected = [];
+            if (forHost.length > 0) {
+                const lines = forHost.map((e) => `line ${e.line}: ${e.keyType} ${fingerprint(e.key)}`).join(', ');
+                expected.push(`known-hosts (${lines})`);
+            }
+            if (pins.length > 0)
+                expected.push(`host-fingerprint (${pins.join(', ')})`);
+            return refuse('mismatch', keyType, fp, `${seen} does not match ${expected.join(' or ')}. The server was reinstalled or re-keyed, ` +
+                'or someone is in the middle: check the key on the server console ' +
+                '(ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) before updating known-hosts');
+        }
+        if (target.trustOnFirstUse) {
+            accepted = { keyType, fingerprint: fp, how: 'trust-on-first-use' };
+            if (!warnedTofu.has(fp)) {
+                warnedTofu.add(fp);
+                logger.warning(`trust-on-first-use: accepted the unverified ${seen}. ` +
+                    `Pin it with host-fingerprint: ${fp} or this known-hosts line: ${knownHostsLine(target.host, target.port, key)}`);
+            }
+            return true;
+        }
+        return refuse('unknown', keyType, fp, `${seen} is unknown: add it to known-hosts or host-fingerprint (no entry for ${where}` +
+            `${parsed.entries.length > 0 ? ` among ${parsed.entries.length} known-hosts entries` : ''}). ` +
+            'Read the fingerprint on the server itself (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), ' +
+            'or enable trust-on-first-use to accept and print it');
+    };
+    return { verify, failure: () => lastFailure, accepted: () => accepted, algorithms };
+}
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(7075);
+// EXTERNAL MODULE: external "node:string_decoder"
+var external_node_string_decoder_ = __webpack_require__(6193);
+// EXTERNAL MODULE: ./src/cancel.ts
+var cancel = __webpack_require__(833);
+// EXTERNAL MODULE: ./src/ssh/output.ts
+var output = __webpack_require__(3269);
+// EXTERNAL MODULE: ./src/ssh/quote.ts
+var quote = __webpack_require__(9038);
+// EXTERNAL MODULE: ./src/ssh/upload.ts
+var upload = __webpack_require__(2109);
+;// CONCATENATED MODULE: ./src/ssh/remote.ts
+
+
+
+
+
+
+
+const DEFAULT_EXEC_TIMEOUT_MS = 10 * 60_000;
+/** Stored stdout/stderr per command; the tail is kept, where errors are. */
+const OUTPUT_CAP_BYTES = 4 * 1024 * 1024;
+/** The exit code reported for a command killed by its timeout, as coreutils timeout(1) uses. */
+const TIMEOUT_EXIT_CODE = 124;
+/**
+ * After TERM, the remote timeout(1) waits this long before KILL; the client waits a little more
+ * before giving up on the channel itself (a server that stopped answering).
+ */
+const KILL_AFTER_S = 5;
+const CLIENT_GRACE_MS = (KILL_AFTER_S + 10) * 1000;
+/**
+ * sshd hands the command to the login shell as ONE argument, and Linux caps one argument at
+ * 128 KiB (MAX_ARG_STRLEN); fail with a clear message instead of an E2BIG from the server.
+ */
+const MAX_COMMAND_BYTES = 128 * 1024 - 1024;
+/**
+ * Node fires a timer longer than 2^31-1 ms (~24.8 days) after 1 ms instead: such a command would be
+ * "timed out" at once and its channel killed. Anything that long is "no client-side limit"; the
+ * server's timeout(1) still holds the real one.
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Seconds for timeout(1): decimals allowed, never 0 (which would mean "no timeout"). */
+function timeoutSeconds(ms) {
+    return String(Math.max(ms, 1) / 1000);
+}
+/**
+ * Wraps a shell text so that the server itself enforces the timeout and the privilege change.
+ * timeout(1) puts the command in its own process group and signals the whole group, so a
+ * timed-out `pip install` is really gone, children included (closing the channel alone leaves
+ * orphans running). It runs inside sudo so that it may kill root's processes.
+ */
+function wrapCommand(shell, text, opts) {
+    const inner = `timeout -k ${KILL_AFTER_S} ${timeoutSeconds(opts.timeoutMs)} ${shell} -c ${(0,quote/* shQuote */.U)(text)}`;
+    return opts.sudo ? `sudo -n -- ${inner}` : inner;
+}
+/** A Remote over one authenticated SSH connection; every command is its own exec channel. */
+class SshRemote {
+    ssh;
+    target;
+    logger;
+    label;
+    closed = false;
+    lastError;
+    constructor(ssh, target, logger, label) {
+        this.ssh = ssh;
+        this.target = target;
+        this.logger = logger;
+        this.label = label ?? target.host;
+        const client = this.client();
+        // Without a listener, a late socket error (reset, keepalive timeout) would crash the process.
+        client.on('error', (err) => {
+            this.lastError = err;
+            this.logger.debug(`[${this.label}] ssh connection error: ${err.message}`);
+        });
+        client.on('close', () => {
+            this.closed = true;
+        });
+    }
+    client() {
+        const client = this.ssh.connection;
+        if (!client)
+            throw new Error(`${this.label}: not connected`);
+        return client;
+    }
+    get needsSudo() {
+        return this.target.user !== 'root';
+    }
+    async exec(command, opts = {}) {
+        const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+        const wrapped = wrapCommand('sh', command, { timeoutMs, sudo: !!opts.sudo && this.needsSudo });
+        return this.run(wrapped, command, { ...opts, timeoutMs });
+    }
+    async script(script, opts = {}) {
+        const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+        // The script travels as a quoted argument, not on stdin, so stdin stays free for data.
+        const body = `set -euo pipefail\n${script}`;
+        const wrapped = wrapCommand('bash', body, { timeoutMs, sudo: !!opts.sudo && this.needsSudo });
+        return this.run(wrapped, script, { ...opts, timeoutMs });
+    }
+    async upload(localDir, remoteDir, opts) {
+        return (0,upload/* uploadDirectory */.zA)(this, localDir, remoteDir, opts, this.logger);
+    }
+    async close() {
+        const client = this.ssh.connection;
+        if (client && !this.closed)
+            await this.end(client);
+        this.closed = true;
+        for (const hook of this.closeHooks.splice(0))
+            await hook().catch(() => undefined);
+    }
+    end(client) {
+        return new Promise((resolve) => {
+            // A graceful end waits for queued data to flush, which a stuck channel may never allow:
+            // after a moment the socket is destroyed, which also settles every command still running.
+            const timer = setTimeout(() => {
+                client.destroy();
+                resolve();
+            }, 2000);
+            client.once('close', () => {
+                clearTimeout(timer);
+                resolve();
+            });
+            this.ssh.dispose();
+        });
+    }
+    closeHooks = [];
+    /** Runs after this connection is closed (a bastion connection closes with the one it carries). */
+    onClose(hook) {
+        this.closeHooks.push(hook);
+    }
+    /** A TCP stream to host:port opened from this server (direct-tcpip), for reaching hosts behind it. */
+    forward(host, port) {
+        return new Promise((resolve, reject) => {
+            this.client().forwardOut('127.0.0.1', 0, host, port, (err, stream) => {
+                if (err)
+                    reject(new Error(`${this.label}: cannot forward to ${host}:${port}: ${err.message}`));
+                else
+                    resolve(stream);
+            });
+        });
+    }
+    /** Cuts the connection at once, as a network failure would (fault-injection tests use it). */
+    drop() {
+        this.ssh.connection?.destroy();
+    }
+    run(command, shown, opts) {
+        if (this.closed) {
+            return Promise.reject(new Error(`${this.label}: the SSH connection is closed${this.lastError ? ` (${this.lastError.message})` : ''}`));
+        }
+        if (Buffer.byteLength(command) > MAX_COMMAND_BYTES) {
+            return Promise.reject(new Error(`${this.label}: remote command is ${Buffer.byteLength(command)} bytes, over the ~128 KiB a server ` +
+                'accepts as one command: send large content via stdin or upload'));
+        }
+        // Scripts start with a newline: the first line that says something.
+        const firstLine = shown.split('\n').find((l) => l.trim() !== '') ?? '';
+        const cancelled = () => new cancel/* CancelledError */.cc(`${this.label}: the run was cancelled (${opts.signal ? (0,cancel/* reasonOf */.A3)(opts.signal) : ''}); the remote command was stopped`);
+        if (opts.signal?.aborted)
+            return Promise.reject(cancelled());
+        this.logger.debug(`[${this.label}] $ ${firstLine.length > 200 ? firstLine.slice(0, 200) + '...' : firstLine}`);
+        const client = this.client();
+        const stdout = new output/* TailBuffer */.vX(OUTPUT_CAP_BYTES);
+        const stderr = new output/* TailBuffer */.vX(OUTPUT_CAP_BYTES);
+        const token = (0,output/* fenceToken */.ru)();
+        const prefix = `[${this.label}] `;
+        const print = (line) => this.logger.info(prefix + line);
+        const outLines = opts.stream ? new output/* LineSplitter */.g3(print) : undefined;
+        const errLines = opts.stream ? new output/* LineSplitter */.g3(print) : undefined;
+        // Everything the server prints is inert between these lines: it cannot issue workflow commands
+        // (::add-mask::, ::set-output::...) because it cannot guess the token. The logger's printer
+        // knows the token as one it issued (see RunnerPrinter), so the fence is printed as it is.
+        if (opts.stream)
+            this.logger.info(`::stop-commands::${token}`);
+        const endFence = () => {
+            if (!opts.stream)
+                return;
+            outLines?.flush();
+            errLines?.flush();
+            this.logger.info(`::${token}::`);
+        };
+        return new Promise((resolve, reject) => {
+            // ssh2 never calls back an exec on a connection that closes before the channel opens.
+            const closedBeforeStart = () => {
+                endFence();
+                reject(new Error(`${this.label}: the connection was lost before the remote command started`));
+            };
+            client.once('close', closedBeforeStart);
+            client.exec(command, (err, channel) => {
+                client.removeListener('close', closedBeforeStart);
+                if (err) {
+                    endFence();
+                    reject(new Error(`${this.label}: could not start a remote command: ${err.message}`));
+                    return;
+                }
+                let exitCode;
+                let expired = false;
+                const startedAt = Date.now();
+                let forced = false;
+                let channelError;
+                // Cancelled: TERM to the remote command (sudo passes it on to timeout(1), which ends the
+                // script's process group), then the channel closes; the remote loops have their own
+                // deadlines besides, for a server that ignores signal requests.
+                let aborted = false;
+                const onAbort = () => {
+                    aborted = true;
+                    try {
+                        channel.signal('TERM');
+                    }
+                    catch {
+                        // Not every server honours signal requests.
+                    }
+                    channel.close();
+                };
+                // Decoded across chunk borders, so a caller never sees half a UTF-8 character.
+                const stdoutDecoder = opts.onStdout ? new external_node_string_decoder_.StringDecoder('utf8') : undefined;
+                // A throwing callback must not take the process down from inside a stream event.
+                const callOnStdout = (text) => {
+                    try {
+                        opts.onStdout?.(text);
+                    }
+                    catch (e) {
+                        this.logger.warning(`[${this.label}] onStdout callback failed: ${e.message}`);
+                    }
+                };
+                channel.on('data', (chunk) => {
+                    stdout.push(chunk);
+                    outLines?.push(chunk);
+                    const text = stdoutDecoder?.write(chunk);
+                    if (text)
+                        callOnStdout(text);
+                });
+                channel.stderr.on('data', (chunk) => {
+                    stderr.push(chunk);
+                    errLines?.push(chunk);
+                });
+                channel.on('error', (e) => {
+                    channelError = e;
+                });
+                channel.on('exit', (code, signal) => {
+                    if (typeof code === 'number') {
+                        exitCode = code;
+                    }
+                    else if (signal) {
+                        // ssh2 reports "SIGKILL"; a shell would say 128 + 9.
+                        const name = (signal.startsWith('SIG') ? signal : `SIG${signal}`);
+                        exitCode = 128 + (external_node_os_.constants.signals[name] ?? 0);
+                    }
+                });
+                // The server's timeout(1) fires at the same moment; this timer marks the result as timed out
+                // and, if the server does not end the command within the grace period, abandons the channel.
+                const expireTimer = setTimeout(() => {
+                    expired = true;
+                    graceTimer = setTimeout(() => {
+                        forced = true;
+                        try {
+                            channel.signal('KILL');
+                        }
+                        catch {
+                            // Not every server honours signal requests; closing the channel is the fallback.
+                        }
+                        channel.close();
+                    }, CLIENT_GRACE_MS);
+                }, Math.min(opts.timeoutMs, MAX_TIMER_MS));
+                let graceTimer;
+                const stdin = opts.stdin;
+                if (stdin instanceof external_node_stream_.Readable) {
+                    stdin.on('error', (e) => {
+                        channelError = e;
+                        channel.close();
+                    });
+                    stdin.pipe(channel);
+                }
+                else if (stdin !== undefined) {
+                    channel.end(stdin);
+                }
+                else {
+                    // EOF at once: a command that reads stdin (cat, an apt prompt) ends instead of hanging.
+                    channel.end();
+                }
+                let finished = false;
+                const finish = () => {
+                    if (finished)
+                        return;
+                    finished = true;
+                    client.removeListener('close', finish);
+                    opts.signal?.removeEventListener('abort', onAbort);
+                    clearTimeout(expireTimer);
+                    if (graceTimer)
+                        clearTimeout(graceTimer);
+                    if (stdin instanceof external_node_stream_.Readable)
+                        stdin.unpipe(channel);
+                    const restOfStdout = stdoutDecoder?.end();
+                    if (restOfStdout)
+                        callOnStdout(restOfStdout);
+                    endFence();
+                    if (aborted) {
+                        reject(cancelled());
+                        return;
+                    }
+                    const timedOut = 
+                    // The server's timeout(1) may answer before this side's timer has run (a busy event
+                    // loop fires timers late), so the elapsed time counts as much as the timer.
+                    (expired || Date.now() - startedAt >= opts.timeoutMs) &&
+                        (forced || exitCode === undefined || exitCode === 124 || exitCode === 137);
+                    if (timedOut) {
+                        const err = stderr.text();
+                        const note = `${err === '' || err.endsWith('\n') ? '' : '\n'}[timed out after ${opts.timeoutMs} ms]\n`;
+                        resolve({ code: TIMEOUT_EXIT_CODE, stdout: stdout.text(), stderr: err + note, timedOut: true });
+                        return;
+                    }
+                    if (exitCode === undefined) {
+                        const why = channelError?.message ?? this.lastError?.message ?? 'the connection was lost';
+                        reject(new Error(`${this.label}: the remote command ended without an exit status (${why})`));
+                        return;
+                    }
+                    resolve({ code: exitCode, stdout: stdout.text(), stderr: stderr.text(), timedOut: false });
+                };
+                channel.on('close', finish);
+                if (opts.signal?.aborted)
+                    onAbort();
+                else
+                    opts.signal?.addEventListener('abort', onAbort, { once: true });
+                // A connection that drops mid-command does not always close its channels (seen with a
+                // large stdin stream in flight): settle on the connection's close too.
+                client.once('close', finish);
+            });
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/ssh/connection.ts
+
+
+
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
+const DEFAULT_RETRIES = 3;
+const BACKOFF_BASE_MS = 1000;
+const BACKOFF_MAX_MS = 15_000;
+/** The network errors worth another attempt: the server may be booting or a link flapping. */
+const RETRYABLE_CODES = {
+    ECONNREFUSED: 'connection refused (is sshd running and listening on this port?)',
+    ETIMEDOUT: 'connection timed out',
+    EHOSTUNREACH: 'host unreachable',
+    ENETUNREACH: 'network unreachable',
+    ECONNRESET: 'connection reset by the server',
+    EPIPE: 'connection closed by the server',
+    EAI_AGAIN: 'temporary DNS failure'
+};
+/** Thrown when the server refused our key: retrying cannot help, and could trip fail2ban. */
+class SshAuthError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'SshAuthError';
+    }
+}
+/** Thrown when the server could not be reached after every attempt. */
+class SshConnectError extends Error {
+    attempts;
+    constructor(message, attempts) {
+        super(message);
+        this.attempts = attempts;
+        this.name = 'SshConnectError';
+    }
+}
+function describeTarget(t) {
+    return `${t.user}@${t.host}${t.port === 22 ? '' : `:${t.port}`}`;
+}
+function classify(err, target) {
+    const who = describeTarget(target);
+    const code = err.code ?? '';
+    if (err.level === 'client-authentication' || /authentication methods failed/i.test(err.message)) {
+        return {
+            retry: false,
+            error: new SshAuthError(`authentication as ${who} failed: the server refused the private key. Check the user input, and that ` +
+                `the key's public half is in ~${target.user}/.ssh/authorized_keys on ${target.host}`)
+        };
+    }
+    if (RETRYABLE_CODES[code])
+        return { retry: true, error: new Error(`${RETRYABLE_CODES[code]} (${code})`) };
+    if (err.level === 'client-timeout' || /timed out while waiting for handshake/i.test(err.message)) {
+        return { retry: true, error: new Error('no SSH handshake within the connect timeout') };
+    }
+    if (code === 'ENOTFOUND') {
+        return { retry: false, error: new Error(`cannot resolve host name ${target.host} (${code})`) };
+    }
+    if (/no response from server/i.test(err.message)) {
+        return { retry: true, error: new Error('the server closed the connection during the handshake') };
+    }
+    return { retry: false, error: new Error(`SSH connection to ${who} failed: ${err.message}`) };
+}
+function validateTarget(t) {
+    if (!t.host || /\s/.test(t.host))
+        throw new Error(`invalid SSH host "${t.host}"`);
+    if (!t.user || /\s/.test(t.user))
+        throw new Error(`invalid SSH user "${t.user}"`);
+    if (!Number.isInteger(t.port) || t.port < 1 || t.port > 65535)
+        throw new Error(`invalid SSH port ${t.port}`);
+    if (!t.privateKey || !t.privateKey.includes('PRIVATE KEY')) {
+        throw new Error('private-key is empty or not a private key (expected a PEM/OpenSSH "-----BEGIN ... PRIVATE KEY-----" block)');
+    }
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Opens one verified, authenticated SSH connection. The host key is checked before any
+ * authentication happens (so nothing runs on an impostor); network failures are retried with
+ * exponential backoff, auth and host-key failures never are.
+ */
+async function connect(target, logger) {
+    // Before anything can print them, even in an error message from deep inside ssh2.
+    if (target.privateKey)
+        logger.setSecret(target.privateKey);
+    if (target.passphrase)
+        logger.setSecret(target.passphrase);
+    validateTarget(target);
+    // The bastion first: its host key is verified before anything is forwarded through it.
+    const bastion = target.jump ? await connect(target.jump, logger) : undefined;
+    try {
+        const remote = await connectDirect(target, logger, bastion);
+        if (bastion)
+            remote.onClose(() => bastion.close());
+        return remote;
+    }
+    catch (err) {
+        await bastion?.close();
+        if (bastion && !(err instanceof HostKeyError) && !(err instanceof SshAuthError)) {
+            throw new Error(`${err.message} (through the bastion ${describeTarget(target.jump)})`);
+        }
+        throw err;
+    }
+}
+/**
+ * The TCP connection, opened here rather than by ssh2 so that Nagle's algorithm is off: with it on,
+ * every small request of the SSH protocol waits for a delayed ACK (measured here: ~107 ms per remote
+ * command instead of ~20 ms, a ~250 ms handshake instead of ~65 ms).
+ */
+function openSocket(host, port, timeoutMs) {
+    return new Promise((resolve, reject) => {
+        const sock = external_node_net_.connect({ host, port });
+        sock.setNoDelay(true);
+        sock.setTimeout(timeoutMs, () => {
+            sock.destroy(Object.assign(new Error(`no TCP connection within ${timeoutMs} ms`), { code: 'ETIMEDOUT' }));
+        });
+        sock.once('connect', () => {
+            sock.setTimeout(0);
+            resolve(sock);
+        });
+        sock.once('error', reject);
+    });
+}
+async function connectDirect(target, logger, bastion) {
+    const verifier = makeHostVerifier(target, logger);
+    const attempts = 1 + Math.max(0, target.retries ?? DEFAULT_RETRIES);
+    const who = describeTarget(target);
+    let last;
+    const backoff = async (attempt, error) => {
+        const delay = Math.min(BACKOFF_BASE_MS * 2 ** (attempt - 1), BACKOFF_MAX_MS);
+        logger.warning(`ssh ${who}: ${error.message}; retrying in ${delay / 1000} s (attempt ${attempt + 1} of ${attempts})`);
+        await sleep(delay);
+    };
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+        const ssh = new esm/* NodeSSH */.H();
+        let sock;
+        try {
+            sock = bastion
+                ? await bastion.forward(target.host, target.port)
+                : await openSocket(target.host, target.port, target.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+        }
+        catch (raw) {
+            const { retry, error } = classify(raw, target);
+            if (!retry)
+                throw error;
+            last = error;
+            if (attempt < attempts)
+                await backoff(attempt, error);
+            continue;
+        }
+        const config = {
+            sock,
+            host: target.host,
+            port: target.port,
+            username: target.user,
+            privateKey: target.privateKey,
+            passphrase: target.passphrase,
+            readyTimeout: target.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+            hostVerifier: verifier.verify,
+            // Ask for the key types known_hosts holds for this host first, as OpenSSH does; otherwise a
+            // server with an ed25519 key would show that even when only its RSA key is pinned.
+            algorithms: {
+                serverHostKey: verifier.algorithms
+            },
+            // Long quiet commands (pip, migrations) must not look like a dead link to a NAT in between.
+            keepaliveInterval: 15_000,
+            keepaliveCountMax: 4
+        };
+        try {
+            await ssh.connect(config);
+            const how = verifier.accepted();
+            logger.debug(`connected to ${who}${how ? ` (host key ${how.keyType} ${how.fingerprint}, verified by ${how.how})` : ''}`);
+            return new SshRemote(ssh, target, logger);
+        }
+        catch (raw) {
+            ssh.dispose();
+            const failure = verifier.failure();
+            if (failure)
+                throw new HostKeyError(failure);
+            const err = raw;
+            if (/privateKey|passphrase|private key/i.test(err.message) && !err.level) {
+                // Thrown by ssh2 while parsing the key, before any network traffic.
+                throw new Error(`private-key could not be used: ${err.message} (a wrong or missing passphrase?)`);
+            }
+            const { retry, error } = classify(err, target);
+            if (!retry)
+                throw error;
+            last = error;
+            if (attempt < attempts)
+                await backoff(attempt, error);
+        }
+    }
+    throw new SshConnectError(`cannot connect to ${who} after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${last?.message}. ` +
+        'Check host and port, that the server is up and sshd is running, and that its firewall lets this runner in', attempts);
+}
+
+
+/***/ }),
+
+/***/ 2109:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Zx: () => (/* binding */ tarExcludeArgs),
+/* harmony export */   zA: () => (/* binding */ uploadDirectory)
+/* harmony export */ });
+/* unused harmony export remoteUnpackCommand */
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1421);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__webpack_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_4__);
+/* harmony import */ var _quote_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9038);
+/* harmony import */ var _deploy_app_run_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(5312);
+
+
+
+
+
+
+
+const STDERR_TAIL = 2000;
+function tail(text) {
+    const t = text.trim();
+    return t.length > STDERR_TAIL ? '...' + t.slice(-STDERR_TAIL) : t;
+}
+/**
+ * tar --exclude semantics, with one convenience: a leading `/` anchors at the upload root
+ * (`/docs` means only the top-level docs). tar itself names members `./docs`, so an unanchored
+ * pattern (`docs`, `*.pyc`) matches at any depth, and `./docs` matches only the top level.
+ */
+function tarExcludeArgs(patterns) {
+    return patterns
+        .map((p) => p.trim())
+        .filter((p) => p !== '')
+        .map((p) => `--exclude=${p.startsWith('/') ? '.' + p.replace(/^\/+/, '/') : p}`);
+}
+/**
+ * The remote half: create the directory, then unpack the stream owned by whoever runs it: asUser
+ * when given (tar then never runs as root, so a crafted archive can only write where that user
+ * can). With discard, a failed unpack removes the folder: the server side sees a dropped
+ * connection or a dead local tar as a truncated stream, so it cleans up even when the runner
+ * cannot.
+ */
+function remoteUnpackCommand(remoteDir, opts = {}) {
+    const dir = (0,_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .shQuote */ .U)(remoteDir);
+    // --no-same-owner: under sudo, tar would otherwise give files the runner's uid (1001 on GitHub).
+    const unpack = `mkdir -p -- ${dir} && tar -C ${dir} --no-same-owner --warning=no-unknown-keyword -xf -`;
+    const body = opts.discard ? `${unpack} || { rc=$?; rm -rf -- ${dir}; exit "$rc"; }` : unpack;
+    return opts.asUser ? (0,_deploy_app_run_js__WEBPACK_IMPORTED_MODULE_6__/* .asUser */ .ex)(opts.asUser, body) : body;
+}
+/**
+ * Sends localDir as ONE tar stream over ONE exec channel and unpacks it in remoteDir. One channel
+ * instead of SFTP's round trip per file: thousands of small files cost about what their bytes
+ * cost. Needs GNU tar locally (runners have it) and tar on the server.
+ */
+async function uploadDirectory(remote, localDir, remoteDir, opts, logger) {
+    const started = Date.now();
+    if (remoteDir.trim() === '')
+        throw new Error('upload: the remote directory is empty');
+    const st = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(localDir).catch(() => undefined);
+    if (!st?.isDirectory())
+        throw new Error(`upload: local directory ${localDir} does not exist or is not a directory`);
+    // -v with --index-file writes the member list to a file: an exact file count that stays apart
+    // from tar's own error messages. (Not /dev/fd/3: node's stdio pipes are sockets, which Linux
+    // refuses to open through /dev/fd.)
+    const scratch = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_2__.tmpdir)(), 'gunicorn-deploy-upload-'));
+    try {
+        let list;
+        if (opts.files) {
+            // NUL-separated: any byte but NUL may stand in a file name.
+            list = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(scratch, 'files');
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(list, opts.files.map((f) => `./${f}\0`).join(''));
+        }
+        return await send(remote, localDir, remoteDir, opts, logger, (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(scratch, 'index'), started, list);
+    }
+    finally {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(scratch, { recursive: true, force: true });
+    }
+}
+async function send(remote, localDir, remoteDir, opts, logger, indexFile, started, list) {
+    const what = list ? ['--no-recursion', '--null', '-T', list] : [...tarExcludeArgs(opts.exclude), '.'];
+    const args = [
+        '-C',
+        localDir,
+        '-c',
+        '-v',
+        `--index-file=${indexFile}`,
+        '-f',
+        '-',
+        '--numeric-owner',
+        ...what
+    ];
+    logger.debug(`[${remote.label}] upload ${localDir} -> ${remoteDir} (tar ${args.join(' ')})`);
+    const tar = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)('tar', args, {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, LC_ALL: 'C' }
+    });
+    let localStderr = '';
+    tar.stderr.on('data', (c) => {
+        localStderr = (localStderr + c.toString('utf8')).slice(-64 * 1024);
+    });
+    let bytes = 0;
+    const counter = new node_stream__WEBPACK_IMPORTED_MODULE_4__.Transform({
+        transform(chunk, _enc, cb) {
+            bytes += chunk.length;
+            cb(null, chunk);
+        }
+    });
+    tar.stdout.pipe(counter);
+    let spawnError;
+    const localDone = new Promise((resolve) => {
+        tar.on('error', (err) => {
+            spawnError = err;
+            // Ends the remote side too, instead of leaving it waiting for a stream that never comes.
+            counter.destroy(err);
+            resolve({ code: null, signal: null });
+        });
+        tar.on('close', (code, signal) => resolve({ code, signal }));
+    });
+    let remoteResult;
+    let remoteError;
+    try {
+        const command = remoteUnpackCommand(remoteDir, { asUser: opts.asUser, discard: opts.discardOnFailure });
+        remoteResult = await remote.exec(command, {
+            stdin: counter,
+            sudo: opts.sudo,
+            timeoutMs: opts.timeoutMs,
+            signal: opts.signal
+        });
+    }
+    catch (err) {
+        remoteError = err;
+    }
+    // If the server side stopped early (mkdir refused, disk full), local tar is blocked on a full pipe.
+    const killedByUs = tar.exitCode === null && tar.signalCode === null;
+    if (killedByUs) {
+        tar.kill('SIGTERM');
+        // 'close' waits for tar's stdout to end, which never happens while the stream into a dead
+        // channel holds it back: drop what is still buffered.
+        counter.destroy();
+        tar.stdio[1].destroy();
+    }
+    const local = await localDone;
+    if (spawnError) {
+        throw new Error(`upload: could not run local tar: ${spawnError.message} (GNU tar is required on the runner)`);
+    }
+    const where = `${remote.label}:${remoteDir}`;
+    // A local failure (unreadable file) is the cause when both sides fail: the server then only saw
+    // a truncated stream.
+    if (!killedByUs && local.code !== 0) {
+        const how = local.signal ? `was killed by ${local.signal}` : `exited ${local.code}`;
+        throw new Error(`upload to ${where} failed: local tar ${how}: ${tail(localStderr) || '(no stderr)'}`);
+    }
+    if (remoteError)
+        throw new Error(`upload to ${where} failed: ${remoteError.message}`);
+    if (!remoteResult || remoteResult.code !== 0) {
+        const why = remoteResult?.timedOut ? 'timed out' : `remote tar exited ${remoteResult?.code}`;
+        throw new Error(`upload to ${where} failed: ${why}: ${tail(remoteResult?.stderr ?? '') || '(no stderr)'}`);
+    }
+    // One member per line (GNU tar escapes newlines in names); directories end with a slash.
+    const index = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(indexFile, 'utf8');
+    const files = index.split('\n').filter((l) => l !== '' && !l.endsWith('/')).length;
+    return { files, bytes, ms: Date.now() - started };
+}
+
+
+/***/ }),
+
+/***/ 2138:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   kM: () => (/* binding */ bootCandidate)
+/* harmony export */ });
+/* unused harmony exports GRACE_MS, GRACE_ANSWERS, candidateUnit, candidateScript, parseCandidate */
+/* harmony import */ var _deploy_health_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1873);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9038);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3342);
+
+
+
+/** A definite wrong answer (4xx/5xx, or 200 without health-expect) fails after this long... */
+const GRACE_MS = 1500;
+/** ...and at least this many such answers in a row (an app may answer 503 while it warms up). */
+const GRACE_ANSWERS = 3;
+/** The transient unit and runtime folder of an app's candidate: one at a time, under the lock. */
+function candidateUnit(ctx) {
+    return `gunicorn-deploy-candidate-${ctx.paths.app}`;
+}
+/**
+ * Boots `release` the way the service runs it (its venv, the given environment file and Gunicorn
+ * config, as the app user, with the unit's sandboxing) but on a private unix socket with one
+ * worker and no socket activation, then asks it for health-path (200, with health-expect) and every
+ * smoke path (2xx/3xx). A definite wrong answer fails after a short grace; only refused connections
+ * and timeouts wait up to health-timeout. The unit is always stopped and its socket removed.
+ */
+function candidateScript(ctx, release, conf) {
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shQuote */ .U;
+    const p = ctx.paths;
+    const d = ctx.settings.deploy;
+    const rel = `${p.releases}/${release}`;
+    const unit = candidateUnit(ctx);
+    const rundir = `/run/${unit}`;
+    const sock = `${rundir}/gunicorn.sock`;
+    const host = (0,_deploy_health_js__WEBPACK_IMPORTED_MODULE_2__/* .healthHost */ .d)(ctx.settings);
+    const checks = [
+        `check ${q(d.healthPath)} health`,
+        ...d.smokePaths.map((sp) => `check ${q(sp)} smoke`)
+    ].join(' && ');
+    return `
+unit=${q(unit)}
+sock=${q(sock)}
+body=$(mktemp)
+ms() { local t=\${EPOCHREALTIME/./}; echo $((10#$t / 1000)); }
+stop_candidate() { systemctl stop "$unit.service" >/dev/null 2>&1 || true; systemctl reset-failed "$unit.service" >/dev/null 2>&1 || true; }
+# Stopped whatever ends this script; and systemd itself ends it after RuntimeMaxSec should the
+# script be killed before its trap runs.
+trap 'stop_candidate; rm -f "$body"' EXIT
+stop_candidate
+since=$(date +%s)
+systemd-run --unit="$unit" --quiet --collect --service-type=exec \\
+  -p User=${q(p.user)} -p Group=${q(p.user)} -p UMask=0027 \\
+  -p EnvironmentFile=${q(conf.envFile)} -p WorkingDirectory=${q(rel)} \\
+  -p RuntimeDirectory="$unit" -p PrivateTmp=yes -p NoNewPrivileges=yes -p ProtectSystem=full \\
+  -p KillSignal=SIGINT -p TimeoutStopSec=5 -p RuntimeMaxSec=${Math.ceil(d.healthTimeoutMs / 1000) + 120} \\
+  --setenv=PATH=${q(`${rel}/.venv/bin:/usr/local/bin:/usr/bin:/bin`)} --setenv=PWD=${q(rel)} \\
+  -- ${q(`${rel}/.venv/bin/python`)} -m gunicorn -c ${q(conf.gunicornConf)} --chdir ${q(rel)} \\
+  --bind "unix:$sock" --workers 1 --error-logfile - --access-logfile /dev/null ${q(d.wsgiApp)}
+start=$(ms); deadline=$((start + ${d.healthTimeoutMs}))
+bad_since=""; bad_count=0; polls=0
+# check PATH KIND: 0 when the answer is right; otherwise sets code and why and returns 1.
+check() {
+  local left=$(( (deadline - $(ms)) / 1000 )); [ "$left" -ge 1 ] || left=1; [ "$left" -le 5 ] || left=5
+  code=$(curl -sS -o "$body" -w '%{http_code}' -m "$left" --unix-socket "$sock" "http://"${q(host)}"$1" 2>/dev/null || true)
+  code=\${code:-000}
+  if [ "$2" = health ]; then
+    if [ "$code" = 200 ]; then
+      ${d.healthExpect ? `grep -qF -- ${q(d.healthExpect)} "$body" && return 0; why="$1 answered 200 without the health-expect text"; return 1` : 'return 0'}
+    fi
+  else
+    case "$code" in 2??|3??) return 0;; esac
+  fi
+  if [ "$code" = 000 ]; then why="$1 did not answer"; else why="$1 answered $code"; fi
+  return 1
+}
+while :; do
+  if ! systemctl is-active --quiet "$unit.service"; then code=000; why="Gunicorn exited before it served"; gone=yes; break; fi
+  if ${checks}; then echo "candidate=ok"; echo "ms=$(( $(ms) - start ))"; exit 0; fi
+  now=$(ms)
+  if [ "$code" != 000 ]; then
+    bad_count=$((bad_count + 1)); bad_since=\${bad_since:-$now}
+    [ "$bad_count" -ge ${GRACE_ANSWERS} ] && [ $((now - bad_since)) -ge ${GRACE_MS} ] && break
+  else
+    bad_count=0; bad_since=""
+  fi
+  [ "$now" -lt "$deadline" ] || { why="$why within ${Math.round(d.healthTimeoutMs / 100) / 10} s"; break; }
+  polls=$((polls + 1))
+  if [ "$polls" -le 20 ]; then sleep 0.05; else sleep 0.2; fi
+done
+echo "candidate=refused"
+echo "status=$code"
+echo "why=$why"
+echo "ms=$(( $(ms) - start ))"
+if [ "$code" != 000 ]; then echo "--- body"; head -c 2000 "$body" | head -n 8; echo; fi
+[ -n "\${gone:-}" ] || sleep 0.2
+journalctl --sync >/dev/null 2>&1 || true
+echo "--- log"
+journalctl -u "$unit.service" --since "@$since" -o cat --no-pager 2>/dev/null | tail -n 20
+exit 0
+`;
+}
+function parseCandidate(stdout) {
+    const [head, rest = ''] = stdout.split('\n--- body\n');
+    const facts = {};
+    for (const line of (head ?? '').split('\n--- log\n')[0].split('\n')) {
+        const m = /^([a-z]+)=(.*)$/.exec(line);
+        if (m)
+            facts[m[1]] = m[2];
+    }
+    const logAt = stdout.indexOf('\n--- log\n');
+    const log = logAt >= 0 ? stdout.slice(logAt + '\n--- log\n'.length).trimEnd() : '';
+    const body = stdout.includes('\n--- body\n') ? rest.split('\n--- log\n')[0].trim() : '';
+    return {
+        ok: facts.candidate === 'ok',
+        why: facts.why ?? '',
+        status: facts.status ?? '',
+        body,
+        log,
+        ms: Number(facts.ms ?? 0)
+    };
+}
+/**
+ * The candidate boot as a step: nothing users see changes whatever it finds. The error says what
+ * answered, with the first lines of the body and Gunicorn's last lines.
+ */
+async function bootCandidate(ctx, release, conf) {
+    const d = ctx.settings.deploy;
+    const res = await ctx.remote.script(candidateScript(ctx, release, conf), {
+        sudo: true,
+        timeoutMs: d.healthTimeoutMs + 60_000
+    });
+    const c = parseCandidate(res.stdout);
+    if (res.code !== 0 || !c.ok) {
+        const why = c.why || `the candidate check stopped (exit ${res.code}): ${res.stderr.trim().slice(0, 500)}`;
+        throw new _step_js__WEBPACK_IMPORTED_MODULE_0__/* .DeployError */ .sH(`release ${release} was refused before the switch: its candidate ${why}; nothing was switched, the old release keeps serving` +
+            (c.body ? `\nThe answer began:\n${c.body}` : '') +
+            (c.log ? `\nGunicorn's last lines:\n${c.log}` : ''), `Run the release locally (gunicorn ${d.wsgiApp}) and ask ${[d.healthPath, ...d.smokePaths].join(', ')} with Host: ${(0,_deploy_health_js__WEBPACK_IMPORTED_MODULE_2__/* .healthHost */ .d)(ctx.settings)}; fix what answers wrong and deploy again.`);
+    }
+    const paths = d.smokePaths.length
+        ? ` and ${d.smokePaths.length} smoke path${d.smokePaths.length > 1 ? 's' : ''}`
+        : '';
+    return { detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s` };
+}
+
+
+/***/ }),
+
+/***/ 8445:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Q: () => (/* binding */ restoreScript),
+/* harmony export */   dx: () => (/* binding */ stageConfig),
+/* harmony export */   jT: () => (/* binding */ needsRestart),
+/* harmony export */   qV: () => (/* binding */ installConfig)
+/* harmony export */ });
+/* unused harmony exports appFiles, stageScript, stageInput, installScript */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _deploy_context_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9116);
+/* harmony import */ var _render_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7055);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9038);
+
+
+
+
+function appFiles(ctx, cores) {
+    const d = ctx.settings.deploy;
+    const vars = (0,_render_js__WEBPACK_IMPORTED_MODULE_2__/* .templateVars */ .xw)({
+        app: ctx.paths.app,
+        appDir: ctx.paths.dir,
+        wsgiApp: d.wsgiApp,
+        workers: d.workers === 'auto' ? 2 * cores + 1 : d.workers,
+        preloadLibraries: d.preloadLibraries,
+        env: d.env,
+        healthPath: d.healthPath,
+        deployLockPath: ctx.paths.lockOwner
+    });
+    return (0,_render_js__WEBPACK_IMPORTED_MODULE_2__/* .renderAppUnits */ .P8)(vars);
+}
+const stagedName = (f) => node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(f.path);
+/**
+ * Writes the rendered files into /etc/APP/staged (readable by the app's user, so the import check
+ * can use the new config and environment before anything is switched) and says which differ from
+ * the installed ones. The files' text travels on stdin (stageInput), one base64 line per file in
+ * this order, read by shell builtins: the environment file holds secrets, and a command line is
+ * readable by every local user (/proc/PID/cmdline) and kept by sudo in the journal.
+ */
+function stageScript(ctx, files) {
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shQuote */ .U;
+    const staged = `${ctx.paths.etc}/staged`;
+    const writes = files
+        .map((f) => {
+        const to = `${staged}/${stagedName(f)}`;
+        return `IFS= read -r b64; printf '%s' "$b64" | base64 -d > ${q(to)}
+chmod 0640 ${q(to)}; chown root:${q(ctx.paths.user)} ${q(to)}
+cmp -s ${q(to)} ${q(f.path)} || changed="$changed ${f.path}"`;
+    })
+        .join('\n');
+    return `
+umask 077
+rm -rf ${q(staged)}; install -d -m 0750 -o root -g ${q(ctx.paths.user)} ${q(staged)}
+changed=""
+${writes}
+echo "changed=$changed"
+`;
+}
+/** stageScript's stdin: the files' text, one base64 line each, in order. */
+function stageInput(files) {
+    return files.map((f) => `${Buffer.from(f.content).toString('base64')}\n`).join('');
+}
+async function stageConfig(ctx, cores) {
+    const files = appFiles(ctx, cores);
+    const res = await (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_1__/* .runScript */ .j3)(ctx, 'writing the app configuration', stageScript(ctx, files), {
+        timeoutMs: 60_000,
+        stdin: stageInput(files)
+    });
+    const changed = ((0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_1__/* .parseFacts */ .hx)(res.stdout).changed ?? '').split(/\s+/).filter((s) => s);
+    const stagedDir = `${ctx.paths.etc}/staged`;
+    const at = (suffix) => `${stagedDir}/${node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(files.find((f) => f.path.endsWith(suffix)).path)}`;
+    return {
+        files,
+        changedFiles: changed,
+        changed: changed.length > 0,
+        stagedDir,
+        previousDir: `${ctx.paths.state}/config-previous`,
+        envFile: at('/env'),
+        gunicornConf: at('gunicorn.conf.py'),
+        detail: changed.length ? `changed: ${changed.map((c) => node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(c)).join(', ')}` : 'unchanged'
+    };
+}
+const changedOnes = (staged) => staged.files.filter((f) => staged.changedFiles.includes(f.path));
+const unitsChanged = (staged) => staged.changedFiles.some((p) => p.startsWith('/etc/systemd/'));
+/** A changed unit or environment needs a new Gunicorn master; gunicorn.conf.py is re-read on HUP. */
+function needsRestart(staged) {
+    return staged.changedFiles.some((p) => !p.endsWith('gunicorn.conf.py'));
+}
+/**
+ * Puts the changed files in place, keeping what they replace so a rollback can put it back. Units
+ * are enabled (started at boot) and the socket started on the first deploy; the socket is never
+ * restarted by a deploy, since that would refuse connections.
+ */
+function installScript(ctx, staged) {
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shQuote */ .U;
+    const prev = staged.previousDir;
+    const lines = changedOnes(staged)
+        .map((f) => {
+        const name = stagedName(f);
+        const [owner, group] = f.owner.split(':');
+        return `if [ -f ${q(f.path)} ]; then cp -a ${q(f.path)} ${q(`${prev}/${name}`)}; else echo ${q(f.path)} > ${q(`${prev}/${name}.absent`)}; fi
+install -m ${f.mode} -o ${q(owner)} -g ${q(group)} ${q(`${staged.stagedDir}/${name}`)} ${q(f.path)}`;
+    })
+        .join('\n');
+    const app = ctx.paths.app;
+    return `
+systemctl is-active --quiet ${q(`${app}.socket`)} && echo socket_was_active=yes || true
+rm -rf ${q(prev)}; install -d -m 0700 ${q(prev)}
+${lines}
+${unitsChanged(staged) ? 'systemctl daemon-reload' : ''}
+systemctl is-enabled --quiet ${q(`${app}.socket`)} 2>/dev/null || systemctl enable --quiet ${q(`${app}.socket`)}
+systemctl is-enabled --quiet ${q(`${app}.service`)} 2>/dev/null || systemctl enable --quiet ${q(`${app}.service`)}
+systemctl is-active --quiet ${q(`${app}.socket`)} || systemctl start ${q(`${app}.socket`)}
+`;
+}
+async function installConfig(ctx, staged) {
+    const res = await (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_1__/* .runScript */ .j3)(ctx, 'installing the app configuration', installScript(ctx, staged), {
+        timeoutMs: 120_000
+    });
+    if (staged.changedFiles.some((p) => p.endsWith('.socket')) &&
+        (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_1__/* .parseFacts */ .hx)(res.stdout).socket_was_active === 'yes') {
+        ctx.logger.warning(`${ctx.paths.app}.socket changed: the running socket keeps its old settings until it is restarted (a deploy never restarts it, since that refuses connections)`);
+    }
+    return {
+        changed: staged.changedFiles.length > 0,
+        detail: staged.changedFiles.map((c) => node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(c)).join(', ') || 'unchanged'
+    };
+}
+/** Puts back what installConfig replaced (for a rollback). */
+function restoreScript(ctx, staged) {
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shQuote */ .U;
+    const prev = staged.previousDir;
+    const lines = changedOnes(staged)
+        .map((f) => {
+        const name = stagedName(f);
+        return `if [ -f ${q(`${prev}/${name}`)} ]; then cp -a ${q(`${prev}/${name}`)} ${q(f.path)}; fi`;
+    })
+        .join('\n');
+    return `${lines}\n${unitsChanged(staged) ? 'systemctl daemon-reload' : ''}\n`;
+}
+
+
+/***/ }),
+
+/***/ 9691:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ historyCommand),
+/* harmony export */   c: () => (/* binding */ recordHistory)
+/* harmony export */ });
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9038);
+
+/** The shell that appends one JSON line to the server's history, for a step to run with its own. */
+function historyCommand(ctx, entry) {
+    const line = JSON.stringify({ time: new Date().toISOString(), host: ctx.label, ...entry });
+    return `printf '%s\\n' ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U)(line)} >> ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U)(ctx.paths.history)}`;
+}
+/**
+ * One JSON line per deploy or rollback in the server's own history, for humans with ssh; `also`:
+ * another command for the same round trip.
+ */
+async function recordHistory(ctx, entry, also = '') {
+    await ctx.remote
+        .script([historyCommand(ctx, entry), also].join('\n'), {
+        sudo: true,
+        timeoutMs: 30_000
+    })
+        .catch((err) => ctx.logger.warning(`could not write the deploy history: ${err.message}`));
+}
+
+
+/***/ }),
+
+/***/ 6691:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   S8: () => (/* binding */ rollbackTo),
+/* harmony export */   n_: () => (/* binding */ errorLogTail)
+/* harmony export */ });
+/* unused harmony export autoRollbackTarget */
+/* harmony import */ var _deploy_context_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9116);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(9038);
+/* harmony import */ var _deploy_app_run_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(5312);
+/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8445);
+/* harmony import */ var _switch_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(499);
+/* harmony import */ var _verify_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3202);
+/* harmony import */ var _candidate_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2138);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3342);
+/* harmony import */ var _deploy_release_record_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(4040);
+/* harmony import */ var _deploy_remembered_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(1757);
+
+
+
+
+
+
+
+
+
+
+/** The last lines Gunicorn and systemd wrote about the app: why a release failed. */
+async function errorLogTail(ctx, lines = 30) {
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_8__/* .shQuote */ .U;
+    const res = await ctx.remote
+        .script(
+    // Read as the app's user, who owns the log folder: a log it replaced by a link to a
+    // root-only file shows nothing here.
+    `${(0,_deploy_app_run_js__WEBPACK_IMPORTED_MODULE_9__/* .asUser */ .ex)(ctx.paths.user, `tail -n ${lines} -- "$1" 2>/dev/null || true`, [q(`${ctx.paths.logDir}/error.log`)])} || true
+echo '--- journal'
+journalctl -u ${q(`${ctx.paths.app}.service`)} -n ${Math.ceil(lines / 2)} --no-pager -o short-iso 2>/dev/null || true`, { sudo: true, timeoutMs: 30_000 })
+        .catch(() => undefined);
+    return res ? (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_0__/* .lastLines */ .w$)(res.stdout, lines + lines / 2 + 1) : '';
+}
+/**
+ * Where an automatic rollback goes: the release that served before the failed one when it was
+ * proven live (or predates recorded states: it was serving until this run), else the newest release
+ * proven live other than the failed one.
+ */
+function autoRollbackTarget(states, previous, failed) {
+    const st = states.get(previous);
+    if (previous && (st === 'live' || st === 'none'))
+        return previous;
+    return [...states]
+        .filter(([id, state]) => state === 'live' && id !== failed)
+        .map(([id]) => id)
+        .sort()
+        .at(-1);
+}
+/**
+ * Puts the newest release proven live back in service after a failed switch: the configuration
+ * the failed deploy replaced is restored, the release is booted as a candidate with it (checked
+ * with the settings the last successful deploy remembered, the ones that release was proven with),
+ * then the same flip and proof as a deploy. Reload or restart as the way forward decided: a new
+ * master was needed to leave the old venv or units, so one is needed to return.
+ */
+async function rollbackTo(ctx, previous, failed, restart, staged) {
+    const found = await (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_0__/* .runScript */ .j3)(ctx, 'reading the releases', `${(0,_deploy_release_record_js__WEBPACK_IMPORTED_MODULE_6__/* .listStatesCommand */ .oJ)(ctx)}
+${(0,_deploy_remembered_js__WEBPACK_IMPORTED_MODULE_7__/* .readRememberedCommand */ .q)(ctx)}`, { timeoutMs: 30_000 });
+    const states = (0,_deploy_release_record_js__WEBPACK_IMPORTED_MODULE_6__/* .parseStates */ .Gt)(found.stdout);
+    const target = autoRollbackTarget(states, previous, failed);
+    if (!target) {
+        throw new _step_js__WEBPACK_IMPORTED_MODULE_5__/* .DeployError */ .sH(`no release proven live to go back to (releases: ${[...states].map(([id, st]) => `${id} ${st}`).join(', ') || 'none'})`);
+    }
+    const remembered = /^remembered=(.*)$/m.exec(found.stdout)?.[1];
+    const proof = { ...ctx, settings: (0,_deploy_remembered_js__WEBPACK_IMPORTED_MODULE_7__/* .withRemembered */ .$S)({ ...ctx.settings, given: [] }, remembered) };
+    if (staged && staged.changedFiles.length > 0) {
+        await (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_0__/* .runScript */ .j3)(ctx, 'restoring the previous configuration', (0,_config_js__WEBPACK_IMPORTED_MODULE_1__/* .restoreScript */ .Q)(ctx, staged), {
+            timeoutMs: 60_000
+        });
+    }
+    // The way back is what a cancelled run must still finish: its proof ignores the cancellation.
+    const back = { ...proof, signal: undefined };
+    await (0,_candidate_js__WEBPACK_IMPORTED_MODULE_4__/* .bootCandidate */ .kM)(back, target, { envFile: ctx.paths.envFile, gunicornConf: ctx.paths.gunicornConf });
+    // Another release than the one the way forward left: its venv may differ, so a new master.
+    const switched = await (0,_switch_js__WEBPACK_IMPORTED_MODULE_2__/* .switchRelease */ .U0)(ctx, target, restart || target !== previous);
+    await (0,_verify_js__WEBPACK_IMPORTED_MODULE_3__/* .verifyRelease */ .V)(back, target, switched.oldWorkers);
+    return {
+        ...switched,
+        target,
+        detail: `current -> ${target} (${switched.reload}), candidate and live proven`
+    };
+}
+
+
+/***/ }),
+
+/***/ 499:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   U0: () => (/* binding */ switchRelease),
+/* harmony export */   tR: () => (/* binding */ CHILDREN_FN)
+/* harmony export */ });
+/* unused harmony export switchScript */
+/* harmony import */ var _deploy_context_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9116);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9038);
+
+
+/** Shell function: PIDs whose parent is $1 (Gunicorn's workers), without needing procps. */
+// Never fails: under pipefail, grep's status (no match, or a process gone between the glob and
+// the read, as old workers are right after a reload) would end the calling script.
+const CHILDREN_FN = `children() { [ -n "$1" ] && [ "$1" != 0 ] || return 0; { grep -l "^PPid:[[:space:]]*$1\\$" /proc/[0-9]*/status 2>/dev/null || true; } | cut -d/ -f3 | tr '\\n' ' '; }`;
+/**
+ * Flips `current` atomically (a new link renamed over the old one) and tells Gunicorn. HUP when
+ * only code changed: the master re-reads its config and forks workers that import the new release
+ * while the socket stays open. A new venv or changed units/environment need a new master, so a
+ * restart; the socket unit keeps the listening socket, so no connection is refused. The socket
+ * unit itself is never restarted, and workers are never signalled directly.
+ */
+function switchScript(ctx, release, restart) {
+    const p = ctx.paths;
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shQuote */ .U;
+    const svc = q(`${p.app}.service`);
+    return `
+${CHILDREN_FN}
+main=$(systemctl show -p MainPID --value ${svc} 2>/dev/null || echo 0)
+echo "old_workers=$(children "$main")"
+ln -sfn ${q(`releases/${release}`)} ${q(`${p.dir}/.current.tmp`)}
+mv -T ${q(`${p.dir}/.current.tmp`)} ${q(p.current)}
+if ! systemctl is-active --quiet ${svc}; then
+  systemctl reset-failed ${svc} 2>/dev/null || true
+  systemctl start ${svc}
+  echo reload=start
+elif ${restart ? 'true' : 'false'}; then
+  systemctl restart ${svc}
+  echo reload=restart
+else
+  systemctl reload ${svc}
+  echo reload=hup
+fi
+`;
+}
+async function switchRelease(ctx, release, restart) {
+    const res = await (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_0__/* .runScript */ .j3)(ctx, `switching to ${release}`, switchScript(ctx, release, restart), {
+        timeoutMs: 120_000
+    });
+    const f = (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_0__/* .parseFacts */ .hx)(res.stdout);
+    const reload = (f.reload ?? 'start');
+    return {
+        reload,
+        oldWorkers: (f.old_workers ?? '').split(/\s+/).filter((s) => s),
+        detail: `current -> ${release}, ${reload}`
+    };
+}
+
+
+/***/ }),
+
+/***/ 3202:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   V: () => (/* binding */ verifyRelease)
+/* harmony export */ });
+/* unused harmony export verifyScript */
+/* harmony import */ var _deploy_context_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9116);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9038);
+/* harmony import */ var _deploy_health_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1873);
+/* harmony import */ var _deploy_release_record_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4040);
+/* harmony import */ var _switch_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(499);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3342);
+
+
+
+
+
+
+/**
+ * A reload returns before new workers serve (ExecReload is asynchronous, READY comes before the
+ * app is imported), so the proof is polled in one server-side loop: as many new worker processes as
+ * the config asks for, each working in the release, and the health path answering 200 (with
+ * health-expect in the body) through the app's socket. Old workers may still be finishing their
+ * requests (they accept no new ones once told to stop).
+ */
+function verifyScript(ctx, release, oldWorkers) {
+    const p = ctx.paths;
+    const d = ctx.settings.deploy;
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U;
+    const timeoutS = Math.max(1, Math.ceil(d.healthTimeoutMs / 1000));
+    return `
+${_switch_js__WEBPACK_IMPORTED_MODULE_2__/* .CHILDREN_FN */ .tR}
+want=$(readlink -f ${q(`${p.releases}/${release}`)})
+old=" ${oldWorkers.join(' ')} "
+# Old workers may finish their requests for up to graceful_timeout; the new ones must all be there.
+expected=$(awk '$1 == "workers" && $2 == "=" {print $3}' ${q(p.gunicornConf)} 2>/dev/null)
+expected=\${expected:-1}
+body=$(mktemp)
+# Proven: the release is recorded live (a rollback target from now on).
+proven() {
+${(0,_deploy_release_record_js__WEBPACK_IMPORTED_MODULE_1__/* .stateCommand */ .t7)(ctx, release, 'live')}
+echo "workers=$fresh"; echo "health=200"; exit 0
+}
+# Whatever ends this script early, it says why.
+trap 'rc=$?; rm -f "$body"; [ $rc = 0 ] || [ -n "\${reported:-}" ] || echo "why=the check stopped (exit $rc) while: $why"' EXIT
+deadline=$((SECONDS + ${timeoutS}))
+why="not checked yet"
+while :; do
+  main=$(systemctl show -p MainPID --value ${q(`${p.app}.service`)} 2>/dev/null || echo 0)
+  workers=$(children "$main")
+  ok=yes; fresh=0
+  for w in $workers; do
+    case "$old" in *" $w "*) continue;; esac
+    cwd=$(readlink /proc/$w/cwd 2>/dev/null || true)
+    [ -z "$cwd" ] && continue
+    if [ "$cwd" != "$want" ]; then ok=no; why="worker $w serves $cwd, not the new release"; fi
+    fresh=$((fresh + 1))
+  done
+  if [ "$fresh" -lt "$expected" ]; then ok=no; why="$fresh of $expected new workers running (master pid $main)"; fi
+  if [ "$ok" = yes ]; then
+    code=$(curl -sS -o "$body" -w '%{http_code}' -m 5 --unix-socket ${q(p.socket)} ${q((0,_deploy_health_js__WEBPACK_IMPORTED_MODULE_5__/* .healthUrl */ .g)(ctx.settings, d.healthPath))} 2>/dev/null || true)
+    if [ "$code" = 200 ]; then
+      ${d.healthExpect ? `if grep -qF -- ${q(d.healthExpect)} "$body"; then proven; fi; why="health-path answered 200 without ${d.healthExpect.replace(/[^A-Za-z0-9 _.:-]/g, '')} in: $(head -c 300 "$body" | tr '\\n' ' ')"` : 'proven'}
+    else
+      why="health-path answered \${code:-nothing}: $(head -c 300 "$body" 2>/dev/null | tr '\\n' ' ')"
+    fi
+  fi
+  state=$(systemctl is-active ${q(`${p.app}.service`)} 2>/dev/null || true)
+  if [ "$state" = failed ] || [ "$state" = inactive ]; then why="the service is $state"; break; fi
+  [ $SECONDS -lt $deadline ] || break
+  # New workers that import only the app (preload-libraries) serve within a few tenths of a second:
+  # look often at first, then less often, as every look costs the server a little CPU.
+  polls=$((\${polls:-0} + 1))
+  # A line now and then: once the runner is gone (its channel closed), the write fails and ends
+  # this loop, instead of polling as root until the deadline.
+  [ $((polls % 5)) != 0 ] || echo "poll=$polls"
+  if [ "$polls" -le 10 ]; then sleep 0.05; else sleep 0.2; fi
+done
+reported=yes
+echo "why=$why"
+exit 1
+`;
+}
+async function verifyRelease(ctx, release, oldWorkers) {
+    const timeoutMs = ctx.settings.deploy.healthTimeoutMs + 30_000;
+    const res = await ctx.remote.script(verifyScript(ctx, release, oldWorkers), {
+        sudo: true,
+        timeoutMs,
+        signal: ctx.signal
+    });
+    const f = (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_0__/* .parseFacts */ .hx)(res.stdout);
+    if (res.code !== 0) {
+        throw new _step_js__WEBPACK_IMPORTED_MODULE_3__/* .DeployError */ .sH(`release ${release} is not live after ${ctx.settings.deploy.healthTimeoutMs / 1000} s: ${f.why ?? res.stderr.trim()}`);
+    }
+    const workers = Number(f.workers ?? 0);
+    return { detail: `${workers} workers on ${release}, ${ctx.settings.deploy.healthPath} 200` };
+}
+
+
+/***/ })
+
+};
