@@ -60,14 +60,17 @@ async function historyLines(): Promise<Record<string, string>[]> {
     .map((l) => JSON.parse(l) as Record<string, string>);
 }
 
-/** A copy of the example app whose /health answers 500: verify never passes. */
+/**
+ * A copy of the example app whose /health answers 500 once live (PWD .../current), so its
+ * candidate boot passes and the run reaches verify, which then never passes.
+ */
 async function brokenHealth(): Promise<string> {
   const dir = await appCopy();
   await editFile(
     dir,
     'app.py',
     (t) =>
-      `${t}\n@app.before_request\ndef _broken():\n    if request.path == "/health":\n        return "broken on purpose", 500\n`
+      `${t}\nimport os\n@app.before_request\ndef _broken():\n    if os.environ.get("PWD", "").endswith("/current") and request.path == "/health":\n        return "broken on purpose", 500\n`
   );
   return dir;
 }
