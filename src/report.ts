@@ -82,9 +82,31 @@ export function summaryMarkdown(report: RunReport, factKeys: string[]): string {
     parts.push(`### ${h.host}: ${h.status} in ${(h.ms / 1000).toFixed(1)} s`);
     if (h.error) parts.push(`> ${h.error.split('\n').join('\n> ')}`);
     parts.push(markdownTable(['step', 'time', 'result', 'detail'], stepRows(h)));
+    const backups = backupTable(h);
+    if (backups) parts.push(`Backups on ${h.host}, newest first:`, backups);
   }
   parts.push(`Total: ${(report.ms / 1000).toFixed(1)} s`);
   return parts.join('\n\n') + '\n';
+}
+
+/** Mode backups keeps its list as a fact (JSON): a table of its own in the summary. */
+function backupTable(h: HostReport): string | undefined {
+  if (!h.facts.backups) return undefined;
+  try {
+    const list = JSON.parse(h.facts.backups) as {
+      id: string;
+      time: string;
+      size: number;
+      takenBy: string;
+      integrity: string;
+    }[];
+    return markdownTable(
+      ['id', 'time (UTC)', 'size', 'taken by', 'integrity'],
+      list.map((b) => [b.id, b.time, `${b.size} bytes`, b.takenBy, b.integrity])
+    );
+  } catch {
+    return undefined;
+  }
 }
 
 /** Outputs shared by every mode; the first host's facts are the single-value outputs. */

@@ -10,7 +10,8 @@ export const SECTIONS = {
   candidate: 'Proving the release before the switch (candidate): nothing switched',
   live: 'Going live (switch, verify): rolled back',
   rollback: 'Mode rollback',
-  provision: 'Mode provision and verify'
+  provision: 'Mode provision and verify',
+  data: 'Mode restore and backups'
 } as const;
 
 const BY_STEP: Record<string, keyof typeof SECTIONS> = {
@@ -45,6 +46,7 @@ export function sectionFor(mode: string, failedStep: string | undefined): keyof 
   if (failedStep === 'connect') return 'connect';
   if (mode === 'provision' || mode === 'verify') return 'provision';
   if (mode === 'rollback') return 'rollback';
+  if (mode === 'restore' || mode === 'backups') return 'data';
   return BY_STEP[failedStep ?? ''] ?? 'server';
 }
 

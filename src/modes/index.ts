@@ -5,6 +5,8 @@ import { deployMode } from './deploy-mode.js';
 import { rollbackMode } from './rollback-mode.js';
 import { provisionMode } from './provision-mode.js';
 import { verifyMode } from './verify-mode.js';
+import { restoreMode } from './restore-mode.js';
+import { backupsMode } from './backups-mode.js';
 
 export function modeStrategy(mode: Mode): ModeStrategy {
   switch (mode) {
@@ -18,6 +20,10 @@ export function modeStrategy(mode: Mode): ModeStrategy {
       return provisionMode;
     case 'verify':
       return verifyMode;
+    case 'restore':
+      return restoreMode;
+    case 'backups':
+      return backupsMode;
     default:
       throw new Error(`mode ${mode} has no strategy`);
   }
