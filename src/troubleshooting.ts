@@ -24,6 +24,7 @@ const BY_STEP: Record<string, keyof typeof SECTIONS> = {
   config: 'build',
   check: 'build',
   backup: 'build',
+  'download backup': 'build',
   'pre-activate': 'build',
   candidate: 'candidate',
   units: 'live',

@@ -9,6 +9,7 @@ import { DeployError, type StepOutcome } from './step.js';
 export const NOT_FOUND = 7;
 export const CORRUPT = 9;
 export const PUT_BACK = 10;
+export const CHANGED = 11;
 
 /** One backup file on the server, as `mode: backups` lists it. */
 export interface BackupEntry {
@@ -156,7 +157,7 @@ echo "work=$work"
  * (so the file, -wal and -shm keep their owner), checkpoints the WAL and checks the result, then
  * starts the service. Any failure after the safety copy puts it back and starts the service.
  */
-export function swapScript(ctx: DeployContext): string {
+export function swapScript(ctx: DeployContext, expectFingerprint?: string): string {
   const q = shQuote;
   const p = ctx.paths;
   const db = dbPath(ctx);
@@ -176,7 +177,14 @@ start() { [ "$started" = yes ] || { systemctl start ${svc}; started=yes; }; }
 if [ -f "$db" ]; then
   # Nothing has the database open now: fold the WAL into the file, then copy it.
   ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
-  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".backup '$work/safety.db'"
+${
+  expectFingerprint
+    ? `  # Only a database nobody wrote to since the fingerprint was taken may be replaced.
+  now=$(${asApp} sqlite3 -cmd '.timeout 15000' "$db" '.sha3sum')
+  if [ "$now" != ${q(expectFingerprint)} ]; then start; echo "changed=yes"; exit ${CHANGED}; fi
+`
+    : ''
+}  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".backup '$work/safety.db'"
   [ "$(${asApp} sqlite3 "$work/safety.db" 'PRAGMA integrity_check')" = ok ] || { echo "the safety copy of the current database fails integrity_check; nothing was restored" >&2; start; exit 4; }
   install -m 0640 -o root -g ${q(p.user)} "$work/safety.db" "$safety"
   echo "safety=$(basename -- "$safety")"
@@ -203,6 +211,9 @@ echo "restored=yes"
 echo "current=$(basename "$(readlink ${q(p.current)})")"
 `;
 }
+
+/** The database was written to since its fingerprint: a restore would lose data. */
+export class ChangedSinceError extends DeployError {}
 
 /** Puts the safety copy back after the restored database failed the health proof. */
 export function putBackScript(ctx: DeployContext): string {
@@ -246,11 +257,19 @@ export async function stageRestore(ctx: DeployContext, id: string): Promise<Step
 }
 
 export async function swapDatabase(
-  ctx: DeployContext
+  ctx: DeployContext,
+  expectFingerprint?: string
 ): Promise<StepOutcome & { safety: string; current: string; stoppedAt: number }> {
-  const res = await ctx.remote.script(swapScript(ctx), { sudo: true, timeoutMs: 30 * 60_000 });
+  const res = await ctx.remote.script(swapScript(ctx, expectFingerprint), {
+    sudo: true,
+    timeoutMs: 30 * 60_000
+  });
   const f = parseFacts(res.stdout);
   if (f.warning) ctx.logger.warning(f.warning);
+  if (res.code === CHANGED)
+    throw new ChangedSinceError(
+      'the database changed since pre-activate finished (a write reached it): restoring the backup would lose that write, so it was not restored and the data is kept'
+    );
   if (res.code !== 0) {
     const tail = res.stderr.trim().split('\n').slice(-3).join('\n');
     throw new DeployError(
