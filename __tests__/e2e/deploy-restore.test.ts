@@ -62,6 +62,25 @@ test('mode backups lists the backups; download-backup brings the newest to the r
   expect(stdout.trim().split('\n')).toEqual(['ok', '30']);
 }, 300_000);
 
+test('a deploy with download-backup brings the backup it took to the runner, sound and with the same checksum', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gd-download-'));
+  const { report } = await deploy(server, app, { 'download-backup': dir });
+  expect(report.error).toBeUndefined();
+  const facts = report.hosts[0]!.facts;
+  const id = path.basename(facts.backup!);
+  expect(id).toBe(`app.db-${facts.release}.db`);
+  expect(facts['downloaded-backup']).toBe(path.join(dir, id));
+  const local = createHash('sha256')
+    .update(await readFile(facts['downloaded-backup']!))
+    .digest('hex');
+  expect(facts['backup-sha256']).toBe(local);
+  expect((await onServer(server, `sha256sum ${facts.backup}`)).split(' ')[0]).toBe(local);
+  const { stdout } = await run('sqlite3', [facts['downloaded-backup']!, 'PRAGMA integrity_check']);
+  expect(stdout.trim()).toBe('ok');
+  // Only the newest is the deploy's: the restore below picks it as latest.
+  await onServer(server, `rm -f ${facts.backup}`);
+}, 300_000);
+
 test('a restore under 20 readers and a write loop: no failed request, the database is the backup plus what came after', async () => {
   const backupRows = await rowsOf('/srv/shop/backups/app.db-*.db');
   expect(backupRows).toHaveLength(30);
@@ -84,6 +103,10 @@ test('a restore under 20 readers and a write loop: no failed request, the databa
   expect({ failed: reads.failed, errors: reads.errors }).toEqual({ failed: 0, errors: {} });
   expect({ failed: writes.failed, errors: writes.errors }).toEqual({ failed: 0, errors: {} });
   expect(reads.ok).toBeGreaterThan(100);
+  // The figure for the report: how long requests waited, and what the clients saw.
+  console.log(
+    `restore: requests held ${facts['requests-held-ms']} ms; reads ${reads.ok} ok (max ${reads.max_ms} ms), writes ${writes.ok} ok (max ${writes.max_ms} ms)`
+  );
 
   const now = await rowsOf();
   // The backup's rows, exactly; after them only writes answered after the restore.
