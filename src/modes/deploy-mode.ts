@@ -302,6 +302,7 @@ const rolling: RollingStrategy<PreparedRelease> = {
       { event: 'rollback', release: back, from: p.release, status: 'rolled-back', why },
       stateCommand(ctx, p.release, 'rolled-back')
     );
+    if (ctx.settings.deploy.preActivate) await afterMigrationRollback(ctx, p.release, p.migrated);
   },
   release: (_host, p) => p.lock.release()
 };
