@@ -71,7 +71,7 @@ export function summaryMarkdown(report: RunReport, factKeys: string[]): string {
   const icon = report.ok ? '✅' : '❌';
   const parts = [`## ${icon} gunicorn-deploy ${report.mode}: ${report.status}`];
   if (report.error) parts.push(`> **${report.error.split('\n')[0]}**`);
-  const back = rolledBackLines(report);
+  const back = [...rolledBackLines(report), ...databaseLines(report)];
   if (back.length > 0) parts.push(back.map((l) => `> ${l}`).join('\n>\n'));
   if (factKeys.length > 0) {
     const t = factRows(report, factKeys);
@@ -82,9 +82,31 @@ export function summaryMarkdown(report: RunReport, factKeys: string[]): string {
     parts.push(`### ${h.host}: ${h.status} in ${(h.ms / 1000).toFixed(1)} s`);
     if (h.error) parts.push(`> ${h.error.split('\n').join('\n> ')}`);
     parts.push(markdownTable(['step', 'time', 'result', 'detail'], stepRows(h)));
+    const backups = backupTable(h);
+    if (backups) parts.push(`Backups on ${h.host}, newest first:`, backups);
   }
   parts.push(`Total: ${(report.ms / 1000).toFixed(1)} s`);
   return parts.join('\n\n') + '\n';
+}
+
+/** Mode backups keeps its list as a fact (JSON): a table of its own in the summary. */
+function backupTable(h: HostReport): string | undefined {
+  if (!h.facts.backups) return undefined;
+  try {
+    const list = JSON.parse(h.facts.backups) as {
+      id: string;
+      time: string;
+      size: number;
+      takenBy: string;
+      integrity: string;
+    }[];
+    return markdownTable(
+      ['id', 'time (UTC)', 'size', 'taken by', 'integrity'],
+      list.map((b) => [b.id, b.time, `${b.size} bytes`, b.takenBy, b.integrity])
+    );
+  } catch {
+    return undefined;
+  }
 }
 
 /** Outputs shared by every mode; the first host's facts are the single-value outputs. */
@@ -129,8 +151,23 @@ export function rolledBackLines(report: RunReport): string[] {
     );
 }
 
+/** After a rollback that followed a migration: what the database holds and how to restore it. */
+export function databaseLines(report: RunReport): string[] {
+  return report.hosts
+    .filter((h) => h.facts['database-warning'] || h.facts['database-restored'] === 'true')
+    .map((h) =>
+      h.facts['database-restored'] === 'true'
+        ? `Database: ${h.host} has the pre-deploy backup ${h.facts['pre-deploy-backup'] ?? ''} back (no write since the migration)`
+        : `Database on ${h.host}: ${h.facts['database-warning']}`
+    );
+}
+
 /** A failed run as a titled error annotation (shown on the run's page and in the PR checks). */
 export function annotateFailure(report: RunReport): void {
-  const message = [report.error ?? `${report.mode} failed`, ...rolledBackLines(report)].join('\n');
+  const message = [
+    report.error ?? `${report.mode} failed`,
+    ...rolledBackLines(report),
+    ...databaseLines(report)
+  ].join('\n');
   core.error(message, { title: `gunicorn-deploy ${report.mode}: ${report.status}` });
 }

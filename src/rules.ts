@@ -132,6 +132,13 @@ export function releaseIdProblem(v: string): Problem {
     : `must be a release id such as 20261127T162000Z-abc1234, got '${v}'`;
 }
 
+/** A backup's id: its file name on the server, as mode backups lists it (app.db-20261127T162000Z-abc1234.db). */
+export function backupIdProblem(v: string): Problem {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v) && v.length <= 200
+    ? undefined
+    : `must be latest or a backup id (its file name, as mode backups lists it), got '${v}'`;
+}
+
 // Debian policy: lowercase letters, digits, + - . (at least two characters, starting alphanumeric).
 const DEB_PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
 

@@ -18,6 +18,7 @@ import {
   pythonProblem,
   relPathProblem,
   releaseIdProblem,
+  backupIdProblem,
   safeAbsPathProblem,
   safeRelPathProblem,
   serverNameProblem,
@@ -32,7 +33,16 @@ import {
  * (shared with render.ts, which asserts the same rules).
  */
 
-export const MODES = ['deploy', 'preflight', 'rollback', 'provision', 'verify', 'run'] as const;
+export const MODES = [
+  'deploy',
+  'preflight',
+  'rollback',
+  'provision',
+  'verify',
+  'restore',
+  'backups',
+  'run'
+] as const;
 export type Mode = (typeof MODES)[number];
 
 export interface HostSpec {
@@ -88,6 +98,12 @@ export interface DeploySettings {
   /** Send the whole tree even when the previous release's manifest would allow a delta. */
   fullUpload: boolean;
   rollbackTo: string;
+  /** Mode restore: the backup to restore (its file name) or 'latest'. */
+  backup: string;
+  /** A path on the runner to copy the newest backup to ('' for none; deploy and backups modes). */
+  downloadBackup: string;
+  /** An automatic rollback after pre-activate also restores the pre-deploy backup, when provably safe. */
+  rollbackRestoreDatabase: boolean;
   commit: string;
   ref: string;
 }
@@ -176,6 +192,8 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   'health-timeout': '30s',
   'keep-releases': '5',
   'backups-keep': '10',
+  backup: 'latest',
+  'rollback-restore-database': 'false',
   'lock-timeout': '5m',
   'force-unlock': 'false',
   'run-lock': 'false',
@@ -434,6 +452,9 @@ export function parseSettings(readInput: InputReader): Settings {
       minFreeSpace: typeof floor === 'string' ? {} : floor,
       fullUpload: bool('full-upload'),
       rollbackTo: raw('rollback-to').trim(),
+      backup: get('backup'),
+      downloadBackup: oneLine('download-backup'),
+      rollbackRestoreDatabase: bool('rollback-restore-database'),
       commit: oneLine('commit'),
       ref: oneLine('ref')
     },
@@ -447,6 +468,7 @@ export function parseSettings(readInput: InputReader): Settings {
       settings.run.command === '' ? 'is required with mode run' : commandProblem(settings.run.command)
     );
   if (settings.deploy.rollbackTo) check('rollback-to', releaseIdProblem(settings.deploy.rollbackTo));
+  if (settings.deploy.backup !== 'latest') check('backup', backupIdProblem(settings.deploy.backup));
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;
 }

@@ -11,7 +11,8 @@ export const SECTIONS = {
   live: 'Going live (switch, verify): rolled back',
   rollback: 'Mode rollback',
   provision: 'Mode provision and verify',
-  run: 'Mode run'
+  run: 'Mode run',
+  data: 'Mode restore and backups'
 } as const;
 
 const BY_STEP: Record<string, keyof typeof SECTIONS> = {
@@ -24,6 +25,7 @@ const BY_STEP: Record<string, keyof typeof SECTIONS> = {
   config: 'build',
   check: 'build',
   backup: 'build',
+  'download backup': 'build',
   'pre-activate': 'build',
   candidate: 'candidate',
   units: 'live',
@@ -47,6 +49,7 @@ export function sectionFor(mode: string, failedStep: string | undefined): keyof 
   if (mode === 'provision' || mode === 'verify') return 'provision';
   if (mode === 'rollback') return 'rollback';
   if (mode === 'run') return 'run';
+  if (mode === 'restore' || mode === 'backups') return 'data';
   return BY_STEP[failedStep ?? ''] ?? 'server';
 }
 

@@ -44,12 +44,13 @@ test('the examples are the three workflows and the call of the reusable one', ()
     'call-reusable.yml',
     'deploy.yml',
     'fleet-matrix.yml',
+    'nightly-backup.yml',
     'provision.yml',
     'reusable-deploy.yml'
   ]);
 });
 
-describe.each(['deploy.yml', 'provision.yml', 'reusable-deploy.yml'])('%s', (name) => {
+describe.each(['deploy.yml', 'provision.yml', 'reusable-deploy.yml', 'nightly-backup.yml'])('%s', (name) => {
   const wf = example(name);
   const inputs = readActionInputs();
   const known = new Set(inputs.map((i) => i.name));
@@ -83,6 +84,17 @@ describe.each(['deploy.yml', 'provision.yml', 'reusable-deploy.yml'])('%s', (nam
     expect(group).toBe(`deploy-${env}`);
     expect(typeof job.concurrency === 'object' && job.concurrency['cancel-in-progress']).toBe(false);
   });
+});
+
+test('nightly-backup.yml: on a schedule, lists the backups, downloads the newest and keeps it as an artifact', () => {
+  const wf = example('nightly-backup.yml');
+  expect(wf.on.schedule).toEqual([{ cron: expect.stringMatching(/^\S+ \S+ \* \* \*$/) }]);
+  const job = Object.values(wf.jobs)[0]!;
+  const ours = actionSteps(wf)[0]!;
+  expect(ours.with).toMatchObject({ mode: 'backups', 'download-backup': 'backup/' });
+  const upload = job.steps!.find((s) => /^actions\/upload-artifact@v\d+$/.test(s.uses ?? ''))!;
+  expect(upload.with).toMatchObject({ path: 'backup/', 'if-no-files-found': 'error' });
+  expect(job.steps!.indexOf(upload)).toBeGreaterThan(job.steps!.indexOf(ours));
 });
 
 test('deploy.yml: on push to main, production', () => {

@@ -10,6 +10,8 @@ import { installConfig, needsRestart, stageConfig, type StagedConfig } from '../
 import { checkRelease } from '../steps/check.js';
 import { bootCandidate } from '../steps/candidate.js';
 import { backupDatabase } from '../steps/backup.js';
+import { downloadBackup } from '../steps/download.js';
+import { afterMigrationRollback, fingerprintDatabase } from '../steps/migration.js';
 import { runHook } from '../steps/hooks.js';
 import { switchRelease } from '../steps/switch.js';
 import { verifyRelease } from '../steps/verify.js';
@@ -56,6 +58,8 @@ export interface PreparedRelease {
   staged: StagedConfig;
   /** A new venv or changed units need a new Gunicorn master. */
   restart: boolean;
+  /** The database as pre-activate left it (sqlite3 .sha3sum); '' when no migration ran. */
+  migrated: string;
 }
 
 /**
@@ -71,6 +75,7 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
   host.notePhase?.({ phase: 'preparing' });
   const lock = held ?? (await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }))).lock;
   let up: Uploaded | undefined;
+  let migrated = '';
   try {
     await s('layout', () => ensureLayout(ctx));
     const uploaded = await s('upload', () => uploadRelease(ctx, releaseId(new Date(), d.commit)));
@@ -83,7 +88,24 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
     const staged = await s('config', () => stageConfig(ctx, uploaded.cores));
     await s('check', () => checkRelease(ctx, release, staged));
     await s('backup', () => backupDatabase(ctx, release));
+    if (d.downloadBackup && ctx.facts.backup) {
+      const file = ctx.facts.backup;
+      const dest =
+        ctx.settings.hosts.length > 1
+          ? `${d.downloadBackup.replace(/\/*$/, '')}/${ctx.label}/`
+          : d.downloadBackup;
+      await s('download backup', () =>
+        downloadBackup(
+          ctx,
+          { id: file.split('/').pop()!, time: '', size: 0, takenBy: '', integrity: 'ok' },
+          file.slice(0, file.lastIndexOf('/')),
+          dest
+        )
+      );
+    }
     await s('pre-activate', () => runHook(ctx, 'pre-activate', d.preActivate, release, staged.envFile));
+    // What the migration left: a rollback may put the backup back only if nothing wrote since.
+    if (d.preActivate && d.sqliteDb && ctx.facts.backup) migrated = await fingerprintDatabase(ctx);
     // Last before the switch: after the migrations, which the new code may need to answer.
     await s('candidate', () =>
       bootCandidate(ctx, release, { envFile: staged.envFile, gunicornConf: staged.gunicornConf })
@@ -93,10 +115,13 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
       up: uploaded,
       release,
       staged,
-      restart: needsRestart(staged) || venv.hash !== uploaded.previousVenv
+      restart: needsRestart(staged) || venv.hash !== uploaded.previousVenv,
+      migrated
     };
   } catch (err) {
     if (up) await refuseRelease(ctx, up, errorMessage(err));
+    if (up && d.preActivate && ctx.records.some((r) => r.name === 'pre-activate'))
+      await afterMigrationRollback(ctx, up.release, migrated);
     if (!held) await lock.release();
     if (ctx.signal?.aborted) await noteCancelled(host, ctx, errorMessage(err).split('\n')[0]!);
     throw err;
@@ -198,6 +223,7 @@ export async function activateRelease(host: HostContext, p: PreparedRelease): Pr
       { event: 'deploy', release, status: 'rolled-back', to: back, why: why.split('\n')[0]! },
       stateCommand(ctx, release, 'rolled-back')
     );
+    if (ctx.settings.deploy.preActivate) await afterMigrationRollback(ctx, release, p.migrated);
     throw new DeployError(
       `release ${release} failed and was rolled back; ${back} is serving and healthy. Why: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`
     );
@@ -276,6 +302,7 @@ const rolling: RollingStrategy<PreparedRelease> = {
       { event: 'rollback', release: back, from: p.release, status: 'rolled-back', why },
       stateCommand(ctx, p.release, 'rolled-back')
     );
+    if (ctx.settings.deploy.preActivate) await afterMigrationRollback(ctx, p.release, p.migrated);
   },
   release: (_host, p) => p.lock.release()
 };

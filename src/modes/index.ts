@@ -6,6 +6,8 @@ import { rollbackMode } from './rollback-mode.js';
 import { provisionMode } from './provision-mode.js';
 import { verifyMode } from './verify-mode.js';
 import { runMode } from './run-mode.js';
+import { restoreMode } from './restore-mode.js';
+import { backupsMode } from './backups-mode.js';
 
 export function modeStrategy(mode: Mode): ModeStrategy {
   switch (mode) {
@@ -21,6 +23,10 @@ export function modeStrategy(mode: Mode): ModeStrategy {
       return verifyMode;
     case 'run':
       return runMode;
+    case 'restore':
+      return restoreMode;
+    case 'backups':
+      return backupsMode;
     default:
       throw new Error(`mode ${mode} has no strategy`);
   }

@@ -1,0 +1,298 @@
+import * as path from 'node:path';
+import type { DeployContext } from '../deploy/context.js';
+import { parseFacts, runScript } from '../deploy/context.js';
+import { shQuote } from '../ssh/quote.js';
+import { backupIdProblem } from '../rules.js';
+import { DeployError, type StepOutcome } from './step.js';
+
+/** Exit codes the restore scripts use to say why they refused. */
+export const NOT_FOUND = 7;
+export const CORRUPT = 9;
+export const PUT_BACK = 10;
+export const CHANGED = 11;
+
+/** One backup file on the server, as `mode: backups` lists it. */
+export interface BackupEntry {
+  id: string;
+  /** ISO time (UTC) of the file's last change: when the backup was taken. */
+  time: string;
+  size: number;
+  /** The release whose deploy took it, or what else did (daily timer, safety copy of a restore). */
+  takenBy: string;
+  integrity: string;
+  sha256?: string;
+}
+
+/**
+ * The two folders backups live in: APP-DIR/backups (one per deploy, `DB-RELEASE.db`, and the
+ * safety copies a restore takes, `DB-safety-STAMP.db`) and APP-DIR/shared/backups (the daily
+ * timer's gzipped `APP-STAMP.db.gz`). A backup's id is its file name, unique across both.
+ */
+export function backupDirs(ctx: DeployContext): string[] {
+  return [ctx.paths.backups, `${ctx.paths.shared}/backups`];
+}
+
+function dbPath(ctx: DeployContext): string {
+  return `${ctx.paths.shared}/${ctx.settings.deploy.sqliteDb}`;
+}
+
+function dbBase(ctx: DeployContext): string {
+  return path.posix.basename(ctx.settings.deploy.sqliteDb);
+}
+
+/**
+ * Shell that sets `file` to the backup named by id ('latest': the newest of every folder), or
+ * exits NOT_FOUND. Names are matched by glob, never taken from the server into a command line.
+ */
+function resolveCommand(ctx: DeployContext, id: string): string {
+  const q = shQuote;
+  const dirs = backupDirs(ctx).map(q).join(' ');
+  const patterns = [
+    `${q(ctx.paths.backups)}/${q(dbBase(ctx))}-*.db`,
+    `${q(`${ctx.paths.shared}/backups`)}/${q(ctx.paths.app)}-*.db.gz`
+  ].join(' ');
+  if (id === 'latest') {
+    return `
+shopt -s nullglob
+file=$(ls -1t -- ${patterns} 2>/dev/null | head -n 1)
+[ -n "$file" ] || { echo "no backup of ${ctx.settings.deploy.sqliteDb} on the server (in ${backupDirs(ctx).join(' or ')})" >&2; exit ${NOT_FOUND}; }`;
+  }
+  return `
+file=
+for d in ${dirs}; do [ -f "$d"/${q(id)} ] && { file="$d"/${q(id)}; break; }; done
+[ -n "$file" ] || { echo ${q(`no backup ${id} on the server (in ${backupDirs(ctx).join(' or ')}); mode backups lists them`)} >&2; exit ${NOT_FOUND}; }`;
+}
+
+/**
+ * Lists every backup with its size, time, integrity and checksum, one tab-separated line each.
+ * Read-only: each file is checked as a copy in a private folder (a .gz is unpacked there first).
+ */
+export function listScript(ctx: DeployContext): string {
+  const q = shQuote;
+  return `
+shopt -s nullglob
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for f in ${q(ctx.paths.backups)}/${q(dbBase(ctx))}-*.db ${q(`${ctx.paths.shared}/backups`)}/${q(ctx.paths.app)}-*.db.gz; do
+  case "$f" in *.gz) gunzip -c -- "$f" > "$tmp/check.db" 2>/dev/null || : > "$tmp/check.db";; *) cp -- "$f" "$tmp/check.db";; esac
+  rm -f "$tmp/check.db-wal" "$tmp/check.db-shm"
+  check=$(sqlite3 "$tmp/check.db" 'PRAGMA integrity_check' 2>&1 | head -n 1 | tr -d '\\t\\r' || true)
+  printf 'backup\\t%s\\t%s\\t%s\\t%s\\t%s\\n' "$(basename -- "$f")" "$(stat -c %Y -- "$f")" "$(stat -c %s -- "$f")" "$(sha256sum < "$f" | cut -d' ' -f1)" "\${check:-unreadable}"
+done
+`;
+}
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** Parses listScript's lines; names the server printed that are not plain ids are left out. */
+export function parseBackups(ctx: DeployContext, stdout: string): BackupEntry[] {
+  const base = dbBase(ctx);
+  const out: BackupEntry[] = [];
+  for (const line of stdout.split('\n')) {
+    const [tag, id, mtime, size, sha, ...rest] = line.split('\t');
+    if (tag !== 'backup' || !id || !ID.test(id)) continue;
+    let takenBy = 'unknown';
+    if (id.endsWith('.db.gz')) takenBy = 'daily timer';
+    else if (id.startsWith(`${base}-safety-`)) takenBy = 'restore (safety copy)';
+    else if (id.startsWith(`${base}-`)) takenBy = `deploy of ${id.slice(base.length + 1, -'.db'.length)}`;
+    out.push({
+      id,
+      time: new Date(Number(mtime) * 1000).toISOString().replace(/\.000Z$/, 'Z'),
+      size: Number(size),
+      takenBy,
+      sha256: /^[0-9a-f]{64}$/.test(sha ?? '') ? sha : undefined,
+      integrity: (rest.join(' ') || 'unknown').replace(/[^\x20-\x7e]/g, '?').slice(0, 200)
+    });
+  }
+  // Newest first, as operators look for them.
+  return out.sort((a, b) => b.time.localeCompare(a.time) || b.id.localeCompare(a.id));
+}
+
+export async function listBackups(ctx: DeployContext): Promise<BackupEntry[]> {
+  const res = await runScript(ctx, 'listing the backups', listScript(ctx), { timeoutMs: 30 * 60_000 });
+  return parseBackups(ctx, res.stdout);
+}
+
+export function requireDatabase(ctx: DeployContext, mode: string): void {
+  if (!ctx.settings.deploy.sqliteDb) {
+    throw new DeployError(
+      `mode ${mode} needs sqlite-db: the database file (relative to ${ctx.paths.shared}) the backups are of`,
+      'Set sqlite-db as for your deploys (a deploy remembers it on the server, so mode restore finds it after one deploy).'
+    );
+  }
+}
+
+/**
+ * Part one of a restore, nothing changed yet: finds the backup, copies it (unpacked) into a
+ * private folder next to the database, owned by the app's user, and checks it there. A corrupt
+ * backup stops the restore with the database untouched.
+ */
+export function stageScript(ctx: DeployContext, id: string): string {
+  const q = shQuote;
+  const p = ctx.paths;
+  const work = `${p.shared}/.gd-restore`;
+  return `
+${resolveCommand(ctx, id)}
+work=${q(work)}
+rm -rf -- "$work"
+install -d -m 0700 -o ${q(p.user)} -g ${q(p.user)} "$work"
+case "$file" in *.gz) gunzip -c -- "$file" > "$work/restore.db";; *) cp -- "$file" "$work/restore.db";; esac
+chown ${q(`${p.user}:${p.user}`)} "$work/restore.db"; chmod 0600 "$work/restore.db"
+check=$(runuser -u ${q(p.user)} -- sqlite3 "$work/restore.db" 'PRAGMA integrity_check' 2>&1 | head -n 5 | tr '\\n' ' ' || true)
+if [ "$check" != "ok " ]; then
+  rm -rf -- "$work"
+  echo "the backup $(basename -- "$file") fails PRAGMA integrity_check: \${check:0:300}" >&2
+  exit ${CORRUPT}
+fi
+echo "id=$(basename -- "$file")"
+echo "size=$(stat -c %s -- "$file")"
+echo "work=$work"
+`;
+}
+
+/**
+ * Part two: with the service stopped and its socket unit still listening (connections wait in the
+ * socket's backlog), takes the safety copy of the database as it is (stopped: nothing can change
+ * it any more), restores the backup into the same file with SQLite's backup API as the app's user
+ * (so the file, -wal and -shm keep their owner), checkpoints the WAL and checks the result, then
+ * starts the service. Any failure after the safety copy puts it back and starts the service.
+ */
+export function swapScript(ctx: DeployContext, expectFingerprint?: string): string {
+  const q = shQuote;
+  const p = ctx.paths;
+  const db = dbPath(ctx);
+  const svc = q(`${p.app}.service`);
+  const safety = `${p.backups}/${dbBase(ctx)}-safety-`;
+  const asApp = `runuser -u ${q(p.user)} --`;
+  return `
+db=${q(db)}; work=${q(`${p.shared}/.gd-restore`)}
+[ -f "$work/restore.db" ] || { echo "the staged backup is gone from $work" >&2; exit 3; }
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+safety=${q(safety)}"$stamp.db"
+systemctl is-active --quiet ${q(`${p.app}.socket`)} || echo "warning=the socket unit ${p.app}.socket is not active: requests are refused while the service is stopped"
+echo "stopped_ns=$(date +%s%N)"
+systemctl stop ${svc}
+started=no
+start() { [ "$started" = yes ] || { systemctl start ${svc}; started=yes; }; }
+if [ -f "$db" ]; then
+  # Nothing has the database open now: fold the WAL into the file, then copy it.
+  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
+${
+  expectFingerprint
+    ? `  # Only a database nobody wrote to since the fingerprint was taken may be replaced.
+  now=$(${asApp} sqlite3 -cmd '.timeout 15000' "$db" '.sha3sum')
+  if [ "$now" != ${q(expectFingerprint)} ]; then start; echo "changed=yes"; exit ${CHANGED}; fi
+`
+    : ''
+}  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".backup '$work/safety.db'"
+  [ "$(${asApp} sqlite3 "$work/safety.db" 'PRAGMA integrity_check')" = ok ] || { echo "the safety copy of the current database fails integrity_check; nothing was restored" >&2; start; exit 4; }
+  install -m 0640 -o root -g ${q(p.user)} "$work/safety.db" "$safety"
+  echo "safety=$(basename -- "$safety")"
+else
+  echo "safety=none (no database yet)"
+fi
+put_back() {
+  echo "restore failed: $1; putting the safety copy back" >&2
+  if [ -f "$work/safety.db" ]; then
+    ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/safety.db'"
+    ${asApp} sqlite3 -bail "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
+  fi
+  start
+  exit ${PUT_BACK}
+}
+${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/restore.db'" || put_back "sqlite3 .restore failed"
+${asApp} sqlite3 -bail "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null || put_back "the checkpoint failed"
+check=$(${asApp} sqlite3 "$db" 'PRAGMA integrity_check' 2>&1 | head -n 1 || true)
+[ "$check" = ok ] || put_back "the restored database fails integrity_check: \${check:0:200}"
+# An empty -wal (TRUNCATE) may stay; the file itself must be the app's, as before.
+chown ${q(`${p.user}:${p.user}`)} "$db"
+start
+echo "restored=yes"
+echo "current=$(basename "$(readlink ${q(p.current)})")"
+`;
+}
+
+/** The database was written to since its fingerprint: a restore would lose data. */
+export class ChangedSinceError extends DeployError {}
+
+/** Puts the safety copy back after the restored database failed the health proof. */
+export function putBackScript(ctx: DeployContext): string {
+  const q = shQuote;
+  const p = ctx.paths;
+  const svc = q(`${p.app}.service`);
+  const asApp = `runuser -u ${q(p.user)} --`;
+  return `
+db=${q(dbPath(ctx))}; work=${q(`${p.shared}/.gd-restore`)}
+systemctl stop ${svc}
+if [ -f "$work/safety.db" ]; then
+  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/safety.db'"
+  ${asApp} sqlite3 -bail "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
+  [ "$(${asApp} sqlite3 "$db" 'PRAGMA integrity_check')" = ok ]
+  echo "put_back=yes"
+fi
+systemctl start ${svc}
+`;
+}
+
+export function cleanupCommand(ctx: DeployContext): string {
+  return `rm -rf -- ${shQuote(`${ctx.paths.shared}/.gd-restore`)}`;
+}
+
+export async function stageRestore(ctx: DeployContext, id: string): Promise<StepOutcome & { id: string }> {
+  const bad = id === 'latest' ? undefined : backupIdProblem(id);
+  if (bad) throw new DeployError(`backup ${bad}`, 'mode backups lists the backups on the server.');
+  const res = await ctx.remote.script(stageScript(ctx, id), { sudo: true, timeoutMs: 30 * 60_000 });
+  const err = res.stderr.trim().split('\n').at(-1) ?? '';
+  if (res.code === NOT_FOUND)
+    throw new DeployError(`${err}; nothing was changed`, 'Run mode backups to see them.');
+  if (res.code === CORRUPT)
+    throw new DeployError(
+      `${err}; nothing was changed, the database is as it was`,
+      'Pick another backup (mode backups lists them with their integrity).'
+    );
+  if (res.code !== 0)
+    throw new DeployError(`staging the backup failed (exit ${res.code}): ${err}; nothing was changed`);
+  const f = parseFacts(res.stdout);
+  return { id: f.id ?? id, detail: `${f.id} (${f.size} bytes, integrity ok)` };
+}
+
+export async function swapDatabase(
+  ctx: DeployContext,
+  expectFingerprint?: string
+): Promise<StepOutcome & { safety: string; current: string; stoppedAt: number }> {
+  const res = await ctx.remote.script(swapScript(ctx, expectFingerprint), {
+    sudo: true,
+    timeoutMs: 30 * 60_000
+  });
+  const f = parseFacts(res.stdout);
+  if (f.warning) ctx.logger.warning(f.warning);
+  if (res.code === CHANGED)
+    throw new ChangedSinceError(
+      'the database changed since pre-activate finished (a write reached it): restoring the backup would lose that write, so it was not restored and the data is kept'
+    );
+  if (res.code !== 0) {
+    const tail = res.stderr.trim().split('\n').slice(-3).join('\n');
+    throw new DeployError(
+      res.code === PUT_BACK
+        ? `the restore failed and the database was put back as it was (safety copy ${f.safety}): ${tail}`
+        : `the restore failed (exit ${res.code}): ${tail}`,
+      'Check the free disk space and the database file on the server.'
+    );
+  }
+  return {
+    safety: f.safety ?? '',
+    current: f.current ?? '',
+    stoppedAt: Number(f.stopped_ns ?? 0) / 1e6,
+    detail: `restored; safety copy of the database before: ${f.safety}`
+  };
+}
+
+export async function putBackSafety(ctx: DeployContext): Promise<StepOutcome> {
+  await runScript(ctx, 'putting the safety copy back', putBackScript(ctx), { timeoutMs: 30 * 60_000 });
+  return { detail: 'the database before the restore is back' };
+}
+
+/** The folder a backup id lives in: the daily timer's .gz in shared/backups, the others in backups/. */
+export function backupDirOf(ctx: DeployContext, id: string): string {
+  return id.endsWith('.db.gz') ? `${ctx.paths.shared}/backups` : ctx.paths.backups;
+}
