@@ -17,6 +17,7 @@ import {
   parseDiskFloor,
   pythonProblem,
   relPathProblem,
+  extraNameProblem,
   releaseIdProblem,
   safeAbsPathProblem,
   safeRelPathProblem,
@@ -59,7 +60,10 @@ export interface AppSettings {
 
 export interface DeploySettings {
   wsgiApp: string;
+  /** A file relative to the source, or auto (requirements.txt, else pyproject.toml). */
   requirements: string;
+  /** Optional-dependency groups of pyproject.toml installed too. */
+  extras: string[];
   python: string;
   venvSystemSitePackages: boolean;
   pipArgs: string;
@@ -68,6 +72,8 @@ export interface DeploySettings {
   /** Import the release's libraries (never its own code) in Gunicorn's master. */
   preloadLibraries: boolean;
   sharedPaths: string[];
+  /** Shared paths declared files (`PATH:file`): linked as files even when the source lacks them. */
+  sharedFiles: string[];
   env: { key: string; value: string }[];
   healthPath: string;
   healthTimeoutMs: number;
@@ -79,6 +85,8 @@ export interface DeploySettings {
   keepReleases: number;
   sqliteDb: string;
   backupsKeep: number;
+  /** Commands run in the new release as the build user before it is checked (collectstatic). */
+  build: string;
   preActivate: string;
   postActivate: string;
   lockTimeoutMs: number;
@@ -166,7 +174,7 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   'connect-timeout': '20s',
   source: '.',
   'wsgi-app': 'app:app',
-  requirements: 'requirements.txt',
+  requirements: 'auto',
   python: 'python3',
   'venv-system-site-packages': 'false',
   workers: 'auto',
@@ -378,6 +386,10 @@ export function parseSettings(readInput: InputReader): Settings {
   if (healthHost !== '') check('health-host', healthHostProblem(healthHost));
   const smokePaths = splitList(raw('smoke-paths'), /[\s,]+/);
   for (const sp of smokePaths) check('smoke-paths', healthPathProblem(sp));
+  check('build', commandProblem(raw('build')));
+  const sharedList = splitList(get('shared-paths'));
+  const extras = splitList(raw('extras'), /[\s,]+/);
+  for (const e of extras) check('extras', extraNameProblem(e));
   const python = get('python');
   check('python', pythonProblem(python));
 
@@ -412,12 +424,16 @@ export function parseSettings(readInput: InputReader): Settings {
     deploy: {
       wsgiApp,
       requirements: relPath('requirements', get('requirements')),
+      extras,
       python,
       venvSystemSitePackages: bool('venv-system-site-packages'),
       pipArgs: raw('pip-args').trim(),
       workers,
       preloadLibraries: bool('preload-libraries'),
-      sharedPaths: splitList(get('shared-paths')).map((p) => safeRel('shared-paths', p.replace(/\/+$/, ''))),
+      sharedPaths: sharedList.map((p) =>
+        safeRel('shared-paths', p.replace(/:file$/, '').replace(/\/+$/, ''))
+      ),
+      sharedFiles: sharedList.filter((p) => p.endsWith(':file')).map((p) => p.replace(/:file$/, '')),
       env,
       healthPath,
       healthTimeoutMs: duration('health-timeout'),
@@ -427,6 +443,7 @@ export function parseSettings(readInput: InputReader): Settings {
       keepReleases: int('keep-releases', 2, 100),
       sqliteDb: safeRel('sqlite-db', raw('sqlite-db').trim()),
       backupsKeep: int('backups-keep', 1, 1000),
+      build: raw('build').trim(),
       preActivate: raw('pre-activate').trim(),
       postActivate: raw('post-activate').trim(),
       lockTimeoutMs: duration('lock-timeout'),
