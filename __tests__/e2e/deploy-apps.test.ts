@@ -216,3 +216,26 @@ test('build commands write into the new release as the build user, with the env,
     `releases/${r2}\n`
   );
 });
+
+test("verify reads debug from the app itself: Flask's app.debug, even when /health does not report it", async () => {
+  const app = await factoryCopy();
+  const over = { ...factory, 'app-name': 'dbg' };
+  expect((await deploy(server, app, over)).report.error).toBeUndefined();
+  const ok = await deploy(server, app, { ...over, mode: 'verify' });
+  expect(ok.report.hosts[0]!.facts.debug).toBe('ok');
+  expect(ok.lines.join('\n')).toMatch(/debug\s+\|?\s*ok\s+\|?\s*debug false \(\/health, app\.debug false\)/);
+
+  // Debug switched on in the app's config, and a /health that does not say so: FLASK_DEBUG=0 in
+  // the env file is no proof.
+  await editFile(app, 'flaskr/__init__.py', (t) =>
+    t
+      .replace(
+        'jsonify(status="ok", release=RELEASE, debug=app.debug)',
+        'jsonify(status="ok", release=RELEASE)'
+      )
+      .replace('    db.init_app(app)', '    app.config["DEBUG"] = True\n    db.init_app(app)')
+  );
+  expect((await deploy(server, app, over)).report.error).toBeUndefined();
+  const red = await deploy(server, app, { ...over, mode: 'verify' });
+  expect(red.report.hosts[0]!.facts.debug).toBe('RED: the app runs with debug on (app.debug true)');
+});
