@@ -17,6 +17,7 @@ import {
   parseDiskFloor,
   pythonProblem,
   relPathProblem,
+  staticUrlProblem,
   extraNameProblem,
   releaseIdProblem,
   safeAbsPathProblem,
@@ -101,6 +102,14 @@ export interface DeploySettings {
 }
 
 /** Server-wide setup for mode provision (and what mode verify checks). */
+export interface StaticMap {
+  /** /prefix/, with slashes. */
+  url: string;
+  /** Relative to the release, or to shared/ when shared. */
+  folder: string;
+  shared: boolean;
+}
+
 export interface ProvisionSettings {
   /** Extra Debian packages, on top of what provision always installs. */
   aptPackages: string[];
@@ -108,6 +117,8 @@ export interface ProvisionSettings {
   serverName: string;
   /** Folder in the release served by nginx at /static/ ('' for none). */
   staticPath: string;
+  /** `static` mappings: URL prefix to a folder of the release, or of shared/ (uploads). */
+  staticMaps: StaticMap[];
   clientMaxBodySize: string;
   /** Seconds between health checks of the health timer. */
   healthIntervalS: number;
@@ -492,6 +503,24 @@ function parseProvision(
   const staticPath = raw('static-path').trim().replace(/\/+$/, '');
   const staticBad = staticPath !== '' ? safeRelPathProblem(staticPath) : undefined;
   if (staticBad) problems.push(`input \`static-path\`: ${staticBad}`);
+  const staticMaps: StaticMap[] = [];
+  for (const item of splitList(raw('static'), /[\s,]+/)) {
+    const m = /^(\/[^=]*?)\/*=(.+)$/.exec(item);
+    const url = m ? `${m[1]!.replace(/\/+$/, '')}/` : '';
+    const folder = m ? m[2]!.replace(/\/+$/, '') : '';
+    const bad = !m
+      ? `must be URL-PREFIX=FOLDER (for example /static/=staticfiles or /media/=shared/media), got '${item}'`
+      : (staticUrlProblem(url) ?? safeRelPathProblem(folder));
+    if (bad) problems.push(`input \`static\`: ${bad}`);
+    else if (staticMaps.some((x) => x.url === url) || (url === '/static/' && staticPath))
+      problems.push(`input \`static\`: ${url} is mapped twice (static-path serves /static/ too)`);
+    else
+      staticMaps.push(
+        folder.startsWith('shared/')
+          ? { url, folder: folder.slice('shared/'.length), shared: true }
+          : { url, folder, shared: false }
+      );
+  }
   const clientMaxBodySize = get('client-max-body-size');
   const sizeBad = bodySizeProblem(clientMaxBodySize);
   if (sizeBad) problems.push(`input \`client-max-body-size\`: ${sizeBad}`);
@@ -511,6 +540,7 @@ function parseProvision(
     aptPackages,
     serverName: names.join(' '),
     staticPath,
+    staticMaps,
     clientMaxBodySize,
     healthIntervalS,
     backupsDays: int('backups-days', 1, 3650),

@@ -239,3 +239,51 @@ test("verify reads debug from the app itself: Flask's app.debug, even when /heal
   const red = await deploy(server, app, { ...over, mode: 'verify' });
   expect(red.report.hosts[0]!.facts.debug).toBe('RED: the app runs with debug on (app.debug true)');
 });
+
+test('static mappings: release folders cached, shared uploads readable by nginx and nothing else of shared/', async () => {
+  const app = await factoryCopy();
+  const over = {
+    ...factory,
+    'app-name': 'stat',
+    mode: 'provision',
+    'health-interval': '30s',
+    static: '/assets/=flaskr/static, /media/=shared/media'
+  };
+  const { report } = await deploy(server, app, over);
+  expect(report.error).toBeUndefined();
+  // What the app writes into its uploads folder, with the service's umask.
+  await onServer(
+    server,
+    "systemd-run --quiet --wait --pipe -p User=stat -p UMask=0027 -- sh -c 'echo uploaded > /srv/stat/shared/media/up.txt; mkdir /srv/stat/shared/media/sub; echo deeper > /srv/stat/shared/media/sub/x.txt'"
+  );
+  const head = (p: string) =>
+    onServer(server, `curl -sS -D - -o /tmp/static-body http://127.0.0.1${p}; cat /tmp/static-body`);
+  const css = await head('/assets/style.css');
+  expect(css).toMatch(/^HTTP\/1\.1 200/);
+  expect(css).toMatch(/Cache-Control: max-age=3600/i);
+  expect(css).toMatch(/Cache-Control: public/i);
+  expect(css).toContain('font-family');
+  const up = await head('/media/up.txt');
+  if (!/^HTTP\/1\.1 200/.test(up))
+    console.log(
+      await onServer(
+        server,
+        "stat -c '%A %U %G %n' /srv/stat/shared /srv/stat/shared/media /srv/stat/shared/media/up.txt; tail -n 5 /var/log/nginx/error.log; grep -A8 media /etc/nginx/sites-available/stat.conf"
+      )
+    );
+  expect(up).toMatch(/^HTTP\/1\.1 200/);
+  expect(up).toMatch(/X-Content-Type-Options: nosniff/i);
+  expect(up).toMatch(/Cache-Control: no-cache/i);
+  expect(up).toContain('uploaded');
+  expect(await head('/media/sub/x.txt')).toContain('deeper');
+  expect(await head('/media/')).toMatch(/^HTTP\/1\.1 (403|404)/);
+  // nginx's user reads the uploads, not the rest of shared/ (the database, the instance folder).
+  expect(
+    await onServer(
+      server,
+      'runuser -u www-data -- ls /srv/stat/shared/instance 2>&1 >/dev/null | grep -c "Permission denied"'
+    )
+  ).toBe('1\n');
+  // /static/ is still the app's (no static-path): the app answers it.
+  expect(await head('/health')).toMatch(/^HTTP\/1\.1 200/);
+});

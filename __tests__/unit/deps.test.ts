@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { resolveDependencies } from '../../src/deps.js';
+import { parseSettings } from '../../src/settings.js';
 
 async function tree(files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gd-deps-'));
@@ -66,5 +67,36 @@ describe('where the dependencies come from', () => {
       /input `extras`: applies to pyproject/
     );
     expect((await resolveDependencies(py, 'missing.txt', [])).problem).toMatch(/missing\.txt is not a file/);
+  });
+});
+
+describe('static mappings', () => {
+  const parse = (over: Record<string, string>) =>
+    parseSettings(
+      (n) =>
+        ({
+          host: 'h',
+          'private-key': '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n',
+          'app-name': 'shop',
+          'known-hosts': 'h ssh-ed25519 AAAA',
+          ...over
+        })[n] ?? ''
+    );
+
+  test('release and shared folders, several', () => {
+    const s = parse({ static: '/static/=staticfiles, /media=shared/media/' });
+    expect(s.provision.staticMaps).toEqual([
+      { url: '/static/', folder: 'staticfiles', shared: false },
+      { url: '/media/', folder: 'media', shared: true }
+    ]);
+  });
+
+  test.each([
+    ['static=staticfiles', /URL-PREFIX=FOLDER/],
+    ['/static/=../etc', /input `static`: must not have \. or \.\. segments/],
+    ['/a b/=x', /URL-PREFIX=FOLDER|URL prefix/],
+    ['/x/=a, /x/=b', /mapped twice/]
+  ])('%s is refused', (value, why) => {
+    expect(() => parse({ static: value })).toThrow(why);
   });
 });

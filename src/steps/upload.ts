@@ -101,17 +101,16 @@ export function finishScript(
       const inRelease = `${incoming}/${sp}`;
       const absent = `[ ! -e ${q(target)} ] && [ ! -L ${q(target)} ]`;
       // A shared path that does not exist yet is seeded from the first release that ships it.
+      // Its parents are made if missing, never re-moded (shared/ may be o+x for nginx's uploads).
       if (files.has(sp)) {
         // A file (an SQLite database, a config): copied as a file, or made empty, by the app's
         // user; noclobber never writes through a link that appeared meanwhile.
         const read = asUser(p.buildUser, `if [ -f "$1" ] && [ ! -L "$1" ]; then cat -- "$1"; fi`, [
           q(inRelease)
         ]);
-        const write = asUser(
-          p.user,
-          `install -d -m 0750 -- "$(dirname -- "$1")"; umask 027; set -C; cat > "$1"`,
-          [q(target)]
-        );
+        const write = asUser(p.user, `umask 027; mkdir -p -- "$(dirname -- "$1")"; set -C; cat > "$1"`, [
+          q(target)
+        ]);
         return `if ${absent}; then ${read} </dev/null | ${write}; fi`;
       }
       const pack = asUser(
@@ -121,7 +120,7 @@ export function finishScript(
       );
       const unpack = asUser(
         p.user,
-        `install -d -m 0750 -- "$(dirname -- "$1")" "$1"; tar -C "$1" --no-same-owner -xf -`,
+        `umask 027; mkdir -p -- "$(dirname -- "$1")"; install -d -m 0750 -- "$1"; tar -C "$1" --no-same-owner -xf -`,
         [q(target)]
       );
       return `if ${absent}; then ${pack} </dev/null | ${unpack}; fi`;
