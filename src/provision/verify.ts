@@ -13,6 +13,7 @@ export const VERIFY_KEYS = [
   'health-socket',
   'health-nginx',
   'debug',
+  'django-check',
   'nginx-config',
   'logrotate',
   'database',
@@ -69,6 +70,14 @@ export function verifyChecklistScript(ctx: DeployContext): string {
     venv: `${p.current}/.venv`,
     argv: [`${p.current}/.venv/bin/python`, '-c', FRAMEWORK_DEBUG, d.wsgiApp]
   });
+  // Django's own production checklist; its warnings (HTTPS settings behind a plain-HTTP nginx,
+  // say) are shown, only its errors make the check red.
+  const djangoCheck = appRunCommand(p, {
+    cwd: p.current,
+    envFile: p.envFile,
+    venv: `${p.current}/.venv`,
+    argv: [`${p.current}/.venv/bin/python`, 'manage.py', 'check', '--deploy']
+  });
   return `
 set +e
 r() { printf 'check=%s|%s|%s\\n' "$1" "$2" "$(printf '%s' "$3" | tr '\\n|' ' /' | cut -c1-200)"; }
@@ -93,6 +102,11 @@ case "$debug" in
      elif [ "$envdebug" = FLASK_DEBUG=0 ]; then r debug ok "FLASK_DEBUG=0 ($hp does not report debug)"; else r debug red "cannot tell: $hp does not report debug and FLASK_DEBUG=0 is not in the env file"; fi;;
 esac;;
 esac
+if [ "\${fw%=*}" = settings.DEBUG ] && [ -f ${q(`${p.current}/manage.py`)} ]; then
+  out=$(${djangoCheck} 2>&1); rc=$?
+  ids=$(printf '%s\\n' "$out" | grep -oE '\\([a-z_]+\\.[EW][0-9]+\\)' | tr -d '()' | sort -u | tr '\\n' ' ')
+  if [ "$rc" = 0 ]; then r django-check ok "manage.py check --deploy: \${ids:-no warnings}"; else r django-check red "manage.py check --deploy failed: \${ids:-$(printf '%s' "$out" | tail -n 2)}"; fi
+else r django-check n/a "not a Django app"; fi
 code=$(curl -sS -o /dev/null -w '%{http_code}' -m 10 -H ${q(`Host: ${host}`)} "http://127.0.0.1$hp" 2>/dev/null)
 if [ "$code" = 200 ]; then r health-nginx ok "$hp 200 on port 80"; else r health-nginx red "$hp answered \${code:-nothing} through nginx on port 80"; fi
 if ! command -v nginx >/dev/null; then r nginx-config red "nginx is not installed";
