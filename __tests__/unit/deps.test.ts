@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { resolveDependencies } from '../../src/deps.js';
 import { parseSettings } from '../../src/settings.js';
+import { sectionFor } from '../../src/troubleshooting.js';
 
 async function tree(files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gd-deps-'));
@@ -98,5 +99,17 @@ describe('static mappings', () => {
     ['/x/=a, /x/=b', /mapped twice/]
   ])('%s is refused', (value, why) => {
     expect(() => parse({ static: value })).toThrow(why);
+  });
+});
+
+describe('troubleshooting links of provision', () => {
+  test("the first deploy's build, check and candidate failures link to their own sections", () => {
+    expect(sectionFor('provision', 'venv')).toBe('build');
+    expect(sectionFor('provision', 'build')).toBe('build');
+    expect(sectionFor('provision', 'check')).toBe('build');
+    expect(sectionFor('provision', 'candidate')).toBe('candidate');
+    expect(sectionFor('provision', 'nginx')).toBe('provision');
+    expect(sectionFor('provision', 'layout')).toBe('provision');
+    expect(sectionFor('deploy', 'build')).toBe('build');
   });
 });
