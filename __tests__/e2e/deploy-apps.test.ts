@@ -287,3 +287,15 @@ test('static mappings: release folders cached, shared uploads readable by nginx 
   // /static/ is still the app's (no static-path): the app answers it.
   expect(await head('/health')).toMatch(/^HTTP\/1\.1 200/);
 });
+
+test('a first deploy that does not load says nothing served before, not that an old release keeps serving', async () => {
+  const app = await factoryCopy();
+  const { report } = await deploy(server, app, {
+    ...factory,
+    'app-name': 'first',
+    'wsgi-app': 'flaskr:nosuch()'
+  });
+  expect(report.ok).toBe(false);
+  expect(report.error).toMatch(/nothing was switched \(nothing served before: a first deploy\)/);
+  expect(report.error).not.toMatch(/old release keeps serving/);
+});
