@@ -37,7 +37,7 @@ export const GROUPS = [
   ['The app', ['app-name', 'app-dir', 'source', 'exclude', 'wsgi-app', 'requirements', 'extras', 'python', 'venv-system-site-packages', 'pip-args', 'workers', 'preload-libraries', 'shared-paths', 'env', 'build']],
   ['Deploy', ['health-path', 'health-host', 'health-expect', 'health-timeout', 'smoke-paths', 'sqlite-db', 'backups-keep', 'pre-activate', 'post-activate', 'keep-releases', 'lock-timeout', 'force-unlock', 'min-free-space', 'full-upload', 'commit', 'ref']],
   ['Rollback, run and backups', ['rollback-to', 'command', 'run-lock', 'backup', 'download-backup', 'rollback-restore-database']],
-  ['Provision', []],
+  ['Provision', ['static']],
   ['Several servers', ['max-parallel', 'canary', 'rollback-scope', 'jump-host', 'jump-private-key', 'jump-known-hosts', 'jump-host-fingerprint']],
   ['GitHub', ['github-token', 'environment', 'environment-url']]
 ];

@@ -52,6 +52,8 @@ export interface TemplateVars {
   /** Static folder relative to the release ('' for none), served by nginx at staticUrl. */
   staticPath: string;
   staticUrl: string;
+  /** More folders nginx serves: URL prefix, absolute folder, and whether it holds uploads. */
+  staticMaps: { url: string; root: string; uploads: boolean }[];
   healthPath: string;
   /** Host header of the health timer's request (an app may check it: Django's ALLOWED_HOSTS). */
   healthHost: string;
@@ -228,6 +230,11 @@ export function templateVars(input: TemplateInput): TemplateVars {
       /^\/([A-Za-z0-9._-]+\/)*$/,
       'a /path/ with slashes'
     ),
+    staticMaps: (input.staticMaps ?? []).map((m) => ({
+      url: check('staticMaps', m.url, /^\/([A-Za-z0-9._-]+\/)+$/, 'a /path/ with slashes'),
+      root: checkPath('staticMaps', m.root),
+      uploads: m.uploads
+    })),
     healthPath,
     healthHost,
     healthInterval: check(

@@ -120,6 +120,20 @@ export function relPathProblem(p: string): Problem {
   return oneLineProblem(p);
 }
 
+/** A URL prefix nginx serves files under: /name/ or /a/b/, safe characters only. */
+export function staticUrlProblem(v: string): Problem {
+  return /^\/([A-Za-z0-9._-]+\/)+$/.test(v) && !/\/\.\.?\//.test(v)
+    ? undefined
+    : `must be a URL prefix such as /static/ or /media/ (letters, digits and . _ -), got '${v}'`;
+}
+
+/** An extra of pyproject.toml's [project.optional-dependencies] (PEP 685 names). */
+export function extraNameProblem(v: string): Problem {
+  return /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(v)
+    ? undefined
+    : `must be extra names of letters, digits and . _ - separated by commas, got '${v}'`;
+}
+
 /** The interpreter that builds virtualenvs: a command name or path, quoted where used. */
 export function pythonProblem(v: string): Problem {
   return /^[A-Za-z0-9_./-]+$/.test(v) ? undefined : `must be an interpreter name or path, got '${v}'`;

@@ -17,6 +17,8 @@ import {
   parseDiskFloor,
   pythonProblem,
   relPathProblem,
+  staticUrlProblem,
+  extraNameProblem,
   releaseIdProblem,
   backupIdProblem,
   safeAbsPathProblem,
@@ -69,7 +71,10 @@ export interface AppSettings {
 
 export interface DeploySettings {
   wsgiApp: string;
+  /** A file relative to the source, or auto (requirements.txt, else pyproject.toml). */
   requirements: string;
+  /** Optional-dependency groups of pyproject.toml installed too. */
+  extras: string[];
   python: string;
   venvSystemSitePackages: boolean;
   pipArgs: string;
@@ -78,6 +83,8 @@ export interface DeploySettings {
   /** Import the release's libraries (never its own code) in Gunicorn's master. */
   preloadLibraries: boolean;
   sharedPaths: string[];
+  /** Shared paths declared files (`PATH:file`): linked as files even when the source lacks them. */
+  sharedFiles: string[];
   env: { key: string; value: string }[];
   healthPath: string;
   healthTimeoutMs: number;
@@ -89,6 +96,8 @@ export interface DeploySettings {
   keepReleases: number;
   sqliteDb: string;
   backupsKeep: number;
+  /** Commands run in the new release as the build user before it is checked (collectstatic). */
+  build: string;
   preActivate: string;
   postActivate: string;
   lockTimeoutMs: number;
@@ -109,6 +118,14 @@ export interface DeploySettings {
 }
 
 /** Server-wide setup for mode provision (and what mode verify checks). */
+export interface StaticMap {
+  /** /prefix/, with slashes. */
+  url: string;
+  /** Relative to the release, or to shared/ when shared. */
+  folder: string;
+  shared: boolean;
+}
+
 export interface ProvisionSettings {
   /** Extra Debian packages, on top of what provision always installs. */
   aptPackages: string[];
@@ -116,6 +133,8 @@ export interface ProvisionSettings {
   serverName: string;
   /** Folder in the release served by nginx at /static/ ('' for none). */
   staticPath: string;
+  /** `static` mappings: URL prefix to a folder of the release, or of shared/ (uploads). */
+  staticMaps: StaticMap[];
   clientMaxBodySize: string;
   /** Seconds between health checks of the health timer. */
   healthIntervalS: number;
@@ -182,7 +201,7 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   'connect-timeout': '20s',
   source: '.',
   'wsgi-app': 'app:app',
-  requirements: 'requirements.txt',
+  requirements: 'auto',
   python: 'python3',
   'venv-system-site-packages': 'false',
   workers: 'auto',
@@ -396,6 +415,10 @@ export function parseSettings(readInput: InputReader): Settings {
   if (healthHost !== '') check('health-host', healthHostProblem(healthHost));
   const smokePaths = splitList(raw('smoke-paths'), /[\s,]+/);
   for (const sp of smokePaths) check('smoke-paths', healthPathProblem(sp));
+  check('build', commandProblem(raw('build')));
+  const sharedList = splitList(get('shared-paths'));
+  const extras = splitList(raw('extras'), /[\s,]+/);
+  for (const e of extras) check('extras', extraNameProblem(e));
   const python = get('python');
   check('python', pythonProblem(python));
 
@@ -430,12 +453,16 @@ export function parseSettings(readInput: InputReader): Settings {
     deploy: {
       wsgiApp,
       requirements: relPath('requirements', get('requirements')),
+      extras,
       python,
       venvSystemSitePackages: bool('venv-system-site-packages'),
       pipArgs: raw('pip-args').trim(),
       workers,
       preloadLibraries: bool('preload-libraries'),
-      sharedPaths: splitList(get('shared-paths')).map((p) => safeRel('shared-paths', p.replace(/\/+$/, ''))),
+      sharedPaths: sharedList.map((p) =>
+        safeRel('shared-paths', p.replace(/:file$/, '').replace(/\/+$/, ''))
+      ),
+      sharedFiles: sharedList.filter((p) => p.endsWith(':file')).map((p) => p.replace(/:file$/, '')),
       env,
       healthPath,
       healthTimeoutMs: duration('health-timeout'),
@@ -445,6 +472,7 @@ export function parseSettings(readInput: InputReader): Settings {
       keepReleases: int('keep-releases', 2, 100),
       sqliteDb: safeRel('sqlite-db', raw('sqlite-db').trim()),
       backupsKeep: int('backups-keep', 1, 1000),
+      build: raw('build').trim(),
       preActivate: raw('pre-activate').trim(),
       postActivate: raw('post-activate').trim(),
       lockTimeoutMs: duration('lock-timeout'),
@@ -497,6 +525,24 @@ function parseProvision(
   const staticPath = raw('static-path').trim().replace(/\/+$/, '');
   const staticBad = staticPath !== '' ? safeRelPathProblem(staticPath) : undefined;
   if (staticBad) problems.push(`input \`static-path\`: ${staticBad}`);
+  const staticMaps: StaticMap[] = [];
+  for (const item of splitList(raw('static'), /[\s,]+/)) {
+    const m = /^(\/[^=]*?)\/*=(.+)$/.exec(item);
+    const url = m ? `${m[1]!.replace(/\/+$/, '')}/` : '';
+    const folder = m ? m[2]!.replace(/\/+$/, '') : '';
+    const bad = !m
+      ? `must be URL-PREFIX=FOLDER (for example /static/=staticfiles or /media/=shared/media), got '${item}'`
+      : (staticUrlProblem(url) ?? safeRelPathProblem(folder));
+    if (bad) problems.push(`input \`static\`: ${bad}`);
+    else if (staticMaps.some((x) => x.url === url) || (url === '/static/' && staticPath))
+      problems.push(`input \`static\`: ${url} is mapped twice (static-path serves /static/ too)`);
+    else
+      staticMaps.push(
+        folder.startsWith('shared/')
+          ? { url, folder: folder.slice('shared/'.length), shared: true }
+          : { url, folder, shared: false }
+      );
+  }
   const clientMaxBodySize = get('client-max-body-size');
   const sizeBad = bodySizeProblem(clientMaxBodySize);
   if (sizeBad) problems.push(`input \`client-max-body-size\`: ${sizeBad}`);
@@ -516,6 +562,7 @@ function parseProvision(
     aptPackages,
     serverName: names.join(' '),
     staticPath,
+    staticMaps,
     clientMaxBodySize,
     healthIntervalS,
     backupsDays: int('backups-days', 1, 3650),

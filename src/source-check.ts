@@ -1,11 +1,13 @@
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Settings } from './settings.js';
+import { isLockFile, resolveDependencies } from './deps.js';
 
 /**
- * Inputs that only the runner's files can prove wrong: the folder to upload and the requirements
- * file in it. Checked before any connection, so a wrong path fails a deploy with nothing changed
- * on any server (otherwise the layout step would have made the app's user and folders first).
+ * Inputs that only the runner's files can prove wrong: the folder to upload and where its
+ * dependencies come from (a lock file, an unreadable or unsupported file is refused here).
+ * Checked before any connection, so a wrong path fails a deploy with nothing changed on any
+ * server (otherwise the layout step would have made the app's user and folders first).
  */
 export async function sourceProblems(settings: Settings): Promise<string[]> {
   const uploads = settings.mode === 'deploy' || settings.mode === 'provision';
@@ -18,11 +20,16 @@ export async function sourceProblems(settings: Settings): Promise<string[]> {
     ];
   }
   const req = settings.deploy.requirements;
-  const file = await stat(path.join(source, req)).catch(() => undefined);
-  if (!file?.isFile()) {
+  // A lock file is refused for what it is, named or not (by resolveDependencies).
+  if (
+    req !== 'auto' &&
+    !isLockFile(path.posix.basename(req)) &&
+    !(await stat(path.join(source, req)).catch(() => undefined))?.isFile()
+  ) {
     return [
       `input \`requirements\`: ${req} is not a file in ${source} (the venv is built from it: add one, even empty, or point requirements at it)`
     ];
   }
-  return [];
+  const { problem } = await resolveDependencies(source, settings.deploy.requirements, settings.deploy.extras);
+  return problem ? [problem] : [];
 }

@@ -23,6 +23,7 @@ const BY_STEP: Record<string, keyof typeof SECTIONS> = {
   upload: 'build',
   venv: 'build',
   config: 'build',
+  build: 'build',
   check: 'build',
   backup: 'build',
   'download backup': 'build',
@@ -46,6 +47,11 @@ export function anchor(heading: string): string {
 
 export function sectionFor(mode: string, failedStep: string | undefined): keyof typeof SECTIONS {
   if (failedStep === 'connect') return 'connect';
+  // Provision's first deploy fails in the deploy's own steps (pip, the import check, the candidate):
+  // their sections explain them, not provision's.
+  const deployStep = BY_STEP[failedStep ?? ''];
+  if (mode === 'provision' && (deployStep === 'build' || deployStep === 'candidate' || deployStep === 'live'))
+    return deployStep;
   if (mode === 'provision' || mode === 'verify') return 'provision';
   if (mode === 'rollback') return 'rollback';
   if (mode === 'run') return 'run';

@@ -66,6 +66,7 @@ describe('provision settings', () => {
       aptPackages: [],
       serverName: '_',
       staticPath: '',
+      staticMaps: [],
       clientMaxBodySize: '10m',
       healthIntervalS: 300,
       backupsDays: 30,

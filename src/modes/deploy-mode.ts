@@ -6,6 +6,7 @@ import { acquireLock, type HeldLock } from '../steps/lock.js';
 import { ensureLayout } from '../steps/layout.js';
 import { uploadRelease, type Uploaded } from '../steps/upload.js';
 import { buildVenv } from '../steps/venv.js';
+import { buildRelease } from '../steps/build.js';
 import { installConfig, needsRestart, stageConfig, type StagedConfig } from '../steps/config.js';
 import { checkRelease } from '../steps/check.js';
 import { bootCandidate } from '../steps/candidate.js';
@@ -86,6 +87,7 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
     ctx.facts['previous-release'] = uploaded.previous;
     const venv = await s('venv', () => buildVenv(ctx, release));
     const staged = await s('config', () => stageConfig(ctx, uploaded.cores));
+    if (d.build) await s('build', () => buildRelease(ctx, release, staged.envFile));
     await s('check', () => checkRelease(ctx, release, staged));
     await s('backup', () => backupDatabase(ctx, release));
     if (d.downloadBackup && ctx.facts.backup) {

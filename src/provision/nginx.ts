@@ -19,7 +19,25 @@ export function nginxScript(ctx: DeployContext): string {
   const app = ctx.paths.app;
   const avail = `/etc/nginx/sites-available/${app}.conf`;
   const enabled = `/etc/nginx/sites-enabled/${app}.conf`;
+  // Shared folders nginx serves (uploads): group www-data with setgid, so what the app writes there
+  // (UMask 0027: group-readable) is readable by nginx and nothing else of shared/ is; shared/ itself
+  // only traversable (o+x, no listing).
+  const uploads = ctx.settings.provision.staticMaps
+    .filter((m) => m.shared)
+    .map((m) => {
+      const dir = `${ctx.paths.shared}/${m.folder}`;
+      // Made as the deploy's layout step would, when provision runs before the first deploy.
+      return `if [ "$dry" != 1 ]; then
+  [ -d ${q(ctx.paths.dir)} ] || install -d -m 0755 -o root -g root ${q(ctx.paths.dir)}
+  [ -d ${q(ctx.paths.shared)} ] || install -d -m 0750 -o ${q(ctx.paths.user)} -g ${q(ctx.paths.user)} ${q(ctx.paths.shared)}
+  [ -d ${q(dir)} ] || { setpriv --reuid=${q(ctx.paths.user)} --regid=${q(ctx.paths.user)} --init-groups --reset-env -- install -d -m 0750 -- ${q(dir)}; mark uploads; }
+  [ -L ${q(dir)} ] || { chgrp www-data -- ${q(dir)}; chmod 2750 -- ${q(dir)}; }
+  chmod o+x ${q(ctx.paths.shared)}
+fi`;
+    })
+    .join('\n');
   return `
+${uploads}
 avail=${q(avail)}; enabled=${q(enabled)}; def=/etc/nginx/sites-enabled/default
 new=$(mktemp); trap 'rm -f "$new"' EXIT
 cat > "$new"

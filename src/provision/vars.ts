@@ -20,6 +20,11 @@ export function provisionVars(ctx: DeployContext): TemplateVars {
     healthHost: d.healthHost || undefined,
     clientMaxBodySize: pr.clientMaxBodySize,
     staticPath: pr.staticPath,
+    staticMaps: pr.staticMaps.map((m) => ({
+      url: m.url,
+      root: `${m.shared ? ctx.paths.shared : ctx.paths.current}/${m.folder}`,
+      uploads: m.shared
+    })),
     healthInterval: `${pr.healthIntervalS}s`,
     backupKeepDays: pr.backupsDays,
     ...(d.sqliteDb ? { dbPath: `${ctx.paths.shared}/${d.sqliteDb}` } : {})

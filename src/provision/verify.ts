@@ -4,6 +4,7 @@ import { shQuote } from '../ssh/quote.js';
 import { DeployError, type StepOutcome } from '../steps/step.js';
 import { timerNames } from './timers.js';
 import { healthHost } from '../deploy/health.js';
+import { appRunCommand } from '../deploy/app-run.js';
 
 /** The checklist, in the order it is printed; also the summary's columns. */
 export const VERIFY_KEYS = [
@@ -12,6 +13,7 @@ export const VERIFY_KEYS = [
   'health-socket',
   'health-nginx',
   'debug',
+  'django-check',
   'nginx-config',
   'logrotate',
   'database',
@@ -19,6 +21,23 @@ export const VERIFY_KEYS = [
   'disk-free',
   'memory'
 ];
+
+/** Prints framework-debug=NAME=true|false for a Flask or Django app, nothing for others. */
+const FRAMEWORK_DEBUG = `import os, sys
+sys.path.insert(0, os.getcwd())
+from gunicorn.util import import_app
+app = import_app(sys.argv[1])
+out = None
+flask = sys.modules.get("flask")
+if flask is not None and isinstance(app, flask.Flask):
+    out = "app.debug=" + str(bool(app.debug)).lower()
+elif "django" in sys.modules:
+    from django.conf import settings
+    if settings.configured:
+        out = "settings.DEBUG=" + str(bool(settings.DEBUG)).lower()
+if out:
+    print("framework-debug=" + out)
+`;
 
 /** Below this share of free disk a server is red (the seed's checklist). */
 const MIN_DISK_FREE = 20;
@@ -42,6 +61,23 @@ export function verifyChecklistScript(ctx: DeployContext): string {
   const host =
     ctx.settings.provision.serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost';
   const db = d.sqliteDb ? `${p.shared}/${d.sqliteDb}` : '';
+  // The app's own answer, read from the WSGI object as the service loads it (its user, venv and
+  // environment): Flask's app.debug, Django's settings.DEBUG. A health JSON without a debug field
+  // (most Django apps) no longer passes on FLASK_DEBUG=0 alone.
+  const probe = appRunCommand(p, {
+    cwd: p.current,
+    envFile: p.envFile,
+    venv: `${p.current}/.venv`,
+    argv: [`${p.current}/.venv/bin/python`, '-c', FRAMEWORK_DEBUG, d.wsgiApp]
+  });
+  // Django's own production checklist; its warnings (HTTPS settings behind a plain-HTTP nginx,
+  // say) are shown, only its errors make the check red.
+  const djangoCheck = appRunCommand(p, {
+    cwd: p.current,
+    envFile: p.envFile,
+    venv: `${p.current}/.venv`,
+    argv: [`${p.current}/.venv/bin/python`, 'manage.py', 'check', '--deploy']
+  });
   return `
 set +e
 r() { printf 'check=%s|%s|%s\\n' "$1" "$2" "$(printf '%s' "$3" | tr '\\n|' ' /' | cut -c1-200)"; }
@@ -54,12 +90,23 @@ body=$(mktemp); trap 'rm -f "$body"' EXIT
 code=$(curl -sS -o "$body" -w '%{http_code}' -m 10 --unix-socket "$sockpath" ${q(`http://${healthHost(ctx.settings)}`)}"$hp" 2>/dev/null)
 if [ "$code" = 200 ]; then r health-socket ok "$hp 200"; else r health-socket red "$hp answered \${code:-nothing} through $sockpath"; fi
 debug=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(str(d.get("debug","absent")).lower())' "$body" 2>/dev/null)
+fw=$(${probe} 2>/dev/null | sed -n 's/^framework-debug=//p' | tail -n 1)
 envdebug=$(grep -E '^FLASK_DEBUG=' ${q(p.envFile)} 2>/dev/null | tail -n 1)
+case "$fw" in
+  *=true) r debug red "the app runs with debug on (\${fw%=*} \${fw#*=}$([ "$debug" = true ] && echo ", $hp says debug true"))";;
+  *)
 case "$debug" in
-  false) r debug ok "debug false ($hp)";;
   true) r debug red "the app runs with debug on ($hp says debug true)";;
-  *) if [ "$envdebug" = FLASK_DEBUG=0 ]; then r debug ok "FLASK_DEBUG=0 ($hp does not report debug)"; else r debug red "cannot tell: $hp does not report debug and FLASK_DEBUG=0 is not in the env file"; fi;;
+  false) r debug ok "debug false ($hp$([ -n "$fw" ] && echo ", \${fw%=*} \${fw#*=}"))";;
+  *) if [ -n "$fw" ]; then r debug ok "\${fw%=*} \${fw#*=}"
+     elif [ "$envdebug" = FLASK_DEBUG=0 ]; then r debug ok "FLASK_DEBUG=0 ($hp does not report debug)"; else r debug red "cannot tell: $hp does not report debug and FLASK_DEBUG=0 is not in the env file"; fi;;
+esac;;
 esac
+if [ "\${fw%=*}" = settings.DEBUG ] && [ -f ${q(`${p.current}/manage.py`)} ]; then
+  out=$(${djangoCheck} 2>&1); rc=$?
+  ids=$(printf '%s\\n' "$out" | grep -oE '\\([a-z_]+\\.[EW][0-9]+\\)' | tr -d '()' | sort -u | tr '\\n' ' ')
+  if [ "$rc" = 0 ]; then r django-check ok "manage.py check --deploy: \${ids:-no warnings}"; else r django-check red "manage.py check --deploy failed: \${ids:-$(printf '%s' "$out" | tail -n 2)}"; fi
+else r django-check n/a "not a Django app"; fi
 code=$(curl -sS -o /dev/null -w '%{http_code}' -m 10 -H ${q(`Host: ${host}`)} "http://127.0.0.1$hp" 2>/dev/null)
 if [ "$code" = 200 ]; then r health-nginx ok "$hp 200 on port 80"; else r health-nginx red "$hp answered \${code:-nothing} through nginx on port 80"; fi
 if ! command -v nginx >/dev/null; then r nginx-config red "nginx is not installed";

@@ -19,6 +19,7 @@ export const READY_PACKAGES: readonly string[] = [
   'python3-venv',
   'python3-pip',
   'python3-flask',
+  'python3-django',
   'gunicorn',
   'python3-gunicorn',
   'nginx',

@@ -1,7 +1,7 @@
 import type { DeployContext } from '../deploy/context.js';
 import { healthHost } from '../deploy/health.js';
 import { shQuote } from '../ssh/quote.js';
-import { DeployError, type StepOutcome } from './step.js';
+import { DeployError, keepsServing, type StepOutcome } from './step.js';
 
 /** A definite wrong answer (4xx/5xx, or 200 without health-expect) fails after this long... */
 export const GRACE_MS = 1500;
@@ -148,7 +148,7 @@ export async function bootCandidate(
   if (res.code !== 0 || !c.ok) {
     const why = c.why || `the candidate check stopped (exit ${res.code}): ${res.stderr.trim().slice(0, 500)}`;
     throw new DeployError(
-      `release ${release} was refused before the switch: its candidate ${why}; nothing was switched, the old release keeps serving` +
+      `release ${release} was refused before the switch: its candidate ${why}; nothing was switched${keepsServing(ctx)}` +
         (c.body ? `\nThe answer began:\n${c.body}` : '') +
         (c.log ? `\nGunicorn's last lines:\n${c.log}` : ''),
       `Run the release locally (gunicorn ${d.wsgiApp}) and ask ${[d.healthPath, ...d.smokePaths].join(', ')} with Host: ${healthHost(ctx.settings)}; fix what answers wrong and deploy again.`

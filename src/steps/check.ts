@@ -3,7 +3,7 @@ import { lastLines } from '../deploy/context.js';
 import { appRunCommand } from '../deploy/app-run.js';
 import { stateCommand } from '../deploy/release-record.js';
 import { shQuote } from '../ssh/quote.js';
-import { DeployError, type StepOutcome } from './step.js';
+import { DeployError, keepsServing, type StepOutcome } from './step.js';
 import type { StagedConfig } from './config.js';
 
 const MARKER = '--- gunicorn-deploy: libraries ---';
@@ -96,7 +96,7 @@ export async function checkRelease(
   const res = await ctx.remote.exec(checkCommand(ctx, release, staged), { sudo: true, timeoutMs: 120_000 });
   if (res.code !== 0) {
     throw new DeployError(
-      `the new release does not load (${ctx.settings.deploy.wsgiApp}); nothing was switched, the old release keeps serving:\n${lastLines(res.stderr + res.stdout, 25)}`,
+      `the new release does not load (${ctx.settings.deploy.wsgiApp}); nothing was switched${keepsServing(ctx)}:\n${lastLines(res.stderr + res.stdout, 25)}`,
       'Fix the import error (run the app locally with gunicorn --check-config) and deploy again.'
     );
   }

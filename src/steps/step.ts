@@ -60,3 +60,10 @@ export class DeployError extends Error {
     this.name = 'DeployError';
   }
 }
+
+/** What a refusal before the switch leaves serving: the old release, or nothing on a first deploy. */
+export function keepsServing(ctx: { facts: Record<string, string | undefined> }): string {
+  return ctx.facts['previous-release'] === ''
+    ? ' (nothing served before: a first deploy)'
+    : ', the old release keeps serving';
+}

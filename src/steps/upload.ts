@@ -1,3 +1,4 @@
+import { lstat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { DeployContext } from '../deploy/context.js';
 import { parseFacts, runScript } from '../deploy/context.js';
@@ -75,7 +76,13 @@ fi
  * /etc/issue) is removed and replaced, never written through. A shared path missing in shared/ is
  * seeded from the release by a tar pipe from the build user to the app's user, who owns shared/.
  */
-export function finishScript(ctx: DeployContext, id: string, withManifest: boolean): string {
+export function finishScript(
+  ctx: DeployContext,
+  id: string,
+  withManifest: boolean,
+  /** Shared paths linked as files (declared `PATH:file`, or a file in the source), never folders. */
+  files: ReadonlySet<string> = new Set(ctx.settings.deploy.sharedFiles)
+): string {
   const p = ctx.paths;
   const d = ctx.settings.deploy;
   const q = shQuote;
@@ -92,7 +99,20 @@ export function finishScript(ctx: DeployContext, id: string, withManifest: boole
     .map((sp) => {
       const target = `${p.shared}/${sp}`;
       const inRelease = `${incoming}/${sp}`;
+      const absent = `[ ! -e ${q(target)} ] && [ ! -L ${q(target)} ]`;
       // A shared path that does not exist yet is seeded from the first release that ships it.
+      // Its parents are made if missing, never re-moded (shared/ may be o+x for nginx's uploads).
+      if (files.has(sp)) {
+        // A file (an SQLite database, a config): copied as a file, or made empty, by the app's
+        // user; noclobber never writes through a link that appeared meanwhile.
+        const read = asUser(p.buildUser, `if [ -f "$1" ] && [ ! -L "$1" ]; then cat -- "$1"; fi`, [
+          q(inRelease)
+        ]);
+        const write = asUser(p.user, `umask 027; mkdir -p -- "$(dirname -- "$1")"; set -C; cat > "$1"`, [
+          q(target)
+        ]);
+        return `if ${absent}; then ${read} </dev/null | ${write}; fi`;
+      }
       const pack = asUser(
         p.buildUser,
         `if [ -d "$1" ] && [ ! -L "$1" ]; then tar -C "$1" -cf - .; else tar -cf - -T /dev/null; fi`,
@@ -100,10 +120,10 @@ export function finishScript(ctx: DeployContext, id: string, withManifest: boole
       );
       const unpack = asUser(
         p.user,
-        `install -d -m 0750 -- "$(dirname -- "$1")" "$1"; tar -C "$1" --no-same-owner -xf -`,
+        `umask 027; mkdir -p -- "$(dirname -- "$1")"; install -d -m 0750 -- "$1"; tar -C "$1" --no-same-owner -xf -`,
         [q(target)]
       );
-      return `if [ ! -e ${q(target)} ] && [ ! -L ${q(target)} ]; then ${pack} </dev/null | ${unpack}; fi`;
+      return `if ${absent}; then ${pack} </dev/null | ${unpack}; fi`;
     })
     .join('\n');
   const links = d.sharedPaths
@@ -167,7 +187,8 @@ export async function uploadRelease(ctx: DeployContext, wantedId: string): Promi
       });
       detail = `full: ${up.files} files, ${(up.bytes / 1e6).toFixed(1)} MB in ${(up.ms / 1000).toFixed(2)} s`;
     }
-    await runScript(ctx, 'finishing the release folder', finishScript(ctx, release, !!manifest), {
+    const files = await sharedFiles(ctx, source);
+    await runScript(ctx, 'finishing the release folder', finishScript(ctx, release, !!manifest, files), {
       timeoutMs: 120_000,
       stdin: manifest ? serializeManifest(manifest) : undefined
     });
@@ -185,6 +206,16 @@ export async function uploadRelease(ctx: DeployContext, wantedId: string): Promi
     manifest,
     detail
   };
+}
+
+/** Shared paths that are files: declared so, or a regular file in the source. */
+async function sharedFiles(ctx: DeployContext, source: string): Promise<Set<string>> {
+  const files = new Set(ctx.settings.deploy.sharedFiles);
+  for (const sp of ctx.settings.deploy.sharedPaths) {
+    const st = await lstat(path.join(source, sp)).catch(() => undefined);
+    if (st?.isFile()) files.add(sp);
+  }
+  return files;
 }
 
 /** Removes a release being made (root: what an older version left there may be root's). */

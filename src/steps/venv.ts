@@ -1,13 +1,17 @@
+import * as path from 'node:path';
 import type { DeployContext } from '../deploy/context.js';
 import { lastLines, parseFacts } from '../deploy/context.js';
 import { asUser, buildRunCommand } from '../deploy/app-run.js';
 import { shQuote } from '../ssh/quote.js';
 import { DeployError, type StepOutcome } from './step.js';
+import { resolveDependencies, type DependencySource } from '../deps.js';
 
 /** pip's exit code is kept apart from the script's other failures, to say what failed. */
 const PIP_FAILED = 42;
 const NO_REQUIREMENTS = 43;
 const VENV_FAILED = 44;
+const DEPS_UNREADABLE = 45;
+const GUNICORN_FAILED = 46;
 
 /** The build's own deadline on the server: the unit ends even if the runner is gone. */
 const VENV_TIMEOUT_MS = 30 * 60_000;
@@ -23,21 +27,83 @@ const VENV_TIMEOUT_MS = 30 * 60_000;
  * transient unit that leaves no process behind. A build that fails for any reason, a full disk
  * included, removes its venv folder and log before it exits.
  */
-export function venvScript(ctx: DeployContext, release: string): string {
+/** Prints a pyproject.toml's [project] dependencies and those of the extras named in $2, one a line. */
+const PYPROJECT_DEPS = `import sys
+try:
+    import tomllib
+except ImportError:
+    try:
+        import tomli as tomllib
+    except ImportError:
+        sys.exit("reading pyproject.toml needs Python 3.11 or newer (tomllib), or the python3-tomli package")
+path, extras = sys.argv[1], [e for e in sys.argv[2].split(",") if e]
+try:
+    with open(path, "rb") as f:
+        data = tomllib.load(f)
+except (OSError, ValueError) as e:
+    sys.exit(f"cannot read {path}: {e}")
+project = data.get("project")
+if not isinstance(project, dict):
+    sys.exit(f"{path} has no [project] table")
+if "dependencies" in project.get("dynamic", []):
+    sys.exit(f"{path} declares its dependencies dynamic")
+deps = list(project.get("dependencies", []))
+optional = project.get("optional-dependencies", {})
+for e in extras:
+    if e not in optional:
+        sys.exit(f"{path} has no extra {e!r} (it has: {', '.join(optional) or 'none'})")
+    deps += optional[e]
+print("\\n".join(deps))
+`;
+
+/** Says where the venv's Gunicorn comes from: the app's dependencies, the system's packages, or added. */
+const GUNICORN_ORIGIN = `import os, sys
+import gunicorn
+inside = os.path.realpath(gunicorn.__file__).startswith(os.path.realpath(sys.prefix) + os.sep)
+print("gunicorn=" + ("app" if inside else "system"))
+`;
+
+/** Without a resolved source (a unit test), the requirements input as it names the file. */
+function fallbackDeps(ctx: DeployContext): DependencySource {
+  const r = ctx.settings.deploy.requirements;
+  return r.endsWith('.toml')
+    ? { kind: 'pyproject', file: r, extras: ctx.settings.deploy.extras }
+    : { kind: 'requirements', file: r === 'auto' ? 'requirements.txt' : r, extras: [] };
+}
+
+export function venvScript(
+  ctx: DeployContext,
+  release: string,
+  deps: DependencySource = fallbackDeps(ctx)
+): string {
   const p = ctx.paths;
   const d = ctx.settings.deploy;
   const q = shQuote;
   const rel = `${p.releases}/${release}`;
-  const req = `${rel}/${d.requirements}`;
+  const req = `${rel}/${deps.file}`;
   const pipArgs = d.pipArgs
     .split(/\s+/)
     .filter((a) => a)
     .map(q)
     .join(' ');
+  const extras = q(deps.extras.join(','));
+  // A requirements file keys the venv by its whole text (as before: existing venvs stay valid); a
+  // pyproject.toml by the dependency list drawn from it, so a version bump or a tool's table
+  // changing does not cost a new venv and a restart.
+  const list =
+    deps.kind === 'pyproject'
+      ? `deps=$("$py" -c ${q(PYPROJECT_DEPS)} ${q(req)} ${extras}) || exit ${DEPS_UNREADABLE}
+  printf 'pyproject-deps=%s\\n' "$deps"`
+      : `cat ${q(req)}`;
   const keyScript = `
 py=${q(d.python)}
-if [ ! -f ${q(req)} ]; then echo ${q(`no ${d.requirements} in the release`)} >&2; exit ${NO_REQUIREMENTS}; fi
-{ cat ${q(req)}; "$py" -c 'import sys; print(sys.version)'; echo ${q(`ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`)}; } | sha256sum | cut -c1-16`;
+if [ ! -f ${q(req)} ]; then echo ${q(`no ${deps.file} in the release`)} >&2; exit ${NO_REQUIREMENTS}; fi
+{ ${list}; "$py" -c 'import sys; print(sys.version)'; echo ${q(`ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`)}; } | sha256sum | cut -c1-16`;
+  const install =
+    deps.kind === 'pyproject'
+      ? `"$py" -c ${q(PYPROJECT_DEPS)} ${q(req)} ${extras} > "$venv/gunicorn-deploy-requirements.txt"
+logged "$venv/bin/python" -m pip install ${pipArgs} -r "$venv/gunicorn-deploy-requirements.txt" || exit ${PIP_FAILED}`
+      : `logged "$venv/bin/python" -m pip install ${pipArgs} -r ${q(req)} || exit ${PIP_FAILED}`;
   // Output is kept in memory as well as in the log: on a full disk the log gets nothing, and
   // the tail is what says why.
   const buildScript = `
@@ -56,7 +122,15 @@ logged() {
 }
 rm -rf -- "$venv" "$log"
 logged "$py" -m venv ${d.venvSystemSitePackages ? '--system-site-packages ' : ''}"$venv" || exit ${VENV_FAILED}
-logged "$venv/bin/python" -m pip install ${pipArgs} -r ${q(req)} || exit ${PIP_FAILED}
+${install}
+# Gunicorn is the tool's business, not the app's: added from the same index when neither the
+# dependencies nor (with system site packages) the system provide it.
+if ! "$venv/bin/python" -c 'import gunicorn' 2>/dev/null; then
+  logged "$venv/bin/python" -m pip install ${pipArgs} gunicorn || exit ${GUNICORN_FAILED}
+  echo gunicorn=added
+else
+  "$venv/bin/python" -c ${q(GUNICORN_ORIGIN)}
+fi
 mv "$log" "$venv/pip-install.log"
 "$venv/bin/python" -m pip freeze > "$venv/requirements.lock" 2>/dev/null || true
 touch "$venv/.complete"
@@ -72,11 +146,18 @@ done=1`;
     script: buildScript,
     args: ['"$venv"']
   });
+  // A venv built before Gunicorn was added by the tool may lack it: such a venv never served, so
+  // it is built again rather than reused.
+  const usable = asUser(
+    p.buildUser,
+    `[ -f "$1/.complete" ] && "$1/bin/python" -c 'import gunicorn' 2>/dev/null`,
+    ['"$venv"']
+  );
   return `
 hash=$(${asUser(p.buildUser, keyScript)})
 venv=${q(p.venvs)}/$hash
 echo "hash=$hash"
-if [ -f "$venv/.complete" ]; then
+if ${usable}; then
   echo reused=yes
 else
   echo reused=no
@@ -92,23 +173,43 @@ export interface VenvResult extends StepOutcome {
 }
 
 export async function buildVenv(ctx: DeployContext, release: string): Promise<VenvResult> {
-  const res = await ctx.remote.script(venvScript(ctx, release), { sudo: true, timeoutMs: VENV_TIMEOUT_MS });
+  const d = ctx.settings.deploy;
+  const resolved = await resolveDependencies(path.resolve(ctx.settings.app.source), d.requirements, d.extras);
+  if (!resolved.deps) throw new DeployError(resolved.problem ?? 'no dependency source', undefined);
+  const deps = resolved.deps;
+  const what = deps.kind === 'pyproject' ? `the dependencies of ${deps.file}` : `-r ${deps.file}`;
+  const res = await ctx.remote.script(venvScript(ctx, release, deps), {
+    sudo: true,
+    timeoutMs: VENV_TIMEOUT_MS
+  });
   const facts = parseFacts(res.stdout);
   if (res.code === PIP_FAILED) {
     throw new DeployError(
-      `pip install -r ${ctx.settings.deploy.requirements} failed; nothing was switched and the partial venv was removed. pip's last lines:\n${lastLines(res.stderr, 25)}`,
+      `pip install ${what} failed; nothing was switched and the partial venv was removed. pip's last lines:\n${lastLines(res.stderr, 25)}`,
       'Fix the requirements (or pip-args, e.g. --no-index --find-links for offline servers) and deploy again.'
+    );
+  }
+  if (res.code === GUNICORN_FAILED) {
+    throw new DeployError(
+      `the app's dependencies do not include Gunicorn, and pip install gunicorn failed; nothing was switched. pip's last lines:\n${lastLines(res.stderr, 25)}`,
+      "Make Gunicorn installable from the index pip uses (pip-args), or use the system's python3-gunicorn with venv-system-site-packages: true."
     );
   }
   if (res.code === NO_REQUIREMENTS) {
     throw new DeployError(
-      `the release has no ${ctx.settings.deploy.requirements}; nothing was switched`,
+      `the release has no ${deps.file}; nothing was switched`,
       'Add a requirements file to the app, or point the requirements input at it.'
+    );
+  }
+  if (res.code === DEPS_UNREADABLE) {
+    throw new DeployError(
+      `the dependencies of ${deps.file} could not be read on the server; nothing was switched:\n${lastLines(res.stderr, 5)}`,
+      'Fix pyproject.toml (a [project] table with a dependencies list), or use a requirements.txt.'
     );
   }
   if (res.code === VENV_FAILED) {
     throw new DeployError(
-      `${ctx.settings.deploy.python} -m venv failed; nothing was switched and the partial venv was removed:\n${lastLines(res.stderr, 25)}`,
+      `${d.python} -m venv failed; nothing was switched and the partial venv was removed:\n${lastLines(res.stderr, 25)}`,
       'Install python3-venv for that interpreter (or run mode provision), and check the free space in the app folder.'
     );
   }
@@ -118,10 +219,24 @@ export async function buildVenv(ctx: DeployContext, release: string): Promise<Ve
     );
   }
   const reused = facts.reused === 'yes';
+  const from =
+    deps.kind === 'pyproject'
+      ? `${deps.file} [project] dependencies${deps.extras.length ? ` + extras ${deps.extras.join(',')}` : ''}`
+      : deps.file;
+  if (!reused) {
+    const origin = facts.gunicorn;
+    const note =
+      origin === 'added'
+        ? "Gunicorn is not among the app's dependencies: the tool installed it in the venv"
+        : origin === 'system'
+          ? "Gunicorn is not among the app's dependencies: the venv uses the system's (python3-gunicorn)"
+          : undefined;
+    if (note) ctx.logger.info(note);
+  }
   return {
     hash: facts.hash!,
     reused,
     changed: !reused,
-    detail: `${facts.hash} ${reused ? 'reused' : 'built'}`
+    detail: `${facts.hash} ${reused ? 'reused' : 'built'} from ${from}${facts.gunicorn ? `, gunicorn: ${facts.gunicorn}` : ''}`
   };
 }

@@ -1,0 +1,71 @@
+import { execFileSync } from 'node:child_process';
+import type { DeployContext } from '../../src/deploy/context.js';
+import { serverPaths } from '../../src/deploy/paths.js';
+import { memoryLogger } from '../../src/log.js';
+import { parseSettings, type Settings } from '../../src/settings.js';
+import type { Remote } from '../../src/ssh/types.js';
+import { buildCommand } from '../../src/steps/build.js';
+import { finishScript } from '../../src/steps/upload.js';
+import { venvScript } from '../../src/steps/venv.js';
+
+const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n';
+const SECRET = 'sEcReT-0123456789abcdef';
+
+function ctxFor(over: Record<string, string> = {}): DeployContext {
+  const all: Record<string, string> = {
+    host: '10.0.0.5',
+    'private-key': KEY,
+    'app-name': 'shop',
+    'trust-on-first-use': 'true',
+    env: `SECRET_KEY=${SECRET}`,
+    ...over
+  };
+  const s: Settings = parseSettings((n) => all[n] ?? '');
+  return {
+    remote: {} as Remote,
+    settings: s,
+    logger: memoryLogger(),
+    label: 'h',
+    records: [],
+    paths: serverPaths(s),
+    facts: {}
+  };
+}
+const syntaxOk = (script: string): void => void execFileSync('bash', ['-n'], { input: script });
+
+test('build: the build user, the env file read by systemd, only the release writable, no secret in argv', () => {
+  const cmd = buildCommand(
+    ctxFor({ build: 'python manage.py collectstatic --noinput' }),
+    'R',
+    '/etc/shop/env'
+  );
+  syntaxOk(cmd);
+  expect(cmd).toMatch(/-p User='shop-build'/);
+  expect(cmd).toMatch(/-p EnvironmentFile='\/etc\/shop\/env'/);
+  expect(cmd).toMatch(/-p ProtectSystem=strict/);
+  expect(cmd).toMatch(/-p ReadWritePaths='\/srv\/shop\/releases\/R'/);
+  expect(cmd).toMatch(/-p NoNewPrivileges=yes/);
+  expect(cmd).toContain('collectstatic');
+  expect(cmd).not.toContain(SECRET);
+});
+
+test('venv from pyproject.toml: keyed and installed from the drawn list; gunicorn ensured', () => {
+  const ctx = ctxFor({ requirements: 'pyproject.toml', extras: 'prod' });
+  const v = venvScript(ctx, 'R', { kind: 'pyproject', file: 'pyproject.toml', extras: ['prod'] });
+  syntaxOk(v);
+  expect(v).toContain('tomllib');
+  expect(v).toContain('gunicorn-deploy-requirements.txt');
+  expect(v).toMatch(/pip install [^\n]*gunicorn/);
+  expect(v).toContain("'prod'");
+});
+
+test('shared files are seeded as files by the app user, never unpacked as folders', () => {
+  const ctx = ctxFor({ 'shared-paths': 'instance, db.sqlite3:file' });
+  expect(ctx.settings.deploy.sharedPaths).toEqual(['instance', 'db.sqlite3']);
+  const fin = finishScript(ctx, 'R', true);
+  syntaxOk(fin);
+  const block = fin.slice(fin.indexOf("if [ ! -e '/srv/shop/shared/db.sqlite3'"));
+  expect(block).toMatch(/^[^\n]*setpriv --reuid='shop-build'[\s\S]*cat -- "\$1"/);
+  expect(block).toContain(`set -C; cat > "$1"' gd '/srv/shop/shared/db.sqlite3'`);
+  expect(fin).not.toMatch(/tar -C "\$1" --no-same-owner -xf -'[^\n]*shared\/db\.sqlite3/);
+});
