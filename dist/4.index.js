@@ -20,8 +20,8 @@ var core = __webpack_require__(4116);
 var log = __webpack_require__(5625);
 // EXTERNAL MODULE: ./src/settings.ts
 var src_settings = __webpack_require__(8750);
-// EXTERNAL MODULE: ./src/engine.ts + 28 modules
-var engine = __webpack_require__(6503);
+// EXTERNAL MODULE: ./src/engine.ts + 35 modules
+var engine = __webpack_require__(30);
 // EXTERNAL MODULE: ./src/main.ts
 var main = __webpack_require__(1730);
 // EXTERNAL MODULE: ./src/deploy/paths.ts

@@ -8,6 +8,7 @@ export const modules = {
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   annotateFailure: () => (/* binding */ annotateFailure),
+/* harmony export */   databaseLines: () => (/* binding */ databaseLines),
 /* harmony export */   factRows: () => (/* binding */ factRows),
 /* harmony export */   formatTable: () => (/* binding */ formatTable),
 /* harmony export */   outputsOf: () => (/* binding */ outputsOf),
@@ -55,7 +56,7 @@ function summaryMarkdown(report, factKeys) {
     const parts = [`## ${icon} gunicorn-deploy ${report.mode}: ${report.status}`];
     if (report.error)
         parts.push(`> **${report.error.split('\n')[0]}**`);
-    const back = rolledBackLines(report);
+    const back = [...rolledBackLines(report), ...databaseLines(report)];
     if (back.length > 0)
         parts.push(back.map((l) => `> ${l}`).join('\n>\n'));
     if (factKeys.length > 0) {
@@ -69,9 +70,24 @@ function summaryMarkdown(report, factKeys) {
         if (h.error)
             parts.push(`> ${h.error.split('\n').join('\n> ')}`);
         parts.push(markdownTable(['step', 'time', 'result', 'detail'], stepRows(h)));
+        const backups = backupTable(h);
+        if (backups)
+            parts.push(`Backups on ${h.host}, newest first:`, backups);
     }
     parts.push(`Total: ${(report.ms / 1000).toFixed(1)} s`);
     return parts.join('\n\n') + '\n';
+}
+/** Mode backups keeps its list as a fact (JSON): a table of its own in the summary. */
+function backupTable(h) {
+    if (!h.facts.backups)
+        return undefined;
+    try {
+        const list = JSON.parse(h.facts.backups);
+        return markdownTable(['id', 'time (UTC)', 'size', 'taken by', 'integrity'], list.map((b) => [b.id, b.time, `${b.size} bytes`, b.takenBy, b.integrity]));
+    }
+    catch {
+        return undefined;
+    }
 }
 /** Outputs shared by every mode; the first host's facts are the single-value outputs. */
 function outputsOf(report) {
@@ -108,9 +124,21 @@ function rolledBackLines(report) {
         .map((h) => `Rolled back: ${h.host} serves release ${h.facts.release ?? '?'} again` +
         (h.facts['failed-release'] ? ` (${h.facts['failed-release']} did not go live)` : ''));
 }
+/** After a rollback that followed a migration: what the database holds and how to restore it. */
+function databaseLines(report) {
+    return report.hosts
+        .filter((h) => h.facts['database-warning'] || h.facts['database-restored'] === 'true')
+        .map((h) => h.facts['database-restored'] === 'true'
+        ? `Database: ${h.host} has the pre-deploy backup ${h.facts['pre-deploy-backup'] ?? ''} back (no write since the migration)`
+        : `Database on ${h.host}: ${h.facts['database-warning']}`);
+}
 /** A failed run as a titled error annotation (shown on the run's page and in the PR checks). */
 function annotateFailure(report) {
-    const message = [report.error ?? `${report.mode} failed`, ...rolledBackLines(report)].join('\n');
+    const message = [
+        report.error ?? `${report.mode} failed`,
+        ...rolledBackLines(report),
+        ...databaseLines(report)
+    ].join('\n');
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(message, { title: `gunicorn-deploy ${report.mode}: ${report.status}` });
 }
 

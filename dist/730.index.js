@@ -282,7 +282,7 @@ async function main() {
     });
     // Loaded after the inputs are known to be valid: the SSH stack and, with a token only, the API
     // client are most of the start-up time.
-    const [{ hostLabel, runEngine }, { annotateFailure, formatTable, factRows, writeActionReport }, github] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(104), __webpack_require__.e(503)]).then(__webpack_require__.bind(__webpack_require__, 6503)), __webpack_require__.e(/* import() */ 665).then(__webpack_require__.bind(__webpack_require__, 665)), __webpack_require__.e(/* import() */ 248).then(__webpack_require__.bind(__webpack_require__, 9248))]);
+    const [{ hostLabel, runEngine }, { annotateFailure, formatTable, factRows, writeActionReport }, github] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(104), __webpack_require__.e(30)]).then(__webpack_require__.bind(__webpack_require__, 30)), __webpack_require__.e(/* import() */ 665).then(__webpack_require__.bind(__webpack_require__, 665)), __webpack_require__.e(/* import() */ 248).then(__webpack_require__.bind(__webpack_require__, 9248))]);
     const { deploymentOptions, GithubDeployment } = github;
     // GitHub Deployments (with github-token only); API errors are warnings, never a failed deploy.
     const deployment = await GithubDeployment.start(deploymentOptions(readInput, process.env, {
@@ -378,7 +378,9 @@ function needsRollback(p) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $f: () => (/* binding */ extraNameProblem),
 /* harmony export */   A: () => (/* binding */ appNameProblem),
+/* harmony export */   B5: () => (/* binding */ staticUrlProblem),
 /* harmony export */   Co: () => (/* binding */ envProblems),
 /* harmony export */   DM: () => (/* binding */ bodySizeProblem),
 /* harmony export */   DS: () => (/* binding */ safeRelPathProblem),
@@ -398,6 +400,7 @@ function needsRollback(p) {
 /* harmony export */   ii: () => (/* binding */ loginNameProblem),
 /* harmony export */   jc: () => (/* binding */ debPackageProblem),
 /* harmony export */   kl: () => (/* binding */ envValueProblem),
+/* harmony export */   lC: () => (/* binding */ backupIdProblem),
 /* harmony export */   lS: () => (/* binding */ parseDiskFloor),
 /* harmony export */   nb: () => (/* binding */ DURATION_MAX_MS),
 /* harmony export */   q5: () => (/* binding */ relPathProblem),
@@ -506,6 +509,18 @@ function relPathProblem(p) {
         return `must be a path relative to the app without '..', got '${p}'`;
     return oneLineProblem(p);
 }
+/** A URL prefix nginx serves files under: /name/ or /a/b/, safe characters only. */
+function staticUrlProblem(v) {
+    return /^\/([A-Za-z0-9._-]+\/)+$/.test(v) && !/\/\.\.?\//.test(v)
+        ? undefined
+        : `must be a URL prefix such as /static/ or /media/ (letters, digits and . _ -), got '${v}'`;
+}
+/** An extra of pyproject.toml's [project.optional-dependencies] (PEP 685 names). */
+function extraNameProblem(v) {
+    return /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(v)
+        ? undefined
+        : `must be extra names of letters, digits and . _ - separated by commas, got '${v}'`;
+}
 /** The interpreter that builds virtualenvs: a command name or path, quoted where used. */
 function pythonProblem(v) {
     return /^[A-Za-z0-9_./-]+$/.test(v) ? undefined : `must be an interpreter name or path, got '${v}'`;
@@ -515,6 +530,12 @@ function releaseIdProblem(v) {
     return /^[0-9A-Za-z._-]+$/.test(v) && !/^\.\.?$/.test(v)
         ? undefined
         : `must be a release id such as 20261127T162000Z-abc1234, got '${v}'`;
+}
+/** A backup's id: its file name on the server, as mode backups lists it (app.db-20261127T162000Z-abc1234.db). */
+function backupIdProblem(v) {
+    return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v) && v.length <= 200
+        ? undefined
+        : `must be latest or a backup id (its file name, as mode backups lists it), got '${v}'`;
 }
 // Debian policy: lowercase letters, digits, + - . (at least two characters, starting alphanumeric).
 const DEB_PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
@@ -766,7 +787,16 @@ function assertRule(field, problem) {
  * are reported together before any connection is made. What a value may be is decided in rules.ts
  * (shared with render.ts, which asserts the same rules).
  */
-const MODES = ['deploy', 'preflight', 'rollback', 'provision', 'verify', 'run'];
+const MODES = [
+    'deploy',
+    'preflight',
+    'rollback',
+    'provision',
+    'verify',
+    'restore',
+    'backups',
+    'run'
+];
 const DEFAULT_EXCLUDES = ['.git', '__pycache__', '.venv', 'node_modules'];
 /** Defaults for optional inputs; a unit test keeps action.yml's defaults equal to these. */
 const INPUT_DEFAULTS = {
@@ -780,7 +810,7 @@ const INPUT_DEFAULTS = {
     'connect-timeout': '20s',
     source: '.',
     'wsgi-app': 'app:app',
-    requirements: 'requirements.txt',
+    requirements: 'auto',
     python: 'python3',
     'venv-system-site-packages': 'false',
     workers: 'auto',
@@ -790,6 +820,8 @@ const INPUT_DEFAULTS = {
     'health-timeout': '30s',
     'keep-releases': '5',
     'backups-keep': '10',
+    backup: 'latest',
+    'rollback-restore-database': 'false',
     'lock-timeout': '5m',
     'force-unlock': 'false',
     'run-lock': 'false',
@@ -987,6 +1019,11 @@ function parseSettings(readInput) {
     const smokePaths = splitList(raw('smoke-paths'), /[\s,]+/);
     for (const sp of smokePaths)
         check('smoke-paths', (0,_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .healthPathProblem */ .Nr)(sp));
+    check('build', (0,_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .commandProblem */ .RS)(raw('build')));
+    const sharedList = splitList(get('shared-paths'));
+    const extras = splitList(raw('extras'), /[\s,]+/);
+    for (const e of extras)
+        check('extras', (0,_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .extraNameProblem */ .$f)(e));
     const python = get('python');
     check('python', (0,_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .pythonProblem */ .Ec)(python));
     const provision = parseProvision(get, raw, bool, int, duration, problems, raw('sqlite-db').trim());
@@ -1018,12 +1055,14 @@ function parseSettings(readInput) {
         deploy: {
             wsgiApp,
             requirements: relPath('requirements', get('requirements')),
+            extras,
             python,
             venvSystemSitePackages: bool('venv-system-site-packages'),
             pipArgs: raw('pip-args').trim(),
             workers,
             preloadLibraries: bool('preload-libraries'),
-            sharedPaths: splitList(get('shared-paths')).map((p) => safeRel('shared-paths', p.replace(/\/+$/, ''))),
+            sharedPaths: sharedList.map((p) => safeRel('shared-paths', p.replace(/:file$/, '').replace(/\/+$/, ''))),
+            sharedFiles: sharedList.filter((p) => p.endsWith(':file')).map((p) => p.replace(/:file$/, '')),
             env,
             healthPath,
             healthTimeoutMs: duration('health-timeout'),
@@ -1033,6 +1072,7 @@ function parseSettings(readInput) {
             keepReleases: int('keep-releases', 2, 100),
             sqliteDb: safeRel('sqlite-db', raw('sqlite-db').trim()),
             backupsKeep: int('backups-keep', 1, 1000),
+            build: raw('build').trim(),
             preActivate: raw('pre-activate').trim(),
             postActivate: raw('post-activate').trim(),
             lockTimeoutMs: duration('lock-timeout'),
@@ -1040,6 +1080,9 @@ function parseSettings(readInput) {
             minFreeSpace: typeof floor === 'string' ? {} : floor,
             fullUpload: bool('full-upload'),
             rollbackTo: raw('rollback-to').trim(),
+            backup: get('backup'),
+            downloadBackup: oneLine('download-backup'),
+            rollbackRestoreDatabase: bool('rollback-restore-database'),
             commit: oneLine('commit'),
             ref: oneLine('ref')
         },
@@ -1051,6 +1094,8 @@ function parseSettings(readInput) {
         check('command', settings.run.command === '' ? 'is required with mode run' : (0,_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .commandProblem */ .RS)(settings.run.command));
     if (settings.deploy.rollbackTo)
         check('rollback-to', (0,_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .releaseIdProblem */ .co)(settings.deploy.rollbackTo));
+    if (settings.deploy.backup !== 'latest')
+        check('backup', (0,_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .backupIdProblem */ .lC)(settings.deploy.backup));
     if (problems.length > 0)
         throw new SettingsError(problems);
     return settings;
@@ -1075,6 +1120,23 @@ function parseProvision(get, raw, bool, int, duration, problems, sqliteDb) {
     const staticBad = staticPath !== '' ? (0,_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .safeRelPathProblem */ .DS)(staticPath) : undefined;
     if (staticBad)
         problems.push(`input \`static-path\`: ${staticBad}`);
+    const staticMaps = [];
+    for (const item of splitList(raw('static'), /[\s,]+/)) {
+        const m = /^(\/[^=]*?)\/*=(.+)$/.exec(item);
+        const url = m ? `${m[1].replace(/\/+$/, '')}/` : '';
+        const folder = m ? m[2].replace(/\/+$/, '') : '';
+        const bad = !m
+            ? `must be URL-PREFIX=FOLDER (for example /static/=staticfiles or /media/=shared/media), got '${item}'`
+            : ((0,_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .staticUrlProblem */ .B5)(url) ?? (0,_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .safeRelPathProblem */ .DS)(folder));
+        if (bad)
+            problems.push(`input \`static\`: ${bad}`);
+        else if (staticMaps.some((x) => x.url === url) || (url === '/static/' && staticPath))
+            problems.push(`input \`static\`: ${url} is mapped twice (static-path serves /static/ too)`);
+        else
+            staticMaps.push(folder.startsWith('shared/')
+                ? { url, folder: folder.slice('shared/'.length), shared: true }
+                : { url, folder, shared: false });
+    }
     const clientMaxBodySize = get('client-max-body-size');
     const sizeBad = (0,_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .bodySizeProblem */ .DM)(clientMaxBodySize);
     if (sizeBad)
@@ -1094,6 +1156,7 @@ function parseProvision(get, raw, bool, int, duration, problems, sqliteDb) {
         aptPackages,
         serverName: names.join(' '),
         staticPath,
+        staticMaps,
         clientMaxBodySize,
         healthIntervalS,
         backupsDays: int('backups-days', 1, 3650),
@@ -1655,7 +1718,8 @@ fi
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   PM: () => (/* binding */ step),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
-/* harmony export */   sH: () => (/* binding */ DeployError)
+/* harmony export */   sH: () => (/* binding */ DeployError),
+/* harmony export */   z8: () => (/* binding */ keepsServing)
 /* harmony export */ });
 /**
  * A step is a unit of log and time: its own log group, its duration and whether it changed
@@ -1700,6 +1764,12 @@ class DeployError extends Error {
         this.name = 'DeployError';
     }
 }
+/** What a refusal before the switch leaves serving: the old release, or nothing on a first deploy. */
+function keepsServing(ctx) {
+    return ctx.facts['previous-release'] === ''
+        ? ' (nothing served before: a first deploy)'
+        : ', the old release keeps serving';
+}
 
 
 /***/ }),
@@ -1725,7 +1795,8 @@ const SECTIONS = {
     live: 'Going live (switch, verify): rolled back',
     rollback: 'Mode rollback',
     provision: 'Mode provision and verify',
-    run: 'Mode run'
+    run: 'Mode run',
+    data: 'Mode restore and backups'
 };
 const BY_STEP = {
     connect: 'connect',
@@ -1735,8 +1806,10 @@ const BY_STEP = {
     upload: 'build',
     venv: 'build',
     config: 'build',
+    build: 'build',
     check: 'build',
     backup: 'build',
+    'download backup': 'build',
     'pre-activate': 'build',
     candidate: 'candidate',
     units: 'live',
@@ -1756,12 +1829,19 @@ function anchor(heading) {
 function sectionFor(mode, failedStep) {
     if (failedStep === 'connect')
         return 'connect';
+    // Provision's first deploy fails in the deploy's own steps (pip, the import check, the candidate):
+    // their sections explain them, not provision's.
+    const deployStep = BY_STEP[failedStep ?? ''];
+    if (mode === 'provision' && (deployStep === 'build' || deployStep === 'candidate' || deployStep === 'live'))
+        return deployStep;
     if (mode === 'provision' || mode === 'verify')
         return 'provision';
     if (mode === 'rollback')
         return 'rollback';
     if (mode === 'run')
         return 'run';
+    if (mode === 'restore' || mode === 'backups')
+        return 'data';
     return BY_STEP[failedStep ?? ''] ?? 'server';
 }
 function troubleshootingRef(section) {

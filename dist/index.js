@@ -31831,7 +31831,7 @@ var core = __nccwpck_require__(4116);
 // The runner calls this file for both the main and the post step; saved state tells them apart.
 // Each loads only its own modules (the post step of a finished run needs no SSH at all).
 const step = core/* getState */.Gu('isPost')
-    ? Promise.all(/* import() */[__nccwpck_require__.e(104), __nccwpck_require__.e(503), __nccwpck_require__.e(730), __nccwpck_require__.e(4)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1623)).then((m) => m.post())
+    ? Promise.all(/* import() */[__nccwpck_require__.e(104), __nccwpck_require__.e(30), __nccwpck_require__.e(730), __nccwpck_require__.e(4)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1623)).then((m) => m.post())
     : __nccwpck_require__.e(/* import() */ 730).then(__nccwpck_require__.bind(__nccwpck_require__, 1730)).then((m) => m.main());
 step.catch((err) => core/* setFailed */.C1(err instanceof Error ? err.message : String(err)));
 

@@ -74801,6 +74801,7 @@ const READY_PACKAGES = [
     'python3-venv',
     'python3-pip',
     'python3-flask',
+    'python3-django',
     'gunicorn',
     'python3-gunicorn',
     'nginx',
@@ -75997,7 +75998,8 @@ const SECTIONS = {
     live: 'Going live (switch, verify): rolled back',
     rollback: 'Mode rollback',
     provision: 'Mode provision and verify',
-    run: 'Mode run'
+    run: 'Mode run',
+    data: 'Mode restore and backups'
 };
 const BY_STEP = {
     connect: 'connect',
@@ -76007,8 +76009,10 @@ const BY_STEP = {
     upload: 'build',
     venv: 'build',
     config: 'build',
+    build: 'build',
     check: 'build',
     backup: 'build',
+    'download backup': 'build',
     'pre-activate': 'build',
     candidate: 'candidate',
     units: 'live',
@@ -76028,12 +76032,19 @@ function troubleshooting_anchor(heading) {
 function sectionFor(mode, failedStep) {
     if (failedStep === 'connect')
         return 'connect';
+    // Provision's first deploy fails in the deploy's own steps (pip, the import check, the candidate):
+    // their sections explain them, not provision's.
+    const deployStep = BY_STEP[failedStep ?? ''];
+    if (mode === 'provision' && (deployStep === 'build' || deployStep === 'candidate' || deployStep === 'live'))
+        return deployStep;
     if (mode === 'provision' || mode === 'verify')
         return 'provision';
     if (mode === 'rollback')
         return 'rollback';
     if (mode === 'run')
         return 'run';
+    if (mode === 'restore' || mode === 'backups')
+        return 'data';
     return BY_STEP[failedStep ?? ''] ?? 'server';
 }
 function troubleshootingRef(section) {
@@ -76142,6 +76153,18 @@ function relPathProblem(p) {
         return `must be a path relative to the app without '..', got '${p}'`;
     return oneLineProblem(p);
 }
+/** A URL prefix nginx serves files under: /name/ or /a/b/, safe characters only. */
+function staticUrlProblem(v) {
+    return /^\/([A-Za-z0-9._-]+\/)+$/.test(v) && !/\/\.\.?\//.test(v)
+        ? undefined
+        : `must be a URL prefix such as /static/ or /media/ (letters, digits and . _ -), got '${v}'`;
+}
+/** An extra of pyproject.toml's [project.optional-dependencies] (PEP 685 names). */
+function extraNameProblem(v) {
+    return /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(v)
+        ? undefined
+        : `must be extra names of letters, digits and . _ - separated by commas, got '${v}'`;
+}
 /** The interpreter that builds virtualenvs: a command name or path, quoted where used. */
 function pythonProblem(v) {
     return /^[A-Za-z0-9_./-]+$/.test(v) ? undefined : `must be an interpreter name or path, got '${v}'`;
@@ -76151,6 +76174,12 @@ function releaseIdProblem(v) {
     return /^[0-9A-Za-z._-]+$/.test(v) && !/^\.\.?$/.test(v)
         ? undefined
         : `must be a release id such as 20261127T162000Z-abc1234, got '${v}'`;
+}
+/** A backup's id: its file name on the server, as mode backups lists it (app.db-20261127T162000Z-abc1234.db). */
+function backupIdProblem(v) {
+    return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v) && v.length <= 200
+        ? undefined
+        : `must be latest or a backup id (its file name, as mode backups lists it), got '${v}'`;
 }
 // Debian policy: lowercase letters, digits, + - . (at least two characters, starting alphanumeric).
 const DEB_PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
@@ -76388,7 +76417,16 @@ function assertRule(field, problem) {
  * are reported together before any connection is made. What a value may be is decided in rules.ts
  * (shared with render.ts, which asserts the same rules).
  */
-const MODES = ['deploy', 'preflight', 'rollback', 'provision', 'verify', 'run'];
+const MODES = [
+    'deploy',
+    'preflight',
+    'rollback',
+    'provision',
+    'verify',
+    'restore',
+    'backups',
+    'run'
+];
 const DEFAULT_EXCLUDES = ['.git', '__pycache__', '.venv', 'node_modules'];
 /** Defaults for optional inputs; a unit test keeps action.yml's defaults equal to these. */
 const INPUT_DEFAULTS = {
@@ -76402,7 +76440,7 @@ const INPUT_DEFAULTS = {
     'connect-timeout': '20s',
     source: '.',
     'wsgi-app': 'app:app',
-    requirements: 'requirements.txt',
+    requirements: 'auto',
     python: 'python3',
     'venv-system-site-packages': 'false',
     workers: 'auto',
@@ -76412,6 +76450,8 @@ const INPUT_DEFAULTS = {
     'health-timeout': '30s',
     'keep-releases': '5',
     'backups-keep': '10',
+    backup: 'latest',
+    'rollback-restore-database': 'false',
     'lock-timeout': '5m',
     'force-unlock': 'false',
     'run-lock': 'false',
@@ -76609,6 +76649,11 @@ function parseSettings(readInput) {
     const smokePaths = splitList(raw('smoke-paths'), /[\s,]+/);
     for (const sp of smokePaths)
         check('smoke-paths', healthPathProblem(sp));
+    check('build', commandProblem(raw('build')));
+    const sharedList = splitList(get('shared-paths'));
+    const extras = splitList(raw('extras'), /[\s,]+/);
+    for (const e of extras)
+        check('extras', extraNameProblem(e));
     const python = get('python');
     check('python', pythonProblem(python));
     const provision = parseProvision(get, raw, bool, int, duration, problems, raw('sqlite-db').trim());
@@ -76640,12 +76685,14 @@ function parseSettings(readInput) {
         deploy: {
             wsgiApp,
             requirements: relPath('requirements', get('requirements')),
+            extras,
             python,
             venvSystemSitePackages: bool('venv-system-site-packages'),
             pipArgs: raw('pip-args').trim(),
             workers,
             preloadLibraries: bool('preload-libraries'),
-            sharedPaths: splitList(get('shared-paths')).map((p) => safeRel('shared-paths', p.replace(/\/+$/, ''))),
+            sharedPaths: sharedList.map((p) => safeRel('shared-paths', p.replace(/:file$/, '').replace(/\/+$/, ''))),
+            sharedFiles: sharedList.filter((p) => p.endsWith(':file')).map((p) => p.replace(/:file$/, '')),
             env,
             healthPath,
             healthTimeoutMs: duration('health-timeout'),
@@ -76655,6 +76702,7 @@ function parseSettings(readInput) {
             keepReleases: int('keep-releases', 2, 100),
             sqliteDb: safeRel('sqlite-db', raw('sqlite-db').trim()),
             backupsKeep: int('backups-keep', 1, 1000),
+            build: raw('build').trim(),
             preActivate: raw('pre-activate').trim(),
             postActivate: raw('post-activate').trim(),
             lockTimeoutMs: duration('lock-timeout'),
@@ -76662,6 +76710,9 @@ function parseSettings(readInput) {
             minFreeSpace: typeof floor === 'string' ? {} : floor,
             fullUpload: bool('full-upload'),
             rollbackTo: raw('rollback-to').trim(),
+            backup: get('backup'),
+            downloadBackup: oneLine('download-backup'),
+            rollbackRestoreDatabase: bool('rollback-restore-database'),
             commit: oneLine('commit'),
             ref: oneLine('ref')
         },
@@ -76673,6 +76724,8 @@ function parseSettings(readInput) {
         check('command', settings.run.command === '' ? 'is required with mode run' : commandProblem(settings.run.command));
     if (settings.deploy.rollbackTo)
         check('rollback-to', releaseIdProblem(settings.deploy.rollbackTo));
+    if (settings.deploy.backup !== 'latest')
+        check('backup', backupIdProblem(settings.deploy.backup));
     if (problems.length > 0)
         throw new SettingsError(problems);
     return settings;
@@ -76697,6 +76750,23 @@ function parseProvision(get, raw, bool, int, duration, problems, sqliteDb) {
     const staticBad = staticPath !== '' ? safeRelPathProblem(staticPath) : undefined;
     if (staticBad)
         problems.push(`input \`static-path\`: ${staticBad}`);
+    const staticMaps = [];
+    for (const item of splitList(raw('static'), /[\s,]+/)) {
+        const m = /^(\/[^=]*?)\/*=(.+)$/.exec(item);
+        const url = m ? `${m[1].replace(/\/+$/, '')}/` : '';
+        const folder = m ? m[2].replace(/\/+$/, '') : '';
+        const bad = !m
+            ? `must be URL-PREFIX=FOLDER (for example /static/=staticfiles or /media/=shared/media), got '${item}'`
+            : (staticUrlProblem(url) ?? safeRelPathProblem(folder));
+        if (bad)
+            problems.push(`input \`static\`: ${bad}`);
+        else if (staticMaps.some((x) => x.url === url) || (url === '/static/' && staticPath))
+            problems.push(`input \`static\`: ${url} is mapped twice (static-path serves /static/ too)`);
+        else
+            staticMaps.push(folder.startsWith('shared/')
+                ? { url, folder: folder.slice('shared/'.length), shared: true }
+                : { url, folder, shared: false });
+    }
     const clientMaxBodySize = get('client-max-body-size');
     const sizeBad = bodySizeProblem(clientMaxBodySize);
     if (sizeBad)
@@ -76716,6 +76786,7 @@ function parseProvision(get, raw, bool, int, duration, problems, sqliteDb) {
         aptPackages,
         serverName: names.join(' '),
         staticPath,
+        staticMaps,
         clientMaxBodySize,
         healthIntervalS,
         backupsDays: int('backups-days', 1, 3650),
@@ -76774,13 +76845,139 @@ function parseHost(item, defaultPort) {
     return { host, port };
 }
 
+;// CONCATENATED MODULE: ./src/deps.ts
+
+
+/** Lock files whose pins pip cannot install as they are; refused rather than silently ignored. */
+const LOCK_FILES = ['uv.lock', 'poetry.lock', 'pylock.toml'];
+const isLockFile = (name) => LOCK_FILES.includes(name) || /^pylock\.[^/]+\.toml$/.test(name);
+const SUPPORTED = 'supported: requirements.txt (or any requirements file) and pyproject.toml [project] dependencies';
+function lockAdvice(lock) {
+    if (lock === 'uv.lock')
+        return 'uv export --no-hashes --format requirements-txt -o requirements.txt';
+    if (lock === 'poetry.lock')
+        return 'poetry export -f requirements.txt -o requirements.txt';
+    return 'pip-compile, uv export or your locker, into requirements.txt';
+}
+function lockProblem(lock) {
+    return (`input \`requirements\`: ${lock} is a lock file this tool cannot install exactly as pinned (${SUPPORTED}). ` +
+        `Export its pins to a requirements file (${lockAdvice(lock)}), commit it, and deploy again: it is then used first`);
+}
+/** What a pyproject.toml shows without a TOML library: the tables and the keys given in them. */
+function pyprojectProblem(file, text, extras) {
+    const tables = new Map();
+    let table = '';
+    let dynamicDeps = false;
+    let inDynamic = false;
+    for (const line of text.split(/\r?\n/)) {
+        const header = /^\s*\[([^[\]]+)\]\s*(#.*)?$/.exec(line);
+        if (header) {
+            table = header[1]
+                .trim()
+                .replace(/\s*\.\s*/g, '.')
+                .replace(/"/g, '');
+            if (!tables.has(table))
+                tables.set(table, new Set());
+            inDynamic = false;
+            continue;
+        }
+        if (/^\s*\[\[/.test(line)) {
+            table = '';
+            continue;
+        }
+        const key = /^\s*("?)([A-Za-z0-9_.-]+)\1\s*=/.exec(line);
+        if (key && table)
+            tables.get(table).add(key[2]);
+        if (table === 'project' && key?.[2] === 'dynamic')
+            inDynamic = true;
+        if (table === 'project' && inDynamic && /["']dependencies["']/.test(line))
+            dynamicDeps = true;
+        if (inDynamic && /\]/.test(line))
+            inDynamic = false;
+    }
+    const project = tables.get('project');
+    if (!project) {
+        return `input \`requirements\`: ${file} has no [project] table (PEP 621), so it names no dependencies (${SUPPORTED}; for Poetry's own [tool.poetry] tables, export a requirements.txt)`;
+    }
+    if (dynamicDeps) {
+        return `input \`requirements\`: ${file} declares its dependencies dynamic (computed by its build backend), which cannot be read without building it; list them in [project] dependencies or in a requirements.txt`;
+    }
+    if (extras.length > 0 && !project.has('optional-dependencies')) {
+        const declared = tables.get('project.optional-dependencies') ?? new Set();
+        const missing = extras.filter((e) => !declared.has(e));
+        if (missing.length > 0) {
+            return `input \`extras\`: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in ${file}'s [project.optional-dependencies] (it has: ${[...declared].join(', ') || 'none'})`;
+        }
+    }
+    return undefined;
+}
+/** The dependency source of the release about to be uploaded, or why there is none. */
+async function resolveDependencies(source, requirements, extras) {
+    const isFile = async (rel) => (await (0,promises_namespaceObject.stat)(external_node_path_namespaceObject.join(source, rel)).catch(() => undefined))?.isFile() === true;
+    let file = requirements;
+    if (requirements === 'auto') {
+        if (await isFile('requirements.txt'))
+            file = 'requirements.txt';
+        else {
+            for (const lock of LOCK_FILES)
+                if (await isFile(lock))
+                    return { problem: lockProblem(lock) };
+            if (await isFile('pyproject.toml'))
+                file = 'pyproject.toml';
+            else {
+                return {
+                    problem: `input \`requirements\`: ${source} has neither requirements.txt nor pyproject.toml (the venv's packages come from one of them: add one, even an empty requirements.txt, or point requirements at yours)`
+                };
+            }
+        }
+    }
+    else {
+        if (isLockFile(external_node_path_namespaceObject.posix.basename(file)))
+            return { problem: lockProblem(file) };
+        if (!(await isFile(file))) {
+            return {
+                problem: `input \`requirements\`: ${file} is not a file in ${source} (the venv is built from it: add one, even empty, or point requirements at it)`
+            };
+        }
+    }
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(external_node_path_namespaceObject.join(source, file), 'utf8');
+    }
+    catch (e) {
+        return {
+            problem: `input \`requirements\`: ${file} in ${source} cannot be read (${e.message})`
+        };
+    }
+    if (text.includes('\0'))
+        return { problem: `input \`requirements\`: ${file} is not a text file` };
+    const kind = file.endsWith('.toml') ? 'pyproject' : 'requirements';
+    if (kind === 'requirements') {
+        if (extras.length > 0) {
+            return {
+                problem: `input \`extras\`: applies to pyproject.toml's optional dependencies, but the venv is built from ${file}`
+            };
+        }
+        if (/^\s*\[[A-Za-z_.-]+\]\s*$/m.test(text)) {
+            return {
+                problem: `input \`requirements\`: ${file} looks like TOML, not a requirements file (${SUPPORTED}; a pyproject's name must end in .toml)`
+            };
+        }
+        return { deps: { kind, file, extras } };
+    }
+    const problem = pyprojectProblem(file, text, extras);
+    return problem ? { problem } : { deps: { kind, file, extras } };
+}
+
 ;// CONCATENATED MODULE: ./src/source-check.ts
 
 
+
 /**
- * Inputs that only the runner's files can prove wrong: the folder to upload and the requirements
- * file in it. Checked before any connection, so a wrong path fails a deploy with nothing changed
- * on any server (otherwise the layout step would have made the app's user and folders first).
+ * Inputs that only the runner's files can prove wrong: the folder to upload and where its
+ * dependencies come from (a lock file, an unreadable or unsupported file is refused here).
+ * Checked before any connection, so a wrong path fails a deploy with nothing changed on any
+ * server (otherwise the layout step would have made the app's user and folders first).
  */
 async function sourceProblems(settings) {
     const uploads = settings.mode === 'deploy' || settings.mode === 'provision';
@@ -76794,13 +76991,16 @@ async function sourceProblems(settings) {
         ];
     }
     const req = settings.deploy.requirements;
-    const file = await (0,promises_namespaceObject.stat)(external_node_path_namespaceObject.join(source, req)).catch(() => undefined);
-    if (!file?.isFile()) {
+    // A lock file is refused for what it is, named or not (by resolveDependencies).
+    if (req !== 'auto' &&
+        !isLockFile(external_node_path_namespaceObject.posix.basename(req)) &&
+        !(await (0,promises_namespaceObject.stat)(external_node_path_namespaceObject.join(source, req)).catch(() => undefined))?.isFile()) {
         return [
             `input \`requirements\`: ${req} is not a file in ${source} (the venv is built from it: add one, even empty, or point requirements at it)`
         ];
     }
-    return [];
+    const { problem } = await resolveDependencies(source, settings.deploy.requirements, settings.deploy.extras);
+    return problem ? [problem] : [];
 }
 
 // EXTERNAL MODULE: external "node:net"
@@ -78765,6 +78965,12 @@ class DeployError extends Error {
         this.name = 'DeployError';
     }
 }
+/** What a refusal before the switch leaves serving: the old release, or nothing on a first deploy. */
+function keepsServing(ctx) {
+    return ctx.facts['previous-release'] === ''
+        ? ' (nothing served before: a first deploy)'
+        : ', the old release keeps serving';
+}
 
 ;// CONCATENATED MODULE: ./src/report.ts
 
@@ -78805,7 +79011,7 @@ function summaryMarkdown(report, factKeys) {
     const parts = [`## ${icon} gunicorn-deploy ${report.mode}: ${report.status}`];
     if (report.error)
         parts.push(`> **${report.error.split('\n')[0]}**`);
-    const back = rolledBackLines(report);
+    const back = [...rolledBackLines(report), ...databaseLines(report)];
     if (back.length > 0)
         parts.push(back.map((l) => `> ${l}`).join('\n>\n'));
     if (factKeys.length > 0) {
@@ -78819,9 +79025,24 @@ function summaryMarkdown(report, factKeys) {
         if (h.error)
             parts.push(`> ${h.error.split('\n').join('\n> ')}`);
         parts.push(markdownTable(['step', 'time', 'result', 'detail'], stepRows(h)));
+        const backups = backupTable(h);
+        if (backups)
+            parts.push(`Backups on ${h.host}, newest first:`, backups);
     }
     parts.push(`Total: ${(report.ms / 1000).toFixed(1)} s`);
     return parts.join('\n\n') + '\n';
+}
+/** Mode backups keeps its list as a fact (JSON): a table of its own in the summary. */
+function backupTable(h) {
+    if (!h.facts.backups)
+        return undefined;
+    try {
+        const list = JSON.parse(h.facts.backups);
+        return markdownTable(['id', 'time (UTC)', 'size', 'taken by', 'integrity'], list.map((b) => [b.id, b.time, `${b.size} bytes`, b.takenBy, b.integrity]));
+    }
+    catch {
+        return undefined;
+    }
 }
 /** Outputs shared by every mode; the first host's facts are the single-value outputs. */
 function outputsOf(report) {
@@ -78858,9 +79079,21 @@ function rolledBackLines(report) {
         .map((h) => `Rolled back: ${h.host} serves release ${h.facts.release ?? '?'} again` +
         (h.facts['failed-release'] ? ` (${h.facts['failed-release']} did not go live)` : ''));
 }
+/** After a rollback that followed a migration: what the database holds and how to restore it. */
+function databaseLines(report) {
+    return report.hosts
+        .filter((h) => h.facts['database-warning'] || h.facts['database-restored'] === 'true')
+        .map((h) => h.facts['database-restored'] === 'true'
+        ? `Database: ${h.host} has the pre-deploy backup ${h.facts['pre-deploy-backup'] ?? ''} back (no write since the migration)`
+        : `Database on ${h.host}: ${h.facts['database-warning']}`);
+}
 /** A failed run as a titled error annotation (shown on the run's page and in the PR checks). */
 function annotateFailure(report) {
-    const message = [report.error ?? `${report.mode} failed`, ...rolledBackLines(report)].join('\n');
+    const message = [
+        report.error ?? `${report.mode} failed`,
+        ...rolledBackLines(report),
+        ...databaseLines(report)
+    ].join('\n');
     core.error(message, { title: `gunicorn-deploy ${report.mode}: ${report.status}` });
 }
 
@@ -79648,6 +79881,7 @@ function diffManifests(old, neu, keep = []) {
 
 
 
+
 /** Written into each release by versions before the preload list moved to /etc/APP/preload. */
 const LEGACY_PRELOAD_FILE = '.gunicorn-deploy-preload';
 /** Separates the prepare script's facts from the previous release's manifest in its output. */
@@ -79702,7 +79936,9 @@ fi
  * /etc/issue) is removed and replaced, never written through. A shared path missing in shared/ is
  * seeded from the release by a tar pipe from the build user to the app's user, who owns shared/.
  */
-function finishScript(ctx, id, withManifest) {
+function finishScript(ctx, id, withManifest, 
+/** Shared paths linked as files (declared `PATH:file`, or a file in the source), never folders. */
+files = new Set(ctx.settings.deploy.sharedFiles)) {
     const p = ctx.paths;
     const d = ctx.settings.deploy;
     const q = shQuote;
@@ -79719,10 +79955,23 @@ function finishScript(ctx, id, withManifest) {
         .map((sp) => {
         const target = `${p.shared}/${sp}`;
         const inRelease = `${incoming}/${sp}`;
+        const absent = `[ ! -e ${q(target)} ] && [ ! -L ${q(target)} ]`;
         // A shared path that does not exist yet is seeded from the first release that ships it.
+        // Its parents are made if missing, never re-moded (shared/ may be o+x for nginx's uploads).
+        if (files.has(sp)) {
+            // A file (an SQLite database, a config): copied as a file, or made empty, by the app's
+            // user; noclobber never writes through a link that appeared meanwhile.
+            const read = asUser(p.buildUser, `if [ -f "$1" ] && [ ! -L "$1" ]; then cat -- "$1"; fi`, [
+                q(inRelease)
+            ]);
+            const write = asUser(p.user, `umask 027; mkdir -p -- "$(dirname -- "$1")"; set -C; cat > "$1"`, [
+                q(target)
+            ]);
+            return `if ${absent}; then ${read} </dev/null | ${write}; fi`;
+        }
         const pack = asUser(p.buildUser, `if [ -d "$1" ] && [ ! -L "$1" ]; then tar -C "$1" -cf - .; else tar -cf - -T /dev/null; fi`, [q(inRelease)]);
-        const unpack = asUser(p.user, `install -d -m 0750 -- "$(dirname -- "$1")" "$1"; tar -C "$1" --no-same-owner -xf -`, [q(target)]);
-        return `if [ ! -e ${q(target)} ] && [ ! -L ${q(target)} ]; then ${pack} </dev/null | ${unpack}; fi`;
+        const unpack = asUser(p.user, `umask 027; mkdir -p -- "$(dirname -- "$1")"; install -d -m 0750 -- "$1"; tar -C "$1" --no-same-owner -xf -`, [q(target)]);
+        return `if ${absent}; then ${pack} </dev/null | ${unpack}; fi`;
     })
         .join('\n');
     const links = d.sharedPaths
@@ -79777,7 +80026,8 @@ async function uploadRelease(ctx, wantedId) {
             });
             detail = `full: ${up.files} files, ${(up.bytes / 1e6).toFixed(1)} MB in ${(up.ms / 1000).toFixed(2)} s`;
         }
-        await runScript(ctx, 'finishing the release folder', finishScript(ctx, release, !!manifest), {
+        const files = await sharedFiles(ctx, source);
+        await runScript(ctx, 'finishing the release folder', finishScript(ctx, release, !!manifest, files), {
             timeoutMs: 120_000,
             stdin: manifest ? serializeManifest(manifest) : undefined
         });
@@ -79796,6 +80046,16 @@ async function uploadRelease(ctx, wantedId) {
         manifest,
         detail
     };
+}
+/** Shared paths that are files: declared so, or a regular file in the source. */
+async function sharedFiles(ctx, source) {
+    const files = new Set(ctx.settings.deploy.sharedFiles);
+    for (const sp of ctx.settings.deploy.sharedPaths) {
+        const st = await (0,promises_namespaceObject.lstat)(external_node_path_namespaceObject.join(source, sp)).catch(() => undefined);
+        if (st?.isFile())
+            files.add(sp);
+    }
+    return files;
 }
 /** Removes a release being made (root: what an older version left there may be root's). */
 function discard(ctx, incoming) {
@@ -79861,10 +80121,14 @@ async function deltaUpload(ctx, source, incoming, old, manifest) {
 
 
 
+
+
 /** pip's exit code is kept apart from the script's other failures, to say what failed. */
 const PIP_FAILED = 42;
 const NO_REQUIREMENTS = 43;
 const VENV_FAILED = 44;
+const DEPS_UNREADABLE = 45;
+const GUNICORN_FAILED = 46;
 /** The build's own deadline on the server: the unit ends even if the runner is gone. */
 const VENV_TIMEOUT_MS = 30 * 60_000;
 /**
@@ -79878,21 +80142,74 @@ const VENV_TIMEOUT_MS = 30 * 60_000;
  * transient unit that leaves no process behind. A build that fails for any reason, a full disk
  * included, removes its venv folder and log before it exits.
  */
-function venvScript(ctx, release) {
+/** Prints a pyproject.toml's [project] dependencies and those of the extras named in $2, one a line. */
+const PYPROJECT_DEPS = `import sys
+try:
+    import tomllib
+except ImportError:
+    try:
+        import tomli as tomllib
+    except ImportError:
+        sys.exit("reading pyproject.toml needs Python 3.11 or newer (tomllib), or the python3-tomli package")
+path, extras = sys.argv[1], [e for e in sys.argv[2].split(",") if e]
+try:
+    with open(path, "rb") as f:
+        data = tomllib.load(f)
+except (OSError, ValueError) as e:
+    sys.exit(f"cannot read {path}: {e}")
+project = data.get("project")
+if not isinstance(project, dict):
+    sys.exit(f"{path} has no [project] table")
+if "dependencies" in project.get("dynamic", []):
+    sys.exit(f"{path} declares its dependencies dynamic")
+deps = list(project.get("dependencies", []))
+optional = project.get("optional-dependencies", {})
+for e in extras:
+    if e not in optional:
+        sys.exit(f"{path} has no extra {e!r} (it has: {', '.join(optional) or 'none'})")
+    deps += optional[e]
+print("\\n".join(deps))
+`;
+/** Says where the venv's Gunicorn comes from: the app's dependencies, the system's packages, or added. */
+const GUNICORN_ORIGIN = `import os, sys
+import gunicorn
+inside = os.path.realpath(gunicorn.__file__).startswith(os.path.realpath(sys.prefix) + os.sep)
+print("gunicorn=" + ("app" if inside else "system"))
+`;
+/** Without a resolved source (a unit test), the requirements input as it names the file. */
+function fallbackDeps(ctx) {
+    const r = ctx.settings.deploy.requirements;
+    return r.endsWith('.toml')
+        ? { kind: 'pyproject', file: r, extras: ctx.settings.deploy.extras }
+        : { kind: 'requirements', file: r === 'auto' ? 'requirements.txt' : r, extras: [] };
+}
+function venvScript(ctx, release, deps = fallbackDeps(ctx)) {
     const p = ctx.paths;
     const d = ctx.settings.deploy;
     const q = shQuote;
     const rel = `${p.releases}/${release}`;
-    const req = `${rel}/${d.requirements}`;
+    const req = `${rel}/${deps.file}`;
     const pipArgs = d.pipArgs
         .split(/\s+/)
         .filter((a) => a)
         .map(q)
         .join(' ');
+    const extras = q(deps.extras.join(','));
+    // A requirements file keys the venv by its whole text (as before: existing venvs stay valid); a
+    // pyproject.toml by the dependency list drawn from it, so a version bump or a tool's table
+    // changing does not cost a new venv and a restart.
+    const list = deps.kind === 'pyproject'
+        ? `deps=$("$py" -c ${q(PYPROJECT_DEPS)} ${q(req)} ${extras}) || exit ${DEPS_UNREADABLE}
+  printf 'pyproject-deps=%s\\n' "$deps"`
+        : `cat ${q(req)}`;
     const keyScript = `
 py=${q(d.python)}
-if [ ! -f ${q(req)} ]; then echo ${q(`no ${d.requirements} in the release`)} >&2; exit ${NO_REQUIREMENTS}; fi
-{ cat ${q(req)}; "$py" -c 'import sys; print(sys.version)'; echo ${q(`ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`)}; } | sha256sum | cut -c1-16`;
+if [ ! -f ${q(req)} ]; then echo ${q(`no ${deps.file} in the release`)} >&2; exit ${NO_REQUIREMENTS}; fi
+{ ${list}; "$py" -c 'import sys; print(sys.version)'; echo ${q(`ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`)}; } | sha256sum | cut -c1-16`;
+    const install = deps.kind === 'pyproject'
+        ? `"$py" -c ${q(PYPROJECT_DEPS)} ${q(req)} ${extras} > "$venv/gunicorn-deploy-requirements.txt"
+logged "$venv/bin/python" -m pip install ${pipArgs} -r "$venv/gunicorn-deploy-requirements.txt" || exit ${PIP_FAILED}`
+        : `logged "$venv/bin/python" -m pip install ${pipArgs} -r ${q(req)} || exit ${PIP_FAILED}`;
     // Output is kept in memory as well as in the log: on a full disk the log gets nothing, and
     // the tail is what says why.
     const buildScript = `
@@ -79911,7 +80228,15 @@ logged() {
 }
 rm -rf -- "$venv" "$log"
 logged "$py" -m venv ${d.venvSystemSitePackages ? '--system-site-packages ' : ''}"$venv" || exit ${VENV_FAILED}
-logged "$venv/bin/python" -m pip install ${pipArgs} -r ${q(req)} || exit ${PIP_FAILED}
+${install}
+# Gunicorn is the tool's business, not the app's: added from the same index when neither the
+# dependencies nor (with system site packages) the system provide it.
+if ! "$venv/bin/python" -c 'import gunicorn' 2>/dev/null; then
+  logged "$venv/bin/python" -m pip install ${pipArgs} gunicorn || exit ${GUNICORN_FAILED}
+  echo gunicorn=added
+else
+  "$venv/bin/python" -c ${q(GUNICORN_ORIGIN)}
+fi
 mv "$log" "$venv/pip-install.log"
 "$venv/bin/python" -m pip freeze > "$venv/requirements.lock" 2>/dev/null || true
 touch "$venv/.complete"
@@ -79927,11 +80252,14 @@ done=1`;
         script: buildScript,
         args: ['"$venv"']
     });
+    // A venv built before Gunicorn was added by the tool may lack it: such a venv never served, so
+    // it is built again rather than reused.
+    const usable = asUser(p.buildUser, `[ -f "$1/.complete" ] && "$1/bin/python" -c 'import gunicorn' 2>/dev/null`, ['"$venv"']);
     return `
 hash=$(${asUser(p.buildUser, keyScript)})
 venv=${q(p.venvs)}/$hash
 echo "hash=$hash"
-if [ -f "$venv/.complete" ]; then
+if ${usable}; then
   echo reused=yes
 else
   echo reused=no
@@ -79941,27 +80269,144 @@ ${asUser(p.buildUser, `rm -rf -- "$2"; ln -s -- "$1" "$2"`, ['"$venv"', q(`${rel
 `;
 }
 async function buildVenv(ctx, release) {
-    const res = await ctx.remote.script(venvScript(ctx, release), { sudo: true, timeoutMs: VENV_TIMEOUT_MS });
+    const d = ctx.settings.deploy;
+    const resolved = await resolveDependencies(external_node_path_namespaceObject.resolve(ctx.settings.app.source), d.requirements, d.extras);
+    if (!resolved.deps)
+        throw new DeployError(resolved.problem ?? 'no dependency source', undefined);
+    const deps = resolved.deps;
+    const what = deps.kind === 'pyproject' ? `the dependencies of ${deps.file}` : `-r ${deps.file}`;
+    const res = await ctx.remote.script(venvScript(ctx, release, deps), {
+        sudo: true,
+        timeoutMs: VENV_TIMEOUT_MS
+    });
     const facts = parseFacts(res.stdout);
     if (res.code === PIP_FAILED) {
-        throw new DeployError(`pip install -r ${ctx.settings.deploy.requirements} failed; nothing was switched and the partial venv was removed. pip's last lines:\n${lastLines(res.stderr, 25)}`, 'Fix the requirements (or pip-args, e.g. --no-index --find-links for offline servers) and deploy again.');
+        throw new DeployError(`pip install ${what} failed; nothing was switched and the partial venv was removed. pip's last lines:\n${lastLines(res.stderr, 25)}`, 'Fix the requirements (or pip-args, e.g. --no-index --find-links for offline servers) and deploy again.');
+    }
+    if (res.code === GUNICORN_FAILED) {
+        throw new DeployError(`the app's dependencies do not include Gunicorn, and pip install gunicorn failed; nothing was switched. pip's last lines:\n${lastLines(res.stderr, 25)}`, "Make Gunicorn installable from the index pip uses (pip-args), or use the system's python3-gunicorn with venv-system-site-packages: true.");
     }
     if (res.code === NO_REQUIREMENTS) {
-        throw new DeployError(`the release has no ${ctx.settings.deploy.requirements}; nothing was switched`, 'Add a requirements file to the app, or point the requirements input at it.');
+        throw new DeployError(`the release has no ${deps.file}; nothing was switched`, 'Add a requirements file to the app, or point the requirements input at it.');
+    }
+    if (res.code === DEPS_UNREADABLE) {
+        throw new DeployError(`the dependencies of ${deps.file} could not be read on the server; nothing was switched:\n${lastLines(res.stderr, 5)}`, 'Fix pyproject.toml (a [project] table with a dependencies list), or use a requirements.txt.');
     }
     if (res.code === VENV_FAILED) {
-        throw new DeployError(`${ctx.settings.deploy.python} -m venv failed; nothing was switched and the partial venv was removed:\n${lastLines(res.stderr, 25)}`, 'Install python3-venv for that interpreter (or run mode provision), and check the free space in the app folder.');
+        throw new DeployError(`${d.python} -m venv failed; nothing was switched and the partial venv was removed:\n${lastLines(res.stderr, 25)}`, 'Install python3-venv for that interpreter (or run mode provision), and check the free space in the app folder.');
     }
     if (res.code !== 0) {
         throw new DeployError(`building the virtualenv failed (exit ${res.code}${res.timedOut ? ', timed out' : ''}):\n${lastLines(res.stderr + res.stdout)}`);
     }
     const reused = facts.reused === 'yes';
+    const from = deps.kind === 'pyproject'
+        ? `${deps.file} [project] dependencies${deps.extras.length ? ` + extras ${deps.extras.join(',')}` : ''}`
+        : deps.file;
+    if (!reused) {
+        const origin = facts.gunicorn;
+        const note = origin === 'added'
+            ? "Gunicorn is not among the app's dependencies: the tool installed it in the venv"
+            : origin === 'system'
+                ? "Gunicorn is not among the app's dependencies: the venv uses the system's (python3-gunicorn)"
+                : undefined;
+        if (note)
+            ctx.logger.info(note);
+    }
     return {
         hash: facts.hash,
         reused,
         changed: !reused,
-        detail: `${facts.hash} ${reused ? 'reused' : 'built'}`
+        detail: `${facts.hash} ${reused ? 'reused' : 'built'} from ${from}${facts.gunicorn ? `, gunicorn: ${facts.gunicorn}` : ''}`
     };
+}
+
+;// CONCATENATED MODULE: ./src/steps/build.ts
+
+
+
+
+/** collectstatic, compilemessages, an asset build: bounded, and ended by the server if the runner is gone. */
+const BUILD_TIMEOUT_MS = 30 * 60_000;
+/**
+ * A delta release starts as a hardlinked copy of the previous one, build outputs included: files
+ * the manifest does not list are removed first, so a build never writes through a link into the
+ * release that serves, and outputs the code no longer makes do not linger. argv: release, then
+ * the paths the deploy itself put there (REVISION, .venv, shared links).
+ */
+const PRUNE_UNLISTED = `import os, sys
+root, keep = sys.argv[1], set(sys.argv[2:])
+listed = set()
+with open(os.path.join(root, ${JSON.stringify(MANIFEST_FILE)}), encoding="utf-8") as f:
+    if f.readline().rstrip("\\n") != ${JSON.stringify(MANIFEST_HEADER)}:
+        sys.exit(0)
+    for line in f:
+        parts = line.rstrip("\\n").split(" ", 4)
+        if len(parts) == 5:
+            listed.add(parts[4])
+for top, dirs, files in os.walk(root, topdown=True):
+    rel_top = os.path.relpath(top, root)
+    for name in list(dirs):
+        rel = os.path.normpath(os.path.join(rel_top, name))
+        if rel in keep:
+            dirs.remove(name)
+        elif os.path.islink(os.path.join(top, name)) and rel not in listed:
+            os.unlink(os.path.join(top, name))
+            dirs.remove(name)
+    for name in files:
+        rel = os.path.normpath(os.path.join(rel_top, name))
+        if rel not in listed and rel not in keep:
+            os.unlink(os.path.join(top, name))
+`;
+/**
+ * The build commands run in the new release before it is checked, as the build user (who owns
+ * the release, so they can write into it), in a transient unit: with the app's venv on PATH and
+ * the app's environment read from /etc/APP/env by systemd (PID 1, as root: the build user never
+ * gets read access to the file), nothing writable but the release and a private /tmp
+ * (ProtectSystem=strict), no new privileges, and no process left when it ends. The release is
+ * then frozen as every release: nothing in it writable by the app's user.
+ */
+function buildCommand(ctx, release, envFile) {
+    const q = shQuote;
+    const p = ctx.paths;
+    const rel = `${p.releases}/${release}`;
+    const keep = ['REVISION', MANIFEST_FILE, '.venv', ...ctx.settings.deploy.sharedPaths];
+    const script = `set -euo pipefail
+if [ -f ${q(`${rel}/${MANIFEST_FILE}`)} ]; then python3 -c ${q(PRUNE_UNLISTED)} ${q(rel)} ${keep.map(q).join(' ')}; fi
+rc=0
+( set -euo pipefail
+${ctx.settings.deploy.build}
+) </dev/null || rc=$?
+chmod -R go-w -- ${q(rel)} || true
+exit "$rc"`;
+    return [
+        'systemd-run --quiet --wait --pipe --collect --service-type=exec',
+        `-p User=${q(p.buildUser)} -p Group=${q(p.buildUser)}`,
+        '-p NoNewPrivileges=yes -p PrivateTmp=yes -p ProtectSystem=strict -p ProtectHome=yes',
+        `-p ReadWritePaths=${q(rel)}`,
+        `-p EnvironmentFile=${q(envFile)}`,
+        `-p WorkingDirectory=${q(rel)}`,
+        `-p RuntimeMaxSec=${BUILD_TIMEOUT_MS / 1000}`,
+        `--setenv=PATH=${q(`${rel}/.venv/bin:/usr/local/bin:/usr/bin:/bin`)}`,
+        `--setenv=PWD=${q(rel)}`,
+        '--setenv=HOME=/nonexistent',
+        '--',
+        '/bin/bash',
+        '-c',
+        q(script)
+    ].join(' ');
+}
+async function buildRelease(ctx, release, envFile) {
+    if (!ctx.settings.deploy.build)
+        return { changed: false, detail: 'none' };
+    const res = await ctx.remote.exec(buildCommand(ctx, release, envFile), {
+        sudo: true,
+        stream: true,
+        timeoutMs: BUILD_TIMEOUT_MS + 60_000
+    });
+    if (res.code !== 0) {
+        throw new DeployError(`build commands failed (exit ${res.code}${res.timedOut ? ', timed out' : ''}); nothing was switched:\n${lastLines(res.stderr + res.stdout, 15)}`, 'The output is above. The build runs as the build user in the new release (writable), with the venv and the environment file; everything outside the release is read-only to it.');
+    }
+    return { detail: 'ran' };
 }
 
 // EXTERNAL MODULE: ./node_modules/handlebars/lib/index.js
@@ -80057,6 +80502,11 @@ function templateVars(input) {
             ? ''
             : checkPath('staticPath', `/${input.staticPath}`).slice(1),
         staticUrl: check('staticUrl', input.staticUrl ?? '/static/', /^\/([A-Za-z0-9._-]+\/)*$/, 'a /path/ with slashes'),
+        staticMaps: (input.staticMaps ?? []).map((m) => ({
+            url: check('staticMaps', m.url, /^\/([A-Za-z0-9._-]+\/)+$/, 'a /path/ with slashes'),
+            root: checkPath('staticMaps', m.root),
+            uploads: m.uploads
+        })),
         healthPath,
         healthHost,
         healthInterval: check('healthInterval', input.healthInterval ?? '30s', /^\d+(s|min|h)$/, 'a time like 30s or 1min'),
@@ -80477,7 +80927,7 @@ exit "$rc"`;
 async function checkRelease(ctx, release, staged) {
     const res = await ctx.remote.exec(checkCommand(ctx, release, staged), { sudo: true, timeoutMs: 120_000 });
     if (res.code !== 0) {
-        throw new DeployError(`the new release does not load (${ctx.settings.deploy.wsgiApp}); nothing was switched, the old release keeps serving:\n${lastLines(res.stderr + res.stdout, 25)}`, 'Fix the import error (run the app locally with gunicorn --check-config) and deploy again.');
+        throw new DeployError(`the new release does not load (${ctx.settings.deploy.wsgiApp}); nothing was switched${keepsServing(ctx)}:\n${lastLines(res.stderr + res.stdout, 25)}`, 'Fix the import error (run the app locally with gunicorn --check-config) and deploy again.');
     }
     return { detail: `${ctx.settings.deploy.wsgiApp} imports` };
 }
@@ -80625,7 +81075,7 @@ async function bootCandidate(ctx, release, conf) {
     const c = parseCandidate(res.stdout);
     if (res.code !== 0 || !c.ok) {
         const why = c.why || `the candidate check stopped (exit ${res.code}): ${res.stderr.trim().slice(0, 500)}`;
-        throw new DeployError(`release ${release} was refused before the switch: its candidate ${why}; nothing was switched, the old release keeps serving` +
+        throw new DeployError(`release ${release} was refused before the switch: its candidate ${why}; nothing was switched${keepsServing(ctx)}` +
             (c.body ? `\nThe answer began:\n${c.body}` : '') +
             (c.log ? `\nGunicorn's last lines:\n${c.log}` : ''), `Run the release locally (gunicorn ${d.wsgiApp}) and ask ${[d.healthPath, ...d.smokePaths].join(', ')} with Host: ${healthHost(ctx.settings)}; fix what answers wrong and deploy again.`);
     }
@@ -80684,27 +81134,121 @@ async function backupDatabase(ctx, release) {
     return { detail: `${f.backup} (${f.size} bytes, integrity ok)` };
 }
 
-;// CONCATENATED MODULE: ./src/steps/hooks.ts
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/steps/download.ts
 
 
-/** pre-activate (migrations) and post-activate commands, run in a release as the service would. */
-async function runHook(ctx, which, commands, release, envFile) {
-    if (!commands)
-        return { changed: false, detail: 'none' };
-    const rel = `${ctx.paths.releases}/${release}`;
-    const cmd = appRunCommand(ctx.paths, {
-        cwd: rel,
-        envFile,
-        venv: `${rel}/.venv`,
-        argv: ['/bin/bash', '-euo', 'pipefail', '-c', commands]
-    });
-    const res = await ctx.remote.exec(cmd, { sudo: true, stream: true, timeoutMs: 30 * 60_000 });
-    if (res.code !== 0) {
-        throw new DeployError(`${which} commands failed (exit ${res.code}${res.timedOut ? ', timed out' : ''})`, which === 'pre-activate'
-            ? 'Nothing was switched: the old release keeps serving. The output is above.'
-            : 'The new release is live; the output of the failed command is above.');
+
+
+
+
+
+
+
+
+const download_run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+/** Where the file goes: into PATH when it is a folder (or ends with /), else PATH itself. */
+async function downloadTarget(dest, id) {
+    const isDir = dest.endsWith('/') ||
+        (await (0,promises_namespaceObject.stat)(dest)
+            .then((st) => st.isDirectory())
+            .catch(() => false));
+    return isDir ? external_node_path_namespaceObject.join(dest, id) : dest;
+}
+/**
+ * PRAGMA integrity_check on the runner, with Python's sqlite3 module (on every GitHub runner) or
+ * else the sqlite3 binary; 'ok' when sound. The path goes in argv, never into code.
+ */
+async function localIntegrity(file) {
+    const py = 'import sqlite3,sys\nc=sqlite3.connect("file:"+sys.argv[1]+"?mode=ro",uri=True)\nprint(c.execute("PRAGMA integrity_check").fetchone()[0])';
+    try {
+        const { stdout } = await download_run('python3', ['-c', py, file], { timeout: 600_000 });
+        return stdout.trim();
     }
-    return {};
+    catch (err) {
+        const e = err;
+        if (e.code !== 'ENOENT')
+            return `python3 could not check it: ${(e.stderr ?? e.message).trim().split('\n').at(-1)}`;
+    }
+    try {
+        const { stdout } = await download_run('sqlite3', ['-readonly', file, 'PRAGMA integrity_check'], {
+            timeout: 600_000
+        });
+        return stdout.trim().split('\n')[0] ?? '';
+    }
+    catch (err) {
+        const e = err;
+        if (e.code === 'ENOENT')
+            return 'neither python3 nor sqlite3 is on the runner to check it';
+        return `sqlite3 could not check it: ${(e.stderr ?? e.message).trim().split('\n').at(-1)}`;
+    }
+}
+/**
+ * Copies one backup to the runner over the SSH channel's stdout (base64, so the text channel
+ * carries bytes safely), then proves the copy: its sha256 equals the server's, and the database
+ * (unpacked, for a daily .gz) passes PRAGMA integrity_check here.
+ */
+async function downloadBackup(ctx, backup, dir, dest) {
+    const file = await downloadTarget(dest, backup.id);
+    await (0,promises_namespaceObject.mkdir)(external_node_path_namespaceObject.dirname(external_node_path_namespaceObject.resolve(file)), { recursive: true });
+    const out = (0,external_node_fs_namespaceObject.createWriteStream)(file, { mode: 0o600 });
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    let pending = '';
+    let bytes = 0;
+    const push = (b64) => {
+        const buf = Buffer.from(b64, 'base64');
+        bytes += buf.length;
+        hash.update(buf);
+        out.write(buf);
+    };
+    const res = await ctx.remote.script(`f=${shQuote(`${dir}/${backup.id}`)}\nsha256sum < "$f" | cut -d' ' -f1 >&2\nbase64 -w 76 < "$f"`, {
+        sudo: true,
+        timeoutMs: 60 * 60_000,
+        signal: ctx.signal,
+        onStdout: (chunk) => {
+            pending += chunk.replace(/\s+/g, '');
+            const whole = pending.length - (pending.length % 4);
+            if (whole > 0) {
+                push(pending.slice(0, whole));
+                pending = pending.slice(whole);
+            }
+        }
+    });
+    if (pending)
+        push(pending);
+    await new Promise((resolve, reject) => out.end((err) => (err ? reject(err) : resolve())));
+    const sha = hash.digest('hex');
+    const serverSha = res.stderr.trim().split('\n')[0] ?? '';
+    if (res.code !== 0)
+        throw new DeployError(`copying backup ${backup.id} failed (exit ${res.code})`, 'Check the connection and try again.');
+    if (!/^[0-9a-f]{64}$/.test(serverSha) || sha !== serverSha) {
+        throw new DeployError(`the downloaded ${backup.id} (${bytes} bytes, sha256 ${sha}) does not match the server's (sha256 ${serverSha.slice(0, 64)})`, 'Run again; a difference means the copy was damaged on the way.');
+    }
+    let check;
+    if (backup.id.endsWith('.gz')) {
+        const tmp = await (0,promises_namespaceObject.mkdtemp)(external_node_path_namespaceObject.join(external_node_os_namespaceObject.tmpdir(), 'gd-backup-'));
+        try {
+            const plain = external_node_path_namespaceObject.join(tmp, 'check.db');
+            await (0,promises_namespaceObject.writeFile)(plain, (0,external_node_zlib_.gunzipSync)(await (0,promises_namespaceObject.readFile)(file)));
+            check = await localIntegrity(plain);
+        }
+        finally {
+            await (0,promises_namespaceObject.rm)(tmp, { recursive: true, force: true });
+        }
+    }
+    else
+        check = await localIntegrity(file);
+    if (check !== 'ok') {
+        throw new DeployError(`the downloaded ${backup.id} fails PRAGMA integrity_check on the runner: ${check.slice(0, 300)}`, "The file is kept for inspection; the server's own copy is unchanged.");
+    }
+    ctx.facts['downloaded-backup'] = file;
+    ctx.facts['backup-sha256'] = sha;
+    return {
+        file,
+        sha256: sha,
+        detail: `${backup.id} -> ${file} (${bytes} bytes, sha256 ${sha.slice(0, 12)}..., integrity ok)`
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/steps/switch.ts
@@ -80842,6 +81386,392 @@ async function verifyRelease(ctx, release, oldWorkers) {
     }
     const workers = Number(f.workers ?? 0);
     return { detail: `${workers} workers on ${release}, ${ctx.settings.deploy.healthPath} 200` };
+}
+
+;// CONCATENATED MODULE: ./src/steps/history.ts
+
+/** The shell that appends one JSON line to the server's history, for a step to run with its own. */
+function historyCommand(ctx, entry) {
+    const line = JSON.stringify({ time: new Date().toISOString(), host: ctx.label, ...entry });
+    return `printf '%s\\n' ${shQuote(line)} >> ${shQuote(ctx.paths.history)}`;
+}
+/**
+ * One JSON line per deploy or rollback in the server's own history, for humans with ssh; `also`:
+ * another command for the same round trip.
+ */
+async function recordHistory(ctx, entry, also = '') {
+    await ctx.remote
+        .script([historyCommand(ctx, entry), also].join('\n'), {
+        sudo: true,
+        timeoutMs: 30_000
+    })
+        .catch((err) => ctx.logger.warning(`could not write the deploy history: ${err.message}`));
+}
+
+;// CONCATENATED MODULE: ./src/steps/restore.ts
+
+
+
+
+
+/** Exit codes the restore scripts use to say why they refused. */
+const NOT_FOUND = 7;
+const CORRUPT = 9;
+const PUT_BACK = 10;
+const CHANGED = 11;
+/**
+ * The two folders backups live in: APP-DIR/backups (one per deploy, `DB-RELEASE.db`, and the
+ * safety copies a restore takes, `DB-safety-STAMP.db`) and APP-DIR/shared/backups (the daily
+ * timer's gzipped `APP-STAMP.db.gz`). A backup's id is its file name, unique across both.
+ */
+function backupDirs(ctx) {
+    return [ctx.paths.backups, `${ctx.paths.shared}/backups`];
+}
+function dbPath(ctx) {
+    return `${ctx.paths.shared}/${ctx.settings.deploy.sqliteDb}`;
+}
+function dbBase(ctx) {
+    return external_node_path_namespaceObject.posix.basename(ctx.settings.deploy.sqliteDb);
+}
+/**
+ * Shell that sets `file` to the backup named by id ('latest': the newest of every folder), or
+ * exits NOT_FOUND. Names are matched by glob, never taken from the server into a command line.
+ */
+function resolveCommand(ctx, id) {
+    const q = shQuote;
+    const dirs = backupDirs(ctx).map(q).join(' ');
+    const patterns = [
+        `${q(ctx.paths.backups)}/${q(dbBase(ctx))}-*.db`,
+        `${q(`${ctx.paths.shared}/backups`)}/${q(ctx.paths.app)}-*.db.gz`
+    ].join(' ');
+    if (id === 'latest') {
+        return `
+shopt -s nullglob
+file=$(ls -1t -- ${patterns} 2>/dev/null | head -n 1)
+[ -n "$file" ] || { echo "no backup of ${ctx.settings.deploy.sqliteDb} on the server (in ${backupDirs(ctx).join(' or ')})" >&2; exit ${NOT_FOUND}; }`;
+    }
+    return `
+file=
+for d in ${dirs}; do [ -f "$d"/${q(id)} ] && { file="$d"/${q(id)}; break; }; done
+[ -n "$file" ] || { echo ${q(`no backup ${id} on the server (in ${backupDirs(ctx).join(' or ')}); mode backups lists them`)} >&2; exit ${NOT_FOUND}; }`;
+}
+/**
+ * Lists every backup with its size, time, integrity and checksum, one tab-separated line each.
+ * Read-only: each file is checked as a copy in a private folder (a .gz is unpacked there first).
+ */
+function listScript(ctx) {
+    const q = shQuote;
+    return `
+shopt -s nullglob
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for f in ${q(ctx.paths.backups)}/${q(dbBase(ctx))}-*.db ${q(`${ctx.paths.shared}/backups`)}/${q(ctx.paths.app)}-*.db.gz; do
+  case "$f" in *.gz) gunzip -c -- "$f" > "$tmp/check.db" 2>/dev/null || : > "$tmp/check.db";; *) cp -- "$f" "$tmp/check.db";; esac
+  rm -f "$tmp/check.db-wal" "$tmp/check.db-shm"
+  check=$(sqlite3 "$tmp/check.db" 'PRAGMA integrity_check' 2>&1 | head -n 1 | tr -d '\\t\\r' || true)
+  printf 'backup\\t%s\\t%s\\t%s\\t%s\\t%s\\n' "$(basename -- "$f")" "$(stat -c %Y -- "$f")" "$(stat -c %s -- "$f")" "$(sha256sum < "$f" | cut -d' ' -f1)" "\${check:-unreadable}"
+done
+`;
+}
+const restore_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** Parses listScript's lines; names the server printed that are not plain ids are left out. */
+function parseBackups(ctx, stdout) {
+    const base = dbBase(ctx);
+    const out = [];
+    for (const line of stdout.split('\n')) {
+        const [tag, id, mtime, size, sha, ...rest] = line.split('\t');
+        if (tag !== 'backup' || !id || !restore_ID.test(id))
+            continue;
+        let takenBy = 'unknown';
+        if (id.endsWith('.db.gz'))
+            takenBy = 'daily timer';
+        else if (id.startsWith(`${base}-safety-`))
+            takenBy = 'restore (safety copy)';
+        else if (id.startsWith(`${base}-`))
+            takenBy = `deploy of ${id.slice(base.length + 1, -'.db'.length)}`;
+        out.push({
+            id,
+            time: new Date(Number(mtime) * 1000).toISOString().replace(/\.000Z$/, 'Z'),
+            size: Number(size),
+            takenBy,
+            sha256: /^[0-9a-f]{64}$/.test(sha ?? '') ? sha : undefined,
+            integrity: (rest.join(' ') || 'unknown').replace(/[^\x20-\x7e]/g, '?').slice(0, 200)
+        });
+    }
+    // Newest first, as operators look for them.
+    return out.sort((a, b) => b.time.localeCompare(a.time) || b.id.localeCompare(a.id));
+}
+async function listBackups(ctx) {
+    const res = await runScript(ctx, 'listing the backups', listScript(ctx), { timeoutMs: 30 * 60_000 });
+    return parseBackups(ctx, res.stdout);
+}
+function requireDatabase(ctx, mode) {
+    if (!ctx.settings.deploy.sqliteDb) {
+        throw new DeployError(`mode ${mode} needs sqlite-db: the database file (relative to ${ctx.paths.shared}) the backups are of`, 'Set sqlite-db as for your deploys (a deploy remembers it on the server, so mode restore finds it after one deploy).');
+    }
+}
+/**
+ * Part one of a restore, nothing changed yet: finds the backup, copies it (unpacked) into a
+ * private folder next to the database, owned by the app's user, and checks it there. A corrupt
+ * backup stops the restore with the database untouched.
+ */
+function restore_stageScript(ctx, id) {
+    const q = shQuote;
+    const p = ctx.paths;
+    const work = `${p.shared}/.gd-restore`;
+    return `
+${resolveCommand(ctx, id)}
+work=${q(work)}
+rm -rf -- "$work"
+install -d -m 0700 -o ${q(p.user)} -g ${q(p.user)} "$work"
+case "$file" in *.gz) gunzip -c -- "$file" > "$work/restore.db";; *) cp -- "$file" "$work/restore.db";; esac
+chown ${q(`${p.user}:${p.user}`)} "$work/restore.db"; chmod 0600 "$work/restore.db"
+check=$(runuser -u ${q(p.user)} -- sqlite3 "$work/restore.db" 'PRAGMA integrity_check' 2>&1 | head -n 5 | tr '\\n' ' ' || true)
+if [ "$check" != "ok " ]; then
+  rm -rf -- "$work"
+  echo "the backup $(basename -- "$file") fails PRAGMA integrity_check: \${check:0:300}" >&2
+  exit ${CORRUPT}
+fi
+echo "id=$(basename -- "$file")"
+echo "size=$(stat -c %s -- "$file")"
+echo "work=$work"
+`;
+}
+/**
+ * Part two: with the service stopped and its socket unit still listening (connections wait in the
+ * socket's backlog), takes the safety copy of the database as it is (stopped: nothing can change
+ * it any more), restores the backup into the same file with SQLite's backup API as the app's user
+ * (so the file, -wal and -shm keep their owner), checkpoints the WAL and checks the result, then
+ * starts the service. Any failure after the safety copy puts it back and starts the service.
+ */
+function swapScript(ctx, expectFingerprint) {
+    const q = shQuote;
+    const p = ctx.paths;
+    const db = dbPath(ctx);
+    const svc = q(`${p.app}.service`);
+    const safety = `${p.backups}/${dbBase(ctx)}-safety-`;
+    const asApp = `runuser -u ${q(p.user)} --`;
+    return `
+db=${q(db)}; work=${q(`${p.shared}/.gd-restore`)}
+[ -f "$work/restore.db" ] || { echo "the staged backup is gone from $work" >&2; exit 3; }
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+safety=${q(safety)}"$stamp.db"
+systemctl is-active --quiet ${q(`${p.app}.socket`)} || echo "warning=the socket unit ${p.app}.socket is not active: requests are refused while the service is stopped"
+echo "stopped_ns=$(date +%s%N)"
+systemctl stop ${svc}
+started=no
+start() { [ "$started" = yes ] || { systemctl start ${svc}; started=yes; }; }
+if [ -f "$db" ]; then
+  # Nothing has the database open now: fold the WAL into the file, then copy it.
+  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
+${expectFingerprint
+        ? `  # Only a database nobody wrote to since the fingerprint was taken may be replaced.
+  now=$(${asApp} sqlite3 -cmd '.timeout 15000' "$db" '.sha3sum')
+  if [ "$now" != ${q(expectFingerprint)} ]; then start; echo "changed=yes"; exit ${CHANGED}; fi
+`
+        : ''}  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".backup '$work/safety.db'"
+  [ "$(${asApp} sqlite3 "$work/safety.db" 'PRAGMA integrity_check')" = ok ] || { echo "the safety copy of the current database fails integrity_check; nothing was restored" >&2; start; exit 4; }
+  install -m 0640 -o root -g ${q(p.user)} "$work/safety.db" "$safety"
+  echo "safety=$(basename -- "$safety")"
+else
+  echo "safety=none (no database yet)"
+fi
+put_back() {
+  echo "restore failed: $1; putting the safety copy back" >&2
+  if [ -f "$work/safety.db" ]; then
+    ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/safety.db'"
+    ${asApp} sqlite3 -bail "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
+  fi
+  start
+  exit ${PUT_BACK}
+}
+${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/restore.db'" || put_back "sqlite3 .restore failed"
+${asApp} sqlite3 -bail "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null || put_back "the checkpoint failed"
+check=$(${asApp} sqlite3 "$db" 'PRAGMA integrity_check' 2>&1 | head -n 1 || true)
+[ "$check" = ok ] || put_back "the restored database fails integrity_check: \${check:0:200}"
+# An empty -wal (TRUNCATE) may stay; the file itself must be the app's, as before.
+chown ${q(`${p.user}:${p.user}`)} "$db"
+start
+echo "restored=yes"
+echo "current=$(basename "$(readlink ${q(p.current)})")"
+`;
+}
+/** The database was written to since its fingerprint: a restore would lose data. */
+class ChangedSinceError extends DeployError {
+}
+/** Puts the safety copy back after the restored database failed the health proof. */
+function putBackScript(ctx) {
+    const q = shQuote;
+    const p = ctx.paths;
+    const svc = q(`${p.app}.service`);
+    const asApp = `runuser -u ${q(p.user)} --`;
+    return `
+db=${q(dbPath(ctx))}; work=${q(`${p.shared}/.gd-restore`)}
+systemctl stop ${svc}
+if [ -f "$work/safety.db" ]; then
+  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/safety.db'"
+  ${asApp} sqlite3 -bail "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
+  [ "$(${asApp} sqlite3 "$db" 'PRAGMA integrity_check')" = ok ]
+  echo "put_back=yes"
+fi
+systemctl start ${svc}
+`;
+}
+function cleanupCommand(ctx) {
+    return `rm -rf -- ${shQuote(`${ctx.paths.shared}/.gd-restore`)}`;
+}
+async function stageRestore(ctx, id) {
+    const bad = id === 'latest' ? undefined : backupIdProblem(id);
+    if (bad)
+        throw new DeployError(`backup ${bad}`, 'mode backups lists the backups on the server.');
+    const res = await ctx.remote.script(restore_stageScript(ctx, id), { sudo: true, timeoutMs: 30 * 60_000 });
+    const err = res.stderr.trim().split('\n').at(-1) ?? '';
+    if (res.code === NOT_FOUND)
+        throw new DeployError(`${err}; nothing was changed`, 'Run mode backups to see them.');
+    if (res.code === CORRUPT)
+        throw new DeployError(`${err}; nothing was changed, the database is as it was`, 'Pick another backup (mode backups lists them with their integrity).');
+    if (res.code !== 0)
+        throw new DeployError(`staging the backup failed (exit ${res.code}): ${err}; nothing was changed`);
+    const f = parseFacts(res.stdout);
+    return { id: f.id ?? id, detail: `${f.id} (${f.size} bytes, integrity ok)` };
+}
+async function swapDatabase(ctx, expectFingerprint) {
+    const res = await ctx.remote.script(swapScript(ctx, expectFingerprint), {
+        sudo: true,
+        timeoutMs: 30 * 60_000
+    });
+    const f = parseFacts(res.stdout);
+    if (f.warning)
+        ctx.logger.warning(f.warning);
+    if (res.code === CHANGED)
+        throw new ChangedSinceError('the database changed since pre-activate finished (a write reached it): restoring the backup would lose that write, so it was not restored and the data is kept');
+    if (res.code !== 0) {
+        const tail = res.stderr.trim().split('\n').slice(-3).join('\n');
+        throw new DeployError(res.code === PUT_BACK
+            ? `the restore failed and the database was put back as it was (safety copy ${f.safety}): ${tail}`
+            : `the restore failed (exit ${res.code}): ${tail}`, 'Check the free disk space and the database file on the server.');
+    }
+    return {
+        safety: f.safety ?? '',
+        current: f.current ?? '',
+        stoppedAt: Number(f.stopped_ns ?? 0) / 1e6,
+        detail: `restored; safety copy of the database before: ${f.safety}`
+    };
+}
+async function putBackSafety(ctx) {
+    await runScript(ctx, 'putting the safety copy back', putBackScript(ctx), { timeoutMs: 30 * 60_000 });
+    return { detail: 'the database before the restore is back' };
+}
+/** The folder a backup id lives in: the daily timer's .gz in shared/backups, the others in backups/. */
+function backupDirOf(ctx, id) {
+    return id.endsWith('.db.gz') ? `${ctx.paths.shared}/backups` : ctx.paths.backups;
+}
+
+;// CONCATENATED MODULE: ./src/steps/migration.ts
+
+
+
+
+
+
+
+/**
+ * The database's content and schema as one hash (sqlite3's .sha3sum), taken as the app's user so
+ * no -wal/-shm file ends up root's. Two equal hashes: no write happened in between.
+ */
+async function fingerprintDatabase(ctx) {
+    const q = shQuote;
+    const db = `${ctx.paths.shared}/${ctx.settings.deploy.sqliteDb}`;
+    const res = await ctx.remote.script(`[ -f ${q(db)} ] || exit 0\necho "fingerprint=$(runuser -u ${q(ctx.paths.user)} -- sqlite3 -cmd '.timeout 15000' ${q(db)} '.sha3sum')"`, { sudo: true, timeoutMs: 30 * 60_000 });
+    const f = parseFacts(res.stdout).fingerprint ?? '';
+    return res.code === 0 && /^[0-9a-f]{16,}$/.test(f) ? f : '';
+}
+/** The command that puts the pre-deploy database back, for a human to run. */
+function restoreCommand(ctx, backupId) {
+    const host = ctx.settings.hosts.length > 1 ? ctx.label : ctx.settings.hosts.map((h) => h.host)[0];
+    return `gunicorn-deploy restore --host ${shQuote(host ?? ctx.label)} --app-name ${shQuote(ctx.paths.app)} --backup ${shQuote(backupId)} (in a workflow: mode: restore, backup: ${backupId})`;
+}
+/**
+ * A release failed after pre-activate ran: the old code serves again, maybe in front of the new
+ * schema. Says so (log, summary, the restore command with the pre-deploy backup); with
+ * rollback-restore-database, restores that backup, but only when the database is still exactly as
+ * the migration left it (checked with the service stopped, so no write can slip in between).
+ */
+async function afterMigrationRollback(ctx, failed, fingerprint) {
+    const backup = ctx.facts.backup ? external_node_path_namespaceObject.posix.basename(ctx.facts.backup) : '';
+    if (!backup)
+        return;
+    const warning = `the database may hold the new schema: pre-activate (migrations) of ${failed} ran, and the release before it serves again. To put the pre-deploy database back: ${restoreCommand(ctx, backup)}`;
+    ctx.facts['pre-deploy-backup'] = backup;
+    if (!ctx.settings.deploy.rollbackRestoreDatabase) {
+        ctx.facts['database-warning'] = warning;
+        ctx.logger.warning(`${ctx.label}: ${warning}`);
+        return;
+    }
+    const refuse = (why) => {
+        ctx.facts['database-restored'] = 'refused';
+        ctx.facts['database-warning'] = `rollback-restore-database: not restored, ${why}. ${warning}`;
+        ctx.logger.warning(`${ctx.label}: ${ctx.facts['database-warning']}`);
+    };
+    if (!fingerprint) {
+        refuse('pre-activate did not finish, so there is no proof of what it changed');
+        return;
+    }
+    const s = (name, fn) => step(ctx.logger, ctx.records, ctx.label, name, fn);
+    try {
+        await s('check backup', () => stageRestore(ctx, backup));
+        const swapped = await s('restore database', () => swapDatabase(ctx, fingerprint));
+        try {
+            await s('verify restored database', () => verifyRelease(ctx, swapped.current, []));
+        }
+        catch (err) {
+            await s('put back', () => putBackSafety(ctx));
+            await verifyRelease(ctx, swapped.current, []);
+            refuse(`the app was not healthy on the restored backup (${errorMessage(err).split('\n')[0]}); the migrated database was put back`);
+            return;
+        }
+        ctx.facts['database-restored'] = 'true';
+        ctx.logger.info(`${ctx.label}: rollback-restore-database: no write reached the database since the migration, so the pre-deploy backup ${backup} was restored (the migrated database is kept as ${swapped.safety})`);
+        await recordHistory(ctx, {
+            event: 'restore',
+            backup,
+            safety: swapped.safety,
+            release: swapped.current,
+            status: 'restored',
+            why: `rollback of ${failed} after pre-activate`
+        });
+    }
+    catch (err) {
+        refuse(err instanceof ChangedSinceError
+            ? err.message.split('\n')[0]
+            : `the restore failed: ${errorMessage(err).split('\n')[0]}`);
+    }
+    finally {
+        await ctx.remote.script(cleanupCommand(ctx), { sudo: true, timeoutMs: 30_000 }).catch(() => undefined);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/steps/hooks.ts
+
+
+/** pre-activate (migrations) and post-activate commands, run in a release as the service would. */
+async function runHook(ctx, which, commands, release, envFile) {
+    if (!commands)
+        return { changed: false, detail: 'none' };
+    const rel = `${ctx.paths.releases}/${release}`;
+    const cmd = appRunCommand(ctx.paths, {
+        cwd: rel,
+        envFile,
+        venv: `${rel}/.venv`,
+        argv: ['/bin/bash', '-euo', 'pipefail', '-c', commands]
+    });
+    const res = await ctx.remote.exec(cmd, { sudo: true, stream: true, timeoutMs: 30 * 60_000 });
+    if (res.code !== 0) {
+        throw new DeployError(`${which} commands failed (exit ${res.code}${res.timedOut ? ', timed out' : ''})`, which === 'pre-activate'
+            ? 'Nothing was switched: the old release keeps serving. The output is above.'
+            : 'The new release is live; the output of the failed command is above.');
+    }
+    return {};
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/remembered.ts
@@ -81045,27 +81975,10 @@ async function prune(ctx, keepAlso, then = '') {
     };
 }
 
-;// CONCATENATED MODULE: ./src/steps/history.ts
-
-/** The shell that appends one JSON line to the server's history, for a step to run with its own. */
-function historyCommand(ctx, entry) {
-    const line = JSON.stringify({ time: new Date().toISOString(), host: ctx.label, ...entry });
-    return `printf '%s\\n' ${shQuote(line)} >> ${shQuote(ctx.paths.history)}`;
-}
-/**
- * One JSON line per deploy or rollback in the server's own history, for humans with ssh; `also`:
- * another command for the same round trip.
- */
-async function recordHistory(ctx, entry, also = '') {
-    await ctx.remote
-        .script([historyCommand(ctx, entry), also].join('\n'), {
-        sudo: true,
-        timeoutMs: 30_000
-    })
-        .catch((err) => ctx.logger.warning(`could not write the deploy history: ${err.message}`));
-}
-
 ;// CONCATENATED MODULE: ./src/modes/deploy-mode.ts
+
+
+
 
 
 
@@ -81119,6 +82032,7 @@ async function prepareRelease(host, held) {
     host.notePhase?.({ phase: 'preparing' });
     const lock = held ?? (await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }))).lock;
     let up;
+    let migrated = '';
     try {
         await s('layout', () => ensureLayout(ctx));
         const uploaded = await s('upload', () => uploadRelease(ctx, releaseId(new Date(), d.commit)));
@@ -81129,9 +82043,21 @@ async function prepareRelease(host, held) {
         ctx.facts['previous-release'] = uploaded.previous;
         const venv = await s('venv', () => buildVenv(ctx, release));
         const staged = await s('config', () => stageConfig(ctx, uploaded.cores));
+        if (d.build)
+            await s('build', () => buildRelease(ctx, release, staged.envFile));
         await s('check', () => checkRelease(ctx, release, staged));
         await s('backup', () => backupDatabase(ctx, release));
+        if (d.downloadBackup && ctx.facts.backup) {
+            const file = ctx.facts.backup;
+            const dest = ctx.settings.hosts.length > 1
+                ? `${d.downloadBackup.replace(/\/*$/, '')}/${ctx.label}/`
+                : d.downloadBackup;
+            await s('download backup', () => downloadBackup(ctx, { id: file.split('/').pop(), time: '', size: 0, takenBy: '', integrity: 'ok' }, file.slice(0, file.lastIndexOf('/')), dest));
+        }
         await s('pre-activate', () => runHook(ctx, 'pre-activate', d.preActivate, release, staged.envFile));
+        // What the migration left: a rollback may put the backup back only if nothing wrote since.
+        if (d.preActivate && d.sqliteDb && ctx.facts.backup)
+            migrated = await fingerprintDatabase(ctx);
         // Last before the switch: after the migrations, which the new code may need to answer.
         await s('candidate', () => bootCandidate(ctx, release, { envFile: staged.envFile, gunicornConf: staged.gunicornConf }));
         return {
@@ -81139,12 +82065,15 @@ async function prepareRelease(host, held) {
             up: uploaded,
             release,
             staged,
-            restart: needsRestart(staged) || venv.hash !== uploaded.previousVenv
+            restart: needsRestart(staged) || venv.hash !== uploaded.previousVenv,
+            migrated
         };
     }
     catch (err) {
         if (up)
             await refuseRelease(ctx, up, errorMessage(err));
+        if (up && d.preActivate && ctx.records.some((r) => r.name === 'pre-activate'))
+            await afterMigrationRollback(ctx, up.release, migrated);
         if (!held)
             await lock.release();
         if (ctx.signal?.aborted)
@@ -81233,6 +82162,8 @@ async function activateRelease(host, p) {
             throw new DeployError(`release ${release} failed (${why}) and the rollback to ${up.previous} failed too: ${errorMessage(rbErr)}`, `The server needs attention now: ssh in and run systemctl status ${ctx.paths.app}; releases are in ${ctx.paths.releases}.`);
         }
         await recordHistory(ctx, { event: 'deploy', release, status: 'rolled-back', to: back, why: why.split('\n')[0] }, stateCommand(ctx, release, 'rolled-back'));
+        if (ctx.settings.deploy.preActivate)
+            await afterMigrationRollback(ctx, release, p.migrated);
         throw new DeployError(`release ${release} failed and was rolled back; ${back} is serving and healthy. Why: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`);
     }
     await s('post-activate', () => runHook(ctx, 'post-activate', ctx.settings.deploy.postActivate, release, ctx.paths.envFile));
@@ -81292,6 +82223,8 @@ const rolling = {
         const back = await undoRelease(host, p, why);
         const ctx = deployContext(host);
         await recordHistory(ctx, { event: 'rollback', release: back, from: p.release, status: 'rolled-back', why }, stateCommand(ctx, p.release, 'rolled-back'));
+        if (ctx.settings.deploy.preActivate)
+            await afterMigrationRollback(ctx, p.release, p.migrated);
     },
     release: (_host, p) => p.lock.release()
 };
@@ -81663,7 +82596,7 @@ async function ensureUser(ctx) {
 /** Exit codes the script uses to say why it refused. */
 const MISSING = 7;
 const EXISTS = 8;
-const CORRUPT = 9;
+const import_database_CORRUPT = 9;
 /**
  * Copies an SQLite file that is already on the server (say, one taken out of a Docker volume)
  * into shared/ with SQLite's backup API, checks the copy, and only then moves it in place. An
@@ -81692,13 +82625,13 @@ else
     echo "would=copy $src to $db with sqlite3 .backup$([ -f "$db" ] && echo ', after backing up the existing one')"
   else
     check=$(sqlite3 -readonly "$src" 'PRAGMA integrity_check' 2>&1 || true)
-    if [ "$check" != ok ]; then echo "import-database: $src fails PRAGMA integrity_check: \${check:0:300}" >&2; exit ${CORRUPT}; fi
+    if [ "$check" != ok ]; then echo "import-database: $src fails PRAGMA integrity_check: \${check:0:300}" >&2; exit ${import_database_CORRUPT}; fi
     # shared/ is the app's: root makes the copy in a folder of its own and never writes, moves or
     # chowns a path there (a link the app put in its place would be followed); the app's user
     # puts the copy in place.
     tmpd=$(mktemp -d ${q(p.dir)}/.gd-import.XXXXXX); trap 'rm -rf -- "$tmpd"' EXIT; tmp="$tmpd/import.db"
     sqlite3 -cmd '.timeout 15000' "$src" ".backup '$tmp'"
-    [ "$(sqlite3 "$tmp" 'PRAGMA integrity_check')" = ok ] || { echo "import-database: the copy fails integrity_check" >&2; exit ${CORRUPT}; }
+    [ "$(sqlite3 "$tmp" 'PRAGMA integrity_check')" = ok ] || { echo "import-database: the copy fails integrity_check" >&2; exit ${import_database_CORRUPT}; }
     chown ${q(`${p.user}:${p.user}`)} "$tmp"; chmod 0640 "$tmp"
     chgrp ${q(p.user)} "$tmpd"; chmod 0770 "$tmpd"
     stopped=no
@@ -81709,7 +82642,7 @@ else
       if systemctl is-active --quiet ${svc}; then systemctl stop ${svc}; stopped=yes; fi
       ${asUser(p.user, `sqlite3 -cmd '.timeout 15000' "$1" ".backup '$2'"`, ['"$db"', '"$tmpd/old.db"'])}
       mv -T "$tmpd/old.db" "$old"
-      if [ -L "$old" ] || [ ! -f "$old" ]; then rm -f "$old"; echo "import-database: the backup of $db is not a regular file" >&2; exit ${CORRUPT}; fi
+      if [ -L "$old" ] || [ ! -f "$old" ]; then rm -f "$old"; echo "import-database: the backup of $db is not a regular file" >&2; exit ${import_database_CORRUPT}; fi
       chown root:${q(p.user)} "$old"; chmod 0640 "$old"
       echo "previous=$old"
     fi
@@ -81771,6 +82704,11 @@ function provisionVars(ctx) {
         healthHost: d.healthHost || undefined,
         clientMaxBodySize: pr.clientMaxBodySize,
         staticPath: pr.staticPath,
+        staticMaps: pr.staticMaps.map((m) => ({
+            url: m.url,
+            root: `${m.shared ? ctx.paths.shared : ctx.paths.current}/${m.folder}`,
+            uploads: m.shared
+        })),
         healthInterval: `${pr.healthIntervalS}s`,
         backupKeepDays: pr.backupsDays,
         ...(d.sqliteDb ? { dbPath: `${ctx.paths.shared}/${d.sqliteDb}` } : {})
@@ -81796,7 +82734,25 @@ function nginxScript(ctx) {
     const app = ctx.paths.app;
     const avail = `/etc/nginx/sites-available/${app}.conf`;
     const enabled = `/etc/nginx/sites-enabled/${app}.conf`;
+    // Shared folders nginx serves (uploads): group www-data with setgid, so what the app writes there
+    // (UMask 0027: group-readable) is readable by nginx and nothing else of shared/ is; shared/ itself
+    // only traversable (o+x, no listing).
+    const uploads = ctx.settings.provision.staticMaps
+        .filter((m) => m.shared)
+        .map((m) => {
+        const dir = `${ctx.paths.shared}/${m.folder}`;
+        // Made as the deploy's layout step would, when provision runs before the first deploy.
+        return `if [ "$dry" != 1 ]; then
+  [ -d ${q(ctx.paths.dir)} ] || install -d -m 0755 -o root -g root ${q(ctx.paths.dir)}
+  [ -d ${q(ctx.paths.shared)} ] || install -d -m 0750 -o ${q(ctx.paths.user)} -g ${q(ctx.paths.user)} ${q(ctx.paths.shared)}
+  [ -d ${q(dir)} ] || { setpriv --reuid=${q(ctx.paths.user)} --regid=${q(ctx.paths.user)} --init-groups --reset-env -- install -d -m 0750 -- ${q(dir)}; mark uploads; }
+  [ -L ${q(dir)} ] || { chgrp www-data -- ${q(dir)}; chmod 2750 -- ${q(dir)}; }
+  chmod o+x ${q(ctx.paths.shared)}
+fi`;
+    })
+        .join('\n');
     return `
+${uploads}
 avail=${q(avail)}; enabled=${q(enabled)}; def=/etc/nginx/sites-enabled/default
 new=$(mktemp); trap 'rm -f "$new"' EXIT
 cat > "$new"
@@ -82010,6 +82966,7 @@ async function runFirstDeploy(host, lock) {
 
 
 
+
 /** The checklist, in the order it is printed; also the summary's columns. */
 const VERIFY_KEYS = [
     'service',
@@ -82017,6 +82974,7 @@ const VERIFY_KEYS = [
     'health-socket',
     'health-nginx',
     'debug',
+    'django-check',
     'nginx-config',
     'logrotate',
     'database',
@@ -82024,6 +82982,22 @@ const VERIFY_KEYS = [
     'disk-free',
     'memory'
 ];
+/** Prints framework-debug=NAME=true|false for a Flask or Django app, nothing for others. */
+const FRAMEWORK_DEBUG = `import os, sys
+sys.path.insert(0, os.getcwd())
+from gunicorn.util import import_app
+app = import_app(sys.argv[1])
+out = None
+flask = sys.modules.get("flask")
+if flask is not None and isinstance(app, flask.Flask):
+    out = "app.debug=" + str(bool(app.debug)).lower()
+elif "django" in sys.modules:
+    from django.conf import settings
+    if settings.configured:
+        out = "settings.DEBUG=" + str(bool(settings.DEBUG)).lower()
+if out:
+    print("framework-debug=" + out)
+`;
 /** Below this share of free disk a server is red (the seed's checklist). */
 const MIN_DISK_FREE = 20;
 /** Memory is red only when nearly all of it is in use: a busy server is not a broken one. */
@@ -82038,6 +83012,23 @@ function verifyChecklistScript(ctx) {
     const d = ctx.settings.deploy;
     const host = ctx.settings.provision.serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost';
     const db = d.sqliteDb ? `${p.shared}/${d.sqliteDb}` : '';
+    // The app's own answer, read from the WSGI object as the service loads it (its user, venv and
+    // environment): Flask's app.debug, Django's settings.DEBUG. A health JSON without a debug field
+    // (most Django apps) no longer passes on FLASK_DEBUG=0 alone.
+    const probe = appRunCommand(p, {
+        cwd: p.current,
+        envFile: p.envFile,
+        venv: `${p.current}/.venv`,
+        argv: [`${p.current}/.venv/bin/python`, '-c', FRAMEWORK_DEBUG, d.wsgiApp]
+    });
+    // Django's own production checklist; its warnings (HTTPS settings behind a plain-HTTP nginx,
+    // say) are shown, only its errors make the check red.
+    const djangoCheck = appRunCommand(p, {
+        cwd: p.current,
+        envFile: p.envFile,
+        venv: `${p.current}/.venv`,
+        argv: [`${p.current}/.venv/bin/python`, 'manage.py', 'check', '--deploy']
+    });
     return `
 set +e
 r() { printf 'check=%s|%s|%s\\n' "$1" "$2" "$(printf '%s' "$3" | tr '\\n|' ' /' | cut -c1-200)"; }
@@ -82050,12 +83041,23 @@ body=$(mktemp); trap 'rm -f "$body"' EXIT
 code=$(curl -sS -o "$body" -w '%{http_code}' -m 10 --unix-socket "$sockpath" ${q(`http://${healthHost(ctx.settings)}`)}"$hp" 2>/dev/null)
 if [ "$code" = 200 ]; then r health-socket ok "$hp 200"; else r health-socket red "$hp answered \${code:-nothing} through $sockpath"; fi
 debug=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(str(d.get("debug","absent")).lower())' "$body" 2>/dev/null)
+fw=$(${probe} 2>/dev/null | sed -n 's/^framework-debug=//p' | tail -n 1)
 envdebug=$(grep -E '^FLASK_DEBUG=' ${q(p.envFile)} 2>/dev/null | tail -n 1)
+case "$fw" in
+  *=true) r debug red "the app runs with debug on (\${fw%=*} \${fw#*=}$([ "$debug" = true ] && echo ", $hp says debug true"))";;
+  *)
 case "$debug" in
-  false) r debug ok "debug false ($hp)";;
   true) r debug red "the app runs with debug on ($hp says debug true)";;
-  *) if [ "$envdebug" = FLASK_DEBUG=0 ]; then r debug ok "FLASK_DEBUG=0 ($hp does not report debug)"; else r debug red "cannot tell: $hp does not report debug and FLASK_DEBUG=0 is not in the env file"; fi;;
+  false) r debug ok "debug false ($hp$([ -n "$fw" ] && echo ", \${fw%=*} \${fw#*=}"))";;
+  *) if [ -n "$fw" ]; then r debug ok "\${fw%=*} \${fw#*=}"
+     elif [ "$envdebug" = FLASK_DEBUG=0 ]; then r debug ok "FLASK_DEBUG=0 ($hp does not report debug)"; else r debug red "cannot tell: $hp does not report debug and FLASK_DEBUG=0 is not in the env file"; fi;;
+esac;;
 esac
+if [ "\${fw%=*}" = settings.DEBUG ] && [ -f ${q(`${p.current}/manage.py`)} ]; then
+  out=$(${djangoCheck} 2>&1); rc=$?
+  ids=$(printf '%s\\n' "$out" | grep -oE '\\([a-z_]+\\.[EW][0-9]+\\)' | tr -d '()' | sort -u | tr '\\n' ' ')
+  if [ "$rc" = 0 ]; then r django-check ok "manage.py check --deploy: \${ids:-no warnings}"; else r django-check red "manage.py check --deploy failed: \${ids:-$(printf '%s' "$out" | tail -n 2)}"; fi
+else r django-check n/a "not a Django app"; fi
 code=$(curl -sS -o /dev/null -w '%{http_code}' -m 10 -H ${q(`Host: ${host}`)} "http://127.0.0.1$hp" 2>/dev/null)
 if [ "$code" = 200 ]; then r health-nginx ok "$hp 200 on port 80"; else r health-nginx red "$hp answered \${code:-nothing} through nginx on port 80"; fi
 if ! command -v nginx >/dev/null; then r nginx-config red "nginx is not installed";
@@ -82289,7 +83291,157 @@ const runMode = {
     }
 };
 
+;// CONCATENATED MODULE: ./src/modes/restore-mode.ts
+
+
+
+
+
+
+
+
+const RESTORE_KEYS = ['release', 'restored-backup', 'safety-backup', 'requests-held-ms'];
+/** The server's clock in ms, to measure how long requests waited against its own stop time. */
+async function serverNowMs(ctx, also) {
+    const res = await ctx.remote.script(`echo "now_ns=$(date +%s%N)"\n${also}`, {
+        sudo: true,
+        timeoutMs: 30_000
+    });
+    return Number(parseFacts(res.stdout).now_ns ?? 0) / 1e6;
+}
+/**
+ * Puts a database backup back, under the deploy lock: the backup is checked before anything
+ * changes; the service stops while its socket unit keeps listening (requests wait in the backlog,
+ * none is refused); a safety copy of the database as it was is kept; SQLite's backup API restores
+ * into the same file as the app's user; the result is checked, the service started and proven
+ * healthy like a deploy. If any of that fails, the safety copy goes back.
+ */
+const restoreMode = {
+    factKeys: RESTORE_KEYS,
+    okStatus: 'restored',
+    async runHost(host) {
+        const base = deployContext(host);
+        const res = await base.remote.script(readRememberedCommand(base), { sudo: true, timeoutMs: 30_000 });
+        const ctx = {
+            ...base,
+            settings: withRemembered(base.settings, parseFacts(res.stdout).remembered)
+        };
+        requireDatabase(ctx, 'restore');
+        const s = (name, fn) => step(ctx.logger, ctx.records, ctx.label, name, fn);
+        const lock = await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }));
+        let id = ctx.settings.deploy.backup;
+        try {
+            const staged = await s('check backup', () => stageRestore(ctx, id));
+            id = staged.id;
+            ctx.facts['restored-backup'] = id;
+            const swapped = await s('restore', () => swapDatabase(ctx));
+            ctx.facts['safety-backup'] = swapped.safety;
+            ctx.facts.release = swapped.current;
+            try {
+                await s('verify', () => verifyRelease(ctx, swapped.current, []));
+            }
+            catch (err) {
+                host.setStatus('failed');
+                await s('put back', () => putBackSafety(ctx));
+                await s('verify put back', () => verifyRelease(ctx, swapped.current, []));
+                await recordHistory(ctx, {
+                    event: 'restore',
+                    backup: id,
+                    safety: swapped.safety,
+                    status: 'failed',
+                    why: errorMessage(err).split('\n')[0]
+                });
+                throw new DeployError(`the app was not healthy on backup ${id} (${errorMessage(err).split('\n')[0]}); the database as it was before (safety copy ${swapped.safety}) was put back and the app is healthy again`, 'Check the backup against the release serving (an older schema?), or restore another one.');
+            }
+            const held = Math.max(0, Math.round((await serverNowMs(ctx, cleanupCommand(ctx))) - swapped.stoppedAt));
+            ctx.facts['requests-held-ms'] = String(held);
+            ctx.logger.info(`${ctx.label}: backup ${id} restored; requests waited in the socket's queue for at most ${held} ms; the database before is kept as ${swapped.safety}`);
+            await recordHistory(ctx, {
+                event: 'restore',
+                backup: id,
+                safety: swapped.safety,
+                release: swapped.current,
+                status: 'restored',
+                held_ms: String(held)
+            });
+        }
+        catch (err) {
+            host.setStatus('failed');
+            await ctx.remote.script(cleanupCommand(ctx), { sudo: true, timeoutMs: 30_000 }).catch(() => undefined);
+            if (!ctx.records.some((r) => r.name === 'put back'))
+                await recordHistory(ctx, {
+                    event: 'restore',
+                    backup: id,
+                    status: 'failed',
+                    why: errorMessage(err).split('\n')[0]
+                });
+            throw err;
+        }
+        finally {
+            await lock.lock.release();
+        }
+    }
+};
+
+;// CONCATENATED MODULE: ./src/modes/backups-mode.ts
+
+
+
+
+
+
+
+const BACKUPS_KEYS = ['backups-count', 'latest-backup', 'downloaded-backup'];
+const BACKUP_HEADER = ['id', 'time (UTC)', 'size', 'taken by', 'integrity'];
+function backupRows(list) {
+    return list.map((b) => [b.id, b.time, `${b.size} bytes`, b.takenBy, b.integrity]);
+}
+/**
+ * Lists the database backups on each server (the deploys' and the daily timer's) with their
+ * integrity, in the log and the job summary; with download-backup, copies the newest to the runner
+ * and proves the copy there. Changes nothing on the server.
+ */
+const backupsMode = {
+    factKeys: BACKUPS_KEYS,
+    okStatus: 'listed',
+    async runHost(host) {
+        const base = deployContext(host);
+        const res = await base.remote.script(readRememberedCommand(base), { sudo: true, timeoutMs: 30_000 });
+        const ctx = {
+            ...base,
+            settings: withRemembered(base.settings, parseFacts(res.stdout).remembered)
+        };
+        requireDatabase(ctx, 'backups');
+        const list = await step(ctx.logger, ctx.records, ctx.label, 'list backups', async () => {
+            const l = await listBackups(ctx);
+            return Object.assign(l, { detail: `${l.length} backup${l.length === 1 ? '' : 's'}` });
+        });
+        ctx.facts['backups-count'] = String(list.length);
+        ctx.facts['latest-backup'] = list[0]?.id ?? '';
+        // The whole list, for the summary's table and the hosts output.
+        ctx.facts.backups = JSON.stringify(list);
+        ctx.logger.info(`${ctx.label}: backups of ${ctx.settings.deploy.sqliteDb}, newest first:\n${formatTable(BACKUP_HEADER, backupRows(list))}`);
+        const bad = list.filter((b) => b.integrity !== 'ok');
+        if (bad.length)
+            ctx.logger.warning(`${ctx.label}: ${bad.length} backup(s) fail PRAGMA integrity_check: ${bad.map((b) => b.id).join(', ')}`);
+        const dest = ctx.settings.deploy.downloadBackup;
+        if (dest) {
+            const newest = list.find((b) => b.integrity === 'ok');
+            if (!newest) {
+                host.setStatus('failed');
+                throw new DeployError(`no sound backup on ${ctx.label} to download`, 'Deploy (each deploy takes a backup) or check the daily timer.');
+            }
+            await step(ctx.logger, ctx.records, ctx.label, 'download backup', () => downloadBackup(ctx, newest, backupDirOf(ctx, newest.id), dest)).catch((err) => {
+                host.setStatus('failed');
+                throw err;
+            });
+        }
+    }
+};
+
 ;// CONCATENATED MODULE: ./src/modes/index.ts
+
+
 
 
 
@@ -82310,6 +83462,10 @@ function modeStrategy(mode) {
             return verifyMode;
         case 'run':
             return runMode;
+        case 'restore':
+            return restoreMode;
+        case 'backups':
+            return backupsMode;
         default:
             throw new Error(`mode ${mode} has no strategy`);
     }
@@ -82765,7 +83921,7 @@ function readActionInputs(root = actionRoot()) {
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
 const CANCELLED_EXIT = 130;
-const MODES_HELP = 'deploy | preflight | rollback | provision | verify | run';
+const MODES_HELP = 'deploy | preflight | rollback | provision | verify | run | restore | backups';
 /** GUNICORN_DEPLOY_APP_NAME for app-name: the same values as flags, from the environment. */
 function envName(input) {
     return `GUNICORN_DEPLOY_${input.toUpperCase().replace(/-/g, '_')}`;

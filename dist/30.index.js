@@ -1,5 +1,5 @@
-export const id = 503;
-export const ids = [503,665];
+export const id = 30;
+export const ids = [30,665];
 export const modules = {
 
 /***/ 5312:
@@ -332,7 +332,7 @@ function withRemembered(s, json) {
 
 /***/ }),
 
-/***/ 6503:
+/***/ 30:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -353,13 +353,139 @@ var src_settings = __webpack_require__(8750);
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
+;// CONCATENATED MODULE: ./src/deps.ts
+
+
+/** Lock files whose pins pip cannot install as they are; refused rather than silently ignored. */
+const LOCK_FILES = ['uv.lock', 'poetry.lock', 'pylock.toml'];
+const isLockFile = (name) => LOCK_FILES.includes(name) || /^pylock\.[^/]+\.toml$/.test(name);
+const SUPPORTED = 'supported: requirements.txt (or any requirements file) and pyproject.toml [project] dependencies';
+function lockAdvice(lock) {
+    if (lock === 'uv.lock')
+        return 'uv export --no-hashes --format requirements-txt -o requirements.txt';
+    if (lock === 'poetry.lock')
+        return 'poetry export -f requirements.txt -o requirements.txt';
+    return 'pip-compile, uv export or your locker, into requirements.txt';
+}
+function lockProblem(lock) {
+    return (`input \`requirements\`: ${lock} is a lock file this tool cannot install exactly as pinned (${SUPPORTED}). ` +
+        `Export its pins to a requirements file (${lockAdvice(lock)}), commit it, and deploy again: it is then used first`);
+}
+/** What a pyproject.toml shows without a TOML library: the tables and the keys given in them. */
+function pyprojectProblem(file, text, extras) {
+    const tables = new Map();
+    let table = '';
+    let dynamicDeps = false;
+    let inDynamic = false;
+    for (const line of text.split(/\r?\n/)) {
+        const header = /^\s*\[([^[\]]+)\]\s*(#.*)?$/.exec(line);
+        if (header) {
+            table = header[1]
+                .trim()
+                .replace(/\s*\.\s*/g, '.')
+                .replace(/"/g, '');
+            if (!tables.has(table))
+                tables.set(table, new Set());
+            inDynamic = false;
+            continue;
+        }
+        if (/^\s*\[\[/.test(line)) {
+            table = '';
+            continue;
+        }
+        const key = /^\s*("?)([A-Za-z0-9_.-]+)\1\s*=/.exec(line);
+        if (key && table)
+            tables.get(table).add(key[2]);
+        if (table === 'project' && key?.[2] === 'dynamic')
+            inDynamic = true;
+        if (table === 'project' && inDynamic && /["']dependencies["']/.test(line))
+            dynamicDeps = true;
+        if (inDynamic && /\]/.test(line))
+            inDynamic = false;
+    }
+    const project = tables.get('project');
+    if (!project) {
+        return `input \`requirements\`: ${file} has no [project] table (PEP 621), so it names no dependencies (${SUPPORTED}; for Poetry's own [tool.poetry] tables, export a requirements.txt)`;
+    }
+    if (dynamicDeps) {
+        return `input \`requirements\`: ${file} declares its dependencies dynamic (computed by its build backend), which cannot be read without building it; list them in [project] dependencies or in a requirements.txt`;
+    }
+    if (extras.length > 0 && !project.has('optional-dependencies')) {
+        const declared = tables.get('project.optional-dependencies') ?? new Set();
+        const missing = extras.filter((e) => !declared.has(e));
+        if (missing.length > 0) {
+            return `input \`extras\`: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in ${file}'s [project.optional-dependencies] (it has: ${[...declared].join(', ') || 'none'})`;
+        }
+    }
+    return undefined;
+}
+/** The dependency source of the release about to be uploaded, or why there is none. */
+async function resolveDependencies(source, requirements, extras) {
+    const isFile = async (rel) => (await (0,promises_.stat)(external_node_path_.join(source, rel)).catch(() => undefined))?.isFile() === true;
+    let file = requirements;
+    if (requirements === 'auto') {
+        if (await isFile('requirements.txt'))
+            file = 'requirements.txt';
+        else {
+            for (const lock of LOCK_FILES)
+                if (await isFile(lock))
+                    return { problem: lockProblem(lock) };
+            if (await isFile('pyproject.toml'))
+                file = 'pyproject.toml';
+            else {
+                return {
+                    problem: `input \`requirements\`: ${source} has neither requirements.txt nor pyproject.toml (the venv's packages come from one of them: add one, even an empty requirements.txt, or point requirements at yours)`
+                };
+            }
+        }
+    }
+    else {
+        if (isLockFile(external_node_path_.posix.basename(file)))
+            return { problem: lockProblem(file) };
+        if (!(await isFile(file))) {
+            return {
+                problem: `input \`requirements\`: ${file} is not a file in ${source} (the venv is built from it: add one, even empty, or point requirements at it)`
+            };
+        }
+    }
+    let text;
+    try {
+        text = await (0,promises_.readFile)(external_node_path_.join(source, file), 'utf8');
+    }
+    catch (e) {
+        return {
+            problem: `input \`requirements\`: ${file} in ${source} cannot be read (${e.message})`
+        };
+    }
+    if (text.includes('\0'))
+        return { problem: `input \`requirements\`: ${file} is not a text file` };
+    const kind = file.endsWith('.toml') ? 'pyproject' : 'requirements';
+    if (kind === 'requirements') {
+        if (extras.length > 0) {
+            return {
+                problem: `input \`extras\`: applies to pyproject.toml's optional dependencies, but the venv is built from ${file}`
+            };
+        }
+        if (/^\s*\[[A-Za-z_.-]+\]\s*$/m.test(text)) {
+            return {
+                problem: `input \`requirements\`: ${file} looks like TOML, not a requirements file (${SUPPORTED}; a pyproject's name must end in .toml)`
+            };
+        }
+        return { deps: { kind, file, extras } };
+    }
+    const problem = pyprojectProblem(file, text, extras);
+    return problem ? { problem } : { deps: { kind, file, extras } };
+}
+
 ;// CONCATENATED MODULE: ./src/source-check.ts
 
 
+
 /**
- * Inputs that only the runner's files can prove wrong: the folder to upload and the requirements
- * file in it. Checked before any connection, so a wrong path fails a deploy with nothing changed
- * on any server (otherwise the layout step would have made the app's user and folders first).
+ * Inputs that only the runner's files can prove wrong: the folder to upload and where its
+ * dependencies come from (a lock file, an unreadable or unsupported file is refused here).
+ * Checked before any connection, so a wrong path fails a deploy with nothing changed on any
+ * server (otherwise the layout step would have made the app's user and folders first).
  */
 async function sourceProblems(settings) {
     const uploads = settings.mode === 'deploy' || settings.mode === 'provision';
@@ -373,13 +499,16 @@ async function sourceProblems(settings) {
         ];
     }
     const req = settings.deploy.requirements;
-    const file = await (0,promises_.stat)(external_node_path_.join(source, req)).catch(() => undefined);
-    if (!file?.isFile()) {
+    // A lock file is refused for what it is, named or not (by resolveDependencies).
+    if (req !== 'auto' &&
+        !isLockFile(external_node_path_.posix.basename(req)) &&
+        !(await (0,promises_.stat)(external_node_path_.join(source, req)).catch(() => undefined))?.isFile()) {
         return [
             `input \`requirements\`: ${req} is not a file in ${source} (the venv is built from it: add one, even empty, or point requirements at it)`
         ];
     }
-    return [];
+    const { problem } = await resolveDependencies(source, settings.deploy.requirements, settings.deploy.extras);
+    return problem ? [problem] : [];
 }
 
 // EXTERNAL MODULE: ./src/ssh/connection.ts + 2 modules
@@ -625,6 +754,7 @@ var src_manifest = __webpack_require__(1572);
 
 
 
+
 /** Written into each release by versions before the preload list moved to /etc/APP/preload. */
 const LEGACY_PRELOAD_FILE = '.gunicorn-deploy-preload';
 /** Separates the prepare script's facts from the previous release's manifest in its output. */
@@ -679,7 +809,9 @@ fi
  * /etc/issue) is removed and replaced, never written through. A shared path missing in shared/ is
  * seeded from the release by a tar pipe from the build user to the app's user, who owns shared/.
  */
-function finishScript(ctx, id, withManifest) {
+function finishScript(ctx, id, withManifest, 
+/** Shared paths linked as files (declared `PATH:file`, or a file in the source), never folders. */
+files = new Set(ctx.settings.deploy.sharedFiles)) {
     const p = ctx.paths;
     const d = ctx.settings.deploy;
     const q = quote/* shQuote */.U;
@@ -696,10 +828,23 @@ function finishScript(ctx, id, withManifest) {
         .map((sp) => {
         const target = `${p.shared}/${sp}`;
         const inRelease = `${incoming}/${sp}`;
+        const absent = `[ ! -e ${q(target)} ] && [ ! -L ${q(target)} ]`;
         // A shared path that does not exist yet is seeded from the first release that ships it.
+        // Its parents are made if missing, never re-moded (shared/ may be o+x for nginx's uploads).
+        if (files.has(sp)) {
+            // A file (an SQLite database, a config): copied as a file, or made empty, by the app's
+            // user; noclobber never writes through a link that appeared meanwhile.
+            const read = (0,app_run/* asUser */.ex)(p.buildUser, `if [ -f "$1" ] && [ ! -L "$1" ]; then cat -- "$1"; fi`, [
+                q(inRelease)
+            ]);
+            const write = (0,app_run/* asUser */.ex)(p.user, `umask 027; mkdir -p -- "$(dirname -- "$1")"; set -C; cat > "$1"`, [
+                q(target)
+            ]);
+            return `if ${absent}; then ${read} </dev/null | ${write}; fi`;
+        }
         const pack = (0,app_run/* asUser */.ex)(p.buildUser, `if [ -d "$1" ] && [ ! -L "$1" ]; then tar -C "$1" -cf - .; else tar -cf - -T /dev/null; fi`, [q(inRelease)]);
-        const unpack = (0,app_run/* asUser */.ex)(p.user, `install -d -m 0750 -- "$(dirname -- "$1")" "$1"; tar -C "$1" --no-same-owner -xf -`, [q(target)]);
-        return `if [ ! -e ${q(target)} ] && [ ! -L ${q(target)} ]; then ${pack} </dev/null | ${unpack}; fi`;
+        const unpack = (0,app_run/* asUser */.ex)(p.user, `umask 027; mkdir -p -- "$(dirname -- "$1")"; install -d -m 0750 -- "$1"; tar -C "$1" --no-same-owner -xf -`, [q(target)]);
+        return `if ${absent}; then ${pack} </dev/null | ${unpack}; fi`;
     })
         .join('\n');
     const links = d.sharedPaths
@@ -754,7 +899,8 @@ async function uploadRelease(ctx, wantedId) {
             });
             detail = `full: ${up.files} files, ${(up.bytes / 1e6).toFixed(1)} MB in ${(up.ms / 1000).toFixed(2)} s`;
         }
-        await (0,context/* runScript */.j3)(ctx, 'finishing the release folder', finishScript(ctx, release, !!manifest), {
+        const files = await sharedFiles(ctx, source);
+        await (0,context/* runScript */.j3)(ctx, 'finishing the release folder', finishScript(ctx, release, !!manifest, files), {
             timeoutMs: 120_000,
             stdin: manifest ? (0,src_manifest/* serializeManifest */.MZ)(manifest) : undefined
         });
@@ -773,6 +919,16 @@ async function uploadRelease(ctx, wantedId) {
         manifest,
         detail
     };
+}
+/** Shared paths that are files: declared so, or a regular file in the source. */
+async function sharedFiles(ctx, source) {
+    const files = new Set(ctx.settings.deploy.sharedFiles);
+    for (const sp of ctx.settings.deploy.sharedPaths) {
+        const st = await (0,promises_.lstat)(external_node_path_.join(source, sp)).catch(() => undefined);
+        if (st?.isFile())
+            files.add(sp);
+    }
+    return files;
 }
 /** Removes a release being made (root: what an older version left there may be root's). */
 function discard(ctx, incoming) {
@@ -838,10 +994,14 @@ async function deltaUpload(ctx, source, incoming, old, manifest) {
 
 
 
+
+
 /** pip's exit code is kept apart from the script's other failures, to say what failed. */
 const PIP_FAILED = 42;
 const NO_REQUIREMENTS = 43;
 const VENV_FAILED = 44;
+const DEPS_UNREADABLE = 45;
+const GUNICORN_FAILED = 46;
 /** The build's own deadline on the server: the unit ends even if the runner is gone. */
 const VENV_TIMEOUT_MS = 30 * 60_000;
 /**
@@ -855,21 +1015,74 @@ const VENV_TIMEOUT_MS = 30 * 60_000;
  * transient unit that leaves no process behind. A build that fails for any reason, a full disk
  * included, removes its venv folder and log before it exits.
  */
-function venvScript(ctx, release) {
+/** Prints a pyproject.toml's [project] dependencies and those of the extras named in $2, one a line. */
+const PYPROJECT_DEPS = `import sys
+try:
+    import tomllib
+except ImportError:
+    try:
+        import tomli as tomllib
+    except ImportError:
+        sys.exit("reading pyproject.toml needs Python 3.11 or newer (tomllib), or the python3-tomli package")
+path, extras = sys.argv[1], [e for e in sys.argv[2].split(",") if e]
+try:
+    with open(path, "rb") as f:
+        data = tomllib.load(f)
+except (OSError, ValueError) as e:
+    sys.exit(f"cannot read {path}: {e}")
+project = data.get("project")
+if not isinstance(project, dict):
+    sys.exit(f"{path} has no [project] table")
+if "dependencies" in project.get("dynamic", []):
+    sys.exit(f"{path} declares its dependencies dynamic")
+deps = list(project.get("dependencies", []))
+optional = project.get("optional-dependencies", {})
+for e in extras:
+    if e not in optional:
+        sys.exit(f"{path} has no extra {e!r} (it has: {', '.join(optional) or 'none'})")
+    deps += optional[e]
+print("\\n".join(deps))
+`;
+/** Says where the venv's Gunicorn comes from: the app's dependencies, the system's packages, or added. */
+const GUNICORN_ORIGIN = `import os, sys
+import gunicorn
+inside = os.path.realpath(gunicorn.__file__).startswith(os.path.realpath(sys.prefix) + os.sep)
+print("gunicorn=" + ("app" if inside else "system"))
+`;
+/** Without a resolved source (a unit test), the requirements input as it names the file. */
+function fallbackDeps(ctx) {
+    const r = ctx.settings.deploy.requirements;
+    return r.endsWith('.toml')
+        ? { kind: 'pyproject', file: r, extras: ctx.settings.deploy.extras }
+        : { kind: 'requirements', file: r === 'auto' ? 'requirements.txt' : r, extras: [] };
+}
+function venvScript(ctx, release, deps = fallbackDeps(ctx)) {
     const p = ctx.paths;
     const d = ctx.settings.deploy;
     const q = quote/* shQuote */.U;
     const rel = `${p.releases}/${release}`;
-    const req = `${rel}/${d.requirements}`;
+    const req = `${rel}/${deps.file}`;
     const pipArgs = d.pipArgs
         .split(/\s+/)
         .filter((a) => a)
         .map(q)
         .join(' ');
+    const extras = q(deps.extras.join(','));
+    // A requirements file keys the venv by its whole text (as before: existing venvs stay valid); a
+    // pyproject.toml by the dependency list drawn from it, so a version bump or a tool's table
+    // changing does not cost a new venv and a restart.
+    const list = deps.kind === 'pyproject'
+        ? `deps=$("$py" -c ${q(PYPROJECT_DEPS)} ${q(req)} ${extras}) || exit ${DEPS_UNREADABLE}
+  printf 'pyproject-deps=%s\\n' "$deps"`
+        : `cat ${q(req)}`;
     const keyScript = `
 py=${q(d.python)}
-if [ ! -f ${q(req)} ]; then echo ${q(`no ${d.requirements} in the release`)} >&2; exit ${NO_REQUIREMENTS}; fi
-{ cat ${q(req)}; "$py" -c 'import sys; print(sys.version)'; echo ${q(`ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`)}; } | sha256sum | cut -c1-16`;
+if [ ! -f ${q(req)} ]; then echo ${q(`no ${deps.file} in the release`)} >&2; exit ${NO_REQUIREMENTS}; fi
+{ ${list}; "$py" -c 'import sys; print(sys.version)'; echo ${q(`ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`)}; } | sha256sum | cut -c1-16`;
+    const install = deps.kind === 'pyproject'
+        ? `"$py" -c ${q(PYPROJECT_DEPS)} ${q(req)} ${extras} > "$venv/gunicorn-deploy-requirements.txt"
+logged "$venv/bin/python" -m pip install ${pipArgs} -r "$venv/gunicorn-deploy-requirements.txt" || exit ${PIP_FAILED}`
+        : `logged "$venv/bin/python" -m pip install ${pipArgs} -r ${q(req)} || exit ${PIP_FAILED}`;
     // Output is kept in memory as well as in the log: on a full disk the log gets nothing, and
     // the tail is what says why.
     const buildScript = `
@@ -888,7 +1101,15 @@ logged() {
 }
 rm -rf -- "$venv" "$log"
 logged "$py" -m venv ${d.venvSystemSitePackages ? '--system-site-packages ' : ''}"$venv" || exit ${VENV_FAILED}
-logged "$venv/bin/python" -m pip install ${pipArgs} -r ${q(req)} || exit ${PIP_FAILED}
+${install}
+# Gunicorn is the tool's business, not the app's: added from the same index when neither the
+# dependencies nor (with system site packages) the system provide it.
+if ! "$venv/bin/python" -c 'import gunicorn' 2>/dev/null; then
+  logged "$venv/bin/python" -m pip install ${pipArgs} gunicorn || exit ${GUNICORN_FAILED}
+  echo gunicorn=added
+else
+  "$venv/bin/python" -c ${q(GUNICORN_ORIGIN)}
+fi
 mv "$log" "$venv/pip-install.log"
 "$venv/bin/python" -m pip freeze > "$venv/requirements.lock" 2>/dev/null || true
 touch "$venv/.complete"
@@ -904,11 +1125,14 @@ done=1`;
         script: buildScript,
         args: ['"$venv"']
     });
+    // A venv built before Gunicorn was added by the tool may lack it: such a venv never served, so
+    // it is built again rather than reused.
+    const usable = (0,app_run/* asUser */.ex)(p.buildUser, `[ -f "$1/.complete" ] && "$1/bin/python" -c 'import gunicorn' 2>/dev/null`, ['"$venv"']);
     return `
 hash=$(${(0,app_run/* asUser */.ex)(p.buildUser, keyScript)})
 venv=${q(p.venvs)}/$hash
 echo "hash=$hash"
-if [ -f "$venv/.complete" ]; then
+if ${usable}; then
   echo reused=yes
 else
   echo reused=no
@@ -918,27 +1142,144 @@ ${(0,app_run/* asUser */.ex)(p.buildUser, `rm -rf -- "$2"; ln -s -- "$1" "$2"`, 
 `;
 }
 async function buildVenv(ctx, release) {
-    const res = await ctx.remote.script(venvScript(ctx, release), { sudo: true, timeoutMs: VENV_TIMEOUT_MS });
+    const d = ctx.settings.deploy;
+    const resolved = await resolveDependencies(external_node_path_.resolve(ctx.settings.app.source), d.requirements, d.extras);
+    if (!resolved.deps)
+        throw new step/* DeployError */.sH(resolved.problem ?? 'no dependency source', undefined);
+    const deps = resolved.deps;
+    const what = deps.kind === 'pyproject' ? `the dependencies of ${deps.file}` : `-r ${deps.file}`;
+    const res = await ctx.remote.script(venvScript(ctx, release, deps), {
+        sudo: true,
+        timeoutMs: VENV_TIMEOUT_MS
+    });
     const facts = (0,context/* parseFacts */.hx)(res.stdout);
     if (res.code === PIP_FAILED) {
-        throw new step/* DeployError */.sH(`pip install -r ${ctx.settings.deploy.requirements} failed; nothing was switched and the partial venv was removed. pip's last lines:\n${(0,context/* lastLines */.w$)(res.stderr, 25)}`, 'Fix the requirements (or pip-args, e.g. --no-index --find-links for offline servers) and deploy again.');
+        throw new step/* DeployError */.sH(`pip install ${what} failed; nothing was switched and the partial venv was removed. pip's last lines:\n${(0,context/* lastLines */.w$)(res.stderr, 25)}`, 'Fix the requirements (or pip-args, e.g. --no-index --find-links for offline servers) and deploy again.');
+    }
+    if (res.code === GUNICORN_FAILED) {
+        throw new step/* DeployError */.sH(`the app's dependencies do not include Gunicorn, and pip install gunicorn failed; nothing was switched. pip's last lines:\n${(0,context/* lastLines */.w$)(res.stderr, 25)}`, "Make Gunicorn installable from the index pip uses (pip-args), or use the system's python3-gunicorn with venv-system-site-packages: true.");
     }
     if (res.code === NO_REQUIREMENTS) {
-        throw new step/* DeployError */.sH(`the release has no ${ctx.settings.deploy.requirements}; nothing was switched`, 'Add a requirements file to the app, or point the requirements input at it.');
+        throw new step/* DeployError */.sH(`the release has no ${deps.file}; nothing was switched`, 'Add a requirements file to the app, or point the requirements input at it.');
+    }
+    if (res.code === DEPS_UNREADABLE) {
+        throw new step/* DeployError */.sH(`the dependencies of ${deps.file} could not be read on the server; nothing was switched:\n${(0,context/* lastLines */.w$)(res.stderr, 5)}`, 'Fix pyproject.toml (a [project] table with a dependencies list), or use a requirements.txt.');
     }
     if (res.code === VENV_FAILED) {
-        throw new step/* DeployError */.sH(`${ctx.settings.deploy.python} -m venv failed; nothing was switched and the partial venv was removed:\n${(0,context/* lastLines */.w$)(res.stderr, 25)}`, 'Install python3-venv for that interpreter (or run mode provision), and check the free space in the app folder.');
+        throw new step/* DeployError */.sH(`${d.python} -m venv failed; nothing was switched and the partial venv was removed:\n${(0,context/* lastLines */.w$)(res.stderr, 25)}`, 'Install python3-venv for that interpreter (or run mode provision), and check the free space in the app folder.');
     }
     if (res.code !== 0) {
         throw new step/* DeployError */.sH(`building the virtualenv failed (exit ${res.code}${res.timedOut ? ', timed out' : ''}):\n${(0,context/* lastLines */.w$)(res.stderr + res.stdout)}`);
     }
     const reused = facts.reused === 'yes';
+    const from = deps.kind === 'pyproject'
+        ? `${deps.file} [project] dependencies${deps.extras.length ? ` + extras ${deps.extras.join(',')}` : ''}`
+        : deps.file;
+    if (!reused) {
+        const origin = facts.gunicorn;
+        const note = origin === 'added'
+            ? "Gunicorn is not among the app's dependencies: the tool installed it in the venv"
+            : origin === 'system'
+                ? "Gunicorn is not among the app's dependencies: the venv uses the system's (python3-gunicorn)"
+                : undefined;
+        if (note)
+            ctx.logger.info(note);
+    }
     return {
         hash: facts.hash,
         reused,
         changed: !reused,
-        detail: `${facts.hash} ${reused ? 'reused' : 'built'}`
+        detail: `${facts.hash} ${reused ? 'reused' : 'built'} from ${from}${facts.gunicorn ? `, gunicorn: ${facts.gunicorn}` : ''}`
     };
+}
+
+;// CONCATENATED MODULE: ./src/steps/build.ts
+
+
+
+
+/** collectstatic, compilemessages, an asset build: bounded, and ended by the server if the runner is gone. */
+const BUILD_TIMEOUT_MS = 30 * 60_000;
+/**
+ * A delta release starts as a hardlinked copy of the previous one, build outputs included: files
+ * the manifest does not list are removed first, so a build never writes through a link into the
+ * release that serves, and outputs the code no longer makes do not linger. argv: release, then
+ * the paths the deploy itself put there (REVISION, .venv, shared links).
+ */
+const PRUNE_UNLISTED = `import os, sys
+root, keep = sys.argv[1], set(sys.argv[2:])
+listed = set()
+with open(os.path.join(root, ${JSON.stringify(src_manifest/* MANIFEST_FILE */.h1)}), encoding="utf-8") as f:
+    if f.readline().rstrip("\\n") != ${JSON.stringify(src_manifest/* MANIFEST_HEADER */.yg)}:
+        sys.exit(0)
+    for line in f:
+        parts = line.rstrip("\\n").split(" ", 4)
+        if len(parts) == 5:
+            listed.add(parts[4])
+for top, dirs, files in os.walk(root, topdown=True):
+    rel_top = os.path.relpath(top, root)
+    for name in list(dirs):
+        rel = os.path.normpath(os.path.join(rel_top, name))
+        if rel in keep:
+            dirs.remove(name)
+        elif os.path.islink(os.path.join(top, name)) and rel not in listed:
+            os.unlink(os.path.join(top, name))
+            dirs.remove(name)
+    for name in files:
+        rel = os.path.normpath(os.path.join(rel_top, name))
+        if rel not in listed and rel not in keep:
+            os.unlink(os.path.join(top, name))
+`;
+/**
+ * The build commands run in the new release before it is checked, as the build user (who owns
+ * the release, so they can write into it), in a transient unit: with the app's venv on PATH and
+ * the app's environment read from /etc/APP/env by systemd (PID 1, as root: the build user never
+ * gets read access to the file), nothing writable but the release and a private /tmp
+ * (ProtectSystem=strict), no new privileges, and no process left when it ends. The release is
+ * then frozen as every release: nothing in it writable by the app's user.
+ */
+function buildCommand(ctx, release, envFile) {
+    const q = quote/* shQuote */.U;
+    const p = ctx.paths;
+    const rel = `${p.releases}/${release}`;
+    const keep = ['REVISION', src_manifest/* MANIFEST_FILE */.h1, '.venv', ...ctx.settings.deploy.sharedPaths];
+    const script = `set -euo pipefail
+if [ -f ${q(`${rel}/${src_manifest/* MANIFEST_FILE */.h1}`)} ]; then python3 -c ${q(PRUNE_UNLISTED)} ${q(rel)} ${keep.map(q).join(' ')}; fi
+rc=0
+( set -euo pipefail
+${ctx.settings.deploy.build}
+) </dev/null || rc=$?
+chmod -R go-w -- ${q(rel)} || true
+exit "$rc"`;
+    return [
+        'systemd-run --quiet --wait --pipe --collect --service-type=exec',
+        `-p User=${q(p.buildUser)} -p Group=${q(p.buildUser)}`,
+        '-p NoNewPrivileges=yes -p PrivateTmp=yes -p ProtectSystem=strict -p ProtectHome=yes',
+        `-p ReadWritePaths=${q(rel)}`,
+        `-p EnvironmentFile=${q(envFile)}`,
+        `-p WorkingDirectory=${q(rel)}`,
+        `-p RuntimeMaxSec=${BUILD_TIMEOUT_MS / 1000}`,
+        `--setenv=PATH=${q(`${rel}/.venv/bin:/usr/local/bin:/usr/bin:/bin`)}`,
+        `--setenv=PWD=${q(rel)}`,
+        '--setenv=HOME=/nonexistent',
+        '--',
+        '/bin/bash',
+        '-c',
+        q(script)
+    ].join(' ');
+}
+async function buildRelease(ctx, release, envFile) {
+    if (!ctx.settings.deploy.build)
+        return { changed: false, detail: 'none' };
+    const res = await ctx.remote.exec(buildCommand(ctx, release, envFile), {
+        sudo: true,
+        stream: true,
+        timeoutMs: BUILD_TIMEOUT_MS + 60_000
+    });
+    if (res.code !== 0) {
+        throw new step/* DeployError */.sH(`build commands failed (exit ${res.code}${res.timedOut ? ', timed out' : ''}); nothing was switched:\n${(0,context/* lastLines */.w$)(res.stderr + res.stdout, 15)}`, 'The output is above. The build runs as the build user in the new release (writable), with the venv and the environment file; everything outside the release is read-only to it.');
+    }
+    return { detail: 'ran' };
 }
 
 // EXTERNAL MODULE: ./src/steps/config.ts
@@ -1033,7 +1374,7 @@ exit "$rc"`;
 async function checkRelease(ctx, release, staged) {
     const res = await ctx.remote.exec(checkCommand(ctx, release, staged), { sudo: true, timeoutMs: 120_000 });
     if (res.code !== 0) {
-        throw new step/* DeployError */.sH(`the new release does not load (${ctx.settings.deploy.wsgiApp}); nothing was switched, the old release keeps serving:\n${(0,context/* lastLines */.w$)(res.stderr + res.stdout, 25)}`, 'Fix the import error (run the app locally with gunicorn --check-config) and deploy again.');
+        throw new step/* DeployError */.sH(`the new release does not load (${ctx.settings.deploy.wsgiApp}); nothing was switched${(0,step/* keepsServing */.z8)(ctx)}:\n${(0,context/* lastLines */.w$)(res.stderr + res.stdout, 25)}`, 'Fix the import error (run the app locally with gunicorn --check-config) and deploy again.');
     }
     return { detail: `${ctx.settings.deploy.wsgiApp} imports` };
 }
@@ -1089,6 +1430,482 @@ async function backupDatabase(ctx, release) {
     return { detail: `${f.backup} (${f.size} bytes, integrity ok)` };
 }
 
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(1421);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __webpack_require__(7975);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __webpack_require__(8522);
+;// CONCATENATED MODULE: ./src/steps/download.ts
+
+
+
+
+
+
+
+
+
+
+const run = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
+/** Where the file goes: into PATH when it is a folder (or ends with /), else PATH itself. */
+async function downloadTarget(dest, id) {
+    const isDir = dest.endsWith('/') ||
+        (await (0,promises_.stat)(dest)
+            .then((st) => st.isDirectory())
+            .catch(() => false));
+    return isDir ? external_node_path_.join(dest, id) : dest;
+}
+/**
+ * PRAGMA integrity_check on the runner, with Python's sqlite3 module (on every GitHub runner) or
+ * else the sqlite3 binary; 'ok' when sound. The path goes in argv, never into code.
+ */
+async function localIntegrity(file) {
+    const py = 'import sqlite3,sys\nc=sqlite3.connect("file:"+sys.argv[1]+"?mode=ro",uri=True)\nprint(c.execute("PRAGMA integrity_check").fetchone()[0])';
+    try {
+        const { stdout } = await run('python3', ['-c', py, file], { timeout: 600_000 });
+        return stdout.trim();
+    }
+    catch (err) {
+        const e = err;
+        if (e.code !== 'ENOENT')
+            return `python3 could not check it: ${(e.stderr ?? e.message).trim().split('\n').at(-1)}`;
+    }
+    try {
+        const { stdout } = await run('sqlite3', ['-readonly', file, 'PRAGMA integrity_check'], {
+            timeout: 600_000
+        });
+        return stdout.trim().split('\n')[0] ?? '';
+    }
+    catch (err) {
+        const e = err;
+        if (e.code === 'ENOENT')
+            return 'neither python3 nor sqlite3 is on the runner to check it';
+        return `sqlite3 could not check it: ${(e.stderr ?? e.message).trim().split('\n').at(-1)}`;
+    }
+}
+/**
+ * Copies one backup to the runner over the SSH channel's stdout (base64, so the text channel
+ * carries bytes safely), then proves the copy: its sha256 equals the server's, and the database
+ * (unpacked, for a daily .gz) passes PRAGMA integrity_check here.
+ */
+async function downloadBackup(ctx, backup, dir, dest) {
+    const file = await downloadTarget(dest, backup.id);
+    await (0,promises_.mkdir)(external_node_path_.dirname(external_node_path_.resolve(file)), { recursive: true });
+    const out = (0,external_node_fs_.createWriteStream)(file, { mode: 0o600 });
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    let pending = '';
+    let bytes = 0;
+    const push = (b64) => {
+        const buf = Buffer.from(b64, 'base64');
+        bytes += buf.length;
+        hash.update(buf);
+        out.write(buf);
+    };
+    const res = await ctx.remote.script(`f=${(0,quote/* shQuote */.U)(`${dir}/${backup.id}`)}\nsha256sum < "$f" | cut -d' ' -f1 >&2\nbase64 -w 76 < "$f"`, {
+        sudo: true,
+        timeoutMs: 60 * 60_000,
+        signal: ctx.signal,
+        onStdout: (chunk) => {
+            pending += chunk.replace(/\s+/g, '');
+            const whole = pending.length - (pending.length % 4);
+            if (whole > 0) {
+                push(pending.slice(0, whole));
+                pending = pending.slice(whole);
+            }
+        }
+    });
+    if (pending)
+        push(pending);
+    await new Promise((resolve, reject) => out.end((err) => (err ? reject(err) : resolve())));
+    const sha = hash.digest('hex');
+    const serverSha = res.stderr.trim().split('\n')[0] ?? '';
+    if (res.code !== 0)
+        throw new step/* DeployError */.sH(`copying backup ${backup.id} failed (exit ${res.code})`, 'Check the connection and try again.');
+    if (!/^[0-9a-f]{64}$/.test(serverSha) || sha !== serverSha) {
+        throw new step/* DeployError */.sH(`the downloaded ${backup.id} (${bytes} bytes, sha256 ${sha}) does not match the server's (sha256 ${serverSha.slice(0, 64)})`, 'Run again; a difference means the copy was damaged on the way.');
+    }
+    let check;
+    if (backup.id.endsWith('.gz')) {
+        const tmp = await (0,promises_.mkdtemp)(external_node_path_.join(external_node_os_.tmpdir(), 'gd-backup-'));
+        try {
+            const plain = external_node_path_.join(tmp, 'check.db');
+            await (0,promises_.writeFile)(plain, (0,external_node_zlib_.gunzipSync)(await (0,promises_.readFile)(file)));
+            check = await localIntegrity(plain);
+        }
+        finally {
+            await (0,promises_.rm)(tmp, { recursive: true, force: true });
+        }
+    }
+    else
+        check = await localIntegrity(file);
+    if (check !== 'ok') {
+        throw new step/* DeployError */.sH(`the downloaded ${backup.id} fails PRAGMA integrity_check on the runner: ${check.slice(0, 300)}`, "The file is kept for inspection; the server's own copy is unchanged.");
+    }
+    ctx.facts['downloaded-backup'] = file;
+    ctx.facts['backup-sha256'] = sha;
+    return {
+        file,
+        sha256: sha,
+        detail: `${backup.id} -> ${file} (${bytes} bytes, sha256 ${sha.slice(0, 12)}..., integrity ok)`
+    };
+}
+
+// EXTERNAL MODULE: ./src/steps/verify.ts
+var verify = __webpack_require__(3202);
+// EXTERNAL MODULE: ./src/steps/history.ts
+var steps_history = __webpack_require__(9691);
+// EXTERNAL MODULE: ./src/rules.ts
+var rules = __webpack_require__(9244);
+;// CONCATENATED MODULE: ./src/steps/restore.ts
+
+
+
+
+
+/** Exit codes the restore scripts use to say why they refused. */
+const NOT_FOUND = 7;
+const CORRUPT = 9;
+const PUT_BACK = 10;
+const CHANGED = 11;
+/**
+ * The two folders backups live in: APP-DIR/backups (one per deploy, `DB-RELEASE.db`, and the
+ * safety copies a restore takes, `DB-safety-STAMP.db`) and APP-DIR/shared/backups (the daily
+ * timer's gzipped `APP-STAMP.db.gz`). A backup's id is its file name, unique across both.
+ */
+function backupDirs(ctx) {
+    return [ctx.paths.backups, `${ctx.paths.shared}/backups`];
+}
+function dbPath(ctx) {
+    return `${ctx.paths.shared}/${ctx.settings.deploy.sqliteDb}`;
+}
+function dbBase(ctx) {
+    return external_node_path_.posix.basename(ctx.settings.deploy.sqliteDb);
+}
+/**
+ * Shell that sets `file` to the backup named by id ('latest': the newest of every folder), or
+ * exits NOT_FOUND. Names are matched by glob, never taken from the server into a command line.
+ */
+function resolveCommand(ctx, id) {
+    const q = quote/* shQuote */.U;
+    const dirs = backupDirs(ctx).map(q).join(' ');
+    const patterns = [
+        `${q(ctx.paths.backups)}/${q(dbBase(ctx))}-*.db`,
+        `${q(`${ctx.paths.shared}/backups`)}/${q(ctx.paths.app)}-*.db.gz`
+    ].join(' ');
+    if (id === 'latest') {
+        return `
+shopt -s nullglob
+file=$(ls -1t -- ${patterns} 2>/dev/null | head -n 1)
+[ -n "$file" ] || { echo "no backup of ${ctx.settings.deploy.sqliteDb} on the server (in ${backupDirs(ctx).join(' or ')})" >&2; exit ${NOT_FOUND}; }`;
+    }
+    return `
+file=
+for d in ${dirs}; do [ -f "$d"/${q(id)} ] && { file="$d"/${q(id)}; break; }; done
+[ -n "$file" ] || { echo ${q(`no backup ${id} on the server (in ${backupDirs(ctx).join(' or ')}); mode backups lists them`)} >&2; exit ${NOT_FOUND}; }`;
+}
+/**
+ * Lists every backup with its size, time, integrity and checksum, one tab-separated line each.
+ * Read-only: each file is checked as a copy in a private folder (a .gz is unpacked there first).
+ */
+function listScript(ctx) {
+    const q = quote/* shQuote */.U;
+    return `
+shopt -s nullglob
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for f in ${q(ctx.paths.backups)}/${q(dbBase(ctx))}-*.db ${q(`${ctx.paths.shared}/backups`)}/${q(ctx.paths.app)}-*.db.gz; do
+  case "$f" in *.gz) gunzip -c -- "$f" > "$tmp/check.db" 2>/dev/null || : > "$tmp/check.db";; *) cp -- "$f" "$tmp/check.db";; esac
+  rm -f "$tmp/check.db-wal" "$tmp/check.db-shm"
+  check=$(sqlite3 "$tmp/check.db" 'PRAGMA integrity_check' 2>&1 | head -n 1 | tr -d '\\t\\r' || true)
+  printf 'backup\\t%s\\t%s\\t%s\\t%s\\t%s\\n' "$(basename -- "$f")" "$(stat -c %Y -- "$f")" "$(stat -c %s -- "$f")" "$(sha256sum < "$f" | cut -d' ' -f1)" "\${check:-unreadable}"
+done
+`;
+}
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** Parses listScript's lines; names the server printed that are not plain ids are left out. */
+function parseBackups(ctx, stdout) {
+    const base = dbBase(ctx);
+    const out = [];
+    for (const line of stdout.split('\n')) {
+        const [tag, id, mtime, size, sha, ...rest] = line.split('\t');
+        if (tag !== 'backup' || !id || !ID.test(id))
+            continue;
+        let takenBy = 'unknown';
+        if (id.endsWith('.db.gz'))
+            takenBy = 'daily timer';
+        else if (id.startsWith(`${base}-safety-`))
+            takenBy = 'restore (safety copy)';
+        else if (id.startsWith(`${base}-`))
+            takenBy = `deploy of ${id.slice(base.length + 1, -'.db'.length)}`;
+        out.push({
+            id,
+            time: new Date(Number(mtime) * 1000).toISOString().replace(/\.000Z$/, 'Z'),
+            size: Number(size),
+            takenBy,
+            sha256: /^[0-9a-f]{64}$/.test(sha ?? '') ? sha : undefined,
+            integrity: (rest.join(' ') || 'unknown').replace(/[^\x20-\x7e]/g, '?').slice(0, 200)
+        });
+    }
+    // Newest first, as operators look for them.
+    return out.sort((a, b) => b.time.localeCompare(a.time) || b.id.localeCompare(a.id));
+}
+async function listBackups(ctx) {
+    const res = await (0,context/* runScript */.j3)(ctx, 'listing the backups', listScript(ctx), { timeoutMs: 30 * 60_000 });
+    return parseBackups(ctx, res.stdout);
+}
+function requireDatabase(ctx, mode) {
+    if (!ctx.settings.deploy.sqliteDb) {
+        throw new step/* DeployError */.sH(`mode ${mode} needs sqlite-db: the database file (relative to ${ctx.paths.shared}) the backups are of`, 'Set sqlite-db as for your deploys (a deploy remembers it on the server, so mode restore finds it after one deploy).');
+    }
+}
+/**
+ * Part one of a restore, nothing changed yet: finds the backup, copies it (unpacked) into a
+ * private folder next to the database, owned by the app's user, and checks it there. A corrupt
+ * backup stops the restore with the database untouched.
+ */
+function stageScript(ctx, id) {
+    const q = quote/* shQuote */.U;
+    const p = ctx.paths;
+    const work = `${p.shared}/.gd-restore`;
+    return `
+${resolveCommand(ctx, id)}
+work=${q(work)}
+rm -rf -- "$work"
+install -d -m 0700 -o ${q(p.user)} -g ${q(p.user)} "$work"
+case "$file" in *.gz) gunzip -c -- "$file" > "$work/restore.db";; *) cp -- "$file" "$work/restore.db";; esac
+chown ${q(`${p.user}:${p.user}`)} "$work/restore.db"; chmod 0600 "$work/restore.db"
+check=$(runuser -u ${q(p.user)} -- sqlite3 "$work/restore.db" 'PRAGMA integrity_check' 2>&1 | head -n 5 | tr '\\n' ' ' || true)
+if [ "$check" != "ok " ]; then
+  rm -rf -- "$work"
+  echo "the backup $(basename -- "$file") fails PRAGMA integrity_check: \${check:0:300}" >&2
+  exit ${CORRUPT}
+fi
+echo "id=$(basename -- "$file")"
+echo "size=$(stat -c %s -- "$file")"
+echo "work=$work"
+`;
+}
+/**
+ * Part two: with the service stopped and its socket unit still listening (connections wait in the
+ * socket's backlog), takes the safety copy of the database as it is (stopped: nothing can change
+ * it any more), restores the backup into the same file with SQLite's backup API as the app's user
+ * (so the file, -wal and -shm keep their owner), checkpoints the WAL and checks the result, then
+ * starts the service. Any failure after the safety copy puts it back and starts the service.
+ */
+function swapScript(ctx, expectFingerprint) {
+    const q = quote/* shQuote */.U;
+    const p = ctx.paths;
+    const db = dbPath(ctx);
+    const svc = q(`${p.app}.service`);
+    const safety = `${p.backups}/${dbBase(ctx)}-safety-`;
+    const asApp = `runuser -u ${q(p.user)} --`;
+    return `
+db=${q(db)}; work=${q(`${p.shared}/.gd-restore`)}
+[ -f "$work/restore.db" ] || { echo "the staged backup is gone from $work" >&2; exit 3; }
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+safety=${q(safety)}"$stamp.db"
+systemctl is-active --quiet ${q(`${p.app}.socket`)} || echo "warning=the socket unit ${p.app}.socket is not active: requests are refused while the service is stopped"
+echo "stopped_ns=$(date +%s%N)"
+systemctl stop ${svc}
+started=no
+start() { [ "$started" = yes ] || { systemctl start ${svc}; started=yes; }; }
+if [ -f "$db" ]; then
+  # Nothing has the database open now: fold the WAL into the file, then copy it.
+  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
+${expectFingerprint
+        ? `  # Only a database nobody wrote to since the fingerprint was taken may be replaced.
+  now=$(${asApp} sqlite3 -cmd '.timeout 15000' "$db" '.sha3sum')
+  if [ "$now" != ${q(expectFingerprint)} ]; then start; echo "changed=yes"; exit ${CHANGED}; fi
+`
+        : ''}  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".backup '$work/safety.db'"
+  [ "$(${asApp} sqlite3 "$work/safety.db" 'PRAGMA integrity_check')" = ok ] || { echo "the safety copy of the current database fails integrity_check; nothing was restored" >&2; start; exit 4; }
+  install -m 0640 -o root -g ${q(p.user)} "$work/safety.db" "$safety"
+  echo "safety=$(basename -- "$safety")"
+else
+  echo "safety=none (no database yet)"
+fi
+put_back() {
+  echo "restore failed: $1; putting the safety copy back" >&2
+  if [ -f "$work/safety.db" ]; then
+    ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/safety.db'"
+    ${asApp} sqlite3 -bail "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
+  fi
+  start
+  exit ${PUT_BACK}
+}
+${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/restore.db'" || put_back "sqlite3 .restore failed"
+${asApp} sqlite3 -bail "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null || put_back "the checkpoint failed"
+check=$(${asApp} sqlite3 "$db" 'PRAGMA integrity_check' 2>&1 | head -n 1 || true)
+[ "$check" = ok ] || put_back "the restored database fails integrity_check: \${check:0:200}"
+# An empty -wal (TRUNCATE) may stay; the file itself must be the app's, as before.
+chown ${q(`${p.user}:${p.user}`)} "$db"
+start
+echo "restored=yes"
+echo "current=$(basename "$(readlink ${q(p.current)})")"
+`;
+}
+/** The database was written to since its fingerprint: a restore would lose data. */
+class ChangedSinceError extends step/* DeployError */.sH {
+}
+/** Puts the safety copy back after the restored database failed the health proof. */
+function putBackScript(ctx) {
+    const q = quote/* shQuote */.U;
+    const p = ctx.paths;
+    const svc = q(`${p.app}.service`);
+    const asApp = `runuser -u ${q(p.user)} --`;
+    return `
+db=${q(dbPath(ctx))}; work=${q(`${p.shared}/.gd-restore`)}
+systemctl stop ${svc}
+if [ -f "$work/safety.db" ]; then
+  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/safety.db'"
+  ${asApp} sqlite3 -bail "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
+  [ "$(${asApp} sqlite3 "$db" 'PRAGMA integrity_check')" = ok ]
+  echo "put_back=yes"
+fi
+systemctl start ${svc}
+`;
+}
+function cleanupCommand(ctx) {
+    return `rm -rf -- ${(0,quote/* shQuote */.U)(`${ctx.paths.shared}/.gd-restore`)}`;
+}
+async function stageRestore(ctx, id) {
+    const bad = id === 'latest' ? undefined : (0,rules/* backupIdProblem */.lC)(id);
+    if (bad)
+        throw new step/* DeployError */.sH(`backup ${bad}`, 'mode backups lists the backups on the server.');
+    const res = await ctx.remote.script(stageScript(ctx, id), { sudo: true, timeoutMs: 30 * 60_000 });
+    const err = res.stderr.trim().split('\n').at(-1) ?? '';
+    if (res.code === NOT_FOUND)
+        throw new step/* DeployError */.sH(`${err}; nothing was changed`, 'Run mode backups to see them.');
+    if (res.code === CORRUPT)
+        throw new step/* DeployError */.sH(`${err}; nothing was changed, the database is as it was`, 'Pick another backup (mode backups lists them with their integrity).');
+    if (res.code !== 0)
+        throw new step/* DeployError */.sH(`staging the backup failed (exit ${res.code}): ${err}; nothing was changed`);
+    const f = (0,context/* parseFacts */.hx)(res.stdout);
+    return { id: f.id ?? id, detail: `${f.id} (${f.size} bytes, integrity ok)` };
+}
+async function swapDatabase(ctx, expectFingerprint) {
+    const res = await ctx.remote.script(swapScript(ctx, expectFingerprint), {
+        sudo: true,
+        timeoutMs: 30 * 60_000
+    });
+    const f = (0,context/* parseFacts */.hx)(res.stdout);
+    if (f.warning)
+        ctx.logger.warning(f.warning);
+    if (res.code === CHANGED)
+        throw new ChangedSinceError('the database changed since pre-activate finished (a write reached it): restoring the backup would lose that write, so it was not restored and the data is kept');
+    if (res.code !== 0) {
+        const tail = res.stderr.trim().split('\n').slice(-3).join('\n');
+        throw new step/* DeployError */.sH(res.code === PUT_BACK
+            ? `the restore failed and the database was put back as it was (safety copy ${f.safety}): ${tail}`
+            : `the restore failed (exit ${res.code}): ${tail}`, 'Check the free disk space and the database file on the server.');
+    }
+    return {
+        safety: f.safety ?? '',
+        current: f.current ?? '',
+        stoppedAt: Number(f.stopped_ns ?? 0) / 1e6,
+        detail: `restored; safety copy of the database before: ${f.safety}`
+    };
+}
+async function putBackSafety(ctx) {
+    await (0,context/* runScript */.j3)(ctx, 'putting the safety copy back', putBackScript(ctx), { timeoutMs: 30 * 60_000 });
+    return { detail: 'the database before the restore is back' };
+}
+/** The folder a backup id lives in: the daily timer's .gz in shared/backups, the others in backups/. */
+function backupDirOf(ctx, id) {
+    return id.endsWith('.db.gz') ? `${ctx.paths.shared}/backups` : ctx.paths.backups;
+}
+
+;// CONCATENATED MODULE: ./src/steps/migration.ts
+
+
+
+
+
+
+
+/**
+ * The database's content and schema as one hash (sqlite3's .sha3sum), taken as the app's user so
+ * no -wal/-shm file ends up root's. Two equal hashes: no write happened in between.
+ */
+async function fingerprintDatabase(ctx) {
+    const q = quote/* shQuote */.U;
+    const db = `${ctx.paths.shared}/${ctx.settings.deploy.sqliteDb}`;
+    const res = await ctx.remote.script(`[ -f ${q(db)} ] || exit 0\necho "fingerprint=$(runuser -u ${q(ctx.paths.user)} -- sqlite3 -cmd '.timeout 15000' ${q(db)} '.sha3sum')"`, { sudo: true, timeoutMs: 30 * 60_000 });
+    const f = (0,context/* parseFacts */.hx)(res.stdout).fingerprint ?? '';
+    return res.code === 0 && /^[0-9a-f]{16,}$/.test(f) ? f : '';
+}
+/** The command that puts the pre-deploy database back, for a human to run. */
+function restoreCommand(ctx, backupId) {
+    const host = ctx.settings.hosts.length > 1 ? ctx.label : ctx.settings.hosts.map((h) => h.host)[0];
+    return `gunicorn-deploy restore --host ${(0,quote/* shQuote */.U)(host ?? ctx.label)} --app-name ${(0,quote/* shQuote */.U)(ctx.paths.app)} --backup ${(0,quote/* shQuote */.U)(backupId)} (in a workflow: mode: restore, backup: ${backupId})`;
+}
+/**
+ * A release failed after pre-activate ran: the old code serves again, maybe in front of the new
+ * schema. Says so (log, summary, the restore command with the pre-deploy backup); with
+ * rollback-restore-database, restores that backup, but only when the database is still exactly as
+ * the migration left it (checked with the service stopped, so no write can slip in between).
+ */
+async function afterMigrationRollback(ctx, failed, fingerprint) {
+    const backup = ctx.facts.backup ? external_node_path_.posix.basename(ctx.facts.backup) : '';
+    if (!backup)
+        return;
+    const warning = `the database may hold the new schema: pre-activate (migrations) of ${failed} ran, and the release before it serves again. To put the pre-deploy database back: ${restoreCommand(ctx, backup)}`;
+    ctx.facts['pre-deploy-backup'] = backup;
+    if (!ctx.settings.deploy.rollbackRestoreDatabase) {
+        ctx.facts['database-warning'] = warning;
+        ctx.logger.warning(`${ctx.label}: ${warning}`);
+        return;
+    }
+    const refuse = (why) => {
+        ctx.facts['database-restored'] = 'refused';
+        ctx.facts['database-warning'] = `rollback-restore-database: not restored, ${why}. ${warning}`;
+        ctx.logger.warning(`${ctx.label}: ${ctx.facts['database-warning']}`);
+    };
+    if (!fingerprint) {
+        refuse('pre-activate did not finish, so there is no proof of what it changed');
+        return;
+    }
+    const s = (name, fn) => (0,step/* step */.PM)(ctx.logger, ctx.records, ctx.label, name, fn);
+    try {
+        await s('check backup', () => stageRestore(ctx, backup));
+        const swapped = await s('restore database', () => swapDatabase(ctx, fingerprint));
+        try {
+            await s('verify restored database', () => (0,verify/* verifyRelease */.V)(ctx, swapped.current, []));
+        }
+        catch (err) {
+            await s('put back', () => putBackSafety(ctx));
+            await (0,verify/* verifyRelease */.V)(ctx, swapped.current, []);
+            refuse(`the app was not healthy on the restored backup (${(0,step/* errorMessage */.gJ)(err).split('\n')[0]}); the migrated database was put back`);
+            return;
+        }
+        ctx.facts['database-restored'] = 'true';
+        ctx.logger.info(`${ctx.label}: rollback-restore-database: no write reached the database since the migration, so the pre-deploy backup ${backup} was restored (the migrated database is kept as ${swapped.safety})`);
+        await (0,steps_history/* recordHistory */.c)(ctx, {
+            event: 'restore',
+            backup,
+            safety: swapped.safety,
+            release: swapped.current,
+            status: 'restored',
+            why: `rollback of ${failed} after pre-activate`
+        });
+    }
+    catch (err) {
+        refuse(err instanceof ChangedSinceError
+            ? err.message.split('\n')[0]
+            : `the restore failed: ${(0,step/* errorMessage */.gJ)(err).split('\n')[0]}`);
+    }
+    finally {
+        await ctx.remote.script(cleanupCommand(ctx), { sudo: true, timeoutMs: 30_000 }).catch(() => undefined);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/steps/hooks.ts
 
 
@@ -1114,8 +1931,6 @@ async function runHook(ctx, which, commands, release, envFile) {
 
 // EXTERNAL MODULE: ./src/steps/switch.ts
 var steps_switch = __webpack_require__(499);
-// EXTERNAL MODULE: ./src/steps/verify.ts
-var verify = __webpack_require__(3202);
 // EXTERNAL MODULE: ./src/steps/rollback.ts
 var rollback = __webpack_require__(6691);
 ;// CONCATENATED MODULE: ./src/steps/prune.ts
@@ -1170,11 +1985,12 @@ async function prune(ctx, keepAlso, then = '') {
     };
 }
 
-// EXTERNAL MODULE: ./src/steps/history.ts
-var steps_history = __webpack_require__(9691);
 // EXTERNAL MODULE: ./src/deploy/remembered.ts
 var remembered = __webpack_require__(1757);
 ;// CONCATENATED MODULE: ./src/modes/deploy-mode.ts
+
+
+
 
 
 
@@ -1228,6 +2044,7 @@ async function prepareRelease(host, held) {
     host.notePhase?.({ phase: 'preparing' });
     const lock = held ?? (await s('lock', async () => ({ lock: await (0,steps_lock/* acquireLock */.IZ)(ctx), detail: 'held' }))).lock;
     let up;
+    let migrated = '';
     try {
         await s('layout', () => ensureLayout(ctx));
         const uploaded = await s('upload', () => uploadRelease(ctx, (0,paths/* releaseId */.B)(new Date(), d.commit)));
@@ -1238,9 +2055,21 @@ async function prepareRelease(host, held) {
         ctx.facts['previous-release'] = uploaded.previous;
         const venv = await s('venv', () => buildVenv(ctx, release));
         const staged = await s('config', () => (0,config/* stageConfig */.dx)(ctx, uploaded.cores));
+        if (d.build)
+            await s('build', () => buildRelease(ctx, release, staged.envFile));
         await s('check', () => checkRelease(ctx, release, staged));
         await s('backup', () => backupDatabase(ctx, release));
+        if (d.downloadBackup && ctx.facts.backup) {
+            const file = ctx.facts.backup;
+            const dest = ctx.settings.hosts.length > 1
+                ? `${d.downloadBackup.replace(/\/*$/, '')}/${ctx.label}/`
+                : d.downloadBackup;
+            await s('download backup', () => downloadBackup(ctx, { id: file.split('/').pop(), time: '', size: 0, takenBy: '', integrity: 'ok' }, file.slice(0, file.lastIndexOf('/')), dest));
+        }
         await s('pre-activate', () => runHook(ctx, 'pre-activate', d.preActivate, release, staged.envFile));
+        // What the migration left: a rollback may put the backup back only if nothing wrote since.
+        if (d.preActivate && d.sqliteDb && ctx.facts.backup)
+            migrated = await fingerprintDatabase(ctx);
         // Last before the switch: after the migrations, which the new code may need to answer.
         await s('candidate', () => (0,candidate/* bootCandidate */.kM)(ctx, release, { envFile: staged.envFile, gunicornConf: staged.gunicornConf }));
         return {
@@ -1248,12 +2077,15 @@ async function prepareRelease(host, held) {
             up: uploaded,
             release,
             staged,
-            restart: (0,config/* needsRestart */.jT)(staged) || venv.hash !== uploaded.previousVenv
+            restart: (0,config/* needsRestart */.jT)(staged) || venv.hash !== uploaded.previousVenv,
+            migrated
         };
     }
     catch (err) {
         if (up)
             await refuseRelease(ctx, up, (0,step/* errorMessage */.gJ)(err));
+        if (up && d.preActivate && ctx.records.some((r) => r.name === 'pre-activate'))
+            await afterMigrationRollback(ctx, up.release, migrated);
         if (!held)
             await lock.release();
         if (ctx.signal?.aborted)
@@ -1342,6 +2174,8 @@ async function activateRelease(host, p) {
             throw new step/* DeployError */.sH(`release ${release} failed (${why}) and the rollback to ${up.previous} failed too: ${(0,step/* errorMessage */.gJ)(rbErr)}`, `The server needs attention now: ssh in and run systemctl status ${ctx.paths.app}; releases are in ${ctx.paths.releases}.`);
         }
         await (0,steps_history/* recordHistory */.c)(ctx, { event: 'deploy', release, status: 'rolled-back', to: back, why: why.split('\n')[0] }, (0,release_record/* stateCommand */.t7)(ctx, release, 'rolled-back'));
+        if (ctx.settings.deploy.preActivate)
+            await afterMigrationRollback(ctx, release, p.migrated);
         throw new step/* DeployError */.sH(`release ${release} failed and was rolled back; ${back} is serving and healthy. Why: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`);
     }
     await s('post-activate', () => runHook(ctx, 'post-activate', ctx.settings.deploy.postActivate, release, ctx.paths.envFile));
@@ -1401,6 +2235,8 @@ const rolling = {
         const back = await undoRelease(host, p, why);
         const ctx = deployContext(host);
         await (0,steps_history/* recordHistory */.c)(ctx, { event: 'rollback', release: back, from: p.release, status: 'rolled-back', why }, (0,release_record/* stateCommand */.t7)(ctx, p.release, 'rolled-back'));
+        if (ctx.settings.deploy.preActivate)
+            await afterMigrationRollback(ctx, p.release, p.migrated);
     },
     release: (_host, p) => p.lock.release()
 };
@@ -1772,7 +2608,7 @@ async function ensureUser(ctx) {
 /** Exit codes the script uses to say why it refused. */
 const MISSING = 7;
 const EXISTS = 8;
-const CORRUPT = 9;
+const import_database_CORRUPT = 9;
 /**
  * Copies an SQLite file that is already on the server (say, one taken out of a Docker volume)
  * into shared/ with SQLite's backup API, checks the copy, and only then moves it in place. An
@@ -1801,13 +2637,13 @@ else
     echo "would=copy $src to $db with sqlite3 .backup$([ -f "$db" ] && echo ', after backing up the existing one')"
   else
     check=$(sqlite3 -readonly "$src" 'PRAGMA integrity_check' 2>&1 || true)
-    if [ "$check" != ok ]; then echo "import-database: $src fails PRAGMA integrity_check: \${check:0:300}" >&2; exit ${CORRUPT}; fi
+    if [ "$check" != ok ]; then echo "import-database: $src fails PRAGMA integrity_check: \${check:0:300}" >&2; exit ${import_database_CORRUPT}; fi
     # shared/ is the app's: root makes the copy in a folder of its own and never writes, moves or
     # chowns a path there (a link the app put in its place would be followed); the app's user
     # puts the copy in place.
     tmpd=$(mktemp -d ${q(p.dir)}/.gd-import.XXXXXX); trap 'rm -rf -- "$tmpd"' EXIT; tmp="$tmpd/import.db"
     sqlite3 -cmd '.timeout 15000' "$src" ".backup '$tmp'"
-    [ "$(sqlite3 "$tmp" 'PRAGMA integrity_check')" = ok ] || { echo "import-database: the copy fails integrity_check" >&2; exit ${CORRUPT}; }
+    [ "$(sqlite3 "$tmp" 'PRAGMA integrity_check')" = ok ] || { echo "import-database: the copy fails integrity_check" >&2; exit ${import_database_CORRUPT}; }
     chown ${q(`${p.user}:${p.user}`)} "$tmp"; chmod 0640 "$tmp"
     chgrp ${q(p.user)} "$tmpd"; chmod 0770 "$tmpd"
     stopped=no
@@ -1818,7 +2654,7 @@ else
       if systemctl is-active --quiet ${svc}; then systemctl stop ${svc}; stopped=yes; fi
       ${(0,app_run/* asUser */.ex)(p.user, `sqlite3 -cmd '.timeout 15000' "$1" ".backup '$2'"`, ['"$db"', '"$tmpd/old.db"'])}
       mv -T "$tmpd/old.db" "$old"
-      if [ -L "$old" ] || [ ! -f "$old" ]; then rm -f "$old"; echo "import-database: the backup of $db is not a regular file" >&2; exit ${CORRUPT}; fi
+      if [ -L "$old" ] || [ ! -f "$old" ]; then rm -f "$old"; echo "import-database: the backup of $db is not a regular file" >&2; exit ${import_database_CORRUPT}; fi
       chown root:${q(p.user)} "$old"; chmod 0640 "$old"
       echo "previous=$old"
     fi
@@ -1882,6 +2718,11 @@ function provisionVars(ctx) {
         healthHost: d.healthHost || undefined,
         clientMaxBodySize: pr.clientMaxBodySize,
         staticPath: pr.staticPath,
+        staticMaps: pr.staticMaps.map((m) => ({
+            url: m.url,
+            root: `${m.shared ? ctx.paths.shared : ctx.paths.current}/${m.folder}`,
+            uploads: m.shared
+        })),
         healthInterval: `${pr.healthIntervalS}s`,
         backupKeepDays: pr.backupsDays,
         ...(d.sqliteDb ? { dbPath: `${ctx.paths.shared}/${d.sqliteDb}` } : {})
@@ -1907,7 +2748,25 @@ function nginxScript(ctx) {
     const app = ctx.paths.app;
     const avail = `/etc/nginx/sites-available/${app}.conf`;
     const enabled = `/etc/nginx/sites-enabled/${app}.conf`;
+    // Shared folders nginx serves (uploads): group www-data with setgid, so what the app writes there
+    // (UMask 0027: group-readable) is readable by nginx and nothing else of shared/ is; shared/ itself
+    // only traversable (o+x, no listing).
+    const uploads = ctx.settings.provision.staticMaps
+        .filter((m) => m.shared)
+        .map((m) => {
+        const dir = `${ctx.paths.shared}/${m.folder}`;
+        // Made as the deploy's layout step would, when provision runs before the first deploy.
+        return `if [ "$dry" != 1 ]; then
+  [ -d ${q(ctx.paths.dir)} ] || install -d -m 0755 -o root -g root ${q(ctx.paths.dir)}
+  [ -d ${q(ctx.paths.shared)} ] || install -d -m 0750 -o ${q(ctx.paths.user)} -g ${q(ctx.paths.user)} ${q(ctx.paths.shared)}
+  [ -d ${q(dir)} ] || { setpriv --reuid=${q(ctx.paths.user)} --regid=${q(ctx.paths.user)} --init-groups --reset-env -- install -d -m 0750 -- ${q(dir)}; mark uploads; }
+  [ -L ${q(dir)} ] || { chgrp www-data -- ${q(dir)}; chmod 2750 -- ${q(dir)}; }
+  chmod o+x ${q(ctx.paths.shared)}
+fi`;
+    })
+        .join('\n');
     return `
+${uploads}
 avail=${q(avail)}; enabled=${q(enabled)}; def=/etc/nginx/sites-enabled/default
 new=$(mktemp); trap 'rm -f "$new"' EXIT
 cat > "$new"
@@ -2032,8 +2891,6 @@ async function ensureTimers(ctx) {
     });
 }
 
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(1421);
 // EXTERNAL MODULE: ./src/ssh/upload.ts
 var upload = __webpack_require__(2109);
 ;// CONCATENATED MODULE: ./src/provision/first-deploy.ts
@@ -2127,6 +2984,7 @@ var health = __webpack_require__(1873);
 
 
 
+
 /** The checklist, in the order it is printed; also the summary's columns. */
 const VERIFY_KEYS = [
     'service',
@@ -2134,6 +2992,7 @@ const VERIFY_KEYS = [
     'health-socket',
     'health-nginx',
     'debug',
+    'django-check',
     'nginx-config',
     'logrotate',
     'database',
@@ -2141,6 +3000,22 @@ const VERIFY_KEYS = [
     'disk-free',
     'memory'
 ];
+/** Prints framework-debug=NAME=true|false for a Flask or Django app, nothing for others. */
+const FRAMEWORK_DEBUG = `import os, sys
+sys.path.insert(0, os.getcwd())
+from gunicorn.util import import_app
+app = import_app(sys.argv[1])
+out = None
+flask = sys.modules.get("flask")
+if flask is not None and isinstance(app, flask.Flask):
+    out = "app.debug=" + str(bool(app.debug)).lower()
+elif "django" in sys.modules:
+    from django.conf import settings
+    if settings.configured:
+        out = "settings.DEBUG=" + str(bool(settings.DEBUG)).lower()
+if out:
+    print("framework-debug=" + out)
+`;
 /** Below this share of free disk a server is red (the seed's checklist). */
 const MIN_DISK_FREE = 20;
 /** Memory is red only when nearly all of it is in use: a busy server is not a broken one. */
@@ -2155,6 +3030,23 @@ function verifyChecklistScript(ctx) {
     const d = ctx.settings.deploy;
     const host = ctx.settings.provision.serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost';
     const db = d.sqliteDb ? `${p.shared}/${d.sqliteDb}` : '';
+    // The app's own answer, read from the WSGI object as the service loads it (its user, venv and
+    // environment): Flask's app.debug, Django's settings.DEBUG. A health JSON without a debug field
+    // (most Django apps) no longer passes on FLASK_DEBUG=0 alone.
+    const probe = (0,app_run/* appRunCommand */.gA)(p, {
+        cwd: p.current,
+        envFile: p.envFile,
+        venv: `${p.current}/.venv`,
+        argv: [`${p.current}/.venv/bin/python`, '-c', FRAMEWORK_DEBUG, d.wsgiApp]
+    });
+    // Django's own production checklist; its warnings (HTTPS settings behind a plain-HTTP nginx,
+    // say) are shown, only its errors make the check red.
+    const djangoCheck = (0,app_run/* appRunCommand */.gA)(p, {
+        cwd: p.current,
+        envFile: p.envFile,
+        venv: `${p.current}/.venv`,
+        argv: [`${p.current}/.venv/bin/python`, 'manage.py', 'check', '--deploy']
+    });
     return `
 set +e
 r() { printf 'check=%s|%s|%s\\n' "$1" "$2" "$(printf '%s' "$3" | tr '\\n|' ' /' | cut -c1-200)"; }
@@ -2167,12 +3059,23 @@ body=$(mktemp); trap 'rm -f "$body"' EXIT
 code=$(curl -sS -o "$body" -w '%{http_code}' -m 10 --unix-socket "$sockpath" ${q(`http://${(0,health/* healthHost */.d)(ctx.settings)}`)}"$hp" 2>/dev/null)
 if [ "$code" = 200 ]; then r health-socket ok "$hp 200"; else r health-socket red "$hp answered \${code:-nothing} through $sockpath"; fi
 debug=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(str(d.get("debug","absent")).lower())' "$body" 2>/dev/null)
+fw=$(${probe} 2>/dev/null | sed -n 's/^framework-debug=//p' | tail -n 1)
 envdebug=$(grep -E '^FLASK_DEBUG=' ${q(p.envFile)} 2>/dev/null | tail -n 1)
+case "$fw" in
+  *=true) r debug red "the app runs with debug on (\${fw%=*} \${fw#*=}$([ "$debug" = true ] && echo ", $hp says debug true"))";;
+  *)
 case "$debug" in
-  false) r debug ok "debug false ($hp)";;
   true) r debug red "the app runs with debug on ($hp says debug true)";;
-  *) if [ "$envdebug" = FLASK_DEBUG=0 ]; then r debug ok "FLASK_DEBUG=0 ($hp does not report debug)"; else r debug red "cannot tell: $hp does not report debug and FLASK_DEBUG=0 is not in the env file"; fi;;
+  false) r debug ok "debug false ($hp$([ -n "$fw" ] && echo ", \${fw%=*} \${fw#*=}"))";;
+  *) if [ -n "$fw" ]; then r debug ok "\${fw%=*} \${fw#*=}"
+     elif [ "$envdebug" = FLASK_DEBUG=0 ]; then r debug ok "FLASK_DEBUG=0 ($hp does not report debug)"; else r debug red "cannot tell: $hp does not report debug and FLASK_DEBUG=0 is not in the env file"; fi;;
+esac;;
 esac
+if [ "\${fw%=*}" = settings.DEBUG ] && [ -f ${q(`${p.current}/manage.py`)} ]; then
+  out=$(${djangoCheck} 2>&1); rc=$?
+  ids=$(printf '%s\\n' "$out" | grep -oE '\\([a-z_]+\\.[EW][0-9]+\\)' | tr -d '()' | sort -u | tr '\\n' ' ')
+  if [ "$rc" = 0 ]; then r django-check ok "manage.py check --deploy: \${ids:-no warnings}"; else r django-check red "manage.py check --deploy failed: \${ids:-$(printf '%s' "$out" | tail -n 2)}"; fi
+else r django-check n/a "not a Django app"; fi
 code=$(curl -sS -o /dev/null -w '%{http_code}' -m 10 -H ${q(`Host: ${host}`)} "http://127.0.0.1$hp" 2>/dev/null)
 if [ "$code" = 200 ]; then r health-nginx ok "$hp 200 on port 80"; else r health-nginx red "$hp answered \${code:-nothing} through nginx on port 80"; fi
 if ! command -v nginx >/dev/null; then r nginx-config red "nginx is not installed";
@@ -2406,7 +3309,157 @@ const runMode = {
     }
 };
 
+;// CONCATENATED MODULE: ./src/modes/restore-mode.ts
+
+
+
+
+
+
+
+
+const RESTORE_KEYS = ['release', 'restored-backup', 'safety-backup', 'requests-held-ms'];
+/** The server's clock in ms, to measure how long requests waited against its own stop time. */
+async function serverNowMs(ctx, also) {
+    const res = await ctx.remote.script(`echo "now_ns=$(date +%s%N)"\n${also}`, {
+        sudo: true,
+        timeoutMs: 30_000
+    });
+    return Number((0,context/* parseFacts */.hx)(res.stdout).now_ns ?? 0) / 1e6;
+}
+/**
+ * Puts a database backup back, under the deploy lock: the backup is checked before anything
+ * changes; the service stops while its socket unit keeps listening (requests wait in the backlog,
+ * none is refused); a safety copy of the database as it was is kept; SQLite's backup API restores
+ * into the same file as the app's user; the result is checked, the service started and proven
+ * healthy like a deploy. If any of that fails, the safety copy goes back.
+ */
+const restoreMode = {
+    factKeys: RESTORE_KEYS,
+    okStatus: 'restored',
+    async runHost(host) {
+        const base = deployContext(host);
+        const res = await base.remote.script((0,remembered/* readRememberedCommand */.q)(base), { sudo: true, timeoutMs: 30_000 });
+        const ctx = {
+            ...base,
+            settings: (0,remembered/* withRemembered */.$S)(base.settings, (0,context/* parseFacts */.hx)(res.stdout).remembered)
+        };
+        requireDatabase(ctx, 'restore');
+        const s = (name, fn) => (0,step/* step */.PM)(ctx.logger, ctx.records, ctx.label, name, fn);
+        const lock = await s('lock', async () => ({ lock: await (0,steps_lock/* acquireLock */.IZ)(ctx), detail: 'held' }));
+        let id = ctx.settings.deploy.backup;
+        try {
+            const staged = await s('check backup', () => stageRestore(ctx, id));
+            id = staged.id;
+            ctx.facts['restored-backup'] = id;
+            const swapped = await s('restore', () => swapDatabase(ctx));
+            ctx.facts['safety-backup'] = swapped.safety;
+            ctx.facts.release = swapped.current;
+            try {
+                await s('verify', () => (0,verify/* verifyRelease */.V)(ctx, swapped.current, []));
+            }
+            catch (err) {
+                host.setStatus('failed');
+                await s('put back', () => putBackSafety(ctx));
+                await s('verify put back', () => (0,verify/* verifyRelease */.V)(ctx, swapped.current, []));
+                await (0,steps_history/* recordHistory */.c)(ctx, {
+                    event: 'restore',
+                    backup: id,
+                    safety: swapped.safety,
+                    status: 'failed',
+                    why: (0,step/* errorMessage */.gJ)(err).split('\n')[0]
+                });
+                throw new step/* DeployError */.sH(`the app was not healthy on backup ${id} (${(0,step/* errorMessage */.gJ)(err).split('\n')[0]}); the database as it was before (safety copy ${swapped.safety}) was put back and the app is healthy again`, 'Check the backup against the release serving (an older schema?), or restore another one.');
+            }
+            const held = Math.max(0, Math.round((await serverNowMs(ctx, cleanupCommand(ctx))) - swapped.stoppedAt));
+            ctx.facts['requests-held-ms'] = String(held);
+            ctx.logger.info(`${ctx.label}: backup ${id} restored; requests waited in the socket's queue for at most ${held} ms; the database before is kept as ${swapped.safety}`);
+            await (0,steps_history/* recordHistory */.c)(ctx, {
+                event: 'restore',
+                backup: id,
+                safety: swapped.safety,
+                release: swapped.current,
+                status: 'restored',
+                held_ms: String(held)
+            });
+        }
+        catch (err) {
+            host.setStatus('failed');
+            await ctx.remote.script(cleanupCommand(ctx), { sudo: true, timeoutMs: 30_000 }).catch(() => undefined);
+            if (!ctx.records.some((r) => r.name === 'put back'))
+                await (0,steps_history/* recordHistory */.c)(ctx, {
+                    event: 'restore',
+                    backup: id,
+                    status: 'failed',
+                    why: (0,step/* errorMessage */.gJ)(err).split('\n')[0]
+                });
+            throw err;
+        }
+        finally {
+            await lock.lock.release();
+        }
+    }
+};
+
+;// CONCATENATED MODULE: ./src/modes/backups-mode.ts
+
+
+
+
+
+
+
+const BACKUPS_KEYS = ['backups-count', 'latest-backup', 'downloaded-backup'];
+const BACKUP_HEADER = ['id', 'time (UTC)', 'size', 'taken by', 'integrity'];
+function backupRows(list) {
+    return list.map((b) => [b.id, b.time, `${b.size} bytes`, b.takenBy, b.integrity]);
+}
+/**
+ * Lists the database backups on each server (the deploys' and the daily timer's) with their
+ * integrity, in the log and the job summary; with download-backup, copies the newest to the runner
+ * and proves the copy there. Changes nothing on the server.
+ */
+const backupsMode = {
+    factKeys: BACKUPS_KEYS,
+    okStatus: 'listed',
+    async runHost(host) {
+        const base = deployContext(host);
+        const res = await base.remote.script((0,remembered/* readRememberedCommand */.q)(base), { sudo: true, timeoutMs: 30_000 });
+        const ctx = {
+            ...base,
+            settings: (0,remembered/* withRemembered */.$S)(base.settings, (0,context/* parseFacts */.hx)(res.stdout).remembered)
+        };
+        requireDatabase(ctx, 'backups');
+        const list = await (0,step/* step */.PM)(ctx.logger, ctx.records, ctx.label, 'list backups', async () => {
+            const l = await listBackups(ctx);
+            return Object.assign(l, { detail: `${l.length} backup${l.length === 1 ? '' : 's'}` });
+        });
+        ctx.facts['backups-count'] = String(list.length);
+        ctx.facts['latest-backup'] = list[0]?.id ?? '';
+        // The whole list, for the summary's table and the hosts output.
+        ctx.facts.backups = JSON.stringify(list);
+        ctx.logger.info(`${ctx.label}: backups of ${ctx.settings.deploy.sqliteDb}, newest first:\n${(0,report.formatTable)(BACKUP_HEADER, backupRows(list))}`);
+        const bad = list.filter((b) => b.integrity !== 'ok');
+        if (bad.length)
+            ctx.logger.warning(`${ctx.label}: ${bad.length} backup(s) fail PRAGMA integrity_check: ${bad.map((b) => b.id).join(', ')}`);
+        const dest = ctx.settings.deploy.downloadBackup;
+        if (dest) {
+            const newest = list.find((b) => b.integrity === 'ok');
+            if (!newest) {
+                host.setStatus('failed');
+                throw new step/* DeployError */.sH(`no sound backup on ${ctx.label} to download`, 'Deploy (each deploy takes a backup) or check the daily timer.');
+            }
+            await (0,step/* step */.PM)(ctx.logger, ctx.records, ctx.label, 'download backup', () => downloadBackup(ctx, newest, backupDirOf(ctx, newest.id), dest)).catch((err) => {
+                host.setStatus('failed');
+                throw err;
+            });
+        }
+    }
+};
+
 ;// CONCATENATED MODULE: ./src/modes/index.ts
+
+
 
 
 
@@ -2427,6 +3480,10 @@ function modeStrategy(mode) {
             return verifyMode;
         case 'run':
             return runMode;
+        case 'restore':
+            return restoreMode;
+        case 'backups':
+            return backupsMode;
         default:
             throw new Error(`mode ${mode} has no strategy`);
     }
@@ -3126,6 +4183,11 @@ function templateVars(input) {
             ? ''
             : checkPath('staticPath', `/${input.staticPath}`).slice(1),
         staticUrl: check('staticUrl', input.staticUrl ?? '/static/', /^\/([A-Za-z0-9._-]+\/)*$/, 'a /path/ with slashes'),
+        staticMaps: (input.staticMaps ?? []).map((m) => ({
+            url: check('staticMaps', m.url, /^\/([A-Za-z0-9._-]+\/)+$/, 'a /path/ with slashes'),
+            root: checkPath('staticMaps', m.root),
+            uploads: m.uploads
+        })),
         healthPath,
         healthHost,
         healthInterval: check('healthInterval', input.healthInterval ?? '30s', /^\d+(s|min|h)$/, 'a time like 30s or 1min'),
@@ -3265,6 +4327,7 @@ function renderProxyAndLogs(vars, dir = templatesDir()) {
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   annotateFailure: () => (/* binding */ annotateFailure),
+/* harmony export */   databaseLines: () => (/* binding */ databaseLines),
 /* harmony export */   factRows: () => (/* binding */ factRows),
 /* harmony export */   formatTable: () => (/* binding */ formatTable),
 /* harmony export */   outputsOf: () => (/* binding */ outputsOf),
@@ -3312,7 +4375,7 @@ function summaryMarkdown(report, factKeys) {
     const parts = [`## ${icon} gunicorn-deploy ${report.mode}: ${report.status}`];
     if (report.error)
         parts.push(`> **${report.error.split('\n')[0]}**`);
-    const back = rolledBackLines(report);
+    const back = [...rolledBackLines(report), ...databaseLines(report)];
     if (back.length > 0)
         parts.push(back.map((l) => `> ${l}`).join('\n>\n'));
     if (factKeys.length > 0) {
@@ -3326,9 +4389,24 @@ function summaryMarkdown(report, factKeys) {
         if (h.error)
             parts.push(`> ${h.error.split('\n').join('\n> ')}`);
         parts.push(markdownTable(['step', 'time', 'result', 'detail'], stepRows(h)));
+        const backups = backupTable(h);
+        if (backups)
+            parts.push(`Backups on ${h.host}, newest first:`, backups);
     }
     parts.push(`Total: ${(report.ms / 1000).toFixed(1)} s`);
     return parts.join('\n\n') + '\n';
+}
+/** Mode backups keeps its list as a fact (JSON): a table of its own in the summary. */
+function backupTable(h) {
+    if (!h.facts.backups)
+        return undefined;
+    try {
+        const list = JSON.parse(h.facts.backups);
+        return markdownTable(['id', 'time (UTC)', 'size', 'taken by', 'integrity'], list.map((b) => [b.id, b.time, `${b.size} bytes`, b.takenBy, b.integrity]));
+    }
+    catch {
+        return undefined;
+    }
 }
 /** Outputs shared by every mode; the first host's facts are the single-value outputs. */
 function outputsOf(report) {
@@ -3365,9 +4443,21 @@ function rolledBackLines(report) {
         .map((h) => `Rolled back: ${h.host} serves release ${h.facts.release ?? '?'} again` +
         (h.facts['failed-release'] ? ` (${h.facts['failed-release']} did not go live)` : ''));
 }
+/** After a rollback that followed a migration: what the database holds and how to restore it. */
+function databaseLines(report) {
+    return report.hosts
+        .filter((h) => h.facts['database-warning'] || h.facts['database-restored'] === 'true')
+        .map((h) => h.facts['database-restored'] === 'true'
+        ? `Database: ${h.host} has the pre-deploy backup ${h.facts['pre-deploy-backup'] ?? ''} back (no write since the migration)`
+        : `Database on ${h.host}: ${h.facts['database-warning']}`);
+}
 /** A failed run as a titled error annotation (shown on the run's page and in the PR checks). */
 function annotateFailure(report) {
-    const message = [report.error ?? `${report.mode} failed`, ...rolledBackLines(report)].join('\n');
+    const message = [
+        report.error ?? `${report.mode} failed`,
+        ...rolledBackLines(report),
+        ...databaseLines(report)
+    ].join('\n');
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(message, { title: `gunicorn-deploy ${report.mode}: ${report.status}` });
 }
 
@@ -4457,7 +5547,7 @@ async function bootCandidate(ctx, release, conf) {
     const c = parseCandidate(res.stdout);
     if (res.code !== 0 || !c.ok) {
         const why = c.why || `the candidate check stopped (exit ${res.code}): ${res.stderr.trim().slice(0, 500)}`;
-        throw new _step_js__WEBPACK_IMPORTED_MODULE_0__/* .DeployError */ .sH(`release ${release} was refused before the switch: its candidate ${why}; nothing was switched, the old release keeps serving` +
+        throw new _step_js__WEBPACK_IMPORTED_MODULE_0__/* .DeployError */ .sH(`release ${release} was refused before the switch: its candidate ${why}; nothing was switched${(0,_step_js__WEBPACK_IMPORTED_MODULE_0__/* .keepsServing */ .z8)(ctx)}` +
             (c.body ? `\nThe answer began:\n${c.body}` : '') +
             (c.log ? `\nGunicorn's last lines:\n${c.log}` : ''), `Run the release locally (gunicorn ${d.wsgiApp}) and ask ${[d.healthPath, ...d.smokePaths].join(', ')} with Host: ${(0,_deploy_health_js__WEBPACK_IMPORTED_MODULE_2__/* .healthHost */ .d)(ctx.settings)}; fix what answers wrong and deploy again.`);
     }
