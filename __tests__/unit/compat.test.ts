@@ -88,3 +88,27 @@ test('the recorded surface is what scripts/action-surface.mjs reads from action.
   expect(Object.keys(released.inputs).length).toBeGreaterThan(40);
   expect(released.outputs).toEqual(expect.arrayContaining(['status', 'release', 'previous-release']));
 });
+
+test('action.yml is Marketplace-ready: name, description, branding, and every input and output described', () => {
+  const doc = parse(actionYml) as {
+    name?: string;
+    description?: string;
+    branding?: { icon?: string; color?: string };
+    inputs: Record<string, { description?: string }>;
+    outputs: Record<string, { description?: string }>;
+    runs: { using: string; main: string; post?: string };
+  };
+  expect(doc.name).toBe('gunicorn-deploy');
+  // The Marketplace refuses a release whose description has 125 characters or more.
+  expect((doc.description ?? '').length).toBeGreaterThan(20);
+  expect((doc.description ?? '').length).toBeLessThan(125);
+  expect(doc.branding).toEqual({ icon: expect.any(String), color: expect.any(String) });
+  const colors = ['white', 'black', 'yellow', 'blue', 'green', 'orange', 'red', 'purple', 'gray-dark'];
+  expect(colors).toContain(doc.branding!.color);
+  const undescribed = [
+    ...Object.entries(doc.inputs).filter(([, s]) => !(s.description ?? '').trim()),
+    ...Object.entries(doc.outputs).filter(([, s]) => !(s.description ?? '').trim())
+  ].map(([n]) => n);
+  expect(undescribed).toEqual([]);
+  expect(doc.runs).toEqual({ using: 'node24', main: 'dist/index.js', post: 'dist/index.js' });
+});
