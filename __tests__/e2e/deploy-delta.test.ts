@@ -53,7 +53,8 @@ test('a 3-file change is sent as a delta; the previous release is byte-identical
   const h = second.report.hosts[0]!;
   const r2 = h.facts.release!;
   expect(h.steps.find((s) => s.name === 'upload')?.detail).toMatch(
-    /^delta: 2 changed, 1 removed of \d+ paths/
+    // The files' own 21 + 11 bytes, apart from the tar stream's headers and padding.
+    /^delta: 2 changed, 1 removed of \d+ paths, 32 B of files \([\d.]+ kB sent\)/
   );
   expect(h.facts.reload).toBe('hup');
   expect((await getJson(server, '/health')).body.release).toBe(r2);

@@ -43,7 +43,8 @@ test('a source folder that is not there, or has no requirements file, fails befo
   });
   for (const [source, over, says] of [
     ['/nonexistent-gd-source', {}, /input `source`: \/nonexistent-gd-source is not a folder on the runner/],
-    [noReq, {}, /input `requirements`: requirements\.txt is not a file in /],
+    // requirements: auto looks for requirements.txt, then pyproject.toml.
+    [noReq, {}, /input `requirements`: \S+ has neither requirements\.txt nor pyproject\.toml/],
     [app, { requirements: 'reqs/prod.txt' }, /input `requirements`: reqs\/prod\.txt is not a file in /]
   ] as const) {
     // A new app name: had anything run on the server, its user or folder would now exist.
