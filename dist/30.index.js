@@ -986,7 +986,10 @@ async function deltaUpload(ctx, source, incoming, old, manifest) {
     const changed = diff.send.filter((p) => manifest.get(p)?.type !== 'd').length;
     const removed = diff.remove.filter((p) => !manifest.has(p)).length;
     const secs = ((Date.now() - started) / 1000).toFixed(2);
-    return `delta: ${changed} changed, ${removed} removed of ${manifest.size} paths, ${(bytes / 1e3).toFixed(1)} kB in ${secs} s`;
+    // What changed, in the files' own bytes; the tar stream adds headers and pads to 10 kB blocks.
+    const payload = diff.send.reduce((n, p) => n + (manifest.get(p)?.size ?? 0), 0);
+    const size = (n) => (n < 1000 ? `${n} B` : `${(n / 1e3).toFixed(1)} kB`);
+    return `delta: ${changed} changed, ${removed} removed of ${manifest.size} paths, ${size(payload)} of files (${size(bytes)} sent) in ${secs} s`;
 }
 
 ;// CONCATENATED MODULE: ./src/steps/venv.ts
