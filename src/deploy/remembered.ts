@@ -41,6 +41,13 @@ export function readRememberedCommand(ctx: DeployContext): string {
   return `[ -f ${from} ] && printf 'remembered=%s\\n' "$(head -c 65536 ${from} | tr -d '\\n')" || true`;
 }
 
+/** The context with the remembered settings applied: for modes that only read them (one round trip). */
+export async function withRememberedSettings(base: DeployContext): Promise<DeployContext> {
+  const res = await base.remote.script(readRememberedCommand(base), { sudo: true, timeoutMs: 30_000 });
+  const remembered = /^remembered=(.*)$/m.exec(res.stdout)?.[1];
+  return { ...base, settings: withRemembered(base.settings, remembered) };
+}
+
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const URL_PATH = /^\/[A-Za-z0-9._~/?&=%+-]*$/;
 const HOST = /^[A-Za-z0-9.-]{1,253}$/;

@@ -1,6 +1,5 @@
 import type { ModeStrategy } from '../engine.js';
-import { parseFacts, type DeployContext } from '../deploy/context.js';
-import { readRememberedCommand, withRemembered } from '../deploy/remembered.js';
+import { withRememberedSettings } from '../deploy/remembered.js';
 import { formatTable } from '../report.js';
 import { backupDirOf, listBackups, requireDatabase, type BackupEntry } from '../steps/restore.js';
 import { downloadBackup } from '../steps/download.js';
@@ -24,12 +23,7 @@ export const backupsMode: ModeStrategy = {
   factKeys: BACKUPS_KEYS,
   okStatus: 'listed',
   async runHost(host) {
-    const base = deployContext(host);
-    const res = await base.remote.script(readRememberedCommand(base), { sudo: true, timeoutMs: 30_000 });
-    const ctx: DeployContext = {
-      ...base,
-      settings: withRemembered(base.settings, parseFacts(res.stdout).remembered)
-    };
+    const ctx = await withRememberedSettings(deployContext(host));
     requireDatabase(ctx, 'backups');
     const list = await step(ctx.logger, ctx.records, ctx.label, 'list backups', async () => {
       const l = await listBackups(ctx);

@@ -1,6 +1,6 @@
 import type { ModeStrategy } from '../engine.js';
 import { parseFacts, type DeployContext } from '../deploy/context.js';
-import { readRememberedCommand, withRemembered } from '../deploy/remembered.js';
+import { withRememberedSettings } from '../deploy/remembered.js';
 import { acquireLock } from '../steps/lock.js';
 import { verifyRelease } from '../steps/verify.js';
 import { recordHistory } from '../steps/history.js';
@@ -36,12 +36,7 @@ export const restoreMode: ModeStrategy = {
   factKeys: RESTORE_KEYS,
   okStatus: 'restored',
   async runHost(host) {
-    const base = deployContext(host);
-    const res = await base.remote.script(readRememberedCommand(base), { sudo: true, timeoutMs: 30_000 });
-    const ctx: DeployContext = {
-      ...base,
-      settings: withRemembered(base.settings, parseFacts(res.stdout).remembered)
-    };
+    const ctx = await withRememberedSettings(deployContext(host));
     requireDatabase(ctx, 'restore');
     const s = <T extends StepOutcome | void>(name: string, fn: () => Promise<T>): Promise<T> =>
       step(ctx.logger, ctx.records, ctx.label, name, fn);

@@ -104,11 +104,8 @@ ${readRememberedCommand(base)}
       const target = pick.target;
       ctx.records.at(-1)!.detail = `${current} -> ${target}`;
       const restart = found.facts.current_venv !== found.venvs.get(target);
-      try {
-        await s('candidate', () =>
-          bootCandidate(ctx, target, { envFile: p.envFile, gunicornConf: p.gunicornConf })
-        );
-      } catch (err) {
+      // A rollback that did not happen: the run fails, and the history says why.
+      const failed = async (err: unknown): Promise<void> => {
         host.setStatus('failed');
         await recordHistory(ctx, {
           event: 'rollback',
@@ -117,6 +114,13 @@ ${readRememberedCommand(base)}
           status: 'failed',
           why: errorMessage(err).split('\n')[0]!
         });
+      };
+      try {
+        await s('candidate', () =>
+          bootCandidate(ctx, target, { envFile: p.envFile, gunicornConf: p.gunicornConf })
+        );
+      } catch (err) {
+        await failed(err);
         throw err;
       }
       try {
@@ -136,13 +140,7 @@ ${readRememberedCommand(base)}
         const sw = await s('restore', () => switchRelease(ctx, current, restart));
         await s('verify restored', () => verifyRelease(ctx, current, sw.oldWorkers));
         ctx.facts.release = current;
-        await recordHistory(ctx, {
-          event: 'rollback',
-          release: target,
-          from: current,
-          status: 'failed',
-          why: errorMessage(err).split('\n')[0]!
-        });
+        await failed(err);
         throw new DeployError(
           `release ${target} did not come up healthy (${errorMessage(err)}); ${current} was put back and is serving${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`
         );
