@@ -248,6 +248,7 @@ function parseStates(stdout) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   $S: () => (/* binding */ withRemembered),
+/* harmony export */   EC: () => (/* binding */ withRememberedSettings),
 /* harmony export */   q: () => (/* binding */ readRememberedCommand),
 /* harmony export */   tb: () => (/* binding */ rememberCommand)
 /* harmony export */ });
@@ -290,6 +291,12 @@ function rememberCommand(ctx) {
 function readRememberedCommand(ctx) {
     const from = (0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .shQuote */ .U)(rememberedPath(ctx));
     return `[ -f ${from} ] && printf 'remembered=%s\\n' "$(head -c 65536 ${from} | tr -d '\\n')" || true`;
+}
+/** The context with the remembered settings applied: for modes that only read them (one round trip). */
+async function withRememberedSettings(base) {
+    const res = await base.remote.script(readRememberedCommand(base), { sudo: true, timeoutMs: 30_000 });
+    const remembered = /^remembered=(.*)$/m.exec(res.stdout)?.[1];
+    return { ...base, settings: withRemembered(base.settings, remembered) };
 }
 const text = (v) => (typeof v === 'string' ? v : undefined);
 const URL_PATH = /^\/[A-Za-z0-9._~/?&=%+-]*$/;
@@ -2355,10 +2362,8 @@ ${(0,remembered/* readRememberedCommand */.q)(base)}
             const target = pick.target;
             ctx.records.at(-1).detail = `${current} -> ${target}`;
             const restart = found.facts.current_venv !== found.venvs.get(target);
-            try {
-                await s('candidate', () => (0,candidate/* bootCandidate */.kM)(ctx, target, { envFile: p.envFile, gunicornConf: p.gunicornConf }));
-            }
-            catch (err) {
+            // A rollback that did not happen: the run fails, and the history says why.
+            const failed = async (err) => {
                 host.setStatus('failed');
                 await (0,steps_history/* recordHistory */.c)(ctx, {
                     event: 'rollback',
@@ -2367,6 +2372,12 @@ ${(0,remembered/* readRememberedCommand */.q)(base)}
                     status: 'failed',
                     why: (0,step/* errorMessage */.gJ)(err).split('\n')[0]
                 });
+            };
+            try {
+                await s('candidate', () => (0,candidate/* bootCandidate */.kM)(ctx, target, { envFile: p.envFile, gunicornConf: p.gunicornConf }));
+            }
+            catch (err) {
+                await failed(err);
                 throw err;
             }
             try {
@@ -2383,13 +2394,7 @@ ${(0,remembered/* readRememberedCommand */.q)(base)}
                 const sw = await s('restore', () => (0,steps_switch/* switchRelease */.U0)(ctx, current, restart));
                 await s('verify restored', () => (0,verify/* verifyRelease */.V)(ctx, current, sw.oldWorkers));
                 ctx.facts.release = current;
-                await (0,steps_history/* recordHistory */.c)(ctx, {
-                    event: 'rollback',
-                    release: target,
-                    from: current,
-                    status: 'failed',
-                    why: (0,step/* errorMessage */.gJ)(err).split('\n')[0]
-                });
+                await failed(err);
                 throw new step/* DeployError */.sH(`release ${target} did not come up healthy (${(0,step/* errorMessage */.gJ)(err)}); ${current} was put back and is serving${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`);
             }
         }
@@ -3341,12 +3346,7 @@ const restoreMode = {
     factKeys: RESTORE_KEYS,
     okStatus: 'restored',
     async runHost(host) {
-        const base = deployContext(host);
-        const res = await base.remote.script((0,remembered/* readRememberedCommand */.q)(base), { sudo: true, timeoutMs: 30_000 });
-        const ctx = {
-            ...base,
-            settings: (0,remembered/* withRemembered */.$S)(base.settings, (0,context/* parseFacts */.hx)(res.stdout).remembered)
-        };
+        const ctx = await (0,remembered/* withRememberedSettings */.EC)(deployContext(host));
         requireDatabase(ctx, 'restore');
         const s = (name, fn) => (0,step/* step */.PM)(ctx.logger, ctx.records, ctx.label, name, fn);
         const lock = await s('lock', async () => ({ lock: await (0,steps_lock/* acquireLock */.IZ)(ctx), detail: 'held' }));
@@ -3411,7 +3411,6 @@ const restoreMode = {
 
 
 
-
 const BACKUPS_KEYS = ['backups-count', 'latest-backup', 'downloaded-backup'];
 const BACKUP_HEADER = ['id', 'time (UTC)', 'size', 'taken by', 'integrity'];
 function backupRows(list) {
@@ -3426,12 +3425,7 @@ const backupsMode = {
     factKeys: BACKUPS_KEYS,
     okStatus: 'listed',
     async runHost(host) {
-        const base = deployContext(host);
-        const res = await base.remote.script((0,remembered/* readRememberedCommand */.q)(base), { sudo: true, timeoutMs: 30_000 });
-        const ctx = {
-            ...base,
-            settings: (0,remembered/* withRemembered */.$S)(base.settings, (0,context/* parseFacts */.hx)(res.stdout).remembered)
-        };
+        const ctx = await (0,remembered/* withRememberedSettings */.EC)(deployContext(host));
         requireDatabase(ctx, 'backups');
         const list = await (0,step/* step */.PM)(ctx.logger, ctx.records, ctx.label, 'list backups', async () => {
             const l = await listBackups(ctx);

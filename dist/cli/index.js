@@ -81814,6 +81814,12 @@ function readRememberedCommand(ctx) {
     const from = shQuote(rememberedPath(ctx));
     return `[ -f ${from} ] && printf 'remembered=%s\\n' "$(head -c 65536 ${from} | tr -d '\\n')" || true`;
 }
+/** The context with the remembered settings applied: for modes that only read them (one round trip). */
+async function withRememberedSettings(base) {
+    const res = await base.remote.script(readRememberedCommand(base), { sudo: true, timeoutMs: 30_000 });
+    const remembered = /^remembered=(.*)$/m.exec(res.stdout)?.[1];
+    return { ...base, settings: withRemembered(base.settings, remembered) };
+}
 const remembered_text = (v) => (typeof v === 'string' ? v : undefined);
 const URL_PATH = /^\/[A-Za-z0-9._~/?&=%+-]*$/;
 const HOST = /^[A-Za-z0-9.-]{1,253}$/;
@@ -82343,10 +82349,8 @@ ${readRememberedCommand(base)}
             const target = pick.target;
             ctx.records.at(-1).detail = `${current} -> ${target}`;
             const restart = found.facts.current_venv !== found.venvs.get(target);
-            try {
-                await s('candidate', () => bootCandidate(ctx, target, { envFile: p.envFile, gunicornConf: p.gunicornConf }));
-            }
-            catch (err) {
+            // A rollback that did not happen: the run fails, and the history says why.
+            const failed = async (err) => {
                 host.setStatus('failed');
                 await recordHistory(ctx, {
                     event: 'rollback',
@@ -82355,6 +82359,12 @@ ${readRememberedCommand(base)}
                     status: 'failed',
                     why: errorMessage(err).split('\n')[0]
                 });
+            };
+            try {
+                await s('candidate', () => bootCandidate(ctx, target, { envFile: p.envFile, gunicornConf: p.gunicornConf }));
+            }
+            catch (err) {
+                await failed(err);
                 throw err;
             }
             try {
@@ -82371,13 +82381,7 @@ ${readRememberedCommand(base)}
                 const sw = await s('restore', () => switchRelease(ctx, current, restart));
                 await s('verify restored', () => verifyRelease(ctx, current, sw.oldWorkers));
                 ctx.facts.release = current;
-                await recordHistory(ctx, {
-                    event: 'rollback',
-                    release: target,
-                    from: current,
-                    status: 'failed',
-                    why: errorMessage(err).split('\n')[0]
-                });
+                await failed(err);
                 throw new DeployError(`release ${target} did not come up healthy (${errorMessage(err)}); ${current} was put back and is serving${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`);
             }
         }
@@ -83323,12 +83327,7 @@ const restoreMode = {
     factKeys: RESTORE_KEYS,
     okStatus: 'restored',
     async runHost(host) {
-        const base = deployContext(host);
-        const res = await base.remote.script(readRememberedCommand(base), { sudo: true, timeoutMs: 30_000 });
-        const ctx = {
-            ...base,
-            settings: withRemembered(base.settings, parseFacts(res.stdout).remembered)
-        };
+        const ctx = await withRememberedSettings(deployContext(host));
         requireDatabase(ctx, 'restore');
         const s = (name, fn) => step(ctx.logger, ctx.records, ctx.label, name, fn);
         const lock = await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }));
@@ -83393,7 +83392,6 @@ const restoreMode = {
 
 
 
-
 const BACKUPS_KEYS = ['backups-count', 'latest-backup', 'downloaded-backup'];
 const BACKUP_HEADER = ['id', 'time (UTC)', 'size', 'taken by', 'integrity'];
 function backupRows(list) {
@@ -83408,12 +83406,7 @@ const backupsMode = {
     factKeys: BACKUPS_KEYS,
     okStatus: 'listed',
     async runHost(host) {
-        const base = deployContext(host);
-        const res = await base.remote.script(readRememberedCommand(base), { sudo: true, timeoutMs: 30_000 });
-        const ctx = {
-            ...base,
-            settings: withRemembered(base.settings, parseFacts(res.stdout).remembered)
-        };
+        const ctx = await withRememberedSettings(deployContext(host));
         requireDatabase(ctx, 'backups');
         const list = await step(ctx.logger, ctx.records, ctx.label, 'list backups', async () => {
             const l = await listBackups(ctx);
