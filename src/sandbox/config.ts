@@ -28,7 +28,15 @@ export const READY_PACKAGES: readonly string[] = [
   'sqlite3',
   'iproute2',
   'procps',
-  'ca-certificates'
+  'ca-certificates',
+  // The production edge (TLS, firewall, load check): provision installs them on a real server;
+  // here they are in the image so a test does not wait for apt. pebble is the test ACME server.
+  'certbot',
+  'pebble',
+  'nftables',
+  'wrk',
+  'apache2-utils',
+  'openssl'
 ];
 
 /** A fresh cloud image: whatever the deploy needs beyond this, it has to install itself. */
