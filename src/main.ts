@@ -1,12 +1,9 @@
 import * as core from '@actions/core';
 import { actionLogger } from './log.js';
-import { parseSettings } from './settings.js';
+import { inputSecrets, parseSettings } from './settings.js';
 import { runId } from './steps/lock.js';
 import { watchSignals } from './cancel.js';
 import { formatPhase } from './phase-state.js';
-
-/** Inputs whose values must be masked before anything at all can print them. */
-const SECRET_INPUTS = ['private-key', 'passphrase', 'jump-private-key', 'github-token'];
 
 /** An input as the runner passes it; commit and ref default to the workflow's own. */
 export function readInput(name: string): string {
@@ -20,16 +17,8 @@ export function readInput(name: string): string {
 /** The action's main step: inputs -> settings -> engine -> outputs and summary. */
 export async function main(): Promise<void> {
   core.saveState('isPost', 'true');
-  for (const name of SECRET_INPUTS) {
-    const v = core.getInput(name);
-    if (!v) continue;
-    core.setSecret(v);
-    for (const line of v.split(/\r?\n/)) if (line.trim().length >= 8 && line !== v) core.setSecret(line);
-  }
-  for (const line of core.getInput('env').split(/\r?\n/)) {
-    const value = line.slice(line.indexOf('=') + 1);
-    if (line.includes('=') && value.trim()) core.setSecret(value);
-  }
+  // Masked before anything at all can print them, a message about a bad input included.
+  for (const secret of inputSecrets(readInput)) core.setSecret(secret);
   let settings;
   try {
     settings = parseSettings(readInput);

@@ -6,6 +6,9 @@ import {
   DEFAULT_EXCLUDES
 } from '../../src/settings.js';
 import { readActionInputs } from '../../src/action-inputs.js';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 
 const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n';
 const FP = 'SHA256:' + 'A'.repeat(43);
@@ -141,6 +144,9 @@ describe('settings', () => {
     for (const [name, value] of Object.entries(INPUT_DEFAULTS)) {
       expect(declared.get(name)?.default).toBe(value);
     }
+    // Both ways: no default of action.yml is missing from the engine's.
+    for (const i of inputs)
+      if (i.default !== undefined) expect([i.name, INPUT_DEFAULTS[i.name]]).toEqual([i.name, i.default]);
     const read = new Set<string>();
     parseSettings((n) => {
       read.add(n);
@@ -148,5 +154,17 @@ describe('settings', () => {
     });
     for (const name of read) expect(declared.has(name)).toBe(true);
     for (const i of inputs) expect(i.description.length).toBeGreaterThan(10);
+  });
+
+  test('src/settings/defaults.ts is what scripts/input-defaults.mjs makes of action.yml (not stale)', async () => {
+    const { renderDefaults } = (await import(
+      // @ts-expect-error: a plain JavaScript script, without types
+      '../../scripts/input-defaults.mjs'
+    )) as { renderDefaults: (yml: string) => string };
+    expect(readFileSync('src/settings/defaults.ts', 'utf8')).toBe(
+      renderDefaults(readFileSync('action.yml', 'utf8'))
+    );
+    const { stdout } = await promisify(execFile)(process.execPath, ['scripts/input-defaults.mjs', '--check']);
+    expect(stdout).toContain('up to date');
   });
 });

@@ -1,0 +1,40 @@
+// Generated from action.yml by scripts/input-defaults.mjs: edit action.yml, then run that script.
+// __tests__/unit/settings.test.ts fails when this file is stale.
+
+/** The default of every optional input that has one, as action.yml declares it. */
+export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
+  mode: 'deploy',
+  port: '22',
+  user: 'deploy',
+  'trust-on-first-use': 'false',
+  'connect-timeout': '20s',
+  source: '.',
+  'wsgi-app': 'app:app',
+  requirements: 'auto',
+  python: 'python3',
+  'venv-system-site-packages': 'false',
+  workers: 'auto',
+  'preload-libraries': 'true',
+  'shared-paths': 'instance',
+  'health-path': '/health',
+  'health-timeout': '30s',
+  'keep-releases': '5',
+  'backups-keep': '10',
+  'lock-timeout': '5m',
+  'force-unlock': 'false',
+  'min-free-space': 'auto',
+  'run-lock': 'false',
+  backup: 'latest',
+  'rollback-restore-database': 'false',
+  'server-name': '_',
+  'client-max-body-size': '10m',
+  'health-interval': '5m',
+  'backups-days': '30',
+  'import-database-force': 'false',
+  'dry-run': 'false',
+  'full-upload': 'false',
+  'max-parallel': '1',
+  canary: 'false',
+  'rollback-scope': 'all',
+  environment: 'production'
+};
