@@ -10,8 +10,8 @@ if find node_modules -path '*/build/Release/*.node' 2>/dev/null | grep -q .; the
   exit 1
 fi
 rm -rf "$out"
-npx ncc build src/index.ts -o "$out" --quiet
-npx ncc build src/cli-main.ts -o "$out/cli" --quiet
+npx ncc build src/entry/index.ts -o "$out" --quiet
+npx ncc build src/entry/cli-main.ts -o "$out/cli" --quiet
 # ssh2's Windows pageant helper: no use on Linux runners or servers.
 rm -f "$out/pagent.exe" "$out/cli/pagent.exe"
 # The action loads only what a run needs; the sandbox (systemd-nspawn test servers) is the CLI's.

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { actionRoot } from './paths.js';
+import { actionRoot } from './action-root.js';
 
 export interface InputSpec {
   name: string;

@@ -1,5 +1,5 @@
 import type { Logger } from './log.js';
-import type { HostReport, RunReport, StepRecord } from './report.js';
+import type { HostReport, RunReport } from './report.js';
 import { SettingsError, type HostSpec, type Settings } from './settings.js';
 import { sourceProblems } from './source-check.js';
 import type { Remote, SshTarget } from './ssh/types.js';
@@ -9,64 +9,14 @@ import { modeStrategy } from './modes/index.js';
 import { bufferedLogger, planBatches } from './fleet.js';
 import { sectionFor, troubleshootingRef } from './troubleshooting.js';
 import { abortable, CancelledError, reasonOf } from './cancel.js';
+import type { HostContext, ModeStrategy, RollingStrategy } from './modes/types.js';
+import type { PhaseNote } from './phase-state.js';
+
+// The contracts between the engine and the modes live in modes/types.ts (no import cycle).
+export type { HostContext, ModeStrategy, RollingStrategy } from './modes/types.js';
+export type { PhaseNote } from './phase-state.js';
 
 export type Connector = (target: SshTarget, logger: Logger) => Promise<Remote>;
-
-/** What a mode does on one host once connected. */
-export interface ModeStrategy {
-  /** Keys of HostReport.facts shown as the summary's table. */
-  factKeys: string[];
-  /** Status word for a run where every host succeeded. */
-  okStatus: string;
-  runHost(ctx: HostContext): Promise<void>;
-  /** Modes that switch servers (deploy) split each host's work so a fleet can roll. */
-  rolling?: RollingStrategy<unknown>;
-}
-
-/**
- * prepare: everything that changes nothing users see (runs on several servers at once);
- * activate: the switch and its proof, rolling back this server itself on failure;
- * tidy: housekeeping once a server is proven (old releases, history), alongside the next batch;
- * undo: put a successfully activated server back when another server fails (rollback-scope all);
- * release: let go of what prepare holds (the lock), whatever happened.
- */
-export interface RollingStrategy<P> {
-  prepare(ctx: HostContext): Promise<P>;
-  activate(ctx: HostContext, prepared: P): Promise<void>;
-  /** After a proven activation; never fails, and the next batch does not wait for it. */
-  tidy(ctx: HostContext, prepared: P): Promise<void>;
-  undo(ctx: HostContext, prepared: P, why: string): Promise<void>;
-  release(ctx: HostContext, prepared: P): Promise<void>;
-}
-
-export interface HostContext {
-  remote: Remote;
-  settings: Settings;
-  logger: Logger;
-  label: string;
-  records: StepRecord[];
-  facts: Record<string, string>;
-  /** Sets the host's status word (deployed, rolled-back...); failures are thrown. */
-  setStatus(status: string): void;
-  /** Aborted when the run is cancelled (SIGINT/SIGTERM): long waits observe it. */
-  signal?: AbortSignal;
-  /** Records how far a deploy got on this host, so a post step can finish what a killed run left. */
-  notePhase?(note: PhaseNote): void;
-}
-
-/**
- * Where a deploy stands on one host. `switching`/`switched`: the live service may be on the new
- * release and it is not proven, so a run that dies here must be rolled back by someone else.
- */
-export interface PhaseNote {
-  phase: 'preparing' | 'switching' | 'switched' | 'proven' | 'rolled-back' | 'failed' | 'cancelled';
-  release?: string;
-  previous?: string;
-  /** The way back needs a new Gunicorn master (a new venv or changed units). */
-  restart?: boolean;
-  /** Live configuration files this deploy replaced (their old text is in the state folder). */
-  changed?: string[];
-}
 
 export interface EngineDeps {
   logger: Logger;

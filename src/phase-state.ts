@@ -1,4 +1,16 @@
-import type { PhaseNote } from './engine.js';
+/**
+ * Where a deploy stands on one host. `switching`/`switched`: the live service may be on the new
+ * release and it is not proven, so a run that dies here must be rolled back by someone else.
+ */
+export interface PhaseNote {
+  phase: 'preparing' | 'switching' | 'switched' | 'proven' | 'rolled-back' | 'failed' | 'cancelled';
+  release?: string;
+  previous?: string;
+  /** The way back needs a new Gunicorn master (a new venv or changed units). */
+  restart?: boolean;
+  /** Live configuration files this deploy replaced (their old text is in the state folder). */
+  changed?: string[];
+}
 
 /**
  * A host's deploy phase as one line of the action's saved state, e.g.
@@ -38,4 +50,29 @@ export function parsePhase(line: string): SavedPhase | undefined {
 /** The live service may be on a release nobody proved: it must go back. */
 export function needsRollback(p: SavedPhase): boolean {
   return (p.phase === 'switching' || p.phase === 'switched') && !!p.previous;
+}
+
+/** The runner's saved state of this action (@actions/core's getState and saveState). */
+export interface StateStore {
+  getState(name: string): string;
+  saveState(name: string, value: string): void;
+}
+
+/**
+ * Everything the main step leaves for the post step, under one set of names: that the main step
+ * started (the runner calls the same file for both), the run's id (the owner of its locks), that it
+ * finished, and each host's deploy phase. core.saveState writes at once, so a note survives SIGKILL.
+ */
+export function actionState(store: StateStore) {
+  return {
+    isPost: (): boolean => store.getState('isPost') === 'true',
+    markMainStarted: (): void => store.saveState('isPost', 'true'),
+    run: (): string => store.getState('run'),
+    saveRun: (id: string): void => store.saveState('run', id),
+    finished: (): boolean => store.getState('finished') === 'true',
+    markFinished: (): void => store.saveState('finished', 'true'),
+    phase: (index: number): SavedPhase | undefined => parsePhase(store.getState(`phase-${index}`)),
+    savePhase: (index: number, host: string, note: PhaseNote): void =>
+      store.saveState(`phase-${index}`, formatPhase(host, note))
+  };
 }

@@ -8,7 +8,7 @@ import { bootServer, stopServer } from '../support/servers.js';
 
 // The action run by @github/local-action, GitHub's tool for running an action on a workstation:
 // inputs from a .env file, @actions/core replaced by its stubs, the TypeScript entry
-// (src/local-action.ts exports run()) loaded through tsx. It cannot load dist/index.js (a bundle
+// (src/entry/local-action.ts exports run()) loaded through tsx. It cannot load dist/index.js (a bundle
 // has its own @actions/core and no run() export); __tests__/e2e/action.test.ts runs the bundle.
 const run = promisify(execFile);
 let server: SandboxServer;
@@ -35,7 +35,7 @@ function dotenv(values: Record<string, string>): string {
 async function localAction(envFile: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const bin = path.resolve('node_modules/.bin/local-action');
   try {
-    const { stdout, stderr } = await run(bin, ['run', '.', 'src/local-action.ts', envFile], {
+    const { stdout, stderr } = await run(bin, ['run', '.', 'src/entry/local-action.ts', envFile], {
       cwd: process.cwd(),
       timeout: 180_000,
       maxBuffer: 16 * 1024 * 1024,

@@ -82,7 +82,7 @@ test('run-lock: waits for a deploy holding the lock, then fails naming it; witho
 });
 
 test('the CLI: run -- WORDS passes each word on as it is; one word is shell text', async () => {
-  const { cli } = await import('../../src/cli.js');
+  const { cli } = await import('../../src/entry/cli.js');
   const flags = [
     ...['--host', server.host, '--user', server.user, '--known-hosts', server.knownHosts],
     ...['--private-key-file', server.privateKeyPath, '--app-name', 'shop']

@@ -1,4 +1,4 @@
-import type { ModeStrategy } from '../engine.js';
+import type { ModeStrategy } from './types.js';
 import { withRememberedSettings } from '../deploy/remembered.js';
 import { formatTable } from '../report.js';
 import { backupDirOf, listBackups, requireDatabase, type BackupEntry } from '../steps/restore.js';

@@ -1,4 +1,4 @@
-import type { HostContext, ModeStrategy, RollingStrategy } from '../engine.js';
+import type { HostContext, ModeStrategy, RollingStrategy } from './types.js';
 import { throwIfCancelled, uncancellable } from '../cancel.js';
 import type { DeployContext } from '../deploy/context.js';
 import { releaseId, serverPaths } from '../deploy/paths.js';

@@ -1,4 +1,4 @@
-import type { ModeStrategy } from '../engine.js';
+import type { ModeStrategy } from './types.js';
 import type { Mode } from '../settings.js';
 import { preflightMode } from './preflight-mode.js';
 import { deployMode } from './deploy-mode.js';

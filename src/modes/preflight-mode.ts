@@ -1,4 +1,4 @@
-import type { ModeStrategy } from '../engine.js';
+import type { ModeStrategy } from './types.js';
 import { formatTable } from '../report.js';
 import { step } from '../steps/step.js';
 import { PREFLIGHT_KEYS, preflight } from './preflight.js';

@@ -1,4 +1,4 @@
-import type { ModeStrategy } from '../engine.js';
+import type { ModeStrategy } from './types.js';
 import { step, DeployError, type StepOutcome } from '../steps/step.js';
 import { preflight } from './preflight.js';
 import { deployContext } from './deploy-mode.js';

@@ -1,4 +1,4 @@
-import type { ModeStrategy } from '../engine.js';
+import type { ModeStrategy } from './types.js';
 import { parseFacts, type DeployContext } from '../deploy/context.js';
 import { withRememberedSettings } from '../deploy/remembered.js';
 import { acquireLock } from '../steps/lock.js';

@@ -1,4 +1,4 @@
-import type { ModeStrategy } from '../engine.js';
+import type { ModeStrategy } from './types.js';
 import { parseFacts, runScript, type DeployContext } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
 import { acquireLock } from '../steps/lock.js';

@@ -1,4 +1,4 @@
-import type { ModeStrategy } from '../engine.js';
+import type { ModeStrategy } from './types.js';
 import { appRunCommand } from '../deploy/app-run.js';
 import { parseFacts } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';

@@ -1,4 +1,4 @@
-import type { ModeStrategy } from '../engine.js';
+import type { ModeStrategy } from './types.js';
 import { parseFacts } from '../deploy/context.js';
 import { readRememberedCommand, withRemembered } from '../deploy/remembered.js';
 import { shQuote } from '../ssh/quote.js';

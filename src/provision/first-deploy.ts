@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import type { HostContext } from '../engine.js';
+import type { HostContext } from '../modes/types.js';
 import type { DeployContext } from '../deploy/context.js';
 import { parseFacts, runScript } from '../deploy/context.js';
 import { activateRelease, prepareRelease, tidyRelease } from '../modes/deploy-mode.js';

@@ -1,6 +1,6 @@
 import './esm-shim.js';
 import { cli } from './cli.js';
-import { fenceForRunner } from './ssh/output.js';
+import { fenceForRunner } from '../ssh/output.js';
 
 // An error that reaches here is a user's problem (no root, a missing tool, an unreadable file):
 // its message says what to do, and a stack trace would only bury it. GUNICORN_DEPLOY_VERBOSE=1

@@ -1,18 +1,18 @@
 import * as core from '@actions/core';
-import { actionLogger, type Logger } from './log.js';
-import { parseSettings, type Settings } from './settings.js';
-import { hostLabel, registerSecrets, targetFor, type Connector } from './engine.js';
+import { actionLogger, type Logger } from '../log.js';
+import { parseSettings, type Settings } from '../settings.js';
+import { hostLabel, registerSecrets, targetFor, type Connector } from '../engine.js';
 import { readInput } from './main.js';
-import { releaseLeftLocks } from './steps/lock-cleanup.js';
-import { needsRollback, parsePhase, type SavedPhase } from './phase-state.js';
-import { connect as sshConnect } from './ssh/connection.js';
-import { serverPaths } from './deploy/paths.js';
-import type { DeployContext } from './deploy/context.js';
-import { acquireLock } from './steps/lock.js';
-import { rollbackTo } from './steps/rollback.js';
-import type { StagedConfig } from './steps/config.js';
-import { recordHistory } from './steps/history.js';
-import { errorMessage } from './steps/step.js';
+import { releaseLeftLocks } from '../steps/lock-cleanup.js';
+import { actionState, needsRollback, type SavedPhase } from '../phase-state.js';
+import { connect as sshConnect } from '../ssh/connection.js';
+import { serverPaths } from '../deploy/paths.js';
+import type { DeployContext } from '../deploy/context.js';
+import { acquireLock } from '../steps/lock.js';
+import { rollbackTo } from '../steps/rollback.js';
+import type { StagedConfig } from '../steps/config.js';
+import { recordHistory } from '../steps/history.js';
+import { errorMessage } from '../steps/step.js';
 
 /**
  * Runs after the job, even when it was cancelled. Nothing is written to the runner's disk (the key
@@ -21,8 +21,9 @@ import { errorMessage } from './steps/step.js';
  * proven" is put back on its previous release, and deploy locks this run left are released.
  */
 export async function post(): Promise<void> {
-  const run = core.getState('run');
-  if (!run || core.getState('finished') === 'true') return;
+  const state = actionState(core);
+  const run = state.run();
+  if (!run || state.finished()) return;
   let settings;
   try {
     settings = parseSettings(readInput);
@@ -30,7 +31,7 @@ export async function post(): Promise<void> {
     return;
   }
   registerSecrets(settings, actionLogger);
-  const phases = settings.hosts.map((_, i) => parsePhase(core.getState(`phase-${i}`)));
+  const phases = settings.hosts.map((_, i) => state.phase(i));
   // The holder a frozen main step may still keep goes first: the rollback takes the lock itself.
   await releaseLeftLocks(settings, run, actionLogger);
   await rollBackUnproven(settings, phases, actionLogger, `${run}-post`);

@@ -1,15 +1,15 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { consoleLogger } from './log.js';
-import { shQuote } from './ssh/quote.js';
-import { sandboxCli } from './sandbox/index.js';
+import { consoleLogger } from '../log.js';
+import { shQuote } from '../ssh/quote.js';
+import { sandboxCli } from '../sandbox/index.js';
 import { runDemo } from './demo-run.js';
-import { parseSettings, SettingsError } from './settings.js';
-import { runEngine } from './engine.js';
-import { factRows, formatTable, outputsOf, stepRows } from './report.js';
-import { readActionInputs, type InputSpec } from './action-inputs.js';
-import { watchSignals } from './cancel.js';
-import { jsonForRunner } from './ssh/output.js';
+import { parseSettings, SettingsError } from '../settings.js';
+import { runEngine } from '../engine.js';
+import { factRows, formatTable, outputsOf, stepRows } from '../report.js';
+import { readActionInputs, type InputSpec } from '../action-inputs.js';
+import { watchSignals } from '../cancel.js';
+import { jsonForRunner } from '../ssh/output.js';
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
 export const CANCELLED_EXIT = 130;

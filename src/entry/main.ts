@@ -1,9 +1,9 @@
 import * as core from '@actions/core';
-import { actionLogger } from './log.js';
-import { inputSecrets, parseSettings } from './settings.js';
-import { runId } from './steps/lock.js';
-import { watchSignals } from './cancel.js';
-import { formatPhase } from './phase-state.js';
+import { actionLogger } from '../log.js';
+import { inputSecrets, parseSettings } from '../settings.js';
+import { runId } from '../steps/lock.js';
+import { watchSignals } from '../cancel.js';
+import { actionState } from '../phase-state.js';
 
 /** An input as the runner passes it; commit and ref default to the workflow's own. */
 export function readInput(name: string): string {
@@ -16,7 +16,8 @@ export function readInput(name: string): string {
 
 /** The action's main step: inputs -> settings -> engine -> outputs and summary. */
 export async function main(): Promise<void> {
-  core.saveState('isPost', 'true');
+  const state = actionState(core);
+  state.markMainStarted();
   // Masked before anything at all can print them, a message about a bad input included.
   for (const secret of inputSecrets(readInput)) core.setSecret(secret);
   let settings;
@@ -28,7 +29,7 @@ export async function main(): Promise<void> {
     return;
   }
   // Saved before any lock can be taken: if this run is cancelled, the post step knows its id.
-  core.saveState('run', runId());
+  state.saveRun(runId());
   // A cancel (SIGINT, then SIGTERM) stops new work and rolls back a switched, unproven server;
   // SIGKILL may still cut that short, which the post step finishes from the saved phases.
   const watch = watchSignals({
@@ -41,7 +42,7 @@ export async function main(): Promise<void> {
   // Loaded after the inputs are known to be valid: the SSH stack and, with a token only, the API
   // client are most of the start-up time.
   const [{ hostLabel, runEngine }, { annotateFailure, formatTable, factRows, writeActionReport }, github] =
-    await Promise.all([import('./engine.js'), import('./report.js'), import('./github.js')]);
+    await Promise.all([import('../engine.js'), import('../report.js'), import('../github.js')]);
   const { deploymentOptions, GithubDeployment } = github;
   // GitHub Deployments (with github-token only); API errors are warnings, never a failed deploy.
   const deployment = await GithubDeployment.start(
@@ -58,8 +59,7 @@ export async function main(): Promise<void> {
     result = await runEngine(settings, {
       logger: actionLogger,
       signal: watch.signal,
-      // core.saveState writes the state file at once, so the note survives a SIGKILL.
-      onPhase: (i, host, note) => core.saveState(`phase-${i}`, formatPhase(host, note))
+      onPhase: (i, host, note) => state.savePhase(i, host, note)
     });
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
@@ -67,7 +67,7 @@ export async function main(): Promise<void> {
     throw err;
   }
   const { report, factKeys } = result;
-  core.saveState('finished', 'true');
+  state.markFinished();
   if (factKeys.length > 0) {
     const t = factRows(report, factKeys);
     actionLogger.info(formatTable(t.header, t.rows));

@@ -1,12 +1,12 @@
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { consoleLogger } from './log.js';
-import { parseSettings } from './settings.js';
-import { runEngine } from './engine.js';
-import { formatTable, stepRows, type RunReport } from './report.js';
-import { actionRoot } from './paths.js';
-import { sandboxDown, sandboxList, sandboxUp } from './sandbox/index.js';
+import { consoleLogger } from '../log.js';
+import { parseSettings } from '../settings.js';
+import { runEngine } from '../engine.js';
+import { formatTable, stepRows, type RunReport } from '../report.js';
+import { actionRoot } from '../action-root.js';
+import { sandboxDown, sandboxList, sandboxUp } from '../sandbox/index.js';
 
 const say = (line = ''): void => void process.stdout.write(line + '\n');
 
