@@ -1,6 +1,7 @@
 import type { getOctokit } from '@actions/github';
 import type { Logger } from './log.js';
 import type { RunReport } from './report.js';
+import type { GithubSettings } from './settings.js';
 
 /**
  * GitHub Deployments for a run of the action: with a `github-token`, a deployment of `environment`
@@ -38,9 +39,9 @@ export interface DeploymentOptions {
   hosts: string[];
 }
 
-/** Reads the inputs and the runner's variables; the token itself is never logged. */
+/** The github settings and the runner's variables; the token itself is never logged. */
 export function deploymentOptions(
-  read: (name: string) => string,
+  github: GithubSettings,
   env: NodeJS.ProcessEnv,
   extra: { mode: string; dryRun: boolean; commit: string; hosts: string[] }
 ): DeploymentOptions {
@@ -49,9 +50,7 @@ export function deploymentOptions(
   const attempt =
     env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== '1' ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : '';
   return {
-    token: read('github-token').trim(),
-    environment: read('environment').trim() || 'production',
-    environmentUrl: read('environment-url').trim(),
+    ...github,
     repository,
     apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
     logUrl:

@@ -7,6 +7,7 @@ import { parseAppSettings, type AppSettings } from './settings/app.js';
 import { parseDeploySettings, type DeploySettings } from './settings/deploy.js';
 import { parseProvisionSettings, type ProvisionSettings } from './settings/provision.js';
 import { parseFleetSettings, type FleetSettings } from './settings/fleet.js';
+import { parseGithubSettings, type GithubSettings } from './settings/github.js';
 
 /**
  * Every input is parsed here, once, into a typed Settings object. Nothing below this module reads
@@ -23,6 +24,7 @@ export { DEFAULT_EXCLUDES, type AppSettings } from './settings/app.js';
 export type { DeploySettings } from './settings/deploy.js';
 export type { ProvisionSettings, StaticMap } from './settings/provision.js';
 export type { FleetSettings } from './settings/fleet.js';
+export type { GithubSettings } from './settings/github.js';
 export { inputSecrets } from './settings/env.js';
 export { parseDuration, splitList, type InputReader, type Inputs, type Problems } from './settings/inputs.js';
 export { INPUT_DEFAULTS } from './settings/defaults.js';
@@ -37,6 +39,7 @@ export interface Settings {
   deploy: DeploySettings;
   provision: ProvisionSettings;
   run: RunSettings;
+  github: GithubSettings;
   /** The inputs the user gave (non-empty), so remembered server-side settings never override them. */
   given: string[];
 }
@@ -70,6 +73,7 @@ export function parseSettings(readInput: InputReader): Settings {
     deploy,
     provision: parseProvisionSettings(read, problems, deploy.sqliteDb),
     run: parseRunSettings(read, problems, mode),
+    github: parseGithubSettings(read, problems),
     given: []
   };
   if (problems.length > 0) throw new SettingsError(problems);

@@ -287,10 +287,9 @@ test('an API that never answers is given up after the timeout', async () => {
   expect(log.lines.join('\n')).toMatch(/warning.*GitHub deployment: creating the deployment failed/);
 });
 
-test('options come from the inputs and the runner variables', () => {
-  const inputs: Record<string, string> = { 'github-token': ' tok ', 'environment-url': 'https://x.example' };
+test('options come from the settings and the runner variables', () => {
   const o = deploymentOptions(
-    (n) => inputs[n] ?? '',
+    { token: 'tok', environment: 'production', environmentUrl: 'https://x.example' },
     {
       GITHUB_REPOSITORY: 'example/shop',
       GITHUB_RUN_ID: '99',

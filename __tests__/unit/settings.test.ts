@@ -119,6 +119,19 @@ describe('settings', () => {
     expect(p.join('\n')).not.toContain('hunter2');
   });
 
+  test('github: the token and environment-url trimmed, environment from action.yml by default', () => {
+    expect(parseSettings(reader({})).github).toEqual({
+      token: '',
+      environment: 'production',
+      environmentUrl: ''
+    });
+    expect(
+      parseSettings(
+        reader({ 'github-token': ' tok ', environment: 'staging', 'environment-url': ' https://x.example ' })
+      ).github
+    ).toEqual({ token: 'tok', environment: 'staging', environmentUrl: 'https://x.example' });
+  });
+
   test('durations', () => {
     expect(parseDuration('500ms')).toBe(500);
     expect(parseDuration('30')).toBe(30_000);

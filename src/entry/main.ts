@@ -46,7 +46,7 @@ export async function main(): Promise<void> {
   const { deploymentOptions, GithubDeployment } = github;
   // GitHub Deployments (with github-token only); API errors are warnings, never a failed deploy.
   const deployment = await GithubDeployment.start(
-    deploymentOptions(readInput, process.env, {
+    deploymentOptions(settings.github, process.env, {
       mode: settings.mode,
       dryRun: settings.provision.dryRun,
       commit: settings.deploy.commit,
