@@ -4,7 +4,7 @@ import { consoleLogger } from '../log.js';
 import { shQuote } from '../ssh/quote.js';
 import { sandboxCli } from '../sandbox/index.js';
 import { runDemo } from './demo-run.js';
-import { parseSettings, SettingsError } from '../settings.js';
+import { MODES, parseSettings, SettingsError } from '../settings.js';
 import { runEngine } from '../engine.js';
 import { factRows, formatTable, outputsOf, stepRows } from '../report.js';
 import { readActionInputs, type InputSpec } from '../action-inputs.js';
@@ -13,8 +13,6 @@ import { jsonForRunner } from '../ssh/output.js';
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
 export const CANCELLED_EXIT = 130;
-
-const MODES_HELP = 'deploy | preflight | rollback | provision | verify | run | restore | backups';
 
 /** GUNICORN_DEPLOY_APP_NAME for app-name: the same values as flags, from the environment. */
 export function envName(input: string): string {
@@ -36,7 +34,7 @@ function help(inputs: InputSpec[]): string {
     '       gunicorn-deploy run [--flag value ...] -- COMMAND [ARG ...]   (in the serving release, as the app)',
     '       gunicorn-deploy demo',
     '',
-    `MODE: ${MODES_HELP} (or --mode). Every flag mirrors an action input and can also be set as an`,
+    `MODE: ${MODES.join(' | ')} (or --mode). Every flag mirrors an action input and can also be set as an`,
     'environment variable GUNICORN_DEPLOY_<INPUT>, e.g. GUNICORN_DEPLOY_APP_NAME.',
     '',
     formatTable(['flag', 'default', 'meaning'], rows)
