@@ -171,7 +171,7 @@ const MESSAGES: [string, string][] = [
   ['src/steps/check.ts', 'the new release does not load'],
   ['src/steps/hooks.ts', 'commands failed (exit'],
   ['src/rules.ts', 'a value cannot contain a newline'],
-  ['src/render.ts', 'cannot find the templates folder'],
+  ['src/render/templates.ts', 'cannot find the templates folder'],
   ['src/modes/deploy-mode.ts', 'failed and was rolled back;'],
   ['src/modes/deploy-mode.ts', 'there is no previous release to roll back to'],
   ['src/modes/deploy-mode.ts', 'failed too'],

@@ -1,7 +1,7 @@
 import type { HostContext, ModeStrategy, RollingStrategy } from '../engine.js';
 import { throwIfCancelled, uncancellable } from '../cancel.js';
 import type { DeployContext } from '../deploy/context.js';
-import { releaseId, serverPaths } from '../deploy/paths.js';
+import { releaseId, appLayout } from '../deploy/paths.js';
 import { acquireLock, type HeldLock } from '../steps/lock.js';
 import { ensureLayout } from '../steps/layout.js';
 import { uploadRelease, type Uploaded } from '../steps/upload.js';
@@ -28,7 +28,7 @@ import { DeployError, errorMessage, step, type StepOutcome } from '../steps/step
 export const DEPLOY_KEYS = ['release', 'previous-release', 'reload', 'rolled-back'];
 
 export function deployContext(ctx: HostContext): DeployContext {
-  return { ...ctx, paths: serverPaths(ctx.settings) };
+  return { ...ctx, paths: appLayout(ctx.settings) };
 }
 
 /** Steps that still run in a cancelled run: the way back, and what follows a proven switch. */
@@ -149,8 +149,8 @@ async function refuseRelease(ctx: DeployContext, up: Uploaded, why: string): Pro
     ctx,
     { ...entry, why: why.split('\n')[0]! },
     `${stateCommand(ctx, up.release, 'refused')}
-if [ -d ${q(`${p.releases}/${up.release}`)} ] && [ "$(readlink ${q(p.current)})" != ${q(`releases/${up.release}`)} ]; then
-  t=${q(`${p.state}/trash`)}/$(date +%s%N); mkdir -p "$t"; mv -T -- ${q(`${p.releases}/${up.release}`)} "$t/release-${up.release}"
+if [ -d ${q(p.releaseDir(up.release))} ] && [ "$(readlink ${q(p.current)})" != ${q(p.releaseLink(up.release))} ]; then
+  t=${q(p.trash)}/$(date +%s%N); mkdir -p "$t"; mv -T -- ${q(p.releaseDir(up.release))} "$t/release-${up.release}"
 fi`
   );
 }

@@ -42,7 +42,7 @@ export const runMode: ModeStrategy = {
         );
       }
       ctx.facts.release = release;
-      const rel = `${ctx.paths.releases}/${release}`;
+      const rel = ctx.paths.releaseDir(release);
       await step(ctx.logger, ctx.records, ctx.label, 'run', async () => {
         const res = await ctx.remote.exec(
           appRunCommand(ctx.paths, {

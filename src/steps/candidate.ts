@@ -29,7 +29,7 @@ export function candidateScript(ctx: DeployContext, release: string, conf: Candi
   const q = shQuote;
   const p = ctx.paths;
   const d = ctx.settings.deploy;
-  const rel = `${p.releases}/${release}`;
+  const rel = p.releaseDir(release);
   const unit = candidateUnit(ctx);
   const rundir = `/run/${unit}`;
   const sock = `${rundir}/gunicorn.sock`;
