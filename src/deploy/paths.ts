@@ -72,6 +72,8 @@ export interface AppLayout {
     dbService: Unit;
     dbTimer: Unit;
   };
+  /** The transient unit the candidate boots in (systemd-run), never a file. */
+  candidateUnit: string;
   healthScript: string;
   dbScript: string;
   nginxSite: string;
@@ -127,6 +129,7 @@ export function layoutFor(app: string, dir: string): AppLayout {
       dbService: unit(`${app}-db-maintenance.service`),
       dbTimer: unit(`${app}-db-maintenance.timer`)
     },
+    candidateUnit: `gunicorn-deploy-candidate-${app}`,
     healthScript: `${SCRIPT_DIR}/${app}-health-check`,
     dbScript: `${SCRIPT_DIR}/${app}-db-maintenance`,
     nginxSite: `/etc/nginx/sites-available/${app}.conf`,

@@ -10,7 +10,7 @@ export const GRACE_ANSWERS = 3;
 
 /** The transient unit and runtime folder of an app's candidate: one at a time, under the lock. */
 export function candidateUnit(ctx: DeployContext): string {
-  return `gunicorn-deploy-candidate-${ctx.paths.app}`;
+  return ctx.paths.candidateUnit;
 }
 
 export interface CandidateConfig {
