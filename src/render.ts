@@ -14,4 +14,3 @@ export {
   renderNginxSite
 } from './render/files.js';
 export type { AppFiles, ServerFile, TimerFiles } from './render/files.js';
-export { SCRIPT_DIR } from './deploy/paths.js';
