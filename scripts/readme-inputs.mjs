@@ -26,8 +26,6 @@ export function wrap(text, width, indent) {
   return lines.join('\n');
 }
 
-const cell = (s) => String(s).replace(/\s+/g, ' ').trim().replace(/\|/g, '\\|');
-
 /**
  * Inputs by purpose, in the order a reader needs them. An input named in no group is placed by its
  * description ("With mode provision: ..."), else under Deploy: a new input never goes missing.
@@ -64,12 +62,13 @@ export function tables(actionYml) {
     if (rows.length === 0) return '';
     return [`**${group}**`, '', ...rows].join('\n');
   }).filter((t) => t);
-  const outputs = Object.entries(doc.outputs ?? {}).map(
-    ([name, spec]) => `| \`${name}\` | ${cell(spec.description)} |`
+  // A list too: a table row is as long as its longest description.
+  const outputs = Object.entries(doc.outputs ?? {}).map(([name, spec]) =>
+    wrap(`- \`${name}\`: ${oneLine(spec.description)}`, 100, '  ')
   );
   return {
     inputs: inputs.join('\n\n'),
-    outputs: ['| output | description |', '| --- | --- |', ...outputs].join('\n')
+    outputs: outputs.join('\n')
   };
 }
 

@@ -1,8 +1,10 @@
 import * as core from '@actions/core';
+import type { StepName } from './steps/catalog.js';
 
 /** What happened on one host; the summary and outputs are built from these records, not from logs. */
 export interface StepRecord {
-  name: string;
+  /** Every name is in the step catalog (src/steps/catalog.ts). */
+  name: StepName;
   ms: number;
   ok: boolean;
   /** False when the step found everything already as it should be. */

@@ -1,3 +1,5 @@
+import { STEPS, type StepName } from './steps/catalog.js';
+
 /**
  * Every error names the README section that explains it: by the step that failed (or the mode),
  * since the steps are what the Troubleshooting sections are organised by.
@@ -15,27 +17,7 @@ export const SECTIONS = {
   data: 'Mode restore and backups'
 } as const;
 
-const BY_STEP: Record<string, keyof typeof SECTIONS> = {
-  connect: 'connect',
-  lock: 'server',
-  layout: 'server',
-  preflight: 'server',
-  upload: 'build',
-  venv: 'build',
-  config: 'build',
-  build: 'build',
-  check: 'build',
-  backup: 'build',
-  'download backup': 'build',
-  'pre-activate': 'build',
-  candidate: 'candidate',
-  units: 'live',
-  switch: 'live',
-  verify: 'live',
-  rollback: 'live',
-  'post-activate': 'live',
-  prune: 'live'
-};
+export type SectionKey = keyof typeof SECTIONS;
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
 export function anchor(heading: string): string {
@@ -45,20 +27,26 @@ export function anchor(heading: string): string {
     .replace(/\s/g, '-');
 }
 
-export function sectionFor(mode: string, failedStep: string | undefined): keyof typeof SECTIONS {
+/**
+ * The section for a run of `mode` that failed in `failedStep` (undefined: the error came from no
+ * step, e.g. the engine's own bookkeeping around them).
+ */
+export function sectionFor(mode: string, failedStep: StepName | undefined): SectionKey {
   if (failedStep === 'connect') return 'connect';
   // Provision's first deploy fails in the deploy's own steps (pip, the import check, the candidate):
   // their sections explain them, not provision's.
-  const deployStep = BY_STEP[failedStep ?? ''];
+  const deployStep = failedStep === undefined ? undefined : STEPS[failedStep].section;
   if (mode === 'provision' && (deployStep === 'build' || deployStep === 'candidate' || deployStep === 'live'))
     return deployStep;
   if (mode === 'provision' || mode === 'verify') return 'provision';
   if (mode === 'rollback') return 'rollback';
   if (mode === 'run') return 'run';
   if (mode === 'restore' || mode === 'backups') return 'data';
-  return BY_STEP[failedStep ?? ''] ?? 'server';
+  // A deploy that failed outside any step: the server's state (the lock, the layout) is where to look.
+  if (deployStep === undefined) return 'server';
+  return deployStep;
 }
 
-export function troubleshootingRef(section: keyof typeof SECTIONS): string {
+export function troubleshootingRef(section: SectionKey): string {
   return `Troubleshooting: README.md#${anchor(SECTIONS[section])}`;
 }

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { SUITES, type SandboxServer } from '../../src/sandbox/index.js';
 import { bootServer, stopServer } from '../support/servers.js';
 import { appCopy, deploy, editFile, getJson, onServer, startLoad } from '../support/deploy.js';
+import type { StepName } from '../../src/steps/catalog.js';
 
 // One real server per Debian release: a first deploy, a code change (HUP), a requirements change
 // (new venv, restart) and a rollback, each proven by what the server serves. bookworm has the
@@ -34,8 +35,8 @@ describe.each(SUITES)('on %s', (suite) => {
     expect(health.status).toBe(200);
     expect(health.body.release).toBe(h.facts.release);
     expect(health.body.debug).toBe(false);
-    // Every step is a unit of log and time.
-    expect(h.steps.map((s) => s.name)).toEqual([
+    // Every step is a unit of log and time; the deploy sequence, in catalog names (a typo fails tsc).
+    expect(h.steps.map((s) => s.name)).toEqual<StepName[]>([
       'connect',
       'lock',
       'layout',

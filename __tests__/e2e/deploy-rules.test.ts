@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { SandboxServer } from '../../src/sandbox/index.js';
 import { parseSettings, SettingsError } from '../../src/settings.js';
-import { serverPaths } from '../../src/deploy/paths.js';
+import { appLayout } from '../../src/deploy/paths.js';
 import type { DeployContext } from '../../src/deploy/context.js';
 import { layoutScript } from '../../src/steps/layout.js';
 import { shQuote } from '../../src/ssh/quote.js';
@@ -41,7 +41,7 @@ async function settingsFor(s: SandboxServer, over: Record<string, string>): Prom
   const key = await readFile(s.privateKeyPath, 'utf8');
   const inputs: Record<string, string> = { 'private-key': key, ...inputsFor(s, app), ...over };
   const settings = parseSettings((n) => inputs[n] ?? '');
-  return { settings, paths: serverPaths(settings) } as DeployContext;
+  return { settings, paths: appLayout(settings) } as DeployContext;
 }
 
 /** Runs the deploy's layout step script on the server as root, as the deploy would. */

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { DeployContext } from '../../src/deploy/context.js';
-import { serverPaths } from '../../src/deploy/paths.js';
+import { appLayout } from '../../src/deploy/paths.js';
 import { memoryLogger } from '../../src/log.js';
 import { parseSettings, type Settings } from '../../src/settings.js';
 import type { Remote } from '../../src/ssh/types.js';
@@ -27,7 +27,7 @@ function ctxFor(over: Record<string, string> = {}): DeployContext {
     logger: memoryLogger(),
     label: 'h',
     records: [],
-    paths: serverPaths(s),
+    paths: appLayout(s),
     facts: {}
   };
 }

@@ -3,14 +3,22 @@ import { cp, mkdtemp, readFile, utimes, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DeployContext } from '../../src/deploy/context.js';
-import { serverPaths } from '../../src/deploy/paths.js';
+import { appLayout } from '../../src/deploy/paths.js';
 import { memoryLogger } from '../../src/log.js';
 import { parseSettings, SettingsError, type Settings } from '../../src/settings.js';
 import type { Remote } from '../../src/ssh/types.js';
 import { packageList, packagesScript } from '../../src/provision/packages.js';
 import { userScript } from '../../src/provision/user.js';
-import { nginxScript } from '../../src/provision/nginx.js';
-import { timerFiles, timersScript } from '../../src/provision/timers.js';
+import { ensureNginx, nginxScript } from '../../src/provision/nginx.js';
+import { ensureLogrotate } from '../../src/provision/logrotate.js';
+import { ensureTimers, timerFiles, timersScript } from '../../src/provision/timers.js';
+import { provisionVars } from '../../src/provision/vars.js';
+import {
+  renderDbMaintenanceUnits,
+  renderHealthUnits,
+  renderLogrotate,
+  renderNginxSite
+} from '../../src/render.js';
 import { importScript } from '../../src/provision/import-database.js';
 import { filesInput, prelude, REPORT, writeFilesScript } from '../../src/provision/shell.js';
 import { checksTable, parseChecks, verifyChecklistScript } from '../../src/provision/verify.js';
@@ -49,7 +57,7 @@ function ctxFor(s: Settings): DeployContext {
     logger: memoryLogger(),
     label: 'h',
     records: [],
-    paths: serverPaths(s),
+    paths: appLayout(s),
     facts: {}
   };
 }
@@ -219,6 +227,68 @@ describe('provision scripts', () => {
     const db = decoded.find(([p]) => p!.endsWith('shop-db-maintenance'))![1];
     expect(db).toContain('keep_days=7');
     expect(db).toContain("db='/srv/shop/shared/instance/app.db'");
+  });
+});
+
+describe("the files provision writes are the renderers' files by role, at the layout's paths", () => {
+  /** A Remote that records each script and its stdin and answers success. */
+  function recording(): { remote: Remote; calls: { script: string; stdin: string }[] } {
+    const calls: { script: string; stdin: string }[] = [];
+    const remote = {
+      script: async (script: string, opts: { stdin?: unknown } = {}) => {
+        calls.push({ script, stdin: typeof opts.stdin === 'string' ? opts.stdin : '' });
+        return { code: 0, stdout: '', stderr: '', timedOut: false };
+      }
+    } as unknown as Remote;
+    return { remote, calls };
+  }
+  const decode = (stdin: string): string[] =>
+    stdin
+      .trimEnd()
+      .split('\n')
+      .map((l) => Buffer.from(l, 'base64').toString());
+
+  test('nginx: the site on stdin, installed at layout.nginxSite and linked at layout.nginxEnabled', async () => {
+    const c = ctxFor(settings({ 'server-name': 'shop.example.com' }));
+    const { remote, calls } = recording();
+    await ensureNginx({ ...c, remote });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.stdin).toBe(renderNginxSite(provisionVars(c)).content);
+    expect(calls[0]!.stdin).toContain('server_name shop.example.com');
+    expect(calls[0]!.script).toContain(`avail='${c.paths.nginxSite}'; enabled='${c.paths.nginxEnabled}'`);
+  });
+
+  test('logrotate: the rules at layout.logrotate', async () => {
+    const c = ctxFor(settings());
+    const { remote, calls } = recording();
+    await ensureLogrotate({ ...c, remote });
+    const want = renderLogrotate(provisionVars(c));
+    expect(want.path).toBe(c.paths.logrotate);
+    expect(decode(calls[0]!.stdin)).toEqual([want.content]);
+    expect(calls[0]!.script).toContain(`put '${c.paths.logrotate}' '0644' 'root:root'`);
+  });
+
+  test("timers: script, service and timer of each, at the layout's unit files", async () => {
+    const c = ctxFor(settings());
+    const { remote, calls } = recording();
+    await ensureTimers({ ...c, remote });
+    const vars = provisionVars(c);
+    const want = [renderHealthUnits(vars), renderDbMaintenanceUnits(vars)].flatMap((f) => [
+      f.script,
+      f.service,
+      f.timer
+    ]);
+    expect(want.map((f) => f.path)).toEqual([
+      c.paths.healthScript,
+      c.paths.units.healthService.file,
+      c.paths.units.healthTimer.file,
+      c.paths.dbScript,
+      c.paths.units.dbService.file,
+      c.paths.units.dbTimer.file
+    ]);
+    expect(decode(calls[0]!.stdin)).toEqual(want.map((f) => f.content));
+    for (const u of [c.paths.units.healthTimer, c.paths.units.dbTimer])
+      expect(calls[0]!.script).toContain(`systemctl enable --quiet '${u.name}'`);
   });
 });
 

@@ -11,21 +11,20 @@ const action = parse(readFileSync('action.yml', 'utf8')) as {
   outputs: Record<string, { description: string }>;
 };
 
-/** The rows of the table between <!-- NAME:start --> and <!-- NAME:end -->, as cells. */
-function rows(name: string): string[][] {
-  const a = readme.indexOf(`<!-- ${name}:start -->`);
-  const b = readme.indexOf(`<!-- ${name}:end -->`);
+/** The items `- \`NAME\`: TEXT` (TEXT wrapped, joined back) between <!-- NAME:start --> and <!-- NAME:end -->. */
+function listItems(marker: string): { name: string; text: string }[] {
+  const a = readme.indexOf(`<!-- ${marker}:start -->`);
+  const b = readme.indexOf(`<!-- ${marker}:end -->`);
   expect([a >= 0, b > a]).toEqual([true, true]);
   return readme
     .slice(a, b)
-    .split('\n')
-    .filter((l) => l.startsWith('| `'))
-    .map((l) =>
-      l
-        .slice(1, -1)
-        .split(/(?<!\\)\|/)
-        .map((c) => c.trim())
-    );
+    .split(/\n(?=- `)/)
+    .filter((t) => t.startsWith('- `'))
+    .map((t) => {
+      const m = /^- `([^`]+)`: (.*)$/s.exec(t.trimEnd().replace(/\\?\n {2}/g, ' '));
+      expect({ item: t, parsed: !!m }).toEqual({ item: t, parsed: true });
+      return { name: m![1]!, text: m![2]! };
+    });
 }
 
 /** The README from a heading to the next heading of the same level. */
@@ -82,13 +81,11 @@ test('the inputs list is action.yml: no input undocumented, no stale one, same d
   }
 });
 
-test('the outputs table is action.yml', () => {
-  const table = rows('outputs');
-  expect(table.map((r) => r[0]!.replace(/`/g, ''))).toEqual(Object.keys(action.outputs));
-  for (const [name, description] of table) {
-    expect(description).toBe(
-      action.outputs[name!.replace(/`/g, '')]!.description.replace(/\s+/g, ' ').trim()
-    );
+test('the outputs list is action.yml', () => {
+  const items = listItems('outputs');
+  expect(items.map((i) => i.name)).toEqual(Object.keys(action.outputs));
+  for (const { name, text } of items) {
+    expect(text).toBe(action.outputs[name]!.description.replace(/\s+/g, ' ').trim());
   }
 });
 
@@ -171,7 +168,7 @@ const MESSAGES: [string, string][] = [
   ['src/steps/check.ts', 'the new release does not load'],
   ['src/steps/hooks.ts', 'commands failed (exit'],
   ['src/rules/environment.ts', 'a value cannot contain a newline'],
-  ['src/render.ts', 'cannot find the templates folder'],
+  ['src/render/templates.ts', 'cannot find the templates folder'],
   ['src/modes/deploy-mode.ts', 'failed and was rolled back;'],
   ['src/modes/deploy-mode.ts', 'there is no previous release to roll back to'],
   ['src/modes/deploy-mode.ts', 'failed too'],

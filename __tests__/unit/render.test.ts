@@ -8,11 +8,14 @@ import {
   renderAppUnits,
   renderDbMaintenanceUnits,
   renderHealthUnits,
-  renderProxyAndLogs,
+  renderLogrotate,
+  renderNginxSite,
   renderTemplate,
   templateVars,
-  templatesDir
+  templatesDir,
+  type ServerFile
 } from '../../src/render.js';
+import { layoutFor } from '../../src/deploy/paths.js';
 
 const REPO = process.cwd();
 const TEMPLATES = path.join(REPO, 'templates');
@@ -276,21 +279,40 @@ describe('renderTemplate', () => {
 
 describe('file sets', () => {
   const vars = templateVars({ app: 'shop', user: 'shopd', group: 'shopd' });
+  const row = (f: ServerFile): string[] => [f.path, f.mode, f.owner];
 
   test('app units: socket, service, Gunicorn config, env file (readable by the app group only)', () => {
-    expect(renderAppUnits(vars, TEMPLATES).map(({ path: p, mode, owner }) => [p, mode, owner])).toEqual([
-      ['/etc/systemd/system/shop.socket', '0644', 'root:root'],
-      ['/etc/systemd/system/shop.service', '0644', 'root:root'],
-      ['/etc/shop/gunicorn.conf.py', '0644', 'root:root'],
-      ['/etc/shop/env', '0640', 'root:shopd']
-    ]);
+    const f = renderAppUnits(vars, TEMPLATES);
+    expect({
+      socket: row(f.socket),
+      service: row(f.service),
+      gunicornConf: row(f.gunicornConf),
+      env: row(f.env)
+    }).toEqual({
+      socket: ['/etc/systemd/system/shop.socket', '0644', 'root:root'],
+      service: ['/etc/systemd/system/shop.service', '0644', 'root:root'],
+      gunicornConf: ['/etc/shop/gunicorn.conf.py', '0644', 'root:root'],
+      env: ['/etc/shop/env', '0640', 'root:shopd']
+    });
+    // Each role holds its own template's text.
+    expect(f.socket.content).toContain('[Socket]');
+    expect(f.service.content).toContain('ExecStart=');
+    expect(f.gunicornConf.content).toContain('proc_name');
+    expect(f.env.content).toContain('FLASK_DEBUG=0');
   });
 
-  test('health, database and proxy/log files', () => {
+  test('health, database, nginx and logrotate files', () => {
+    const health = renderHealthUnits(vars, TEMPLATES);
+    const db = renderDbMaintenanceUnits(vars, TEMPLATES);
     const rows = [
-      ...renderHealthUnits(vars, TEMPLATES),
-      ...renderDbMaintenanceUnits(vars, TEMPLATES),
-      ...renderProxyAndLogs(vars, TEMPLATES)
+      health.script,
+      health.service,
+      health.timer,
+      db.script,
+      db.service,
+      db.timer,
+      renderNginxSite(vars, TEMPLATES),
+      renderLogrotate(vars, TEMPLATES)
     ].map(({ path: p, mode }) => [p, mode]);
     expect(rows).toEqual([
       ['/usr/local/lib/gunicorn-deploy/shop-health-check', '0755'],
@@ -302,5 +324,90 @@ describe('file sets', () => {
       ['/etc/nginx/sites-available/shop.conf', '0644'],
       ['/etc/logrotate.d/shop', '0644']
     ]);
+    expect(health.timer.content).toContain('OnUnitActiveSec=');
+    expect(db.timer.content).toContain('OnCalendar=');
+    expect(renderNginxSite(vars, TEMPLATES).content).toContain('proxy_pass');
+    expect(renderLogrotate(vars, TEMPLATES).content).toContain('rotate 14');
+  });
+});
+
+describe('one layout', () => {
+  const layout = layoutFor('shop', '/opt/shop');
+  const vars = templateVars({ layout });
+
+  test("every path the templates read is the layout's, not built again", () => {
+    expect({
+      appDir: vars.appDir,
+      current: vars.current,
+      socketPath: vars.socketPath,
+      deployLockPath: vars.deployLockPath,
+      preloadDir: vars.preloadDir,
+      releasesDir: vars.releasesDir,
+      envFile: vars.envFile,
+      gunicornConf: vars.gunicornConf,
+      instancePath: vars.instancePath,
+      logDir: vars.logDir,
+      accessLog: vars.accessLog,
+      errorLog: vars.errorLog,
+      healthScript: vars.healthScript,
+      dbScript: vars.dbScript,
+      backupDir: vars.backupDir,
+      serviceName: vars.serviceName,
+      socketName: vars.socketName
+    }).toEqual({
+      appDir: layout.dir,
+      current: layout.current,
+      socketPath: layout.socket,
+      deployLockPath: layout.lockOwner,
+      preloadDir: layout.preloadDir,
+      releasesDir: layout.releases,
+      envFile: layout.envFile,
+      gunicornConf: layout.gunicornConf,
+      instancePath: layout.instance,
+      logDir: layout.logDir,
+      accessLog: layout.accessLog,
+      errorLog: layout.errorLog,
+      healthScript: layout.healthScript,
+      dbScript: layout.dbScript,
+      backupDir: layout.sharedBackups,
+      serviceName: layout.units.service.name,
+      socketName: layout.units.socket.name
+    });
+    expect(vars.layout).toEqual(layout);
+  });
+
+  test('the lock the health check waits for is the one a deploy holds (lock.owner exists while held)', () => {
+    expect(templateVars({ app: 'shop' }).deployLockPath).toBe('/srv/shop/.deploy/lock.owner');
+    expect(layout.lockOwner).toBe('/opt/shop/.deploy/lock.owner');
+    expect(layout.lock).toBe('/opt/shop/.deploy/lock');
+  });
+
+  test("a path given to templateVars replaces the layout's, so the two never disagree", () => {
+    const v = templateVars({ app: 'shop', appDir: '/tmp/x', socketPath: '/tmp/x/app.sock' });
+    expect([v.layout.dir, v.layout.socket, v.layout.current]).toEqual([
+      '/tmp/x',
+      '/tmp/x/app.sock',
+      '/tmp/x/current'
+    ]);
+  });
+
+  test("the rendered files name the layout's paths and units", () => {
+    const f = renderAppUnits(vars, TEMPLATES);
+    expect(f.service.content).toContain(`Requires=${layout.units.socket.name}`);
+    expect(f.service.content).toContain(`--chdir ${layout.current} `);
+    expect(f.socket.content).toContain(`ListenStream=${layout.socket}`);
+    expect(renderLogrotate(vars, TEMPLATES).content).toContain(layout.units.service.name);
+    const unitFiles = Object.values(layout.units).map((u) => u.file);
+    const health = renderHealthUnits(vars, TEMPLATES);
+    const db = renderDbMaintenanceUnits(vars, TEMPLATES);
+    const written = [f.socket, f.service, health.service, health.timer, db.service, db.timer].map(
+      (x) => x.path
+    );
+    expect(written.sort()).toEqual(unitFiles.sort());
+  });
+
+  test('releases and their link', () => {
+    expect(layout.releaseDir('20261130T120000Z-abcdef1')).toBe('/opt/shop/releases/20261130T120000Z-abcdef1');
+    expect(layout.releaseLink('20261130T120000Z-abcdef1')).toBe('releases/20261130T120000Z-abcdef1');
   });
 });

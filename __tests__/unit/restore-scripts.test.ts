@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { DeployContext } from '../../src/deploy/context.js';
-import { serverPaths } from '../../src/deploy/paths.js';
+import { appLayout } from '../../src/deploy/paths.js';
 import { parseSettings } from '../../src/settings.js';
 import { listScript, parseBackups, putBackScript, stageScript, swapScript } from '../../src/steps/restore.js';
 
@@ -15,7 +15,7 @@ function ctx(over: Record<string, string> = {}): DeployContext {
     ...over
   };
   const settings = parseSettings((n) => inputs[n] ?? '');
-  return { settings, paths: serverPaths(settings), facts: {} } as unknown as DeployContext;
+  return { settings, paths: appLayout(settings), facts: {} } as unknown as DeployContext;
 }
 
 const bashOk = (script: string): void => {

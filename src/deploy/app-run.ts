@@ -1,4 +1,4 @@
-import type { ServerPaths } from './paths.js';
+import type { AppLayout } from './paths.js';
 import { shQuote } from '../ssh/quote.js';
 
 /**
@@ -7,7 +7,7 @@ import { shQuote } from '../ssh/quote.js';
  * see, not sudo's or the SSH user's environment.
  */
 export function appRunCommand(
-  paths: ServerPaths,
+  paths: AppLayout,
   opts: { cwd: string; envFile: string; venv: string; argv: string[] }
 ): string {
   const q = shQuote;
@@ -47,7 +47,7 @@ export function asUser(user: string, script: string, args: string[] = []): strin
  * runner is gone.
  */
 export function buildRunCommand(
-  paths: ServerPaths,
+  paths: AppLayout,
   /** args: shell words for $1..., expanded by root's script (values known only on the server). */
   opts: { env: Record<string, string>; maxSeconds: number; script: string; args?: string[] }
 ): string {

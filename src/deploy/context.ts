@@ -3,7 +3,7 @@ import type { StepRecord } from '../report.js';
 import type { Settings } from '../settings.js';
 import type { ExecOptions, ExecResult, Remote } from '../ssh/types.js';
 import { DeployError } from '../steps/step.js';
-import type { ServerPaths } from './paths.js';
+import type { AppLayout } from './paths.js';
 
 /** Everything a deploy step needs; steps take this, never inputs or an SSH object. */
 export interface DeployContext {
@@ -12,7 +12,7 @@ export interface DeployContext {
   logger: Logger;
   label: string;
   records: StepRecord[];
-  paths: ServerPaths;
+  paths: AppLayout;
   facts: Record<string, string>;
   /** Aborted when the run is cancelled; the long waits (health polling, lock waits) observe it. */
   signal?: AbortSignal;

@@ -1,11 +1,22 @@
-import * as path from 'node:path';
 import type { Settings } from '../settings.js';
 
+/** Where the tool's own scripts (health check, database maintenance) live, for every app. */
+export const SCRIPT_DIR = '/usr/local/lib/gunicorn-deploy';
+const UNIT_DIR = '/etc/systemd/system';
+
+/** A systemd unit: its name (for systemctl) and its file. */
+export interface Unit {
+  name: string;
+  file: string;
+}
+
 /**
- * Where everything lives on a server. The server's state (releases, venvs, lock, history) is the
- * source of truth: any runner, or a human with ssh, can see what is deployed and why.
+ * Where everything of one app lives on a server, and what its units are called: built once per host
+ * (appLayout), read by the steps and handed to the templates, so no path is spelled out twice. The
+ * server's state (releases, venvs, lock, history) is the source of truth: any runner, or a human
+ * with ssh, can see what is deployed and why.
  */
-export interface ServerPaths {
+export interface AppLayout {
   app: string;
   /** Runs Gunicorn and the hooks; reads releases and venvs, never writes them. */
   user: string;
@@ -17,52 +28,119 @@ export interface ServerPaths {
   buildUser: string;
   dir: string;
   releases: string;
+  releaseDir(id: string): string;
+  /** `current`'s target, relative to dir (what the symlink holds). */
+  releaseLink(id: string): string;
   current: string;
   shared: string;
+  /** Flask's instance folder (shared/instance). */
+  instance: string;
   venvs: string;
   pipCache: string;
+  /** The deploys' database backups (DB-RELEASE.db), listed and restored by mode backups/restore. */
   backups: string;
+  /** The daily timer's compressed backups (APP-STAMP.db.gz). */
+  sharedBackups: string;
   /** Lock, history, config backups, uploads in flight. */
   state: string;
+  /** The file flock holds while a deploy runs. */
   lock: string;
+  /** Exists exactly while the lock is held (the health check skips its run then). */
   lockOwner: string;
   history: string;
   incoming: string;
+  /** Pruned and refused releases and venvs, deleted in the background. */
+  trash: string;
+  /** What the units step replaced, for a rollback. */
+  configPrevious: string;
   etc: string;
   envFile: string;
   gunicornConf: string;
+  /** The rendered app files, before the units step puts them in place. */
+  staged: string;
+  /** Root-owned lists of the libraries each release loaded (one file per release). */
+  preloadDir: string;
   socket: string;
   logDir: string;
-  unitDir: string;
+  accessLog: string;
+  errorLog: string;
+  units: {
+    service: Unit;
+    socket: Unit;
+    healthService: Unit;
+    healthTimer: Unit;
+    dbService: Unit;
+    dbTimer: Unit;
+  };
+  /** The transient unit the candidate boots in (systemd-run), never a file. */
+  candidateUnit: string;
+  healthScript: string;
+  dbScript: string;
+  nginxSite: string;
+  nginxEnabled: string;
+  logrotate: string;
 }
 
-export function serverPaths(settings: Settings): ServerPaths {
-  const app = settings.app.name;
-  const dir = settings.app.dir;
-  const state = path.posix.join(dir, '.deploy');
+function unit(name: string): Unit {
+  return { name, file: `${UNIT_DIR}/${name}` };
+}
+
+/** The layout of app `app` in folder `dir`; the values are trusted (settings and templateVars check them). */
+export function layoutFor(app: string, dir: string): AppLayout {
+  const state = `${dir}/.deploy`;
+  const etc = `/etc/${app}`;
+  const logDir = `/var/log/${app}`;
   return {
     app,
     user: app,
     buildUser: `${app}-build`,
     dir,
     releases: `${dir}/releases`,
+    releaseDir: (id) => `${dir}/releases/${id}`,
+    releaseLink: (id) => `releases/${id}`,
     current: `${dir}/current`,
     shared: `${dir}/shared`,
+    instance: `${dir}/shared/instance`,
     venvs: `${dir}/venvs`,
     pipCache: `${dir}/venvs/.pip-cache`,
     backups: `${dir}/backups`,
+    sharedBackups: `${dir}/shared/backups`,
     state,
     lock: `${state}/lock`,
     lockOwner: `${state}/lock.owner`,
     history: `${state}/history.log`,
     incoming: `${state}/incoming`,
-    etc: `/etc/${app}`,
-    envFile: `/etc/${app}/env`,
-    gunicornConf: `/etc/${app}/gunicorn.conf.py`,
+    trash: `${state}/trash`,
+    configPrevious: `${state}/config-previous`,
+    etc,
+    envFile: `${etc}/env`,
+    gunicornConf: `${etc}/gunicorn.conf.py`,
+    staged: `${etc}/staged`,
+    preloadDir: `${etc}/preload`,
     socket: `/run/${app}/gunicorn.sock`,
-    logDir: `/var/log/${app}`,
-    unitDir: '/etc/systemd/system'
+    logDir,
+    accessLog: `${logDir}/access.log`,
+    errorLog: `${logDir}/error.log`,
+    units: {
+      service: unit(`${app}.service`),
+      socket: unit(`${app}.socket`),
+      healthService: unit(`${app}-health.service`),
+      healthTimer: unit(`${app}-health.timer`),
+      dbService: unit(`${app}-db-maintenance.service`),
+      dbTimer: unit(`${app}-db-maintenance.timer`)
+    },
+    candidateUnit: `gunicorn-deploy-candidate-${app}`,
+    healthScript: `${SCRIPT_DIR}/${app}-health-check`,
+    dbScript: `${SCRIPT_DIR}/${app}-db-maintenance`,
+    nginxSite: `/etc/nginx/sites-available/${app}.conf`,
+    nginxEnabled: `/etc/nginx/sites-enabled/${app}.conf`,
+    logrotate: `/etc/logrotate.d/${app}`
   };
+}
+
+/** The app's layout on every server of this run. */
+export function appLayout(settings: Settings): AppLayout {
+  return layoutFor(settings.app.name, settings.app.dir);
 }
 
 /** Sortable: UTC time to the second, then the short commit ('local' outside a checkout). */

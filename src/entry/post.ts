@@ -6,7 +6,7 @@ import { readInput } from './main.js';
 import { releaseLeftLocks } from '../steps/lock-cleanup.js';
 import { actionState, needsRollback, type SavedPhase } from '../phase-state.js';
 import { connect as sshConnect } from '../ssh/connection.js';
-import { serverPaths } from '../deploy/paths.js';
+import { appLayout } from '../deploy/paths.js';
 import type { DeployContext } from '../deploy/context.js';
 import { acquireLock } from '../steps/lock.js';
 import { rollbackTo } from '../steps/rollback.js';
@@ -65,7 +65,7 @@ export async function rollBackUnproven(
           label,
           records: [],
           facts: {},
-          paths: serverPaths(settings)
+          paths: appLayout(settings)
         };
         const lock = await acquireLock(ctx, owner);
         try {
@@ -89,7 +89,7 @@ export async function rollBackUnproven(
     } catch (err) {
       logger.error(
         `${label}: the run was cancelled while ${release} was switched but not proven, and rolling back to ${previous} failed: ${errorMessage(err)}\n` +
-          `The server needs attention now: ssh in and check systemctl status ${serverPaths(settings).app}, or run this action with mode: rollback.`
+          `The server needs attention now: ssh in and check systemctl status ${appLayout(settings).app}, or run this action with mode: rollback.`
       );
     }
   }
@@ -105,6 +105,6 @@ function savedConfig(ctx: DeployContext, saved: SavedPhase): StagedConfig | unde
     envFile: '',
     gunicornConf: '',
     stagedDir: '',
-    previousDir: `${ctx.paths.state}/config-previous`
+    previousDir: ctx.paths.configPrevious
   };
 }

@@ -1,8 +1,8 @@
 import type { HostContext, ModeStrategy, RollingStrategy } from './types.js';
 import { throwIfCancelled, uncancellable } from '../cancel.js';
 import type { DeployContext } from '../deploy/context.js';
-import { releaseId, serverPaths } from '../deploy/paths.js';
-import { acquireLock, type HeldLock } from '../steps/lock.js';
+import { releaseId, appLayout } from '../deploy/paths.js';
+import { lockStep, type HeldLock } from '../steps/lock.js';
 import { ensureLayout } from '../steps/layout.js';
 import { uploadRelease, type Uploaded } from '../steps/upload.js';
 import { buildVenv } from '../steps/venv.js';
@@ -24,18 +24,19 @@ import { rememberCommand } from '../deploy/remembered.js';
 import { shQuote } from '../ssh/quote.js';
 import { parseFacts } from '../deploy/context.js';
 import { DeployError, errorMessage, step, type StepOutcome } from '../steps/step.js';
+import type { StepName } from '../steps/catalog.js';
 
 export const DEPLOY_KEYS = ['release', 'previous-release', 'reload', 'rolled-back'];
 
 export function deployContext(ctx: HostContext): DeployContext {
-  return { ...ctx, paths: serverPaths(ctx.settings) };
+  return { ...ctx, paths: appLayout(ctx.settings) };
 }
 
 /** Steps that still run in a cancelled run: the way back, and what follows a proven switch. */
-const AFTER_CANCEL = ['units', 'rollback', 'post-activate', 'prune'];
+const AFTER_CANCEL: StepName[] = ['units', 'rollback', 'post-activate', 'prune'];
 
 function stepper(ctx: DeployContext) {
-  return <T extends StepOutcome | void>(name: string, fn: () => Promise<T>): Promise<T> => {
+  return <T extends StepOutcome | void>(name: StepName, fn: () => Promise<T>): Promise<T> => {
     if (!AFTER_CANCEL.includes(name)) throwIfCancelled(ctx.signal, `step ${name}`);
     return step(ctx.logger, ctx.records, ctx.label, name, fn);
   };
@@ -74,7 +75,7 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
   const d = ctx.settings.deploy;
   ctx.facts['rolled-back'] = 'false';
   host.notePhase?.({ phase: 'preparing' });
-  const lock = held ?? (await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }))).lock;
+  const lock = held ?? (await lockStep(ctx));
   let up: Uploaded | undefined;
   let migrated = '';
   try {
@@ -149,8 +150,8 @@ async function refuseRelease(ctx: DeployContext, up: Uploaded, why: string): Pro
     ctx,
     { ...entry, why: why.split('\n')[0]! },
     `${stateCommand(ctx, up.release, 'refused')}
-if [ -d ${q(`${p.releases}/${up.release}`)} ] && [ "$(readlink ${q(p.current)})" != ${q(`releases/${up.release}`)} ]; then
-  t=${q(`${p.state}/trash`)}/$(date +%s%N); mkdir -p "$t"; mv -T -- ${q(`${p.releases}/${up.release}`)} "$t/release-${up.release}"
+if [ -d ${q(p.releaseDir(up.release))} ] && [ "$(readlink ${q(p.current)})" != ${q(p.releaseLink(up.release))} ]; then
+  t=${q(p.trash)}/$(date +%s%N); mkdir -p "$t"; mv -T -- ${q(p.releaseDir(up.release))} "$t/release-${up.release}"
 fi`
   );
 }

@@ -2,6 +2,7 @@ import type { Remote } from '../ssh/types.js';
 import type { Settings } from '../settings.js';
 import { shQuote } from '../ssh/quote.js';
 import { diskProbe, nameProbe } from '../steps/ownership.js';
+import { appLayout } from '../deploy/paths.js';
 
 export const PREFLIGHT_KEYS = [
   'os',
@@ -25,8 +26,7 @@ export const MIN_SYSTEMD = 247;
  * rather than hiding the others.
  */
 export function preflightScript(settings: Settings): string {
-  const dir = shQuote(settings.app.dir);
-  const app = shQuote(settings.app.name);
+  const layout = appLayout(settings);
   const tools: [string, string][] = [
     ['curl', 'curl'],
     ['flock', 'util-linux'],
@@ -53,7 +53,7 @@ echo "need_mb=$need_mb"
 echo "disk_dir=$disk_dir"
 ${nameProbe(settings)}
 echo "taken=$(printf '%s' "$taken" | sed 's/^ *//' | paste -sd ';' | sed 's/^;//; s/;/; /g')"
-if [ -f /etc/systemd/system/${app}.service ] && [ -L ${dir}/current ]; then echo provisioned=yes; else echo provisioned=no; fi
+if [ -f ${shQuote(layout.units.service.file)} ] && [ -L ${shQuote(layout.current)} ]; then echo provisioned=yes; else echo provisioned=no; fi
 `;
 }
 

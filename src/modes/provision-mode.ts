@@ -1,5 +1,6 @@
 import type { ModeStrategy } from './types.js';
 import { step, DeployError, type StepOutcome } from '../steps/step.js';
+import type { StepName } from '../steps/catalog.js';
 import { preflight } from './preflight.js';
 import { deployContext } from './deploy-mode.js';
 import { ensurePackages } from '../provision/packages.js';
@@ -9,7 +10,7 @@ import { ensureNginx } from '../provision/nginx.js';
 import { ensureLogrotate } from '../provision/logrotate.js';
 import { ensureTimers } from '../provision/timers.js';
 import { decideDeploy, runFirstDeploy } from '../provision/first-deploy.js';
-import { acquireLock, type HeldLock } from '../steps/lock.js';
+import { lockStep, type HeldLock } from '../steps/lock.js';
 import { VERIFY_KEYS, verifyChecklist } from '../provision/verify.js';
 
 /**
@@ -25,7 +26,7 @@ export const provisionMode: ModeStrategy = {
   async runHost(host) {
     const ctx = deployContext(host);
     const dry = ctx.settings.provision.dryRun;
-    const s = <T extends StepOutcome | void>(name: string, fn: () => Promise<T>): Promise<T> =>
+    const s = <T extends StepOutcome | void>(name: StepName, fn: () => Promise<T>): Promise<T> =>
       step(ctx.logger, ctx.records, ctx.label, name, fn);
     await s('preflight', async () => {
       const r = await preflight(ctx.remote, ctx.settings);
@@ -36,7 +37,7 @@ export const provisionMode: ModeStrategy = {
       return { changed: false, detail: `${r.facts.os}, sudo ${r.facts.sudo}, ${r.facts['disk-free']} free` };
     });
     const changes: string[] = [];
-    const track = async <T extends StepOutcome>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const track = async <T extends StepOutcome>(name: StepName, fn: () => Promise<T>): Promise<T> => {
       const out = await s(name, fn);
       if (out.changed) changes.push(name);
       return out;
@@ -46,7 +47,7 @@ export const provisionMode: ModeStrategy = {
       await track('packages', () => ensurePackages(ctx));
       // Held from here on (a deploy running at the same time would see units and files change
       // under it); apt above touches nothing of the app's and may take minutes.
-      if (!dry) lock = (await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }))).lock;
+      if (!dry) lock = await lockStep(ctx);
       await track('user', () => ensureUser(ctx));
       await track('import-database', () => importDatabase(ctx));
       await track('nginx', () => ensureNginx(ctx));

@@ -1,7 +1,7 @@
 import type { ModeStrategy } from './types.js';
 import { parseFacts, type DeployContext } from '../deploy/context.js';
 import { withRememberedSettings } from '../deploy/remembered.js';
-import { acquireLock } from '../steps/lock.js';
+import { lockStep } from '../steps/lock.js';
 import { verifyRelease } from '../steps/verify.js';
 import { recordHistory } from '../steps/history.js';
 import {
@@ -12,6 +12,7 @@ import {
   swapDatabase
 } from '../steps/restore.js';
 import { DeployError, errorMessage, step, type StepOutcome } from '../steps/step.js';
+import type { StepName } from '../steps/catalog.js';
 import { deployContext } from './deploy-mode.js';
 
 export const RESTORE_KEYS = ['release', 'restored-backup', 'safety-backup', 'requests-held-ms'];
@@ -38,9 +39,9 @@ export const restoreMode: ModeStrategy = {
   async runHost(host) {
     const ctx = await withRememberedSettings(deployContext(host));
     requireDatabase(ctx, 'restore');
-    const s = <T extends StepOutcome | void>(name: string, fn: () => Promise<T>): Promise<T> =>
+    const s = <T extends StepOutcome | void>(name: StepName, fn: () => Promise<T>): Promise<T> =>
       step(ctx.logger, ctx.records, ctx.label, name, fn);
-    const lock = await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }));
+    const lock = await lockStep(ctx);
     let id = ctx.settings.deploy.backup;
     try {
       const staged = await s('check backup', () => stageRestore(ctx, id));
@@ -92,7 +93,7 @@ export const restoreMode: ModeStrategy = {
         });
       throw err;
     } finally {
-      await lock.lock.release();
+      await lock.release();
     }
   }
 };

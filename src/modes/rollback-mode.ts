@@ -1,7 +1,7 @@
 import type { ModeStrategy } from './types.js';
 import { parseFacts, runScript, type DeployContext } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
-import { acquireLock } from '../steps/lock.js';
+import { lockStep } from '../steps/lock.js';
 import { switchRelease } from '../steps/switch.js';
 import { verifyRelease } from '../steps/verify.js';
 import { errorLogTail } from '../steps/rollback.js';
@@ -10,6 +10,7 @@ import { recordHistory } from '../steps/history.js';
 import { listStatesCommand, parseStates, stateCommand } from '../deploy/release-record.js';
 import { readRememberedCommand, withRemembered } from '../deploy/remembered.js';
 import { DeployError, errorMessage, step, type StepOutcome } from '../steps/step.js';
+import type { StepName } from '../steps/catalog.js';
 import { DEPLOY_KEYS, deployContext } from './deploy-mode.js';
 
 /** States a release named by rollback-to may have: it served once. */
@@ -53,12 +54,9 @@ export const rollbackMode: ModeStrategy = {
     const p = base.paths;
     const wanted = base.settings.deploy.rollbackTo;
     base.facts['rolled-back'] = 'false';
-    const lock = await step(base.logger, base.records, base.label, 'lock', async () => ({
-      lock: await acquireLock(base),
-      detail: 'held'
-    }));
+    const lock = await lockStep(base);
     let ctx: DeployContext = base;
-    const s = <T extends StepOutcome | void>(name: string, fn: () => Promise<T>): Promise<T> =>
+    const s = <T extends StepOutcome | void>(name: StepName, fn: () => Promise<T>): Promise<T> =>
       step(ctx.logger, ctx.records, ctx.label, name, fn);
     try {
       const found = await s('find release', async () => {
@@ -146,7 +144,7 @@ ${readRememberedCommand(base)}
         );
       }
     } finally {
-      await lock.lock.release();
+      await lock.release();
     }
   }
 };

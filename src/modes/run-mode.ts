@@ -2,7 +2,7 @@ import type { ModeStrategy } from './types.js';
 import { appRunCommand } from '../deploy/app-run.js';
 import { parseFacts } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
-import { acquireLock } from '../steps/lock.js';
+import { lockStep } from '../steps/lock.js';
 import { DeployError, step } from '../steps/step.js';
 import { deployContext } from './deploy-mode.js';
 
@@ -21,14 +21,7 @@ export const runMode: ModeStrategy = {
   async runHost(host) {
     const ctx = deployContext(host);
     const { command, lock: takeLock } = ctx.settings.run;
-    const lock = takeLock
-      ? (
-          await step(ctx.logger, ctx.records, ctx.label, 'lock', async () => ({
-            lock: await acquireLock(ctx),
-            detail: 'held'
-          }))
-        ).lock
-      : undefined;
+    const lock = takeLock ? await lockStep(ctx) : undefined;
     try {
       const found = await ctx.remote.exec(
         `echo "release=$(basename "$(readlink ${shQuote(ctx.paths.current)})")"`,
@@ -42,7 +35,7 @@ export const runMode: ModeStrategy = {
         );
       }
       ctx.facts.release = release;
-      const rel = `${ctx.paths.releases}/${release}`;
+      const rel = ctx.paths.releaseDir(release);
       await step(ctx.logger, ctx.records, ctx.label, 'run', async () => {
         const res = await ctx.remote.exec(
           appRunCommand(ctx.paths, {

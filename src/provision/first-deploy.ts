@@ -73,7 +73,7 @@ export async function decideDeploy(ctx: DeployContext): Promise<DeployDecision> 
     `
 [ -f ${q(recordPath(ctx))} ] && cat ${q(recordPath(ctx))}
 [ -L ${q(ctx.paths.current)} ] && echo "current=$(basename "$(readlink ${q(ctx.paths.current)})")"
-echo "active=$(systemctl is-active ${q(`${ctx.paths.app}.service`)} 2>/dev/null || true)"
+echo "active=$(systemctl is-active ${q(ctx.paths.units.service.name)} 2>/dev/null || true)"
 `,
     { timeoutMs: 30_000 }
   );

@@ -22,7 +22,7 @@ export function importScript(ctx: DeployContext): string {
   const pr = ctx.settings.provision;
   const db = `${p.shared}/${ctx.settings.deploy.sqliteDb}`;
   const old = `${p.backups}/before-import-$(date -u +%Y%m%dT%H%M%SZ).db`;
-  const svc = q(`${p.app}.service`);
+  const svc = q(p.units.service.name);
   return `
 src=${q(pr.importDatabase)}; db=${q(db)}; marker=${q(`${p.state}/imported-database`)}
 if [ ! -f "$src" ]; then echo "import-database: $src does not exist on the server" >&2; exit ${MISSING}; fi

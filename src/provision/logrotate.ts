@@ -1,5 +1,5 @@
 import type { DeployContext } from '../deploy/context.js';
-import { renderProxyAndLogs } from '../render.js';
+import { renderLogrotate } from '../render.js';
 import { shQuote } from '../ssh/quote.js';
 import { runProvisionScript, type ProvisionResult } from './run.js';
 import { filesInput, writeFilesScript } from './shell.js';
@@ -11,7 +11,7 @@ import { provisionVars } from './vars.js';
  * is refused before it replaces a good one.
  */
 export async function ensureLogrotate(ctx: DeployContext): Promise<ProvisionResult> {
-  const file = renderProxyAndLogs(provisionVars(ctx)).find((f) => f.path.startsWith('/etc/logrotate.d/'))!;
+  const file = renderLogrotate(provisionVars(ctx));
   const check = `
 if [ "$dry" != 1 ] && was_changed ${shQuote(file.path)}; then
   if ! out=$(logrotate -d ${shQuote(file.path)} 2>&1) || echo "$out" | grep -qi '^error'; then

@@ -1,5 +1,5 @@
 import type { DeployContext } from '../deploy/context.js';
-import { renderProxyAndLogs } from '../render.js';
+import { renderNginxSite } from '../render.js';
 import { shQuote } from '../ssh/quote.js';
 import { DeployError } from '../steps/step.js';
 import { runProvisionScript, type ProvisionResult } from './run.js';
@@ -16,9 +16,6 @@ const REFUSED = 6;
  */
 export function nginxScript(ctx: DeployContext): string {
   const q = shQuote;
-  const app = ctx.paths.app;
-  const avail = `/etc/nginx/sites-available/${app}.conf`;
-  const enabled = `/etc/nginx/sites-enabled/${app}.conf`;
   // Shared folders nginx serves (uploads): group www-data with setgid, so what the app writes there
   // (UMask 0027: group-readable) is readable by nginx and nothing else of shared/ is; shared/ itself
   // only traversable (o+x, no listing).
@@ -38,7 +35,7 @@ fi`;
     .join('\n');
   return `
 ${uploads}
-avail=${q(avail)}; enabled=${q(enabled)}; def=/etc/nginx/sites-enabled/default
+avail=${q(ctx.paths.nginxSite)}; enabled=${q(ctx.paths.nginxEnabled)}; def=/etc/nginx/sites-enabled/default
 new=$(mktemp); trap 'rm -f "$new"' EXIT
 cat > "$new"
 [ -f "$avail" ] && cmp -s "$new" "$avail" || mark site
@@ -75,7 +72,7 @@ if [ "$dry" != 1 ] && ! systemctl is-active --quiet nginx; then mark nginx-start
 }
 
 export async function ensureNginx(ctx: DeployContext): Promise<ProvisionResult> {
-  const site = renderProxyAndLogs(provisionVars(ctx)).find((f) => f.path.includes('/nginx/'))!;
+  const site = renderNginxSite(provisionVars(ctx));
   try {
     const res = await runProvisionScript(ctx, 'configuring nginx', nginxScript(ctx), {
       stdin: site.content

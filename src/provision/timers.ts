@@ -1,4 +1,5 @@
 import type { DeployContext } from '../deploy/context.js';
+import type { AppLayout, Unit } from '../deploy/paths.js';
 import { renderDbMaintenanceUnits, renderHealthUnits, type ServerFile } from '../render.js';
 import { shQuote } from '../ssh/quote.js';
 import { runProvisionScript, type ProvisionResult } from './run.js';
@@ -6,8 +7,12 @@ import { filesInput, writeFilesScript } from './shell.js';
 import { provisionVars } from './vars.js';
 
 /** The health check and the database maintenance, each a script, a oneshot service and a timer. */
-export function timerNames(app: string): string[] {
-  return [`${app}-health.timer`, `${app}-db-maintenance.timer`];
+export function timerUnits(layout: AppLayout): { service: Unit; timer: Unit }[] {
+  const u = layout.units;
+  return [
+    { service: u.healthService, timer: u.healthTimer },
+    { service: u.dbService, timer: u.dbTimer }
+  ];
 }
 
 /**
@@ -16,17 +21,21 @@ export function timerNames(app: string): string[] {
  */
 export function timerFiles(ctx: DeployContext): ServerFile[] {
   const vars = provisionVars(ctx);
-  return [...renderHealthUnits(vars), ...renderDbMaintenanceUnits(vars)];
+  return [renderHealthUnits(vars), renderDbMaintenanceUnits(vars)].flatMap((f) => [
+    f.script,
+    f.service,
+    f.timer
+  ]);
 }
 
 export function timersScript(ctx: DeployContext): string {
   const files = timerFiles(ctx);
   const q = shQuote;
-  const perTimer = timerNames(ctx.paths.app)
-    .map((t) => {
-      const base = t.replace(/\.timer$/, '');
+  const perTimer = timerUnits(ctx.paths)
+    .map(({ service, timer }) => {
+      const t = timer.name;
       return `
-if was_changed ${q(`/etc/systemd/system/${t}`)} || was_changed ${q(`/etc/systemd/system/${base}.service`)}; then
+if was_changed ${q(timer.file)} || was_changed ${q(service.file)}; then
   [ "$dry" = 1 ] || { systemctl is-active --quiet ${q(t)} && systemctl restart ${q(t)} || true; }
 fi
 if ! systemctl is-enabled --quiet ${q(t)} 2>/dev/null; then mark ${q(`${t}:enabled`)}; act systemctl enable --quiet ${q(t)}; fi

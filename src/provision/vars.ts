@@ -9,13 +9,10 @@ export function provisionVars(ctx: DeployContext): TemplateVars {
   const d = ctx.settings.deploy;
   const pr = ctx.settings.provision;
   return templateVars({
-    app: ctx.paths.app,
-    appDir: ctx.paths.dir,
+    layout: ctx.paths,
     wsgiApp: d.wsgiApp,
     env: d.env,
     healthPath: d.healthPath,
-    // The health check skips its run while a deploy holds the lock (the owner file exists then).
-    deployLockPath: ctx.paths.lockOwner,
     serverName: pr.serverName,
     healthHost: d.healthHost || undefined,
     clientMaxBodySize: pr.clientMaxBodySize,

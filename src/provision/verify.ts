@@ -2,7 +2,7 @@ import type { DeployContext } from '../deploy/context.js';
 import { formatTable } from '../report.js';
 import { shQuote } from '../ssh/quote.js';
 import { DeployError, type StepOutcome } from '../steps/step.js';
-import { timerNames } from './timers.js';
+import { timerUnits } from './timers.js';
 import { healthHost } from '../deploy/health.js';
 import { appRunCommand } from '../deploy/app-run.js';
 
@@ -81,7 +81,7 @@ export function verifyChecklistScript(ctx: DeployContext): string {
   return `
 set +e
 r() { printf 'check=%s|%s|%s\\n' "$1" "$2" "$(printf '%s' "$3" | tr '\\n|' ' /' | cut -c1-200)"; }
-svc=${q(`${p.app}.service`)}; sock=${q(`${p.app}.socket`)}; sockpath=${q(p.socket)}; hp=${q(d.healthPath)}
+svc=${q(p.units.service.name)}; sock=${q(p.units.socket.name)}; sockpath=${q(p.socket)}; hp=${q(d.healthPath)}
 a=$(systemctl is-active "$svc" 2>/dev/null); e=$(systemctl is-enabled "$svc" 2>/dev/null)
 if [ "$a" = active ] && [ "$e" = enabled ]; then r service ok "active, enabled, pid $(systemctl show -p MainPID --value "$svc")"; else r service red "$a, \${e:-not installed}"; fi
 a=$(systemctl is-active "$sock" 2>/dev/null); e=$(systemctl is-enabled "$sock" 2>/dev/null)
@@ -111,7 +111,7 @@ code=$(curl -sS -o /dev/null -w '%{http_code}' -m 10 -H ${q(`Host: ${host}`)} "h
 if [ "$code" = 200 ]; then r health-nginx ok "$hp 200 on port 80"; else r health-nginx red "$hp answered \${code:-nothing} through nginx on port 80"; fi
 if ! command -v nginx >/dev/null; then r nginx-config red "nginx is not installed";
 elif out=$(nginx -t 2>&1); then r nginx-config ok "nginx -t passed"; else r nginx-config red "nginx -t: $(echo "$out" | grep -v 'test failed' | tail -n 1)"; fi
-lr=${q(`/etc/logrotate.d/${p.app}`)}
+lr=${q(p.logrotate)}
 if [ ! -f "$lr" ]; then r logrotate red "no $lr";
 elif out=$(logrotate -d "$lr" 2>&1) && ! echo "$out" | grep -qi '^error'; then
   n=$(ls ${q(p.logDir)}/*.log 2>/dev/null | wc -l); r logrotate ok "logrotate -d clean, $n log files in ${p.logDir}"
@@ -122,7 +122,9 @@ elif [ ! -f "$db" ]; then r database red "no database at $db";
 else ic=$(runuser -u ${q(p.user)} -- sqlite3 -readonly "$db" 'PRAGMA integrity_check' 2>&1 | head -n 3)
   if [ "$ic" = ok ]; then r database ok "integrity ok, $(stat -c %s "$db") bytes"; else r database red "integrity_check: $ic"; fi
 fi
-bad=""; for t in ${timerNames(p.app).map(q).join(' ')}; do systemctl is-active --quiet "$t" || bad="$bad $t"; done
+bad=""; for t in ${timerUnits(p)
+    .map((u) => q(u.timer.name))
+    .join(' ')}; do systemctl is-active --quiet "$t" || bad="$bad $t"; done
 if [ -z "$bad" ]; then r timers ok "health and db-maintenance timers active"; else r timers red "not active:$bad"; fi
 d=${q(p.dir)}; while [ ! -d "$d" ]; do d=$(dirname "$d"); done
 used=$(df -P "$d" | awk 'NR==2 {sub(/%/, "", $5); print $5}')

@@ -49,7 +49,7 @@ for top, dirs, files in os.walk(root, topdown=True):
 export function buildCommand(ctx: DeployContext, release: string, envFile: string): string {
   const q = shQuote;
   const p = ctx.paths;
-  const rel = `${p.releases}/${release}`;
+  const rel = p.releaseDir(release);
   const keep = ['REVISION', MANIFEST_FILE, '.venv', ...ctx.settings.deploy.sharedPaths];
   const script = `set -euo pipefail
 if [ -f ${q(`${rel}/${MANIFEST_FILE}`)} ]; then python3 -c ${q(PRUNE_UNLISTED)} ${q(rel)} ${keep.map(q).join(' ')}; fi

@@ -10,7 +10,7 @@ export const GRACE_ANSWERS = 3;
 
 /** The transient unit and runtime folder of an app's candidate: one at a time, under the lock. */
 export function candidateUnit(ctx: DeployContext): string {
-  return `gunicorn-deploy-candidate-${ctx.paths.app}`;
+  return ctx.paths.candidateUnit;
 }
 
 export interface CandidateConfig {
@@ -29,7 +29,7 @@ export function candidateScript(ctx: DeployContext, release: string, conf: Candi
   const q = shQuote;
   const p = ctx.paths;
   const d = ctx.settings.deploy;
-  const rel = `${p.releases}/${release}`;
+  const rel = p.releaseDir(release);
   const unit = candidateUnit(ctx);
   const rundir = `/run/${unit}`;
   const sock = `${rundir}/gunicorn.sock`;

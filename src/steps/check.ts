@@ -36,7 +36,7 @@ run()
 
 /** Root-owned, readable by the app's user (Gunicorn's master reads it): one list per release. */
 export function preloadDir(ctx: DeployContext): string {
-  return `${ctx.paths.etc}/preload`;
+  return ctx.paths.preloadDir;
 }
 
 /**
@@ -47,7 +47,7 @@ export function preloadDir(ctx: DeployContext): string {
  * through). The release is recorded as built.
  */
 export function checkCommand(ctx: DeployContext, release: string, staged: StagedConfig): string {
-  const rel = `${ctx.paths.releases}/${release}`;
+  const rel = ctx.paths.releaseDir(release);
   const preload = ctx.settings.deploy.preloadLibraries;
   const gunicornArgs = [
     '--check-config',

@@ -19,16 +19,16 @@ export interface StagedConfig {
 export function appFiles(ctx: DeployContext, cores: number): ServerFile[] {
   const d = ctx.settings.deploy;
   const vars = templateVars({
-    app: ctx.paths.app,
-    appDir: ctx.paths.dir,
+    layout: ctx.paths,
     wsgiApp: d.wsgiApp,
     workers: d.workers === 'auto' ? 2 * cores + 1 : d.workers,
     preloadLibraries: d.preloadLibraries,
     env: d.env,
-    healthPath: d.healthPath,
-    deployLockPath: ctx.paths.lockOwner
+    healthPath: d.healthPath
   });
-  return renderAppUnits(vars);
+  const f = renderAppUnits(vars);
+  // In this order on stageScript's stdin.
+  return [f.socket, f.service, f.gunicornConf, f.env];
 }
 
 const stagedName = (f: ServerFile): string => path.posix.basename(f.path);
@@ -42,7 +42,7 @@ const stagedName = (f: ServerFile): string => path.posix.basename(f.path);
  */
 export function stageScript(ctx: DeployContext, files: ServerFile[]): string {
   const q = shQuote;
-  const staged = `${ctx.paths.etc}/staged`;
+  const staged = ctx.paths.staged;
   const writes = files
     .map((f) => {
       const to = `${staged}/${stagedName(f)}`;
@@ -72,17 +72,16 @@ export async function stageConfig(ctx: DeployContext, cores: number): Promise<St
     stdin: stageInput(files)
   });
   const changed = (parseFacts(res.stdout).changed ?? '').split(/\s+/).filter((s) => s);
-  const stagedDir = `${ctx.paths.etc}/staged`;
-  const at = (suffix: string): string =>
-    `${stagedDir}/${path.posix.basename(files.find((f) => f.path.endsWith(suffix))!.path)}`;
+  const stagedDir = ctx.paths.staged;
+  const at = (live: string): string => `${stagedDir}/${path.posix.basename(live)}`;
   return {
     files,
     changedFiles: changed,
     changed: changed.length > 0,
     stagedDir,
-    previousDir: `${ctx.paths.state}/config-previous`,
-    envFile: at('/env'),
-    gunicornConf: at('gunicorn.conf.py'),
+    previousDir: ctx.paths.configPrevious,
+    envFile: at(ctx.paths.envFile),
+    gunicornConf: at(ctx.paths.gunicornConf),
     detail: changed.length ? `changed: ${changed.map((c) => path.posix.basename(c)).join(', ')}` : 'unchanged'
   };
 }
@@ -113,15 +112,15 @@ export function installScript(ctx: DeployContext, staged: StagedConfig): string 
 install -m ${f.mode} -o ${q(owner!)} -g ${q(group!)} ${q(`${staged.stagedDir}/${name}`)} ${q(f.path)}`;
     })
     .join('\n');
-  const app = ctx.paths.app;
+  const { socket, service } = ctx.paths.units;
   return `
-systemctl is-active --quiet ${q(`${app}.socket`)} && echo socket_was_active=yes || true
+systemctl is-active --quiet ${q(socket.name)} && echo socket_was_active=yes || true
 rm -rf ${q(prev)}; install -d -m 0700 ${q(prev)}
 ${lines}
 ${unitsChanged(staged) ? 'systemctl daemon-reload' : ''}
-systemctl is-enabled --quiet ${q(`${app}.socket`)} 2>/dev/null || systemctl enable --quiet ${q(`${app}.socket`)}
-systemctl is-enabled --quiet ${q(`${app}.service`)} 2>/dev/null || systemctl enable --quiet ${q(`${app}.service`)}
-systemctl is-active --quiet ${q(`${app}.socket`)} || systemctl start ${q(`${app}.socket`)}
+systemctl is-enabled --quiet ${q(socket.name)} 2>/dev/null || systemctl enable --quiet ${q(socket.name)}
+systemctl is-enabled --quiet ${q(service.name)} 2>/dev/null || systemctl enable --quiet ${q(service.name)}
+systemctl is-active --quiet ${q(socket.name)} || systemctl start ${q(socket.name)}
 `;
 }
 
@@ -130,11 +129,11 @@ export async function installConfig(ctx: DeployContext, staged: StagedConfig): P
     timeoutMs: 120_000
   });
   if (
-    staged.changedFiles.some((p) => p.endsWith('.socket')) &&
+    staged.changedFiles.includes(ctx.paths.units.socket.file) &&
     parseFacts(res.stdout).socket_was_active === 'yes'
   ) {
     ctx.logger.warning(
-      `${ctx.paths.app}.socket changed: the running socket keeps its old settings until it is restarted (a deploy never restarts it, since that refuses connections)`
+      `${ctx.paths.units.socket.name} changed: the running socket keeps its old settings until it is restarted (a deploy never restarts it, since that refuses connections)`
     );
   }
   return {

@@ -11,7 +11,7 @@ export async function runHook(
   envFile: string
 ): Promise<StepOutcome> {
   if (!commands) return { changed: false, detail: 'none' };
-  const rel = `${ctx.paths.releases}/${release}`;
+  const rel = ctx.paths.releaseDir(release);
   const cmd = appRunCommand(ctx.paths, {
     cwd: rel,
     envFile,

@@ -2,7 +2,7 @@ import type { Logger } from '../log.js';
 import type { Settings } from '../settings.js';
 import type { Connector } from '../engine.js';
 import { hostLabel, targetFor } from '../engine.js';
-import { serverPaths } from '../deploy/paths.js';
+import { appLayout } from '../deploy/paths.js';
 import { shQuote } from '../ssh/quote.js';
 import { connect as sshConnect } from '../ssh/connection.js';
 import { errorMessage } from './step.js';
@@ -14,7 +14,7 @@ import { errorMessage } from './step.js';
  * when the owner file names this very run.
  */
 export function releaseScript(settings: Settings, run: string): string {
-  const p = serverPaths(settings);
+  const p = appLayout(settings);
   return `
 owner=${shQuote(p.lockOwner)}
 [ -f "$owner" ] || { echo released=none; exit 0; }

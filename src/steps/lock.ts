@@ -2,7 +2,8 @@ import { PassThrough } from 'node:stream';
 import type { DeployContext } from '../deploy/context.js';
 import { parseFacts } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
-import { DeployError } from './step.js';
+import { throwIfCancelled } from '../cancel.js';
+import { DeployError, step } from './step.js';
 import { lockGuardScript } from './ownership.js';
 
 /** Exit code of the lock script when another deploy kept the lock for the whole timeout. */
@@ -72,6 +73,19 @@ echo locked=yes
 # ends the loop, and the lock with it: only this shell holds it, so killing the shell frees it too.
 while IFS= read -r -t ${HOLDER_PATIENCE_S} _; do :; done
 `;
+}
+
+/**
+ * The lock as the step every mode that changes a server starts with (deploy, provision, rollback,
+ * restore, run with run-lock): a cancelled run does not start it. Held until release().
+ */
+export async function lockStep(ctx: DeployContext): Promise<HeldLock> {
+  throwIfCancelled(ctx.signal, 'step lock');
+  const held = await step(ctx.logger, ctx.records, ctx.label, 'lock', async () => ({
+    lock: await acquireLock(ctx),
+    detail: 'held'
+  }));
+  return held.lock;
 }
 
 export async function acquireLock(ctx: DeployContext, owner = runId()): Promise<HeldLock> {

@@ -6,6 +6,7 @@ import { verifyRelease } from './verify.js';
 import { recordHistory } from './history.js';
 import { ChangedSinceError, cleanupCommand, putBackSafety, stageRestore, swapDatabase } from './restore.js';
 import { errorMessage, step, type StepOutcome } from './step.js';
+import type { StepName } from './catalog.js';
 
 /**
  * The database's content and schema as one hash (sqlite3's .sha3sum), taken as the app's user so
@@ -57,7 +58,7 @@ export async function afterMigrationRollback(
     refuse('pre-activate did not finish, so there is no proof of what it changed');
     return;
   }
-  const s = <T extends StepOutcome | void>(name: string, fn: () => Promise<T>): Promise<T> =>
+  const s = <T extends StepOutcome | void>(name: StepName, fn: () => Promise<T>): Promise<T> =>
     step(ctx.logger, ctx.records, ctx.label, name, fn);
   try {
     await s('check backup', () => stageRestore(ctx, backup));

@@ -1,4 +1,5 @@
 import type { Settings } from '../settings.js';
+import { appLayout, type AppLayout } from '../deploy/paths.js';
 import { shQuote } from '../ssh/quote.js';
 
 /**
@@ -22,10 +23,8 @@ export function ownedMarker(app: string): string {
 }
 
 /** Every unit name a deploy or provision of the app writes. */
-export function appUnitNames(app: string): string[] {
-  return ['service', 'socket']
-    .map((k) => `${app}.${k}`)
-    .concat(['health', 'db-maintenance'].flatMap((t) => [`${app}-${t}.service`, `${app}-${t}.timer`]));
+export function appUnitNames(layout: AppLayout): string[] {
+  return Object.values(layout.units).map((u) => u.name);
 }
 
 const UNIT_DIRS = [
@@ -44,6 +43,7 @@ const UNIT_DIRS = [
  */
 export function nameProbe(settings: Settings): string {
   const q = shQuote;
+  const layout = appLayout(settings);
   const app = settings.app.name;
   const dir = settings.app.dir;
   return `
@@ -70,12 +70,12 @@ if [ "$gd_user_ours" = no ]; then
   fi
   if getent group "$gd_app" >/dev/null; then taken="$taken
   group $gd_app"; fi
-  for gd_d in /etc/"$gd_app" /var/log/"$gd_app"; do
+  for gd_d in ${q(layout.etc)} ${q(layout.logDir)}; do
     if [ -e "$gd_d" ]; then taken="$taken
   folder $gd_d"; fi
   done
 fi
-for gd_unit in ${appUnitNames(app).map(q).join(' ')}; do
+for gd_unit in ${appUnitNames(layout).map(q).join(' ')}; do
   for gd_dir in ${UNIT_DIRS.join(' ')}; do
     gd_f="$gd_dir/$gd_unit"
     if [ ! -e "$gd_f" ] && [ ! -L "$gd_f" ]; then continue; fi

@@ -12,7 +12,7 @@ import type { StepOutcome } from './step.js';
 export function pruneScript(ctx: DeployContext, keepAlso: string[], then = ''): string {
   const p = ctx.paths;
   const q = shQuote;
-  const trashRoot = `${p.state}/trash`;
+  const trashRoot = p.trash;
   return `
 cd ${q(p.releases)}
 keep=" ${keepAlso.map(q).join(' ')} $(basename "$(readlink ${q(p.current)})") $(ls -1 | sort | tail -n ${ctx.settings.deploy.keepReleases} | tr '\\n' ' ') "

@@ -161,7 +161,7 @@ export function swapScript(ctx: DeployContext, expectFingerprint?: string): stri
   const q = shQuote;
   const p = ctx.paths;
   const db = dbPath(ctx);
-  const svc = q(`${p.app}.service`);
+  const svc = q(p.units.service.name);
   const safety = `${p.backups}/${dbBase(ctx)}-safety-`;
   const asApp = `runuser -u ${q(p.user)} --`;
   return `
@@ -169,7 +169,7 @@ db=${q(db)}; work=${q(`${p.shared}/.gd-restore`)}
 [ -f "$work/restore.db" ] || { echo "the staged backup is gone from $work" >&2; exit 3; }
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 safety=${q(safety)}"$stamp.db"
-systemctl is-active --quiet ${q(`${p.app}.socket`)} || echo "warning=the socket unit ${p.app}.socket is not active: requests are refused while the service is stopped"
+systemctl is-active --quiet ${q(p.units.socket.name)} || echo "warning=the socket unit ${p.units.socket.name} is not active: requests are refused while the service is stopped"
 echo "stopped_ns=$(date +%s%N)"
 systemctl stop ${svc}
 started=no
@@ -219,7 +219,7 @@ export class ChangedSinceError extends DeployError {}
 export function putBackScript(ctx: DeployContext): string {
   const q = shQuote;
   const p = ctx.paths;
-  const svc = q(`${p.app}.service`);
+  const svc = q(p.units.service.name);
   const asApp = `runuser -u ${q(p.user)} --`;
   return `
 db=${q(dbPath(ctx))}; work=${q(`${p.shared}/.gd-restore`)}

@@ -19,7 +19,7 @@ export async function errorLogTail(ctx: DeployContext, lines = 30): Promise<stri
       // root-only file shows nothing here.
       `${asUser(ctx.paths.user, `tail -n ${lines} -- "$1" 2>/dev/null || true`, [q(`${ctx.paths.logDir}/error.log`)])} || true
 echo '--- journal'
-journalctl -u ${q(`${ctx.paths.app}.service`)} -n ${Math.ceil(lines / 2)} --no-pager -o short-iso 2>/dev/null || true`,
+journalctl -u ${q(ctx.paths.units.service.name)} -n ${Math.ceil(lines / 2)} --no-pager -o short-iso 2>/dev/null || true`,
       { sudo: true, timeoutMs: 30_000 }
     )
     .catch(() => undefined);

@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
 import type { StepRecord } from '../report.js';
+import type { StepName } from './catalog.js';
 
 /** What a step may return to describe itself in the summary. */
 export interface StepOutcome {
@@ -15,7 +16,7 @@ export async function step<T extends StepOutcome | void>(
   logger: Logger,
   records: StepRecord[],
   label: string,
-  name: string,
+  name: StepName,
   fn: () => Promise<T>
 ): Promise<T> {
   const start = performance.now();

@@ -20,12 +20,12 @@ export const CHILDREN_FN = `children() { [ -n "$1" ] && [ "$1" != 0 ] || return 
 export function switchScript(ctx: DeployContext, release: string, restart: boolean): string {
   const p = ctx.paths;
   const q = shQuote;
-  const svc = q(`${p.app}.service`);
+  const svc = q(p.units.service.name);
   return `
 ${CHILDREN_FN}
 main=$(systemctl show -p MainPID --value ${svc} 2>/dev/null || echo 0)
 echo "old_workers=$(children "$main")"
-ln -sfn ${q(`releases/${release}`)} ${q(`${p.dir}/.current.tmp`)}
+ln -sfn ${q(p.releaseLink(release))} ${q(`${p.dir}/.current.tmp`)}
 mv -T ${q(`${p.dir}/.current.tmp`)} ${q(p.current)}
 if ! systemctl is-active --quiet ${svc}; then
   systemctl reset-failed ${svc} 2>/dev/null || true

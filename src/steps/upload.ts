@@ -139,7 +139,7 @@ ${withManifest ? `cat > ${q(`${incoming}/${MANIFEST_FILE}`)}` : ''}
 printf '%s\\n' ${q(revision)} > ${q(`${incoming}/REVISION`)}
 ${links}
 chmod -R go-w -- ${q(incoming)}
-mv -T -- ${q(incoming)} ${q(`${p.releases}/${id}`)}`;
+mv -T -- ${q(incoming)} ${q(p.releaseDir(id))}`;
   return `
 ${seeds}
 ${asUser(p.buildUser, build)}

@@ -79,7 +79,7 @@ export function venvScript(
   const p = ctx.paths;
   const d = ctx.settings.deploy;
   const q = shQuote;
-  const rel = `${p.releases}/${release}`;
+  const rel = p.releaseDir(release);
   const req = `${rel}/${deps.file}`;
   const pipArgs = d.pipArgs
     .split(/\s+/)

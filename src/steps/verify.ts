@@ -20,7 +20,7 @@ export function verifyScript(ctx: DeployContext, release: string, oldWorkers: st
   const timeoutS = Math.max(1, Math.ceil(d.healthTimeoutMs / 1000));
   return `
 ${CHILDREN_FN}
-want=$(readlink -f ${q(`${p.releases}/${release}`)})
+want=$(readlink -f ${q(p.releaseDir(release))})
 old=" ${oldWorkers.join(' ')} "
 # Old workers may finish their requests for up to graceful_timeout; the new ones must all be there.
 expected=$(awk '$1 == "workers" && $2 == "=" {print $3}' ${q(p.gunicornConf)} 2>/dev/null)
@@ -36,7 +36,7 @@ trap 'rc=$?; rm -f "$body"; [ $rc = 0 ] || [ -n "\${reported:-}" ] || echo "why=
 deadline=$((SECONDS + ${timeoutS}))
 why="not checked yet"
 while :; do
-  main=$(systemctl show -p MainPID --value ${q(`${p.app}.service`)} 2>/dev/null || echo 0)
+  main=$(systemctl show -p MainPID --value ${q(p.units.service.name)} 2>/dev/null || echo 0)
   workers=$(children "$main")
   ok=yes; fresh=0
   for w in $workers; do
@@ -55,7 +55,7 @@ while :; do
       why="health-path answered \${code:-nothing}: $(head -c 300 "$body" 2>/dev/null | tr '\\n' ' ')"
     fi
   fi
-  state=$(systemctl is-active ${q(`${p.app}.service`)} 2>/dev/null || true)
+  state=$(systemctl is-active ${q(p.units.service.name)} 2>/dev/null || true)
   if [ "$state" = failed ] || [ "$state" = inactive ]; then why="the service is $state"; break; fi
   [ $SECONDS -lt $deadline ] || break
   # New workers that import only the app (preload-libraries) serve within a few tenths of a second:
