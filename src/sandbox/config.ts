@@ -7,6 +7,20 @@ export const SUITES: readonly Suite[] = ['trixie', 'bookworm'];
 /** Bump when the post-debootstrap setup changes: the cache key changes with it, so templates rebuild. */
 export const HARNESS_VERSION = 'gunicorn-deploy-sandbox-rootfs-1';
 
+/**
+ * The production edge (TLS, firewall, load check): provision installs them on a real server; here
+ * they are in the image so a test does not wait for apt. pebble is the test ACME server. They go in
+ * with apt after debootstrap, which cannot resolve the virtual packages certbot's Python depends on.
+ */
+export const EDGE_PACKAGES: readonly string[] = [
+  'certbot',
+  'pebble',
+  'nftables',
+  'wrk',
+  'apache2-utils',
+  'openssl'
+];
+
 /** A server ready for a Flask app behind Gunicorn and nginx, as the deploy expects to find one. */
 export const READY_PACKAGES: readonly string[] = [
   'systemd',
@@ -29,14 +43,7 @@ export const READY_PACKAGES: readonly string[] = [
   'iproute2',
   'procps',
   'ca-certificates',
-  // The production edge (TLS, firewall, load check): provision installs them on a real server;
-  // here they are in the image so a test does not wait for apt. pebble is the test ACME server.
-  'certbot',
-  'pebble',
-  'nftables',
-  'wrk',
-  'apache2-utils',
-  'openssl'
+  ...EDGE_PACKAGES
 ];
 
 /** A fresh cloud image: whatever the deploy needs beyond this, it has to install itself. */
@@ -65,6 +72,11 @@ export const SSH_PORT = 22;
 
 export function packagesFor(bare: boolean): readonly string[] {
   return bare ? BARE_PACKAGES : READY_PACKAGES;
+}
+
+/** What debootstrap installs itself; the rest of packagesFor() goes in with apt in the new tree. */
+export function debootstrapPackages(bare: boolean): readonly string[] {
+  return packagesFor(bare).filter((p) => !EDGE_PACKAGES.includes(p));
 }
 
 /** Changing the suite, the package list or the setup yields a new directory, never a stale tree. */

@@ -1,7 +1,14 @@
 import { createWriteStream, existsSync } from 'node:fs';
 import { chmod, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SERVER_USER, packagesFor, rootfsKey, sandboxPaths, type Suite } from './config.js';
+import {
+  SERVER_USER,
+  debootstrapPackages,
+  packagesFor,
+  rootfsKey,
+  sandboxPaths,
+  type Suite
+} from './config.js';
 import { withLock } from './lock.js';
 import { removeTree } from './mounts.js';
 import { preflight, run } from './run.js';
@@ -46,6 +53,10 @@ export async function ensureRootfs(opts: RootfsOptions): Promise<string> {
       const started = Date.now();
       log(`building ${key} with debootstrap (once; a few minutes)`);
       await debootstrap(opts.suite, opts.bare, build, path.join(cache, `${key}.debootstrap.log`));
+      await aptInstall(
+        build,
+        packagesFor(opts.bare).filter((p) => !debootstrapPackages(opts.bare).includes(p))
+      );
       await finishRootfs(build);
       await rename(build, final);
       log(`built ${final} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -56,7 +67,7 @@ export async function ensureRootfs(opts: RootfsOptions): Promise<string> {
 }
 
 async function debootstrap(suite: Suite, bare: boolean, target: string, logFile: string): Promise<void> {
-  const args = ['--variant=minbase', `--include=${packagesFor(bare).join(',')}`];
+  const args = ['--variant=minbase', `--include=${debootstrapPackages(bare).join(',')}`];
   // Name the keyring: Ubuntu's debootstrap does not default to Debian's for Debian suites.
   if (!existsSync(DEBIAN_KEYRING)) {
     throw new Error(
@@ -74,6 +85,30 @@ async function debootstrap(suite: Suite, bare: boolean, target: string, logFile:
     throw new Error(`debootstrap failed (full log: ${logFile}): ${(err as Error).message}`);
   } finally {
     out.end();
+  }
+}
+
+/**
+ * apt inside the new tree, for what debootstrap cannot resolve. policy-rc.d keeps the packages'
+ * services from starting on the builder; /proc is what some maintainer scripts read.
+ */
+async function aptInstall(root: string, packages: readonly string[]): Promise<void> {
+  if (packages.length === 0) return;
+  const policy = path.join(root, 'usr/sbin/policy-rc.d');
+  await writeFile(policy, '#!/bin/sh\nexit 101\n');
+  await chmod(policy, 0o755);
+  await run('mount', ['-t', 'proc', 'proc', path.join(root, 'proc')]);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  try {
+    await run('chroot', [root, 'apt-get', 'update', '-q'], { env, timeoutMs: 10 * 60_000 });
+    await run('chroot', [root, 'apt-get', 'install', '-y', '-q', '--no-install-recommends', ...packages], {
+      env,
+      timeoutMs: 15 * 60_000
+    });
+    await run('chroot', [root, 'apt-get', 'clean'], { env });
+  } finally {
+    await run('umount', [path.join(root, 'proc')], { allowFail: true });
+    await rm(policy, { force: true });
   }
 }
 
