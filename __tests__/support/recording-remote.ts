@@ -141,7 +141,14 @@ export class RecordingRemote implements Remote {
  * A Connector handing the engine one RecordingRemote per host. `rules(host)` gives each new remote
  * its replies; `refuse` lists hosts whose connection fails (as an unreachable server).
  */
-export function fakeConnector(opts: { rules?: (host: string) => Rule[]; refuse?: string[] } = {}): {
+export function fakeConnector(
+  opts: {
+    rules?: (host: string) => Rule[];
+    refuse?: string[];
+    /** Called with each new remote, e.g. to give it a deployDouble. */
+    onConnect?: (remote: RecordingRemote) => void;
+  } = {}
+): {
   connect: Connector;
   remotes: Map<string, RecordingRemote>;
   journal: RemoteCall[];
@@ -156,6 +163,7 @@ export function fakeConnector(opts: { rules?: (host: string) => Rule[]; refuse?:
       throw new Error(`connect to ${target.host}:${target.port}: ECONNREFUSED`);
     const remote = new RecordingRemote(target.host, opts.rules?.(target.host) ?? [], journal);
     remotes.set(target.host, remote);
+    opts.onConnect?.(remote);
     return remote;
   };
   return { connect, remotes, journal, connected };
