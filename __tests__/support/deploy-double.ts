@@ -14,6 +14,7 @@ export const STEP = {
   restore: /^if \[ -f '[^']*\/config-previous\//m,
   serving: /echo "current=\$\(basename/,
   hook: /^systemd-run --quiet --wait --pipe/,
+  prune: /echo "releases_kept=/,
   history: /^printf '%s\\n' '\{/m
 } as const;
 export type StepName = keyof typeof STEP;

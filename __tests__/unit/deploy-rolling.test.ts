@@ -130,3 +130,22 @@ test('a switched server that cannot go back is reported, and the rest still go b
     /^rolling back after web3 failed: .* failed: release .* was refused before the switch/
   );
 });
+
+test('after proven: a failed prune is a warning; the release stays live and its deploy line is still written', async () => {
+  const r = await rollout(2, {}, (h) => (h === 'web1' ? 'prune' : undefined));
+  expect(r.report.ok).toBe(true);
+  expect(r.server('web1').current).toBe(NEW);
+  expect(r.server('web1').history).toEqual([
+    expect.objectContaining({ event: 'deploy', status: 'deployed' })
+  ]);
+  expect(r.server('web2').current).toBe(NEW);
+});
+
+test('a failing post-activate hook fails the run; that server keeps the proven release and says so', async () => {
+  const r = await rollout(3, { 'post-activate': 'flask notify' }, (h) => (h === 'web2' ? 'hook' : undefined));
+  expect(r.report.ok).toBe(false);
+  expect(r.server('web2').current).toBe(NEW);
+  expect(r.server('web2').states.get(NEW)).toBe('live');
+  expect(r.report.hosts.slice(1).map((h) => h.status)).toEqual(['failed', 'not started']);
+  expect(r.report.error).toMatch(/^web2: post-activate commands failed \(exit 1\)\nThe new release is live/);
+});
