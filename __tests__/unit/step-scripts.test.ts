@@ -7,6 +7,7 @@ import { parseSettings } from '../../src/settings.js';
 import type { Remote } from '../../src/ssh/types.js';
 import { switchScript } from '../../src/steps/switch.js';
 import { verifyScript } from '../../src/steps/verify.js';
+import { candidateScript, candidateUnit, GRACE_MS } from '../../src/steps/candidate.js';
 import { callsOf, fakeBin, type FakeBin, type ScriptRun } from '../support/fake-bin.js';
 
 // The switch and the proof are pure script logic around systemctl, a symlink and /proc: they run
@@ -18,15 +19,22 @@ const OLD = '20261129T100000Z-aaaaaaa';
 const NEW = '20261130T100000Z-bbbbbbb';
 
 // systemctl answers from the environment: GD_ACTIVE (is-active --quiet), GD_STATE (is-active's
-// word), GD_MAIN_PID (show -p MainPID). curl writes GD_BODY to its -o file and prints GD_CODE.
+// word), GD_MAIN_PID (show -p MainPID). curl writes GD_BODY to its -o file and prints a status code.
 const STUBS = {
   systemctl: `case "$1" in
   is-active) if [ "$2" = --quiet ]; then [ "\${GD_ACTIVE:-no}" = yes ]; exit; fi; echo "\${GD_STATE:-active}"; [ "\${GD_STATE:-active}" = active ];;
   is-enabled) exit 1;;
   show) echo "\${GD_MAIN_PID:-0}";;
 esac`,
-  curl: `out=; while [ $# -gt 0 ]; do [ "$1" = -o ] && out=$2; shift; done
-[ -z "$out" ] || printf '%s' "\${GD_BODY:-ok}" > "$out"; printf '%s' "\${GD_CODE:-200}"`,
+  // GD_ROUTES ("/path=code ...") answers by path; otherwise GD_CODES, one per call, the last repeating.
+  curl: `out=; url=; while [ $# -gt 0 ]; do [ "$1" = -o ] && out=$2; url=$1; shift; done
+code=
+for r in \${GD_ROUTES:-}; do [ "/\${url#http://*/}" = "\${r%=*}" ] && code=\${r##*=}; done
+if [ -z "$code" ]; then
+  n=$(( $(cat "$GD_TMP/curl-calls" 2>/dev/null || echo 0) + 1 )); echo $n > "$GD_TMP/curl-calls"
+  set -- \${GD_CODES:-200}; [ $n -le $# ] || n=$#; code=\${!n}
+fi
+[ -z "$out" ] || printf '%s' "\${GD_BODY:-ok}" > "$out"; printf '%s' "$code"`,
   // The link flip is the point of the switch: real ln and mv, inside the scratch folder only.
   ln: 'for a in "$@"; do case "$a" in /*) case "$a" in "$GD_SANDBOX"/*) ;; *) echo "refused $a" >&2; exit 99;; esac;; esac; done; exec /usr/bin/ln "$@"',
   mv: 'for a in "$@"; do case "$a" in /*) case "$a" in "$GD_SANDBOX"/*) ;; *) echo "refused $a" >&2; exit 99;; esac;; esac; done; exec /usr/bin/mv "$@"'
@@ -200,7 +208,7 @@ describe('verify script', () => {
     const m = await master([rel(NEW), rel(NEW)]);
     const r = run(verifyScript(ctx, NEW, []), {
       GD_MAIN_PID: String(m.pid),
-      GD_CODE: '500',
+      GD_CODES: '500',
       GD_BODY: 'boom\ntrace'
     });
     expect(r.code).toBe(1);
@@ -229,5 +237,79 @@ describe('verify script', () => {
     expect(r.code).toBe(1);
     expect(facts(r.stdout).why).toBe('the service is failed');
     expect(Date.now() - start).toBeLessThan(1500);
+  });
+});
+
+describe('candidate script', () => {
+  const rel = (id: string): string => `${ctx.paths.releases}/${id}`;
+  const conf = { envFile: '/etc/shop/staged/env', gunicornConf: '/etc/shop/staged/gunicorn.conf.py' };
+  const cand = (env: Record<string, string>): ScriptRun & { f: Record<string, string> } => {
+    const r = run(candidateScript(ctx, NEW, conf), { GD_ACTIVE: 'yes', ...env });
+    return { ...r, f: facts(r.stdout) };
+  };
+  const unit = (): string => `${candidateUnit(ctx)}.service`;
+
+  test('boots the release as the service would, on a private socket, and is always stopped', () => {
+    const r = cand({});
+    expect(r.code).toBe(0);
+    expect(r.f.candidate).toBe('ok');
+    const boot = callsOf(r, 'systemd-run')[0]!;
+    expect(boot).toEqual(
+      expect.arrayContaining([
+        'User=shop',
+        `EnvironmentFile=${conf.envFile}`,
+        `WorkingDirectory=${rel(NEW)}`,
+        `${rel(NEW)}/.venv/bin/python`,
+        conf.gunicornConf,
+        'app:app'
+      ])
+    );
+    expect(boot.slice(boot.indexOf('--chdir'), boot.indexOf('--chdir') + 2)).toEqual(['--chdir', rel(NEW)]);
+    // Stopped before (a leftover of a killed run) and after, whatever happened.
+    const stops = callsOf(r, 'systemctl').filter((c) => c[1] === 'stop');
+    expect(stops).toEqual([
+      ['systemctl', 'stop', unit()],
+      ['systemctl', 'stop', unit()]
+    ]);
+  });
+
+  test('an app that answers 503 while it warms up, then 200: accepted', () => {
+    const r = cand({ GD_CODES: '503 503 200' });
+    expect(r.f.candidate).toBe('ok');
+  });
+
+  test('a definite wrong answer is refused after the grace, with its status and body', () => {
+    ctx.settings.deploy.healthTimeoutMs = 30_000;
+    const start = Date.now();
+    const r = cand({ GD_CODES: '500', GD_BODY: 'Internal Server Error' });
+    expect(r.code).toBe(0);
+    expect(r.f).toMatchObject({ candidate: 'refused', status: '500', why: '/health answered 500' });
+    expect(r.stdout).toContain('--- body\nInternal Server Error');
+    // Not at the first wrong answer (an app may be warming up), and not waited out to health-timeout.
+    expect(Date.now() - start).toBeGreaterThanOrEqual(GRACE_MS);
+    expect(Date.now() - start).toBeLessThan(10_000);
+  });
+
+  test('a smoke path that fails is refused, naming it', () => {
+    ctx.settings.deploy.healthTimeoutMs = 30_000;
+    ctx.settings.deploy.smokePaths = ['/', '/cart'];
+    const r = cand({ GD_ROUTES: '/health=200 /=200 /cart=404' });
+    expect(r.f).toMatchObject({ candidate: 'refused', why: '/cart answered 404' });
+    expect(callsOf(r, 'curl').map((c) => c.at(-1))).toContain('http://localhost/cart');
+  });
+
+  test('Gunicorn gone before it served: refused at once', () => {
+    const r = cand({ GD_ACTIVE: 'no' });
+    expect(r.f).toMatchObject({ candidate: 'refused', why: 'Gunicorn exited before it served' });
+    expect(callsOf(r, 'curl')).toEqual([]);
+  });
+
+  test('nothing answering: waits up to health-timeout, then says so', () => {
+    const r = cand({ GD_CODES: '000' });
+    expect(r.f).toMatchObject({
+      candidate: 'refused',
+      status: '000',
+      why: '/health did not answer within 1 s'
+    });
   });
 });
