@@ -164,6 +164,7 @@ describe('rollback scope', () => {
     expect(r.report.ok).toBe(false);
     expect(r.report.hosts.map((h) => h.ok)).toEqual([false, false, false, false]);
     expect(r.report.hosts[3]!.status).toBe('failed');
+    expect([...r.fake.remotes.values()].every((x) => x.closed)).toBe(true);
   });
 
   test('all, in batches: the reverse of the order the servers were switched in', async () => {
@@ -302,5 +303,44 @@ describe('cancellation', () => {
     expect(fake.remotes.get('web1')!.calls[0]!.opts!.signal).toBe(cancel.signal);
     expect(r.phases('activate')).toEqual([]);
     expect(r.report.hosts[0]!.status).toBe('cancelled');
+  });
+});
+
+describe('modes without a rolling strategy (one host after another)', () => {
+  async function runHosts(mode: string, failOn: string) {
+    const seen: string[] = [];
+    const fake = fakeConnector();
+    const { report } = await runEngine(settings(3, { mode }), {
+      logger: memoryLogger(),
+      connect: fake.connect,
+      strategy: {
+        factKeys: [],
+        okStatus: 'ok',
+        runHost: async (ctx) => {
+          seen.push(ctx.label);
+          if (ctx.label === failOn) throw new Error(`${ctx.label} is red`);
+        }
+      }
+    });
+    return { seen, report, fake };
+  }
+
+  test('a failure stops the run: the servers after it are not touched', async () => {
+    const r = await runHosts('rollback', 'web2');
+    expect(r.seen).toEqual(['web1', 'web2']);
+    expect(r.fake.connected).toEqual(['web1', 'web2']);
+    expect(r.report.hosts.map((h) => h.status)).toEqual(['ok', 'failed', 'not started']);
+  });
+
+  test.each(['verify', 'preflight'])('%s looks at every server, whatever one of them shows', async (mode) => {
+    const r = await runHosts(mode, 'web1');
+    expect(r.seen).toEqual(['web1', 'web2', 'web3']);
+    expect(r.report.hosts.map((h) => h.ok)).toEqual([false, true, true]);
+    expect(r.report.ok).toBe(false);
+  });
+
+  test('every connection is closed at the end, failed run or not', async () => {
+    const r = await runHosts('rollback', 'web2');
+    expect([...r.fake.remotes.values()].map((x) => x.closed)).toEqual([true, true]);
   });
 });

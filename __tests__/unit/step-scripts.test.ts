@@ -72,7 +72,13 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  for (const p of procs) if (p.pid) process.kill(-p.pid, 'SIGKILL');
+  for (const p of procs) {
+    try {
+      process.kill(-p.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
   procs = [];
   fb.cleanup();
 });
