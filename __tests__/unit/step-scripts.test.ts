@@ -6,6 +6,8 @@ import { memoryLogger } from '../../src/log.js';
 import { parseSettings } from '../../src/settings.js';
 import type { Remote } from '../../src/ssh/types.js';
 import { switchScript } from '../../src/steps/switch.js';
+import { historyCommand } from '../../src/steps/history.js';
+import { shQuote } from '../../src/ssh/quote.js';
 import { verifyScript } from '../../src/steps/verify.js';
 import { candidateScript, candidateUnit, GRACE_MS } from '../../src/steps/candidate.js';
 import { callsOf, fakeBin, type FakeBin, type ScriptRun } from '../support/fake-bin.js';
@@ -46,6 +48,11 @@ let procs: ChildProcess[] = [];
 
 beforeEach(() => {
   fb = fakeBin(STUBS);
+  ctx = makeCtx('shop', 'srv/shop');
+});
+
+/** A server context whose app-dir is in the scratch folder, with releases OLD and NEW. */
+function makeCtx(name: string, dir: string): DeployContext {
   const all: Record<string, string> = {
     host: 'web1',
     'private-key': KEY,
@@ -53,14 +60,16 @@ beforeEach(() => {
     'app-name': 'shop'
   };
   const settings = parseSettings((n) => all[n] ?? '');
-  // The scratch folder is in /tmp, which the rules refuse as an app-dir.
-  settings.app.dir = `${fb.sandbox}/srv/shop`;
+  // The scratch folder is in /tmp, which the rules refuse as an app-dir; a name the rules refuse
+  // is put in behind their back the same way.
+  settings.app.name = name;
+  settings.app.dir = `${fb.sandbox}/${dir}`;
   settings.deploy.healthTimeoutMs = 1000;
   const paths = { ...serverPaths(settings), gunicornConf: `${fb.sandbox}/gunicorn.conf.py` };
   for (const r of [OLD, NEW]) mkdirSync(`${paths.releases}/${r}`, { recursive: true });
   mkdirSync(`${paths.state}/release-states`, { recursive: true });
   writeFileSync(paths.gunicornConf, 'workers = 2\n');
-  ctx = {
+  return {
     remote: {} as Remote,
     settings,
     logger: memoryLogger(),
@@ -69,7 +78,7 @@ beforeEach(() => {
     paths,
     facts: {}
   };
-});
+}
 
 afterEach(() => {
   for (const p of procs) {
@@ -89,7 +98,7 @@ function run(script: string, env: Record<string, string> = {}): ScriptRun {
 
 /** A stand-in Gunicorn master: a process whose children work in the given folders. */
 async function master(workerDirs: string[]): Promise<{ pid: number; workers: Map<string, number[]> }> {
-  const body = workerDirs.map((d) => `(cd '${d}' && exec sleep 60) &`).join('\n');
+  const body = workerDirs.map((d) => `(cd ${shQuote(d)} && exec sleep 60) &`).join('\n');
   const p = spawn('/bin/bash', ['-c', `${body}\nwait`], { detached: true, stdio: 'ignore' });
   procs.push(p);
   const pid = p.pid!;
@@ -317,5 +326,53 @@ describe('candidate script', () => {
       status: '000',
       why: '/health did not answer within 1 s'
     });
+  });
+});
+
+describe('values that break out of wrong quoting', () => {
+  // Quotes, $(...), backticks, ;, a glob, spaces: `pwned` runs if any of them escapes.
+  const evil = `we'ird "q" $(pwned 1) \`pwned 2\` ;pwned 3 *`;
+
+  test('history lines hold any text verbatim: server output in a reason, a newline included', () => {
+    const why = `health-path answered 500: ${evil}\n' >> /etc/passwd`;
+    const r = run(historyCommand(ctx, { event: 'deploy', release: NEW, status: 'rolled-back', why }));
+    expect(r.code).toBe(0);
+    expect(callsOf(r, 'pwned')).toEqual([]);
+    const lines = readFileSync(ctx.paths.history, 'utf8')
+      .split('\n')
+      .filter((l) => l);
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ why, release: NEW });
+  });
+
+  test('switch, proof and candidate with such an app-name and app-dir', async () => {
+    ctx = makeCtx(`shop ${evil}`, `srv/my app ${evil}`);
+    const rel = `${ctx.paths.releases}/${NEW}`;
+    const sw = run(switchScript(ctx, NEW, false), { GD_ACTIVE: 'yes' });
+    expect(sw.stderr).toBe('');
+    expect(readlinkSync(ctx.paths.current)).toBe(`releases/${NEW}`);
+    expect(callsOf(sw, 'systemctl').at(-1)).toEqual(['systemctl', 'reload', `shop ${evil}.service`]);
+
+    const m = await master([rel, rel]);
+    const proof = run(verifyScript(ctx, NEW, []), { GD_MAIN_PID: String(m.pid) });
+    expect(proof.code).toBe(0);
+    expect(callsOf(proof, 'curl')[0]!.slice(-2)).toEqual([ctx.paths.socket, 'http://localhost/health']);
+    expect(readFileSync(`${ctx.paths.state}/release-states/${NEW}`, 'utf8')).toBe('live\n');
+
+    const conf = {
+      envFile: `/etc/shop ${evil}/staged/env`,
+      gunicornConf: `/etc/shop ${evil}/staged/gunicorn.conf.py`
+    };
+    const c = run(candidateScript(ctx, NEW, conf), { GD_ACTIVE: 'yes' });
+    expect(facts(c.stdout).candidate).toBe('ok');
+    expect(callsOf(c, 'systemd-run')[0]).toEqual(
+      expect.arrayContaining([
+        `User=shop ${evil}`,
+        `EnvironmentFile=${conf.envFile}`,
+        `WorkingDirectory=${rel}`,
+        conf.gunicornConf
+      ])
+    );
+    for (const r of [sw, proof, c]) expect(callsOf(r, 'pwned')).toEqual([]);
   });
 });
