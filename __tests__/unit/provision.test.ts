@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, utimes, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,6 +25,7 @@ import { filesInput, prelude, REPORT, writeFilesScript } from '../../src/provisi
 import { checksTable, parseChecks, verifyChecklistScript } from '../../src/provision/verify.js';
 import { sourceHash } from '../../src/provision/first-deploy.js';
 import { needs } from '../support/needs.js';
+import { callsOf, fakeBin, type ScriptRun } from '../support/fake-bin.js';
 
 const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n';
 
@@ -152,6 +154,98 @@ describe('provision scripts', () => {
       verifyChecklistScript(ctx)
     ]) {
       syntaxOk(script);
+    }
+
+    // Then each runs under bash against stub commands that record their argv, with values that
+    // break out of any missing or wrong quoting: quotes, $(...), backticks, ;, a glob, spaces and a
+    // newline. The rules refuse all of these (rules.ts); this is the second line of defence, so
+    // the values are put into the settings behind the rules' back. A value that escaped its
+    // quotes runs `pwned`, or reaches a stub split into several words or expanded.
+    const fb = fakeBin();
+    try {
+      const evil = `we'ird "q" $(pwned 1) \`pwned 2\` ;pwned 3 *`;
+      const h = settings({ 'import-database': '/x.db' });
+      h.app.name = `shop ${evil}`;
+      h.app.dir = `${fb.sandbox}/srv/my app ${evil}`;
+      h.provision.importDatabase = `${fb.sandbox}/old db ${evil}\nline2.db`;
+      h.deploy.healthPath = `/health?x=${evil}`;
+      h.deploy.wsgiApp = `app:app ${evil}`;
+      mkdirSync(path.join(h.app.dir, '.deploy'), { recursive: true });
+      writeFileSync(h.provision.importDatabase, 'an sqlite file');
+      const hc = ctxFor(h);
+      const name = h.app.name;
+      const dir = h.app.dir;
+      const run = (script: string, stdin = ''): ScriptRun => {
+        const r = fb.run(`set -euo pipefail\n${prelude(false)}\n${script}\n${REPORT}\n`, {
+          stdin,
+          env: { GD_APP_DIR: dir }
+        });
+        expect(callsOf(r, 'pwned')).toEqual([]);
+        expect(r.stderr).not.toMatch(/command not found|unexpected|unbound variable/);
+        expect(r.code).toBe(0);
+        return r;
+      };
+      const pkg = `nginx ${evil}`;
+      const apt = run(packagesScript([pkg]));
+      expect(callsOf(apt, 'dpkg-query')).toEqual([['dpkg-query', '-W', '-f=${Status}', pkg]]);
+      expect(callsOf(apt, 'apt-get').at(-1)!.at(-1)).toBe(pkg);
+
+      const user = run(userScript(hc));
+      expect(callsOf(user, 'df')).toEqual([['df', '-Pk', dir]]);
+      expect(callsOf(user, 'gpasswd')).toEqual([['gpasswd', '-d', name, 'sudo']]);
+      expect(callsOf(user, 'install')).toEqual([
+        ['install', '-d', '-m', '0750', '-o', name, '-g', 'adm', `/var/log/${name}`],
+        ['install', '-d', '-m', '0750', '-o', 'root', '-g', name, `/etc/${name}`]
+      ]);
+      expect(callsOf(user, 'id').at(-1)).toEqual(['id', '-u', `${name}-build`]);
+
+      const nginx = run(nginxScript(hc), 'server {}\n');
+      const avail = `/etc/nginx/sites-available/${name}.conf`;
+      expect(callsOf(nginx, 'install').at(-1)!.at(-1)).toBe(avail);
+      expect(callsOf(nginx, 'ln')).toEqual([['ln', '-sfn', avail, `/etc/nginx/sites-enabled/${name}.conf`]]);
+
+      const imp = run(importScript(hc));
+      const src = h.provision.importDatabase;
+      expect(callsOf(imp, 'sqlite3')[0]).toEqual(['sqlite3', '-readonly', src, 'PRAGMA integrity_check']);
+      expect(callsOf(imp, 'sqlite3')[1]!.slice(0, 4)).toEqual(['sqlite3', '-cmd', '.timeout 15000', src]);
+      expect(callsOf(imp, 'mktemp')).toEqual([['mktemp', '-d', `${dir}/.gd-import.XXXXXX`]]);
+      expect(callsOf(imp, 'chown')[0]!.slice(0, 2)).toEqual(['chown', `${name}:${name}`]);
+      const setpriv = callsOf(imp, 'setpriv')[0]!;
+      expect(setpriv.slice(0, 3)).toEqual(['setpriv', `--reuid=${name}`, `--regid=${name}`]);
+      expect(setpriv.at(-1)).toBe(`${dir}/shared/instance/app.db`);
+      // What was imported, with its hash, in the marker: the path as given, newline and all.
+      expect(readFileSync(path.join(dir, '.deploy', 'imported-database'), 'utf8')).toMatch(
+        new RegExp(`^${src.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} [0-9a-f]{64}\n$`)
+      );
+
+      const verify = run(verifyChecklistScript(hc));
+      expect(callsOf(verify, 'systemctl').slice(0, 2)).toEqual([
+        ['systemctl', 'is-active', `${name}.service`],
+        ['systemctl', 'is-enabled', `${name}.service`]
+      ]);
+      expect(callsOf(verify, 'curl')[0]!.slice(-3)).toEqual([
+        '--unix-socket',
+        `/run/${name}/gunicorn.sock`,
+        `http://localhost${h.deploy.healthPath}`
+      ]);
+      const probe = callsOf(verify, 'systemd-run')[0]!;
+      expect(probe).toContain(`User=${name}`);
+      expect(probe).toContain(`WorkingDirectory=${dir}/current`);
+      expect(probe.at(-1)).toBe(h.deploy.wsgiApp);
+
+      // The templates refuse such names themselves (render.ts), so the timers run with plain ones.
+      const timers = run(timersScript(ctx), filesInput(timerFiles(ctx)));
+      expect(
+        callsOf(timers, 'systemctl').filter((c) => c[1] !== 'is-active' && c[1] !== 'is-enabled')
+      ).toEqual([
+        ['systemctl', 'daemon-reload'],
+        ['systemctl', 'enable', '--quiet', 'shop-health.timer'],
+        ['systemctl', 'start', 'shop-health.timer'],
+        ['systemctl', 'enable', '--quiet', 'shop-db-maintenance.timer'],
+        ['systemctl', 'start', 'shop-db-maintenance.timer']
+      ]);
+    } finally {
+      fb.cleanup();
     }
     expect(packagesScript(['nginx'])).toContain("for p in 'nginx'; do");
     expect(nginxScript(ctx)).toContain("avail='/etc/nginx/sites-available/shop.conf'");

@@ -1,0 +1,378 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, readlinkSync, existsSync, symlinkSync, writeFileSync } from 'node:fs';
+import { parseFacts, type DeployContext } from '../../src/deploy/context.js';
+import { serverPaths } from '../../src/deploy/paths.js';
+import { memoryLogger } from '../../src/log.js';
+import { parseSettings } from '../../src/settings.js';
+import type { Remote } from '../../src/ssh/types.js';
+import { switchScript } from '../../src/steps/switch.js';
+import { historyCommand } from '../../src/steps/history.js';
+import { shQuote } from '../../src/ssh/quote.js';
+import { verifyScript } from '../../src/steps/verify.js';
+import { candidateScript, candidateUnit, GRACE_MS } from '../../src/steps/candidate.js';
+import { callsOf, fakeBin, type FakeBin, type ScriptRun } from '../support/fake-bin.js';
+
+// The switch and the proof are pure script logic around systemctl, a symlink and /proc: they run
+// here under bash, in a scratch app-dir, against a stub systemctl (and curl) and real processes
+// standing in for Gunicorn's master and workers. What systemd and Gunicorn really do with them is
+// the e2e tests' part (deploy-lifecycle, deploy-faults).
+const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n';
+const OLD = '20261129T100000Z-aaaaaaa';
+const NEW = '20261130T100000Z-bbbbbbb';
+
+// systemctl answers from the environment: GD_ACTIVE (is-active --quiet), GD_STATE (is-active's
+// word), GD_MAIN_PID (show -p MainPID). curl writes GD_BODY to its -o file and prints a status code.
+const STUBS = {
+  systemctl: `case "$1" in
+  is-active) if [ "$2" = --quiet ]; then [ "\${GD_ACTIVE:-no}" = yes ]; exit; fi; echo "\${GD_STATE:-active}"; [ "\${GD_STATE:-active}" = active ];;
+  is-enabled) exit 1;;
+  show) echo "\${GD_MAIN_PID:-0}";;
+esac`,
+  // GD_ROUTES ("/path=code ...") answers by path; otherwise GD_CODES, one per call, the last repeating.
+  curl: `out=; url=; while [ $# -gt 0 ]; do [ "$1" = -o ] && out=$2; url=$1; shift; done
+code=
+for r in \${GD_ROUTES:-}; do [ "/\${url#http://*/}" = "\${r%=*}" ] && code=\${r##*=}; done
+if [ -z "$code" ]; then
+  n=$(( $(cat "$GD_TMP/curl-calls" 2>/dev/null || echo 0) + 1 )); echo $n > "$GD_TMP/curl-calls"
+  set -- \${GD_CODES:-200}; [ $n -le $# ] || n=$#; code=\${!n}
+fi
+[ -z "$out" ] || printf '%s' "\${GD_BODY:-ok}" > "$out"; printf '%s' "$code"`,
+  // The link flip is the point of the switch: real ln and mv, inside the scratch folder only.
+  ln: 'for a in "$@"; do case "$a" in /*) case "$a" in "$GD_SANDBOX"/*) ;; *) echo "refused $a" >&2; exit 99;; esac;; esac; done; exec /usr/bin/ln "$@"',
+  mv: 'for a in "$@"; do case "$a" in /*) case "$a" in "$GD_SANDBOX"/*) ;; *) echo "refused $a" >&2; exit 99;; esac;; esac; done; exec /usr/bin/mv "$@"'
+};
+
+let fb: FakeBin;
+let ctx: DeployContext;
+let procs: ChildProcess[] = [];
+
+beforeEach(() => {
+  fb = fakeBin(STUBS);
+  ctx = makeCtx('shop', 'srv/shop');
+});
+
+/** A server context whose app-dir is in the scratch folder, with releases OLD and NEW. */
+function makeCtx(name: string, dir: string): DeployContext {
+  const all: Record<string, string> = {
+    host: 'web1',
+    'private-key': KEY,
+    'trust-on-first-use': 'true',
+    'app-name': 'shop'
+  };
+  const settings = parseSettings((n) => all[n] ?? '');
+  // The scratch folder is in /tmp, which the rules refuse as an app-dir; a name the rules refuse
+  // is put in behind their back the same way.
+  settings.app.name = name;
+  settings.app.dir = `${fb.sandbox}/${dir}`;
+  settings.deploy.healthTimeoutMs = 1000;
+  const paths = { ...serverPaths(settings), gunicornConf: `${fb.sandbox}/gunicorn.conf.py` };
+  for (const r of [OLD, NEW]) mkdirSync(`${paths.releases}/${r}`, { recursive: true });
+  mkdirSync(`${paths.state}/release-states`, { recursive: true });
+  writeFileSync(paths.gunicornConf, 'workers = 2\n');
+  return {
+    remote: {} as Remote,
+    settings,
+    logger: memoryLogger(),
+    label: 'web1',
+    records: [],
+    paths,
+    facts: {}
+  };
+}
+
+afterEach(() => {
+  for (const p of procs) {
+    try {
+      process.kill(-p.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  procs = [];
+  fb.cleanup();
+});
+
+function run(script: string, env: Record<string, string> = {}): ScriptRun {
+  return fb.run(`set -euo pipefail\n${script}`, { env: { GD_SANDBOX: fb.sandbox, ...env } });
+}
+
+/** A stand-in Gunicorn master: a process whose children work in the given folders. */
+async function master(workerDirs: string[]): Promise<{ pid: number; workers: Map<string, number[]> }> {
+  const body = workerDirs.map((d) => `(cd ${shQuote(d)} && exec sleep 60) &`).join('\n');
+  const p = spawn('/bin/bash', ['-c', `${body}\nwait`], { detached: true, stdio: 'ignore' });
+  procs.push(p);
+  const pid = p.pid!;
+  // Until every worker has started (in its folder).
+  for (let i = 0; i < 100; i++) {
+    const kids = childrenOf(pid);
+    if (kids.length === workerDirs.length && kids.every((k) => cwdOf(k) !== cwdOf(pid))) {
+      const workers = new Map<string, number[]>();
+      for (const k of kids) workers.set(cwdOf(k), [...(workers.get(cwdOf(k)) ?? []), k]);
+      return { pid, workers };
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('the stand-in workers did not start');
+}
+
+function childrenOf(pid: number): number[] {
+  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+    .trim()
+    .split(/\s+/)
+    .filter((s) => s)
+    .map(Number);
+}
+const cwdOf = (pid: number): string => {
+  try {
+    return readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return '';
+  }
+};
+
+const facts = parseFacts;
+
+describe('switch script', () => {
+  test('a stopped service: current points at the release, the service is started', () => {
+    const r = run(switchScript(ctx, NEW, false));
+    expect(r.code).toBe(0);
+    expect(readlinkSync(ctx.paths.current)).toBe(`releases/${NEW}`);
+    expect(facts(r.stdout).reload).toBe('start');
+    expect(callsOf(r, 'systemctl').filter((c) => !['show', 'is-active'].includes(c[1]!))).toEqual([
+      ['systemctl', 'reset-failed', 'shop.service'],
+      ['systemctl', 'start', 'shop.service']
+    ]);
+  });
+
+  test('code only: the link flips atomically and Gunicorn gets a reload (HUP), never a restart or a kill', () => {
+    symlinkSync(`releases/${OLD}`, ctx.paths.current);
+    const r = run(switchScript(ctx, NEW, false), { GD_ACTIVE: 'yes' });
+    expect(r.code).toBe(0);
+    expect(readlinkSync(ctx.paths.current)).toBe(`releases/${NEW}`);
+    // A new link renamed over the old one: there is no moment without `current`.
+    expect(callsOf(r, 'mv')).toEqual([['mv', '-T', `${ctx.paths.dir}/.current.tmp`, ctx.paths.current]]);
+    expect(existsSync(`${ctx.paths.dir}/.current.tmp`)).toBe(false);
+    expect(facts(r.stdout).reload).toBe('hup');
+    const changing = callsOf(r, 'systemctl').filter((c) => !['show', 'is-active'].includes(c[1]!));
+    expect(changing).toEqual([['systemctl', 'reload', 'shop.service']]);
+    // The socket unit is never touched by a switch.
+    expect(r.calls.flat().some((a) => a.includes('shop.socket'))).toBe(false);
+  });
+
+  test('a new venv or changed units: a restart (the socket unit holds the connections)', () => {
+    symlinkSync(`releases/${OLD}`, ctx.paths.current);
+    const r = run(switchScript(ctx, NEW, true), { GD_ACTIVE: 'yes' });
+    expect(facts(r.stdout).reload).toBe('restart');
+    expect(callsOf(r, 'systemctl').filter((c) => c[1] === 'restart' || c[1] === 'reload')).toEqual([
+      ['systemctl', 'restart', 'shop.service']
+    ]);
+  });
+
+  test('the old workers are listed, so the proof can tell them from the new ones', async () => {
+    const m = await master([`${ctx.paths.releases}/${OLD}`, `${ctx.paths.releases}/${OLD}`]);
+    const r = run(switchScript(ctx, NEW, false), { GD_ACTIVE: 'yes', GD_MAIN_PID: String(m.pid) });
+    const listed = facts(r.stdout).old_workers!.trim().split(/\s+/).map(Number).sort();
+    expect(listed).toEqual([...m.workers.values()].flat().sort());
+  });
+});
+
+describe('verify script', () => {
+  const rel = (id: string): string => `${ctx.paths.releases}/${id}`;
+  const state = (id: string): string | undefined => {
+    const f = `${ctx.paths.state}/release-states/${id}`;
+    return existsSync(f) ? readFileSync(f, 'utf8').trim() : undefined;
+  };
+
+  test('as many new workers as configured, in the release, and health 200: proven and recorded live', async () => {
+    const m = await master([rel(NEW), rel(NEW)]);
+    const r = run(verifyScript(ctx, NEW, []), { GD_MAIN_PID: String(m.pid) });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(facts(r.stdout)).toMatchObject({ workers: '2', health: '200' });
+    expect(state(NEW)).toBe('live');
+    const curl = callsOf(r, 'curl')[0]!;
+    expect(curl.slice(-3)).toEqual(['--unix-socket', ctx.paths.socket, 'http://localhost/health']);
+  });
+
+  test('old workers still finishing their requests are not counted against the release', async () => {
+    const m = await master([rel(OLD), rel(NEW), rel(NEW)]);
+    const r = run(verifyScript(ctx, NEW, m.workers.get(rel(OLD))!.map(String)), {
+      GD_MAIN_PID: String(m.pid)
+    });
+    expect(r.code).toBe(0);
+    expect(state(NEW)).toBe('live');
+  });
+
+  test('a worker serving the old release: not proven, the reason names it, nothing recorded', async () => {
+    const m = await master([rel(OLD), rel(NEW)]);
+    const r = run(verifyScript(ctx, NEW, []), { GD_MAIN_PID: String(m.pid) });
+    expect(r.code).toBe(1);
+    const old = m.workers.get(rel(OLD))![0]!;
+    expect(facts(r.stdout).why).toBe(`worker ${old} serves ${rel(OLD)}, not the new release`);
+    expect(state(NEW)).toBeUndefined();
+  });
+
+  test('fewer new workers than configured: not proven', async () => {
+    const m = await master([rel(NEW)]);
+    const r = run(verifyScript(ctx, NEW, []), { GD_MAIN_PID: String(m.pid) });
+    expect(r.code).toBe(1);
+    expect(facts(r.stdout).why).toBe(`1 of 2 new workers running (master pid ${m.pid})`);
+  });
+
+  test('health answering 500: not proven, the answer is quoted', async () => {
+    const m = await master([rel(NEW), rel(NEW)]);
+    const r = run(verifyScript(ctx, NEW, []), {
+      GD_MAIN_PID: String(m.pid),
+      GD_CODES: '500',
+      GD_BODY: 'boom\ntrace'
+    });
+    expect(r.code).toBe(1);
+    expect(facts(r.stdout).why).toBe('health-path answered 500: boom trace');
+    expect(state(NEW)).toBeUndefined();
+  });
+
+  test('health-expect missing from a 200: not proven', async () => {
+    ctx.settings.deploy.healthExpect = '"status": "ok"';
+    const m = await master([rel(NEW), rel(NEW)]);
+    const r = run(verifyScript(ctx, NEW, []), {
+      GD_MAIN_PID: String(m.pid),
+      GD_BODY: '{"status": "starting"}'
+    });
+    expect(r.code).toBe(1);
+    expect(facts(r.stdout).why).toBe(
+      'health-path answered 200 without status: ok in: {"status": "starting"}'
+    );
+    const ok = run(verifyScript(ctx, NEW, []), { GD_MAIN_PID: String(m.pid), GD_BODY: '{"status": "ok"}' });
+    expect(ok.code).toBe(0);
+  });
+
+  test('a failed service ends the wait at once, saying so', () => {
+    const start = Date.now();
+    const r = run(verifyScript(ctx, NEW, []), { GD_STATE: 'failed' });
+    expect(r.code).toBe(1);
+    expect(facts(r.stdout).why).toBe('the service is failed');
+    expect(Date.now() - start).toBeLessThan(1500);
+  });
+});
+
+describe('candidate script', () => {
+  const rel = (id: string): string => `${ctx.paths.releases}/${id}`;
+  const conf = { envFile: '/etc/shop/staged/env', gunicornConf: '/etc/shop/staged/gunicorn.conf.py' };
+  const cand = (env: Record<string, string>): ScriptRun & { f: Record<string, string> } => {
+    const r = run(candidateScript(ctx, NEW, conf), { GD_ACTIVE: 'yes', ...env });
+    return { ...r, f: facts(r.stdout) };
+  };
+  const unit = (): string => `${candidateUnit(ctx)}.service`;
+
+  test('boots the release as the service would, on a private socket, and is always stopped', () => {
+    const r = cand({});
+    expect(r.code).toBe(0);
+    expect(r.f.candidate).toBe('ok');
+    const boot = callsOf(r, 'systemd-run')[0]!;
+    expect(boot).toEqual(
+      expect.arrayContaining([
+        'User=shop',
+        `EnvironmentFile=${conf.envFile}`,
+        `WorkingDirectory=${rel(NEW)}`,
+        `${rel(NEW)}/.venv/bin/python`,
+        conf.gunicornConf,
+        'app:app'
+      ])
+    );
+    expect(boot.slice(boot.indexOf('--chdir'), boot.indexOf('--chdir') + 2)).toEqual(['--chdir', rel(NEW)]);
+    // Stopped before (a leftover of a killed run) and after, whatever happened.
+    const stops = callsOf(r, 'systemctl').filter((c) => c[1] === 'stop');
+    expect(stops).toEqual([
+      ['systemctl', 'stop', unit()],
+      ['systemctl', 'stop', unit()]
+    ]);
+  });
+
+  test('an app that answers 503 while it warms up, then 200: accepted', () => {
+    const r = cand({ GD_CODES: '503 503 200' });
+    expect(r.f.candidate).toBe('ok');
+  });
+
+  test('a definite wrong answer is refused after the grace, with its status and body', () => {
+    ctx.settings.deploy.healthTimeoutMs = 30_000;
+    const start = Date.now();
+    const r = cand({ GD_CODES: '500', GD_BODY: 'Internal Server Error' });
+    expect(r.code).toBe(0);
+    expect(r.f).toMatchObject({ candidate: 'refused', status: '500', why: '/health answered 500' });
+    expect(r.stdout).toContain('--- body\nInternal Server Error');
+    // Not at the first wrong answer (an app may be warming up), and not waited out to health-timeout.
+    expect(Date.now() - start).toBeGreaterThanOrEqual(GRACE_MS);
+    expect(Date.now() - start).toBeLessThan(10_000);
+  });
+
+  test('a smoke path that fails is refused, naming it', () => {
+    ctx.settings.deploy.healthTimeoutMs = 30_000;
+    ctx.settings.deploy.smokePaths = ['/', '/cart'];
+    const r = cand({ GD_ROUTES: '/health=200 /=200 /cart=404' });
+    expect(r.f).toMatchObject({ candidate: 'refused', why: '/cart answered 404' });
+    expect(callsOf(r, 'curl').map((c) => c.at(-1))).toContain('http://localhost/cart');
+  });
+
+  test('Gunicorn gone before it served: refused at once', () => {
+    const r = cand({ GD_ACTIVE: 'no' });
+    expect(r.f).toMatchObject({ candidate: 'refused', why: 'Gunicorn exited before it served' });
+    expect(callsOf(r, 'curl')).toEqual([]);
+  });
+
+  test('nothing answering: waits up to health-timeout, then says so', () => {
+    const r = cand({ GD_CODES: '000' });
+    expect(r.f).toMatchObject({
+      candidate: 'refused',
+      status: '000',
+      why: '/health did not answer within 1 s'
+    });
+  });
+});
+
+describe('values that break out of wrong quoting', () => {
+  // Quotes, $(...), backticks, ;, a glob, spaces: `pwned` runs if any of them escapes.
+  const evil = `we'ird "q" $(pwned 1) \`pwned 2\` ;pwned 3 *`;
+
+  test('history lines hold any text verbatim: server output in a reason, a newline included', () => {
+    const why = `health-path answered 500: ${evil}\n' >> /etc/passwd`;
+    const r = run(historyCommand(ctx, { event: 'deploy', release: NEW, status: 'rolled-back', why }));
+    expect(r.code).toBe(0);
+    expect(callsOf(r, 'pwned')).toEqual([]);
+    const lines = readFileSync(ctx.paths.history, 'utf8')
+      .split('\n')
+      .filter((l) => l);
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ why, release: NEW });
+  });
+
+  test('switch, proof and candidate with such an app-name and app-dir', async () => {
+    ctx = makeCtx(`shop ${evil}`, `srv/my app ${evil}`);
+    const rel = `${ctx.paths.releases}/${NEW}`;
+    const sw = run(switchScript(ctx, NEW, false), { GD_ACTIVE: 'yes' });
+    expect(sw.stderr).toBe('');
+    expect(readlinkSync(ctx.paths.current)).toBe(`releases/${NEW}`);
+    expect(callsOf(sw, 'systemctl').at(-1)).toEqual(['systemctl', 'reload', `shop ${evil}.service`]);
+
+    const m = await master([rel, rel]);
+    const proof = run(verifyScript(ctx, NEW, []), { GD_MAIN_PID: String(m.pid) });
+    expect(proof.code).toBe(0);
+    expect(callsOf(proof, 'curl')[0]!.slice(-2)).toEqual([ctx.paths.socket, 'http://localhost/health']);
+    expect(readFileSync(`${ctx.paths.state}/release-states/${NEW}`, 'utf8')).toBe('live\n');
+
+    const conf = {
+      envFile: `/etc/shop ${evil}/staged/env`,
+      gunicornConf: `/etc/shop ${evil}/staged/gunicorn.conf.py`
+    };
+    const c = run(candidateScript(ctx, NEW, conf), { GD_ACTIVE: 'yes' });
+    expect(facts(c.stdout).candidate).toBe('ok');
+    expect(callsOf(c, 'systemd-run')[0]).toEqual(
+      expect.arrayContaining([
+        `User=shop ${evil}`,
+        `EnvironmentFile=${conf.envFile}`,
+        `WorkingDirectory=${rel}`,
+        conf.gunicornConf
+      ])
+    );
+    for (const r of [sw, proof, c]) expect(callsOf(r, 'pwned')).toEqual([]);
+  });
+});
