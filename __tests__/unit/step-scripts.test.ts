@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, readlinkSync, existsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { parseFacts, type DeployContext } from '../../src/deploy/context.js';
-import { serverPaths } from '../../src/deploy/paths.js';
+import { appLayout } from '../../src/deploy/paths.js';
 import { memoryLogger } from '../../src/log.js';
 import { parseSettings } from '../../src/settings.js';
 import type { Remote } from '../../src/ssh/types.js';
@@ -65,7 +65,7 @@ function makeCtx(name: string, dir: string): DeployContext {
   settings.app.name = name;
   settings.app.dir = `${fb.sandbox}/${dir}`;
   settings.deploy.healthTimeoutMs = 1000;
-  const paths = { ...serverPaths(settings), gunicornConf: `${fb.sandbox}/gunicorn.conf.py` };
+  const paths = { ...appLayout(settings), gunicornConf: `${fb.sandbox}/gunicorn.conf.py` };
   for (const r of [OLD, NEW]) mkdirSync(`${paths.releases}/${r}`, { recursive: true });
   mkdirSync(`${paths.state}/release-states`, { recursive: true });
   writeFileSync(paths.gunicornConf, 'workers = 2\n');
