@@ -76,7 +76,10 @@ export function deployDouble(
   remote.on(STEP.switch, (call) =>
     answer(call, () => {
       server.current = RELEASE.switch!.exec(call.text)![1]!;
-      return { stdout: 'old_workers=101 102\nreload=hup\n' };
+      // A running service: restart when the script was told a new master is needed, else HUP.
+      return {
+        stdout: `old_workers=101 102\nreload=${/^elif true; then$/m.test(call.text) ? 'restart' : 'hup'}\n`
+      };
     })
   );
   remote.on(STEP.verify, (call) => answer(call, () => ({ stdout: 'workers=2\nhealth=200\n' })));

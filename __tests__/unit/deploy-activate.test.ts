@@ -138,6 +138,39 @@ test('verify fails, then the rollback succeeds: the old release serves again and
   expect(t.host.facts['rollback-reason']).toMatch(/^release .* is not live/);
 });
 
+test('changed units: the way back puts the old ones back first, and returns with a restart', async () => {
+  const t = setup();
+  const unit = {
+    path: '/etc/systemd/system/shop.service',
+    content: '[Service]\n',
+    mode: '0644',
+    owner: 'root:root'
+  };
+  t.prepared.staged = { ...t.prepared.staged, files: [unit], changedFiles: [unit.path] };
+  t.prepared.restart = true;
+  t.fail(`verify ${NEW}`);
+  await t.activate();
+  expect(t.steps()).toEqual([
+    'units',
+    `switch ${NEW}`,
+    `verify ${NEW}`,
+    'log-tail',
+    'states',
+    'restore',
+    `candidate ${OLD}`,
+    `switch ${OLD}`,
+    `verify ${OLD}`,
+    'history'
+  ]);
+  const restore = t.remote.calls.find((c) => c.text.includes('config-previous/shop.service'))!;
+  expect(restore.text).toContain('systemctl daemon-reload');
+  // A new master was needed to leave the old venv or units, so one is needed to return.
+  const back = t.remote.calls.filter((c) => /ln -sfn 'releases\/20261129/.test(c.text));
+  expect(back).toHaveLength(1);
+  expect(back[0]!.text).toMatch(/^elif true; then\n  systemctl restart/m);
+  expect(t.host.facts.reload).toBe('restart');
+});
+
 test('the rollback fails too: the error says the server needs attention, the history says the rollback failed', async () => {
   const t = setup();
   t.fail(`verify ${NEW}`);
