@@ -161,7 +161,8 @@ export async function runEngine(
   };
 
   try {
-    if (strategy.rolling) await runRolling(settings, strategy.rolling, slots, open, fail, logger, signal);
+    if (strategy.rolling)
+      await runRolling(settings, strategy.rolling, slots, open, fail, logger, strategy.okStatus, signal);
     else {
       for (const slot of slots) {
         if (signal?.aborted) break;
@@ -211,6 +212,7 @@ async function runRolling(
   open: (slot: HostSlot, log: Logger) => Promise<HostContext>,
   fail: (slot: HostSlot, err: unknown) => void,
   logger: Logger,
+  okStatus: string,
   signal?: AbortSignal
 ): Promise<void> {
   const prepared = new Map<HostSlot, unknown>();
@@ -234,7 +236,10 @@ async function runRolling(
       // Cancelled between batches: the next one is not started; that counts as a failure, so
       // with rollback-scope all the servers already switched go back too.
       if (signal?.aborted) {
-        failure ??= { slot: batch[0]!, why: `the run was cancelled (${reasonOf(signal)})` };
+        const why = `the run was cancelled (${reasonOf(signal)}) before it reached ${batch[0]!.report.host}`;
+        // The run's error and status say so; without a failed slot the summary named no cause.
+        if (!failure) fail(batch[0]!, new CancelledError(why));
+        failure ??= { slot: batch[0]!, why };
         break;
       }
       const parallel = batch.length > 1;
@@ -306,6 +311,11 @@ async function runRolling(
     }
   } finally {
     await Promise.all(tidying.values());
+    // Prepared but stopped before their switch (another server of the batch failed, or the run was
+    // cancelled): their old release serves, which "deployed" would deny.
+    for (const slot of prepared.keys())
+      if (!activated.includes(slot) && !slot.report.error && slot.report.status === okStatus)
+        slot.report.status = signal?.aborted ? 'cancelled' : 'not switched';
     for (const [slot, p] of prepared) await rolling.release(slot.ctx!, p).catch(() => undefined);
     for (const slot of slots)
       if (slot.started && !slot.report.ms) slot.report.ms = performance.now() - slot.started;

@@ -92,7 +92,10 @@ test('cancelled between batches: no new batch starts', async () => {
   });
   expect(calls).toEqual(['prepare web1', 'activate web1', 'tidy web1', 'release web1']);
   expect(report.ok).toBe(false);
-  expect(report.hosts.map((h) => h.status)).toEqual(['deployed', 'not started', 'not started']);
+  // The server the run stopped before says why; the run itself is cancelled, not "failed".
+  expect(report.hosts.map((h) => h.status)).toEqual(['deployed', 'cancelled', 'not started']);
+  expect(report.status).toBe('cancelled');
+  expect(report.error).toMatch(/^web2: the run was cancelled \(SIGTERM\) before it reached web2/);
 });
 
 test('cancelled before the run reaches any server: nothing is connected', async () => {

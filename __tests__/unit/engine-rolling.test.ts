@@ -222,7 +222,8 @@ describe('a server failing at each phase', () => {
     expect(r.phases('undo')).toEqual([]);
     // web2 never got a prepared release, so there is nothing of it to release.
     expect(r.phases('release').sort()).toEqual(['release web1', 'release web3']);
-    expect(r.report.hosts[1]!.status).toBe('failed');
+    // The others were ready but never switched: their old release serves, so not "deployed".
+    expect(r.report.hosts.map((h) => h.status)).toEqual(['not switched', 'failed', 'not switched']);
     expect(r.report.hosts.map((h) => h.ok)).toEqual([false, false, false]);
     expect(r.report.error).toMatch(/^web2: venv failed/);
   });
@@ -276,12 +277,9 @@ describe('cancellation', () => {
     expect(r.fake.connected).toEqual(['web1', 'web2']);
     expect(r.phases('undo')).toEqual(['undo web2', 'undo web1']);
     expect(r.report.ok).toBe(false);
-    expect(r.report.hosts.map((h) => h.status)).toEqual([
-      'deployed',
-      'deployed',
-      'not started',
-      'not started'
-    ]);
+    expect(r.report.hosts.map((h) => h.status)).toEqual(['deployed', 'deployed', 'cancelled', 'not started']);
+    expect(r.report.status).toBe('cancelled');
+    expect(r.report.error).toMatch(/the run was cancelled \(SIGTERM\) before it reached web3/);
   });
 
   test('during a prepare: the prepare sees a cancellable server, and nothing switches', async () => {
