@@ -9,7 +9,10 @@
  * a new topic's rules may also go in a delimited block at the end of this file.
  */
 
-export { assertRule, type Problem } from './rules/problem.js';
+import { assertRule, type Problem } from './rules/problem.js';
+
+// Problem is in scope too, for blocks appended at the end of this file.
+export { assertRule, type Problem };
 // Names: the app (a user, group and units), login users, release and backup ids, packages, extras.
 export * from './rules/names.js';
 // Paths on the server and in the release.

@@ -63,6 +63,7 @@ export function parseSettings(readInput: InputReader): Settings {
   const mode = parseMode(read, problems);
   const ssh = parseSshSettings(read, problems);
   const deploy = parseDeploySettings(read, problems);
+  const provision = parseProvisionSettings(read, problems, deploy.sqliteDb);
   const settings: Settings = {
     mode,
     hosts: parseHosts(read, problems),
@@ -71,7 +72,7 @@ export function parseSettings(readInput: InputReader): Settings {
     ssh,
     app: parseAppSettings(read, problems, ssh.user),
     deploy,
-    provision: parseProvisionSettings(read, problems, deploy.sqliteDb),
+    provision,
     run: parseRunSettings(read, problems, mode),
     github: parseGithubSettings(read, problems),
     given: []
