@@ -6,7 +6,7 @@ import { watchSignals } from './cancel.js';
 import { formatPhase } from './phase-state.js';
 
 /** Inputs whose values must be masked before anything at all can print them. */
-const SECRET_INPUTS = ['private-key', 'passphrase', 'jump-private-key', 'github-token'];
+const SECRET_INPUTS = ['private-key', 'passphrase', 'jump-private-key', 'github-token', 'tls-key'];
 
 /** An input as the runner passes it; commit and ref default to the workflow's own. */
 export function readInput(name: string): string {

@@ -1,4 +1,5 @@
 import { troubleshootingRef } from './troubleshooting.js';
+import { TLS_INPUT_DEFAULTS, parseTlsSettings, type TlsSettings } from './provision/tls-settings.js';
 import {
   DURATION_MAX_MS,
   appDirProblem,
@@ -179,6 +180,7 @@ export interface Settings {
   app: AppSettings;
   deploy: DeploySettings;
   provision: ProvisionSettings;
+  tls: TlsSettings;
   run: RunSettings;
   /** The inputs the user gave (non-empty), so remembered server-side settings never override them. */
   given: string[];
@@ -224,7 +226,8 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   'backups-days': '30',
   'import-database-force': 'false',
   'dry-run': 'false',
-  environment: 'production'
+  environment: 'production',
+  ...TLS_INPUT_DEFAULTS
 };
 
 export class SettingsError extends Error {
@@ -487,6 +490,7 @@ export function parseSettings(readInput: InputReader): Settings {
       ref: oneLine('ref')
     },
     provision,
+    tls: parseTlsSettings(read, problems, provision.serverName.split(' ')),
     run: { command: raw('command').trim(), lock: bool('run-lock') },
     given: [...given].sort()
   };
