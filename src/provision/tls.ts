@@ -97,8 +97,10 @@ export function acmeScript(ctx: DeployContext): string {
   const wanted = [...names].sort().join(' ');
   const bundle = t.acmeCaBundle
     ? `# requests (certbot) takes one bundle: the private CA on top of the system's.
-nb=$(mktemp); cat ${q(ACME_CA_INPUT)} /etc/ssl/certs/ca-certificates.crt > "$nb" 2>/dev/null || cat ${q(ACME_CA_INPUT)} > "$nb"
-if [ -f ${q(ACME_CA_BUNDLE)} ] && cmp -s "$nb" ${q(ACME_CA_BUNDLE)}; then rm -f "$nb"; elif [ "$dry" = 1 ]; then rm -f "$nb"; mark ca-bundle; else install -m 0644 "$nb" ${q(ACME_CA_BUNDLE)}; rm -f "$nb"; mark ca-bundle; fi
+if [ "$dry" != 1 ]; then
+  nb=$(mktemp); cat ${q(ACME_CA_INPUT)} /etc/ssl/certs/ca-certificates.crt > "$nb" 2>/dev/null || cat ${q(ACME_CA_INPUT)} > "$nb"
+  if [ -f ${q(ACME_CA_BUNDLE)} ] && cmp -s "$nb" ${q(ACME_CA_BUNDLE)}; then rm -f "$nb"; else install -m 0644 "$nb" ${q(ACME_CA_BUNDLE)}; rm -f "$nb"; mark ca-bundle; fi
+fi
 if was_changed ${q(CERTBOT_DROPIN)}; then act systemctl daemon-reload; fi
 export REQUESTS_CA_BUNDLE=${q(ACME_CA_BUNDLE)}`
     : `for f in ${q(CERTBOT_DROPIN)} ${q(ACME_CA_INPUT)} ${q(ACME_CA_BUNDLE)}; do
@@ -132,7 +134,7 @@ cert=${q(`/etc/letsencrypt/live/${app}/cert.pem`)}; conf=${q(`/etc/letsencrypt/r
 why=""
 if [ ! -s "$cert" ] || [ ! -f "$conf" ]; then why="no certificate yet"
 else
-  have=$(openssl x509 -in "$cert" -noout -ext subjectAltName 2>/dev/null | grep -o 'DNS:[^,[:space:]]*' | sed 's/^DNS://' | sort | tr '\\n' ' ' | sed 's/ $//')
+  have=$(openssl x509 -in "$cert" -noout -ext subjectAltName 2>/dev/null | grep -o 'DNS:[^,[:space:]]*' | sed 's/^DNS://' | sort | tr '\\n' ' ' | sed 's/ $//' || true)
   srv=$(sed -n 's/^server *= *//p' "$conf" | tail -n 1)
   auth=$(sed -n 's/^authenticator *= *//p' "$conf" | tail -n 1)
   if [ "$have" != ${q(wanted)} ]; then why="the certificate covers $have"
@@ -143,14 +145,13 @@ else
 fi
 if [ -n "$why" ]; then
   mark certificate
-  echo "why=$why"
   if [ "$dry" = 1 ]; then
     echo "would=certbot certonly --webroot for ${names.join(' ')} from ${t.acmeServer} ($why)"
   else
     # --force-renewal: an existing lineage for other names or another server is replaced now.
     force=""; [ -f "$conf" ] && force=--force-renewal
     if ! out=$(${certbot} $force 2>&1); then
-      printf '%s\\n' "$out" | grep -v '^Saving debug log\\|^ *$' | tail -n 15 >&2
+      { printf '%s\\n' "$out" | grep -v '^Saving debug log\\|^ *$' | tail -n 15 >&2; } || true
       exit ${ISSUE_FAILED}
     fi
   fi
