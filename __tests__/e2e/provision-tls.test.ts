@@ -147,6 +147,10 @@ test('tls: acme gets a certificate over HTTP-01 and serves HTTPS, HTTP redirects
   // The webroot is root's; renewals run from Debian's certbot.timer with the reload hook.
   expect(await onServer(server, "stat -c '%U %a' /var/www/gunicorn-deploy-acme/shop")).toBe('root 755\n');
   expect(await onServer(server, 'systemctl is-active certbot.timer')).toBe('active\n');
+  // certbot.service (the timer's renewals) trusts the private ACME server too.
+  expect(await onServer(server, 'systemctl show -p Environment --value certbot.service')).toContain(
+    'REQUESTS_CA_BUNDLE=/etc/gunicorn-deploy/acme-ca-bundle.pem'
+  );
   expect(
     await onServer(
       server,
