@@ -89,7 +89,6 @@ export function parseTlsSettings(
       if (read(name).trim()) problem(name, 'is only used with tls: acme');
   }
   if (mode === 'files') {
-    for (const n of serverNames) if (n === '_') problem('server-name', tlsServerNameProblem(n));
     if (!settings.certificate)
       problem('tls-certificate', 'is required with tls: files (the PEM certificate chain)');
     if (!settings.key) problem('tls-key', 'is required with tls: files (the PEM private key, from a secret)');

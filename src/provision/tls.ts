@@ -175,7 +175,7 @@ async function obtainAcme(ctx: DeployContext): Promise<ProvisionResult> {
     const msg = err instanceof Error ? err.message : String(err);
     if (msg.includes(`exit ${ISSUE_FAILED}`)) {
       throw new DeployError(
-        `certbot could not get a certificate for ${names.join(', ')} from ${t.acmeServer}; nginx keeps serving the site over plain HTTP, unchanged:\n${msg.split('\n').slice(1).join('\n')}`,
+        `certbot could not get a certificate for ${names.join(', ')} from ${t.acmeServer}; nginx keeps serving the site as it was (plain HTTP until a first certificate is issued):\n${msg.split('\n').slice(1).join('\n')}`,
         `Check that every server-name resolves (DNS A/AAAA) to this server and that port 80 reaches its nginx from the internet (the CA fetches http://NAME/.well-known/acme-challenge/...), that acme-server is right, then run provision again. Repeated failures count against the CA's rate limits.`
       );
     }
