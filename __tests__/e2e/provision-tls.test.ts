@@ -7,18 +7,21 @@ import type { SandboxServer } from '../../src/sandbox/index.js';
 import type { RunReport } from '../../src/report.js';
 import { bootServer, stopServer } from '../support/servers.js';
 import { appCopy, deploy, onServer } from '../support/deploy.js';
+import {
+  PEBBLE_DIRECTORY,
+  curlTo as curlAt,
+  servedSerial as servedAt,
+  setUpPebble,
+  startPebble
+} from '../support/pebble.js';
 
-// HTTPS for real: pebble (Debian's test ACME server) runs on the app server itself and validates
-// every HTTP-01 challenge by fetching http://NAME/.well-known/acme-challenge/TOKEN from nginx on
-// port 80 (httpPort 80, no PEBBLE_VA_ALWAYS_VALID); /etc/hosts points the site's names at the
-// server. certbot trusts pebble's own HTTPS listener through the acme-ca-bundle input.
+// HTTPS for real, with pebble validating HTTP-01 on the app server itself (support/pebble.ts).
 const run = promisify(execFile);
 let server: SandboxServer;
 let app: string;
 let listenerCert: string;
 
 const NAMES = 'shop.test www.shop.test';
-const PEBBLE = '/opt/pebble';
 
 const BASE = {
   mode: 'provision',
@@ -31,7 +34,7 @@ function acme(over: Record<string, string> = {}): Record<string, string> {
     ...BASE,
     tls: 'acme',
     'acme-email': 'ops@shop.test',
-    'acme-server': 'https://127.0.0.1:14000/dir',
+    'acme-server': PEBBLE_DIRECTORY,
     'acme-ca-bundle': listenerCert,
     ...over
   };
@@ -45,51 +48,13 @@ function step(report: RunReport, name: string): { changed?: boolean; detail?: st
   return report.hosts[0]!.steps.find((s) => s.name === name);
 }
 
-async function startPebble(): Promise<void> {
-  await onServer(
-    server,
-    `systemctl reset-failed pebble.service 2>/dev/null || true
-systemd-run --unit pebble --collect -E PEBBLE_VA_NOSLEEP=1 -E PEBBLE_WFE_NONCEREJECT=0 /usr/bin/pebble -config ${PEBBLE}/config.json
-for i in $(seq 1 50); do curl -sk -o /dev/null https://127.0.0.1:14000/dir && curl -sk -o /dev/null https://127.0.0.1:15000/roots/0 && break; sleep 0.2; done
-# The CA that signs the issued certificates: new at every pebble start.
-curl -sSkf https://127.0.0.1:15000/roots/0 > ${PEBBLE}/root.pem`
-  );
-}
-
-/** curl on the server, as a client that trusts pebble's CA and resolves the names to the server. */
-function curlTo(name: string, args: string): Promise<string> {
-  return onServer(
-    server,
-    `curl -sS --cacert ${PEBBLE}/root.pem --resolve ${name}:443:127.0.0.1 --resolve ${name}:80:127.0.0.1 ${args}`
-  );
-}
-
-/** The serial of the certificate nginx serves for NAME. */
-function servedSerial(name = 'shop.test'): Promise<string> {
-  return onServer(
-    server,
-    `echo | openssl s_client -connect 127.0.0.1:443 -servername ${name} 2>/dev/null | openssl x509 -noout -serial | sed 's/^serial=//'`
-  ).then((s) => s.trim());
-}
+const curlTo = (name: string, args: string): Promise<string> => curlAt(server, name, args);
+const servedSerial = (name = 'shop.test'): Promise<string> => servedAt(server, name);
 
 beforeAll(async () => {
   server = await bootServer();
   app = await appCopy();
-  // pebble's HTTPS listener: a self-signed certificate for 127.0.0.1, made here with openssl.
-  await onServer(
-    server,
-    `set -e
-mkdir -p ${PEBBLE}
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=pebble \\
-  -addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout ${PEBBLE}/key.pem -out ${PEBBLE}/cert.pem 2>/dev/null
-cat > ${PEBBLE}/config.json <<EOF
-{"pebble": {"listenAddress": "0.0.0.0:14000", "managementListenAddress": "0.0.0.0:15000",
-  "certificate": "${PEBBLE}/cert.pem", "privateKey": "${PEBBLE}/key.pem",
-  "httpPort": 80, "tlsPort": 5001, "ocspResponderURL": "", "externalAccountBindingRequired": false}}
-EOF
-echo "${server.host} shop.test www.shop.test" >> /etc/hosts`
-  );
-  listenerCert = await onServer(server, `cat ${PEBBLE}/cert.pem`);
+  listenerCert = await setUpPebble(server, NAMES.split(' '));
 }, 600_000);
 afterAll(async () => {
   if (server) await stopServer(server);
@@ -121,7 +86,7 @@ test('a failed issuance (the ACME server is down) says why and leaves the HTTP s
 let firstSerial = '';
 
 test('tls: acme gets a certificate over HTTP-01 and serves HTTPS, HTTP redirects', async () => {
-  await startPebble();
+  await startPebble(server);
   const { report, lines } = await provision(acme());
   expect(report.error).toBeUndefined();
   expect(step(report, 'tls')?.changed).toBe(true);
