@@ -80,6 +80,8 @@ export function secretValues(settings: Settings): string[] {
     );
   }
   for (const e of settings.deploy.env) if (e.value.trim().length > 0) out.push(e.value);
+  if (settings.tls.key)
+    out.push(settings.tls.key, ...settings.tls.key.split('\n').filter((l) => l.trim().length >= 8));
   return out;
 }
 

@@ -23,3 +23,5 @@ export * from './rules/served.js';
 export * from './rules/environment.js';
 // Durations and sizes.
 export * from './rules/durations.js';
+// Certificates and the ACME account (tls: acme | files).
+export * from './rules/tls.js';

@@ -8,6 +8,7 @@ import { parseDeploySettings, type DeploySettings } from './settings/deploy.js';
 import { parseProvisionSettings, type ProvisionSettings } from './settings/provision.js';
 import { parseFleetSettings, type FleetSettings } from './settings/fleet.js';
 import { parseGithubSettings, type GithubSettings } from './settings/github.js';
+import { parseTlsSettings, type TlsSettings } from './provision/tls-settings.js';
 
 /**
  * Every input is parsed here, once, into a typed Settings object. Nothing below this module reads
@@ -38,6 +39,7 @@ export interface Settings {
   app: AppSettings;
   deploy: DeploySettings;
   provision: ProvisionSettings;
+  tls: TlsSettings;
   run: RunSettings;
   github: GithubSettings;
   /** The inputs the user gave (non-empty), so remembered server-side settings never override them. */
@@ -73,6 +75,7 @@ export function parseSettings(readInput: InputReader): Settings {
     app: parseAppSettings(read, problems, ssh.user),
     deploy,
     provision,
+    tls: parseTlsSettings(read, problems, provision.serverName.split(' ')),
     run: parseRunSettings(read, problems, mode),
     github: parseGithubSettings(read, problems),
     given: []

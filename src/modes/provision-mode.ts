@@ -7,6 +7,7 @@ import { ensurePackages } from '../provision/packages.js';
 import { ensureUser } from '../provision/user.js';
 import { importDatabase } from '../provision/import-database.js';
 import { ensureNginx } from '../provision/nginx.js';
+import { ensureTls } from '../provision/tls.js';
 import { ensureLogrotate } from '../provision/logrotate.js';
 import { ensureTimers } from '../provision/timers.js';
 import { decideDeploy, runFirstDeploy } from '../provision/first-deploy.js';
@@ -51,6 +52,7 @@ export const provisionMode: ModeStrategy = {
       await track('user', () => ensureUser(ctx));
       await track('import-database', () => importDatabase(ctx));
       await track('nginx', () => ensureNginx(ctx));
+      await track('tls', () => ensureTls(ctx));
       await track('logrotate', () => ensureLogrotate(ctx));
       await track('timers', () => ensureTimers(ctx));
       const decision = await s('release', async () => {

@@ -1,9 +1,8 @@
 import type { DeployContext } from '../deploy/context.js';
-import { renderNginxSite } from '../render.js';
 import { shQuote } from '../ssh/quote.js';
 import { DeployError } from '../steps/step.js';
 import { runProvisionScript, type ProvisionResult } from './run.js';
-import { provisionVars } from './vars.js';
+import { siteText } from './tls-site.js';
 
 /** Exit code when `nginx -t` refused the new site (the old one was put back). */
 const REFUSED = 6;
@@ -71,11 +70,12 @@ if [ "$dry" != 1 ] && ! systemctl is-active --quiet nginx; then mark nginx-start
 `;
 }
 
-export async function ensureNginx(ctx: DeployContext): Promise<ProvisionResult> {
-  const site = renderNginxSite(provisionVars(ctx));
+/** `site`: the text to install; by default the site for the server's TLS state (see tls-site.ts). */
+export async function ensureNginx(ctx: DeployContext, site?: string): Promise<ProvisionResult> {
+  const text = site ?? (await siteText(ctx));
   try {
     const res = await runProvisionScript(ctx, 'configuring nginx', nginxScript(ctx), {
-      stdin: site.content
+      stdin: text
     });
     if (res.facts.nginx) res.detail += ` (nginx ${res.facts.nginx})`;
     return res;

@@ -46,7 +46,12 @@ fi
 }
 
 export async function ensurePackages(ctx: DeployContext): Promise<ProvisionResult> {
-  const packages = packageList(ctx.settings.provision.aptPackages);
+  const tls = ctx.settings.tls.mode;
+  // certbot for tls: acme; openssl reads the certificates (Debian has it wherever ca-certificates is).
+  const packages = packageList([
+    ...ctx.settings.provision.aptPackages,
+    ...(tls === 'acme' ? ['certbot', 'openssl'] : tls === 'files' ? ['openssl'] : [])
+  ]);
   try {
     return await runProvisionScript(ctx, 'installing packages', packagesScript(packages), {
       timeoutMs: 30 * 60_000,

@@ -1,3 +1,4 @@
+import { TLS_SECRET_INPUTS } from '../provision/tls-settings.js';
 import { databaseEnvProblem, envProblems, ENV_KEY, type EnvVar } from '../rules.js';
 import type { Inputs, InputReader, Problems } from './inputs.js';
 
@@ -32,7 +33,7 @@ export function parseEnv(read: Inputs, problems: Problems): EnvVar[] {
 }
 
 /** Inputs whose values are secret as a whole (env values are, one by one). */
-const SECRET_INPUTS = ['private-key', 'passphrase', 'jump-private-key', 'github-token'];
+const SECRET_INPUTS = ['private-key', 'passphrase', 'jump-private-key', 'github-token', ...TLS_SECRET_INPUTS];
 
 /**
  * Every value to mask, straight from the inputs: registered before the inputs are even parsed, so

@@ -154,6 +154,11 @@ export const STEPS = {
     section: 'provision',
     what: 'the nginx site, tested with nginx -t before nginx reloads'
   },
+  tls: {
+    modes: ['provision'],
+    section: 'provision',
+    what: 'with tls: acme or files: the certificate (certbot through HTTP-01, or the given pair), HTTPS'
+  },
   logrotate: {
     modes: ['provision'],
     section: 'provision',

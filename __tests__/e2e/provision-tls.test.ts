@@ -1,0 +1,245 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import type { SandboxServer } from '../../src/sandbox/index.js';
+import type { RunReport } from '../../src/report.js';
+import { bootServer, stopServer } from '../support/servers.js';
+import { appCopy, deploy, onServer } from '../support/deploy.js';
+import {
+  PEBBLE_DIRECTORY,
+  curlTo as curlAt,
+  servedSerial as servedAt,
+  setUpPebble,
+  startPebble
+} from '../support/pebble.js';
+
+// HTTPS for real, with pebble validating HTTP-01 on the app server itself (support/pebble.ts).
+const run = promisify(execFile);
+let server: SandboxServer;
+let app: string;
+let listenerCert: string;
+
+const NAMES = 'shop.test www.shop.test';
+
+const BASE = {
+  mode: 'provision',
+  'health-interval': '30s',
+  'server-name': NAMES
+};
+
+function acme(over: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...BASE,
+    tls: 'acme',
+    'acme-email': 'ops@shop.test',
+    'acme-server': PEBBLE_DIRECTORY,
+    'acme-ca-bundle': listenerCert,
+    ...over
+  };
+}
+
+async function provision(over: Record<string, string>): Promise<{ report: RunReport; lines: string[] }> {
+  return deploy(server, app, over);
+}
+
+function step(report: RunReport, name: string): { changed?: boolean; detail?: string } | undefined {
+  return report.hosts[0]!.steps.find((s) => s.name === name);
+}
+
+const curlTo = (name: string, args: string): Promise<string> => curlAt(server, name, args);
+const servedSerial = (name = 'shop.test'): Promise<string> => servedAt(server, name);
+
+beforeAll(async () => {
+  server = await bootServer();
+  app = await appCopy();
+  listenerCert = await setUpPebble(server, NAMES.split(' '));
+}, 600_000);
+afterAll(async () => {
+  if (server) await stopServer(server);
+});
+
+test('the site serves over HTTP first (tls: off, the default)', async () => {
+  const { report } = await provision(BASE);
+  expect(report.error).toBeUndefined();
+  expect(step(report, 'tls')?.detail).toBe('off (HTTP only)');
+  expect(report.hosts[0]!.facts.tls).toBe('n/a');
+  expect(await curlTo('shop.test', "-o /dev/null -w '%{http_code}' http://shop.test/health")).toBe('200');
+}, 600_000);
+
+test('a failed issuance (the ACME server is down) says why and leaves the HTTP site serving', async () => {
+  const { report } = await provision(acme());
+  expect(report.ok).toBe(false);
+  if (process.env.GD_TEST_LOG) console.log(report.error);
+  expect(report.error).toContain('certbot could not get a certificate for shop.test, www.shop.test');
+  expect(report.error).toContain(
+    'nginx keeps serving the site as it was (plain HTTP until a first certificate is issued)'
+  );
+  expect(report.error).toMatch(/127\.0\.0\.1.*14000|Connection refused|connect/i);
+  // Plain HTTP answers the app (no redirect), and nothing listens on 443.
+  expect(await curlTo('shop.test', "-o /dev/null -w '%{http_code}' http://shop.test/health")).toBe('200');
+  expect(await onServer(server, "ss -Hltn 'sport = :443' | wc -l")).toBe('0\n');
+  expect(await onServer(server, 'nginx -t 2>&1 && echo ok')).toMatch(/ok\n$/);
+}, 600_000);
+
+let firstSerial = '';
+
+test('tls: acme gets a certificate over HTTP-01 and serves HTTPS, HTTP redirects', async () => {
+  await startPebble(server);
+  const { report, lines } = await provision(acme());
+  expect(report.error).toBeUndefined();
+  expect(step(report, 'tls')?.changed).toBe(true);
+  expect(step(report, 'tls')?.detail).toMatch(/certificate/);
+  // HTTPS through nginx, trusted by pebble's CA, for each name.
+  for (const name of ['shop.test', 'www.shop.test']) {
+    const out = await curlTo(name, `-w '\\n%{http_code} %{http_version}' https://${name}/health`);
+    const [body, status] = [out.slice(0, out.lastIndexOf('\n')), out.slice(out.lastIndexOf('\n') + 1)];
+    expect(status).toBe('200 2');
+    expect(JSON.parse(body).status).toBe('ok');
+  }
+  // HTTP: a 301 to the same URL over HTTPS, except the challenge path.
+  const head = await curlTo(
+    'shop.test',
+    "-o /dev/null -w '%{http_code} %{redirect_url}' 'http://shop.test/health?x=1'"
+  );
+  expect(head).toBe('301 https://shop.test/health?x=1');
+  await onServer(
+    server,
+    'mkdir -p /var/www/gunicorn-deploy-acme/shop/.well-known/acme-challenge && echo token-probe > /var/www/gunicorn-deploy-acme/shop/.well-known/acme-challenge/probe'
+  );
+  expect(await curlTo('shop.test', 'http://shop.test/.well-known/acme-challenge/probe')).toBe(
+    'token-probe\n'
+  );
+  // HSTS is off by default.
+  expect(await curlTo('shop.test', '-sI https://shop.test/health')).not.toMatch(/strict-transport-security/i);
+  // The webroot is root's; renewals run from Debian's certbot.timer with the reload hook.
+  expect(await onServer(server, "stat -c '%U %a' /var/www/gunicorn-deploy-acme/shop")).toBe('root 755\n');
+  expect(await onServer(server, 'systemctl is-active certbot.timer')).toBe('active\n');
+  // certbot.service (the timer's renewals) trusts the private ACME server too.
+  expect(await onServer(server, 'systemctl show -p Environment --value certbot.service')).toContain(
+    'REQUESTS_CA_BUNDLE=/etc/gunicorn-deploy/acme-ca-bundle.pem'
+  );
+  expect(
+    await onServer(
+      server,
+      'test -x /etc/letsencrypt/renewal-hooks/deploy/gunicorn-deploy-nginx.sh && echo hook'
+    )
+  ).toBe('hook\n');
+  // The checklist's nginx probe follows the redirect.
+  expect(lines.join('\n')).toMatch(/health-nginx\s+ok\s+\/health 200 over HTTPS after the redirect/);
+  expect(lines.join('\n')).toMatch(/\btls\s+ok\s+certificate valid until /);
+  expect(report.hosts[0]!.facts.tls).toBe('ok');
+  firstSerial = await servedSerial();
+  expect(firstSerial).toMatch(/^[0-9A-F]+$/);
+}, 600_000);
+
+test('a second provision issues nothing and says unchanged', async () => {
+  const { report } = await provision(acme());
+  expect(report.error).toBeUndefined();
+  expect(step(report, 'tls')).toMatchObject({ changed: false });
+  expect(step(report, 'tls')?.detail).toMatch(/^unchanged/);
+  expect(step(report, 'nginx')).toMatchObject({
+    changed: false,
+    detail: expect.stringMatching(/^unchanged/)
+  });
+  expect(await onServer(server, 'ls /etc/letsencrypt/archive/shop/ | grep -c "^cert"')).toBe('1\n');
+  expect(await servedSerial()).toBe(firstSerial);
+  const dry = await provision(acme({ 'dry-run': 'true' }));
+  expect(dry.report.error).toBeUndefined();
+  expect(step(dry.report, 'tls')).toMatchObject({ changed: false });
+}, 600_000);
+
+test('a forced renewal is served after the hook reloads nginx (nginx -t first)', async () => {
+  const pid = await onServer(server, 'systemctl show -p MainPID --value nginx');
+  await onServer(
+    server,
+    'REQUESTS_CA_BUNDLE=/etc/gunicorn-deploy/acme-ca-bundle.pem certbot renew --force-renewal --no-random-sleep-on-renew -q',
+    300_000
+  );
+  const fileSerial = (
+    await onServer(
+      server,
+      "openssl x509 -in /etc/letsencrypt/live/shop/cert.pem -noout -serial | sed 's/^serial=//'"
+    )
+  ).trim();
+  expect(fileSerial).not.toBe(firstSerial);
+  let served = '';
+  for (let i = 0; i < 50 && served !== fileSerial; i++) {
+    served = await servedSerial();
+    if (served !== fileSerial) await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(served).toBe(fileSerial);
+  // A reload, not a restart: the master stayed.
+  expect(await onServer(server, 'systemctl show -p MainPID --value nginx')).toBe(pid);
+  expect((await curlTo('shop.test', "-o /dev/null -w '%{http_code}' https://shop.test/health")).trim()).toBe(
+    '200'
+  );
+}, 600_000);
+
+test('a name the CA cannot validate fails with the reason, and HTTPS keeps serving', async () => {
+  const before = await servedSerial();
+  const { report } = await provision(acme({ 'server-name': `${NAMES} nowhere.test` }));
+  expect(report.ok).toBe(false);
+  expect(report.error).toContain(
+    'certbot could not get a certificate for shop.test, www.shop.test, nowhere.test'
+  );
+  if (process.env.GD_TEST_LOG) console.log(report.error);
+  // certbot's own account of the CA's answer: which name failed, and how.
+  expect(report.error).toMatch(/Domain: nowhere\.test/);
+  expect(await servedSerial()).toBe(before);
+  expect((await curlTo('shop.test', "-o /dev/null -w '%{http_code}' https://shop.test/health")).trim()).toBe(
+    '200'
+  );
+}, 600_000);
+
+test('tls: files serves the given certificate; the key is root-only; HSTS when asked', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gd-tls-'));
+  const make = (name: string) =>
+    run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '30',
+      '-subj',
+      '/CN=shop.test',
+      '-addext',
+      'subjectAltName=DNS:shop.test,DNS:www.shop.test',
+      '-keyout',
+      path.join(dir, `${name}.key`),
+      '-out',
+      path.join(dir, `${name}.pem`)
+    ]);
+  await make('a');
+  await make('b');
+  const cert = await readFile(path.join(dir, 'a.pem'), 'utf8');
+  const key = await readFile(path.join(dir, 'a.key'), 'utf8');
+  const other = await readFile(path.join(dir, 'b.key'), 'utf8');
+  const files = { ...BASE, tls: 'files', 'tls-certificate': cert, 'tls-key': key, hsts: 'true' };
+
+  // A key of another certificate is refused before any server is touched.
+  await expect(provision({ ...files, 'tls-key': other })).rejects.toThrow(
+    /input `tls-key`: does not match tls-certificate/
+  );
+
+  const { report, lines } = await provision(files);
+  expect(report.error).toBeUndefined();
+  expect(lines.join('\n')).not.toContain(key.split('\n')[1]!);
+  expect(await onServer(server, "stat -c '%U %G %a' /etc/gunicorn-deploy/tls/shop/privkey.pem")).toBe(
+    'root root 600\n'
+  );
+  await onServer(server, `cat > /tmp/a.pem <<'EOF'\n${cert}EOF`);
+  const out = await onServer(
+    server,
+    "curl -sS --cacert /tmp/a.pem --resolve shop.test:443:127.0.0.1 -D - -o /dev/null -w '%{http_code}' https://shop.test/health"
+  );
+  expect(out).toMatch(/strict-transport-security: max-age=31536000/i);
+  expect(out).toMatch(/200$/);
+  const again = await provision(files);
+  expect(step(again.report, 'tls')).toMatchObject({ changed: false });
+}, 600_000);

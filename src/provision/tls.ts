@@ -1,0 +1,205 @@
+import type { DeployContext } from '../deploy/context.js';
+import { renderTemplate, type ServerFile } from '../render.js';
+import { shQuote } from '../ssh/quote.js';
+import { DeployError, type StepOutcome } from '../steps/step.js';
+import { ensureNginx } from './nginx.js';
+import { runProvisionScript, type ProvisionResult } from './run.js';
+import { filesInput, writeFilesScript } from './shell.js';
+import { probeTlsState, renderSite, siteVars, tlsPaths } from './tls-site.js';
+import { provisionVars } from './vars.js';
+
+/** Exit code of the ACME script when certbot could not get the certificate. */
+const ISSUE_FAILED = 7;
+
+/** certbot runs every executable here after each renewal it makes (Debian's certbot.timer). */
+export const RENEW_HOOK = '/etc/letsencrypt/renewal-hooks/deploy/gunicorn-deploy-nginx.sh';
+/** The private ACME CA bundle (acme-ca-bundle) and the drop-in giving it to certbot's renewals. */
+export const ACME_CA_INPUT = '/etc/gunicorn-deploy/acme-ca.pem';
+export const ACME_CA_BUNDLE = '/etc/gunicorn-deploy/acme-ca-bundle.pem';
+export const CERTBOT_DROPIN = '/etc/systemd/system/certbot.service.d/gunicorn-deploy-ca.conf';
+
+/**
+ * Step `tls`, after `nginx` (which already serves the HTTP site, with the ACME challenge path
+ * for tls: acme): gets the certificate (certbot over HTTP-01, or the given files), then installs
+ * the HTTPS site through the same nginx -t gate. Nothing is issued when the certificate on the
+ * server already covers the names from the same ACME server.
+ */
+export async function ensureTls(ctx: DeployContext): Promise<StepOutcome> {
+  const t = ctx.settings.tls;
+  if (t.mode === 'off') return { changed: false, detail: 'off (HTTP only)' };
+  const cert = t.mode === 'acme' ? await obtainAcme(ctx) : await writeCertificateFiles(ctx);
+  const state = await probeTlsState(ctx);
+  if (!state.certificateReady) {
+    // Only a dry run gets here (a real run has just written or issued the files).
+    return { changed: cert.changed, detail: cert.detail };
+  }
+  const site = await ensureNginx(ctx, renderSite(siteVars(ctx, state)));
+  // New certificate files under an unchanged site: nginx reads them on a reload only.
+  if (cert.changes.includes('certificate') && !site.changed && !ctx.settings.provision.dryRun)
+    await reloadNginx(ctx);
+  const changes = [...cert.changes, ...site.changes.map((c) => `nginx-${c}`)];
+  const facts = cert.facts;
+  const about = facts['not-after'] ? ` (serial ${facts.serial}, valid until ${facts['not-after']})` : '';
+  return {
+    changed: changes.length > 0,
+    detail:
+      (changes.length === 0
+        ? 'unchanged'
+        : `${ctx.settings.provision.dryRun ? 'would change' : 'changed'}: ${changes.join(', ')}`) + about
+  };
+}
+
+async function reloadNginx(ctx: DeployContext): Promise<void> {
+  await runProvisionScript(
+    ctx,
+    'reloading nginx for the new certificate',
+    'out=$(nginx -t 2>&1) || { echo "$out" | tail -n 5 >&2; exit 1; }\nsystemctl reload nginx',
+    { hint: 'Fix the nginx configuration named above and run provision again.' }
+  );
+}
+
+/** The script's certificate facts: serial and end date, when the file is there. */
+function certificateFacts(path: string): string {
+  return `if [ -s ${shQuote(path)} ]; then
+  echo "serial=$(openssl x509 -in ${shQuote(path)} -noout -serial | sed 's/^serial=//')"
+  echo "not-after=$(openssl x509 -in ${shQuote(path)} -noout -enddate | sed 's/^notAfter=//')"
+fi`;
+}
+
+export function acmeFiles(ctx: DeployContext): ServerFile[] {
+  const hook = renderTemplate('tls/renew-hook.sh', provisionVars(ctx));
+  const files: ServerFile[] = [{ path: RENEW_HOOK, content: hook, mode: '0755', owner: 'root:root' }];
+  if (ctx.settings.tls.acmeCaBundle) {
+    files.push(
+      { path: ACME_CA_INPUT, content: ctx.settings.tls.acmeCaBundle, mode: '0644', owner: 'root:root' },
+      {
+        path: CERTBOT_DROPIN,
+        content: `# Written by gunicorn-deploy (acme-ca-bundle): certbot's renewals trust the private ACME server.\n[Service]\nEnvironment=REQUESTS_CA_BUNDLE=${ACME_CA_BUNDLE}\n`,
+        mode: '0644',
+        owner: 'root:root'
+      }
+    );
+  }
+  return files;
+}
+
+/**
+ * The ACME script: the renewal hook and CA files, the webroot, then certbot only when the
+ * lineage named after the app is missing, covers other names, comes from another ACME server,
+ * was not made with the webroot, or ends within a day.
+ */
+export function acmeScript(ctx: DeployContext): string {
+  const q = shQuote;
+  const t = ctx.settings.tls;
+  const p = tlsPaths(ctx);
+  const app = ctx.paths.app;
+  const names = ctx.settings.provision.serverName.split(' ');
+  const wanted = [...names].sort().join(' ');
+  const bundle = t.acmeCaBundle
+    ? `# requests (certbot) takes one bundle: the private CA on top of the system's.
+if [ "$dry" != 1 ]; then
+  nb=$(mktemp); cat ${q(ACME_CA_INPUT)} /etc/ssl/certs/ca-certificates.crt > "$nb" 2>/dev/null || cat ${q(ACME_CA_INPUT)} > "$nb"
+  if [ -f ${q(ACME_CA_BUNDLE)} ] && cmp -s "$nb" ${q(ACME_CA_BUNDLE)}; then rm -f "$nb"; else install -m 0644 "$nb" ${q(ACME_CA_BUNDLE)}; rm -f "$nb"; mark ca-bundle; fi
+fi
+if was_changed ${q(CERTBOT_DROPIN)}; then act systemctl daemon-reload; fi
+export REQUESTS_CA_BUNDLE=${q(ACME_CA_BUNDLE)}`
+    : `for f in ${q(CERTBOT_DROPIN)} ${q(ACME_CA_INPUT)} ${q(ACME_CA_BUNDLE)}; do
+  if [ -e "$f" ]; then mark "removed:$f"; act rm -f "$f"; fi
+done
+if was_changed "removed:${CERTBOT_DROPIN}"; then act systemctl daemon-reload; fi`;
+  const certbot = [
+    'certbot',
+    'certonly',
+    '--non-interactive',
+    '--agree-tos',
+    '--no-eff-email',
+    '-m',
+    t.acmeEmail,
+    '--server',
+    t.acmeServer,
+    '--webroot',
+    '-w',
+    p.webroot,
+    '--cert-name',
+    app,
+    ...names.flatMap((n) => ['-d', n])
+  ]
+    .map(q)
+    .join(' ');
+  return `
+${writeFilesScript(acmeFiles(ctx))}
+${bundle}
+[ -d ${q(p.webroot)} ] || { mark webroot; act install -d -m 0755 -o root -g root ${q(p.webroot)}; }
+cert=${q(`/etc/letsencrypt/live/${app}/cert.pem`)}; conf=${q(`/etc/letsencrypt/renewal/${app}.conf`)}
+why=""
+if [ ! -s "$cert" ] || [ ! -f "$conf" ]; then why="no certificate yet"
+else
+  have=$(openssl x509 -in "$cert" -noout -ext subjectAltName 2>/dev/null | grep -o 'DNS:[^,[:space:]]*' | sed 's/^DNS://' | sort | tr '\\n' ' ' | sed 's/ $//' || true)
+  srv=$(sed -n 's/^server *= *//p' "$conf" | tail -n 1)
+  auth=$(sed -n 's/^authenticator *= *//p' "$conf" | tail -n 1)
+  if [ "$have" != ${q(wanted)} ]; then why="the certificate covers $have"
+  elif [ "$srv" != ${q(t.acmeServer)} ]; then why="the certificate came from $srv"
+  elif [ "$auth" != webroot ]; then why="the certificate was not made with the webroot"
+  elif ! openssl x509 -in "$cert" -noout -checkend 86400 >/dev/null; then why="the certificate ends within a day"
+  fi
+fi
+if [ -n "$why" ]; then
+  mark certificate
+  if [ "$dry" = 1 ]; then
+    echo "would=certbot certonly --webroot for ${names.join(' ')} from ${t.acmeServer} ($why)"
+  else
+    # --force-renewal: an existing lineage for other names or another server is replaced now.
+    force=""; [ -f "$conf" ] && force=--force-renewal
+    if ! out=$(${certbot} $force 2>&1); then
+      { printf '%s\\n' "$out" | grep -v '^Saving debug log\\|^ *$' | tail -n 15 >&2; } || true
+      exit ${ISSUE_FAILED}
+    fi
+  fi
+fi
+if ! systemctl is-enabled --quiet certbot.timer 2>/dev/null || ! systemctl is-active --quiet certbot.timer; then
+  mark renew-timer; act systemctl enable --now --quiet certbot.timer
+fi
+${certificateFacts(`/etc/letsencrypt/live/${app}/cert.pem`)}
+`;
+}
+
+async function obtainAcme(ctx: DeployContext): Promise<ProvisionResult> {
+  const t = ctx.settings.tls;
+  const names = ctx.settings.provision.serverName.split(' ');
+  try {
+    return await runProvisionScript(ctx, 'getting the certificate', acmeScript(ctx), {
+      stdin: filesInput(acmeFiles(ctx)),
+      timeoutMs: 5 * 60_000
+    });
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    if (msg.includes(`exit ${ISSUE_FAILED}`)) {
+      throw new DeployError(
+        `certbot could not get a certificate for ${names.join(', ')} from ${t.acmeServer}; nginx keeps serving the site as it was (plain HTTP until a first certificate is issued):\n${msg.split('\n').slice(1).join('\n')}`,
+        `Check that every server-name resolves (DNS A/AAAA) to this server and that port 80 reaches its nginx from the internet (the CA fetches http://NAME/.well-known/acme-challenge/...), that acme-server is right, then run provision again. Repeated failures count against the CA's rate limits.`
+      );
+    }
+    throw err;
+  }
+}
+
+async function writeCertificateFiles(ctx: DeployContext): Promise<ProvisionResult> {
+  const t = ctx.settings.tls;
+  const p = tlsPaths(ctx);
+  const files: ServerFile[] = [
+    { path: p.certificate, content: t.certificate, mode: '0644', owner: 'root:root' },
+    // The key travels on stdin only and lands through a 0600 temporary file.
+    { path: p.key, content: t.key, mode: '0600', owner: 'root:root' }
+  ];
+  const res = await runProvisionScript(
+    ctx,
+    'writing the certificate files',
+    `${writeFilesScript(files)}
+if was_changed ${shQuote(p.certificate)} || was_changed ${shQuote(p.key)}; then mark certificate; fi
+${certificateFacts(p.certificate)}`,
+    { stdin: filesInput(files) }
+  );
+  // The paths themselves say nothing more than "certificate".
+  const changes = res.changes.filter((c) => !c.startsWith('/'));
+  return { ...res, changes, changed: changes.length > 0 };
+}
