@@ -52,6 +52,8 @@ export interface HostContext {
   signal?: AbortSignal;
   /** Records how far a deploy got on this host, so a post step can finish what a killed run left. */
   notePhase?(note: PhaseNote): void;
+  /** A second, new connection to the same host (the firewall proves a new login still works). */
+  reconnect?(): Promise<Remote>;
 }
 
 /**
@@ -130,6 +132,7 @@ export function secretValues(settings: Settings): string[] {
     );
   }
   for (const e of settings.deploy.env) if (e.value.trim().length > 0) out.push(e.value);
+  if (settings.provision.edge.alertWebhook) out.push(settings.provision.edge.alertWebhook);
   return out;
 }
 
@@ -197,7 +200,8 @@ export async function runEngine(
       facts: report.facts,
       setStatus: (s) => (report.status = s),
       signal,
-      notePhase: (note) => deps.onPhase?.(slots.indexOf(slot), label, note)
+      notePhase: (note) => deps.onPhase?.(slots.indexOf(slot), label, note),
+      reconnect: () => connect({ ...targetFor(settings, slot.spec), retries: 0 }, log)
     };
     return slot.ctx;
   };

@@ -1,4 +1,5 @@
 import { troubleshootingRef } from './troubleshooting.js';
+import { parseEdgeSettings, type EdgeSettings } from './provision/edge-settings.js';
 import {
   DURATION_MAX_MS,
   appDirProblem,
@@ -143,6 +144,7 @@ export interface ProvisionSettings {
   importDatabase: string;
   importDatabaseForce: boolean;
   dryRun: boolean;
+  edge: EdgeSettings;
 }
 
 /** How a deploy covers several servers (see src/fleet.ts). */
@@ -224,6 +226,7 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   'backups-days': '30',
   'import-database-force': 'false',
   'dry-run': 'false',
+  firewall: 'false',
   environment: 'production'
 };
 
@@ -568,7 +571,8 @@ function parseProvision(
     backupsDays: int('backups-days', 1, 3650),
     importDatabase,
     importDatabaseForce: bool('import-database-force'),
-    dryRun: bool('dry-run')
+    dryRun: bool('dry-run'),
+    edge: parseEdgeSettings(raw, problems)
   };
 }
 

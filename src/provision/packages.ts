@@ -46,7 +46,8 @@ fi
 }
 
 export async function ensurePackages(ctx: DeployContext): Promise<ProvisionResult> {
-  const packages = packageList(ctx.settings.provision.aptPackages);
+  const pr = ctx.settings.provision;
+  const packages = packageList([...pr.aptPackages, ...(pr.edge.firewall ? ['nftables'] : [])]);
   try {
     return await runProvisionScript(ctx, 'installing packages', packagesScript(packages), {
       timeoutMs: 30 * 60_000,
