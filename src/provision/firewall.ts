@@ -178,8 +178,11 @@ export function confirmScript(app: string, files: ServerFile[]): string {
   const q = shQuote;
   const p = firewallPaths(app);
   return `
-if [ -e ${q(p.reverted)} ] || ! systemctl is-active --quiet ${q(`${p.revert}.timer`)}; then exit ${TOO_LATE}; fi
+# A timer that fired stays active (elapsed): only one still waiting can be stopped in time, and the
+# revert must not have started meanwhile.
+if [ -e ${q(p.reverted)} ] || [ "$(systemctl show -p SubState --value ${q(`${p.revert}.timer`)})" != waiting ]; then exit ${TOO_LATE}; fi
 systemctl stop ${q(`${p.revert}.timer`)}
+if [ -e ${q(p.reverted)} ] || [ "$(systemctl show -p ExecMainStartTimestampMonotonic --value ${q(`${p.revert}.service`)})" != 0 ]; then exit ${TOO_LATE}; fi
 rm -f ${q(p.pending)} ${q(p.revertScript)}
 ${writeFilesScript(files)}
 if echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
@@ -225,7 +228,7 @@ async function waitForRevert(ctx: DeployContext, app: string): Promise<boolean> 
   const deadline = Date.now() + (REVERT_AFTER_S + 20) * 1000;
   while (Date.now() < deadline) {
     const res = await ctx.remote
-      .exec(`test -e ${shQuote(p.reverted)}`, { timeoutMs: 10_000 })
+      .script(`test -e ${shQuote(p.reverted)}`, { sudo: true, timeoutMs: 10_000 })
       .catch(() => undefined);
     if (res?.code === 0) return true;
     await new Promise((r) => setTimeout(r, 2000));
