@@ -97,6 +97,23 @@ test('firewall: true lets in SSH, 80 and firewall-allow, drops the rest, and a s
   await onServer(server, 'systemctl restart nftables.service');
   expect(await onServer(server, 'nft list tables')).toContain('table inet gunicorn_deploy_shop');
   expect(await probe(8099)).toBe('timeout');
+
+  // And after a reboot, with nftables.service enabled (its flush runs first at boot).
+  await onServer(server, 'systemctl enable --quiet nftables.service; touch /run/gd-before-reboot');
+  await onServer(server, 'systemctl reboot').catch(() => undefined);
+  const deadline = Date.now() + 240_000;
+  let booted = false;
+  while (!booted && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 2000));
+    booted = await onServer(server, 'test ! -e /run/gd-before-reboot && echo booted', 10_000)
+      .then((o) => o.includes('booted'))
+      .catch(() => false);
+  }
+  expect(booted).toBe(true);
+  expect(await onServer(server, 'nft list tables')).toMatch(/table inet gunicorn_deploy_shop/);
+  // Nothing listens on 8099 now: without the table the host would get a refusal, with it no answer.
+  expect(await probe(8099)).toBe('timeout');
+  await listen(8099);
 }, 600_000);
 
 test('a ruleset no new SSH login can confirm is reverted by the server within 60 s, and the error says so', async () => {
