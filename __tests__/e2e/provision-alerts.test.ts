@@ -233,3 +233,20 @@ printf 'http://127.0.0.1:9912/hook\\n' > /etc/shop/alert-webhook`
   expect(report.error).toMatch(/rolled back; .* is serving and healthy/);
   await onServer(server, `printf '%s\\n' ${shQuote(HOOK)} > /etc/shop/alert-webhook`);
 }, 600_000);
+
+test('bookworm (systemd 252, nft 1.0.6, curl 7.88, like Ubuntu 22.04): the firewall is confirmed and alerts arrive', async () => {
+  // The last test of the file: the trixie server makes room for a bookworm one (afterAll stops it).
+  await stopServer(server);
+  server = await bootServer({ suite: 'bookworm' });
+  await startReceiver();
+  hostname = (await onServer(server, 'hostname -f 2>/dev/null || hostname')).trim();
+  const { report } = await deploy(server, app, { ...BASE, firewall: 'true' });
+  expect(report.error).toBeUndefined();
+  expect(report.hosts[0]!.steps.find((s) => s.name === 'firewall')!.detail).toContain(
+    'confirmed over a new SSH connection'
+  );
+  expect(await onServer(server, 'systemctl --version | head -n 1')).toMatch(/^systemd 252\b/);
+  expect(await onServer(server, 'nft list tables')).toContain('table inet gunicorn_deploy_shop');
+  await onServer(server, "/usr/local/lib/gunicorn-deploy/alert shop probe 'from bookworm'");
+  expectAlert(await waitForEvent('probe'), 'probe', /^from bookworm$/);
+}, 600_000);

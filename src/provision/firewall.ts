@@ -76,9 +76,10 @@ table inet ${t} {
     ct state invalid drop
     ct state { established, related } accept
     iif "lo" accept
-    meta l4proto icmp icmp type { echo-request, destination-unreachable, time-exceeded, parameter-problem } accept
-    # Without neighbour discovery and packet-too-big, IPv6 stops working.
-    meta l4proto ipv6-icmp icmpv6 type { echo-request, destination-unreachable, packet-too-big, time-exceeded, parameter-problem, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert, mld-listener-query } accept
+    icmp type { echo-request, destination-unreachable, time-exceeded, parameter-problem } accept
+    # Without neighbour discovery and packet-too-big, IPv6 stops working. (No protocol names: nft
+    # 1.0.6 resolves them through /etc/protocols, which a minimal image lacks.)
+    icmpv6 type { echo-request, destination-unreachable, packet-too-big, time-exceeded, parameter-problem, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert, mld-listener-query } accept
     ip6 saddr fe80::/10 udp sport 547 udp dport 546 accept
     tcp dport ${list(tcpPorts)} accept${udpPorts.length ? `\n    udp dport ${list(udpPorts)} accept` : ''}
   }
