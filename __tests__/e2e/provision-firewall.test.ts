@@ -92,6 +92,9 @@ test('firewall: true lets in SSH, 80 and firewall-allow, drops the rest, and a s
   const second = await deploy(server, app, { ...BASE, 'firewall-allow': '8081, udp/53' });
   expect(second.report.error).toBeUndefined();
   expect(stepOf(second.report, 'firewall')).toMatchObject({ ok: true, changed: false, detail: 'unchanged' });
+  // Nothing else flips either (the confirm wrote into /etc/shop without opening it up).
+  expect(second.report.hosts[0]!.facts.changes).toBe('none');
+  expect(await onServer(server, 'stat -c "%a %U:%G" /etc/shop')).toBe('750 root:shop\n');
 
   // nftables.service flushes the whole ruleset when it (re)starts: the app's table comes back with it.
   await onServer(server, 'systemctl restart nftables.service');

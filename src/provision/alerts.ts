@@ -36,7 +36,8 @@ export function alertFiles(ctx: DeployContext): ServerFile[] {
 /**
  * The script and the OnFailure= unit always (without a webhook file they send nothing), and the
  * webhook file when alert-webhook is given; removed when it no longer is. The file's text is the
- * last line of stdin; no `would=` or diff line ever shows it.
+ * last line of stdin; no `would=` or diff line ever shows it (so not writeFilesScript, whose dry
+ * run prints a diff).
  */
 export function alertsScript(ctx: DeployContext): string {
   const q = shQuote;
