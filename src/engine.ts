@@ -82,6 +82,7 @@ export function secretValues(settings: Settings): string[] {
   for (const e of settings.deploy.env) if (e.value.trim().length > 0) out.push(e.value);
   if (settings.tls.key)
     out.push(settings.tls.key, ...settings.tls.key.split('\n').filter((l) => l.trim().length >= 8));
+  if (settings.provision.edge.alertWebhook) out.push(settings.provision.edge.alertWebhook);
   return out;
 }
 
@@ -149,7 +150,8 @@ export async function runEngine(
       facts: report.facts,
       setStatus: (s) => (report.status = s),
       signal,
-      notePhase: (note) => deps.onPhase?.(slots.indexOf(slot), label, note)
+      notePhase: (note) => deps.onPhase?.(slots.indexOf(slot), label, note),
+      reconnect: () => connect({ ...targetFor(settings, slot.spec), retries: 0 }, log)
     };
     return slot.ctx;
   };

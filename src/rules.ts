@@ -25,3 +25,5 @@ export * from './rules/environment.js';
 export * from './rules/durations.js';
 // Certificates and the ACME account (tls: acme | files).
 export * from './rules/tls.js';
+// Firewall ports and the alert webhook (firewall-allow, alert-webhook).
+export * from './rules/edge.js';

@@ -89,7 +89,7 @@ test('dry-run on the bare server lists every change and makes none', async () =>
   const { report, lines } = await provision({ 'dry-run': 'true' });
   expect({ ok: report.ok, error: report.error }).toEqual({ ok: true, error: undefined });
   expect(report.hosts[0]!.status).toBe('dry-run');
-  expect(report.hosts[0]!.facts.changes).toBe('packages user nginx logrotate timers release');
+  expect(report.hosts[0]!.facts.changes).toBe('packages user nginx logrotate alerts timers release');
   const log = lines.join('\n');
   expect(log).toMatch(
     /would apt-get install python3-venv python3-pip nginx .*python3-flask python3-gunicorn/
@@ -118,7 +118,9 @@ test('a bare server is provisioned: the app answers through nginx on port 80', a
     'user',
     'nginx',
     'logrotate',
+    'alerts',
     'timers',
+    'firewall',
     'release',
     'switch',
     'verify',

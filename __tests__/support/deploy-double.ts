@@ -15,7 +15,9 @@ export const STEP = {
   serving: /echo "current=\$\(basename/,
   hook: /^systemd-run --quiet --wait --pipe/,
   prune: /echo "releases_kept=/,
-  history: /^printf '%s\\n' '\{/m
+  history: /^printf '%s\\n' '\{/m,
+  // The server's alert sender (alert-webhook), after a rollback: a no-op where none is set up.
+  alert: /gunicorn-deploy\/alert' '[^']*' 'rollback'/
 } as const;
 export type StepName = keyof typeof STEP;
 

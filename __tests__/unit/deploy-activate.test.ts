@@ -90,7 +90,8 @@ test('the switch fails: the previous release is booted, switched back and proven
       `release ${NEW} failed and was rolled back; ${OLD} is serving and healthy\\. Why: switching to ${NEW} failed \\(exit 1\\)`
     )
   );
-  // Gunicorn's last lines come with the error: why the release failed.
+  // Gunicorn's last lines come with the error: why the release failed. After the way back, the
+  // server's alert sender is called (a no-op where alert-webhook never set one up).
   expect(String(err)).toContain('Worker failed to boot');
   expect(t.steps()).toEqual([
     'units',
@@ -100,6 +101,7 @@ test('the switch fails: the previous release is booted, switched back and proven
     `candidate ${OLD}`,
     `switch ${OLD}`,
     `verify ${OLD}`,
+    'alert',
     'history'
   ]);
   expect(t.server.current).toBe(OLD);
@@ -129,6 +131,7 @@ test('verify fails, then the rollback succeeds: the old release serves again and
     `candidate ${OLD}`,
     `switch ${OLD}`,
     `verify ${OLD}`,
+    'alert',
     'history'
   ]);
   // A release that failed its proof never gets recorded live; the hook does not run.
@@ -160,6 +163,7 @@ test('changed units: the way back puts the old ones back first, and returns with
     `candidate ${OLD}`,
     `switch ${OLD}`,
     `verify ${OLD}`,
+    'alert',
     'history'
   ]);
   const restore = t.remote.calls.find((c) => c.text.includes('config-previous/shop.service'))!;

@@ -82,7 +82,8 @@ describe('provision settings', () => {
       backupsDays: 30,
       importDatabase: '',
       importDatabaseForce: false,
-      dryRun: false
+      dryRun: false,
+      edge: { firewall: false, firewallAllow: [], alertWebhook: '' }
     });
   });
 

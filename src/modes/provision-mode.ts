@@ -10,6 +10,8 @@ import { ensureNginx } from '../provision/nginx.js';
 import { ensureTls } from '../provision/tls.js';
 import { ensureLogrotate } from '../provision/logrotate.js';
 import { ensureTimers } from '../provision/timers.js';
+import { ensureAlerts } from '../provision/alerts.js';
+import { ensureFirewall } from '../provision/firewall.js';
 import { decideDeploy, runFirstDeploy } from '../provision/first-deploy.js';
 import { lockStep, type HeldLock } from '../steps/lock.js';
 import { VERIFY_KEYS, verifyChecklist } from '../provision/verify.js';
@@ -54,7 +56,9 @@ export const provisionMode: ModeStrategy = {
       await track('nginx', () => ensureNginx(ctx));
       await track('tls', () => ensureTls(ctx));
       await track('logrotate', () => ensureLogrotate(ctx));
+      await track('alerts', () => ensureAlerts(ctx));
       await track('timers', () => ensureTimers(ctx));
+      await track('firewall', () => ensureFirewall(ctx, host.reconnect));
       const decision = await s('release', async () => {
         const d = await decideDeploy(ctx);
         ctx.logger.info(d.deploy ? `${dry ? 'would deploy' : 'deploying'}: ${d.why}` : `no deploy: ${d.why}`);

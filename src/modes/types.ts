@@ -1,3 +1,4 @@
+import type { Remote } from '../ssh/types.js';
 import type { DeployContext } from '../deploy/context.js';
 import type { PhaseNote } from '../phase-state.js';
 
@@ -39,4 +40,6 @@ export interface HostContext extends Omit<DeployContext, 'paths'> {
   setStatus(status: string): void;
   /** Records how far a deploy got on this host, so a post step can finish what a killed run left. */
   notePhase?(note: PhaseNote): void;
+  /** A second, new connection to the same host (the firewall proves a new login still works). */
+  reconnect?(): Promise<Remote>;
 }

@@ -46,11 +46,13 @@ fi
 }
 
 export async function ensurePackages(ctx: DeployContext): Promise<ProvisionResult> {
+  const pr = ctx.settings.provision;
   const tls = ctx.settings.tls.mode;
   // certbot for tls: acme; openssl reads the certificates (Debian has it wherever ca-certificates is).
   const packages = packageList([
-    ...ctx.settings.provision.aptPackages,
-    ...(tls === 'acme' ? ['certbot', 'openssl'] : tls === 'files' ? ['openssl'] : [])
+    ...pr.aptPackages,
+    ...(tls === 'acme' ? ['certbot', 'openssl'] : tls === 'files' ? ['openssl'] : []),
+    ...(pr.edge.firewall ? ['nftables'] : [])
   ]);
   try {
     return await runProvisionScript(ctx, 'installing packages', packagesScript(packages), {

@@ -23,7 +23,8 @@ export const REPORT = 'echo "changed=$changed"';
  * temporary file in the same folder and a rename (a reader never sees half a file). Each changed
  * path is marked; `was_changed PATH` tells later lines of the script. The files' text comes on
  * the script's stdin (filesInput, in the same order), never in its command line, which every
- * local user can read and sudo logs.
+ * local user can read and sudo logs. A missing folder is made 0755; an existing one keeps its mode
+ * (`install -d -m` would reset it: /etc/APP is 0750).
  */
 export function writeFilesScript(files: ServerFile[]): string {
   const q = shQuote;
@@ -45,7 +46,7 @@ put() {
   fi
   chmod "$mode" "$tmp"; chown "$owner" "$tmp"; mv -f "$tmp" "$path"
 }
-${files.map((f) => `[ "$dry" = 1 ] || install -d -m 0755 ${q(dirOf(f.path))}`).join('\n')}
+${files.map((f) => `[ "$dry" = 1 ] || [ -d ${q(dirOf(f.path))} ] || install -d -m 0755 ${q(dirOf(f.path))}`).join('\n')}
 ${each.join('\n')}
 `;
 }

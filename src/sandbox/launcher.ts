@@ -46,6 +46,9 @@ export function nspawnArgs(spec: Pick<LaunchSpec, 'name' | 'root' | 'netns'>): s
     '--register=no',
     '--keep-unit',
     `--network-namespace-path=/run/netns/${spec.netns}`,
+    // Only --private-network grants it by itself: the guest's own nftables rules (firewall: true)
+    // need it, and it reaches no further than the guest's network namespace.
+    '--capability=CAP_NET_ADMIN',
     '--resolv-conf=copy-host'
   ];
 }

@@ -34,6 +34,7 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'health-interval': '5m',
   'backups-days': '30',
   'import-database-force': 'false',
+  firewall: 'false',
   'dry-run': 'false',
   'full-upload': 'false',
   'max-parallel': '1',

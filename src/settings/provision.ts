@@ -7,6 +7,7 @@ import {
   staticUrlProblem
 } from '../rules.js';
 import type { Inputs, Problems } from './inputs.js';
+import { parseEdgeSettings, type EdgeSettings } from '../provision/edge-settings.js';
 
 /** A `static` mapping: nginx serves a folder of the release, or of shared/, under a URL prefix. */
 export interface StaticMap {
@@ -35,6 +36,7 @@ export interface ProvisionSettings {
   importDatabase: string;
   importDatabaseForce: boolean;
   dryRun: boolean;
+  edge: EdgeSettings;
 }
 
 /** `static`: URL-PREFIX=FOLDER items, none of them mapped twice (static-path serves /static/ too). */
@@ -97,6 +99,7 @@ export function parseProvisionSettings(
     backupsDays: read.int('backups-days', 1, 3650),
     importDatabase,
     importDatabaseForce: read.bool('import-database-force'),
-    dryRun: read.bool('dry-run')
+    dryRun: read.bool('dry-run'),
+    edge: parseEdgeSettings(read, problems)
   };
 }

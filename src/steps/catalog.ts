@@ -164,10 +164,20 @@ export const STEPS = {
     section: 'provision',
     what: 'the logrotate rules, checked with logrotate -d'
   },
+  alerts: {
+    modes: ['provision'],
+    section: 'provision',
+    what: 'with alert-webhook: the webhook URL (root only) and the sender the server alerts through'
+  },
   timers: {
     modes: ['provision'],
     section: 'provision',
     what: 'the health check and daily database backup timers'
+  },
+  firewall: {
+    modes: ['provision'],
+    section: 'provision',
+    what: "with firewall: the app's nftables table, reverted unless a new SSH login confirms it"
   },
   release: {
     modes: ['provision'],

@@ -9,6 +9,7 @@ import { bootCandidate } from './candidate.js';
 import { DeployError, type StepOutcome } from './step.js';
 import { listStatesCommand, parseStates } from '../deploy/release-record.js';
 import { readRememberedCommand, withRemembered } from '../deploy/remembered.js';
+import { sendAlert } from '../provision/alerts.js';
 
 /** The last lines Gunicorn and systemd wrote about the app: why a release failed. */
 export async function errorLogTail(ctx: DeployContext, lines = 30): Promise<string> {
@@ -86,6 +87,11 @@ ${readRememberedCommand(ctx)}`,
   // Another release than the one the way forward left: its venv may differ, so a new master.
   const switched = await switchRelease(ctx, target, restart || target !== previous);
   await verifyRelease(back, target, switched.oldWorkers);
+  await sendAlert(
+    ctx,
+    'rollback',
+    `release ${failed} failed after the switch and was rolled back; ${target} is serving`
+  );
   return {
     ...switched,
     target,

@@ -1,0 +1,199 @@
+import { execFileSync } from 'node:child_process';
+import type { DeployContext } from '../../src/deploy/context.js';
+import { appLayout } from '../../src/deploy/paths.js';
+import { secretValues } from '../../src/engine.js';
+import { memoryLogger } from '../../src/log.js';
+import { parseSettings, SettingsError, type Settings } from '../../src/settings.js';
+import type { Remote } from '../../src/ssh/types.js';
+import { parseFirewallAllow } from '../../src/rules.js';
+import {
+  applyScript,
+  confirmScript,
+  firewallFiles,
+  mergePorts,
+  removeScript,
+  renderFirewall,
+  renderFirewallUnit
+} from '../../src/provision/firewall.js';
+import { alertFiles, alertsScript, ALERT_SCRIPT } from '../../src/provision/alerts.js';
+import { prelude, REPORT } from '../../src/provision/shell.js';
+import { packageList } from '../../src/provision/packages.js';
+import { renderHealthUnits, renderDbMaintenanceUnits } from '../../src/render.js';
+import { provisionVars } from '../../src/provision/vars.js';
+
+const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n';
+const HOOK = 'https://hooks.example.com/services/T000/B000/SECRETTOKEN123';
+
+function settings(over: Record<string, string> = {}): Settings {
+  const all: Record<string, string> = {
+    host: '10.0.0.5',
+    'private-key': KEY,
+    'app-name': 'my-shop',
+    'trust-on-first-use': 'true',
+    mode: 'provision',
+    'sqlite-db': 'instance/app.db',
+    ...over
+  };
+  return parseSettings((n) => all[n] ?? '');
+}
+
+function problems(over: Record<string, string>): string[] {
+  try {
+    settings(over);
+  } catch (err) {
+    if (err instanceof SettingsError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+function ctxFor(s: Settings): DeployContext {
+  return {
+    remote: {} as Remote,
+    settings: s,
+    logger: memoryLogger(),
+    label: 'h',
+    records: [],
+    paths: appLayout(s),
+    facts: {}
+  };
+}
+
+function syntaxOk(script: string): void {
+  execFileSync('bash', ['-n'], { input: `set -euo pipefail\n${prelude(false)}\n${script}\n${REPORT}\n` });
+}
+
+describe('edge inputs', () => {
+  test('firewall-allow: ports, ranges, udp/ and tcp/', () => {
+    expect(parseFirewallAllow('8080, 60000-61000\nudp/53 tcp/9000')).toEqual([
+      { proto: 'tcp', from: 8080, to: 8080 },
+      { proto: 'tcp', from: 60000, to: 61000 },
+      { proto: 'udp', from: 53, to: 53 },
+      { proto: 'tcp', from: 9000, to: 9000 }
+    ]);
+    expect(parseFirewallAllow('')).toEqual([]);
+    for (const bad of ['0', '70000', '90-80', 'sctp/5', '80;reboot', 'udp/', '1-']) {
+      expect(problems({ firewall: 'true', 'firewall-allow': bad })).toEqual([
+        expect.stringMatching(/^input `firewall-allow`: each item must be a port/)
+      ]);
+    }
+  });
+
+  test('firewall must be true or false; a webhook must be a plain http(s) URL, never quoted back', () => {
+    expect(problems({ firewall: 'yes' })).toEqual([
+      expect.stringMatching(/^input `firewall`: must be true or false/)
+    ]);
+    for (const bad of [
+      'ftp://x/y',
+      'https://x/a b',
+      'https://x/"q',
+      'https://x/a\\b',
+      'hooks.example.com/x'
+    ]) {
+      const p = problems({ 'alert-webhook': bad });
+      expect(p).toEqual([expect.stringMatching(/^input `alert-webhook`: must/)]);
+      expect(p[0]).not.toContain(bad);
+    }
+    const s = settings({ firewall: 'true', 'firewall-allow': 'udp/53', 'alert-webhook': HOOK });
+    expect(s.provision.edge).toEqual({
+      firewall: true,
+      firewallAllow: [{ proto: 'udp', from: 53, to: 53 }],
+      alertWebhook: HOOK
+    });
+  });
+
+  test('the webhook URL is registered as a secret', () => {
+    expect(secretValues(settings({ 'alert-webhook': HOOK }))).toContain(HOOK);
+  });
+
+  test('firewall: true installs nftables with the packages', () => {
+    const s = settings({ firewall: 'true' });
+    expect(
+      packageList([...s.provision.aptPackages, ...(s.provision.edge.firewall ? ['nftables'] : [])])
+    ).toContain('nftables');
+  });
+});
+
+describe('firewall', () => {
+  test('ports merged and sorted (nft refuses overlapping set elements)', () => {
+    const ports = [
+      { proto: 'tcp' as const, from: 443, to: 443 },
+      { proto: 'tcp' as const, from: 80, to: 90 },
+      { proto: 'tcp' as const, from: 85, to: 85 },
+      { proto: 'tcp' as const, from: 91, to: 95 },
+      { proto: 'udp' as const, from: 53, to: 53 }
+    ];
+    expect(mergePorts(ports, 'tcp')).toEqual(['80-95', '443']);
+    expect(mergePorts(ports, 'udp')).toEqual(['53']);
+  });
+
+  test('one table of its own, replaced atomically; SSH on the run port, 80, 443 and the extras', () => {
+    const text = renderFirewall('my-shop', 2222, [
+      { proto: 'tcp', from: 8080, to: 8080 },
+      { proto: 'udp', from: 53, to: 53 }
+    ]);
+    expect(text).not.toMatch(/flush ruleset/);
+    expect(text).toContain('table inet gunicorn_deploy_my_shop\ndelete table inet gunicorn_deploy_my_shop\n');
+    expect(text).toContain('policy drop;');
+    expect(text).toContain('ct state { established, related } accept');
+    expect(text).toContain('iif "lo" accept');
+    expect(text).toMatch(
+      /icmpv6 type \{[^}]*nd-neighbor-solicit[^}]*packet-too-big|packet-too-big[^}]*nd-neighbor-solicit/
+    );
+    expect(text).toContain('tcp dport { 80, 443, 2222, 8080 } accept');
+    expect(text).toContain('udp dport { 53 } accept');
+    // Only one table is named anywhere: nothing else of the ruleset is touched.
+    expect(new Set(text.match(/table inet \S+/g))).toEqual(new Set(['table inet gunicorn_deploy_my_shop']));
+    expect(renderFirewall('shop', 22, [])).not.toContain('udp dport {');
+  });
+
+  test('the unit loads after nftables.service and with it, and deletes only its table', () => {
+    const unit = renderFirewallUnit('shop');
+    expect(unit).toMatch(/^# Written by gunicorn-deploy/);
+    expect(unit).toContain('After=nftables.service');
+    expect(unit).toContain('PartOf=nftables.service');
+    expect(unit).toContain('ExecStart=/usr/sbin/nft -f /etc/shop/firewall.nft');
+    expect(unit).toContain('ExecStop=-/usr/sbin/nft delete table inet gunicorn_deploy_shop');
+  });
+
+  test('apply arms the revert before loading; confirm stops it; the scripts parse', () => {
+    const apply = applyScript('shop');
+    const arm = apply.indexOf('systemd-run --quiet --unit=');
+    const load = apply.indexOf('nft -f "$pending"');
+    expect(arm).toBeGreaterThan(0);
+    expect(load).toBeGreaterThan(arm);
+    expect(apply).toContain('--on-active=60s');
+    expect(apply).toContain('nft -c -f "$pending"');
+    const files = firewallFiles('shop', 22, []);
+    const confirm = confirmScript('shop', files);
+    expect(confirm.indexOf('systemctl stop')).toBeLessThan(confirm.indexOf('put '));
+    for (const s of [apply, confirm, removeScript('shop')]) syntaxOk(s);
+  });
+});
+
+describe('alerts', () => {
+  test('the URL reaches the server only on stdin: never in the script', () => {
+    const ctx = ctxFor(settings({ 'alert-webhook': HOOK }));
+    const script = alertsScript(ctx);
+    expect(script).not.toContain('SECRETTOKEN123');
+    expect(script).not.toContain(Buffer.from(`${HOOK}\n`).toString('base64'));
+    syntaxOk(script);
+  });
+
+  test('the script and its OnFailure= unit; the templates call the script by its path', () => {
+    const ctx = ctxFor(settings());
+    const [script, unit] = alertFiles(ctx);
+    expect(script!.path).toBe(ALERT_SCRIPT);
+    execFileSync('bash', ['-n'], { input: script!.content });
+    expect(script!.content).toContain('curl --config -');
+    expect(script!.content).toMatch(/--max-time 10 --retry 3/);
+    expect(unit!.path).toBe('/etc/systemd/system/my-shop-alert@.service');
+    expect(unit!.content).toContain(`ExecStart=${ALERT_SCRIPT} --unit-failed my-shop %i`);
+    const vars = provisionVars(ctx);
+    const health = renderHealthUnits(vars).script.content;
+    expect(health).toContain(`${ALERT_SCRIPT} 'my-shop' "$1" "$2"`);
+    execFileSync('bash', ['-n'], { input: health });
+    const db = renderDbMaintenanceUnits(vars).service.content;
+    expect(db).toContain('OnFailure=my-shop-alert@%N.service');
+  });
+});

@@ -1,0 +1,92 @@
+import type { DeployContext } from '../deploy/context.js';
+import { renderTemplate, type ServerFile } from '../render.js';
+import { SCRIPT_DIR } from '../deploy/paths.js';
+import { shQuote } from '../ssh/quote.js';
+import { runProvisionScript, type ProvisionResult } from './run.js';
+import { filesInput, writeFilesScript } from './shell.js';
+import { provisionVars } from './vars.js';
+
+/**
+ * Alerts: the server reports what went wrong while no one watched (the health timer's restart, a
+ * filling disk, a failed database maintenance, a deploy rolled back) to the webhook of
+ * alert-webhook. One shared script queues each alert in a transient unit of its own (never blocking
+ * its caller) and POSTs it with curl; the URL (a secret: webhooks carry their token in it) lives in
+ * /etc/APP/alert-webhook, root only, and travels only on stdin.
+ */
+
+/** The shared script; the templates (health check, OnFailure= handler) call it by this path. */
+export const ALERT_SCRIPT = `${SCRIPT_DIR}/alert`;
+
+export function alertWebhookPath(app: string): string {
+  return `/etc/${app}/alert-webhook`;
+}
+
+export function alertFiles(ctx: DeployContext): ServerFile[] {
+  const vars = provisionVars(ctx);
+  return [
+    { path: ALERT_SCRIPT, content: renderTemplate('alert.sh', vars), mode: '0755', owner: 'root:root' },
+    {
+      path: `/etc/systemd/system/${ctx.paths.app}-alert@.service`,
+      content: renderTemplate('systemd/alert@.service', vars),
+      mode: '0644',
+      owner: 'root:root'
+    }
+  ];
+}
+
+/**
+ * The script and the OnFailure= unit always (without a webhook file they send nothing), and the
+ * webhook file when alert-webhook is given; removed when it no longer is. The file's text is the
+ * last line of stdin; no `would=` or diff line ever shows it (so not writeFilesScript, whose dry
+ * run prints a diff).
+ */
+export function alertsScript(ctx: DeployContext): string {
+  const q = shQuote;
+  const hook = alertWebhookPath(ctx.paths.app);
+  return `
+${writeFilesScript(alertFiles(ctx))}
+if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
+hook=${q(hook)}
+IFS= read -r hook_b64 || true
+if [ -n "$hook_b64" ]; then
+  if [ -d "$(dirname "$hook")" ]; then
+    tmp=$(mktemp "$(dirname "$hook")/.gd-new.XXXXXX")
+    printf '%s' "$hook_b64" | base64 -d > "$tmp"
+    if [ -f "$hook" ] && cmp -s "$tmp" "$hook" && [ "$(stat -c '%a %U:%G' "$hook")" = "600 root:root" ]; then
+      rm -f "$tmp"
+    else
+      mark alert-webhook
+      if [ "$dry" = 1 ]; then rm -f "$tmp"; echo "would=write $hook (mode 0600, root)"; else
+        chown root:root "$tmp"; chmod 0600 "$tmp"; mv -f "$tmp" "$hook"
+      fi
+    fi
+  else
+    mark alert-webhook; echo "would=write $hook (mode 0600, root)"
+  fi
+elif [ -e "$hook" ]; then
+  mark alert-webhook-removed; act rm -f "$hook"
+fi
+`;
+}
+
+export async function ensureAlerts(ctx: DeployContext): Promise<ProvisionResult> {
+  const url = ctx.settings.provision.edge.alertWebhook;
+  return runProvisionScript(ctx, 'installing the alerts', alertsScript(ctx), {
+    stdin: filesInput(alertFiles(ctx)) + (url ? `${Buffer.from(`${url}\n`).toString('base64')}\n` : '')
+  });
+}
+
+/**
+ * Has the server send an alert (queued there, so this returns at once); a server without alerts
+ * set up, or any failure here, is ignored: an alert never fails what it reports on.
+ */
+export async function sendAlert(ctx: DeployContext, event: string, detail: string): Promise<void> {
+  const q = shQuote;
+  await ctx.remote
+    .script(
+      `[ -x ${q(ALERT_SCRIPT)} ] || exit 0
+${q(ALERT_SCRIPT)} ${q(ctx.paths.app)} ${q(event)} ${q(detail.slice(0, 1000))} || true`,
+      { sudo: true, timeoutMs: 15_000 }
+    )
+    .catch((err: Error) => ctx.logger.debug(`alert ${event} not sent: ${err.message}`));
+}
