@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Writes the inputs list (grouped by purpose) and the outputs table of README.md from action.yml, between the markers
+// Writes the inputs list (grouped by purpose) and the outputs list of README.md from action.yml, between the markers
 // <!-- inputs:start --> / <!-- inputs:end --> and <!-- outputs:start --> / <!-- outputs:end -->.
 // Usage: node scripts/readme-inputs.mjs          (rewrite README.md)
 //        node scripts/readme-inputs.mjs --check  (exit 1 when README.md is not up to date)

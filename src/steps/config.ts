@@ -88,8 +88,8 @@ export async function stageConfig(ctx: DeployContext, cores: number): Promise<St
 
 const changedOnes = (staged: StagedConfig): ServerFile[] =>
   staged.files.filter((f) => staged.changedFiles.includes(f.path));
-const unitsChanged = (staged: StagedConfig): boolean =>
-  staged.changedFiles.some((p) => p.startsWith('/etc/systemd/'));
+const unitsChanged = (ctx: DeployContext, staged: StagedConfig): boolean =>
+  Object.values(ctx.paths.units).some((u) => staged.changedFiles.includes(u.file));
 
 /** A changed unit or environment needs a new Gunicorn master; gunicorn.conf.py is re-read on HUP. */
 export function needsRestart(staged: StagedConfig): boolean {
@@ -117,7 +117,7 @@ install -m ${f.mode} -o ${q(owner!)} -g ${q(group!)} ${q(`${staged.stagedDir}/${
 systemctl is-active --quiet ${q(socket.name)} && echo socket_was_active=yes || true
 rm -rf ${q(prev)}; install -d -m 0700 ${q(prev)}
 ${lines}
-${unitsChanged(staged) ? 'systemctl daemon-reload' : ''}
+${unitsChanged(ctx, staged) ? 'systemctl daemon-reload' : ''}
 systemctl is-enabled --quiet ${q(socket.name)} 2>/dev/null || systemctl enable --quiet ${q(socket.name)}
 systemctl is-enabled --quiet ${q(service.name)} 2>/dev/null || systemctl enable --quiet ${q(service.name)}
 systemctl is-active --quiet ${q(socket.name)} || systemctl start ${q(socket.name)}
@@ -152,5 +152,5 @@ export function restoreScript(ctx: DeployContext, staged: StagedConfig): string 
       return `if [ -f ${q(`${prev}/${name}`)} ]; then cp -a ${q(`${prev}/${name}`)} ${q(f.path)}; fi`;
     })
     .join('\n');
-  return `${lines}\n${unitsChanged(staged) ? 'systemctl daemon-reload' : ''}\n`;
+  return `${lines}\n${unitsChanged(ctx, staged) ? 'systemctl daemon-reload' : ''}\n`;
 }
