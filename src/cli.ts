@@ -14,7 +14,7 @@ import { jsonForRunner } from './ssh/output.js';
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
 export const CANCELLED_EXIT = 130;
 
-const MODES_HELP = 'deploy | preflight | rollback | provision | verify | run | restore | backups';
+const MODES_HELP = 'deploy | preflight | rollback | provision | verify | loadtest | run | restore | backups';
 
 /** GUNICORN_DEPLOY_APP_NAME for app-name: the same values as flags, from the environment. */
 export function envName(input: string): string {

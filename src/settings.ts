@@ -1,4 +1,5 @@
 import { troubleshootingRef } from './troubleshooting.js';
+import { LOAD_INPUT_DEFAULTS, parseLoadSettings, type LoadSettings } from './loadtest/settings.js';
 import {
   DURATION_MAX_MS,
   appDirProblem,
@@ -43,7 +44,8 @@ export const MODES = [
   'verify',
   'restore',
   'backups',
-  'run'
+  'run',
+  'loadtest'
 ] as const;
 export type Mode = (typeof MODES)[number];
 
@@ -180,6 +182,8 @@ export interface Settings {
   deploy: DeploySettings;
   provision: ProvisionSettings;
   run: RunSettings;
+  /** The load check (mode loadtest, verify with load: true). */
+  load: LoadSettings;
   /** The inputs the user gave (non-empty), so remembered server-side settings never override them. */
   given: string[];
 }
@@ -224,7 +228,8 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   'backups-days': '30',
   'import-database-force': 'false',
   'dry-run': 'false',
-  environment: 'production'
+  environment: 'production',
+  ...LOAD_INPUT_DEFAULTS
 };
 
 export class SettingsError extends Error {
@@ -488,6 +493,7 @@ export function parseSettings(readInput: InputReader): Settings {
     },
     provision,
     run: { command: raw('command').trim(), lock: bool('run-lock') },
+    load: parseLoadSettings(get, problems),
     given: [...given].sort()
   };
   if (mode === 'run')

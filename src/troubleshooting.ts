@@ -12,7 +12,8 @@ export const SECTIONS = {
   rollback: 'Mode rollback',
   provision: 'Mode provision and verify',
   run: 'Mode run',
-  data: 'Mode restore and backups'
+  data: 'Mode restore and backups',
+  load: 'Load check (mode loadtest, verify with load)'
 } as const;
 
 const BY_STEP: Record<string, keyof typeof SECTIONS> = {
@@ -47,6 +48,7 @@ export function anchor(heading: string): string {
 
 export function sectionFor(mode: string, failedStep: string | undefined): keyof typeof SECTIONS {
   if (failedStep === 'connect') return 'connect';
+  if (failedStep === 'load check') return 'load';
   // Provision's first deploy fails in the deploy's own steps (pip, the import check, the candidate):
   // their sections explain them, not provision's.
   const deployStep = BY_STEP[failedStep ?? ''];
