@@ -40,7 +40,13 @@ ${thinkMs > 0 ? `function delay()\n  return ${Math.round(thinkMs)}\nend\n` : ''}
   if status >= 200 and status < 400 then ok = ok + 1 end
   local k = tostring(status)
   statuses[k] = (statuses[k] or 0) + 1
-  if n >= cap then wrk.thread:stop() end
+  if n >= cap then
+    wrk.thread:stop()
+    -- wrk's main thread sleeps out the whole duration; SIGINT (wrk's own "stop now") wakes it.
+    -- The shell os.execute starts is wrk's child ($PPID is wrk), and it sends the signal a moment
+    -- after it returned: system() ignores SIGINT in wrk while it waits for that shell.
+    os.execute("(sleep 0.05; kill -INT $PPID) &")
+  end
 end
 function done(summary, latency, requests)
   local total, good, st = 0, 0, {}
@@ -92,11 +98,17 @@ sample() {
     awk '/^MemTotal:/{t=$2} /^MemAvailable:/{a=$2} END{if (t>0) print "mem", int((t-a)*1000/t)}' /proc/meminfo
   done
 }
+stat() { local u n s i w q sq st; read -r _ u n s i w q sq st _ < /proc/stat; echo "$((u+n+s+i+w+q+sq+st)) $((i+w))"; }
 for c in ${s.clients.join(' ')}; do
   sample > "$tmp/s.$c" & sp=$!
+  read -r t0 i0 <<< "$(stat)"
   rc=0
   timeout --kill-after=5 ${secs + 30} wrk -t 1 -c "$c" -d ${secs}s --timeout ${timeoutS}s -s "$tmp/load.lua" http://127.0.0.1:80 -- ${args} > "$tmp/w.$c" 2>&1 || rc=$?
-  kill "$sp" 2>/dev/null; wait "$sp" 2>/dev/null || true; sp=
+  kill "$sp" 2>/dev/null || true; wait "$sp" 2>/dev/null || true; sp=
+  # The level as a whole counts too: a level the cap ends in under 0.5 s has no sample of its own.
+  read -r t1 i1 <<< "$(stat)"
+  [ "$t1" -gt "$t0" ] && echo "cpu $(( ((t1-t0)-(i1-i0))*1000/(t1-t0) ))" >> "$tmp/s.$c"
+  awk '/^MemTotal:/{t=$2} /^MemAvailable:/{a=$2} END{if (t>0) print "mem", int((t-a)*1000/t)}' /proc/meminfo >> "$tmp/s.$c"
   cpu=$(awk '$1=="cpu" && $2>m {m=$2} END{print m+0}' "$tmp/s.$c")
   mem=$(awk '$1=="mem" && $2>m {m=$2} END{print m+0}' "$tmp/s.$c")
   echo "gd-level clients=$c rc=$rc cpu_permille=$cpu mem_permille=$mem"
