@@ -30,9 +30,9 @@ function problems(over: Record<string, string>): string[] {
 
 // What the load script prints for two levels: the first capped at 500, the second with failures.
 const OUTPUT = [
-  'gd-level clients=10 rc=0 cpu_permille=734 mem_permille=412',
+  'gd-level clients=10 rc=0 cpu_permille=734 mem_permille=412 gen_permille=31',
   'gd-wrk responses=500 ok=500 connect=0 read=0 write=0 timeout=0 duration_us=2500000 p50_us=3100 p95_us=8420 p99_us=12050 max_us=20000 statuses=200:500',
-  'gd-level clients=50 rc=0 cpu_permille=1000 mem_permille=433',
+  'gd-level clients=50 rc=0 cpu_permille=1000 mem_permille=433 gen_permille=58',
   'gd-wrk responses=480 ok=470 connect=3 read=1 write=0 timeout=0 duration_us=10000000 p50_us=40000 p95_us=612345 p99_us=900000 max_us=1200000 statuses=200:470,502:10'
 ].join('\n');
 
@@ -117,6 +117,7 @@ describe("parsing wrk's figures", () => {
       rps: 200,
       cpuPeak: 73.4,
       memoryPeak: 41.2,
+      generatorCpu: 3.1,
       capped: true,
       statuses: { '200': 500 }
     });
@@ -209,7 +210,9 @@ describe('the job summary', () => {
     );
     expect(md).toContain('| 50 | 484 | 97.1% | 40 ms | 612.3 ms | 900 ms | 48 | 100% | 43.3% | FAILED |');
     expect(md).toContain('- 50 clients: p95 612.3 ms is over load-p95 500 ms');
-    expect(md).toContain('the whole machine, the load generator included');
+    expect(md).toContain(
+      'the whole machine, the load generator included: wrk itself used at most 5.8% of one core'
+    );
     expect(md).toContain('```mermaid\nxychart-beta');
     expect(outputsOf(report)).toMatchObject({ 'load-ok': 'false', 'load-p95-ms': '612.3' });
     expect(loadSummaryMarkdown('h', undefined)).toBeUndefined();

@@ -2,7 +2,7 @@ import type { DeployContext } from '../deploy/context.js';
 import { healthHost } from '../deploy/health.js';
 import { formatTable } from '../report.js';
 import { DeployError, step } from '../steps/step.js';
-import type { LoadFact } from './summary.js';
+import { generatorNote, type LoadFact } from './summary.js';
 import { judge, loadRows, LOAD_HEADER, thresholdsOf, type LevelVerdict } from './verdict.js';
 import { levelSeconds, loadScript, parseLoadOutput } from './wrk.js';
 
@@ -50,7 +50,7 @@ export async function runLoadCheck(ctx: DeployContext): Promise<LevelVerdict[]> 
     ctx.facts['load-max-clients'] = String(Math.max(...s.clients));
     ctx.facts.load = JSON.stringify(fact);
     ctx.logger.info(
-      `${ctx.label}: load check (CPU and memory: peaks of the whole machine, the load generator included)\n` +
+      `${ctx.label}: load check (CPU and memory: peaks of the whole machine, the load generator included; ${generatorNote(levels)})\n` +
         formatTable(LOAD_HEADER, loadRows(levels))
     );
     if (failed.length > 0) {

@@ -19,6 +19,12 @@ function markdownTable(header: string[], rows: string[][]): string {
   ].join('\n');
 }
 
+/** How much of the CPU figures is the load generator's own. */
+export function generatorNote(levels: { generatorCpu?: number }[]): string {
+  const most = Math.max(0, ...levels.map((l) => l.generatorCpu ?? 0));
+  return `wrk itself used at most ${most}% of one core`;
+}
+
 /** A y-axis top a little above the highest bar or the threshold line, on a round number. */
 function axisTop(values: number[]): number {
   const top = Math.max(1, ...values) * 1.15;
@@ -62,7 +68,7 @@ export function loadSummaryMarkdown(host: string, json: string | undefined): str
     `Load check on ${host}: ${fact.paths.join(', ')} through nginx, ${fact.levelS} s per level, ` +
       `${fact.thinkMs ? `${fact.thinkMs} ms think time per client` : 'no think time'}; ` +
       `thresholds p95 ${t.p95Ms} ms, success ${t.successMin}%, CPU ${t.cpuMax}%, memory ${t.memoryMax}% ` +
-      '(CPU and memory are the whole machine, the load generator included).',
+      `(CPU and memory are the whole machine, the load generator included: ${generatorNote(fact.levels)}).`,
     markdownTable(LOAD_HEADER, loadRows(fact.levels)),
     ...(missed.length ? [missed.join('\n')] : []),
     p95Chart(host, fact)

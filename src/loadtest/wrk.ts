@@ -99,11 +99,14 @@ sample() {
   done
 }
 stat() { local u n s i w q sq st; read -r _ u n s i w q sq st _ < /proc/stat; echo "$((u+n+s+i+w+q+sq+st)) $((i+w))"; }
+TIMEFORMAT='gd-time %3U %3S %3R'
 for c in ${s.clients.join(' ')}; do
   sample > "$tmp/s.$c" & sp=$!
   read -r t0 i0 <<< "$(stat)"
   rc=0
-  timeout --kill-after=5 ${secs + 30} wrk -t 1 -c "$c" -d ${secs}s --timeout ${timeoutS}s -s "$tmp/load.lua" http://127.0.0.1:80 -- ${args} > "$tmp/w.$c" 2>&1 || rc=$?
+  # bash's time: the CPU wrk itself used (user, system, wall), its share of the machine's load.
+  { time { timeout --kill-after=5 ${secs + 30} wrk -t 1 -c "$c" -d ${secs}s --timeout ${timeoutS}s -s "$tmp/load.lua" http://127.0.0.1:80 -- ${args} > "$tmp/w.$c" 2>&1 || rc=$?; }; } 2> "$tmp/t.$c"
+  gen=$(awk '$1=="gd-time" && $4>0 {print int(($2+$3)*1000/$4)}' "$tmp/t.$c")
   kill "$sp" 2>/dev/null || true; wait "$sp" 2>/dev/null || true; sp=
   # The level as a whole counts too: a level the cap ends in under 0.5 s has no sample of its own.
   read -r t1 i1 <<< "$(stat)"
@@ -111,7 +114,7 @@ for c in ${s.clients.join(' ')}; do
   awk '/^MemTotal:/{t=$2} /^MemAvailable:/{a=$2} END{if (t>0) print "mem", int((t-a)*1000/t)}' /proc/meminfo >> "$tmp/s.$c"
   cpu=$(awk '$1=="cpu" && $2>m {m=$2} END{print m+0}' "$tmp/s.$c")
   mem=$(awk '$1=="mem" && $2>m {m=$2} END{print m+0}' "$tmp/s.$c")
-  echo "gd-level clients=$c rc=$rc cpu_permille=$cpu mem_permille=$mem"
+  echo "gd-level clients=$c rc=$rc cpu_permille=$cpu mem_permille=$mem gen_permille=\${gen:-0}"
   grep '^gd-wrk ' "$tmp/w.$c" || tail -n 5 "$tmp/w.$c" | sed 's/^/gd-wrk-out /'
   sleep 1
 done
@@ -133,6 +136,8 @@ export interface LevelResult {
   /** Peaks of the whole machine during the level, percent. */
   cpuPeak: number;
   memoryPeak: number;
+  /** CPU wrk itself used during the level, percent of one core (part of cpuPeak). */
+  generatorCpu: number;
   /** Stopped by the requests cap before its duration. */
   capped: boolean;
   /** Answers by HTTP status, and connection errors by kind. */
@@ -173,6 +178,7 @@ export function parseLoadOutput(stdout: string, cap: number): LevelResult[] {
         rps: 0,
         cpuPeak: num(f.cpu_permille) / 10,
         memoryPeak: num(f.mem_permille) / 10,
+        generatorCpu: num(f.gen_permille) / 10,
         capped: false,
         statuses: {},
         errors: {},
