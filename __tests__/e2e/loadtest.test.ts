@@ -5,7 +5,7 @@ import type { SandboxServer } from '../../src/sandbox/index.js';
 import { summaryMarkdown } from '../../src/report.js';
 import type { LoadFact } from '../../src/loadtest/summary.js';
 import { bootServer, stopServer } from '../support/servers.js';
-import { appCopy, deploy } from '../support/deploy.js';
+import { appCopy, deploy, onServer } from '../support/deploy.js';
 
 // The performance check (issue 15): wrk on the server itself, through nginx, judged by the
 // thresholds. Short levels keep the file quick; CPU and memory are the whole sandbox host's, which
@@ -143,4 +143,38 @@ test('verify with load: true runs the check after the checklist and fails naming
   ]);
   expect(h.facts['load-ok']).toBe('false');
   expect(report.error).toMatch(/2 clients: p95 1\d{3}(\.\d)? ms is over load-p95 500 ms/);
+});
+
+test('a site whose plain HTTP only redirects to HTTPS is measured over HTTPS, not its redirects', async () => {
+  // What tls sets up, by hand: port 80 answers 301 to https://, port 443 proxies to the app.
+  await onServer(
+    server,
+    [
+      'openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=secure.test -keyout /etc/nginx/secure.key -out /etc/nginx/secure.crt 2>/dev/null',
+      "cat > /etc/nginx/conf.d/secure.conf <<'EOF'",
+      'server { listen 80; server_name secure.test; location / { return 301 https://$host$request_uri; } }',
+      'server { listen 443 ssl; server_name secure.test; ssl_certificate /etc/nginx/secure.crt; ssl_certificate_key /etc/nginx/secure.key;',
+      '  location / { proxy_pass http://unix:/run/shop/gunicorn.sock; proxy_set_header Host $host; } }',
+      'EOF',
+      'nginx -t 2>/dev/null && systemctl reload nginx'
+    ].join('\n')
+  );
+  try {
+    const { report, lines } = await deploy(server, app, {
+      mode: 'loadtest',
+      'health-host': 'secure.test',
+      'load-clients': '5',
+      'load-duration': '2s',
+      ...QUICK
+    });
+    expect(report.error).toBeUndefined();
+    const fact = factOf(report.hosts[0]!.facts);
+    expect(fact.target).toBe('https://127.0.0.1:443');
+    const [level] = fact.levels;
+    expect(level!.requests).toBeGreaterThan(10);
+    expect(level!.statuses).toEqual({ '200': level!.requests });
+    expect(lines.join('\n')).toMatch(/load check through nginx at https:\/\/127\.0\.0\.1:443/);
+  } finally {
+    await onServer(server, 'rm -f /etc/nginx/conf.d/secure.conf && systemctl reload nginx');
+  }
 });

@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { parseSettings, SettingsError } from '../../src/settings.js';
-import { parseLoadOutput, loadScript, wrkScript } from '../../src/loadtest/wrk.js';
+import { parseLoadOutput, loadScript, targetOf, wrkScript } from '../../src/loadtest/wrk.js';
 import { judge, loadRows, successRate, type LoadThresholds } from '../../src/loadtest/verdict.js';
 import { loadSummaryMarkdown, p95Chart, type LoadFact } from '../../src/loadtest/summary.js';
 import { summaryMarkdown, outputsOf, type RunReport } from '../../src/report.js';
@@ -89,10 +90,24 @@ describe('the load script', () => {
     const script = loadScript(s, 'example.com', ['/health', '/?q=a&b=c']);
     expect(script).toContain(`-- '200' 'example.com' '/health' '/?q=a&b=c'`);
     expect(script).toContain('for c in 10 50; do');
+    // The first path is probed for a redirect to HTTPS, with the same Host.
+    expect(script).toContain(`-H 'Host: example.com' 'http://127.0.0.1/health'`);
+    expect(script).toContain('-s "$tmp/load.lua" "$url" --');
     expect(script).toContain('timeout --kill-after=5 33 wrk -t 1 -c "$c" -d 3s --timeout 8s');
+    // bash reads it (with and without think time).
+    for (const think of ['0', '1s'])
+      execFileSync('bash', ['-n'], {
+        input: loadScript(settings({ 'load-think-time': think }).load, 'example.com', ['/health'])
+      });
     // A long level: the histogram (and so wrk's timeout) stays at 65 s.
     const long = settings({ 'load-duration': '5m' }).load;
     expect(loadScript(long, 'h', ['/'])).toContain('-d 300s --timeout 65s');
+  });
+
+  test('the target: plain HTTP unless the site redirected to HTTPS', () => {
+    expect(targetOf('gd-target=https://127.0.0.1:443\ngd-level clients=1')).toBe('https://127.0.0.1:443');
+    expect(targetOf('gd-target=http://127.0.0.1:80')).toBe('http://127.0.0.1:80');
+    expect(targetOf('gd-target=https://evil.example:443')).toBe('http://127.0.0.1:80');
   });
 
   test('think time only when asked for: wrk then waits before each request', () => {

@@ -8,6 +8,8 @@ export interface LoadFact {
   paths: string[];
   thinkMs: number;
   levelS: number;
+  /** nginx as wrk reached it: http://127.0.0.1:80, or https://127.0.0.1:443 for a site that redirects. */
+  target?: string;
 }
 
 function markdownTable(header: string[], rows: string[][]): string {
@@ -65,7 +67,7 @@ export function loadSummaryMarkdown(host: string, json: string | undefined): str
   const t = fact.thresholds;
   const missed = fact.levels.flatMap((l) => l.missed.map((m) => `- ${l.clients} clients: ${m}`));
   return [
-    `Load check on ${host}: ${fact.paths.join(', ')} through nginx, ${fact.levelS} s per level, ` +
+    `Load check on ${host}: ${fact.paths.join(', ')} through nginx${fact.target?.startsWith('https') ? ' over HTTPS' : ''}, ${fact.levelS} s per level, ` +
       `${fact.thinkMs ? `${fact.thinkMs} ms think time per client` : 'no think time'}; ` +
       `thresholds p95 ${t.p95Ms} ms, success ${t.successMin}%, CPU ${t.cpuMax}%, memory ${t.memoryMax}% ` +
       `(CPU and memory are the whole machine, the load generator included: ${generatorNote(fact.levels)}).`,

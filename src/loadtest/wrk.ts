@@ -2,7 +2,8 @@ import { shQuote } from '../ssh/quote.js';
 import type { LoadSettings } from './settings.js';
 
 /**
- * The load generator is Debian's wrk, run on the server itself against nginx on 127.0.0.1:80.
+ * The load generator is Debian's wrk, run on the server itself against nginx on 127.0.0.1 (port 80,
+ * or 443 when plain HTTP only redirects to HTTPS).
  * wrk is event-driven C: one thread keeps 100 connections busy for a fraction of one core, where
  * a Python client's threads spend the same core on the GIL and add their own waiting to every
  * latency they measure. Its latency histogram has microsecond buckets, so the percentiles are
@@ -99,13 +100,19 @@ sample() {
   done
 }
 stat() { local u n s i w q sq st; read -r _ u n s i w q sq st _ < /proc/stat; echo "$((u+n+s+i+w+q+sq+st)) $((i+w))"; }
+# A site whose plain HTTP only redirects to HTTPS (tls) is measured over HTTPS: 127.0.0.1:443 with
+# the same Host (wrk does not check certificates), never its redirects.
+url=http://127.0.0.1:80
+probe=$(curl -sS -o /dev/null -m 10 -w '%{http_code} %{redirect_url}' -H ${shQuote(`Host: ${host}`)} ${shQuote(`http://127.0.0.1${paths[0] ?? '/'}`)} 2>/dev/null || true)
+case "$probe" in "30"[1278]" https://"*) url=https://127.0.0.1:443 ;; esac
+echo "gd-target=$url"
 TIMEFORMAT='gd-time %3U %3S %3R'
 for c in ${s.clients.join(' ')}; do
   sample > "$tmp/s.$c" & sp=$!
   read -r t0 i0 <<< "$(stat)"
   rc=0
   # bash's time: the CPU wrk itself used (user, system, wall), its share of the machine's load.
-  { time { timeout --kill-after=5 ${secs + 30} wrk -t 1 -c "$c" -d ${secs}s --timeout ${timeoutS}s -s "$tmp/load.lua" http://127.0.0.1:80 -- ${args} > "$tmp/w.$c" 2>&1 || rc=$?; }; } 2> "$tmp/t.$c"
+  { time { timeout --kill-after=5 ${secs + 30} wrk -t 1 -c "$c" -d ${secs}s --timeout ${timeoutS}s -s "$tmp/load.lua" "$url" -- ${args} > "$tmp/w.$c" 2>&1 || rc=$?; }; } 2> "$tmp/t.$c"
   gen=$(awk '$1=="gd-time" && $4>0 {print int(($2+$3)*1000/$4)}' "$tmp/t.$c")
   kill "$sp" 2>/dev/null || true; wait "$sp" 2>/dev/null || true; sp=
   # The level as a whole counts too: a level the cap ends in under 0.5 s has no sample of its own.
@@ -159,6 +166,11 @@ function fields(line: string): Record<string, string> {
 }
 
 const round1 = (n: number): number => Math.round(n * 10) / 10;
+
+/** Where the levels were sent: http://127.0.0.1:80, or :443 over HTTPS for a site that redirects. */
+export function targetOf(stdout: string): string {
+  return /^gd-target=(https?:\/\/127\.0\.0\.1:\d+)$/m.exec(stdout)?.[1] ?? 'http://127.0.0.1:80';
+}
 
 /** The script's output -> one result per level, in the order run. */
 export function parseLoadOutput(stdout: string, cap: number): LevelResult[] {
