@@ -4,6 +4,9 @@ import { parseLoadOutput, loadScript, targetOf, wrkScript } from '../../src/load
 import { judge, loadRows, successRate, type LoadThresholds } from '../../src/loadtest/verdict.js';
 import { loadSummaryMarkdown, p95Chart, type LoadFact } from '../../src/loadtest/summary.js';
 import { summaryMarkdown, outputsOf, type RunReport } from '../../src/report.js';
+import { runEngine } from '../../src/engine.js';
+import { memoryLogger } from '../../src/log.js';
+import type { Remote } from '../../src/ssh/types.js';
 
 const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n';
 
@@ -233,4 +236,33 @@ describe('the job summary', () => {
     expect(loadSummaryMarkdown('h', undefined)).toBeUndefined();
     expect(loadSummaryMarkdown('h', 'not json')).toBeUndefined();
   });
+});
+
+test('with several servers, one that misses a threshold does not stop the check of the others', async () => {
+  const s = settings({ host: 'web1, web2', 'load-clients': '10', 'load-cpu': '100' });
+  // web1's only level is slow; web2's is fine. The first script a host runs reads the remembered settings.
+  const answers: Record<string, string> = {
+    web1: OUTPUT.split('\n').slice(2).join('\n').replace('clients=50', 'clients=10'),
+    web2: OUTPUT.split('\n').slice(0, 2).join('\n')
+  };
+  const remote = (label: string): Remote => ({
+    label,
+    exec: async () => ({ code: 0, stdout: '', stderr: '', timedOut: false }),
+    script: async (text) => ({
+      code: 0,
+      stdout: text.includes('GD_LOAD_LUA') ? `gd-target=http://127.0.0.1:80\n${answers[label]}` : '',
+      stderr: '',
+      timedOut: false
+    }),
+    upload: async () => ({ files: 0, bytes: 0, ms: 0 }),
+    close: async () => undefined
+  });
+  const { report } = await runEngine(s, { logger: memoryLogger(), connect: async (t) => remote(t.host) });
+  expect(report.hosts.map((h) => [h.host, h.ok, h.status, h.facts['load-ok']])).toEqual([
+    ['web1', false, 'failed', 'false'],
+    ['web2', true, 'passed', 'true']
+  ]);
+  expect(report.error).toMatch(
+    /^web1: the load check missed its thresholds on web1:\n {2}10 clients: success 97\.1%/
+  );
 });
