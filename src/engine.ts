@@ -175,8 +175,9 @@ export async function runEngine(
           slot.report.ok = true;
         } catch (err) {
           fail(slot, err);
-          // A failed host stops the run: servers not yet touched are left alone.
-          if (settings.mode !== 'preflight' && settings.mode !== 'verify') break;
+          // A failed host stops the run: servers not yet touched are left alone. The checks that
+          // change nothing go on: each server's answer is its own.
+          if (!['preflight', 'verify', 'loadtest'].includes(settings.mode)) break;
         } finally {
           slot.report.ms = performance.now() - slot.started;
         }

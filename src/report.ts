@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import type { StepName } from './steps/catalog.js';
+import { loadSummaryMarkdown } from './loadtest/summary.js';
 
 /** What happened on one host; the summary and outputs are built from these records, not from logs. */
 export interface StepRecord {
@@ -86,6 +87,8 @@ export function summaryMarkdown(report: RunReport, factKeys: string[]): string {
     parts.push(markdownTable(['step', 'time', 'result', 'detail'], stepRows(h)));
     const backups = backupTable(h);
     if (backups) parts.push(`Backups on ${h.host}, newest first:`, backups);
+    const load = loadSummaryMarkdown(h.host, h.facts.load);
+    if (load) parts.push(load);
   }
   parts.push(`Total: ${(report.ms / 1000).toFixed(1)} s`);
   return parts.join('\n\n') + '\n';
@@ -122,6 +125,8 @@ export function outputsOf(report: RunReport): Record<string, string> {
     reload: first?.facts.reload ?? '',
     'exit-code': first?.facts['exit-code'] ?? '',
     'duration-ms': String(Math.round(report.ms)),
+    'load-ok': first?.facts['load-ok'] ?? '',
+    'load-p95-ms': first?.facts['load-p95-ms'] ?? '',
     hosts: JSON.stringify(
       report.hosts.map((h) => ({
         host: h.host,

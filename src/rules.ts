@@ -27,3 +27,5 @@ export * from './rules/durations.js';
 export * from './rules/tls.js';
 // Firewall ports and the alert webhook (firewall-allow, alert-webhook).
 export * from './rules/edge.js';
+// The load check's bounds (load-clients, load-duration, ...).
+export * from './rules/load.js';

@@ -9,6 +9,7 @@ import { parseProvisionSettings, type ProvisionSettings } from './settings/provi
 import { parseFleetSettings, type FleetSettings } from './settings/fleet.js';
 import { parseGithubSettings, type GithubSettings } from './settings/github.js';
 import { parseTlsSettings, type TlsSettings } from './provision/tls-settings.js';
+import { parseLoadSettings, type LoadSettings } from './loadtest/settings.js';
 
 /**
  * Every input is parsed here, once, into a typed Settings object. Nothing below this module reads
@@ -41,6 +42,8 @@ export interface Settings {
   provision: ProvisionSettings;
   tls: TlsSettings;
   run: RunSettings;
+  /** The load check (mode loadtest, verify with load: true). */
+  load: LoadSettings;
   github: GithubSettings;
   /** The inputs the user gave (non-empty), so remembered server-side settings never override them. */
   given: string[];
@@ -77,6 +80,7 @@ export function parseSettings(readInput: InputReader): Settings {
     provision,
     tls: parseTlsSettings(read, problems, provision.serverName.split(' ')),
     run: parseRunSettings(read, problems, mode),
+    load: parseLoadSettings(read.get, problems),
     github: parseGithubSettings(read, problems),
     given: []
   };

@@ -14,7 +14,8 @@ export const SECTIONS = {
   rollback: 'Mode rollback',
   provision: 'Mode provision and verify',
   run: 'Mode run',
-  data: 'Mode restore and backups'
+  data: 'Mode restore and backups',
+  load: 'Load check (mode loadtest, verify with load)'
 } as const;
 
 export type SectionKey = keyof typeof SECTIONS;
@@ -33,6 +34,7 @@ export function anchor(heading: string): string {
  */
 export function sectionFor(mode: string, failedStep: StepName | undefined): SectionKey {
   if (failedStep === 'connect') return 'connect';
+  if (failedStep === 'load check') return 'load';
   // Provision's first deploy fails in the deploy's own steps (pip, the import check, the candidate):
   // their sections explain them, not provision's.
   const deployStep = failedStep === undefined ? undefined : STEPS[failedStep].section;

@@ -97,6 +97,7 @@ describe('provision settings', () => {
       'logrotate',
       'sqlite3',
       'curl',
+      'wrk',
       'libpq5',
       'python3-flask',
       'libjpeg62-turbo',

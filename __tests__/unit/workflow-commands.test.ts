@@ -236,6 +236,8 @@ test('outputs and state go to their files with a delimiter: a value cannot add a
       'reload',
       'exit-code',
       'duration-ms',
+      'load-ok',
+      'load-p95-ms',
       'hosts'
     ]);
     expect(runnerCommands(written)).toEqual([]);

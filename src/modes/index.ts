@@ -8,6 +8,7 @@ import { verifyMode } from './verify-mode.js';
 import { runMode } from './run-mode.js';
 import { restoreMode } from './restore-mode.js';
 import { backupsMode } from './backups-mode.js';
+import { loadtestMode } from './loadtest-mode.js';
 
 export function modeStrategy(mode: Mode): ModeStrategy {
   switch (mode) {
@@ -27,6 +28,8 @@ export function modeStrategy(mode: Mode): ModeStrategy {
       return restoreMode;
     case 'backups':
       return backupsMode;
+    case 'loadtest':
+      return loadtestMode;
     default:
       throw new Error(`mode ${mode} has no strategy`);
   }

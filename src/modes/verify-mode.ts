@@ -5,6 +5,7 @@ import { shQuote } from '../ssh/quote.js';
 import { step } from '../steps/step.js';
 import { deployContext } from './deploy-mode.js';
 import { VERIFY_KEYS, verifyChecklist } from '../provision/verify.js';
+import { runLoadCheck } from '../loadtest/run.js';
 
 /**
  * The production checklist on demand: reads only, and fails naming every red check. It checks the
@@ -29,5 +30,11 @@ export const verifyMode: ModeStrategy = {
         throw err;
       }
     );
+    // load: true puts load on a server only once its checklist is green.
+    if (ctx.settings.load.enabled)
+      await runLoadCheck(ctx).catch((err: unknown) => {
+        host.setStatus('too slow');
+        throw err;
+      });
   }
 };

@@ -3,8 +3,8 @@ import { shQuote } from '../ssh/quote.js';
 import { DeployError } from '../steps/step.js';
 import { runProvisionScript, type ProvisionResult } from './run.js';
 
-/** What every provisioned server needs; apt-packages come on top. */
-export const BASE_PACKAGES = ['python3-venv', 'python3-pip', 'nginx', 'logrotate', 'sqlite3', 'curl'];
+/** What every provisioned server needs (wrk: the load check's generator); apt-packages come on top. */
+export const BASE_PACKAGES = ['python3-venv', 'python3-pip', 'nginx', 'logrotate', 'sqlite3', 'curl', 'wrk'];
 
 /** Exit code of the script when a package name is not known to apt. */
 const UNKNOWN = 5;

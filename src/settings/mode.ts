@@ -9,7 +9,8 @@ export const MODES = [
   'verify',
   'restore',
   'backups',
-  'run'
+  'run',
+  'loadtest'
 ] as const;
 export type Mode = (typeof MODES)[number];
 

@@ -1,4 +1,5 @@
 import type { SectionKey } from '../troubleshooting.js';
+import type { Mode as RunMode } from '../settings.js';
 
 /**
  * Every step of every mode, by the name it has in the log, the summary and the report: the README
@@ -15,8 +16,8 @@ export interface StepInfo {
   what: string;
 }
 
-type Mode =
-  'all' | 'deploy' | 'provision' | 'verify' | 'preflight' | 'rollback' | 'run' | 'restore' | 'backups';
+/** A run's mode (settings' MODES), or every mode. */
+type Mode = 'all' | RunMode;
 
 export const STEPS = {
   connect: {
@@ -218,6 +219,11 @@ export const STEPS = {
     modes: ['run'],
     section: 'run',
     what: 'the command, in the serving release with its venv and environment'
+  },
+  'load check': {
+    modes: ['loadtest', 'verify'],
+    section: 'load',
+    what: 'wrk on the server through nginx at each load-clients level, judged by the load-* thresholds'
   }
 } as const satisfies Record<string, StepInfo>;
 
