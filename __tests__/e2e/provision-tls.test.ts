@@ -90,7 +90,9 @@ test('tls: acme gets a certificate over HTTP-01 and serves HTTPS, HTTP redirects
   const { report, lines } = await provision(acme());
   expect(report.error).toBeUndefined();
   expect(step(report, 'tls')?.changed).toBe(true);
-  expect(step(report, 'tls')?.detail).toMatch(/certificate/);
+  expect(step(report, 'tls')?.detail).toMatch(
+    /^changed: certificate, nginx-site \(serial [0-9A-F]+, valid until /
+  );
   // HTTPS through nginx, trusted by pebble's CA, for each name.
   for (const name of ['shop.test', 'www.shop.test']) {
     const out = await curlTo(name, `-w '\\n%{http_code} %{http_version}' https://${name}/health`);
@@ -242,4 +244,31 @@ test('tls: files serves the given certificate; the key is root-only; HSTS when a
   expect(out).toMatch(/200$/);
   const again = await provision(files);
   expect(step(again.report, 'tls')).toMatchObject({ changed: false });
+
+  // A new pair: a dry run names the change without showing either key, then the real run swaps
+  // the files under the unchanged site and reloads nginx, which serves the new certificate.
+  const next = {
+    ...files,
+    'tls-certificate': await readFile(path.join(dir, 'b.pem'), 'utf8'),
+    'tls-key': other
+  };
+  const dry = await provision({ ...next, 'dry-run': 'true' });
+  expect(dry.report.error).toBeUndefined();
+  expect(step(dry.report, 'tls')?.changed).toBe(true);
+  const printed = dry.lines.join('\n');
+  expect(printed).toContain(
+    'would write the private key /etc/gunicorn-deploy/tls/shop/privkey.pem (not shown)'
+  );
+  for (const line of [...key.split('\n'), ...other.split('\n')].filter(
+    (l) => l.length > 8 && !l.startsWith('-')
+  ))
+    expect(printed).not.toContain(line);
+  expect(await onServer(server, 'cat /etc/gunicorn-deploy/tls/shop/privkey.pem')).toBe(key);
+  const swapped = await provision(next);
+  expect(swapped.report.error).toBeUndefined();
+  expect(step(swapped.report, 'tls')?.detail).toMatch(/^changed: certificate \(serial/);
+  const wanted = (await run('openssl', ['x509', '-noout', '-serial', '-in', path.join(dir, 'b.pem')])).stdout
+    .trim()
+    .replace(/^serial=/, '');
+  expect(await servedSerial()).toBe(wanted);
 }, 600_000);

@@ -1,5 +1,5 @@
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -10,7 +10,7 @@ import { parseSettings, SettingsError, type Settings } from '../../src/settings.
 import type { Remote } from '../../src/ssh/types.js';
 import { secretValues } from '../../src/engine.js';
 import { prelude, REPORT } from '../../src/provision/shell.js';
-import { acmeScript } from '../../src/provision/tls.js';
+import { acmeScript, keyScript } from '../../src/provision/tls.js';
 import { http2Style, renderSite, siteVars } from '../../src/provision/tls-site.js';
 import { certificateKeyProblem, LETS_ENCRYPT } from '../../src/provision/tls-settings.js';
 import { needs } from '../support/needs.js';
@@ -266,5 +266,34 @@ describe('the ACME script', () => {
     expect(script).toContain('export REQUESTS_CA_BUNDLE=');
     // The bundle's text is not in the script (it comes on stdin with the other files).
     expect(script).not.toContain(A.cert.split('\n')[1]);
+  });
+});
+
+describe('the key on the server', () => {
+  const runKey = (keyPath: string, dry: boolean, key: string): string =>
+    execFileSync('bash', ['-c', `set -euo pipefail\n${prelude(dry)}\n${keyScript(keyPath)}\n${REPORT}`], {
+      input: `${Buffer.from(key).toString('base64')}\n`,
+      encoding: 'utf8'
+    });
+  const isRoot = process.getuid?.() === 0;
+
+  needs('root', isRoot)('is written 0600, and a dry run never shows the old or new key', () => {
+    const work = mkdtempSync(path.join(tmpdir(), 'gd-key-'));
+    try {
+      const k = path.join(work, 'privkey.pem');
+      expect(runKey(k, false, A.key)).toContain('changed= certificate');
+      expect(readFileSync(k, 'utf8')).toBe(A.key);
+      expect(statSync(k).mode & 0o777).toBe(0o600);
+      expect(runKey(k, false, A.key)).toBe('changed=\n');
+      const dry = runKey(k, true, B.key);
+      expect(dry).toContain('would=write the private key');
+      for (const line of [...A.key.split('\n'), ...B.key.split('\n')].filter(
+        (l) => l.length > 8 && !l.startsWith('-')
+      ))
+        expect(dry).not.toContain(line);
+      expect(readFileSync(k, 'utf8')).toBe(A.key);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });

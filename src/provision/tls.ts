@@ -37,7 +37,7 @@ export async function ensureTls(ctx: DeployContext): Promise<StepOutcome> {
   // New certificate files under an unchanged site: nginx reads them on a reload only.
   if (cert.changes.includes('certificate') && !site.changed && !ctx.settings.provision.dryRun)
     await reloadNginx(ctx);
-  const changes = [...cert.changes, ...site.changes.map((c) => `nginx-${c}`)];
+  const changes = [...new Set([...cert.changes.map(changeName), ...site.changes.map((c) => `nginx-${c}`)])];
   const facts = cert.facts;
   const about = facts['not-after'] ? ` (serial ${facts.serial}, valid until ${facts['not-after']})` : '';
   return {
@@ -47,6 +47,14 @@ export async function ensureTls(ctx: DeployContext): Promise<StepOutcome> {
         ? 'unchanged'
         : `${ctx.settings.provision.dryRun ? 'would change' : 'changed'}: ${changes.join(', ')}`) + about
   };
+}
+
+/** A changed file's name in the step's detail: what it is for, not where it is. */
+function changeName(c: string): string {
+  if (c === RENEW_HOOK) return 'renew-hook';
+  if ([ACME_CA_INPUT, CERTBOT_DROPIN].includes(c)) return 'ca-bundle';
+  if (c.startsWith('removed:')) return 'ca-bundle-removed';
+  return c;
 }
 
 async function reloadNginx(ctx: DeployContext): Promise<void> {
@@ -183,23 +191,41 @@ async function obtainAcme(ctx: DeployContext): Promise<ProvisionResult> {
   }
 }
 
+/**
+ * The private key, from the script's stdin (one base64 line after the certificate's), through a
+ * 0600 temporary file. Unlike writeFilesScript it never prints a diff, not even in a dry run: the
+ * key on the server is not masked in the log (only the one given is).
+ */
+export function keyScript(path: string): string {
+  const q = shQuote;
+  return `k=${q(path)}
+IFS= read -r b64
+tmp=$(mktemp "$(dirname "$k")/.gd-new.XXXXXX" 2>/dev/null || mktemp)
+printf '%s' "$b64" | base64 -d > "$tmp"; b64=""
+if [ -f "$k" ] && cmp -s "$tmp" "$k" && [ "$(stat -c '%a %U:%G' "$k")" = "600 root:root" ]; then rm -f "$tmp"
+else
+  mark certificate
+  if [ "$dry" = 1 ]; then echo "would=write the private key $k (not shown)"; rm -f "$tmp"
+  else chmod 0600 "$tmp"; chown root:root "$tmp"; mv -f "$tmp" "$k"; fi
+fi`;
+}
+
 async function writeCertificateFiles(ctx: DeployContext): Promise<ProvisionResult> {
   const t = ctx.settings.tls;
   const p = tlsPaths(ctx);
-  const files: ServerFile[] = [
-    { path: p.certificate, content: t.certificate, mode: '0644', owner: 'root:root' },
-    // The key travels on stdin only and lands through a 0600 temporary file.
-    { path: p.key, content: t.key, mode: '0600', owner: 'root:root' }
-  ];
+  const cert: ServerFile = { path: p.certificate, content: t.certificate, mode: '0644', owner: 'root:root' };
+  const key: ServerFile = { path: p.key, content: t.key, mode: '0600', owner: 'root:root' };
   const res = await runProvisionScript(
     ctx,
     'writing the certificate files',
-    `${writeFilesScript(files)}
-if was_changed ${shQuote(p.certificate)} || was_changed ${shQuote(p.key)}; then mark certificate; fi
+    `${writeFilesScript([cert])}
+if was_changed ${shQuote(p.certificate)}; then mark certificate; fi
+${keyScript(p.key)}
 ${certificateFacts(p.certificate)}`,
-    { stdin: filesInput(files) }
+    // The key travels on stdin only, never in the command line.
+    { stdin: filesInput([cert, key]) }
   );
   // The paths themselves say nothing more than "certificate".
-  const changes = res.changes.filter((c) => !c.startsWith('/'));
+  const changes = [...new Set(res.changes.filter((c) => !c.startsWith('/')))];
   return { ...res, changes, changed: changes.length > 0 };
 }
