@@ -1,4 +1,5 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
+import type { Inputs } from '../settings.js';
 import {
   acmeEmailProblem,
   acmeServerProblem,
@@ -27,12 +28,6 @@ export interface TlsSettings {
   key: string;
 }
 
-export const TLS_INPUT_DEFAULTS: Record<string, string> = {
-  tls: 'off',
-  'acme-server': LETS_ENCRYPT,
-  hsts: 'false'
-};
-
 /** The inputs holding secrets, registered with the runner before anything prints. */
 export const TLS_SECRET_INPUTS = ['tls-key'];
 
@@ -47,12 +42,8 @@ const pem = (raw: string): string => {
  * certificate and are refused here, before any server is touched. A key that does not match its
  * certificate, or a certificate past its end date, is refused here too.
  */
-export function parseTlsSettings(
-  read: (name: string) => string,
-  problems: string[],
-  serverNames: string[]
-): TlsSettings {
-  const get = (name: string): string => read(name).trim() || (TLS_INPUT_DEFAULTS[name] ?? '');
+export function parseTlsSettings(read: Inputs, problems: string[], serverNames: string[]): TlsSettings {
+  const get = read.get;
   const modeRaw = get('tls');
   const mode = (TLS_MODES as readonly string[]).includes(modeRaw) ? (modeRaw as TlsMode) : 'off';
   if (mode !== modeRaw)
