@@ -16545,7 +16545,7 @@ const {
 const {
   parseKey,
 } = __webpack_require__(1789);
-const MESSAGE_HANDLERS = __webpack_require__(6863);
+const MESSAGE_HANDLERS = __webpack_require__(9244);
 const {
   bufferCopy,
   bufferFill,
@@ -24702,7 +24702,7 @@ else {}
 
 /***/ }),
 
-/***/ 6863:
+/***/ 9244:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -27811,7 +27811,7 @@ function onKEXPayload(state, payload) {
       case MESSAGE.UNIMPLEMENTED:
       case MESSAGE.DEBUG:
         if (!MESSAGE_HANDLERS)
-          MESSAGE_HANDLERS = __webpack_require__(6863);
+          MESSAGE_HANDLERS = __webpack_require__(9244);
         return MESSAGE_HANDLERS[type](this, payload);
     }
   }
@@ -27819,7 +27819,7 @@ function onKEXPayload(state, payload) {
   switch (type) {
     case MESSAGE.DISCONNECT:
       if (!MESSAGE_HANDLERS)
-        MESSAGE_HANDLERS = __webpack_require__(6863);
+        MESSAGE_HANDLERS = __webpack_require__(9244);
       return MESSAGE_HANDLERS[type](this, payload);
     case MESSAGE.KEXINIT:
       if (!state.firstPacket) {

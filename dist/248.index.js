@@ -29,15 +29,13 @@ function timeout() {
 }
 /** How many earlier deployments of the environment are looked at to find the one replaced. */
 const LOOKBACK = 10;
-/** Reads the inputs and the runner's variables; the token itself is never logged. */
-function deploymentOptions(read, env, extra) {
+/** The github settings and the runner's variables; the token itself is never logged. */
+function deploymentOptions(github, env, extra) {
     const server = (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '');
     const repository = env.GITHUB_REPOSITORY ?? '';
     const attempt = env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== '1' ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : '';
     return {
-        token: read('github-token').trim(),
-        environment: read('environment').trim() || 'production',
-        environmentUrl: read('environment-url').trim(),
+        ...github,
         repository,
         apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
         logUrl: repository && env.GITHUB_RUN_ID

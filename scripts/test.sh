@@ -9,7 +9,10 @@ bash scripts/check-dist.sh
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 set +e
-NODE_OPTIONS=--experimental-vm-modules npx jest --json --outputFile="$results" "$@"
+# Two workers even on two cores: a sandbox test mostly waits on its servers (boots, systemd, sleeps),
+# so a second file in flight nearly halves the wall time. GUNICORN_DEPLOY_TEST_WORKERS overrides it.
+NODE_OPTIONS=--experimental-vm-modules npx jest --maxWorkers="${GUNICORN_DEPLOY_TEST_WORKERS:-2}" \
+  --json --outputFile="$results" "$@"
 rc=$?
 set -e
 # A closing line any CI reader understands, whatever jest printed above it.

@@ -71586,7 +71586,7 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./src/esm-shim.ts
+;// CONCATENATED MODULE: ./src/entry/esm-shim.ts
 // ssh2 is CommonJS and reads __dirname/require; in the ESM bundle neither exists. This module is
 // imported first by each entry so the globals are there before ssh2 loads.
 
@@ -74789,6 +74789,19 @@ function shJoin(values) {
 const SUITES = ['trixie', 'bookworm'];
 /** Bump when the post-debootstrap setup changes: the cache key changes with it, so templates rebuild. */
 const HARNESS_VERSION = 'gunicorn-deploy-sandbox-rootfs-1';
+/**
+ * The production edge (TLS, firewall, load check): provision installs them on a real server; here
+ * they are in the image so a test does not wait for apt. pebble is the test ACME server. They go in
+ * with apt after debootstrap, which cannot resolve the virtual packages certbot's Python depends on.
+ */
+const EDGE_PACKAGES = [
+    'certbot',
+    'pebble',
+    'nftables',
+    'wrk',
+    'apache2-utils',
+    'openssl'
+];
 /** A server ready for a Flask app behind Gunicorn and nginx, as the deploy expects to find one. */
 const READY_PACKAGES = [
     'systemd',
@@ -74810,7 +74823,8 @@ const READY_PACKAGES = [
     'sqlite3',
     'iproute2',
     'procps',
-    'ca-certificates'
+    'ca-certificates',
+    ...EDGE_PACKAGES
 ];
 /** A fresh cloud image: whatever the deploy needs beyond this, it has to install itself. */
 const BARE_PACKAGES = [
@@ -74833,6 +74847,10 @@ const SERVER_USER = 'deploy';
 const SSH_PORT = 22;
 function packagesFor(bare) {
     return bare ? BARE_PACKAGES : READY_PACKAGES;
+}
+/** What debootstrap installs itself; the rest of packagesFor() goes in with apt in the new tree. */
+function debootstrapPackages(bare) {
+    return packagesFor(bare).filter((p) => !EDGE_PACKAGES.includes(p));
 }
 /** Changing the suite, the package list or the setup yields a new directory, never a stale tree. */
 function rootfsKey(suite, bare, packages = packagesFor(bare)) {
@@ -75158,6 +75176,9 @@ function nspawnArgs(spec) {
         '--register=no',
         '--keep-unit',
         `--network-namespace-path=/run/netns/${spec.netns}`,
+        // Only --private-network grants it by itself: the guest's own nftables rules (firewall: true)
+        // need it, and it reaches no further than the guest's network namespace.
+        '--capability=CAP_NET_ADMIN',
         '--resolv-conf=copy-host'
     ];
 }
@@ -75483,6 +75504,7 @@ async function ensureRootfs(opts) {
         const started = Date.now();
         log(`building ${key} with debootstrap (once; a few minutes)`);
         await debootstrap(opts.suite, opts.bare, build, external_node_path_default().join(cache, `${key}.debootstrap.log`));
+        await aptInstall(build, packagesFor(opts.bare).filter((p) => !debootstrapPackages(opts.bare).includes(p)));
         await finishRootfs(build);
         await (0,promises_namespaceObject.rename)(build, final);
         log(`built ${final} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -75490,7 +75512,7 @@ async function ensureRootfs(opts) {
     }, { onWait: () => log(`waiting for another process building ${key}`) });
 }
 async function debootstrap(suite, bare, target, logFile) {
-    const args = ['--variant=minbase', `--include=${packagesFor(bare).join(',')}`];
+    const args = ['--variant=minbase', `--include=${debootstrapPackages(bare).join(',')}`];
     // Name the keyring: Ubuntu's debootstrap does not default to Debian's for Debian suites.
     if (!(0,external_node_fs_namespaceObject.existsSync)(DEBIAN_KEYRING)) {
         throw new Error(`debootstrap of Debian ${suite} needs ${DEBIAN_KEYRING}; install with:\n  apt-get install -y debian-archive-keyring`);
@@ -75509,6 +75531,31 @@ async function debootstrap(suite, bare, target, logFile) {
     }
     finally {
         out.end();
+    }
+}
+/**
+ * apt inside the new tree, for what debootstrap cannot resolve. policy-rc.d keeps the packages'
+ * services from starting on the builder; /proc is what some maintainer scripts read.
+ */
+async function aptInstall(root, packages) {
+    if (packages.length === 0)
+        return;
+    const policy = external_node_path_default().join(root, 'usr/sbin/policy-rc.d');
+    await (0,promises_namespaceObject.writeFile)(policy, '#!/bin/sh\nexit 101\n');
+    await (0,promises_namespaceObject.chmod)(policy, 0o755);
+    await run('mount', ['-t', 'proc', 'proc', external_node_path_default().join(root, 'proc')]);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    try {
+        await run('chroot', [root, 'apt-get', 'update', '-q'], { env, timeoutMs: 10 * 60_000 });
+        await run('chroot', [root, 'apt-get', 'install', '-y', '-q', '--no-install-recommends', ...packages], {
+            env,
+            timeoutMs: 15 * 60_000
+        });
+        await run('chroot', [root, 'apt-get', 'clean'], { env });
+    }
+    finally {
+        await run('umount', [external_node_path_default().join(root, 'proc')], { allowFail: true });
+        await (0,promises_namespaceObject.rm)(policy, { force: true });
     }
 }
 /**
@@ -75984,7 +76031,228 @@ async function sandboxCli(argv, io = process) {
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/steps/catalog.ts
+const STEPS = {
+    connect: {
+        modes: ['all'],
+        section: 'connect',
+        what: 'the SSH connection, the host key verified'
+    },
+    preflight: {
+        modes: ['preflight', 'provision'],
+        section: 'server',
+        what: 'what the server has and lacks (sudo, systemd, python3, packages, the name, disk space)'
+    },
+    lock: {
+        modes: ['deploy', 'provision', 'rollback', 'restore', 'run'],
+        section: 'server',
+        what: 'one deploy per app per server, after the name and disk checks'
+    },
+    layout: {
+        modes: ['deploy'],
+        section: 'server',
+        what: "the app's users, folders and /etc/APP"
+    },
+    upload: {
+        modes: ['deploy'],
+        section: 'build',
+        what: 'the release: what changed since the serving one, or the whole tree'
+    },
+    venv: {
+        modes: ['deploy'],
+        section: 'build',
+        what: 'the virtualenv venvs/HASH, reused or built'
+    },
+    config: {
+        modes: ['deploy'],
+        section: 'build',
+        what: 'the units, Gunicorn config and env file, rendered and staged'
+    },
+    build: {
+        modes: ['deploy'],
+        section: 'build',
+        what: 'the build commands (with `build`), in the new release'
+    },
+    check: {
+        modes: ['deploy'],
+        section: 'build',
+        what: 'the new release imported as the service would'
+    },
+    backup: {
+        modes: ['deploy'],
+        section: 'build',
+        what: 'an online backup of the SQLite database, checked'
+    },
+    'download backup': {
+        modes: ['deploy', 'backups'],
+        section: 'build',
+        what: 'a backup copied to the runner and checked there'
+    },
+    'pre-activate': {
+        modes: ['deploy'],
+        section: 'build',
+        what: 'your migrations, in the new release'
+    },
+    candidate: {
+        modes: ['deploy', 'rollback'],
+        section: 'candidate',
+        what: 'the release booted on a private socket and asked for health-path and smoke-paths'
+    },
+    units: {
+        modes: ['deploy'],
+        section: 'live',
+        what: 'the changed config files put in place'
+    },
+    switch: {
+        modes: ['deploy', 'rollback'],
+        section: 'live',
+        what: '`current` flipped; Gunicorn reloaded, restarted or started'
+    },
+    verify: {
+        modes: ['deploy', 'rollback', 'restore', 'verify'],
+        section: 'live',
+        what: 'new workers in the new release answer health-path through the live socket'
+    },
+    'post-activate': {
+        modes: ['deploy'],
+        section: 'live',
+        what: 'your commands after the release is live'
+    },
+    prune: {
+        modes: ['deploy'],
+        section: 'live',
+        what: 'old releases and venvs removed; the history line written'
+    },
+    rollback: {
+        modes: ['deploy'],
+        section: 'live',
+        what: 'the previous release put back and proven healthy'
+    },
+    'check backup': {
+        modes: ['deploy', 'rollback', 'restore'],
+        section: 'live',
+        what: 'the backup to restore staged and checked (PRAGMA integrity_check)'
+    },
+    'restore database': {
+        modes: ['deploy', 'rollback'],
+        section: 'live',
+        what: 'with rollback-restore-database: the backup before the migration put back'
+    },
+    'verify restored database': {
+        modes: ['deploy', 'rollback'],
+        section: 'live',
+        what: 'the app proven healthy on the restored database'
+    },
+    'put back': {
+        modes: ['deploy', 'rollback', 'restore'],
+        section: 'live',
+        what: 'the database as it was before the restore put back'
+    },
+    packages: {
+        modes: ['provision'],
+        section: 'provision',
+        what: 'the Debian packages the app and the tool need'
+    },
+    user: {
+        modes: ['provision'],
+        section: 'provision',
+        what: "the app's users and folders"
+    },
+    'import-database': {
+        modes: ['provision'],
+        section: 'provision',
+        what: 'with import-database: a database file put in place before the app first starts'
+    },
+    nginx: {
+        modes: ['provision'],
+        section: 'provision',
+        what: 'the nginx site, tested with nginx -t before nginx reloads'
+    },
+    tls: {
+        modes: ['provision'],
+        section: 'provision',
+        what: 'with tls: acme or files: the certificate (certbot through HTTP-01, or the given pair), HTTPS'
+    },
+    logrotate: {
+        modes: ['provision'],
+        section: 'provision',
+        what: 'the logrotate rules, checked with logrotate -d'
+    },
+    alerts: {
+        modes: ['provision'],
+        section: 'provision',
+        what: 'with alert-webhook: the webhook URL (root only) and the sender the server alerts through'
+    },
+    timers: {
+        modes: ['provision'],
+        section: 'provision',
+        what: 'the health check and daily database backup timers'
+    },
+    firewall: {
+        modes: ['provision'],
+        section: 'provision',
+        what: "with firewall: the app's nftables table, reverted unless a new SSH login confirms it"
+    },
+    release: {
+        modes: ['provision'],
+        section: 'provision',
+        what: 'whether the source needs a deploy (then the deploy steps run)'
+    },
+    checklist: {
+        modes: ['provision'],
+        section: 'provision',
+        what: 'the verify checklist'
+    },
+    'find release': {
+        modes: ['rollback'],
+        section: 'rollback',
+        what: 'the newest release proven live other than the current one, or rollback-to'
+    },
+    restore: {
+        modes: ['rollback', 'restore'],
+        section: 'rollback',
+        what: 'rollback: the release that served put back; restore: the backup swapped in'
+    },
+    'verify restored': {
+        modes: ['rollback'],
+        section: 'rollback',
+        what: 'the release put back proven healthy'
+    },
+    'verify put back': {
+        modes: ['restore'],
+        section: 'data',
+        what: 'the app proven healthy on the database put back'
+    },
+    'list backups': {
+        modes: ['backups'],
+        section: 'data',
+        what: 'the database backups on the server'
+    },
+    run: {
+        modes: ['run'],
+        section: 'run',
+        what: 'the command, in the serving release with its venv and environment'
+    },
+    'load check': {
+        modes: ['loadtest', 'verify'],
+        section: 'load',
+        what: 'wrk on the server through nginx at each load-clients level, judged by the load-* thresholds'
+    }
+};
+const STEP_NAMES = Object.keys(STEPS);
+function isStepName(name) {
+    return Object.hasOwn(STEPS, name);
+}
+/** The steps of a mode (those of every mode included), in the catalog's order. */
+function stepsOf(mode) {
+    return STEP_NAMES.filter((n) => {
+        const modes = STEPS[n].modes;
+        return modes.includes(mode) || modes.includes('all');
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/troubleshooting.ts
+
 /**
  * Every error names the README section that explains it: by the step that failed (or the mode),
  * since the steps are what the Troubleshooting sections are organised by.
@@ -75999,28 +76267,8 @@ const SECTIONS = {
     rollback: 'Mode rollback',
     provision: 'Mode provision and verify',
     run: 'Mode run',
-    data: 'Mode restore and backups'
-};
-const BY_STEP = {
-    connect: 'connect',
-    lock: 'server',
-    layout: 'server',
-    preflight: 'server',
-    upload: 'build',
-    venv: 'build',
-    config: 'build',
-    build: 'build',
-    check: 'build',
-    backup: 'build',
-    'download backup': 'build',
-    'pre-activate': 'build',
-    candidate: 'candidate',
-    units: 'live',
-    switch: 'live',
-    verify: 'live',
-    rollback: 'live',
-    'post-activate': 'live',
-    prune: 'live'
+    data: 'Mode restore and backups',
+    load: 'Load check (mode loadtest, verify with load)'
 };
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
 function troubleshooting_anchor(heading) {
@@ -76029,12 +76277,18 @@ function troubleshooting_anchor(heading) {
         .replace(/[^\p{L}\p{N}\s_-]/gu, '')
         .replace(/\s/g, '-');
 }
+/**
+ * The section for a run of `mode` that failed in `failedStep` (undefined: the error came from no
+ * step, e.g. the engine's own bookkeeping around them).
+ */
 function sectionFor(mode, failedStep) {
     if (failedStep === 'connect')
         return 'connect';
+    if (failedStep === 'load check')
+        return 'load';
     // Provision's first deploy fails in the deploy's own steps (pip, the import check, the candidate):
     // their sections explain them, not provision's.
-    const deployStep = BY_STEP[failedStep ?? ''];
+    const deployStep = failedStep === undefined ? undefined : STEPS[failedStep].section;
     if (mode === 'provision' && (deployStep === 'build' || deployStep === 'candidate' || deployStep === 'live'))
         return deployStep;
     if (mode === 'provision' || mode === 'verify')
@@ -76045,22 +76299,24 @@ function sectionFor(mode, failedStep) {
         return 'run';
     if (mode === 'restore' || mode === 'backups')
         return 'data';
-    return BY_STEP[failedStep ?? ''] ?? 'server';
+    // A deploy that failed outside any step: the server's state (the lock, the layout) is where to look.
+    if (deployStep === undefined)
+        return 'server';
+    return deployStep;
 }
 function troubleshootingRef(section) {
     return `Troubleshooting: README.md#${troubleshooting_anchor(SECTIONS[section])}`;
 }
 
-;// CONCATENATED MODULE: ./src/rules.ts
-/**
- * The rules every value must pass before it reaches a script, a unit, a config or a file on a server.
- * Each rule returns what is wrong (a phrase without the input's name) or undefined. parseSettings
- * applies them to the inputs before any connection, naming the input as the user wrote it; render.ts
- * applies the same rules again as assertions, so a value that slipped past the first check is an
- * internal error, never a broken file on a server.
- */
-// ---------------------------------------------------------------------------------------------
-// Names
+;// CONCATENATED MODULE: ./src/rules/problem.ts
+/** Thrown by render when a value reaches it unchecked: a bug in this tool, not the user's input. */
+function assertRule(field, problem) {
+    if (problem) {
+        throw new Error(`internal error: invalid ${field}: ${problem} (this value should have been refused when the inputs were read)`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/rules/names.ts
 /**
  * The app name is also a system user and group, /etc/APP, /var/log/APP and the units APP.service,
  * APP.socket, APP-health.*, APP-db-maintenance.*. 26 characters leave room for `-build` (a build
@@ -76117,57 +76373,11 @@ const LOGIN_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
 function loginNameProblem(name) {
     return LOGIN_NAME.test(name) ? undefined : `must be a login name such as deploy, got '${name}'`;
 }
-// ---------------------------------------------------------------------------------------------
-// Paths
-// Plain characters only: no spaces, quotes, $, %, ;, backslash (systemd specifiers and escapes,
-// shell and SQLite quoting, nginx syntax all stay trivially safe).
-const SAFE_ABS_PATH = /^\/[A-Za-z0-9._/-]*$/;
-const SAFE_REL_PATH = /^[A-Za-z0-9._/-]+$/;
-/** '/srv/app//' -> '/srv/app' (repeated and trailing slashes only; . and .. are refused, not resolved). */
-function normalisePath(p) {
-    const collapsed = p.replace(/\/{2,}/g, '/');
-    return collapsed.length > 1 ? collapsed.replace(/\/+$/, '') : collapsed;
-}
-function dotSegments(p) {
-    return p.split('/').some((s) => s === '.' || s === '..');
-}
-/** An absolute path of letters, digits and . _ / -, without . or .. segments. */
-function safeAbsPathProblem(p) {
-    if (!SAFE_ABS_PATH.test(p))
-        return `must be an absolute path of letters, digits and . _ / - only, got '${p}'`;
-    if (dotSegments(p))
-        return `must not have . or .. segments, got '${p}'`;
-    return undefined;
-}
-/** A path inside the app (a release or shared/): relative, safe characters, no . or .. segments. */
-function safeRelPathProblem(p) {
-    if (!SAFE_REL_PATH.test(p) || p.startsWith('/'))
-        return `must be a path relative to the app of letters, digits and . _ / - only, got '${p}'`;
-    if (dotSegments(p))
-        return `must not have . or .. segments, got '${p}'`;
-    return undefined;
-}
-/** A file the runner's tree holds (requirements): relative, inside the app, one line; quoted where used. */
-function relPathProblem(p) {
-    if (p.startsWith('/') || p.split('/').includes('..'))
-        return `must be a path relative to the app without '..', got '${p}'`;
-    return oneLineProblem(p);
-}
-/** A URL prefix nginx serves files under: /name/ or /a/b/, safe characters only. */
-function staticUrlProblem(v) {
-    return /^\/([A-Za-z0-9._-]+\/)+$/.test(v) && !/\/\.\.?\//.test(v)
-        ? undefined
-        : `must be a URL prefix such as /static/ or /media/ (letters, digits and . _ -), got '${v}'`;
-}
 /** An extra of pyproject.toml's [project.optional-dependencies] (PEP 685 names). */
 function extraNameProblem(v) {
     return /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(v)
         ? undefined
         : `must be extra names of letters, digits and . _ - separated by commas, got '${v}'`;
-}
-/** The interpreter that builds virtualenvs: a command name or path, quoted where used. */
-function pythonProblem(v) {
-    return /^[A-Za-z0-9_./-]+$/.test(v) ? undefined : `must be an interpreter name or path, got '${v}'`;
 }
 /** A release id as the tool writes them (20261127T162000Z-abc1234). */
 function releaseIdProblem(v) {
@@ -76188,30 +76398,8 @@ function debPackageProblem(v) {
         ? undefined
         : `'${v}' is not a Debian package name (lowercase letters, digits, + - .)`;
 }
-/** Folders (and everything under them) the system owns: an app there could overwrite it. */
-const SYSTEM_TREES = ['/etc', '/usr', '/var/lib', '/boot', '/proc', '/sys', '/dev', '/root', '/bin', '/sbin'];
-const SYSTEM_TREES_MORE = ['/run', '/tmp', '/var/tmp', '/var/log', '/var/cache', '/var/spool', '/var/mail'];
-const SYSTEM_TREES_ALL = [...SYSTEM_TREES, ...SYSTEM_TREES_MORE, '/var/run', '/var/lock', '/var/backups'];
-/** Folders that hold many apps or users: fine as a parent, not as the app's own folder. */
-const SHARED_PARENTS = ['/', '/srv', '/opt', '/var', '/var/www', '/home', '/mnt', '/media', '/usr/local'];
-const under = (p, tree) => p === tree || p.startsWith(`${tree}/`);
-/** app-dir: a folder of the app's own (normalised first), never a system folder or the login user's home. */
-function appDirProblem(dir, loginUser) {
-    const bad = safeAbsPathProblem(dir);
-    if (bad)
-        return bad;
-    const p = normalisePath(dir);
-    const system = SYSTEM_TREES_ALL.find((t) => under(p, t)) ??
-        (/^\/lib[^/]*(\/|$)/.test(p) ? p.split('/').slice(0, 2).join('/') : undefined) ??
-        (SHARED_PARENTS.includes(p) ? p : undefined) ??
-        (loginUser && under(p, `/home/${loginUser}`) ? `/home/${loginUser}` : undefined);
-    if (system) {
-        return `'${p}' is a system folder or inside one (${system}); use a folder of the app's own such as /srv/APP, /opt/APP or /var/www/APP`;
-    }
-    return undefined;
-}
-// ---------------------------------------------------------------------------------------------
-// What Gunicorn and curl are given
+
+;// CONCATENATED MODULE: ./src/rules/served.ts
 const ID = '[A-Za-z_][A-Za-z0-9_]*';
 // String arguments in single quotes only, of plain characters: the target is written unquoted by the
 // shell but inside a systemd ExecStart= word, where $, %, \ and " would be expanded or unescaped.
@@ -76264,8 +76452,78 @@ function serverNameProblem(v) {
 function bodySizeProblem(v) {
     return /^\d+[kKmMgG]?$/.test(v) ? undefined : `must be an nginx size such as 10m, 512k or 1g, got '${v}'`;
 }
-// ---------------------------------------------------------------------------------------------
-// The app's environment
+
+;// CONCATENATED MODULE: ./src/rules/fs-paths.ts
+
+// Plain characters only: no spaces, quotes, $, %, ;, backslash (systemd specifiers and escapes,
+// shell and SQLite quoting, nginx syntax all stay trivially safe).
+const SAFE_ABS_PATH = /^\/[A-Za-z0-9._/-]*$/;
+const SAFE_REL_PATH = /^[A-Za-z0-9._/-]+$/;
+/** '/srv/app//' -> '/srv/app' (repeated and trailing slashes only; . and .. are refused, not resolved). */
+function normalisePath(p) {
+    const collapsed = p.replace(/\/{2,}/g, '/');
+    return collapsed.length > 1 ? collapsed.replace(/\/+$/, '') : collapsed;
+}
+function dotSegments(p) {
+    return p.split('/').some((s) => s === '.' || s === '..');
+}
+/** An absolute path of letters, digits and . _ / -, without . or .. segments. */
+function safeAbsPathProblem(p) {
+    if (!SAFE_ABS_PATH.test(p))
+        return `must be an absolute path of letters, digits and . _ / - only, got '${p}'`;
+    if (dotSegments(p))
+        return `must not have . or .. segments, got '${p}'`;
+    return undefined;
+}
+/** A path inside the app (a release or shared/): relative, safe characters, no . or .. segments. */
+function safeRelPathProblem(p) {
+    if (!SAFE_REL_PATH.test(p) || p.startsWith('/'))
+        return `must be a path relative to the app of letters, digits and . _ / - only, got '${p}'`;
+    if (dotSegments(p))
+        return `must not have . or .. segments, got '${p}'`;
+    return undefined;
+}
+/** A file the runner's tree holds (requirements): relative, inside the app, one line; quoted where used. */
+function relPathProblem(p) {
+    if (p.startsWith('/') || p.split('/').includes('..'))
+        return `must be a path relative to the app without '..', got '${p}'`;
+    return oneLineProblem(p);
+}
+/** A URL prefix nginx serves files under: /name/ or /a/b/, safe characters only. */
+function staticUrlProblem(v) {
+    return /^\/([A-Za-z0-9._-]+\/)+$/.test(v) && !/\/\.\.?\//.test(v)
+        ? undefined
+        : `must be a URL prefix such as /static/ or /media/ (letters, digits and . _ -), got '${v}'`;
+}
+/** The interpreter that builds virtualenvs: a command name or path, quoted where used. */
+function pythonProblem(v) {
+    return /^[A-Za-z0-9_./-]+$/.test(v) ? undefined : `must be an interpreter name or path, got '${v}'`;
+}
+/** Folders (and everything under them) the system owns: an app there could overwrite it. */
+const SYSTEM_TREES = ['/etc', '/usr', '/var/lib', '/boot', '/proc', '/sys', '/dev', '/root', '/bin', '/sbin'];
+const SYSTEM_TREES_MORE = ['/run', '/tmp', '/var/tmp', '/var/log', '/var/cache', '/var/spool', '/var/mail'];
+const SYSTEM_TREES_ALL = [...SYSTEM_TREES, ...SYSTEM_TREES_MORE, '/var/run', '/var/lock', '/var/backups'];
+/** Folders that hold many apps or users: fine as a parent, not as the app's own folder. */
+const SHARED_PARENTS = ['/', '/srv', '/opt', '/var', '/var/www', '/home', '/mnt', '/media', '/usr/local'];
+const under = (p, tree) => p === tree || p.startsWith(`${tree}/`);
+/** app-dir: a folder of the app's own (normalised first), never a system folder or the login user's home. */
+function appDirProblem(dir, loginUser) {
+    const bad = safeAbsPathProblem(dir);
+    if (bad)
+        return bad;
+    const p = normalisePath(dir);
+    const system = SYSTEM_TREES_ALL.find((t) => under(p, t)) ??
+        (/^\/lib[^/]*(\/|$)/.test(p) ? p.split('/').slice(0, 2).join('/') : undefined) ??
+        (SHARED_PARENTS.includes(p) ? p : undefined) ??
+        (loginUser && under(p, `/home/${loginUser}`) ? `/home/${loginUser}` : undefined);
+    if (system) {
+        return `'${p}' is a system folder or inside one (${system}); use a folder of the app's own such as /srv/APP, /opt/APP or /var/www/APP`;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/rules/environment.ts
+
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /**
  * Variables the service's environment gets from elsewhere, so a user value would break it or be
@@ -76354,8 +76612,8 @@ function databaseEnvProblem(env) {
     const bad = db && safeAbsPathProblem(db.value);
     return bad ? `DATABASE (the database the daily backup copies) ${bad}` : undefined;
 }
-// ---------------------------------------------------------------------------------------------
-// Durations and sizes
+
+;// CONCATENATED MODULE: ./src/rules/durations.ts
 /** Node's timers hold at most 2^31-1 ms (~24.8 days); a larger value fires at once. */
 const TIMER_MAX_MS = 2 ** 31 - 1;
 /** Upper bounds of the duration inputs: a typo (720h) must not hang a run or a server loop. */
@@ -76399,41 +76657,141 @@ function parseDiskFloor(raw) {
     }
     return `must be auto (500 MB, or 5 % of the filesystem if that is less), a size such as 750MB or 2GB, a share such as 10%, or 0 (no floor), got '${raw}'`;
 }
-// ---------------------------------------------------------------------------------------------
-// Assertions for code that renders what the rules already checked
-/** Thrown by render when a value reaches it unchecked: a bug in this tool, not the user's input. */
-function assertRule(field, problem) {
-    if (problem) {
-        throw new Error(`internal error: invalid ${field}: ${problem} (this value should have been refused when the inputs were read)`);
+
+;// CONCATENATED MODULE: ./src/rules/tls.ts
+// HTTPS (tls: acme | files): the inputs are read in src/provision/tls-settings.ts.
+const IPV4_NAME = /^\d{1,3}(\.\d{1,3}){3}$/;
+/** A server-name entry that should get a certificate: a real DNS name, which HTTP-01 can prove. */
+function tlsServerNameProblem(n) {
+    if (n === '_')
+        return "'_' (any name) cannot get a certificate: list the site's host names (example.com www.example.com)";
+    if (n.startsWith('*.'))
+        return `'${n}': a wildcard needs a DNS-01 challenge, which this tool does not do; list each name`;
+    if (IPV4_NAME.test(n) || n.includes(':'))
+        return `'${n}' is an IP address: a certificate is issued for host names; point a DNS name at the server`;
+    if (n.endsWith('.'))
+        return `'${n}': give the name without the trailing dot`;
+    return undefined;
+}
+/** The ACME account's contact address (expiry notices), passed to certbot. */
+function acmeEmailProblem(v) {
+    return /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(v)
+        ? undefined
+        : `must be an email address such as ops@example.com, got '${v}'`;
+}
+/** An ACME directory: an https URL without credentials. */
+function acmeServerProblem(v) {
+    const bad = `must be the https URL of an ACME directory (Let's Encrypt: https://acme-v02.api.letsencrypt.org/directory), got '${v}'`;
+    if (!/^https:\/\/[A-Za-z0-9.:[\]/_~%-]+$/.test(v))
+        return bad;
+    try {
+        const u = new URL(v);
+        if (u.protocol !== 'https:' || u.username || u.password || !u.hostname)
+            return bad;
     }
+    catch {
+        return bad;
+    }
+    return undefined;
+}
+/** One or more PEM certificates, nothing else. */
+function pemCertificatesProblem(v) {
+    const rest = v
+        .replace(/-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+-----END CERTIFICATE-----/g, '')
+        .trim();
+    if (!v.includes('-----BEGIN CERTIFICATE-----') || rest !== '')
+        return 'must be PEM certificates (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----) and nothing else';
+    return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/settings.ts
-
-
+;// CONCATENATED MODULE: ./src/rules/edge.ts
 /**
- * Every input is parsed here, once, into a typed Settings object. Nothing below this module reads
- * inputs; every bad value becomes one line naming the input and what is allowed, and all of them
- * are reported together before any connection is made. What a value may be is decided in rules.ts
- * (shared with render.ts, which asserts the same rules).
+ * firewall-allow: items separated by commas, spaces or newlines, each PORT or FROM-TO, tcp unless
+ * prefixed `udp/` (`tcp/` allowed too): `8080, 60000-61000, udp/53`.
  */
-const MODES = [
-    'deploy',
-    'preflight',
-    'rollback',
-    'provision',
-    'verify',
-    'restore',
-    'backups',
-    'run'
-];
-const DEFAULT_EXCLUDES = ['.git', '__pycache__', '.venv', 'node_modules'];
-/** Defaults for optional inputs; a unit test keeps action.yml's defaults equal to these. */
+function parseFirewallAllow(raw) {
+    const out = [];
+    for (const item of raw.split(/[\s,]+/).filter((s) => s)) {
+        const m = /^(?:(tcp|udp)\/)?(\d{1,5})(?:-(\d{1,5}))?$/.exec(item);
+        const from = m ? Number(m[2]) : 0;
+        const to = m?.[3] ? Number(m[3]) : from;
+        if (!m || from < 1 || to > 65535 || to < from) {
+            return `each item must be a port (8080), a range (60000-61000) or either with udp/ or tcp/ in front (udp/53), ports 1-65535, got '${item}'`;
+        }
+        out.push({ proto: m[1] ?? 'tcp', from, to });
+    }
+    return out;
+}
+/**
+ * alert-webhook: an http(s) URL. It reaches a curl config file on the server inside double quotes,
+ * so quotes, backslashes, whitespace and control characters are refused (a URL encodes them).
+ */
+function alertWebhookProblem(url) {
+    if (!/^https?:\/\/[^/\s"\\]+/.test(url))
+        return 'must be an http:// or https:// URL';
+    if (/[\s"\\\x00-\x1f\x7f]/.test(url) || url.length > 2000)
+        return 'must not contain spaces, quotes, backslashes or control characters (percent-encode them), at most 2000 characters';
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/rules/load.ts
+// ---------------------------------------------------------------------------------------------
+// Load check (mode loadtest, verify with load: true): values of the load-* inputs
+/** Concurrent clients of one level: enough for the seed's 100 users, not enough to exhaust sockets. */
+const LOAD_CLIENTS_MAX = 1000;
+/** A level runs at most this long (the run's own bound, whatever the inputs say). */
+const LOAD_LEVEL_MAX_MS = 5 * 60_000;
+function loadClientsProblem(v) {
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < 1 || n > LOAD_CLIENTS_MAX)
+        return `each level must be a whole number of clients from 1 to ${LOAD_CLIENTS_MAX}, got '${v}'`;
+    return undefined;
+}
+/** A share such as 99, 99.5 or 80% (the % is optional). */
+function percentProblem(v) {
+    const m = /^(\d+(?:\.\d+)?)\s*%?$/.exec(v);
+    if (!m || Number(m[1]) > 100)
+        return `must be a percentage from 0 to 100 such as 99 or 99.5%, got '${v}'`;
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/rules.ts
+/**
+ * The rules every value must pass before it reaches a script, a unit, a config or a file on a server.
+ * Each rule returns what is wrong (a phrase without the input's name) or undefined. parseSettings
+ * applies them to the inputs before any connection, naming the input as the user wrote it; render.ts
+ * applies the same rules again as assertions, so a value that slipped past the first check is an
+ * internal error, never a broken file on a server.
+ *
+ * This is the one rules module: import rules from here. The rules live in src/rules/ by topic;
+ * a new topic's rules may also go in a delimited block at the end of this file.
+ */
+
+// Problem is in scope too, for blocks appended at the end of this file.
+
+// Names: the app (a user, group and units), login users, release and backup ids, packages, extras.
+
+// Paths on the server and in the release.
+
+// What Gunicorn, curl and nginx are given, and free text sent to a server.
+
+// The app's environment file.
+
+// Durations and sizes.
+
+// Certificates and the ACME account (tls: acme | files).
+
+// Firewall ports and the alert webhook (firewall-allow, alert-webhook).
+
+// The load check's bounds (load-clients, load-duration, ...).
+
+
+;// CONCATENATED MODULE: ./src/settings/defaults.ts
+// Generated from action.yml by scripts/input-defaults.mjs: edit action.yml, then run that script.
+// __tests__/unit/settings.test.ts fails when this file is stale.
+/** The default of every optional input that has one, as action.yml declares it. */
 const INPUT_DEFAULTS = {
     mode: 'deploy',
-    'max-parallel': '1',
-    canary: 'false',
-    'rollback-scope': 'all',
     port: '22',
     user: 'deploy',
     'trust-on-first-use': 'false',
@@ -76450,36 +76808,41 @@ const INPUT_DEFAULTS = {
     'health-timeout': '30s',
     'keep-releases': '5',
     'backups-keep': '10',
-    backup: 'latest',
-    'rollback-restore-database': 'false',
     'lock-timeout': '5m',
     'force-unlock': 'false',
-    'run-lock': 'false',
     'min-free-space': 'auto',
-    'full-upload': 'false',
+    'run-lock': 'false',
+    load: 'false',
+    'load-clients': '10,50,100',
+    'load-duration': '10s',
+    'load-max-requests': '100000',
+    'load-think-time': '1s',
+    'load-p95': '500ms',
+    'load-success': '99',
+    'load-cpu': '80',
+    'load-memory': '80',
+    backup: 'latest',
+    'rollback-restore-database': 'false',
     'server-name': '_',
     'client-max-body-size': '10m',
+    tls: 'off',
+    'acme-server': 'https://acme-v02.api.letsencrypt.org/directory',
+    hsts: 'false',
     'health-interval': '5m',
     'backups-days': '30',
     'import-database-force': 'false',
+    firewall: 'false',
     'dry-run': 'false',
+    'full-upload': 'false',
+    'max-parallel': '1',
+    canary: 'false',
+    'rollback-scope': 'all',
     environment: 'production'
 };
-class SettingsError extends Error {
-    problems;
-    constructor(problems) {
-        super(`${problems.length} input${problems.length === 1 ? ' is' : 's are'} not valid (nothing was changed on any server):\n` +
-            problems.map((p) => `  - ${p}`).join('\n') +
-            `\n${troubleshootingRef('inputs')}`);
-        this.problems = problems;
-        this.name = 'SettingsError';
-    }
-}
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?$/;
-const settings_IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}=?$/;
-const settings_ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const USER = /^[a-z_][a-z0-9_-]{0,31}$/;
+
+;// CONCATENATED MODULE: ./src/settings/inputs.ts
+
+
 /** Items separated by commas or newlines (and blank lines ignored). */
 function splitList(raw, separators = /[,\n]/) {
     return raw
@@ -76496,331 +76859,104 @@ function parseDuration(raw) {
     const unit = m[2] ?? 's';
     return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit]);
 }
-function isIp(host) {
-    const m = settings_IPV4.exec(host);
-    return !!m && m.slice(1).every((o) => Number(o) <= 255);
-}
-function isIpv6(host) {
-    return /^[0-9A-Fa-f:]+$/.test(host) && host.includes(':');
-}
-function parseSettings(readInput) {
-    const problems = [];
-    const given = new Set();
-    const read = (name) => {
+/** The one input reader of a parse: records which inputs were given, adds problems to `problems`. */
+function inputReader(readInput, problems, given) {
+    const raw = (name) => {
         const v = readInput(name);
         if (v.trim() !== '')
             given.add(name);
         return v;
     };
     const get = (name) => {
-        const v = read(name).trim();
+        const v = raw(name).trim();
         return v !== '' ? v : (INPUT_DEFAULTS[name] ?? '');
-    };
-    const raw = (name) => read(name);
-    const bool = (name) => {
-        const v = get(name);
-        if (/^(true|True|TRUE|yes|1)$/.test(v))
-            return true;
-        if (/^(false|False|FALSE|no|0)$/.test(v) || v === '')
-            return false;
-        problems.push(`input \`${name}\`: must be true or false, got '${v}'`);
-        return false;
-    };
-    const int = (name, min, max) => {
-        const v = get(name);
-        const n = Number(v);
-        if (!/^\d+$/.test(v) || n < min || n > max) {
-            problems.push(`input \`${name}\`: must be a whole number from ${min} to ${max}, got '${v}'`);
-            return min;
-        }
-        return n;
-    };
-    const duration = (name) => {
-        const v = get(name);
-        const ms = parseDuration(v);
-        const bad = durationProblem(ms, DURATION_MAX_MS[name]);
-        if (bad) {
-            problems.push(`input \`${name}\`: ${bad}, got '${v}'`);
-            // Within every other bound, so one bad duration is reported once.
-            return DURATION_MAX_MS[name] ?? 1000;
-        }
-        return ms;
     };
     const check = (name, problem) => {
         if (problem)
             problems.push(`input \`${name}\`: ${problem}`);
     };
-    const required = (name) => {
-        const v = get(name);
-        if (v === '')
-            problems.push(`input \`${name}\`: is required`);
-        return v;
-    };
-    const modeRaw = get('mode');
-    const mode = MODES.includes(modeRaw) ? modeRaw : 'deploy';
-    if (mode !== modeRaw)
-        problems.push(`input \`mode\`: must be one of ${MODES.join(', ')}, got '${modeRaw}'`);
-    const defaultPort = int('port', 1, 65535);
-    const hosts = [];
-    for (const item of splitList(required('host'))) {
-        const spec = parseHost(item, defaultPort);
-        if (typeof spec === 'string')
-            problems.push(`input \`host\`: ${spec}`);
-        else
-            hosts.push(spec);
-    }
-    if (new Set(hosts.map((h) => `${h.host}:${h.port}`)).size !== hosts.length) {
-        problems.push('input `host`: lists the same server twice');
-    }
-    const user = get('user');
-    check('user', loginNameProblem(user));
-    const privateKey = required('private-key').replace(/\r\n/g, '\n');
-    if (privateKey !== '' && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
-        problems.push('input `private-key`: must be the private key text itself (-----BEGIN ... PRIVATE KEY-----), not a path or a public key');
-    }
-    const fingerprints = splitList(get('host-fingerprint'), /[\s,]+/);
-    for (const f of fingerprints) {
-        if (!FINGERPRINT.test(f)) {
-            problems.push(`input \`host-fingerprint\`: '${f}' is not a SHA256 fingerprint; expected SHA256: followed by 43 base64 characters (ssh-keygen -lf prints it)`);
-        }
-    }
-    const knownHosts = raw('known-hosts').trim();
-    const trustOnFirstUse = bool('trust-on-first-use');
-    if (!knownHosts && fingerprints.length === 0 && !trustOnFirstUse) {
-        problems.push("input `known-hosts`: give the servers' host keys (known-hosts or host-fingerprint) so the server can be verified; " +
-            'trust-on-first-use: true accepts an unknown key and prints its fingerprint to pin');
-    }
-    const name = required('app-name');
-    const nameBad = name !== '' ? appNameProblem(name, user) : undefined;
-    check('app-name', nameBad);
-    const dirRaw = read('app-dir').trim();
-    const dir = normalisePath(dirRaw || `/srv/${name}`);
-    // A default app-dir built from a bad app-name would only repeat the app-name problem.
-    if (dirRaw !== '' || (name !== '' && !nameBad))
-        check('app-dir', appDirProblem(dir, user));
-    const source = get('source');
-    const exclude = [...DEFAULT_EXCLUDES, ...splitList(raw('exclude'))];
-    const workersRaw = get('workers');
-    let workers = 'auto';
-    if (workersRaw !== 'auto')
-        workers = int('workers', 1, 256);
-    const env = [];
-    // CRLF ends a line like LF does; any other CR is part of a value and refused there.
-    for (const line of raw('env').split(/\r?\n/)) {
-        if (line.trim() === '' || line.trim().startsWith('#'))
-            continue;
-        const eq = line.indexOf('=');
-        const key = eq > 0 ? line.slice(0, eq).trim() : '';
-        if (!settings_ENV_KEY.test(key)) {
-            problems.push(`input \`env\`: each line must be KEY=VALUE with KEY like MY_SETTING; a line is not (key '${key}')`);
-            continue;
-        }
-        env.push({ key, value: line.slice(eq + 1) });
-    }
-    for (const p of envProblems(env))
-        problems.push(`input \`env\`: ${p}`);
-    check('env', databaseEnvProblem(env));
-    const wsgiApp = get('wsgi-app');
-    check('wsgi-app', wsgiAppProblem(wsgiApp));
-    const relPath = (name, value) => {
-        if (value !== '')
-            check(name, relPathProblem(value));
-        return value;
-    };
-    /** Paths that reach scripts and units unquoted by the user's intent: the strict character set. */
-    const safeRel = (name, value) => {
-        if (value !== '')
-            check(name, safeRelPathProblem(value));
-        return value;
-    };
-    const healthPath = get('health-path');
-    check('health-path', healthPathProblem(healthPath));
-    const oneLine = (name) => {
-        const v = raw(name).trim();
-        check(name, oneLineProblem(v));
-        return v;
-    };
-    const floor = parseDiskFloor(get('min-free-space'));
-    if (typeof floor === 'string')
-        check('min-free-space', floor);
-    const healthHost = raw('health-host').trim();
-    if (healthHost !== '')
-        check('health-host', healthHostProblem(healthHost));
-    const smokePaths = splitList(raw('smoke-paths'), /[\s,]+/);
-    for (const sp of smokePaths)
-        check('smoke-paths', healthPathProblem(sp));
-    check('build', commandProblem(raw('build')));
-    const sharedList = splitList(get('shared-paths'));
-    const extras = splitList(raw('extras'), /[\s,]+/);
-    for (const e of extras)
-        check('extras', extraNameProblem(e));
-    const python = get('python');
-    check('python', pythonProblem(python));
-    const provision = parseProvision(get, raw, bool, int, duration, problems, raw('sqlite-db').trim());
-    const scope = get('rollback-scope');
-    if (scope !== 'all' && scope !== 'host') {
-        problems.push(`input \`rollback-scope\`: must be all (roll back every server switched in this run) or host (only the failed one), got '${scope}'`);
-    }
-    const fleet = {
-        maxParallel: int('max-parallel', 1, 64),
-        canary: bool('canary'),
-        rollbackScope: scope === 'host' ? 'host' : 'all'
-    };
-    const jump = parseJump(raw, privateKey, user, problems);
-    const settings = {
-        mode,
-        hosts,
-        fleet,
-        jump,
-        ssh: {
-            user,
-            privateKey: privateKey.endsWith('\n') || privateKey === '' ? privateKey : privateKey + '\n',
-            passphrase: raw('passphrase') || undefined,
-            knownHosts: knownHosts || undefined,
-            fingerprints,
-            trustOnFirstUse,
-            connectTimeoutMs: duration('connect-timeout')
+    return Object.assign(raw, {
+        get,
+        text: (name) => raw(name).trim(),
+        required(name) {
+            const v = get(name);
+            if (v === '')
+                check(name, 'is required');
+            return v;
         },
-        app: { name, dir, source, exclude },
-        deploy: {
-            wsgiApp,
-            requirements: relPath('requirements', get('requirements')),
-            extras,
-            python,
-            venvSystemSitePackages: bool('venv-system-site-packages'),
-            pipArgs: raw('pip-args').trim(),
-            workers,
-            preloadLibraries: bool('preload-libraries'),
-            sharedPaths: sharedList.map((p) => safeRel('shared-paths', p.replace(/:file$/, '').replace(/\/+$/, ''))),
-            sharedFiles: sharedList.filter((p) => p.endsWith(':file')).map((p) => p.replace(/:file$/, '')),
-            env,
-            healthPath,
-            healthTimeoutMs: duration('health-timeout'),
-            healthExpect: oneLine('health-expect'),
-            healthHost,
-            smokePaths,
-            keepReleases: int('keep-releases', 2, 100),
-            sqliteDb: safeRel('sqlite-db', raw('sqlite-db').trim()),
-            backupsKeep: int('backups-keep', 1, 1000),
-            build: raw('build').trim(),
-            preActivate: raw('pre-activate').trim(),
-            postActivate: raw('post-activate').trim(),
-            lockTimeoutMs: duration('lock-timeout'),
-            forceUnlock: bool('force-unlock'),
-            minFreeSpace: typeof floor === 'string' ? {} : floor,
-            fullUpload: bool('full-upload'),
-            rollbackTo: raw('rollback-to').trim(),
-            backup: get('backup'),
-            downloadBackup: oneLine('download-backup'),
-            rollbackRestoreDatabase: bool('rollback-restore-database'),
-            commit: oneLine('commit'),
-            ref: oneLine('ref')
+        bool(name) {
+            const v = get(name);
+            if (/^(true|True|TRUE|yes|1)$/.test(v))
+                return true;
+            if (!/^(false|False|FALSE|no|0)$/.test(v) && v !== '')
+                check(name, `must be true or false, got '${v}'`);
+            return false;
         },
-        provision,
-        run: { command: raw('command').trim(), lock: bool('run-lock') },
-        given: [...given].sort()
-    };
-    if (mode === 'run')
-        check('command', settings.run.command === '' ? 'is required with mode run' : commandProblem(settings.run.command));
-    if (settings.deploy.rollbackTo)
-        check('rollback-to', releaseIdProblem(settings.deploy.rollbackTo));
-    if (settings.deploy.backup !== 'latest')
-        check('backup', backupIdProblem(settings.deploy.backup));
-    if (problems.length > 0)
-        throw new SettingsError(problems);
-    return settings;
+        int(name, min, max) {
+            const v = get(name);
+            const n = Number(v);
+            if (/^\d+$/.test(v) && n >= min && n <= max)
+                return n;
+            check(name, `must be a whole number from ${min} to ${max}, got '${v}'`);
+            return min;
+        },
+        duration(name) {
+            const v = get(name);
+            const ms = parseDuration(v);
+            const bad = durationProblem(ms, DURATION_MAX_MS[name]);
+            if (!bad)
+                return ms;
+            check(name, `${bad}, got '${v}'`);
+            // Within every other bound, so one bad duration is reported once.
+            return DURATION_MAX_MS[name] ?? 1000;
+        },
+        list: (name, separators) => splitList(get(name), separators),
+        check
+    });
 }
-/** The inputs of mode provision (see ProvisionSettings); every bad value adds one problem. */
-function parseProvision(get, raw, bool, int, duration, problems, sqliteDb) {
-    const aptPackages = splitList(raw('apt-packages'), /[\s,]+/);
-    for (const p of aptPackages) {
-        const bad = debPackageProblem(p);
-        if (bad)
-            problems.push(`input \`apt-packages\`: ${bad}`);
-    }
-    const names = splitList(get('server-name'), /[\s,]+/);
-    for (const n of names) {
-        const bad = serverNameProblem(n);
-        if (bad)
-            problems.push(`input \`server-name\`: ${bad}`);
-    }
-    if (names.length === 0)
-        problems.push('input `server-name`: give at least one name, or _ for any');
-    const staticPath = raw('static-path').trim().replace(/\/+$/, '');
-    const staticBad = staticPath !== '' ? safeRelPathProblem(staticPath) : undefined;
-    if (staticBad)
-        problems.push(`input \`static-path\`: ${staticBad}`);
-    const staticMaps = [];
-    for (const item of splitList(raw('static'), /[\s,]+/)) {
-        const m = /^(\/[^=]*?)\/*=(.+)$/.exec(item);
-        const url = m ? `${m[1].replace(/\/+$/, '')}/` : '';
-        const folder = m ? m[2].replace(/\/+$/, '') : '';
-        const bad = !m
-            ? `must be URL-PREFIX=FOLDER (for example /static/=staticfiles or /media/=shared/media), got '${item}'`
-            : (staticUrlProblem(url) ?? safeRelPathProblem(folder));
-        if (bad)
-            problems.push(`input \`static\`: ${bad}`);
-        else if (staticMaps.some((x) => x.url === url) || (url === '/static/' && staticPath))
-            problems.push(`input \`static\`: ${url} is mapped twice (static-path serves /static/ too)`);
-        else
-            staticMaps.push(folder.startsWith('shared/')
-                ? { url, folder: folder.slice('shared/'.length), shared: true }
-                : { url, folder, shared: false });
-    }
-    const clientMaxBodySize = get('client-max-body-size');
-    const sizeBad = bodySizeProblem(clientMaxBodySize);
-    if (sizeBad)
-        problems.push(`input \`client-max-body-size\`: ${sizeBad}`);
-    const healthIntervalS = Math.round(duration('health-interval') / 1000);
-    if (healthIntervalS < 10)
-        problems.push(`input \`health-interval\`: must be at least 10s, got '${get('health-interval')}'`);
-    const importDatabase = raw('import-database').trim();
-    if (importDatabase !== '') {
-        const bad = safeAbsPathProblem(importDatabase);
-        if (bad)
-            problems.push(`input \`import-database\`: ${bad} (a file on the server)`);
-        if (sqliteDb === '')
-            problems.push('input `import-database`: needs `sqlite-db` too (where in APP-DIR/shared the database goes, e.g. instance/app.db)');
-    }
-    return {
-        aptPackages,
-        serverName: names.join(' '),
-        staticPath,
-        staticMaps,
-        clientMaxBodySize,
-        healthIntervalS,
-        backupsDays: int('backups-days', 1, 3650),
-        importDatabase,
-        importDatabaseForce: bool('import-database-force'),
-        dryRun: bool('dry-run')
-    };
+
+;// CONCATENATED MODULE: ./src/settings/mode.ts
+
+const MODES = [
+    'deploy',
+    'preflight',
+    'rollback',
+    'provision',
+    'verify',
+    'restore',
+    'backups',
+    'run',
+    'loadtest'
+];
+/** `mode` (deploy when not valid, after saying so). */
+function parseMode(read, problems) {
+    const raw = read.get('mode');
+    if (MODES.includes(raw))
+        return raw;
+    problems.push(`input \`mode\`: must be one of ${MODES.join(', ')}, got '${raw}'`);
+    return 'deploy';
+}
+/** `command` (required with mode run) and `run-lock`. */
+function parseRunSettings(read, _problems, mode) {
+    const command = read.text('command');
+    if (mode === 'run')
+        read.check('command', command === '' ? 'is required with mode run' : commandProblem(command));
+    return { command, lock: read.bool('run-lock') };
+}
+
+;// CONCATENATED MODULE: ./src/settings/ssh.ts
+
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?$/;
+const ssh_IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}=?$/;
+function isIp(host) {
+    const m = ssh_IPV4.exec(host);
+    return !!m && m.slice(1).every((o) => Number(o) <= 255);
+}
+function isIpv6(host) {
+    return /^[0-9A-Fa-f:]+$/.test(host) && host.includes(':');
 }
 /** 'host', 'host:port', '[v6]:port' -> HostSpec, or a message saying what is wrong. */
-/** jump-host `user@host:port` and its own key and host-key inputs; undefined without a bastion. */
-function parseJump(raw, mainKey, mainUser, problems) {
-    const spec = raw('jump-host').trim();
-    if (!spec)
-        return undefined;
-    const at = spec.lastIndexOf('@');
-    const user = at > 0 ? spec.slice(0, at) : mainUser;
-    const hostPart = at > 0 ? spec.slice(at + 1) : spec;
-    const hp = parseHost(hostPart, 22);
-    if (typeof hp === 'string' || !USER.test(user)) {
-        problems.push(`input \`jump-host\`: must be user@host or user@host:port, got '${spec}'`);
-        return undefined;
-    }
-    const key = (raw('jump-private-key').trim() || mainKey).replace(/\r\n/g, '\n');
-    const fingerprints = splitList(raw('jump-host-fingerprint'), /[\s,]+/);
-    for (const f of fingerprints) {
-        if (!FINGERPRINT.test(f))
-            problems.push(`input \`jump-host-fingerprint\`: '${f}' is not a SHA256 fingerprint`);
-    }
-    const knownHosts = raw('jump-known-hosts').trim() || undefined;
-    if (!knownHosts && fingerprints.length === 0) {
-        problems.push("input `jump-known-hosts`: give the bastion's host key (jump-known-hosts or jump-host-fingerprint); it is verified like any other host");
-    }
-    return { ...hp, user, privateKey: key.endsWith('\n') ? key : key + '\n', knownHosts, fingerprints };
-}
 function parseHost(item, defaultPort) {
     let host = item;
     let port = defaultPort;
@@ -76839,10 +76975,588 @@ function parseHost(item, defaultPort) {
     }
     if (port < 1 || port > 65535)
         return `'${item}': port must be 1-65535`;
-    if (!(isIp(host) || isIpv6(host) || (HOSTNAME.test(host) && !settings_IPV4.test(host)))) {
+    if (!(isIp(host) || isIpv6(host) || (HOSTNAME.test(host) && !ssh_IPV4.test(host)))) {
         return `'${item}' is not a host name or IP address`;
     }
     return { host, port };
+}
+/** `host` (one or more servers) and `port` (theirs unless a host names its own). */
+function parseHosts(read, problems) {
+    const defaultPort = read.int('port', 1, 65535);
+    const hosts = [];
+    for (const item of read.list('host')) {
+        const spec = parseHost(item, defaultPort);
+        if (typeof spec === 'string')
+            read.check('host', spec);
+        else
+            hosts.push(spec);
+    }
+    if (read.get('host') === '')
+        read.check('host', 'is required');
+    if (new Set(hosts.map((h) => `${h.host}:${h.port}`)).size !== hosts.length) {
+        problems.push('input `host`: lists the same server twice');
+    }
+    return hosts;
+}
+/** Multi-line key text with LF line ends and a final newline ('' stays ''). */
+function keyText(raw) {
+    const key = raw.trim().replace(/\r\n/g, '\n');
+    return key === '' || key.endsWith('\n') ? key : key + '\n';
+}
+function fingerprintList(read, name, problems, hint) {
+    const fingerprints = read.list(name, /[\s,]+/);
+    for (const f of fingerprints) {
+        if (!FINGERPRINT.test(f))
+            problems.push(`input \`${name}\`: '${f}' is not a SHA256 fingerprint${hint}`);
+    }
+    return fingerprints;
+}
+/** The login (`user`, `private-key`, `passphrase`) and how servers are verified (host keys). */
+function parseSshSettings(read, problems) {
+    const user = read.get('user');
+    read.check('user', loginNameProblem(user));
+    const privateKey = keyText(read.required('private-key'));
+    if (privateKey !== '' && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
+        problems.push('input `private-key`: must be the private key text itself (-----BEGIN ... PRIVATE KEY-----), not a path or a public key');
+    }
+    const fingerprints = fingerprintList(read, 'host-fingerprint', problems, '; expected SHA256: followed by 43 base64 characters (ssh-keygen -lf prints it)');
+    const knownHosts = read.text('known-hosts');
+    const trustOnFirstUse = read.bool('trust-on-first-use');
+    if (!knownHosts && fingerprints.length === 0 && !trustOnFirstUse) {
+        problems.push("input `known-hosts`: give the servers' host keys (known-hosts or host-fingerprint) so the server can be verified; " +
+            'trust-on-first-use: true accepts an unknown key and prints its fingerprint to pin');
+    }
+    return {
+        user,
+        privateKey,
+        passphrase: read('passphrase') || undefined,
+        knownHosts: knownHosts || undefined,
+        fingerprints,
+        trustOnFirstUse,
+        connectTimeoutMs: read.duration('connect-timeout')
+    };
+}
+/** `jump-host` (user@host:port) with its own key and host keys; undefined without a bastion. */
+function parseJumpSettings(read, problems, ssh) {
+    const spec = read.text('jump-host');
+    if (!spec)
+        return undefined;
+    const at = spec.lastIndexOf('@');
+    const user = at > 0 ? spec.slice(0, at) : ssh.user;
+    const hp = parseHost(at > 0 ? spec.slice(at + 1) : spec, 22);
+    if (typeof hp === 'string' || !LOGIN_NAME.test(user)) {
+        problems.push(`input \`jump-host\`: must be user@host or user@host:port, got '${spec}'`);
+        return undefined;
+    }
+    const privateKey = keyText(read.text('jump-private-key')) || ssh.privateKey;
+    const fingerprints = fingerprintList(read, 'jump-host-fingerprint', problems, '');
+    const knownHosts = read.text('jump-known-hosts') || undefined;
+    if (!knownHosts && fingerprints.length === 0) {
+        problems.push("input `jump-known-hosts`: give the bastion's host key (jump-known-hosts or jump-host-fingerprint); it is verified like any other host");
+    }
+    return { ...hp, user, privateKey, knownHosts, fingerprints };
+}
+
+;// CONCATENATED MODULE: ./src/settings/app.ts
+
+
+const DEFAULT_EXCLUDES = ['.git', '__pycache__', '.venv', 'node_modules'];
+/** `app-name`, `app-dir` (default /srv/APP), `source` and `exclude`; the login user may not be the app's. */
+function parseAppSettings(read, _problems, loginUser) {
+    const name = read.required('app-name');
+    const nameBad = name !== '' ? appNameProblem(name, loginUser) : undefined;
+    read.check('app-name', nameBad);
+    const dirRaw = read.text('app-dir');
+    const dir = normalisePath(dirRaw || `/srv/${name}`);
+    // A default app-dir built from a bad app-name would only repeat the app-name problem.
+    if (dirRaw !== '' || (name !== '' && !nameBad))
+        read.check('app-dir', appDirProblem(dir, loginUser));
+    return {
+        name,
+        dir,
+        source: read.get('source'),
+        exclude: [...DEFAULT_EXCLUDES, ...splitList(read('exclude'))]
+    };
+}
+
+;// CONCATENATED MODULE: ./src/provision/tls-settings.ts
+
+
+/** Let's Encrypt's production directory: what `acme-server` is when not given. */
+const LETS_ENCRYPT = 'https://acme-v02.api.letsencrypt.org/directory';
+const TLS_MODES = ['off', 'acme', 'files'];
+/** The inputs holding secrets, registered with the runner before anything prints. */
+const TLS_SECRET_INPUTS = ['tls-key'];
+const pem = (raw) => {
+    const t = raw.replace(/\r\n/g, '\n').trim();
+    return t === '' ? '' : `${t}\n`;
+};
+/**
+ * The TLS inputs; every bad value adds one problem. `serverNames` are the parsed server-name
+ * entries: ACME validates each name over HTTP, so `_`, wildcards and IP addresses cannot get a
+ * certificate and are refused here, before any server is touched. A key that does not match its
+ * certificate, or a certificate past its end date, is refused here too.
+ */
+function parseTlsSettings(read, problems, serverNames) {
+    const get = read.get;
+    const modeRaw = get('tls');
+    const mode = TLS_MODES.includes(modeRaw) ? modeRaw : 'off';
+    if (mode !== modeRaw)
+        problems.push(`input \`tls\`: must be off, acme (a certificate from an ACME CA such as Let's Encrypt) or files (tls-certificate and tls-key), got '${modeRaw}'`);
+    const hstsRaw = get('hsts');
+    const hsts = /^(true|True|TRUE|yes|1)$/.test(hstsRaw);
+    if (!hsts && !/^(false|False|FALSE|no|0)$/.test(hstsRaw))
+        problems.push(`input \`hsts\`: must be true or false, got '${hstsRaw}'`);
+    const settings = {
+        mode,
+        hsts,
+        acmeEmail: read('acme-email').trim(),
+        acmeServer: get('acme-server'),
+        acmeCaBundle: pem(read('acme-ca-bundle')),
+        certificate: pem(read('tls-certificate')),
+        key: pem(read('tls-key'))
+    };
+    const problem = (name, p) => {
+        if (p)
+            problems.push(`input \`${name}\`: ${p}`);
+    };
+    if (hsts && mode === 'off')
+        problem('hsts', 'needs tls: acme or tls: files (HSTS is sent over HTTPS only)');
+    if (mode === 'acme') {
+        for (const n of serverNames)
+            problem('server-name', tlsServerNameProblem(n));
+        problem('acme-email', settings.acmeEmail === '' ? 'is required with tls: acme' : acmeEmailProblem(settings.acmeEmail));
+        problem('acme-server', acmeServerProblem(settings.acmeServer));
+        if (settings.acmeCaBundle)
+            problem('acme-ca-bundle', pemCertificatesProblem(settings.acmeCaBundle));
+    }
+    else {
+        for (const name of ['acme-email', 'acme-ca-bundle'])
+            if (read(name).trim())
+                problem(name, 'is only used with tls: acme');
+    }
+    if (mode === 'files') {
+        if (!settings.certificate)
+            problem('tls-certificate', 'is required with tls: files (the PEM certificate chain)');
+        if (!settings.key)
+            problem('tls-key', 'is required with tls: files (the PEM private key, from a secret)');
+        if (settings.certificate && settings.key)
+            problem('tls-key', certificateKeyProblem(settings.certificate, settings.key));
+    }
+    else {
+        for (const name of ['tls-certificate', 'tls-key'])
+            if (read(name).trim())
+                problem(name, 'is only used with tls: files');
+    }
+    return settings;
+}
+/**
+ * Why this certificate chain and key cannot serve: unreadable, not a pair, or expired. Messages
+ * never quote the key.
+ */
+function certificateKeyProblem(chain, keyPem, now = new Date()) {
+    const first = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(chain)?.[0];
+    let cert;
+    try {
+        cert = new external_node_crypto_.X509Certificate(first ?? chain);
+    }
+    catch {
+        return 'tls-certificate is not a PEM certificate (-----BEGIN CERTIFICATE-----)';
+    }
+    let key;
+    try {
+        key = (0,external_node_crypto_.createPrivateKey)(keyPem);
+    }
+    catch {
+        return 'is not a PEM private key without a passphrase (-----BEGIN PRIVATE KEY-----); nothing was changed';
+    }
+    if (!cert.checkPrivateKey(key))
+        return `does not match tls-certificate (${cert.subject.replace(/\n/g, ', ')}): the key belongs to another certificate; nothing was changed`;
+    if (new Date(cert.validTo).getTime() <= now.getTime())
+        return `tls-certificate expired on ${cert.validTo}; give a current certificate`;
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/settings/env.ts
+
+
+/**
+ * The `env` input's KEY=VALUE lines as given: comments and blank lines left out, values verbatim
+ * (= and spaces included). CRLF ends a line like LF does; any other CR is part of a value (and
+ * refused by the rules). A line without a key has key ''.
+ */
+function envLines(text) {
+    const out = [];
+    for (const line of text.split(/\r?\n/)) {
+        if (line.trim() === '' || line.trim().startsWith('#'))
+            continue;
+        const eq = line.indexOf('=');
+        out.push({ key: eq > 0 ? line.slice(0, eq).trim() : '', value: eq >= 0 ? line.slice(eq + 1) : '' });
+    }
+    return out;
+}
+/** `env`: the app's variables, checked against the rules (names, reserved names, values, DATABASE). */
+function parseEnv(read, problems) {
+    const env = [];
+    for (const e of envLines(read('env'))) {
+        if (!ENV_KEY.test(e.key)) {
+            problems.push(`input \`env\`: each line must be KEY=VALUE with KEY like MY_SETTING; a line is not (key '${e.key}')`);
+        }
+        else
+            env.push(e);
+    }
+    for (const p of envProblems(env))
+        problems.push(`input \`env\`: ${p}`);
+    read.check('env', databaseEnvProblem(env));
+    return env;
+}
+/** Inputs whose values are secret as a whole (env values are, one by one). */
+const SECRET_INPUTS = ['private-key', 'passphrase', 'jump-private-key', 'github-token', ...TLS_SECRET_INPUTS];
+/**
+ * Every value to mask, straight from the inputs: registered before the inputs are even parsed, so
+ * no message (a problem quoting a value included) can print one. A multi-line key is also masked
+ * line by line: a log line can carry one of its lines on its own.
+ */
+function inputSecrets(read) {
+    const out = [];
+    for (const name of SECRET_INPUTS) {
+        const v = read(name);
+        if (!v)
+            continue;
+        out.push(v);
+        for (const line of v.split(/\r?\n/))
+            if (line.trim().length >= 8 && line !== v)
+                out.push(line);
+    }
+    // Commented-out lines too: a secret there is still a secret.
+    for (const line of read('env').split(/\r?\n/)) {
+        const value = line.slice(line.indexOf('=') + 1);
+        if (line.includes('=') && value.trim())
+            out.push(value);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/settings/deploy.ts
+
+
+/** What a release is, how it is built and proven, and what deploy, rollback and restore keep. */
+function parseDeploySettings(read, problems) {
+    /** A value checked by a rule when given (and returned as it is). */
+    const ruled = (name, value, rule) => {
+        if (value !== '')
+            read.check(name, rule(value));
+        return value;
+    };
+    /** Free text sent to a server: one line. */
+    const oneLine = (name) => ruled(name, read.text(name), oneLineProblem);
+    const workers = read.get('workers') === 'auto' ? 'auto' : read.int('workers', 1, 256);
+    const floor = parseDiskFloor(read.get('min-free-space'));
+    if (typeof floor === 'string')
+        read.check('min-free-space', floor);
+    const shared = read.list('shared-paths');
+    const smokePaths = read.list('smoke-paths', /[\s,]+/);
+    for (const p of smokePaths)
+        read.check('smoke-paths', healthPathProblem(p));
+    const extras = read.list('extras', /[\s,]+/);
+    for (const e of extras)
+        read.check('extras', extraNameProblem(e));
+    const backup = read.get('backup');
+    if (backup !== 'latest')
+        read.check('backup', backupIdProblem(backup));
+    const build = read.text('build');
+    read.check('build', commandProblem(read('build')));
+    return {
+        wsgiApp: ruled('wsgi-app', read.get('wsgi-app'), wsgiAppProblem),
+        requirements: ruled('requirements', read.get('requirements'), relPathProblem),
+        extras,
+        python: ruled('python', read.get('python'), pythonProblem),
+        venvSystemSitePackages: read.bool('venv-system-site-packages'),
+        pipArgs: read.text('pip-args'),
+        workers,
+        preloadLibraries: read.bool('preload-libraries'),
+        // Paths that reach scripts and units unquoted by the user's intent: the strict character set.
+        sharedPaths: shared.map((p) => ruled('shared-paths', p.replace(/:file$/, '').replace(/\/+$/, ''), safeRelPathProblem)),
+        sharedFiles: shared.filter((p) => p.endsWith(':file')).map((p) => p.replace(/:file$/, '')),
+        env: parseEnv(read, problems),
+        healthPath: ruled('health-path', read.get('health-path'), healthPathProblem),
+        healthTimeoutMs: read.duration('health-timeout'),
+        healthExpect: oneLine('health-expect'),
+        healthHost: ruled('health-host', read.text('health-host'), healthHostProblem),
+        smokePaths,
+        keepReleases: read.int('keep-releases', 2, 100),
+        sqliteDb: ruled('sqlite-db', read.text('sqlite-db'), safeRelPathProblem),
+        backupsKeep: read.int('backups-keep', 1, 1000),
+        build,
+        preActivate: read.text('pre-activate'),
+        postActivate: read.text('post-activate'),
+        lockTimeoutMs: read.duration('lock-timeout'),
+        forceUnlock: read.bool('force-unlock'),
+        minFreeSpace: typeof floor === 'string' ? {} : floor,
+        fullUpload: read.bool('full-upload'),
+        rollbackTo: ruled('rollback-to', read.text('rollback-to'), releaseIdProblem),
+        backup,
+        downloadBackup: oneLine('download-backup'),
+        rollbackRestoreDatabase: read.bool('rollback-restore-database'),
+        commit: oneLine('commit'),
+        ref: oneLine('ref')
+    };
+}
+
+;// CONCATENATED MODULE: ./src/provision/edge-settings.ts
+
+/** The inputs firewall, firewall-allow and alert-webhook; every bad value adds one problem. */
+function parseEdgeSettings(raw, problems) {
+    const fw = raw('firewall').trim() || 'false';
+    if (fw !== 'true' && fw !== 'false')
+        problems.push(`input \`firewall\`: must be true or false, got '${fw}'`);
+    const allow = parseFirewallAllow(raw('firewall-allow'));
+    if (typeof allow === 'string')
+        problems.push(`input \`firewall-allow\`: ${allow}`);
+    const alertWebhook = raw('alert-webhook').trim();
+    // Never quoted back: the URL may carry the webhook's token.
+    const bad = alertWebhook ? alertWebhookProblem(alertWebhook) : undefined;
+    if (bad)
+        problems.push(`input \`alert-webhook\`: ${bad}`);
+    return {
+        firewall: fw === 'true',
+        firewallAllow: typeof allow === 'string' ? [] : allow,
+        alertWebhook
+    };
+}
+
+;// CONCATENATED MODULE: ./src/settings/provision.ts
+
+
+/** `static`: URL-PREFIX=FOLDER items, none of them mapped twice (static-path serves /static/ too). */
+function parseStaticMaps(read, staticPath) {
+    const maps = [];
+    for (const item of read.list('static', /[\s,]+/)) {
+        const m = /^(\/[^=]*?)\/*=(.+)$/.exec(item);
+        const url = m ? `${m[1].replace(/\/+$/, '')}/` : '';
+        const folder = m ? m[2].replace(/\/+$/, '') : '';
+        const bad = !m
+            ? `must be URL-PREFIX=FOLDER (for example /static/=staticfiles or /media/=shared/media), got '${item}'`
+            : (staticUrlProblem(url) ?? safeRelPathProblem(folder));
+        if (bad)
+            read.check('static', bad);
+        else if (maps.some((x) => x.url === url) || (url === '/static/' && staticPath))
+            read.check('static', `${url} is mapped twice (static-path serves /static/ too)`);
+        else
+            maps.push(folder.startsWith('shared/')
+                ? { url, folder: folder.slice('shared/'.length), shared: true }
+                : { url, folder, shared: false });
+    }
+    return maps;
+}
+/** The inputs of mode provision; `import-database` needs the deploy's `sqlite-db` (where it goes). */
+function parseProvisionSettings(read, problems, sqliteDb) {
+    const aptPackages = read.list('apt-packages', /[\s,]+/);
+    for (const p of aptPackages)
+        read.check('apt-packages', debPackageProblem(p));
+    const names = read.list('server-name', /[\s,]+/);
+    for (const n of names)
+        read.check('server-name', serverNameProblem(n));
+    if (names.length === 0)
+        problems.push('input `server-name`: give at least one name, or _ for any');
+    const staticPath = read.text('static-path').replace(/\/+$/, '');
+    if (staticPath !== '')
+        read.check('static-path', safeRelPathProblem(staticPath));
+    const clientMaxBodySize = read.get('client-max-body-size');
+    read.check('client-max-body-size', bodySizeProblem(clientMaxBodySize));
+    const healthIntervalS = Math.round(read.duration('health-interval') / 1000);
+    if (healthIntervalS < 10)
+        problems.push(`input \`health-interval\`: must be at least 10s, got '${read.get('health-interval')}'`);
+    const importDatabase = read.text('import-database');
+    if (importDatabase !== '') {
+        const bad = safeAbsPathProblem(importDatabase);
+        if (bad)
+            read.check('import-database', `${bad} (a file on the server)`);
+        if (sqliteDb === '')
+            problems.push('input `import-database`: needs `sqlite-db` too (where in APP-DIR/shared the database goes, e.g. instance/app.db)');
+    }
+    return {
+        aptPackages,
+        serverName: names.join(' '),
+        staticPath,
+        staticMaps: parseStaticMaps(read, staticPath),
+        clientMaxBodySize,
+        healthIntervalS,
+        backupsDays: read.int('backups-days', 1, 3650),
+        importDatabase,
+        importDatabaseForce: read.bool('import-database-force'),
+        dryRun: read.bool('dry-run'),
+        edge: parseEdgeSettings(read, problems)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/settings/fleet.ts
+/** `max-parallel`, `canary`, `rollback-scope`. */
+function parseFleetSettings(read, problems) {
+    const scope = read.get('rollback-scope');
+    if (scope !== 'all' && scope !== 'host') {
+        problems.push(`input \`rollback-scope\`: must be all (roll back every server switched in this run) or host (only the failed one), got '${scope}'`);
+    }
+    return {
+        maxParallel: read.int('max-parallel', 1, 64),
+        canary: read.bool('canary'),
+        rollbackScope: scope === 'host' ? 'host' : 'all'
+    };
+}
+
+;// CONCATENATED MODULE: ./src/settings/github.ts
+/** `github-token`, `environment`, `environment-url`. */
+function parseGithubSettings(read, _problems) {
+    return {
+        token: read.text('github-token'),
+        environment: read.get('environment'),
+        environmentUrl: read.text('environment-url')
+    };
+}
+
+;// CONCATENATED MODULE: ./src/loadtest/settings.ts
+
+const MAX_LEVELS = 10;
+const MAX_PATHS = 20;
+const MAX_REQUESTS = 10_000_000;
+/** '500ms', '2s', '1m', or a bare number of seconds; NaN when malformed. */
+function ms(raw) {
+    const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/.exec(raw.trim());
+    if (!m)
+        return NaN;
+    return Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2] ?? 's']);
+}
+/** Every load-* input; each bad value adds one line to problems. */
+function parseLoadSettings(get, problems) {
+    const bad = (name, why) => void problems.push(`input \`${name}\`: ${why}`);
+    const enabledRaw = get('load');
+    const enabled = /^(true|True|TRUE|yes|1)$/.test(enabledRaw);
+    if (!enabled && !/^(false|False|FALSE|no|0|)$/.test(enabledRaw))
+        bad('load', `must be true or false, got '${enabledRaw}'`);
+    const clients = [];
+    const levels = get('load-clients')
+        .split(/[\s,]+/)
+        .filter((s) => s !== '');
+    for (const c of levels) {
+        const p = loadClientsProblem(c);
+        if (p)
+            bad('load-clients', p);
+        else
+            clients.push(Number(c));
+    }
+    if (levels.length === 0 || levels.length > MAX_LEVELS)
+        bad('load-clients', `give 1 to ${MAX_LEVELS} levels such as 10,50,100, got ${levels.length}`);
+    const duration = (name, min, max) => {
+        const v = get(name);
+        const n = ms(v);
+        if (!Number.isFinite(n) || n < min || n > max) {
+            bad(name, `must be a duration from ${min}ms to ${max / 1000}s such as 10s or 500ms, got '${v}'`);
+            return min;
+        }
+        return n;
+    };
+    const levelMs = duration('load-duration', 1000, LOAD_LEVEL_MAX_MS);
+    const thinkMs = duration('load-think-time', 0, 60_000);
+    const p95Ms = duration('load-p95', 1, 600_000);
+    const capRaw = get('load-max-requests');
+    const maxRequests = Number(capRaw);
+    if (!/^\d+$/.test(capRaw) || maxRequests < 1 || maxRequests > MAX_REQUESTS)
+        bad('load-max-requests', `must be a whole number from 1 to ${MAX_REQUESTS}, got '${capRaw}'`);
+    const paths = get('load-paths')
+        .split(/[\s,]+/)
+        .filter((s) => s !== '');
+    for (const p of paths) {
+        const why = healthPathProblem(p);
+        if (why)
+            bad('load-paths', why);
+    }
+    if (paths.length > MAX_PATHS)
+        bad('load-paths', `at most ${MAX_PATHS} paths, got ${paths.length}`);
+    const percent = (name) => {
+        const v = get(name);
+        const why = percentProblem(v);
+        if (why)
+            bad(name, why);
+        return why ? 0 : Number(v.replace('%', '').trim());
+    };
+    return {
+        enabled,
+        clients,
+        levelMs,
+        maxRequests: Number.isFinite(maxRequests) ? maxRequests : 1,
+        thinkMs,
+        paths,
+        p95Ms,
+        successMin: percent('load-success'),
+        cpuMax: percent('load-cpu'),
+        memoryMax: percent('load-memory')
+    };
+}
+
+;// CONCATENATED MODULE: ./src/settings.ts
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Every input is parsed here, once, into a typed Settings object. Nothing below this module reads
+ * inputs; every bad value becomes one line naming the input and what is allowed, and all of them
+ * are reported together before any connection is made. Each section of Settings has its own
+ * function in src/settings/ (`parseXSettings(read, problems)`); what a value may be is decided in
+ * rules.ts (shared with render.ts, which asserts the same rules), and defaults come from action.yml
+ * (src/settings/defaults.ts, generated).
+ */
+
+
+
+
+
+
+class SettingsError extends Error {
+    problems;
+    constructor(problems) {
+        super(`${problems.length} input${problems.length === 1 ? ' is' : 's are'} not valid (nothing was changed on any server):\n` +
+            problems.map((p) => `  - ${p}`).join('\n') +
+            `\n${troubleshootingRef('inputs')}`);
+        this.problems = problems;
+        this.name = 'SettingsError';
+    }
+}
+/** Inputs -> Settings, or a SettingsError listing every problem of every section. */
+function parseSettings(readInput) {
+    const problems = [];
+    const given = new Set();
+    const read = inputReader(readInput, problems, given);
+    const mode = parseMode(read, problems);
+    const ssh = parseSshSettings(read, problems);
+    const deploy = parseDeploySettings(read, problems);
+    const provision = parseProvisionSettings(read, problems, deploy.sqliteDb);
+    const settings = {
+        mode,
+        hosts: parseHosts(read, problems),
+        fleet: parseFleetSettings(read, problems),
+        jump: parseJumpSettings(read, problems, ssh),
+        ssh,
+        app: parseAppSettings(read, problems, ssh.user),
+        deploy,
+        provision,
+        tls: parseTlsSettings(read, problems, provision.serverName.split(' ')),
+        run: parseRunSettings(read, problems, mode),
+        load: parseLoadSettings(read.get, problems),
+        github: parseGithubSettings(read, problems),
+        given: []
+    };
+    if (problems.length > 0)
+        throw new SettingsError(problems);
+    settings.given = [...given].sort();
+    return settings;
 }
 
 ;// CONCATENATED MODULE: ./src/deps.ts
@@ -78974,6 +79688,7 @@ function keepsServing(ctx) {
 
 ;// CONCATENATED MODULE: ./src/report.ts
 
+
 /** Plain-text table for the log and the CLI. */
 function formatTable(header, rows) {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -79028,6 +79743,9 @@ function summaryMarkdown(report, factKeys) {
         const backups = backupTable(h);
         if (backups)
             parts.push(`Backups on ${h.host}, newest first:`, backups);
+        const load = loadSummaryMarkdown(h.host, h.facts.load);
+        if (load)
+            parts.push(load);
     }
     parts.push(`Total: ${(report.ms / 1000).toFixed(1)} s`);
     return parts.join('\n\n') + '\n';
@@ -79055,6 +79773,8 @@ function outputsOf(report) {
         reload: first?.facts.reload ?? '',
         'exit-code': first?.facts['exit-code'] ?? '',
         'duration-ms': String(Math.round(report.ms)),
+        'load-ok': first?.facts['load-ok'] ?? '',
+        'load-p95-ms': first?.facts['load-p95-ms'] ?? '',
         hosts: JSON.stringify(report.hosts.map((h) => ({
             host: h.host,
             ok: h.ok,
@@ -79097,7 +79817,81 @@ function annotateFailure(report) {
     core.error(message, { title: `gunicorn-deploy ${report.mode}: ${report.status}` });
 }
 
+;// CONCATENATED MODULE: ./src/deploy/paths.ts
+/** Where the tool's own scripts (health check, database maintenance) live, for every app. */
+const SCRIPT_DIR = '/usr/local/lib/gunicorn-deploy';
+const UNIT_DIR = '/etc/systemd/system';
+function unit(name) {
+    return { name, file: `${UNIT_DIR}/${name}` };
+}
+/** The layout of app `app` in folder `dir`; the values are trusted (settings and templateVars check them). */
+function layoutFor(app, dir) {
+    const state = `${dir}/.deploy`;
+    const etc = `/etc/${app}`;
+    const logDir = `/var/log/${app}`;
+    return {
+        app,
+        user: app,
+        buildUser: `${app}-build`,
+        dir,
+        releases: `${dir}/releases`,
+        releaseDir: (id) => `${dir}/releases/${id}`,
+        releaseLink: (id) => `releases/${id}`,
+        current: `${dir}/current`,
+        shared: `${dir}/shared`,
+        instance: `${dir}/shared/instance`,
+        venvs: `${dir}/venvs`,
+        pipCache: `${dir}/venvs/.pip-cache`,
+        backups: `${dir}/backups`,
+        sharedBackups: `${dir}/shared/backups`,
+        state,
+        lock: `${state}/lock`,
+        lockOwner: `${state}/lock.owner`,
+        history: `${state}/history.log`,
+        incoming: `${state}/incoming`,
+        trash: `${state}/trash`,
+        configPrevious: `${state}/config-previous`,
+        etc,
+        envFile: `${etc}/env`,
+        gunicornConf: `${etc}/gunicorn.conf.py`,
+        staged: `${etc}/staged`,
+        preloadDir: `${etc}/preload`,
+        socket: `/run/${app}/gunicorn.sock`,
+        logDir,
+        accessLog: `${logDir}/access.log`,
+        errorLog: `${logDir}/error.log`,
+        units: {
+            service: unit(`${app}.service`),
+            socket: unit(`${app}.socket`),
+            healthService: unit(`${app}-health.service`),
+            healthTimer: unit(`${app}-health.timer`),
+            dbService: unit(`${app}-db-maintenance.service`),
+            dbTimer: unit(`${app}-db-maintenance.timer`)
+        },
+        candidateUnit: `gunicorn-deploy-candidate-${app}`,
+        healthScript: `${SCRIPT_DIR}/${app}-health-check`,
+        dbScript: `${SCRIPT_DIR}/${app}-db-maintenance`,
+        nginxSite: `/etc/nginx/sites-available/${app}.conf`,
+        nginxEnabled: `/etc/nginx/sites-enabled/${app}.conf`,
+        logrotate: `/etc/logrotate.d/${app}`
+    };
+}
+/** The app's layout on every server of this run. */
+function appLayout(settings) {
+    return layoutFor(settings.app.name, settings.app.dir);
+}
+/** Sortable: UTC time to the second, then the short commit ('local' outside a checkout). */
+function releaseId(now, commit) {
+    const stamp = now
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d+Z$/, 'Z');
+    const short = /^[0-9a-f]{7,40}$/i.test(commit) ? commit.slice(0, 7).toLowerCase() : 'local';
+    return `${stamp}-${short}`;
+}
+
 ;// CONCATENATED MODULE: ./src/steps/ownership.ts
+
 
 /**
  * What the server itself must show before anything of the app's is written: that the app's name
@@ -79117,10 +79911,8 @@ function ownedMarker(app) {
     return `${OWNED_DIR}/${app}.owned`;
 }
 /** Every unit name a deploy or provision of the app writes. */
-function appUnitNames(app) {
-    return ['service', 'socket']
-        .map((k) => `${app}.${k}`)
-        .concat(['health', 'db-maintenance'].flatMap((t) => [`${app}-${t}.service`, `${app}-${t}.timer`]));
+function appUnitNames(layout) {
+    return Object.values(layout.units).map((u) => u.name);
 }
 const UNIT_DIRS = [
     '/etc/systemd/system',
@@ -79137,6 +79929,7 @@ const UNIT_DIRS = [
  */
 function nameProbe(settings) {
     const q = shQuote;
+    const layout = appLayout(settings);
     const app = settings.app.name;
     const dir = settings.app.dir;
     return `
@@ -79163,12 +79956,12 @@ if [ "$gd_user_ours" = no ]; then
   fi
   if getent group "$gd_app" >/dev/null; then taken="$taken
   group $gd_app"; fi
-  for gd_d in /etc/"$gd_app" /var/log/"$gd_app"; do
+  for gd_d in ${q(layout.etc)} ${q(layout.logDir)}; do
     if [ -e "$gd_d" ]; then taken="$taken
   folder $gd_d"; fi
   done
 fi
-for gd_unit in ${appUnitNames(app).map(q).join(' ')}; do
+for gd_unit in ${appUnitNames(layout).map(q).join(' ')}; do
   for gd_dir in ${UNIT_DIRS.join(' ')}; do
     gd_f="$gd_dir/$gd_unit"
     if [ ! -e "$gd_f" ] && [ ! -L "$gd_f" ]; then continue; fi
@@ -79253,6 +80046,7 @@ fi
 ;// CONCATENATED MODULE: ./src/modes/preflight.ts
 
 
+
 const PREFLIGHT_KEYS = [
     'os',
     'sudo',
@@ -79273,8 +80067,7 @@ const MIN_SYSTEMD = 247;
  * rather than hiding the others.
  */
 function preflightScript(settings) {
-    const dir = shQuote(settings.app.dir);
-    const app = shQuote(settings.app.name);
+    const layout = appLayout(settings);
     const tools = [
         ['curl', 'curl'],
         ['flock', 'util-linux'],
@@ -79301,7 +80094,7 @@ echo "need_mb=$need_mb"
 echo "disk_dir=$disk_dir"
 ${nameProbe(settings)}
 echo "taken=$(printf '%s' "$taken" | sed 's/^ *//' | paste -sd ';' | sed 's/^;//; s/;/; /g')"
-if [ -f /etc/systemd/system/${app}.service ] && [ -L ${dir}/current ]; then echo provisioned=yes; else echo provisioned=no; fi
+if [ -f ${shQuote(layout.units.service.file)} ] && [ -L ${shQuote(layout.current)} ]; then echo provisioned=yes; else echo provisioned=no; fi
 `;
 }
 /** The Debian package that provides each missing piece, in the order apt should get them. */
@@ -79396,46 +80189,6 @@ const preflightMode = {
     }
 };
 
-;// CONCATENATED MODULE: ./src/deploy/paths.ts
-
-function serverPaths(settings) {
-    const app = settings.app.name;
-    const dir = settings.app.dir;
-    const state = external_node_path_namespaceObject.posix.join(dir, '.deploy');
-    return {
-        app,
-        user: app,
-        buildUser: `${app}-build`,
-        dir,
-        releases: `${dir}/releases`,
-        current: `${dir}/current`,
-        shared: `${dir}/shared`,
-        venvs: `${dir}/venvs`,
-        pipCache: `${dir}/venvs/.pip-cache`,
-        backups: `${dir}/backups`,
-        state,
-        lock: `${state}/lock`,
-        lockOwner: `${state}/lock.owner`,
-        history: `${state}/history.log`,
-        incoming: `${state}/incoming`,
-        etc: `/etc/${app}`,
-        envFile: `/etc/${app}/env`,
-        gunicornConf: `/etc/${app}/gunicorn.conf.py`,
-        socket: `/run/${app}/gunicorn.sock`,
-        logDir: `/var/log/${app}`,
-        unitDir: '/etc/systemd/system'
-    };
-}
-/** Sortable: UTC time to the second, then the short commit ('local' outside a checkout). */
-function releaseId(now, commit) {
-    const stamp = now
-        .toISOString()
-        .replace(/[-:]/g, '')
-        .replace(/\.\d+Z$/, 'Z');
-    const short = /^[0-9a-f]{7,40}$/i.test(commit) ? commit.slice(0, 7).toLowerCase() : 'local';
-    return `${stamp}-${short}`;
-}
-
 ;// CONCATENATED MODULE: ./src/deploy/context.ts
 
 /** The last lines of a command's output, where the reason for a failure usually is. */
@@ -79467,6 +80220,7 @@ function parseFacts(stdout) {
 }
 
 ;// CONCATENATED MODULE: ./src/steps/lock.ts
+
 
 
 
@@ -79532,6 +80286,18 @@ echo locked=yes
 # ends the loop, and the lock with it: only this shell holds it, so killing the shell frees it too.
 while IFS= read -r -t ${HOLDER_PATIENCE_S} _; do :; done
 `;
+}
+/**
+ * The lock as the step every mode that changes a server starts with (deploy, provision, rollback,
+ * restore, run with run-lock): a cancelled run does not start it. Held until release().
+ */
+async function lockStep(ctx) {
+    throwIfCancelled(ctx.signal, 'step lock');
+    const held = await step(ctx.logger, ctx.records, ctx.label, 'lock', async () => ({
+        lock: await acquireLock(ctx),
+        detail: 'held'
+    }));
+    return held.lock;
 }
 async function acquireLock(ctx, owner = runId()) {
     const stdin = new external_node_stream_.PassThrough();
@@ -79987,7 +80753,7 @@ ${withManifest ? `cat > ${q(`${incoming}/${MANIFEST_FILE}`)}` : ''}
 printf '%s\\n' ${q(revision)} > ${q(`${incoming}/REVISION`)}
 ${links}
 chmod -R go-w -- ${q(incoming)}
-mv -T -- ${q(incoming)} ${q(`${p.releases}/${id}`)}`;
+mv -T -- ${q(incoming)} ${q(p.releaseDir(id))}`;
     return `
 ${seeds}
 ${asUser(p.buildUser, build)}
@@ -80190,7 +80956,7 @@ function venvScript(ctx, release, deps = fallbackDeps(ctx)) {
     const p = ctx.paths;
     const d = ctx.settings.deploy;
     const q = shQuote;
-    const rel = `${p.releases}/${release}`;
+    const rel = p.releaseDir(release);
     const req = `${rel}/${deps.file}`;
     const pipArgs = d.pipArgs
         .split(/\s+/)
@@ -80371,7 +81137,7 @@ for top, dirs, files in os.walk(root, topdown=True):
 function buildCommand(ctx, release, envFile) {
     const q = shQuote;
     const p = ctx.paths;
-    const rel = `${p.releases}/${release}`;
+    const rel = p.releaseDir(release);
     const keep = ['REVISION', MANIFEST_FILE, '.venv', ...ctx.settings.deploy.sharedPaths];
     const script = `set -euo pipefail
 if [ -f ${q(`${rel}/${MANIFEST_FILE}`)} ]; then python3 -c ${q(PRUNE_UNLISTED)} ${q(rel)} ${keep.map(q).join(' ')}; fi
@@ -80412,17 +81178,9 @@ async function buildRelease(ctx, release, envFile) {
     return { detail: 'ran' };
 }
 
-// EXTERNAL MODULE: ./node_modules/handlebars/lib/index.js
-var handlebars_lib = __nccwpck_require__(8508);
-var handlebars_lib_default = /*#__PURE__*/__nccwpck_require__.n(handlebars_lib);
-;// CONCATENATED MODULE: ./src/render.ts
+;// CONCATENATED MODULE: ./src/render/vars.ts
 
 
-
-
-
-const SCRIPT_DIR = '/usr/local/lib/gunicorn-deploy';
-const UNIT_DIR = '/etc/systemd/system';
 function fail(field, message) {
     assertRule(field, message);
     throw new Error('unreachable');
@@ -80469,14 +81227,22 @@ function checkEnv(env) {
 }
 /** Validates input and fills defaults and derived fields; every error names the field. */
 function templateVars(input) {
-    const app = checkRule('app', input.app, (v) => appNameProblem(v));
-    const user = check('user', input.user ?? app, LOGIN_NAME, 'a user name');
-    const group = check('group', input.group ?? user, LOGIN_NAME, 'a group name');
-    const appDir = checkPath('appDir', input.appDir ?? `/srv/${app}`);
-    const socketPath = checkPath('socketPath', input.socketPath ?? `/run/${app}/gunicorn.sock`);
+    const given = input.layout;
+    const app = checkRule('app', given ? given.app : input.app, (v) => appNameProblem(v));
+    const appDir = checkPath('appDir', input.appDir ?? given?.dir ?? `/srv/${app}`);
+    const base = given && appDir === given.dir ? given : layoutFor(app, appDir);
+    const socketPath = checkPath('socketPath', input.socketPath ?? base.socket);
     // sun_path holds 108 bytes, NUL included.
     if (socketPath.length > 107)
         fail('socketPath', `${socketPath} is longer than a unix socket path can be`);
+    const layout = {
+        ...base,
+        socket: socketPath,
+        lockOwner: checkPath('deployLockPath', input.deployLockPath ?? base.lockOwner),
+        preloadDir: checkPath('preloadDir', input.preloadDir ?? base.preloadDir)
+    };
+    const user = check('user', input.user ?? layout.user, LOGIN_NAME, 'a user name');
+    const group = check('group', input.group ?? user, LOGIN_NAME, 'a group name');
     const timeout = checkInt('timeout', input.timeout ?? 60, 1, 3600);
     const gracefulTimeout = checkInt('gracefulTimeout', input.gracefulTimeout ?? 30, 1, 3600);
     const healthPath = checkRule('healthPath', input.healthPath ?? '/health', healthPathProblem);
@@ -80484,7 +81250,6 @@ function templateVars(input) {
     const healthHost = checkRule('healthHost', input.healthHost ?? serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost', healthHostProblem);
     const env = checkEnv(input.env ?? []);
     const database = env.find((e) => e.key === 'DATABASE')?.value;
-    const logDir = `/var/log/${app}`;
     const vars = {
         app,
         user,
@@ -80516,28 +81281,41 @@ function templateVars(input) {
         healthTimeout: checkInt('healthTimeout', input.healthTimeout ?? 10, 1, 300),
         healthFailures: checkInt('healthFailures', input.healthFailures ?? 3, 1, 100),
         diskWarnPercent: checkInt('diskWarnPercent', input.diskWarnPercent ?? 90, 1, 100),
-        deployLockPath: checkPath('deployLockPath', input.deployLockPath ?? `${appDir}/.deploy.lock`),
-        dbPath: checkPath(input.dbPath === undefined && database !== undefined ? 'DATABASE (env)' : 'dbPath', input.dbPath ?? database ?? `${appDir}/shared/instance/app.db`),
-        backupDir: checkPath('backupDir', input.backupDir ?? `${appDir}/shared/backups`),
+        deployLockPath: layout.lockOwner,
+        dbPath: checkPath(input.dbPath === undefined && database !== undefined ? 'DATABASE (env)' : 'dbPath', input.dbPath ?? database ?? `${layout.instance}/app.db`),
+        backupDir: checkPath('backupDir', input.backupDir ?? layout.sharedBackups),
         backupKeepDays: checkInt('backupKeepDays', input.backupKeepDays ?? 14, 1, 3650),
         dbMaintenanceTime: check('dbMaintenanceTime', input.dbMaintenanceTime ?? '03:30', /^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
-        serviceName: `${app}.service`,
-        envFile: `/etc/${app}/env`,
-        gunicornConf: `/etc/${app}/gunicorn.conf.py`,
-        instancePath: `${appDir}/shared/instance`,
-        logDir,
-        accessLog: `${logDir}/access.log`,
-        errorLog: `${logDir}/error.log`,
+        layout,
+        serviceName: layout.units.service.name,
+        socketName: layout.units.socket.name,
+        current: layout.current,
+        envFile: layout.envFile,
+        gunicornConf: layout.gunicornConf,
+        instancePath: layout.instance,
+        logDir: layout.logDir,
+        accessLog: layout.accessLog,
+        errorLog: layout.errorLog,
         stopTimeout: gracefulTimeout + 15,
         proxyTimeout: timeout + 30,
         healthUrl: `http://${healthHost}${healthPath}`,
-        healthScript: `${SCRIPT_DIR}/${app}-health-check`,
-        dbScript: `${SCRIPT_DIR}/${app}-db-maintenance`,
-        preloadDir: checkPath('preloadDir', input.preloadDir ?? `/etc/${app}/preload`),
-        releasesDir: `${appDir}/releases`
+        healthScript: layout.healthScript,
+        dbScript: layout.dbScript,
+        preloadDir: layout.preloadDir,
+        releasesDir: layout.releases
     };
     return vars;
 }
+
+// EXTERNAL MODULE: ./node_modules/handlebars/lib/index.js
+var handlebars_lib = __nccwpck_require__(8508);
+var handlebars_lib_default = /*#__PURE__*/__nccwpck_require__.n(handlebars_lib);
+;// CONCATENATED MODULE: ./src/render/templates.ts
+
+
+
+
+
 const MARKER = external_node_path_namespaceObject.join('templates', 'systemd', 'app.service.hbs');
 function isActionRoot(dir) {
     return (0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(dir, MARKER)) && (0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(dir, 'action.yml'));
@@ -80600,45 +81378,65 @@ function renderTemplate(name, vars, dir = templatesDir()) {
     }
     return template(vars);
 }
+
+;// CONCATENATED MODULE: ./src/render/files.ts
+
 function file(p, content, mode = '0644', owner = 'root:root') {
     return { path: p, content, mode, owner };
 }
 /** The socket, the service, Gunicorn's config and the environment file. */
 function renderAppUnits(vars, dir = templatesDir()) {
     const r = (name) => renderTemplate(name, vars, dir);
-    return [
-        file(`${UNIT_DIR}/${vars.app}.socket`, r('systemd/app.socket')),
-        file(`${UNIT_DIR}/${vars.app}.service`, r('systemd/app.service')),
-        file(vars.gunicornConf, r('gunicorn.conf.py')),
-        // Read by systemd (as root) and by tools run as the app user; holds secrets.
-        file(vars.envFile, r('env'), '0640', `root:${vars.group}`)
-    ];
+    const { layout } = vars;
+    return {
+        socket: file(layout.units.socket.file, r('systemd/app.socket')),
+        service: file(layout.units.service.file, r('systemd/app.service')),
+        gunicornConf: file(layout.gunicornConf, r('gunicorn.conf.py')),
+        env: file(layout.envFile, r('env'), '0640', `root:${vars.group}`)
+    };
+}
+function timerFiles(vars, dir, name, script, units) {
+    const r = (t) => renderTemplate(t, vars, dir);
+    return {
+        script: file(script.path, r(script.template), '0755'),
+        service: file(units.service.file, r(`systemd/${name}.service`)),
+        timer: file(units.timer.file, r(`systemd/${name}.timer`))
+    };
 }
 /** The health check script and its timer. */
 function renderHealthUnits(vars, dir = templatesDir()) {
-    const r = (name) => renderTemplate(name, vars, dir);
-    return [
-        file(vars.healthScript, r('health-check.sh'), '0755'),
-        file(`${UNIT_DIR}/${vars.app}-health.service`, r('systemd/health.service')),
-        file(`${UNIT_DIR}/${vars.app}-health.timer`, r('systemd/health.timer'))
-    ];
+    const { layout } = vars;
+    return timerFiles(vars, dir, 'health', { template: 'health-check.sh', path: layout.healthScript }, {
+        service: layout.units.healthService,
+        timer: layout.units.healthTimer
+    });
 }
 /** The daily backup script and its timer. */
 function renderDbMaintenanceUnits(vars, dir = templatesDir()) {
-    const r = (name) => renderTemplate(name, vars, dir);
-    return [
-        file(vars.dbScript, r('db-maintenance.sh'), '0755'),
-        file(`${UNIT_DIR}/${vars.app}-db-maintenance.service`, r('systemd/db-maintenance.service')),
-        file(`${UNIT_DIR}/${vars.app}-db-maintenance.timer`, r('systemd/db-maintenance.timer'))
-    ];
+    const { layout } = vars;
+    return timerFiles(vars, dir, 'db-maintenance', { template: 'db-maintenance.sh', path: layout.dbScript }, {
+        service: layout.units.dbService,
+        timer: layout.units.dbTimer
+    });
 }
-/** The nginx site (to be linked from sites-enabled) and the logrotate rules. */
-function renderProxyAndLogs(vars, dir = templatesDir()) {
-    return [
-        file(`/etc/nginx/sites-available/${vars.app}.conf`, renderTemplate('nginx/site.conf', vars, dir)),
-        file(`/etc/logrotate.d/${vars.app}`, renderTemplate('logrotate', vars, dir))
-    ];
+/** The nginx site (provision links it from sites-enabled). */
+function renderNginxSite(vars, dir = templatesDir()) {
+    return file(vars.layout.nginxSite, renderTemplate('nginx/site.conf', vars, dir));
 }
+/** The logrotate rules. */
+function renderLogrotate(vars, dir = templatesDir()) {
+    return file(vars.layout.logrotate, renderTemplate('logrotate', vars, dir));
+}
+
+;// CONCATENATED MODULE: ./src/render.ts
+/**
+ * Every file the tool writes on a server comes from templates/ (Handlebars) through render/:
+ * vars.ts (what the templates read, every path from the app's layout), templates.ts (finding and
+ * filling a template), files.ts (the files by role, with where they go and who owns them).
+ */
+
+
+
 
 ;// CONCATENATED MODULE: ./src/steps/config.ts
 
@@ -80648,16 +81446,16 @@ function renderProxyAndLogs(vars, dir = templatesDir()) {
 function appFiles(ctx, cores) {
     const d = ctx.settings.deploy;
     const vars = templateVars({
-        app: ctx.paths.app,
-        appDir: ctx.paths.dir,
+        layout: ctx.paths,
         wsgiApp: d.wsgiApp,
         workers: d.workers === 'auto' ? 2 * cores + 1 : d.workers,
         preloadLibraries: d.preloadLibraries,
         env: d.env,
-        healthPath: d.healthPath,
-        deployLockPath: ctx.paths.lockOwner
+        healthPath: d.healthPath
     });
-    return renderAppUnits(vars);
+    const f = renderAppUnits(vars);
+    // In this order on stageScript's stdin.
+    return [f.socket, f.service, f.gunicornConf, f.env];
 }
 const stagedName = (f) => external_node_path_namespaceObject.posix.basename(f.path);
 /**
@@ -80669,7 +81467,7 @@ const stagedName = (f) => external_node_path_namespaceObject.posix.basename(f.pa
  */
 function stageScript(ctx, files) {
     const q = shQuote;
-    const staged = `${ctx.paths.etc}/staged`;
+    const staged = ctx.paths.staged;
     const writes = files
         .map((f) => {
         const to = `${staged}/${stagedName(f)}`;
@@ -80697,21 +81495,21 @@ async function stageConfig(ctx, cores) {
         stdin: stageInput(files)
     });
     const changed = (parseFacts(res.stdout).changed ?? '').split(/\s+/).filter((s) => s);
-    const stagedDir = `${ctx.paths.etc}/staged`;
-    const at = (suffix) => `${stagedDir}/${external_node_path_namespaceObject.posix.basename(files.find((f) => f.path.endsWith(suffix)).path)}`;
+    const stagedDir = ctx.paths.staged;
+    const at = (live) => `${stagedDir}/${external_node_path_namespaceObject.posix.basename(live)}`;
     return {
         files,
         changedFiles: changed,
         changed: changed.length > 0,
         stagedDir,
-        previousDir: `${ctx.paths.state}/config-previous`,
-        envFile: at('/env'),
-        gunicornConf: at('gunicorn.conf.py'),
+        previousDir: ctx.paths.configPrevious,
+        envFile: at(ctx.paths.envFile),
+        gunicornConf: at(ctx.paths.gunicornConf),
         detail: changed.length ? `changed: ${changed.map((c) => external_node_path_namespaceObject.posix.basename(c)).join(', ')}` : 'unchanged'
     };
 }
 const changedOnes = (staged) => staged.files.filter((f) => staged.changedFiles.includes(f.path));
-const unitsChanged = (staged) => staged.changedFiles.some((p) => p.startsWith('/etc/systemd/'));
+const unitsChanged = (ctx, staged) => Object.values(ctx.paths.units).some((u) => staged.changedFiles.includes(u.file));
 /** A changed unit or environment needs a new Gunicorn master; gunicorn.conf.py is re-read on HUP. */
 function needsRestart(staged) {
     return staged.changedFiles.some((p) => !p.endsWith('gunicorn.conf.py'));
@@ -80732,24 +81530,24 @@ function installScript(ctx, staged) {
 install -m ${f.mode} -o ${q(owner)} -g ${q(group)} ${q(`${staged.stagedDir}/${name}`)} ${q(f.path)}`;
     })
         .join('\n');
-    const app = ctx.paths.app;
+    const { socket, service } = ctx.paths.units;
     return `
-systemctl is-active --quiet ${q(`${app}.socket`)} && echo socket_was_active=yes || true
+systemctl is-active --quiet ${q(socket.name)} && echo socket_was_active=yes || true
 rm -rf ${q(prev)}; install -d -m 0700 ${q(prev)}
 ${lines}
-${unitsChanged(staged) ? 'systemctl daemon-reload' : ''}
-systemctl is-enabled --quiet ${q(`${app}.socket`)} 2>/dev/null || systemctl enable --quiet ${q(`${app}.socket`)}
-systemctl is-enabled --quiet ${q(`${app}.service`)} 2>/dev/null || systemctl enable --quiet ${q(`${app}.service`)}
-systemctl is-active --quiet ${q(`${app}.socket`)} || systemctl start ${q(`${app}.socket`)}
+${unitsChanged(ctx, staged) ? 'systemctl daemon-reload' : ''}
+systemctl is-enabled --quiet ${q(socket.name)} 2>/dev/null || systemctl enable --quiet ${q(socket.name)}
+systemctl is-enabled --quiet ${q(service.name)} 2>/dev/null || systemctl enable --quiet ${q(service.name)}
+systemctl is-active --quiet ${q(socket.name)} || systemctl start ${q(socket.name)}
 `;
 }
 async function installConfig(ctx, staged) {
     const res = await runScript(ctx, 'installing the app configuration', installScript(ctx, staged), {
         timeoutMs: 120_000
     });
-    if (staged.changedFiles.some((p) => p.endsWith('.socket')) &&
+    if (staged.changedFiles.includes(ctx.paths.units.socket.file) &&
         parseFacts(res.stdout).socket_was_active === 'yes') {
-        ctx.logger.warning(`${ctx.paths.app}.socket changed: the running socket keeps its old settings until it is restarted (a deploy never restarts it, since that refuses connections)`);
+        ctx.logger.warning(`${ctx.paths.units.socket.name} changed: the running socket keeps its old settings until it is restarted (a deploy never restarts it, since that refuses connections)`);
     }
     return {
         changed: staged.changedFiles.length > 0,
@@ -80766,7 +81564,7 @@ function restoreScript(ctx, staged) {
         return `if [ -f ${q(`${prev}/${name}`)} ]; then cp -a ${q(`${prev}/${name}`)} ${q(f.path)}; fi`;
     })
         .join('\n');
-    return `${lines}\n${unitsChanged(staged) ? 'systemctl daemon-reload' : ''}\n`;
+    return `${lines}\n${unitsChanged(ctx, staged) ? 'systemctl daemon-reload' : ''}\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/release-record.ts
@@ -80876,7 +81674,7 @@ run()
 `;
 /** Root-owned, readable by the app's user (Gunicorn's master reads it): one list per release. */
 function preloadDir(ctx) {
-    return `${ctx.paths.etc}/preload`;
+    return ctx.paths.preloadDir;
 }
 /**
  * A release that fails to import takes the whole server down on HUP (gunicorn #2443), so it is
@@ -80886,7 +81684,7 @@ function preloadDir(ctx) {
  * through). The release is recorded as built.
  */
 function checkCommand(ctx, release, staged) {
-    const rel = `${ctx.paths.releases}/${release}`;
+    const rel = ctx.paths.releaseDir(release);
     const preload = ctx.settings.deploy.preloadLibraries;
     const gunicornArgs = [
         '--check-config',
@@ -80961,7 +81759,7 @@ const GRACE_MS = 1500;
 const GRACE_ANSWERS = 3;
 /** The transient unit and runtime folder of an app's candidate: one at a time, under the lock. */
 function candidateUnit(ctx) {
-    return `gunicorn-deploy-candidate-${ctx.paths.app}`;
+    return ctx.paths.candidateUnit;
 }
 /**
  * Boots `release` the way the service runs it (its venv, the given environment file and Gunicorn
@@ -80974,7 +81772,7 @@ function candidateScript(ctx, release, conf) {
     const q = shQuote;
     const p = ctx.paths;
     const d = ctx.settings.deploy;
-    const rel = `${p.releases}/${release}`;
+    const rel = p.releaseDir(release);
     const unit = candidateUnit(ctx);
     const rundir = `/run/${unit}`;
     const sock = `${rundir}/gunicorn.sock`;
@@ -81271,12 +82069,12 @@ const CHILDREN_FN = `children() { [ -n "$1" ] && [ "$1" != 0 ] || return 0; { gr
 function switchScript(ctx, release, restart) {
     const p = ctx.paths;
     const q = shQuote;
-    const svc = q(`${p.app}.service`);
+    const svc = q(p.units.service.name);
     return `
 ${CHILDREN_FN}
 main=$(systemctl show -p MainPID --value ${svc} 2>/dev/null || echo 0)
 echo "old_workers=$(children "$main")"
-ln -sfn ${q(`releases/${release}`)} ${q(`${p.dir}/.current.tmp`)}
+ln -sfn ${q(p.releaseLink(release))} ${q(`${p.dir}/.current.tmp`)}
 mv -T ${q(`${p.dir}/.current.tmp`)} ${q(p.current)}
 if ! systemctl is-active --quiet ${svc}; then
   systemctl reset-failed ${svc} 2>/dev/null || true
@@ -81325,7 +82123,7 @@ function verifyScript(ctx, release, oldWorkers) {
     const timeoutS = Math.max(1, Math.ceil(d.healthTimeoutMs / 1000));
     return `
 ${CHILDREN_FN}
-want=$(readlink -f ${q(`${p.releases}/${release}`)})
+want=$(readlink -f ${q(p.releaseDir(release))})
 old=" ${oldWorkers.join(' ')} "
 # Old workers may finish their requests for up to graceful_timeout; the new ones must all be there.
 expected=$(awk '$1 == "workers" && $2 == "=" {print $3}' ${q(p.gunicornConf)} 2>/dev/null)
@@ -81341,7 +82139,7 @@ trap 'rc=$?; rm -f "$body"; [ $rc = 0 ] || [ -n "\${reported:-}" ] || echo "why=
 deadline=$((SECONDS + ${timeoutS}))
 why="not checked yet"
 while :; do
-  main=$(systemctl show -p MainPID --value ${q(`${p.app}.service`)} 2>/dev/null || echo 0)
+  main=$(systemctl show -p MainPID --value ${q(p.units.service.name)} 2>/dev/null || echo 0)
   workers=$(children "$main")
   ok=yes; fresh=0
   for w in $workers; do
@@ -81360,7 +82158,7 @@ while :; do
       why="health-path answered \${code:-nothing}: $(head -c 300 "$body" 2>/dev/null | tr '\\n' ' ')"
     fi
   fi
-  state=$(systemctl is-active ${q(`${p.app}.service`)} 2>/dev/null || true)
+  state=$(systemctl is-active ${q(p.units.service.name)} 2>/dev/null || true)
   if [ "$state" = failed ] || [ "$state" = inactive ]; then why="the service is $state"; break; fi
   [ $SECONDS -lt $deadline ] || break
   # New workers that import only the app (preload-libraries) serve within a few tenths of a second:
@@ -81551,7 +82349,7 @@ function swapScript(ctx, expectFingerprint) {
     const q = shQuote;
     const p = ctx.paths;
     const db = dbPath(ctx);
-    const svc = q(`${p.app}.service`);
+    const svc = q(p.units.service.name);
     const safety = `${p.backups}/${dbBase(ctx)}-safety-`;
     const asApp = `runuser -u ${q(p.user)} --`;
     return `
@@ -81559,7 +82357,7 @@ db=${q(db)}; work=${q(`${p.shared}/.gd-restore`)}
 [ -f "$work/restore.db" ] || { echo "the staged backup is gone from $work" >&2; exit 3; }
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 safety=${q(safety)}"$stamp.db"
-systemctl is-active --quiet ${q(`${p.app}.socket`)} || echo "warning=the socket unit ${p.app}.socket is not active: requests are refused while the service is stopped"
+systemctl is-active --quiet ${q(p.units.socket.name)} || echo "warning=the socket unit ${p.units.socket.name} is not active: requests are refused while the service is stopped"
 echo "stopped_ns=$(date +%s%N)"
 systemctl stop ${svc}
 started=no
@@ -81606,7 +82404,7 @@ class ChangedSinceError extends DeployError {
 function putBackScript(ctx) {
     const q = shQuote;
     const p = ctx.paths;
-    const svc = q(`${p.app}.service`);
+    const svc = q(p.units.service.name);
     const asApp = `runuser -u ${q(p.user)} --`;
     return `
 db=${q(dbPath(ctx))}; work=${q(`${p.shared}/.gd-restore`)}
@@ -81761,7 +82559,7 @@ async function afterMigrationRollback(ctx, failed, fingerprint) {
 async function runHook(ctx, which, commands, release, envFile) {
     if (!commands)
         return { changed: false, detail: 'none' };
-    const rel = `${ctx.paths.releases}/${release}`;
+    const rel = ctx.paths.releaseDir(release);
     const cmd = appRunCommand(ctx.paths, {
         cwd: rel,
         envFile,
@@ -81858,7 +82656,216 @@ function withRemembered(s, json) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/provision/shell.ts
+
+/**
+ * Shell prelude of every provision script. `act CMD...` runs CMD, or in a dry run only prints
+ * `would=CMD`; `mark WHAT` records a change. The checks before each act run in both cases, so a dry
+ * run reports exactly what a real run would change.
+ */
+function prelude(dry) {
+    return `
+dry=${dry ? 1 : 0}
+changed=""
+mark() { changed="$changed $*"; }
+act() { if [ "$dry" = 1 ]; then echo "would=$*"; else "$@"; fi; }
+`;
+}
+/** Final line of every provision script: what changed, for parseFacts. */
+const REPORT = 'echo "changed=$changed"';
+/**
+ * Writes each file only when its text, mode or owner differ from what is installed, through a
+ * temporary file in the same folder and a rename (a reader never sees half a file). Each changed
+ * path is marked; `was_changed PATH` tells later lines of the script. The files' text comes on
+ * the script's stdin (filesInput, in the same order), never in its command line, which every
+ * local user can read and sudo logs. A missing folder is made 0755; an existing one keeps its mode
+ * (`install -d -m` would reset it: /etc/APP is 0750).
+ */
+function writeFilesScript(files) {
+    const q = shQuote;
+    const each = files.map((f) => `put ${q(f.path)} ${q(f.mode)} ${q(f.owner)}`);
+    return `
+was_changed() { case " $changed " in *" $1 "*) return 0;; esac; return 1; }
+put() {
+  local path=$1 mode=$2 owner=$3 tmp b64
+  IFS= read -r b64
+  tmp=$(mktemp "$(dirname "$path")/.gd-new.XXXXXX" 2>/dev/null || mktemp)
+  printf '%s' "$b64" | base64 -d > "$tmp"
+  if [ -f "$path" ] && cmp -s "$tmp" "$path" && [ "$(stat -c '%a %U:%G' "$path")" = "\${mode#0} $owner" ]; then
+    rm -f "$tmp"; return 0
+  fi
+  mark "$path"
+  if [ "$dry" = 1 ]; then
+    if [ -f "$path" ]; then echo "would=rewrite $path"; diff -u "$path" "$tmp" | sed -n '3,40p' | sed 's/^/diff=/' || true; else echo "would=create $path"; fi
+    rm -f "$tmp"; return 0
+  fi
+  chmod "$mode" "$tmp"; chown "$owner" "$tmp"; mv -f "$tmp" "$path"
+}
+${files.map((f) => `[ "$dry" = 1 ] || [ -d ${q(dirOf(f.path))} ] || install -d -m 0755 ${q(dirOf(f.path))}`).join('\n')}
+${each.join('\n')}
+`;
+}
+/** writeFilesScript's stdin: each file's text as one base64 line, in the same order. */
+function filesInput(files) {
+    return files.map((f) => `${Buffer.from(f.content).toString('base64')}\n`).join('');
+}
+function dirOf(p) {
+    return p.slice(0, p.lastIndexOf('/')) || '/';
+}
+/** `would=` lines of a dry run, for the log. */
+function wouldLines(stdout) {
+    return stdout
+        .split('\n')
+        .filter((l) => l.startsWith('would=') || l.startsWith('diff='))
+        .map((l) => (l.startsWith('would=') ? `would ${l.slice(6)}` : `  ${l.slice(5)}`));
+}
+/** The changed list a script printed, split into words. */
+function changedList(facts) {
+    return (facts.changed ?? '').split(/\s+/).filter((s) => s);
+}
+
+;// CONCATENATED MODULE: ./src/provision/run.ts
+
+
+/**
+ * Runs one provision script (with the dry-run prelude) as root, prints what a dry run would do,
+ * and turns the `changed=` line into the step's outcome.
+ */
+async function runProvisionScript(ctx, what, body, 
+/** stdin: content for the script (file text: never in the command line). */
+opts = {}) {
+    const dry = ctx.settings.provision.dryRun;
+    const res = await runScript(ctx, what, `${prelude(dry)}\n${body}\n${REPORT}\n`, {
+        timeoutMs: opts.timeoutMs ?? 120_000,
+        hint: opts.hint,
+        stdin: opts.stdin
+    });
+    const facts = parseFacts(res.stdout);
+    for (const line of wouldLines(res.stdout))
+        ctx.logger.info(line);
+    const changes = changedList(facts);
+    return {
+        changes,
+        facts,
+        changed: changes.length > 0,
+        detail: changes.length === 0 ? 'unchanged' : `${dry ? 'would change' : 'changed'}: ${changes.join(', ')}`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/provision/vars.ts
+
+/**
+ * The template variables of the server-wide files (nginx, logrotate, timers). The app's own units
+ * come from the deploy's config step, which fills the same templates with the same app settings.
+ */
+function provisionVars(ctx) {
+    const d = ctx.settings.deploy;
+    const pr = ctx.settings.provision;
+    return templateVars({
+        layout: ctx.paths,
+        wsgiApp: d.wsgiApp,
+        env: d.env,
+        healthPath: d.healthPath,
+        serverName: pr.serverName,
+        healthHost: d.healthHost || undefined,
+        clientMaxBodySize: pr.clientMaxBodySize,
+        staticPath: pr.staticPath,
+        staticMaps: pr.staticMaps.map((m) => ({
+            url: m.url,
+            root: `${m.shared ? ctx.paths.shared : ctx.paths.current}/${m.folder}`,
+            uploads: m.shared
+        })),
+        healthInterval: `${pr.healthIntervalS}s`,
+        backupKeepDays: pr.backupsDays,
+        ...(d.sqliteDb ? { dbPath: `${ctx.paths.shared}/${d.sqliteDb}` } : {})
+    });
+}
+
+;// CONCATENATED MODULE: ./src/provision/alerts.ts
+
+
+
+
+
+
+/**
+ * Alerts: the server reports what went wrong while no one watched (the health timer's restart, a
+ * filling disk, a failed database maintenance, a deploy rolled back) to the webhook of
+ * alert-webhook. One shared script queues each alert in a transient unit of its own (never blocking
+ * its caller) and POSTs it with curl; the URL (a secret: webhooks carry their token in it) lives in
+ * /etc/APP/alert-webhook, root only, and travels only on stdin.
+ */
+/** The shared script; the templates (health check, OnFailure= handler) call it by this path. */
+const ALERT_SCRIPT = `${SCRIPT_DIR}/alert`;
+function alertWebhookPath(app) {
+    return `/etc/${app}/alert-webhook`;
+}
+function alertFiles(ctx) {
+    const vars = provisionVars(ctx);
+    return [
+        { path: ALERT_SCRIPT, content: renderTemplate('alert.sh', vars), mode: '0755', owner: 'root:root' },
+        {
+            path: `/etc/systemd/system/${ctx.paths.app}-alert@.service`,
+            content: renderTemplate('systemd/alert@.service', vars),
+            mode: '0644',
+            owner: 'root:root'
+        }
+    ];
+}
+/**
+ * The script and the OnFailure= unit always (without a webhook file they send nothing), and the
+ * webhook file when alert-webhook is given; removed when it no longer is. The file's text is the
+ * last line of stdin; no `would=` or diff line ever shows it (so not writeFilesScript, whose dry
+ * run prints a diff).
+ */
+function alertsScript(ctx) {
+    const q = shQuote;
+    const hook = alertWebhookPath(ctx.paths.app);
+    return `
+${writeFilesScript(alertFiles(ctx))}
+if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
+hook=${q(hook)}
+IFS= read -r hook_b64 || true
+if [ -n "$hook_b64" ]; then
+  if [ -d "$(dirname "$hook")" ]; then
+    tmp=$(mktemp "$(dirname "$hook")/.gd-new.XXXXXX")
+    printf '%s' "$hook_b64" | base64 -d > "$tmp"
+    if [ -f "$hook" ] && cmp -s "$tmp" "$hook" && [ "$(stat -c '%a %U:%G' "$hook")" = "600 root:root" ]; then
+      rm -f "$tmp"
+    else
+      mark alert-webhook
+      if [ "$dry" = 1 ]; then rm -f "$tmp"; echo "would=write $hook (mode 0600, root)"; else
+        chown root:root "$tmp"; chmod 0600 "$tmp"; mv -f "$tmp" "$hook"
+      fi
+    fi
+  else
+    mark alert-webhook; echo "would=write $hook (mode 0600, root)"
+  fi
+elif [ -e "$hook" ]; then
+  mark alert-webhook-removed; act rm -f "$hook"
+fi
+`;
+}
+async function ensureAlerts(ctx) {
+    const url = ctx.settings.provision.edge.alertWebhook;
+    return runProvisionScript(ctx, 'installing the alerts', alertsScript(ctx), {
+        stdin: filesInput(alertFiles(ctx)) + (url ? `${Buffer.from(`${url}\n`).toString('base64')}\n` : '')
+    });
+}
+/**
+ * Has the server send an alert (queued there, so this returns at once); a server without alerts
+ * set up, or any failure here, is ignored: an alert never fails what it reports on.
+ */
+async function sendAlert(ctx, event, detail) {
+    const q = shQuote;
+    await ctx.remote
+        .script(`[ -x ${q(ALERT_SCRIPT)} ] || exit 0
+${q(ALERT_SCRIPT)} ${q(ctx.paths.app)} ${q(event)} ${q(detail.slice(0, 1000))} || true`, { sudo: true, timeoutMs: 15_000 })
+        .catch((err) => ctx.logger.debug(`alert ${event} not sent: ${err.message}`));
+}
+
 ;// CONCATENATED MODULE: ./src/steps/rollback.ts
+
 
 
 
@@ -81878,7 +82885,7 @@ async function errorLogTail(ctx, lines = 30) {
     // root-only file shows nothing here.
     `${asUser(ctx.paths.user, `tail -n ${lines} -- "$1" 2>/dev/null || true`, [q(`${ctx.paths.logDir}/error.log`)])} || true
 echo '--- journal'
-journalctl -u ${q(`${ctx.paths.app}.service`)} -n ${Math.ceil(lines / 2)} --no-pager -o short-iso 2>/dev/null || true`, { sudo: true, timeoutMs: 30_000 })
+journalctl -u ${q(ctx.paths.units.service.name)} -n ${Math.ceil(lines / 2)} --no-pager -o short-iso 2>/dev/null || true`, { sudo: true, timeoutMs: 30_000 })
         .catch(() => undefined);
     return res ? lastLines(res.stdout, lines + lines / 2 + 1) : '';
 }
@@ -81925,6 +82932,7 @@ ${readRememberedCommand(ctx)}`, { timeoutMs: 30_000 });
     // Another release than the one the way forward left: its venv may differ, so a new master.
     const switched = await switchRelease(ctx, target, restart || target !== previous);
     await verifyRelease(back, target, switched.oldWorkers);
+    await sendAlert(ctx, 'rollback', `release ${failed} failed after the switch and was rolled back; ${target} is serving`);
     return {
         ...switched,
         target,
@@ -81944,7 +82952,7 @@ ${readRememberedCommand(ctx)}`, { timeoutMs: 30_000 });
 function pruneScript(ctx, keepAlso, then = '') {
     const p = ctx.paths;
     const q = shQuote;
-    const trashRoot = `${p.state}/trash`;
+    const trashRoot = p.trash;
     return `
 cd ${q(p.releases)}
 keep=" ${keepAlso.map(q).join(' ')} $(basename "$(readlink ${q(p.current)})") $(ls -1 | sort | tail -n ${ctx.settings.deploy.keepReleases} | tr '\\n' ' ') "
@@ -82011,7 +83019,7 @@ async function prune(ctx, keepAlso, then = '') {
 
 const DEPLOY_KEYS = ['release', 'previous-release', 'reload', 'rolled-back'];
 function deployContext(ctx) {
-    return { ...ctx, paths: serverPaths(ctx.settings) };
+    return { ...ctx, paths: appLayout(ctx.settings) };
 }
 /** Steps that still run in a cancelled run: the way back, and what follows a proven switch. */
 const AFTER_CANCEL = ['units', 'rollback', 'post-activate', 'prune'];
@@ -82039,7 +83047,7 @@ async function prepareRelease(host, held) {
     const d = ctx.settings.deploy;
     ctx.facts['rolled-back'] = 'false';
     host.notePhase?.({ phase: 'preparing' });
-    const lock = held ?? (await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }))).lock;
+    const lock = held ?? (await lockStep(ctx));
     let up;
     let migrated = '';
     try {
@@ -82106,8 +83114,8 @@ async function refuseRelease(ctx, up, why) {
         step: failed
     };
     await recordHistory(ctx, { ...entry, why: why.split('\n')[0] }, `${stateCommand(ctx, up.release, 'refused')}
-if [ -d ${q(`${p.releases}/${up.release}`)} ] && [ "$(readlink ${q(p.current)})" != ${q(`releases/${up.release}`)} ]; then
-  t=${q(`${p.state}/trash`)}/$(date +%s%N); mkdir -p "$t"; mv -T -- ${q(`${p.releases}/${up.release}`)} "$t/release-${up.release}"
+if [ -d ${q(p.releaseDir(up.release))} ] && [ "$(readlink ${q(p.current)})" != ${q(p.releaseLink(up.release))} ]; then
+  t=${q(p.trash)}/$(date +%s%N); mkdir -p "$t"; mv -T -- ${q(p.releaseDir(up.release))} "$t/release-${up.release}"
 fi`);
 }
 /** What `current` points to now: after a failed rollback, the truth is on the server. */
@@ -82307,10 +83315,7 @@ const rollbackMode = {
         const p = base.paths;
         const wanted = base.settings.deploy.rollbackTo;
         base.facts['rolled-back'] = 'false';
-        const lock = await step(base.logger, base.records, base.label, 'lock', async () => ({
-            lock: await acquireLock(base),
-            detail: 'held'
-        }));
+        const lock = await lockStep(base);
         let ctx = base;
         const s = (name, fn) => step(ctx.logger, ctx.records, ctx.label, name, fn);
         try {
@@ -82386,112 +83391,17 @@ ${readRememberedCommand(base)}
             }
         }
         finally {
-            await lock.lock.release();
+            await lock.release();
         }
     }
 };
-
-;// CONCATENATED MODULE: ./src/provision/shell.ts
-
-/**
- * Shell prelude of every provision script. `act CMD...` runs CMD, or in a dry run only prints
- * `would=CMD`; `mark WHAT` records a change. The checks before each act run in both cases, so a dry
- * run reports exactly what a real run would change.
- */
-function prelude(dry) {
-    return `
-dry=${dry ? 1 : 0}
-changed=""
-mark() { changed="$changed $*"; }
-act() { if [ "$dry" = 1 ]; then echo "would=$*"; else "$@"; fi; }
-`;
-}
-/** Final line of every provision script: what changed, for parseFacts. */
-const REPORT = 'echo "changed=$changed"';
-/**
- * Writes each file only when its text, mode or owner differ from what is installed, through a
- * temporary file in the same folder and a rename (a reader never sees half a file). Each changed
- * path is marked; `was_changed PATH` tells later lines of the script. The files' text comes on
- * the script's stdin (filesInput, in the same order), never in its command line, which every
- * local user can read and sudo logs.
- */
-function writeFilesScript(files) {
-    const q = shQuote;
-    const each = files.map((f) => `put ${q(f.path)} ${q(f.mode)} ${q(f.owner)}`);
-    return `
-was_changed() { case " $changed " in *" $1 "*) return 0;; esac; return 1; }
-put() {
-  local path=$1 mode=$2 owner=$3 tmp b64
-  IFS= read -r b64
-  tmp=$(mktemp "$(dirname "$path")/.gd-new.XXXXXX" 2>/dev/null || mktemp)
-  printf '%s' "$b64" | base64 -d > "$tmp"
-  if [ -f "$path" ] && cmp -s "$tmp" "$path" && [ "$(stat -c '%a %U:%G' "$path")" = "\${mode#0} $owner" ]; then
-    rm -f "$tmp"; return 0
-  fi
-  mark "$path"
-  if [ "$dry" = 1 ]; then
-    if [ -f "$path" ]; then echo "would=rewrite $path"; diff -u "$path" "$tmp" | sed -n '3,40p' | sed 's/^/diff=/' || true; else echo "would=create $path"; fi
-    rm -f "$tmp"; return 0
-  fi
-  chmod "$mode" "$tmp"; chown "$owner" "$tmp"; mv -f "$tmp" "$path"
-}
-${files.map((f) => `[ "$dry" = 1 ] || install -d -m 0755 ${q(dirOf(f.path))}`).join('\n')}
-${each.join('\n')}
-`;
-}
-/** writeFilesScript's stdin: each file's text as one base64 line, in the same order. */
-function filesInput(files) {
-    return files.map((f) => `${Buffer.from(f.content).toString('base64')}\n`).join('');
-}
-function dirOf(p) {
-    return p.slice(0, p.lastIndexOf('/')) || '/';
-}
-/** `would=` lines of a dry run, for the log. */
-function wouldLines(stdout) {
-    return stdout
-        .split('\n')
-        .filter((l) => l.startsWith('would=') || l.startsWith('diff='))
-        .map((l) => (l.startsWith('would=') ? `would ${l.slice(6)}` : `  ${l.slice(5)}`));
-}
-/** The changed list a script printed, split into words. */
-function changedList(facts) {
-    return (facts.changed ?? '').split(/\s+/).filter((s) => s);
-}
-
-;// CONCATENATED MODULE: ./src/provision/run.ts
-
-
-/**
- * Runs one provision script (with the dry-run prelude) as root, prints what a dry run would do,
- * and turns the `changed=` line into the step's outcome.
- */
-async function runProvisionScript(ctx, what, body, 
-/** stdin: content for the script (file text: never in the command line). */
-opts = {}) {
-    const dry = ctx.settings.provision.dryRun;
-    const res = await runScript(ctx, what, `${prelude(dry)}\n${body}\n${REPORT}\n`, {
-        timeoutMs: opts.timeoutMs ?? 120_000,
-        hint: opts.hint,
-        stdin: opts.stdin
-    });
-    const facts = parseFacts(res.stdout);
-    for (const line of wouldLines(res.stdout))
-        ctx.logger.info(line);
-    const changes = changedList(facts);
-    return {
-        changes,
-        facts,
-        changed: changes.length > 0,
-        detail: changes.length === 0 ? 'unchanged' : `${dry ? 'would change' : 'changed'}: ${changes.join(', ')}`
-    };
-}
 
 ;// CONCATENATED MODULE: ./src/provision/packages.ts
 
 
 
-/** What every provisioned server needs; apt-packages come on top. */
-const BASE_PACKAGES = ['python3-venv', 'python3-pip', 'nginx', 'logrotate', 'sqlite3', 'curl'];
+/** What every provisioned server needs (wrk: the load check's generator); apt-packages come on top. */
+const BASE_PACKAGES = ['python3-venv', 'python3-pip', 'nginx', 'logrotate', 'sqlite3', 'curl', 'wrk'];
 /** Exit code of the script when a package name is not known to apt. */
 const UNKNOWN = 5;
 function packageList(extra) {
@@ -82529,7 +83439,14 @@ fi
 `;
 }
 async function ensurePackages(ctx) {
-    const packages = packageList(ctx.settings.provision.aptPackages);
+    const pr = ctx.settings.provision;
+    const tls = ctx.settings.tls.mode;
+    // certbot for tls: acme; openssl reads the certificates (Debian has it wherever ca-certificates is).
+    const packages = packageList([
+        ...pr.aptPackages,
+        ...(tls === 'acme' ? ['certbot', 'openssl'] : tls === 'files' ? ['openssl'] : []),
+        ...(pr.edge.firewall ? ['nftables'] : [])
+    ]);
     try {
         return await runProvisionScript(ctx, 'installing packages', packagesScript(packages), {
             timeoutMs: 30 * 60_000,
@@ -82617,7 +83534,7 @@ function importScript(ctx) {
     const pr = ctx.settings.provision;
     const db = `${p.shared}/${ctx.settings.deploy.sqliteDb}`;
     const old = `${p.backups}/before-import-$(date -u +%Y%m%dT%H%M%SZ).db`;
-    const svc = q(`${p.app}.service`);
+    const svc = q(p.units.service.name);
     return `
 src=${q(pr.importDatabase)}; db=${q(db)}; marker=${q(`${p.state}/imported-database`)}
 if [ ! -f "$src" ]; then echo "import-database: $src does not exist on the server" >&2; exit ${MISSING}; fi
@@ -82690,40 +83607,87 @@ async function importDatabase(ctx) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/provision/vars.ts
+;// CONCATENATED MODULE: ./src/provision/tls-site.ts
 
+
+
+
+/** Where certbot puts the challenge files nginx serves: root's, outside every app's folders. */
+const ACME_WEBROOT_BASE = '/var/www/gunicorn-deploy-acme';
 /**
- * The template variables of the server-wide files (nginx, logrotate, timers). The app's own units
- * come from the deploy's config step, which fills the same templates with the same app settings.
+ * tls: acme uses certbot's lineage named after the app (`--cert-name APP`), so renewals land in
+ * the same paths; tls: files writes the given pair next to the tool's other server-wide files.
  */
-function provisionVars(ctx) {
-    const d = ctx.settings.deploy;
-    const pr = ctx.settings.provision;
-    return templateVars({
-        app: ctx.paths.app,
-        appDir: ctx.paths.dir,
-        wsgiApp: d.wsgiApp,
-        env: d.env,
-        healthPath: d.healthPath,
-        // The health check skips its run while a deploy holds the lock (the owner file exists then).
-        deployLockPath: ctx.paths.lockOwner,
-        serverName: pr.serverName,
-        healthHost: d.healthHost || undefined,
-        clientMaxBodySize: pr.clientMaxBodySize,
-        staticPath: pr.staticPath,
-        staticMaps: pr.staticMaps.map((m) => ({
-            url: m.url,
-            root: `${m.shared ? ctx.paths.shared : ctx.paths.current}/${m.folder}`,
-            uploads: m.shared
-        })),
-        healthInterval: `${pr.healthIntervalS}s`,
-        backupKeepDays: pr.backupsDays,
-        ...(d.sqliteDb ? { dbPath: `${ctx.paths.shared}/${d.sqliteDb}` } : {})
-    });
+function tlsPaths(ctx) {
+    const app = ctx.paths.app;
+    const webroot = `${ACME_WEBROOT_BASE}/${app}`;
+    return ctx.settings.tls.mode === 'files'
+        ? {
+            certificate: `/etc/gunicorn-deploy/tls/${app}/fullchain.pem`,
+            key: `/etc/gunicorn-deploy/tls/${app}/privkey.pem`,
+            webroot
+        }
+        : {
+            certificate: `/etc/letsencrypt/live/${app}/fullchain.pem`,
+            key: `/etc/letsencrypt/live/${app}/privkey.pem`,
+            webroot
+        };
+}
+/** `http2 on;` came with nginx 1.25.1; older ones take `listen 443 ssl http2`. */
+function http2Style(version) {
+    const m = /^(\d+)\.(\d+)\.(\d+)/.exec(version);
+    if (!m)
+        return 'none';
+    const [a, b, c] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const atLeast = a > 1 || (a === 1 && (b > 25 || (b === 25 && c >= 1)));
+    return atLeast ? 'on' : 'listen';
+}
+/**
+ * The site's variables for a server in the given state: the HTTPS site once the certificate and
+ * key are on the server, else the HTTP site (with the challenge location for tls: acme), so nginx
+ * never names a certificate that is not there.
+ */
+function siteVars(ctx, state) {
+    const vars = provisionVars(ctx);
+    const t = ctx.settings.tls;
+    if (t.mode === 'off')
+        return vars;
+    const p = tlsPaths(ctx);
+    if (!state.certificateReady)
+        return t.mode === 'acme' ? { ...vars, acmeWebroot: p.webroot } : vars;
+    const h2 = http2Style(state.nginxVersion);
+    return {
+        ...vars,
+        hsts: t.hsts,
+        tls: {
+            certificate: p.certificate,
+            key: p.key,
+            webroot: p.webroot,
+            http2Listen: h2 === 'listen',
+            http2On: h2 === 'on'
+        }
+    };
+}
+function renderSite(vars) {
+    return renderNginxSite(vars).content;
+}
+/** Reads what the site depends on: are the certificate and key there, which nginx runs. */
+async function probeTlsState(ctx) {
+    const p = tlsPaths(ctx);
+    const res = await ctx.remote.script(`c=${shQuote(p.certificate)}; k=${shQuote(p.key)}
+if [ -s "$c" ] && [ -s "$k" ]; then echo ready=1; else echo ready=0; fi
+echo "nginx=$( (nginx -v 2>&1 || true) | sed -n 's|.*nginx/\\([0-9.]*\\).*|\\1|p')"`, { sudo: true, timeoutMs: 30_000 });
+    const facts = parseFacts(res.stdout);
+    return { certificateReady: facts.ready === '1', nginxVersion: facts.nginx ?? '' };
+}
+/** The site text for this server as it is now (tls: off needs no look at the server). */
+async function siteText(ctx) {
+    if (ctx.settings.tls.mode === 'off')
+        return renderSite(provisionVars(ctx));
+    return renderSite(siteVars(ctx, await probeTlsState(ctx)));
 }
 
 ;// CONCATENATED MODULE: ./src/provision/nginx.ts
-
 
 
 
@@ -82738,9 +83702,6 @@ const REFUSED = 6;
  */
 function nginxScript(ctx) {
     const q = shQuote;
-    const app = ctx.paths.app;
-    const avail = `/etc/nginx/sites-available/${app}.conf`;
-    const enabled = `/etc/nginx/sites-enabled/${app}.conf`;
     // Shared folders nginx serves (uploads): group www-data with setgid, so what the app writes there
     // (UMask 0027: group-readable) is readable by nginx and nothing else of shared/ is; shared/ itself
     // only traversable (o+x, no listing).
@@ -82760,7 +83721,7 @@ fi`;
         .join('\n');
     return `
 ${uploads}
-avail=${q(avail)}; enabled=${q(enabled)}; def=/etc/nginx/sites-enabled/default
+avail=${q(ctx.paths.nginxSite)}; enabled=${q(ctx.paths.nginxEnabled)}; def=/etc/nginx/sites-enabled/default
 new=$(mktemp); trap 'rm -f "$new"' EXIT
 cat > "$new"
 [ -f "$avail" ] && cmp -s "$new" "$avail" || mark site
@@ -82795,11 +83756,12 @@ if ! systemctl is-enabled --quiet nginx 2>/dev/null; then mark nginx-enabled; ac
 if [ "$dry" != 1 ] && ! systemctl is-active --quiet nginx; then mark nginx-started; systemctl start nginx; fi
 `;
 }
-async function ensureNginx(ctx) {
-    const site = renderProxyAndLogs(provisionVars(ctx)).find((f) => f.path.includes('/nginx/'));
+/** `site`: the text to install; by default the site for the server's TLS state (see tls-site.ts). */
+async function ensureNginx(ctx, site) {
+    const text = site ?? (await siteText(ctx));
     try {
         const res = await runProvisionScript(ctx, 'configuring nginx', nginxScript(ctx), {
-            stdin: site.content
+            stdin: text
         });
         if (res.facts.nginx)
             res.detail += ` (nginx ${res.facts.nginx})`;
@@ -82814,6 +83776,216 @@ async function ensureNginx(ctx) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/provision/tls.ts
+
+
+
+
+
+
+
+
+/** Exit code of the ACME script when certbot could not get the certificate. */
+const ISSUE_FAILED = 7;
+/** certbot runs every executable here after each renewal it makes (Debian's certbot.timer). */
+const RENEW_HOOK = '/etc/letsencrypt/renewal-hooks/deploy/gunicorn-deploy-nginx.sh';
+/** The private ACME CA bundle (acme-ca-bundle) and the drop-in giving it to certbot's renewals. */
+const ACME_CA_INPUT = '/etc/gunicorn-deploy/acme-ca.pem';
+const ACME_CA_BUNDLE = '/etc/gunicorn-deploy/acme-ca-bundle.pem';
+const CERTBOT_DROPIN = '/etc/systemd/system/certbot.service.d/gunicorn-deploy-ca.conf';
+/**
+ * Step `tls`, after `nginx` (which already serves the HTTP site, with the ACME challenge path
+ * for tls: acme): gets the certificate (certbot over HTTP-01, or the given files), then installs
+ * the HTTPS site through the same nginx -t gate. Nothing is issued when the certificate on the
+ * server already covers the names from the same ACME server.
+ */
+async function ensureTls(ctx) {
+    const t = ctx.settings.tls;
+    if (t.mode === 'off')
+        return { changed: false, detail: 'off (HTTP only)' };
+    const cert = t.mode === 'acme' ? await obtainAcme(ctx) : await writeCertificateFiles(ctx);
+    const state = await probeTlsState(ctx);
+    if (!state.certificateReady) {
+        // Only a dry run gets here (a real run has just written or issued the files).
+        return { changed: cert.changed, detail: cert.detail };
+    }
+    const site = await ensureNginx(ctx, renderSite(siteVars(ctx, state)));
+    // New certificate files under an unchanged site: nginx reads them on a reload only.
+    if (cert.changes.includes('certificate') && !site.changed && !ctx.settings.provision.dryRun)
+        await reloadNginx(ctx);
+    const changes = [...new Set([...cert.changes.map(changeName), ...site.changes.map((c) => `nginx-${c}`)])];
+    const facts = cert.facts;
+    const about = facts['not-after'] ? ` (serial ${facts.serial}, valid until ${facts['not-after']})` : '';
+    return {
+        changed: changes.length > 0,
+        detail: (changes.length === 0
+            ? 'unchanged'
+            : `${ctx.settings.provision.dryRun ? 'would change' : 'changed'}: ${changes.join(', ')}`) + about
+    };
+}
+/** A changed file's name in the step's detail: what it is for, not where it is. */
+function changeName(c) {
+    if (c === RENEW_HOOK)
+        return 'renew-hook';
+    if ([ACME_CA_INPUT, CERTBOT_DROPIN].includes(c))
+        return 'ca-bundle';
+    if (c.startsWith('removed:'))
+        return 'ca-bundle-removed';
+    return c;
+}
+async function reloadNginx(ctx) {
+    await runProvisionScript(ctx, 'reloading nginx for the new certificate', 'out=$(nginx -t 2>&1) || { echo "$out" | tail -n 5 >&2; exit 1; }\nsystemctl reload nginx', { hint: 'Fix the nginx configuration named above and run provision again.' });
+}
+/** The script's certificate facts: serial and end date, when the file is there. */
+function certificateFacts(path) {
+    return `if [ -s ${shQuote(path)} ]; then
+  echo "serial=$(openssl x509 -in ${shQuote(path)} -noout -serial | sed 's/^serial=//')"
+  echo "not-after=$(openssl x509 -in ${shQuote(path)} -noout -enddate | sed 's/^notAfter=//')"
+fi`;
+}
+function acmeFiles(ctx) {
+    const hook = renderTemplate('tls/renew-hook.sh', provisionVars(ctx));
+    const files = [{ path: RENEW_HOOK, content: hook, mode: '0755', owner: 'root:root' }];
+    if (ctx.settings.tls.acmeCaBundle) {
+        files.push({ path: ACME_CA_INPUT, content: ctx.settings.tls.acmeCaBundle, mode: '0644', owner: 'root:root' }, {
+            path: CERTBOT_DROPIN,
+            content: `# Written by gunicorn-deploy (acme-ca-bundle): certbot's renewals trust the private ACME server.\n[Service]\nEnvironment=REQUESTS_CA_BUNDLE=${ACME_CA_BUNDLE}\n`,
+            mode: '0644',
+            owner: 'root:root'
+        });
+    }
+    return files;
+}
+/**
+ * The ACME script: the renewal hook and CA files, the webroot, then certbot only when the
+ * lineage named after the app is missing, covers other names, comes from another ACME server,
+ * was not made with the webroot, or ends within a day.
+ */
+function acmeScript(ctx) {
+    const q = shQuote;
+    const t = ctx.settings.tls;
+    const p = tlsPaths(ctx);
+    const app = ctx.paths.app;
+    const names = ctx.settings.provision.serverName.split(' ');
+    const wanted = [...names].sort().join(' ');
+    const bundle = t.acmeCaBundle
+        ? `# requests (certbot) takes one bundle: the private CA on top of the system's.
+if [ "$dry" != 1 ]; then
+  nb=$(mktemp); cat ${q(ACME_CA_INPUT)} /etc/ssl/certs/ca-certificates.crt > "$nb" 2>/dev/null || cat ${q(ACME_CA_INPUT)} > "$nb"
+  if [ -f ${q(ACME_CA_BUNDLE)} ] && cmp -s "$nb" ${q(ACME_CA_BUNDLE)}; then rm -f "$nb"; else install -m 0644 "$nb" ${q(ACME_CA_BUNDLE)}; rm -f "$nb"; mark ca-bundle; fi
+fi
+if was_changed ${q(CERTBOT_DROPIN)}; then act systemctl daemon-reload; fi
+export REQUESTS_CA_BUNDLE=${q(ACME_CA_BUNDLE)}`
+        : `for f in ${q(CERTBOT_DROPIN)} ${q(ACME_CA_INPUT)} ${q(ACME_CA_BUNDLE)}; do
+  if [ -e "$f" ]; then mark "removed:$f"; act rm -f "$f"; fi
+done
+if was_changed "removed:${CERTBOT_DROPIN}"; then act systemctl daemon-reload; fi`;
+    const certbot = [
+        'certbot',
+        'certonly',
+        '--non-interactive',
+        '--agree-tos',
+        '--no-eff-email',
+        '-m',
+        t.acmeEmail,
+        '--server',
+        t.acmeServer,
+        '--webroot',
+        '-w',
+        p.webroot,
+        '--cert-name',
+        app,
+        ...names.flatMap((n) => ['-d', n])
+    ]
+        .map(q)
+        .join(' ');
+    return `
+${writeFilesScript(acmeFiles(ctx))}
+${bundle}
+[ -d ${q(p.webroot)} ] || { mark webroot; act install -d -m 0755 -o root -g root ${q(p.webroot)}; }
+cert=${q(`/etc/letsencrypt/live/${app}/cert.pem`)}; conf=${q(`/etc/letsencrypt/renewal/${app}.conf`)}
+why=""
+if [ ! -s "$cert" ] || [ ! -f "$conf" ]; then why="no certificate yet"
+else
+  have=$(openssl x509 -in "$cert" -noout -ext subjectAltName 2>/dev/null | grep -o 'DNS:[^,[:space:]]*' | sed 's/^DNS://' | sort | tr '\\n' ' ' | sed 's/ $//' || true)
+  srv=$(sed -n 's/^server *= *//p' "$conf" | tail -n 1)
+  auth=$(sed -n 's/^authenticator *= *//p' "$conf" | tail -n 1)
+  if [ "$have" != ${q(wanted)} ]; then why="the certificate covers $have"
+  elif [ "$srv" != ${q(t.acmeServer)} ]; then why="the certificate came from $srv"
+  elif [ "$auth" != webroot ]; then why="the certificate was not made with the webroot"
+  elif ! openssl x509 -in "$cert" -noout -checkend 86400 >/dev/null; then why="the certificate ends within a day"
+  fi
+fi
+if [ -n "$why" ]; then
+  mark certificate
+  if [ "$dry" = 1 ]; then
+    echo "would=certbot certonly --webroot for ${names.join(' ')} from ${t.acmeServer} ($why)"
+  else
+    # --force-renewal: an existing lineage for other names or another server is replaced now.
+    force=""; [ -f "$conf" ] && force=--force-renewal
+    if ! out=$(${certbot} $force 2>&1); then
+      { printf '%s\\n' "$out" | grep -v '^Saving debug log\\|^ *$' | tail -n 15 >&2; } || true
+      exit ${ISSUE_FAILED}
+    fi
+  fi
+fi
+if ! systemctl is-enabled --quiet certbot.timer 2>/dev/null || ! systemctl is-active --quiet certbot.timer; then
+  mark renew-timer; act systemctl enable --now --quiet certbot.timer
+fi
+${certificateFacts(`/etc/letsencrypt/live/${app}/cert.pem`)}
+`;
+}
+async function obtainAcme(ctx) {
+    const t = ctx.settings.tls;
+    const names = ctx.settings.provision.serverName.split(' ');
+    try {
+        return await runProvisionScript(ctx, 'getting the certificate', acmeScript(ctx), {
+            stdin: filesInput(acmeFiles(ctx)),
+            timeoutMs: 5 * 60_000
+        });
+    }
+    catch (err) {
+        const msg = err instanceof Error ? err.message : String(err);
+        if (msg.includes(`exit ${ISSUE_FAILED}`)) {
+            throw new DeployError(`certbot could not get a certificate for ${names.join(', ')} from ${t.acmeServer}; nginx keeps serving the site as it was (plain HTTP until a first certificate is issued):\n${msg.split('\n').slice(1).join('\n')}`, `Check that every server-name resolves (DNS A/AAAA) to this server and that port 80 reaches its nginx from the internet (the CA fetches http://NAME/.well-known/acme-challenge/...), that acme-server is right, then run provision again. Repeated failures count against the CA's rate limits.`);
+        }
+        throw err;
+    }
+}
+/**
+ * The private key, from the script's stdin (one base64 line after the certificate's), through a
+ * 0600 temporary file. Unlike writeFilesScript it never prints a diff, not even in a dry run: the
+ * key on the server is not masked in the log (only the one given is).
+ */
+function keyScript(path) {
+    const q = shQuote;
+    return `k=${q(path)}
+IFS= read -r b64
+tmp=$(mktemp "$(dirname "$k")/.gd-new.XXXXXX" 2>/dev/null || mktemp)
+printf '%s' "$b64" | base64 -d > "$tmp"; b64=""
+if [ -f "$k" ] && cmp -s "$tmp" "$k" && [ "$(stat -c '%a %U:%G' "$k")" = "600 root:root" ]; then rm -f "$tmp"
+else
+  mark certificate
+  if [ "$dry" = 1 ]; then echo "would=write the private key $k (not shown)"; rm -f "$tmp"
+  else chmod 0600 "$tmp"; chown root:root "$tmp"; mv -f "$tmp" "$k"; fi
+fi`;
+}
+async function writeCertificateFiles(ctx) {
+    const t = ctx.settings.tls;
+    const p = tlsPaths(ctx);
+    const cert = { path: p.certificate, content: t.certificate, mode: '0644', owner: 'root:root' };
+    const key = { path: p.key, content: t.key, mode: '0600', owner: 'root:root' };
+    const res = await runProvisionScript(ctx, 'writing the certificate files', `${writeFilesScript([cert])}
+if was_changed ${shQuote(p.certificate)}; then mark certificate; fi
+${keyScript(p.key)}
+${certificateFacts(p.certificate)}`, 
+    // The key travels on stdin only, never in the command line.
+    { stdin: filesInput([cert, key]) });
+    // The paths themselves say nothing more than "certificate".
+    const changes = [...new Set(res.changes.filter((c) => !c.startsWith('/')))];
+    return { ...res, changes, changed: changes.length > 0 };
+}
+
 ;// CONCATENATED MODULE: ./src/provision/logrotate.ts
 
 
@@ -82826,7 +83998,7 @@ async function ensureNginx(ctx) {
  * is refused before it replaces a good one.
  */
 async function ensureLogrotate(ctx) {
-    const file = renderProxyAndLogs(provisionVars(ctx)).find((f) => f.path.startsWith('/etc/logrotate.d/'));
+    const file = renderLogrotate(provisionVars(ctx));
     const check = `
 if [ "$dry" != 1 ] && was_changed ${shQuote(file.path)}; then
   if ! out=$(logrotate -d ${shQuote(file.path)} 2>&1) || echo "$out" | grep -qi '^error'; then
@@ -82847,25 +84019,33 @@ fi
 
 
 /** The health check and the database maintenance, each a script, a oneshot service and a timer. */
-function timerNames(app) {
-    return [`${app}-health.timer`, `${app}-db-maintenance.timer`];
+function timerUnits(layout) {
+    const u = layout.units;
+    return [
+        { service: u.healthService, timer: u.healthTimer },
+        { service: u.dbService, timer: u.dbTimer }
+    ];
 }
 /**
  * Writes the scripts and units when they differ, reloads systemd only then, restarts a timer only
  * when its own files changed (a new interval), and makes sure each timer is enabled and running.
  */
-function timerFiles(ctx) {
+function timers_timerFiles(ctx) {
     const vars = provisionVars(ctx);
-    return [...renderHealthUnits(vars), ...renderDbMaintenanceUnits(vars)];
+    return [renderHealthUnits(vars), renderDbMaintenanceUnits(vars)].flatMap((f) => [
+        f.script,
+        f.service,
+        f.timer
+    ]);
 }
 function timersScript(ctx) {
-    const files = timerFiles(ctx);
+    const files = timers_timerFiles(ctx);
     const q = shQuote;
-    const perTimer = timerNames(ctx.paths.app)
-        .map((t) => {
-        const base = t.replace(/\.timer$/, '');
+    const perTimer = timerUnits(ctx.paths)
+        .map(({ service, timer }) => {
+        const t = timer.name;
         return `
-if was_changed ${q(`/etc/systemd/system/${t}`)} || was_changed ${q(`/etc/systemd/system/${base}.service`)}; then
+if was_changed ${q(timer.file)} || was_changed ${q(service.file)}; then
   [ "$dry" = 1 ] || { systemctl is-active --quiet ${q(t)} && systemctl restart ${q(t)} || true; }
 fi
 if ! systemctl is-enabled --quiet ${q(t)} 2>/dev/null; then mark ${q(`${t}:enabled`)}; act systemctl enable --quiet ${q(t)}; fi
@@ -82880,8 +84060,262 @@ ${perTimer}
 }
 async function ensureTimers(ctx) {
     return runProvisionScript(ctx, 'installing the health and database timers', timersScript(ctx), {
-        stdin: filesInput(timerFiles(ctx))
+        stdin: filesInput(timers_timerFiles(ctx))
     });
+}
+
+;// CONCATENATED MODULE: ./src/provision/firewall.ts
+
+
+
+
+
+/**
+ * The app's firewall: one nftables table of its own (`inet gunicorn_deploy_APP`), never the whole
+ * ruleset and never another table, so the user's /etc/nftables.conf and other tools' tables stay as
+ * they are (a packet must pass every table's input hook: ours drops what it does not allow, whatever
+ * the others accept). Loaded at boot by APP-firewall.service, after nftables.service (whose
+ * `flush ruleset` would remove it) and restarted with it.
+ *
+ * Applied so that a mistake cannot lock the run out: a transient timer reverts the change after
+ * REVERT_AFTER_S unless a NEW SSH connection confirms it (a rule that cut new logins would still let
+ * the open connection through as established traffic, so only a new one proves anything). Only the
+ * confirmed ruleset is made permanent.
+ */
+/** Seconds the new rules have to be confirmed over a new connection before the server reverts them. */
+const REVERT_AFTER_S = 60;
+/** Exit code of the confirm script when the revert already ran. */
+const TOO_LATE = 7;
+function firewallTable(app) {
+    // App names are [a-z][a-z0-9-]*; nft identifiers have no '-'.
+    return `gunicorn_deploy_${app.replace(/-/g, '_')}`;
+}
+function firewallPaths(app) {
+    return {
+        rules: `/etc/${app}/firewall.nft`,
+        unit: `${app}-firewall.service`,
+        unitFile: `/etc/systemd/system/${app}-firewall.service`,
+        pending: `/run/gunicorn-deploy/${app}-firewall.pending.nft`,
+        revert: `${app}-firewall-revert`,
+        revertScript: `/run/gunicorn-deploy/${app}-firewall-revert.sh`,
+        reverted: `/run/gunicorn-deploy/${app}-firewall.reverted`
+    };
+}
+/** Ports sorted, overlaps and neighbours merged (nft refuses overlapping elements in a set). */
+function mergePorts(ports, proto) {
+    const sorted = ports.filter((p) => p.proto === proto).sort((a, b) => a.from - b.from);
+    const merged = [];
+    for (const p of sorted) {
+        const last = merged.at(-1);
+        if (last && p.from <= last.to + 1)
+            last.to = Math.max(last.to, p.to);
+        else
+            merged.push({ from: p.from, to: p.to });
+    }
+    return merged.map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`));
+}
+/** The ruleset file: replaces the table atomically (one nft transaction) and nothing else. */
+function renderFirewall(app, sshPort, allow) {
+    const t = firewallTable(app);
+    const ports = [{ proto: 'tcp', from: sshPort, to: sshPort }, ...tcp(80), ...tcp(443), ...allow];
+    const tcpPorts = mergePorts(ports, 'tcp');
+    const udpPorts = mergePorts(ports, 'udp');
+    const list = (xs) => `{ ${xs.join(', ')} }`;
+    return `#!/usr/sbin/nft -f
+${UNIT_HEADER}; changes here are overwritten on the next provision.
+# Firewall of ${app}: inbound SSH (${sshPort}, the port provision connected to), HTTP, HTTPS${allow.length ? ' and firewall-allow' : ''}; the rest is dropped. Only this table is replaced, nothing else of the ruleset.
+table inet ${t}
+delete table inet ${t}
+table inet ${t} {
+  chain input {
+    type filter hook input priority filter; policy drop;
+    ct state invalid drop
+    ct state { established, related } accept
+    iif "lo" accept
+    icmp type { echo-request, destination-unreachable, time-exceeded, parameter-problem } accept
+    # Without neighbour discovery and packet-too-big, IPv6 stops working. (No protocol names: nft
+    # 1.0.6 resolves them through /etc/protocols, which a minimal image lacks.)
+    icmpv6 type { echo-request, destination-unreachable, packet-too-big, time-exceeded, parameter-problem, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert, mld-listener-query } accept
+    ip6 saddr fe80::/10 udp sport 547 udp dport 546 accept
+    tcp dport ${list(tcpPorts)} accept${udpPorts.length ? `\n    udp dport ${list(udpPorts)} accept` : ''}
+  }
+}
+`;
+}
+function tcp(port) {
+    return [{ proto: 'tcp', from: port, to: port }];
+}
+function renderFirewallUnit(app) {
+    const p = firewallPaths(app);
+    return `${UNIT_HEADER}; changes here are overwritten on the next provision.
+[Unit]
+Description=Firewall of ${app} (nftables table inet ${firewallTable(app)})
+DefaultDependencies=no
+Wants=network-pre.target
+Before=network-pre.target shutdown.target
+Conflicts=shutdown.target
+# nftables.service starts with \`flush ruleset\`: load after it, and again whenever it restarts.
+After=nftables.service
+PartOf=nftables.service
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/sbin/nft -f ${p.rules}
+ExecStop=-/usr/sbin/nft delete table inet ${firewallTable(app)}
+
+[Install]
+WantedBy=sysinit.target
+`;
+}
+function firewallFiles(app, sshPort, allow) {
+    const p = firewallPaths(app);
+    return [
+        { path: p.rules, content: renderFirewall(app, sshPort, allow), mode: '0644', owner: 'root:root' },
+        { path: p.unitFile, content: renderFirewallUnit(app), mode: '0644', owner: 'root:root' }
+    ];
+}
+/**
+ * Stage one: nothing to do when the installed ruleset and unit equal the new ones and the table is
+ * live. Otherwise the new ruleset (on stdin) is checked with `nft -c`, the revert armed, and the
+ * ruleset loaded; `applied=1` tells the caller to confirm.
+ */
+function applyScript(app) {
+    const q = shQuote;
+    const p = firewallPaths(app);
+    const t = firewallTable(app);
+    return `
+command -v nft >/dev/null || { echo "nft is not installed (the packages step installs nftables)" >&2; exit 4; }
+install -d -m 0700 /run/gunicorn-deploy
+pending=${q(p.pending)}
+IFS= read -r rules_b64; IFS= read -r unit_b64
+printf '%s' "$rules_b64" | base64 -d > "$pending"
+cmp -s "$pending" ${q(p.rules)} || mark ruleset
+printf '%s' "$unit_b64" | base64 -d | cmp -s - ${q(p.unitFile)} || mark unit
+if ! nft list table inet ${q(t)} >/dev/null 2>&1; then mark table; fi
+if ! systemctl is-enabled --quiet ${q(p.unit)} 2>/dev/null; then mark enabled; fi
+[ -n "$changed" ] || { rm -f "$pending"; echo "changed="; exit 0; }
+if ! out=$(nft -c -f "$pending" 2>&1); then echo "$out" | tail -n 8 >&2; rm -f "$pending"; exit 5; fi
+if [ "$dry" = 1 ]; then
+  echo "would=load the firewall table inet ${t} (reverted after ${REVERT_AFTER_S} s unless a new SSH login confirms it), install ${p.rules} and ${p.unit}"
+  [ -f ${q(p.rules)} ] && { diff -u ${q(p.rules)} "$pending" | sed -n '3,40p' | sed 's/^/diff=/' || true; }
+  rm -f "$pending"
+else
+  # The way back: the last confirmed ruleset, or no table at all.
+  cat > ${q(p.revertScript)} <<'REVERT'
+#!/bin/sh
+nft delete table inet ${t} 2>/dev/null
+if [ -f ${q(p.rules)} ] && systemctl is-enabled --quiet ${q(p.unit)}; then nft -f ${q(p.rules)}; fi
+touch ${q(p.reverted)}
+echo "<3>the firewall of ${app} was not confirmed by a new SSH login within ${REVERT_AFTER_S} s: reverted to the previous rules"
+REVERT
+  chmod 0700 ${q(p.revertScript)}
+  rm -f ${q(p.reverted)}
+  systemctl stop ${q(`${p.revert}.timer`)} ${q(`${p.revert}.service`)} 2>/dev/null || true
+  systemctl reset-failed ${q(`${p.revert}.service`)} 2>/dev/null || true
+  systemd-run --quiet --unit=${q(p.revert)} --on-active=${REVERT_AFTER_S}s --timer-property=AccuracySec=1s ${q(p.revertScript)}
+  if ! out=$(nft -f "$pending" 2>&1); then
+    systemctl stop ${q(`${p.revert}.timer`)} 2>/dev/null || true
+    echo "$out" | tail -n 8 >&2; exit 5
+  fi
+  echo applied=1
+fi
+`;
+}
+/**
+ * Stage two, over the new connection: stops the revert (unless it already ran), then makes the
+ * confirmed ruleset permanent: the file, the unit, enabled for the next boot.
+ */
+function confirmScript(app, files) {
+    const q = shQuote;
+    const p = firewallPaths(app);
+    return `
+# A timer that fired stays active (elapsed): only one still waiting can be stopped in time, and the
+# revert must not have started meanwhile.
+if [ -e ${q(p.reverted)} ] || [ "$(systemctl show -p SubState --value ${q(`${p.revert}.timer`)})" != waiting ]; then exit ${TOO_LATE}; fi
+systemctl stop ${q(`${p.revert}.timer`)}
+if [ -e ${q(p.reverted)} ] || [ "$(systemctl show -p ExecMainStartTimestampMonotonic --value ${q(`${p.revert}.service`)})" != 0 ]; then exit ${TOO_LATE}; fi
+rm -f ${q(p.pending)} ${q(p.revertScript)}
+${writeFilesScript(files)}
+if echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
+systemctl enable --quiet ${q(p.unit)}
+systemctl is-active --quiet ${q(p.unit)} || systemctl start ${q(p.unit)}
+`;
+}
+/** firewall: false after true: the table, its unit and file go (nothing of anyone else's). */
+function removeScript(app) {
+    const q = shQuote;
+    const p = firewallPaths(app);
+    const t = firewallTable(app);
+    return `
+if [ -e ${q(p.unitFile)} ] || [ -e ${q(p.rules)} ] || { command -v nft >/dev/null && nft list table inet ${q(t)} >/dev/null 2>&1; }; then
+  mark firewall-removed
+  if [ "$dry" = 1 ]; then echo "would=remove the firewall table inet ${t}, ${p.unit} and ${p.rules}"; else
+    systemctl disable --now --quiet ${q(p.unit)} 2>/dev/null || true
+    command -v nft >/dev/null && nft delete table inet ${q(t)} 2>/dev/null || true
+    rm -f ${q(p.unitFile)} ${q(p.rules)}
+    systemctl daemon-reload
+  fi
+fi
+`;
+}
+/** The server-side port of the connection this run uses ($SSH_CONNECTION, as the login user). */
+async function sshServerPort(remote) {
+    const res = await remote.exec('printf "%s\\n" "${SSH_CONNECTION:-}"', { timeoutMs: 30_000 });
+    const port = Number(/^\S+ \d+ \S+ (\d+)\s*$/.exec(res.stdout)?.[1]);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+        throw new DeployError('cannot tell which port this SSH connection uses on the server (SSH_CONNECTION is not set); the firewall was not changed', 'Check that the server runs OpenSSH (it sets SSH_CONNECTION), or set firewall: false.');
+    }
+    return port;
+}
+/** Waits (over the old connection, still open as established traffic) for the revert to have run. */
+async function waitForRevert(ctx, app) {
+    const p = firewallPaths(app);
+    const deadline = Date.now() + (REVERT_AFTER_S + 20) * 1000;
+    while (Date.now() < deadline) {
+        const res = await ctx.remote
+            .script(`test -e ${shQuote(p.reverted)}`, { sudo: true, timeoutMs: 10_000 })
+            .catch(() => undefined);
+        if (res?.code === 0)
+            return true;
+        await new Promise((r) => setTimeout(r, 2000));
+    }
+    return false;
+}
+async function ensureFirewall(ctx, reconnect) {
+    const app = ctx.paths.app;
+    const edge = ctx.settings.provision.edge;
+    if (!edge.firewall)
+        return runProvisionScript(ctx, 'checking for a firewall to remove', removeScript(app));
+    const files = firewallFiles(app, await sshServerPort(ctx.remote), edge.firewallAllow);
+    const applied = await runProvisionScript(ctx, 'applying the firewall', applyScript(app), {
+        stdin: filesInput(files),
+        hint: 'nft refused the ruleset; nothing was changed.'
+    });
+    if (applied.facts.applied !== '1')
+        return applied;
+    const by = new Date(Date.now() + REVERT_AFTER_S * 1000).toISOString();
+    let second;
+    try {
+        if (!reconnect)
+            throw new Error('no way to open a new connection here');
+        second = await reconnect();
+        await runProvisionScript({ ...ctx, remote: second }, 'confirming the firewall', confirmScript(app, files), {
+            stdin: filesInput(files),
+            timeoutMs: 30_000
+        });
+    }
+    catch (err) {
+        const why = errorMessage(err).split('\n')[0];
+        const reverted = await waitForRevert(ctx, app);
+        throw new DeployError(`the firewall was applied, but a new SSH connection could not confirm it (${why}); ${reverted
+            ? `the server reverted it after ${REVERT_AFTER_S} s, as armed before the change: the previous rules are back`
+            : `the server reverts it by ${by} (${REVERT_AFTER_S} s after the change)`}`, 'Check that SSH reaches the server on the port this run used, and what firewall-allow opens; then run provision again.');
+    }
+    finally {
+        await second?.close().catch(() => undefined);
+    }
+    return { ...applied, detail: `${applied.detail} (confirmed over a new SSH connection)` };
 }
 
 ;// CONCATENATED MODULE: ./src/provision/first-deploy.ts
@@ -82942,7 +84376,7 @@ async function decideDeploy(ctx) {
     const res = await runScript(ctx, 'reading the current release', `
 [ -f ${q(recordPath(ctx))} ] && cat ${q(recordPath(ctx))}
 [ -L ${q(ctx.paths.current)} ] && echo "current=$(basename "$(readlink ${q(ctx.paths.current)})")"
-echo "active=$(systemctl is-active ${q(`${ctx.paths.app}.service`)} 2>/dev/null || true)"
+echo "active=$(systemctl is-active ${q(ctx.paths.units.service.name)} 2>/dev/null || true)"
 `, { timeoutMs: 30_000 });
     const f = parseFacts(res.stdout);
     const short = hash.slice(0, 12);
@@ -82983,6 +84417,7 @@ const VERIFY_KEYS = [
     'debug',
     'django-check',
     'nginx-config',
+    'tls',
     'logrotate',
     'database',
     'timers',
@@ -83039,7 +84474,7 @@ function verifyChecklistScript(ctx) {
     return `
 set +e
 r() { printf 'check=%s|%s|%s\\n' "$1" "$2" "$(printf '%s' "$3" | tr '\\n|' ' /' | cut -c1-200)"; }
-svc=${q(`${p.app}.service`)}; sock=${q(`${p.app}.socket`)}; sockpath=${q(p.socket)}; hp=${q(d.healthPath)}
+svc=${q(p.units.service.name)}; sock=${q(p.units.socket.name)}; sockpath=${q(p.socket)}; hp=${q(d.healthPath)}
 a=$(systemctl is-active "$svc" 2>/dev/null); e=$(systemctl is-enabled "$svc" 2>/dev/null)
 if [ "$a" = active ] && [ "$e" = enabled ]; then r service ok "active, enabled, pid $(systemctl show -p MainPID --value "$svc")"; else r service red "$a, \${e:-not installed}"; fi
 a=$(systemctl is-active "$sock" 2>/dev/null); e=$(systemctl is-enabled "$sock" 2>/dev/null)
@@ -83065,11 +84500,23 @@ if [ "\${fw%=*}" = settings.DEBUG ] && [ -f ${q(`${p.current}/manage.py`)} ]; th
   ids=$(printf '%s\\n' "$out" | grep -oE '\\([a-z_]+\\.[EW][0-9]+\\)' | tr -d '()' | sort -u | tr '\\n' ' ')
   if [ "$rc" = 0 ]; then r django-check ok "manage.py check --deploy: \${ids:-no warnings}"; else r django-check red "manage.py check --deploy failed: \${ids:-$(printf '%s' "$out" | tail -n 2)}"; fi
 else r django-check n/a "not a Django app"; fi
-code=$(curl -sS -o /dev/null -w '%{http_code}' -m 10 -H ${q(`Host: ${host}`)} "http://127.0.0.1$hp" 2>/dev/null)
-if [ "$code" = 200 ]; then r health-nginx ok "$hp 200 on port 80"; else r health-nginx red "$hp answered \${code:-nothing} through nginx on port 80"; fi
+# Through nginx as a browser comes: port 80, and after the redirect to HTTPS when the site has one
+# (the name resolved to this server; the certificate's trust is not this check's business).
+code=$(curl -sS -L --max-redirs 2 -k -o /dev/null -w '%{http_code} %{scheme}' -m 10 --resolve ${q(`${host}:80:127.0.0.1`)} --resolve ${q(`${host}:443:127.0.0.1`)} ${q(`http://${host}`)}"$hp" 2>/dev/null)
+case "$code" in
+  "200 "*) r health-nginx ok "$hp 200 $([ "\${code#* }" = https ] || [ "\${code#* }" = HTTPS ] && echo 'over HTTPS after the redirect' || echo 'on port 80')";;
+  *) r health-nginx red "$hp answered \${code%% *} through nginx on port 80";;
+esac
 if ! command -v nginx >/dev/null; then r nginx-config red "nginx is not installed";
 elif out=$(nginx -t 2>&1); then r nginx-config ok "nginx -t passed"; else r nginx-config red "nginx -t: $(echo "$out" | grep -v 'test failed' | tail -n 1)"; fi
-lr=${q(`/etc/logrotate.d/${p.app}`)}
+# The certificate the site names: renewals start 30 days ahead, so one ending within 7 days means
+# they are failing.
+crt=$(sed -n 's/^ *ssl_certificate  *\\([^ ;]*\\);.*$/\\1/p' ${q(p.nginxSite)} 2>/dev/null | head -n 1)
+if [ -z "$crt" ]; then r tls n/a "plain HTTP (tls: off)";
+elif ! end=$(openssl x509 -in "$crt" -noout -enddate 2>&1); then r tls red "cannot read $crt: $end";
+elif openssl x509 -in "$crt" -noout -checkend 604800 >/dev/null; then r tls ok "certificate valid until \${end#notAfter=}";
+else r tls red "the certificate ends \${end#notAfter=}, within 7 days: renewals are failing (journalctl -u certbot)"; fi
+lr=${q(p.logrotate)}
 if [ ! -f "$lr" ]; then r logrotate red "no $lr";
 elif out=$(logrotate -d "$lr" 2>&1) && ! echo "$out" | grep -qi '^error'; then
   n=$(ls ${q(p.logDir)}/*.log 2>/dev/null | wc -l); r logrotate ok "logrotate -d clean, $n log files in ${p.logDir}"
@@ -83080,7 +84527,9 @@ elif [ ! -f "$db" ]; then r database red "no database at $db";
 else ic=$(runuser -u ${q(p.user)} -- sqlite3 -readonly "$db" 'PRAGMA integrity_check' 2>&1 | head -n 3)
   if [ "$ic" = ok ]; then r database ok "integrity ok, $(stat -c %s "$db") bytes"; else r database red "integrity_check: $ic"; fi
 fi
-bad=""; for t in ${timerNames(p.app).map(q).join(' ')}; do systemctl is-active --quiet "$t" || bad="$bad $t"; done
+bad=""; for t in ${timerUnits(p)
+        .map((u) => q(u.timer.name))
+        .join(' ')}; do systemctl is-active --quiet "$t" || bad="$bad $t"; done
 if [ -z "$bad" ]; then r timers ok "health and db-maintenance timers active"; else r timers red "not active:$bad"; fi
 d=${q(p.dir)}; while [ ! -d "$d" ]; do d=$(dirname "$d"); done
 used=$(df -P "$d" | awk 'NR==2 {sub(/%/, "", $5); print $5}')
@@ -83137,6 +84586,9 @@ async function verifyChecklist(ctx) {
 
 
 
+
+
+
 /**
  * A bare Debian/Ubuntu host to a production service, in an order where each step needs only
  * what the steps before it made: packages, the app's user and folders, an imported database (before
@@ -83172,12 +84624,15 @@ const provisionMode = {
             // Held from here on (a deploy running at the same time would see units and files change
             // under it); apt above touches nothing of the app's and may take minutes.
             if (!dry)
-                lock = (await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }))).lock;
+                lock = await lockStep(ctx);
             await track('user', () => ensureUser(ctx));
             await track('import-database', () => importDatabase(ctx));
             await track('nginx', () => ensureNginx(ctx));
+            await track('tls', () => ensureTls(ctx));
             await track('logrotate', () => ensureLogrotate(ctx));
+            await track('alerts', () => ensureAlerts(ctx));
             await track('timers', () => ensureTimers(ctx));
+            await track('firewall', () => ensureFirewall(ctx, host.reconnect));
             const decision = await s('release', async () => {
                 const d = await decideDeploy(ctx);
                 ctx.logger.info(d.deploy ? `${dry ? 'would deploy' : 'deploying'}: ${d.why}` : `no deploy: ${d.why}`);
@@ -83214,7 +84669,409 @@ const provisionMode = {
     }
 };
 
+;// CONCATENATED MODULE: ./src/loadtest/summary.ts
+
+function summary_markdownTable(header, rows) {
+    const esc = (s) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    return [
+        `| ${header.join(' | ')} |`,
+        `| ${header.map(() => '---').join(' | ')} |`,
+        ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)
+    ].join('\n');
+}
+/** How much of the CPU figures is the load generator's own. */
+function generatorNote(levels) {
+    const most = Math.max(0, ...levels.map((l) => l.generatorCpu ?? 0));
+    return `wrk itself used at most ${most}% of one core`;
+}
+/** A y-axis top a little above the highest bar or the threshold line, on a round number. */
+function axisTop(values) {
+    const top = Math.max(1, ...values) * 1.15;
+    const step = 10 ** Math.floor(Math.log10(top));
+    return Math.ceil(top / step) * step;
+}
+/**
+ * A Mermaid xychart (GitHub renders it in the job summary): p95 per level as bars, the load-p95
+ * threshold as a line. Only numbers and the host label (a checked host name) reach it.
+ */
+function p95Chart(host, fact) {
+    const levels = fact.levels;
+    const p95 = levels.map((l) => l.p95Ms);
+    const limit = fact.thresholds.p95Ms;
+    return [
+        '```mermaid',
+        'xychart-beta',
+        `    title "p95 latency per level on ${host.replace(/"/g, '')} (line: load-p95)"`,
+        `    x-axis "concurrent clients" [${levels.map((l) => `"${l.clients}"`).join(', ')}]`,
+        `    y-axis "p95 latency (ms)" 0 --> ${axisTop([...p95, limit])}`,
+        `    bar [${p95.join(', ')}]`,
+        `    line [${levels.map(() => limit).join(', ')}]`,
+        '```'
+    ].join('\n');
+}
+/** The job summary's part for one host's load check; undefined when the host ran none. */
+function summary_loadSummaryMarkdown(host, json) {
+    if (!json)
+        return undefined;
+    let fact;
+    try {
+        fact = JSON.parse(json);
+    }
+    catch {
+        return undefined;
+    }
+    if (!Array.isArray(fact.levels) || fact.levels.length === 0)
+        return undefined;
+    const t = fact.thresholds;
+    const missed = fact.levels.flatMap((l) => l.missed.map((m) => `- ${l.clients} clients: ${m}`));
+    return [
+        `Load check on ${host}: ${fact.paths.join(', ')} through nginx${fact.target?.startsWith('https') ? ' over HTTPS' : ''}, ${fact.levelS} s per level, ` +
+            `${fact.thinkMs ? `${fact.thinkMs} ms think time per client` : 'no think time'}; ` +
+            `thresholds p95 ${t.p95Ms} ms, success ${t.successMin}%, CPU ${t.cpuMax}%, memory ${t.memoryMax}% ` +
+            `(CPU and memory are the whole machine, the load generator included: ${generatorNote(fact.levels)}).`,
+        summary_markdownTable(LOAD_HEADER, loadRows(fact.levels)),
+        ...(missed.length ? [missed.join('\n')] : []),
+        p95Chart(host, fact)
+    ].join('\n\n');
+}
+
+;// CONCATENATED MODULE: ./src/loadtest/verdict.ts
+function thresholdsOf(s) {
+    return { p95Ms: s.p95Ms, successMin: s.successMin, cpuMax: s.cpuMax, memoryMax: s.memoryMax };
+}
+/** Success share in percent with one decimal, never rounded up to 100 while a request failed. */
+function successRate(l) {
+    if (l.requests === 0)
+        return 0;
+    const r = Math.floor((l.successes / l.requests) * 1000) / 10;
+    return r;
+}
+const pct = (n) => `${Number.isInteger(n) ? n : n.toFixed(1)}%`;
+/** Which thresholds a level missed, each said with the input that sets it. */
+function judge(l, t) {
+    const missed = [];
+    if (l.problem || l.requests === 0) {
+        missed.push(`no figures: ${l.problem ?? 'no request was answered'}`);
+        return { ...l, missed };
+    }
+    const rate = successRate(l);
+    if (rate < t.successMin) {
+        const what = [
+            ...Object.entries(l.statuses)
+                .filter(([code]) => !/^[23]/.test(code))
+                .map(([code, n]) => `${n} x HTTP ${code}`),
+            ...Object.entries(l.errors).map(([kind, n]) => `${n} ${kind} error${n === 1 ? '' : 's'}`)
+        ].join(', ');
+        missed.push(`success ${pct(rate)} is under load-success ${pct(t.successMin)} (${what})`);
+    }
+    if (l.p95Ms > t.p95Ms)
+        missed.push(`p95 ${l.p95Ms} ms is over load-p95 ${t.p95Ms} ms`);
+    if (l.cpuPeak > t.cpuMax)
+        missed.push(`CPU peak ${pct(l.cpuPeak)} is over load-cpu ${pct(t.cpuMax)}`);
+    if (l.memoryPeak > t.memoryMax)
+        missed.push(`memory peak ${pct(l.memoryPeak)} is over load-memory ${pct(t.memoryMax)}`);
+    return { ...l, missed };
+}
+const verdict_LOAD_HEADER = [
+    'clients',
+    'requests',
+    'success',
+    'p50',
+    'p95',
+    'p99',
+    'req/s',
+    'CPU peak',
+    'memory peak',
+    'result'
+];
+/** The seed's table for this server, one row per level (the log's and the summary's). */
+function verdict_loadRows(levels) {
+    return levels.map((l) => [
+        String(l.clients),
+        `${l.requests}${l.capped ? ' (cap)' : ''}`,
+        pct(successRate(l)),
+        `${l.p50Ms} ms`,
+        `${l.p95Ms} ms`,
+        `${l.p99Ms} ms`,
+        String(l.rps),
+        pct(l.cpuPeak),
+        pct(l.memoryPeak),
+        l.missed.length ? 'FAILED' : 'ok'
+    ]);
+}
+
+;// CONCATENATED MODULE: ./src/loadtest/wrk.ts
+
+/**
+ * The load generator is Debian's wrk, run on the server itself against nginx on 127.0.0.1 (port 80,
+ * or 443 when plain HTTP only redirects to HTTPS).
+ * wrk is event-driven C: one thread keeps 100 connections busy for a fraction of one core, where
+ * a Python client's threads spend the same core on the GIL and add their own waiting to every
+ * latency they measure. Its latency histogram has microsecond buckets, so the percentiles are
+ * exact. Its own error counters are not enough to make requests = successes + failures (a
+ * timeout is counted every 2 s a request is still pending), so a Lua script counts every
+ * response by status and stops the run at the requests cap.
+ */
+/** The Lua script: counts per status, optional think time, and a stop at the cap. */
+function wrkScript(thinkMs) {
+    return `-- gunicorn-deploy load check. args: cap host path...
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+end
+function init(args)
+  cap = tonumber(args[1])
+  wrk.headers["Host"] = args[2]
+  wrk.headers["User-Agent"] = "gunicorn-deploy-loadtest"
+  reqs = {}
+  for i = 3, #args do reqs[#reqs + 1] = wrk.format("GET", args[i]) end
+  nreq = 0
+  n = 0
+  ok = 0
+  statuses = {}
+end
+function request()
+  nreq = nreq % #reqs + 1
+  return reqs[nreq]
+end
+${thinkMs > 0 ? `function delay()\n  return ${Math.round(thinkMs)}\nend\n` : ''}function response(status, headers, body)
+  -- Answers already in hand when the cap stopped the thread are not counted: the cap is exact.
+  if n >= cap then return end
+  n = n + 1
+  if status >= 200 and status < 400 then ok = ok + 1 end
+  local k = tostring(status)
+  statuses[k] = (statuses[k] or 0) + 1
+  if n >= cap then
+    wrk.thread:stop()
+    -- wrk's main thread sleeps out the whole duration; SIGINT (wrk's own "stop now") wakes it.
+    -- The shell os.execute starts is wrk's child ($PPID is wrk), and it sends the signal a moment
+    -- after it returned: system() ignores SIGINT in wrk while it waits for that shell.
+    os.execute("(sleep 0.05; kill -INT $PPID) &")
+  end
+end
+function done(summary, latency, requests)
+  local total, good, st = 0, 0, {}
+  for _, t in ipairs(threads) do
+    total = total + t:get("n")
+    good = good + t:get("ok")
+    for k, v in pairs(t:get("statuses")) do st[k] = (st[k] or 0) + v end
+  end
+  local codes = {}
+  for k, v in pairs(st) do codes[#codes + 1] = k .. ":" .. v end
+  local e = summary.errors
+  io.write(string.format("gd-wrk responses=%d ok=%d connect=%d read=%d write=%d timeout=%d duration_us=%d p50_us=%d p95_us=%d p99_us=%d max_us=%d statuses=%s\\n",
+    total, good, e.connect, e.read, e.write, e.timeout, summary.duration,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max,
+    table.concat(codes, ",")))
+end
+`;
+}
+/** A level's wall time limit on the server: wrk's own duration, then it is killed. */
+function levelSeconds(s) {
+    return Math.max(1, Math.round(s.levelMs / 1000));
+}
+/**
+ * One script for every level: wrk (one thread: the server keeps the other cores) with a sampler of
+ * /proc/stat and /proc/meminfo every 0.5 s beside it, whose peaks are the machine's, load
+ * generator included. Levels run one after another with a short pause, so each starts from a
+ * quiet server. A request may take at most the level's length plus 5 s (65 s at most: wrk's
+ * histogram is allocated for its timeout, and nginx answers 504 after 60 s anyway).
+ */
+function loadScript(s, host, paths) {
+    const secs = levelSeconds(s);
+    const timeoutS = Math.min(secs + 5, 65);
+    const args = [String(s.maxRequests), host, ...paths].map(shQuote).join(' ');
+    return `command -v wrk >/dev/null || { echo "gd-missing=wrk"; exit 3; }
+tmp=$(mktemp -d /tmp/gd-load.XXXXXX)
+sp=
+trap '[ -n "$sp" ] && kill "$sp" 2>/dev/null; rm -rf "$tmp"' EXIT
+cat > "$tmp/load.lua" <<'GD_LOAD_LUA'
+${wrkScript(s.thinkMs)}GD_LOAD_LUA
+sample() {
+  local u n s i w q sq st t id pt pi
+  read -r _ u n s i w q sq st _ < /proc/stat; pt=$((u+n+s+i+w+q+sq+st)); pi=$((i+w))
+  while sleep 0.5; do
+    read -r _ u n s i w q sq st _ < /proc/stat; t=$((u+n+s+i+w+q+sq+st)); id=$((i+w))
+    [ "$t" -gt "$pt" ] && echo "cpu $(( ((t-pt)-(id-pi))*1000/(t-pt) ))"
+    pt=$t; pi=$id
+    awk '/^MemTotal:/{t=$2} /^MemAvailable:/{a=$2} END{if (t>0) print "mem", int((t-a)*1000/t)}' /proc/meminfo
+  done
+}
+stat() { local u n s i w q sq st; read -r _ u n s i w q sq st _ < /proc/stat; echo "$((u+n+s+i+w+q+sq+st)) $((i+w))"; }
+# A site whose plain HTTP only redirects to HTTPS (tls) is measured over HTTPS: 127.0.0.1:443 with
+# the same Host (wrk does not check certificates), never its redirects.
+url=http://127.0.0.1:80
+probe=$(curl -sS -o /dev/null -m 10 -w '%{http_code} %{redirect_url}' -H ${shQuote(`Host: ${host}`)} ${shQuote(`http://127.0.0.1${paths[0] ?? '/'}`)} 2>/dev/null || true)
+case "$probe" in "30"[1278]" https://"*) url=https://127.0.0.1:443 ;; esac
+echo "gd-target=$url"
+TIMEFORMAT='gd-time %3U %3S %3R'
+for c in ${s.clients.join(' ')}; do
+  sample > "$tmp/s.$c" & sp=$!
+  read -r t0 i0 <<< "$(stat)"
+  rc=0
+  # bash's time: the CPU wrk itself used (user, system, wall), its share of the machine's load.
+  { time { timeout --kill-after=5 ${secs + 30} wrk -t 1 -c "$c" -d ${secs}s --timeout ${timeoutS}s -s "$tmp/load.lua" "$url" -- ${args} > "$tmp/w.$c" 2>&1 || rc=$?; }; } 2> "$tmp/t.$c"
+  gen=$(awk '$1=="gd-time" && $4>0 {print int(($2+$3)*1000/$4)}' "$tmp/t.$c")
+  kill "$sp" 2>/dev/null || true; wait "$sp" 2>/dev/null || true; sp=
+  # The level as a whole counts too: a level the cap ends in under 0.5 s has no sample of its own.
+  read -r t1 i1 <<< "$(stat)"
+  [ "$t1" -gt "$t0" ] && echo "cpu $(( ((t1-t0)-(i1-i0))*1000/(t1-t0) ))" >> "$tmp/s.$c"
+  awk '/^MemTotal:/{t=$2} /^MemAvailable:/{a=$2} END{if (t>0) print "mem", int((t-a)*1000/t)}' /proc/meminfo >> "$tmp/s.$c"
+  cpu=$(awk '$1=="cpu" && $2>m {m=$2} END{print m+0}' "$tmp/s.$c")
+  mem=$(awk '$1=="mem" && $2>m {m=$2} END{print m+0}' "$tmp/s.$c")
+  echo "gd-level clients=$c rc=$rc cpu_permille=$cpu mem_permille=$mem gen_permille=\${gen:-0}"
+  grep '^gd-wrk ' "$tmp/w.$c" || tail -n 5 "$tmp/w.$c" | sed 's/^/gd-wrk-out /'
+  sleep 1
+done
+`;
+}
+const num = (v) => (v && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : 0);
+function fields(line) {
+    const out = {};
+    for (const part of line.split(' ').slice(1)) {
+        const eq = part.indexOf('=');
+        if (eq > 0)
+            out[part.slice(0, eq)] = part.slice(eq + 1);
+    }
+    return out;
+}
+const round1 = (n) => Math.round(n * 10) / 10;
+/** Where the levels were sent: http://127.0.0.1:80, or :443 over HTTPS for a site that redirects. */
+function targetOf(stdout) {
+    return /^gd-target=(https?:\/\/127\.0\.0\.1:\d+)$/m.exec(stdout)?.[1] ?? 'http://127.0.0.1:80';
+}
+/** The script's output -> one result per level, in the order run. */
+function parseLoadOutput(stdout, cap) {
+    const levels = [];
+    for (const line of stdout.split('\n')) {
+        if (line.startsWith('gd-level ')) {
+            const f = fields(line);
+            levels.push({
+                clients: num(f.clients),
+                requests: 0,
+                successes: 0,
+                failures: 0,
+                p50Ms: 0,
+                p95Ms: 0,
+                p99Ms: 0,
+                maxMs: 0,
+                rps: 0,
+                cpuPeak: num(f.cpu_permille) / 10,
+                memoryPeak: num(f.mem_permille) / 10,
+                generatorCpu: num(f.gen_permille) / 10,
+                capped: false,
+                statuses: {},
+                errors: {},
+                problem: num(f.rc) !== 0
+                    ? `wrk exited ${f.rc}${f.rc === '124' ? ' (killed at its time limit)' : ''}`
+                    : undefined
+            });
+            continue;
+        }
+        const level = levels.at(-1);
+        if (!level)
+            continue;
+        if (line.startsWith('gd-wrk-out ')) {
+            level.problem = [level.problem, line.slice('gd-wrk-out '.length)].filter(Boolean).join('; ');
+        }
+        else if (line.startsWith('gd-wrk ')) {
+            const f = fields(line);
+            const errors = {};
+            for (const k of ['connect', 'read', 'write', 'timeout'])
+                if (num(f[k]) > 0)
+                    errors[k] = num(f[k]);
+            const statuses = {};
+            for (const pair of (f.statuses ?? '').split(',')) {
+                const [code, count] = pair.split(':');
+                if (code && /^\d{3}$/.test(code))
+                    statuses[code] = num(count);
+            }
+            const responses = num(f.responses);
+            const requests = responses + Object.values(errors).reduce((a, b) => a + b, 0);
+            const durationS = num(f.duration_us) / 1e6;
+            Object.assign(level, {
+                requests,
+                successes: num(f.ok),
+                failures: requests - num(f.ok),
+                p50Ms: round1(num(f.p50_us) / 1000),
+                p95Ms: round1(num(f.p95_us) / 1000),
+                p99Ms: round1(num(f.p99_us) / 1000),
+                maxMs: round1(num(f.max_us) / 1000),
+                rps: durationS > 0 ? round1(responses / durationS) : 0,
+                capped: responses >= cap,
+                statuses,
+                errors,
+                // Figures came: an exit code from wrk alone is not a failed level.
+                problem: undefined
+            });
+        }
+    }
+    return levels;
+}
+
+;// CONCATENATED MODULE: ./src/loadtest/run.ts
+
+
+
+
+
+
+/** Facts a load check leaves on its host (and the columns of mode loadtest's table). */
+const LOAD_KEYS = ['load-ok', 'load-p95-ms', 'load-max-clients'];
+/**
+ * The performance check: from the server itself, through nginx with the health Host header, each
+ * level of clients in turn; the seed's table in the log and the job summary, and a failure naming
+ * every threshold a level missed. It only reads (GET requests), but it is load: run it when the
+ * server can take it.
+ */
+async function runLoadCheck(ctx) {
+    const s = ctx.settings.load;
+    const paths = s.paths.length ? s.paths : [ctx.settings.deploy.healthPath];
+    const host = healthHost(ctx.settings);
+    const secs = levelSeconds(s);
+    const out = await step(ctx.logger, ctx.records, ctx.label, 'load check', async () => {
+        ctx.logger.info(`${ctx.label}: ${s.clients.join(', ')} concurrent clients, ${secs} s each (at most ${s.maxRequests} requests), ` +
+            `GET ${paths.join(', ')} with Host ${host} through nginx on the server itself`);
+        const res = await ctx.remote.script(loadScript(s, host, paths), {
+            sudo: false,
+            timeoutMs: s.clients.length * (secs + 45) * 1000 + 30_000,
+            signal: ctx.signal
+        });
+        if (/^gd-missing=wrk$/m.test(res.stdout))
+            throw new DeployError(`wrk (the load generator) is not installed on ${ctx.label}`, 'Run mode provision (it installs wrk), or apt-get install wrk on the server.');
+        const levels = parseLoadOutput(res.stdout, s.maxRequests).map((l) => judge(l, thresholdsOf(s)));
+        if (res.code !== 0 || levels.length !== s.clients.length) {
+            const tail = [res.stdout, res.stderr].join('\n').trim().split('\n').slice(-10).join('\n');
+            throw new DeployError(`the load run on ${ctx.label} did not finish (exit ${res.code}${res.timedOut ? ', timed out' : ''}, ${levels.length} of ${s.clients.length} levels)${tail ? `:\n${tail}` : ''}`);
+        }
+        const worst = Math.max(...levels.map((l) => l.p95Ms));
+        const target = targetOf(res.stdout);
+        const fact = {
+            levels,
+            thresholds: thresholdsOf(s),
+            paths,
+            thinkMs: s.thinkMs,
+            levelS: secs,
+            target
+        };
+        const failed = levels.filter((l) => l.missed.length > 0);
+        ctx.facts['load-ok'] = String(failed.length === 0);
+        ctx.facts['load-p95-ms'] = String(worst);
+        ctx.facts['load-max-clients'] = String(Math.max(...s.clients));
+        ctx.facts.load = JSON.stringify(fact);
+        ctx.logger.info(`${ctx.label}: load check through nginx at ${target} (CPU and memory: peaks of the whole machine, the load generator included; ${generatorNote(levels)})\n` +
+            formatTable(verdict_LOAD_HEADER, verdict_loadRows(levels)));
+        if (failed.length > 0) {
+            throw new DeployError(`the load check missed its thresholds on ${ctx.label}:\n` +
+                failed.flatMap((l) => l.missed.map((m) => `  ${l.clients} clients: ${m}`)).join('\n'), 'Find the slow path (the app, the database, too few workers) or set load-p95, load-success, load-cpu or load-memory to what this server must meet.');
+        }
+        return { levels, detail: `${levels.length} levels passed, worst p95 ${worst} ms` };
+    });
+    return out.levels;
+}
+
 ;// CONCATENATED MODULE: ./src/modes/verify-mode.ts
+
 
 
 
@@ -83240,6 +85097,12 @@ const verifyMode = {
             host.setStatus('unhealthy');
             throw err;
         });
+        // load: true puts load on a server only once its checklist is green.
+        if (ctx.settings.load.enabled)
+            await runLoadCheck(ctx).catch((err) => {
+                host.setStatus('too slow');
+                throw err;
+            });
     }
 };
 
@@ -83264,12 +85127,7 @@ const runMode = {
     async runHost(host) {
         const ctx = deployContext(host);
         const { command, lock: takeLock } = ctx.settings.run;
-        const lock = takeLock
-            ? (await step(ctx.logger, ctx.records, ctx.label, 'lock', async () => ({
-                lock: await acquireLock(ctx),
-                detail: 'held'
-            }))).lock
-            : undefined;
+        const lock = takeLock ? await lockStep(ctx) : undefined;
         try {
             const found = await ctx.remote.exec(`echo "release=$(basename "$(readlink ${shQuote(ctx.paths.current)})")"`, { sudo: true, timeoutMs: 30_000 });
             const release = parseFacts(found.stdout).release ?? '';
@@ -83277,7 +85135,7 @@ const runMode = {
                 throw new DeployError(`nothing is deployed on ${ctx.label} (no ${ctx.paths.current}): a command runs in the serving release`, 'Deploy the app first (mode deploy or provision), then run the command.');
             }
             ctx.facts.release = release;
-            const rel = `${ctx.paths.releases}/${release}`;
+            const rel = ctx.paths.releaseDir(release);
             await step(ctx.logger, ctx.records, ctx.label, 'run', async () => {
                 const res = await ctx.remote.exec(appRunCommand(ctx.paths, {
                     cwd: rel,
@@ -83330,7 +85188,7 @@ const restoreMode = {
         const ctx = await withRememberedSettings(deployContext(host));
         requireDatabase(ctx, 'restore');
         const s = (name, fn) => step(ctx.logger, ctx.records, ctx.label, name, fn);
-        const lock = await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }));
+        const lock = await lockStep(ctx);
         let id = ctx.settings.deploy.backup;
         try {
             const staged = await s('check backup', () => stageRestore(ctx, id));
@@ -83380,7 +85238,7 @@ const restoreMode = {
             throw err;
         }
         finally {
-            await lock.lock.release();
+            await lock.release();
         }
     }
 };
@@ -83435,7 +85293,29 @@ const backupsMode = {
     }
 };
 
+;// CONCATENATED MODULE: ./src/modes/loadtest-mode.ts
+
+
+
+/**
+ * The performance check on its own: each level of concurrent clients against nginx, from the
+ * server itself, judged by the load-* thresholds. Health path and Host are the ones the last deploy
+ * remembered, unless the inputs say otherwise. Changes nothing on the server.
+ */
+const loadtestMode = {
+    factKeys: LOAD_KEYS,
+    okStatus: 'passed',
+    async runHost(host) {
+        const ctx = await withRememberedSettings(deployContext(host));
+        await runLoadCheck(ctx).catch((err) => {
+            host.setStatus('failed');
+            throw err;
+        });
+    }
+};
+
 ;// CONCATENATED MODULE: ./src/modes/index.ts
+
 
 
 
@@ -83462,6 +85342,8 @@ function modeStrategy(mode) {
             return restoreMode;
         case 'backups':
             return backupsMode;
+        case 'loadtest':
+            return loadtestMode;
         default:
             throw new Error(`mode ${mode} has no strategy`);
     }
@@ -83579,6 +85461,10 @@ function secretValues(settings) {
     for (const e of settings.deploy.env)
         if (e.value.trim().length > 0)
             out.push(e.value);
+    if (settings.tls.key)
+        out.push(settings.tls.key, ...settings.tls.key.split('\n').filter((l) => l.trim().length >= 8));
+    if (settings.provision.edge.alertWebhook)
+        out.push(settings.provision.edge.alertWebhook);
     return out;
 }
 async function runEngine(settings, deps) {
@@ -83630,7 +85516,8 @@ async function runEngine(settings, deps) {
             facts: report.facts,
             setStatus: (s) => (report.status = s),
             signal,
-            notePhase: (note) => deps.onPhase?.(slots.indexOf(slot), label, note)
+            notePhase: (note) => deps.onPhase?.(slots.indexOf(slot), label, note),
+            reconnect: () => connect({ ...targetFor(settings, slot.spec), retries: 0 }, log)
         };
         return slot.ctx;
     };
@@ -83644,7 +85531,7 @@ async function runEngine(settings, deps) {
     };
     try {
         if (strategy.rolling)
-            await runRolling(settings, strategy.rolling, slots, open, fail, logger, signal);
+            await runRolling(settings, strategy.rolling, slots, open, fail, logger, strategy.okStatus, signal);
         else {
             for (const slot of slots) {
                 if (signal?.aborted)
@@ -83655,8 +85542,9 @@ async function runEngine(settings, deps) {
                 }
                 catch (err) {
                     fail(slot, err);
-                    // A failed host stops the run: servers not yet touched are left alone.
-                    if (settings.mode !== 'preflight' && settings.mode !== 'verify')
+                    // A failed host stops the run: servers not yet touched are left alone. The checks that
+                    // change nothing go on: each server's answer is its own.
+                    if (!['preflight', 'verify', 'loadtest'].includes(settings.mode))
                         break;
                 }
                 finally {
@@ -83690,7 +85578,7 @@ async function runEngine(settings, deps) {
  * stops the rollout: servers not yet touched stay as they are, and with rollback-scope all, servers
  * already switched in this run go back to their previous release.
  */
-async function runRolling(settings, rolling, slots, open, fail, logger, signal) {
+async function runRolling(settings, rolling, slots, open, fail, logger, okStatus, signal) {
     const prepared = new Map();
     const activated = [];
     const tidying = new Map();
@@ -83712,7 +85600,11 @@ async function runRolling(settings, rolling, slots, open, fail, logger, signal) 
             // Cancelled between batches: the next one is not started; that counts as a failure, so
             // with rollback-scope all the servers already switched go back too.
             if (signal?.aborted) {
-                failure ??= { slot: batch[0], why: `the run was cancelled (${reasonOf(signal)})` };
+                const why = `the run was cancelled (${reasonOf(signal)}) before it reached ${batch[0].report.host}`;
+                // The run's error and status say so; without a failed slot the summary named no cause.
+                if (!failure)
+                    fail(batch[0], new CancelledError(why));
+                failure ??= { slot: batch[0], why };
                 break;
             }
             const parallel = batch.length > 1;
@@ -83786,6 +85678,11 @@ async function runRolling(settings, rolling, slots, open, fail, logger, signal) 
     }
     finally {
         await Promise.all(tidying.values());
+        // Prepared but stopped before their switch (another server of the batch failed, or the run was
+        // cancelled): their old release serves, which "deployed" would deny.
+        for (const slot of prepared.keys())
+            if (!activated.includes(slot) && !slot.report.error && slot.report.status === okStatus)
+                slot.report.status = signal?.aborted ? 'cancelled' : 'not switched';
         for (const [slot, p] of prepared)
             await rolling.release(slot.ctx, p).catch(() => undefined);
         for (const slot of slots)
@@ -83794,7 +85691,7 @@ async function runRolling(settings, rolling, slots, open, fail, logger, signal) 
     }
 }
 
-;// CONCATENATED MODULE: ./src/paths.ts
+;// CONCATENATED MODULE: ./src/action-root.ts
 
 
 /**
@@ -83805,7 +85702,7 @@ function actionRoot() {
     return external_node_path_namespaceObject.dirname(templatesDir());
 }
 
-;// CONCATENATED MODULE: ./src/demo-run.ts
+;// CONCATENATED MODULE: ./src/entry/demo-run.ts
 
 
 
@@ -83902,7 +85799,7 @@ function readActionInputs(root = actionRoot()) {
     }));
 }
 
-;// CONCATENATED MODULE: ./src/cli.ts
+;// CONCATENATED MODULE: ./src/entry/cli.ts
 
 
 
@@ -83917,7 +85814,6 @@ function readActionInputs(root = actionRoot()) {
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
 const CANCELLED_EXIT = 130;
-const MODES_HELP = 'deploy | preflight | rollback | provision | verify | run | restore | backups';
 /** GUNICORN_DEPLOY_APP_NAME for app-name: the same values as flags, from the environment. */
 function envName(input) {
     return `GUNICORN_DEPLOY_${input.toUpperCase().replace(/-/g, '_')}`;
@@ -83937,7 +85833,7 @@ function help(inputs) {
         '       gunicorn-deploy run [--flag value ...] -- COMMAND [ARG ...]   (in the serving release, as the app)',
         '       gunicorn-deploy demo',
         '',
-        `MODE: ${MODES_HELP} (or --mode). Every flag mirrors an action input and can also be set as an`,
+        `MODE: ${MODES.join(' | ')} (or --mode). Every flag mirrors an action input and can also be set as an`,
         'environment variable GUNICORN_DEPLOY_<INPUT>, e.g. GUNICORN_DEPLOY_APP_NAME.',
         '',
         formatTable(['flag', 'default', 'meaning'], rows)
@@ -84053,7 +85949,7 @@ async function cli(argv) {
     return report.ok ? 0 : 1;
 }
 
-;// CONCATENATED MODULE: ./src/cli-main.ts
+;// CONCATENATED MODULE: ./src/entry/cli-main.ts
 
 
 

@@ -1,8 +1,8 @@
-export const id = 4;
-export const ids = [4];
+export const id = 810;
+export const ids = [810];
 export const modules = {
 
-/***/ 1623:
+/***/ 8810:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -18,12 +18,12 @@ __webpack_require__.d(__webpack_exports__, {
 var core = __webpack_require__(4116);
 // EXTERNAL MODULE: ./src/log.ts
 var log = __webpack_require__(5625);
-// EXTERNAL MODULE: ./src/settings.ts
-var src_settings = __webpack_require__(8750);
-// EXTERNAL MODULE: ./src/engine.ts + 35 modules
-var engine = __webpack_require__(30);
-// EXTERNAL MODULE: ./src/main.ts
-var main = __webpack_require__(1730);
+// EXTERNAL MODULE: ./src/settings.ts + 13 modules
+var src_settings = __webpack_require__(1163);
+// EXTERNAL MODULE: ./src/engine.ts + 38 modules
+var engine = __webpack_require__(5340);
+// EXTERNAL MODULE: ./src/entry/main.ts
+var main = __webpack_require__(6999);
 // EXTERNAL MODULE: ./src/deploy/paths.ts
 var paths = __webpack_require__(8535);
 // EXTERNAL MODULE: ./src/ssh/quote.ts
@@ -45,7 +45,7 @@ var step = __webpack_require__(3342);
  * when the owner file names this very run.
  */
 function releaseScript(settings, run) {
-    const p = (0,paths/* serverPaths */.o)(settings);
+    const p = (0,paths/* appLayout */.q5)(settings);
     return `
 owner=${(0,quote/* shQuote */.U)(p.lockOwner)}
 [ -f "$owner" ] || { echo released=none; exit 0; }
@@ -89,7 +89,7 @@ var steps_lock = __webpack_require__(948);
 var rollback = __webpack_require__(6691);
 // EXTERNAL MODULE: ./src/steps/history.ts
 var steps_history = __webpack_require__(9691);
-;// CONCATENATED MODULE: ./src/post.ts
+;// CONCATENATED MODULE: ./src/entry/post.ts
 
 
 
@@ -110,8 +110,9 @@ var steps_history = __webpack_require__(9691);
  * proven" is put back on its previous release, and deploy locks this run left are released.
  */
 async function post() {
-    const run = core/* getState */.Gu('run');
-    if (!run || core/* getState */.Gu('finished') === 'true')
+    const state = (0,phase_state/* actionState */.M3)(core);
+    const run = state.run();
+    if (!run || state.finished())
         return;
     let settings;
     try {
@@ -121,7 +122,7 @@ async function post() {
         return;
     }
     (0,engine.registerSecrets)(settings, log/* actionLogger */.v0);
-    const phases = settings.hosts.map((_, i) => (0,phase_state/* parsePhase */.xl)(core/* getState */.Gu(`phase-${i}`)));
+    const phases = settings.hosts.map((_, i) => state.phase(i));
     // The holder a frozen main step may still keep goes first: the rollback takes the lock itself.
     await releaseLeftLocks(settings, run, log/* actionLogger */.v0);
     await rollBackUnproven(settings, phases, log/* actionLogger */.v0, `${run}-post`);
@@ -149,7 +150,7 @@ async function rollBackUnproven(settings, phases, logger, owner, connect = conne
                     label,
                     records: [],
                     facts: {},
-                    paths: (0,paths/* serverPaths */.o)(settings)
+                    paths: (0,paths/* appLayout */.q5)(settings)
                 };
                 const lock = await (0,steps_lock/* acquireLock */.IZ)(ctx, owner);
                 try {
@@ -173,7 +174,7 @@ async function rollBackUnproven(settings, phases, logger, owner, connect = conne
         }
         catch (err) {
             logger.error(`${label}: the run was cancelled while ${release} was switched but not proven, and rolling back to ${previous} failed: ${(0,step/* errorMessage */.gJ)(err)}\n` +
-                `The server needs attention now: ssh in and check systemctl status ${(0,paths/* serverPaths */.o)(settings).app}, or run this action with mode: rollback.`);
+                `The server needs attention now: ssh in and check systemctl status ${(0,paths/* appLayout */.q5)(settings).app}, or run this action with mode: rollback.`);
         }
     }
 }
@@ -188,7 +189,7 @@ function savedConfig(ctx, saved) {
         envFile: '',
         gunicornConf: '',
         stagedDir: '',
-        previousDir: `${ctx.paths.state}/config-previous`
+        previousDir: ctx.paths.configPrevious
     };
 }
 

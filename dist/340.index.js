@@ -1,5 +1,5 @@
-export const id = 30;
-export const ids = [30,665];
+export const id = 340;
+export const ids = [340,665];
 export const modules = {
 
 /***/ 5312:
@@ -94,57 +94,6 @@ function healthHost(settings) {
 /** The URL curl asks for through a unix socket: its host part becomes the Host header. */
 function healthUrl(settings, urlPath) {
     return `http://${healthHost(settings)}${urlPath}`;
-}
-
-
-/***/ }),
-
-/***/ 8535:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   B: () => (/* binding */ releaseId),
-/* harmony export */   o: () => (/* binding */ serverPaths)
-/* harmony export */ });
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-
-function serverPaths(settings) {
-    const app = settings.app.name;
-    const dir = settings.app.dir;
-    const state = node_path__WEBPACK_IMPORTED_MODULE_0__.posix.join(dir, '.deploy');
-    return {
-        app,
-        user: app,
-        buildUser: `${app}-build`,
-        dir,
-        releases: `${dir}/releases`,
-        current: `${dir}/current`,
-        shared: `${dir}/shared`,
-        venvs: `${dir}/venvs`,
-        pipCache: `${dir}/venvs/.pip-cache`,
-        backups: `${dir}/backups`,
-        state,
-        lock: `${state}/lock`,
-        lockOwner: `${state}/lock.owner`,
-        history: `${state}/history.log`,
-        incoming: `${state}/incoming`,
-        etc: `/etc/${app}`,
-        envFile: `/etc/${app}/env`,
-        gunicornConf: `/etc/${app}/gunicorn.conf.py`,
-        socket: `/run/${app}/gunicorn.sock`,
-        logDir: `/var/log/${app}`,
-        unitDir: '/etc/systemd/system'
-    };
-}
-/** Sortable: UTC time to the second, then the short commit ('local' outside a checkout). */
-function releaseId(now, commit) {
-    const stamp = now
-        .toISOString()
-        .replace(/[-:]/g, '')
-        .replace(/\.\d+Z$/, 'Z');
-    const short = /^[0-9a-f]{7,40}$/i.test(commit) ? commit.slice(0, 7).toLowerCase() : 'local';
-    return `${stamp}-${short}`;
 }
 
 
@@ -253,7 +202,7 @@ function parseStates(stdout) {
 /* harmony export */   tb: () => (/* binding */ rememberCommand)
 /* harmony export */ });
 /* unused harmony exports rememberedPath, rememberedOf */
-/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8750);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1163);
 /* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9038);
 /* harmony import */ var _health_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1873);
 
@@ -339,7 +288,7 @@ function withRemembered(s, json) {
 
 /***/ }),
 
-/***/ 30:
+/***/ 5340:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -354,8 +303,8 @@ __webpack_require__.d(__webpack_exports__, {
   targetFor: () => (/* binding */ targetFor)
 });
 
-// EXTERNAL MODULE: ./src/settings.ts
-var src_settings = __webpack_require__(8750);
+// EXTERNAL MODULE: ./src/settings.ts + 13 modules
+var src_settings = __webpack_require__(1163);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
@@ -528,7 +477,10 @@ var report = __webpack_require__(665);
 var quote = __webpack_require__(9038);
 // EXTERNAL MODULE: ./src/steps/ownership.ts
 var ownership = __webpack_require__(4718);
+// EXTERNAL MODULE: ./src/deploy/paths.ts
+var paths = __webpack_require__(8535);
 ;// CONCATENATED MODULE: ./src/modes/preflight.ts
+
 
 
 const PREFLIGHT_KEYS = [
@@ -551,8 +503,7 @@ const MIN_SYSTEMD = 247;
  * rather than hiding the others.
  */
 function preflightScript(settings) {
-    const dir = (0,quote/* shQuote */.U)(settings.app.dir);
-    const app = (0,quote/* shQuote */.U)(settings.app.name);
+    const layout = (0,paths/* appLayout */.q5)(settings);
     const tools = [
         ['curl', 'curl'],
         ['flock', 'util-linux'],
@@ -579,7 +530,7 @@ echo "need_mb=$need_mb"
 echo "disk_dir=$disk_dir"
 ${(0,ownership/* nameProbe */.uU)(settings)}
 echo "taken=$(printf '%s' "$taken" | sed 's/^ *//' | paste -sd ';' | sed 's/^;//; s/;/; /g')"
-if [ -f /etc/systemd/system/${app}.service ] && [ -L ${dir}/current ]; then echo provisioned=yes; else echo provisioned=no; fi
+if [ -f ${(0,quote/* shQuote */.U)(layout.units.service.file)} ] && [ -L ${(0,quote/* shQuote */.U)(layout.current)} ]; then echo provisioned=yes; else echo provisioned=no; fi
 `;
 }
 /** The Debian package that provides each missing piece, in the order apt should get them. */
@@ -676,8 +627,6 @@ const preflightMode = {
 
 // EXTERNAL MODULE: ./src/cancel.ts
 var cancel = __webpack_require__(833);
-// EXTERNAL MODULE: ./src/deploy/paths.ts
-var paths = __webpack_require__(8535);
 // EXTERNAL MODULE: ./src/steps/lock.ts
 var steps_lock = __webpack_require__(948);
 // EXTERNAL MODULE: ./src/deploy/context.ts
@@ -867,7 +816,7 @@ ${withManifest ? `cat > ${q(`${incoming}/${src_manifest/* MANIFEST_FILE */.h1}`)
 printf '%s\\n' ${q(revision)} > ${q(`${incoming}/REVISION`)}
 ${links}
 chmod -R go-w -- ${q(incoming)}
-mv -T -- ${q(incoming)} ${q(`${p.releases}/${id}`)}`;
+mv -T -- ${q(incoming)} ${q(p.releaseDir(id))}`;
     return `
 ${seeds}
 ${(0,app_run/* asUser */.ex)(p.buildUser, build)}
@@ -1070,7 +1019,7 @@ function venvScript(ctx, release, deps = fallbackDeps(ctx)) {
     const p = ctx.paths;
     const d = ctx.settings.deploy;
     const q = quote/* shQuote */.U;
-    const rel = `${p.releases}/${release}`;
+    const rel = p.releaseDir(release);
     const req = `${rel}/${deps.file}`;
     const pipArgs = d.pipArgs
         .split(/\s+/)
@@ -1251,7 +1200,7 @@ for top, dirs, files in os.walk(root, topdown=True):
 function buildCommand(ctx, release, envFile) {
     const q = quote/* shQuote */.U;
     const p = ctx.paths;
-    const rel = `${p.releases}/${release}`;
+    const rel = p.releaseDir(release);
     const keep = ['REVISION', src_manifest/* MANIFEST_FILE */.h1, '.venv', ...ctx.settings.deploy.sharedPaths];
     const script = `set -euo pipefail
 if [ -f ${q(`${rel}/${src_manifest/* MANIFEST_FILE */.h1}`)} ]; then python3 -c ${q(PRUNE_UNLISTED)} ${q(rel)} ${keep.map(q).join(' ')}; fi
@@ -1330,7 +1279,7 @@ run()
 `;
 /** Root-owned, readable by the app's user (Gunicorn's master reads it): one list per release. */
 function preloadDir(ctx) {
-    return `${ctx.paths.etc}/preload`;
+    return ctx.paths.preloadDir;
 }
 /**
  * A release that fails to import takes the whole server down on HUP (gunicorn #2443), so it is
@@ -1340,7 +1289,7 @@ function preloadDir(ctx) {
  * through). The release is recorded as built.
  */
 function checkCommand(ctx, release, staged) {
-    const rel = `${ctx.paths.releases}/${release}`;
+    const rel = ctx.paths.releaseDir(release);
     const preload = ctx.settings.deploy.preloadLibraries;
     const gunicornArgs = [
         '--check-config',
@@ -1571,8 +1520,8 @@ async function downloadBackup(ctx, backup, dir, dest) {
 var verify = __webpack_require__(3202);
 // EXTERNAL MODULE: ./src/steps/history.ts
 var steps_history = __webpack_require__(9691);
-// EXTERNAL MODULE: ./src/rules.ts
-var rules = __webpack_require__(9244);
+// EXTERNAL MODULE: ./src/rules.ts + 9 modules
+var rules = __webpack_require__(5801);
 ;// CONCATENATED MODULE: ./src/steps/restore.ts
 
 
@@ -1713,7 +1662,7 @@ function swapScript(ctx, expectFingerprint) {
     const q = quote/* shQuote */.U;
     const p = ctx.paths;
     const db = dbPath(ctx);
-    const svc = q(`${p.app}.service`);
+    const svc = q(p.units.service.name);
     const safety = `${p.backups}/${dbBase(ctx)}-safety-`;
     const asApp = `runuser -u ${q(p.user)} --`;
     return `
@@ -1721,7 +1670,7 @@ db=${q(db)}; work=${q(`${p.shared}/.gd-restore`)}
 [ -f "$work/restore.db" ] || { echo "the staged backup is gone from $work" >&2; exit 3; }
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 safety=${q(safety)}"$stamp.db"
-systemctl is-active --quiet ${q(`${p.app}.socket`)} || echo "warning=the socket unit ${p.app}.socket is not active: requests are refused while the service is stopped"
+systemctl is-active --quiet ${q(p.units.socket.name)} || echo "warning=the socket unit ${p.units.socket.name} is not active: requests are refused while the service is stopped"
 echo "stopped_ns=$(date +%s%N)"
 systemctl stop ${svc}
 started=no
@@ -1768,7 +1717,7 @@ class ChangedSinceError extends step/* DeployError */.sH {
 function putBackScript(ctx) {
     const q = quote/* shQuote */.U;
     const p = ctx.paths;
-    const svc = q(`${p.app}.service`);
+    const svc = q(p.units.service.name);
     const asApp = `runuser -u ${q(p.user)} --`;
     return `
 db=${q(dbPath(ctx))}; work=${q(`${p.shared}/.gd-restore`)}
@@ -1923,7 +1872,7 @@ async function afterMigrationRollback(ctx, failed, fingerprint) {
 async function runHook(ctx, which, commands, release, envFile) {
     if (!commands)
         return { changed: false, detail: 'none' };
-    const rel = `${ctx.paths.releases}/${release}`;
+    const rel = ctx.paths.releaseDir(release);
     const cmd = (0,app_run/* appRunCommand */.gA)(ctx.paths, {
         cwd: rel,
         envFile,
@@ -1955,7 +1904,7 @@ var rollback = __webpack_require__(6691);
 function pruneScript(ctx, keepAlso, then = '') {
     const p = ctx.paths;
     const q = quote/* shQuote */.U;
-    const trashRoot = `${p.state}/trash`;
+    const trashRoot = p.trash;
     return `
 cd ${q(p.releases)}
 keep=" ${keepAlso.map(q).join(' ')} $(basename "$(readlink ${q(p.current)})") $(ls -1 | sort | tail -n ${ctx.settings.deploy.keepReleases} | tr '\\n' ' ') "
@@ -2024,7 +1973,7 @@ var remembered = __webpack_require__(1757);
 
 const DEPLOY_KEYS = ['release', 'previous-release', 'reload', 'rolled-back'];
 function deployContext(ctx) {
-    return { ...ctx, paths: (0,paths/* serverPaths */.o)(ctx.settings) };
+    return { ...ctx, paths: (0,paths/* appLayout */.q5)(ctx.settings) };
 }
 /** Steps that still run in a cancelled run: the way back, and what follows a proven switch. */
 const AFTER_CANCEL = ['units', 'rollback', 'post-activate', 'prune'];
@@ -2052,12 +2001,12 @@ async function prepareRelease(host, held) {
     const d = ctx.settings.deploy;
     ctx.facts['rolled-back'] = 'false';
     host.notePhase?.({ phase: 'preparing' });
-    const lock = held ?? (await s('lock', async () => ({ lock: await (0,steps_lock/* acquireLock */.IZ)(ctx), detail: 'held' }))).lock;
+    const lock = held ?? (await (0,steps_lock/* lockStep */.s9)(ctx));
     let up;
     let migrated = '';
     try {
         await s('layout', () => ensureLayout(ctx));
-        const uploaded = await s('upload', () => uploadRelease(ctx, (0,paths/* releaseId */.B)(new Date(), d.commit)));
+        const uploaded = await s('upload', () => uploadRelease(ctx, (0,paths/* releaseId */.Bf)(new Date(), d.commit)));
         up = uploaded;
         const release = uploaded.release;
         // Outputs tell the truth at every moment: what serves, and what served before the run.
@@ -2119,8 +2068,8 @@ async function refuseRelease(ctx, up, why) {
         step: failed
     };
     await (0,steps_history/* recordHistory */.c)(ctx, { ...entry, why: why.split('\n')[0] }, `${(0,release_record/* stateCommand */.t7)(ctx, up.release, 'refused')}
-if [ -d ${q(`${p.releases}/${up.release}`)} ] && [ "$(readlink ${q(p.current)})" != ${q(`releases/${up.release}`)} ]; then
-  t=${q(`${p.state}/trash`)}/$(date +%s%N); mkdir -p "$t"; mv -T -- ${q(`${p.releases}/${up.release}`)} "$t/release-${up.release}"
+if [ -d ${q(p.releaseDir(up.release))} ] && [ "$(readlink ${q(p.current)})" != ${q(p.releaseLink(up.release))} ]; then
+  t=${q(p.trash)}/$(date +%s%N); mkdir -p "$t"; mv -T -- ${q(p.releaseDir(up.release))} "$t/release-${up.release}"
 fi`);
 }
 /** What `current` points to now: after a failed rollback, the truth is on the server. */
@@ -2320,10 +2269,7 @@ const rollbackMode = {
         const p = base.paths;
         const wanted = base.settings.deploy.rollbackTo;
         base.facts['rolled-back'] = 'false';
-        const lock = await (0,step/* step */.PM)(base.logger, base.records, base.label, 'lock', async () => ({
-            lock: await (0,steps_lock/* acquireLock */.IZ)(base),
-            detail: 'held'
-        }));
+        const lock = await (0,steps_lock/* lockStep */.s9)(base);
         let ctx = base;
         const s = (name, fn) => (0,step/* step */.PM)(ctx.logger, ctx.records, ctx.label, name, fn);
         try {
@@ -2399,112 +2345,19 @@ ${(0,remembered/* readRememberedCommand */.q)(base)}
             }
         }
         finally {
-            await lock.lock.release();
+            await lock.release();
         }
     }
 };
 
-;// CONCATENATED MODULE: ./src/provision/shell.ts
-
-/**
- * Shell prelude of every provision script. `act CMD...` runs CMD, or in a dry run only prints
- * `would=CMD`; `mark WHAT` records a change. The checks before each act run in both cases, so a dry
- * run reports exactly what a real run would change.
- */
-function prelude(dry) {
-    return `
-dry=${dry ? 1 : 0}
-changed=""
-mark() { changed="$changed $*"; }
-act() { if [ "$dry" = 1 ]; then echo "would=$*"; else "$@"; fi; }
-`;
-}
-/** Final line of every provision script: what changed, for parseFacts. */
-const REPORT = 'echo "changed=$changed"';
-/**
- * Writes each file only when its text, mode or owner differ from what is installed, through a
- * temporary file in the same folder and a rename (a reader never sees half a file). Each changed
- * path is marked; `was_changed PATH` tells later lines of the script. The files' text comes on
- * the script's stdin (filesInput, in the same order), never in its command line, which every
- * local user can read and sudo logs.
- */
-function writeFilesScript(files) {
-    const q = quote/* shQuote */.U;
-    const each = files.map((f) => `put ${q(f.path)} ${q(f.mode)} ${q(f.owner)}`);
-    return `
-was_changed() { case " $changed " in *" $1 "*) return 0;; esac; return 1; }
-put() {
-  local path=$1 mode=$2 owner=$3 tmp b64
-  IFS= read -r b64
-  tmp=$(mktemp "$(dirname "$path")/.gd-new.XXXXXX" 2>/dev/null || mktemp)
-  printf '%s' "$b64" | base64 -d > "$tmp"
-  if [ -f "$path" ] && cmp -s "$tmp" "$path" && [ "$(stat -c '%a %U:%G' "$path")" = "\${mode#0} $owner" ]; then
-    rm -f "$tmp"; return 0
-  fi
-  mark "$path"
-  if [ "$dry" = 1 ]; then
-    if [ -f "$path" ]; then echo "would=rewrite $path"; diff -u "$path" "$tmp" | sed -n '3,40p' | sed 's/^/diff=/' || true; else echo "would=create $path"; fi
-    rm -f "$tmp"; return 0
-  fi
-  chmod "$mode" "$tmp"; chown "$owner" "$tmp"; mv -f "$tmp" "$path"
-}
-${files.map((f) => `[ "$dry" = 1 ] || install -d -m 0755 ${q(dirOf(f.path))}`).join('\n')}
-${each.join('\n')}
-`;
-}
-/** writeFilesScript's stdin: each file's text as one base64 line, in the same order. */
-function filesInput(files) {
-    return files.map((f) => `${Buffer.from(f.content).toString('base64')}\n`).join('');
-}
-function dirOf(p) {
-    return p.slice(0, p.lastIndexOf('/')) || '/';
-}
-/** `would=` lines of a dry run, for the log. */
-function wouldLines(stdout) {
-    return stdout
-        .split('\n')
-        .filter((l) => l.startsWith('would=') || l.startsWith('diff='))
-        .map((l) => (l.startsWith('would=') ? `would ${l.slice(6)}` : `  ${l.slice(5)}`));
-}
-/** The changed list a script printed, split into words. */
-function changedList(facts) {
-    return (facts.changed ?? '').split(/\s+/).filter((s) => s);
-}
-
-;// CONCATENATED MODULE: ./src/provision/run.ts
-
-
-/**
- * Runs one provision script (with the dry-run prelude) as root, prints what a dry run would do,
- * and turns the `changed=` line into the step's outcome.
- */
-async function runProvisionScript(ctx, what, body, 
-/** stdin: content for the script (file text: never in the command line). */
-opts = {}) {
-    const dry = ctx.settings.provision.dryRun;
-    const res = await (0,context/* runScript */.j3)(ctx, what, `${prelude(dry)}\n${body}\n${REPORT}\n`, {
-        timeoutMs: opts.timeoutMs ?? 120_000,
-        hint: opts.hint,
-        stdin: opts.stdin
-    });
-    const facts = (0,context/* parseFacts */.hx)(res.stdout);
-    for (const line of wouldLines(res.stdout))
-        ctx.logger.info(line);
-    const changes = changedList(facts);
-    return {
-        changes,
-        facts,
-        changed: changes.length > 0,
-        detail: changes.length === 0 ? 'unchanged' : `${dry ? 'would change' : 'changed'}: ${changes.join(', ')}`
-    };
-}
-
+// EXTERNAL MODULE: ./src/provision/run.ts
+var provision_run = __webpack_require__(2062);
 ;// CONCATENATED MODULE: ./src/provision/packages.ts
 
 
 
-/** What every provisioned server needs; apt-packages come on top. */
-const BASE_PACKAGES = ['python3-venv', 'python3-pip', 'nginx', 'logrotate', 'sqlite3', 'curl'];
+/** What every provisioned server needs (wrk: the load check's generator); apt-packages come on top. */
+const BASE_PACKAGES = ['python3-venv', 'python3-pip', 'nginx', 'logrotate', 'sqlite3', 'curl', 'wrk'];
 /** Exit code of the script when a package name is not known to apt. */
 const UNKNOWN = 5;
 function packageList(extra) {
@@ -2542,9 +2395,16 @@ fi
 `;
 }
 async function ensurePackages(ctx) {
-    const packages = packageList(ctx.settings.provision.aptPackages);
+    const pr = ctx.settings.provision;
+    const tls = ctx.settings.tls.mode;
+    // certbot for tls: acme; openssl reads the certificates (Debian has it wherever ca-certificates is).
+    const packages = packageList([
+        ...pr.aptPackages,
+        ...(tls === 'acme' ? ['certbot', 'openssl'] : tls === 'files' ? ['openssl'] : []),
+        ...(pr.edge.firewall ? ['nftables'] : [])
+    ]);
     try {
-        return await runProvisionScript(ctx, 'installing packages', packagesScript(packages), {
+        return await (0,provision_run/* runProvisionScript */.q)(ctx, 'installing packages', packagesScript(packages), {
             timeoutMs: 30 * 60_000,
             hint: 'Check the server can reach its apt mirrors (apt-get update) and that no other apt run holds the lock.'
         });
@@ -2599,7 +2459,7 @@ async function ensureUser(ctx) {
     // The deploy's own layout step creates the user and folders; a dry run must not, so it only
     // checks (and says the user is missing).
     const created = ctx.settings.provision.dryRun ? { changed: false } : await ensureLayout(ctx);
-    const res = await runProvisionScript(ctx, 'checking the app user and folders', userScript(ctx));
+    const res = await (0,provision_run/* runProvisionScript */.q)(ctx, 'checking the app user and folders', userScript(ctx));
     if (created.changed) {
         res.changes.unshift('user/layout');
         res.changed = true;
@@ -2630,7 +2490,7 @@ function importScript(ctx) {
     const pr = ctx.settings.provision;
     const db = `${p.shared}/${ctx.settings.deploy.sqliteDb}`;
     const old = `${p.backups}/before-import-$(date -u +%Y%m%dT%H%M%SZ).db`;
-    const svc = q(`${p.app}.service`);
+    const svc = q(p.units.service.name);
     return `
 src=${q(pr.importDatabase)}; db=${q(db)}; marker=${q(`${p.state}/imported-database`)}
 if [ ! -f "$src" ]; then echo "import-database: $src does not exist on the server" >&2; exit ${MISSING}; fi
@@ -2682,7 +2542,7 @@ async function importDatabase(ctx) {
         throw new step/* DeployError */.sH(`sqlite-db '${ctx.settings.deploy.sqliteDb}' has characters the import cannot quote for sqlite3`, 'Use a path of letters, digits and . _ / - for sqlite-db.');
     }
     try {
-        const res = await runProvisionScript(ctx, 'importing the database', importScript(ctx), {
+        const res = await (0,provision_run/* runProvisionScript */.q)(ctx, 'importing the database', importScript(ctx), {
             timeoutMs: 30 * 60_000
         });
         if (res.facts.import)
@@ -2703,42 +2563,91 @@ async function importDatabase(ctx) {
     }
 }
 
-// EXTERNAL MODULE: ./src/render.ts
-var render = __webpack_require__(7055);
-;// CONCATENATED MODULE: ./src/provision/vars.ts
+// EXTERNAL MODULE: ./src/render.ts + 3 modules
+var render = __webpack_require__(3728);
+// EXTERNAL MODULE: ./src/provision/vars.ts
+var provision_vars = __webpack_require__(2841);
+;// CONCATENATED MODULE: ./src/provision/tls-site.ts
 
+
+
+
+/** Where certbot puts the challenge files nginx serves: root's, outside every app's folders. */
+const ACME_WEBROOT_BASE = '/var/www/gunicorn-deploy-acme';
 /**
- * The template variables of the server-wide files (nginx, logrotate, timers). The app's own units
- * come from the deploy's config step, which fills the same templates with the same app settings.
+ * tls: acme uses certbot's lineage named after the app (`--cert-name APP`), so renewals land in
+ * the same paths; tls: files writes the given pair next to the tool's other server-wide files.
  */
-function provisionVars(ctx) {
-    const d = ctx.settings.deploy;
-    const pr = ctx.settings.provision;
-    return (0,render/* templateVars */.xw)({
-        app: ctx.paths.app,
-        appDir: ctx.paths.dir,
-        wsgiApp: d.wsgiApp,
-        env: d.env,
-        healthPath: d.healthPath,
-        // The health check skips its run while a deploy holds the lock (the owner file exists then).
-        deployLockPath: ctx.paths.lockOwner,
-        serverName: pr.serverName,
-        healthHost: d.healthHost || undefined,
-        clientMaxBodySize: pr.clientMaxBodySize,
-        staticPath: pr.staticPath,
-        staticMaps: pr.staticMaps.map((m) => ({
-            url: m.url,
-            root: `${m.shared ? ctx.paths.shared : ctx.paths.current}/${m.folder}`,
-            uploads: m.shared
-        })),
-        healthInterval: `${pr.healthIntervalS}s`,
-        backupKeepDays: pr.backupsDays,
-        ...(d.sqliteDb ? { dbPath: `${ctx.paths.shared}/${d.sqliteDb}` } : {})
-    });
+function tlsPaths(ctx) {
+    const app = ctx.paths.app;
+    const webroot = `${ACME_WEBROOT_BASE}/${app}`;
+    return ctx.settings.tls.mode === 'files'
+        ? {
+            certificate: `/etc/gunicorn-deploy/tls/${app}/fullchain.pem`,
+            key: `/etc/gunicorn-deploy/tls/${app}/privkey.pem`,
+            webroot
+        }
+        : {
+            certificate: `/etc/letsencrypt/live/${app}/fullchain.pem`,
+            key: `/etc/letsencrypt/live/${app}/privkey.pem`,
+            webroot
+        };
+}
+/** `http2 on;` came with nginx 1.25.1; older ones take `listen 443 ssl http2`. */
+function http2Style(version) {
+    const m = /^(\d+)\.(\d+)\.(\d+)/.exec(version);
+    if (!m)
+        return 'none';
+    const [a, b, c] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const atLeast = a > 1 || (a === 1 && (b > 25 || (b === 25 && c >= 1)));
+    return atLeast ? 'on' : 'listen';
+}
+/**
+ * The site's variables for a server in the given state: the HTTPS site once the certificate and
+ * key are on the server, else the HTTP site (with the challenge location for tls: acme), so nginx
+ * never names a certificate that is not there.
+ */
+function siteVars(ctx, state) {
+    const vars = (0,provision_vars/* provisionVars */.g)(ctx);
+    const t = ctx.settings.tls;
+    if (t.mode === 'off')
+        return vars;
+    const p = tlsPaths(ctx);
+    if (!state.certificateReady)
+        return t.mode === 'acme' ? { ...vars, acmeWebroot: p.webroot } : vars;
+    const h2 = http2Style(state.nginxVersion);
+    return {
+        ...vars,
+        hsts: t.hsts,
+        tls: {
+            certificate: p.certificate,
+            key: p.key,
+            webroot: p.webroot,
+            http2Listen: h2 === 'listen',
+            http2On: h2 === 'on'
+        }
+    };
+}
+function renderSite(vars) {
+    return (0,render/* renderNginxSite */.m8)(vars).content;
+}
+/** Reads what the site depends on: are the certificate and key there, which nginx runs. */
+async function probeTlsState(ctx) {
+    const p = tlsPaths(ctx);
+    const res = await ctx.remote.script(`c=${(0,quote/* shQuote */.U)(p.certificate)}; k=${(0,quote/* shQuote */.U)(p.key)}
+if [ -s "$c" ] && [ -s "$k" ]; then echo ready=1; else echo ready=0; fi
+echo "nginx=$( (nginx -v 2>&1 || true) | sed -n 's|.*nginx/\\([0-9.]*\\).*|\\1|p')"`, { sudo: true, timeoutMs: 30_000 });
+    const facts = (0,context/* parseFacts */.hx)(res.stdout);
+    return { certificateReady: facts.ready === '1', nginxVersion: facts.nginx ?? '' };
+}
+/** The site text for this server as it is now (tls: off needs no look at the server). */
+async function siteText(ctx) {
+    if (ctx.settings.tls.mode === 'off')
+        return renderSite((0,provision_vars/* provisionVars */.g)(ctx));
+    return renderSite(siteVars(ctx, await probeTlsState(ctx)));
 }
 
 ;// CONCATENATED MODULE: ./src/provision/nginx.ts
-
 
 
 
@@ -2753,9 +2662,6 @@ const REFUSED = 6;
  */
 function nginxScript(ctx) {
     const q = quote/* shQuote */.U;
-    const app = ctx.paths.app;
-    const avail = `/etc/nginx/sites-available/${app}.conf`;
-    const enabled = `/etc/nginx/sites-enabled/${app}.conf`;
     // Shared folders nginx serves (uploads): group www-data with setgid, so what the app writes there
     // (UMask 0027: group-readable) is readable by nginx and nothing else of shared/ is; shared/ itself
     // only traversable (o+x, no listing).
@@ -2775,7 +2681,7 @@ fi`;
         .join('\n');
     return `
 ${uploads}
-avail=${q(avail)}; enabled=${q(enabled)}; def=/etc/nginx/sites-enabled/default
+avail=${q(ctx.paths.nginxSite)}; enabled=${q(ctx.paths.nginxEnabled)}; def=/etc/nginx/sites-enabled/default
 new=$(mktemp); trap 'rm -f "$new"' EXIT
 cat > "$new"
 [ -f "$avail" ] && cmp -s "$new" "$avail" || mark site
@@ -2810,11 +2716,12 @@ if ! systemctl is-enabled --quiet nginx 2>/dev/null; then mark nginx-enabled; ac
 if [ "$dry" != 1 ] && ! systemctl is-active --quiet nginx; then mark nginx-started; systemctl start nginx; fi
 `;
 }
-async function ensureNginx(ctx) {
-    const site = (0,render/* renderProxyAndLogs */.rQ)(provisionVars(ctx)).find((f) => f.path.includes('/nginx/'));
+/** `site`: the text to install; by default the site for the server's TLS state (see tls-site.ts). */
+async function ensureNginx(ctx, site) {
+    const text = site ?? (await siteText(ctx));
     try {
-        const res = await runProvisionScript(ctx, 'configuring nginx', nginxScript(ctx), {
-            stdin: site.content
+        const res = await (0,provision_run/* runProvisionScript */.q)(ctx, 'configuring nginx', nginxScript(ctx), {
+            stdin: text
         });
         if (res.facts.nginx)
             res.detail += ` (nginx ${res.facts.nginx})`;
@@ -2829,6 +2736,218 @@ async function ensureNginx(ctx) {
     }
 }
 
+// EXTERNAL MODULE: ./src/provision/shell.ts
+var shell = __webpack_require__(3297);
+;// CONCATENATED MODULE: ./src/provision/tls.ts
+
+
+
+
+
+
+
+
+/** Exit code of the ACME script when certbot could not get the certificate. */
+const ISSUE_FAILED = 7;
+/** certbot runs every executable here after each renewal it makes (Debian's certbot.timer). */
+const RENEW_HOOK = '/etc/letsencrypt/renewal-hooks/deploy/gunicorn-deploy-nginx.sh';
+/** The private ACME CA bundle (acme-ca-bundle) and the drop-in giving it to certbot's renewals. */
+const ACME_CA_INPUT = '/etc/gunicorn-deploy/acme-ca.pem';
+const ACME_CA_BUNDLE = '/etc/gunicorn-deploy/acme-ca-bundle.pem';
+const CERTBOT_DROPIN = '/etc/systemd/system/certbot.service.d/gunicorn-deploy-ca.conf';
+/**
+ * Step `tls`, after `nginx` (which already serves the HTTP site, with the ACME challenge path
+ * for tls: acme): gets the certificate (certbot over HTTP-01, or the given files), then installs
+ * the HTTPS site through the same nginx -t gate. Nothing is issued when the certificate on the
+ * server already covers the names from the same ACME server.
+ */
+async function ensureTls(ctx) {
+    const t = ctx.settings.tls;
+    if (t.mode === 'off')
+        return { changed: false, detail: 'off (HTTP only)' };
+    const cert = t.mode === 'acme' ? await obtainAcme(ctx) : await writeCertificateFiles(ctx);
+    const state = await probeTlsState(ctx);
+    if (!state.certificateReady) {
+        // Only a dry run gets here (a real run has just written or issued the files).
+        return { changed: cert.changed, detail: cert.detail };
+    }
+    const site = await ensureNginx(ctx, renderSite(siteVars(ctx, state)));
+    // New certificate files under an unchanged site: nginx reads them on a reload only.
+    if (cert.changes.includes('certificate') && !site.changed && !ctx.settings.provision.dryRun)
+        await reloadNginx(ctx);
+    const changes = [...new Set([...cert.changes.map(changeName), ...site.changes.map((c) => `nginx-${c}`)])];
+    const facts = cert.facts;
+    const about = facts['not-after'] ? ` (serial ${facts.serial}, valid until ${facts['not-after']})` : '';
+    return {
+        changed: changes.length > 0,
+        detail: (changes.length === 0
+            ? 'unchanged'
+            : `${ctx.settings.provision.dryRun ? 'would change' : 'changed'}: ${changes.join(', ')}`) + about
+    };
+}
+/** A changed file's name in the step's detail: what it is for, not where it is. */
+function changeName(c) {
+    if (c === RENEW_HOOK)
+        return 'renew-hook';
+    if ([ACME_CA_INPUT, CERTBOT_DROPIN].includes(c))
+        return 'ca-bundle';
+    if (c.startsWith('removed:'))
+        return 'ca-bundle-removed';
+    return c;
+}
+async function reloadNginx(ctx) {
+    await (0,provision_run/* runProvisionScript */.q)(ctx, 'reloading nginx for the new certificate', 'out=$(nginx -t 2>&1) || { echo "$out" | tail -n 5 >&2; exit 1; }\nsystemctl reload nginx', { hint: 'Fix the nginx configuration named above and run provision again.' });
+}
+/** The script's certificate facts: serial and end date, when the file is there. */
+function certificateFacts(path) {
+    return `if [ -s ${(0,quote/* shQuote */.U)(path)} ]; then
+  echo "serial=$(openssl x509 -in ${(0,quote/* shQuote */.U)(path)} -noout -serial | sed 's/^serial=//')"
+  echo "not-after=$(openssl x509 -in ${(0,quote/* shQuote */.U)(path)} -noout -enddate | sed 's/^notAfter=//')"
+fi`;
+}
+function acmeFiles(ctx) {
+    const hook = (0,render/* renderTemplate */.Xm)('tls/renew-hook.sh', (0,provision_vars/* provisionVars */.g)(ctx));
+    const files = [{ path: RENEW_HOOK, content: hook, mode: '0755', owner: 'root:root' }];
+    if (ctx.settings.tls.acmeCaBundle) {
+        files.push({ path: ACME_CA_INPUT, content: ctx.settings.tls.acmeCaBundle, mode: '0644', owner: 'root:root' }, {
+            path: CERTBOT_DROPIN,
+            content: `# Written by gunicorn-deploy (acme-ca-bundle): certbot's renewals trust the private ACME server.\n[Service]\nEnvironment=REQUESTS_CA_BUNDLE=${ACME_CA_BUNDLE}\n`,
+            mode: '0644',
+            owner: 'root:root'
+        });
+    }
+    return files;
+}
+/**
+ * The ACME script: the renewal hook and CA files, the webroot, then certbot only when the
+ * lineage named after the app is missing, covers other names, comes from another ACME server,
+ * was not made with the webroot, or ends within a day.
+ */
+function acmeScript(ctx) {
+    const q = quote/* shQuote */.U;
+    const t = ctx.settings.tls;
+    const p = tlsPaths(ctx);
+    const app = ctx.paths.app;
+    const names = ctx.settings.provision.serverName.split(' ');
+    const wanted = [...names].sort().join(' ');
+    const bundle = t.acmeCaBundle
+        ? `# requests (certbot) takes one bundle: the private CA on top of the system's.
+if [ "$dry" != 1 ]; then
+  nb=$(mktemp); cat ${q(ACME_CA_INPUT)} /etc/ssl/certs/ca-certificates.crt > "$nb" 2>/dev/null || cat ${q(ACME_CA_INPUT)} > "$nb"
+  if [ -f ${q(ACME_CA_BUNDLE)} ] && cmp -s "$nb" ${q(ACME_CA_BUNDLE)}; then rm -f "$nb"; else install -m 0644 "$nb" ${q(ACME_CA_BUNDLE)}; rm -f "$nb"; mark ca-bundle; fi
+fi
+if was_changed ${q(CERTBOT_DROPIN)}; then act systemctl daemon-reload; fi
+export REQUESTS_CA_BUNDLE=${q(ACME_CA_BUNDLE)}`
+        : `for f in ${q(CERTBOT_DROPIN)} ${q(ACME_CA_INPUT)} ${q(ACME_CA_BUNDLE)}; do
+  if [ -e "$f" ]; then mark "removed:$f"; act rm -f "$f"; fi
+done
+if was_changed "removed:${CERTBOT_DROPIN}"; then act systemctl daemon-reload; fi`;
+    const certbot = [
+        'certbot',
+        'certonly',
+        '--non-interactive',
+        '--agree-tos',
+        '--no-eff-email',
+        '-m',
+        t.acmeEmail,
+        '--server',
+        t.acmeServer,
+        '--webroot',
+        '-w',
+        p.webroot,
+        '--cert-name',
+        app,
+        ...names.flatMap((n) => ['-d', n])
+    ]
+        .map(q)
+        .join(' ');
+    return `
+${(0,shell/* writeFilesScript */.Cu)(acmeFiles(ctx))}
+${bundle}
+[ -d ${q(p.webroot)} ] || { mark webroot; act install -d -m 0755 -o root -g root ${q(p.webroot)}; }
+cert=${q(`/etc/letsencrypt/live/${app}/cert.pem`)}; conf=${q(`/etc/letsencrypt/renewal/${app}.conf`)}
+why=""
+if [ ! -s "$cert" ] || [ ! -f "$conf" ]; then why="no certificate yet"
+else
+  have=$(openssl x509 -in "$cert" -noout -ext subjectAltName 2>/dev/null | grep -o 'DNS:[^,[:space:]]*' | sed 's/^DNS://' | sort | tr '\\n' ' ' | sed 's/ $//' || true)
+  srv=$(sed -n 's/^server *= *//p' "$conf" | tail -n 1)
+  auth=$(sed -n 's/^authenticator *= *//p' "$conf" | tail -n 1)
+  if [ "$have" != ${q(wanted)} ]; then why="the certificate covers $have"
+  elif [ "$srv" != ${q(t.acmeServer)} ]; then why="the certificate came from $srv"
+  elif [ "$auth" != webroot ]; then why="the certificate was not made with the webroot"
+  elif ! openssl x509 -in "$cert" -noout -checkend 86400 >/dev/null; then why="the certificate ends within a day"
+  fi
+fi
+if [ -n "$why" ]; then
+  mark certificate
+  if [ "$dry" = 1 ]; then
+    echo "would=certbot certonly --webroot for ${names.join(' ')} from ${t.acmeServer} ($why)"
+  else
+    # --force-renewal: an existing lineage for other names or another server is replaced now.
+    force=""; [ -f "$conf" ] && force=--force-renewal
+    if ! out=$(${certbot} $force 2>&1); then
+      { printf '%s\\n' "$out" | grep -v '^Saving debug log\\|^ *$' | tail -n 15 >&2; } || true
+      exit ${ISSUE_FAILED}
+    fi
+  fi
+fi
+if ! systemctl is-enabled --quiet certbot.timer 2>/dev/null || ! systemctl is-active --quiet certbot.timer; then
+  mark renew-timer; act systemctl enable --now --quiet certbot.timer
+fi
+${certificateFacts(`/etc/letsencrypt/live/${app}/cert.pem`)}
+`;
+}
+async function obtainAcme(ctx) {
+    const t = ctx.settings.tls;
+    const names = ctx.settings.provision.serverName.split(' ');
+    try {
+        return await (0,provision_run/* runProvisionScript */.q)(ctx, 'getting the certificate', acmeScript(ctx), {
+            stdin: (0,shell/* filesInput */.GY)(acmeFiles(ctx)),
+            timeoutMs: 5 * 60_000
+        });
+    }
+    catch (err) {
+        const msg = err instanceof Error ? err.message : String(err);
+        if (msg.includes(`exit ${ISSUE_FAILED}`)) {
+            throw new step/* DeployError */.sH(`certbot could not get a certificate for ${names.join(', ')} from ${t.acmeServer}; nginx keeps serving the site as it was (plain HTTP until a first certificate is issued):\n${msg.split('\n').slice(1).join('\n')}`, `Check that every server-name resolves (DNS A/AAAA) to this server and that port 80 reaches its nginx from the internet (the CA fetches http://NAME/.well-known/acme-challenge/...), that acme-server is right, then run provision again. Repeated failures count against the CA's rate limits.`);
+        }
+        throw err;
+    }
+}
+/**
+ * The private key, from the script's stdin (one base64 line after the certificate's), through a
+ * 0600 temporary file. Unlike writeFilesScript it never prints a diff, not even in a dry run: the
+ * key on the server is not masked in the log (only the one given is).
+ */
+function keyScript(path) {
+    const q = quote/* shQuote */.U;
+    return `k=${q(path)}
+IFS= read -r b64
+tmp=$(mktemp "$(dirname "$k")/.gd-new.XXXXXX" 2>/dev/null || mktemp)
+printf '%s' "$b64" | base64 -d > "$tmp"; b64=""
+if [ -f "$k" ] && cmp -s "$tmp" "$k" && [ "$(stat -c '%a %U:%G' "$k")" = "600 root:root" ]; then rm -f "$tmp"
+else
+  mark certificate
+  if [ "$dry" = 1 ]; then echo "would=write the private key $k (not shown)"; rm -f "$tmp"
+  else chmod 0600 "$tmp"; chown root:root "$tmp"; mv -f "$tmp" "$k"; fi
+fi`;
+}
+async function writeCertificateFiles(ctx) {
+    const t = ctx.settings.tls;
+    const p = tlsPaths(ctx);
+    const cert = { path: p.certificate, content: t.certificate, mode: '0644', owner: 'root:root' };
+    const key = { path: p.key, content: t.key, mode: '0600', owner: 'root:root' };
+    const res = await (0,provision_run/* runProvisionScript */.q)(ctx, 'writing the certificate files', `${(0,shell/* writeFilesScript */.Cu)([cert])}
+if was_changed ${(0,quote/* shQuote */.U)(p.certificate)}; then mark certificate; fi
+${keyScript(p.key)}
+${certificateFacts(p.certificate)}`, 
+    // The key travels on stdin only, never in the command line.
+    { stdin: (0,shell/* filesInput */.GY)([cert, key]) });
+    // The paths themselves say nothing more than "certificate".
+    const changes = [...new Set(res.changes.filter((c) => !c.startsWith('/')))];
+    return { ...res, changes, changed: changes.length > 0 };
+}
+
 ;// CONCATENATED MODULE: ./src/provision/logrotate.ts
 
 
@@ -2841,7 +2960,7 @@ async function ensureNginx(ctx) {
  * is refused before it replaces a good one.
  */
 async function ensureLogrotate(ctx) {
-    const file = (0,render/* renderProxyAndLogs */.rQ)(provisionVars(ctx)).find((f) => f.path.startsWith('/etc/logrotate.d/'));
+    const file = (0,render/* renderLogrotate */.Mw)((0,provision_vars/* provisionVars */.g)(ctx));
     const check = `
 if [ "$dry" != 1 ] && was_changed ${(0,quote/* shQuote */.U)(file.path)}; then
   if ! out=$(logrotate -d ${(0,quote/* shQuote */.U)(file.path)} 2>&1) || echo "$out" | grep -qi '^error'; then
@@ -2849,9 +2968,9 @@ if [ "$dry" != 1 ] && was_changed ${(0,quote/* shQuote */.U)(file.path)}; then
   fi
 fi
 `;
-    return runProvisionScript(ctx, 'writing the logrotate rules', writeFilesScript([file]) + check, {
+    return (0,provision_run/* runProvisionScript */.q)(ctx, 'writing the logrotate rules', (0,shell/* writeFilesScript */.Cu)([file]) + check, {
         hint: 'The logrotate rules did not pass logrotate -d; see the lines above.',
-        stdin: filesInput([file])
+        stdin: (0,shell/* filesInput */.GY)([file])
     });
 }
 
@@ -2862,25 +2981,33 @@ fi
 
 
 /** The health check and the database maintenance, each a script, a oneshot service and a timer. */
-function timerNames(app) {
-    return [`${app}-health.timer`, `${app}-db-maintenance.timer`];
+function timerUnits(layout) {
+    const u = layout.units;
+    return [
+        { service: u.healthService, timer: u.healthTimer },
+        { service: u.dbService, timer: u.dbTimer }
+    ];
 }
 /**
  * Writes the scripts and units when they differ, reloads systemd only then, restarts a timer only
  * when its own files changed (a new interval), and makes sure each timer is enabled and running.
  */
 function timerFiles(ctx) {
-    const vars = provisionVars(ctx);
-    return [...(0,render/* renderHealthUnits */.Ch)(vars), ...(0,render/* renderDbMaintenanceUnits */.Td)(vars)];
+    const vars = (0,provision_vars/* provisionVars */.g)(ctx);
+    return [(0,render/* renderHealthUnits */.Ch)(vars), (0,render/* renderDbMaintenanceUnits */.Td)(vars)].flatMap((f) => [
+        f.script,
+        f.service,
+        f.timer
+    ]);
 }
 function timersScript(ctx) {
     const files = timerFiles(ctx);
     const q = quote/* shQuote */.U;
-    const perTimer = timerNames(ctx.paths.app)
-        .map((t) => {
-        const base = t.replace(/\.timer$/, '');
+    const perTimer = timerUnits(ctx.paths)
+        .map(({ service, timer }) => {
+        const t = timer.name;
         return `
-if was_changed ${q(`/etc/systemd/system/${t}`)} || was_changed ${q(`/etc/systemd/system/${base}.service`)}; then
+if was_changed ${q(timer.file)} || was_changed ${q(service.file)}; then
   [ "$dry" = 1 ] || { systemctl is-active --quiet ${q(t)} && systemctl restart ${q(t)} || true; }
 fi
 if ! systemctl is-enabled --quiet ${q(t)} 2>/dev/null; then mark ${q(`${t}:enabled`)}; act systemctl enable --quiet ${q(t)}; fi
@@ -2888,15 +3015,271 @@ if ! systemctl is-active --quiet ${q(t)}; then mark ${q(`${t}:started`)}; act sy
     })
         .join('\n');
     return `
-${writeFilesScript(files)}
+${(0,shell/* writeFilesScript */.Cu)(files)}
 if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
 ${perTimer}
 `;
 }
 async function ensureTimers(ctx) {
-    return runProvisionScript(ctx, 'installing the health and database timers', timersScript(ctx), {
-        stdin: filesInput(timerFiles(ctx))
+    return (0,provision_run/* runProvisionScript */.q)(ctx, 'installing the health and database timers', timersScript(ctx), {
+        stdin: (0,shell/* filesInput */.GY)(timerFiles(ctx))
     });
+}
+
+// EXTERNAL MODULE: ./src/provision/alerts.ts
+var alerts = __webpack_require__(2868);
+;// CONCATENATED MODULE: ./src/provision/firewall.ts
+
+
+
+
+
+/**
+ * The app's firewall: one nftables table of its own (`inet gunicorn_deploy_APP`), never the whole
+ * ruleset and never another table, so the user's /etc/nftables.conf and other tools' tables stay as
+ * they are (a packet must pass every table's input hook: ours drops what it does not allow, whatever
+ * the others accept). Loaded at boot by APP-firewall.service, after nftables.service (whose
+ * `flush ruleset` would remove it) and restarted with it.
+ *
+ * Applied so that a mistake cannot lock the run out: a transient timer reverts the change after
+ * REVERT_AFTER_S unless a NEW SSH connection confirms it (a rule that cut new logins would still let
+ * the open connection through as established traffic, so only a new one proves anything). Only the
+ * confirmed ruleset is made permanent.
+ */
+/** Seconds the new rules have to be confirmed over a new connection before the server reverts them. */
+const REVERT_AFTER_S = 60;
+/** Exit code of the confirm script when the revert already ran. */
+const TOO_LATE = 7;
+function firewallTable(app) {
+    // App names are [a-z][a-z0-9-]*; nft identifiers have no '-'.
+    return `gunicorn_deploy_${app.replace(/-/g, '_')}`;
+}
+function firewallPaths(app) {
+    return {
+        rules: `/etc/${app}/firewall.nft`,
+        unit: `${app}-firewall.service`,
+        unitFile: `/etc/systemd/system/${app}-firewall.service`,
+        pending: `/run/gunicorn-deploy/${app}-firewall.pending.nft`,
+        revert: `${app}-firewall-revert`,
+        revertScript: `/run/gunicorn-deploy/${app}-firewall-revert.sh`,
+        reverted: `/run/gunicorn-deploy/${app}-firewall.reverted`
+    };
+}
+/** Ports sorted, overlaps and neighbours merged (nft refuses overlapping elements in a set). */
+function mergePorts(ports, proto) {
+    const sorted = ports.filter((p) => p.proto === proto).sort((a, b) => a.from - b.from);
+    const merged = [];
+    for (const p of sorted) {
+        const last = merged.at(-1);
+        if (last && p.from <= last.to + 1)
+            last.to = Math.max(last.to, p.to);
+        else
+            merged.push({ from: p.from, to: p.to });
+    }
+    return merged.map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`));
+}
+/** The ruleset file: replaces the table atomically (one nft transaction) and nothing else. */
+function renderFirewall(app, sshPort, allow) {
+    const t = firewallTable(app);
+    const ports = [{ proto: 'tcp', from: sshPort, to: sshPort }, ...tcp(80), ...tcp(443), ...allow];
+    const tcpPorts = mergePorts(ports, 'tcp');
+    const udpPorts = mergePorts(ports, 'udp');
+    const list = (xs) => `{ ${xs.join(', ')} }`;
+    return `#!/usr/sbin/nft -f
+${ownership/* UNIT_HEADER */.bz}; changes here are overwritten on the next provision.
+# Firewall of ${app}: inbound SSH (${sshPort}, the port provision connected to), HTTP, HTTPS${allow.length ? ' and firewall-allow' : ''}; the rest is dropped. Only this table is replaced, nothing else of the ruleset.
+table inet ${t}
+delete table inet ${t}
+table inet ${t} {
+  chain input {
+    type filter hook input priority filter; policy drop;
+    ct state invalid drop
+    ct state { established, related } accept
+    iif "lo" accept
+    icmp type { echo-request, destination-unreachable, time-exceeded, parameter-problem } accept
+    # Without neighbour discovery and packet-too-big, IPv6 stops working. (No protocol names: nft
+    # 1.0.6 resolves them through /etc/protocols, which a minimal image lacks.)
+    icmpv6 type { echo-request, destination-unreachable, packet-too-big, time-exceeded, parameter-problem, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert, mld-listener-query } accept
+    ip6 saddr fe80::/10 udp sport 547 udp dport 546 accept
+    tcp dport ${list(tcpPorts)} accept${udpPorts.length ? `\n    udp dport ${list(udpPorts)} accept` : ''}
+  }
+}
+`;
+}
+function tcp(port) {
+    return [{ proto: 'tcp', from: port, to: port }];
+}
+function renderFirewallUnit(app) {
+    const p = firewallPaths(app);
+    return `${ownership/* UNIT_HEADER */.bz}; changes here are overwritten on the next provision.
+[Unit]
+Description=Firewall of ${app} (nftables table inet ${firewallTable(app)})
+DefaultDependencies=no
+Wants=network-pre.target
+Before=network-pre.target shutdown.target
+Conflicts=shutdown.target
+# nftables.service starts with \`flush ruleset\`: load after it, and again whenever it restarts.
+After=nftables.service
+PartOf=nftables.service
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/sbin/nft -f ${p.rules}
+ExecStop=-/usr/sbin/nft delete table inet ${firewallTable(app)}
+
+[Install]
+WantedBy=sysinit.target
+`;
+}
+function firewallFiles(app, sshPort, allow) {
+    const p = firewallPaths(app);
+    return [
+        { path: p.rules, content: renderFirewall(app, sshPort, allow), mode: '0644', owner: 'root:root' },
+        { path: p.unitFile, content: renderFirewallUnit(app), mode: '0644', owner: 'root:root' }
+    ];
+}
+/**
+ * Stage one: nothing to do when the installed ruleset and unit equal the new ones and the table is
+ * live. Otherwise the new ruleset (on stdin) is checked with `nft -c`, the revert armed, and the
+ * ruleset loaded; `applied=1` tells the caller to confirm.
+ */
+function applyScript(app) {
+    const q = quote/* shQuote */.U;
+    const p = firewallPaths(app);
+    const t = firewallTable(app);
+    return `
+command -v nft >/dev/null || { echo "nft is not installed (the packages step installs nftables)" >&2; exit 4; }
+install -d -m 0700 /run/gunicorn-deploy
+pending=${q(p.pending)}
+IFS= read -r rules_b64; IFS= read -r unit_b64
+printf '%s' "$rules_b64" | base64 -d > "$pending"
+cmp -s "$pending" ${q(p.rules)} || mark ruleset
+printf '%s' "$unit_b64" | base64 -d | cmp -s - ${q(p.unitFile)} || mark unit
+if ! nft list table inet ${q(t)} >/dev/null 2>&1; then mark table; fi
+if ! systemctl is-enabled --quiet ${q(p.unit)} 2>/dev/null; then mark enabled; fi
+[ -n "$changed" ] || { rm -f "$pending"; echo "changed="; exit 0; }
+if ! out=$(nft -c -f "$pending" 2>&1); then echo "$out" | tail -n 8 >&2; rm -f "$pending"; exit 5; fi
+if [ "$dry" = 1 ]; then
+  echo "would=load the firewall table inet ${t} (reverted after ${REVERT_AFTER_S} s unless a new SSH login confirms it), install ${p.rules} and ${p.unit}"
+  [ -f ${q(p.rules)} ] && { diff -u ${q(p.rules)} "$pending" | sed -n '3,40p' | sed 's/^/diff=/' || true; }
+  rm -f "$pending"
+else
+  # The way back: the last confirmed ruleset, or no table at all.
+  cat > ${q(p.revertScript)} <<'REVERT'
+#!/bin/sh
+nft delete table inet ${t} 2>/dev/null
+if [ -f ${q(p.rules)} ] && systemctl is-enabled --quiet ${q(p.unit)}; then nft -f ${q(p.rules)}; fi
+touch ${q(p.reverted)}
+echo "<3>the firewall of ${app} was not confirmed by a new SSH login within ${REVERT_AFTER_S} s: reverted to the previous rules"
+REVERT
+  chmod 0700 ${q(p.revertScript)}
+  rm -f ${q(p.reverted)}
+  systemctl stop ${q(`${p.revert}.timer`)} ${q(`${p.revert}.service`)} 2>/dev/null || true
+  systemctl reset-failed ${q(`${p.revert}.service`)} 2>/dev/null || true
+  systemd-run --quiet --unit=${q(p.revert)} --on-active=${REVERT_AFTER_S}s --timer-property=AccuracySec=1s ${q(p.revertScript)}
+  if ! out=$(nft -f "$pending" 2>&1); then
+    systemctl stop ${q(`${p.revert}.timer`)} 2>/dev/null || true
+    echo "$out" | tail -n 8 >&2; exit 5
+  fi
+  echo applied=1
+fi
+`;
+}
+/**
+ * Stage two, over the new connection: stops the revert (unless it already ran), then makes the
+ * confirmed ruleset permanent: the file, the unit, enabled for the next boot.
+ */
+function confirmScript(app, files) {
+    const q = quote/* shQuote */.U;
+    const p = firewallPaths(app);
+    return `
+# A timer that fired stays active (elapsed): only one still waiting can be stopped in time, and the
+# revert must not have started meanwhile.
+if [ -e ${q(p.reverted)} ] || [ "$(systemctl show -p SubState --value ${q(`${p.revert}.timer`)})" != waiting ]; then exit ${TOO_LATE}; fi
+systemctl stop ${q(`${p.revert}.timer`)}
+if [ -e ${q(p.reverted)} ] || [ "$(systemctl show -p ExecMainStartTimestampMonotonic --value ${q(`${p.revert}.service`)})" != 0 ]; then exit ${TOO_LATE}; fi
+rm -f ${q(p.pending)} ${q(p.revertScript)}
+${(0,shell/* writeFilesScript */.Cu)(files)}
+if echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
+systemctl enable --quiet ${q(p.unit)}
+systemctl is-active --quiet ${q(p.unit)} || systemctl start ${q(p.unit)}
+`;
+}
+/** firewall: false after true: the table, its unit and file go (nothing of anyone else's). */
+function removeScript(app) {
+    const q = quote/* shQuote */.U;
+    const p = firewallPaths(app);
+    const t = firewallTable(app);
+    return `
+if [ -e ${q(p.unitFile)} ] || [ -e ${q(p.rules)} ] || { command -v nft >/dev/null && nft list table inet ${q(t)} >/dev/null 2>&1; }; then
+  mark firewall-removed
+  if [ "$dry" = 1 ]; then echo "would=remove the firewall table inet ${t}, ${p.unit} and ${p.rules}"; else
+    systemctl disable --now --quiet ${q(p.unit)} 2>/dev/null || true
+    command -v nft >/dev/null && nft delete table inet ${q(t)} 2>/dev/null || true
+    rm -f ${q(p.unitFile)} ${q(p.rules)}
+    systemctl daemon-reload
+  fi
+fi
+`;
+}
+/** The server-side port of the connection this run uses ($SSH_CONNECTION, as the login user). */
+async function sshServerPort(remote) {
+    const res = await remote.exec('printf "%s\\n" "${SSH_CONNECTION:-}"', { timeoutMs: 30_000 });
+    const port = Number(/^\S+ \d+ \S+ (\d+)\s*$/.exec(res.stdout)?.[1]);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+        throw new step/* DeployError */.sH('cannot tell which port this SSH connection uses on the server (SSH_CONNECTION is not set); the firewall was not changed', 'Check that the server runs OpenSSH (it sets SSH_CONNECTION), or set firewall: false.');
+    }
+    return port;
+}
+/** Waits (over the old connection, still open as established traffic) for the revert to have run. */
+async function waitForRevert(ctx, app) {
+    const p = firewallPaths(app);
+    const deadline = Date.now() + (REVERT_AFTER_S + 20) * 1000;
+    while (Date.now() < deadline) {
+        const res = await ctx.remote
+            .script(`test -e ${(0,quote/* shQuote */.U)(p.reverted)}`, { sudo: true, timeoutMs: 10_000 })
+            .catch(() => undefined);
+        if (res?.code === 0)
+            return true;
+        await new Promise((r) => setTimeout(r, 2000));
+    }
+    return false;
+}
+async function ensureFirewall(ctx, reconnect) {
+    const app = ctx.paths.app;
+    const edge = ctx.settings.provision.edge;
+    if (!edge.firewall)
+        return (0,provision_run/* runProvisionScript */.q)(ctx, 'checking for a firewall to remove', removeScript(app));
+    const files = firewallFiles(app, await sshServerPort(ctx.remote), edge.firewallAllow);
+    const applied = await (0,provision_run/* runProvisionScript */.q)(ctx, 'applying the firewall', applyScript(app), {
+        stdin: (0,shell/* filesInput */.GY)(files),
+        hint: 'nft refused the ruleset; nothing was changed.'
+    });
+    if (applied.facts.applied !== '1')
+        return applied;
+    const by = new Date(Date.now() + REVERT_AFTER_S * 1000).toISOString();
+    let second;
+    try {
+        if (!reconnect)
+            throw new Error('no way to open a new connection here');
+        second = await reconnect();
+        await (0,provision_run/* runProvisionScript */.q)({ ...ctx, remote: second }, 'confirming the firewall', confirmScript(app, files), {
+            stdin: (0,shell/* filesInput */.GY)(files),
+            timeoutMs: 30_000
+        });
+    }
+    catch (err) {
+        const why = (0,step/* errorMessage */.gJ)(err).split('\n')[0];
+        const reverted = await waitForRevert(ctx, app);
+        throw new step/* DeployError */.sH(`the firewall was applied, but a new SSH connection could not confirm it (${why}); ${reverted
+            ? `the server reverted it after ${REVERT_AFTER_S} s, as armed before the change: the previous rules are back`
+            : `the server reverts it by ${by} (${REVERT_AFTER_S} s after the change)`}`, 'Check that SSH reaches the server on the port this run used, and what firewall-allow opens; then run provision again.');
+    }
+    finally {
+        await second?.close().catch(() => undefined);
+    }
+    return { ...applied, detail: `${applied.detail} (confirmed over a new SSH connection)` };
 }
 
 // EXTERNAL MODULE: ./src/ssh/upload.ts
@@ -2959,7 +3342,7 @@ async function decideDeploy(ctx) {
     const res = await (0,context/* runScript */.j3)(ctx, 'reading the current release', `
 [ -f ${q((0,release_record/* recordPath */.lX)(ctx))} ] && cat ${q((0,release_record/* recordPath */.lX)(ctx))}
 [ -L ${q(ctx.paths.current)} ] && echo "current=$(basename "$(readlink ${q(ctx.paths.current)})")"
-echo "active=$(systemctl is-active ${q(`${ctx.paths.app}.service`)} 2>/dev/null || true)"
+echo "active=$(systemctl is-active ${q(ctx.paths.units.service.name)} 2>/dev/null || true)"
 `, { timeoutMs: 30_000 });
     const f = (0,context/* parseFacts */.hx)(res.stdout);
     const short = hash.slice(0, 12);
@@ -3002,6 +3385,7 @@ const VERIFY_KEYS = [
     'debug',
     'django-check',
     'nginx-config',
+    'tls',
     'logrotate',
     'database',
     'timers',
@@ -3058,7 +3442,7 @@ function verifyChecklistScript(ctx) {
     return `
 set +e
 r() { printf 'check=%s|%s|%s\\n' "$1" "$2" "$(printf '%s' "$3" | tr '\\n|' ' /' | cut -c1-200)"; }
-svc=${q(`${p.app}.service`)}; sock=${q(`${p.app}.socket`)}; sockpath=${q(p.socket)}; hp=${q(d.healthPath)}
+svc=${q(p.units.service.name)}; sock=${q(p.units.socket.name)}; sockpath=${q(p.socket)}; hp=${q(d.healthPath)}
 a=$(systemctl is-active "$svc" 2>/dev/null); e=$(systemctl is-enabled "$svc" 2>/dev/null)
 if [ "$a" = active ] && [ "$e" = enabled ]; then r service ok "active, enabled, pid $(systemctl show -p MainPID --value "$svc")"; else r service red "$a, \${e:-not installed}"; fi
 a=$(systemctl is-active "$sock" 2>/dev/null); e=$(systemctl is-enabled "$sock" 2>/dev/null)
@@ -3084,11 +3468,23 @@ if [ "\${fw%=*}" = settings.DEBUG ] && [ -f ${q(`${p.current}/manage.py`)} ]; th
   ids=$(printf '%s\\n' "$out" | grep -oE '\\([a-z_]+\\.[EW][0-9]+\\)' | tr -d '()' | sort -u | tr '\\n' ' ')
   if [ "$rc" = 0 ]; then r django-check ok "manage.py check --deploy: \${ids:-no warnings}"; else r django-check red "manage.py check --deploy failed: \${ids:-$(printf '%s' "$out" | tail -n 2)}"; fi
 else r django-check n/a "not a Django app"; fi
-code=$(curl -sS -o /dev/null -w '%{http_code}' -m 10 -H ${q(`Host: ${host}`)} "http://127.0.0.1$hp" 2>/dev/null)
-if [ "$code" = 200 ]; then r health-nginx ok "$hp 200 on port 80"; else r health-nginx red "$hp answered \${code:-nothing} through nginx on port 80"; fi
+# Through nginx as a browser comes: port 80, and after the redirect to HTTPS when the site has one
+# (the name resolved to this server; the certificate's trust is not this check's business).
+code=$(curl -sS -L --max-redirs 2 -k -o /dev/null -w '%{http_code} %{scheme}' -m 10 --resolve ${q(`${host}:80:127.0.0.1`)} --resolve ${q(`${host}:443:127.0.0.1`)} ${q(`http://${host}`)}"$hp" 2>/dev/null)
+case "$code" in
+  "200 "*) r health-nginx ok "$hp 200 $([ "\${code#* }" = https ] || [ "\${code#* }" = HTTPS ] && echo 'over HTTPS after the redirect' || echo 'on port 80')";;
+  *) r health-nginx red "$hp answered \${code%% *} through nginx on port 80";;
+esac
 if ! command -v nginx >/dev/null; then r nginx-config red "nginx is not installed";
 elif out=$(nginx -t 2>&1); then r nginx-config ok "nginx -t passed"; else r nginx-config red "nginx -t: $(echo "$out" | grep -v 'test failed' | tail -n 1)"; fi
-lr=${q(`/etc/logrotate.d/${p.app}`)}
+# The certificate the site names: renewals start 30 days ahead, so one ending within 7 days means
+# they are failing.
+crt=$(sed -n 's/^ *ssl_certificate  *\\([^ ;]*\\);.*$/\\1/p' ${q(p.nginxSite)} 2>/dev/null | head -n 1)
+if [ -z "$crt" ]; then r tls n/a "plain HTTP (tls: off)";
+elif ! end=$(openssl x509 -in "$crt" -noout -enddate 2>&1); then r tls red "cannot read $crt: $end";
+elif openssl x509 -in "$crt" -noout -checkend 604800 >/dev/null; then r tls ok "certificate valid until \${end#notAfter=}";
+else r tls red "the certificate ends \${end#notAfter=}, within 7 days: renewals are failing (journalctl -u certbot)"; fi
+lr=${q(p.logrotate)}
 if [ ! -f "$lr" ]; then r logrotate red "no $lr";
 elif out=$(logrotate -d "$lr" 2>&1) && ! echo "$out" | grep -qi '^error'; then
   n=$(ls ${q(p.logDir)}/*.log 2>/dev/null | wc -l); r logrotate ok "logrotate -d clean, $n log files in ${p.logDir}"
@@ -3099,7 +3495,9 @@ elif [ ! -f "$db" ]; then r database red "no database at $db";
 else ic=$(runuser -u ${q(p.user)} -- sqlite3 -readonly "$db" 'PRAGMA integrity_check' 2>&1 | head -n 3)
   if [ "$ic" = ok ]; then r database ok "integrity ok, $(stat -c %s "$db") bytes"; else r database red "integrity_check: $ic"; fi
 fi
-bad=""; for t in ${timerNames(p.app).map(q).join(' ')}; do systemctl is-active --quiet "$t" || bad="$bad $t"; done
+bad=""; for t in ${timerUnits(p)
+        .map((u) => q(u.timer.name))
+        .join(' ')}; do systemctl is-active --quiet "$t" || bad="$bad $t"; done
 if [ -z "$bad" ]; then r timers ok "health and db-maintenance timers active"; else r timers red "not active:$bad"; fi
 d=${q(p.dir)}; while [ ! -d "$d" ]; do d=$(dirname "$d"); done
 used=$(df -P "$d" | awk 'NR==2 {sub(/%/, "", $5); print $5}')
@@ -3156,6 +3554,9 @@ async function verifyChecklist(ctx) {
 
 
 
+
+
+
 /**
  * A bare Debian/Ubuntu host to a production service, in an order where each step needs only
  * what the steps before it made: packages, the app's user and folders, an imported database (before
@@ -3191,12 +3592,15 @@ const provisionMode = {
             // Held from here on (a deploy running at the same time would see units and files change
             // under it); apt above touches nothing of the app's and may take minutes.
             if (!dry)
-                lock = (await s('lock', async () => ({ lock: await (0,steps_lock/* acquireLock */.IZ)(ctx), detail: 'held' }))).lock;
+                lock = await (0,steps_lock/* lockStep */.s9)(ctx);
             await track('user', () => ensureUser(ctx));
             await track('import-database', () => importDatabase(ctx));
             await track('nginx', () => ensureNginx(ctx));
+            await track('tls', () => ensureTls(ctx));
             await track('logrotate', () => ensureLogrotate(ctx));
+            await track('alerts', () => (0,alerts/* ensureAlerts */._o)(ctx));
             await track('timers', () => ensureTimers(ctx));
+            await track('firewall', () => ensureFirewall(ctx, host.reconnect));
             const decision = await s('release', async () => {
                 const d = await decideDeploy(ctx);
                 ctx.logger.info(d.deploy ? `${dry ? 'would deploy' : 'deploying'}: ${d.why}` : `no deploy: ${d.why}`);
@@ -3233,7 +3637,282 @@ const provisionMode = {
     }
 };
 
+// EXTERNAL MODULE: ./src/loadtest/summary.ts
+var summary = __webpack_require__(3936);
+// EXTERNAL MODULE: ./src/loadtest/verdict.ts
+var verdict = __webpack_require__(5417);
+;// CONCATENATED MODULE: ./src/loadtest/wrk.ts
+
+/**
+ * The load generator is Debian's wrk, run on the server itself against nginx on 127.0.0.1 (port 80,
+ * or 443 when plain HTTP only redirects to HTTPS).
+ * wrk is event-driven C: one thread keeps 100 connections busy for a fraction of one core, where
+ * a Python client's threads spend the same core on the GIL and add their own waiting to every
+ * latency they measure. Its latency histogram has microsecond buckets, so the percentiles are
+ * exact. Its own error counters are not enough to make requests = successes + failures (a
+ * timeout is counted every 2 s a request is still pending), so a Lua script counts every
+ * response by status and stops the run at the requests cap.
+ */
+/** The Lua script: counts per status, optional think time, and a stop at the cap. */
+function wrkScript(thinkMs) {
+    return `-- gunicorn-deploy load check. args: cap host path...
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+end
+function init(args)
+  cap = tonumber(args[1])
+  wrk.headers["Host"] = args[2]
+  wrk.headers["User-Agent"] = "gunicorn-deploy-loadtest"
+  reqs = {}
+  for i = 3, #args do reqs[#reqs + 1] = wrk.format("GET", args[i]) end
+  nreq = 0
+  n = 0
+  ok = 0
+  statuses = {}
+end
+function request()
+  nreq = nreq % #reqs + 1
+  return reqs[nreq]
+end
+${thinkMs > 0 ? `function delay()\n  return ${Math.round(thinkMs)}\nend\n` : ''}function response(status, headers, body)
+  -- Answers already in hand when the cap stopped the thread are not counted: the cap is exact.
+  if n >= cap then return end
+  n = n + 1
+  if status >= 200 and status < 400 then ok = ok + 1 end
+  local k = tostring(status)
+  statuses[k] = (statuses[k] or 0) + 1
+  if n >= cap then
+    wrk.thread:stop()
+    -- wrk's main thread sleeps out the whole duration; SIGINT (wrk's own "stop now") wakes it.
+    -- The shell os.execute starts is wrk's child ($PPID is wrk), and it sends the signal a moment
+    -- after it returned: system() ignores SIGINT in wrk while it waits for that shell.
+    os.execute("(sleep 0.05; kill -INT $PPID) &")
+  end
+end
+function done(summary, latency, requests)
+  local total, good, st = 0, 0, {}
+  for _, t in ipairs(threads) do
+    total = total + t:get("n")
+    good = good + t:get("ok")
+    for k, v in pairs(t:get("statuses")) do st[k] = (st[k] or 0) + v end
+  end
+  local codes = {}
+  for k, v in pairs(st) do codes[#codes + 1] = k .. ":" .. v end
+  local e = summary.errors
+  io.write(string.format("gd-wrk responses=%d ok=%d connect=%d read=%d write=%d timeout=%d duration_us=%d p50_us=%d p95_us=%d p99_us=%d max_us=%d statuses=%s\\n",
+    total, good, e.connect, e.read, e.write, e.timeout, summary.duration,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max,
+    table.concat(codes, ",")))
+end
+`;
+}
+/** A level's wall time limit on the server: wrk's own duration, then it is killed. */
+function levelSeconds(s) {
+    return Math.max(1, Math.round(s.levelMs / 1000));
+}
+/**
+ * One script for every level: wrk (one thread: the server keeps the other cores) with a sampler of
+ * /proc/stat and /proc/meminfo every 0.5 s beside it, whose peaks are the machine's, load
+ * generator included. Levels run one after another with a short pause, so each starts from a
+ * quiet server. A request may take at most the level's length plus 5 s (65 s at most: wrk's
+ * histogram is allocated for its timeout, and nginx answers 504 after 60 s anyway).
+ */
+function loadScript(s, host, paths) {
+    const secs = levelSeconds(s);
+    const timeoutS = Math.min(secs + 5, 65);
+    const args = [String(s.maxRequests), host, ...paths].map(quote/* shQuote */.U).join(' ');
+    return `command -v wrk >/dev/null || { echo "gd-missing=wrk"; exit 3; }
+tmp=$(mktemp -d /tmp/gd-load.XXXXXX)
+sp=
+trap '[ -n "$sp" ] && kill "$sp" 2>/dev/null; rm -rf "$tmp"' EXIT
+cat > "$tmp/load.lua" <<'GD_LOAD_LUA'
+${wrkScript(s.thinkMs)}GD_LOAD_LUA
+sample() {
+  local u n s i w q sq st t id pt pi
+  read -r _ u n s i w q sq st _ < /proc/stat; pt=$((u+n+s+i+w+q+sq+st)); pi=$((i+w))
+  while sleep 0.5; do
+    read -r _ u n s i w q sq st _ < /proc/stat; t=$((u+n+s+i+w+q+sq+st)); id=$((i+w))
+    [ "$t" -gt "$pt" ] && echo "cpu $(( ((t-pt)-(id-pi))*1000/(t-pt) ))"
+    pt=$t; pi=$id
+    awk '/^MemTotal:/{t=$2} /^MemAvailable:/{a=$2} END{if (t>0) print "mem", int((t-a)*1000/t)}' /proc/meminfo
+  done
+}
+stat() { local u n s i w q sq st; read -r _ u n s i w q sq st _ < /proc/stat; echo "$((u+n+s+i+w+q+sq+st)) $((i+w))"; }
+# A site whose plain HTTP only redirects to HTTPS (tls) is measured over HTTPS: 127.0.0.1:443 with
+# the same Host (wrk does not check certificates), never its redirects.
+url=http://127.0.0.1:80
+probe=$(curl -sS -o /dev/null -m 10 -w '%{http_code} %{redirect_url}' -H ${(0,quote/* shQuote */.U)(`Host: ${host}`)} ${(0,quote/* shQuote */.U)(`http://127.0.0.1${paths[0] ?? '/'}`)} 2>/dev/null || true)
+case "$probe" in "30"[1278]" https://"*) url=https://127.0.0.1:443 ;; esac
+echo "gd-target=$url"
+TIMEFORMAT='gd-time %3U %3S %3R'
+for c in ${s.clients.join(' ')}; do
+  sample > "$tmp/s.$c" & sp=$!
+  read -r t0 i0 <<< "$(stat)"
+  rc=0
+  # bash's time: the CPU wrk itself used (user, system, wall), its share of the machine's load.
+  { time { timeout --kill-after=5 ${secs + 30} wrk -t 1 -c "$c" -d ${secs}s --timeout ${timeoutS}s -s "$tmp/load.lua" "$url" -- ${args} > "$tmp/w.$c" 2>&1 || rc=$?; }; } 2> "$tmp/t.$c"
+  gen=$(awk '$1=="gd-time" && $4>0 {print int(($2+$3)*1000/$4)}' "$tmp/t.$c")
+  kill "$sp" 2>/dev/null || true; wait "$sp" 2>/dev/null || true; sp=
+  # The level as a whole counts too: a level the cap ends in under 0.5 s has no sample of its own.
+  read -r t1 i1 <<< "$(stat)"
+  [ "$t1" -gt "$t0" ] && echo "cpu $(( ((t1-t0)-(i1-i0))*1000/(t1-t0) ))" >> "$tmp/s.$c"
+  awk '/^MemTotal:/{t=$2} /^MemAvailable:/{a=$2} END{if (t>0) print "mem", int((t-a)*1000/t)}' /proc/meminfo >> "$tmp/s.$c"
+  cpu=$(awk '$1=="cpu" && $2>m {m=$2} END{print m+0}' "$tmp/s.$c")
+  mem=$(awk '$1=="mem" && $2>m {m=$2} END{print m+0}' "$tmp/s.$c")
+  echo "gd-level clients=$c rc=$rc cpu_permille=$cpu mem_permille=$mem gen_permille=\${gen:-0}"
+  grep '^gd-wrk ' "$tmp/w.$c" || tail -n 5 "$tmp/w.$c" | sed 's/^/gd-wrk-out /'
+  sleep 1
+done
+`;
+}
+const num = (v) => (v && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : 0);
+function fields(line) {
+    const out = {};
+    for (const part of line.split(' ').slice(1)) {
+        const eq = part.indexOf('=');
+        if (eq > 0)
+            out[part.slice(0, eq)] = part.slice(eq + 1);
+    }
+    return out;
+}
+const round1 = (n) => Math.round(n * 10) / 10;
+/** Where the levels were sent: http://127.0.0.1:80, or :443 over HTTPS for a site that redirects. */
+function targetOf(stdout) {
+    return /^gd-target=(https?:\/\/127\.0\.0\.1:\d+)$/m.exec(stdout)?.[1] ?? 'http://127.0.0.1:80';
+}
+/** The script's output -> one result per level, in the order run. */
+function parseLoadOutput(stdout, cap) {
+    const levels = [];
+    for (const line of stdout.split('\n')) {
+        if (line.startsWith('gd-level ')) {
+            const f = fields(line);
+            levels.push({
+                clients: num(f.clients),
+                requests: 0,
+                successes: 0,
+                failures: 0,
+                p50Ms: 0,
+                p95Ms: 0,
+                p99Ms: 0,
+                maxMs: 0,
+                rps: 0,
+                cpuPeak: num(f.cpu_permille) / 10,
+                memoryPeak: num(f.mem_permille) / 10,
+                generatorCpu: num(f.gen_permille) / 10,
+                capped: false,
+                statuses: {},
+                errors: {},
+                problem: num(f.rc) !== 0
+                    ? `wrk exited ${f.rc}${f.rc === '124' ? ' (killed at its time limit)' : ''}`
+                    : undefined
+            });
+            continue;
+        }
+        const level = levels.at(-1);
+        if (!level)
+            continue;
+        if (line.startsWith('gd-wrk-out ')) {
+            level.problem = [level.problem, line.slice('gd-wrk-out '.length)].filter(Boolean).join('; ');
+        }
+        else if (line.startsWith('gd-wrk ')) {
+            const f = fields(line);
+            const errors = {};
+            for (const k of ['connect', 'read', 'write', 'timeout'])
+                if (num(f[k]) > 0)
+                    errors[k] = num(f[k]);
+            const statuses = {};
+            for (const pair of (f.statuses ?? '').split(',')) {
+                const [code, count] = pair.split(':');
+                if (code && /^\d{3}$/.test(code))
+                    statuses[code] = num(count);
+            }
+            const responses = num(f.responses);
+            const requests = responses + Object.values(errors).reduce((a, b) => a + b, 0);
+            const durationS = num(f.duration_us) / 1e6;
+            Object.assign(level, {
+                requests,
+                successes: num(f.ok),
+                failures: requests - num(f.ok),
+                p50Ms: round1(num(f.p50_us) / 1000),
+                p95Ms: round1(num(f.p95_us) / 1000),
+                p99Ms: round1(num(f.p99_us) / 1000),
+                maxMs: round1(num(f.max_us) / 1000),
+                rps: durationS > 0 ? round1(responses / durationS) : 0,
+                capped: responses >= cap,
+                statuses,
+                errors,
+                // Figures came: an exit code from wrk alone is not a failed level.
+                problem: undefined
+            });
+        }
+    }
+    return levels;
+}
+
+;// CONCATENATED MODULE: ./src/loadtest/run.ts
+
+
+
+
+
+
+/** Facts a load check leaves on its host (and the columns of mode loadtest's table). */
+const LOAD_KEYS = ['load-ok', 'load-p95-ms', 'load-max-clients'];
+/**
+ * The performance check: from the server itself, through nginx with the health Host header, each
+ * level of clients in turn; the seed's table in the log and the job summary, and a failure naming
+ * every threshold a level missed. It only reads (GET requests), but it is load: run it when the
+ * server can take it.
+ */
+async function runLoadCheck(ctx) {
+    const s = ctx.settings.load;
+    const paths = s.paths.length ? s.paths : [ctx.settings.deploy.healthPath];
+    const host = (0,health/* healthHost */.d)(ctx.settings);
+    const secs = levelSeconds(s);
+    const out = await (0,step/* step */.PM)(ctx.logger, ctx.records, ctx.label, 'load check', async () => {
+        ctx.logger.info(`${ctx.label}: ${s.clients.join(', ')} concurrent clients, ${secs} s each (at most ${s.maxRequests} requests), ` +
+            `GET ${paths.join(', ')} with Host ${host} through nginx on the server itself`);
+        const res = await ctx.remote.script(loadScript(s, host, paths), {
+            sudo: false,
+            timeoutMs: s.clients.length * (secs + 45) * 1000 + 30_000,
+            signal: ctx.signal
+        });
+        if (/^gd-missing=wrk$/m.test(res.stdout))
+            throw new step/* DeployError */.sH(`wrk (the load generator) is not installed on ${ctx.label}`, 'Run mode provision (it installs wrk), or apt-get install wrk on the server.');
+        const levels = parseLoadOutput(res.stdout, s.maxRequests).map((l) => (0,verdict/* judge */.S4)(l, (0,verdict/* thresholdsOf */.W6)(s)));
+        if (res.code !== 0 || levels.length !== s.clients.length) {
+            const tail = [res.stdout, res.stderr].join('\n').trim().split('\n').slice(-10).join('\n');
+            throw new step/* DeployError */.sH(`the load run on ${ctx.label} did not finish (exit ${res.code}${res.timedOut ? ', timed out' : ''}, ${levels.length} of ${s.clients.length} levels)${tail ? `:\n${tail}` : ''}`);
+        }
+        const worst = Math.max(...levels.map((l) => l.p95Ms));
+        const target = targetOf(res.stdout);
+        const fact = {
+            levels,
+            thresholds: (0,verdict/* thresholdsOf */.W6)(s),
+            paths,
+            thinkMs: s.thinkMs,
+            levelS: secs,
+            target
+        };
+        const failed = levels.filter((l) => l.missed.length > 0);
+        ctx.facts['load-ok'] = String(failed.length === 0);
+        ctx.facts['load-p95-ms'] = String(worst);
+        ctx.facts['load-max-clients'] = String(Math.max(...s.clients));
+        ctx.facts.load = JSON.stringify(fact);
+        ctx.logger.info(`${ctx.label}: load check through nginx at ${target} (CPU and memory: peaks of the whole machine, the load generator included; ${(0,summary/* generatorNote */.Ek)(levels)})\n` +
+            (0,report.formatTable)(verdict/* LOAD_HEADER */.Rz, (0,verdict/* loadRows */.kh)(levels)));
+        if (failed.length > 0) {
+            throw new step/* DeployError */.sH(`the load check missed its thresholds on ${ctx.label}:\n` +
+                failed.flatMap((l) => l.missed.map((m) => `  ${l.clients} clients: ${m}`)).join('\n'), 'Find the slow path (the app, the database, too few workers) or set load-p95, load-success, load-cpu or load-memory to what this server must meet.');
+        }
+        return { levels, detail: `${levels.length} levels passed, worst p95 ${worst} ms` };
+    });
+    return out.levels;
+}
+
 ;// CONCATENATED MODULE: ./src/modes/verify-mode.ts
+
 
 
 
@@ -3259,6 +3938,12 @@ const verifyMode = {
             host.setStatus('unhealthy');
             throw err;
         });
+        // load: true puts load on a server only once its checklist is green.
+        if (ctx.settings.load.enabled)
+            await runLoadCheck(ctx).catch((err) => {
+                host.setStatus('too slow');
+                throw err;
+            });
     }
 };
 
@@ -3283,12 +3968,7 @@ const runMode = {
     async runHost(host) {
         const ctx = deployContext(host);
         const { command, lock: takeLock } = ctx.settings.run;
-        const lock = takeLock
-            ? (await (0,step/* step */.PM)(ctx.logger, ctx.records, ctx.label, 'lock', async () => ({
-                lock: await (0,steps_lock/* acquireLock */.IZ)(ctx),
-                detail: 'held'
-            }))).lock
-            : undefined;
+        const lock = takeLock ? await (0,steps_lock/* lockStep */.s9)(ctx) : undefined;
         try {
             const found = await ctx.remote.exec(`echo "release=$(basename "$(readlink ${(0,quote/* shQuote */.U)(ctx.paths.current)})")"`, { sudo: true, timeoutMs: 30_000 });
             const release = (0,context/* parseFacts */.hx)(found.stdout).release ?? '';
@@ -3296,7 +3976,7 @@ const runMode = {
                 throw new step/* DeployError */.sH(`nothing is deployed on ${ctx.label} (no ${ctx.paths.current}): a command runs in the serving release`, 'Deploy the app first (mode deploy or provision), then run the command.');
             }
             ctx.facts.release = release;
-            const rel = `${ctx.paths.releases}/${release}`;
+            const rel = ctx.paths.releaseDir(release);
             await (0,step/* step */.PM)(ctx.logger, ctx.records, ctx.label, 'run', async () => {
                 const res = await ctx.remote.exec((0,app_run/* appRunCommand */.gA)(ctx.paths, {
                     cwd: rel,
@@ -3349,7 +4029,7 @@ const restoreMode = {
         const ctx = await (0,remembered/* withRememberedSettings */.EC)(deployContext(host));
         requireDatabase(ctx, 'restore');
         const s = (name, fn) => (0,step/* step */.PM)(ctx.logger, ctx.records, ctx.label, name, fn);
-        const lock = await s('lock', async () => ({ lock: await (0,steps_lock/* acquireLock */.IZ)(ctx), detail: 'held' }));
+        const lock = await (0,steps_lock/* lockStep */.s9)(ctx);
         let id = ctx.settings.deploy.backup;
         try {
             const staged = await s('check backup', () => stageRestore(ctx, id));
@@ -3399,7 +4079,7 @@ const restoreMode = {
             throw err;
         }
         finally {
-            await lock.lock.release();
+            await lock.release();
         }
     }
 };
@@ -3454,7 +4134,29 @@ const backupsMode = {
     }
 };
 
+;// CONCATENATED MODULE: ./src/modes/loadtest-mode.ts
+
+
+
+/**
+ * The performance check on its own: each level of concurrent clients against nginx, from the
+ * server itself, judged by the load-* thresholds. Health path and Host are the ones the last deploy
+ * remembered, unless the inputs say otherwise. Changes nothing on the server.
+ */
+const loadtestMode = {
+    factKeys: LOAD_KEYS,
+    okStatus: 'passed',
+    async runHost(host) {
+        const ctx = await (0,remembered/* withRememberedSettings */.EC)(deployContext(host));
+        await runLoadCheck(ctx).catch((err) => {
+            host.setStatus('failed');
+            throw err;
+        });
+    }
+};
+
 ;// CONCATENATED MODULE: ./src/modes/index.ts
+
 
 
 
@@ -3481,6 +4183,8 @@ function modeStrategy(mode) {
             return restoreMode;
         case 'backups':
             return backupsMode;
+        case 'loadtest':
+            return loadtestMode;
         default:
             throw new Error(`mode ${mode} has no strategy`);
     }
@@ -3540,8 +4244,8 @@ function bufferedLogger(real, label) {
     };
 }
 
-// EXTERNAL MODULE: ./src/troubleshooting.ts
-var troubleshooting = __webpack_require__(933);
+// EXTERNAL MODULE: ./src/troubleshooting.ts + 1 modules
+var troubleshooting = __webpack_require__(5349);
 ;// CONCATENATED MODULE: ./src/engine.ts
 
 
@@ -3600,6 +4304,10 @@ function secretValues(settings) {
     for (const e of settings.deploy.env)
         if (e.value.trim().length > 0)
             out.push(e.value);
+    if (settings.tls.key)
+        out.push(settings.tls.key, ...settings.tls.key.split('\n').filter((l) => l.trim().length >= 8));
+    if (settings.provision.edge.alertWebhook)
+        out.push(settings.provision.edge.alertWebhook);
     return out;
 }
 async function runEngine(settings, deps) {
@@ -3651,7 +4359,8 @@ async function runEngine(settings, deps) {
             facts: report.facts,
             setStatus: (s) => (report.status = s),
             signal,
-            notePhase: (note) => deps.onPhase?.(slots.indexOf(slot), label, note)
+            notePhase: (note) => deps.onPhase?.(slots.indexOf(slot), label, note),
+            reconnect: () => connect({ ...targetFor(settings, slot.spec), retries: 0 }, log)
         };
         return slot.ctx;
     };
@@ -3665,7 +4374,7 @@ async function runEngine(settings, deps) {
     };
     try {
         if (strategy.rolling)
-            await runRolling(settings, strategy.rolling, slots, open, fail, logger, signal);
+            await runRolling(settings, strategy.rolling, slots, open, fail, logger, strategy.okStatus, signal);
         else {
             for (const slot of slots) {
                 if (signal?.aborted)
@@ -3676,8 +4385,9 @@ async function runEngine(settings, deps) {
                 }
                 catch (err) {
                     fail(slot, err);
-                    // A failed host stops the run: servers not yet touched are left alone.
-                    if (settings.mode !== 'preflight' && settings.mode !== 'verify')
+                    // A failed host stops the run: servers not yet touched are left alone. The checks that
+                    // change nothing go on: each server's answer is its own.
+                    if (!['preflight', 'verify', 'loadtest'].includes(settings.mode))
                         break;
                 }
                 finally {
@@ -3711,7 +4421,7 @@ async function runEngine(settings, deps) {
  * stops the rollout: servers not yet touched stay as they are, and with rollback-scope all, servers
  * already switched in this run go back to their previous release.
  */
-async function runRolling(settings, rolling, slots, open, fail, logger, signal) {
+async function runRolling(settings, rolling, slots, open, fail, logger, okStatus, signal) {
     const prepared = new Map();
     const activated = [];
     const tidying = new Map();
@@ -3733,7 +4443,11 @@ async function runRolling(settings, rolling, slots, open, fail, logger, signal) 
             // Cancelled between batches: the next one is not started; that counts as a failure, so
             // with rollback-scope all the servers already switched go back too.
             if (signal?.aborted) {
-                failure ??= { slot: batch[0], why: `the run was cancelled (${(0,cancel/* reasonOf */.A3)(signal)})` };
+                const why = `the run was cancelled (${(0,cancel/* reasonOf */.A3)(signal)}) before it reached ${batch[0].report.host}`;
+                // The run's error and status say so; without a failed slot the summary named no cause.
+                if (!failure)
+                    fail(batch[0], new cancel/* CancelledError */.cc(why));
+                failure ??= { slot: batch[0], why };
                 break;
             }
             const parallel = batch.length > 1;
@@ -3807,12 +4521,171 @@ async function runRolling(settings, rolling, slots, open, fail, logger, signal) 
     }
     finally {
         await Promise.all(tidying.values());
+        // Prepared but stopped before their switch (another server of the batch failed, or the run was
+        // cancelled): their old release serves, which "deployed" would deny.
+        for (const slot of prepared.keys())
+            if (!activated.includes(slot) && !slot.report.error && slot.report.status === okStatus)
+                slot.report.status = signal?.aborted ? 'cancelled' : 'not switched';
         for (const [slot, p] of prepared)
             await rolling.release(slot.ctx, p).catch(() => undefined);
         for (const slot of slots)
             if (slot.started && !slot.report.ms)
                 slot.report.ms = performance.now() - slot.started;
     }
+}
+
+
+/***/ }),
+
+/***/ 3936:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Ek: () => (/* binding */ generatorNote),
+/* harmony export */   s6: () => (/* binding */ loadSummaryMarkdown)
+/* harmony export */ });
+/* unused harmony export p95Chart */
+/* harmony import */ var _verdict_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5417);
+
+function markdownTable(header, rows) {
+    const esc = (s) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    return [
+        `| ${header.join(' | ')} |`,
+        `| ${header.map(() => '---').join(' | ')} |`,
+        ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)
+    ].join('\n');
+}
+/** How much of the CPU figures is the load generator's own. */
+function generatorNote(levels) {
+    const most = Math.max(0, ...levels.map((l) => l.generatorCpu ?? 0));
+    return `wrk itself used at most ${most}% of one core`;
+}
+/** A y-axis top a little above the highest bar or the threshold line, on a round number. */
+function axisTop(values) {
+    const top = Math.max(1, ...values) * 1.15;
+    const step = 10 ** Math.floor(Math.log10(top));
+    return Math.ceil(top / step) * step;
+}
+/**
+ * A Mermaid xychart (GitHub renders it in the job summary): p95 per level as bars, the load-p95
+ * threshold as a line. Only numbers and the host label (a checked host name) reach it.
+ */
+function p95Chart(host, fact) {
+    const levels = fact.levels;
+    const p95 = levels.map((l) => l.p95Ms);
+    const limit = fact.thresholds.p95Ms;
+    return [
+        '```mermaid',
+        'xychart-beta',
+        `    title "p95 latency per level on ${host.replace(/"/g, '')} (line: load-p95)"`,
+        `    x-axis "concurrent clients" [${levels.map((l) => `"${l.clients}"`).join(', ')}]`,
+        `    y-axis "p95 latency (ms)" 0 --> ${axisTop([...p95, limit])}`,
+        `    bar [${p95.join(', ')}]`,
+        `    line [${levels.map(() => limit).join(', ')}]`,
+        '```'
+    ].join('\n');
+}
+/** The job summary's part for one host's load check; undefined when the host ran none. */
+function loadSummaryMarkdown(host, json) {
+    if (!json)
+        return undefined;
+    let fact;
+    try {
+        fact = JSON.parse(json);
+    }
+    catch {
+        return undefined;
+    }
+    if (!Array.isArray(fact.levels) || fact.levels.length === 0)
+        return undefined;
+    const t = fact.thresholds;
+    const missed = fact.levels.flatMap((l) => l.missed.map((m) => `- ${l.clients} clients: ${m}`));
+    return [
+        `Load check on ${host}: ${fact.paths.join(', ')} through nginx${fact.target?.startsWith('https') ? ' over HTTPS' : ''}, ${fact.levelS} s per level, ` +
+            `${fact.thinkMs ? `${fact.thinkMs} ms think time per client` : 'no think time'}; ` +
+            `thresholds p95 ${t.p95Ms} ms, success ${t.successMin}%, CPU ${t.cpuMax}%, memory ${t.memoryMax}% ` +
+            `(CPU and memory are the whole machine, the load generator included: ${generatorNote(fact.levels)}).`,
+        markdownTable(_verdict_js__WEBPACK_IMPORTED_MODULE_0__/* .LOAD_HEADER */ .Rz, (0,_verdict_js__WEBPACK_IMPORTED_MODULE_0__/* .loadRows */ .kh)(fact.levels)),
+        ...(missed.length ? [missed.join('\n')] : []),
+        p95Chart(host, fact)
+    ].join('\n\n');
+}
+
+
+/***/ }),
+
+/***/ 5417:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Rz: () => (/* binding */ LOAD_HEADER),
+/* harmony export */   S4: () => (/* binding */ judge),
+/* harmony export */   W6: () => (/* binding */ thresholdsOf),
+/* harmony export */   kh: () => (/* binding */ loadRows)
+/* harmony export */ });
+/* unused harmony export successRate */
+function thresholdsOf(s) {
+    return { p95Ms: s.p95Ms, successMin: s.successMin, cpuMax: s.cpuMax, memoryMax: s.memoryMax };
+}
+/** Success share in percent with one decimal, never rounded up to 100 while a request failed. */
+function successRate(l) {
+    if (l.requests === 0)
+        return 0;
+    const r = Math.floor((l.successes / l.requests) * 1000) / 10;
+    return r;
+}
+const pct = (n) => `${Number.isInteger(n) ? n : n.toFixed(1)}%`;
+/** Which thresholds a level missed, each said with the input that sets it. */
+function judge(l, t) {
+    const missed = [];
+    if (l.problem || l.requests === 0) {
+        missed.push(`no figures: ${l.problem ?? 'no request was answered'}`);
+        return { ...l, missed };
+    }
+    const rate = successRate(l);
+    if (rate < t.successMin) {
+        const what = [
+            ...Object.entries(l.statuses)
+                .filter(([code]) => !/^[23]/.test(code))
+                .map(([code, n]) => `${n} x HTTP ${code}`),
+            ...Object.entries(l.errors).map(([kind, n]) => `${n} ${kind} error${n === 1 ? '' : 's'}`)
+        ].join(', ');
+        missed.push(`success ${pct(rate)} is under load-success ${pct(t.successMin)} (${what})`);
+    }
+    if (l.p95Ms > t.p95Ms)
+        missed.push(`p95 ${l.p95Ms} ms is over load-p95 ${t.p95Ms} ms`);
+    if (l.cpuPeak > t.cpuMax)
+        missed.push(`CPU peak ${pct(l.cpuPeak)} is over load-cpu ${pct(t.cpuMax)}`);
+    if (l.memoryPeak > t.memoryMax)
+        missed.push(`memory peak ${pct(l.memoryPeak)} is over load-memory ${pct(t.memoryMax)}`);
+    return { ...l, missed };
+}
+const LOAD_HEADER = [
+    'clients',
+    'requests',
+    'success',
+    'p50',
+    'p95',
+    'p99',
+    'req/s',
+    'CPU peak',
+    'memory peak',
+    'result'
+];
+/** The seed's table for this server, one row per level (the log's and the summary's). */
+function loadRows(levels) {
+    return levels.map((l) => [
+        String(l.clients),
+        `${l.requests}${l.capped ? ' (cap)' : ''}`,
+        pct(successRate(l)),
+        `${l.p50Ms} ms`,
+        `${l.p95Ms} ms`,
+        `${l.p99Ms} ms`,
+        String(l.rps),
+        pct(l.cpuPeak),
+        pct(l.memoryPeak),
+        l.missed.length ? 'FAILED' : 'ok'
+    ]);
 }
 
 
@@ -4072,34 +4945,289 @@ function diffManifests(old, neu, keep = []) {
 
 /***/ }),
 
-/***/ 7055:
+/***/ 2868:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Ch: () => (/* binding */ renderHealthUnits),
-/* harmony export */   P8: () => (/* binding */ renderAppUnits),
-/* harmony export */   Td: () => (/* binding */ renderDbMaintenanceUnits),
-/* harmony export */   rQ: () => (/* binding */ renderProxyAndLogs),
-/* harmony export */   xw: () => (/* binding */ templateVars)
+/* harmony export */   LM: () => (/* binding */ sendAlert),
+/* harmony export */   _o: () => (/* binding */ ensureAlerts)
 /* harmony export */ });
-/* unused harmony exports SCRIPT_DIR, envQuote, checkEnv, templatesDir, renderTemplate */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var handlebars__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8508);
-/* harmony import */ var handlebars__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(handlebars__WEBPACK_IMPORTED_MODULE_2__);
+/* unused harmony exports ALERT_SCRIPT, alertWebhookPath, alertFiles, alertsScript */
+/* harmony import */ var _render_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3728);
+/* harmony import */ var _deploy_paths_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8535);
 /* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9038);
-/* harmony import */ var _rules_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9244);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2062);
+/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3297);
+/* harmony import */ var _vars_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2841);
 
 
 
 
 
-const SCRIPT_DIR = '/usr/local/lib/gunicorn-deploy';
-const UNIT_DIR = '/etc/systemd/system';
+
+/**
+ * Alerts: the server reports what went wrong while no one watched (the health timer's restart, a
+ * filling disk, a failed database maintenance, a deploy rolled back) to the webhook of
+ * alert-webhook. One shared script queues each alert in a transient unit of its own (never blocking
+ * its caller) and POSTs it with curl; the URL (a secret: webhooks carry their token in it) lives in
+ * /etc/APP/alert-webhook, root only, and travels only on stdin.
+ */
+/** The shared script; the templates (health check, OnFailure= handler) call it by this path. */
+const ALERT_SCRIPT = `${_deploy_paths_js__WEBPACK_IMPORTED_MODULE_3__/* .SCRIPT_DIR */ .S1}/alert`;
+function alertWebhookPath(app) {
+    return `/etc/${app}/alert-webhook`;
+}
+function alertFiles(ctx) {
+    const vars = (0,_vars_js__WEBPACK_IMPORTED_MODULE_2__/* .provisionVars */ .g)(ctx);
+    return [
+        { path: ALERT_SCRIPT, content: (0,_render_js__WEBPACK_IMPORTED_MODULE_0__/* .renderTemplate */ .Xm)('alert.sh', vars), mode: '0755', owner: 'root:root' },
+        {
+            path: `/etc/systemd/system/${ctx.paths.app}-alert@.service`,
+            content: (0,_render_js__WEBPACK_IMPORTED_MODULE_0__/* .renderTemplate */ .Xm)('systemd/alert@.service', vars),
+            mode: '0644',
+            owner: 'root:root'
+        }
+    ];
+}
+/**
+ * The script and the OnFailure= unit always (without a webhook file they send nothing), and the
+ * webhook file when alert-webhook is given; removed when it no longer is. The file's text is the
+ * last line of stdin; no `would=` or diff line ever shows it (so not writeFilesScript, whose dry
+ * run prints a diff).
+ */
+function alertsScript(ctx) {
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U;
+    const hook = alertWebhookPath(ctx.paths.app);
+    return `
+${(0,_shell_js__WEBPACK_IMPORTED_MODULE_5__/* .writeFilesScript */ .Cu)(alertFiles(ctx))}
+if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
+hook=${q(hook)}
+IFS= read -r hook_b64 || true
+if [ -n "$hook_b64" ]; then
+  if [ -d "$(dirname "$hook")" ]; then
+    tmp=$(mktemp "$(dirname "$hook")/.gd-new.XXXXXX")
+    printf '%s' "$hook_b64" | base64 -d > "$tmp"
+    if [ -f "$hook" ] && cmp -s "$tmp" "$hook" && [ "$(stat -c '%a %U:%G' "$hook")" = "600 root:root" ]; then
+      rm -f "$tmp"
+    else
+      mark alert-webhook
+      if [ "$dry" = 1 ]; then rm -f "$tmp"; echo "would=write $hook (mode 0600, root)"; else
+        chown root:root "$tmp"; chmod 0600 "$tmp"; mv -f "$tmp" "$hook"
+      fi
+    fi
+  else
+    mark alert-webhook; echo "would=write $hook (mode 0600, root)"
+  fi
+elif [ -e "$hook" ]; then
+  mark alert-webhook-removed; act rm -f "$hook"
+fi
+`;
+}
+async function ensureAlerts(ctx) {
+    const url = ctx.settings.provision.edge.alertWebhook;
+    return (0,_run_js__WEBPACK_IMPORTED_MODULE_1__/* .runProvisionScript */ .q)(ctx, 'installing the alerts', alertsScript(ctx), {
+        stdin: (0,_shell_js__WEBPACK_IMPORTED_MODULE_5__/* .filesInput */ .GY)(alertFiles(ctx)) + (url ? `${Buffer.from(`${url}\n`).toString('base64')}\n` : '')
+    });
+}
+/**
+ * Has the server send an alert (queued there, so this returns at once); a server without alerts
+ * set up, or any failure here, is ignored: an alert never fails what it reports on.
+ */
+async function sendAlert(ctx, event, detail) {
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U;
+    await ctx.remote
+        .script(`[ -x ${q(ALERT_SCRIPT)} ] || exit 0
+${q(ALERT_SCRIPT)} ${q(ctx.paths.app)} ${q(event)} ${q(detail.slice(0, 1000))} || true`, { sudo: true, timeoutMs: 15_000 })
+        .catch((err) => ctx.logger.debug(`alert ${event} not sent: ${err.message}`));
+}
+
+
+/***/ }),
+
+/***/ 2062:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   q: () => (/* binding */ runProvisionScript)
+/* harmony export */ });
+/* harmony import */ var _deploy_context_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9116);
+/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3297);
+
+
+/**
+ * Runs one provision script (with the dry-run prelude) as root, prints what a dry run would do,
+ * and turns the `changed=` line into the step's outcome.
+ */
+async function runProvisionScript(ctx, what, body, 
+/** stdin: content for the script (file text: never in the command line). */
+opts = {}) {
+    const dry = ctx.settings.provision.dryRun;
+    const res = await (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_0__/* .runScript */ .j3)(ctx, what, `${(0,_shell_js__WEBPACK_IMPORTED_MODULE_1__/* .prelude */ .ez)(dry)}\n${body}\n${_shell_js__WEBPACK_IMPORTED_MODULE_1__/* .REPORT */ .ri}\n`, {
+        timeoutMs: opts.timeoutMs ?? 120_000,
+        hint: opts.hint,
+        stdin: opts.stdin
+    });
+    const facts = (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_0__/* .parseFacts */ .hx)(res.stdout);
+    for (const line of (0,_shell_js__WEBPACK_IMPORTED_MODULE_1__/* .wouldLines */ .pQ)(res.stdout))
+        ctx.logger.info(line);
+    const changes = (0,_shell_js__WEBPACK_IMPORTED_MODULE_1__/* .changedList */ .Tk)(facts);
+    return {
+        changes,
+        facts,
+        changed: changes.length > 0,
+        detail: changes.length === 0 ? 'unchanged' : `${dry ? 'would change' : 'changed'}: ${changes.join(', ')}`
+    };
+}
+
+
+/***/ }),
+
+/***/ 3297:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Cu: () => (/* binding */ writeFilesScript),
+/* harmony export */   GY: () => (/* binding */ filesInput),
+/* harmony export */   Tk: () => (/* binding */ changedList),
+/* harmony export */   ez: () => (/* binding */ prelude),
+/* harmony export */   pQ: () => (/* binding */ wouldLines),
+/* harmony export */   ri: () => (/* binding */ REPORT)
+/* harmony export */ });
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9038);
+
+/**
+ * Shell prelude of every provision script. `act CMD...` runs CMD, or in a dry run only prints
+ * `would=CMD`; `mark WHAT` records a change. The checks before each act run in both cases, so a dry
+ * run reports exactly what a real run would change.
+ */
+function prelude(dry) {
+    return `
+dry=${dry ? 1 : 0}
+changed=""
+mark() { changed="$changed $*"; }
+act() { if [ "$dry" = 1 ]; then echo "would=$*"; else "$@"; fi; }
+`;
+}
+/** Final line of every provision script: what changed, for parseFacts. */
+const REPORT = 'echo "changed=$changed"';
+/**
+ * Writes each file only when its text, mode or owner differ from what is installed, through a
+ * temporary file in the same folder and a rename (a reader never sees half a file). Each changed
+ * path is marked; `was_changed PATH` tells later lines of the script. The files' text comes on
+ * the script's stdin (filesInput, in the same order), never in its command line, which every
+ * local user can read and sudo logs. A missing folder is made 0755; an existing one keeps its mode
+ * (`install -d -m` would reset it: /etc/APP is 0750).
+ */
+function writeFilesScript(files) {
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U;
+    const each = files.map((f) => `put ${q(f.path)} ${q(f.mode)} ${q(f.owner)}`);
+    return `
+was_changed() { case " $changed " in *" $1 "*) return 0;; esac; return 1; }
+put() {
+  local path=$1 mode=$2 owner=$3 tmp b64
+  IFS= read -r b64
+  tmp=$(mktemp "$(dirname "$path")/.gd-new.XXXXXX" 2>/dev/null || mktemp)
+  printf '%s' "$b64" | base64 -d > "$tmp"
+  if [ -f "$path" ] && cmp -s "$tmp" "$path" && [ "$(stat -c '%a %U:%G' "$path")" = "\${mode#0} $owner" ]; then
+    rm -f "$tmp"; return 0
+  fi
+  mark "$path"
+  if [ "$dry" = 1 ]; then
+    if [ -f "$path" ]; then echo "would=rewrite $path"; diff -u "$path" "$tmp" | sed -n '3,40p' | sed 's/^/diff=/' || true; else echo "would=create $path"; fi
+    rm -f "$tmp"; return 0
+  fi
+  chmod "$mode" "$tmp"; chown "$owner" "$tmp"; mv -f "$tmp" "$path"
+}
+${files.map((f) => `[ "$dry" = 1 ] || [ -d ${q(dirOf(f.path))} ] || install -d -m 0755 ${q(dirOf(f.path))}`).join('\n')}
+${each.join('\n')}
+`;
+}
+/** writeFilesScript's stdin: each file's text as one base64 line, in the same order. */
+function filesInput(files) {
+    return files.map((f) => `${Buffer.from(f.content).toString('base64')}\n`).join('');
+}
+function dirOf(p) {
+    return p.slice(0, p.lastIndexOf('/')) || '/';
+}
+/** `would=` lines of a dry run, for the log. */
+function wouldLines(stdout) {
+    return stdout
+        .split('\n')
+        .filter((l) => l.startsWith('would=') || l.startsWith('diff='))
+        .map((l) => (l.startsWith('would=') ? `would ${l.slice(6)}` : `  ${l.slice(5)}`));
+}
+/** The changed list a script printed, split into words. */
+function changedList(facts) {
+    return (facts.changed ?? '').split(/\s+/).filter((s) => s);
+}
+
+
+/***/ }),
+
+/***/ 2841:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ provisionVars)
+/* harmony export */ });
+/* harmony import */ var _render_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3728);
+
+/**
+ * The template variables of the server-wide files (nginx, logrotate, timers). The app's own units
+ * come from the deploy's config step, which fills the same templates with the same app settings.
+ */
+function provisionVars(ctx) {
+    const d = ctx.settings.deploy;
+    const pr = ctx.settings.provision;
+    return (0,_render_js__WEBPACK_IMPORTED_MODULE_0__/* .templateVars */ .xw)({
+        layout: ctx.paths,
+        wsgiApp: d.wsgiApp,
+        env: d.env,
+        healthPath: d.healthPath,
+        serverName: pr.serverName,
+        healthHost: d.healthHost || undefined,
+        clientMaxBodySize: pr.clientMaxBodySize,
+        staticPath: pr.staticPath,
+        staticMaps: pr.staticMaps.map((m) => ({
+            url: m.url,
+            root: `${m.shared ? ctx.paths.shared : ctx.paths.current}/${m.folder}`,
+            uploads: m.shared
+        })),
+        healthInterval: `${pr.healthIntervalS}s`,
+        backupKeepDays: pr.backupsDays,
+        ...(d.sqliteDb ? { dbPath: `${ctx.paths.shared}/${d.sqliteDb}` } : {})
+    });
+}
+
+
+/***/ }),
+
+/***/ 3728:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  P8: () => (/* reexport */ renderAppUnits),
+  Td: () => (/* reexport */ renderDbMaintenanceUnits),
+  Ch: () => (/* reexport */ renderHealthUnits),
+  Mw: () => (/* reexport */ renderLogrotate),
+  m8: () => (/* reexport */ renderNginxSite),
+  Xm: () => (/* reexport */ renderTemplate),
+  xw: () => (/* reexport */ templateVars)
+});
+
+// UNUSED EXPORTS: checkEnv, envQuote, templatesDir
+
+// EXTERNAL MODULE: ./src/deploy/paths.ts
+var paths = __webpack_require__(8535);
+// EXTERNAL MODULE: ./src/rules.ts + 9 modules
+var rules = __webpack_require__(5801);
+;// CONCATENATED MODULE: ./src/render/vars.ts
+
+
 function fail(field, message) {
-    (0,_rules_js__WEBPACK_IMPORTED_MODULE_3__/* .assertRule */ .ZQ)(field, message);
+    (0,rules/* assertRule */.ZQ)(field, message);
     throw new Error('unreachable');
 }
 function check(field, value, re, what) {
@@ -4108,11 +5236,11 @@ function check(field, value, re, what) {
     return value;
 }
 function checkPath(field, value) {
-    (0,_rules_js__WEBPACK_IMPORTED_MODULE_3__/* .assertRule */ .ZQ)(field, (0,_rules_js__WEBPACK_IMPORTED_MODULE_3__/* .safeAbsPathProblem */ .G7)(value));
+    (0,rules/* assertRule */.ZQ)(field, (0,rules/* safeAbsPathProblem */.G7)(value));
     return value.length > 1 ? value.replace(/\/+$/, '') : value;
 }
 function checkRule(field, value, rule) {
-    (0,_rules_js__WEBPACK_IMPORTED_MODULE_3__/* .assertRule */ .ZQ)(field, rule(value));
+    (0,rules/* assertRule */.ZQ)(field, rule(value));
     return value;
 }
 function checkInt(field, value, min, max) {
@@ -4130,42 +5258,49 @@ function checkInt(field, value, min, max) {
  * the byte order mark and what is not a Unicode scalar value, which systemd rejects.
  */
 function envQuote(value, key = 'value') {
-    const bad = (0,_rules_js__WEBPACK_IMPORTED_MODULE_3__/* .envValueProblem */ .kl)(key, value);
+    const bad = (0,rules/* envValueProblem */.kl)(key, value);
     if (bad)
         throw new Error(`environment variable ${bad}`);
     return `"${value.replace(/[\\"`$]/g, '\\$&')}"`;
 }
 /** Asserts the user's environment variables (see envProblems); drops FLASK_DEBUG=0, written anyway. */
 function checkEnv(env) {
-    const problems = (0,_rules_js__WEBPACK_IMPORTED_MODULE_3__/* .envProblems */ .Co)(env);
+    const problems = (0,rules/* envProblems */.Co)(env);
     if (problems.length > 0)
         fail('env', problems.join('; '));
     return env.filter((e) => e.key !== 'FLASK_DEBUG').map(({ key, value }) => ({ key, value }));
 }
 /** Validates input and fills defaults and derived fields; every error names the field. */
 function templateVars(input) {
-    const app = checkRule('app', input.app, (v) => (0,_rules_js__WEBPACK_IMPORTED_MODULE_3__/* .appNameProblem */ .A)(v));
-    const user = check('user', input.user ?? app, _rules_js__WEBPACK_IMPORTED_MODULE_3__/* .LOGIN_NAME */ .Sq, 'a user name');
-    const group = check('group', input.group ?? user, _rules_js__WEBPACK_IMPORTED_MODULE_3__/* .LOGIN_NAME */ .Sq, 'a group name');
-    const appDir = checkPath('appDir', input.appDir ?? `/srv/${app}`);
-    const socketPath = checkPath('socketPath', input.socketPath ?? `/run/${app}/gunicorn.sock`);
+    const given = input.layout;
+    const app = checkRule('app', given ? given.app : input.app, (v) => (0,rules/* appNameProblem */.A)(v));
+    const appDir = checkPath('appDir', input.appDir ?? given?.dir ?? `/srv/${app}`);
+    const base = given && appDir === given.dir ? given : (0,paths/* layoutFor */.Q2)(app, appDir);
+    const socketPath = checkPath('socketPath', input.socketPath ?? base.socket);
     // sun_path holds 108 bytes, NUL included.
     if (socketPath.length > 107)
         fail('socketPath', `${socketPath} is longer than a unix socket path can be`);
+    const layout = {
+        ...base,
+        socket: socketPath,
+        lockOwner: checkPath('deployLockPath', input.deployLockPath ?? base.lockOwner),
+        preloadDir: checkPath('preloadDir', input.preloadDir ?? base.preloadDir)
+    };
+    const user = check('user', input.user ?? layout.user, rules/* LOGIN_NAME */.Sq, 'a user name');
+    const group = check('group', input.group ?? user, rules/* LOGIN_NAME */.Sq, 'a group name');
     const timeout = checkInt('timeout', input.timeout ?? 60, 1, 3600);
     const gracefulTimeout = checkInt('gracefulTimeout', input.gracefulTimeout ?? 30, 1, 3600);
-    const healthPath = checkRule('healthPath', input.healthPath ?? '/health', _rules_js__WEBPACK_IMPORTED_MODULE_3__/* .healthPathProblem */ .Nr);
+    const healthPath = checkRule('healthPath', input.healthPath ?? '/health', rules/* healthPathProblem */.Nr);
     const serverName = check('serverName', input.serverName ?? '_', /^[A-Za-z0-9.*_-]+( [A-Za-z0-9.*_-]+)*$/, 'host names');
-    const healthHost = checkRule('healthHost', input.healthHost ?? serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost', _rules_js__WEBPACK_IMPORTED_MODULE_3__/* .healthHostProblem */ .au);
+    const healthHost = checkRule('healthHost', input.healthHost ?? serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost', rules/* healthHostProblem */.au);
     const env = checkEnv(input.env ?? []);
     const database = env.find((e) => e.key === 'DATABASE')?.value;
-    const logDir = `/var/log/${app}`;
     const vars = {
         app,
         user,
         group,
         appDir,
-        wsgiApp: checkRule('wsgiApp', input.wsgiApp ?? 'app:app', _rules_js__WEBPACK_IMPORTED_MODULE_3__/* .wsgiAppProblem */ .Lt),
+        wsgiApp: checkRule('wsgiApp', input.wsgiApp ?? 'app:app', rules/* wsgiAppProblem */.Lt),
         socketPath,
         listen: (input.listen ?? []).map((l) => check('listen', l, /^(\d{1,3}(\.\d{1,3}){3}:|\[[0-9A-Fa-f:.]+\]:)?\d{1,5}$/, 'PORT, IPv4:PORT or [IPv6]:PORT')),
         workers: checkInt('workers', input.workers ?? 3, 1, 256),
@@ -4175,7 +5310,7 @@ function templateVars(input) {
         keepalive: checkInt('keepalive', input.keepalive ?? 2, 0, 3600),
         env,
         serverName,
-        clientMaxBodySize: checkRule('clientMaxBodySize', input.clientMaxBodySize ?? '10m', _rules_js__WEBPACK_IMPORTED_MODULE_3__/* .bodySizeProblem */ .DM),
+        clientMaxBodySize: checkRule('clientMaxBodySize', input.clientMaxBodySize ?? '10m', rules/* bodySizeProblem */.DM),
         staticPath: input.staticPath === undefined || input.staticPath === ''
             ? ''
             : checkPath('staticPath', `/${input.staticPath}`).slice(1),
@@ -4191,37 +5326,56 @@ function templateVars(input) {
         healthTimeout: checkInt('healthTimeout', input.healthTimeout ?? 10, 1, 300),
         healthFailures: checkInt('healthFailures', input.healthFailures ?? 3, 1, 100),
         diskWarnPercent: checkInt('diskWarnPercent', input.diskWarnPercent ?? 90, 1, 100),
-        deployLockPath: checkPath('deployLockPath', input.deployLockPath ?? `${appDir}/.deploy.lock`),
-        dbPath: checkPath(input.dbPath === undefined && database !== undefined ? 'DATABASE (env)' : 'dbPath', input.dbPath ?? database ?? `${appDir}/shared/instance/app.db`),
-        backupDir: checkPath('backupDir', input.backupDir ?? `${appDir}/shared/backups`),
+        deployLockPath: layout.lockOwner,
+        dbPath: checkPath(input.dbPath === undefined && database !== undefined ? 'DATABASE (env)' : 'dbPath', input.dbPath ?? database ?? `${layout.instance}/app.db`),
+        backupDir: checkPath('backupDir', input.backupDir ?? layout.sharedBackups),
         backupKeepDays: checkInt('backupKeepDays', input.backupKeepDays ?? 14, 1, 3650),
         dbMaintenanceTime: check('dbMaintenanceTime', input.dbMaintenanceTime ?? '03:30', /^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
-        serviceName: `${app}.service`,
-        envFile: `/etc/${app}/env`,
-        gunicornConf: `/etc/${app}/gunicorn.conf.py`,
-        instancePath: `${appDir}/shared/instance`,
-        logDir,
-        accessLog: `${logDir}/access.log`,
-        errorLog: `${logDir}/error.log`,
+        layout,
+        serviceName: layout.units.service.name,
+        socketName: layout.units.socket.name,
+        current: layout.current,
+        envFile: layout.envFile,
+        gunicornConf: layout.gunicornConf,
+        instancePath: layout.instance,
+        logDir: layout.logDir,
+        accessLog: layout.accessLog,
+        errorLog: layout.errorLog,
         stopTimeout: gracefulTimeout + 15,
         proxyTimeout: timeout + 30,
         healthUrl: `http://${healthHost}${healthPath}`,
-        healthScript: `${SCRIPT_DIR}/${app}-health-check`,
-        dbScript: `${SCRIPT_DIR}/${app}-db-maintenance`,
-        preloadDir: checkPath('preloadDir', input.preloadDir ?? `/etc/${app}/preload`),
-        releasesDir: `${appDir}/releases`
+        healthScript: layout.healthScript,
+        dbScript: layout.dbScript,
+        preloadDir: layout.preloadDir,
+        releasesDir: layout.releases
     };
     return vars;
 }
-const MARKER = node_path__WEBPACK_IMPORTED_MODULE_1__.join('templates', 'systemd', 'app.service.hbs');
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./node_modules/handlebars/lib/index.js
+var lib = __webpack_require__(8508);
+var lib_default = /*#__PURE__*/__webpack_require__.n(lib);
+// EXTERNAL MODULE: ./src/ssh/quote.ts
+var quote = __webpack_require__(9038);
+;// CONCATENATED MODULE: ./src/render/templates.ts
+
+
+
+
+
+const MARKER = external_node_path_.join('templates', 'systemd', 'app.service.hbs');
 function isActionRoot(dir) {
-    return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, MARKER)) && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, 'action.yml'));
+    return (0,external_node_fs_.existsSync)(external_node_path_.join(dir, MARKER)) && (0,external_node_fs_.existsSync)(external_node_path_.join(dir, 'action.yml'));
 }
 function walkUp(start) {
-    for (let dir = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(start);; dir = node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(dir)) {
+    for (let dir = external_node_path_.resolve(start);; dir = external_node_path_.dirname(dir)) {
         if (isActionRoot(dir))
-            return node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, 'templates');
-        if (node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(dir) === dir)
+            return external_node_path_.join(dir, 'templates');
+        if (external_node_path_.dirname(dir) === dir)
             return undefined;
     }
 }
@@ -4235,25 +5389,25 @@ function templatesDir(where = {}) {
     const env = where.env ?? process.env;
     const explicit = env.GUNICORN_DEPLOY_TEMPLATES;
     if (explicit) {
-        if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(node_path__WEBPACK_IMPORTED_MODULE_1__.join(explicit, 'systemd', 'app.service.hbs'))) {
+        if (!(0,external_node_fs_.existsSync)(external_node_path_.join(explicit, 'systemd', 'app.service.hbs'))) {
             throw new Error(`GUNICORN_DEPLOY_TEMPLATES=${explicit} does not hold the templates (systemd/app.service.hbs)`);
         }
-        return node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(explicit);
+        return external_node_path_.resolve(explicit);
     }
-    if (env.GITHUB_ACTION_PATH && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(node_path__WEBPACK_IMPORTED_MODULE_1__.join(env.GITHUB_ACTION_PATH, MARKER))) {
-        return node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(env.GITHUB_ACTION_PATH, 'templates');
+    if (env.GITHUB_ACTION_PATH && (0,external_node_fs_.existsSync)(external_node_path_.join(env.GITHUB_ACTION_PATH, MARKER))) {
+        return external_node_path_.resolve(env.GITHUB_ACTION_PATH, 'templates');
     }
     const argv1 = where.argv1 ?? process.argv[1];
     // Through symlinks: npm's node_modules/.bin/gunicorn-deploy links to the package's bin/.
-    const script = argv1 && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(argv1) ? (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(argv1) : argv1;
-    const found = (script ? walkUp(node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(script))) : undefined) ?? walkUp(where.cwd ?? process.cwd());
+    const script = argv1 && (0,external_node_fs_.existsSync)(argv1) ? (0,external_node_fs_.realpathSync)(argv1) : argv1;
+    const found = (script ? walkUp(external_node_path_.dirname(external_node_path_.resolve(script))) : undefined) ?? walkUp(where.cwd ?? process.cwd());
     if (!found) {
         throw new Error('cannot find the templates folder (templates/ next to action.yml); set GUNICORN_DEPLOY_TEMPLATES');
     }
     return found;
 }
-const hbs = handlebars__WEBPACK_IMPORTED_MODULE_2___default().create();
-hbs.registerHelper('sh', (value) => (0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U)(String(value)));
+const hbs = lib_default().create();
+hbs.registerHelper('sh', (value) => (0,quote/* shQuote */.U)(String(value)));
 // A JSON string is a valid Python string literal.
 hbs.registerHelper('py', (value) => JSON.stringify(String(value)));
 hbs.registerHelper('envq', (value) => envQuote(String(value)));
@@ -4267,53 +5421,73 @@ hbs.registerHelper('unitword', (value) => {
 const compiled = new Map();
 /** Renders templates/NAME.hbs; a variable the template uses but vars lacks throws (strict mode). */
 function renderTemplate(name, vars, dir = templatesDir()) {
-    const file = node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, `${name}.hbs`);
+    const file = external_node_path_.join(dir, `${name}.hbs`);
     let template = compiled.get(file);
     if (!template) {
-        template = hbs.compile((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(file, 'utf8'), { strict: true, noEscape: true });
+        template = hbs.compile((0,external_node_fs_.readFileSync)(file, 'utf8'), { strict: true, noEscape: true });
         compiled.set(file, template);
     }
     return template(vars);
 }
+
+;// CONCATENATED MODULE: ./src/render/files.ts
+
 function file(p, content, mode = '0644', owner = 'root:root') {
     return { path: p, content, mode, owner };
 }
 /** The socket, the service, Gunicorn's config and the environment file. */
 function renderAppUnits(vars, dir = templatesDir()) {
     const r = (name) => renderTemplate(name, vars, dir);
-    return [
-        file(`${UNIT_DIR}/${vars.app}.socket`, r('systemd/app.socket')),
-        file(`${UNIT_DIR}/${vars.app}.service`, r('systemd/app.service')),
-        file(vars.gunicornConf, r('gunicorn.conf.py')),
-        // Read by systemd (as root) and by tools run as the app user; holds secrets.
-        file(vars.envFile, r('env'), '0640', `root:${vars.group}`)
-    ];
+    const { layout } = vars;
+    return {
+        socket: file(layout.units.socket.file, r('systemd/app.socket')),
+        service: file(layout.units.service.file, r('systemd/app.service')),
+        gunicornConf: file(layout.gunicornConf, r('gunicorn.conf.py')),
+        env: file(layout.envFile, r('env'), '0640', `root:${vars.group}`)
+    };
+}
+function timerFiles(vars, dir, name, script, units) {
+    const r = (t) => renderTemplate(t, vars, dir);
+    return {
+        script: file(script.path, r(script.template), '0755'),
+        service: file(units.service.file, r(`systemd/${name}.service`)),
+        timer: file(units.timer.file, r(`systemd/${name}.timer`))
+    };
 }
 /** The health check script and its timer. */
 function renderHealthUnits(vars, dir = templatesDir()) {
-    const r = (name) => renderTemplate(name, vars, dir);
-    return [
-        file(vars.healthScript, r('health-check.sh'), '0755'),
-        file(`${UNIT_DIR}/${vars.app}-health.service`, r('systemd/health.service')),
-        file(`${UNIT_DIR}/${vars.app}-health.timer`, r('systemd/health.timer'))
-    ];
+    const { layout } = vars;
+    return timerFiles(vars, dir, 'health', { template: 'health-check.sh', path: layout.healthScript }, {
+        service: layout.units.healthService,
+        timer: layout.units.healthTimer
+    });
 }
 /** The daily backup script and its timer. */
 function renderDbMaintenanceUnits(vars, dir = templatesDir()) {
-    const r = (name) => renderTemplate(name, vars, dir);
-    return [
-        file(vars.dbScript, r('db-maintenance.sh'), '0755'),
-        file(`${UNIT_DIR}/${vars.app}-db-maintenance.service`, r('systemd/db-maintenance.service')),
-        file(`${UNIT_DIR}/${vars.app}-db-maintenance.timer`, r('systemd/db-maintenance.timer'))
-    ];
+    const { layout } = vars;
+    return timerFiles(vars, dir, 'db-maintenance', { template: 'db-maintenance.sh', path: layout.dbScript }, {
+        service: layout.units.dbService,
+        timer: layout.units.dbTimer
+    });
 }
-/** The nginx site (to be linked from sites-enabled) and the logrotate rules. */
-function renderProxyAndLogs(vars, dir = templatesDir()) {
-    return [
-        file(`/etc/nginx/sites-available/${vars.app}.conf`, renderTemplate('nginx/site.conf', vars, dir)),
-        file(`/etc/logrotate.d/${vars.app}`, renderTemplate('logrotate', vars, dir))
-    ];
+/** The nginx site (provision links it from sites-enabled). */
+function renderNginxSite(vars, dir = templatesDir()) {
+    return file(vars.layout.nginxSite, renderTemplate('nginx/site.conf', vars, dir));
 }
+/** The logrotate rules. */
+function renderLogrotate(vars, dir = templatesDir()) {
+    return file(vars.layout.logrotate, renderTemplate('logrotate', vars, dir));
+}
+
+;// CONCATENATED MODULE: ./src/render.ts
+/**
+ * Every file the tool writes on a server comes from templates/ (Handlebars) through render/:
+ * vars.ts (what the templates read, every path from the app's layout), templates.ts (finding and
+ * filling a template), files.ts (the files by role, with where they go and who owns them).
+ */
+
+
+
 
 
 /***/ }),
@@ -4334,6 +5508,8 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   writeActionReport: () => (/* binding */ writeActionReport)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4116);
+/* harmony import */ var _loadtest_summary_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3936);
+
 
 /** Plain-text table for the log and the CLI. */
 function formatTable(header, rows) {
@@ -4389,6 +5565,9 @@ function summaryMarkdown(report, factKeys) {
         const backups = backupTable(h);
         if (backups)
             parts.push(`Backups on ${h.host}, newest first:`, backups);
+        const load = (0,_loadtest_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .loadSummaryMarkdown */ .s6)(h.host, h.facts.load);
+        if (load)
+            parts.push(load);
     }
     parts.push(`Total: ${(report.ms / 1000).toFixed(1)} s`);
     return parts.join('\n\n') + '\n';
@@ -4416,6 +5595,8 @@ function outputsOf(report) {
         reload: first?.facts.reload ?? '',
         'exit-code': first?.facts['exit-code'] ?? '',
         'duration-ms': String(Math.round(report.ms)),
+        'load-ok': first?.facts['load-ok'] ?? '',
+        'load-p95-ms': first?.facts['load-p95-ms'] ?? '',
         hosts: JSON.stringify(report.hosts.map((h) => ({
             host: h.host,
             ok: h.ok,
@@ -4428,9 +5609,9 @@ function outputsOf(report) {
 }
 async function writeActionReport(report, factKeys) {
     for (const [k, v] of Object.entries(outputsOf(report)))
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(k, v);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.setOutput(k, v);
     if (process.env.GITHUB_STEP_SUMMARY) {
-        await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(summaryMarkdown(report, factKeys)).write();
+        await _actions_core__WEBPACK_IMPORTED_MODULE_0__.summary.addRaw(summaryMarkdown(report, factKeys)).write();
     }
 }
 /** One line per server put back on its previous release in this run. */
@@ -4455,7 +5636,7 @@ function annotateFailure(report) {
         ...rolledBackLines(report),
         ...databaseLines(report)
     ].join('\n');
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(message, { title: `gunicorn-deploy ${report.mode}: ${report.status}` });
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__.error(message, { title: `gunicorn-deploy ${report.mode}: ${report.status}` });
 }
 
 
@@ -5427,7 +6608,7 @@ const GRACE_MS = 1500;
 const GRACE_ANSWERS = 3;
 /** The transient unit and runtime folder of an app's candidate: one at a time, under the lock. */
 function candidateUnit(ctx) {
-    return `gunicorn-deploy-candidate-${ctx.paths.app}`;
+    return ctx.paths.candidateUnit;
 }
 /**
  * Boots `release` the way the service runs it (its venv, the given environment file and Gunicorn
@@ -5440,7 +6621,7 @@ function candidateScript(ctx, release, conf) {
     const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shQuote */ .U;
     const p = ctx.paths;
     const d = ctx.settings.deploy;
-    const rel = `${p.releases}/${release}`;
+    const rel = p.releaseDir(release);
     const unit = candidateUnit(ctx);
     const rundir = `/run/${unit}`;
     const sock = `${rundir}/gunicorn.sock`;
@@ -5570,7 +6751,7 @@ async function bootCandidate(ctx, release, conf) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _deploy_context_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9116);
-/* harmony import */ var _render_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7055);
+/* harmony import */ var _render_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3728);
 /* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9038);
 
 
@@ -5579,16 +6760,16 @@ async function bootCandidate(ctx, release, conf) {
 function appFiles(ctx, cores) {
     const d = ctx.settings.deploy;
     const vars = (0,_render_js__WEBPACK_IMPORTED_MODULE_2__/* .templateVars */ .xw)({
-        app: ctx.paths.app,
-        appDir: ctx.paths.dir,
+        layout: ctx.paths,
         wsgiApp: d.wsgiApp,
         workers: d.workers === 'auto' ? 2 * cores + 1 : d.workers,
         preloadLibraries: d.preloadLibraries,
         env: d.env,
-        healthPath: d.healthPath,
-        deployLockPath: ctx.paths.lockOwner
+        healthPath: d.healthPath
     });
-    return (0,_render_js__WEBPACK_IMPORTED_MODULE_2__/* .renderAppUnits */ .P8)(vars);
+    const f = (0,_render_js__WEBPACK_IMPORTED_MODULE_2__/* .renderAppUnits */ .P8)(vars);
+    // In this order on stageScript's stdin.
+    return [f.socket, f.service, f.gunicornConf, f.env];
 }
 const stagedName = (f) => node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(f.path);
 /**
@@ -5600,7 +6781,7 @@ const stagedName = (f) => node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(
  */
 function stageScript(ctx, files) {
     const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shQuote */ .U;
-    const staged = `${ctx.paths.etc}/staged`;
+    const staged = ctx.paths.staged;
     const writes = files
         .map((f) => {
         const to = `${staged}/${stagedName(f)}`;
@@ -5628,21 +6809,21 @@ async function stageConfig(ctx, cores) {
         stdin: stageInput(files)
     });
     const changed = ((0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_1__/* .parseFacts */ .hx)(res.stdout).changed ?? '').split(/\s+/).filter((s) => s);
-    const stagedDir = `${ctx.paths.etc}/staged`;
-    const at = (suffix) => `${stagedDir}/${node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(files.find((f) => f.path.endsWith(suffix)).path)}`;
+    const stagedDir = ctx.paths.staged;
+    const at = (live) => `${stagedDir}/${node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(live)}`;
     return {
         files,
         changedFiles: changed,
         changed: changed.length > 0,
         stagedDir,
-        previousDir: `${ctx.paths.state}/config-previous`,
-        envFile: at('/env'),
-        gunicornConf: at('gunicorn.conf.py'),
+        previousDir: ctx.paths.configPrevious,
+        envFile: at(ctx.paths.envFile),
+        gunicornConf: at(ctx.paths.gunicornConf),
         detail: changed.length ? `changed: ${changed.map((c) => node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(c)).join(', ')}` : 'unchanged'
     };
 }
 const changedOnes = (staged) => staged.files.filter((f) => staged.changedFiles.includes(f.path));
-const unitsChanged = (staged) => staged.changedFiles.some((p) => p.startsWith('/etc/systemd/'));
+const unitsChanged = (ctx, staged) => Object.values(ctx.paths.units).some((u) => staged.changedFiles.includes(u.file));
 /** A changed unit or environment needs a new Gunicorn master; gunicorn.conf.py is re-read on HUP. */
 function needsRestart(staged) {
     return staged.changedFiles.some((p) => !p.endsWith('gunicorn.conf.py'));
@@ -5663,24 +6844,24 @@ function installScript(ctx, staged) {
 install -m ${f.mode} -o ${q(owner)} -g ${q(group)} ${q(`${staged.stagedDir}/${name}`)} ${q(f.path)}`;
     })
         .join('\n');
-    const app = ctx.paths.app;
+    const { socket, service } = ctx.paths.units;
     return `
-systemctl is-active --quiet ${q(`${app}.socket`)} && echo socket_was_active=yes || true
+systemctl is-active --quiet ${q(socket.name)} && echo socket_was_active=yes || true
 rm -rf ${q(prev)}; install -d -m 0700 ${q(prev)}
 ${lines}
-${unitsChanged(staged) ? 'systemctl daemon-reload' : ''}
-systemctl is-enabled --quiet ${q(`${app}.socket`)} 2>/dev/null || systemctl enable --quiet ${q(`${app}.socket`)}
-systemctl is-enabled --quiet ${q(`${app}.service`)} 2>/dev/null || systemctl enable --quiet ${q(`${app}.service`)}
-systemctl is-active --quiet ${q(`${app}.socket`)} || systemctl start ${q(`${app}.socket`)}
+${unitsChanged(ctx, staged) ? 'systemctl daemon-reload' : ''}
+systemctl is-enabled --quiet ${q(socket.name)} 2>/dev/null || systemctl enable --quiet ${q(socket.name)}
+systemctl is-enabled --quiet ${q(service.name)} 2>/dev/null || systemctl enable --quiet ${q(service.name)}
+systemctl is-active --quiet ${q(socket.name)} || systemctl start ${q(socket.name)}
 `;
 }
 async function installConfig(ctx, staged) {
     const res = await (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_1__/* .runScript */ .j3)(ctx, 'installing the app configuration', installScript(ctx, staged), {
         timeoutMs: 120_000
     });
-    if (staged.changedFiles.some((p) => p.endsWith('.socket')) &&
+    if (staged.changedFiles.includes(ctx.paths.units.socket.file) &&
         (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_1__/* .parseFacts */ .hx)(res.stdout).socket_was_active === 'yes') {
-        ctx.logger.warning(`${ctx.paths.app}.socket changed: the running socket keeps its old settings until it is restarted (a deploy never restarts it, since that refuses connections)`);
+        ctx.logger.warning(`${ctx.paths.units.socket.name} changed: the running socket keeps its old settings until it is restarted (a deploy never restarts it, since that refuses connections)`);
     }
     return {
         changed: staged.changedFiles.length > 0,
@@ -5697,7 +6878,7 @@ function restoreScript(ctx, staged) {
         return `if [ -f ${q(`${prev}/${name}`)} ]; then cp -a ${q(`${prev}/${name}`)} ${q(f.path)}; fi`;
     })
         .join('\n');
-    return `${lines}\n${unitsChanged(staged) ? 'systemctl daemon-reload' : ''}\n`;
+    return `${lines}\n${unitsChanged(ctx, staged) ? 'systemctl daemon-reload' : ''}\n`;
 }
 
 
@@ -5742,8 +6923,8 @@ async function recordHistory(ctx, entry, also = '') {
 /* harmony export */ });
 /* unused harmony export autoRollbackTarget */
 /* harmony import */ var _deploy_context_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9116);
-/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(9038);
-/* harmony import */ var _deploy_app_run_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(5312);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(9038);
+/* harmony import */ var _deploy_app_run_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(5312);
 /* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8445);
 /* harmony import */ var _switch_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(499);
 /* harmony import */ var _verify_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3202);
@@ -5751,6 +6932,8 @@ async function recordHistory(ctx, entry, also = '') {
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3342);
 /* harmony import */ var _deploy_release_record_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(4040);
 /* harmony import */ var _deploy_remembered_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(1757);
+/* harmony import */ var _provision_alerts_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(2868);
+
 
 
 
@@ -5763,14 +6946,14 @@ async function recordHistory(ctx, entry, also = '') {
 
 /** The last lines Gunicorn and systemd wrote about the app: why a release failed. */
 async function errorLogTail(ctx, lines = 30) {
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_8__/* .shQuote */ .U;
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_9__/* .shQuote */ .U;
     const res = await ctx.remote
         .script(
     // Read as the app's user, who owns the log folder: a log it replaced by a link to a
     // root-only file shows nothing here.
-    `${(0,_deploy_app_run_js__WEBPACK_IMPORTED_MODULE_9__/* .asUser */ .ex)(ctx.paths.user, `tail -n ${lines} -- "$1" 2>/dev/null || true`, [q(`${ctx.paths.logDir}/error.log`)])} || true
+    `${(0,_deploy_app_run_js__WEBPACK_IMPORTED_MODULE_10__/* .asUser */ .ex)(ctx.paths.user, `tail -n ${lines} -- "$1" 2>/dev/null || true`, [q(`${ctx.paths.logDir}/error.log`)])} || true
 echo '--- journal'
-journalctl -u ${q(`${ctx.paths.app}.service`)} -n ${Math.ceil(lines / 2)} --no-pager -o short-iso 2>/dev/null || true`, { sudo: true, timeoutMs: 30_000 })
+journalctl -u ${q(ctx.paths.units.service.name)} -n ${Math.ceil(lines / 2)} --no-pager -o short-iso 2>/dev/null || true`, { sudo: true, timeoutMs: 30_000 })
         .catch(() => undefined);
     return res ? (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_0__/* .lastLines */ .w$)(res.stdout, lines + lines / 2 + 1) : '';
 }
@@ -5817,6 +7000,7 @@ ${(0,_deploy_remembered_js__WEBPACK_IMPORTED_MODULE_7__/* .readRememberedCommand
     // Another release than the one the way forward left: its venv may differ, so a new master.
     const switched = await (0,_switch_js__WEBPACK_IMPORTED_MODULE_2__/* .switchRelease */ .U0)(ctx, target, restart || target !== previous);
     await (0,_verify_js__WEBPACK_IMPORTED_MODULE_3__/* .verifyRelease */ .V)(back, target, switched.oldWorkers);
+    await (0,_provision_alerts_js__WEBPACK_IMPORTED_MODULE_8__/* .sendAlert */ .LM)(ctx, 'rollback', `release ${failed} failed after the switch and was rolled back; ${target} is serving`);
     return {
         ...switched,
         target,
@@ -5853,12 +7037,12 @@ const CHILDREN_FN = `children() { [ -n "$1" ] && [ "$1" != 0 ] || return 0; { gr
 function switchScript(ctx, release, restart) {
     const p = ctx.paths;
     const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shQuote */ .U;
-    const svc = q(`${p.app}.service`);
+    const svc = q(p.units.service.name);
     return `
 ${CHILDREN_FN}
 main=$(systemctl show -p MainPID --value ${svc} 2>/dev/null || echo 0)
 echo "old_workers=$(children "$main")"
-ln -sfn ${q(`releases/${release}`)} ${q(`${p.dir}/.current.tmp`)}
+ln -sfn ${q(p.releaseLink(release))} ${q(`${p.dir}/.current.tmp`)}
 mv -T ${q(`${p.dir}/.current.tmp`)} ${q(p.current)}
 if ! systemctl is-active --quiet ${svc}; then
   systemctl reset-failed ${svc} 2>/dev/null || true
@@ -5922,7 +7106,7 @@ function verifyScript(ctx, release, oldWorkers) {
     const timeoutS = Math.max(1, Math.ceil(d.healthTimeoutMs / 1000));
     return `
 ${_switch_js__WEBPACK_IMPORTED_MODULE_2__/* .CHILDREN_FN */ .tR}
-want=$(readlink -f ${q(`${p.releases}/${release}`)})
+want=$(readlink -f ${q(p.releaseDir(release))})
 old=" ${oldWorkers.join(' ')} "
 # Old workers may finish their requests for up to graceful_timeout; the new ones must all be there.
 expected=$(awk '$1 == "workers" && $2 == "=" {print $3}' ${q(p.gunicornConf)} 2>/dev/null)
@@ -5938,7 +7122,7 @@ trap 'rc=$?; rm -f "$body"; [ $rc = 0 ] || [ -n "\${reported:-}" ] || echo "why=
 deadline=$((SECONDS + ${timeoutS}))
 why="not checked yet"
 while :; do
-  main=$(systemctl show -p MainPID --value ${q(`${p.app}.service`)} 2>/dev/null || echo 0)
+  main=$(systemctl show -p MainPID --value ${q(p.units.service.name)} 2>/dev/null || echo 0)
   workers=$(children "$main")
   ok=yes; fresh=0
   for w in $workers; do
@@ -5957,7 +7141,7 @@ while :; do
       why="health-path answered \${code:-nothing}: $(head -c 300 "$body" 2>/dev/null | tr '\\n' ' ')"
     fi
   fi
-  state=$(systemctl is-active ${q(`${p.app}.service`)} 2>/dev/null || true)
+  state=$(systemctl is-active ${q(p.units.service.name)} 2>/dev/null || true)
   if [ "$state" = failed ] || [ "$state" = inactive ]; then why="the service is $state"; break; fi
   [ $SECONDS -lt $deadline ] || break
   # New workers that import only the app (preload-libraries) serve within a few tenths of a second:

@@ -1,0 +1,2588 @@
+export const id = 999;
+export const ids = [999];
+export const modules = {
+
+/***/ 833:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   A3: () => (/* binding */ reasonOf),
+/* harmony export */   RQ: () => (/* binding */ watchSignals),
+/* harmony export */   WQ: () => (/* binding */ uncancellable),
+/* harmony export */   ZC: () => (/* binding */ abortable),
+/* harmony export */   cc: () => (/* binding */ CancelledError),
+/* harmony export */   dZ: () => (/* binding */ throwIfCancelled)
+/* harmony export */ });
+/**
+ * A cancelled run (a GitHub cancel sends SIGINT, then SIGTERM ~7.5 s later, then SIGKILL ~2.5 s
+ * after that; Ctrl-C in a terminal) is a fault like any other: no new host, batch or step starts,
+ * a host switched but not yet proven is rolled back, a host still preparing lets go of its lock.
+ * The signal reaches the long waits (health polling, lock waits, the upload) as an AbortSignal.
+ */
+class CancelledError extends Error {
+    constructor(message = 'the run was cancelled') {
+        super(message);
+        this.name = 'CancelledError';
+    }
+}
+/** Throws when the run was cancelled: called before any new unit of work starts. */
+function throwIfCancelled(signal, what) {
+    if (signal?.aborted)
+        throw new CancelledError(`the run was cancelled (${reasonOf(signal)}) before ${what}`);
+}
+/** Why the signal fired, as a short phrase ("SIGINT"). */
+function reasonOf(signal) {
+    const r = signal.reason;
+    if (r instanceof Error)
+        return r.message;
+    return typeof r === 'string' ? r : 'cancelled';
+}
+/**
+ * Turns SIGINT and SIGTERM into an aborted signal, once; later signals only call onRepeat (the
+ * rollback in progress must not be cut short by the runner's SIGTERM). Installing a handler also
+ * keeps Node from exiting at the first signal, which is the point.
+ */
+function watchSignals(opts = {}) {
+    const controller = new AbortController();
+    const handler = (sig) => {
+        if (controller.signal.aborted) {
+            opts.onRepeat?.(sig);
+            return;
+        }
+        controller.abort(sig);
+        opts.onFirst?.(sig);
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    return {
+        signal: controller.signal,
+        dispose() {
+            process.removeListener('SIGINT', handler);
+            process.removeListener('SIGTERM', handler);
+        }
+    };
+}
+/**
+ * The same server, but every command started through it is ended when the run is cancelled (the
+ * lock holder opts out by passing its own `signal: undefined`: it lives until release()).
+ */
+function abortable(remote, signal) {
+    const proxy = makeAbortable(remote, signal);
+    unwrapped.set(proxy, remote);
+    return proxy;
+}
+const unwrapped = new WeakMap();
+/** The server without the cancellation: for the few lines a cancelled run still writes (history). */
+function uncancellable(remote) {
+    return unwrapped.get(remote) ?? remote;
+}
+function makeAbortable(remote, signal) {
+    const withSignal = (opts) => opts && 'signal' in opts ? opts : { ...(opts ?? {}), signal };
+    return new Proxy(remote, {
+        get(target, prop, receiver) {
+            if (prop === 'exec' || prop === 'script') {
+                return (text, opts) => target[prop](text, withSignal(opts));
+            }
+            if (prop === 'upload') {
+                return (local, dir, opts) => target.upload(local, dir, withSignal(opts));
+            }
+            const v = Reflect.get(target, prop, receiver);
+            return typeof v === 'function' ? v.bind(target) : v;
+        }
+    });
+}
+
+
+/***/ }),
+
+/***/ 9116:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   hx: () => (/* binding */ parseFacts),
+/* harmony export */   j3: () => (/* binding */ runScript),
+/* harmony export */   w$: () => (/* binding */ lastLines)
+/* harmony export */ });
+/* harmony import */ var _steps_step_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3342);
+
+/** The last lines of a command's output, where the reason for a failure usually is. */
+function lastLines(text, n = 20) {
+    const lines = text.trimEnd().split('\n');
+    return lines.slice(-n).join('\n');
+}
+/**
+ * Runs a step's script as root (sudo for a non-root login) and throws a DeployError carrying the
+ * output's tail when it fails, so every step reports failures the same way.
+ */
+async function runScript(ctx, what, script, opts = {}) {
+    const res = await ctx.remote.script(script, { sudo: true, ...opts });
+    if (res.code !== 0) {
+        const output = lastLines([res.stdout, res.stderr].filter((s) => s.trim()).join('\n'));
+        throw new _steps_step_js__WEBPACK_IMPORTED_MODULE_0__/* .DeployError */ .sH(`${what} failed (exit ${res.code}${res.timedOut ? ', timed out' : ''})${output ? `:\n${output}` : ''}`, opts.hint);
+    }
+    return res;
+}
+/** key=value lines a script printed, for steps that report facts back. */
+function parseFacts(stdout) {
+    const out = {};
+    for (const line of stdout.split('\n')) {
+        const m = /^([a-z_-]+)=(.*)$/.exec(line);
+        if (m)
+            out[m[1]] = m[2];
+    }
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 8535:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Bf: () => (/* binding */ releaseId),
+/* harmony export */   Q2: () => (/* binding */ layoutFor),
+/* harmony export */   S1: () => (/* binding */ SCRIPT_DIR),
+/* harmony export */   q5: () => (/* binding */ appLayout)
+/* harmony export */ });
+/** Where the tool's own scripts (health check, database maintenance) live, for every app. */
+const SCRIPT_DIR = '/usr/local/lib/gunicorn-deploy';
+const UNIT_DIR = '/etc/systemd/system';
+function unit(name) {
+    return { name, file: `${UNIT_DIR}/${name}` };
+}
+/** The layout of app `app` in folder `dir`; the values are trusted (settings and templateVars check them). */
+function layoutFor(app, dir) {
+    const state = `${dir}/.deploy`;
+    const etc = `/etc/${app}`;
+    const logDir = `/var/log/${app}`;
+    return {
+        app,
+        user: app,
+        buildUser: `${app}-build`,
+        dir,
+        releases: `${dir}/releases`,
+        releaseDir: (id) => `${dir}/releases/${id}`,
+        releaseLink: (id) => `releases/${id}`,
+        current: `${dir}/current`,
+        shared: `${dir}/shared`,
+        instance: `${dir}/shared/instance`,
+        venvs: `${dir}/venvs`,
+        pipCache: `${dir}/venvs/.pip-cache`,
+        backups: `${dir}/backups`,
+        sharedBackups: `${dir}/shared/backups`,
+        state,
+        lock: `${state}/lock`,
+        lockOwner: `${state}/lock.owner`,
+        history: `${state}/history.log`,
+        incoming: `${state}/incoming`,
+        trash: `${state}/trash`,
+        configPrevious: `${state}/config-previous`,
+        etc,
+        envFile: `${etc}/env`,
+        gunicornConf: `${etc}/gunicorn.conf.py`,
+        staged: `${etc}/staged`,
+        preloadDir: `${etc}/preload`,
+        socket: `/run/${app}/gunicorn.sock`,
+        logDir,
+        accessLog: `${logDir}/access.log`,
+        errorLog: `${logDir}/error.log`,
+        units: {
+            service: unit(`${app}.service`),
+            socket: unit(`${app}.socket`),
+            healthService: unit(`${app}-health.service`),
+            healthTimer: unit(`${app}-health.timer`),
+            dbService: unit(`${app}-db-maintenance.service`),
+            dbTimer: unit(`${app}-db-maintenance.timer`)
+        },
+        candidateUnit: `gunicorn-deploy-candidate-${app}`,
+        healthScript: `${SCRIPT_DIR}/${app}-health-check`,
+        dbScript: `${SCRIPT_DIR}/${app}-db-maintenance`,
+        nginxSite: `/etc/nginx/sites-available/${app}.conf`,
+        nginxEnabled: `/etc/nginx/sites-enabled/${app}.conf`,
+        logrotate: `/etc/logrotate.d/${app}`
+    };
+}
+/** The app's layout on every server of this run. */
+function appLayout(settings) {
+    return layoutFor(settings.app.name, settings.app.dir);
+}
+/** Sortable: UTC time to the second, then the short commit ('local' outside a checkout). */
+function releaseId(now, commit) {
+    const stamp = now
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d+Z$/, 'Z');
+    const short = /^[0-9a-f]{7,40}$/i.test(commit) ? commit.slice(0, 7).toLowerCase() : 'local';
+    return `${stamp}-${short}`;
+}
+
+
+/***/ }),
+
+/***/ 6999:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   main: () => (/* binding */ main),
+/* harmony export */   readInput: () => (/* binding */ readInput)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4116);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5625);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1163);
+/* harmony import */ var _steps_lock_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(948);
+/* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(833);
+/* harmony import */ var _phase_state_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6280);
+
+
+
+
+
+
+/** An input as the runner passes it; commit and ref default to the workflow's own. */
+function readInput(name) {
+    const v = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput(name);
+    if (v)
+        return v;
+    if (name === 'commit')
+        return process.env.GITHUB_SHA ?? '';
+    if (name === 'ref')
+        return process.env.GITHUB_REF ?? '';
+    return '';
+}
+/** The action's main step: inputs -> settings -> engine -> outputs and summary. */
+async function main() {
+    const state = (0,_phase_state_js__WEBPACK_IMPORTED_MODULE_5__/* .actionState */ .M3)(_actions_core__WEBPACK_IMPORTED_MODULE_0__);
+    state.markMainStarted();
+    // Masked before anything at all can print them, a message about a bad input included.
+    for (const secret of (0,_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .inputSecrets */ .Sc)(readInput))
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.setSecret(secret);
+    let settings;
+    try {
+        settings = (0,_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .parseSettings */ .P$)(readInput);
+    }
+    catch (err) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.setOutput('status', 'failed');
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed(err instanceof Error ? err.message : String(err));
+        return;
+    }
+    // Saved before any lock can be taken: if this run is cancelled, the post step knows its id.
+    state.saveRun((0,_steps_lock_js__WEBPACK_IMPORTED_MODULE_3__/* .runId */ .Vz)());
+    // A cancel (SIGINT, then SIGTERM) stops new work and rolls back a switched, unproven server;
+    // SIGKILL may still cut that short, which the post step finishes from the saved phases.
+    const watch = (0,_cancel_js__WEBPACK_IMPORTED_MODULE_4__/* .watchSignals */ .RQ)({
+        onFirst: (sig) => _log_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0.warning(`${sig}: the run was cancelled; no new step starts, and a server switched but not yet proven is rolled back`),
+        onRepeat: (sig) => _log_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0.info(`${sig}: still finishing the rollback`)
+    });
+    // Loaded after the inputs are known to be valid: the SSH stack and, with a token only, the API
+    // client are most of the start-up time.
+    const [{ hostLabel, runEngine }, { annotateFailure, formatTable, factRows, writeActionReport }, github] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(104), __webpack_require__.e(340)]).then(__webpack_require__.bind(__webpack_require__, 5340)), __webpack_require__.e(/* import() */ 665).then(__webpack_require__.bind(__webpack_require__, 665)), __webpack_require__.e(/* import() */ 248).then(__webpack_require__.bind(__webpack_require__, 9248))]);
+    const { deploymentOptions, GithubDeployment } = github;
+    // GitHub Deployments (with github-token only); API errors are warnings, never a failed deploy.
+    const deployment = await GithubDeployment.start(deploymentOptions(settings.github, process.env, {
+        mode: settings.mode,
+        dryRun: settings.provision.dryRun,
+        commit: settings.deploy.commit,
+        hosts: settings.hosts.map(hostLabel)
+    }), _log_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0);
+    let result;
+    try {
+        result = await runEngine(settings, {
+            logger: _log_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0,
+            signal: watch.signal,
+            onPhase: (i, host, note) => state.savePhase(i, host, note)
+        });
+    }
+    catch (err) {
+        const error = err instanceof Error ? err.message : String(err);
+        await deployment?.finish({ mode: settings.mode, ok: false, status: 'failed', hosts: [], ms: 0, error });
+        throw err;
+    }
+    const { report, factKeys } = result;
+    state.markFinished();
+    if (factKeys.length > 0) {
+        const t = factRows(report, factKeys);
+        _log_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0.info(formatTable(t.header, t.rows));
+    }
+    await writeActionReport(report, factKeys);
+    await deployment?.finish(report);
+    if (!report.ok) {
+        // A titled annotation (what setFailed would print untitled), then the failing exit code.
+        annotateFailure(report);
+        process.exitCode = 1;
+    }
+}
+
+
+/***/ }),
+
+/***/ 5625:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   v0: () => (/* binding */ actionLogger)
+/* harmony export */ });
+/* unused harmony exports consoleLogger, memoryLogger */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4116);
+/* harmony import */ var _ssh_output_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3269);
+
+
+/**
+ * Lines (which may quote the server: pip, a dry run's diff, a lock owner) go through the one fenced
+ * printer; warnings, errors and debug lines are workflow commands whose text @actions/core escapes
+ * (%, \r and \n), so nothing in them can start a line of its own.
+ */
+const actionPrinter = new _ssh_output_js__WEBPACK_IMPORTED_MODULE_1__/* .RunnerPrinter */ .TV((text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(text));
+const actionLogger = {
+    info: (m) => actionPrinter.print(m),
+    warning: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(m),
+    error: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.error(m),
+    debug: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug(m),
+    group: (name, fn) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.group(name, fn),
+    setSecret: (v) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.setSecret(v)
+};
+/** A terminal logger that masks secrets itself, since no runner does it for the CLI. */
+function consoleLogger(opts = {}) {
+    const out = opts.stream ?? process.stderr;
+    const secrets = [];
+    const mask = (m) => secrets.reduce((acc, s) => acc.split(s).join('***'), m);
+    // A CLI run inside a workflow step is read by the runner too: the same printer as the action's.
+    const printer = new RunnerPrinter((text) => out.write(text + '\n'));
+    const write = (m) => printer.print(mask(m));
+    return {
+        info: write,
+        warning: (m) => write(`warning: ${m}`),
+        error: (m) => write(`error: ${m}`),
+        debug: (m) => {
+            if (opts.verbose)
+                write(`debug: ${m}`);
+        },
+        group: async (name, fn) => {
+            write(`== ${name}`);
+            return fn();
+        },
+        setSecret: (v) => {
+            // Multi-line secrets (keys) are masked line by line, as the runner does.
+            for (const part of [v, ...v.split(/\r?\n/)]) {
+                if (part.trim().length >= 4 && !secrets.includes(part))
+                    secrets.push(part);
+            }
+            secrets.sort((a, b) => b.length - a.length);
+        }
+    };
+}
+/** Collects every line; for tests that assert what a user would read. */
+function memoryLogger() {
+    const lines = [];
+    const secrets = [];
+    return {
+        lines,
+        secrets,
+        info: (m) => lines.push(m),
+        warning: (m) => lines.push(`warning: ${m}`),
+        error: (m) => lines.push(`error: ${m}`),
+        debug: () => undefined,
+        group: async (name, fn) => {
+            lines.push(`== ${name}`);
+            return fn();
+        },
+        setSecret: (v) => secrets.push(v)
+    };
+}
+
+
+/***/ }),
+
+/***/ 5801:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  nb: () => (/* reexport */ DURATION_MAX_MS),
+  yG: () => (/* reexport */ ENV_KEY),
+  o0: () => (/* reexport */ LOAD_LEVEL_MAX_MS),
+  Sq: () => (/* reexport */ LOGIN_NAME),
+  kJ: () => (/* reexport */ acmeEmailProblem),
+  TA: () => (/* reexport */ acmeServerProblem),
+  di: () => (/* reexport */ alertWebhookProblem),
+  M4: () => (/* reexport */ appDirProblem),
+  A: () => (/* reexport */ appNameProblem),
+  ZQ: () => (/* reexport */ assertRule),
+  lC: () => (/* reexport */ backupIdProblem),
+  DM: () => (/* reexport */ bodySizeProblem),
+  RS: () => (/* reexport */ commandProblem),
+  _j: () => (/* reexport */ databaseEnvProblem),
+  jc: () => (/* reexport */ debPackageProblem),
+  YV: () => (/* reexport */ durationProblem),
+  Co: () => (/* reexport */ envProblems),
+  kl: () => (/* reexport */ envValueProblem),
+  $f: () => (/* reexport */ extraNameProblem),
+  au: () => (/* reexport */ healthHostProblem),
+  Nr: () => (/* reexport */ healthPathProblem),
+  yT: () => (/* reexport */ loadClientsProblem),
+  ii: () => (/* reexport */ loginNameProblem),
+  qb: () => (/* reexport */ normalisePath),
+  yw: () => (/* reexport */ oneLineProblem),
+  lS: () => (/* reexport */ parseDiskFloor),
+  bD: () => (/* reexport */ parseFirewallAllow),
+  wT: () => (/* reexport */ pemCertificatesProblem),
+  nD: () => (/* reexport */ percentProblem),
+  Ec: () => (/* reexport */ pythonProblem),
+  q5: () => (/* reexport */ relPathProblem),
+  co: () => (/* reexport */ releaseIdProblem),
+  G7: () => (/* reexport */ safeAbsPathProblem),
+  DS: () => (/* reexport */ safeRelPathProblem),
+  Oi: () => (/* reexport */ serverNameProblem),
+  B5: () => (/* reexport */ staticUrlProblem),
+  dY: () => (/* reexport */ tlsServerNameProblem),
+  Lt: () => (/* reexport */ wsgiAppProblem)
+});
+
+// UNUSED EXPORTS: APP_NAME_MAX, LOAD_CLIENTS_MAX, RESERVED_APP_NAMES, RESERVED_ENV, TIMER_MAX_MS, envKeyReserved, formatDuration
+
+;// CONCATENATED MODULE: ./src/rules/problem.ts
+/** Thrown by render when a value reaches it unchecked: a bug in this tool, not the user's input. */
+function assertRule(field, problem) {
+    if (problem) {
+        throw new Error(`internal error: invalid ${field}: ${problem} (this value should have been refused when the inputs were read)`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/rules/names.ts
+/**
+ * The app name is also a system user and group, /etc/APP, /var/log/APP and the units APP.service,
+ * APP.socket, APP-health.*, APP-db-maintenance.*. 26 characters leave room for `-build` (a build
+ * user per app) under useradd's 32.
+ */
+const APP_NAME_MAX = 26;
+const APP_NAME = new RegExp(`^[a-z][a-z0-9-]{0,${APP_NAME_MAX - 1}}$`);
+/**
+ * Names Debian and Ubuntu (or common packages) use for their own users, groups, units, /etc or
+ * /var/log folders. Taking one would overwrite a system unit (ssh.service: no SSH after the next
+ * boot) or run the app as an account that is not its own. The server is checked too (layout and
+ * preflight refuse any unit or user of the name that this tool did not create); this list catches
+ * the well-known ones before any connection.
+ */
+const RESERVED_APP_NAMES = new Set([
+    // accounts and groups of a Debian/Ubuntu base system
+    ...['root', 'daemon', 'bin', 'sys', 'sync', 'games', 'man', 'lp', 'mail', 'news', 'uucp', 'proxy'],
+    ...['www-data', 'backup', 'list', 'irc', 'gnats', 'nobody', 'nogroup', 'messagebus', 'polkitd'],
+    ...['adm', 'tty', 'disk', 'kmem', 'dialout', 'fax', 'voice', 'cdrom', 'floppy', 'tape', 'sudo'],
+    ...['audio', 'dip', 'operator', 'src', 'shadow', 'utmp', 'video', 'sasl', 'plugdev', 'staff'],
+    ...['users', 'input', 'sgx', 'kvm', 'render', 'netdev', 'crontab', 'lpadmin', 'admin', 'wheel'],
+    ...['ssl-cert', 'syslog', 'uuidd', 'tss', 'tcpdump', 'landscape', 'pollinate', 'lxd', 'ubuntu'],
+    ...['debian', 'user', 'ftp'],
+    // services (units, /etc and /var/log folders)
+    ...['ssh', 'sshd', 'openssh', 'nginx', 'apache2', 'httpd', 'cron', 'anacron', 'atd', 'dbus'],
+    ...['getty', 'polkit', 'rsyslog', 'ufw', 'nftables', 'iptables', 'firewalld', 'certbot'],
+    ...['logrotate', 'postgres', 'postgresql', 'mysql', 'mariadb', 'redis', 'redis-server'],
+    ...['memcached', 'rabbitmq', 'mongodb', 'docker', 'containerd', 'snapd', 'fail2ban', 'exim4'],
+    ...['postfix', 'chrony', 'ntp', 'ntpsec', 'cloud-init', 'unattended-upgrades', 'apparmor'],
+    ...['networking', 'network', 'udev', 'kmod', 'procps', 'apt', 'dpkg', 'ssl', 'security', 'default'],
+    ...['alternatives', 'init', 'journal', 'private', 'installer', 'emergency', 'rescue', 'reboot'],
+    ...['poweroff', 'halt', 'shutdown', 'kexec', 'multi-user', 'graphical', 'basic', 'sysinit'],
+    ...['sockets', 'timers', 'paths', 'swap', 'local-fs', 'remote-fs', 'gunicorn-deploy']
+]);
+/** Prefixes and suffixes that would collide with systemd's units or this tool's own names. */
+const RESERVED_PREFIXES = ['systemd-', 'dbus-', 'apt-', 'dpkg-', 'ssh-', 'nginx-'];
+const RESERVED_SUFFIXES = ['-health', '-db-maintenance', '-build'];
+function appNameProblem(name, loginUser) {
+    if (!APP_NAME.test(name)) {
+        return `must be a lowercase letter, then up to ${APP_NAME_MAX - 1} lowercase letters, digits or - (at most ${APP_NAME_MAX} characters, so that APP-build stays a valid user name), got '${name}'`;
+    }
+    if (name === loginUser) {
+        return `'${name}' is the SSH login user (input \`user\`); the app needs a system user of its own: choose another name`;
+    }
+    const prefix = RESERVED_PREFIXES.find((p) => name.startsWith(p));
+    const suffix = RESERVED_SUFFIXES.find((s) => name.endsWith(s));
+    if (RESERVED_APP_NAMES.has(name) || prefix || suffix) {
+        return `'${name}' is reserved: it is (or could be) a system user, group or unit (${name}.service) of the server or of this tool; choose a name of the app's own, such as shop or myapp-web`;
+    }
+    return undefined;
+}
+/** A system user or group name (the login user, a jump host's user). */
+const LOGIN_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
+function loginNameProblem(name) {
+    return LOGIN_NAME.test(name) ? undefined : `must be a login name such as deploy, got '${name}'`;
+}
+/** An extra of pyproject.toml's [project.optional-dependencies] (PEP 685 names). */
+function extraNameProblem(v) {
+    return /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(v)
+        ? undefined
+        : `must be extra names of letters, digits and . _ - separated by commas, got '${v}'`;
+}
+/** A release id as the tool writes them (20261127T162000Z-abc1234). */
+function releaseIdProblem(v) {
+    return /^[0-9A-Za-z._-]+$/.test(v) && !/^\.\.?$/.test(v)
+        ? undefined
+        : `must be a release id such as 20261127T162000Z-abc1234, got '${v}'`;
+}
+/** A backup's id: its file name on the server, as mode backups lists it (app.db-20261127T162000Z-abc1234.db). */
+function backupIdProblem(v) {
+    return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v) && v.length <= 200
+        ? undefined
+        : `must be latest or a backup id (its file name, as mode backups lists it), got '${v}'`;
+}
+// Debian policy: lowercase letters, digits, + - . (at least two characters, starting alphanumeric).
+const DEB_PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
+function debPackageProblem(v) {
+    return DEB_PACKAGE.test(v)
+        ? undefined
+        : `'${v}' is not a Debian package name (lowercase letters, digits, + - .)`;
+}
+
+;// CONCATENATED MODULE: ./src/rules/served.ts
+const ID = '[A-Za-z_][A-Za-z0-9_]*';
+// String arguments in single quotes only, of plain characters: the target is written unquoted by the
+// shell but inside a systemd ExecStart= word, where $, %, \ and " would be expanded or unescaped.
+const LITERAL = `(?:'[A-Za-z0-9_.:/@+-]*'|-?\\d+(?:\\.\\d+)?|True|False|None)`;
+const ARG = `(?:${ID}\\s*=\\s*)?${LITERAL}`;
+const CALL = `${ID}\\(\\s*(?:${ARG}(?:\\s*,\\s*${ARG})*\\s*,?\\s*)?\\)`;
+const WSGI_APP = new RegExp(`^${ID}(?:\\.${ID})*(?::(?:${ID}(?:\\.${ID})*|${CALL}))?$`);
+/** module, module:name, module:name.attr, or an app factory with literal arguments: pkg:create_app('prod'). */
+function wsgiAppProblem(v) {
+    if (WSGI_APP.test(v))
+        return undefined;
+    return `must be module:name (app:app, pkg.wsgi:application, app:server.wsgi) or an app factory with simple literal arguments (pkg:create_app(), pkg:create_app('prod')); no other calls or expressions, got '${v}'`;
+}
+// RFC 3986 path and query characters, minus ' ( ) * ! $ ; , and + that shells, systemd or nginx read.
+const HEALTH_PATH = /^\/[A-Za-z0-9._~/%:@=&?-]*$/;
+function healthPathProblem(v) {
+    if (!HEALTH_PATH.test(v) || /%(?![0-9A-Fa-f]{2})/.test(v))
+        return `must be a URL path starting with / of letters, digits and . _ ~ / % : @ = & ? - (a query is allowed), got '${v}'`;
+    return undefined;
+}
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+/** The Host header of health requests: one host name or IPv4 address. */
+function healthHostProblem(v) {
+    if (HOST_NAME.test(v) || IPV4.test(v))
+        return undefined;
+    return `must be a host name such as example.com (sent as the Host of health requests), got '${v}'`;
+}
+/** A command for bash on the server (mode run): any text bash reads, but no NUL, which argv cannot hold. */
+function commandProblem(v) {
+    return v.includes('\0') ? 'must not contain a NUL character' : undefined;
+}
+/** Free text sent to a server (health-expect, commit, ref): printable, one line. */
+function oneLineProblem(v) {
+    if (/[\x00-\x1f\x7f]/.test(v))
+        return 'must be one line without control characters (newline, CR, tab, NUL)';
+    return undefined;
+}
+// nginx server_name entries: host names, *.wildcards, or _ (any).
+const SERVER_NAME = /^(_|(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?)$/;
+/** One or more nginx server names separated by spaces. */
+function serverNameProblem(v) {
+    const names = v.split(' ');
+    const bad = names.find((n) => !SERVER_NAME.test(n) || n.length > 253);
+    if (bad !== undefined)
+        return `'${bad}' is not a host name (example.com, *.example.com or _ for any)`;
+    return undefined;
+}
+/** nginx client_max_body_size. */
+function bodySizeProblem(v) {
+    return /^\d+[kKmMgG]?$/.test(v) ? undefined : `must be an nginx size such as 10m, 512k or 1g, got '${v}'`;
+}
+
+;// CONCATENATED MODULE: ./src/rules/fs-paths.ts
+
+// Plain characters only: no spaces, quotes, $, %, ;, backslash (systemd specifiers and escapes,
+// shell and SQLite quoting, nginx syntax all stay trivially safe).
+const SAFE_ABS_PATH = /^\/[A-Za-z0-9._/-]*$/;
+const SAFE_REL_PATH = /^[A-Za-z0-9._/-]+$/;
+/** '/srv/app//' -> '/srv/app' (repeated and trailing slashes only; . and .. are refused, not resolved). */
+function normalisePath(p) {
+    const collapsed = p.replace(/\/{2,}/g, '/');
+    return collapsed.length > 1 ? collapsed.replace(/\/+$/, '') : collapsed;
+}
+function dotSegments(p) {
+    return p.split('/').some((s) => s === '.' || s === '..');
+}
+/** An absolute path of letters, digits and . _ / -, without . or .. segments. */
+function safeAbsPathProblem(p) {
+    if (!SAFE_ABS_PATH.test(p))
+        return `must be an absolute path of letters, digits and . _ / - only, got '${p}'`;
+    if (dotSegments(p))
+        return `must not have . or .. segments, got '${p}'`;
+    return undefined;
+}
+/** A path inside the app (a release or shared/): relative, safe characters, no . or .. segments. */
+function safeRelPathProblem(p) {
+    if (!SAFE_REL_PATH.test(p) || p.startsWith('/'))
+        return `must be a path relative to the app of letters, digits and . _ / - only, got '${p}'`;
+    if (dotSegments(p))
+        return `must not have . or .. segments, got '${p}'`;
+    return undefined;
+}
+/** A file the runner's tree holds (requirements): relative, inside the app, one line; quoted where used. */
+function relPathProblem(p) {
+    if (p.startsWith('/') || p.split('/').includes('..'))
+        return `must be a path relative to the app without '..', got '${p}'`;
+    return oneLineProblem(p);
+}
+/** A URL prefix nginx serves files under: /name/ or /a/b/, safe characters only. */
+function staticUrlProblem(v) {
+    return /^\/([A-Za-z0-9._-]+\/)+$/.test(v) && !/\/\.\.?\//.test(v)
+        ? undefined
+        : `must be a URL prefix such as /static/ or /media/ (letters, digits and . _ -), got '${v}'`;
+}
+/** The interpreter that builds virtualenvs: a command name or path, quoted where used. */
+function pythonProblem(v) {
+    return /^[A-Za-z0-9_./-]+$/.test(v) ? undefined : `must be an interpreter name or path, got '${v}'`;
+}
+/** Folders (and everything under them) the system owns: an app there could overwrite it. */
+const SYSTEM_TREES = ['/etc', '/usr', '/var/lib', '/boot', '/proc', '/sys', '/dev', '/root', '/bin', '/sbin'];
+const SYSTEM_TREES_MORE = ['/run', '/tmp', '/var/tmp', '/var/log', '/var/cache', '/var/spool', '/var/mail'];
+const SYSTEM_TREES_ALL = [...SYSTEM_TREES, ...SYSTEM_TREES_MORE, '/var/run', '/var/lock', '/var/backups'];
+/** Folders that hold many apps or users: fine as a parent, not as the app's own folder. */
+const SHARED_PARENTS = ['/', '/srv', '/opt', '/var', '/var/www', '/home', '/mnt', '/media', '/usr/local'];
+const under = (p, tree) => p === tree || p.startsWith(`${tree}/`);
+/** app-dir: a folder of the app's own (normalised first), never a system folder or the login user's home. */
+function appDirProblem(dir, loginUser) {
+    const bad = safeAbsPathProblem(dir);
+    if (bad)
+        return bad;
+    const p = normalisePath(dir);
+    const system = SYSTEM_TREES_ALL.find((t) => under(p, t)) ??
+        (/^\/lib[^/]*(\/|$)/.test(p) ? p.split('/').slice(0, 2).join('/') : undefined) ??
+        (SHARED_PARENTS.includes(p) ? p : undefined) ??
+        (loginUser && under(p, `/home/${loginUser}`) ? `/home/${loginUser}` : undefined);
+    if (system) {
+        return `'${p}' is a system folder or inside one (${system}); use a folder of the app's own such as /srv/APP, /opt/APP or /var/www/APP`;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/rules/environment.ts
+
+const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * Variables the service's environment gets from elsewhere, so a user value would break it or be
+ * ignored: the tool writes FLASK_ENV, PYTHONUNBUFFERED, INSTANCE_PATH, PWD (reloads follow
+ * `current`) and keeps GUNICORN_CMD_ARGS out (it could add --bind or --preload); systemd sets the
+ * account (PATH, HOME, USER, LOGNAME, SHELL), the socket handover (LISTEN_*, NOTIFY_SOCKET) and the
+ * unit's own variables (INVOCATION_ID, JOURNAL_STREAM, MAINPID, ...); the loader's LD_PRELOAD and
+ * LD_LIBRARY_PATH would reach every process that reads the environment file.
+ */
+const RESERVED_ENV = new Set([
+    'FLASK_ENV',
+    'PYTHONUNBUFFERED',
+    'INSTANCE_PATH',
+    'PWD',
+    'OLDPWD',
+    'GUNICORN_CMD_ARGS',
+    'PATH',
+    'HOME',
+    'USER',
+    'LOGNAME',
+    'SHELL',
+    'NOTIFY_SOCKET',
+    'INVOCATION_ID',
+    'JOURNAL_STREAM',
+    'MAINPID',
+    'MANAGERPID',
+    'SYSTEMD_EXEC_PID',
+    'WATCHDOG_PID',
+    'WATCHDOG_USEC',
+    'RUNTIME_DIRECTORY',
+    'STATE_DIRECTORY',
+    'CACHE_DIRECTORY',
+    'LOGS_DIRECTORY',
+    'CONFIGURATION_DIRECTORY',
+    'CREDENTIALS_DIRECTORY',
+    'SERVICE_RESULT',
+    'EXIT_CODE',
+    'EXIT_STATUS',
+    'LD_PRELOAD',
+    'LD_LIBRARY_PATH'
+]);
+const RESERVED_ENV_PREFIXES = ['LISTEN_'];
+function envKeyReserved(key) {
+    return RESERVED_ENV.has(key) || RESERVED_ENV_PREFIXES.some((p) => key.startsWith(p));
+}
+/**
+ * What systemd's EnvironmentFile= cannot hold: a newline or CR (a value would end there or start a
+ * new one), NUL, the byte order mark and what is not a Unicode scalar value.
+ */
+function envValueProblem(key, value) {
+    if (/[\n\r]/.test(value))
+        return `${key}: a value cannot contain a newline (or a carriage return)`;
+    if (/[\0\uFEFF]|\p{Noncharacter_Code_Point}|\p{Surrogate}/u.test(value))
+        return `${key}: a value cannot contain NUL, U+FEFF or a non-character (systemd refuses them)`;
+    return undefined;
+}
+/** Every problem of the app's variables: names, reserved names, repeats, values, debug mode. */
+function envProblems(env) {
+    const out = [];
+    const seen = new Set();
+    for (const { key, value } of env) {
+        if (!ENV_KEY.test(key)) {
+            out.push(`${JSON.stringify(key)} is not a variable name ([A-Za-z_][A-Za-z0-9_]*)`);
+            continue;
+        }
+        if (seen.has(key))
+            out.push(`${key} is set twice`);
+        seen.add(key);
+        if (key === 'FLASK_DEBUG') {
+            // Production never runs the debugger (it executes code sent from the browser).
+            if (!/^(0|false|no|off)?$/i.test(value.trim()))
+                out.push(`FLASK_DEBUG must stay off in production: FLASK_DEBUG=${value}, debug mode is refused (the tool always writes FLASK_DEBUG=0)`);
+        }
+        else if (envKeyReserved(key)) {
+            out.push(`${key} is set by gunicorn-deploy or systemd for the service and cannot be overridden (see "Input rules" in the README)`);
+        }
+        const bad = envValueProblem(key, value);
+        if (bad)
+            out.push(bad);
+    }
+    return out;
+}
+/** DATABASE in env moves the database the backup timer copies: a path its script can quote. */
+function databaseEnvProblem(env) {
+    const db = env.find((e) => e.key === 'DATABASE');
+    const bad = db && safeAbsPathProblem(db.value);
+    return bad ? `DATABASE (the database the daily backup copies) ${bad}` : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/rules/durations.ts
+/** Node's timers hold at most 2^31-1 ms (~24.8 days); a larger value fires at once. */
+const TIMER_MAX_MS = 2 ** 31 - 1;
+/** Upper bounds of the duration inputs: a typo (720h) must not hang a run or a server loop. */
+const DURATION_MAX_MS = {
+    'health-timeout': 30 * 60_000,
+    'lock-timeout': 60 * 60_000,
+    'connect-timeout': 5 * 60_000,
+    'health-interval': 24 * 3_600_000
+};
+function formatDuration(ms) {
+    if (ms % 3_600_000 === 0)
+        return `${ms / 3_600_000}h`;
+    if (ms % 60_000 === 0)
+        return `${ms / 60_000}m`;
+    if (ms % 1000 === 0)
+        return `${ms / 1000}s`;
+    return `${ms}ms`;
+}
+function durationProblem(ms, maxMs = TIMER_MAX_MS) {
+    if (!Number.isFinite(ms) || ms <= 0)
+        return 'must be a positive duration such as 30s, 5m or 500ms';
+    const max = Math.min(maxMs, TIMER_MAX_MS);
+    if (ms > max)
+        return `must be at most ${formatDuration(max)}`;
+    return undefined;
+}
+/** 'auto' (500 MB or 5 %, whichever is smaller), '0', '750MB', '2GB', '10%'. */
+function parseDiskFloor(raw) {
+    const v = raw.trim();
+    if (v === 'auto')
+        return { mb: 500, percent: 5 };
+    const pct = /^(\d{1,2})\s*%$/.exec(v);
+    if (pct)
+        return { percent: Number(pct[1]) };
+    const size = /^(\d+)\s*(MB|M|GB|G)?$/i.exec(v);
+    if (size) {
+        const n = Number(size[1]);
+        const mb = /^g/i.test(size[2] ?? '') ? n * 1024 : n;
+        if (mb <= 1024 * 1024)
+            return { mb };
+    }
+    return `must be auto (500 MB, or 5 % of the filesystem if that is less), a size such as 750MB or 2GB, a share such as 10%, or 0 (no floor), got '${raw}'`;
+}
+
+;// CONCATENATED MODULE: ./src/rules/tls.ts
+// HTTPS (tls: acme | files): the inputs are read in src/provision/tls-settings.ts.
+const IPV4_NAME = /^\d{1,3}(\.\d{1,3}){3}$/;
+/** A server-name entry that should get a certificate: a real DNS name, which HTTP-01 can prove. */
+function tlsServerNameProblem(n) {
+    if (n === '_')
+        return "'_' (any name) cannot get a certificate: list the site's host names (example.com www.example.com)";
+    if (n.startsWith('*.'))
+        return `'${n}': a wildcard needs a DNS-01 challenge, which this tool does not do; list each name`;
+    if (IPV4_NAME.test(n) || n.includes(':'))
+        return `'${n}' is an IP address: a certificate is issued for host names; point a DNS name at the server`;
+    if (n.endsWith('.'))
+        return `'${n}': give the name without the trailing dot`;
+    return undefined;
+}
+/** The ACME account's contact address (expiry notices), passed to certbot. */
+function acmeEmailProblem(v) {
+    return /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(v)
+        ? undefined
+        : `must be an email address such as ops@example.com, got '${v}'`;
+}
+/** An ACME directory: an https URL without credentials. */
+function acmeServerProblem(v) {
+    const bad = `must be the https URL of an ACME directory (Let's Encrypt: https://acme-v02.api.letsencrypt.org/directory), got '${v}'`;
+    if (!/^https:\/\/[A-Za-z0-9.:[\]/_~%-]+$/.test(v))
+        return bad;
+    try {
+        const u = new URL(v);
+        if (u.protocol !== 'https:' || u.username || u.password || !u.hostname)
+            return bad;
+    }
+    catch {
+        return bad;
+    }
+    return undefined;
+}
+/** One or more PEM certificates, nothing else. */
+function pemCertificatesProblem(v) {
+    const rest = v
+        .replace(/-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+-----END CERTIFICATE-----/g, '')
+        .trim();
+    if (!v.includes('-----BEGIN CERTIFICATE-----') || rest !== '')
+        return 'must be PEM certificates (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----) and nothing else';
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/rules/edge.ts
+/**
+ * firewall-allow: items separated by commas, spaces or newlines, each PORT or FROM-TO, tcp unless
+ * prefixed `udp/` (`tcp/` allowed too): `8080, 60000-61000, udp/53`.
+ */
+function parseFirewallAllow(raw) {
+    const out = [];
+    for (const item of raw.split(/[\s,]+/).filter((s) => s)) {
+        const m = /^(?:(tcp|udp)\/)?(\d{1,5})(?:-(\d{1,5}))?$/.exec(item);
+        const from = m ? Number(m[2]) : 0;
+        const to = m?.[3] ? Number(m[3]) : from;
+        if (!m || from < 1 || to > 65535 || to < from) {
+            return `each item must be a port (8080), a range (60000-61000) or either with udp/ or tcp/ in front (udp/53), ports 1-65535, got '${item}'`;
+        }
+        out.push({ proto: m[1] ?? 'tcp', from, to });
+    }
+    return out;
+}
+/**
+ * alert-webhook: an http(s) URL. It reaches a curl config file on the server inside double quotes,
+ * so quotes, backslashes, whitespace and control characters are refused (a URL encodes them).
+ */
+function alertWebhookProblem(url) {
+    if (!/^https?:\/\/[^/\s"\\]+/.test(url))
+        return 'must be an http:// or https:// URL';
+    if (/[\s"\\\x00-\x1f\x7f]/.test(url) || url.length > 2000)
+        return 'must not contain spaces, quotes, backslashes or control characters (percent-encode them), at most 2000 characters';
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/rules/load.ts
+// ---------------------------------------------------------------------------------------------
+// Load check (mode loadtest, verify with load: true): values of the load-* inputs
+/** Concurrent clients of one level: enough for the seed's 100 users, not enough to exhaust sockets. */
+const LOAD_CLIENTS_MAX = 1000;
+/** A level runs at most this long (the run's own bound, whatever the inputs say). */
+const LOAD_LEVEL_MAX_MS = 5 * 60_000;
+function loadClientsProblem(v) {
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < 1 || n > LOAD_CLIENTS_MAX)
+        return `each level must be a whole number of clients from 1 to ${LOAD_CLIENTS_MAX}, got '${v}'`;
+    return undefined;
+}
+/** A share such as 99, 99.5 or 80% (the % is optional). */
+function percentProblem(v) {
+    const m = /^(\d+(?:\.\d+)?)\s*%?$/.exec(v);
+    if (!m || Number(m[1]) > 100)
+        return `must be a percentage from 0 to 100 such as 99 or 99.5%, got '${v}'`;
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/rules.ts
+/**
+ * The rules every value must pass before it reaches a script, a unit, a config or a file on a server.
+ * Each rule returns what is wrong (a phrase without the input's name) or undefined. parseSettings
+ * applies them to the inputs before any connection, naming the input as the user wrote it; render.ts
+ * applies the same rules again as assertions, so a value that slipped past the first check is an
+ * internal error, never a broken file on a server.
+ *
+ * This is the one rules module: import rules from here. The rules live in src/rules/ by topic;
+ * a new topic's rules may also go in a delimited block at the end of this file.
+ */
+
+// Problem is in scope too, for blocks appended at the end of this file.
+
+// Names: the app (a user, group and units), login users, release and backup ids, packages, extras.
+
+// Paths on the server and in the release.
+
+// What Gunicorn, curl and nginx are given, and free text sent to a server.
+
+// The app's environment file.
+
+// Durations and sizes.
+
+// Certificates and the ACME account (tls: acme | files).
+
+// Firewall ports and the alert webhook (firewall-allow, alert-webhook).
+
+// The load check's bounds (load-clients, load-duration, ...).
+
+
+
+/***/ }),
+
+/***/ 1163:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  GN: () => (/* binding */ SettingsError),
+  Sc: () => (/* reexport */ inputSecrets),
+  E9: () => (/* reexport */ parseDuration),
+  P$: () => (/* binding */ parseSettings),
+  ry: () => (/* reexport */ splitList)
+});
+
+// UNUSED EXPORTS: DEFAULT_EXCLUDES, INPUT_DEFAULTS, MODES, parseHost
+
+// EXTERNAL MODULE: ./src/troubleshooting.ts + 1 modules
+var troubleshooting = __webpack_require__(5349);
+// EXTERNAL MODULE: ./src/rules.ts + 9 modules
+var rules = __webpack_require__(5801);
+;// CONCATENATED MODULE: ./src/settings/defaults.ts
+// Generated from action.yml by scripts/input-defaults.mjs: edit action.yml, then run that script.
+// __tests__/unit/settings.test.ts fails when this file is stale.
+/** The default of every optional input that has one, as action.yml declares it. */
+const INPUT_DEFAULTS = {
+    mode: 'deploy',
+    port: '22',
+    user: 'deploy',
+    'trust-on-first-use': 'false',
+    'connect-timeout': '20s',
+    source: '.',
+    'wsgi-app': 'app:app',
+    requirements: 'auto',
+    python: 'python3',
+    'venv-system-site-packages': 'false',
+    workers: 'auto',
+    'preload-libraries': 'true',
+    'shared-paths': 'instance',
+    'health-path': '/health',
+    'health-timeout': '30s',
+    'keep-releases': '5',
+    'backups-keep': '10',
+    'lock-timeout': '5m',
+    'force-unlock': 'false',
+    'min-free-space': 'auto',
+    'run-lock': 'false',
+    load: 'false',
+    'load-clients': '10,50,100',
+    'load-duration': '10s',
+    'load-max-requests': '100000',
+    'load-think-time': '1s',
+    'load-p95': '500ms',
+    'load-success': '99',
+    'load-cpu': '80',
+    'load-memory': '80',
+    backup: 'latest',
+    'rollback-restore-database': 'false',
+    'server-name': '_',
+    'client-max-body-size': '10m',
+    tls: 'off',
+    'acme-server': 'https://acme-v02.api.letsencrypt.org/directory',
+    hsts: 'false',
+    'health-interval': '5m',
+    'backups-days': '30',
+    'import-database-force': 'false',
+    firewall: 'false',
+    'dry-run': 'false',
+    'full-upload': 'false',
+    'max-parallel': '1',
+    canary: 'false',
+    'rollback-scope': 'all',
+    environment: 'production'
+};
+
+;// CONCATENATED MODULE: ./src/settings/inputs.ts
+
+
+/** Items separated by commas or newlines (and blank lines ignored). */
+function splitList(raw, separators = /[,\n]/) {
+    return raw
+        .split(separators)
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
+}
+/** '500ms', '30', '30s', '5m', '1h' -> milliseconds; NaN when malformed. */
+function parseDuration(raw) {
+    const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(raw.trim());
+    if (!m)
+        return NaN;
+    const n = Number(m[1]);
+    const unit = m[2] ?? 's';
+    return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit]);
+}
+/** The one input reader of a parse: records which inputs were given, adds problems to `problems`. */
+function inputReader(readInput, problems, given) {
+    const raw = (name) => {
+        const v = readInput(name);
+        if (v.trim() !== '')
+            given.add(name);
+        return v;
+    };
+    const get = (name) => {
+        const v = raw(name).trim();
+        return v !== '' ? v : (INPUT_DEFAULTS[name] ?? '');
+    };
+    const check = (name, problem) => {
+        if (problem)
+            problems.push(`input \`${name}\`: ${problem}`);
+    };
+    return Object.assign(raw, {
+        get,
+        text: (name) => raw(name).trim(),
+        required(name) {
+            const v = get(name);
+            if (v === '')
+                check(name, 'is required');
+            return v;
+        },
+        bool(name) {
+            const v = get(name);
+            if (/^(true|True|TRUE|yes|1)$/.test(v))
+                return true;
+            if (!/^(false|False|FALSE|no|0)$/.test(v) && v !== '')
+                check(name, `must be true or false, got '${v}'`);
+            return false;
+        },
+        int(name, min, max) {
+            const v = get(name);
+            const n = Number(v);
+            if (/^\d+$/.test(v) && n >= min && n <= max)
+                return n;
+            check(name, `must be a whole number from ${min} to ${max}, got '${v}'`);
+            return min;
+        },
+        duration(name) {
+            const v = get(name);
+            const ms = parseDuration(v);
+            const bad = (0,rules/* durationProblem */.YV)(ms, rules/* DURATION_MAX_MS */.nb[name]);
+            if (!bad)
+                return ms;
+            check(name, `${bad}, got '${v}'`);
+            // Within every other bound, so one bad duration is reported once.
+            return rules/* DURATION_MAX_MS */.nb[name] ?? 1000;
+        },
+        list: (name, separators) => splitList(get(name), separators),
+        check
+    });
+}
+
+;// CONCATENATED MODULE: ./src/settings/mode.ts
+
+const MODES = [
+    'deploy',
+    'preflight',
+    'rollback',
+    'provision',
+    'verify',
+    'restore',
+    'backups',
+    'run',
+    'loadtest'
+];
+/** `mode` (deploy when not valid, after saying so). */
+function parseMode(read, problems) {
+    const raw = read.get('mode');
+    if (MODES.includes(raw))
+        return raw;
+    problems.push(`input \`mode\`: must be one of ${MODES.join(', ')}, got '${raw}'`);
+    return 'deploy';
+}
+/** `command` (required with mode run) and `run-lock`. */
+function parseRunSettings(read, _problems, mode) {
+    const command = read.text('command');
+    if (mode === 'run')
+        read.check('command', command === '' ? 'is required with mode run' : (0,rules/* commandProblem */.RS)(command));
+    return { command, lock: read.bool('run-lock') };
+}
+
+;// CONCATENATED MODULE: ./src/settings/ssh.ts
+
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?$/;
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}=?$/;
+function isIp(host) {
+    const m = IPV4.exec(host);
+    return !!m && m.slice(1).every((o) => Number(o) <= 255);
+}
+function isIpv6(host) {
+    return /^[0-9A-Fa-f:]+$/.test(host) && host.includes(':');
+}
+/** 'host', 'host:port', '[v6]:port' -> HostSpec, or a message saying what is wrong. */
+function parseHost(item, defaultPort) {
+    let host = item;
+    let port = defaultPort;
+    const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(item);
+    if (bracket) {
+        host = bracket[1];
+        if (bracket[2])
+            port = Number(bracket[2]);
+    }
+    else if ((item.match(/:/g) ?? []).length === 1) {
+        const [h, p] = item.split(':');
+        host = h;
+        if (!/^\d+$/.test(p))
+            return `'${item}': the port after ':' must be a number`;
+        port = Number(p);
+    }
+    if (port < 1 || port > 65535)
+        return `'${item}': port must be 1-65535`;
+    if (!(isIp(host) || isIpv6(host) || (HOSTNAME.test(host) && !IPV4.test(host)))) {
+        return `'${item}' is not a host name or IP address`;
+    }
+    return { host, port };
+}
+/** `host` (one or more servers) and `port` (theirs unless a host names its own). */
+function parseHosts(read, problems) {
+    const defaultPort = read.int('port', 1, 65535);
+    const hosts = [];
+    for (const item of read.list('host')) {
+        const spec = parseHost(item, defaultPort);
+        if (typeof spec === 'string')
+            read.check('host', spec);
+        else
+            hosts.push(spec);
+    }
+    if (read.get('host') === '')
+        read.check('host', 'is required');
+    if (new Set(hosts.map((h) => `${h.host}:${h.port}`)).size !== hosts.length) {
+        problems.push('input `host`: lists the same server twice');
+    }
+    return hosts;
+}
+/** Multi-line key text with LF line ends and a final newline ('' stays ''). */
+function keyText(raw) {
+    const key = raw.trim().replace(/\r\n/g, '\n');
+    return key === '' || key.endsWith('\n') ? key : key + '\n';
+}
+function fingerprintList(read, name, problems, hint) {
+    const fingerprints = read.list(name, /[\s,]+/);
+    for (const f of fingerprints) {
+        if (!FINGERPRINT.test(f))
+            problems.push(`input \`${name}\`: '${f}' is not a SHA256 fingerprint${hint}`);
+    }
+    return fingerprints;
+}
+/** The login (`user`, `private-key`, `passphrase`) and how servers are verified (host keys). */
+function parseSshSettings(read, problems) {
+    const user = read.get('user');
+    read.check('user', (0,rules/* loginNameProblem */.ii)(user));
+    const privateKey = keyText(read.required('private-key'));
+    if (privateKey !== '' && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
+        problems.push('input `private-key`: must be the private key text itself (-----BEGIN ... PRIVATE KEY-----), not a path or a public key');
+    }
+    const fingerprints = fingerprintList(read, 'host-fingerprint', problems, '; expected SHA256: followed by 43 base64 characters (ssh-keygen -lf prints it)');
+    const knownHosts = read.text('known-hosts');
+    const trustOnFirstUse = read.bool('trust-on-first-use');
+    if (!knownHosts && fingerprints.length === 0 && !trustOnFirstUse) {
+        problems.push("input `known-hosts`: give the servers' host keys (known-hosts or host-fingerprint) so the server can be verified; " +
+            'trust-on-first-use: true accepts an unknown key and prints its fingerprint to pin');
+    }
+    return {
+        user,
+        privateKey,
+        passphrase: read('passphrase') || undefined,
+        knownHosts: knownHosts || undefined,
+        fingerprints,
+        trustOnFirstUse,
+        connectTimeoutMs: read.duration('connect-timeout')
+    };
+}
+/** `jump-host` (user@host:port) with its own key and host keys; undefined without a bastion. */
+function parseJumpSettings(read, problems, ssh) {
+    const spec = read.text('jump-host');
+    if (!spec)
+        return undefined;
+    const at = spec.lastIndexOf('@');
+    const user = at > 0 ? spec.slice(0, at) : ssh.user;
+    const hp = parseHost(at > 0 ? spec.slice(at + 1) : spec, 22);
+    if (typeof hp === 'string' || !rules/* LOGIN_NAME */.Sq.test(user)) {
+        problems.push(`input \`jump-host\`: must be user@host or user@host:port, got '${spec}'`);
+        return undefined;
+    }
+    const privateKey = keyText(read.text('jump-private-key')) || ssh.privateKey;
+    const fingerprints = fingerprintList(read, 'jump-host-fingerprint', problems, '');
+    const knownHosts = read.text('jump-known-hosts') || undefined;
+    if (!knownHosts && fingerprints.length === 0) {
+        problems.push("input `jump-known-hosts`: give the bastion's host key (jump-known-hosts or jump-host-fingerprint); it is verified like any other host");
+    }
+    return { ...hp, user, privateKey, knownHosts, fingerprints };
+}
+
+;// CONCATENATED MODULE: ./src/settings/app.ts
+
+
+const DEFAULT_EXCLUDES = ['.git', '__pycache__', '.venv', 'node_modules'];
+/** `app-name`, `app-dir` (default /srv/APP), `source` and `exclude`; the login user may not be the app's. */
+function parseAppSettings(read, _problems, loginUser) {
+    const name = read.required('app-name');
+    const nameBad = name !== '' ? (0,rules/* appNameProblem */.A)(name, loginUser) : undefined;
+    read.check('app-name', nameBad);
+    const dirRaw = read.text('app-dir');
+    const dir = (0,rules/* normalisePath */.qb)(dirRaw || `/srv/${name}`);
+    // A default app-dir built from a bad app-name would only repeat the app-name problem.
+    if (dirRaw !== '' || (name !== '' && !nameBad))
+        read.check('app-dir', (0,rules/* appDirProblem */.M4)(dir, loginUser));
+    return {
+        name,
+        dir,
+        source: read.get('source'),
+        exclude: [...DEFAULT_EXCLUDES, ...splitList(read('exclude'))]
+    };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+;// CONCATENATED MODULE: ./src/provision/tls-settings.ts
+
+
+/** Let's Encrypt's production directory: what `acme-server` is when not given. */
+const LETS_ENCRYPT = 'https://acme-v02.api.letsencrypt.org/directory';
+const TLS_MODES = ['off', 'acme', 'files'];
+/** The inputs holding secrets, registered with the runner before anything prints. */
+const TLS_SECRET_INPUTS = ['tls-key'];
+const pem = (raw) => {
+    const t = raw.replace(/\r\n/g, '\n').trim();
+    return t === '' ? '' : `${t}\n`;
+};
+/**
+ * The TLS inputs; every bad value adds one problem. `serverNames` are the parsed server-name
+ * entries: ACME validates each name over HTTP, so `_`, wildcards and IP addresses cannot get a
+ * certificate and are refused here, before any server is touched. A key that does not match its
+ * certificate, or a certificate past its end date, is refused here too.
+ */
+function parseTlsSettings(read, problems, serverNames) {
+    const get = read.get;
+    const modeRaw = get('tls');
+    const mode = TLS_MODES.includes(modeRaw) ? modeRaw : 'off';
+    if (mode !== modeRaw)
+        problems.push(`input \`tls\`: must be off, acme (a certificate from an ACME CA such as Let's Encrypt) or files (tls-certificate and tls-key), got '${modeRaw}'`);
+    const hstsRaw = get('hsts');
+    const hsts = /^(true|True|TRUE|yes|1)$/.test(hstsRaw);
+    if (!hsts && !/^(false|False|FALSE|no|0)$/.test(hstsRaw))
+        problems.push(`input \`hsts\`: must be true or false, got '${hstsRaw}'`);
+    const settings = {
+        mode,
+        hsts,
+        acmeEmail: read('acme-email').trim(),
+        acmeServer: get('acme-server'),
+        acmeCaBundle: pem(read('acme-ca-bundle')),
+        certificate: pem(read('tls-certificate')),
+        key: pem(read('tls-key'))
+    };
+    const problem = (name, p) => {
+        if (p)
+            problems.push(`input \`${name}\`: ${p}`);
+    };
+    if (hsts && mode === 'off')
+        problem('hsts', 'needs tls: acme or tls: files (HSTS is sent over HTTPS only)');
+    if (mode === 'acme') {
+        for (const n of serverNames)
+            problem('server-name', (0,rules/* tlsServerNameProblem */.dY)(n));
+        problem('acme-email', settings.acmeEmail === '' ? 'is required with tls: acme' : (0,rules/* acmeEmailProblem */.kJ)(settings.acmeEmail));
+        problem('acme-server', (0,rules/* acmeServerProblem */.TA)(settings.acmeServer));
+        if (settings.acmeCaBundle)
+            problem('acme-ca-bundle', (0,rules/* pemCertificatesProblem */.wT)(settings.acmeCaBundle));
+    }
+    else {
+        for (const name of ['acme-email', 'acme-ca-bundle'])
+            if (read(name).trim())
+                problem(name, 'is only used with tls: acme');
+    }
+    if (mode === 'files') {
+        if (!settings.certificate)
+            problem('tls-certificate', 'is required with tls: files (the PEM certificate chain)');
+        if (!settings.key)
+            problem('tls-key', 'is required with tls: files (the PEM private key, from a secret)');
+        if (settings.certificate && settings.key)
+            problem('tls-key', certificateKeyProblem(settings.certificate, settings.key));
+    }
+    else {
+        for (const name of ['tls-certificate', 'tls-key'])
+            if (read(name).trim())
+                problem(name, 'is only used with tls: files');
+    }
+    return settings;
+}
+/**
+ * Why this certificate chain and key cannot serve: unreadable, not a pair, or expired. Messages
+ * never quote the key.
+ */
+function certificateKeyProblem(chain, keyPem, now = new Date()) {
+    const first = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(chain)?.[0];
+    let cert;
+    try {
+        cert = new external_node_crypto_.X509Certificate(first ?? chain);
+    }
+    catch {
+        return 'tls-certificate is not a PEM certificate (-----BEGIN CERTIFICATE-----)';
+    }
+    let key;
+    try {
+        key = (0,external_node_crypto_.createPrivateKey)(keyPem);
+    }
+    catch {
+        return 'is not a PEM private key without a passphrase (-----BEGIN PRIVATE KEY-----); nothing was changed';
+    }
+    if (!cert.checkPrivateKey(key))
+        return `does not match tls-certificate (${cert.subject.replace(/\n/g, ', ')}): the key belongs to another certificate; nothing was changed`;
+    if (new Date(cert.validTo).getTime() <= now.getTime())
+        return `tls-certificate expired on ${cert.validTo}; give a current certificate`;
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/settings/env.ts
+
+
+/**
+ * The `env` input's KEY=VALUE lines as given: comments and blank lines left out, values verbatim
+ * (= and spaces included). CRLF ends a line like LF does; any other CR is part of a value (and
+ * refused by the rules). A line without a key has key ''.
+ */
+function envLines(text) {
+    const out = [];
+    for (const line of text.split(/\r?\n/)) {
+        if (line.trim() === '' || line.trim().startsWith('#'))
+            continue;
+        const eq = line.indexOf('=');
+        out.push({ key: eq > 0 ? line.slice(0, eq).trim() : '', value: eq >= 0 ? line.slice(eq + 1) : '' });
+    }
+    return out;
+}
+/** `env`: the app's variables, checked against the rules (names, reserved names, values, DATABASE). */
+function parseEnv(read, problems) {
+    const env = [];
+    for (const e of envLines(read('env'))) {
+        if (!rules/* ENV_KEY */.yG.test(e.key)) {
+            problems.push(`input \`env\`: each line must be KEY=VALUE with KEY like MY_SETTING; a line is not (key '${e.key}')`);
+        }
+        else
+            env.push(e);
+    }
+    for (const p of (0,rules/* envProblems */.Co)(env))
+        problems.push(`input \`env\`: ${p}`);
+    read.check('env', (0,rules/* databaseEnvProblem */._j)(env));
+    return env;
+}
+/** Inputs whose values are secret as a whole (env values are, one by one). */
+const SECRET_INPUTS = ['private-key', 'passphrase', 'jump-private-key', 'github-token', ...TLS_SECRET_INPUTS];
+/**
+ * Every value to mask, straight from the inputs: registered before the inputs are even parsed, so
+ * no message (a problem quoting a value included) can print one. A multi-line key is also masked
+ * line by line: a log line can carry one of its lines on its own.
+ */
+function inputSecrets(read) {
+    const out = [];
+    for (const name of SECRET_INPUTS) {
+        const v = read(name);
+        if (!v)
+            continue;
+        out.push(v);
+        for (const line of v.split(/\r?\n/))
+            if (line.trim().length >= 8 && line !== v)
+                out.push(line);
+    }
+    // Commented-out lines too: a secret there is still a secret.
+    for (const line of read('env').split(/\r?\n/)) {
+        const value = line.slice(line.indexOf('=') + 1);
+        if (line.includes('=') && value.trim())
+            out.push(value);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/settings/deploy.ts
+
+
+/** What a release is, how it is built and proven, and what deploy, rollback and restore keep. */
+function parseDeploySettings(read, problems) {
+    /** A value checked by a rule when given (and returned as it is). */
+    const ruled = (name, value, rule) => {
+        if (value !== '')
+            read.check(name, rule(value));
+        return value;
+    };
+    /** Free text sent to a server: one line. */
+    const oneLine = (name) => ruled(name, read.text(name), rules/* oneLineProblem */.yw);
+    const workers = read.get('workers') === 'auto' ? 'auto' : read.int('workers', 1, 256);
+    const floor = (0,rules/* parseDiskFloor */.lS)(read.get('min-free-space'));
+    if (typeof floor === 'string')
+        read.check('min-free-space', floor);
+    const shared = read.list('shared-paths');
+    const smokePaths = read.list('smoke-paths', /[\s,]+/);
+    for (const p of smokePaths)
+        read.check('smoke-paths', (0,rules/* healthPathProblem */.Nr)(p));
+    const extras = read.list('extras', /[\s,]+/);
+    for (const e of extras)
+        read.check('extras', (0,rules/* extraNameProblem */.$f)(e));
+    const backup = read.get('backup');
+    if (backup !== 'latest')
+        read.check('backup', (0,rules/* backupIdProblem */.lC)(backup));
+    const build = read.text('build');
+    read.check('build', (0,rules/* commandProblem */.RS)(read('build')));
+    return {
+        wsgiApp: ruled('wsgi-app', read.get('wsgi-app'), rules/* wsgiAppProblem */.Lt),
+        requirements: ruled('requirements', read.get('requirements'), rules/* relPathProblem */.q5),
+        extras,
+        python: ruled('python', read.get('python'), rules/* pythonProblem */.Ec),
+        venvSystemSitePackages: read.bool('venv-system-site-packages'),
+        pipArgs: read.text('pip-args'),
+        workers,
+        preloadLibraries: read.bool('preload-libraries'),
+        // Paths that reach scripts and units unquoted by the user's intent: the strict character set.
+        sharedPaths: shared.map((p) => ruled('shared-paths', p.replace(/:file$/, '').replace(/\/+$/, ''), rules/* safeRelPathProblem */.DS)),
+        sharedFiles: shared.filter((p) => p.endsWith(':file')).map((p) => p.replace(/:file$/, '')),
+        env: parseEnv(read, problems),
+        healthPath: ruled('health-path', read.get('health-path'), rules/* healthPathProblem */.Nr),
+        healthTimeoutMs: read.duration('health-timeout'),
+        healthExpect: oneLine('health-expect'),
+        healthHost: ruled('health-host', read.text('health-host'), rules/* healthHostProblem */.au),
+        smokePaths,
+        keepReleases: read.int('keep-releases', 2, 100),
+        sqliteDb: ruled('sqlite-db', read.text('sqlite-db'), rules/* safeRelPathProblem */.DS),
+        backupsKeep: read.int('backups-keep', 1, 1000),
+        build,
+        preActivate: read.text('pre-activate'),
+        postActivate: read.text('post-activate'),
+        lockTimeoutMs: read.duration('lock-timeout'),
+        forceUnlock: read.bool('force-unlock'),
+        minFreeSpace: typeof floor === 'string' ? {} : floor,
+        fullUpload: read.bool('full-upload'),
+        rollbackTo: ruled('rollback-to', read.text('rollback-to'), rules/* releaseIdProblem */.co),
+        backup,
+        downloadBackup: oneLine('download-backup'),
+        rollbackRestoreDatabase: read.bool('rollback-restore-database'),
+        commit: oneLine('commit'),
+        ref: oneLine('ref')
+    };
+}
+
+;// CONCATENATED MODULE: ./src/provision/edge-settings.ts
+
+/** The inputs firewall, firewall-allow and alert-webhook; every bad value adds one problem. */
+function parseEdgeSettings(raw, problems) {
+    const fw = raw('firewall').trim() || 'false';
+    if (fw !== 'true' && fw !== 'false')
+        problems.push(`input \`firewall\`: must be true or false, got '${fw}'`);
+    const allow = (0,rules/* parseFirewallAllow */.bD)(raw('firewall-allow'));
+    if (typeof allow === 'string')
+        problems.push(`input \`firewall-allow\`: ${allow}`);
+    const alertWebhook = raw('alert-webhook').trim();
+    // Never quoted back: the URL may carry the webhook's token.
+    const bad = alertWebhook ? (0,rules/* alertWebhookProblem */.di)(alertWebhook) : undefined;
+    if (bad)
+        problems.push(`input \`alert-webhook\`: ${bad}`);
+    return {
+        firewall: fw === 'true',
+        firewallAllow: typeof allow === 'string' ? [] : allow,
+        alertWebhook
+    };
+}
+
+;// CONCATENATED MODULE: ./src/settings/provision.ts
+
+
+/** `static`: URL-PREFIX=FOLDER items, none of them mapped twice (static-path serves /static/ too). */
+function parseStaticMaps(read, staticPath) {
+    const maps = [];
+    for (const item of read.list('static', /[\s,]+/)) {
+        const m = /^(\/[^=]*?)\/*=(.+)$/.exec(item);
+        const url = m ? `${m[1].replace(/\/+$/, '')}/` : '';
+        const folder = m ? m[2].replace(/\/+$/, '') : '';
+        const bad = !m
+            ? `must be URL-PREFIX=FOLDER (for example /static/=staticfiles or /media/=shared/media), got '${item}'`
+            : ((0,rules/* staticUrlProblem */.B5)(url) ?? (0,rules/* safeRelPathProblem */.DS)(folder));
+        if (bad)
+            read.check('static', bad);
+        else if (maps.some((x) => x.url === url) || (url === '/static/' && staticPath))
+            read.check('static', `${url} is mapped twice (static-path serves /static/ too)`);
+        else
+            maps.push(folder.startsWith('shared/')
+                ? { url, folder: folder.slice('shared/'.length), shared: true }
+                : { url, folder, shared: false });
+    }
+    return maps;
+}
+/** The inputs of mode provision; `import-database` needs the deploy's `sqlite-db` (where it goes). */
+function parseProvisionSettings(read, problems, sqliteDb) {
+    const aptPackages = read.list('apt-packages', /[\s,]+/);
+    for (const p of aptPackages)
+        read.check('apt-packages', (0,rules/* debPackageProblem */.jc)(p));
+    const names = read.list('server-name', /[\s,]+/);
+    for (const n of names)
+        read.check('server-name', (0,rules/* serverNameProblem */.Oi)(n));
+    if (names.length === 0)
+        problems.push('input `server-name`: give at least one name, or _ for any');
+    const staticPath = read.text('static-path').replace(/\/+$/, '');
+    if (staticPath !== '')
+        read.check('static-path', (0,rules/* safeRelPathProblem */.DS)(staticPath));
+    const clientMaxBodySize = read.get('client-max-body-size');
+    read.check('client-max-body-size', (0,rules/* bodySizeProblem */.DM)(clientMaxBodySize));
+    const healthIntervalS = Math.round(read.duration('health-interval') / 1000);
+    if (healthIntervalS < 10)
+        problems.push(`input \`health-interval\`: must be at least 10s, got '${read.get('health-interval')}'`);
+    const importDatabase = read.text('import-database');
+    if (importDatabase !== '') {
+        const bad = (0,rules/* safeAbsPathProblem */.G7)(importDatabase);
+        if (bad)
+            read.check('import-database', `${bad} (a file on the server)`);
+        if (sqliteDb === '')
+            problems.push('input `import-database`: needs `sqlite-db` too (where in APP-DIR/shared the database goes, e.g. instance/app.db)');
+    }
+    return {
+        aptPackages,
+        serverName: names.join(' '),
+        staticPath,
+        staticMaps: parseStaticMaps(read, staticPath),
+        clientMaxBodySize,
+        healthIntervalS,
+        backupsDays: read.int('backups-days', 1, 3650),
+        importDatabase,
+        importDatabaseForce: read.bool('import-database-force'),
+        dryRun: read.bool('dry-run'),
+        edge: parseEdgeSettings(read, problems)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/settings/fleet.ts
+/** `max-parallel`, `canary`, `rollback-scope`. */
+function parseFleetSettings(read, problems) {
+    const scope = read.get('rollback-scope');
+    if (scope !== 'all' && scope !== 'host') {
+        problems.push(`input \`rollback-scope\`: must be all (roll back every server switched in this run) or host (only the failed one), got '${scope}'`);
+    }
+    return {
+        maxParallel: read.int('max-parallel', 1, 64),
+        canary: read.bool('canary'),
+        rollbackScope: scope === 'host' ? 'host' : 'all'
+    };
+}
+
+;// CONCATENATED MODULE: ./src/settings/github.ts
+/** `github-token`, `environment`, `environment-url`. */
+function parseGithubSettings(read, _problems) {
+    return {
+        token: read.text('github-token'),
+        environment: read.get('environment'),
+        environmentUrl: read.text('environment-url')
+    };
+}
+
+;// CONCATENATED MODULE: ./src/loadtest/settings.ts
+
+const MAX_LEVELS = 10;
+const MAX_PATHS = 20;
+const MAX_REQUESTS = 10_000_000;
+/** '500ms', '2s', '1m', or a bare number of seconds; NaN when malformed. */
+function ms(raw) {
+    const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/.exec(raw.trim());
+    if (!m)
+        return NaN;
+    return Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2] ?? 's']);
+}
+/** Every load-* input; each bad value adds one line to problems. */
+function parseLoadSettings(get, problems) {
+    const bad = (name, why) => void problems.push(`input \`${name}\`: ${why}`);
+    const enabledRaw = get('load');
+    const enabled = /^(true|True|TRUE|yes|1)$/.test(enabledRaw);
+    if (!enabled && !/^(false|False|FALSE|no|0|)$/.test(enabledRaw))
+        bad('load', `must be true or false, got '${enabledRaw}'`);
+    const clients = [];
+    const levels = get('load-clients')
+        .split(/[\s,]+/)
+        .filter((s) => s !== '');
+    for (const c of levels) {
+        const p = (0,rules/* loadClientsProblem */.yT)(c);
+        if (p)
+            bad('load-clients', p);
+        else
+            clients.push(Number(c));
+    }
+    if (levels.length === 0 || levels.length > MAX_LEVELS)
+        bad('load-clients', `give 1 to ${MAX_LEVELS} levels such as 10,50,100, got ${levels.length}`);
+    const duration = (name, min, max) => {
+        const v = get(name);
+        const n = ms(v);
+        if (!Number.isFinite(n) || n < min || n > max) {
+            bad(name, `must be a duration from ${min}ms to ${max / 1000}s such as 10s or 500ms, got '${v}'`);
+            return min;
+        }
+        return n;
+    };
+    const levelMs = duration('load-duration', 1000, rules/* LOAD_LEVEL_MAX_MS */.o0);
+    const thinkMs = duration('load-think-time', 0, 60_000);
+    const p95Ms = duration('load-p95', 1, 600_000);
+    const capRaw = get('load-max-requests');
+    const maxRequests = Number(capRaw);
+    if (!/^\d+$/.test(capRaw) || maxRequests < 1 || maxRequests > MAX_REQUESTS)
+        bad('load-max-requests', `must be a whole number from 1 to ${MAX_REQUESTS}, got '${capRaw}'`);
+    const paths = get('load-paths')
+        .split(/[\s,]+/)
+        .filter((s) => s !== '');
+    for (const p of paths) {
+        const why = (0,rules/* healthPathProblem */.Nr)(p);
+        if (why)
+            bad('load-paths', why);
+    }
+    if (paths.length > MAX_PATHS)
+        bad('load-paths', `at most ${MAX_PATHS} paths, got ${paths.length}`);
+    const percent = (name) => {
+        const v = get(name);
+        const why = (0,rules/* percentProblem */.nD)(v);
+        if (why)
+            bad(name, why);
+        return why ? 0 : Number(v.replace('%', '').trim());
+    };
+    return {
+        enabled,
+        clients,
+        levelMs,
+        maxRequests: Number.isFinite(maxRequests) ? maxRequests : 1,
+        thinkMs,
+        paths,
+        p95Ms,
+        successMin: percent('load-success'),
+        cpuMax: percent('load-cpu'),
+        memoryMax: percent('load-memory')
+    };
+}
+
+;// CONCATENATED MODULE: ./src/settings.ts
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Every input is parsed here, once, into a typed Settings object. Nothing below this module reads
+ * inputs; every bad value becomes one line naming the input and what is allowed, and all of them
+ * are reported together before any connection is made. Each section of Settings has its own
+ * function in src/settings/ (`parseXSettings(read, problems)`); what a value may be is decided in
+ * rules.ts (shared with render.ts, which asserts the same rules), and defaults come from action.yml
+ * (src/settings/defaults.ts, generated).
+ */
+
+
+
+
+
+
+class SettingsError extends Error {
+    problems;
+    constructor(problems) {
+        super(`${problems.length} input${problems.length === 1 ? ' is' : 's are'} not valid (nothing was changed on any server):\n` +
+            problems.map((p) => `  - ${p}`).join('\n') +
+            `\n${(0,troubleshooting/* troubleshootingRef */.sG)('inputs')}`);
+        this.problems = problems;
+        this.name = 'SettingsError';
+    }
+}
+/** Inputs -> Settings, or a SettingsError listing every problem of every section. */
+function parseSettings(readInput) {
+    const problems = [];
+    const given = new Set();
+    const read = inputReader(readInput, problems, given);
+    const mode = parseMode(read, problems);
+    const ssh = parseSshSettings(read, problems);
+    const deploy = parseDeploySettings(read, problems);
+    const provision = parseProvisionSettings(read, problems, deploy.sqliteDb);
+    const settings = {
+        mode,
+        hosts: parseHosts(read, problems),
+        fleet: parseFleetSettings(read, problems),
+        jump: parseJumpSettings(read, problems, ssh),
+        ssh,
+        app: parseAppSettings(read, problems, ssh.user),
+        deploy,
+        provision,
+        tls: parseTlsSettings(read, problems, provision.serverName.split(' ')),
+        run: parseRunSettings(read, problems, mode),
+        load: parseLoadSettings(read.get, problems),
+        github: parseGithubSettings(read, problems),
+        given: []
+    };
+    if (problems.length > 0)
+        throw new SettingsError(problems);
+    settings.given = [...given].sort();
+    return settings;
+}
+
+
+/***/ }),
+
+/***/ 3269:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   TV: () => (/* binding */ RunnerPrinter),
+/* harmony export */   g3: () => (/* binding */ LineSplitter),
+/* harmony export */   ru: () => (/* binding */ fenceToken),
+/* harmony export */   vX: () => (/* binding */ TailBuffer)
+/* harmony export */ });
+/* unused harmony exports couldBeCommand, fenceForRunner, jsonForRunner */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_string_decoder__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6193);
+/* harmony import */ var node_string_decoder__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_string_decoder__WEBPACK_IMPORTED_MODULE_1__);
+
+
+/**
+ * Whether the runner could read anything in this text as a workflow command: a v2 command is `::`
+ * at the start of a line after any whitespace (the runner trims more characters than JavaScript's
+ * \s, U+0085 among them), a v1 command is `##[` anywhere in a line. Only a text with neither is
+ * printed as it is.
+ */
+function couldBeCommand(text) {
+    return text.includes('::') || text.includes('##[');
+}
+/** Tokens this process issued for fences and has not closed yet: a server cannot know them. */
+const issued = new Set();
+/** A fresh stop-commands token, known to every RunnerPrinter as one of ours. */
+function fenceToken() {
+    const token = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(16).toString('hex');
+    issued.add(token);
+    return token;
+}
+/** Lines as the runner reads them: `\r\n`, `\n` and a lone `\r` each end one. */
+function runnerText(text) {
+    return text.replace(/\r\n?/g, '\n');
+}
+/**
+ * Text that could hold a workflow command, between `::stop-commands::TOKEN` and `::TOKEN::` with a
+ * fresh random token the text does not contain: between them the runner runs no command at all
+ * (`::add-mask::`, `::set-output`, `##[...]`, a nested `::stop-commands::`). A lone `\r` becomes
+ * a line break, so what is shown is what the runner parses.
+ */
+function fenceForRunner(text) {
+    const lines = runnerText(text);
+    if (!couldBeCommand(lines))
+        return lines;
+    let token = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(16).toString('hex');
+    while (lines.includes(token))
+        token = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(16).toString('hex');
+    return `::stop-commands::${token}\n${lines}\n::${token}::`;
+}
+/**
+ * The one way text that may hold server output reaches the runner: every log line of the action
+ * and the CLI goes through one of these. A stream's own fence (`::stop-commands::T` ... `::T::`,
+ * with T from fenceToken) is printed as it is, and lines inside it need no fence of their own;
+ * fences of streams that overlap (servers in parallel) merge into one, closed when the last one
+ * ends, so the runner never runs a command while any of them is open. Any other text that could
+ * be a command is fenced on its own.
+ */
+class RunnerPrinter {
+    write;
+    open = new Set();
+    active;
+    constructor(write) {
+        this.write = write;
+    }
+    print(text) {
+        const start = /^::stop-commands::([0-9a-f]{32})$/.exec(text)?.[1];
+        if (start && issued.has(start)) {
+            this.open.add(start);
+            if (!this.active) {
+                this.active = start;
+                this.write(text);
+            }
+            return;
+        }
+        const end = /^::([0-9a-f]{32})::$/.exec(text)?.[1];
+        if (end && this.open.has(end)) {
+            this.open.delete(end);
+            issued.delete(end);
+            if (this.open.size === 0 && this.active) {
+                this.write(`::${this.active}::`);
+                this.active = undefined;
+            }
+            return;
+        }
+        this.write(this.active ? runnerText(text) : fenceForRunner(text));
+    }
+}
+/**
+ * One line of JSON for a machine to read on stdout (the CLI's --json), which the runner still scans
+ * for commands: `##[` can only stand inside a JSON string, where `\u0023` means the same `#`.
+ * A v2 command needs `::` at the start of the line, which JSON never has.
+ */
+function jsonForRunner(value) {
+    return JSON.stringify(value).replace(/##\[/g, '#\\u0023[');
+}
+/**
+ * Keeps the last `cap` bytes of a stream. Remote commands (pip, apt) can print far more than a
+ * step needs to keep in memory; the tail is where the error is.
+ */
+class TailBuffer {
+    cap;
+    chunks = [];
+    size = 0;
+    dropped = 0;
+    constructor(cap) {
+        this.cap = cap;
+    }
+    push(chunk) {
+        this.chunks.push(chunk);
+        this.size += chunk.length;
+        while (this.size > this.cap && this.chunks.length > 0) {
+            const excess = this.size - this.cap;
+            const first = this.chunks[0];
+            if (first.length <= excess) {
+                this.chunks.shift();
+                this.size -= first.length;
+                this.dropped += first.length;
+            }
+            else {
+                this.chunks[0] = first.subarray(excess);
+                this.size -= excess;
+                this.dropped += excess;
+            }
+        }
+    }
+    text() {
+        const body = Buffer.concat(this.chunks).toString('utf8');
+        return this.dropped > 0 ? `[... ${this.dropped} earlier bytes dropped ...]\n${body}` : body;
+    }
+}
+/**
+ * Splits a byte stream into complete lines for live printing. Decodes UTF-8 across chunk borders
+ * so a character split between two packets is not mangled.
+ */
+class LineSplitter {
+    emit;
+    decoder = new node_string_decoder__WEBPACK_IMPORTED_MODULE_1__.StringDecoder('utf8');
+    partial = '';
+    constructor(emit) {
+        this.emit = emit;
+    }
+    push(chunk) {
+        const text = this.partial + this.decoder.write(chunk);
+        const lines = text.split('\n');
+        this.partial = lines.pop() ?? '';
+        for (const line of lines)
+            this.emit(line.replace(/\r$/, ''));
+    }
+    flush() {
+        const rest = this.partial + this.decoder.end();
+        this.partial = '';
+        if (rest !== '')
+            this.emit(rest.replace(/\r$/, ''));
+    }
+}
+
+
+/***/ }),
+
+/***/ 9038:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   U: () => (/* binding */ shQuote)
+/* harmony export */ });
+/* unused harmony export shJoin */
+/**
+ * Quotes one value for a POSIX shell: the result is always a single word that the remote shell
+ * turns back into exactly these bytes, whatever they are ($(), backticks, globs, newlines, a
+ * leading dash...). Every value interpolated into a remote command goes through here.
+ *
+ * Inside single quotes nothing is special except the closing quote itself, so each `'` becomes
+ * `'"'"'` (close, a double-quoted quote, reopen). A NUL byte cannot be passed in an argv string at
+ * all (C strings end there), so it is refused rather than silently truncated.
+ */
+function shQuote(value) {
+    if (value.includes('\0')) {
+        throw new Error('cannot quote a value containing a NUL byte for a shell command');
+    }
+    return `'${value.replace(/'/g, `'"'"'`)}'`;
+}
+/** Quotes each value and joins them with spaces: a ready-made argument list. */
+function shJoin(values) {
+    return values.map(shQuote).join(' ');
+}
+
+
+/***/ }),
+
+/***/ 948:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   IZ: () => (/* binding */ acquireLock),
+/* harmony export */   Vz: () => (/* binding */ runId),
+/* harmony export */   s9: () => (/* binding */ lockStep)
+/* harmony export */ });
+/* unused harmony exports HEARTBEAT_MS, HOLDER_PATIENCE_S, lockScript */
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _deploy_context_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9116);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9038);
+/* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(833);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3342);
+/* harmony import */ var _ownership_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4718);
+
+
+
+
+
+
+/** Exit code of the lock script when another deploy kept the lock for the whole timeout. */
+const BUSY = 75;
+/**
+ * The runner sends the holder a line this often; the holder lets go of the lock when none came for
+ * HOLDER_PATIENCE_S. A runner that vanishes without closing its connection (a silently dropped
+ * network, a frozen or killed VM) so frees the lock within that time, not hours later when TCP
+ * gives up.
+ */
+const HEARTBEAT_MS = 10_000;
+const HOLDER_PATIENCE_S = 30;
+/** Identifies this run in the lock owner file, so a blocked deploy can name the holder. */
+function runId() {
+    const env = process.env;
+    if (env.GITHUB_RUN_ID) {
+        return `github-run-${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}${env.GITHUB_REPOSITORY ? `@${env.GITHUB_REPOSITORY}` : ''}`;
+    }
+    return `cli-${process.pid}-${Date.now()}`;
+}
+/**
+ * The lock is held by a process on the server for as long as our SSH channel to it is open and
+ * alive: flock on a file, then a loop reading the runner's heartbeat lines on stdin. Releasing ends
+ * stdin; a cancelled or crashed runner drops the connection, which ends it too; a runner that is
+ * gone without a word stops sending heartbeats, and the holder exits after HOLDER_PATIENCE_S. The
+ * owner file says who holds it.
+ */
+function lockScript(ctx, owner) {
+    const p = ctx.paths;
+    const waitS = Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000);
+    return `
+${(0,_ownership_js__WEBPACK_IMPORTED_MODULE_4__/* .lockGuardScript */ .sB)(ctx.settings)}
+mkdir -p ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .shQuote */ .U)(p.state)}
+chmod 0750 ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .shQuote */ .U)(p.state)}
+exec 9>>${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .shQuote */ .U)(p.lock)}
+owner_file=${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .shQuote */ .U)(p.lockOwner)}
+if ! flock -n 9; then
+  holder=$(cat "$owner_file" 2>/dev/null | tr '\\n' ' ')
+  if ${ctx.settings.deploy.forceUnlock ? 'true' : 'false'}; then
+    since=$(sed -n 's/^since_epoch=//p' "$owner_file" 2>/dev/null)
+    pid=$(sed -n 's/^pid=//p' "$owner_file" 2>/dev/null)
+    age=$(( $(date +%s) - \${since:-0} ))
+    if [ "$age" -ge ${waitS} ] && [ -n "$pid" ]; then
+      echo "forced=breaking a lock held for \${age}s by: $holder"
+      kill -TERM "$pid" 2>/dev/null || true
+    else
+      echo "forced=not breaking the lock: it is only \${age}s old (under ${waitS}s), so not stale: $holder"
+    fi
+  fi
+  echo "waiting=$holder"
+  if ! flock -w ${waitS} 9; then
+    echo "holder=$(cat "$owner_file" 2>/dev/null | tr '\\n' ' ')"
+    exit ${BUSY}
+  fi
+fi
+printf 'run=%s\\npid=%s\\nsince=%s\\nsince_epoch=%s\\n' ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .shQuote */ .U)(owner)} "$$" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(date +%s)" > "$owner_file"
+trap 'rm -f "$owner_file"' EXIT
+echo locked=yes
+# Held while heartbeats come; EOF (released) or ${HOLDER_PATIENCE_S} s of silence (the runner is gone)
+# ends the loop, and the lock with it: only this shell holds it, so killing the shell frees it too.
+while IFS= read -r -t ${HOLDER_PATIENCE_S} _; do :; done
+`;
+}
+/**
+ * The lock as the step every mode that changes a server starts with (deploy, provision, rollback,
+ * restore, run with run-lock): a cancelled run does not start it. Held until release().
+ */
+async function lockStep(ctx) {
+    (0,_cancel_js__WEBPACK_IMPORTED_MODULE_2__/* .throwIfCancelled */ .dZ)(ctx.signal, 'step lock');
+    const held = await (0,_step_js__WEBPACK_IMPORTED_MODULE_3__/* .step */ .PM)(ctx.logger, ctx.records, ctx.label, 'lock', async () => ({
+        lock: await acquireLock(ctx),
+        detail: 'held'
+    }));
+    return held.lock;
+}
+async function acquireLock(ctx, owner = runId()) {
+    const stdin = new node_stream__WEBPACK_IMPORTED_MODULE_0__.PassThrough();
+    // A cancelled run stops waiting for the lock; once held, the lock stays until release(), which
+    // comes after any rollback the cancellation calls for.
+    const waiting = new AbortController();
+    const stopWaiting = () => waiting.abort(ctx.signal?.reason);
+    ctx.signal?.addEventListener('abort', stopWaiting, { once: true });
+    let out = '';
+    let onLocked;
+    const locked = new Promise((resolve) => (onLocked = resolve));
+    let waitingShown = false;
+    let forcedShown = false;
+    const done = ctx.remote.script(lockScript(ctx, owner), {
+        sudo: true,
+        stdin,
+        // The holder lives as long as the whole deploy; the deploy's own steps have their timeouts.
+        timeoutMs: 24 * 3_600_000,
+        signal: waiting.signal,
+        onStdout: (chunk) => {
+            out += chunk;
+            const facts = (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_1__/* .parseFacts */ .hx)(out);
+            if (facts.waiting !== undefined && !waitingShown) {
+                waitingShown = true;
+                ctx.logger.info(`another deploy holds the lock; waiting up to ${ctx.settings.deploy.lockTimeoutMs / 1000} s: ${facts.waiting}`);
+            }
+            if (facts.forced !== undefined && !forcedShown) {
+                forcedShown = true;
+                ctx.logger.warning(`force-unlock: ${facts.forced}`);
+            }
+            if (facts.locked === 'yes')
+                onLocked?.();
+        }
+    });
+    const first = await Promise.race([locked.then(() => 'locked'), done]).finally(() => ctx.signal?.removeEventListener('abort', stopWaiting));
+    if (first !== 'locked') {
+        const facts = (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_1__/* .parseFacts */ .hx)(first.stdout);
+        if (first.code === BUSY) {
+            throw new _step_js__WEBPACK_IMPORTED_MODULE_3__/* .DeployError */ .sH(`another deploy of ${ctx.paths.app} on ${ctx.label} held the lock for the whole lock-timeout (${ctx.settings.deploy.lockTimeoutMs / 1000} s): ${facts.holder?.trim() || 'holder unknown'}`, 'Wait for it to finish, raise lock-timeout, or, if that run is gone and the lock is stale, run again with force-unlock: true.');
+        }
+        throw new _step_js__WEBPACK_IMPORTED_MODULE_3__/* .DeployError */ .sH(`could not take the deploy lock (exit ${first.code}): ${first.stderr.trim()}`);
+    }
+    const heartbeat = setInterval(() => stdin.write('\n'), HEARTBEAT_MS);
+    heartbeat.unref();
+    return {
+        async release() {
+            clearInterval(heartbeat);
+            stdin.end();
+            await done.catch(() => undefined);
+        }
+    };
+}
+
+
+/***/ }),
+
+/***/ 4718:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   AC: () => (/* binding */ diskProbe),
+/* harmony export */   PD: () => (/* binding */ ownershipScript),
+/* harmony export */   bz: () => (/* binding */ UNIT_HEADER),
+/* harmony export */   iZ: () => (/* binding */ markOwnedScript),
+/* harmony export */   sB: () => (/* binding */ lockGuardScript),
+/* harmony export */   uU: () => (/* binding */ nameProbe)
+/* harmony export */ });
+/* unused harmony exports OWNED_DIR, NAME_TAKEN_EXIT, DISK_FULL_EXIT, ownedMarker, appUnitNames, nameRefusal */
+/* harmony import */ var _deploy_paths_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8535);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9038);
+
+
+/**
+ * What the server itself must show before anything of the app's is written: that the app's name
+ * belongs to no one else (a unit, user, group or folder this tool did not create) and that the
+ * app's filesystem has room. Both are probes of read-only commands, so preflight runs them as the
+ * login user and the layout step (as root) turns their findings into a refusal before its first
+ * write. Runs in bash (the probes use arrays and arithmetic).
+ */
+/** Where the tool records what it created, so a name it took can be told from one it found. */
+const OWNED_DIR = '/var/lib/gunicorn-deploy';
+/** First line of every unit the tool writes (templates/systemd/*.hbs). */
+const UNIT_HEADER = '# Written by gunicorn-deploy';
+/** Exit codes of the refusals, for callers that tell them apart. */
+const NAME_TAKEN_EXIT = 5;
+const DISK_FULL_EXIT = 6;
+function ownedMarker(app) {
+    return `${OWNED_DIR}/${app}.owned`;
+}
+/** Every unit name a deploy or provision of the app writes. */
+function appUnitNames(layout) {
+    return Object.values(layout.units).map((u) => u.name);
+}
+const UNIT_DIRS = [
+    '/etc/systemd/system',
+    '/run/systemd/system',
+    '/usr/local/lib/systemd/system',
+    '/usr/lib/systemd/system',
+    '/lib/systemd/system'
+];
+/**
+ * Sets $taken to one line per thing of the app's name this tool did not create; empty when the
+ * name is free or already ours. Ours: the user (by uid) recorded in the marker, or (installs made
+ * before the marker existed) a system user whose home is app-dir and whose shell is nologin; a unit
+ * in /etc/systemd/system whose first line is the tool's header.
+ */
+function nameProbe(settings) {
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U;
+    const layout = (0,_deploy_paths_js__WEBPACK_IMPORTED_MODULE_1__/* .appLayout */ .q5)(settings);
+    const app = settings.app.name;
+    const dir = settings.app.dir;
+    return `
+taken=""
+gd_app=${q(app)}
+gd_marker=${q(ownedMarker(app))}
+gd_user_ours=no
+if getent passwd "$gd_app" >/dev/null; then
+  IFS=: read -r _ _ gd_uid _ _ gd_home gd_shell <<< "$(getent passwd "$gd_app")"
+  if [ -f "$gd_marker" ]; then
+    # The same account the tool created, not one made later under the same name.
+    if grep -qx "uid=$gd_uid" "$gd_marker"; then gd_user_ours=yes; fi
+  elif [ "$gd_uid" -gt 0 ] && [ "$gd_uid" -lt 1000 ] && [ "$gd_home" = ${q(dir)} ] && [ "$gd_shell" = /usr/sbin/nologin ]; then
+    gd_user_ours=yes
+  fi
+elif [ -f "$gd_marker" ]; then
+  # The tool's user was removed by hand: what is left of the app's is still ours.
+  gd_user_ours=yes
+fi
+if [ "$gd_user_ours" = no ]; then
+  if getent passwd "$gd_app" >/dev/null; then
+    taken="$taken
+  user $gd_app (uid $(id -u "$gd_app"), home $(getent passwd "$gd_app" | cut -d: -f6))"
+  fi
+  if getent group "$gd_app" >/dev/null; then taken="$taken
+  group $gd_app"; fi
+  for gd_d in ${q(layout.etc)} ${q(layout.logDir)}; do
+    if [ -e "$gd_d" ]; then taken="$taken
+  folder $gd_d"; fi
+  done
+fi
+for gd_unit in ${appUnitNames(layout).map(q).join(' ')}; do
+  for gd_dir in ${UNIT_DIRS.join(' ')}; do
+    gd_f="$gd_dir/$gd_unit"
+    if [ ! -e "$gd_f" ] && [ ! -L "$gd_f" ]; then continue; fi
+    if [ "$gd_dir" = /etc/systemd/system ] && [ ! -L "$gd_f" ] && [ "$(head -c ${UNIT_HEADER.length} "$gd_f" 2>/dev/null)" = ${q(UNIT_HEADER)} ]; then continue; fi
+    taken="$taken
+  unit $gd_f"
+  done
+done
+`;
+}
+/**
+ * Sets $free_mb, $need_mb and $disk_dir (app-dir, or its nearest existing parent) for the floor of
+ * min-free-space: the smaller of an absolute size and a share of the filesystem when both are given.
+ */
+function diskProbe(settings) {
+    const floor = settings.deploy.minFreeSpace;
+    const parts = [];
+    if (floor.mb !== undefined)
+        parts.push(`need_mb=${Math.floor(floor.mb)}`);
+    if (floor.percent !== undefined) {
+        const pct = `$(( total_mb * ${Math.floor(floor.percent)} / 100 ))`;
+        parts.push(floor.mb !== undefined
+            ? `gd_pct=${pct}; if [ "$gd_pct" -lt "$need_mb" ]; then need_mb=$gd_pct; fi`
+            : `need_mb=${pct}`);
+    }
+    return `
+disk_dir=${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U)(settings.app.dir)}
+while [ ! -d "$disk_dir" ]; do disk_dir=$(dirname "$disk_dir"); done
+read -r total_kb free_kb <<< "$(df -Pk "$disk_dir" | awk 'NR==2 {print $2, $4}')"
+total_mb=$(( \${total_kb:-0} / 1024 )); free_mb=$(( \${free_kb:-0} / 1024 ))
+need_mb=0
+${parts.join('\n')}
+`;
+}
+/**
+ * The name refusal alone: also the first thing the lock step runs, since taking the lock creates
+ * app-dir/.deploy (the first write of a deploy).
+ */
+function nameRefusal(settings) {
+    return `${nameProbe(settings)}
+if [ -n "$taken" ]; then
+  echo ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U)(`app-name \`${settings.app.name}\` is taken on this server by something gunicorn-deploy did not create:`)}"$taken" >&2
+  echo "Nothing was changed. Choose another app-name (it names the app's user, group and units), or remove what is listed if it is a leftover of yours." >&2
+  exit ${NAME_TAKEN_EXIT}
+fi
+`;
+}
+/**
+ * What the lock step runs before it creates app-dir/.deploy (the first write of any run): the name
+ * refusal, and for a deploy the disk floor too. A rollback is never refused for disk space (it
+ * writes almost nothing and may be what brings the app back).
+ */
+function lockGuardScript(settings) {
+    return settings.mode === 'deploy' ? ownershipScript(settings) : nameRefusal(settings);
+}
+/**
+ * The refusals, for the layout step (as root, before its first write): exits NAME_TAKEN_EXIT or
+ * DISK_FULL_EXIT with what was found and what to do.
+ */
+function ownershipScript(settings) {
+    return `${nameRefusal(settings)}
+${diskProbe(settings)}
+if [ "$free_mb" -lt "$need_mb" ]; then
+  echo "only $free_mb MB free on the filesystem of "${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U)(settings.app.dir)}" ($disk_dir): min-free-space needs $need_mb MB." >&2
+  echo "Nothing was changed. Free space (old releases in releases/, venvs/, logs), grow the disk, or lower min-free-space." >&2
+  exit ${DISK_FULL_EXIT}
+fi
+`;
+}
+/** After the layout step created the user: record it as the tool's (idempotent). */
+function markOwnedScript(settings) {
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U;
+    const marker = ownedMarker(settings.app.name);
+    return `
+if [ ! -f ${q(marker)} ] && getent passwd ${q(settings.app.name)} >/dev/null; then
+  install -d -m 0755 ${q(OWNED_DIR)}
+  printf 'user=%s\\nuid=%s\\napp-dir=%s\\n' ${q(settings.app.name)} "$(id -u ${q(settings.app.name)})" ${q(settings.app.dir)} > ${q(marker)}
+fi
+`;
+}
+
+
+/***/ }),
+
+/***/ 3342:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   PM: () => (/* binding */ step),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   sH: () => (/* binding */ DeployError),
+/* harmony export */   z8: () => (/* binding */ keepsServing)
+/* harmony export */ });
+/**
+ * A step is a unit of log and time: its own log group, its duration and whether it changed
+ * anything go into the host's records, and a failure is recorded before it propagates.
+ */
+async function step(logger, records, label, name, fn) {
+    const start = performance.now();
+    return logger.group(`${label}: ${name}`, async () => {
+        try {
+            const out = await fn();
+            const ms = performance.now() - start;
+            records.push({
+                name,
+                ms,
+                ok: true,
+                changed: out ? out.changed : undefined,
+                detail: out ? out.detail : undefined
+            });
+            logger.info(`${name}: ${out && out.changed === false ? 'unchanged' : 'done'} in ${(ms / 1000).toFixed(2)} s`);
+            return out;
+        }
+        catch (err) {
+            records.push({
+                name,
+                ms: performance.now() - start,
+                ok: false,
+                detail: errorMessage(err).split('\n')[0]
+            });
+            throw err;
+        }
+    });
+}
+function errorMessage(err) {
+    return err instanceof Error ? err.message : String(err);
+}
+/** An error meant for the user: what went wrong and what to do. */
+class DeployError extends Error {
+    hint;
+    constructor(message, hint) {
+        super(hint ? `${message}\n${hint}` : message);
+        this.hint = hint;
+        this.name = 'DeployError';
+    }
+}
+/** What a refusal before the switch leaves serving: the old release, or nothing on a first deploy. */
+function keepsServing(ctx) {
+    return ctx.facts['previous-release'] === ''
+        ? ' (nothing served before: a first deploy)'
+        : ', the old release keeps serving';
+}
+
+
+/***/ }),
+
+/***/ 5349:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  v_: () => (/* binding */ sectionFor),
+  sG: () => (/* binding */ troubleshootingRef)
+});
+
+// UNUSED EXPORTS: SECTIONS, anchor
+
+;// CONCATENATED MODULE: ./src/steps/catalog.ts
+const STEPS = {
+    connect: {
+        modes: ['all'],
+        section: 'connect',
+        what: 'the SSH connection, the host key verified'
+    },
+    preflight: {
+        modes: ['preflight', 'provision'],
+        section: 'server',
+        what: 'what the server has and lacks (sudo, systemd, python3, packages, the name, disk space)'
+    },
+    lock: {
+        modes: ['deploy', 'provision', 'rollback', 'restore', 'run'],
+        section: 'server',
+        what: 'one deploy per app per server, after the name and disk checks'
+    },
+    layout: {
+        modes: ['deploy'],
+        section: 'server',
+        what: "the app's users, folders and /etc/APP"
+    },
+    upload: {
+        modes: ['deploy'],
+        section: 'build',
+        what: 'the release: what changed since the serving one, or the whole tree'
+    },
+    venv: {
+        modes: ['deploy'],
+        section: 'build',
+        what: 'the virtualenv venvs/HASH, reused or built'
+    },
+    config: {
+        modes: ['deploy'],
+        section: 'build',
+        what: 'the units, Gunicorn config and env file, rendered and staged'
+    },
+    build: {
+        modes: ['deploy'],
+        section: 'build',
+        what: 'the build commands (with `build`), in the new release'
+    },
+    check: {
+        modes: ['deploy'],
+        section: 'build',
+        what: 'the new release imported as the service would'
+    },
+    backup: {
+        modes: ['deploy'],
+        section: 'build',
+        what: 'an online backup of the SQLite database, checked'
+    },
+    'download backup': {
+        modes: ['deploy', 'backups'],
+        section: 'build',
+        what: 'a backup copied to the runner and checked there'
+    },
+    'pre-activate': {
+        modes: ['deploy'],
+        section: 'build',
+        what: 'your migrations, in the new release'
+    },
+    candidate: {
+        modes: ['deploy', 'rollback'],
+        section: 'candidate',
+        what: 'the release booted on a private socket and asked for health-path and smoke-paths'
+    },
+    units: {
+        modes: ['deploy'],
+        section: 'live',
+        what: 'the changed config files put in place'
+    },
+    switch: {
+        modes: ['deploy', 'rollback'],
+        section: 'live',
+        what: '`current` flipped; Gunicorn reloaded, restarted or started'
+    },
+    verify: {
+        modes: ['deploy', 'rollback', 'restore', 'verify'],
+        section: 'live',
+        what: 'new workers in the new release answer health-path through the live socket'
+    },
+    'post-activate': {
+        modes: ['deploy'],
+        section: 'live',
+        what: 'your commands after the release is live'
+    },
+    prune: {
+        modes: ['deploy'],
+        section: 'live',
+        what: 'old releases and venvs removed; the history line written'
+    },
+    rollback: {
+        modes: ['deploy'],
+        section: 'live',
+        what: 'the previous release put back and proven healthy'
+    },
+    'check backup': {
+        modes: ['deploy', 'rollback', 'restore'],
+        section: 'live',
+        what: 'the backup to restore staged and checked (PRAGMA integrity_check)'
+    },
+    'restore database': {
+        modes: ['deploy', 'rollback'],
+        section: 'live',
+        what: 'with rollback-restore-database: the backup before the migration put back'
+    },
+    'verify restored database': {
+        modes: ['deploy', 'rollback'],
+        section: 'live',
+        what: 'the app proven healthy on the restored database'
+    },
+    'put back': {
+        modes: ['deploy', 'rollback', 'restore'],
+        section: 'live',
+        what: 'the database as it was before the restore put back'
+    },
+    packages: {
+        modes: ['provision'],
+        section: 'provision',
+        what: 'the Debian packages the app and the tool need'
+    },
+    user: {
+        modes: ['provision'],
+        section: 'provision',
+        what: "the app's users and folders"
+    },
+    'import-database': {
+        modes: ['provision'],
+        section: 'provision',
+        what: 'with import-database: a database file put in place before the app first starts'
+    },
+    nginx: {
+        modes: ['provision'],
+        section: 'provision',
+        what: 'the nginx site, tested with nginx -t before nginx reloads'
+    },
+    tls: {
+        modes: ['provision'],
+        section: 'provision',
+        what: 'with tls: acme or files: the certificate (certbot through HTTP-01, or the given pair), HTTPS'
+    },
+    logrotate: {
+        modes: ['provision'],
+        section: 'provision',
+        what: 'the logrotate rules, checked with logrotate -d'
+    },
+    alerts: {
+        modes: ['provision'],
+        section: 'provision',
+        what: 'with alert-webhook: the webhook URL (root only) and the sender the server alerts through'
+    },
+    timers: {
+        modes: ['provision'],
+        section: 'provision',
+        what: 'the health check and daily database backup timers'
+    },
+    firewall: {
+        modes: ['provision'],
+        section: 'provision',
+        what: "with firewall: the app's nftables table, reverted unless a new SSH login confirms it"
+    },
+    release: {
+        modes: ['provision'],
+        section: 'provision',
+        what: 'whether the source needs a deploy (then the deploy steps run)'
+    },
+    checklist: {
+        modes: ['provision'],
+        section: 'provision',
+        what: 'the verify checklist'
+    },
+    'find release': {
+        modes: ['rollback'],
+        section: 'rollback',
+        what: 'the newest release proven live other than the current one, or rollback-to'
+    },
+    restore: {
+        modes: ['rollback', 'restore'],
+        section: 'rollback',
+        what: 'rollback: the release that served put back; restore: the backup swapped in'
+    },
+    'verify restored': {
+        modes: ['rollback'],
+        section: 'rollback',
+        what: 'the release put back proven healthy'
+    },
+    'verify put back': {
+        modes: ['restore'],
+        section: 'data',
+        what: 'the app proven healthy on the database put back'
+    },
+    'list backups': {
+        modes: ['backups'],
+        section: 'data',
+        what: 'the database backups on the server'
+    },
+    run: {
+        modes: ['run'],
+        section: 'run',
+        what: 'the command, in the serving release with its venv and environment'
+    },
+    'load check': {
+        modes: ['loadtest', 'verify'],
+        section: 'load',
+        what: 'wrk on the server through nginx at each load-clients level, judged by the load-* thresholds'
+    }
+};
+const STEP_NAMES = Object.keys(STEPS);
+function isStepName(name) {
+    return Object.hasOwn(STEPS, name);
+}
+/** The steps of a mode (those of every mode included), in the catalog's order. */
+function stepsOf(mode) {
+    return STEP_NAMES.filter((n) => {
+        const modes = STEPS[n].modes;
+        return modes.includes(mode) || modes.includes('all');
+    });
+}
+
+;// CONCATENATED MODULE: ./src/troubleshooting.ts
+
+/**
+ * Every error names the README section that explains it: by the step that failed (or the mode),
+ * since the steps are what the Troubleshooting sections are organised by.
+ */
+const SECTIONS = {
+    inputs: 'Inputs: `N inputs are not valid (nothing was changed on any server)`',
+    connect: 'Connecting (step `connect`)',
+    server: 'Checking the server (preflight, layout, lock)',
+    build: 'Building the release (upload, venv, check, pre-activate): nothing switched',
+    candidate: 'Proving the release before the switch (candidate): nothing switched',
+    live: 'Going live (switch, verify): rolled back',
+    rollback: 'Mode rollback',
+    provision: 'Mode provision and verify',
+    run: 'Mode run',
+    data: 'Mode restore and backups',
+    load: 'Load check (mode loadtest, verify with load)'
+};
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+function troubleshooting_anchor(heading) {
+    return heading
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+        .replace(/\s/g, '-');
+}
+/**
+ * The section for a run of `mode` that failed in `failedStep` (undefined: the error came from no
+ * step, e.g. the engine's own bookkeeping around them).
+ */
+function sectionFor(mode, failedStep) {
+    if (failedStep === 'connect')
+        return 'connect';
+    if (failedStep === 'load check')
+        return 'load';
+    // Provision's first deploy fails in the deploy's own steps (pip, the import check, the candidate):
+    // their sections explain them, not provision's.
+    const deployStep = failedStep === undefined ? undefined : STEPS[failedStep].section;
+    if (mode === 'provision' && (deployStep === 'build' || deployStep === 'candidate' || deployStep === 'live'))
+        return deployStep;
+    if (mode === 'provision' || mode === 'verify')
+        return 'provision';
+    if (mode === 'rollback')
+        return 'rollback';
+    if (mode === 'run')
+        return 'run';
+    if (mode === 'restore' || mode === 'backups')
+        return 'data';
+    // A deploy that failed outside any step: the server's state (the lock, the layout) is where to look.
+    if (deployStep === undefined)
+        return 'server';
+    return deployStep;
+}
+function troubleshootingRef(section) {
+    return `Troubleshooting: README.md#${troubleshooting_anchor(SECTIONS[section])}`;
+}
+
+
+/***/ })
+
+};
