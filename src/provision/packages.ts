@@ -1,4 +1,5 @@
 import type { DeployContext } from '../deploy/context.js';
+import type { ProvisionSettings } from '../settings.js';
 import { shQuote } from '../ssh/quote.js';
 import { DeployError } from '../steps/step.js';
 import { runProvisionScript, type ProvisionResult } from './run.js';
@@ -45,9 +46,13 @@ fi
 `;
 }
 
+/** What provision installs for these settings: the base, apt-packages, nftables for the firewall. */
+export function provisionPackages(pr: ProvisionSettings): string[] {
+  return packageList([...pr.aptPackages, ...(pr.edge.firewall ? ['nftables'] : [])]);
+}
+
 export async function ensurePackages(ctx: DeployContext): Promise<ProvisionResult> {
-  const pr = ctx.settings.provision;
-  const packages = packageList([...pr.aptPackages, ...(pr.edge.firewall ? ['nftables'] : [])]);
+  const packages = provisionPackages(ctx.settings.provision);
   try {
     return await runProvisionScript(ctx, 'installing packages', packagesScript(packages), {
       timeoutMs: 30 * 60_000,
