@@ -69,6 +69,18 @@ async function waitForEvent(event: string, timeoutMs = 30_000): Promise<Received
 
 let hostname: string;
 
+/** A release healthy as a candidate, 500 on /health once live: the deploy rolls it back. */
+async function brokenOnceLive(): Promise<string> {
+  const dir = await appCopy();
+  await editFile(
+    dir,
+    'app.py',
+    (t) =>
+      `${t}\nimport os\nLIVE = os.environ.get("PWD", "").endswith("/current")\n@app.before_request\ndef _broken():\n    if LIVE and request.path == "/health":\n        return "broken on purpose", 500\n`
+  );
+  return dir;
+}
+
 beforeAll(async () => {
   server = await bootServer();
   app = await appCopy();
@@ -105,13 +117,7 @@ test('the webhook is stored root-only; a second provision changes nothing', asyn
 }, 600_000);
 
 test('a deploy rolled back is reported by the server', async () => {
-  const dir = await appCopy();
-  await editFile(
-    dir,
-    'app.py',
-    (t) =>
-      `${t}\nimport os\nLIVE = os.environ.get("PWD", "").endswith("/current")\n@app.before_request\ndef _broken():\n    if LIVE and request.path == "/health":\n        return "broken on purpose", 500\n`
-  );
+  const dir = await brokenOnceLive();
   const { report } = await deploy(server, dir, { 'health-timeout': '8s' });
   expect(report.hosts[0]!.status).toBe('rolled-back');
   const failed = report.hosts[0]!.facts['failed-release']!;
@@ -221,13 +227,7 @@ printf 'http://127.0.0.1:9912/hook\\n' > /etc/shop/alert-webhook`
   // Bounded, and it really waited on the receiver (not refused at once).
   expect(Date.now() - started).toBeGreaterThan(30_000);
   // A deploy rolled back with that receiver: rolled back as always, no slower for the alert.
-  const dir = await appCopy();
-  await editFile(
-    dir,
-    'app.py',
-    (t) =>
-      `${t}\nimport os\nLIVE = os.environ.get("PWD", "").endswith("/current")\n@app.before_request\ndef _broken():\n    if LIVE and request.path == "/health":\n        return "broken on purpose", 500\n`
-  );
+  const dir = await brokenOnceLive();
   const { report } = await deploy(server, dir, { 'health-timeout': '8s' });
   expect(report.hosts[0]!.status).toBe('rolled-back');
   expect(report.error).toMatch(/rolled back; .* is serving and healthy/);

@@ -119,6 +119,28 @@ test('firewall: true lets in SSH, 80 and firewall-allow, drops the rest, and a s
   await listen(8099);
 }, 600_000);
 
+test('dry-run shows the ruleset change and changes nothing', async () => {
+  const before = await onServer(
+    server,
+    'cat /etc/shop/firewall.nft; nft list table inet gunicorn_deploy_shop'
+  );
+  const { report, lines } = await deploy(server, app, {
+    ...BASE,
+    'firewall-allow': '8081, 8099, udp/53',
+    'dry-run': 'true'
+  });
+  expect(report.error).toBeUndefined();
+  expect(stepOf(report, 'firewall')).toMatchObject({ changed: true, detail: 'would change: ruleset' });
+  const log = lines.join('\n');
+  expect(log).toMatch(/would load the firewall table inet gunicorn_deploy_shop/);
+  expect(log).toMatch(/-\s+tcp dport \{ 22, 80, 443, 8081 \} accept\n/);
+  expect(log).toMatch(/\+\s+tcp dport \{ 22, 80, 443, 8081, 8099 \} accept/);
+  expect(await onServer(server, 'cat /etc/shop/firewall.nft; nft list table inet gunicorn_deploy_shop')).toBe(
+    before
+  );
+  expect(await probe(8099)).toBe('timeout');
+}, 600_000);
+
 test('a ruleset no new SSH login can confirm is reverted by the server within 60 s, and the error says so', async () => {
   const before = await onServer(server, 'cat /etc/shop/firewall.nft');
   const key = await readFile(server.privateKeyPath, 'utf8');

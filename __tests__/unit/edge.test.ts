@@ -17,7 +17,7 @@ import {
 } from '../../src/provision/firewall.js';
 import { alertFiles, alertsScript, ALERT_SCRIPT } from '../../src/provision/alerts.js';
 import { prelude, REPORT } from '../../src/provision/shell.js';
-import { packageList } from '../../src/provision/packages.js';
+import { provisionPackages } from '../../src/provision/packages.js';
 import { renderHealthUnits, renderDbMaintenanceUnits } from '../../src/render.js';
 import { provisionVars } from '../../src/provision/vars.js';
 
@@ -107,10 +107,8 @@ describe('edge inputs', () => {
   });
 
   test('firewall: true installs nftables with the packages', () => {
-    const s = settings({ firewall: 'true' });
-    expect(
-      packageList([...s.provision.aptPackages, ...(s.provision.edge.firewall ? ['nftables'] : [])])
-    ).toContain('nftables');
+    expect(provisionPackages(settings({ firewall: 'true' }))).toContain('nftables');
+    expect(provisionPackages(settings())).not.toContain('nftables');
   });
 });
 

@@ -133,7 +133,11 @@ export function applyScript(app: string): string {
   const p = firewallPaths(app);
   const t = firewallTable(app);
   return `
-command -v nft >/dev/null || { echo "nft is not installed (the packages step installs nftables)" >&2; exit 4; }
+if ! command -v nft >/dev/null; then
+  # A dry run on a server the packages step would install nftables on.
+  if [ "$dry" = 1 ]; then echo "would=install the firewall table inet ${t} and ${p.unit}"; echo "changed=firewall"; exit 0; fi
+  echo "nft is not installed (the packages step installs nftables)" >&2; exit 4
+fi
 install -d -m 0700 /run/gunicorn-deploy
 pending=${q(p.pending)}
 IFS= read -r rules_b64; IFS= read -r unit_b64

@@ -1,4 +1,5 @@
 import type { DeployContext } from '../deploy/context.js';
+import type { Settings } from '../settings.js';
 import { shQuote } from '../ssh/quote.js';
 import { DeployError } from '../steps/step.js';
 import { runProvisionScript, type ProvisionResult } from './run.js';
@@ -45,15 +46,22 @@ fi
 `;
 }
 
-export async function ensurePackages(ctx: DeployContext): Promise<ProvisionResult> {
-  const pr = ctx.settings.provision;
-  const tls = ctx.settings.tls.mode;
-  // certbot for tls: acme; openssl reads the certificates (Debian has it wherever ca-certificates is).
-  const packages = packageList([
+/**
+ * What provision installs for these settings: the base, apt-packages, certbot for tls: acme (openssl
+ * reads the certificates, for tls: files too), nftables for the firewall.
+ */
+export function provisionPackages(settings: Pick<Settings, 'provision' | 'tls'>): string[] {
+  const pr = settings.provision;
+  const tls = settings.tls.mode;
+  return packageList([
     ...pr.aptPackages,
     ...(tls === 'acme' ? ['certbot', 'openssl'] : tls === 'files' ? ['openssl'] : []),
     ...(pr.edge.firewall ? ['nftables'] : [])
   ]);
+}
+
+export async function ensurePackages(ctx: DeployContext): Promise<ProvisionResult> {
+  const packages = provisionPackages(ctx.settings);
   try {
     return await runProvisionScript(ctx, 'installing packages', packagesScript(packages), {
       timeoutMs: 30 * 60_000,
