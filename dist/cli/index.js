@@ -83438,15 +83438,21 @@ if [ \${#missing[@]} -gt 0 ]; then
 fi
 `;
 }
-async function ensurePackages(ctx) {
-    const pr = ctx.settings.provision;
-    const tls = ctx.settings.tls.mode;
-    // certbot for tls: acme; openssl reads the certificates (Debian has it wherever ca-certificates is).
-    const packages = packageList([
+/**
+ * What provision installs for these settings: the base, apt-packages, certbot for tls: acme (openssl
+ * reads the certificates, for tls: files too), nftables for the firewall.
+ */
+function provisionPackages(settings) {
+    const pr = settings.provision;
+    const tls = settings.tls.mode;
+    return packageList([
         ...pr.aptPackages,
         ...(tls === 'acme' ? ['certbot', 'openssl'] : tls === 'files' ? ['openssl'] : []),
         ...(pr.edge.firewall ? ['nftables'] : [])
     ]);
+}
+async function ensurePackages(ctx) {
+    const packages = provisionPackages(ctx.settings);
     try {
         return await runProvisionScript(ctx, 'installing packages', packagesScript(packages), {
             timeoutMs: 30 * 60_000,
@@ -84185,7 +84191,11 @@ function applyScript(app) {
     const p = firewallPaths(app);
     const t = firewallTable(app);
     return `
-command -v nft >/dev/null || { echo "nft is not installed (the packages step installs nftables)" >&2; exit 4; }
+if ! command -v nft >/dev/null; then
+  # A dry run on a server the packages step would install nftables on.
+  if [ "$dry" = 1 ]; then echo "would=install the firewall table inet ${t} and ${p.unit}"; echo "changed=firewall"; exit 0; fi
+  echo "nft is not installed (the packages step installs nftables)" >&2; exit 4
+fi
 install -d -m 0700 /run/gunicorn-deploy
 pending=${q(p.pending)}
 IFS= read -r rules_b64; IFS= read -r unit_b64
