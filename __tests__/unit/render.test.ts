@@ -16,6 +16,7 @@ import {
   type ServerFile
 } from '../../src/render.js';
 import { layoutFor } from '../../src/deploy/paths.js';
+import { firewallFiles } from '../../src/provision/firewall.js';
 
 const REPO = process.cwd();
 const TEMPLATES = path.join(REPO, 'templates');
@@ -400,10 +401,18 @@ describe('one layout', () => {
     const unitFiles = Object.values(layout.units).map((u) => u.file);
     const health = renderHealthUnits(vars, TEMPLATES);
     const db = renderDbMaintenanceUnits(vars, TEMPLATES);
-    const written = [f.socket, f.service, health.service, health.timer, db.service, db.timer].map(
-      (x) => x.path
-    );
-    expect(written.sort()).toEqual(unitFiles.sort());
+    const firewall = firewallFiles('shop', 22, []).filter((x) => x.path.startsWith('/etc/systemd/'));
+    const written = [
+      f.socket,
+      f.service,
+      health.service,
+      health.timer,
+      db.service,
+      db.timer,
+      ...firewall
+    ].map((x) => x.path);
+    // The alert@ unit is alertFiles()' (it needs a host's settings): unit/edge checks its path.
+    expect([...written, layout.units.alertService.file].sort()).toEqual(unitFiles.sort());
   });
 
   test('releases and their link', () => {

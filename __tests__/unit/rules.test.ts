@@ -155,7 +155,9 @@ describe('hostile values are refused by parseSettings, naming the input', () => 
     'certbot',
     'logrotate',
     'shop-health',
-    'shop-build'
+    'shop-build',
+    'shop-firewall',
+    'shop-alert'
   ])('app-name %s is reserved', (name) => {
     refused({ 'app-name': name }, 'app-name', /is reserved/);
   });

@@ -71,6 +71,10 @@ export interface AppLayout {
     healthTimer: Unit;
     dbService: Unit;
     dbTimer: Unit;
+    /** firewall: true loads the app's nftables table at boot. */
+    firewallService: Unit;
+    /** OnFailure= of the app's units (alert-webhook); a template, instances name the failed unit. */
+    alertService: Unit;
   };
   /** The transient unit the candidate boots in (systemd-run), never a file. */
   candidateUnit: string;
@@ -83,6 +87,20 @@ export interface AppLayout {
 
 function unit(name: string): Unit {
   return { name, file: `${UNIT_DIR}/${name}` };
+}
+
+/** Every unit file of the app, by role: the one list the name checks and the provision steps use. */
+export function appUnits(app: string): AppLayout['units'] {
+  return {
+    service: unit(`${app}.service`),
+    socket: unit(`${app}.socket`),
+    healthService: unit(`${app}-health.service`),
+    healthTimer: unit(`${app}-health.timer`),
+    dbService: unit(`${app}-db-maintenance.service`),
+    dbTimer: unit(`${app}-db-maintenance.timer`),
+    firewallService: unit(`${app}-firewall.service`),
+    alertService: unit(`${app}-alert@.service`)
+  };
 }
 
 /** The layout of app `app` in folder `dir`; the values are trusted (settings and templateVars check them). */
@@ -121,14 +139,7 @@ export function layoutFor(app: string, dir: string): AppLayout {
     logDir,
     accessLog: `${logDir}/access.log`,
     errorLog: `${logDir}/error.log`,
-    units: {
-      service: unit(`${app}.service`),
-      socket: unit(`${app}.socket`),
-      healthService: unit(`${app}-health.service`),
-      healthTimer: unit(`${app}-health.timer`),
-      dbService: unit(`${app}-db-maintenance.service`),
-      dbTimer: unit(`${app}-db-maintenance.timer`)
-    },
+    units: appUnits(app),
     candidateUnit: `gunicorn-deploy-candidate-${app}`,
     healthScript: `${SCRIPT_DIR}/${app}-health-check`,
     dbScript: `${SCRIPT_DIR}/${app}-db-maintenance`,

@@ -26,7 +26,7 @@ export function alertFiles(ctx: DeployContext): ServerFile[] {
   return [
     { path: ALERT_SCRIPT, content: renderTemplate('alert.sh', vars), mode: '0755', owner: 'root:root' },
     {
-      path: `/etc/systemd/system/${ctx.paths.app}-alert@.service`,
+      path: ctx.paths.units.alertService.file,
       content: renderTemplate('systemd/alert@.service', vars),
       mode: '0644',
       owner: 'root:root'

@@ -4,6 +4,7 @@ import type { ServerFile } from '../render.js';
 import type { Remote } from '../ssh/types.js';
 import { shQuote } from '../ssh/quote.js';
 import { UNIT_HEADER } from '../steps/ownership.js';
+import { appUnits } from '../deploy/paths.js';
 import { DeployError, errorMessage } from '../steps/step.js';
 import { runProvisionScript, type ProvisionResult } from './run.js';
 import { filesInput, writeFilesScript } from './shell.js';
@@ -35,8 +36,8 @@ export function firewallTable(app: string): string {
 export function firewallPaths(app: string) {
   return {
     rules: `/etc/${app}/firewall.nft`,
-    unit: `${app}-firewall.service`,
-    unitFile: `/etc/systemd/system/${app}-firewall.service`,
+    unit: appUnits(app).firewallService.name,
+    unitFile: appUnits(app).firewallService.file,
     pending: `/run/gunicorn-deploy/${app}-firewall.pending.nft`,
     revert: `${app}-firewall-revert`,
     revertScript: `/run/gunicorn-deploy/${app}-firewall-revert.sh`,

@@ -38,7 +38,7 @@ export const RESERVED_APP_NAMES = new Set([
 
 /** Prefixes and suffixes that would collide with systemd's units or this tool's own names. */
 const RESERVED_PREFIXES = ['systemd-', 'dbus-', 'apt-', 'dpkg-', 'ssh-', 'nginx-'];
-const RESERVED_SUFFIXES = ['-health', '-db-maintenance', '-build'];
+const RESERVED_SUFFIXES = ['-health', '-db-maintenance', '-build', '-firewall', '-alert'];
 
 export function appNameProblem(name: string, loginUser?: string): Problem {
   if (!APP_NAME.test(name)) {
