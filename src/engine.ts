@@ -4,7 +4,7 @@ import { SettingsError, type HostSpec, type Settings } from './settings.js';
 import { sourceProblems } from './source-check.js';
 import type { Remote, SshTarget } from './ssh/types.js';
 import { connect as sshConnect } from './ssh/connection.js';
-import { errorMessage, step } from './steps/step.js';
+import { AfterProofError, errorMessage, step } from './steps/step.js';
 import { modeStrategy } from './modes/index.js';
 import { bufferedLogger, planBatches } from './fleet.js';
 import { sectionFor, troubleshootingRef } from './troubleshooting.js';
@@ -295,6 +295,12 @@ async function runRolling(
           activated.push(slot);
           tidying.set(slot, tidy(slot));
         } else {
+          // Switched and proven, then failed (post-activate): live like the others, so it is tidied
+          // and, with rollback-scope all, goes back with them; the fleet never ends on two releases.
+          if (r.reason instanceof AfterProofError) {
+            activated.push(slot);
+            tidying.set(slot, tidy(slot));
+          }
           fail(slot, r.reason);
           failure ??= { slot, why: errorMessage(r.reason) };
         }

@@ -141,11 +141,30 @@ test('after proven: a failed prune is a warning; the release stays live and its 
   expect(r.server('web2').current).toBe(NEW);
 });
 
-test('a failing post-activate hook fails the run; that server keeps the proven release and says so', async () => {
+test('a failing post-activate hook, rollback-scope all: the fleet goes back together, that server too', async () => {
   const r = await rollout(3, { 'post-activate': 'flask notify' }, (h) => (h === 'web2' ? 'hook' : undefined));
   expect(r.report.ok).toBe(false);
+  // web2 was switched and proven before its hook failed: it was live, so it goes back with web1
+  // (before this, it stayed on the new release while web1 went back: two releases in one fleet).
+  expect(r.server('web1').current).toBe(OLD);
+  expect(r.server('web2').current).toBe(OLD);
+  expect(r.server('web2').history.map((h) => `${h.event} ${h.status}`)).toEqual([
+    'deploy deployed',
+    'rollback rolled-back'
+  ]);
+  expect(r.report.hosts.slice(1).map((h) => h.status)).toEqual(['rolled-back', 'not started']);
+  expect(r.report.error).toMatch(/^web2: post-activate commands failed \(exit 1\)\nThe new release is live/);
+});
+
+test('a failing post-activate hook, rollback-scope host: that server keeps the proven release, recorded live', async () => {
+  const r = await rollout(3, { 'post-activate': 'flask notify', 'rollback-scope': 'host' }, (h) =>
+    h === 'web2' ? 'hook' : undefined
+  );
+  expect(r.report.ok).toBe(false);
+  expect(r.server('web1').current).toBe(NEW);
   expect(r.server('web2').current).toBe(NEW);
   expect(r.server('web2').states.get(NEW)).toBe('live');
+  // Its deploy line is written although the run failed: the release is live.
+  expect(r.server('web2').history.map((h) => `${h.event} ${h.status}`)).toEqual(['deploy deployed']);
   expect(r.report.hosts.slice(1).map((h) => h.status)).toEqual(['failed', 'not started']);
-  expect(r.report.error).toMatch(/^web2: post-activate commands failed \(exit 1\)\nThe new release is live/);
 });

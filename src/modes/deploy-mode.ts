@@ -23,7 +23,7 @@ import { recordCommand, releaseHash, stateCommand } from '../deploy/release-reco
 import { rememberCommand } from '../deploy/remembered.js';
 import { shQuote } from '../ssh/quote.js';
 import { parseFacts } from '../deploy/context.js';
-import { DeployError, errorMessage, step, type StepOutcome } from '../steps/step.js';
+import { AfterProofError, DeployError, errorMessage, step, type StepOutcome } from '../steps/step.js';
 import type { StepName } from '../steps/catalog.js';
 
 export const DEPLOY_KEYS = ['release', 'previous-release', 'reload', 'rolled-back'];
@@ -231,9 +231,13 @@ export async function activateRelease(host: HostContext, p: PreparedRelease): Pr
       `release ${release} failed and was rolled back; ${back} is serving and healthy. Why: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`
     );
   }
-  await s('post-activate', () =>
-    runHook(ctx, 'post-activate', ctx.settings.deploy.postActivate, release, ctx.paths.envFile)
-  );
+  try {
+    await s('post-activate', () =>
+      runHook(ctx, 'post-activate', ctx.settings.deploy.postActivate, release, ctx.paths.envFile)
+    );
+  } catch (err) {
+    throw new AfterProofError(err);
+  }
 }
 
 /**
@@ -322,7 +326,11 @@ export const deployMode: ModeStrategy = {
   async runHost(host) {
     const p = await prepareRelease(host);
     try {
-      await activateRelease(host, p);
+      await activateRelease(host, p).catch(async (err: unknown) => {
+        // Live and proven: its history line and release record are written all the same.
+        if (err instanceof AfterProofError) await tidyRelease(host, p);
+        throw err;
+      });
       await tidyRelease(host, p);
     } finally {
       await p.lock.release();

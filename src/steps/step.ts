@@ -62,6 +62,18 @@ export class DeployError extends Error {
   }
 }
 
+/**
+ * A failure after the release was switched and proven (the post-activate hook): the release is live,
+ * so the run records it as deployed (history, release record) before it fails, and a fleet counts
+ * the server as switched (rollback-scope all takes it back with the others).
+ */
+export class AfterProofError extends DeployError {
+  constructor(err: unknown) {
+    super(errorMessage(err));
+    this.name = 'AfterProofError';
+  }
+}
+
 /** What a refusal before the switch leaves serving: the old release, or nothing on a first deploy. */
 export function keepsServing(ctx: { facts: Record<string, string | undefined> }): string {
   return ctx.facts['previous-release'] === ''
