@@ -1,6 +1,13 @@
 import type { Logger } from './log.js';
 import type { HostReport, RunReport } from './report.js';
-import { SettingsError, type HostSpec, type Settings } from './settings.js';
+import {
+  SettingsError,
+  hostLabel,
+  registerSecrets,
+  targetFor,
+  type HostSpec,
+  type Settings
+} from './settings.js';
 import { sourceProblems } from './source-check.js';
 import type { Remote, SshTarget } from './ssh/types.js';
 import { connect as sshConnect } from './ssh/connection.js';
@@ -15,6 +22,8 @@ import type { PhaseNote } from './phase-state.js';
 // The contracts between the engine and the modes live in modes/types.ts (no import cycle).
 export type { HostContext, ModeStrategy, RollingStrategy } from './modes/types.js';
 export type { PhaseNote } from './phase-state.js';
+// Where the front doors have always found them; they belong to the settings (src/settings/hosts.ts).
+export { hostLabel, registerSecrets, secretValues, targetFor } from './settings.js';
 
 export type Connector = (target: SshTarget, logger: Logger) => Promise<Remote>;
 
@@ -27,63 +36,6 @@ export interface EngineDeps {
   onPhase?: (index: number, host: string, note: PhaseNote) => void;
   /** The mode's strategy; by default the one settings.mode names (tests pass their own). */
   strategy?: ModeStrategy;
-}
-
-export function targetFor(settings: Settings, host: HostSpec): SshTarget {
-  return {
-    host: host.host,
-    port: host.port,
-    user: settings.ssh.user,
-    privateKey: settings.ssh.privateKey,
-    passphrase: settings.ssh.passphrase,
-    knownHosts: settings.ssh.knownHosts,
-    fingerprints: settings.ssh.fingerprints,
-    trustOnFirstUse: settings.ssh.trustOnFirstUse,
-    connectTimeoutMs: settings.ssh.connectTimeoutMs,
-    jump: settings.jump
-      ? {
-          host: settings.jump.host,
-          port: settings.jump.port,
-          user: settings.jump.user,
-          privateKey: settings.jump.privateKey,
-          knownHosts: settings.jump.knownHosts,
-          fingerprints: settings.jump.fingerprints,
-          connectTimeoutMs: settings.ssh.connectTimeoutMs
-        }
-      : undefined
-  };
-}
-
-export function hostLabel(h: HostSpec): string {
-  return h.port === 22 ? h.host : `${h.host}:${h.port}`;
-}
-
-/** Registers every secret the settings hold, before anything prints. */
-export function registerSecrets(settings: Settings, logger: Logger): void {
-  for (const v of secretValues(settings)) logger.setSecret(v);
-}
-
-/**
- * Every value to mask. A multi-line key is also masked line by line: a log line can carry one of
- * its lines on its own (an error quoting a parse failure), which a whole-value mask would miss.
- */
-export function secretValues(settings: Settings): string[] {
-  const out = [
-    settings.ssh.privateKey,
-    ...settings.ssh.privateKey.split('\n').filter((l) => l.trim().length >= 8)
-  ];
-  if (settings.ssh.passphrase) out.push(settings.ssh.passphrase);
-  if (settings.jump && settings.jump.privateKey !== settings.ssh.privateKey) {
-    out.push(
-      settings.jump.privateKey,
-      ...settings.jump.privateKey.split('\n').filter((l) => l.trim().length >= 8)
-    );
-  }
-  for (const e of settings.deploy.env) if (e.value.trim().length > 0) out.push(e.value);
-  if (settings.tls.key)
-    out.push(settings.tls.key, ...settings.tls.key.split('\n').filter((l) => l.trim().length >= 8));
-  if (settings.provision.edge.alertWebhook) out.push(settings.provision.edge.alertWebhook);
-  return out;
 }
 
 /** One server's part in a run: its report, its connection and what its mode prepared. */

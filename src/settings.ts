@@ -30,6 +30,7 @@ export type { GithubSettings } from './settings/github.js';
 export { inputSecrets } from './settings/env.js';
 export { parseDuration, splitList, type InputReader, type Inputs, type Problems } from './settings/inputs.js';
 export { INPUT_DEFAULTS } from './settings/defaults.js';
+export { hostLabel, registerSecrets, secretValues, targetFor } from './settings/hosts.js';
 
 export interface Settings {
   mode: Mode;
