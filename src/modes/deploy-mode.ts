@@ -74,6 +74,8 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
   const d = ctx.settings.deploy;
   ctx.facts['rolled-back'] = 'false';
   host.notePhase?.({ phase: 'preparing' });
+  // The root shell's sudo overlaps the lock's.
+  ctx.remote.warm?.();
   const lock = held ?? (await s('lock', async () => ({ lock: await acquireLock(ctx), detail: 'held' }))).lock;
   let up: Uploaded | undefined;
   let migrated = '';

@@ -128,13 +128,7 @@ export class SshRemote implements Remote {
     if (!opts.sudo || opts.stream || opts.onStdout || opts.stdin instanceof Readable) return undefined;
     if (this.closed || opts.signal?.aborted) return undefined;
     if (Buffer.byteLength(text) > MAX_COMMAND_BYTES) return undefined;
-    this.shell ??= new RootShell(
-      this.client(),
-      rootShellCommand(this.needsSudo, OUTPUT_CAP_BYTES, KILL_AFTER_S),
-      this.label,
-      this.logger
-    );
-    const sh = this.shell;
+    const sh = this.rootShell();
     if (!sh.available) return undefined;
     const firstLine = shown.split('\n').find((l) => l.trim() !== '') ?? '';
     this.logger.debug(
@@ -197,6 +191,21 @@ export class SshRemote implements Remote {
       if (abortTimer) clearTimeout(abortTimer);
       opts.signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  private rootShell(): RootShell {
+    this.shell ??= new RootShell(
+      this.client(),
+      rootShellCommand(this.needsSudo, OUTPUT_CAP_BYTES, KILL_AFTER_S),
+      this.label,
+      this.logger
+    );
+    return this.shell;
+  }
+
+  warm(): void {
+    if (this.closed) return;
+    void this.rootShell().open();
   }
 
   private cancelledError(signal: AbortSignal | undefined): CancelledError {

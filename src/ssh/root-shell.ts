@@ -148,7 +148,8 @@ export class RootShell {
     this.channel?.end();
   }
 
-  private open(): Promise<ClientChannel | undefined> {
+  /** Starts the shell now (idempotent): its sudo then overlaps whatever the caller waits for. */
+  open(): Promise<ClientChannel | undefined> {
     if (this.broken) return Promise.resolve(undefined);
     this.opening ??= new Promise((resolve) => {
       this.client.exec(this.startCommand, (err, channel) => {

@@ -77,6 +77,11 @@ export interface Remote {
   exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
   /** Runs a bash script with `set -euo pipefail`. A non-zero exit is not thrown. */
   script(script: string, opts?: ExecOptions): Promise<ExecResult>;
+  /**
+   * Starts, in the background, what later root commands reuse (the privileged shell), so its
+   * start overlaps other waits (the lock). Optional; never fails.
+   */
+  warm?(): void;
   /** Sends a local directory as one tar stream over one exec channel and unpacks it in remoteDir. */
   upload(localDir: string, remoteDir: string, opts: UploadOptions): Promise<UploadResult>;
   close(): Promise<void>;
