@@ -46,7 +46,7 @@ test('a code-only deploy runs its root commands in one sudo session and reports 
   const sudo = (await sudoCommands(since)).filter((l) => !l.includes('date +%s'));
   // The lock holder and the upload stream keep their own channels (stdin streams); every other
   // root command of the run goes through the one privileged shell. Before: one sudo per command
-  // (16 for this deploy).
+  // (15 for this deploy).
   expect({ count: sudo.length, sudo }).toEqual({ count: 3, sudo: expect.any(Array) });
   expect(sudo.filter((l) => l.startsWith("COMMAND=/usr/bin/bash -c 'd=$(mktemp"))).toHaveLength(1);
   expect((await getJson(server, '/health')).body.release).toBe(h.facts.release);

@@ -29,8 +29,8 @@ function localClient(): Client {
 }
 
 const shells: RootShell[] = [];
-function shell(command = rootShellCommand(false, 1024, 1)): RootShell {
-  const s = new RootShell(localClient(), command, 'local', memoryLogger());
+function shell(command = rootShellCommand(false, 1)): RootShell {
+  const s = new RootShell(localClient(), command, 'local', memoryLogger(), 1024);
   shells.push(s);
   return s;
 }
@@ -57,7 +57,7 @@ test('a command cannot fake an answer, and long output keeps its tail', async ()
   const sh = shell();
   const res = await sh.run({
     shell: 'bash',
-    text: 'echo "x rc 0 0 0"; echo "ready"; head -c 3000 /dev/zero | tr "\\0" a; echo END',
+    text: 'echo "x rc 0"; printf "\\nx out\\n"; echo "ready"; head -c 300000 /dev/zero | tr "\\0" a; echo END',
     timeoutS: '10'
   });
   expect(res?.code).toBe(0);

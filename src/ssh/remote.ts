@@ -196,9 +196,10 @@ export class SshRemote implements Remote {
   private rootShell(): RootShell {
     this.shell ??= new RootShell(
       this.client(),
-      rootShellCommand(this.needsSudo, OUTPUT_CAP_BYTES, KILL_AFTER_S),
+      rootShellCommand(this.needsSudo, KILL_AFTER_S),
       this.label,
-      this.logger
+      this.logger,
+      OUTPUT_CAP_BYTES
     );
     return this.shell;
   }

@@ -6,23 +6,23 @@ import type { ExecResult } from './types.js';
 
 /**
  * One privileged shell per connection, reused by every root command that needs neither live
- * output nor a streamed stdin. A new exec channel plus `sudo` costs ~0.1 s even for a command that
- * does nothing; a command sent to this shell costs one request and its answer (~a few ms).
+ * output nor a streamed stdin: one `sudo` per connection instead of one per command.
  *
  * Protocol (all on the shell channel): the runner writes a header line
  * `TOKEN SHELL TIMEOUT_S SCRIPT_BYTES STDIN_BYTES`, then the script and the stdin bytes. The shell
- * runs `timeout -k 5 T SHELL -c SCRIPT` (exactly as a single command would run, its own process
- * group, killed with its children at the timeout) with stdin from a file in /dev/shm (RAM, mode
- * 0700, removed after the command: secrets never reach a disk or a command line), stdout and
- * stderr to files, and answers `TOKEN pid PID`, then `TOKEN rc CODE OUT_BYTES ERR_BYTES` and the
- * two outputs' tails. The token is fresh per command, so nothing the command prints can fake an
- * answer. TERM to the shell (a cancelled run) ends the running command the way TERM to a single
- * command does.
+ * runs `timeout -k 5 T SHELL -c SCRIPT` (exactly as a single command would run: its own process
+ * group, killed with its children at the timeout) with stdin from a file in RAM (/dev/shm or /run,
+ * mode 0700, emptied after the command: secrets never reach a disk or a command line), stdout and
+ * stderr to files, and answers with the command's stdout, `\nTOKEN out`, its stderr and
+ * `\nTOKEN rc CODE`. The token is fresh per command and never given to it, so nothing the command
+ * prints can end or fake an answer. TERM to the shell (a cancelled run) ends the running command
+ * the way TERM to a single command does. Few processes per command (head, timeout, the shell, one
+ * cat): every fork costs ~1-2 ms.
  */
-export function rootShellDriver(capBytes: number, killAfterS: number): string {
-  // Fresh output files per command: a process a command left running that still holds its
-  // stdout writes into a removed file, never into the next command's answer.
+export function rootShellDriver(killAfterS: number): string {
   // The folder is in RAM (tmpfs) or the shell does not start: stdin (secrets) never touches a disk.
+  // Fresh output files per command: a process a command left running that still holds its stdout
+  // writes into an old file, never into the next command's answer.
   return `d=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d -p /run 2>/dev/null) || exit 1
 trap 'rm -rf -- "$d"' EXIT
 pid=""
@@ -31,31 +31,29 @@ trap '[ -z "$pid" ] || kill -TERM "$pid" 2>/dev/null' TERM
 echo ready
 while IFS=' ' read -r tok sh tmo slen ilen; do
   case "$sh" in sh|bash) ;; *) exit 2 ;; esac
-  n=$((n + 1)); o="$d/o$n"; e="$d/e$n"
+  n=$((n + 1)); o="$d/o$n"; e="$d/e$n"; i=/dev/null
   head -c "$slen" > "$d/s"
-  head -c "$ilen" > "$d/i"
-  timeout -k ${killAfterS} "$tmo" "$sh" -c "$(cat -- "$d/s")" < "$d/i" > "$o" 2> "$e" &
+  script=""
+  IFS= read -r -d '' script < "$d/s" || true
+  if [ "$ilen" -gt 0 ]; then i="$d/i"; head -c "$ilen" > "$i"; fi
+  timeout -k ${killAfterS} "$tmo" "$sh" -c "$script" < "$i" > "$o" 2> "$e" &
   pid=$!
-  printf '%s pid %s\\n' "$tok" "$pid"
   wait "$pid"; rc=$?
   # A TERM (cancel) interrupts wait: wait again for the command's own end.
   while kill -0 "$pid" 2>/dev/null; do wait "$pid"; rc=$?; done
   pid=""
-  : > "$d/i"
-  ol=$(stat -c %s "$o"); el=$(stat -c %s "$e")
-  [ "$ol" -le ${capBytes} ] || ol=${capBytes}
-  [ "$el" -le ${capBytes} ] || el=${capBytes}
-  printf '%s rc %s %s %s\\n' "$tok" "$rc" "$ol" "$el"
-  tail -c "$ol" "$o"
-  tail -c "$el" "$e"
-  rm -f -- "$o" "$e"
+  [ "$i" = /dev/null ] || : > "$i"
+  printf '\\n%s out\\n' "$tok" > "$d/m"
+  cat -- "$o" "$d/m" "$e"
+  printf '\\n%s rc %s\\n' "$tok" "$rc"
+  : > "$o"; : > "$e"
 done`;
 }
 
 interface Pending {
   token: string;
-  /** Bytes of stdout + stderr still to come after the rc line, once it was read. */
-  body?: { code: number; out: number; err: number };
+  /** The command's stdout, once its end mark came. */
+  stdout?: Buffer;
   settle(result: { code: number; stdout: string; stderr: string } | Error): void;
 }
 
@@ -83,7 +81,9 @@ export class RootShell {
     /** The command that starts the driver: `sudo -n -- bash -c DRIVER`, or bash alone for root. */
     private readonly startCommand: string,
     private readonly label: string,
-    private readonly logger: Logger
+    private readonly logger: Logger,
+    /** Output kept per stream: the tail, where errors are. */
+    private readonly capBytes = 4 * 1024 * 1024
   ) {}
 
   /** Free for a command now: not running one, and not known to be unusable. */
@@ -202,28 +202,40 @@ export class RootShell {
         this.buf = Buffer.alloc(0);
         return;
       }
-      if (p.body) {
-        const need = p.body.out + p.body.err;
-        if (this.buf.length < need) return;
-        const stdout = this.buf.subarray(0, p.body.out).toString('utf8');
-        const stderr = this.buf.subarray(p.body.out, need).toString('utf8');
-        this.buf = this.buf.subarray(need);
-        p.settle({ code: p.body.code, stdout, stderr });
+      if (p.stdout === undefined) {
+        const mark = Buffer.from(`\n${p.token} out\n`);
+        const at = this.buf.indexOf(mark);
+        if (at < 0) return this.keepTail(mark.length);
+        p.stdout = this.buf.subarray(0, at);
+        this.buf = this.buf.subarray(at + mark.length);
         continue;
       }
-      const nl = this.buf.indexOf('\n');
+      const mark = Buffer.from(`\n${p.token} rc `);
+      const at = this.buf.indexOf(mark);
+      if (at < 0) return this.keepTail(mark.length + 16);
+      const nl = this.buf.indexOf(0x0a, at + mark.length);
       if (nl < 0) return;
-      const line = this.buf.subarray(0, nl).toString();
+      const code = Number(this.buf.subarray(at + mark.length, nl).toString());
+      const stderr = this.buf.subarray(0, at);
       this.buf = this.buf.subarray(nl + 1);
-      const m = new RegExp(`^${p.token} rc (\\d+) (\\d+) (\\d+)$`).exec(line);
-      if (m) p.body = { code: Number(m[1]), out: Number(m[2]), err: Number(m[3]) };
+      p.settle({ code, stdout: this.tail(p.stdout), stderr: this.tail(stderr) });
     }
+  }
+
+  /** While an output streams in, only its tail (and room for the mark) is kept. */
+  private keepTail(markBytes: number): void {
+    const keep = this.capBytes + markBytes;
+    if (this.buf.length > keep + 65536) this.buf = Buffer.from(this.buf.subarray(this.buf.length - keep));
+  }
+
+  private tail(b: Buffer): string {
+    return (b.length > this.capBytes ? b.subarray(b.length - this.capBytes) : b).toString('utf8');
   }
 }
 
 /** The command line that starts the privileged shell (no secret in it: only the driver). */
-export function rootShellCommand(sudo: boolean, capBytes: number, killAfterS: number): string {
-  const inner = `bash -c ${shQuote(rootShellDriver(capBytes, killAfterS))}`;
+export function rootShellCommand(sudo: boolean, killAfterS: number): string {
+  const inner = `bash -c ${shQuote(rootShellDriver(killAfterS))}`;
   return sudo ? `sudo -n -- ${inner}` : inner;
 }
 
