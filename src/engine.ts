@@ -136,6 +136,7 @@ export async function runEngine(
       }
     }
   } finally {
+    for (const s of slots) if (s.remote?.roundTrips !== undefined) s.report.roundTrips = s.remote.roundTrips;
     await Promise.all(slots.map((s) => s.remote?.close().catch(() => undefined)));
   }
 

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { lstat, readFile, readlink } from 'node:fs/promises';
+import { createReadStream, lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { gitBlobs } from './git-blobs.js';
+import { HashCache } from './hash-cache.js';
 import { tarExcludeArgs } from './ssh/upload.js';
 
 /**
@@ -69,49 +69,47 @@ const blobId = (bytes: Buffer): string =>
 
 /** Small files in one read (most of an app's files); large ones streamed, never held whole. */
 async function hashFile(file: string, size: number): Promise<string> {
-  if (size <= 1 << 20) return blobId(await readFile(file));
+  if (size <= 1 << 20) return blobId(readFileSync(file));
   const h = createHash('sha1').update(`blob ${size}\0`);
   for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
   return h.digest('hex');
 }
 
-/** Runs fn over items, at most `limit` at a time, keeping the order of results. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 /**
  * Takes the ids git already has for a checkout's unchanged files, and hashes the rest (untracked,
- * modified, converted on checkout, or no git at all) on the runner, streaming and in parallel.
+ * modified, converted on checkout, or no git at all) on the runner; a large file is streamed.
  */
 export async function buildManifest(dir: string, exclude: string[]): Promise<Manifest | undefined> {
   const [names, blobs] = await Promise.all([listTree(dir, exclude), gitBlobs(dir)]);
   if (!names) return undefined;
-  const entries = await mapLimit(names, 32, async (name): Promise<ManifestEntry> => {
+  // Not a git checkout (or nothing git vouches for): ids from the last run on this machine.
+  const cache = blobs.size === 0 ? HashCache.open(dir, exclude) : undefined;
+  // Synchronous on purpose: for thousands of small files, lstat and read through the thread pool's
+  // promises cost ~3x what plain calls do (measured: 5,000 files, 0.5-1.5 s against 0.2-0.4 s).
+  const entries: ManifestEntry[] = [];
+  for (const name of names) {
     const full = path.join(dir, name);
-    const st = await lstat(full);
+    const st = lstatSync(full);
     const mode = st.mode & 0o7777;
-    if (st.isDirectory()) return { path: name, type: 'd', mode, size: 0, hash: '-' };
+    if (st.isDirectory()) {
+      entries.push({ path: name, type: 'd', mode, size: 0, hash: '-' });
+      continue;
+    }
     const type = st.isSymbolicLink() ? 'l' : 'f';
     const blob = blobs.get(name);
     // Another size than the blob's: a filter or eol conversion wrote these bytes, not the blob's.
-    const hash =
-      blob && blob.size === st.size
-        ? blob.id
-        : type === 'l'
-          ? blobId(await readlink(full, { encoding: 'buffer' }))
-          : await hashFile(full, st.size);
-    return { path: name, type, mode, size: st.size, hash };
-  });
+    let hash: string;
+    if (blob && blob.size === st.size) hash = blob.id;
+    else if (type === 'l') hash = blobId(readlinkSync(full, { encoding: 'buffer' }));
+    else {
+      hash =
+        cache?.get(name, st) ??
+        (st.size <= 1 << 20 ? blobId(readFileSync(full)) : await hashFile(full, st.size));
+      cache?.set(name, st, hash);
+    }
+    entries.push({ path: name, type, mode, size: st.size, hash });
+  }
+  cache?.save();
   return new Map(entries.map((e) => [e.path, e]));
 }
 

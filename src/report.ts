@@ -22,6 +22,8 @@ export interface HostReport {
   ms: number;
   /** Mode-specific facts (preflight table rows, release ids, reload kind). */
   facts: Record<string, string>;
+  /** Requests made to this server (each one request and its answer), when it was reached. */
+  roundTrips?: number;
 }
 
 export interface RunReport {
@@ -70,6 +72,13 @@ export function stepRows(host: HostReport): string[][] {
   ]);
 }
 
+/** The one line that sums up a server's run: status, wall time, and how many round trips it took. */
+export function hostLine(h: HostReport): string {
+  const trips =
+    h.roundTrips === undefined ? '' : `, ${h.roundTrips} SSH round trip${h.roundTrips === 1 ? '' : 's'}`;
+  return `${h.host}: ${h.status} in ${(h.ms / 1000).toFixed(2)} s${trips}`;
+}
+
 export function summaryMarkdown(report: RunReport, factKeys: string[]): string {
   const icon = report.ok ? '✅' : '❌';
   const parts = [`## ${icon} gunicorn-deploy ${report.mode}: ${report.status}`];
@@ -82,7 +91,7 @@ export function summaryMarkdown(report: RunReport, factKeys: string[]): string {
   }
   for (const h of report.hosts) {
     if (h.steps.length === 0) continue;
-    parts.push(`### ${h.host}: ${h.status} in ${(h.ms / 1000).toFixed(1)} s`);
+    parts.push(`### ${hostLine(h)}`);
     if (h.error) parts.push(`> ${h.error.split('\n').join('\n> ')}`);
     parts.push(markdownTable(['step', 'time', 'result', 'detail'], stepRows(h)));
     const backups = backupTable(h);

@@ -6,7 +6,7 @@ import { sandboxCli } from '../sandbox/index.js';
 import { runDemo } from './demo-run.js';
 import { MODES, parseSettings, SettingsError } from '../settings.js';
 import { runEngine } from '../engine.js';
-import { factRows, formatTable, outputsOf, stepRows } from '../report.js';
+import { factRows, formatTable, hostLine, outputsOf, stepRows } from '../report.js';
 import { readActionInputs, type InputSpec } from '../action-inputs.js';
 import { watchSignals } from '../cancel.js';
 import { jsonForRunner } from '../ssh/output.js';
@@ -136,9 +136,7 @@ export async function cli(argv: string[]): Promise<number> {
   }
   for (const h of report.hosts) {
     if (h.steps.length > 0)
-      logger.info(
-        `${h.host}: ${h.status}\n${formatTable(['step', 'time', 'result', 'detail'], stepRows(h))}`
-      );
+      logger.info(`${hostLine(h)}\n${formatTable(['step', 'time', 'result', 'detail'], stepRows(h))}`);
   }
   if (values.json) process.stdout.write(jsonForRunner(outputsOf(report)) + '\n');
   if (!report.ok) logger.error(report.error ?? `${report.mode} failed`);

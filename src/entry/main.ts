@@ -41,8 +41,11 @@ export async function main(): Promise<void> {
   });
   // Loaded after the inputs are known to be valid: the SSH stack and, with a token only, the API
   // client are most of the start-up time.
-  const [{ hostLabel, runEngine }, { annotateFailure, formatTable, factRows, writeActionReport }, github] =
-    await Promise.all([import('../engine.js'), import('../report.js'), import('../github.js')]);
+  const [
+    { hostLabel, runEngine },
+    { annotateFailure, formatTable, factRows, hostLine, writeActionReport },
+    github
+  ] = await Promise.all([import('../engine.js'), import('../report.js'), import('../github.js')]);
   const { deploymentOptions, GithubDeployment } = github;
   // GitHub Deployments (with github-token only); API errors are warnings, never a failed deploy.
   const deployment = await GithubDeployment.start(
@@ -72,6 +75,7 @@ export async function main(): Promise<void> {
     const t = factRows(report, factKeys);
     actionLogger.info(formatTable(t.header, t.rows));
   }
+  for (const h of report.hosts) if (h.steps.length > 0) actionLogger.info(hostLine(h));
   await writeActionReport(report, factKeys);
   await deployment?.finish(report);
   if (!report.ok) {

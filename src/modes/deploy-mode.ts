@@ -1,3 +1,6 @@
+// Over 300 lines on purpose: prepare, activate, tidy and undo of one release are one protocol (what
+// each leaves behind is what the next one, or the way back, starts from); split, they would be read
+// apart.
 import type { HostContext, ModeStrategy, RollingStrategy } from './types.js';
 import { throwIfCancelled, uncancellable } from '../cancel.js';
 import type { DeployContext } from '../deploy/context.js';
@@ -75,6 +78,8 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
   const d = ctx.settings.deploy;
   ctx.facts['rolled-back'] = 'false';
   host.notePhase?.({ phase: 'preparing' });
+  // The root shell's sudo overlaps the lock's.
+  ctx.remote.warm?.();
   const lock = held ?? (await lockStep(ctx));
   let up: Uploaded | undefined;
   let migrated = '';

@@ -1,3 +1,6 @@
+// Over 300 lines on purpose: every way a command reaches the server (its own exec channel, or the
+// connection's root shell) lives here, so timeouts, cancellation, output caps and the fenced printer
+// apply the same to both; the root shell's protocol itself is in root-shell.ts.
 import { constants as osConstants } from 'node:os';
 import { Readable, type Duplex } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
@@ -9,6 +12,7 @@ import { fenceToken, LineSplitter, TailBuffer } from './output.js';
 import { shQuote } from './quote.js';
 import type { ExecOptions, ExecResult, Remote, SshTarget, UploadOptions, UploadResult } from './types.js';
 import { uploadDirectory } from './upload.js';
+import { RootShell, RootShellLost, rootShellCommand } from './root-shell.js';
 
 export const DEFAULT_EXEC_TIMEOUT_MS = 10 * 60_000;
 /** Stored stdout/stderr per command; the tail is kept, where errors are. */
@@ -59,6 +63,8 @@ export class SshRemote implements Remote {
   readonly label: string;
   private closed = false;
   private lastError: Error | undefined;
+  private trips = 0;
+  private shell: RootShell | undefined;
 
   constructor(
     private readonly ssh: NodeSSH,
@@ -88,8 +94,15 @@ export class SshRemote implements Remote {
     return this.target.user !== 'root';
   }
 
+  /** Requests made to the server so far: exec channels, and commands sent to the privileged shell. */
+  get roundTrips(): number {
+    return this.trips;
+  }
+
   async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
     const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+    const viaShell = await this.viaShell('sh', command, command, { ...opts, timeoutMs });
+    if (viaShell) return viaShell;
     const wrapped = wrapCommand('sh', command, { timeoutMs, sudo: !!opts.sudo && this.needsSudo });
     return this.run(wrapped, command, { ...opts, timeoutMs });
   }
@@ -98,8 +111,111 @@ export class SshRemote implements Remote {
     const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
     // The script travels as a quoted argument, not on stdin, so stdin stays free for data.
     const body = `set -euo pipefail\n${script}`;
+    const viaShell = await this.viaShell('bash', body, script, { ...opts, timeoutMs });
+    if (viaShell) return viaShell;
     const wrapped = wrapCommand('bash', body, { timeoutMs, sudo: !!opts.sudo && this.needsSudo });
     return this.run(wrapped, script, { ...opts, timeoutMs });
+  }
+
+  /**
+   * A root command that needs no live output and no streamed stdin goes to the connection's
+   * privileged shell when it is free (one `sudo` per connection instead of one per command).
+   * Undefined: run it on its own channel (not eligible, the shell is busy, or it could not start).
+   */
+  private async viaShell(
+    shell: 'sh' | 'bash',
+    text: string,
+    shown: string,
+    opts: ExecOptions & { timeoutMs: number }
+  ): Promise<ExecResult | undefined> {
+    if (!opts.sudo || opts.stream || opts.onStdout || opts.stdin instanceof Readable) return undefined;
+    if (this.closed || opts.signal?.aborted) return undefined;
+    if (Buffer.byteLength(text) > MAX_COMMAND_BYTES) return undefined;
+    const sh = this.rootShell();
+    if (!sh.available) return undefined;
+    const firstLine = shown.split('\n').find((l) => l.trim() !== '') ?? '';
+    this.logger.debug(
+      `[${this.label}] $ ${firstLine.length > 200 ? firstLine.slice(0, 200) + '...' : firstLine}`
+    );
+    const startedAt = Date.now();
+    let expired = false;
+    let aborted = false;
+    let graceTimer: NodeJS.Timeout | undefined;
+    let abortTimer: NodeJS.Timeout | undefined;
+    // As for a single command: the server's timeout(1) ends it; this side only gives up on a shell
+    // that does not answer within the grace period after that.
+    const expireTimer = setTimeout(
+      () => {
+        expired = true;
+        graceTimer = setTimeout(() => sh.abandon('timed out'), CLIENT_GRACE_MS);
+      },
+      Math.min(opts.timeoutMs, MAX_TIMER_MS)
+    );
+    const onAbort = (): void => {
+      aborted = true;
+      sh.interrupt();
+      abortTimer = setTimeout(() => sh.abandon('cancelled'), CLIENT_GRACE_MS);
+    };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const res = await sh.run(
+        {
+          shell,
+          text,
+          timeoutS: timeoutSeconds(opts.timeoutMs),
+          stdin: opts.stdin as string | Buffer | undefined
+        },
+        { onStarted: () => this.trips++ }
+      );
+      if (!res) return undefined;
+      if (aborted) throw this.cancelledError(opts.signal);
+      const timedOut =
+        (expired || Date.now() - startedAt >= opts.timeoutMs) && (res.code === 124 || res.code === 137);
+      if (timedOut) {
+        const note = `${res.stderr === '' || res.stderr.endsWith('\n') ? '' : '\n'}[timed out after ${opts.timeoutMs} ms]\n`;
+        return { code: TIMEOUT_EXIT_CODE, stdout: res.stdout, stderr: res.stderr + note, timedOut: true };
+      }
+      return { ...res, timedOut: false };
+    } catch (err) {
+      if (!(err instanceof RootShellLost)) throw err;
+      if (aborted) throw this.cancelledError(opts.signal);
+      if (expired)
+        return {
+          code: TIMEOUT_EXIT_CODE,
+          stdout: '',
+          stderr: `[timed out after ${opts.timeoutMs} ms]\n`,
+          timedOut: true
+        };
+      const why = this.lastError?.message ?? err.message;
+      throw new Error(`${this.label}: the remote command ended without an exit status (${why})`);
+    } finally {
+      clearTimeout(expireTimer);
+      if (graceTimer) clearTimeout(graceTimer);
+      if (abortTimer) clearTimeout(abortTimer);
+      opts.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private rootShell(): RootShell {
+    this.shell ??= new RootShell(
+      this.client(),
+      rootShellCommand(this.needsSudo, KILL_AFTER_S),
+      this.label,
+      this.logger,
+      OUTPUT_CAP_BYTES
+    );
+    return this.shell;
+  }
+
+  warm(): void {
+    if (this.closed) return;
+    void this.rootShell().open();
+  }
+
+  private cancelledError(signal: AbortSignal | undefined): CancelledError {
+    return new CancelledError(
+      `${this.label}: the run was cancelled (${signal ? reasonOf(signal) : ''}); the remote command was stopped`
+    );
   }
 
   async upload(localDir: string, remoteDir: string, opts: UploadOptions): Promise<UploadResult> {
@@ -108,6 +224,7 @@ export class SshRemote implements Remote {
 
   async close(): Promise<void> {
     const client = this.ssh.connection;
+    this.shell?.close();
     if (client && !this.closed) await this.end(client);
     this.closed = true;
     for (const hook of this.closeHooks.splice(0)) await hook().catch(() => undefined);
@@ -178,6 +295,7 @@ export class SshRemote implements Remote {
         `${this.label}: the run was cancelled (${opts.signal ? reasonOf(opts.signal) : ''}); the remote command was stopped`
       );
     if (opts.signal?.aborted) return Promise.reject(cancelled());
+    this.trips++;
     this.logger.debug(
       `[${this.label}] $ ${firstLine.length > 200 ? firstLine.slice(0, 200) + '...' : firstLine}`
     );

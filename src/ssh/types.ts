@@ -71,10 +71,17 @@ export interface UploadResult {
 export interface Remote {
   /** A short label for log prefixes: the host as the user named it. */
   readonly label: string;
+  /** Requests made to the server so far (one request and its answer each), for the summary line. */
+  readonly roundTrips?: number;
   /** Runs a command line as given (the caller quotes with shQuote). A non-zero exit is not thrown. */
   exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
   /** Runs a bash script with `set -euo pipefail`. A non-zero exit is not thrown. */
   script(script: string, opts?: ExecOptions): Promise<ExecResult>;
+  /**
+   * Starts, in the background, what later root commands reuse (the privileged shell), so its
+   * start overlaps other waits (the lock). Optional; never fails.
+   */
+  warm?(): void;
   /** Sends a local directory as one tar stream over one exec channel and unpacks it in remoteDir. */
   upload(localDir: string, remoteDir: string, opts: UploadOptions): Promise<UploadResult>;
   close(): Promise<void>;

@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import type { Client } from 'ssh2';
+import { memoryLogger } from '../../src/log.js';
+import { RootShell, rootShellCommand } from '../../src/ssh/root-shell.js';
+
+// The privileged shell's protocol against a local bash (the server side is plain bash + coreutils):
+// framing, binary stdin, exit codes, a command that prints what looks like an answer, timeouts,
+// TERM, and a shell that cannot start. The real server is covered by e2e/ssh-remote and the deploys.
+
+/** A stand-in for ssh2's Client whose exec runs the command locally. */
+function localClient(): Client {
+  return {
+    exec(command: string, cb: (err: Error | undefined, channel: unknown) => void) {
+      // As a login shell running one command does: it execs it, so signals reach it.
+      const child = spawn('sh', ['-c', `exec ${command}`], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const channel = Object.assign(new EventEmitter(), {
+        stderr: child.stderr,
+        write: (b: string | Buffer) => child.stdin.write(b),
+        end: () => child.stdin.end(),
+        close: () => child.kill('SIGKILL'),
+        signal: (name: string) => child.kill(`SIG${name}` as NodeJS.Signals)
+      });
+      child.stdout.on('data', (c: Buffer) => channel.emit('data', c));
+      child.on('close', () => channel.emit('close'));
+      cb(undefined, channel);
+    }
+  } as unknown as Client;
+}
+
+const shells: RootShell[] = [];
+function shell(command = rootShellCommand(false, 1)): RootShell {
+  const s = new RootShell(localClient(), command, 'local', memoryLogger(), 1024);
+  shells.push(s);
+  return s;
+}
+afterAll(() => shells.forEach((s) => s.close()));
+
+test('runs commands one after another, with their exit codes, outputs and stdin', async () => {
+  const sh = shell();
+  expect(await sh.run({ shell: 'bash', text: 'echo out; echo err >&2; exit 3', timeoutS: '10' })).toEqual({
+    code: 3,
+    stdout: 'out\n',
+    stderr: 'err\n'
+  });
+  const bytes = Buffer.from([0, 1, 2, 255, 10]);
+  const od = await sh.run({ shell: 'sh', text: 'od -An -tx1', timeoutS: '10', stdin: bytes });
+  expect(od?.stdout.trim()).toBe('00 01 02 ff 0a');
+  // No stdin given: EOF at once.
+  expect((await sh.run({ shell: 'sh', text: 'cat; echo done', timeoutS: '10' }))?.stdout).toBe('done\n');
+  // Arguments and quotes survive as they are.
+  const text = `printf '%s|' "a b" 'c'"'"'d'`;
+  expect((await sh.run({ shell: 'bash', text, timeoutS: '10' }))?.stdout).toBe("a b|c'd|");
+});
+
+test('a command cannot fake an answer, and long output keeps its tail', async () => {
+  const sh = shell();
+  const res = await sh.run({
+    shell: 'bash',
+    text: 'echo "x rc 0"; printf "\\nx out\\n"; echo "ready"; head -c 300000 /dev/zero | tr "\\0" a; echo END',
+    timeoutS: '10'
+  });
+  expect(res?.code).toBe(0);
+  expect(res?.stdout.length).toBe(1024);
+  expect(res?.stdout.endsWith('aaaEND\n')).toBe(true);
+  expect((await sh.run({ shell: 'sh', text: 'echo next', timeoutS: '10' }))?.stdout).toBe('next\n');
+});
+
+test('the server-side timeout ends a command and its children; TERM ends the running one', async () => {
+  const sh = shell();
+  const t0 = Date.now();
+  const res = await sh.run({ shell: 'bash', text: 'sleep 30 & sleep 31; wait', timeoutS: '0.5' });
+  expect(res?.code).toBe(124);
+  expect(Date.now() - t0).toBeLessThan(5000);
+  const running = sh.run({ shell: 'bash', text: 'sleep 30', timeoutS: '60' }, { onStarted: () => undefined });
+  await new Promise((r) => setTimeout(r, 300));
+  sh.interrupt();
+  expect((await running)?.code).toBe(143);
+  expect((await sh.run({ shell: 'sh', text: 'echo alive', timeoutS: '10' }))?.stdout).toBe('alive\n');
+});
+
+test('a shell that cannot start answers undefined, so the caller uses its own channel', async () => {
+  const sh = shell('echo "sudo: a password is required" >&2; exit 1');
+  expect(await sh.run({ shell: 'sh', text: 'true', timeoutS: '10' })).toBeUndefined();
+  expect(sh.available).toBe(false);
+});

@@ -1,0 +1,242 @@
+import { randomBytes } from 'node:crypto';
+import type { Client, ClientChannel } from 'ssh2';
+import type { Logger } from '../log.js';
+import { shQuote } from './quote.js';
+import type { ExecResult } from './types.js';
+
+/**
+ * One privileged shell per connection, reused by every root command that needs neither live
+ * output nor a streamed stdin: one `sudo` per connection instead of one per command.
+ *
+ * Protocol (all on the shell channel): the runner writes a header line
+ * `TOKEN SHELL TIMEOUT_S SCRIPT_BYTES STDIN_BYTES`, then the script and the stdin bytes. The shell
+ * runs `timeout -k 5 T SHELL -c SCRIPT` (exactly as a single command would run: its own process
+ * group, killed with its children at the timeout) with stdin from a file in RAM (/dev/shm or /run,
+ * mode 0700, emptied after the command: secrets never reach a disk or a command line), stdout and
+ * stderr to files, and answers with the command's stdout, `\nTOKEN out`, its stderr and
+ * `\nTOKEN rc CODE`. The token is fresh per command and never given to it, so nothing the command
+ * prints can end or fake an answer. TERM to the shell (a cancelled run) ends the running command
+ * the way TERM to a single command does. Few processes per command (head, timeout, the shell, one
+ * cat): every fork costs ~1-2 ms.
+ */
+export function rootShellDriver(killAfterS: number): string {
+  // The folder is in RAM (tmpfs) or the shell does not start: stdin (secrets) never touches a disk.
+  // Fresh output files per command: a process a command left running that still holds its stdout
+  // writes into an old file, never into the next command's answer.
+  return `d=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d -p /run 2>/dev/null) || exit 1
+trap 'rm -rf -- "$d"' EXIT
+pid=""
+n=0
+trap '[ -z "$pid" ] || kill -TERM "$pid" 2>/dev/null' TERM
+echo ready
+while IFS=' ' read -r tok sh tmo slen ilen; do
+  case "$sh" in sh|bash) ;; *) exit 2 ;; esac
+  n=$((n + 1)); o="$d/o$n"; e="$d/e$n"; i=/dev/null
+  head -c "$slen" > "$d/s"
+  script=""
+  IFS= read -r -d '' script < "$d/s" || true
+  if [ "$ilen" -gt 0 ]; then i="$d/i"; head -c "$ilen" > "$i"; fi
+  timeout -k ${killAfterS} "$tmo" "$sh" -c "$script" < "$i" > "$o" 2> "$e" &
+  pid=$!
+  wait "$pid"; rc=$?
+  # A TERM (cancel) interrupts wait: wait again for the command's own end.
+  while kill -0 "$pid" 2>/dev/null; do wait "$pid"; rc=$?; done
+  pid=""
+  [ "$i" = /dev/null ] || : > "$i"
+  printf '\\n%s out\\n' "$tok" > "$d/m"
+  cat -- "$o" "$d/m" "$e"
+  printf '\\n%s rc %s\\n' "$tok" "$rc"
+  : > "$o"; : > "$e"
+done`;
+}
+
+interface Pending {
+  token: string;
+  /** The command's stdout, once its end mark came. */
+  stdout?: Buffer;
+  settle(result: { code: number; stdout: string; stderr: string } | Error): void;
+}
+
+export interface RootShellRun {
+  shell: 'sh' | 'bash';
+  /** The text as the shell gets it (a script already carries its `set -euo pipefail`). */
+  text: string;
+  timeoutS: string;
+  stdin?: string | Buffer;
+}
+
+/** Sent to the shell and not answered: the caller decides whether it timed out or was cancelled. */
+export class RootShellLost extends Error {}
+
+export class RootShell {
+  private channel: ClientChannel | undefined;
+  private opening: Promise<ClientChannel | undefined> | undefined;
+  private broken = false;
+  private busy = false;
+  private buf = Buffer.alloc(0);
+  private pending: Pending | undefined;
+
+  constructor(
+    private readonly client: Client,
+    /** The command that starts the driver: `sudo -n -- bash -c DRIVER`, or bash alone for root. */
+    private readonly startCommand: string,
+    private readonly label: string,
+    private readonly logger: Logger,
+    /** Output kept per stream: the tail, where errors are. */
+    private readonly capBytes = 4 * 1024 * 1024
+  ) {}
+
+  /** Free for a command now: not running one, and not known to be unusable. */
+  get available(): boolean {
+    return !this.busy && !this.broken;
+  }
+
+  /**
+   * Runs one command. Resolves undefined when the shell could not be started (sudo refused, the
+   * server has no bash): the caller then runs the command on its own channel, which reports the
+   * real reason.
+   */
+  async run(
+    req: RootShellRun,
+    hooks: { onStarted?: () => void } = {}
+  ): Promise<{ code: number; stdout: string; stderr: string } | undefined> {
+    this.busy = true;
+    try {
+      const channel = await this.open();
+      if (!channel) return undefined;
+      const token = randomBytes(12).toString('hex');
+      const script = Buffer.from(req.text);
+      const stdin = req.stdin === undefined ? Buffer.alloc(0) : Buffer.from(req.stdin);
+      const answer = new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
+        this.pending = {
+          token,
+          settle: (r) => {
+            this.pending = undefined;
+            if (r instanceof Error) reject(r);
+            else resolve(r);
+          }
+        };
+      });
+      channel.write(`${token} ${req.shell} ${req.timeoutS} ${script.length} ${stdin.length}\n`);
+      channel.write(script);
+      if (stdin.length > 0) channel.write(stdin);
+      hooks.onStarted?.();
+      return await answer;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Ends the running command as TERM ends a single command (the shell passes it on). */
+  interrupt(): void {
+    try {
+      this.channel?.signal('TERM');
+    } catch {
+      // Not every server honours signal requests; the caller's own deadline closes the shell.
+    }
+  }
+
+  /** Gives up on the shell (a command that never answered); later commands use their own channels. */
+  abandon(why: string): void {
+    this.broken = true;
+    this.pending?.settle(new RootShellLost(why));
+    this.channel?.close();
+  }
+
+  close(): void {
+    this.broken = true;
+    this.channel?.end();
+  }
+
+  /** Starts the shell now (idempotent): its sudo then overlaps whatever the caller waits for. */
+  open(): Promise<ClientChannel | undefined> {
+    if (this.broken) return Promise.resolve(undefined);
+    this.opening ??= new Promise((resolve) => {
+      this.client.exec(this.startCommand, (err, channel) => {
+        if (err) {
+          this.logger.debug(`[${this.label}] no privileged shell: ${err.message}`);
+          this.broken = true;
+          resolve(undefined);
+          return;
+        }
+        let ready = false;
+        let stderr = '';
+        channel.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString('utf8')).slice(-2000)));
+        channel.on('data', (chunk: Buffer) => {
+          this.buf = Buffer.concat([this.buf, chunk]);
+          if (!ready) {
+            const nl = this.buf.indexOf('\n');
+            if (nl < 0) return;
+            ready = this.buf.subarray(0, nl).toString() === 'ready';
+            this.buf = this.buf.subarray(nl + 1);
+            if (!ready) {
+              this.abandon('the privileged shell did not start');
+              resolve(undefined);
+              return;
+            }
+            this.channel = channel;
+            resolve(channel);
+          }
+          this.parse();
+        });
+        channel.on('close', () => {
+          this.broken = true;
+          this.channel = undefined;
+          if (!ready) {
+            this.logger.debug(`[${this.label}] no privileged shell: ${stderr.trim() || 'it ended at once'}`);
+            resolve(undefined);
+          }
+          this.pending?.settle(new RootShellLost('the privileged shell ended'));
+        });
+        channel.on('error', () => undefined);
+      });
+    });
+    return this.opening;
+  }
+
+  private parse(): void {
+    for (;;) {
+      const p = this.pending;
+      if (!p) {
+        // Nothing asked: what the shell said is not an answer to anything (it cannot be).
+        this.buf = Buffer.alloc(0);
+        return;
+      }
+      if (p.stdout === undefined) {
+        const mark = Buffer.from(`\n${p.token} out\n`);
+        const at = this.buf.indexOf(mark);
+        if (at < 0) return this.keepTail(mark.length);
+        p.stdout = this.buf.subarray(0, at);
+        this.buf = this.buf.subarray(at + mark.length);
+        continue;
+      }
+      const mark = Buffer.from(`\n${p.token} rc `);
+      const at = this.buf.indexOf(mark);
+      if (at < 0) return this.keepTail(mark.length + 16);
+      const nl = this.buf.indexOf(0x0a, at + mark.length);
+      if (nl < 0) return;
+      const code = Number(this.buf.subarray(at + mark.length, nl).toString());
+      const stderr = this.buf.subarray(0, at);
+      this.buf = this.buf.subarray(nl + 1);
+      p.settle({ code, stdout: this.tail(p.stdout), stderr: this.tail(stderr) });
+    }
+  }
+
+  /** While an output streams in, only its tail (and room for the mark) is kept. */
+  private keepTail(markBytes: number): void {
+    const keep = this.capBytes + markBytes;
+    if (this.buf.length > keep + 65536) this.buf = Buffer.from(this.buf.subarray(this.buf.length - keep));
+  }
+
+  private tail(b: Buffer): string {
+    return (b.length > this.capBytes ? b.subarray(b.length - this.capBytes) : b).toString('utf8');
+  }
+}
+
+/** The command line that starts the privileged shell (no secret in it: only the driver). */
+export function rootShellCommand(sudo: boolean, killAfterS: number): string {
+  const inner = `bash -c ${shQuote(rootShellDriver(killAfterS))}`;
+  return sudo ? `sudo -n -- ${inner}` : inner;
+}
+
+export type { ExecResult };
