@@ -165,6 +165,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   databaseLines: () => (/* binding */ databaseLines),
 /* harmony export */   factRows: () => (/* binding */ factRows),
 /* harmony export */   formatTable: () => (/* binding */ formatTable),
+/* harmony export */   hostLine: () => (/* binding */ hostLine),
 /* harmony export */   outputsOf: () => (/* binding */ outputsOf),
 /* harmony export */   rolledBackLines: () => (/* binding */ rolledBackLines),
 /* harmony export */   stepRows: () => (/* binding */ stepRows),
@@ -207,6 +208,11 @@ function stepRows(host) {
         s.detail ?? ''
     ]);
 }
+/** The one line that sums up a server's run: status, wall time, and how many round trips it took. */
+function hostLine(h) {
+    const trips = h.roundTrips === undefined ? '' : `, ${h.roundTrips} SSH round trip${h.roundTrips === 1 ? '' : 's'}`;
+    return `${h.host}: ${h.status} in ${(h.ms / 1000).toFixed(2)} s${trips}`;
+}
 function summaryMarkdown(report, factKeys) {
     const icon = report.ok ? '✅' : '❌';
     const parts = [`## ${icon} gunicorn-deploy ${report.mode}: ${report.status}`];
@@ -222,7 +228,7 @@ function summaryMarkdown(report, factKeys) {
     for (const h of report.hosts) {
         if (h.steps.length === 0)
             continue;
-        parts.push(`### ${h.host}: ${h.status} in ${(h.ms / 1000).toFixed(1)} s`);
+        parts.push(`### ${hostLine(h)}`);
         if (h.error)
             parts.push(`> ${h.error.split('\n').join('\n> ')}`);
         parts.push(markdownTable(['step', 'time', 'result', 'detail'], stepRows(h)));

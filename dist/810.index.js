@@ -18,8 +18,8 @@ __webpack_require__.d(__webpack_exports__, {
 var core = __webpack_require__(4116);
 // EXTERNAL MODULE: ./src/log.ts
 var log = __webpack_require__(5625);
-// EXTERNAL MODULE: ./src/settings.ts + 13 modules
-var src_settings = __webpack_require__(1163);
+// EXTERNAL MODULE: ./src/settings.ts + 14 modules
+var src_settings = __webpack_require__(2342);
 // EXTERNAL MODULE: ./src/engine.ts + 38 modules
 var engine = __webpack_require__(5340);
 // EXTERNAL MODULE: ./src/entry/main.ts
@@ -28,8 +28,8 @@ var main = __webpack_require__(6999);
 var paths = __webpack_require__(8535);
 // EXTERNAL MODULE: ./src/ssh/quote.ts
 var quote = __webpack_require__(9038);
-// EXTERNAL MODULE: ./src/ssh/connection.ts + 2 modules
-var connection = __webpack_require__(2286);
+// EXTERNAL MODULE: ./src/ssh/connection.ts + 3 modules
+var connection = __webpack_require__(8116);
 // EXTERNAL MODULE: ./src/steps/step.ts
 var step = __webpack_require__(3342);
 ;// CONCATENATED MODULE: ./src/steps/lock-cleanup.ts

@@ -143,6 +143,7 @@ function parseFacts(stdout) {
 /* harmony export */   Bf: () => (/* binding */ releaseId),
 /* harmony export */   Q2: () => (/* binding */ layoutFor),
 /* harmony export */   S1: () => (/* binding */ SCRIPT_DIR),
+/* harmony export */   hB: () => (/* binding */ appUnits),
 /* harmony export */   q5: () => (/* binding */ appLayout)
 /* harmony export */ });
 /** Where the tool's own scripts (health check, database maintenance) live, for every app. */
@@ -150,6 +151,19 @@ const SCRIPT_DIR = '/usr/local/lib/gunicorn-deploy';
 const UNIT_DIR = '/etc/systemd/system';
 function unit(name) {
     return { name, file: `${UNIT_DIR}/${name}` };
+}
+/** Every unit file of the app, by role: the one list the name checks and the provision steps use. */
+function appUnits(app) {
+    return {
+        service: unit(`${app}.service`),
+        socket: unit(`${app}.socket`),
+        healthService: unit(`${app}-health.service`),
+        healthTimer: unit(`${app}-health.timer`),
+        dbService: unit(`${app}-db-maintenance.service`),
+        dbTimer: unit(`${app}-db-maintenance.timer`),
+        firewallService: unit(`${app}-firewall.service`),
+        alertService: unit(`${app}-alert@.service`)
+    };
 }
 /** The layout of app `app` in folder `dir`; the values are trusted (settings and templateVars check them). */
 function layoutFor(app, dir) {
@@ -187,14 +201,7 @@ function layoutFor(app, dir) {
         logDir,
         accessLog: `${logDir}/access.log`,
         errorLog: `${logDir}/error.log`,
-        units: {
-            service: unit(`${app}.service`),
-            socket: unit(`${app}.socket`),
-            healthService: unit(`${app}-health.service`),
-            healthTimer: unit(`${app}-health.timer`),
-            dbService: unit(`${app}-db-maintenance.service`),
-            dbTimer: unit(`${app}-db-maintenance.timer`)
-        },
+        units: appUnits(app),
         candidateUnit: `gunicorn-deploy-candidate-${app}`,
         healthScript: `${SCRIPT_DIR}/${app}-health-check`,
         dbScript: `${SCRIPT_DIR}/${app}-db-maintenance`,
@@ -230,7 +237,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4116);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5625);
-/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1163);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2342);
 /* harmony import */ var _steps_lock_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(948);
 /* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(833);
 /* harmony import */ var _phase_state_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6280);
@@ -277,7 +284,7 @@ async function main() {
     });
     // Loaded after the inputs are known to be valid: the SSH stack and, with a token only, the API
     // client are most of the start-up time.
-    const [{ hostLabel, runEngine }, { annotateFailure, formatTable, factRows, writeActionReport }, github] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(104), __webpack_require__.e(340)]).then(__webpack_require__.bind(__webpack_require__, 5340)), __webpack_require__.e(/* import() */ 665).then(__webpack_require__.bind(__webpack_require__, 665)), __webpack_require__.e(/* import() */ 248).then(__webpack_require__.bind(__webpack_require__, 9248))]);
+    const [{ hostLabel, runEngine }, { annotateFailure, formatTable, factRows, hostLine, writeActionReport }, github] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(104), __webpack_require__.e(340)]).then(__webpack_require__.bind(__webpack_require__, 5340)), __webpack_require__.e(/* import() */ 665).then(__webpack_require__.bind(__webpack_require__, 665)), __webpack_require__.e(/* import() */ 248).then(__webpack_require__.bind(__webpack_require__, 9248))]);
     const { deploymentOptions, GithubDeployment } = github;
     // GitHub Deployments (with github-token only); API errors are warnings, never a failed deploy.
     const deployment = await GithubDeployment.start(deploymentOptions(settings.github, process.env, {
@@ -305,6 +312,9 @@ async function main() {
         const t = factRows(report, factKeys);
         _log_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0.info(formatTable(t.header, t.rows));
     }
+    for (const h of report.hosts)
+        if (h.steps.length > 0)
+            _log_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0.info(hostLine(h));
     await writeActionReport(report, factKeys);
     await deployment?.finish(report);
     if (!report.ok) {
@@ -487,7 +497,7 @@ const RESERVED_APP_NAMES = new Set([
 ]);
 /** Prefixes and suffixes that would collide with systemd's units or this tool's own names. */
 const RESERVED_PREFIXES = ['systemd-', 'dbus-', 'apt-', 'dpkg-', 'ssh-', 'nginx-'];
-const RESERVED_SUFFIXES = ['-health', '-db-maintenance', '-build'];
+const RESERVED_SUFFIXES = ['-health', '-db-maintenance', '-build', '-firewall', '-alert'];
 function appNameProblem(name, loginUser) {
     if (!APP_NAME.test(name)) {
         return `must be a lowercase letter, then up to ${APP_NAME_MAX - 1} lowercase letters, digits or - (at most ${APP_NAME_MAX} characters, so that APP-build stays a valid user name), got '${name}'`;
@@ -923,17 +933,21 @@ function percentProblem(v) {
 
 /***/ }),
 
-/***/ 1163:
+/***/ 2342:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   GN: () => (/* binding */ SettingsError),
+  vy: () => (/* reexport */ hostLabel),
   Sc: () => (/* reexport */ inputSecrets),
   E9: () => (/* reexport */ parseDuration),
   P$: () => (/* binding */ parseSettings),
-  ry: () => (/* reexport */ splitList)
+  dg: () => (/* reexport */ registerSecrets),
+  VX: () => (/* reexport */ secretValues),
+  ry: () => (/* reexport */ splitList),
+  x1: () => (/* reexport */ targetFor)
 });
 
 // UNUSED EXPORTS: DEFAULT_EXCLUDES, INPUT_DEFAULTS, MODES, parseHost
@@ -1651,6 +1665,64 @@ function parseLoadSettings(get, problems) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/settings/hosts.ts
+/** What the engine connects to for one host: the settings' SSH and jump parts, nothing else. */
+function targetFor(settings, host) {
+    return {
+        host: host.host,
+        port: host.port,
+        user: settings.ssh.user,
+        privateKey: settings.ssh.privateKey,
+        passphrase: settings.ssh.passphrase,
+        knownHosts: settings.ssh.knownHosts,
+        fingerprints: settings.ssh.fingerprints,
+        trustOnFirstUse: settings.ssh.trustOnFirstUse,
+        connectTimeoutMs: settings.ssh.connectTimeoutMs,
+        jump: settings.jump
+            ? {
+                host: settings.jump.host,
+                port: settings.jump.port,
+                user: settings.jump.user,
+                privateKey: settings.jump.privateKey,
+                knownHosts: settings.jump.knownHosts,
+                fingerprints: settings.jump.fingerprints,
+                connectTimeoutMs: settings.ssh.connectTimeoutMs
+            }
+            : undefined
+    };
+}
+function hostLabel(h) {
+    return h.port === 22 ? h.host : `${h.host}:${h.port}`;
+}
+/** Registers every secret the settings hold, before anything prints. */
+function registerSecrets(settings, logger) {
+    for (const v of secretValues(settings))
+        logger.setSecret(v);
+}
+/**
+ * Every value to mask. A multi-line key is also masked line by line: a log line can carry one of
+ * its lines on its own (an error quoting a parse failure), which a whole-value mask would miss.
+ */
+function secretValues(settings) {
+    const out = [
+        settings.ssh.privateKey,
+        ...settings.ssh.privateKey.split('\n').filter((l) => l.trim().length >= 8)
+    ];
+    if (settings.ssh.passphrase)
+        out.push(settings.ssh.passphrase);
+    if (settings.jump && settings.jump.privateKey !== settings.ssh.privateKey) {
+        out.push(settings.jump.privateKey, ...settings.jump.privateKey.split('\n').filter((l) => l.trim().length >= 8));
+    }
+    for (const e of settings.deploy.env)
+        if (e.value.trim().length > 0)
+            out.push(e.value);
+    if (settings.tls.key)
+        out.push(settings.tls.key, ...settings.tls.key.split('\n').filter((l) => l.trim().length >= 8));
+    if (settings.provision.edge.alertWebhook)
+        out.push(settings.provision.edge.alertWebhook);
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/settings.ts
 
 
@@ -1671,6 +1743,7 @@ function parseLoadSettings(get, problems) {
  * rules.ts (shared with render.ts, which asserts the same rules), and defaults come from action.yml
  * (src/settings/defaults.ts, generated).
  */
+
 
 
 
@@ -2235,6 +2308,7 @@ fi
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Hp: () => (/* binding */ AfterProofError),
 /* harmony export */   PM: () => (/* binding */ step),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   sH: () => (/* binding */ DeployError),
@@ -2281,6 +2355,17 @@ class DeployError extends Error {
         super(hint ? `${message}\n${hint}` : message);
         this.hint = hint;
         this.name = 'DeployError';
+    }
+}
+/**
+ * A failure after the release was switched and proven (the post-activate hook): the release is live,
+ * so the run records it as deployed (history, release record) before it fails, and a fleet counts
+ * the server as switched (rollback-scope all takes it back with the others).
+ */
+class AfterProofError extends DeployError {
+    constructor(err) {
+        super(errorMessage(err));
+        this.name = 'AfterProofError';
     }
 }
 /** What a refusal before the switch leaves serving: the old release, or nothing on a first deploy. */
