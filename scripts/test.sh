@@ -3,6 +3,8 @@
 # unit tests and the tests on real sandbox servers. Extra arguments go to jest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# A fresh machine: the Debian packages and node_modules the tests need, as .ci/run installs them.
+bash scripts/test-deps.sh
 npx tsc -p tsconfig.json
 npm run --silent lint
 bash scripts/check-dist.sh
@@ -10,7 +12,7 @@ results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 set +e
 # Two workers even on two cores: a sandbox test mostly waits on its servers (boots, systemd, sleeps),
-# so a second file in flight nearly halves the wall time. GUNICORN_DEPLOY_TEST_WORKERS overrides it.
+# so a second file in flight overlaps those waits. GUNICORN_DEPLOY_TEST_WORKERS sets another number.
 NODE_OPTIONS=--experimental-vm-modules npx jest --maxWorkers="${GUNICORN_DEPLOY_TEST_WORKERS:-2}" \
   --json --outputFile="$results" "$@"
 rc=$?
