@@ -1109,6 +1109,7 @@ async function buildVenv(ctx, release) {
     const what = deps.kind === 'pyproject' ? `the dependencies of ${deps.file}` : `-r ${deps.file}`;
     const res = await ctx.remote.script(venvScript(ctx, release, deps), {
         sudo: true,
+        ownChannel: true,
         timeoutMs: VENV_TIMEOUT_MS
     });
     const facts = (0,context/* parseFacts */.hx)(res.stdout);
@@ -1331,7 +1332,11 @@ fi
 exit "$rc"`;
 }
 async function checkRelease(ctx, release, staged) {
-    const res = await ctx.remote.exec(checkCommand(ctx, release, staged), { sudo: true, timeoutMs: 120_000 });
+    const res = await ctx.remote.exec(checkCommand(ctx, release, staged), {
+        sudo: true,
+        ownChannel: true,
+        timeoutMs: 120_000
+    });
     if (res.code !== 0) {
         throw new step/* DeployError */.sH(`the new release does not load (${ctx.settings.deploy.wsgiApp}); nothing was switched${(0,step/* keepsServing */.z8)(ctx)}:\n${(0,context/* lastLines */.w$)(res.stderr + res.stdout, 25)}`, 'Fix the import error (run the app locally with gunicorn --check-config) and deploy again.');
     }
@@ -6329,7 +6334,7 @@ class SshRemote {
      * Undefined: run it on its own channel (not eligible, the shell is busy, or it could not start).
      */
     async viaShell(shell, text, shown, opts) {
-        if (!opts.sudo || opts.stream || opts.onStdout || opts.stdin instanceof external_node_stream_.Readable)
+        if (!opts.sudo || opts.ownChannel || opts.stream || opts.onStdout || opts.stdin instanceof external_node_stream_.Readable)
             return undefined;
         if (this.closed || opts.signal?.aborted)
             return undefined;
@@ -7145,6 +7150,7 @@ async function bootCandidate(ctx, release, conf) {
     const d = ctx.settings.deploy;
     const res = await ctx.remote.script(candidateScript(ctx, release, conf), {
         sudo: true,
+        ownChannel: true,
         timeoutMs: d.healthTimeoutMs + 60_000
     });
     const c = parseCandidate(res.stdout);
@@ -7586,6 +7592,7 @@ async function verifyRelease(ctx, release, oldWorkers) {
     const timeoutMs = ctx.settings.deploy.healthTimeoutMs + 30_000;
     const res = await ctx.remote.script(verifyScript(ctx, release, oldWorkers), {
         sudo: true,
+        ownChannel: true,
         timeoutMs,
         signal: ctx.signal
     });

@@ -43,11 +43,13 @@ test('a code-only deploy runs its root commands in one sudo session and reports 
   const h = second.report.hosts[0]!;
   expect(h.facts.reload).toBe('hup');
 
-  const sudo = (await sudoCommands(since)).filter((l) => !l.includes('date +%s'));
-  // The lock holder and the upload stream keep their own channels (stdin streams); every other
-  // root command of the run goes through the one privileged shell. Before: one sudo per command
-  // (15 for this deploy).
-  expect({ count: sudo.length, sudo }).toEqual({ count: 3, sudo: expect.any(Array) });
+  // since + 1: the first deploy's last commands may have started in the second `since` was read.
+  const sudo = (await sudoCommands(String(Number(since) + 1))).filter((l) => !l.includes('date +%s'));
+  // The lock holder and the upload stream keep their own channels (stdin streams), and so do the
+  // commands that wait (venv, check, candidate, verify: a cancel or a vanished runner must end
+  // them at once); every other root command of the run goes through the one privileged shell.
+  // Before: one sudo per command (15 for this deploy).
+  expect({ count: sudo.length, sudo }).toEqual({ count: 7, sudo: expect.any(Array) });
   expect(sudo.filter((l) => l.startsWith("COMMAND=/usr/bin/bash -c 'd=$(mktemp"))).toHaveLength(1);
   expect((await getJson(server, '/health')).body.release).toBe(h.facts.release);
 

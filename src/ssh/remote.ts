@@ -128,7 +128,8 @@ export class SshRemote implements Remote {
     shown: string,
     opts: ExecOptions & { timeoutMs: number }
   ): Promise<ExecResult | undefined> {
-    if (!opts.sudo || opts.stream || opts.onStdout || opts.stdin instanceof Readable) return undefined;
+    if (!opts.sudo || opts.ownChannel || opts.stream || opts.onStdout || opts.stdin instanceof Readable)
+      return undefined;
     if (this.closed || opts.signal?.aborted) return undefined;
     if (Buffer.byteLength(text) > MAX_COMMAND_BYTES) return undefined;
     const sh = this.rootShell();

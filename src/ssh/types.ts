@@ -33,6 +33,12 @@ export interface ExecOptions {
   sudo?: boolean;
   /** Ends the remote command (TERM, then the channel closes) and rejects with a CancelledError. */
   signal?: AbortSignal;
+  /**
+   * On an exec channel of its own, never the connection's root shell: for a command that waits (a
+   * health poll, pip). A cancel or a runner that vanishes must end it at once, and only its own
+   * channel closing does that (in the root shell it would run on to its timeout).
+   */
+  ownChannel?: boolean;
 }
 
 export interface ExecResult {

@@ -142,6 +142,7 @@ export async function bootCandidate(
   const d = ctx.settings.deploy;
   const res = await ctx.remote.script(candidateScript(ctx, release, conf), {
     sudo: true,
+    ownChannel: true,
     timeoutMs: d.healthTimeoutMs + 60_000
   });
   const c = parseCandidate(res.stdout);

@@ -93,7 +93,11 @@ export async function checkRelease(
   release: string,
   staged: StagedConfig
 ): Promise<StepOutcome> {
-  const res = await ctx.remote.exec(checkCommand(ctx, release, staged), { sudo: true, timeoutMs: 120_000 });
+  const res = await ctx.remote.exec(checkCommand(ctx, release, staged), {
+    sudo: true,
+    ownChannel: true,
+    timeoutMs: 120_000
+  });
   if (res.code !== 0) {
     throw new DeployError(
       `the new release does not load (${ctx.settings.deploy.wsgiApp}); nothing was switched${keepsServing(ctx)}:\n${lastLines(res.stderr + res.stdout, 25)}`,

@@ -180,6 +180,7 @@ export async function buildVenv(ctx: DeployContext, release: string): Promise<Ve
   const what = deps.kind === 'pyproject' ? `the dependencies of ${deps.file}` : `-r ${deps.file}`;
   const res = await ctx.remote.script(venvScript(ctx, release, deps), {
     sudo: true,
+    ownChannel: true,
     timeoutMs: VENV_TIMEOUT_MS
   });
   const facts = parseFacts(res.stdout);

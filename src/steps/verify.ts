@@ -80,6 +80,7 @@ export async function verifyRelease(
   const timeoutMs = ctx.settings.deploy.healthTimeoutMs + 30_000;
   const res = await ctx.remote.script(verifyScript(ctx, release, oldWorkers), {
     sudo: true,
+    ownChannel: true,
     timeoutMs,
     signal: ctx.signal
   });
