@@ -84,3 +84,61 @@ test('a shell that cannot start answers undefined, so the caller uses its own ch
   expect(await sh.run({ shell: 'sh', text: 'true', timeoutS: '10' })).toBeUndefined();
   expect(sh.available).toBe(false);
 });
+
+test('commands sent together run in order, each answered on its own; after-ok ones are skipped after a failure', async () => {
+  const sh = shell();
+  const t = (text: string, afterOk = false, stdin?: string) => ({
+    shell: 'bash' as const,
+    text,
+    timeoutS: '10',
+    afterOk,
+    stdin
+  });
+  let sent = 0;
+  const answers = sh.runAll(
+    [
+      t('sleep 0.3; echo one > /dev/null; echo a'),
+      t('cat', true, 'from stdin'),
+      t('echo b >&2; exit 4', true),
+      t('echo never', true),
+      t('echo never either', true, 'unread'),
+      t('echo c')
+    ],
+    { onStarted: () => sent++ }
+  );
+  // All were written before the first one ended.
+  await new Promise((r) => setTimeout(r, 100));
+  expect(sent).toBe(6);
+  const order: number[] = [];
+  answers.forEach((a, i) => void a.then(() => order.push(i)));
+  const res = await Promise.all(answers);
+  expect(order).toEqual([0, 1, 2, 3, 4, 5]);
+  expect(res).toEqual([
+    { code: 0, stdout: 'a\n', stderr: '' },
+    { code: 0, stdout: 'from stdin', stderr: '' },
+    { code: 4, stdout: '', stderr: 'b\n' },
+    { code: 255, stdout: '', stderr: '', skipped: true },
+    { code: 255, stdout: '', stderr: '', skipped: true },
+    { code: 0, stdout: 'c\n', stderr: '' }
+  ]);
+  // A timed-out or interrupted command stops the after-ok one behind it too.
+  const [slow, next] = sh.runAll([t('sleep 30'), t('echo after', true)]);
+  await new Promise((r) => setTimeout(r, 300));
+  sh.interrupt();
+  expect((await slow)?.code).toBe(143);
+  expect((await next)?.skipped).toBe(true);
+  // A request without after-ok starts afresh.
+  expect((await sh.run(t('echo alive')))?.stdout).toBe('alive\n');
+});
+
+test('a shell that ends settles every command still waiting for its answer', async () => {
+  const sh = shell();
+  const answers = sh.runAll([
+    { shell: 'bash', text: 'sleep 30', timeoutS: '60' },
+    { shell: 'bash', text: 'echo x', timeoutS: '60', afterOk: true }
+  ]);
+  await new Promise((r) => setTimeout(r, 300));
+  sh.abandon('test');
+  for (const a of answers) await expect(a).rejects.toThrow('test');
+  expect(sh.available).toBe(false);
+});

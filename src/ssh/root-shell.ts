@@ -14,7 +14,9 @@ import type { ExecResult } from './types.js';
  * group, killed with its children at the timeout) with stdin from a file in RAM (/dev/shm or /run,
  * mode 0700, emptied after the command: secrets never reach a disk or a command line), stdout and
  * stderr to files, and answers with the command's stdout, `\nTOKEN out`, its stderr and
- * `\nTOKEN rc CODE`. The token is fresh per command and never given to it, so nothing the command
+ * `\nTOKEN rc CODE`. Requests may be written several at once (the shell reads the next one only
+ * after answering the previous); a header ending in ` after-ok` asks for that command only if the
+ * one before it exited 0, else the answer is `\nTOKEN rc 255 skipped` and nothing runs. The token is fresh per command and never given to it, so nothing the command
  * prints can end or fake an answer. TERM to the shell (a cancelled run) ends the running command
  * the way TERM to a single command does. Few processes per command (head, timeout, the shell, one
  * cat): every fork costs ~1-2 ms.
@@ -29,19 +31,26 @@ pid=""
 n=0
 trap '[ -z "$pid" ] || kill -TERM "$pid" 2>/dev/null' TERM
 echo ready
-while IFS=' ' read -r tok sh tmo slen ilen; do
+last=0
+while IFS=' ' read -r tok sh tmo slen ilen after; do
   case "$sh" in sh|bash) ;; *) exit 2 ;; esac
   n=$((n + 1)); o="$d/o$n"; e="$d/e$n"; i=/dev/null
   head -c "$slen" > "$d/s"
   script=""
   IFS= read -r -d '' script < "$d/s" || true
   if [ "$ilen" -gt 0 ]; then i="$d/i"; head -c "$ilen" > "$i"; fi
+  # Sent together with the request before it and meant only after its success: not run.
+  if [ "$after" = after-ok ] && [ "$last" -ne 0 ]; then
+    [ "$i" = /dev/null ] || : > "$i"
+    printf '\n%s out\n\n%s rc 255 skipped\n' "$tok" "$tok"
+    continue
+  fi
   timeout -k ${killAfterS} "$tmo" "$sh" -c "$script" < "$i" > "$o" 2> "$e" &
   pid=$!
   wait "$pid"; rc=$?
   # A TERM (cancel) interrupts wait: wait again for the command's own end.
   while kill -0 "$pid" 2>/dev/null; do wait "$pid"; rc=$?; done
-  pid=""
+  pid=""; last=$rc
   [ "$i" = /dev/null ] || : > "$i"
   printf '\\n%s out\\n' "$tok" > "$d/m"
   cat -- "$o" "$d/m" "$e"
@@ -50,11 +59,19 @@ while IFS=' ' read -r tok sh tmo slen ilen; do
 done`;
 }
 
+/** A command's answer; `skipped`: sent with `afterOk` and not run, because the one before it failed. */
+export interface RootShellResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  skipped?: true;
+}
+
 interface Pending {
   token: string;
   /** The command's stdout, once its end mark came. */
   stdout?: Buffer;
-  settle(result: { code: number; stdout: string; stderr: string } | Error): void;
+  settle(result: RootShellResult | Error): void;
 }
 
 export interface RootShellRun {
@@ -63,6 +80,11 @@ export interface RootShellRun {
   text: string;
   timeoutS: string;
   stdin?: string | Buffer;
+  /**
+   * Run only if the request before it (in the order sent) exited 0; otherwise answered at once
+   * with code 255 and `skipped`. This is what lets a caller send dependent commands together.
+   */
+  afterOk?: boolean;
 }
 
 /** Sent to the shell and not answered: the caller decides whether it timed out or was cancelled. */
@@ -72,9 +94,10 @@ export class RootShell {
   private channel: ClientChannel | undefined;
   private opening: Promise<ClientChannel | undefined> | undefined;
   private broken = false;
-  private busy = false;
+  private busy = 0;
   private buf = Buffer.alloc(0);
-  private pending: Pending | undefined;
+  /** Sent and not yet answered, in the order sent: the shell answers in that order. */
+  private pending: Pending[] = [];
 
   constructor(
     private readonly client: Client,
@@ -88,7 +111,7 @@ export class RootShell {
 
   /** Free for a command now: not running one, and not known to be unusable. */
   get available(): boolean {
-    return !this.busy && !this.broken;
+    return this.busy === 0 && !this.broken;
   }
 
   /**
@@ -96,35 +119,46 @@ export class RootShell {
    * server has no bash): the caller then runs the command on its own channel, which reports the
    * real reason.
    */
-  async run(
-    req: RootShellRun,
+  async run(req: RootShellRun, hooks: { onStarted?: () => void } = {}): Promise<RootShellResult | undefined> {
+    return this.runAll([req], hooks)[0]!;
+  }
+
+  /**
+   * Sends several commands at once, without waiting for one answer before sending the next (one
+   * round trip instead of one each); the shell still runs them one after another and answers each
+   * in order, so every promise settles when its own command ended. A command with `afterOk` is
+   * not run after a failed one. A later call may add to the queue while these run.
+   */
+  runAll(
+    reqs: RootShellRun[],
     hooks: { onStarted?: () => void } = {}
-  ): Promise<{ code: number; stdout: string; stderr: string } | undefined> {
-    this.busy = true;
-    try {
-      const channel = await this.open();
-      if (!channel) return undefined;
-      const token = randomBytes(12).toString('hex');
-      const script = Buffer.from(req.text);
-      const stdin = req.stdin === undefined ? Buffer.alloc(0) : Buffer.from(req.stdin);
-      const answer = new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-        this.pending = {
-          token,
-          settle: (r) => {
-            this.pending = undefined;
-            if (r instanceof Error) reject(r);
-            else resolve(r);
-          }
-        };
-      });
-      channel.write(`${token} ${req.shell} ${req.timeoutS} ${script.length} ${stdin.length}\n`);
-      channel.write(script);
-      if (stdin.length > 0) channel.write(stdin);
-      hooks.onStarted?.();
-      return await answer;
-    } finally {
-      this.busy = false;
-    }
+  ): Promise<RootShellResult | undefined>[] {
+    this.busy += reqs.length;
+    const opened = this.open();
+    return reqs.map(async (req) => {
+      try {
+        const channel = await opened;
+        if (!channel) return undefined;
+        if (this.broken) throw new RootShellLost('the privileged shell ended');
+        const token = randomBytes(12).toString('hex');
+        const script = Buffer.from(req.text);
+        const stdin = req.stdin === undefined ? Buffer.alloc(0) : Buffer.from(req.stdin);
+        const answer = new Promise<RootShellResult>((resolve, reject) => {
+          this.pending.push({
+            token,
+            settle: (r) => (r instanceof Error ? reject(r) : resolve(r))
+          });
+        });
+        const after = req.afterOk ? ' after-ok' : '';
+        channel.write(`${token} ${req.shell} ${req.timeoutS} ${script.length} ${stdin.length}${after}\n`);
+        channel.write(script);
+        if (stdin.length > 0) channel.write(stdin);
+        hooks.onStarted?.();
+        return await answer;
+      } finally {
+        this.busy--;
+      }
+    });
   }
 
   /** Ends the running command as TERM ends a single command (the shell passes it on). */
@@ -139,7 +173,7 @@ export class RootShell {
   /** Gives up on the shell (a command that never answered); later commands use their own channels. */
   abandon(why: string): void {
     this.broken = true;
-    this.pending?.settle(new RootShellLost(why));
+    this.settleAll(new RootShellLost(why));
     this.channel?.close();
   }
 
@@ -186,7 +220,7 @@ export class RootShell {
             this.logger.debug(`[${this.label}] no privileged shell: ${stderr.trim() || 'it ended at once'}`);
             resolve(undefined);
           }
-          this.pending?.settle(new RootShellLost('the privileged shell ended'));
+          this.settleAll(new RootShellLost('the privileged shell ended'));
         });
         channel.on('error', () => undefined);
       });
@@ -194,9 +228,13 @@ export class RootShell {
     return this.opening;
   }
 
+  private settleAll(err: Error): void {
+    for (const p of this.pending.splice(0)) p.settle(err);
+  }
+
   private parse(): void {
     for (;;) {
-      const p = this.pending;
+      const p = this.pending[0];
       if (!p) {
         // Nothing asked: what the shell said is not an answer to anything (it cannot be).
         this.buf = Buffer.alloc(0);
@@ -215,10 +253,19 @@ export class RootShell {
       if (at < 0) return this.keepTail(mark.length + 16);
       const nl = this.buf.indexOf(0x0a, at + mark.length);
       if (nl < 0) return;
-      const code = Number(this.buf.subarray(at + mark.length, nl).toString());
+      const [rc, note] = this.buf
+        .subarray(at + mark.length, nl)
+        .toString()
+        .split(' ');
       const stderr = this.buf.subarray(0, at);
       this.buf = this.buf.subarray(nl + 1);
-      p.settle({ code, stdout: this.tail(p.stdout), stderr: this.tail(stderr) });
+      this.pending.shift();
+      const result: RootShellResult = {
+        code: Number(rc),
+        stdout: this.tail(p.stdout),
+        stderr: this.tail(stderr)
+      };
+      p.settle(note === 'skipped' ? { ...result, skipped: true } : result);
     }
   }
 
