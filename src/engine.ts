@@ -137,6 +137,7 @@ export async function runEngine(
     }
   } finally {
     for (const s of slots) if (s.remote?.roundTrips !== undefined) s.report.roundTrips = s.remote.roundTrips;
+    for (const s of slots) if (s.remote?.waits !== undefined) s.report.waits = s.remote.waits;
     await Promise.all(slots.map((s) => s.remote?.close().catch(() => undefined)));
   }
 

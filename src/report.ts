@@ -24,6 +24,8 @@ export interface HostReport {
   facts: Record<string, string>;
   /** Requests made to this server (each one request and its answer), when it was reached. */
   roundTrips?: number;
+  /** Of those, the ones the runner waited for (requests sent ahead with another are not). */
+  waits?: number;
 }
 
 export interface RunReport {
@@ -74,8 +76,15 @@ export function stepRows(host: HostReport): string[][] {
 
 /** The one line that sums up a server's run: status, wall time, and how many round trips it took. */
 export function hostLine(h: HostReport): string {
+  const n = h.roundTrips;
+  const plural = (k: number): string => (k === 1 ? '' : 's');
+  // Requests sent together cost one round trip: then both figures, the second the one that is felt.
   const trips =
-    h.roundTrips === undefined ? '' : `, ${h.roundTrips} SSH round trip${h.roundTrips === 1 ? '' : 's'}`;
+    n === undefined
+      ? ''
+      : h.waits === undefined || h.waits === n
+        ? `, ${n} SSH round trip${plural(n)}`
+        : `, ${n} SSH requests, ${h.waits} round trip${plural(h.waits)}`;
   return `${h.host}: ${h.status} in ${(h.ms / 1000).toFixed(2)} s${trips}`;
 }
 

@@ -53,7 +53,15 @@ test('a code-only deploy runs its root commands in one sudo session and reports 
   expect(sudo.filter((l) => l.startsWith("COMMAND=/usr/bin/bash -c 'd=$(mktemp"))).toHaveLength(1);
   expect((await getJson(server, '/health')).body.release).toBe(h.facts.release);
 
-  // Every request counted, and said in the summary line.
+  // Every request counted; the switch goes with the units (one round trip for both), so the runner
+  // waited one time less than it sent requests. Both figures are in the summary line.
+  // Before: waits was not reported and equal to the requests.
   expect(h.roundTrips).toBeGreaterThanOrEqual(sudo.length);
-  expect(hostLine(h)).toMatch(new RegExp(`: deployed in \\d+\\.\\d\\d s, ${h.roundTrips} SSH round trips$`));
+  expect(h.waits).toBe(h.roundTrips! - 1);
+  expect(hostLine(h)).toMatch(
+    new RegExp(`: deployed in \\d+\\.\\d\\d s, ${h.roundTrips} SSH requests, ${h.waits} round trips$`)
+  );
+  const names = h.steps.map((st) => st.name);
+  expect(names.indexOf('switch')).toBe(names.indexOf('units') + 1);
+  expect(h.steps.every((st) => st.ok)).toBe(true);
 });

@@ -17,7 +17,7 @@ import { backupDatabase } from '../steps/backup.js';
 import { downloadBackup } from '../steps/download.js';
 import { afterMigrationRollback, fingerprintDatabase } from '../steps/migration.js';
 import { runHook } from '../steps/hooks.js';
-import { switchRelease } from '../steps/switch.js';
+import { sendSwitchAhead, switchRelease } from '../steps/switch.js';
 import { verifyRelease } from '../steps/verify.js';
 import { errorLogTail, rollbackTo } from '../steps/rollback.js';
 import { prune } from '../steps/prune.js';
@@ -189,6 +189,8 @@ export async function activateRelease(host: HostContext, p: PreparedRelease): Pr
   const note = { release, previous: up.previous, restart, changed: staged.changedFiles };
   host.notePhase?.({ phase: 'switching', ...note });
   try {
+    // The switch's script does not depend on the units' answer: both go in one round trip.
+    sendSwitchAhead(ctx, release, restart);
     await s('units', () => installConfig(ctx, staged));
     const switched = await s('switch', () => switchRelease(ctx, release, restart));
     ctx.facts.release = release;

@@ -12,7 +12,7 @@ import { fenceToken, LineSplitter, TailBuffer } from './output.js';
 import { shQuote } from './quote.js';
 import type { ExecOptions, ExecResult, Remote, SshTarget, UploadOptions, UploadResult } from './types.js';
 import { uploadDirectory } from './upload.js';
-import { RootShell, RootShellLost, rootShellCommand } from './root-shell.js';
+import { RootShell, RootShellLost, rootShellCommand, type RootShellResult } from './root-shell.js';
 
 export const DEFAULT_EXEC_TIMEOUT_MS = 10 * 60_000;
 /** Stored stdout/stderr per command; the tail is kept, where errors are. */
@@ -64,7 +64,12 @@ export class SshRemote implements Remote {
   private closed = false;
   private lastError: Error | undefined;
   private trips = 0;
+  private waited = 0;
   private shell: RootShell | undefined;
+  /** A script to send with the next root-shell request, to run only if that one succeeds. */
+  private next: { shell: 'bash'; text: string; timeoutS: string } | undefined;
+  /** Sent ahead with an earlier request; the script() call with this very text takes its answer. */
+  private ahead: { text: string; timeoutS: string; answer: Promise<RootShellResult | undefined> } | undefined;
 
   constructor(
     private readonly ssh: NodeSSH,
@@ -99,6 +104,22 @@ export class SshRemote implements Remote {
     return this.trips;
   }
 
+  /** Requests whose answer the runner waited for before it could send another: sent-ahead ones are not. */
+  get waits(): number {
+    return this.waited;
+  }
+
+  sendNext(script: string, opts: ExecOptions = {}): void {
+    if (!opts.sudo || opts.ownChannel || opts.stream || opts.onStdout || opts.stdin !== undefined) return;
+    const text = `set -euo pipefail\n${script}`;
+    if (Buffer.byteLength(text) > MAX_COMMAND_BYTES) return;
+    this.next = {
+      shell: 'bash',
+      text,
+      timeoutS: timeoutSeconds(opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS)
+    };
+  }
+
   async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
     const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
     const viaShell = await this.viaShell('sh', command, command, { ...opts, timeoutMs });
@@ -128,12 +149,20 @@ export class SshRemote implements Remote {
     shown: string,
     opts: ExecOptions & { timeoutMs: number }
   ): Promise<ExecResult | undefined> {
-    if (!opts.sudo || opts.ownChannel || opts.stream || opts.onStdout || opts.stdin instanceof Readable)
-      return undefined;
-    if (this.closed || opts.signal?.aborted) return undefined;
+    // A follow-up goes only with the very next request, and only through the shell.
+    const next = this.next;
+    this.next = undefined;
+    const timeoutS = timeoutSeconds(opts.timeoutMs);
+    const ahead = this.ahead;
+    this.ahead = undefined;
+    const taken =
+      ahead && ahead.text === text && ahead.timeoutS === timeoutS && opts.sudo ? ahead : undefined;
+    const eligible = opts.sudo && !opts.ownChannel && !opts.stream && !opts.onStdout;
+    if (!taken && (!eligible || opts.stdin instanceof Readable)) return undefined;
+    if (!taken && (this.closed || opts.signal?.aborted)) return undefined;
     if (Buffer.byteLength(text) > MAX_COMMAND_BYTES) return undefined;
     const sh = this.rootShell();
-    if (!sh.available) return undefined;
+    if (!taken && !sh.available) return undefined;
     const firstLine = shown.split('\n').find((l) => l.trim() !== '') ?? '';
     this.logger.debug(
       `[${this.label}] $ ${firstLine.length > 200 ? firstLine.slice(0, 200) + '...' : firstLine}`
@@ -159,16 +188,38 @@ export class SshRemote implements Remote {
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const res = await sh.run(
-        {
-          shell,
-          text,
-          timeoutS: timeoutSeconds(opts.timeoutMs),
-          stdin: opts.stdin as string | Buffer | undefined
-        },
-        { onStarted: () => this.trips++ }
-      );
-      if (!res) return undefined;
+      let answer: Promise<RootShellResult | undefined>;
+      if (taken) {
+        // Sent with the request before it: its answer is this command's (or it was not run).
+        answer = taken.answer;
+      } else {
+        const req = { shell, text, timeoutS, stdin: opts.stdin as string | Buffer | undefined };
+        const reqs = next ? [req, { ...next, afterOk: true }] : [req];
+        let sent = 0;
+        const answers = sh.runAll(reqs, {
+          onStarted: () => {
+            this.trips++;
+            if (sent++ === 0) this.waited++;
+          }
+        });
+        answer = answers[0]!;
+        if (next) {
+          const later = answers[1]!;
+          // Nobody may ever ask for it (the first one failed): its end must not be an unhandled rejection.
+          later.catch(() => undefined);
+          this.ahead = { text: next.text, timeoutS: next.timeoutS, answer: later };
+        }
+      }
+      const res = await answer;
+      if (!res) {
+        // The shell could not start: a follow-up sent with this request was not sent either.
+        if (this.ahead && !taken) this.ahead = undefined;
+        return undefined;
+      }
+      if (res.skipped)
+        throw new Error(
+          `${this.label}: the remote command was not run because the one sent before it failed`
+        );
       if (aborted) throw this.cancelledError(opts.signal);
       const timedOut =
         (expired || Date.now() - startedAt >= opts.timeoutMs) && (res.code === 124 || res.code === 137);
@@ -297,6 +348,7 @@ export class SshRemote implements Remote {
       );
     if (opts.signal?.aborted) return Promise.reject(cancelled());
     this.trips++;
+    this.waited++;
     this.logger.debug(
       `[${this.label}] $ ${firstLine.length > 200 ? firstLine.slice(0, 200) + '...' : firstLine}`
     );

@@ -79,6 +79,15 @@ export interface Remote {
   readonly label: string;
   /** Requests made to the server so far (one request and its answer each), for the summary line. */
   readonly roundTrips?: number;
+  /** Of those, the ones the runner waited for before it could go on (requests sent ahead are not). */
+  readonly waits?: number;
+  /**
+   * Sends this root script together with the next root command (one round trip for both), to
+   * run right after it only if it succeeds; the script() call with the same text and options then
+   * takes its answer. For a step whose script does not depend on the previous step's answer.
+   * Optional; a Remote without it, or a command that cannot share the root shell, sends nothing.
+   */
+  sendNext?(script: string, opts?: ExecOptions): void;
   /** Runs a command line as given (the caller quotes with shQuote). A non-zero exit is not thrown. */
   exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
   /** Runs a bash script with `set -euo pipefail`. A non-zero exit is not thrown. */

@@ -46,14 +46,28 @@ export interface Switched extends StepOutcome {
   oldWorkers: string[];
 }
 
+/** How the switch runs: also how it is sent ahead with the units (the same text and options). */
+export const SWITCH_OPTS = { sudo: true, timeoutMs: 120_000 };
+
+/**
+ * Sends the switch with the next root command (the units): one round trip for both, the switch
+ * running only if the units succeeded. switchRelease then takes its answer.
+ */
+export function sendSwitchAhead(ctx: DeployContext, release: string, restart: boolean): void {
+  ctx.remote.sendNext?.(switchScript(ctx, release, restart), SWITCH_OPTS);
+}
+
 export async function switchRelease(
   ctx: DeployContext,
   release: string,
   restart: boolean
 ): Promise<Switched> {
-  const res = await runScript(ctx, `switching to ${release}`, switchScript(ctx, release, restart), {
-    timeoutMs: 120_000
-  });
+  const res = await runScript(
+    ctx,
+    `switching to ${release}`,
+    switchScript(ctx, release, restart),
+    SWITCH_OPTS
+  );
   const f = parseFacts(res.stdout);
   const reload = (f.reload ?? 'start') as ReloadKind;
   return {
