@@ -179,6 +179,31 @@ describe('script', () => {
   });
 });
 
+describe('sendNext', () => {
+  // Issue 13: a root script sent with the request before it costs no round trip of its own, and
+  // runs only if that request succeeded.
+  it('sends a script with the next root command; it runs only if that one succeeded', async () => {
+    const root = { sudo: true, timeoutMs: 30_000 };
+    const f = `/root/sent-ahead-${Date.now()}`;
+    const trips = remote.roundTrips!;
+    const waits = remote.waits!;
+    remote.sendNext!(`echo second; touch ${f}`, root);
+    expect(await remote.script('sleep 0.2; echo first', root)).toMatchObject({ code: 0, stdout: 'first\n' });
+    expect(await remote.script(`echo second; touch ${f}`, root)).toMatchObject({
+      code: 0,
+      stdout: 'second\n'
+    });
+    expect([remote.roundTrips! - trips, remote.waits! - waits]).toEqual([2, 1]);
+
+    // The first one fails: the one sent with it never runs.
+    const g = `/root/not-run-${Date.now()}`;
+    remote.sendNext!(`touch ${g}`, root);
+    expect((await remote.script('echo failing >&2; exit 3', root)).code).toBe(3);
+    expect((await remote.script(`test -e ${g} && echo there || echo absent`, root)).stdout).toBe('absent\n');
+    expect((await remote.exec(`test -e ${f} && echo there`, root)).stdout).toBe('there\n');
+  });
+});
+
 describe('upload', () => {
   it('sends 1,000 files byte-identical over one channel and leaves excluded paths out', async () => {
     const src = join(dir, 'app');
