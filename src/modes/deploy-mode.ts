@@ -7,7 +7,7 @@ import type { DeployContext } from '../deploy/context.js';
 import { releaseId, appLayout } from '../deploy/paths.js';
 import { lockStep, type HeldLock } from '../steps/lock.js';
 import { ensureLayout } from '../steps/layout.js';
-import { uploadRelease, type Uploaded } from '../steps/upload.js';
+import { sendPrepareAhead, uploadRelease, type Uploaded } from '../steps/upload.js';
 import { buildVenv } from '../steps/venv.js';
 import { buildRelease } from '../steps/build.js';
 import { installConfig, needsRestart, stageConfig, type StagedConfig } from '../steps/config.js';
@@ -84,8 +84,11 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
   let up: Uploaded | undefined;
   let migrated = '';
   try {
+    const id = releaseId(new Date(), d.commit);
+    // The prepare's script does not depend on the layout's answer: both go in one round trip.
+    sendPrepareAhead(ctx, id);
     await s('layout', () => ensureLayout(ctx));
-    const uploaded = await s('upload', () => uploadRelease(ctx, releaseId(new Date(), d.commit)));
+    const uploaded = await s('upload', () => uploadRelease(ctx, id));
     up = uploaded;
     const release = uploaded.release;
     // Outputs tell the truth at every moment: what serves, and what served before the run.

@@ -156,13 +156,21 @@ export interface Uploaded {
   manifest: Manifest | undefined;
 }
 
+const PREPARE_OPTS = { sudo: true, timeoutMs: 10 * 60_000 };
+
+/**
+ * Sends the upload's prepare script with the next root command (the layout): one round trip for
+ * both, the prepare running only if the layout succeeded. uploadRelease then takes its answer.
+ */
+export function sendPrepareAhead(ctx: DeployContext, wantedId: string): void {
+  ctx.remote.sendNext?.(prepareScript(ctx, wantedId, !ctx.settings.deploy.fullUpload), PREPARE_OPTS);
+}
+
 export async function uploadRelease(ctx: DeployContext, wantedId: string): Promise<Uploaded & StepOutcome> {
   const source = path.resolve(ctx.settings.app.source);
   const wantDelta = !ctx.settings.deploy.fullUpload;
   const [prepRes, manifest] = await Promise.all([
-    runScript(ctx, 'preparing the upload', prepareScript(ctx, wantedId, wantDelta), {
-      timeoutMs: 10 * 60_000
-    }),
+    runScript(ctx, 'preparing the upload', prepareScript(ctx, wantedId, wantDelta), PREPARE_OPTS),
     buildManifest(source, ctx.settings.app.exclude)
   ]);
   const [factsText, oldText] = splitOnce(prepRes.stdout, `\n${MANIFEST_MARK}\n`);
