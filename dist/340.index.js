@@ -822,13 +822,19 @@ ${seeds}
 ${(0,app_run/* asUser */.ex)(p.buildUser, build)}
 `;
 }
+const PREPARE_OPTS = { sudo: true, timeoutMs: 10 * 60_000 };
+/**
+ * Sends the upload's prepare script with the next root command (the layout): one round trip for
+ * both, the prepare running only if the layout succeeded. uploadRelease then takes its answer.
+ */
+function sendPrepareAhead(ctx, wantedId) {
+    ctx.remote.sendNext?.(prepareScript(ctx, wantedId, !ctx.settings.deploy.fullUpload), PREPARE_OPTS);
+}
 async function uploadRelease(ctx, wantedId) {
     const source = external_node_path_.resolve(ctx.settings.app.source);
     const wantDelta = !ctx.settings.deploy.fullUpload;
     const [prepRes, manifest] = await Promise.all([
-        (0,context/* runScript */.j3)(ctx, 'preparing the upload', prepareScript(ctx, wantedId, wantDelta), {
-            timeoutMs: 10 * 60_000
-        }),
+        (0,context/* runScript */.j3)(ctx, 'preparing the upload', prepareScript(ctx, wantedId, wantDelta), PREPARE_OPTS),
         (0,src_manifest/* buildManifest */.u1)(source, ctx.settings.app.exclude)
     ]);
     const [factsText, oldText] = splitOnce(prepRes.stdout, `\n${MANIFEST_MARK}\n`);
@@ -2012,8 +2018,11 @@ async function prepareRelease(host, held) {
     let up;
     let migrated = '';
     try {
+        const id = (0,paths/* releaseId */.Bf)(new Date(), d.commit);
+        // The prepare's script does not depend on the layout's answer: both go in one round trip.
+        sendPrepareAhead(ctx, id);
         await s('layout', () => ensureLayout(ctx));
-        const uploaded = await s('upload', () => uploadRelease(ctx, (0,paths/* releaseId */.Bf)(new Date(), d.commit)));
+        const uploaded = await s('upload', () => uploadRelease(ctx, id));
         up = uploaded;
         const release = uploaded.release;
         // Outputs tell the truth at every moment: what serves, and what served before the run.
@@ -2106,6 +2115,8 @@ async function activateRelease(host, p) {
     const note = { release, previous: up.previous, restart, changed: staged.changedFiles };
     host.notePhase?.({ phase: 'switching', ...note });
     try {
+        // The switch's script does not depend on the units' answer: both go in one round trip.
+        (0,steps_switch/* sendSwitchAhead */.WY)(ctx, release, restart);
         await s('units', () => (0,config/* installConfig */.qV)(ctx, staged));
         const switched = await s('switch', () => (0,steps_switch/* switchRelease */.U0)(ctx, release, restart));
         ctx.facts.release = release;
@@ -4375,6 +4386,9 @@ async function runEngine(settings, deps) {
         for (const s of slots)
             if (s.remote?.roundTrips !== undefined)
                 s.report.roundTrips = s.remote.roundTrips;
+        for (const s of slots)
+            if (s.remote?.waits !== undefined)
+                s.report.waits = s.remote.waits;
         await Promise.all(slots.map((s) => s.remote?.close().catch(() => undefined)));
     }
     const hosts = slots.map((s) => s.report);
@@ -5637,7 +5651,14 @@ function stepRows(host) {
 }
 /** The one line that sums up a server's run: status, wall time, and how many round trips it took. */
 function hostLine(h) {
-    const trips = h.roundTrips === undefined ? '' : `, ${h.roundTrips} SSH round trip${h.roundTrips === 1 ? '' : 's'}`;
+    const n = h.roundTrips;
+    const plural = (k) => (k === 1 ? '' : 's');
+    // Requests sent together cost one round trip: then both figures, the second the one that is felt.
+    const trips = n === undefined
+        ? ''
+        : h.waits === undefined || h.waits === n
+            ? `, ${n} SSH round trip${plural(n)}`
+            : `, ${n} SSH requests, ${h.waits} round trip${plural(h.waits)}`;
     return `${h.host}: ${h.status} in ${(h.ms / 1000).toFixed(2)} s${trips}`;
 }
 function summaryMarkdown(report, factKeys) {
@@ -6010,7 +6031,9 @@ var upload = __webpack_require__(2109);
  * group, killed with its children at the timeout) with stdin from a file in RAM (/dev/shm or /run,
  * mode 0700, emptied after the command: secrets never reach a disk or a command line), stdout and
  * stderr to files, and answers with the command's stdout, `\nTOKEN out`, its stderr and
- * `\nTOKEN rc CODE`. The token is fresh per command and never given to it, so nothing the command
+ * `\nTOKEN rc CODE`. Requests may be written several at once (the shell reads the next one only
+ * after answering the previous); a header ending in ` after-ok` asks for that command only if the
+ * one before it exited 0, else the answer is `\nTOKEN rc 255 skipped` and nothing runs. The token is fresh per command and never given to it, so nothing the command
  * prints can end or fake an answer. TERM to the shell (a cancelled run) ends the running command
  * the way TERM to a single command does. Few processes per command (head, timeout, the shell, one
  * cat): every fork costs ~1-2 ms.
@@ -6025,19 +6048,26 @@ pid=""
 n=0
 trap '[ -z "$pid" ] || kill -TERM "$pid" 2>/dev/null' TERM
 echo ready
-while IFS=' ' read -r tok sh tmo slen ilen; do
+last=0
+while IFS=' ' read -r tok sh tmo slen ilen after; do
   case "$sh" in sh|bash) ;; *) exit 2 ;; esac
   n=$((n + 1)); o="$d/o$n"; e="$d/e$n"; i=/dev/null
   head -c "$slen" > "$d/s"
   script=""
   IFS= read -r -d '' script < "$d/s" || true
   if [ "$ilen" -gt 0 ]; then i="$d/i"; head -c "$ilen" > "$i"; fi
+  # Sent together with the request before it and meant only after its success: not run.
+  if [ "$after" = after-ok ] && [ "$last" -ne 0 ]; then
+    [ "$i" = /dev/null ] || : > "$i"
+    printf '\n%s out\n\n%s rc 255 skipped\n' "$tok" "$tok"
+    continue
+  fi
   timeout -k ${killAfterS} "$tmo" "$sh" -c "$script" < "$i" > "$o" 2> "$e" &
   pid=$!
   wait "$pid"; rc=$?
   # A TERM (cancel) interrupts wait: wait again for the command's own end.
   while kill -0 "$pid" 2>/dev/null; do wait "$pid"; rc=$?; done
-  pid=""
+  pid=""; last=$rc
   [ "$i" = /dev/null ] || : > "$i"
   printf '\\n%s out\\n' "$tok" > "$d/m"
   cat -- "$o" "$d/m" "$e"
@@ -6057,9 +6087,10 @@ class RootShell {
     channel;
     opening;
     broken = false;
-    busy = false;
+    busy = 0;
     buf = Buffer.alloc(0);
-    pending;
+    /** Sent and not yet answered, in the order sent: the shell answers in that order. */
+    pending = [];
     constructor(client, 
     /** The command that starts the driver: `sudo -n -- bash -c DRIVER`, or bash alone for root. */
     startCommand, label, logger, 
@@ -6073,7 +6104,7 @@ class RootShell {
     }
     /** Free for a command now: not running one, and not known to be unusable. */
     get available() {
-        return !this.busy && !this.broken;
+        return this.busy === 0 && !this.broken;
     }
     /**
      * Runs one command. Resolves undefined when the shell could not be started (sudo refused, the
@@ -6081,36 +6112,45 @@ class RootShell {
      * real reason.
      */
     async run(req, hooks = {}) {
-        this.busy = true;
-        try {
-            const channel = await this.open();
-            if (!channel)
-                return undefined;
-            const token = (0,external_node_crypto_.randomBytes)(12).toString('hex');
-            const script = Buffer.from(req.text);
-            const stdin = req.stdin === undefined ? Buffer.alloc(0) : Buffer.from(req.stdin);
-            const answer = new Promise((resolve, reject) => {
-                this.pending = {
-                    token,
-                    settle: (r) => {
-                        this.pending = undefined;
-                        if (r instanceof Error)
-                            reject(r);
-                        else
-                            resolve(r);
-                    }
-                };
-            });
-            channel.write(`${token} ${req.shell} ${req.timeoutS} ${script.length} ${stdin.length}\n`);
-            channel.write(script);
-            if (stdin.length > 0)
-                channel.write(stdin);
-            hooks.onStarted?.();
-            return await answer;
-        }
-        finally {
-            this.busy = false;
-        }
+        return this.runAll([req], hooks)[0];
+    }
+    /**
+     * Sends several commands at once, without waiting for one answer before sending the next (one
+     * round trip instead of one each); the shell still runs them one after another and answers each
+     * in order, so every promise settles when its own command ended. A command with `afterOk` is
+     * not run after a failed one. A later call may add to the queue while these run.
+     */
+    runAll(reqs, hooks = {}) {
+        this.busy += reqs.length;
+        const opened = this.open();
+        return reqs.map(async (req) => {
+            try {
+                const channel = await opened;
+                if (!channel)
+                    return undefined;
+                if (this.broken)
+                    throw new RootShellLost('the privileged shell ended');
+                const token = (0,external_node_crypto_.randomBytes)(12).toString('hex');
+                const script = Buffer.from(req.text);
+                const stdin = req.stdin === undefined ? Buffer.alloc(0) : Buffer.from(req.stdin);
+                const answer = new Promise((resolve, reject) => {
+                    this.pending.push({
+                        token,
+                        settle: (r) => (r instanceof Error ? reject(r) : resolve(r))
+                    });
+                });
+                const after = req.afterOk ? ' after-ok' : '';
+                channel.write(`${token} ${req.shell} ${req.timeoutS} ${script.length} ${stdin.length}${after}\n`);
+                channel.write(script);
+                if (stdin.length > 0)
+                    channel.write(stdin);
+                hooks.onStarted?.();
+                return await answer;
+            }
+            finally {
+                this.busy--;
+            }
+        });
     }
     /** Ends the running command as TERM ends a single command (the shell passes it on). */
     interrupt() {
@@ -6124,7 +6164,7 @@ class RootShell {
     /** Gives up on the shell (a command that never answered); later commands use their own channels. */
     abandon(why) {
         this.broken = true;
-        this.pending?.settle(new RootShellLost(why));
+        this.settleAll(new RootShellLost(why));
         this.channel?.close();
     }
     close() {
@@ -6171,16 +6211,20 @@ class RootShell {
                         this.logger.debug(`[${this.label}] no privileged shell: ${stderr.trim() || 'it ended at once'}`);
                         resolve(undefined);
                     }
-                    this.pending?.settle(new RootShellLost('the privileged shell ended'));
+                    this.settleAll(new RootShellLost('the privileged shell ended'));
                 });
                 channel.on('error', () => undefined);
             });
         });
         return this.opening;
     }
+    settleAll(err) {
+        for (const p of this.pending.splice(0))
+            p.settle(err);
+    }
     parse() {
         for (;;) {
-            const p = this.pending;
+            const p = this.pending[0];
             if (!p) {
                 // Nothing asked: what the shell said is not an answer to anything (it cannot be).
                 this.buf = Buffer.alloc(0);
@@ -6202,10 +6246,19 @@ class RootShell {
             const nl = this.buf.indexOf(0x0a, at + mark.length);
             if (nl < 0)
                 return;
-            const code = Number(this.buf.subarray(at + mark.length, nl).toString());
+            const [rc, note] = this.buf
+                .subarray(at + mark.length, nl)
+                .toString()
+                .split(' ');
             const stderr = this.buf.subarray(0, at);
             this.buf = this.buf.subarray(nl + 1);
-            p.settle({ code, stdout: this.tail(p.stdout), stderr: this.tail(stderr) });
+            this.pending.shift();
+            const result = {
+                code: Number(rc),
+                stdout: this.tail(p.stdout),
+                stderr: this.tail(stderr)
+            };
+            p.settle(note === 'skipped' ? { ...result, skipped: true } : result);
         }
     }
     /** While an output streams in, only its tail (and room for the mark) is kept. */
@@ -6281,7 +6334,12 @@ class SshRemote {
     closed = false;
     lastError;
     trips = 0;
+    waited = 0;
     shell;
+    /** A script to send with the next root-shell request, to run only if that one succeeds. */
+    next;
+    /** Sent ahead with an earlier request; the script() call with this very text takes its answer. */
+    ahead;
     constructor(ssh, target, logger, label) {
         this.ssh = ssh;
         this.target = target;
@@ -6310,6 +6368,22 @@ class SshRemote {
     get roundTrips() {
         return this.trips;
     }
+    /** Requests whose answer the runner waited for before it could send another: sent-ahead ones are not. */
+    get waits() {
+        return this.waited;
+    }
+    sendNext(script, opts = {}) {
+        if (!opts.sudo || opts.ownChannel || opts.stream || opts.onStdout || opts.stdin !== undefined)
+            return;
+        const text = `set -euo pipefail\n${script}`;
+        if (Buffer.byteLength(text) > MAX_COMMAND_BYTES)
+            return;
+        this.next = {
+            shell: 'bash',
+            text,
+            timeoutS: timeoutSeconds(opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS)
+        };
+    }
     async exec(command, opts = {}) {
         const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
         const viaShell = await this.viaShell('sh', command, command, { ...opts, timeoutMs });
@@ -6334,14 +6408,22 @@ class SshRemote {
      * Undefined: run it on its own channel (not eligible, the shell is busy, or it could not start).
      */
     async viaShell(shell, text, shown, opts) {
-        if (!opts.sudo || opts.ownChannel || opts.stream || opts.onStdout || opts.stdin instanceof external_node_stream_.Readable)
+        // A follow-up goes only with the very next request, and only through the shell.
+        const next = this.next;
+        this.next = undefined;
+        const timeoutS = timeoutSeconds(opts.timeoutMs);
+        const ahead = this.ahead;
+        this.ahead = undefined;
+        const taken = ahead && ahead.text === text && ahead.timeoutS === timeoutS && opts.sudo ? ahead : undefined;
+        const eligible = opts.sudo && !opts.ownChannel && !opts.stream && !opts.onStdout;
+        if (!taken && (!eligible || opts.stdin instanceof external_node_stream_.Readable))
             return undefined;
-        if (this.closed || opts.signal?.aborted)
+        if (!taken && (this.closed || opts.signal?.aborted))
             return undefined;
         if (Buffer.byteLength(text) > MAX_COMMAND_BYTES)
             return undefined;
         const sh = this.rootShell();
-        if (!sh.available)
+        if (!taken && !sh.available)
             return undefined;
         const firstLine = shown.split('\n').find((l) => l.trim() !== '') ?? '';
         this.logger.debug(`[${this.label}] $ ${firstLine.length > 200 ? firstLine.slice(0, 200) + '...' : firstLine}`);
@@ -6363,14 +6445,39 @@ class SshRemote {
         };
         opts.signal?.addEventListener('abort', onAbort, { once: true });
         try {
-            const res = await sh.run({
-                shell,
-                text,
-                timeoutS: timeoutSeconds(opts.timeoutMs),
-                stdin: opts.stdin
-            }, { onStarted: () => this.trips++ });
-            if (!res)
+            let answer;
+            if (taken) {
+                // Sent with the request before it: its answer is this command's (or it was not run).
+                answer = taken.answer;
+            }
+            else {
+                const req = { shell, text, timeoutS, stdin: opts.stdin };
+                const reqs = next ? [req, { ...next, afterOk: true }] : [req];
+                let sent = 0;
+                const answers = sh.runAll(reqs, {
+                    onStarted: () => {
+                        this.trips++;
+                        if (sent++ === 0)
+                            this.waited++;
+                    }
+                });
+                answer = answers[0];
+                if (next) {
+                    const later = answers[1];
+                    // Nobody may ever ask for it (the first one failed): its end must not be an unhandled rejection.
+                    later.catch(() => undefined);
+                    this.ahead = { text: next.text, timeoutS: next.timeoutS, answer: later };
+                }
+            }
+            const res = await answer;
+            if (!res) {
+                // The shell could not start: a follow-up sent with this request was not sent either.
+                if (this.ahead && !taken)
+                    this.ahead = undefined;
                 return undefined;
+            }
+            if (res.skipped)
+                throw new Error(`${this.label}: the remote command was not run because the one sent before it failed`);
             if (aborted)
                 throw this.cancelledError(opts.signal);
             const timedOut = (expired || Date.now() - startedAt >= opts.timeoutMs) && (res.code === 124 || res.code === 137);
@@ -6477,6 +6584,7 @@ class SshRemote {
         if (opts.signal?.aborted)
             return Promise.reject(cancelled());
         this.trips++;
+        this.waited++;
         this.logger.debug(`[${this.label}] $ ${firstLine.length > 200 ? firstLine.slice(0, 200) + '...' : firstLine}`);
         const client = this.client();
         const stdout = new output/* TailBuffer */.vX(OUTPUT_CAP_BYTES);
@@ -7447,9 +7555,10 @@ ${(0,_deploy_remembered_js__WEBPACK_IMPORTED_MODULE_7__/* .readRememberedCommand
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   U0: () => (/* binding */ switchRelease),
+/* harmony export */   WY: () => (/* binding */ sendSwitchAhead),
 /* harmony export */   tR: () => (/* binding */ CHILDREN_FN)
 /* harmony export */ });
-/* unused harmony export switchScript */
+/* unused harmony exports switchScript, SWITCH_OPTS */
 /* harmony import */ var _deploy_context_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9116);
 /* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9038);
 
@@ -7488,10 +7597,17 @@ else
 fi
 `;
 }
+/** How the switch runs: also how it is sent ahead with the units (the same text and options). */
+const SWITCH_OPTS = { sudo: true, timeoutMs: 120_000 };
+/**
+ * Sends the switch with the next root command (the units): one round trip for both, the switch
+ * running only if the units succeeded. switchRelease then takes its answer.
+ */
+function sendSwitchAhead(ctx, release, restart) {
+    ctx.remote.sendNext?.(switchScript(ctx, release, restart), SWITCH_OPTS);
+}
 async function switchRelease(ctx, release, restart) {
-    const res = await (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_0__/* .runScript */ .j3)(ctx, `switching to ${release}`, switchScript(ctx, release, restart), {
-        timeoutMs: 120_000
-    });
+    const res = await (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_0__/* .runScript */ .j3)(ctx, `switching to ${release}`, switchScript(ctx, release, restart), SWITCH_OPTS);
     const f = (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_0__/* .parseFacts */ .hx)(res.stdout);
     const reload = (f.reload ?? 'start');
     return {

@@ -210,7 +210,14 @@ function stepRows(host) {
 }
 /** The one line that sums up a server's run: status, wall time, and how many round trips it took. */
 function hostLine(h) {
-    const trips = h.roundTrips === undefined ? '' : `, ${h.roundTrips} SSH round trip${h.roundTrips === 1 ? '' : 's'}`;
+    const n = h.roundTrips;
+    const plural = (k) => (k === 1 ? '' : 's');
+    // Requests sent together cost one round trip: then both figures, the second the one that is felt.
+    const trips = n === undefined
+        ? ''
+        : h.waits === undefined || h.waits === n
+            ? `, ${n} SSH round trip${plural(n)}`
+            : `, ${n} SSH requests, ${h.waits} round trip${plural(h.waits)}`;
     return `${h.host}: ${h.status} in ${(h.ms / 1000).toFixed(2)} s${trips}`;
 }
 function summaryMarkdown(report, factKeys) {
