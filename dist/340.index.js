@@ -3896,6 +3896,7 @@ function parseLoadOutput(stdout, cap) {
 
 
 
+
 /** Facts a load check leaves on its host (and the columns of mode loadtest's table). */
 const LOAD_KEYS = ['load-ok', 'load-p95-ms', 'load-max-clients'];
 /**
@@ -3921,7 +3922,7 @@ async function runLoadCheck(ctx) {
             throw new step/* DeployError */.sH(`wrk (the load generator) is not installed on ${ctx.label}`, 'Run mode provision (it installs wrk), or apt-get install wrk on the server.');
         const levels = parseLoadOutput(res.stdout, s.maxRequests).map((l) => (0,verdict/* judge */.S4)(l, (0,verdict/* thresholdsOf */.W6)(s)));
         if (res.code !== 0 || levels.length !== s.clients.length) {
-            const tail = [res.stdout, res.stderr].join('\n').trim().split('\n').slice(-10).join('\n');
+            const tail = (0,context/* lastLines */.w$)([res.stdout, res.stderr].filter((t) => t.trim()).join('\n'), 10);
             throw new step/* DeployError */.sH(`the load run on ${ctx.label} did not finish (exit ${res.code}${res.timedOut ? ', timed out' : ''}, ${levels.length} of ${s.clients.length} levels)${tail ? `:\n${tail}` : ''}`);
         }
         const worst = Math.max(...levels.map((l) => l.p95Ms));
@@ -5057,7 +5058,7 @@ function diffManifests(old, neu, keep = []) {
 /* harmony export */   LM: () => (/* binding */ sendAlert),
 /* harmony export */   _o: () => (/* binding */ ensureAlerts)
 /* harmony export */ });
-/* unused harmony exports ALERT_SCRIPT, alertWebhookPath, alertFiles, alertsScript */
+/* unused harmony exports ALERT_SCRIPT, alertFiles, alertsScript */
 /* harmony import */ var _render_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3728);
 /* harmony import */ var _deploy_paths_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8535);
 /* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9038);
@@ -5079,9 +5080,6 @@ function diffManifests(old, neu, keep = []) {
  */
 /** The shared script; the templates (health check, OnFailure= handler) call it by this path. */
 const ALERT_SCRIPT = `${_deploy_paths_js__WEBPACK_IMPORTED_MODULE_3__/* .SCRIPT_DIR */ .S1}/alert`;
-function alertWebhookPath(app) {
-    return `/etc/${app}/alert-webhook`;
-}
 function alertFiles(ctx) {
     const vars = (0,_vars_js__WEBPACK_IMPORTED_MODULE_2__/* .provisionVars */ .g)(ctx);
     return [
@@ -5102,7 +5100,7 @@ function alertFiles(ctx) {
  */
 function alertsScript(ctx) {
     const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U;
-    const hook = alertWebhookPath(ctx.paths.app);
+    const hook = `${ctx.paths.etc}/alert-webhook`;
     return `
 ${(0,_shell_js__WEBPACK_IMPORTED_MODULE_5__/* .writeFilesScript */ .Cu)(alertFiles(ctx))}
 if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi

@@ -83432,9 +83432,6 @@ function provisionVars(ctx) {
  */
 /** The shared script; the templates (health check, OnFailure= handler) call it by this path. */
 const ALERT_SCRIPT = `${SCRIPT_DIR}/alert`;
-function alertWebhookPath(app) {
-    return `/etc/${app}/alert-webhook`;
-}
 function alertFiles(ctx) {
     const vars = provisionVars(ctx);
     return [
@@ -83455,7 +83452,7 @@ function alertFiles(ctx) {
  */
 function alertsScript(ctx) {
     const q = shQuote;
-    const hook = alertWebhookPath(ctx.paths.app);
+    const hook = `${ctx.paths.etc}/alert-webhook`;
     return `
 ${writeFilesScript(alertFiles(ctx))}
 if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
@@ -85679,6 +85676,7 @@ function parseLoadOutput(stdout, cap) {
 
 
 
+
 /** Facts a load check leaves on its host (and the columns of mode loadtest's table). */
 const LOAD_KEYS = ['load-ok', 'load-p95-ms', 'load-max-clients'];
 /**
@@ -85704,7 +85702,7 @@ async function runLoadCheck(ctx) {
             throw new DeployError(`wrk (the load generator) is not installed on ${ctx.label}`, 'Run mode provision (it installs wrk), or apt-get install wrk on the server.');
         const levels = parseLoadOutput(res.stdout, s.maxRequests).map((l) => judge(l, thresholdsOf(s)));
         if (res.code !== 0 || levels.length !== s.clients.length) {
-            const tail = [res.stdout, res.stderr].join('\n').trim().split('\n').slice(-10).join('\n');
+            const tail = lastLines([res.stdout, res.stderr].filter((t) => t.trim()).join('\n'), 10);
             throw new DeployError(`the load run on ${ctx.label} did not finish (exit ${res.code}${res.timedOut ? ', timed out' : ''}, ${levels.length} of ${s.clients.length} levels)${tail ? `:\n${tail}` : ''}`);
         }
         const worst = Math.max(...levels.map((l) => l.p95Ms));

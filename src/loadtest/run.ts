@@ -1,4 +1,4 @@
-import type { DeployContext } from '../deploy/context.js';
+import { lastLines, type DeployContext } from '../deploy/context.js';
 import { healthHost } from '../deploy/health.js';
 import { formatTable } from '../report.js';
 import { DeployError, step } from '../steps/step.js';
@@ -37,7 +37,7 @@ export async function runLoadCheck(ctx: DeployContext): Promise<LevelVerdict[]> 
       );
     const levels = parseLoadOutput(res.stdout, s.maxRequests).map((l) => judge(l, thresholdsOf(s)));
     if (res.code !== 0 || levels.length !== s.clients.length) {
-      const tail = [res.stdout, res.stderr].join('\n').trim().split('\n').slice(-10).join('\n');
+      const tail = lastLines([res.stdout, res.stderr].filter((t) => t.trim()).join('\n'), 10);
       throw new DeployError(
         `the load run on ${ctx.label} did not finish (exit ${res.code}${res.timedOut ? ', timed out' : ''}, ${levels.length} of ${s.clients.length} levels)${tail ? `:\n${tail}` : ''}`
       );

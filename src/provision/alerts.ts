@@ -17,10 +17,6 @@ import { provisionVars } from './vars.js';
 /** The shared script; the templates (health check, OnFailure= handler) call it by this path. */
 export const ALERT_SCRIPT = `${SCRIPT_DIR}/alert`;
 
-export function alertWebhookPath(app: string): string {
-  return `/etc/${app}/alert-webhook`;
-}
-
 export function alertFiles(ctx: DeployContext): ServerFile[] {
   const vars = provisionVars(ctx);
   return [
@@ -42,7 +38,7 @@ export function alertFiles(ctx: DeployContext): ServerFile[] {
  */
 export function alertsScript(ctx: DeployContext): string {
   const q = shQuote;
-  const hook = alertWebhookPath(ctx.paths.app);
+  const hook = `${ctx.paths.etc}/alert-webhook`;
   return `
 ${writeFilesScript(alertFiles(ctx))}
 if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
