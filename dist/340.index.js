@@ -467,8 +467,8 @@ async function sourceProblems(settings) {
     return problem ? [problem] : [];
 }
 
-// EXTERNAL MODULE: ./src/ssh/connection.ts + 3 modules
-var connection = __webpack_require__(8116);
+// EXTERNAL MODULE: ./src/ssh/connection.ts + 4 modules
+var connection = __webpack_require__(6972);
 // EXTERNAL MODULE: ./src/steps/step.ts
 var step = __webpack_require__(3342);
 // EXTERNAL MODULE: ./src/report.ts
@@ -635,6 +635,7 @@ var context = __webpack_require__(9116);
 
 
 
+
 /**
  * What the app itself needs on a server that has the system packages but was never provisioned:
  * its system user, its build user, its folders, /etc/APP and its log folder. Server-wide setup (apt, nginx,
@@ -692,9 +693,12 @@ ${(0,ownership/* markOwnedScript */.iZ)(ctx.settings)}
 echo "changed=$changed"
 `;
 }
-async function ensureLayout(ctx) {
-    const res = await (0,context/* runScript */.j3)(ctx, 'preparing the app layout', layoutScript(ctx), {
+/** lockedBy: sent together with this run's lock, the script first waits for it (awaitLockScript). */
+async function ensureLayout(ctx, lockedBy) {
+    const script = lockedBy ? `${(0,steps_lock/* awaitLockScript */.pg)(ctx, lockedBy)}\n${layoutScript(ctx)}` : layoutScript(ctx);
+    const res = await (0,context/* runScript */.j3)(ctx, 'preparing the app layout', script, {
         timeoutMs: 60_000,
+        carry: true,
         hint: 'Install the missing packages (apt-get install -y python3-venv sqlite3 curl), or run mode provision once.'
     });
     return { changed: (0,context/* parseFacts */.hx)(res.stdout).changed === 'yes' };
@@ -702,9 +706,12 @@ async function ensureLayout(ctx) {
 
 // EXTERNAL MODULE: ./src/deploy/app-run.ts
 var app_run = __webpack_require__(5312);
+// EXTERNAL MODULE: ./src/ssh/upload.ts
+var upload = __webpack_require__(2109);
 // EXTERNAL MODULE: ./src/manifest.ts + 2 modules
 var src_manifest = __webpack_require__(4449);
 ;// CONCATENATED MODULE: ./src/steps/upload.ts
+
 
 
 
@@ -822,6 +829,10 @@ ${seeds}
 ${(0,app_run/* asUser */.ex)(p.buildUser, build)}
 `;
 }
+/** A delta up to this size travels in memory, with the requests after it; a larger one streams. */
+const QUEUED_DELTA_MAX_BYTES = 8 * 1024 * 1024;
+const FINISH_TIMEOUT_MS = 120_000;
+const UNPACK_TIMEOUT_MS = 10 * 60_000;
 const PREPARE_OPTS = { sudo: true, timeoutMs: 10 * 60_000 };
 /**
  * Sends the upload's prepare script with the next root command (the layout): one round trip for
@@ -830,7 +841,7 @@ const PREPARE_OPTS = { sudo: true, timeoutMs: 10 * 60_000 };
 function sendPrepareAhead(ctx, wantedId) {
     ctx.remote.sendNext?.(prepareScript(ctx, wantedId, !ctx.settings.deploy.fullUpload), PREPARE_OPTS);
 }
-async function uploadRelease(ctx, wantedId) {
+async function uploadRelease(ctx, wantedId, queueAfter) {
     const source = external_node_path_.resolve(ctx.settings.app.source);
     const wantDelta = !ctx.settings.deploy.fullUpload;
     const [prepRes, manifest] = await Promise.all([
@@ -843,10 +854,24 @@ async function uploadRelease(ctx, wantedId) {
     const previous = prep.previous ?? '';
     const incoming = `${ctx.paths.incoming}/${release}`;
     const old = oldText !== undefined ? (0,src_manifest/* parseManifest */.Ng)(oldText) : undefined;
+    const cores = Number(prep.cores) || 1;
     let detail;
+    let queued = false;
     try {
+        const files = await sharedFiles(ctx, source);
+        const finish = finishScript(ctx, release, !!manifest, files);
+        const finishOpts = {
+            sudo: true,
+            timeoutMs: FINISH_TIMEOUT_MS,
+            stdin: manifest ? (0,src_manifest/* serializeManifest */.MZ)(manifest) : undefined
+        };
         if (manifest && old) {
-            detail = await deltaUpload(ctx, source, incoming, old, manifest);
+            detail = await deltaUpload(ctx, source, incoming, old, manifest, () => {
+                // The finish, then the caller's requests, ride with the delta's own.
+                ctx.remote.sendNext?.(finish, finishOpts);
+                queueAfter?.(release, cores);
+                queued = true;
+            });
         }
         else {
             if (wantDelta && previous)
@@ -861,11 +886,7 @@ async function uploadRelease(ctx, wantedId) {
             });
             detail = `full: ${up.files} files, ${(up.bytes / 1e6).toFixed(1)} MB in ${(up.ms / 1000).toFixed(2)} s`;
         }
-        const files = await sharedFiles(ctx, source);
-        await (0,context/* runScript */.j3)(ctx, 'finishing the release folder', finishScript(ctx, release, !!manifest, files), {
-            timeoutMs: 120_000,
-            stdin: manifest ? (0,src_manifest/* serializeManifest */.MZ)(manifest) : undefined
-        });
+        await (0,context/* runScript */.j3)(ctx, 'finishing the release folder', finish, finishOpts);
     }
     catch (err) {
         // No half-made release stays on the server to fill its disk (the server side of the upload
@@ -877,8 +898,9 @@ async function uploadRelease(ctx, wantedId) {
         release,
         previous,
         previousVenv: prep.previous_venv ?? '',
-        cores: Number(prep.cores) || 1,
+        cores,
         manifest,
+        queued,
         detail
     };
 }
@@ -924,34 +946,59 @@ function splitOnce(text, sep) {
  * and unpacked anew (a new inode), never written through, since its old inode belongs to the
  * release still serving.
  */
-async function deltaUpload(ctx, source, incoming, old, manifest) {
+async function deltaUpload(ctx, source, incoming, old, manifest, 
+/** Queues what follows the upload; called only when the delta goes queued itself. */
+queueRest) {
     const started = Date.now();
     const diff = (0,src_manifest/* diffManifests */.ew)(old, manifest, ctx.settings.deploy.sharedPaths);
     // Everything the copy must lose: removed and changed paths, and the files every release writes anew.
     const remove = [...diff.remove, 'REVISION', src_manifest/* MANIFEST_FILE */.h1, '.venv', ...ctx.settings.deploy.sharedPaths];
     const trim = (0,app_run/* asUser */.ex)(ctx.paths.buildUser, `cd -- "$1"\nxargs -0 -r rm -rf --`, [(0,quote/* shQuote */.U)(incoming)]);
-    await (0,context/* runScript */.j3)(ctx, 'trimming the hardlinked copy', trim, {
-        stdin: remove.map((r) => `${r}\0`).join(''),
-        timeoutMs: 10 * 60_000
-    });
+    const trimOpts = { stdin: remove.map((r) => `${r}\0`).join(''), timeoutMs: 10 * 60_000 };
+    const payload = diff.send.reduce((n, p) => n + (manifest.get(p)?.size ?? 0), 0);
+    // A small delta is one archive in memory, unpacked through the root shell right after the trim:
+    // the trim, the unpack and everything queued after them are one round trip.
+    const packed = ctx.remote.sendNext && diff.send.length > 0 && payload <= QUEUED_DELTA_MAX_BYTES
+        ? await (0,upload/* packFiles */.Po)(source, diff.send, QUEUED_DELTA_MAX_BYTES)
+        : undefined;
     let bytes = 0;
-    if (diff.send.length > 0) {
-        const up = await ctx.remote.upload(source, incoming, {
-            exclude: ctx.settings.app.exclude,
-            sudo: true,
-            asUser: ctx.paths.buildUser,
-            discardOnFailure: true,
-            files: diff.send
-        });
-        bytes = up.bytes;
+    if (ctx.remote.sendNext && (packed || diff.send.length === 0)) {
+        const unpack = (0,upload/* remoteUnpackCommand */.U8)(incoming, { asUser: ctx.paths.buildUser, discard: true });
+        const unpackOpts = { sudo: true, timeoutMs: UNPACK_TIMEOUT_MS, stdin: packed };
+        if (packed)
+            ctx.remote.sendNext(unpack, unpackOpts, 'exec');
+        queueRest();
+        await (0,context/* runScript */.j3)(ctx, 'trimming the hardlinked copy', trim, { ...trimOpts, carry: true });
+        if (packed) {
+            const res = await ctx.remote.exec(unpack, unpackOpts);
+            if (res.code !== 0)
+                throw new Error(`upload to ${ctx.label}:${incoming} failed: remote tar exited ${res.code}: ${(0,context/* lastLines */.w$)(res.stderr, 10) || '(no stderr)'}`);
+            bytes = packed.length;
+        }
+    }
+    else {
+        await (0,context/* runScript */.j3)(ctx, 'trimming the hardlinked copy', trim, trimOpts);
+        bytes = await streamDelta(ctx, source, incoming, diff.send);
     }
     const changed = diff.send.filter((p) => manifest.get(p)?.type !== 'd').length;
     const removed = diff.remove.filter((p) => !manifest.has(p)).length;
     const secs = ((Date.now() - started) / 1000).toFixed(2);
     // What changed, in the files' own bytes; the tar stream adds headers and pads to 10 kB blocks.
-    const payload = diff.send.reduce((n, p) => n + (manifest.get(p)?.size ?? 0), 0);
     const size = (n) => (n < 1000 ? `${n} B` : `${(n / 1e3).toFixed(1)} kB`);
     return `delta: ${changed} changed, ${removed} removed of ${manifest.size} paths, ${size(payload)} of files (${size(bytes)} sent) in ${secs} s`;
+}
+/** A delta too large for memory: its own tar stream, on a channel of its own. */
+async function streamDelta(ctx, source, incoming, send) {
+    if (send.length === 0)
+        return 0;
+    const up = await ctx.remote.upload(source, incoming, {
+        exclude: ctx.settings.app.exclude,
+        sudo: true,
+        asUser: ctx.paths.buildUser,
+        discardOnFailure: true,
+        files: send
+    });
+    return up.bytes;
 }
 
 ;// CONCATENATED MODULE: ./src/steps/venv.ts
@@ -967,6 +1014,8 @@ const NO_REQUIREMENTS = 43;
 const VENV_FAILED = 44;
 const DEPS_UNREADABLE = 45;
 const GUNICORN_FAILED = 46;
+/** The lookup found no usable venv for this key: it is built on a channel of its own. */
+const NEEDS_BUILD = 47;
 /** The build's own deadline on the server: the unit ends even if the runner is gone. */
 const VENV_TIMEOUT_MS = 30 * 60_000;
 /**
@@ -1021,7 +1070,9 @@ function fallbackDeps(ctx) {
         ? { kind: 'pyproject', file: r, extras: ctx.settings.deploy.extras }
         : { kind: 'requirements', file: r === 'auto' ? 'requirements.txt' : r, extras: [] };
 }
-function venvScript(ctx, release, deps = fallbackDeps(ctx)) {
+function venvScript(ctx, release, deps = fallbackDeps(ctx), 
+/** Only reuse: exit NEEDS_BUILD instead of building (the build needs a channel of its own). */
+lookupOnly = false) {
     const p = ctx.paths;
     const d = ctx.settings.deploy;
     const q = quote/* shQuote */.U;
@@ -1101,23 +1152,45 @@ if ${usable}; then
   echo reused=yes
 else
   echo reused=no
-  ${build}
+  ${lookupOnly ? `exit ${NEEDS_BUILD}` : build}
 fi
 ${(0,app_run/* asUser */.ex)(p.buildUser, `rm -rf -- "$2"; ln -s -- "$1" "$2"`, ['"$venv"', q(`${rel}/.venv`)])}
 `;
 }
-async function buildVenv(ctx, release) {
+/** How the lookup runs: also how it is sent ahead (the same text and options). */
+const LOOKUP_OPTS = { sudo: true, timeoutMs: 120_000 };
+/** What the venv is built from, resolved in the workspace; undefined when the venv step will say why not. */
+async function venvDependencies(ctx) {
+    return dependencies(ctx).catch(() => undefined);
+}
+async function dependencies(ctx) {
     const d = ctx.settings.deploy;
     const resolved = await resolveDependencies(external_node_path_.resolve(ctx.settings.app.source), d.requirements, d.extras);
     if (!resolved.deps)
         throw new step/* DeployError */.sH(resolved.problem ?? 'no dependency source', undefined);
-    const deps = resolved.deps;
+    return resolved.deps;
+}
+/**
+ * Queues the venv lookup with the next root command: a code-only deploy reuses its venv, and the
+ * lookup then costs no round trip of its own. A venv to build is built by buildVenv's own request.
+ */
+function sendVenvAhead(ctx, release, deps) {
+    ctx.remote.sendNext?.(venvScript(ctx, release, deps, true), LOOKUP_OPTS);
+}
+async function buildVenv(ctx, release) {
+    const d = ctx.settings.deploy;
+    const deps = await dependencies(ctx);
     const what = deps.kind === 'pyproject' ? `the dependencies of ${deps.file}` : `-r ${deps.file}`;
-    const res = await ctx.remote.script(venvScript(ctx, release, deps), {
-        sudo: true,
-        ownChannel: true,
-        timeoutMs: VENV_TIMEOUT_MS
-    });
+    // Reuse is asked first, through the root shell; only a venv that must be built takes a channel
+    // of its own (a cancel, or a runner that is gone, ends pip at once).
+    let res = await ctx.remote.script(venvScript(ctx, release, deps, true), { ...LOOKUP_OPTS, carry: true });
+    if (res.code === NEEDS_BUILD) {
+        res = await ctx.remote.script(venvScript(ctx, release, deps), {
+            sudo: true,
+            ownChannel: true,
+            timeoutMs: VENV_TIMEOUT_MS
+        });
+    }
     const facts = (0,context/* parseFacts */.hx)(res.stdout);
     if (res.code === PIP_FAILED) {
         throw new step/* DeployError */.sH(`pip install ${what} failed; nothing was switched and the partial venv was removed. pip's last lines:\n${(0,context/* lastLines */.w$)(res.stderr, 25)}`, 'Fix the requirements (or pip-args, e.g. --no-index --find-links for offline servers) and deploy again.');
@@ -1288,13 +1361,6 @@ run()
 function preloadDir(ctx) {
     return ctx.paths.preloadDir;
 }
-/**
- * A release that fails to import takes the whole server down on HUP (gunicorn #2443), so it is
- * imported first, with its own venv, config and environment, before anything is switched. With
- * preload-libraries, the list of libraries it loaded is written by root into /etc/APP/preload/ID,
- * never into the release (whose files the repository controls: a symlink there would be written
- * through). The release is recorded as built.
- */
 function checkCommand(ctx, release, staged) {
     const rel = ctx.paths.releaseDir(release);
     const preload = ctx.settings.deploy.preloadLibraries;
@@ -1337,20 +1403,22 @@ if [ "$rc" = 0 ]; then
 fi
 exit "$rc"`;
 }
+/** How the check runs: also how it is sent ahead (the same text and options). */
+const CHECK_OPTS = { sudo: true, ownChannel: true, timeoutMs: 120_000 };
+/** The check as a request to queue (sendNext, sendNextTogether); checkRelease then takes its answer. */
+function checkRequest(ctx, release, staged) {
+    return { text: checkCommand(ctx, release, staged), opts: CHECK_OPTS, kind: 'exec' };
+}
 async function checkRelease(ctx, release, staged) {
-    const res = await ctx.remote.exec(checkCommand(ctx, release, staged), {
-        sudo: true,
-        ownChannel: true,
-        timeoutMs: 120_000
-    });
+    const res = await ctx.remote.exec(checkCommand(ctx, release, staged), CHECK_OPTS);
     if (res.code !== 0) {
         throw new step/* DeployError */.sH(`the new release does not load (${ctx.settings.deploy.wsgiApp}); nothing was switched${(0,step/* keepsServing */.z8)(ctx)}:\n${(0,context/* lastLines */.w$)(res.stderr + res.stdout, 25)}`, 'Fix the import error (run the app locally with gunicorn --check-config) and deploy again.');
     }
-    return { detail: `${ctx.settings.deploy.wsgiApp} imports` };
+    return { detail: `${ctx.settings.deploy.wsgiApp} imports`, ms: res.serverMs };
 }
 
 // EXTERNAL MODULE: ./src/steps/candidate.ts
-var candidate = __webpack_require__(2138);
+var steps_candidate = __webpack_require__(2138);
 ;// CONCATENATED MODULE: ./src/steps/backup.ts
 
 
@@ -1386,18 +1454,25 @@ echo "backup=${out}"
 echo "size=$(stat -c %s ${q(out)})"
 `;
 }
+const BACKUP_TIMEOUT_MS = 30 * 60_000;
+/** The backup as a request to queue (none without sqlite-db); backupDatabase then takes its answer. */
+function backupRequest(ctx, release) {
+    if (!ctx.settings.deploy.sqliteDb)
+        return [];
+    return [{ text: backupScript(ctx, release), opts: { sudo: true, timeoutMs: BACKUP_TIMEOUT_MS } }];
+}
 async function backupDatabase(ctx, release) {
     if (!ctx.settings.deploy.sqliteDb)
         return { changed: false, detail: 'no sqlite-db set' };
     const res = await (0,context/* runScript */.j3)(ctx, 'backing up the database', backupScript(ctx, release), {
-        timeoutMs: 30 * 60_000,
+        timeoutMs: BACKUP_TIMEOUT_MS,
         hint: 'Nothing was switched. Check the database and the free disk space on the server.'
     });
     const f = (0,context/* parseFacts */.hx)(res.stdout);
     if (f.skipped)
         return { changed: false, detail: f.skipped };
     ctx.facts.backup = f.backup ?? '';
-    return { detail: `${f.backup} (${f.size} bytes, integrity ok)` };
+    return { detail: `${f.backup} (${f.size} bytes, integrity ok)`, ms: res.serverMs };
 }
 
 // EXTERNAL MODULE: external "node:child_process"
@@ -1847,17 +1922,17 @@ async function afterMigrationRollback(ctx, failed, fingerprint) {
         await s('check backup', () => stageRestore(ctx, backup));
         const swapped = await s('restore database', () => swapDatabase(ctx, fingerprint));
         try {
-            await s('verify restored database', () => (0,verify/* verifyRelease */.V)(ctx, swapped.current, []));
+            await s('verify restored database', () => (0,verify/* verifyRelease */.VA)(ctx, swapped.current, []));
         }
         catch (err) {
             await s('put back', () => putBackSafety(ctx));
-            await (0,verify/* verifyRelease */.V)(ctx, swapped.current, []);
+            await (0,verify/* verifyRelease */.VA)(ctx, swapped.current, []);
             refuse(`the app was not healthy on the restored backup (${(0,step/* errorMessage */.gJ)(err).split('\n')[0]}); the migrated database was put back`);
             return;
         }
         ctx.facts['database-restored'] = 'true';
         ctx.logger.info(`${ctx.label}: rollback-restore-database: no write reached the database since the migration, so the pre-deploy backup ${backup} was restored (the migrated database is kept as ${swapped.safety})`);
-        await (0,steps_history/* recordHistory */.c)(ctx, {
+        await (0,steps_history/* recordHistory */.cJ)(ctx, {
             event: 'restore',
             backup,
             safety: swapped.safety,
@@ -1943,10 +2018,15 @@ echo "releases_kept=$(ls -1 | wc -l)"
 ${then}
 `;
 }
+const PRUNE_TIMEOUT_MS = 10 * 60_000;
+/** Queues the prune with the next root command; prune() with the same arguments takes its answer. */
+function sendPruneAhead(ctx, keepAlso, then = '') {
+    ctx.remote.sendNext?.(pruneScript(ctx, keepAlso, then), { sudo: true, timeoutMs: PRUNE_TIMEOUT_MS });
+}
 /** then: a command to run in the same round trip once pruning is done (the history line). */
 async function prune(ctx, keepAlso, then = '') {
     const f = (0,context/* parseFacts */.hx)((await (0,context/* runScript */.j3)(ctx, 'pruning old releases', pruneScript(ctx, keepAlso, then), {
-        timeoutMs: 10 * 60_000
+        timeoutMs: PRUNE_TIMEOUT_MS
     })).stdout);
     const removed = Number(f.releases_removed ?? 0) + Number(f.venvs_removed ?? 0);
     return {
@@ -1999,7 +2079,51 @@ function stepper(ctx) {
 async function noteCancelled(host, ctx, why) {
     host.notePhase?.({ phase: 'cancelled' });
     const release = ctx.facts.release ?? '';
-    await (0,steps_history/* recordHistory */.c)({ ...ctx, remote: (0,cancel/* uncancellable */.WQ)(ctx.remote) }, { event: 'deploy', release, status: 'cancelled', why });
+    await (0,steps_history/* recordHistory */.cJ)({ ...ctx, remote: (0,cancel/* uncancellable */.WQ)(ctx.remote) }, { event: 'deploy', release, status: 'cancelled', why });
+}
+/**
+ * Queues, behind the venv lookup, what follows it up to the candidate, as far as no step between
+ * needs the runner: a build command or a pre-activate hook stop the queue (the candidate must see
+ * what the migrations did).
+ */
+function sendPreparationAhead(ctx, release, cores, 
+/** Queued with the upload: the venv lookup too (else it carries the others). */
+venvDeps) {
+    const d = ctx.settings.deploy;
+    if (venvDeps)
+        sendVenvAhead(ctx, release, venvDeps);
+    (0,config/* sendStageAhead */.CY)(ctx, cores);
+    if (d.build)
+        return;
+    const conf = (0,config/* stagedPaths */.Dx)(ctx);
+    const check = checkRequest(ctx, release, conf);
+    const backup = backupRequest(ctx, release);
+    const r = ctx.remote;
+    if (d.preActivate || d.downloadBackup || !r.sendNextTogether) {
+        for (const q of [check, ...backup])
+            r.sendNext?.(q.text, q.opts, q.kind);
+        return;
+    }
+    // The import check and the candidate each start a Python and import the app (CPU-bound, most of
+    // a code-only deploy's time): side by side on the server. The candidate boots after the backup,
+    // as before. A check that fails still fails the run; the candidate beside it ends on its own.
+    const candidate = (0,steps_candidate/* candidateRequest */.vy)(ctx, release, { envFile: conf.envFile, gunicornConf: conf.gunicornConf });
+    r.sendNextTogether([{ ...check, background: true }, ...backup, candidate]);
+}
+function tidyFor(ctx, p, reload) {
+    const { release, up } = p;
+    const entry = { event: 'deploy', release, previous: up.previous, status: 'deployed', reload };
+    // What the live release was built from: written with the history line, in the prune's round trip.
+    const record = [
+        up.manifest ? (0,release_record/* recordCommand */.t6)(ctx, (0,release_record/* releaseHash */.wq)(up.manifest, ctx.settings), release) : '',
+        (0,remembered/* rememberCommand */.tb)(ctx)
+    ].join('\n');
+    return {
+        keep: [release, up.previous].filter((r) => r),
+        entry,
+        record,
+        then: [(0,steps_history/* historyCommand */.aw)(ctx, entry), record].join('\n')
+    };
 }
 /**
  * Everything before the switch: each of these steps can fail with nothing changed for users, so a
@@ -2012,22 +2136,32 @@ async function prepareRelease(host, held) {
     const d = ctx.settings.deploy;
     ctx.facts['rolled-back'] = 'false';
     host.notePhase?.({ phase: 'preparing' });
-    // The root shell's sudo overlaps the lock's.
-    ctx.remote.warm?.();
-    const lock = held ?? (await (0,steps_lock/* lockStep */.s9)(ctx));
+    const id = (0,paths/* releaseId */.Bf)(new Date(), d.commit);
+    // The layout, and the upload's prepare behind it, go at the same moment as the lock and wait for
+    // it on the server: one round trip for all three.
+    const owner = (0,steps_lock/* runId */.Vz)();
+    const locking = held ? Promise.resolve(held) : (0,steps_lock/* lockStep */.s9)(ctx, owner, true);
+    sendPrepareAhead(ctx, id);
+    const layingOut = ensureLayout(ctx, held ? undefined : owner);
+    layingOut.catch(() => undefined);
+    const lock = await locking;
     let up;
     let migrated = '';
     try {
-        const id = (0,paths/* releaseId */.Bf)(new Date(), d.commit);
-        // The prepare's script does not depend on the layout's answer: both go in one round trip.
-        sendPrepareAhead(ctx, id);
-        await s('layout', () => ensureLayout(ctx));
-        const uploaded = await s('upload', () => uploadRelease(ctx, id));
+        await s('layout', () => layingOut);
+        // Resolved here, in the workspace: a problem is the venv step's to report.
+        const deps = await venvDependencies(ctx);
+        const uploaded = await s('upload', () => uploadRelease(ctx, id, deps ? (release, cores) => sendPreparationAhead(ctx, release, cores, deps) : undefined));
         up = uploaded;
         const release = uploaded.release;
         // Outputs tell the truth at every moment: what serves, and what served before the run.
         ctx.facts.release = uploaded.previous;
         ctx.facts['previous-release'] = uploaded.previous;
+        // The steps up to the candidate do not depend on each other's answers: they go to the server
+        // together, each run only if the one before it succeeded: with a small delta's own requests
+        // (queued by the upload), else with the venv lookup.
+        if (!uploaded.queued)
+            sendPreparationAhead(ctx, release, uploaded.cores);
         const venv = await s('venv', () => buildVenv(ctx, release));
         const staged = await s('config', () => (0,config/* stageConfig */.dx)(ctx, uploaded.cores));
         if (d.build)
@@ -2046,7 +2180,7 @@ async function prepareRelease(host, held) {
         if (d.preActivate && d.sqliteDb && ctx.facts.backup)
             migrated = await fingerprintDatabase(ctx);
         // Last before the switch: after the migrations, which the new code may need to answer.
-        await s('candidate', () => (0,candidate/* bootCandidate */.kM)(ctx, release, { envFile: staged.envFile, gunicornConf: staged.gunicornConf }));
+        await s('candidate', () => (0,steps_candidate/* bootCandidate */.kM)(ctx, release, { envFile: staged.envFile, gunicornConf: staged.gunicornConf }));
         return {
             lock,
             up: uploaded,
@@ -2083,7 +2217,7 @@ async function refuseRelease(ctx, up, why) {
         status: 'refused',
         step: failed
     };
-    await (0,steps_history/* recordHistory */.c)(ctx, { ...entry, why: why.split('\n')[0] }, `${(0,release_record/* stateCommand */.t7)(ctx, up.release, 'refused')}
+    await (0,steps_history/* recordHistory */.cJ)(ctx, { ...entry, why: why.split('\n')[0] }, `${(0,release_record/* stateCommand */.t7)(ctx, up.release, 'refused')}
 if [ -d ${q(p.releaseDir(up.release))} ] && [ "$(readlink ${q(p.current)})" != ${q(p.releaseLink(up.release))} ]; then
   t=${q(p.trash)}/$(date +%s%N); mkdir -p "$t"; mv -T -- ${q(p.releaseDir(up.release))} "$t/release-${up.release}"
 fi`);
@@ -2115,14 +2249,21 @@ async function activateRelease(host, p) {
     const note = { release, previous: up.previous, restart, changed: staged.changedFiles };
     host.notePhase?.({ phase: 'switching', ...note });
     try {
-        // The switch's script does not depend on the units' answer: both go in one round trip.
+        // Neither the switch nor its proof depends on the answer before it: the units, the switch and
+        // the verify go in one round trip, each run only if the one before succeeded; so does the tidy
+        // after a proof when no post-activate hook comes between.
         (0,steps_switch/* sendSwitchAhead */.WY)(ctx, release, restart);
+        (0,verify/* sendVerifyAhead */.rM)(ctx, release);
+        if (!ctx.settings.deploy.postActivate && ctx.remote.sendNext) {
+            p.tidy = tidyFor(ctx, p, steps_history/* SAVED_RELOAD */.QD);
+            sendPruneAhead(ctx, p.tidy.keep, p.tidy.then);
+        }
         await s('units', () => (0,config/* installConfig */.qV)(ctx, staged));
         const switched = await s('switch', () => (0,steps_switch/* switchRelease */.U0)(ctx, release, restart));
         ctx.facts.release = release;
         host.notePhase?.({ phase: 'switched', ...note });
         ctx.facts.reload = switched.reload;
-        await s('verify', () => (0,verify/* verifyRelease */.V)(ctx, release, switched.oldWorkers));
+        await s('verify', () => (0,verify/* verifyRelease */.VA)(ctx, release, 'saved'));
         host.notePhase?.({ phase: 'proven', ...note });
     }
     catch (err) {
@@ -2131,7 +2272,7 @@ async function activateRelease(host, p) {
         if (!up.previous) {
             ctx.facts.release = (await servingRelease(ctx)) ?? ctx.facts.release ?? '';
             host.notePhase?.({ phase: 'failed', ...note });
-            await (0,steps_history/* recordHistory */.c)(ctx, { event: 'deploy', release, status: 'failed', why });
+            await (0,steps_history/* recordHistory */.cJ)(ctx, { event: 'deploy', release, status: 'failed', why });
             throw new step/* DeployError */.sH(`release ${release} failed and there is no previous release to roll back to: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`, 'Fix the app and deploy again; the service stays as it is until then.');
         }
         let back;
@@ -2141,7 +2282,7 @@ async function activateRelease(host, p) {
         catch (rbErr) {
             ctx.facts.release = (await servingRelease(ctx)) ?? '';
             ctx.facts['rolled-back'] = 'false';
-            await (0,steps_history/* recordHistory */.c)(ctx, {
+            await (0,steps_history/* recordHistory */.cJ)(ctx, {
                 event: 'rollback',
                 release: up.previous,
                 from: release,
@@ -2150,7 +2291,7 @@ async function activateRelease(host, p) {
             });
             throw new step/* DeployError */.sH(`release ${release} failed (${why}) and the rollback to ${up.previous} failed too: ${(0,step/* errorMessage */.gJ)(rbErr)}`, `The server needs attention now: ssh in and run systemctl status ${ctx.paths.app}; releases are in ${ctx.paths.releases}.`);
         }
-        await (0,steps_history/* recordHistory */.c)(ctx, { event: 'deploy', release, status: 'rolled-back', to: back, why: why.split('\n')[0] }, (0,release_record/* stateCommand */.t7)(ctx, release, 'rolled-back'));
+        await (0,steps_history/* recordHistory */.cJ)(ctx, { event: 'deploy', release, status: 'rolled-back', to: back, why: why.split('\n')[0] }, (0,release_record/* stateCommand */.t7)(ctx, release, 'rolled-back'));
         if (ctx.settings.deploy.preActivate)
             await afterMigrationRollback(ctx, release, p.migrated);
         throw new step/* DeployError */.sH(`release ${release} failed and was rolled back; ${back} is serving and healthy. Why: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`);
@@ -2168,25 +2309,13 @@ async function activateRelease(host, p) {
  */
 async function tidyRelease(host, p) {
     const ctx = deployContext(host);
-    const { release, up } = p;
-    const entry = {
-        event: 'deploy',
-        release,
-        previous: up.previous,
-        status: 'deployed',
-        reload: ctx.facts.reload ?? ''
-    };
-    // What the live release was built from: written with the history line, in the prune's round trip.
-    const record = [
-        up.manifest ? (0,release_record/* recordCommand */.t6)(ctx, (0,release_record/* releaseHash */.wq)(up.manifest, ctx.settings), release) : '',
-        (0,remembered/* rememberCommand */.tb)(ctx)
-    ].join('\n');
+    const t = p.tidy ?? tidyFor(ctx, p, ctx.facts.reload ?? '');
     try {
-        await stepper(ctx)('prune', () => prune(ctx, [release, up.previous].filter((r) => r), [(0,steps_history/* historyCommand */.a)(ctx, entry), record].join('\n')));
+        await stepper(ctx)('prune', () => prune(ctx, t.keep, t.then));
     }
     catch (err) {
-        ctx.logger.warning(`${ctx.label}: ${release} is live, but old releases were not removed: ${(0,step/* errorMessage */.gJ)(err)}`);
-        await (0,steps_history/* recordHistory */.c)(ctx, entry, record);
+        ctx.logger.warning(`${ctx.label}: ${p.release} is live, but old releases were not removed: ${(0,step/* errorMessage */.gJ)(err)}`);
+        await (0,steps_history/* recordHistory */.cJ)(ctx, { ...t.entry, reload: ctx.facts.reload ?? '' }, t.record);
     }
 }
 /**
@@ -2216,7 +2345,7 @@ const rolling = {
             throw new Error(`no previous release on ${host.label} to go back to`);
         const back = await undoRelease(host, p, why);
         const ctx = deployContext(host);
-        await (0,steps_history/* recordHistory */.c)(ctx, { event: 'rollback', release: back, from: p.release, status: 'rolled-back', why }, (0,release_record/* stateCommand */.t7)(ctx, p.release, 'rolled-back'));
+        await (0,steps_history/* recordHistory */.cJ)(ctx, { event: 'rollback', release: back, from: p.release, status: 'rolled-back', why }, (0,release_record/* stateCommand */.t7)(ctx, p.release, 'rolled-back'));
         if (ctx.settings.deploy.preActivate)
             await afterMigrationRollback(ctx, p.release, p.migrated);
     },
@@ -2330,7 +2459,7 @@ ${(0,remembered/* readRememberedCommand */.q)(base)}
             const list = [...found.states].map(([id, st]) => `${id} (${st})`).join(', ');
             if (!pick.target) {
                 host.setStatus('failed');
-                await (0,steps_history/* recordHistory */.c)(ctx, { event: 'rollback', from: current, status: 'failed', why: pick.why });
+                await (0,steps_history/* recordHistory */.cJ)(ctx, { event: 'rollback', from: current, status: 'failed', why: pick.why });
                 throw new step/* DeployError */.sH(`${pick.why} on ${ctx.label}; nothing was changed, ${current || 'nothing'} keeps serving`, `Releases there: ${list || 'none'}. Only a release that was proven live can be rolled back to.`);
             }
             const target = pick.target;
@@ -2339,7 +2468,7 @@ ${(0,remembered/* readRememberedCommand */.q)(base)}
             // A rollback that did not happen: the run fails, and the history says why.
             const failed = async (err) => {
                 host.setStatus('failed');
-                await (0,steps_history/* recordHistory */.c)(ctx, {
+                await (0,steps_history/* recordHistory */.cJ)(ctx, {
                     event: 'rollback',
                     release: target,
                     from: current,
@@ -2348,7 +2477,7 @@ ${(0,remembered/* readRememberedCommand */.q)(base)}
                 });
             };
             try {
-                await s('candidate', () => (0,candidate/* bootCandidate */.kM)(ctx, target, { envFile: p.envFile, gunicornConf: p.gunicornConf }));
+                await s('candidate', () => (0,steps_candidate/* bootCandidate */.kM)(ctx, target, { envFile: p.envFile, gunicornConf: p.gunicornConf }));
             }
             catch (err) {
                 await failed(err);
@@ -2358,15 +2487,15 @@ ${(0,remembered/* readRememberedCommand */.q)(base)}
                 const sw = await s('switch', () => (0,steps_switch/* switchRelease */.U0)(ctx, target, restart));
                 ctx.facts.reload = sw.reload;
                 ctx.facts.release = target;
-                await s('verify', () => (0,verify/* verifyRelease */.V)(ctx, target, sw.oldWorkers));
+                await s('verify', () => (0,verify/* verifyRelease */.VA)(ctx, target, sw.oldWorkers));
                 ctx.facts['rolled-back'] = 'true';
-                await (0,steps_history/* recordHistory */.c)(ctx, { event: 'rollback', release: target, previous: current, status: 'rolled-back' }, current ? (0,release_record/* stateCommand */.t7)(ctx, current, 'rolled-back') : '');
+                await (0,steps_history/* recordHistory */.cJ)(ctx, { event: 'rollback', release: target, previous: current, status: 'rolled-back' }, current ? (0,release_record/* stateCommand */.t7)(ctx, current, 'rolled-back') : '');
             }
             catch (err) {
                 const logs = await (0,rollback/* errorLogTail */.n_)(ctx);
                 host.setStatus('failed');
                 const sw = await s('restore', () => (0,steps_switch/* switchRelease */.U0)(ctx, current, restart));
-                await s('verify restored', () => (0,verify/* verifyRelease */.V)(ctx, current, sw.oldWorkers));
+                await s('verify restored', () => (0,verify/* verifyRelease */.VA)(ctx, current, sw.oldWorkers));
                 ctx.facts.release = current;
                 await failed(err);
                 throw new step/* DeployError */.sH(`release ${target} did not come up healthy (${(0,step/* errorMessage */.gJ)(err)}); ${current} was put back and is serving${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`);
@@ -3321,8 +3450,6 @@ async function ensureFirewall(ctx, reconnect) {
     return { ...applied, detail: `${applied.detail} (confirmed over a new SSH connection)` };
 }
 
-// EXTERNAL MODULE: ./src/ssh/upload.ts
-var upload = __webpack_require__(2109);
 ;// CONCATENATED MODULE: ./src/provision/first-deploy.ts
 
 
@@ -4079,13 +4206,13 @@ const restoreMode = {
             ctx.facts['safety-backup'] = swapped.safety;
             ctx.facts.release = swapped.current;
             try {
-                await s('verify', () => (0,verify/* verifyRelease */.V)(ctx, swapped.current, []));
+                await s('verify', () => (0,verify/* verifyRelease */.VA)(ctx, swapped.current, []));
             }
             catch (err) {
                 host.setStatus('failed');
                 await s('put back', () => putBackSafety(ctx));
-                await s('verify put back', () => (0,verify/* verifyRelease */.V)(ctx, swapped.current, []));
-                await (0,steps_history/* recordHistory */.c)(ctx, {
+                await s('verify put back', () => (0,verify/* verifyRelease */.VA)(ctx, swapped.current, []));
+                await (0,steps_history/* recordHistory */.cJ)(ctx, {
                     event: 'restore',
                     backup: id,
                     safety: swapped.safety,
@@ -4097,7 +4224,7 @@ const restoreMode = {
             const held = Math.max(0, Math.round((await serverNowMs(ctx, cleanupCommand(ctx))) - swapped.stoppedAt));
             ctx.facts['requests-held-ms'] = String(held);
             ctx.logger.info(`${ctx.label}: backup ${id} restored; requests waited in the socket's queue for at most ${held} ms; the database before is kept as ${swapped.safety}`);
-            await (0,steps_history/* recordHistory */.c)(ctx, {
+            await (0,steps_history/* recordHistory */.cJ)(ctx, {
                 event: 'restore',
                 backup: id,
                 safety: swapped.safety,
@@ -4110,7 +4237,7 @@ const restoreMode = {
             host.setStatus('failed');
             await ctx.remote.script(cleanupCommand(ctx), { sudo: true, timeoutMs: 30_000 }).catch(() => undefined);
             if (!ctx.records.some((r) => r.name === 'put back'))
-                await (0,steps_history/* recordHistory */.c)(ctx, {
+                await (0,steps_history/* recordHistory */.cJ)(ctx, {
                     event: 'restore',
                     backup: id,
                     status: 'failed',
@@ -5758,7 +5885,7 @@ function annotateFailure(report) {
 
 /***/ }),
 
-/***/ 8116:
+/***/ 6972:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -6016,6 +6143,63 @@ var output = __webpack_require__(3269);
 var quote = __webpack_require__(9038);
 // EXTERNAL MODULE: ./src/ssh/upload.ts
 var upload = __webpack_require__(2109);
+;// CONCATENATED MODULE: ./src/ssh/together.ts
+
+/** Output kept per stream and part: the tail, where errors are (all of it stays under the shell's cap). */
+const PART_CAP_BYTES = 256 * 1024;
+/**
+ * One script that runs the parts as the root shell would run each (stdin empty, stdout and stderr
+ * apart), the background ones beside the others, and the others one after another until one fails
+ * (those after it are not run). It answers one line per part: `INDEX RC MS STDOUT STDERR`, each
+ * output base64 (`-` when empty), so nothing a part prints can fake another part's answer. Its own
+ * exit is 0 only when every part ran and exited 0. All parts share its process group, so a cancel
+ * (TERM to the shell's command) or its timeout ends them all.
+ */
+function togetherScript(parts) {
+    const start = (p, i) => `part ${i} ${p.shell} ${(0,quote/* shQuote */.U)(p.text)}${p.background ? ` & bg="$bg $!"` : ' || ok=0'}`;
+    const bg = parts.map((p, i) => (p.background ? start(p, i) : '')).filter((l) => l);
+    const fg = parts.map((p, i) => (p.background ? '' : `[ "$ok" = 0 ] || ${start(p, i)}`)).filter((l) => l);
+    return `set +e
+d=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d) || exit 1
+trap 'rm -rf -- "$d"' EXIT
+ms() { local t=\${EPOCHREALTIME/./}; echo $((10#$t / 1000)); }
+part() {
+  local s rc; s=$(ms)
+  "$2" -c "$3" </dev/null >"$d/o$1" 2>"$d/e$1"; rc=$?
+  echo "$rc $(( $(ms) - s ))" > "$d/r$1"
+  return "$rc"
+}
+b64() { if [ -s "$1" ]; then tail -c ${PART_CAP_BYTES} -- "$1" | base64 -w0; else printf -- -; fi; }
+ok=1; bg=""
+${[...bg, ...fg].join('\n')}
+for p in $bg; do wait "$p"; done
+all=0
+for i in ${parts.map((_, i) => i).join(' ')}; do
+  if [ -f "$d/r$i" ]; then read -r rc t < "$d/r$i"; else rc=skip; t=0; all=1; fi
+  [ "$rc" = 0 ] || all=1
+  printf '%s %s %s %s %s\\n' "$i" "$rc" "$t" "$(b64 "$d/o$i")" "$(b64 "$d/e$i")"
+done
+exit "$all"`;
+}
+/** Each part's answer from the group's; a part without its line (the group was cut short) is lost. */
+function splitTogether(group, count) {
+    const lines = new Map();
+    for (const line of group.stdout.split('\n')) {
+        const f = line.split(' ');
+        if (f.length === 5 && /^\d+$/.test(f[0]))
+            lines.set(Number(f[0]), f);
+    }
+    const text = (b64) => (b64 === '-' ? '' : Buffer.from(b64, 'base64').toString('utf8'));
+    return Array.from({ length: count }, (_, i) => {
+        const f = lines.get(i);
+        if (!f)
+            return { code: 255, stdout: '', stderr: `the group's answer for this part was lost:\n${group.stderr}` };
+        if (f[1] === 'skip')
+            return { code: 255, stdout: '', stderr: '', skipped: true };
+        return { code: Number(f[1]), stdout: text(f[3]), stderr: text(f[4]), serverMs: Number(f[2]) };
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/ssh/root-shell.ts
 
 
@@ -6287,6 +6471,7 @@ function rootShellCommand(sudo, killAfterS) {
 
 
 
+
 const DEFAULT_EXEC_TIMEOUT_MS = 10 * 60_000;
 /** Stored stdout/stderr per command; the tail is kept, where errors are. */
 const OUTPUT_CAP_BYTES = 4 * 1024 * 1024;
@@ -6334,10 +6519,13 @@ class SshRemote {
     trips = 0;
     waited = 0;
     shell;
-    /** A script to send with the next root-shell request, to run only if that one succeeds. */
-    next;
-    /** Sent ahead with an earlier request; the script() call with this very text takes its answer. */
-    ahead;
+    /** Commands to send with the next root-shell request, each to run only if the one before succeeds. */
+    next = [];
+    /**
+     * Sent ahead with an earlier request, in the order sent; the call with the very same text, shell,
+     * timeout and stdin takes its answer (and drops those before it, which the caller went past).
+     */
+    ahead = [];
     constructor(ssh, target, logger, label) {
         this.ssh = ssh;
         this.target = target;
@@ -6370,17 +6558,45 @@ class SshRemote {
     get waits() {
         return this.waited;
     }
-    sendNext(script, opts = {}) {
-        if (!opts.sudo || opts.ownChannel || opts.stream || opts.onStdout || opts.stdin !== undefined)
+    sendNext(text, opts = {}, kind = 'script') {
+        const req = this.queueable(text, opts, kind);
+        if (req)
+            this.next.push(req);
+    }
+    sendNextTogether(parts) {
+        const reqs = parts.map((p) => this.queueable(p.text, p.opts, p.kind ?? 'script'));
+        if (reqs.some((r) => !r || r.stdin !== undefined))
             return;
-        const text = `set -euo pipefail\n${script}`;
+        const ok = reqs;
+        const text = togetherScript(ok.map((r, i) => ({ shell: r.shell, text: r.text, background: parts[i].background })));
         if (Buffer.byteLength(text) > MAX_COMMAND_BYTES)
             return;
-        this.next = {
-            shell: 'bash',
-            text,
-            timeoutS: timeoutSeconds(opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS)
+        const seconds = ok.reduce((n, r) => n + Number(r.timeoutS), 0);
+        this.next.push({ shell: 'bash', text, timeoutS: String(seconds), parts: ok });
+    }
+    queueable(text, opts, kind) {
+        if (!opts.sudo || opts.stream || opts.onStdout || opts.stdin instanceof external_node_stream_.Readable)
+            return undefined;
+        const body = kind === 'script' ? `set -euo pipefail\n${text}` : text;
+        if (Buffer.byteLength(body) > MAX_COMMAND_BYTES)
+            return undefined;
+        return {
+            shell: kind === 'script' ? 'bash' : 'sh',
+            text: body,
+            timeoutS: timeoutSeconds(opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS),
+            stdin: opts.stdin
         };
+    }
+    /** The sent-ahead request this call is, if any: it and those before it leave the list. */
+    takeAhead(shell, text, timeoutS, stdin) {
+        const same = (a, b) => (a === undefined && b === undefined) ||
+            ((typeof b === 'string' || Buffer.isBuffer(b)) && a !== undefined && Buffer.from(a).equals(Buffer.from(b)));
+        const at = this.ahead.findIndex((a) => a.shell === shell && a.text === text && a.timeoutS === timeoutS && same(a.stdin, stdin));
+        if (at < 0)
+            return undefined;
+        const taken = this.ahead[at];
+        this.ahead = this.ahead.slice(at + 1);
+        return taken.answer;
     }
     async exec(command, opts = {}) {
         const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
@@ -6406,13 +6622,12 @@ class SshRemote {
      * Undefined: run it on its own channel (not eligible, the shell is busy, or it could not start).
      */
     async viaShell(shell, text, shown, opts) {
-        // A follow-up goes only with the very next request, and only through the shell.
-        const next = this.next;
-        this.next = undefined;
         const timeoutS = timeoutSeconds(opts.timeoutMs);
-        const ahead = this.ahead;
-        this.ahead = undefined;
-        const taken = ahead && ahead.text === text && ahead.timeoutS === timeoutS && opts.sudo ? ahead : undefined;
+        let taken = opts.sudo ? this.takeAhead(shell, text, timeoutS, opts.stdin) : undefined;
+        // Not run because one sent before it failed, and the caller went on all the same: run it now,
+        // as if it had never been sent ahead (on its own channel if it asks for one).
+        if (taken && (await taken.catch(() => undefined))?.skipped)
+            taken = undefined;
         const eligible = opts.sudo && !opts.ownChannel && !opts.stream && !opts.onStdout;
         if (!taken && (!eligible || opts.stdin instanceof external_node_stream_.Readable))
             return undefined;
@@ -6423,6 +6638,9 @@ class SshRemote {
         const sh = this.rootShell();
         if (!taken && !sh.available)
             return undefined;
+        // Queued requests go only with the request meant to carry them, never with one a failure path
+        // sends instead (a history line after a refusal must not bring a switch with it).
+        const next = taken || !opts.carry ? [] : this.next.splice(0);
         const firstLine = shown.split('\n').find((l) => l.trim() !== '') ?? '';
         this.logger.debug(`[${this.label}] $ ${firstLine.length > 200 ? firstLine.slice(0, 200) + '...' : firstLine}`);
         const startedAt = Date.now();
@@ -6445,12 +6663,12 @@ class SshRemote {
         try {
             let answer;
             if (taken) {
-                // Sent with the request before it: its answer is this command's (or it was not run).
-                answer = taken.answer;
+                // Sent with a request before it: its answer is this command's.
+                answer = taken;
             }
             else {
                 const req = { shell, text, timeoutS, stdin: opts.stdin };
-                const reqs = next ? [req, { ...next, afterOk: true }] : [req];
+                const reqs = [req, ...next.map((n) => ({ ...n, afterOk: true }))];
                 let sent = 0;
                 const answers = sh.runAll(reqs, {
                     onStarted: () => {
@@ -6460,18 +6678,30 @@ class SshRemote {
                     }
                 });
                 answer = answers[0];
-                if (next) {
-                    const later = answers[1];
-                    // Nobody may ever ask for it (the first one failed): its end must not be an unhandled rejection.
+                next.forEach((n, i) => {
+                    const later = answers[i + 1];
+                    // Nobody may ever ask for it (one before it failed): its end must not be an unhandled rejection.
                     later.catch(() => undefined);
-                    this.ahead = { text: next.text, timeoutS: next.timeoutS, answer: later };
-                }
+                    if (!n.parts) {
+                        this.ahead.push({ ...n, answer: later });
+                        return;
+                    }
+                    // A group: each of its requests takes its own part of the group's answer.
+                    const count = n.parts.length;
+                    const split = later.then((r) => r?.skipped ? n.parts.map(() => r) : r ? splitTogether(r, count) : undefined);
+                    split.catch(() => undefined);
+                    n.parts.forEach((part, k) => {
+                        const answer = split.then((all) => all?.[k]);
+                        answer.catch(() => undefined);
+                        this.ahead.push({ ...part, answer });
+                    });
+                });
             }
             const res = await answer;
             if (!res) {
-                // The shell could not start: a follow-up sent with this request was not sent either.
-                if (this.ahead && !taken)
-                    this.ahead = undefined;
+                // The shell could not start: the follow-ups sent with this request were not sent either.
+                if (!taken)
+                    this.ahead = this.ahead.filter((a) => !next.some((n) => n.text === a.text));
                 return undefined;
             }
             if (res.skipped)
@@ -6582,7 +6812,8 @@ class SshRemote {
         if (opts.signal?.aborted)
             return Promise.reject(cancelled());
         this.trips++;
-        this.waited++;
+        if (!opts.alongside)
+            this.waited++;
         this.logger.debug(`[${this.label}] $ ${firstLine.length > 200 ? firstLine.slice(0, 200) + '...' : firstLine}`);
         const client = this.client();
         const stdout = new output/* TailBuffer */.vX(OUTPUT_CAP_BYTES);
@@ -6954,10 +7185,11 @@ async function connectDirect(target, logger, bastion) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Po: () => (/* binding */ packFiles),
+/* harmony export */   U8: () => (/* binding */ remoteUnpackCommand),
 /* harmony export */   Zx: () => (/* binding */ tarExcludeArgs),
 /* harmony export */   zA: () => (/* binding */ uploadDirectory)
 /* harmony export */ });
-/* unused harmony export remoteUnpackCommand */
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1421);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
@@ -7121,6 +7353,42 @@ async function send(remote, localDir, remoteDir, opts, logger, indexFile, starte
     const files = index.split('\n').filter((l) => l !== '' && !l.endsWith('/')).length;
     return { files, bytes, ms: Date.now() - started };
 }
+/**
+ * The named files (paths relative to localDir) as one tar archive in memory: for a delta small
+ * enough to travel as a root-shell request's stdin, queued with the requests after it.
+ * Undefined when it would exceed maxBytes.
+ */
+async function packFiles(localDir, files, maxBytes) {
+    const scratch = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_2__.tmpdir)(), 'gunicorn-deploy-pack-'));
+    try {
+        const list = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(scratch, 'files');
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(list, files.map((f) => `./${f}\0`).join(''));
+        const tar = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)('tar', ['-C', localDir, '-c', '-f', '-', '--numeric-owner', '--no-recursion', '--null', '-T', list], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+        const chunks = [];
+        let size = 0;
+        let stderr = '';
+        tar.stdout.on('data', (c) => {
+            size += c.length;
+            if (size > maxBytes)
+                tar.kill('SIGTERM');
+            else
+                chunks.push(c);
+        });
+        tar.stderr.on('data', (c) => (stderr = (stderr + c.toString('utf8')).slice(-64 * 1024)));
+        const code = await new Promise((resolve, reject) => {
+            tar.on('error', (err) => reject(new Error(`upload: could not run local tar: ${err.message} (GNU tar is required on the runner)`)));
+            tar.on('close', (c) => resolve(c));
+        });
+        if (size > maxBytes)
+            return undefined;
+        if (code !== 0)
+            throw new Error(`upload failed: local tar exited ${code}: ${tail(stderr) || '(no stderr)'}`);
+        return Buffer.concat(chunks);
+    }
+    finally {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(scratch, { recursive: true, force: true });
+    }
+}
 
 
 /***/ }),
@@ -7129,7 +7397,8 @@ async function send(remote, localDir, remoteDir, opts, logger, indexFile, starte
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   kM: () => (/* binding */ bootCandidate)
+/* harmony export */   kM: () => (/* binding */ bootCandidate),
+/* harmony export */   vy: () => (/* binding */ candidateRequest)
 /* harmony export */ });
 /* unused harmony exports GRACE_MS, GRACE_ANSWERS, candidateUnit, candidateScript, parseCandidate */
 /* harmony import */ var _deploy_health_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1873);
@@ -7252,13 +7521,16 @@ function parseCandidate(stdout) {
  * The candidate boot as a step: nothing users see changes whatever it finds. The error says what
  * answered, with the first lines of the body and Gunicorn's last lines.
  */
+function candidateOpts(ctx) {
+    return { sudo: true, ownChannel: true, timeoutMs: ctx.settings.deploy.healthTimeoutMs + 60_000 };
+}
+/** The candidate boot as a request to queue; bootCandidate then takes its answer. */
+function candidateRequest(ctx, release, conf) {
+    return { text: candidateScript(ctx, release, conf), opts: candidateOpts(ctx) };
+}
 async function bootCandidate(ctx, release, conf) {
     const d = ctx.settings.deploy;
-    const res = await ctx.remote.script(candidateScript(ctx, release, conf), {
-        sudo: true,
-        ownChannel: true,
-        timeoutMs: d.healthTimeoutMs + 60_000
-    });
+    const res = await ctx.remote.script(candidateScript(ctx, release, conf), candidateOpts(ctx));
     const c = parseCandidate(res.stdout);
     if (res.code !== 0 || !c.ok) {
         const why = c.why || `the candidate check stopped (exit ${res.code}): ${res.stderr.trim().slice(0, 500)}`;
@@ -7269,7 +7541,10 @@ async function bootCandidate(ctx, release, conf) {
     const paths = d.smokePaths.length
         ? ` and ${d.smokePaths.length} smoke path${d.smokePaths.length > 1 ? 's' : ''}`
         : '';
-    return { detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s` };
+    return {
+        detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s`,
+        ms: res.serverMs
+    };
 }
 
 
@@ -7279,6 +7554,8 @@ async function bootCandidate(ctx, release, conf) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   CY: () => (/* binding */ sendStageAhead),
+/* harmony export */   Dx: () => (/* binding */ stagedPaths),
 /* harmony export */   Q: () => (/* binding */ restoreScript),
 /* harmony export */   dx: () => (/* binding */ stageConfig),
 /* harmony export */   jT: () => (/* binding */ needsRestart),
@@ -7339,23 +7616,39 @@ echo "changed=$changed"
 function stageInput(files) {
     return files.map((f) => `${Buffer.from(f.content).toString('base64')}\n`).join('');
 }
-async function stageConfig(ctx, cores) {
+const STAGE_TIMEOUT_MS = 60_000;
+/** Queues the staging with the next root command; stageConfig then takes its answer. */
+function sendStageAhead(ctx, cores) {
     const files = appFiles(ctx, cores);
-    const res = await (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_1__/* .runScript */ .j3)(ctx, 'writing the app configuration', stageScript(ctx, files), {
-        timeoutMs: 60_000,
+    ctx.remote.sendNext?.(stageScript(ctx, files), {
+        sudo: true,
+        timeoutMs: STAGE_TIMEOUT_MS,
         stdin: stageInput(files)
     });
-    const changed = ((0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_1__/* .parseFacts */ .hx)(res.stdout).changed ?? '').split(/\s+/).filter((s) => s);
+}
+/** Where staged files are: known before the staging's answer, so later steps can be sent with it. */
+function stagedPaths(ctx) {
     const stagedDir = ctx.paths.staged;
     const at = (live) => `${stagedDir}/${node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(live)}`;
     return {
-        files,
-        changedFiles: changed,
-        changed: changed.length > 0,
         stagedDir,
         previousDir: ctx.paths.configPrevious,
         envFile: at(ctx.paths.envFile),
-        gunicornConf: at(ctx.paths.gunicornConf),
+        gunicornConf: at(ctx.paths.gunicornConf)
+    };
+}
+async function stageConfig(ctx, cores) {
+    const files = appFiles(ctx, cores);
+    const res = await (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_1__/* .runScript */ .j3)(ctx, 'writing the app configuration', stageScript(ctx, files), {
+        timeoutMs: STAGE_TIMEOUT_MS,
+        stdin: stageInput(files)
+    });
+    const changed = ((0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_1__/* .parseFacts */ .hx)(res.stdout).changed ?? '').split(/\s+/).filter((s) => s);
+    return {
+        ...stagedPaths(ctx),
+        files,
+        changedFiles: changed,
+        changed: changed.length > 0,
         detail: changed.length ? `changed: ${changed.map((c) => node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(c)).join(', ')}` : 'unchanged'
     };
 }
@@ -7394,7 +7687,8 @@ systemctl is-active --quiet ${q(socket.name)} || systemctl start ${q(socket.name
 }
 async function installConfig(ctx, staged) {
     const res = await (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_1__/* .runScript */ .j3)(ctx, 'installing the app configuration', installScript(ctx, staged), {
-        timeoutMs: 120_000
+        timeoutMs: 120_000,
+        carry: true
     });
     if (staged.changedFiles.includes(ctx.paths.units.socket.file) &&
         (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_1__/* .parseFacts */ .hx)(res.stdout).socket_was_active === 'yes') {
@@ -7425,15 +7719,26 @@ function restoreScript(ctx, staged) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   a: () => (/* binding */ historyCommand),
-/* harmony export */   c: () => (/* binding */ recordHistory)
+/* harmony export */   QD: () => (/* binding */ SAVED_RELOAD),
+/* harmony export */   aw: () => (/* binding */ historyCommand),
+/* harmony export */   cJ: () => (/* binding */ recordHistory)
 /* harmony export */ });
 /* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9038);
 
+/**
+ * A history entry's `reload` as the last switch on the server wrote it: for a line sent together
+ * with that switch, before the runner has its answer.
+ */
+const SAVED_RELOAD = '__saved_reload__';
 /** The shell that appends one JSON line to the server's history, for a step to run with its own. */
 function historyCommand(ctx, entry) {
     const line = JSON.stringify({ time: new Date().toISOString(), host: ctx.label, ...entry });
-    return `printf '%s\\n' ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U)(line)} >> ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U)(ctx.paths.history)}`;
+    if (entry.reload !== SAVED_RELOAD)
+        return `printf '%s\\n' ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U)(line)} >> ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U)(ctx.paths.history)}`;
+    return `reload=$(sed -n 's/^reload=//p' ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U)(ctx.paths.lastSwitch)} 2>/dev/null || true)
+case "$reload" in start|restart|hup) ;; *) reload=unknown ;; esac
+line=${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U)(line)}
+printf '%s\\n' "\${line/${SAVED_RELOAD}/$reload}" >> ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U)(ctx.paths.history)}`;
 }
 /**
  * One JSON line per deploy or rollback in the server's own history, for humans with ssh; `also`:
@@ -7536,7 +7841,7 @@ ${(0,_deploy_remembered_js__WEBPACK_IMPORTED_MODULE_7__/* .readRememberedCommand
     await (0,_candidate_js__WEBPACK_IMPORTED_MODULE_4__/* .bootCandidate */ .kM)(back, target, { envFile: ctx.paths.envFile, gunicornConf: ctx.paths.gunicornConf });
     // Another release than the one the way forward left: its venv may differ, so a new master.
     const switched = await (0,_switch_js__WEBPACK_IMPORTED_MODULE_2__/* .switchRelease */ .U0)(ctx, target, restart || target !== previous);
-    await (0,_verify_js__WEBPACK_IMPORTED_MODULE_3__/* .verifyRelease */ .V)(back, target, switched.oldWorkers);
+    await (0,_verify_js__WEBPACK_IMPORTED_MODULE_3__/* .verifyRelease */ .VA)(back, target, switched.oldWorkers);
     await (0,_provision_alerts_js__WEBPACK_IMPORTED_MODULE_8__/* .sendAlert */ .LM)(ctx, 'rollback', `release ${failed} failed after the switch and was rolled back; ${target} is serving`);
     return {
         ...switched,
@@ -7579,20 +7884,24 @@ function switchScript(ctx, release, restart) {
     return `
 ${CHILDREN_FN}
 main=$(systemctl show -p MainPID --value ${svc} 2>/dev/null || echo 0)
-echo "old_workers=$(children "$main")"
+old=$(children "$main")
+echo "old_workers=$old"
+printf 'old_workers=%s\n' "$old" > ${q(p.lastSwitch)}
 ln -sfn ${q(p.releaseLink(release))} ${q(`${p.dir}/.current.tmp`)}
 mv -T ${q(`${p.dir}/.current.tmp`)} ${q(p.current)}
 if ! systemctl is-active --quiet ${svc}; then
   systemctl reset-failed ${svc} 2>/dev/null || true
   systemctl start ${svc}
-  echo reload=start
+  reload=start
 elif ${restart ? 'true' : 'false'}; then
   systemctl restart ${svc}
-  echo reload=restart
+  reload=restart
 else
   systemctl reload ${svc}
-  echo reload=hup
+  reload=hup
 fi
+echo "reload=$reload"
+echo "reload=$reload" >> ${q(p.lastSwitch)}
 `;
 }
 /** How the switch runs: also how it is sent ahead with the units (the same text and options). */
@@ -7622,7 +7931,8 @@ async function switchRelease(ctx, release, restart) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   V: () => (/* binding */ verifyRelease)
+/* harmony export */   VA: () => (/* binding */ verifyRelease),
+/* harmony export */   rM: () => (/* binding */ sendVerifyAhead)
 /* harmony export */ });
 /* unused harmony export verifyScript */
 /* harmony import */ var _deploy_context_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9116);
@@ -7644,7 +7954,9 @@ async function switchRelease(ctx, release, restart) {
  * health-expect in the body) through the app's socket. Old workers may still be finishing their
  * requests (they accept no new ones once told to stop).
  */
-function verifyScript(ctx, release, oldWorkers) {
+function verifyScript(ctx, release, 
+/** 'saved': as the switch before it wrote them (a verify sent together with its switch). */
+oldWorkers) {
     const p = ctx.paths;
     const d = ctx.settings.deploy;
     const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U;
@@ -7652,7 +7964,7 @@ function verifyScript(ctx, release, oldWorkers) {
     return `
 ${_switch_js__WEBPACK_IMPORTED_MODULE_2__/* .CHILDREN_FN */ .tR}
 want=$(readlink -f ${q(p.releaseDir(release))})
-old=" ${oldWorkers.join(' ')} "
+old=" ${oldWorkers === 'saved' ? `$(sed -n 's/^old_workers=//p' ${q(p.lastSwitch)} 2>/dev/null)` : oldWorkers.join(' ')} "
 # Old workers may finish their requests for up to graceful_timeout; the new ones must all be there.
 expected=$(awk '$1 == "workers" && $2 == "=" {print $3}' ${q(p.gunicornConf)} 2>/dev/null)
 expected=\${expected:-1}
@@ -7702,12 +8014,16 @@ echo "why=$why"
 exit 1
 `;
 }
+function verifyOpts(ctx) {
+    return { sudo: true, ownChannel: true, timeoutMs: ctx.settings.deploy.healthTimeoutMs + 30_000 };
+}
+/** Queues the verify of a switch sent ahead too; verifyRelease(..., 'saved') then takes its answer. */
+function sendVerifyAhead(ctx, release) {
+    ctx.remote.sendNext?.(verifyScript(ctx, release, 'saved'), verifyOpts(ctx));
+}
 async function verifyRelease(ctx, release, oldWorkers) {
-    const timeoutMs = ctx.settings.deploy.healthTimeoutMs + 30_000;
     const res = await ctx.remote.script(verifyScript(ctx, release, oldWorkers), {
-        sudo: true,
-        ownChannel: true,
-        timeoutMs,
+        ...verifyOpts(ctx),
         signal: ctx.signal
     });
     const f = (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_0__/* .parseFacts */ .hx)(res.stdout);

@@ -28,8 +28,8 @@ var main = __webpack_require__(6999);
 var paths = __webpack_require__(8535);
 // EXTERNAL MODULE: ./src/ssh/quote.ts
 var quote = __webpack_require__(9038);
-// EXTERNAL MODULE: ./src/ssh/connection.ts + 3 modules
-var connection = __webpack_require__(8116);
+// EXTERNAL MODULE: ./src/ssh/connection.ts + 4 modules
+var connection = __webpack_require__(6972);
 // EXTERNAL MODULE: ./src/steps/step.ts
 var step = __webpack_require__(3342);
 ;// CONCATENATED MODULE: ./src/steps/lock-cleanup.ts
@@ -155,7 +155,7 @@ async function rollBackUnproven(settings, phases, logger, owner, connect = conne
                 const lock = await (0,steps_lock/* acquireLock */.IZ)(ctx, owner);
                 try {
                     const back = await (0,rollback/* rollbackTo */.S8)(ctx, previous, release, !!saved.restart, savedConfig(ctx, saved));
-                    await (0,steps_history/* recordHistory */.c)(ctx, {
+                    await (0,steps_history/* recordHistory */.cJ)(ctx, {
                         event: 'deploy',
                         release,
                         status: 'rolled-back',

@@ -189,6 +189,7 @@ function layoutFor(app, dir) {
         lock: `${state}/lock`,
         lockOwner: `${state}/lock.owner`,
         history: `${state}/history.log`,
+        lastSwitch: `${state}/last-switch`,
         incoming: `${state}/incoming`,
         trash: `${state}/trash`,
         configPrevious: `${state}/config-previous`,
@@ -1991,16 +1992,17 @@ function shJoin(values) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   IZ: () => (/* binding */ acquireLock),
 /* harmony export */   Vz: () => (/* binding */ runId),
+/* harmony export */   pg: () => (/* binding */ awaitLockScript),
 /* harmony export */   s9: () => (/* binding */ lockStep)
 /* harmony export */ });
 /* unused harmony exports HEARTBEAT_MS, HOLDER_PATIENCE_S, lockScript */
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7075);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _deploy_context_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9116);
-/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9038);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9038);
 /* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(833);
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3342);
-/* harmony import */ var _ownership_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4718);
+/* harmony import */ var _ownership_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4718);
 
 
 
@@ -2017,6 +2019,20 @@ const BUSY = 75;
  */
 const HEARTBEAT_MS = 10_000;
 const HOLDER_PATIENCE_S = 30;
+/**
+ * Shell that waits until this run's lock holder (sent at the same moment, on its own channel) has
+ * the lock: a request sent together with the lock runs under it without waiting for its answer.
+ * Bounded: a lock that never comes (busy, refused) ends it with BUSY, and the run fails on the
+ * lock's own error.
+ */
+function awaitLockScript(ctx, owner) {
+    const waitS = Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000) + 15;
+    return `lock_end=$((SECONDS + ${waitS}))
+until grep -qxF ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U)(`run=${owner}`)} ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U)(ctx.paths.lockOwner)} 2>/dev/null; do
+  [ "$SECONDS" -lt "$lock_end" ] || { echo "the deploy lock did not come within ${waitS} s" >&2; exit ${BUSY}; }
+  sleep 0.01
+done`;
+}
 /** Identifies this run in the lock owner file, so a blocked deploy can name the holder. */
 function runId() {
     const env = process.env;
@@ -2036,11 +2052,11 @@ function lockScript(ctx, owner) {
     const p = ctx.paths;
     const waitS = Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000);
     return `
-${(0,_ownership_js__WEBPACK_IMPORTED_MODULE_4__/* .lockGuardScript */ .sB)(ctx.settings)}
-mkdir -p ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .shQuote */ .U)(p.state)}
-chmod 0750 ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .shQuote */ .U)(p.state)}
-exec 9>>${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .shQuote */ .U)(p.lock)}
-owner_file=${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .shQuote */ .U)(p.lockOwner)}
+${(0,_ownership_js__WEBPACK_IMPORTED_MODULE_5__/* .lockGuardScript */ .sB)(ctx.settings)}
+mkdir -p ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U)(p.state)}
+chmod 0750 ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U)(p.state)}
+exec 9>>${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U)(p.lock)}
+owner_file=${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U)(p.lockOwner)}
 if ! flock -n 9; then
   holder=$(cat "$owner_file" 2>/dev/null | tr '\\n' ' ')
   if ${ctx.settings.deploy.forceUnlock ? 'true' : 'false'}; then
@@ -2060,7 +2076,7 @@ if ! flock -n 9; then
     exit ${BUSY}
   fi
 fi
-printf 'run=%s\\npid=%s\\nsince=%s\\nsince_epoch=%s\\n' ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .shQuote */ .U)(owner)} "$$" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(date +%s)" > "$owner_file"
+printf 'run=%s\\npid=%s\\nsince=%s\\nsince_epoch=%s\\n' ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U)(owner)} "$$" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(date +%s)" > "$owner_file"
 trap 'rm -f "$owner_file"' EXIT
 echo locked=yes
 # Held while heartbeats come; EOF (released) or ${HOLDER_PATIENCE_S} s of silence (the runner is gone)
@@ -2072,15 +2088,17 @@ while IFS= read -r -t ${HOLDER_PATIENCE_S} _; do :; done
  * The lock as the step every mode that changes a server starts with (deploy, provision, rollback,
  * restore, run with run-lock): a cancelled run does not start it. Held until release().
  */
-async function lockStep(ctx) {
+async function lockStep(ctx, owner = runId(), 
+/** A request sent at the same moment waits for this lock on the server (ensureLayout's). */
+alongside = false) {
     (0,_cancel_js__WEBPACK_IMPORTED_MODULE_2__/* .throwIfCancelled */ .dZ)(ctx.signal, 'step lock');
     const held = await (0,_step_js__WEBPACK_IMPORTED_MODULE_3__/* .step */ .PM)(ctx.logger, ctx.records, ctx.label, 'lock', async () => ({
-        lock: await acquireLock(ctx),
+        lock: await acquireLock(ctx, owner, alongside),
         detail: 'held'
     }));
     return held.lock;
 }
-async function acquireLock(ctx, owner = runId()) {
+async function acquireLock(ctx, owner = runId(), alongside = false) {
     const stdin = new node_stream__WEBPACK_IMPORTED_MODULE_0__.PassThrough();
     // A cancelled run stops waiting for the lock; once held, the lock stays until release(), which
     // comes after any rollback the cancellation calls for.
@@ -2098,6 +2116,7 @@ async function acquireLock(ctx, owner = runId()) {
         // The holder lives as long as the whole deploy; the deploy's own steps have their timeouts.
         timeoutMs: 24 * 3_600_000,
         signal: waiting.signal,
+        alongside,
         onStdout: (chunk) => {
             out += chunk;
             const facts = (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_1__/* .parseFacts */ .hx)(out);
@@ -2323,7 +2342,7 @@ async function step(logger, records, label, name, fn) {
     return logger.group(`${label}: ${name}`, async () => {
         try {
             const out = await fn();
-            const ms = performance.now() - start;
+            const ms = out?.ms ?? performance.now() - start;
             records.push({
                 name,
                 ms,

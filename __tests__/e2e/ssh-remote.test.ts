@@ -180,27 +180,51 @@ describe('script', () => {
 });
 
 describe('sendNext', () => {
-  // Issue 13: a root script sent with the request before it costs no round trip of its own, and
-  // runs only if that request succeeded.
+  // Issue 13: root scripts queued for the next carrying root command cost no round trip of their
+  // own, and each runs only if the one before it succeeded.
   it('sends a script with the next root command; it runs only if that one succeeded', async () => {
     const root = { sudo: true, timeoutMs: 30_000 };
+    const carry = { ...root, carry: true };
     const f = `/root/sent-ahead-${Date.now()}`;
     const trips = remote.roundTrips!;
     const waits = remote.waits!;
     remote.sendNext!(`echo second; touch ${f}`, root);
-    expect(await remote.script('sleep 0.2; echo first', root)).toMatchObject({ code: 0, stdout: 'first\n' });
+    // A command not meant to carry the queue leaves it alone.
+    expect(await remote.script('echo unrelated', root)).toMatchObject({ code: 0, stdout: 'unrelated\n' });
+    expect(await remote.script('sleep 0.2; echo first', carry)).toMatchObject({ code: 0, stdout: 'first\n' });
     expect(await remote.script(`echo second; touch ${f}`, root)).toMatchObject({
       code: 0,
       stdout: 'second\n'
     });
-    expect([remote.roundTrips! - trips, remote.waits! - waits]).toEqual([2, 1]);
+    expect([remote.roundTrips! - trips, remote.waits! - waits]).toEqual([3, 2]);
 
-    // The first one fails: the one sent with it never runs.
+    // The first one fails: the one sent with it never runs unless asked for.
     const g = `/root/not-run-${Date.now()}`;
     remote.sendNext!(`touch ${g}`, root);
-    expect((await remote.script('echo failing >&2; exit 3', root)).code).toBe(3);
+    expect((await remote.script('echo failing >&2; exit 3', carry)).code).toBe(3);
     expect((await remote.script(`test -e ${g} && echo there || echo absent`, root)).stdout).toBe('absent\n');
     expect((await remote.exec(`test -e ${f} && echo there`, root)).stdout).toBe('there\n');
+  });
+
+  it('queues several, exec and script, with stdin; one skipped after a failure runs when asked for', async () => {
+    const root = { sudo: true, timeoutMs: 30_000 };
+    const dirName = `/root/queue-${Date.now()}`;
+    const waits = remote.waits!;
+    remote.sendNext!(`cat > ${dirName}/in; echo two`, { ...root, stdin: 'secret-ish\n' });
+    remote.sendNext!(`echo three $(cat ${dirName}/in)`, root, 'exec');
+    remote.sendNext!('exit 4', root);
+    remote.sendNext!(`echo five; touch ${dirName}/five`, root);
+    expect((await remote.script(`mkdir ${dirName}; echo one`, { ...root, carry: true })).stdout).toBe('one\n');
+    expect((await remote.script(`cat > ${dirName}/in; echo two`, { ...root, stdin: 'secret-ish\n' })).stdout).toBe(
+      'two\n'
+    );
+    expect((await remote.exec(`echo three $(cat ${dirName}/in)`, root)).stdout).toBe('three secret-ish\n');
+    expect((await remote.script('exit 4', root)).code).toBe(4);
+    expect(remote.waits! - waits).toBe(1);
+    // Skipped on the server (the one before failed); the caller went on, so it runs now.
+    expect((await remote.exec(`test -e ${dirName}/five && echo there || echo absent`, root)).stdout).toBe('absent\n');
+    expect((await remote.script(`echo five; touch ${dirName}/five`, root)).stdout).toBe('five\n');
+    expect((await remote.exec(`test -e ${dirName}/five && echo there`, root)).stdout).toBe('there\n');
   });
 });
 

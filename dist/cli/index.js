@@ -79182,6 +79182,99 @@ async function send(remote, localDir, remoteDir, opts, logger, indexFile, starte
     const files = index.split('\n').filter((l) => l !== '' && !l.endsWith('/')).length;
     return { files, bytes, ms: Date.now() - started };
 }
+/**
+ * The named files (paths relative to localDir) as one tar archive in memory: for a delta small
+ * enough to travel as a root-shell request's stdin, queued with the requests after it.
+ * Undefined when it would exceed maxBytes.
+ */
+async function packFiles(localDir, files, maxBytes) {
+    const scratch = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'gunicorn-deploy-pack-'));
+    try {
+        const list = (0,external_node_path_namespaceObject.join)(scratch, 'files');
+        await (0,promises_namespaceObject.writeFile)(list, files.map((f) => `./${f}\0`).join(''));
+        const tar = (0,external_node_child_process_namespaceObject.spawn)('tar', ['-C', localDir, '-c', '-f', '-', '--numeric-owner', '--no-recursion', '--null', '-T', list], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+        const chunks = [];
+        let size = 0;
+        let stderr = '';
+        tar.stdout.on('data', (c) => {
+            size += c.length;
+            if (size > maxBytes)
+                tar.kill('SIGTERM');
+            else
+                chunks.push(c);
+        });
+        tar.stderr.on('data', (c) => (stderr = (stderr + c.toString('utf8')).slice(-64 * 1024)));
+        const code = await new Promise((resolve, reject) => {
+            tar.on('error', (err) => reject(new Error(`upload: could not run local tar: ${err.message} (GNU tar is required on the runner)`)));
+            tar.on('close', (c) => resolve(c));
+        });
+        if (size > maxBytes)
+            return undefined;
+        if (code !== 0)
+            throw new Error(`upload failed: local tar exited ${code}: ${tail(stderr) || '(no stderr)'}`);
+        return Buffer.concat(chunks);
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(scratch, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/ssh/together.ts
+
+/** Output kept per stream and part: the tail, where errors are (all of it stays under the shell's cap). */
+const PART_CAP_BYTES = 256 * 1024;
+/**
+ * One script that runs the parts as the root shell would run each (stdin empty, stdout and stderr
+ * apart), the background ones beside the others, and the others one after another until one fails
+ * (those after it are not run). It answers one line per part: `INDEX RC MS STDOUT STDERR`, each
+ * output base64 (`-` when empty), so nothing a part prints can fake another part's answer. Its own
+ * exit is 0 only when every part ran and exited 0. All parts share its process group, so a cancel
+ * (TERM to the shell's command) or its timeout ends them all.
+ */
+function togetherScript(parts) {
+    const start = (p, i) => `part ${i} ${p.shell} ${shQuote(p.text)}${p.background ? ` & bg="$bg $!"` : ' || ok=0'}`;
+    const bg = parts.map((p, i) => (p.background ? start(p, i) : '')).filter((l) => l);
+    const fg = parts.map((p, i) => (p.background ? '' : `[ "$ok" = 0 ] || ${start(p, i)}`)).filter((l) => l);
+    return `set +e
+d=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d) || exit 1
+trap 'rm -rf -- "$d"' EXIT
+ms() { local t=\${EPOCHREALTIME/./}; echo $((10#$t / 1000)); }
+part() {
+  local s rc; s=$(ms)
+  "$2" -c "$3" </dev/null >"$d/o$1" 2>"$d/e$1"; rc=$?
+  echo "$rc $(( $(ms) - s ))" > "$d/r$1"
+  return "$rc"
+}
+b64() { if [ -s "$1" ]; then tail -c ${PART_CAP_BYTES} -- "$1" | base64 -w0; else printf -- -; fi; }
+ok=1; bg=""
+${[...bg, ...fg].join('\n')}
+for p in $bg; do wait "$p"; done
+all=0
+for i in ${parts.map((_, i) => i).join(' ')}; do
+  if [ -f "$d/r$i" ]; then read -r rc t < "$d/r$i"; else rc=skip; t=0; all=1; fi
+  [ "$rc" = 0 ] || all=1
+  printf '%s %s %s %s %s\\n' "$i" "$rc" "$t" "$(b64 "$d/o$i")" "$(b64 "$d/e$i")"
+done
+exit "$all"`;
+}
+/** Each part's answer from the group's; a part without its line (the group was cut short) is lost. */
+function splitTogether(group, count) {
+    const lines = new Map();
+    for (const line of group.stdout.split('\n')) {
+        const f = line.split(' ');
+        if (f.length === 5 && /^\d+$/.test(f[0]))
+            lines.set(Number(f[0]), f);
+    }
+    const text = (b64) => (b64 === '-' ? '' : Buffer.from(b64, 'base64').toString('utf8'));
+    return Array.from({ length: count }, (_, i) => {
+        const f = lines.get(i);
+        if (!f)
+            return { code: 255, stdout: '', stderr: `the group's answer for this part was lost:\n${group.stderr}` };
+        if (f[1] === 'skip')
+            return { code: 255, stdout: '', stderr: '', skipped: true };
+        return { code: Number(f[1]), stdout: text(f[3]), stderr: text(f[4]), serverMs: Number(f[2]) };
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/ssh/root-shell.ts
 
@@ -79454,6 +79547,7 @@ function rootShellCommand(sudo, killAfterS) {
 
 
 
+
 const DEFAULT_EXEC_TIMEOUT_MS = 10 * 60_000;
 /** Stored stdout/stderr per command; the tail is kept, where errors are. */
 const OUTPUT_CAP_BYTES = 4 * 1024 * 1024;
@@ -79501,10 +79595,13 @@ class SshRemote {
     trips = 0;
     waited = 0;
     shell;
-    /** A script to send with the next root-shell request, to run only if that one succeeds. */
-    next;
-    /** Sent ahead with an earlier request; the script() call with this very text takes its answer. */
-    ahead;
+    /** Commands to send with the next root-shell request, each to run only if the one before succeeds. */
+    next = [];
+    /**
+     * Sent ahead with an earlier request, in the order sent; the call with the very same text, shell,
+     * timeout and stdin takes its answer (and drops those before it, which the caller went past).
+     */
+    ahead = [];
     constructor(ssh, target, logger, label) {
         this.ssh = ssh;
         this.target = target;
@@ -79537,17 +79634,45 @@ class SshRemote {
     get waits() {
         return this.waited;
     }
-    sendNext(script, opts = {}) {
-        if (!opts.sudo || opts.ownChannel || opts.stream || opts.onStdout || opts.stdin !== undefined)
+    sendNext(text, opts = {}, kind = 'script') {
+        const req = this.queueable(text, opts, kind);
+        if (req)
+            this.next.push(req);
+    }
+    sendNextTogether(parts) {
+        const reqs = parts.map((p) => this.queueable(p.text, p.opts, p.kind ?? 'script'));
+        if (reqs.some((r) => !r || r.stdin !== undefined))
             return;
-        const text = `set -euo pipefail\n${script}`;
+        const ok = reqs;
+        const text = togetherScript(ok.map((r, i) => ({ shell: r.shell, text: r.text, background: parts[i].background })));
         if (Buffer.byteLength(text) > MAX_COMMAND_BYTES)
             return;
-        this.next = {
-            shell: 'bash',
-            text,
-            timeoutS: timeoutSeconds(opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS)
+        const seconds = ok.reduce((n, r) => n + Number(r.timeoutS), 0);
+        this.next.push({ shell: 'bash', text, timeoutS: String(seconds), parts: ok });
+    }
+    queueable(text, opts, kind) {
+        if (!opts.sudo || opts.stream || opts.onStdout || opts.stdin instanceof external_node_stream_.Readable)
+            return undefined;
+        const body = kind === 'script' ? `set -euo pipefail\n${text}` : text;
+        if (Buffer.byteLength(body) > MAX_COMMAND_BYTES)
+            return undefined;
+        return {
+            shell: kind === 'script' ? 'bash' : 'sh',
+            text: body,
+            timeoutS: timeoutSeconds(opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS),
+            stdin: opts.stdin
         };
+    }
+    /** The sent-ahead request this call is, if any: it and those before it leave the list. */
+    takeAhead(shell, text, timeoutS, stdin) {
+        const same = (a, b) => (a === undefined && b === undefined) ||
+            ((typeof b === 'string' || Buffer.isBuffer(b)) && a !== undefined && Buffer.from(a).equals(Buffer.from(b)));
+        const at = this.ahead.findIndex((a) => a.shell === shell && a.text === text && a.timeoutS === timeoutS && same(a.stdin, stdin));
+        if (at < 0)
+            return undefined;
+        const taken = this.ahead[at];
+        this.ahead = this.ahead.slice(at + 1);
+        return taken.answer;
     }
     async exec(command, opts = {}) {
         const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
@@ -79573,13 +79698,12 @@ class SshRemote {
      * Undefined: run it on its own channel (not eligible, the shell is busy, or it could not start).
      */
     async viaShell(shell, text, shown, opts) {
-        // A follow-up goes only with the very next request, and only through the shell.
-        const next = this.next;
-        this.next = undefined;
         const timeoutS = timeoutSeconds(opts.timeoutMs);
-        const ahead = this.ahead;
-        this.ahead = undefined;
-        const taken = ahead && ahead.text === text && ahead.timeoutS === timeoutS && opts.sudo ? ahead : undefined;
+        let taken = opts.sudo ? this.takeAhead(shell, text, timeoutS, opts.stdin) : undefined;
+        // Not run because one sent before it failed, and the caller went on all the same: run it now,
+        // as if it had never been sent ahead (on its own channel if it asks for one).
+        if (taken && (await taken.catch(() => undefined))?.skipped)
+            taken = undefined;
         const eligible = opts.sudo && !opts.ownChannel && !opts.stream && !opts.onStdout;
         if (!taken && (!eligible || opts.stdin instanceof external_node_stream_.Readable))
             return undefined;
@@ -79590,6 +79714,9 @@ class SshRemote {
         const sh = this.rootShell();
         if (!taken && !sh.available)
             return undefined;
+        // Queued requests go only with the request meant to carry them, never with one a failure path
+        // sends instead (a history line after a refusal must not bring a switch with it).
+        const next = taken || !opts.carry ? [] : this.next.splice(0);
         const firstLine = shown.split('\n').find((l) => l.trim() !== '') ?? '';
         this.logger.debug(`[${this.label}] $ ${firstLine.length > 200 ? firstLine.slice(0, 200) + '...' : firstLine}`);
         const startedAt = Date.now();
@@ -79612,12 +79739,12 @@ class SshRemote {
         try {
             let answer;
             if (taken) {
-                // Sent with the request before it: its answer is this command's (or it was not run).
-                answer = taken.answer;
+                // Sent with a request before it: its answer is this command's.
+                answer = taken;
             }
             else {
                 const req = { shell, text, timeoutS, stdin: opts.stdin };
-                const reqs = next ? [req, { ...next, afterOk: true }] : [req];
+                const reqs = [req, ...next.map((n) => ({ ...n, afterOk: true }))];
                 let sent = 0;
                 const answers = sh.runAll(reqs, {
                     onStarted: () => {
@@ -79627,18 +79754,30 @@ class SshRemote {
                     }
                 });
                 answer = answers[0];
-                if (next) {
-                    const later = answers[1];
-                    // Nobody may ever ask for it (the first one failed): its end must not be an unhandled rejection.
+                next.forEach((n, i) => {
+                    const later = answers[i + 1];
+                    // Nobody may ever ask for it (one before it failed): its end must not be an unhandled rejection.
                     later.catch(() => undefined);
-                    this.ahead = { text: next.text, timeoutS: next.timeoutS, answer: later };
-                }
+                    if (!n.parts) {
+                        this.ahead.push({ ...n, answer: later });
+                        return;
+                    }
+                    // A group: each of its requests takes its own part of the group's answer.
+                    const count = n.parts.length;
+                    const split = later.then((r) => r?.skipped ? n.parts.map(() => r) : r ? splitTogether(r, count) : undefined);
+                    split.catch(() => undefined);
+                    n.parts.forEach((part, k) => {
+                        const answer = split.then((all) => all?.[k]);
+                        answer.catch(() => undefined);
+                        this.ahead.push({ ...part, answer });
+                    });
+                });
             }
             const res = await answer;
             if (!res) {
-                // The shell could not start: a follow-up sent with this request was not sent either.
-                if (this.ahead && !taken)
-                    this.ahead = undefined;
+                // The shell could not start: the follow-ups sent with this request were not sent either.
+                if (!taken)
+                    this.ahead = this.ahead.filter((a) => !next.some((n) => n.text === a.text));
                 return undefined;
             }
             if (res.skipped)
@@ -79749,7 +79888,8 @@ class SshRemote {
         if (opts.signal?.aborted)
             return Promise.reject(cancelled());
         this.trips++;
-        this.waited++;
+        if (!opts.alongside)
+            this.waited++;
         this.logger.debug(`[${this.label}] $ ${firstLine.length > 200 ? firstLine.slice(0, 200) + '...' : firstLine}`);
         const client = this.client();
         const stdout = new TailBuffer(OUTPUT_CAP_BYTES);
@@ -80124,7 +80264,7 @@ async function step(logger, records, label, name, fn) {
     return logger.group(`${label}: ${name}`, async () => {
         try {
             const out = await fn();
-            const ms = performance.now() - start;
+            const ms = out?.ms ?? performance.now() - start;
             records.push({
                 name,
                 ms,
@@ -80363,6 +80503,7 @@ function layoutFor(app, dir) {
         lock: `${state}/lock`,
         lockOwner: `${state}/lock.owner`,
         history: `${state}/history.log`,
+        lastSwitch: `${state}/last-switch`,
         incoming: `${state}/incoming`,
         trash: `${state}/trash`,
         configPrevious: `${state}/config-previous`,
@@ -80744,6 +80885,20 @@ const BUSY = 75;
  */
 const HEARTBEAT_MS = 10_000;
 const HOLDER_PATIENCE_S = 30;
+/**
+ * Shell that waits until this run's lock holder (sent at the same moment, on its own channel) has
+ * the lock: a request sent together with the lock runs under it without waiting for its answer.
+ * Bounded: a lock that never comes (busy, refused) ends it with BUSY, and the run fails on the
+ * lock's own error.
+ */
+function awaitLockScript(ctx, owner) {
+    const waitS = Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000) + 15;
+    return `lock_end=$((SECONDS + ${waitS}))
+until grep -qxF ${shQuote(`run=${owner}`)} ${shQuote(ctx.paths.lockOwner)} 2>/dev/null; do
+  [ "$SECONDS" -lt "$lock_end" ] || { echo "the deploy lock did not come within ${waitS} s" >&2; exit ${BUSY}; }
+  sleep 0.01
+done`;
+}
 /** Identifies this run in the lock owner file, so a blocked deploy can name the holder. */
 function runId() {
     const env = process.env;
@@ -80799,15 +80954,17 @@ while IFS= read -r -t ${HOLDER_PATIENCE_S} _; do :; done
  * The lock as the step every mode that changes a server starts with (deploy, provision, rollback,
  * restore, run with run-lock): a cancelled run does not start it. Held until release().
  */
-async function lockStep(ctx) {
+async function lockStep(ctx, owner = runId(), 
+/** A request sent at the same moment waits for this lock on the server (ensureLayout's). */
+alongside = false) {
     throwIfCancelled(ctx.signal, 'step lock');
     const held = await step(ctx.logger, ctx.records, ctx.label, 'lock', async () => ({
-        lock: await acquireLock(ctx),
+        lock: await acquireLock(ctx, owner, alongside),
         detail: 'held'
     }));
     return held.lock;
 }
-async function acquireLock(ctx, owner = runId()) {
+async function acquireLock(ctx, owner = runId(), alongside = false) {
     const stdin = new external_node_stream_.PassThrough();
     // A cancelled run stops waiting for the lock; once held, the lock stays until release(), which
     // comes after any rollback the cancellation calls for.
@@ -80825,6 +80982,7 @@ async function acquireLock(ctx, owner = runId()) {
         // The holder lives as long as the whole deploy; the deploy's own steps have their timeouts.
         timeoutMs: 24 * 3_600_000,
         signal: waiting.signal,
+        alongside,
         onStdout: (chunk) => {
             out += chunk;
             const facts = parseFacts(out);
@@ -80860,6 +81018,7 @@ async function acquireLock(ctx, owner = runId()) {
 }
 
 ;// CONCATENATED MODULE: ./src/steps/layout.ts
+
 
 
 
@@ -80920,9 +81079,12 @@ ${markOwnedScript(ctx.settings)}
 echo "changed=$changed"
 `;
 }
-async function ensureLayout(ctx) {
-    const res = await runScript(ctx, 'preparing the app layout', layoutScript(ctx), {
+/** lockedBy: sent together with this run's lock, the script first waits for it (awaitLockScript). */
+async function ensureLayout(ctx, lockedBy) {
+    const script = lockedBy ? `${awaitLockScript(ctx, lockedBy)}\n${layoutScript(ctx)}` : layoutScript(ctx);
+    const res = await runScript(ctx, 'preparing the app layout', script, {
         timeoutMs: 60_000,
+        carry: true,
         hint: 'Install the missing packages (apt-get install -y python3-venv sqlite3 curl), or run mode provision once.'
     });
     return { changed: parseFacts(res.stdout).changed === 'yes' };
@@ -81263,6 +81425,7 @@ function diffManifests(old, neu, keep = []) {
 
 
 
+
 /** Written into each release by versions before the preload list moved to /etc/APP/preload. */
 const LEGACY_PRELOAD_FILE = '.gunicorn-deploy-preload';
 /** Separates the prepare script's facts from the previous release's manifest in its output. */
@@ -81374,6 +81537,10 @@ ${seeds}
 ${asUser(p.buildUser, build)}
 `;
 }
+/** A delta up to this size travels in memory, with the requests after it; a larger one streams. */
+const QUEUED_DELTA_MAX_BYTES = 8 * 1024 * 1024;
+const FINISH_TIMEOUT_MS = 120_000;
+const UNPACK_TIMEOUT_MS = 10 * 60_000;
 const PREPARE_OPTS = { sudo: true, timeoutMs: 10 * 60_000 };
 /**
  * Sends the upload's prepare script with the next root command (the layout): one round trip for
@@ -81382,7 +81549,7 @@ const PREPARE_OPTS = { sudo: true, timeoutMs: 10 * 60_000 };
 function sendPrepareAhead(ctx, wantedId) {
     ctx.remote.sendNext?.(prepareScript(ctx, wantedId, !ctx.settings.deploy.fullUpload), PREPARE_OPTS);
 }
-async function uploadRelease(ctx, wantedId) {
+async function uploadRelease(ctx, wantedId, queueAfter) {
     const source = external_node_path_namespaceObject.resolve(ctx.settings.app.source);
     const wantDelta = !ctx.settings.deploy.fullUpload;
     const [prepRes, manifest] = await Promise.all([
@@ -81395,10 +81562,24 @@ async function uploadRelease(ctx, wantedId) {
     const previous = prep.previous ?? '';
     const incoming = `${ctx.paths.incoming}/${release}`;
     const old = oldText !== undefined ? parseManifest(oldText) : undefined;
+    const cores = Number(prep.cores) || 1;
     let detail;
+    let queued = false;
     try {
+        const files = await sharedFiles(ctx, source);
+        const finish = finishScript(ctx, release, !!manifest, files);
+        const finishOpts = {
+            sudo: true,
+            timeoutMs: FINISH_TIMEOUT_MS,
+            stdin: manifest ? serializeManifest(manifest) : undefined
+        };
         if (manifest && old) {
-            detail = await deltaUpload(ctx, source, incoming, old, manifest);
+            detail = await deltaUpload(ctx, source, incoming, old, manifest, () => {
+                // The finish, then the caller's requests, ride with the delta's own.
+                ctx.remote.sendNext?.(finish, finishOpts);
+                queueAfter?.(release, cores);
+                queued = true;
+            });
         }
         else {
             if (wantDelta && previous)
@@ -81413,11 +81594,7 @@ async function uploadRelease(ctx, wantedId) {
             });
             detail = `full: ${up.files} files, ${(up.bytes / 1e6).toFixed(1)} MB in ${(up.ms / 1000).toFixed(2)} s`;
         }
-        const files = await sharedFiles(ctx, source);
-        await runScript(ctx, 'finishing the release folder', finishScript(ctx, release, !!manifest, files), {
-            timeoutMs: 120_000,
-            stdin: manifest ? serializeManifest(manifest) : undefined
-        });
+        await runScript(ctx, 'finishing the release folder', finish, finishOpts);
     }
     catch (err) {
         // No half-made release stays on the server to fill its disk (the server side of the upload
@@ -81429,8 +81606,9 @@ async function uploadRelease(ctx, wantedId) {
         release,
         previous,
         previousVenv: prep.previous_venv ?? '',
-        cores: Number(prep.cores) || 1,
+        cores,
         manifest,
+        queued,
         detail
     };
 }
@@ -81476,34 +81654,59 @@ function splitOnce(text, sep) {
  * and unpacked anew (a new inode), never written through, since its old inode belongs to the
  * release still serving.
  */
-async function deltaUpload(ctx, source, incoming, old, manifest) {
+async function deltaUpload(ctx, source, incoming, old, manifest, 
+/** Queues what follows the upload; called only when the delta goes queued itself. */
+queueRest) {
     const started = Date.now();
     const diff = diffManifests(old, manifest, ctx.settings.deploy.sharedPaths);
     // Everything the copy must lose: removed and changed paths, and the files every release writes anew.
     const remove = [...diff.remove, 'REVISION', MANIFEST_FILE, '.venv', ...ctx.settings.deploy.sharedPaths];
     const trim = asUser(ctx.paths.buildUser, `cd -- "$1"\nxargs -0 -r rm -rf --`, [shQuote(incoming)]);
-    await runScript(ctx, 'trimming the hardlinked copy', trim, {
-        stdin: remove.map((r) => `${r}\0`).join(''),
-        timeoutMs: 10 * 60_000
-    });
+    const trimOpts = { stdin: remove.map((r) => `${r}\0`).join(''), timeoutMs: 10 * 60_000 };
+    const payload = diff.send.reduce((n, p) => n + (manifest.get(p)?.size ?? 0), 0);
+    // A small delta is one archive in memory, unpacked through the root shell right after the trim:
+    // the trim, the unpack and everything queued after them are one round trip.
+    const packed = ctx.remote.sendNext && diff.send.length > 0 && payload <= QUEUED_DELTA_MAX_BYTES
+        ? await packFiles(source, diff.send, QUEUED_DELTA_MAX_BYTES)
+        : undefined;
     let bytes = 0;
-    if (diff.send.length > 0) {
-        const up = await ctx.remote.upload(source, incoming, {
-            exclude: ctx.settings.app.exclude,
-            sudo: true,
-            asUser: ctx.paths.buildUser,
-            discardOnFailure: true,
-            files: diff.send
-        });
-        bytes = up.bytes;
+    if (ctx.remote.sendNext && (packed || diff.send.length === 0)) {
+        const unpack = remoteUnpackCommand(incoming, { asUser: ctx.paths.buildUser, discard: true });
+        const unpackOpts = { sudo: true, timeoutMs: UNPACK_TIMEOUT_MS, stdin: packed };
+        if (packed)
+            ctx.remote.sendNext(unpack, unpackOpts, 'exec');
+        queueRest();
+        await runScript(ctx, 'trimming the hardlinked copy', trim, { ...trimOpts, carry: true });
+        if (packed) {
+            const res = await ctx.remote.exec(unpack, unpackOpts);
+            if (res.code !== 0)
+                throw new Error(`upload to ${ctx.label}:${incoming} failed: remote tar exited ${res.code}: ${lastLines(res.stderr, 10) || '(no stderr)'}`);
+            bytes = packed.length;
+        }
+    }
+    else {
+        await runScript(ctx, 'trimming the hardlinked copy', trim, trimOpts);
+        bytes = await streamDelta(ctx, source, incoming, diff.send);
     }
     const changed = diff.send.filter((p) => manifest.get(p)?.type !== 'd').length;
     const removed = diff.remove.filter((p) => !manifest.has(p)).length;
     const secs = ((Date.now() - started) / 1000).toFixed(2);
     // What changed, in the files' own bytes; the tar stream adds headers and pads to 10 kB blocks.
-    const payload = diff.send.reduce((n, p) => n + (manifest.get(p)?.size ?? 0), 0);
     const size = (n) => (n < 1000 ? `${n} B` : `${(n / 1e3).toFixed(1)} kB`);
     return `delta: ${changed} changed, ${removed} removed of ${manifest.size} paths, ${size(payload)} of files (${size(bytes)} sent) in ${secs} s`;
+}
+/** A delta too large for memory: its own tar stream, on a channel of its own. */
+async function streamDelta(ctx, source, incoming, send) {
+    if (send.length === 0)
+        return 0;
+    const up = await ctx.remote.upload(source, incoming, {
+        exclude: ctx.settings.app.exclude,
+        sudo: true,
+        asUser: ctx.paths.buildUser,
+        discardOnFailure: true,
+        files: send
+    });
+    return up.bytes;
 }
 
 ;// CONCATENATED MODULE: ./src/steps/venv.ts
@@ -81519,6 +81722,8 @@ const NO_REQUIREMENTS = 43;
 const VENV_FAILED = 44;
 const DEPS_UNREADABLE = 45;
 const GUNICORN_FAILED = 46;
+/** The lookup found no usable venv for this key: it is built on a channel of its own. */
+const NEEDS_BUILD = 47;
 /** The build's own deadline on the server: the unit ends even if the runner is gone. */
 const VENV_TIMEOUT_MS = 30 * 60_000;
 /**
@@ -81573,7 +81778,9 @@ function fallbackDeps(ctx) {
         ? { kind: 'pyproject', file: r, extras: ctx.settings.deploy.extras }
         : { kind: 'requirements', file: r === 'auto' ? 'requirements.txt' : r, extras: [] };
 }
-function venvScript(ctx, release, deps = fallbackDeps(ctx)) {
+function venvScript(ctx, release, deps = fallbackDeps(ctx), 
+/** Only reuse: exit NEEDS_BUILD instead of building (the build needs a channel of its own). */
+lookupOnly = false) {
     const p = ctx.paths;
     const d = ctx.settings.deploy;
     const q = shQuote;
@@ -81653,23 +81860,45 @@ if ${usable}; then
   echo reused=yes
 else
   echo reused=no
-  ${build}
+  ${lookupOnly ? `exit ${NEEDS_BUILD}` : build}
 fi
 ${asUser(p.buildUser, `rm -rf -- "$2"; ln -s -- "$1" "$2"`, ['"$venv"', q(`${rel}/.venv`)])}
 `;
 }
-async function buildVenv(ctx, release) {
+/** How the lookup runs: also how it is sent ahead (the same text and options). */
+const LOOKUP_OPTS = { sudo: true, timeoutMs: 120_000 };
+/** What the venv is built from, resolved in the workspace; undefined when the venv step will say why not. */
+async function venvDependencies(ctx) {
+    return dependencies(ctx).catch(() => undefined);
+}
+async function dependencies(ctx) {
     const d = ctx.settings.deploy;
     const resolved = await resolveDependencies(external_node_path_namespaceObject.resolve(ctx.settings.app.source), d.requirements, d.extras);
     if (!resolved.deps)
         throw new DeployError(resolved.problem ?? 'no dependency source', undefined);
-    const deps = resolved.deps;
+    return resolved.deps;
+}
+/**
+ * Queues the venv lookup with the next root command: a code-only deploy reuses its venv, and the
+ * lookup then costs no round trip of its own. A venv to build is built by buildVenv's own request.
+ */
+function sendVenvAhead(ctx, release, deps) {
+    ctx.remote.sendNext?.(venvScript(ctx, release, deps, true), LOOKUP_OPTS);
+}
+async function buildVenv(ctx, release) {
+    const d = ctx.settings.deploy;
+    const deps = await dependencies(ctx);
     const what = deps.kind === 'pyproject' ? `the dependencies of ${deps.file}` : `-r ${deps.file}`;
-    const res = await ctx.remote.script(venvScript(ctx, release, deps), {
-        sudo: true,
-        ownChannel: true,
-        timeoutMs: VENV_TIMEOUT_MS
-    });
+    // Reuse is asked first, through the root shell; only a venv that must be built takes a channel
+    // of its own (a cancel, or a runner that is gone, ends pip at once).
+    let res = await ctx.remote.script(venvScript(ctx, release, deps, true), { ...LOOKUP_OPTS, carry: true });
+    if (res.code === NEEDS_BUILD) {
+        res = await ctx.remote.script(venvScript(ctx, release, deps), {
+            sudo: true,
+            ownChannel: true,
+            timeoutMs: VENV_TIMEOUT_MS
+        });
+    }
     const facts = parseFacts(res.stdout);
     if (res.code === PIP_FAILED) {
         throw new DeployError(`pip install ${what} failed; nothing was switched and the partial venv was removed. pip's last lines:\n${lastLines(res.stderr, 25)}`, 'Fix the requirements (or pip-args, e.g. --no-index --find-links for offline servers) and deploy again.');
@@ -82110,23 +82339,39 @@ echo "changed=$changed"
 function stageInput(files) {
     return files.map((f) => `${Buffer.from(f.content).toString('base64')}\n`).join('');
 }
-async function stageConfig(ctx, cores) {
+const STAGE_TIMEOUT_MS = 60_000;
+/** Queues the staging with the next root command; stageConfig then takes its answer. */
+function sendStageAhead(ctx, cores) {
     const files = appFiles(ctx, cores);
-    const res = await runScript(ctx, 'writing the app configuration', stageScript(ctx, files), {
-        timeoutMs: 60_000,
+    ctx.remote.sendNext?.(stageScript(ctx, files), {
+        sudo: true,
+        timeoutMs: STAGE_TIMEOUT_MS,
         stdin: stageInput(files)
     });
-    const changed = (parseFacts(res.stdout).changed ?? '').split(/\s+/).filter((s) => s);
+}
+/** Where staged files are: known before the staging's answer, so later steps can be sent with it. */
+function stagedPaths(ctx) {
     const stagedDir = ctx.paths.staged;
     const at = (live) => `${stagedDir}/${external_node_path_namespaceObject.posix.basename(live)}`;
     return {
-        files,
-        changedFiles: changed,
-        changed: changed.length > 0,
         stagedDir,
         previousDir: ctx.paths.configPrevious,
         envFile: at(ctx.paths.envFile),
-        gunicornConf: at(ctx.paths.gunicornConf),
+        gunicornConf: at(ctx.paths.gunicornConf)
+    };
+}
+async function stageConfig(ctx, cores) {
+    const files = appFiles(ctx, cores);
+    const res = await runScript(ctx, 'writing the app configuration', stageScript(ctx, files), {
+        timeoutMs: STAGE_TIMEOUT_MS,
+        stdin: stageInput(files)
+    });
+    const changed = (parseFacts(res.stdout).changed ?? '').split(/\s+/).filter((s) => s);
+    return {
+        ...stagedPaths(ctx),
+        files,
+        changedFiles: changed,
+        changed: changed.length > 0,
         detail: changed.length ? `changed: ${changed.map((c) => external_node_path_namespaceObject.posix.basename(c)).join(', ')}` : 'unchanged'
     };
 }
@@ -82165,7 +82410,8 @@ systemctl is-active --quiet ${q(socket.name)} || systemctl start ${q(socket.name
 }
 async function installConfig(ctx, staged) {
     const res = await runScript(ctx, 'installing the app configuration', installScript(ctx, staged), {
-        timeoutMs: 120_000
+        timeoutMs: 120_000,
+        carry: true
     });
     if (staged.changedFiles.includes(ctx.paths.units.socket.file) &&
         parseFacts(res.stdout).socket_was_active === 'yes') {
@@ -82298,13 +82544,6 @@ run()
 function preloadDir(ctx) {
     return ctx.paths.preloadDir;
 }
-/**
- * A release that fails to import takes the whole server down on HUP (gunicorn #2443), so it is
- * imported first, with its own venv, config and environment, before anything is switched. With
- * preload-libraries, the list of libraries it loaded is written by root into /etc/APP/preload/ID,
- * never into the release (whose files the repository controls: a symlink there would be written
- * through). The release is recorded as built.
- */
 function checkCommand(ctx, release, staged) {
     const rel = ctx.paths.releaseDir(release);
     const preload = ctx.settings.deploy.preloadLibraries;
@@ -82347,16 +82586,18 @@ if [ "$rc" = 0 ]; then
 fi
 exit "$rc"`;
 }
+/** How the check runs: also how it is sent ahead (the same text and options). */
+const CHECK_OPTS = { sudo: true, ownChannel: true, timeoutMs: 120_000 };
+/** The check as a request to queue (sendNext, sendNextTogether); checkRelease then takes its answer. */
+function checkRequest(ctx, release, staged) {
+    return { text: checkCommand(ctx, release, staged), opts: CHECK_OPTS, kind: 'exec' };
+}
 async function checkRelease(ctx, release, staged) {
-    const res = await ctx.remote.exec(checkCommand(ctx, release, staged), {
-        sudo: true,
-        ownChannel: true,
-        timeoutMs: 120_000
-    });
+    const res = await ctx.remote.exec(checkCommand(ctx, release, staged), CHECK_OPTS);
     if (res.code !== 0) {
         throw new DeployError(`the new release does not load (${ctx.settings.deploy.wsgiApp}); nothing was switched${keepsServing(ctx)}:\n${lastLines(res.stderr + res.stdout, 25)}`, 'Fix the import error (run the app locally with gunicorn --check-config) and deploy again.');
     }
-    return { detail: `${ctx.settings.deploy.wsgiApp} imports` };
+    return { detail: `${ctx.settings.deploy.wsgiApp} imports`, ms: res.serverMs };
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/health.ts
@@ -82493,13 +82734,16 @@ function parseCandidate(stdout) {
  * The candidate boot as a step: nothing users see changes whatever it finds. The error says what
  * answered, with the first lines of the body and Gunicorn's last lines.
  */
+function candidateOpts(ctx) {
+    return { sudo: true, ownChannel: true, timeoutMs: ctx.settings.deploy.healthTimeoutMs + 60_000 };
+}
+/** The candidate boot as a request to queue; bootCandidate then takes its answer. */
+function candidateRequest(ctx, release, conf) {
+    return { text: candidateScript(ctx, release, conf), opts: candidateOpts(ctx) };
+}
 async function bootCandidate(ctx, release, conf) {
     const d = ctx.settings.deploy;
-    const res = await ctx.remote.script(candidateScript(ctx, release, conf), {
-        sudo: true,
-        ownChannel: true,
-        timeoutMs: d.healthTimeoutMs + 60_000
-    });
+    const res = await ctx.remote.script(candidateScript(ctx, release, conf), candidateOpts(ctx));
     const c = parseCandidate(res.stdout);
     if (res.code !== 0 || !c.ok) {
         const why = c.why || `the candidate check stopped (exit ${res.code}): ${res.stderr.trim().slice(0, 500)}`;
@@ -82510,7 +82754,10 @@ async function bootCandidate(ctx, release, conf) {
     const paths = d.smokePaths.length
         ? ` and ${d.smokePaths.length} smoke path${d.smokePaths.length > 1 ? 's' : ''}`
         : '';
-    return { detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s` };
+    return {
+        detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s`,
+        ms: res.serverMs
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/steps/backup.ts
@@ -82548,18 +82795,25 @@ echo "backup=${out}"
 echo "size=$(stat -c %s ${q(out)})"
 `;
 }
+const BACKUP_TIMEOUT_MS = 30 * 60_000;
+/** The backup as a request to queue (none without sqlite-db); backupDatabase then takes its answer. */
+function backupRequest(ctx, release) {
+    if (!ctx.settings.deploy.sqliteDb)
+        return [];
+    return [{ text: backupScript(ctx, release), opts: { sudo: true, timeoutMs: BACKUP_TIMEOUT_MS } }];
+}
 async function backupDatabase(ctx, release) {
     if (!ctx.settings.deploy.sqliteDb)
         return { changed: false, detail: 'no sqlite-db set' };
     const res = await runScript(ctx, 'backing up the database', backupScript(ctx, release), {
-        timeoutMs: 30 * 60_000,
+        timeoutMs: BACKUP_TIMEOUT_MS,
         hint: 'Nothing was switched. Check the database and the free disk space on the server.'
     });
     const f = parseFacts(res.stdout);
     if (f.skipped)
         return { changed: false, detail: f.skipped };
     ctx.facts.backup = f.backup ?? '';
-    return { detail: `${f.backup} (${f.size} bytes, integrity ok)` };
+    return { detail: `${f.backup} (${f.size} bytes, integrity ok)`, ms: res.serverMs };
 }
 
 // EXTERNAL MODULE: external "node:zlib"
@@ -82700,20 +82954,24 @@ function switchScript(ctx, release, restart) {
     return `
 ${CHILDREN_FN}
 main=$(systemctl show -p MainPID --value ${svc} 2>/dev/null || echo 0)
-echo "old_workers=$(children "$main")"
+old=$(children "$main")
+echo "old_workers=$old"
+printf 'old_workers=%s\n' "$old" > ${q(p.lastSwitch)}
 ln -sfn ${q(p.releaseLink(release))} ${q(`${p.dir}/.current.tmp`)}
 mv -T ${q(`${p.dir}/.current.tmp`)} ${q(p.current)}
 if ! systemctl is-active --quiet ${svc}; then
   systemctl reset-failed ${svc} 2>/dev/null || true
   systemctl start ${svc}
-  echo reload=start
+  reload=start
 elif ${restart ? 'true' : 'false'}; then
   systemctl restart ${svc}
-  echo reload=restart
+  reload=restart
 else
   systemctl reload ${svc}
-  echo reload=hup
+  reload=hup
 fi
+echo "reload=$reload"
+echo "reload=$reload" >> ${q(p.lastSwitch)}
 `;
 }
 /** How the switch runs: also how it is sent ahead with the units (the same text and options). */
@@ -82750,7 +83008,9 @@ async function switchRelease(ctx, release, restart) {
  * health-expect in the body) through the app's socket. Old workers may still be finishing their
  * requests (they accept no new ones once told to stop).
  */
-function verifyScript(ctx, release, oldWorkers) {
+function verifyScript(ctx, release, 
+/** 'saved': as the switch before it wrote them (a verify sent together with its switch). */
+oldWorkers) {
     const p = ctx.paths;
     const d = ctx.settings.deploy;
     const q = shQuote;
@@ -82758,7 +83018,7 @@ function verifyScript(ctx, release, oldWorkers) {
     return `
 ${CHILDREN_FN}
 want=$(readlink -f ${q(p.releaseDir(release))})
-old=" ${oldWorkers.join(' ')} "
+old=" ${oldWorkers === 'saved' ? `$(sed -n 's/^old_workers=//p' ${q(p.lastSwitch)} 2>/dev/null)` : oldWorkers.join(' ')} "
 # Old workers may finish their requests for up to graceful_timeout; the new ones must all be there.
 expected=$(awk '$1 == "workers" && $2 == "=" {print $3}' ${q(p.gunicornConf)} 2>/dev/null)
 expected=\${expected:-1}
@@ -82808,12 +83068,16 @@ echo "why=$why"
 exit 1
 `;
 }
+function verifyOpts(ctx) {
+    return { sudo: true, ownChannel: true, timeoutMs: ctx.settings.deploy.healthTimeoutMs + 30_000 };
+}
+/** Queues the verify of a switch sent ahead too; verifyRelease(..., 'saved') then takes its answer. */
+function sendVerifyAhead(ctx, release) {
+    ctx.remote.sendNext?.(verifyScript(ctx, release, 'saved'), verifyOpts(ctx));
+}
 async function verifyRelease(ctx, release, oldWorkers) {
-    const timeoutMs = ctx.settings.deploy.healthTimeoutMs + 30_000;
     const res = await ctx.remote.script(verifyScript(ctx, release, oldWorkers), {
-        sudo: true,
-        ownChannel: true,
-        timeoutMs,
+        ...verifyOpts(ctx),
         signal: ctx.signal
     });
     const f = parseFacts(res.stdout);
@@ -82826,10 +83090,20 @@ async function verifyRelease(ctx, release, oldWorkers) {
 
 ;// CONCATENATED MODULE: ./src/steps/history.ts
 
+/**
+ * A history entry's `reload` as the last switch on the server wrote it: for a line sent together
+ * with that switch, before the runner has its answer.
+ */
+const SAVED_RELOAD = '__saved_reload__';
 /** The shell that appends one JSON line to the server's history, for a step to run with its own. */
 function historyCommand(ctx, entry) {
     const line = JSON.stringify({ time: new Date().toISOString(), host: ctx.label, ...entry });
-    return `printf '%s\\n' ${shQuote(line)} >> ${shQuote(ctx.paths.history)}`;
+    if (entry.reload !== SAVED_RELOAD)
+        return `printf '%s\\n' ${shQuote(line)} >> ${shQuote(ctx.paths.history)}`;
+    return `reload=$(sed -n 's/^reload=//p' ${shQuote(ctx.paths.lastSwitch)} 2>/dev/null || true)
+case "$reload" in start|restart|hup) ;; *) reload=unknown ;; esac
+line=${shQuote(line)}
+printf '%s\\n' "\${line/${SAVED_RELOAD}/$reload}" >> ${shQuote(ctx.paths.history)}`;
 }
 /**
  * One JSON line per deploy or rollback in the server's own history, for humans with ssh; `also`:
@@ -83612,10 +83886,15 @@ echo "releases_kept=$(ls -1 | wc -l)"
 ${then}
 `;
 }
+const PRUNE_TIMEOUT_MS = 10 * 60_000;
+/** Queues the prune with the next root command; prune() with the same arguments takes its answer. */
+function sendPruneAhead(ctx, keepAlso, then = '') {
+    ctx.remote.sendNext?.(pruneScript(ctx, keepAlso, then), { sudo: true, timeoutMs: PRUNE_TIMEOUT_MS });
+}
 /** then: a command to run in the same round trip once pruning is done (the history line). */
 async function prune(ctx, keepAlso, then = '') {
     const f = parseFacts((await runScript(ctx, 'pruning old releases', pruneScript(ctx, keepAlso, then), {
-        timeoutMs: 10 * 60_000
+        timeoutMs: PRUNE_TIMEOUT_MS
     })).stdout);
     const removed = Number(f.releases_removed ?? 0) + Number(f.venvs_removed ?? 0);
     return {
@@ -83669,6 +83948,50 @@ async function noteCancelled(host, ctx, why) {
     await recordHistory({ ...ctx, remote: uncancellable(ctx.remote) }, { event: 'deploy', release, status: 'cancelled', why });
 }
 /**
+ * Queues, behind the venv lookup, what follows it up to the candidate, as far as no step between
+ * needs the runner: a build command or a pre-activate hook stop the queue (the candidate must see
+ * what the migrations did).
+ */
+function sendPreparationAhead(ctx, release, cores, 
+/** Queued with the upload: the venv lookup too (else it carries the others). */
+venvDeps) {
+    const d = ctx.settings.deploy;
+    if (venvDeps)
+        sendVenvAhead(ctx, release, venvDeps);
+    sendStageAhead(ctx, cores);
+    if (d.build)
+        return;
+    const conf = stagedPaths(ctx);
+    const check = checkRequest(ctx, release, conf);
+    const backup = backupRequest(ctx, release);
+    const r = ctx.remote;
+    if (d.preActivate || d.downloadBackup || !r.sendNextTogether) {
+        for (const q of [check, ...backup])
+            r.sendNext?.(q.text, q.opts, q.kind);
+        return;
+    }
+    // The import check and the candidate each start a Python and import the app (CPU-bound, most of
+    // a code-only deploy's time): side by side on the server. The candidate boots after the backup,
+    // as before. A check that fails still fails the run; the candidate beside it ends on its own.
+    const candidate = candidateRequest(ctx, release, { envFile: conf.envFile, gunicornConf: conf.gunicornConf });
+    r.sendNextTogether([{ ...check, background: true }, ...backup, candidate]);
+}
+function tidyFor(ctx, p, reload) {
+    const { release, up } = p;
+    const entry = { event: 'deploy', release, previous: up.previous, status: 'deployed', reload };
+    // What the live release was built from: written with the history line, in the prune's round trip.
+    const record = [
+        up.manifest ? recordCommand(ctx, releaseHash(up.manifest, ctx.settings), release) : '',
+        rememberCommand(ctx)
+    ].join('\n');
+    return {
+        keep: [release, up.previous].filter((r) => r),
+        entry,
+        record,
+        then: [historyCommand(ctx, entry), record].join('\n')
+    };
+}
+/**
  * Everything before the switch: each of these steps can fail with nothing changed for users, so a
  * fleet prepares several servers at once. The lock is held until release(); a caller that already
  * holds it (provision) passes it in and keeps it.
@@ -83679,22 +84002,32 @@ async function prepareRelease(host, held) {
     const d = ctx.settings.deploy;
     ctx.facts['rolled-back'] = 'false';
     host.notePhase?.({ phase: 'preparing' });
-    // The root shell's sudo overlaps the lock's.
-    ctx.remote.warm?.();
-    const lock = held ?? (await lockStep(ctx));
+    const id = releaseId(new Date(), d.commit);
+    // The layout, and the upload's prepare behind it, go at the same moment as the lock and wait for
+    // it on the server: one round trip for all three.
+    const owner = runId();
+    const locking = held ? Promise.resolve(held) : lockStep(ctx, owner, true);
+    sendPrepareAhead(ctx, id);
+    const layingOut = ensureLayout(ctx, held ? undefined : owner);
+    layingOut.catch(() => undefined);
+    const lock = await locking;
     let up;
     let migrated = '';
     try {
-        const id = releaseId(new Date(), d.commit);
-        // The prepare's script does not depend on the layout's answer: both go in one round trip.
-        sendPrepareAhead(ctx, id);
-        await s('layout', () => ensureLayout(ctx));
-        const uploaded = await s('upload', () => uploadRelease(ctx, id));
+        await s('layout', () => layingOut);
+        // Resolved here, in the workspace: a problem is the venv step's to report.
+        const deps = await venvDependencies(ctx);
+        const uploaded = await s('upload', () => uploadRelease(ctx, id, deps ? (release, cores) => sendPreparationAhead(ctx, release, cores, deps) : undefined));
         up = uploaded;
         const release = uploaded.release;
         // Outputs tell the truth at every moment: what serves, and what served before the run.
         ctx.facts.release = uploaded.previous;
         ctx.facts['previous-release'] = uploaded.previous;
+        // The steps up to the candidate do not depend on each other's answers: they go to the server
+        // together, each run only if the one before it succeeded: with a small delta's own requests
+        // (queued by the upload), else with the venv lookup.
+        if (!uploaded.queued)
+            sendPreparationAhead(ctx, release, uploaded.cores);
         const venv = await s('venv', () => buildVenv(ctx, release));
         const staged = await s('config', () => stageConfig(ctx, uploaded.cores));
         if (d.build)
@@ -83782,14 +84115,21 @@ async function activateRelease(host, p) {
     const note = { release, previous: up.previous, restart, changed: staged.changedFiles };
     host.notePhase?.({ phase: 'switching', ...note });
     try {
-        // The switch's script does not depend on the units' answer: both go in one round trip.
+        // Neither the switch nor its proof depends on the answer before it: the units, the switch and
+        // the verify go in one round trip, each run only if the one before succeeded; so does the tidy
+        // after a proof when no post-activate hook comes between.
         sendSwitchAhead(ctx, release, restart);
+        sendVerifyAhead(ctx, release);
+        if (!ctx.settings.deploy.postActivate && ctx.remote.sendNext) {
+            p.tidy = tidyFor(ctx, p, SAVED_RELOAD);
+            sendPruneAhead(ctx, p.tidy.keep, p.tidy.then);
+        }
         await s('units', () => installConfig(ctx, staged));
         const switched = await s('switch', () => switchRelease(ctx, release, restart));
         ctx.facts.release = release;
         host.notePhase?.({ phase: 'switched', ...note });
         ctx.facts.reload = switched.reload;
-        await s('verify', () => verifyRelease(ctx, release, switched.oldWorkers));
+        await s('verify', () => verifyRelease(ctx, release, 'saved'));
         host.notePhase?.({ phase: 'proven', ...note });
     }
     catch (err) {
@@ -83835,25 +84175,13 @@ async function activateRelease(host, p) {
  */
 async function tidyRelease(host, p) {
     const ctx = deployContext(host);
-    const { release, up } = p;
-    const entry = {
-        event: 'deploy',
-        release,
-        previous: up.previous,
-        status: 'deployed',
-        reload: ctx.facts.reload ?? ''
-    };
-    // What the live release was built from: written with the history line, in the prune's round trip.
-    const record = [
-        up.manifest ? recordCommand(ctx, releaseHash(up.manifest, ctx.settings), release) : '',
-        rememberCommand(ctx)
-    ].join('\n');
+    const t = p.tidy ?? tidyFor(ctx, p, ctx.facts.reload ?? '');
     try {
-        await stepper(ctx)('prune', () => prune(ctx, [release, up.previous].filter((r) => r), [historyCommand(ctx, entry), record].join('\n')));
+        await stepper(ctx)('prune', () => prune(ctx, t.keep, t.then));
     }
     catch (err) {
-        ctx.logger.warning(`${ctx.label}: ${release} is live, but old releases were not removed: ${errorMessage(err)}`);
-        await recordHistory(ctx, entry, record);
+        ctx.logger.warning(`${ctx.label}: ${p.release} is live, but old releases were not removed: ${errorMessage(err)}`);
+        await recordHistory(ctx, { ...t.entry, reload: ctx.facts.reload ?? '' }, t.record);
     }
 }
 /**

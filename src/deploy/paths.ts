@@ -48,6 +48,11 @@ export interface AppLayout {
   /** Exists exactly while the lock is held (the health check skips its run then). */
   lockOwner: string;
   history: string;
+  /**
+   * What the last switch saw and did (old_workers=, reload=): read by a verify and a history line
+   * sent together with it, before its answer reaches the runner.
+   */
+  lastSwitch: string;
   incoming: string;
   /** Pruned and refused releases and venvs, deleted in the background. */
   trash: string;
@@ -127,6 +132,7 @@ export function layoutFor(app: string, dir: string): AppLayout {
     lock: `${state}/lock`,
     lockOwner: `${state}/lock.owner`,
     history: `${state}/history.log`,
+    lastSwitch: `${state}/last-switch`,
     incoming: `${state}/incoming`,
     trash: `${state}/trash`,
     configPrevious: `${state}/config-previous`,

@@ -5,23 +5,31 @@ import type { HostContext, ModeStrategy, RollingStrategy } from './types.js';
 import { throwIfCancelled, uncancellable } from '../cancel.js';
 import type { DeployContext } from '../deploy/context.js';
 import { releaseId, appLayout } from '../deploy/paths.js';
-import { lockStep, type HeldLock } from '../steps/lock.js';
+import { lockStep, runId, type HeldLock } from '../steps/lock.js';
 import { ensureLayout } from '../steps/layout.js';
 import { sendPrepareAhead, uploadRelease, type Uploaded } from '../steps/upload.js';
-import { buildVenv } from '../steps/venv.js';
+import { buildVenv, sendVenvAhead, venvDependencies } from '../steps/venv.js';
+import type { DependencySource } from '../deps.js';
 import { buildRelease } from '../steps/build.js';
-import { installConfig, needsRestart, stageConfig, type StagedConfig } from '../steps/config.js';
-import { checkRelease } from '../steps/check.js';
-import { bootCandidate } from '../steps/candidate.js';
-import { backupDatabase } from '../steps/backup.js';
+import {
+  installConfig,
+  needsRestart,
+  sendStageAhead,
+  stageConfig,
+  stagedPaths,
+  type StagedConfig
+} from '../steps/config.js';
+import { checkRelease, checkRequest } from '../steps/check.js';
+import { bootCandidate, candidateRequest } from '../steps/candidate.js';
+import { backupDatabase, backupRequest } from '../steps/backup.js';
 import { downloadBackup } from '../steps/download.js';
 import { afterMigrationRollback, fingerprintDatabase } from '../steps/migration.js';
 import { runHook } from '../steps/hooks.js';
 import { sendSwitchAhead, switchRelease } from '../steps/switch.js';
-import { verifyRelease } from '../steps/verify.js';
+import { sendVerifyAhead, verifyRelease } from '../steps/verify.js';
 import { errorLogTail, rollbackTo } from '../steps/rollback.js';
-import { prune } from '../steps/prune.js';
-import { historyCommand, recordHistory } from '../steps/history.js';
+import { prune, sendPruneAhead } from '../steps/prune.js';
+import { historyCommand, recordHistory, SAVED_RELOAD } from '../steps/history.js';
 import { recordCommand, releaseHash, stateCommand } from '../deploy/release-record.js';
 import { rememberCommand } from '../deploy/remembered.js';
 import { shQuote } from '../ssh/quote.js';
@@ -55,6 +63,37 @@ async function noteCancelled(host: HostContext, ctx: DeployContext, why: string)
   );
 }
 
+/**
+ * Queues, behind the venv lookup, what follows it up to the candidate, as far as no step between
+ * needs the runner: a build command or a pre-activate hook stop the queue (the candidate must see
+ * what the migrations did).
+ */
+function sendPreparationAhead(
+  ctx: DeployContext,
+  release: string,
+  cores: number,
+  /** Queued with the upload: the venv lookup too (else it carries the others). */
+  venvDeps?: DependencySource
+): void {
+  const d = ctx.settings.deploy;
+  if (venvDeps) sendVenvAhead(ctx, release, venvDeps);
+  sendStageAhead(ctx, cores);
+  if (d.build) return;
+  const conf = stagedPaths(ctx);
+  const check = checkRequest(ctx, release, conf);
+  const backup = backupRequest(ctx, release);
+  const r = ctx.remote;
+  if (d.preActivate || d.downloadBackup || !r.sendNextTogether) {
+    for (const q of [check, ...backup]) r.sendNext?.(q.text, q.opts, q.kind);
+    return;
+  }
+  // The import check and the candidate each start a Python and import the app (CPU-bound, most of
+  // a code-only deploy's time): side by side on the server. The candidate boots after the backup,
+  // as before. A check that fails still fails the run; the candidate beside it ends on its own.
+  const candidate = candidateRequest(ctx, release, { envFile: conf.envFile, gunicornConf: conf.gunicornConf });
+  r.sendNextTogether([{ ...check, background: true }, ...backup, candidate]);
+}
+
 /** A release made ready on one server, not yet serving. */
 export interface PreparedRelease {
   lock: HeldLock;
@@ -65,6 +104,32 @@ export interface PreparedRelease {
   restart: boolean;
   /** The database as pre-activate left it (sqlite3 .sha3sum); '' when no migration ran. */
   migrated: string;
+  /** The tidy as sent with the switch (its history line written then): tidyRelease takes its answer. */
+  tidy?: Tidy;
+}
+
+/** Old releases out, the history line and the release record in: one script after the proof. */
+interface Tidy {
+  keep: string[];
+  entry: Record<string, string>;
+  record: string;
+  then: string;
+}
+
+function tidyFor(ctx: DeployContext, p: PreparedRelease, reload: string): Tidy {
+  const { release, up } = p;
+  const entry = { event: 'deploy', release, previous: up.previous, status: 'deployed', reload };
+  // What the live release was built from: written with the history line, in the prune's round trip.
+  const record = [
+    up.manifest ? recordCommand(ctx, releaseHash(up.manifest, ctx.settings), release) : '',
+    rememberCommand(ctx)
+  ].join('\n');
+  return {
+    keep: [release, up.previous].filter((r) => r),
+    entry,
+    record,
+    then: [historyCommand(ctx, entry), record].join('\n')
+  };
 }
 
 /**
@@ -78,22 +143,33 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
   const d = ctx.settings.deploy;
   ctx.facts['rolled-back'] = 'false';
   host.notePhase?.({ phase: 'preparing' });
-  // The root shell's sudo overlaps the lock's.
-  ctx.remote.warm?.();
-  const lock = held ?? (await lockStep(ctx));
+  const id = releaseId(new Date(), d.commit);
+  // The layout, and the upload's prepare behind it, go at the same moment as the lock and wait for
+  // it on the server: one round trip for all three.
+  const owner = runId();
+  const locking = held ? Promise.resolve(held) : lockStep(ctx, owner, true);
+  sendPrepareAhead(ctx, id);
+  const layingOut = ensureLayout(ctx, held ? undefined : owner);
+  layingOut.catch(() => undefined);
+  const lock = await locking;
   let up: Uploaded | undefined;
   let migrated = '';
   try {
-    const id = releaseId(new Date(), d.commit);
-    // The prepare's script does not depend on the layout's answer: both go in one round trip.
-    sendPrepareAhead(ctx, id);
-    await s('layout', () => ensureLayout(ctx));
-    const uploaded = await s('upload', () => uploadRelease(ctx, id));
+    await s('layout', () => layingOut);
+    // Resolved here, in the workspace: a problem is the venv step's to report.
+    const deps = await venvDependencies(ctx);
+    const uploaded = await s('upload', () =>
+      uploadRelease(ctx, id, deps ? (release, cores) => sendPreparationAhead(ctx, release, cores, deps) : undefined)
+    );
     up = uploaded;
     const release = uploaded.release;
     // Outputs tell the truth at every moment: what serves, and what served before the run.
     ctx.facts.release = uploaded.previous;
     ctx.facts['previous-release'] = uploaded.previous;
+    // The steps up to the candidate do not depend on each other's answers: they go to the server
+    // together, each run only if the one before it succeeded: with a small delta's own requests
+    // (queued by the upload), else with the venv lookup.
+    if (!uploaded.queued) sendPreparationAhead(ctx, release, uploaded.cores);
     const venv = await s('venv', () => buildVenv(ctx, release));
     const staged = await s('config', () => stageConfig(ctx, uploaded.cores));
     if (d.build) await s('build', () => buildRelease(ctx, release, staged.envFile));
@@ -192,14 +268,21 @@ export async function activateRelease(host: HostContext, p: PreparedRelease): Pr
   const note = { release, previous: up.previous, restart, changed: staged.changedFiles };
   host.notePhase?.({ phase: 'switching', ...note });
   try {
-    // The switch's script does not depend on the units' answer: both go in one round trip.
+    // Neither the switch nor its proof depends on the answer before it: the units, the switch and
+    // the verify go in one round trip, each run only if the one before succeeded; so does the tidy
+    // after a proof when no post-activate hook comes between.
     sendSwitchAhead(ctx, release, restart);
+    sendVerifyAhead(ctx, release);
+    if (!ctx.settings.deploy.postActivate && ctx.remote.sendNext) {
+      p.tidy = tidyFor(ctx, p, SAVED_RELOAD);
+      sendPruneAhead(ctx, p.tidy.keep, p.tidy.then);
+    }
     await s('units', () => installConfig(ctx, staged));
     const switched = await s('switch', () => switchRelease(ctx, release, restart));
     ctx.facts.release = release;
     host.notePhase?.({ phase: 'switched', ...note });
     ctx.facts.reload = switched.reload;
-    await s('verify', () => verifyRelease(ctx, release, switched.oldWorkers));
+    await s('verify', () => verifyRelease(ctx, release, 'saved'));
     host.notePhase?.({ phase: 'proven', ...note });
   } catch (err) {
     const why = errorMessage(err);
@@ -256,32 +339,14 @@ export async function activateRelease(host: HostContext, p: PreparedRelease): Pr
  */
 export async function tidyRelease(host: HostContext, p: PreparedRelease): Promise<void> {
   const ctx = deployContext(host);
-  const { release, up } = p;
-  const entry = {
-    event: 'deploy',
-    release,
-    previous: up.previous,
-    status: 'deployed',
-    reload: ctx.facts.reload ?? ''
-  };
-  // What the live release was built from: written with the history line, in the prune's round trip.
-  const record = [
-    up.manifest ? recordCommand(ctx, releaseHash(up.manifest, ctx.settings), release) : '',
-    rememberCommand(ctx)
-  ].join('\n');
+  const t = p.tidy ?? tidyFor(ctx, p, ctx.facts.reload ?? '');
   try {
-    await stepper(ctx)('prune', () =>
-      prune(
-        ctx,
-        [release, up.previous].filter((r) => r),
-        [historyCommand(ctx, entry), record].join('\n')
-      )
-    );
+    await stepper(ctx)('prune', () => prune(ctx, t.keep, t.then));
   } catch (err) {
     ctx.logger.warning(
-      `${ctx.label}: ${release} is live, but old releases were not removed: ${errorMessage(err)}`
+      `${ctx.label}: ${p.release} is live, but old releases were not removed: ${errorMessage(err)}`
     );
-    await recordHistory(ctx, entry, record);
+    await recordHistory(ctx, { ...t.entry, reload: ctx.facts.reload ?? '' }, t.record);
   }
 }
 

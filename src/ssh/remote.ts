@@ -10,9 +10,24 @@ import type { Logger } from '../log.js';
 import { CancelledError, reasonOf } from '../cancel.js';
 import { fenceToken, LineSplitter, TailBuffer } from './output.js';
 import { shQuote } from './quote.js';
-import type { ExecOptions, ExecResult, Remote, SshTarget, UploadOptions, UploadResult } from './types.js';
+import type {
+  ExecOptions,
+  ExecResult,
+  QueuedRequest,
+  Remote,
+  SshTarget,
+  UploadOptions,
+  UploadResult
+} from './types.js';
 import { uploadDirectory } from './upload.js';
-import { RootShell, RootShellLost, rootShellCommand, type RootShellResult } from './root-shell.js';
+import { splitTogether, togetherScript } from './together.js';
+import {
+  RootShell,
+  RootShellLost,
+  rootShellCommand,
+  type RootShellResult,
+  type RootShellRun
+} from './root-shell.js';
 
 export const DEFAULT_EXEC_TIMEOUT_MS = 10 * 60_000;
 /** Stored stdout/stderr per command; the tail is kept, where errors are. */
@@ -58,6 +73,12 @@ export function wrapCommand(
   return opts.sudo ? `sudo -n -- ${inner}` : inner;
 }
 
+/** A root-shell request sent with an earlier one, to run right after it only if it succeeded. */
+type AheadRequest = Omit<RootShellRun, 'afterOk'> & {
+  /** A group (togetherScript): the requests whose answers its answer holds, in its order. */
+  parts?: Omit<RootShellRun, 'afterOk'>[];
+};
+
 /** A Remote over one authenticated SSH connection; every command is its own exec channel. */
 export class SshRemote implements Remote {
   readonly label: string;
@@ -66,10 +87,13 @@ export class SshRemote implements Remote {
   private trips = 0;
   private waited = 0;
   private shell: RootShell | undefined;
-  /** A script to send with the next root-shell request, to run only if that one succeeds. */
-  private next: { shell: 'bash'; text: string; timeoutS: string } | undefined;
-  /** Sent ahead with an earlier request; the script() call with this very text takes its answer. */
-  private ahead: { text: string; timeoutS: string; answer: Promise<RootShellResult | undefined> } | undefined;
+  /** Commands to send with the next root-shell request, each to run only if the one before succeeds. */
+  private next: AheadRequest[] = [];
+  /**
+   * Sent ahead with an earlier request, in the order sent; the call with the very same text, shell,
+   * timeout and stdin takes its answer (and drops those before it, which the caller went past).
+   */
+  private ahead: (AheadRequest & { answer: Promise<RootShellResult | undefined> })[] = [];
 
   constructor(
     private readonly ssh: NodeSSH,
@@ -109,15 +133,50 @@ export class SshRemote implements Remote {
     return this.waited;
   }
 
-  sendNext(script: string, opts: ExecOptions = {}): void {
-    if (!opts.sudo || opts.ownChannel || opts.stream || opts.onStdout || opts.stdin !== undefined) return;
-    const text = `set -euo pipefail\n${script}`;
+  sendNext(text: string, opts: ExecOptions = {}, kind: 'script' | 'exec' = 'script'): void {
+    const req = this.queueable(text, opts, kind);
+    if (req) this.next.push(req);
+  }
+
+  sendNextTogether(parts: QueuedRequest[]): void {
+    const reqs = parts.map((p) => this.queueable(p.text, p.opts, p.kind ?? 'script'));
+    if (reqs.some((r) => !r || r.stdin !== undefined)) return;
+    const ok = reqs as AheadRequest[];
+    const text = togetherScript(ok.map((r, i) => ({ shell: r.shell, text: r.text, background: parts[i]!.background })));
     if (Buffer.byteLength(text) > MAX_COMMAND_BYTES) return;
-    this.next = {
-      shell: 'bash',
-      text,
-      timeoutS: timeoutSeconds(opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS)
+    const seconds = ok.reduce((n, r) => n + Number(r.timeoutS), 0);
+    this.next.push({ shell: 'bash', text, timeoutS: String(seconds), parts: ok });
+  }
+
+  private queueable(text: string, opts: ExecOptions, kind: 'script' | 'exec'): AheadRequest | undefined {
+    if (!opts.sudo || opts.stream || opts.onStdout || opts.stdin instanceof Readable) return undefined;
+    const body = kind === 'script' ? `set -euo pipefail\n${text}` : text;
+    if (Buffer.byteLength(body) > MAX_COMMAND_BYTES) return undefined;
+    return {
+      shell: kind === 'script' ? 'bash' : 'sh',
+      text: body,
+      timeoutS: timeoutSeconds(opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS),
+      stdin: opts.stdin as string | Buffer | undefined
     };
+  }
+
+  /** The sent-ahead request this call is, if any: it and those before it leave the list. */
+  private takeAhead(
+    shell: 'sh' | 'bash',
+    text: string,
+    timeoutS: string,
+    stdin: unknown
+  ): Promise<RootShellResult | undefined> | undefined {
+    const same = (a: Buffer | string | undefined, b: unknown): boolean =>
+      (a === undefined && b === undefined) ||
+      ((typeof b === 'string' || Buffer.isBuffer(b)) && a !== undefined && Buffer.from(a).equals(Buffer.from(b)));
+    const at = this.ahead.findIndex(
+      (a) => a.shell === shell && a.text === text && a.timeoutS === timeoutS && same(a.stdin, stdin)
+    );
+    if (at < 0) return undefined;
+    const taken = this.ahead[at]!;
+    this.ahead = this.ahead.slice(at + 1);
+    return taken.answer;
   }
 
   async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
@@ -149,20 +208,20 @@ export class SshRemote implements Remote {
     shown: string,
     opts: ExecOptions & { timeoutMs: number }
   ): Promise<ExecResult | undefined> {
-    // A follow-up goes only with the very next request, and only through the shell.
-    const next = this.next;
-    this.next = undefined;
     const timeoutS = timeoutSeconds(opts.timeoutMs);
-    const ahead = this.ahead;
-    this.ahead = undefined;
-    const taken =
-      ahead && ahead.text === text && ahead.timeoutS === timeoutS && opts.sudo ? ahead : undefined;
+    let taken = opts.sudo ? this.takeAhead(shell, text, timeoutS, opts.stdin) : undefined;
+    // Not run because one sent before it failed, and the caller went on all the same: run it now,
+    // as if it had never been sent ahead (on its own channel if it asks for one).
+    if (taken && (await taken.catch(() => undefined))?.skipped) taken = undefined;
     const eligible = opts.sudo && !opts.ownChannel && !opts.stream && !opts.onStdout;
     if (!taken && (!eligible || opts.stdin instanceof Readable)) return undefined;
     if (!taken && (this.closed || opts.signal?.aborted)) return undefined;
     if (Buffer.byteLength(text) > MAX_COMMAND_BYTES) return undefined;
     const sh = this.rootShell();
     if (!taken && !sh.available) return undefined;
+    // Queued requests go only with the request meant to carry them, never with one a failure path
+    // sends instead (a history line after a refusal must not bring a switch with it).
+    const next = taken || !opts.carry ? [] : this.next.splice(0);
     const firstLine = shown.split('\n').find((l) => l.trim() !== '') ?? '';
     this.logger.debug(
       `[${this.label}] $ ${firstLine.length > 200 ? firstLine.slice(0, 200) + '...' : firstLine}`
@@ -190,11 +249,11 @@ export class SshRemote implements Remote {
     try {
       let answer: Promise<RootShellResult | undefined>;
       if (taken) {
-        // Sent with the request before it: its answer is this command's (or it was not run).
-        answer = taken.answer;
+        // Sent with a request before it: its answer is this command's.
+        answer = taken;
       } else {
         const req = { shell, text, timeoutS, stdin: opts.stdin as string | Buffer | undefined };
-        const reqs = next ? [req, { ...next, afterOk: true }] : [req];
+        const reqs = [req, ...next.map((n) => ({ ...n, afterOk: true }))];
         let sent = 0;
         const answers = sh.runAll(reqs, {
           onStarted: () => {
@@ -203,17 +262,31 @@ export class SshRemote implements Remote {
           }
         });
         answer = answers[0]!;
-        if (next) {
-          const later = answers[1]!;
-          // Nobody may ever ask for it (the first one failed): its end must not be an unhandled rejection.
+        next.forEach((n, i) => {
+          const later = answers[i + 1]!;
+          // Nobody may ever ask for it (one before it failed): its end must not be an unhandled rejection.
           later.catch(() => undefined);
-          this.ahead = { text: next.text, timeoutS: next.timeoutS, answer: later };
-        }
+          if (!n.parts) {
+            this.ahead.push({ ...n, answer: later });
+            return;
+          }
+          // A group: each of its requests takes its own part of the group's answer.
+          const count = n.parts.length;
+          const split = later.then((r) =>
+            r?.skipped ? n.parts!.map(() => r) : r ? splitTogether(r, count) : undefined
+          );
+          split.catch(() => undefined);
+          n.parts.forEach((part, k) => {
+            const answer = split.then((all) => all?.[k]);
+            answer.catch(() => undefined);
+            this.ahead.push({ ...part, answer });
+          });
+        });
       }
       const res = await answer;
       if (!res) {
-        // The shell could not start: a follow-up sent with this request was not sent either.
-        if (this.ahead && !taken) this.ahead = undefined;
+        // The shell could not start: the follow-ups sent with this request were not sent either.
+        if (!taken) this.ahead = this.ahead.filter((a) => !next.some((n) => n.text === a.text));
         return undefined;
       }
       if (res.skipped)
@@ -348,7 +421,7 @@ export class SshRemote implements Remote {
       );
     if (opts.signal?.aborted) return Promise.reject(cancelled());
     this.trips++;
-    this.waited++;
+    if (!opts.alongside) this.waited++;
     this.logger.debug(
       `[${this.label}] $ ${firstLine.length > 200 ? firstLine.slice(0, 200) + '...' : firstLine}`
     );

@@ -39,6 +39,24 @@ export interface ExecOptions {
    * channel closing does that (in the root shell it would run on to its timeout).
    */
   ownChannel?: boolean;
+  /**
+   * This root command carries what sendNext queued (one round trip for all); a command without it
+   * leaves the queue for the one meant to.
+   */
+  carry?: boolean;
+  /**
+   * Sent at the same moment as another request whose answer the runner waits for (the lock, with
+   * the layout that waits on the server for it): counted as a request, not as a round trip.
+   */
+  alongside?: boolean;
+}
+
+/** A request to queue with sendNext or sendNextTogether: what the step's own call will send. */
+export interface QueuedRequest {
+  text: string;
+  opts: ExecOptions;
+  kind?: 'script' | 'exec';
+  background?: boolean;
 }
 
 export interface ExecResult {
@@ -46,6 +64,8 @@ export interface ExecResult {
   stdout: string;
   stderr: string;
   timedOut: boolean;
+  /** How long it ran on the server, when its answer came with others' (sendNextTogether). */
+  serverMs?: number;
 }
 
 export interface UploadOptions {
@@ -82,12 +102,19 @@ export interface Remote {
   /** Of those, the ones the runner waited for before it could go on (requests sent ahead are not). */
   readonly waits?: number;
   /**
-   * Sends this root script together with the next root command (one round trip for both), to
-   * run right after it only if it succeeds; the script() call with the same text and options then
-   * takes its answer. For a step whose script does not depend on the previous step's answer.
-   * Optional; a Remote without it, or a command that cannot share the root shell, sends nothing.
+   * Queues this root script (or, with kind 'exec', command line) to go with the next root command
+   * (one round trip for all), to run right after the one queued before it, and only if that one
+   * succeeded; the script()/exec() call with the same text and options then takes its answer. A
+   * call for one that was not run (one before it failed) runs it then. For steps whose scripts do
+   * not depend on the answers before them. Optional; a Remote without it, or a command that cannot
+   * share the root shell (a stream, live output), queues nothing.
    */
-  sendNext?(script: string, opts?: ExecOptions): void;
+  sendNext?(text: string, opts?: ExecOptions, kind?: 'script' | 'exec'): void;
+  /**
+   * Queues several such requests as one: the background ones run beside the others, which run one
+   * after another until one fails; each call with the same text and options takes its own answer.
+   */
+  sendNextTogether?(parts: QueuedRequest[]): void;
   /** Runs a command line as given (the caller quotes with shQuote). A non-zero exit is not thrown. */
   exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
   /** Runs a bash script with `set -euo pipefail`. A non-zero exit is not thrown. */

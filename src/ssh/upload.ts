@@ -181,3 +181,41 @@ async function send(
   const files = index.split('\n').filter((l) => l !== '' && !l.endsWith('/')).length;
   return { files, bytes, ms: Date.now() - started };
 }
+
+/**
+ * The named files (paths relative to localDir) as one tar archive in memory: for a delta small
+ * enough to travel as a root-shell request's stdin, queued with the requests after it.
+ * Undefined when it would exceed maxBytes.
+ */
+export async function packFiles(localDir: string, files: string[], maxBytes: number): Promise<Buffer | undefined> {
+  const scratch = await mkdtemp(join(tmpdir(), 'gunicorn-deploy-pack-'));
+  try {
+    const list = join(scratch, 'files');
+    await writeFile(list, files.map((f) => `./${f}\0`).join(''));
+    const tar = spawn(
+      'tar',
+      ['-C', localDir, '-c', '-f', '-', '--numeric-owner', '--no-recursion', '--null', '-T', list],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } }
+    );
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let stderr = '';
+    tar.stdout.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > maxBytes) tar.kill('SIGTERM');
+      else chunks.push(c);
+    });
+    tar.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString('utf8')).slice(-64 * 1024)));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      tar.on('error', (err) =>
+        reject(new Error(`upload: could not run local tar: ${err.message} (GNU tar is required on the runner)`))
+      );
+      tar.on('close', (c) => resolve(c));
+    });
+    if (size > maxBytes) return undefined;
+    if (code !== 0) throw new Error(`upload failed: local tar exited ${code}: ${tail(stderr) || '(no stderr)'}`);
+    return Buffer.concat(chunks);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}

@@ -3,6 +3,7 @@ import type { DeployContext } from '../deploy/context.js';
 import { parseFacts, runScript } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
 import type { StepOutcome } from './step.js';
+import type { QueuedRequest } from '../ssh/types.js';
 
 /**
  * SQLite's online backup, never cp: a copy of a live (WAL) database can be corrupt or miss
@@ -36,14 +37,22 @@ echo "size=$(stat -c %s ${q(out)})"
 `;
 }
 
+const BACKUP_TIMEOUT_MS = 30 * 60_000;
+
+/** The backup as a request to queue (none without sqlite-db); backupDatabase then takes its answer. */
+export function backupRequest(ctx: DeployContext, release: string): QueuedRequest[] {
+  if (!ctx.settings.deploy.sqliteDb) return [];
+  return [{ text: backupScript(ctx, release), opts: { sudo: true, timeoutMs: BACKUP_TIMEOUT_MS } }];
+}
+
 export async function backupDatabase(ctx: DeployContext, release: string): Promise<StepOutcome> {
   if (!ctx.settings.deploy.sqliteDb) return { changed: false, detail: 'no sqlite-db set' };
   const res = await runScript(ctx, 'backing up the database', backupScript(ctx, release), {
-    timeoutMs: 30 * 60_000,
+    timeoutMs: BACKUP_TIMEOUT_MS,
     hint: 'Nothing was switched. Check the database and the free disk space on the server.'
   });
   const f = parseFacts(res.stdout);
   if (f.skipped) return { changed: false, detail: f.skipped };
   ctx.facts.backup = f.backup ?? '';
-  return { detail: `${f.backup} (${f.size} bytes, integrity ok)` };
+  return { detail: `${f.backup} (${f.size} bytes, integrity ok)`, ms: res.serverMs };
 }

@@ -2,6 +2,7 @@ import type { DeployContext } from '../deploy/context.js';
 import { healthHost } from '../deploy/health.js';
 import { shQuote } from '../ssh/quote.js';
 import { DeployError, keepsServing, type StepOutcome } from './step.js';
+import type { QueuedRequest } from '../ssh/types.js';
 
 /** A definite wrong answer (4xx/5xx, or 200 without health-expect) fails after this long... */
 export const GRACE_MS = 1500;
@@ -134,17 +135,22 @@ export function parseCandidate(stdout: string): CandidateResult {
  * The candidate boot as a step: nothing users see changes whatever it finds. The error says what
  * answered, with the first lines of the body and Gunicorn's last lines.
  */
+function candidateOpts(ctx: DeployContext) {
+  return { sudo: true, ownChannel: true, timeoutMs: ctx.settings.deploy.healthTimeoutMs + 60_000 };
+}
+
+/** The candidate boot as a request to queue; bootCandidate then takes its answer. */
+export function candidateRequest(ctx: DeployContext, release: string, conf: CandidateConfig): QueuedRequest {
+  return { text: candidateScript(ctx, release, conf), opts: candidateOpts(ctx) };
+}
+
 export async function bootCandidate(
   ctx: DeployContext,
   release: string,
   conf: CandidateConfig
 ): Promise<StepOutcome> {
   const d = ctx.settings.deploy;
-  const res = await ctx.remote.script(candidateScript(ctx, release, conf), {
-    sudo: true,
-    ownChannel: true,
-    timeoutMs: d.healthTimeoutMs + 60_000
-  });
+  const res = await ctx.remote.script(candidateScript(ctx, release, conf), candidateOpts(ctx));
   const c = parseCandidate(res.stdout);
   if (res.code !== 0 || !c.ok) {
     const why = c.why || `the candidate check stopped (exit ${res.code}): ${res.stderr.trim().slice(0, 500)}`;
@@ -158,5 +164,8 @@ export async function bootCandidate(
   const paths = d.smokePaths.length
     ? ` and ${d.smokePaths.length} smoke path${d.smokePaths.length > 1 ? 's' : ''}`
     : '';
-  return { detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s` };
+  return {
+    detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s`,
+    ms: res.serverMs
+  };
 }

@@ -5,6 +5,7 @@ import { stateCommand } from '../deploy/release-record.js';
 import { shQuote } from '../ssh/quote.js';
 import { DeployError, keepsServing, type StepOutcome } from './step.js';
 import type { StagedConfig } from './config.js';
+import type { QueuedRequest } from '../ssh/types.js';
 
 const MARKER = '--- gunicorn-deploy: libraries ---';
 
@@ -46,7 +47,9 @@ export function preloadDir(ctx: DeployContext): string {
  * never into the release (whose files the repository controls: a symlink there would be written
  * through). The release is recorded as built.
  */
-export function checkCommand(ctx: DeployContext, release: string, staged: StagedConfig): string {
+type CheckConfig = Pick<StagedConfig, 'envFile' | 'gunicornConf'>;
+
+export function checkCommand(ctx: DeployContext, release: string, staged: CheckConfig): string {
   const rel = ctx.paths.releaseDir(release);
   const preload = ctx.settings.deploy.preloadLibraries;
   const gunicornArgs = [
@@ -88,21 +91,25 @@ fi
 exit "$rc"`;
 }
 
+/** How the check runs: also how it is sent ahead (the same text and options). */
+const CHECK_OPTS = { sudo: true, ownChannel: true, timeoutMs: 120_000 };
+
+/** The check as a request to queue (sendNext, sendNextTogether); checkRelease then takes its answer. */
+export function checkRequest(ctx: DeployContext, release: string, staged: CheckConfig): QueuedRequest {
+  return { text: checkCommand(ctx, release, staged), opts: CHECK_OPTS, kind: 'exec' };
+}
+
 export async function checkRelease(
   ctx: DeployContext,
   release: string,
-  staged: StagedConfig
+  staged: CheckConfig
 ): Promise<StepOutcome> {
-  const res = await ctx.remote.exec(checkCommand(ctx, release, staged), {
-    sudo: true,
-    ownChannel: true,
-    timeoutMs: 120_000
-  });
+  const res = await ctx.remote.exec(checkCommand(ctx, release, staged), CHECK_OPTS);
   if (res.code !== 0) {
     throw new DeployError(
       `the new release does not load (${ctx.settings.deploy.wsgiApp}); nothing was switched${keepsServing(ctx)}:\n${lastLines(res.stderr + res.stdout, 25)}`,
       'Fix the import error (run the app locally with gunicorn --check-config) and deploy again.'
     );
   }
-  return { detail: `${ctx.settings.deploy.wsgiApp} imports` };
+  return { detail: `${ctx.settings.deploy.wsgiApp} imports`, ms: res.serverMs };
 }

@@ -65,23 +65,44 @@ export function stageInput(files: ServerFile[]): string {
   return files.map((f) => `${Buffer.from(f.content).toString('base64')}\n`).join('');
 }
 
-export async function stageConfig(ctx: DeployContext, cores: number): Promise<StagedConfig & StepOutcome> {
+const STAGE_TIMEOUT_MS = 60_000;
+
+/** Queues the staging with the next root command; stageConfig then takes its answer. */
+export function sendStageAhead(ctx: DeployContext, cores: number): void {
   const files = appFiles(ctx, cores);
-  const res = await runScript(ctx, 'writing the app configuration', stageScript(ctx, files), {
-    timeoutMs: 60_000,
+  ctx.remote.sendNext?.(stageScript(ctx, files), {
+    sudo: true,
+    timeoutMs: STAGE_TIMEOUT_MS,
     stdin: stageInput(files)
   });
-  const changed = (parseFacts(res.stdout).changed ?? '').split(/\s+/).filter((s) => s);
+}
+
+/** Where staged files are: known before the staging's answer, so later steps can be sent with it. */
+export function stagedPaths(
+  ctx: DeployContext
+): Pick<StagedConfig, 'stagedDir' | 'previousDir' | 'envFile' | 'gunicornConf'> {
   const stagedDir = ctx.paths.staged;
   const at = (live: string): string => `${stagedDir}/${path.posix.basename(live)}`;
   return {
-    files,
-    changedFiles: changed,
-    changed: changed.length > 0,
     stagedDir,
     previousDir: ctx.paths.configPrevious,
     envFile: at(ctx.paths.envFile),
-    gunicornConf: at(ctx.paths.gunicornConf),
+    gunicornConf: at(ctx.paths.gunicornConf)
+  };
+}
+
+export async function stageConfig(ctx: DeployContext, cores: number): Promise<StagedConfig & StepOutcome> {
+  const files = appFiles(ctx, cores);
+  const res = await runScript(ctx, 'writing the app configuration', stageScript(ctx, files), {
+    timeoutMs: STAGE_TIMEOUT_MS,
+    stdin: stageInput(files)
+  });
+  const changed = (parseFacts(res.stdout).changed ?? '').split(/\s+/).filter((s) => s);
+  return {
+    ...stagedPaths(ctx),
+    files,
+    changedFiles: changed,
+    changed: changed.length > 0,
     detail: changed.length ? `changed: ${changed.map((c) => path.posix.basename(c)).join(', ')}` : 'unchanged'
   };
 }
@@ -126,7 +147,8 @@ systemctl is-active --quiet ${q(socket.name)} || systemctl start ${q(socket.name
 
 export async function installConfig(ctx: DeployContext, staged: StagedConfig): Promise<StepOutcome> {
   const res = await runScript(ctx, 'installing the app configuration', installScript(ctx, staged), {
-    timeoutMs: 120_000
+    timeoutMs: 120_000,
+    carry: true
   });
   if (
     staged.changedFiles.includes(ctx.paths.units.socket.file) &&

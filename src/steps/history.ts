@@ -1,10 +1,21 @@
 import type { DeployContext } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
 
+/**
+ * A history entry's `reload` as the last switch on the server wrote it: for a line sent together
+ * with that switch, before the runner has its answer.
+ */
+export const SAVED_RELOAD = '__saved_reload__';
+
 /** The shell that appends one JSON line to the server's history, for a step to run with its own. */
 export function historyCommand(ctx: DeployContext, entry: Record<string, string>): string {
   const line = JSON.stringify({ time: new Date().toISOString(), host: ctx.label, ...entry });
-  return `printf '%s\\n' ${shQuote(line)} >> ${shQuote(ctx.paths.history)}`;
+  if (entry.reload !== SAVED_RELOAD)
+    return `printf '%s\\n' ${shQuote(line)} >> ${shQuote(ctx.paths.history)}`;
+  return `reload=$(sed -n 's/^reload=//p' ${shQuote(ctx.paths.lastSwitch)} 2>/dev/null || true)
+case "$reload" in start|restart|hup) ;; *) reload=unknown ;; esac
+line=${shQuote(line)}
+printf '%s\\n' "\${line/${SAVED_RELOAD}/$reload}" >> ${shQuote(ctx.paths.history)}`;
 }
 
 /**

@@ -3,6 +3,7 @@ import { parseFacts, runScript } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
 import type { StepOutcome } from './step.js';
 import { markOwnedScript, ownershipScript } from './ownership.js';
+import { awaitLockScript } from './lock.js';
 
 /**
  * What the app itself needs on a server that has the system packages but was never provisioned:
@@ -62,9 +63,12 @@ echo "changed=$changed"
 `;
 }
 
-export async function ensureLayout(ctx: DeployContext): Promise<StepOutcome> {
-  const res = await runScript(ctx, 'preparing the app layout', layoutScript(ctx), {
+/** lockedBy: sent together with this run's lock, the script first waits for it (awaitLockScript). */
+export async function ensureLayout(ctx: DeployContext, lockedBy?: string): Promise<StepOutcome> {
+  const script = lockedBy ? `${awaitLockScript(ctx, lockedBy)}\n${layoutScript(ctx)}` : layoutScript(ctx);
+  const res = await runScript(ctx, 'preparing the app layout', script, {
     timeoutMs: 60_000,
+    carry: true,
     hint: 'Install the missing packages (apt-get install -y python3-venv sqlite3 curl), or run mode provision once.'
   });
   return { changed: parseFacts(res.stdout).changed === 'yes' };

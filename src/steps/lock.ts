@@ -22,6 +22,21 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
+/**
+ * Shell that waits until this run's lock holder (sent at the same moment, on its own channel) has
+ * the lock: a request sent together with the lock runs under it without waiting for its answer.
+ * Bounded: a lock that never comes (busy, refused) ends it with BUSY, and the run fails on the
+ * lock's own error.
+ */
+export function awaitLockScript(ctx: DeployContext, owner: string): string {
+  const waitS = Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000) + 15;
+  return `lock_end=$((SECONDS + ${waitS}))
+until grep -qxF ${shQuote(`run=${owner}`)} ${shQuote(ctx.paths.lockOwner)} 2>/dev/null; do
+  [ "$SECONDS" -lt "$lock_end" ] || { echo "the deploy lock did not come within ${waitS} s" >&2; exit ${BUSY}; }
+  sleep 0.01
+done`;
+}
+
 /** Identifies this run in the lock owner file, so a blocked deploy can name the holder. */
 export function runId(): string {
   const env = process.env;
@@ -79,16 +94,21 @@ while IFS= read -r -t ${HOLDER_PATIENCE_S} _; do :; done
  * The lock as the step every mode that changes a server starts with (deploy, provision, rollback,
  * restore, run with run-lock): a cancelled run does not start it. Held until release().
  */
-export async function lockStep(ctx: DeployContext): Promise<HeldLock> {
+export async function lockStep(
+  ctx: DeployContext,
+  owner = runId(),
+  /** A request sent at the same moment waits for this lock on the server (ensureLayout's). */
+  alongside = false
+): Promise<HeldLock> {
   throwIfCancelled(ctx.signal, 'step lock');
   const held = await step(ctx.logger, ctx.records, ctx.label, 'lock', async () => ({
-    lock: await acquireLock(ctx),
+    lock: await acquireLock(ctx, owner, alongside),
     detail: 'held'
   }));
   return held.lock;
 }
 
-export async function acquireLock(ctx: DeployContext, owner = runId()): Promise<HeldLock> {
+export async function acquireLock(ctx: DeployContext, owner = runId(), alongside = false): Promise<HeldLock> {
   const stdin = new PassThrough();
   // A cancelled run stops waiting for the lock; once held, the lock stays until release(), which
   // comes after any rollback the cancellation calls for.
@@ -106,6 +126,7 @@ export async function acquireLock(ctx: DeployContext, owner = runId()): Promise<
     // The holder lives as long as the whole deploy; the deploy's own steps have their timeouts.
     timeoutMs: 24 * 3_600_000,
     signal: waiting.signal,
+    alongside,
     onStdout: (chunk) => {
       out += chunk;
       const facts = parseFacts(out);

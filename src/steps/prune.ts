@@ -41,12 +41,19 @@ ${then}
 `;
 }
 
+const PRUNE_TIMEOUT_MS = 10 * 60_000;
+
+/** Queues the prune with the next root command; prune() with the same arguments takes its answer. */
+export function sendPruneAhead(ctx: DeployContext, keepAlso: string[], then = ''): void {
+  ctx.remote.sendNext?.(pruneScript(ctx, keepAlso, then), { sudo: true, timeoutMs: PRUNE_TIMEOUT_MS });
+}
+
 /** then: a command to run in the same round trip once pruning is done (the history line). */
 export async function prune(ctx: DeployContext, keepAlso: string[], then = ''): Promise<StepOutcome> {
   const f = parseFacts(
     (
       await runScript(ctx, 'pruning old releases', pruneScript(ctx, keepAlso, then), {
-        timeoutMs: 10 * 60_000
+        timeoutMs: PRUNE_TIMEOUT_MS
       })
     ).stdout
   );

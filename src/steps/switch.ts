@@ -24,20 +24,24 @@ export function switchScript(ctx: DeployContext, release: string, restart: boole
   return `
 ${CHILDREN_FN}
 main=$(systemctl show -p MainPID --value ${svc} 2>/dev/null || echo 0)
-echo "old_workers=$(children "$main")"
+old=$(children "$main")
+echo "old_workers=$old"
+printf 'old_workers=%s\n' "$old" > ${q(p.lastSwitch)}
 ln -sfn ${q(p.releaseLink(release))} ${q(`${p.dir}/.current.tmp`)}
 mv -T ${q(`${p.dir}/.current.tmp`)} ${q(p.current)}
 if ! systemctl is-active --quiet ${svc}; then
   systemctl reset-failed ${svc} 2>/dev/null || true
   systemctl start ${svc}
-  echo reload=start
+  reload=start
 elif ${restart ? 'true' : 'false'}; then
   systemctl restart ${svc}
-  echo reload=restart
+  reload=restart
 else
   systemctl reload ${svc}
-  echo reload=hup
+  reload=hup
 fi
+echo "reload=$reload"
+echo "reload=$reload" >> ${q(p.lastSwitch)}
 `;
 }
 

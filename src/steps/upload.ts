@@ -1,9 +1,10 @@
 import { lstat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { DeployContext } from '../deploy/context.js';
-import { parseFacts, runScript } from '../deploy/context.js';
+import { lastLines, parseFacts, runScript } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
 import { asUser } from '../deploy/app-run.js';
+import { packFiles, remoteUnpackCommand } from '../ssh/upload.js';
 import type { StepOutcome } from './step.js';
 import {
   buildManifest,
@@ -154,7 +155,20 @@ export interface Uploaded {
   cores: number;
   /** What was uploaded; undefined when a name in the tree kept it from being listed. */
   manifest: Manifest | undefined;
+  /** The caller's queue (queueAfter) went to the server with the upload. */
+  queued?: boolean;
 }
+
+/**
+ * Queues the requests that follow the upload (the venv lookup and on), so a small delta sends them
+ * with its own: called at most once, after the release id and the server's cores are known.
+ */
+export type QueueAfterUpload = (release: string, cores: number) => void;
+
+/** A delta up to this size travels in memory, with the requests after it; a larger one streams. */
+const QUEUED_DELTA_MAX_BYTES = 8 * 1024 * 1024;
+const FINISH_TIMEOUT_MS = 120_000;
+const UNPACK_TIMEOUT_MS = 10 * 60_000;
 
 const PREPARE_OPTS = { sudo: true, timeoutMs: 10 * 60_000 };
 
@@ -166,7 +180,11 @@ export function sendPrepareAhead(ctx: DeployContext, wantedId: string): void {
   ctx.remote.sendNext?.(prepareScript(ctx, wantedId, !ctx.settings.deploy.fullUpload), PREPARE_OPTS);
 }
 
-export async function uploadRelease(ctx: DeployContext, wantedId: string): Promise<Uploaded & StepOutcome> {
+export async function uploadRelease(
+  ctx: DeployContext,
+  wantedId: string,
+  queueAfter?: QueueAfterUpload
+): Promise<Uploaded & StepOutcome> {
   const source = path.resolve(ctx.settings.app.source);
   const wantDelta = !ctx.settings.deploy.fullUpload;
   const [prepRes, manifest] = await Promise.all([
@@ -179,10 +197,24 @@ export async function uploadRelease(ctx: DeployContext, wantedId: string): Promi
   const previous = prep.previous ?? '';
   const incoming = `${ctx.paths.incoming}/${release}`;
   const old = oldText !== undefined ? parseManifest(oldText) : undefined;
+  const cores = Number(prep.cores) || 1;
   let detail: string;
+  let queued = false;
   try {
+    const files = await sharedFiles(ctx, source);
+    const finish = finishScript(ctx, release, !!manifest, files);
+    const finishOpts = {
+      sudo: true,
+      timeoutMs: FINISH_TIMEOUT_MS,
+      stdin: manifest ? serializeManifest(manifest) : undefined
+    };
     if (manifest && old) {
-      detail = await deltaUpload(ctx, source, incoming, old, manifest);
+      detail = await deltaUpload(ctx, source, incoming, old, manifest, () => {
+        // The finish, then the caller's requests, ride with the delta's own.
+        ctx.remote.sendNext?.(finish, finishOpts);
+        queueAfter?.(release, cores);
+        queued = true;
+      });
     } else {
       if (wantDelta && previous)
         ctx.logger.info(`${whyFull(previous, oldText, manifest, prep.copy)}: uploading the whole tree`);
@@ -195,11 +227,7 @@ export async function uploadRelease(ctx: DeployContext, wantedId: string): Promi
       });
       detail = `full: ${up.files} files, ${(up.bytes / 1e6).toFixed(1)} MB in ${(up.ms / 1000).toFixed(2)} s`;
     }
-    const files = await sharedFiles(ctx, source);
-    await runScript(ctx, 'finishing the release folder', finishScript(ctx, release, !!manifest, files), {
-      timeoutMs: 120_000,
-      stdin: manifest ? serializeManifest(manifest) : undefined
-    });
+    await runScript(ctx, 'finishing the release folder', finish, finishOpts);
   } catch (err) {
     // No half-made release stays on the server to fill its disk (the server side of the upload
     // removes it too when the connection itself is gone).
@@ -210,8 +238,9 @@ export async function uploadRelease(ctx: DeployContext, wantedId: string): Promi
     release,
     previous,
     previousVenv: prep.previous_venv ?? '',
-    cores: Number(prep.cores) || 1,
+    cores,
     manifest,
+    queued,
     detail
   };
 }
@@ -269,33 +298,59 @@ async function deltaUpload(
   source: string,
   incoming: string,
   old: Manifest,
-  manifest: Manifest
+  manifest: Manifest,
+  /** Queues what follows the upload; called only when the delta goes queued itself. */
+  queueRest: () => void
 ): Promise<string> {
   const started = Date.now();
   const diff = diffManifests(old, manifest, ctx.settings.deploy.sharedPaths);
   // Everything the copy must lose: removed and changed paths, and the files every release writes anew.
   const remove = [...diff.remove, 'REVISION', MANIFEST_FILE, '.venv', ...ctx.settings.deploy.sharedPaths];
   const trim = asUser(ctx.paths.buildUser, `cd -- "$1"\nxargs -0 -r rm -rf --`, [shQuote(incoming)]);
-  await runScript(ctx, 'trimming the hardlinked copy', trim, {
-    stdin: remove.map((r) => `${r}\0`).join(''),
-    timeoutMs: 10 * 60_000
-  });
+  const trimOpts = { stdin: remove.map((r) => `${r}\0`).join(''), timeoutMs: 10 * 60_000 };
+  const payload = diff.send.reduce((n, p) => n + (manifest.get(p)?.size ?? 0), 0);
+  // A small delta is one archive in memory, unpacked through the root shell right after the trim:
+  // the trim, the unpack and everything queued after them are one round trip.
+  const packed =
+    ctx.remote.sendNext && diff.send.length > 0 && payload <= QUEUED_DELTA_MAX_BYTES
+      ? await packFiles(source, diff.send, QUEUED_DELTA_MAX_BYTES)
+      : undefined;
   let bytes = 0;
-  if (diff.send.length > 0) {
-    const up = await ctx.remote.upload(source, incoming, {
-      exclude: ctx.settings.app.exclude,
-      sudo: true,
-      asUser: ctx.paths.buildUser,
-      discardOnFailure: true,
-      files: diff.send
-    });
-    bytes = up.bytes;
+  if (ctx.remote.sendNext && (packed || diff.send.length === 0)) {
+    const unpack = remoteUnpackCommand(incoming, { asUser: ctx.paths.buildUser, discard: true });
+    const unpackOpts = { sudo: true, timeoutMs: UNPACK_TIMEOUT_MS, stdin: packed };
+    if (packed) ctx.remote.sendNext(unpack, unpackOpts, 'exec');
+    queueRest();
+    await runScript(ctx, 'trimming the hardlinked copy', trim, { ...trimOpts, carry: true });
+    if (packed) {
+      const res = await ctx.remote.exec(unpack, unpackOpts);
+      if (res.code !== 0)
+        throw new Error(
+          `upload to ${ctx.label}:${incoming} failed: remote tar exited ${res.code}: ${lastLines(res.stderr, 10) || '(no stderr)'}`
+        );
+      bytes = packed.length;
+    }
+  } else {
+    await runScript(ctx, 'trimming the hardlinked copy', trim, trimOpts);
+    bytes = await streamDelta(ctx, source, incoming, diff.send);
   }
   const changed = diff.send.filter((p) => manifest.get(p)?.type !== 'd').length;
   const removed = diff.remove.filter((p) => !manifest.has(p)).length;
   const secs = ((Date.now() - started) / 1000).toFixed(2);
   // What changed, in the files' own bytes; the tar stream adds headers and pads to 10 kB blocks.
-  const payload = diff.send.reduce((n, p) => n + (manifest.get(p)?.size ?? 0), 0);
   const size = (n: number): string => (n < 1000 ? `${n} B` : `${(n / 1e3).toFixed(1)} kB`);
   return `delta: ${changed} changed, ${removed} removed of ${manifest.size} paths, ${size(payload)} of files (${size(bytes)} sent) in ${secs} s`;
+}
+
+/** A delta too large for memory: its own tar stream, on a channel of its own. */
+async function streamDelta(ctx: DeployContext, source: string, incoming: string, send: string[]): Promise<number> {
+  if (send.length === 0) return 0;
+  const up = await ctx.remote.upload(source, incoming, {
+    exclude: ctx.settings.app.exclude,
+    sudo: true,
+    asUser: ctx.paths.buildUser,
+    discardOnFailure: true,
+    files: send
+  });
+  return up.bytes;
 }

@@ -12,6 +12,8 @@ const NO_REQUIREMENTS = 43;
 const VENV_FAILED = 44;
 const DEPS_UNREADABLE = 45;
 const GUNICORN_FAILED = 46;
+/** The lookup found no usable venv for this key: it is built on a channel of its own. */
+const NEEDS_BUILD = 47;
 
 /** The build's own deadline on the server: the unit ends even if the runner is gone. */
 const VENV_TIMEOUT_MS = 30 * 60_000;
@@ -74,7 +76,9 @@ function fallbackDeps(ctx: DeployContext): DependencySource {
 export function venvScript(
   ctx: DeployContext,
   release: string,
-  deps: DependencySource = fallbackDeps(ctx)
+  deps: DependencySource = fallbackDeps(ctx),
+  /** Only reuse: exit NEEDS_BUILD instead of building (the build needs a channel of its own). */
+  lookupOnly = false
 ): string {
   const p = ctx.paths;
   const d = ctx.settings.deploy;
@@ -161,7 +165,7 @@ if ${usable}; then
   echo reused=yes
 else
   echo reused=no
-  ${build}
+  ${lookupOnly ? `exit ${NEEDS_BUILD}` : build}
 fi
 ${asUser(p.buildUser, `rm -rf -- "$2"; ln -s -- "$1" "$2"`, ['"$venv"', q(`${rel}/.venv`)])}
 `;
@@ -172,17 +176,43 @@ export interface VenvResult extends StepOutcome {
   reused: boolean;
 }
 
-export async function buildVenv(ctx: DeployContext, release: string): Promise<VenvResult> {
+/** How the lookup runs: also how it is sent ahead (the same text and options). */
+const LOOKUP_OPTS = { sudo: true, timeoutMs: 120_000 };
+
+/** What the venv is built from, resolved in the workspace; undefined when the venv step will say why not. */
+export async function venvDependencies(ctx: DeployContext): Promise<DependencySource | undefined> {
+  return dependencies(ctx).catch(() => undefined);
+}
+
+async function dependencies(ctx: DeployContext): Promise<DependencySource> {
   const d = ctx.settings.deploy;
   const resolved = await resolveDependencies(path.resolve(ctx.settings.app.source), d.requirements, d.extras);
   if (!resolved.deps) throw new DeployError(resolved.problem ?? 'no dependency source', undefined);
-  const deps = resolved.deps;
+  return resolved.deps;
+}
+
+/**
+ * Queues the venv lookup with the next root command: a code-only deploy reuses its venv, and the
+ * lookup then costs no round trip of its own. A venv to build is built by buildVenv's own request.
+ */
+export function sendVenvAhead(ctx: DeployContext, release: string, deps: DependencySource): void {
+  ctx.remote.sendNext?.(venvScript(ctx, release, deps, true), LOOKUP_OPTS);
+}
+
+export async function buildVenv(ctx: DeployContext, release: string): Promise<VenvResult> {
+  const d = ctx.settings.deploy;
+  const deps = await dependencies(ctx);
   const what = deps.kind === 'pyproject' ? `the dependencies of ${deps.file}` : `-r ${deps.file}`;
-  const res = await ctx.remote.script(venvScript(ctx, release, deps), {
-    sudo: true,
-    ownChannel: true,
-    timeoutMs: VENV_TIMEOUT_MS
-  });
+  // Reuse is asked first, through the root shell; only a venv that must be built takes a channel
+  // of its own (a cancel, or a runner that is gone, ends pip at once).
+  let res = await ctx.remote.script(venvScript(ctx, release, deps, true), { ...LOOKUP_OPTS, carry: true });
+  if (res.code === NEEDS_BUILD) {
+    res = await ctx.remote.script(venvScript(ctx, release, deps), {
+      sudo: true,
+      ownChannel: true,
+      timeoutMs: VENV_TIMEOUT_MS
+    });
+  }
   const facts = parseFacts(res.stdout);
   if (res.code === PIP_FAILED) {
     throw new DeployError(

@@ -13,7 +13,12 @@ import { DeployError, type StepOutcome } from './step.js';
  * health-expect in the body) through the app's socket. Old workers may still be finishing their
  * requests (they accept no new ones once told to stop).
  */
-export function verifyScript(ctx: DeployContext, release: string, oldWorkers: string[]): string {
+export function verifyScript(
+  ctx: DeployContext,
+  release: string,
+  /** 'saved': as the switch before it wrote them (a verify sent together with its switch). */
+  oldWorkers: string[] | 'saved'
+): string {
   const p = ctx.paths;
   const d = ctx.settings.deploy;
   const q = shQuote;
@@ -21,7 +26,7 @@ export function verifyScript(ctx: DeployContext, release: string, oldWorkers: st
   return `
 ${CHILDREN_FN}
 want=$(readlink -f ${q(p.releaseDir(release))})
-old=" ${oldWorkers.join(' ')} "
+old=" ${oldWorkers === 'saved' ? `$(sed -n 's/^old_workers=//p' ${q(p.lastSwitch)} 2>/dev/null)` : oldWorkers.join(' ')} "
 # Old workers may finish their requests for up to graceful_timeout; the new ones must all be there.
 expected=$(awk '$1 == "workers" && $2 == "=" {print $3}' ${q(p.gunicornConf)} 2>/dev/null)
 expected=\${expected:-1}
@@ -72,16 +77,22 @@ exit 1
 `;
 }
 
+function verifyOpts(ctx: DeployContext) {
+  return { sudo: true, ownChannel: true, timeoutMs: ctx.settings.deploy.healthTimeoutMs + 30_000 };
+}
+
+/** Queues the verify of a switch sent ahead too; verifyRelease(..., 'saved') then takes its answer. */
+export function sendVerifyAhead(ctx: DeployContext, release: string): void {
+  ctx.remote.sendNext?.(verifyScript(ctx, release, 'saved'), verifyOpts(ctx));
+}
+
 export async function verifyRelease(
   ctx: DeployContext,
   release: string,
-  oldWorkers: string[]
+  oldWorkers: string[] | 'saved'
 ): Promise<StepOutcome> {
-  const timeoutMs = ctx.settings.deploy.healthTimeoutMs + 30_000;
   const res = await ctx.remote.script(verifyScript(ctx, release, oldWorkers), {
-    sudo: true,
-    ownChannel: true,
-    timeoutMs,
+    ...verifyOpts(ctx),
     signal: ctx.signal
   });
   const f = parseFacts(res.stdout);
