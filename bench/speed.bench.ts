@@ -93,7 +93,7 @@ function stepTimes(text: string): Record<string, number> {
 }
 
 function roundTripsOf(text: string): number {
-  const m = /(\d+) SSH round trips?/.exec(text);
+  const m = /(\d+) round trips?\b/.exec(text);
   return m ? Number(m[1]) : NaN;
 }
 

@@ -2136,6 +2136,8 @@ async function prepareRelease(host, held) {
     const d = ctx.settings.deploy;
     ctx.facts['rolled-back'] = 'false';
     host.notePhase?.({ phase: 'preparing' });
+    // What was sent ahead runs on the server without the runner: a cancel stops it there too.
+    ctx.signal?.addEventListener('abort', () => ctx.remote.cancelQueued?.(), { once: true });
     const id = (0,paths/* releaseId */.Bf)(new Date(), d.commit);
     // The layout, and the upload's prepare behind it, go at the same moment as the lock and wait for
     // it on the server: one round trip for all three.
@@ -6228,18 +6230,30 @@ function rootShellDriver(killAfterS) {
 trap 'rm -rf -- "$d"' EXIT
 pid=""
 n=0
-trap '[ -z "$pid" ] || kill -TERM "$pid" 2>/dev/null' TERM
+# Requests come through a pump: when the channel ends (the run closed it, a cancel abandoned it, or
+# the runner is gone and sshd closed it), the pump TERMs this shell, which ends the running command
+# at once. Waiting commands run here (check, candidate, verify), and write to files, not the channel:
+# nothing else would tell them the runner is gone.
+mkfifo "$d/q" || exit 1
+# (A background job's stdin would be /dev/null: the channel goes through fd 4.)
+exec 4<&0
+{ cat <&4; kill -TERM $$ 2>/dev/null; } > "$d/q" &
+exec 3< "$d/q" 4<&- 0</dev/null
+# After a TERM, requests sent to run only after a success are not run until a new request comes.
+cancelled=0
+trap 'cancelled=1; [ -z "$pid" ] || kill -TERM "$pid" 2>/dev/null' TERM
 echo ready
 last=0
-while IFS=' ' read -r tok sh tmo slen ilen after; do
+while IFS=' ' read -r tok sh tmo slen ilen after <&3; do
   case "$sh" in sh|bash) ;; *) exit 2 ;; esac
   n=$((n + 1)); o="$d/o$n"; e="$d/e$n"; i=/dev/null
-  head -c "$slen" > "$d/s"
+  head -c "$slen" <&3 > "$d/s"
   script=""
   IFS= read -r -d '' script < "$d/s" || true
-  if [ "$ilen" -gt 0 ]; then i="$d/i"; head -c "$ilen" > "$i"; fi
+  if [ "$ilen" -gt 0 ]; then i="$d/i"; head -c "$ilen" <&3 > "$i"; fi
+  [ "$after" = after-ok ] || cancelled=0
   # Sent together with the request before it and meant only after its success: not run.
-  if [ "$after" = after-ok ] && [ "$last" -ne 0 ]; then
+  if [ "$after" = after-ok ] && { [ "$last" -ne 0 ] || [ "$cancelled" = 1 ]; }; then
     [ "$i" = /dev/null ] || : > "$i"
     printf '\n%s out\n\n%s rc 255 skipped\n' "$tok" "$tok"
     continue
@@ -6251,9 +6265,9 @@ while IFS=' ' read -r tok sh tmo slen ilen after; do
   while kill -0 "$pid" 2>/dev/null; do wait "$pid"; rc=$?; done
   pid=""; last=$rc
   [ "$i" = /dev/null ] || : > "$i"
-  printf '\\n%s out\\n' "$tok" > "$d/m"
+  printf '\n%s out\n' "$tok" > "$d/m"
   cat -- "$o" "$d/m" "$e"
-  printf '\\n%s rc %s\\n' "$tok" "$rc"
+  printf '\n%s rc %s\n' "$tok" "$rc"
   : > "$o"; : > "$e"
 done`;
 }
@@ -6526,6 +6540,8 @@ class SshRemote {
      * timeout and stdin takes its answer (and drops those before it, which the caller went past).
      */
     ahead = [];
+    /** Requests sent ahead whose answers have not come yet: running, or waiting their turn, on the server. */
+    unanswered = 0;
     constructor(ssh, target, logger, label) {
         this.ssh = ssh;
         this.target = target;
@@ -6587,6 +6603,16 @@ class SshRemote {
             stdin: opts.stdin
         };
     }
+    /**
+     * A cancelled run: nothing queued goes, and requests sent ahead that have not answered yet are
+     * stopped (the root shell's channel closes; its pump ends the running command, and the rest is
+     * not run). Later commands take channels of their own.
+     */
+    cancelQueued() {
+        this.next = [];
+        if (this.unanswered > 0)
+            this.shell?.abandon('cancelled');
+    }
     /** The sent-ahead request this call is, if any: it and those before it leave the list. */
     takeAhead(shell, text, timeoutS, stdin) {
         const same = (a, b) => (a === undefined && b === undefined) ||
@@ -6647,17 +6673,18 @@ class SshRemote {
         let expired = false;
         let aborted = false;
         let graceTimer;
-        let abortTimer;
         // As for a single command: the server's timeout(1) ends it; this side only gives up on a shell
         // that does not answer within the grace period after that.
         const expireTimer = setTimeout(() => {
             expired = true;
             graceTimer = setTimeout(() => sh.abandon('timed out'), CLIENT_GRACE_MS);
         }, Math.min(opts.timeoutMs, MAX_TIMER_MS));
+        // As for a command on its own channel: the channel closes. The shell's pump then TERMs it,
+        // which ends the running command, and nothing queued after it runs; later commands of the run
+        // (a rollback) take channels of their own.
         const onAbort = () => {
             aborted = true;
-            sh.interrupt();
-            abortTimer = setTimeout(() => sh.abandon('cancelled'), CLIENT_GRACE_MS);
+            sh.abandon('cancelled');
         };
         opts.signal?.addEventListener('abort', onAbort, { once: true });
         try {
@@ -6682,6 +6709,8 @@ class SshRemote {
                     const later = answers[i + 1];
                     // Nobody may ever ask for it (one before it failed): its end must not be an unhandled rejection.
                     later.catch(() => undefined);
+                    this.unanswered++;
+                    void later.finally(() => this.unanswered--).catch(() => undefined);
                     if (!n.parts) {
                         this.ahead.push({ ...n, answer: later });
                         return;
@@ -6734,8 +6763,6 @@ class SshRemote {
             clearTimeout(expireTimer);
             if (graceTimer)
                 clearTimeout(graceTimer);
-            if (abortTimer)
-                clearTimeout(abortTimer);
             opts.signal?.removeEventListener('abort', onAbort);
         }
     }

@@ -142,3 +142,33 @@ test('a shell that ends settles every command still waiting for its answer', asy
   for (const a of answers) await expect(a).rejects.toThrow('test');
   expect(sh.available).toBe(false);
 });
+
+test('when its channel ends (a cancel, or a runner that is gone), the running command ends at once', async () => {
+  // Issue 13: waiting commands (check, candidate, verify) run in the shell and write to files,
+  // not to the channel, so the shell itself must notice that nobody is listening any more.
+  const sh = shell();
+  const mark = `/tmp/root-shell-ended-${process.pid}-${Date.now()}`;
+  const answers = sh.runAll([
+    { shell: 'bash', text: `echo $$ > ${mark}.pid; sleep 30; touch ${mark}`, timeoutS: '60' },
+    { shell: 'bash', text: `touch ${mark}.after`, timeoutS: '60', afterOk: true }
+  ]);
+  answers.forEach((a) => void a.catch(() => undefined));
+  await new Promise((r) => setTimeout(r, 400));
+  const pid = Number((await import('node:fs')).readFileSync(`${mark}.pid`, 'utf8'));
+  sh.close();
+  const gone = async (): Promise<boolean> => {
+    for (let i = 0; i < 40; i++) {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        return true;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return false;
+  };
+  expect(await gone()).toBe(true);
+  const fs = await import('node:fs');
+  expect([fs.existsSync(mark), fs.existsSync(`${mark}.after`)]).toEqual([false, false]);
+  fs.rmSync(`${mark}.pid`, { force: true });
+});

@@ -143,6 +143,8 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
   const d = ctx.settings.deploy;
   ctx.facts['rolled-back'] = 'false';
   host.notePhase?.({ phase: 'preparing' });
+  // What was sent ahead runs on the server without the runner: a cancel stops it there too.
+  ctx.signal?.addEventListener('abort', () => ctx.remote.cancelQueued?.(), { once: true });
   const id = releaseId(new Date(), d.commit);
   // The layout, and the upload's prepare behind it, go at the same moment as the lock and wait for
   // it on the server: one round trip for all three.

@@ -94,6 +94,8 @@ export class SshRemote implements Remote {
    * timeout and stdin takes its answer (and drops those before it, which the caller went past).
    */
   private ahead: (AheadRequest & { answer: Promise<RootShellResult | undefined> })[] = [];
+  /** Requests sent ahead whose answers have not come yet: running, or waiting their turn, on the server. */
+  private unanswered = 0;
 
   constructor(
     private readonly ssh: NodeSSH,
@@ -158,6 +160,16 @@ export class SshRemote implements Remote {
       timeoutS: timeoutSeconds(opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS),
       stdin: opts.stdin as string | Buffer | undefined
     };
+  }
+
+  /**
+   * A cancelled run: nothing queued goes, and requests sent ahead that have not answered yet are
+   * stopped (the root shell's channel closes; its pump ends the running command, and the rest is
+   * not run). Later commands take channels of their own.
+   */
+  cancelQueued(): void {
+    this.next = [];
+    if (this.unanswered > 0) this.shell?.abandon('cancelled');
   }
 
   /** The sent-ahead request this call is, if any: it and those before it leave the list. */
@@ -230,7 +242,6 @@ export class SshRemote implements Remote {
     let expired = false;
     let aborted = false;
     let graceTimer: NodeJS.Timeout | undefined;
-    let abortTimer: NodeJS.Timeout | undefined;
     // As for a single command: the server's timeout(1) ends it; this side only gives up on a shell
     // that does not answer within the grace period after that.
     const expireTimer = setTimeout(
@@ -240,10 +251,12 @@ export class SshRemote implements Remote {
       },
       Math.min(opts.timeoutMs, MAX_TIMER_MS)
     );
+    // As for a command on its own channel: the channel closes. The shell's pump then TERMs it,
+    // which ends the running command, and nothing queued after it runs; later commands of the run
+    // (a rollback) take channels of their own.
     const onAbort = (): void => {
       aborted = true;
-      sh.interrupt();
-      abortTimer = setTimeout(() => sh.abandon('cancelled'), CLIENT_GRACE_MS);
+      sh.abandon('cancelled');
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {
@@ -266,6 +279,8 @@ export class SshRemote implements Remote {
           const later = answers[i + 1]!;
           // Nobody may ever ask for it (one before it failed): its end must not be an unhandled rejection.
           later.catch(() => undefined);
+          this.unanswered++;
+          void later.finally(() => this.unanswered--).catch(() => undefined);
           if (!n.parts) {
             this.ahead.push({ ...n, answer: later });
             return;
@@ -316,7 +331,6 @@ export class SshRemote implements Remote {
     } finally {
       clearTimeout(expireTimer);
       if (graceTimer) clearTimeout(graceTimer);
-      if (abortTimer) clearTimeout(abortTimer);
       opts.signal?.removeEventListener('abort', onAbort);
     }
   }

@@ -29,18 +29,30 @@ export function rootShellDriver(killAfterS: number): string {
 trap 'rm -rf -- "$d"' EXIT
 pid=""
 n=0
-trap '[ -z "$pid" ] || kill -TERM "$pid" 2>/dev/null' TERM
+# Requests come through a pump: when the channel ends (the run closed it, a cancel abandoned it, or
+# the runner is gone and sshd closed it), the pump TERMs this shell, which ends the running command
+# at once. Waiting commands run here (check, candidate, verify), and write to files, not the channel:
+# nothing else would tell them the runner is gone.
+mkfifo "$d/q" || exit 1
+# (A background job's stdin would be /dev/null: the channel goes through fd 4.)
+exec 4<&0
+{ cat <&4; kill -TERM $$ 2>/dev/null; } > "$d/q" &
+exec 3< "$d/q" 4<&- 0</dev/null
+# After a TERM, requests sent to run only after a success are not run until a new request comes.
+cancelled=0
+trap 'cancelled=1; [ -z "$pid" ] || kill -TERM "$pid" 2>/dev/null' TERM
 echo ready
 last=0
-while IFS=' ' read -r tok sh tmo slen ilen after; do
+while IFS=' ' read -r tok sh tmo slen ilen after <&3; do
   case "$sh" in sh|bash) ;; *) exit 2 ;; esac
   n=$((n + 1)); o="$d/o$n"; e="$d/e$n"; i=/dev/null
-  head -c "$slen" > "$d/s"
+  head -c "$slen" <&3 > "$d/s"
   script=""
   IFS= read -r -d '' script < "$d/s" || true
-  if [ "$ilen" -gt 0 ]; then i="$d/i"; head -c "$ilen" > "$i"; fi
+  if [ "$ilen" -gt 0 ]; then i="$d/i"; head -c "$ilen" <&3 > "$i"; fi
+  [ "$after" = after-ok ] || cancelled=0
   # Sent together with the request before it and meant only after its success: not run.
-  if [ "$after" = after-ok ] && [ "$last" -ne 0 ]; then
+  if [ "$after" = after-ok ] && { [ "$last" -ne 0 ] || [ "$cancelled" = 1 ]; }; then
     [ "$i" = /dev/null ] || : > "$i"
     printf '\n%s out\n\n%s rc 255 skipped\n' "$tok" "$tok"
     continue
@@ -52,9 +64,9 @@ while IFS=' ' read -r tok sh tmo slen ilen after; do
   while kill -0 "$pid" 2>/dev/null; do wait "$pid"; rc=$?; done
   pid=""; last=$rc
   [ "$i" = /dev/null ] || : > "$i"
-  printf '\\n%s out\\n' "$tok" > "$d/m"
+  printf '\n%s out\n' "$tok" > "$d/m"
   cat -- "$o" "$d/m" "$e"
-  printf '\\n%s rc %s\\n' "$tok" "$rc"
+  printf '\n%s rc %s\n' "$tok" "$rc"
   : > "$o"; : > "$e"
 done`;
 }

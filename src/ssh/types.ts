@@ -115,6 +115,8 @@ export interface Remote {
    * after another until one fails; each call with the same text and options takes its own answer.
    */
   sendNextTogether?(parts: QueuedRequest[]): void;
+  /** For a cancelled run: drops the queue and stops what was sent ahead and has not answered. */
+  cancelQueued?(): void;
   /** Runs a command line as given (the caller quotes with shQuote). A non-zero exit is not thrown. */
   exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
   /** Runs a bash script with `set -euo pipefail`. A non-zero exit is not thrown. */
