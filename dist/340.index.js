@@ -2107,7 +2107,10 @@ venvDeps) {
     // The import check and the candidate each start a Python and import the app (CPU-bound, most of
     // a code-only deploy's time): side by side on the server. The candidate boots after the backup,
     // as before. A check that fails still fails the run; the candidate beside it ends on its own.
-    const candidate = (0,steps_candidate/* candidateRequest */.vy)(ctx, release, { envFile: conf.envFile, gunicornConf: conf.gunicornConf });
+    const candidate = (0,steps_candidate/* candidateRequest */.vy)(ctx, release, {
+        envFile: conf.envFile,
+        gunicornConf: conf.gunicornConf
+    });
     r.sendNextTogether([{ ...check, background: true }, ...backup, candidate]);
 }
 function tidyFor(ctx, p, reload) {
@@ -6616,7 +6619,9 @@ class SshRemote {
     /** The sent-ahead request this call is, if any: it and those before it leave the list. */
     takeAhead(shell, text, timeoutS, stdin) {
         const same = (a, b) => (a === undefined && b === undefined) ||
-            ((typeof b === 'string' || Buffer.isBuffer(b)) && a !== undefined && Buffer.from(a).equals(Buffer.from(b)));
+            ((typeof b === 'string' || Buffer.isBuffer(b)) &&
+                a !== undefined &&
+                Buffer.from(a).equals(Buffer.from(b)));
         const at = this.ahead.findIndex((a) => a.shell === shell && a.text === text && a.timeoutS === timeoutS && same(a.stdin, stdin));
         if (at < 0)
             return undefined;

@@ -214,15 +214,19 @@ describe('sendNext', () => {
     remote.sendNext!(`echo three $(cat ${dirName}/in)`, root, 'exec');
     remote.sendNext!('exit 4', root);
     remote.sendNext!(`echo five; touch ${dirName}/five`, root);
-    expect((await remote.script(`mkdir ${dirName}; echo one`, { ...root, carry: true })).stdout).toBe('one\n');
-    expect((await remote.script(`cat > ${dirName}/in; echo two`, { ...root, stdin: 'secret-ish\n' })).stdout).toBe(
-      'two\n'
+    expect((await remote.script(`mkdir ${dirName}; echo one`, { ...root, carry: true })).stdout).toBe(
+      'one\n'
     );
+    expect(
+      (await remote.script(`cat > ${dirName}/in; echo two`, { ...root, stdin: 'secret-ish\n' })).stdout
+    ).toBe('two\n');
     expect((await remote.exec(`echo three $(cat ${dirName}/in)`, root)).stdout).toBe('three secret-ish\n');
     expect((await remote.script('exit 4', root)).code).toBe(4);
     expect(remote.waits! - waits).toBe(1);
     // Skipped on the server (the one before failed); the caller went on, so it runs now.
-    expect((await remote.exec(`test -e ${dirName}/five && echo there || echo absent`, root)).stdout).toBe('absent\n');
+    expect((await remote.exec(`test -e ${dirName}/five && echo there || echo absent`, root)).stdout).toBe(
+      'absent\n'
+    );
     expect((await remote.script(`echo five; touch ${dirName}/five`, root)).stdout).toBe('five\n');
     expect((await remote.exec(`test -e ${dirName}/five && echo there`, root)).stdout).toBe('there\n');
   });

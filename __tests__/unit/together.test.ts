@@ -11,7 +11,11 @@ async function group(parts: Parameters<typeof togetherScript>[0]) {
   const started = Date.now();
   const res = await run('bash', ['-c', togetherScript(parts)]).then(
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr })
+    (e: { code: number; stdout: string; stderr: string }) => ({
+      code: e.code,
+      stdout: e.stdout,
+      stderr: e.stderr
+    })
   );
   return { res, ms: Date.now() - started, parts: splitTogether(res, parts.length) };
 }

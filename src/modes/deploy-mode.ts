@@ -90,7 +90,10 @@ function sendPreparationAhead(
   // The import check and the candidate each start a Python and import the app (CPU-bound, most of
   // a code-only deploy's time): side by side on the server. The candidate boots after the backup,
   // as before. A check that fails still fails the run; the candidate beside it ends on its own.
-  const candidate = candidateRequest(ctx, release, { envFile: conf.envFile, gunicornConf: conf.gunicornConf });
+  const candidate = candidateRequest(ctx, release, {
+    envFile: conf.envFile,
+    gunicornConf: conf.gunicornConf
+  });
   r.sendNextTogether([{ ...check, background: true }, ...backup, candidate]);
 }
 
@@ -161,7 +164,11 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
     // Resolved here, in the workspace: a problem is the venv step's to report.
     const deps = await venvDependencies(ctx);
     const uploaded = await s('upload', () =>
-      uploadRelease(ctx, id, deps ? (release, cores) => sendPreparationAhead(ctx, release, cores, deps) : undefined)
+      uploadRelease(
+        ctx,
+        id,
+        deps ? (release, cores) => sendPreparationAhead(ctx, release, cores, deps) : undefined
+      )
     );
     up = uploaded;
     const release = uploaded.release;

@@ -144,7 +144,9 @@ export class SshRemote implements Remote {
     const reqs = parts.map((p) => this.queueable(p.text, p.opts, p.kind ?? 'script'));
     if (reqs.some((r) => !r || r.stdin !== undefined)) return;
     const ok = reqs as AheadRequest[];
-    const text = togetherScript(ok.map((r, i) => ({ shell: r.shell, text: r.text, background: parts[i]!.background })));
+    const text = togetherScript(
+      ok.map((r, i) => ({ shell: r.shell, text: r.text, background: parts[i]!.background }))
+    );
     if (Buffer.byteLength(text) > MAX_COMMAND_BYTES) return;
     const seconds = ok.reduce((n, r) => n + Number(r.timeoutS), 0);
     this.next.push({ shell: 'bash', text, timeoutS: String(seconds), parts: ok });
@@ -181,7 +183,9 @@ export class SshRemote implements Remote {
   ): Promise<RootShellResult | undefined> | undefined {
     const same = (a: Buffer | string | undefined, b: unknown): boolean =>
       (a === undefined && b === undefined) ||
-      ((typeof b === 'string' || Buffer.isBuffer(b)) && a !== undefined && Buffer.from(a).equals(Buffer.from(b)));
+      ((typeof b === 'string' || Buffer.isBuffer(b)) &&
+        a !== undefined &&
+        Buffer.from(a).equals(Buffer.from(b)));
     const at = this.ahead.findIndex(
       (a) => a.shell === shell && a.text === text && a.timeoutS === timeoutS && same(a.stdin, stdin)
     );

@@ -62,7 +62,8 @@ export function splitTogether(
   const text = (b64: string): string => (b64 === '-' ? '' : Buffer.from(b64, 'base64').toString('utf8'));
   return Array.from({ length: count }, (_, i) => {
     const f = lines.get(i);
-    if (!f) return { code: 255, stdout: '', stderr: `the group's answer for this part was lost:\n${group.stderr}` };
+    if (!f)
+      return { code: 255, stdout: '', stderr: `the group's answer for this part was lost:\n${group.stderr}` };
     if (f[1] === 'skip') return { code: 255, stdout: '', stderr: '', skipped: true };
     return { code: Number(f[1]), stdout: text(f[3]!), stderr: text(f[4]!), serverMs: Number(f[2]) };
   });

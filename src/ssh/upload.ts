@@ -187,7 +187,11 @@ async function send(
  * enough to travel as a root-shell request's stdin, queued with the requests after it.
  * Undefined when it would exceed maxBytes.
  */
-export async function packFiles(localDir: string, files: string[], maxBytes: number): Promise<Buffer | undefined> {
+export async function packFiles(
+  localDir: string,
+  files: string[],
+  maxBytes: number
+): Promise<Buffer | undefined> {
   const scratch = await mkdtemp(join(tmpdir(), 'gunicorn-deploy-pack-'));
   try {
     const list = join(scratch, 'files');
@@ -208,12 +212,15 @@ export async function packFiles(localDir: string, files: string[], maxBytes: num
     tar.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString('utf8')).slice(-64 * 1024)));
     const code = await new Promise<number | null>((resolve, reject) => {
       tar.on('error', (err) =>
-        reject(new Error(`upload: could not run local tar: ${err.message} (GNU tar is required on the runner)`))
+        reject(
+          new Error(`upload: could not run local tar: ${err.message} (GNU tar is required on the runner)`)
+        )
       );
       tar.on('close', (c) => resolve(c));
     });
     if (size > maxBytes) return undefined;
-    if (code !== 0) throw new Error(`upload failed: local tar exited ${code}: ${tail(stderr) || '(no stderr)'}`);
+    if (code !== 0)
+      throw new Error(`upload failed: local tar exited ${code}: ${tail(stderr) || '(no stderr)'}`);
     return Buffer.concat(chunks);
   } finally {
     await rm(scratch, { recursive: true, force: true });

@@ -343,7 +343,12 @@ async function deltaUpload(
 }
 
 /** A delta too large for memory: its own tar stream, on a channel of its own. */
-async function streamDelta(ctx: DeployContext, source: string, incoming: string, send: string[]): Promise<number> {
+async function streamDelta(
+  ctx: DeployContext,
+  source: string,
+  incoming: string,
+  send: string[]
+): Promise<number> {
   if (send.length === 0) return 0;
   const up = await ctx.remote.upload(source, incoming, {
     exclude: ctx.settings.app.exclude,
