@@ -82660,7 +82660,8 @@ function candidateUnit(ctx) {
  * config, as the app user, with the unit's sandboxing) but on a private unix socket with one
  * worker and no socket activation, then asks it for health-path (200, with health-expect) and every
  * smoke path (2xx/3xx). A definite wrong answer fails after a short grace; only refused connections
- * and timeouts wait up to health-timeout. The unit is always stopped and its socket removed.
+ * and timeouts wait up to health-timeout. The unit is always stopped and its socket removed (a
+ * proven one in the background).
  */
 function candidateScript(ctx, release, conf) {
     const q = shQuote;
