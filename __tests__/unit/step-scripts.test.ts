@@ -280,11 +280,12 @@ describe('candidate script', () => {
       ])
     );
     expect(boot.slice(boot.indexOf('--chdir'), boot.indexOf('--chdir') + 2)).toEqual(['--chdir', rel(NEW)]);
-    // Stopped before (a leftover of a killed run) and after, whatever happened.
+    // Stopped before (a leftover of a killed run, waited for) and after: once proven, in the
+    // background, so its Gunicorn's shutdown is not on the deploy's path (issue 13).
     const stops = callsOf(r, 'systemctl').filter((c) => c[1] === 'stop');
     expect(stops).toEqual([
       ['systemctl', 'stop', unit()],
-      ['systemctl', 'stop', unit()]
+      ['systemctl', 'stop', '--no-block', unit()]
     ]);
   });
 
@@ -303,6 +304,12 @@ describe('candidate script', () => {
     // Not at the first wrong answer (an app may be warming up), and not waited out to health-timeout.
     expect(Date.now() - start).toBeGreaterThanOrEqual(GRACE_MS);
     expect(Date.now() - start).toBeLessThan(10_000);
+    // Refused: stopped (waited for) before the step answers, after its log was read.
+    const stops = callsOf(r, 'systemctl').filter((c) => c[1] === 'stop');
+    expect(stops).toEqual([
+      ['systemctl', 'stop', unit()],
+      ['systemctl', 'stop', unit()]
+    ]);
   });
 
   test('a smoke path that fails is refused, naming it', () => {
