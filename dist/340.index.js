@@ -1414,7 +1414,9 @@ async function checkRelease(ctx, release, staged) {
     if (res.code !== 0) {
         throw new step/* DeployError */.sH(`the new release does not load (${ctx.settings.deploy.wsgiApp}); nothing was switched${(0,step/* keepsServing */.z8)(ctx)}:\n${(0,context/* lastLines */.w$)(res.stderr + res.stdout, 25)}`, 'Fix the import error (run the app locally with gunicorn --check-config) and deploy again.');
     }
-    return { detail: `${ctx.settings.deploy.wsgiApp} imports`, ms: res.serverMs };
+    // Sent in a group, it ran beside the backup and the candidate boot: its time overlaps theirs.
+    const beside = res.serverMs === undefined ? '' : ' (beside the candidate boot)';
+    return { detail: `${ctx.settings.deploy.wsgiApp} imports${beside}`, ms: res.serverMs };
 }
 
 // EXTERNAL MODULE: ./src/steps/candidate.ts

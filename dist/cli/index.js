@@ -82624,7 +82624,9 @@ async function checkRelease(ctx, release, staged) {
     if (res.code !== 0) {
         throw new DeployError(`the new release does not load (${ctx.settings.deploy.wsgiApp}); nothing was switched${keepsServing(ctx)}:\n${lastLines(res.stderr + res.stdout, 25)}`, 'Fix the import error (run the app locally with gunicorn --check-config) and deploy again.');
     }
-    return { detail: `${ctx.settings.deploy.wsgiApp} imports`, ms: res.serverMs };
+    // Sent in a group, it ran beside the backup and the candidate boot: its time overlaps theirs.
+    const beside = res.serverMs === undefined ? '' : ' (beside the candidate boot)';
+    return { detail: `${ctx.settings.deploy.wsgiApp} imports${beside}`, ms: res.serverMs };
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/health.ts

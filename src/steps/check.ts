@@ -111,5 +111,7 @@ export async function checkRelease(
       'Fix the import error (run the app locally with gunicorn --check-config) and deploy again.'
     );
   }
-  return { detail: `${ctx.settings.deploy.wsgiApp} imports`, ms: res.serverMs };
+  // Sent in a group, it ran beside the backup and the candidate boot: its time overlaps theirs.
+  const beside = res.serverMs === undefined ? '' : ' (beside the candidate boot)';
+  return { detail: `${ctx.settings.deploy.wsgiApp} imports${beside}`, ms: res.serverMs };
 }
