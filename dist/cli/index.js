@@ -81110,7 +81110,8 @@ echo "changed=$changed"
 async function ensureLayout(ctx, lockedBy) {
     const script = lockedBy ? `${awaitLockScript(ctx, lockedBy)}\n${layoutScript(ctx)}` : layoutScript(ctx);
     const res = await runScript(ctx, 'preparing the app layout', script, {
-        timeoutMs: 60_000,
+        // Waiting for the lock is part of it: as long as the lock may take, and the layout's own minute.
+        timeoutMs: 60_000 + (lockedBy ? ctx.settings.deploy.lockTimeoutMs + 15_000 : 0),
         carry: true,
         hint: 'Install the missing packages (apt-get install -y python3-venv sqlite3 curl), or run mode provision once.'
     });
