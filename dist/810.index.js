@@ -20,8 +20,8 @@ var core = __webpack_require__(4116);
 var log = __webpack_require__(5625);
 // EXTERNAL MODULE: ./src/settings.ts + 14 modules
 var src_settings = __webpack_require__(2342);
-// EXTERNAL MODULE: ./src/engine.ts + 38 modules
-var engine = __webpack_require__(5340);
+// EXTERNAL MODULE: ./src/engine.ts + 39 modules
+var engine = __webpack_require__(6558);
 // EXTERNAL MODULE: ./src/entry/main.ts
 var main = __webpack_require__(6999);
 // EXTERNAL MODULE: ./src/deploy/paths.ts

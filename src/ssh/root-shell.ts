@@ -30,9 +30,8 @@ trap 'rm -rf -- "$d"' EXIT
 pid=""
 n=0
 # Requests come through a pump: when the channel ends (the run closed it, a cancel abandoned it, or
-# the runner is gone and sshd closed it), the pump TERMs this shell, which ends the running command
-# at once. Waiting commands run here (check, candidate, verify), and write to files, not the channel:
-# nothing else would tell them the runner is gone.
+# sshd closed it: the runner is gone), the pump TERMs this shell, which ends the running command. It
+# writes to files, not the channel: nothing else would tell a waiting one that the runner is gone.
 mkfifo "$d/q" || exit 1
 # (A background job's stdin would be /dev/null: the channel goes through fd 4.)
 exec 4<&0

@@ -1,5 +1,5 @@
-export const id = 340;
-export const ids = [340,665];
+export const id = 558;
+export const ids = [558,665];
 export const modules = {
 
 /***/ 5312:
@@ -288,7 +288,7 @@ function withRemembered(s, json) {
 
 /***/ }),
 
-/***/ 5340:
+/***/ 6558:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -711,6 +711,76 @@ var app_run = __webpack_require__(5312);
 var upload = __webpack_require__(2109);
 // EXTERNAL MODULE: ./src/manifest.ts + 2 modules
 var src_manifest = __webpack_require__(4449);
+;// CONCATENATED MODULE: ./src/steps/upload-delta.ts
+
+
+
+
+
+/** A delta up to this size travels in memory, with the requests after it; a larger one streams. */
+const QUEUED_DELTA_MAX_BYTES = 8 * 1024 * 1024;
+const UNPACK_TIMEOUT_MS = 10 * 60_000;
+/**
+ * Turns the hardlinked copy of the previous release (made by the prepare script) into the new
+ * release: only new and changed files cross the network. A changed file is deleted from the copy
+ * and unpacked anew (a new inode), never written through, since its old inode belongs to the
+ * release still serving.
+ */
+async function deltaUpload(ctx, source, incoming, old, manifest, 
+/** Queues what follows the upload; called only when the delta goes queued itself. */
+queueRest) {
+    const started = Date.now();
+    const diff = (0,src_manifest/* diffManifests */.ew)(old, manifest, ctx.settings.deploy.sharedPaths);
+    // Everything the copy must lose: removed and changed paths, and the files every release writes anew.
+    const remove = [...diff.remove, 'REVISION', src_manifest/* MANIFEST_FILE */.h1, '.venv', ...ctx.settings.deploy.sharedPaths];
+    const trim = (0,app_run/* asUser */.ex)(ctx.paths.buildUser, `cd -- "$1"\nxargs -0 -r rm -rf --`, [(0,quote/* shQuote */.U)(incoming)]);
+    const trimOpts = { stdin: remove.map((r) => `${r}\0`).join(''), timeoutMs: 10 * 60_000 };
+    const payload = diff.send.reduce((n, p) => n + (manifest.get(p)?.size ?? 0), 0);
+    // A small delta is one archive in memory, unpacked through the root shell right after the trim:
+    // the trim, the unpack and everything queued after them are one round trip.
+    const packed = ctx.remote.sendNext && diff.send.length > 0 && payload <= QUEUED_DELTA_MAX_BYTES
+        ? await (0,upload/* packFiles */.Po)(source, diff.send, QUEUED_DELTA_MAX_BYTES)
+        : undefined;
+    let bytes = 0;
+    if (ctx.remote.sendNext && (packed || diff.send.length === 0)) {
+        const unpack = (0,upload/* remoteUnpackCommand */.U8)(incoming, { asUser: ctx.paths.buildUser, discard: true });
+        const unpackOpts = { sudo: true, timeoutMs: UNPACK_TIMEOUT_MS, stdin: packed };
+        if (packed)
+            ctx.remote.sendNext(unpack, unpackOpts, 'exec');
+        queueRest();
+        await (0,context/* runScript */.j3)(ctx, 'trimming the hardlinked copy', trim, { ...trimOpts, carry: true });
+        if (packed) {
+            const res = await ctx.remote.exec(unpack, unpackOpts);
+            if (res.code !== 0)
+                throw new Error(`upload to ${ctx.label}:${incoming} failed: remote tar exited ${res.code}: ${(0,context/* lastLines */.w$)(res.stderr, 10) || '(no stderr)'}`);
+            bytes = packed.length;
+        }
+    }
+    else {
+        await (0,context/* runScript */.j3)(ctx, 'trimming the hardlinked copy', trim, trimOpts);
+        bytes = await streamDelta(ctx, source, incoming, diff.send);
+    }
+    const changed = diff.send.filter((p) => manifest.get(p)?.type !== 'd').length;
+    const removed = diff.remove.filter((p) => !manifest.has(p)).length;
+    const secs = ((Date.now() - started) / 1000).toFixed(2);
+    // What changed, in the files' own bytes; the tar stream adds headers and pads to 10 kB blocks.
+    const size = (n) => (n < 1000 ? `${n} B` : `${(n / 1e3).toFixed(1)} kB`);
+    return `delta: ${changed} changed, ${removed} removed of ${manifest.size} paths, ${size(payload)} of files (${size(bytes)} sent) in ${secs} s`;
+}
+/** A delta too large for memory: its own tar stream, on a channel of its own. */
+async function streamDelta(ctx, source, incoming, send) {
+    if (send.length === 0)
+        return 0;
+    const up = await ctx.remote.upload(source, incoming, {
+        exclude: ctx.settings.app.exclude,
+        sudo: true,
+        asUser: ctx.paths.buildUser,
+        discardOnFailure: true,
+        files: send
+    });
+    return up.bytes;
+}
+
 ;// CONCATENATED MODULE: ./src/steps/upload.ts
 
 
@@ -830,10 +900,7 @@ ${seeds}
 ${(0,app_run/* asUser */.ex)(p.buildUser, build)}
 `;
 }
-/** A delta up to this size travels in memory, with the requests after it; a larger one streams. */
-const QUEUED_DELTA_MAX_BYTES = 8 * 1024 * 1024;
 const FINISH_TIMEOUT_MS = 120_000;
-const UNPACK_TIMEOUT_MS = 10 * 60_000;
 const PREPARE_OPTS = { sudo: true, timeoutMs: 10 * 60_000 };
 /**
  * Sends the upload's prepare script with the next root command (the layout): one round trip for
@@ -940,66 +1007,6 @@ function whyFull(previous, oldText, manifest, copy) {
 function splitOnce(text, sep) {
     const i = text.indexOf(sep);
     return i < 0 ? [text, undefined] : [text.slice(0, i), text.slice(i + sep.length)];
-}
-/**
- * Turns the hardlinked copy of the previous release (made by the prepare script) into the new
- * release: only new and changed files cross the network. A changed file is deleted from the copy
- * and unpacked anew (a new inode), never written through, since its old inode belongs to the
- * release still serving.
- */
-async function deltaUpload(ctx, source, incoming, old, manifest, 
-/** Queues what follows the upload; called only when the delta goes queued itself. */
-queueRest) {
-    const started = Date.now();
-    const diff = (0,src_manifest/* diffManifests */.ew)(old, manifest, ctx.settings.deploy.sharedPaths);
-    // Everything the copy must lose: removed and changed paths, and the files every release writes anew.
-    const remove = [...diff.remove, 'REVISION', src_manifest/* MANIFEST_FILE */.h1, '.venv', ...ctx.settings.deploy.sharedPaths];
-    const trim = (0,app_run/* asUser */.ex)(ctx.paths.buildUser, `cd -- "$1"\nxargs -0 -r rm -rf --`, [(0,quote/* shQuote */.U)(incoming)]);
-    const trimOpts = { stdin: remove.map((r) => `${r}\0`).join(''), timeoutMs: 10 * 60_000 };
-    const payload = diff.send.reduce((n, p) => n + (manifest.get(p)?.size ?? 0), 0);
-    // A small delta is one archive in memory, unpacked through the root shell right after the trim:
-    // the trim, the unpack and everything queued after them are one round trip.
-    const packed = ctx.remote.sendNext && diff.send.length > 0 && payload <= QUEUED_DELTA_MAX_BYTES
-        ? await (0,upload/* packFiles */.Po)(source, diff.send, QUEUED_DELTA_MAX_BYTES)
-        : undefined;
-    let bytes = 0;
-    if (ctx.remote.sendNext && (packed || diff.send.length === 0)) {
-        const unpack = (0,upload/* remoteUnpackCommand */.U8)(incoming, { asUser: ctx.paths.buildUser, discard: true });
-        const unpackOpts = { sudo: true, timeoutMs: UNPACK_TIMEOUT_MS, stdin: packed };
-        if (packed)
-            ctx.remote.sendNext(unpack, unpackOpts, 'exec');
-        queueRest();
-        await (0,context/* runScript */.j3)(ctx, 'trimming the hardlinked copy', trim, { ...trimOpts, carry: true });
-        if (packed) {
-            const res = await ctx.remote.exec(unpack, unpackOpts);
-            if (res.code !== 0)
-                throw new Error(`upload to ${ctx.label}:${incoming} failed: remote tar exited ${res.code}: ${(0,context/* lastLines */.w$)(res.stderr, 10) || '(no stderr)'}`);
-            bytes = packed.length;
-        }
-    }
-    else {
-        await (0,context/* runScript */.j3)(ctx, 'trimming the hardlinked copy', trim, trimOpts);
-        bytes = await streamDelta(ctx, source, incoming, diff.send);
-    }
-    const changed = diff.send.filter((p) => manifest.get(p)?.type !== 'd').length;
-    const removed = diff.remove.filter((p) => !manifest.has(p)).length;
-    const secs = ((Date.now() - started) / 1000).toFixed(2);
-    // What changed, in the files' own bytes; the tar stream adds headers and pads to 10 kB blocks.
-    const size = (n) => (n < 1000 ? `${n} B` : `${(n / 1e3).toFixed(1)} kB`);
-    return `delta: ${changed} changed, ${removed} removed of ${manifest.size} paths, ${size(payload)} of files (${size(bytes)} sent) in ${secs} s`;
-}
-/** A delta too large for memory: its own tar stream, on a channel of its own. */
-async function streamDelta(ctx, source, incoming, send) {
-    if (send.length === 0)
-        return 0;
-    const up = await ctx.remote.upload(source, incoming, {
-        exclude: ctx.settings.app.exclude,
-        sudo: true,
-        asUser: ctx.paths.buildUser,
-        discardOnFailure: true,
-        files: send
-    });
-    return up.bytes;
 }
 
 ;// CONCATENATED MODULE: ./src/steps/venv.ts
@@ -6237,9 +6244,8 @@ trap 'rm -rf -- "$d"' EXIT
 pid=""
 n=0
 # Requests come through a pump: when the channel ends (the run closed it, a cancel abandoned it, or
-# the runner is gone and sshd closed it), the pump TERMs this shell, which ends the running command
-# at once. Waiting commands run here (check, candidate, verify), and write to files, not the channel:
-# nothing else would tell them the runner is gone.
+# sshd closed it: the runner is gone), the pump TERMs this shell, which ends the running command. It
+# writes to files, not the channel: nothing else would tell a waiting one that the runner is gone.
 mkfifo "$d/q" || exit 1
 # (A background job's stdin would be /dev/null: the channel goes through fd 4.)
 exec 4<&0
