@@ -79068,6 +79068,23 @@ function remoteUnpackCommand(remoteDir, opts = {}) {
     const body = opts.discard ? `${unpack} || { rc=$?; rm -rf -- ${dir}; exit "$rc"; }` : unpack;
     return opts.asUser ? asUser(opts.asUser, body) : body;
 }
+/** The -T list of the named paths, NUL-separated (any byte but NUL may stand in a file name). */
+async function writeFileList(scratch, files) {
+    const list = (0,external_node_path_namespaceObject.join)(scratch, 'files');
+    await (0,promises_namespaceObject.writeFile)(list, files.map((f) => `./${f}\0`).join(''));
+    return list;
+}
+const listedFiles = (list) => ['--no-recursion', '--null', '-T', list];
+/** tar creating an archive of `what` (relative to localDir) on its stdout. */
+function tarArgs(localDir, what, extra = []) {
+    return ['-C', localDir, '-c', ...extra, '-f', '-', '--numeric-owner', ...what];
+}
+function localTar(args) {
+    return (0,external_node_child_process_namespaceObject.spawn)('tar', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+}
+function noLocalTar(err) {
+    return new Error(`upload: could not run local tar: ${err.message} (GNU tar is required on the runner)`);
+}
 /**
  * Sends localDir as ONE tar stream over ONE exec channel and unpacks it in remoteDir. One channel
  * instead of SFTP's round trip per file: thousands of small files cost about what their bytes
@@ -79085,12 +79102,7 @@ async function uploadDirectory(remote, localDir, remoteDir, opts, logger) {
     // refuses to open through /dev/fd.)
     const scratch = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'gunicorn-deploy-upload-'));
     try {
-        let list;
-        if (opts.files) {
-            // NUL-separated: any byte but NUL may stand in a file name.
-            list = (0,external_node_path_namespaceObject.join)(scratch, 'files');
-            await (0,promises_namespaceObject.writeFile)(list, opts.files.map((f) => `./${f}\0`).join(''));
-        }
+        const list = opts.files ? await writeFileList(scratch, opts.files) : undefined;
         return await send(remote, localDir, remoteDir, opts, logger, (0,external_node_path_namespaceObject.join)(scratch, 'index'), started, list);
     }
     finally {
@@ -79098,23 +79110,10 @@ async function uploadDirectory(remote, localDir, remoteDir, opts, logger) {
     }
 }
 async function send(remote, localDir, remoteDir, opts, logger, indexFile, started, list) {
-    const what = list ? ['--no-recursion', '--null', '-T', list] : [...tarExcludeArgs(opts.exclude), '.'];
-    const args = [
-        '-C',
-        localDir,
-        '-c',
-        '-v',
-        `--index-file=${indexFile}`,
-        '-f',
-        '-',
-        '--numeric-owner',
-        ...what
-    ];
+    const what = list ? listedFiles(list) : [...tarExcludeArgs(opts.exclude), '.'];
+    const args = tarArgs(localDir, what, ['-v', `--index-file=${indexFile}`]);
     logger.debug(`[${remote.label}] upload ${localDir} -> ${remoteDir} (tar ${args.join(' ')})`);
-    const tar = (0,external_node_child_process_namespaceObject.spawn)('tar', args, {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, LC_ALL: 'C' }
-    });
+    const tar = localTar(args);
     let localStderr = '';
     tar.stderr.on('data', (c) => {
         localStderr = (localStderr + c.toString('utf8')).slice(-64 * 1024);
@@ -79161,9 +79160,8 @@ async function send(remote, localDir, remoteDir, opts, logger, indexFile, starte
         tar.stdio[1].destroy();
     }
     const local = await localDone;
-    if (spawnError) {
-        throw new Error(`upload: could not run local tar: ${spawnError.message} (GNU tar is required on the runner)`);
-    }
+    if (spawnError)
+        throw noLocalTar(spawnError);
     const where = `${remote.label}:${remoteDir}`;
     // A local failure (unreadable file) is the cause when both sides fail: the server then only saw
     // a truncated stream.
@@ -79190,9 +79188,7 @@ async function send(remote, localDir, remoteDir, opts, logger, indexFile, starte
 async function packFiles(localDir, files, maxBytes) {
     const scratch = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'gunicorn-deploy-pack-'));
     try {
-        const list = (0,external_node_path_namespaceObject.join)(scratch, 'files');
-        await (0,promises_namespaceObject.writeFile)(list, files.map((f) => `./${f}\0`).join(''));
-        const tar = (0,external_node_child_process_namespaceObject.spawn)('tar', ['-C', localDir, '-c', '-f', '-', '--numeric-owner', '--no-recursion', '--null', '-T', list], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+        const tar = localTar(tarArgs(localDir, listedFiles(await writeFileList(scratch, files))));
         const chunks = [];
         let size = 0;
         let stderr = '';
@@ -79205,7 +79201,7 @@ async function packFiles(localDir, files, maxBytes) {
         });
         tar.stderr.on('data', (c) => (stderr = (stderr + c.toString('utf8')).slice(-64 * 1024)));
         const code = await new Promise((resolve, reject) => {
-            tar.on('error', (err) => reject(new Error(`upload: could not run local tar: ${err.message} (GNU tar is required on the runner)`)));
+            tar.on('error', (err) => reject(noLocalTar(err)));
             tar.on('close', (c) => resolve(c));
         });
         if (size > maxBytes)
@@ -79595,7 +79591,19 @@ function wrapCommand(shell, text, opts) {
     const inner = `timeout -k ${KILL_AFTER_S} ${timeoutSeconds(opts.timeoutMs)} ${shell} -c ${shQuote(text)}`;
     return opts.sudo ? `sudo -n -- ${inner}` : inner;
 }
-/** A Remote over one authenticated SSH connection; every command is its own exec channel. */
+/**
+ * What the server's shell runs for a command line (sh) or a script (bash with `set -euo pipefail`):
+ * one definition, since a request queued ahead is matched by exactly this text.
+ */
+function shellText(kind, text) {
+    return kind === 'script'
+        ? { shell: 'bash', body: `set -euo pipefail\n${text}` }
+        : { shell: 'sh', body: text };
+}
+/**
+ * A Remote over one authenticated SSH connection: root commands through its root shell, streams,
+ * builds and non-root commands on exec channels of their own.
+ */
 class SshRemote {
     ssh;
     target;
@@ -79666,11 +79674,11 @@ class SshRemote {
     queueable(text, opts, kind) {
         if (!opts.sudo || opts.stream || opts.onStdout || opts.stdin instanceof external_node_stream_.Readable)
             return undefined;
-        const body = kind === 'script' ? `set -euo pipefail\n${text}` : text;
+        const { shell, body } = shellText(kind, text);
         if (Buffer.byteLength(body) > MAX_COMMAND_BYTES)
             return undefined;
         return {
-            shell: kind === 'script' ? 'bash' : 'sh',
+            shell,
             text: body,
             timeoutS: timeoutSeconds(opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS),
             stdin: opts.stdin
@@ -79700,22 +79708,20 @@ class SshRemote {
         return taken.answer;
     }
     async exec(command, opts = {}) {
-        const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
-        const viaShell = await this.viaShell('sh', command, command, { ...opts, timeoutMs });
-        if (viaShell)
-            return viaShell;
-        const wrapped = wrapCommand('sh', command, { timeoutMs, sudo: !!opts.sudo && this.needsSudo });
-        return this.run(wrapped, command, { ...opts, timeoutMs });
+        return this.command('exec', command, opts);
     }
     async script(script, opts = {}) {
+        return this.command('script', script, opts);
+    }
+    async command(kind, text, opts) {
         const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
-        // The script travels as a quoted argument, not on stdin, so stdin stays free for data.
-        const body = `set -euo pipefail\n${script}`;
-        const viaShell = await this.viaShell('bash', body, script, { ...opts, timeoutMs });
+        // A script travels as a quoted argument, not on stdin, so stdin stays free for data.
+        const { shell, body } = shellText(kind, text);
+        const viaShell = await this.viaShell(shell, body, text, { ...opts, timeoutMs });
         if (viaShell)
             return viaShell;
-        const wrapped = wrapCommand('bash', body, { timeoutMs, sudo: !!opts.sudo && this.needsSudo });
-        return this.run(wrapped, script, { ...opts, timeoutMs });
+        const wrapped = wrapCommand(shell, body, { timeoutMs, sudo: !!opts.sudo && this.needsSudo });
+        return this.run(wrapped, text, { ...opts, timeoutMs });
     }
     /**
      * A root command that needs no live output and no streamed stdin goes to the connection's
@@ -79802,14 +79808,10 @@ class SshRemote {
                 });
             }
             const res = await answer;
-            if (!res) {
-                // The shell could not start: the follow-ups sent with this request were not sent either.
-                if (!taken)
-                    this.ahead = this.ahead.filter((a) => !next.some((n) => n.text === a.text));
+            // The shell could not start: nothing was sent. The caller runs it on its own channel, and so
+            // does each request queued with it when asked for (its answer is undefined too).
+            if (!res)
                 return undefined;
-            }
-            if (res.skipped)
-                throw new Error(`${this.label}: the remote command was not run because the one sent before it failed`);
             if (aborted)
                 throw this.cancelledError(opts.signal);
             const timedOut = (expired || Date.now() - startedAt >= opts.timeoutMs) && (res.code === 124 || res.code === 137);
@@ -81919,9 +81921,10 @@ async function dependencies(ctx) {
 function sendVenvAhead(ctx, release, deps) {
     ctx.remote.sendNext?.(venvScript(ctx, release, deps, true), LOOKUP_OPTS);
 }
-async function buildVenv(ctx, release) {
+/** resolved: the dependency source the caller already read (venvDependencies), else read here. */
+async function buildVenv(ctx, release, resolved) {
     const d = ctx.settings.deploy;
-    const deps = await dependencies(ctx);
+    const deps = resolved ?? (await dependencies(ctx));
     const what = deps.kind === 'pyproject' ? `the dependencies of ${deps.file}` : `-r ${deps.file}`;
     // Reuse is asked first, through the root shell; only a venv that must be built takes a channel
     // of its own (a cancel, or a runner that is gone, ends pip at once).
@@ -84017,11 +84020,7 @@ venvDeps) {
     // The import check and the candidate each start a Python and import the app (CPU-bound, most of
     // a code-only deploy's time): side by side on the server. The candidate boots after the backup,
     // as before. A check that fails still fails the run; the candidate beside it ends on its own.
-    const candidate = candidateRequest(ctx, release, {
-        envFile: conf.envFile,
-        gunicornConf: conf.gunicornConf
-    });
-    r.sendNextTogether([{ ...check, background: true }, ...backup, candidate]);
+    r.sendNextTogether([{ ...check, background: true }, ...backup, candidateRequest(ctx, release, conf)]);
 }
 function tidyFor(ctx, p, reload) {
     const { release, up } = p;
@@ -84077,7 +84076,7 @@ async function prepareRelease(host, held) {
         // (queued by the upload), else with the venv lookup.
         if (!uploaded.queued)
             sendPreparationAhead(ctx, release, uploaded.cores);
-        const venv = await s('venv', () => buildVenv(ctx, release));
+        const venv = await s('venv', () => buildVenv(ctx, release, deps));
         const staged = await s('config', () => stageConfig(ctx, uploaded.cores));
         if (d.build)
             await s('build', () => buildRelease(ctx, release, staged.envFile));

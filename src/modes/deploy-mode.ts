@@ -90,11 +90,7 @@ function sendPreparationAhead(
   // The import check and the candidate each start a Python and import the app (CPU-bound, most of
   // a code-only deploy's time): side by side on the server. The candidate boots after the backup,
   // as before. A check that fails still fails the run; the candidate beside it ends on its own.
-  const candidate = candidateRequest(ctx, release, {
-    envFile: conf.envFile,
-    gunicornConf: conf.gunicornConf
-  });
-  r.sendNextTogether([{ ...check, background: true }, ...backup, candidate]);
+  r.sendNextTogether([{ ...check, background: true }, ...backup, candidateRequest(ctx, release, conf)]);
 }
 
 /** A release made ready on one server, not yet serving. */
@@ -179,7 +175,7 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
     // together, each run only if the one before it succeeded: with a small delta's own requests
     // (queued by the upload), else with the venv lookup.
     if (!uploaded.queued) sendPreparationAhead(ctx, release, uploaded.cores);
-    const venv = await s('venv', () => buildVenv(ctx, release));
+    const venv = await s('venv', () => buildVenv(ctx, release, deps));
     const staged = await s('config', () => stageConfig(ctx, uploaded.cores));
     if (d.build) await s('build', () => buildRelease(ctx, release, staged.envFile));
     await s('check', () => checkRelease(ctx, release, staged));

@@ -79,7 +79,20 @@ type AheadRequest = Omit<RootShellRun, 'afterOk'> & {
   parts?: Omit<RootShellRun, 'afterOk'>[];
 };
 
-/** A Remote over one authenticated SSH connection; every command is its own exec channel. */
+/**
+ * What the server's shell runs for a command line (sh) or a script (bash with `set -euo pipefail`):
+ * one definition, since a request queued ahead is matched by exactly this text.
+ */
+function shellText(kind: 'script' | 'exec', text: string): { shell: 'sh' | 'bash'; body: string } {
+  return kind === 'script'
+    ? { shell: 'bash', body: `set -euo pipefail\n${text}` }
+    : { shell: 'sh', body: text };
+}
+
+/**
+ * A Remote over one authenticated SSH connection: root commands through its root shell, streams,
+ * builds and non-root commands on exec channels of their own.
+ */
 export class SshRemote implements Remote {
   readonly label: string;
   private closed = false;
@@ -154,10 +167,10 @@ export class SshRemote implements Remote {
 
   private queueable(text: string, opts: ExecOptions, kind: 'script' | 'exec'): AheadRequest | undefined {
     if (!opts.sudo || opts.stream || opts.onStdout || opts.stdin instanceof Readable) return undefined;
-    const body = kind === 'script' ? `set -euo pipefail\n${text}` : text;
+    const { shell, body } = shellText(kind, text);
     if (Buffer.byteLength(body) > MAX_COMMAND_BYTES) return undefined;
     return {
-      shell: kind === 'script' ? 'bash' : 'sh',
+      shell,
       text: body,
       timeoutS: timeoutSeconds(opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS),
       stdin: opts.stdin as string | Buffer | undefined
@@ -196,21 +209,21 @@ export class SshRemote implements Remote {
   }
 
   async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
-    const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
-    const viaShell = await this.viaShell('sh', command, command, { ...opts, timeoutMs });
-    if (viaShell) return viaShell;
-    const wrapped = wrapCommand('sh', command, { timeoutMs, sudo: !!opts.sudo && this.needsSudo });
-    return this.run(wrapped, command, { ...opts, timeoutMs });
+    return this.command('exec', command, opts);
   }
 
   async script(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    return this.command('script', script, opts);
+  }
+
+  private async command(kind: 'script' | 'exec', text: string, opts: ExecOptions): Promise<ExecResult> {
     const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
-    // The script travels as a quoted argument, not on stdin, so stdin stays free for data.
-    const body = `set -euo pipefail\n${script}`;
-    const viaShell = await this.viaShell('bash', body, script, { ...opts, timeoutMs });
+    // A script travels as a quoted argument, not on stdin, so stdin stays free for data.
+    const { shell, body } = shellText(kind, text);
+    const viaShell = await this.viaShell(shell, body, text, { ...opts, timeoutMs });
     if (viaShell) return viaShell;
-    const wrapped = wrapCommand('bash', body, { timeoutMs, sudo: !!opts.sudo && this.needsSudo });
-    return this.run(wrapped, script, { ...opts, timeoutMs });
+    const wrapped = wrapCommand(shell, body, { timeoutMs, sudo: !!opts.sudo && this.needsSudo });
+    return this.run(wrapped, text, { ...opts, timeoutMs });
   }
 
   /**
@@ -303,15 +316,9 @@ export class SshRemote implements Remote {
         });
       }
       const res = await answer;
-      if (!res) {
-        // The shell could not start: the follow-ups sent with this request were not sent either.
-        if (!taken) this.ahead = this.ahead.filter((a) => !next.some((n) => n.text === a.text));
-        return undefined;
-      }
-      if (res.skipped)
-        throw new Error(
-          `${this.label}: the remote command was not run because the one sent before it failed`
-        );
+      // The shell could not start: nothing was sent. The caller runs it on its own channel, and so
+      // does each request queued with it when asked for (its answer is undefined too).
+      if (!res) return undefined;
       if (aborted) throw this.cancelledError(opts.signal);
       const timedOut =
         (expired || Date.now() - startedAt >= opts.timeoutMs) && (res.code === 124 || res.code === 137);

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +45,28 @@ export function remoteUnpackCommand(
   return opts.asUser ? asUser(opts.asUser, body) : body;
 }
 
+/** The -T list of the named paths, NUL-separated (any byte but NUL may stand in a file name). */
+async function writeFileList(scratch: string, files: string[]): Promise<string> {
+  const list = join(scratch, 'files');
+  await writeFile(list, files.map((f) => `./${f}\0`).join(''));
+  return list;
+}
+
+const listedFiles = (list: string): string[] => ['--no-recursion', '--null', '-T', list];
+
+/** tar creating an archive of `what` (relative to localDir) on its stdout. */
+function tarArgs(localDir: string, what: string[], extra: string[] = []): string[] {
+  return ['-C', localDir, '-c', ...extra, '-f', '-', '--numeric-owner', ...what];
+}
+
+function localTar(args: string[]): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn('tar', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+}
+
+function noLocalTar(err: Error): Error {
+  return new Error(`upload: could not run local tar: ${err.message} (GNU tar is required on the runner)`);
+}
+
 /**
  * Sends localDir as ONE tar stream over ONE exec channel and unpacks it in remoteDir. One channel
  * instead of SFTP's round trip per file: thousands of small files cost about what their bytes
@@ -68,12 +90,7 @@ export async function uploadDirectory(
   // refuses to open through /dev/fd.)
   const scratch = await mkdtemp(join(tmpdir(), 'gunicorn-deploy-upload-'));
   try {
-    let list: string | undefined;
-    if (opts.files) {
-      // NUL-separated: any byte but NUL may stand in a file name.
-      list = join(scratch, 'files');
-      await writeFile(list, opts.files.map((f) => `./${f}\0`).join(''));
-    }
+    const list = opts.files ? await writeFileList(scratch, opts.files) : undefined;
     return await send(remote, localDir, remoteDir, opts, logger, join(scratch, 'index'), started, list);
   } finally {
     await rm(scratch, { recursive: true, force: true });
@@ -90,23 +107,10 @@ async function send(
   started: number,
   list?: string
 ): Promise<UploadResult> {
-  const what = list ? ['--no-recursion', '--null', '-T', list] : [...tarExcludeArgs(opts.exclude), '.'];
-  const args = [
-    '-C',
-    localDir,
-    '-c',
-    '-v',
-    `--index-file=${indexFile}`,
-    '-f',
-    '-',
-    '--numeric-owner',
-    ...what
-  ];
+  const what = list ? listedFiles(list) : [...tarExcludeArgs(opts.exclude), '.'];
+  const args = tarArgs(localDir, what, ['-v', `--index-file=${indexFile}`]);
   logger.debug(`[${remote.label}] upload ${localDir} -> ${remoteDir} (tar ${args.join(' ')})`);
-  const tar = spawn('tar', args, {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LC_ALL: 'C' }
-  });
+  const tar = localTar(args);
 
   let localStderr = '';
   tar.stderr.on('data', (c: Buffer) => {
@@ -157,11 +161,7 @@ async function send(
   }
   const local = await localDone;
 
-  if (spawnError) {
-    throw new Error(
-      `upload: could not run local tar: ${spawnError.message} (GNU tar is required on the runner)`
-    );
-  }
+  if (spawnError) throw noLocalTar(spawnError);
   const where = `${remote.label}:${remoteDir}`;
   // A local failure (unreadable file) is the cause when both sides fail: the server then only saw
   // a truncated stream.
@@ -194,13 +194,7 @@ export async function packFiles(
 ): Promise<Buffer | undefined> {
   const scratch = await mkdtemp(join(tmpdir(), 'gunicorn-deploy-pack-'));
   try {
-    const list = join(scratch, 'files');
-    await writeFile(list, files.map((f) => `./${f}\0`).join(''));
-    const tar = spawn(
-      'tar',
-      ['-C', localDir, '-c', '-f', '-', '--numeric-owner', '--no-recursion', '--null', '-T', list],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } }
-    );
+    const tar = localTar(tarArgs(localDir, listedFiles(await writeFileList(scratch, files))));
     const chunks: Buffer[] = [];
     let size = 0;
     let stderr = '';
@@ -211,11 +205,7 @@ export async function packFiles(
     });
     tar.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString('utf8')).slice(-64 * 1024)));
     const code = await new Promise<number | null>((resolve, reject) => {
-      tar.on('error', (err) =>
-        reject(
-          new Error(`upload: could not run local tar: ${err.message} (GNU tar is required on the runner)`)
-        )
-      );
+      tar.on('error', (err) => reject(noLocalTar(err)));
       tar.on('close', (c) => resolve(c));
     });
     if (size > maxBytes) return undefined;

@@ -199,9 +199,14 @@ export function sendVenvAhead(ctx: DeployContext, release: string, deps: Depende
   ctx.remote.sendNext?.(venvScript(ctx, release, deps, true), LOOKUP_OPTS);
 }
 
-export async function buildVenv(ctx: DeployContext, release: string): Promise<VenvResult> {
+/** resolved: the dependency source the caller already read (venvDependencies), else read here. */
+export async function buildVenv(
+  ctx: DeployContext,
+  release: string,
+  resolved?: DependencySource
+): Promise<VenvResult> {
   const d = ctx.settings.deploy;
-  const deps = await dependencies(ctx);
+  const deps = resolved ?? (await dependencies(ctx));
   const what = deps.kind === 'pyproject' ? `the dependencies of ${deps.file}` : `-r ${deps.file}`;
   // Reuse is asked first, through the root shell; only a venv that must be built takes a channel
   // of its own (a cancel, or a runner that is gone, ends pip at once).
