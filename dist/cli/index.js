@@ -79287,10 +79287,10 @@ function splitTogether(group, count) {
  * stderr to files, and answers with the command's stdout, `\nTOKEN out`, its stderr and
  * `\nTOKEN rc CODE`. Requests may be written several at once (the shell reads the next one only
  * after answering the previous); a header ending in ` after-ok` asks for that command only if the
- * one before it exited 0, else the answer is `\nTOKEN rc 255 skipped` and nothing runs. The token is fresh per command and never given to it, so nothing the command
- * prints can end or fake an answer. TERM to the shell (a cancelled run) ends the running command
- * the way TERM to a single command does. Few processes per command (head, timeout, the shell, one
- * cat): every fork costs ~1-2 ms.
+ * one before it exited 0, else the answer is `\nTOKEN rc 255 skipped` and nothing runs. The token
+ * is fresh per command and never given to it, so nothing the command prints can end or fake an
+ * answer. TERM to the shell ends the running command as it ends a single command. Few processes
+ * per command (head, timeout, the shell, one cat): every fork costs ~1-2 ms.
  */
 function rootShellDriver(killAfterS) {
     // The folder is in RAM (tmpfs) or the shell does not start: stdin (secrets) never touches a disk.
@@ -79300,9 +79300,8 @@ function rootShellDriver(killAfterS) {
 trap 'rm -rf -- "$d"' EXIT
 pid=""
 n=0
-# Requests come through a pump: when the channel ends (the run closed it, a cancel abandoned it, or
-# sshd closed it: the runner is gone), the pump TERMs this shell, which ends the running command. It
-# writes to files, not the channel: nothing else would tell a waiting one that the runner is gone.
+# Requests come through a pump: when the channel ends (closed by the run, a cancel, or sshd once the
+# runner is gone), it TERMs this shell, which ends the running command (it writes to files, unaware).
 mkfifo "$d/q" || exit 1
 # (A background job's stdin would be /dev/null: the channel goes through fd 4.)
 exec 4<&0
@@ -79329,6 +79328,7 @@ while IFS=' ' read -r tok sh tmo slen ilen after <&3; do
   fi
   timeout -k ${killAfterS} "$tmo" "$sh" -c "$script" < "$i" > "$o" 2> "$e" &
   pid=$!
+  [ "$cancelled" = 0 ] || kill -TERM "$pid" 2>/dev/null # a TERM that came before pid was set
   wait "$pid"; rc=$?
   # A TERM (cancel) interrupts wait: wait again for the command's own end.
   while kill -0 "$pid" 2>/dev/null; do wait "$pid"; rc=$?; done
