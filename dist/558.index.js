@@ -1334,42 +1334,31 @@ async function buildRelease(ctx, release, envFile) {
 var config = __webpack_require__(8445);
 // EXTERNAL MODULE: ./src/deploy/release-record.ts
 var release_record = __webpack_require__(4040);
+// EXTERNAL MODULE: ./src/steps/candidate.ts
+var candidate = __webpack_require__(2138);
+// EXTERNAL MODULE: ./src/steps/preload-list.ts
+var preload_list = __webpack_require__(3463);
 ;// CONCATENATED MODULE: ./src/steps/check.ts
 
 
 
 
 
+
+
 const MARKER = '--- gunicorn-deploy: libraries ---';
-/**
- * gunicorn --check-config, plus, at exit, the modules the app's import loaded from the
- * interpreter's and the venv's folders, never from the release: the app's own code must be
- * imported fresh by every new worker, or a reload would serve old code.
- */
-const CHECK_AND_LIST = `import atexit, os, sys
+/** gunicorn --check-config, plus, at exit, the libraries the app's import loaded. */
+const CHECK_AND_LIST = `import atexit, sys
+${preload_list/* LIBRARIES_FN */.J}
 def listing():
-    release = os.path.realpath(os.getcwd()) + os.sep
-    roots = tuple({os.path.realpath(p) + os.sep for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)})
-    names = []
-    for name, mod in list(sys.modules.items()):
-        f = getattr(mod, "__file__", None)
-        if name == "__main__" or not isinstance(f, str):
-            continue
-        f = os.path.realpath(f)
-        if f.startswith(roots) and not f.startswith(release):
-            names.append(name)
     sys.stdout.flush()
-    sys.stdout.write("\\n${MARKER}\\n" + "\\n".join(names) + "\\n")
+    sys.stdout.write("\\n${MARKER}\\n" + "\\n".join(libraries()) + "\\n")
     sys.stdout.flush()
 atexit.register(listing)
 sys.argv[0] = "gunicorn"
 from gunicorn.app.wsgiapp import run
 run()
 `;
-/** Root-owned, readable by the app's user (Gunicorn's master reads it): one list per release. */
-function preloadDir(ctx) {
-    return ctx.paths.preloadDir;
-}
 function checkCommand(ctx, release, staged) {
     const rel = ctx.paths.releaseDir(release);
     const preload = ctx.settings.deploy.preloadLibraries;
@@ -1395,20 +1384,13 @@ function checkCommand(ctx, release, staged) {
     if (!preload)
         return `${built}\n${run}`;
     const q = quote/* shQuote */.U;
-    const dir = preloadDir(ctx);
-    const list = `${dir}/${release}`;
-    // Only for a release that passed; the app's own output is passed on without the list. Lists of
-    // releases no longer on the server go.
+    // Only for a release that passed; the app's own output is passed on without the list.
     return `${built}
 out=$(mktemp) && trap 'rm -f "$out"' EXIT
 rc=0; ${run} > "$out" || rc=$?
 awk -v m=${q(MARKER)} '$0 == m { exit } { print }' "$out"
 if [ "$rc" = 0 ]; then
-  install -d -m 0750 -o root -g ${q(ctx.paths.user)} ${q(dir)}
-  for f in ${q(dir)}/*; do [ -e "$f" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$f")" ] || rm -f -- "$f"; done
-  rm -f ${q(list)}
-  awk -v m=${q(MARKER)} 'found { print } $0 == m { found = 1 }' "$out" > ${q(list)}
-  chmod 0640 ${q(list)}; chown root:${q(ctx.paths.user)} ${q(list)}
+${(0,preload_list/* installPreloadList */.j)(ctx, release, `awk -v m=${q(MARKER)} 'found { print } $0 == m { found = 1 }' "$out"`)}
 fi
 exit "$rc"`;
 }
@@ -1420,16 +1402,28 @@ function checkRequest(ctx, release, staged) {
 }
 async function checkRelease(ctx, release, staged) {
     const res = await ctx.remote.exec(checkCommand(ctx, release, staged), CHECK_OPTS);
-    if (res.code !== 0) {
-        throw new step/* DeployError */.sH(`the new release does not load (${ctx.settings.deploy.wsgiApp}); nothing was switched${(0,step/* keepsServing */.z8)(ctx)}:\n${(0,context/* lastLines */.w$)(res.stderr + res.stdout, 25)}`, 'Fix the import error (run the app locally with gunicorn --check-config) and deploy again.');
+    if (res.code !== 0)
+        throw doesNotLoad(ctx, (0,context/* lastLines */.w$)(res.stderr + res.stdout, 25));
+    return { detail: `${ctx.settings.deploy.wsgiApp} imports` };
+}
+function doesNotLoad(ctx, lines) {
+    return new step/* DeployError */.sH(`the new release does not load (${ctx.settings.deploy.wsgiApp}); nothing was switched${(0,step/* keepsServing */.z8)(ctx)}:\n${lines}`, 'Fix the import error (run the app locally with gunicorn --check-config) and deploy again.');
+}
+/**
+ * The check as the candidate's worker made it (candidateScript with importCheck): its import
+ * decides, before the candidate's answers do. Its time is the candidate's, up to the import.
+ */
+function checkedByCandidate(ctx, run) {
+    const c = run.candidate;
+    if (c.imported === undefined)
+        throw (0,candidate/* refusal */.x5)(ctx, run);
+    if (!c.imported) {
+        const why = c.why ? `its candidate ${c.why}` : '';
+        throw doesNotLoad(ctx, [why, c.log].filter((l) => l).join('\n'));
     }
-    // Sent in a group, it ran beside the backup and the candidate boot: its time overlaps theirs.
-    const beside = res.serverMs === undefined ? '' : ' (beside the candidate boot)';
-    return { detail: `${ctx.settings.deploy.wsgiApp} imports${beside}`, ms: res.serverMs };
+    return { detail: `${ctx.settings.deploy.wsgiApp} imports (in the candidate's worker)`, ms: c.importMs };
 }
 
-// EXTERNAL MODULE: ./src/steps/candidate.ts
-var candidate = __webpack_require__(2138);
 ;// CONCATENATED MODULE: ./src/steps/backup.ts
 
 
@@ -2093,6 +2087,15 @@ async function noteCancelled(host, ctx, why) {
     await (0,steps_history/* recordHistory */.cJ)({ ...ctx, remote: (0,cancel/* uncancellable */.WQ)(ctx.remote) }, { event: 'deploy', release, status: 'cancelled', why });
 }
 /**
+ * Without a build command, a pre-activate hook or download-backup (each needs the runner between
+ * the backup and the candidate), the candidate's worker is the import check: one Python importing
+ * the app, not two (most of a code-only deploy's CPU).
+ */
+function checkedByCandidateBoot(ctx) {
+    const d = ctx.settings.deploy;
+    return !d.build && !d.preActivate && !d.downloadBackup && !!ctx.remote.sendNextTogether;
+}
+/**
  * Queues, behind the venv lookup, what follows it up to the candidate, as far as no step between
  * needs the runner: a build command or a pre-activate hook stop the queue (the candidate must see
  * what the migrations did).
@@ -2107,18 +2110,15 @@ venvDeps) {
     if (d.build)
         return;
     const conf = (0,config/* stagedPaths */.Dx)(ctx);
-    const check = checkRequest(ctx, release, conf);
     const backup = backupRequest(ctx, release);
     const r = ctx.remote;
-    if (d.preActivate || d.downloadBackup || !r.sendNextTogether) {
-        for (const q of [check, ...backup])
+    if (!checkedByCandidateBoot(ctx)) {
+        for (const q of [...backup, checkRequest(ctx, release, conf)])
             r.sendNext?.(q.text, q.opts, q.kind);
         return;
     }
-    // The import check and the candidate each start a Python and import the app (CPU-bound, most of
-    // a code-only deploy's time): side by side on the server. The candidate boots after the backup,
-    // as before. A check that fails still fails the run; the candidate beside it ends on its own.
-    r.sendNextTogether([{ ...check, background: true }, ...backup, (0,candidate/* candidateRequest */.vy)(ctx, release, conf)]);
+    // One group: each part reports its own server time, which the step table shows.
+    r.sendNextTogether?.([...backup, (0,candidate/* candidateRequest */.vy)(ctx, release, conf, true)]);
 }
 function tidyFor(ctx, p, reload) {
     const { release, up } = p;
@@ -2178,7 +2178,6 @@ async function prepareRelease(host, held) {
         const staged = await s('config', () => (0,config/* stageConfig */.dx)(ctx, uploaded.cores));
         if (d.build)
             await s('build', () => buildRelease(ctx, release, staged.envFile));
-        await s('check', () => checkRelease(ctx, release, staged));
         await s('backup', () => backupDatabase(ctx, release));
         if (d.downloadBackup && ctx.facts.backup) {
             const file = ctx.facts.backup;
@@ -2187,12 +2186,16 @@ async function prepareRelease(host, held) {
                 : d.downloadBackup;
             await s('download backup', () => downloadBackup(ctx, { id: file.split('/').pop(), time: '', size: 0, takenBy: '', integrity: 'ok' }, file.slice(0, file.lastIndexOf('/')), dest));
         }
+        const conf = { envFile: staged.envFile, gunicornConf: staged.gunicornConf };
+        const booting = checkedByCandidateBoot(ctx) ? (0,candidate/* runCandidate */.pl)(ctx, release, conf, true) : undefined;
+        booting?.catch(() => undefined);
+        await s('check', () => booting ? booting.then((run) => checkedByCandidate(ctx, run)) : checkRelease(ctx, release, staged));
         await s('pre-activate', () => runHook(ctx, 'pre-activate', d.preActivate, release, staged.envFile));
         // What the migration left: a rollback may put the backup back only if nothing wrote since.
         if (d.preActivate && d.sqliteDb && ctx.facts.backup)
             migrated = await fingerprintDatabase(ctx);
         // Last before the switch: after the migrations, which the new code may need to answer.
-        await s('candidate', () => (0,candidate/* bootCandidate */.kM)(ctx, release, { envFile: staged.envFile, gunicornConf: staged.gunicornConf }));
+        await s('candidate', async () => (0,candidate/* candidateOutcome */.gE)(ctx, await (booting ?? (0,candidate/* runCandidate */.pl)(ctx, release, conf))));
         return {
             lock,
             up: uploaded,
@@ -7437,13 +7440,24 @@ async function packFiles(localDir, files, maxBytes) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   gE: () => (/* binding */ candidateOutcome),
 /* harmony export */   kM: () => (/* binding */ bootCandidate),
-/* harmony export */   vy: () => (/* binding */ candidateRequest)
+/* harmony export */   pl: () => (/* binding */ runCandidate),
+/* harmony export */   vy: () => (/* binding */ candidateRequest),
+/* harmony export */   x5: () => (/* binding */ refusal)
 /* harmony export */ });
 /* unused harmony exports GRACE_MS, GRACE_ANSWERS, candidateUnit, candidateScript, parseCandidate */
-/* harmony import */ var _deploy_health_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1873);
-/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9038);
+/* harmony import */ var _deploy_health_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1873);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9038);
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3342);
+/* harmony import */ var _deploy_app_run_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(5312);
+/* harmony import */ var _deploy_release_record_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4040);
+/* harmony import */ var _preload_list_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3463);
+/* harmony import */ var _switch_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(499);
+
+
+
+
 
 
 
@@ -7456,31 +7470,66 @@ function candidateUnit(ctx) {
     return ctx.paths.candidateUnit;
 }
 /**
+ * Gunicorn, with one hook of ours after the user's config: once a worker has imported the app, it
+ * writes the libraries it loaded to the unit's runtime folder (\`loaded\`). That file is the import
+ * check's answer, and its list is the one the master preloads.
+ */
+const IMPORT_HOOK = `import os, sys
+${_preload_list_js__WEBPACK_IMPORTED_MODULE_3__/* .LIBRARIES_FN */ .J}
+from gunicorn.app.wsgiapp import WSGIApplication
+class Candidate(WSGIApplication):
+    def load_config(self):
+        super().load_config()
+        theirs = self.cfg.post_worker_init
+        def loaded(worker):
+            path = os.path.join(os.environ["RUNTIME_DIRECTORY"], "loaded")
+            with open(path + ".tmp", "w") as f:
+                f.write("".join(n + "\\n" for n in libraries()))
+            os.replace(path + ".tmp", path)
+            theirs(worker)
+        self.cfg.set("post_worker_init", loaded)
+sys.argv[0] = "gunicorn"
+Candidate("%(prog)s [OPTIONS] [APP_MODULE]").run()
+`;
+/**
  * Boots `release` the way the service runs it (its venv, the given environment file and Gunicorn
  * config, as the app user, with the unit's sandboxing) but on a private unix socket with one
  * worker and no socket activation, then asks it for health-path (200, with health-expect) and every
  * smoke path (2xx/3xx). A definite wrong answer fails after a short grace; only refused connections
  * and timeouts wait up to health-timeout. The unit is always stopped and its socket removed (a
  * proven one in the background).
+ *
+ * With importCheck, the candidate is also the import check (one Python importing the app, not two
+ * side by side): it says whether its worker imported the app (\`import=ok|failed\`), records the
+ * release built, and writes the worker's libraries as the release's preload list.
  */
-function candidateScript(ctx, release, conf) {
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shQuote */ .U;
+function candidateScript(ctx, release, conf, importCheck = false) {
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U;
     const p = ctx.paths;
     const d = ctx.settings.deploy;
     const rel = p.releaseDir(release);
     const unit = candidateUnit(ctx);
     const rundir = `/run/${unit}`;
     const sock = `${rundir}/gunicorn.sock`;
-    const host = (0,_deploy_health_js__WEBPACK_IMPORTED_MODULE_2__/* .healthHost */ .d)(ctx.settings);
+    const host = (0,_deploy_health_js__WEBPACK_IMPORTED_MODULE_5__/* .healthHost */ .d)(ctx.settings);
     const checks = [
         `check ${q(d.healthPath)} health`,
         ...d.smokePaths.map((sp) => `check ${q(sp)} smoke`)
     ].join(' && ');
-    return `
+    const gunicorn = importCheck ? `-c ${q(IMPORT_HOOK)}` : '-m gunicorn';
+    // Read as the app's user: the runtime folder is the app's, so a link there must not lead root.
+    const loadedList = (0,_deploy_app_run_js__WEBPACK_IMPORTED_MODULE_6__/* .asUser */ .ex)(p.user, 'head -c 1048576 -- "$1"', ['"$rundir/loaded"']);
+    const imported = importCheck
+        ? `if [ -n "$import_ms" ] || [ -e "$rundir/loaded" ]; then echo "import=ok"; echo "import_ms=\${import_ms:-$(( $(ms) - start ))}"; else echo "import=failed"; fi`
+        : '';
+    return `${importCheck ? (0,_deploy_release_record_js__WEBPACK_IMPORTED_MODULE_1__/* .stateCommand */ .t7)(ctx, release, 'built') : ''}
 unit=${q(unit)}
+rundir=${q(rundir)}
+import_ms=
 sock=${q(sock)}
 body=$(mktemp)
 ms() { local t=\${EPOCHREALTIME/./}; echo $((10#$t / 1000)); }
+${_switch_js__WEBPACK_IMPORTED_MODULE_2__/* .NAP_FN */ .lQ}
 stop_candidate() { systemctl stop "$unit.service" >/dev/null 2>&1 || true; systemctl reset-failed "$unit.service" >/dev/null 2>&1 || true; }
 # Stopped whatever ends this script; and systemd itself ends it after RuntimeMaxSec should the
 # script be killed before its trap runs.
@@ -7493,7 +7542,7 @@ systemd-run --unit="$unit" --quiet --collect --service-type=exec \\
   -p RuntimeDirectory="$unit" -p PrivateTmp=yes -p NoNewPrivileges=yes -p ProtectSystem=full \\
   -p KillSignal=SIGINT -p TimeoutStopSec=5 -p RuntimeMaxSec=${Math.ceil(d.healthTimeoutMs / 1000) + 120} \\
   --setenv=PATH=${q(`${rel}/.venv/bin:/usr/local/bin:/usr/bin:/bin`)} --setenv=PWD=${q(rel)} \\
-  -- ${q(`${rel}/.venv/bin/python`)} -m gunicorn -c ${q(conf.gunicornConf)} --chdir ${q(rel)} \\
+  -- ${q(`${rel}/.venv/bin/python`)} ${gunicorn} -c ${q(conf.gunicornConf)} --chdir ${q(rel)} \\
   --bind "unix:$sock" --workers 1 --error-logfile - --access-logfile /dev/null ${q(d.wsgiApp)}
 start=$(ms); deadline=$((start + ${d.healthTimeoutMs}))
 bad_since=""; bad_count=0; polls=0
@@ -7513,9 +7562,12 @@ check() {
   return 1
 }
 while :; do
+  ${importCheck ? '[ -n "$import_ms" ] || [ ! -e "$rundir/loaded" ] || import_ms=$(( $(ms) - start ))' : ''}
   if ! systemctl is-active --quiet "$unit.service"; then code=000; why="Gunicorn exited before it served"; gone=yes; break; fi
   if ${checks}; then
     echo "candidate=ok"; echo "ms=$(( $(ms) - start ))"
+    ${imported}
+    ${importCheck && d.preloadLibraries ? (0,_preload_list_js__WEBPACK_IMPORTED_MODULE_3__/* .installPreloadList */ .j)(ctx, release, loadedList) : ''}
     # Proven: it stops in the background (its Gunicorn's shutdown is not on the deploy's path); the
     # next candidate's stop waits for it, and RuntimeMaxSec ends it should nothing else.
     trap - EXIT; rm -f "$body"
@@ -7531,8 +7583,9 @@ while :; do
   fi
   [ "$now" -lt "$deadline" ] || { why="$why within ${Math.round(d.healthTimeoutMs / 100) / 10} s"; break; }
   polls=$((polls + 1))
-  if [ "$polls" -le 20 ]; then sleep 0.05; else sleep 0.2; fi
+  if [ "$polls" -le 20 ]; then nap 0.05; else nap 0.2; fi
 done
+${imported}
 echo "candidate=refused"
 echo "status=$code"
 echo "why=$why"
@@ -7549,7 +7602,7 @@ function parseCandidate(stdout) {
     const [head, rest = ''] = stdout.split('\n--- body\n');
     const facts = {};
     for (const line of (head ?? '').split('\n--- log\n')[0].split('\n')) {
-        const m = /^([a-z]+)=(.*)$/.exec(line);
+        const m = /^([a-z_]+)=(.*)$/.exec(line);
         if (m)
             facts[m[1]] = m[2];
     }
@@ -7562,30 +7615,41 @@ function parseCandidate(stdout) {
         status: facts.status ?? '',
         body,
         log,
-        ms: Number(facts.ms ?? 0)
+        ms: Number(facts.ms ?? 0),
+        ...(facts.import === undefined
+            ? {}
+            : { imported: facts.import === 'ok', importMs: Number(facts.import_ms ?? 0) })
     };
 }
-/**
- * The candidate boot as a step: nothing users see changes whatever it finds. The error says what
- * answered, with the first lines of the body and Gunicorn's last lines.
- */
 function candidateOpts(ctx) {
     return { sudo: true, ownChannel: true, timeoutMs: ctx.settings.deploy.healthTimeoutMs + 60_000 };
 }
-/** The candidate boot as a request to queue; bootCandidate then takes its answer. */
-function candidateRequest(ctx, release, conf) {
-    return { text: candidateScript(ctx, release, conf), opts: candidateOpts(ctx) };
+/** The candidate boot as a request to queue; runCandidate (the same arguments) then takes its answer. */
+function candidateRequest(ctx, release, conf, importCheck = false) {
+    return { text: candidateScript(ctx, release, conf, importCheck), opts: candidateOpts(ctx) };
 }
-async function bootCandidate(ctx, release, conf) {
+async function runCandidate(ctx, release, conf, importCheck = false) {
+    const res = await ctx.remote.script(candidateScript(ctx, release, conf, importCheck), candidateOpts(ctx));
+    return { release, res, candidate: parseCandidate(res.stdout) };
+}
+/**
+ * A refused candidate: nothing users see changed whatever it found. The error says what answered,
+ * with the first lines of the body and Gunicorn's last lines.
+ */
+function refusal(ctx, run) {
+    const { res, candidate: c, release } = run;
     const d = ctx.settings.deploy;
-    const res = await ctx.remote.script(candidateScript(ctx, release, conf), candidateOpts(ctx));
-    const c = parseCandidate(res.stdout);
-    if (res.code !== 0 || !c.ok) {
-        const why = c.why || `the candidate check stopped (exit ${res.code}): ${res.stderr.trim().slice(0, 500)}`;
-        throw new _step_js__WEBPACK_IMPORTED_MODULE_0__/* .DeployError */ .sH(`release ${release} was refused before the switch: its candidate ${why}; nothing was switched${(0,_step_js__WEBPACK_IMPORTED_MODULE_0__/* .keepsServing */ .z8)(ctx)}` +
-            (c.body ? `\nThe answer began:\n${c.body}` : '') +
-            (c.log ? `\nGunicorn's last lines:\n${c.log}` : ''), `Run the release locally (gunicorn ${d.wsgiApp}) and ask ${[d.healthPath, ...d.smokePaths].join(', ')} with Host: ${(0,_deploy_health_js__WEBPACK_IMPORTED_MODULE_2__/* .healthHost */ .d)(ctx.settings)}; fix what answers wrong and deploy again.`);
-    }
+    const why = c.why || `the candidate check stopped (exit ${res.code}): ${res.stderr.trim().slice(0, 500)}`;
+    return new _step_js__WEBPACK_IMPORTED_MODULE_0__/* .DeployError */ .sH(`release ${release} was refused before the switch: its candidate ${why}; nothing was switched${(0,_step_js__WEBPACK_IMPORTED_MODULE_0__/* .keepsServing */ .z8)(ctx)}` +
+        (c.body ? `\nThe answer began:\n${c.body}` : '') +
+        (c.log ? `\nGunicorn's last lines:\n${c.log}` : ''), `Run the release locally (gunicorn ${d.wsgiApp}) and ask ${[d.healthPath, ...d.smokePaths].join(', ')} with Host: ${(0,_deploy_health_js__WEBPACK_IMPORTED_MODULE_5__/* .healthHost */ .d)(ctx.settings)}; fix what answers wrong and deploy again.`);
+}
+/** The candidate step's outcome from its run. */
+function candidateOutcome(ctx, run) {
+    const { res, candidate: c } = run;
+    if (res.code !== 0 || !c.ok)
+        throw refusal(ctx, run);
+    const d = ctx.settings.deploy;
     const paths = d.smokePaths.length
         ? ` and ${d.smokePaths.length} smoke path${d.smokePaths.length > 1 ? 's' : ''}`
         : '';
@@ -7593,6 +7657,9 @@ async function bootCandidate(ctx, release, conf) {
         detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s`,
         ms: res.serverMs
     };
+}
+async function bootCandidate(ctx, release, conf) {
+    return candidateOutcome(ctx, await runCandidate(ctx, release, conf));
 }
 
 
@@ -7804,6 +7871,56 @@ async function recordHistory(ctx, entry, also = '') {
 
 /***/ }),
 
+/***/ 3463:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   J: () => (/* binding */ LIBRARIES_FN),
+/* harmony export */   j: () => (/* binding */ installPreloadList)
+/* harmony export */ });
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9038);
+
+// The libraries list of a release, as the import check (check.ts) or the candidate's worker
+// (candidate.ts) makes it, and as root keeps it for the master's config (preload-libraries).
+/**
+ * The modules loaded from the interpreter's and the venv's folders, never from the release (the
+ * working folder): the app's own code must be imported fresh by every new worker, or a reload
+ * would serve old code.
+ */
+const LIBRARIES_FN = `def libraries():
+    import os, sys
+    release = os.path.realpath(os.getcwd()) + os.sep
+    roots = tuple({os.path.realpath(p) + os.sep for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)})
+    names = []
+    for name, mod in list(sys.modules.items()):
+        f = getattr(mod, "__file__", None)
+        if name == "__main__" or not isinstance(f, str):
+            continue
+        f = os.path.realpath(f)
+        if f.startswith(roots) and not f.startswith(release):
+            names.append(name)
+    return names
+`;
+/**
+ * Root writes what `listCommand` prints (one module name a line) as the list of `release` in
+ * /etc/APP/preload: root-owned, readable by the app's user, whose master's config reads it. Lists of
+ * releases no longer on the server go. Only names that are module paths are kept: the list comes
+ * from code the repository controls.
+ */
+function installPreloadList(ctx, release, listCommand) {
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U;
+    const dir = ctx.paths.preloadDir;
+    const list = `${dir}/${release}`;
+    return `install -d -m 0750 -o root -g ${q(ctx.paths.user)} ${q(dir)}
+for f in ${q(dir)}/*; do [ -e "$f" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$f")" ] || rm -f -- "$f"; done
+rm -f ${q(list)}
+{ ${listCommand} | grep -E '^[A-Za-z_][A-Za-z0-9_.]*$' || true; } > ${q(list)}
+chmod 0640 ${q(list)}; chown root:${q(ctx.paths.user)} ${q(list)}`;
+}
+
+
+/***/ }),
+
 /***/ 6691:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -7907,6 +8024,7 @@ ${(0,_deploy_remembered_js__WEBPACK_IMPORTED_MODULE_7__/* .readRememberedCommand
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   U0: () => (/* binding */ switchRelease),
 /* harmony export */   WY: () => (/* binding */ sendSwitchAhead),
+/* harmony export */   lQ: () => (/* binding */ NAP_FN),
 /* harmony export */   tR: () => (/* binding */ CHILDREN_FN)
 /* harmony export */ });
 /* unused harmony exports switchScript, SWITCH_OPTS */
@@ -7914,10 +8032,27 @@ ${(0,_deploy_remembered_js__WEBPACK_IMPORTED_MODULE_7__/* .readRememberedCommand
 /* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9038);
 
 
-/** Shell function: PIDs whose parent is $1 (Gunicorn's workers), without needing procps. */
+/**
+ * Shell: `nap SECONDS` waits like sleep, without starting a process per wait (a read that times
+ * out on a pipe nobody writes to): polling loops look many times a second on a busy server.
+ */
+const NAP_FN = `exec {nap_fd}<> <(:)
+nap() { read -rt "$1" -u "$nap_fd" _ || true; }`;
+/**
+ * Shell function: PIDs whose parent is $1 (Gunicorn's workers), without needing procps. The
+ * kernel's own list (/proc/PID/task/PID/children) is read by bash itself, with no process started:
+ * the verify asks several times a second on a busy server. A kernel without it: every process's
+ * status is read.
+ */
 // Never fails: under pipefail, grep's status (no match, or a process gone between the glob and
 // the read, as old workers are right after a reload) would end the calling script.
-const CHILDREN_FN = `children() { [ -n "$1" ] && [ "$1" != 0 ] || return 0; { grep -l "^PPid:[[:space:]]*$1\\$" /proc/[0-9]*/status 2>/dev/null || true; } | cut -d/ -f3 | tr '\\n' ' '; }`;
+const CHILDREN_FN = `children() {
+  [ -n "$1" ] && [ "$1" != 0 ] || return 0
+  local kids=/proc/$1/task/$1/children line=""
+  if [ -r "$kids" ]; then read -r line < "$kids" || true; echo "$line"; return 0; fi
+  [ -d /proc/$1 ] || return 0
+  { grep -l "^PPid:[[:space:]]*$1\\$" /proc/[0-9]*/status 2>/dev/null || true; } | cut -d/ -f3 | tr '\\n' ' '
+}`;
 /**
  * Flips `current` atomically (a new link renamed over the old one) and tells Gunicorn. HUP when
  * only code changed: the master re-reads its config and forks workers that import the new release
@@ -8017,6 +8152,7 @@ old=" ${oldWorkers === 'saved' ? `$(sed -n 's/^old_workers=//p' ${q(p.lastSwitch
 expected=$(awk '$1 == "workers" && $2 == "=" {print $3}' ${q(p.gunicornConf)} 2>/dev/null)
 expected=\${expected:-1}
 body=$(mktemp)
+${_switch_js__WEBPACK_IMPORTED_MODULE_2__/* .NAP_FN */ .lQ}
 # Proven: the release is recorded live (a rollback target from now on).
 proven() {
 ${(0,_deploy_release_record_js__WEBPACK_IMPORTED_MODULE_1__/* .stateCommand */ .t7)(ctx, release, 'live')}
@@ -8032,9 +8168,9 @@ while :; do
   ok=yes; fresh=0
   for w in $workers; do
     case "$old" in *" $w "*) continue;; esac
-    cwd=$(readlink /proc/$w/cwd 2>/dev/null || true)
-    [ -z "$cwd" ] && continue
-    if [ "$cwd" != "$want" ]; then ok=no; why="worker $w serves $cwd, not the new release"; fi
+    # Compared by bash itself (same folder: device and inode), no readlink per worker and poll.
+    [ -e /proc/$w/cwd ] || continue
+    if ! [ /proc/$w/cwd -ef "$want" ]; then ok=no; why="worker $w serves $(readlink /proc/$w/cwd 2>/dev/null), not the new release"; fi
     fresh=$((fresh + 1))
   done
   if [ "$fresh" -lt "$expected" ]; then ok=no; why="$fresh of $expected new workers running (master pid $main)"; fi
@@ -8055,7 +8191,7 @@ while :; do
   # A line now and then: once the runner is gone (its channel closed), the write fails and ends
   # this loop, instead of polling as root until the deadline.
   [ $((polls % 5)) != 0 ] || echo "poll=$polls"
-  if [ "$polls" -le 10 ]; then sleep 0.05; else sleep 0.2; fi
+  if [ "$polls" -le 10 ]; then nap 0.05; else nap 0.2; fi
 done
 reported=yes
 echo "why=$why"

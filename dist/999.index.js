@@ -2451,11 +2451,6 @@ const STEPS = {
         section: 'build',
         what: 'the build commands (with `build`), in the new release'
     },
-    check: {
-        modes: ['deploy'],
-        section: 'build',
-        what: 'the new release imported as the service would'
-    },
     backup: {
         modes: ['deploy'],
         section: 'build',
@@ -2465,6 +2460,11 @@ const STEPS = {
         modes: ['deploy', 'backups'],
         section: 'build',
         what: 'a backup copied to the runner and checked there'
+    },
+    check: {
+        modes: ['deploy'],
+        section: 'build',
+        what: 'the new release imported as the service would'
     },
     'pre-activate': {
         modes: ['deploy'],

@@ -326,6 +326,17 @@ describe('candidate script', () => {
     expect(callsOf(r, 'curl')).toEqual([]);
   });
 
+  test('as the import check: a Gunicorn gone before its worker imported the app is an import failure', () => {
+    const r = run(candidateScript(ctx, NEW, conf, true), { GD_ACTIVE: 'no' });
+    expect(facts(r.stdout)).toMatchObject({ import: 'failed', candidate: 'refused' });
+    const boot = callsOf(r, 'systemd-run')[0]!;
+    // Our hook around Gunicorn's own entry point, not `-m gunicorn`; the same config and app.
+    expect(boot.slice(boot.indexOf('-c'), boot.indexOf('-c') + 2)[1]).toMatch(/post_worker_init/);
+    expect(boot).toEqual(expect.arrayContaining([conf.gunicornConf, 'app:app']));
+    // Without the import check, the candidate says nothing about it.
+    expect(facts(run(candidateScript(ctx, NEW, conf), { GD_ACTIVE: 'no' }).stdout).import).toBeUndefined();
+  });
+
   test('nothing answering: waits up to health-timeout, then says so', () => {
     const r = cand({ GD_CODES: '000' });
     expect(r.f).toMatchObject({

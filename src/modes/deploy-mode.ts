@@ -19,8 +19,8 @@ import {
   stagedPaths,
   type StagedConfig
 } from '../steps/config.js';
-import { checkRelease, checkRequest } from '../steps/check.js';
-import { bootCandidate, candidateRequest } from '../steps/candidate.js';
+import { checkedByCandidate, checkRelease, checkRequest } from '../steps/check.js';
+import { candidateOutcome, candidateRequest, runCandidate } from '../steps/candidate.js';
 import { backupDatabase, backupRequest } from '../steps/backup.js';
 import { downloadBackup } from '../steps/download.js';
 import { afterMigrationRollback, fingerprintDatabase } from '../steps/migration.js';
@@ -64,6 +64,16 @@ async function noteCancelled(host: HostContext, ctx: DeployContext, why: string)
 }
 
 /**
+ * Without a build command, a pre-activate hook or download-backup (each needs the runner between
+ * the backup and the candidate), the candidate's worker is the import check: one Python importing
+ * the app, not two (most of a code-only deploy's CPU).
+ */
+function checkedByCandidateBoot(ctx: DeployContext): boolean {
+  const d = ctx.settings.deploy;
+  return !d.build && !d.preActivate && !d.downloadBackup && !!ctx.remote.sendNextTogether;
+}
+
+/**
  * Queues, behind the venv lookup, what follows it up to the candidate, as far as no step between
  * needs the runner: a build command or a pre-activate hook stop the queue (the candidate must see
  * what the migrations did).
@@ -80,17 +90,14 @@ function sendPreparationAhead(
   sendStageAhead(ctx, cores);
   if (d.build) return;
   const conf = stagedPaths(ctx);
-  const check = checkRequest(ctx, release, conf);
   const backup = backupRequest(ctx, release);
   const r = ctx.remote;
-  if (d.preActivate || d.downloadBackup || !r.sendNextTogether) {
-    for (const q of [check, ...backup]) r.sendNext?.(q.text, q.opts, q.kind);
+  if (!checkedByCandidateBoot(ctx)) {
+    for (const q of [...backup, checkRequest(ctx, release, conf)]) r.sendNext?.(q.text, q.opts, q.kind);
     return;
   }
-  // The import check and the candidate each start a Python and import the app (CPU-bound, most of
-  // a code-only deploy's time): side by side on the server. The candidate boots after the backup,
-  // as before. A check that fails still fails the run; the candidate beside it ends on its own.
-  r.sendNextTogether([{ ...check, background: true }, ...backup, candidateRequest(ctx, release, conf)]);
+  // One group: each part reports its own server time, which the step table shows.
+  r.sendNextTogether?.([...backup, candidateRequest(ctx, release, conf, true)]);
 }
 
 /** A release made ready on one server, not yet serving. */
@@ -178,7 +185,6 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
     const venv = await s('venv', () => buildVenv(ctx, release, deps));
     const staged = await s('config', () => stageConfig(ctx, uploaded.cores));
     if (d.build) await s('build', () => buildRelease(ctx, release, staged.envFile));
-    await s('check', () => checkRelease(ctx, release, staged));
     await s('backup', () => backupDatabase(ctx, release));
     if (d.downloadBackup && ctx.facts.backup) {
       const file = ctx.facts.backup;
@@ -195,12 +201,18 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
         )
       );
     }
+    const conf = { envFile: staged.envFile, gunicornConf: staged.gunicornConf };
+    const booting = checkedByCandidateBoot(ctx) ? runCandidate(ctx, release, conf, true) : undefined;
+    booting?.catch(() => undefined);
+    await s('check', () =>
+      booting ? booting.then((run) => checkedByCandidate(ctx, run)) : checkRelease(ctx, release, staged)
+    );
     await s('pre-activate', () => runHook(ctx, 'pre-activate', d.preActivate, release, staged.envFile));
     // What the migration left: a rollback may put the backup back only if nothing wrote since.
     if (d.preActivate && d.sqliteDb && ctx.facts.backup) migrated = await fingerprintDatabase(ctx);
     // Last before the switch: after the migrations, which the new code may need to answer.
-    await s('candidate', () =>
-      bootCandidate(ctx, release, { envFile: staged.envFile, gunicornConf: staged.gunicornConf })
+    await s('candidate', async () =>
+      candidateOutcome(ctx, await (booting ?? runCandidate(ctx, release, conf)))
     );
     return {
       lock,

@@ -2,7 +2,11 @@ import type { DeployContext } from '../deploy/context.js';
 import { healthHost } from '../deploy/health.js';
 import { shQuote } from '../ssh/quote.js';
 import { DeployError, keepsServing, type StepOutcome } from './step.js';
-import type { QueuedRequest } from '../ssh/types.js';
+import type { ExecResult, QueuedRequest } from '../ssh/types.js';
+import { asUser } from '../deploy/app-run.js';
+import { stateCommand } from '../deploy/release-record.js';
+import { installPreloadList, LIBRARIES_FN } from './preload-list.js';
+import { NAP_FN } from './switch.js';
 
 /** A definite wrong answer (4xx/5xx, or 200 without health-expect) fails after this long... */
 export const GRACE_MS = 1500;
@@ -20,14 +24,46 @@ export interface CandidateConfig {
 }
 
 /**
+ * Gunicorn, with one hook of ours after the user's config: once a worker has imported the app, it
+ * writes the libraries it loaded to the unit's runtime folder (\`loaded\`). That file is the import
+ * check's answer, and its list is the one the master preloads.
+ */
+const IMPORT_HOOK = `import os, sys
+${LIBRARIES_FN}
+from gunicorn.app.wsgiapp import WSGIApplication
+class Candidate(WSGIApplication):
+    def load_config(self):
+        super().load_config()
+        theirs = self.cfg.post_worker_init
+        def loaded(worker):
+            path = os.path.join(os.environ["RUNTIME_DIRECTORY"], "loaded")
+            with open(path + ".tmp", "w") as f:
+                f.write("".join(n + "\\n" for n in libraries()))
+            os.replace(path + ".tmp", path)
+            theirs(worker)
+        self.cfg.set("post_worker_init", loaded)
+sys.argv[0] = "gunicorn"
+Candidate("%(prog)s [OPTIONS] [APP_MODULE]").run()
+`;
+
+/**
  * Boots `release` the way the service runs it (its venv, the given environment file and Gunicorn
  * config, as the app user, with the unit's sandboxing) but on a private unix socket with one
  * worker and no socket activation, then asks it for health-path (200, with health-expect) and every
  * smoke path (2xx/3xx). A definite wrong answer fails after a short grace; only refused connections
  * and timeouts wait up to health-timeout. The unit is always stopped and its socket removed (a
  * proven one in the background).
+ *
+ * With importCheck, the candidate is also the import check (one Python importing the app, not two
+ * side by side): it says whether its worker imported the app (\`import=ok|failed\`), records the
+ * release built, and writes the worker's libraries as the release's preload list.
  */
-export function candidateScript(ctx: DeployContext, release: string, conf: CandidateConfig): string {
+export function candidateScript(
+  ctx: DeployContext,
+  release: string,
+  conf: CandidateConfig,
+  importCheck = false
+): string {
   const q = shQuote;
   const p = ctx.paths;
   const d = ctx.settings.deploy;
@@ -40,11 +76,20 @@ export function candidateScript(ctx: DeployContext, release: string, conf: Candi
     `check ${q(d.healthPath)} health`,
     ...d.smokePaths.map((sp) => `check ${q(sp)} smoke`)
   ].join(' && ');
-  return `
+  const gunicorn = importCheck ? `-c ${q(IMPORT_HOOK)}` : '-m gunicorn';
+  // Read as the app's user: the runtime folder is the app's, so a link there must not lead root.
+  const loadedList = asUser(p.user, 'head -c 1048576 -- "$1"', ['"$rundir/loaded"']);
+  const imported = importCheck
+    ? `if [ -n "$import_ms" ] || [ -e "$rundir/loaded" ]; then echo "import=ok"; echo "import_ms=\${import_ms:-$(( $(ms) - start ))}"; else echo "import=failed"; fi`
+    : '';
+  return `${importCheck ? stateCommand(ctx, release, 'built') : ''}
 unit=${q(unit)}
+rundir=${q(rundir)}
+import_ms=
 sock=${q(sock)}
 body=$(mktemp)
 ms() { local t=\${EPOCHREALTIME/./}; echo $((10#$t / 1000)); }
+${NAP_FN}
 stop_candidate() { systemctl stop "$unit.service" >/dev/null 2>&1 || true; systemctl reset-failed "$unit.service" >/dev/null 2>&1 || true; }
 # Stopped whatever ends this script; and systemd itself ends it after RuntimeMaxSec should the
 # script be killed before its trap runs.
@@ -57,7 +102,7 @@ systemd-run --unit="$unit" --quiet --collect --service-type=exec \\
   -p RuntimeDirectory="$unit" -p PrivateTmp=yes -p NoNewPrivileges=yes -p ProtectSystem=full \\
   -p KillSignal=SIGINT -p TimeoutStopSec=5 -p RuntimeMaxSec=${Math.ceil(d.healthTimeoutMs / 1000) + 120} \\
   --setenv=PATH=${q(`${rel}/.venv/bin:/usr/local/bin:/usr/bin:/bin`)} --setenv=PWD=${q(rel)} \\
-  -- ${q(`${rel}/.venv/bin/python`)} -m gunicorn -c ${q(conf.gunicornConf)} --chdir ${q(rel)} \\
+  -- ${q(`${rel}/.venv/bin/python`)} ${gunicorn} -c ${q(conf.gunicornConf)} --chdir ${q(rel)} \\
   --bind "unix:$sock" --workers 1 --error-logfile - --access-logfile /dev/null ${q(d.wsgiApp)}
 start=$(ms); deadline=$((start + ${d.healthTimeoutMs}))
 bad_since=""; bad_count=0; polls=0
@@ -77,9 +122,12 @@ check() {
   return 1
 }
 while :; do
+  ${importCheck ? '[ -n "$import_ms" ] || [ ! -e "$rundir/loaded" ] || import_ms=$(( $(ms) - start ))' : ''}
   if ! systemctl is-active --quiet "$unit.service"; then code=000; why="Gunicorn exited before it served"; gone=yes; break; fi
   if ${checks}; then
     echo "candidate=ok"; echo "ms=$(( $(ms) - start ))"
+    ${imported}
+    ${importCheck && d.preloadLibraries ? installPreloadList(ctx, release, loadedList) : ''}
     # Proven: it stops in the background (its Gunicorn's shutdown is not on the deploy's path); the
     # next candidate's stop waits for it, and RuntimeMaxSec ends it should nothing else.
     trap - EXIT; rm -f "$body"
@@ -95,8 +143,9 @@ while :; do
   fi
   [ "$now" -lt "$deadline" ] || { why="$why within ${Math.round(d.healthTimeoutMs / 100) / 10} s"; break; }
   polls=$((polls + 1))
-  if [ "$polls" -le 20 ]; then sleep 0.05; else sleep 0.2; fi
+  if [ "$polls" -le 20 ]; then nap 0.05; else nap 0.2; fi
 done
+${imported}
 echo "candidate=refused"
 echo "status=$code"
 echo "why=$why"
@@ -117,13 +166,16 @@ export interface CandidateResult {
   body: string;
   log: string;
   ms: number;
+  /** With importCheck only: whether its worker imported the app, and how long after the start. */
+  imported?: boolean;
+  importMs?: number;
 }
 
 export function parseCandidate(stdout: string): CandidateResult {
   const [head, rest = ''] = stdout.split('\n--- body\n');
   const facts: Record<string, string> = {};
   for (const line of (head ?? '').split('\n--- log\n')[0]!.split('\n')) {
-    const m = /^([a-z]+)=(.*)$/.exec(line);
+    const m = /^([a-z_]+)=(.*)$/.exec(line);
     if (m) facts[m[1]!] = m[2]!;
   }
   const logAt = stdout.indexOf('\n--- log\n');
@@ -135,40 +187,65 @@ export function parseCandidate(stdout: string): CandidateResult {
     status: facts.status ?? '',
     body,
     log,
-    ms: Number(facts.ms ?? 0)
+    ms: Number(facts.ms ?? 0),
+    ...(facts.import === undefined
+      ? {}
+      : { imported: facts.import === 'ok', importMs: Number(facts.import_ms ?? 0) })
   };
 }
 
-/**
- * The candidate boot as a step: nothing users see changes whatever it finds. The error says what
- * answered, with the first lines of the body and Gunicorn's last lines.
- */
 function candidateOpts(ctx: DeployContext) {
   return { sudo: true, ownChannel: true, timeoutMs: ctx.settings.deploy.healthTimeoutMs + 60_000 };
 }
 
-/** The candidate boot as a request to queue; bootCandidate then takes its answer. */
-export function candidateRequest(ctx: DeployContext, release: string, conf: CandidateConfig): QueuedRequest {
-  return { text: candidateScript(ctx, release, conf), opts: candidateOpts(ctx) };
-}
-
-export async function bootCandidate(
+/** The candidate boot as a request to queue; runCandidate (the same arguments) then takes its answer. */
+export function candidateRequest(
   ctx: DeployContext,
   release: string,
-  conf: CandidateConfig
-): Promise<StepOutcome> {
+  conf: CandidateConfig,
+  importCheck = false
+): QueuedRequest {
+  return { text: candidateScript(ctx, release, conf, importCheck), opts: candidateOpts(ctx) };
+}
+
+/** One boot's answer: the import check (with importCheck) and the candidate step both read it. */
+export interface CandidateRun {
+  release: string;
+  res: ExecResult;
+  candidate: CandidateResult;
+}
+
+export async function runCandidate(
+  ctx: DeployContext,
+  release: string,
+  conf: CandidateConfig,
+  importCheck = false
+): Promise<CandidateRun> {
+  const res = await ctx.remote.script(candidateScript(ctx, release, conf, importCheck), candidateOpts(ctx));
+  return { release, res, candidate: parseCandidate(res.stdout) };
+}
+
+/**
+ * A refused candidate: nothing users see changed whatever it found. The error says what answered,
+ * with the first lines of the body and Gunicorn's last lines.
+ */
+export function refusal(ctx: DeployContext, run: CandidateRun): DeployError {
+  const { res, candidate: c, release } = run;
   const d = ctx.settings.deploy;
-  const res = await ctx.remote.script(candidateScript(ctx, release, conf), candidateOpts(ctx));
-  const c = parseCandidate(res.stdout);
-  if (res.code !== 0 || !c.ok) {
-    const why = c.why || `the candidate check stopped (exit ${res.code}): ${res.stderr.trim().slice(0, 500)}`;
-    throw new DeployError(
-      `release ${release} was refused before the switch: its candidate ${why}; nothing was switched${keepsServing(ctx)}` +
-        (c.body ? `\nThe answer began:\n${c.body}` : '') +
-        (c.log ? `\nGunicorn's last lines:\n${c.log}` : ''),
-      `Run the release locally (gunicorn ${d.wsgiApp}) and ask ${[d.healthPath, ...d.smokePaths].join(', ')} with Host: ${healthHost(ctx.settings)}; fix what answers wrong and deploy again.`
-    );
-  }
+  const why = c.why || `the candidate check stopped (exit ${res.code}): ${res.stderr.trim().slice(0, 500)}`;
+  return new DeployError(
+    `release ${release} was refused before the switch: its candidate ${why}; nothing was switched${keepsServing(ctx)}` +
+      (c.body ? `\nThe answer began:\n${c.body}` : '') +
+      (c.log ? `\nGunicorn's last lines:\n${c.log}` : ''),
+    `Run the release locally (gunicorn ${d.wsgiApp}) and ask ${[d.healthPath, ...d.smokePaths].join(', ')} with Host: ${healthHost(ctx.settings)}; fix what answers wrong and deploy again.`
+  );
+}
+
+/** The candidate step's outcome from its run. */
+export function candidateOutcome(ctx: DeployContext, run: CandidateRun): StepOutcome {
+  const { res, candidate: c } = run;
+  if (res.code !== 0 || !c.ok) throw refusal(ctx, run);
+  const d = ctx.settings.deploy;
   const paths = d.smokePaths.length
     ? ` and ${d.smokePaths.length} smoke path${d.smokePaths.length > 1 ? 's' : ''}`
     : '';
@@ -176,4 +253,12 @@ export async function bootCandidate(
     detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s`,
     ms: res.serverMs
   };
+}
+
+export async function bootCandidate(
+  ctx: DeployContext,
+  release: string,
+  conf: CandidateConfig
+): Promise<StepOutcome> {
+  return candidateOutcome(ctx, await runCandidate(ctx, release, conf));
 }

@@ -6,39 +6,23 @@ import { shQuote } from '../ssh/quote.js';
 import { DeployError, keepsServing, type StepOutcome } from './step.js';
 import type { StagedConfig } from './config.js';
 import type { QueuedRequest } from '../ssh/types.js';
+import { refusal, type CandidateRun } from './candidate.js';
+import { installPreloadList, LIBRARIES_FN } from './preload-list.js';
 
 const MARKER = '--- gunicorn-deploy: libraries ---';
 
-/**
- * gunicorn --check-config, plus, at exit, the modules the app's import loaded from the
- * interpreter's and the venv's folders, never from the release: the app's own code must be
- * imported fresh by every new worker, or a reload would serve old code.
- */
-const CHECK_AND_LIST = `import atexit, os, sys
+/** gunicorn --check-config, plus, at exit, the libraries the app's import loaded. */
+const CHECK_AND_LIST = `import atexit, sys
+${LIBRARIES_FN}
 def listing():
-    release = os.path.realpath(os.getcwd()) + os.sep
-    roots = tuple({os.path.realpath(p) + os.sep for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)})
-    names = []
-    for name, mod in list(sys.modules.items()):
-        f = getattr(mod, "__file__", None)
-        if name == "__main__" or not isinstance(f, str):
-            continue
-        f = os.path.realpath(f)
-        if f.startswith(roots) and not f.startswith(release):
-            names.append(name)
     sys.stdout.flush()
-    sys.stdout.write("\\n${MARKER}\\n" + "\\n".join(names) + "\\n")
+    sys.stdout.write("\\n${MARKER}\\n" + "\\n".join(libraries()) + "\\n")
     sys.stdout.flush()
 atexit.register(listing)
 sys.argv[0] = "gunicorn"
 from gunicorn.app.wsgiapp import run
 run()
 `;
-
-/** Root-owned, readable by the app's user (Gunicorn's master reads it): one list per release. */
-export function preloadDir(ctx: DeployContext): string {
-  return ctx.paths.preloadDir;
-}
 
 /**
  * A release that fails to import takes the whole server down on HUP (gunicorn #2443), so it is
@@ -73,20 +57,13 @@ export function checkCommand(ctx: DeployContext, release: string, staged: CheckC
   const built = stateCommand(ctx, release, 'built');
   if (!preload) return `${built}\n${run}`;
   const q = shQuote;
-  const dir = preloadDir(ctx);
-  const list = `${dir}/${release}`;
-  // Only for a release that passed; the app's own output is passed on without the list. Lists of
-  // releases no longer on the server go.
+  // Only for a release that passed; the app's own output is passed on without the list.
   return `${built}
 out=$(mktemp) && trap 'rm -f "$out"' EXIT
 rc=0; ${run} > "$out" || rc=$?
 awk -v m=${q(MARKER)} '$0 == m { exit } { print }' "$out"
 if [ "$rc" = 0 ]; then
-  install -d -m 0750 -o root -g ${q(ctx.paths.user)} ${q(dir)}
-  for f in ${q(dir)}/*; do [ -e "$f" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$f")" ] || rm -f -- "$f"; done
-  rm -f ${q(list)}
-  awk -v m=${q(MARKER)} 'found { print } $0 == m { found = 1 }' "$out" > ${q(list)}
-  chmod 0640 ${q(list)}; chown root:${q(ctx.paths.user)} ${q(list)}
+${installPreloadList(ctx, release, `awk -v m=${q(MARKER)} 'found { print } $0 == m { found = 1 }' "$out"`)}
 fi
 exit "$rc"`;
 }
@@ -105,13 +82,27 @@ export async function checkRelease(
   staged: CheckConfig
 ): Promise<StepOutcome> {
   const res = await ctx.remote.exec(checkCommand(ctx, release, staged), CHECK_OPTS);
-  if (res.code !== 0) {
-    throw new DeployError(
-      `the new release does not load (${ctx.settings.deploy.wsgiApp}); nothing was switched${keepsServing(ctx)}:\n${lastLines(res.stderr + res.stdout, 25)}`,
-      'Fix the import error (run the app locally with gunicorn --check-config) and deploy again.'
-    );
+  if (res.code !== 0) throw doesNotLoad(ctx, lastLines(res.stderr + res.stdout, 25));
+  return { detail: `${ctx.settings.deploy.wsgiApp} imports` };
+}
+
+function doesNotLoad(ctx: DeployContext, lines: string): DeployError {
+  return new DeployError(
+    `the new release does not load (${ctx.settings.deploy.wsgiApp}); nothing was switched${keepsServing(ctx)}:\n${lines}`,
+    'Fix the import error (run the app locally with gunicorn --check-config) and deploy again.'
+  );
+}
+
+/**
+ * The check as the candidate's worker made it (candidateScript with importCheck): its import
+ * decides, before the candidate's answers do. Its time is the candidate's, up to the import.
+ */
+export function checkedByCandidate(ctx: DeployContext, run: CandidateRun): StepOutcome {
+  const c = run.candidate;
+  if (c.imported === undefined) throw refusal(ctx, run);
+  if (!c.imported) {
+    const why = c.why ? `its candidate ${c.why}` : '';
+    throw doesNotLoad(ctx, [why, c.log].filter((l) => l).join('\n'));
   }
-  // Sent in a group, it ran beside the backup and the candidate boot: its time overlaps theirs.
-  const beside = res.serverMs === undefined ? '' : ' (beside the candidate boot)';
-  return { detail: `${ctx.settings.deploy.wsgiApp} imports${beside}`, ms: res.serverMs };
+  return { detail: `${ctx.settings.deploy.wsgiApp} imports (in the candidate's worker)`, ms: c.importMs };
 }

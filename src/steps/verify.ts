@@ -3,7 +3,7 @@ import { parseFacts } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
 import { healthUrl } from '../deploy/health.js';
 import { stateCommand } from '../deploy/release-record.js';
-import { CHILDREN_FN } from './switch.js';
+import { CHILDREN_FN, NAP_FN } from './switch.js';
 import { DeployError, type StepOutcome } from './step.js';
 
 /**
@@ -31,6 +31,7 @@ old=" ${oldWorkers === 'saved' ? `$(sed -n 's/^old_workers=//p' ${q(p.lastSwitch
 expected=$(awk '$1 == "workers" && $2 == "=" {print $3}' ${q(p.gunicornConf)} 2>/dev/null)
 expected=\${expected:-1}
 body=$(mktemp)
+${NAP_FN}
 # Proven: the release is recorded live (a rollback target from now on).
 proven() {
 ${stateCommand(ctx, release, 'live')}
@@ -46,9 +47,9 @@ while :; do
   ok=yes; fresh=0
   for w in $workers; do
     case "$old" in *" $w "*) continue;; esac
-    cwd=$(readlink /proc/$w/cwd 2>/dev/null || true)
-    [ -z "$cwd" ] && continue
-    if [ "$cwd" != "$want" ]; then ok=no; why="worker $w serves $cwd, not the new release"; fi
+    # Compared by bash itself (same folder: device and inode), no readlink per worker and poll.
+    [ -e /proc/$w/cwd ] || continue
+    if ! [ /proc/$w/cwd -ef "$want" ]; then ok=no; why="worker $w serves $(readlink /proc/$w/cwd 2>/dev/null), not the new release"; fi
     fresh=$((fresh + 1))
   done
   if [ "$fresh" -lt "$expected" ]; then ok=no; why="$fresh of $expected new workers running (master pid $main)"; fi
@@ -69,7 +70,7 @@ while :; do
   # A line now and then: once the runner is gone (its channel closed), the write fails and ends
   # this loop, instead of polling as root until the deadline.
   [ $((polls % 5)) != 0 ] || echo "poll=$polls"
-  if [ "$polls" -le 10 ]; then sleep 0.05; else sleep 0.2; fi
+  if [ "$polls" -le 10 ]; then nap 0.05; else nap 0.2; fi
 done
 reported=yes
 echo "why=$why"
