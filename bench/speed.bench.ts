@@ -42,6 +42,12 @@ const ROUNDS = 7;
 /** SPEED_BENCH_CLIENTS=0: no load, to see what a deploy costs on an idle server. */
 const CLIENTS = Number(process.env.SPEED_BENCH_CLIENTS ?? 100);
 const BIG_FILES = 5000;
+/**
+ * SPEED_BENCH_BASELINE=DIR (another checkout, bundled): its dist/index.js runs too, right after
+ * ours, on the same server and under the same load: a change measured against what it replaces in
+ * one run, since this machine's figures drift by 20 % between runs.
+ */
+const BASELINE = process.env.SPEED_BENCH_BASELINE;
 const SEED_SOCKET = '/run/seed/seed.sock';
 const exec = promisify(execFile);
 
@@ -117,11 +123,11 @@ async function inputs(source: string, commit: string): Promise<Record<string, st
   return { ...inputsFor(server, source, over), 'private-key': await readFile(keyFile, 'utf8') };
 }
 
-async function actionRound(source: string, commit: string): Promise<Round> {
+async function actionRound(source: string, commit: string, dist = path.resolve('dist')): Promise<Round> {
   const files = await runnerFiles();
   try {
     const env = runnerEnv(await inputs(source, commit), files);
-    const r = await spawnTimed([path.resolve('dist/index.js')], env);
+    const r = await spawnTimed([path.join(dist, 'index.js')], env);
     const outputs = await readFileCommands(files.output);
     if (r.code !== 0 || outputs.status !== 'deployed') throw new Error(`action failed:\n${r.out}`);
     const summary = await readFile(files.summary, 'utf8');
@@ -225,10 +231,19 @@ test('code-only deploy, process start to exit: bundled action and CLI, git check
   ] as const) {
     const first = await deploy(server, source, { commit: `first-${n}` });
     expect(first.report.error).toBeUndefined();
-    for (const [runner, round] of [
-      ['action (dist/index.js)', actionRound],
+    const runners: [string, (source: string, commit: string) => Promise<Round>][] = [
+      ['action (dist/index.js)', (src, commit) => actionRound(src, commit)],
+      ...(BASELINE
+        ? [
+            [
+              `action, baseline (${path.basename(BASELINE)})`,
+              (src: string, commit: string) => actionRound(src, commit, path.resolve(BASELINE, 'dist'))
+            ] as [string, (source: string, commit: string) => Promise<Round>]
+          ]
+        : []),
       ['CLI (bin/gunicorn-deploy.js)', cliRound]
-    ] as const) {
+    ];
+    for (const [runner, round] of runners) {
       // One warm-up round (the runner's page cache), not counted.
       await change(source, ++n);
       await round(source, `warm-${n}`);

@@ -7629,8 +7629,9 @@ function candidateRequest(ctx, release, conf, importCheck = false) {
     return { text: candidateScript(ctx, release, conf, importCheck), opts: candidateOpts(ctx) };
 }
 async function runCandidate(ctx, release, conf, importCheck = false) {
+    const t0 = performance.now();
     const res = await ctx.remote.script(candidateScript(ctx, release, conf, importCheck), candidateOpts(ctx));
-    return { release, res, candidate: parseCandidate(res.stdout) };
+    return { release, res, candidate: parseCandidate(res.stdout), elapsedMs: performance.now() - t0 };
 }
 /**
  * A refused candidate: nothing users see changed whatever it found. The error says what answered,
@@ -7655,7 +7656,8 @@ function candidateOutcome(ctx, run) {
         : '';
     return {
         detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s`,
-        ms: res.serverMs
+        // Its own time, also when the check step already waited for it (the check in its worker).
+        ms: res.serverMs ?? run.elapsedMs
     };
 }
 async function bootCandidate(ctx, release, conf) {

@@ -213,6 +213,8 @@ export interface CandidateRun {
   release: string;
   res: ExecResult;
   candidate: CandidateResult;
+  /** Request to answer, as the runner saw it. */
+  elapsedMs: number;
 }
 
 export async function runCandidate(
@@ -221,8 +223,9 @@ export async function runCandidate(
   conf: CandidateConfig,
   importCheck = false
 ): Promise<CandidateRun> {
+  const t0 = performance.now();
   const res = await ctx.remote.script(candidateScript(ctx, release, conf, importCheck), candidateOpts(ctx));
-  return { release, res, candidate: parseCandidate(res.stdout) };
+  return { release, res, candidate: parseCandidate(res.stdout), elapsedMs: performance.now() - t0 };
 }
 
 /**
@@ -251,7 +254,8 @@ export function candidateOutcome(ctx: DeployContext, run: CandidateRun): StepOut
     : '';
   return {
     detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s`,
-    ms: res.serverMs
+    // Its own time, also when the check step already waited for it (the check in its worker).
+    ms: res.serverMs ?? run.elapsedMs
   };
 }
 
