@@ -3,10 +3,11 @@
  * action (`node dist/index.js` with INPUT_* variables, as a runner does) and the CLI
  * (`node bin/gunicorn-deploy.js`, which loads dist/cli) as separate processes, ROUNDS rounds each,
  * for two trees: the example app as a git checkout (one file changed and committed per round) and
- * a 5,000-file tree that is not a git checkout (3 files changed per round). A 100-client load loop
- * runs against the app's socket during every round of ours. Beside them, in the same run: a naive
- * quick update (rsync of the code, then `systemctl restart`, then /health polled until 200).
- * Targets: git checkout <= 1.5 s median wall, 5,000-file tree <= 2.0 s, 0 failed requests.
+ * a 5,000-file tree that is not a git checkout (3 files changed per round). Each runner's rounds
+ * run on a quiet server, then with a 100-client load loop against the app's socket. Beside them, in
+ * the same run: a naive quick update (rsync of the code, then `systemctl restart`, then /health
+ * polled until 200). Targets: on a quiet server (as the issue's 3.05 s was measured), git checkout
+ * <= 1.5 s median wall and 5,000-file tree <= 2.0 s; under the load, 0 failed requests.
  * Run `npm run bundle` first (the bench runs dist/, not src/).
  */
 import { execFile, spawn } from 'node:child_process';
@@ -39,8 +40,12 @@ import {
 } from './support.js';
 
 const ROUNDS = 7;
-/** SPEED_BENCH_CLIENTS=0: no load, to see what a deploy costs on an idle server. */
-const CLIENTS = Number(process.env.SPEED_BENCH_CLIENTS ?? 100);
+/**
+ * Each runner twice: on a quiet server (the wall-time targets: issue 13's 3.05 s was measured so)
+ * and under a 100-client load on the app (0 failed requests; the deploy then shares the 2 cores
+ * with the load generator and the app's workers). SPEED_BENCH_CLIENTS=N: only that one load.
+ */
+const LOADS = process.env.SPEED_BENCH_CLIENTS ? [Number(process.env.SPEED_BENCH_CLIENTS)] : [0, 100];
 const BIG_FILES = 5000;
 /**
  * SPEED_BENCH_BASELINE=DIR (another checkout, bundled): its dist/index.js runs too, right after
@@ -247,41 +252,45 @@ test('code-only deploy, process start to exit: bundled action and CLI, git check
       // One warm-up round (the runner's page cache), not counted.
       await change(source, ++n);
       await round(source, `warm-${n}`);
-      const rounds: Round[] = [];
-      const busy0 = machineBusyMs();
-      const t0 = performance.now();
-      const load =
-        CLIENTS > 0
-          ? await startLoad(server, { clients: CLIENTS })
-          : { stop: async (): Promise<LoadResult> => ({ failed: 0, total: 0 }) as LoadResult };
-      let loadResult: LoadResult;
-      try {
-        for (let i = 0; i < ROUNDS; i++) {
-          await change(source, ++n);
-          rounds.push(await round(source, `r-${n}`));
+      for (const clients of LOADS) {
+        const rounds: Round[] = [];
+        const busy0 = machineBusyMs();
+        const t0 = performance.now();
+        const load =
+          clients > 0
+            ? await startLoad(server, { clients })
+            : { stop: async (): Promise<LoadResult> => ({ failed: 0, total: 0 }) as LoadResult };
+        let loadResult: LoadResult;
+        try {
+          for (let i = 0; i < ROUNDS; i++) {
+            await change(source, ++n);
+            rounds.push(await round(source, `r-${n}`));
+          }
+        } finally {
+          loadResult = await load.stop();
         }
-      } finally {
-        loadResult = await load.stop();
+        const busyShare = (machineBusyMs() - busy0) / ((performance.now() - t0) * 2);
+        const walls = rounds.map((r) => r.wallMs);
+        const loadName = clients > 0 ? `${clients} clients` : 'quiet';
+        rows.push([
+          treeName,
+          runner,
+          loadName,
+          ...stats(walls),
+          secs(median(rounds.map((r) => r.runMs))),
+          String(median(rounds.map((r) => r.roundTrips))),
+          clients > 0 ? `${loadResult.failed} of ${loadResult.total}` : '-',
+          `${Math.round(busyShare * 100)} %`
+        ]);
+        const names = Object.keys(rounds[0]!.steps);
+        stepRows.push([
+          `${treeName}, ${runner}, ${loadName}`,
+          names.map((s) => `${s} ${secs(median(rounds.map((r) => r.steps[s] ?? 0)))}`).join(', ')
+        ]);
+        results[`${treeName} / ${runner} / ${loadName}`] = { rounds, load: loadResult, busyShare };
+        printLine(`  ${rows.at(-1)!.join(' | ')}\n  ${stepRows.at(-1)!.join(': ')}`);
+        expect(loadResult.failed).toBe(0);
       }
-      const busyShare = (machineBusyMs() - busy0) / ((performance.now() - t0) * 2);
-      const walls = rounds.map((r) => r.wallMs);
-      rows.push([
-        treeName,
-        runner,
-        ...stats(walls),
-        secs(median(rounds.map((r) => r.runMs))),
-        String(median(rounds.map((r) => r.roundTrips))),
-        `${loadResult.failed} of ${loadResult.total}`,
-        `${Math.round(busyShare * 100)} %`
-      ]);
-      const names = Object.keys(rounds[0]!.steps);
-      stepRows.push([
-        `${treeName}, ${runner}`,
-        names.map((s) => `${s} ${secs(median(rounds.map((r) => r.steps[s] ?? 0)))}`).join(', ')
-      ]);
-      results[`${treeName} / ${runner}`] = { rounds, load: loadResult, busyShare };
-      printLine(`  ${rows.at(-1)!.join(' | ')}\n  ${stepRows.at(-1)!.join(': ')}`);
-      expect(loadResult.failed).toBe(0);
     }
     const naive: number[] = [];
     await naiveRound(source);
@@ -289,14 +298,15 @@ test('code-only deploy, process start to exit: bundled action and CLI, git check
       await change(source, ++n);
       naive.push(await naiveRound(source));
     }
-    rows.push([treeName, 'naive rsync + restart', ...stats(naive), '-', '-', '(not loaded)', '']);
+    rows.push([treeName, 'naive rsync + restart', 'quiet', ...stats(naive), '-', '-', '-', '']);
     results[`${treeName} / naive`] = naive;
   }
   printTable(
-    `Code-only deploy, ${ROUNDS} rounds each, ${CLIENTS}-client load on the app during ours`,
+    `Code-only deploy, process start to exit, ${ROUNDS} rounds each`,
     [
       'tree',
       'runner',
+      'load on the app',
       'wall median',
       'min',
       'max',
