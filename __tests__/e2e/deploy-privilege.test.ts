@@ -96,6 +96,31 @@ test('a REVISION and a manifest committed as links to /etc/issue are replaced, n
   }
 });
 
+test("the candidate's list of libraries is read as the app's user: a link the app plants there leads root nowhere", async () => {
+  // A root-only file whose lines look like module names: only the read as the app's user keeps
+  // them out of the list (the name filter would let them through).
+  await onServer(server, 'printf "topsecretmodule\\n" > /root/gd-secret; chmod 600 /root/gd-secret');
+  const dir = await appCopy();
+  // In the candidate only (its runtime folder), the app swaps the list its worker wrote for a link.
+  await editFile(
+    dir,
+    'app.py',
+    (t) =>
+      `${t}\n\nimport os as _os\n\n\n@app.before_request\ndef _plant():\n    d = _os.environ.get("RUNTIME_DIRECTORY", "")\n    if "gunicorn-deploy-candidate-" in d:\n        p = _os.path.join(d, "loaded")\n        if _os.path.exists(p) and not _os.path.islink(p):\n            _os.remove(p)\n            _os.symlink("/root/gd-secret", p)\n`
+  );
+  const { report } = await deploy(server, dir, { commit: '7'.repeat(40) });
+  expect(report.error).toBeUndefined();
+  const release = report.hosts[0]!.facts.release!;
+  const list = `/etc/shop/preload/${release}`;
+  // Root's own file, not a link; empty here, as the worker's list was taken away.
+  expect(await onServer(server, `[ -f ${list} ] && [ ! -L ${list} ] && stat -c '%U %a' ${list}`)).toBe(
+    'root 640\n'
+  );
+  expect(await onServer(server, `cat ${list}`)).not.toContain('topsecretmodule');
+  expect(await serving()).toBe(release);
+  good = release;
+});
+
 test('a requirements file reading /etc/shadow fails without a line of it in the log', async () => {
   const shadow = (await onServer(server, 'cat /etc/shadow')).split('\n').filter((l) => l.includes(':'));
   expect(shadow.some((l) => l.startsWith('root:'))).toBe(true);
