@@ -8,7 +8,7 @@ import type { Remote } from '../../src/ssh/types.js';
 import { switchScript } from '../../src/steps/switch.js';
 import { historyCommand } from '../../src/steps/history.js';
 import { shQuote } from '../../src/ssh/quote.js';
-import { verifyScript } from '../../src/steps/verify.js';
+import { OLD_WORKERS_GRACE_MS, verifyScript } from '../../src/steps/verify.js';
 import { candidateScript, candidateUnit, GRACE_MS } from '../../src/steps/candidate.js';
 import { callsOf, fakeBin, type FakeBin, type ScriptRun } from '../support/fake-bin.js';
 
@@ -195,12 +195,27 @@ describe('verify script', () => {
   });
 
   test('old workers still finishing their requests are not counted against the release', async () => {
+    ctx.settings.deploy.healthTimeoutMs = 5000;
     const m = await master([rel(OLD), rel(NEW), rel(NEW)]);
+    const start = Date.now();
     const r = run(verifyScript(ctx, NEW, m.workers.get(rel(OLD))!.map(String)), {
       GD_MAIN_PID: String(m.pid)
     });
     expect(r.code).toBe(0);
     expect(state(NEW)).toBe('live');
+    // But the health path is asked only after the grace: until Gunicorn tells them to stop (just
+    // after the new ones are forked), old workers take requests, and an old 200 proves nothing.
+    expect(Date.now() - start).toBeGreaterThanOrEqual(OLD_WORKERS_GRACE_MS);
+    expect(callsOf(r, 'curl')).toHaveLength(1);
+  });
+
+  test('old workers gone: the health path is asked at once', async () => {
+    const m = await master([rel(NEW), rel(NEW)]);
+    const start = Date.now();
+    // Listed as old by the switch, but no longer the master's child: it has exited.
+    const r = run(verifyScript(ctx, NEW, ['999999']), { GD_MAIN_PID: String(m.pid) });
+    expect(r.code).toBe(0);
+    expect(Date.now() - start).toBeLessThan(OLD_WORKERS_GRACE_MS);
   });
 
   test('a worker serving the old release: not proven, the reason names it, nothing recorded', async () => {

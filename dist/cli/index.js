@@ -83156,6 +83156,8 @@ async function downloadBackup(ctx, backup, dir, dest) {
 
 
 
+/** How long old workers still running may keep the health path from being asked (see the script). */
+const OLD_WORKERS_GRACE_MS = 1000;
 /**
  * A reload returns before new workers serve (ExecReload is asynchronous, READY comes before the
  * app is imported), so the proof is polled in one server-side loop: as many new worker processes as
@@ -83170,6 +83172,8 @@ oldWorkers) {
     const d = ctx.settings.deploy;
     const q = shQuote;
     const timeoutS = Math.max(1, Math.ceil(d.healthTimeoutMs / 1000));
+    // A short health-timeout keeps most of its time for the proof itself.
+    const graceMs = Math.min(OLD_WORKERS_GRACE_MS, Math.floor(d.healthTimeoutMs / 4));
     return `
 ${CHILDREN_FN}
 want=$(readlink -f ${q(p.releaseDir(release))})
@@ -83178,6 +83182,7 @@ old=" ${oldWorkers === 'saved' ? `$(sed -n 's/^old_workers=//p' ${q(p.lastSwitch
 expected=$(awk '$1 == "workers" && $2 == "=" {print $3}' ${q(p.gunicornConf)} 2>/dev/null)
 expected=\${expected:-1}
 body=$(mktemp)
+ms() { local t=\${EPOCHREALTIME/./}; echo $((10#$t / 1000)); }
 ${NAP_FN}
 # Proven: the release is recorded live (a rollback target from now on).
 proven() {
@@ -83200,6 +83205,20 @@ while :; do
     fresh=$((fresh + 1))
   done
   if [ "$fresh" -lt "$expected" ]; then ok=no; why="$fresh of $expected new workers running (master pid $main)"; fi
+  # Gunicorn forks the new workers first and tells the old ones to stop just after: until then an
+  # old worker still takes new requests, and its 200 would prove nothing. So the health path is
+  # asked only once no old worker is left, or ${graceMs} ms after all new ones were
+  # there (by then they were told to stop; those left are finishing requests and take no more).
+  if [ "$ok" = yes ]; then
+    all_new=\${all_new:-$(ms)}
+    olds=0
+    for w in $workers; do
+      case "$old" in *" $w "*) ;; *) continue;; esac
+      st=""; while read -r k v _; do [ "$k" = State: ] && { st=$v; break; }; done 2>/dev/null < /proc/$w/status || true
+      [ -n "$st" ] && [ "$st" != Z ] && olds=$((olds + 1))
+    done
+    if [ "$olds" -gt 0 ] && [ $(( $(ms) - all_new )) -lt ${graceMs} ]; then ok=no; why="$olds old workers not stopped yet"; fi
+  fi
   if [ "$ok" = yes ]; then
     code=$(curl -sS -o "$body" -w '%{http_code}' -m 5 --unix-socket ${q(p.socket)} ${q(healthUrl(ctx.settings, d.healthPath))} 2>/dev/null || true)
     if [ "$code" = 200 ]; then
