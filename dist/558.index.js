@@ -6158,7 +6158,10 @@ var output = __webpack_require__(3269);
 var quote = __webpack_require__(9038);
 // EXTERNAL MODULE: ./src/ssh/upload.ts
 var upload = __webpack_require__(2109);
+// EXTERNAL MODULE: ./src/ssh/shell-fns.ts
+var shell_fns = __webpack_require__(5816);
 ;// CONCATENATED MODULE: ./src/ssh/together.ts
+
 
 /** Output kept per stream and part: the tail, where errors are (all of it stays under the shell's cap). */
 const PART_CAP_BYTES = 256 * 1024;
@@ -6177,7 +6180,7 @@ function togetherScript(parts) {
     return `set +e
 d=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d) || exit 1
 trap 'rm -rf -- "$d"' EXIT
-ms() { local t=\${EPOCHREALTIME/./}; echo $((10#$t / 1000)); }
+${shell_fns/* MS_FN */.u}
 part() {
   local s rc; s=$(ms)
   "$2" -c "$3" </dev/null >"$d/o$1" 2>"$d/e$1"; rc=$?
@@ -7228,6 +7231,26 @@ async function connectDirect(target, logger, bastion) {
 
 /***/ }),
 
+/***/ 5816:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   l: () => (/* binding */ NAP_FN),
+/* harmony export */   u: () => (/* binding */ MS_FN)
+/* harmony export */ });
+// Shell functions the server-side scripts share (bash: the root shell and the step scripts run it).
+/** `ms`: the wall clock in milliseconds, from bash itself (no `date` process). */
+const MS_FN = 'ms() { local t=${EPOCHREALTIME/./}; echo $((10#$t / 1000)); }';
+/**
+ * `nap SECONDS` waits like sleep, without starting a process per wait (a read that times out on a
+ * pipe nobody writes to): polling loops look many times a second on a busy server.
+ */
+const NAP_FN = `exec {nap_fd}<> <(:)
+nap() { read -rt "$1" -u "$nap_fd" _ || true; }`;
+
+
+/***/ }),
+
 /***/ 2109:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -7447,13 +7470,13 @@ async function packFiles(localDir, files, maxBytes) {
 /* harmony export */   x5: () => (/* binding */ refusal)
 /* harmony export */ });
 /* unused harmony exports GRACE_MS, GRACE_ANSWERS, candidateUnit, candidateScript, parseCandidate */
-/* harmony import */ var _deploy_health_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1873);
-/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9038);
+/* harmony import */ var _deploy_health_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1873);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9038);
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3342);
-/* harmony import */ var _deploy_app_run_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(5312);
+/* harmony import */ var _deploy_app_run_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5312);
 /* harmony import */ var _deploy_release_record_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4040);
-/* harmony import */ var _preload_list_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3463);
-/* harmony import */ var _switch_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(499);
+/* harmony import */ var _preload_list_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3463);
+/* harmony import */ var _ssh_shell_fns_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(5816);
 
 
 
@@ -7471,11 +7494,11 @@ function candidateUnit(ctx) {
 }
 /**
  * Gunicorn, with one hook of ours after the user's config: once a worker has imported the app, it
- * writes the libraries it loaded to the unit's runtime folder (\`loaded\`). That file is the import
+ * writes the libraries it loaded to the unit's runtime folder (`loaded`). That file is the import
  * check's answer, and its list is the one the master preloads.
  */
 const IMPORT_HOOK = `import os, sys
-${_preload_list_js__WEBPACK_IMPORTED_MODULE_3__/* .LIBRARIES_FN */ .J}
+${_preload_list_js__WEBPACK_IMPORTED_MODULE_2__/* .LIBRARIES_FN */ .J}
 from gunicorn.app.wsgiapp import WSGIApplication
 class Candidate(WSGIApplication):
     def load_config(self):
@@ -7500,25 +7523,25 @@ Candidate("%(prog)s [OPTIONS] [APP_MODULE]").run()
  * proven one in the background).
  *
  * With importCheck, the candidate is also the import check (one Python importing the app, not two
- * side by side): it says whether its worker imported the app (\`import=ok|failed\`), records the
+ * side by side): it says whether its worker imported the app (`import=ok|failed`), records the
  * release built, and writes the worker's libraries as the release's preload list.
  */
 function candidateScript(ctx, release, conf, importCheck = false) {
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U;
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shQuote */ .U;
     const p = ctx.paths;
     const d = ctx.settings.deploy;
     const rel = p.releaseDir(release);
     const unit = candidateUnit(ctx);
     const rundir = `/run/${unit}`;
     const sock = `${rundir}/gunicorn.sock`;
-    const host = (0,_deploy_health_js__WEBPACK_IMPORTED_MODULE_5__/* .healthHost */ .d)(ctx.settings);
+    const host = (0,_deploy_health_js__WEBPACK_IMPORTED_MODULE_4__/* .healthHost */ .d)(ctx.settings);
     const checks = [
         `check ${q(d.healthPath)} health`,
         ...d.smokePaths.map((sp) => `check ${q(sp)} smoke`)
     ].join(' && ');
     const gunicorn = importCheck ? `-c ${q(IMPORT_HOOK)}` : '-m gunicorn';
     // Read as the app's user: the runtime folder is the app's, so a link there must not lead root.
-    const loadedList = (0,_deploy_app_run_js__WEBPACK_IMPORTED_MODULE_6__/* .asUser */ .ex)(p.user, 'head -c 1048576 -- "$1"', ['"$rundir/loaded"']);
+    const loadedList = (0,_deploy_app_run_js__WEBPACK_IMPORTED_MODULE_5__/* .asUser */ .ex)(p.user, 'head -c 1048576 -- "$1"', ['"$rundir/loaded"']);
     const imported = importCheck
         ? `if [ -n "$import_ms" ] || [ -e "$rundir/loaded" ]; then echo "import=ok"; echo "import_ms=\${import_ms:-$(( $(ms) - start ))}"; else echo "import=failed"; fi`
         : '';
@@ -7528,8 +7551,8 @@ rundir=${q(rundir)}
 import_ms=
 sock=${q(sock)}
 body=$(mktemp)
-ms() { local t=\${EPOCHREALTIME/./}; echo $((10#$t / 1000)); }
-${_switch_js__WEBPACK_IMPORTED_MODULE_2__/* .NAP_FN */ .lQ}
+${_ssh_shell_fns_js__WEBPACK_IMPORTED_MODULE_6__/* .MS_FN */ .u}
+${_ssh_shell_fns_js__WEBPACK_IMPORTED_MODULE_6__/* .NAP_FN */ .l}
 stop_candidate() { systemctl stop "$unit.service" >/dev/null 2>&1 || true; systemctl reset-failed "$unit.service" >/dev/null 2>&1 || true; }
 # Stopped whatever ends this script; and systemd itself ends it after RuntimeMaxSec should the
 # script be killed before its trap runs.
@@ -7567,7 +7590,7 @@ while :; do
   if ${checks}; then
     echo "candidate=ok"; echo "ms=$(( $(ms) - start ))"
     ${imported}
-    ${importCheck && d.preloadLibraries ? (0,_preload_list_js__WEBPACK_IMPORTED_MODULE_3__/* .installPreloadList */ .j)(ctx, release, loadedList) : ''}
+    ${importCheck && d.preloadLibraries ? (0,_preload_list_js__WEBPACK_IMPORTED_MODULE_2__/* .installPreloadList */ .j)(ctx, release, loadedList) : ''}
     # Proven: it stops in the background (its Gunicorn's shutdown is not on the deploy's path); the
     # next candidate's stop waits for it, and RuntimeMaxSec ends it should nothing else.
     trap - EXIT; rm -f "$body"
@@ -7643,7 +7666,7 @@ function refusal(ctx, run) {
     const why = c.why || `the candidate check stopped (exit ${res.code}): ${res.stderr.trim().slice(0, 500)}`;
     return new _step_js__WEBPACK_IMPORTED_MODULE_0__/* .DeployError */ .sH(`release ${release} was refused before the switch: its candidate ${why}; nothing was switched${(0,_step_js__WEBPACK_IMPORTED_MODULE_0__/* .keepsServing */ .z8)(ctx)}` +
         (c.body ? `\nThe answer began:\n${c.body}` : '') +
-        (c.log ? `\nGunicorn's last lines:\n${c.log}` : ''), `Run the release locally (gunicorn ${d.wsgiApp}) and ask ${[d.healthPath, ...d.smokePaths].join(', ')} with Host: ${(0,_deploy_health_js__WEBPACK_IMPORTED_MODULE_5__/* .healthHost */ .d)(ctx.settings)}; fix what answers wrong and deploy again.`);
+        (c.log ? `\nGunicorn's last lines:\n${c.log}` : ''), `Run the release locally (gunicorn ${d.wsgiApp}) and ask ${[d.healthPath, ...d.smokePaths].join(', ')} with Host: ${(0,_deploy_health_js__WEBPACK_IMPORTED_MODULE_4__/* .healthHost */ .d)(ctx.settings)}; fix what answers wrong and deploy again.`);
 }
 /** The candidate step's outcome from its run. */
 function candidateOutcome(ctx, run) {
@@ -8026,7 +8049,6 @@ ${(0,_deploy_remembered_js__WEBPACK_IMPORTED_MODULE_7__/* .readRememberedCommand
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   U0: () => (/* binding */ switchRelease),
 /* harmony export */   WY: () => (/* binding */ sendSwitchAhead),
-/* harmony export */   lQ: () => (/* binding */ NAP_FN),
 /* harmony export */   tR: () => (/* binding */ CHILDREN_FN)
 /* harmony export */ });
 /* unused harmony exports switchScript, SWITCH_OPTS */
@@ -8034,12 +8056,6 @@ ${(0,_deploy_remembered_js__WEBPACK_IMPORTED_MODULE_7__/* .readRememberedCommand
 /* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9038);
 
 
-/**
- * Shell: `nap SECONDS` waits like sleep, without starting a process per wait (a read that times
- * out on a pipe nobody writes to): polling loops look many times a second on a busy server.
- */
-const NAP_FN = `exec {nap_fd}<> <(:)
-nap() { read -rt "$1" -u "$nap_fd" _ || true; }`;
 /**
  * Shell function: PIDs whose parent is $1 (Gunicorn's workers), without needing procps. The
  * kernel's own list (/proc/PID/task/PID/children) is read by bash itself, with no process started:
@@ -8122,10 +8138,12 @@ async function switchRelease(ctx, release, restart) {
 /* unused harmony exports OLD_WORKERS_GRACE_MS, verifyScript */
 /* harmony import */ var _deploy_context_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9116);
 /* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9038);
-/* harmony import */ var _deploy_health_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1873);
+/* harmony import */ var _deploy_health_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(1873);
 /* harmony import */ var _deploy_release_record_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4040);
 /* harmony import */ var _switch_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(499);
+/* harmony import */ var _ssh_shell_fns_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5816);
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3342);
+
 
 
 
@@ -8158,8 +8176,8 @@ old=" ${oldWorkers === 'saved' ? `$(sed -n 's/^old_workers=//p' ${q(p.lastSwitch
 expected=$(awk '$1 == "workers" && $2 == "=" {print $3}' ${q(p.gunicornConf)} 2>/dev/null)
 expected=\${expected:-1}
 body=$(mktemp)
-ms() { local t=\${EPOCHREALTIME/./}; echo $((10#$t / 1000)); }
-${_switch_js__WEBPACK_IMPORTED_MODULE_2__/* .NAP_FN */ .lQ}
+${_ssh_shell_fns_js__WEBPACK_IMPORTED_MODULE_5__/* .MS_FN */ .u}
+${_ssh_shell_fns_js__WEBPACK_IMPORTED_MODULE_5__/* .NAP_FN */ .l}
 # Proven: the release is recorded live (a rollback target from now on).
 proven() {
 ${(0,_deploy_release_record_js__WEBPACK_IMPORTED_MODULE_1__/* .stateCommand */ .t7)(ctx, release, 'live')}
@@ -8172,9 +8190,14 @@ why="not checked yet"
 while :; do
   main=$(systemctl show -p MainPID --value ${q(p.units.service.name)} 2>/dev/null || echo 0)
   workers=$(children "$main")
-  ok=yes; fresh=0
+  ok=yes; fresh=0; olds=0
   for w in $workers; do
-    case "$old" in *" $w "*) continue;; esac
+    # An old worker counts while it runs (not once it is a zombie the master has yet to reap).
+    case "$old" in *" $w "*)
+      st=""; while read -r k v _; do [ "$k" = State: ] && { st=$v; break; }; done 2>/dev/null < /proc/$w/status || true
+      [ -n "$st" ] && [ "$st" != Z ] && olds=$((olds + 1))
+      continue;;
+    esac
     # Compared by bash itself (same folder: device and inode), no readlink per worker and poll.
     [ -e /proc/$w/cwd ] || continue
     if ! [ /proc/$w/cwd -ef "$want" ]; then ok=no; why="worker $w serves $(readlink /proc/$w/cwd 2>/dev/null), not the new release"; fi
@@ -8187,16 +8210,10 @@ while :; do
   # there (by then they were told to stop; those left are finishing requests and take no more).
   if [ "$ok" = yes ]; then
     all_new=\${all_new:-$(ms)}
-    olds=0
-    for w in $workers; do
-      case "$old" in *" $w "*) ;; *) continue;; esac
-      st=""; while read -r k v _; do [ "$k" = State: ] && { st=$v; break; }; done 2>/dev/null < /proc/$w/status || true
-      [ -n "$st" ] && [ "$st" != Z ] && olds=$((olds + 1))
-    done
     if [ "$olds" -gt 0 ] && [ $(( $(ms) - all_new )) -lt ${graceMs} ]; then ok=no; why="$olds old workers not stopped yet"; fi
   fi
   if [ "$ok" = yes ]; then
-    code=$(curl -sS -o "$body" -w '%{http_code}' -m 5 --unix-socket ${q(p.socket)} ${q((0,_deploy_health_js__WEBPACK_IMPORTED_MODULE_5__/* .healthUrl */ .g)(ctx.settings, d.healthPath))} 2>/dev/null || true)
+    code=$(curl -sS -o "$body" -w '%{http_code}' -m 5 --unix-socket ${q(p.socket)} ${q((0,_deploy_health_js__WEBPACK_IMPORTED_MODULE_6__/* .healthUrl */ .g)(ctx.settings, d.healthPath))} 2>/dev/null || true)
     if [ "$code" = 200 ]; then
       ${d.healthExpect ? `if grep -qF -- ${q(d.healthExpect)} "$body"; then proven; fi; why="health-path answered 200 without ${d.healthExpect.replace(/[^A-Za-z0-9 _.:-]/g, '')} in: $(head -c 300 "$body" | tr '\\n' ' ')"` : 'proven'}
     else

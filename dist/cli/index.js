@@ -79215,7 +79215,19 @@ async function packFiles(localDir, files, maxBytes) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/ssh/shell-fns.ts
+// Shell functions the server-side scripts share (bash: the root shell and the step scripts run it).
+/** `ms`: the wall clock in milliseconds, from bash itself (no `date` process). */
+const MS_FN = 'ms() { local t=${EPOCHREALTIME/./}; echo $((10#$t / 1000)); }';
+/**
+ * `nap SECONDS` waits like sleep, without starting a process per wait (a read that times out on a
+ * pipe nobody writes to): polling loops look many times a second on a busy server.
+ */
+const NAP_FN = `exec {nap_fd}<> <(:)
+nap() { read -rt "$1" -u "$nap_fd" _ || true; }`;
+
 ;// CONCATENATED MODULE: ./src/ssh/together.ts
+
 
 /** Output kept per stream and part: the tail, where errors are (all of it stays under the shell's cap). */
 const PART_CAP_BYTES = 256 * 1024;
@@ -79234,7 +79246,7 @@ function togetherScript(parts) {
     return `set +e
 d=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d) || exit 1
 trap 'rm -rf -- "$d"' EXIT
-ms() { local t=\${EPOCHREALTIME/./}; echo $((10#$t / 1000)); }
+${MS_FN}
 part() {
   local s rc; s=$(ms)
   "$2" -c "$3" </dev/null >"$d/o$1" 2>"$d/e$1"; rc=$?
@@ -82601,84 +82613,6 @@ rm -f ${q(list)}
 chmod 0640 ${q(list)}; chown root:${q(ctx.paths.user)} ${q(list)}`;
 }
 
-;// CONCATENATED MODULE: ./src/steps/switch.ts
-
-
-/**
- * Shell: `nap SECONDS` waits like sleep, without starting a process per wait (a read that times
- * out on a pipe nobody writes to): polling loops look many times a second on a busy server.
- */
-const NAP_FN = `exec {nap_fd}<> <(:)
-nap() { read -rt "$1" -u "$nap_fd" _ || true; }`;
-/**
- * Shell function: PIDs whose parent is $1 (Gunicorn's workers), without needing procps. The
- * kernel's own list (/proc/PID/task/PID/children) is read by bash itself, with no process started:
- * the verify asks several times a second on a busy server. A kernel without it: every process's
- * status is read.
- */
-// Never fails: under pipefail, grep's status (no match, or a process gone between the glob and
-// the read, as old workers are right after a reload) would end the calling script.
-const CHILDREN_FN = `children() {
-  [ -n "$1" ] && [ "$1" != 0 ] || return 0
-  local kids=/proc/$1/task/$1/children line=""
-  if [ -r "$kids" ]; then read -r line < "$kids" || true; echo "$line"; return 0; fi
-  [ -d /proc/$1 ] || return 0
-  { grep -l "^PPid:[[:space:]]*$1\\$" /proc/[0-9]*/status 2>/dev/null || true; } | cut -d/ -f3 | tr '\\n' ' '
-}`;
-/**
- * Flips `current` atomically (a new link renamed over the old one) and tells Gunicorn. HUP when
- * only code changed: the master re-reads its config and forks workers that import the new release
- * while the socket stays open. A new venv or changed units/environment need a new master, so a
- * restart; the socket unit keeps the listening socket, so no connection is refused. The socket
- * unit itself is never restarted, and workers are never signalled directly.
- */
-function switchScript(ctx, release, restart) {
-    const p = ctx.paths;
-    const q = shQuote;
-    const svc = q(p.units.service.name);
-    return `
-${CHILDREN_FN}
-main=$(systemctl show -p MainPID --value ${svc} 2>/dev/null || echo 0)
-old=$(children "$main")
-echo "old_workers=$old"
-printf 'old_workers=%s\n' "$old" > ${q(p.lastSwitch)}
-ln -sfn ${q(p.releaseLink(release))} ${q(`${p.dir}/.current.tmp`)}
-mv -T ${q(`${p.dir}/.current.tmp`)} ${q(p.current)}
-if ! systemctl is-active --quiet ${svc}; then
-  systemctl reset-failed ${svc} 2>/dev/null || true
-  systemctl start ${svc}
-  reload=start
-elif ${restart ? 'true' : 'false'}; then
-  systemctl restart ${svc}
-  reload=restart
-else
-  systemctl reload ${svc}
-  reload=hup
-fi
-echo "reload=$reload"
-echo "reload=$reload" >> ${q(p.lastSwitch)}
-`;
-}
-/** How the switch runs: also how it is sent ahead with the units (the same text and options). */
-const SWITCH_OPTS = { sudo: true, timeoutMs: 120_000 };
-/**
- * Sends the switch with the next root command (the units): one round trip for both, the switch
- * running only if the units succeeded. switchRelease then takes its answer.
- */
-function sendSwitchAhead(ctx, release, restart) {
-    ctx.remote.sendNext?.(switchScript(ctx, release, restart), SWITCH_OPTS);
-}
-async function switchRelease(ctx, release, restart) {
-    const res = await runScript(ctx, `switching to ${release}`, switchScript(ctx, release, restart), SWITCH_OPTS);
-    const f = parseFacts(res.stdout);
-    const reload = (f.reload ?? 'start');
-    return {
-        reload,
-        oldWorkers: (f.old_workers ?? '').split(/\s+/).filter((s) => s),
-        detail: `current -> ${release}, ${reload}`
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/steps/candidate.ts
 
 
@@ -82697,7 +82631,7 @@ function candidateUnit(ctx) {
 }
 /**
  * Gunicorn, with one hook of ours after the user's config: once a worker has imported the app, it
- * writes the libraries it loaded to the unit's runtime folder (\`loaded\`). That file is the import
+ * writes the libraries it loaded to the unit's runtime folder (`loaded`). That file is the import
  * check's answer, and its list is the one the master preloads.
  */
 const IMPORT_HOOK = `import os, sys
@@ -82726,7 +82660,7 @@ Candidate("%(prog)s [OPTIONS] [APP_MODULE]").run()
  * proven one in the background).
  *
  * With importCheck, the candidate is also the import check (one Python importing the app, not two
- * side by side): it says whether its worker imported the app (\`import=ok|failed\`), records the
+ * side by side): it says whether its worker imported the app (`import=ok|failed`), records the
  * release built, and writes the worker's libraries as the release's preload list.
  */
 function candidateScript(ctx, release, conf, importCheck = false) {
@@ -82754,7 +82688,7 @@ rundir=${q(rundir)}
 import_ms=
 sock=${q(sock)}
 body=$(mktemp)
-ms() { local t=\${EPOCHREALTIME/./}; echo $((10#$t / 1000)); }
+${MS_FN}
 ${NAP_FN}
 stop_candidate() { systemctl stop "$unit.service" >/dev/null 2>&1 || true; systemctl reset-failed "$unit.service" >/dev/null 2>&1 || true; }
 # Stopped whatever ends this script; and systemd itself ends it after RuntimeMaxSec should the
@@ -83149,7 +83083,80 @@ async function downloadBackup(ctx, backup, dir, dest) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/steps/switch.ts
+
+
+/**
+ * Shell function: PIDs whose parent is $1 (Gunicorn's workers), without needing procps. The
+ * kernel's own list (/proc/PID/task/PID/children) is read by bash itself, with no process started:
+ * the verify asks several times a second on a busy server. A kernel without it: every process's
+ * status is read.
+ */
+// Never fails: under pipefail, grep's status (no match, or a process gone between the glob and
+// the read, as old workers are right after a reload) would end the calling script.
+const CHILDREN_FN = `children() {
+  [ -n "$1" ] && [ "$1" != 0 ] || return 0
+  local kids=/proc/$1/task/$1/children line=""
+  if [ -r "$kids" ]; then read -r line < "$kids" || true; echo "$line"; return 0; fi
+  [ -d /proc/$1 ] || return 0
+  { grep -l "^PPid:[[:space:]]*$1\\$" /proc/[0-9]*/status 2>/dev/null || true; } | cut -d/ -f3 | tr '\\n' ' '
+}`;
+/**
+ * Flips `current` atomically (a new link renamed over the old one) and tells Gunicorn. HUP when
+ * only code changed: the master re-reads its config and forks workers that import the new release
+ * while the socket stays open. A new venv or changed units/environment need a new master, so a
+ * restart; the socket unit keeps the listening socket, so no connection is refused. The socket
+ * unit itself is never restarted, and workers are never signalled directly.
+ */
+function switchScript(ctx, release, restart) {
+    const p = ctx.paths;
+    const q = shQuote;
+    const svc = q(p.units.service.name);
+    return `
+${CHILDREN_FN}
+main=$(systemctl show -p MainPID --value ${svc} 2>/dev/null || echo 0)
+old=$(children "$main")
+echo "old_workers=$old"
+printf 'old_workers=%s\n' "$old" > ${q(p.lastSwitch)}
+ln -sfn ${q(p.releaseLink(release))} ${q(`${p.dir}/.current.tmp`)}
+mv -T ${q(`${p.dir}/.current.tmp`)} ${q(p.current)}
+if ! systemctl is-active --quiet ${svc}; then
+  systemctl reset-failed ${svc} 2>/dev/null || true
+  systemctl start ${svc}
+  reload=start
+elif ${restart ? 'true' : 'false'}; then
+  systemctl restart ${svc}
+  reload=restart
+else
+  systemctl reload ${svc}
+  reload=hup
+fi
+echo "reload=$reload"
+echo "reload=$reload" >> ${q(p.lastSwitch)}
+`;
+}
+/** How the switch runs: also how it is sent ahead with the units (the same text and options). */
+const SWITCH_OPTS = { sudo: true, timeoutMs: 120_000 };
+/**
+ * Sends the switch with the next root command (the units): one round trip for both, the switch
+ * running only if the units succeeded. switchRelease then takes its answer.
+ */
+function sendSwitchAhead(ctx, release, restart) {
+    ctx.remote.sendNext?.(switchScript(ctx, release, restart), SWITCH_OPTS);
+}
+async function switchRelease(ctx, release, restart) {
+    const res = await runScript(ctx, `switching to ${release}`, switchScript(ctx, release, restart), SWITCH_OPTS);
+    const f = parseFacts(res.stdout);
+    const reload = (f.reload ?? 'start');
+    return {
+        reload,
+        oldWorkers: (f.old_workers ?? '').split(/\s+/).filter((s) => s),
+        detail: `current -> ${release}, ${reload}`
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/steps/verify.ts
+
 
 
 
@@ -83182,7 +83189,7 @@ old=" ${oldWorkers === 'saved' ? `$(sed -n 's/^old_workers=//p' ${q(p.lastSwitch
 expected=$(awk '$1 == "workers" && $2 == "=" {print $3}' ${q(p.gunicornConf)} 2>/dev/null)
 expected=\${expected:-1}
 body=$(mktemp)
-ms() { local t=\${EPOCHREALTIME/./}; echo $((10#$t / 1000)); }
+${MS_FN}
 ${NAP_FN}
 # Proven: the release is recorded live (a rollback target from now on).
 proven() {
@@ -83196,9 +83203,14 @@ why="not checked yet"
 while :; do
   main=$(systemctl show -p MainPID --value ${q(p.units.service.name)} 2>/dev/null || echo 0)
   workers=$(children "$main")
-  ok=yes; fresh=0
+  ok=yes; fresh=0; olds=0
   for w in $workers; do
-    case "$old" in *" $w "*) continue;; esac
+    # An old worker counts while it runs (not once it is a zombie the master has yet to reap).
+    case "$old" in *" $w "*)
+      st=""; while read -r k v _; do [ "$k" = State: ] && { st=$v; break; }; done 2>/dev/null < /proc/$w/status || true
+      [ -n "$st" ] && [ "$st" != Z ] && olds=$((olds + 1))
+      continue;;
+    esac
     # Compared by bash itself (same folder: device and inode), no readlink per worker and poll.
     [ -e /proc/$w/cwd ] || continue
     if ! [ /proc/$w/cwd -ef "$want" ]; then ok=no; why="worker $w serves $(readlink /proc/$w/cwd 2>/dev/null), not the new release"; fi
@@ -83211,12 +83223,6 @@ while :; do
   # there (by then they were told to stop; those left are finishing requests and take no more).
   if [ "$ok" = yes ]; then
     all_new=\${all_new:-$(ms)}
-    olds=0
-    for w in $workers; do
-      case "$old" in *" $w "*) ;; *) continue;; esac
-      st=""; while read -r k v _; do [ "$k" = State: ] && { st=$v; break; }; done 2>/dev/null < /proc/$w/status || true
-      [ -n "$st" ] && [ "$st" != Z ] && olds=$((olds + 1))
-    done
     if [ "$olds" -gt 0 ] && [ $(( $(ms) - all_new )) -lt ${graceMs} ]; then ok=no; why="$olds old workers not stopped yet"; fi
   fi
   if [ "$ok" = yes ]; then

@@ -1,4 +1,5 @@
 import { shQuote } from './quote.js';
+import { MS_FN } from './shell-fns.js';
 import type { RootShellResult } from './root-shell.js';
 
 /** One request of a group sent as one root-shell request. */
@@ -29,7 +30,7 @@ export function togetherScript(parts: TogetherPart[]): string {
   return `set +e
 d=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d) || exit 1
 trap 'rm -rf -- "$d"' EXIT
-ms() { local t=\${EPOCHREALTIME/./}; echo $((10#$t / 1000)); }
+${MS_FN}
 part() {
   local s rc; s=$(ms)
   "$2" -c "$3" </dev/null >"$d/o$1" 2>"$d/e$1"; rc=$?

@@ -6,7 +6,7 @@ import type { ExecResult, QueuedRequest } from '../ssh/types.js';
 import { asUser } from '../deploy/app-run.js';
 import { stateCommand } from '../deploy/release-record.js';
 import { installPreloadList, LIBRARIES_FN } from './preload-list.js';
-import { NAP_FN } from './switch.js';
+import { MS_FN, NAP_FN } from '../ssh/shell-fns.js';
 
 /** A definite wrong answer (4xx/5xx, or 200 without health-expect) fails after this long... */
 export const GRACE_MS = 1500;
@@ -25,7 +25,7 @@ export interface CandidateConfig {
 
 /**
  * Gunicorn, with one hook of ours after the user's config: once a worker has imported the app, it
- * writes the libraries it loaded to the unit's runtime folder (\`loaded\`). That file is the import
+ * writes the libraries it loaded to the unit's runtime folder (`loaded`). That file is the import
  * check's answer, and its list is the one the master preloads.
  */
 const IMPORT_HOOK = `import os, sys
@@ -55,7 +55,7 @@ Candidate("%(prog)s [OPTIONS] [APP_MODULE]").run()
  * proven one in the background).
  *
  * With importCheck, the candidate is also the import check (one Python importing the app, not two
- * side by side): it says whether its worker imported the app (\`import=ok|failed\`), records the
+ * side by side): it says whether its worker imported the app (`import=ok|failed`), records the
  * release built, and writes the worker's libraries as the release's preload list.
  */
 export function candidateScript(
@@ -88,7 +88,7 @@ rundir=${q(rundir)}
 import_ms=
 sock=${q(sock)}
 body=$(mktemp)
-ms() { local t=\${EPOCHREALTIME/./}; echo $((10#$t / 1000)); }
+${MS_FN}
 ${NAP_FN}
 stop_candidate() { systemctl stop "$unit.service" >/dev/null 2>&1 || true; systemctl reset-failed "$unit.service" >/dev/null 2>&1 || true; }
 # Stopped whatever ends this script; and systemd itself ends it after RuntimeMaxSec should the

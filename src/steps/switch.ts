@@ -6,13 +6,6 @@ import type { StepOutcome } from './step.js';
 export type ReloadKind = 'hup' | 'restart' | 'start';
 
 /**
- * Shell: `nap SECONDS` waits like sleep, without starting a process per wait (a read that times
- * out on a pipe nobody writes to): polling loops look many times a second on a busy server.
- */
-export const NAP_FN = `exec {nap_fd}<> <(:)
-nap() { read -rt "$1" -u "$nap_fd" _ || true; }`;
-
-/**
  * Shell function: PIDs whose parent is $1 (Gunicorn's workers), without needing procps. The
  * kernel's own list (/proc/PID/task/PID/children) is read by bash itself, with no process started:
  * the verify asks several times a second on a busy server. A kernel without it: every process's

@@ -3,7 +3,8 @@ import { parseFacts } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
 import { healthUrl } from '../deploy/health.js';
 import { stateCommand } from '../deploy/release-record.js';
-import { CHILDREN_FN, NAP_FN } from './switch.js';
+import { CHILDREN_FN } from './switch.js';
+import { MS_FN, NAP_FN } from '../ssh/shell-fns.js';
 import { DeployError, type StepOutcome } from './step.js';
 
 /** How long old workers still running may keep the health path from being asked (see the script). */
@@ -36,7 +37,7 @@ old=" ${oldWorkers === 'saved' ? `$(sed -n 's/^old_workers=//p' ${q(p.lastSwitch
 expected=$(awk '$1 == "workers" && $2 == "=" {print $3}' ${q(p.gunicornConf)} 2>/dev/null)
 expected=\${expected:-1}
 body=$(mktemp)
-ms() { local t=\${EPOCHREALTIME/./}; echo $((10#$t / 1000)); }
+${MS_FN}
 ${NAP_FN}
 # Proven: the release is recorded live (a rollback target from now on).
 proven() {
@@ -50,9 +51,14 @@ why="not checked yet"
 while :; do
   main=$(systemctl show -p MainPID --value ${q(p.units.service.name)} 2>/dev/null || echo 0)
   workers=$(children "$main")
-  ok=yes; fresh=0
+  ok=yes; fresh=0; olds=0
   for w in $workers; do
-    case "$old" in *" $w "*) continue;; esac
+    # An old worker counts while it runs (not once it is a zombie the master has yet to reap).
+    case "$old" in *" $w "*)
+      st=""; while read -r k v _; do [ "$k" = State: ] && { st=$v; break; }; done 2>/dev/null < /proc/$w/status || true
+      [ -n "$st" ] && [ "$st" != Z ] && olds=$((olds + 1))
+      continue;;
+    esac
     # Compared by bash itself (same folder: device and inode), no readlink per worker and poll.
     [ -e /proc/$w/cwd ] || continue
     if ! [ /proc/$w/cwd -ef "$want" ]; then ok=no; why="worker $w serves $(readlink /proc/$w/cwd 2>/dev/null), not the new release"; fi
@@ -65,12 +71,6 @@ while :; do
   # there (by then they were told to stop; those left are finishing requests and take no more).
   if [ "$ok" = yes ]; then
     all_new=\${all_new:-$(ms)}
-    olds=0
-    for w in $workers; do
-      case "$old" in *" $w "*) ;; *) continue;; esac
-      st=""; while read -r k v _; do [ "$k" = State: ] && { st=$v; break; }; done 2>/dev/null < /proc/$w/status || true
-      [ -n "$st" ] && [ "$st" != Z ] && olds=$((olds + 1))
-    done
     if [ "$olds" -gt 0 ] && [ $(( $(ms) - all_new )) -lt ${graceMs} ]; then ok=no; why="$olds old workers not stopped yet"; fi
   fi
   if [ "$ok" = yes ]; then

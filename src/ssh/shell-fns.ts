@@ -1,0 +1,11 @@
+// Shell functions the server-side scripts share (bash: the root shell and the step scripts run it).
+
+/** `ms`: the wall clock in milliseconds, from bash itself (no `date` process). */
+export const MS_FN = 'ms() { local t=${EPOCHREALTIME/./}; echo $((10#$t / 1000)); }';
+
+/**
+ * `nap SECONDS` waits like sleep, without starting a process per wait (a read that times out on a
+ * pipe nobody writes to): polling loops look many times a second on a busy server.
+ */
+export const NAP_FN = `exec {nap_fd}<> <(:)
+nap() { read -rt "$1" -u "$nap_fd" _ || true; }`;
