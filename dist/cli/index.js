@@ -74788,7 +74788,7 @@ function shJoin(values) {
 
 const SUITES = ['trixie', 'bookworm'];
 /** Bump when the post-debootstrap setup changes: the cache key changes with it, so templates rebuild. */
-const HARNESS_VERSION = 'gunicorn-deploy-sandbox-rootfs-1';
+const HARNESS_VERSION = 'gunicorn-deploy-sandbox-rootfs-2';
 /**
  * The production edge (TLS, firewall, load check): provision installs them on a real server; here
  * they are in the image so a test does not wait for apt. pebble is the test ACME server. They go in
@@ -74802,6 +74802,25 @@ const EDGE_PACKAGES = [
     'apache2-utils',
     'openssl'
 ];
+/**
+ * What real apps run beside Gunicorn, each from Debian: a Redis broker with RQ and Celery workers,
+ * PostgreSQL with its Python driver, FastAPI on uvicorn's worker (with WebSockets). In the image so
+ * a test does not wait for apt; their services are disabled in it (DISABLED_SERVICES), because
+ * provision is what installs, enables and starts them on a real server.
+ */
+const APP_STACK_PACKAGES = [
+    'redis-server',
+    'python3-redis',
+    'python3-rq',
+    'python3-celery',
+    'postgresql',
+    'python3-psycopg2',
+    'python3-fastapi',
+    'python3-uvicorn',
+    'python3-websockets'
+];
+/** Services of APP_STACK_PACKAGES that a fresh server would not run until provision starts them. */
+const DISABLED_SERVICES = ['redis-server', 'postgresql'];
 /** A server ready for a Flask app behind Gunicorn and nginx, as the deploy expects to find one. */
 const READY_PACKAGES = [
     'systemd',
@@ -74824,7 +74843,8 @@ const READY_PACKAGES = [
     'iproute2',
     'procps',
     'ca-certificates',
-    ...EDGE_PACKAGES
+    ...EDGE_PACKAGES,
+    ...APP_STACK_PACKAGES
 ];
 /** A fresh cloud image: whatever the deploy needs beyond this, it has to install itself. */
 const BARE_PACKAGES = [
@@ -74850,7 +74870,7 @@ function packagesFor(bare) {
 }
 /** What debootstrap installs itself; the rest of packagesFor() goes in with apt in the new tree. */
 function debootstrapPackages(bare) {
-    return packagesFor(bare).filter((p) => !EDGE_PACKAGES.includes(p));
+    return packagesFor(bare).filter((p) => !EDGE_PACKAGES.includes(p) && !APP_STACK_PACKAGES.includes(p));
 }
 /** Changing the suite, the package list or the setup yields a new directory, never a stale tree. */
 function rootfsKey(suite, bare, packages = packagesFor(bare)) {
@@ -75577,6 +75597,12 @@ async function finishRootfs(root) {
     for (const f of await (0,promises_namespaceObject.readdir)(external_node_path_default().join(root, 'etc/ssh'))) {
         if (f.startsWith('ssh_host_'))
             await (0,promises_namespaceObject.rm)(external_node_path_default().join(root, 'etc/ssh', f));
+    }
+    // Enabled by their packages; provision starts them where an app asks for them.
+    for (const unit of DISABLED_SERVICES) {
+        if ((0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(root, 'lib/systemd/system', `${unit}.service`))) {
+            await run('chroot', [root, 'systemctl', 'disable', '--quiet', `${unit}.service`]);
+        }
     }
     const archives = external_node_path_default().join(root, 'var/cache/apt/archives');
     for (const f of await (0,promises_namespaceObject.readdir)(archives).catch(() => [])) {

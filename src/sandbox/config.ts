@@ -5,7 +5,7 @@ export type Suite = 'trixie' | 'bookworm';
 export const SUITES: readonly Suite[] = ['trixie', 'bookworm'];
 
 /** Bump when the post-debootstrap setup changes: the cache key changes with it, so templates rebuild. */
-export const HARNESS_VERSION = 'gunicorn-deploy-sandbox-rootfs-1';
+export const HARNESS_VERSION = 'gunicorn-deploy-sandbox-rootfs-2';
 
 /**
  * The production edge (TLS, firewall, load check): provision installs them on a real server; here
@@ -20,6 +20,27 @@ export const EDGE_PACKAGES: readonly string[] = [
   'apache2-utils',
   'openssl'
 ];
+
+/**
+ * What real apps run beside Gunicorn, each from Debian: a Redis broker with RQ and Celery workers,
+ * PostgreSQL with its Python driver, FastAPI on uvicorn's worker (with WebSockets). In the image so
+ * a test does not wait for apt; their services are disabled in it (DISABLED_SERVICES), because
+ * provision is what installs, enables and starts them on a real server.
+ */
+export const APP_STACK_PACKAGES: readonly string[] = [
+  'redis-server',
+  'python3-redis',
+  'python3-rq',
+  'python3-celery',
+  'postgresql',
+  'python3-psycopg2',
+  'python3-fastapi',
+  'python3-uvicorn',
+  'python3-websockets'
+];
+
+/** Services of APP_STACK_PACKAGES that a fresh server would not run until provision starts them. */
+export const DISABLED_SERVICES: readonly string[] = ['redis-server', 'postgresql'];
 
 /** A server ready for a Flask app behind Gunicorn and nginx, as the deploy expects to find one. */
 export const READY_PACKAGES: readonly string[] = [
@@ -43,7 +64,8 @@ export const READY_PACKAGES: readonly string[] = [
   'iproute2',
   'procps',
   'ca-certificates',
-  ...EDGE_PACKAGES
+  ...EDGE_PACKAGES,
+  ...APP_STACK_PACKAGES
 ];
 
 /** A fresh cloud image: whatever the deploy needs beyond this, it has to install itself. */
@@ -76,7 +98,7 @@ export function packagesFor(bare: boolean): readonly string[] {
 
 /** What debootstrap installs itself; the rest of packagesFor() goes in with apt in the new tree. */
 export function debootstrapPackages(bare: boolean): readonly string[] {
-  return packagesFor(bare).filter((p) => !EDGE_PACKAGES.includes(p));
+  return packagesFor(bare).filter((p) => !EDGE_PACKAGES.includes(p) && !APP_STACK_PACKAGES.includes(p));
 }
 
 /** Changing the suite, the package list or the setup yields a new directory, never a stale tree. */

@@ -2,6 +2,7 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { chmod, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  DISABLED_SERVICES,
   SERVER_USER,
   debootstrapPackages,
   packagesFor,
@@ -133,6 +134,12 @@ export async function finishRootfs(root: string): Promise<void> {
   );
   for (const f of await readdir(path.join(root, 'etc/ssh'))) {
     if (f.startsWith('ssh_host_')) await rm(path.join(root, 'etc/ssh', f));
+  }
+  // Enabled by their packages; provision starts them where an app asks for them.
+  for (const unit of DISABLED_SERVICES) {
+    if (existsSync(path.join(root, 'lib/systemd/system', `${unit}.service`))) {
+      await run('chroot', [root, 'systemctl', 'disable', '--quiet', `${unit}.service`]);
+    }
   }
   const archives = path.join(root, 'var/cache/apt/archives');
   for (const f of await readdir(archives).catch(() => [] as string[])) {
