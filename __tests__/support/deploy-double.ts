@@ -1,7 +1,8 @@
 import type { RecordingRemote, RemoteCall, Reply } from './recording-remote.js';
 
 /**
- * Which deploy step sent a script, told by a line only that step's script has. A step whose script
+ * Which deploy step sent a script: by name when a plan queued it (`call.step`), else told by a
+ * line only that step's script has. A step whose script
  * changes shape may need its line here updated; `stepsOf` names anything unknown `?`.
  */
 export const STEP = {
@@ -29,6 +30,8 @@ const RELEASE: Partial<Record<StepName, RegExp>> = {
 };
 
 export function stepOf(call: RemoteCall): string {
+  // A request a plan queued is known by its step's name (QueueingRemote); the lines below are for the rest.
+  if (call.step) return call.step;
   for (const [name, re] of Object.entries(STEP) as [StepName, RegExp][]) {
     if (!re.test(call.text)) continue;
     const id = RELEASE[name]?.exec(call.text)?.[1];

@@ -2,6 +2,7 @@ import type { Connector } from '../../src/engine.js';
 import type {
   ExecOptions,
   ExecResult,
+  QueuedRequest,
   Remote,
   SshTarget,
   UploadOptions,
@@ -25,6 +26,10 @@ export interface RemoteCall {
   opts?: ExecOptions | UploadOptions;
   /** Position in the whole run's order, across every host of a fake connector. */
   seq: number;
+  /** The plan step that queued this text (QueueingRemote): a call taking a queued answer gets its name. */
+  step?: string;
+  /** Queued as part of a group (sendNextTogether). */
+  group?: number;
 }
 
 export type Reply = Partial<ExecResult> & {
@@ -114,6 +119,8 @@ export class RecordingRemote implements Remote {
   ): Promise<Reply> {
     if (this.closed) throw new Error(`${this.label}: ${kind} after close`);
     const call: RemoteCall = { host: this.label, kind, text, opts, seq: nextSeq++ };
+    const queued = this.queuedFor(text);
+    if (queued) call.step = queued.step;
     this.calls.push(call);
     this.journal.push(call);
     // As a real Remote does: a cancelled signal ends the command (abortable() passes one in).
@@ -131,9 +138,60 @@ export class RecordingRemote implements Remote {
     return r;
   }
 
+  /** The request queued ahead with this text (QueueingRemote only). */
+  protected queuedFor(_text: string): RemoteCall | undefined {
+    return undefined;
+  }
+
   /** Calls whose text matches, e.g. `remote.matching(STEP.switch)`. */
   matching(re: RegExp): RemoteCall[] {
     return this.calls.filter((c) => re.test(c.text));
+  }
+}
+
+/**
+ * A RecordingRemote that also takes requests sent ahead, as SshRemote does (sendNext,
+ * sendNextTogether): each is recorded in `sent`, in the order the server would run them, under the
+ * name of the plan step that queued it (`opts.step`). The step's own call later is answered by the
+ * rules as any call, and carries that name (`call.step`), so a test tells steps apart by name.
+ */
+export class QueueingRemote extends RecordingRemote {
+  readonly sent: RemoteCall[] = [];
+  private groups = 0;
+
+  sendNext(text: string, opts: ExecOptions = {}, kind: 'script' | 'exec' = 'script'): void {
+    this.sent.push({ host: this.label, kind, text, opts, seq: nextSeq++, step: opts.step });
+  }
+
+  sendNextTogether(parts: QueuedRequest[]): void {
+    const group = ++this.groups;
+    for (const p of parts)
+      this.sent.push({
+        host: this.label,
+        kind: p.kind ?? 'script',
+        text: p.text,
+        opts: p.opts,
+        seq: nextSeq++,
+        step: p.opts.step,
+        group
+      });
+  }
+
+  /** The names of what was queued, in order: `backup+check` for a group. */
+  sentSteps(): string[] {
+    const out: string[] = [];
+    let lastGroup: number | undefined;
+    for (const c of this.sent) {
+      const name = c.step ?? '?';
+      if (c.group !== undefined && c.group === lastGroup) out[out.length - 1] += `+${name}`;
+      else out.push(name);
+      lastGroup = c.group;
+    }
+    return out;
+  }
+
+  protected override queuedFor(text: string): RemoteCall | undefined {
+    return this.sent.find((c) => c.text === text);
   }
 }
 

@@ -24,6 +24,9 @@ function namesInSource(): Set<string> {
         const text = readFileSync(p, 'utf8');
         for (const m of text.matchAll(/\b(?:s|track|stepper\(ctx\))\(\s*'([^']+)'/g)) found.add(m[1]!);
         for (const m of text.matchAll(/\bstep\([^;]*?\blabel,\s*'([^']+)'/gs)) found.add(m[1]!);
+        // A declared plan's entries (modes/plan.ts): the planner runs each by its name.
+        if (p.endsWith('-plan.ts'))
+          for (const m of text.matchAll(/(?:^|\{)\s*name: '([^']+)'/gm)) found.add(m[1]!);
       }
     }
   };

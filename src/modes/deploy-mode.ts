@@ -7,23 +7,12 @@ import type { DeployContext } from '../deploy/context.js';
 import { releaseId, appLayout } from '../deploy/paths.js';
 import { lockStep, runId, type HeldLock } from '../steps/lock.js';
 import { ensureLayout } from '../steps/layout.js';
-import { sendPrepareAhead, uploadRelease, type Uploaded } from '../steps/upload.js';
-import { buildVenv, sendVenvAhead, venvDependencies } from '../steps/venv.js';
-import type { DependencySource } from '../deps.js';
-import { buildRelease } from '../steps/build.js';
-import {
-  installConfig,
-  needsRestart,
-  sendStageAhead,
-  stageConfig,
-  stagedPaths,
-  type StagedConfig
-} from '../steps/config.js';
-import { checkedByCandidate, checkRelease, checkRequest } from '../steps/check.js';
-import { candidateOutcome, candidateRequest, runCandidate } from '../steps/candidate.js';
-import { backupDatabase, backupRequest } from '../steps/backup.js';
-import { downloadBackup } from '../steps/download.js';
-import { afterMigrationRollback, fingerprintDatabase } from '../steps/migration.js';
+import { type Uploaded } from '../steps/upload.js';
+import { venvDependencies } from '../steps/venv.js';
+import { installConfig, needsRestart, type StagedConfig } from '../steps/config.js';
+import { afterMigrationRollback } from '../steps/migration.js';
+import { Planner } from './plan.js';
+import { PREPARE_PLAN, type Preparing } from './prepare-plan.js';
 import { runHook } from '../steps/hooks.js';
 import { sendSwitchAhead, switchRelease } from '../steps/switch.js';
 import { sendVerifyAhead, verifyRelease } from '../steps/verify.js';
@@ -61,43 +50,6 @@ async function noteCancelled(host: HostContext, ctx: DeployContext, why: string)
     { ...ctx, remote: uncancellable(ctx.remote) },
     { event: 'deploy', release, status: 'cancelled', why }
   );
-}
-
-/**
- * Without a build command, a pre-activate hook or download-backup (each needs the runner between
- * the backup and the candidate), the candidate's worker is the import check: one Python importing
- * the app, not two (most of a code-only deploy's CPU).
- */
-function checkedByCandidateBoot(ctx: DeployContext): boolean {
-  const d = ctx.settings.deploy;
-  return !d.build && !d.preActivate && !d.downloadBackup && !!ctx.remote.sendNextTogether;
-}
-
-/**
- * Queues, behind the venv lookup, what follows it up to the candidate, as far as no step between
- * needs the runner: a build command or a pre-activate hook stop the queue (the candidate must see
- * what the migrations did).
- */
-function sendPreparationAhead(
-  ctx: DeployContext,
-  release: string,
-  cores: number,
-  /** Queued with the upload: the venv lookup too (else it carries the others). */
-  venvDeps?: DependencySource
-): void {
-  const d = ctx.settings.deploy;
-  if (venvDeps) sendVenvAhead(ctx, release, venvDeps);
-  sendStageAhead(ctx, cores);
-  if (d.build) return;
-  const conf = stagedPaths(ctx);
-  const backup = backupRequest(ctx, release);
-  const r = ctx.remote;
-  if (!checkedByCandidateBoot(ctx)) {
-    for (const q of [...backup, checkRequest(ctx, release, conf)]) r.sendNext?.(q.text, q.opts, q.kind);
-    return;
-  }
-  // One group: each part reports its own server time, which the step table shows.
-  r.sendNextTogether?.([...backup, candidateRequest(ctx, release, conf, true)]);
 }
 
 /** A release made ready on one server, not yet serving. */
@@ -151,81 +103,43 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
   host.notePhase?.({ phase: 'preparing' });
   // What was sent ahead runs on the server without the runner: a cancel stops it there too.
   ctx.signal?.addEventListener('abort', () => ctx.remote.cancelQueued?.(), { once: true });
-  const id = releaseId(new Date(), d.commit);
+  // Resolved in the workspace while the lock is awaited: a problem is the venv step's to report.
+  const resolving = venvDependencies(ctx);
+  const p: Preparing = {
+    ctx,
+    id: releaseId(new Date(), d.commit),
+    layingOut: Promise.resolve({}),
+    deps: undefined,
+    release: '',
+    cores: 1,
+    migrated: ''
+  };
+  const plan = new Planner(PREPARE_PLAN, ctx.remote, p);
   // The layout, and the upload's prepare behind it, go at the same moment as the lock and wait for
   // it on the server: one round trip for all three.
   const owner = runId();
   const locking = held ? Promise.resolve(held) : lockStep(ctx, owner, true);
-  sendPrepareAhead(ctx, id);
-  const layingOut = ensureLayout(ctx, held ? undefined : owner);
-  layingOut.catch(() => undefined);
+  plan.sendAfter('layout');
+  p.layingOut = ensureLayout(ctx, held ? undefined : owner);
+  p.layingOut.catch(() => undefined);
   const lock = await locking;
-  let up: Uploaded | undefined;
-  let migrated = '';
   try {
-    await s('layout', () => layingOut);
-    // Resolved here, in the workspace: a problem is the venv step's to report.
-    const deps = await venvDependencies(ctx);
-    const uploaded = await s('upload', () =>
-      uploadRelease(
-        ctx,
-        id,
-        deps ? (release, cores) => sendPreparationAhead(ctx, release, cores, deps) : undefined
-      )
-    );
-    up = uploaded;
-    const release = uploaded.release;
-    // Outputs tell the truth at every moment: what serves, and what served before the run.
-    ctx.facts.release = uploaded.previous;
-    ctx.facts['previous-release'] = uploaded.previous;
-    // The steps up to the candidate do not depend on each other's answers: they go to the server
-    // together, each run only if the one before it succeeded: with a small delta's own requests
-    // (queued by the upload), else with the venv lookup.
-    if (!uploaded.queued) sendPreparationAhead(ctx, release, uploaded.cores);
-    const venv = await s('venv', () => buildVenv(ctx, release, deps));
-    const staged = await s('config', () => stageConfig(ctx, uploaded.cores));
-    if (d.build) await s('build', () => buildRelease(ctx, release, staged.envFile));
-    await s('backup', () => backupDatabase(ctx, release));
-    if (d.downloadBackup && ctx.facts.backup) {
-      const file = ctx.facts.backup;
-      const dest =
-        ctx.settings.hosts.length > 1
-          ? `${d.downloadBackup.replace(/\/*$/, '')}/${ctx.label}/`
-          : d.downloadBackup;
-      await s('download backup', () =>
-        downloadBackup(
-          ctx,
-          { id: file.split('/').pop()!, time: '', size: 0, takenBy: '', integrity: 'ok' },
-          file.slice(0, file.lastIndexOf('/')),
-          dest
-        )
-      );
-    }
-    const conf = { envFile: staged.envFile, gunicornConf: staged.gunicornConf };
-    const booting = checkedByCandidateBoot(ctx) ? runCandidate(ctx, release, conf, true) : undefined;
-    booting?.catch(() => undefined);
-    await s('check', () =>
-      booting ? booting.then((run) => checkedByCandidate(ctx, run)) : checkRelease(ctx, release, staged)
-    );
-    await s('pre-activate', () => runHook(ctx, 'pre-activate', d.preActivate, release, staged.envFile));
-    // What the migration left: a rollback may put the backup back only if nothing wrote since.
-    if (d.preActivate && d.sqliteDb && ctx.facts.backup) migrated = await fingerprintDatabase(ctx);
-    // Last before the switch: after the migrations, which the new code may need to answer.
-    await s('candidate', async () =>
-      candidateOutcome(ctx, await (booting ?? runCandidate(ctx, release, conf)))
-    );
+    p.deps = await resolving;
+    await plan.run(s);
+    const up = p.up!;
     return {
       lock,
-      up: uploaded,
-      release,
-      staged,
-      restart: needsRestart(staged) || venv.hash !== uploaded.previousVenv,
-      migrated
+      up,
+      release: p.release,
+      staged: p.staged!,
+      restart: needsRestart(p.staged!) || p.venv!.hash !== up.previousVenv,
+      migrated: p.migrated
     };
   } catch (err) {
+    const up = p.up;
     if (up) await refuseRelease(ctx, up, errorMessage(err));
     if (up && d.preActivate && ctx.records.some((r) => r.name === 'pre-activate'))
-      await afterMigrationRollback(ctx, up.release, migrated);
+      await afterMigrationRollback(ctx, up.release, p.migrated);
     if (!held) await lock.release();
     if (ctx.signal?.aborted) await noteCancelled(host, ctx, errorMessage(err).split('\n')[0]!);
     throw err;

@@ -49,6 +49,8 @@ export interface ExecOptions {
    * the layout that waits on the server for it): counted as a request, not as a round trip.
    */
   alongside?: boolean;
+  /** The plan step that sends it (modes/plan.ts): names a queued request in logs and test doubles. */
+  step?: string;
 }
 
 /** A request to queue with sendNext or sendNextTogether: what the step's own call will send. */

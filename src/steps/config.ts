@@ -3,6 +3,7 @@ import type { DeployContext } from '../deploy/context.js';
 import { parseFacts, runScript } from '../deploy/context.js';
 import { renderAppUnits, templateVars, type ServerFile } from '../render.js';
 import { shQuote } from '../ssh/quote.js';
+import type { ExecOptions, QueuedRequest } from '../ssh/types.js';
 import type { StepOutcome } from './step.js';
 
 /** The rendered app files, written next to the live ones but not yet in place. */
@@ -67,15 +68,17 @@ export function stageInput(files: ServerFile[]): string {
 
 const STAGE_TIMEOUT_MS = 60_000;
 
-/** Queues the staging with the next root command; stageConfig then takes its answer. */
-export function sendStageAhead(ctx: DeployContext, cores: number): void {
+/** The staging as a request to queue; stageConfig then takes its answer (the same text and options). */
+export function stageRequest(ctx: DeployContext, cores: number): QueuedRequest {
   const files = appFiles(ctx, cores);
-  ctx.remote.sendNext?.(stageScript(ctx, files), {
-    sudo: true,
-    timeoutMs: STAGE_TIMEOUT_MS,
-    stdin: stageInput(files)
-  });
+  return { text: stageScript(ctx, files), opts: stageOpts(files) };
 }
+
+const stageOpts = (files: ServerFile[]): ExecOptions => ({
+  sudo: true,
+  timeoutMs: STAGE_TIMEOUT_MS,
+  stdin: stageInput(files)
+});
 
 /** Where staged files are: known before the staging's answer, so later steps can be sent with it. */
 export function stagedPaths(
@@ -93,10 +96,12 @@ export function stagedPaths(
 
 export async function stageConfig(ctx: DeployContext, cores: number): Promise<StagedConfig & StepOutcome> {
   const files = appFiles(ctx, cores);
-  const res = await runScript(ctx, 'writing the app configuration', stageScript(ctx, files), {
-    timeoutMs: STAGE_TIMEOUT_MS,
-    stdin: stageInput(files)
-  });
+  const res = await runScript(
+    ctx,
+    'writing the app configuration',
+    stageScript(ctx, files),
+    stageOpts(files)
+  );
   const changed = (parseFacts(res.stdout).changed ?? '').split(/\s+/).filter((s) => s);
   return {
     ...stagedPaths(ctx),

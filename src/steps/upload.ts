@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { DeployContext } from '../deploy/context.js';
 import { parseFacts, runScript } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
+import type { QueuedRequest } from '../ssh/types.js';
 import { asUser } from '../deploy/app-run.js';
 import { deltaUpload } from './upload-delta.js';
 import type { StepOutcome } from './step.js';
@@ -169,11 +170,11 @@ const FINISH_TIMEOUT_MS = 120_000;
 const PREPARE_OPTS = { sudo: true, timeoutMs: 10 * 60_000 };
 
 /**
- * Sends the upload's prepare script with the next root command (the layout): one round trip for
- * both, the prepare running only if the layout succeeded. uploadRelease then takes its answer.
+ * The upload's prepare script as a request to queue with the layout: one round trip for both, the
+ * prepare running only if the layout succeeded. uploadRelease then takes its answer.
  */
-export function sendPrepareAhead(ctx: DeployContext, wantedId: string): void {
-  ctx.remote.sendNext?.(prepareScript(ctx, wantedId, !ctx.settings.deploy.fullUpload), PREPARE_OPTS);
+export function prepareRequest(ctx: DeployContext, wantedId: string): QueuedRequest {
+  return { text: prepareScript(ctx, wantedId, !ctx.settings.deploy.fullUpload), opts: PREPARE_OPTS };
 }
 
 export async function uploadRelease(

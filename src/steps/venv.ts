@@ -3,6 +3,7 @@ import type { DeployContext } from '../deploy/context.js';
 import { lastLines, parseFacts } from '../deploy/context.js';
 import { asUser, buildRunCommand } from '../deploy/app-run.js';
 import { shQuote } from '../ssh/quote.js';
+import type { QueuedRequest } from '../ssh/types.js';
 import { DeployError, type StepOutcome } from './step.js';
 import { resolveDependencies, type DependencySource } from '../deps.js';
 
@@ -192,11 +193,15 @@ async function dependencies(ctx: DeployContext): Promise<DependencySource> {
 }
 
 /**
- * Queues the venv lookup with the next root command: a code-only deploy reuses its venv, and the
- * lookup then costs no round trip of its own. A venv to build is built by buildVenv's own request.
+ * The venv lookup as a request to queue: a code-only deploy reuses its venv, and the lookup then
+ * costs no round trip of its own. A venv to build is built by buildVenv's own request.
  */
-export function sendVenvAhead(ctx: DeployContext, release: string, deps: DependencySource): void {
-  ctx.remote.sendNext?.(venvScript(ctx, release, deps, true), LOOKUP_OPTS);
+export function venvLookupRequest(
+  ctx: DeployContext,
+  release: string,
+  deps: DependencySource
+): QueuedRequest {
+  return { text: venvScript(ctx, release, deps, true), opts: LOOKUP_OPTS };
 }
 
 /** resolved: the dependency source the caller already read (venvDependencies), else read here. */

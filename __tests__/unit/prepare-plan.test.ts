@@ -1,0 +1,195 @@
+import { jest } from '@jest/globals';
+import * as path from 'node:path';
+import { parseSettings } from '../../src/settings.js';
+import type { HostContext } from '../../src/engine.js';
+import { memoryLogger } from '../../src/log.js';
+import { prepareRelease } from '../../src/modes/deploy-mode.js';
+import { Planner, type PlanStep } from '../../src/modes/plan.js';
+import { PREPARE_PLAN } from '../../src/modes/prepare-plan.js';
+import { buildManifest, serializeManifest } from '../../src/manifest.js';
+import type { StepName } from '../../src/steps/catalog.js';
+import { QueueingRemote, RecordingRemote } from '../support/recording-remote.js';
+
+// Prepare is one declared list (modes/prepare-plan.ts) run by a small planner (modes/plan.ts): what
+// is sent ahead reaches the server in the list's order, up to the first step whose answer the
+// runner needs. Driven here through the real steps against a Remote that records what is queued,
+// as SshRemote takes it; what the scripts do on a server is the e2e tests' part (deploy-speed).
+const KEY =
+  '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n';
+const OLD = '20261129T100000Z-aaaaaaa';
+const NEW = '20261130T100000Z-bbbbbbb';
+const SOURCE = 'examples/flask-app';
+
+async function prepare(over: Record<string, string> = {}, opts: { delta?: boolean; fail?: RegExp } = {}) {
+  const inputs: Record<string, string> = {
+    host: 'web1',
+    'private-key': KEY,
+    'trust-on-first-use': 'true',
+    'app-name': 'shop',
+    source: SOURCE,
+    ...over
+  };
+  const settings = parseSettings((n) => inputs[n] ?? '');
+  const remote = new QueueingRemote('web1');
+  // The previous release's manifest is the tree's own: a delta with nothing to send.
+  const manifest = await buildManifest(path.resolve(SOURCE), settings.app.exclude);
+  const previous =
+    opts.delta === false ? '' : `copied=yes\n--- previous manifest\n${serializeManifest(manifest!)}`;
+  remote.on(/echo "cores=\$\(nproc\)"/, {
+    stdout: `previous=${OLD}\nprevious_venv=v1\ncores=2\nrelease=${NEW}\n${previous}`
+  });
+  remote.on(/echo "hash=\$hash"/, { stdout: 'hash=v1\nreused=yes\n' });
+  remote.on(/systemd-run --unit="\$unit"/, { stdout: 'import=ok\nimport_ms=40\ncandidate=ok\nms=120\n' });
+  remote.on(/echo "backup=/, {
+    stdout: '/srv/shop/backups/b.sqlite3\nbackup=/srv/shop/backups/b.sqlite3\nsize=10\n'
+  });
+  if (opts.fail) remote.on(opts.fail, { code: 1, stderr: 'it failed\n' });
+  const host: HostContext = {
+    remote,
+    settings,
+    logger: memoryLogger(),
+    label: 'web1',
+    records: [],
+    facts: {},
+    setStatus: () => undefined
+  };
+  const lock = { release: jest.fn(async () => undefined) };
+  const result = await prepareRelease(host, lock).then(
+    (p) => p,
+    (err: unknown) => err as Error
+  );
+  const ran = host.records.map((r) => `${r.name}${r.ok ? '' : ' failed'}`);
+  return { remote, host, result, ran };
+}
+
+const planNames = PREPARE_PLAN.map((st) => st.name as string);
+
+/** Queued names (groups joined) are in the plan's order: each name's plan index never goes back. */
+function inPlanOrder(sent: string[]): boolean {
+  const at = sent.filter((n) => n !== '?').flatMap((n) => n.split('+').map((x) => planNames.indexOf(x)));
+  return at.every((i, k) => i >= 0 && (k === 0 || i >= at[k - 1]!));
+}
+
+test('a code-only delta: the prepare goes with the layout, the rest with the delta, the check is the candidate boot', async () => {
+  const t = await prepare();
+  expect(t.result).not.toBeInstanceOf(Error);
+  // The two `?` are the upload's own (the finish; with files to send, the unpack too).
+  expect(t.remote.sentSteps()).toEqual(['upload', '?', 'venv', 'config', 'check']);
+  expect(inPlanOrder(t.remote.sentSteps())).toBe(true);
+  expect(t.ran).toEqual([
+    'layout',
+    'upload',
+    'venv',
+    'config',
+    'backup',
+    'check',
+    'pre-activate',
+    'candidate'
+  ]);
+  // Every queued request was asked for by its step (each takes its answer), and the candidate
+  // booted once: the check's request was the boot.
+  for (const q of t.remote.sent) expect(t.remote.calls.filter((c) => c.text === q.text)).toHaveLength(1);
+  expect(t.remote.matching(/systemd-run --unit="\$unit"/).map((c) => c.step)).toEqual(['check']);
+});
+
+test('with an SQLite database, the backup and the candidate boot go as one group', async () => {
+  const t = await prepare({ 'sqlite-db': 'app.db' });
+  expect(t.result).not.toBeInstanceOf(Error);
+  expect(t.remote.sentSteps()).toEqual(['upload', '?', 'venv', 'config', 'backup+check']);
+});
+
+test('a build command stops the queue: what follows must see what it built', async () => {
+  const t = await prepare({ 'sqlite-db': 'app.db', build: 'make assets' });
+  expect(t.result).not.toBeInstanceOf(Error);
+  expect(t.remote.sentSteps()).toEqual(['upload', '?', 'venv', 'config']);
+  expect(t.ran).toEqual([
+    'layout',
+    'upload',
+    'venv',
+    'config',
+    'build',
+    'backup',
+    'check',
+    'pre-activate',
+    'candidate'
+  ]);
+});
+
+test('a pre-activate hook: backup and check go ahead, the candidate waits for the migrations', async () => {
+  const t = await prepare({ 'sqlite-db': 'app.db', 'pre-activate': 'flask db upgrade' });
+  expect(t.result).not.toBeInstanceOf(Error);
+  expect(t.remote.sentSteps()).toEqual(['upload', '?', 'venv', 'config', 'backup', 'check']);
+  const hook = t.remote.calls.findIndex((c) => c.text.includes('flask db upgrade'));
+  const boot = t.remote.calls.findIndex((c) => /systemd-run --unit="\$unit"/.test(c.text));
+  expect(hook).toBeGreaterThan(0);
+  expect(boot).toBeGreaterThan(hook);
+});
+
+test('a whole-tree upload: the venv lookup carries what follows it, so it is not queued itself', async () => {
+  const t = await prepare({}, { delta: false });
+  expect(t.result).not.toBeInstanceOf(Error);
+  expect(t.remote.sentSteps()).toEqual(['upload', 'config', 'check']);
+  const lookup = t.remote.calls.find((c) => /echo "hash=\$hash"/.test(c.text));
+  expect(lookup?.opts).toMatchObject({ carry: true });
+});
+
+test('a step that fails leaves the later steps unrun, and the release is refused', async () => {
+  const t = await prepare({}, { fail: /systemd-run --unit="\$unit"/ });
+  expect(t.result).toBeInstanceOf(Error);
+  expect(t.ran).toEqual(['layout', 'upload', 'venv', 'config', 'backup', 'check failed']);
+});
+
+/** A plan of stand-in steps: each sends `NAME` and records its run. */
+function toyPlan(extra: Partial<Record<string, Partial<PlanStep<string[]>>>> = {}): PlanStep<string[]>[] {
+  const names: StepName[] = ['layout', 'upload', 'venv', 'config', 'backup', 'check', 'candidate'];
+  return names.map((name) => ({
+    name,
+    request: () => [{ text: name, opts: { sudo: true } }],
+    run: async (ran) => void ran.push(name),
+    ...extra[name]
+  }));
+}
+
+test('the planner sends every request up to the first barrier, then the next stretch after it', async () => {
+  const remote = new QueueingRemote('web1');
+  const ran: string[] = [];
+  const plan = new Planner(
+    toyPlan({ upload: { barrier: () => true }, venv: { carries: true }, check: { when: () => false } }),
+    remote,
+    ran
+  );
+  plan.sendAfter('layout');
+  expect(remote.sentSteps()).toEqual(['upload']);
+  await plan.run((_name, fn) => fn());
+  // After the barrier, the venv's own call carries the rest; the check does not happen at all.
+  expect(remote.sentSteps()).toEqual(['upload', 'config', 'backup', 'candidate']);
+  expect(ran).toEqual(['layout', 'upload', 'venv', 'config', 'backup', 'candidate']);
+});
+
+test('adding a step is one entry: its request goes in its place, never after the ones behind it', async () => {
+  const remote = new QueueingRemote('web1');
+  const steps = toyPlan();
+  steps.splice(4, 0, {
+    name: 'build',
+    request: () => [{ text: 'build', opts: { sudo: true } }],
+    run: async () => {}
+  });
+  const plan = new Planner(steps, remote, []);
+  plan.sendAfter('layout');
+  expect(remote.sentSteps()).toEqual(['upload', 'venv', 'config', 'build', 'backup', 'check', 'candidate']);
+});
+
+test('together steps go as one group; a Remote that cannot queue gets nothing and every step runs', async () => {
+  const remote = new QueueingRemote('web1');
+  const plan = new Planner(
+    toyPlan({ backup: { together: () => true }, check: { together: () => true } }),
+    remote,
+    []
+  );
+  plan.sendAfter('layout');
+  expect(remote.sentSteps()).toEqual(['upload', 'venv', 'config', 'backup+check', 'candidate']);
+  const plain = new RecordingRemote('web1');
+  const ran: string[] = [];
+  await new Planner(toyPlan(), plain, ran).run((_n, fn) => fn());
+  expect(ran).toHaveLength(7);
+});
