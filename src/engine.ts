@@ -11,7 +11,8 @@ import {
 import { sourceProblems } from './source-check.js';
 import type { Remote, SshTarget } from './ssh/types.js';
 import { connect as sshConnect } from './ssh/connection.js';
-import { AfterProofError, errorMessage, step } from './steps/step.js';
+import { errorMessage, step } from './steps/step.js';
+import { activateThenTidy } from './modes/go-live.js';
 import { modeStrategy } from './modes/index.js';
 import { bufferedLogger, planBatches } from './fleet.js';
 import { sectionFor, troubleshootingRef } from './troubleshooting.js';
@@ -176,6 +177,7 @@ async function runRolling(
 ): Promise<void> {
   const prepared = new Map<HostSlot, unknown>();
   const activated: HostSlot[] = [];
+  const live = new Set<HostSlot>();
   const tidying = new Map<HostSlot, Promise<void>>();
   // In a fleet, its own group of lines, as it runs while the next batch prepares.
   const tidy = (slot: HostSlot): Promise<void> => {
@@ -234,7 +236,11 @@ async function runRolling(
           const buffered = parallel ? bufferedLogger(logger, slot.report.host) : undefined;
           if (buffered) slot.ctx!.logger = buffered;
           try {
-            await rolling.activate(slot.ctx!, prepared.get(slot));
+            // Live once proven (even if post-activate then failed): tidied below, in batch order.
+            await activateThenTidy(
+              () => rolling.activate(slot.ctx!, prepared.get(slot)),
+              async () => void live.add(slot)
+            );
           } finally {
             await buffered?.flush(`${slot.report.host}: activate`);
             slot.ctx!.logger = logger;
@@ -244,17 +250,14 @@ async function runRolling(
       );
       activations.forEach((r, i) => {
         const slot = batch[i]!;
-        if (r.status === 'fulfilled') {
-          slot.report.ok = true;
+        if (r.status === 'fulfilled') slot.report.ok = true;
+        // Live, even when it then failed (post-activate): tidied like the others and, with
+        // rollback-scope all, taken back with them; the fleet never ends on two releases.
+        if (live.has(slot)) {
           activated.push(slot);
           tidying.set(slot, tidy(slot));
-        } else {
-          // Switched and proven, then failed (post-activate): live like the others, so it is tidied
-          // and, with rollback-scope all, goes back with them; the fleet never ends on two releases.
-          if (r.reason instanceof AfterProofError) {
-            activated.push(slot);
-            tidying.set(slot, tidy(slot));
-          }
+        }
+        if (r.status === 'rejected') {
           fail(slot, r.reason);
           failure ??= { slot, why: errorMessage(r.reason) };
         }

@@ -1,14 +1,13 @@
 import { jest } from '@jest/globals';
-import * as path from 'node:path';
 import { parseSettings } from '../../src/settings.js';
 import type { HostContext } from '../../src/engine.js';
 import { memoryLogger } from '../../src/log.js';
 import { prepareRelease } from '../../src/modes/deploy-mode.js';
 import { Planner, type PlanStep } from '../../src/modes/plan.js';
 import { PREPARE_PLAN } from '../../src/modes/prepare-plan.js';
-import { buildManifest, serializeManifest } from '../../src/manifest.js';
 import type { StepName } from '../../src/steps/catalog.js';
 import { QueueingRemote, RecordingRemote } from '../support/recording-remote.js';
+import { prepareAnswers } from '../support/prepare-double.js';
 
 // Prepare is one declared list (modes/prepare-plan.ts) run by a small planner (modes/plan.ts): what
 // is sent ahead reaches the server in the list's order, up to the first step whose answer the
@@ -31,18 +30,7 @@ async function prepare(over: Record<string, string> = {}, opts: { delta?: boolea
   };
   const settings = parseSettings((n) => inputs[n] ?? '');
   const remote = new QueueingRemote('web1');
-  // The previous release's manifest is the tree's own: a delta with nothing to send.
-  const manifest = await buildManifest(path.resolve(SOURCE), settings.app.exclude);
-  const previous =
-    opts.delta === false ? '' : `copied=yes\n--- previous manifest\n${serializeManifest(manifest!)}`;
-  remote.on(/echo "cores=\$\(nproc\)"/, {
-    stdout: `previous=${OLD}\nprevious_venv=v1\ncores=2\nrelease=${NEW}\n${previous}`
-  });
-  remote.on(/echo "hash=\$hash"/, { stdout: 'hash=v1\nreused=yes\n' });
-  remote.on(/systemd-run --unit="\$unit"/, { stdout: 'import=ok\nimport_ms=40\ncandidate=ok\nms=120\n' });
-  remote.on(/echo "backup=/, {
-    stdout: '/srv/shop/backups/b.sqlite3\nbackup=/srv/shop/backups/b.sqlite3\nsize=10\n'
-  });
+  await prepareAnswers(remote, settings, { previous: OLD, release: NEW }, opts);
   if (opts.fail) remote.on(opts.fail, { code: 1, stderr: 'it failed\n' });
   const host: HostContext = {
     remote,

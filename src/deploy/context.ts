@@ -3,7 +3,7 @@ import type { StepRecord } from '../report.js';
 import type { Settings } from '../settings.js';
 import type { ExecOptions, ExecResult, Remote } from '../ssh/types.js';
 import { DeployError } from '../steps/step.js';
-import type { AppLayout } from './paths.js';
+import { appLayout, type AppLayout } from './paths.js';
 
 /** Everything a deploy step needs; steps take this, never inputs or an SSH object. */
 export interface DeployContext {
@@ -16,6 +16,11 @@ export interface DeployContext {
   facts: Record<string, string>;
   /** Aborted when the run is cancelled; the long waits (health polling, lock waits) observe it. */
   signal?: AbortSignal;
+}
+
+/** A host's context with its app's layout: what every step of a mode that touches the app takes. */
+export function deployContext<H extends Omit<DeployContext, 'paths'>>(host: H): H & DeployContext {
+  return { ...host, paths: appLayout(host.settings) };
 }
 
 /** The last lines of a command's output, where the reason for a failure usually is. */

@@ -4,7 +4,7 @@ import { formatTable } from '../report.js';
 import { backupDirOf, listBackups, requireDatabase, type BackupEntry } from '../steps/restore.js';
 import { downloadBackup } from '../steps/download.js';
 import { DeployError, step } from '../steps/step.js';
-import { deployContext } from './deploy-mode.js';
+import { deployContext } from '../deploy/context.js';
 
 export const BACKUPS_KEYS = ['backups-count', 'latest-backup', 'downloaded-backup'];
 

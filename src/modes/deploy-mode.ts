@@ -1,10 +1,11 @@
 // Over 300 lines on purpose: prepare, activate, tidy and undo of one release are one protocol (what
 // each leaves behind is what the next one, or the way back, starts from); split, they would be read
 // apart.
-import type { HostContext, ModeStrategy, RollingStrategy } from './types.js';
+import { DEPLOY_KEYS, type HostContext, type ModeStrategy, type RollingStrategy } from './types.js';
+import { activateThenTidy } from './go-live.js';
 import { throwIfCancelled, uncancellable } from '../cancel.js';
 import type { DeployContext } from '../deploy/context.js';
-import { releaseId, appLayout } from '../deploy/paths.js';
+import { releaseId } from '../deploy/paths.js';
 import { lockStep, runId, type HeldLock } from '../steps/lock.js';
 import { ensureLayout } from '../steps/layout.js';
 import { type Uploaded } from '../steps/upload.js';
@@ -22,15 +23,9 @@ import { historyCommand, recordHistory, SAVED_RELOAD } from '../steps/history.js
 import { recordCommand, releaseHash, stateCommand } from '../deploy/release-record.js';
 import { rememberCommand } from '../deploy/remembered.js';
 import { shQuote } from '../ssh/quote.js';
-import { parseFacts } from '../deploy/context.js';
+import { deployContext, parseFacts } from '../deploy/context.js';
 import { AfterProofError, DeployError, errorMessage, step, type StepOutcome } from '../steps/step.js';
 import type { StepName } from '../steps/catalog.js';
-
-export const DEPLOY_KEYS = ['release', 'previous-release', 'reload', 'rolled-back'];
-
-export function deployContext(ctx: HostContext): DeployContext {
-  return { ...ctx, paths: appLayout(ctx.settings) };
-}
 
 /** Steps that still run in a cancelled run: the way back, and what follows a proven switch. */
 const AFTER_CANCEL: StepName[] = ['units', 'rollback', 'post-activate', 'prune'];
@@ -332,12 +327,10 @@ export const deployMode: ModeStrategy = {
   async runHost(host) {
     const p = await prepareRelease(host);
     try {
-      await activateRelease(host, p).catch(async (err: unknown) => {
-        // Live and proven: its history line and release record are written all the same.
-        if (err instanceof AfterProofError) await tidyRelease(host, p);
-        throw err;
-      });
-      await tidyRelease(host, p);
+      await activateThenTidy(
+        () => activateRelease(host, p),
+        () => tidyRelease(host, p)
+      );
     } finally {
       await p.lock.release();
     }

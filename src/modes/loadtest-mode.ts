@@ -1,7 +1,7 @@
 import type { ModeStrategy } from './types.js';
 import { withRememberedSettings } from '../deploy/remembered.js';
 import { LOAD_KEYS, runLoadCheck } from '../loadtest/run.js';
-import { deployContext } from './deploy-mode.js';
+import { deployContext } from '../deploy/context.js';
 
 /**
  * The performance check on its own: each level of concurrent clients against nginx, from the

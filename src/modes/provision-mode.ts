@@ -2,7 +2,7 @@ import type { ModeStrategy } from './types.js';
 import { step, DeployError, type StepOutcome } from '../steps/step.js';
 import type { StepName } from '../steps/catalog.js';
 import { preflight } from './preflight.js';
-import { deployContext } from './deploy-mode.js';
+import { deployContext } from '../deploy/context.js';
 import { ensurePackages } from '../provision/packages.js';
 import { ensureUser } from '../provision/user.js';
 import { importDatabase } from '../provision/import-database.js';

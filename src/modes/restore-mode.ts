@@ -13,7 +13,7 @@ import {
 } from '../steps/restore.js';
 import { DeployError, errorMessage, step, type StepOutcome } from '../steps/step.js';
 import type { StepName } from '../steps/catalog.js';
-import { deployContext } from './deploy-mode.js';
+import { deployContext } from '../deploy/context.js';
 
 export const RESTORE_KEYS = ['release', 'restored-backup', 'safety-backup', 'requests-held-ms'];
 

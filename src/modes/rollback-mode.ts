@@ -1,4 +1,4 @@
-import type { ModeStrategy } from './types.js';
+import { DEPLOY_KEYS, type ModeStrategy } from './types.js';
 import { parseFacts, runScript, type DeployContext } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
 import { lockStep } from '../steps/lock.js';
@@ -11,7 +11,7 @@ import { listStatesCommand, parseStates, stateCommand } from '../deploy/release-
 import { readRememberedCommand, withRemembered } from '../deploy/remembered.js';
 import { DeployError, errorMessage, step, type StepOutcome } from '../steps/step.js';
 import type { StepName } from '../steps/catalog.js';
-import { DEPLOY_KEYS, deployContext } from './deploy-mode.js';
+import { deployContext } from '../deploy/context.js';
 
 /** States a release named by rollback-to may have: it served once. */
 const NAMEABLE = new Set(['live', 'rolled-back']);

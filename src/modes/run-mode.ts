@@ -4,7 +4,7 @@ import { parseFacts } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
 import { lockStep } from '../steps/lock.js';
 import { DeployError, step } from '../steps/step.js';
-import { deployContext } from './deploy-mode.js';
+import { deployContext } from '../deploy/context.js';
 
 /** A one-off command may run long (a data migration, an import); the server ends it after this. */
 const RUN_TIMEOUT_MS = 60 * 60_000;

@@ -8,6 +8,9 @@ import type { PhaseNote } from '../phase-state.js';
  */
 
 /** What a mode does on one host once connected. */
+/** The facts a deploy or a rollback reports (outputs), whatever happened. */
+export const DEPLOY_KEYS = ['release', 'previous-release', 'reload', 'rolled-back'];
+
 export interface ModeStrategy {
   /** Keys of HostReport.facts shown as the summary's table. */
   factKeys: string[];

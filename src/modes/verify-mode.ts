@@ -3,7 +3,7 @@ import { parseFacts } from '../deploy/context.js';
 import { readRememberedCommand, withRemembered } from '../deploy/remembered.js';
 import { shQuote } from '../ssh/quote.js';
 import { step } from '../steps/step.js';
-import { deployContext } from './deploy-mode.js';
+import { deployContext } from '../deploy/context.js';
 import { VERIFY_KEYS, verifyChecklist } from '../provision/verify.js';
 import { runLoadCheck } from '../loadtest/run.js';
 

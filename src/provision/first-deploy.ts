@@ -4,6 +4,7 @@ import type { HostContext } from '../modes/types.js';
 import type { DeployContext } from '../deploy/context.js';
 import { parseFacts, runScript } from '../deploy/context.js';
 import { activateRelease, prepareRelease, tidyRelease } from '../modes/deploy-mode.js';
+import { activateThenTidy } from '../modes/go-live.js';
 import type { HeldLock } from '../steps/lock.js';
 import type { Settings } from '../settings.js';
 import { shQuote } from '../ssh/quote.js';
@@ -95,6 +96,9 @@ echo "active=$(systemctl is-active ${q(ctx.paths.units.service.name)} 2>/dev/nul
 /** The deploy mode's own steps (same proof of health, same rollback, same record) under provision's lock. */
 export async function runFirstDeploy(host: HostContext, lock: HeldLock): Promise<void> {
   const p = await prepareRelease(host, lock);
-  await activateRelease(host, p);
-  await tidyRelease(host, p);
+  // A failing post-activate leaves the release live: it still gets its history line and record.
+  await activateThenTidy(
+    () => activateRelease(host, p),
+    () => tidyRelease(host, p)
+  );
 }
