@@ -4,10 +4,11 @@ import { consoleLogger } from '../log.js';
 import { shQuote } from '../ssh/quote.js';
 import { sandboxCli } from '../sandbox/index.js';
 import { runDemo } from './demo-run.js';
-import { MODES, parseSettings, SettingsError } from '../settings.js';
+import { parseSettings, SettingsError } from '../settings.js';
 import { runEngine } from '../engine.js';
 import { factRows, formatTable, hostLine, outputsOf, stepRows } from '../report.js';
-import { readActionInputs, type InputSpec } from '../action-inputs.js';
+import { readActionInputs } from '../action-inputs.js';
+import { helpText, helpWidth, inputHelp } from './help.js';
 import { watchSignals } from '../cancel.js';
 import { jsonForRunner } from '../ssh/output.js';
 
@@ -17,28 +18,6 @@ export const CANCELLED_EXIT = 130;
 /** GUNICORN_DEPLOY_APP_NAME for app-name: the same values as flags, from the environment. */
 export function envName(input: string): string {
   return `GUNICORN_DEPLOY_${input.toUpperCase().replace(/-/g, '_')}`;
-}
-
-function help(inputs: InputSpec[]): string {
-  const rows = inputs.map((i) => [
-    `--${i.name}`,
-    i.required ? '(required)' : i.default !== undefined ? `[${i.default}]` : '',
-    i.description
-  ]);
-  rows.push(['--private-key-file', '', 'Read private-key from this file.']);
-  rows.push(['--known-hosts-file', '', 'Read known-hosts from this file.']);
-  rows.push(['--json', '', 'Print the outputs as one JSON object on stdout.']);
-  return [
-    'Usage: gunicorn-deploy [MODE] [--flag value ...]',
-    '       gunicorn-deploy sandbox up [--name NAME] [--bare] [--suite trixie|bookworm] | down [--name NAME|--all] | list',
-    '       gunicorn-deploy run [--flag value ...] -- COMMAND [ARG ...]   (in the serving release, as the app)',
-    '       gunicorn-deploy demo',
-    '',
-    `MODE: ${MODES.join(' | ')} (or --mode). Every flag mirrors an action input and can also be set as an`,
-    'environment variable GUNICORN_DEPLOY_<INPUT>, e.g. GUNICORN_DEPLOY_APP_NAME.',
-    '',
-    formatTable(['flag', 'default', 'meaning'], rows)
-  ].join('\n');
 }
 
 export async function cli(argv: string[]): Promise<number> {
@@ -67,8 +46,17 @@ export async function cli(argv: string[]): Promise<number> {
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values.help) {
-    process.stdout.write(help(inputs) + '\n');
-    return 0;
+    const width = helpWidth();
+    const asked = parsed.positionals[0];
+    if (!asked) {
+      process.stdout.write(helpText(inputs, width) + '\n');
+      return 0;
+    }
+    const one = inputHelp(inputs, asked, width, envName(asked.replace(/^--/, '')));
+    if (one) process.stdout.write(one + '\n');
+    else
+      process.stderr.write(`no input or flag named ${asked}; run gunicorn-deploy --help for all of them\n`);
+    return one ? 0 : 2;
   }
   // run -- COMMAND...: one word is shell text as written ('flask init-db && echo done'); several
   // are argv, each passed on as the word it is.
