@@ -126,9 +126,17 @@ describe('gunicorn.conf.py', () => {
       const { stdout } = await run('python3', ['-c', code, file]);
       expect(JSON.parse(stdout)).toEqual({
         workers: 5,
+        worker_class: 'sync',
+        threads: 1,
         timeout: 60,
         graceful_timeout: 30,
         keepalive: 2,
+        max_requests: 0,
+        max_requests_jitter: 0,
+        worker_connections: 1000,
+        limit_request_line: 4094,
+        limit_request_fields: 100,
+        limit_request_field_size: 8190,
         preload_app: false,
         proc_name: 'shop',
         worker_tmp_dir: '/dev/shm',
