@@ -43,7 +43,7 @@ async function pyRead(text: string): Promise<Record<string, unknown>> {
     writeFileSync(path.join(dir, 'gunicorn.conf.py'), text);
     const code =
       'import json, runpy, sys; d = runpy.run_path(sys.argv[1]); ' +
-      "print(json.dumps({k: v for k, v in d.items() if not k.startswith('_')}))";
+      "print(json.dumps({k: v for k, v in d.items() if not k.startswith('_') and not callable(v)}))";
     const { stdout } = await run('python3', ['-c', code, path.join(dir, 'gunicorn.conf.py')]);
     return JSON.parse(stdout) as Record<string, unknown>;
   } finally {
@@ -82,6 +82,8 @@ describe('Gunicorn settings inputs', () => {
     expect(['uvicorn_worker.UvicornWorker', 'uvicorn.workers.UvicornWorker']).toContain(d.worker_class);
     expect(d).toMatchObject({ timeout: 90, graceful_timeout: 10 });
     expect(d.threads).toBeUndefined();
+    // uvicorn's shutdown waits for requests already accepted (the post_fork patch).
+    expect(text).toMatch(/^def post_fork\(server, worker\):$/m);
     // nginx keeps WebSockets and event streams open for an hour.
     const site = renderTemplate(
       'nginx/site.conf',
