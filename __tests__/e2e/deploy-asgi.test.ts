@@ -178,12 +178,16 @@ test('refused before the switch: /health 500, an import error, FastAPI under syn
     t.replace('return {"status": "ok"', 'raise RuntimeError("broken on purpose")\n    return {"status": "ok"')
   );
   const importError = await variant((t) => `${t}\nimport no_such_module_here\n`);
-  const [h500, imp, sync, flaskUvicorn] = [
-    await deploy(server, health500, API),
-    await deploy(server, importError, API),
-    await deploy(server, api, { ...API, 'worker-class': '' }),
-    await deploy(server, flask, { ...GTHREAD, 'worker-class': 'uvicorn', threads: '' })
-  ].map((r) => r.report);
+  // The api's three one after another (one lock), the other app's beside them.
+  const apiRefusals = async () => [
+    (await deploy(server, health500, API)).report,
+    (await deploy(server, importError, API)).report,
+    (await deploy(server, api, { ...API, 'worker-class': '' })).report
+  ];
+  const [[h500, imp, sync], { report: flaskUvicorn }] = await Promise.all([
+    apiRefusals(),
+    deploy(server, flask, { ...GTHREAD, 'worker-class': 'uvicorn', threads: '' })
+  ]);
   expect(h500!.error).toMatch(/refused before the switch: its candidate \/health answered 500/);
   expect(imp!.error).toMatch(/does not load|refused before the switch/);
   expect(imp!.error).toContain('no_such_module_here');
@@ -206,7 +210,14 @@ test('gunicorn-settings: bind is refused before any connection', async () => {
   );
 });
 
-test('rollback returns to the previous release; verify reads FastAPI debug flag', async () => {
+test("verify reads FastAPI's debug flag from the app", async () => {
+  // FastAPI's own debug flag, read from the app object (not only /health's JSON).
+  const v = await deploy(server, api, { ...API, mode: 'verify' });
+  expect(v.report.hosts[0]!.facts.debug).toBe('ok');
+  expect(v.lines.join('\n')).toMatch(/app\.debug false/);
+});
+
+test('rollback returns to the previous release', async () => {
   const current = await serving();
   const { report } = await deploy(server, api, { ...API, mode: 'rollback' });
   expect(ok(report)).toEqual({ ok: true, error: undefined });
@@ -214,9 +225,4 @@ test('rollback returns to the previous release; verify reads FastAPI debug flag'
   expect(h.facts['previous-release']).toBe(current);
   expect(await serving()).toBe(h.facts.release);
   expect(h.facts.release < current).toBe(true);
-
-  // FastAPI's own debug flag, read from the app object (not only /health's JSON).
-  const v = await deploy(server, api, { ...API, mode: 'verify' });
-  expect(v.report.hosts[0]!.facts.debug).toBe('ok');
-  expect(v.lines.join('\n')).toMatch(/app\.debug false/);
 });
