@@ -33,6 +33,7 @@ export function wrap(text, width, indent) {
 export const GROUPS = [
   ['Connection', ['mode', 'host', 'port', 'user', 'private-key', 'passphrase', 'known-hosts', 'host-fingerprint', 'trust-on-first-use', 'connect-timeout']],
   ['The app', ['app-name', 'app-dir', 'source', 'exclude', 'wsgi-app', 'requirements', 'extras', 'python', 'venv-system-site-packages', 'pip-args', 'workers', 'preload-libraries', 'shared-paths', 'env', 'build']],
+  ['Gunicorn', ['worker-class', 'threads', 'timeout', 'graceful-timeout', 'keepalive', 'max-requests', 'max-requests-jitter', 'worker-connections', 'limit-request-line', 'limit-request-fields', 'limit-request-field-size', 'gunicorn-settings']],
   ['Deploy', ['health-path', 'health-host', 'health-expect', 'health-timeout', 'smoke-paths', 'sqlite-db', 'backups-keep', 'pre-activate', 'post-activate', 'keep-releases', 'lock-timeout', 'force-unlock', 'min-free-space', 'full-upload', 'commit', 'ref']],
   ['Rollback, run and backups', ['rollback-to', 'command', 'run-lock', 'backup', 'download-backup', 'rollback-restore-database']],
   ['Provision', ['static']],

@@ -29,3 +29,5 @@ export * from './rules/tls.js';
 export * from './rules/edge.js';
 // The load check's bounds (load-clients, load-duration, ...).
 export * from './rules/load.js';
+// Gunicorn's worker class and the gunicorn-settings lines.
+export * from './rules/gunicorn.js';

@@ -126,9 +126,17 @@ describe('gunicorn.conf.py', () => {
       const { stdout } = await run('python3', ['-c', code, file]);
       expect(JSON.parse(stdout)).toEqual({
         workers: 5,
+        worker_class: 'sync',
+        threads: 1,
         timeout: 60,
         graceful_timeout: 30,
         keepalive: 2,
+        max_requests: 0,
+        max_requests_jitter: 0,
+        worker_connections: 1000,
+        limit_request_line: 4094,
+        limit_request_fields: 100,
+        limit_request_field_size: 8190,
         preload_app: false,
         proc_name: 'shop',
         worker_tmp_dir: '/dev/shm',
@@ -253,24 +261,42 @@ describe('nginx/site.conf', () => {
     expect(render('nginx/site.conf', templateVars({ ...SAMPLE, staticPath: '' }))).not.toContain('alias');
   });
 
-  withTool('nginx')('nginx -t accepts it', async () => {
-    const dir = tempDir('nginx-');
-    try {
-      writeFileSync(path.join(dir, 'site.conf'), text);
-      const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
-        .map((t) => `${t}_temp_path ${dir}/${t};`)
-        .join(' ');
-      writeFileSync(
-        path.join(dir, 'nginx.conf'),
-        `pid ${dir}/nginx.pid;\nerror_log stderr;\nevents {}\nhttp {\n access_log off;\n ${temp}\n include ${dir}/site.conf;\n}\n`
-      );
-      await expect(
-        run('nginx', ['-t', '-q', '-p', dir, '-c', path.join(dir, 'nginx.conf')])
-      ).resolves.toBeDefined();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  // uvicorn: the WebSocket map, with an app name nginx variables cannot hold as it is.
+  const asgi = render(
+    'nginx/site.conf',
+    templateVars({ ...SAMPLE, app: 'my-shop', gunicorn: { workerClass: 'uvicorn' } })
+  );
+  test('uvicorn: WebSocket upgrade headers and an hour for quiet connections', () => {
+    expect(asgi).toMatch(/^map \$http_upgrade \$gd_upgrade_my_shop \{$/m);
+    expect(asgi).toContain('proxy_http_version 1.1;');
+    expect(asgi).toContain('proxy_set_header Upgrade $http_upgrade;');
+    expect(asgi).toContain('proxy_set_header Connection $gd_upgrade_my_shop;');
+    expect(asgi).toContain('proxy_read_timeout 3600s;');
+    expect(text).not.toContain('Upgrade');
   });
+
+  for (const [label, site] of [
+    ['sync', text],
+    ['uvicorn', asgi]
+  ] as const)
+    withTool('nginx')(`nginx -t accepts it (${label})`, async () => {
+      const dir = tempDir('nginx-');
+      try {
+        writeFileSync(path.join(dir, 'site.conf'), site);
+        const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+          .map((t) => `${t}_temp_path ${dir}/${t};`)
+          .join(' ');
+        writeFileSync(
+          path.join(dir, 'nginx.conf'),
+          `pid ${dir}/nginx.pid;\nerror_log stderr;\nevents {}\nhttp {\n access_log off;\n ${temp}\n include ${dir}/site.conf;\n}\n`
+        );
+        await expect(
+          run('nginx', ['-t', '-q', '-p', dir, '-c', path.join(dir, 'nginx.conf')])
+        ).resolves.toBeDefined();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
 });
 
 describe('logrotate', () => {

@@ -1,6 +1,7 @@
 import type { Settings } from '../settings.js';
 import { parseDuration, splitList } from '../settings.js';
 import { shQuote } from '../ssh/quote.js';
+import { workerClassProblem, type WorkerClass } from '../rules.js';
 import type { DeployContext } from './context.js';
 import { healthHost } from './health.js';
 
@@ -24,6 +25,7 @@ export function rememberedOf(s: Settings): Record<string, string> {
     'sqlite-db': d.sqliteDb,
     'wsgi-app': d.wsgiApp,
     workers: String(d.workers),
+    'worker-class': d.gunicorn.workerClass,
     'preload-libraries': String(d.preloadLibraries),
     'server-name': s.provision.serverName
   };
@@ -110,6 +112,11 @@ export function withRemembered(s: Settings, json: string | undefined): Settings 
     'workers',
     (v) => v === 'auto' || /^\d{1,3}$/.test(v),
     (v) => (out.deploy.workers = v === 'auto' ? 'auto' : Number(v))
+  );
+  take(
+    'worker-class',
+    (v) => !workerClassProblem(v),
+    (v) => (out.deploy.gunicorn = { ...out.deploy.gunicorn, workerClass: v as WorkerClass })
   );
   take(
     'preload-libraries',

@@ -1,5 +1,6 @@
 import type { DeployContext } from '../deploy/context.js';
 import { templateVars, type TemplateVars } from '../render.js';
+import { gunicornInput } from '../render/gunicorn-vars.js';
 
 /**
  * The template variables of the server-wide files (nginx, logrotate, timers). The app's own units
@@ -11,6 +12,7 @@ export function provisionVars(ctx: DeployContext): TemplateVars {
   return templateVars({
     layout: ctx.paths,
     wsgiApp: d.wsgiApp,
+    ...gunicornInput(d.gunicorn),
     env: d.env,
     healthPath: d.healthPath,
     serverName: pr.serverName,

@@ -71,6 +71,9 @@ hbs.registerHelper('unitword', (value: unknown) => {
   return /^[A-Za-z0-9_.:/-]+$/.test(v) ? v : `"${v}"`;
 });
 
+// A name nginx accepts in a variable (app names have - but never _: distinct apps stay distinct).
+hbs.registerHelper('ident', (value: unknown) => String(value).replace(/[^A-Za-z0-9_]/g, '_'));
+
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 
 /** Renders templates/NAME.hbs; a variable the template uses but vars lacks throws (strict mode). */

@@ -1,4 +1,5 @@
 import { layoutFor, type AppLayout } from '../deploy/paths.js';
+import { gunicornVars, type GunicornInput, type GunicornVars } from './gunicorn-vars.js';
 import {
   LOGIN_NAME,
   appNameProblem,
@@ -41,6 +42,8 @@ export interface TemplateVars {
   timeout: number;
   gracefulTimeout: number;
   keepalive: number;
+  /** The worker class and Gunicorn's other settings (gunicorn.conf.py). */
+  gunicorn: GunicornVars;
   /** User variables for /etc/APP/env (the managed ones are written by the template). */
   env: EnvVar[];
   serverName: string;
@@ -83,7 +86,7 @@ export interface TemplateVars {
   errorLog: string;
   /** TimeoutStopSec: gracefulTimeout + 15, so in-flight requests are never killed. */
   stopTimeout: number;
-  /** nginx proxy read/send timeout: above Gunicorn's timeout. */
+  /** nginx proxy read/send timeout: above Gunicorn's timeout; an hour for uvicorn (WebSockets). */
   proxyTimeout: number;
   healthUrl: string;
   healthScript: string;
@@ -121,7 +124,7 @@ type DerivedKey =
  * temporary folder), so the vars and their layout never disagree.
  */
 export type TemplateInput = ({ app: string; layout?: undefined } | { app?: undefined; layout: AppLayout }) &
-  Partial<Omit<TemplateVars, 'app' | DerivedKey>>;
+  Partial<Omit<TemplateVars, 'app' | 'gunicorn' | DerivedKey>> & { gunicorn?: GunicornInput };
 
 function fail(field: string, message: string): never {
   assertRule(field, message);
@@ -203,6 +206,7 @@ export function templateVars(input: TemplateInput): TemplateVars {
     healthHostProblem
   );
   const env = checkEnv(input.env ?? []);
+  const gunicorn = gunicornVars(input.gunicorn);
   const database = env.find((e) => e.key === 'DATABASE')?.value;
   const vars: TemplateVars = {
     app,
@@ -224,6 +228,7 @@ export function templateVars(input: TemplateInput): TemplateVars {
     timeout,
     gracefulTimeout,
     keepalive: checkInt('keepalive', input.keepalive ?? 2, 0, 3600),
+    gunicorn,
     env,
     serverName,
     clientMaxBodySize: checkRule('clientMaxBodySize', input.clientMaxBodySize ?? '10m', bodySizeProblem),
@@ -278,7 +283,8 @@ export function templateVars(input: TemplateInput): TemplateVars {
     accessLog: layout.accessLog,
     errorLog: layout.errorLog,
     stopTimeout: gracefulTimeout + 15,
-    proxyTimeout: timeout + 30,
+    // A WebSocket or a server-sent event stream may stay quiet for long: nginx must not cut it.
+    proxyTimeout: gunicorn.uvicorn ? Math.max(3600, timeout + 30) : timeout + 30,
     healthUrl: `http://${healthHost}${healthPath}`,
     healthScript: layout.healthScript,
     dbScript: layout.dbScript,

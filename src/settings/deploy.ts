@@ -15,6 +15,7 @@ import {
   type EnvVar
 } from '../rules.js';
 import { parseEnv } from './env.js';
+import { parseGunicornSettings, type GunicornSettings } from './gunicorn.js';
 import type { Inputs, Problems } from './inputs.js';
 
 export interface DeploySettings {
@@ -28,6 +29,8 @@ export interface DeploySettings {
   pipArgs: string;
   /** 'auto' = 2 x cores + 1, computed on the server. */
   workers: number | 'auto';
+  /** worker-class, threads, timeouts, limits and gunicorn-settings: Gunicorn's own settings. */
+  gunicorn: GunicornSettings;
   /** Import the release's libraries (never its own code) in Gunicorn's master. */
   preloadLibraries: boolean;
   sharedPaths: string[];
@@ -94,6 +97,7 @@ export function parseDeploySettings(read: Inputs, problems: Problems): DeploySet
     venvSystemSitePackages: read.bool('venv-system-site-packages'),
     pipArgs: read.text('pip-args'),
     workers,
+    gunicorn: parseGunicornSettings(read, problems),
     preloadLibraries: read.bool('preload-libraries'),
     // Paths that reach scripts and units unquoted by the user's intent: the strict character set.
     sharedPaths: shared.map((p) =>

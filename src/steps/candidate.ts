@@ -7,6 +7,14 @@ import { asUser } from '../deploy/app-run.js';
 import { stateCommand } from '../deploy/release-record.js';
 import { installPreloadList, LIBRARIES_FN } from './preload-list.js';
 import { MS_FN, NAP_FN } from '../ssh/shell-fns.js';
+import {
+  APP_KIND_FN,
+  FIND_MISMATCH,
+  REPORT_WORKER_MODULE,
+  mismatchAdvice,
+  parseMismatch
+} from './app-kind.js';
+import type { Mismatch } from './app-kind.js';
 
 /** A definite wrong answer (4xx/5xx, or 200 without health-expect) fails after this long... */
 export const GRACE_MS = 1500;
@@ -25,17 +33,23 @@ export interface CandidateConfig {
 
 /**
  * Gunicorn, with one hook of ours after the user's config: once a worker has imported the app, it
- * writes the libraries it loaded to the unit's runtime folder (`loaded`). That file is the import
- * check's answer, and its list is the one the master preloads.
+ * marks an app its worker class cannot call (app-kind.ts), then writes the libraries it loaded to
+ * the unit's runtime folder (`loaded`). That file is the import check's answer, and its list is the
+ * one the master preloads.
  */
 const IMPORT_HOOK = `import os, sys
 ${LIBRARIES_FN}
+${APP_KIND_FN}
 from gunicorn.app.wsgiapp import WSGIApplication
 class Candidate(WSGIApplication):
     def load_config(self):
         super().load_config()
         theirs = self.cfg.post_worker_init
         def loaded(worker):
+            try:
+                mark_app_kind(worker, os.environ["RUNTIME_DIRECTORY"])
+            except Exception as e:
+                print("gunicorn-deploy: could not tell the app's kind:", e, file=sys.stderr)
             path = os.path.join(os.environ["RUNTIME_DIRECTORY"], "loaded")
             with open(path + ".tmp", "w") as f:
                 f.write("".join(n + "\\n" for n in libraries()))
@@ -76,7 +90,7 @@ export function candidateScript(
     `check ${q(d.healthPath)} health`,
     ...d.smokePaths.map((sp) => `check ${q(sp)} smoke`)
   ].join(' && ');
-  const gunicorn = importCheck ? `-c ${q(IMPORT_HOOK)}` : '-m gunicorn';
+  const gunicorn = `-c ${q(IMPORT_HOOK)}`;
   // Read as the app's user: the runtime folder is the app's, so a link there must not lead root.
   const loadedList = asUser(p.user, 'head -c 1048576 -- "$1"', ['"$rundir/loaded"']);
   const imported = importCheck
@@ -123,9 +137,12 @@ check() {
 }
 while :; do
   ${importCheck ? '[ -n "$import_ms" ] || [ ! -e "$rundir/loaded" ] || import_ms=$(( $(ms) - start ))' : ''}
+  ${FIND_MISMATCH}
+  if [ -n "$mismatch" ]; then code=000; why="serves an app its worker class cannot call"; break; fi
   if ! systemctl is-active --quiet "$unit.service"; then code=000; why="Gunicorn exited before it served"; gone=yes; break; fi
   if ${checks}; then
     echo "candidate=ok"; echo "ms=$(( $(ms) - start ))"
+    ${REPORT_WORKER_MODULE}
     ${imported}
     ${importCheck && d.preloadLibraries ? installPreloadList(ctx, release, loadedList) : ''}
     # Proven: it stops in the background (its Gunicorn's shutdown is not on the deploy's path); the
@@ -147,6 +164,7 @@ while :; do
 done
 ${imported}
 echo "candidate=refused"
+echo "mismatch=\${mismatch:-}"
 echo "status=$code"
 echo "why=$why"
 echo "ms=$(( $(ms) - start ))"
@@ -166,6 +184,10 @@ export interface CandidateResult {
   body: string;
   log: string;
   ms: number;
+  /** An app its worker class cannot call (ASGI under sync, WSGI under uvicorn). */
+  mismatch?: Mismatch;
+  /** The uvicorn worker module that served it (uvicorn_worker or uvicorn.workers), if one did. */
+  workerModule?: string;
   /** With importCheck only: whether its worker imported the app, and how long after the start. */
   imported?: boolean;
   importMs?: number;
@@ -188,6 +210,10 @@ export function parseCandidate(stdout: string): CandidateResult {
     body,
     log,
     ms: Number(facts.ms ?? 0),
+    ...(parseMismatch(facts.mismatch) ? { mismatch: parseMismatch(facts.mismatch) } : {}),
+    ...(/^uvicorn(_worker|\.workers)$/.test(facts.worker_module ?? '')
+      ? { workerModule: facts.worker_module }
+      : {}),
     ...(facts.import === undefined
       ? {}
       : { imported: facts.import === 'ok', importMs: Number(facts.import_ms ?? 0) })
@@ -235,6 +261,13 @@ export async function runCandidate(
 export function refusal(ctx: DeployContext, run: CandidateRun): DeployError {
   const { res, candidate: c, release } = run;
   const d = ctx.settings.deploy;
+  if (c.mismatch) {
+    const advice = mismatchAdvice(c.mismatch, d);
+    return new DeployError(
+      `release ${release} was refused before the switch: ${advice}; nothing was switched${keepsServing(ctx)}`,
+      `${advice[0]!.toUpperCase()}${advice.slice(1)}, and deploy again.`
+    );
+  }
   const why = c.why || `the candidate check stopped (exit ${res.code}): ${res.stderr.trim().slice(0, 500)}`;
   return new DeployError(
     `release ${release} was refused before the switch: its candidate ${why}; nothing was switched${keepsServing(ctx)}` +
@@ -253,7 +286,7 @@ export function candidateOutcome(ctx: DeployContext, run: CandidateRun): StepOut
     ? ` and ${d.smokePaths.length} smoke path${d.smokePaths.length > 1 ? 's' : ''}`
     : '';
   return {
-    detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s`,
+    detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s${c.workerModule ? ` (${c.workerModule}.UvicornWorker)` : ''}`,
     // Its own time, also when the check step already waited for it (the check in its worker).
     ms: res.serverMs ?? run.elapsedMs
   };

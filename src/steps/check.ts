@@ -99,7 +99,8 @@ function doesNotLoad(ctx: DeployContext, lines: string): DeployError {
  */
 export function checkedByCandidate(ctx: DeployContext, run: CandidateRun): StepOutcome {
   const c = run.candidate;
-  if (c.imported === undefined) throw refusal(ctx, run);
+  // A mismatched worker class is the candidate's finding, not an import error.
+  if (c.imported === undefined || c.mismatch) throw refusal(ctx, run);
   if (!c.imported) {
     const why = c.why ? `its candidate ${c.why}` : '';
     throw doesNotLoad(ctx, [why, c.log].filter((l) => l).join('\n'));

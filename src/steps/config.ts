@@ -4,6 +4,7 @@ import { parseFacts, runScript } from '../deploy/context.js';
 import { renderAppUnits, templateVars, type ServerFile } from '../render.js';
 import { shQuote } from '../ssh/quote.js';
 import type { ExecOptions, QueuedRequest } from '../ssh/types.js';
+import { gunicornInput } from '../render/gunicorn-vars.js';
 import type { StepOutcome } from './step.js';
 
 /** The rendered app files, written next to the live ones but not yet in place. */
@@ -24,6 +25,7 @@ export function appFiles(ctx: DeployContext, cores: number): ServerFile[] {
     wsgiApp: d.wsgiApp,
     workers: d.workers === 'auto' ? 2 * cores + 1 : d.workers,
     preloadLibraries: d.preloadLibraries,
+    ...gunicornInput(d.gunicorn),
     env: d.env,
     healthPath: d.healthPath
   });
