@@ -9,6 +9,7 @@ import { runMode } from './run-mode.js';
 import { restoreMode } from './restore-mode.js';
 import { backupsMode } from './backups-mode.js';
 import { loadtestMode } from './loadtest-mode.js';
+import { withAudit } from '../audit/record.js';
 
 export function modeStrategy(mode: Mode): ModeStrategy {
   switch (mode) {
@@ -19,11 +20,11 @@ export function modeStrategy(mode: Mode): ModeStrategy {
     case 'rollback':
       return rollbackMode;
     case 'provision':
-      return provisionMode;
+      return withAudit(provisionMode, 'provision', ['release', 'changes'], (c) => c.settings.provision.dryRun);
     case 'verify':
       return verifyMode;
     case 'run':
-      return runMode;
+      return withAudit(runMode, 'run', ['release', 'exit-code']);
     case 'restore':
       return restoreMode;
     case 'backups':
