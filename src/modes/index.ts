@@ -20,7 +20,12 @@ export function modeStrategy(mode: Mode): ModeStrategy {
     case 'rollback':
       return rollbackMode;
     case 'provision':
-      return withAudit(provisionMode, 'provision', ['release', 'changes'], (c) => c.settings.provision.dryRun);
+      return withAudit(
+        provisionMode,
+        'provision',
+        ['release', 'changes'],
+        (c) => c.settings.provision.dryRun
+      );
     case 'verify':
       return verifyMode;
     case 'run':

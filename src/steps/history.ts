@@ -26,7 +26,12 @@ export function auditFields(ctx: DeployContext): Record<string, string> {
 
 /** The shell that appends one JSON line to the server's history, for a step to run with its own. */
 export function historyCommand(ctx: DeployContext, entry: Record<string, string>): string {
-  const line = JSON.stringify({ time: new Date().toISOString(), host: ctx.label, ...auditFields(ctx), ...entry });
+  const line = JSON.stringify({
+    time: new Date().toISOString(),
+    host: ctx.label,
+    ...auditFields(ctx),
+    ...entry
+  });
   if (entry.reload !== SAVED_RELOAD)
     return `printf '%s\\n' ${shQuote(line)} >> ${shQuote(ctx.paths.history)}`;
   return `reload=$(sed -n 's/^reload=//p' ${shQuote(ctx.paths.lastSwitch)} 2>/dev/null || true)
