@@ -29,3 +29,5 @@ export * from './rules/tls.js';
 export * from './rules/edge.js';
 // The load check's bounds (load-clients, load-duration, ...).
 export * from './rules/load.js';
+// mode status and logs: since, process
+export * from './rules/operate.js';

@@ -10,6 +10,8 @@ import { restoreMode } from './restore-mode.js';
 import { backupsMode } from './backups-mode.js';
 import { loadtestMode } from './loadtest-mode.js';
 import { withAudit } from '../audit/record.js';
+import { statusMode } from './status-mode.js';
+import { logsMode } from './logs-mode.js';
 
 export function modeStrategy(mode: Mode): ModeStrategy {
   switch (mode) {
@@ -36,6 +38,10 @@ export function modeStrategy(mode: Mode): ModeStrategy {
       return backupsMode;
     case 'loadtest':
       return loadtestMode;
+    case 'status':
+      return statusMode;
+    case 'logs':
+      return logsMode;
     default:
       throw new Error(`mode ${mode} has no strategy`);
   }

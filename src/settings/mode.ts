@@ -10,7 +10,9 @@ export const MODES = [
   'restore',
   'backups',
   'run',
-  'loadtest'
+  'loadtest',
+  'status',
+  'logs'
 ] as const;
 export type Mode = (typeof MODES)[number];
 

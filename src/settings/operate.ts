@@ -1,0 +1,33 @@
+import { processNameProblem, sinceProblem, sinceSeconds } from '../rules.js';
+import type { Inputs, Problems } from './inputs.js';
+
+/** Modes status and logs: what to show. */
+export interface OperateSettings {
+  /** status: history lines per server (0: none). */
+  historyLines: number;
+  logs: {
+    /** Seconds back; 0: only the last `lines`. */
+    sinceS: number;
+    lines: number;
+    follow: boolean;
+    /** '' every log; 'web' the Gunicorn service; another name: the unit APP-NAME. */
+    process: string;
+  };
+}
+
+/** `history`, `since`, `lines`, `follow`, `process`. */
+export function parseOperateSettings(read: Inputs, _problems: Problems): OperateSettings {
+  const since = read.text('since');
+  read.check('since', sinceProblem(since));
+  const process = read.text('process');
+  read.check('process', processNameProblem(process));
+  return {
+    historyLines: read.int('history', 0, 1000),
+    logs: {
+      sinceS: since && !sinceProblem(since) ? sinceSeconds(since) : 0,
+      lines: read.int('lines', 1, 100_000),
+      follow: read.bool('follow'),
+      process
+    }
+  };
+}
