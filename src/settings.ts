@@ -86,7 +86,7 @@ export function parseSettings(readInput: InputReader): Settings {
     run: parseRunSettings(read, problems, mode),
     load: parseLoadSettings(read.get, problems),
     github: parseGithubSettings(read, problems),
-    operate: parseOperateSettings(read, problems),
+    operate: parseOperateSettings(read, problems, mode),
     given: []
   };
   if (problems.length > 0) throw new SettingsError(problems);

@@ -12,6 +12,7 @@ import { loadtestMode } from './loadtest-mode.js';
 import { withAudit } from '../audit/record.js';
 import { statusMode } from './status-mode.js';
 import { logsMode } from './logs-mode.js';
+import { maintenanceMode } from './maintenance-mode.js';
 
 export function modeStrategy(mode: Mode): ModeStrategy {
   switch (mode) {
@@ -42,6 +43,8 @@ export function modeStrategy(mode: Mode): ModeStrategy {
       return statusMode;
     case 'logs':
       return logsMode;
+    case 'maintenance':
+      return withAudit(maintenanceMode, 'maintenance', ['maintenance', 'changed']);
     default:
       throw new Error(`mode ${mode} has no strategy`);
   }

@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import type { ModeStrategy } from './types.js';
 import { logsScript } from '../status/logs-script.js';
 import { CancelledError } from '../cancel.js';
@@ -6,6 +7,8 @@ import { deployContext } from './deploy-mode.js';
 
 /** How long logs --follow may run: a day, then the server ends it (a forgotten terminal). */
 const FOLLOW_MS = 24 * 3_600_000;
+/** Well inside the server's patience (FOLLOW_PATIENCE_S). */
+const HEARTBEAT_MS = 5_000;
 
 /**
  * The app's logs on each server, each line prefixed with the host and its source, every byte
@@ -21,10 +24,16 @@ export const logsMode: ModeStrategy = {
     const { follow } = ctx.settings.operate.logs;
     await step(ctx.logger, ctx.records, ctx.label, 'logs', async () => {
       let code = 0;
+      // A follow lives while this stream does (see logsScript): heartbeats, ended on cancel.
+      const stdin = follow ? new PassThrough() : undefined;
+      const beat = stdin && setInterval(() => stdin.write('\n'), HEARTBEAT_MS);
+      const stop = (): void => void stdin?.end();
+      ctx.signal?.addEventListener('abort', stop, { once: true });
       try {
-        ({ code } = await ctx.remote.exec(logsScript(ctx), {
+        ({ code } = await ctx.remote.script(logsScript(ctx), {
           sudo: true,
           stream: true,
+          stdin,
           ownChannel: true,
           signal: ctx.signal,
           timeoutMs: follow ? FOLLOW_MS : 120_000
@@ -32,6 +41,10 @@ export const logsMode: ModeStrategy = {
       } catch (err) {
         if (follow && err instanceof CancelledError) return { detail: 'followed until cancelled' };
         throw err;
+      } finally {
+        clearInterval(beat);
+        ctx.signal?.removeEventListener('abort', stop);
+        stdin?.end();
       }
       if (code !== 0)
         throw new DeployError(`reading the logs failed (exit ${code}); the server's words are above`);

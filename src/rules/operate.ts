@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Problem } from './problem.js';
 
 /** `since` of mode logs: a whole number of s, m, h or d; journalctl and the log filters take seconds. */
@@ -24,4 +25,14 @@ const PROCESS = /^[a-z][a-z0-9-]{0,30}$/;
 export function processNameProblem(v: string): Problem {
   if (v === '' || PROCESS.test(v)) return undefined;
   return `must be a process name (lower-case letters, digits and -, starting with a letter), got '${v}'`;
+}
+
+/** One entry of `maintenance-allow`: an IPv4 or IPv6 address, with an optional /prefix. */
+export function clientAddressProblem(v: string): Problem {
+  const m = /^([0-9a-fA-F:.]+)(?:\/(\d{1,3}))?$/.exec(v);
+  const version = m ? isIP(m[1]!) : 0;
+  if (!m || version === 0) return `must be an IP address or network (203.0.113.7, 2001:db8::/32), got '${v}'`;
+  if (m[2] !== undefined && Number(m[2]) > (version === 4 ? 32 : 128))
+    return `has a prefix longer than an IPv${version} address: '${v}'`;
+  return undefined;
 }

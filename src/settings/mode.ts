@@ -12,7 +12,8 @@ export const MODES = [
   'run',
   'loadtest',
   'status',
-  'logs'
+  'logs',
+  'maintenance'
 ] as const;
 export type Mode = (typeof MODES)[number];
 

@@ -1,4 +1,5 @@
-import { processNameProblem, sinceProblem, sinceSeconds } from '../rules.js';
+import { clientAddressProblem, processNameProblem, sinceProblem, sinceSeconds } from '../rules.js';
+import type { Mode } from './mode.js';
 import type { Inputs, Problems } from './inputs.js';
 
 /** Modes status and logs: what to show. */
@@ -13,10 +14,22 @@ export interface OperateSettings {
     /** '' every log; 'web' the Gunicorn service; another name: the unit APP-NAME. */
     process: string;
   };
+  /** mode maintenance: on or off; the client addresses that still reach the app. */
+  maintenance: { on: boolean; allow: string[] };
 }
 
-/** `history`, `since`, `lines`, `follow`, `process`. */
-export function parseOperateSettings(read: Inputs, _problems: Problems): OperateSettings {
+/** `history`, `since`, `lines`, `follow`, `process`, `maintenance`, `maintenance-allow`. */
+export function parseOperateSettings(read: Inputs, _problems: Problems, mode: Mode): OperateSettings {
+  const onOff = read.text('maintenance');
+  if (mode === 'maintenance' || onOff !== '')
+    read.check(
+      'maintenance',
+      /^(on|off)$/.test(onOff)
+        ? undefined
+        : `must be on or off${mode === 'maintenance' ? ' with mode maintenance' : ''}, got '${onOff}'`
+    );
+  const allow = read.list('maintenance-allow');
+  for (const a of allow) read.check('maintenance-allow', clientAddressProblem(a));
   const since = read.text('since');
   read.check('since', sinceProblem(since));
   const process = read.text('process');
@@ -28,6 +41,7 @@ export function parseOperateSettings(read: Inputs, _problems: Problems): Operate
       lines: read.int('lines', 1, 100_000),
       follow: read.bool('follow'),
       process
-    }
+    },
+    maintenance: { on: onOff === 'on', allow }
   };
 }

@@ -18,6 +18,18 @@ const SINCE_AWK = `BEGIN { split("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov De
   if (keep) print
 }`;
 
+/** Seconds without a heartbeat from the runner after which a follow ends on its own. */
+export const FOLLOW_PATIENCE_S = 30;
+
+/**
+ * A follow runs while the runner's heartbeats come on stdin: its end (a cancel, Ctrl-C, a lost
+ * connection) or a silent runner ends every reader of the script's process group at once. Closing
+ * the channel alone would leave them to run until their next line fails to write.
+ */
+const WATCH = `while IFS= read -r -t ${FOLLOW_PATIENCE_S} _; do :; done
+trap '' TERM
+kill -TERM 0 2>/dev/null`;
+
 /**
  * mode logs on one server: the app's journal (its units), Gunicorn's error log and the app's nginx
  * access log, each line prefixed with where it comes from. With follow, the three run side by side
@@ -54,6 +66,6 @@ fi`;
 ${sinceS ? `cut_epoch=$(( $(date +%s) - ${sinceS} )); cut_text=$(date -d "@$cut_epoch" '+%Y-%m-%d %H:%M:%S')` : ''}
 ${files.map(file).join('\n')}
 ${journal} | sed -u 's/^/journal: /'${follow ? ' &' : ''}
-${follow ? 'wait' : ''}
+${follow ? WATCH : ''}
 exit 0`;
 }

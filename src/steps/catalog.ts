@@ -234,6 +234,11 @@ export const STEPS = {
     modes: ['logs'],
     section: 'operate',
     what: "the app's journal, Gunicorn's error log and nginx's access log, each line prefixed (changes nothing)"
+  },
+  maintenance: {
+    modes: ['maintenance'],
+    section: 'operate',
+    what: "nginx's maintenance drop-in put in place or removed, tested with nginx -t, nginx reloaded when it changed"
   }
 } as const satisfies Record<string, StepInfo>;
 
