@@ -120,7 +120,20 @@ export async function runEngine(
   try {
     if (strategy.rolling)
       await runRolling(settings, strategy.rolling, slots, open, fail, logger, strategy.okStatus, signal);
-    else {
+    else if (strategy.parallel) {
+      await Promise.all(
+        slots.map(async (slot) => {
+          try {
+            await strategy.runHost(await open(slot, logger));
+            slot.report.ok = true;
+          } catch (err) {
+            fail(slot, err);
+          } finally {
+            slot.report.ms = performance.now() - slot.started;
+          }
+        })
+      );
+    } else {
       for (const slot of slots) {
         if (signal?.aborted) break;
         try {
@@ -130,7 +143,7 @@ export async function runEngine(
           fail(slot, err);
           // A failed host stops the run: servers not yet touched are left alone. The checks that
           // change nothing go on: each server's answer is its own.
-          if (!['preflight', 'verify', 'loadtest'].includes(settings.mode)) break;
+          if (!['preflight', 'verify', 'loadtest', 'status', 'logs'].includes(settings.mode)) break;
         } finally {
           slot.report.ms = performance.now() - slot.started;
         }

@@ -2,6 +2,7 @@ import type { getOctokit } from '@actions/github';
 import type { Logger } from './log.js';
 import type { RunReport } from './report.js';
 import type { GithubSettings } from './settings.js';
+import { runUrl } from './audit/origin.js';
 
 /**
  * GitHub Deployments for a run of the action: with a `github-token`, a deployment of `environment`
@@ -45,18 +46,11 @@ export function deploymentOptions(
   env: NodeJS.ProcessEnv,
   extra: { mode: string; dryRun: boolean; commit: string; hosts: string[] }
 ): DeploymentOptions {
-  const server = (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '');
-  const repository = env.GITHUB_REPOSITORY ?? '';
-  const attempt =
-    env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== '1' ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : '';
   return {
     ...github,
-    repository,
+    repository: env.GITHUB_REPOSITORY ?? '',
     apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
-    logUrl:
-      repository && env.GITHUB_RUN_ID
-        ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}${attempt}`
-        : '',
+    logUrl: runUrl(env),
     ...extra
   };
 }

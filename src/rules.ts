@@ -31,3 +31,5 @@ export * from './rules/edge.js';
 export * from './rules/load.js';
 // Gunicorn's worker class and the gunicorn-settings lines.
 export * from './rules/gunicorn.js';
+// mode status and logs: since, process
+export * from './rules/operate.js';

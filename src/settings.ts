@@ -10,6 +10,7 @@ import { parseFleetSettings, type FleetSettings } from './settings/fleet.js';
 import { parseGithubSettings, type GithubSettings } from './settings/github.js';
 import { parseTlsSettings, type TlsSettings } from './provision/tls-settings.js';
 import { parseLoadSettings, type LoadSettings } from './loadtest/settings.js';
+import { parseOperateSettings, type OperateSettings } from './settings/operate.js';
 
 /**
  * Every input is parsed here, once, into a typed Settings object. Nothing below this module reads
@@ -47,6 +48,8 @@ export interface Settings {
   /** The load check (mode loadtest, verify with load: true). */
   load: LoadSettings;
   github: GithubSettings;
+  /** Modes status and logs. */
+  operate: OperateSettings;
   /** The inputs the user gave (non-empty), so remembered server-side settings never override them. */
   given: string[];
 }
@@ -84,6 +87,7 @@ export function parseSettings(readInput: InputReader): Settings {
     run: parseRunSettings(read, problems, mode),
     load: parseLoadSettings(read.get, problems),
     github: parseGithubSettings(read, problems),
+    operate: parseOperateSettings(read, problems, mode),
     given: []
   };
   if (problems.length > 0) throw new SettingsError(problems);

@@ -15,7 +15,8 @@ export const SECTIONS = {
   provision: 'Mode provision and verify',
   run: 'Mode run',
   data: 'Mode restore and backups',
-  load: 'Load check (mode loadtest, verify with load)'
+  load: 'Load check (mode loadtest, verify with load)',
+  operate: 'Mode status, logs and maintenance'
 } as const;
 
 export type SectionKey = keyof typeof SECTIONS;
@@ -43,6 +44,7 @@ export function sectionFor(mode: string, failedStep: StepName | undefined): Sect
   if (mode === 'provision' || mode === 'verify') return 'provision';
   if (mode === 'rollback') return 'rollback';
   if (mode === 'run') return 'run';
+  if (mode === 'status' || mode === 'logs' || mode === 'maintenance') return 'operate';
   if (mode === 'restore' || mode === 'backups') return 'data';
   // A deploy that failed outside any step: the server's state (the lock, the layout) is where to look.
   if (deployStep === undefined) return 'server';

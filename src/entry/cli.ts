@@ -37,7 +37,11 @@ export async function cli(argv: string[]): Promise<number> {
   for (const i of inputs) options[i.name] = { type: 'string' };
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    // `logs --follow` as with tail -f: alone it means --follow true.
+    const args = argv.map((a, i) =>
+      a === '--follow' && !/^(true|false)$/.test(argv[i + 1] ?? '') ? '--follow=true' : a
+    );
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
     process.stderr.write(
       `${err instanceof Error ? err.message : String(err)}\nRun gunicorn-deploy --help for the flags.\n`

@@ -9,6 +9,10 @@ import { runMode } from './run-mode.js';
 import { restoreMode } from './restore-mode.js';
 import { backupsMode } from './backups-mode.js';
 import { loadtestMode } from './loadtest-mode.js';
+import { withAudit } from '../audit/record.js';
+import { statusMode } from './status-mode.js';
+import { logsMode } from './logs-mode.js';
+import { maintenanceMode } from './maintenance-mode.js';
 
 export function modeStrategy(mode: Mode): ModeStrategy {
   switch (mode) {
@@ -19,17 +23,28 @@ export function modeStrategy(mode: Mode): ModeStrategy {
     case 'rollback':
       return rollbackMode;
     case 'provision':
-      return provisionMode;
+      return withAudit(
+        provisionMode,
+        'provision',
+        ['release', 'changes'],
+        (c) => c.settings.provision.dryRun
+      );
     case 'verify':
       return verifyMode;
     case 'run':
-      return runMode;
+      return withAudit(runMode, 'run', ['release', 'exit-code']);
     case 'restore':
       return restoreMode;
     case 'backups':
       return backupsMode;
     case 'loadtest':
       return loadtestMode;
+    case 'status':
+      return statusMode;
+    case 'logs':
+      return logsMode;
+    case 'maintenance':
+      return withAudit(maintenanceMode, 'maintenance', ['maintenance', 'changed']);
     default:
       throw new Error(`mode ${mode} has no strategy`);
   }

@@ -17,6 +17,8 @@ export interface ModeStrategy {
   /** Status word for a run where every host succeeded. */
   okStatus: string;
   runHost(ctx: HostContext): Promise<void>;
+  /** Every server at once, each on its own (mode logs: a follow runs on all of them together). */
+  parallel?: boolean;
   /** Modes that switch servers (deploy) split each host's work so a fleet can roll. */
   rolling?: RollingStrategy<unknown>;
 }

@@ -3,6 +3,7 @@ import { shQuote } from '../ssh/quote.js';
 import { DeployError } from '../steps/step.js';
 import { runProvisionScript, type ProvisionResult } from './run.js';
 import { siteText } from './tls-site.js';
+import { nginxDropInScript } from './nginx-dropins.js';
 
 /** Exit code when `nginx -t` refused the new site (the old one was put back). */
 const REFUSED = 6;
@@ -34,6 +35,7 @@ fi`;
     .join('\n');
   return `
 ${uploads}
+${nginxDropInScript(ctx)}
 avail=${q(ctx.paths.nginxSite)}; enabled=${q(ctx.paths.nginxEnabled)}; def=/etc/nginx/sites-enabled/default
 new=$(mktemp); trap 'rm -f "$new"' EXIT
 cat > "$new"

@@ -10,7 +10,10 @@ export const MODES = [
   'restore',
   'backups',
   'run',
-  'loadtest'
+  'loadtest',
+  'status',
+  'logs',
+  'maintenance'
 ] as const;
 export type Mode = (typeof MODES)[number];
 

@@ -224,6 +224,21 @@ export const STEPS = {
     modes: ['loadtest', 'verify'],
     section: 'load',
     what: 'wrk on the server through nginx at each load-clients level, judged by the load-* thresholds'
+  },
+  status: {
+    modes: ['status'],
+    section: 'operate',
+    what: 'what serves and how it is doing, read in one round trip (changes nothing)'
+  },
+  logs: {
+    modes: ['logs'],
+    section: 'operate',
+    what: "the app's journal, Gunicorn's error log and nginx's access log, each line prefixed (changes nothing)"
+  },
+  maintenance: {
+    modes: ['maintenance'],
+    section: 'operate',
+    what: "nginx's maintenance drop-in put in place or removed, tested with nginx -t, nginx reloaded when it changed"
   }
 } as const satisfies Record<string, StepInfo>;
 

@@ -1,0 +1,139 @@
+import { spawnSync } from 'node:child_process';
+import { appLayout } from '../../src/deploy/paths.js';
+import type { DeployContext } from '../../src/deploy/context.js';
+import { memoryLogger } from '../../src/log.js';
+import { parseSettings, SettingsError } from '../../src/settings.js';
+import { runOrigin, runUrl } from '../../src/audit/origin.js';
+import { auditFields, historyCommand } from '../../src/steps/history.js';
+import { parseHistory, servingEntry, statusFacts, unhealthyReason } from '../../src/status/facts.js';
+import { statusScript } from '../../src/status/script.js';
+import { logsScript } from '../../src/status/logs-script.js';
+import type { Remote } from '../../src/ssh/types.js';
+
+const base = {
+  host: '10.0.0.5',
+  'private-key': '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n',
+  'host-fingerprint': 'SHA256:' + 'A'.repeat(43),
+  'app-name': 'shop'
+};
+
+function ctxWith(inputs: Record<string, string>): DeployContext {
+  const all: Record<string, string> = { ...base, ...inputs };
+  const settings = parseSettings((n) => all[n] ?? '');
+  return {
+    remote: {} as Remote,
+    settings,
+    logger: memoryLogger(),
+    label: 'h1',
+    records: [],
+    paths: appLayout(settings),
+    facts: {}
+  };
+}
+
+const bashOk = (text: string, shell = 'bash'): void => {
+  const r = spawnSync(shell, ['-n'], { input: text, encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+};
+
+test('who and from where: GitHub actor, repository and run URL; from a terminal the local user and host', () => {
+  const env = {
+    GITHUB_ACTIONS: 'true',
+    GITHUB_ACTOR: 'octocat',
+    GITHUB_REPOSITORY: 'acme/shop',
+    GITHUB_RUN_ID: '42',
+    GITHUB_RUN_ATTEMPT: '2'
+  };
+  expect(runOrigin(env)).toEqual({
+    actor: 'octocat',
+    from: 'acme/shop',
+    run: 'https://github.com/acme/shop/actions/runs/42/attempts/2'
+  });
+  expect(runUrl({})).toBe('');
+  const local = runOrigin({});
+  expect(local.from).toMatch(/^cli@/);
+  expect(local.actor).not.toBe('');
+  expect(runOrigin({ GITHUB_ACTOR: 'x'.repeat(500) }).actor.length).toBeLessThanOrEqual(200);
+});
+
+test('every history line carries the audit fields; the entry keeps its own from/previous', () => {
+  const ctx = ctxWith({ commit: 'a'.repeat(40), mode: 'rollback' });
+  expect(auditFields(ctx)).toMatchObject({ mode: 'rollback', commit: 'a'.repeat(40) });
+  const cmd = historyCommand(ctx, { event: 'rollback', from: 'R2', status: 'rolled-back' });
+  const line = JSON.parse(/'(\{.*\})'/.exec(cmd)![1]!) as Record<string, string>;
+  expect(line).toMatchObject({ event: 'rollback', from: 'R2', mode: 'rollback', actor: expect.any(String) });
+  expect(line.origin).toBeTruthy();
+});
+
+test('status facts: the serving release, who deployed it, the previous one; a torn history line is skipped', () => {
+  const history = [
+    JSON.stringify({ event: 'deploy', release: 'R1', status: 'deployed', actor: 'ann', commit: 'c1' }),
+    '{"event": "deploy", "rel',
+    JSON.stringify({
+      event: 'deploy',
+      release: 'R2',
+      previous: 'R1',
+      status: 'deployed',
+      actor: 'bob',
+      commit: 'c2'
+    }),
+    JSON.stringify({ event: 'deploy', release: 'R3', status: 'rolled-back', actor: 'cy' }),
+    JSON.stringify({ event: 'rollback', release: 'R1', previous: 'R2', status: 'rolled-back', actor: 'dee' })
+  ].join('\n');
+  expect(parseHistory(history)).toHaveLength(4);
+  expect(servingEntry(parseHistory(history), 'R2')!.actor).toBe('bob');
+  const out = `now=1000\nrelease=R1\nstate=live\nsince=900\nservice=active/running\nworkers=3\nbusy=1\nrss-kb=204800\nhealth=200\nbackup-newest=400\n--- history\n${history}\n`;
+  const { facts } = statusFacts(out);
+  expect(facts).toMatchObject({
+    release: 'R1',
+    state: 'live',
+    actor: 'dee',
+    commit: '',
+    previous: 'R2',
+    workers: '3',
+    busy: '1',
+    'rss-mb': '200.0',
+    'backup-age': '10 min',
+    healthy: 'true'
+  });
+  const down = statusFacts('release=R1\nservice=inactive/dead\nhealth=none\n').facts;
+  expect(down.healthy).toBe('false');
+  expect(unhealthyReason(down)).toBe('the service is inactive/dead');
+  expect(unhealthyReason(statusFacts('release=R1\nservice=active/running\nhealth=503\n').facts)).toBe(
+    'the health path answered 503'
+  );
+  expect(unhealthyReason(statusFacts('release=\n').facts)).toBe('nothing is deployed');
+});
+
+test('the status and logs scripts are valid bash in every shape', () => {
+  bashOk(statusScript(ctxWith({})));
+  bashOk(statusScript(ctxWith({ 'health-path': '/up', 'health-host': 'example.com' })));
+  const shapes: Record<string, string>[] = [
+    {},
+    { follow: 'true' },
+    { since: '2h' },
+    { since: '1d', follow: 'true' },
+    { process: 'web' },
+    { process: 'worker', lines: '5' }
+  ];
+  for (const over of shapes) bashOk(logsScript(ctxWith(over)));
+  expect(logsScript(ctxWith({ process: 'worker' }))).toContain("-u 'shop-worker.service'");
+  expect(logsScript(ctxWith({ process: 'worker' }))).not.toContain('error.log');
+});
+
+test('bad since, lines, process or history are refused before any connection, naming the input', () => {
+  const bad = (inputs: Record<string, string>): string => {
+    try {
+      ctxWith({ mode: 'logs', ...inputs });
+    } catch (err) {
+      return (err as SettingsError).message;
+    }
+    return '';
+  };
+  expect(bad({ since: 'yesterday' })).toMatch(/input `since`: must be a whole number with s, m, h or d/);
+  expect(bad({ since: '400d' })).toMatch(/input `since`: must be at most 366d/);
+  expect(bad({ process: 'Web;rm' })).toMatch(/input `process`: must be a process name/);
+  expect(bad({ lines: '0' })).toMatch(/input `lines`: must be a whole number from 1/);
+  expect(bad({ history: '-1' })).toMatch(/input `history`/);
+  expect(bad({ since: '30m', process: 'web', follow: 'true', history: '5' })).toBe('');
+});
