@@ -10,6 +10,7 @@ import { parseFleetSettings, type FleetSettings } from './settings/fleet.js';
 import { parseGithubSettings, type GithubSettings } from './settings/github.js';
 import { parseTlsSettings, type TlsSettings } from './provision/tls-settings.js';
 import { parseLoadSettings, type LoadSettings } from './loadtest/settings.js';
+import { parseRemoveSettings, type RemoveSettings } from './settings/remove.js';
 
 /**
  * Every input is parsed here, once, into a typed Settings object. Nothing below this module reads
@@ -45,6 +46,8 @@ export interface Settings {
   run: RunSettings;
   /** The load check (mode loadtest, verify with load: true). */
   load: LoadSettings;
+  /** Mode remove. */
+  remove: RemoveSettings;
   github: GithubSettings;
   /** The inputs the user gave (non-empty), so remembered server-side settings never override them. */
   given: string[];
@@ -70,18 +73,20 @@ export function parseSettings(readInput: InputReader): Settings {
   const ssh = parseSshSettings(read, problems);
   const deploy = parseDeploySettings(read, problems);
   const provision = parseProvisionSettings(read, problems, deploy.sqliteDb);
+  const app = parseAppSettings(read, problems, ssh.user);
   const settings: Settings = {
     mode,
     hosts: parseHosts(read, problems),
     fleet: parseFleetSettings(read, problems),
     jump: parseJumpSettings(read, problems, ssh),
     ssh,
-    app: parseAppSettings(read, problems, ssh.user),
+    app,
     deploy,
     provision,
     tls: parseTlsSettings(read, problems, provision.serverName.split(' ')),
     run: parseRunSettings(read, problems, mode),
     load: parseLoadSettings(read.get, problems),
+    remove: parseRemoveSettings(read, problems, mode, app.name),
     github: parseGithubSettings(read, problems),
     given: []
   };

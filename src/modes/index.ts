@@ -9,6 +9,8 @@ import { runMode } from './run-mode.js';
 import { restoreMode } from './restore-mode.js';
 import { backupsMode } from './backups-mode.js';
 import { loadtestMode } from './loadtest-mode.js';
+import { removeMode } from './remove-mode.js';
+import { alertTestMode } from './alert-test-mode.js';
 
 export function modeStrategy(mode: Mode): ModeStrategy {
   switch (mode) {
@@ -30,6 +32,10 @@ export function modeStrategy(mode: Mode): ModeStrategy {
       return backupsMode;
     case 'loadtest':
       return loadtestMode;
+    case 'remove':
+      return removeMode;
+    case 'alert-test':
+      return alertTestMode;
     default:
       throw new Error(`mode ${mode} has no strategy`);
   }

@@ -10,7 +10,9 @@ export const MODES = [
   'restore',
   'backups',
   'run',
-  'loadtest'
+  'loadtest',
+  'remove',
+  'alert-test'
 ] as const;
 export type Mode = (typeof MODES)[number];
 
