@@ -11,6 +11,7 @@ import { parseGithubSettings, type GithubSettings } from './settings/github.js';
 import { parseTlsSettings, type TlsSettings } from './provision/tls-settings.js';
 import { parseLoadSettings, type LoadSettings } from './loadtest/settings.js';
 import { parseOperateSettings, type OperateSettings } from './settings/operate.js';
+import { parseRemoveSettings, type RemoveSettings } from './settings/remove.js';
 
 /**
  * Every input is parsed here, once, into a typed Settings object. Nothing below this module reads
@@ -47,6 +48,8 @@ export interface Settings {
   run: RunSettings;
   /** The load check (mode loadtest, verify with load: true). */
   load: LoadSettings;
+  /** Mode remove. */
+  remove: RemoveSettings;
   github: GithubSettings;
   /** Modes status and logs. */
   operate: OperateSettings;
@@ -74,18 +77,20 @@ export function parseSettings(readInput: InputReader): Settings {
   const ssh = parseSshSettings(read, problems);
   const deploy = parseDeploySettings(read, problems);
   const provision = parseProvisionSettings(read, problems, deploy.sqliteDb);
+  const app = parseAppSettings(read, problems, ssh.user);
   const settings: Settings = {
     mode,
     hosts: parseHosts(read, problems),
     fleet: parseFleetSettings(read, problems),
     jump: parseJumpSettings(read, problems, ssh),
     ssh,
-    app: parseAppSettings(read, problems, ssh.user),
+    app,
     deploy,
     provision,
     tls: parseTlsSettings(read, problems, provision.serverName.split(' ')),
     run: parseRunSettings(read, problems, mode),
     load: parseLoadSettings(read.get, problems),
+    remove: parseRemoveSettings(read, problems, mode, app.name),
     github: parseGithubSettings(read, problems),
     operate: parseOperateSettings(read, problems, mode),
     given: []

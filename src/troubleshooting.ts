@@ -41,7 +41,8 @@ export function sectionFor(mode: string, failedStep: StepName | undefined): Sect
   const deployStep = failedStep === undefined ? undefined : STEPS[failedStep].section;
   if (mode === 'provision' && (deployStep === 'build' || deployStep === 'candidate' || deployStep === 'live'))
     return deployStep;
-  if (mode === 'provision' || mode === 'verify') return 'provision';
+  if (mode === 'provision' || mode === 'verify' || mode === 'remove' || mode === 'alert-test')
+    return 'provision';
   if (mode === 'rollback') return 'rollback';
   if (mode === 'run') return 'run';
   if (mode === 'status' || mode === 'logs' || mode === 'maintenance') return 'operate';

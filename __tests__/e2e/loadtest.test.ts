@@ -145,7 +145,7 @@ test('verify with load: true runs the check after the checklist and fails naming
   expect(report.error).toMatch(/2 clients: p95 1\d{3}(\.\d)? ms is over load-p95 500 ms/);
 });
 
-test('a site whose plain HTTP only redirects to HTTPS is measured over HTTPS, not its redirects', async () => {
+test('a site whose plain HTTP only redirects to HTTPS is measured over HTTPS (with its name as SNI), not its redirects', async () => {
   // What tls sets up, by hand: port 80 answers 301 to https://, port 443 proxies to the app.
   await onServer(
     server,
@@ -155,6 +155,8 @@ test('a site whose plain HTTP only redirects to HTTPS is measured over HTTPS, no
       'server { listen 80; server_name secure.test; location / { return 301 https://$host$request_uri; } }',
       'server { listen 443 ssl; server_name secure.test; ssl_certificate /etc/nginx/secure.crt; ssl_certificate_key /etc/nginx/secure.key;',
       '  location / { proxy_pass http://unix:/run/shop/gunicorn.sock; proxy_set_header Host $host; } }',
+      // The catch-all provision adds: a handshake without the site's name (SNI) is refused.
+      'server { listen 443 ssl default_server; server_name _; ssl_reject_handshake on; }',
       'EOF',
       'nginx -t 2>/dev/null && systemctl reload nginx'
     ].join('\n')

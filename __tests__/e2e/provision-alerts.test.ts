@@ -108,6 +108,20 @@ function expectAlert(r: Received, event: string, detail: RegExp): void {
   expect(Math.abs(Date.parse(r.body.time) - Date.now())).toBeLessThan(120_000);
 }
 
+test('mode alert-test sends one alert and waits for it; without a webhook it says so', async () => {
+  const { report } = await deploy(server, app, { mode: 'alert-test' });
+  expect(report.error).toBeUndefined();
+  expect(report.hosts[0]!.status).toBe('alert sent');
+  // Sent before the run ended (no wait here): --send is the POST itself.
+  const hit = (await received()).find((r) => r.body.event === 'test');
+  expect(hit).toBeDefined();
+  expectAlert(hit!, 'test', /^a test alert, sent by gunicorn-deploy \(mode alert-test\)/);
+  const missing = await deploy(server, app, { mode: 'alert-test', 'app-name': 'nohook' });
+  expect(missing.report.error).toMatch(
+    /^[^:]+: no alert-webhook is set up for nohook on .*; nothing was sent/
+  );
+}, 300_000);
+
 test('the webhook is stored root-only; a second provision changes nothing', async () => {
   expect(
     await onServer(server, 'stat -c "%a %U:%G" /etc/shop/alert-webhook; cat /etc/shop/alert-webhook')

@@ -78,7 +78,7 @@ test('firewall: true lets in SSH, 80 and firewall-allow, drops the rest, and a s
 
   const state = await onServer(
     server,
-    'nft list tables; systemctl is-enabled shop-firewall.service; systemctl is-active shop-firewall.service; stat -c "%a %U" /etc/shop/firewall.nft; nft list table inet gunicorn_deploy_shop'
+    'nft list tables; systemctl is-enabled gunicorn-deploy-firewall.service; systemctl is-active gunicorn-deploy-firewall.service; stat -c "%a %U" /etc/gunicorn-deploy/firewall.nft; nft list table inet gunicorn_deploy'
   );
   expect(state).toContain('table inet theirs');
   expect(state).toMatch(/enabled\nactive\n644 root\n/);
@@ -86,7 +86,10 @@ test('firewall: true lets in SSH, 80 and firewall-allow, drops the rest, and a s
   expect(state).toMatch(/udp dport 53 accept/);
   // Nothing left over from the apply: the revert timer was stopped, its files gone.
   expect(
-    await onServer(server, 'systemctl is-active shop-firewall-revert.timer || true; ls /run/gunicorn-deploy/')
+    await onServer(
+      server,
+      'systemctl is-active gunicorn-deploy-firewall-revert.timer || true; ls /run/gunicorn-deploy/'
+    )
   ).not.toMatch(/^active|revert|pending/m);
 
   const second = await deploy(server, app, { ...BASE, 'firewall-allow': '8081, udp/53' });
@@ -98,7 +101,7 @@ test('firewall: true lets in SSH, 80 and firewall-allow, drops the rest, and a s
 
   // nftables.service flushes the whole ruleset when it (re)starts: the app's table comes back with it.
   await onServer(server, 'systemctl restart nftables.service');
-  expect(await onServer(server, 'nft list tables')).toContain('table inet gunicorn_deploy_shop');
+  expect(await onServer(server, 'nft list tables')).toContain('table inet gunicorn_deploy\n');
   expect(await probe(8099)).toBe('timeout');
 
   // And after a reboot, with nftables.service enabled (its flush runs first at boot).
@@ -113,7 +116,7 @@ test('firewall: true lets in SSH, 80 and firewall-allow, drops the rest, and a s
       .catch(() => false);
   }
   expect(booted).toBe(true);
-  expect(await onServer(server, 'nft list tables')).toMatch(/table inet gunicorn_deploy_shop/);
+  expect(await onServer(server, 'nft list tables')).toMatch(/table inet gunicorn_deploy\n/);
   // Nothing listens on 8099 now: without the table the host would get a refusal, with it no answer.
   expect(await probe(8099)).toBe('timeout');
   await listen(8099);
@@ -122,7 +125,7 @@ test('firewall: true lets in SSH, 80 and firewall-allow, drops the rest, and a s
 test('dry-run shows the ruleset change and changes nothing', async () => {
   const before = await onServer(
     server,
-    'cat /etc/shop/firewall.nft; nft list table inet gunicorn_deploy_shop'
+    'cat /etc/gunicorn-deploy/firewall.nft; nft list table inet gunicorn_deploy'
   );
   const { report, lines } = await deploy(server, app, {
     ...BASE,
@@ -130,19 +133,25 @@ test('dry-run shows the ruleset change and changes nothing', async () => {
     'dry-run': 'true'
   });
   expect(report.error).toBeUndefined();
-  expect(stepOf(report, 'firewall')).toMatchObject({ changed: true, detail: 'would change: ruleset' });
+  expect(stepOf(report, 'firewall')).toMatchObject({
+    changed: true,
+    detail: 'would change: ruleset, request'
+  });
   const log = lines.join('\n');
-  expect(log).toMatch(/would load the firewall table inet gunicorn_deploy_shop/);
+  expect(log).toMatch(/would load the firewall table inet gunicorn_deploy /);
   expect(log).toMatch(/-\s+tcp dport \{ 22, 80, 443, 8081 \} accept\n/);
   expect(log).toMatch(/\+\s+tcp dport \{ 22, 80, 443, 8081, 8099 \} accept/);
-  expect(await onServer(server, 'cat /etc/shop/firewall.nft; nft list table inet gunicorn_deploy_shop')).toBe(
-    before
-  );
+  expect(
+    await onServer(server, 'cat /etc/gunicorn-deploy/firewall.nft; nft list table inet gunicorn_deploy')
+  ).toBe(before);
   expect(await probe(8099)).toBe('timeout');
 }, 600_000);
 
 test('a ruleset no new SSH login can confirm is reverted by the server within 60 s, and the error says so', async () => {
-  const before = await onServer(server, 'cat /etc/shop/firewall.nft');
+  const before = await onServer(
+    server,
+    'cat /etc/gunicorn-deploy/firewall.nft /etc/gunicorn-deploy/firewall.d/shop.ports'
+  );
   const key = await readFile(server.privateKeyPath, 'utf8');
   const inputs: Record<string, string> = {
     'private-key': key,
@@ -169,12 +178,14 @@ test('a ruleset no new SSH login can confirm is reverted by the server within 60
   expect(took).toBeGreaterThanOrEqual(60_000);
   expect(took).toBeLessThan(120_000);
   // The previous rules are back, live and on disk: 8099 still dropped.
-  expect(await onServer(server, 'cat /etc/shop/firewall.nft')).toBe(before);
-  expect(await onServer(server, 'nft list table inet gunicorn_deploy_shop')).not.toMatch(/8099/);
+  expect(
+    await onServer(server, 'cat /etc/gunicorn-deploy/firewall.nft /etc/gunicorn-deploy/firewall.d/shop.ports')
+  ).toBe(before);
+  expect(await onServer(server, 'nft list table inet gunicorn_deploy')).not.toMatch(/8099/);
   expect(await probe(8099)).toBe('timeout');
-  expect(await onServer(server, 'journalctl -u shop-firewall-revert.service -o cat --no-pager')).toMatch(
-    /not confirmed by a new SSH login within 60 s: reverted/
-  );
+  expect(
+    await onServer(server, 'journalctl -u gunicorn-deploy-firewall-revert.service -o cat --no-pager')
+  ).toMatch(/not confirmed by a new SSH login within 60 s: reverted/);
 }, 600_000);
 
 test('firewall: false removes the table, its unit and its file, and nothing else', async () => {
@@ -184,9 +195,9 @@ test('firewall: false removes the table, its unit and its file, and nothing else
   expect(await probe(8099)).toBe('open');
   const state = await onServer(
     server,
-    'nft list tables; ls /etc/systemd/system/shop-firewall.service /etc/shop/firewall.nft 2>&1 || true'
+    'nft list tables; ls /etc/systemd/system/gunicorn-deploy-firewall.service /etc/gunicorn-deploy/firewall.nft 2>&1 || true'
   );
-  expect(state).not.toContain('gunicorn_deploy_shop');
+  expect(state).not.toContain('gunicorn_deploy');
   expect(state).toMatch(/No such file[\s\S]*No such file/);
   const again = await deploy(server, app, { ...BASE, firewall: 'false' });
   expect(stepOf(again.report, 'firewall')).toMatchObject({ changed: false, detail: 'unchanged' });

@@ -49,6 +49,13 @@ function step(report: RunReport, name: string): { changed?: boolean; detail?: st
 }
 
 const curlTo = (name: string, args: string): Promise<string> => curlAt(server, name, args);
+
+/** curl's exit code for /health asked with a Host no site serves (52: empty reply; 35: TLS refused). */
+const unknownHost = (scheme: 'http' | 'https'): Promise<string> =>
+  onServer(
+    server,
+    `curl -sS -k -o /dev/null -H 'Host: scanner.invalid' ${scheme}://127.0.0.1/health 2>&1; echo "rc=$?"`
+  ).then((out) => out.slice(out.indexOf('rc=')));
 const servedSerial = (name = 'shop.test'): Promise<string> => servedAt(server, name);
 
 beforeAll(async () => {
@@ -60,27 +67,34 @@ afterAll(async () => {
   if (server) await stopServer(server);
 });
 
-test('the site serves over HTTP first (tls: off, the default)', async () => {
-  const { report } = await provision(BASE);
-  expect(report.error).toBeUndefined();
-  expect(step(report, 'tls')?.detail).toBe('off (HTTP only)');
-  expect(report.hosts[0]!.facts.tls).toBe('n/a');
-  expect(await curlTo('shop.test', "-o /dev/null -w '%{http_code}' http://shop.test/health")).toBe('200');
-}, 600_000);
-
-test('a failed issuance (the ACME server is down) says why and leaves the HTTP site serving', async () => {
+test('a first provision whose certificate cannot be issued (ACME down) serves the app over HTTP and fails saying so', async () => {
   const { report } = await provision(acme());
   expect(report.ok).toBe(false);
   if (process.env.GD_TEST_LOG) console.log(report.error);
   expect(report.error).toContain('certbot could not get a certificate for shop.test, www.shop.test');
   expect(report.error).toContain(
-    'nginx keeps serving the site as it was (plain HTTP until a first certificate is issued)'
+    'the site keeps answering over plain HTTP from the app (http://shop.test/) until a first certificate is issued'
+  );
+  // The release was deployed before the certificate was asked for.
+  expect(step(report, 'release')?.changed).toBe(true);
+  expect(report.hosts[0]!.steps.map((s) => s.name).indexOf('tls')).toBeGreaterThan(
+    report.hosts[0]!.steps.map((s) => s.name).indexOf('release')
   );
   expect(report.error).toMatch(/127\.0\.0\.1.*14000|Connection refused|connect/i);
   // Plain HTTP answers the app (no redirect), and nothing listens on 443.
   expect(await curlTo('shop.test', "-o /dev/null -w '%{http_code}' http://shop.test/health")).toBe('200');
   expect(await onServer(server, "ss -Hltn 'sport = :443' | wc -l")).toBe('0\n');
   expect(await onServer(server, 'nginx -t 2>&1 && echo ok')).toMatch(/ok\n$/);
+}, 600_000);
+
+test('the site serves over HTTP first (tls: off, the default)', async () => {
+  const { report } = await provision(BASE);
+  expect(report.error).toBeUndefined();
+  expect(step(report, 'tls')?.detail).toBe('off (HTTP only)');
+  expect(report.hosts[0]!.facts.tls).toBe('n/a');
+  expect(await curlTo('shop.test', "-o /dev/null -w '%{http_code}' http://shop.test/health")).toBe('200');
+  // An unknown Host gets no answer (444: the connection is closed, curl exit 52).
+  expect(await unknownHost('http')).toMatch(/^rc=52\b/);
 }, 600_000);
 
 let firstSerial = '';
@@ -91,7 +105,7 @@ test('tls: acme gets a certificate over HTTP-01 and serves HTTPS, HTTP redirects
   expect(report.error).toBeUndefined();
   expect(step(report, 'tls')?.changed).toBe(true);
   expect(step(report, 'tls')?.detail).toMatch(
-    /^changed: certificate, nginx-site \(serial [0-9A-F]+, valid until /
+    /^changed: certificate, nginx-catch-all, nginx-site \(serial [0-9A-F]+, valid until /
   );
   // HTTPS through nginx, trusted by pebble's CA, for each name.
   for (const name of ['shop.test', 'www.shop.test']) {
@@ -134,6 +148,15 @@ test('tls: acme gets a certificate over HTTP-01 and serves HTTPS, HTTP redirects
   expect(report.hosts[0]!.facts.tls).toBe('ok');
   firstSerial = await servedSerial();
   expect(firstSerial).toMatch(/^[0-9A-F]+$/);
+  // Unknown Hosts reach no app: 444 over HTTP, the TLS handshake refused over HTTPS (no SNI match).
+  expect(await unknownHost('http')).toMatch(/^rc=52\b/);
+  expect(await unknownHost('https')).toMatch(/^rc=35\b/);
+  expect(
+    await onServer(
+      server,
+      "echo | openssl s_client -connect 127.0.0.1:443 -servername scanner.invalid 2>&1 | grep -c 'BEGIN CERTIFICATE' || true"
+    )
+  ).toBe('0\n');
 }, 600_000);
 
 test('a second provision issues nothing and says unchanged', async () => {

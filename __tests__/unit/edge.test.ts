@@ -11,10 +11,19 @@ import {
   confirmScript,
   firewallFiles,
   mergePorts,
+  parseFirewallState,
+  readScript,
   removeScript,
   renderFirewall,
   renderFirewallUnit
 } from '../../src/provision/firewall.js';
+import {
+  appRequest,
+  parseLegacyRules,
+  parseRequest,
+  renderRequest
+} from '../../src/provision/firewall-rules.js';
+import { findClash } from '../../src/provision/claims.js';
 import { alertFiles, alertsScript, ALERT_SCRIPT } from '../../src/provision/alerts.js';
 import { prelude, REPORT } from '../../src/provision/shell.js';
 import { provisionPackages } from '../../src/provision/packages.js';
@@ -125,47 +134,86 @@ describe('firewall', () => {
     expect(mergePorts(ports, 'udp')).toEqual(['53']);
   });
 
-  test('one table of its own, replaced atomically; SSH on the run port, 80, 443 and the extras', () => {
-    const text = renderFirewall('my-shop', 2222, [
-      { proto: 'tcp', from: 8080, to: 8080 },
-      { proto: 'udp', from: 53, to: 53 }
+  test("one table for the server, replaced atomically; the union of every app's request", () => {
+    const requests = new Map([
+      [
+        'my-shop',
+        appRequest(2222, [
+          { proto: 'tcp', from: 8080, to: 8080 },
+          { proto: 'udp', from: 53, to: 53 }
+        ])
+      ],
+      ['blog', appRequest(22, [{ proto: 'tcp', from: 9000, to: 9001 }])]
     ]);
+    const text = renderFirewall(requests);
     expect(text).not.toMatch(/flush ruleset/);
-    expect(text).toContain('table inet gunicorn_deploy_my_shop\ndelete table inet gunicorn_deploy_my_shop\n');
+    expect(text).toContain('table inet gunicorn_deploy\ndelete table inet gunicorn_deploy\n');
     expect(text).toContain('policy drop;');
     expect(text).toContain('ct state { established, related } accept');
     expect(text).toContain('iif "lo" accept');
     expect(text).toMatch(
       /icmpv6 type \{[^}]*nd-neighbor-solicit[^}]*packet-too-big|packet-too-big[^}]*nd-neighbor-solicit/
     );
-    expect(text).toContain('tcp dport { 80, 443, 2222, 8080 } accept');
+    expect(text).toContain('tcp dport { 22, 80, 443, 2222, 8080, 9000-9001 } accept');
     expect(text).toContain('udp dport { 53 } accept');
+    expect(text).toContain('#   blog: tcp/22 tcp/80 tcp/443 tcp/9000-9001');
     // Only one table is named anywhere: nothing else of the ruleset is touched.
-    expect(new Set(text.match(/table inet \S+/g))).toEqual(new Set(['table inet gunicorn_deploy_my_shop']));
-    expect(renderFirewall('shop', 22, [])).not.toContain('udp dport {');
+    expect(new Set(text.match(/table inet \S+/g))).toEqual(new Set(['table inet gunicorn_deploy']));
+    expect(renderFirewall(new Map([['shop', appRequest(22, [])]]))).not.toContain('udp dport {');
+  });
+
+  test('a request file round-trips; an earlier per-app ruleset becomes a request', () => {
+    const ports = appRequest(22, [
+      { proto: 'tcp', from: 8000, to: 8010 },
+      { proto: 'udp', from: 53, to: 53 }
+    ]);
+    expect(parseRequest(renderRequest('shop', ports))).toEqual(ports);
+    expect(
+      parseLegacyRules('    tcp dport { 22, 80, 443, 8081 } accept\n    udp dport { 53 } accept\n')
+    ).toEqual([
+      ...[22, 80, 443, 8081].map((p) => ({ proto: 'tcp', from: p, to: p })),
+      { proto: 'udp', from: 53, to: 53 }
+    ]);
+    const state = parseFirewallState(
+      'req blog tcp 22\nreq blog tcp 9000-9001\nreq shop tcp 1\nlegacy old-app\nlegacyrule old-app tcp dport { 22, 8443 } accept\ndigest=abc\n',
+      'shop'
+    );
+    expect([...state.others.keys()]).toEqual(['blog', 'old-app']);
+    expect(state.others.get('old-app')).toEqual([
+      { proto: 'tcp', from: 22, to: 22 },
+      { proto: 'tcp', from: 8443, to: 8443 }
+    ]);
+    expect(state.legacy).toEqual(['old-app']);
+    // The shared table's own unit looks like a per-app one (gunicorn-deploy-firewall.service): never migrated.
+    expect(parseFirewallState('legacy gunicorn-deploy\ndigest=x\n', 'shop').legacy).toEqual([]);
+    expect(readScript('shop')).toContain(
+      '[ "$u" != \'/etc/systemd/system/gunicorn-deploy-firewall.service\' ]'
+    );
+    expect(state.digest).toBe('abc');
   });
 
   test('the unit loads after nftables.service and with it, and deletes only its table', () => {
-    const unit = renderFirewallUnit('shop');
+    const unit = renderFirewallUnit();
     expect(unit).toMatch(/^# Written by gunicorn-deploy/);
     expect(unit).toContain('After=nftables.service');
     expect(unit).toContain('PartOf=nftables.service');
-    expect(unit).toContain('ExecStart=/usr/sbin/nft -f /etc/shop/firewall.nft');
-    expect(unit).toContain('ExecStop=-/usr/sbin/nft delete table inet gunicorn_deploy_shop');
+    expect(unit).toContain('ExecStart=/usr/sbin/nft -f /etc/gunicorn-deploy/firewall.nft');
+    expect(unit).toContain('ExecStop=-/usr/sbin/nft delete table inet gunicorn_deploy');
   });
 
   test('apply arms the revert before loading; confirm stops it; the scripts parse', () => {
-    const apply = applyScript('shop');
+    const apply = applyScript('shop', 'abc', ['old-app'], ['old-app']);
     const arm = apply.indexOf('systemd-run --quiet --unit=');
     const load = apply.indexOf('nft -f "$pending"');
     expect(arm).toBeGreaterThan(0);
     expect(load).toBeGreaterThan(arm);
+    expect(apply.indexOf('flock')).toBeLessThan(apply.indexOf('others_digest)'));
     expect(apply).toContain('--on-active=60s');
     expect(apply).toContain('nft -c -f "$pending"');
-    const files = firewallFiles('shop', 22, []);
-    const confirm = confirmScript('shop', files);
+    const files = firewallFiles(new Map([['shop', appRequest(22, [])]]));
+    const confirm = confirmScript('shop', files, ['old-app']);
     expect(confirm.indexOf('systemctl stop')).toBeLessThan(confirm.indexOf('put '));
-    for (const s of [apply, confirm, removeScript('shop')]) syntaxOk(s);
+    for (const s of [apply, confirm, removeScript('shop', []), readScript('shop')]) syntaxOk(s);
   });
 });
 
@@ -193,5 +241,25 @@ describe('alerts', () => {
     execFileSync('bash', ['-n'], { input: health });
     const db = renderDbMaintenanceUnits(vars).service.content;
     expect(db).toContain('OnFailure=my-shop-alert@%N.service');
+  });
+});
+
+describe('several apps on one server', () => {
+  test('a server-name another app serves is found, case-insensitively; _ is a claim too', () => {
+    const out = 'claim shop shop.test\nclaim shop www.shop.test\nclaim blog _\n';
+    expect(findClash(out, ['WWW.Shop.test'])).toEqual({ app: 'shop', name: 'www.shop.test' });
+    expect(findClash(out, ['_'])).toEqual({ app: 'blog', name: '_' });
+    expect(findClash(out, ['wiki.test'])).toBeUndefined();
+  });
+
+  test('mode remove needs remove-confirm equal to app-name', () => {
+    expect(problems({ mode: 'remove' })).toEqual([
+      "input `remove-confirm`: must be the app's name (my-shop) to remove it from the servers, got ''"
+    ]);
+    expect(problems({ mode: 'remove', 'remove-confirm': 'my-shop' })).toEqual([]);
+    expect(settings({ mode: 'remove', 'remove-confirm': 'my-shop', 'remove-data': 'true' }).remove).toEqual({
+      data: true,
+      certificate: false
+    });
   });
 });

@@ -95,7 +95,7 @@ describe('the load script', () => {
     expect(script).toContain('for c in 10 50; do');
     // The first path is probed for a redirect to HTTPS, with the same Host.
     expect(script).toContain(`-H 'Host: example.com' 'http://127.0.0.1/health'`);
-    expect(script).toContain('-s "$tmp/load.lua" "$url" --');
+    expect(script).toContain('-s "$tmp/load.lua" "$wurl" --');
     expect(script).toContain('timeout --kill-after=5 33 wrk -t 1 -c "$c" -d 3s --timeout 8s');
     // bash reads it (with and without think time).
     for (const think of ['0', '1s'])

@@ -16,7 +16,7 @@ import {
   type ServerFile
 } from '../../src/render.js';
 import { layoutFor } from '../../src/deploy/paths.js';
-import { firewallFiles } from '../../src/provision/firewall.js';
+import { legacyPaths } from '../../src/provision/firewall-rules.js';
 
 const REPO = process.cwd();
 const TEMPLATES = path.join(REPO, 'templates');
@@ -401,7 +401,7 @@ describe('one layout', () => {
     const unitFiles = Object.values(layout.units).map((u) => u.file);
     const health = renderHealthUnits(vars, TEMPLATES);
     const db = renderDbMaintenanceUnits(vars, TEMPLATES);
-    const firewall = firewallFiles('shop', 22, []).filter((x) => x.path.startsWith('/etc/systemd/'));
+    const firewall = [{ path: legacyPaths('shop').unitFile }];
     const written = [
       f.socket,
       f.service,

@@ -36,6 +36,9 @@ function pair(dir: string, name: string, days = 30): { cert: string; key: string
       String(days),
       '-subj',
       '/CN=shop.example.com',
+      // Every server-name of the settings below (tls: files refuses a certificate missing one).
+      '-addext',
+      'subjectAltName=DNS:shop.example.com,DNS:www.shop.example.com',
       '-keyout',
       path.join(dir, `${name}.key`),
       '-out',
@@ -148,6 +151,80 @@ describe('tls inputs', () => {
     // The key never appears in a message.
     expect(bad[0]).not.toContain(B.key.split('\n')[1]);
     expect(problems({ tls: 'files', 'tls-certificate': A.cert, 'tls-key': A.key })).toEqual([]);
+  });
+
+  test('tls: files refuses a chain in the wrong order and a certificate that misses a server-name', () => {
+    const o = (args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+    o([
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '30',
+      '-subj',
+      '/CN=Test CA',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem'
+    ]);
+    o([
+      'req',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-subj',
+      '/CN=shop.example.com',
+      '-keyout',
+      'leaf.key',
+      '-out',
+      'leaf.csr'
+    ]);
+    writeFileSync(
+      path.join(dir, 'leaf.ext'),
+      'subjectAltName=DNS:shop.example.com,DNS:www.shop.example.com\nbasicConstraints=CA:FALSE\n'
+    );
+    o([
+      'x509',
+      '-req',
+      '-in',
+      'leaf.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '30',
+      '-extfile',
+      'leaf.ext',
+      '-out',
+      'leaf.pem'
+    ]);
+    const ca = readFileSync(path.join(dir, 'ca.pem'), 'utf8');
+    const leaf = readFileSync(path.join(dir, 'leaf.pem'), 'utf8');
+    const key = readFileSync(path.join(dir, 'leaf.key'), 'utf8');
+    const names = 'shop.example.com www.shop.example.com';
+    const files = { tls: 'files', 'tls-key': key, 'server-name': names };
+    expect(problems({ ...files, 'tls-certificate': leaf + ca })).toEqual([]);
+    expect(problems({ ...files, 'tls-certificate': ca + leaf })).toEqual([
+      expect.stringMatching(
+        /^input `tls-certificate`: the chain is in the wrong order: the site's certificate \(CN=shop.example.com\) is number 2, after the CA certificate CN=Test CA; put the site's certificate first/
+      )
+    ]);
+    expect(
+      problems({ ...files, 'tls-certificate': leaf + ca, 'server-name': `${names} api.example.com` })
+    ).toEqual([
+      expect.stringMatching(
+        /^input `tls-certificate`: does not cover server-name api.example.com \(it is for DNS:shop.example.com, DNS:www.shop.example.com\)/
+      )
+    ]);
   });
 
   test('an expired certificate or an unreadable key is refused', () => {

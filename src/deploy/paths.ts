@@ -76,7 +76,7 @@ export interface AppLayout {
     healthTimer: Unit;
     dbService: Unit;
     dbTimer: Unit;
-    /** firewall: true loads the app's nftables table at boot. */
+    /** The app's own firewall unit of earlier versions (provision migrates it to the shared one). */
     firewallService: Unit;
     /** OnFailure= of the app's units (alert-webhook); a template, instances name the failed unit. */
     alertService: Unit;

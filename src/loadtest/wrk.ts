@@ -15,6 +15,12 @@ import type { LoadSettings } from './settings.js';
 /** The Lua script: counts per status, optional think time, and a stop at the cap. */
 export function wrkScript(thinkMs: number): string {
   return `-- gunicorn-deploy load check. args: cap host path...
+-- Every connection goes to nginx on this server, whatever the URL's name resolves to: the URL
+-- carries the site's name so that TLS sends it (SNI; the catch-all refuses a handshake without it).
+local gd_resolve = wrk.resolve
+function wrk.resolve(host, service)
+  return gd_resolve("127.0.0.1", service)
+end
 local threads = {}
 function setup(thread)
   table.insert(threads, thread)
@@ -101,10 +107,10 @@ sample() {
 }
 stat() { local u n s i w q sq st; read -r _ u n s i w q sq st _ < /proc/stat; echo "$((u+n+s+i+w+q+sq+st)) $((i+w))"; }
 # A site whose plain HTTP only redirects to HTTPS (tls) is measured over HTTPS: 127.0.0.1:443 with
-# the same Host (wrk does not check certificates), never its redirects.
-url=http://127.0.0.1:80
+# the same Host and SNI (wrk does not check certificates), never its redirects.
+url=http://127.0.0.1:80; wurl=$url
 probe=$(curl -sS -o /dev/null -m 10 -w '%{http_code} %{redirect_url}' -H ${shQuote(`Host: ${host}`)} ${shQuote(`http://127.0.0.1${paths[0] ?? '/'}`)} 2>/dev/null || true)
-case "$probe" in "30"[1278]" https://"*) url=https://127.0.0.1:443 ;; esac
+case "$probe" in "30"[1278]" https://"*) url=https://127.0.0.1:443; wurl=https://${shQuote(host)}:443 ;; esac
 echo "gd-target=$url"
 TIMEFORMAT='gd-time %3U %3S %3R'
 for c in ${s.clients.join(' ')}; do
@@ -112,7 +118,7 @@ for c in ${s.clients.join(' ')}; do
   read -r t0 i0 <<< "$(stat)"
   rc=0
   # bash's time: the CPU wrk itself used (user, system, wall), its share of the machine's load.
-  { time { timeout --kill-after=5 ${secs + 30} wrk -t 1 -c "$c" -d ${secs}s --timeout ${timeoutS}s -s "$tmp/load.lua" "$url" -- ${args} > "$tmp/w.$c" 2>&1 || rc=$?; }; } 2> "$tmp/t.$c"
+  { time { timeout --kill-after=5 ${secs + 30} wrk -t 1 -c "$c" -d ${secs}s --timeout ${timeoutS}s -s "$tmp/load.lua" "$wurl" -- ${args} > "$tmp/w.$c" 2>&1 || rc=$?; }; } 2> "$tmp/t.$c"
   gen=$(awk '$1=="gd-time" && $4>0 {print int(($2+$3)*1000/$4)}' "$tmp/t.$c")
   kill "$sp" 2>/dev/null || true; wait "$sp" 2>/dev/null || true; sp=
   # The level as a whole counts too: a level the cap ends in under 0.5 s has no sample of its own.

@@ -13,6 +13,8 @@ import { withAudit } from '../audit/record.js';
 import { statusMode } from './status-mode.js';
 import { logsMode } from './logs-mode.js';
 import { maintenanceMode } from './maintenance-mode.js';
+import { removeMode } from './remove-mode.js';
+import { alertTestMode } from './alert-test-mode.js';
 
 export function modeStrategy(mode: Mode): ModeStrategy {
   switch (mode) {
@@ -45,6 +47,10 @@ export function modeStrategy(mode: Mode): ModeStrategy {
       return logsMode;
     case 'maintenance':
       return withAudit(maintenanceMode, 'maintenance', ['maintenance', 'changed']);
+    case 'remove':
+      return removeMode;
+    case 'alert-test':
+      return alertTestMode;
     default:
       throw new Error(`mode ${mode} has no strategy`);
   }

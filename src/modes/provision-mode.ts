@@ -12,6 +12,7 @@ import { ensureLogrotate } from '../provision/logrotate.js';
 import { ensureTimers } from '../provision/timers.js';
 import { ensureAlerts } from '../provision/alerts.js';
 import { ensureFirewall } from '../provision/firewall.js';
+import { checkServerNames } from '../provision/claims.js';
 import { decideDeploy, runFirstDeploy } from '../provision/first-deploy.js';
 import { lockStep, type HeldLock } from '../steps/lock.js';
 import { VERIFY_KEYS, verifyChecklist } from '../provision/verify.js';
@@ -19,9 +20,10 @@ import { VERIFY_KEYS, verifyChecklist } from '../provision/verify.js';
 /**
  * A bare Debian/Ubuntu host to a production service, in an order where each step needs only
  * what the steps before it made: packages, the app's user and folders, an imported database (before
- * the app first opens one), nginx, logrotate, timers, then the deploy mode's own engine for the
- * release and its units, and the verify checklist. Every step changes only what differs, so a
- * second run is a no-op; a dry run runs the same checks and changes nothing.
+ * the app first opens one), nginx (plain HTTP), logrotate, timers, the firewall, then the deploy
+ * mode's own engine for the release and its units, HTTPS last, and the verify checklist. Every
+ * step changes only what differs, so a second run is a no-op; a dry run runs the same checks and
+ * changes nothing.
  */
 export const provisionMode: ModeStrategy = {
   factKeys: ['release', 'changes', ...VERIFY_KEYS],
@@ -37,6 +39,7 @@ export const provisionMode: ModeStrategy = {
       const problems = r.hostProblems;
       if (problems.length > 0)
         throw new DeployError(`this server cannot be provisioned: ${problems.join('; ')}`);
+      await checkServerNames(ctx);
       return { changed: false, detail: `${r.facts.os}, sudo ${r.facts.sudo}, ${r.facts['disk-free']} free` };
     });
     const changes: string[] = [];
@@ -54,7 +57,6 @@ export const provisionMode: ModeStrategy = {
       await track('user', () => ensureUser(ctx));
       await track('import-database', () => importDatabase(ctx));
       await track('nginx', () => ensureNginx(ctx));
-      await track('tls', () => ensureTls(ctx));
       await track('logrotate', () => ensureLogrotate(ctx));
       await track('alerts', () => ensureAlerts(ctx));
       await track('timers', () => ensureTimers(ctx));
@@ -74,6 +76,9 @@ export const provisionMode: ModeStrategy = {
       } else if (decision.current) {
         ctx.facts.release = decision.current;
       }
+      // After the release: a certificate that cannot be issued yet (DNS not pointing here) leaves
+      // the app serving over plain HTTP, never nginx proxying to an app that was never started.
+      await track('tls', () => ensureTls(ctx));
     } finally {
       ctx.facts.changes = changes.length ? changes.join(' ') : 'none';
       await lock?.release();

@@ -4,12 +4,14 @@ import { DeployError } from '../steps/step.js';
 import { runProvisionScript, type ProvisionResult } from './run.js';
 import { siteText } from './tls-site.js';
 import { nginxDropInScript } from './nginx-dropins.js';
+import { defaultServerDecide, installDefaultServer, restoreDefaultServer } from './default-server.js';
 
 /** Exit code when `nginx -t` refused the new site (the old one was put back). */
 const REFUSED = 6;
 
 /**
- * The site in sites-available, its link in sites-enabled, the default site's link removed. nginx
+ * The site in sites-available, its link in sites-enabled, the default site's link removed, the
+ * server-wide catch-all for unknown Hosts (default-server.ts) as the enabled sites need it. nginx
  * reads a whole tree, so the only sound test is of the tree as it will be: the old files are kept,
  * the new ones installed, `nginx -t` run, and on failure everything put back before nginx is
  * reloaded. nginx is reloaded only when something here changed. The site's text comes on stdin.
@@ -39,12 +41,13 @@ ${nginxDropInScript(ctx)}
 avail=${q(ctx.paths.nginxSite)}; enabled=${q(ctx.paths.nginxEnabled)}; def=/etc/nginx/sites-enabled/default
 new=$(mktemp); trap 'rm -f "$new"' EXIT
 cat > "$new"
+${defaultServerDecide()}
 [ -f "$avail" ] && cmp -s "$new" "$avail" || mark site
 [ "$(readlink "$enabled" 2>/dev/null)" = "$avail" ] || mark link
 if [ -e "$def" ] || [ -L "$def" ]; then mark default-site; fi
 if [ -n "$changed" ]; then
   if [ "$dry" = 1 ]; then
-    echo "would=install $avail, link it in sites-enabled, disable the default site, nginx -t, reload nginx"
+    echo "would=install $avail, link it in sites-enabled, disable the default site, update the catch-all server $dconf, nginx -t, reload nginx"
     [ -f "$avail" ] && { diff -u "$avail" "$new" | sed -n '3,40p' | sed 's/^/diff=/' || true; }
   else
     keep=$(mktemp -d)
@@ -54,11 +57,13 @@ if [ -n "$changed" ]; then
     install -m 0644 -o root -g root "$new" "$avail"
     ln -sfn "$avail" "$enabled"
     rm -f "$def"
+    ${installDefaultServer()}
     if ! out=$(nginx -t 2>&1); then
       # Put back exactly what was there: the running nginx never sees the refused config.
       if [ -f "$keep/site" ]; then cp -a "$keep/site" "$avail"; else rm -f "$avail"; fi
       rm -f "$enabled"; [ -e "$keep/link" ] || [ -L "$keep/link" ] && cp -a "$keep/link" "$enabled"
       [ -e "$keep/default" ] || [ -L "$keep/default" ] && cp -a "$keep/default" "$def"
+      ${restoreDefaultServer()}
       rm -rf "$keep"
       echo "$out" | tail -n 5 >&2
       exit ${REFUSED}

@@ -6,6 +6,7 @@ import {
   pemCertificatesProblem,
   tlsServerNameProblem
 } from '../rules.js';
+import { chainProblem } from './tls-chain.js';
 
 /** Let's Encrypt's production directory: what `acme-server` is when not given. */
 export const LETS_ENCRYPT = 'https://acme-v02.api.letsencrypt.org/directory';
@@ -83,7 +84,10 @@ export function parseTlsSettings(read: Inputs, problems: string[], serverNames: 
     if (!settings.certificate)
       problem('tls-certificate', 'is required with tls: files (the PEM certificate chain)');
     if (!settings.key) problem('tls-key', 'is required with tls: files (the PEM private key, from a secret)');
-    if (settings.certificate && settings.key)
+    const chain = settings.certificate ? chainProblem(settings.certificate, serverNames) : undefined;
+    problem('tls-certificate', chain);
+    // A chain in the wrong order would also "not match" its key: the order is what to fix.
+    if (settings.certificate && settings.key && !chain)
       problem('tls-key', certificateKeyProblem(settings.certificate, settings.key));
   } else {
     for (const name of ['tls-certificate', 'tls-key'])

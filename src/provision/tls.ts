@@ -174,6 +174,7 @@ ${certificateFacts(`/etc/letsencrypt/live/${app}/cert.pem`)}
 async function obtainAcme(ctx: DeployContext): Promise<ProvisionResult> {
   const t = ctx.settings.tls;
   const names = ctx.settings.provision.serverName.split(' ');
+  const before = await probeTlsState(ctx);
   try {
     return await runProvisionScript(ctx, 'getting the certificate', acmeScript(ctx), {
       stdin: filesInput(acmeFiles(ctx)),
@@ -183,12 +184,22 @@ async function obtainAcme(ctx: DeployContext): Promise<ProvisionResult> {
     const msg = err instanceof Error ? err.message : String(err);
     if (msg.includes(`exit ${ISSUE_FAILED}`)) {
       throw new DeployError(
-        `certbot could not get a certificate for ${names.join(', ')} from ${t.acmeServer}; nginx keeps serving the site as it was (plain HTTP until a first certificate is issued):\n${msg.split('\n').slice(1).join('\n')}`,
+        `certbot could not get a certificate for ${names.join(', ')} from ${t.acmeServer}; ${servingNow(ctx, before.certificateReady)}:\n${msg.split('\n').slice(1).join('\n')}`,
         `Check that every server-name resolves (DNS A/AAAA) to this server and that port 80 reaches its nginx from the internet (the CA fetches http://NAME/.well-known/acme-challenge/...), that acme-server is right, then run provision again. Repeated failures count against the CA's rate limits.`
       );
     }
     throw err;
   }
+}
+
+/** What still answers after a failed issuance: the step runs after the release, so the app serves. */
+function servingNow(ctx: DeployContext, hadCertificate: boolean): string {
+  const first = ctx.settings.provision.serverName.split(' ')[0]!;
+  if (hadCertificate)
+    return 'nginx keeps serving HTTPS with the certificate it already has (nothing was changed)';
+  return ctx.settings.provision.dryRun
+    ? 'nothing was changed'
+    : `the site keeps answering over plain HTTP from the app (http://${first}/) until a first certificate is issued`;
 }
 
 /**

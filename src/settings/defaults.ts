@@ -56,6 +56,8 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'backups-days': '30',
   'import-database-force': 'false',
   firewall: 'false',
+  'remove-data': 'false',
+  'remove-certificate': 'false',
   'dry-run': 'false',
   'full-upload': 'false',
   'max-parallel': '1',

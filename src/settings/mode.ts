@@ -13,7 +13,9 @@ export const MODES = [
   'loadtest',
   'status',
   'logs',
-  'maintenance'
+  'maintenance',
+  'remove',
+  'alert-test'
 ] as const;
 export type Mode = (typeof MODES)[number];
 

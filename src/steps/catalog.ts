@@ -31,7 +31,7 @@ export const STEPS = {
     what: 'what the server has and lacks (sudo, systemd, python3, packages, the name, disk space)'
   },
   lock: {
-    modes: ['deploy', 'provision', 'rollback', 'restore', 'run'],
+    modes: ['deploy', 'provision', 'rollback', 'restore', 'run', 'remove'],
     section: 'server',
     what: 'one deploy per app per server, after the name and disk checks'
   },
@@ -61,7 +61,7 @@ export const STEPS = {
     what: 'the build commands (with `build`), in the new release'
   },
   backup: {
-    modes: ['deploy'],
+    modes: ['deploy', 'remove'],
     section: 'build',
     what: 'an online backup of the SQLite database, checked'
   },
@@ -176,9 +176,24 @@ export const STEPS = {
     what: 'the health check and daily database backup timers'
   },
   firewall: {
-    modes: ['provision'],
+    modes: ['provision', 'remove'],
     section: 'provision',
-    what: "with firewall: the app's nftables table, reverted unless a new SSH login confirms it"
+    what: "the server's nftables table rebuilt from every app's ports (firewall: true), reverted unless a new SSH login confirms it"
+  },
+  'remove app': {
+    modes: ['remove'],
+    section: 'provision',
+    what: "the app's site (nginx -t first), timers, units, config and, with remove-certificate, its certificate"
+  },
+  'alert test': {
+    modes: ['alert-test'],
+    section: 'provision',
+    what: "one alert (event test) through the server's alert script to alert-webhook, waited for"
+  },
+  'remove files': {
+    modes: ['remove'],
+    section: 'provision',
+    what: "the app's users, releases and venvs; its data and logs only with remove-data (else kept, root-only)"
   },
   release: {
     modes: ['provision'],

@@ -270,7 +270,8 @@ export async function buildVenv(
       origin === 'added'
         ? "Gunicorn is not among the app's dependencies: the tool installed it in the venv"
         : origin === 'system'
-          ? "Gunicorn is not among the app's dependencies: the venv uses the system's (python3-gunicorn)"
+          ? // pip leaves a requirement the system's site-packages satisfy to them: the app may list it.
+            "the venv uses the system's Gunicorn (python3-gunicorn, through venv-system-site-packages)"
           : undefined;
     if (note) ctx.logger.info(note);
   }

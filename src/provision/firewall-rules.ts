@@ -1,0 +1,164 @@
+import type { FirewallPort } from '../rules.js';
+import type { ServerFile } from '../render.js';
+import { UNIT_HEADER } from '../steps/ownership.js';
+
+/**
+ * The server's one firewall, shared by every app the tool provisions there: one nftables table
+ * (`inet gunicorn_deploy`) whose allowed ports are the union of what each app asked for (its SSH
+ * port, 80, 443, its firewall-allow). Each app's request is a file of its own in REQUESTS_DIR; the
+ * table is rebuilt from all of them, so one app's provision never closes another's port (two tables
+ * with a drop policy would: a packet must pass every table's input hook). Never the whole ruleset
+ * and never another table: the user's /etc/nftables.conf and other tools' tables stay as they are.
+ */
+
+export const FIREWALL = {
+  table: 'gunicorn_deploy',
+  rules: '/etc/gunicorn-deploy/firewall.nft',
+  requestsDir: '/etc/gunicorn-deploy/firewall.d',
+  unit: 'gunicorn-deploy-firewall.service',
+  unitFile: '/etc/systemd/system/gunicorn-deploy-firewall.service',
+  lock: '/run/gunicorn-deploy/firewall.lock',
+  pending: '/run/gunicorn-deploy/firewall.pending.nft',
+  revert: 'gunicorn-deploy-firewall-revert',
+  revertScript: '/run/gunicorn-deploy/firewall-revert.sh',
+  reverted: '/run/gunicorn-deploy/firewall.reverted',
+  /** The app's request from before this run's apply, put back by the revert. */
+  previous: '/run/gunicorn-deploy/firewall.previous-request'
+} as const;
+
+export function requestPath(app: string): string {
+  return `${FIREWALL.requestsDir}/${app}.ports`;
+}
+
+/** The per-app table of earlier versions (migrated into the shared one). */
+export function legacyTable(app: string): string {
+  return `gunicorn_deploy_${app.replace(/-/g, '_')}`;
+}
+
+export function legacyPaths(app: string): { rules: string; unitFile: string; unit: string } {
+  return {
+    rules: `/etc/${app}/firewall.nft`,
+    unit: `${app}-firewall.service`,
+    unitFile: `/etc/systemd/system/${app}-firewall.service`
+  };
+}
+
+/** What one app asks for: the SSH port its run connected to, HTTP, HTTPS, its firewall-allow. */
+export function appRequest(sshPort: number, allow: FirewallPort[]): FirewallPort[] {
+  return [tcp(sshPort), tcp(80), tcp(443), ...allow];
+}
+
+/** The request file: one `tcp 8000-8010` line per port or range. */
+export function renderRequest(app: string, ports: FirewallPort[]): string {
+  const lines = ports.map((p) => `${p.proto} ${p.from === p.to ? p.from : `${p.from}-${p.to}`}`);
+  return `${UNIT_HEADER}: the ports ${app} asked for (its SSH port, 80, 443, firewall-allow).\n${lines.join('\n')}\n`;
+}
+
+export function parseRequest(text: string): FirewallPort[] {
+  const out: FirewallPort[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^(tcp|udp) (\d{1,5})(?:-(\d{1,5}))?$/.exec(line.trim());
+    if (!m) continue;
+    const from = Number(m[2]);
+    const to = Number(m[3] ?? m[2]);
+    if (from >= 1 && to <= 65535 && from <= to) out.push({ proto: m[1] as 'tcp' | 'udp', from, to });
+  }
+  return out;
+}
+
+/** An earlier per-app ruleset's `tcp dport { 22, 80, 8000-8010 } accept` lines, as a request. */
+export function parseLegacyRules(text: string): FirewallPort[] {
+  const out: FirewallPort[] = [];
+  for (const m of text.matchAll(/^\s*(tcp|udp) dport \{([^}]*)\} accept/gm)) {
+    for (const item of m[2]!.split(',')) out.push(...parseRequest(`${m[1]} ${item.trim()}`));
+  }
+  return out;
+}
+
+/** Ports sorted, overlaps and neighbours merged (nft refuses overlapping elements in a set). */
+export function mergePorts(ports: FirewallPort[], proto: 'tcp' | 'udp'): string[] {
+  const sorted = ports.filter((p) => p.proto === proto).sort((a, b) => a.from - b.from);
+  const merged: { from: number; to: number }[] = [];
+  for (const p of sorted) {
+    const last = merged.at(-1);
+    if (last && p.from <= last.to + 1) last.to = Math.max(last.to, p.to);
+    else merged.push({ from: p.from, to: p.to });
+  }
+  return merged.map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`));
+}
+
+/** The ruleset file: replaces the one table atomically (one nft transaction) and nothing else. */
+export function renderFirewall(requests: Map<string, FirewallPort[]>): string {
+  const t = FIREWALL.table;
+  const apps = [...requests.keys()].sort();
+  const all = apps.flatMap((a) => requests.get(a)!);
+  const tcpPorts = mergePorts(all, 'tcp');
+  const udpPorts = mergePorts(all, 'udp');
+  const list = (xs: string[]): string => `{ ${xs.join(', ')} }`;
+  const who = apps
+    .map(
+      (a) =>
+        `#   ${a}: ${requests
+          .get(a)!
+          .map((p) => `${p.proto}/${p.from === p.to ? p.from : `${p.from}-${p.to}`}`)
+          .join(' ')}`
+    )
+    .join('\n');
+  return `#!/usr/sbin/nft -f
+${UNIT_HEADER}; changes here are overwritten on the next provision of any app here.
+# The server's firewall: what every app asked for (${FIREWALL.requestsDir}), the rest dropped.
+${who}
+# Only this table is replaced, nothing else of the ruleset.
+table inet ${t}
+delete table inet ${t}
+table inet ${t} {
+  chain input {
+    type filter hook input priority filter; policy drop;
+    ct state invalid drop
+    ct state { established, related } accept
+    iif "lo" accept
+    icmp type { echo-request, destination-unreachable, time-exceeded, parameter-problem } accept
+    # Without neighbour discovery and packet-too-big, IPv6 stops working. (No protocol names: nft
+    # 1.0.6 resolves them through /etc/protocols, which a minimal image lacks.)
+    icmpv6 type { echo-request, destination-unreachable, packet-too-big, time-exceeded, parameter-problem, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert, mld-listener-query } accept
+    ip6 saddr fe80::/10 udp sport 547 udp dport 546 accept
+    tcp dport ${list(tcpPorts)} accept${udpPorts.length ? `\n    udp dport ${list(udpPorts)} accept` : ''}
+  }
+}
+`;
+}
+
+function tcp(port: number): FirewallPort {
+  return { proto: 'tcp', from: port, to: port };
+}
+
+export function renderFirewallUnit(): string {
+  return `${UNIT_HEADER}; changes here are overwritten on the next provision.
+[Unit]
+Description=Firewall of the apps gunicorn-deploy provisioned (nftables table inet ${FIREWALL.table})
+DefaultDependencies=no
+Wants=network-pre.target
+Before=network-pre.target shutdown.target
+Conflicts=shutdown.target
+# nftables.service starts with \`flush ruleset\`: load after it, and again whenever it restarts.
+After=nftables.service
+PartOf=nftables.service
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/sbin/nft -f ${FIREWALL.rules}
+ExecStop=-/usr/sbin/nft delete table inet ${FIREWALL.table}
+
+[Install]
+WantedBy=sysinit.target
+`;
+}
+
+/** The files the confirm makes permanent: the ruleset and its unit. */
+export function firewallFiles(requests: Map<string, FirewallPort[]>): ServerFile[] {
+  return [
+    { path: FIREWALL.rules, content: renderFirewall(requests), mode: '0644', owner: 'root:root' },
+    { path: FIREWALL.unitFile, content: renderFirewallUnit(), mode: '0644', owner: 'root:root' }
+  ];
+}
