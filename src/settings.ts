@@ -10,6 +10,7 @@ import { parseFleetSettings, type FleetSettings } from './settings/fleet.js';
 import { parseGithubSettings, type GithubSettings } from './settings/github.js';
 import { parseTlsSettings, type TlsSettings } from './provision/tls-settings.js';
 import { parseLoadSettings, type LoadSettings } from './loadtest/settings.js';
+import { parseProcessSettings, type ProcessSettings } from './settings/processes.js';
 
 /**
  * Every input is parsed here, once, into a typed Settings object. Nothing below this module reads
@@ -45,6 +46,8 @@ export interface Settings {
   run: RunSettings;
   /** The load check (mode loadtest, verify with load: true). */
   load: LoadSettings;
+  /** The app's processes besides the web, the release phase, their stop and settle times. */
+  processes: ProcessSettings;
   github: GithubSettings;
   /** The inputs the user gave (non-empty), so remembered server-side settings never override them. */
   given: string[];
@@ -82,6 +85,7 @@ export function parseSettings(readInput: InputReader): Settings {
     tls: parseTlsSettings(read, problems, provision.serverName.split(' ')),
     run: parseRunSettings(read, problems, mode),
     load: parseLoadSettings(read.get, problems),
+    processes: parseProcessSettings(read, problems, mode, read.get('source')),
     github: parseGithubSettings(read, problems),
     given: []
   };

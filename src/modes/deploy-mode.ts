@@ -27,6 +27,7 @@ import { afterMigrationRollback, fingerprintDatabase } from '../steps/migration.
 import { runHook } from '../steps/hooks.js';
 import { sendSwitchAhead, switchRelease } from '../steps/switch.js';
 import { sendVerifyAhead, verifyRelease } from '../steps/verify.js';
+import { moveProcesses, removeProcessesCommand } from '../steps/processes.js';
 import { errorLogTail, rollbackTo } from '../steps/rollback.js';
 import { prune, sendPruneAhead } from '../steps/prune.js';
 import { historyCommand, recordHistory, SAVED_RELOAD } from '../steps/history.js';
@@ -44,7 +45,7 @@ export function deployContext(ctx: HostContext): DeployContext {
 }
 
 /** Steps that still run in a cancelled run: the way back, and what follows a proven switch. */
-const AFTER_CANCEL: StepName[] = ['units', 'rollback', 'post-activate', 'prune'];
+const AFTER_CANCEL: StepName[] = ['units', 'rollback', 'processes', 'post-activate', 'prune'];
 
 function stepper(ctx: DeployContext) {
   return <T extends StepOutcome | void>(name: StepName, fn: () => Promise<T>): Promise<T> => {
@@ -112,6 +113,8 @@ export interface PreparedRelease {
   migrated: string;
   /** The tidy as sent with the switch (its history line written then): tidyRelease takes its answer. */
   tidy?: Tidy;
+  /** The processes were (or may have been) moved to this release: a way back moves them too. */
+  processesMoved?: boolean;
 }
 
 /** Old releases out, the history line and the release record in: one script after the proof. */
@@ -128,7 +131,8 @@ function tidyFor(ctx: DeployContext, p: PreparedRelease, reload: string): Tidy {
   // What the live release was built from: written with the history line, in the prune's round trip.
   const record = [
     up.manifest ? recordCommand(ctx, releaseHash(up.manifest, ctx.settings), release) : '',
-    rememberCommand(ctx)
+    rememberCommand(ctx),
+    ctx.settings.processes.processes.length ? '' : removeProcessesCommand(ctx)
   ].join('\n');
   return {
     keep: [release, up.previous].filter((r) => r),
@@ -148,6 +152,8 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
   const s = stepper(ctx);
   const d = ctx.settings.deploy;
   ctx.facts['rolled-back'] = 'false';
+  if (ctx.settings.processes.webNotice)
+    ctx.logger.warning(`${ctx.label}: ${ctx.settings.processes.webNotice}`);
   host.notePhase?.({ phase: 'preparing' });
   // What was sent ahead runs on the server without the runner: a cancel stops it there too.
   ctx.signal?.addEventListener('abort', () => ctx.remote.cancelQueued?.(), { once: true });
@@ -290,7 +296,8 @@ export async function activateRelease(host: HostContext, p: PreparedRelease): Pr
     // after a proof when no post-activate hook comes between.
     sendSwitchAhead(ctx, release, restart);
     sendVerifyAhead(ctx, release);
-    if (!ctx.settings.deploy.postActivate && ctx.remote.sendNext) {
+    const processes = ctx.settings.processes.processes.length > 0;
+    if (!ctx.settings.deploy.postActivate && !processes && ctx.remote.sendNext) {
       p.tidy = tidyFor(ctx, p, SAVED_RELOAD);
       sendPruneAhead(ctx, p.tidy.keep, p.tidy.then);
     }
@@ -300,6 +307,8 @@ export async function activateRelease(host: HostContext, p: PreparedRelease): Pr
     host.notePhase?.({ phase: 'switched', ...note });
     ctx.facts.reload = switched.reload;
     await s('verify', () => verifyRelease(ctx, release, 'saved'));
+    p.processesMoved = processes;
+    if (processes) await s('processes', () => moveProcesses(ctx, release, { write: true }));
     host.notePhase?.({ phase: 'proven', ...note });
   } catch (err) {
     const why = errorMessage(err);
@@ -376,6 +385,8 @@ export async function undoRelease(host: HostContext, p: PreparedRelease, why: st
   const back = await stepper(ctx)('rollback', () =>
     rollbackTo(ctx, p.up.previous, p.release, p.restart, p.staged)
   );
+  if (p.processesMoved)
+    await stepper(ctx)('processes', () => moveProcesses(ctx, back.target, { write: false }));
   host.notePhase?.({ phase: 'rolled-back', release: back.target, previous: p.release });
   ctx.facts.release = back.target;
   ctx.facts['previous-release'] = p.up.previous;

@@ -100,6 +100,11 @@ export const STEPS = {
     section: 'live',
     what: 'new workers in the new release answer health-path through the live socket'
   },
+  processes: {
+    modes: ['deploy', 'rollback'],
+    section: 'live',
+    what: "the app's other processes (Procfile) moved onto the release and proven up for process-settle"
+  },
   'post-activate': {
     modes: ['deploy'],
     section: 'live',
