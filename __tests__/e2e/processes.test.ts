@@ -15,10 +15,15 @@ const TASKS = `import os, time
 
 
 def slow(seconds, path):
-    """A job that takes a while, then says which release ran it."""
+    """Holds on until the web has switched away from this release (the worker's restart is next),
+    then takes \`seconds\` more and says which release ran it: in hand when the worker is told to stop."""
+    here = os.getcwd()
+    end = time.time() + 300
+    while os.path.realpath("/srv/shop/current") == here and time.time() < end:
+        time.sleep(0.1)
     time.sleep(seconds)
     with open(path, "w") as f:
-        f.write(os.getcwd())
+        f.write(here)
 `;
 
 async function procfile(lines: string[]): Promise<void> {
@@ -69,7 +74,8 @@ test('a Procfile worker deploys, moves to each new release (warm shutdown), goes
   );
   expect((await unitProcess('shop-other@2.service')).state).toBe('active');
 
-  // 2. A code-only deploy with a 5 s job in hand: the old worker finishes it, then the new one runs.
+  // 2. A code-only deploy with a 5 s job in hand when the worker is restarted (the job waits for the
+  // web's switch): the old worker finishes it (warm shutdown), then the new one runs.
   await codeChange();
   await onServer(
     server,
