@@ -10,6 +10,7 @@ import { parseFleetSettings, type FleetSettings } from './settings/fleet.js';
 import { parseGithubSettings, type GithubSettings } from './settings/github.js';
 import { parseTlsSettings, type TlsSettings } from './provision/tls-settings.js';
 import { parseLoadSettings, type LoadSettings } from './loadtest/settings.js';
+import { REDIS_URL } from './provision/services.js';
 import { parseProcessSettings, type ProcessSettings } from './settings/processes.js';
 
 /**
@@ -89,6 +90,9 @@ export function parseSettings(readInput: InputReader): Settings {
     github: parseGithubSettings(read, problems),
     given: []
   };
+  // services: redis gives the app its URL, unless env names one of its own.
+  if (provision.services.includes('redis') && !deploy.env.some((e) => e.key === 'REDIS_URL'))
+    deploy.env.push({ key: 'REDIS_URL', value: REDIS_URL });
   if (problems.length > 0) throw new SettingsError(problems);
   settings.given = [...given].sort();
   return settings;

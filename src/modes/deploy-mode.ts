@@ -28,6 +28,7 @@ import { runHook } from '../steps/hooks.js';
 import { sendSwitchAhead, switchRelease } from '../steps/switch.js';
 import { sendVerifyAhead, verifyRelease } from '../steps/verify.js';
 import { moveProcesses, removeProcessesCommand } from '../steps/processes.js';
+import { runReleasePhase, runsReleasePhase } from '../steps/release-phase.js';
 import { errorLogTail, rollbackTo } from '../steps/rollback.js';
 import { prune, sendPruneAhead } from '../steps/prune.js';
 import { historyCommand, recordHistory, SAVED_RELOAD } from '../steps/history.js';
@@ -220,6 +221,7 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
     await s('candidate', async () =>
       candidateOutcome(ctx, await (booting ?? runCandidate(ctx, release, conf)))
     );
+    if (runsReleasePhase(ctx)) await s('release phase', () => runReleasePhase(ctx, release, staged.envFile));
     return {
       lock,
       up: uploaded,

@@ -85,6 +85,11 @@ export const STEPS = {
     section: 'candidate',
     what: 'the release booted on a private socket and asked for health-path and smoke-paths'
   },
+  'release phase': {
+    modes: ['deploy'],
+    section: 'build',
+    what: 'release-command (or the Procfile release:), once per deploy on the first server, before any switch'
+  },
   units: {
     modes: ['deploy'],
     section: 'live',
@@ -174,6 +179,11 @@ export const STEPS = {
     modes: ['provision'],
     section: 'provision',
     what: 'with alert-webhook: the webhook URL (root only) and the sender the server alerts through'
+  },
+  services: {
+    modes: ['provision'],
+    section: 'provision',
+    what: "with services: Debian's redis-server on a unix socket only, the app's user let in"
   },
   timers: {
     modes: ['provision'],
