@@ -145,6 +145,7 @@ export function outputsOf(report: RunReport): Record<string, string> {
     'duration-ms': String(Math.round(report.ms)),
     'load-ok': first?.facts['load-ok'] ?? '',
     'load-p95-ms': first?.facts['load-p95-ms'] ?? '',
+    processes: first?.facts.processes ?? '',
     hosts: JSON.stringify(
       report.hosts.map((h) => ({
         host: h.host,

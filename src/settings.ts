@@ -12,6 +12,8 @@ import { parseTlsSettings, type TlsSettings } from './provision/tls-settings.js'
 import { parseLoadSettings, type LoadSettings } from './loadtest/settings.js';
 import { parseOperateSettings, type OperateSettings } from './settings/operate.js';
 import { parseRemoveSettings, type RemoveSettings } from './settings/remove.js';
+import { REDIS_URL } from './provision/services.js';
+import { parseProcessSettings, type ProcessSettings } from './settings/processes.js';
 
 /**
  * Every input is parsed here, once, into a typed Settings object. Nothing below this module reads
@@ -50,6 +52,8 @@ export interface Settings {
   load: LoadSettings;
   /** Mode remove. */
   remove: RemoveSettings;
+  /** The app's processes besides the web, the release phase, their stop and settle times. */
+  processes: ProcessSettings;
   github: GithubSettings;
   /** Modes status and logs. */
   operate: OperateSettings;
@@ -91,10 +95,14 @@ export function parseSettings(readInput: InputReader): Settings {
     run: parseRunSettings(read, problems, mode),
     load: parseLoadSettings(read.get, problems),
     remove: parseRemoveSettings(read, problems, mode, app.name),
+    processes: parseProcessSettings(read, problems, mode, read.get('source')),
     github: parseGithubSettings(read, problems),
     operate: parseOperateSettings(read, problems, mode),
     given: []
   };
+  // services: redis gives the app its URL, unless env names one of its own.
+  if (provision.services.includes('redis') && !deploy.env.some((e) => e.key === 'REDIS_URL'))
+    deploy.env.push({ key: 'REDIS_URL', value: REDIS_URL });
   if (problems.length > 0) throw new SettingsError(problems);
   settings.given = [...given].sort();
   return settings;

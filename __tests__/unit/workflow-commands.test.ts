@@ -238,6 +238,7 @@ test('outputs and state go to their files with a delimiter: a value cannot add a
       'duration-ms',
       'load-ok',
       'load-p95-ms',
+      'processes',
       'hosts'
     ]);
     expect(runnerCommands(written)).toEqual([]);

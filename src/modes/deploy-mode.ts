@@ -17,6 +17,7 @@ import { PREPARE_PLAN, type Preparing } from './prepare-plan.js';
 import { runHook } from '../steps/hooks.js';
 import { sendSwitchAhead, switchRelease } from '../steps/switch.js';
 import { sendVerifyAhead, verifyRelease } from '../steps/verify.js';
+import { moveProcesses, removeProcessesCommand } from '../steps/processes.js';
 import { errorLogTail, rollbackTo } from '../steps/rollback.js';
 import { prune, sendPruneAhead } from '../steps/prune.js';
 import { historyCommand, recordHistory, SAVED_RELOAD } from '../steps/history.js';
@@ -28,7 +29,7 @@ import { AfterProofError, DeployError, errorMessage, step, type StepOutcome } fr
 import type { StepName } from '../steps/catalog.js';
 
 /** Steps that still run in a cancelled run: the way back, and what follows a proven switch. */
-const AFTER_CANCEL: StepName[] = ['units', 'rollback', 'post-activate', 'prune'];
+const AFTER_CANCEL: StepName[] = ['units', 'rollback', 'processes', 'post-activate', 'prune'];
 
 function stepper(ctx: DeployContext) {
   return <T extends StepOutcome | void>(name: StepName, fn: () => Promise<T>): Promise<T> => {
@@ -59,6 +60,8 @@ export interface PreparedRelease {
   migrated: string;
   /** The tidy as sent with the switch (its history line written then): tidyRelease takes its answer. */
   tidy?: Tidy;
+  /** The processes were (or may have been) moved to this release: a way back moves them too. */
+  processesMoved?: boolean;
 }
 
 /** Old releases out, the history line and the release record in: one script after the proof. */
@@ -75,7 +78,8 @@ function tidyFor(ctx: DeployContext, p: PreparedRelease, reload: string): Tidy {
   // What the live release was built from: written with the history line, in the prune's round trip.
   const record = [
     up.manifest ? recordCommand(ctx, releaseHash(up.manifest, ctx.settings), release) : '',
-    rememberCommand(ctx)
+    rememberCommand(ctx),
+    ctx.settings.processes.processes.length ? '' : removeProcessesCommand(ctx)
   ].join('\n');
   return {
     keep: [release, up.previous].filter((r) => r),
@@ -95,6 +99,8 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
   const s = stepper(ctx);
   const d = ctx.settings.deploy;
   ctx.facts['rolled-back'] = 'false';
+  if (ctx.settings.processes.webNotice)
+    ctx.logger.warning(`${ctx.label}: ${ctx.settings.processes.webNotice}`);
   host.notePhase?.({ phase: 'preparing' });
   // What was sent ahead runs on the server without the runner: a cancel stops it there too.
   ctx.signal?.addEventListener('abort', () => ctx.remote.cancelQueued?.(), { once: true });
@@ -199,7 +205,8 @@ export async function activateRelease(host: HostContext, p: PreparedRelease): Pr
     // after a proof when no post-activate hook comes between.
     sendSwitchAhead(ctx, release, restart);
     sendVerifyAhead(ctx, release);
-    if (!ctx.settings.deploy.postActivate && ctx.remote.sendNext) {
+    const processes = ctx.settings.processes.processes.length > 0;
+    if (!ctx.settings.deploy.postActivate && !processes && ctx.remote.sendNext) {
       p.tidy = tidyFor(ctx, p, SAVED_RELOAD);
       sendPruneAhead(ctx, p.tidy.keep, p.tidy.then);
     }
@@ -209,6 +216,8 @@ export async function activateRelease(host: HostContext, p: PreparedRelease): Pr
     host.notePhase?.({ phase: 'switched', ...note });
     ctx.facts.reload = switched.reload;
     await s('verify', () => verifyRelease(ctx, release, 'saved'));
+    p.processesMoved = processes;
+    if (processes) await s('processes', () => moveProcesses(ctx, release, { write: true }));
     host.notePhase?.({ phase: 'proven', ...note });
   } catch (err) {
     const why = errorMessage(err);
@@ -285,6 +294,8 @@ export async function undoRelease(host: HostContext, p: PreparedRelease, why: st
   const back = await stepper(ctx)('rollback', () =>
     rollbackTo(ctx, p.up.previous, p.release, p.restart, p.staged)
   );
+  if (p.processesMoved)
+    await stepper(ctx)('processes', () => moveProcesses(ctx, back.target, { write: false }));
   host.notePhase?.({ phase: 'rolled-back', release: back.target, previous: p.release });
   ctx.facts.release = back.target;
   ctx.facts['previous-release'] = p.up.previous;

@@ -15,6 +15,7 @@ import {
   type CandidateRun
 } from '../steps/candidate.js';
 import { runHook } from '../steps/hooks.js';
+import { runReleasePhase, runsReleasePhase } from '../steps/release-phase.js';
 import { fingerprintDatabase } from '../steps/migration.js';
 import type { StepOutcome } from '../steps/step.js';
 import type { PlanStep } from './plan.js';
@@ -154,6 +155,13 @@ export const PREPARE_PLAN: readonly PlanStep<Preparing>[] = [
     name: 'candidate',
     run: async (p) =>
       candidateOutcome(p.ctx, await (p.booting ?? runCandidate(p.ctx, p.release, conf(p.ctx))))
+  },
+  {
+    // Once per deploy, on one host, with the proven release: before any server switches.
+    name: 'release phase',
+    when: (p) => runsReleasePhase(p.ctx),
+    barrier: always,
+    run: (p) => runReleasePhase(p.ctx, p.release, p.staged!.envFile)
   }
 ];
 

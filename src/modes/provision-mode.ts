@@ -13,6 +13,7 @@ import { ensureTimers } from '../provision/timers.js';
 import { ensureAlerts } from '../provision/alerts.js';
 import { ensureFirewall } from '../provision/firewall.js';
 import { checkServerNames } from '../provision/claims.js';
+import { ensureServices } from '../provision/services.js';
 import { decideDeploy, runFirstDeploy } from '../provision/first-deploy.js';
 import { lockStep, type HeldLock } from '../steps/lock.js';
 import { VERIFY_KEYS, verifyChecklist } from '../provision/verify.js';
@@ -55,6 +56,7 @@ export const provisionMode: ModeStrategy = {
       // under it); apt above touches nothing of the app's and may take minutes.
       if (!dry) lock = await lockStep(ctx);
       await track('user', () => ensureUser(ctx));
+      await track('services', () => ensureServices(ctx));
       await track('import-database', () => importDatabase(ctx));
       await track('nginx', () => ensureNginx(ctx));
       await track('logrotate', () => ensureLogrotate(ctx));

@@ -4,6 +4,7 @@ import { shQuote } from '../ssh/quote.js';
 import { lockStep } from '../steps/lock.js';
 import { switchRelease } from '../steps/switch.js';
 import { verifyRelease } from '../steps/verify.js';
+import { moveProcesses } from '../steps/processes.js';
 import { errorLogTail } from '../steps/rollback.js';
 import { bootCandidate } from '../steps/candidate.js';
 import { recordHistory } from '../steps/history.js';
@@ -121,11 +122,14 @@ ${readRememberedCommand(base)}
         await failed(err);
         throw err;
       }
+      let moved = false;
       try {
         const sw = await s('switch', () => switchRelease(ctx, target, restart));
         ctx.facts.reload = sw.reload;
         ctx.facts.release = target;
         await s('verify', () => verifyRelease(ctx, target, sw.oldWorkers));
+        moved = true;
+        await s('processes', () => moveProcesses(ctx, target, { write: false }));
         ctx.facts['rolled-back'] = 'true';
         await recordHistory(
           ctx,
@@ -137,6 +141,7 @@ ${readRememberedCommand(base)}
         host.setStatus('failed');
         const sw = await s('restore', () => switchRelease(ctx, current, restart));
         await s('verify restored', () => verifyRelease(ctx, current, sw.oldWorkers));
+        if (moved) await s('processes', () => moveProcesses(ctx, current, { write: false }));
         ctx.facts.release = current;
         await failed(err);
         throw new DeployError(

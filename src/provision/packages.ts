@@ -3,6 +3,7 @@ import type { Settings } from '../settings.js';
 import { shQuote } from '../ssh/quote.js';
 import { DeployError } from '../steps/step.js';
 import { runProvisionScript, type ProvisionResult } from './run.js';
+import { servicePackages } from './services.js';
 
 /** What every provisioned server needs (wrk: the load check's generator); apt-packages come on top. */
 export const BASE_PACKAGES = ['python3-venv', 'python3-pip', 'nginx', 'logrotate', 'sqlite3', 'curl', 'wrk'];
@@ -56,7 +57,8 @@ export function provisionPackages(settings: Pick<Settings, 'provision' | 'tls'>)
   return packageList([
     ...pr.aptPackages,
     ...(tls === 'acme' ? ['certbot', 'openssl'] : tls === 'files' ? ['openssl'] : []),
-    ...(pr.edge.firewall ? ['nftables'] : [])
+    ...(pr.edge.firewall ? ['nftables'] : []),
+    ...servicePackages(pr.services)
   ]);
 }
 

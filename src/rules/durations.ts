@@ -8,7 +8,9 @@ export const DURATION_MAX_MS: Record<string, number> = {
   'health-timeout': 30 * 60_000,
   'lock-timeout': 60 * 60_000,
   'connect-timeout': 5 * 60_000,
-  'health-interval': 24 * 3_600_000
+  'health-interval': 24 * 3_600_000,
+  'stop-timeout': 60 * 60_000,
+  'process-settle': 5 * 60_000
 };
 
 export function formatDuration(ms: number): string {

@@ -8,6 +8,7 @@ import {
 } from '../rules.js';
 import type { Inputs, Problems } from './inputs.js';
 import { parseEdgeSettings, type EdgeSettings } from '../provision/edge-settings.js';
+import { SERVICES, type Service } from '../provision/services.js';
 
 /** A `static` mapping: nginx serves a folder of the release, or of shared/, under a URL prefix. */
 export interface StaticMap {
@@ -37,6 +38,8 @@ export interface ProvisionSettings {
   importDatabaseForce: boolean;
   dryRun: boolean;
   edge: EdgeSettings;
+  /** Services from Debian provision starts for the app (redis); deploy adds their URLs to the env. */
+  services: Service[];
 }
 
 /** `static`: URL-PREFIX=FOLDER items, none of them mapped twice (static-path serves /static/ too). */
@@ -100,6 +103,18 @@ export function parseProvisionSettings(
     importDatabase,
     importDatabaseForce: read.bool('import-database-force'),
     dryRun: read.bool('dry-run'),
-    edge: parseEdgeSettings(read, problems)
+    edge: parseEdgeSettings(read, problems),
+    services: parseServices(read)
   };
+}
+
+/** `services`: names from SERVICES, each once. */
+function parseServices(read: Inputs): Service[] {
+  const out: Service[] = [];
+  for (const name of read.list('services', /[\s,]+/)) {
+    if (!(SERVICES as readonly string[]).includes(name))
+      read.check('services', `'${name}' is not a service this tool provides (${SERVICES.join(', ')})`);
+    else if (!out.includes(name as Service)) out.push(name as Service);
+  }
+  return out;
 }

@@ -85,6 +85,11 @@ export const STEPS = {
     section: 'candidate',
     what: 'the release booted on a private socket and asked for health-path and smoke-paths'
   },
+  'release phase': {
+    modes: ['deploy'],
+    section: 'build',
+    what: 'release-command (or the Procfile release:), once per deploy on the first server, before any switch'
+  },
   units: {
     modes: ['deploy'],
     section: 'live',
@@ -99,6 +104,11 @@ export const STEPS = {
     modes: ['deploy', 'rollback', 'restore', 'verify'],
     section: 'live',
     what: 'new workers in the new release answer health-path through the live socket'
+  },
+  processes: {
+    modes: ['deploy', 'rollback'],
+    section: 'live',
+    what: "the app's other processes (Procfile) moved onto the release and proven up for process-settle"
   },
   'post-activate': {
     modes: ['deploy'],
@@ -169,6 +179,11 @@ export const STEPS = {
     modes: ['provision'],
     section: 'provision',
     what: 'with alert-webhook: the webhook URL (root only) and the sender the server alerts through'
+  },
+  services: {
+    modes: ['provision'],
+    section: 'provision',
+    what: "with services: Debian's redis-server on a unix socket only, the app's user let in"
   },
   timers: {
     modes: ['provision'],

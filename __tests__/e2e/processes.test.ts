@@ -1,0 +1,137 @@
+import { writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { SandboxServer } from '../../src/sandbox/index.js';
+import { bootServer, stopServer } from '../support/servers.js';
+import { appCopy, deploy, editFile, onServer } from '../support/deploy.js';
+
+// Processes from a Procfile: an RQ worker (Debian's python3-rq, redis-server) moved onto each new
+// release after the web is proven, rolled back with it, removed with the Procfile line.
+let server: SandboxServer;
+let app: string;
+
+const REDIS = { env: 'REDIS_URL=redis://127.0.0.1:6379/0' };
+const WORKER = 'worker: rq worker --url "$REDIS_URL" jobs';
+const TASKS = `import os, time
+
+
+def slow(seconds, path):
+    """Holds on until the web has switched away from this release (the worker's restart is next),
+    then takes \`seconds\` more and says which release ran it: in hand when the worker is told to stop."""
+    here = os.getcwd()
+    end = time.time() + 300
+    while os.path.realpath("/srv/shop/current") == here and time.time() < end:
+        time.sleep(0.1)
+    time.sleep(seconds)
+    with open(path, "w") as f:
+        f.write(here)
+`;
+
+async function procfile(lines: string[]): Promise<void> {
+  await writeFile(path.join(app, 'Procfile'), ['web: gunicorn app:app', ...lines].join('\n') + '\n');
+}
+
+async function codeChange(): Promise<void> {
+  await editFile(app, 'app.py', (t) => `${t}\n# change ${Date.now()}\n`);
+}
+
+/** Main PID and working folder of an instance, '' when it does not run. */
+async function unitProcess(unit: string): Promise<{ pid: string; cwd: string; state: string }> {
+  const out = await onServer(
+    server,
+    `pid=$(systemctl show -p MainPID --value ${unit}); echo "$pid"; readlink /proc/$pid/cwd || echo; systemctl is-active ${unit} || true`
+  );
+  const [pid, cwd, state] = out.split('\n');
+  return { pid: pid!, cwd: cwd ?? '', state: state ?? '' };
+}
+
+beforeAll(async () => {
+  server = await bootServer();
+  // Installed but disabled in the image; provision's `services: redis` is tested on its own.
+  await onServer(server, 'systemctl enable --now redis-server >/dev/null 2>&1; redis-cli ping');
+  app = await appCopy();
+  await writeFile(path.join(app, 'tasks.py'), TASKS);
+}, 300_000);
+afterAll(async () => {
+  if (server) await stopServer(server);
+});
+
+test('a Procfile worker deploys, moves to each new release (warm shutdown), goes back with a failed one and with mode rollback, and is removed with its line', async () => {
+  // 1. First deploy: the worker and a second process start on the release.
+  await procfile([WORKER, "other=2: sleep 1000; echo 'not reached'"]);
+  const first = await deploy(server, app, REDIS);
+  expect(first.report.error).toBeUndefined();
+  const r1 = first.report.hosts[0]!.facts.release!;
+  expect(first.report.hosts[0]!.facts.processes).toBe(`worker x1 @ ${r1} running, other x2 @ ${r1} running`);
+  expect(first.report.hosts[0]!.steps.map((s) => s.name)).toContain('processes');
+  const w1 = await unitProcess('shop-worker@1.service');
+  expect(w1).toEqual({
+    pid: expect.stringMatching(/^[1-9]\d*$/),
+    cwd: `/srv/shop/releases/${r1}`,
+    state: 'active'
+  });
+  expect(await onServer(server, 'ps -o user= -p $(systemctl show -p MainPID --value shop-worker@1)')).toBe(
+    'shop\n'
+  );
+  expect((await unitProcess('shop-other@2.service')).state).toBe('active');
+
+  // 2. A code-only deploy with a 5 s job in hand when the worker is restarted (the job waits for the
+  // web's switch): the old worker finishes it (warm shutdown), then the new one runs.
+  await codeChange();
+  await onServer(
+    server,
+    `cd /tmp && python3 -c "from redis import Redis; from rq import Queue; print(Queue('jobs', connection=Redis()).enqueue('tasks.slow', 5, '/srv/shop/shared/instance/done-1').id)"`
+  );
+  const second = await deploy(server, app, REDIS);
+  expect(second.report.error).toBeUndefined();
+  const r2 = second.report.hosts[0]!.facts.release!;
+  expect(r2).not.toBe(r1);
+  const w2 = await unitProcess('shop-worker@1.service');
+  expect(w2.state).toBe('active');
+  expect(w2.pid).not.toBe(w1.pid);
+  expect(w2.cwd).toBe(`/srv/shop/releases/${r2}`);
+  // The job was taken by the old worker and finished by it: warm shutdown, nothing lost.
+  expect(await onServer(server, 'cat /srv/shop/shared/instance/done-1')).toBe(`/srv/shop/releases/${r1}`);
+
+  // 3. A worker that exits at start on the new release: everything goes back to r2.
+  await procfile([
+    'worker: python -c \'import sys; sys.exit("broken worker")\'',
+    'other=2: sleep 1000; true'
+  ]);
+  const broken = await deploy(server, app, REDIS);
+  expect(broken.report.ok).toBe(false);
+  expect(broken.report.error).toMatch(/process shop-worker@1\.service did not stay up 3 s/);
+  expect(broken.report.error).toMatch(/broken worker/);
+  expect(broken.report.hosts[0]!.facts['rolled-back']).toBe('true');
+  expect(broken.report.hosts[0]!.facts.release).toBe(r2);
+  expect(await onServer(server, 'readlink /srv/shop/current')).toBe(`releases/${r2}\n`);
+  const w3 = await unitProcess('shop-worker@1.service');
+  expect(w3).toMatchObject({ cwd: `/srv/shop/releases/${r2}`, state: 'active' });
+  expect(await onServer(server, 'grep ExecStart /etc/systemd/system/shop-worker@.service')).toContain(
+    'rq worker'
+  );
+
+  // 4. `other` removed from the Procfile: stopped, its instances disabled, its unit gone.
+  await procfile([WORKER]);
+  const fourth = await deploy(server, app, REDIS);
+  expect(fourth.report.error).toBeUndefined();
+  const r4 = fourth.report.hosts[0]!.facts.release!;
+  expect(await onServer(server, 'ls /etc/systemd/system | grep "^shop-" | grep @ || true')).toBe(
+    'shop-worker@.service\n'
+  );
+  expect((await unitProcess('shop-other@1.service')).state).toBe('inactive');
+  expect(await onServer(server, 'pgrep -u shop -f "^sleep 1000" || echo none')).toBe('none\n');
+
+  // 5. No processes left in the Procfile: the worker goes too (with the deploy's tidy).
+  await procfile([]);
+  const fifth = await deploy(server, app, REDIS);
+  expect(fifth.report.error).toBeUndefined();
+  expect(await onServer(server, 'ls /etc/systemd/system | grep "^shop-" | grep @ || true')).toBe('');
+  expect((await unitProcess('shop-worker@1.service')).state).toBe('inactive');
+
+  // 6. mode rollback to r4 brings its worker back, on r4.
+  const back = await deploy(server, app, { ...REDIS, mode: 'rollback' });
+  expect(back.report.error).toBeUndefined();
+  expect(back.report.hosts[0]!.facts.release).toBe(r4);
+  const w6 = await unitProcess('shop-worker@1.service');
+  expect(w6).toMatchObject({ cwd: `/srv/shop/releases/${r4}`, state: 'active' });
+}, 900_000);

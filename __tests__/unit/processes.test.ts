@@ -1,0 +1,167 @@
+import { mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseSettings, SettingsError } from '../../src/settings.js';
+import { parseProcfile, isGunicornCommand } from '../../src/processes/procfile.js';
+import { execWord, renderProcessUnit } from '../../src/processes/units.js';
+import { layoutFor } from '../../src/deploy/paths.js';
+
+const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n';
+
+function settings(over: Record<string, string>) {
+  const all: Record<string, string> = {
+    host: '10.0.0.5',
+    'private-key': KEY,
+    'app-name': 'shop',
+    'host-fingerprint': 'SHA256:' + 'A'.repeat(43),
+    ...over
+  };
+  return parseSettings((n) => all[n] ?? '');
+}
+
+function problems(over: Record<string, string>): string[] {
+  try {
+    settings(over);
+  } catch (err) {
+    if (err instanceof SettingsError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('Procfile', () => {
+  test('web, release, rollback and processes; comments, blank lines and NAME=N', () => {
+    const p = parseProcfile(
+      [
+        '# the tutorial app',
+        'web: gunicorn -b :$PORT microblog:app',
+        '',
+        'worker: rq worker microblog-tasks',
+        'beat=1: celery -A proj beat',
+        'mail=3 : python -m mailer --queue "a b"',
+        'release: flask db upgrade',
+        'rollback: flask db downgrade'
+      ].join('\r\n'),
+      'Procfile'
+    );
+    expect(p.problems).toEqual([]);
+    expect(p.web).toBe('gunicorn -b :$PORT microblog:app');
+    expect(p.release).toBe('flask db upgrade');
+    expect(p.rollback).toBe('flask db downgrade');
+    expect(p.processes).toEqual([
+      { name: 'worker', command: 'rq worker microblog-tasks', instances: 1 },
+      { name: 'beat', command: 'celery -A proj beat', instances: 1 },
+      { name: 'mail', command: 'python -m mailer --queue "a b"', instances: 3 }
+    ]);
+  });
+
+  test('every bad line is named, with what is wrong', () => {
+    const p = parseProcfile(
+      [
+        'worker rq worker',
+        'Worker: rq worker',
+        'health: x',
+        'worker: rq worker',
+        'worker: again',
+        'empty:',
+        'many=99: x',
+        'release=2: x',
+        'schedule-x: y'
+      ].join('\n'),
+      'input `processes`'
+    );
+    expect(p.problems).toEqual([
+      "input `processes` line 1: 'worker rq worker' is not NAME: COMMAND",
+      "input `processes` line 2: process name 'Worker' must be a lowercase letter, then up to 29 lowercase letters, digits or -",
+      "input `processes` line 3: process name 'health' is reserved (a unit of this tool would share its name); choose another",
+      "input `processes` line 5: 'worker' is defined twice",
+      "input `processes` line 6: 'empty' has no command after the colon",
+      "input `processes` line 7: 'many=99' must run 1 to 32 instances",
+      "input `processes` line 8: 'release' runs once; =N is for processes",
+      "input `processes` line 9: process name 'schedule-x' is reserved (a unit of this tool would share its name); choose another"
+    ]);
+    expect(p.processes.map((x) => x.name)).toEqual(['worker']);
+  });
+
+  test('Gunicorn is recognised in the usual spellings', () => {
+    for (const c of ['gunicorn app:app', 'python -m gunicorn app:app', '/srv/x/.venv/bin/gunicorn -w 3 a:b'])
+      expect(isGunicornCommand(c)).toBe(true);
+    for (const c of ['uvicorn app:app', 'waitress-serve app:app', 'python gunicorn_helper.py'])
+      expect(isGunicornCommand(c)).toBe(false);
+  });
+});
+
+describe('process settings', () => {
+  test('the input wins over the Procfile; process-instances scales; the Procfile release is the release phase', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'gd-procfile-'));
+    await writeFile(
+      path.join(dir, 'Procfile'),
+      'web: uvicorn app:app\nworker: rq worker\nrelease: flask db upgrade\n'
+    );
+    const s = settings({ source: dir, 'process-instances': 'worker=2' });
+    expect(s.processes.processes).toEqual([{ name: 'worker', command: 'rq worker', instances: 2 }]);
+    expect(s.processes.origin).toBe('Procfile');
+    expect(s.processes.releaseCommand).toBe('flask db upgrade');
+    expect(s.processes.webNotice).toMatch(/'web: uvicorn app:app' is not a Gunicorn command/);
+    expect(s.processes.stopTimeoutMs).toBe(30_000);
+    expect(s.processes.settleMs).toBe(3000);
+    const i = settings({
+      source: dir,
+      processes: 'other: python other.py',
+      'release-command': 'make migrate'
+    });
+    expect(i.processes.processes).toEqual([{ name: 'other', command: 'python other.py', instances: 1 }]);
+    expect(i.processes.releaseCommand).toBe('make migrate');
+    // Modes that do not deploy from the source do not read it.
+    expect(settings({ source: dir, mode: 'verify' }).processes.processes).toEqual([]);
+  });
+
+  test('bad input is refused before any connection, naming the line or the input', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'gd-procfile-'));
+    await writeFile(path.join(dir, 'Procfile'), 'web: gunicorn a:b\nworker rq worker\n');
+    expect(problems({ source: dir })).toEqual(["Procfile line 2: 'worker rq worker' is not NAME: COMMAND"]);
+    expect(problems({ processes: 'w: x', 'process-instances': 'v=2 w=0', 'stop-timeout': '2h' })).toEqual([
+      "input `process-instances`: 'v' is not a process of input `processes`",
+      "input `process-instances`: 'w=0' must be NAME=N, N from 1 to 32",
+      "input `stop-timeout`: must be at most 1h, got '2h'"
+    ]);
+    const linked = await mkdtemp(path.join(os.tmpdir(), 'gd-procfile-'));
+    await symlink('/etc/passwd', path.join(linked, 'Procfile'));
+    expect(problems({ source: linked })[0]).toMatch(/^Procfile: .* must be a regular file/);
+  });
+});
+
+describe('process units', () => {
+  test('the command reaches bash as written: quotes, backslashes, $ and % escaped for systemd', () => {
+    expect(execWord(`rq worker "$QUEUE" 'a b' \\n 100%`)).toBe(`"rq worker \\"$$QUEUE\\" 'a b' \\\\n 100%%"`);
+  });
+
+  test('the unit runs in the release, as the app, hardened, SIGTERM to the main process only', () => {
+    const unit = renderProcessUnit(
+      layoutFor('shop', '/srv/shop'),
+      { name: 'worker', command: 'rq worker $Q', instances: 2 },
+      { release: '20261207T040000Z-abc1234', origin: 'Procfile', stopTimeoutMs: 30_000 }
+    );
+    for (const line of [
+      'User=shop',
+      'WorkingDirectory=/srv/shop/releases/20261207T040000Z-abc1234',
+      'EnvironmentFile=/etc/shop/env',
+      'ExecStart=/bin/bash -c "rq worker $$Q"',
+      'KillMode=mixed',
+      'TimeoutStopSec=30',
+      'Restart=on-failure',
+      'NoNewPrivileges=yes',
+      'ProtectSystem=full',
+      'PrivateTmp=yes'
+    ])
+      expect(unit).toContain(`\n${line}\n`);
+    expect(unit).toMatch(/PATH=\/srv\/shop\/releases\/20261207T040000Z-abc1234\/\.venv\/bin:/);
+    expect(() =>
+      renderProcessUnit(
+        layoutFor('shop', '/srv/shop'),
+        { name: 'worker', command: 'x\ny', instances: 1 },
+        { release: 'r', origin: 'Procfile', stopTimeoutMs: 1000 }
+      )
+    ).toThrow(/one line/);
+  });
+});
