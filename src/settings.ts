@@ -10,6 +10,7 @@ import { parseFleetSettings, type FleetSettings } from './settings/fleet.js';
 import { parseGithubSettings, type GithubSettings } from './settings/github.js';
 import { parseTlsSettings, type TlsSettings } from './provision/tls-settings.js';
 import { parseLoadSettings, type LoadSettings } from './loadtest/settings.js';
+import { parseDatabaseSettings, type DatabaseSettings } from './settings/database.js';
 
 /**
  * Every input is parsed here, once, into a typed Settings object. Nothing below this module reads
@@ -26,6 +27,7 @@ export { DEFAULT_EXCLUDES, type AppSettings } from './settings/app.js';
 export type { DeploySettings } from './settings/deploy.js';
 export type { ProvisionSettings, StaticMap } from './settings/provision.js';
 export type { FleetSettings } from './settings/fleet.js';
+export { appEnv, databaseUrlSecrets, type DatabaseSettings, type PgUrl } from './settings/database.js';
 export type { GithubSettings } from './settings/github.js';
 export { inputSecrets } from './settings/env.js';
 export { parseDuration, splitList, type InputReader, type Inputs, type Problems } from './settings/inputs.js';
@@ -40,6 +42,8 @@ export interface Settings {
   ssh: SshSettings;
   app: AppSettings;
   deploy: DeploySettings;
+  /** sqlite (sqlite-db) or postgres: what provision sets up, backups and verify check. */
+  database: DatabaseSettings;
   provision: ProvisionSettings;
   tls: TlsSettings;
   run: RunSettings;
@@ -70,14 +74,16 @@ export function parseSettings(readInput: InputReader): Settings {
   const ssh = parseSshSettings(read, problems);
   const deploy = parseDeploySettings(read, problems);
   const provision = parseProvisionSettings(read, problems, deploy.sqliteDb);
+  const app = parseAppSettings(read, problems, ssh.user);
   const settings: Settings = {
     mode,
     hosts: parseHosts(read, problems),
     fleet: parseFleetSettings(read, problems),
     jump: parseJumpSettings(read, problems, ssh),
     ssh,
-    app: parseAppSettings(read, problems, ssh.user),
+    app,
     deploy,
+    database: parseDatabaseSettings(read, problems, app.name, deploy.sqliteDb),
     provision,
     tls: parseTlsSettings(read, problems, provision.serverName.split(' ')),
     run: parseRunSettings(read, problems, mode),

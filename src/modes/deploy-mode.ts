@@ -209,7 +209,8 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
     );
     await s('pre-activate', () => runHook(ctx, 'pre-activate', d.preActivate, release, staged.envFile));
     // What the migration left: a rollback may put the backup back only if nothing wrote since.
-    if (d.preActivate && d.sqliteDb && ctx.facts.backup) migrated = await fingerprintDatabase(ctx);
+    if (d.preActivate && (d.sqliteDb || ctx.settings.database.kind === 'postgres') && ctx.facts.backup)
+      migrated = await fingerprintDatabase(ctx);
     // Last before the switch: after the migrations, which the new code may need to answer.
     await s('candidate', async () =>
       candidateOutcome(ctx, await (booting ?? runCandidate(ctx, release, conf)))

@@ -6,6 +6,7 @@ import { deployContext } from './deploy-mode.js';
 import { ensurePackages } from '../provision/packages.js';
 import { ensureUser } from '../provision/user.js';
 import { importDatabase } from '../provision/import-database.js';
+import { ensurePostgres } from '../provision/postgres.js';
 import { ensureNginx } from '../provision/nginx.js';
 import { ensureTls } from '../provision/tls.js';
 import { ensureLogrotate } from '../provision/logrotate.js';
@@ -52,6 +53,7 @@ export const provisionMode: ModeStrategy = {
       // under it); apt above touches nothing of the app's and may take minutes.
       if (!dry) lock = await lockStep(ctx);
       await track('user', () => ensureUser(ctx));
+      await track('postgresql', () => ensurePostgres(ctx));
       await track('import-database', () => importDatabase(ctx));
       await track('nginx', () => ensureNginx(ctx));
       await track('tls', () => ensureTls(ctx));

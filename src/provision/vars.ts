@@ -1,3 +1,4 @@
+import { appEnv } from '../settings.js';
 import type { DeployContext } from '../deploy/context.js';
 import { templateVars, type TemplateVars } from '../render.js';
 
@@ -11,7 +12,7 @@ export function provisionVars(ctx: DeployContext): TemplateVars {
   return templateVars({
     layout: ctx.paths,
     wsgiApp: d.wsgiApp,
-    env: d.env,
+    env: appEnv(d.env, ctx.settings.database),
     healthPath: d.healthPath,
     serverName: pr.serverName,
     healthHost: d.healthHost || undefined,

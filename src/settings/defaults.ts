@@ -20,6 +20,8 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'health-timeout': '30s',
   'keep-releases': '5',
   'backups-keep': '10',
+  database: 'sqlite',
+  'database-backup': 'migrations',
   'lock-timeout': '5m',
   'force-unlock': 'false',
   'min-free-space': 'auto',

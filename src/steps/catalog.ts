@@ -145,6 +145,11 @@ export const STEPS = {
     section: 'provision',
     what: "the app's users and folders"
   },
+  postgresql: {
+    modes: ['provision'],
+    section: 'provision',
+    what: "with database: postgres: the cluster running, the app's role (peer authentication), its database, the daily pg_dump timer"
+  },
   'import-database': {
     modes: ['provision'],
     section: 'provision',

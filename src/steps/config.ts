@@ -1,3 +1,4 @@
+import { appEnv } from '../settings.js';
 import * as path from 'node:path';
 import type { DeployContext } from '../deploy/context.js';
 import { parseFacts, runScript } from '../deploy/context.js';
@@ -23,7 +24,7 @@ export function appFiles(ctx: DeployContext, cores: number): ServerFile[] {
     wsgiApp: d.wsgiApp,
     workers: d.workers === 'auto' ? 2 * cores + 1 : d.workers,
     preloadLibraries: d.preloadLibraries,
-    env: d.env,
+    env: appEnv(d.env, ctx.settings.database),
     healthPath: d.healthPath
   });
   const f = renderAppUnits(vars);

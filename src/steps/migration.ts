@@ -6,6 +6,7 @@ import { verifyRelease } from './verify.js';
 import { recordHistory } from './history.js';
 import { ChangedSinceError, cleanupCommand, putBackSafety, stageRestore, swapDatabase } from './restore.js';
 import { errorMessage, step, type StepOutcome } from './step.js';
+import { pgFingerprint } from './pg-restore.js';
 import type { StepName } from './catalog.js';
 
 /**
@@ -13,6 +14,7 @@ import type { StepName } from './catalog.js';
  * no -wal/-shm file ends up root's. Two equal hashes: no write happened in between.
  */
 export async function fingerprintDatabase(ctx: DeployContext): Promise<string> {
+  if (ctx.settings.database.kind === 'postgres') return pgFingerprint(ctx);
   const q = shQuote;
   const db = `${ctx.paths.shared}/${ctx.settings.deploy.sqliteDb}`;
   const res = await ctx.remote.script(
