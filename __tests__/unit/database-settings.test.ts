@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { parseSettings, SettingsError, inputSecrets } from '../../src/settings.js';
 import { appEnv, parsePgUrl } from '../../src/settings/database.js';
 import { postgresScript } from '../../src/provision/postgres.js';
@@ -88,4 +89,20 @@ test('the provision script passes names only as psql variables', () => {
   expect(s).toContain(`-v r='shop' -v d='shop_db'`);
   expect(s).toContain('CREATE DATABASE :"d" OWNER :"r"');
   expect(s).not.toMatch(/CREATE (ROLE|DATABASE) "?shop/);
+});
+
+test('the CLI refuses --database-url (argv is public) and names the environment variable', async () => {
+  const { cli } = await import('../../src/entry/cli.js');
+  const err: string[] = [];
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+    err.push(String(s));
+    return true;
+  });
+  try {
+    expect(await cli(['deploy', '--database-url', `postgresql://u:${SECRET}@db.example.com/shop`])).toBe(2);
+  } finally {
+    spy.mockRestore();
+  }
+  expect(err.join('')).toMatch(/--database-url is refused.*GUNICORN_DEPLOY_DATABASE_URL/);
+  expect(err.join('')).not.toContain('s3cr');
 });

@@ -63,7 +63,7 @@ export const STEPS = {
   backup: {
     modes: ['deploy'],
     section: 'build',
-    what: 'an online backup of the SQLite database, checked'
+    what: "an online backup of the SQLite database (or a pg_dump of PostgreSQL's), checked"
   },
   'download backup': {
     modes: ['deploy', 'backups'],

@@ -125,7 +125,9 @@ SQL
   sleep 0.2
 done
 if [ "$swapped" != yes ]; then start; echo "the databases could not be swapped: $(tail -n 2 /tmp/gd-pg-swap.err | tr '\\n' ' ')" >&2; exit ${PUT_BACK}; fi
+echo "swapped_ns=$(date +%s%N)"
 start
+echo "started_ns=$(date +%s%N)"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 safety=${q(safety)}"$stamp${PG_DUMP_SUFFIX}"
 if runuser -u postgres -- pg_dump --format=custom --dbname=${q(names(ctx).old)} > "$safety.tmp" && pg_restore --list "$safety.tmp" > /dev/null; then
@@ -182,6 +184,11 @@ rm -f ${m})`;
 }
 
 export async function pgStageRestore(ctx: DeployContext, id: string): Promise<StepOutcome & { id: string }> {
+  if (ctx.settings.database.external)
+    throw new DeployError(
+      'mode restore puts dumps back into the local PostgreSQL only; nothing was changed',
+      'For an external database-url, download the dump (download-backup) and restore it with pg_restore into a new database of your managed server, then point the app at it.'
+    );
   const bad = id === 'latest' ? undefined : backupIdProblem(id);
   if (bad) throw new DeployError(`backup ${bad}`, 'mode backups lists the backups on the server.');
   const res = await ctx.remote.script(pgStageScript(ctx, id), { sudo: true, timeoutMs: 60 * 60_000 });
@@ -198,6 +205,9 @@ export async function pgStageRestore(ctx: DeployContext, id: string): Promise<St
   const f = parseFacts(res.stdout);
   return { id: f.id ?? id, detail: `${f.id} (${f.size} bytes) restored into a fresh database` };
 }
+
+/** Milliseconds between two date +%s%N stamps of a script. */
+const ms = (from?: string, to?: string): number => Math.round((Number(to ?? 0) - Number(from ?? 0)) / 1e6);
 
 export async function pgSwapDatabase(
   ctx: DeployContext,
@@ -218,7 +228,7 @@ export async function pgSwapDatabase(
     safety: f.safety ?? '',
     current: f.current ?? '',
     stoppedAt: Number(f.stopped_ns ?? 0) / 1e6,
-    detail: `swapped in; the database before: ${f.safety}`
+    detail: `swapped in (service stopped ${ms(f.stopped_ns, f.swapped_ns)} ms, started in ${ms(f.swapped_ns, f.started_ns)} ms); the database before: ${f.safety}`
   };
 }
 
