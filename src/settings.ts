@@ -14,6 +14,7 @@ import { parseOperateSettings, type OperateSettings } from './settings/operate.j
 import { parseRemoveSettings, type RemoveSettings } from './settings/remove.js';
 import { REDIS_URL } from './provision/services.js';
 import { parseProcessSettings, type ProcessSettings } from './settings/processes.js';
+import { parseDatabaseSettings, type DatabaseSettings } from './settings/database.js';
 
 /**
  * Every input is parsed here, once, into a typed Settings object. Nothing below this module reads
@@ -31,6 +32,7 @@ export type { DeploySettings } from './settings/deploy.js';
 export type { GunicornSettings } from './settings/gunicorn.js';
 export type { ProvisionSettings, StaticMap } from './settings/provision.js';
 export type { FleetSettings } from './settings/fleet.js';
+export { appEnv, databaseUrlSecrets, type DatabaseSettings, type PgUrl } from './settings/database.js';
 export type { GithubSettings } from './settings/github.js';
 export { inputSecrets } from './settings/env.js';
 export { parseDuration, splitList, type InputReader, type Inputs, type Problems } from './settings/inputs.js';
@@ -45,6 +47,8 @@ export interface Settings {
   ssh: SshSettings;
   app: AppSettings;
   deploy: DeploySettings;
+  /** sqlite (sqlite-db) or postgres: what provision sets up, backups and verify check. */
+  database: DatabaseSettings;
   provision: ProvisionSettings;
   tls: TlsSettings;
   run: RunSettings;
@@ -90,6 +94,7 @@ export function parseSettings(readInput: InputReader): Settings {
     ssh,
     app,
     deploy,
+    database: parseDatabaseSettings(read, problems, app.name, deploy.sqliteDb),
     provision,
     tls: parseTlsSettings(read, problems, provision.serverName.split(' ')),
     run: parseRunSettings(read, problems, mode),

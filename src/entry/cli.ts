@@ -71,6 +71,13 @@ export async function cli(argv: string[]): Promise<number> {
     process.stderr.write(`one mode at most, got: ${parsed.positionals.join(' ')}\n`);
     return 2;
   }
+  // A secret in argv is readable by every local user (ps, /proc) and kept by shell history.
+  if (typeof values['database-url'] === 'string') {
+    process.stderr.write(
+      `--database-url is refused: a command line is visible to every user of this machine. Set ${envName('database-url')} instead (nothing was changed on any server).\n`
+    );
+    return 2;
+  }
   const fileInputs: Record<string, string> = {};
   for (const [flag, input] of [
     ['private-key-file', 'private-key'],

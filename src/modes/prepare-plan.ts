@@ -146,7 +146,8 @@ export const PREPARE_PLAN: readonly PlanStep<Preparing>[] = [
     after: async (p) => {
       // What the migration left: a rollback may put the backup back only if nothing wrote since.
       const d = p.ctx.settings.deploy;
-      if (d.preActivate && d.sqliteDb && p.ctx.facts.backup) p.migrated = await fingerprintDatabase(p.ctx);
+      if (d.preActivate && (d.sqliteDb || p.ctx.settings.database.kind === 'postgres') && p.ctx.facts.backup)
+        p.migrated = await fingerprintDatabase(p.ctx);
     }
   },
   {

@@ -6,6 +6,7 @@ import { deployContext } from '../deploy/context.js';
 import { ensurePackages } from '../provision/packages.js';
 import { ensureUser } from '../provision/user.js';
 import { importDatabase } from '../provision/import-database.js';
+import { ensurePostgres } from '../provision/postgres.js';
 import { ensureNginx } from '../provision/nginx.js';
 import { ensureTls } from '../provision/tls.js';
 import { ensureLogrotate } from '../provision/logrotate.js';
@@ -57,6 +58,7 @@ export const provisionMode: ModeStrategy = {
       if (!dry) lock = await lockStep(ctx);
       await track('user', () => ensureUser(ctx));
       await track('services', () => ensureServices(ctx));
+      await track('postgresql', () => ensurePostgres(ctx));
       await track('import-database', () => importDatabase(ctx));
       await track('nginx', () => ensureNginx(ctx));
       await track('logrotate', () => ensureLogrotate(ctx));

@@ -51,14 +51,17 @@ fi
  * What provision installs for these settings: the base, apt-packages, certbot for tls: acme (openssl
  * reads the certificates, for tls: files too), nftables for the firewall.
  */
-export function provisionPackages(settings: Pick<Settings, 'provision' | 'tls'>): string[] {
+export function provisionPackages(settings: Pick<Settings, 'provision' | 'tls' | 'database'>): string[] {
   const pr = settings.provision;
+  const db = settings.database;
   const tls = settings.tls.mode;
   return packageList([
     ...pr.aptPackages,
     ...(tls === 'acme' ? ['certbot', 'openssl'] : tls === 'files' ? ['openssl'] : []),
     ...(pr.edge.firewall ? ['nftables'] : []),
-    ...servicePackages(pr.services)
+    ...servicePackages(pr.services),
+    // database: postgres: the server itself, or only pg_dump/pg_restore for an external one.
+    ...(db.kind === 'postgres' ? [db.external ? 'postgresql-client' : 'postgresql'] : [])
   ]);
 }
 

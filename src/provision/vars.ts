@@ -1,3 +1,4 @@
+import { appEnv } from '../settings.js';
 import type { DeployContext } from '../deploy/context.js';
 import { templateVars, type TemplateVars } from '../render.js';
 import { gunicornInput } from '../render/gunicorn-vars.js';
@@ -13,7 +14,7 @@ export function provisionVars(ctx: DeployContext): TemplateVars {
     layout: ctx.paths,
     wsgiApp: d.wsgiApp,
     ...gunicornInput(d.gunicorn),
-    env: d.env,
+    env: appEnv(d.env, ctx.settings.database),
     healthPath: d.healthPath,
     serverName: pr.serverName,
     healthHost: d.healthHost || undefined,

@@ -5,6 +5,7 @@ import { DeployError, type StepOutcome } from '../steps/step.js';
 import { timerUnits } from './timers.js';
 import { healthHost } from '../deploy/health.js';
 import { appRunCommand } from '../deploy/app-run.js';
+import { pgVerifyLines } from './pg-verify.js';
 
 /** The checklist, in the order it is printed; also the summary's columns. */
 export const VERIFY_KEYS = [
@@ -18,6 +19,7 @@ export const VERIFY_KEYS = [
   'tls',
   'logrotate',
   'database',
+  'database-backup',
   'timers',
   'disk-free',
   'memory'
@@ -132,8 +134,10 @@ if [ ! -f "$lr" ]; then r logrotate red "no $lr";
 elif out=$(logrotate -d "$lr" 2>&1) && ! echo "$out" | grep -qi '^error'; then
   n=$(ls ${q(p.logDir)}/*.log 2>/dev/null | wc -l); r logrotate ok "logrotate -d clean, $n log files in ${p.logDir}"
 else r logrotate red "logrotate -d: $(echo "$out" | grep -i error | head -n 1)"; fi
+${ctx.settings.database.kind === 'postgres' ? pgVerifyLines(ctx) : ''}
 db=${q(db)}
-if [ -z "$db" ]; then r database n/a "no sqlite-db set";
+if [ "${ctx.settings.database.kind}" = postgres ]; then :
+elif [ -z "$db" ]; then r database n/a "no sqlite-db set";
 elif [ ! -f "$db" ]; then r database red "no database at $db";
 else ic=$(runuser -u ${q(p.user)} -- sqlite3 -readonly "$db" 'PRAGMA integrity_check' 2>&1 | head -n 3)
   if [ "$ic" = ok ]; then r database ok "integrity ok, $(stat -c %s "$db") bytes"; else r database red "integrity_check: $ic"; fi

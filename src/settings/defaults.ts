@@ -29,6 +29,8 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'health-timeout': '30s',
   'keep-releases': '5',
   'backups-keep': '10',
+  database: 'sqlite',
+  'database-backup': 'migrations',
   'stop-timeout': '30s',
   'process-settle': '3s',
   'lock-timeout': '5m',

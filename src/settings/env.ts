@@ -1,6 +1,7 @@
 import { TLS_SECRET_INPUTS } from '../provision/tls-settings.js';
 import { databaseEnvProblem, envProblems, ENV_KEY, type EnvVar } from '../rules.js';
 import type { Inputs, InputReader, Problems } from './inputs.js';
+import { DATABASE_SECRET_INPUTS, databaseUrlSecrets } from './database.js';
 
 /**
  * The `env` input's KEY=VALUE lines as given: comments and blank lines left out, values verbatim
@@ -33,7 +34,14 @@ export function parseEnv(read: Inputs, problems: Problems): EnvVar[] {
 }
 
 /** Inputs whose values are secret as a whole (env values are, one by one). */
-const SECRET_INPUTS = ['private-key', 'passphrase', 'jump-private-key', 'github-token', ...TLS_SECRET_INPUTS];
+const SECRET_INPUTS = [
+  'private-key',
+  'passphrase',
+  'jump-private-key',
+  'github-token',
+  ...TLS_SECRET_INPUTS,
+  ...DATABASE_SECRET_INPUTS
+];
 
 /**
  * Every value to mask, straight from the inputs: registered before the inputs are even parsed, so
@@ -48,6 +56,7 @@ export function inputSecrets(read: InputReader): string[] {
     out.push(v);
     for (const line of v.split(/\r?\n/)) if (line.trim().length >= 8 && line !== v) out.push(line);
   }
+  out.push(...databaseUrlSecrets(read('database-url')));
   // Commented-out lines too: a secret there is still a secret.
   for (const line of read('env').split(/\r?\n/)) {
     const value = line.slice(line.indexOf('=') + 1);

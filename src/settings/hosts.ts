@@ -2,6 +2,7 @@ import type { Logger } from '../log.js';
 import type { SshTarget } from '../ssh/types.js';
 import type { Settings } from '../settings.js';
 import type { HostSpec } from './ssh.js';
+import { databaseUrlSecrets } from './database.js';
 
 /** What the engine connects to for one host: the settings' SSH and jump parts, nothing else. */
 export function targetFor(settings: Settings, host: HostSpec): SshTarget {
@@ -58,5 +59,6 @@ export function secretValues(settings: Settings): string[] {
   if (settings.tls.key)
     out.push(settings.tls.key, ...settings.tls.key.split('\n').filter((l) => l.trim().length >= 8));
   if (settings.provision.edge.alertWebhook) out.push(settings.provision.edge.alertWebhook);
+  out.push(...databaseUrlSecrets(settings.database.url));
   return out;
 }

@@ -4,6 +4,7 @@ import { parseFacts, runScript } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
 import type { StepOutcome } from './step.js';
 import type { QueuedRequest } from '../ssh/types.js';
+import { pgBackup, pgBackupRequest } from './pg-backup.js';
 
 /**
  * SQLite's online backup, never cp: a copy of a live (WAL) database can be corrupt or miss
@@ -41,11 +42,13 @@ const BACKUP_TIMEOUT_MS = 30 * 60_000;
 
 /** The backup as a request to queue (none without sqlite-db); backupDatabase then takes its answer. */
 export function backupRequest(ctx: DeployContext, release: string): QueuedRequest[] {
+  if (ctx.settings.database.kind === 'postgres') return pgBackupRequest(ctx, release);
   if (!ctx.settings.deploy.sqliteDb) return [];
   return [{ text: backupScript(ctx, release), opts: { sudo: true, timeoutMs: BACKUP_TIMEOUT_MS } }];
 }
 
 export async function backupDatabase(ctx: DeployContext, release: string): Promise<StepOutcome> {
+  if (ctx.settings.database.kind === 'postgres') return pgBackup(ctx, release);
   if (!ctx.settings.deploy.sqliteDb) return { changed: false, detail: 'no sqlite-db set' };
   const res = await runScript(ctx, 'backing up the database', backupScript(ctx, release), {
     timeoutMs: BACKUP_TIMEOUT_MS,

@@ -63,7 +63,7 @@ export const STEPS = {
   backup: {
     modes: ['deploy', 'remove'],
     section: 'build',
-    what: 'an online backup of the SQLite database, checked'
+    what: "an online backup of the SQLite database (or a pg_dump of PostgreSQL's), checked"
   },
   'download backup': {
     modes: ['deploy', 'backups'],
@@ -154,6 +154,11 @@ export const STEPS = {
     modes: ['provision'],
     section: 'provision',
     what: "the app's users and folders"
+  },
+  postgresql: {
+    modes: ['provision'],
+    section: 'provision',
+    what: "with database: postgres: the cluster running, the app's role (peer authentication), its database, the daily pg_dump timer"
   },
   'import-database': {
     modes: ['provision'],

@@ -1,3 +1,4 @@
+import { appEnv } from '../settings.js';
 import * as path from 'node:path';
 import type { DeployContext } from '../deploy/context.js';
 import { parseFacts, runScript } from '../deploy/context.js';
@@ -26,7 +27,7 @@ export function appFiles(ctx: DeployContext, cores: number): ServerFile[] {
     workers: d.workers === 'auto' ? 2 * cores + 1 : d.workers,
     preloadLibraries: d.preloadLibraries,
     ...gunicornInput(d.gunicorn),
-    env: d.env,
+    env: appEnv(d.env, ctx.settings.database),
     healthPath: d.healthPath
   });
   const f = renderAppUnits(vars);

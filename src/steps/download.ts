@@ -9,6 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import type { DeployContext } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
 import type { BackupEntry } from './restore.js';
+import { localDumpCheck } from './pg-backups.js';
 import { DeployError, type StepOutcome } from './step.js';
 
 const run = promisify(execFile);
@@ -116,10 +117,11 @@ export async function downloadBackup(
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }
-  } else check = await localIntegrity(file);
+  } else if (backup.id.endsWith('.dump')) check = await localDumpCheck(file);
+  else check = await localIntegrity(file);
   if (check !== 'ok') {
     throw new DeployError(
-      `the downloaded ${backup.id} fails PRAGMA integrity_check on the runner: ${check.slice(0, 300)}`,
+      `the downloaded ${backup.id} fails ${backup.id.endsWith('.dump') ? 'its check' : 'PRAGMA integrity_check'} on the runner: ${check.slice(0, 300)}`,
       "The file is kept for inspection; the server's own copy is unchanged."
     );
   }

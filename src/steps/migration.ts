@@ -6,6 +6,7 @@ import { verifyRelease } from './verify.js';
 import { recordHistory } from './history.js';
 import { ChangedSinceError, cleanupCommand, putBackSafety, stageRestore, swapDatabase } from './restore.js';
 import { errorMessage, step, type StepOutcome } from './step.js';
+import { pgFingerprint } from './pg-restore.js';
 import type { StepName } from './catalog.js';
 
 /**
@@ -13,6 +14,7 @@ import type { StepName } from './catalog.js';
  * no -wal/-shm file ends up root's. Two equal hashes: no write happened in between.
  */
 export async function fingerprintDatabase(ctx: DeployContext): Promise<string> {
+  if (ctx.settings.database.kind === 'postgres') return pgFingerprint(ctx);
   const q = shQuote;
   const db = `${ctx.paths.shared}/${ctx.settings.deploy.sqliteDb}`;
   const res = await ctx.remote.script(
@@ -26,7 +28,12 @@ export async function fingerprintDatabase(ctx: DeployContext): Promise<string> {
 /** The command that puts the pre-deploy database back, for a human to run. */
 export function restoreCommand(ctx: DeployContext, backupId: string): string {
   const host = ctx.settings.hosts.length > 1 ? ctx.label : ctx.settings.hosts.map((h) => h.host)[0];
-  return `gunicorn-deploy restore --host ${shQuote(host ?? ctx.label)} --app-name ${shQuote(ctx.paths.app)} --backup ${shQuote(backupId)} (in a workflow: mode: restore, backup: ${backupId})`;
+  const db = ctx.settings.database;
+  const pg =
+    db.kind === 'postgres'
+      ? ` --database postgres${db.name !== ctx.paths.app && !db.external ? ` --database-name ${db.name}` : ''}`
+      : '';
+  return `gunicorn-deploy restore --host ${shQuote(host ?? ctx.label)} --app-name ${shQuote(ctx.paths.app)}${pg} --backup ${shQuote(backupId)} (in a workflow: mode: restore, backup: ${backupId})`;
 }
 
 /**

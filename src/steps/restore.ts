@@ -4,6 +4,11 @@ import { parseFacts, runScript } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
 import { backupIdProblem } from '../rules.js';
 import { DeployError, type StepOutcome } from './step.js';
+import { pgCleanupCommand, pgPutBackScript, pgStageRestore, pgSwapDatabase } from './pg-restore.js';
+import { pgListScript } from './pg-backups.js';
+
+/** database: postgres: the PostgreSQL steps in pg-*.ts instead of SQLite's below. */
+const isPg = (ctx: DeployContext): boolean => ctx.settings.database.kind === 'postgres';
 
 /** Exit codes the restore scripts use to say why they refused. */
 export const NOT_FOUND = 7;
@@ -68,6 +73,7 @@ for d in ${dirs}; do [ -f "$d"/${q(id)} ] && { file="$d"/${q(id)}; break; }; don
  * Read-only: each file is checked as a copy in a private folder (a .gz is unpacked there first).
  */
 export function listScript(ctx: DeployContext): string {
+  if (isPg(ctx)) return pgListScript(ctx);
   const q = shQuote;
   return `
 shopt -s nullglob
@@ -86,7 +92,7 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** Parses listScript's lines; names the server printed that are not plain ids are left out. */
 export function parseBackups(ctx: DeployContext, stdout: string): BackupEntry[] {
-  const base = dbBase(ctx);
+  const base = isPg(ctx) ? ctx.settings.database.name : dbBase(ctx);
   const out: BackupEntry[] = [];
   for (const line of stdout.split('\n')) {
     const [tag, id, mtime, size, sha, ...rest] = line.split('\t');
@@ -94,7 +100,9 @@ export function parseBackups(ctx: DeployContext, stdout: string): BackupEntry[] 
     let takenBy = 'unknown';
     if (id.endsWith('.db.gz')) takenBy = 'daily timer';
     else if (id.startsWith(`${base}-safety-`)) takenBy = 'restore (safety copy)';
-    else if (id.startsWith(`${base}-`)) takenBy = `deploy of ${id.slice(base.length + 1, -'.db'.length)}`;
+    else if (id.startsWith(`${base}-daily-`)) takenBy = 'daily timer';
+    else if (id.startsWith(`${base}-`))
+      takenBy = `deploy of ${id.slice(base.length + 1).replace(/\.(db|dump)$/, '')}`;
     out.push({
       id,
       time: new Date(Number(mtime) * 1000).toISOString().replace(/\.000Z$/, 'Z'),
@@ -114,6 +122,7 @@ export async function listBackups(ctx: DeployContext): Promise<BackupEntry[]> {
 }
 
 export function requireDatabase(ctx: DeployContext, mode: string): void {
+  if (isPg(ctx)) return;
   if (!ctx.settings.deploy.sqliteDb) {
     throw new DeployError(
       `mode ${mode} needs sqlite-db: the database file (relative to ${ctx.paths.shared}) the backups are of`,
@@ -217,6 +226,7 @@ export class ChangedSinceError extends DeployError {}
 
 /** Puts the safety copy back after the restored database failed the health proof. */
 export function putBackScript(ctx: DeployContext): string {
+  if (isPg(ctx)) return pgPutBackScript(ctx);
   const q = shQuote;
   const p = ctx.paths;
   const svc = q(p.units.service.name);
@@ -235,10 +245,12 @@ systemctl start ${svc}
 }
 
 export function cleanupCommand(ctx: DeployContext): string {
+  if (isPg(ctx)) return pgCleanupCommand(ctx);
   return `rm -rf -- ${shQuote(`${ctx.paths.shared}/.gd-restore`)}`;
 }
 
 export async function stageRestore(ctx: DeployContext, id: string): Promise<StepOutcome & { id: string }> {
+  if (isPg(ctx)) return pgStageRestore(ctx, id);
   const bad = id === 'latest' ? undefined : backupIdProblem(id);
   if (bad) throw new DeployError(`backup ${bad}`, 'mode backups lists the backups on the server.');
   const res = await ctx.remote.script(stageScript(ctx, id), { sudo: true, timeoutMs: 30 * 60_000 });
@@ -260,6 +272,7 @@ export async function swapDatabase(
   ctx: DeployContext,
   expectFingerprint?: string
 ): Promise<StepOutcome & { safety: string; current: string; stoppedAt: number }> {
+  if (isPg(ctx)) return pgSwapDatabase(ctx, expectFingerprint);
   const res = await ctx.remote.script(swapScript(ctx, expectFingerprint), {
     sudo: true,
     timeoutMs: 30 * 60_000

@@ -1,13 +1,17 @@
-"""A tiny Django project for gunicorn-deploy: SQLite in shared/data, static files collected by `build`.
+"""A tiny Django project for gunicorn-deploy: SQLite in shared/data (or PostgreSQL), static files collected by `build`.
 
 Environment (the deploy's `env` input, written to /etc/APP/env):
   DJANGO_SECRET_KEY     required in production
   DJANGO_DEBUG          1 for debug (never in production; mode verify flags it)
   DJANGO_ALLOWED_HOSTS  comma-separated host names (the health check's Host included)
+  DATABASE_URL          postgresql:///NAME (the deploy's `database: postgres` writes it: the local
+                        server's unix socket, peer authentication, no password) or
+                        postgresql://USER:PASSWORD@HOST:PORT/NAME; unset: SQLite in shared/data
 """
 
 import os
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -61,6 +65,19 @@ DATABASES = {
         "OPTIONS": {"timeout": 10},
     }
 }
+
+_url = os.environ.get("DATABASE_URL", "")
+if _url.startswith(("postgres://", "postgresql://")):
+    _u = urlsplit(_url)
+    DATABASES["default"] = {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(_u.path.lstrip("/")),
+        # Empty: libpq's defaults, the unix socket and the process's own user (peer authentication).
+        "USER": unquote(_u.username or ""),
+        "PASSWORD": unquote(_u.password or ""),
+        "HOST": _u.hostname or "",
+        "PORT": str(_u.port or ""),
+    }
 
 # collectstatic (the deploy's `build`) writes here, in the release; nginx serves it (`static`).
 STATIC_URL = "/static/"

@@ -7,4 +7,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("health", views.health),
     path("notes/", views.notes),
+    path("notes/write", views.write),
 ]

@@ -28,3 +28,10 @@ def health(request):
 
 def notes(request):
     return JsonResponse({"notes": [n.text for n in Note.objects.order_by("id")], "release": RELEASE})
+
+
+def write(request):
+    # A write endpoint for load loops (the deploy tool's restore tests drive it with plain GETs);
+    # a real form would POST with Django's CSRF protection.
+    note = Note.objects.create(text=request.GET.get("text", "")[:200])
+    return JsonResponse({"id": note.id}, status=201)
