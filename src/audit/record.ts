@@ -3,7 +3,7 @@ import { shQuote } from '../ssh/quote.js';
 import { historyCommand } from '../steps/history.js';
 import { errorMessage } from '../steps/step.js';
 import type { ModeStrategy } from '../modes/types.js';
-import { deployContext } from '../modes/deploy-mode.js';
+import { deployContext } from '../deploy/context.js';
 
 /**
  * The audit line of a run that writes no history of its own (provision, run, maintenance): one

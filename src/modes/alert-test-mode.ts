@@ -1,5 +1,5 @@
 import type { ModeStrategy } from './types.js';
-import { deployContext } from './deploy-mode.js';
+import { deployContext } from '../deploy/context.js';
 import { runScript } from '../deploy/context.js';
 import { ALERT_SCRIPT } from '../provision/alerts.js';
 import { shQuote } from '../ssh/quote.js';

@@ -3,7 +3,7 @@ import type { ModeStrategy } from './types.js';
 import { logsScript } from '../status/logs-script.js';
 import { CancelledError } from '../cancel.js';
 import { DeployError, step } from '../steps/step.js';
-import { deployContext } from './deploy-mode.js';
+import { deployContext } from '../deploy/context.js';
 
 /** How long logs --follow may run: a day, then the server ends it (a forgotten terminal). */
 const FOLLOW_MS = 24 * 3_600_000;

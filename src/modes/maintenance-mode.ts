@@ -7,7 +7,7 @@ import { healthPathProblem } from '../rules.js';
 import { maintenanceScript, NGINX_REFUSED, NO_INCLUDE } from '../maintenance/script.js';
 import { PLAIN_PAGE } from '../maintenance/nginx.js';
 import { DeployError, step } from '../steps/step.js';
-import { deployContext } from './deploy-mode.js';
+import { deployContext } from '../deploy/context.js';
 
 /** A page larger than this is not a maintenance page (and would travel in every 503). */
 const MAX_PAGE_BYTES = 512 * 1024;

@@ -7,7 +7,7 @@ import { step, type StepOutcome } from '../steps/step.js';
 import type { StepName } from '../steps/catalog.js';
 import { rebuildFirewall } from '../provision/firewall.js';
 import { appPresent, removeApp, removeFiles } from '../provision/remove.js';
-import { deployContext } from './deploy-mode.js';
+import { deployContext } from '../deploy/context.js';
 
 /**
  * Takes one app off a server and leaves the others serving: a final database backup (when the data

@@ -4,7 +4,7 @@ import { statusScript } from '../status/script.js';
 import { statusFacts, unhealthyReason } from '../status/facts.js';
 import { historyRows, HISTORY_HEADER } from '../status/history-table.js';
 import { DeployError, step } from '../steps/step.js';
-import { deployContext } from './deploy-mode.js';
+import { deployContext } from '../deploy/context.js';
 
 /** The summary's columns; the full list of each server is its own table in the log. */
 export const STATUS_KEYS = ['release', 'state', 'since', 'actor', 'commit', 'workers', 'busy', 'health'];
