@@ -138,3 +138,18 @@ describe('Gunicorn settings inputs', () => {
     expect(problems({ threads: '1' })).toEqual([]);
   });
 });
+
+describe('the worker class is remembered with the deploy', () => {
+  test('written, and read back only for a run that does not give it', async () => {
+    const { rememberedOf, withRemembered } = await import('../../src/deploy/remembered.js');
+    const deployed = parseSettings(reader({ 'worker-class': 'uvicorn' }));
+    const json = JSON.stringify(rememberedOf(deployed));
+    expect(JSON.parse(json)['worker-class']).toBe('uvicorn');
+    expect(withRemembered(parseSettings(reader({})), json).deploy.gunicorn.workerClass).toBe('uvicorn');
+    const given = parseSettings(reader({ 'worker-class': 'gthread' }));
+    expect(withRemembered(given, json).deploy.gunicorn.workerClass).toBe('gthread');
+    // A value that is not a worker class is ignored.
+    const bad = JSON.stringify({ 'worker-class': 'gevent' });
+    expect(withRemembered(parseSettings(reader({})), bad).deploy.gunicorn.workerClass).toBe('sync');
+  });
+});
