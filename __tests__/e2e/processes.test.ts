@@ -135,3 +135,47 @@ test('a Procfile worker deploys, moves to each new release (warm shutdown), goes
   const w6 = await unitProcess('shop-worker@1.service');
   expect(w6).toMatchObject({ cwd: `/srv/shop/releases/${r4}`, state: 'active' });
 }, 900_000);
+
+test('Celery (Debian python3-celery, Redis broker): worker and beat as two processes, ticking in the new release', async () => {
+  const celery = await appCopy();
+  await writeFile(
+    path.join(celery, 'celeryapp.py'),
+    `import os
+
+from celery import Celery
+
+app = Celery("celeryapp", broker=os.environ["REDIS_URL"])
+app.conf.broker_connection_retry_on_startup = True
+app.conf.beat_schedule = {"tick": {"task": "celeryapp.tick", "schedule": 1.0}}
+
+
+@app.task
+def tick():
+    with open("/srv/shop/shared/instance/ticks", "a") as f:
+        f.write(os.getcwd() + "\\n")
+`
+  );
+  await writeFile(
+    path.join(celery, 'Procfile'),
+    [
+      'web: gunicorn app:app',
+      'worker: python -m celery -A celeryapp worker --loglevel=info --concurrency=1',
+      'beat: python -m celery -A celeryapp beat --loglevel=info --schedule /srv/shop/shared/instance/celerybeat-schedule',
+      ''
+    ].join('\n')
+  );
+  const { report } = await deploy(server, celery, REDIS);
+  expect(report.error).toBeUndefined();
+  const release = report.hosts[0]!.facts.release!;
+  expect(report.hosts[0]!.facts.processes).toBe(
+    `worker x1 @ ${release} running, beat x1 @ ${release} running`
+  );
+  for (const unit of ['shop-worker@1.service', 'shop-beat@1.service'])
+    expect(await unitProcess(unit)).toMatchObject({ cwd: `/srv/shop/releases/${release}`, state: 'active' });
+  // beat schedules a task every second; the worker runs it, in the release.
+  const ticks = await onServer(
+    server,
+    `for i in $(seq 100); do grep -qx /srv/shop/releases/${release} /srv/shop/shared/instance/ticks 2>/dev/null && break; sleep 0.2; done; grep -cx /srv/shop/releases/${release} /srv/shop/shared/instance/ticks || true`
+  );
+  expect(Number(ticks)).toBeGreaterThan(0);
+}, 300_000);

@@ -1,8 +1,9 @@
-import { writeFile } from 'node:fs/promises';
+import { cp, mkdtemp } from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SandboxServer } from '../../src/sandbox/index.js';
 import { bootServer, stopServer } from '../support/servers.js';
-import { appCopy, deploy, onServer } from '../support/deploy.js';
+import { deploy, onServer } from '../support/deploy.js';
 
 // services: redis: provision starts Debian's redis-server (installed but disabled in the image) on
 // a unix socket only; the app's RQ worker, from its Procfile, reaches it through REDIS_URL.
@@ -11,22 +12,16 @@ let app: string;
 
 beforeAll(async () => {
   server = await bootServer();
-  app = await appCopy();
-  await writeFile(
-    path.join(app, 'tasks.py'),
-    'import os\n\n\ndef hello(path):\n    with open(path, "w") as f:\n        f.write(os.getcwd())\n'
-  );
-  await writeFile(
-    path.join(app, 'Procfile'),
-    'web: gunicorn app:app\nworker: rq worker --url "$REDIS_URL" jobs\n'
-  );
+  // examples/flask-worker: its Procfile has the web and an RQ worker; /health pings Redis.
+  app = await mkdtemp(path.join(os.tmpdir(), 'gd-worker-'));
+  await cp(path.resolve('examples/flask-worker'), app, { recursive: true });
 }, 300_000);
 afterAll(async () => {
   if (server) await stopServer(server);
 });
 
 test('provision with services: redis: a socket the app reaches, no TCP port, REDIS_URL in the env; idempotent', async () => {
-  const inputs = { mode: 'provision', services: 'redis', 'health-interval': '30s' };
+  const inputs = { mode: 'provision', services: 'redis', 'health-interval': '30s', 'sqlite-db': '' };
   const { report } = await deploy(server, app, inputs);
   expect(report.error).toBeUndefined();
   const steps = Object.fromEntries(report.hosts[0]!.steps.map((s) => [s.name, s]));
@@ -52,18 +47,19 @@ test('provision with services: redis: a socket the app reaches, no TCP port, RED
   expect(await onServer(server, 'grep ^REDIS_URL= /etc/shop/env')).toBe(
     'REDIS_URL="unix:///run/redis/redis-server.sock?db=0"\n'
   );
-  // The worker takes a job through the socket.
-  await onServer(
-    server,
-    `cd /tmp && setpriv --reuid=shop --regid=shop --init-groups python3 -c "from redis import Redis; from rq import Queue; Queue('jobs', connection=Redis(unix_socket_path='/run/redis/redis-server.sock')).enqueue('tasks.hello', '/srv/shop/shared/instance/hello')"`
-  );
+  // The web queues a job through the socket; the worker runs it in the release.
   const release = report.hosts[0]!.facts.release!;
+  const queued = await onServer(
+    server,
+    `curl -sS -X POST -H 'Content-Type: application/json' -d '{"name": "hello", "value": "hi"}' --unix-socket /run/shop/gunicorn.sock http://localhost/jobs`
+  );
+  const id = (JSON.parse(queued) as { id: string }).id;
   expect(
     await onServer(
       server,
-      'for i in $(seq 50); do [ -f /srv/shop/shared/instance/hello ] && break; sleep 0.2; done; cat /srv/shop/shared/instance/hello'
+      `for i in $(seq 50); do curl -sS --unix-socket /run/shop/gunicorn.sock http://localhost/jobs/${id} | grep -q finished && break; sleep 0.2; done; cat /srv/shop/shared/instance/jobs/hello`
     )
-  ).toBe(`/srv/shop/releases/${release}`);
+  ).toBe(`hi ${release}\n`);
   // A second run changes nothing of Redis.
   const again = await deploy(server, app, inputs);
   expect(again.report.error).toBeUndefined();

@@ -83,7 +83,8 @@ describe('provision settings', () => {
       importDatabase: '',
       importDatabaseForce: false,
       dryRun: false,
-      edge: { firewall: false, firewallAllow: [], alertWebhook: '' }
+      edge: { firewall: false, firewallAllow: [], alertWebhook: '' },
+      services: []
     });
   });
 

@@ -47,7 +47,7 @@ test('Redis gets no TCP port, a socket for group redis, and the app user in that
   const s = settings({ services: 'redis' });
   const ctx = { settings: s, paths: appLayout(s) } as unknown as DeployContext;
   const script = servicesScript(ctx);
-  expect(script).toContain('include /etc/redis/gunicorn-deploy.conf');
+  expect(script).toContain('include /etc/gunicorn-deploy/redis.conf');
   expect(script).toContain("usermod -aG redis 'shop'");
   expect(script).toMatch(/redis-cli -s '\/run\/redis\/redis-server\.sock' ping/);
   expect(servicesScript({ settings: settings({}), paths: appLayout(s) } as unknown as DeployContext)).toBe(

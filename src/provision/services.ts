@@ -12,7 +12,8 @@ export type Service = (typeof SERVICES)[number];
 export const REDIS_SOCKET = '/run/redis/redis-server.sock';
 export const REDIS_URL = `unix://${REDIS_SOCKET}?db=0`;
 const REDIS_CONF = '/etc/redis/redis.conf';
-const REDIS_OURS = '/etc/redis/gunicorn-deploy.conf';
+// Outside /etc/redis, which the redis user may write: root writes only in a folder of its own.
+const REDIS_OURS = '/etc/gunicorn-deploy/redis.conf';
 
 /** The Debian packages `services` needs. */
 export function servicePackages(services: readonly Service[]): string[] {
@@ -49,7 +50,8 @@ export function servicesScript(ctx: DeployContext): string {
 ${writeFilesScript([redisFile()])}
 if ! grep -qxF ${q(`include ${REDIS_OURS}`)} ${q(REDIS_CONF)}; then
   mark redis.conf
-  act sh -c ${q(`printf '\\ninclude %s\\n' ${REDIS_OURS} >> ${REDIS_CONF}`)}
+  # As the redis user, who owns the file: a link planted there cannot make root write elsewhere.
+  act setpriv --reuid=redis --regid=redis --clear-groups -- sh -c ${q(`printf '\\ninclude %s\\n' ${REDIS_OURS} >> ${REDIS_CONF}`)}
 fi
 if ! id -nG ${u} 2>/dev/null | tr ' ' '\\n' | grep -qx redis; then mark group-redis; act usermod -aG redis ${u}; fi
 if ! systemctl is-enabled --quiet redis-server 2>/dev/null; then mark redis-enabled; act systemctl enable --quiet redis-server; fi
