@@ -32,6 +32,7 @@ import { prune, sendPruneAhead } from '../steps/prune.js';
 import { historyCommand, recordHistory, SAVED_RELOAD } from '../steps/history.js';
 import { recordCommand, releaseHash, stateCommand } from '../deploy/release-record.js';
 import { rememberCommand } from '../deploy/remembered.js';
+import { useServerSettings } from '../deploy/server-settings.js';
 import { shQuote } from '../ssh/quote.js';
 import { parseFacts } from '../deploy/context.js';
 import { AfterProofError, DeployError, errorMessage, step, type StepOutcome } from '../steps/step.js';
@@ -163,7 +164,8 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
   let up: Uploaded | undefined;
   let migrated = '';
   try {
-    await s('layout', () => layingOut);
+    const laidOut = await s('layout', () => layingOut);
+    useServerSettings(host, ctx, laidOut.server);
     // Resolved here, in the workspace: a problem is the venv step's to report.
     const deps = await venvDependencies(ctx);
     const uploaded = await s('upload', () =>

@@ -14,6 +14,7 @@ import { ensureAlerts } from '../provision/alerts.js';
 import { ensureFirewall } from '../provision/firewall.js';
 import { decideDeploy, runFirstDeploy } from '../provision/first-deploy.js';
 import { lockStep, type HeldLock } from '../steps/lock.js';
+import { rememberServer } from '../deploy/server-settings.js';
 import { VERIFY_KEYS, verifyChecklist } from '../provision/verify.js';
 
 /**
@@ -54,6 +55,7 @@ export const provisionMode: ModeStrategy = {
       await track('user', () => ensureUser(ctx));
       await track('import-database', () => importDatabase(ctx));
       await track('nginx', () => ensureNginx(ctx));
+      await rememberServer(ctx);
       await track('tls', () => ensureTls(ctx));
       await track('logrotate', () => ensureLogrotate(ctx));
       await track('alerts', () => ensureAlerts(ctx));

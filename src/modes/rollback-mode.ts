@@ -8,7 +8,11 @@ import { errorLogTail } from '../steps/rollback.js';
 import { bootCandidate } from '../steps/candidate.js';
 import { recordHistory } from '../steps/history.js';
 import { listStatesCommand, parseStates, stateCommand } from '../deploy/release-record.js';
-import { readRememberedCommand, withRemembered } from '../deploy/remembered.js';
+import {
+  readReleaseSettingsCommand,
+  readRememberedCommand,
+  settingsOfRelease
+} from '../deploy/remembered.js';
 import { DeployError, errorMessage, step, type StepOutcome } from '../steps/step.js';
 import type { StepName } from '../steps/catalog.js';
 import { DEPLOY_KEYS, deployContext } from './deploy-mode.js';
@@ -73,6 +77,7 @@ for r in $(ls -1 ${q(p.releases)}); do
   [ -e ${q(p.releases)}/"$r"/.venv/bin/python ] && echo "venv_$r=$(basename "$(readlink -f ${q(p.releases)}/"$r"/.venv)")"
 done
 ${readRememberedCommand(base)}
+${readReleaseSettingsCommand(base)}
 `,
           { timeoutMs: 30_000 }
         );
@@ -83,10 +88,10 @@ ${readRememberedCommand(base)}
         );
         // A release whose venv is gone cannot start.
         for (const id of states.keys()) if (!venvs.has(id)) states.set(id, 'incomplete');
-        return { facts: f, states, venvs, detail: '' };
+        return { facts: f, states, venvs, stdout: res.stdout, detail: '' };
       });
       const current = found.facts.current ?? '';
-      ctx = { ...base, settings: withRemembered(base.settings, found.facts.remembered) };
+      ctx = base;
       ctx.facts['previous-release'] = current;
       ctx.facts.release = current;
       const pick = rollbackTarget(found.states, current, wanted);
@@ -100,6 +105,8 @@ ${readRememberedCommand(base)}
         );
       }
       const target = pick.target;
+      // The release going back is proven and run with its own settings, not the one it replaces.
+      ctx = { ...base, settings: settingsOfRelease(base, found.stdout, target) };
       ctx.records.at(-1)!.detail = `${current} -> ${target}`;
       const restart = found.facts.current_venv !== found.venvs.get(target);
       // A rollback that did not happen: the run fails, and the history says why.
@@ -136,7 +143,8 @@ ${readRememberedCommand(base)}
         const logs = await errorLogTail(ctx);
         host.setStatus('failed');
         const sw = await s('restore', () => switchRelease(ctx, current, restart));
-        await s('verify restored', () => verifyRelease(ctx, current, sw.oldWorkers));
+        const cur = { ...ctx, settings: settingsOfRelease(base, found.stdout, current) };
+        await s('verify restored', () => verifyRelease(cur, current, sw.oldWorkers));
         ctx.facts.release = current;
         await failed(err);
         throw new DeployError(

@@ -59,8 +59,8 @@ export function verifyChecklistScript(ctx: DeployContext): string {
   const q = shQuote;
   const p = ctx.paths;
   const d = ctx.settings.deploy;
-  const host =
-    ctx.settings.provision.serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost';
+  // The Host of every health request, through nginx too: health-host, else the first server name.
+  const host = healthHost(ctx.settings);
   const db = d.sqliteDb ? `${p.shared}/${d.sqliteDb}` : '';
   // The app's own answer, read from the WSGI object as the service loads it (its user, venv and
   // environment): Flask's app.debug, Django's settings.DEBUG. A health JSON without a debug field
