@@ -40,7 +40,10 @@ export const REMEMBERED: Record<string, Field> = {
   'health-timeout': ['deploy', 'healthTimeoutMs'],
   'smoke-paths': ['deploy', 'smokePaths'],
   'sqlite-db': ['deploy', 'sqliteDb'],
-  'server-name': ['provision', 'serverName']
+  'server-name': ['provision', 'serverName'],
+  'rollback-command': ['deploy', 'rollbackCommand'],
+  // A rollback that fails after the downgrade runs the release's own migrations again.
+  'pre-activate': ['deploy', 'preActivate']
 };
 
 /** A parsed value back as the input's text (what the reader parses again). */

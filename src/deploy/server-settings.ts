@@ -2,6 +2,7 @@ import type { Settings } from '../settings.js';
 import { shQuote } from '../ssh/quote.js';
 import type { DeployContext } from './context.js';
 import { withRemembered } from './remembered.js';
+import { aheadAdvice } from './migration-state.js';
 
 /**
  * The server's own settings, set by provision: the names nginx answers for and the Host health
@@ -60,14 +61,22 @@ export function withServerSettings(
   return kept;
 }
 
-/** Applies the server's settings to a deploy's context (and its host's, for the steps after). */
+/**
+ * What the layout step read of the server, applied to a deploy: the server's settings (to its
+ * context and its host's, for the steps after), and a database still ahead of the code serving
+ * it (a rollback left a migration in it), said before pre-activate meets it.
+ */
 export function useServerSettings(
   host: { settings: Settings },
   ctx: DeployContext,
-  json: string | undefined
+  laidOut: { server?: string; ahead?: string }
 ): void {
   const notes = { info: [] as string[], warnings: [] as string[] };
-  const settings = withServerSettings(ctx, json, notes);
+  const settings = withServerSettings(ctx, laidOut.server, notes);
+  if (laidOut.ahead) {
+    ctx.facts['database-ahead'] = aheadAdvice(ctx, laidOut.ahead);
+    notes.warnings.push(ctx.facts['database-ahead']);
+  }
   host.settings = settings;
   ctx.settings = settings;
   for (const line of notes.info) ctx.logger.info(`${ctx.label}: ${line}`);

@@ -33,6 +33,7 @@ import { historyCommand, recordHistory, SAVED_RELOAD } from '../steps/history.js
 import { recordCommand, releaseHash, stateCommand } from '../deploy/release-record.js';
 import { rememberCommand } from '../deploy/remembered.js';
 import { useServerSettings } from '../deploy/server-settings.js';
+import { recordMigration, schemaVersion } from '../deploy/migration-state.js';
 import { shQuote } from '../ssh/quote.js';
 import { parseFacts } from '../deploy/context.js';
 import { AfterProofError, DeployError, errorMessage, step, type StepOutcome } from '../steps/step.js';
@@ -111,6 +112,8 @@ export interface PreparedRelease {
   restart: boolean;
   /** The database as pre-activate left it (sqlite3 .sha3sum); '' when no migration ran. */
   migrated: string;
+  /** SQLite's schema_version before pre-activate ('' when unknown): did the migration change it? */
+  schema?: string;
   /** The tidy as sent with the switch (its history line written then): tidyRelease takes its answer. */
   tidy?: Tidy;
 }
@@ -163,9 +166,10 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
   const lock = await locking;
   let up: Uploaded | undefined;
   let migrated = '';
+  let schema = '';
   try {
     const laidOut = await s('layout', () => layingOut);
-    useServerSettings(host, ctx, laidOut.server);
+    useServerSettings(host, ctx, laidOut);
     // Resolved here, in the workspace: a problem is the venv step's to report.
     const deps = await venvDependencies(ctx);
     const uploaded = await s('upload', () =>
@@ -209,7 +213,9 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
     await s('check', () =>
       booting ? booting.then((run) => checkedByCandidate(ctx, run)) : checkRelease(ctx, release, staged)
     );
+    if (d.preActivate) schema = await schemaVersion(ctx);
     await s('pre-activate', () => runHook(ctx, 'pre-activate', d.preActivate, release, staged.envFile));
+    if (d.preActivate) await recordMigration(ctx, release, schema);
     // What the migration left: a rollback may put the backup back only if nothing wrote since.
     if (d.preActivate && d.sqliteDb && ctx.facts.backup) migrated = await fingerprintDatabase(ctx);
     // Last before the switch: after the migrations, which the new code may need to answer.
@@ -222,12 +228,13 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
       release,
       staged,
       restart: needsRestart(staged) || venv.hash !== uploaded.previousVenv,
-      migrated
+      migrated,
+      schema
     };
   } catch (err) {
     if (up) await refuseRelease(ctx, up, errorMessage(err));
     if (up && d.preActivate && ctx.records.some((r) => r.name === 'pre-activate'))
-      await afterMigrationRollback(ctx, up.release, migrated);
+      await afterMigrationRollback(ctx, up.release, migrated, schema);
     if (!held) await lock.release();
     if (ctx.signal?.aborted) await noteCancelled(host, ctx, errorMessage(err).split('\n')[0]!);
     throw err;
@@ -338,7 +345,7 @@ export async function activateRelease(host: HostContext, p: PreparedRelease): Pr
       { event: 'deploy', release, status: 'rolled-back', to: back, why: why.split('\n')[0]! },
       stateCommand(ctx, release, 'rolled-back')
     );
-    if (ctx.settings.deploy.preActivate) await afterMigrationRollback(ctx, release, p.migrated);
+    if (ctx.settings.deploy.preActivate) await afterMigrationRollback(ctx, release, p.migrated, p.schema);
     throw new DeployError(
       `release ${release} failed and was rolled back; ${back} is serving and healthy. Why: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`
     );
@@ -403,7 +410,7 @@ const rolling: RollingStrategy<PreparedRelease> = {
       { event: 'rollback', release: back, from: p.release, status: 'rolled-back', why },
       stateCommand(ctx, p.release, 'rolled-back')
     );
-    if (ctx.settings.deploy.preActivate) await afterMigrationRollback(ctx, p.release, p.migrated);
+    if (ctx.settings.deploy.preActivate) await afterMigrationRollback(ctx, p.release, p.migrated, p.schema);
   },
   release: (_host, p) => p.lock.release()
 };

@@ -16,6 +16,14 @@ import {
 import { DeployError, errorMessage, step, type StepOutcome } from '../steps/step.js';
 import type { StepName } from '../steps/catalog.js';
 import { DEPLOY_KEYS, deployContext } from './deploy-mode.js';
+import { parseMigrationState, readMigrationStateCommand } from '../deploy/migration-state.js';
+import {
+  leaveMigration,
+  leavingSettings,
+  leftMigrationCommand,
+  redoMigration,
+  type LeaveMigration
+} from '../steps/rollback-command.js';
 
 /** States a release named by rollback-to may have: it served once. */
 const NAMEABLE = new Set(['live', 'rolled-back']);
@@ -78,6 +86,7 @@ for r in $(ls -1 ${q(p.releases)}); do
 done
 ${readRememberedCommand(base)}
 ${readReleaseSettingsCommand(base)}
+${readMigrationStateCommand(base)}
 `,
           { timeoutMs: 30_000 }
         );
@@ -120,11 +129,20 @@ ${readReleaseSettingsCommand(base)}
           why: errorMessage(err).split('\n')[0]!
         });
       };
+      const leaving = leavingSettings(base, found.stdout, current);
+      let left: LeaveMigration = { ahead: '', undone: false };
+      // The way back after a downgrade that ran: the release kept serving gets its schema again.
+      const redo = async (): Promise<void> => {
+        if (left.undone) await s('redo migration', () => redoMigration(ctx, current, leaving));
+      };
       try {
+        const state = parseMigrationState(found.stdout);
+        left = await s('rollback-command', () => leaveMigration(ctx, state, current, target, leaving));
         await s('candidate', () =>
           bootCandidate(ctx, target, { envFile: p.envFile, gunicornConf: p.gunicornConf })
         );
       } catch (err) {
+        await redo().catch(() => undefined);
         await failed(err);
         throw err;
       }
@@ -137,7 +155,10 @@ ${readReleaseSettingsCommand(base)}
         await recordHistory(
           ctx,
           { event: 'rollback', release: target, previous: current, status: 'rolled-back' },
-          current ? stateCommand(ctx, current, 'rolled-back') : ''
+          [
+            current ? stateCommand(ctx, current, 'rolled-back') : '',
+            leftMigrationCommand(ctx, current, left)
+          ].join('\n')
         );
       } catch (err) {
         const logs = await errorLogTail(ctx);
@@ -145,6 +166,7 @@ ${readReleaseSettingsCommand(base)}
         const sw = await s('restore', () => switchRelease(ctx, current, restart));
         const cur = { ...ctx, settings: settingsOfRelease(base, found.stdout, current) };
         await s('verify restored', () => verifyRelease(cur, current, sw.oldWorkers));
+        await redo();
         ctx.facts.release = current;
         await failed(err);
         throw new DeployError(

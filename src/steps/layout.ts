@@ -5,6 +5,7 @@ import type { StepOutcome } from './step.js';
 import { markOwnedScript, ownershipScript } from './ownership.js';
 import { awaitLockScript } from './lock.js';
 import { readServerCommand } from '../deploy/server-settings.js';
+import { aheadPath } from '../deploy/migration-state.js';
 
 /**
  * What the app itself needs on a server that has the system packages but was never provisioned:
@@ -62,6 +63,7 @@ if [ -d ${q(p.pipCache)} ] && [ "$(stat -c %U ${q(p.pipCache)})" != ${q(b)} ]; t
 ${markOwnedScript(ctx.settings)}
 echo "changed=$changed"
 ${readServerCommand(ctx)}
+[ -f ${q(aheadPath(ctx))} ] && echo "database_ahead=$(head -c 200 ${q(aheadPath(ctx))} | tr -d '\\n')" || true
 `;
 }
 
@@ -69,7 +71,7 @@ ${readServerCommand(ctx)}
 export async function ensureLayout(
   ctx: DeployContext,
   lockedBy?: string
-): Promise<StepOutcome & { server?: string }> {
+): Promise<StepOutcome & { server?: string; ahead?: string }> {
   const script = lockedBy ? `${awaitLockScript(ctx, lockedBy)}\n${layoutScript(ctx)}` : layoutScript(ctx);
   const res = await runScript(ctx, 'preparing the app layout', script, {
     // Waiting for the lock is part of it: as long as the lock may take, and the layout's own minute.
@@ -79,5 +81,6 @@ export async function ensureLayout(
   });
   // The server's own settings (provision's server-name), for the deploy to keep.
   const server = /^server=(.*)$/m.exec(res.stdout)?.[1];
-  return { changed: parseFacts(res.stdout).changed === 'yes', server };
+  const f = parseFacts(res.stdout);
+  return { changed: f.changed === 'yes', server, ahead: f.database_ahead };
 }
