@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SandboxServer } from '../../src/sandbox/index.js';
 import { parseSettings } from '../../src/settings.js';
@@ -141,10 +142,45 @@ async function withoutRollbackCommand(): Promise<void> {
   expect(ok(last.report)).toEqual({ ok: true, error: undefined });
 }
 
-test('a rollback across a migration: the rollback-command runs in the newer release; without one, every run says the database is ahead', async () => {
-  const results = await Promise.allSettled([withRollbackCommand(), withoutRollbackCommand()]);
+// Flask's tutorial order: provision, then a one-off command creates the tables. The first
+// checklist warns (with the command) instead of failing; a database that went missing is red.
+async function noDatabaseYet(): Promise<void> {
+  const app = 'flaskdb';
+  const src = await mkdtemp(path.join(os.tmpdir(), 'gd-flaskdb-'));
+  await cp(path.resolve('examples/flask-factory'), src, { recursive: true });
+  const inputs = {
+    'app-name': app,
+    'wsgi-app': 'flaskr:create_app()',
+    'sqlite-db': 'instance/flaskr.sqlite'
+  };
+  const first = await deploy(server, src, { ...inputs, mode: 'provision', 'health-interval': '30s' });
+  expect(ok(first.report)).toEqual({ ok: true, error: undefined });
+  expect(first.report.hosts[0]!.facts.database).toMatch(
+    /^WARN: no database yet at \/srv\/flaskdb\/shared\/instance\/flaskr\.sqlite: create it with a one-off command/
+  );
+  const made = await deploy(server, src, { ...inputs, mode: 'run', command: 'flask --app flaskr init-db' });
+  expect(ok(made.report)).toEqual({ ok: true, error: undefined });
+  await writeFile(path.join(src, 'flaskr', 'extra.py'), '# two\n');
+  expect(ok((await deploy(server, src, inputs)).report)).toEqual({ ok: true, error: undefined });
+  expect((await bare('verify', app)).hosts[0]!.facts.database).toMatch(/^ok/);
+  await onServer(server, `rm -f /srv/${app}/shared/instance/flaskr.sqlite*`);
+  const gone = await bare('verify', app);
+  expect(gone.ok).toBe(false);
+  expect(gone.hosts[0]!.facts.database).toMatch(/^RED: the database at \S+ went missing \(it existed: seen /);
+}
+
+test('a rollback across a migration: the rollback-command runs in the newer release; without one, every run says the database is ahead; a first provision without a database warns', async () => {
+  const results = await Promise.allSettled([
+    withRollbackCommand(),
+    withoutRollbackCommand(),
+    noDatabaseYet()
+  ]);
   const failed = results.flatMap((r, i) =>
-    r.status === 'rejected' ? [`${['with', 'without'][i]} rollback-command: ${String(r.reason)}`] : []
+    r.status === 'rejected'
+      ? [
+          `${['with rollback-command', 'without rollback-command', 'no database yet'][i]}: ${String(r.reason)}`
+        ]
+      : []
   );
   expect(failed).toEqual([]);
 }, 900_000);

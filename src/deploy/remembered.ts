@@ -71,9 +71,19 @@ function writeJson(to: string, json: string): string {
   return `printf '%s\\n' ${q(json)} > ${q(`${to}.tmp`)} && chmod 0600 ${q(`${to}.tmp`)} && mv -f ${q(`${to}.tmp`)} ${q(to)}`;
 }
 
+/** Noted once a live release had its database: after that, a missing one went missing. */
+export function databaseSeenPath(ctx: DeployContext): string {
+  return `${ctx.paths.state}/database-seen`;
+}
+
 /** The shell that writes the app's remembered settings (with the history line of a live release). */
 export function rememberCommand(ctx: DeployContext): string {
-  return writeJson(rememberedPath(ctx), JSON.stringify(rememberedOf(ctx.settings)));
+  const db = ctx.settings.deploy.sqliteDb;
+  const q = shQuote;
+  const seen = db
+    ? `\n[ -f ${q(`${ctx.paths.shared}/${db}`)} ] && [ ! -f ${q(databaseSeenPath(ctx))} ] && date -u +'seen %Y-%m-%dT%H:%MZ' > ${q(databaseSeenPath(ctx))} || true`
+    : '';
+  return `${writeJson(rememberedPath(ctx), JSON.stringify(rememberedOf(ctx.settings)))}${seen}`;
 }
 
 /** The shell that stores a release's own settings beside its state, outside the release. */
