@@ -22,6 +22,7 @@ import {
   leavingSettings,
   leftMigrationCommand,
   redoMigration,
+  unitsDifferNote,
   type LeaveMigration
 } from '../steps/rollback-command.js';
 
@@ -130,6 +131,7 @@ ${readMigrationStateCommand(base)}
         });
       };
       const leaving = leavingSettings(base, found.stdout, current);
+      unitsDifferNote(ctx, leaving, target);
       let left: LeaveMigration = { ahead: '', undone: false };
       // The way back after a downgrade that ran: the release kept serving gets its schema again.
       const redo = async (): Promise<void> => {

@@ -87,3 +87,23 @@ export function leavingSettings(base: DeployContext, stdout: string, leaving: st
     return base.settings;
   }
 }
+
+/**
+ * The service's units and Gunicorn config are the serving release's (a rollback does not write
+ * them): a release built with another wsgi-app, workers or preload-libraries is proven with its
+ * own (the candidate) but served under the current ones. Said before the switch, so a failed
+ * verify (the release that served is put back) is understood.
+ */
+export function unitsDifferNote(ctx: DeployContext, leaving: Settings, target: string): void {
+  const a = leaving.deploy;
+  const b = ctx.settings.deploy;
+  const differ = [
+    a.wsgiApp !== b.wsgiApp ? `wsgi-app ${b.wsgiApp} (the service runs ${a.wsgiApp})` : '',
+    a.workers !== b.workers ? `workers ${b.workers} (the service runs ${a.workers})` : '',
+    a.preloadLibraries !== b.preloadLibraries ? `preload-libraries ${b.preloadLibraries}` : ''
+  ].filter((x) => x);
+  if (differ.length)
+    ctx.logger.warning(
+      `${ctx.label}: release ${target} was built with ${differ.join(', ')}; the service's units stay as they are, so it serves under the current ones. If it does not come up healthy, deploy its source again instead.`
+    );
+}
