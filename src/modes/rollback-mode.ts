@@ -165,10 +165,14 @@ ${readMigrationStateCommand(base)}
       } catch (err) {
         const logs = await errorLogTail(ctx);
         host.setStatus('failed');
+        // Its schema first (when the downgrade ran), so the release put back is proven on it; a
+        // failure there must not keep it from being put back.
+        await redo().catch((e: unknown) =>
+          ctx.logger.warning(`${ctx.label}: ${current}'s pre-activate did not run again: ${errorMessage(e)}`)
+        );
         const sw = await s('restore', () => switchRelease(ctx, current, restart));
-        const cur = { ...ctx, settings: settingsOfRelease(base, found.stdout, current) };
+        const cur = { ...ctx, settings: leaving };
         await s('verify restored', () => verifyRelease(cur, current, sw.oldWorkers));
-        await redo();
         ctx.facts.release = current;
         await failed(err);
         throw new DeployError(
