@@ -112,3 +112,16 @@ export function parseSettings(readInput: InputReader): Settings {
   settings.given = [...given].sort();
   return settings;
 }
+
+/**
+ * Values read back from a server (the remembered settings of a release) through the same reader,
+ * rules and defaults as the inputs: the deploy and provision sections, each bad value one problem.
+ */
+export function parseRememberedSections(
+  readValue: InputReader,
+  problems: Problems
+): Pick<Settings, 'deploy' | 'provision'> {
+  const read = inputReader(readValue, problems, new Set());
+  const deploy = parseDeploySettings(read, problems);
+  return { deploy, provision: parseProvisionSettings(read, problems, deploy.sqliteDb) };
+}

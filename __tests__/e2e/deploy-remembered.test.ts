@@ -72,7 +72,7 @@ test('rollback and verify with only host, key and app-name use the settings the 
   const two = second.report.hosts[0]!.facts.release!;
   expect(JSON.parse(await onServer(server, 'cat /srv/shop/.deploy/settings.json'))).toMatchObject({
     'health-path': '/up',
-    'health-host': 'shop.example.test',
+    'server-name': 'shop.example.test',
     'sqlite-db': 'instance/shop.db'
   });
   expect(await onServer(server, 'stat -c "%U %a" /srv/shop/.deploy/settings.json')).toBe('root 600\n');

@@ -64,23 +64,38 @@ describe('remembered settings', () => {
       sqliteDb: 'instance/shop.db',
       smokePaths: ['/', '/about'],
       healthExpect: 'ok',
-      healthHost: 'shop.example.com'
+      healthHost: ''
     });
+    expect(healthHost(s)).toBe('shop.example.com');
     expect(s.provision.serverName).toBe('shop.example.com');
   });
 
-  test('a given input wins; bad or missing values are ignored', () => {
+  test("a given input wins; a value that does not pass the inputs' rules stops the run naming it", () => {
     const s = withRemembered(settings({ mode: 'verify', 'health-path': '/health' }), json);
     expect(s.deploy.healthPath).toBe('/health');
     expect(s.deploy.sqliteDb).toBe('instance/shop.db');
-    const bad = withRemembered(
-      settings(),
-      JSON.stringify({ 'health-path': '/x$(id)', 'sqlite-db': '../x y' })
+    const bad = JSON.stringify({ 'health-path': '/x$(id)', 'sqlite-db': '../x y', workers: 7 });
+    expect(() => withRemembered(settings(), bad, '/srv/shop/.deploy/settings.json')).toThrow(
+      /remembered setting in \/srv\/shop\/\.deploy\/settings\.json cannot be read back[^]*`workers`: is not text[^]*`health-path`: must be a URL path[^]*`sqlite-db`/
     );
-    expect(bad.deploy.healthPath).toBe('/health');
-    expect(bad.deploy.sqliteDb).toBe('');
-    expect(withRemembered(settings(), 'not json').deploy.healthPath).toBe('/health');
+    // A bad remembered value is no problem when the input is given.
+    expect(
+      withRemembered(settings({ 'health-path': '/h' }), JSON.stringify({ 'health-path': '/x$(id)' })).deploy
+        .healthPath
+    ).toBe('/h');
+    expect(() => withRemembered(settings(), 'not json')).toThrow(/not a JSON object/);
     expect(withRemembered(settings(), undefined).deploy.healthPath).toBe('/health');
+  });
+
+  test('an app factory and an empty health-expect are read back as they were deployed', () => {
+    const factory = JSON.stringify(rememberedOf(settings({ 'wsgi-app': "flaskr:create_app('prod')" })));
+    const s = withRemembered(settings({ mode: 'rollback' }), factory);
+    expect(s.deploy.wsgiApp).toBe("flaskr:create_app('prod')");
+    expect(s.deploy.healthExpect).toBe('');
+    const fromV2 = withRemembered(settings({ 'health-expect': 'v2' }), factory);
+    expect(fromV2.deploy.healthExpect).toBe('v2');
+    const over = withRemembered({ ...settings({ 'health-expect': 'v2' }), given: [] }, factory);
+    expect(over.deploy.healthExpect).toBe('');
   });
 });
 

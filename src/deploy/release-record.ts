@@ -3,6 +3,7 @@ import type { DeployContext } from './context.js';
 import type { Settings } from '../settings.js';
 import { serializeManifest, type Manifest } from '../manifest.js';
 import { shQuote } from '../ssh/quote.js';
+import { releaseSettingsCommand, releaseSettingsDir } from './remembered.js';
 
 /** Run-specific settings (commit, ref, lock handling, full-upload) do not change what is deployed. */
 export function shapingSettings(settings: Settings): string {
@@ -59,12 +60,16 @@ export function statesDir(ctx: DeployContext): string {
   return `${ctx.paths.state}/release-states`;
 }
 
-/** The shell that records a release's state (and forgets releases no longer on the server). */
+/**
+ * The shell that records a release's state (and forgets releases no longer on the server). A
+ * release just built also keeps the settings it is proven and run with (remembered.ts).
+ */
 export function stateCommand(ctx: DeployContext, release: string, state: ReleaseState): string {
   const q = shQuote;
   const dir = statesDir(ctx);
   return `install -d -m 0700 ${q(dir)} && printf '%s\\n' ${q(state)} > ${q(`${dir}/${release}`)}
-for f in ${q(dir)}/*; do [ -e "$f" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$f")" ] || rm -f -- "$f"; done`;
+${state === 'built' ? releaseSettingsCommand(ctx, release) : ''}
+for f in ${q(dir)}/* ${q(releaseSettingsDir(ctx))}/*.json; do [ -e "$f" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$f" .json)" ] || rm -f -- "$f"; done`;
 }
 
 /**

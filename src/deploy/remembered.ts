@@ -1,40 +1,103 @@
-import type { Settings } from '../settings.js';
-import { parseDuration, splitList } from '../settings.js';
+import { parseRememberedSections, type Problems, type Settings } from '../settings.js';
+import type { DeploySettings, ProvisionSettings } from '../settings.js';
 import { shQuote } from '../ssh/quote.js';
-import { workerClassProblem, type WorkerClass } from '../rules.js';
+import { DeployError } from '../steps/step.js';
 import type { DeployContext } from './context.js';
-import { healthHost } from './health.js';
 
 /**
- * The deploy settings that shape health checks, backups and the service, remembered on the server
- * at every successful deploy, so `rollback` and `verify` given only a host, a key and the app name
- * check the app the way its deploy did. Keyed by input name: an input the user gives wins.
+ * The settings that describe how a release is proven and run, remembered on the server, so
+ * `rollback` and `verify` given only a host, a key and the app name treat a release the way its
+ * deploy did. Each release keeps its own (release-settings/ID.json, written when it is built); the
+ * app keeps the last live one's (settings.json). Keyed by input name: an input the user gives wins.
+ * A value read back passes the same reader and rules as the input (src/settings/), or the run
+ * stops naming it: never a silent default.
  */
 export function rememberedPath(ctx: DeployContext): string {
   return `${ctx.paths.state}/settings.json`;
 }
 
-export function rememberedOf(s: Settings): Record<string, string> {
-  const d = s.deploy;
-  return {
-    'health-path': d.healthPath,
-    'health-host': healthHost(s),
-    'health-expect': d.healthExpect,
-    'health-timeout': `${d.healthTimeoutMs}ms`,
-    'smoke-paths': d.smokePaths.join(' '),
-    'sqlite-db': d.sqliteDb,
-    'wsgi-app': d.wsgiApp,
-    workers: String(d.workers),
-    'worker-class': d.gunicorn.workerClass,
-    'preload-libraries': String(d.preloadLibraries),
-    'server-name': s.provision.serverName
-  };
+export function releaseSettingsDir(ctx: DeployContext): string {
+  return `${ctx.paths.state}/release-settings`;
 }
 
-/** The shell that writes them (root-owned, 0600) in the same round trip as the history line. */
+export function releaseSettingsPath(ctx: DeployContext, release: string): string {
+  return `${releaseSettingsDir(ctx)}/${release}.json`;
+}
+
+type Field =
+  | ['deploy', keyof DeploySettings]
+  | ['provision', keyof ProvisionSettings]
+  | ['gunicorn', keyof DeploySettings['gunicorn']];
+
+/**
+ * Input name -> where its parsed value lives. A new setting that describes a release (the worker
+ * class, a Procfile's processes) is one line here.
+ */
+export const REMEMBERED: Record<string, Field> = {
+  'wsgi-app': ['deploy', 'wsgiApp'],
+  workers: ['deploy', 'workers'],
+  'worker-class': ['gunicorn', 'workerClass'],
+  'preload-libraries': ['deploy', 'preloadLibraries'],
+  'health-path': ['deploy', 'healthPath'],
+  'health-host': ['deploy', 'healthHost'],
+  'health-expect': ['deploy', 'healthExpect'],
+  'health-timeout': ['deploy', 'healthTimeoutMs'],
+  'smoke-paths': ['deploy', 'smokePaths'],
+  'sqlite-db': ['deploy', 'sqliteDb'],
+  'server-name': ['provision', 'serverName'],
+  'rollback-command': ['deploy', 'rollbackCommand'],
+  // A rollback that fails after the downgrade runs the release's own migrations again.
+  'pre-activate': ['deploy', 'preActivate']
+};
+
+/** A parsed value back as the input's text (what the reader parses again). */
+function asInput(name: string, v: unknown): string {
+  if (name === 'health-timeout') return `${String(v)}ms`;
+  if (Array.isArray(v)) return v.join(' ');
+  return String(v);
+}
+
+export function rememberedOf(s: Settings): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, [section, key]] of Object.entries(REMEMBERED)) {
+    const from =
+      section === 'deploy'
+        ? s.deploy[key as keyof DeploySettings]
+        : section === 'gunicorn'
+          ? s.deploy.gunicorn[key as keyof DeploySettings['gunicorn']]
+          : s.provision[key as keyof ProvisionSettings];
+    out[name] = asInput(name, from);
+  }
+  return out;
+}
+
+/** Writes JSON root-owned 0600 through a temporary file (a reader never sees half of it). */
+function writeJson(to: string, json: string): string {
+  const q = shQuote;
+  return `printf '%s\\n' ${q(json)} > ${q(`${to}.tmp`)} && chmod 0600 ${q(`${to}.tmp`)} && mv -f ${q(`${to}.tmp`)} ${q(to)}`;
+}
+
+/** Noted once a live release had its database: after that, a missing one went missing. */
+export function databaseSeenPath(ctx: DeployContext): string {
+  return `${ctx.paths.state}/database-seen`;
+}
+
+/** The shell that writes the app's remembered settings (with the history line of a live release). */
 export function rememberCommand(ctx: DeployContext): string {
-  const to = rememberedPath(ctx);
-  return `printf '%s\\n' ${shQuote(JSON.stringify(rememberedOf(ctx.settings)))} > ${shQuote(`${to}.tmp`)} && chmod 0600 ${shQuote(`${to}.tmp`)} && mv -f ${shQuote(`${to}.tmp`)} ${shQuote(to)}`;
+  const db = ctx.settings.deploy.sqliteDb;
+  const q = shQuote;
+  const seen = db
+    ? `\n[ -f ${q(`${ctx.paths.shared}/${db}`)} ] && [ ! -f ${q(databaseSeenPath(ctx))} ] && date -u +'seen %Y-%m-%dT%H:%MZ' > ${q(databaseSeenPath(ctx))} || true`
+    : '';
+  return `${writeJson(rememberedPath(ctx), JSON.stringify(rememberedOf(ctx.settings)))}${seen}`;
+}
+
+/** The shell that stores a release's own settings beside its state, outside the release. */
+export function releaseSettingsCommand(ctx: DeployContext, release: string): string {
+  return `install -d -m 0700 ${shQuote(releaseSettingsDir(ctx))} && ${writeJson(
+    releaseSettingsPath(ctx, release),
+    JSON.stringify(rememberedOf(ctx.settings))
+  )}`;
 }
 
 /** The shell that prints them as one `remembered=JSON` line (nothing when never written). */
@@ -43,90 +106,90 @@ export function readRememberedCommand(ctx: DeployContext): string {
   return `[ -f ${from} ] && printf 'remembered=%s\\n' "$(head -c 65536 ${from} | tr -d '\\n')" || true`;
 }
 
+/** The shell that prints `rsettings_ID=JSON` for every release that kept its own settings. */
+export function readReleaseSettingsCommand(ctx: DeployContext): string {
+  return `for f in ${shQuote(releaseSettingsDir(ctx))}/*.json; do [ -f "$f" ] || continue
+  printf 'rsettings_%s=%s\\n' "$(basename "$f" .json)" "$(head -c 65536 "$f" | tr -d '\\n')"; done`;
+}
+
+/** rsettings_ID=JSON lines -> { ID: JSON }. */
+export function parseReleaseSettings(stdout: string): Map<string, string> {
+  return new Map([...stdout.matchAll(/^rsettings_([0-9A-Za-z._-]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+}
+
 /** The context with the remembered settings applied: for modes that only read them (one round trip). */
 export async function withRememberedSettings(base: DeployContext): Promise<DeployContext> {
   const res = await base.remote.script(readRememberedCommand(base), { sudo: true, timeoutMs: 30_000 });
   const remembered = /^remembered=(.*)$/m.exec(res.stdout)?.[1];
-  return { ...base, settings: withRemembered(base.settings, remembered) };
+  return { ...base, settings: withRemembered(base.settings, remembered, rememberedPath(base)) };
 }
 
-const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const URL_PATH = /^\/[A-Za-z0-9._~/?&=%+-]*$/;
-const HOST = /^[A-Za-z0-9.-]{1,253}$/;
+/**
+ * Settings with the remembered values for every input the user did not give, each read again
+ * through the inputs' own reader and rules (the file is root-owned, but nothing read from a server
+ * is trusted blindly). A value that does not pass, or a file that is not JSON, stops the run naming
+ * it (`where`: the file) before anything changes.
+ */
+export function withRemembered(
+  s: Settings,
+  json: string | undefined,
+  where = 'the remembered settings'
+): Settings {
+  if (!json) return s;
+  let r: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(json);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+    r = parsed as Record<string, unknown>;
+  } catch (err) {
+    throw unreadable(where, [`the file is not a JSON object (${(err as Error).message})`]);
+  }
+  const given = new Set(s.given);
+  const values: Record<string, string> = {};
+  const problems: Problems = [];
+  for (const name of Object.keys(REMEMBERED)) {
+    const v = r[name];
+    if (v === undefined || given.has(name)) continue;
+    if (typeof v !== 'string') problems.push(`\`${name}\`: is not text`);
+    else values[name] = v;
+  }
+  // The one reader and the same section parsers as the inputs: the same rules, the same defaults.
+  const { deploy, provision } = parseRememberedSections((n) => values[n] ?? '', problems);
+  if (problems.length > 0)
+    throw unreadable(
+      where,
+      problems.map((p) => p.replace(/^input `/, '`'))
+    );
+  const out: Settings = { ...s, deploy: { ...s.deploy }, provision: { ...s.provision } };
+  for (const name of Object.keys(values)) {
+    const [section, key] = REMEMBERED[name]!;
+    if (section === 'deploy') Object.assign(out.deploy, { [key]: deploy[key as keyof DeploySettings] });
+    else if (section === 'gunicorn')
+      // One of Gunicorn's settings: the others keep this run's values.
+      out.deploy.gunicorn = {
+        ...out.deploy.gunicorn,
+        [key]: deploy.gunicorn[key as keyof DeploySettings['gunicorn']]
+      };
+    else Object.assign(out.provision, { [key]: provision[key as keyof ProvisionSettings] });
+  }
+  return out;
+}
+
+function unreadable(where: string, problems: string[]): DeployError {
+  return new DeployError(
+    `a remembered setting in ${where} cannot be read back; nothing was changed:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    'Give the named inputs to this run (they win over remembered ones), or deploy again to write the settings anew.'
+  );
+}
 
 /**
- * Settings with the remembered values for every input the user did not give. Each value is checked
- * again (the file is root-owned, but nothing read from a server is trusted blindly); a value that
- * does not pass is ignored.
+ * The settings a release is proven and run with: its own (kept when it was built), else, for a
+ * release built before releases kept them, the app's last remembered ones. `stdout` holds both
+ * (readReleaseSettingsCommand, readRememberedCommand).
  */
-export function withRemembered(s: Settings, json: string | undefined): Settings {
-  let r: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = json ? JSON.parse(json) : {};
-    if (parsed && typeof parsed === 'object') r = parsed as Record<string, unknown>;
-  } catch {
-    return s;
-  }
-  const out: Settings = { ...s, deploy: { ...s.deploy }, provision: { ...s.provision } };
-  const given = new Set(s.given);
-  const take = (name: string, ok: (v: string) => boolean, apply: (v: string) => void): void => {
-    const v = text(r[name]);
-    if (v !== undefined && !given.has(name) && ok(v)) apply(v);
-  };
-  take(
-    'health-path',
-    (v) => URL_PATH.test(v),
-    (v) => (out.deploy.healthPath = v)
-  );
-  take(
-    'health-host',
-    (v) => HOST.test(v),
-    (v) => (out.deploy.healthHost = v)
-  );
-  take(
-    'health-expect',
-    () => true,
-    (v) => (out.deploy.healthExpect = v)
-  );
-  take(
-    'health-timeout',
-    (v) => parseDuration(v) > 0 && parseDuration(v) <= 30 * 60_000,
-    (v) => (out.deploy.healthTimeoutMs = parseDuration(v))
-  );
-  take(
-    'smoke-paths',
-    (v) => splitList(v, /\s+/).every((p) => URL_PATH.test(p)),
-    (v) => (out.deploy.smokePaths = splitList(v, /\s+/))
-  );
-  take(
-    'sqlite-db',
-    (v) => v === '' || /^[A-Za-z0-9._/-]+$/.test(v),
-    (v) => (out.deploy.sqliteDb = v)
-  );
-  take(
-    'wsgi-app',
-    (v) => /^[A-Za-z_][A-Za-z0-9_.:]*$/.test(v),
-    (v) => (out.deploy.wsgiApp = v)
-  );
-  take(
-    'workers',
-    (v) => v === 'auto' || /^\d{1,3}$/.test(v),
-    (v) => (out.deploy.workers = v === 'auto' ? 'auto' : Number(v))
-  );
-  take(
-    'worker-class',
-    (v) => !workerClassProblem(v),
-    (v) => (out.deploy.gunicorn = { ...out.deploy.gunicorn, workerClass: v as WorkerClass })
-  );
-  take(
-    'preload-libraries',
-    (v) => v === 'true' || v === 'false',
-    (v) => (out.deploy.preloadLibraries = v === 'true')
-  );
-  take(
-    'server-name',
-    (v) => /^[A-Za-z0-9.*_ -]+$/.test(v),
-    (v) => (out.provision.serverName = v)
-  );
-  return out;
+export function settingsOfRelease(base: DeployContext, stdout: string, release: string): Settings {
+  const own = parseReleaseSettings(stdout).get(release);
+  if (own) return withRemembered(base.settings, own, releaseSettingsPath(base, release));
+  const app = /^remembered=(.*)$/m.exec(stdout)?.[1];
+  return withRemembered(base.settings, app, rememberedPath(base));
 }

@@ -58,6 +58,8 @@ export interface PreparedRelease {
   restart: boolean;
   /** The database as pre-activate left it (sqlite3 .sha3sum); '' when no migration ran. */
   migrated: string;
+  /** SQLite's schema_version before pre-activate ('' when unknown): did the migration change it? */
+  schema?: string;
   /** The tidy as sent with the switch (its history line written then): tidyRelease takes its answer. */
   tidy?: Tidy;
   /** The processes were (or may have been) moved to this release: a way back moves them too. */
@@ -113,7 +115,9 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
     deps: undefined,
     release: '',
     cores: 1,
-    migrated: ''
+    migrated: '',
+    schema: '',
+    host
   };
   const plan = new Planner(PREPARE_PLAN, ctx.remote, p);
   // The layout, and the upload's prepare behind it, go at the same moment as the lock and wait for
@@ -134,13 +138,14 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
       release: p.release,
       staged: p.staged!,
       restart: needsRestart(p.staged!) || p.venv!.hash !== up.previousVenv,
-      migrated: p.migrated
+      migrated: p.migrated,
+      schema: p.schema
     };
   } catch (err) {
     const up = p.up;
     if (up) await refuseRelease(ctx, up, errorMessage(err));
     if (up && d.preActivate && ctx.records.some((r) => r.name === 'pre-activate'))
-      await afterMigrationRollback(ctx, up.release, p.migrated);
+      await afterMigrationRollback(ctx, up.release, p.migrated, p.schema);
     if (!held) await lock.release();
     if (ctx.signal?.aborted) await noteCancelled(host, ctx, errorMessage(err).split('\n')[0]!);
     throw err;
@@ -254,7 +259,7 @@ export async function activateRelease(host: HostContext, p: PreparedRelease): Pr
       { event: 'deploy', release, status: 'rolled-back', to: back, why: why.split('\n')[0]! },
       stateCommand(ctx, release, 'rolled-back')
     );
-    if (ctx.settings.deploy.preActivate) await afterMigrationRollback(ctx, release, p.migrated);
+    if (ctx.settings.deploy.preActivate) await afterMigrationRollback(ctx, release, p.migrated, p.schema);
     throw new DeployError(
       `release ${release} failed and was rolled back; ${back} is serving and healthy. Why: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`
     );
@@ -321,7 +326,7 @@ const rolling: RollingStrategy<PreparedRelease> = {
       { event: 'rollback', release: back, from: p.release, status: 'rolled-back', why },
       stateCommand(ctx, p.release, 'rolled-back')
     );
-    if (ctx.settings.deploy.preActivate) await afterMigrationRollback(ctx, p.release, p.migrated);
+    if (ctx.settings.deploy.preActivate) await afterMigrationRollback(ctx, p.release, p.migrated, p.schema);
   },
   release: (_host, p) => p.lock.release()
 };

@@ -19,6 +19,9 @@ import { runReleasePhase, runsReleasePhase } from '../steps/release-phase.js';
 import { fingerprintDatabase } from '../steps/migration.js';
 import type { StepOutcome } from '../steps/step.js';
 import type { PlanStep } from './plan.js';
+import type { Settings } from '../settings.js';
+import { useServerSettings } from '../deploy/server-settings.js';
+import { recordMigration, schemaVersion } from '../deploy/migration-state.js';
 
 /** What prepare learns as it goes: each step reads what the steps before it left here. */
 export interface Preparing {
@@ -26,7 +29,7 @@ export interface Preparing {
   /** The release id asked for; the upload's answer gives the one used (`release`). */
   id: string;
   /** The layout, started with the lock (it waits for it on the server). */
-  layingOut: Promise<StepOutcome>;
+  layingOut: Promise<StepOutcome & { server?: string; ahead?: string }>;
   /** What the venv is built from; undefined when the venv step will say why not. */
   deps: DependencySource | undefined;
   release: string;
@@ -38,6 +41,10 @@ export interface Preparing {
   booting?: Promise<CandidateRun>;
   /** The database as pre-activate left it (sqlite3 .sha3sum); '' when no migration ran. */
   migrated: string;
+  /** SQLite's schema_version before pre-activate ('' when unknown): did the migration change it? */
+  schema: string;
+  /** The host's own settings, which the server's (provision's) may complete after the layout. */
+  host: { settings: Settings };
 }
 
 /**
@@ -66,7 +73,13 @@ const bootChecks = (p: Preparing): boolean => candidateBootChecks(p.ctx);
  * channel), and the layout's request carries the upload's prepare.
  */
 export const PREPARE_PLAN: readonly PlanStep<Preparing>[] = [
-  { name: 'layout', carries: true, run: (p) => p.layingOut },
+  {
+    name: 'layout',
+    carries: true,
+    run: (p) => p.layingOut,
+    // Provision's server-wide settings (server-name, health-host) before anything uses them.
+    after: async (p) => useServerSettings(p.host, p.ctx, await p.layingOut)
+  },
   {
     name: 'upload',
     request: (p) => [prepareRequest(p.ctx, p.id)],
@@ -141,9 +154,13 @@ export const PREPARE_PLAN: readonly PlanStep<Preparing>[] = [
     name: 'pre-activate',
     // The migrations run on the runner's own channel; the candidate must see what they did.
     barrier: (p) => !!p.ctx.settings.deploy.preActivate,
-    run: (p) =>
-      runHook(p.ctx, 'pre-activate', p.ctx.settings.deploy.preActivate, p.release, p.staged!.envFile),
+    run: async (p) => {
+      const d = p.ctx.settings.deploy;
+      if (d.preActivate) p.schema = await schemaVersion(p.ctx);
+      return runHook(p.ctx, 'pre-activate', d.preActivate, p.release, p.staged!.envFile);
+    },
     after: async (p) => {
+      if (p.ctx.settings.deploy.preActivate) await recordMigration(p.ctx, p.release, p.schema);
       // What the migration left: a rollback may put the backup back only if nothing wrote since.
       const d = p.ctx.settings.deploy;
       if (d.preActivate && (d.sqliteDb || p.ctx.settings.database.kind === 'postgres') && p.ctx.facts.backup)

@@ -17,6 +17,7 @@ import { checkServerNames } from '../provision/claims.js';
 import { ensureServices } from '../provision/services.js';
 import { decideDeploy, runFirstDeploy } from '../provision/first-deploy.js';
 import { lockStep, type HeldLock } from '../steps/lock.js';
+import { rememberServer } from '../deploy/server-settings.js';
 import { VERIFY_KEYS, verifyChecklist } from '../provision/verify.js';
 
 /**
@@ -61,6 +62,7 @@ export const provisionMode: ModeStrategy = {
       await track('postgresql', () => ensurePostgres(ctx));
       await track('import-database', () => importDatabase(ctx));
       await track('nginx', () => ensureNginx(ctx));
+      await rememberServer(ctx);
       await track('logrotate', () => ensureLogrotate(ctx));
       await track('alerts', () => ensureAlerts(ctx));
       await track('timers', () => ensureTimers(ctx));

@@ -9,10 +9,23 @@ import { errorLogTail } from '../steps/rollback.js';
 import { bootCandidate } from '../steps/candidate.js';
 import { recordHistory } from '../steps/history.js';
 import { listStatesCommand, parseStates, stateCommand } from '../deploy/release-record.js';
-import { readRememberedCommand, withRemembered } from '../deploy/remembered.js';
+import {
+  readReleaseSettingsCommand,
+  readRememberedCommand,
+  settingsOfRelease
+} from '../deploy/remembered.js';
 import { DeployError, errorMessage, step, type StepOutcome } from '../steps/step.js';
 import type { StepName } from '../steps/catalog.js';
 import { deployContext } from '../deploy/context.js';
+import { parseMigrationState, readMigrationStateCommand } from '../deploy/migration-state.js';
+import {
+  leaveMigration,
+  leavingSettings,
+  leftMigrationCommand,
+  redoMigration,
+  unitsDifferNote,
+  type LeaveMigration
+} from '../steps/rollback-command.js';
 
 /** States a release named by rollback-to may have: it served once. */
 const NAMEABLE = new Set(['live', 'rolled-back']);
@@ -74,6 +87,8 @@ for r in $(ls -1 ${q(p.releases)}); do
   [ -e ${q(p.releases)}/"$r"/.venv/bin/python ] && echo "venv_$r=$(basename "$(readlink -f ${q(p.releases)}/"$r"/.venv)")"
 done
 ${readRememberedCommand(base)}
+${readReleaseSettingsCommand(base)}
+${readMigrationStateCommand(base)}
 `,
           { timeoutMs: 30_000 }
         );
@@ -84,10 +99,10 @@ ${readRememberedCommand(base)}
         );
         // A release whose venv is gone cannot start.
         for (const id of states.keys()) if (!venvs.has(id)) states.set(id, 'incomplete');
-        return { facts: f, states, venvs, detail: '' };
+        return { facts: f, states, venvs, stdout: res.stdout, detail: '' };
       });
       const current = found.facts.current ?? '';
-      ctx = { ...base, settings: withRemembered(base.settings, found.facts.remembered) };
+      ctx = base;
       ctx.facts['previous-release'] = current;
       ctx.facts.release = current;
       const pick = rollbackTarget(found.states, current, wanted);
@@ -101,6 +116,8 @@ ${readRememberedCommand(base)}
         );
       }
       const target = pick.target;
+      // The release going back is proven and run with its own settings, not the one it replaces.
+      ctx = { ...base, settings: settingsOfRelease(base, found.stdout, target) };
       ctx.records.at(-1)!.detail = `${current} -> ${target}`;
       const restart = found.facts.current_venv !== found.venvs.get(target);
       // A rollback that did not happen: the run fails, and the history says why.
@@ -114,11 +131,21 @@ ${readRememberedCommand(base)}
           why: errorMessage(err).split('\n')[0]!
         });
       };
+      const leaving = leavingSettings(base, found.stdout, current);
+      unitsDifferNote(ctx, leaving, target);
+      let left: LeaveMigration = { ahead: '', undone: false };
+      // The way back after a downgrade that ran: the release kept serving gets its schema again.
+      const redo = async (): Promise<void> => {
+        if (left.undone) await s('redo migration', () => redoMigration(ctx, current, leaving));
+      };
       try {
+        const state = parseMigrationState(found.stdout);
+        left = await s('rollback-command', () => leaveMigration(ctx, state, current, target, leaving));
         await s('candidate', () =>
           bootCandidate(ctx, target, { envFile: p.envFile, gunicornConf: p.gunicornConf })
         );
       } catch (err) {
+        await redo().catch(() => undefined);
         await failed(err);
         throw err;
       }
@@ -134,14 +161,23 @@ ${readRememberedCommand(base)}
         await recordHistory(
           ctx,
           { event: 'rollback', release: target, previous: current, status: 'rolled-back' },
-          current ? stateCommand(ctx, current, 'rolled-back') : ''
+          [
+            current ? stateCommand(ctx, current, 'rolled-back') : '',
+            leftMigrationCommand(ctx, current, left)
+          ].join('\n')
         );
       } catch (err) {
         const logs = await errorLogTail(ctx);
         host.setStatus('failed');
+        // Its schema first (when the downgrade ran), so the release put back is proven on it; a
+        // failure there must not keep it from being put back.
+        await redo().catch((e: unknown) =>
+          ctx.logger.warning(`${ctx.label}: ${current}'s pre-activate did not run again: ${errorMessage(e)}`)
+        );
         const sw = await s('restore', () => switchRelease(ctx, current, restart));
-        await s('verify restored', () => verifyRelease(ctx, current, sw.oldWorkers));
-        if (moved) await s('processes', () => moveProcesses(ctx, current, { write: false }));
+        const cur = { ...ctx, settings: leaving };
+        await s('verify restored', () => verifyRelease(cur, current, sw.oldWorkers));
+        if (moved) await s('processes', () => moveProcesses(cur, current, { write: false }));
         ctx.facts.release = current;
         await failed(err);
         throw new DeployError(

@@ -1,7 +1,12 @@
 import type { ModeStrategy } from './types.js';
 import { parseFacts } from '../deploy/context.js';
-import { readRememberedCommand, withRemembered } from '../deploy/remembered.js';
+import {
+  readReleaseSettingsCommand,
+  readRememberedCommand,
+  settingsOfRelease
+} from '../deploy/remembered.js';
 import { shQuote } from '../ssh/quote.js';
+import { aheadAdvice, parseMigrationState, readMigrationStateCommand } from '../deploy/migration-state.js';
 import { step } from '../steps/step.js';
 import { deployContext } from '../deploy/context.js';
 import { VERIFY_KEYS, verifyChecklist } from '../provision/verify.js';
@@ -18,12 +23,19 @@ export const verifyMode: ModeStrategy = {
   async runHost(host) {
     const base = deployContext(host);
     const res = await base.remote.script(
-      `echo "current=$(basename "$(readlink ${shQuote(base.paths.current)})")"\n${readRememberedCommand(base)}`,
+      `echo "current=$(basename "$(readlink ${shQuote(base.paths.current)})")"\n${readRememberedCommand(base)}\n${readReleaseSettingsCommand(base)}\n${readMigrationStateCommand(base)}`,
       { sudo: true, timeoutMs: 30_000 }
     );
     const f = parseFacts(res.stdout);
-    const ctx = { ...base, settings: withRemembered(base.settings, f.remembered) };
+    // The release serving is checked with its own settings (the ones it was proven with).
+    const ctx = { ...base, settings: settingsOfRelease(base, res.stdout, f.current ?? '') };
     if (f.current) ctx.facts.release = f.current;
+    // A rollback left a migration in the database that the serving code does not have.
+    const ahead = parseMigrationState(res.stdout).ahead;
+    if (ahead) {
+      ctx.facts['database-warning'] = aheadAdvice(ctx, ahead);
+      ctx.logger.warning(`${ctx.label}: ${ctx.facts['database-warning']}`);
+    }
     await step(ctx.logger, ctx.records, ctx.label, 'verify', () => verifyChecklist(ctx)).catch(
       (err: unknown) => {
         host.setStatus('unhealthy');

@@ -6,6 +6,7 @@ import { timerUnits } from './timers.js';
 import { healthHost } from '../deploy/health.js';
 import { appRunCommand } from '../deploy/app-run.js';
 import { pgVerifyLines } from './pg-verify.js';
+import { databaseSeenPath } from '../deploy/remembered.js';
 
 /** The checklist, in the order it is printed; also the summary's columns. */
 export const VERIFY_KEYS = [
@@ -52,7 +53,8 @@ const MAX_MEMORY_USED = 95;
 
 export interface Check {
   name: string;
-  state: 'ok' | 'red' | 'n/a';
+  /** warn: worth knowing, not a failure (a first provision's database not created yet). */
+  state: 'ok' | 'red' | 'warn' | 'n/a';
   detail: string;
 }
 
@@ -64,8 +66,8 @@ export function verifyChecklistScript(ctx: DeployContext): string {
   const q = shQuote;
   const p = ctx.paths;
   const d = ctx.settings.deploy;
-  const host =
-    ctx.settings.provision.serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost';
+  // The Host of every health request, through nginx too: health-host, else the first server name.
+  const host = healthHost(ctx.settings);
   const db = d.sqliteDb ? `${p.shared}/${d.sqliteDb}` : '';
   // The app's own answer, read from the WSGI object as the service loads it (its user, venv and
   // environment): Flask's app.debug, Django's settings.DEBUG. A health JSON without a debug field
@@ -138,7 +140,12 @@ ${ctx.settings.database.kind === 'postgres' ? pgVerifyLines(ctx) : ''}
 db=${q(db)}
 if [ "${ctx.settings.database.kind}" = postgres ]; then :
 elif [ -z "$db" ]; then r database n/a "no sqlite-db set";
-elif [ ! -f "$db" ]; then r database red "no database at $db";
+elif [ ! -f "$db" ]; then
+  # Missing after it existed (a live deploy saw it, or a backup of it exists) is red; never created
+  # yet (a first provision, before the app's own command creates it) is a warning.
+  if [ -f ${q(databaseSeenPath(ctx))} ] || ls -1 ${q(p.backups)} 2>/dev/null | grep -qF -- "$(basename "$db")-"; then
+    r database red "the database at $db went missing (it existed: $(head -c 60 ${q(databaseSeenPath(ctx))} 2>/dev/null || echo 'backups of it exist')); put the newest backup back with mode restore"
+  else r database warn "no database yet at $db: create it with a one-off command (mode run: flask --app APP init-db, python manage.py migrate) or in pre-activate"; fi
 else ic=$(runuser -u ${q(p.user)} -- sqlite3 -readonly "$db" 'PRAGMA integrity_check' 2>&1 | head -n 3)
   if [ "$ic" = ok ]; then r database ok "integrity ok, $(stat -c %s "$db") bytes"; else r database red "integrity_check: $ic"; fi
 fi
@@ -160,7 +167,7 @@ exit 0
 export function parseChecks(stdout: string): Check[] {
   const out: Check[] = [];
   for (const line of stdout.split('\n')) {
-    const m = /^check=([a-z-]+)\|(ok|red|n\/a)\|(.*)$/.exec(line);
+    const m = /^check=([a-z-]+)\|(ok|red|warn|n\/a)\|(.*)$/.exec(line);
     if (m) out.push({ name: m[1]!, state: m[2] as Check['state'], detail: m[3]! });
   }
   return out;
@@ -169,7 +176,7 @@ export function parseChecks(stdout: string): Check[] {
 export function checksTable(checks: Check[]): string {
   return formatTable(
     ['check', 'result', 'detail'],
-    checks.map((c) => [c.name, c.state === 'red' ? 'RED' : c.state, c.detail])
+    checks.map((c) => [c.name, c.state === 'red' ? 'RED' : c.state === 'warn' ? 'WARN' : c.state, c.detail])
   );
 }
 
@@ -188,7 +195,16 @@ export async function verifyChecklist(ctx: DeployContext): Promise<StepOutcome &
   }
   ctx.logger.info(checksTable(checks));
   for (const c of checks)
-    ctx.facts[c.name] = c.state === 'ok' ? 'ok' : c.state === 'red' ? `RED: ${c.detail}` : 'n/a';
+    ctx.facts[c.name] =
+      c.state === 'ok'
+        ? 'ok'
+        : c.state === 'red'
+          ? `RED: ${c.detail}`
+          : c.state === 'warn'
+            ? `WARN: ${c.detail}`
+            : 'n/a';
+  for (const c of checks.filter((c) => c.state === 'warn'))
+    ctx.logger.warning(`${ctx.label}: ${c.name}: ${c.detail}`);
   const red = checks.filter((c) => c.state === 'red');
   if (red.length > 0) {
     throw new DeployError(

@@ -51,6 +51,8 @@ export interface DeploySettings {
   build: string;
   preActivate: string;
   postActivate: string;
+  /** Undoes this release's migrations: run in it by a rollback away from it (a Procfile's rollback: too). */
+  rollbackCommand: string;
   lockTimeoutMs: number;
   forceUnlock: boolean;
   /** Free space the app's filesystem must keep: deploy and preflight refuse to start below it. */
@@ -116,6 +118,7 @@ export function parseDeploySettings(read: Inputs, problems: Problems): DeploySet
     build,
     preActivate: read.text('pre-activate'),
     postActivate: read.text('post-activate'),
+    rollbackCommand: ruled('rollback-command', read.text('rollback-command'), commandProblem),
     lockTimeoutMs: read.duration('lock-timeout'),
     forceUnlock: read.bool('force-unlock'),
     minFreeSpace: typeof floor === 'string' ? {} : floor,

@@ -230,6 +230,16 @@ export const STEPS = {
     section: 'rollback',
     what: 'the newest release proven live other than the current one, or rollback-to'
   },
+  'rollback-command': {
+    modes: ['rollback'],
+    section: 'rollback',
+    what: 'when the release left changed the schema: its rollback-command in it (the downgrade), before the older release boots'
+  },
+  'redo migration': {
+    modes: ['rollback'],
+    section: 'rollback',
+    what: 'after a rollback that failed once the downgrade ran: the release kept serving runs its pre-activate again'
+  },
   restore: {
     modes: ['rollback', 'restore'],
     section: 'rollback',

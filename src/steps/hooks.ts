@@ -1,11 +1,25 @@
 import type { DeployContext } from '../deploy/context.js';
+import { lastLines } from '../deploy/context.js';
 import { appRunCommand } from '../deploy/app-run.js';
 import { DeployError, type StepOutcome } from './step.js';
 
-/** pre-activate (migrations) and post-activate commands, run in a release as the service would. */
+const AFTER_FAILURE: Record<Hook, string> = {
+  'pre-activate': 'Nothing was switched: the old release keeps serving. The whole output is above.',
+  'post-activate': 'The new release is live; the output of the failed command is above.',
+  'rollback-command':
+    'Nothing was switched: the release that was serving keeps serving. Fix the command (run it by hand in that release to see) and roll back again.'
+};
+
+type Hook = 'pre-activate' | 'post-activate' | 'rollback-command';
+
+/**
+ * pre-activate (migrations), post-activate and a rollback's rollback-command, run in a release as
+ * the service would. A failure says what the command itself printed last (the migration tool's own
+ * error line), not only its exit code.
+ */
 export async function runHook(
   ctx: DeployContext,
-  which: 'pre-activate' | 'post-activate',
+  which: Hook,
   commands: string,
   release: string,
   envFile: string
@@ -20,11 +34,11 @@ export async function runHook(
   });
   const res = await ctx.remote.exec(cmd, { sudo: true, stream: true, timeoutMs: 30 * 60_000 });
   if (res.code !== 0) {
+    const said = lastLines([res.stdout, res.stderr].filter((t) => t.trim()).join('\n'), 12);
+    const ahead = ctx.facts['database-ahead'];
     throw new DeployError(
-      `${which} commands failed (exit ${res.code}${res.timedOut ? ', timed out' : ''})`,
-      which === 'pre-activate'
-        ? 'Nothing was switched: the old release keeps serving. The output is above.'
-        : 'The new release is live; the output of the failed command is above.'
+      `${which} commands failed (exit ${res.code}${res.timedOut ? ', timed out' : ''})${said ? `; their last lines:\n${said}` : ''}`,
+      `${AFTER_FAILURE[which]}${which === 'pre-activate' && ahead ? ` Note: ${ahead}` : ''}`
     );
   }
   return {};

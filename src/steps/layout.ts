@@ -4,6 +4,8 @@ import { shQuote } from '../ssh/quote.js';
 import type { StepOutcome } from './step.js';
 import { markOwnedScript, ownershipScript } from './ownership.js';
 import { awaitLockScript } from './lock.js';
+import { readServerCommand } from '../deploy/server-settings.js';
+import { aheadPath } from '../deploy/migration-state.js';
 
 /**
  * What the app itself needs on a server that has the system packages but was never provisioned:
@@ -60,11 +62,16 @@ if [ -d ${q(p.pipCache)} ] && [ "$(stat -c %U ${q(p.pipCache)})" != ${q(b)} ]; t
 [ -d ${q(p.logDir)} ] || { install -d -m 0750 -o ${q(p.user)} -g adm ${q(p.logDir)}; changed=yes; }
 ${markOwnedScript(ctx.settings)}
 echo "changed=$changed"
+${readServerCommand(ctx)}
+[ -f ${q(aheadPath(ctx))} ] && echo "database_ahead=$(head -c 200 ${q(aheadPath(ctx))} | tr -d '\\n')" || true
 `;
 }
 
 /** lockedBy: sent together with this run's lock, the script first waits for it (awaitLockScript). */
-export async function ensureLayout(ctx: DeployContext, lockedBy?: string): Promise<StepOutcome> {
+export async function ensureLayout(
+  ctx: DeployContext,
+  lockedBy?: string
+): Promise<StepOutcome & { server?: string; ahead?: string }> {
   const script = lockedBy ? `${awaitLockScript(ctx, lockedBy)}\n${layoutScript(ctx)}` : layoutScript(ctx);
   const res = await runScript(ctx, 'preparing the app layout', script, {
     // Waiting for the lock is part of it: as long as the lock may take, and the layout's own minute.
@@ -72,5 +79,8 @@ export async function ensureLayout(ctx: DeployContext, lockedBy?: string): Promi
     carry: true,
     hint: 'Install the missing packages (apt-get install -y python3-venv sqlite3 curl), or run mode provision once.'
   });
-  return { changed: parseFacts(res.stdout).changed === 'yes' };
+  // The server's own settings (provision's server-name), for the deploy to keep.
+  const server = /^server=(.*)$/m.exec(res.stdout)?.[1];
+  const f = parseFacts(res.stdout);
+  return { changed: f.changed === 'yes', server, ahead: f.database_ahead };
 }

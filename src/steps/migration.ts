@@ -3,6 +3,7 @@ import type { DeployContext } from '../deploy/context.js';
 import { parseFacts } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
 import { verifyRelease } from './verify.js';
+import { schemaChanged, schemaVersion } from '../deploy/migration-state.js';
 import { recordHistory } from './history.js';
 import { ChangedSinceError, cleanupCommand, putBackSafety, stageRestore, swapDatabase } from './restore.js';
 import { errorMessage, step, type StepOutcome } from './step.js';
@@ -45,10 +46,20 @@ export function restoreCommand(ctx: DeployContext, backupId: string): string {
 export async function afterMigrationRollback(
   ctx: DeployContext,
   failed: string,
-  fingerprint: string
+  fingerprint: string,
+  /** SQLite's schema_version before pre-activate ('' when unknown). */
+  schemaBefore = ''
 ): Promise<void> {
   const backup = ctx.facts.backup ? path.posix.basename(ctx.facts.backup) : '';
   if (!backup) return;
+  // Only when it may: a migration that failed (or had nothing to do) before changing the schema
+  // left the database as the old code knows it.
+  if (schemaBefore && !schemaChanged(schemaBefore, await schemaVersion(ctx))) {
+    ctx.logger.info(
+      `${ctx.label}: pre-activate of ${failed} left the database's schema as it was (schema_version ${schemaBefore}): the release serving knows it`
+    );
+    return;
+  }
   const warning = `the database may hold the new schema: pre-activate (migrations) of ${failed} ran, and the release before it serves again. To put the pre-deploy database back: ${restoreCommand(ctx, backup)}`;
   ctx.facts['pre-deploy-backup'] = backup;
   if (!ctx.settings.deploy.rollbackRestoreDatabase) {

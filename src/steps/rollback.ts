@@ -6,9 +6,13 @@ import { restoreScript, type StagedConfig } from './config.js';
 import { switchRelease, type Switched } from './switch.js';
 import { verifyRelease } from './verify.js';
 import { bootCandidate } from './candidate.js';
-import { DeployError, type StepOutcome } from './step.js';
+import { DeployError, errorMessage, type StepOutcome } from './step.js';
 import { listStatesCommand, parseStates } from '../deploy/release-record.js';
-import { readRememberedCommand, withRemembered } from '../deploy/remembered.js';
+import {
+  readReleaseSettingsCommand,
+  readRememberedCommand,
+  settingsOfRelease
+} from '../deploy/remembered.js';
 import { sendAlert } from '../provision/alerts.js';
 
 /** The last lines Gunicorn and systemd wrote about the app: why a release failed. */
@@ -64,7 +68,8 @@ export async function rollbackTo(
     ctx,
     'reading the releases',
     `${listStatesCommand(ctx)}
-${readRememberedCommand(ctx)}`,
+${readRememberedCommand(ctx)}
+${readReleaseSettingsCommand(ctx)}`,
     { timeoutMs: 30_000 }
   );
   const states = parseStates(found.stdout);
@@ -74,8 +79,19 @@ ${readRememberedCommand(ctx)}`,
       `no release proven live to go back to (releases: ${[...states].map(([id, st]) => `${id} ${st}`).join(', ') || 'none'})`
     );
   }
-  const remembered = /^remembered=(.*)$/m.exec(found.stdout)?.[1];
-  const proof = { ...ctx, settings: withRemembered({ ...ctx.settings, given: [] }, remembered) };
+  // The release going back is proven with its own settings, never the failed one's inputs; on the
+  // way back a record that cannot be read is a warning, not a reason to stay on a broken release.
+  let proof: DeployContext = ctx;
+  try {
+    const settings = settingsOfRelease(
+      { ...ctx, settings: { ...ctx.settings, given: [] } },
+      found.stdout,
+      target
+    );
+    proof = { ...ctx, settings };
+  } catch (err) {
+    ctx.logger.warning(`${ctx.label}: ${errorMessage(err)}; ${target} is proven with this run's settings`);
+  }
   if (staged && staged.changedFiles.length > 0) {
     await runScript(ctx, 'restoring the previous configuration', restoreScript(ctx, staged), {
       timeoutMs: 60_000
