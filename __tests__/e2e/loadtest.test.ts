@@ -80,6 +80,22 @@ test("mode loadtest: the seed's table, one row per level, its figures consistent
   expect(md).toContain('x-axis "concurrent clients" ["2", "10", "30"]');
 });
 
+test("in a container the CPU and memory are the cgroup's: 10 clients with think time pass the default load-cpu", async () => {
+  // The defaults (1 s think time, load-cpu 80%, load-memory 90%); /proc/stat here is the whole host's.
+  const { report, lines } = await deploy(server, app, {
+    mode: 'loadtest',
+    'load-clients': '10',
+    'load-duration': '5s'
+  });
+  expect(report.error).toBeUndefined();
+  const fact = factOf(report.hosts[0]!.facts);
+  expect(fact.source).toBe('cgroup');
+  expect(fact.levels[0]!.cpuPeak).toBeLessThan(80);
+  expect(lines.join('\n')).toMatch(
+    /CPU and memory: peaks of this container's cgroup \(what the server may use/
+  );
+});
+
 test('a slow endpoint fails the p95 threshold: a clear message and a non-zero exit', async () => {
   const { cli } = await import('../../src/entry/cli.js');
   const printed: string[] = [];

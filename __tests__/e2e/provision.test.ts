@@ -1,3 +1,4 @@
+import * as http from 'node:http';
 import type { SandboxServer } from '../../src/sandbox/index.js';
 import type { RunReport } from '../../src/report.js';
 import { bootServer, stopServer } from '../support/servers.js';
@@ -24,10 +25,24 @@ function stepsOf(report: RunReport): Record<string, boolean | undefined> {
   return Object.fromEntries(report.hosts[0]!.steps.map((s) => [s.name, s.changed]));
 }
 
-/** From the host running the tests, as a user's browser would: port 80, through nginx. */
-async function fromOutside(path = '/health'): Promise<{ status: number; body: string }> {
-  const res = await fetch(`http://${server.host}${path}`, { signal: AbortSignal.timeout(5000) });
-  return { status: res.status, body: await res.text() };
+/**
+ * From the host running the tests, as a user's browser would: port 80, through nginx, asking for the
+ * site's name (fetch cannot set Host, and an unknown one gets no answer once the site has names).
+ */
+function fromOutside(path = '/health'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(
+      { host: server.host, port: 80, path, headers: { Host: 'shop.example.test' }, timeout: 5000 },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      }
+    );
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+  });
 }
 
 async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {

@@ -229,7 +229,7 @@ describe('the job summary', () => {
     expect(md).toContain('| 50 | 484 | 97.1% | 40 ms | 612.3 ms | 900 ms | 48 | 100% | 43.3% | FAILED |');
     expect(md).toContain('- 50 clients: p95 612.3 ms is over load-p95 500 ms');
     expect(md).toContain(
-      'the whole machine, the load generator included: wrk itself used at most 5.8% of one core'
+      'peaks of the whole machine, the load generator included: wrk itself used at most 5.8% of one core'
     );
     expect(md).toContain('```mermaid\nxychart-beta');
     expect(outputsOf(report)).toMatchObject({ 'load-ok': 'false', 'load-p95-ms': '612.3' });

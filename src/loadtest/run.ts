@@ -2,9 +2,9 @@ import { lastLines, type DeployContext } from '../deploy/context.js';
 import { healthHost } from '../deploy/health.js';
 import { formatTable } from '../report.js';
 import { DeployError, step } from '../steps/step.js';
-import { generatorNote, type LoadFact } from './summary.js';
+import { generatorNote, sourceNote, type LoadFact } from './summary.js';
 import { judge, loadRows, LOAD_HEADER, thresholdsOf, type LevelVerdict } from './verdict.js';
-import { levelSeconds, loadScript, parseLoadOutput, targetOf } from './wrk.js';
+import { levelSeconds, loadScript, parseLoadOutput, sourceOf, targetOf } from './wrk.js';
 
 /** Facts a load check leaves on its host (and the columns of mode loadtest's table). */
 export const LOAD_KEYS = ['load-ok', 'load-p95-ms', 'load-max-clients'];
@@ -44,13 +44,15 @@ export async function runLoadCheck(ctx: DeployContext): Promise<LevelVerdict[]> 
     }
     const worst = Math.max(...levels.map((l) => l.p95Ms));
     const target = targetOf(res.stdout);
+    const source = sourceOf(res.stdout);
     const fact: LoadFact = {
       levels,
       thresholds: thresholdsOf(s),
       paths,
       thinkMs: s.thinkMs,
       levelS: secs,
-      target
+      target,
+      source
     };
     const failed = levels.filter((l) => l.missed.length > 0);
     ctx.facts['load-ok'] = String(failed.length === 0);
@@ -58,7 +60,7 @@ export async function runLoadCheck(ctx: DeployContext): Promise<LevelVerdict[]> 
     ctx.facts['load-max-clients'] = String(Math.max(...s.clients));
     ctx.facts.load = JSON.stringify(fact);
     ctx.logger.info(
-      `${ctx.label}: load check through nginx at ${target} (CPU and memory: peaks of the whole machine, the load generator included; ${generatorNote(levels)})\n` +
+      `${ctx.label}: load check through nginx at ${target} (CPU and memory: ${sourceNote(source)}, the load generator included; ${generatorNote(levels)})\n` +
         formatTable(LOAD_HEADER, loadRows(levels))
     );
     if (failed.length > 0) {

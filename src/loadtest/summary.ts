@@ -10,6 +10,15 @@ export interface LoadFact {
   levelS: number;
   /** nginx as wrk reached it: http://127.0.0.1:80, or https://127.0.0.1:443 for a site that redirects. */
   target?: string;
+  /** What CPU and memory are of: the machine, or the container's cgroup (what the server may use). */
+  source?: 'cgroup' | 'machine';
+}
+
+/** The table header's words for where CPU and memory come from. */
+export function sourceNote(source: LoadFact['source']): string {
+  return source === 'cgroup'
+    ? "peaks of this container's cgroup (what the server may use: cpu.stat; memory.current of memory.max where the cgroup has a memory controller)"
+    : 'peaks of the whole machine';
 }
 
 function markdownTable(header: string[], rows: string[][]): string {
@@ -70,7 +79,7 @@ export function loadSummaryMarkdown(host: string, json: string | undefined): str
     `Load check on ${host}: ${fact.paths.join(', ')} through nginx${fact.target?.startsWith('https') ? ' over HTTPS' : ''}, ${fact.levelS} s per level, ` +
       `${fact.thinkMs ? `${fact.thinkMs} ms think time per client` : 'no think time'}; ` +
       `thresholds p95 ${t.p95Ms} ms, success ${t.successMin}%, CPU ${t.cpuMax}%, memory ${t.memoryMax}% ` +
-      `(CPU and memory are the whole machine, the load generator included: ${generatorNote(fact.levels)}).`,
+      `(CPU and memory: ${sourceNote(fact.source)}, the load generator included: ${generatorNote(fact.levels)}).`,
     markdownTable(LOAD_HEADER, loadRows(fact.levels)),
     ...(missed.length ? [missed.join('\n')] : []),
     p95Chart(host, fact)

@@ -73,6 +73,59 @@ end
 `;
 }
 
+/**
+ * Shell: what this server may use. On a machine, /proc/stat and /proc/meminfo; in a container
+ * (nspawn, LXC, Docker) those are the host's, so its cgroup's cpu.stat (against the wall clock times
+ * the CPUs cpu.max allows) and memory.current less reclaimable page cache against memory.max.
+ * (a hybrid host's unified hierarchy has cpu.stat but no memory controller: memory is then the
+ * machine's). `cpu_now` prints "total idle" in one unit, `mem_line` "mem PERMILLE"; `gd-source=`
+ * says where the CPU comes from.
+ */
+export function usageFunctions(): string {
+  return `cg=; mcg=; virt=$(systemd-detect-virt --container 2>/dev/null || true)
+if [ -n "$virt" ] && [ "$virt" != none ]; then
+  # cgroup2, or the unified half of a hybrid host (cpu.stat is there without any controller).
+  for d in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+    if grep -q '^usage_usec ' "$d/cpu.stat" 2>/dev/null; then cg=$d; break; fi
+  done
+  [ -n "$cg" ] && [ -r "$cg/memory.current" ] && mcg=$cg
+fi
+if [ -n "$cg" ]; then
+  read -r quota period < "$cg/cpu.max" 2>/dev/null || quota=max
+  if [ "$quota" = max ]; then cpum=$(( $(nproc) * 1000 )); else cpum=$(( quota * 1000 / period )); fi
+  t_start=$(date +%s%6N)
+  echo "gd-source=cgroup"
+else
+  echo "gd-source=machine"
+fi
+if [ -n "$mcg" ]; then
+  memmax=$(cat "$mcg/memory.max" 2>/dev/null || echo max)
+  [ "$memmax" = max ] && memmax=$(( $(awk '/^MemTotal:/{print $2}' /proc/meminfo) * 1024 ))
+fi
+cpu_now() {
+  if [ -n "$cg" ]; then
+    local u t; u=$(awk '$1=="usage_usec"{print $2}' "$cg/cpu.stat"); t=$(( ($(date +%s%6N) - t_start) * cpum / 1000 ))
+    echo "$t $(( t - u ))"
+  else
+    local u n s i w q sq st; read -r _ u n s i w q sq st _ < /proc/stat
+    echo "$((u+n+s+i+w+q+sq+st)) $((i+w))"
+  fi
+}
+mem_line() {
+  if [ -n "$mcg" ]; then
+    local cur ina; cur=$(cat "$mcg/memory.current"); ina=$(awk '$1=="inactive_file"{print $2}' "$mcg/memory.stat" 2>/dev/null)
+    echo "mem $(( (cur - \${ina:-0}) * 1000 / memmax ))"
+  else
+    awk '/^MemTotal:/{t=$2} /^MemAvailable:/{a=$2} END{if (t>0) print "mem", int((t-a)*1000/t)}' /proc/meminfo
+  fi
+}`;
+}
+
+/** What the CPU and memory figures are of: the machine, or (in a container) its cgroup. */
+export function sourceOf(stdout: string): 'cgroup' | 'machine' {
+  return /^gd-source=cgroup$/m.test(stdout) ? 'cgroup' : 'machine';
+}
+
 /** A level's wall time limit on the server: wrk's own duration, then it is killed. */
 export function levelSeconds(s: LoadSettings): number {
   return Math.max(1, Math.round(s.levelMs / 1000));
@@ -80,7 +133,7 @@ export function levelSeconds(s: LoadSettings): number {
 
 /**
  * One script for every level: wrk (one thread: the server keeps the other cores) with a sampler of
- * /proc/stat and /proc/meminfo every 0.5 s beside it, whose peaks are the machine's, load
+ * CPU and memory (usageFunctions) every 0.5 s beside it, whose peaks are the server's, load
  * generator included. Levels run one after another with a short pause, so each starts from a
  * quiet server. A request may take at most the level's length plus 5 s (65 s at most: wrk's
  * histogram is allocated for its timeout, and nginx answers 504 after 60 s anyway).
@@ -95,17 +148,18 @@ sp=
 trap '[ -n "$sp" ] && kill "$sp" 2>/dev/null; rm -rf "$tmp"' EXIT
 cat > "$tmp/load.lua" <<'GD_LOAD_LUA'
 ${wrkScript(s.thinkMs)}GD_LOAD_LUA
+${usageFunctions()}
 sample() {
-  local u n s i w q sq st t id pt pi
-  read -r _ u n s i w q sq st _ < /proc/stat; pt=$((u+n+s+i+w+q+sq+st)); pi=$((i+w))
+  local t id pt pi
+  read -r pt pi <<< "$(cpu_now)"
   while sleep 0.5; do
-    read -r _ u n s i w q sq st _ < /proc/stat; t=$((u+n+s+i+w+q+sq+st)); id=$((i+w))
+    read -r t id <<< "$(cpu_now)"
     [ "$t" -gt "$pt" ] && echo "cpu $(( ((t-pt)-(id-pi))*1000/(t-pt) ))"
     pt=$t; pi=$id
-    awk '/^MemTotal:/{t=$2} /^MemAvailable:/{a=$2} END{if (t>0) print "mem", int((t-a)*1000/t)}' /proc/meminfo
+    mem_line
   done
 }
-stat() { local u n s i w q sq st; read -r _ u n s i w q sq st _ < /proc/stat; echo "$((u+n+s+i+w+q+sq+st)) $((i+w))"; }
+stat() { cpu_now; }
 # A site whose plain HTTP only redirects to HTTPS (tls) is measured over HTTPS: 127.0.0.1:443 with
 # the same Host and SNI (wrk does not check certificates), never its redirects.
 url=http://127.0.0.1:80; wurl=$url
@@ -124,7 +178,7 @@ for c in ${s.clients.join(' ')}; do
   # The level as a whole counts too: a level the cap ends in under 0.5 s has no sample of its own.
   read -r t1 i1 <<< "$(stat)"
   [ "$t1" -gt "$t0" ] && echo "cpu $(( ((t1-t0)-(i1-i0))*1000/(t1-t0) ))" >> "$tmp/s.$c"
-  awk '/^MemTotal:/{t=$2} /^MemAvailable:/{a=$2} END{if (t>0) print "mem", int((t-a)*1000/t)}' /proc/meminfo >> "$tmp/s.$c"
+  mem_line >> "$tmp/s.$c"
   cpu=$(awk '$1=="cpu" && $2>m {m=$2} END{print m+0}' "$tmp/s.$c")
   mem=$(awk '$1=="mem" && $2>m {m=$2} END{print m+0}' "$tmp/s.$c")
   echo "gd-level clients=$c rc=$rc cpu_permille=$cpu mem_permille=$mem gen_permille=\${gen:-0}"
