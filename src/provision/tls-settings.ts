@@ -4,6 +4,7 @@ import {
   acmeEmailProblem,
   acmeServerProblem,
   pemCertificatesProblem,
+  pemKeyProblem,
   tlsServerNameProblem
 } from '../rules.js';
 
@@ -83,7 +84,15 @@ export function parseTlsSettings(read: Inputs, problems: string[], serverNames: 
     if (!settings.certificate)
       problem('tls-certificate', 'is required with tls: files (the PEM certificate chain)');
     if (!settings.key) problem('tls-key', 'is required with tls: files (the PEM private key, from a secret)');
-    if (settings.certificate && settings.key)
+    // Only PEM blocks are stored: nothing after (or between) them reaches the server.
+    if (settings.certificate) problem('tls-certificate', pemCertificatesProblem(settings.certificate));
+    if (settings.key) problem('tls-key', pemKeyProblem(settings.key));
+    if (
+      settings.certificate &&
+      settings.key &&
+      !pemCertificatesProblem(settings.certificate) &&
+      !pemKeyProblem(settings.key)
+    )
       problem('tls-key', certificateKeyProblem(settings.certificate, settings.key));
   } else {
     for (const name of ['tls-certificate', 'tls-key'])
