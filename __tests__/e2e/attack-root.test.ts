@@ -133,6 +133,29 @@ test('a build, failing or not, never writes into the release that serves or the 
   expect(await onServer(server, `stat -c %a /srv/shop/releases/${serving}/app.py`)).not.toBe('666\n');
 }, 300_000);
 
+test('a build has its own /dev/shm and /tmp, gone when it ends; one that leaves too little space is refused and its release deleted at once', async () => {
+  const shm = await deploy(server, app, {
+    build:
+      'head -c 1048576 /dev/zero > /dev/shm/gd-build-shm; echo x > /tmp/gd-build-tmp; test -s /dev/shm/gd-build-shm'
+  });
+  expect(shm.report.error).toBeUndefined();
+  const current = await onServer(server, 'readlink /srv/shop/current');
+  expect(await onServer(server, 'ls /dev/shm /tmp /var/tmp | grep -c gd-build- || true')).toBe('0\n');
+  // The floor just under what is free: a build writing 64 MB crosses it.
+  const freeMb = Number(await onServer(server, "df -Pm /srv/shop | awk 'NR==2 {print $4}'"));
+  const before = await onServer(server, 'ls /srv/shop/releases');
+  const full = await deploy(server, app, {
+    build: 'head -c 67108864 /dev/zero > big.bin',
+    'min-free-space': `${freeMb - 32}MB`
+  });
+  expect(full.report.ok).toBe(false);
+  expect(full.report.error).toMatch(/the build left only \d+ MB free .*min-free-space needs/);
+  expect(await onServer(server, 'ls /srv/shop/releases')).toBe(before);
+  expect(await onServer(server, 'find /srv/shop/.deploy/trash -name big.bin | wc -l')).toBe('0\n');
+  expect(await onServer(server, 'readlink /srv/shop/current')).toBe(current);
+  expect((await getJson(server, '/health')).status).toBe(200);
+}, 300_000);
+
 // The standing attack (support/planted.ts) over every step of the README's inventory that reads
 // backups: links, hardlinks, FIFOs and future-dated files where the app's user can write.
 const LEGACY: Target = {
