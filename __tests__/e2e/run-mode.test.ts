@@ -65,10 +65,10 @@ test('a command killed by a signal reports 128+N, as a shell does (137 for SIGKI
     deploy(server, app, { mode: 'run', command: 'sleep 30 & kill -TERM $!; wait $!' }),
     deploy(server, app, { mode: 'run', command: 'x=ok; test "${x}-$x" = ok-ok && test "$$" -gt 1 && exit 9' })
   ]);
+  expect(dollars.report.hosts[0]!.facts['exit-code']).toBe('9');
+  expect(child.report.hosts[0]!.facts['exit-code']).toBe('143');
   expect(killed.report.hosts[0]!.facts['exit-code']).toBe('137');
   expect(killed.report.error).toMatch(/the command exited 137 in release/);
-  expect(child.report.hosts[0]!.facts['exit-code']).toBe('143');
-  expect(dollars.report.hosts[0]!.facts['exit-code']).toBe('9');
 });
 
 test('run-lock: waits for a deploy holding the lock, then fails naming it; without it the command runs', async () => {
