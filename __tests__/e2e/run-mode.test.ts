@@ -59,6 +59,18 @@ test('a failing command fails the run with its exit code, and changes nothing el
   expect(await onServer(server, 'readlink /srv/shop/current; ls /srv/shop/releases')).toBe(before);
 });
 
+test('a command killed by a signal reports 128+N, as a shell does (137 for SIGKILL); $ reaches the shell as written', async () => {
+  const [killed, child, dollars] = await Promise.all([
+    deploy(server, app, { mode: 'run', command: 'kill -KILL $$' }),
+    deploy(server, app, { mode: 'run', command: 'sleep 30 & kill -TERM $!; wait $!' }),
+    deploy(server, app, { mode: 'run', command: 'x=ok; test "${x}-$x" = ok-ok && test "$$" -gt 1 && exit 9' })
+  ]);
+  expect(dollars.report.hosts[0]!.facts['exit-code']).toBe('9');
+  expect(child.report.hosts[0]!.facts['exit-code']).toBe('143');
+  expect(killed.report.hosts[0]!.facts['exit-code']).toBe('137');
+  expect(killed.report.error).toMatch(/the command exited 137 in release/);
+});
+
 test('run-lock: waits for a deploy holding the lock, then fails naming it; without it the command runs', async () => {
   // A deploy's lock, held by a process on the server for as long as this test needs.
   const holder = onServer(

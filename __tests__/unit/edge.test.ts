@@ -231,7 +231,7 @@ describe('alerts', () => {
     const [script, unit] = alertFiles(ctx);
     expect(script!.path).toBe(ALERT_SCRIPT);
     execFileSync('bash', ['-n'], { input: script!.content });
-    expect(script!.content).toContain('curl --config -');
+    expect(script!.content).toContain('curl --globoff --config -');
     expect(script!.content).toMatch(/--max-time 10 --retry 3/);
     expect(unit!.path).toBe('/etc/systemd/system/my-shop-alert@.service');
     expect(unit!.content).toContain(`ExecStart=${ALERT_SCRIPT} --unit-failed my-shop %i`);

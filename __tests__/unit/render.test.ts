@@ -370,7 +370,7 @@ describe('one layout', () => {
       errorLog: layout.errorLog,
       healthScript: layout.healthScript,
       dbScript: layout.dbScript,
-      backupDir: layout.sharedBackups,
+      backupDir: layout.backups,
       serviceName: layout.units.service.name,
       socketName: layout.units.socket.name
     });

@@ -11,7 +11,7 @@ import {
   writeFileSync
 } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { renderTemplate, templateVars, type TemplateInput, type TemplateVars } from '../../src/render.js';
@@ -343,12 +343,14 @@ describe('timers', () => {
     expect(settings(service, 'StateDirectory')).toEqual(['gunicorn-deploy/shop']);
   });
 
-  test('database: daily, persistent, run as the app user', () => {
+  test('database: daily, persistent, as root that only keeps the backups; the database as the app user', () => {
     const timer = render('systemd/db-maintenance.timer');
     expect(settings(timer, 'OnCalendar')).toEqual(['*-*-* 03:30']);
     expect(settings(timer, 'Persistent')).toEqual(['true']);
     const service = render('systemd/db-maintenance.service');
-    expect(settings(service, 'User')).toEqual(['shopd']);
+    expect(settings(service, 'User')).toEqual([]);
+    expect(render('db-maintenance.sh')).toMatch(/^user='shopd'$/m);
+    expect(render('db-maintenance.sh')).toContain('setpriv --reuid="$user"');
     expect(settings(service, 'ExecStart')).toEqual(['/usr/local/lib/gunicorn-deploy/shop-db-maintenance']);
   });
 
@@ -522,7 +524,9 @@ describe('db-maintenance.sh', () => {
         const sql = 'PRAGMA journal_mode=WAL; CREATE TABLE rows (v); INSERT INTO rows VALUES (1), (2), (3);';
         expect(spawnSync('sqlite3', [db, sql]).status).toBe(0);
         const backups = path.join(dir, 'backups');
-        const v = templateVars({ app: 'shop', dbPath: db, backupDir: backups, backupKeepDays: 14 });
+        // Run as whoever runs the tests: as root, the script's "app user" is root itself.
+        const user = userInfo().username;
+        const v = templateVars({ app: 'shop', user, dbPath: db, backupDir: backups, backupKeepDays: 14 });
         const script = path.join(dir, 'db-maintenance');
         writeFileSync(script, render('db-maintenance.sh', v));
         // `date +%d` decides the VACUUM day: a fake date answers it, the real one everything else.

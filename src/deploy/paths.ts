@@ -37,10 +37,17 @@ export interface AppLayout {
   instance: string;
   venvs: string;
   pipCache: string;
-  /** The deploys' database backups (DB-RELEASE.db), listed and restored by mode backups/restore. */
+  /**
+   * Every database backup, in a folder root owns and the app's user cannot write (root:APP 0750):
+   * the deploys' (DB-RELEASE.db), the restores' safety copies, the daily timer's (APP-STAMP.db.gz);
+   * listed and restored by mode backups/restore. `.restore` inside is a restore's work folder.
+   */
   backups: string;
-  /** The daily timer's compressed backups (APP-STAMP.db.gz). */
-  sharedBackups: string;
+  /**
+   * Where the daily timer kept its backups before they moved into `backups` (the app's user could
+   * write it): what is left there is moved over by the layout step, never read in place.
+   */
+  legacyBackups: string;
   /** Lock, history, config backups, uploads in flight. */
   state: string;
   /** The file flock holds while a deploy runs. */
@@ -127,7 +134,7 @@ export function layoutFor(app: string, dir: string): AppLayout {
     venvs: `${dir}/venvs`,
     pipCache: `${dir}/venvs/.pip-cache`,
     backups: `${dir}/backups`,
-    sharedBackups: `${dir}/shared/backups`,
+    legacyBackups: `${dir}/shared/backups`,
     state,
     lock: `${state}/lock`,
     lockOwner: `${state}/lock.owner`,

@@ -154,7 +154,7 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
 
 /**
  * A release that failed before the switch never served: it is recorded refused (never a rollback
- * target), moved out of releases/ (the next prune deletes it) and the run gets its history line.
+ * target), moved out of releases/ and deleted at once, and the run gets its history line.
  */
 async function refuseRelease(ctx: DeployContext, up: Uploaded, why: string): Promise<void> {
   const q = shQuote;
@@ -173,6 +173,8 @@ async function refuseRelease(ctx: DeployContext, up: Uploaded, why: string): Pro
     `${stateCommand(ctx, up.release, 'refused')}
 if [ -d ${q(p.releaseDir(up.release))} ] && [ "$(readlink ${q(p.current)})" != ${q(p.releaseLink(up.release))} ]; then
   t=${q(p.trash)}/$(date +%s%N); mkdir -p "$t"; mv -T -- ${q(p.releaseDir(up.release))} "$t/release-${up.release}"
+  # Deleted at once, not at the next prune: a build that filled the disk gives the space back now.
+  rm -rf -- "$t"
 fi`
   );
 }

@@ -42,7 +42,17 @@ export const runMode: ModeStrategy = {
             cwd: rel,
             envFile: ctx.paths.envFile,
             venv: `${rel}/.venv`,
-            argv: ['/bin/bash', '-euo', 'pipefail', '-c', command]
+            // systemd-run reports a main process killed by a signal as exit 1: a parent shell turns
+            // its command's death by signal N into the shell's convention, exit 128+N. systemd
+            // expands $VAR, ${VAR} and $$ in a unit's command line: every $ is doubled, so the shell
+            // gets the command exactly as written.
+            argv: [
+              '/bin/bash',
+              '-c',
+              'rc=0; /bin/bash -euo pipefail -c "$1" || rc=$?; exit "$rc"',
+              'gd',
+              command
+            ].map((a) => a.replace(/\$/g, '$$$$'))
           }),
           { sudo: true, stream: true, timeoutMs: RUN_TIMEOUT_MS }
         );

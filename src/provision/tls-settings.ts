@@ -4,6 +4,7 @@ import {
   acmeEmailProblem,
   acmeServerProblem,
   pemCertificatesProblem,
+  pemKeyProblem,
   tlsServerNameProblem
 } from '../rules.js';
 import { chainProblem } from './tls-chain.js';
@@ -84,10 +85,16 @@ export function parseTlsSettings(read: Inputs, problems: string[], serverNames: 
     if (!settings.certificate)
       problem('tls-certificate', 'is required with tls: files (the PEM certificate chain)');
     if (!settings.key) problem('tls-key', 'is required with tls: files (the PEM private key, from a secret)');
-    const chain = settings.certificate ? chainProblem(settings.certificate, serverNames) : undefined;
+    // Only PEM blocks are stored: nothing after (or between) them reaches the server.
+    const certPem = settings.certificate ? pemCertificatesProblem(settings.certificate) : undefined;
+    const keyPem = settings.key ? pemKeyProblem(settings.key) : undefined;
+    problem('tls-certificate', certPem);
+    problem('tls-key', keyPem);
+    const chain =
+      settings.certificate && !certPem ? chainProblem(settings.certificate, serverNames) : undefined;
     problem('tls-certificate', chain);
     // A chain in the wrong order would also "not match" its key: the order is what to fix.
-    if (settings.certificate && settings.key && !chain)
+    if (settings.certificate && settings.key && !certPem && !keyPem && !chain)
       problem('tls-key', certificateKeyProblem(settings.certificate, settings.key));
   } else {
     for (const name of ['tls-certificate', 'tls-key'])

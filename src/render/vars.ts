@@ -1,5 +1,6 @@
 import { layoutFor, type AppLayout } from '../deploy/paths.js';
 import { gunicornVars, type GunicornInput, type GunicornVars } from './gunicorn-vars.js';
+import { ROOT_READ_PROGRAM } from '../deploy/root-read.js';
 import {
   LOGIN_NAME,
   appNameProblem,
@@ -66,6 +67,10 @@ export interface TemplateVars {
   deployLockPath: string;
   dbPath: string;
   backupDir: string;
+  /** Where the daily backups were before they moved into backupDir: moved over, never read in place. */
+  legacyBackupDir: string;
+  /** The program root reads app-writable files with (steps/root-read.ts): a constant, no input. */
+  rootReadProgram: string;
   backupKeepDays: number;
   /** OnCalendar time of day of the daily backup, HH:MM. */
   dbMaintenanceTime: string;
@@ -115,6 +120,8 @@ type DerivedKey =
   | 'healthUrl'
   | 'healthScript'
   | 'dbScript'
+  | 'legacyBackupDir'
+  | 'rootReadProgram'
   | 'releasesDir';
 
 /**
@@ -263,7 +270,9 @@ export function templateVars(input: TemplateInput): TemplateVars {
       input.dbPath === undefined && database !== undefined ? 'DATABASE (env)' : 'dbPath',
       input.dbPath ?? database ?? `${layout.instance}/app.db`
     ),
-    backupDir: checkPath('backupDir', input.backupDir ?? layout.sharedBackups),
+    backupDir: checkPath('backupDir', input.backupDir ?? layout.backups),
+    legacyBackupDir: layout.legacyBackups,
+    rootReadProgram: ROOT_READ_PROGRAM,
     backupKeepDays: checkInt('backupKeepDays', input.backupKeepDays ?? 14, 1, 3650),
     dbMaintenanceTime: check(
       'dbMaintenanceTime',

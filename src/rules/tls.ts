@@ -18,7 +18,10 @@ export function tlsServerNameProblem(n: string): Problem {
 
 /** The ACME account's contact address (expiry notices), passed to certbot. */
 export function acmeEmailProblem(v: string): Problem {
-  return /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(v)
+  // Starts with a letter or digit: never an option to certbot, whatever reaches its command line.
+  return /^[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$/.test(
+    v
+  )
     ? undefined
     : `must be an email address such as ops@example.com, got '${v}'`;
 }
@@ -43,5 +46,17 @@ export function pemCertificatesProblem(v: string): Problem {
     .trim();
   if (!v.includes('-----BEGIN CERTIFICATE-----') || rest !== '')
     return 'must be PEM certificates (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----) and nothing else';
+  return undefined;
+}
+
+/**
+ * One PEM private key and nothing else: text around it (a pasted note, a second block) would be
+ * stored with it. The message never quotes the value (it is a secret).
+ */
+export function pemKeyProblem(v: string): Problem {
+  const block = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----\n[A-Za-z0-9+/=\n]+-----END \1-----/g;
+  const found = v.match(block) ?? [];
+  if (found.length !== 1 || v.replace(block, '').trim() !== '')
+    return 'must be one PEM private key (-----BEGIN PRIVATE KEY----- ... -----END PRIVATE KEY-----) and nothing else';
   return undefined;
 }

@@ -54,7 +54,7 @@ if [ -n "$crt" ] && [ -f "$crt" ]; then
   [ -n "$end" ] && echo "cert-expires=$(date -d "$end" +%s)"
 fi
 echo "disk-free-kb=$(df -Pk ${q(p.dir)} 2>/dev/null | awk 'NR == 2 { print $4 }')"
-echo "backup-newest=$(find ${q(p.backups)} ${q(p.sharedBackups)} -maxdepth 1 -type f -printf '%T@\\n' 2>/dev/null | sort -n | tail -n 1 | cut -d. -f1)"
+echo "backup-newest=$(find ${q(p.backups)} -maxdepth 1 -type f -printf '%T@\\n' 2>/dev/null | sort -n | tail -n 1 | cut -d. -f1)"
 url=${given ? q(healthUrl(ctx.settings, ctx.settings.deploy.healthPath)) : `$(sed -n "s/^url='\\(.*\\)'$/\\1/p" ${q(p.healthScript)} 2>/dev/null | head -n 1)`}
 [ -n "$url" ] || url=${q(healthUrl(ctx.settings, ctx.settings.deploy.healthPath))}
 if [ "$active" = active ]; then

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { DeployContext } from '../deploy/context.js';
 import { parseFacts, runScript } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
+import { rootRead } from '../deploy/root-read.js';
 import type { StepOutcome } from './step.js';
 import type { QueuedRequest } from '../ssh/types.js';
 import { pgBackup, pgBackupRequest } from './pg-backup.js';
@@ -25,13 +26,14 @@ export function backupScript(ctx: DeployContext, release: string): string {
 if [ ! -f ${q(db)} ]; then echo "skipped=no database at ${d.sqliteDb} yet"; exit 0; fi
 rm -f ${q(tmp)}
 runuser -u ${q(p.user)} -- sqlite3 -cmd '.timeout 15000' ${q(db)} ${q(`.backup '${tmp}'`)}
-mv ${q(tmp)} ${q(out)}
-# The copy was made in shared/, which the app owns: in backups/ (root's) it can no longer be swapped,
-# and only a regular file is checked and handed to the app's group (chown follows links).
-if [ -L ${q(out)} ] || [ ! -f ${q(out)} ]; then rm -f ${q(out)}; echo "the backup is not a regular file" >&2; exit 4; fi
-check=$(sqlite3 ${q(out)} 'PRAGMA integrity_check')
+# The copy was made in shared/, which the app owns: root reads it once, never through a link
+# (a regular file of the app's user with one link), into backups/, which only root writes.
+rm -f ${q(out)}
+${rootRead('copy', q(p.shared), q(path.posix.basename(tmp)), q(p.user), q(out), 'raw', '640', 'db')} || { runuser -u ${q(p.user)} -- rm -f ${q(tmp)}; echo "the backup is not a regular file of ${p.user}" >&2; exit 4; }
+runuser -u ${q(p.user)} -- rm -f ${q(tmp)}
+chgrp ${q(p.user)} ${q(out)}
+check=$(runuser -u ${q(p.user)} -- sqlite3 -readonly ${q(out)} 'PRAGMA integrity_check')
 if [ "$check" != ok ]; then echo "integrity_check of the backup: $check" >&2; mv ${q(out)} ${q(out + '.corrupt')}; exit 4; fi
-chown root:${q(p.user)} ${q(out)}; chmod 0640 ${q(out)}
 ls -1t ${q(p.backups)}/${q(base)}-*.db | tail -n +${d.backupsKeep + 1} | xargs -r rm -f --
 echo "backup=${out}"
 echo "size=$(stat -c %s ${q(out)})"

@@ -2,7 +2,11 @@ import type { DeployContext } from '../deploy/context.js';
 import { lastLines } from '../deploy/context.js';
 import { MANIFEST_FILE, MANIFEST_HEADER } from '../manifest.js';
 import { shQuote } from '../ssh/quote.js';
+import { diskProbe } from './ownership.js';
 import { DeployError, type StepOutcome } from './step.js';
+
+/** The build's exit status when what it wrote left less than min-free-space. */
+const NO_SPACE = 75;
 
 /** collectstatic, compilemessages, an asset build: bounded, and ended by the server if the runner is gone. */
 const BUILD_TIMEOUT_MS = 30 * 60_000;
@@ -39,6 +43,29 @@ for top, dirs, files in os.walk(root, topdown=True):
 `;
 
 /**
+ * A delta release shares its unchanged files with the release before (hardlinks, one inode each):
+ * the build user owns both, so a build writing or chmod-ing one would change the release that
+ * serves. Before the build runs, every regular file with more than one link gets an inode of its
+ * own (a copy renamed over it, mode and times kept); links and the deploy's own paths are left.
+ * argv: release, then the paths the deploy put there.
+ */
+const UNSHARE_LINKED = `import os, shutil, sys, tempfile
+root, keep = sys.argv[1], set(sys.argv[2:])
+for top, dirs, files in os.walk(root, topdown=True):
+    rel_top = os.path.relpath(top, root)
+    dirs[:] = [d for d in dirs if os.path.normpath(os.path.join(rel_top, d)) not in keep]
+    for name in files:
+        p = os.path.join(top, name)
+        st = os.lstat(p)
+        if not os.path.isfile(p) or os.path.islink(p) or st.st_nlink < 2:
+            continue
+        fd, tmp = tempfile.mkstemp(dir=top, prefix=".gd-")
+        os.close(fd)
+        shutil.copy2(p, tmp)
+        os.replace(tmp, p)
+`;
+
+/**
  * The build commands run in the new release before it is checked, as the build user (who owns
  * the release, so they can write into it), in a transient unit: with the app's venv on PATH and
  * the app's environment read from /etc/APP/env by systemd (PID 1, as root: the build user never
@@ -53,16 +80,26 @@ export function buildCommand(ctx: DeployContext, release: string, envFile: strin
   const keep = ['REVISION', MANIFEST_FILE, '.venv', ...ctx.settings.deploy.sharedPaths];
   const script = `set -euo pipefail
 if [ -f ${q(`${rel}/${MANIFEST_FILE}`)} ]; then python3 -c ${q(PRUNE_UNLISTED)} ${q(rel)} ${keep.map(q).join(' ')}; fi
+python3 -c ${q(UNSHARE_LINKED)} ${q(rel)} ${keep.map(q).join(' ')}
 rc=0
 ( set -euo pipefail
 ${ctx.settings.deploy.build}
 ) </dev/null || rc=$?
 chmod -R go-w -- ${q(rel)} || true
+# What the build wrote counts against min-free-space: a build that fills the disk is refused (and
+# its release removed at once) rather than leaving the live app without space.
+${diskProbe(ctx.settings)}
+if [ "$rc" = 0 ] && [ "$free_mb" -lt "$need_mb" ]; then
+  echo "the build left only $free_mb MB free on the filesystem of ${ctx.settings.app.dir}: min-free-space needs $need_mb MB" >&2
+  rc=${NO_SPACE}
+fi
 exit "$rc"`;
   return [
     'systemd-run --quiet --wait --pipe --collect --service-type=exec',
     `-p User=${q(p.buildUser)} -p Group=${q(p.buildUser)}`,
     '-p NoNewPrivileges=yes -p PrivateTmp=yes -p ProtectSystem=strict -p ProtectHome=yes',
+    // Its own /dev/shm and IPC, gone with the unit: nothing it puts in RAM outlives the build.
+    "-p 'TemporaryFileSystem=/dev/shm:mode=1777,nosuid,nodev' -p PrivateIPC=yes",
     `-p ReadWritePaths=${q(rel)}`,
     `-p EnvironmentFile=${q(envFile)}`,
     `-p WorkingDirectory=${q(rel)}`,

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import type { DeployContext } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
+import { rootRead } from '../deploy/root-read.js';
 import type { BackupEntry } from './restore.js';
 import { localDumpCheck } from './pg-backups.js';
 import { DeployError, type StepOutcome } from './step.js';
@@ -75,7 +76,8 @@ export async function downloadBackup(
     out.write(buf);
   };
   const res = await ctx.remote.script(
-    `f=${shQuote(`${dir}/${backup.id}`)}\nsha256sum < "$f" | cut -d' ' -f1 >&2\nbase64 -w 76 < "$f"`,
+    // Read once, as a regular root-owned file (never a link or FIFO), hashed as it is sent.
+    rootRead('cat', shQuote(dir), shQuote(backup.id), 'root'),
     {
       sudo: true,
       timeoutMs: 60 * 60_000,
@@ -95,12 +97,14 @@ export async function downloadBackup(
     out.end((err?: Error | null) => (err ? reject(err) : resolve()))
   );
   const sha = hash.digest('hex');
-  const serverSha = res.stderr.trim().split('\n')[0] ?? '';
-  if (res.code !== 0)
+  const serverSha = /^sha256=([0-9a-f]{64})$/m.exec(res.stderr)?.[1] ?? '';
+  if (res.code !== 0) {
+    await rm(file, { force: true });
     throw new DeployError(
-      `copying backup ${backup.id} failed (exit ${res.code})`,
+      `copying backup ${backup.id} failed (exit ${res.code}): ${res.stderr.trim().split('\n').at(-1)?.slice(0, 300) ?? ''}`,
       'Check the connection and try again.'
     );
+  }
   if (!/^[0-9a-f]{64}$/.test(serverSha) || sha !== serverSha) {
     throw new DeployError(
       `the downloaded ${backup.id} (${bytes} bytes, sha256 ${sha}) does not match the server's (sha256 ${serverSha.slice(0, 64)})`,
@@ -112,8 +116,15 @@ export async function downloadBackup(
     const tmp = await mkdtemp(path.join(os.tmpdir(), 'gd-backup-'));
     try {
       const plain = path.join(tmp, 'check.db');
-      await writeFile(plain, gunzipSync(await readFile(file)));
-      check = await localIntegrity(plain);
+      // A .gz that does not unpack completely fails closed, as on the server.
+      const bytes = await readFile(file)
+        .then((b) => gunzipSync(b))
+        .catch((err: Error) => err);
+      if (bytes instanceof Error) check = `not a complete gzip file (${bytes.message})`;
+      else {
+        await writeFile(plain, bytes);
+        check = await localIntegrity(plain);
+      }
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }

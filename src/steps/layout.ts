@@ -1,4 +1,5 @@
 import type { DeployContext } from '../deploy/context.js';
+import { migrateBackupsCommand } from './restore.js';
 import { parseFacts, runScript } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
 import type { StepOutcome } from './step.js';
@@ -57,6 +58,8 @@ chmod 0750 ${q(p.state)}
 # chown -R changes links themselves, never what they point at).
 if [ -d ${q(p.pipCache)} ] && [ "$(stat -c %U ${q(p.pipCache)})" != ${q(b)} ]; then chown -R ${q(`${b}:${b}`)} ${q(p.pipCache)}; changed=yes; fi
 [ -d ${q(p.backups)} ] || { install -d -m 0750 -o root -g ${q(p.user)} ${q(p.backups)}; changed=yes; }
+# The daily backups an older version kept in shared/ (which the app can write) move into backups/.
+if [ -e ${q(p.legacyBackups)} ]; then ${migrateBackupsCommand(ctx)}; fi
 [ -d ${q(p.shared)} ] || { install -d -m 0750 -o ${q(p.user)} -g ${q(p.user)} ${q(p.shared)}; changed=yes; }
 [ -d ${q(p.etc)} ] || { install -d -m 0750 -o root -g ${q(p.user)} ${q(p.etc)}; changed=yes; }
 [ -d ${q(p.logDir)} ] || { install -d -m 0750 -o ${q(p.user)} -g adm ${q(p.logDir)}; changed=yes; }

@@ -3,6 +3,7 @@ import type { DeployContext } from '../deploy/context.js';
 import { parseFacts, runScript } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
 import { backupIdProblem } from '../rules.js';
+import { rootRead } from '../deploy/root-read.js';
 import { DeployError, type StepOutcome } from './step.js';
 import { pgCleanupCommand, pgPutBackScript, pgStageRestore, pgSwapDatabase } from './pg-restore.js';
 import { pgListScript } from './pg-backups.js';
@@ -28,13 +29,18 @@ export interface BackupEntry {
   sha256?: string;
 }
 
+/** The names of the backups in the backups folder: the deploys' and safety copies, the daily timer's. */
+export function backupPatterns(ctx: DeployContext): string[] {
+  return [`${dbBase(ctx)}-*.db`, `${ctx.paths.app}-*.db.gz`];
+}
+
 /**
- * The two folders backups live in: APP-DIR/backups (one per deploy, `DB-RELEASE.db`, and the
- * safety copies a restore takes, `DB-safety-STAMP.db`) and APP-DIR/shared/backups (the daily
- * timer's gzipped `APP-STAMP.db.gz`). A backup's id is its file name, unique across both.
+ * Every backup lives in APP-DIR/backups, which root owns and the app's user cannot write: one per
+ * deploy (`DB-RELEASE.db`), the safety copies a restore takes (`DB-safety-STAMP.db`) and the daily
+ * timer's gzipped `APP-STAMP.db.gz`. A backup's id is its file name.
  */
 export function backupDirs(ctx: DeployContext): string[] {
-  return [ctx.paths.backups, `${ctx.paths.shared}/backups`];
+  return [ctx.paths.backups];
 }
 
 function dbPath(ctx: DeployContext): string {
@@ -45,46 +51,49 @@ function dbBase(ctx: DeployContext): string {
   return path.posix.basename(ctx.settings.deploy.sqliteDb);
 }
 
+/** A restore's work folder, inside the backups folder (root:APP 0750); `app/` in it is the app's. */
+export function restoreWork(ctx: DeployContext): string {
+  return `${ctx.paths.backups}/.restore`;
+}
+
 /**
- * Shell that sets `file` to the backup named by id ('latest': the newest of every folder), or
- * exits NOT_FOUND. Names are matched by glob, never taken from the server into a command line.
+ * Moves the daily backups left where the app could write them (shared/backups, before they moved)
+ * into the backups folder: each read once without following a link, only a regular file of the
+ * app's user with one link; anything else stays where it is, named on stderr.
+ */
+export function migrateBackupsCommand(ctx: DeployContext): string {
+  const p = ctx.paths;
+  const q = shQuote;
+  return `${rootRead('move', q(p.legacyBackups), q(p.user), q(p.backups), q(`${p.app}-*.db.gz`))} >/dev/null || true`;
+}
+
+/**
+ * Shell that sets `name` to the backup named by id ('latest': the newest regular root-owned
+ * backup), or exits NOT_FOUND. Names are matched by pattern, never taken into a command line.
  */
 function resolveCommand(ctx: DeployContext, id: string): string {
   const q = shQuote;
-  const dirs = backupDirs(ctx).map(q).join(' ');
-  const patterns = [
-    `${q(ctx.paths.backups)}/${q(dbBase(ctx))}-*.db`,
-    `${q(`${ctx.paths.shared}/backups`)}/${q(ctx.paths.app)}-*.db.gz`
-  ].join(' ');
+  const where = ctx.paths.backups;
   if (id === 'latest') {
     return `
-shopt -s nullglob
-file=$(ls -1t -- ${patterns} 2>/dev/null | head -n 1)
-[ -n "$file" ] || { echo "no backup of ${ctx.settings.deploy.sqliteDb} on the server (in ${backupDirs(ctx).join(' or ')})" >&2; exit ${NOT_FOUND}; }`;
+name=$(${rootRead('newest', q(where), 'root', ...backupPatterns(ctx).map(q))})
+[ -n "$name" ] || { echo "no backup of ${ctx.settings.deploy.sqliteDb} on the server (in ${where})" >&2; exit ${NOT_FOUND}; }`;
   }
-  return `
-file=
-for d in ${dirs}; do [ -f "$d"/${q(id)} ] && { file="$d"/${q(id)}; break; }; done
-[ -n "$file" ] || { echo ${q(`no backup ${id} on the server (in ${backupDirs(ctx).join(' or ')}); mode backups lists them`)} >&2; exit ${NOT_FOUND}; }`;
+  return `name=${q(id)}`;
 }
 
 /**
  * Lists every backup with its size, time, integrity and checksum, one tab-separated line each.
- * Read-only: each file is checked as a copy in a private folder (a .gz is unpacked there first).
+ * Each file is read once as a regular root-owned file (never a link or FIFO), copied (unpacked,
+ * for a .gz: one that does not unpack completely is unreadable) into a private folder and checked
+ * there by the app's user. The daily backups an older version kept in shared/ are moved in first.
  */
 export function listScript(ctx: DeployContext): string {
   if (isPg(ctx)) return pgListScript(ctx);
   const q = shQuote;
   return `
-shopt -s nullglob
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-for f in ${q(ctx.paths.backups)}/${q(dbBase(ctx))}-*.db ${q(`${ctx.paths.shared}/backups`)}/${q(ctx.paths.app)}-*.db.gz; do
-  case "$f" in *.gz) gunzip -c -- "$f" > "$tmp/check.db" 2>/dev/null || : > "$tmp/check.db";; *) cp -- "$f" "$tmp/check.db";; esac
-  rm -f "$tmp/check.db-wal" "$tmp/check.db-shm"
-  check=$(sqlite3 "$tmp/check.db" 'PRAGMA integrity_check' 2>&1 | head -n 1 | tr -d '\\t\\r' || true)
-  printf 'backup\\t%s\\t%s\\t%s\\t%s\\t%s\\n' "$(basename -- "$f")" "$(stat -c %Y -- "$f")" "$(stat -c %s -- "$f")" "$(sha256sum < "$f" | cut -d' ' -f1)" "\${check:-unreadable}"
-done
+${migrateBackupsCommand(ctx)}
+${rootRead('list', q(ctx.paths.backups), 'root', q(ctx.paths.user), ...backupPatterns(ctx).map(q))}
 `;
 }
 
@@ -132,29 +141,34 @@ export function requireDatabase(ctx: DeployContext, mode: string): void {
 }
 
 /**
- * Part one of a restore, nothing changed yet: finds the backup, copies it (unpacked) into a
- * private folder next to the database, owned by the app's user, and checks it there. A corrupt
- * backup stops the restore with the database untouched.
+ * Part one of a restore, nothing changed yet: finds the backup and copies it (unpacked) into the
+ * restore's work folder, which only root writes (inside the backups folder, so the app's user can
+ * read the copy but never swap it), and has the app's user check it there. A corrupt backup stops
+ * the restore with the database untouched.
  */
 export function stageScript(ctx: DeployContext, id: string): string {
   const q = shQuote;
   const p = ctx.paths;
-  const work = `${p.shared}/.gd-restore`;
   return `
+${migrateBackupsCommand(ctx)}
 ${resolveCommand(ctx, id)}
-work=${q(work)}
+work=${q(restoreWork(ctx))}
 rm -rf -- "$work"
-install -d -m 0700 -o ${q(p.user)} -g ${q(p.user)} "$work"
-case "$file" in *.gz) gunzip -c -- "$file" > "$work/restore.db";; *) cp -- "$file" "$work/restore.db";; esac
-chown ${q(`${p.user}:${p.user}`)} "$work/restore.db"; chmod 0600 "$work/restore.db"
-check=$(runuser -u ${q(p.user)} -- sqlite3 "$work/restore.db" 'PRAGMA integrity_check' 2>&1 | head -n 5 | tr '\\n' ' ' || true)
+install -d -m 0750 -o root -g ${q(p.user)} "$work"
+install -d -m 0700 -o ${q(p.user)} -g ${q(p.user)} "$work/app"
+case "$name" in *.gz) how=gunzip;; *) how=raw;; esac
+rc=0; err=$(${rootRead('copy', q(p.backups), '"$name"', 'root', '"$work/restore.db"', '"$how"', '640', 'db')} 2>&1) || rc=$?
+[ "$rc" != 5 ] || { echo "no backup $name on the server (in ${p.backups}); mode backups lists them" >&2; exit ${NOT_FOUND}; }
+[ "$rc" = 0 ] || { rm -rf -- "$work"; echo "the backup $name cannot be read: \${err:0:300}" >&2; exit ${CORRUPT}; }
+chgrp ${q(p.user)} "$work/restore.db"
+check=$(runuser -u ${q(p.user)} -- sqlite3 -readonly "$work/restore.db" 'PRAGMA integrity_check' 2>&1 | head -n 5 | tr '\\n' ' ' || true)
 if [ "$check" != "ok " ]; then
   rm -rf -- "$work"
-  echo "the backup $(basename -- "$file") fails PRAGMA integrity_check: \${check:0:300}" >&2
+  echo "the backup $name fails PRAGMA integrity_check: \${check:0:300}" >&2
   exit ${CORRUPT}
 fi
-echo "id=$(basename -- "$file")"
-echo "size=$(stat -c %s -- "$file")"
+echo "id=$name"
+echo "size=$(stat -c %s -- ${q(p.backups)}/"$name")"
 echo "work=$work"
 `;
 }
@@ -174,7 +188,7 @@ export function swapScript(ctx: DeployContext, expectFingerprint?: string): stri
   const safety = `${p.backups}/${dbBase(ctx)}-safety-`;
   const asApp = `runuser -u ${q(p.user)} --`;
   return `
-db=${q(db)}; work=${q(`${p.shared}/.gd-restore`)}
+db=${q(db)}; work=${q(restoreWork(ctx))}
 [ -f "$work/restore.db" ] || { echo "the staged backup is gone from $work" >&2; exit 3; }
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 safety=${q(safety)}"$stamp.db"
@@ -193,17 +207,19 @@ ${
   if [ "$now" != ${q(expectFingerprint)} ]; then start; echo "changed=yes"; exit ${CHANGED}; fi
 `
     : ''
-}  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".backup '$work/safety.db'"
-  [ "$(${asApp} sqlite3 "$work/safety.db" 'PRAGMA integrity_check')" = ok ] || { echo "the safety copy of the current database fails integrity_check; nothing was restored" >&2; start; exit 4; }
-  install -m 0640 -o root -g ${q(p.user)} "$work/safety.db" "$safety"
+}  # Made by the app's user in its own folder; root keeps a copy read without following a link.
+  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".backup '$work/app/safety.db'"
+  [ "$(${asApp} sqlite3 "$work/app/safety.db" 'PRAGMA integrity_check')" = ok ] || { echo "the safety copy of the current database fails integrity_check; nothing was restored" >&2; start; exit 4; }
+  ${rootRead('copy', '"$work/app"', 'safety.db', q(p.user), '"$safety"', 'raw', '640')} || { echo "the safety copy could not be kept; nothing was restored" >&2; start; exit 4; }
+  chgrp ${q(p.user)} "$safety"
   echo "safety=$(basename -- "$safety")"
 else
   echo "safety=none (no database yet)"
 fi
 put_back() {
   echo "restore failed: $1; putting the safety copy back" >&2
-  if [ -f "$work/safety.db" ]; then
-    ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/safety.db'"
+  if ${asApp} test -f "$work/app/safety.db"; then
+    ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/app/safety.db'"
     ${asApp} sqlite3 -bail "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
   fi
   start
@@ -213,8 +229,7 @@ ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/restore.db'"
 ${asApp} sqlite3 -bail "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null || put_back "the checkpoint failed"
 check=$(${asApp} sqlite3 "$db" 'PRAGMA integrity_check' 2>&1 | head -n 1 || true)
 [ "$check" = ok ] || put_back "the restored database fails integrity_check: \${check:0:200}"
-# An empty -wal (TRUNCATE) may stay; the file itself must be the app's, as before.
-chown ${q(`${p.user}:${p.user}`)} "$db"
+# The file stays the app's: only the app's user wrote it (root never chowns a path in shared/).
 start
 echo "restored=yes"
 echo "current=$(basename "$(readlink ${q(p.current)})")"
@@ -232,10 +247,10 @@ export function putBackScript(ctx: DeployContext): string {
   const svc = q(p.units.service.name);
   const asApp = `runuser -u ${q(p.user)} --`;
   return `
-db=${q(dbPath(ctx))}; work=${q(`${p.shared}/.gd-restore`)}
+db=${q(dbPath(ctx))}; work=${q(restoreWork(ctx))}
 systemctl stop ${svc}
-if [ -f "$work/safety.db" ]; then
-  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/safety.db'"
+if ${asApp} test -f "$work/app/safety.db"; then
+  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/app/safety.db'"
   ${asApp} sqlite3 -bail "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
   [ "$(${asApp} sqlite3 "$db" 'PRAGMA integrity_check')" = ok ]
   echo "put_back=yes"
@@ -246,7 +261,7 @@ systemctl start ${svc}
 
 export function cleanupCommand(ctx: DeployContext): string {
   if (isPg(ctx)) return pgCleanupCommand(ctx);
-  return `rm -rf -- ${shQuote(`${ctx.paths.shared}/.gd-restore`)}`;
+  return `rm -rf -- ${shQuote(restoreWork(ctx))}`;
 }
 
 export async function stageRestore(ctx: DeployContext, id: string): Promise<StepOutcome & { id: string }> {
@@ -305,7 +320,7 @@ export async function putBackSafety(ctx: DeployContext): Promise<StepOutcome> {
   return { detail: 'the database before the restore is back' };
 }
 
-/** The folder a backup id lives in: the daily timer's .gz in shared/backups, the others in backups/. */
-export function backupDirOf(ctx: DeployContext, id: string): string {
-  return id.endsWith('.db.gz') ? `${ctx.paths.shared}/backups` : ctx.paths.backups;
+/** The folder a backup id lives in: every backup is in the backups folder. */
+export function backupDirOf(ctx: DeployContext, _id: string): string {
+  return ctx.paths.backups;
 }
