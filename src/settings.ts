@@ -8,8 +8,8 @@ import { parseDeploySettings, type DeploySettings } from './settings/deploy.js';
 import { parseProvisionSettings, type ProvisionSettings } from './settings/provision.js';
 import { parseFleetSettings, type FleetSettings } from './settings/fleet.js';
 import { parseGithubSettings, type GithubSettings } from './settings/github.js';
-import { parseTlsSettings, type TlsSettings } from './provision/tls-settings.js';
-import { parseLoadSettings, type LoadSettings } from './loadtest/settings.js';
+import { parseTlsSettings, type TlsSettings } from './settings/tls.js';
+import { parseLoadSettings, type LoadSettings } from './settings/load.js';
 
 /**
  * Every input is parsed here, once, into a typed Settings object. Nothing below this module reads
@@ -27,10 +27,12 @@ export type { DeploySettings } from './settings/deploy.js';
 export type { ProvisionSettings, StaticMap } from './settings/provision.js';
 export type { FleetSettings } from './settings/fleet.js';
 export type { GithubSettings } from './settings/github.js';
+export type { LoadSettings } from './settings/load.js';
+export type { TlsSettings } from './settings/tls.js';
 export { inputSecrets } from './settings/env.js';
 export { parseDuration, splitList, type InputReader, type Inputs, type Problems } from './settings/inputs.js';
 export { INPUT_DEFAULTS } from './settings/defaults.js';
-export { hostLabel, registerSecrets, secretValues, targetFor } from './settings/hosts.js';
+export { hostLabel } from './settings/hosts.js';
 
 export interface Settings {
   mode: Mode;
@@ -81,7 +83,7 @@ export function parseSettings(readInput: InputReader): Settings {
     provision,
     tls: parseTlsSettings(read, problems, provision.serverName.split(' ')),
     run: parseRunSettings(read, problems, mode),
-    load: parseLoadSettings(read.get, problems),
+    load: parseLoadSettings(read, problems),
     github: parseGithubSettings(read, problems),
     given: []
   };

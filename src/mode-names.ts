@@ -1,0 +1,13 @@
+/** The modes a run can have: a leaf module, so the step catalog and the settings both read it. */
+export const MODES = [
+  'deploy',
+  'preflight',
+  'rollback',
+  'provision',
+  'verify',
+  'restore',
+  'backups',
+  'run',
+  'loadtest'
+] as const;
+export type Mode = (typeof MODES)[number];
