@@ -1,13 +1,7 @@
 import type { Logger } from './log.js';
 import type { HostReport, RunReport } from './report.js';
-import {
-  SettingsError,
-  hostLabel,
-  registerSecrets,
-  targetFor,
-  type HostSpec,
-  type Settings
-} from './settings.js';
+import { SettingsError, hostLabel, type HostSpec, type Settings } from './settings.js';
+import { registerSecrets, targetFor } from './targets.js';
 import { sourceProblems } from './source-check.js';
 import type { Remote, SshTarget } from './ssh/types.js';
 import { connect as sshConnect } from './ssh/connection.js';
@@ -15,7 +9,8 @@ import { errorMessage, step } from './steps/step.js';
 import { activateThenTidy } from './modes/go-live.js';
 import { modeStrategy } from './modes/index.js';
 import { bufferedLogger, planBatches } from './fleet.js';
-import { sectionFor, troubleshootingRef } from './troubleshooting.js';
+import { troubleshootingRef } from './troubleshooting.js';
+import { sectionFor } from './error-section.js';
 import { abortable, CancelledError, reasonOf } from './cancel.js';
 import type { HostContext, ModeStrategy, RollingStrategy } from './modes/types.js';
 import type { PhaseNote } from './phase-state.js';
@@ -24,7 +19,8 @@ import type { PhaseNote } from './phase-state.js';
 export type { HostContext, ModeStrategy, RollingStrategy } from './modes/types.js';
 export type { PhaseNote } from './phase-state.js';
 // Where the front doors have always found them; they belong to the settings (src/settings/hosts.ts).
-export { hostLabel, registerSecrets, secretValues, targetFor } from './settings.js';
+export { hostLabel } from './settings.js';
+export { registerSecrets, secretValues, targetFor } from './targets.js';
 
 export type Connector = (target: SshTarget, logger: Logger) => Promise<Remote>;
 

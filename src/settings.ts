@@ -8,8 +8,8 @@ import { parseDeploySettings, type DeploySettings } from './settings/deploy.js';
 import { parseProvisionSettings, type ProvisionSettings } from './settings/provision.js';
 import { parseFleetSettings, type FleetSettings } from './settings/fleet.js';
 import { parseGithubSettings, type GithubSettings } from './settings/github.js';
-import { parseTlsSettings, type TlsSettings } from './provision/tls-settings.js';
-import { parseLoadSettings, type LoadSettings } from './loadtest/settings.js';
+import { parseTlsSettings, type TlsSettings } from './settings/tls.js';
+import { parseLoadSettings, type LoadSettings } from './settings/load.js';
 import { parseOperateSettings, type OperateSettings } from './settings/operate.js';
 import { parseRemoveSettings, type RemoveSettings } from './settings/remove.js';
 import { REDIS_URL } from './provision/services.js';
@@ -34,10 +34,12 @@ export type { ProvisionSettings, StaticMap } from './settings/provision.js';
 export type { FleetSettings } from './settings/fleet.js';
 export { appEnv, databaseUrlSecrets, type DatabaseSettings, type PgUrl } from './settings/database.js';
 export type { GithubSettings } from './settings/github.js';
+export type { LoadSettings } from './settings/load.js';
+export type { TlsSettings } from './settings/tls.js';
 export { inputSecrets } from './settings/env.js';
 export { parseDuration, splitList, type InputReader, type Inputs, type Problems } from './settings/inputs.js';
 export { INPUT_DEFAULTS } from './settings/defaults.js';
-export { hostLabel, registerSecrets, secretValues, targetFor } from './settings/hosts.js';
+export { hostLabel } from './settings/hosts.js';
 
 export interface Settings {
   mode: Mode;
@@ -98,7 +100,7 @@ export function parseSettings(readInput: InputReader): Settings {
     provision,
     tls: parseTlsSettings(read, problems, provision.serverName.split(' ')),
     run: parseRunSettings(read, problems, mode),
-    load: parseLoadSettings(read.get, problems),
+    load: parseLoadSettings(read, problems),
     remove: parseRemoveSettings(read, problems, mode, app.name),
     processes: parseProcessSettings(read, problems, mode, read.get('source')),
     github: parseGithubSettings(read, problems),

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isStepName, STEP_NAMES, STEPS, stepsOf, type StepName } from '../../src/steps/catalog.js';
-import { anchor, SECTIONS, sectionFor } from '../../src/troubleshooting.js';
+import { anchor, SECTIONS } from '../../src/troubleshooting.js';
+import { sectionFor } from '../../src/error-section.js';
 
 const readme = readFileSync('README.md', 'utf8');
 

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { resolveDependencies } from '../../src/deps.js';
 import { parseSettings } from '../../src/settings.js';
-import { sectionFor } from '../../src/troubleshooting.js';
+import { sectionFor } from '../../src/error-section.js';
 
 async function tree(files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gd-deps-'));

@@ -89,7 +89,9 @@ describe('edge inputs', () => {
   });
 
   test('firewall must be true or false; a webhook must be a plain http(s) URL, never quoted back', () => {
-    expect(problems({ firewall: 'yes' })).toEqual([
+    // A boolean as every other: yes and 1 are true (the one reader, src/settings/inputs.ts).
+    expect(settings({ firewall: 'yes' }).provision.edge.firewall).toBe(true);
+    expect(problems({ firewall: 'maybe' })).toEqual([
       expect.stringMatching(/^input `firewall`: must be true or false/)
     ]);
     for (const bad of [

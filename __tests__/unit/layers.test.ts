@@ -61,3 +61,47 @@ test('rules and settings sections are reached through their one module (src/rule
   );
   expect(bad).toEqual([]);
 });
+
+/** Groups of modules that import each other, directly or through others (Tarjan's strongly connected components). */
+function circles(): string[][] {
+  const graph = new Map(src.map((f) => [f, imports(f).filter((i) => src.includes(i))]));
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const on = new Set<string>();
+  const found: string[][] = [];
+  let n = 0;
+  const visit = (v: string): void => {
+    index.set(v, n);
+    low.set(v, n++);
+    stack.push(v);
+    on.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (on.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const group: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop()!;
+      on.delete(w);
+      group.push(w);
+    } while (w !== v);
+    if (group.length > 1 || graph.get(v)!.includes(v)) found.push(group.sort());
+  };
+  for (const f of src) if (!index.has(f)) visit(f);
+  return found;
+}
+
+test('no import circle: every module can be read knowing only what it imports (type imports included)', () => {
+  expect(circles()).toEqual([]);
+});
+
+test("ARCHITECTURE.md's settings example is real code (src/settings/edge.ts, word for word)", () => {
+  const doc = readFileSync('ARCHITECTURE.md', 'utf8');
+  const block = /```ts\n([\s\S]*?)```/.exec(doc)![1]!.replace(/^ {3}/gm, '');
+  expect(readFileSync(path.join('src', 'settings', 'edge.ts'), 'utf8')).toContain(block.trim());
+});

@@ -181,3 +181,21 @@ describe('settings', () => {
     expect(stdout).toContain('up to date');
   });
 });
+
+describe('booleans mean the same in every input', () => {
+  const inputs = readActionInputs().map((i) => i.name);
+  const notBoolean = (name: string, v: string): string[] =>
+    problems({ [name]: v }).filter((p) => p.startsWith(`input \`${name}\`: must be true or false`));
+  // Found by what the parse says, not by a list: every input that refuses `maybe` as a boolean.
+  const booleans = inputs.filter((n) => notBoolean(n, 'maybe').length > 0);
+
+  test('every input defaulting to true or false is read as a boolean', () => {
+    const byDefault = inputs.filter((n) => INPUT_DEFAULTS[n] === 'true' || INPUT_DEFAULTS[n] === 'false');
+    expect(byDefault.length).toBeGreaterThan(5);
+    expect(booleans).toEqual(expect.arrayContaining(byDefault));
+  });
+
+  test.each(['yes', '1', 'True', 'TRUE', 'no', '0', 'False'])('every boolean input takes %s', (v) => {
+    expect(booleans.flatMap((n) => notBoolean(n, v))).toEqual([]);
+  });
+});

@@ -12,7 +12,7 @@ import { secretValues } from '../../src/engine.js';
 import { prelude, REPORT } from '../../src/provision/shell.js';
 import { acmeScript, keyScript } from '../../src/provision/tls.js';
 import { http2Style, renderSite, siteVars } from '../../src/provision/tls-site.js';
-import { certificateKeyProblem, LETS_ENCRYPT } from '../../src/provision/tls-settings.js';
+import { certificateKeyProblem, LETS_ENCRYPT } from '../../src/settings/tls.js';
 import { needs } from '../support/needs.js';
 
 const run = promisify(execFile);

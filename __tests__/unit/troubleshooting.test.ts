@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { anchor, SECTIONS, sectionFor, troubleshootingRef } from '../../src/troubleshooting.js';
+import { anchor, SECTIONS, troubleshootingRef } from '../../src/troubleshooting.js';
+import { sectionFor } from '../../src/error-section.js';
 
 const readme = readFileSync('README.md', 'utf8');
 

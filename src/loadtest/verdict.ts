@@ -1,4 +1,4 @@
-import type { LoadSettings } from './settings.js';
+import type { LoadSettings } from '../settings.js';
 import type { LevelResult } from './wrk.js';
 
 /** The thresholds a run was judged by, kept with its figures for the summary. */

@@ -1,5 +1,5 @@
 import { shQuote } from '../ssh/quote.js';
-import type { LoadSettings } from './settings.js';
+import type { LoadSettings } from '../settings.js';
 
 /**
  * The load generator is Debian's wrk, run on the server itself against nginx on 127.0.0.1 (port 80,

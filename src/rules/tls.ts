@@ -1,6 +1,6 @@
 import type { Problem } from './problem.js';
 
-// HTTPS (tls: acme | files): the inputs are read in src/provision/tls-settings.ts.
+// HTTPS (tls: acme | files): the inputs are read in src/settings/tls.ts.
 
 const IPV4_NAME = /^\d{1,3}(\.\d{1,3}){3}$/;
 

@@ -1,4 +1,4 @@
-import { TLS_SECRET_INPUTS } from '../provision/tls-settings.js';
+import { TLS_SECRET_INPUTS } from './tls.js';
 import { databaseEnvProblem, envProblems, ENV_KEY, type EnvVar } from '../rules.js';
 import type { Inputs, InputReader, Problems } from './inputs.js';
 import { DATABASE_SECRET_INPUTS, databaseUrlSecrets } from './database.js';

@@ -1,23 +1,8 @@
 import { commandProblem } from '../rules.js';
 import type { Inputs, Problems } from './inputs.js';
 
-export const MODES = [
-  'deploy',
-  'preflight',
-  'rollback',
-  'provision',
-  'verify',
-  'restore',
-  'backups',
-  'run',
-  'loadtest',
-  'status',
-  'logs',
-  'maintenance',
-  'remove',
-  'alert-test'
-] as const;
-export type Mode = (typeof MODES)[number];
+export { MODES, type Mode } from '../mode-names.js';
+import { MODES, type Mode } from '../mode-names.js';
 
 /** `mode` (deploy when not valid, after saying so). */
 export function parseMode(read: Inputs, problems: Problems): Mode {

@@ -7,7 +7,7 @@ import {
   staticUrlProblem
 } from '../rules.js';
 import type { Inputs, Problems } from './inputs.js';
-import { parseEdgeSettings, type EdgeSettings } from '../provision/edge-settings.js';
+import { parseEdgeSettings, type EdgeSettings } from './edge.js';
 import { SERVICES, type Service } from '../provision/services.js';
 
 /** A `static` mapping: nginx serves a folder of the release, or of shared/, under a URL prefix. */

@@ -1,13 +1,13 @@
-// Over 300 lines on purpose: every way a command reaches the server (its own exec channel, or the
-// connection's root shell) lives here, so timeouts, cancellation, output caps and the fenced printer
-// apply the same to both; the root shell's protocol itself is in root-shell.ts.
+// Over 300 lines still: both ways a command reaches the server (its own exec channel, or the
+// connection's root shell) live here; their timeout, cancel and log line are one code path in
+// command-watch.ts, and the root shell's protocol is in root-shell.ts.
 import { constants as osConstants } from 'node:os';
 import { Readable, type Duplex } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { NodeSSH } from 'node-ssh';
 import type { Client, ClientChannel } from 'ssh2';
 import type { Logger } from '../log.js';
-import { CancelledError, reasonOf } from '../cancel.js';
+import { CommandWatch, KILL_AFTER_S } from './command-watch.js';
 import { fenceToken, LineSplitter, TailBuffer } from './output.js';
 import { shQuote } from './quote.js';
 import type {
@@ -32,26 +32,14 @@ import {
 export const DEFAULT_EXEC_TIMEOUT_MS = 10 * 60_000;
 /** Stored stdout/stderr per command; the tail is kept, where errors are. */
 export const OUTPUT_CAP_BYTES = 4 * 1024 * 1024;
-/** The exit code reported for a command killed by its timeout, as coreutils timeout(1) uses. */
-export const TIMEOUT_EXIT_CODE = 124;
-/**
- * After TERM, the remote timeout(1) waits this long before KILL; the client waits a little more
- * before giving up on the channel itself (a server that stopped answering).
- */
-const KILL_AFTER_S = 5;
-const CLIENT_GRACE_MS = (KILL_AFTER_S + 10) * 1000;
+export { TIMEOUT_EXIT_CODE } from './command-watch.js';
+/** A watch for a command refused before it started: only its cancelled() is asked. */
+const NO_HOOKS = { cancel: (): void => undefined, giveUp: (): void => undefined };
 /**
  * sshd hands the command to the login shell as ONE argument, and Linux caps one argument at
  * 128 KiB (MAX_ARG_STRLEN); fail with a clear message instead of an E2BIG from the server.
  */
 const MAX_COMMAND_BYTES = 128 * 1024 - 1024;
-
-/**
- * Node fires a timer longer than 2^31-1 ms (~24.8 days) after 1 ms instead: such a command would be
- * "timed out" at once and its channel killed. Anything that long is "no client-side limit"; the
- * server's timeout(1) still holds the real one.
- */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Seconds for timeout(1): decimals allowed, never 0 (which would mean "no timeout"). */
 function timeoutSeconds(ms: number): string {
@@ -251,31 +239,14 @@ export class SshRemote implements Remote {
     // Queued requests go only with the request meant to carry them, never with one a failure path
     // sends instead (a history line after a refusal must not bring a switch with it).
     const next = taken || !opts.carry ? [] : this.next.splice(0);
-    const firstLine = shown.split('\n').find((l) => l.trim() !== '') ?? '';
-    this.logger.debug(
-      `[${this.label}] $ ${firstLine.length > 200 ? firstLine.slice(0, 200) + '...' : firstLine}`
-    );
-    const startedAt = Date.now();
-    let expired = false;
-    let aborted = false;
-    let graceTimer: NodeJS.Timeout | undefined;
-    // As for a single command: the server's timeout(1) ends it; this side only gives up on a shell
-    // that does not answer within the grace period after that.
-    const expireTimer = setTimeout(
-      () => {
-        expired = true;
-        graceTimer = setTimeout(() => sh.abandon('timed out'), CLIENT_GRACE_MS);
-      },
-      Math.min(opts.timeoutMs, MAX_TIMER_MS)
-    );
-    // As for a command on its own channel: the channel closes. The shell's pump then TERMs it,
-    // which ends the running command, and nothing queued after it runs; later commands of the run
-    // (a rollback) take channels of their own.
-    const onAbort = (): void => {
-      aborted = true;
-      sh.abandon('cancelled');
-    };
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    CommandWatch.log(this.logger, this.label, shown);
+    // A cancel closes the shell's channel: its pump then TERMs the running command, and nothing
+    // queued after it runs; later commands of the run (a rollback) take channels of their own.
+    const watch = new CommandWatch(this.label, opts, {
+      cancel: () => sh.abandon('cancelled'),
+      giveUp: () => sh.abandon('timed out')
+    });
+    watch.start(false);
     try {
       let answer: Promise<RootShellResult | undefined>;
       if (taken) {
@@ -319,30 +290,17 @@ export class SshRemote implements Remote {
       // The shell could not start: nothing was sent. The caller runs it on its own channel, and so
       // does each request queued with it when asked for (its answer is undefined too).
       if (!res) return undefined;
-      if (aborted) throw this.cancelledError(opts.signal);
-      const timedOut =
-        (expired || Date.now() - startedAt >= opts.timeoutMs) && (res.code === 124 || res.code === 137);
-      if (timedOut) {
-        const note = `${res.stderr === '' || res.stderr.endsWith('\n') ? '' : '\n'}[timed out after ${opts.timeoutMs} ms]\n`;
-        return { code: TIMEOUT_EXIT_CODE, stdout: res.stdout, stderr: res.stderr + note, timedOut: true };
-      }
+      if (watch.aborted) throw watch.cancelled();
+      if (watch.timedOut(res.code)) return watch.timeoutResult(res.stdout, res.stderr);
       return { ...res, timedOut: false };
     } catch (err) {
       if (!(err instanceof RootShellLost)) throw err;
-      if (aborted) throw this.cancelledError(opts.signal);
-      if (expired)
-        return {
-          code: TIMEOUT_EXIT_CODE,
-          stdout: '',
-          stderr: `[timed out after ${opts.timeoutMs} ms]\n`,
-          timedOut: true
-        };
+      if (watch.aborted) throw watch.cancelled();
+      if (watch.expired) return watch.timeoutResult('', '');
       const why = this.lastError?.message ?? err.message;
       throw new Error(`${this.label}: the remote command ended without an exit status (${why})`);
     } finally {
-      clearTimeout(expireTimer);
-      if (graceTimer) clearTimeout(graceTimer);
-      opts.signal?.removeEventListener('abort', onAbort);
+      watch.stop();
     }
   }
 
@@ -360,12 +318,6 @@ export class SshRemote implements Remote {
   warm(): void {
     if (this.closed) return;
     void this.rootShell().open();
-  }
-
-  private cancelledError(signal: AbortSignal | undefined): CancelledError {
-    return new CancelledError(
-      `${this.label}: the run was cancelled (${signal ? reasonOf(signal) : ''}); the remote command was stopped`
-    );
   }
 
   async upload(localDir: string, remoteDir: string, opts: UploadOptions): Promise<UploadResult> {
@@ -438,18 +390,10 @@ export class SshRemote implements Remote {
         )
       );
     }
-    // Scripts start with a newline: the first line that says something.
-    const firstLine = shown.split('\n').find((l) => l.trim() !== '') ?? '';
-    const cancelled = (): CancelledError =>
-      new CancelledError(
-        `${this.label}: the run was cancelled (${opts.signal ? reasonOf(opts.signal) : ''}); the remote command was stopped`
-      );
-    if (opts.signal?.aborted) return Promise.reject(cancelled());
+    if (opts.signal?.aborted) return Promise.reject(new CommandWatch(this.label, opts, NO_HOOKS).cancelled());
     this.trips++;
     if (!opts.alongside) this.waited++;
-    this.logger.debug(
-      `[${this.label}] $ ${firstLine.length > 200 ? firstLine.slice(0, 200) + '...' : firstLine}`
-    );
+    CommandWatch.log(this.logger, this.label, shown);
 
     const client = this.client();
     const stdout = new TailBuffer(OUTPUT_CAP_BYTES);
@@ -485,23 +429,23 @@ export class SshRemote implements Remote {
           return;
         }
         let exitCode: number | undefined;
-        let expired = false;
-        const startedAt = Date.now();
-        let forced = false;
         let channelError: Error | undefined;
-        // Cancelled: TERM to the remote command (sudo passes it on to timeout(1), which ends the
-        // script's process group), then the channel closes; the remote loops have their own
-        // deadlines besides, for a server that ignores signal requests.
-        let aborted = false;
-        const onAbort = (): void => {
-          aborted = true;
+        const signal = (name: 'TERM' | 'KILL'): void => {
           try {
-            channel.signal('TERM');
+            channel.signal(name);
           } catch {
-            // Not every server honours signal requests.
+            // Not every server honours signal requests; closing the channel is the fallback.
           }
           channel.close();
         };
+        // Cancelled: TERM to the remote command (sudo passes it on to timeout(1), which ends the
+        // script's process group), then the channel closes; the remote loops have their own
+        // deadlines besides, for a server that ignores signal requests. Given up on after the
+        // deadline and its grace: KILL, and the channel closes.
+        const watch = new CommandWatch(this.label, opts, {
+          cancel: () => signal('TERM'),
+          giveUp: () => signal('KILL')
+        });
 
         // Decoded across chunk borders, so a caller never sees half a UTF-8 character.
         const stdoutDecoder = opts.onStdout ? new StringDecoder('utf8') : undefined;
@@ -536,25 +480,6 @@ export class SshRemote implements Remote {
           }
         });
 
-        // The server's timeout(1) fires at the same moment; this timer marks the result as timed out
-        // and, if the server does not end the command within the grace period, abandons the channel.
-        const expireTimer = setTimeout(
-          () => {
-            expired = true;
-            graceTimer = setTimeout(() => {
-              forced = true;
-              try {
-                channel.signal('KILL');
-              } catch {
-                // Not every server honours signal requests; closing the channel is the fallback.
-              }
-              channel.close();
-            }, CLIENT_GRACE_MS);
-          },
-          Math.min(opts.timeoutMs, MAX_TIMER_MS)
-        );
-        let graceTimer: NodeJS.Timeout | undefined;
-
         const stdin = opts.stdin;
         if (stdin instanceof Readable) {
           stdin.on('error', (e: Error) => {
@@ -574,26 +499,17 @@ export class SshRemote implements Remote {
           if (finished) return;
           finished = true;
           client.removeListener('close', finish);
-          opts.signal?.removeEventListener('abort', onAbort);
-          clearTimeout(expireTimer);
-          if (graceTimer) clearTimeout(graceTimer);
+          watch.stop();
           if (stdin instanceof Readable) stdin.unpipe(channel);
           const restOfStdout = stdoutDecoder?.end();
           if (restOfStdout) callOnStdout(restOfStdout);
           endFence();
-          if (aborted) {
-            reject(cancelled());
+          if (watch.aborted) {
+            reject(watch.cancelled());
             return;
           }
-          const timedOut =
-            // The server's timeout(1) may answer before this side's timer has run (a busy event
-            // loop fires timers late), so the elapsed time counts as much as the timer.
-            (expired || Date.now() - startedAt >= opts.timeoutMs) &&
-            (forced || exitCode === undefined || exitCode === 124 || exitCode === 137);
-          if (timedOut) {
-            const err = stderr.text();
-            const note = `${err === '' || err.endsWith('\n') ? '' : '\n'}[timed out after ${opts.timeoutMs} ms]\n`;
-            resolve({ code: TIMEOUT_EXIT_CODE, stdout: stdout.text(), stderr: err + note, timedOut: true });
+          if (watch.timedOut(exitCode)) {
+            resolve(watch.timeoutResult(stdout.text(), stderr.text()));
             return;
           }
           if (exitCode === undefined) {
@@ -604,8 +520,7 @@ export class SshRemote implements Remote {
           resolve({ code: exitCode, stdout: stdout.text(), stderr: stderr.text(), timedOut: false });
         };
         channel.on('close', finish);
-        if (opts.signal?.aborted) onAbort();
-        else opts.signal?.addEventListener('abort', onAbort, { once: true });
+        watch.start();
         // A connection that drops mid-command does not always close its channels (seen with a
         // large stdin stream in flight): settle on the connection's close too.
         client.once('close', finish);

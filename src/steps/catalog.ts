@@ -1,5 +1,5 @@
 import type { SectionKey } from '../troubleshooting.js';
-import type { Mode as RunMode } from '../settings.js';
+import type { Mode as RunMode } from '../mode-names.js';
 
 /**
  * Every step of every mode, by the name it has in the log, the summary and the report: the README

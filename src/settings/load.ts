@@ -1,4 +1,5 @@
 import { LOAD_LEVEL_MAX_MS, healthPathProblem, loadClientsProblem, percentProblem } from '../rules.js';
+import { parseDuration, type Inputs, type Problems } from './inputs.js';
 
 /** The load check: levels, how long and how hard each runs, and what counts as passing. */
 export interface LoadSettings {
@@ -20,32 +21,21 @@ export interface LoadSettings {
   memoryMax: number;
 }
 
-/** Reads one input with its default (from action.yml) applied. */
-type Get = (name: string) => string;
+/** Load levels and paths: separated by commas, spaces or newlines (`10,50,100` or `10 50 100`). */
+const ITEMS = /[\s,]+/;
 
 const MAX_LEVELS = 10;
 const MAX_PATHS = 20;
 const MAX_REQUESTS = 10_000_000;
 
-/** '500ms', '2s', '1m', or a bare number of seconds; NaN when malformed. */
-function ms(raw: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/.exec(raw.trim());
-  if (!m) return NaN;
-  return Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2] ?? 's']!);
-}
-
 /** Every load-* input; each bad value adds one line to problems. */
-export function parseLoadSettings(get: Get, problems: string[]): LoadSettings {
+export function parseLoadSettings(read: Inputs, problems: Problems): LoadSettings {
+  const get = read.get;
   const bad = (name: string, why: string): void => void problems.push(`input \`${name}\`: ${why}`);
-  const enabledRaw = get('load');
-  const enabled = /^(true|True|TRUE|yes|1)$/.test(enabledRaw);
-  if (!enabled && !/^(false|False|FALSE|no|0|)$/.test(enabledRaw))
-    bad('load', `must be true or false, got '${enabledRaw}'`);
+  const enabled = read.bool('load');
 
   const clients: number[] = [];
-  const levels = get('load-clients')
-    .split(/[\s,]+/)
-    .filter((s) => s !== '');
+  const levels = read.list('load-clients', ITEMS);
   for (const c of levels) {
     const p = loadClientsProblem(c);
     if (p) bad('load-clients', p);
@@ -56,7 +46,7 @@ export function parseLoadSettings(get: Get, problems: string[]): LoadSettings {
 
   const duration = (name: string, min: number, max: number): number => {
     const v = get(name);
-    const n = ms(v);
+    const n = parseDuration(v);
     if (!Number.isFinite(n) || n < min || n > max) {
       bad(name, `must be a duration from ${min}ms to ${max / 1000}s such as 10s or 500ms, got '${v}'`);
       return min;
@@ -72,9 +62,7 @@ export function parseLoadSettings(get: Get, problems: string[]): LoadSettings {
   if (!/^\d+$/.test(capRaw) || maxRequests < 1 || maxRequests > MAX_REQUESTS)
     bad('load-max-requests', `must be a whole number from 1 to ${MAX_REQUESTS}, got '${capRaw}'`);
 
-  const paths = get('load-paths')
-    .split(/[\s,]+/)
-    .filter((s) => s !== '');
+  const paths = read.list('load-paths', ITEMS);
   for (const p of paths) {
     const why = healthPathProblem(p);
     if (why) bad('load-paths', why);

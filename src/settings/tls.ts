@@ -1,5 +1,5 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
-import type { Inputs } from '../settings.js';
+import type { Inputs } from './inputs.js';
 import {
   acmeEmailProblem,
   acmeServerProblem,
@@ -7,7 +7,7 @@ import {
   pemKeyProblem,
   tlsServerNameProblem
 } from '../rules.js';
-import { chainProblem } from './tls-chain.js';
+import { chainProblem } from '../provision/tls-chain.js';
 
 /** Let's Encrypt's production directory: what `acme-server` is when not given. */
 export const LETS_ENCRYPT = 'https://acme-v02.api.letsencrypt.org/directory';
@@ -52,10 +52,7 @@ export function parseTlsSettings(read: Inputs, problems: string[], serverNames: 
     problems.push(
       `input \`tls\`: must be off, acme (a certificate from an ACME CA such as Let's Encrypt) or files (tls-certificate and tls-key), got '${modeRaw}'`
     );
-  const hstsRaw = get('hsts');
-  const hsts = /^(true|True|TRUE|yes|1)$/.test(hstsRaw);
-  if (!hsts && !/^(false|False|FALSE|no|0)$/.test(hstsRaw))
-    problems.push(`input \`hsts\`: must be true or false, got '${hstsRaw}'`);
+  const hsts = read.bool('hsts');
   const settings: TlsSettings = {
     mode,
     hsts,

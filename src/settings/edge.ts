@@ -1,4 +1,5 @@
 import { alertWebhookProblem, parseFirewallAllow, type FirewallPort } from '../rules.js';
+import type { Inputs, Problems } from './inputs.js';
 
 /** The server's edge: its own firewall, and where it reports what went wrong while no one watched. */
 export interface EdgeSettings {
@@ -11,18 +12,15 @@ export interface EdgeSettings {
 }
 
 /** The inputs firewall, firewall-allow and alert-webhook; every bad value adds one problem. */
-export function parseEdgeSettings(raw: (name: string) => string, problems: string[]): EdgeSettings {
-  const fw = raw('firewall').trim() || 'false';
-  if (fw !== 'true' && fw !== 'false')
-    problems.push(`input \`firewall\`: must be true or false, got '${fw}'`);
-  const allow = parseFirewallAllow(raw('firewall-allow'));
+export function parseEdgeSettings(read: Inputs, problems: Problems): EdgeSettings {
+  const firewall = read.bool('firewall');
+  const allow = parseFirewallAllow(read('firewall-allow'));
   if (typeof allow === 'string') problems.push(`input \`firewall-allow\`: ${allow}`);
-  const alertWebhook = raw('alert-webhook').trim();
+  const alertWebhook = read.text('alert-webhook');
   // Never quoted back: the URL may carry the webhook's token.
-  const bad = alertWebhook ? alertWebhookProblem(alertWebhook) : undefined;
-  if (bad) problems.push(`input \`alert-webhook\`: ${bad}`);
+  read.check('alert-webhook', alertWebhook ? alertWebhookProblem(alertWebhook) : undefined);
   return {
-    firewall: fw === 'true',
+    firewall,
     firewallAllow: typeof allow === 'string' ? [] : allow,
     alertWebhook
   };
