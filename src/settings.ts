@@ -12,7 +12,7 @@ import { parseTlsSettings, type TlsSettings } from './settings/tls.js';
 import { parseLoadSettings, type LoadSettings } from './settings/load.js';
 import { parseOperateSettings, type OperateSettings } from './settings/operate.js';
 import { parseRemoveSettings, type RemoveSettings } from './settings/remove.js';
-import { REDIS_URL } from './provision/services.js';
+import { REDIS_URL } from './settings/services.js';
 import { parseProcessSettings, type ProcessSettings } from './settings/processes.js';
 import { parseDatabaseSettings, type DatabaseSettings } from './settings/database.js';
 
@@ -37,6 +37,7 @@ export type { GithubSettings } from './settings/github.js';
 export type { LoadSettings } from './settings/load.js';
 export type { TlsSettings } from './settings/tls.js';
 export { inputSecrets } from './settings/env.js';
+export { REDIS_SOCKET, REDIS_URL, SERVICES, type Service } from './settings/services.js';
 export { parseDuration, splitList, type InputReader, type Inputs, type Problems } from './settings/inputs.js';
 export { INPUT_DEFAULTS } from './settings/defaults.js';
 export { hostLabel } from './settings/hosts.js';

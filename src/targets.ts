@@ -1,8 +1,7 @@
 // What the engine needs from the settings for one host: where to connect, and which values to mask.
 import type { Logger } from './log.js';
 import type { SshTarget } from './ssh/types.js';
-import type { HostSpec, Settings } from './settings.js';
-import { databaseUrlSecrets } from './settings/database.js';
+import { databaseUrlSecrets, type HostSpec, type Settings } from './settings.js';
 
 /** What the engine connects to for one host: the settings' SSH and jump parts, nothing else. */
 export function targetFor(settings: Settings, host: HostSpec): SshTarget {

@@ -148,8 +148,8 @@ describe('the worker class is remembered with the deploy', () => {
     expect(withRemembered(parseSettings(reader({})), json).deploy.gunicorn.workerClass).toBe('uvicorn');
     const given = parseSettings(reader({ 'worker-class': 'gthread' }));
     expect(withRemembered(given, json).deploy.gunicorn.workerClass).toBe('gthread');
-    // A value that is not a worker class is ignored.
+    // A value that is not a worker class stops the run naming it: never a silent default.
     const bad = JSON.stringify({ 'worker-class': 'gevent' });
-    expect(withRemembered(parseSettings(reader({})), bad).deploy.gunicorn.workerClass).toBe('sync');
+    expect(() => withRemembered(parseSettings(reader({})), bad)).toThrow(/`worker-class`: gevent/);
   });
 });

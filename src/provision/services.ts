@@ -4,13 +4,8 @@ import { shQuote } from '../ssh/quote.js';
 import { runProvisionScript, type ProvisionResult } from './run.js';
 import { filesInput, writeFilesScript } from './shell.js';
 
-/** Services the app needs, from Debian, that provision installs and starts (`services`). */
-export const SERVICES = ['redis'] as const;
-export type Service = (typeof SERVICES)[number];
-
-/** Debian's redis-server socket (its RuntimeDirectory=redis), reached by members of group redis. */
-export const REDIS_SOCKET = '/run/redis/redis-server.sock';
-export const REDIS_URL = `unix://${REDIS_SOCKET}?db=0`;
+import { REDIS_SOCKET, type Service } from '../settings.js';
+export { REDIS_SOCKET, REDIS_URL, SERVICES, type Service } from '../settings.js';
 const REDIS_CONF = '/etc/redis/redis.conf';
 // Outside /etc/redis, which the redis user may write: root writes only in a folder of its own.
 const REDIS_OURS = '/etc/gunicorn-deploy/redis.conf';

@@ -8,7 +8,7 @@ import {
 } from '../rules.js';
 import type { Inputs, Problems } from './inputs.js';
 import { parseEdgeSettings, type EdgeSettings } from './edge.js';
-import { SERVICES, type Service } from '../provision/services.js';
+import { SERVICES, type Service } from './services.js';
 
 /** A `static` mapping: nginx serves a folder of the release, or of shared/, under a URL prefix. */
 export interface StaticMap {

@@ -4,7 +4,7 @@ import { PSQL_AS_POSTGRES } from '../provision/postgres.js';
 import { backupIdProblem } from '../rules.js';
 import { shQuote } from '../ssh/quote.js';
 import { PG_DUMP_SUFFIX } from './pg-backup.js';
-import { ChangedSinceError, CHANGED, CORRUPT, NOT_FOUND, PUT_BACK } from './restore.js';
+import { ChangedSinceError, CHANGED, CORRUPT, NOT_FOUND, PUT_BACK } from './restore-codes.js';
 import { DeployError, type StepOutcome } from './step.js';
 
 /**

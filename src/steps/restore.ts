@@ -11,11 +11,8 @@ import { pgListScript } from './pg-backups.js';
 /** database: postgres: the PostgreSQL steps in pg-*.ts instead of SQLite's below. */
 const isPg = (ctx: DeployContext): boolean => ctx.settings.database.kind === 'postgres';
 
-/** Exit codes the restore scripts use to say why they refused. */
-export const NOT_FOUND = 7;
-export const CORRUPT = 9;
-export const PUT_BACK = 10;
-export const CHANGED = 11;
+export { CHANGED, CORRUPT, NOT_FOUND, PUT_BACK, ChangedSinceError } from './restore-codes.js';
+import { CHANGED, CORRUPT, NOT_FOUND, PUT_BACK, ChangedSinceError } from './restore-codes.js';
 
 /** One backup file on the server, as `mode: backups` lists it. */
 export interface BackupEntry {
@@ -237,7 +234,6 @@ echo "current=$(basename "$(readlink ${q(p.current)})")"
 }
 
 /** The database was written to since its fingerprint: a restore would lose data. */
-export class ChangedSinceError extends DeployError {}
 
 /** Puts the safety copy back after the restored database failed the health proof. */
 export function putBackScript(ctx: DeployContext): string {
