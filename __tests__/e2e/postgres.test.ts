@@ -273,11 +273,11 @@ test('an external database-url: the password is in no command line and no journa
   );
   const since = (await onServer(trixie, 'sleep 1; date +%s')).trim();
   // As nobody, every 20 ms: every process's command line read at once (one cat: a sweep process by
-  // process is too slow to catch a short one), searched for the password (the poller holds it in
-  // two halves).
+  // process is too slow to catch a short one), searched for the password (no argument of the
+  // poller's holds it whole: awk joins two halves).
   await onServer(
     trixie,
-    `rm -f /tmp/gd-stop /tmp/gd-seen-nobody /tmp/gd-polls; setpriv --reuid=nobody --regid=nogroup --clear-groups -- sh -c 'a=Ext-S3; b=cret-pw; n=0; while [ ! -f /tmp/gd-stop ]; do cat /proc/[0-9]*/cmdline 2>/dev/null | tr "\\0" "\\n" | grep -F "$a$b" >> /tmp/gd-seen-nobody; n=$((n+1)); sleep 0.02; done; echo $n > /tmp/gd-polls' > /dev/null 2>&1 &`
+    `rm -f /tmp/gd-stop /tmp/gd-seen-nobody /tmp/gd-polls; setpriv --reuid=nobody --regid=nogroup --clear-groups -- sh -c 'n=0; while [ ! -f /tmp/gd-stop ]; do cat /proc/[0-9]*/cmdline 2>/dev/null | tr "\\0" "\\n" | awk -v a=Ext-S3 -v b=cret-pw "index(\\$0, a b)" >> /tmp/gd-seen-nobody; n=$((n+1)); sleep 0.02; done; echo $n > /tmp/gd-polls' > /dev/null 2>&1 &`
   );
   const url = `postgresql://ext:${pw}@127.0.0.1:5432/extdb`;
   const { report } = await deploy(trixie, app, {
