@@ -272,11 +272,12 @@ test('an external database-url: the password is in no command line and no journa
     `cd / && runuser -u postgres -- psql -XAtq -c "CREATE ROLE ext LOGIN PASSWORD '${pw}'" -c 'CREATE DATABASE extdb OWNER ext'`
   );
   const since = (await onServer(trixie, 'sleep 1; date +%s')).trim();
-  // As nobody, every 20 ms: any process's command line with the password (the poller's own holds
-  // it in two halves).
+  // As nobody, every 20 ms: every process's command line read at once (one cat: a sweep process by
+  // process is too slow to catch a short one), searched for the password (no argument of the
+  // poller's holds it whole: awk joins two halves).
   await onServer(
     trixie,
-    `rm -f /tmp/gd-stop /tmp/gd-seen; setpriv --reuid=nobody --regid=nogroup --clear-groups -- sh -c 'a=Ext-S3; b=cret-pw; n=0; while [ ! -f /tmp/gd-stop ]; do for c in /proc/[0-9]*/cmdline; do tr "\\0" " " < "$c" 2>/dev/null | grep -qF "$a$b" && echo "$c" >> /tmp/gd-seen-nobody; done; n=$((n+1)); sleep 0.02; done; echo $n > /tmp/gd-polls' > /dev/null 2>&1 &`
+    `rm -f /tmp/gd-stop /tmp/gd-seen-nobody /tmp/gd-polls; setpriv --reuid=nobody --regid=nogroup --clear-groups -- sh -c 'n=0; while [ ! -f /tmp/gd-stop ]; do cat /proc/[0-9]*/cmdline 2>/dev/null | tr "\\0" "\\n" | awk -v a=Ext-S3 -v b=cret-pw "index(\\$0, a b)" >> /tmp/gd-seen-nobody; n=$((n+1)); sleep 0.02; done; echo $n > /tmp/gd-polls' > /dev/null 2>&1 &`
   );
   const url = `postgresql://ext:${pw}@127.0.0.1:5432/extdb`;
   const { report } = await deploy(trixie, app, {

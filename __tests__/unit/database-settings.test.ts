@@ -106,3 +106,28 @@ test('the CLI refuses --database-url (argv is public) and names the environment 
   expect(err.join('')).toMatch(/--database-url is refused.*GUNICORN_DEPLOY_DATABASE_URL/);
   expect(err.join('')).not.toContain('s3cr');
 });
+
+test('an external server: the password reaches pg_dump only on stdin, as a password-file line', async () => {
+  const { pgBackupScript, pgClientInput, pgPassLine } = await import('../../src/steps/pg-backup.js');
+  const { pgTimerFiles } = await import('../../src/provision/pg-timer.js');
+  const { layoutFor } = await import('../../src/deploy/paths.js');
+  expect(pgPassLine({ host: 'h', port: 5432, user: 'u:x', password: 'p\\:w', dbname: 'd' })).toBe(
+    'h:5432:d:u\\:x:p\\\\\\:w\n'
+  );
+  const settings = parseSettings(
+    reader({
+      database: 'postgres',
+      'database-url': `postgresql://app:${SECRET}@db.example.com/prod`,
+      'pre-activate': 'x'
+    })
+  );
+  const ctx = { settings, paths: layoutFor('shop', '/srv/shop') } as unknown as Parameters<
+    typeof pgBackupScript
+  >[0];
+  const script = pgBackupScript(ctx, '20260101T000000Z-abcdef0');
+  expect(script).not.toContain('s3cr');
+  expect(script).toContain('PGPASSFILE="$pgdir/pass"');
+  expect(pgClientInput(ctx)).toBe('db.example.com:5432:prod:app:s3cr@t-pw\n');
+  // The daily timer's files hold no password either (it reads root's /etc/APP/pgpass).
+  for (const f of pgTimerFiles(ctx)) expect(f.content).not.toContain('s3cr');
+});

@@ -73,7 +73,11 @@ export async function afterMigrationRollback(
     ctx.logger.warning(`${ctx.label}: ${ctx.facts['database-warning']}`);
   };
   if (!fingerprint) {
-    refuse('pre-activate did not finish, so there is no proof of what it changed');
+    refuse(
+      ctx.settings.database.external
+        ? 'the database is external (database-url): its write-ahead log is out of reach, so nothing proves it was not written to'
+        : 'pre-activate did not finish, so there is no proof of what it changed'
+    );
     return;
   }
   const s = <T extends StepOutcome | void>(name: StepName, fn: () => Promise<T>): Promise<T> =>

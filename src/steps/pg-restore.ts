@@ -39,6 +39,7 @@ function prelude(ctx: DeployContext): string {
   const q = shQuote;
   return `set -o pipefail
 cd /
+err=$(mktemp); trap 'rm -f "$err"' EXIT
 ${PSQL_AS_POSTGRES}
 pgv() { pg_root -v r=${q(n.role)} -v d=${q(n.db)} -v w=${q(n.fresh)} -v o=${q(n.old)} -v f=${q(n.failed)} "$@"; }
 kick() { pgv <<'SQL' >/dev/null
@@ -75,11 +76,11 @@ CREATE DATABASE :"w" OWNER :"r" TEMPLATE template0 ENCODING 'UTF8';
 REVOKE ALL ON DATABASE :"w" FROM PUBLIC;
 SQL
 # As postgres, with the objects made by (and owned by) the app's role; the file is opened by root.
-if ! runuser -u postgres -- pg_restore --exit-on-error --no-owner --role=${q(names(ctx).role)} --dbname=${q(names(ctx).fresh)} < "$file" 2> /tmp/gd-pg-restore.err; then
+if ! runuser -u postgres -- pg_restore --exit-on-error --no-owner --role=${q(names(ctx).role)} --dbname=${q(names(ctx).fresh)} < "$file" 2> "$err"; then
   pgv <<'SQL' >/dev/null
 DROP DATABASE IF EXISTS :"w";
 SQL
-  echo "the dump $(basename -- "$file") does not restore: $(tail -n 3 /tmp/gd-pg-restore.err | tr '\\n' ' ' | cut -c1-300)" >&2; exit ${CORRUPT}
+  echo "the dump $(basename -- "$file") does not restore: $(tail -n 3 "$err" | tr '\\n' ' ' | cut -c1-300)" >&2; exit ${CORRUPT}
 fi
 echo "id=$(basename -- "$file")"
 echo "size=$(stat -c %s -- "$file")"
@@ -116,7 +117,7 @@ fi
 }swapped=no
 for i in 1 2 3 4 5; do
   kick
-  if pgv <<'SQL' >/dev/null 2>/tmp/gd-pg-swap.err; then swapped=yes; break; fi
+  if pgv <<'SQL' >/dev/null 2>"$err"; then swapped=yes; break; fi
 BEGIN;
 ALTER DATABASE :"d" RENAME TO :"o";
 ALTER DATABASE :"w" RENAME TO :"d";
@@ -124,7 +125,7 @@ COMMIT;
 SQL
   sleep 0.2
 done
-if [ "$swapped" != yes ]; then start; echo "the databases could not be swapped: $(tail -n 2 /tmp/gd-pg-swap.err | tr '\\n' ' ')" >&2; exit ${PUT_BACK}; fi
+if [ "$swapped" != yes ]; then start; echo "the databases could not be swapped: $(tail -n 2 "$err" | tr '\\n' ' ')" >&2; exit ${PUT_BACK}; fi
 echo "swapped_ns=$(date +%s%N)"
 start
 echo "started_ns=$(date +%s%N)"
