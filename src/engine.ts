@@ -18,6 +18,7 @@ import { sectionFor, troubleshootingRef } from './troubleshooting.js';
 import { abortable, CancelledError, reasonOf } from './cancel.js';
 import type { HostContext, ModeStrategy, RollingStrategy } from './modes/types.js';
 import type { PhaseNote } from './phase-state.js';
+import { deployNotifier } from './notify/webhook.js';
 
 // The contracts between the engine and the modes live in modes/types.ts (no import cycle).
 export type { HostContext, ModeStrategy, RollingStrategy } from './modes/types.js';
@@ -79,6 +80,8 @@ export async function runEngine(
     };
   }
 
+  // Started once the inputs are known good; its end waits a bounded moment (src/notify/webhook.ts).
+  const notifier = deployNotifier(settings, logger);
   const open = async (slot: HostSlot, log: Logger): Promise<HostContext> => {
     if (signal?.aborted)
       throw new CancelledError(
@@ -168,6 +171,7 @@ export async function runEngine(
       ? `${failed.host}: ${failed.error}${others.length ? `\nRolled back on the servers already switched in this run: ${others.join(', ')}.` : ''}`
       : undefined
   };
+  await notifier.end(report);
   return { report, factKeys: strategy.factKeys };
 }
 

@@ -11,6 +11,7 @@ import { parseGithubSettings, type GithubSettings } from './settings/github.js';
 import { parseTlsSettings, type TlsSettings } from './provision/tls-settings.js';
 import { parseLoadSettings, type LoadSettings } from './loadtest/settings.js';
 import { parseOperateSettings, type OperateSettings } from './settings/operate.js';
+import { parseNotifySettings, type NotifySettings } from './settings/notify.js';
 
 /**
  * Every input is parsed here, once, into a typed Settings object. Nothing below this module reads
@@ -49,6 +50,8 @@ export interface Settings {
   github: GithubSettings;
   /** Modes status and logs. */
   operate: OperateSettings;
+  /** Deploy notifications. */
+  notify: NotifySettings;
   /** The inputs the user gave (non-empty), so remembered server-side settings never override them. */
   given: string[];
 }
@@ -87,6 +90,7 @@ export function parseSettings(readInput: InputReader): Settings {
     load: parseLoadSettings(read.get, problems),
     github: parseGithubSettings(read, problems),
     operate: parseOperateSettings(read, problems, mode),
+    notify: parseNotifySettings(read, problems),
     given: []
   };
   if (problems.length > 0) throw new SettingsError(problems);

@@ -33,7 +33,14 @@ export function parseEnv(read: Inputs, problems: Problems): EnvVar[] {
 }
 
 /** Inputs whose values are secret as a whole (env values are, one by one). */
-const SECRET_INPUTS = ['private-key', 'passphrase', 'jump-private-key', 'github-token', ...TLS_SECRET_INPUTS];
+const SECRET_INPUTS = [
+  'private-key',
+  'passphrase',
+  'jump-private-key',
+  'github-token',
+  'notify-webhook',
+  ...TLS_SECRET_INPUTS
+];
 
 /**
  * Every value to mask, straight from the inputs: registered before the inputs are even parsed, so
