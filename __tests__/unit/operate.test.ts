@@ -123,6 +123,13 @@ test('the status and logs scripts are valid bash in every shape', () => {
   for (const over of shapes) bashOk(logsScript(ctxWith(over)));
   expect(logsScript(ctxWith({ process: 'worker' }))).toContain("-u 'shop-worker.service'");
   expect(logsScript(ctxWith({ process: 'worker' }))).not.toContain('error.log');
+  // Never root reading a file the app or nginx could swap for a link.
+  for (const line of logsScript(ctxWith({ since: '1h', follow: 'true' })).split('\n'))
+    for (const m of line.matchAll(/\b(?:tail|cat) [^|;]*(\/var\/log\/\S+)/g))
+      expect({ line, reader: line.slice(0, m.index).trimEnd().endsWith('--') }).toEqual({
+        line,
+        reader: true
+      });
 });
 
 test('bad since, lines, process or history are refused before any connection, naming the input', () => {
