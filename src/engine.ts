@@ -14,6 +14,7 @@ import { sectionFor } from './error-section.js';
 import { abortable, CancelledError, reasonOf } from './cancel.js';
 import type { HostContext, ModeStrategy, RollingStrategy } from './modes/types.js';
 import type { PhaseNote } from './phase-state.js';
+import { deployNotifier } from './notify/webhook.js';
 
 // The contracts between the engine and the modes live in modes/types.ts (no import cycle).
 export type { HostContext, ModeStrategy, RollingStrategy } from './modes/types.js';
@@ -76,6 +77,8 @@ export async function runEngine(
     };
   }
 
+  // Started once the inputs are known good; its end waits a bounded moment (src/notify/webhook.ts).
+  const notifier = deployNotifier(settings, logger);
   const open = async (slot: HostSlot, log: Logger): Promise<HostContext> => {
     if (signal?.aborted)
       throw new CancelledError(
@@ -165,6 +168,7 @@ export async function runEngine(
       ? `${failed.host}: ${failed.error}${others.length ? `\nRolled back on the servers already switched in this run: ${others.join(', ')}.` : ''}`
       : undefined
   };
+  await notifier.end(report);
   return { report, factKeys: strategy.factKeys };
 }
 

@@ -15,6 +15,7 @@ import { parseRemoveSettings, type RemoveSettings } from './settings/remove.js';
 import { REDIS_URL } from './settings/services.js';
 import { parseProcessSettings, type ProcessSettings } from './settings/processes.js';
 import { parseDatabaseSettings, type DatabaseSettings } from './settings/database.js';
+import { parseNotifySettings, type NotifySettings } from './settings/notify.js';
 
 /**
  * Every input is parsed here, once, into a typed Settings object. Nothing below this module reads
@@ -64,6 +65,8 @@ export interface Settings {
   github: GithubSettings;
   /** Modes status and logs. */
   operate: OperateSettings;
+  /** Deploy notifications. */
+  notify: NotifySettings;
   /** The inputs the user gave (non-empty), so remembered server-side settings never override them. */
   given: string[];
 }
@@ -106,6 +109,7 @@ export function parseSettings(readInput: InputReader): Settings {
     processes: parseProcessSettings(read, problems, mode, read.get('source')),
     github: parseGithubSettings(read, problems),
     operate: parseOperateSettings(read, problems, mode),
+    notify: parseNotifySettings(read, problems),
     given: []
   };
   // services: redis gives the app its URL, unless env names one of its own.

@@ -54,6 +54,7 @@ export function secretValues(settings: Settings): string[] {
   if (settings.tls.key)
     out.push(settings.tls.key, ...settings.tls.key.split('\n').filter((l) => l.trim().length >= 8));
   if (settings.provision.edge.alertWebhook) out.push(settings.provision.edge.alertWebhook);
+  if (settings.notify.webhook) out.push(settings.notify.webhook);
   out.push(...databaseUrlSecrets(settings.database.url));
   return out;
 }

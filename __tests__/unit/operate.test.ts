@@ -9,6 +9,10 @@ import { parseHistory, servingEntry, statusFacts, unhealthyReason } from '../../
 import { statusScript } from '../../src/status/script.js';
 import { logsScript } from '../../src/status/logs-script.js';
 import type { Remote } from '../../src/ssh/types.js';
+import type { HostReport, RunReport } from '../../src/report.js';
+import type { StepName } from '../../src/steps/catalog.js';
+import { notification, outcomeOf } from '../../src/notify/webhook.js';
+import { secretValues } from '../../src/engine.js';
 
 const base = {
   host: '10.0.0.5',
@@ -119,6 +123,13 @@ test('the status and logs scripts are valid bash in every shape', () => {
   for (const over of shapes) bashOk(logsScript(ctxWith(over)));
   expect(logsScript(ctxWith({ process: 'worker' }))).toContain("-u 'shop-worker.service'");
   expect(logsScript(ctxWith({ process: 'worker' }))).not.toContain('error.log');
+  // Never root reading a file the app or nginx could swap for a link.
+  for (const line of logsScript(ctxWith({ since: '1h', follow: 'true' })).split('\n'))
+    for (const m of line.matchAll(/\b(?:tail|cat) [^|;]*(\/var\/log\/\S+)/g))
+      expect({ line, reader: line.slice(0, m.index).trimEnd().endsWith('--') }).toEqual({
+        line,
+        reader: true
+      });
 });
 
 test('bad since, lines, process or history are refused before any connection, naming the input', () => {
@@ -136,4 +147,74 @@ test('bad since, lines, process or history are refused before any connection, na
   expect(bad({ lines: '0' })).toMatch(/input `lines`: must be a whole number from 1/);
   expect(bad({ history: '-1' })).toMatch(/input `history`/);
   expect(bad({ since: '30m', process: 'web', follow: 'true', history: '5' })).toBe('');
+});
+
+describe('deploy notifications', () => {
+  const host = (facts: Record<string, string>, steps: StepName[] = []): HostReport => ({
+    host: 'h1',
+    ok: false,
+    status: 'failed',
+    ms: 1,
+    facts,
+    steps: steps.map((name) => ({ name, ok: true, ms: 1 }))
+  });
+  const report = (over: Partial<RunReport>): RunReport => ({
+    mode: 'deploy',
+    ok: false,
+    status: 'failed',
+    ms: 1,
+    hosts: [],
+    ...over
+  });
+
+  test('the outcome: deployed, cancelled, rolled back, refused before a switch, failed after one', () => {
+    expect(outcomeOf(report({ ok: true, status: 'deployed' }))).toBe('deployed');
+    expect(outcomeOf(report({ status: 'cancelled' }))).toBe('cancelled');
+    expect(outcomeOf(report({ hosts: [host({ 'rolled-back': 'true' }, ['upload', 'switch'])] }))).toBe(
+      'rolled back'
+    );
+    expect(outcomeOf(report({ hosts: [host({}, ['upload', 'check'])] }))).toBe('refused');
+    expect(outcomeOf(report({ hosts: [host({}, ['upload', 'switch'])] }))).toBe('failed');
+    expect(outcomeOf(report({ hosts: [host({}, ['connect'])] }))).toBe('failed');
+  });
+
+  test('every field, and a text that names what happened', () => {
+    const ctx = ctxWith({
+      commit: 'abcdef0123456789abcdef0123456789abcdef01',
+      'notify-webhook': 'https://hooks.example/x'
+    });
+    const n = notification(
+      ctx.settings,
+      'rolled back',
+      report({
+        error: 'release R2 failed and was rolled back\nmore',
+        hosts: [host({ release: 'R1', 'failed-release': 'R2', 'previous-release': 'R1' })]
+      })
+    );
+    expect(n).toMatchObject({
+      event: 'deploy-ended',
+      outcome: 'rolled back',
+      app: 'shop',
+      release: 'R2',
+      previous: 'R1'
+    });
+    expect(n.reason).toBe('release R2 failed and was rolled back');
+    expect(n.text).toMatch(
+      /^shop: deploy rolled back \(abcdef0\) on 10\.0\.0\.5 in [\d.]+ s, by .+: release R2 failed/
+    );
+    expect(n.content).toBe(n.text);
+  });
+
+  test('the webhook is a secret: masked, and refused as a bad URL without quoting it', () => {
+    const ctx = ctxWith({ 'notify-webhook': 'https://hooks.example/T000/B000/secret-part' });
+    expect(secretValues(ctx.settings)).toContain('https://hooks.example/T000/B000/secret-part');
+    let msg = '';
+    try {
+      ctxWith({ 'notify-webhook': 'ftp://secret-part' });
+    } catch (err) {
+      msg = (err as Error).message;
+    }
+    expect(msg).toMatch(/input `notify-webhook`: must be an http/);
+    expect(msg).not.toContain('secret-part');
+  });
 });

@@ -49,6 +49,13 @@ export async function cli(argv: string[]): Promise<number> {
     return 2;
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
+  // A secret on a command line is readable by every user of the machine (ps) and kept by shells.
+  if (values['notify-webhook'] !== undefined) {
+    process.stderr.write(
+      '--notify-webhook: a secret is never a flag; set GUNICORN_DEPLOY_NOTIFY_WEBHOOK instead\n'
+    );
+    return 2;
+  }
   if (values.help) {
     const width = helpWidth();
     const asked = parsed.positionals[0];
@@ -67,7 +74,10 @@ export async function cli(argv: string[]): Promise<number> {
   const [modeWord, ...rest] = parsed.positionals;
   const runCommand =
     modeWord === 'run' && rest.length > 0 ? (rest.length === 1 ? rest[0]! : rest.map(shQuote).join(' ')) : '';
-  if (rest.length > 0 && !runCommand) {
+  // maintenance on|off: the one word is the maintenance input.
+  const onOff =
+    modeWord === 'maintenance' && rest.length === 1 && /^(on|off)$/.test(rest[0]!) ? rest[0]! : '';
+  if (rest.length > 0 && !runCommand && !onOff) {
     process.stderr.write(`one mode at most, got: ${parsed.positionals.join(' ')}\n`);
     return 2;
   }
@@ -96,6 +106,7 @@ export async function cli(argv: string[]): Promise<number> {
   const read = (name: string): string => {
     if (name === 'mode' && parsed.positionals[0]) return parsed.positionals[0];
     if (name === 'command' && runCommand) return runCommand;
+    if (name === 'maintenance' && onOff) return onOff;
     const v = values[name];
     if (typeof v === 'string') return v;
     if (fileInputs[name] !== undefined) return fileInputs[name]!;

@@ -39,6 +39,7 @@ const SECRET_INPUTS = [
   'passphrase',
   'jump-private-key',
   'github-token',
+  'notify-webhook',
   ...TLS_SECRET_INPUTS,
   ...DATABASE_SECRET_INPUTS
 ];

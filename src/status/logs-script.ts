@@ -46,18 +46,27 @@ export function logsScript(ctx: DeployContext): string {
       : process === 'web'
         ? [p.units.service.name]
         : [`${p.app}-${process}.service`];
-  const files = process === '' || process === 'web' ? [p.errorLog, nginxAccessLog(p.app)] : [];
+  const files: [string, string, string][] =
+    process === '' || process === 'web'
+      ? [
+          [p.errorLog, p.user, p.user],
+          [nginxAccessLog(p.app), 'www-data', 'adm']
+        ]
+      : [];
   const journal = [
     'journalctl --no-pager -o short-iso',
     ...units.map((u) => `-u ${q(u)}`),
     sinceS ? `--since "@$cut_epoch"` : `-n ${lines}`,
     follow ? '-f' : ''
   ].join(' ');
-  const file = (f: string): string => {
+  // Each file is read as the user who writes it (the app its error log, nginx's user its access
+  // log): one who plants a link there in place of the log reads only what it could read anyway.
+  const file = ([f, user, group]: [string, string, string]): string => {
     const name = q(f.split('/').pop()!);
+    const as = `setpriv --reuid=${q(user)} --regid=${q(group)} --init-groups --reset-env --`;
     const read = sinceS
-      ? `{ cat -- ${q(f)}; } 2>/dev/null | awk -v cut="$cut_text" ${q(SINCE_AWK)}${follow ? `; tail -n 0 -F -- ${q(f)} 2>/dev/null` : ''}`
-      : `tail -n ${lines} ${follow ? '-F ' : ''}-- ${q(f)} 2>/dev/null`;
+      ? `{ ${as} cat -- ${q(f)}; } 2>/dev/null | awk -v cut="$cut_text" ${q(SINCE_AWK)}${follow ? `; ${as} tail -n 0 -F -- ${q(f)} 2>/dev/null` : ''}`
+      : `${as} tail -n ${lines} ${follow ? '-F ' : ''}-- ${q(f)} 2>/dev/null`;
     return `if [ -e ${q(f)} ]${follow ? ' || true' : ''}; then
   { ${read}; } | sed -u "s/^/"${name}": /"${follow ? ' &' : ''}
 fi`;
