@@ -41,7 +41,7 @@ export function helpText(inputs: InputSpec[], width: number): string {
   return [
     'Usage: gunicorn-deploy [MODE] [--flag value ...]',
     '       gunicorn-deploy run [--flag value ...] -- COMMAND [ARG ...]',
-    '       gunicorn-deploy maintenance on|off [--maintenance-allow ADDRESSES] [--flag value ...]',
+    '       gunicorn-deploy maintenance on|off [--maintenance-allow ADDRESSES]',
     '       gunicorn-deploy sandbox up [--name NAME] [--bare] [--suite SUITE]',
     '       gunicorn-deploy sandbox down [--name NAME | --all] | list',
     '       gunicorn-deploy demo',
