@@ -2,6 +2,51 @@ export const id = 248;
 export const ids = [248];
 export const modules = {
 
+/***/ 5678:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   V: () => (/* binding */ runUrl),
+/* harmony export */   s: () => (/* binding */ runOrigin)
+/* harmony export */ });
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+
+/** History lines are for people: a value that long is someone's mistake, not an audit fact. */
+const MAX = 200;
+function clip(v) {
+    // JSON.stringify escapes control characters; clipping only keeps a line readable.
+    return v.length <= MAX ? v : v.slice(0, MAX - 1) + '…';
+}
+/** The URL of this workflow run's log (its attempt when re-run), or '' outside GitHub Actions. */
+function runUrl(env) {
+    const server = (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '');
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    const attempt = env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== '1' ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : '';
+    return repository && env.GITHUB_RUN_ID
+        ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}${attempt}`
+        : '';
+}
+function localUser() {
+    try {
+        return node_os__WEBPACK_IMPORTED_MODULE_0__.userInfo().username;
+    }
+    catch {
+        return process.env.USER ?? process.env.LOGNAME ?? 'unknown';
+    }
+}
+function runOrigin(env = process.env) {
+    const github = !!env.GITHUB_ACTIONS || !!env.GITHUB_RUN_ID;
+    return {
+        actor: clip(env.GITHUB_ACTOR || (github ? 'github' : localUser())),
+        from: clip(github && env.GITHUB_REPOSITORY ? env.GITHUB_REPOSITORY : `cli@${node_os__WEBPACK_IMPORTED_MODULE_0__.hostname()}`),
+        run: clip(runUrl(env))
+    };
+}
+
+
+/***/ }),
+
 /***/ 9248:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -12,6 +57,8 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   deploymentOptions: () => (/* binding */ deploymentOptions),
 /* harmony export */   failureDescription: () => (/* binding */ failureDescription)
 /* harmony export */ });
+/* harmony import */ var _audit_origin_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5678);
+
 /**
  * GitHub Deployments for a run of the action: with a `github-token`, a deployment of `environment`
  * at the commit is created before the engine runs, set in_progress, then success (with
@@ -31,16 +78,11 @@ function timeout() {
 const LOOKBACK = 10;
 /** The github settings and the runner's variables; the token itself is never logged. */
 function deploymentOptions(github, env, extra) {
-    const server = (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '');
-    const repository = env.GITHUB_REPOSITORY ?? '';
-    const attempt = env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== '1' ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : '';
     return {
         ...github,
-        repository,
+        repository: env.GITHUB_REPOSITORY ?? '',
         apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
-        logUrl: repository && env.GITHUB_RUN_ID
-            ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}${attempt}`
-            : '',
+        logUrl: (0,_audit_origin_js__WEBPACK_IMPORTED_MODULE_0__/* .runUrl */ .V)(env),
         ...extra
     };
 }

@@ -7,11 +7,18 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Ek: () => (/* binding */ generatorNote),
+/* harmony export */   GY: () => (/* binding */ sourceNote),
 /* harmony export */   s6: () => (/* binding */ loadSummaryMarkdown)
 /* harmony export */ });
 /* unused harmony export p95Chart */
 /* harmony import */ var _verdict_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5417);
 
+/** The table header's words for where CPU and memory come from. */
+function sourceNote(source) {
+    return source === 'cgroup'
+        ? "peaks of this container's cgroup (what the server may use: cpu.stat; memory.current of memory.max where the cgroup has a memory controller)"
+        : 'peaks of the whole machine';
+}
 function markdownTable(header, rows) {
     const esc = (s) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
     return [
@@ -69,7 +76,7 @@ function loadSummaryMarkdown(host, json) {
         `Load check on ${host}: ${fact.paths.join(', ')} through nginx${fact.target?.startsWith('https') ? ' over HTTPS' : ''}, ${fact.levelS} s per level, ` +
             `${fact.thinkMs ? `${fact.thinkMs} ms think time per client` : 'no think time'}; ` +
             `thresholds p95 ${t.p95Ms} ms, success ${t.successMin}%, CPU ${t.cpuMax}%, memory ${t.memoryMax}% ` +
-            `(CPU and memory are the whole machine, the load generator included: ${generatorNote(fact.levels)}).`,
+            `(CPU and memory: ${sourceNote(fact.source)}, the load generator included: ${generatorNote(fact.levels)}).`,
         markdownTable(_verdict_js__WEBPACK_IMPORTED_MODULE_0__/* .LOAD_HEADER */ .Rz, (0,_verdict_js__WEBPACK_IMPORTED_MODULE_0__/* .loadRows */ .kh)(fact.levels)),
         ...(missed.length ? [missed.join('\n')] : []),
         p95Chart(host, fact)
@@ -274,6 +281,7 @@ function outputsOf(report) {
         'duration-ms': String(Math.round(report.ms)),
         'load-ok': first?.facts['load-ok'] ?? '',
         'load-p95-ms': first?.facts['load-p95-ms'] ?? '',
+        processes: first?.facts.processes ?? '',
         hosts: JSON.stringify(report.hosts.map((h) => ({
             host: h.host,
             ok: h.ok,

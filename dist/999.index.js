@@ -99,12 +99,19 @@ function makeAbortable(remote, signal) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   H3: () => (/* binding */ deployContext),
 /* harmony export */   hx: () => (/* binding */ parseFacts),
 /* harmony export */   j3: () => (/* binding */ runScript),
 /* harmony export */   w$: () => (/* binding */ lastLines)
 /* harmony export */ });
 /* harmony import */ var _steps_step_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3342);
+/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8535);
 
+
+/** A host's context with its app's layout: what every step of a mode that touches the app takes. */
+function deployContext(host) {
+    return { ...host, paths: (0,_paths_js__WEBPACK_IMPORTED_MODULE_1__/* .appLayout */ .q5)(host.settings) };
+}
 /** The last lines of a command's output, where the reason for a failure usually is. */
 function lastLines(text, n = 20) {
     const lines = text.trimEnd().split('\n');
@@ -143,9 +150,9 @@ function parseFacts(stdout) {
 /* harmony export */   Bf: () => (/* binding */ releaseId),
 /* harmony export */   Q2: () => (/* binding */ layoutFor),
 /* harmony export */   S1: () => (/* binding */ SCRIPT_DIR),
-/* harmony export */   hB: () => (/* binding */ appUnits),
 /* harmony export */   q5: () => (/* binding */ appLayout)
 /* harmony export */ });
+/* unused harmony export appUnits */
 /** Where the tool's own scripts (health check, database maintenance) live, for every app. */
 const SCRIPT_DIR = '/usr/local/lib/gunicorn-deploy';
 const UNIT_DIR = '/etc/systemd/system';
@@ -184,7 +191,7 @@ function layoutFor(app, dir) {
         venvs: `${dir}/venvs`,
         pipCache: `${dir}/venvs/.pip-cache`,
         backups: `${dir}/backups`,
-        sharedBackups: `${dir}/shared/backups`,
+        legacyBackups: `${dir}/shared/backups`,
         state,
         lock: `${state}/lock`,
         lockOwner: `${state}/lock.owner`,
@@ -238,7 +245,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4116);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5625);
-/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2342);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7941);
 /* harmony import */ var _steps_lock_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(948);
 /* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(833);
 /* harmony import */ var _phase_state_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6280);
@@ -285,7 +292,7 @@ async function main() {
     });
     // Loaded after the inputs are known to be valid: the SSH stack and, with a token only, the API
     // client are most of the start-up time.
-    const [{ hostLabel, runEngine }, { annotateFailure, formatTable, factRows, hostLine, writeActionReport }, github] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(104), __webpack_require__.e(558)]).then(__webpack_require__.bind(__webpack_require__, 6558)), __webpack_require__.e(/* import() */ 665).then(__webpack_require__.bind(__webpack_require__, 665)), __webpack_require__.e(/* import() */ 248).then(__webpack_require__.bind(__webpack_require__, 9248))]);
+    const [{ hostLabel, runEngine }, { annotateFailure, formatTable, factRows, hostLine, writeActionReport }, github] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(104), __webpack_require__.e(498)]).then(__webpack_require__.bind(__webpack_require__, 6498)), __webpack_require__.e(/* import() */ 665).then(__webpack_require__.bind(__webpack_require__, 665)), __webpack_require__.e(/* import() */ 248).then(__webpack_require__.bind(__webpack_require__, 9248))]);
     const { deploymentOptions, GithubDeployment } = github;
     // GitHub Deployments (with github-token only); API errors are warnings, never a failed deploy.
     const deployment = await GithubDeployment.start(deploymentOptions(settings.github, process.env, {
@@ -405,7 +412,108 @@ function memoryLogger() {
 
 /***/ }),
 
-/***/ 5801:
+/***/ 3439:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G1: () => (/* binding */ processCommandProblem),
+/* harmony export */   KI: () => (/* binding */ processNameProblem),
+/* harmony export */   cA: () => (/* binding */ MAX_INSTANCES),
+/* harmony export */   gu: () => (/* binding */ parseProcfile),
+/* harmony export */   jo: () => (/* binding */ isGunicornCommand)
+/* harmony export */ });
+/**
+ * Procfile syntax (Heroku, Dokku, Foreman): one `NAME: COMMAND` per line, `#` comments and blank
+ * lines ignored. `web` is Gunicorn (the service this tool runs), `release` the release phase,
+ * `rollback` the command a rollback runs; every other entry is a long-running process.
+ */
+const NAME = /^[a-z][a-z0-9-]{0,29}$/;
+const MAX_INSTANCES = 32;
+const MAX_COMMAND = 4096;
+/**
+ * Names a process may not take: its unit APP-NAME@.service would sit beside (or be mistaken for)
+ * this tool's own units (APP-health, APP-db-maintenance, APP-firewall, APP-alert@, the build user
+ * APP-build), or the names Procfiles give special meanings.
+ */
+const RESERVED = new Set(['health', 'db-maintenance', 'firewall', 'alert', 'build', 'candidate', 'schedule']);
+const SPECIAL = new Set(['web', 'release', 'rollback']);
+/** Why a process name is refused, or undefined. */
+function processNameProblem(name) {
+    if (!NAME.test(name))
+        return `process name '${name}' must be a lowercase letter, then up to 29 lowercase letters, digits or -`;
+    if (RESERVED.has(name) || name.startsWith('schedule-'))
+        return `process name '${name}' is reserved (a unit of this tool would share its name); choose another`;
+    return undefined;
+}
+/** A command as a unit can carry it: one line, printable, bounded. */
+function processCommandProblem(command) {
+    if (command === '')
+        return 'has no command after the colon';
+    if (/[\x00-\x08\x0a-\x1f\x7f]/.test(command))
+        return 'must be one line without control characters';
+    if (command.length > MAX_COMMAND)
+        return `the command is longer than ${MAX_COMMAND} characters`;
+    return undefined;
+}
+/** Gunicorn recognised in a `web:` line, to tell the user when theirs is something else. */
+function isGunicornCommand(command) {
+    return /(^|[\s/])gunicorn(\s|$)|-m\s+gunicorn\b/.test(command);
+}
+/** Parses Procfile text; `origin` names it in problems (`Procfile`, `input \`processes\``). */
+function parseProcfile(text, origin) {
+    const out = { processes: [], web: '', release: '', rollback: '', problems: [] };
+    const seen = new Set();
+    text.split(/\r?\n/).forEach((raw, i) => {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            return;
+        const where = `${origin} line ${i + 1}`;
+        // NAME, optionally NAME=N (instances), then a colon.
+        const m = /^([^\s:=]+)(?:=(\d+))?\s*:\s*(.*)$/.exec(line);
+        if (!m) {
+            out.problems.push(`${where}: '${line.slice(0, 80)}' is not NAME: COMMAND`);
+            return;
+        }
+        const [, name, count, command] = m;
+        const special = SPECIAL.has(name);
+        const nameBad = special ? undefined : processNameProblem(name);
+        if (nameBad) {
+            out.problems.push(`${where}: ${nameBad}`);
+            return;
+        }
+        if (seen.has(name)) {
+            out.problems.push(`${where}: '${name}' is defined twice`);
+            return;
+        }
+        seen.add(name);
+        const cmdBad = processCommandProblem(command.trim());
+        if (cmdBad) {
+            out.problems.push(`${where}: '${name}' ${cmdBad}`);
+            return;
+        }
+        const instances = count === undefined ? 1 : Number(count);
+        if (count !== undefined && (special || instances < 1 || instances > MAX_INSTANCES)) {
+            out.problems.push(special
+                ? `${where}: '${name}' runs once; =N is for processes`
+                : `${where}: '${name}=${count}' must run 1 to ${MAX_INSTANCES} instances`);
+            return;
+        }
+        if (name === 'web')
+            out.web = command.trim();
+        else if (name === 'release')
+            out.release = command.trim();
+        else if (name === 'rollback')
+            out.rollback = command.trim();
+        else
+            out.processes.push({ name, command: command.trim(), instances });
+    });
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 1506:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -423,6 +531,7 @@ __webpack_require__.d(__webpack_exports__, {
   ZQ: () => (/* reexport */ assertRule),
   lC: () => (/* reexport */ backupIdProblem),
   DM: () => (/* reexport */ bodySizeProblem),
+  rP: () => (/* reexport */ clientAddressProblem),
   RS: () => (/* reexport */ commandProblem),
   _j: () => (/* reexport */ databaseEnvProblem),
   jc: () => (/* reexport */ debPackageProblem),
@@ -430,6 +539,7 @@ __webpack_require__.d(__webpack_exports__, {
   Co: () => (/* reexport */ envProblems),
   kl: () => (/* reexport */ envValueProblem),
   $f: () => (/* reexport */ extraNameProblem),
+  L5: () => (/* reexport */ gunicornSettingProblem),
   au: () => (/* reexport */ healthHostProblem),
   Nr: () => (/* reexport */ healthPathProblem),
   yT: () => (/* reexport */ loadClientsProblem),
@@ -438,20 +548,26 @@ __webpack_require__.d(__webpack_exports__, {
   yw: () => (/* reexport */ oneLineProblem),
   lS: () => (/* reexport */ parseDiskFloor),
   bD: () => (/* reexport */ parseFirewallAllow),
+  r7: () => (/* reexport */ parseGunicornSetting),
   wT: () => (/* reexport */ pemCertificatesProblem),
+  Rh: () => (/* reexport */ pemKeyProblem),
   nD: () => (/* reexport */ percentProblem),
+  KI: () => (/* reexport */ processNameProblem),
   Ec: () => (/* reexport */ pythonProblem),
   q5: () => (/* reexport */ relPathProblem),
   co: () => (/* reexport */ releaseIdProblem),
   G7: () => (/* reexport */ safeAbsPathProblem),
   DS: () => (/* reexport */ safeRelPathProblem),
   Oi: () => (/* reexport */ serverNameProblem),
+  uu: () => (/* reexport */ sinceProblem),
+  Kt: () => (/* reexport */ sinceSeconds),
   B5: () => (/* reexport */ staticUrlProblem),
   dY: () => (/* reexport */ tlsServerNameProblem),
+  WS: () => (/* reexport */ workerClassProblem),
   Lt: () => (/* reexport */ wsgiAppProblem)
 });
 
-// UNUSED EXPORTS: APP_NAME_MAX, LOAD_CLIENTS_MAX, RESERVED_APP_NAMES, RESERVED_ENV, TIMER_MAX_MS, envKeyReserved, formatDuration
+// UNUSED EXPORTS: APP_NAME_MAX, LOAD_CLIENTS_MAX, OWNED_SETTINGS, RESERVED_APP_NAMES, RESERVED_ENV, TIMER_MAX_MS, WORKER_CLASSES, envKeyReserved, formatDuration, pythonLiteral
 
 ;// CONCATENATED MODULE: ./src/rules/problem.ts
 /** Thrown by render when a value reaches it unchecked: a bug in this tool, not the user's input. */
@@ -766,7 +882,9 @@ const DURATION_MAX_MS = {
     'health-timeout': 30 * 60_000,
     'lock-timeout': 60 * 60_000,
     'connect-timeout': 5 * 60_000,
-    'health-interval': 24 * 3_600_000
+    'health-interval': 24 * 3_600_000,
+    'stop-timeout': 60 * 60_000,
+    'process-settle': 5 * 60_000
 };
 function formatDuration(ms) {
     if (ms % 3_600_000 === 0)
@@ -804,7 +922,7 @@ function parseDiskFloor(raw) {
 }
 
 ;// CONCATENATED MODULE: ./src/rules/tls.ts
-// HTTPS (tls: acme | files): the inputs are read in src/provision/tls-settings.ts.
+// HTTPS (tls: acme | files): the inputs are read in src/settings/tls.ts.
 const IPV4_NAME = /^\d{1,3}(\.\d{1,3}){3}$/;
 /** A server-name entry that should get a certificate: a real DNS name, which HTTP-01 can prove. */
 function tlsServerNameProblem(n) {
@@ -820,7 +938,8 @@ function tlsServerNameProblem(n) {
 }
 /** The ACME account's contact address (expiry notices), passed to certbot. */
 function acmeEmailProblem(v) {
-    return /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(v)
+    // Starts with a letter or digit: never an option to certbot, whatever reaches its command line.
+    return /^[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$/.test(v)
         ? undefined
         : `must be an email address such as ops@example.com, got '${v}'`;
 }
@@ -846,6 +965,17 @@ function pemCertificatesProblem(v) {
         .trim();
     if (!v.includes('-----BEGIN CERTIFICATE-----') || rest !== '')
         return 'must be PEM certificates (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----) and nothing else';
+    return undefined;
+}
+/**
+ * One PEM private key and nothing else: text around it (a pasted note, a second block) would be
+ * stored with it. The message never quotes the value (it is a secret).
+ */
+function pemKeyProblem(v) {
+    const block = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----\n[A-Za-z0-9+/=\n]+-----END \1-----/g;
+    const found = v.match(block) ?? [];
+    if (found.length !== 1 || v.replace(block, '').trim() !== '')
+        return 'must be one PEM private key (-----BEGIN PRIVATE KEY----- ... -----END PRIVATE KEY-----) and nothing else';
     return undefined;
 }
 
@@ -900,6 +1030,203 @@ function percentProblem(v) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/rules/gunicorn.ts
+/**
+ * What Gunicorn itself is given: the worker class and the `gunicorn-settings` lines. The settings
+ * this tool owns are refused with the reason, since changing them would break what a deploy
+ * proves (the inherited sockets, the release the workers run, the logs the tool reads).
+ */
+/** Worker classes a deploy can prove. gevent and eventlet need packages Debian's image lacks here. */
+const WORKER_CLASSES = ['sync', 'gthread', 'uvicorn'];
+function workerClassProblem(v) {
+    if (WORKER_CLASSES.includes(v))
+        return undefined;
+    if (v === 'gevent' || v === 'eventlet')
+        return `${v} is not supported yet (its monkey-patching is not proven by this tool's tests); use gthread (threads: N) for many slow clients, or uvicorn for an async (ASGI) app`;
+    if (/uvicorn/i.test(v))
+        return `write uvicorn (the UvicornWorker class is chosen on the server), got '${v}'`;
+    return `must be sync, gthread (threads) or uvicorn (ASGI apps: FastAPI, Starlette, Django's asgi.py), got '${v}'`;
+}
+const OWN = 'this tool owns it';
+/** Settings the tool sets itself or that would defeat a deploy, with why. */
+const OWNED_SETTINGS = {
+    bind: `${OWN}: the sockets come from APP.socket (systemd), and a bind makes Gunicorn close them on reload`,
+    chdir: `${OWN}: the workers run in APP-DIR/current, the serving release`,
+    preload_app: `${OWN}: with the app imported in the master a reload would not load new code; preload-libraries imports the libraries only`,
+    daemon: `${OWN}: systemd supervises Gunicorn; a daemon would leave its unit`,
+    pidfile: `${OWN}: systemd tracks the master`,
+    user: `${OWN}: the app runs as the app's user (the unit's User=)`,
+    group: `${OWN}: the app runs as the app's group (the unit's Group=)`,
+    initgroups: `${OWN}: the unit sets the app's user and groups`,
+    worker_tmp_dir: `${OWN}: worker heartbeats live in /dev/shm`,
+    proc_name: `${OWN}: it is the app's name, which the deploy looks for`,
+    accesslog: `${OWN}: /var/log/APP/access.log, rotated by the tool's logrotate`,
+    errorlog: `${OWN}: /var/log/APP/error.log, which the deploy reads`,
+    capture_output: `${OWN}: the app's output goes to the error log`,
+    config: `${OWN}: the tool writes the one config file`,
+    wsgi_app: 'use the input `wsgi-app`',
+    workers: 'use the input `workers`',
+    worker_class: 'use the input `worker-class`',
+    threads: 'use the input `threads`',
+    timeout: 'use the input `timeout`',
+    graceful_timeout: "use the input `graceful-timeout` (the unit's stop timeout follows it)",
+    keepalive: 'use the input `keepalive`',
+    max_requests: 'use the input `max-requests`',
+    max_requests_jitter: 'use the input `max-requests-jitter`',
+    worker_connections: 'use the input `worker-connections`',
+    limit_request_line: 'use the input `limit-request-line`',
+    limit_request_fields: 'use the input `limit-request-fields`',
+    limit_request_field_size: 'use the input `limit-request-field-size`',
+    raw_env: 'use the input `env` (written to the environment file, values masked)',
+    reload: 'releases never change in place: a deploy reloads Gunicorn (HUP) itself',
+    reload_engine: 'releases never change in place: a deploy reloads Gunicorn (HUP) itself',
+    reload_extra_files: 'releases never change in place: a deploy reloads Gunicorn (HUP) itself',
+    check_config: `${OWN}: the deploy's check step runs it`,
+    print_config: `${OWN}: it would print the config instead of serving`,
+    paste: 'use the input `wsgi-app`',
+    pythonpath: 'the release is on the path already; put packages in requirements',
+    certfile: 'nginx terminates HTTPS (the input `tls`); Gunicorn listens on a unix socket',
+    keyfile: 'nginx terminates HTTPS (the input `tls`); Gunicorn listens on a unix socket',
+    ca_certs: 'nginx terminates HTTPS (the input `tls`); Gunicorn listens on a unix socket',
+    ssl_version: 'nginx terminates HTTPS (the input `tls`); Gunicorn listens on a unix socket',
+    cert_reqs: 'nginx terminates HTTPS (the input `tls`); Gunicorn listens on a unix socket',
+    ciphers: 'nginx terminates HTTPS (the input `tls`); Gunicorn listens on a unix socket',
+    do_handshake_on_connect: 'nginx terminates HTTPS (the input `tls`); Gunicorn listens on a unix socket',
+    suppress_ragged_eofs: 'nginx terminates HTTPS (the input `tls`); Gunicorn listens on a unix socket',
+    umask: 'the unit sets UMask=0027',
+    tmp_upload_dir: 'the unit gives the app a private /tmp',
+    logconfig: `${OWN}: the logs go to /var/log/APP, rotated by the tool`,
+    logconfig_dict: `${OWN}: the logs go to /var/log/APP, rotated by the tool`,
+    logconfig_json: `${OWN}: the logs go to /var/log/APP, rotated by the tool`,
+    syslog: `${OWN}: the logs go to /var/log/APP, rotated by the tool`,
+    enable_stdio_inheritance: `${OWN}: the app's output goes to the error log`
+};
+/** Server hooks are Python callables: the tool's candidate and preload hooks sit there. */
+const HOOKS = new Set([
+    'on_starting',
+    'on_reload',
+    'when_ready',
+    'pre_fork',
+    'post_fork',
+    'post_worker_init',
+    'worker_int',
+    'worker_abort',
+    'pre_exec',
+    'pre_request',
+    'post_request',
+    'child_exit',
+    'worker_exit',
+    'nworkers_changed',
+    'on_exit',
+    'ssl_context'
+]);
+/** Other Gunicorn settings (23.0) a user may set with scalar values. */
+const FREE_SETTINGS = new Set([
+    'backlog',
+    'loglevel',
+    'access_log_format',
+    'disable_redirect_access_to_syslog',
+    'statsd_host',
+    'statsd_prefix',
+    'dogstatsd_tags',
+    'sendfile',
+    'reuse_port',
+    'spew',
+    'forwarded_allow_ips',
+    'proxy_protocol',
+    'proxy_allow_ips',
+    'secure_scheme_headers',
+    'strip_header_spaces',
+    'permit_unconventional_http_method',
+    'permit_unconventional_http_version',
+    'casefold_http_method',
+    'header_map',
+    'forwarder_headers',
+    'permit_obsolete_folding',
+    'tolerate_dangerous_framing'
+]);
+/** A Python literal Gunicorn's config file can hold: a number, True/False/None, or a string. */
+function pythonLiteral(raw) {
+    const v = raw.trim();
+    if (/^-?\d+(\.\d+)?$/.test(v))
+        return v;
+    if (/^(true|false)$/i.test(v))
+        return v[0].toUpperCase() === 'T' ? 'True' : 'False';
+    if (v === 'None')
+        return 'None';
+    const quoted = /^(["'])(.*)\1$/.exec(v);
+    const text = quoted ? quoted[2] : v;
+    // One printable line, no quotes or backslashes inside (nothing to escape, nothing to misread).
+    if (!/^[\x20-\x7e]*$/.test(text) || /["'\\]/.test(text))
+        return undefined;
+    if (!quoted && /[[\]{}()]/.test(text))
+        return undefined;
+    return JSON.stringify(text);
+}
+/** One `name = value` line of `gunicorn-settings`, or what is wrong with it. */
+function parseGunicornSetting(line) {
+    const m = /^([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(.*)$/.exec(line.trim());
+    if (!m)
+        return `must be lines of name = value (for example backlog = 2048), got '${line.trim()}'`;
+    const name = m[1].toLowerCase().replace(/-/g, '_');
+    const owned = OWNED_SETTINGS[name];
+    if (owned)
+        return `${name} is refused: ${owned}`;
+    if (HOOKS.has(name))
+        return `${name} is refused: server hooks are Python functions, and this tool's own hooks run there`;
+    if (!FREE_SETTINGS.has(name))
+        return `${name} is not a Gunicorn setting this tool passes on (see Gunicorn's settings; the ones with inputs have their own)`;
+    const value = pythonLiteral(m[2]);
+    if (value === undefined)
+        return `${name}: the value must be a number, true, false, or one line of text without quotes inside, got '${m[2].trim()}'`;
+    return { name, value };
+}
+/** Asserted again where the config is rendered. */
+function gunicornSettingProblem(s) {
+    const again = parseGunicornSetting(`${s.name} = ${s.value}`);
+    return typeof again === 'string' ? again : undefined;
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __webpack_require__(7030);
+;// CONCATENATED MODULE: ./src/rules/operate.ts
+
+/** `since` of mode logs: a whole number of s, m, h or d; journalctl and the log filters take seconds. */
+const SINCE = /^(\d{1,6})(s|m|h|d)$/;
+const UNIT_S = { s: 1, m: 60, h: 3600, d: 86_400 };
+/** Seconds of a `since` value, or NaN. */
+function sinceSeconds(v) {
+    const m = SINCE.exec(v);
+    return m ? Number(m[1]) * UNIT_S[m[2]] : NaN;
+}
+function sinceProblem(v) {
+    if (v === '')
+        return undefined;
+    const s = sinceSeconds(v);
+    if (!Number.isFinite(s))
+        return `must be a whole number with s, m, h or d (e.g. 30m, 2h, 1d), got '${v}'`;
+    if (s > 366 * 86_400)
+        return `must be at most 366d, got '${v}'`;
+    return undefined;
+}
+/** `process` of mode logs: `web` or the name of another process of the app (a unit APP-NAME). */
+const PROCESS = /^[a-z][a-z0-9-]{0,30}$/;
+function processNameProblem(v) {
+    if (v === '' || PROCESS.test(v))
+        return undefined;
+    return `must be a process name (lower-case letters, digits and -, starting with a letter), got '${v}'`;
+}
+/** One entry of `maintenance-allow`: an IPv4 or IPv6 address, with an optional /prefix. */
+function clientAddressProblem(v) {
+    const m = /^([0-9a-fA-F:.]+)(?:\/(\d{1,3}))?$/.exec(v);
+    const version = m ? (0,external_node_net_.isIP)(m[1]) : 0;
+    if (!m || version === 0)
+        return `must be an IP address or network (203.0.113.7, 2001:db8::/32), got '${v}'`;
+    if (m[2] !== undefined && Number(m[2]) > (version === 4 ? 32 : 128))
+        return `has a prefix longer than an IPv${version} address: '${v}'`;
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/rules.ts
 /**
  * The rules every value must pass before it reaches a script, a unit, a config or a file on a server.
@@ -930,33 +1257,36 @@ function percentProblem(v) {
 
 // The load check's bounds (load-clients, load-duration, ...).
 
+// Gunicorn's worker class and the gunicorn-settings lines.
+
+// mode status and logs: since, process
+
 
 
 /***/ }),
 
-/***/ 2342:
+/***/ 7941:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
+  So: () => (/* reexport */ REDIS_SOCKET),
   GN: () => (/* binding */ SettingsError),
+  JD: () => (/* reexport */ appEnv),
+  I6: () => (/* reexport */ databaseUrlSecrets),
   vy: () => (/* reexport */ hostLabel),
   Sc: () => (/* reexport */ inputSecrets),
-  E9: () => (/* reexport */ parseDuration),
-  P$: () => (/* binding */ parseSettings),
-  dg: () => (/* reexport */ registerSecrets),
-  VX: () => (/* reexport */ secretValues),
-  ry: () => (/* reexport */ splitList),
-  x1: () => (/* reexport */ targetFor)
+  yD: () => (/* binding */ parseRememberedSections),
+  P$: () => (/* binding */ parseSettings)
 });
 
-// UNUSED EXPORTS: DEFAULT_EXCLUDES, INPUT_DEFAULTS, MODES, parseHost
+// UNUSED EXPORTS: DEFAULT_EXCLUDES, INPUT_DEFAULTS, MODES, REDIS_URL, SERVICES, parseDuration, parseHost, splitList
 
-// EXTERNAL MODULE: ./src/troubleshooting.ts + 1 modules
-var troubleshooting = __webpack_require__(5349);
-// EXTERNAL MODULE: ./src/rules.ts + 9 modules
-var rules = __webpack_require__(5801);
+// EXTERNAL MODULE: ./src/troubleshooting.ts
+var troubleshooting = __webpack_require__(933);
+// EXTERNAL MODULE: ./src/rules.ts + 11 modules
+var rules = __webpack_require__(1506);
 ;// CONCATENATED MODULE: ./src/settings/defaults.ts
 // Generated from action.yml by scripts/input-defaults.mjs: edit action.yml, then run that script.
 // __tests__/unit/settings.test.ts fails when this file is stale.
@@ -974,15 +1304,31 @@ const INPUT_DEFAULTS = {
     'venv-system-site-packages': 'false',
     workers: 'auto',
     'preload-libraries': 'true',
+    'worker-class': 'sync',
+    timeout: '60',
+    'graceful-timeout': '30',
+    keepalive: '2',
+    'max-requests': '0',
+    'worker-connections': '1000',
+    'limit-request-line': '4094',
+    'limit-request-fields': '100',
+    'limit-request-field-size': '8190',
     'shared-paths': 'instance',
     'health-path': '/health',
     'health-timeout': '30s',
     'keep-releases': '5',
     'backups-keep': '10',
+    database: 'sqlite',
+    'database-backup': 'migrations',
+    'stop-timeout': '30s',
+    'process-settle': '3s',
     'lock-timeout': '5m',
     'force-unlock': 'false',
     'min-free-space': 'auto',
     'run-lock': 'false',
+    history: '0',
+    lines: '50',
+    follow: 'false',
     load: 'false',
     'load-clients': '10,50,100',
     'load-duration': '10s',
@@ -1003,6 +1349,8 @@ const INPUT_DEFAULTS = {
     'backups-days': '30',
     'import-database-force': 'false',
     firewall: 'false',
+    'remove-data': 'false',
+    'remove-certificate': 'false',
     'dry-run': 'false',
     'full-upload': 'false',
     'max-parallel': '1',
@@ -1086,8 +1434,8 @@ function inputReader(readInput, problems, given) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/settings/mode.ts
-
+;// CONCATENATED MODULE: ./src/mode-names.ts
+/** The modes a run can have: a leaf module, so the step catalog and the settings both read it. */
 const MODES = [
     'deploy',
     'preflight',
@@ -1097,8 +1445,18 @@ const MODES = [
     'restore',
     'backups',
     'run',
-    'loadtest'
+    'loadtest',
+    'status',
+    'logs',
+    'maintenance',
+    'remove',
+    'alert-test'
 ];
+
+;// CONCATENATED MODULE: ./src/settings/mode.ts
+
+
+
 /** `mode` (deploy when not valid, after saying so). */
 function parseMode(read, problems) {
     const raw = read.get('mode');
@@ -1252,7 +1610,46 @@ function parseAppSettings(read, _problems, loginUser) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
-;// CONCATENATED MODULE: ./src/provision/tls-settings.ts
+;// CONCATENATED MODULE: ./src/provision/tls-chain.ts
+
+/** Every certificate of a PEM chain, in order; undefined when one does not parse. */
+function parseChain(chain) {
+    const blocks = chain.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    try {
+        return blocks.map((b) => new external_node_crypto_.X509Certificate(b));
+    }
+    catch {
+        return undefined;
+    }
+}
+const subjectOf = (c) => c.subject.replace(/\n/g, ', ');
+/**
+ * tls: files: the chain as nginx sends it must start with the site's certificate, each one issued
+ * by the next, and the site's certificate must cover every server-name (a browser refuses a name it
+ * does not list). Undefined when it is sound or does not parse (certificateKeyProblem says so).
+ */
+function chainProblem(chain, serverNames) {
+    const certs = parseChain(chain);
+    if (!certs || certs.length === 0)
+        return undefined;
+    const leafAt = certs.findIndex((c) => !c.ca);
+    // A self-signed certificate may say CA:TRUE (openssl req -x509 does): only a CA before a leaf is
+    // the wrong order.
+    if (certs[0].ca && leafAt > 0)
+        return `the chain is in the wrong order: the site's certificate (${subjectOf(certs[leafAt])}) is number ${leafAt + 1}, after the CA certificate ${subjectOf(certs[0])}; put the site's certificate first, then its intermediates (as in certbot's fullchain.pem)`;
+    for (let i = 0; i + 1 < certs.length; i++) {
+        if (!certs[i].checkIssued(certs[i + 1]))
+            return `the chain is in the wrong order: certificate ${i + 1} (${subjectOf(certs[i])}) is not issued by certificate ${i + 2} (${subjectOf(certs[i + 1])}); each certificate must be followed by its issuer`;
+    }
+    const leaf = certs[0];
+    const missing = serverNames.filter((n) => n !== '_' && leaf.checkHost(n) === undefined);
+    if (missing.length > 0)
+        return `does not cover server-name ${missing.join(', ')} (it is for ${leaf.subjectAltName ?? subjectOf(leaf)}); give a certificate for every server-name, or drop the names it lacks`;
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/settings/tls.ts
+
 
 
 /** Let's Encrypt's production directory: what `acme-server` is when not given. */
@@ -1276,10 +1673,7 @@ function parseTlsSettings(read, problems, serverNames) {
     const mode = TLS_MODES.includes(modeRaw) ? modeRaw : 'off';
     if (mode !== modeRaw)
         problems.push(`input \`tls\`: must be off, acme (a certificate from an ACME CA such as Let's Encrypt) or files (tls-certificate and tls-key), got '${modeRaw}'`);
-    const hstsRaw = get('hsts');
-    const hsts = /^(true|True|TRUE|yes|1)$/.test(hstsRaw);
-    if (!hsts && !/^(false|False|FALSE|no|0)$/.test(hstsRaw))
-        problems.push(`input \`hsts\`: must be true or false, got '${hstsRaw}'`);
+    const hsts = read.bool('hsts');
     const settings = {
         mode,
         hsts,
@@ -1313,7 +1707,15 @@ function parseTlsSettings(read, problems, serverNames) {
             problem('tls-certificate', 'is required with tls: files (the PEM certificate chain)');
         if (!settings.key)
             problem('tls-key', 'is required with tls: files (the PEM private key, from a secret)');
-        if (settings.certificate && settings.key)
+        // Only PEM blocks are stored: nothing after (or between) them reaches the server.
+        const certPem = settings.certificate ? (0,rules/* pemCertificatesProblem */.wT)(settings.certificate) : undefined;
+        const keyPem = settings.key ? (0,rules/* pemKeyProblem */.Rh)(settings.key) : undefined;
+        problem('tls-certificate', certPem);
+        problem('tls-key', keyPem);
+        const chain = settings.certificate && !certPem ? chainProblem(settings.certificate, serverNames) : undefined;
+        problem('tls-certificate', chain);
+        // A chain in the wrong order would also "not match" its key: the order is what to fix.
+        if (settings.certificate && settings.key && !certPem && !keyPem && !chain)
             problem('tls-key', certificateKeyProblem(settings.certificate, settings.key));
     }
     else {
@@ -1350,7 +1752,113 @@ function certificateKeyProblem(chain, keyPem, now = new Date()) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/settings/database.ts
+/** PostgreSQL identifiers this tool creates and quotes: what an app name may be, up to 63 bytes. */
+const PG_IDENT = /^[a-z_][a-z0-9_-]{0,62}$/;
+/** The input names whose whole value is secret. */
+const DATABASE_SECRET_INPUTS = ['database-url'];
+/**
+ * The URL and its password on their own (as written and decoded): a password file or an error can
+ * carry the password without the rest of the URL.
+ */
+function databaseUrlSecrets(raw) {
+    const v = raw.trim();
+    if (!v)
+        return [];
+    const out = [v];
+    try {
+        const pw = new URL(v).password;
+        if (pw)
+            out.push(pw, decodeURIComponent(pw));
+    }
+    catch {
+        // not a URL: the whole value is masked, which is all there is
+    }
+    return [...new Set(out)];
+}
+/**
+ * A postgres:// or postgresql:// URL with a host and a database; a problem (never quoting the
+ * value: it may hold a password) when it does not parse.
+ */
+function parsePgUrl(raw) {
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(raw)?.[1]?.toLowerCase();
+    if (!scheme)
+        return 'does not parse as a URL (postgresql://USER:PASSWORD@HOST:PORT/DBNAME)';
+    if (scheme !== 'postgres' && scheme !== 'postgresql')
+        return `scheme '${scheme}' is not supported: use postgresql://USER:PASSWORD@HOST:PORT/DBNAME`;
+    let u;
+    try {
+        u = new URL(raw);
+    }
+    catch {
+        return 'does not parse as a URL (postgresql://USER:PASSWORD@HOST:PORT/DBNAME)';
+    }
+    const host = u.hostname.replace(/^\[|\]$/g, '');
+    const dbname = decodeURIComponent(u.pathname.replace(/^\//, ''));
+    if (!host)
+        return 'needs a host (the local server needs no database-url: leave it empty)';
+    if (!/^[A-Za-z0-9.:-]+$/.test(host))
+        return 'has a host that is not a host name or an IP address';
+    if (!dbname || /[\s/'"\\]/.test(dbname))
+        return 'needs a database name after the host (…/DBNAME)';
+    const user = decodeURIComponent(u.username);
+    if (!user || /[\s'"\\:]/.test(user))
+        return 'needs a user name (postgresql://USER:PASSWORD@HOST/DBNAME)';
+    const password = decodeURIComponent(u.password);
+    if (/[\r\n\0]/.test(password))
+        return 'has a password with a line break or NUL';
+    const port = u.port ? Number(u.port) : 5432;
+    return { host, port, user, password, dbname };
+}
+/** `database`, `database-name`, `database-url`, `database-backup`; every problem names its input. */
+function parseDatabaseSettings(read, problems, appName, sqliteDb) {
+    const kindRaw = read.get('database');
+    const kind = kindRaw === 'postgres' || kindRaw === 'postgresql' ? 'postgres' : 'sqlite';
+    if (kind === 'sqlite' && kindRaw !== 'sqlite')
+        read.check('database', `must be sqlite (the sqlite-db file) or postgres (PostgreSQL), got '${kindRaw}'` +
+            (/^(mysql|mariadb)$/i.test(kindRaw) ? ': MariaDB/MySQL is not supported' : ''));
+    const backupRaw = read.get('database-backup');
+    if (backupRaw !== 'migrations' && backupRaw !== 'always')
+        read.check('database-backup', `must be migrations or always, got '${backupRaw}'`);
+    const nameRaw = read.text('database-name');
+    const name = nameRaw || appName;
+    if (nameRaw && !PG_IDENT.test(nameRaw))
+        read.check('database-name', `must be an identifier (lower-case letters, digits, _ and -, starting with a letter or _, at most 63), got '${nameRaw}'`);
+    const url = read('database-url').trim();
+    let external;
+    if (url) {
+        const parsed = parsePgUrl(url);
+        if (typeof parsed === 'string')
+            read.check('database-url', parsed);
+        else
+            external = parsed;
+        if (kind !== 'postgres')
+            read.check('database-url', 'needs database: postgres');
+        if (nameRaw)
+            read.check('database-name', 'is the database of database-url when that is set: leave it empty');
+    }
+    if (kind === 'postgres' && sqliteDb)
+        problems.push('input `sqlite-db`: not with database: postgres (leave it empty)');
+    return {
+        kind,
+        name: external ? external.dbname : name,
+        url,
+        external,
+        backupAlways: backupRaw === 'always'
+    };
+}
+/**
+ * The app's environment as written to its env file: `env`, plus DATABASE_URL for PostgreSQL unless
+ * `env` sets one (the socket form for the local server, where peer authentication needs no password).
+ */
+function appEnv(env, db) {
+    if (db.kind !== 'postgres' || env.some((e) => e.key === 'DATABASE_URL'))
+        return [...env];
+    return [...env, { key: 'DATABASE_URL', value: db.url || `postgresql:///${db.name}` }];
+}
+
 ;// CONCATENATED MODULE: ./src/settings/env.ts
+
 
 
 /**
@@ -1384,7 +1892,15 @@ function parseEnv(read, problems) {
     return env;
 }
 /** Inputs whose values are secret as a whole (env values are, one by one). */
-const SECRET_INPUTS = ['private-key', 'passphrase', 'jump-private-key', 'github-token', ...TLS_SECRET_INPUTS];
+const SECRET_INPUTS = [
+    'private-key',
+    'passphrase',
+    'jump-private-key',
+    'github-token',
+    'notify-webhook',
+    ...TLS_SECRET_INPUTS,
+    ...DATABASE_SECRET_INPUTS
+];
 /**
  * Every value to mask, straight from the inputs: registered before the inputs are even parsed, so
  * no message (a problem quoting a value included) can print one. A multi-line key is also masked
@@ -1401,6 +1917,7 @@ function inputSecrets(read) {
             if (line.trim().length >= 8 && line !== v)
                 out.push(line);
     }
+    out.push(...databaseUrlSecrets(read('database-url')));
     // Commented-out lines too: a secret there is still a secret.
     for (const line of read('env').split(/\r?\n/)) {
         const value = line.slice(line.indexOf('=') + 1);
@@ -1410,7 +1927,65 @@ function inputSecrets(read) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/settings/gunicorn.ts
+
+
+/** gthread without `threads`: a few threads per worker, Gunicorn's docs' usual starting point. */
+const GTHREAD_DEFAULT_THREADS = 4;
+/** The worker class, its settings and the `gunicorn-settings` lines; all checked before any connection. */
+function parseGunicornSettings(read, _problems) {
+    const cls = read.get('worker-class');
+    const bad = (0,rules/* workerClassProblem */.WS)(cls);
+    read.check('worker-class', bad);
+    const workerClass = bad ? 'sync' : cls;
+    let threads = workerClass === 'gthread' ? GTHREAD_DEFAULT_THREADS : 1;
+    if (read.text('threads') !== '') {
+        threads = read.int('threads', 1, 256);
+        if (threads > 1 && workerClass !== 'gthread' && !bad)
+            read.check('threads', `applies to worker-class: gthread only (worker-class is ${workerClass}${workerClass === 'uvicorn' ? ', whose workers run an event loop' : ''}); set worker-class: gthread, or remove threads`);
+    }
+    const maxRequests = read.int('max-requests', 0, 10_000_000);
+    // A fixed max-requests recycles every worker at once; a jitter spreads them out.
+    const jitter = read.text('max-requests-jitter') !== ''
+        ? read.int('max-requests-jitter', 0, 10_000_000)
+        : Math.ceil(maxRequests / 10);
+    if (jitter > 0 && maxRequests === 0 && read.text('max-requests-jitter') !== '')
+        read.check('max-requests-jitter', 'needs max-requests (workers are never recycled without it)');
+    const timeout = read.int('timeout', 1, 3600);
+    const gracefulTimeout = read.int('graceful-timeout', 1, 3600);
+    const extra = [];
+    const seen = new Set();
+    for (const line of splitList(read('gunicorn-settings'), /\n/)) {
+        if (line.startsWith('#'))
+            continue;
+        const s = (0,rules/* parseGunicornSetting */.r7)(line);
+        if (typeof s === 'string')
+            read.check('gunicorn-settings', s);
+        else if (seen.has(s.name))
+            read.check('gunicorn-settings', `${s.name} is set twice`);
+        else {
+            seen.add(s.name);
+            extra.push(s);
+        }
+    }
+    return {
+        workerClass,
+        threads,
+        timeout,
+        gracefulTimeout,
+        keepalive: read.int('keepalive', 0, 3600),
+        maxRequests,
+        maxRequestsJitter: jitter,
+        workerConnections: read.int('worker-connections', 1, 1_000_000),
+        limitRequestLine: read.int('limit-request-line', 0, 8190),
+        limitRequestFields: read.int('limit-request-fields', 0, 32768),
+        limitRequestFieldSize: read.int('limit-request-field-size', 0, 1_048_576),
+        extra
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/settings/deploy.ts
+
 
 
 /** What a release is, how it is built and proven, and what deploy, rollback and restore keep. */
@@ -1447,6 +2022,7 @@ function parseDeploySettings(read, problems) {
         venvSystemSitePackages: read.bool('venv-system-site-packages'),
         pipArgs: read.text('pip-args'),
         workers,
+        gunicorn: parseGunicornSettings(read, problems),
         preloadLibraries: read.bool('preload-libraries'),
         // Paths that reach scripts and units unquoted by the user's intent: the strict character set.
         sharedPaths: shared.map((p) => ruled('shared-paths', p.replace(/:file$/, '').replace(/\/+$/, ''), rules/* safeRelPathProblem */.DS)),
@@ -1463,6 +2039,7 @@ function parseDeploySettings(read, problems) {
         build,
         preActivate: read.text('pre-activate'),
         postActivate: read.text('post-activate'),
+        rollbackCommand: ruled('rollback-command', read.text('rollback-command'), rules/* commandProblem */.RS),
         lockTimeoutMs: read.duration('lock-timeout'),
         forceUnlock: read.bool('force-unlock'),
         minFreeSpace: typeof floor === 'string' ? {} : floor,
@@ -1476,29 +2053,35 @@ function parseDeploySettings(read, problems) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/provision/edge-settings.ts
+;// CONCATENATED MODULE: ./src/settings/edge.ts
 
 /** The inputs firewall, firewall-allow and alert-webhook; every bad value adds one problem. */
-function parseEdgeSettings(raw, problems) {
-    const fw = raw('firewall').trim() || 'false';
-    if (fw !== 'true' && fw !== 'false')
-        problems.push(`input \`firewall\`: must be true or false, got '${fw}'`);
-    const allow = (0,rules/* parseFirewallAllow */.bD)(raw('firewall-allow'));
+function parseEdgeSettings(read, problems) {
+    const firewall = read.bool('firewall');
+    const allow = (0,rules/* parseFirewallAllow */.bD)(read('firewall-allow'));
     if (typeof allow === 'string')
         problems.push(`input \`firewall-allow\`: ${allow}`);
-    const alertWebhook = raw('alert-webhook').trim();
+    const alertWebhook = read.text('alert-webhook');
     // Never quoted back: the URL may carry the webhook's token.
-    const bad = alertWebhook ? (0,rules/* alertWebhookProblem */.di)(alertWebhook) : undefined;
-    if (bad)
-        problems.push(`input \`alert-webhook\`: ${bad}`);
+    read.check('alert-webhook', alertWebhook ? (0,rules/* alertWebhookProblem */.di)(alertWebhook) : undefined);
     return {
-        firewall: fw === 'true',
+        firewall,
         firewallAllow: typeof allow === 'string' ? [] : allow,
         alertWebhook
     };
 }
 
+;// CONCATENATED MODULE: ./src/settings/services.ts
+// What `services` may name, and what the app is told of them: read by the settings (the input's
+// rule, REDIS_URL in the env) and by provision (provision/services.ts), so a leaf of its own.
+/** Services the app needs, from Debian, that provision installs and starts (`services`). */
+const SERVICES = ['redis'];
+/** Debian's redis-server socket (its RuntimeDirectory=redis), reached by members of group redis. */
+const REDIS_SOCKET = '/run/redis/redis-server.sock';
+const REDIS_URL = `unix://${REDIS_SOCKET}?db=0`;
+
 ;// CONCATENATED MODULE: ./src/settings/provision.ts
+
 
 
 /** `static`: URL-PREFIX=FOLDER items, none of them mapped twice (static-path serves /static/ too). */
@@ -1559,8 +2142,20 @@ function parseProvisionSettings(read, problems, sqliteDb) {
         importDatabase,
         importDatabaseForce: read.bool('import-database-force'),
         dryRun: read.bool('dry-run'),
-        edge: parseEdgeSettings(read, problems)
+        edge: parseEdgeSettings(read, problems),
+        services: parseServices(read)
     };
+}
+/** `services`: names from SERVICES, each once. */
+function parseServices(read) {
+    const out = [];
+    for (const name of read.list('services', /[\s,]+/)) {
+        if (!SERVICES.includes(name))
+            read.check('services', `'${name}' is not a service this tool provides (${SERVICES.join(', ')})`);
+        else if (!out.includes(name))
+            out.push(name);
+    }
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/settings/fleet.ts
@@ -1587,29 +2182,21 @@ function parseGithubSettings(read, _problems) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/loadtest/settings.ts
+;// CONCATENATED MODULE: ./src/settings/load.ts
 
+
+/** Load levels and paths: separated by commas, spaces or newlines (`10,50,100` or `10 50 100`). */
+const ITEMS = /[\s,]+/;
 const MAX_LEVELS = 10;
 const MAX_PATHS = 20;
 const MAX_REQUESTS = 10_000_000;
-/** '500ms', '2s', '1m', or a bare number of seconds; NaN when malformed. */
-function ms(raw) {
-    const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/.exec(raw.trim());
-    if (!m)
-        return NaN;
-    return Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2] ?? 's']);
-}
 /** Every load-* input; each bad value adds one line to problems. */
-function parseLoadSettings(get, problems) {
+function parseLoadSettings(read, problems) {
+    const get = read.get;
     const bad = (name, why) => void problems.push(`input \`${name}\`: ${why}`);
-    const enabledRaw = get('load');
-    const enabled = /^(true|True|TRUE|yes|1)$/.test(enabledRaw);
-    if (!enabled && !/^(false|False|FALSE|no|0|)$/.test(enabledRaw))
-        bad('load', `must be true or false, got '${enabledRaw}'`);
+    const enabled = read.bool('load');
     const clients = [];
-    const levels = get('load-clients')
-        .split(/[\s,]+/)
-        .filter((s) => s !== '');
+    const levels = read.list('load-clients', ITEMS);
     for (const c of levels) {
         const p = (0,rules/* loadClientsProblem */.yT)(c);
         if (p)
@@ -1621,7 +2208,7 @@ function parseLoadSettings(get, problems) {
         bad('load-clients', `give 1 to ${MAX_LEVELS} levels such as 10,50,100, got ${levels.length}`);
     const duration = (name, min, max) => {
         const v = get(name);
-        const n = ms(v);
+        const n = parseDuration(v);
         if (!Number.isFinite(n) || n < min || n > max) {
             bad(name, `must be a duration from ${min}ms to ${max / 1000}s such as 10s or 500ms, got '${v}'`);
             return min;
@@ -1635,9 +2222,7 @@ function parseLoadSettings(get, problems) {
     const maxRequests = Number(capRaw);
     if (!/^\d+$/.test(capRaw) || maxRequests < 1 || maxRequests > MAX_REQUESTS)
         bad('load-max-requests', `must be a whole number from 1 to ${MAX_REQUESTS}, got '${capRaw}'`);
-    const paths = get('load-paths')
-        .split(/[\s,]+/)
-        .filter((s) => s !== '');
+    const paths = read.list('load-paths', ITEMS);
     for (const p of paths) {
         const why = (0,rules/* healthPathProblem */.Nr)(p);
         if (why)
@@ -1666,65 +2251,139 @@ function parseLoadSettings(get, problems) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/settings/hosts.ts
-/** What the engine connects to for one host: the settings' SSH and jump parts, nothing else. */
-function targetFor(settings, host) {
+;// CONCATENATED MODULE: ./src/settings/operate.ts
+
+/** `history`, `since`, `lines`, `follow`, `process`, `maintenance`, `maintenance-allow`. */
+function parseOperateSettings(read, _problems, mode) {
+    const onOff = read.text('maintenance');
+    if (mode === 'maintenance' || onOff !== '')
+        read.check('maintenance', /^(on|off)$/.test(onOff)
+            ? undefined
+            : `must be on or off${mode === 'maintenance' ? ' with mode maintenance' : ''}, got '${onOff}'`);
+    const allow = read.list('maintenance-allow');
+    for (const a of allow)
+        read.check('maintenance-allow', (0,rules/* clientAddressProblem */.rP)(a));
+    const since = read.text('since');
+    read.check('since', (0,rules/* sinceProblem */.uu)(since));
+    const process = read.text('process');
+    read.check('process', (0,rules/* processNameProblem */.KI)(process));
     return {
-        host: host.host,
-        port: host.port,
-        user: settings.ssh.user,
-        privateKey: settings.ssh.privateKey,
-        passphrase: settings.ssh.passphrase,
-        knownHosts: settings.ssh.knownHosts,
-        fingerprints: settings.ssh.fingerprints,
-        trustOnFirstUse: settings.ssh.trustOnFirstUse,
-        connectTimeoutMs: settings.ssh.connectTimeoutMs,
-        jump: settings.jump
-            ? {
-                host: settings.jump.host,
-                port: settings.jump.port,
-                user: settings.jump.user,
-                privateKey: settings.jump.privateKey,
-                knownHosts: settings.jump.knownHosts,
-                fingerprints: settings.jump.fingerprints,
-                connectTimeoutMs: settings.ssh.connectTimeoutMs
-            }
-            : undefined
+        historyLines: read.int('history', 0, 1000),
+        logs: {
+            sinceS: since && !(0,rules/* sinceProblem */.uu)(since) ? (0,rules/* sinceSeconds */.Kt)(since) : 0,
+            lines: read.int('lines', 1, 100_000),
+            follow: read.bool('follow'),
+            process
+        },
+        maintenance: { on: onOff === 'on', allow }
     };
 }
+
+;// CONCATENATED MODULE: ./src/settings/remove.ts
+/** `remove-confirm` (the app's name, required with mode remove), `remove-data`, `remove-certificate`. */
+function parseRemoveSettings(read, _problems, mode, app) {
+    if (mode === 'remove') {
+        const confirm = read.text('remove-confirm');
+        read.check('remove-confirm', confirm === app
+            ? undefined
+            : `must be the app's name (${app || 'app-name'}) to remove it from the servers, got '${confirm}'`);
+    }
+    return { data: read.bool('remove-data'), certificate: read.bool('remove-certificate') };
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./src/processes/procfile.ts
+var procfile = __webpack_require__(3439);
+;// CONCATENATED MODULE: ./src/settings/processes.ts
+
+
+
+/** A Procfile larger than this is not a Procfile. */
+const MAX_PROCFILE = 64 * 1024;
+/**
+ * The source's Procfile, read on the runner before any connection: a regular file only (a link
+ * could name any file of the runner), '' when there is none.
+ */
+function readProcfile(source, problems) {
+    const file = external_node_path_.join(source, 'Procfile');
+    let st;
+    try {
+        st = (0,external_node_fs_.lstatSync)(file);
+    }
+    catch {
+        return '';
+    }
+    if (!st.isFile() || st.size > MAX_PROCFILE) {
+        problems.push(`Procfile: ${file} must be a regular file of at most 64 KiB (set input \`processes\` instead)`);
+        return '';
+    }
+    return (0,external_node_fs_.readFileSync)(file, 'utf8');
+}
+/**
+ * `processes` (or the source's Procfile), `process-instances`, `release-command`, `stop-timeout`,
+ * `process-settle`. The Procfile is read only by the modes that deploy a release from the source.
+ */
+function parseProcessSettings(read, problems, mode, source) {
+    const given = read.text('processes');
+    const fromSource = given === '' && (mode === 'deploy' || mode === 'provision');
+    const text = given !== '' ? read('processes') : fromSource ? readProcfile(source, problems) : '';
+    const origin = given !== '' ? 'input `processes`' : text !== '' ? 'Procfile' : '';
+    const parsed = (0,procfile/* parseProcfile */.gu)(text, origin);
+    problems.push(...parsed.problems);
+    for (const item of read.list('process-instances', /[\s,]+/)) {
+        const m = /^([a-z][a-z0-9-]*)=(\d+)$/.exec(item);
+        const proc = m ? parsed.processes.find((p) => p.name === m[1]) : undefined;
+        const n = m ? Number(m[2]) : 0;
+        if (!m || n < 1 || n > procfile/* MAX_INSTANCES */.cA)
+            read.check('process-instances', `'${item}' must be NAME=N, N from 1 to ${procfile/* MAX_INSTANCES */.cA}`);
+        else if (!proc)
+            read.check('process-instances', `'${m[1]}' is not a process of ${origin || 'the app (no Procfile, no input `processes`)'}`);
+        else
+            proc.instances = n;
+    }
+    const releaseInput = read.text('release-command');
+    if (releaseInput !== '')
+        read.check('release-command', (0,procfile/* processCommandProblem */.G1)(releaseInput));
+    const web = parsed.web;
+    return {
+        processes: parsed.processes,
+        origin,
+        releaseCommand: releaseInput || parsed.release,
+        rollbackCommand: parsed.rollback,
+        webNotice: web && !(0,procfile/* isGunicornCommand */.jo)(web)
+            ? `${origin}: 'web: ${web.slice(0, 80)}' is not a Gunicorn command; the web process is Gunicorn as this tool runs it (wsgi-app), the line is ignored`
+            : '',
+        stopTimeoutMs: read.duration('stop-timeout'),
+        settleMs: read.duration('process-settle')
+    };
+}
+
+;// CONCATENATED MODULE: ./src/settings/notify.ts
+
+/** `notify-webhook`. */
+function parseNotifySettings(read, _problems) {
+    const webhook = read.text('notify-webhook');
+    // The rule's words never quote the value (it is a secret).
+    if (webhook)
+        read.check('notify-webhook', (0,rules/* alertWebhookProblem */.di)(webhook));
+    return { webhook };
+}
+
+;// CONCATENATED MODULE: ./src/settings/hosts.ts
 function hostLabel(h) {
     return h.port === 22 ? h.host : `${h.host}:${h.port}`;
 }
-/** Registers every secret the settings hold, before anything prints. */
-function registerSecrets(settings, logger) {
-    for (const v of secretValues(settings))
-        logger.setSecret(v);
-}
-/**
- * Every value to mask. A multi-line key is also masked line by line: a log line can carry one of
- * its lines on its own (an error quoting a parse failure), which a whole-value mask would miss.
- */
-function secretValues(settings) {
-    const out = [
-        settings.ssh.privateKey,
-        ...settings.ssh.privateKey.split('\n').filter((l) => l.trim().length >= 8)
-    ];
-    if (settings.ssh.passphrase)
-        out.push(settings.ssh.passphrase);
-    if (settings.jump && settings.jump.privateKey !== settings.ssh.privateKey) {
-        out.push(settings.jump.privateKey, ...settings.jump.privateKey.split('\n').filter((l) => l.trim().length >= 8));
-    }
-    for (const e of settings.deploy.env)
-        if (e.value.trim().length > 0)
-            out.push(e.value);
-    if (settings.tls.key)
-        out.push(settings.tls.key, ...settings.tls.key.split('\n').filter((l) => l.trim().length >= 8));
-    if (settings.provision.edge.alertWebhook)
-        out.push(settings.provision.edge.alertWebhook);
-    return out;
-}
 
 ;// CONCATENATED MODULE: ./src/settings.ts
+
+
+
+
+
+
 
 
 
@@ -1751,6 +2410,8 @@ function secretValues(settings) {
 
 
 
+
+
 class SettingsError extends Error {
     problems;
     constructor(problems) {
@@ -1770,25 +2431,43 @@ function parseSettings(readInput) {
     const ssh = parseSshSettings(read, problems);
     const deploy = parseDeploySettings(read, problems);
     const provision = parseProvisionSettings(read, problems, deploy.sqliteDb);
+    const app = parseAppSettings(read, problems, ssh.user);
     const settings = {
         mode,
         hosts: parseHosts(read, problems),
         fleet: parseFleetSettings(read, problems),
         jump: parseJumpSettings(read, problems, ssh),
         ssh,
-        app: parseAppSettings(read, problems, ssh.user),
+        app,
         deploy,
+        database: parseDatabaseSettings(read, problems, app.name, deploy.sqliteDb),
         provision,
         tls: parseTlsSettings(read, problems, provision.serverName.split(' ')),
         run: parseRunSettings(read, problems, mode),
-        load: parseLoadSettings(read.get, problems),
+        load: parseLoadSettings(read, problems),
+        remove: parseRemoveSettings(read, problems, mode, app.name),
+        processes: parseProcessSettings(read, problems, mode, read.get('source')),
         github: parseGithubSettings(read, problems),
+        operate: parseOperateSettings(read, problems, mode),
+        notify: parseNotifySettings(read, problems),
         given: []
     };
+    // services: redis gives the app its URL, unless env names one of its own.
+    if (provision.services.includes('redis') && !deploy.env.some((e) => e.key === 'REDIS_URL'))
+        deploy.env.push({ key: 'REDIS_URL', value: REDIS_URL });
     if (problems.length > 0)
         throw new SettingsError(problems);
     settings.given = [...given].sort();
     return settings;
+}
+/**
+ * Values read back from a server (the remembered settings of a release) through the same reader,
+ * rules and defaults as the inputs: the deploy and provision sections, each bad value one problem.
+ */
+function parseRememberedSections(readValue, problems) {
+    const read = inputReader(readValue, problems, new Set());
+    const deploy = parseDeploySettings(read, problems);
+    return { deploy, provision: parseProvisionSettings(read, problems, deploy.sqliteDb) };
 }
 
 
@@ -2397,240 +3076,13 @@ function keepsServing(ctx) {
 
 /***/ }),
 
-/***/ 5349:
+/***/ 933:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  v_: () => (/* binding */ sectionFor),
-  sG: () => (/* binding */ troubleshootingRef)
-});
-
-// UNUSED EXPORTS: SECTIONS, anchor
-
-;// CONCATENATED MODULE: ./src/steps/catalog.ts
-const STEPS = {
-    connect: {
-        modes: ['all'],
-        section: 'connect',
-        what: 'the SSH connection, the host key verified'
-    },
-    preflight: {
-        modes: ['preflight', 'provision'],
-        section: 'server',
-        what: 'what the server has and lacks (sudo, systemd, python3, packages, the name, disk space)'
-    },
-    lock: {
-        modes: ['deploy', 'provision', 'rollback', 'restore', 'run'],
-        section: 'server',
-        what: 'one deploy per app per server, after the name and disk checks'
-    },
-    layout: {
-        modes: ['deploy'],
-        section: 'server',
-        what: "the app's users, folders and /etc/APP"
-    },
-    upload: {
-        modes: ['deploy'],
-        section: 'build',
-        what: 'the release: what changed since the serving one, or the whole tree'
-    },
-    venv: {
-        modes: ['deploy'],
-        section: 'build',
-        what: 'the virtualenv venvs/HASH, reused or built'
-    },
-    config: {
-        modes: ['deploy'],
-        section: 'build',
-        what: 'the units, Gunicorn config and env file, rendered and staged'
-    },
-    build: {
-        modes: ['deploy'],
-        section: 'build',
-        what: 'the build commands (with `build`), in the new release'
-    },
-    backup: {
-        modes: ['deploy'],
-        section: 'build',
-        what: 'an online backup of the SQLite database, checked'
-    },
-    'download backup': {
-        modes: ['deploy', 'backups'],
-        section: 'build',
-        what: 'a backup copied to the runner and checked there'
-    },
-    check: {
-        modes: ['deploy'],
-        section: 'build',
-        what: 'the new release imported as the service would'
-    },
-    'pre-activate': {
-        modes: ['deploy'],
-        section: 'build',
-        what: 'your migrations, in the new release'
-    },
-    candidate: {
-        modes: ['deploy', 'rollback'],
-        section: 'candidate',
-        what: 'the release booted on a private socket and asked for health-path and smoke-paths'
-    },
-    units: {
-        modes: ['deploy'],
-        section: 'live',
-        what: 'the changed config files put in place'
-    },
-    switch: {
-        modes: ['deploy', 'rollback'],
-        section: 'live',
-        what: '`current` flipped; Gunicorn reloaded, restarted or started'
-    },
-    verify: {
-        modes: ['deploy', 'rollback', 'restore', 'verify'],
-        section: 'live',
-        what: 'new workers in the new release answer health-path through the live socket'
-    },
-    'post-activate': {
-        modes: ['deploy'],
-        section: 'live',
-        what: 'your commands after the release is live'
-    },
-    prune: {
-        modes: ['deploy'],
-        section: 'live',
-        what: 'old releases and venvs removed; the history line written'
-    },
-    rollback: {
-        modes: ['deploy'],
-        section: 'live',
-        what: 'the previous release put back and proven healthy'
-    },
-    'check backup': {
-        modes: ['deploy', 'rollback', 'restore'],
-        section: 'live',
-        what: 'the backup to restore staged and checked (PRAGMA integrity_check)'
-    },
-    'restore database': {
-        modes: ['deploy', 'rollback'],
-        section: 'live',
-        what: 'with rollback-restore-database: the backup before the migration put back'
-    },
-    'verify restored database': {
-        modes: ['deploy', 'rollback'],
-        section: 'live',
-        what: 'the app proven healthy on the restored database'
-    },
-    'put back': {
-        modes: ['deploy', 'rollback', 'restore'],
-        section: 'live',
-        what: 'the database as it was before the restore put back'
-    },
-    packages: {
-        modes: ['provision'],
-        section: 'provision',
-        what: 'the Debian packages the app and the tool need'
-    },
-    user: {
-        modes: ['provision'],
-        section: 'provision',
-        what: "the app's users and folders"
-    },
-    'import-database': {
-        modes: ['provision'],
-        section: 'provision',
-        what: 'with import-database: a database file put in place before the app first starts'
-    },
-    nginx: {
-        modes: ['provision'],
-        section: 'provision',
-        what: 'the nginx site, tested with nginx -t before nginx reloads'
-    },
-    tls: {
-        modes: ['provision'],
-        section: 'provision',
-        what: 'with tls: acme or files: the certificate (certbot through HTTP-01, or the given pair), HTTPS'
-    },
-    logrotate: {
-        modes: ['provision'],
-        section: 'provision',
-        what: 'the logrotate rules, checked with logrotate -d'
-    },
-    alerts: {
-        modes: ['provision'],
-        section: 'provision',
-        what: 'with alert-webhook: the webhook URL (root only) and the sender the server alerts through'
-    },
-    timers: {
-        modes: ['provision'],
-        section: 'provision',
-        what: 'the health check and daily database backup timers'
-    },
-    firewall: {
-        modes: ['provision'],
-        section: 'provision',
-        what: "with firewall: the app's nftables table, reverted unless a new SSH login confirms it"
-    },
-    release: {
-        modes: ['provision'],
-        section: 'provision',
-        what: 'whether the source needs a deploy (then the deploy steps run)'
-    },
-    checklist: {
-        modes: ['provision'],
-        section: 'provision',
-        what: 'the verify checklist'
-    },
-    'find release': {
-        modes: ['rollback'],
-        section: 'rollback',
-        what: 'the newest release proven live other than the current one, or rollback-to'
-    },
-    restore: {
-        modes: ['rollback', 'restore'],
-        section: 'rollback',
-        what: 'rollback: the release that served put back; restore: the backup swapped in'
-    },
-    'verify restored': {
-        modes: ['rollback'],
-        section: 'rollback',
-        what: 'the release put back proven healthy'
-    },
-    'verify put back': {
-        modes: ['restore'],
-        section: 'data',
-        what: 'the app proven healthy on the database put back'
-    },
-    'list backups': {
-        modes: ['backups'],
-        section: 'data',
-        what: 'the database backups on the server'
-    },
-    run: {
-        modes: ['run'],
-        section: 'run',
-        what: 'the command, in the serving release with its venv and environment'
-    },
-    'load check': {
-        modes: ['loadtest', 'verify'],
-        section: 'load',
-        what: 'wrk on the server through nginx at each load-clients level, judged by the load-* thresholds'
-    }
-};
-const STEP_NAMES = Object.keys(STEPS);
-function isStepName(name) {
-    return Object.hasOwn(STEPS, name);
-}
-/** The steps of a mode (those of every mode included), in the catalog's order. */
-function stepsOf(mode) {
-    return STEP_NAMES.filter((n) => {
-        const modes = STEPS[n].modes;
-        return modes.includes(mode) || modes.includes('all');
-    });
-}
-
-;// CONCATENATED MODULE: ./src/troubleshooting.ts
-
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   sG: () => (/* binding */ troubleshootingRef)
+/* harmony export */ });
+/* unused harmony exports SECTIONS, anchor */
 /**
  * Every error names the README section that explains it: by the step that failed (or the mode),
  * since the steps are what the Troubleshooting sections are organised by.
@@ -2646,44 +3098,18 @@ const SECTIONS = {
     provision: 'Mode provision and verify',
     run: 'Mode run',
     data: 'Mode restore and backups',
-    load: 'Load check (mode loadtest, verify with load)'
+    load: 'Load check (mode loadtest, verify with load)',
+    operate: 'Mode status, logs and maintenance'
 };
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
-function troubleshooting_anchor(heading) {
+function anchor(heading) {
     return heading
         .toLowerCase()
         .replace(/[^\p{L}\p{N}\s_-]/gu, '')
         .replace(/\s/g, '-');
 }
-/**
- * The section for a run of `mode` that failed in `failedStep` (undefined: the error came from no
- * step, e.g. the engine's own bookkeeping around them).
- */
-function sectionFor(mode, failedStep) {
-    if (failedStep === 'connect')
-        return 'connect';
-    if (failedStep === 'load check')
-        return 'load';
-    // Provision's first deploy fails in the deploy's own steps (pip, the import check, the candidate):
-    // their sections explain them, not provision's.
-    const deployStep = failedStep === undefined ? undefined : STEPS[failedStep].section;
-    if (mode === 'provision' && (deployStep === 'build' || deployStep === 'candidate' || deployStep === 'live'))
-        return deployStep;
-    if (mode === 'provision' || mode === 'verify')
-        return 'provision';
-    if (mode === 'rollback')
-        return 'rollback';
-    if (mode === 'run')
-        return 'run';
-    if (mode === 'restore' || mode === 'backups')
-        return 'data';
-    // A deploy that failed outside any step: the server's state (the lock, the layout) is where to look.
-    if (deployStep === undefined)
-        return 'server';
-    return deployStep;
-}
 function troubleshootingRef(section) {
-    return `Troubleshooting: README.md#${troubleshooting_anchor(SECTIONS[section])}`;
+    return `Troubleshooting: README.md#${anchor(SECTIONS[section])}`;
 }
 
 

@@ -76057,228 +76057,7 @@ async function sandboxCli(argv, io = process) {
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/steps/catalog.ts
-const STEPS = {
-    connect: {
-        modes: ['all'],
-        section: 'connect',
-        what: 'the SSH connection, the host key verified'
-    },
-    preflight: {
-        modes: ['preflight', 'provision'],
-        section: 'server',
-        what: 'what the server has and lacks (sudo, systemd, python3, packages, the name, disk space)'
-    },
-    lock: {
-        modes: ['deploy', 'provision', 'rollback', 'restore', 'run'],
-        section: 'server',
-        what: 'one deploy per app per server, after the name and disk checks'
-    },
-    layout: {
-        modes: ['deploy'],
-        section: 'server',
-        what: "the app's users, folders and /etc/APP"
-    },
-    upload: {
-        modes: ['deploy'],
-        section: 'build',
-        what: 'the release: what changed since the serving one, or the whole tree'
-    },
-    venv: {
-        modes: ['deploy'],
-        section: 'build',
-        what: 'the virtualenv venvs/HASH, reused or built'
-    },
-    config: {
-        modes: ['deploy'],
-        section: 'build',
-        what: 'the units, Gunicorn config and env file, rendered and staged'
-    },
-    build: {
-        modes: ['deploy'],
-        section: 'build',
-        what: 'the build commands (with `build`), in the new release'
-    },
-    backup: {
-        modes: ['deploy'],
-        section: 'build',
-        what: 'an online backup of the SQLite database, checked'
-    },
-    'download backup': {
-        modes: ['deploy', 'backups'],
-        section: 'build',
-        what: 'a backup copied to the runner and checked there'
-    },
-    check: {
-        modes: ['deploy'],
-        section: 'build',
-        what: 'the new release imported as the service would'
-    },
-    'pre-activate': {
-        modes: ['deploy'],
-        section: 'build',
-        what: 'your migrations, in the new release'
-    },
-    candidate: {
-        modes: ['deploy', 'rollback'],
-        section: 'candidate',
-        what: 'the release booted on a private socket and asked for health-path and smoke-paths'
-    },
-    units: {
-        modes: ['deploy'],
-        section: 'live',
-        what: 'the changed config files put in place'
-    },
-    switch: {
-        modes: ['deploy', 'rollback'],
-        section: 'live',
-        what: '`current` flipped; Gunicorn reloaded, restarted or started'
-    },
-    verify: {
-        modes: ['deploy', 'rollback', 'restore', 'verify'],
-        section: 'live',
-        what: 'new workers in the new release answer health-path through the live socket'
-    },
-    'post-activate': {
-        modes: ['deploy'],
-        section: 'live',
-        what: 'your commands after the release is live'
-    },
-    prune: {
-        modes: ['deploy'],
-        section: 'live',
-        what: 'old releases and venvs removed; the history line written'
-    },
-    rollback: {
-        modes: ['deploy'],
-        section: 'live',
-        what: 'the previous release put back and proven healthy'
-    },
-    'check backup': {
-        modes: ['deploy', 'rollback', 'restore'],
-        section: 'live',
-        what: 'the backup to restore staged and checked (PRAGMA integrity_check)'
-    },
-    'restore database': {
-        modes: ['deploy', 'rollback'],
-        section: 'live',
-        what: 'with rollback-restore-database: the backup before the migration put back'
-    },
-    'verify restored database': {
-        modes: ['deploy', 'rollback'],
-        section: 'live',
-        what: 'the app proven healthy on the restored database'
-    },
-    'put back': {
-        modes: ['deploy', 'rollback', 'restore'],
-        section: 'live',
-        what: 'the database as it was before the restore put back'
-    },
-    packages: {
-        modes: ['provision'],
-        section: 'provision',
-        what: 'the Debian packages the app and the tool need'
-    },
-    user: {
-        modes: ['provision'],
-        section: 'provision',
-        what: "the app's users and folders"
-    },
-    'import-database': {
-        modes: ['provision'],
-        section: 'provision',
-        what: 'with import-database: a database file put in place before the app first starts'
-    },
-    nginx: {
-        modes: ['provision'],
-        section: 'provision',
-        what: 'the nginx site, tested with nginx -t before nginx reloads'
-    },
-    tls: {
-        modes: ['provision'],
-        section: 'provision',
-        what: 'with tls: acme or files: the certificate (certbot through HTTP-01, or the given pair), HTTPS'
-    },
-    logrotate: {
-        modes: ['provision'],
-        section: 'provision',
-        what: 'the logrotate rules, checked with logrotate -d'
-    },
-    alerts: {
-        modes: ['provision'],
-        section: 'provision',
-        what: 'with alert-webhook: the webhook URL (root only) and the sender the server alerts through'
-    },
-    timers: {
-        modes: ['provision'],
-        section: 'provision',
-        what: 'the health check and daily database backup timers'
-    },
-    firewall: {
-        modes: ['provision'],
-        section: 'provision',
-        what: "with firewall: the app's nftables table, reverted unless a new SSH login confirms it"
-    },
-    release: {
-        modes: ['provision'],
-        section: 'provision',
-        what: 'whether the source needs a deploy (then the deploy steps run)'
-    },
-    checklist: {
-        modes: ['provision'],
-        section: 'provision',
-        what: 'the verify checklist'
-    },
-    'find release': {
-        modes: ['rollback'],
-        section: 'rollback',
-        what: 'the newest release proven live other than the current one, or rollback-to'
-    },
-    restore: {
-        modes: ['rollback', 'restore'],
-        section: 'rollback',
-        what: 'rollback: the release that served put back; restore: the backup swapped in'
-    },
-    'verify restored': {
-        modes: ['rollback'],
-        section: 'rollback',
-        what: 'the release put back proven healthy'
-    },
-    'verify put back': {
-        modes: ['restore'],
-        section: 'data',
-        what: 'the app proven healthy on the database put back'
-    },
-    'list backups': {
-        modes: ['backups'],
-        section: 'data',
-        what: 'the database backups on the server'
-    },
-    run: {
-        modes: ['run'],
-        section: 'run',
-        what: 'the command, in the serving release with its venv and environment'
-    },
-    'load check': {
-        modes: ['loadtest', 'verify'],
-        section: 'load',
-        what: 'wrk on the server through nginx at each load-clients level, judged by the load-* thresholds'
-    }
-};
-const STEP_NAMES = Object.keys(STEPS);
-function isStepName(name) {
-    return Object.hasOwn(STEPS, name);
-}
-/** The steps of a mode (those of every mode included), in the catalog's order. */
-function stepsOf(mode) {
-    return STEP_NAMES.filter((n) => {
-        const modes = STEPS[n].modes;
-        return modes.includes(mode) || modes.includes('all');
-    });
-}
-
 ;// CONCATENATED MODULE: ./src/troubleshooting.ts
-
 /**
  * Every error names the README section that explains it: by the step that failed (or the mode),
  * since the steps are what the Troubleshooting sections are organised by.
@@ -76294,7 +76073,8 @@ const SECTIONS = {
     provision: 'Mode provision and verify',
     run: 'Mode run',
     data: 'Mode restore and backups',
-    load: 'Load check (mode loadtest, verify with load)'
+    load: 'Load check (mode loadtest, verify with load)',
+    operate: 'Mode status, logs and maintenance'
 };
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
 function troubleshooting_anchor(heading) {
@@ -76302,33 +76082,6 @@ function troubleshooting_anchor(heading) {
         .toLowerCase()
         .replace(/[^\p{L}\p{N}\s_-]/gu, '')
         .replace(/\s/g, '-');
-}
-/**
- * The section for a run of `mode` that failed in `failedStep` (undefined: the error came from no
- * step, e.g. the engine's own bookkeeping around them).
- */
-function sectionFor(mode, failedStep) {
-    if (failedStep === 'connect')
-        return 'connect';
-    if (failedStep === 'load check')
-        return 'load';
-    // Provision's first deploy fails in the deploy's own steps (pip, the import check, the candidate):
-    // their sections explain them, not provision's.
-    const deployStep = failedStep === undefined ? undefined : STEPS[failedStep].section;
-    if (mode === 'provision' && (deployStep === 'build' || deployStep === 'candidate' || deployStep === 'live'))
-        return deployStep;
-    if (mode === 'provision' || mode === 'verify')
-        return 'provision';
-    if (mode === 'rollback')
-        return 'rollback';
-    if (mode === 'run')
-        return 'run';
-    if (mode === 'restore' || mode === 'backups')
-        return 'data';
-    // A deploy that failed outside any step: the server's state (the lock, the layout) is where to look.
-    if (deployStep === undefined)
-        return 'server';
-    return deployStep;
 }
 function troubleshootingRef(section) {
     return `Troubleshooting: README.md#${troubleshooting_anchor(SECTIONS[section])}`;
@@ -76647,7 +76400,9 @@ const DURATION_MAX_MS = {
     'health-timeout': 30 * 60_000,
     'lock-timeout': 60 * 60_000,
     'connect-timeout': 5 * 60_000,
-    'health-interval': 24 * 3_600_000
+    'health-interval': 24 * 3_600_000,
+    'stop-timeout': 60 * 60_000,
+    'process-settle': 5 * 60_000
 };
 function formatDuration(ms) {
     if (ms % 3_600_000 === 0)
@@ -76685,7 +76440,7 @@ function parseDiskFloor(raw) {
 }
 
 ;// CONCATENATED MODULE: ./src/rules/tls.ts
-// HTTPS (tls: acme | files): the inputs are read in src/provision/tls-settings.ts.
+// HTTPS (tls: acme | files): the inputs are read in src/settings/tls.ts.
 const IPV4_NAME = /^\d{1,3}(\.\d{1,3}){3}$/;
 /** A server-name entry that should get a certificate: a real DNS name, which HTTP-01 can prove. */
 function tlsServerNameProblem(n) {
@@ -76701,7 +76456,8 @@ function tlsServerNameProblem(n) {
 }
 /** The ACME account's contact address (expiry notices), passed to certbot. */
 function acmeEmailProblem(v) {
-    return /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(v)
+    // Starts with a letter or digit: never an option to certbot, whatever reaches its command line.
+    return /^[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$/.test(v)
         ? undefined
         : `must be an email address such as ops@example.com, got '${v}'`;
 }
@@ -76727,6 +76483,17 @@ function pemCertificatesProblem(v) {
         .trim();
     if (!v.includes('-----BEGIN CERTIFICATE-----') || rest !== '')
         return 'must be PEM certificates (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----) and nothing else';
+    return undefined;
+}
+/**
+ * One PEM private key and nothing else: text around it (a pasted note, a second block) would be
+ * stored with it. The message never quotes the value (it is a secret).
+ */
+function pemKeyProblem(v) {
+    const block = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----\n[A-Za-z0-9+/=\n]+-----END \1-----/g;
+    const found = v.match(block) ?? [];
+    if (found.length !== 1 || v.replace(block, '').trim() !== '')
+        return 'must be one PEM private key (-----BEGIN PRIVATE KEY----- ... -----END PRIVATE KEY-----) and nothing else';
     return undefined;
 }
 
@@ -76781,6 +76548,203 @@ function percentProblem(v) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/rules/gunicorn.ts
+/**
+ * What Gunicorn itself is given: the worker class and the `gunicorn-settings` lines. The settings
+ * this tool owns are refused with the reason, since changing them would break what a deploy
+ * proves (the inherited sockets, the release the workers run, the logs the tool reads).
+ */
+/** Worker classes a deploy can prove. gevent and eventlet need packages Debian's image lacks here. */
+const WORKER_CLASSES = ['sync', 'gthread', 'uvicorn'];
+function workerClassProblem(v) {
+    if (WORKER_CLASSES.includes(v))
+        return undefined;
+    if (v === 'gevent' || v === 'eventlet')
+        return `${v} is not supported yet (its monkey-patching is not proven by this tool's tests); use gthread (threads: N) for many slow clients, or uvicorn for an async (ASGI) app`;
+    if (/uvicorn/i.test(v))
+        return `write uvicorn (the UvicornWorker class is chosen on the server), got '${v}'`;
+    return `must be sync, gthread (threads) or uvicorn (ASGI apps: FastAPI, Starlette, Django's asgi.py), got '${v}'`;
+}
+const OWN = 'this tool owns it';
+/** Settings the tool sets itself or that would defeat a deploy, with why. */
+const OWNED_SETTINGS = {
+    bind: `${OWN}: the sockets come from APP.socket (systemd), and a bind makes Gunicorn close them on reload`,
+    chdir: `${OWN}: the workers run in APP-DIR/current, the serving release`,
+    preload_app: `${OWN}: with the app imported in the master a reload would not load new code; preload-libraries imports the libraries only`,
+    daemon: `${OWN}: systemd supervises Gunicorn; a daemon would leave its unit`,
+    pidfile: `${OWN}: systemd tracks the master`,
+    user: `${OWN}: the app runs as the app's user (the unit's User=)`,
+    group: `${OWN}: the app runs as the app's group (the unit's Group=)`,
+    initgroups: `${OWN}: the unit sets the app's user and groups`,
+    worker_tmp_dir: `${OWN}: worker heartbeats live in /dev/shm`,
+    proc_name: `${OWN}: it is the app's name, which the deploy looks for`,
+    accesslog: `${OWN}: /var/log/APP/access.log, rotated by the tool's logrotate`,
+    errorlog: `${OWN}: /var/log/APP/error.log, which the deploy reads`,
+    capture_output: `${OWN}: the app's output goes to the error log`,
+    config: `${OWN}: the tool writes the one config file`,
+    wsgi_app: 'use the input `wsgi-app`',
+    workers: 'use the input `workers`',
+    worker_class: 'use the input `worker-class`',
+    threads: 'use the input `threads`',
+    timeout: 'use the input `timeout`',
+    graceful_timeout: "use the input `graceful-timeout` (the unit's stop timeout follows it)",
+    keepalive: 'use the input `keepalive`',
+    max_requests: 'use the input `max-requests`',
+    max_requests_jitter: 'use the input `max-requests-jitter`',
+    worker_connections: 'use the input `worker-connections`',
+    limit_request_line: 'use the input `limit-request-line`',
+    limit_request_fields: 'use the input `limit-request-fields`',
+    limit_request_field_size: 'use the input `limit-request-field-size`',
+    raw_env: 'use the input `env` (written to the environment file, values masked)',
+    reload: 'releases never change in place: a deploy reloads Gunicorn (HUP) itself',
+    reload_engine: 'releases never change in place: a deploy reloads Gunicorn (HUP) itself',
+    reload_extra_files: 'releases never change in place: a deploy reloads Gunicorn (HUP) itself',
+    check_config: `${OWN}: the deploy's check step runs it`,
+    print_config: `${OWN}: it would print the config instead of serving`,
+    paste: 'use the input `wsgi-app`',
+    pythonpath: 'the release is on the path already; put packages in requirements',
+    certfile: 'nginx terminates HTTPS (the input `tls`); Gunicorn listens on a unix socket',
+    keyfile: 'nginx terminates HTTPS (the input `tls`); Gunicorn listens on a unix socket',
+    ca_certs: 'nginx terminates HTTPS (the input `tls`); Gunicorn listens on a unix socket',
+    ssl_version: 'nginx terminates HTTPS (the input `tls`); Gunicorn listens on a unix socket',
+    cert_reqs: 'nginx terminates HTTPS (the input `tls`); Gunicorn listens on a unix socket',
+    ciphers: 'nginx terminates HTTPS (the input `tls`); Gunicorn listens on a unix socket',
+    do_handshake_on_connect: 'nginx terminates HTTPS (the input `tls`); Gunicorn listens on a unix socket',
+    suppress_ragged_eofs: 'nginx terminates HTTPS (the input `tls`); Gunicorn listens on a unix socket',
+    umask: 'the unit sets UMask=0027',
+    tmp_upload_dir: 'the unit gives the app a private /tmp',
+    logconfig: `${OWN}: the logs go to /var/log/APP, rotated by the tool`,
+    logconfig_dict: `${OWN}: the logs go to /var/log/APP, rotated by the tool`,
+    logconfig_json: `${OWN}: the logs go to /var/log/APP, rotated by the tool`,
+    syslog: `${OWN}: the logs go to /var/log/APP, rotated by the tool`,
+    enable_stdio_inheritance: `${OWN}: the app's output goes to the error log`
+};
+/** Server hooks are Python callables: the tool's candidate and preload hooks sit there. */
+const HOOKS = new Set([
+    'on_starting',
+    'on_reload',
+    'when_ready',
+    'pre_fork',
+    'post_fork',
+    'post_worker_init',
+    'worker_int',
+    'worker_abort',
+    'pre_exec',
+    'pre_request',
+    'post_request',
+    'child_exit',
+    'worker_exit',
+    'nworkers_changed',
+    'on_exit',
+    'ssl_context'
+]);
+/** Other Gunicorn settings (23.0) a user may set with scalar values. */
+const FREE_SETTINGS = new Set([
+    'backlog',
+    'loglevel',
+    'access_log_format',
+    'disable_redirect_access_to_syslog',
+    'statsd_host',
+    'statsd_prefix',
+    'dogstatsd_tags',
+    'sendfile',
+    'reuse_port',
+    'spew',
+    'forwarded_allow_ips',
+    'proxy_protocol',
+    'proxy_allow_ips',
+    'secure_scheme_headers',
+    'strip_header_spaces',
+    'permit_unconventional_http_method',
+    'permit_unconventional_http_version',
+    'casefold_http_method',
+    'header_map',
+    'forwarder_headers',
+    'permit_obsolete_folding',
+    'tolerate_dangerous_framing'
+]);
+/** A Python literal Gunicorn's config file can hold: a number, True/False/None, or a string. */
+function pythonLiteral(raw) {
+    const v = raw.trim();
+    if (/^-?\d+(\.\d+)?$/.test(v))
+        return v;
+    if (/^(true|false)$/i.test(v))
+        return v[0].toUpperCase() === 'T' ? 'True' : 'False';
+    if (v === 'None')
+        return 'None';
+    const quoted = /^(["'])(.*)\1$/.exec(v);
+    const text = quoted ? quoted[2] : v;
+    // One printable line, no quotes or backslashes inside (nothing to escape, nothing to misread).
+    if (!/^[\x20-\x7e]*$/.test(text) || /["'\\]/.test(text))
+        return undefined;
+    if (!quoted && /[[\]{}()]/.test(text))
+        return undefined;
+    return JSON.stringify(text);
+}
+/** One `name = value` line of `gunicorn-settings`, or what is wrong with it. */
+function parseGunicornSetting(line) {
+    const m = /^([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(.*)$/.exec(line.trim());
+    if (!m)
+        return `must be lines of name = value (for example backlog = 2048), got '${line.trim()}'`;
+    const name = m[1].toLowerCase().replace(/-/g, '_');
+    const owned = OWNED_SETTINGS[name];
+    if (owned)
+        return `${name} is refused: ${owned}`;
+    if (HOOKS.has(name))
+        return `${name} is refused: server hooks are Python functions, and this tool's own hooks run there`;
+    if (!FREE_SETTINGS.has(name))
+        return `${name} is not a Gunicorn setting this tool passes on (see Gunicorn's settings; the ones with inputs have their own)`;
+    const value = pythonLiteral(m[2]);
+    if (value === undefined)
+        return `${name}: the value must be a number, true, false, or one line of text without quotes inside, got '${m[2].trim()}'`;
+    return { name, value };
+}
+/** Asserted again where the config is rendered. */
+function gunicornSettingProblem(s) {
+    const again = parseGunicornSetting(`${s.name} = ${s.value}`);
+    return typeof again === 'string' ? again : undefined;
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ./src/rules/operate.ts
+
+/** `since` of mode logs: a whole number of s, m, h or d; journalctl and the log filters take seconds. */
+const SINCE = /^(\d{1,6})(s|m|h|d)$/;
+const UNIT_S = { s: 1, m: 60, h: 3600, d: 86_400 };
+/** Seconds of a `since` value, or NaN. */
+function sinceSeconds(v) {
+    const m = SINCE.exec(v);
+    return m ? Number(m[1]) * UNIT_S[m[2]] : NaN;
+}
+function sinceProblem(v) {
+    if (v === '')
+        return undefined;
+    const s = sinceSeconds(v);
+    if (!Number.isFinite(s))
+        return `must be a whole number with s, m, h or d (e.g. 30m, 2h, 1d), got '${v}'`;
+    if (s > 366 * 86_400)
+        return `must be at most 366d, got '${v}'`;
+    return undefined;
+}
+/** `process` of mode logs: `web` or the name of another process of the app (a unit APP-NAME). */
+const PROCESS = /^[a-z][a-z0-9-]{0,30}$/;
+function processNameProblem(v) {
+    if (v === '' || PROCESS.test(v))
+        return undefined;
+    return `must be a process name (lower-case letters, digits and -, starting with a letter), got '${v}'`;
+}
+/** One entry of `maintenance-allow`: an IPv4 or IPv6 address, with an optional /prefix. */
+function clientAddressProblem(v) {
+    const m = /^([0-9a-fA-F:.]+)(?:\/(\d{1,3}))?$/.exec(v);
+    const version = m ? (0,external_node_net_.isIP)(m[1]) : 0;
+    if (!m || version === 0)
+        return `must be an IP address or network (203.0.113.7, 2001:db8::/32), got '${v}'`;
+    if (m[2] !== undefined && Number(m[2]) > (version === 4 ? 32 : 128))
+        return `has a prefix longer than an IPv${version} address: '${v}'`;
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/rules.ts
 /**
  * The rules every value must pass before it reaches a script, a unit, a config or a file on a server.
@@ -76811,6 +76775,10 @@ function percentProblem(v) {
 
 // The load check's bounds (load-clients, load-duration, ...).
 
+// Gunicorn's worker class and the gunicorn-settings lines.
+
+// mode status and logs: since, process
+
 
 ;// CONCATENATED MODULE: ./src/settings/defaults.ts
 // Generated from action.yml by scripts/input-defaults.mjs: edit action.yml, then run that script.
@@ -76829,15 +76797,31 @@ const INPUT_DEFAULTS = {
     'venv-system-site-packages': 'false',
     workers: 'auto',
     'preload-libraries': 'true',
+    'worker-class': 'sync',
+    timeout: '60',
+    'graceful-timeout': '30',
+    keepalive: '2',
+    'max-requests': '0',
+    'worker-connections': '1000',
+    'limit-request-line': '4094',
+    'limit-request-fields': '100',
+    'limit-request-field-size': '8190',
     'shared-paths': 'instance',
     'health-path': '/health',
     'health-timeout': '30s',
     'keep-releases': '5',
     'backups-keep': '10',
+    database: 'sqlite',
+    'database-backup': 'migrations',
+    'stop-timeout': '30s',
+    'process-settle': '3s',
     'lock-timeout': '5m',
     'force-unlock': 'false',
     'min-free-space': 'auto',
     'run-lock': 'false',
+    history: '0',
+    lines: '50',
+    follow: 'false',
     load: 'false',
     'load-clients': '10,50,100',
     'load-duration': '10s',
@@ -76858,6 +76842,8 @@ const INPUT_DEFAULTS = {
     'backups-days': '30',
     'import-database-force': 'false',
     firewall: 'false',
+    'remove-data': 'false',
+    'remove-certificate': 'false',
     'dry-run': 'false',
     'full-upload': 'false',
     'max-parallel': '1',
@@ -76941,8 +76927,8 @@ function inputReader(readInput, problems, given) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/settings/mode.ts
-
+;// CONCATENATED MODULE: ./src/mode-names.ts
+/** The modes a run can have: a leaf module, so the step catalog and the settings both read it. */
 const MODES = [
     'deploy',
     'preflight',
@@ -76952,8 +76938,18 @@ const MODES = [
     'restore',
     'backups',
     'run',
-    'loadtest'
+    'loadtest',
+    'status',
+    'logs',
+    'maintenance',
+    'remove',
+    'alert-test'
 ];
+
+;// CONCATENATED MODULE: ./src/settings/mode.ts
+
+
+
 /** `mode` (deploy when not valid, after saying so). */
 function parseMode(read, problems) {
     const raw = read.get('mode');
@@ -77105,7 +77101,46 @@ function parseAppSettings(read, _problems, loginUser) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/provision/tls-settings.ts
+;// CONCATENATED MODULE: ./src/provision/tls-chain.ts
+
+/** Every certificate of a PEM chain, in order; undefined when one does not parse. */
+function parseChain(chain) {
+    const blocks = chain.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    try {
+        return blocks.map((b) => new external_node_crypto_.X509Certificate(b));
+    }
+    catch {
+        return undefined;
+    }
+}
+const subjectOf = (c) => c.subject.replace(/\n/g, ', ');
+/**
+ * tls: files: the chain as nginx sends it must start with the site's certificate, each one issued
+ * by the next, and the site's certificate must cover every server-name (a browser refuses a name it
+ * does not list). Undefined when it is sound or does not parse (certificateKeyProblem says so).
+ */
+function chainProblem(chain, serverNames) {
+    const certs = parseChain(chain);
+    if (!certs || certs.length === 0)
+        return undefined;
+    const leafAt = certs.findIndex((c) => !c.ca);
+    // A self-signed certificate may say CA:TRUE (openssl req -x509 does): only a CA before a leaf is
+    // the wrong order.
+    if (certs[0].ca && leafAt > 0)
+        return `the chain is in the wrong order: the site's certificate (${subjectOf(certs[leafAt])}) is number ${leafAt + 1}, after the CA certificate ${subjectOf(certs[0])}; put the site's certificate first, then its intermediates (as in certbot's fullchain.pem)`;
+    for (let i = 0; i + 1 < certs.length; i++) {
+        if (!certs[i].checkIssued(certs[i + 1]))
+            return `the chain is in the wrong order: certificate ${i + 1} (${subjectOf(certs[i])}) is not issued by certificate ${i + 2} (${subjectOf(certs[i + 1])}); each certificate must be followed by its issuer`;
+    }
+    const leaf = certs[0];
+    const missing = serverNames.filter((n) => n !== '_' && leaf.checkHost(n) === undefined);
+    if (missing.length > 0)
+        return `does not cover server-name ${missing.join(', ')} (it is for ${leaf.subjectAltName ?? subjectOf(leaf)}); give a certificate for every server-name, or drop the names it lacks`;
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/settings/tls.ts
+
 
 
 /** Let's Encrypt's production directory: what `acme-server` is when not given. */
@@ -77129,10 +77164,7 @@ function parseTlsSettings(read, problems, serverNames) {
     const mode = TLS_MODES.includes(modeRaw) ? modeRaw : 'off';
     if (mode !== modeRaw)
         problems.push(`input \`tls\`: must be off, acme (a certificate from an ACME CA such as Let's Encrypt) or files (tls-certificate and tls-key), got '${modeRaw}'`);
-    const hstsRaw = get('hsts');
-    const hsts = /^(true|True|TRUE|yes|1)$/.test(hstsRaw);
-    if (!hsts && !/^(false|False|FALSE|no|0)$/.test(hstsRaw))
-        problems.push(`input \`hsts\`: must be true or false, got '${hstsRaw}'`);
+    const hsts = read.bool('hsts');
     const settings = {
         mode,
         hsts,
@@ -77166,7 +77198,15 @@ function parseTlsSettings(read, problems, serverNames) {
             problem('tls-certificate', 'is required with tls: files (the PEM certificate chain)');
         if (!settings.key)
             problem('tls-key', 'is required with tls: files (the PEM private key, from a secret)');
-        if (settings.certificate && settings.key)
+        // Only PEM blocks are stored: nothing after (or between) them reaches the server.
+        const certPem = settings.certificate ? pemCertificatesProblem(settings.certificate) : undefined;
+        const keyPem = settings.key ? pemKeyProblem(settings.key) : undefined;
+        problem('tls-certificate', certPem);
+        problem('tls-key', keyPem);
+        const chain = settings.certificate && !certPem ? chainProblem(settings.certificate, serverNames) : undefined;
+        problem('tls-certificate', chain);
+        // A chain in the wrong order would also "not match" its key: the order is what to fix.
+        if (settings.certificate && settings.key && !certPem && !keyPem && !chain)
             problem('tls-key', certificateKeyProblem(settings.certificate, settings.key));
     }
     else {
@@ -77203,7 +77243,113 @@ function certificateKeyProblem(chain, keyPem, now = new Date()) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/settings/database.ts
+/** PostgreSQL identifiers this tool creates and quotes: what an app name may be, up to 63 bytes. */
+const PG_IDENT = /^[a-z_][a-z0-9_-]{0,62}$/;
+/** The input names whose whole value is secret. */
+const DATABASE_SECRET_INPUTS = ['database-url'];
+/**
+ * The URL and its password on their own (as written and decoded): a password file or an error can
+ * carry the password without the rest of the URL.
+ */
+function database_databaseUrlSecrets(raw) {
+    const v = raw.trim();
+    if (!v)
+        return [];
+    const out = [v];
+    try {
+        const pw = new URL(v).password;
+        if (pw)
+            out.push(pw, decodeURIComponent(pw));
+    }
+    catch {
+        // not a URL: the whole value is masked, which is all there is
+    }
+    return [...new Set(out)];
+}
+/**
+ * A postgres:// or postgresql:// URL with a host and a database; a problem (never quoting the
+ * value: it may hold a password) when it does not parse.
+ */
+function parsePgUrl(raw) {
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(raw)?.[1]?.toLowerCase();
+    if (!scheme)
+        return 'does not parse as a URL (postgresql://USER:PASSWORD@HOST:PORT/DBNAME)';
+    if (scheme !== 'postgres' && scheme !== 'postgresql')
+        return `scheme '${scheme}' is not supported: use postgresql://USER:PASSWORD@HOST:PORT/DBNAME`;
+    let u;
+    try {
+        u = new URL(raw);
+    }
+    catch {
+        return 'does not parse as a URL (postgresql://USER:PASSWORD@HOST:PORT/DBNAME)';
+    }
+    const host = u.hostname.replace(/^\[|\]$/g, '');
+    const dbname = decodeURIComponent(u.pathname.replace(/^\//, ''));
+    if (!host)
+        return 'needs a host (the local server needs no database-url: leave it empty)';
+    if (!/^[A-Za-z0-9.:-]+$/.test(host))
+        return 'has a host that is not a host name or an IP address';
+    if (!dbname || /[\s/'"\\]/.test(dbname))
+        return 'needs a database name after the host (…/DBNAME)';
+    const user = decodeURIComponent(u.username);
+    if (!user || /[\s'"\\:]/.test(user))
+        return 'needs a user name (postgresql://USER:PASSWORD@HOST/DBNAME)';
+    const password = decodeURIComponent(u.password);
+    if (/[\r\n\0]/.test(password))
+        return 'has a password with a line break or NUL';
+    const port = u.port ? Number(u.port) : 5432;
+    return { host, port, user, password, dbname };
+}
+/** `database`, `database-name`, `database-url`, `database-backup`; every problem names its input. */
+function parseDatabaseSettings(read, problems, appName, sqliteDb) {
+    const kindRaw = read.get('database');
+    const kind = kindRaw === 'postgres' || kindRaw === 'postgresql' ? 'postgres' : 'sqlite';
+    if (kind === 'sqlite' && kindRaw !== 'sqlite')
+        read.check('database', `must be sqlite (the sqlite-db file) or postgres (PostgreSQL), got '${kindRaw}'` +
+            (/^(mysql|mariadb)$/i.test(kindRaw) ? ': MariaDB/MySQL is not supported' : ''));
+    const backupRaw = read.get('database-backup');
+    if (backupRaw !== 'migrations' && backupRaw !== 'always')
+        read.check('database-backup', `must be migrations or always, got '${backupRaw}'`);
+    const nameRaw = read.text('database-name');
+    const name = nameRaw || appName;
+    if (nameRaw && !PG_IDENT.test(nameRaw))
+        read.check('database-name', `must be an identifier (lower-case letters, digits, _ and -, starting with a letter or _, at most 63), got '${nameRaw}'`);
+    const url = read('database-url').trim();
+    let external;
+    if (url) {
+        const parsed = parsePgUrl(url);
+        if (typeof parsed === 'string')
+            read.check('database-url', parsed);
+        else
+            external = parsed;
+        if (kind !== 'postgres')
+            read.check('database-url', 'needs database: postgres');
+        if (nameRaw)
+            read.check('database-name', 'is the database of database-url when that is set: leave it empty');
+    }
+    if (kind === 'postgres' && sqliteDb)
+        problems.push('input `sqlite-db`: not with database: postgres (leave it empty)');
+    return {
+        kind,
+        name: external ? external.dbname : name,
+        url,
+        external,
+        backupAlways: backupRaw === 'always'
+    };
+}
+/**
+ * The app's environment as written to its env file: `env`, plus DATABASE_URL for PostgreSQL unless
+ * `env` sets one (the socket form for the local server, where peer authentication needs no password).
+ */
+function appEnv(env, db) {
+    if (db.kind !== 'postgres' || env.some((e) => e.key === 'DATABASE_URL'))
+        return [...env];
+    return [...env, { key: 'DATABASE_URL', value: db.url || `postgresql:///${db.name}` }];
+}
+
 ;// CONCATENATED MODULE: ./src/settings/env.ts
+
 
 
 /**
@@ -77237,7 +77383,15 @@ function parseEnv(read, problems) {
     return env;
 }
 /** Inputs whose values are secret as a whole (env values are, one by one). */
-const SECRET_INPUTS = ['private-key', 'passphrase', 'jump-private-key', 'github-token', ...TLS_SECRET_INPUTS];
+const SECRET_INPUTS = [
+    'private-key',
+    'passphrase',
+    'jump-private-key',
+    'github-token',
+    'notify-webhook',
+    ...TLS_SECRET_INPUTS,
+    ...DATABASE_SECRET_INPUTS
+];
 /**
  * Every value to mask, straight from the inputs: registered before the inputs are even parsed, so
  * no message (a problem quoting a value included) can print one. A multi-line key is also masked
@@ -77254,6 +77408,7 @@ function inputSecrets(read) {
             if (line.trim().length >= 8 && line !== v)
                 out.push(line);
     }
+    out.push(...databaseUrlSecrets(read('database-url')));
     // Commented-out lines too: a secret there is still a secret.
     for (const line of read('env').split(/\r?\n/)) {
         const value = line.slice(line.indexOf('=') + 1);
@@ -77263,7 +77418,65 @@ function inputSecrets(read) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/settings/gunicorn.ts
+
+
+/** gthread without `threads`: a few threads per worker, Gunicorn's docs' usual starting point. */
+const GTHREAD_DEFAULT_THREADS = 4;
+/** The worker class, its settings and the `gunicorn-settings` lines; all checked before any connection. */
+function parseGunicornSettings(read, _problems) {
+    const cls = read.get('worker-class');
+    const bad = workerClassProblem(cls);
+    read.check('worker-class', bad);
+    const workerClass = bad ? 'sync' : cls;
+    let threads = workerClass === 'gthread' ? GTHREAD_DEFAULT_THREADS : 1;
+    if (read.text('threads') !== '') {
+        threads = read.int('threads', 1, 256);
+        if (threads > 1 && workerClass !== 'gthread' && !bad)
+            read.check('threads', `applies to worker-class: gthread only (worker-class is ${workerClass}${workerClass === 'uvicorn' ? ', whose workers run an event loop' : ''}); set worker-class: gthread, or remove threads`);
+    }
+    const maxRequests = read.int('max-requests', 0, 10_000_000);
+    // A fixed max-requests recycles every worker at once; a jitter spreads them out.
+    const jitter = read.text('max-requests-jitter') !== ''
+        ? read.int('max-requests-jitter', 0, 10_000_000)
+        : Math.ceil(maxRequests / 10);
+    if (jitter > 0 && maxRequests === 0 && read.text('max-requests-jitter') !== '')
+        read.check('max-requests-jitter', 'needs max-requests (workers are never recycled without it)');
+    const timeout = read.int('timeout', 1, 3600);
+    const gracefulTimeout = read.int('graceful-timeout', 1, 3600);
+    const extra = [];
+    const seen = new Set();
+    for (const line of splitList(read('gunicorn-settings'), /\n/)) {
+        if (line.startsWith('#'))
+            continue;
+        const s = parseGunicornSetting(line);
+        if (typeof s === 'string')
+            read.check('gunicorn-settings', s);
+        else if (seen.has(s.name))
+            read.check('gunicorn-settings', `${s.name} is set twice`);
+        else {
+            seen.add(s.name);
+            extra.push(s);
+        }
+    }
+    return {
+        workerClass,
+        threads,
+        timeout,
+        gracefulTimeout,
+        keepalive: read.int('keepalive', 0, 3600),
+        maxRequests,
+        maxRequestsJitter: jitter,
+        workerConnections: read.int('worker-connections', 1, 1_000_000),
+        limitRequestLine: read.int('limit-request-line', 0, 8190),
+        limitRequestFields: read.int('limit-request-fields', 0, 32768),
+        limitRequestFieldSize: read.int('limit-request-field-size', 0, 1_048_576),
+        extra
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/settings/deploy.ts
+
 
 
 /** What a release is, how it is built and proven, and what deploy, rollback and restore keep. */
@@ -77300,6 +77513,7 @@ function parseDeploySettings(read, problems) {
         venvSystemSitePackages: read.bool('venv-system-site-packages'),
         pipArgs: read.text('pip-args'),
         workers,
+        gunicorn: parseGunicornSettings(read, problems),
         preloadLibraries: read.bool('preload-libraries'),
         // Paths that reach scripts and units unquoted by the user's intent: the strict character set.
         sharedPaths: shared.map((p) => ruled('shared-paths', p.replace(/:file$/, '').replace(/\/+$/, ''), safeRelPathProblem)),
@@ -77316,6 +77530,7 @@ function parseDeploySettings(read, problems) {
         build,
         preActivate: read.text('pre-activate'),
         postActivate: read.text('post-activate'),
+        rollbackCommand: ruled('rollback-command', read.text('rollback-command'), commandProblem),
         lockTimeoutMs: read.duration('lock-timeout'),
         forceUnlock: read.bool('force-unlock'),
         minFreeSpace: typeof floor === 'string' ? {} : floor,
@@ -77329,29 +77544,35 @@ function parseDeploySettings(read, problems) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/provision/edge-settings.ts
+;// CONCATENATED MODULE: ./src/settings/edge.ts
 
 /** The inputs firewall, firewall-allow and alert-webhook; every bad value adds one problem. */
-function parseEdgeSettings(raw, problems) {
-    const fw = raw('firewall').trim() || 'false';
-    if (fw !== 'true' && fw !== 'false')
-        problems.push(`input \`firewall\`: must be true or false, got '${fw}'`);
-    const allow = parseFirewallAllow(raw('firewall-allow'));
+function parseEdgeSettings(read, problems) {
+    const firewall = read.bool('firewall');
+    const allow = parseFirewallAllow(read('firewall-allow'));
     if (typeof allow === 'string')
         problems.push(`input \`firewall-allow\`: ${allow}`);
-    const alertWebhook = raw('alert-webhook').trim();
+    const alertWebhook = read.text('alert-webhook');
     // Never quoted back: the URL may carry the webhook's token.
-    const bad = alertWebhook ? alertWebhookProblem(alertWebhook) : undefined;
-    if (bad)
-        problems.push(`input \`alert-webhook\`: ${bad}`);
+    read.check('alert-webhook', alertWebhook ? alertWebhookProblem(alertWebhook) : undefined);
     return {
-        firewall: fw === 'true',
+        firewall,
         firewallAllow: typeof allow === 'string' ? [] : allow,
         alertWebhook
     };
 }
 
+;// CONCATENATED MODULE: ./src/settings/services.ts
+// What `services` may name, and what the app is told of them: read by the settings (the input's
+// rule, REDIS_URL in the env) and by provision (provision/services.ts), so a leaf of its own.
+/** Services the app needs, from Debian, that provision installs and starts (`services`). */
+const SERVICES = ['redis'];
+/** Debian's redis-server socket (its RuntimeDirectory=redis), reached by members of group redis. */
+const REDIS_SOCKET = '/run/redis/redis-server.sock';
+const REDIS_URL = `unix://${REDIS_SOCKET}?db=0`;
+
 ;// CONCATENATED MODULE: ./src/settings/provision.ts
+
 
 
 /** `static`: URL-PREFIX=FOLDER items, none of them mapped twice (static-path serves /static/ too). */
@@ -77412,8 +77633,20 @@ function parseProvisionSettings(read, problems, sqliteDb) {
         importDatabase,
         importDatabaseForce: read.bool('import-database-force'),
         dryRun: read.bool('dry-run'),
-        edge: parseEdgeSettings(read, problems)
+        edge: parseEdgeSettings(read, problems),
+        services: parseServices(read)
     };
+}
+/** `services`: names from SERVICES, each once. */
+function parseServices(read) {
+    const out = [];
+    for (const name of read.list('services', /[\s,]+/)) {
+        if (!SERVICES.includes(name))
+            read.check('services', `'${name}' is not a service this tool provides (${SERVICES.join(', ')})`);
+        else if (!out.includes(name))
+            out.push(name);
+    }
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/settings/fleet.ts
@@ -77440,29 +77673,21 @@ function parseGithubSettings(read, _problems) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/loadtest/settings.ts
+;// CONCATENATED MODULE: ./src/settings/load.ts
 
+
+/** Load levels and paths: separated by commas, spaces or newlines (`10,50,100` or `10 50 100`). */
+const ITEMS = /[\s,]+/;
 const MAX_LEVELS = 10;
 const MAX_PATHS = 20;
 const MAX_REQUESTS = 10_000_000;
-/** '500ms', '2s', '1m', or a bare number of seconds; NaN when malformed. */
-function ms(raw) {
-    const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/.exec(raw.trim());
-    if (!m)
-        return NaN;
-    return Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2] ?? 's']);
-}
 /** Every load-* input; each bad value adds one line to problems. */
-function parseLoadSettings(get, problems) {
+function parseLoadSettings(read, problems) {
+    const get = read.get;
     const bad = (name, why) => void problems.push(`input \`${name}\`: ${why}`);
-    const enabledRaw = get('load');
-    const enabled = /^(true|True|TRUE|yes|1)$/.test(enabledRaw);
-    if (!enabled && !/^(false|False|FALSE|no|0|)$/.test(enabledRaw))
-        bad('load', `must be true or false, got '${enabledRaw}'`);
+    const enabled = read.bool('load');
     const clients = [];
-    const levels = get('load-clients')
-        .split(/[\s,]+/)
-        .filter((s) => s !== '');
+    const levels = read.list('load-clients', ITEMS);
     for (const c of levels) {
         const p = loadClientsProblem(c);
         if (p)
@@ -77474,7 +77699,7 @@ function parseLoadSettings(get, problems) {
         bad('load-clients', `give 1 to ${MAX_LEVELS} levels such as 10,50,100, got ${levels.length}`);
     const duration = (name, min, max) => {
         const v = get(name);
-        const n = ms(v);
+        const n = parseDuration(v);
         if (!Number.isFinite(n) || n < min || n > max) {
             bad(name, `must be a duration from ${min}ms to ${max / 1000}s such as 10s or 500ms, got '${v}'`);
             return min;
@@ -77488,9 +77713,7 @@ function parseLoadSettings(get, problems) {
     const maxRequests = Number(capRaw);
     if (!/^\d+$/.test(capRaw) || maxRequests < 1 || maxRequests > MAX_REQUESTS)
         bad('load-max-requests', `must be a whole number from 1 to ${MAX_REQUESTS}, got '${capRaw}'`);
-    const paths = get('load-paths')
-        .split(/[\s,]+/)
-        .filter((s) => s !== '');
+    const paths = read.list('load-paths', ITEMS);
     for (const p of paths) {
         const why = healthPathProblem(p);
         if (why)
@@ -77519,7 +77742,310 @@ function parseLoadSettings(get, problems) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/settings/operate.ts
+
+/** `history`, `since`, `lines`, `follow`, `process`, `maintenance`, `maintenance-allow`. */
+function parseOperateSettings(read, _problems, mode) {
+    const onOff = read.text('maintenance');
+    if (mode === 'maintenance' || onOff !== '')
+        read.check('maintenance', /^(on|off)$/.test(onOff)
+            ? undefined
+            : `must be on or off${mode === 'maintenance' ? ' with mode maintenance' : ''}, got '${onOff}'`);
+    const allow = read.list('maintenance-allow');
+    for (const a of allow)
+        read.check('maintenance-allow', clientAddressProblem(a));
+    const since = read.text('since');
+    read.check('since', sinceProblem(since));
+    const process = read.text('process');
+    read.check('process', processNameProblem(process));
+    return {
+        historyLines: read.int('history', 0, 1000),
+        logs: {
+            sinceS: since && !sinceProblem(since) ? sinceSeconds(since) : 0,
+            lines: read.int('lines', 1, 100_000),
+            follow: read.bool('follow'),
+            process
+        },
+        maintenance: { on: onOff === 'on', allow }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/settings/remove.ts
+/** `remove-confirm` (the app's name, required with mode remove), `remove-data`, `remove-certificate`. */
+function parseRemoveSettings(read, _problems, mode, app) {
+    if (mode === 'remove') {
+        const confirm = read.text('remove-confirm');
+        read.check('remove-confirm', confirm === app
+            ? undefined
+            : `must be the app's name (${app || 'app-name'}) to remove it from the servers, got '${confirm}'`);
+    }
+    return { data: read.bool('remove-data'), certificate: read.bool('remove-certificate') };
+}
+
+;// CONCATENATED MODULE: ./src/processes/procfile.ts
+/**
+ * Procfile syntax (Heroku, Dokku, Foreman): one `NAME: COMMAND` per line, `#` comments and blank
+ * lines ignored. `web` is Gunicorn (the service this tool runs), `release` the release phase,
+ * `rollback` the command a rollback runs; every other entry is a long-running process.
+ */
+const NAME = /^[a-z][a-z0-9-]{0,29}$/;
+const MAX_INSTANCES = 32;
+const MAX_COMMAND = 4096;
+/**
+ * Names a process may not take: its unit APP-NAME@.service would sit beside (or be mistaken for)
+ * this tool's own units (APP-health, APP-db-maintenance, APP-firewall, APP-alert@, the build user
+ * APP-build), or the names Procfiles give special meanings.
+ */
+const RESERVED = new Set(['health', 'db-maintenance', 'firewall', 'alert', 'build', 'candidate', 'schedule']);
+const SPECIAL = new Set(['web', 'release', 'rollback']);
+/** Why a process name is refused, or undefined. */
+function procfile_processNameProblem(name) {
+    if (!NAME.test(name))
+        return `process name '${name}' must be a lowercase letter, then up to 29 lowercase letters, digits or -`;
+    if (RESERVED.has(name) || name.startsWith('schedule-'))
+        return `process name '${name}' is reserved (a unit of this tool would share its name); choose another`;
+    return undefined;
+}
+/** A command as a unit can carry it: one line, printable, bounded. */
+function processCommandProblem(command) {
+    if (command === '')
+        return 'has no command after the colon';
+    if (/[\x00-\x08\x0a-\x1f\x7f]/.test(command))
+        return 'must be one line without control characters';
+    if (command.length > MAX_COMMAND)
+        return `the command is longer than ${MAX_COMMAND} characters`;
+    return undefined;
+}
+/** Gunicorn recognised in a `web:` line, to tell the user when theirs is something else. */
+function isGunicornCommand(command) {
+    return /(^|[\s/])gunicorn(\s|$)|-m\s+gunicorn\b/.test(command);
+}
+/** Parses Procfile text; `origin` names it in problems (`Procfile`, `input \`processes\``). */
+function parseProcfile(text, origin) {
+    const out = { processes: [], web: '', release: '', rollback: '', problems: [] };
+    const seen = new Set();
+    text.split(/\r?\n/).forEach((raw, i) => {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            return;
+        const where = `${origin} line ${i + 1}`;
+        // NAME, optionally NAME=N (instances), then a colon.
+        const m = /^([^\s:=]+)(?:=(\d+))?\s*:\s*(.*)$/.exec(line);
+        if (!m) {
+            out.problems.push(`${where}: '${line.slice(0, 80)}' is not NAME: COMMAND`);
+            return;
+        }
+        const [, name, count, command] = m;
+        const special = SPECIAL.has(name);
+        const nameBad = special ? undefined : procfile_processNameProblem(name);
+        if (nameBad) {
+            out.problems.push(`${where}: ${nameBad}`);
+            return;
+        }
+        if (seen.has(name)) {
+            out.problems.push(`${where}: '${name}' is defined twice`);
+            return;
+        }
+        seen.add(name);
+        const cmdBad = processCommandProblem(command.trim());
+        if (cmdBad) {
+            out.problems.push(`${where}: '${name}' ${cmdBad}`);
+            return;
+        }
+        const instances = count === undefined ? 1 : Number(count);
+        if (count !== undefined && (special || instances < 1 || instances > MAX_INSTANCES)) {
+            out.problems.push(special
+                ? `${where}: '${name}' runs once; =N is for processes`
+                : `${where}: '${name}=${count}' must run 1 to ${MAX_INSTANCES} instances`);
+            return;
+        }
+        if (name === 'web')
+            out.web = command.trim();
+        else if (name === 'release')
+            out.release = command.trim();
+        else if (name === 'rollback')
+            out.rollback = command.trim();
+        else
+            out.processes.push({ name, command: command.trim(), instances });
+    });
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/settings/processes.ts
+
+
+
+/** A Procfile larger than this is not a Procfile. */
+const MAX_PROCFILE = 64 * 1024;
+/**
+ * The source's Procfile, read on the runner before any connection: a regular file only (a link
+ * could name any file of the runner), '' when there is none.
+ */
+function readProcfile(source, problems) {
+    const file = external_node_path_namespaceObject.join(source, 'Procfile');
+    let st;
+    try {
+        st = (0,external_node_fs_namespaceObject.lstatSync)(file);
+    }
+    catch {
+        return '';
+    }
+    if (!st.isFile() || st.size > MAX_PROCFILE) {
+        problems.push(`Procfile: ${file} must be a regular file of at most 64 KiB (set input \`processes\` instead)`);
+        return '';
+    }
+    return (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+}
+/**
+ * `processes` (or the source's Procfile), `process-instances`, `release-command`, `stop-timeout`,
+ * `process-settle`. The Procfile is read only by the modes that deploy a release from the source.
+ */
+function parseProcessSettings(read, problems, mode, source) {
+    const given = read.text('processes');
+    const fromSource = given === '' && (mode === 'deploy' || mode === 'provision');
+    const text = given !== '' ? read('processes') : fromSource ? readProcfile(source, problems) : '';
+    const origin = given !== '' ? 'input `processes`' : text !== '' ? 'Procfile' : '';
+    const parsed = parseProcfile(text, origin);
+    problems.push(...parsed.problems);
+    for (const item of read.list('process-instances', /[\s,]+/)) {
+        const m = /^([a-z][a-z0-9-]*)=(\d+)$/.exec(item);
+        const proc = m ? parsed.processes.find((p) => p.name === m[1]) : undefined;
+        const n = m ? Number(m[2]) : 0;
+        if (!m || n < 1 || n > MAX_INSTANCES)
+            read.check('process-instances', `'${item}' must be NAME=N, N from 1 to ${MAX_INSTANCES}`);
+        else if (!proc)
+            read.check('process-instances', `'${m[1]}' is not a process of ${origin || 'the app (no Procfile, no input `processes`)'}`);
+        else
+            proc.instances = n;
+    }
+    const releaseInput = read.text('release-command');
+    if (releaseInput !== '')
+        read.check('release-command', processCommandProblem(releaseInput));
+    const web = parsed.web;
+    return {
+        processes: parsed.processes,
+        origin,
+        releaseCommand: releaseInput || parsed.release,
+        rollbackCommand: parsed.rollback,
+        webNotice: web && !isGunicornCommand(web)
+            ? `${origin}: 'web: ${web.slice(0, 80)}' is not a Gunicorn command; the web process is Gunicorn as this tool runs it (wsgi-app), the line is ignored`
+            : '',
+        stopTimeoutMs: read.duration('stop-timeout'),
+        settleMs: read.duration('process-settle')
+    };
+}
+
+;// CONCATENATED MODULE: ./src/settings/notify.ts
+
+/** `notify-webhook`. */
+function parseNotifySettings(read, _problems) {
+    const webhook = read.text('notify-webhook');
+    // The rule's words never quote the value (it is a secret).
+    if (webhook)
+        read.check('notify-webhook', alertWebhookProblem(webhook));
+    return { webhook };
+}
+
 ;// CONCATENATED MODULE: ./src/settings/hosts.ts
+function hostLabel(h) {
+    return h.port === 22 ? h.host : `${h.host}:${h.port}`;
+}
+
+;// CONCATENATED MODULE: ./src/settings.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Every input is parsed here, once, into a typed Settings object. Nothing below this module reads
+ * inputs; every bad value becomes one line naming the input and what is allowed, and all of them
+ * are reported together before any connection is made. Each section of Settings has its own
+ * function in src/settings/ (`parseXSettings(read, problems)`); what a value may be is decided in
+ * rules.ts (shared with render.ts, which asserts the same rules), and defaults come from action.yml
+ * (src/settings/defaults.ts, generated).
+ */
+
+
+
+
+
+
+
+
+
+class SettingsError extends Error {
+    problems;
+    constructor(problems) {
+        super(`${problems.length} input${problems.length === 1 ? ' is' : 's are'} not valid (nothing was changed on any server):\n` +
+            problems.map((p) => `  - ${p}`).join('\n') +
+            `\n${troubleshootingRef('inputs')}`);
+        this.problems = problems;
+        this.name = 'SettingsError';
+    }
+}
+/** Inputs -> Settings, or a SettingsError listing every problem of every section. */
+function parseSettings(readInput) {
+    const problems = [];
+    const given = new Set();
+    const read = inputReader(readInput, problems, given);
+    const mode = parseMode(read, problems);
+    const ssh = parseSshSettings(read, problems);
+    const deploy = parseDeploySettings(read, problems);
+    const provision = parseProvisionSettings(read, problems, deploy.sqliteDb);
+    const app = parseAppSettings(read, problems, ssh.user);
+    const settings = {
+        mode,
+        hosts: parseHosts(read, problems),
+        fleet: parseFleetSettings(read, problems),
+        jump: parseJumpSettings(read, problems, ssh),
+        ssh,
+        app,
+        deploy,
+        database: parseDatabaseSettings(read, problems, app.name, deploy.sqliteDb),
+        provision,
+        tls: parseTlsSettings(read, problems, provision.serverName.split(' ')),
+        run: parseRunSettings(read, problems, mode),
+        load: parseLoadSettings(read, problems),
+        remove: parseRemoveSettings(read, problems, mode, app.name),
+        processes: parseProcessSettings(read, problems, mode, read.get('source')),
+        github: parseGithubSettings(read, problems),
+        operate: parseOperateSettings(read, problems, mode),
+        notify: parseNotifySettings(read, problems),
+        given: []
+    };
+    // services: redis gives the app its URL, unless env names one of its own.
+    if (provision.services.includes('redis') && !deploy.env.some((e) => e.key === 'REDIS_URL'))
+        deploy.env.push({ key: 'REDIS_URL', value: REDIS_URL });
+    if (problems.length > 0)
+        throw new SettingsError(problems);
+    settings.given = [...given].sort();
+    return settings;
+}
+/**
+ * Values read back from a server (the remembered settings of a release) through the same reader,
+ * rules and defaults as the inputs: the deploy and provision sections, each bad value one problem.
+ */
+function parseRememberedSections(readValue, problems) {
+    const read = inputReader(readValue, problems, new Set());
+    const deploy = parseDeploySettings(read, problems);
+    return { deploy, provision: parseProvisionSettings(read, problems, deploy.sqliteDb) };
+}
+
+;// CONCATENATED MODULE: ./src/targets.ts
+
 /** What the engine connects to for one host: the settings' SSH and jump parts, nothing else. */
 function targetFor(settings, host) {
     return {
@@ -77544,9 +78070,6 @@ function targetFor(settings, host) {
             }
             : undefined
     };
-}
-function hostLabel(h) {
-    return h.port === 22 ? h.host : `${h.host}:${h.port}`;
 }
 /** Registers every secret the settings hold, before anything prints. */
 function registerSecrets(settings, logger) {
@@ -77574,74 +78097,10 @@ function secretValues(settings) {
         out.push(settings.tls.key, ...settings.tls.key.split('\n').filter((l) => l.trim().length >= 8));
     if (settings.provision.edge.alertWebhook)
         out.push(settings.provision.edge.alertWebhook);
+    if (settings.notify.webhook)
+        out.push(settings.notify.webhook);
+    out.push(...database_databaseUrlSecrets(settings.database.url));
     return out;
-}
-
-;// CONCATENATED MODULE: ./src/settings.ts
-
-
-
-
-
-
-
-
-
-
-
-/**
- * Every input is parsed here, once, into a typed Settings object. Nothing below this module reads
- * inputs; every bad value becomes one line naming the input and what is allowed, and all of them
- * are reported together before any connection is made. Each section of Settings has its own
- * function in src/settings/ (`parseXSettings(read, problems)`); what a value may be is decided in
- * rules.ts (shared with render.ts, which asserts the same rules), and defaults come from action.yml
- * (src/settings/defaults.ts, generated).
- */
-
-
-
-
-
-
-
-class SettingsError extends Error {
-    problems;
-    constructor(problems) {
-        super(`${problems.length} input${problems.length === 1 ? ' is' : 's are'} not valid (nothing was changed on any server):\n` +
-            problems.map((p) => `  - ${p}`).join('\n') +
-            `\n${troubleshootingRef('inputs')}`);
-        this.problems = problems;
-        this.name = 'SettingsError';
-    }
-}
-/** Inputs -> Settings, or a SettingsError listing every problem of every section. */
-function parseSettings(readInput) {
-    const problems = [];
-    const given = new Set();
-    const read = inputReader(readInput, problems, given);
-    const mode = parseMode(read, problems);
-    const ssh = parseSshSettings(read, problems);
-    const deploy = parseDeploySettings(read, problems);
-    const provision = parseProvisionSettings(read, problems, deploy.sqliteDb);
-    const settings = {
-        mode,
-        hosts: parseHosts(read, problems),
-        fleet: parseFleetSettings(read, problems),
-        jump: parseJumpSettings(read, problems, ssh),
-        ssh,
-        app: parseAppSettings(read, problems, ssh.user),
-        deploy,
-        provision,
-        tls: parseTlsSettings(read, problems, provision.serverName.split(' ')),
-        run: parseRunSettings(read, problems, mode),
-        load: parseLoadSettings(read.get, problems),
-        github: parseGithubSettings(read, problems),
-        given: []
-    };
-    if (problems.length > 0)
-        throw new SettingsError(problems);
-    settings.given = [...given].sort();
-    return settings;
 }
 
 ;// CONCATENATED MODULE: ./src/deps.ts
@@ -77802,8 +78261,6 @@ async function sourceProblems(settings) {
     return problem ? [problem] : [];
 }
 
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: ./node_modules/is-stream/index.js
 var is_stream = __nccwpck_require__(6543);
 // EXTERNAL MODULE: ./node_modules/make-dir/index.js
@@ -78995,6 +79452,102 @@ function makeAbortable(remote, signal) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/ssh/command-watch.ts
+
+/** The exit code reported for a command killed by its timeout, as coreutils timeout(1) uses. */
+const TIMEOUT_EXIT_CODE = 124;
+/**
+ * After TERM, the remote timeout(1) waits this long before KILL; the client waits a little more
+ * before giving up on the command itself (a server that stopped answering).
+ */
+const KILL_AFTER_S = 5;
+const CLIENT_GRACE_MS = (KILL_AFTER_S + 10) * 1000;
+/**
+ * Node fires a timer longer than 2^31-1 ms (~24.8 days) after 1 ms instead: such a command would be
+ * "timed out" at once. Anything that long is "no client-side limit"; the server's timeout(1) still
+ * holds the real one.
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
+ * The runner's side of one remote command's life, the same whichever way it travels (an exec
+ * channel of its own, or the connection's root shell): its log line, its deadline, its cancel, and
+ * how its end is read (timed out, cancelled, or its own exit).
+ *
+ * The server's timeout(1) ends the command at the deadline; this side only marks the answer as
+ * timed out, and gives up on a command that does not end within the grace period after it
+ * (`giveUp`: KILL and close a channel, or abandon the shell). A cancel calls `cancel` (TERM and
+ * close, or abandon the shell, whose pump then TERMs the command).
+ */
+class CommandWatch {
+    label;
+    opts;
+    hooks;
+    expired = false;
+    aborted = false;
+    /** Given up on after the grace period: no exit status will come. */
+    forced = false;
+    startedAt = Date.now();
+    expireTimer;
+    graceTimer;
+    onAbort = () => {
+        this.aborted = true;
+        this.hooks.cancel();
+    };
+    constructor(label, opts, hooks) {
+        this.label = label;
+        this.opts = opts;
+        this.hooks = hooks;
+    }
+    /** The debug line every command gets: its first line that says something (scripts start with a newline). */
+    static log(logger, label, shown) {
+        const first = shown.split('\n').find((l) => l.trim() !== '') ?? '';
+        logger.debug(`[${label}] $ ${first.length > 200 ? first.slice(0, 200) + '...' : first}`);
+    }
+    /**
+     * Arms the deadline and the cancel; with `now`, a run already cancelled cancels the command at
+     * once (a command taking an answer sent ahead keeps that answer).
+     */
+    start(now = true) {
+        this.expireTimer = setTimeout(() => {
+            this.expired = true;
+            this.graceTimer = setTimeout(() => {
+                this.forced = true;
+                this.hooks.giveUp();
+            }, CLIENT_GRACE_MS);
+        }, Math.min(this.opts.timeoutMs, MAX_TIMER_MS));
+        if (this.opts.signal?.aborted) {
+            if (now)
+                this.onAbort();
+        }
+        else
+            this.opts.signal?.addEventListener('abort', this.onAbort, { once: true });
+    }
+    stop() {
+        clearTimeout(this.expireTimer);
+        if (this.graceTimer)
+            clearTimeout(this.graceTimer);
+        this.opts.signal?.removeEventListener('abort', this.onAbort);
+    }
+    /**
+     * Whether an end with this exit code (undefined: none came) is the timeout's. The server's
+     * timeout(1) may answer before this side's timer has run (a busy event loop fires timers late),
+     * so the elapsed time counts as much as the timer.
+     */
+    timedOut(code) {
+        const late = this.expired || Date.now() - this.startedAt >= this.opts.timeoutMs;
+        return late && (this.forced || code === undefined || code === 124 || code === 137);
+    }
+    /** The answer of a command ended by its timeout: its output so far, and a line saying so. */
+    timeoutResult(stdout, stderr) {
+        const note = `${stderr === '' || stderr.endsWith('\n') ? '' : '\n'}[timed out after ${this.opts.timeoutMs} ms]\n`;
+        return { code: TIMEOUT_EXIT_CODE, stdout, stderr: stderr + note, timedOut: true };
+    }
+    cancelled() {
+        const signal = this.opts.signal;
+        return new CancelledError(`${this.label}: the run was cancelled (${signal ? reasonOf(signal) : ''}); the remote command was stopped`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/app-run.ts
 
 /**
@@ -79581,9 +80134,9 @@ function rootShellCommand(sudo, killAfterS) {
 }
 
 ;// CONCATENATED MODULE: ./src/ssh/remote.ts
-// Over 300 lines on purpose: every way a command reaches the server (its own exec channel, or the
-// connection's root shell) lives here, so timeouts, cancellation, output caps and the fenced printer
-// apply the same to both; the root shell's protocol itself is in root-shell.ts.
+// Over 300 lines still: both ways a command reaches the server (its own exec channel, or the
+// connection's root shell) live here; their timeout, cancel and log line are one code path in
+// command-watch.ts, and the root shell's protocol is in root-shell.ts.
 
 
 
@@ -79596,25 +80149,14 @@ function rootShellCommand(sudo, killAfterS) {
 const DEFAULT_EXEC_TIMEOUT_MS = 10 * 60_000;
 /** Stored stdout/stderr per command; the tail is kept, where errors are. */
 const OUTPUT_CAP_BYTES = 4 * 1024 * 1024;
-/** The exit code reported for a command killed by its timeout, as coreutils timeout(1) uses. */
-const TIMEOUT_EXIT_CODE = 124;
-/**
- * After TERM, the remote timeout(1) waits this long before KILL; the client waits a little more
- * before giving up on the channel itself (a server that stopped answering).
- */
-const KILL_AFTER_S = 5;
-const CLIENT_GRACE_MS = (KILL_AFTER_S + 10) * 1000;
+
+/** A watch for a command refused before it started: only its cancelled() is asked. */
+const NO_HOOKS = { cancel: () => undefined, giveUp: () => undefined };
 /**
  * sshd hands the command to the login shell as ONE argument, and Linux caps one argument at
  * 128 KiB (MAX_ARG_STRLEN); fail with a clear message instead of an E2BIG from the server.
  */
 const MAX_COMMAND_BYTES = 128 * 1024 - 1024;
-/**
- * Node fires a timer longer than 2^31-1 ms (~24.8 days) after 1 ms instead: such a command would be
- * "timed out" at once and its channel killed. Anything that long is "no client-side limit"; the
- * server's timeout(1) still holds the real one.
- */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Seconds for timeout(1): decimals allowed, never 0 (which would mean "no timeout"). */
 function timeoutSeconds(ms) {
     return String(Math.max(ms, 1) / 1000);
@@ -79786,26 +80328,14 @@ class SshRemote {
         // Queued requests go only with the request meant to carry them, never with one a failure path
         // sends instead (a history line after a refusal must not bring a switch with it).
         const next = taken || !opts.carry ? [] : this.next.splice(0);
-        const firstLine = shown.split('\n').find((l) => l.trim() !== '') ?? '';
-        this.logger.debug(`[${this.label}] $ ${firstLine.length > 200 ? firstLine.slice(0, 200) + '...' : firstLine}`);
-        const startedAt = Date.now();
-        let expired = false;
-        let aborted = false;
-        let graceTimer;
-        // As for a single command: the server's timeout(1) ends it; this side only gives up on a shell
-        // that does not answer within the grace period after that.
-        const expireTimer = setTimeout(() => {
-            expired = true;
-            graceTimer = setTimeout(() => sh.abandon('timed out'), CLIENT_GRACE_MS);
-        }, Math.min(opts.timeoutMs, MAX_TIMER_MS));
-        // As for a command on its own channel: the channel closes. The shell's pump then TERMs it,
-        // which ends the running command, and nothing queued after it runs; later commands of the run
-        // (a rollback) take channels of their own.
-        const onAbort = () => {
-            aborted = true;
-            sh.abandon('cancelled');
-        };
-        opts.signal?.addEventListener('abort', onAbort, { once: true });
+        CommandWatch.log(this.logger, this.label, shown);
+        // A cancel closes the shell's channel: its pump then TERMs the running command, and nothing
+        // queued after it runs; later commands of the run (a rollback) take channels of their own.
+        const watch = new CommandWatch(this.label, opts, {
+            cancel: () => sh.abandon('cancelled'),
+            giveUp: () => sh.abandon('timed out')
+        });
+        watch.start(false);
         try {
             let answer;
             if (taken) {
@@ -79850,35 +80380,24 @@ class SshRemote {
             // does each request queued with it when asked for (its answer is undefined too).
             if (!res)
                 return undefined;
-            if (aborted)
-                throw this.cancelledError(opts.signal);
-            const timedOut = (expired || Date.now() - startedAt >= opts.timeoutMs) && (res.code === 124 || res.code === 137);
-            if (timedOut) {
-                const note = `${res.stderr === '' || res.stderr.endsWith('\n') ? '' : '\n'}[timed out after ${opts.timeoutMs} ms]\n`;
-                return { code: TIMEOUT_EXIT_CODE, stdout: res.stdout, stderr: res.stderr + note, timedOut: true };
-            }
+            if (watch.aborted)
+                throw watch.cancelled();
+            if (watch.timedOut(res.code))
+                return watch.timeoutResult(res.stdout, res.stderr);
             return { ...res, timedOut: false };
         }
         catch (err) {
             if (!(err instanceof RootShellLost))
                 throw err;
-            if (aborted)
-                throw this.cancelledError(opts.signal);
-            if (expired)
-                return {
-                    code: TIMEOUT_EXIT_CODE,
-                    stdout: '',
-                    stderr: `[timed out after ${opts.timeoutMs} ms]\n`,
-                    timedOut: true
-                };
+            if (watch.aborted)
+                throw watch.cancelled();
+            if (watch.expired)
+                return watch.timeoutResult('', '');
             const why = this.lastError?.message ?? err.message;
             throw new Error(`${this.label}: the remote command ended without an exit status (${why})`);
         }
         finally {
-            clearTimeout(expireTimer);
-            if (graceTimer)
-                clearTimeout(graceTimer);
-            opts.signal?.removeEventListener('abort', onAbort);
+            watch.stop();
         }
     }
     rootShell() {
@@ -79889,9 +80408,6 @@ class SshRemote {
         if (this.closed)
             return;
         void this.rootShell().open();
-    }
-    cancelledError(signal) {
-        return new CancelledError(`${this.label}: the run was cancelled (${signal ? reasonOf(signal) : ''}); the remote command was stopped`);
     }
     async upload(localDir, remoteDir, opts) {
         return uploadDirectory(this, localDir, remoteDir, opts, this.logger);
@@ -79948,15 +80464,12 @@ class SshRemote {
             return Promise.reject(new Error(`${this.label}: remote command is ${Buffer.byteLength(command)} bytes, over the ~128 KiB a server ` +
                 'accepts as one command: send large content via stdin or upload'));
         }
-        // Scripts start with a newline: the first line that says something.
-        const firstLine = shown.split('\n').find((l) => l.trim() !== '') ?? '';
-        const cancelled = () => new CancelledError(`${this.label}: the run was cancelled (${opts.signal ? reasonOf(opts.signal) : ''}); the remote command was stopped`);
         if (opts.signal?.aborted)
-            return Promise.reject(cancelled());
+            return Promise.reject(new CommandWatch(this.label, opts, NO_HOOKS).cancelled());
         this.trips++;
         if (!opts.alongside)
             this.waited++;
-        this.logger.debug(`[${this.label}] $ ${firstLine.length > 200 ? firstLine.slice(0, 200) + '...' : firstLine}`);
+        CommandWatch.log(this.logger, this.label, shown);
         const client = this.client();
         const stdout = new TailBuffer(OUTPUT_CAP_BYTES);
         const stderr = new TailBuffer(OUTPUT_CAP_BYTES);
@@ -79992,24 +80505,24 @@ class SshRemote {
                     return;
                 }
                 let exitCode;
-                let expired = false;
-                const startedAt = Date.now();
-                let forced = false;
                 let channelError;
-                // Cancelled: TERM to the remote command (sudo passes it on to timeout(1), which ends the
-                // script's process group), then the channel closes; the remote loops have their own
-                // deadlines besides, for a server that ignores signal requests.
-                let aborted = false;
-                const onAbort = () => {
-                    aborted = true;
+                const signal = (name) => {
                     try {
-                        channel.signal('TERM');
+                        channel.signal(name);
                     }
                     catch {
-                        // Not every server honours signal requests.
+                        // Not every server honours signal requests; closing the channel is the fallback.
                     }
                     channel.close();
                 };
+                // Cancelled: TERM to the remote command (sudo passes it on to timeout(1), which ends the
+                // script's process group), then the channel closes; the remote loops have their own
+                // deadlines besides, for a server that ignores signal requests. Given up on after the
+                // deadline and its grace: KILL, and the channel closes.
+                const watch = new CommandWatch(this.label, opts, {
+                    cancel: () => signal('TERM'),
+                    giveUp: () => signal('KILL')
+                });
                 // Decoded across chunk borders, so a caller never sees half a UTF-8 character.
                 const stdoutDecoder = opts.onStdout ? new external_node_string_decoder_namespaceObject.StringDecoder('utf8') : undefined;
                 // A throwing callback must not take the process down from inside a stream event.
@@ -80045,22 +80558,6 @@ class SshRemote {
                         exitCode = 128 + (external_node_os_namespaceObject.constants.signals[name] ?? 0);
                     }
                 });
-                // The server's timeout(1) fires at the same moment; this timer marks the result as timed out
-                // and, if the server does not end the command within the grace period, abandons the channel.
-                const expireTimer = setTimeout(() => {
-                    expired = true;
-                    graceTimer = setTimeout(() => {
-                        forced = true;
-                        try {
-                            channel.signal('KILL');
-                        }
-                        catch {
-                            // Not every server honours signal requests; closing the channel is the fallback.
-                        }
-                        channel.close();
-                    }, CLIENT_GRACE_MS);
-                }, Math.min(opts.timeoutMs, MAX_TIMER_MS));
-                let graceTimer;
                 const stdin = opts.stdin;
                 if (stdin instanceof external_node_stream_.Readable) {
                     stdin.on('error', (e) => {
@@ -80082,29 +80579,19 @@ class SshRemote {
                         return;
                     finished = true;
                     client.removeListener('close', finish);
-                    opts.signal?.removeEventListener('abort', onAbort);
-                    clearTimeout(expireTimer);
-                    if (graceTimer)
-                        clearTimeout(graceTimer);
+                    watch.stop();
                     if (stdin instanceof external_node_stream_.Readable)
                         stdin.unpipe(channel);
                     const restOfStdout = stdoutDecoder?.end();
                     if (restOfStdout)
                         callOnStdout(restOfStdout);
                     endFence();
-                    if (aborted) {
-                        reject(cancelled());
+                    if (watch.aborted) {
+                        reject(watch.cancelled());
                         return;
                     }
-                    const timedOut = 
-                    // The server's timeout(1) may answer before this side's timer has run (a busy event
-                    // loop fires timers late), so the elapsed time counts as much as the timer.
-                    (expired || Date.now() - startedAt >= opts.timeoutMs) &&
-                        (forced || exitCode === undefined || exitCode === 124 || exitCode === 137);
-                    if (timedOut) {
-                        const err = stderr.text();
-                        const note = `${err === '' || err.endsWith('\n') ? '' : '\n'}[timed out after ${opts.timeoutMs} ms]\n`;
-                        resolve({ code: TIMEOUT_EXIT_CODE, stdout: stdout.text(), stderr: err + note, timedOut: true });
+                    if (watch.timedOut(exitCode)) {
+                        resolve(watch.timeoutResult(stdout.text(), stderr.text()));
                         return;
                     }
                     if (exitCode === undefined) {
@@ -80115,10 +80602,7 @@ class SshRemote {
                     resolve({ code: exitCode, stdout: stdout.text(), stderr: stderr.text(), timedOut: false });
                 };
                 channel.on('close', finish);
-                if (opts.signal?.aborted)
-                    onAbort();
-                else
-                    opts.signal?.addEventListener('abort', onAbort, { once: true });
+                watch.start();
                 // A connection that drops mid-command does not always close its channels (seen with a
                 // large stdin stream in flight): settle on the connection's close too.
                 client.once('close', finish);
@@ -80382,6 +80866,27 @@ function keepsServing(ctx) {
         : ', the old release keeps serving';
 }
 
+;// CONCATENATED MODULE: ./src/modes/go-live.ts
+
+/**
+ * Switches a prepared release and proves it, then tidies: the one way a release goes live, for a
+ * deploy, a fleet (whose tidy runs beside the next batch) and provision's first deploy. A release
+ * proven healthy is live even when what follows the proof fails (post-activate: AfterProofError),
+ * so it gets its tidy all the same (old releases out, the history line, the release record) before
+ * that error goes on; any other failure was rolled back by the activation and is not tidied.
+ */
+async function activateThenTidy(activate, tidy) {
+    try {
+        await activate();
+    }
+    catch (err) {
+        if (err instanceof AfterProofError)
+            await tidy();
+        throw err;
+    }
+    await tidy();
+}
+
 ;// CONCATENATED MODULE: ./src/report.ts
 
 
@@ -80483,6 +80988,7 @@ function outputsOf(report) {
         'duration-ms': String(Math.round(report.ms)),
         'load-ok': first?.facts['load-ok'] ?? '',
         'load-p95-ms': first?.facts['load-p95-ms'] ?? '',
+        processes: first?.facts.processes ?? '',
         hosts: JSON.stringify(report.hosts.map((h) => ({
             host: h.host,
             ok: h.ok,
@@ -80564,7 +81070,7 @@ function layoutFor(app, dir) {
         venvs: `${dir}/venvs`,
         pipCache: `${dir}/venvs/.pip-cache`,
         backups: `${dir}/backups`,
-        sharedBackups: `${dir}/shared/backups`,
+        legacyBackups: `${dir}/shared/backups`,
         state,
         lock: `${state}/lock`,
         lockOwner: `${state}/lock.owner`,
@@ -80904,8 +81410,22 @@ const preflightMode = {
     }
 };
 
+;// CONCATENATED MODULE: ./src/modes/types.ts
+/**
+ * The contracts between the engine (src/engine.ts: hosts, batches, canary, cancellation) and the
+ * modes (what a run does on one host). The engine imports the modes; modes import only this file.
+ */
+/** What a mode does on one host once connected. */
+/** The facts a deploy or a rollback reports (outputs), whatever happened. */
+const DEPLOY_KEYS = ['release', 'previous-release', 'reload', 'rolled-back'];
+
 ;// CONCATENATED MODULE: ./src/deploy/context.ts
 
+
+/** A host's context with its app's layout: what every step of a mode that touches the app takes. */
+function deployContext(host) {
+    return { ...host, paths: appLayout(host.settings) };
+}
 /** The last lines of a command's output, where the reason for a failure usually is. */
 function lastLines(text, n = 20) {
     const lines = text.trimEnd().split('\n');
@@ -81083,7 +81603,1567 @@ async function acquireLock(ctx, owner = runId(), alongside = false) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/deploy/root-read.ts
+
+/**
+ * How root reads a file that the app's user (or the build user) can name or replace: opened once,
+ * relative to a folder itself opened without following a link, with O_NOFOLLOW (a link is
+ * refused, not followed), O_NONBLOCK (a FIFO never blocks the open) and O_NOCTTY; then fstat on
+ * that descriptor must show a regular file with one link (a hardlink to a root file is refused)
+ * owned by the expected user, and every byte read after comes from that descriptor, at most the
+ * size fstat saw, within a deadline. Python's os module gives exactly these calls (bash and
+ * coreutils follow links or block on FIFOs), and python3 is on every server that runs the app.
+ *
+ * Commands (argv after the program):
+ *   list DIR OWNER CHECKER PATTERN...
+ *                               one `backup\tNAME\tMTIME\tSIZE\tSHA256\tINTEGRITY` line per name
+ *                               matching a PATTERN (fnmatch); a refused one has no checksum and
+ *                               the integrity `refused: why`. Gzip that does not unpack completely
+ *                               fails closed. Each file is checked as a private copy, by CHECKER
+ *                               (the app's user: SQLite never parses the app's bytes as root).
+ *   newest DIR OWNER PATTERN... the newest acceptable name (by mtime), or nothing
+ *   cat DIR NAME OWNER          the bytes as base64 on stdout, then `sha256=HEX` on stderr
+ *   copy DIR NAME OWNER DEST raw|gzip|gunzip [MODE [db]]
+ *                               a new DEST (O_EXCL, never through a link), mtime kept (at most now);
+ *                               db: a WAL database's header set to rollback mode (opens read-only)
+ *   move DIR OWNER DEST PATTERN... copy every acceptable match (not dated in the future) into DEST
+ *                               (same name), then remove the original; refused ones stay, named on
+ *                               stderr
+ * OWNER is a user name or a numeric uid. Exit 0, or 2 with the reason on stderr (5: not found).
+ */
+const ROOT_READ_PROGRAM = String.raw `import errno, fnmatch, gzip, hashlib, base64, os, pwd, re, signal, stat, subprocess, sys, tempfile, time, zlib
+NAME = re.compile(r"^\.?[A-Za-z0-9][A-Za-z0-9._-]*$")
+CHUNK = 1 << 20
+class Refused(Exception): pass
+def alarm(*_): raise Refused("took longer than the deadline")
+signal.signal(signal.SIGALRM, alarm)
+def uid_of(owner): return int(owner) if owner.isdigit() else pwd.getpwnam(owner).pw_uid
+def open_dir(path):
+    try: fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError: return None
+    except OSError as e: raise Refused("folder %s: %s" % (path, "a symbolic link" if e.errno == errno.ELOOP else e.strerror))
+    return fd
+def open_file(dfd, name, uid):
+    if not NAME.match(name): raise Refused("not a plain file name")
+    try: fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC, dir_fd=dfd)
+    except OSError as e: raise Refused("a symbolic link" if e.errno == errno.ELOOP else e.strerror)
+    st = os.fstat(fd)
+    why = None
+    if not stat.S_ISREG(st.st_mode): why = "not a regular file"
+    elif st.st_nlink != 1: why = "has %d hard links" % st.st_nlink
+    elif st.st_uid != uid: why = "owned by uid %d, not %d" % (st.st_uid, uid)
+    if why: os.close(fd); raise Refused(why)
+    os.set_blocking(fd, True)
+    return fd, st
+def chunks(fd, size):
+    left = size
+    while left > 0:
+        b = os.read(fd, min(CHUNK, left))
+        if not b: break
+        left -= len(b)
+        yield b
+def write_all(out, data):
+    view = memoryview(data)
+    while view: view = view[os.write(out, view):]
+def transfer(fd, size, out, how, sha=None):
+    """Copies at most size bytes from fd to out, packing or unpacking; gunzip fails closed."""
+    if how == "gzip":
+        z = zlib.compressobj(6, zlib.DEFLATED, 31)
+        for b in chunks(fd, size): write_all(out, z.compress(b))
+        write_all(out, z.flush()); return
+    if how == "gunzip":
+        limit, made = size * 1032 + CHUNK, 0  # deflate never packs more than 1032:1
+        z = zlib.decompressobj(31)
+        for b in chunks(fd, size):
+            if sha: sha.update(b)
+            while b:
+                part = z.decompress(b, CHUNK); b = z.unconsumed_tail
+                made += len(part)
+                if made > limit: raise Refused("unpacks to more than deflate allows")
+                write_all(out, part)
+            if z.eof: break
+        if not z.eof or z.unused_data: raise Refused("not a complete gzip file")
+        return
+    for b in chunks(fd, size):
+        if sha: sha.update(b)
+        write_all(out, b)
+def as_db(path):
+    """A copy opens read-only without a -shm file: a WAL header (bytes 18, 19 = 2) is set to rollback (1)."""
+    with open(path, "r+b") as f:
+        if f.read(16) == b"SQLite format 3\0": f.seek(18); f.write(b"\1\1")
+def integrity(path, checker):
+    """PRAGMA integrity_check as the checker (never root): the bytes are the app's."""
+    pw = pwd.getpwnam(checker)
+    os.chown(os.path.dirname(path), 0, pw.pw_gid); os.chmod(os.path.dirname(path), 0o750)
+    os.chown(path, 0, pw.pw_gid); os.chmod(path, 0o640)
+    as_db(path)
+    drop = ["setpriv", "--reuid=%d" % pw.pw_uid, "--regid=%d" % pw.pw_gid, "--clear-groups", "--reset-env"] if os.getuid() == 0 else []
+    try:
+        r = subprocess.run(drop + ["sqlite3", "-readonly", path, "PRAGMA integrity_check"], capture_output=True, text=True, timeout=600)
+        return ((r.stdout + r.stderr).strip().splitlines() or ["unreadable"])[0]
+    except subprocess.TimeoutExpired: return "integrity_check took longer than 600 s"
+def matching(dfd, patterns):
+    return sorted(n for n in os.listdir(dfd) if NAME.match(n) and any(fnmatch.fnmatchcase(n, p) for p in patterns))
+def lmtime(dfd, name):
+    try: return int(min(os.stat(name, dir_fd=dfd, follow_symlinks=False).st_mtime, time.time()))
+    except OSError: return 0
+def cmd_list(d, owner, checker, *patterns):
+    dfd, uid = open_dir(d), uid_of(owner)
+    if dfd is None: return
+    tmp = tempfile.mkdtemp()
+    try:
+        for name in matching(dfd, patterns):
+            sha, size, check = "-", 0, None
+            signal.alarm(900)
+            try:
+                fd, st = open_file(dfd, name, uid)
+                size, h = st.st_size, hashlib.sha256()
+                copy = os.path.join(tmp, "check.db")
+                for f in (copy, copy + "-wal", copy + "-shm", copy + "-journal"):
+                    if os.path.lexists(f): os.unlink(f)
+                out = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                try:
+                    try: transfer(fd, size, out, "gunzip" if name.endswith(".gz") else "raw", h)
+                    except (Refused, zlib.error) as e: check = "unreadable: %s" % e
+                    # The checksum is of the whole file, also past a gzip stream that ended early.
+                    for b in chunks(fd, size): h.update(b)
+                finally: os.close(out); os.close(fd)
+                sha = h.hexdigest()
+                signal.alarm(0)
+                if check is None: check = integrity(copy, checker)
+            except Refused as e: check = "refused: %s" % e
+            finally: signal.alarm(0)
+            print("backup\t%s\t%d\t%d\t%s\t%s" % (name, lmtime(dfd, name), size, sha, check.replace("\t", " ")), flush=True)
+    finally:
+        subprocess.run(["rm", "-rf", "--", tmp])
+def cmd_newest(d, owner, *patterns):
+    dfd, uid, best = open_dir(d), uid_of(owner), None
+    if dfd is None: return
+    for name in matching(dfd, patterns):
+        try: fd, st = open_file(dfd, name, uid)
+        except Refused: continue
+        os.close(fd)
+        key = (min(st.st_mtime, time.time()), name)
+        if best is None or key > best: best = key
+    if best: print(best[1])
+def opened(d, name, owner):
+    dfd = open_dir(d)
+    if dfd is None: print("%s does not exist" % d, file=sys.stderr); sys.exit(5)
+    try: return open_file(dfd, name, uid_of(owner))
+    except Refused as e:
+        if not os.path.lexists(os.path.join(d, name)): print("no %s in %s" % (name, d), file=sys.stderr); sys.exit(5)
+        raise Refused("%s/%s: %s" % (d, name, e))
+def cmd_cat(d, name, owner):
+    signal.alarm(3600)
+    fd, st = opened(d, name, owner)
+    h = hashlib.sha256()
+    for b in chunks(fd, st.st_size):
+        h.update(b); sys.stdout.buffer.write(base64.encodebytes(b))
+    sys.stdout.flush()
+    print("sha256=%s" % h.hexdigest(), file=sys.stderr)
+def copy_one(dfd_path, fd, st, dest, how, mode):
+    out = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
+    try:
+        transfer(fd, st.st_size, out, how); os.fsync(out)
+        t = min(st.st_mtime, time.time()); os.utime(out, (t, t))
+    except BaseException:
+        os.close(out); os.unlink(dest); raise
+    os.close(out)
+def cmd_copy(d, name, owner, dest, how, mode="600", db=""):
+    signal.alarm(3600)
+    fd, st = opened(d, name, owner)
+    try: copy_one(d, fd, st, dest, how, int(mode, 8))
+    except zlib.error as e: raise Refused("%s: not a complete gzip file (%s)" % (name, e))
+    if db: as_db(dest)
+def cmd_move(d, owner, dest, *patterns):
+    dfd, uid = open_dir(d), uid_of(owner)
+    if dfd is None: return
+    for name in matching(dfd, patterns):
+        signal.alarm(3600)
+        try:
+            fd, st = open_file(dfd, name, uid)
+            # A backup is never taken in the future: such a date would make it the "latest".
+            if st.st_mtime > time.time() + 60: os.close(fd); raise Refused("dated in the future")
+            target = os.path.join(dest, name)
+            if not os.path.lexists(target):
+                copy_one(d, fd, st, target, "raw", 0o640)
+                print("moved=%s" % name)
+            os.close(fd); os.unlink(name, dir_fd=dfd)
+        except (Refused, OSError) as e: print("refused %s/%s: %s" % (d, name, e), file=sys.stderr)
+        finally: signal.alarm(0)
+try:
+    os.chdir("/")
+    {"list": cmd_list, "newest": cmd_newest, "cat": cmd_cat, "copy": cmd_copy, "move": cmd_move}[sys.argv[1]](*sys.argv[2:])
+except Refused as e:
+    print(str(e), file=sys.stderr); sys.exit(2)
+`;
+/** The shell words that run the program as root: isolated (-I: no PYTHON* variables, no user site). */
+function rootRead(...args) {
+    return `python3 -I -c ${shQuote(ROOT_READ_PROGRAM)} ${args.join(' ')}`;
+}
+
+;// CONCATENATED MODULE: ./src/provision/shell.ts
+
+/**
+ * Shell prelude of every provision script. `act CMD...` runs CMD, or in a dry run only prints
+ * `would=CMD`; `mark WHAT` records a change. The checks before each act run in both cases, so a dry
+ * run reports exactly what a real run would change.
+ */
+function prelude(dry) {
+    return `
+dry=${dry ? 1 : 0}
+changed=""
+mark() { changed="$changed $*"; }
+act() { if [ "$dry" = 1 ]; then echo "would=$*"; else "$@"; fi; }
+`;
+}
+/** Final line of every provision script: what changed, for parseFacts. */
+const REPORT = 'echo "changed=$changed"';
+/**
+ * Writes each file only when its text, mode or owner differ from what is installed, through a
+ * temporary file in the same folder and a rename (a reader never sees half a file). Each changed
+ * path is marked; `was_changed PATH` tells later lines of the script. The files' text comes on
+ * the script's stdin (filesInput, in the same order), never in its command line, which every
+ * local user can read and sudo logs. A missing folder is made 0755; an existing one keeps its mode
+ * (`install -d -m` would reset it: /etc/APP is 0750).
+ */
+function writeFilesScript(files) {
+    const q = shQuote;
+    const each = files.map((f) => `put ${q(f.path)} ${q(f.mode)} ${q(f.owner)}`);
+    return `
+was_changed() { case " $changed " in *" $1 "*) return 0;; esac; return 1; }
+put() {
+  local path=$1 mode=$2 owner=$3 tmp b64
+  IFS= read -r b64
+  tmp=$(mktemp "$(dirname "$path")/.gd-new.XXXXXX" 2>/dev/null || mktemp)
+  printf '%s' "$b64" | base64 -d > "$tmp"
+  if [ -f "$path" ] && cmp -s "$tmp" "$path" && [ "$(stat -c '%a %U:%G' "$path")" = "\${mode#0} $owner" ]; then
+    rm -f "$tmp"; return 0
+  fi
+  mark "$path"
+  if [ "$dry" = 1 ]; then
+    if [ -f "$path" ]; then echo "would=rewrite $path"; diff -u "$path" "$tmp" | sed -n '3,40p' | sed 's/^/diff=/' || true; else echo "would=create $path"; fi
+    rm -f "$tmp"; return 0
+  fi
+  chmod "$mode" "$tmp"; chown "$owner" "$tmp"; mv -f "$tmp" "$path"
+}
+${files.map((f) => `[ "$dry" = 1 ] || [ -d ${q(dirOf(f.path))} ] || install -d -m 0755 ${q(dirOf(f.path))}`).join('\n')}
+${each.join('\n')}
+`;
+}
+/** writeFilesScript's stdin: each file's text as one base64 line, in the same order. */
+function filesInput(files) {
+    return files.map((f) => `${Buffer.from(f.content).toString('base64')}\n`).join('');
+}
+function dirOf(p) {
+    return p.slice(0, p.lastIndexOf('/')) || '/';
+}
+/** `would=` lines of a dry run, for the log. */
+function wouldLines(stdout) {
+    return stdout
+        .split('\n')
+        .filter((l) => l.startsWith('would=') || l.startsWith('diff='))
+        .map((l) => (l.startsWith('would=') ? `would ${l.slice(6)}` : `  ${l.slice(5)}`));
+}
+/** The changed list a script printed, split into words. */
+function changedList(facts) {
+    return (facts.changed ?? '').split(/\s+/).filter((s) => s);
+}
+
+;// CONCATENATED MODULE: ./src/provision/run.ts
+
+
+/**
+ * Runs one provision script (with the dry-run prelude) as root, prints what a dry run would do,
+ * and turns the `changed=` line into the step's outcome.
+ */
+async function runProvisionScript(ctx, what, body, 
+/** stdin: content for the script (file text: never in the command line). */
+opts = {}) {
+    const dry = ctx.settings.provision.dryRun;
+    const res = await runScript(ctx, what, `${prelude(dry)}\n${body}\n${REPORT}\n`, {
+        timeoutMs: opts.timeoutMs ?? 120_000,
+        hint: opts.hint,
+        stdin: opts.stdin
+    });
+    const facts = parseFacts(res.stdout);
+    for (const line of wouldLines(res.stdout))
+        ctx.logger.info(line);
+    const changes = changedList(facts);
+    return {
+        changes,
+        facts,
+        changed: changes.length > 0,
+        detail: changes.length === 0 ? 'unchanged' : `${dry ? 'would change' : 'changed'}: ${changes.join(', ')}`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/steps/pg-backup.ts
+
+
+
+/** The file name of a PostgreSQL dump: DBNAME-RELEASE.dump (or DBNAME-STAMP.dump, daily). */
+const PG_DUMP_SUFFIX = '.dump';
+/** Exit code of pgBackupScript when pg_dump is older than the server. */
+const MISMATCH = 7;
+/** database: postgres, and this switch needs its dump (it runs migrations, or database-backup: always). */
+function pgBackupWanted(ctx) {
+    const db = ctx.settings.database;
+    return db.kind === 'postgres' && (db.backupAlways || ctx.settings.deploy.preActivate !== '');
+}
+/** One line of a libpq password file: `:` and `\` escaped, as libpq reads them. */
+function pgPassLine(u) {
+    const e = (s) => s.replace(/[\\:]/g, (c) => `\\${c}`);
+    return `${e(u.host)}:${u.port}:${e(u.dbname)}:${e(u.user)}:${e(u.password)}\n`;
+}
+/**
+ * The shell lines that run pg_dump/pg_restore/psql against the app's database as `pgc ARGS`: for
+ * the local server as postgres through the socket (a superuser, so nothing the app cannot read is
+ * left out); for an external one as root with a password file root alone can read, written from
+ * stdin into a private tmpfs folder and removed on exit, so the password is in no command line and
+ * no environment (PGPASSFILE holds only its path). Every process of ours runs from /.
+ */
+function pgClientPrelude(ctx) {
+    const db = ctx.settings.database;
+    const q = shQuote;
+    const u = db.external;
+    if (!u)
+        return `cd /
+pgc() { local tool=$1; shift; runuser -u postgres -- "$tool" "$@"; }
+pgdb=${q(db.name)}`;
+    return `cd /
+umask 077
+pgdir=$(mktemp -d /run/gunicorn-deploy-pg.XXXXXX); trap 'rm -rf "$pgdir"' EXIT
+IFS= read -r pwline; printf '%s\\n' "$pwline" > "$pgdir/pass"; unset pwline
+export PGPASSFILE="$pgdir/pass" PGHOST=${q(u.host)} PGPORT=${q(String(u.port))} PGUSER=${q(u.user)} PGCONNECT_TIMEOUT=15
+pgc() { local tool=$1; shift; "$tool" "$@"; }
+pgdb=${q(u.dbname)}`;
+}
+/** stdin of a script with pgClientPrelude: the password file's line, for an external server. */
+function pgClientInput(ctx) {
+    const u = ctx.settings.database.external;
+    return u ? pgPassLine(u).replace(/\n$/, '') + '\n' : undefined;
+}
+/**
+ * pg_dump --format=custom into the root-owned backups folder (the dump comes through a pipe: no
+ * process of the app's or postgres's writes a file there), checked with pg_restore --list before
+ * it counts, then handed to the app's group read-only like SQLite's; only the newest backups-keep
+ * deploy dumps are kept (the daily timer's and the restores' safety dumps are not counted). A client older than the server is named as such, with what to install.
+ */
+function pgBackupScript(ctx, release) {
+    const p = ctx.paths;
+    const q = shQuote;
+    const name = ctx.settings.database.name;
+    const out = `${p.backups}/${name}-${release}${PG_DUMP_SUFFIX}`;
+    const tmp = `${p.backups}/.${name}-${release}${PG_DUMP_SUFFIX}.tmp`;
+    return `
+set -o pipefail
+${pgClientPrelude(ctx)}
+[ -d ${q(p.backups)} ] && [ ! -L ${q(p.backups)} ] || { echo "${p.backups} is not a folder" >&2; exit 4; }
+rm -f ${q(tmp)}
+err=$(mktemp)
+if ! pgc pg_dump --format=custom --no-password --dbname="$pgdb" 2>"$err" > ${q(tmp)}; then
+  rm -f ${q(tmp)}
+  if grep -q 'server version mismatch' "$err"; then
+    echo "mismatch=$(grep -o 'server version: [0-9.]*; pg_dump version: [0-9.]*' "$err" | head -1)"; rm -f "$err"; exit ${MISMATCH}
+  fi
+  cat "$err" >&2; rm -f "$err"; exit 4
+fi
+rm -f "$err"
+if ! pg_restore --list ${q(tmp)} > /dev/null; then mv ${q(tmp)} ${q(out + '.corrupt')}; echo "pg_restore --list cannot read the dump" >&2; exit 4; fi
+mv ${q(tmp)} ${q(out)}
+chown root:${q(p.user)} ${q(out)}; chmod 0640 ${q(out)}
+ls -1t ${q(p.backups)}/${q(name)}-[0-9]*${PG_DUMP_SUFFIX} | tail -n +${ctx.settings.deploy.backupsKeep + 1} | xargs -r rm -f --
+echo "backup=${out}"
+echo "size=$(stat -c %s ${q(out)})"
+`;
+}
+const BACKUP_TIMEOUT_MS = 30 * 60_000;
+function pgBackupRequest(ctx, release) {
+    // An external server's password travels on stdin, which a queued request does not carry.
+    if (!pgBackupWanted(ctx) || ctx.settings.database.external)
+        return [];
+    return [{ text: pgBackupScript(ctx, release), opts: { sudo: true, timeoutMs: BACKUP_TIMEOUT_MS } }];
+}
+async function pgBackup(ctx, release) {
+    if (!pgBackupWanted(ctx))
+        return {
+            changed: false,
+            detail: 'no pre-activate (migrations) in this deploy; database-backup: always backs up every switch'
+        };
+    let res;
+    try {
+        res = await runScript(ctx, 'backing up the PostgreSQL database (pg_dump)', pgBackupScript(ctx, release), {
+            timeoutMs: BACKUP_TIMEOUT_MS,
+            stdin: pgClientInput(ctx),
+            hint: 'Nothing was switched. Check that the database answers (pg_isready) and the free disk space on the server.'
+        });
+    }
+    catch (err) {
+        const m = /^mismatch=(.*)$/m.exec(err instanceof Error ? err.message : '');
+        if (m || (err instanceof Error && err.message.includes(`(exit ${MISMATCH}`)))
+            throw new DeployError(`pg_dump on the server is older than the PostgreSQL server (${m?.[1] || 'server version mismatch'}); nothing was switched`, "Install the server's major version of the client on the server (postgresql-client-NN, from apt.postgresql.org when Debian has none), then deploy again.");
+        throw err;
+    }
+    const f = parseFacts(res.stdout);
+    ctx.facts.backup = f.backup ?? '';
+    return { detail: `${f.backup} (${f.size} bytes, pg_restore --list ok)`, ms: res.serverMs };
+}
+
+;// CONCATENATED MODULE: ./src/provision/pg-timer.ts
+
+
+
+
+/** The daily dump's files: a root script, its oneshot service and the timer. */
+function pgTimerPaths(app) {
+    return {
+        script: `${SCRIPT_DIR}/${app}-pg-dump`,
+        unit: `${app}-pg-dump`,
+        service: `/etc/systemd/system/${app}-pg-dump.service`,
+        timer: `/etc/systemd/system/${app}-pg-dump.timer`
+    };
+}
+/** The external server's password file: root's alone, read by the daily dump. */
+function pgPassFile(ctx) {
+    return `${ctx.paths.etc}/pgpass`;
+}
+/**
+ * The daily pg_dump of database: postgres, as root (the backups folder is root's; the dump comes
+ * from postgres, or from the external server through the root-only password file, by a pipe),
+ * checked with pg_restore --list, named DB-daily-STAMP.dump; those older than backups-days go.
+ */
+function dumpScript(ctx) {
+    const q = shQuote;
+    const p = ctx.paths;
+    const db = ctx.settings.database;
+    const u = db.external;
+    const client = u
+        ? `export PGPASSFILE=${q(pgPassFile(ctx))} PGHOST=${q(u.host)} PGPORT=${q(String(u.port))} PGUSER=${q(u.user)} PGCONNECT_TIMEOUT=15
+dump() { pg_dump --format=custom --no-password --dbname=${q(u.dbname)}; }`
+        : `dump() { runuser -u postgres -- pg_dump --format=custom --dbname=${q(db.name)}; }`;
+    return `#!/bin/bash
+# Written by gunicorn-deploy; changes here are overwritten on the next provision.
+# The daily PostgreSQL dump of ${p.app}: pg_dump --format=custom into ${p.backups}, checked with
+# pg_restore --list; dumps of this timer older than ${ctx.settings.provision.backupsDays} days are deleted.
+set -euo pipefail
+cd /
+umask 077
+log() { printf '<%s>%s\\n' "$1" "$2"; }
+trap 'log 3 "daily PostgreSQL dump failed (line $LINENO)"' ERR
+${client}
+dir=${q(p.backups)}
+[ -d "$dir" ] && [ ! -L "$dir" ] || { log 3 "$dir is not a folder"; exit 1; }
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+out="$dir/"${q(db.name)}"-daily-$stamp${PG_DUMP_SUFFIX}"
+started=$SECONDS
+dump > "$out.tmp"
+pg_restore --list "$out.tmp" > /dev/null
+mv -- "$out.tmp" "$out"
+chown root:${q(p.user)} "$out"; chmod 0640 "$out"
+log 6 "dump: $out ($(stat -c %s -- "$out") bytes, pg_restore --list ok, $((SECONDS - started)) s)"
+find "$dir" -maxdepth 1 -type f -name ${q(`${db.name}-daily-*${PG_DUMP_SUFFIX}`)} -mmin +${ctx.settings.provision.backupsDays * 1440} -print -delete | sed 's/^/<6>deleted: /'
+`;
+}
+function pgTimerFiles(ctx) {
+    const t = pgTimerPaths(ctx.paths.app);
+    const app = ctx.paths.app;
+    return [
+        { path: t.script, content: dumpScript(ctx), mode: '0755', owner: 'root:root' },
+        {
+            path: t.service,
+            mode: '0644',
+            owner: 'root:root',
+            content: `# Written by gunicorn-deploy; changes here are overwritten on the next provision.
+[Unit]
+Description=Daily PostgreSQL dump of ${app}
+After=postgresql.service
+OnFailure=${app}-alert@%N.service
+
+[Service]
+Type=oneshot
+ExecStart=${t.script}
+Nice=10
+IOSchedulingClass=idle
+PrivateTmp=yes
+NoNewPrivileges=yes
+`
+        },
+        {
+            path: t.timer,
+            mode: '0644',
+            owner: 'root:root',
+            content: `# Written by gunicorn-deploy; changes here are overwritten on the next provision.
+[Unit]
+Description=Daily PostgreSQL dump of ${app}
+
+[Timer]
+OnCalendar=*-*-* 03:30
+RandomizedDelaySec=15min
+
+[Install]
+WantedBy=timers.target
+`
+        }
+    ];
+}
+/**
+ * Installs the daily dump (files written only when they differ) and, for an external server, its
+ * root-only password file from stdin (compared silently: a dry run's diff must not print it).
+ */
+function pgTimerScript(ctx) {
+    const q = shQuote;
+    const t = pgTimerPaths(ctx.paths.app);
+    const pass = pgPassFile(ctx);
+    const passLines = ctx.settings.database.external
+        ? `IFS= read -r pwline
+if [ ! -f ${q(pass)} ] || [ "$(cat ${q(pass)})" != "$pwline" ] || [ "$(stat -c '%a %U' ${q(pass)})" != "600 root" ]; then
+  mark ${q(pass)}
+  [ "$dry" = 1 ] || { (umask 077; printf '%s\\n' "$pwline" > ${q(pass)}.new); chown root:root ${q(pass)}.new; mv -f ${q(pass)}.new ${q(pass)}; }
+fi
+unset pwline`
+        : `if [ -e ${q(pass)} ]; then mark ${q(pass)}; act rm -f ${q(pass)}; fi`;
+    return `${passLines}
+${writeFilesScript(pgTimerFiles(ctx))}
+if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
+if ! systemctl is-enabled --quiet ${q(`${t.unit}.timer`)} 2>/dev/null; then mark ${q(`${t.unit}.timer:enabled`)}; act systemctl enable --quiet ${q(`${t.unit}.timer`)}; fi
+if ! systemctl is-active --quiet ${q(`${t.unit}.timer`)}; then mark ${q(`${t.unit}.timer:started`)}; act systemctl start ${q(`${t.unit}.timer`)}; fi
+`;
+}
+/** pgTimerScript's stdin: the password file's line (external server) first, then the files. */
+function pgTimerInput(ctx, files) {
+    const u = ctx.settings.database.external;
+    return (u ? pgPassLine(u) : '') + files;
+}
+
+;// CONCATENATED MODULE: ./src/provision/postgres.ts
+
+
+
+
+
+/** The shell function every PostgreSQL script runs SQL with: as postgres, SQL on stdin, from /. */
+const PSQL_AS_POSTGRES = `pg_root() { (cd / && runuser -u postgres -- psql -X -A -t -q -v ON_ERROR_STOP=1 -d postgres "$@"); }`;
+/**
+ * The local PostgreSQL of `database: postgres`: Debian's cluster enabled and running (the package
+ * may be installed with its service disabled), a role named after the app's user that can log in
+ * only through the unix socket with peer authentication (Debian's pg_hba: no password anywhere),
+ * without any power beyond its own objects, and the database it owns. The names passed PG_IDENT or
+ * LOGIN_NAME and still travel only as psql variables (:'x' literal, :"x" identifier). Each change is
+ * marked, so a second run says unchanged. A database that exists with another owner is refused,
+ * never taken over: someone made it by hand and its data is theirs.
+ */
+function postgresScript(role, db) {
+    const q = shQuote;
+    return `
+set -e
+${PSQL_AS_POSTGRES}
+if ! command -v pg_lsclusters >/dev/null; then
+  echo "would=install postgresql and create the role ${role} and the database ${db}"; mark postgresql
+else
+  if [ -z "$(pg_lsclusters -h 2>/dev/null)" ]; then
+    mark cluster; v=$(ls /usr/lib/postgresql | sort -n | tail -1); act pg_createcluster "$v" main >/dev/null
+  fi
+  if ! systemctl is-enabled --quiet postgresql 2>/dev/null; then mark enabled; act systemctl enable --quiet postgresql; fi
+  if ! systemctl is-active --quiet postgresql || pg_lsclusters -h | awk '$4 != "online" {f=1} END {exit !f}'; then
+    mark started; act systemctl start postgresql
+    [ "$dry" = 1 ] || for c in $(pg_lsclusters -h | awk '$4 != "online" {print $1 "/" $2}'); do act pg_ctlcluster "\${c%/*}" "\${c#*/}" start; done
+  fi
+  if [ "$dry" != 1 ]; then
+    for i in $(seq 1 150); do pg_isready -q && break; sleep 0.2; done
+    pg_isready -q || { echo "PostgreSQL does not accept connections (pg_lsclusters: $(pg_lsclusters -h | tr '\\n' ' '))" >&2; exit 4; }
+  fi
+  if pg_isready -q; then
+    facts=$(pg_root -F ' ' -v r=${q(role)} -v d=${q(db)} <<'SQL'
+SELECT 'role=' || coalesce((SELECT CASE WHEN rolcanlogin AND NOT (rolsuper OR rolcreaterole OR rolcreatedb OR rolreplication OR rolbypassrls) THEN 'ok' ELSE 'powers' END FROM pg_roles WHERE rolname = :'r'), 'none');
+SELECT 'owner=' || coalesce((SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = :'d'), '');
+SELECT 'version=' || current_setting('server_version_num');
+SQL
+)
+    role_st=$(printf '%s\\n' "$facts" | sed -n 's/^role=//p'); owner=$(printf '%s\\n' "$facts" | sed -n 's/^owner=//p')
+    echo "pg_$(printf '%s\\n' "$facts" | grep '^version=')"
+    if [ "$role_st" != ok ]; then
+      mark "role"
+      if [ "$dry" = 1 ]; then echo "would=make the role ${role} (login, no other power)"; else
+        { [ "$role_st" = none ] && echo 'CREATE ROLE :"r" LOGIN;'
+          echo 'ALTER ROLE :"r" LOGIN NOSUPERUSER NOCREATEROLE NOCREATEDB NOREPLICATION NOBYPASSRLS;'; } | pg_root -v r=${q(role)}
+      fi
+    fi
+    if [ -z "$owner" ]; then
+      mark "database"
+      if [ "$dry" = 1 ]; then echo "would=create the database ${db} owned by ${role}"; else
+        pg_root -v r=${q(role)} -v d=${q(db)} <<'SQL'
+CREATE DATABASE :"d" OWNER :"r" ENCODING 'UTF8' TEMPLATE template0;
+REVOKE ALL ON DATABASE :"d" FROM PUBLIC;
+SQL
+      fi
+    elif [ "$owner" != ${q(role)} ]; then
+      echo "owner=$owner"; exit 6
+    fi
+  fi
+fi
+`;
+}
+/** Exit code of postgresScript when the database belongs to another role. */
+const OTHER_OWNER = 6;
+async function ensurePostgres(ctx) {
+    const db = ctx.settings.database;
+    if (db.kind !== 'postgres')
+        return { changed: false, detail: 'database: sqlite' };
+    const local = db.external ? undefined : await ensureLocalPostgres(ctx);
+    const files = pgTimerFiles(ctx);
+    const timer = await runProvisionScript(ctx, 'installing the daily PostgreSQL dump', pgTimerScript(ctx), {
+        stdin: pgTimerInput(ctx, filesInput(files))
+    });
+    const changes = [...(local?.changes ?? []), ...timer.changes];
+    const dry = ctx.settings.provision.dryRun;
+    const what = changes.length === 0 ? 'unchanged' : `${dry ? 'would change' : 'changed'}: ${changes.join(', ')}`;
+    const v = Number(local?.facts.pg_version ?? 0);
+    return {
+        changed: changes.length > 0,
+        detail: db.external
+            ? `${what} (external server ${db.external.host}, nothing installed)`
+            : `${what}${v ? ` (PostgreSQL ${Math.floor(v / 10000)}, database ${db.name})` : ''}`
+    };
+}
+async function ensureLocalPostgres(ctx) {
+    const db = ctx.settings.database;
+    const role = ctx.paths.user;
+    try {
+        return await runProvisionScript(ctx, 'setting up PostgreSQL', postgresScript(role, db.name), {
+            timeoutMs: 5 * 60_000,
+            hint: 'Check the cluster on the server: pg_lsclusters, journalctl -u postgresql@*.'
+        });
+    }
+    catch (err) {
+        const msg = err instanceof Error ? err.message : String(err);
+        const m = /^owner=(.*)$/m.exec(msg);
+        if (m || msg.includes(`exit ${OTHER_OWNER}`))
+            throw new DeployError(`the PostgreSQL database ${db.name} already exists and belongs to the role ${m?.[1] ?? '(another)'}, not ${role}; nothing was changed`, `Give it to the app (sudo -u postgres psql -c 'ALTER DATABASE "${db.name}" OWNER TO "${role}"') or choose another database-name.`);
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/steps/restore-codes.ts
+
+// Shared by SQLite's restore (restore.ts) and PostgreSQL's (pg-restore.ts), which restore.ts calls.
+/** Exit codes the restore scripts use to say why they refused. */
+const NOT_FOUND = 7;
+const CORRUPT = 9;
+const PUT_BACK = 10;
+const CHANGED = 11;
+/** The database was written since pre-activate: restoring the backup would lose that write. */
+class ChangedSinceError extends DeployError {
+}
+
+;// CONCATENATED MODULE: ./src/steps/pg-restore.ts
+
+
+
+
+
+
+
+/**
+ * `mode: restore` and rollback-restore-database for the local PostgreSQL. The dump is restored
+ * into a fresh database first, while the old one still serves (a dump that does not restore
+ * changes nothing); then, with the service stopped and its socket holding requests, the two are
+ * swapped by renaming them in one transaction, and the service starts again. The database as it
+ * was is kept under its own name until the app is proven healthy (put back by renaming again),
+ * and as a safety dump in the backups folder. Names: psql variables only, never SQL text.
+ */
+function names(ctx) {
+    const db = ctx.settings.database.name;
+    // At most 63 bytes, as PostgreSQL keeps them (a longer one would be cut, silently).
+    const base = db.slice(0, 50);
+    return {
+        role: ctx.paths.user,
+        db,
+        fresh: `${base}__gd_fresh`,
+        old: `${base}__gd_old`,
+        failed: `${base}__gd_failed`
+    };
+}
+/** Where the swap notes its safety dump: cleanup drops the old database only when it exists. */
+function pg_restore_marker(ctx) {
+    return `/run/gunicorn-deploy-${ctx.paths.app}.pg-safety`;
+}
+/** pgv: SQL on stdin as postgres with the names as variables; kick: ends leftover sessions. */
+function pg_restore_prelude(ctx) {
+    const n = names(ctx);
+    const q = shQuote;
+    return `set -o pipefail
+cd /
+err=$(mktemp); trap 'rm -f "$err"' EXIT
+${PSQL_AS_POSTGRES}
+pgv() { pg_root -v r=${q(n.role)} -v d=${q(n.db)} -v w=${q(n.fresh)} -v o=${q(n.old)} -v f=${q(n.failed)} "$@"; }
+kick() { pgv <<'SQL' >/dev/null
+SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname IN (:'d', :'o') AND pid <> pg_backend_pid();
+SQL
+}`;
+}
+/** Part one: the dump found and listed, restored into the fresh database; nothing live changed. */
+function pgStageScript(ctx, id) {
+    const q = shQuote;
+    const p = ctx.paths;
+    const pattern = `${q(p.backups)}/${q(names(ctx).db)}-*${PG_DUMP_SUFFIX}`;
+    const find = id === 'latest'
+        ? `file=$(ls -1t -- ${pattern} 2>/dev/null | head -n 1)
+[ -n "$file" ] || { echo "no PostgreSQL dump of ${names(ctx).db} on the server (in ${p.backups})" >&2; exit ${NOT_FOUND}; }`
+        : `file=${q(`${p.backups}/${id}`)}
+case ${q(id)} in *${PG_DUMP_SUFFIX}) ;; *) echo ${q(`${id} is not a PostgreSQL dump (DBNAME-ID${PG_DUMP_SUFFIX})`)} >&2; exit ${NOT_FOUND};; esac
+[ -f "$file" ] && [ ! -L "$file" ] || { echo ${q(`no backup ${id} on the server (in ${p.backups}); mode backups lists them`)} >&2; exit ${NOT_FOUND}; }`;
+    return `${pg_restore_prelude(ctx)}
+${find}
+old=$(pgv <<'SQL'
+SELECT 1 FROM pg_database WHERE datname = :'o';
+SQL
+)
+if [ -n "$old" ]; then echo "the database ${names(ctx).old} (the database as it was before an earlier restore, whose safety dump was not made) is still there: check it and drop or rename it first" >&2; exit ${NOT_FOUND}; fi
+pg_restore --list < "$file" > /dev/null 2>&1 || { echo "pg_restore --list cannot read $(basename -- "$file")" >&2; exit ${CORRUPT}; }
+pgv <<'SQL' >/dev/null
+DROP DATABASE IF EXISTS :"w";
+SQL
+pgv <<'SQL' >/dev/null
+CREATE DATABASE :"w" OWNER :"r" TEMPLATE template0 ENCODING 'UTF8';
+REVOKE ALL ON DATABASE :"w" FROM PUBLIC;
+SQL
+# As postgres, with the objects made by (and owned by) the app's role; the file is opened by root.
+if ! runuser -u postgres -- pg_restore --exit-on-error --no-owner --role=${q(names(ctx).role)} --dbname=${q(names(ctx).fresh)} < "$file" 2> "$err"; then
+  pgv <<'SQL' >/dev/null
+DROP DATABASE IF EXISTS :"w";
+SQL
+  echo "the dump $(basename -- "$file") does not restore: $(tail -n 3 "$err" | tr '\\n' ' ' | cut -c1-300)" >&2; exit ${CORRUPT}
+fi
+echo "id=$(basename -- "$file")"
+echo "size=$(stat -c %s -- "$file")"
+`;
+}
+/**
+ * Part two, requests held: the service stops, leftover sessions end, (for a rollback) the WAL
+ * position must still be the one after the migration, the databases are swapped in one
+ * transaction, the service starts; then the old one is dumped as the safety copy.
+ */
+function pgSwapScript(ctx, expectLsn) {
+    const q = shQuote;
+    const p = ctx.paths;
+    const svc = q(p.units.service.name);
+    const safety = `${p.backups}/${names(ctx).db}-safety-`;
+    return `${pg_restore_prelude(ctx)}
+systemctl is-active --quiet ${q(p.units.socket.name)} || echo "warning=the socket unit ${p.units.socket.name} is not active: requests are refused while the service is stopped"
+echo "stopped_ns=$(date +%s%N)"
+systemctl stop ${svc}
+started=no
+start() { [ "$started" = yes ] || { systemctl start ${svc}; started=yes; }; }
+kick
+${expectLsn
+        ? `# Only a database nobody wrote to since the migration finished may be rolled back.
+now=$(pgv -c 'SELECT pg_current_wal_flush_lsn()')
+if [ "$now" != ${q(expectLsn)} ]; then
+  writes=$(${walWritesCommand(expectLsn)}) || writes="unknown (the WAL could not be read)"
+  if [ "$writes" != 0 ]; then start; echo "changed=$writes"; exit ${CHANGED}; fi
+fi
+`
+        : ''}swapped=no
+for i in 1 2 3 4 5; do
+  kick
+  if pgv <<'SQL' >/dev/null 2>"$err"; then swapped=yes; break; fi
+BEGIN;
+ALTER DATABASE :"d" RENAME TO :"o";
+ALTER DATABASE :"w" RENAME TO :"d";
+COMMIT;
+SQL
+  sleep 0.2
+done
+if [ "$swapped" != yes ]; then start; echo "the databases could not be swapped: $(tail -n 2 "$err" | tr '\\n' ' ')" >&2; exit ${PUT_BACK}; fi
+echo "swapped_ns=$(date +%s%N)"
+start
+echo "started_ns=$(date +%s%N)"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+safety=${q(safety)}"$stamp${PG_DUMP_SUFFIX}"
+if runuser -u postgres -- pg_dump --format=custom --dbname=${q(names(ctx).old)} > "$safety.tmp" && pg_restore --list "$safety.tmp" > /dev/null; then
+  mv "$safety.tmp" "$safety"; chown root:${q(p.user)} "$safety"; chmod 0640 "$safety"
+  printf '%s\\n' "$safety" > ${q(pg_restore_marker(ctx))}
+  echo "safety=$(basename -- "$safety")"
+else
+  rm -f "$safety.tmp"; echo "safety=none (the old database is kept as ${names(ctx).old})"
+fi
+echo "restored=yes"
+echo "current=$(basename "$(readlink ${q(p.current)})")"
+`;
+}
+/** The restored database failed the health proof: the old one back, by name, requests held. */
+function pgPutBackScript(ctx) {
+    const svc = shQuote(ctx.paths.units.service.name);
+    return `${pg_restore_prelude(ctx)}
+systemctl stop ${svc}
+for i in 1 2 3 4 5; do
+  kick
+  pgv <<'SQL' >/dev/null && { echo "put_back=yes"; break; }
+DROP DATABASE IF EXISTS :"f";
+BEGIN;
+ALTER DATABASE :"d" RENAME TO :"f";
+ALTER DATABASE :"o" RENAME TO :"d";
+COMMIT;
+SQL
+  sleep 0.2
+done
+systemctl start ${svc}
+pgv <<'SQL' >/dev/null
+DROP DATABASE IF EXISTS :"f";
+SQL
+`;
+}
+/**
+ * After the restore (proven, put back or failed): the fresh and failed copies go; the old database
+ * only when its safety dump was made and is still there (else it stays, the only copy of the data).
+ */
+function pgCleanupCommand(ctx) {
+    const m = shQuote(pg_restore_marker(ctx));
+    return `(${pg_restore_prelude(ctx)}
+pgv <<'SQL' >/dev/null
+DROP DATABASE IF EXISTS :"w";
+DROP DATABASE IF EXISTS :"f";
+SQL
+if [ -f ${m} ] && [ -f "$(cat ${m})" ]; then pgv <<'SQL' >/dev/null
+DROP DATABASE IF EXISTS :"o";
+SQL
+fi
+rm -f ${m})`;
+}
+async function pgStageRestore(ctx, id) {
+    if (ctx.settings.database.external)
+        throw new DeployError('mode restore puts dumps back into the local PostgreSQL only; nothing was changed', 'For an external database-url, download the dump (download-backup) and restore it with pg_restore into a new database of your managed server, then point the app at it.');
+    const bad = id === 'latest' ? undefined : backupIdProblem(id);
+    if (bad)
+        throw new DeployError(`backup ${bad}`, 'mode backups lists the backups on the server.');
+    const res = await ctx.remote.script(pgStageScript(ctx, id), { sudo: true, timeoutMs: 60 * 60_000 });
+    const err = res.stderr.trim().split('\n').at(-1) ?? '';
+    if (res.code === NOT_FOUND)
+        throw new DeployError(`${err}; nothing was changed`, 'Run mode backups to see them.');
+    if (res.code === CORRUPT)
+        throw new DeployError(`${err}; nothing was changed, the database is as it was`, 'Pick another backup (mode backups lists them).');
+    if (res.code !== 0)
+        throw new DeployError(`staging the dump failed (exit ${res.code}): ${err}; nothing was changed`);
+    const f = parseFacts(res.stdout);
+    return { id: f.id ?? id, detail: `${f.id} (${f.size} bytes) restored into a fresh database` };
+}
+/** Milliseconds between two date +%s%N stamps of a script. */
+const ms = (from, to) => Math.round((Number(to ?? 0) - Number(from ?? 0)) / 1e6);
+async function pgSwapDatabase(ctx, expectLsn) {
+    const res = await ctx.remote.script(pgSwapScript(ctx, expectLsn), { sudo: true, timeoutMs: 60 * 60_000 });
+    const f = parseFacts(res.stdout);
+    if (f.warning)
+        ctx.logger.warning(f.warning);
+    if (res.code === CHANGED)
+        throw new ChangedSinceError(`the database was written to since pre-activate finished (WAL since ${expectLsn}: ${f.changed} record(s) changing its rows): restoring the dump would lose that write, so it was not restored and the data is kept`);
+    if (res.code !== 0) {
+        const tail = res.stderr.trim().split('\n').slice(-3).join('\n');
+        throw new DeployError(`the restore failed (exit ${res.code}), the database is as it was: ${tail}`);
+    }
+    return {
+        safety: f.safety ?? '',
+        current: f.current ?? '',
+        stoppedAt: Number(f.stopped_ns ?? 0) / 1e6,
+        detail: `swapped in (service stopped ${ms(f.stopped_ns, f.swapped_ns)} ms, started in ${ms(f.swapped_ns, f.started_ns)} ms); the database before: ${f.safety}`
+    };
+}
+/**
+ * What a rollback compares: the WAL position that pre-activate's writes are flushed to. At the
+ * rollback, with the service stopped, pg_waldump reads the WAL written since and counts the records
+ * that change rows of the app's database (Heap inserts, updates, deletes and locks, Heap2
+ * multi-inserts, sequences, by that database's OID); what does not change its data is left out
+ * (checkpoints, other databases, readers pruning pages and setting hint bits, vacuum's in-place
+ * catalog updates). An aborted write or an autovacuum ANALYZE counts too: the rollback then
+ * refuses, never loses a write. pg_stat_database's tup_* counters were not used: a backend
+ * reports them up to a second or more after its commit, so a fresh write could be missed; a
+ * trigger would be the tool's code in the app's schema. Local server only: the WAL of an external
+ * one is out of reach.
+ */
+async function pgFingerprint(ctx) {
+    if (ctx.settings.database.external)
+        return '';
+    const res = await ctx.remote.script(`cd /\n${PSQL_AS_POSTGRES}\necho "lsn=$(pg_root -c 'SELECT pg_current_wal_flush_lsn()')"`, { sudo: true, timeoutMs: 60_000 });
+    const lsn = parseFacts(res.stdout).lsn ?? '';
+    return res.code === 0 && /^[0-9A-F]+\/[0-9A-F]+$/.test(lsn) ? lsn : '';
+}
+/** Shell printing how many WAL records since FROM change rows of database :'d' (fails when unreadable). */
+function walWritesCommand(from) {
+    const q = shQuote;
+    return `oid=$(pgv <<'SQL'
+SELECT oid FROM pg_database WHERE datname = :'d';
+SQL
+) && v=$(pgv -c 'SHOW server_version_num') && wal="$(pgv -c 'SHOW data_directory')/pg_wal" &&
+  runuser -u postgres -- /usr/lib/postgresql/$((v / 10000))/bin/pg_waldump -p "$wal" -s ${q(from)} -e "$now" 2>/dev/null |
+  awk -v db="$oid" '$0 ~ ("rel [0-9]+/" db "/") && (($2 == "Heap" && $0 !~ /desc: INPLACE/) || ($2 == "Heap2" && $0 ~ /desc: MULTI_INSERT/) || $2 == "Sequence") {n++} END {print n + 0}'`;
+}
+
+;// CONCATENATED MODULE: ./src/steps/pg-backups.ts
+
+
+
+
+
+const pg_backups_run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+/**
+ * mode backups for PostgreSQL: every dump of the database in the root-owned backups folder (the
+ * deploys', the daily timer's and the restores' safety dumps), each read through with
+ * pg_restore --list; the same tab-separated lines as SQLite's list. Read-only.
+ */
+function pgListScript(ctx) {
+    const q = shQuote;
+    return `
+shopt -s nullglob
+for f in ${q(ctx.paths.backups)}/${q(ctx.settings.database.name)}-*${PG_DUMP_SUFFIX}; do
+  [ -f "$f" ] && [ ! -L "$f" ] || continue
+  if pg_restore --list < "$f" > /dev/null 2>&1; then check=ok; else check="pg_restore --list cannot read it"; fi
+  printf 'backup\\t%s\\t%s\\t%s\\t%s\\t%s\\n' "$(basename -- "$f")" "$(stat -c %Y -- "$f")" "$(stat -c %s -- "$f")" "$(sha256sum < "$f" | cut -d' ' -f1)" "$check"
+done
+`;
+}
+/**
+ * A downloaded dump checked on the runner: pg_restore --list when the runner has it (GitHub's
+ * Ubuntu runners do), else the custom format's PGDMP header (the sha256 already matched the
+ * server's, where pg_restore --list read it).
+ */
+async function localDumpCheck(file) {
+    try {
+        await pg_backups_run('pg_restore', ['--list', file], { timeout: 600_000, maxBuffer: 256 * 1024 * 1024 });
+        return 'ok';
+    }
+    catch (err) {
+        const e = err;
+        const why = (e.stderr ?? e.message).trim().split('\n').at(-1) ?? '';
+        // An older pg_restore on the runner than the server's pg_dump: the header is what it can check.
+        if (e.code !== 'ENOENT' && !/unsupported version/.test(why))
+            return `pg_restore --list cannot read it: ${why}`;
+    }
+    const fh = await (0,promises_namespaceObject.open)(file, 'r');
+    try {
+        const head = Buffer.alloc(5);
+        await fh.read(head, 0, 5, 0);
+        return head.toString('latin1') === 'PGDMP' ? 'ok' : 'not a pg_dump custom-format file';
+    }
+    finally {
+        await fh.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/steps/restore.ts
+
+
+
+
+
+
+
+
+/** database: postgres: the PostgreSQL steps in pg-*.ts instead of SQLite's below. */
+const isPg = (ctx) => ctx.settings.database.kind === 'postgres';
+
+
+/** The names of the backups in the backups folder: the deploys' and safety copies, the daily timer's. */
+function backupPatterns(ctx) {
+    return [`${dbBase(ctx)}-*.db`, `${ctx.paths.app}-*.db.gz`];
+}
+/**
+ * Every backup lives in APP-DIR/backups, which root owns and the app's user cannot write: one per
+ * deploy (`DB-RELEASE.db`), the safety copies a restore takes (`DB-safety-STAMP.db`) and the daily
+ * timer's gzipped `APP-STAMP.db.gz`. A backup's id is its file name.
+ */
+function backupDirs(ctx) {
+    return [ctx.paths.backups];
+}
+function dbPath(ctx) {
+    return `${ctx.paths.shared}/${ctx.settings.deploy.sqliteDb}`;
+}
+function dbBase(ctx) {
+    return external_node_path_namespaceObject.posix.basename(ctx.settings.deploy.sqliteDb);
+}
+/** A restore's work folder, inside the backups folder (root:APP 0750); `app/` in it is the app's. */
+function restoreWork(ctx) {
+    return `${ctx.paths.backups}/.restore`;
+}
+/**
+ * Moves the daily backups left where the app could write them (shared/backups, before they moved)
+ * into the backups folder: each read once without following a link, only a regular file of the
+ * app's user with one link; anything else stays where it is, named on stderr.
+ */
+function migrateBackupsCommand(ctx) {
+    const p = ctx.paths;
+    const q = shQuote;
+    return `${rootRead('move', q(p.legacyBackups), q(p.user), q(p.backups), q(`${p.app}-*.db.gz`))} >/dev/null || true`;
+}
+/**
+ * Shell that sets `name` to the backup named by id ('latest': the newest regular root-owned
+ * backup), or exits NOT_FOUND. Names are matched by pattern, never taken into a command line.
+ */
+function resolveCommand(ctx, id) {
+    const q = shQuote;
+    const where = ctx.paths.backups;
+    if (id === 'latest') {
+        return `
+name=$(${rootRead('newest', q(where), 'root', ...backupPatterns(ctx).map(q))})
+[ -n "$name" ] || { echo "no backup of ${ctx.settings.deploy.sqliteDb} on the server (in ${where})" >&2; exit ${NOT_FOUND}; }`;
+    }
+    return `name=${q(id)}`;
+}
+/**
+ * Lists every backup with its size, time, integrity and checksum, one tab-separated line each.
+ * Each file is read once as a regular root-owned file (never a link or FIFO), copied (unpacked,
+ * for a .gz: one that does not unpack completely is unreadable) into a private folder and checked
+ * there by the app's user. The daily backups an older version kept in shared/ are moved in first.
+ */
+function listScript(ctx) {
+    if (isPg(ctx))
+        return pgListScript(ctx);
+    const q = shQuote;
+    return `
+${migrateBackupsCommand(ctx)}
+${rootRead('list', q(ctx.paths.backups), 'root', q(ctx.paths.user), ...backupPatterns(ctx).map(q))}
+`;
+}
+const restore_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** Parses listScript's lines; names the server printed that are not plain ids are left out. */
+function parseBackups(ctx, stdout) {
+    const base = isPg(ctx) ? ctx.settings.database.name : dbBase(ctx);
+    const out = [];
+    for (const line of stdout.split('\n')) {
+        const [tag, id, mtime, size, sha, ...rest] = line.split('\t');
+        if (tag !== 'backup' || !id || !restore_ID.test(id))
+            continue;
+        let takenBy = 'unknown';
+        if (id.endsWith('.db.gz'))
+            takenBy = 'daily timer';
+        else if (id.startsWith(`${base}-safety-`))
+            takenBy = 'restore (safety copy)';
+        else if (id.startsWith(`${base}-daily-`))
+            takenBy = 'daily timer';
+        else if (id.startsWith(`${base}-`))
+            takenBy = `deploy of ${id.slice(base.length + 1).replace(/\.(db|dump)$/, '')}`;
+        out.push({
+            id,
+            time: new Date(Number(mtime) * 1000).toISOString().replace(/\.000Z$/, 'Z'),
+            size: Number(size),
+            takenBy,
+            sha256: /^[0-9a-f]{64}$/.test(sha ?? '') ? sha : undefined,
+            integrity: (rest.join(' ') || 'unknown').replace(/[^\x20-\x7e]/g, '?').slice(0, 200)
+        });
+    }
+    // Newest first, as operators look for them.
+    return out.sort((a, b) => b.time.localeCompare(a.time) || b.id.localeCompare(a.id));
+}
+async function listBackups(ctx) {
+    const res = await runScript(ctx, 'listing the backups', listScript(ctx), { timeoutMs: 30 * 60_000 });
+    return parseBackups(ctx, res.stdout);
+}
+function requireDatabase(ctx, mode) {
+    if (isPg(ctx))
+        return;
+    if (!ctx.settings.deploy.sqliteDb) {
+        throw new DeployError(`mode ${mode} needs sqlite-db: the database file (relative to ${ctx.paths.shared}) the backups are of`, 'Set sqlite-db as for your deploys (a deploy remembers it on the server, so mode restore finds it after one deploy).');
+    }
+}
+/**
+ * Part one of a restore, nothing changed yet: finds the backup and copies it (unpacked) into the
+ * restore's work folder, which only root writes (inside the backups folder, so the app's user can
+ * read the copy but never swap it), and has the app's user check it there. A corrupt backup stops
+ * the restore with the database untouched.
+ */
+function stageScript(ctx, id) {
+    const q = shQuote;
+    const p = ctx.paths;
+    return `
+${migrateBackupsCommand(ctx)}
+${resolveCommand(ctx, id)}
+work=${q(restoreWork(ctx))}
+rm -rf -- "$work"
+install -d -m 0750 -o root -g ${q(p.user)} "$work"
+install -d -m 0700 -o ${q(p.user)} -g ${q(p.user)} "$work/app"
+case "$name" in *.gz) how=gunzip;; *) how=raw;; esac
+rc=0; err=$(${rootRead('copy', q(p.backups), '"$name"', 'root', '"$work/restore.db"', '"$how"', '640', 'db')} 2>&1) || rc=$?
+[ "$rc" != 5 ] || { echo "no backup $name on the server (in ${p.backups}); mode backups lists them" >&2; exit ${NOT_FOUND}; }
+[ "$rc" = 0 ] || { rm -rf -- "$work"; echo "the backup $name cannot be read: \${err:0:300}" >&2; exit ${CORRUPT}; }
+chgrp ${q(p.user)} "$work/restore.db"
+check=$(runuser -u ${q(p.user)} -- sqlite3 -readonly "$work/restore.db" 'PRAGMA integrity_check' 2>&1 | head -n 5 | tr '\\n' ' ' || true)
+if [ "$check" != "ok " ]; then
+  rm -rf -- "$work"
+  echo "the backup $name fails PRAGMA integrity_check: \${check:0:300}" >&2
+  exit ${CORRUPT}
+fi
+echo "id=$name"
+echo "size=$(stat -c %s -- ${q(p.backups)}/"$name")"
+echo "work=$work"
+`;
+}
+/**
+ * Part two: with the service stopped and its socket unit still listening (connections wait in the
+ * socket's backlog), takes the safety copy of the database as it is (stopped: nothing can change
+ * it any more), restores the backup into the same file with SQLite's backup API as the app's user
+ * (so the file, -wal and -shm keep their owner), checkpoints the WAL and checks the result, then
+ * starts the service. Any failure after the safety copy puts it back and starts the service.
+ */
+function swapScript(ctx, expectFingerprint) {
+    const q = shQuote;
+    const p = ctx.paths;
+    const db = dbPath(ctx);
+    const svc = q(p.units.service.name);
+    const safety = `${p.backups}/${dbBase(ctx)}-safety-`;
+    const asApp = `runuser -u ${q(p.user)} --`;
+    return `
+db=${q(db)}; work=${q(restoreWork(ctx))}
+[ -f "$work/restore.db" ] || { echo "the staged backup is gone from $work" >&2; exit 3; }
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+safety=${q(safety)}"$stamp.db"
+systemctl is-active --quiet ${q(p.units.socket.name)} || echo "warning=the socket unit ${p.units.socket.name} is not active: requests are refused while the service is stopped"
+echo "stopped_ns=$(date +%s%N)"
+systemctl stop ${svc}
+started=no
+start() { [ "$started" = yes ] || { systemctl start ${svc}; started=yes; }; }
+if [ -f "$db" ]; then
+  # Nothing has the database open now: fold the WAL into the file, then copy it.
+  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
+${expectFingerprint
+        ? `  # Only a database nobody wrote to since the fingerprint was taken may be replaced.
+  now=$(${asApp} sqlite3 -cmd '.timeout 15000' "$db" '.sha3sum')
+  if [ "$now" != ${q(expectFingerprint)} ]; then start; echo "changed=yes"; exit ${CHANGED}; fi
+`
+        : ''}  # Made by the app's user in its own folder; root keeps a copy read without following a link.
+  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".backup '$work/app/safety.db'"
+  [ "$(${asApp} sqlite3 "$work/app/safety.db" 'PRAGMA integrity_check')" = ok ] || { echo "the safety copy of the current database fails integrity_check; nothing was restored" >&2; start; exit 4; }
+  ${rootRead('copy', '"$work/app"', 'safety.db', q(p.user), '"$safety"', 'raw', '640')} || { echo "the safety copy could not be kept; nothing was restored" >&2; start; exit 4; }
+  chgrp ${q(p.user)} "$safety"
+  echo "safety=$(basename -- "$safety")"
+else
+  echo "safety=none (no database yet)"
+fi
+put_back() {
+  echo "restore failed: $1; putting the safety copy back" >&2
+  if ${asApp} test -f "$work/app/safety.db"; then
+    ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/app/safety.db'"
+    ${asApp} sqlite3 -bail "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
+  fi
+  start
+  exit ${PUT_BACK}
+}
+${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/restore.db'" || put_back "sqlite3 .restore failed"
+${asApp} sqlite3 -bail "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null || put_back "the checkpoint failed"
+check=$(${asApp} sqlite3 "$db" 'PRAGMA integrity_check' 2>&1 | head -n 1 || true)
+[ "$check" = ok ] || put_back "the restored database fails integrity_check: \${check:0:200}"
+# The file stays the app's: only the app's user wrote it (root never chowns a path in shared/).
+start
+echo "restored=yes"
+echo "current=$(basename "$(readlink ${q(p.current)})")"
+`;
+}
+/** The database was written to since its fingerprint: a restore would lose data. */
+/** Puts the safety copy back after the restored database failed the health proof. */
+function putBackScript(ctx) {
+    if (isPg(ctx))
+        return pgPutBackScript(ctx);
+    const q = shQuote;
+    const p = ctx.paths;
+    const svc = q(p.units.service.name);
+    const asApp = `runuser -u ${q(p.user)} --`;
+    return `
+db=${q(dbPath(ctx))}; work=${q(restoreWork(ctx))}
+systemctl stop ${svc}
+if ${asApp} test -f "$work/app/safety.db"; then
+  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/app/safety.db'"
+  ${asApp} sqlite3 -bail "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
+  [ "$(${asApp} sqlite3 "$db" 'PRAGMA integrity_check')" = ok ]
+  echo "put_back=yes"
+fi
+systemctl start ${svc}
+`;
+}
+function cleanupCommand(ctx) {
+    if (isPg(ctx))
+        return pgCleanupCommand(ctx);
+    return `rm -rf -- ${shQuote(restoreWork(ctx))}`;
+}
+async function stageRestore(ctx, id) {
+    if (isPg(ctx))
+        return pgStageRestore(ctx, id);
+    const bad = id === 'latest' ? undefined : backupIdProblem(id);
+    if (bad)
+        throw new DeployError(`backup ${bad}`, 'mode backups lists the backups on the server.');
+    const res = await ctx.remote.script(stageScript(ctx, id), { sudo: true, timeoutMs: 30 * 60_000 });
+    const err = res.stderr.trim().split('\n').at(-1) ?? '';
+    if (res.code === NOT_FOUND)
+        throw new DeployError(`${err}; nothing was changed`, 'Run mode backups to see them.');
+    if (res.code === CORRUPT)
+        throw new DeployError(`${err}; nothing was changed, the database is as it was`, 'Pick another backup (mode backups lists them with their integrity).');
+    if (res.code !== 0)
+        throw new DeployError(`staging the backup failed (exit ${res.code}): ${err}; nothing was changed`);
+    const f = parseFacts(res.stdout);
+    return { id: f.id ?? id, detail: `${f.id} (${f.size} bytes, integrity ok)` };
+}
+async function swapDatabase(ctx, expectFingerprint) {
+    if (isPg(ctx))
+        return pgSwapDatabase(ctx, expectFingerprint);
+    const res = await ctx.remote.script(swapScript(ctx, expectFingerprint), {
+        sudo: true,
+        timeoutMs: 30 * 60_000
+    });
+    const f = parseFacts(res.stdout);
+    if (f.warning)
+        ctx.logger.warning(f.warning);
+    if (res.code === CHANGED)
+        throw new ChangedSinceError('the database changed since pre-activate finished (a write reached it): restoring the backup would lose that write, so it was not restored and the data is kept');
+    if (res.code !== 0) {
+        const tail = res.stderr.trim().split('\n').slice(-3).join('\n');
+        throw new DeployError(res.code === PUT_BACK
+            ? `the restore failed and the database was put back as it was (safety copy ${f.safety}): ${tail}`
+            : `the restore failed (exit ${res.code}): ${tail}`, 'Check the free disk space and the database file on the server.');
+    }
+    return {
+        safety: f.safety ?? '',
+        current: f.current ?? '',
+        stoppedAt: Number(f.stopped_ns ?? 0) / 1e6,
+        detail: `restored; safety copy of the database before: ${f.safety}`
+    };
+}
+async function putBackSafety(ctx) {
+    await runScript(ctx, 'putting the safety copy back', putBackScript(ctx), { timeoutMs: 30 * 60_000 });
+    return { detail: 'the database before the restore is back' };
+}
+/** The folder a backup id lives in: every backup is in the backups folder. */
+function backupDirOf(ctx, _id) {
+    return ctx.paths.backups;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/remembered.ts
+
+
+
+/**
+ * The settings that describe how a release is proven and run, remembered on the server, so
+ * `rollback` and `verify` given only a host, a key and the app name treat a release the way its
+ * deploy did. Each release keeps its own (release-settings/ID.json, written when it is built); the
+ * app keeps the last live one's (settings.json). Keyed by input name: an input the user gives wins.
+ * A value read back passes the same reader and rules as the input (src/settings/), or the run
+ * stops naming it: never a silent default.
+ */
+function rememberedPath(ctx) {
+    return `${ctx.paths.state}/settings.json`;
+}
+function releaseSettingsDir(ctx) {
+    return `${ctx.paths.state}/release-settings`;
+}
+function releaseSettingsPath(ctx, release) {
+    return `${releaseSettingsDir(ctx)}/${release}.json`;
+}
+/**
+ * Input name -> where its parsed value lives. A new setting that describes a release (the worker
+ * class, a Procfile's processes) is one line here.
+ */
+const REMEMBERED = {
+    'wsgi-app': ['deploy', 'wsgiApp'],
+    workers: ['deploy', 'workers'],
+    'worker-class': ['gunicorn', 'workerClass'],
+    'preload-libraries': ['deploy', 'preloadLibraries'],
+    'health-path': ['deploy', 'healthPath'],
+    'health-host': ['deploy', 'healthHost'],
+    'health-expect': ['deploy', 'healthExpect'],
+    'health-timeout': ['deploy', 'healthTimeoutMs'],
+    'smoke-paths': ['deploy', 'smokePaths'],
+    'sqlite-db': ['deploy', 'sqliteDb'],
+    'server-name': ['provision', 'serverName'],
+    'rollback-command': ['deploy', 'rollbackCommand'],
+    // A rollback that fails after the downgrade runs the release's own migrations again.
+    'pre-activate': ['deploy', 'preActivate']
+};
+/** A parsed value back as the input's text (what the reader parses again). */
+function asInput(name, v) {
+    if (name === 'health-timeout')
+        return `${String(v)}ms`;
+    if (Array.isArray(v))
+        return v.join(' ');
+    return String(v);
+}
+function rememberedOf(s) {
+    const out = {};
+    for (const [name, [section, key]] of Object.entries(REMEMBERED)) {
+        const from = section === 'deploy'
+            ? s.deploy[key]
+            : section === 'gunicorn'
+                ? s.deploy.gunicorn[key]
+                : s.provision[key];
+        out[name] = asInput(name, from);
+    }
+    return out;
+}
+/** Writes JSON root-owned 0600 through a temporary file (a reader never sees half of it). */
+function writeJson(to, json) {
+    const q = shQuote;
+    return `printf '%s\\n' ${q(json)} > ${q(`${to}.tmp`)} && chmod 0600 ${q(`${to}.tmp`)} && mv -f ${q(`${to}.tmp`)} ${q(to)}`;
+}
+/** Noted once a live release had its database: after that, a missing one went missing. */
+function databaseSeenPath(ctx) {
+    return `${ctx.paths.state}/database-seen`;
+}
+/** The shell that writes the app's remembered settings (with the history line of a live release). */
+function rememberCommand(ctx) {
+    const db = ctx.settings.deploy.sqliteDb;
+    const q = shQuote;
+    const seen = db
+        ? `\n[ -f ${q(`${ctx.paths.shared}/${db}`)} ] && [ ! -f ${q(databaseSeenPath(ctx))} ] && date -u +'seen %Y-%m-%dT%H:%MZ' > ${q(databaseSeenPath(ctx))} || true`
+        : '';
+    return `${writeJson(rememberedPath(ctx), JSON.stringify(rememberedOf(ctx.settings)))}${seen}`;
+}
+/** The shell that stores a release's own settings beside its state, outside the release. */
+function releaseSettingsCommand(ctx, release) {
+    return `install -d -m 0700 ${shQuote(releaseSettingsDir(ctx))} && ${writeJson(releaseSettingsPath(ctx, release), JSON.stringify(rememberedOf(ctx.settings)))}`;
+}
+/** The shell that prints them as one `remembered=JSON` line (nothing when never written). */
+function readRememberedCommand(ctx) {
+    const from = shQuote(rememberedPath(ctx));
+    return `[ -f ${from} ] && printf 'remembered=%s\\n' "$(head -c 65536 ${from} | tr -d '\\n')" || true`;
+}
+/** The shell that prints `rsettings_ID=JSON` for every release that kept its own settings. */
+function readReleaseSettingsCommand(ctx) {
+    return `for f in ${shQuote(releaseSettingsDir(ctx))}/*.json; do [ -f "$f" ] || continue
+  printf 'rsettings_%s=%s\\n' "$(basename "$f" .json)" "$(head -c 65536 "$f" | tr -d '\\n')"; done`;
+}
+/** rsettings_ID=JSON lines -> { ID: JSON }. */
+function parseReleaseSettings(stdout) {
+    return new Map([...stdout.matchAll(/^rsettings_([0-9A-Za-z._-]+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
+}
+/** The context with the remembered settings applied: for modes that only read them (one round trip). */
+async function withRememberedSettings(base) {
+    const res = await base.remote.script(readRememberedCommand(base), { sudo: true, timeoutMs: 30_000 });
+    const remembered = /^remembered=(.*)$/m.exec(res.stdout)?.[1];
+    return { ...base, settings: withRemembered(base.settings, remembered, rememberedPath(base)) };
+}
+/**
+ * Settings with the remembered values for every input the user did not give, each read again
+ * through the inputs' own reader and rules (the file is root-owned, but nothing read from a server
+ * is trusted blindly). A value that does not pass, or a file that is not JSON, stops the run naming
+ * it (`where`: the file) before anything changes.
+ */
+function withRemembered(s, json, where = 'the remembered settings') {
+    if (!json)
+        return s;
+    let r;
+    try {
+        const parsed = JSON.parse(json);
+        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+            throw new Error('not an object');
+        r = parsed;
+    }
+    catch (err) {
+        throw unreadable(where, [`the file is not a JSON object (${err.message})`]);
+    }
+    const given = new Set(s.given);
+    const values = {};
+    const problems = [];
+    for (const name of Object.keys(REMEMBERED)) {
+        const v = r[name];
+        if (v === undefined || given.has(name))
+            continue;
+        if (typeof v !== 'string')
+            problems.push(`\`${name}\`: is not text`);
+        else
+            values[name] = v;
+    }
+    // The one reader and the same section parsers as the inputs: the same rules, the same defaults.
+    const { deploy, provision } = parseRememberedSections((n) => values[n] ?? '', problems);
+    if (problems.length > 0)
+        throw unreadable(where, problems.map((p) => p.replace(/^input `/, '`')));
+    const out = { ...s, deploy: { ...s.deploy }, provision: { ...s.provision } };
+    for (const name of Object.keys(values)) {
+        const [section, key] = REMEMBERED[name];
+        if (section === 'deploy')
+            Object.assign(out.deploy, { [key]: deploy[key] });
+        else if (section === 'gunicorn')
+            // One of Gunicorn's settings: the others keep this run's values.
+            out.deploy.gunicorn = {
+                ...out.deploy.gunicorn,
+                [key]: deploy.gunicorn[key]
+            };
+        else
+            Object.assign(out.provision, { [key]: provision[key] });
+    }
+    return out;
+}
+function unreadable(where, problems) {
+    return new DeployError(`a remembered setting in ${where} cannot be read back; nothing was changed:\n${problems.map((p) => `  - ${p}`).join('\n')}`, 'Give the named inputs to this run (they win over remembered ones), or deploy again to write the settings anew.');
+}
+/**
+ * The settings a release is proven and run with: its own (kept when it was built), else, for a
+ * release built before releases kept them, the app's last remembered ones. `stdout` holds both
+ * (readReleaseSettingsCommand, readRememberedCommand).
+ */
+function settingsOfRelease(base, stdout, release) {
+    const own = parseReleaseSettings(stdout).get(release);
+    if (own)
+        return withRemembered(base.settings, own, releaseSettingsPath(base, release));
+    const app = /^remembered=(.*)$/m.exec(stdout)?.[1];
+    return withRemembered(base.settings, app, rememberedPath(base));
+}
+
+;// CONCATENATED MODULE: ./src/deploy/migration-state.ts
+
+
+/**
+ * What the database holds, per release: a release whose pre-activate changed the schema (SQLite's
+ * schema_version moved; without sqlite-db, any pre-activate that ran) is recorded in
+ * migrations/ID; the release rolled back from without its rollback-command is named in
+ * database-ahead until the database and the code agree again (its rollback-command ran, it serves
+ * again, or a later deploy's pre-activate succeeded). Root-owned, outside the releases.
+ */
+function migrationsDir(ctx) {
+    return `${ctx.paths.state}/migrations`;
+}
+function aheadPath(ctx) {
+    return `${ctx.paths.state}/database-ahead`;
+}
+/** The shell that prints `schema_version=N` (nothing without a SQLite database), as the app's user. */
+function schemaVersionCommand(ctx) {
+    const db = ctx.settings.deploy.sqliteDb;
+    if (!db)
+        return 'true';
+    const q = shQuote;
+    const file = `${ctx.paths.shared}/${db}`;
+    return `[ -f ${q(file)} ] && echo "schema_version=$(runuser -u ${q(ctx.paths.user)} -- sqlite3 -readonly -cmd '.timeout 15000' ${q(file)} 'PRAGMA schema_version' 2>/dev/null)" || true`;
+}
+/** SQLite's schema_version now ('' when there is no SQLite database, or it cannot be read). */
+async function schemaVersion(ctx) {
+    if (!ctx.settings.deploy.sqliteDb)
+        return '';
+    const res = await ctx.remote
+        .script(schemaVersionCommand(ctx), { sudo: true, timeoutMs: 60_000 })
+        .catch(() => undefined);
+    const v = res ? (parseFacts(res.stdout).schema_version ?? '') : '';
+    return /^\d+$/.test(v) ? v : '';
+}
+/** Did a migration change the database? Unknown (no SQLite to ask) counts as yes. */
+function schemaChanged(before, after) {
+    return !before || !after || before !== after;
+}
+/**
+ * After a release's pre-activate succeeded: its record (when the schema changed), and the
+ * database no longer ahead of the code (this code's own migrations ran against it).
+ */
+async function recordMigration(ctx, release, before) {
+    const q = shQuote;
+    const after = await schemaVersion(ctx);
+    const changed = schemaChanged(before, after);
+    ctx.facts['schema-changed'] = changed ? 'true' : 'false';
+    const dir = migrationsDir(ctx);
+    await ctx.remote
+        .script(`install -d -m 0700 ${q(dir)}
+${changed ? `printf 'schema=%s->%s\\n' ${q(before || '?')} ${q(after || '?')} > ${q(`${dir}/${release}`)}` : `rm -f ${q(`${dir}/${release}`)}`}
+rm -f ${q(aheadPath(ctx))}
+for f in ${q(dir)}/*; do [ -e "$f" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$f")" ] || rm -f -- "$f"; done`, { sudo: true, timeoutMs: 30_000 })
+        .catch((err) => ctx.logger.warning(`${ctx.label}: the migration record of ${release} was not written: ${String(err)}`));
+}
+/** The shell that prints `migrated_ID=...` per release that changed the schema and `database_ahead=ID`. */
+function readMigrationStateCommand(ctx) {
+    const q = shQuote;
+    return `for f in ${q(migrationsDir(ctx))}/*; do [ -f "$f" ] && printf 'migrated_%s=%s\\n' "$(basename "$f")" "$(head -c 200 "$f" | tr -d '\\n')"; done
+[ -f ${q(aheadPath(ctx))} ] && printf 'database_ahead=%s\\n' "$(head -c 200 ${q(aheadPath(ctx))} | tr -d '\\n')" || true`;
+}
+function parseMigrationState(stdout) {
+    const migrated = new Map([...stdout.matchAll(/^migrated_([0-9A-Za-z._-]+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
+    const ahead = /^database_ahead=([0-9A-Za-z._-]+)$/m.exec(stdout)?.[1] ?? '';
+    return { migrated, ahead };
+}
+/** The shell that names (or, with '', clears) the release whose migration the database holds. */
+function aheadCommand(ctx, release) {
+    const q = shQuote;
+    return release ? `printf '%s\\n' ${q(release)} > ${q(aheadPath(ctx))}` : `rm -f ${q(aheadPath(ctx))}`;
+}
+/** What to run when the database is ahead of the code serving it. */
+function aheadAdvice(ctx, migratedBy) {
+    return `the database is ahead of the code serving it: release ${migratedBy} migrated it (its pre-activate changed the schema) and older code serves now. Undo that migration from ${migratedBy}, which has its files: roll forward (mode rollback, rollback-to: ${migratedBy}) and back again with rollback-command set to the downgrade (flask db downgrade REV, python manage.py migrate APP 00NN); or deploy code that has the migration; or restore a backup from before it (mode restore; writes since are lost). See the README, "Rolling back a migration".`;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/server-settings.ts
+
+
+
+/**
+ * The server's own settings, set by provision: the names nginx answers for and the Host health
+ * requests use. A deploy that does not give them (the README's deploy.yml gives only the
+ * connection and the app) keeps what provision set, instead of asking with Host: localhost; one that
+ * gives other values is told that nginx still answers for the provisioned ones. TLS and the
+ * firewall are only ever changed by provision, so a deploy keeps them without reading anything.
+ */
+const SERVER_WIDE = ['server-name', 'health-host'];
+function serverSettingsPath(ctx) {
+    return `${ctx.paths.state}/server.json`;
+}
+function serverValues(s) {
+    return { 'server-name': s.provision.serverName, 'health-host': s.deploy.healthHost };
+}
+/** The shell that writes them (root-owned, 0600): provision, once nginx has them (state/ exists by then). */
+function rememberServerCommand(ctx) {
+    const to = serverSettingsPath(ctx);
+    const q = shQuote;
+    return `printf '%s\\n' ${q(JSON.stringify(serverValues(ctx.settings)))} > ${q(`${to}.tmp`)} && chmod 0600 ${q(`${to}.tmp`)} && mv -f ${q(`${to}.tmp`)} ${q(to)}`;
+}
+/** The shell that prints them as one `server=JSON` line (nothing before the first provision). */
+function readServerCommand(ctx) {
+    const from = shQuote(serverSettingsPath(ctx));
+    return `[ -f ${from} ] && printf 'server=%s\\n' "$(head -c 16384 ${from} | tr -d '\\n')" || true`;
+}
+/**
+ * Settings with the server's values for the inputs not given, checked by the inputs' rules; `notes`
+ * gets one line per value kept and one per given value that differs from the server's.
+ */
+function withServerSettings(ctx, json, notes) {
+    if (!json)
+        return ctx.settings;
+    const s = ctx.settings;
+    const kept = withRemembered(s, json, serverSettingsPath(ctx));
+    const server = serverValues(withRemembered({ ...s, given: [] }, json, serverSettingsPath(ctx)));
+    const mine = serverValues(kept);
+    for (const name of SERVER_WIDE) {
+        const was = server[name];
+        if (!s.given.includes(name)) {
+            if (was && was !== '_')
+                notes.info.push(`${name}: ${was}, as provision set it on this server`);
+        }
+        else if (mine[name] !== was) {
+            notes.warnings.push(`input \`${name}\` is '${mine[name]}' but provision set '${was || '(none)'}' on this server: this run's health checks use '${mine[name]}', and nginx keeps answering for what provision set until mode provision runs with the new value`);
+        }
+    }
+    return kept;
+}
+/**
+ * What the layout step read of the server, applied to a deploy: the server's settings (to its
+ * context and its host's, for the steps after), and a database still ahead of the code serving
+ * it (a rollback left a migration in it), said before pre-activate meets it.
+ */
+function useServerSettings(host, ctx, laidOut) {
+    const notes = { info: [], warnings: [] };
+    const settings = withServerSettings(ctx, laidOut.server, notes);
+    if (laidOut.ahead) {
+        ctx.facts['database-ahead'] = aheadAdvice(ctx, laidOut.ahead);
+        notes.warnings.push(ctx.facts['database-ahead']);
+    }
+    host.settings = settings;
+    ctx.settings = settings;
+    for (const line of notes.info)
+        ctx.logger.info(`${ctx.label}: ${line}`);
+    for (const line of notes.warnings)
+        ctx.logger.warning(`${ctx.label}: ${line}`);
+}
+/** Provision: the server's settings are what nginx now answers for. */
+async function rememberServer(ctx) {
+    if (ctx.settings.provision.dryRun)
+        return;
+    const res = await ctx.remote.script(rememberServerCommand(ctx), { sudo: true, timeoutMs: 30_000 });
+    if (res.code !== 0)
+        ctx.logger.warning(`${ctx.label}: the server's settings were not remembered: ${res.stderr.trim().slice(0, 300)}`);
+}
+
 ;// CONCATENATED MODULE: ./src/steps/layout.ts
+
+
+
 
 
 
@@ -81138,11 +83218,15 @@ chmod 0750 ${q(p.state)}
 # chown -R changes links themselves, never what they point at).
 if [ -d ${q(p.pipCache)} ] && [ "$(stat -c %U ${q(p.pipCache)})" != ${q(b)} ]; then chown -R ${q(`${b}:${b}`)} ${q(p.pipCache)}; changed=yes; fi
 [ -d ${q(p.backups)} ] || { install -d -m 0750 -o root -g ${q(p.user)} ${q(p.backups)}; changed=yes; }
+# The daily backups an older version kept in shared/ (which the app can write) move into backups/.
+if [ -e ${q(p.legacyBackups)} ]; then ${migrateBackupsCommand(ctx)}; fi
 [ -d ${q(p.shared)} ] || { install -d -m 0750 -o ${q(p.user)} -g ${q(p.user)} ${q(p.shared)}; changed=yes; }
 [ -d ${q(p.etc)} ] || { install -d -m 0750 -o root -g ${q(p.user)} ${q(p.etc)}; changed=yes; }
 [ -d ${q(p.logDir)} ] || { install -d -m 0750 -o ${q(p.user)} -g adm ${q(p.logDir)}; changed=yes; }
 ${markOwnedScript(ctx.settings)}
 echo "changed=$changed"
+${readServerCommand(ctx)}
+[ -f ${q(aheadPath(ctx))} ] && echo "database_ahead=$(head -c 200 ${q(aheadPath(ctx))} | tr -d '\\n')" || true
 `;
 }
 /** lockedBy: sent together with this run's lock, the script first waits for it (awaitLockScript). */
@@ -81154,7 +83238,710 @@ async function ensureLayout(ctx, lockedBy) {
         carry: true,
         hint: 'Install the missing packages (apt-get install -y python3-venv sqlite3 curl), or run mode provision once.'
     });
-    return { changed: parseFacts(res.stdout).changed === 'yes' };
+    // The server's own settings (provision's server-name), for the deploy to keep.
+    const server = /^server=(.*)$/m.exec(res.stdout)?.[1];
+    const f = parseFacts(res.stdout);
+    return { changed: f.changed === 'yes', server, ahead: f.database_ahead };
+}
+
+;// CONCATENATED MODULE: ./src/steps/venv.ts
+
+
+
+
+
+
+/** pip's exit code is kept apart from the script's other failures, to say what failed. */
+const PIP_FAILED = 42;
+const NO_REQUIREMENTS = 43;
+const VENV_FAILED = 44;
+const DEPS_UNREADABLE = 45;
+const GUNICORN_FAILED = 46;
+/** The lookup found no usable venv for this key: it is built on a channel of its own. */
+const NEEDS_BUILD = 47;
+/** The build's own deadline on the server: the unit ends even if the runner is gone. */
+const VENV_TIMEOUT_MS = 30 * 60_000;
+/**
+ * Venvs are immutable and keyed by what decides their content: the requirements file, the
+ * interpreter's version, and how they are built. A venv cannot be moved (its scripts hold absolute
+ * paths), so it is built at its final path and marked complete last; one without the mark is a
+ * leftover of a failed build and is rebuilt.
+ *
+ * Everything here runs as the build user: root never reads the requirements file (it may be a
+ * link, or name `-r /etc/shadow`), and pip, which runs the packages' build code, runs in a
+ * transient unit that leaves no process behind. A build that fails for any reason, a full disk
+ * included, removes its venv folder and log before it exits.
+ */
+/** Prints a pyproject.toml's [project] dependencies and those of the extras named in $2, one a line. */
+const PYPROJECT_DEPS = `import sys
+try:
+    import tomllib
+except ImportError:
+    try:
+        import tomli as tomllib
+    except ImportError:
+        sys.exit("reading pyproject.toml needs Python 3.11 or newer (tomllib), or the python3-tomli package")
+path, extras = sys.argv[1], [e for e in sys.argv[2].split(",") if e]
+try:
+    with open(path, "rb") as f:
+        data = tomllib.load(f)
+except (OSError, ValueError) as e:
+    sys.exit(f"cannot read {path}: {e}")
+project = data.get("project")
+if not isinstance(project, dict):
+    sys.exit(f"{path} has no [project] table")
+if "dependencies" in project.get("dynamic", []):
+    sys.exit(f"{path} declares its dependencies dynamic")
+deps = list(project.get("dependencies", []))
+optional = project.get("optional-dependencies", {})
+for e in extras:
+    if e not in optional:
+        sys.exit(f"{path} has no extra {e!r} (it has: {', '.join(optional) or 'none'})")
+    deps += optional[e]
+print("\\n".join(deps))
+`;
+/** Says where the venv's Gunicorn comes from: the app's dependencies, the system's packages, or added. */
+const GUNICORN_ORIGIN = `import os, sys
+import gunicorn
+inside = os.path.realpath(gunicorn.__file__).startswith(os.path.realpath(sys.prefix) + os.sep)
+print("gunicorn=" + ("app" if inside else "system"))
+`;
+/** Without a resolved source (a unit test), the requirements input as it names the file. */
+function fallbackDeps(ctx) {
+    const r = ctx.settings.deploy.requirements;
+    return r.endsWith('.toml')
+        ? { kind: 'pyproject', file: r, extras: ctx.settings.deploy.extras }
+        : { kind: 'requirements', file: r === 'auto' ? 'requirements.txt' : r, extras: [] };
+}
+function venvScript(ctx, release, deps = fallbackDeps(ctx), 
+/** Only reuse: exit NEEDS_BUILD instead of building (the build needs a channel of its own). */
+lookupOnly = false) {
+    const p = ctx.paths;
+    const d = ctx.settings.deploy;
+    const q = shQuote;
+    const rel = p.releaseDir(release);
+    const req = `${rel}/${deps.file}`;
+    const pipArgs = d.pipArgs
+        .split(/\s+/)
+        .filter((a) => a)
+        .map(q)
+        .join(' ');
+    const extras = q(deps.extras.join(','));
+    // A requirements file keys the venv by its whole text (as before: existing venvs stay valid); a
+    // pyproject.toml by the dependency list drawn from it, so a version bump or a tool's table
+    // changing does not cost a new venv and a restart.
+    const list = deps.kind === 'pyproject'
+        ? `deps=$("$py" -c ${q(PYPROJECT_DEPS)} ${q(req)} ${extras}) || exit ${DEPS_UNREADABLE}
+  printf 'pyproject-deps=%s\\n' "$deps"`
+        : `cat ${q(req)}`;
+    const keyScript = `
+py=${q(d.python)}
+if [ ! -f ${q(req)} ]; then echo ${q(`no ${deps.file} in the release`)} >&2; exit ${NO_REQUIREMENTS}; fi
+{ ${list}; "$py" -c 'import sys; print(sys.version)'; echo ${q(`ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`)}; } | sha256sum | cut -c1-16`;
+    const install = deps.kind === 'pyproject'
+        ? `"$py" -c ${q(PYPROJECT_DEPS)} ${q(req)} ${extras} > "$venv/gunicorn-deploy-requirements.txt"
+logged "$venv/bin/python" -m pip install ${pipArgs} -r "$venv/gunicorn-deploy-requirements.txt" || exit ${PIP_FAILED}`
+        : `logged "$venv/bin/python" -m pip install ${pipArgs} -r ${q(req)} || exit ${PIP_FAILED}`;
+    // Output is kept in memory as well as in the log: on a full disk the log gets nothing, and
+    // the tail is what says why.
+    const buildScript = `
+py=${q(d.python)}; venv=$1; log="$1.pip.log"; done=0
+# Runs on any exit but success, a full disk's included (set -e ends the script at the failing line).
+trap '[ "$done" = 1 ] || rm -rf -- "$venv" "$log"' EXIT
+trap 'exit 143' TERM INT
+logged() {
+  local out
+  out=$( { "$@" 2>&1 && echo gd-status=0 || echo "gd-status=$?"; } | { tee -a "$log" 2>/dev/null || true; } | tail -n 26 ) || true
+  case "$out" in *gd-status=0) return 0 ;; esac
+  printf '%s\\n' "$out" | grep -v '^gd-status=' >&2 || true
+  rm -rf -- "$venv" "$log"
+  printf '%s MB free in %s (the partial venv removed)\\n' "$(df -Pk ${q(p.venvs)} | awk 'NR == 2 { print int($4 / 1024) }')" ${q(p.venvs)} >&2
+  return 1
+}
+rm -rf -- "$venv" "$log"
+logged "$py" -m venv ${d.venvSystemSitePackages ? '--system-site-packages ' : ''}"$venv" || exit ${VENV_FAILED}
+${install}
+# Gunicorn is the tool's business, not the app's: added from the same index when neither the
+# dependencies nor (with system site packages) the system provide it.
+if ! "$venv/bin/python" -c 'import gunicorn' 2>/dev/null; then
+  logged "$venv/bin/python" -m pip install ${pipArgs} gunicorn || exit ${GUNICORN_FAILED}
+  echo gunicorn=added
+else
+  "$venv/bin/python" -c ${q(GUNICORN_ORIGIN)}
+fi
+mv "$log" "$venv/pip-install.log"
+"$venv/bin/python" -m pip freeze > "$venv/requirements.lock" 2>/dev/null || true
+touch "$venv/.complete"
+done=1`;
+    const build = buildRunCommand(p, {
+        env: {
+            PIP_CACHE_DIR: p.pipCache,
+            PIP_DISABLE_PIP_VERSION_CHECK: '1',
+            PIP_NO_INPUT: '1',
+            HOME: '/nonexistent'
+        },
+        maxSeconds: VENV_TIMEOUT_MS / 1000,
+        script: buildScript,
+        args: ['"$venv"']
+    });
+    // A venv built before Gunicorn was added by the tool may lack it: such a venv never served, so
+    // it is built again rather than reused.
+    const usable = asUser(p.buildUser, `[ -f "$1/.complete" ] && "$1/bin/python" -c 'import gunicorn' 2>/dev/null`, ['"$venv"']);
+    return `
+hash=$(${asUser(p.buildUser, keyScript)})
+venv=${q(p.venvs)}/$hash
+echo "hash=$hash"
+if ${usable}; then
+  echo reused=yes
+else
+  echo reused=no
+  ${lookupOnly ? `exit ${NEEDS_BUILD}` : build}
+fi
+${asUser(p.buildUser, `rm -rf -- "$2"; ln -s -- "$1" "$2"`, ['"$venv"', q(`${rel}/.venv`)])}
+`;
+}
+/** How the lookup runs: also how it is sent ahead (the same text and options). */
+const LOOKUP_OPTS = { sudo: true, timeoutMs: 120_000 };
+/** What the venv is built from, resolved in the workspace; undefined when the venv step will say why not. */
+async function venvDependencies(ctx) {
+    return dependencies(ctx).catch(() => undefined);
+}
+async function dependencies(ctx) {
+    const d = ctx.settings.deploy;
+    const resolved = await resolveDependencies(external_node_path_namespaceObject.resolve(ctx.settings.app.source), d.requirements, d.extras);
+    if (!resolved.deps)
+        throw new DeployError(resolved.problem ?? 'no dependency source', undefined);
+    return resolved.deps;
+}
+/**
+ * The venv lookup as a request to queue: a code-only deploy reuses its venv, and the lookup then
+ * costs no round trip of its own. A venv to build is built by buildVenv's own request.
+ */
+function venvLookupRequest(ctx, release, deps) {
+    return { text: venvScript(ctx, release, deps, true), opts: LOOKUP_OPTS };
+}
+/** resolved: the dependency source the caller already read (venvDependencies), else read here. */
+async function buildVenv(ctx, release, resolved) {
+    const d = ctx.settings.deploy;
+    const deps = resolved ?? (await dependencies(ctx));
+    const what = deps.kind === 'pyproject' ? `the dependencies of ${deps.file}` : `-r ${deps.file}`;
+    // Reuse is asked first, through the root shell; only a venv that must be built takes a channel
+    // of its own (a cancel, or a runner that is gone, ends pip at once).
+    let res = await ctx.remote.script(venvScript(ctx, release, deps, true), { ...LOOKUP_OPTS, carry: true });
+    if (res.code === NEEDS_BUILD) {
+        res = await ctx.remote.script(venvScript(ctx, release, deps), {
+            sudo: true,
+            ownChannel: true,
+            timeoutMs: VENV_TIMEOUT_MS
+        });
+    }
+    const facts = parseFacts(res.stdout);
+    if (res.code === PIP_FAILED) {
+        throw new DeployError(`pip install ${what} failed; nothing was switched and the partial venv was removed. pip's last lines:\n${lastLines(res.stderr, 25)}`, 'Fix the requirements (or pip-args, e.g. --no-index --find-links for offline servers) and deploy again.');
+    }
+    if (res.code === GUNICORN_FAILED) {
+        throw new DeployError(`the app's dependencies do not include Gunicorn, and pip install gunicorn failed; nothing was switched. pip's last lines:\n${lastLines(res.stderr, 25)}`, "Make Gunicorn installable from the index pip uses (pip-args), or use the system's python3-gunicorn with venv-system-site-packages: true.");
+    }
+    if (res.code === NO_REQUIREMENTS) {
+        throw new DeployError(`the release has no ${deps.file}; nothing was switched`, 'Add a requirements file to the app, or point the requirements input at it.');
+    }
+    if (res.code === DEPS_UNREADABLE) {
+        throw new DeployError(`the dependencies of ${deps.file} could not be read on the server; nothing was switched:\n${lastLines(res.stderr, 5)}`, 'Fix pyproject.toml (a [project] table with a dependencies list), or use a requirements.txt.');
+    }
+    if (res.code === VENV_FAILED) {
+        throw new DeployError(`${d.python} -m venv failed; nothing was switched and the partial venv was removed:\n${lastLines(res.stderr, 25)}`, 'Install python3-venv for that interpreter (or run mode provision), and check the free space in the app folder.');
+    }
+    if (res.code !== 0) {
+        throw new DeployError(`building the virtualenv failed (exit ${res.code}${res.timedOut ? ', timed out' : ''}):\n${lastLines(res.stderr + res.stdout)}`);
+    }
+    const reused = facts.reused === 'yes';
+    const from = deps.kind === 'pyproject'
+        ? `${deps.file} [project] dependencies${deps.extras.length ? ` + extras ${deps.extras.join(',')}` : ''}`
+        : deps.file;
+    if (!reused) {
+        const origin = facts.gunicorn;
+        const note = origin === 'added'
+            ? "Gunicorn is not among the app's dependencies: the tool installed it in the venv"
+            : origin === 'system'
+                ? // pip leaves a requirement the system's site-packages satisfy to them: the app may list it.
+                    "the venv uses the system's Gunicorn (python3-gunicorn, through venv-system-site-packages)"
+                : undefined;
+        if (note)
+            ctx.logger.info(note);
+    }
+    return {
+        hash: facts.hash,
+        reused,
+        changed: !reused,
+        detail: `${facts.hash} ${reused ? 'reused' : 'built'} from ${from}${facts.gunicorn ? `, gunicorn: ${facts.gunicorn}` : ''}`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/render/gunicorn-vars.ts
+
+function gunicorn_vars_int(field, value, min, max) {
+    if (!Number.isInteger(value) || value < min || value > max)
+        assertRule(field, `${value} is not a whole number from ${min} to ${max}`);
+    return value;
+}
+/** Defaults are Gunicorn's own; every value is asserted against the rule its input passed. */
+function gunicornVars(g = {}) {
+    const cls = g.workerClass ?? 'sync';
+    assertRule('workerClass', workerClassProblem(cls));
+    const threads = gunicorn_vars_int('threads', g.threads ?? 1, 1, 256);
+    if (threads > 1 && cls !== 'gthread')
+        assertRule('threads', `${threads} threads need gthread, not ${cls}`);
+    for (const s of g.extra ?? [])
+        assertRule('gunicornSettings', gunicornSettingProblem(s));
+    return {
+        workerClass: cls === 'uvicorn' ? '' : cls,
+        uvicorn: cls === 'uvicorn',
+        threads,
+        maxRequests: gunicorn_vars_int('maxRequests', g.maxRequests ?? 0, 0, 10_000_000),
+        maxRequestsJitter: gunicorn_vars_int('maxRequestsJitter', g.maxRequestsJitter ?? 0, 0, 10_000_000),
+        workerConnections: gunicorn_vars_int('workerConnections', g.workerConnections ?? 1000, 1, 1_000_000),
+        limitRequestLine: gunicorn_vars_int('limitRequestLine', g.limitRequestLine ?? 4094, 0, 8190),
+        limitRequestFields: gunicorn_vars_int('limitRequestFields', g.limitRequestFields ?? 100, 0, 32768),
+        limitRequestFieldSize: gunicorn_vars_int('limitRequestFieldSize', g.limitRequestFieldSize ?? 8190, 0, 1_048_576),
+        extra: (g.extra ?? []).map(({ name, value }) => ({ name, value }))
+    };
+}
+/** The template fields of the parsed settings: the timeouts in their own fields, the rest in gunicorn. */
+function gunicornInput(g) {
+    const { timeout, gracefulTimeout, keepalive, ...rest } = g;
+    return { timeout, gracefulTimeout, keepalive, gunicorn: rest };
+}
+
+;// CONCATENATED MODULE: ./src/render/vars.ts
+
+
+
+
+function fail(field, message) {
+    assertRule(field, message);
+    throw new Error('unreachable');
+}
+function check(field, value, re, what) {
+    if (!re.test(value))
+        fail(field, `${JSON.stringify(value)} is not ${what}`);
+    return value;
+}
+function checkPath(field, value) {
+    assertRule(field, safeAbsPathProblem(value));
+    return value.length > 1 ? value.replace(/\/+$/, '') : value;
+}
+function checkRule(field, value, rule) {
+    assertRule(field, rule(value));
+    return value;
+}
+function checkInt(field, value, min, max) {
+    if (!Number.isInteger(value) || value < min || value > max) {
+        fail(field, `${value} is not a whole number from ${min} to ${max}`);
+    }
+    return value;
+}
+/**
+ * Quotes a value for a systemd EnvironmentFile= (systemd.exec(5)). Inside double quotes systemd
+ * turns a backslash followed by one of \ " ` $ into that character and keeps every other character
+ * verbatim, exactly as a POSIX shell does, so the file can also be sourced by sh. The value is
+ * always quoted (spaces, # and ; stay literal); newlines are refused (a quoted value could span
+ * lines, but a multi-line secret in an env file is a mistake more often than not), and so are NUL,
+ * the byte order mark and what is not a Unicode scalar value, which systemd rejects.
+ */
+function envQuote(value, key = 'value') {
+    const bad = envValueProblem(key, value);
+    if (bad)
+        throw new Error(`environment variable ${bad}`);
+    return `"${value.replace(/[\\"`$]/g, '\\$&')}"`;
+}
+/** Asserts the user's environment variables (see envProblems); drops FLASK_DEBUG=0, written anyway. */
+function checkEnv(env) {
+    const problems = envProblems(env);
+    if (problems.length > 0)
+        fail('env', problems.join('; '));
+    return env.filter((e) => e.key !== 'FLASK_DEBUG').map(({ key, value }) => ({ key, value }));
+}
+/** Validates input and fills defaults and derived fields; every error names the field. */
+function templateVars(input) {
+    const given = input.layout;
+    const app = checkRule('app', given ? given.app : input.app, (v) => appNameProblem(v));
+    const appDir = checkPath('appDir', input.appDir ?? given?.dir ?? `/srv/${app}`);
+    const base = given && appDir === given.dir ? given : layoutFor(app, appDir);
+    const socketPath = checkPath('socketPath', input.socketPath ?? base.socket);
+    // sun_path holds 108 bytes, NUL included.
+    if (socketPath.length > 107)
+        fail('socketPath', `${socketPath} is longer than a unix socket path can be`);
+    const layout = {
+        ...base,
+        socket: socketPath,
+        lockOwner: checkPath('deployLockPath', input.deployLockPath ?? base.lockOwner),
+        preloadDir: checkPath('preloadDir', input.preloadDir ?? base.preloadDir)
+    };
+    const user = check('user', input.user ?? layout.user, LOGIN_NAME, 'a user name');
+    const group = check('group', input.group ?? user, LOGIN_NAME, 'a group name');
+    const timeout = checkInt('timeout', input.timeout ?? 60, 1, 3600);
+    const gracefulTimeout = checkInt('gracefulTimeout', input.gracefulTimeout ?? 30, 1, 3600);
+    const healthPath = checkRule('healthPath', input.healthPath ?? '/health', healthPathProblem);
+    const serverName = check('serverName', input.serverName ?? '_', /^[A-Za-z0-9.*_-]+( [A-Za-z0-9.*_-]+)*$/, 'host names');
+    const healthHost = checkRule('healthHost', input.healthHost ?? serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost', healthHostProblem);
+    const env = checkEnv(input.env ?? []);
+    const gunicorn = gunicornVars(input.gunicorn);
+    const database = env.find((e) => e.key === 'DATABASE')?.value;
+    const vars = {
+        app,
+        user,
+        group,
+        appDir,
+        wsgiApp: checkRule('wsgiApp', input.wsgiApp ?? 'app:app', wsgiAppProblem),
+        socketPath,
+        listen: (input.listen ?? []).map((l) => check('listen', l, /^(\d{1,3}(\.\d{1,3}){3}:|\[[0-9A-Fa-f:.]+\]:)?\d{1,5}$/, 'PORT, IPv4:PORT or [IPv6]:PORT')),
+        workers: checkInt('workers', input.workers ?? 3, 1, 256),
+        preloadLibraries: input.preloadLibraries ?? true,
+        timeout,
+        gracefulTimeout,
+        keepalive: checkInt('keepalive', input.keepalive ?? 2, 0, 3600),
+        gunicorn,
+        env,
+        serverName,
+        clientMaxBodySize: checkRule('clientMaxBodySize', input.clientMaxBodySize ?? '10m', bodySizeProblem),
+        staticPath: input.staticPath === undefined || input.staticPath === ''
+            ? ''
+            : checkPath('staticPath', `/${input.staticPath}`).slice(1),
+        staticUrl: check('staticUrl', input.staticUrl ?? '/static/', /^\/([A-Za-z0-9._-]+\/)*$/, 'a /path/ with slashes'),
+        staticMaps: (input.staticMaps ?? []).map((m) => ({
+            url: check('staticMaps', m.url, /^\/([A-Za-z0-9._-]+\/)+$/, 'a /path/ with slashes'),
+            root: checkPath('staticMaps', m.root),
+            uploads: m.uploads
+        })),
+        healthPath,
+        healthHost,
+        healthInterval: check('healthInterval', input.healthInterval ?? '30s', /^\d+(s|min|h)$/, 'a time like 30s or 1min'),
+        healthTimeout: checkInt('healthTimeout', input.healthTimeout ?? 10, 1, 300),
+        healthFailures: checkInt('healthFailures', input.healthFailures ?? 3, 1, 100),
+        diskWarnPercent: checkInt('diskWarnPercent', input.diskWarnPercent ?? 90, 1, 100),
+        deployLockPath: layout.lockOwner,
+        dbPath: checkPath(input.dbPath === undefined && database !== undefined ? 'DATABASE (env)' : 'dbPath', input.dbPath ?? database ?? `${layout.instance}/app.db`),
+        backupDir: checkPath('backupDir', input.backupDir ?? layout.backups),
+        legacyBackupDir: layout.legacyBackups,
+        rootReadProgram: ROOT_READ_PROGRAM,
+        backupKeepDays: checkInt('backupKeepDays', input.backupKeepDays ?? 14, 1, 3650),
+        dbMaintenanceTime: check('dbMaintenanceTime', input.dbMaintenanceTime ?? '03:30', /^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
+        layout,
+        serviceName: layout.units.service.name,
+        socketName: layout.units.socket.name,
+        current: layout.current,
+        envFile: layout.envFile,
+        gunicornConf: layout.gunicornConf,
+        instancePath: layout.instance,
+        logDir: layout.logDir,
+        accessLog: layout.accessLog,
+        errorLog: layout.errorLog,
+        stopTimeout: gracefulTimeout + 15,
+        // A WebSocket or a server-sent event stream may stay quiet for long: nginx must not cut it.
+        proxyTimeout: gunicorn.uvicorn ? Math.max(3600, timeout + 30) : timeout + 30,
+        healthUrl: `http://${healthHost}${healthPath}`,
+        healthScript: layout.healthScript,
+        dbScript: layout.dbScript,
+        preloadDir: layout.preloadDir,
+        releasesDir: layout.releases
+    };
+    return vars;
+}
+
+// EXTERNAL MODULE: ./node_modules/handlebars/lib/index.js
+var handlebars_lib = __nccwpck_require__(8508);
+var handlebars_lib_default = /*#__PURE__*/__nccwpck_require__.n(handlebars_lib);
+;// CONCATENATED MODULE: ./src/render/templates.ts
+
+
+
+
+
+const MARKER = external_node_path_namespaceObject.join('templates', 'systemd', 'app.service.hbs');
+function isActionRoot(dir) {
+    return (0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(dir, MARKER)) && (0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(dir, 'action.yml'));
+}
+function walkUp(start) {
+    for (let dir = external_node_path_namespaceObject.resolve(start);; dir = external_node_path_namespaceObject.dirname(dir)) {
+        if (isActionRoot(dir))
+            return external_node_path_namespaceObject.join(dir, 'templates');
+        if (external_node_path_namespaceObject.dirname(dir) === dir)
+            return undefined;
+    }
+}
+/**
+ * The action's own templates folder. Not from import.meta.url (ncc rewrites it in the bundle):
+ * $GUNICORN_DEPLOY_TEMPLATES, then $GITHUB_ACTION_PATH/templates, then the nearest folder above the
+ * running script (symlinks resolved), then above the working directory, that holds action.yml and
+ * templates/.
+ */
+function templatesDir(where = {}) {
+    const env = where.env ?? process.env;
+    const explicit = env.GUNICORN_DEPLOY_TEMPLATES;
+    if (explicit) {
+        if (!(0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(explicit, 'systemd', 'app.service.hbs'))) {
+            throw new Error(`GUNICORN_DEPLOY_TEMPLATES=${explicit} does not hold the templates (systemd/app.service.hbs)`);
+        }
+        return external_node_path_namespaceObject.resolve(explicit);
+    }
+    if (env.GITHUB_ACTION_PATH && (0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(env.GITHUB_ACTION_PATH, MARKER))) {
+        return external_node_path_namespaceObject.resolve(env.GITHUB_ACTION_PATH, 'templates');
+    }
+    const argv1 = where.argv1 ?? process.argv[1];
+    // Through symlinks: npm's node_modules/.bin/gunicorn-deploy links to the package's bin/.
+    const script = argv1 && (0,external_node_fs_namespaceObject.existsSync)(argv1) ? (0,external_node_fs_namespaceObject.realpathSync)(argv1) : argv1;
+    const found = (script ? walkUp(external_node_path_namespaceObject.dirname(external_node_path_namespaceObject.resolve(script))) : undefined) ?? walkUp(where.cwd ?? process.cwd());
+    if (!found) {
+        throw new Error('cannot find the templates folder (templates/ next to action.yml); set GUNICORN_DEPLOY_TEMPLATES');
+    }
+    return found;
+}
+const hbs = handlebars_lib_default().create();
+hbs.registerHelper('sh', (value) => shQuote(String(value)));
+// A JSON string is a valid Python string literal.
+hbs.registerHelper('py', (value) => JSON.stringify(String(value)));
+hbs.registerHelper('envq', (value) => envQuote(String(value)));
+// One word of an ExecStart= line. systemd removes quotes anywhere in a word (create_app('prod') would
+// reach Gunicorn as create_app(prod)), so a word with quotes goes inside double quotes; the rules
+// keep ", \, $ and % out of it.
+hbs.registerHelper('unitword', (value) => {
+    const v = String(value);
+    return /^[A-Za-z0-9_.:/-]+$/.test(v) ? v : `"${v}"`;
+});
+// A name nginx accepts in a variable (app names have - but never _: distinct apps stay distinct).
+hbs.registerHelper('ident', (value) => String(value).replace(/[^A-Za-z0-9_]/g, '_'));
+const compiled = new Map();
+/** Renders templates/NAME.hbs; a variable the template uses but vars lacks throws (strict mode). */
+function renderTemplate(name, vars, dir = templatesDir()) {
+    const file = external_node_path_namespaceObject.join(dir, `${name}.hbs`);
+    let template = compiled.get(file);
+    if (!template) {
+        template = hbs.compile((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'), { strict: true, noEscape: true });
+        compiled.set(file, template);
+    }
+    return template(vars);
+}
+
+;// CONCATENATED MODULE: ./src/render/files.ts
+
+function file(p, content, mode = '0644', owner = 'root:root') {
+    return { path: p, content, mode, owner };
+}
+/** The socket, the service, Gunicorn's config and the environment file. */
+function renderAppUnits(vars, dir = templatesDir()) {
+    const r = (name) => renderTemplate(name, vars, dir);
+    const { layout } = vars;
+    return {
+        socket: file(layout.units.socket.file, r('systemd/app.socket')),
+        service: file(layout.units.service.file, r('systemd/app.service')),
+        gunicornConf: file(layout.gunicornConf, r('gunicorn.conf.py')),
+        env: file(layout.envFile, r('env'), '0640', `root:${vars.group}`)
+    };
+}
+function timerFiles(vars, dir, name, script, units) {
+    const r = (t) => renderTemplate(t, vars, dir);
+    return {
+        script: file(script.path, r(script.template), '0755'),
+        service: file(units.service.file, r(`systemd/${name}.service`)),
+        timer: file(units.timer.file, r(`systemd/${name}.timer`))
+    };
+}
+/** The health check script and its timer. */
+function renderHealthUnits(vars, dir = templatesDir()) {
+    const { layout } = vars;
+    return timerFiles(vars, dir, 'health', { template: 'health-check.sh', path: layout.healthScript }, {
+        service: layout.units.healthService,
+        timer: layout.units.healthTimer
+    });
+}
+/** The daily backup script and its timer. */
+function renderDbMaintenanceUnits(vars, dir = templatesDir()) {
+    const { layout } = vars;
+    return timerFiles(vars, dir, 'db-maintenance', { template: 'db-maintenance.sh', path: layout.dbScript }, {
+        service: layout.units.dbService,
+        timer: layout.units.dbTimer
+    });
+}
+/** The nginx site (provision links it from sites-enabled). */
+function renderNginxSite(vars, dir = templatesDir()) {
+    return file(vars.layout.nginxSite, renderTemplate('nginx/site.conf', vars, dir));
+}
+/** The logrotate rules. */
+function renderLogrotate(vars, dir = templatesDir()) {
+    return file(vars.layout.logrotate, renderTemplate('logrotate', vars, dir));
+}
+
+;// CONCATENATED MODULE: ./src/render.ts
+/**
+ * Every file the tool writes on a server comes from templates/ (Handlebars) through render/:
+ * vars.ts (what the templates read, every path from the app's layout), templates.ts (finding and
+ * filling a template), files.ts (the files by role, with where they go and who owns them).
+ */
+
+
+
+
+;// CONCATENATED MODULE: ./src/steps/config.ts
+
+
+
+
+
+
+function appFiles(ctx, cores) {
+    const d = ctx.settings.deploy;
+    const vars = templateVars({
+        layout: ctx.paths,
+        wsgiApp: d.wsgiApp,
+        workers: d.workers === 'auto' ? 2 * cores + 1 : d.workers,
+        preloadLibraries: d.preloadLibraries,
+        ...gunicornInput(d.gunicorn),
+        env: appEnv(d.env, ctx.settings.database),
+        healthPath: d.healthPath
+    });
+    const f = renderAppUnits(vars);
+    // In this order on stageScript's stdin.
+    return [f.socket, f.service, f.gunicornConf, f.env];
+}
+const stagedName = (f) => external_node_path_namespaceObject.posix.basename(f.path);
+/**
+ * Writes the rendered files into /etc/APP/staged (readable by the app's user, so the import check
+ * can use the new config and environment before anything is switched) and says which differ from
+ * the installed ones. The files' text travels on stdin (stageInput), one base64 line per file in
+ * this order, read by shell builtins: the environment file holds secrets, and a command line is
+ * readable by every local user (/proc/PID/cmdline) and kept by sudo in the journal.
+ */
+function config_stageScript(ctx, files) {
+    const q = shQuote;
+    const staged = ctx.paths.staged;
+    const writes = files
+        .map((f) => {
+        const to = `${staged}/${stagedName(f)}`;
+        return `IFS= read -r b64; printf '%s' "$b64" | base64 -d > ${q(to)}
+chmod 0640 ${q(to)}; chown root:${q(ctx.paths.user)} ${q(to)}
+cmp -s ${q(to)} ${q(f.path)} || changed="$changed ${f.path}"`;
+    })
+        .join('\n');
+    return `
+umask 077
+rm -rf ${q(staged)}; install -d -m 0750 -o root -g ${q(ctx.paths.user)} ${q(staged)}
+changed=""
+${writes}
+echo "changed=$changed"
+`;
+}
+/** stageScript's stdin: the files' text, one base64 line each, in order. */
+function stageInput(files) {
+    return files.map((f) => `${Buffer.from(f.content).toString('base64')}\n`).join('');
+}
+const STAGE_TIMEOUT_MS = 60_000;
+/** The staging as a request to queue; stageConfig then takes its answer (the same text and options). */
+function stageRequest(ctx, cores) {
+    const files = appFiles(ctx, cores);
+    return { text: config_stageScript(ctx, files), opts: stageOpts(files) };
+}
+const stageOpts = (files) => ({
+    sudo: true,
+    timeoutMs: STAGE_TIMEOUT_MS,
+    stdin: stageInput(files)
+});
+/** Where staged files are: known before the staging's answer, so later steps can be sent with it. */
+function stagedPaths(ctx) {
+    const stagedDir = ctx.paths.staged;
+    const at = (live) => `${stagedDir}/${external_node_path_namespaceObject.posix.basename(live)}`;
+    return {
+        stagedDir,
+        previousDir: ctx.paths.configPrevious,
+        envFile: at(ctx.paths.envFile),
+        gunicornConf: at(ctx.paths.gunicornConf)
+    };
+}
+async function stageConfig(ctx, cores) {
+    const files = appFiles(ctx, cores);
+    const res = await runScript(ctx, 'writing the app configuration', config_stageScript(ctx, files), stageOpts(files));
+    const changed = (parseFacts(res.stdout).changed ?? '').split(/\s+/).filter((s) => s);
+    return {
+        ...stagedPaths(ctx),
+        files,
+        changedFiles: changed,
+        changed: changed.length > 0,
+        detail: changed.length ? `changed: ${changed.map((c) => external_node_path_namespaceObject.posix.basename(c)).join(', ')}` : 'unchanged'
+    };
+}
+const changedOnes = (staged) => staged.files.filter((f) => staged.changedFiles.includes(f.path));
+const unitsChanged = (ctx, staged) => Object.values(ctx.paths.units).some((u) => staged.changedFiles.includes(u.file));
+/** A changed unit or environment needs a new Gunicorn master; gunicorn.conf.py is re-read on HUP. */
+function needsRestart(staged) {
+    return staged.changedFiles.some((p) => !p.endsWith('gunicorn.conf.py'));
+}
+/**
+ * Puts the changed files in place, keeping what they replace so a rollback can put it back. Units
+ * are enabled (started at boot) and the socket started on the first deploy; the socket is never
+ * restarted by a deploy, since that would refuse connections.
+ */
+function installScript(ctx, staged) {
+    const q = shQuote;
+    const prev = staged.previousDir;
+    const lines = changedOnes(staged)
+        .map((f) => {
+        const name = stagedName(f);
+        const [owner, group] = f.owner.split(':');
+        return `if [ -f ${q(f.path)} ]; then cp -a ${q(f.path)} ${q(`${prev}/${name}`)}; else echo ${q(f.path)} > ${q(`${prev}/${name}.absent`)}; fi
+install -m ${f.mode} -o ${q(owner)} -g ${q(group)} ${q(`${staged.stagedDir}/${name}`)} ${q(f.path)}`;
+    })
+        .join('\n');
+    const { socket, service } = ctx.paths.units;
+    return `
+systemctl is-active --quiet ${q(socket.name)} && echo socket_was_active=yes || true
+rm -rf ${q(prev)}; install -d -m 0700 ${q(prev)}
+${lines}
+${unitsChanged(ctx, staged) ? 'systemctl daemon-reload' : ''}
+systemctl is-enabled --quiet ${q(socket.name)} 2>/dev/null || systemctl enable --quiet ${q(socket.name)}
+systemctl is-enabled --quiet ${q(service.name)} 2>/dev/null || systemctl enable --quiet ${q(service.name)}
+systemctl is-active --quiet ${q(socket.name)} || systemctl start ${q(socket.name)}
+`;
+}
+async function installConfig(ctx, staged) {
+    const res = await runScript(ctx, 'installing the app configuration', installScript(ctx, staged), {
+        timeoutMs: 120_000,
+        carry: true
+    });
+    if (staged.changedFiles.includes(ctx.paths.units.socket.file) &&
+        parseFacts(res.stdout).socket_was_active === 'yes') {
+        ctx.logger.warning(`${ctx.paths.units.socket.name} changed: the running socket keeps its old settings until it is restarted (a deploy never restarts it, since that refuses connections)`);
+    }
+    return {
+        changed: staged.changedFiles.length > 0,
+        detail: staged.changedFiles.map((c) => external_node_path_namespaceObject.posix.basename(c)).join(', ') || 'unchanged'
+    };
+}
+/** Puts back what installConfig replaced (for a rollback). */
+function restoreScript(ctx, staged) {
+    const q = shQuote;
+    const prev = staged.previousDir;
+    const lines = changedOnes(staged)
+        .map((f) => {
+        const name = stagedName(f);
+        return `if [ -f ${q(`${prev}/${name}`)} ]; then cp -a ${q(`${prev}/${name}`)} ${q(f.path)}; fi`;
+    })
+        .join('\n');
+    return `${lines}\n${unitsChanged(ctx, staged) ? 'systemctl daemon-reload' : ''}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/health.ts
+/**
+ * The Host header of every health request (candidate, verify, rollback, health timer): an app that
+ * checks it (Django's ALLOWED_HOSTS) answers 400 to `localhost`. health-host, else the first real
+ * server-name, else localhost.
+ */
+function healthHost(settings) {
+    if (settings.deploy.healthHost)
+        return settings.deploy.healthHost;
+    return settings.provision.serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost';
+}
+/** The URL curl asks for through a unix socket: its host part becomes the Host header. */
+function healthUrl(settings, urlPath) {
+    return `http://${healthHost(settings)}${urlPath}`;
 }
 
 ;// CONCATENATED MODULE: ./src/git-blobs.ts
@@ -81485,6 +84272,556 @@ function diffManifests(old, neu, keep = []) {
     return { send, remove };
 }
 
+;// CONCATENATED MODULE: ./src/deploy/release-record.ts
+
+
+
+
+/** Run-specific settings (commit, ref, lock handling, full-upload) do not change what is deployed. */
+function shapingSettings(settings) {
+    const shaping = { ...settings.deploy };
+    for (const k of ['commit', 'ref', 'rollbackTo', 'lockTimeoutMs', 'forceUnlock', 'fullUpload'])
+        delete shaping[k];
+    return JSON.stringify(shaping);
+}
+/**
+ * A hash keyed by the SSH key: the record is written through a command line (in sudo's journal)
+ * and the settings it covers include the env values, so a plain sha256 of a weak secret could be
+ * brute-forced from the journal. Keyed, it says nothing to anyone without the deploy key; a run
+ * with another key only redeploys once.
+ */
+function recordHmac(settings) {
+    return (0,external_node_crypto_.createHmac)('sha256', (0,external_node_crypto_.createHash)('sha256').update(settings.ssh.privateKey).digest());
+}
+/**
+ * What a release is made of: the manifest of the tree the upload sends (paths, modes, content
+ * ids; no times or owners, so a fresh checkout of the same commit hashes the same), plus every
+ * deploy setting that shapes the release or its units. A deploy has the manifest already.
+ */
+function releaseHash(manifest, settings) {
+    return recordHmac(settings)
+        .update(serializeManifest(manifest))
+        .update(shapingSettings(settings))
+        .digest('hex');
+}
+/**
+ * Which source and settings the current release was built from: written by every deploy that went
+ * live (so a provision after a plain deploy of the same source deploys nothing), read by provision.
+ */
+function recordPath(ctx) {
+    return `${ctx.paths.state}/provisioned-source`;
+}
+/** The shell that records what the release just made live was built from. */
+function recordCommand(ctx, hash, release) {
+    return `printf 'hash=%s\\nrelease=%s\\n' ${shQuote(hash)} ${shQuote(release)} > ${shQuote(recordPath(ctx))}`;
+}
+function statesDir(ctx) {
+    return `${ctx.paths.state}/release-states`;
+}
+/**
+ * The shell that records a release's state (and forgets releases no longer on the server). A
+ * release just built also keeps the settings it is proven and run with (remembered.ts).
+ */
+function stateCommand(ctx, release, state) {
+    const q = shQuote;
+    const dir = statesDir(ctx);
+    return `install -d -m 0700 ${q(dir)} && printf '%s\\n' ${q(state)} > ${q(`${dir}/${release}`)}
+${state === 'built' ? releaseSettingsCommand(ctx, release) : ''}
+for f in ${q(dir)}/* ${q(releaseSettingsDir(ctx))}/*.json; do [ -e "$f" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$f" .json)" ] || rm -f -- "$f"; done`;
+}
+/**
+ * The shell that prints `state_ID=STATE` for every release on the server (`none` when a release has
+ * no record: one from before states were kept, or one still being built).
+ */
+function listStatesCommand(ctx) {
+    const q = shQuote;
+    return `for r in $(ls -1 ${q(ctx.paths.releases)} 2>/dev/null | sort); do
+  printf 'state_%s=%s\\n' "$r" "$(cat ${q(statesDir(ctx))}/"$r" 2>/dev/null || echo none)"
+done`;
+}
+/** state_ID=STATE lines -> { ID: STATE }, in the order printed (oldest first). */
+function parseStates(stdout) {
+    const out = new Map();
+    for (const line of stdout.split('\n')) {
+        const m = /^state_([0-9A-Za-z._-]+)=([a-z-]+)$/.exec(line);
+        if (m)
+            out.set(m[1], m[2]);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/steps/switch.ts
+
+
+/**
+ * Shell function: PIDs whose parent is $1 (Gunicorn's workers), without needing procps. The
+ * kernel's own list (/proc/PID/task/PID/children) is read by bash itself, with no process started:
+ * the verify asks several times a second on a busy server. A kernel without it: every process's
+ * status is read.
+ */
+// Never fails: under pipefail, grep's status (no match, or a process gone between the glob and
+// the read, as old workers are right after a reload) would end the calling script.
+const CHILDREN_FN = `children() {
+  [ -n "$1" ] && [ "$1" != 0 ] || return 0
+  local kids=/proc/$1/task/$1/children line=""
+  if [ -r "$kids" ]; then read -r line < "$kids" || true; echo "$line"; return 0; fi
+  [ -d /proc/$1 ] || return 0
+  { grep -l "^PPid:[[:space:]]*$1\\$" /proc/[0-9]*/status 2>/dev/null || true; } | cut -d/ -f3 | tr '\\n' ' '
+}`;
+/**
+ * Flips `current` atomically (a new link renamed over the old one) and tells Gunicorn. HUP when
+ * only code changed: the master re-reads its config and forks workers that import the new release
+ * while the socket stays open. A new venv or changed units/environment need a new master, so a
+ * restart; the socket unit keeps the listening socket, so no connection is refused. The socket
+ * unit itself is never restarted, and workers are never signalled directly.
+ */
+function switchScript(ctx, release, restart) {
+    const p = ctx.paths;
+    const q = shQuote;
+    const svc = q(p.units.service.name);
+    return `
+${CHILDREN_FN}
+main=$(systemctl show -p MainPID --value ${svc} 2>/dev/null || echo 0)
+old=$(children "$main")
+echo "old_workers=$old"
+printf 'old_workers=%s\n' "$old" > ${q(p.lastSwitch)}
+ln -sfn ${q(p.releaseLink(release))} ${q(`${p.dir}/.current.tmp`)}
+mv -T ${q(`${p.dir}/.current.tmp`)} ${q(p.current)}
+if ! systemctl is-active --quiet ${svc}; then
+  systemctl reset-failed ${svc} 2>/dev/null || true
+  systemctl start ${svc}
+  reload=start
+elif ${restart ? 'true' : 'false'}; then
+  systemctl restart ${svc}
+  reload=restart
+else
+  systemctl reload ${svc}
+  reload=hup
+fi
+echo "reload=$reload"
+echo "reload=$reload" >> ${q(p.lastSwitch)}
+`;
+}
+/** How the switch runs: also how it is sent ahead with the units (the same text and options). */
+const SWITCH_OPTS = { sudo: true, timeoutMs: 120_000 };
+/**
+ * Sends the switch with the next root command (the units): one round trip for both, the switch
+ * running only if the units succeeded. switchRelease then takes its answer.
+ */
+function sendSwitchAhead(ctx, release, restart) {
+    ctx.remote.sendNext?.(switchScript(ctx, release, restart), SWITCH_OPTS);
+}
+async function switchRelease(ctx, release, restart) {
+    const res = await runScript(ctx, `switching to ${release}`, switchScript(ctx, release, restart), SWITCH_OPTS);
+    const f = parseFacts(res.stdout);
+    const reload = (f.reload ?? 'start');
+    return {
+        reload,
+        oldWorkers: (f.old_workers ?? '').split(/\s+/).filter((s) => s),
+        detail: `current -> ${release}, ${reload}`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/steps/verify.ts
+
+
+
+
+
+
+
+/** How long old workers still running may keep the health path from being asked (see the script). */
+const OLD_WORKERS_GRACE_MS = 1000;
+/**
+ * A reload returns before new workers serve (ExecReload is asynchronous, READY comes before the
+ * app is imported), so the proof is polled in one server-side loop: as many new worker processes as
+ * the config asks for, each working in the release, and the health path answering 200 (with
+ * health-expect in the body) through the app's socket. Old workers may still be finishing their
+ * requests (they accept no new ones once told to stop).
+ */
+function verifyScript(ctx, release, 
+/** 'saved': as the switch before it wrote them (a verify sent together with its switch). */
+oldWorkers) {
+    const p = ctx.paths;
+    const d = ctx.settings.deploy;
+    const q = shQuote;
+    const timeoutS = Math.max(1, Math.ceil(d.healthTimeoutMs / 1000));
+    // A short health-timeout keeps most of its time for the proof itself.
+    const graceMs = Math.min(OLD_WORKERS_GRACE_MS, Math.floor(d.healthTimeoutMs / 4));
+    return `
+${CHILDREN_FN}
+want=$(readlink -f ${q(p.releaseDir(release))})
+old=" ${oldWorkers === 'saved' ? `$(sed -n 's/^old_workers=//p' ${q(p.lastSwitch)} 2>/dev/null)` : oldWorkers.join(' ')} "
+# Old workers may finish their requests for up to graceful_timeout; the new ones must all be there.
+expected=$(awk '$1 == "workers" && $2 == "=" {print $3}' ${q(p.gunicornConf)} 2>/dev/null)
+expected=\${expected:-1}
+body=$(mktemp)
+${MS_FN}
+${NAP_FN}
+# Proven: the release is recorded live (a rollback target from now on).
+proven() {
+${stateCommand(ctx, release, 'live')}
+echo "workers=$fresh"; echo "health=200"; exit 0
+}
+# Whatever ends this script early, it says why.
+trap 'rc=$?; rm -f "$body"; [ $rc = 0 ] || [ -n "\${reported:-}" ] || echo "why=the check stopped (exit $rc) while: $why"' EXIT
+deadline=$((SECONDS + ${timeoutS}))
+why="not checked yet"
+while :; do
+  main=$(systemctl show -p MainPID --value ${q(p.units.service.name)} 2>/dev/null || echo 0)
+  workers=$(children "$main")
+  ok=yes; fresh=0; olds=0
+  for w in $workers; do
+    # An old worker counts while it runs (not once it is a zombie the master has yet to reap).
+    case "$old" in *" $w "*)
+      st=""; while read -r k v _; do [ "$k" = State: ] && { st=$v; break; }; done 2>/dev/null < /proc/$w/status || true
+      [ -n "$st" ] && [ "$st" != Z ] && olds=$((olds + 1))
+      continue;;
+    esac
+    # Compared by bash itself (same folder: device and inode), no readlink per worker and poll.
+    [ -e /proc/$w/cwd ] || continue
+    if ! [ /proc/$w/cwd -ef "$want" ]; then ok=no; why="worker $w serves $(readlink /proc/$w/cwd 2>/dev/null), not the new release"; fi
+    fresh=$((fresh + 1))
+  done
+  if [ "$fresh" -lt "$expected" ]; then ok=no; why="$fresh of $expected new workers running (master pid $main)"; fi
+  # Gunicorn forks the new workers first and tells the old ones to stop just after: until then an
+  # old worker still takes new requests, and its 200 would prove nothing. So the health path is
+  # asked only once no old worker is left, or ${graceMs} ms after all new ones were
+  # there (by then they were told to stop; those left are finishing requests and take no more).
+  if [ "$ok" = yes ]; then
+    all_new=\${all_new:-$(ms)}
+    if [ "$olds" -gt 0 ] && [ $(( $(ms) - all_new )) -lt ${graceMs} ]; then ok=no; why="$olds old workers not stopped yet"; fi
+  fi
+  if [ "$ok" = yes ]; then
+    code=$(curl -sS -o "$body" -w '%{http_code}' -m 5 --unix-socket ${q(p.socket)} ${q(healthUrl(ctx.settings, d.healthPath))} 2>/dev/null || true)
+    if [ "$code" = 200 ]; then
+      ${d.healthExpect ? `if grep -qF -- ${q(d.healthExpect)} "$body"; then proven; fi; why="health-path answered 200 without ${d.healthExpect.replace(/[^A-Za-z0-9 _.:-]/g, '')} in: $(head -c 300 "$body" | tr '\\n' ' ')"` : 'proven'}
+    else
+      why="health-path answered \${code:-nothing}: $(head -c 300 "$body" 2>/dev/null | tr '\\n' ' ')"
+    fi
+  fi
+  state=$(systemctl is-active ${q(p.units.service.name)} 2>/dev/null || true)
+  if [ "$state" = failed ] || [ "$state" = inactive ]; then why="the service is $state"; break; fi
+  [ $SECONDS -lt $deadline ] || break
+  # New workers that import only the app (preload-libraries) serve within a few tenths of a second:
+  # look often at first, then less often, as every look costs the server a little CPU.
+  polls=$((\${polls:-0} + 1))
+  # A line now and then: once the runner is gone (its channel closed), the write fails and ends
+  # this loop, instead of polling as root until the deadline.
+  [ $((polls % 5)) != 0 ] || echo "poll=$polls"
+  if [ "$polls" -le 10 ]; then nap 0.05; else nap 0.2; fi
+done
+reported=yes
+echo "why=$why"
+exit 1
+`;
+}
+function verifyOpts(ctx) {
+    return { sudo: true, ownChannel: true, timeoutMs: ctx.settings.deploy.healthTimeoutMs + 30_000 };
+}
+/** Queues the verify of a switch sent ahead too; verifyRelease(..., 'saved') then takes its answer. */
+function sendVerifyAhead(ctx, release) {
+    ctx.remote.sendNext?.(verifyScript(ctx, release, 'saved'), verifyOpts(ctx));
+}
+async function verifyRelease(ctx, release, oldWorkers) {
+    const res = await ctx.remote.script(verifyScript(ctx, release, oldWorkers), {
+        ...verifyOpts(ctx),
+        signal: ctx.signal
+    });
+    const f = parseFacts(res.stdout);
+    if (res.code !== 0) {
+        throw new DeployError(`release ${release} is not live after ${ctx.settings.deploy.healthTimeoutMs / 1000} s: ${f.why ?? res.stderr.trim()}`);
+    }
+    const workers = Number(f.workers ?? 0);
+    return { detail: `${workers} workers on ${release}, ${ctx.settings.deploy.healthPath} 200` };
+}
+
+;// CONCATENATED MODULE: ./src/audit/origin.ts
+
+/** History lines are for people: a value that long is someone's mistake, not an audit fact. */
+const MAX = 200;
+function clip(v) {
+    // JSON.stringify escapes control characters; clipping only keeps a line readable.
+    return v.length <= MAX ? v : v.slice(0, MAX - 1) + '…';
+}
+/** The URL of this workflow run's log (its attempt when re-run), or '' outside GitHub Actions. */
+function runUrl(env) {
+    const server = (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '');
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    const attempt = env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== '1' ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : '';
+    return repository && env.GITHUB_RUN_ID
+        ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}${attempt}`
+        : '';
+}
+function localUser() {
+    try {
+        return external_node_os_namespaceObject.userInfo().username;
+    }
+    catch {
+        return process.env.USER ?? process.env.LOGNAME ?? 'unknown';
+    }
+}
+function runOrigin(env = process.env) {
+    const github = !!env.GITHUB_ACTIONS || !!env.GITHUB_RUN_ID;
+    return {
+        actor: clip(env.GITHUB_ACTOR || (github ? 'github' : localUser())),
+        from: clip(github && env.GITHUB_REPOSITORY ? env.GITHUB_REPOSITORY : `cli@${external_node_os_namespaceObject.hostname()}`),
+        run: clip(runUrl(env))
+    };
+}
+
+;// CONCATENATED MODULE: ./src/steps/history.ts
+
+
+/**
+ * A history entry's `reload` as the last switch on the server wrote it: for a line sent together
+ * with that switch, before the runner has its answer.
+ */
+const SAVED_RELOAD = '__saved_reload__';
+/**
+ * The audit trail: who ran it (actor), from where (`origin`: repository or runner host, the run's URL), the
+ * mode and the commit, on every line; the entry's own fields (event, release, status, why) follow.
+ */
+function auditFields(ctx) {
+    const origin = runOrigin();
+    const commit = ctx.settings.deploy.commit;
+    return {
+        mode: ctx.settings.mode,
+        actor: origin.actor,
+        origin: origin.from,
+        ...(origin.run ? { run: origin.run } : {}),
+        ...(commit ? { commit } : {})
+    };
+}
+/** The shell that appends one JSON line to the server's history, for a step to run with its own. */
+function historyCommand(ctx, entry) {
+    const line = JSON.stringify({
+        time: new Date().toISOString(),
+        host: ctx.label,
+        ...auditFields(ctx),
+        ...entry
+    });
+    if (entry.reload !== SAVED_RELOAD)
+        return `printf '%s\\n' ${shQuote(line)} >> ${shQuote(ctx.paths.history)}`;
+    return `reload=$(sed -n 's/^reload=//p' ${shQuote(ctx.paths.lastSwitch)} 2>/dev/null || true)
+case "$reload" in start|restart|hup) ;; *) reload=unknown ;; esac
+line=${shQuote(line)}
+printf '%s\\n' "\${line/${SAVED_RELOAD}/$reload}" >> ${shQuote(ctx.paths.history)}`;
+}
+/**
+ * One JSON line per deploy or rollback in the server's own history, for humans with ssh; `also`:
+ * another command for the same round trip.
+ */
+async function recordHistory(ctx, entry, also = '') {
+    await ctx.remote
+        .script([historyCommand(ctx, entry), also].join('\n'), {
+        sudo: true,
+        timeoutMs: 30_000
+    })
+        .catch((err) => ctx.logger.warning(`could not write the deploy history: ${err.message}`));
+}
+
+;// CONCATENATED MODULE: ./src/steps/migration.ts
+
+
+
+
+
+
+
+
+
+/**
+ * The database's content and schema as one hash (sqlite3's .sha3sum), taken as the app's user so
+ * no -wal/-shm file ends up root's. Two equal hashes: no write happened in between.
+ */
+async function fingerprintDatabase(ctx) {
+    if (ctx.settings.database.kind === 'postgres')
+        return pgFingerprint(ctx);
+    const q = shQuote;
+    const db = `${ctx.paths.shared}/${ctx.settings.deploy.sqliteDb}`;
+    const res = await ctx.remote.script(`[ -f ${q(db)} ] || exit 0\necho "fingerprint=$(runuser -u ${q(ctx.paths.user)} -- sqlite3 -cmd '.timeout 15000' ${q(db)} '.sha3sum')"`, { sudo: true, timeoutMs: 30 * 60_000 });
+    const f = parseFacts(res.stdout).fingerprint ?? '';
+    return res.code === 0 && /^[0-9a-f]{16,}$/.test(f) ? f : '';
+}
+/** The command that puts the pre-deploy database back, for a human to run. */
+function restoreCommand(ctx, backupId) {
+    const host = ctx.settings.hosts.length > 1 ? ctx.label : ctx.settings.hosts.map((h) => h.host)[0];
+    const db = ctx.settings.database;
+    const pg = db.kind === 'postgres'
+        ? ` --database postgres${db.name !== ctx.paths.app && !db.external ? ` --database-name ${db.name}` : ''}`
+        : '';
+    return `gunicorn-deploy restore --host ${shQuote(host ?? ctx.label)} --app-name ${shQuote(ctx.paths.app)}${pg} --backup ${shQuote(backupId)} (in a workflow: mode: restore, backup: ${backupId})`;
+}
+/**
+ * A release failed after pre-activate ran: the old code serves again, maybe in front of the new
+ * schema. Says so (log, summary, the restore command with the pre-deploy backup); with
+ * rollback-restore-database, restores that backup, but only when the database is still exactly as
+ * the migration left it (checked with the service stopped, so no write can slip in between).
+ */
+async function afterMigrationRollback(ctx, failed, fingerprint, 
+/** SQLite's schema_version before pre-activate ('' when unknown). */
+schemaBefore = '') {
+    const backup = ctx.facts.backup ? external_node_path_namespaceObject.posix.basename(ctx.facts.backup) : '';
+    if (!backup)
+        return;
+    // Only when it may: a migration that failed (or had nothing to do) before changing the schema
+    // left the database as the old code knows it.
+    if (schemaBefore && !schemaChanged(schemaBefore, await schemaVersion(ctx))) {
+        ctx.logger.info(`${ctx.label}: pre-activate of ${failed} left the database's schema as it was (schema_version ${schemaBefore}): the release serving knows it`);
+        return;
+    }
+    const warning = `the database may hold the new schema: pre-activate (migrations) of ${failed} ran, and the release before it serves again. To put the pre-deploy database back: ${restoreCommand(ctx, backup)}`;
+    ctx.facts['pre-deploy-backup'] = backup;
+    if (!ctx.settings.deploy.rollbackRestoreDatabase) {
+        ctx.facts['database-warning'] = warning;
+        ctx.logger.warning(`${ctx.label}: ${warning}`);
+        return;
+    }
+    const refuse = (why) => {
+        ctx.facts['database-restored'] = 'refused';
+        ctx.facts['database-warning'] = `rollback-restore-database: not restored, ${why}. ${warning}`;
+        ctx.logger.warning(`${ctx.label}: ${ctx.facts['database-warning']}`);
+    };
+    if (!fingerprint) {
+        refuse(ctx.settings.database.external
+            ? 'the database is external (database-url): its write-ahead log is out of reach, so nothing proves it was not written to'
+            : 'pre-activate did not finish, so there is no proof of what it changed');
+        return;
+    }
+    const s = (name, fn) => step(ctx.logger, ctx.records, ctx.label, name, fn);
+    try {
+        await s('check backup', () => stageRestore(ctx, backup));
+        const swapped = await s('restore database', () => swapDatabase(ctx, fingerprint));
+        try {
+            await s('verify restored database', () => verifyRelease(ctx, swapped.current, []));
+        }
+        catch (err) {
+            await s('put back', () => putBackSafety(ctx));
+            await verifyRelease(ctx, swapped.current, []);
+            refuse(`the app was not healthy on the restored backup (${errorMessage(err).split('\n')[0]}); the migrated database was put back`);
+            return;
+        }
+        ctx.facts['database-restored'] = 'true';
+        ctx.logger.info(`${ctx.label}: rollback-restore-database: no write reached the database since the migration, so the pre-deploy backup ${backup} was restored (the migrated database is kept as ${swapped.safety})`);
+        await recordHistory(ctx, {
+            event: 'restore',
+            backup,
+            safety: swapped.safety,
+            release: swapped.current,
+            status: 'restored',
+            why: `rollback of ${failed} after pre-activate`
+        });
+    }
+    catch (err) {
+        refuse(err instanceof ChangedSinceError
+            ? err.message.split('\n')[0]
+            : `the restore failed: ${errorMessage(err).split('\n')[0]}`);
+    }
+    finally {
+        await ctx.remote.script(cleanupCommand(ctx), { sudo: true, timeoutMs: 30_000 }).catch(() => undefined);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/modes/plan.ts
+/**
+ * Runs a declared plan for one host: sends every request it may up to the first barrier, then runs
+ * the steps in order, each taking its queued answer; after a barrier the next stretch is sent.
+ */
+class Planner {
+    steps;
+    remote;
+    state;
+    /** Steps before this index were queued (or passed over) already. */
+    sentTo = 0;
+    /** The requests queued, by step name, in the order sent (for logs and tests). */
+    sent = [];
+    constructor(steps, remote, state) {
+        this.steps = steps;
+        this.remote = remote;
+        this.state = state;
+    }
+    /** Queues the requests of the steps after `name`, up to and including the first barrier. */
+    sendAfter(name) {
+        this.sendFrom(this.index(name) + 1);
+    }
+    /** Every step in order (from `from` on), each as one unit of log and time. */
+    async run(s) {
+        for (let i = 0; i < this.steps.length; i++) {
+            const st = this.steps[i];
+            if (!this.applies(st))
+                continue;
+            await s(st.name, () => st.run(this.state, () => this.sendFrom(i + 1)));
+            await st.after?.(this.state);
+            if (st.barrier?.(this.state) && this.sentTo <= i + 1)
+                this.sendPastCarrier(i + 1);
+        }
+    }
+    /** After a barrier: the next step's own call carries those after it, if it is one that carries. */
+    sendPastCarrier(from) {
+        const next = this.steps.findIndex((st, i) => i >= from && this.applies(st));
+        const carrier = this.steps[next];
+        if (!carrier?.carries || (carrier.request?.(this.state) ?? []).length === 0)
+            return;
+        if (carrier.barrier?.(this.state))
+            return;
+        this.sentTo = next + 1;
+        this.sendFrom(next + 1);
+    }
+    sendFrom(from) {
+        if (from < this.sentTo)
+            return;
+        let group = [];
+        let groupNames = [];
+        const flush = () => {
+            if (group.length === 0)
+                return;
+            if (this.remote.sendNextTogether)
+                this.remote.sendNextTogether(group);
+            else
+                for (const r of group)
+                    this.remote.sendNext?.(r.text, r.opts, r.kind);
+            this.sent.push(...groupNames);
+            group = [];
+            groupNames = [];
+        };
+        let i = from;
+        while (i < this.steps.length) {
+            const st = this.steps[i++];
+            if (!this.applies(st))
+                continue;
+            const reqs = (st.request?.(this.state) ?? []).map((r) => ({
+                ...r,
+                opts: { ...r.opts, step: st.name }
+            }));
+            if (st.together?.(this.state)) {
+                group.push(...reqs);
+                groupNames.push(...reqs.map(() => st.name));
+            }
+            else {
+                flush();
+                for (const r of reqs) {
+                    this.remote.sendNext?.(r.text, r.opts, r.kind);
+                    this.sent.push(st.name);
+                }
+            }
+            if (st.barrier?.(this.state))
+                break;
+        }
+        flush();
+        this.sentTo = Math.max(this.sentTo, i);
+    }
+    applies(st) {
+        return !st.when || st.when(this.state);
+    }
+    index(name) {
+        const i = this.steps.findIndex((st) => st.name === name);
+        if (i < 0)
+            throw new Error(`no step ${name} in the plan`);
+        return i;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/steps/upload-delta.ts
 
 
@@ -81677,11 +85014,11 @@ ${asUser(p.buildUser, build)}
 const FINISH_TIMEOUT_MS = 120_000;
 const PREPARE_OPTS = { sudo: true, timeoutMs: 10 * 60_000 };
 /**
- * Sends the upload's prepare script with the next root command (the layout): one round trip for
- * both, the prepare running only if the layout succeeded. uploadRelease then takes its answer.
+ * The upload's prepare script as a request to queue with the layout: one round trip for both, the
+ * prepare running only if the layout succeeded. uploadRelease then takes its answer.
  */
-function sendPrepareAhead(ctx, wantedId) {
-    ctx.remote.sendNext?.(prepareScript(ctx, wantedId, !ctx.settings.deploy.fullUpload), PREPARE_OPTS);
+function prepareRequest(ctx, wantedId) {
+    return { text: prepareScript(ctx, wantedId, !ctx.settings.deploy.fullUpload), opts: PREPARE_OPTS };
 }
 async function uploadRelease(ctx, wantedId, queueAfter) {
     const source = external_node_path_namespaceObject.resolve(ctx.settings.app.source);
@@ -81783,243 +85120,14 @@ function splitOnce(text, sep) {
     return i < 0 ? [text, undefined] : [text.slice(0, i), text.slice(i + sep.length)];
 }
 
-;// CONCATENATED MODULE: ./src/steps/venv.ts
-
-
-
-
-
-
-/** pip's exit code is kept apart from the script's other failures, to say what failed. */
-const PIP_FAILED = 42;
-const NO_REQUIREMENTS = 43;
-const VENV_FAILED = 44;
-const DEPS_UNREADABLE = 45;
-const GUNICORN_FAILED = 46;
-/** The lookup found no usable venv for this key: it is built on a channel of its own. */
-const NEEDS_BUILD = 47;
-/** The build's own deadline on the server: the unit ends even if the runner is gone. */
-const VENV_TIMEOUT_MS = 30 * 60_000;
-/**
- * Venvs are immutable and keyed by what decides their content: the requirements file, the
- * interpreter's version, and how they are built. A venv cannot be moved (its scripts hold absolute
- * paths), so it is built at its final path and marked complete last; one without the mark is a
- * leftover of a failed build and is rebuilt.
- *
- * Everything here runs as the build user: root never reads the requirements file (it may be a
- * link, or name `-r /etc/shadow`), and pip, which runs the packages' build code, runs in a
- * transient unit that leaves no process behind. A build that fails for any reason, a full disk
- * included, removes its venv folder and log before it exits.
- */
-/** Prints a pyproject.toml's [project] dependencies and those of the extras named in $2, one a line. */
-const PYPROJECT_DEPS = `import sys
-try:
-    import tomllib
-except ImportError:
-    try:
-        import tomli as tomllib
-    except ImportError:
-        sys.exit("reading pyproject.toml needs Python 3.11 or newer (tomllib), or the python3-tomli package")
-path, extras = sys.argv[1], [e for e in sys.argv[2].split(",") if e]
-try:
-    with open(path, "rb") as f:
-        data = tomllib.load(f)
-except (OSError, ValueError) as e:
-    sys.exit(f"cannot read {path}: {e}")
-project = data.get("project")
-if not isinstance(project, dict):
-    sys.exit(f"{path} has no [project] table")
-if "dependencies" in project.get("dynamic", []):
-    sys.exit(f"{path} declares its dependencies dynamic")
-deps = list(project.get("dependencies", []))
-optional = project.get("optional-dependencies", {})
-for e in extras:
-    if e not in optional:
-        sys.exit(f"{path} has no extra {e!r} (it has: {', '.join(optional) or 'none'})")
-    deps += optional[e]
-print("\\n".join(deps))
-`;
-/** Says where the venv's Gunicorn comes from: the app's dependencies, the system's packages, or added. */
-const GUNICORN_ORIGIN = `import os, sys
-import gunicorn
-inside = os.path.realpath(gunicorn.__file__).startswith(os.path.realpath(sys.prefix) + os.sep)
-print("gunicorn=" + ("app" if inside else "system"))
-`;
-/** Without a resolved source (a unit test), the requirements input as it names the file. */
-function fallbackDeps(ctx) {
-    const r = ctx.settings.deploy.requirements;
-    return r.endsWith('.toml')
-        ? { kind: 'pyproject', file: r, extras: ctx.settings.deploy.extras }
-        : { kind: 'requirements', file: r === 'auto' ? 'requirements.txt' : r, extras: [] };
-}
-function venvScript(ctx, release, deps = fallbackDeps(ctx), 
-/** Only reuse: exit NEEDS_BUILD instead of building (the build needs a channel of its own). */
-lookupOnly = false) {
-    const p = ctx.paths;
-    const d = ctx.settings.deploy;
-    const q = shQuote;
-    const rel = p.releaseDir(release);
-    const req = `${rel}/${deps.file}`;
-    const pipArgs = d.pipArgs
-        .split(/\s+/)
-        .filter((a) => a)
-        .map(q)
-        .join(' ');
-    const extras = q(deps.extras.join(','));
-    // A requirements file keys the venv by its whole text (as before: existing venvs stay valid); a
-    // pyproject.toml by the dependency list drawn from it, so a version bump or a tool's table
-    // changing does not cost a new venv and a restart.
-    const list = deps.kind === 'pyproject'
-        ? `deps=$("$py" -c ${q(PYPROJECT_DEPS)} ${q(req)} ${extras}) || exit ${DEPS_UNREADABLE}
-  printf 'pyproject-deps=%s\\n' "$deps"`
-        : `cat ${q(req)}`;
-    const keyScript = `
-py=${q(d.python)}
-if [ ! -f ${q(req)} ]; then echo ${q(`no ${deps.file} in the release`)} >&2; exit ${NO_REQUIREMENTS}; fi
-{ ${list}; "$py" -c 'import sys; print(sys.version)'; echo ${q(`ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`)}; } | sha256sum | cut -c1-16`;
-    const install = deps.kind === 'pyproject'
-        ? `"$py" -c ${q(PYPROJECT_DEPS)} ${q(req)} ${extras} > "$venv/gunicorn-deploy-requirements.txt"
-logged "$venv/bin/python" -m pip install ${pipArgs} -r "$venv/gunicorn-deploy-requirements.txt" || exit ${PIP_FAILED}`
-        : `logged "$venv/bin/python" -m pip install ${pipArgs} -r ${q(req)} || exit ${PIP_FAILED}`;
-    // Output is kept in memory as well as in the log: on a full disk the log gets nothing, and
-    // the tail is what says why.
-    const buildScript = `
-py=${q(d.python)}; venv=$1; log="$1.pip.log"; done=0
-# Runs on any exit but success, a full disk's included (set -e ends the script at the failing line).
-trap '[ "$done" = 1 ] || rm -rf -- "$venv" "$log"' EXIT
-trap 'exit 143' TERM INT
-logged() {
-  local out
-  out=$( { "$@" 2>&1 && echo gd-status=0 || echo "gd-status=$?"; } | { tee -a "$log" 2>/dev/null || true; } | tail -n 26 ) || true
-  case "$out" in *gd-status=0) return 0 ;; esac
-  printf '%s\\n' "$out" | grep -v '^gd-status=' >&2 || true
-  rm -rf -- "$venv" "$log"
-  printf '%s MB free in %s (the partial venv removed)\\n' "$(df -Pk ${q(p.venvs)} | awk 'NR == 2 { print int($4 / 1024) }')" ${q(p.venvs)} >&2
-  return 1
-}
-rm -rf -- "$venv" "$log"
-logged "$py" -m venv ${d.venvSystemSitePackages ? '--system-site-packages ' : ''}"$venv" || exit ${VENV_FAILED}
-${install}
-# Gunicorn is the tool's business, not the app's: added from the same index when neither the
-# dependencies nor (with system site packages) the system provide it.
-if ! "$venv/bin/python" -c 'import gunicorn' 2>/dev/null; then
-  logged "$venv/bin/python" -m pip install ${pipArgs} gunicorn || exit ${GUNICORN_FAILED}
-  echo gunicorn=added
-else
-  "$venv/bin/python" -c ${q(GUNICORN_ORIGIN)}
-fi
-mv "$log" "$venv/pip-install.log"
-"$venv/bin/python" -m pip freeze > "$venv/requirements.lock" 2>/dev/null || true
-touch "$venv/.complete"
-done=1`;
-    const build = buildRunCommand(p, {
-        env: {
-            PIP_CACHE_DIR: p.pipCache,
-            PIP_DISABLE_PIP_VERSION_CHECK: '1',
-            PIP_NO_INPUT: '1',
-            HOME: '/nonexistent'
-        },
-        maxSeconds: VENV_TIMEOUT_MS / 1000,
-        script: buildScript,
-        args: ['"$venv"']
-    });
-    // A venv built before Gunicorn was added by the tool may lack it: such a venv never served, so
-    // it is built again rather than reused.
-    const usable = asUser(p.buildUser, `[ -f "$1/.complete" ] && "$1/bin/python" -c 'import gunicorn' 2>/dev/null`, ['"$venv"']);
-    return `
-hash=$(${asUser(p.buildUser, keyScript)})
-venv=${q(p.venvs)}/$hash
-echo "hash=$hash"
-if ${usable}; then
-  echo reused=yes
-else
-  echo reused=no
-  ${lookupOnly ? `exit ${NEEDS_BUILD}` : build}
-fi
-${asUser(p.buildUser, `rm -rf -- "$2"; ln -s -- "$1" "$2"`, ['"$venv"', q(`${rel}/.venv`)])}
-`;
-}
-/** How the lookup runs: also how it is sent ahead (the same text and options). */
-const LOOKUP_OPTS = { sudo: true, timeoutMs: 120_000 };
-/** What the venv is built from, resolved in the workspace; undefined when the venv step will say why not. */
-async function venvDependencies(ctx) {
-    return dependencies(ctx).catch(() => undefined);
-}
-async function dependencies(ctx) {
-    const d = ctx.settings.deploy;
-    const resolved = await resolveDependencies(external_node_path_namespaceObject.resolve(ctx.settings.app.source), d.requirements, d.extras);
-    if (!resolved.deps)
-        throw new DeployError(resolved.problem ?? 'no dependency source', undefined);
-    return resolved.deps;
-}
-/**
- * Queues the venv lookup with the next root command: a code-only deploy reuses its venv, and the
- * lookup then costs no round trip of its own. A venv to build is built by buildVenv's own request.
- */
-function sendVenvAhead(ctx, release, deps) {
-    ctx.remote.sendNext?.(venvScript(ctx, release, deps, true), LOOKUP_OPTS);
-}
-/** resolved: the dependency source the caller already read (venvDependencies), else read here. */
-async function buildVenv(ctx, release, resolved) {
-    const d = ctx.settings.deploy;
-    const deps = resolved ?? (await dependencies(ctx));
-    const what = deps.kind === 'pyproject' ? `the dependencies of ${deps.file}` : `-r ${deps.file}`;
-    // Reuse is asked first, through the root shell; only a venv that must be built takes a channel
-    // of its own (a cancel, or a runner that is gone, ends pip at once).
-    let res = await ctx.remote.script(venvScript(ctx, release, deps, true), { ...LOOKUP_OPTS, carry: true });
-    if (res.code === NEEDS_BUILD) {
-        res = await ctx.remote.script(venvScript(ctx, release, deps), {
-            sudo: true,
-            ownChannel: true,
-            timeoutMs: VENV_TIMEOUT_MS
-        });
-    }
-    const facts = parseFacts(res.stdout);
-    if (res.code === PIP_FAILED) {
-        throw new DeployError(`pip install ${what} failed; nothing was switched and the partial venv was removed. pip's last lines:\n${lastLines(res.stderr, 25)}`, 'Fix the requirements (or pip-args, e.g. --no-index --find-links for offline servers) and deploy again.');
-    }
-    if (res.code === GUNICORN_FAILED) {
-        throw new DeployError(`the app's dependencies do not include Gunicorn, and pip install gunicorn failed; nothing was switched. pip's last lines:\n${lastLines(res.stderr, 25)}`, "Make Gunicorn installable from the index pip uses (pip-args), or use the system's python3-gunicorn with venv-system-site-packages: true.");
-    }
-    if (res.code === NO_REQUIREMENTS) {
-        throw new DeployError(`the release has no ${deps.file}; nothing was switched`, 'Add a requirements file to the app, or point the requirements input at it.');
-    }
-    if (res.code === DEPS_UNREADABLE) {
-        throw new DeployError(`the dependencies of ${deps.file} could not be read on the server; nothing was switched:\n${lastLines(res.stderr, 5)}`, 'Fix pyproject.toml (a [project] table with a dependencies list), or use a requirements.txt.');
-    }
-    if (res.code === VENV_FAILED) {
-        throw new DeployError(`${d.python} -m venv failed; nothing was switched and the partial venv was removed:\n${lastLines(res.stderr, 25)}`, 'Install python3-venv for that interpreter (or run mode provision), and check the free space in the app folder.');
-    }
-    if (res.code !== 0) {
-        throw new DeployError(`building the virtualenv failed (exit ${res.code}${res.timedOut ? ', timed out' : ''}):\n${lastLines(res.stderr + res.stdout)}`);
-    }
-    const reused = facts.reused === 'yes';
-    const from = deps.kind === 'pyproject'
-        ? `${deps.file} [project] dependencies${deps.extras.length ? ` + extras ${deps.extras.join(',')}` : ''}`
-        : deps.file;
-    if (!reused) {
-        const origin = facts.gunicorn;
-        const note = origin === 'added'
-            ? "Gunicorn is not among the app's dependencies: the tool installed it in the venv"
-            : origin === 'system'
-                ? "Gunicorn is not among the app's dependencies: the venv uses the system's (python3-gunicorn)"
-                : undefined;
-        if (note)
-            ctx.logger.info(note);
-    }
-    return {
-        hash: facts.hash,
-        reused,
-        changed: !reused,
-        detail: `${facts.hash} ${reused ? 'reused' : 'built'} from ${from}${facts.gunicorn ? `, gunicorn: ${facts.gunicorn}` : ''}`
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/steps/build.ts
 
 
 
 
+
+/** The build's exit status when what it wrote left less than min-free-space. */
+const NO_SPACE = 75;
 /** collectstatic, compilemessages, an asset build: bounded, and ended by the server if the runner is gone. */
 const BUILD_TIMEOUT_MS = 30 * 60_000;
 /**
@@ -82053,6 +85161,28 @@ for top, dirs, files in os.walk(root, topdown=True):
             os.unlink(os.path.join(top, name))
 `;
 /**
+ * A delta release shares its unchanged files with the release before (hardlinks, one inode each):
+ * the build user owns both, so a build writing or chmod-ing one would change the release that
+ * serves. Before the build runs, every regular file with more than one link gets an inode of its
+ * own (a copy renamed over it, mode and times kept); links and the deploy's own paths are left.
+ * argv: release, then the paths the deploy put there.
+ */
+const UNSHARE_LINKED = `import os, shutil, sys, tempfile
+root, keep = sys.argv[1], set(sys.argv[2:])
+for top, dirs, files in os.walk(root, topdown=True):
+    rel_top = os.path.relpath(top, root)
+    dirs[:] = [d for d in dirs if os.path.normpath(os.path.join(rel_top, d)) not in keep]
+    for name in files:
+        p = os.path.join(top, name)
+        st = os.lstat(p)
+        if not os.path.isfile(p) or os.path.islink(p) or st.st_nlink < 2:
+            continue
+        fd, tmp = tempfile.mkstemp(dir=top, prefix=".gd-")
+        os.close(fd)
+        shutil.copy2(p, tmp)
+        os.replace(tmp, p)
+`;
+/**
  * The build commands run in the new release before it is checked, as the build user (who owns
  * the release, so they can write into it), in a transient unit: with the app's venv on PATH and
  * the app's environment read from /etc/APP/env by systemd (PID 1, as root: the build user never
@@ -82067,16 +85197,26 @@ function buildCommand(ctx, release, envFile) {
     const keep = ['REVISION', MANIFEST_FILE, '.venv', ...ctx.settings.deploy.sharedPaths];
     const script = `set -euo pipefail
 if [ -f ${q(`${rel}/${MANIFEST_FILE}`)} ]; then python3 -c ${q(PRUNE_UNLISTED)} ${q(rel)} ${keep.map(q).join(' ')}; fi
+python3 -c ${q(UNSHARE_LINKED)} ${q(rel)} ${keep.map(q).join(' ')}
 rc=0
 ( set -euo pipefail
 ${ctx.settings.deploy.build}
 ) </dev/null || rc=$?
 chmod -R go-w -- ${q(rel)} || true
+# What the build wrote counts against min-free-space: a build that fills the disk is refused (and
+# its release removed at once) rather than leaving the live app without space.
+${diskProbe(ctx.settings)}
+if [ "$rc" = 0 ] && [ "$free_mb" -lt "$need_mb" ]; then
+  echo "the build left only $free_mb MB free on the filesystem of ${ctx.settings.app.dir}: min-free-space needs $need_mb MB" >&2
+  rc=${NO_SPACE}
+fi
 exit "$rc"`;
     return [
         'systemd-run --quiet --wait --pipe --collect --service-type=exec',
         `-p User=${q(p.buildUser)} -p Group=${q(p.buildUser)}`,
         '-p NoNewPrivileges=yes -p PrivateTmp=yes -p ProtectSystem=strict -p ProtectHome=yes',
+        // Its own /dev/shm and IPC, gone with the unit: nothing it puts in RAM outlives the build.
+        "-p 'TemporaryFileSystem=/dev/shm:mode=1777,nosuid,nodev' -p PrivateIPC=yes",
         `-p ReadWritePaths=${q(rel)}`,
         `-p EnvironmentFile=${q(envFile)}`,
         `-p WorkingDirectory=${q(rel)}`,
@@ -82104,499 +85244,200 @@ async function buildRelease(ctx, release, envFile) {
     return { detail: 'ran' };
 }
 
-;// CONCATENATED MODULE: ./src/render/vars.ts
+;// CONCATENATED MODULE: ./src/steps/backup.ts
 
 
-function fail(field, message) {
-    assertRule(field, message);
-    throw new Error('unreachable');
-}
-function check(field, value, re, what) {
-    if (!re.test(value))
-        fail(field, `${JSON.stringify(value)} is not ${what}`);
-    return value;
-}
-function checkPath(field, value) {
-    assertRule(field, safeAbsPathProblem(value));
-    return value.length > 1 ? value.replace(/\/+$/, '') : value;
-}
-function checkRule(field, value, rule) {
-    assertRule(field, rule(value));
-    return value;
-}
-function checkInt(field, value, min, max) {
-    if (!Number.isInteger(value) || value < min || value > max) {
-        fail(field, `${value} is not a whole number from ${min} to ${max}`);
-    }
-    return value;
-}
+
+
+
 /**
- * Quotes a value for a systemd EnvironmentFile= (systemd.exec(5)). Inside double quotes systemd
- * turns a backslash followed by one of \ " ` $ into that character and keeps every other character
- * verbatim, exactly as a POSIX shell does, so the file can also be sourced by sh. The value is
- * always quoted (spaces, # and ; stay literal); newlines are refused (a quoted value could span
- * lines, but a multi-line secret in an env file is a mistake more often than not), and so are NUL,
- * the byte order mark and what is not a Unicode scalar value, which systemd rejects.
+ * SQLite's online backup, never cp: a copy of a live (WAL) database can be corrupt or miss
+ * tables. The copy is checked before it counts, and only the newest backups-keep are kept.
  */
-function envQuote(value, key = 'value') {
-    const bad = envValueProblem(key, value);
-    if (bad)
-        throw new Error(`environment variable ${bad}`);
-    return `"${value.replace(/[\\"`$]/g, '\\$&')}"`;
-}
-/** Asserts the user's environment variables (see envProblems); drops FLASK_DEBUG=0, written anyway. */
-function checkEnv(env) {
-    const problems = envProblems(env);
-    if (problems.length > 0)
-        fail('env', problems.join('; '));
-    return env.filter((e) => e.key !== 'FLASK_DEBUG').map(({ key, value }) => ({ key, value }));
-}
-/** Validates input and fills defaults and derived fields; every error names the field. */
-function templateVars(input) {
-    const given = input.layout;
-    const app = checkRule('app', given ? given.app : input.app, (v) => appNameProblem(v));
-    const appDir = checkPath('appDir', input.appDir ?? given?.dir ?? `/srv/${app}`);
-    const base = given && appDir === given.dir ? given : layoutFor(app, appDir);
-    const socketPath = checkPath('socketPath', input.socketPath ?? base.socket);
-    // sun_path holds 108 bytes, NUL included.
-    if (socketPath.length > 107)
-        fail('socketPath', `${socketPath} is longer than a unix socket path can be`);
-    const layout = {
-        ...base,
-        socket: socketPath,
-        lockOwner: checkPath('deployLockPath', input.deployLockPath ?? base.lockOwner),
-        preloadDir: checkPath('preloadDir', input.preloadDir ?? base.preloadDir)
-    };
-    const user = check('user', input.user ?? layout.user, LOGIN_NAME, 'a user name');
-    const group = check('group', input.group ?? user, LOGIN_NAME, 'a group name');
-    const timeout = checkInt('timeout', input.timeout ?? 60, 1, 3600);
-    const gracefulTimeout = checkInt('gracefulTimeout', input.gracefulTimeout ?? 30, 1, 3600);
-    const healthPath = checkRule('healthPath', input.healthPath ?? '/health', healthPathProblem);
-    const serverName = check('serverName', input.serverName ?? '_', /^[A-Za-z0-9.*_-]+( [A-Za-z0-9.*_-]+)*$/, 'host names');
-    const healthHost = checkRule('healthHost', input.healthHost ?? serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost', healthHostProblem);
-    const env = checkEnv(input.env ?? []);
-    const database = env.find((e) => e.key === 'DATABASE')?.value;
-    const vars = {
-        app,
-        user,
-        group,
-        appDir,
-        wsgiApp: checkRule('wsgiApp', input.wsgiApp ?? 'app:app', wsgiAppProblem),
-        socketPath,
-        listen: (input.listen ?? []).map((l) => check('listen', l, /^(\d{1,3}(\.\d{1,3}){3}:|\[[0-9A-Fa-f:.]+\]:)?\d{1,5}$/, 'PORT, IPv4:PORT or [IPv6]:PORT')),
-        workers: checkInt('workers', input.workers ?? 3, 1, 256),
-        preloadLibraries: input.preloadLibraries ?? true,
-        timeout,
-        gracefulTimeout,
-        keepalive: checkInt('keepalive', input.keepalive ?? 2, 0, 3600),
-        env,
-        serverName,
-        clientMaxBodySize: checkRule('clientMaxBodySize', input.clientMaxBodySize ?? '10m', bodySizeProblem),
-        staticPath: input.staticPath === undefined || input.staticPath === ''
-            ? ''
-            : checkPath('staticPath', `/${input.staticPath}`).slice(1),
-        staticUrl: check('staticUrl', input.staticUrl ?? '/static/', /^\/([A-Za-z0-9._-]+\/)*$/, 'a /path/ with slashes'),
-        staticMaps: (input.staticMaps ?? []).map((m) => ({
-            url: check('staticMaps', m.url, /^\/([A-Za-z0-9._-]+\/)+$/, 'a /path/ with slashes'),
-            root: checkPath('staticMaps', m.root),
-            uploads: m.uploads
-        })),
-        healthPath,
-        healthHost,
-        healthInterval: check('healthInterval', input.healthInterval ?? '30s', /^\d+(s|min|h)$/, 'a time like 30s or 1min'),
-        healthTimeout: checkInt('healthTimeout', input.healthTimeout ?? 10, 1, 300),
-        healthFailures: checkInt('healthFailures', input.healthFailures ?? 3, 1, 100),
-        diskWarnPercent: checkInt('diskWarnPercent', input.diskWarnPercent ?? 90, 1, 100),
-        deployLockPath: layout.lockOwner,
-        dbPath: checkPath(input.dbPath === undefined && database !== undefined ? 'DATABASE (env)' : 'dbPath', input.dbPath ?? database ?? `${layout.instance}/app.db`),
-        backupDir: checkPath('backupDir', input.backupDir ?? layout.sharedBackups),
-        backupKeepDays: checkInt('backupKeepDays', input.backupKeepDays ?? 14, 1, 3650),
-        dbMaintenanceTime: check('dbMaintenanceTime', input.dbMaintenanceTime ?? '03:30', /^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
-        layout,
-        serviceName: layout.units.service.name,
-        socketName: layout.units.socket.name,
-        current: layout.current,
-        envFile: layout.envFile,
-        gunicornConf: layout.gunicornConf,
-        instancePath: layout.instance,
-        logDir: layout.logDir,
-        accessLog: layout.accessLog,
-        errorLog: layout.errorLog,
-        stopTimeout: gracefulTimeout + 15,
-        proxyTimeout: timeout + 30,
-        healthUrl: `http://${healthHost}${healthPath}`,
-        healthScript: layout.healthScript,
-        dbScript: layout.dbScript,
-        preloadDir: layout.preloadDir,
-        releasesDir: layout.releases
-    };
-    return vars;
-}
-
-// EXTERNAL MODULE: ./node_modules/handlebars/lib/index.js
-var handlebars_lib = __nccwpck_require__(8508);
-var handlebars_lib_default = /*#__PURE__*/__nccwpck_require__.n(handlebars_lib);
-;// CONCATENATED MODULE: ./src/render/templates.ts
-
-
-
-
-
-const MARKER = external_node_path_namespaceObject.join('templates', 'systemd', 'app.service.hbs');
-function isActionRoot(dir) {
-    return (0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(dir, MARKER)) && (0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(dir, 'action.yml'));
-}
-function walkUp(start) {
-    for (let dir = external_node_path_namespaceObject.resolve(start);; dir = external_node_path_namespaceObject.dirname(dir)) {
-        if (isActionRoot(dir))
-            return external_node_path_namespaceObject.join(dir, 'templates');
-        if (external_node_path_namespaceObject.dirname(dir) === dir)
-            return undefined;
-    }
-}
-/**
- * The action's own templates folder. Not from import.meta.url (ncc rewrites it in the bundle):
- * $GUNICORN_DEPLOY_TEMPLATES, then $GITHUB_ACTION_PATH/templates, then the nearest folder above the
- * running script (symlinks resolved), then above the working directory, that holds action.yml and
- * templates/.
- */
-function templatesDir(where = {}) {
-    const env = where.env ?? process.env;
-    const explicit = env.GUNICORN_DEPLOY_TEMPLATES;
-    if (explicit) {
-        if (!(0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(explicit, 'systemd', 'app.service.hbs'))) {
-            throw new Error(`GUNICORN_DEPLOY_TEMPLATES=${explicit} does not hold the templates (systemd/app.service.hbs)`);
-        }
-        return external_node_path_namespaceObject.resolve(explicit);
-    }
-    if (env.GITHUB_ACTION_PATH && (0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(env.GITHUB_ACTION_PATH, MARKER))) {
-        return external_node_path_namespaceObject.resolve(env.GITHUB_ACTION_PATH, 'templates');
-    }
-    const argv1 = where.argv1 ?? process.argv[1];
-    // Through symlinks: npm's node_modules/.bin/gunicorn-deploy links to the package's bin/.
-    const script = argv1 && (0,external_node_fs_namespaceObject.existsSync)(argv1) ? (0,external_node_fs_namespaceObject.realpathSync)(argv1) : argv1;
-    const found = (script ? walkUp(external_node_path_namespaceObject.dirname(external_node_path_namespaceObject.resolve(script))) : undefined) ?? walkUp(where.cwd ?? process.cwd());
-    if (!found) {
-        throw new Error('cannot find the templates folder (templates/ next to action.yml); set GUNICORN_DEPLOY_TEMPLATES');
-    }
-    return found;
-}
-const hbs = handlebars_lib_default().create();
-hbs.registerHelper('sh', (value) => shQuote(String(value)));
-// A JSON string is a valid Python string literal.
-hbs.registerHelper('py', (value) => JSON.stringify(String(value)));
-hbs.registerHelper('envq', (value) => envQuote(String(value)));
-// One word of an ExecStart= line. systemd removes quotes anywhere in a word (create_app('prod') would
-// reach Gunicorn as create_app(prod)), so a word with quotes goes inside double quotes; the rules
-// keep ", \, $ and % out of it.
-hbs.registerHelper('unitword', (value) => {
-    const v = String(value);
-    return /^[A-Za-z0-9_.:/-]+$/.test(v) ? v : `"${v}"`;
-});
-const compiled = new Map();
-/** Renders templates/NAME.hbs; a variable the template uses but vars lacks throws (strict mode). */
-function renderTemplate(name, vars, dir = templatesDir()) {
-    const file = external_node_path_namespaceObject.join(dir, `${name}.hbs`);
-    let template = compiled.get(file);
-    if (!template) {
-        template = hbs.compile((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'), { strict: true, noEscape: true });
-        compiled.set(file, template);
-    }
-    return template(vars);
-}
-
-;// CONCATENATED MODULE: ./src/render/files.ts
-
-function file(p, content, mode = '0644', owner = 'root:root') {
-    return { path: p, content, mode, owner };
-}
-/** The socket, the service, Gunicorn's config and the environment file. */
-function renderAppUnits(vars, dir = templatesDir()) {
-    const r = (name) => renderTemplate(name, vars, dir);
-    const { layout } = vars;
-    return {
-        socket: file(layout.units.socket.file, r('systemd/app.socket')),
-        service: file(layout.units.service.file, r('systemd/app.service')),
-        gunicornConf: file(layout.gunicornConf, r('gunicorn.conf.py')),
-        env: file(layout.envFile, r('env'), '0640', `root:${vars.group}`)
-    };
-}
-function timerFiles(vars, dir, name, script, units) {
-    const r = (t) => renderTemplate(t, vars, dir);
-    return {
-        script: file(script.path, r(script.template), '0755'),
-        service: file(units.service.file, r(`systemd/${name}.service`)),
-        timer: file(units.timer.file, r(`systemd/${name}.timer`))
-    };
-}
-/** The health check script and its timer. */
-function renderHealthUnits(vars, dir = templatesDir()) {
-    const { layout } = vars;
-    return timerFiles(vars, dir, 'health', { template: 'health-check.sh', path: layout.healthScript }, {
-        service: layout.units.healthService,
-        timer: layout.units.healthTimer
-    });
-}
-/** The daily backup script and its timer. */
-function renderDbMaintenanceUnits(vars, dir = templatesDir()) {
-    const { layout } = vars;
-    return timerFiles(vars, dir, 'db-maintenance', { template: 'db-maintenance.sh', path: layout.dbScript }, {
-        service: layout.units.dbService,
-        timer: layout.units.dbTimer
-    });
-}
-/** The nginx site (provision links it from sites-enabled). */
-function renderNginxSite(vars, dir = templatesDir()) {
-    return file(vars.layout.nginxSite, renderTemplate('nginx/site.conf', vars, dir));
-}
-/** The logrotate rules. */
-function renderLogrotate(vars, dir = templatesDir()) {
-    return file(vars.layout.logrotate, renderTemplate('logrotate', vars, dir));
-}
-
-;// CONCATENATED MODULE: ./src/render.ts
-/**
- * Every file the tool writes on a server comes from templates/ (Handlebars) through render/:
- * vars.ts (what the templates read, every path from the app's layout), templates.ts (finding and
- * filling a template), files.ts (the files by role, with where they go and who owns them).
- */
-
-
-
-
-;// CONCATENATED MODULE: ./src/steps/config.ts
-
-
-
-
-function appFiles(ctx, cores) {
+function backupScript(ctx, release) {
+    const p = ctx.paths;
     const d = ctx.settings.deploy;
-    const vars = templateVars({
-        layout: ctx.paths,
-        wsgiApp: d.wsgiApp,
-        workers: d.workers === 'auto' ? 2 * cores + 1 : d.workers,
-        preloadLibraries: d.preloadLibraries,
-        env: d.env,
-        healthPath: d.healthPath
-    });
-    const f = renderAppUnits(vars);
-    // In this order on stageScript's stdin.
-    return [f.socket, f.service, f.gunicornConf, f.env];
-}
-const stagedName = (f) => external_node_path_namespaceObject.posix.basename(f.path);
-/**
- * Writes the rendered files into /etc/APP/staged (readable by the app's user, so the import check
- * can use the new config and environment before anything is switched) and says which differ from
- * the installed ones. The files' text travels on stdin (stageInput), one base64 line per file in
- * this order, read by shell builtins: the environment file holds secrets, and a command line is
- * readable by every local user (/proc/PID/cmdline) and kept by sudo in the journal.
- */
-function stageScript(ctx, files) {
     const q = shQuote;
-    const staged = ctx.paths.staged;
-    const writes = files
-        .map((f) => {
-        const to = `${staged}/${stagedName(f)}`;
-        return `IFS= read -r b64; printf '%s' "$b64" | base64 -d > ${q(to)}
-chmod 0640 ${q(to)}; chown root:${q(ctx.paths.user)} ${q(to)}
-cmp -s ${q(to)} ${q(f.path)} || changed="$changed ${f.path}"`;
-    })
-        .join('\n');
+    const db = `${p.shared}/${d.sqliteDb}`;
+    const base = external_node_path_namespaceObject.posix.basename(d.sqliteDb);
+    const out = `${p.backups}/${base}-${release}.db`;
+    const tmp = `${p.shared}/.backup-${release}.db`;
+    // As the app's user, never root: a root sqlite3 that opens the live WAL database while no worker
+    // has it open creates its -wal/-shm files owned by root, and until it closes them every worker
+    // fails to open the database (the deploy benchmark saw /health answer 503 for that moment).
     return `
-umask 077
-rm -rf ${q(staged)}; install -d -m 0750 -o root -g ${q(ctx.paths.user)} ${q(staged)}
-changed=""
-${writes}
-echo "changed=$changed"
+if [ ! -f ${q(db)} ]; then echo "skipped=no database at ${d.sqliteDb} yet"; exit 0; fi
+rm -f ${q(tmp)}
+runuser -u ${q(p.user)} -- sqlite3 -cmd '.timeout 15000' ${q(db)} ${q(`.backup '${tmp}'`)}
+# The copy was made in shared/, which the app owns: root reads it once, never through a link
+# (a regular file of the app's user with one link), into backups/, which only root writes.
+rm -f ${q(out)}
+${rootRead('copy', q(p.shared), q(external_node_path_namespaceObject.posix.basename(tmp)), q(p.user), q(out), 'raw', '640', 'db')} || { runuser -u ${q(p.user)} -- rm -f ${q(tmp)}; echo "the backup is not a regular file of ${p.user}" >&2; exit 4; }
+runuser -u ${q(p.user)} -- rm -f ${q(tmp)}
+chgrp ${q(p.user)} ${q(out)}
+check=$(runuser -u ${q(p.user)} -- sqlite3 -readonly ${q(out)} 'PRAGMA integrity_check')
+if [ "$check" != ok ]; then echo "integrity_check of the backup: $check" >&2; mv ${q(out)} ${q(out + '.corrupt')}; exit 4; fi
+ls -1t ${q(p.backups)}/${q(base)}-*.db | tail -n +${d.backupsKeep + 1} | xargs -r rm -f --
+echo "backup=${out}"
+echo "size=$(stat -c %s ${q(out)})"
 `;
 }
-/** stageScript's stdin: the files' text, one base64 line each, in order. */
-function stageInput(files) {
-    return files.map((f) => `${Buffer.from(f.content).toString('base64')}\n`).join('');
+const backup_BACKUP_TIMEOUT_MS = 30 * 60_000;
+/** The backup as a request to queue (none without sqlite-db); backupDatabase then takes its answer. */
+function backupRequest(ctx, release) {
+    if (ctx.settings.database.kind === 'postgres')
+        return pgBackupRequest(ctx, release);
+    if (!ctx.settings.deploy.sqliteDb)
+        return [];
+    return [{ text: backupScript(ctx, release), opts: { sudo: true, timeoutMs: backup_BACKUP_TIMEOUT_MS } }];
 }
-const STAGE_TIMEOUT_MS = 60_000;
-/** Queues the staging with the next root command; stageConfig then takes its answer. */
-function sendStageAhead(ctx, cores) {
-    const files = appFiles(ctx, cores);
-    ctx.remote.sendNext?.(stageScript(ctx, files), {
+async function backupDatabase(ctx, release) {
+    if (ctx.settings.database.kind === 'postgres')
+        return pgBackup(ctx, release);
+    if (!ctx.settings.deploy.sqliteDb)
+        return { changed: false, detail: 'no sqlite-db set' };
+    const res = await runScript(ctx, 'backing up the database', backupScript(ctx, release), {
+        timeoutMs: backup_BACKUP_TIMEOUT_MS,
+        hint: 'Nothing was switched. Check the database and the free disk space on the server.'
+    });
+    const f = parseFacts(res.stdout);
+    if (f.skipped)
+        return { changed: false, detail: f.skipped };
+    ctx.facts.backup = f.backup ?? '';
+    return { detail: `${f.backup} (${f.size} bytes, integrity ok)`, ms: res.serverMs };
+}
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/steps/download.ts
+
+
+
+
+
+
+
+
+
+
+
+
+const download_run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+/** Where the file goes: into PATH when it is a folder (or ends with /), else PATH itself. */
+async function downloadTarget(dest, id) {
+    const isDir = dest.endsWith('/') ||
+        (await (0,promises_namespaceObject.stat)(dest)
+            .then((st) => st.isDirectory())
+            .catch(() => false));
+    return isDir ? external_node_path_namespaceObject.join(dest, id) : dest;
+}
+/**
+ * PRAGMA integrity_check on the runner, with Python's sqlite3 module (on every GitHub runner) or
+ * else the sqlite3 binary; 'ok' when sound. The path goes in argv, never into code.
+ */
+async function localIntegrity(file) {
+    const py = 'import sqlite3,sys\nc=sqlite3.connect("file:"+sys.argv[1]+"?mode=ro",uri=True)\nprint(c.execute("PRAGMA integrity_check").fetchone()[0])';
+    try {
+        const { stdout } = await download_run('python3', ['-c', py, file], { timeout: 600_000 });
+        return stdout.trim();
+    }
+    catch (err) {
+        const e = err;
+        if (e.code !== 'ENOENT')
+            return `python3 could not check it: ${(e.stderr ?? e.message).trim().split('\n').at(-1)}`;
+    }
+    try {
+        const { stdout } = await download_run('sqlite3', ['-readonly', file, 'PRAGMA integrity_check'], {
+            timeout: 600_000
+        });
+        return stdout.trim().split('\n')[0] ?? '';
+    }
+    catch (err) {
+        const e = err;
+        if (e.code === 'ENOENT')
+            return 'neither python3 nor sqlite3 is on the runner to check it';
+        return `sqlite3 could not check it: ${(e.stderr ?? e.message).trim().split('\n').at(-1)}`;
+    }
+}
+/**
+ * Copies one backup to the runner over the SSH channel's stdout (base64, so the text channel
+ * carries bytes safely), then proves the copy: its sha256 equals the server's, and the database
+ * (unpacked, for a daily .gz) passes PRAGMA integrity_check here.
+ */
+async function downloadBackup(ctx, backup, dir, dest) {
+    const file = await downloadTarget(dest, backup.id);
+    await (0,promises_namespaceObject.mkdir)(external_node_path_namespaceObject.dirname(external_node_path_namespaceObject.resolve(file)), { recursive: true });
+    const out = (0,external_node_fs_namespaceObject.createWriteStream)(file, { mode: 0o600 });
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    let pending = '';
+    let bytes = 0;
+    const push = (b64) => {
+        const buf = Buffer.from(b64, 'base64');
+        bytes += buf.length;
+        hash.update(buf);
+        out.write(buf);
+    };
+    const res = await ctx.remote.script(
+    // Read once, as a regular root-owned file (never a link or FIFO), hashed as it is sent.
+    rootRead('cat', shQuote(dir), shQuote(backup.id), 'root'), {
         sudo: true,
-        timeoutMs: STAGE_TIMEOUT_MS,
-        stdin: stageInput(files)
+        timeoutMs: 60 * 60_000,
+        signal: ctx.signal,
+        onStdout: (chunk) => {
+            pending += chunk.replace(/\s+/g, '');
+            const whole = pending.length - (pending.length % 4);
+            if (whole > 0) {
+                push(pending.slice(0, whole));
+                pending = pending.slice(whole);
+            }
+        }
     });
-}
-/** Where staged files are: known before the staging's answer, so later steps can be sent with it. */
-function stagedPaths(ctx) {
-    const stagedDir = ctx.paths.staged;
-    const at = (live) => `${stagedDir}/${external_node_path_namespaceObject.posix.basename(live)}`;
-    return {
-        stagedDir,
-        previousDir: ctx.paths.configPrevious,
-        envFile: at(ctx.paths.envFile),
-        gunicornConf: at(ctx.paths.gunicornConf)
-    };
-}
-async function stageConfig(ctx, cores) {
-    const files = appFiles(ctx, cores);
-    const res = await runScript(ctx, 'writing the app configuration', stageScript(ctx, files), {
-        timeoutMs: STAGE_TIMEOUT_MS,
-        stdin: stageInput(files)
-    });
-    const changed = (parseFacts(res.stdout).changed ?? '').split(/\s+/).filter((s) => s);
-    return {
-        ...stagedPaths(ctx),
-        files,
-        changedFiles: changed,
-        changed: changed.length > 0,
-        detail: changed.length ? `changed: ${changed.map((c) => external_node_path_namespaceObject.posix.basename(c)).join(', ')}` : 'unchanged'
-    };
-}
-const changedOnes = (staged) => staged.files.filter((f) => staged.changedFiles.includes(f.path));
-const unitsChanged = (ctx, staged) => Object.values(ctx.paths.units).some((u) => staged.changedFiles.includes(u.file));
-/** A changed unit or environment needs a new Gunicorn master; gunicorn.conf.py is re-read on HUP. */
-function needsRestart(staged) {
-    return staged.changedFiles.some((p) => !p.endsWith('gunicorn.conf.py'));
-}
-/**
- * Puts the changed files in place, keeping what they replace so a rollback can put it back. Units
- * are enabled (started at boot) and the socket started on the first deploy; the socket is never
- * restarted by a deploy, since that would refuse connections.
- */
-function installScript(ctx, staged) {
-    const q = shQuote;
-    const prev = staged.previousDir;
-    const lines = changedOnes(staged)
-        .map((f) => {
-        const name = stagedName(f);
-        const [owner, group] = f.owner.split(':');
-        return `if [ -f ${q(f.path)} ]; then cp -a ${q(f.path)} ${q(`${prev}/${name}`)}; else echo ${q(f.path)} > ${q(`${prev}/${name}.absent`)}; fi
-install -m ${f.mode} -o ${q(owner)} -g ${q(group)} ${q(`${staged.stagedDir}/${name}`)} ${q(f.path)}`;
-    })
-        .join('\n');
-    const { socket, service } = ctx.paths.units;
-    return `
-systemctl is-active --quiet ${q(socket.name)} && echo socket_was_active=yes || true
-rm -rf ${q(prev)}; install -d -m 0700 ${q(prev)}
-${lines}
-${unitsChanged(ctx, staged) ? 'systemctl daemon-reload' : ''}
-systemctl is-enabled --quiet ${q(socket.name)} 2>/dev/null || systemctl enable --quiet ${q(socket.name)}
-systemctl is-enabled --quiet ${q(service.name)} 2>/dev/null || systemctl enable --quiet ${q(service.name)}
-systemctl is-active --quiet ${q(socket.name)} || systemctl start ${q(socket.name)}
-`;
-}
-async function installConfig(ctx, staged) {
-    const res = await runScript(ctx, 'installing the app configuration', installScript(ctx, staged), {
-        timeoutMs: 120_000,
-        carry: true
-    });
-    if (staged.changedFiles.includes(ctx.paths.units.socket.file) &&
-        parseFacts(res.stdout).socket_was_active === 'yes') {
-        ctx.logger.warning(`${ctx.paths.units.socket.name} changed: the running socket keeps its old settings until it is restarted (a deploy never restarts it, since that refuses connections)`);
+    if (pending)
+        push(pending);
+    await new Promise((resolve, reject) => out.end((err) => (err ? reject(err) : resolve())));
+    const sha = hash.digest('hex');
+    const serverSha = /^sha256=([0-9a-f]{64})$/m.exec(res.stderr)?.[1] ?? '';
+    if (res.code !== 0) {
+        await (0,promises_namespaceObject.rm)(file, { force: true });
+        throw new DeployError(`copying backup ${backup.id} failed (exit ${res.code}): ${res.stderr.trim().split('\n').at(-1)?.slice(0, 300) ?? ''}`, 'Check the connection and try again.');
     }
-    return {
-        changed: staged.changedFiles.length > 0,
-        detail: staged.changedFiles.map((c) => external_node_path_namespaceObject.posix.basename(c)).join(', ') || 'unchanged'
-    };
-}
-/** Puts back what installConfig replaced (for a rollback). */
-function restoreScript(ctx, staged) {
-    const q = shQuote;
-    const prev = staged.previousDir;
-    const lines = changedOnes(staged)
-        .map((f) => {
-        const name = stagedName(f);
-        return `if [ -f ${q(`${prev}/${name}`)} ]; then cp -a ${q(`${prev}/${name}`)} ${q(f.path)}; fi`;
-    })
-        .join('\n');
-    return `${lines}\n${unitsChanged(ctx, staged) ? 'systemctl daemon-reload' : ''}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/deploy/release-record.ts
-
-
-
-/** Run-specific settings (commit, ref, lock handling, full-upload) do not change what is deployed. */
-function shapingSettings(settings) {
-    const shaping = { ...settings.deploy };
-    for (const k of ['commit', 'ref', 'rollbackTo', 'lockTimeoutMs', 'forceUnlock', 'fullUpload'])
-        delete shaping[k];
-    return JSON.stringify(shaping);
-}
-/**
- * A hash keyed by the SSH key: the record is written through a command line (in sudo's journal)
- * and the settings it covers include the env values, so a plain sha256 of a weak secret could be
- * brute-forced from the journal. Keyed, it says nothing to anyone without the deploy key; a run
- * with another key only redeploys once.
- */
-function recordHmac(settings) {
-    return (0,external_node_crypto_.createHmac)('sha256', (0,external_node_crypto_.createHash)('sha256').update(settings.ssh.privateKey).digest());
-}
-/**
- * What a release is made of: the manifest of the tree the upload sends (paths, modes, content
- * ids; no times or owners, so a fresh checkout of the same commit hashes the same), plus every
- * deploy setting that shapes the release or its units. A deploy has the manifest already.
- */
-function releaseHash(manifest, settings) {
-    return recordHmac(settings)
-        .update(serializeManifest(manifest))
-        .update(shapingSettings(settings))
-        .digest('hex');
-}
-/**
- * Which source and settings the current release was built from: written by every deploy that went
- * live (so a provision after a plain deploy of the same source deploys nothing), read by provision.
- */
-function recordPath(ctx) {
-    return `${ctx.paths.state}/provisioned-source`;
-}
-/** The shell that records what the release just made live was built from. */
-function recordCommand(ctx, hash, release) {
-    return `printf 'hash=%s\\nrelease=%s\\n' ${shQuote(hash)} ${shQuote(release)} > ${shQuote(recordPath(ctx))}`;
-}
-function statesDir(ctx) {
-    return `${ctx.paths.state}/release-states`;
-}
-/** The shell that records a release's state (and forgets releases no longer on the server). */
-function stateCommand(ctx, release, state) {
-    const q = shQuote;
-    const dir = statesDir(ctx);
-    return `install -d -m 0700 ${q(dir)} && printf '%s\\n' ${q(state)} > ${q(`${dir}/${release}`)}
-for f in ${q(dir)}/*; do [ -e "$f" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$f")" ] || rm -f -- "$f"; done`;
-}
-/**
- * The shell that prints `state_ID=STATE` for every release on the server (`none` when a release has
- * no record: one from before states were kept, or one still being built).
- */
-function listStatesCommand(ctx) {
-    const q = shQuote;
-    return `for r in $(ls -1 ${q(ctx.paths.releases)} 2>/dev/null | sort); do
-  printf 'state_%s=%s\\n' "$r" "$(cat ${q(statesDir(ctx))}/"$r" 2>/dev/null || echo none)"
-done`;
-}
-/** state_ID=STATE lines -> { ID: STATE }, in the order printed (oldest first). */
-function parseStates(stdout) {
-    const out = new Map();
-    for (const line of stdout.split('\n')) {
-        const m = /^state_([0-9A-Za-z._-]+)=([a-z-]+)$/.exec(line);
-        if (m)
-            out.set(m[1], m[2]);
+    if (!/^[0-9a-f]{64}$/.test(serverSha) || sha !== serverSha) {
+        throw new DeployError(`the downloaded ${backup.id} (${bytes} bytes, sha256 ${sha}) does not match the server's (sha256 ${serverSha.slice(0, 64)})`, 'Run again; a difference means the copy was damaged on the way.');
     }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/deploy/health.ts
-/**
- * The Host header of every health request (candidate, verify, rollback, health timer): an app that
- * checks it (Django's ALLOWED_HOSTS) answers 400 to `localhost`. health-host, else the first real
- * server-name, else localhost.
- */
-function healthHost(settings) {
-    if (settings.deploy.healthHost)
-        return settings.deploy.healthHost;
-    return settings.provision.serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost';
-}
-/** The URL curl asks for through a unix socket: its host part becomes the Host header. */
-function healthUrl(settings, urlPath) {
-    return `http://${healthHost(settings)}${urlPath}`;
+    let check;
+    if (backup.id.endsWith('.gz')) {
+        const tmp = await (0,promises_namespaceObject.mkdtemp)(external_node_path_namespaceObject.join(external_node_os_namespaceObject.tmpdir(), 'gd-backup-'));
+        try {
+            const plain = external_node_path_namespaceObject.join(tmp, 'check.db');
+            // A .gz that does not unpack completely fails closed, as on the server.
+            const bytes = await (0,promises_namespaceObject.readFile)(file)
+                .then((b) => (0,external_node_zlib_.gunzipSync)(b))
+                .catch((err) => err);
+            if (bytes instanceof Error)
+                check = `not a complete gzip file (${bytes.message})`;
+            else {
+                await (0,promises_namespaceObject.writeFile)(plain, bytes);
+                check = await localIntegrity(plain);
+            }
+        }
+        finally {
+            await (0,promises_namespaceObject.rm)(tmp, { recursive: true, force: true });
+        }
+    }
+    else if (backup.id.endsWith('.dump'))
+        check = await localDumpCheck(file);
+    else
+        check = await localIntegrity(file);
+    if (check !== 'ok') {
+        throw new DeployError(`the downloaded ${backup.id} fails ${backup.id.endsWith('.dump') ? 'its check' : 'PRAGMA integrity_check'} on the runner: ${check.slice(0, 300)}`, "The file is kept for inspection; the server's own copy is unchanged.");
+    }
+    ctx.facts['downloaded-backup'] = file;
+    ctx.facts['backup-sha256'] = sha;
+    return {
+        file,
+        sha256: sha,
+        detail: `${backup.id} -> ${file} (${bytes} bytes, sha256 ${sha.slice(0, 12)}..., integrity ok)`
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/steps/preload-list.ts
@@ -82639,7 +85480,78 @@ rm -f ${q(list)}
 chmod 0640 ${q(list)}; chown root:${q(ctx.paths.user)} ${q(list)}`;
 }
 
+;// CONCATENATED MODULE: ./src/steps/app-kind.ts
+/**
+ * An ASGI app (FastAPI, Starlette, Django's asgi.py) under a WSGI worker, or a WSGI app (Flask,
+ * Django's wsgi.py) under uvicorn's, fails every request with a TypeError deep in the log. The
+ * candidate's worker recognises both once it has loaded the app, before it serves, and marks the
+ * mismatch with an empty file in its runtime folder; the candidate script tests those fixed names
+ * (never reading the folder's content, which the app's user controls) and says in one line what to set.
+ */
+/** The mismatches, as the worker's marker files name them (`mismatch-KIND`). */
+const MISMATCHES = ['asgi', 'asgi-django', 'wsgi', 'wsgi-django'];
+/** The worker class modules the candidate reports (`class-MODULE`), so the log says which was used. */
+const UVICORN_MODULES = ['uvicorn_worker', 'uvicorn.workers'];
+/**
+ * Python run in the candidate's worker after it loaded the app (post_worker_init). An app whose
+ * __call__ is a coroutine function is ASGI; a plain callable of exactly two positional parameters
+ * (environ, start_response) is WSGI; anything else is left alone (no false refusal).
+ */
+const APP_KIND_FN = `def mark_app_kind(worker, rundir):
+    import inspect, os
+    app = worker.wsgi
+    kind = None
+    if not inspect.isclass(app):
+        call = app if inspect.isfunction(app) or inspect.ismethod(app) else getattr(type(app), "__call__", None)
+        if call is not None and inspect.iscoroutinefunction(inspect.unwrap(call)):
+            kind = "asgi"
+        else:
+            try:
+                params = [p for p in inspect.signature(app).parameters.values()
+                          if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+                kind = "wsgi" if len(params) == 2 else None
+            except (TypeError, ValueError):
+                kind = None
+    module = type(worker).__module__
+    with open(os.path.join(rundir, "class-" + module), "w"):
+        pass
+    asgi_worker = module.split(".")[0] in ("uvicorn", "uvicorn_worker")
+    if kind is None or (kind == "asgi") == asgi_worker:
+        return
+    django = type(app).__module__.startswith("django.")
+    with open(os.path.join(rundir, "mismatch-" + kind + ("-django" if django else "")), "w"):
+        pass
+`;
+/** Shell for the candidate's loop: sets $mismatch to the first marker found ('' for none). */
+const FIND_MISMATCH = `mismatch=""; for k in ${MISMATCHES.join(' ')}; do [ -e "$rundir/mismatch-$k" ] && { mismatch=$k; break; }; done`;
+/** Shell printing `worker_module=M` for the uvicorn worker module the candidate ran. */
+const REPORT_WORKER_MODULE = `for c in ${UVICORN_MODULES.join(' ')}; do [ -e "$rundir/class-$c" ] && echo "worker_module=$c"; done`;
+function parseMismatch(v) {
+    return MISMATCHES.includes(v ?? '') ? v : undefined;
+}
+/** The Django project's other entry point: mysite.wsgi:application <-> mysite.asgi:application. */
+function djangoTwin(app, to) {
+    const m = /^(.+)\.(asgi|wsgi):application$/.exec(app);
+    return m ? `${m[1]}.${to}:application` : `PROJECT.${to}:application`;
+}
+/** One line: what was found, and what to set. */
+function mismatchAdvice(kind, d) {
+    const app = d.wsgiApp;
+    const cls = d.gunicorn.workerClass;
+    switch (kind) {
+        case 'asgi':
+            return `${app} is an ASGI app (async, like FastAPI or Starlette), which Gunicorn's ${cls} worker cannot call: set \`worker-class: uvicorn\``;
+        case 'asgi-django':
+            return `${app} is Django's ASGI handler, which Gunicorn's ${cls} worker cannot call: set \`wsgi-app: ${djangoTwin(app, 'wsgi')}\`, or \`worker-class: uvicorn\` to serve it as ASGI`;
+        case 'wsgi':
+            return `${app} is a WSGI app (like Flask), which uvicorn's worker cannot call: set \`worker-class: sync\` (or gthread), or give wsgi-app an ASGI app`;
+        case 'wsgi-django':
+            return `${app} is Django's WSGI handler, which uvicorn's worker cannot call: set \`wsgi-app: ${djangoTwin(app, 'asgi')}\` for uvicorn, or \`worker-class: sync\``;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/steps/candidate.ts
+
 
 
 
@@ -82657,17 +85569,23 @@ function candidateUnit(ctx) {
 }
 /**
  * Gunicorn, with one hook of ours after the user's config: once a worker has imported the app, it
- * writes the libraries it loaded to the unit's runtime folder (`loaded`). That file is the import
- * check's answer, and its list is the one the master preloads.
+ * marks an app its worker class cannot call (app-kind.ts), then writes the libraries it loaded to
+ * the unit's runtime folder (`loaded`). That file is the import check's answer, and its list is the
+ * one the master preloads.
  */
 const IMPORT_HOOK = `import os, sys
 ${LIBRARIES_FN}
+${APP_KIND_FN}
 from gunicorn.app.wsgiapp import WSGIApplication
 class Candidate(WSGIApplication):
     def load_config(self):
         super().load_config()
         theirs = self.cfg.post_worker_init
         def loaded(worker):
+            try:
+                mark_app_kind(worker, os.environ["RUNTIME_DIRECTORY"])
+            except Exception as e:
+                print("gunicorn-deploy: could not tell the app's kind:", e, file=sys.stderr)
             path = os.path.join(os.environ["RUNTIME_DIRECTORY"], "loaded")
             with open(path + ".tmp", "w") as f:
                 f.write("".join(n + "\\n" for n in libraries()))
@@ -82702,7 +85620,7 @@ function candidateScript(ctx, release, conf, importCheck = false) {
         `check ${q(d.healthPath)} health`,
         ...d.smokePaths.map((sp) => `check ${q(sp)} smoke`)
     ].join(' && ');
-    const gunicorn = importCheck ? `-c ${q(IMPORT_HOOK)}` : '-m gunicorn';
+    const gunicorn = `-c ${q(IMPORT_HOOK)}`;
     // Read as the app's user: the runtime folder is the app's, so a link there must not lead root.
     const loadedList = asUser(p.user, 'head -c 1048576 -- "$1"', ['"$rundir/loaded"']);
     const imported = importCheck
@@ -82749,9 +85667,12 @@ check() {
 }
 while :; do
   ${importCheck ? '[ -n "$import_ms" ] || [ ! -e "$rundir/loaded" ] || import_ms=$(( $(ms) - start ))' : ''}
+  ${FIND_MISMATCH}
+  if [ -n "$mismatch" ]; then code=000; why="serves an app its worker class cannot call"; break; fi
   if ! systemctl is-active --quiet "$unit.service"; then code=000; why="Gunicorn exited before it served"; gone=yes; break; fi
   if ${checks}; then
     echo "candidate=ok"; echo "ms=$(( $(ms) - start ))"
+    ${REPORT_WORKER_MODULE}
     ${imported}
     ${importCheck && d.preloadLibraries ? installPreloadList(ctx, release, loadedList) : ''}
     # Proven: it stops in the background (its Gunicorn's shutdown is not on the deploy's path); the
@@ -82773,6 +85694,7 @@ while :; do
 done
 ${imported}
 echo "candidate=refused"
+echo "mismatch=\${mismatch:-}"
 echo "status=$code"
 echo "why=$why"
 echo "ms=$(( $(ms) - start ))"
@@ -82802,6 +85724,10 @@ function parseCandidate(stdout) {
         body,
         log,
         ms: Number(facts.ms ?? 0),
+        ...(parseMismatch(facts.mismatch) ? { mismatch: parseMismatch(facts.mismatch) } : {}),
+        ...(/^uvicorn(_worker|\.workers)$/.test(facts.worker_module ?? '')
+            ? { workerModule: facts.worker_module }
+            : {}),
         ...(facts.import === undefined
             ? {}
             : { imported: facts.import === 'ok', importMs: Number(facts.import_ms ?? 0) })
@@ -82826,6 +85752,10 @@ async function runCandidate(ctx, release, conf, importCheck = false) {
 function refusal(ctx, run) {
     const { res, candidate: c, release } = run;
     const d = ctx.settings.deploy;
+    if (c.mismatch) {
+        const advice = mismatchAdvice(c.mismatch, d);
+        return new DeployError(`release ${release} was refused before the switch: ${advice}; nothing was switched${keepsServing(ctx)}`, `${advice[0].toUpperCase()}${advice.slice(1)}, and deploy again.`);
+    }
     const why = c.why || `the candidate check stopped (exit ${res.code}): ${res.stderr.trim().slice(0, 500)}`;
     return new DeployError(`release ${release} was refused before the switch: its candidate ${why}; nothing was switched${keepsServing(ctx)}` +
         (c.body ? `\nThe answer began:\n${c.body}` : '') +
@@ -82841,7 +85771,7 @@ function candidateOutcome(ctx, run) {
         ? ` and ${d.smokePaths.length} smoke path${d.smokePaths.length > 1 ? 's' : ''}`
         : '';
     return {
-        detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s`,
+        detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s${c.workerModule ? ` (${c.workerModule}.UvicornWorker)` : ''}`,
         // Its own time, also when the check step already waited for it (the check in its worker).
         ms: res.serverMs ?? run.elapsedMs
     };
@@ -82927,7 +85857,8 @@ function doesNotLoad(ctx, lines) {
  */
 function checkedByCandidate(ctx, run) {
     const c = run.candidate;
-    if (c.imported === undefined)
+    // A mismatched worker class is the candidate's finding, not an import error.
+    if (c.imported === undefined || c.mismatch)
         throw refusal(ctx, run);
     if (!c.imported) {
         const why = c.why ? `its candidate ${c.why}` : '';
@@ -82936,742 +85867,20 @@ function checkedByCandidate(ctx, run) {
     return { detail: `${ctx.settings.deploy.wsgiApp} imports (in the candidate's worker)`, ms: c.importMs };
 }
 
-;// CONCATENATED MODULE: ./src/steps/backup.ts
-
-
-
-/**
- * SQLite's online backup, never cp: a copy of a live (WAL) database can be corrupt or miss
- * tables. The copy is checked before it counts, and only the newest backups-keep are kept.
- */
-function backupScript(ctx, release) {
-    const p = ctx.paths;
-    const d = ctx.settings.deploy;
-    const q = shQuote;
-    const db = `${p.shared}/${d.sqliteDb}`;
-    const base = external_node_path_namespaceObject.posix.basename(d.sqliteDb);
-    const out = `${p.backups}/${base}-${release}.db`;
-    const tmp = `${p.shared}/.backup-${release}.db`;
-    // As the app's user, never root: a root sqlite3 that opens the live WAL database while no worker
-    // has it open creates its -wal/-shm files owned by root, and until it closes them every worker
-    // fails to open the database (the deploy benchmark saw /health answer 503 for that moment).
-    return `
-if [ ! -f ${q(db)} ]; then echo "skipped=no database at ${d.sqliteDb} yet"; exit 0; fi
-rm -f ${q(tmp)}
-runuser -u ${q(p.user)} -- sqlite3 -cmd '.timeout 15000' ${q(db)} ${q(`.backup '${tmp}'`)}
-mv ${q(tmp)} ${q(out)}
-# The copy was made in shared/, which the app owns: in backups/ (root's) it can no longer be swapped,
-# and only a regular file is checked and handed to the app's group (chown follows links).
-if [ -L ${q(out)} ] || [ ! -f ${q(out)} ]; then rm -f ${q(out)}; echo "the backup is not a regular file" >&2; exit 4; fi
-check=$(sqlite3 ${q(out)} 'PRAGMA integrity_check')
-if [ "$check" != ok ]; then echo "integrity_check of the backup: $check" >&2; mv ${q(out)} ${q(out + '.corrupt')}; exit 4; fi
-chown root:${q(p.user)} ${q(out)}; chmod 0640 ${q(out)}
-ls -1t ${q(p.backups)}/${q(base)}-*.db | tail -n +${d.backupsKeep + 1} | xargs -r rm -f --
-echo "backup=${out}"
-echo "size=$(stat -c %s ${q(out)})"
-`;
-}
-const BACKUP_TIMEOUT_MS = 30 * 60_000;
-/** The backup as a request to queue (none without sqlite-db); backupDatabase then takes its answer. */
-function backupRequest(ctx, release) {
-    if (!ctx.settings.deploy.sqliteDb)
-        return [];
-    return [{ text: backupScript(ctx, release), opts: { sudo: true, timeoutMs: BACKUP_TIMEOUT_MS } }];
-}
-async function backupDatabase(ctx, release) {
-    if (!ctx.settings.deploy.sqliteDb)
-        return { changed: false, detail: 'no sqlite-db set' };
-    const res = await runScript(ctx, 'backing up the database', backupScript(ctx, release), {
-        timeoutMs: BACKUP_TIMEOUT_MS,
-        hint: 'Nothing was switched. Check the database and the free disk space on the server.'
-    });
-    const f = parseFacts(res.stdout);
-    if (f.skipped)
-        return { changed: false, detail: f.skipped };
-    ctx.facts.backup = f.backup ?? '';
-    return { detail: `${f.backup} (${f.size} bytes, integrity ok)`, ms: res.serverMs };
-}
-
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./src/steps/download.ts
-
-
-
-
-
-
-
-
-
-
-const download_run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
-/** Where the file goes: into PATH when it is a folder (or ends with /), else PATH itself. */
-async function downloadTarget(dest, id) {
-    const isDir = dest.endsWith('/') ||
-        (await (0,promises_namespaceObject.stat)(dest)
-            .then((st) => st.isDirectory())
-            .catch(() => false));
-    return isDir ? external_node_path_namespaceObject.join(dest, id) : dest;
-}
-/**
- * PRAGMA integrity_check on the runner, with Python's sqlite3 module (on every GitHub runner) or
- * else the sqlite3 binary; 'ok' when sound. The path goes in argv, never into code.
- */
-async function localIntegrity(file) {
-    const py = 'import sqlite3,sys\nc=sqlite3.connect("file:"+sys.argv[1]+"?mode=ro",uri=True)\nprint(c.execute("PRAGMA integrity_check").fetchone()[0])';
-    try {
-        const { stdout } = await download_run('python3', ['-c', py, file], { timeout: 600_000 });
-        return stdout.trim();
-    }
-    catch (err) {
-        const e = err;
-        if (e.code !== 'ENOENT')
-            return `python3 could not check it: ${(e.stderr ?? e.message).trim().split('\n').at(-1)}`;
-    }
-    try {
-        const { stdout } = await download_run('sqlite3', ['-readonly', file, 'PRAGMA integrity_check'], {
-            timeout: 600_000
-        });
-        return stdout.trim().split('\n')[0] ?? '';
-    }
-    catch (err) {
-        const e = err;
-        if (e.code === 'ENOENT')
-            return 'neither python3 nor sqlite3 is on the runner to check it';
-        return `sqlite3 could not check it: ${(e.stderr ?? e.message).trim().split('\n').at(-1)}`;
-    }
-}
-/**
- * Copies one backup to the runner over the SSH channel's stdout (base64, so the text channel
- * carries bytes safely), then proves the copy: its sha256 equals the server's, and the database
- * (unpacked, for a daily .gz) passes PRAGMA integrity_check here.
- */
-async function downloadBackup(ctx, backup, dir, dest) {
-    const file = await downloadTarget(dest, backup.id);
-    await (0,promises_namespaceObject.mkdir)(external_node_path_namespaceObject.dirname(external_node_path_namespaceObject.resolve(file)), { recursive: true });
-    const out = (0,external_node_fs_namespaceObject.createWriteStream)(file, { mode: 0o600 });
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    let pending = '';
-    let bytes = 0;
-    const push = (b64) => {
-        const buf = Buffer.from(b64, 'base64');
-        bytes += buf.length;
-        hash.update(buf);
-        out.write(buf);
-    };
-    const res = await ctx.remote.script(`f=${shQuote(`${dir}/${backup.id}`)}\nsha256sum < "$f" | cut -d' ' -f1 >&2\nbase64 -w 76 < "$f"`, {
-        sudo: true,
-        timeoutMs: 60 * 60_000,
-        signal: ctx.signal,
-        onStdout: (chunk) => {
-            pending += chunk.replace(/\s+/g, '');
-            const whole = pending.length - (pending.length % 4);
-            if (whole > 0) {
-                push(pending.slice(0, whole));
-                pending = pending.slice(whole);
-            }
-        }
-    });
-    if (pending)
-        push(pending);
-    await new Promise((resolve, reject) => out.end((err) => (err ? reject(err) : resolve())));
-    const sha = hash.digest('hex');
-    const serverSha = res.stderr.trim().split('\n')[0] ?? '';
-    if (res.code !== 0)
-        throw new DeployError(`copying backup ${backup.id} failed (exit ${res.code})`, 'Check the connection and try again.');
-    if (!/^[0-9a-f]{64}$/.test(serverSha) || sha !== serverSha) {
-        throw new DeployError(`the downloaded ${backup.id} (${bytes} bytes, sha256 ${sha}) does not match the server's (sha256 ${serverSha.slice(0, 64)})`, 'Run again; a difference means the copy was damaged on the way.');
-    }
-    let check;
-    if (backup.id.endsWith('.gz')) {
-        const tmp = await (0,promises_namespaceObject.mkdtemp)(external_node_path_namespaceObject.join(external_node_os_namespaceObject.tmpdir(), 'gd-backup-'));
-        try {
-            const plain = external_node_path_namespaceObject.join(tmp, 'check.db');
-            await (0,promises_namespaceObject.writeFile)(plain, (0,external_node_zlib_.gunzipSync)(await (0,promises_namespaceObject.readFile)(file)));
-            check = await localIntegrity(plain);
-        }
-        finally {
-            await (0,promises_namespaceObject.rm)(tmp, { recursive: true, force: true });
-        }
-    }
-    else
-        check = await localIntegrity(file);
-    if (check !== 'ok') {
-        throw new DeployError(`the downloaded ${backup.id} fails PRAGMA integrity_check on the runner: ${check.slice(0, 300)}`, "The file is kept for inspection; the server's own copy is unchanged.");
-    }
-    ctx.facts['downloaded-backup'] = file;
-    ctx.facts['backup-sha256'] = sha;
-    return {
-        file,
-        sha256: sha,
-        detail: `${backup.id} -> ${file} (${bytes} bytes, sha256 ${sha.slice(0, 12)}..., integrity ok)`
-    };
-}
-
-;// CONCATENATED MODULE: ./src/steps/switch.ts
-
-
-/**
- * Shell function: PIDs whose parent is $1 (Gunicorn's workers), without needing procps. The
- * kernel's own list (/proc/PID/task/PID/children) is read by bash itself, with no process started:
- * the verify asks several times a second on a busy server. A kernel without it: every process's
- * status is read.
- */
-// Never fails: under pipefail, grep's status (no match, or a process gone between the glob and
-// the read, as old workers are right after a reload) would end the calling script.
-const CHILDREN_FN = `children() {
-  [ -n "$1" ] && [ "$1" != 0 ] || return 0
-  local kids=/proc/$1/task/$1/children line=""
-  if [ -r "$kids" ]; then read -r line < "$kids" || true; echo "$line"; return 0; fi
-  [ -d /proc/$1 ] || return 0
-  { grep -l "^PPid:[[:space:]]*$1\\$" /proc/[0-9]*/status 2>/dev/null || true; } | cut -d/ -f3 | tr '\\n' ' '
-}`;
-/**
- * Flips `current` atomically (a new link renamed over the old one) and tells Gunicorn. HUP when
- * only code changed: the master re-reads its config and forks workers that import the new release
- * while the socket stays open. A new venv or changed units/environment need a new master, so a
- * restart; the socket unit keeps the listening socket, so no connection is refused. The socket
- * unit itself is never restarted, and workers are never signalled directly.
- */
-function switchScript(ctx, release, restart) {
-    const p = ctx.paths;
-    const q = shQuote;
-    const svc = q(p.units.service.name);
-    return `
-${CHILDREN_FN}
-main=$(systemctl show -p MainPID --value ${svc} 2>/dev/null || echo 0)
-old=$(children "$main")
-echo "old_workers=$old"
-printf 'old_workers=%s\n' "$old" > ${q(p.lastSwitch)}
-ln -sfn ${q(p.releaseLink(release))} ${q(`${p.dir}/.current.tmp`)}
-mv -T ${q(`${p.dir}/.current.tmp`)} ${q(p.current)}
-if ! systemctl is-active --quiet ${svc}; then
-  systemctl reset-failed ${svc} 2>/dev/null || true
-  systemctl start ${svc}
-  reload=start
-elif ${restart ? 'true' : 'false'}; then
-  systemctl restart ${svc}
-  reload=restart
-else
-  systemctl reload ${svc}
-  reload=hup
-fi
-echo "reload=$reload"
-echo "reload=$reload" >> ${q(p.lastSwitch)}
-`;
-}
-/** How the switch runs: also how it is sent ahead with the units (the same text and options). */
-const SWITCH_OPTS = { sudo: true, timeoutMs: 120_000 };
-/**
- * Sends the switch with the next root command (the units): one round trip for both, the switch
- * running only if the units succeeded. switchRelease then takes its answer.
- */
-function sendSwitchAhead(ctx, release, restart) {
-    ctx.remote.sendNext?.(switchScript(ctx, release, restart), SWITCH_OPTS);
-}
-async function switchRelease(ctx, release, restart) {
-    const res = await runScript(ctx, `switching to ${release}`, switchScript(ctx, release, restart), SWITCH_OPTS);
-    const f = parseFacts(res.stdout);
-    const reload = (f.reload ?? 'start');
-    return {
-        reload,
-        oldWorkers: (f.old_workers ?? '').split(/\s+/).filter((s) => s),
-        detail: `current -> ${release}, ${reload}`
-    };
-}
-
-;// CONCATENATED MODULE: ./src/steps/verify.ts
-
-
-
-
-
-
-
-/** How long old workers still running may keep the health path from being asked (see the script). */
-const OLD_WORKERS_GRACE_MS = 1000;
-/**
- * A reload returns before new workers serve (ExecReload is asynchronous, READY comes before the
- * app is imported), so the proof is polled in one server-side loop: as many new worker processes as
- * the config asks for, each working in the release, and the health path answering 200 (with
- * health-expect in the body) through the app's socket. Old workers may still be finishing their
- * requests (they accept no new ones once told to stop).
- */
-function verifyScript(ctx, release, 
-/** 'saved': as the switch before it wrote them (a verify sent together with its switch). */
-oldWorkers) {
-    const p = ctx.paths;
-    const d = ctx.settings.deploy;
-    const q = shQuote;
-    const timeoutS = Math.max(1, Math.ceil(d.healthTimeoutMs / 1000));
-    // A short health-timeout keeps most of its time for the proof itself.
-    const graceMs = Math.min(OLD_WORKERS_GRACE_MS, Math.floor(d.healthTimeoutMs / 4));
-    return `
-${CHILDREN_FN}
-want=$(readlink -f ${q(p.releaseDir(release))})
-old=" ${oldWorkers === 'saved' ? `$(sed -n 's/^old_workers=//p' ${q(p.lastSwitch)} 2>/dev/null)` : oldWorkers.join(' ')} "
-# Old workers may finish their requests for up to graceful_timeout; the new ones must all be there.
-expected=$(awk '$1 == "workers" && $2 == "=" {print $3}' ${q(p.gunicornConf)} 2>/dev/null)
-expected=\${expected:-1}
-body=$(mktemp)
-${MS_FN}
-${NAP_FN}
-# Proven: the release is recorded live (a rollback target from now on).
-proven() {
-${stateCommand(ctx, release, 'live')}
-echo "workers=$fresh"; echo "health=200"; exit 0
-}
-# Whatever ends this script early, it says why.
-trap 'rc=$?; rm -f "$body"; [ $rc = 0 ] || [ -n "\${reported:-}" ] || echo "why=the check stopped (exit $rc) while: $why"' EXIT
-deadline=$((SECONDS + ${timeoutS}))
-why="not checked yet"
-while :; do
-  main=$(systemctl show -p MainPID --value ${q(p.units.service.name)} 2>/dev/null || echo 0)
-  workers=$(children "$main")
-  ok=yes; fresh=0; olds=0
-  for w in $workers; do
-    # An old worker counts while it runs (not once it is a zombie the master has yet to reap).
-    case "$old" in *" $w "*)
-      st=""; while read -r k v _; do [ "$k" = State: ] && { st=$v; break; }; done 2>/dev/null < /proc/$w/status || true
-      [ -n "$st" ] && [ "$st" != Z ] && olds=$((olds + 1))
-      continue;;
-    esac
-    # Compared by bash itself (same folder: device and inode), no readlink per worker and poll.
-    [ -e /proc/$w/cwd ] || continue
-    if ! [ /proc/$w/cwd -ef "$want" ]; then ok=no; why="worker $w serves $(readlink /proc/$w/cwd 2>/dev/null), not the new release"; fi
-    fresh=$((fresh + 1))
-  done
-  if [ "$fresh" -lt "$expected" ]; then ok=no; why="$fresh of $expected new workers running (master pid $main)"; fi
-  # Gunicorn forks the new workers first and tells the old ones to stop just after: until then an
-  # old worker still takes new requests, and its 200 would prove nothing. So the health path is
-  # asked only once no old worker is left, or ${graceMs} ms after all new ones were
-  # there (by then they were told to stop; those left are finishing requests and take no more).
-  if [ "$ok" = yes ]; then
-    all_new=\${all_new:-$(ms)}
-    if [ "$olds" -gt 0 ] && [ $(( $(ms) - all_new )) -lt ${graceMs} ]; then ok=no; why="$olds old workers not stopped yet"; fi
-  fi
-  if [ "$ok" = yes ]; then
-    code=$(curl -sS -o "$body" -w '%{http_code}' -m 5 --unix-socket ${q(p.socket)} ${q(healthUrl(ctx.settings, d.healthPath))} 2>/dev/null || true)
-    if [ "$code" = 200 ]; then
-      ${d.healthExpect ? `if grep -qF -- ${q(d.healthExpect)} "$body"; then proven; fi; why="health-path answered 200 without ${d.healthExpect.replace(/[^A-Za-z0-9 _.:-]/g, '')} in: $(head -c 300 "$body" | tr '\\n' ' ')"` : 'proven'}
-    else
-      why="health-path answered \${code:-nothing}: $(head -c 300 "$body" 2>/dev/null | tr '\\n' ' ')"
-    fi
-  fi
-  state=$(systemctl is-active ${q(p.units.service.name)} 2>/dev/null || true)
-  if [ "$state" = failed ] || [ "$state" = inactive ]; then why="the service is $state"; break; fi
-  [ $SECONDS -lt $deadline ] || break
-  # New workers that import only the app (preload-libraries) serve within a few tenths of a second:
-  # look often at first, then less often, as every look costs the server a little CPU.
-  polls=$((\${polls:-0} + 1))
-  # A line now and then: once the runner is gone (its channel closed), the write fails and ends
-  # this loop, instead of polling as root until the deadline.
-  [ $((polls % 5)) != 0 ] || echo "poll=$polls"
-  if [ "$polls" -le 10 ]; then nap 0.05; else nap 0.2; fi
-done
-reported=yes
-echo "why=$why"
-exit 1
-`;
-}
-function verifyOpts(ctx) {
-    return { sudo: true, ownChannel: true, timeoutMs: ctx.settings.deploy.healthTimeoutMs + 30_000 };
-}
-/** Queues the verify of a switch sent ahead too; verifyRelease(..., 'saved') then takes its answer. */
-function sendVerifyAhead(ctx, release) {
-    ctx.remote.sendNext?.(verifyScript(ctx, release, 'saved'), verifyOpts(ctx));
-}
-async function verifyRelease(ctx, release, oldWorkers) {
-    const res = await ctx.remote.script(verifyScript(ctx, release, oldWorkers), {
-        ...verifyOpts(ctx),
-        signal: ctx.signal
-    });
-    const f = parseFacts(res.stdout);
-    if (res.code !== 0) {
-        throw new DeployError(`release ${release} is not live after ${ctx.settings.deploy.healthTimeoutMs / 1000} s: ${f.why ?? res.stderr.trim()}`);
-    }
-    const workers = Number(f.workers ?? 0);
-    return { detail: `${workers} workers on ${release}, ${ctx.settings.deploy.healthPath} 200` };
-}
-
-;// CONCATENATED MODULE: ./src/steps/history.ts
-
-/**
- * A history entry's `reload` as the last switch on the server wrote it: for a line sent together
- * with that switch, before the runner has its answer.
- */
-const SAVED_RELOAD = '__saved_reload__';
-/** The shell that appends one JSON line to the server's history, for a step to run with its own. */
-function historyCommand(ctx, entry) {
-    const line = JSON.stringify({ time: new Date().toISOString(), host: ctx.label, ...entry });
-    if (entry.reload !== SAVED_RELOAD)
-        return `printf '%s\\n' ${shQuote(line)} >> ${shQuote(ctx.paths.history)}`;
-    return `reload=$(sed -n 's/^reload=//p' ${shQuote(ctx.paths.lastSwitch)} 2>/dev/null || true)
-case "$reload" in start|restart|hup) ;; *) reload=unknown ;; esac
-line=${shQuote(line)}
-printf '%s\\n' "\${line/${SAVED_RELOAD}/$reload}" >> ${shQuote(ctx.paths.history)}`;
-}
-/**
- * One JSON line per deploy or rollback in the server's own history, for humans with ssh; `also`:
- * another command for the same round trip.
- */
-async function recordHistory(ctx, entry, also = '') {
-    await ctx.remote
-        .script([historyCommand(ctx, entry), also].join('\n'), {
-        sudo: true,
-        timeoutMs: 30_000
-    })
-        .catch((err) => ctx.logger.warning(`could not write the deploy history: ${err.message}`));
-}
-
-;// CONCATENATED MODULE: ./src/steps/restore.ts
-
-
-
-
-
-/** Exit codes the restore scripts use to say why they refused. */
-const NOT_FOUND = 7;
-const CORRUPT = 9;
-const PUT_BACK = 10;
-const CHANGED = 11;
-/**
- * The two folders backups live in: APP-DIR/backups (one per deploy, `DB-RELEASE.db`, and the
- * safety copies a restore takes, `DB-safety-STAMP.db`) and APP-DIR/shared/backups (the daily
- * timer's gzipped `APP-STAMP.db.gz`). A backup's id is its file name, unique across both.
- */
-function backupDirs(ctx) {
-    return [ctx.paths.backups, `${ctx.paths.shared}/backups`];
-}
-function dbPath(ctx) {
-    return `${ctx.paths.shared}/${ctx.settings.deploy.sqliteDb}`;
-}
-function dbBase(ctx) {
-    return external_node_path_namespaceObject.posix.basename(ctx.settings.deploy.sqliteDb);
-}
-/**
- * Shell that sets `file` to the backup named by id ('latest': the newest of every folder), or
- * exits NOT_FOUND. Names are matched by glob, never taken from the server into a command line.
- */
-function resolveCommand(ctx, id) {
-    const q = shQuote;
-    const dirs = backupDirs(ctx).map(q).join(' ');
-    const patterns = [
-        `${q(ctx.paths.backups)}/${q(dbBase(ctx))}-*.db`,
-        `${q(`${ctx.paths.shared}/backups`)}/${q(ctx.paths.app)}-*.db.gz`
-    ].join(' ');
-    if (id === 'latest') {
-        return `
-shopt -s nullglob
-file=$(ls -1t -- ${patterns} 2>/dev/null | head -n 1)
-[ -n "$file" ] || { echo "no backup of ${ctx.settings.deploy.sqliteDb} on the server (in ${backupDirs(ctx).join(' or ')})" >&2; exit ${NOT_FOUND}; }`;
-    }
-    return `
-file=
-for d in ${dirs}; do [ -f "$d"/${q(id)} ] && { file="$d"/${q(id)}; break; }; done
-[ -n "$file" ] || { echo ${q(`no backup ${id} on the server (in ${backupDirs(ctx).join(' or ')}); mode backups lists them`)} >&2; exit ${NOT_FOUND}; }`;
-}
-/**
- * Lists every backup with its size, time, integrity and checksum, one tab-separated line each.
- * Read-only: each file is checked as a copy in a private folder (a .gz is unpacked there first).
- */
-function listScript(ctx) {
-    const q = shQuote;
-    return `
-shopt -s nullglob
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-for f in ${q(ctx.paths.backups)}/${q(dbBase(ctx))}-*.db ${q(`${ctx.paths.shared}/backups`)}/${q(ctx.paths.app)}-*.db.gz; do
-  case "$f" in *.gz) gunzip -c -- "$f" > "$tmp/check.db" 2>/dev/null || : > "$tmp/check.db";; *) cp -- "$f" "$tmp/check.db";; esac
-  rm -f "$tmp/check.db-wal" "$tmp/check.db-shm"
-  check=$(sqlite3 "$tmp/check.db" 'PRAGMA integrity_check' 2>&1 | head -n 1 | tr -d '\\t\\r' || true)
-  printf 'backup\\t%s\\t%s\\t%s\\t%s\\t%s\\n' "$(basename -- "$f")" "$(stat -c %Y -- "$f")" "$(stat -c %s -- "$f")" "$(sha256sum < "$f" | cut -d' ' -f1)" "\${check:-unreadable}"
-done
-`;
-}
-const restore_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-/** Parses listScript's lines; names the server printed that are not plain ids are left out. */
-function parseBackups(ctx, stdout) {
-    const base = dbBase(ctx);
-    const out = [];
-    for (const line of stdout.split('\n')) {
-        const [tag, id, mtime, size, sha, ...rest] = line.split('\t');
-        if (tag !== 'backup' || !id || !restore_ID.test(id))
-            continue;
-        let takenBy = 'unknown';
-        if (id.endsWith('.db.gz'))
-            takenBy = 'daily timer';
-        else if (id.startsWith(`${base}-safety-`))
-            takenBy = 'restore (safety copy)';
-        else if (id.startsWith(`${base}-`))
-            takenBy = `deploy of ${id.slice(base.length + 1, -'.db'.length)}`;
-        out.push({
-            id,
-            time: new Date(Number(mtime) * 1000).toISOString().replace(/\.000Z$/, 'Z'),
-            size: Number(size),
-            takenBy,
-            sha256: /^[0-9a-f]{64}$/.test(sha ?? '') ? sha : undefined,
-            integrity: (rest.join(' ') || 'unknown').replace(/[^\x20-\x7e]/g, '?').slice(0, 200)
-        });
-    }
-    // Newest first, as operators look for them.
-    return out.sort((a, b) => b.time.localeCompare(a.time) || b.id.localeCompare(a.id));
-}
-async function listBackups(ctx) {
-    const res = await runScript(ctx, 'listing the backups', listScript(ctx), { timeoutMs: 30 * 60_000 });
-    return parseBackups(ctx, res.stdout);
-}
-function requireDatabase(ctx, mode) {
-    if (!ctx.settings.deploy.sqliteDb) {
-        throw new DeployError(`mode ${mode} needs sqlite-db: the database file (relative to ${ctx.paths.shared}) the backups are of`, 'Set sqlite-db as for your deploys (a deploy remembers it on the server, so mode restore finds it after one deploy).');
-    }
-}
-/**
- * Part one of a restore, nothing changed yet: finds the backup, copies it (unpacked) into a
- * private folder next to the database, owned by the app's user, and checks it there. A corrupt
- * backup stops the restore with the database untouched.
- */
-function restore_stageScript(ctx, id) {
-    const q = shQuote;
-    const p = ctx.paths;
-    const work = `${p.shared}/.gd-restore`;
-    return `
-${resolveCommand(ctx, id)}
-work=${q(work)}
-rm -rf -- "$work"
-install -d -m 0700 -o ${q(p.user)} -g ${q(p.user)} "$work"
-case "$file" in *.gz) gunzip -c -- "$file" > "$work/restore.db";; *) cp -- "$file" "$work/restore.db";; esac
-chown ${q(`${p.user}:${p.user}`)} "$work/restore.db"; chmod 0600 "$work/restore.db"
-check=$(runuser -u ${q(p.user)} -- sqlite3 "$work/restore.db" 'PRAGMA integrity_check' 2>&1 | head -n 5 | tr '\\n' ' ' || true)
-if [ "$check" != "ok " ]; then
-  rm -rf -- "$work"
-  echo "the backup $(basename -- "$file") fails PRAGMA integrity_check: \${check:0:300}" >&2
-  exit ${CORRUPT}
-fi
-echo "id=$(basename -- "$file")"
-echo "size=$(stat -c %s -- "$file")"
-echo "work=$work"
-`;
-}
-/**
- * Part two: with the service stopped and its socket unit still listening (connections wait in the
- * socket's backlog), takes the safety copy of the database as it is (stopped: nothing can change
- * it any more), restores the backup into the same file with SQLite's backup API as the app's user
- * (so the file, -wal and -shm keep their owner), checkpoints the WAL and checks the result, then
- * starts the service. Any failure after the safety copy puts it back and starts the service.
- */
-function swapScript(ctx, expectFingerprint) {
-    const q = shQuote;
-    const p = ctx.paths;
-    const db = dbPath(ctx);
-    const svc = q(p.units.service.name);
-    const safety = `${p.backups}/${dbBase(ctx)}-safety-`;
-    const asApp = `runuser -u ${q(p.user)} --`;
-    return `
-db=${q(db)}; work=${q(`${p.shared}/.gd-restore`)}
-[ -f "$work/restore.db" ] || { echo "the staged backup is gone from $work" >&2; exit 3; }
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
-safety=${q(safety)}"$stamp.db"
-systemctl is-active --quiet ${q(p.units.socket.name)} || echo "warning=the socket unit ${p.units.socket.name} is not active: requests are refused while the service is stopped"
-echo "stopped_ns=$(date +%s%N)"
-systemctl stop ${svc}
-started=no
-start() { [ "$started" = yes ] || { systemctl start ${svc}; started=yes; }; }
-if [ -f "$db" ]; then
-  # Nothing has the database open now: fold the WAL into the file, then copy it.
-  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
-${expectFingerprint
-        ? `  # Only a database nobody wrote to since the fingerprint was taken may be replaced.
-  now=$(${asApp} sqlite3 -cmd '.timeout 15000' "$db" '.sha3sum')
-  if [ "$now" != ${q(expectFingerprint)} ]; then start; echo "changed=yes"; exit ${CHANGED}; fi
-`
-        : ''}  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".backup '$work/safety.db'"
-  [ "$(${asApp} sqlite3 "$work/safety.db" 'PRAGMA integrity_check')" = ok ] || { echo "the safety copy of the current database fails integrity_check; nothing was restored" >&2; start; exit 4; }
-  install -m 0640 -o root -g ${q(p.user)} "$work/safety.db" "$safety"
-  echo "safety=$(basename -- "$safety")"
-else
-  echo "safety=none (no database yet)"
-fi
-put_back() {
-  echo "restore failed: $1; putting the safety copy back" >&2
-  if [ -f "$work/safety.db" ]; then
-    ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/safety.db'"
-    ${asApp} sqlite3 -bail "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
-  fi
-  start
-  exit ${PUT_BACK}
-}
-${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/restore.db'" || put_back "sqlite3 .restore failed"
-${asApp} sqlite3 -bail "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null || put_back "the checkpoint failed"
-check=$(${asApp} sqlite3 "$db" 'PRAGMA integrity_check' 2>&1 | head -n 1 || true)
-[ "$check" = ok ] || put_back "the restored database fails integrity_check: \${check:0:200}"
-# An empty -wal (TRUNCATE) may stay; the file itself must be the app's, as before.
-chown ${q(`${p.user}:${p.user}`)} "$db"
-start
-echo "restored=yes"
-echo "current=$(basename "$(readlink ${q(p.current)})")"
-`;
-}
-/** The database was written to since its fingerprint: a restore would lose data. */
-class ChangedSinceError extends DeployError {
-}
-/** Puts the safety copy back after the restored database failed the health proof. */
-function putBackScript(ctx) {
-    const q = shQuote;
-    const p = ctx.paths;
-    const svc = q(p.units.service.name);
-    const asApp = `runuser -u ${q(p.user)} --`;
-    return `
-db=${q(dbPath(ctx))}; work=${q(`${p.shared}/.gd-restore`)}
-systemctl stop ${svc}
-if [ -f "$work/safety.db" ]; then
-  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/safety.db'"
-  ${asApp} sqlite3 -bail "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
-  [ "$(${asApp} sqlite3 "$db" 'PRAGMA integrity_check')" = ok ]
-  echo "put_back=yes"
-fi
-systemctl start ${svc}
-`;
-}
-function cleanupCommand(ctx) {
-    return `rm -rf -- ${shQuote(`${ctx.paths.shared}/.gd-restore`)}`;
-}
-async function stageRestore(ctx, id) {
-    const bad = id === 'latest' ? undefined : backupIdProblem(id);
-    if (bad)
-        throw new DeployError(`backup ${bad}`, 'mode backups lists the backups on the server.');
-    const res = await ctx.remote.script(restore_stageScript(ctx, id), { sudo: true, timeoutMs: 30 * 60_000 });
-    const err = res.stderr.trim().split('\n').at(-1) ?? '';
-    if (res.code === NOT_FOUND)
-        throw new DeployError(`${err}; nothing was changed`, 'Run mode backups to see them.');
-    if (res.code === CORRUPT)
-        throw new DeployError(`${err}; nothing was changed, the database is as it was`, 'Pick another backup (mode backups lists them with their integrity).');
-    if (res.code !== 0)
-        throw new DeployError(`staging the backup failed (exit ${res.code}): ${err}; nothing was changed`);
-    const f = parseFacts(res.stdout);
-    return { id: f.id ?? id, detail: `${f.id} (${f.size} bytes, integrity ok)` };
-}
-async function swapDatabase(ctx, expectFingerprint) {
-    const res = await ctx.remote.script(swapScript(ctx, expectFingerprint), {
-        sudo: true,
-        timeoutMs: 30 * 60_000
-    });
-    const f = parseFacts(res.stdout);
-    if (f.warning)
-        ctx.logger.warning(f.warning);
-    if (res.code === CHANGED)
-        throw new ChangedSinceError('the database changed since pre-activate finished (a write reached it): restoring the backup would lose that write, so it was not restored and the data is kept');
-    if (res.code !== 0) {
-        const tail = res.stderr.trim().split('\n').slice(-3).join('\n');
-        throw new DeployError(res.code === PUT_BACK
-            ? `the restore failed and the database was put back as it was (safety copy ${f.safety}): ${tail}`
-            : `the restore failed (exit ${res.code}): ${tail}`, 'Check the free disk space and the database file on the server.');
-    }
-    return {
-        safety: f.safety ?? '',
-        current: f.current ?? '',
-        stoppedAt: Number(f.stopped_ns ?? 0) / 1e6,
-        detail: `restored; safety copy of the database before: ${f.safety}`
-    };
-}
-async function putBackSafety(ctx) {
-    await runScript(ctx, 'putting the safety copy back', putBackScript(ctx), { timeoutMs: 30 * 60_000 });
-    return { detail: 'the database before the restore is back' };
-}
-/** The folder a backup id lives in: the daily timer's .gz in shared/backups, the others in backups/. */
-function backupDirOf(ctx, id) {
-    return id.endsWith('.db.gz') ? `${ctx.paths.shared}/backups` : ctx.paths.backups;
-}
-
-;// CONCATENATED MODULE: ./src/steps/migration.ts
-
-
-
-
-
-
-
-/**
- * The database's content and schema as one hash (sqlite3's .sha3sum), taken as the app's user so
- * no -wal/-shm file ends up root's. Two equal hashes: no write happened in between.
- */
-async function fingerprintDatabase(ctx) {
-    const q = shQuote;
-    const db = `${ctx.paths.shared}/${ctx.settings.deploy.sqliteDb}`;
-    const res = await ctx.remote.script(`[ -f ${q(db)} ] || exit 0\necho "fingerprint=$(runuser -u ${q(ctx.paths.user)} -- sqlite3 -cmd '.timeout 15000' ${q(db)} '.sha3sum')"`, { sudo: true, timeoutMs: 30 * 60_000 });
-    const f = parseFacts(res.stdout).fingerprint ?? '';
-    return res.code === 0 && /^[0-9a-f]{16,}$/.test(f) ? f : '';
-}
-/** The command that puts the pre-deploy database back, for a human to run. */
-function restoreCommand(ctx, backupId) {
-    const host = ctx.settings.hosts.length > 1 ? ctx.label : ctx.settings.hosts.map((h) => h.host)[0];
-    return `gunicorn-deploy restore --host ${shQuote(host ?? ctx.label)} --app-name ${shQuote(ctx.paths.app)} --backup ${shQuote(backupId)} (in a workflow: mode: restore, backup: ${backupId})`;
-}
-/**
- * A release failed after pre-activate ran: the old code serves again, maybe in front of the new
- * schema. Says so (log, summary, the restore command with the pre-deploy backup); with
- * rollback-restore-database, restores that backup, but only when the database is still exactly as
- * the migration left it (checked with the service stopped, so no write can slip in between).
- */
-async function afterMigrationRollback(ctx, failed, fingerprint) {
-    const backup = ctx.facts.backup ? external_node_path_namespaceObject.posix.basename(ctx.facts.backup) : '';
-    if (!backup)
-        return;
-    const warning = `the database may hold the new schema: pre-activate (migrations) of ${failed} ran, and the release before it serves again. To put the pre-deploy database back: ${restoreCommand(ctx, backup)}`;
-    ctx.facts['pre-deploy-backup'] = backup;
-    if (!ctx.settings.deploy.rollbackRestoreDatabase) {
-        ctx.facts['database-warning'] = warning;
-        ctx.logger.warning(`${ctx.label}: ${warning}`);
-        return;
-    }
-    const refuse = (why) => {
-        ctx.facts['database-restored'] = 'refused';
-        ctx.facts['database-warning'] = `rollback-restore-database: not restored, ${why}. ${warning}`;
-        ctx.logger.warning(`${ctx.label}: ${ctx.facts['database-warning']}`);
-    };
-    if (!fingerprint) {
-        refuse('pre-activate did not finish, so there is no proof of what it changed');
-        return;
-    }
-    const s = (name, fn) => step(ctx.logger, ctx.records, ctx.label, name, fn);
-    try {
-        await s('check backup', () => stageRestore(ctx, backup));
-        const swapped = await s('restore database', () => swapDatabase(ctx, fingerprint));
-        try {
-            await s('verify restored database', () => verifyRelease(ctx, swapped.current, []));
-        }
-        catch (err) {
-            await s('put back', () => putBackSafety(ctx));
-            await verifyRelease(ctx, swapped.current, []);
-            refuse(`the app was not healthy on the restored backup (${errorMessage(err).split('\n')[0]}); the migrated database was put back`);
-            return;
-        }
-        ctx.facts['database-restored'] = 'true';
-        ctx.logger.info(`${ctx.label}: rollback-restore-database: no write reached the database since the migration, so the pre-deploy backup ${backup} was restored (the migrated database is kept as ${swapped.safety})`);
-        await recordHistory(ctx, {
-            event: 'restore',
-            backup,
-            safety: swapped.safety,
-            release: swapped.current,
-            status: 'restored',
-            why: `rollback of ${failed} after pre-activate`
-        });
-    }
-    catch (err) {
-        refuse(err instanceof ChangedSinceError
-            ? err.message.split('\n')[0]
-            : `the restore failed: ${errorMessage(err).split('\n')[0]}`);
-    }
-    finally {
-        await ctx.remote.script(cleanupCommand(ctx), { sudo: true, timeoutMs: 30_000 }).catch(() => undefined);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/steps/hooks.ts
 
 
-/** pre-activate (migrations) and post-activate commands, run in a release as the service would. */
+
+const AFTER_FAILURE = {
+    'pre-activate': 'Nothing was switched: the old release keeps serving. The whole output is above.',
+    'post-activate': 'The new release is live; the output of the failed command is above.',
+    'rollback-command': 'Nothing was switched: the release that was serving keeps serving. Fix the command (run it by hand in that release to see) and roll back again.'
+};
+/**
+ * pre-activate (migrations), post-activate and a rollback's rollback-command, run in a release as
+ * the service would. A failure says what the command itself printed last (the migration tool's own
+ * error line), not only its exit code.
+ */
 async function runHook(ctx, which, commands, release, envFile) {
     if (!commands)
         return { changed: false, detail: 'none' };
@@ -83684,191 +85893,409 @@ async function runHook(ctx, which, commands, release, envFile) {
     });
     const res = await ctx.remote.exec(cmd, { sudo: true, stream: true, timeoutMs: 30 * 60_000 });
     if (res.code !== 0) {
-        throw new DeployError(`${which} commands failed (exit ${res.code}${res.timedOut ? ', timed out' : ''})`, which === 'pre-activate'
-            ? 'Nothing was switched: the old release keeps serving. The output is above.'
-            : 'The new release is live; the output of the failed command is above.');
+        const said = lastLines([res.stdout, res.stderr].filter((t) => t.trim()).join('\n'), 12);
+        const ahead = ctx.facts['database-ahead'];
+        throw new DeployError(`${which} commands failed (exit ${res.code}${res.timedOut ? ', timed out' : ''})${said ? `; their last lines:\n${said}` : ''}`, `${AFTER_FAILURE[which]}${which === 'pre-activate' && ahead ? ` Note: ${ahead}` : ''}`);
     }
     return {};
 }
 
-;// CONCATENATED MODULE: ./src/deploy/remembered.ts
+;// CONCATENATED MODULE: ./src/steps/release-phase.ts
 
 
 
 /**
- * The deploy settings that shape health checks, backups and the service, remembered on the server
- * at every successful deploy, so `rollback` and `verify` given only a host, a key and the app name
- * check the app the way its deploy did. Keyed by input name: an input the user gives wins.
+ * The server that runs the release phase: the first host (the canary, with canary: true). Its
+ * prepare ends with it, and a fleet switches no server before its first batch is prepared.
  */
-function rememberedPath(ctx) {
-    return `${ctx.paths.state}/settings.json`;
+function runsReleasePhase(ctx) {
+    const first = ctx.settings.hosts[0];
+    return !!ctx.settings.processes.releaseCommand && !!first && ctx.label === hostLabel(first);
 }
-function rememberedOf(s) {
-    const d = s.deploy;
-    return {
-        'health-path': d.healthPath,
-        'health-host': healthHost(s),
-        'health-expect': d.healthExpect,
-        'health-timeout': `${d.healthTimeoutMs}ms`,
-        'smoke-paths': d.smokePaths.join(' '),
-        'sqlite-db': d.sqliteDb,
-        'wsgi-app': d.wsgiApp,
-        workers: String(d.workers),
-        'preload-libraries': String(d.preloadLibraries),
-        'server-name': s.provision.serverName
-    };
-}
-/** The shell that writes them (root-owned, 0600) in the same round trip as the history line. */
-function rememberCommand(ctx) {
-    const to = rememberedPath(ctx);
-    return `printf '%s\\n' ${shQuote(JSON.stringify(rememberedOf(ctx.settings)))} > ${shQuote(`${to}.tmp`)} && chmod 0600 ${shQuote(`${to}.tmp`)} && mv -f ${shQuote(`${to}.tmp`)} ${shQuote(to)}`;
-}
-/** The shell that prints them as one `remembered=JSON` line (nothing when never written). */
-function readRememberedCommand(ctx) {
-    const from = shQuote(rememberedPath(ctx));
-    return `[ -f ${from} ] && printf 'remembered=%s\\n' "$(head -c 65536 ${from} | tr -d '\\n')" || true`;
-}
-/** The context with the remembered settings applied: for modes that only read them (one round trip). */
-async function withRememberedSettings(base) {
-    const res = await base.remote.script(readRememberedCommand(base), { sudo: true, timeoutMs: 30_000 });
-    const remembered = /^remembered=(.*)$/m.exec(res.stdout)?.[1];
-    return { ...base, settings: withRemembered(base.settings, remembered) };
-}
-const remembered_text = (v) => (typeof v === 'string' ? v : undefined);
-const URL_PATH = /^\/[A-Za-z0-9._~/?&=%+-]*$/;
-const HOST = /^[A-Za-z0-9.-]{1,253}$/;
 /**
- * Settings with the remembered values for every input the user did not give. Each value is checked
- * again (the file is root-owned, but nothing read from a server is trusted blindly); a value that
- * does not pass is ignored.
+ * The release phase (release-command, or the Procfile's `release:`): once per deploy, in the new
+ * release as the app runs (its user, venv and the new environment), after the backup and the
+ * candidate, before any server switches. pre-activate, by contrast, runs on every server.
  */
-function withRemembered(s, json) {
-    let r = {};
-    try {
-        const parsed = json ? JSON.parse(json) : {};
-        if (parsed && typeof parsed === 'object')
-            r = parsed;
-    }
-    catch {
-        return s;
-    }
-    const out = { ...s, deploy: { ...s.deploy }, provision: { ...s.provision } };
-    const given = new Set(s.given);
-    const take = (name, ok, apply) => {
-        const v = remembered_text(r[name]);
-        if (v !== undefined && !given.has(name) && ok(v))
-            apply(v);
-    };
-    take('health-path', (v) => URL_PATH.test(v), (v) => (out.deploy.healthPath = v));
-    take('health-host', (v) => HOST.test(v), (v) => (out.deploy.healthHost = v));
-    take('health-expect', () => true, (v) => (out.deploy.healthExpect = v));
-    take('health-timeout', (v) => parseDuration(v) > 0 && parseDuration(v) <= 30 * 60_000, (v) => (out.deploy.healthTimeoutMs = parseDuration(v)));
-    take('smoke-paths', (v) => splitList(v, /\s+/).every((p) => URL_PATH.test(p)), (v) => (out.deploy.smokePaths = splitList(v, /\s+/)));
-    take('sqlite-db', (v) => v === '' || /^[A-Za-z0-9._/-]+$/.test(v), (v) => (out.deploy.sqliteDb = v));
-    take('wsgi-app', (v) => /^[A-Za-z_][A-Za-z0-9_.:]*$/.test(v), (v) => (out.deploy.wsgiApp = v));
-    take('workers', (v) => v === 'auto' || /^\d{1,3}$/.test(v), (v) => (out.deploy.workers = v === 'auto' ? 'auto' : Number(v)));
-    take('preload-libraries', (v) => v === 'true' || v === 'false', (v) => (out.deploy.preloadLibraries = v === 'true'));
-    take('server-name', (v) => /^[A-Za-z0-9.*_ -]+$/.test(v), (v) => (out.provision.serverName = v));
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/provision/shell.ts
-
-/**
- * Shell prelude of every provision script. `act CMD...` runs CMD, or in a dry run only prints
- * `would=CMD`; `mark WHAT` records a change. The checks before each act run in both cases, so a dry
- * run reports exactly what a real run would change.
- */
-function prelude(dry) {
-    return `
-dry=${dry ? 1 : 0}
-changed=""
-mark() { changed="$changed $*"; }
-act() { if [ "$dry" = 1 ]; then echo "would=$*"; else "$@"; fi; }
-`;
-}
-/** Final line of every provision script: what changed, for parseFacts. */
-const REPORT = 'echo "changed=$changed"';
-/**
- * Writes each file only when its text, mode or owner differ from what is installed, through a
- * temporary file in the same folder and a rename (a reader never sees half a file). Each changed
- * path is marked; `was_changed PATH` tells later lines of the script. The files' text comes on
- * the script's stdin (filesInput, in the same order), never in its command line, which every
- * local user can read and sudo logs. A missing folder is made 0755; an existing one keeps its mode
- * (`install -d -m` would reset it: /etc/APP is 0750).
- */
-function writeFilesScript(files) {
-    const q = shQuote;
-    const each = files.map((f) => `put ${q(f.path)} ${q(f.mode)} ${q(f.owner)}`);
-    return `
-was_changed() { case " $changed " in *" $1 "*) return 0;; esac; return 1; }
-put() {
-  local path=$1 mode=$2 owner=$3 tmp b64
-  IFS= read -r b64
-  tmp=$(mktemp "$(dirname "$path")/.gd-new.XXXXXX" 2>/dev/null || mktemp)
-  printf '%s' "$b64" | base64 -d > "$tmp"
-  if [ -f "$path" ] && cmp -s "$tmp" "$path" && [ "$(stat -c '%a %U:%G' "$path")" = "\${mode#0} $owner" ]; then
-    rm -f "$tmp"; return 0
-  fi
-  mark "$path"
-  if [ "$dry" = 1 ]; then
-    if [ -f "$path" ]; then echo "would=rewrite $path"; diff -u "$path" "$tmp" | sed -n '3,40p' | sed 's/^/diff=/' || true; else echo "would=create $path"; fi
-    rm -f "$tmp"; return 0
-  fi
-  chmod "$mode" "$tmp"; chown "$owner" "$tmp"; mv -f "$tmp" "$path"
-}
-${files.map((f) => `[ "$dry" = 1 ] || [ -d ${q(dirOf(f.path))} ] || install -d -m 0755 ${q(dirOf(f.path))}`).join('\n')}
-${each.join('\n')}
-`;
-}
-/** writeFilesScript's stdin: each file's text as one base64 line, in the same order. */
-function filesInput(files) {
-    return files.map((f) => `${Buffer.from(f.content).toString('base64')}\n`).join('');
-}
-function dirOf(p) {
-    return p.slice(0, p.lastIndexOf('/')) || '/';
-}
-/** `would=` lines of a dry run, for the log. */
-function wouldLines(stdout) {
-    return stdout
-        .split('\n')
-        .filter((l) => l.startsWith('would=') || l.startsWith('diff='))
-        .map((l) => (l.startsWith('would=') ? `would ${l.slice(6)}` : `  ${l.slice(5)}`));
-}
-/** The changed list a script printed, split into words. */
-function changedList(facts) {
-    return (facts.changed ?? '').split(/\s+/).filter((s) => s);
-}
-
-;// CONCATENATED MODULE: ./src/provision/run.ts
-
-
-/**
- * Runs one provision script (with the dry-run prelude) as root, prints what a dry run would do,
- * and turns the `changed=` line into the step's outcome.
- */
-async function runProvisionScript(ctx, what, body, 
-/** stdin: content for the script (file text: never in the command line). */
-opts = {}) {
-    const dry = ctx.settings.provision.dryRun;
-    const res = await runScript(ctx, what, `${prelude(dry)}\n${body}\n${REPORT}\n`, {
-        timeoutMs: opts.timeoutMs ?? 120_000,
-        hint: opts.hint,
-        stdin: opts.stdin
+async function runReleasePhase(ctx, release, envFile) {
+    const commands = ctx.settings.processes.releaseCommand;
+    const rel = ctx.paths.releaseDir(release);
+    const cmd = appRunCommand(ctx.paths, {
+        cwd: rel,
+        envFile,
+        venv: `${rel}/.venv`,
+        argv: ['/bin/bash', '-euo', 'pipefail', '-c', commands]
     });
-    const facts = parseFacts(res.stdout);
-    for (const line of wouldLines(res.stdout))
-        ctx.logger.info(line);
-    const changes = changedList(facts);
-    return {
-        changes,
-        facts,
-        changed: changes.length > 0,
-        detail: changes.length === 0 ? 'unchanged' : `${dry ? 'would change' : 'changed'}: ${changes.join(', ')}`
+    const res = await ctx.remote.exec(cmd, { sudo: true, stream: true, timeoutMs: 30 * 60_000 });
+    if (res.code !== 0) {
+        throw new DeployError(`the release command failed on ${ctx.label} (exit ${res.code}${res.timedOut ? ', timed out' : ''}); nothing was switched on any server`, 'The output is above. Every server keeps serving its release; fix the command (release-command or the Procfile’s release:) and deploy again. A database it changed halfway is as it left it: the backup taken just before is in backups/.');
+    }
+    return { detail: `once for the deploy, on ${ctx.label}` };
+}
+
+;// CONCATENATED MODULE: ./src/modes/prepare-plan.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Without a build command, a pre-activate hook or download-backup (each needs the runner between
+ * the backup and the candidate), the candidate's worker is the import check: one Python importing
+ * the app, not two (most of a code-only deploy's CPU).
+ */
+function candidateBootChecks(ctx) {
+    const d = ctx.settings.deploy;
+    return !d.build && !d.preActivate && !d.downloadBackup && !!ctx.remote.sendNextTogether;
+}
+/** Where the check and the candidate read the staged files: known before the staging answers. */
+function conf(ctx) {
+    const { envFile, gunicornConf } = stagedPaths(ctx);
+    return { envFile, gunicornConf };
+}
+const always = () => true;
+const bootChecks = (p) => candidateBootChecks(p.ctx);
+/**
+ * Prepare, in order: everything before the switch, each step able to fail with nothing changed
+ * for users. A step is one entry; the planner (plan.ts) sends each request as early as the barriers
+ * allow, and the server runs them in this order. The lock is taken before (it waits on its own
+ * channel), and the layout's request carries the upload's prepare.
+ */
+const PREPARE_PLAN = [
+    {
+        name: 'layout',
+        carries: true,
+        run: (p) => p.layingOut,
+        // Provision's server-wide settings (server-name, health-host) before anything uses them.
+        after: async (p) => useServerSettings(p.host, p.ctx, await p.layingOut)
+    },
+    {
+        name: 'upload',
+        request: (p) => [prepareRequest(p.ctx, p.id)],
+        // The release id, the server's cores and the previous manifest come in its answer; a small
+        // delta's own requests carry what follows, sent once those are known.
+        barrier: always,
+        run: async (p, sendRest) => {
+            const up = await uploadRelease(p.ctx, p.id, (release, cores) => {
+                p.release = release;
+                p.cores = cores;
+                sendRest();
+            });
+            p.up = up;
+            p.release = up.release;
+            p.cores = up.cores;
+            // Outputs tell the truth at every moment: what serves, and what served before the run.
+            p.ctx.facts.release = up.previous;
+            p.ctx.facts['previous-release'] = up.previous;
+            return up;
+        }
+    },
+    {
+        name: 'venv',
+        carries: true,
+        request: (p) => (p.deps ? [venvLookupRequest(p.ctx, p.release, p.deps)] : []),
+        // No dependency source: the step fails on the runner, and nothing after it may go.
+        barrier: (p) => !p.deps,
+        run: async (p) => (p.venv = await buildVenv(p.ctx, p.release, p.deps))
+    },
+    {
+        name: 'config',
+        request: (p) => [stageRequest(p.ctx, p.cores)],
+        run: async (p) => (p.staged = await stageConfig(p.ctx, p.cores))
+    },
+    {
+        name: 'build',
+        when: (p) => !!p.ctx.settings.deploy.build,
+        // On its own channel, as the build user: what follows must see what it built.
+        barrier: always,
+        run: (p) => buildRelease(p.ctx, p.release, p.staged.envFile)
+    },
+    {
+        name: 'backup',
+        together: bootChecks,
+        request: (p) => backupRequest(p.ctx, p.release),
+        run: (p) => backupDatabase(p.ctx, p.release)
+    },
+    {
+        // Asked when its turn comes (the backup's answer names the file); on the runner's side and an
+        // exec channel of its own: nothing after it waits for it.
+        name: 'download backup',
+        when: (p) => !!p.ctx.settings.deploy.downloadBackup && !!p.ctx.facts.backup,
+        run: (p) => fetchBackup(p.ctx)
+    },
+    {
+        // With candidateBootChecks, the candidate's worker imports the app: its boot is this request.
+        name: 'check',
+        together: bootChecks,
+        request: (p) => [
+            bootChecks(p)
+                ? candidateRequest(p.ctx, p.release, conf(p.ctx), true)
+                : checkRequest(p.ctx, p.release, conf(p.ctx))
+        ],
+        run: async (p) => {
+            if (!bootChecks(p))
+                return checkRelease(p.ctx, p.release, conf(p.ctx));
+            p.booting = runCandidate(p.ctx, p.release, conf(p.ctx), true);
+            p.booting.catch(() => undefined);
+            return checkedByCandidate(p.ctx, await p.booting);
+        }
+    },
+    {
+        name: 'pre-activate',
+        // The migrations run on the runner's own channel; the candidate must see what they did.
+        barrier: (p) => !!p.ctx.settings.deploy.preActivate,
+        run: async (p) => {
+            const d = p.ctx.settings.deploy;
+            if (d.preActivate)
+                p.schema = await schemaVersion(p.ctx);
+            return runHook(p.ctx, 'pre-activate', d.preActivate, p.release, p.staged.envFile);
+        },
+        after: async (p) => {
+            if (p.ctx.settings.deploy.preActivate)
+                await recordMigration(p.ctx, p.release, p.schema);
+            // What the migration left: a rollback may put the backup back only if nothing wrote since.
+            const d = p.ctx.settings.deploy;
+            if (d.preActivate && (d.sqliteDb || p.ctx.settings.database.kind === 'postgres') && p.ctx.facts.backup)
+                p.migrated = await fingerprintDatabase(p.ctx);
+        }
+    },
+    {
+        // Last before the switch: after the migrations, which the new code may need to answer. Sent
+        // on its own (or already booted by the check's request).
+        name: 'candidate',
+        run: async (p) => candidateOutcome(p.ctx, await (p.booting ?? runCandidate(p.ctx, p.release, conf(p.ctx))))
+    },
+    {
+        // Once per deploy, on one host, with the proven release: before any server switches.
+        name: 'release phase',
+        when: (p) => runsReleasePhase(p.ctx),
+        barrier: always,
+        run: (p) => runReleasePhase(p.ctx, p.release, p.staged.envFile)
+    }
+];
+function fetchBackup(ctx) {
+    const d = ctx.settings.deploy;
+    const file = ctx.facts.backup;
+    const dest = ctx.settings.hosts.length > 1
+        ? `${d.downloadBackup.replace(/\/*$/, '')}/${ctx.label}/`
+        : d.downloadBackup;
+    return downloadBackup(ctx, { id: file.split('/').pop(), time: '', size: 0, takenBy: '', integrity: 'ok' }, file.slice(0, file.lastIndexOf('/')), dest);
+}
+
+;// CONCATENATED MODULE: ./src/processes/units.ts
+
+
+
+/**
+ * A Procfile command as one double-quoted word of ExecStart=: systemd undoes \\ and \" inside
+ * quotes, turns $$ into $ (else it would expand $VAR from the unit's environment itself) and %% into
+ * % (else a specifier), so bash gets the command exactly as written.
+ */
+function execWord(command) {
+    const inner = command
+        .replace(/\\/g, '\\\\')
+        .replace(/"/g, '\\"')
+        .replace(/\$/g, '$$$$')
+        .replace(/%/g, '%%');
+    return `"${inner}"`;
+}
+/** The template unit of one process in one release (APP-NAME@.service). */
+function renderProcessUnit(paths, spec, opts, dir = templatesDir()) {
+    // The same rules the settings applied, asserted again where the values enter a unit.
+    const bad = procfile_processNameProblem(spec.name) ?? processCommandProblem(spec.command) ?? releaseIdProblem(opts.release);
+    if (bad)
+        throw new Error(`process ${spec.name}: ${bad}`);
+    const vars = {
+        app: paths.app,
+        user: paths.user,
+        name: spec.name,
+        origin: opts.origin.replace(/`/g, ''),
+        release: opts.release,
+        releaseDir: paths.releaseDir(opts.release),
+        envFile: paths.envFile,
+        command: execWord(spec.command),
+        stopTimeout: Math.max(1, Math.ceil(opts.stopTimeoutMs / 1000)),
+        appDir: paths.dir,
+        logDir: paths.logDir
     };
+    return renderTemplate('systemd/process@.service', vars, dir);
+}
+
+;// CONCATENATED MODULE: ./src/steps/processes.ts
+
+
+
+
+/**
+ * The app's processes besides the web (Procfile entries), as systemd template units
+ * APP-NAME@.service with instances @1..@N. Each release's set is kept by root in
+ * /etc/APP/processes/by-release/ID (rendered on the runner from the settings, never read from the
+ * release), so a rollback, the deploy's own or mode rollback, puts back exactly the set that ran
+ * with that release; a release without a set ran no processes. `installed` lists what is in
+ * /etc/systemd/system now.
+ */
+function where(ctx) {
+    const dir = `${ctx.paths.etc}/processes`;
+    return { dir, byRelease: `${dir}/by-release`, installed: `${dir}/installed` };
+}
+/** Root writes the release's set: its units and its `set` (NAME N lines), replaced as a whole. */
+function writeSetScript(ctx, release) {
+    const q = shQuote;
+    const pr = ctx.settings.processes;
+    const w = where(ctx);
+    const t = `${w.byRelease}/${release}`;
+    const files = pr.processes.map((spec) => {
+        const unit = renderProcessUnit(ctx.paths, spec, {
+            release,
+            origin: pr.origin,
+            stopTimeoutMs: pr.stopTimeoutMs
+        });
+        return `printf '%s' ${q(unit)} > ${q(`${t}.new/${spec.name}@.service`)}`;
+    });
+    const set = pr.processes.map((s) => `${s.name} ${s.instances}`).join('\n');
+    return `
+install -d -m 0755 -o root -g root ${q(w.dir)} ${q(w.byRelease)}
+rm -rf -- ${q(`${t}.new`)}
+install -d -m 0755 -o root -g root ${q(`${t}.new`)}
+${files.join('\n')}
+printf '%s\\n' ${q(set)} > ${q(`${t}.new/set`)}
+rm -rf -- ${q(t)}
+mv -T -- ${q(`${t}.new`)} ${q(t)}
+`;
+}
+/**
+ * Moves the server's processes to `release`'s set: instances no longer wanted are stopped
+ * (SIGTERM, then SIGKILL after stop-timeout) and their units removed; the wanted units are put in
+ * place and every instance restarted onto them; each must then stay up (same main PID, active)
+ * for settleSec. Prints `proc=NAME N RELEASE STATE` lines; exits 3 naming the first one that did
+ * not stay up, with its journal's last lines. Sets of releases no longer on the server go.
+ */
+function moveScript(ctx, release, settleSec) {
+    const q = shQuote;
+    const w = where(ctx);
+    const p = ctx.paths;
+    return `
+app=${q(p.app)}
+want=${q(`${w.byRelease}/${release}`)}
+installed=${q(w.installed)}
+udir=/etc/systemd/system
+wanted() { if [ -f "$want/set" ]; then grep -E '^[a-z][a-z0-9-]* [0-9]+$' "$want/set" || true; fi; }
+have() { if [ -f "$installed" ]; then grep -E '^[a-z][a-z0-9-]* [0-9]+$' "$installed" || true; fi; }
+declare -A W=()
+names=()
+while read -r n c; do [ -n "$n" ] && W[$n]=$c && names+=("$n"); done < <(wanted)
+stop=() gone=()
+while read -r n c; do
+  [ -n "$n" ] || continue
+  k=\${W[$n]:-0}
+  for ((i = k + 1; i <= c; i++)); do stop+=("$app-$n@$i.service"); done
+  [ "$k" -gt 0 ] || gone+=("$n")
+done < <(have)
+if [ \${#stop[@]} -gt 0 ]; then
+  systemctl stop "\${stop[@]}" || true
+  systemctl disable --quiet "\${stop[@]}" 2>/dev/null || true
+  for u in "\${stop[@]}"; do echo "stopped=$u"; done
+fi
+for n in "\${gone[@]}"; do rm -f -- "$udir/$app-$n@.service"; done
+start=()
+for n in "\${names[@]}"; do
+  install -m 0644 -o root -g root -- "$want/$n@.service" "$udir/$app-$n@.service"
+  for ((i = 1; i <= W[$n]; i++)); do start+=("$app-$n@$i.service"); done
+done
+if [ \${#W[@]} -gt 0 ]; then cp -- "$want/set" "$installed.new"; mv -T -- "$installed.new" "$installed"; else rm -f -- "$installed"; fi
+systemctl daemon-reload
+# Sets of releases that are gone (pruned) are of no use to a rollback.
+for d in ${q(w.byRelease)}/*; do
+  [ -d "$d" ] || continue
+  r=$(basename "$d")
+  [ "$d" = "$want" ] || [ -d ${q(p.releases)}/"$r" ] || rm -rf -- "$d"
+done
+[ \${#start[@]} -gt 0 ] || exit 0
+systemctl enable --quiet "\${start[@]}" 2>/dev/null
+systemctl reset-failed "\${start[@]}" 2>/dev/null || true
+# One job for all: stops run side by side, each given stop-timeout to finish the job in hand.
+systemctl restart "\${start[@]}" || true
+declare -A PID=()
+for u in "\${start[@]}"; do PID[$u]=$(systemctl show -p MainPID --value "$u"); done
+sleep ${settleSec}
+bad=""
+for u in "\${start[@]}"; do
+  st=$(systemctl show -p ActiveState --value "$u")
+  pid=$(systemctl show -p MainPID --value "$u")
+  if [ "$st" = active ] && [ "$pid" = "\${PID[$u]}" ] && [ "$pid" != 0 ]; then state=running
+  else state="not running ($st)"; [ -n "$bad" ] || bad=$u; fi
+  echo "unit=$u $state"
+done
+for n in "\${names[@]}"; do
+  s=running
+  for ((i = 1; i <= W[$n]; i++)); do
+    [ "$(systemctl show -p ActiveState --value "$app-$n@$i.service")" = active ] || s=failed
+  done
+  echo "proc=$n \${W[$n]} $(basename "$want") $s"
+done
+if [ -n "$bad" ]; then
+  echo "failed=$bad"
+  echo "--- journalctl -u $bad (last lines)"
+  journalctl -u "$bad" -n 15 --no-pager -o cat 2>/dev/null || true
+  exit 3
+fi
+`;
+}
+function parseProcessLines(stdout) {
+    return [...stdout.matchAll(/^proc=([a-z][a-z0-9-]*) (\d+) (\S+) (\S+)$/gm)].map((m) => ({
+        name: m[1],
+        instances: Number(m[2]),
+        release: m[3],
+        state: m[4]
+    }));
+}
+/** The summary's and outputs' line: worker x2 @ RELEASE running, ... */
+function processesFact(list) {
+    return list.map((s) => `${s.name} x${s.instances} @ ${s.release} ${s.state}`).join(', ');
+}
+/**
+ * The deploy's step, after the web is proven: the release's set written, then every process moved
+ * onto it. A process that does not stay up fails the step (and the deploy goes back).
+ */
+async function moveProcesses(ctx, release, opts) {
+    const settle = Math.max(1, Math.ceil(ctx.settings.processes.settleMs / 1000));
+    const script = `${opts.write ? writeSetScript(ctx, release) : ''}${moveScript(ctx, release, settle)}`;
+    const stopSec = Math.ceil(ctx.settings.processes.stopTimeoutMs / 1000);
+    const res = await ctx.remote.script(script, { sudo: true, timeoutMs: (stopSec + settle + 120) * 1000 });
+    const list = parseProcessLines(res.stdout);
+    ctx.facts.processes = processesFact(list);
+    if (res.code !== 0) {
+        const f = parseFacts(res.stdout);
+        const tail = res.stdout.split('\n--- journalctl')[1] ?? res.stderr;
+        throw new DeployError(f.failed
+            ? `process ${f.failed} did not stay up ${settle} s on release ${release}:\n--- journalctl${tail.trimEnd()}`
+            : `moving the processes to ${release} failed (exit ${res.code}${res.timedOut ? ', timed out' : ''}): ${res.stderr.trim().split('\n').slice(-10).join('\n')}`, 'Its journal is above (journalctl -u UNIT on the server); fix the command in the Procfile or input `processes`.');
+    }
+    const detail = list.length ? `${ctx.facts.processes}` : 'none';
+    if (list.length)
+        ctx.logger.info(`${ctx.label}: processes: ${detail}`);
+    return { detail };
+}
+/** Without processes, a deploy's tidy removes any a previous release had (nothing to restart). */
+function removeProcessesCommand(ctx) {
+    const w = where(ctx);
+    // A subshell: its exits end only itself, never the tidy around it.
+    return `if [ -f ${shQuote(w.installed)} ]; then (
+${moveScript(ctx, '.none', 1)}
+) || echo "warning: the processes of an older release were not all removed" >&2; fi`;
 }
 
 ;// CONCATENATED MODULE: ./src/provision/vars.ts
+
+
 
 /**
  * The template variables of the server-wide files (nginx, logrotate, timers). The app's own units
@@ -83880,7 +86307,8 @@ function provisionVars(ctx) {
     return templateVars({
         layout: ctx.paths,
         wsgiApp: d.wsgiApp,
-        env: d.env,
+        ...gunicornInput(d.gunicorn),
+        env: appEnv(d.env, ctx.settings.database),
         healthPath: d.healthPath,
         serverName: pr.serverName,
         healthHost: d.healthHost || undefined,
@@ -84026,14 +86454,23 @@ function autoRollbackTarget(states, previous, failed) {
  */
 async function rollbackTo(ctx, previous, failed, restart, staged) {
     const found = await runScript(ctx, 'reading the releases', `${listStatesCommand(ctx)}
-${readRememberedCommand(ctx)}`, { timeoutMs: 30_000 });
+${readRememberedCommand(ctx)}
+${readReleaseSettingsCommand(ctx)}`, { timeoutMs: 30_000 });
     const states = parseStates(found.stdout);
     const target = autoRollbackTarget(states, previous, failed);
     if (!target) {
         throw new DeployError(`no release proven live to go back to (releases: ${[...states].map(([id, st]) => `${id} ${st}`).join(', ') || 'none'})`);
     }
-    const remembered = /^remembered=(.*)$/m.exec(found.stdout)?.[1];
-    const proof = { ...ctx, settings: withRemembered({ ...ctx.settings, given: [] }, remembered) };
+    // The release going back is proven with its own settings, never the failed one's inputs; on the
+    // way back a record that cannot be read is a warning, not a reason to stay on a broken release.
+    let proof = ctx;
+    try {
+        const settings = settingsOfRelease({ ...ctx, settings: { ...ctx.settings, given: [] } }, found.stdout, target);
+        proof = { ...ctx, settings };
+    }
+    catch (err) {
+        ctx.logger.warning(`${ctx.label}: ${errorMessage(err)}; ${target} is proven with this run's settings`);
+    }
     if (staged && staged.changedFiles.length > 0) {
         await runScript(ctx, 'restoring the previous configuration', restoreScript(ctx, staged), {
             timeoutMs: 60_000
@@ -84111,6 +86548,9 @@ async function prune(ctx, keepAlso, then = '') {
 }
 
 ;// CONCATENATED MODULE: ./src/modes/deploy-mode.ts
+// Over 300 lines on purpose: prepare, activate, tidy and undo of one release are one protocol (what
+// each leaves behind is what the next one, or the way back, starts from); split, they would be read
+// apart.
 
 
 
@@ -84134,13 +86574,8 @@ async function prune(ctx, keepAlso, then = '') {
 
 
 
-
-const DEPLOY_KEYS = ['release', 'previous-release', 'reload', 'rolled-back'];
-function deployContext(ctx) {
-    return { ...ctx, paths: appLayout(ctx.settings) };
-}
 /** Steps that still run in a cancelled run: the way back, and what follows a proven switch. */
-const AFTER_CANCEL = ['units', 'rollback', 'post-activate', 'prune'];
+const AFTER_CANCEL = ['units', 'rollback', 'processes', 'post-activate', 'prune'];
 function stepper(ctx) {
     return (name, fn) => {
         if (!AFTER_CANCEL.includes(name))
@@ -84154,47 +86589,14 @@ async function noteCancelled(host, ctx, why) {
     const release = ctx.facts.release ?? '';
     await recordHistory({ ...ctx, remote: uncancellable(ctx.remote) }, { event: 'deploy', release, status: 'cancelled', why });
 }
-/**
- * Without a build command, a pre-activate hook or download-backup (each needs the runner between
- * the backup and the candidate), the candidate's worker is the import check: one Python importing
- * the app, not two (most of a code-only deploy's CPU).
- */
-function checkedByCandidateBoot(ctx) {
-    const d = ctx.settings.deploy;
-    return !d.build && !d.preActivate && !d.downloadBackup && !!ctx.remote.sendNextTogether;
-}
-/**
- * Queues, behind the venv lookup, what follows it up to the candidate, as far as no step between
- * needs the runner: a build command or a pre-activate hook stop the queue (the candidate must see
- * what the migrations did).
- */
-function sendPreparationAhead(ctx, release, cores, 
-/** Queued with the upload: the venv lookup too (else it carries the others). */
-venvDeps) {
-    const d = ctx.settings.deploy;
-    if (venvDeps)
-        sendVenvAhead(ctx, release, venvDeps);
-    sendStageAhead(ctx, cores);
-    if (d.build)
-        return;
-    const conf = stagedPaths(ctx);
-    const backup = backupRequest(ctx, release);
-    const r = ctx.remote;
-    if (!checkedByCandidateBoot(ctx)) {
-        for (const q of [...backup, checkRequest(ctx, release, conf)])
-            r.sendNext?.(q.text, q.opts, q.kind);
-        return;
-    }
-    // One group: each part reports its own server time, which the step table shows.
-    r.sendNextTogether?.([...backup, candidateRequest(ctx, release, conf, true)]);
-}
 function tidyFor(ctx, p, reload) {
     const { release, up } = p;
     const entry = { event: 'deploy', release, previous: up.previous, status: 'deployed', reload };
     // What the live release was built from: written with the history line, in the prune's round trip.
     const record = [
         up.manifest ? recordCommand(ctx, releaseHash(up.manifest, ctx.settings), release) : '',
-        rememberCommand(ctx)
+        rememberCommand(ctx),
+        ctx.settings.processes.processes.length ? '' : removeProcessesCommand(ctx)
     ].join('\n');
     return {
         keep: [release, up.previous].filter((r) => r),
@@ -84213,71 +86615,53 @@ async function prepareRelease(host, held) {
     const s = stepper(ctx);
     const d = ctx.settings.deploy;
     ctx.facts['rolled-back'] = 'false';
+    if (ctx.settings.processes.webNotice)
+        ctx.logger.warning(`${ctx.label}: ${ctx.settings.processes.webNotice}`);
     host.notePhase?.({ phase: 'preparing' });
     // What was sent ahead runs on the server without the runner: a cancel stops it there too.
     ctx.signal?.addEventListener('abort', () => ctx.remote.cancelQueued?.(), { once: true });
-    const id = releaseId(new Date(), d.commit);
+    // Resolved in the workspace while the lock is awaited: a problem is the venv step's to report.
+    const resolving = venvDependencies(ctx);
+    const p = {
+        ctx,
+        id: releaseId(new Date(), d.commit),
+        layingOut: Promise.resolve({}),
+        deps: undefined,
+        release: '',
+        cores: 1,
+        migrated: '',
+        schema: '',
+        host
+    };
+    const plan = new Planner(PREPARE_PLAN, ctx.remote, p);
     // The layout, and the upload's prepare behind it, go at the same moment as the lock and wait for
     // it on the server: one round trip for all three.
     const owner = runId();
     const locking = held ? Promise.resolve(held) : lockStep(ctx, owner, true);
-    sendPrepareAhead(ctx, id);
-    const layingOut = ensureLayout(ctx, held ? undefined : owner);
-    layingOut.catch(() => undefined);
+    plan.sendAfter('layout');
+    p.layingOut = ensureLayout(ctx, held ? undefined : owner);
+    p.layingOut.catch(() => undefined);
     const lock = await locking;
-    let up;
-    let migrated = '';
     try {
-        await s('layout', () => layingOut);
-        // Resolved here, in the workspace: a problem is the venv step's to report.
-        const deps = await venvDependencies(ctx);
-        const uploaded = await s('upload', () => uploadRelease(ctx, id, deps ? (release, cores) => sendPreparationAhead(ctx, release, cores, deps) : undefined));
-        up = uploaded;
-        const release = uploaded.release;
-        // Outputs tell the truth at every moment: what serves, and what served before the run.
-        ctx.facts.release = uploaded.previous;
-        ctx.facts['previous-release'] = uploaded.previous;
-        // The steps up to the candidate do not depend on each other's answers: they go to the server
-        // together, each run only if the one before it succeeded: with a small delta's own requests
-        // (queued by the upload), else with the venv lookup.
-        if (!uploaded.queued)
-            sendPreparationAhead(ctx, release, uploaded.cores);
-        const venv = await s('venv', () => buildVenv(ctx, release, deps));
-        const staged = await s('config', () => stageConfig(ctx, uploaded.cores));
-        if (d.build)
-            await s('build', () => buildRelease(ctx, release, staged.envFile));
-        await s('backup', () => backupDatabase(ctx, release));
-        if (d.downloadBackup && ctx.facts.backup) {
-            const file = ctx.facts.backup;
-            const dest = ctx.settings.hosts.length > 1
-                ? `${d.downloadBackup.replace(/\/*$/, '')}/${ctx.label}/`
-                : d.downloadBackup;
-            await s('download backup', () => downloadBackup(ctx, { id: file.split('/').pop(), time: '', size: 0, takenBy: '', integrity: 'ok' }, file.slice(0, file.lastIndexOf('/')), dest));
-        }
-        const conf = { envFile: staged.envFile, gunicornConf: staged.gunicornConf };
-        const booting = checkedByCandidateBoot(ctx) ? runCandidate(ctx, release, conf, true) : undefined;
-        booting?.catch(() => undefined);
-        await s('check', () => booting ? booting.then((run) => checkedByCandidate(ctx, run)) : checkRelease(ctx, release, staged));
-        await s('pre-activate', () => runHook(ctx, 'pre-activate', d.preActivate, release, staged.envFile));
-        // What the migration left: a rollback may put the backup back only if nothing wrote since.
-        if (d.preActivate && d.sqliteDb && ctx.facts.backup)
-            migrated = await fingerprintDatabase(ctx);
-        // Last before the switch: after the migrations, which the new code may need to answer.
-        await s('candidate', async () => candidateOutcome(ctx, await (booting ?? runCandidate(ctx, release, conf))));
+        p.deps = await resolving;
+        await plan.run(s);
+        const up = p.up;
         return {
             lock,
-            up: uploaded,
-            release,
-            staged,
-            restart: needsRestart(staged) || venv.hash !== uploaded.previousVenv,
-            migrated
+            up,
+            release: p.release,
+            staged: p.staged,
+            restart: needsRestart(p.staged) || p.venv.hash !== up.previousVenv,
+            migrated: p.migrated,
+            schema: p.schema
         };
     }
     catch (err) {
+        const up = p.up;
         if (up)
             await refuseRelease(ctx, up, errorMessage(err));
         if (up && d.preActivate && ctx.records.some((r) => r.name === 'pre-activate'))
-            await afterMigrationRollback(ctx, up.release, migrated);
+            await afterMigrationRollback(ctx, up.release, p.migrated, p.schema);
         if (!held)
             await lock.release();
         if (ctx.signal?.aborted)
@@ -84287,7 +86671,7 @@ async function prepareRelease(host, held) {
 }
 /**
  * A release that failed before the switch never served: it is recorded refused (never a rollback
- * target), moved out of releases/ (the next prune deletes it) and the run gets its history line.
+ * target), moved out of releases/ and deleted at once, and the run gets its history line.
  */
 async function refuseRelease(ctx, up, why) {
     const q = shQuote;
@@ -84303,6 +86687,8 @@ async function refuseRelease(ctx, up, why) {
     await recordHistory(ctx, { ...entry, why: why.split('\n')[0] }, `${stateCommand(ctx, up.release, 'refused')}
 if [ -d ${q(p.releaseDir(up.release))} ] && [ "$(readlink ${q(p.current)})" != ${q(p.releaseLink(up.release))} ]; then
   t=${q(p.trash)}/$(date +%s%N); mkdir -p "$t"; mv -T -- ${q(p.releaseDir(up.release))} "$t/release-${up.release}"
+  # Deleted at once, not at the next prune: a build that filled the disk gives the space back now.
+  rm -rf -- "$t"
 fi`);
 }
 /** What `current` points to now: after a failed rollback, the truth is on the server. */
@@ -84337,7 +86723,8 @@ async function activateRelease(host, p) {
         // after a proof when no post-activate hook comes between.
         sendSwitchAhead(ctx, release, restart);
         sendVerifyAhead(ctx, release);
-        if (!ctx.settings.deploy.postActivate && ctx.remote.sendNext) {
+        const processes = ctx.settings.processes.processes.length > 0;
+        if (!ctx.settings.deploy.postActivate && !processes && ctx.remote.sendNext) {
             p.tidy = tidyFor(ctx, p, SAVED_RELOAD);
             sendPruneAhead(ctx, p.tidy.keep, p.tidy.then);
         }
@@ -84347,6 +86734,9 @@ async function activateRelease(host, p) {
         host.notePhase?.({ phase: 'switched', ...note });
         ctx.facts.reload = switched.reload;
         await s('verify', () => verifyRelease(ctx, release, 'saved'));
+        p.processesMoved = processes;
+        if (processes)
+            await s('processes', () => moveProcesses(ctx, release, { write: true }));
         host.notePhase?.({ phase: 'proven', ...note });
     }
     catch (err) {
@@ -84376,7 +86766,7 @@ async function activateRelease(host, p) {
         }
         await recordHistory(ctx, { event: 'deploy', release, status: 'rolled-back', to: back, why: why.split('\n')[0] }, stateCommand(ctx, release, 'rolled-back'));
         if (ctx.settings.deploy.preActivate)
-            await afterMigrationRollback(ctx, release, p.migrated);
+            await afterMigrationRollback(ctx, release, p.migrated, p.schema);
         throw new DeployError(`release ${release} failed and was rolled back; ${back} is serving and healthy. Why: ${why}${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`);
     }
     try {
@@ -84408,6 +86798,8 @@ async function tidyRelease(host, p) {
 async function undoRelease(host, p, why) {
     const ctx = deployContext(host);
     const back = await stepper(ctx)('rollback', () => rollbackTo(ctx, p.up.previous, p.release, p.restart, p.staged));
+    if (p.processesMoved)
+        await stepper(ctx)('processes', () => moveProcesses(ctx, back.target, { write: false }));
     host.notePhase?.({ phase: 'rolled-back', release: back.target, previous: p.release });
     ctx.facts.release = back.target;
     ctx.facts['previous-release'] = p.up.previous;
@@ -84430,7 +86822,7 @@ const rolling = {
         const ctx = deployContext(host);
         await recordHistory(ctx, { event: 'rollback', release: back, from: p.release, status: 'rolled-back', why }, stateCommand(ctx, p.release, 'rolled-back'));
         if (ctx.settings.deploy.preActivate)
-            await afterMigrationRollback(ctx, p.release, p.migrated);
+            await afterMigrationRollback(ctx, p.release, p.migrated, p.schema);
     },
     release: (_host, p) => p.lock.release()
 };
@@ -84446,13 +86838,7 @@ const deployMode = {
     async runHost(host) {
         const p = await prepareRelease(host);
         try {
-            await activateRelease(host, p).catch(async (err) => {
-                // Live and proven: its history line and release record are written all the same.
-                if (err instanceof AfterProofError)
-                    await tidyRelease(host, p);
-                throw err;
-            });
-            await tidyRelease(host, p);
+            await activateThenTidy(() => activateRelease(host, p), () => tidyRelease(host, p));
         }
         finally {
             await p.lock.release();
@@ -84460,7 +86846,94 @@ const deployMode = {
     }
 };
 
+;// CONCATENATED MODULE: ./src/steps/rollback-command.ts
+
+
+
+
+
+/**
+ * Before a rollback boots the older release: when the release it leaves changed the schema, its
+ * rollback-command (its own remembered one, or the input) runs in that NEWER release, which has
+ * the migration files, as the app's user with the app's environment; a failure stops the rollback
+ * with nothing switched and the command's last lines. Without one, the rollback goes on and says
+ * that the database is ahead of the code and what to run.
+ */
+async function leaveMigration(ctx, state, leaving, target, leavingSettings) {
+    // Forward (rollback-to a newer release) or a release that migrated nothing: the database fits.
+    const migratedBy = state.ahead && state.ahead !== target ? state.ahead : leaving;
+    if (!state.migrated.has(migratedBy) || target >= migratedBy)
+        return { ahead: '', undone: false, changed: false, detail: 'no migration to undo' };
+    const command = leavingSettings.deploy.rollbackCommand;
+    if (!command || migratedBy !== leaving) {
+        const advice = aheadAdvice(ctx, migratedBy);
+        ctx.facts['database-warning'] = advice;
+        ctx.logger.warning(`${ctx.label}: ${advice}`);
+        return {
+            ahead: migratedBy,
+            undone: false,
+            changed: false,
+            detail: `none: the database stays ahead (${migratedBy})`
+        };
+    }
+    await runHook(ctx, 'rollback-command', command, leaving, ctx.paths.envFile);
+    return { ahead: '', undone: true, detail: `ran in ${leaving}` };
+}
+/**
+ * The rollback failed after the downgrade ran: the release that keeps serving runs its own
+ * pre-activate (remembered with it) again, so its code and its schema agree again.
+ */
+async function redoMigration(ctx, leaving, leavingSettings) {
+    const again = leavingSettings.deploy.preActivate;
+    if (!again) {
+        ctx.logger.warning(`${ctx.label}: the rollback-command of ${leaving} ran and the rollback failed: ${leaving} serves on the older schema; run its migrations again (deploy it, or mode run with its upgrade command)`);
+        return { changed: false, detail: 'no pre-activate remembered' };
+    }
+    await runHook(ctx, 'pre-activate', again, leaving, ctx.paths.envFile);
+    return { detail: `pre-activate of ${leaving} ran again` };
+}
+/** The shell that records what the rollback left: the release the database is ahead for, or none. */
+function leftMigrationCommand(ctx, leaving, left) {
+    const undone = left.undone ? `\nrm -f ${shQuote(`${migrationsDir(ctx)}/${leaving}`)}` : '';
+    return `${aheadCommand(ctx, left.ahead)}${undone}`;
+}
+/**
+ * The settings of the release a rollback leaves (its rollback-command, its pre-activate): its own
+ * record; one that cannot be read is a warning here (the way back must not depend on it), and the
+ * inputs stand in.
+ */
+function leavingSettings(base, stdout, leaving) {
+    try {
+        return settingsOfRelease(base, stdout, leaving);
+    }
+    catch (err) {
+        base.logger.warning(`${base.label}: ${errorMessage(err)}; the inputs stand in for ${leaving}'s settings`);
+        return base.settings;
+    }
+}
+/**
+ * The service's units and Gunicorn config are the serving release's (a rollback does not write
+ * them): a release built with another wsgi-app, workers or preload-libraries is proven with its
+ * own (the candidate) but served under the current ones. Said before the switch, so a failed
+ * verify (the release that served is put back) is understood.
+ */
+function unitsDifferNote(ctx, leaving, target) {
+    const a = leaving.deploy;
+    const b = ctx.settings.deploy;
+    const differ = [
+        a.wsgiApp !== b.wsgiApp ? `wsgi-app ${b.wsgiApp} (the service runs ${a.wsgiApp})` : '',
+        a.workers !== b.workers ? `workers ${b.workers} (the service runs ${a.workers})` : '',
+        a.preloadLibraries !== b.preloadLibraries ? `preload-libraries ${b.preloadLibraries}` : ''
+    ].filter((x) => x);
+    if (differ.length)
+        ctx.logger.warning(`${ctx.label}: release ${target} was built with ${differ.join(', ')}; the service's units stay as they are, so it serves under the current ones. If it does not come up healthy, deploy its source again instead.`);
+}
+
 ;// CONCATENATED MODULE: ./src/modes/rollback-mode.ts
+
+
+
+
 
 
 
@@ -84524,6 +86997,8 @@ for r in $(ls -1 ${q(p.releases)}); do
   [ -e ${q(p.releases)}/"$r"/.venv/bin/python ] && echo "venv_$r=$(basename "$(readlink -f ${q(p.releases)}/"$r"/.venv)")"
 done
 ${readRememberedCommand(base)}
+${readReleaseSettingsCommand(base)}
+${readMigrationStateCommand(base)}
 `, { timeoutMs: 30_000 });
                 const f = parseFacts(res.stdout);
                 const states = parseStates(res.stdout);
@@ -84532,10 +87007,10 @@ ${readRememberedCommand(base)}
                 for (const id of states.keys())
                     if (!venvs.has(id))
                         states.set(id, 'incomplete');
-                return { facts: f, states, venvs, detail: '' };
+                return { facts: f, states, venvs, stdout: res.stdout, detail: '' };
             });
             const current = found.facts.current ?? '';
-            ctx = { ...base, settings: withRemembered(base.settings, found.facts.remembered) };
+            ctx = base;
             ctx.facts['previous-release'] = current;
             ctx.facts.release = current;
             const pick = rollbackTarget(found.states, current, wanted);
@@ -84546,6 +87021,8 @@ ${readRememberedCommand(base)}
                 throw new DeployError(`${pick.why} on ${ctx.label}; nothing was changed, ${current || 'nothing'} keeps serving`, `Releases there: ${list || 'none'}. Only a release that was proven live can be rolled back to.`);
             }
             const target = pick.target;
+            // The release going back is proven and run with its own settings, not the one it replaces.
+            ctx = { ...base, settings: settingsOfRelease(base, found.stdout, target) };
             ctx.records.at(-1).detail = `${current} -> ${target}`;
             const restart = found.facts.current_venv !== found.venvs.get(target);
             // A rollback that did not happen: the run fails, and the history says why.
@@ -84559,26 +87036,49 @@ ${readRememberedCommand(base)}
                     why: errorMessage(err).split('\n')[0]
                 });
             };
+            const leaving = leavingSettings(base, found.stdout, current);
+            unitsDifferNote(ctx, leaving, target);
+            let left = { ahead: '', undone: false };
+            // The way back after a downgrade that ran: the release kept serving gets its schema again.
+            const redo = async () => {
+                if (left.undone)
+                    await s('redo migration', () => redoMigration(ctx, current, leaving));
+            };
             try {
+                const state = parseMigrationState(found.stdout);
+                left = await s('rollback-command', () => leaveMigration(ctx, state, current, target, leaving));
                 await s('candidate', () => bootCandidate(ctx, target, { envFile: p.envFile, gunicornConf: p.gunicornConf }));
             }
             catch (err) {
+                await redo().catch(() => undefined);
                 await failed(err);
                 throw err;
             }
+            let moved = false;
             try {
                 const sw = await s('switch', () => switchRelease(ctx, target, restart));
                 ctx.facts.reload = sw.reload;
                 ctx.facts.release = target;
                 await s('verify', () => verifyRelease(ctx, target, sw.oldWorkers));
+                moved = true;
+                await s('processes', () => moveProcesses(ctx, target, { write: false }));
                 ctx.facts['rolled-back'] = 'true';
-                await recordHistory(ctx, { event: 'rollback', release: target, previous: current, status: 'rolled-back' }, current ? stateCommand(ctx, current, 'rolled-back') : '');
+                await recordHistory(ctx, { event: 'rollback', release: target, previous: current, status: 'rolled-back' }, [
+                    current ? stateCommand(ctx, current, 'rolled-back') : '',
+                    leftMigrationCommand(ctx, current, left)
+                ].join('\n'));
             }
             catch (err) {
                 const logs = await errorLogTail(ctx);
                 host.setStatus('failed');
+                // Its schema first (when the downgrade ran), so the release put back is proven on it; a
+                // failure there must not keep it from being put back.
+                await redo().catch((e) => ctx.logger.warning(`${ctx.label}: ${current}'s pre-activate did not run again: ${errorMessage(e)}`));
                 const sw = await s('restore', () => switchRelease(ctx, current, restart));
-                await s('verify restored', () => verifyRelease(ctx, current, sw.oldWorkers));
+                const cur = { ...ctx, settings: leaving };
+                await s('verify restored', () => verifyRelease(cur, current, sw.oldWorkers));
+                if (moved)
+                    await s('processes', () => moveProcesses(cur, current, { write: false }));
                 ctx.facts.release = current;
                 await failed(err);
                 throw new DeployError(`release ${target} did not come up healthy (${errorMessage(err)}); ${current} was put back and is serving${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`);
@@ -84590,7 +87090,82 @@ ${readRememberedCommand(base)}
     }
 };
 
+;// CONCATENATED MODULE: ./src/provision/services.ts
+
+
+
+
+
+const REDIS_CONF = '/etc/redis/redis.conf';
+// Outside /etc/redis, which the redis user may write: root writes only in a folder of its own.
+const REDIS_OURS = '/etc/gunicorn-deploy/redis.conf';
+/** The Debian packages `services` needs. */
+function servicePackages(services) {
+    return services.includes('redis') ? ['redis-server'] : [];
+}
+function redisFile() {
+    return {
+        path: REDIS_OURS,
+        // Included last by redis.conf, so these win over Debian's own lines (the last value counts).
+        content: [
+            '# Written by gunicorn-deploy (services: redis); changes here are overwritten by provision.',
+            '# No TCP port at all: the apps reach Redis through the unix socket, as members of group redis.',
+            'port 0',
+            `unixsocket ${REDIS_SOCKET}`,
+            'unixsocketperm 770',
+            ''
+        ].join('\n'),
+        mode: '0640',
+        owner: 'root:redis'
+    };
+}
+/**
+ * Redis: Debian's redis-server with no TCP port and its unix socket open to group redis, the
+ * app's user in that group, the service enabled and (re)started when its configuration changed,
+ * then asked PING through the socket as the app's user.
+ */
+function servicesScript(ctx) {
+    if (!ctx.settings.provision.services.includes('redis'))
+        return '';
+    const q = shQuote;
+    const u = q(ctx.paths.user);
+    return `
+${writeFilesScript([redisFile()])}
+if ! grep -qxF ${q(`include ${REDIS_OURS}`)} ${q(REDIS_CONF)}; then
+  mark redis.conf
+  # As the redis user, who owns the file: a link planted there cannot make root write elsewhere.
+  act setpriv --reuid=redis --regid=redis --clear-groups -- sh -c ${q(`printf '\\ninclude %s\\n' ${REDIS_OURS} >> ${REDIS_CONF}`)}
+fi
+if ! id -nG ${u} 2>/dev/null | tr ' ' '\\n' | grep -qx redis; then mark group-redis; act usermod -aG redis ${u}; fi
+if ! systemctl is-enabled --quiet redis-server 2>/dev/null; then mark redis-enabled; act systemctl enable --quiet redis-server; fi
+if was_changed ${q(REDIS_OURS)} || was_changed redis.conf || ! systemctl is-active --quiet redis-server; then
+  mark redis-started
+  act systemctl restart redis-server
+fi
+# A running Gunicorn keeps its groups across a HUP (workers fork from the master): only a restart
+# (the socket unit holds the listening socket) lets the app reach the socket it was just given.
+if was_changed group-redis; then
+  running=$(systemctl list-units --plain --no-legend --state=active --type=service ${q(ctx.paths.units.service.name)} ${q(`${ctx.paths.app}-*@*.service`)} | awk '{print $1}')
+  [ -z "$running" ] || act systemctl restart $running
+fi
+if [ "$dry" != 1 ]; then
+  for i in $(seq 1 50); do [ -S ${q(REDIS_SOCKET)} ] && break; sleep 0.1; done
+  pong=$(setpriv --reuid=${u} --regid=${u} --init-groups -- redis-cli -s ${q(REDIS_SOCKET)} ping 2>&1 || true)
+  [ "$pong" = PONG ] || { echo "redis-server does not answer on ${REDIS_SOCKET} as ${ctx.paths.user}: $pong" >&2; journalctl -u redis-server -n 10 --no-pager -o cat >&2 || true; exit 4; }
+fi
+`;
+}
+async function ensureServices(ctx) {
+    if (ctx.settings.provision.services.length === 0)
+        return { changes: [], facts: {}, changed: false, detail: 'none' };
+    return runProvisionScript(ctx, 'starting the services the app needs', servicesScript(ctx), {
+        stdin: filesInput([redisFile()]),
+        hint: "services: redis uses Debian's redis-server; its journal is above (journalctl -u redis-server)."
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/provision/packages.ts
+
 
 
 
@@ -84638,11 +87213,15 @@ fi
  */
 function provisionPackages(settings) {
     const pr = settings.provision;
+    const db = settings.database;
     const tls = settings.tls.mode;
     return packageList([
         ...pr.aptPackages,
         ...(tls === 'acme' ? ['certbot', 'openssl'] : tls === 'files' ? ['openssl'] : []),
-        ...(pr.edge.firewall ? ['nftables'] : [])
+        ...(pr.edge.firewall ? ['nftables'] : []),
+        ...servicePackages(pr.services),
+        // database: postgres: the server itself, or only pg_dump/pg_restore for an external one.
+        ...(db.kind === 'postgres' ? [db.external ? 'postgresql-client' : 'postgresql'] : [])
     ]);
 }
 async function ensurePackages(ctx) {
@@ -84887,7 +87466,116 @@ async function siteText(ctx) {
     return renderSite(siteVars(ctx, await probeTlsState(ctx)));
 }
 
+;// CONCATENATED MODULE: ./src/maintenance/paths.ts
+/**
+ * The app's nginx drop-in folder: the site includes `*.conf` from it inside its server blocks, so
+ * features that change how the site answers (maintenance) add or remove a file there without
+ * touching the site itself. Root-owned; nothing of the app's or the build user's is ever read there.
+ */
+function nginxDropInDir(app) {
+    return `/etc/nginx/gunicorn-deploy/${app}`;
+}
+/** Present exactly while maintenance is on. */
+function maintenanceConf(app) {
+    return `${nginxDropInDir(app)}/maintenance.conf`;
+}
+
+;// CONCATENATED MODULE: ./src/provision/nginx-dropins.ts
+
+
+/** nginx's log format for every app of the tool: the combined format plus the request's timings. */
+const LOG_FORMAT_CONF = '/etc/nginx/conf.d/gunicorn-deploy-log-format.conf';
+const LOG_FORMAT = 'gunicorn_deploy';
+/** The app's own access log (mode logs reads it; Debian's logrotate for nginx rotates /var/log/nginx/*.log). */
+function nginxAccessLog(app) {
+    return `/var/log/nginx/${app}.access.log`;
+}
+/**
+ * The site's drop-in folder (the site includes its `*.conf` in every server block that serves the
+ * app) with the app's access log in it, and the shared log format: written before the site, so
+ * the nginx step's `nginx -t` and reload take them with it. Marks `nginx-logs` when anything changed.
+ */
+function nginxDropInScript(ctx) {
+    const q = shQuote;
+    const app = ctx.paths.app;
+    const format = `log_format ${LOG_FORMAT} '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" rt=$request_time urt=$upstream_response_time';`;
+    const accessLog = `access_log ${nginxAccessLog(app)} ${LOG_FORMAT};`;
+    const put = (file, text) => `if [ "$(cat ${q(file)} 2>/dev/null)" != ${q(text)} ]; then
+  mark nginx-logs
+  [ "$dry" = 1 ] || printf '%s\\n' ${q(text)} | install -m 0644 -o root -g root /dev/stdin ${q(file)}
+fi`;
+    return `[ "$dry" = 1 ] || install -d -m 0755 -o root -g root /etc/nginx/gunicorn-deploy ${q(nginxDropInDir(app))}
+${put(LOG_FORMAT_CONF, format)}
+${put(`${nginxDropInDir(app)}/access-log.conf`, accessLog)}`;
+}
+
+;// CONCATENATED MODULE: ./src/provision/default-server.ts
+
+/**
+ * The server-wide catch-all: a Host that no site on the server names gets no answer from any app
+ * (444 closes the connection over HTTP; `ssl_reject_handshake` refuses the TLS handshake, nginx
+ * 1.19.4+). One file for every app, decided from the enabled sites as they will be: it is there
+ * unless some site answers any name (`server_name _`, the default server-name) or another site is
+ * already the default server (the admin's own), and it has its HTTPS part once some site listens
+ * on 443. ACME challenges carry the site's own Host, so they still reach its challenge path.
+ */
+const DEFAULT_SERVER = '/etc/nginx/conf.d/gunicorn-deploy-default.conf';
+const HTTP_PART = `# Written by gunicorn-deploy, for every app on this server: a Host that no site here serves gets
+# no answer (444 closes the connection); HTTPS refuses the handshake.
+server {
+    listen 80 default_server;
+    server_name _;
+    return 444;
+}
+`;
+const TLS_PART = `
+server {
+    listen 443 ssl default_server;
+    server_name _;
+    ssl_reject_handshake on;
+}
+`;
+/**
+ * Shell for the nginx script: after `$new` (the app's new site) and `$enabled` (its link) are known,
+ * decides the catch-all's text into `$dnew` (empty: no catch-all) and marks `catch-all` when the
+ * file on the server differs. `installDefaultServer` / `restoreDefaultServer` run inside the
+ * script's install branch and its nginx -t failure branch.
+ */
+function defaultServerDecide() {
+    return `dconf=${shQuote(DEFAULT_SERVER)}; dnew=$(mktemp); trap 'rm -f "$new" "$dnew"' EXIT
+anyname=0; tls443=0
+for f in "$new" /etc/nginx/sites-enabled/*; do
+  [ "$f" = "$enabled" ] && continue
+  [ -f "$f" ] || continue
+  grep -Eq '^[[:space:]]*server_name([[:space:]][^;]*)?[[:space:]]_([[:space:]]|;)' "$f" && anyname=1
+  grep -Eq '^[[:space:]]*listen[[:space:]]+([^;]*:)?443[[:space:];]' "$f" && tls443=1
+done
+# A default server of someone else's (the admin's own site) keeps its role: two would fail nginx -t.
+for f in /etc/nginx/sites-enabled/* /etc/nginx/conf.d/*.conf; do
+  [ "$f" = "$enabled" ] || [ "$f" = "$dconf" ] || [ ! -f "$f" ] && continue
+  grep -Eq '^[^#]*default_server' "$f" && anyname=1
+done
+if [ "$anyname" = 0 ]; then
+  printf '%s' ${shQuote(HTTP_PART)} > "$dnew"
+  nv=$( (nginx -v 2>&1 || true) | sed -n 's|.*nginx/\\([0-9.]*\\).*|\\1|p')
+  if [ "$tls443" = 1 ] && [ -n "$nv" ] && printf '%s\\n' 1.19.4 "$nv" | sort -V -C; then
+    printf '%s' ${shQuote(TLS_PART)} >> "$dnew"
+  fi
+fi
+if [ -s "$dnew" ]; then { [ -f "$dconf" ] && cmp -s "$dnew" "$dconf"; } || mark catch-all
+elif [ -e "$dconf" ]; then mark catch-all; fi`;
+}
+function installDefaultServer() {
+    return `[ -e "$dconf" ] && cp -a "$dconf" "$keep/catch-all"
+    if [ -s "$dnew" ]; then install -m 0644 -o root -g root "$dnew" "$dconf"; else rm -f "$dconf"; fi`;
+}
+function restoreDefaultServer() {
+    return `if [ -e "$keep/catch-all" ]; then cp -a "$keep/catch-all" "$dconf"; else rm -f "$dconf"; fi`;
+}
+
 ;// CONCATENATED MODULE: ./src/provision/nginx.ts
+
+
 
 
 
@@ -84895,7 +87583,8 @@ async function siteText(ctx) {
 /** Exit code when `nginx -t` refused the new site (the old one was put back). */
 const REFUSED = 6;
 /**
- * The site in sites-available, its link in sites-enabled, the default site's link removed. nginx
+ * The site in sites-available, its link in sites-enabled, the default site's link removed, the
+ * server-wide catch-all for unknown Hosts (default-server.ts) as the enabled sites need it. nginx
  * reads a whole tree, so the only sound test is of the tree as it will be: the old files are kept,
  * the new ones installed, `nginx -t` run, and on failure everything put back before nginx is
  * reloaded. nginx is reloaded only when something here changed. The site's text comes on stdin.
@@ -84921,15 +87610,17 @@ fi`;
         .join('\n');
     return `
 ${uploads}
+${nginxDropInScript(ctx)}
 avail=${q(ctx.paths.nginxSite)}; enabled=${q(ctx.paths.nginxEnabled)}; def=/etc/nginx/sites-enabled/default
 new=$(mktemp); trap 'rm -f "$new"' EXIT
 cat > "$new"
+${defaultServerDecide()}
 [ -f "$avail" ] && cmp -s "$new" "$avail" || mark site
 [ "$(readlink "$enabled" 2>/dev/null)" = "$avail" ] || mark link
 if [ -e "$def" ] || [ -L "$def" ]; then mark default-site; fi
 if [ -n "$changed" ]; then
   if [ "$dry" = 1 ]; then
-    echo "would=install $avail, link it in sites-enabled, disable the default site, nginx -t, reload nginx"
+    echo "would=install $avail, link it in sites-enabled, disable the default site, update the catch-all server $dconf, nginx -t, reload nginx"
     [ -f "$avail" ] && { diff -u "$avail" "$new" | sed -n '3,40p' | sed 's/^/diff=/' || true; }
   else
     keep=$(mktemp -d)
@@ -84939,11 +87630,13 @@ if [ -n "$changed" ]; then
     install -m 0644 -o root -g root "$new" "$avail"
     ln -sfn "$avail" "$enabled"
     rm -f "$def"
+    ${installDefaultServer()}
     if ! out=$(nginx -t 2>&1); then
       # Put back exactly what was there: the running nginx never sees the refused config.
       if [ -f "$keep/site" ]; then cp -a "$keep/site" "$avail"; else rm -f "$avail"; fi
       rm -f "$enabled"; [ -e "$keep/link" ] || [ -L "$keep/link" ] && cp -a "$keep/link" "$enabled"
       [ -e "$keep/default" ] || [ -L "$keep/default" ] && cp -a "$keep/default" "$def"
+      ${restoreDefaultServer()}
       rm -rf "$keep"
       echo "$out" | tail -n 5 >&2
       exit ${REFUSED}
@@ -85138,6 +87831,7 @@ ${certificateFacts(`/etc/letsencrypt/live/${app}/cert.pem`)}
 async function obtainAcme(ctx) {
     const t = ctx.settings.tls;
     const names = ctx.settings.provision.serverName.split(' ');
+    const before = await probeTlsState(ctx);
     try {
         return await runProvisionScript(ctx, 'getting the certificate', acmeScript(ctx), {
             stdin: filesInput(acmeFiles(ctx)),
@@ -85147,10 +87841,19 @@ async function obtainAcme(ctx) {
     catch (err) {
         const msg = err instanceof Error ? err.message : String(err);
         if (msg.includes(`exit ${ISSUE_FAILED}`)) {
-            throw new DeployError(`certbot could not get a certificate for ${names.join(', ')} from ${t.acmeServer}; nginx keeps serving the site as it was (plain HTTP until a first certificate is issued):\n${msg.split('\n').slice(1).join('\n')}`, `Check that every server-name resolves (DNS A/AAAA) to this server and that port 80 reaches its nginx from the internet (the CA fetches http://NAME/.well-known/acme-challenge/...), that acme-server is right, then run provision again. Repeated failures count against the CA's rate limits.`);
+            throw new DeployError(`certbot could not get a certificate for ${names.join(', ')} from ${t.acmeServer}; ${servingNow(ctx, before.certificateReady)}:\n${msg.split('\n').slice(1).join('\n')}`, `Check that every server-name resolves (DNS A/AAAA) to this server and that port 80 reaches its nginx from the internet (the CA fetches http://NAME/.well-known/acme-challenge/...), that acme-server is right, then run provision again. Repeated failures count against the CA's rate limits.`);
         }
         throw err;
     }
+}
+/** What still answers after a failed issuance: the step runs after the release, so the app serves. */
+function servingNow(ctx, hadCertificate) {
+    const first = ctx.settings.provision.serverName.split(' ')[0];
+    if (hadCertificate)
+        return 'nginx keeps serving HTTPS with the certificate it already has (nothing was changed)';
+    return ctx.settings.provision.dryRun
+        ? 'nothing was changed'
+        : `the site keeps answering over plain HTTP from the app (http://${first}/) until a first certificate is issued`;
 }
 /**
  * The private key, from the script's stdin (one base64 line after the certificate's), through a
@@ -85264,43 +87967,74 @@ async function ensureTimers(ctx) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/provision/firewall.ts
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/provision/firewall-rules.ts
 
 /**
- * The app's firewall: one nftables table of its own (`inet gunicorn_deploy_APP`), never the whole
- * ruleset and never another table, so the user's /etc/nftables.conf and other tools' tables stay as
- * they are (a packet must pass every table's input hook: ours drops what it does not allow, whatever
- * the others accept). Loaded at boot by APP-firewall.service, after nftables.service (whose
- * `flush ruleset` would remove it) and restarted with it.
- *
- * Applied so that a mistake cannot lock the run out: a transient timer reverts the change after
- * REVERT_AFTER_S unless a NEW SSH connection confirms it (a rule that cut new logins would still let
- * the open connection through as established traffic, so only a new one proves anything). Only the
- * confirmed ruleset is made permanent.
+ * The server's one firewall, shared by every app the tool provisions there: one nftables table
+ * (`inet gunicorn_deploy`) whose allowed ports are the union of what each app asked for (its SSH
+ * port, 80, 443, its firewall-allow). Each app's request is a file of its own in REQUESTS_DIR; the
+ * table is rebuilt from all of them, so one app's provision never closes another's port (two tables
+ * with a drop policy would: a packet must pass every table's input hook). Never the whole ruleset
+ * and never another table: the user's /etc/nftables.conf and other tools' tables stay as they are.
  */
-/** Seconds the new rules have to be confirmed over a new connection before the server reverts them. */
-const REVERT_AFTER_S = 60;
-/** Exit code of the confirm script when the revert already ran. */
-const TOO_LATE = 7;
-function firewallTable(app) {
-    // App names are [a-z][a-z0-9-]*; nft identifiers have no '-'.
+const FIREWALL = {
+    table: 'gunicorn_deploy',
+    rules: '/etc/gunicorn-deploy/firewall.nft',
+    requestsDir: '/etc/gunicorn-deploy/firewall.d',
+    unit: 'gunicorn-deploy-firewall.service',
+    unitFile: '/etc/systemd/system/gunicorn-deploy-firewall.service',
+    lock: '/run/gunicorn-deploy/firewall.lock',
+    pending: '/run/gunicorn-deploy/firewall.pending.nft',
+    revert: 'gunicorn-deploy-firewall-revert',
+    revertScript: '/run/gunicorn-deploy/firewall-revert.sh',
+    reverted: '/run/gunicorn-deploy/firewall.reverted',
+    /** The app's request from before this run's apply, put back by the revert. */
+    previous: '/run/gunicorn-deploy/firewall.previous-request'
+};
+function requestPath(app) {
+    return `${FIREWALL.requestsDir}/${app}.ports`;
+}
+/** The per-app table of earlier versions (migrated into the shared one). */
+function legacyTable(app) {
     return `gunicorn_deploy_${app.replace(/-/g, '_')}`;
 }
-function firewallPaths(app) {
+function legacyPaths(app) {
     return {
         rules: `/etc/${app}/firewall.nft`,
-        unit: appUnits(app).firewallService.name,
-        unitFile: appUnits(app).firewallService.file,
-        pending: `/run/gunicorn-deploy/${app}-firewall.pending.nft`,
-        revert: `${app}-firewall-revert`,
-        revertScript: `/run/gunicorn-deploy/${app}-firewall-revert.sh`,
-        reverted: `/run/gunicorn-deploy/${app}-firewall.reverted`
+        unit: `${app}-firewall.service`,
+        unitFile: `/etc/systemd/system/${app}-firewall.service`
     };
+}
+/** What one app asks for: the SSH port its run connected to, HTTP, HTTPS, its firewall-allow. */
+function appRequest(sshPort, allow) {
+    return [tcp(sshPort), tcp(80), tcp(443), ...allow];
+}
+/** The request file: one `tcp 8000-8010` line per port or range. */
+function renderRequest(app, ports) {
+    const lines = ports.map((p) => `${p.proto} ${p.from === p.to ? p.from : `${p.from}-${p.to}`}`);
+    return `${UNIT_HEADER}: the ports ${app} asked for (its SSH port, 80, 443, firewall-allow).\n${lines.join('\n')}\n`;
+}
+function parseRequest(text) {
+    const out = [];
+    for (const line of text.split('\n')) {
+        const m = /^(tcp|udp) (\d{1,5})(?:-(\d{1,5}))?$/.exec(line.trim());
+        if (!m)
+            continue;
+        const from = Number(m[2]);
+        const to = Number(m[3] ?? m[2]);
+        if (from >= 1 && to <= 65535 && from <= to)
+            out.push({ proto: m[1], from, to });
+    }
+    return out;
+}
+/** An earlier per-app ruleset's `tcp dport { 22, 80, 8000-8010 } accept` lines, as a request. */
+function parseLegacyRules(text) {
+    const out = [];
+    for (const m of text.matchAll(/^\s*(tcp|udp) dport \{([^}]*)\} accept/gm)) {
+        for (const item of m[2].split(','))
+            out.push(...parseRequest(`${m[1]} ${item.trim()}`));
+    }
+    return out;
 }
 /** Ports sorted, overlaps and neighbours merged (nft refuses overlapping elements in a set). */
 function mergePorts(ports, proto) {
@@ -85315,16 +88049,25 @@ function mergePorts(ports, proto) {
     }
     return merged.map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`));
 }
-/** The ruleset file: replaces the table atomically (one nft transaction) and nothing else. */
-function renderFirewall(app, sshPort, allow) {
-    const t = firewallTable(app);
-    const ports = [{ proto: 'tcp', from: sshPort, to: sshPort }, ...tcp(80), ...tcp(443), ...allow];
-    const tcpPorts = mergePorts(ports, 'tcp');
-    const udpPorts = mergePorts(ports, 'udp');
+/** The ruleset file: replaces the one table atomically (one nft transaction) and nothing else. */
+function renderFirewall(requests) {
+    const t = FIREWALL.table;
+    const apps = [...requests.keys()].sort();
+    const all = apps.flatMap((a) => requests.get(a));
+    const tcpPorts = mergePorts(all, 'tcp');
+    const udpPorts = mergePorts(all, 'udp');
     const list = (xs) => `{ ${xs.join(', ')} }`;
+    const who = apps
+        .map((a) => `#   ${a}: ${requests
+        .get(a)
+        .map((p) => `${p.proto}/${p.from === p.to ? p.from : `${p.from}-${p.to}`}`)
+        .join(' ')}`)
+        .join('\n');
     return `#!/usr/sbin/nft -f
-${UNIT_HEADER}; changes here are overwritten on the next provision.
-# Firewall of ${app}: inbound SSH (${sshPort}, the port provision connected to), HTTP, HTTPS${allow.length ? ' and firewall-allow' : ''}; the rest is dropped. Only this table is replaced, nothing else of the ruleset.
+${UNIT_HEADER}; changes here are overwritten on the next provision of any app here.
+# The server's firewall: what every app asked for (${FIREWALL.requestsDir}), the rest dropped.
+${who}
+# Only this table is replaced, nothing else of the ruleset.
 table inet ${t}
 delete table inet ${t}
 table inet ${t} {
@@ -85344,13 +88087,12 @@ table inet ${t} {
 `;
 }
 function tcp(port) {
-    return [{ proto: 'tcp', from: port, to: port }];
+    return { proto: 'tcp', from: port, to: port };
 }
-function renderFirewallUnit(app) {
-    const p = firewallPaths(app);
+function renderFirewallUnit() {
     return `${UNIT_HEADER}; changes here are overwritten on the next provision.
 [Unit]
-Description=Firewall of ${app} (nftables table inet ${firewallTable(app)})
+Description=Firewall of the apps gunicorn-deploy provisioned (nftables table inet ${FIREWALL.table})
 DefaultDependencies=no
 Wants=network-pre.target
 Before=network-pre.target shutdown.target
@@ -85362,103 +88104,209 @@ PartOf=nftables.service
 [Service]
 Type=oneshot
 RemainAfterExit=yes
-ExecStart=/usr/sbin/nft -f ${p.rules}
-ExecStop=-/usr/sbin/nft delete table inet ${firewallTable(app)}
+ExecStart=/usr/sbin/nft -f ${FIREWALL.rules}
+ExecStop=-/usr/sbin/nft delete table inet ${FIREWALL.table}
 
 [Install]
 WantedBy=sysinit.target
 `;
 }
-function firewallFiles(app, sshPort, allow) {
-    const p = firewallPaths(app);
+/** The files the confirm makes permanent: the ruleset and its unit. */
+function firewallFiles(requests) {
     return [
-        { path: p.rules, content: renderFirewall(app, sshPort, allow), mode: '0644', owner: 'root:root' },
-        { path: p.unitFile, content: renderFirewallUnit(app), mode: '0644', owner: 'root:root' }
+        { path: FIREWALL.rules, content: renderFirewall(requests), mode: '0644', owner: 'root:root' },
+        { path: FIREWALL.unitFile, content: renderFirewallUnit(), mode: '0644', owner: 'root:root' }
     ];
 }
+
+;// CONCATENATED MODULE: ./src/provision/firewall.ts
+
+
+
+
+
+
+
+
 /**
- * Stage one: nothing to do when the installed ruleset and unit equal the new ones and the table is
- * live. Otherwise the new ruleset (on stdin) is checked with `nft -c`, the revert armed, and the
- * ruleset loaded; `applied=1` tells the caller to confirm.
+ * Applying the server's one firewall (firewall-rules.ts) so that a mistake cannot lock the run out:
+ * a transient timer reverts the change after REVERT_AFTER_S unless a NEW SSH connection confirms it
+ * (a rule that cut new logins would still let the open connection through as established traffic,
+ * so only a new one proves anything). Only the confirmed ruleset is made permanent. Every script
+ * that reads or writes the requests holds one lock, and the apply refuses when another app's
+ * request changed since this run read them (two provisions at once never drop each other's ports).
  */
-function applyScript(app) {
+/** Seconds the new rules have to be confirmed over a new connection before the server reverts them. */
+const REVERT_AFTER_S = 60;
+/** Exit code of the confirm script when the revert already ran. */
+const TOO_LATE = 7;
+/** Exit code of the apply when another app's request changed since it was read. */
+const RACED = 8;
+const firewall_APP_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+/** Shell: the lock, and a digest of every request but APP's (the apply compares it). */
+function lockAndDigest(app) {
     const q = shQuote;
-    const p = firewallPaths(app);
-    const t = firewallTable(app);
+    return `install -d -m 0700 /run/gunicorn-deploy
+exec 9>${q(FIREWALL.lock)}
+flock -w 120 9 || { echo "another provision held the firewall lock for 120 s" >&2; exit 9; }
+others_digest() {
+  for f in ${q(FIREWALL.requestsDir)}/*.ports; do
+    [ -f "$f" ] && [ "$f" != ${q(requestPath(app))} ] || continue
+    printf '%s\\n' "$f"; cat "$f"
+  done | sha256sum | cut -c1-64
+}`;
+}
+/** Reads every other app's request, the earlier per-app tables to migrate, and the digest. */
+function readScript(app) {
+    const q = shQuote;
+    return `${lockAndDigest(app)}
+for f in ${q(FIREWALL.requestsDir)}/*.ports; do
+  [ -f "$f" ] && [ "$f" != ${q(requestPath(app))} ] || continue
+  a=$(basename "$f" .ports); sed -n "s/^\\(tcp\\|udp\\) /req $a &/p" "$f"
+done
+for u in /etc/systemd/system/*-firewall.service; do
+  # The shared table's own unit has the same shape (its rules in /etc/gunicorn-deploy/).
+  [ "$u" != ${q(FIREWALL.unitFile)} ] && [ -f "$u" ] && [ ! -L "$u" ] && [ "$(head -c ${UNIT_HEADER.length} "$u")" = ${q(UNIT_HEADER)} ] || continue
+  a=$(sed -n 's|^ExecStart=/usr/sbin/nft -f /etc/\\([a-z][a-z0-9-]*\\)/firewall\\.nft$|\\1|p' "$u")
+  [ -n "$a" ] || continue
+  echo "legacy $a"
+  sed -n "s/^ *\\(tcp\\|udp\\) dport {/legacyrule $a &/p" "/etc/$a/firewall.nft" 2>/dev/null || true
+done
+echo "digest=$(others_digest)"`;
+}
+function parseFirewallState(stdout, app) {
+    const others = new Map();
+    const legacy = [];
+    const add = (a, ports) => {
+        if (a !== app && firewall_APP_NAME.test(a))
+            others.set(a, [...(others.get(a) ?? []), ...ports]);
+    };
+    for (const line of stdout.split('\n')) {
+        const req = /^req (\S+) (.*)$/.exec(line);
+        if (req)
+            add(req[1], parseRequest(req[2]));
+        const leg = /^legacy (\S+)$/.exec(line);
+        if (leg && firewall_APP_NAME.test(leg[1]) && leg[1] !== 'gunicorn-deploy')
+            legacy.push(leg[1]);
+        const rule = /^legacyrule (\S+) (.*)$/.exec(line);
+        if (rule)
+            add(rule[1], parseLegacyRules(rule[2]));
+    }
+    return { others, legacy, digest: parseFacts(stdout).digest ?? '' };
+}
+/**
+ * Stage one: nothing to do when the installed ruleset, unit and this app's request equal the new
+ * ones, the table is live and nothing is left to migrate. Otherwise the new ruleset (on stdin) is
+ * checked with `nft -c`, the revert armed, the requests written and the ruleset loaded;
+ * `applied=1` tells the caller to confirm. stdin: ruleset, unit, request ('' for none), then each
+ * migrated app's request.
+ */
+function applyScript(app, digest, migrate, write = []) {
+    const q = shQuote;
+    const f = FIREWALL;
+    const own = requestPath(app);
     return `
 if ! command -v nft >/dev/null; then
   # A dry run on a server the packages step would install nftables on.
-  if [ "$dry" = 1 ]; then echo "would=install the firewall table inet ${t} and ${p.unit}"; echo "changed=firewall"; exit 0; fi
+  if [ "$dry" = 1 ]; then echo "would=install the firewall table inet ${f.table} and ${f.unit}"; echo "changed=firewall"; exit 0; fi
   echo "nft is not installed (the packages step installs nftables)" >&2; exit 4
 fi
-install -d -m 0700 /run/gunicorn-deploy
-pending=${q(p.pending)}
-IFS= read -r rules_b64; IFS= read -r unit_b64
+${lockAndDigest(app)}
+[ "$(others_digest)" = ${q(digest)} ] || { echo "another app's firewall request changed while this run read them" >&2; exit ${RACED}; }
+pending=${q(f.pending)}; newreq=$(mktemp)
+IFS= read -r rules_b64; IFS= read -r unit_b64; IFS= read -r req_b64
 printf '%s' "$rules_b64" | base64 -d > "$pending"
-cmp -s "$pending" ${q(p.rules)} || mark ruleset
-printf '%s' "$unit_b64" | base64 -d | cmp -s - ${q(p.unitFile)} || mark unit
-if ! nft list table inet ${q(t)} >/dev/null 2>&1; then mark table; fi
-if ! systemctl is-enabled --quiet ${q(p.unit)} 2>/dev/null; then mark enabled; fi
-[ -n "$changed" ] || { rm -f "$pending"; echo "changed="; exit 0; }
-if ! out=$(nft -c -f "$pending" 2>&1); then echo "$out" | tail -n 8 >&2; rm -f "$pending"; exit 5; fi
+printf '%s' "$req_b64" | base64 -d > "$newreq"
+cmp -s "$pending" ${q(f.rules)} || mark ruleset
+printf '%s' "$unit_b64" | base64 -d | cmp -s - ${q(f.unitFile)} || mark unit
+if ! nft list table inet ${q(f.table)} >/dev/null 2>&1; then mark table; fi
+if ! systemctl is-enabled --quiet ${q(f.unit)} 2>/dev/null; then mark enabled; fi
+if [ -s "$newreq" ]; then cmp -s "$newreq" ${q(own)} || mark request; elif [ -e ${q(own)} ]; then mark request; fi
+${migrate.length ? `mark migrate` : ''}
+[ -n "$changed" ] || { rm -f "$pending" "$newreq"; echo "changed="; exit 0; }
+if ! out=$(nft -c -f "$pending" 2>&1); then echo "$out" | tail -n 8 >&2; rm -f "$pending" "$newreq"; exit 5; fi
 if [ "$dry" = 1 ]; then
-  echo "would=load the firewall table inet ${t} (reverted after ${REVERT_AFTER_S} s unless a new SSH login confirms it), install ${p.rules} and ${p.unit}"
-  [ -f ${q(p.rules)} ] && { diff -u ${q(p.rules)} "$pending" | sed -n '3,40p' | sed 's/^/diff=/' || true; }
-  rm -f "$pending"
+  echo "would=load the firewall table inet ${f.table} (reverted after ${REVERT_AFTER_S} s unless a new SSH login confirms it), install ${f.rules} and ${f.unit}${migrate.length ? `, migrate the per-app tables of ${migrate.join(', ')}` : ''}"
+  [ -f ${q(f.rules)} ] && { diff -u ${q(f.rules)} "$pending" | sed -n '3,40p' | sed 's/^/diff=/' || true; }
+  rm -f "$pending" "$newreq"
 else
-  # The way back: the last confirmed ruleset, or no table at all.
-  cat > ${q(p.revertScript)} <<'REVERT'
+  rm -f ${q(f.previous)}; [ -f ${q(own)} ] && cp -a ${q(own)} ${q(f.previous)}
+  # The way back: the last confirmed ruleset (or no table at all), and this app's previous request.
+  cat > ${q(f.revertScript)} <<'REVERT'
 #!/bin/sh
-nft delete table inet ${t} 2>/dev/null
-if [ -f ${q(p.rules)} ] && systemctl is-enabled --quiet ${q(p.unit)}; then nft -f ${q(p.rules)}; fi
-touch ${q(p.reverted)}
-echo "<3>the firewall of ${app} was not confirmed by a new SSH login within ${REVERT_AFTER_S} s: reverted to the previous rules"
+nft delete table inet ${f.table} 2>/dev/null
+if [ -f ${q(f.rules)} ] && systemctl is-enabled --quiet ${q(f.unit)}; then nft -f ${q(f.rules)}; fi
+if [ -f ${q(f.previous)} ]; then cp -a ${q(f.previous)} ${q(own)}; else rm -f ${q(own)}; fi
+touch ${q(f.reverted)}
+echo "<3>the firewall was not confirmed by a new SSH login within ${REVERT_AFTER_S} s: reverted to the previous rules"
 REVERT
-  chmod 0700 ${q(p.revertScript)}
-  rm -f ${q(p.reverted)}
-  systemctl stop ${q(`${p.revert}.timer`)} ${q(`${p.revert}.service`)} 2>/dev/null || true
-  systemctl reset-failed ${q(`${p.revert}.service`)} 2>/dev/null || true
-  systemd-run --quiet --unit=${q(p.revert)} --on-active=${REVERT_AFTER_S}s --timer-property=AccuracySec=1s ${q(p.revertScript)}
+  chmod 0700 ${q(f.revertScript)}
+  rm -f ${q(f.reverted)}
+  systemctl stop ${q(`${f.revert}.timer`)} ${q(`${f.revert}.service`)} 2>/dev/null || true
+  systemctl reset-failed ${q(`${f.revert}.service`)} 2>/dev/null || true
+  systemd-run --quiet --unit=${q(f.revert)} --on-active=${REVERT_AFTER_S}s --timer-property=AccuracySec=1s ${q(f.revertScript)}
+  install -d -m 0755 -o root -g root /etc/gunicorn-deploy ${q(f.requestsDir)}
+  if [ -s "$newreq" ]; then install -m 0644 -o root -g root "$newreq" ${q(own)}; else rm -f ${q(own)}; fi
+  ${write.map((a) => `IFS= read -r b64; printf '%s' "$b64" | base64 -d > "$newreq"; install -m 0644 -o root -g root "$newreq" ${q(requestPath(a))}`).join('\n  ')}
+  rm -f "$newreq"
   if ! out=$(nft -f "$pending" 2>&1); then
-    systemctl stop ${q(`${p.revert}.timer`)} 2>/dev/null || true
+    systemctl stop ${q(`${f.revert}.timer`)} 2>/dev/null || true
+    if [ -f ${q(f.previous)} ]; then cp -a ${q(f.previous)} ${q(own)}; else rm -f ${q(own)}; fi
     echo "$out" | tail -n 8 >&2; exit 5
   fi
   echo applied=1
 fi
 `;
 }
+/** Shell removing the per-app tables of earlier versions (their units, rulesets and tables). */
+function removeLegacy(apps) {
+    const q = shQuote;
+    return apps
+        .map((a) => {
+        const p = legacyPaths(a);
+        return `systemctl disable --now --quiet ${q(p.unit)} 2>/dev/null || true
+nft delete table inet ${q(legacyTable(a))} 2>/dev/null || true
+rm -f ${q(p.unitFile)} ${q(p.rules)}; legacy_gone=1`;
+    })
+        .join('\n');
+}
 /**
  * Stage two, over the new connection: stops the revert (unless it already ran), then makes the
- * confirmed ruleset permanent: the file, the unit, enabled for the next boot.
+ * confirmed ruleset permanent (the file, the unit, enabled for the next boot) and removes the
+ * per-app tables it replaced.
  */
-function confirmScript(app, files) {
+function confirmScript(app, files, migrate) {
     const q = shQuote;
-    const p = firewallPaths(app);
+    const f = FIREWALL;
     return `
+${lockAndDigest(app)}
 # A timer that fired stays active (elapsed): only one still waiting can be stopped in time, and the
 # revert must not have started meanwhile.
-if [ -e ${q(p.reverted)} ] || [ "$(systemctl show -p SubState --value ${q(`${p.revert}.timer`)})" != waiting ]; then exit ${TOO_LATE}; fi
-systemctl stop ${q(`${p.revert}.timer`)}
-if [ -e ${q(p.reverted)} ] || [ "$(systemctl show -p ExecMainStartTimestampMonotonic --value ${q(`${p.revert}.service`)})" != 0 ]; then exit ${TOO_LATE}; fi
-rm -f ${q(p.pending)} ${q(p.revertScript)}
+if [ -e ${q(f.reverted)} ] || [ "$(systemctl show -p SubState --value ${q(`${f.revert}.timer`)})" != waiting ]; then exit ${TOO_LATE}; fi
+systemctl stop ${q(`${f.revert}.timer`)}
+if [ -e ${q(f.reverted)} ] || [ "$(systemctl show -p ExecMainStartTimestampMonotonic --value ${q(`${f.revert}.service`)})" != 0 ]; then exit ${TOO_LATE}; fi
+rm -f ${q(f.pending)} ${q(f.revertScript)} ${q(f.previous)}
 ${writeFilesScript(files)}
-if echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
-systemctl enable --quiet ${q(p.unit)}
-systemctl is-active --quiet ${q(p.unit)} || systemctl start ${q(p.unit)}
+legacy_gone=0
+${removeLegacy(migrate)}
+if echo "$changed" | grep -q /etc/systemd/system/ || [ "$legacy_gone" = 1 ]; then systemctl daemon-reload; fi
+systemctl enable --quiet ${q(f.unit)}
+systemctl is-active --quiet ${q(f.unit)} || systemctl start ${q(f.unit)}
 `;
 }
-/** firewall: false after true: the table, its unit and file go (nothing of anyone else's). */
-function removeScript(app) {
+/** No app asks for a firewall any more: the table, its unit, file and requests go. */
+function removeScript(app, migrate) {
     const q = shQuote;
-    const p = firewallPaths(app);
-    const t = firewallTable(app);
+    const f = FIREWALL;
     return `
-if [ -e ${q(p.unitFile)} ] || [ -e ${q(p.rules)} ] || { command -v nft >/dev/null && nft list table inet ${q(t)} >/dev/null 2>&1; }; then
+if [ -e ${q(f.unitFile)} ] || [ -e ${q(f.rules)} ] || [ -e ${q(requestPath(app))} ] || ${migrate.length ? 'true' : 'false'} || { command -v nft >/dev/null && nft list table inet ${q(f.table)} >/dev/null 2>&1; }; then
   mark firewall-removed
-  if [ "$dry" = 1 ]; then echo "would=remove the firewall table inet ${t}, ${p.unit} and ${p.rules}"; else
-    systemctl disable --now --quiet ${q(p.unit)} 2>/dev/null || true
-    command -v nft >/dev/null && nft delete table inet ${q(t)} 2>/dev/null || true
-    rm -f ${q(p.unitFile)} ${q(p.rules)}
+  if [ "$dry" = 1 ]; then echo "would=remove the firewall table inet ${f.table}, ${f.unit} and ${f.rules}"; else
+    ${lockAndDigest(app)}
+    systemctl disable --now --quiet ${q(f.unit)} 2>/dev/null || true
+    command -v nft >/dev/null && nft delete table inet ${q(f.table)} 2>/dev/null || true
+    rm -f ${q(f.unitFile)} ${q(f.rules)} ${q(requestPath(app))}
+    ${removeLegacy(migrate)}
     systemctl daemon-reload
   fi
 fi
@@ -85474,12 +88322,11 @@ async function sshServerPort(remote) {
     return port;
 }
 /** Waits (over the old connection, still open as established traffic) for the revert to have run. */
-async function waitForRevert(ctx, app) {
-    const p = firewallPaths(app);
+async function waitForRevert(ctx) {
     const deadline = Date.now() + (REVERT_AFTER_S + 20) * 1000;
     while (Date.now() < deadline) {
         const res = await ctx.remote
-            .script(`test -e ${shQuote(p.reverted)}`, { sudo: true, timeoutMs: 10_000 })
+            .script(`test -e ${shQuote(FIREWALL.reverted)}`, { sudo: true, timeoutMs: 10_000 })
             .catch(() => undefined);
         if (res?.code === 0)
             return true;
@@ -85487,16 +88334,49 @@ async function waitForRevert(ctx, app) {
     }
     return false;
 }
+/** Step `firewall` of provision: this app's request as its inputs say (firewall: false: none). */
 async function ensureFirewall(ctx, reconnect) {
-    const app = ctx.paths.app;
     const edge = ctx.settings.provision.edge;
-    if (!edge.firewall)
-        return runProvisionScript(ctx, 'checking for a firewall to remove', removeScript(app));
-    const files = firewallFiles(app, await sshServerPort(ctx.remote), edge.firewallAllow);
-    const applied = await runProvisionScript(ctx, 'applying the firewall', applyScript(app), {
-        stdin: filesInput(files),
-        hint: 'nft refused the ruleset; nothing was changed.'
-    });
+    const own = edge.firewall ? appRequest(await sshServerPort(ctx.remote), edge.firewallAllow) : undefined;
+    return rebuildFirewall(ctx, reconnect, own);
+}
+/**
+ * The server's table rebuilt from every app's request with this app's as given (undefined: this
+ * app asks for nothing, as after firewall: false or mode remove); removed when nobody asks.
+ */
+async function rebuildFirewall(ctx, reconnect, own) {
+    const app = ctx.paths.app;
+    const read = await ctx.remote.script(readScript(app), { sudo: true, timeoutMs: 150_000 });
+    if (read.code !== 0)
+        throw new DeployError(`cannot read the server's firewall requests: ${read.stderr.trim()}`);
+    const state = parseFirewallState(read.stdout, app);
+    const requests = new Map(state.others);
+    if (own)
+        requests.set(app, own);
+    if (requests.size === 0)
+        return runProvisionScript(ctx, 'checking for a firewall to remove', removeScript(app, state.legacy));
+    const files = firewallFiles(requests);
+    // Every per-app table of an earlier version goes (it would drop the others' ports); its app's
+    // ports are in the shared table from now on, as a request of its own.
+    const migrating = state.legacy;
+    const write = migrating.filter((a) => a !== app && state.others.has(a));
+    const b64 = (t) => Buffer.from(t).toString('base64');
+    const input = filesInput(files) +
+        `${own ? b64(renderRequest(app, own)) : ''}\n` +
+        write.map((a) => `${b64(renderRequest(a, state.others.get(a)))}\n`).join('');
+    let applied;
+    try {
+        applied = await runProvisionScript(ctx, 'applying the firewall', applyScript(app, state.digest, migrating, write), {
+            stdin: input,
+            hint: 'nft refused the ruleset; nothing was changed.',
+            timeoutMs: 180_000
+        });
+    }
+    catch (err) {
+        if (errorMessage(err).includes(`exit ${RACED}`))
+            throw new DeployError("another app's provision changed the server's firewall while this run read it; nothing was changed", 'Run provision again (the firewall is rebuilt from every app on the server).');
+        throw err;
+    }
     if (applied.facts.applied !== '1')
         return applied;
     const by = new Date(Date.now() + REVERT_AFTER_S * 1000).toISOString();
@@ -85505,14 +88385,14 @@ async function ensureFirewall(ctx, reconnect) {
         if (!reconnect)
             throw new Error('no way to open a new connection here');
         second = await reconnect();
-        await runProvisionScript({ ...ctx, remote: second }, 'confirming the firewall', confirmScript(app, files), {
+        await runProvisionScript({ ...ctx, remote: second }, 'confirming the firewall', confirmScript(app, files, migrating), {
             stdin: filesInput(files),
-            timeoutMs: 30_000
+            timeoutMs: 150_000
         });
     }
     catch (err) {
         const why = errorMessage(err).split('\n')[0];
-        const reverted = await waitForRevert(ctx, app);
+        const reverted = await waitForRevert(ctx);
         throw new DeployError(`the firewall was applied, but a new SSH connection could not confirm it (${why}); ${reverted
             ? `the server reverted it after ${REVERT_AFTER_S} s, as armed before the change: the previous rules are back`
             : `the server reverts it by ${by} (${REVERT_AFTER_S} s after the change)`}`, 'Check that SSH reaches the server on the port this run used, and what firewall-allow opens; then run provision again.');
@@ -85523,7 +88403,53 @@ async function ensureFirewall(ctx, reconnect) {
     return { ...applied, detail: `${applied.detail} (confirmed over a new SSH connection)` };
 }
 
+;// CONCATENATED MODULE: ./src/provision/claims.ts
+
+
+/** First bytes of every site the tool writes (templates/nginx/site.conf.hbs). */
+const SITE_HEADER = '# Written by gunicorn-deploy';
+/**
+ * The names every other app's enabled site serves on this server, one `claim APP NAME` line each
+ * (`_`, "any name", is a claim too: two such sites would answer each other's requests).
+ */
+function claimsScript(ctx) {
+    const q = shQuote;
+    return `for f in /etc/nginx/sites-enabled/*.conf; do
+  [ "$f" = ${q(ctx.paths.nginxEnabled)} ] && continue
+  t=$(readlink -f -- "$f") || continue
+  [ -f "$t" ] && [ "$(head -c ${SITE_HEADER.length} -- "$t")" = ${q(SITE_HEADER)} ] || continue
+  a=$(basename -- "$f" .conf)
+  sed -n 's/^[[:space:]]*server_name[[:space:]]\\{1,\\}\\([^;]*\\);.*/\\1/p' -- "$t" | tr ' \\t' '\\n\\n' | sed '/^$/d' | sort -u | sed "s/^/claim $a /"
+done
+true`;
+}
+/** The first clash of this app's server-name with another app's, or undefined. */
+function findClash(stdout, names) {
+    const mine = new Set(names.map((n) => n.toLowerCase()));
+    for (const line of stdout.split('\n')) {
+        const m = /^claim (\S+) (\S+)$/.exec(line.trim());
+        if (m && mine.has(m[2].toLowerCase()))
+            return { app: m[1], name: m[2] };
+    }
+    return undefined;
+}
+/**
+ * Before provision changes anything: a server-name another app on this server already serves is
+ * refused, naming that app (nginx would pick one of the two sites for it, silently).
+ */
+async function checkServerNames(ctx) {
+    const res = await ctx.remote.script(claimsScript(ctx), { sudo: true, timeoutMs: 30_000 });
+    const clash = findClash(res.stdout, ctx.settings.provision.serverName.split(' '));
+    if (!clash)
+        return;
+    const what = clash.name === '_' ? 'any name (server-name _)' : clash.name;
+    throw new DeployError(`input \`server-name\`: ${what} is already served by the app ${clash.app} on this server (/etc/nginx/sites-enabled/${clash.app}.conf); nothing was changed`, clash.name === '_'
+        ? `Give each app on a server its own server-name (the default _ answers any name), or remove ${clash.app} first (mode: remove).`
+        : `Choose another server-name, or remove the app ${clash.app} from this server first (mode: remove, remove-confirm: ${clash.app}).`);
+}
+
 ;// CONCATENATED MODULE: ./src/provision/first-deploy.ts
+
 
 
 
@@ -85602,11 +88528,64 @@ echo "active=$(systemctl is-active ${q(ctx.paths.units.service.name)} 2>/dev/nul
 /** The deploy mode's own steps (same proof of health, same rollback, same record) under provision's lock. */
 async function runFirstDeploy(host, lock) {
     const p = await prepareRelease(host, lock);
-    await activateRelease(host, p);
-    await tidyRelease(host, p);
+    // A failing post-activate leaves the release live: it still gets its history line and record.
+    await activateThenTidy(() => activateRelease(host, p), () => tidyRelease(host, p));
+}
+
+;// CONCATENATED MODULE: ./src/provision/pg-verify.ts
+
+
+
+/** A dump older than this is red: the deploys' dumps and the daily timer's keep it younger. */
+const MAX_DUMP_AGE_S = 24 * 3600;
+/**
+ * The app connects as the service does: its user, its env file, its own DATABASE_URL. The URL's
+ * parts go to psql as libpq's environment (the password as PGPASSWORD, which only that user and
+ * root can read in /proc), never in argv.
+ */
+const CONNECT = `import os, sys, urllib.parse as u
+url = os.environ.get("DATABASE_URL", "")
+if not url.startswith(("postgres://", "postgresql://")):
+    print("DATABASE_URL is not a postgresql:// URL in the env file"); sys.exit(3)
+p = u.urlsplit(url)
+env = dict(os.environ)
+for k, v in (("PGHOST", p.hostname), ("PGPORT", p.port and str(p.port)), ("PGUSER", p.username), ("PGPASSWORD", p.password), ("PGDATABASE", p.path.lstrip("/"))):
+    if v:
+        env[k] = u.unquote(v)
+os.execvpe("psql", ["psql", "-X", "-A", "-t", "-q", "-w", "-c", "SELECT 1"], env)
+`;
+/**
+ * The checklist's database lines for database: postgres (the `r NAME STATE DETAIL` function of
+ * verifyChecklistScript): `database` (SELECT 1 as the app), `database-backup` (the newest dump is
+ * younger than a day and pg_restore --list reads it, and the backups folder has room for one more).
+ */
+function pgVerifyLines(ctx) {
+    const p = ctx.paths;
+    const q = shQuote;
+    const connect = appRunCommand(p, {
+        cwd: '/',
+        envFile: p.envFile,
+        venv: `${p.current}/.venv`,
+        argv: ['/usr/bin/python3', '-c', CONNECT]
+    });
+    return `
+out=$(${connect} 2>&1 | tail -n 2)
+if [ "$out" = 1 ]; then r database ok "SELECT 1 as ${p.user} through its DATABASE_URL"; else r database red "the app cannot reach its database: $out"; fi
+newest=$(ls -1t -- ${q(p.backups)}/${q(ctx.settings.database.name)}-*${PG_DUMP_SUFFIX} 2>/dev/null | head -n 1)
+if [ -z "$newest" ]; then r database-backup red "no dump in ${p.backups} (deploys with pre-activate and the daily timer make them)";
+else
+  age=$(( $(date +%s) - $(stat -c %Y -- "$newest") )); size=$(stat -c %s -- "$newest")
+  room=$(df -P -B1 ${q(p.backups)} | awk 'NR==2 {print $4}')
+  if [ "$age" -ge ${MAX_DUMP_AGE_S} ]; then r database-backup red "the newest dump $(basename -- "$newest") is $((age / 3600)) h old";
+  elif ! pg_restore --list < "$newest" > /dev/null 2>&1; then r database-backup red "pg_restore --list cannot read $(basename -- "$newest")";
+  elif [ "\${room:-0}" -le "$size" ]; then r database-backup red "$room bytes free in ${p.backups}: no room for another dump of $size bytes";
+  else r database-backup ok "$(basename -- "$newest"), $((age / 60)) min old, $size bytes, pg_restore --list ok, room for $((room / (size + 1))) more"; fi
+fi`;
 }
 
 ;// CONCATENATED MODULE: ./src/provision/verify.ts
+
+
 
 
 
@@ -85625,11 +88604,12 @@ const VERIFY_KEYS = [
     'tls',
     'logrotate',
     'database',
+    'database-backup',
     'timers',
     'disk-free',
     'memory'
 ];
-/** Prints framework-debug=NAME=true|false for a Flask or Django app, nothing for others. */
+/** Prints framework-debug=NAME=true|false for a Flask, FastAPI/Starlette or Django app, nothing for others. */
 const FRAMEWORK_DEBUG = `import os, sys
 sys.path.insert(0, os.getcwd())
 from gunicorn.util import import_app
@@ -85637,6 +88617,9 @@ app = import_app(sys.argv[1])
 out = None
 flask = sys.modules.get("flask")
 if flask is not None and isinstance(app, flask.Flask):
+    out = "app.debug=" + str(bool(app.debug)).lower()
+elif "starlette.applications" in sys.modules and isinstance(app, sys.modules["starlette.applications"].Starlette):
+    # FastAPI is a Starlette: its debug serves tracebacks to anyone.
     out = "app.debug=" + str(bool(app.debug)).lower()
 elif "django" in sys.modules:
     from django.conf import settings
@@ -85657,7 +88640,8 @@ function verifyChecklistScript(ctx) {
     const q = shQuote;
     const p = ctx.paths;
     const d = ctx.settings.deploy;
-    const host = ctx.settings.provision.serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost';
+    // The Host of every health request, through nginx too: health-host, else the first server name.
+    const host = healthHost(ctx.settings);
     const db = d.sqliteDb ? `${p.shared}/${d.sqliteDb}` : '';
     // The app's own answer, read from the WSGI object as the service loads it (its user, venv and
     // environment): Flask's app.debug, Django's settings.DEBUG. A health JSON without a debug field
@@ -85726,9 +88710,16 @@ if [ ! -f "$lr" ]; then r logrotate red "no $lr";
 elif out=$(logrotate -d "$lr" 2>&1) && ! echo "$out" | grep -qi '^error'; then
   n=$(ls ${q(p.logDir)}/*.log 2>/dev/null | wc -l); r logrotate ok "logrotate -d clean, $n log files in ${p.logDir}"
 else r logrotate red "logrotate -d: $(echo "$out" | grep -i error | head -n 1)"; fi
+${ctx.settings.database.kind === 'postgres' ? pgVerifyLines(ctx) : ''}
 db=${q(db)}
-if [ -z "$db" ]; then r database n/a "no sqlite-db set";
-elif [ ! -f "$db" ]; then r database red "no database at $db";
+if [ "${ctx.settings.database.kind}" = postgres ]; then :
+elif [ -z "$db" ]; then r database n/a "no sqlite-db set";
+elif [ ! -f "$db" ]; then
+  # Missing after it existed (a live deploy saw it, or a backup of it exists) is red; never created
+  # yet (a first provision, before the app's own command creates it) is a warning.
+  if [ -f ${q(databaseSeenPath(ctx))} ] || ls -1 ${q(p.backups)} 2>/dev/null | grep -qF -- "$(basename "$db")-"; then
+    r database red "the database at $db went missing (it existed: $(head -c 60 ${q(databaseSeenPath(ctx))} 2>/dev/null || echo 'backups of it exist')); put the newest backup back with mode restore"
+  else r database warn "no database yet at $db: create it with a one-off command (mode run: flask --app APP init-db, python manage.py migrate) or in pre-activate"; fi
 else ic=$(runuser -u ${q(p.user)} -- sqlite3 -readonly "$db" 'PRAGMA integrity_check' 2>&1 | head -n 3)
   if [ "$ic" = ok ]; then r database ok "integrity ok, $(stat -c %s "$db") bytes"; else r database red "integrity_check: $ic"; fi
 fi
@@ -85749,14 +88740,14 @@ exit 0
 function parseChecks(stdout) {
     const out = [];
     for (const line of stdout.split('\n')) {
-        const m = /^check=([a-z-]+)\|(ok|red|n\/a)\|(.*)$/.exec(line);
+        const m = /^check=([a-z-]+)\|(ok|red|warn|n\/a)\|(.*)$/.exec(line);
         if (m)
             out.push({ name: m[1], state: m[2], detail: m[3] });
     }
     return out;
 }
 function checksTable(checks) {
-    return formatTable(['check', 'result', 'detail'], checks.map((c) => [c.name, c.state === 'red' ? 'RED' : c.state, c.detail]));
+    return formatTable(['check', 'result', 'detail'], checks.map((c) => [c.name, c.state === 'red' ? 'RED' : c.state === 'warn' ? 'WARN' : c.state, c.detail]));
 }
 /**
  * Runs the checklist, prints its table, puts each check in the host's facts (the summary's
@@ -85770,7 +88761,16 @@ async function verifyChecklist(ctx) {
     }
     ctx.logger.info(checksTable(checks));
     for (const c of checks)
-        ctx.facts[c.name] = c.state === 'ok' ? 'ok' : c.state === 'red' ? `RED: ${c.detail}` : 'n/a';
+        ctx.facts[c.name] =
+            c.state === 'ok'
+                ? 'ok'
+                : c.state === 'red'
+                    ? `RED: ${c.detail}`
+                    : c.state === 'warn'
+                        ? `WARN: ${c.detail}`
+                        : 'n/a';
+    for (const c of checks.filter((c) => c.state === 'warn'))
+        ctx.logger.warning(`${ctx.label}: ${c.name}: ${c.detail}`);
     const red = checks.filter((c) => c.state === 'red');
     if (red.length > 0) {
         throw new DeployError(`verify: ${red.length} check${red.length === 1 ? '' : 's'} red: ${red.map((c) => `${c.name} (${c.detail})`).join('; ')}`, 'Fix what is named (ssh in; systemctl status and journalctl -u say more) and run mode verify again, or run mode provision to repair the setup.');
@@ -85794,12 +88794,17 @@ async function verifyChecklist(ctx) {
 
 
 
+
+
+
+
 /**
  * A bare Debian/Ubuntu host to a production service, in an order where each step needs only
  * what the steps before it made: packages, the app's user and folders, an imported database (before
- * the app first opens one), nginx, logrotate, timers, then the deploy mode's own engine for the
- * release and its units, and the verify checklist. Every step changes only what differs, so a
- * second run is a no-op; a dry run runs the same checks and changes nothing.
+ * the app first opens one), nginx (plain HTTP), logrotate, timers, the firewall, then the deploy
+ * mode's own engine for the release and its units, HTTPS last, and the verify checklist. Every
+ * step changes only what differs, so a second run is a no-op; a dry run runs the same checks and
+ * changes nothing.
  */
 const provisionMode = {
     factKeys: ['release', 'changes', ...VERIFY_KEYS],
@@ -85814,6 +88819,7 @@ const provisionMode = {
             const problems = r.hostProblems;
             if (problems.length > 0)
                 throw new DeployError(`this server cannot be provisioned: ${problems.join('; ')}`);
+            await checkServerNames(ctx);
             return { changed: false, detail: `${r.facts.os}, sudo ${r.facts.sudo}, ${r.facts['disk-free']} free` };
         });
         const changes = [];
@@ -85831,9 +88837,11 @@ const provisionMode = {
             if (!dry)
                 lock = await lockStep(ctx);
             await track('user', () => ensureUser(ctx));
+            await track('services', () => ensureServices(ctx));
+            await track('postgresql', () => ensurePostgres(ctx));
             await track('import-database', () => importDatabase(ctx));
             await track('nginx', () => ensureNginx(ctx));
-            await track('tls', () => ensureTls(ctx));
+            await rememberServer(ctx);
             await track('logrotate', () => ensureLogrotate(ctx));
             await track('alerts', () => ensureAlerts(ctx));
             await track('timers', () => ensureTimers(ctx));
@@ -85855,6 +88863,9 @@ const provisionMode = {
             else if (decision.current) {
                 ctx.facts.release = decision.current;
             }
+            // After the release: a certificate that cannot be issued yet (DNS not pointing here) leaves
+            // the app serving over plain HTTP, never nginx proxying to an app that was never started.
+            await track('tls', () => ensureTls(ctx));
         }
         finally {
             ctx.facts.changes = changes.length ? changes.join(' ') : 'none';
@@ -85876,6 +88887,12 @@ const provisionMode = {
 
 ;// CONCATENATED MODULE: ./src/loadtest/summary.ts
 
+/** The table header's words for where CPU and memory come from. */
+function sourceNote(source) {
+    return source === 'cgroup'
+        ? "peaks of this container's cgroup (what the server may use: cpu.stat; memory.current of memory.max where the cgroup has a memory controller)"
+        : 'peaks of the whole machine';
+}
 function summary_markdownTable(header, rows) {
     const esc = (s) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
     return [
@@ -85933,7 +88950,7 @@ function summary_loadSummaryMarkdown(host, json) {
         `Load check on ${host}: ${fact.paths.join(', ')} through nginx${fact.target?.startsWith('https') ? ' over HTTPS' : ''}, ${fact.levelS} s per level, ` +
             `${fact.thinkMs ? `${fact.thinkMs} ms think time per client` : 'no think time'}; ` +
             `thresholds p95 ${t.p95Ms} ms, success ${t.successMin}%, CPU ${t.cpuMax}%, memory ${t.memoryMax}% ` +
-            `(CPU and memory are the whole machine, the load generator included: ${generatorNote(fact.levels)}).`,
+            `(CPU and memory: ${sourceNote(fact.source)}, the load generator included: ${generatorNote(fact.levels)}).`,
         summary_markdownTable(LOAD_HEADER, loadRows(fact.levels)),
         ...(missed.length ? [missed.join('\n')] : []),
         p95Chart(host, fact)
@@ -86020,6 +89037,12 @@ function verdict_loadRows(levels) {
 /** The Lua script: counts per status, optional think time, and a stop at the cap. */
 function wrkScript(thinkMs) {
     return `-- gunicorn-deploy load check. args: cap host path...
+-- Every connection goes to nginx on this server, whatever the URL's name resolves to: the URL
+-- carries the site's name so that TLS sends it (SNI; the catch-all refuses a handshake without it).
+local gd_resolve = wrk.resolve
+function wrk.resolve(host, service)
+  return gd_resolve("127.0.0.1", service)
+end
 local threads = {}
 function setup(thread)
   table.insert(threads, thread)
@@ -86071,13 +89094,64 @@ function done(summary, latency, requests)
 end
 `;
 }
+/**
+ * Shell: what this server may use. On a machine, /proc/stat and /proc/meminfo; in a container
+ * (nspawn, LXC, Docker) those are the host's, so its cgroup's cpu.stat (against the wall clock times
+ * the CPUs cpu.max allows) and memory.current less reclaimable page cache against memory.max.
+ * (a hybrid host's unified hierarchy has cpu.stat but no memory controller: memory is then the
+ * machine's). `cpu_now` prints "total idle" in one unit, `mem_line` "mem PERMILLE"; `gd-source=`
+ * says where the CPU comes from.
+ */
+function usageFunctions() {
+    return `cg=; mcg=; virt=$(systemd-detect-virt --container 2>/dev/null || true)
+if [ -n "$virt" ] && [ "$virt" != none ]; then
+  # cgroup2, or the unified half of a hybrid host (cpu.stat is there without any controller).
+  for d in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+    if grep -q '^usage_usec ' "$d/cpu.stat" 2>/dev/null; then cg=$d; break; fi
+  done
+  [ -n "$cg" ] && [ -r "$cg/memory.current" ] && mcg=$cg
+fi
+if [ -n "$cg" ]; then
+  read -r quota period < "$cg/cpu.max" 2>/dev/null || quota=max
+  if [ "$quota" = max ]; then cpum=$(( $(nproc) * 1000 )); else cpum=$(( quota * 1000 / period )); fi
+  t_start=$(date +%s%6N)
+  echo "gd-source=cgroup"
+else
+  echo "gd-source=machine"
+fi
+if [ -n "$mcg" ]; then
+  memmax=$(cat "$mcg/memory.max" 2>/dev/null || echo max)
+  [ "$memmax" = max ] && memmax=$(( $(awk '/^MemTotal:/{print $2}' /proc/meminfo) * 1024 ))
+fi
+cpu_now() {
+  if [ -n "$cg" ]; then
+    local u t; u=$(awk '$1=="usage_usec"{print $2}' "$cg/cpu.stat"); t=$(( ($(date +%s%6N) - t_start) * cpum / 1000 ))
+    echo "$t $(( t - u ))"
+  else
+    local u n s i w q sq st; read -r _ u n s i w q sq st _ < /proc/stat
+    echo "$((u+n+s+i+w+q+sq+st)) $((i+w))"
+  fi
+}
+mem_line() {
+  if [ -n "$mcg" ]; then
+    local cur ina; cur=$(cat "$mcg/memory.current"); ina=$(awk '$1=="inactive_file"{print $2}' "$mcg/memory.stat" 2>/dev/null)
+    echo "mem $(( (cur - \${ina:-0}) * 1000 / memmax ))"
+  else
+    awk '/^MemTotal:/{t=$2} /^MemAvailable:/{a=$2} END{if (t>0) print "mem", int((t-a)*1000/t)}' /proc/meminfo
+  fi
+}`;
+}
+/** What the CPU and memory figures are of: the machine, or (in a container) its cgroup. */
+function sourceOf(stdout) {
+    return /^gd-source=cgroup$/m.test(stdout) ? 'cgroup' : 'machine';
+}
 /** A level's wall time limit on the server: wrk's own duration, then it is killed. */
 function levelSeconds(s) {
     return Math.max(1, Math.round(s.levelMs / 1000));
 }
 /**
  * One script for every level: wrk (one thread: the server keeps the other cores) with a sampler of
- * /proc/stat and /proc/meminfo every 0.5 s beside it, whose peaks are the machine's, load
+ * CPU and memory (usageFunctions) every 0.5 s beside it, whose peaks are the server's, load
  * generator included. Levels run one after another with a short pause, so each starts from a
  * quiet server. A request may take at most the level's length plus 5 s (65 s at most: wrk's
  * histogram is allocated for its timeout, and nginx answers 504 after 60 s anyway).
@@ -86092,22 +89166,23 @@ sp=
 trap '[ -n "$sp" ] && kill "$sp" 2>/dev/null; rm -rf "$tmp"' EXIT
 cat > "$tmp/load.lua" <<'GD_LOAD_LUA'
 ${wrkScript(s.thinkMs)}GD_LOAD_LUA
+${usageFunctions()}
 sample() {
-  local u n s i w q sq st t id pt pi
-  read -r _ u n s i w q sq st _ < /proc/stat; pt=$((u+n+s+i+w+q+sq+st)); pi=$((i+w))
+  local t id pt pi
+  read -r pt pi <<< "$(cpu_now)"
   while sleep 0.5; do
-    read -r _ u n s i w q sq st _ < /proc/stat; t=$((u+n+s+i+w+q+sq+st)); id=$((i+w))
+    read -r t id <<< "$(cpu_now)"
     [ "$t" -gt "$pt" ] && echo "cpu $(( ((t-pt)-(id-pi))*1000/(t-pt) ))"
     pt=$t; pi=$id
-    awk '/^MemTotal:/{t=$2} /^MemAvailable:/{a=$2} END{if (t>0) print "mem", int((t-a)*1000/t)}' /proc/meminfo
+    mem_line
   done
 }
-stat() { local u n s i w q sq st; read -r _ u n s i w q sq st _ < /proc/stat; echo "$((u+n+s+i+w+q+sq+st)) $((i+w))"; }
+stat() { cpu_now; }
 # A site whose plain HTTP only redirects to HTTPS (tls) is measured over HTTPS: 127.0.0.1:443 with
-# the same Host (wrk does not check certificates), never its redirects.
-url=http://127.0.0.1:80
+# the same Host and SNI (wrk does not check certificates), never its redirects.
+url=http://127.0.0.1:80; wurl=$url
 probe=$(curl -sS -o /dev/null -m 10 -w '%{http_code} %{redirect_url}' -H ${shQuote(`Host: ${host}`)} ${shQuote(`http://127.0.0.1${paths[0] ?? '/'}`)} 2>/dev/null || true)
-case "$probe" in "30"[1278]" https://"*) url=https://127.0.0.1:443 ;; esac
+case "$probe" in "30"[1278]" https://"*) url=https://127.0.0.1:443; wurl=https://${shQuote(host)}:443 ;; esac
 echo "gd-target=$url"
 TIMEFORMAT='gd-time %3U %3S %3R'
 for c in ${s.clients.join(' ')}; do
@@ -86115,13 +89190,13 @@ for c in ${s.clients.join(' ')}; do
   read -r t0 i0 <<< "$(stat)"
   rc=0
   # bash's time: the CPU wrk itself used (user, system, wall), its share of the machine's load.
-  { time { timeout --kill-after=5 ${secs + 30} wrk -t 1 -c "$c" -d ${secs}s --timeout ${timeoutS}s -s "$tmp/load.lua" "$url" -- ${args} > "$tmp/w.$c" 2>&1 || rc=$?; }; } 2> "$tmp/t.$c"
+  { time { timeout --kill-after=5 ${secs + 30} wrk -t 1 -c "$c" -d ${secs}s --timeout ${timeoutS}s -s "$tmp/load.lua" "$wurl" -- ${args} > "$tmp/w.$c" 2>&1 || rc=$?; }; } 2> "$tmp/t.$c"
   gen=$(awk '$1=="gd-time" && $4>0 {print int(($2+$3)*1000/$4)}' "$tmp/t.$c")
   kill "$sp" 2>/dev/null || true; wait "$sp" 2>/dev/null || true; sp=
   # The level as a whole counts too: a level the cap ends in under 0.5 s has no sample of its own.
   read -r t1 i1 <<< "$(stat)"
   [ "$t1" -gt "$t0" ] && echo "cpu $(( ((t1-t0)-(i1-i0))*1000/(t1-t0) ))" >> "$tmp/s.$c"
-  awk '/^MemTotal:/{t=$2} /^MemAvailable:/{a=$2} END{if (t>0) print "mem", int((t-a)*1000/t)}' /proc/meminfo >> "$tmp/s.$c"
+  mem_line >> "$tmp/s.$c"
   cpu=$(awk '$1=="cpu" && $2>m {m=$2} END{print m+0}' "$tmp/s.$c")
   mem=$(awk '$1=="mem" && $2>m {m=$2} END{print m+0}' "$tmp/s.$c")
   echo "gd-level clients=$c rc=$rc cpu_permille=$cpu mem_permille=$mem gen_permille=\${gen:-0}"
@@ -86252,20 +89327,22 @@ async function runLoadCheck(ctx) {
         }
         const worst = Math.max(...levels.map((l) => l.p95Ms));
         const target = targetOf(res.stdout);
+        const source = sourceOf(res.stdout);
         const fact = {
             levels,
             thresholds: thresholdsOf(s),
             paths,
             thinkMs: s.thinkMs,
             levelS: secs,
-            target
+            target,
+            source
         };
         const failed = levels.filter((l) => l.missed.length > 0);
         ctx.facts['load-ok'] = String(failed.length === 0);
         ctx.facts['load-p95-ms'] = String(worst);
         ctx.facts['load-max-clients'] = String(Math.max(...s.clients));
         ctx.facts.load = JSON.stringify(fact);
-        ctx.logger.info(`${ctx.label}: load check through nginx at ${target} (CPU and memory: peaks of the whole machine, the load generator included; ${generatorNote(levels)})\n` +
+        ctx.logger.info(`${ctx.label}: load check through nginx at ${target} (CPU and memory: ${sourceNote(source)}, the load generator included; ${generatorNote(levels)})\n` +
             formatTable(verdict_LOAD_HEADER, verdict_loadRows(levels)));
         if (failed.length > 0) {
             throw new DeployError(`the load check missed its thresholds on ${ctx.label}:\n` +
@@ -86284,6 +89361,7 @@ async function runLoadCheck(ctx) {
 
 
 
+
 /**
  * The production checklist on demand: reads only, and fails naming every red check. It checks the
  * app the way its last deploy did (health-path, sqlite-db... remembered on the server) unless the
@@ -86294,11 +89372,18 @@ const verifyMode = {
     okStatus: 'ok',
     async runHost(host) {
         const base = deployContext(host);
-        const res = await base.remote.script(`echo "current=$(basename "$(readlink ${shQuote(base.paths.current)})")"\n${readRememberedCommand(base)}`, { sudo: true, timeoutMs: 30_000 });
+        const res = await base.remote.script(`echo "current=$(basename "$(readlink ${shQuote(base.paths.current)})")"\n${readRememberedCommand(base)}\n${readReleaseSettingsCommand(base)}\n${readMigrationStateCommand(base)}`, { sudo: true, timeoutMs: 30_000 });
         const f = parseFacts(res.stdout);
-        const ctx = { ...base, settings: withRemembered(base.settings, f.remembered) };
+        // The release serving is checked with its own settings (the ones it was proven with).
+        const ctx = { ...base, settings: settingsOfRelease(base, res.stdout, f.current ?? '') };
         if (f.current)
             ctx.facts.release = f.current;
+        // A rollback left a migration in the database that the serving code does not have.
+        const ahead = parseMigrationState(res.stdout).ahead;
+        if (ahead) {
+            ctx.facts['database-warning'] = aheadAdvice(ctx, ahead);
+            ctx.logger.warning(`${ctx.label}: ${ctx.facts['database-warning']}`);
+        }
         await step(ctx.logger, ctx.records, ctx.label, 'verify', () => verifyChecklist(ctx)).catch((err) => {
             host.setStatus('unhealthy');
             throw err;
@@ -86347,7 +89432,17 @@ const runMode = {
                     cwd: rel,
                     envFile: ctx.paths.envFile,
                     venv: `${rel}/.venv`,
-                    argv: ['/bin/bash', '-euo', 'pipefail', '-c', command]
+                    // systemd-run reports a main process killed by a signal as exit 1: a parent shell turns
+                    // its command's death by signal N into the shell's convention, exit 128+N. systemd
+                    // expands $VAR, ${VAR} and $$ in a unit's command line: every $ is doubled, so the shell
+                    // gets the command exactly as written.
+                    argv: [
+                        '/bin/bash',
+                        '-c',
+                        'rc=0; /bin/bash -euo pipefail -c "$1" || rc=$?; exit "$rc"',
+                        'gd',
+                        command
+                    ].map((a) => a.replace(/\$/g, '$$$$'))
                 }), { sudo: true, stream: true, timeoutMs: RUN_TIMEOUT_MS });
                 ctx.facts['exit-code'] = String(res.code);
                 if (res.code !== 0) {
@@ -86520,7 +89615,857 @@ const loadtestMode = {
     }
 };
 
+;// CONCATENATED MODULE: ./src/audit/record.ts
+
+
+
+
+/**
+ * The audit line of a run that writes no history of its own (provision, run, maintenance): one
+ * line when it ends, its outcome and, on failure, the first line of why. Written only where the app
+ * has a state folder (a provision that failed before making the app's folders has nothing to
+ * record into); never fails the run.
+ */
+async function audited(ctx, event, fn, fields = () => ({})) {
+    const write = async (entry) => {
+        const script = `[ -d ${shQuote(ctx.paths.state)} ] || exit 0\n${historyCommand(ctx, entry)}`;
+        await ctx.remote
+            .script(script, { sudo: true, timeoutMs: 30_000 })
+            .then((r) => {
+            if (r.code !== 0)
+                throw new Error(`exit ${r.code}: ${r.stderr.trim()}`);
+        })
+            .catch((err) => ctx.logger.warning(`could not write the history: ${err.message}`));
+    };
+    try {
+        const out = await fn();
+        await write({ event, ...fields(), status: 'ok' });
+        return out;
+    }
+    catch (err) {
+        await write({ event, ...fields(), status: 'failed', why: errorMessage(err).split('\n')[0] });
+        throw err;
+    }
+}
+/**
+ * A mode whose every run leaves its audit line: `facts` names the host facts the line carries
+ * (release, exit-code...); `skip` for runs that change nothing (a provision dry run).
+ */
+function withAudit(mode, event, facts, skip = () => false) {
+    return {
+        ...mode,
+        async runHost(host) {
+            const ctx = deployContext(host);
+            if (skip(ctx))
+                return mode.runHost(host);
+            const pick = () => Object.fromEntries(facts.filter((k) => host.facts[k]).map((k) => [k, host.facts[k]]));
+            return audited(ctx, event, () => mode.runHost(host), pick);
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/status/script.ts
+
+
+
+
+/** History lines read back for the audit fields of the serving and previous releases. */
+const HISTORY_TAIL = 300;
+/**
+ * One read-only script per server for `status`: key=value facts, then the history's tail after a
+ * `--- history` line. Reads only root-owned files and /proc; it never follows a path the app or the
+ * build user can write (the release's own REVISION is not read: the commit comes from the history).
+ */
+function statusScript(ctx) {
+    const p = ctx.paths;
+    const q = shQuote;
+    const given = ctx.settings.given.includes('health-path') || ctx.settings.given.includes('health-host');
+    return `set +e
+now=$(date +%s); echo "now=$now"
+target=$(readlink ${q(p.current)} 2>/dev/null); release=\${target##*/}; echo "release=$release"
+[ -n "$release" ] && echo "state=$(head -c 64 ${q(statesDir(ctx))}/"$release" 2>/dev/null | head -n 1)"
+[ -L ${q(p.current)} ] && echo "since=$(stat -c %Y ${q(p.current)})"
+[ -e ${q(p.lockOwner)} ] && echo "deploying=$(sed -n 's/^run=//p' ${q(p.lockOwner)} | head -c 200)"
+[ -e ${q(maintenanceConf(p.app))} ] && echo "maintenance=on" || echo "maintenance=off"
+svc=${q(p.units.service.name)}
+pid=; active=; sub=
+while IFS='=' read -r k v; do
+  case "$k" in MainPID) pid=$v ;; ActiveState) active=$v ;; SubState) sub=$v ;; esac
+done < <(systemctl show "$svc" -p MainPID -p ActiveState -p SubState 2>/dev/null)
+echo "service=$active/$sub"
+if [[ "$pid" =~ ^[1-9][0-9]*$ ]]; then
+  echo "uptime=$(ps -o etimes= -p "$pid" | tr -d ' ')"
+  workers=$(ps -o pid= --ppid "$pid" | tr -d ' ' | paste -sd ' ')
+  echo "workers=$(wc -w <<< "$workers")"
+  echo "rss-kb=$(ps -o rss= -p "$pid" --ppid "$pid" | awk '{ s += $1 } END { print s + 0 }')"
+  # Busy: a worker holding an accepted connection on the app's socket right now (nginx opens one
+  # connection per request to the app and closes it with the response).
+  busy=0
+  if [ -n "$workers" ]; then
+    conns=$(ss -xpnH state established 2>/dev/null | awk -v s=${q(p.socket)} '$4 == s' | grep -o 'pid=[0-9]*' | sort -u)
+    for w in $workers; do grep -qx "pid=$w" <<< "$conns" && busy=$((busy + 1)); done
+  fi
+  echo "busy=$busy"
+fi
+deployed_at=$(stat -c %Y ${q(p.current)} 2>/dev/null || echo 0)
+journal=$(journalctl -u "$svc" --since "@$deployed_at" -o cat --no-pager 2>/dev/null | grep -E 'Scheduled restart job|OOM killer|oom-kill' )
+echo "restarts=$(grep -c 'Scheduled restart job' <<< "$journal")"
+echo "oom-kills=$(grep -cE 'OOM killer|oom-kill' <<< "$journal")"
+echo "processes=$(systemctl list-units --type=service --state=active --plain --no-legend ${q(`${p.app}-*.service`)} 2>/dev/null | awk '{ print $1 }' | grep -vE -- '-(health|db-maintenance|firewall|alert@.*)\\.service$' | paste -sd ' ')"
+crt=$(sed -n 's/^ *ssl_certificate  *\\([^ ;]*\\);.*$/\\1/p' ${q(p.nginxSite)} 2>/dev/null | head -n 1)
+if [ -n "$crt" ] && [ -f "$crt" ]; then
+  end=$(openssl x509 -enddate -noout -in "$crt" 2>/dev/null | sed 's/^notAfter=//')
+  [ -n "$end" ] && echo "cert-expires=$(date -d "$end" +%s)"
+fi
+echo "disk-free-kb=$(df -Pk ${q(p.dir)} 2>/dev/null | awk 'NR == 2 { print $4 }')"
+echo "backup-newest=$(find ${q(p.backups)} -maxdepth 1 -type f -printf '%T@\\n' 2>/dev/null | sort -n | tail -n 1 | cut -d. -f1)"
+url=${given ? q(healthUrl(ctx.settings, ctx.settings.deploy.healthPath)) : `$(sed -n "s/^url='\\(.*\\)'$/\\1/p" ${q(p.healthScript)} 2>/dev/null | head -n 1)`}
+[ -n "$url" ] || url=${q(healthUrl(ctx.settings, ctx.settings.deploy.healthPath))}
+if [ "$active" = active ]; then
+  echo "health=$(curl -s -o /dev/null --max-time 5 --unix-socket ${q(p.socket)} -w '%{http_code}' "$url")"
+else
+  echo "health=none"
+fi
+echo '--- history'
+tail -n ${HISTORY_TAIL} ${q(p.history)} 2>/dev/null
+exit 0`;
+}
+
+;// CONCATENATED MODULE: ./src/status/facts.ts
+
+/** The history's lines, oldest first; a line that is not a JSON object is skipped. */
+function parseHistory(text) {
+    const out = [];
+    for (const line of text.split('\n')) {
+        if (!line.startsWith('{'))
+            continue;
+        try {
+            const v = JSON.parse(line);
+            if (v && typeof v === 'object' && !Array.isArray(v)) {
+                const e = {};
+                for (const [k, x] of Object.entries(v))
+                    if (typeof x === 'string')
+                        e[k] = x;
+                out.push(e);
+            }
+        }
+        catch {
+            // a torn line (a full disk while it was written): not an audit fact
+        }
+    }
+    return out;
+}
+/** The line that made `release` serve: its deploy, or the rollback that put it back. */
+function servingEntry(history, release) {
+    return [...history]
+        .reverse()
+        .find((e) => e.release === release &&
+        ((e.event === 'deploy' && e.status === 'deployed') ||
+            (e.event === 'rollback' && e.status === 'rolled-back')));
+}
+function ago(seconds) {
+    if (!Number.isFinite(seconds) || seconds < 0)
+        return '';
+    if (seconds < 120)
+        return `${Math.round(seconds)} s`;
+    if (seconds < 7200)
+        return `${Math.round(seconds / 60)} min`;
+    if (seconds < 172_800)
+        return `${Math.round(seconds / 3600)} h`;
+    return `${Math.round(seconds / 86_400)} d`;
+}
+const facts_num = (v) => (v && /^-?\d+$/.test(v) ? Number(v) : NaN);
+/**
+ * The status script's answer (src/status/script.ts) as the host's facts: what `--json` gives
+ * scripts and the table shows people. `healthy` is the service active and its health path 200.
+ */
+function statusFacts(stdout) {
+    const cut = stdout.indexOf('\n--- history');
+    const raw = parseFacts(cut >= 0 ? stdout.slice(0, cut) : stdout);
+    const history = parseHistory(cut >= 0 ? stdout.slice(cut + 13) : '');
+    const now = facts_num(raw.now);
+    const release = raw.release ?? '';
+    const served = release ? servingEntry(history, release) : undefined;
+    const since = facts_num(raw.since);
+    const certEnd = facts_num(raw['cert-expires']);
+    const backup = facts_num(raw['backup-newest']);
+    const rssKb = facts_num(raw['rss-kb']);
+    const freeKb = facts_num(raw['disk-free-kb']);
+    const healthy = raw.service === 'active/running' && raw.health === '200';
+    const facts = {
+        release,
+        state: release ? raw.state || 'none' : 'nothing deployed',
+        since: Number.isFinite(since) ? new Date(since * 1000).toISOString() : '',
+        commit: served?.commit ?? '',
+        actor: served?.actor ?? '',
+        origin: served?.origin ?? '',
+        run: served?.run ?? '',
+        previous: served?.previous ?? (served?.event === 'rollback' ? (served.from ?? '') : ''),
+        service: raw.service ?? '',
+        uptime: Number.isFinite(facts_num(raw.uptime)) ? ago(facts_num(raw.uptime)) : '',
+        workers: raw.workers ?? '',
+        busy: raw.busy ?? '',
+        'rss-mb': Number.isFinite(rssKb) ? (rssKb / 1024).toFixed(1) : '',
+        restarts: raw.restarts ?? '',
+        'oom-kills': raw['oom-kills'] ?? '',
+        processes: raw.processes ?? '',
+        'cert-expires': Number.isFinite(certEnd)
+            ? `${new Date(certEnd * 1000).toISOString().slice(0, 10)} (${Math.floor((certEnd - now) / 86_400)} d)`
+            : '',
+        'disk-free-gb': Number.isFinite(freeKb) ? (freeKb / 1048576).toFixed(1) : '',
+        'backup-age': Number.isFinite(backup) ? ago(now - backup) : '',
+        health: raw.health ?? '',
+        maintenance: raw.maintenance ?? '',
+        deploying: raw.deploying ?? '',
+        healthy: String(healthy)
+    };
+    return { facts, history };
+}
+/** Why a server is not healthy, in words. */
+function unhealthyReason(f) {
+    if (!f.release)
+        return 'nothing is deployed';
+    if (f.service !== 'active/running')
+        return `${f.service ? `the service is ${f.service}` : 'the service is unknown'}`;
+    return f.health === '000' || !f.health
+        ? 'the health path did not answer'
+        : `the health path answered ${f.health}`;
+}
+
+;// CONCATENATED MODULE: ./src/status/history-table.ts
+const HISTORY_HEADER = ['time (UTC)', 'event', 'outcome', 'release', 'by', 'from', 'commit', 'why'];
+/** One row per history line, for people: the commit short, the reason's first 120 characters. */
+function historyRows(entries) {
+    return entries.map((e) => [
+        (e.time ?? '').replace('T', ' ').slice(0, 19),
+        e.event ?? '',
+        e.status ?? '',
+        e.release ?? e.backup ?? '',
+        e.actor ?? '',
+        e.origin ?? '',
+        (e.commit ?? '').slice(0, 12),
+        (e.why ?? '').slice(0, 120)
+    ]);
+}
+
+;// CONCATENATED MODULE: ./src/modes/status-mode.ts
+
+
+
+
+
+
+/** The summary's columns; the full list of each server is its own table in the log. */
+const STATUS_KEYS = ['release', 'state', 'since', 'actor', 'commit', 'workers', 'busy', 'health'];
+/** Rows of the per-server table: label and fact key. */
+const ROWS = [
+    ['release', 'release'],
+    ['state', 'state'],
+    ['serving since', 'since'],
+    ['commit', 'commit'],
+    ['deployed by', 'actor'],
+    ['from', 'origin'],
+    ['run', 'run'],
+    ['previous release', 'previous'],
+    ['service', 'service'],
+    ['master uptime', 'uptime'],
+    ['workers', 'workers'],
+    ['busy now', 'busy'],
+    ['memory (MB RSS)', 'rss-mb'],
+    ['restarts since deploy', 'restarts'],
+    ['OOM kills since deploy', 'oom-kills'],
+    ['other processes', 'processes'],
+    ['certificate expires', 'cert-expires'],
+    ['disk free (GB)', 'disk-free-gb'],
+    ['newest backup', 'backup-age'],
+    ['maintenance', 'maintenance'],
+    ['deploy running', 'deploying'],
+    ['health now', 'health']
+];
+/**
+ * What serves on each server and how it is doing, in one read-only round trip per server: the
+ * release and who deployed it (from the history), the service, workers and memory from /proc, the
+ * certificate, disk and backups, and one health request. Fails, naming the server, when the service
+ * is not running or its health path does not answer 200.
+ */
+const statusMode = {
+    factKeys: STATUS_KEYS,
+    okStatus: 'healthy',
+    async runHost(host) {
+        const ctx = deployContext(host);
+        const found = await step(ctx.logger, ctx.records, ctx.label, 'status', async () => {
+            const res = await ctx.remote.script(statusScript(ctx), { sudo: true, timeoutMs: 30_000 });
+            if (res.code !== 0)
+                throw new DeployError(`reading the status failed (exit ${res.code}): ${res.stderr.trim()}`);
+            const out = statusFacts(res.stdout);
+            return Object.assign(out, {
+                detail: `${out.facts.release || 'nothing deployed'}, health ${out.facts.health}`
+            });
+        });
+        Object.assign(ctx.facts, found.facts);
+        const rows = ROWS.filter(([, k]) => found.facts[k]).map(([label, k]) => [label, found.facts[k]]);
+        ctx.logger.info(`${ctx.label}:\n${formatTable(['', ctx.label], rows)}`);
+        const n = ctx.settings.operate.historyLines;
+        if (n > 0) {
+            const last = found.history.slice(-n).reverse();
+            ctx.facts.history = JSON.stringify(last);
+            ctx.logger.info(`${ctx.label}: history, newest first:\n${formatTable(HISTORY_HEADER, historyRows(last))}`);
+        }
+        if (found.facts.healthy !== 'true') {
+            host.setStatus('unhealthy');
+            throw new DeployError(`${ctx.label} is unhealthy: ${unhealthyReason(found.facts)}`, 'mode logs shows what the app said; mode verify runs the whole checklist.');
+        }
+    }
+};
+
+;// CONCATENATED MODULE: ./src/status/logs-script.ts
+
+
+/**
+ * The files' lines since a moment: Gunicorn's error log starts its lines `[YYYY-MM-DD HH:MM:SS`,
+ * nginx's `... [DD/Mon/YYYY:HH:MM:SS`; both are the server's local time, compared as text with the
+ * cut-off in the same form. A line without a time (a traceback) goes with the line before it.
+ */
+const SINCE_AWK = `BEGIN { split("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec", m, " "); for (i in m) mon[m[i]] = sprintf("%02d", i); keep = 0 }
+{
+  t = ""
+  if (match($0, /\\[[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}/)) t = substr($0, RSTART + 1, 19)
+  else if (match($0, /\\[[0-9]{2}\\/[A-Z][a-z]{2}\\/[0-9]{4}:[0-9]{2}:[0-9]{2}:[0-9]{2}/)) {
+    s = substr($0, RSTART + 1, 20); t = substr(s, 8, 4) "-" mon[substr(s, 4, 3)] "-" substr(s, 1, 2) " " substr(s, 13, 8)
+  }
+  if (t != "") keep = (t >= cut)
+  if (keep) print
+}`;
+/** Seconds without a heartbeat from the runner after which a follow ends on its own. */
+const FOLLOW_PATIENCE_S = 30;
+/**
+ * A follow runs while the runner's heartbeats come on stdin: its end (a cancel, Ctrl-C, a lost
+ * connection) or a silent runner ends every reader of the script's process group at once. Closing
+ * the channel alone would leave them to run until their next line fails to write.
+ */
+const WATCH = `while IFS= read -r -t ${FOLLOW_PATIENCE_S} _; do :; done
+trap '' TERM
+kill -TERM 0 2>/dev/null`;
+/**
+ * mode logs on one server: the app's journal (its units), Gunicorn's error log and the app's nginx
+ * access log, each line prefixed with where it comes from. With follow, the three run side by side
+ * until the channel is closed (the run cancelled); reading only, as root (the logs are root's and
+ * the app's), never writing.
+ */
+function logsScript(ctx) {
+    const p = ctx.paths;
+    const q = shQuote;
+    const { sinceS, lines, follow, process } = ctx.settings.operate.logs;
+    const units = process === ''
+        ? [p.units.service.name, `${p.app}-*.service`]
+        : process === 'web'
+            ? [p.units.service.name]
+            : [`${p.app}-${process}.service`];
+    const files = process === '' || process === 'web'
+        ? [
+            [p.errorLog, p.user, p.user],
+            [nginxAccessLog(p.app), 'www-data', 'adm']
+        ]
+        : [];
+    const journal = [
+        'journalctl --no-pager -o short-iso',
+        ...units.map((u) => `-u ${q(u)}`),
+        sinceS ? `--since "@$cut_epoch"` : `-n ${lines}`,
+        follow ? '-f' : ''
+    ].join(' ');
+    // Each file is read as the user who writes it (the app its error log, nginx's user its access
+    // log): one who plants a link there in place of the log reads only what it could read anyway.
+    const file = ([f, user, group]) => {
+        const name = q(f.split('/').pop());
+        const as = `setpriv --reuid=${q(user)} --regid=${q(group)} --init-groups --reset-env --`;
+        const read = sinceS
+            ? `{ ${as} cat -- ${q(f)}; } 2>/dev/null | awk -v cut="$cut_text" ${q(SINCE_AWK)}${follow ? `; ${as} tail -n 0 -F -- ${q(f)} 2>/dev/null` : ''}`
+            : `${as} tail -n ${lines} ${follow ? '-F ' : ''}-- ${q(f)} 2>/dev/null`;
+        return `if [ -e ${q(f)} ]${follow ? ' || true' : ''}; then
+  { ${read}; } | sed -u "s/^/"${name}": /"${follow ? ' &' : ''}
+fi`;
+    };
+    return `set +e
+${sinceS ? `cut_epoch=$(( $(date +%s) - ${sinceS} )); cut_text=$(date -d "@$cut_epoch" '+%Y-%m-%d %H:%M:%S')` : ''}
+${files.map(file).join('\n')}
+${journal} | sed -u 's/^/journal: /'${follow ? ' &' : ''}
+${follow ? WATCH : ''}
+exit 0`;
+}
+
+;// CONCATENATED MODULE: ./src/modes/logs-mode.ts
+
+
+
+
+
+/** How long logs --follow may run: a day, then the server ends it (a forgotten terminal). */
+const FOLLOW_MS = 24 * 3_600_000;
+/** Well inside the server's patience (FOLLOW_PATIENCE_S). */
+const logs_mode_HEARTBEAT_MS = 5_000;
+/**
+ * The app's logs on each server, each line prefixed with the host and its source, every byte
+ * through the fenced printer (the remote's stream). With follow, all servers at once, until the
+ * run is cancelled: that is how a follow ends, so it is not a failure.
+ */
+const logsMode = {
+    factKeys: [],
+    okStatus: 'shown',
+    parallel: true,
+    async runHost(host) {
+        const ctx = deployContext(host);
+        const { follow } = ctx.settings.operate.logs;
+        await step(ctx.logger, ctx.records, ctx.label, 'logs', async () => {
+            let code = 0;
+            // A follow lives while this stream does (see logsScript): heartbeats, ended on cancel.
+            const stdin = follow ? new external_node_stream_.PassThrough() : undefined;
+            const beat = stdin && setInterval(() => stdin.write('\n'), logs_mode_HEARTBEAT_MS);
+            const stop = () => void stdin?.end();
+            ctx.signal?.addEventListener('abort', stop, { once: true });
+            try {
+                ({ code } = await ctx.remote.script(logsScript(ctx), {
+                    sudo: true,
+                    stream: true,
+                    stdin,
+                    ownChannel: true,
+                    signal: ctx.signal,
+                    timeoutMs: follow ? FOLLOW_MS : 120_000
+                }));
+            }
+            catch (err) {
+                if (follow && err instanceof CancelledError)
+                    return { detail: 'followed until cancelled' };
+                throw err;
+            }
+            finally {
+                clearInterval(beat);
+                ctx.signal?.removeEventListener('abort', stop);
+                stdin?.end();
+            }
+            if (code !== 0)
+                throw new DeployError(`reading the logs failed (exit ${code}); the server's words are above`);
+            return { detail: follow ? 'followed' : `last ${ctx.settings.operate.logs.lines} lines` };
+        });
+    }
+};
+
+;// CONCATENATED MODULE: ./src/maintenance/nginx.ts
+
+/** How long clients are told to wait before asking again (Retry-After), in seconds. */
+const RETRY_AFTER_S = 300;
+/** Where the maintenance page lives: root's, readable by nginx, outside anything the app writes. */
+function maintenancePageDir(app) {
+    return `/etc/gunicorn-deploy/maintenance/${app}`;
+}
+/** The http-level file: which client addresses still reach the app (nginx's geo needs http{}). */
+function maintenanceGeoConf(app) {
+    return `/etc/nginx/conf.d/gunicorn-deploy-${app}-maintenance.conf`;
+}
+/** nginx variable names take letters, digits and _; app names also have -. */
+function varName(app) {
+    return `gunicorn_deploy_${app.replace(/-/g, '_')}_allow`;
+}
+function geoText(app, allow) {
+    return [
+        `# Written by gunicorn-deploy: maintenance of ${app}; removed when maintenance is off.`,
+        `geo $${varName(app)} {`,
+        '    default 0;',
+        ...allow.map((a) => `    ${a} 1;`),
+        '}',
+        ''
+    ].join('\n');
+}
+/**
+ * The server-level drop-in: every request but the health path, ACME's challenges and the allowed
+ * addresses gets 503 with Retry-After and the page. Server-level rewrite directives run before any
+ * location is chosen, so static files and uploads are covered too; the named location is reached by
+ * an internal redirect that does not pass through them again.
+ */
+function dropInText(app, healthPath) {
+    const health = healthPath.split('?')[0];
+    return `# Written by gunicorn-deploy: maintenance of ${app} is on (mode maintenance, maintenance: off removes it).
+set $gunicorn_deploy_maintenance 1;
+if ($${varName(app)}) { set $gunicorn_deploy_maintenance 0; }
+if ($uri = "${health}") { set $gunicorn_deploy_maintenance 0; }
+if ($uri ~ "^/\\.well-known/acme-challenge/") { set $gunicorn_deploy_maintenance 0; }
+error_page 503 @gunicorn_deploy_maintenance;
+if ($gunicorn_deploy_maintenance) { return 503; }
+location @gunicorn_deploy_maintenance {
+    root ${maintenancePageDir(app)};
+    default_type text/html;
+    add_header Retry-After ${RETRY_AFTER_S} always;
+    add_header Cache-Control "no-store" always;
+    try_files /maintenance.html =503;
+}
+`;
+}
+const PLAIN_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Down for maintenance</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family: sans-serif; max-width: 36em; margin: 4em auto; padding: 0 1em">
+<h1>Down for maintenance</h1>
+<p>We are working on the site and will be back shortly. Please try again in a few minutes.</p>
+</body></html>
+`;
+
+
+;// CONCATENATED MODULE: ./src/maintenance/script.ts
+
+
+
+/** Exit code when `nginx -t` refused the result (everything was put back). */
+const NGINX_REFUSED = 6;
+/** Exit code when the app's nginx site does not include its drop-in folder (no provision yet). */
+const NO_INCLUDE = 7;
+/**
+ * Maintenance on or off on one server, idempotent: the drop-in, the allow-list and the page (on
+ * stdin) are compared with what is there; only a change is installed, tested with `nginx -t` (put
+ * back on refusal) and loaded with a reload, which keeps every connection. Prints changed=yes|no.
+ */
+function maintenanceScript(ctx, on, healthPath, allow) {
+    const q = shQuote;
+    const app = ctx.paths.app;
+    const drop = maintenanceConf(app);
+    const geo = maintenanceGeoConf(app);
+    const page = `${maintenancePageDir(app)}/maintenance.html`;
+    const files = [drop, geo, page];
+    const want = on
+        ? `printf '%s' ${q(dropInText(app, healthPath))} > "$tmp/drop"
+printf '%s' ${q(geoText(app, allow))} > "$tmp/geo"
+cat > "$tmp/page"`
+        : '';
+    const include = `include ${nginxDropInDir(app)}/`;
+    return `tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+${on ? `grep -qsF ${q(include)} ${q(ctx.paths.nginxSite)} || exit ${NO_INCLUDE}` : ''}
+${want}
+changed=no
+${on
+        ? `for pair in ${q(`drop:${drop}`)} ${q(`geo:${geo}`)} ${q(`page:${page}`)}; do
+  f=\${pair#*:}; cmp -s "$tmp/\${pair%%:*}" "$f" || changed=yes
+done`
+        : `for f in ${files.map(q).join(' ')}; do [ -e "$f" ] && changed=yes; done`}
+if [ "$changed" = yes ]; then
+  mkdir -p "$tmp/keep"
+  i=0; for f in ${files.map(q).join(' ')}; do i=$((i + 1)); [ -e "$f" ] && cp -a "$f" "$tmp/keep/$i"; done
+  ${on
+        ? `install -d -m 0755 -o root -g root ${q(nginxDropInDir(app))} ${q(maintenancePageDir(app))}
+  install -m 0644 -o root -g root "$tmp/page" ${q(page)}
+  install -m 0644 -o root -g root "$tmp/geo" ${q(geo)}
+  install -m 0644 -o root -g root "$tmp/drop" ${q(drop)}`
+        : `rm -f ${files.map(q).join(' ')}`}
+  if ! out=$(nginx -t 2>&1); then
+    i=0; for f in ${files.map(q).join(' ')}; do i=$((i + 1)); if [ -e "$tmp/keep/$i" ]; then cp -a "$tmp/keep/$i" "$f"; else rm -f "$f"; fi; done
+    echo "$out" | tail -n 5 >&2
+    exit ${NGINX_REFUSED}
+  fi
+  if systemctl is-active --quiet nginx; then systemctl reload nginx; fi
+fi
+echo "changed=$changed"`;
+}
+
+;// CONCATENATED MODULE: ./src/modes/maintenance-mode.ts
+
+
+
+
+
+
+
+
+
+/** A page larger than this is not a maintenance page (and would travel in every 503). */
+const MAX_PAGE_BYTES = 512 * 1024;
+/** The repository's maintenance.html (at the top of `source`), else a plain page. */
+async function pageText(source) {
+    const file = external_node_path_namespaceObject.join(source, 'maintenance.html');
+    const st = await (0,promises_namespaceObject.stat)(file).catch(() => undefined);
+    if (!st)
+        return { text: PLAIN_PAGE, from: 'a plain page' };
+    if (!st.isFile() || st.size > MAX_PAGE_BYTES)
+        throw new DeployError(`${file} is not a file of at most ${MAX_PAGE_BYTES / 1024} KiB; nothing was changed`, 'Make maintenance.html a small, self-contained HTML file (inline CSS, no other files).');
+    return { text: await (0,promises_namespaceObject.readFile)(file, 'utf8'), from: 'maintenance.html' };
+}
+/**
+ * Maintenance on or off: nginx answers 503 with Retry-After and the page on every path but the
+ * health path (so checks, deploys and the health timer go on) and ACME's challenges; the
+ * maintenance-allow addresses still reach the app. A drop-in of the site, so no deploy or
+ * provision undoes it; idempotent; no deploy lock (deploys keep working behind it).
+ */
+const maintenanceMode = {
+    factKeys: ['maintenance', 'changed'],
+    okStatus: 'ok',
+    async runHost(host) {
+        const ctx = await withRememberedSettings(deployContext(host));
+        const { on, allow } = ctx.settings.operate.maintenance;
+        const healthPath = ctx.settings.deploy.healthPath;
+        const bad = healthPathProblem(healthPath);
+        if (bad)
+            throw new DeployError(`health-path ${bad}; nothing was changed`);
+        await step(ctx.logger, ctx.records, ctx.label, 'maintenance', async () => {
+            const page = on ? await pageText(ctx.settings.app.source) : { text: '', from: '' };
+            const res = await ctx.remote.script(maintenanceScript(ctx, on, healthPath, allow), {
+                sudo: true,
+                stdin: page.text,
+                timeoutMs: 60_000
+            });
+            if (res.code === NGINX_REFUSED)
+                throw new DeployError(`nginx -t refused the configuration with maintenance ${on ? 'on' : 'off'}; everything was put back and nginx was not reloaded:\n${res.stderr.trim()}`, 'Fix the nginx configuration named above, then run it again.');
+            if (res.code === NO_INCLUDE)
+                throw new DeployError(`the nginx site of ${ctx.paths.app} on ${ctx.label} (${ctx.paths.nginxSite}) does not include its drop-in folder; nothing was changed`, 'Run mode provision once (it writes the site with the include, and nginx at all), then maintenance again.');
+            if (res.code !== 0)
+                throw new DeployError(`maintenance ${on ? 'on' : 'off'} failed (exit ${res.code}): ${res.stderr.trim()}`);
+            const changed = parseFacts(res.stdout).changed === 'yes';
+            ctx.facts.maintenance = on ? 'on' : 'off';
+            ctx.facts.changed = String(changed);
+            return {
+                changed,
+                detail: `${on ? 'on' : 'off'}${changed ? '' : ' already'}${on ? `, ${page.from}${allow.length ? `, ${allow.length} allowed` : ''}` : ''}`
+            };
+        });
+    }
+};
+
+;// CONCATENATED MODULE: ./src/provision/remove.ts
+
+
+
+
+
+
+
+/** Exit code when nginx -t refused the tree without the app's site (everything was put back). */
+const remove_REFUSED = 6;
+/**
+ * Step `remove app` of mode remove: the app stops answering and nothing of it runs any more. Its
+ * site goes first (through the same nginx -t gate as every nginx change, the catch-all decided again
+ * for the apps that stay), then its timers and units (only files the tool wrote), logrotate, its
+ * server-side scripts, its config folder (the env holds its secrets), and the certificate when
+ * asked. Other apps' files are never named: every path comes from this app's layout.
+ */
+function removeAppScript(ctx) {
+    const q = shQuote;
+    const p = ctx.paths;
+    const u = p.units;
+    const timers = timerUnits(p).map((t) => t.timer.name);
+    const services = [u.service.name, u.socket.name, ...timerUnits(p).map((t) => t.service.name)];
+    const files = [
+        ...Object.values(u).map((x) => x.file),
+        // Earlier versions' per-app firewall ruleset (the unit is in the list above).
+        `/etc/${p.app}/firewall.nft`
+    ];
+    const cert = ctx.settings.remove.certificate
+        ? `
+if [ -d ${q(`/etc/letsencrypt/live/${p.app}`)} ] || [ -f ${q(`/etc/letsencrypt/renewal/${p.app}.conf`)} ]; then
+  mark certificate; act certbot delete --non-interactive --cert-name ${q(p.app)}
+fi
+if [ -d ${q(`/etc/gunicorn-deploy/tls/${p.app}`)} ]; then mark certificate-files; act rm -rf -- ${q(`/etc/gunicorn-deploy/tls/${p.app}`)}; fi`
+        : '';
+    return `
+enabled=${q(p.nginxEnabled)}; avail=${q(p.nginxSite)}
+if [ -e "$enabled" ] || [ -L "$enabled" ] || [ -e "$avail" ]; then
+  mark site
+  if [ "$dry" = 1 ]; then echo "would=remove $avail and its link, nginx -t, reload nginx"; else
+    new=$(mktemp); trap 'rm -f "$new"' EXIT
+    ${defaultServerDecide()}
+    keep=$(mktemp -d)
+    [ -f "$avail" ] && cp -a "$avail" "$keep/site"
+    { [ -e "$enabled" ] || [ -L "$enabled" ]; } && cp -a "$enabled" "$keep/link"
+    rm -f "$enabled" "$avail"
+    ${installDefaultServer()}
+    if ! out=$(nginx -t 2>&1); then
+      [ -f "$keep/site" ] && cp -a "$keep/site" "$avail"
+      [ -e "$keep/link" ] || [ -L "$keep/link" ] && cp -a "$keep/link" "$enabled"
+      ${restoreDefaultServer()}
+      rm -rf "$keep"; echo "$out" | tail -n 5 >&2; exit ${remove_REFUSED}
+    fi
+    rm -rf "$keep"
+    systemctl is-active --quiet nginx && systemctl reload nginx
+  fi
+fi
+for t in ${timers.map(q).join(' ')}; do
+  if systemctl is-enabled --quiet "$t" 2>/dev/null || systemctl is-active --quiet "$t"; then mark "$t"; act systemctl disable --now --quiet "$t"; fi
+done
+for s in ${services.map(q).join(' ')}; do
+  if systemctl is-active --quiet "$s" || systemctl is-enabled --quiet "$s" 2>/dev/null; then mark "$s"; act systemctl disable --now --quiet "$s"; fi
+done
+removed_units=0
+for f in ${files.map(q).join(' ')}; do
+  [ -e "$f" ] || [ -L "$f" ] || continue
+  case "$f" in /etc/systemd/system/*)
+    # Only a unit the tool wrote (a file of the admin's own with the same name stays).
+    [ ! -L "$f" ] && [ "$(head -c ${UNIT_HEADER.length} "$f")" = ${q(UNIT_HEADER)} ] || continue
+    removed_units=1;;
+  esac
+  mark "$f"; act rm -f -- "$f"
+done
+for d in ${[u.service.file, u.socket.file].map((f) => q(`${f}.d`)).join(' ')}; do
+  [ -d "$d" ] && { mark "$d"; act rm -rf -- "$d"; removed_units=1; }
+done
+[ "$removed_units" = 1 ] && act systemctl daemon-reload
+act systemctl reset-failed ${services.map(q).join(' ')} 2>/dev/null || true
+for f in ${[p.logrotate, p.healthScript, p.dbScript].map(q).join(' ')}; do
+  [ -e "$f" ] && { mark "$f"; act rm -f -- "$f"; }
+done
+for d in ${[p.etc, `/run/${p.app}`, `${ACME_WEBROOT_BASE}/${p.app}`].map(q).join(' ')}; do
+  [ -d "$d" ] && { mark "$d"; act rm -rf -- "$d"; }
+done
+${cert}
+`;
+}
+/**
+ * Step `remove files`, after the lock is let go: the app's user and build user, the releases and
+ * venvs; the data (shared/, backups/) and logs unless remove-data, kept root-only so that no later
+ * user given the same uid can read them.
+ */
+function removeFilesScript(ctx) {
+    const q = shQuote;
+    const p = ctx.paths;
+    const data = ctx.settings.remove.data;
+    const folders = data
+        ? `
+for d in ${[p.dir, p.logDir].map(q).join(' ')}; do
+  [ -e "$d" ] && { mark "$d"; act rm -rf --one-file-system -- "$d"; }
+done`
+        : `
+for d in ${[p.releases, p.venvs, p.current, p.state].map(q).join(' ')}; do
+  { [ -e "$d" ] || [ -L "$d" ]; } && { mark "$d"; act rm -rf --one-file-system -- "$d"; }
+done
+for d in ${[p.dir, p.logDir].map(q).join(' ')}; do
+  [ -d "$d" ] && [ ! -L "$d" ] && [ "$(stat -c '%U:%G %a' "$d")" != "root:root 700" ] && { mark "kept:$d"; act chown root:root -- "$d"; act chmod 0700 -- "$d"; }
+done`;
+    return `
+${folders}
+for who in ${[p.user, p.buildUser].map(q).join(' ')}; do
+  id -u "$who" >/dev/null 2>&1 || continue
+  mark "user:$who"
+  if [ "$dry" = 1 ]; then echo "would=userdel $who"; else
+    # systemd stopped the app's processes; a build left running would keep the user.
+    if ! out=$(userdel "$who" 2>&1); then echo "userdel $who: $out" >&2; exit 5; fi
+  fi
+  getent group "$who" >/dev/null && act groupdel "$who" 2>/dev/null || true
+done
+`;
+}
+async function removeApp(ctx) {
+    try {
+        return await runProvisionScript(ctx, 'removing the app', removeAppScript(ctx), { timeoutMs: 180_000 });
+    }
+    catch (err) {
+        const msg = err instanceof Error ? err.message : String(err);
+        if (msg.includes(`exit ${remove_REFUSED}`))
+            throw new DeployError(`nginx -t refused the configuration without the site of ${ctx.paths.app}; its site was put back and nothing of the app was stopped:\n${msg.split('\n').slice(1).join('\n')}`, 'Fix the nginx configuration named above (another site or conf.d file) and run mode remove again.');
+        throw err;
+    }
+}
+function removeFiles(ctx) {
+    return runProvisionScript(ctx, 'removing the user and folders', removeFilesScript(ctx), {
+        timeoutMs: 600_000
+    });
+}
+/** Is the app still set up here (its unit, site, config, deploy state or user)? Kept data is not. */
+async function appPresent(ctx) {
+    const q = shQuote;
+    const p = ctx.paths;
+    const res = await ctx.remote.script(`for f in ${[p.units.service.file, p.nginxSite, p.nginxEnabled, p.etc, p.state].map(q).join(' ')}; do [ -e "$f" ] || [ -L "$f" ] && { echo present=1; exit 0; }; done; id -u ${q(p.user)} >/dev/null 2>&1 && echo present=1; true`, { sudo: true, timeoutMs: 30_000 });
+    return /^present=1$/m.test(res.stdout);
+}
+
+;// CONCATENATED MODULE: ./src/modes/remove-mode.ts
+
+
+
+
+
+
+
+
+/**
+ * Takes one app off a server and leaves the others serving: a final database backup (when the data
+ * is kept), then under the app's lock its site, timers, units, config and (remove-certificate) its
+ * certificate; then its entries in the server's firewall (the table rebuilt from the other apps'
+ * requests, with the same no-lockout confirm); then its users, releases and venvs, and its data
+ * only with remove-data. Every step does only what is still there, so a second run is a no-op.
+ */
+const removeMode = {
+    factKeys: ['changes'],
+    okStatus: 'removed',
+    async runHost(host) {
+        const ctx = await withRememberedSettings(deployContext(host));
+        const s = (name, fn) => step(ctx.logger, ctx.records, ctx.label, name, fn);
+        const changes = [];
+        const track = async (name, fn) => {
+            const out = await s(name, fn);
+            if (out.changed !== false)
+                changes.push(name);
+        };
+        try {
+            const present = await appPresent(ctx);
+            let lock;
+            const dry = ctx.settings.provision.dryRun;
+            if (present) {
+                if (!dry)
+                    lock = await lockStep(ctx);
+                try {
+                    if (!dry && !ctx.settings.remove.data && ctx.settings.deploy.sqliteDb)
+                        await track('backup', () => backupDatabase(ctx, `${releaseId(new Date(), '')}-removed`));
+                    await track('remove app', () => removeApp(ctx));
+                }
+                finally {
+                    await lock?.release();
+                }
+            }
+            await track('firewall', () => rebuildFirewall(ctx, host.reconnect, undefined));
+            // Also after an earlier remove: remove-data then deletes the data it kept.
+            await track('remove files', () => removeFiles(ctx));
+            if (!present)
+                ctx.logger.info(`${ctx.label}: ${ctx.paths.app} was not set up on this server`);
+        }
+        finally {
+            ctx.facts.changes = changes.length ? changes.join(' ') : 'none';
+        }
+    }
+};
+
+;// CONCATENATED MODULE: ./src/modes/alert-test-mode.ts
+
+
+
+
+
+/** The event a test alert carries. */
+const TEST_EVENT = 'test';
+/**
+ * Sends one alert (event `test`) through the server's own alert script and webhook, and waits for
+ * the POST: so a new webhook is proven before the night it is needed. Changes nothing.
+ */
+const alertTestMode = {
+    factKeys: [],
+    okStatus: 'alert sent',
+    async runHost(host) {
+        const ctx = deployContext(host);
+        const q = shQuote;
+        const hook = `${ctx.paths.etc}/alert-webhook`;
+        await step(ctx.logger, ctx.records, ctx.label, 'alert test', async () => {
+            const res = await runScript(ctx, 'sending the test alert', `[ -x ${q(ALERT_SCRIPT)} ] || { echo "missing=script"; exit 0; }
+[ -s ${q(hook)} ] || { echo "missing=webhook"; exit 0; }
+${q(ALERT_SCRIPT)} --send ${q(ctx.paths.app)} ${TEST_EVENT} ${q(`a test alert, sent by gunicorn-deploy (mode alert-test) from ${ctx.label}`)}`, { timeoutMs: 90_000 });
+            if (/^missing=/m.test(res.stdout))
+                throw new DeployError(`no alert-webhook is set up for ${ctx.paths.app} on ${ctx.label} (${/^missing=script$/m.test(res.stdout) ? 'no alert script' : `no ${hook}`}); nothing was sent`, 'Run mode provision with alert-webhook first.');
+            const failed = /could not be sent \(curl exit (\d+)/.exec(res.stdout);
+            if (failed || !/ sent$/m.test(res.stdout))
+                throw new DeployError(`the test alert could not be sent to the webhook${failed ? ` (curl exit ${failed[1]}, after 4 tries)` : ''}`, 'Check that the server reaches the webhook URL (DNS, outbound HTTPS, the firewall of the receiver) and that the URL is current; then run mode alert-test again.');
+            return { changed: false, detail: 'sent to the webhook (event test)' };
+        });
+    }
+};
+
 ;// CONCATENATED MODULE: ./src/modes/index.ts
+
+
+
+
+
+
 
 
 
@@ -86539,17 +90484,27 @@ function modeStrategy(mode) {
         case 'rollback':
             return rollbackMode;
         case 'provision':
-            return provisionMode;
+            return withAudit(provisionMode, 'provision', ['release', 'changes'], (c) => c.settings.provision.dryRun);
         case 'verify':
             return verifyMode;
         case 'run':
-            return runMode;
+            return withAudit(runMode, 'run', ['release', 'exit-code']);
         case 'restore':
             return restoreMode;
         case 'backups':
             return backupsMode;
         case 'loadtest':
             return loadtestMode;
+        case 'status':
+            return statusMode;
+        case 'logs':
+            return logsMode;
+        case 'maintenance':
+            return withAudit(maintenanceMode, 'maintenance', ['maintenance', 'changed']);
+        case 'remove':
+            return removeMode;
+        case 'alert-test':
+            return alertTestMode;
         default:
             throw new Error(`mode ${mode} has no strategy`);
     }
@@ -86609,6 +90564,414 @@ function bufferedLogger(real, label) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/steps/catalog.ts
+const STEPS = {
+    connect: {
+        modes: ['all'],
+        section: 'connect',
+        what: 'the SSH connection, the host key verified'
+    },
+    preflight: {
+        modes: ['preflight', 'provision'],
+        section: 'server',
+        what: 'what the server has and lacks (sudo, systemd, python3, packages, the name, disk space)'
+    },
+    lock: {
+        modes: ['deploy', 'provision', 'rollback', 'restore', 'run', 'remove'],
+        section: 'server',
+        what: 'one deploy per app per server, after the name and disk checks'
+    },
+    layout: {
+        modes: ['deploy'],
+        section: 'server',
+        what: "the app's users, folders and /etc/APP"
+    },
+    upload: {
+        modes: ['deploy'],
+        section: 'build',
+        what: 'the release: what changed since the serving one, or the whole tree'
+    },
+    venv: {
+        modes: ['deploy'],
+        section: 'build',
+        what: 'the virtualenv venvs/HASH, reused or built'
+    },
+    config: {
+        modes: ['deploy'],
+        section: 'build',
+        what: 'the units, Gunicorn config and env file, rendered and staged'
+    },
+    build: {
+        modes: ['deploy'],
+        section: 'build',
+        what: 'the build commands (with `build`), in the new release'
+    },
+    backup: {
+        modes: ['deploy', 'remove'],
+        section: 'build',
+        what: "an online backup of the SQLite database (or a pg_dump of PostgreSQL's), checked"
+    },
+    'download backup': {
+        modes: ['deploy', 'backups'],
+        section: 'build',
+        what: 'a backup copied to the runner and checked there'
+    },
+    check: {
+        modes: ['deploy'],
+        section: 'build',
+        what: 'the new release imported as the service would'
+    },
+    'pre-activate': {
+        modes: ['deploy'],
+        section: 'build',
+        what: 'your migrations, in the new release'
+    },
+    candidate: {
+        modes: ['deploy', 'rollback'],
+        section: 'candidate',
+        what: 'the release booted on a private socket and asked for health-path and smoke-paths'
+    },
+    'release phase': {
+        modes: ['deploy'],
+        section: 'build',
+        what: 'release-command (or the Procfile release:), once per deploy on the first server, before any switch'
+    },
+    units: {
+        modes: ['deploy'],
+        section: 'live',
+        what: 'the changed config files put in place'
+    },
+    switch: {
+        modes: ['deploy', 'rollback'],
+        section: 'live',
+        what: '`current` flipped; Gunicorn reloaded, restarted or started'
+    },
+    verify: {
+        modes: ['deploy', 'rollback', 'restore', 'verify'],
+        section: 'live',
+        what: 'new workers in the new release answer health-path through the live socket'
+    },
+    processes: {
+        modes: ['deploy', 'rollback'],
+        section: 'live',
+        what: "the app's other processes (Procfile) moved onto the release and proven up for process-settle"
+    },
+    'post-activate': {
+        modes: ['deploy'],
+        section: 'live',
+        what: 'your commands after the release is live'
+    },
+    prune: {
+        modes: ['deploy'],
+        section: 'live',
+        what: 'old releases and venvs removed; the history line written'
+    },
+    rollback: {
+        modes: ['deploy'],
+        section: 'live',
+        what: 'the previous release put back and proven healthy'
+    },
+    'check backup': {
+        modes: ['deploy', 'rollback', 'restore'],
+        section: 'live',
+        what: 'the backup to restore staged and checked (PRAGMA integrity_check)'
+    },
+    'restore database': {
+        modes: ['deploy', 'rollback'],
+        section: 'live',
+        what: 'with rollback-restore-database: the backup before the migration put back'
+    },
+    'verify restored database': {
+        modes: ['deploy', 'rollback'],
+        section: 'live',
+        what: 'the app proven healthy on the restored database'
+    },
+    'put back': {
+        modes: ['deploy', 'rollback', 'restore'],
+        section: 'live',
+        what: 'the database as it was before the restore put back'
+    },
+    packages: {
+        modes: ['provision'],
+        section: 'provision',
+        what: 'the Debian packages the app and the tool need'
+    },
+    user: {
+        modes: ['provision'],
+        section: 'provision',
+        what: "the app's users and folders"
+    },
+    postgresql: {
+        modes: ['provision'],
+        section: 'provision',
+        what: "with database: postgres: the cluster running, the app's role (peer authentication), its database, the daily pg_dump timer"
+    },
+    'import-database': {
+        modes: ['provision'],
+        section: 'provision',
+        what: 'with import-database: a database file put in place before the app first starts'
+    },
+    nginx: {
+        modes: ['provision'],
+        section: 'provision',
+        what: 'the nginx site, tested with nginx -t before nginx reloads'
+    },
+    tls: {
+        modes: ['provision'],
+        section: 'provision',
+        what: 'with tls: acme or files: the certificate (certbot through HTTP-01, or the given pair), HTTPS'
+    },
+    logrotate: {
+        modes: ['provision'],
+        section: 'provision',
+        what: 'the logrotate rules, checked with logrotate -d'
+    },
+    alerts: {
+        modes: ['provision'],
+        section: 'provision',
+        what: 'with alert-webhook: the webhook URL (root only) and the sender the server alerts through'
+    },
+    services: {
+        modes: ['provision'],
+        section: 'provision',
+        what: "with services: Debian's redis-server on a unix socket only, the app's user let in"
+    },
+    timers: {
+        modes: ['provision'],
+        section: 'provision',
+        what: 'the health check and daily database backup timers'
+    },
+    firewall: {
+        modes: ['provision', 'remove'],
+        section: 'provision',
+        what: "the server's nftables table rebuilt from every app's ports (firewall: true), reverted unless a new SSH login confirms it"
+    },
+    'remove app': {
+        modes: ['remove'],
+        section: 'provision',
+        what: "the app's site (nginx -t first), timers, units, config and, with remove-certificate, its certificate"
+    },
+    'alert test': {
+        modes: ['alert-test'],
+        section: 'provision',
+        what: "one alert (event test) through the server's alert script to alert-webhook, waited for"
+    },
+    'remove files': {
+        modes: ['remove'],
+        section: 'provision',
+        what: "the app's users, releases and venvs; its data and logs only with remove-data (else kept, root-only)"
+    },
+    release: {
+        modes: ['provision'],
+        section: 'provision',
+        what: 'whether the source needs a deploy (then the deploy steps run)'
+    },
+    checklist: {
+        modes: ['provision'],
+        section: 'provision',
+        what: 'the verify checklist'
+    },
+    'find release': {
+        modes: ['rollback'],
+        section: 'rollback',
+        what: 'the newest release proven live other than the current one, or rollback-to'
+    },
+    'rollback-command': {
+        modes: ['rollback'],
+        section: 'rollback',
+        what: 'when the release left changed the schema: its rollback-command in it (the downgrade), before the older release boots'
+    },
+    'redo migration': {
+        modes: ['rollback'],
+        section: 'rollback',
+        what: 'after a rollback that failed once the downgrade ran: the release kept serving runs its pre-activate again'
+    },
+    restore: {
+        modes: ['rollback', 'restore'],
+        section: 'rollback',
+        what: 'rollback: the release that served put back; restore: the backup swapped in'
+    },
+    'verify restored': {
+        modes: ['rollback'],
+        section: 'rollback',
+        what: 'the release put back proven healthy'
+    },
+    'verify put back': {
+        modes: ['restore'],
+        section: 'data',
+        what: 'the app proven healthy on the database put back'
+    },
+    'list backups': {
+        modes: ['backups'],
+        section: 'data',
+        what: 'the database backups on the server'
+    },
+    run: {
+        modes: ['run'],
+        section: 'run',
+        what: 'the command, in the serving release with its venv and environment'
+    },
+    'load check': {
+        modes: ['loadtest', 'verify'],
+        section: 'load',
+        what: 'wrk on the server through nginx at each load-clients level, judged by the load-* thresholds'
+    },
+    status: {
+        modes: ['status'],
+        section: 'operate',
+        what: 'what serves and how it is doing, read in one round trip (changes nothing)'
+    },
+    logs: {
+        modes: ['logs'],
+        section: 'operate',
+        what: "the app's journal, Gunicorn's error log and nginx's access log, each line prefixed (changes nothing)"
+    },
+    maintenance: {
+        modes: ['maintenance'],
+        section: 'operate',
+        what: "nginx's maintenance drop-in put in place or removed, tested with nginx -t, nginx reloaded when it changed"
+    }
+};
+const STEP_NAMES = Object.keys(STEPS);
+function isStepName(name) {
+    return Object.hasOwn(STEPS, name);
+}
+/** The steps of a mode (those of every mode included), in the catalog's order. */
+function stepsOf(mode) {
+    return STEP_NAMES.filter((n) => {
+        const modes = STEPS[n].modes;
+        return modes.includes(mode) || modes.includes('all');
+    });
+}
+
+;// CONCATENATED MODULE: ./src/error-section.ts
+
+/**
+ * The section for a run of `mode` that failed in `failedStep` (undefined: the error came from no
+ * step, e.g. the engine's own bookkeeping around them).
+ */
+function sectionFor(mode, failedStep) {
+    if (failedStep === 'connect')
+        return 'connect';
+    if (failedStep === 'load check')
+        return 'load';
+    // Provision's first deploy fails in the deploy's own steps (pip, the import check, the candidate):
+    // their sections explain them, not provision's.
+    const deployStep = failedStep === undefined ? undefined : STEPS[failedStep].section;
+    if (mode === 'provision' && (deployStep === 'build' || deployStep === 'candidate' || deployStep === 'live'))
+        return deployStep;
+    if (mode === 'provision' || mode === 'verify' || mode === 'remove' || mode === 'alert-test')
+        return 'provision';
+    if (mode === 'rollback')
+        return 'rollback';
+    if (mode === 'run')
+        return 'run';
+    if (mode === 'status' || mode === 'logs' || mode === 'maintenance')
+        return 'operate';
+    if (mode === 'restore' || mode === 'backups')
+        return 'data';
+    // A deploy that failed outside any step: the server's state (the lock, the layout) is where to look.
+    if (deployStep === undefined)
+        return 'server';
+    return deployStep;
+}
+
+;// CONCATENATED MODULE: ./src/notify/webhook.ts
+
+
+/**
+ * Deploy notifications: one JSON POST to notify-webhook when a deploy starts and one when it ends.
+ * Sent from the runner in the background: the start never waits, the end waits at most
+ * NOTIFY_WAIT_MS once the deploy is over, then every request still open is abandoned with a
+ * warning. Nothing here can fail or hold a deploy; the URL is a secret (masked, never printed).
+ */
+const NOTIFY_WAIT_MS = Number(process.env.GUNICORN_DEPLOY_NOTIFY_WAIT_MS) || 900;
+/** How a deploy ended, in the words of the notification. */
+function outcomeOf(report) {
+    if (report.ok)
+        return 'deployed';
+    if (report.status === 'cancelled')
+        return 'cancelled';
+    if (report.hosts.some((h) => h.facts['rolled-back'] === 'true'))
+        return 'rolled back';
+    // Failed before any server switched: the release was refused, nothing changed for users.
+    if (report.hosts.some((h) => h.steps.some((s) => s.name === 'switch')))
+        return 'failed';
+    return report.hosts.some((h) => h.steps.some((s) => s.name === 'upload')) ? 'refused' : 'failed';
+}
+function notification(settings, outcome, report, startedAt = Date.now()) {
+    const o = runOrigin();
+    const app = settings.app.name;
+    const servers = settings.hosts.map((h) => h.host);
+    const first = report?.hosts.find((h) => h.facts.release) ?? report?.hosts[0];
+    const failedRelease = report?.hosts.find((h) => h.facts['failed-release'])?.facts['failed-release'];
+    const release = failedRelease ?? first?.facts.release ?? '';
+    const commit = settings.deploy.commit;
+    const reason = (report?.error ?? '').split('\n')[0].slice(0, 500);
+    const duration = Math.round((Date.now() - startedAt) / 100) / 10;
+    const what = `${app}${commit ? ` at ${commit.slice(0, 7)}` : ''}`;
+    const where = servers.length === 1 ? servers[0] : `${servers.length} servers`;
+    const text = outcome === 'started'
+        ? `Deploying ${what} to ${where} (by ${o.actor})`
+        : `${app}: ${outcome === 'deployed' ? `deployed ${release}` : `deploy ${outcome}`}${commit ? ` (${commit.slice(0, 7)})` : ''} on ${where} in ${duration} s, by ${o.actor}${reason ? `: ${reason}` : ''}${o.run ? ` ${o.run}` : ''}`;
+    return {
+        event: outcome === 'started' ? 'deploy-started' : 'deploy-ended',
+        outcome,
+        app,
+        servers,
+        release: outcome === 'started' ? '' : release,
+        previous: first?.facts['previous-release'] ?? '',
+        commit,
+        actor: o.actor,
+        origin: o.from,
+        run: o.run,
+        duration_s: outcome === 'started' ? 0 : duration,
+        reason,
+        text,
+        content: text
+    };
+}
+/** The notifier of one run; a no-op without notify-webhook or outside mode deploy. */
+function deployNotifier(settings, logger) {
+    const url = settings.notify.webhook;
+    if (!url || settings.mode !== 'deploy')
+        return { end: async () => undefined };
+    const startedAt = Date.now();
+    const abandon = new AbortController();
+    const problems = [];
+    const send = (n) => fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'gunicorn-deploy' },
+        body: JSON.stringify(n),
+        signal: abandon.signal,
+        redirect: 'error'
+    })
+        .then(async (res) => {
+        await res.arrayBuffer().catch(() => undefined);
+        if (!res.ok)
+            problems.push(`${n.event}: the webhook answered HTTP ${res.status}`);
+    })
+        .catch((err) => {
+        problems.push(`${n.event}: ${abandon.signal.aborted ? `no answer within the deploy (+${NOTIFY_WAIT_MS} ms)` : errorMessage(err)}`);
+    });
+    const started = send(notification(settings, 'started'));
+    return {
+        async end(report) {
+            const ended = send(notification(settings, outcomeOf(report), report, startedAt));
+            let timer;
+            await Promise.race([
+                Promise.all([started, ended]),
+                new Promise((r) => (timer = setTimeout(r, NOTIFY_WAIT_MS)))
+            ]);
+            clearTimeout(timer);
+            abandon.abort();
+            await Promise.all([started, ended]);
+            for (const p of problems)
+                logger.warning(`deploy notification not delivered (${p}); the deploy itself is not affected`);
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/engine.ts
 
 
@@ -86618,7 +90981,12 @@ function bufferedLogger(real, label) {
 
 
 
+
+
+
+
 // Where the front doors have always found them; they belong to the settings (src/settings/hosts.ts).
+
 
 async function runEngine(settings, deps) {
     const { logger, signal } = deps;
@@ -86648,6 +91016,8 @@ async function runEngine(settings, deps) {
             factKeys: strategy.factKeys
         };
     }
+    // Started once the inputs are known good; its end waits a bounded moment (src/notify/webhook.ts).
+    const notifier = deployNotifier(settings, logger);
     const open = async (slot, log) => {
         if (signal?.aborted)
             throw new CancelledError(`the run was cancelled (${reasonOf(signal)}) before it reached ${slot.report.host}`);
@@ -86685,6 +91055,20 @@ async function runEngine(settings, deps) {
     try {
         if (strategy.rolling)
             await runRolling(settings, strategy.rolling, slots, open, fail, logger, strategy.okStatus, signal);
+        else if (strategy.parallel) {
+            await Promise.all(slots.map(async (slot) => {
+                try {
+                    await strategy.runHost(await open(slot, logger));
+                    slot.report.ok = true;
+                }
+                catch (err) {
+                    fail(slot, err);
+                }
+                finally {
+                    slot.report.ms = performance.now() - slot.started;
+                }
+            }));
+        }
         else {
             for (const slot of slots) {
                 if (signal?.aborted)
@@ -86697,7 +91081,7 @@ async function runEngine(settings, deps) {
                     fail(slot, err);
                     // A failed host stops the run: servers not yet touched are left alone. The checks that
                     // change nothing go on: each server's answer is its own.
-                    if (!['preflight', 'verify', 'loadtest'].includes(settings.mode))
+                    if (!['preflight', 'verify', 'loadtest', 'status', 'logs'].includes(settings.mode))
                         break;
                 }
                 finally {
@@ -86729,6 +91113,7 @@ async function runEngine(settings, deps) {
             ? `${failed.host}: ${failed.error}${others.length ? `\nRolled back on the servers already switched in this run: ${others.join(', ')}.` : ''}`
             : undefined
     };
+    await notifier.end(report);
     return { report, factKeys: strategy.factKeys };
 }
 /**
@@ -86740,6 +91125,7 @@ async function runEngine(settings, deps) {
 async function runRolling(settings, rolling, slots, open, fail, logger, okStatus, signal) {
     const prepared = new Map();
     const activated = [];
+    const live = new Set();
     const tidying = new Map();
     // In a fleet, its own group of lines, as it runs while the next batch prepares.
     const tidy = (slot) => {
@@ -86797,7 +91183,8 @@ async function runRolling(settings, rolling, slots, open, fail, logger, okStatus
                 if (buffered)
                     slot.ctx.logger = buffered;
                 try {
-                    await rolling.activate(slot.ctx, prepared.get(slot));
+                    // Live once proven (even if post-activate then failed): tidied below, in batch order.
+                    await activateThenTidy(() => rolling.activate(slot.ctx, prepared.get(slot)), async () => void live.add(slot));
                 }
                 finally {
                     await buffered?.flush(`${slot.report.host}: activate`);
@@ -86807,18 +91194,15 @@ async function runRolling(settings, rolling, slots, open, fail, logger, okStatus
             }));
             activations.forEach((r, i) => {
                 const slot = batch[i];
-                if (r.status === 'fulfilled') {
+                if (r.status === 'fulfilled')
                     slot.report.ok = true;
+                // Live, even when it then failed (post-activate): tidied like the others and, with
+                // rollback-scope all, taken back with them; the fleet never ends on two releases.
+                if (live.has(slot)) {
                     activated.push(slot);
                     tidying.set(slot, tidy(slot));
                 }
-                else {
-                    // Switched and proven, then failed (post-activate): live like the others, so it is tidied
-                    // and, with rollback-scope all, goes back with them; the fleet never ends on two releases.
-                    if (r.reason instanceof AfterProofError) {
-                        activated.push(slot);
-                        tidying.set(slot, tidy(slot));
-                    }
+                if (r.status === 'rejected') {
                     fail(slot, r.reason);
                     failure ??= { slot, why: errorMessage(r.reason) };
                 }
@@ -86964,7 +91348,77 @@ function readActionInputs(root = actionRoot()) {
     }));
 }
 
+;// CONCATENATED MODULE: ./src/entry/help.ts
+
+/** Flags of the CLI that are no action input. */
+const CLI_ONLY = [
+    { name: 'private-key-file', required: false, description: 'Read private-key from this file.' },
+    { name: 'known-hosts-file', required: false, description: 'Read known-hosts from this file.' },
+    { name: 'json', required: false, description: 'Print the outputs as one JSON object on stdout.' }
+];
+/** The width help is wrapped to: the terminal's, or 80 when stdout is not a terminal (a pipe, a file). */
+function helpWidth(out = process.stdout) {
+    return out.isTTY && out.columns ? Math.max(40, out.columns) : 80;
+}
+/** Words filled into lines of at most `width` characters, each starting with `indent`. */
+function wrap(text, width, indent = '') {
+    const lines = [];
+    let line = '';
+    for (const word of text.split(/\s+/).filter((w) => w)) {
+        if (line && indent.length + line.length + 1 + word.length > width) {
+            lines.push(indent + line);
+            line = word;
+        }
+        else
+            line = line ? `${line} ${word}` : word;
+    }
+    if (line)
+        lines.push(indent + line);
+    return lines;
+}
+function entry(i, width) {
+    const tag = i.required
+        ? ' (required)'
+        : i.default !== undefined && i.default !== ''
+            ? ` [${i.default}]`
+            : '';
+    return [`  --${i.name}${tag}`, ...wrap(i.description, width, '      ')];
+}
+/** `--help`: usage, then every flag with its meaning, wrapped to `width`. */
+function helpText(inputs, width) {
+    return [
+        'Usage: gunicorn-deploy [MODE] [--flag value ...]',
+        '       gunicorn-deploy run [--flag value ...] -- COMMAND [ARG ...]',
+        '       gunicorn-deploy maintenance on|off [--maintenance-allow ADDRESSES]',
+        '       gunicorn-deploy sandbox up [--name NAME] [--bare] [--suite SUITE]',
+        '       gunicorn-deploy sandbox down [--name NAME | --all] | list',
+        '       gunicorn-deploy demo',
+        '       gunicorn-deploy --help [INPUT]',
+        '',
+        ...wrap('run: a command in the serving release, as the app. SUITE: trixie or bookworm. --help INPUT: that input alone.', width),
+        ...wrap(`MODE: ${MODES.join(' | ')} (or --mode). Every flag mirrors an action input and can also be set as an environment variable GUNICORN_DEPLOY_<INPUT>, e.g. GUNICORN_DEPLOY_APP_NAME.`, width),
+        '',
+        'Flags ([default]):',
+        ...[...inputs, ...CLI_ONLY].flatMap((i) => entry(i, width))
+    ].join('\n');
+}
+/** `--help INPUT`: one input (named with or without its dashes), or undefined when there is none. */
+function inputHelp(inputs, name, width, env) {
+    const i = [...inputs, ...CLI_ONLY].find((x) => x.name === name.replace(/^--/, ''));
+    if (!i)
+        return undefined;
+    const isInput = inputs.includes(i);
+    return [
+        ...entry(i, width),
+        '',
+        ...(isInput
+            ? wrap(`As an action input: ${i.name}. As an environment variable: ${env}.`, width, '      ')
+            : [])
+    ].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/entry/cli.ts
+
 
 
 
@@ -86982,27 +91436,6 @@ const CANCELLED_EXIT = 130;
 /** GUNICORN_DEPLOY_APP_NAME for app-name: the same values as flags, from the environment. */
 function envName(input) {
     return `GUNICORN_DEPLOY_${input.toUpperCase().replace(/-/g, '_')}`;
-}
-function help(inputs) {
-    const rows = inputs.map((i) => [
-        `--${i.name}`,
-        i.required ? '(required)' : i.default !== undefined ? `[${i.default}]` : '',
-        i.description
-    ]);
-    rows.push(['--private-key-file', '', 'Read private-key from this file.']);
-    rows.push(['--known-hosts-file', '', 'Read known-hosts from this file.']);
-    rows.push(['--json', '', 'Print the outputs as one JSON object on stdout.']);
-    return [
-        'Usage: gunicorn-deploy [MODE] [--flag value ...]',
-        '       gunicorn-deploy sandbox up [--name NAME] [--bare] [--suite trixie|bookworm] | down [--name NAME|--all] | list',
-        '       gunicorn-deploy run [--flag value ...] -- COMMAND [ARG ...]   (in the serving release, as the app)',
-        '       gunicorn-deploy demo',
-        '',
-        `MODE: ${MODES.join(' | ')} (or --mode). Every flag mirrors an action input and can also be set as an`,
-        'environment variable GUNICORN_DEPLOY_<INPUT>, e.g. GUNICORN_DEPLOY_APP_NAME.',
-        '',
-        formatTable(['flag', 'default', 'meaning'], rows)
-    ].join('\n');
 }
 async function cli(argv) {
     if (argv[0] === 'sandbox') {
@@ -87022,23 +91455,47 @@ async function cli(argv) {
         options[i.name] = { type: 'string' };
     let parsed;
     try {
-        parsed = (0,external_node_util_.parseArgs)({ args: argv, options, allowPositionals: true, strict: true });
+        // `logs --follow` as with tail -f: alone it means --follow true.
+        const args = argv.map((a, i) => a === '--follow' && !/^(true|false)$/.test(argv[i + 1] ?? '') ? '--follow=true' : a);
+        parsed = (0,external_node_util_.parseArgs)({ args, options, allowPositionals: true, strict: true });
     }
     catch (err) {
         process.stderr.write(`${err instanceof Error ? err.message : String(err)}\nRun gunicorn-deploy --help for the flags.\n`);
         return 2;
     }
     const values = parsed.values;
+    // A secret on a command line is readable by every user of the machine (ps) and kept by shells.
+    if (values['notify-webhook'] !== undefined) {
+        process.stderr.write('--notify-webhook: a secret is never a flag; set GUNICORN_DEPLOY_NOTIFY_WEBHOOK instead\n');
+        return 2;
+    }
     if (values.help) {
-        process.stdout.write(help(inputs) + '\n');
-        return 0;
+        const width = helpWidth();
+        const asked = parsed.positionals[0];
+        if (!asked) {
+            process.stdout.write(helpText(inputs, width) + '\n');
+            return 0;
+        }
+        const one = inputHelp(inputs, asked, width, envName(asked.replace(/^--/, '')));
+        if (one)
+            process.stdout.write(one + '\n');
+        else
+            process.stderr.write(`no input or flag named ${asked}; run gunicorn-deploy --help for all of them\n`);
+        return one ? 0 : 2;
     }
     // run -- COMMAND...: one word is shell text as written ('flask init-db && echo done'); several
     // are argv, each passed on as the word it is.
     const [modeWord, ...rest] = parsed.positionals;
     const runCommand = modeWord === 'run' && rest.length > 0 ? (rest.length === 1 ? rest[0] : rest.map(shQuote).join(' ')) : '';
-    if (rest.length > 0 && !runCommand) {
+    // maintenance on|off: the one word is the maintenance input.
+    const onOff = modeWord === 'maintenance' && rest.length === 1 && /^(on|off)$/.test(rest[0]) ? rest[0] : '';
+    if (rest.length > 0 && !runCommand && !onOff) {
         process.stderr.write(`one mode at most, got: ${parsed.positionals.join(' ')}\n`);
+        return 2;
+    }
+    // A secret in argv is readable by every local user (ps, /proc) and kept by shell history.
+    if (typeof values['database-url'] === 'string') {
+        process.stderr.write(`--database-url is refused: a command line is visible to every user of this machine. Set ${envName('database-url')} instead (nothing was changed on any server).\n`);
         return 2;
     }
     const fileInputs = {};
@@ -87062,6 +91519,8 @@ async function cli(argv) {
             return parsed.positionals[0];
         if (name === 'command' && runCommand)
             return runCommand;
+        if (name === 'maintenance' && onOff)
+            return onOff;
         const v = values[name];
         if (typeof v === 'string')
             return v;
