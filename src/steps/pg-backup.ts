@@ -4,6 +4,7 @@ import type { PgUrl } from '../settings.js';
 import { shQuote } from '../ssh/quote.js';
 import type { QueuedRequest } from '../ssh/types.js';
 import { DeployError, type StepOutcome } from './step.js';
+import { runsReleasePhase } from './release-phase.js';
 
 /** The file name of a PostgreSQL dump: DBNAME-RELEASE.dump (or DBNAME-STAMP.dump, daily). */
 export const PG_DUMP_SUFFIX = '.dump';
@@ -11,10 +12,16 @@ export const PG_DUMP_SUFFIX = '.dump';
 /** Exit code of pgBackupScript when pg_dump is older than the server. */
 const MISMATCH = 7;
 
-/** database: postgres, and this switch needs its dump (it runs migrations, or database-backup: always). */
+/**
+ * database: postgres, and this switch needs its dump: it runs migrations (pre-activate here, or the
+ * release phase, which runs on this host), or database-backup: always.
+ */
 export function pgBackupWanted(ctx: DeployContext): boolean {
   const db = ctx.settings.database;
-  return db.kind === 'postgres' && (db.backupAlways || ctx.settings.deploy.preActivate !== '');
+  return (
+    db.kind === 'postgres' &&
+    (db.backupAlways || ctx.settings.deploy.preActivate !== '' || runsReleasePhase(ctx))
+  );
 }
 
 /** One line of a libpq password file: `:` and `\` escaped, as libpq reads them. */
