@@ -21,6 +21,7 @@ import {
   renderNginxSite
 } from '../../src/render.js';
 import { importScript } from '../../src/provision/import-database.js';
+import { removeAppScript } from '../../src/provision/remove.js';
 import { filesInput, prelude, REPORT, writeFilesScript } from '../../src/provision/shell.js';
 import { checksTable, parseChecks, verifyChecklistScript } from '../../src/provision/verify.js';
 import { sourceHash } from '../../src/provision/first-deploy.js';
@@ -154,7 +155,8 @@ describe('provision scripts', () => {
       nginxScript(ctx),
       timersScript(ctx),
       importScript(ctx),
-      verifyChecklistScript(ctx)
+      verifyChecklistScript(ctx),
+      removeAppScript(ctx)
     ]) {
       syntaxOk(script);
     }
@@ -464,4 +466,35 @@ describe('sourceHash', () => {
     // A plain sha256 of source and settings would not change with the key: a dictionary of weak
     // secrets could then be tried against the hash sudo's journal keeps.
   });
+});
+
+test("mode remove takes the app's processes too: each installed instance stopped, its template unit removed", () => {
+  // A fake root: the script's own paths moved under a temporary folder, systemctl a stub.
+  const root = execFileSync('mktemp', ['-d']).toString().trim();
+  const ctx = ctxFor(settings({ 'remove-confirm': 'shop', mode: 'remove' }));
+  const installed = `${root}/etc/shop/processes/installed`;
+  mkdirSync(path.dirname(installed), { recursive: true });
+  mkdirSync(`${root}/etc/systemd/system`, { recursive: true });
+  mkdirSync(`${root}/bin`, { recursive: true });
+  writeFileSync(installed, 'worker 2\nbeat 1\nbad;name 1\n');
+  for (const n of ['worker', 'beat', 'other'])
+    writeFileSync(`${root}/etc/systemd/system/shop-${n}@.service`, '');
+  writeFileSync(`${root}/bin/systemctl`, `#!/bin/sh\necho "$*" >> ${root}/calls\n`, { mode: 0o755 });
+  const script = removeAppScript(ctx)
+    .replaceAll('/etc/shop/processes/installed', installed)
+    .replaceAll('/etc/systemd/system/', `${root}/etc/systemd/system/`);
+  const part = script.slice(script.indexOf('# The app'), script.indexOf('for t in '));
+  execFileSync('bash', ['-c', `dry=0; changed=; ${prelude(false)}\n${part}`], {
+    env: { ...process.env, PATH: `${root}/bin:${process.env.PATH}` }
+  });
+  const calls = readFileSync(`${root}/calls`, 'utf8');
+  expect(calls).toContain('disable --now --quiet shop-worker@1.service');
+  expect(calls).toContain('disable --now --quiet shop-worker@2.service');
+  expect(calls).toContain('disable --now --quiet shop-beat@1.service');
+  expect(calls).not.toContain('bad');
+  const left = execFileSync('ls', [`${root}/etc/systemd/system`])
+    .toString()
+    .trim()
+    .split('\n');
+  expect(left).toEqual(['shop-other@.service']);
 });

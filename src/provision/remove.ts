@@ -6,6 +6,7 @@ import { defaultServerDecide, installDefaultServer, restoreDefaultServer } from 
 import { runProvisionScript, type ProvisionResult } from './run.js';
 import { ACME_WEBROOT_BASE } from './tls-site.js';
 import { timerUnits } from './timers.js';
+import { processPaths } from '../steps/processes.js';
 
 /** Exit code when nginx -t refused the tree without the app's site (everything was put back). */
 const REFUSED = 6;
@@ -36,6 +37,7 @@ fi
 if [ -d ${q(`/etc/gunicorn-deploy/tls/${p.app}`)} ]; then mark certificate-files; act rm -rf -- ${q(`/etc/gunicorn-deploy/tls/${p.app}`)}; fi`
     : '';
   return `
+removed_units=0
 enabled=${q(p.nginxEnabled)}; avail=${q(p.nginxSite)}
 if [ -e "$enabled" ] || [ -L "$enabled" ] || [ -e "$avail" ]; then
   mark site
@@ -57,13 +59,23 @@ if [ -e "$enabled" ] || [ -L "$enabled" ] || [ -e "$avail" ]; then
     systemctl is-active --quiet nginx && systemctl reload nginx
   fi
 fi
+# The app's processes (a Procfile's workers): every instance stopped, each template unit removed.
+if [ -f ${q(processPaths(ctx).installed)} ]; then
+  while read -r n c; do
+    case "$n" in ''|*[!a-z0-9-]*) continue;; esac
+    mark "process-$n"
+    case "$c" in ''|*[!0-9]*) c=0;; esac
+    for ((i = 1; i <= c; i++)); do act systemctl disable --now --quiet ${q(p.app)}-"$n@$i".service 2>/dev/null || true; done
+    act rm -f -- /etc/systemd/system/${q(p.app)}-"$n"@.service
+    removed_units=1
+  done < ${q(processPaths(ctx).installed)}
+fi
 for t in ${timers.map(q).join(' ')}; do
   if systemctl is-enabled --quiet "$t" 2>/dev/null || systemctl is-active --quiet "$t"; then mark "$t"; act systemctl disable --now --quiet "$t"; fi
 done
 for s in ${services.map(q).join(' ')}; do
   if systemctl is-active --quiet "$s" || systemctl is-enabled --quiet "$s" 2>/dev/null; then mark "$s"; act systemctl disable --now --quiet "$s"; fi
 done
-removed_units=0
 for f in ${files.map(q).join(' ')}; do
   [ -e "$f" ] || [ -L "$f" ] || continue
   case "$f" in /etc/systemd/system/*)

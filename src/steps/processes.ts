@@ -12,7 +12,7 @@ import { DeployError, type StepOutcome } from './step.js';
  * with that release; a release without a set ran no processes. `installed` lists what is in
  * /etc/systemd/system now.
  */
-function where(ctx: DeployContext) {
+export function processPaths(ctx: DeployContext) {
   const dir = `${ctx.paths.etc}/processes`;
   return { dir, byRelease: `${dir}/by-release`, installed: `${dir}/installed` };
 }
@@ -21,7 +21,7 @@ function where(ctx: DeployContext) {
 export function writeSetScript(ctx: DeployContext, release: string): string {
   const q = shQuote;
   const pr = ctx.settings.processes;
-  const w = where(ctx);
+  const w = processPaths(ctx);
   const t = `${w.byRelease}/${release}`;
   const files = pr.processes.map((spec) => {
     const unit = renderProcessUnit(ctx.paths, spec, {
@@ -52,7 +52,7 @@ mv -T -- ${q(`${t}.new`)} ${q(t)}
  */
 export function moveScript(ctx: DeployContext, release: string, settleSec: number): string {
   const q = shQuote;
-  const w = where(ctx);
+  const w = processPaths(ctx);
   const p = ctx.paths;
   return `
 app=${q(p.app)}
@@ -175,7 +175,7 @@ export async function moveProcesses(
 
 /** Without processes, a deploy's tidy removes any a previous release had (nothing to restart). */
 export function removeProcessesCommand(ctx: DeployContext): string {
-  const w = where(ctx);
+  const w = processPaths(ctx);
   // A subshell: its exits end only itself, never the tidy around it.
   return `if [ -f ${shQuote(w.installed)} ]; then (
 ${moveScript(ctx, '.none', 1)}
