@@ -260,7 +260,7 @@ test('bookworm (systemd 252, nft 1.0.6, curl 7.88, like Ubuntu 22.04): the firew
     'confirmed over a new SSH connection'
   );
   expect(await onServer(server, 'systemctl --version | head -n 1')).toMatch(/^systemd 252\b/);
-  expect(await onServer(server, 'nft list tables')).toContain('table inet gunicorn_deploy_shop');
+  expect(await onServer(server, 'nft list tables')).toMatch(/^table inet gunicorn_deploy$/m);
   await onServer(server, "/usr/local/lib/gunicorn-deploy/alert shop probe 'from bookworm'");
   expectAlert(await waitForEvent('probe'), 'probe', /^from bookworm$/);
 }, 600_000);
