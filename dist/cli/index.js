@@ -81898,7 +81898,41 @@ opts = {}) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/steps/release-phase.ts
+
+
+
+/**
+ * The server that runs the release phase: the first host (the canary, with canary: true). Its
+ * prepare ends with it, and a fleet switches no server before its first batch is prepared.
+ */
+function runsReleasePhase(ctx) {
+    const first = ctx.settings.hosts[0];
+    return !!ctx.settings.processes.releaseCommand && !!first && ctx.label === hostLabel(first);
+}
+/**
+ * The release phase (release-command, or the Procfile's `release:`): once per deploy, in the new
+ * release as the app runs (its user, venv and the new environment), after the backup and the
+ * candidate, before any server switches. pre-activate, by contrast, runs on every server.
+ */
+async function runReleasePhase(ctx, release, envFile) {
+    const commands = ctx.settings.processes.releaseCommand;
+    const rel = ctx.paths.releaseDir(release);
+    const cmd = appRunCommand(ctx.paths, {
+        cwd: rel,
+        envFile,
+        venv: `${rel}/.venv`,
+        argv: ['/bin/bash', '-euo', 'pipefail', '-c', commands]
+    });
+    const res = await ctx.remote.exec(cmd, { sudo: true, stream: true, timeoutMs: 30 * 60_000 });
+    if (res.code !== 0) {
+        throw new DeployError(`the release command failed on ${ctx.label} (exit ${res.code}${res.timedOut ? ', timed out' : ''}); nothing was switched on any server`, 'The output is above. Every server keeps serving its release; fix the command (release-command or the Procfile’s release:) and deploy again. A database it changed halfway is as it left it: the backup taken just before is in backups/.');
+    }
+    return { detail: `once for the deploy, on ${ctx.label}` };
+}
+
 ;// CONCATENATED MODULE: ./src/steps/pg-backup.ts
+
 
 
 
@@ -81906,10 +81940,14 @@ opts = {}) {
 const PG_DUMP_SUFFIX = '.dump';
 /** Exit code of pgBackupScript when pg_dump is older than the server. */
 const MISMATCH = 7;
-/** database: postgres, and this switch needs its dump (it runs migrations, or database-backup: always). */
+/**
+ * database: postgres, and this switch needs its dump: it runs migrations (pre-activate here, or the
+ * release phase, which runs on this host), or database-backup: always.
+ */
 function pgBackupWanted(ctx) {
     const db = ctx.settings.database;
-    return db.kind === 'postgres' && (db.backupAlways || ctx.settings.deploy.preActivate !== '');
+    return (db.kind === 'postgres' &&
+        (db.backupAlways || ctx.settings.deploy.preActivate !== '' || runsReleasePhase(ctx)));
 }
 /** One line of a libpq password file: `:` and `\` escaped, as libpq reads them. */
 function pgPassLine(u) {
@@ -85900,39 +85938,6 @@ async function runHook(ctx, which, commands, release, envFile) {
     return {};
 }
 
-;// CONCATENATED MODULE: ./src/steps/release-phase.ts
-
-
-
-/**
- * The server that runs the release phase: the first host (the canary, with canary: true). Its
- * prepare ends with it, and a fleet switches no server before its first batch is prepared.
- */
-function runsReleasePhase(ctx) {
-    const first = ctx.settings.hosts[0];
-    return !!ctx.settings.processes.releaseCommand && !!first && ctx.label === hostLabel(first);
-}
-/**
- * The release phase (release-command, or the Procfile's `release:`): once per deploy, in the new
- * release as the app runs (its user, venv and the new environment), after the backup and the
- * candidate, before any server switches. pre-activate, by contrast, runs on every server.
- */
-async function runReleasePhase(ctx, release, envFile) {
-    const commands = ctx.settings.processes.releaseCommand;
-    const rel = ctx.paths.releaseDir(release);
-    const cmd = appRunCommand(ctx.paths, {
-        cwd: rel,
-        envFile,
-        venv: `${rel}/.venv`,
-        argv: ['/bin/bash', '-euo', 'pipefail', '-c', commands]
-    });
-    const res = await ctx.remote.exec(cmd, { sudo: true, stream: true, timeoutMs: 30 * 60_000 });
-    if (res.code !== 0) {
-        throw new DeployError(`the release command failed on ${ctx.label} (exit ${res.code}${res.timedOut ? ', timed out' : ''}); nothing was switched on any server`, 'The output is above. Every server keeps serving its release; fix the command (release-command or the Procfile’s release:) and deploy again. A database it changed halfway is as it left it: the backup taken just before is in backups/.');
-    }
-    return { detail: `once for the deploy, on ${ctx.label}` };
-}
-
 ;// CONCATENATED MODULE: ./src/modes/prepare-plan.ts
 
 
@@ -86142,7 +86147,7 @@ function renderProcessUnit(paths, spec, opts, dir = templatesDir()) {
  * with that release; a release without a set ran no processes. `installed` lists what is in
  * /etc/systemd/system now.
  */
-function where(ctx) {
+function processPaths(ctx) {
     const dir = `${ctx.paths.etc}/processes`;
     return { dir, byRelease: `${dir}/by-release`, installed: `${dir}/installed` };
 }
@@ -86150,7 +86155,7 @@ function where(ctx) {
 function writeSetScript(ctx, release) {
     const q = shQuote;
     const pr = ctx.settings.processes;
-    const w = where(ctx);
+    const w = processPaths(ctx);
     const t = `${w.byRelease}/${release}`;
     const files = pr.processes.map((spec) => {
         const unit = renderProcessUnit(ctx.paths, spec, {
@@ -86180,7 +86185,7 @@ mv -T -- ${q(`${t}.new`)} ${q(t)}
  */
 function moveScript(ctx, release, settleSec) {
     const q = shQuote;
-    const w = where(ctx);
+    const w = processPaths(ctx);
     const p = ctx.paths;
     return `
 app=${q(p.app)}
@@ -86286,7 +86291,7 @@ async function moveProcesses(ctx, release, opts) {
 }
 /** Without processes, a deploy's tidy removes any a previous release had (nothing to restart). */
 function removeProcessesCommand(ctx) {
-    const w = where(ctx);
+    const w = processPaths(ctx);
     // A subshell: its exits end only itself, never the tidy around it.
     return `if [ -f ${shQuote(w.installed)} ]; then (
 ${moveScript(ctx, '.none', 1)}
@@ -90233,6 +90238,7 @@ const maintenanceMode = {
 
 
 
+
 /** Exit code when nginx -t refused the tree without the app's site (everything was put back). */
 const remove_REFUSED = 6;
 /**
@@ -90261,6 +90267,7 @@ fi
 if [ -d ${q(`/etc/gunicorn-deploy/tls/${p.app}`)} ]; then mark certificate-files; act rm -rf -- ${q(`/etc/gunicorn-deploy/tls/${p.app}`)}; fi`
         : '';
     return `
+removed_units=0
 enabled=${q(p.nginxEnabled)}; avail=${q(p.nginxSite)}
 if [ -e "$enabled" ] || [ -L "$enabled" ] || [ -e "$avail" ]; then
   mark site
@@ -90282,13 +90289,23 @@ if [ -e "$enabled" ] || [ -L "$enabled" ] || [ -e "$avail" ]; then
     systemctl is-active --quiet nginx && systemctl reload nginx
   fi
 fi
+# The app's processes (a Procfile's workers): every instance stopped, each template unit removed.
+if [ -f ${q(processPaths(ctx).installed)} ]; then
+  while read -r n c; do
+    case "$n" in ''|*[!a-z0-9-]*) continue;; esac
+    mark "process-$n"
+    case "$c" in ''|*[!0-9]*) c=0;; esac
+    for ((i = 1; i <= c; i++)); do act systemctl disable --now --quiet ${q(p.app)}-"$n@$i".service 2>/dev/null || true; done
+    act rm -f -- /etc/systemd/system/${q(p.app)}-"$n"@.service
+    removed_units=1
+  done < ${q(processPaths(ctx).installed)}
+fi
 for t in ${timers.map(q).join(' ')}; do
   if systemctl is-enabled --quiet "$t" 2>/dev/null || systemctl is-active --quiet "$t"; then mark "$t"; act systemctl disable --now --quiet "$t"; fi
 done
 for s in ${services.map(q).join(' ')}; do
   if systemctl is-active --quiet "$s" || systemctl is-enabled --quiet "$s" 2>/dev/null; then mark "$s"; act systemctl disable --now --quiet "$s"; fi
 done
-removed_units=0
 for f in ${files.map(q).join(' ')}; do
   [ -e "$f" ] || [ -L "$f" ] || continue
   case "$f" in /etc/systemd/system/*)
