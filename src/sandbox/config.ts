@@ -8,7 +8,7 @@ export const SUITES: readonly Suite[] = ['trixie', 'bookworm'];
 export const HARNESS_VERSION = 'gunicorn-deploy-sandbox-rootfs-2';
 
 /**
- * The production edge (TLS, firewall, load check): provision installs them on a real server; here
+ * The production edge (TLS, firewall, SSH bans, metrics, load check): provision installs them on a real server; here
  * they are in the image so a test does not wait for apt. pebble is the test ACME server. They go in
  * with apt after debootstrap, which cannot resolve the virtual packages certbot's Python depends on.
  */
@@ -18,7 +18,9 @@ export const EDGE_PACKAGES: readonly string[] = [
   'nftables',
   'wrk',
   'apache2-utils',
-  'openssl'
+  'openssl',
+  'fail2ban',
+  'prometheus-node-exporter'
 ];
 
 /**
@@ -39,8 +41,13 @@ export const APP_STACK_PACKAGES: readonly string[] = [
   'python3-websockets'
 ];
 
-/** Services of APP_STACK_PACKAGES that a fresh server would not run until provision starts them. */
-export const DISABLED_SERVICES: readonly string[] = ['redis-server', 'postgresql'];
+/** Services of the image's packages that a fresh server would not run until provision starts them. */
+export const DISABLED_SERVICES: readonly string[] = [
+  'redis-server',
+  'postgresql',
+  'fail2ban',
+  'prometheus-node-exporter'
+];
 
 /** A server ready for a Flask app behind Gunicorn and nginx, as the deploy expects to find one. */
 export const READY_PACKAGES: readonly string[] = [
