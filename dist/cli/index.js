@@ -74790,7 +74790,7 @@ const SUITES = ['trixie', 'bookworm'];
 /** Bump when the post-debootstrap setup changes: the cache key changes with it, so templates rebuild. */
 const HARNESS_VERSION = 'gunicorn-deploy-sandbox-rootfs-2';
 /**
- * The production edge (TLS, firewall, load check): provision installs them on a real server; here
+ * The production edge (TLS, firewall, SSH bans, metrics, load check): provision installs them on a real server; here
  * they are in the image so a test does not wait for apt. pebble is the test ACME server. They go in
  * with apt after debootstrap, which cannot resolve the virtual packages certbot's Python depends on.
  */
@@ -74800,7 +74800,9 @@ const EDGE_PACKAGES = [
     'nftables',
     'wrk',
     'apache2-utils',
-    'openssl'
+    'openssl',
+    'fail2ban',
+    'prometheus-node-exporter'
 ];
 /**
  * What real apps run beside Gunicorn, each from Debian: a Redis broker with RQ and Celery workers,
@@ -74819,8 +74821,13 @@ const APP_STACK_PACKAGES = [
     'python3-uvicorn',
     'python3-websockets'
 ];
-/** Services of APP_STACK_PACKAGES that a fresh server would not run until provision starts them. */
-const DISABLED_SERVICES = ['redis-server', 'postgresql'];
+/** Services of the image's packages that a fresh server would not run until provision starts them. */
+const DISABLED_SERVICES = [
+    'redis-server',
+    'postgresql',
+    'fail2ban',
+    'prometheus-node-exporter'
+];
 /** A server ready for a Flask app behind Gunicorn and nginx, as the deploy expects to find one. */
 const READY_PACKAGES = [
     'systemd',
