@@ -25,6 +25,29 @@ export async function runHook(
   envFile: string
 ): Promise<StepOutcome> {
   if (!commands) return { changed: false, detail: 'none' };
+  const failed = await runInRelease(ctx, commands, release, envFile);
+  if (failed) {
+    const ahead = ctx.facts['database-ahead'];
+    throw new DeployError(
+      `${which} commands failed (exit ${failed.exit})${failed.said}`,
+      `${AFTER_FAILURE[which]}${which === 'pre-activate' && ahead ? ` Note: ${ahead}` : ''}`
+    );
+  }
+  return {};
+}
+
+/**
+ * Runs bash commands in a release as the service would (its user, venv and environment), their
+ * output streamed to the log. Returns undefined on success, else what failed: the exit code and the
+ * command's own last lines (the migration tool's error line, as `; their last lines:\n...`), for the
+ * step's error to quote.
+ */
+export async function runInRelease(
+  ctx: DeployContext,
+  commands: string,
+  release: string,
+  envFile: string
+): Promise<{ exit: string; said: string } | undefined> {
   const rel = ctx.paths.releaseDir(release);
   const cmd = appRunCommand(ctx.paths, {
     cwd: rel,
@@ -33,13 +56,10 @@ export async function runHook(
     argv: ['/bin/bash', '-euo', 'pipefail', '-c', commands]
   });
   const res = await ctx.remote.exec(cmd, { sudo: true, stream: true, timeoutMs: 30 * 60_000 });
-  if (res.code !== 0) {
-    const said = lastLines([res.stdout, res.stderr].filter((t) => t.trim()).join('\n'), 12);
-    const ahead = ctx.facts['database-ahead'];
-    throw new DeployError(
-      `${which} commands failed (exit ${res.code}${res.timedOut ? ', timed out' : ''})${said ? `; their last lines:\n${said}` : ''}`,
-      `${AFTER_FAILURE[which]}${which === 'pre-activate' && ahead ? ` Note: ${ahead}` : ''}`
-    );
-  }
-  return {};
+  if (res.code === 0) return undefined;
+  const said = lastLines([res.stdout, res.stderr].filter((t) => t.trim()).join('\n'), 12);
+  return {
+    exit: `${res.code}${res.timedOut ? ', timed out' : ''}`,
+    said: said ? `; their last lines:\n${said}` : ''
+  };
 }

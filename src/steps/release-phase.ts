@@ -1,6 +1,6 @@
 import type { DeployContext } from '../deploy/context.js';
-import { appRunCommand } from '../deploy/app-run.js';
 import { hostLabel } from '../settings.js';
+import { runInRelease } from './hooks.js';
 import { DeployError, type StepOutcome } from './step.js';
 
 /**
@@ -22,19 +22,11 @@ export async function runReleasePhase(
   release: string,
   envFile: string
 ): Promise<StepOutcome> {
-  const commands = ctx.settings.processes.releaseCommand;
-  const rel = ctx.paths.releaseDir(release);
-  const cmd = appRunCommand(ctx.paths, {
-    cwd: rel,
-    envFile,
-    venv: `${rel}/.venv`,
-    argv: ['/bin/bash', '-euo', 'pipefail', '-c', commands]
-  });
-  const res = await ctx.remote.exec(cmd, { sudo: true, stream: true, timeoutMs: 30 * 60_000 });
-  if (res.code !== 0) {
+  const failed = await runInRelease(ctx, ctx.settings.processes.releaseCommand, release, envFile);
+  if (failed) {
     throw new DeployError(
-      `the release command failed on ${ctx.label} (exit ${res.code}${res.timedOut ? ', timed out' : ''}); nothing was switched on any server`,
-      'The output is above. Every server keeps serving its release; fix the command (release-command or the Procfile’s release:) and deploy again. A database it changed halfway is as it left it: the backup taken just before is in backups/.'
+      `the release command failed on ${ctx.label} (exit ${failed.exit}); nothing was switched on any server${failed.said}`,
+      'Every server keeps serving its release; fix the command (release-command or the Procfile’s release:) and deploy again. A database it changed halfway is as it left it: the backup taken just before is in backups/.'
     );
   }
   return { detail: `once for the deploy, on ${ctx.label}` };
