@@ -3,7 +3,7 @@ import { SCRIPT_DIR } from '../deploy/paths.js';
 import type { ServerFile } from '../render.js';
 import { shQuote } from '../ssh/quote.js';
 import { pgPassLine, PG_DUMP_SUFFIX } from '../steps/pg-backup.js';
-import { writeFilesScript } from './shell.js';
+import { ensureEnabled, ensureStarted, writeFilesScript } from './shell.js';
 
 /** The daily dump's files: a root script, its oneshot service and the timer. */
 export function pgTimerPaths(app: string): { script: string; service: string; timer: string; unit: string } {
@@ -120,8 +120,8 @@ unset pwline`
   return `${passLines}
 ${writeFilesScript(pgTimerFiles(ctx))}
 if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
-if ! systemctl is-enabled --quiet ${q(`${t.unit}.timer`)} 2>/dev/null; then mark ${q(`${t.unit}.timer:enabled`)}; act systemctl enable --quiet ${q(`${t.unit}.timer`)}; fi
-if ! systemctl is-active --quiet ${q(`${t.unit}.timer`)}; then mark ${q(`${t.unit}.timer:started`)}; act systemctl start ${q(`${t.unit}.timer`)}; fi
+${ensureEnabled(`${t.unit}.timer`)}
+${ensureStarted(`${t.unit}.timer`)}
 `;
 }
 

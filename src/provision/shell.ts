@@ -15,6 +15,18 @@ act() { if [ "$dry" = 1 ]; then echo "would=$*"; else "$@"; fi; }
 `;
 }
 
+/** A unit enabled at boot (marked WHAT when it was not): the same line in every provision script. */
+export function ensureEnabled(unit: string, what = `${unit}:enabled`): string {
+  const q = shQuote;
+  return `if ! systemctl is-enabled --quiet ${q(unit)} 2>/dev/null; then mark ${q(what)}; act systemctl enable --quiet ${q(unit)}; fi`;
+}
+
+/** A unit running now (marked WHAT when it was not). */
+export function ensureStarted(unit: string, what = `${unit}:started`): string {
+  const q = shQuote;
+  return `if ! systemctl is-active --quiet ${q(unit)}; then mark ${q(what)}; act systemctl start ${q(unit)}; fi`;
+}
+
 /** Final line of every provision script: what changed, for parseFacts. */
 export const REPORT = 'echo "changed=$changed"';
 

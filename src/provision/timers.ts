@@ -3,7 +3,7 @@ import type { AppLayout, Unit } from '../deploy/paths.js';
 import { renderDbMaintenanceUnits, renderHealthUnits, type ServerFile } from '../render.js';
 import { shQuote } from '../ssh/quote.js';
 import { runProvisionScript, type ProvisionResult } from './run.js';
-import { filesInput, writeFilesScript } from './shell.js';
+import { ensureEnabled, ensureStarted, filesInput, writeFilesScript } from './shell.js';
 import { provisionVars } from './vars.js';
 
 /** The health check and the database maintenance, each a script, a oneshot service and a timer. */
@@ -38,8 +38,8 @@ export function timersScript(ctx: DeployContext): string {
 if was_changed ${q(timer.file)} || was_changed ${q(service.file)}; then
   [ "$dry" = 1 ] || { systemctl is-active --quiet ${q(t)} && systemctl restart ${q(t)} || true; }
 fi
-if ! systemctl is-enabled --quiet ${q(t)} 2>/dev/null; then mark ${q(`${t}:enabled`)}; act systemctl enable --quiet ${q(t)}; fi
-if ! systemctl is-active --quiet ${q(t)}; then mark ${q(`${t}:started`)}; act systemctl start ${q(t)}; fi`;
+${ensureEnabled(t)}
+${ensureStarted(t)}`;
     })
     .join('\n');
   return `
