@@ -47,7 +47,10 @@ def open_checked(path, owners):
     return fd, st
 def read_new(path, owners, mark):
     """Complete lines appended since mark (ino, offset); a new file (rotated) is read from its start."""
-    opened = open_checked(path, owners)
+    try: opened = open_checked(path, owners)
+    except Refused as e:
+        # Left unread (and said in the journal); the other figures are still written.
+        print("not read: %s" % e, file=sys.stderr); return [], mark, False
     if opened is None: return [], {"ino": 0, "off": 0}, True
     fd, st = opened
     try:
