@@ -126,12 +126,12 @@ test('metrics: a link, file or FIFO planted in place of the text file folder is 
       return { texts: [out] };
     }
   );
-  // A link to a folder of root's: the job writes nothing there.
+  // A link to a folder of root's (outside what ProtectSystem= already makes read-only): nothing written there.
   const planted = await onServer(
     server,
-    `rm -rf /var/lib/prometheus/node-exporter; install -d -m 0755 /etc/gd-metrics-target
-runuser -u prometheus -- ln -s /etc/gd-metrics-target /var/lib/prometheus/node-exporter
-systemctl start shop-metrics.service 2>/dev/null; echo "rc=$?"; ls -A /etc/gd-metrics-target; rm -f /var/lib/prometheus/node-exporter`
+    `rm -rf /var/lib/prometheus/node-exporter; install -d -m 0755 /var/lib/gd-metrics-target
+runuser -u prometheus -- ln -s /var/lib/gd-metrics-target /var/lib/prometheus/node-exporter
+systemctl start shop-metrics.service 2>/dev/null; echo "rc=$?"; ls -A /var/lib/gd-metrics-target; rm -f /var/lib/prometheus/node-exporter`
   );
   expect(planted.trim()).toMatch(/^rc=[1-9]\d*$/);
   await onServer(server, 'install -d -m 0755 -o root -g root /var/lib/prometheus/node-exporter');
