@@ -33,3 +33,4 @@ export * from './rules/load.js';
 export * from './rules/gunicorn.js';
 // mode status and logs: since, process
 export * from './rules/operate.js';
+export * from './rules/metrics.js';

@@ -6,6 +6,7 @@ import { summaryMarkdown } from '../../src/report.js';
 import type { LoadFact } from '../../src/loadtest/summary.js';
 import { bootServer, stopServer } from '../support/servers.js';
 import { appCopy, deploy, onServer } from '../support/deploy.js';
+import { attackStep } from '../support/planted.js';
 
 // The performance check (issue 15): wrk on the server itself, through nginx, judged by the
 // thresholds. Short levels keep the file quick; CPU and memory are the whole sandbox host's, which
@@ -20,12 +21,15 @@ beforeAll(async () => {
   // A deliberately slow page: every request sleeps 1 s in a worker.
   await appendFile(
     path.join(app, 'app.py'),
-    '\n\n@app.route("/slow")\ndef slow():\n    time.sleep(1)\n    return "slow"\n'
+    '\n\n@app.route("/slow")\ndef slow():\n    time.sleep(1)\n    return "slow"\n' +
+      // Latencies spread over 10-200 ms: a p95 that says something.
+      '\n\n@app.route("/spread")\ndef spread():\n    import random\n    time.sleep(random.uniform(0.01, 0.2))\n    return "spread"\n'
   );
   const { report } = await deploy(server, app, {
     mode: 'provision',
     'apt-packages': 'python3-flask, python3-gunicorn',
-    'health-interval': '30s'
+    'health-interval': '30s',
+    metrics: 'true'
   });
   expect(report.error).toBeUndefined();
 });
@@ -36,6 +40,103 @@ afterAll(async () => {
 function factOf(facts: Record<string, string>): LoadFact {
   return JSON.parse(facts.load!) as LoadFact;
 }
+
+/** The app's samples as node-exporter serves them (metrics: true), after one run of the job. */
+async function metrics(): Promise<Record<string, number>> {
+  const out = await onServer(
+    server,
+    'systemctl start shop-metrics.service && curl -sf http://127.0.0.1:9100/metrics | grep "^gunicorn_deploy_"'
+  );
+  const m: Record<string, number> = {};
+  for (const [, name, labels, v] of out.matchAll(/^gunicorn_deploy_(\w+)\{([^}]*)\} (\S+)$/gm)) {
+    const q = /quantile="([\d.]+)"/.exec(labels!)?.[1];
+    m[q ? `${name}@${q}` : name!] = Number(v);
+  }
+  return m;
+}
+
+// First in the file: the metrics' last minute holds only this test's traffic.
+test("metrics: node-exporter serves the app's figures; p95 agrees with the load check's; busy workers rise under slow requests; status --json shows them", async () => {
+  const { report } = await deploy(server, app, {
+    mode: 'loadtest',
+    'load-paths': '/spread',
+    'load-clients': '4',
+    'load-duration': '5s',
+    ...QUICK
+  });
+  expect(report.error).toBeUndefined();
+  const [level] = factOf(report.hosts[0]!.facts).levels;
+  const m = await metrics();
+  expect(m.workers).toBeGreaterThan(0);
+  expect(m.requests_last_minute).toBeGreaterThanOrEqual(level!.requests);
+  expect(m.requests_last_minute).toBeLessThan(level!.requests + 30);
+  expect(m.responses_5xx_last_minute).toBe(0);
+  // The same traffic seen by nginx (the metrics) and by wrk (the load check): within 20 %.
+  const p95 = m['request_seconds@0.95']! * 1000;
+  expect(Math.abs(p95 - level!.p95Ms) / level!.p95Ms).toBeLessThan(0.2);
+  expect(m['request_seconds@0.5']).toBeLessThanOrEqual(m['request_seconds@0.95']!);
+  expect(m['request_seconds@0.95']).toBeLessThanOrEqual(m['request_seconds@0.99']!);
+  expect(m.deploys_total).toBe(1);
+  expect(m.service_restarts).toBe(0);
+  // The cgroup's memory.events (NaN where the memory controller is not delegated, as in some containers).
+  const oom = await onServer(
+    server,
+    'awk \'$1 == "oom_kill" { print $2 }\' "/sys/fs/cgroup$(systemctl show -p ControlGroup --value shop.service)/memory.events" 2>/dev/null || true'
+  );
+  expect(m.oom_kills).toBe(oom.trim() ? Number(oom) : NaN);
+  // Control: idle, no worker holds a request.
+  expect([m.workers_busy, m.workers_busy_max]).toEqual([0, 0]);
+
+  // More clients than workers, each holding one for 1 s, three times over.
+  const clients = m.workers! + 2;
+  const loaded = metricsUnderLoad(clients);
+  const busy = await loaded;
+  expect(busy.workers_busy_max).toBe(m.workers);
+  expect(busy.workers_busy).toBeGreaterThan(m.workers! * 0.5);
+
+  const status = await deploy(server, app, { mode: 'status' });
+  expect(status.report.error).toBeUndefined();
+  const f = status.report.hosts[0]!.facts;
+  expect(Number(f['busy-max'])).toBe(m.workers);
+  expect(Number(f['requests-1m'])).toBeGreaterThanOrEqual(level!.requests);
+  expect(Math.abs(Number(f['p95-ms']) - level!.p95Ms) / level!.p95Ms).toBeLessThan(0.2);
+  expect(f['metrics-age']).toMatch(/^\d+ s$/);
+});
+
+async function metricsUnderLoad(clients: number): Promise<Record<string, number>> {
+  await onServer(
+    server,
+    `for i in $(seq ${clients}); do (for j in 1 2 3; do curl -s -o /dev/null http://127.0.0.1/slow; done) </dev/null >/dev/null 2>&1 & done; sleep 1`
+  );
+  const m = await metrics();
+  await onServer(server, 'sleep 2.5');
+  return m;
+}
+
+test('metrics: a link, file or FIFO planted in place of the text file folder is refused, nothing read or written through it', async () => {
+  await attackStep(
+    server,
+    [{ dir: '/var/lib/prometheus', owner: 'prometheus', names: ['node-exporter'] }],
+    async () => {
+      const out = await onServer(
+        server,
+        'systemctl start shop-metrics.service 2>&1; echo "rc=$?"; journalctl -u shop-metrics.service -n 5 --no-pager -o cat'
+      );
+      expect(out).toMatch(/rc=[1-9]/);
+      return { texts: [out] };
+    }
+  );
+  // A link to a folder of root's (outside what ProtectSystem= already makes read-only): nothing written there.
+  const planted = await onServer(
+    server,
+    `rm -rf /var/lib/prometheus/node-exporter; install -d -m 0755 /var/lib/gd-metrics-target
+runuser -u prometheus -- ln -s /var/lib/gd-metrics-target /var/lib/prometheus/node-exporter
+systemctl start shop-metrics.service 2>/dev/null; echo "rc=$?"; ls -A /var/lib/gd-metrics-target; rm -f /var/lib/prometheus/node-exporter`
+  );
+  expect(planted.trim()).toMatch(/^rc=[1-9]\d*$/);
+  await onServer(server, 'install -d -m 0755 -o root -g root /var/lib/prometheus/node-exporter');
+  expect((await metrics()).workers).toBeGreaterThan(0);
+});
 
 test("mode loadtest: the seed's table, one row per level, its figures consistent", async () => {
   const { report, lines } = await deploy(server, app, {

@@ -85,7 +85,8 @@ describe('provision settings', () => {
       importDatabaseForce: false,
       dryRun: false,
       edge: { firewall: false, firewallAllow: [], alertWebhook: '' },
-      services: []
+      services: [],
+      metrics: { enabled: false, listen: '127.0.0.1:9100' }
     });
   });
 

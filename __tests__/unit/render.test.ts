@@ -411,8 +411,10 @@ describe('one layout', () => {
       db.timer,
       ...firewall
     ].map((x) => x.path);
-    // The alert@ unit is alertFiles()' (it needs a host's settings): unit/edge checks its path.
-    expect([...written, layout.units.alertService.file].sort()).toEqual(unitFiles.sort());
+    // The alert@ unit is alertFiles()' (it needs a host's settings): unit/edge checks its path;
+    // the metrics units are metricsFiles()' (unit/metrics checks them).
+    const others = [layout.units.alertService, layout.units.metricsService, layout.units.metricsTimer];
+    expect([...written, ...others.map((u) => u.file)].sort()).toEqual(unitFiles.sort());
   });
 
   test('releases and their link', () => {

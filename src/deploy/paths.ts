@@ -87,6 +87,9 @@ export interface AppLayout {
     firewallService: Unit;
     /** OnFailure= of the app's units (alert-webhook); a template, instances name the failed unit. */
     alertService: Unit;
+    /** metrics: the job writing the app's Prometheus text file, every 15 s. */
+    metricsService: Unit;
+    metricsTimer: Unit;
   };
   /** The transient unit the candidate boots in (systemd-run), never a file. */
   candidateUnit: string;
@@ -111,7 +114,9 @@ export function appUnits(app: string): AppLayout['units'] {
     dbService: unit(`${app}-db-maintenance.service`),
     dbTimer: unit(`${app}-db-maintenance.timer`),
     firewallService: unit(`${app}-firewall.service`),
-    alertService: unit(`${app}-alert@.service`)
+    alertService: unit(`${app}-alert@.service`),
+    metricsService: unit(`${app}-metrics.service`),
+    metricsTimer: unit(`${app}-metrics.timer`)
   };
 }
 

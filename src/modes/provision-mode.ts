@@ -12,6 +12,7 @@ import { ensureTls } from '../provision/tls.js';
 import { ensureLogrotate } from '../provision/logrotate.js';
 import { ensureTimers } from '../provision/timers.js';
 import { ensureAlerts } from '../provision/alerts.js';
+import { ensureMetrics } from '../metrics/provision.js';
 import { ensureFirewall } from '../provision/firewall.js';
 import { checkServerNames } from '../provision/claims.js';
 import { ensureServices } from '../provision/services.js';
@@ -66,6 +67,7 @@ export const provisionMode: ModeStrategy = {
       await track('logrotate', () => ensureLogrotate(ctx));
       await track('alerts', () => ensureAlerts(ctx));
       await track('timers', () => ensureTimers(ctx));
+      await track('metrics', () => ensureMetrics(ctx));
       await track('firewall', () => ensureFirewall(ctx, host.reconnect));
       const decision = await s('release', async () => {
         const d = await decideDeploy(ctx);

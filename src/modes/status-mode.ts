@@ -32,7 +32,15 @@ const ROWS: [string, string][] = [
   ['newest backup', 'backup-age'],
   ['maintenance', 'maintenance'],
   ['deploy running', 'deploying'],
-  ['health now', 'health']
+  ['health now', 'health'],
+  // metrics: true: what the metrics job last wrote (README, Metrics).
+  ['requests (last min)', 'requests-1m'],
+  ['5xx (last min)', '5xx-1m'],
+  ['latency p50 / p95 / p99 (ms)', 'latency'],
+  ['busy workers (mean / most)', 'busy-sampled'],
+  ['queued requests (most)', 'queued-max'],
+  ['in flight (last min mean)', 'busy-1m'],
+  ['metrics written', 'metrics-age']
 ];
 
 /**
@@ -56,7 +64,13 @@ export const statusMode: ModeStrategy = {
       });
     });
     Object.assign(ctx.facts, found.facts);
-    const rows = ROWS.filter(([, k]) => found.facts[k]).map(([label, k]) => [label, found.facts[k]!]);
+    const f = found.facts;
+    const shown: Record<string, string> = {
+      ...f,
+      latency: f['p95-ms'] ? `${f['p50-ms']} / ${f['p95-ms']} / ${f['p99-ms']}` : '',
+      'busy-sampled': f['busy-mean'] ? `${f['busy-mean']} / ${f['busy-max']}` : ''
+    };
+    const rows = ROWS.filter(([, k]) => shown[k]).map(([label, k]) => [label, shown[k]!]);
     ctx.logger.info(`${ctx.label}:\n${formatTable(['', ctx.label], rows)}`);
     const n = ctx.settings.operate.historyLines;
     if (n > 0) {

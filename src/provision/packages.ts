@@ -59,6 +59,7 @@ export function provisionPackages(settings: Pick<Settings, 'provision' | 'tls' |
     ...pr.aptPackages,
     ...(tls === 'acme' ? ['certbot', 'openssl'] : tls === 'files' ? ['openssl'] : []),
     ...(pr.edge.firewall ? ['nftables'] : []),
+    ...(pr.metrics.enabled ? ['prometheus-node-exporter'] : []),
     ...servicePackages(pr.services),
     // database: postgres: the server itself, or only pg_dump/pg_restore for an external one.
     ...(db.kind === 'postgres' ? [db.external ? 'postgresql-client' : 'postgresql'] : [])

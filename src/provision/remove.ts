@@ -6,6 +6,7 @@ import { defaultServerDecide, installDefaultServer, restoreDefaultServer } from 
 import { runProvisionScript, type ProvisionResult } from './run.js';
 import { ACME_WEBROOT_BASE } from './tls-site.js';
 import { timerUnits } from './timers.js';
+import { metricsPaths, removePromCommand } from '../metrics/paths.js';
 import { processPaths } from '../steps/processes.js';
 
 /** Exit code when nginx -t refused the tree without the app's site (everything was put back). */
@@ -22,8 +23,13 @@ export function removeAppScript(ctx: DeployContext): string {
   const q = shQuote;
   const p = ctx.paths;
   const u = p.units;
-  const timers = timerUnits(p).map((t) => t.timer.name);
-  const services = [u.service.name, u.socket.name, ...timerUnits(p).map((t) => t.service.name)];
+  const timers = [...timerUnits(p).map((t) => t.timer.name), u.metricsTimer.name];
+  const services = [
+    u.service.name,
+    u.socket.name,
+    ...timerUnits(p).map((t) => t.service.name),
+    u.metricsService.name
+  ];
   const files = [
     ...Object.values(u).map((x) => x.file),
     // Earlier versions' per-app firewall ruleset (the unit is in the list above).
@@ -90,9 +96,10 @@ for d in ${[u.service.file, u.socket.file].map((f) => q(`${f}.d`)).join(' ')}; d
 done
 [ "$removed_units" = 1 ] && act systemctl daemon-reload
 act systemctl reset-failed ${services.map(q).join(' ')} 2>/dev/null || true
-for f in ${[p.logrotate, p.healthScript, p.dbScript].map(q).join(' ')}; do
+for f in ${[p.logrotate, p.healthScript, p.dbScript, metricsPaths(p).script].map(q).join(' ')}; do
   [ -e "$f" ] && { mark "$f"; act rm -f -- "$f"; }
 done
+[ "$dry" = 1 ] || ${removePromCommand(p.app)} >/dev/null
 for d in ${[p.etc, `/run/${p.app}`, `${ACME_WEBROOT_BASE}/${p.app}`].map(q).join(' ')}; do
   [ -d "$d" ] && { mark "$d"; act rm -rf -- "$d"; }
 done

@@ -62,6 +62,8 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   firewall: 'false',
   'remove-data': 'false',
   'remove-certificate': 'false',
+  metrics: 'false',
+  'metrics-listen': '127.0.0.1:9100',
   'dry-run': 'false',
   'full-upload': 'false',
   'max-parallel': '1',

@@ -8,6 +8,7 @@ import {
 } from '../rules.js';
 import type { Inputs, Problems } from './inputs.js';
 import { parseEdgeSettings, type EdgeSettings } from './edge.js';
+import { parseMetricsSettings, type MetricsSettings } from './metrics.js';
 import { SERVICES, type Service } from './services.js';
 
 /** A `static` mapping: nginx serves a folder of the release, or of shared/, under a URL prefix. */
@@ -40,6 +41,8 @@ export interface ProvisionSettings {
   edge: EdgeSettings;
   /** Services from Debian provision starts for the app (redis); deploy adds their URLs to the env. */
   services: Service[];
+  /** metrics: node-exporter and the app's Prometheus text file. */
+  metrics: MetricsSettings;
 }
 
 /** `static`: URL-PREFIX=FOLDER items, none of them mapped twice (static-path serves /static/ too). */
@@ -104,7 +107,8 @@ export function parseProvisionSettings(
     importDatabaseForce: read.bool('import-database-force'),
     dryRun: read.bool('dry-run'),
     edge: parseEdgeSettings(read, problems),
-    services: parseServices(read)
+    services: parseServices(read),
+    metrics: parseMetricsSettings(read, problems)
   };
 }
 

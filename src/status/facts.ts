@@ -1,4 +1,5 @@
 import { parseFacts } from '../deploy/context.js';
+import { metricsFacts } from '../metrics/status.js';
 
 /** One line of the server's history (src/steps/history.ts), as written. */
 export type HistoryEntry = Record<string, string>;
@@ -87,6 +88,7 @@ export function statusFacts(stdout: string): { facts: Record<string, string>; hi
     health: raw.health ?? '',
     maintenance: raw.maintenance ?? '',
     deploying: raw.deploying ?? '',
+    ...metricsFacts(raw, now, ago),
     healthy: String(healthy)
   };
   return { facts, history };

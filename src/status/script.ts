@@ -3,6 +3,7 @@ import { healthUrl } from '../deploy/health.js';
 import { shQuote } from '../ssh/quote.js';
 import { statesDir } from '../deploy/release-record.js';
 import { maintenanceConf } from '../maintenance/paths.js';
+import { metricsStatusLines } from '../metrics/status.js';
 
 /** History lines read back for the audit fields of the serving and previous releases. */
 export const HISTORY_TAIL = 300;
@@ -62,6 +63,7 @@ if [ "$active" = active ]; then
 else
   echo "health=none"
 fi
+${metricsStatusLines(p.app)}
 echo '--- history'
 tail -n ${HISTORY_TAIL} ${q(p.history)} 2>/dev/null
 exit 0`;

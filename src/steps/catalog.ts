@@ -195,6 +195,11 @@ export const STEPS = {
     section: 'provision',
     what: 'the health check and daily database backup timers'
   },
+  metrics: {
+    modes: ['provision'],
+    section: 'provision',
+    what: "with metrics: node-exporter at metrics-listen and the 15 s timer writing the app's Prometheus text file"
+  },
   firewall: {
     modes: ['provision', 'remove'],
     section: 'provision',
