@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { SandboxServer } from '../../src/sandbox/index.js';
 import { bootServer, stopServer } from '../support/servers.js';
 import { appCopy, deploy, getJson, onServer } from '../support/deploy.js';
-import { attackStep, type Target } from '../support/planted.js';
+import { attackStep, raceStep, SECRET as PLANTED, type Target } from '../support/planted.js';
 import { layoutFor } from '../../src/deploy/paths.js';
 import { renderDbMaintenanceUnits, templateVars } from '../../src/render.js';
 
@@ -217,3 +217,57 @@ test('planted files: the daily backup timer (as root, the database as the app us
     await onServer(server, `stat -c '%U:%G %a' /srv/shop/backups /srv/shop/backups/${daily[0]!.id}`)
   ).toBe('root:shop 750\nroot:shop 640\n');
 }, 300_000);
+
+test('planted files: the deploy backup, raced (the copy in shared/ swapped the moment it is made)', async () => {
+  const serving = await onServer(server, 'readlink /srv/shop/current');
+  let refused = 0;
+  await raceStep(
+    server,
+    { dir: '/srv/shop/shared', owner: 'shop', pattern: '.backup-*.db' },
+    async (kind, swapped) => {
+      const { report, lines } = await deploy(server, app);
+      const hits = await swapped();
+      if (report.error) {
+        // Only the planted file may stop it, and only at the backup: nothing switched.
+        expect(hits.length).toBeGreaterThan(0);
+        expect(report.error).toMatch(/backing up the database/);
+        expect(await onServer(server, 'readlink /srv/shop/current')).toBe(serving);
+        refused++;
+      }
+      // What a refused copy leaves: nothing of the plant in backups/.
+      expect(await onServer(server, `find /srv/shop/backups -samefile ${PLANTED} | wc -l`)).toBe('0\n');
+      return { texts: [...lines, JSON.stringify(report), `${kind}`] };
+    }
+  );
+  // The race was won by the planter at least once: the check had something to refuse.
+  expect(refused).toBeGreaterThan(0);
+  expect((await getJson(server, '/health')).status).toBe(200);
+}, 300_000);
+
+// systemd expands ${X}, $VAR (a word of its own) and $$ in a unit's command line itself: each
+// command proves bash got it as written ($1 set by bash, ${X} bash's own, $$ a pid, $HOME the user's).
+const DOLLARS = (what: string): string =>
+  `set -- one; X=mine; echo "gd-${what}[$1][\${X}][$HOME][$(( $$ > 1 ))]"`;
+
+test('planted files: a deploy with build, shared paths, hooks and the release phase; each command reaches bash as written', async () => {
+  const shared: Target = {
+    dir: '/srv/shop/shared',
+    owner: 'shop',
+    names: ['media', 'notes.txt', 'conf', 'conf.txt']
+  };
+  await attackStep(server, [shared], async () => {
+    const { report, lines } = await deploy(server, app, {
+      'shared-paths': 'media, notes.txt:file, conf, conf.txt:file',
+      build: DOLLARS('build'),
+      'pre-activate': DOLLARS('pre'),
+      'post-activate': DOLLARS('post'),
+      'release-command': DOLLARS('release')
+    });
+    expect(report.error).toBeUndefined();
+    const text = lines.join('\n');
+    expect(text).toContain('gd-build[one][mine][/nonexistent][1]');
+    for (const hook of ['pre', 'post', 'release'])
+      expect(text).toContain(`gd-${hook}[one][mine][/srv/shop][1]`);
+    return { texts: [...lines, JSON.stringify(report)] };
+  });
+}, 600_000);

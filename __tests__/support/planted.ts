@@ -102,3 +102,58 @@ export async function attackStep(
     );
   }
 }
+
+/** Shell that replaces the file "$f" by `kind` (as dir's owner, but root for the hardlink). */
+function swapCommand(owner: string, kind: PlantKind): string {
+  const as = `setpriv --reuid=${shQuote(owner)} --regid=${shQuote(owner)} --clear-groups --`;
+  return {
+    symlink: `${as} ln -sfn ${SECRET} "$f"`,
+    hardlink: `ln -f ${SECRET} "$f"`,
+    fifo: `${as} bash -c 'rm -f "$1"; mkfifo "$1"' gd "$f"`,
+    future: `${as} bash -c 'printf "not a backup" > "$1.gd"; touch -d 2097-01-01 "$1.gd"; mv -f "$1.gd" "$1"' gd "$f"`
+  }[kind];
+}
+
+/**
+ * The race on a file the step makes in a folder its owner can write and root then uses: for each
+ * kind, a loop on the server replaces every new file matching `pattern` in `dir` (a regular file of
+ * the owner) by that kind the moment it appears, for the whole step. `step` gets the kind and the
+ * names the loop replaced (read after the step); the root-only file is checked after each round.
+ */
+export async function raceStep(
+  server: SandboxServer,
+  target: { dir: string; owner: string; pattern: string },
+  step: (kind: PlantKind, swapped: () => Promise<string[]>) => Promise<{ texts: string[]; dirs?: string[] }>
+): Promise<void> {
+  await armSecret(server);
+  for (const kind of KINDS) {
+    // A 3 ms nap without a fork (read on a pipe nobody writes): the loop sees a file within
+    // milliseconds of its making without spinning a shared CPU.
+    const loop = `declare -A seen
+exec 9<> <(:)
+while [ ! -e /run/gd-race-stop ]; do
+  read -t 0.003 -u 9 _ || true
+  for f in ${shQuote(target.dir)}/${target.pattern}; do
+    [ -n "\${seen[$f]:-}" ] && continue
+    [ -f "$f" ] && [ ! -L "$f" ] && [ "$(stat -c %U:%h -- "$f" 2>/dev/null)" = ${shQuote(`${target.owner}:1`)} ] || continue
+    seen[$f]=1
+    ${swapCommand(target.owner, kind)} && echo "$f" >> /run/gd-race-hits
+  done
+done`;
+    await onServer(
+      server,
+      `rm -f /run/gd-race-stop /run/gd-race-hits; touch /run/gd-race-hits
+nohup setsid bash -c ${shQuote(loop)} >/dev/null 2>&1 &`
+    );
+    let seen;
+    try {
+      seen = await step(kind, async () =>
+        (await onServer(server, 'cat /run/gd-race-hits')).split('\n').filter((l) => l)
+      );
+    } finally {
+      await onServer(server, 'touch /run/gd-race-stop; sleep 0.3; rm -f /run/gd-race-stop');
+    }
+    await assertSecretUntouched(server);
+    await assertNotOnRunner(seen.texts, seen.dirs ?? []);
+  }
+}

@@ -237,7 +237,8 @@ describe('provision scripts', () => {
       const probe = callsOf(verify, 'systemd-run')[0]!;
       expect(probe).toContain(`User=${name}`);
       expect(probe).toContain(`WorkingDirectory=${dir}/current`);
-      expect(probe.at(-1)).toBe(h.deploy.wsgiApp);
+      // Every $ doubled for systemd, which turns $$ back into $: Python gets the name as written.
+      expect(probe.at(-1)).toBe(h.deploy.wsgiApp.replace(/\$/g, '$$$$'));
 
       // The templates refuse such names themselves (render.ts), so the timers run with plain ones.
       const timers = run(timersScript(ctx), filesInput(timerFiles(ctx)));

@@ -2,9 +2,18 @@ import type { AppLayout } from './paths.js';
 import { shQuote } from '../ssh/quote.js';
 
 /**
+ * systemd (PID 1) expands $VAR, ${VAR} and $$ in a transient unit's command line, from the unit's
+ * environment: a hook's `echo ${X}` would reach bash as `echo ` (or as the env file's value). Every
+ * $ doubled, each word reaches the program exactly as written (systemd 247-257 all take $$).
+ */
+export function systemdWord(word: string): string {
+  return word.replace(/\$/g, '$$$$');
+}
+
+/**
  * A command run the way the service runs: as the app's user, with its environment file, in a
  * transient systemd unit. The import check and the migrations then see exactly what Gunicorn will
- * see, not sudo's or the SSH user's environment.
+ * see, not sudo's or the SSH user's environment. argv reaches the program as written (systemdWord).
  */
 export function appRunCommand(
   paths: AppLayout,
@@ -19,7 +28,7 @@ export function appRunCommand(
     `--setenv=PATH=${q(`${opts.venv}/bin:/usr/local/bin:/usr/bin:/bin`)}`,
     `--setenv=PWD=${q(opts.cwd)}`,
     '--',
-    ...opts.argv.map(q)
+    ...opts.argv.map((a) => q(systemdWord(a)))
   ].join(' ');
 }
 
@@ -61,7 +70,7 @@ export function buildRunCommand(
     '--',
     'bash',
     '-c',
-    q(`set -euo pipefail\n${opts.script}`),
+    q(systemdWord(`set -euo pipefail\n${opts.script}`)),
     'gd',
     ...(opts.args ?? [])
   ].join(' ');

@@ -43,16 +43,15 @@ export const runMode: ModeStrategy = {
             envFile: ctx.paths.envFile,
             venv: `${rel}/.venv`,
             // systemd-run reports a main process killed by a signal as exit 1: a parent shell turns
-            // its command's death by signal N into the shell's convention, exit 128+N. systemd
-            // expands $VAR, ${VAR} and $$ in a unit's command line: every $ is doubled, so the shell
-            // gets the command exactly as written.
+            // its command's death by signal N into the shell's convention, exit 128+N. The shell
+            // gets the command exactly as written (appRunCommand doubles every $ for systemd).
             argv: [
               '/bin/bash',
               '-c',
               'rc=0; /bin/bash -euo pipefail -c "$1" || rc=$?; exit "$rc"',
               'gd',
               command
-            ].map((a) => a.replace(/\$/g, '$$$$'))
+            ]
           }),
           { sudo: true, stream: true, timeoutMs: RUN_TIMEOUT_MS }
         );

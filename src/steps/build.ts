@@ -2,6 +2,7 @@ import type { DeployContext } from '../deploy/context.js';
 import { lastLines } from '../deploy/context.js';
 import { MANIFEST_FILE, MANIFEST_HEADER } from '../manifest.js';
 import { shQuote } from '../ssh/quote.js';
+import { systemdWord } from '../deploy/app-run.js';
 import { diskProbe } from './ownership.js';
 import { DeployError, type StepOutcome } from './step.js';
 
@@ -110,7 +111,8 @@ exit "$rc"`;
     '--',
     '/bin/bash',
     '-c',
-    q(script)
+    // The build's commands reach bash as written: systemd would expand $HOME, ${X} and $$ itself.
+    q(systemdWord(script))
   ].join(' ');
 }
 
