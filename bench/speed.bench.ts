@@ -1,32 +1,24 @@
 /**
- * Issue 13's benchmark: a code-only deploy as users see it, process start to exit. Runs the BUNDLED
+ * The speed bench: a code-only deploy as users see it, process start to exit. Runs the BUNDLED
  * action (`node dist/index.js` with INPUT_* variables, as a runner does) and the CLI
  * (`node bin/gunicorn-deploy.js`, which loads dist/cli) as separate processes, ROUNDS rounds each,
- * for two trees: the example app as a git checkout (one file changed and committed per round) and
- * a 5,000-file tree that is not a git checkout (3 files changed per round), and examples/fastapi-app
- * as a git checkout under uvicorn workers (main.py changed per round). Each runner's rounds
- * run on a quiet server, then with a 100-client load loop against the app's socket. Beside them, in
- * the same run: a naive quick update (rsync of the code, then `systemctl restart`, then /health
- * polled until 200). Targets: on a quiet server (as the issue's 3.05 s was measured), git checkout
- * <= 1.5 s median wall and 5,000-file tree <= 2.0 s; under the load, 0 failed requests.
- * Run `npm run bundle` first (the bench runs dist/, not src/).
+ * for three trees: the example app as a git checkout (one file changed and committed per round), a
+ * 5,000-file tree that is not a git checkout (3 files changed per round), and examples/fastapi-app
+ * as a git checkout under uvicorn workers (main.py changed per round). Each runner's rounds run on a
+ * quiet server, under 20 clients and under 100 (a load loop on the app's socket). Beside them, under
+ * the same load, in the same run: the quick update teams script (quick-update.ts: rsync, pip install
+ * -r, `systemctl reload` or `restart`, then wait until the new version answers), and the ratio of
+ * ours to it. Run `npm run bundle` first (the bench runs dist/, not src/).
  */
 import { execFile, spawn } from 'node:child_process';
 import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { SandboxServer } from '../src/sandbox/index.js';
-import { shQuote } from '../src/ssh/quote.js';
 import { bootServer, stopServer } from '../__tests__/support/servers.js';
-import {
-  appCopy,
-  deploy,
-  inputsFor,
-  onServer,
-  startLoad,
-  type LoadResult
-} from '../__tests__/support/deploy.js';
+import { appCopy, deploy, inputsFor, startLoad, type LoadResult } from '../__tests__/support/deploy.js';
 import { readFileCommands, runnerEnv, runnerFiles } from '../__tests__/support/action.js';
 import {
   ensureRsync,
@@ -35,19 +27,29 @@ import {
   median,
   printLine,
   printTable,
-  run,
+  ratio,
   secs,
-  sshOptions,
   writeResults
 } from './support.js';
+import { RUNNER_TRACE, timeline, traceServer, type RunnerEvent, type ServerEvent } from './trace/timeline.js';
+import { appWorkers, installQuickUpdate, QUICK_SOCKET, quickRound, type QuickKind } from './quick-update.js';
 
 const ROUNDS = 7;
 /**
- * Each runner twice: on a quiet server (the wall-time targets: issue 13's 3.05 s was measured so)
- * and under a 100-client load on the app (0 failed requests; the deploy then shares the 2 cores
- * with the load generator and the app's workers). SPEED_BENCH_CLIENTS=N: only that one load.
+ * Each runner three times: on a quiet server (the wall-time targets), under 20 clients and under
+ * 100 on the app (0 failed requests; the deploy then shares the 2 cores with the load generator and
+ * the app's workers). SPEED_BENCH_CLIENTS=N[,M]: only those loads.
  */
-const LOADS = process.env.SPEED_BENCH_CLIENTS ? [Number(process.env.SPEED_BENCH_CLIENTS)] : [0, 100];
+const LOADS = process.env.SPEED_BENCH_CLIENTS
+  ? process.env.SPEED_BENCH_CLIENTS.split(',').map(Number)
+  : [0, 20, 100];
+/** SPEED_BENCH_TREES=git,big,fastapi: only those trees (all three by default). */
+const TREES = process.env.SPEED_BENCH_TREES?.split(',');
+/** SPEED_BENCH_CLI=0: the bundled action only (the CLI loads the same engine). */
+const WITH_CLI = process.env.SPEED_BENCH_CLI !== '0';
+/** Traced deploys (the critical path's timeline), quiet. */
+const TRACED = Number(process.env.SPEED_BENCH_TRACED ?? 2);
+const QUICK_KINDS: QuickKind[] = ['reload', 'restart'];
 const BIG_FILES = 5000;
 /**
  * SPEED_BENCH_BASELINE=DIR (another checkout, bundled): its dist/index.js runs too, right after
@@ -55,7 +57,6 @@ const BIG_FILES = 5000;
  * one run, since this machine's figures drift by 20 % between runs.
  */
 const BASELINE = process.env.SPEED_BENCH_BASELINE;
-const SEED_SOCKET = '/run/seed/seed.sock';
 const exec = promisify(execFile);
 
 let server: SandboxServer;
@@ -123,11 +124,12 @@ function roundTripsOf(text: string): number {
 
 function spawnTimed(
   args: string[],
-  env: NodeJS.ProcessEnv
+  env: NodeJS.ProcessEnv,
+  nodeArgs: string[] = []
 ): Promise<{ code: number; out: string; wallMs: number }> {
   const t0 = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
@@ -140,11 +142,21 @@ async function inputs(source: string, commit: string): Promise<Record<string, st
   return { ...inputsFor(server, source, over), 'private-key': await readFile(keyFile, 'utf8') };
 }
 
-async function actionRound(source: string, commit: string, dist = path.resolve('dist')): Promise<Round> {
+async function actionRound(
+  source: string,
+  commit: string,
+  dist = path.resolve('dist'),
+  /** Loaded before the action with --import, and its extra environment (the critical path's trace). */
+  preload?: { module: string; env: NodeJS.ProcessEnv }
+): Promise<Round> {
   const files = await runnerFiles();
   try {
-    const env = runnerEnv(await inputs(source, commit), files);
-    const r = await spawnTimed([path.join(dist, 'index.js')], env);
+    const env = { ...runnerEnv(await inputs(source, commit), files), ...preload?.env };
+    const r = await spawnTimed(
+      [path.join(dist, 'index.js')],
+      env,
+      preload ? ['--import', pathToFileURL(preload.module).href] : []
+    );
     const outputs = await readFileCommands(files.output);
     if (r.code !== 0 || outputs.status !== 'deployed') throw new Error(`action failed:\n${r.out}`);
     const summary = await readFile(files.summary, 'utf8');
@@ -188,67 +200,50 @@ async function change(source: string, n: number): Promise<void> {
   }
 }
 
-async function installSeed(): Promise<void> {
-  await onServer(
-    server,
-    `set -euo pipefail
-id -u seed >/dev/null 2>&1 || useradd --system --home-dir /srv/seed --shell /usr/sbin/nologin seed
-install -d -o ${shQuote(server.user)} -g ${shQuote(server.user)} /srv/seed /srv/seed/app
-install -d -o seed -g seed /srv/seed/instance
-cat > /etc/systemd/system/seed.service <<EOF
-[Unit]
-Description=naive quick update baseline
-StartLimitIntervalSec=0
-[Service]
-Type=simple
-User=seed
-Group=seed
-RuntimeDirectory=seed
-Environment=INSTANCE_PATH=/srv/seed/instance FLASK_DEBUG=0
-WorkingDirectory=/srv/seed/app
-ExecStart=/usr/bin/python3 -m gunicorn --workers 2 --bind unix:${SEED_SOCKET} app:app
-EOF
-systemctl daemon-reload`
-  );
-}
-
-/** rsync of the code, then restart and /health polled, from the runner: the naive script. */
-async function naiveRound(source: string): Promise<number> {
-  const ssh = ['ssh', ...(await sshOptions(server))].map(shQuote).join(' ');
+/** Runs fn with `clients` clients on a socket (the app's by default); none for 0. */
+async function underLoad<T>(
+  clients: number,
+  source: string,
+  fn: () => Promise<T>,
+  socket?: string
+): Promise<{ value: T; load: LoadResult; busyShare: number }> {
+  const busy0 = machineBusyMs();
   const t0 = performance.now();
-  await run('rsync', [
-    '-a',
-    '--delete',
-    '--exclude',
-    '.git',
-    '-e',
-    ssh,
-    `${source}/`,
-    `${server.user}@${server.host}:/srv/seed/app/`
-  ]);
-  await run('ssh', [
-    ...(await sshOptions(server)),
-    `${server.user}@${server.host}`,
-    `sudo -n systemctl restart seed.service && for i in $(seq 300); do [ "$(curl -s -o /dev/null -w '%{http_code}' --unix-socket ${SEED_SOCKET} http://localhost/health)" = 200 ] && exit 0; sleep 0.05; done; exit 1`
-  ]);
-  return performance.now() - t0;
+  const load =
+    clients > 0
+      ? await startLoad(server, { clients, socket, app: source === fastApp ? 'api' : 'shop' })
+      : { stop: async (): Promise<LoadResult> => ({ failed: 0, total: 0 }) as LoadResult };
+  let value: T;
+  let loadResult: LoadResult;
+  try {
+    value = await fn();
+  } finally {
+    loadResult = await load.stop();
+  }
+  return { value, load: loadResult, busyShare: (machineBusyMs() - busy0) / ((performance.now() - t0) * 2) };
 }
 
 const stats = (xs: number[]): string[] => [secs(median(xs)), secs(Math.min(...xs)), secs(Math.max(...xs))];
 
-test('code-only deploy, process start to exit: bundled action and CLI, git checkout and 5,000-file tree', async () => {
-  await installSeed();
+test('code-only deploy, process start to exit: bundled action and CLI against the quick update, git checkout and 5,000-file tree', async () => {
   const results: Record<string, unknown> = { machine: machine() };
   const rows: string[][] = [];
   const stepRows: string[][] = [];
+  const ratioRows: string[][] = [];
   let n = 0;
-  for (const [treeName, source] of [
-    ['git checkout (example app)', gitApp],
-    [`${BIG_FILES}-file tree, not git`, bigApp],
-    ['git checkout (FastAPI example, uvicorn)', fastApp]
-  ] as const) {
+  const trees = (
+    [
+      ['git', 'git checkout (example app)', gitApp],
+      ['big', `${BIG_FILES}-file tree, not git`, bigApp],
+      ['fastapi', 'git checkout (FastAPI example, uvicorn)', fastApp]
+    ] as const
+  ).filter(([key]) => !TREES || TREES.includes(key));
+  for (const [, treeName, source] of trees) {
     const first = await deploy(server, source, { commit: `first-${n}`, ...extraInputs(source) });
     expect(first.report.error).toBeUndefined();
+    // The quick update is the Flask seed's: the same for every WSGI tree, none for ASGI.
+    const quick = source !== fastApp;
+    if (quick) await installQuickUpdate(server, await appWorkers(server, 'shop'));
     const runners: [string, (source: string, commit: string) => Promise<Round>][] = [
       ['action (dist/index.js)', (src, commit) => actionRound(src, commit)],
       ...(BASELINE
@@ -259,32 +254,33 @@ test('code-only deploy, process start to exit: bundled action and CLI, git check
             ] as [string, (source: string, commit: string) => Promise<Round>]
           ]
         : []),
-      ['CLI (bin/gunicorn-deploy.js)', cliRound]
+      ...(WITH_CLI ? [['CLI (bin/gunicorn-deploy.js)', cliRound] as [string, typeof cliRound]] : [])
     ];
-    for (const [runner, round] of runners) {
-      // One warm-up round (the runner's page cache), not counted.
+    // One warm-up round each (the runner's page cache, the quick update's first start), not counted.
+    for (const [, round] of runners) {
       await change(source, ++n);
       await round(source, `warm-${n}`);
-      for (const clients of LOADS) {
-        const rounds: Round[] = [];
-        const busy0 = machineBusyMs();
-        const t0 = performance.now();
-        const load =
-          clients > 0
-            ? await startLoad(server, { clients, app: source === fastApp ? 'api' : 'shop' })
-            : { stop: async (): Promise<LoadResult> => ({ failed: 0, total: 0 }) as LoadResult };
-        let loadResult: LoadResult;
-        try {
+    }
+    if (quick) for (const kind of QUICK_KINDS) await quickRound(server, source, kind, `warm-${++n}`);
+    for (const clients of LOADS) {
+      const loadName = clients > 0 ? `${clients} clients` : 'quiet';
+      const medians: Record<string, number> = {};
+      // Ours, then the quick update's two forms, one after another under the same load.
+      for (const [runner, round] of runners) {
+        const {
+          value: rounds,
+          load: loadResult,
+          busyShare
+        } = await underLoad(clients, source, async () => {
+          const rs: Round[] = [];
           for (let i = 0; i < ROUNDS; i++) {
             await change(source, ++n);
-            rounds.push(await round(source, `r-${n}`));
+            rs.push(await round(source, `r-${n}`));
           }
-        } finally {
-          loadResult = await load.stop();
-        }
-        const busyShare = (machineBusyMs() - busy0) / ((performance.now() - t0) * 2);
+          return rs;
+        });
         const walls = rounds.map((r) => r.wallMs);
-        const loadName = clients > 0 ? `${clients} clients` : 'quiet';
+        medians[runner] = median(walls);
         rows.push([
           treeName,
           runner,
@@ -304,17 +300,48 @@ test('code-only deploy, process start to exit: bundled action and CLI, git check
         printLine(`  ${rows.at(-1)!.join(' | ')}\n  ${stepRows.at(-1)!.join(': ')}`);
         expect(loadResult.failed).toBe(0);
       }
+      if (!quick) continue;
+      for (const kind of QUICK_KINDS) {
+        const r = await underLoad(
+          clients,
+          source,
+          async () => {
+            const walls: number[] = [];
+            for (let i = 0; i < ROUNDS; i++) {
+              await change(source, ++n);
+              walls.push(await quickRound(server, source, kind, `q-${kind}-${n}`));
+            }
+            return walls;
+          },
+          QUICK_SOCKET
+        );
+        medians[kind] = median(r.value);
+        rows.push([
+          treeName,
+          `quick update: rsync, pip install -r, ${kind}`,
+          loadName,
+          ...stats(r.value),
+          '-',
+          '-',
+          clients > 0 ? `${r.load.failed} of ${r.load.total}` : '-',
+          `${Math.round(r.busyShare * 100)} %`
+        ]);
+        results[`${treeName} / quick ${kind} / ${loadName}`] = {
+          walls: r.value,
+          load: r.load,
+          busyShare: r.busyShare
+        };
+        printLine(`  ${rows.at(-1)!.join(' | ')}`);
+      }
+      for (const [runner] of runners)
+        ratioRows.push([
+          treeName,
+          runner,
+          loadName,
+          ratio(medians[runner]! / medians.reload!),
+          ratio(medians[runner]! / medians.restart!)
+        ]);
     }
-    // The naive baseline is the Flask seed's: the same for every WSGI tree, none for ASGI.
-    if (source === fastApp) continue;
-    const naive: number[] = [];
-    await naiveRound(source);
-    for (let i = 0; i < ROUNDS; i++) {
-      await change(source, ++n);
-      naive.push(await naiveRound(source));
-    }
-    rows.push([treeName, 'naive rsync + restart', 'quiet', ...stats(naive), '-', '-', '-', '']);
-    results[`${treeName} / naive`] = naive;
   }
   printTable(
     `Code-only deploy, process start to exit, ${ROUNDS} rounds each`,
@@ -332,9 +359,49 @@ test('code-only deploy, process start to exit: bundled action and CLI, git check
     ],
     rows
   );
+  printTable(
+    'Ours against the quick update, same run, medians',
+    ['tree', 'runner', 'load', 'ours / reload', 'ours / restart'],
+    ratioRows
+  );
   printTable('Per-step medians (s)', ['run', 'steps'], stepRows);
   printLine(`results: ${await writeResults('speed', results)}`);
 }, 3_600_000);
+
+test('critical path of one code-only deploy: the runner and the server on one clock (quiet)', async () => {
+  const first = await deploy(server, gitApp, { commit: 'trace-first' });
+  expect(first.report.error).toBeUndefined();
+  await change(gitApp, 9000);
+  await actionRound(gitApp, 'trace-warm');
+  const runs: Record<string, unknown>[] = [];
+  for (let i = 1; i <= TRACED; i++) {
+    await change(gitApp, 9000 + i);
+    const traceFile = path.join(os.tmpdir(), `gd-trace-${process.pid}-${i}.json`);
+    const sampler = await traceServer(server);
+    let round: Round;
+    let serverEvents: ServerEvent[] = [];
+    try {
+      round = await actionRound(gitApp, `trace-${i}`, path.resolve('dist'), {
+        module: RUNNER_TRACE,
+        env: { TRACE_FILE: traceFile }
+      });
+    } finally {
+      serverEvents = await sampler.stop();
+    }
+    const runner = JSON.parse(await readFile(traceFile, 'utf8')) as { start: number; events: RunnerEvent[] };
+    await rm(traceFile, { force: true });
+    const rows = timeline(runner, serverEvents);
+    printTable(
+      `Traced deploy ${i}: ${secs(round.wallMs)} s wall (steps: ${Object.entries(round.steps)
+        .map(([k, v]) => `${k} ${secs(v)}`)
+        .join(', ')})`,
+      ['ms from start', 'where', 'what'],
+      rows
+    );
+    runs.push({ round, runner, server: serverEvents });
+  }
+  printLine(`results: ${await writeResults('speed-trace', { machine: machine(), runs })}`);
+});
 
 test('one root command: its own channel + sudo, against the root shell (unloaded)', async () => {
   const { connect } = await import('../src/ssh/connection.js');
