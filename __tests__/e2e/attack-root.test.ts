@@ -6,7 +6,8 @@ import { bootServer, stopServer } from '../support/servers.js';
 import { appCopy, deploy, getJson, onServer } from '../support/deploy.js';
 import { attackStep, raceStep, SECRET as PLANTED, type Target } from '../support/planted.js';
 import { layoutFor } from '../../src/deploy/paths.js';
-import { renderDbMaintenanceUnits, templateVars } from '../../src/render.js';
+import { shQuote } from '../../src/ssh/quote.js';
+import { renderDbMaintenanceUnits, renderLogrotate, templateVars } from '../../src/render.js';
 
 // Root follows nothing the app's user or the build can write. Each test is an attack a hostile
 // dependency (running as the app's user) or a hostile build made against an earlier version, and
@@ -218,6 +219,15 @@ test('planted files: the daily backup timer (as root, the database as the app us
   ).toBe('root:shop 750\nroot:shop 640\n');
 }, 300_000);
 
+/** Writes rendered files on the server as root (what provision would). */
+async function install(files: { path: string; content: string; mode: string }[]): Promise<void> {
+  for (const f of files)
+    await onServer(
+      server,
+      `mkdir -p ${path.dirname(f.path)}; echo ${Buffer.from(f.content).toString('base64')} | base64 -d > ${f.path}; chmod ${f.mode} ${f.path}`
+    );
+}
+
 test('planted files: the deploy backup, raced (the copy in shared/ swapped the moment it is made)', async () => {
   const serving = await onServer(server, 'readlink /srv/shop/current');
   let refused = 0;
@@ -261,7 +271,9 @@ test('planted files: a deploy with build, shared paths, hooks and the release ph
       build: DOLLARS('build'),
       'pre-activate': DOLLARS('pre'),
       'post-activate': DOLLARS('post'),
-      'release-command': DOLLARS('release')
+      'release-command': DOLLARS('release'),
+      processes: 'tick: sleep 1000',
+      'process-settle': '1s'
     });
     expect(report.error).toBeUndefined();
     const text = lines.join('\n');
@@ -270,4 +282,92 @@ test('planted files: a deploy with build, shared paths, hooks and the release ph
       expect(text).toContain(`gd-${hook}[one][mine][/srv/shop][1]`);
     return { texts: [...lines, JSON.stringify(report)] };
   });
+  // The process sets root reads back at each switch are root's alone (rendered on the runner).
+  expect(
+    await onServer(
+      server,
+      "stat -c '%U:%G %a' /etc/shop/processes; find /etc/shop/processes \\( ! -user root -o -perm /022 \\) -printf '%p\\n'"
+    )
+  ).toBe('root:root 755\n');
 }, 600_000);
+
+test("the candidate's health requests never follow a link the app plants in its socket folder", async () => {
+  // A root-only socket (in a folder only root may enter) that answers 200 to anything and notes
+  // who came; the app's user replaces the candidate's socket by a link to it the moment it exists.
+  const serving = await onServer(server, 'readlink /srv/shop/current');
+  await onServer(
+    server,
+    `install -d -m 0700 /run/gd-root-only; rm -f /run/gd-root-only/s.sock /run/gd-root-only/hits
+nohup setsid python3 -c ${shQuote(`import http.server, socketserver
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        open("/run/gd-root-only/hits", "a").write(self.path + "\\n")
+        self.send_response(200); self.end_headers(); self.wfile.write(b"ok")
+    def log_message(self, *a): pass
+class S(socketserver.UnixStreamServer):
+    def get_request(self):
+        r, _ = super().get_request(); return r, ("root-only", 0)
+S("/run/gd-root-only/s.sock", H).serve_forever()`)} >/dev/null 2>&1 &
+echo $! > /run/gd-root-only/pid
+for i in $(seq 50); do [ -S /run/gd-root-only/s.sock ] && break; sleep 0.1; done
+rm -f /tmp/stop-sock; nohup setsid runuser -u shop -- bash -c '
+s=/run/gunicorn-deploy-candidate-shop/gunicorn.sock
+while [ ! -e /tmp/stop-sock ]; do if [ -S "$s" ] && [ ! -L "$s" ]; then ln -sfn /run/gd-root-only/s.sock "$s"; fi; done' >/dev/null 2>&1 &
+sleep 0.5`
+  );
+  // Control: the root-only socket answers root, and notes it.
+  await onServer(server, 'curl -sS --unix-socket /run/gd-root-only/s.sock http://x/control');
+  expect(await onServer(server, 'cat /run/gd-root-only/hits; rm /run/gd-root-only/hits')).toBe('/control\n');
+  let result;
+  try {
+    result = await deploy(server, app, { 'health-timeout': '5s' });
+  } finally {
+    await onServer(server, 'touch /tmp/stop-sock; sleep 0.3');
+  }
+  const hits = await onServer(server, 'cat /run/gd-root-only/hits 2>/dev/null || true');
+  await onServer(server, 'kill "$(cat /run/gd-root-only/pid)"; rm -rf /run/gd-root-only');
+  expect(hits).toBe('');
+  expect(result.report.ok).toBe(false);
+  expect(result.report.error).toMatch(/refused before the switch: its candidate \/health did not answer/);
+  expect(await onServer(server, 'readlink /srv/shop/current')).toBe(serving);
+  expect((await getJson(server, '/health')).status).toBe(200);
+}, 300_000);
+
+test('planted files: status, logs and logrotate over /var/log/APP', async () => {
+  // The app's socket folder is systemd's (root's): status and verify may curl it as root.
+  expect(await onServer(server, 'stat -c %U:%a /run/shop')).toBe('root:755\n');
+  const health = async (): Promise<string> =>
+    `${await onServer(server, 'systemctl is-active shop; journalctl -u shop -n 20 --no-pager -o cat || true')}`;
+  // What status and logs read: the live logs themselves replaced (the service keeps its open files).
+  const live: Target = {
+    dir: '/var/log/shop',
+    owner: 'shop',
+    names: ['error.log', 'access.log', 'x.log', 'y.log']
+  };
+  await attackStep(server, [live], async () => {
+    const [status, read] = await Promise.all([
+      deploy(server, app, { mode: 'status' }),
+      deploy(server, app, { mode: 'logs', lines: '20' })
+    ]);
+    if (status.report.error) throw new Error(`${status.report.error}\n${await health()}`);
+    expect(read.report.error).toBeUndefined();
+    return { texts: [...status.lines, ...read.lines, JSON.stringify([status.report, read.report])] };
+  });
+  // What logrotate renames, compresses and creates (the live logs are kept: the app's user
+  // breaking its own logging is not the point), with every name the glob takes.
+  await install([renderLogrotate(templateVars({ layout: layoutFor('shop', '/srv/shop') }))]);
+  const rotated: Target = {
+    dir: '/var/log/shop',
+    owner: 'shop',
+    names: ['x.log', 'error.log.1', 'access.log.1', 'error.log.2.gz']
+  };
+  await attackStep(server, [rotated], async () => {
+    const out = await onServer(server, 'timeout 60 logrotate -f /etc/logrotate.d/shop 2>&1 || true', 90_000);
+    return { texts: [out] };
+  });
+  // The app's own logs still rotate, as the app's user, and the app serves on.
+  await getJson(server, '/health?before-rotate=1');
+  await onServer(server, 'logrotate -f /etc/logrotate.d/shop');
+  expect(await onServer(server, 'stat -c %U /var/log/shop/access.log.1')).toBe('shop\n');
+  expect((await getJson(server, '/health')).status).toBe(200);
+}, 300_000);

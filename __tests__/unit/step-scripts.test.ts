@@ -21,7 +21,8 @@ const OLD = '20261129T100000Z-aaaaaaa';
 const NEW = '20261130T100000Z-bbbbbbb';
 
 // systemctl answers from the environment: GD_ACTIVE (is-active --quiet), GD_STATE (is-active's
-// word), GD_MAIN_PID (show -p MainPID). curl writes GD_BODY to its -o file and prints a status code.
+// word), GD_MAIN_PID (show -p MainPID). curl writes GD_BODY to its -o file (or stdout for -o -) and
+// prints a status code (on stderr for a -w of %{stderr}).
 const STUBS = {
   systemctl: `case "$1" in
   is-active) if [ "$2" = --quiet ]; then [ "\${GD_ACTIVE:-no}" = yes ]; exit; fi; echo "\${GD_STATE:-active}"; [ "\${GD_STATE:-active}" = active ];;
@@ -29,14 +30,17 @@ const STUBS = {
   show) echo "\${GD_MAIN_PID:-0}";;
 esac`,
   // GD_ROUTES ("/path=code ...") answers by path; otherwise GD_CODES, one per call, the last repeating.
-  curl: `out=; url=; while [ $# -gt 0 ]; do [ "$1" = -o ] && out=$2; url=$1; shift; done
+  curl: `out=; url=; w=; while [ $# -gt 0 ]; do [ "$1" = -o ] && out=$2; [ "$1" = -w ] && w=$2; url=$1; shift; done
 code=
 for r in \${GD_ROUTES:-}; do [ "/\${url#http://*/}" = "\${r%=*}" ] && code=\${r##*=}; done
 if [ -z "$code" ]; then
   n=$(( $(cat "$GD_TMP/curl-calls" 2>/dev/null || echo 0) + 1 )); echo $n > "$GD_TMP/curl-calls"
   set -- \${GD_CODES:-200}; [ $n -le $# ] || n=$#; code=\${!n}
 fi
-[ -z "$out" ] || printf '%s' "\${GD_BODY:-ok}" > "$out"; printf '%s' "$code"`,
+if [ "$out" = - ]; then printf '%s' "\${GD_BODY:-ok}"; elif [ -n "$out" ]; then printf '%s' "\${GD_BODY:-ok}" > "$out"; fi
+case "$w" in '%{stderr}'*) printf '%s' "$code" >&2;; *) printf '%s' "$code";; esac`,
+  // The candidate's requests go as the app's user: the stub runs curl (only curl) as given.
+  setpriv: 'while [ "$1" != -- ]; do shift; done; shift; [ "$1" = curl ] && exec "$@"; exit 0',
   // The link flip is the point of the switch: real ln and mv, inside the scratch folder only.
   ln: 'for a in "$@"; do case "$a" in /*) case "$a" in "$GD_SANDBOX"/*) ;; *) echo "refused $a" >&2; exit 99;; esac;; esac; done; exec /usr/bin/ln "$@"',
   mv: 'for a in "$@"; do case "$a" in /*) case "$a" in "$GD_SANDBOX"/*) ;; *) echo "refused $a" >&2; exit 99;; esac;; esac; done; exec /usr/bin/mv "$@"'

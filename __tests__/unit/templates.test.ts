@@ -315,6 +315,7 @@ describe('logrotate', () => {
       'delaycompress',
       'missingok',
       'notifempty',
+      'su shopd adm',
       'create 0640 shopd adm',
       'sharedscripts',
       'postrotate',

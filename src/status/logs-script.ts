@@ -18,6 +18,9 @@ const SINCE_AWK = `BEGIN { split("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov De
   if (keep) print
 }`;
 
+/** Seconds a log file's read may take (not a follow): a FIFO in its place never ends it. */
+const READ_LIMIT_S = 30;
+
 /** Seconds without a heartbeat from the runner after which a follow ends on its own. */
 export const FOLLOW_PATIENCE_S = 30;
 
@@ -61,13 +64,16 @@ export function logsScript(ctx: DeployContext): string {
   ].join(' ');
   // Each file is read as the user who writes it (the app its error log, nginx's user its access
   // log): one who plants a link there in place of the log reads only what it could read anyway.
+  // A FIFO planted there would block the read for ever: only a regular file is read (root's stat),
+  // and a read that ends by itself is bounded, should the file be swapped after that test.
   const file = ([f, user, group]: [string, string, string]): string => {
     const name = q(f.split('/').pop()!);
     const as = `setpriv --reuid=${q(user)} --regid=${q(group)} --init-groups --reset-env --`;
+    const bounded = `timeout ${READ_LIMIT_S} ${as}`;
     const read = sinceS
-      ? `{ ${as} cat -- ${q(f)}; } 2>/dev/null | awk -v cut="$cut_text" ${q(SINCE_AWK)}${follow ? `; ${as} tail -n 0 -F -- ${q(f)} 2>/dev/null` : ''}`
-      : `${as} tail -n ${lines} ${follow ? '-F ' : ''}-- ${q(f)} 2>/dev/null`;
-    return `if [ -e ${q(f)} ]${follow ? ' || true' : ''}; then
+      ? `{ ${bounded} cat -- ${q(f)}; } 2>/dev/null | awk -v cut="$cut_text" ${q(SINCE_AWK)}${follow ? `; ${as} tail -n 0 -F -- ${q(f)} 2>/dev/null` : ''}`
+      : `${follow ? as : bounded} tail -n ${lines} ${follow ? '-F ' : ''}-- ${q(f)} 2>/dev/null`;
+    return `if [ -f ${q(f)} ]${follow ? ' || true' : ''}; then
   { ${read}; } | sed -u "s/^/"${name}": /"${follow ? ' &' : ''}
 fi`;
   };
