@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SandboxServer } from '../../src/sandbox/index.js';
@@ -28,6 +28,15 @@ async function copyOf(example: string): Promise<string> {
 
 /** A run with only host, user, key, host key and app name (and mode, and what `over` adds). */
 async function bare(mode: string, app: string, over: Record<string, string> = {}): Promise<RunReport> {
+  return (await bareRun(mode, app, over)).report;
+}
+
+async function bareRun(
+  mode: string,
+  app: string,
+  over: Record<string, string> = {}
+): Promise<{ report: RunReport; lines: string[] }> {
+  const logger = testLogger();
   const inputs: Record<string, string> = {
     mode,
     host: server.host,
@@ -37,12 +46,11 @@ async function bare(mode: string, app: string, over: Record<string, string> = {}
     'app-name': app,
     ...over
   };
-  return (
-    await runEngine(
-      parseSettings((n) => inputs[n] ?? ''),
-      { logger: testLogger() }
-    )
-  ).report;
+  const { report } = await runEngine(
+    parseSettings((n) => inputs[n] ?? ''),
+    { logger }
+  );
+  return { report, lines: logger.lines };
 }
 
 const ok = (r: RunReport) => ({ ok: r.ok, error: r.error });
@@ -95,6 +103,81 @@ async function healthExpectApp(): Promise<void> {
   expect(await serving('shop')).toBe(`releases/${r1}`);
 }
 
+/** What serves app `app` now: the unit's wsgi-app, its worker class, the master's workers. */
+async function runningAs(app: string): Promise<{ wsgi: string; workerClass: string; workers: number }> {
+  const out = await onServer(
+    server,
+    `sed -n 's/^ExecStart=.* //p' /etc/systemd/system/${app}.service
+sed -n 's/^worker_class = //p' /etc/${app}/gunicorn.conf.py
+m=$(systemctl show -p MainPID --value ${app}.service); cat /proc/$m/task/$m/children`
+  );
+  const [wsgi, workerClass, kids] = out.split('\n');
+  return {
+    wsgi: wsgi!,
+    workerClass: workerClass!,
+    workers: kids!
+      .trim()
+      .split(/\s+/)
+      .filter((k) => k).length
+  };
+}
+
+/**
+ * Release A (app:app, 2 sync workers), then B (second:app, 3 gthread workers): a rollback runs A
+ * under its own unit and Gunicorn config, kept by root when it went live. A kept config that does
+ * not boot as a candidate changes nothing; a unit that fails after the switch puts B back as it ran.
+ */
+async function ownUnitsApp(): Promise<void> {
+  const src = await appCopy();
+  const app = 'twin';
+  const one = await deploy(server, src, { 'app-name': app, workers: '2', commit: 'e'.repeat(40) });
+  expect(ok(one.report)).toEqual({ ok: true, error: undefined });
+  await writeFile(
+    path.join(src, 'second.py'),
+    `from flask import request\n\nfrom app import app\n\n\n@app.before_request\ndef _second():\n    if request.path == "/health":\n        return {"status": "ok", "serves": "second"}\n`
+  );
+  const B = { 'app-name': app, 'wsgi-app': 'second:app', workers: '3', 'worker-class': 'gthread' };
+  const two = await deploy(server, src, { ...B, commit: 'f'.repeat(40) });
+  expect(ok(two.report)).toEqual({ ok: true, error: undefined });
+  const [r1, r2] = [one.report.hosts[0]!.facts.release!, two.report.hosts[0]!.facts.release!];
+  const asB = { wsgi: 'second:app', workerClass: '"gthread"', workers: 3 };
+  expect(await runningAs(app)).toEqual(asB);
+  const kept = `/etc/${app}/release-config/${r1}`;
+
+  // A's kept Gunicorn config does not boot: its candidate fails, nothing changed.
+  await onServer(
+    server,
+    `cp -a ${kept}/gunicorn.conf.py /root/twin.conf; echo 'worker_class = "nosuch.Worker"' >> ${kept}/gunicorn.conf.py`
+  );
+  const noBoot = await bare('rollback', app);
+  expect(noBoot.ok).toBe(false);
+  expect(noBoot.error).toMatch(/nosuch/);
+  expect(await serving(app)).toBe(`releases/${r2}`);
+  expect(await runningAs(app)).toEqual(asB);
+  await onServer(server, `mv /root/twin.conf ${kept}/gunicorn.conf.py`);
+
+  // A's kept unit fails after the switch: B is put back with its own unit and config.
+  await onServer(
+    server,
+    `cp -a ${kept}/${app}.service /root/twin.service; sed -i 's/ app:app$/ nosuch:app/' ${kept}/${app}.service`
+  );
+  const noServe = await bare('rollback', app);
+  expect(noServe.ok).toBe(false);
+  expect(noServe.error).toContain(`${r2} was put back and is serving`);
+  expect(await serving(app)).toBe(`releases/${r2}`);
+  expect(await runningAs(app)).toEqual(asB);
+  await onServer(server, `mv /root/twin.service ${kept}/${app}.service`);
+
+  const back = await bareRun('rollback', app);
+  expect(ok(back.report)).toEqual({ ok: true, error: undefined });
+  expect(outputsOf(back.report)).toMatchObject({ status: 'rolled-back', release: r1 });
+  expect(back.lines.join('\n')).not.toContain('serves under the current ones');
+  expect(await runningAs(app)).toEqual({ wsgi: 'app:app', workerClass: '"sync"', workers: 2 });
+  expect(
+    await onServer(server, `curl -s --unix-socket /run/${app}/gunicorn.sock http://localhost/health`)
+  ).not.toContain('second');
+}
+
 const SITE = 'django.example.test';
 const DJANGO = {
   'app-name': 'mysite',
@@ -134,11 +217,13 @@ async function djangoApp(): Promise<void> {
   );
 }
 
-test("rollback with only host, key and app name: a factory app, its own health-expect, provision's server-name", async () => {
-  const results = await Promise.allSettled([factoryApp(), healthExpectApp(), djangoApp()]);
+test("rollback with only host, key and app name: a factory app, its own health-expect, provision's server-name, its own units", async () => {
+  const results = await Promise.allSettled([factoryApp(), healthExpectApp(), djangoApp(), ownUnitsApp()]);
   // Every case's failure, not only the first one's.
   const failed = results.flatMap((r, i) =>
-    r.status === 'rejected' ? [`${['factory', 'health-expect', 'django'][i]}: ${String(r.reason)}`] : []
+    r.status === 'rejected'
+      ? [`${['factory', 'health-expect', 'django', 'own units'][i]}: ${String(r.reason)}`]
+      : []
   );
   expect(failed).toEqual([]);
 }, 900_000);

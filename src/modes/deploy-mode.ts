@@ -23,6 +23,7 @@ import { prune, sendPruneAhead } from '../steps/prune.js';
 import { historyCommand, recordHistory, SAVED_RELOAD } from '../steps/history.js';
 import { recordCommand, releaseHash, stateCommand } from '../deploy/release-record.js';
 import { rememberCommand } from '../deploy/remembered.js';
+import { keepConfigCommand } from '../deploy/release-config.js';
 import { shQuote } from '../ssh/quote.js';
 import { deployContext, parseFacts } from '../deploy/context.js';
 import { AfterProofError, DeployError, errorMessage, step, type StepOutcome } from '../steps/step.js';
@@ -81,6 +82,8 @@ function tidyFor(ctx: DeployContext, p: PreparedRelease, reload: string): Tidy {
   const record = [
     up.manifest ? recordCommand(ctx, releaseHash(up.manifest, ctx.settings), release) : '',
     rememberCommand(ctx),
+    // The unit and Gunicorn config it went live with: a rollback to it runs under them.
+    keepConfigCommand(ctx, release),
     ctx.settings.processes.processes.length ? '' : removeProcessesCommand(ctx)
   ].join('\n');
   return {

@@ -26,6 +26,8 @@ import {
   unitsDifferNote,
   type LeaveMigration
 } from '../steps/rollback-command.js';
+import { keptGunicornConf, parseKeptConfig, readKeptConfigCommand } from '../deploy/release-config.js';
+import { installKept, putBackConfig } from '../steps/release-units.js';
 
 /** States a release named by rollback-to may have: it served once. */
 const NAMEABLE = new Set(['live', 'rolled-back']);
@@ -55,9 +57,10 @@ export function rollbackTarget(
 
 /**
  * Switches to the newest release proven live before the current one (or rollback-to): booted as a
- * candidate on a private socket first, then the same switch and proof as a deploy. If it does not
- * come up healthy, the one that was serving is put back. Health checks use the settings the last
- * deploy remembered on the server, unless the inputs say otherwise.
+ * candidate on a private socket first, under its own Gunicorn config, then its own service unit
+ * and config put in place (release-config.ts), the same switch (a restart when they differ) and
+ * proof as a deploy. If it does not come up healthy, the one that was serving is put back with its
+ * files. Health checks use the target's own remembered settings, unless the inputs say otherwise.
  */
 export const rollbackMode: ModeStrategy = {
   factKeys: DEPLOY_KEYS,
@@ -89,6 +92,7 @@ done
 ${readRememberedCommand(base)}
 ${readReleaseSettingsCommand(base)}
 ${readMigrationStateCommand(base)}
+${readKeptConfigCommand(base)}
 `,
           { timeoutMs: 30_000 }
         );
@@ -119,7 +123,13 @@ ${readMigrationStateCommand(base)}
       // The release going back is proven and run with its own settings, not the one it replaces.
       ctx = { ...base, settings: settingsOfRelease(base, found.stdout, target) };
       ctx.records.at(-1)!.detail = `${current} -> ${target}`;
-      const restart = found.facts.current_venv !== found.venvs.get(target);
+      // The target's own unit and Gunicorn config (kept when it went live), else the live ones.
+      const kept = parseKeptConfig(found.stdout).get(target);
+      const differ = kept ?? [];
+      // A new venv, wsgi-app, worker class or preload: a new master (the socket keeps every
+      // connection waiting), not a HUP.
+      const restart = found.facts.current_venv !== found.venvs.get(target) || differ.length > 0;
+      const conf = kept ? keptGunicornConf(base, target) : p.gunicornConf;
       // A rollback that did not happen: the run fails, and the history says why.
       const failed = async (err: unknown): Promise<void> => {
         host.setStatus('failed');
@@ -132,7 +142,7 @@ ${readMigrationStateCommand(base)}
         });
       };
       const leaving = leavingSettings(base, found.stdout, current);
-      unitsDifferNote(ctx, leaving, target);
+      if (!kept) unitsDifferNote(ctx, leaving, target);
       let left: LeaveMigration = { ahead: '', undone: false };
       // The way back after a downgrade that ran: the release kept serving gets its schema again.
       const redo = async (): Promise<void> => {
@@ -141,16 +151,19 @@ ${readMigrationStateCommand(base)}
       try {
         const state = parseMigrationState(found.stdout);
         left = await s('rollback-command', () => leaveMigration(ctx, state, current, target, leaving));
-        await s('candidate', () =>
-          bootCandidate(ctx, target, { envFile: p.envFile, gunicornConf: p.gunicornConf })
-        );
+        await s('candidate', () => bootCandidate(ctx, target, { envFile: p.envFile, gunicornConf: conf }));
       } catch (err) {
         await redo().catch(() => undefined);
         await failed(err);
         throw err;
       }
       let moved = false;
+      let installed = false;
       try {
+        if (differ.length) {
+          installed = true;
+          await s('units', () => installKept(ctx, target, differ));
+        }
         const sw = await s('switch', () => switchRelease(ctx, target, restart));
         ctx.facts.reload = sw.reload;
         ctx.facts.release = target;
@@ -174,6 +187,13 @@ ${readMigrationStateCommand(base)}
         await redo().catch((e: unknown) =>
           ctx.logger.warning(`${ctx.label}: ${current}'s pre-activate did not run again: ${errorMessage(e)}`)
         );
+        // The serving release's own files first, so the restart puts it back as it ran.
+        if (installed)
+          await s('units', () => putBackConfig(ctx, differ)).catch((e: unknown) =>
+            ctx.logger.warning(
+              `${ctx.label}: ${current}'s configuration was not put back: ${errorMessage(e)}`
+            )
+          );
         const sw = await s('restore', () => switchRelease(ctx, current, restart));
         const cur = { ...ctx, settings: leaving };
         await s('verify restored', () => verifyRelease(cur, current, sw.oldWorkers));

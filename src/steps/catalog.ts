@@ -91,9 +91,9 @@ export const STEPS = {
     what: 'release-command (or the Procfile release:), once per deploy on the first server, before any switch'
   },
   units: {
-    modes: ['deploy'],
+    modes: ['deploy', 'rollback'],
     section: 'live',
-    what: 'the changed config files put in place'
+    what: "the changed config files put in place (rollback: the target's own unit and Gunicorn config, or the serving one's put back)"
   },
   switch: {
     modes: ['deploy', 'rollback'],

@@ -1,0 +1,85 @@
+import * as path from 'node:path';
+import type { DeployContext } from './context.js';
+import { shQuote } from '../ssh/quote.js';
+
+/**
+ * Each live release's own service unit and Gunicorn config, as they were installed when it went
+ * live: kept by root in /etc/APP/release-config/ID (root's folder, which neither the app nor the
+ * build user can write), so a rollback runs the release it goes back to under the very files it
+ * was proven with (its wsgi-app, workers, worker class, timeouts, preload), not under the ones of
+ * the release it leaves. The environment file is not kept: it holds the server's secrets as they
+ * are now (a rotated secret must not come back with an older release), and the socket unit is never
+ * restarted by a deploy, so its settings are the server's too.
+ */
+export function releaseConfigDir(ctx: DeployContext): string {
+  return `${ctx.paths.etc}/release-config`;
+}
+
+/** The kept files: each with its name in a release's folder, where it is live, and its key. */
+export interface KeptFile {
+  key: 'service' | 'gunicorn';
+  name: string;
+  live: string;
+}
+
+export function keptFiles(ctx: DeployContext): KeptFile[] {
+  const service = ctx.paths.units.service.file;
+  return [
+    { key: 'service', name: path.posix.basename(service), live: service },
+    { key: 'gunicorn', name: path.posix.basename(ctx.paths.gunicornConf), live: ctx.paths.gunicornConf }
+  ];
+}
+
+export function keptPath(ctx: DeployContext, release: string, f: KeptFile): string {
+  return `${releaseConfigDir(ctx)}/${release}/${f.name}`;
+}
+
+/** The Gunicorn config `release` went live with (its candidate boots under it). */
+export function keptGunicornConf(ctx: DeployContext, release: string): string {
+  return keptPath(
+    ctx,
+    release,
+    keptFiles(ctx).find((f) => f.key === 'gunicorn')!
+  );
+}
+
+/**
+ * The shell that keeps the live files as `release`'s (written with the history line of a release
+ * that went live, so they are the files it was proven with), replaced as a whole; folders of
+ * releases no longer on the server go.
+ */
+export function keepConfigCommand(ctx: DeployContext, release: string): string {
+  const q = shQuote;
+  const dir = releaseConfigDir(ctx);
+  const to = `${dir}/${release}`;
+  const copies = keptFiles(ctx)
+    .map((f) => `install -m 0644 -o root -g root -- ${q(f.live)} ${q(`${to}.new/${f.name}`)}`)
+    .join(' && ');
+  return `install -d -m 0755 -o root -g root ${q(dir)} && rm -rf -- ${q(`${to}.new`)} && install -d -m 0755 -o root -g root ${q(`${to}.new`)} && ${copies} && rm -rf -- ${q(to)} && mv -T -- ${q(`${to}.new`)} ${q(to)} || echo "warning: the configuration of ${release} was not kept for a rollback" >&2
+for d in ${q(dir)}/*; do [ -d "$d" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$d")" ] || rm -rf -- "$d"; done`;
+}
+
+/**
+ * The shell that prints `rconfig_ID=KEYS` for every release with a complete kept set: KEYS lists
+ * the kept files that differ from the live ones (empty: the release runs under the live files).
+ */
+export function readKeptConfigCommand(ctx: DeployContext): string {
+  const q = shQuote;
+  const files = keptFiles(ctx);
+  const complete = files.map((f) => `[ -f "$d"/${q(f.name)} ]`).join(' && ');
+  const differs = files
+    .map((f) => `cmp -s "$d"/${q(f.name)} ${q(f.live)} || keys="$keys ${f.key}"`)
+    .join('; ');
+  return `for d in ${q(releaseConfigDir(ctx))}/*; do [ -d "$d" ] && ${complete} || continue
+  keys=""; ${differs}; printf 'rconfig_%s=%s\\n' "$(basename "$d")" "\${keys# }"; done`;
+}
+
+/** rconfig_ID=KEYS lines -> { ID: the keys of the kept files that differ from the live ones }. */
+export function parseKeptConfig(stdout: string): Map<string, KeptFile['key'][]> {
+  return new Map(
+    [...stdout.matchAll(/^rconfig_([0-9A-Za-z._-]+)=([a-z ]*)$/gm)].map((m) => [
+      m[1]!,
+      m[2]!.split(' ').filter((k): k is KeptFile['key'] => k === 'service' || k === 'gunicorn')
+    ])
+  );
+}
