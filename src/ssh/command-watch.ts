@@ -94,6 +94,20 @@ export class CommandWatch {
     return { code: TIMEOUT_EXIT_CODE, stdout, stderr: stderr + note, timedOut: true };
   }
 
+  /**
+   * How the caller gets the command's end, the same whichever way it travelled: a cancel throws,
+   * an end at the deadline is a timed-out answer, an end without an exit status (undefined code)
+   * throws with `lost()` as the reason.
+   */
+  outcome(code: number | undefined, stdout: string, stderr: string, lost: () => string): ExecResult {
+    if (this.aborted) throw this.cancelled();
+    if (this.timedOut(code)) return this.timeoutResult(stdout, stderr);
+    if (code === undefined) {
+      throw new Error(`${this.label}: the remote command ended without an exit status (${lost()})`);
+    }
+    return { code, stdout, stderr, timedOut: false };
+  }
+
   cancelled(): CancelledError {
     const signal = this.opts.signal;
     return new CancelledError(
