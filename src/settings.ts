@@ -14,6 +14,7 @@ import { parseOperateSettings, type OperateSettings } from './settings/operate.j
 import { parseRemoveSettings, type RemoveSettings } from './settings/remove.js';
 import { REDIS_URL } from './settings/services.js';
 import { parseProcessSettings, type ProcessSettings } from './settings/processes.js';
+import { parseScheduleSettings, type ScheduleSettings } from './settings/schedules.js';
 import { parseDatabaseSettings, type DatabaseSettings } from './settings/database.js';
 import { parseNotifySettings, type NotifySettings } from './settings/notify.js';
 
@@ -62,6 +63,8 @@ export interface Settings {
   remove: RemoveSettings;
   /** The app's processes besides the web, the release phase, their stop and settle times. */
   processes: ProcessSettings;
+  /** The `schedule` input's timers and the one server that runs them. */
+  schedules: ScheduleSettings;
   github: GithubSettings;
   /** Modes status and logs. */
   operate: OperateSettings;
@@ -92,9 +95,10 @@ export function parseSettings(readInput: InputReader): Settings {
   const deploy = parseDeploySettings(read, problems);
   const provision = parseProvisionSettings(read, problems, deploy.sqliteDb);
   const app = parseAppSettings(read, problems, ssh.user);
+  const hosts = parseHosts(read, problems);
   const settings: Settings = {
     mode,
-    hosts: parseHosts(read, problems),
+    hosts,
     fleet: parseFleetSettings(read, problems),
     jump: parseJumpSettings(read, problems, ssh),
     ssh,
@@ -107,6 +111,7 @@ export function parseSettings(readInput: InputReader): Settings {
     load: parseLoadSettings(read, problems),
     remove: parseRemoveSettings(read, problems, mode, app.name),
     processes: parseProcessSettings(read, problems, mode, read.get('source')),
+    schedules: parseScheduleSettings(read, problems, hosts),
     github: parseGithubSettings(read, problems),
     operate: parseOperateSettings(read, problems, mode),
     notify: parseNotifySettings(read, problems),

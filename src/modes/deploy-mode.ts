@@ -17,7 +17,7 @@ import { PREPARE_PLAN, type Preparing } from './prepare-plan.js';
 import { runHook } from '../steps/hooks.js';
 import { sendSwitchAhead, switchRelease } from '../steps/switch.js';
 import { sendVerifyAhead, verifyRelease } from '../steps/verify.js';
-import { moveProcesses, removeProcessesCommand } from '../steps/processes.js';
+import { hasProcesses, moveProcesses, removeProcessesCommand } from '../steps/processes.js';
 import { errorLogTail, rollbackTo } from '../steps/rollback.js';
 import { prune, sendPruneAhead } from '../steps/prune.js';
 import { historyCommand, recordHistory, SAVED_RELOAD } from '../steps/history.js';
@@ -84,7 +84,7 @@ function tidyFor(ctx: DeployContext, p: PreparedRelease, reload: string): Tidy {
     rememberCommand(ctx),
     // The unit and Gunicorn config it went live with: a rollback to it runs under them.
     keepConfigCommand(ctx, release),
-    ctx.settings.processes.processes.length ? '' : removeProcessesCommand(ctx)
+    hasProcesses(ctx) ? '' : removeProcessesCommand(ctx)
   ].join('\n');
   return {
     keep: [release, up.previous].filter((r) => r),
@@ -215,7 +215,7 @@ export async function activateRelease(host: HostContext, p: PreparedRelease): Pr
     // after a proof when no post-activate hook comes between.
     sendSwitchAhead(ctx, release, restart);
     sendVerifyAhead(ctx, release);
-    const processes = ctx.settings.processes.processes.length > 0;
+    const processes = hasProcesses(ctx);
     if (!ctx.settings.deploy.postActivate && !processes && ctx.remote.sendNext) {
       p.tidy = tidyFor(ctx, p, SAVED_RELOAD);
       sendPruneAhead(ctx, p.tidy.keep, p.tidy.then);

@@ -3,6 +3,7 @@ import type { Settings } from '../settings.js';
 import { shQuote } from '../ssh/quote.js';
 import { diskProbe, nameProbe } from '../steps/ownership.js';
 import { appLayout } from '../deploy/paths.js';
+import { calendarProbe, calendarProblems } from '../schedules/script.js';
 
 export const PREFLIGHT_KEYS = [
   'os',
@@ -54,6 +55,7 @@ echo "disk_dir=$disk_dir"
 ${nameProbe(settings)}
 echo "taken=$(printf '%s' "$taken" | sed 's/^ *//' | paste -sd ';' | sed 's/^;//; s/;/; /g')"
 if [ -f ${shQuote(layout.units.service.file)} ] && [ -L ${shQuote(layout.current)} ]; then echo provisioned=yes; else echo provisioned=no; fi
+${calendarProbe(settings)}
 `;
 }
 
@@ -115,7 +117,7 @@ export function parsePreflight(stdout: string, settings?: Settings): PreflightFa
     packageProblems.push(
       `missing packages: ${pkgs.join(' ')}: run \`sudo ${apt}\` on the server, or mode provision (it installs them)`
     );
-  const problems = [...host, ...packageProblems];
+  const problems = [...host, ...packageProblems, ...calendarProblems(kv, settings)];
   const facts: Record<string, string> = {
     os: kv.os ?? 'unknown',
     sudo: kv.sudo ?? '?',

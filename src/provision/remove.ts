@@ -76,6 +76,17 @@ if [ -f ${q(processPaths(ctx).installed)} ]; then
     removed_units=1
   done < ${q(processPaths(ctx).installed)}
 fi
+# The app's schedules: each timer stopped and disabled (a run in progress too), its units removed.
+if [ -f ${q(processPaths(ctx).installedSchedules)} ]; then
+  while read -r id; do
+    case "$id" in ''|*[!0-9a-f]*) continue;; esac
+    mark "schedule-$id"
+    act systemctl disable --now --quiet ${q(p.app)}-schedule-"$id".timer 2>/dev/null || true
+    act systemctl stop ${q(p.app)}-schedule-"$id".service 2>/dev/null || true
+    act rm -f -- /etc/systemd/system/${q(p.app)}-schedule-"$id".timer /etc/systemd/system/${q(p.app)}-schedule-"$id".service
+    removed_units=1
+  done < ${q(processPaths(ctx).installedSchedules)}
+fi
 for t in ${timers.map(q).join(' ')}; do
   if systemctl is-enabled --quiet "$t" 2>/dev/null || systemctl is-active --quiet "$t"; then mark "$t"; act systemctl disable --now --quiet "$t"; fi
 done

@@ -3,6 +3,13 @@ import { parseFacts } from '../deploy/context.js';
 import { renderProcessUnit } from '../processes/units.js';
 import { shQuote } from '../ssh/quote.js';
 import { DeployError, type StepOutcome } from './step.js';
+import {
+  CALENDAR_REFUSED,
+  moveSchedulesScript,
+  schedulesEnable,
+  schedulesHere,
+  writeSchedulesScript
+} from '../schedules/script.js';
 
 /**
  * The app's processes besides the web (Procfile entries), as systemd template units
@@ -14,7 +21,17 @@ import { DeployError, type StepOutcome } from './step.js';
  */
 export function processPaths(ctx: DeployContext) {
   const dir = `${ctx.paths.etc}/processes`;
-  return { dir, byRelease: `${dir}/by-release`, installed: `${dir}/installed` };
+  return {
+    dir,
+    byRelease: `${dir}/by-release`,
+    installed: `${dir}/installed`,
+    installedSchedules: `${dir}/installed-schedules`
+  };
+}
+
+/** Whether this server runs anything besides the web: processes, or (on the schedule host) timers. */
+export function hasProcesses(ctx: DeployContext): boolean {
+  return ctx.settings.processes.processes.length > 0 || schedulesHere(ctx).length > 0;
 }
 
 /** Root writes the release's set: its units and its `set` (NAME N lines), replaced as a whole. */
@@ -38,6 +55,7 @@ rm -rf -- ${q(`${t}.new`)}
 install -d -m 0755 -o root -g root ${q(`${t}.new`)}
 ${files.join('\n')}
 printf '%s\\n' ${q(set)} > ${q(`${t}.new/set`)}
+${writeSchedulesScript(ctx, release, `${t}.new`)}
 rm -rf -- ${q(t)}
 mv -T -- ${q(`${t}.new`)} ${q(t)}
 `;
@@ -83,7 +101,9 @@ for n in "\${names[@]}"; do
   for ((i = 1; i <= W[$n]; i++)); do start+=("$app-$n@$i.service"); done
 done
 if [ \${#W[@]} -gt 0 ]; then cp -- "$want/set" "$installed.new"; mv -T -- "$installed.new" "$installed"; else rm -f -- "$installed"; fi
+${moveSchedulesScript(w.installedSchedules)}
 systemctl daemon-reload
+${schedulesEnable}
 # Sets of releases that are gone (pruned) are of no use to a rollback.
 for d in ${q(w.byRelease)}/*; do
   [ -d "$d" ] || continue
@@ -158,6 +178,12 @@ export async function moveProcesses(
   const res = await ctx.remote.script(script, { sudo: true, timeoutMs: (stopSec + settle + 120) * 1000 });
   const list = parseProcessLines(res.stdout);
   ctx.facts.processes = processesFact(list);
+  if (res.code === CALENDAR_REFUSED) {
+    throw new DeployError(
+      res.stderr.trim().split('\n').slice(-3).join('\n'),
+      'Fix the line of input `schedule` (systemd-analyze calendar EXPR on the server shows what it reads); mode preflight checks every line without changing anything.'
+    );
+  }
   if (res.code !== 0) {
     const f = parseFacts(res.stdout);
     const tail = res.stdout.split('\n--- journalctl')[1] ?? res.stderr;
@@ -168,16 +194,20 @@ export async function moveProcesses(
       'Its journal is above (journalctl -u UNIT on the server); fix the command in the Procfile or input `processes`.'
     );
   }
-  const detail = list.length ? `${ctx.facts.processes}` : 'none';
-  if (list.length) ctx.logger.info(`${ctx.label}: processes: ${detail}`);
-  return { detail };
+  const timers = [...res.stdout.matchAll(/^schedule=(\S+) (\S+) (\S+)$/gm)];
+  if (timers.length) ctx.facts.schedules = timers.map((m) => `${m[1]} @ ${m[2]} ${m[3]}`).join(', ');
+  const detail = [list.length ? ctx.facts.processes : '', ctx.facts.schedules ?? '']
+    .filter((x) => x)
+    .join('; ');
+  if (detail) ctx.logger.info(`${ctx.label}: processes: ${detail}`);
+  return { detail: detail || 'none' };
 }
 
-/** Without processes, a deploy's tidy removes any a previous release had (nothing to restart). */
+/** Without processes or schedules, a deploy's tidy removes any a previous release had (nothing to restart). */
 export function removeProcessesCommand(ctx: DeployContext): string {
   const w = processPaths(ctx);
   // A subshell: its exits end only itself, never the tidy around it.
-  return `if [ -f ${shQuote(w.installed)} ]; then (
+  return `if [ -f ${shQuote(w.installed)} ] || [ -f ${shQuote(w.installedSchedules)} ]; then (
 ${moveScript(ctx, '.none', 1)}
 ) || echo "warning: the processes of an older release were not all removed" >&2; fi`;
 }
