@@ -129,7 +129,8 @@ for line in hlines:
     ev, status = e.get("event"), e.get("status") if OUTCOME.match(str(e.get("status", ""))) else "other"
     if ev == "deploy": hist["deploys"][status] = hist["deploys"].get(status, 0) + 1
     elif ev == "rollback": hist["rollbacks"][status] = hist["rollbacks"].get(status, 0) + 1
-    if ev in ("deploy", "rollback") and status in ("deployed", "rolled-back") and isinstance(e.get("release"), str):
+    # A release's commit never changes: any line naming both says it (a rollback's line may lack it).
+    if isinstance(e.get("release"), str) and isinstance(e.get("commit"), str) and e["commit"]:
         hist["commits"][e["release"]] = str(e.get("commit", ""))[:64]
         while len(hist["commits"]) > 50: hist["commits"].pop(next(iter(hist["commits"])))
 hist["mark"] = hmark
@@ -200,7 +201,7 @@ def metric(name, kind, help_, rows):
 metric("release_info", "gauge", "The release serving and its commit.", [([("release", release), ("commit", hist["commits"].get(release, ""))], 1)] if release else [])
 metric("release_since_timestamp_seconds", "gauge", "When the serving release was switched to.", [([], since)])
 metric("deploys_total", "counter", "Deploys in the server's history, by outcome.", [([("outcome", k)], v) for k, v in sorted(hist["deploys"].items())])
-metric("rollbacks_total", "counter", "Rollbacks (mode rollback) in the server's history, by outcome.", [([("outcome", k)], v) for k, v in sorted(hist["rollbacks"].items())])
+metric("rollbacks_total", "counter", "Rollbacks in the server's history (mode rollback and a deploy's own), by outcome.", [([("outcome", k)], v) for k, v in sorted(hist["rollbacks"].items())])
 metric("workers", "gauge", "Gunicorn workers of the service.", [([], len(workers))])
 metric("workers_busy", "gauge", "Workers holding a request: the mean of %d looks %.1f s apart." % (SAMPLES, SAMPLE_GAP_S), [([], (sum(b for b, _ in looks) / len(looks)) if looks else 0.0)])
 metric("workers_busy_max", "gauge", "Workers holding a request: the most in those looks.", [([], max((b for b, _ in looks), default=0))])

@@ -110,7 +110,7 @@ act systemctl reset-failed ${services.map(q).join(' ')} 2>/dev/null || true
 for f in ${[p.logrotate, p.healthScript, p.dbScript, metricsPaths(p).script].map(q).join(' ')}; do
   [ -e "$f" ] && { mark "$f"; act rm -f -- "$f"; }
 done
-[ "$dry" = 1 ] || ${removePromCommand(p.app)} >/dev/null
+if [ -e ${q(metricsPaths(p).prom)} ]; then mark ${q(metricsPaths(p).prom)}; [ "$dry" = 1 ] || ${removePromCommand(p.app)} >/dev/null; fi
 for d in ${[p.etc, `/run/${p.app}`, `${ACME_WEBROOT_BASE}/${p.app}`].map(q).join(' ')}; do
   [ -d "$d" ] && { mark "$d"; act rm -rf -- "$d"; }
 done
