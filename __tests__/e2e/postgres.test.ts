@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import type { SandboxServer } from '../../src/sandbox/index.js';
 import { bootServer, stopServer } from '../support/servers.js';
 import { deploy, editFile, getJson, onServer, startLoad } from '../support/deploy.js';
+import { attackStep } from '../support/planted.js';
 
 // The Django example on Debian's PostgreSQL (trixie: 17, bookworm: 15), installed but disabled in
 // the image: provision enables and starts it, makes the app's role (peer authentication, no
@@ -262,6 +263,43 @@ test('verify: the app connects through its DATABASE_URL, the newest dump is fres
   } finally {
     await onServer(trixie, "sed -i 's|^DATABASE_URL=.*|DATABASE_URL=postgresql:///mysite|' /etc/mysite/env");
   }
+});
+
+test("a release command alone takes a dump first; the dumps are root's: planted files beside them are never read", async () => {
+  // No pre-activate: the release phase is what makes this deploy dump, before it runs.
+  const { report, lines } = await deploy(trixie, app, {
+    ...INPUTS,
+    'pre-activate': '',
+    'release-command':
+      'test -s /srv/mysite/backups/mysite-"$(basename "$PWD")".dump && echo "gd-dumped-first"'
+  });
+  expect(report.error).toBeUndefined();
+  expect(lines.join('\n')).toContain('gd-dumped-first');
+  expect(report.hosts[0]!.steps.find((s) => s.name === 'backup')!.detail).toContain(
+    `mysite-${report.hosts[0]!.facts.release}.dump`
+  );
+  // The app's user may read the dumps (its group) but never put a file among them.
+  expect(
+    await onServer(
+      trixie,
+      'runuser -u mysite -- touch /srv/mysite/backups/x 2>&1 || true; stat -c %U:%G:%a /srv/mysite/backups'
+    )
+  ).toMatch(/Permission denied\nroot:mysite:750\n$/);
+  const near = (dir: string) => ({
+    dir,
+    owner: 'mysite',
+    names: ['mysite-20990101T000000Z.dump', 'mysite-daily-20990101T000000Z.dump', 'x.dump', 'y.dump']
+  });
+  await attackStep(trixie, [near('/srv/mysite/shared'), near('/srv/mysite/shared/backups')], async () => {
+    const daily = await onServer(
+      trixie,
+      'systemctl start mysite-pg-dump.service; journalctl -q -u mysite-pg-dump.service -o cat --no-pager | tail -n 3'
+    );
+    const listed = await deploy(trixie, app, { ...INPUTS, mode: 'backups' });
+    expect(listed.report.error).toBeUndefined();
+    expect(listed.report.hosts[0]!.facts.backups).not.toContain('20990101');
+    return { texts: [daily, ...listed.lines, JSON.stringify(listed.report)] };
+  });
 });
 
 test('an external database-url: the password is in no command line and no journal line during the backup', async () => {
