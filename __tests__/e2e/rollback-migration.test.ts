@@ -135,6 +135,9 @@ async function withoutRollbackCommand(): Promise<void> {
   expect(await tables(app)).toContain('extra');
   const verified = await bare('verify', app);
   expect(verified.hosts[0]!.facts['database-warning']).toContain(`release ${r2} migrated it`);
+  const status = await bare('status', app);
+  expect(ok(status)).toEqual({ ok: true, error: undefined });
+  expect(status.hosts[0]!.facts['database-warning']).toContain(`release ${r2} migrated it`);
   // The next deploy of the older code: its upgrade refuses, and the tool's own line is in the error.
   await release(src, 1, 'one again');
   const next = await deploy(server, src, { 'app-name': app, 'pre-activate': 'python migrate.py upgrade' });
