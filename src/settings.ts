@@ -120,6 +120,8 @@ export function parseSettings(readInput: InputReader): Settings {
   // services: redis gives the app its URL, unless env names one of its own.
   if (provision.services.includes('redis') && !deploy.env.some((e) => e.key === 'REDIS_URL'))
     deploy.env.push({ key: 'REDIS_URL', value: REDIS_URL });
+  // A Procfile's rollback: is the rollback-command (the input wins): remembered with the release.
+  deploy.rollbackCommand = settings.processes.rollbackCommand;
   if (problems.length > 0) throw new SettingsError(problems);
   settings.given = [...given].sort();
   return settings;

@@ -71,8 +71,13 @@ const tables = (app: string) =>
   onServer(server, `sqlite3 /srv/${app}/shared/instance/app.db '.tables'`).then((t) => t.split(/\s+/));
 
 /** Two releases, the second adding a table; returns their ids. */
-async function twoReleases(app: string, over: Record<string, string>): Promise<[string, string, string]> {
+async function twoReleases(
+  app: string,
+  over: Record<string, string>,
+  procfile = ''
+): Promise<[string, string, string]> {
   const src = await appCopy();
+  if (procfile) await writeFile(path.join(src, 'Procfile'), procfile);
   const inputs = { 'app-name': app, 'pre-activate': 'python migrate.py upgrade', ...over };
   await release(src, 1, 'one');
   const one = await deploy(server, src, inputs);
@@ -104,6 +109,19 @@ async function withRollbackCommand(): Promise<void> {
   expect(ok(next.report)).toEqual({ ok: true, error: undefined });
 }
 
+// The Procfile's `rollback:` is the release's rollback-command, remembered with it the same way.
+async function procfileRollback(): Promise<void> {
+  const app = 'migc';
+  const [, r1, r2] = await twoReleases(app, {}, 'rollback: python migrate.py downgrade 1\n');
+  const back = await bare('rollback', app);
+  expect(ok(back)).toEqual({ ok: true, error: undefined });
+  const steps = back.hosts[0]!.steps;
+  expect(steps.find((s) => s.name === 'rollback-command')?.detail).toBe(`ran in ${r2}`);
+  expect(back.hosts[0]!.facts.release).toBe(r1);
+  expect(await tables(app)).not.toContain('extra');
+  expect(back.hosts[0]!.facts['database-warning']).toBeUndefined();
+}
+
 async function withoutRollbackCommand(): Promise<void> {
   const app = 'migb';
   const [src, r1, r2] = await twoReleases(app, {});
@@ -117,6 +135,9 @@ async function withoutRollbackCommand(): Promise<void> {
   expect(await tables(app)).toContain('extra');
   const verified = await bare('verify', app);
   expect(verified.hosts[0]!.facts['database-warning']).toContain(`release ${r2} migrated it`);
+  const status = await bare('status', app);
+  expect(ok(status)).toEqual({ ok: true, error: undefined });
+  expect(status.hosts[0]!.facts['database-warning']).toContain(`release ${r2} migrated it`);
   // The next deploy of the older code: its upgrade refuses, and the tool's own line is in the error.
   await release(src, 1, 'one again');
   const next = await deploy(server, src, { 'app-name': app, 'pre-activate': 'python migrate.py upgrade' });
@@ -169,16 +190,17 @@ async function noDatabaseYet(): Promise<void> {
   expect(gone.hosts[0]!.facts.database).toMatch(/^RED: the database at \S+ went missing \(it existed: seen /);
 }
 
-test('a rollback across a migration: the rollback-command runs in the newer release; without one, every run says the database is ahead; a first provision without a database warns', async () => {
+test('a rollback across a migration: the rollback-command (or the Procfile rollback:) runs in the newer release; without one, every run says the database is ahead; a first provision without a database warns', async () => {
   const results = await Promise.allSettled([
     withRollbackCommand(),
     withoutRollbackCommand(),
-    noDatabaseYet()
+    noDatabaseYet(),
+    procfileRollback()
   ]);
   const failed = results.flatMap((r, i) =>
     r.status === 'rejected'
       ? [
-          `${['with rollback-command', 'without rollback-command', 'no database yet'][i]}: ${String(r.reason)}`
+          `${['with rollback-command', 'without rollback-command', 'no database yet', 'Procfile rollback:'][i]}: ${String(r.reason)}`
         ]
       : []
   );

@@ -5,6 +5,7 @@ import { parseSettings, SettingsError } from '../../src/settings.js';
 import { parseProcfile, isGunicornCommand } from '../../src/processes/procfile.js';
 import { execWord, renderProcessUnit } from '../../src/processes/units.js';
 import { layoutFor } from '../../src/deploy/paths.js';
+import { rememberedOf } from '../../src/deploy/remembered.js';
 
 const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n';
 
@@ -114,6 +115,27 @@ describe('process settings', () => {
     expect(i.processes.releaseCommand).toBe('make migrate');
     // Modes that do not deploy from the source do not read it.
     expect(settings({ source: dir, mode: 'verify' }).processes.processes).toEqual([]);
+  });
+
+  test("the Procfile's rollback: is the rollback-command, remembered with the release; the input wins, said once", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'gd-procfile-'));
+    await writeFile(
+      path.join(dir, 'Procfile'),
+      'release: flask db upgrade\nrollback: flask db downgrade abc123\n'
+    );
+    const s = settings({ source: dir });
+    expect(s.deploy.rollbackCommand).toBe('flask db downgrade abc123');
+    expect(rememberedOf(s)['rollback-command']).toBe('flask db downgrade abc123');
+    expect(s.processes.procfileNotices).toEqual([]);
+    const i = settings({ source: dir, 'rollback-command': 'make down', 'release-command': 'make up' });
+    expect(i.deploy.rollbackCommand).toBe('make down');
+    expect(i.processes.releaseCommand).toBe('make up');
+    expect(i.processes.procfileNotices).toEqual([
+      "input `release-command` wins over 'release: flask db upgrade' in Procfile",
+      "input `rollback-command` wins over 'rollback: flask db downgrade abc123' in Procfile"
+    ]);
+    // A mode that deploys nothing reads no Procfile: the input alone.
+    expect(settings({ source: dir, mode: 'rollback' }).deploy.rollbackCommand).toBe('');
   });
 
   test('bad input is refused before any connection, naming the line or the input', async () => {

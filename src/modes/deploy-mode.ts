@@ -106,6 +106,7 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
   ctx.facts['rolled-back'] = 'false';
   if (ctx.settings.processes.webNotice)
     ctx.logger.warning(`${ctx.label}: ${ctx.settings.processes.webNotice}`);
+  for (const n of ctx.settings.processes.procfileNotices) ctx.logger.info(`${ctx.label}: ${n}`);
   host.notePhase?.({ phase: 'preparing' });
   // What was sent ahead runs on the server without the runner: a cancel stops it there too.
   ctx.signal?.addEventListener('abort', () => ctx.remote.cancelQueued?.(), { once: true });

@@ -5,6 +5,7 @@ import { statusFacts, unhealthyReason } from '../status/facts.js';
 import { historyRows, HISTORY_HEADER } from '../status/history-table.js';
 import { DeployError, step } from '../steps/step.js';
 import { deployContext } from '../deploy/context.js';
+import { aheadAdvice, parseMigrationState, readMigrationStateCommand } from '../deploy/migration-state.js';
 
 /** The summary's columns; the full list of each server is its own table in the log. */
 export const STATUS_KEYS = ['release', 'state', 'since', 'actor', 'commit', 'workers', 'busy', 'health'];
@@ -55,15 +56,26 @@ export const statusMode: ModeStrategy = {
   async runHost(host) {
     const ctx = deployContext(host);
     const found = await step(ctx.logger, ctx.records, ctx.label, 'status', async () => {
-      const res = await ctx.remote.script(statusScript(ctx), { sudo: true, timeoutMs: 30_000 });
+      // Which release's migration the database holds, read first (before the history's lines).
+      const res = await ctx.remote.script(`${readMigrationStateCommand(ctx)}\n${statusScript(ctx)}`, {
+        sudo: true,
+        timeoutMs: 30_000
+      });
       if (res.code !== 0)
         throw new DeployError(`reading the status failed (exit ${res.code}): ${res.stderr.trim()}`);
       const out = statusFacts(res.stdout);
+      const ahead = parseMigrationState(res.stdout.split('\n--- history')[0]!).ahead;
       return Object.assign(out, {
+        ahead,
         detail: `${out.facts.release || 'nothing deployed'}, health ${out.facts.health}`
       });
     });
     Object.assign(ctx.facts, found.facts);
+    // A rollback left a migration in the database that the serving code does not have.
+    if (found.ahead) {
+      ctx.facts['database-warning'] = aheadAdvice(ctx, found.ahead);
+      ctx.logger.warning(`${ctx.label}: ${ctx.facts['database-warning']}`);
+    }
     const f = found.facts;
     const shown: Record<string, string> = {
       ...f,

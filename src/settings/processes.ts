@@ -17,10 +17,15 @@ export interface ProcessSettings {
   origin: string;
   /** The release phase: once per deploy, on one server, before any switch ('' for none). */
   releaseCommand: string;
-  /** A Procfile's `rollback:` ('' for none); a `rollback-command` input wins where there is one. */
+  /**
+   * The `rollback-command` input, else a Procfile's `rollback:` ('' for none): joined into
+   * deploy.rollbackCommand, so it is remembered with the release like the input.
+   */
   rollbackCommand: string;
   /** Said once in the log: a `web:` line that is not Gunicorn is not what runs. */
   webNotice: string;
+  /** Said once in the log: an input that wins over a Procfile line (release:, rollback:). */
+  procfileNotices: string[];
   /** SIGTERM to SIGKILL for a process (TimeoutStopSec), milliseconds. */
   stopTimeoutMs: number;
   /** How long each restarted process must stay up before the deploy counts it started. */
@@ -83,11 +88,21 @@ export function parseProcessSettings(
   const releaseInput = read.text('release-command');
   if (releaseInput !== '') read.check('release-command', processCommandProblem(releaseInput));
   const web = parsed.web;
+  const rollbackInput = read.text('rollback-command');
+  // The input wins over the Procfile's line, the same rule for both; said when both are there.
+  const wins = (input: string, line: string, name: string): string =>
+    input && line && input !== line
+      ? `input \`${name}-command\` wins over '${name}: ${line.slice(0, 60)}' in ${origin}`
+      : '';
   return {
     processes: parsed.processes,
     origin,
     releaseCommand: releaseInput || parsed.release,
-    rollbackCommand: parsed.rollback,
+    rollbackCommand: rollbackInput || parsed.rollback,
+    procfileNotices: [
+      wins(releaseInput, parsed.release, 'release'),
+      wins(rollbackInput, parsed.rollback, 'rollback')
+    ].filter((n) => n),
     webNotice:
       web && !isGunicornCommand(web)
         ? `${origin}: 'web: ${web.slice(0, 80)}' is not a Gunicorn command; the web process is Gunicorn as this tool runs it (wsgi-app), the line is ignored`
