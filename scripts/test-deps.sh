@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # What the tests need that a fresh Debian machine lacks: the sandbox's tools and the real tools the
-# template tests run their output through (apt, as root), then node_modules (npm ci). Shared by
+# template tests run their output through (apt, as root), bsdtar (the tar of macOS and Windows
+# runners) and shellcheck (npm run lint), then node_modules (npm ci). Shared by
 # `.ci/run` and `npm test`, so a newcomer's `npm test` installs exactly what CI does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
 for tool in debootstrap:debootstrap systemd-nspawn:systemd-container iptables:iptables ip:iproute2 \
             ssh:openssh-client ssh-keygen:openssh-client rsync:rsync sqlite3:sqlite3 tar:tar \
-            curl:curl gzip:gzip systemd-analyze:systemd nginx:nginx-light python3:python3; do
+            curl:curl gzip:gzip systemd-analyze:systemd nginx:nginx-light python3:python3 \
+            bsdtar:libarchive-tools shellcheck:shellcheck; do
   PATH=$PATH:/usr/sbin:/sbin command -v "${tool%%:*}" >/dev/null 2>&1 || need+=("${tool#*:}")
 done
 if [ ${#need[@]} -gt 0 ]; then

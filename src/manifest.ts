@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { gitBlobs } from './git-blobs.js';
 import { HashCache } from './hash-cache.js';
 import { tarExcludeArgs } from './ssh/upload.js';
+import { localTar, tarFlavour } from './ssh/local-tar.js';
 
 /**
  * First line of every manifest; a release whose manifest has another version gets a full upload.
@@ -29,38 +29,39 @@ export interface ManifestEntry {
 export type Manifest = Map<string, ManifestEntry>;
 
 /**
- * The paths an upload of dir would send, as GNU tar itself selects them with the same excludes,
- * so a delta upload sends exactly what a full one would. Undefined when a name needs quoting
- * (control characters, backslashes, non-ASCII bytes): such trees get a full upload.
+ * The paths an upload of dir would send, as the runner's tar itself selects them with the same
+ * excludes, so a delta upload sends exactly what a full one would. Undefined when a name needs
+ * quoting (control characters, backslashes, non-ASCII bytes): such trees get a full upload.
+ * GNU tar lists on stdout (with --quoting-style=escape); bsdtar lists on stderr as `a NAME`,
+ * escaping the same names with a backslash.
  */
 export async function listTree(dir: string, exclude: string[]): Promise<string[] | undefined> {
-  const args = [
-    '-C',
-    dir,
-    '-c',
-    '-v',
-    '-f',
-    '/dev/null',
-    '--quoting-style=escape',
-    ...tarExcludeArgs(exclude),
-    '.'
-  ];
-  const out = await new Promise<string>((resolve, reject) => {
-    const tar = spawn('tar', args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LC_ALL: 'C' }
-    });
+  const flavour = await tarFlavour();
+  const gnu = flavour === 'gnu';
+  const args = ['-C', dir, '-c', '-v', '-f', '/dev/null'];
+  if (gnu) args.push('--quoting-style=escape');
+  args.push(...tarExcludeArgs(exclude, flavour), '.');
+  const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+    const tar = localTar(args);
     let stdout = '';
     let stderr = '';
     tar.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
     tar.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
     tar.on('error', reject);
     tar.on('close', (code) =>
-      code === 0 ? resolve(stdout) : reject(new Error(`tar could not list ${dir}: ${stderr.trim()}`))
+      code === 0
+        ? resolve({ stdout, stderr })
+        : reject(new Error(`tar could not list ${dir}: ${stderr.trim()}`))
     );
   });
-  const names = out.split('\n').filter((l) => l !== '' && l !== './');
-  if (names.some((n) => n.includes('\\'))) return undefined;
+  const lines = gnu
+    ? stdout.split('\n')
+    : stderr
+        .split('\n')
+        .filter((l) => l.startsWith('a '))
+        .map((l) => l.slice(2));
+  const names = lines.filter((l) => l !== '' && l !== './' && l !== '.');
+  if (names.some((n) => n.includes('\\') || /[^\x20-\x7e]/.test(n))) return undefined;
   return names.map((n) => n.replace(/^\.\//, '').replace(/\/$/, ''));
 }
 

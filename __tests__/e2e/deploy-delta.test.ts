@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { SandboxServer } from '../../src/sandbox/index.js';
 import { bootServer, stopServer } from '../support/servers.js';
 import { appCopy, deploy, getJson, onServer } from '../support/deploy.js';
+import { bsdtarBin } from '../support/bsdtar.js';
 
 const run = promisify(execFile);
 const git = (...args: string[]) =>
@@ -112,4 +114,35 @@ test('full-upload forces a full upload; a release without a manifest, or with an
   expect(older.report.error).toBeUndefined();
   expect(older.report.hosts[0]!.steps.find((s) => s.name === 'upload')?.detail).toMatch(/^full: /);
   expect(older.lines.some((l) => l.includes('(format "gunicorn-deploy-manifest 1"'))).toBe(true);
+});
+
+test('with bsdtar as the runner tar (macOS and Windows runners): a full upload, then a delta, each release the local tree', async () => {
+  const realPath = process.env.PATH;
+  process.env.PATH = `${bsdtarBin(await mkdtemp(path.join(os.tmpdir(), 'gd-bsdtar-')))}:${realPath}`;
+  const local = async (): Promise<string> =>
+    (
+      await run('bash', [
+        '-c',
+        `cd ${app} && find . -type f ! -path './.git/*' ! -path '*/__pycache__/*' -print0 | sort -z | xargs -0 sha256sum`
+      ])
+    ).stdout;
+  try {
+    const full = await deploy(server, app, { 'full-upload': 'true' });
+    expect(full.report.error).toBeUndefined();
+    const files = (await local()).trim().split('\n').length;
+    expect(full.report.hosts[0]!.steps.find((s) => s.name === 'upload')?.detail).toMatch(
+      new RegExp(`^full: ${files} files, `)
+    );
+    expect(await sums(`/srv/shop/releases/${full.report.hosts[0]!.facts.release!}`)).toBe(await local());
+
+    await writeFile(path.join(app, 'pkg', 'm4', 'f4.py'), '# bsdtar\nVALUE = -4\n');
+    const delta = await deploy(server, app);
+    expect(delta.report.error).toBeUndefined();
+    const h = delta.report.hosts[0]!;
+    expect(h.steps.find((s) => s.name === 'upload')?.detail).toMatch(/^delta: 1 changed, 0 removed/);
+    expect((await getJson(server, '/health')).body.release).toBe(h.facts.release);
+    expect(await sums(`/srv/shop/releases/${h.facts.release!}`)).toBe(await local());
+  } finally {
+    process.env.PATH = realPath;
+  }
 });

@@ -15,7 +15,7 @@ export const STEP = {
   restore: /^if \[ -f '[^']*\/config-previous\//m,
   serving: /echo "current=\$\(basename/,
   hook: /^systemd-run --quiet --wait --pipe/,
-  prune: /echo "releases_kept=/,
+  prune: /^# prune\.sh$/m,
   history: /^printf '%s\\n' '\{/m,
   // The server's alert sender (alert-webhook), after a rollback: a no-op where none is set up.
   alert: /gunicorn-deploy\/alert' '[^']*' 'rollback'/

@@ -11,6 +11,8 @@ import {
   serializeManifest,
   type Manifest
 } from '../../src/manifest.js';
+import { BSDTAR, bsdtarBin } from '../support/bsdtar.js';
+import { needs } from '../support/needs.js';
 
 async function tree(files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gd-manifest-'));
@@ -40,6 +42,37 @@ describe('manifest', () => {
     expect(m.get('link')?.type).toBe('l');
     expect(m.get('pkg')?.type).toBe('d');
   });
+
+  needs('bsdtar', BSDTAR !== undefined)(
+    'bsdtar as the runner tar (macOS, Windows) lists the very same paths; escaped names still mean a full upload',
+    async () => {
+      const dir = await tree({
+        'app.py': 'x',
+        'pkg/mod.py': 'y',
+        'a b/c d.txt': 'z',
+        '.git/HEAD': 'ref',
+        'pkg/__pycache__/m.pyc': 'c',
+        'docs/top.md': 'gone',
+        'sub/docs/kept.md': 'kept'
+      });
+      await symlink('app.py', path.join(dir, 'link'));
+      const exclude = ['.git', '__pycache__', '/docs'];
+      const gnu = (await buildManifest(dir, exclude))!;
+      const bin = bsdtarBin(await mkdtemp(path.join(os.tmpdir(), 'gd-bsdtar-')));
+      const realPath = process.env.PATH;
+      process.env.PATH = `${bin}:${realPath}`;
+      try {
+        const bsd = (await buildManifest(dir, exclude))!;
+        expect([...bsd.keys()].sort()).toEqual([...gnu.keys()].sort());
+        expect(bsd.has('sub/docs/kept.md') && !bsd.has('docs')).toBe(true);
+        expect(bsd).toEqual(gnu);
+        await writeFile(path.join(dir, 'bad\\name'), 'x');
+        expect(await buildManifest(dir, exclude)).toBeUndefined();
+      } finally {
+        process.env.PATH = realPath;
+      }
+    }
+  );
 
   test('round-trips through its text form, paths with spaces included', async () => {
     const dir = await tree({ 'a b/c d.txt': 'z', 'e.py': 'e' });

@@ -162,7 +162,7 @@ const MESSAGES: [string, string][] = [
   ['src/steps/lock.ts', 'held the lock for the whole lock-timeout'],
   ['src/steps/lock.ts', 'could not take the deploy lock'],
   ['src/ssh/upload.ts', 'does not exist or is not a directory'],
-  ['src/ssh/upload.ts', 'could not run local tar'],
+  ['src/ssh/local-tar.ts', 'could not run local tar'],
   ['src/steps/venv.ts', 'failed; nothing was switched'],
   ['src/steps/venv.ts', 'building the virtualenv failed'],
   ['src/steps/check.ts', 'the new release does not load'],

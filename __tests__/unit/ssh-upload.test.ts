@@ -6,6 +6,8 @@ import { Readable } from 'node:stream';
 import { memoryLogger } from '../../src/log.js';
 import type { ExecOptions, ExecResult, Remote } from '../../src/ssh/types.js';
 import { remoteUnpackCommand, tarExcludeArgs, uploadDirectory } from '../../src/ssh/upload.js';
+import { BSDTAR, bsdtarBin } from '../support/bsdtar.js';
+import { needs } from '../support/needs.js';
 
 /**
  * A Remote that runs commands on this machine: the upload pipeline (local tar | remote command)
@@ -76,6 +78,14 @@ describe('tarExcludeArgs', () => {
       '--exclude=./x'
     ]);
   });
+
+  it('anchors with a leading ^ for bsdtar, which matches ./docs at any depth otherwise', () => {
+    expect(tarExcludeArgs(['.git', './docs', '/build'], 'bsd')).toEqual([
+      '--exclude=.git',
+      '--exclude=^./docs',
+      '--exclude=^./build'
+    ]);
+  });
 });
 
 describe('remoteUnpackCommand', () => {
@@ -85,7 +95,12 @@ describe('remoteUnpackCommand', () => {
 });
 
 describe('uploadDirectory (local pipeline)', () => {
-  it('sends the tree byte-identical, honours excludes, counts files', async () => {
+  const realPath = process.env.PATH ?? '';
+  afterEach(() => {
+    process.env.PATH = realPath;
+  });
+
+  const sendsTree = async (): Promise<void> => {
     const src = join(dir, 'src');
     const files: Record<string, string> = {};
     for (let i = 0; i < 200; i++) files[`pkg${i % 5}/mod${i}.py`] = `x = ${i}\n`.repeat(i);
@@ -99,11 +114,13 @@ describe('uploadDirectory (local pipeline)', () => {
       'node_modules/m/index.js': '1',
       'docs/top.md': 'excluded',
       'sub/docs/kept.md': 'kept',
+      // Over tar's 100-byte name field: a pax or GNU long-name header the file count must skip.
+      [`long/${'n'.repeat(150)}.py`]: 'long\n',
       'junk.log': 'excluded',
       'deep/er/junk.log': 'excluded'
     });
     const dest = join(dir, 'dest dir', 'release');
-    const remote = new LocalRemote();
+    const remote = new LocalRemote(realPath);
     const res = await uploadDirectory(
       remote,
       src,
@@ -111,7 +128,7 @@ describe('uploadDirectory (local pipeline)', () => {
       { exclude: ['.git', '__pycache__', 'node_modules', '/docs', '*.log'] },
       memoryLogger()
     );
-    expect(res.files).toBe(200 + 4);
+    expect(res.files).toBe(200 + 5);
     expect(res.bytes).toBeGreaterThan(0);
     expect(res.bytes % 512).toBe(0); // a whole tar stream went over
     for (const gone of ['.git', 'pkg1/__pycache__', 'node_modules', 'docs', 'junk.log', 'deep/er/junk.log']) {
@@ -125,7 +142,17 @@ describe('uploadDirectory (local pipeline)', () => {
     rmSync(join(src, 'deep/er/junk.log'));
     expect(listing(dest)).toBe(listing(src));
     expect(remote.commands).toHaveLength(1); // one stream, one command
-  });
+  };
+
+  it('sends the tree byte-identical, honours excludes, counts files (GNU tar)', sendsTree);
+
+  needs('bsdtar', BSDTAR !== undefined)(
+    'the same with bsdtar as the runner tar (macOS, Windows): /docs stays anchored at the root',
+    async () => {
+      process.env.PATH = `${bsdtarBin(dir)}:${realPath}`;
+      await sendsTree();
+    }
+  );
 
   it('fails clearly when the local directory is missing', async () => {
     await expect(
@@ -175,7 +202,7 @@ describe('uploadDirectory (local pipeline)', () => {
       tree(src, { a: 'a' });
       await expect(
         uploadDirectory(new LocalRemote(realPath), src, join(dir, 'dest'), { exclude: [] }, memoryLogger())
-      ).rejects.toThrow(/could not run local tar: .*ENOENT.*GNU tar is required/);
+      ).rejects.toThrow(/could not run local tar: .*ENOENT.*needs tar on its PATH: GNU tar or bsdtar/);
     });
   });
 });

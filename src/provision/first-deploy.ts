@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import type { HostContext } from '../modes/types.js';
 import type { DeployContext } from '../deploy/context.js';
@@ -9,6 +9,7 @@ import type { HeldLock } from '../steps/lock.js';
 import type { Settings } from '../settings.js';
 import { shQuote } from '../ssh/quote.js';
 import { tarExcludeArgs } from '../ssh/upload.js';
+import { localTar, tarFlavour } from '../ssh/local-tar.js';
 import { buildManifest } from '../manifest.js';
 import { recordHmac, recordPath, releaseHash, shapingSettings } from '../deploy/release-record.js';
 
@@ -16,6 +17,9 @@ import { recordHmac, recordPath, releaseHash, shapingSettings } from '../deploy/
 export async function sourceHash(settings: Settings): Promise<string> {
   const manifest = await buildManifest(path.resolve(settings.app.source), settings.app.exclude);
   if (manifest) return releaseHash(manifest, settings);
+  // bsdtar cannot write a canonical archive (no --sort, no --mtime): a hash that matches no
+  // record, so provision deploys again rather than skip on a guess.
+  if ((await tarFlavour()) !== 'gnu') return randomBytes(32).toString('hex');
   const dir = path.resolve(settings.app.source);
   const args = [
     '-C',
@@ -34,10 +38,7 @@ export async function sourceHash(settings: Settings): Promise<string> {
   ];
   const hash = recordHmac(settings);
   await new Promise<void>((resolve, reject) => {
-    const tar = spawn('tar', args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LC_ALL: 'C' }
-    });
+    const tar = localTar(args);
     let err = '';
     tar.stdout.on('data', (c: Buffer) => hash.update(c));
     tar.stderr.on('data', (c: Buffer) => (err += c.toString()));

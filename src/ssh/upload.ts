@@ -1,5 +1,4 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -7,6 +6,7 @@ import type { Logger } from '../log.js';
 import { shQuote } from './quote.js';
 import { asUser } from '../deploy/app-run.js';
 import type { Remote, UploadOptions, UploadResult } from './types.js';
+import { localTar, noLocalTar, TarMemberCount, tarFlavour, type TarFlavour } from './local-tar.js';
 
 const STDERR_TAIL = 2000;
 
@@ -19,12 +19,14 @@ function tail(text: string): string {
  * tar --exclude semantics, with one convenience: a leading `/` anchors at the upload root
  * (`/docs` means only the top-level docs). tar itself names members `./docs`, so an unanchored
  * pattern (`docs`, `*.pyc`) matches at any depth, and `./docs` matches only the top level.
+ * bsdtar matches `./docs` at any depth too: only a leading `^` anchors it there.
  */
-export function tarExcludeArgs(patterns: readonly string[]): string[] {
+export function tarExcludeArgs(patterns: readonly string[], flavour: TarFlavour = 'gnu'): string[] {
   return patterns
     .map((p) => p.trim())
     .filter((p) => p !== '')
-    .map((p) => `--exclude=${p.startsWith('/') ? '.' + p.replace(/^\/+/, '/') : p}`);
+    .map((p) => (p.startsWith('/') ? '.' + p.replace(/^\/+/, '/') : p))
+    .map((p) => `--exclude=${flavour === 'bsd' && p.startsWith('./') ? '^' + p : p}`);
 }
 
 /**
@@ -59,18 +61,10 @@ function tarArgs(localDir: string, what: string[], extra: string[] = []): string
   return ['-C', localDir, '-c', ...extra, '-f', '-', '--numeric-owner', ...what];
 }
 
-function localTar(args: string[]): ChildProcessByStdio<null, Readable, Readable> {
-  return spawn('tar', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
-}
-
-function noLocalTar(err: Error): Error {
-  return new Error(`upload: could not run local tar: ${err.message} (GNU tar is required on the runner)`);
-}
-
 /**
  * Sends localDir as ONE tar stream over ONE exec channel and unpacks it in remoteDir. One channel
  * instead of SFTP's round trip per file: thousands of small files cost about what their bytes
- * cost. Needs GNU tar locally (runners have it) and tar on the server.
+ * cost. Needs tar locally (GNU tar or bsdtar: every runner has one) and tar on the server.
  */
 export async function uploadDirectory(
   remote: Remote,
@@ -85,13 +79,10 @@ export async function uploadDirectory(
   if (!st?.isDirectory())
     throw new Error(`upload: local directory ${localDir} does not exist or is not a directory`);
 
-  // -v with --index-file writes the member list to a file: an exact file count that stays apart
-  // from tar's own error messages. (Not /dev/fd/3: node's stdio pipes are sockets, which Linux
-  // refuses to open through /dev/fd.)
   const scratch = await mkdtemp(join(tmpdir(), 'gunicorn-deploy-upload-'));
   try {
     const list = opts.files ? await writeFileList(scratch, opts.files) : undefined;
-    return await send(remote, localDir, remoteDir, opts, logger, join(scratch, 'index'), started, list);
+    return await send(remote, localDir, remoteDir, opts, logger, started, list);
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -103,12 +94,11 @@ async function send(
   remoteDir: string,
   opts: UploadOptions,
   logger: Logger,
-  indexFile: string,
   started: number,
   list?: string
 ): Promise<UploadResult> {
-  const what = list ? listedFiles(list) : [...tarExcludeArgs(opts.exclude), '.'];
-  const args = tarArgs(localDir, what, ['-v', `--index-file=${indexFile}`]);
+  const what = list ? listedFiles(list) : [...tarExcludeArgs(opts.exclude, await tarFlavour()), '.'];
+  const args = tarArgs(localDir, what);
   logger.debug(`[${remote.label}] upload ${localDir} -> ${remoteDir} (tar ${args.join(' ')})`);
   const tar = localTar(args);
 
@@ -117,10 +107,14 @@ async function send(
     localStderr = (localStderr + c.toString('utf8')).slice(-64 * 1024);
   });
 
+  // The file count comes from the archive's own headers as it passes (no tar's listing to parse:
+  // GNU tar and bsdtar print theirs differently).
   let bytes = 0;
+  const members = new TarMemberCount();
   const counter = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       bytes += chunk.length;
+      members.push(chunk);
       cb(null, chunk);
     }
   });
@@ -176,10 +170,7 @@ async function send(
       `upload to ${where} failed: ${why}: ${tail(remoteResult?.stderr ?? '') || '(no stderr)'}`
     );
   }
-  // One member per line (GNU tar escapes newlines in names); directories end with a slash.
-  const index = await readFile(indexFile, 'utf8');
-  const files = index.split('\n').filter((l) => l !== '' && !l.endsWith('/')).length;
-  return { files, bytes, ms: Date.now() - started };
+  return { files: members.files, bytes, ms: Date.now() - started };
 }
 
 /**

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { shQuote } from '../ssh/quote.js';
+import { templatesDir } from './templates.js';
+
+/** A value a server script gets: text that already passed its rule in src/rules*, or a number. */
+export type ScriptValues = Record<string, string | number>;
+
+const bodies = new Map<string, string>();
+const NAME = /^[a-z_][a-z0-9_]*$/;
+
+/**
+ * A server script from templates/scripts/NAME.sh (plain shell that shellcheck reads in
+ * `npm run lint`): a prologue of quoted assignments, one per value, then the file as it is. A value
+ * reaches the body only as a shell variable, never pasted into its text, so no value can change
+ * what the script does; `then`, the caller's own script text, runs after it in the same shell.
+ */
+export function serverScript(
+  name: string,
+  values: ScriptValues,
+  then = '',
+  dir: string = templatesDir()
+): string {
+  const file = path.join(dir, 'scripts', `${name}.sh`);
+  let body = bodies.get(file);
+  if (body === undefined) {
+    body = readFileSync(file, 'utf8');
+    bodies.set(file, body);
+  }
+  const prologue = Object.entries(values).map(([key, value]) => {
+    if (!NAME.test(key)) throw new Error(`server script ${name}: ${key} is not a shell variable name`);
+    return `${key}=${shQuote(String(value))}`;
+  });
+  // The first line names the file: the debug log's `$` line, and how a test double tells the step.
+  return `\n# ${name}.sh\n${prologue.join('\n')}\n${body}${then ? `${then}\n` : ''}`;
+}
