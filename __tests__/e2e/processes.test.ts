@@ -179,3 +179,58 @@ def tick():
   );
   expect(Number(ticks)).toBeGreaterThan(0);
 }, 300_000);
+
+test('schedules: timers run the command in the serving release, follow a deploy and a rollback, go with their line; a bad one is refused before connecting', async () => {
+  const sched = await appCopy();
+  const out = '/srv/shop/shared/instance/sched';
+  // Every 2 s (AccuracySec=1s), and a cron line that systemd must accept as translated.
+  const schedule = `*:*:0/2: pwd >> ${out}\n30 3 * * 1-5: flask --version`;
+  await expect(
+    deploy(server, sched, { ...REDIS, schedule: 'daily: ok\n*-*-* 25:00: flask x' })
+  ).rejects.toThrow(/input `schedule` line 2: .*hour '25'/);
+
+  /** Waits until the schedule has written a line from `release` after `after` lines. */
+  async function ranIn(release: string, after: number): Promise<string> {
+    return onServer(
+      server,
+      `for i in $(seq 150); do tail -n +${after + 1} ${out} 2>/dev/null | grep -qx /srv/shop/releases/${release} && break; sleep 0.2; done; tail -n +${after + 1} ${out} | grep -cx /srv/shop/releases/${release} || true`
+    );
+  }
+  const lines = async () => Number(await onServer(server, `cat ${out} 2>/dev/null | wc -l`));
+
+  const first = await deploy(server, sched, { ...REDIS, schedule });
+  expect(first.report.error).toBeUndefined();
+  const r1 = first.report.hosts[0]!.facts.release!;
+  expect(first.report.hosts[0]!.facts.schedules).toMatch(
+    /shop-schedule-[0-9a-f]{10}\.timer @ \S+ active, .* active/
+  );
+  expect(Number(await ranIn(r1, 0))).toBeGreaterThan(0);
+  expect(await onServer(server, `stat -c %U ${out}`)).toBe('shop\n');
+  // The cron line: systemd took its translation and knows when it next elapses.
+  const timers = await onServer(server, 'ls /etc/systemd/system | grep "^shop-schedule-.*\\.timer$"');
+  expect(timers.trim().split('\n')).toHaveLength(2);
+  expect(
+    await onServer(server, 'grep -h "^OnCalendar=" /etc/systemd/system/shop-schedule-*.timer | sort')
+  ).toBe('OnCalendar=*:*:0/2\nOnCalendar=Mon,Tue,Wed,Thu,Fri *-*-* 03:30:00\n');
+
+  // A code-only deploy: the next runs are in the new release.
+  await editFile(sched, 'app.py', (t) => `${t}\n# change ${Date.now()}\n`);
+  const second = await deploy(server, sched, { ...REDIS, schedule });
+  expect(second.report.error).toBeUndefined();
+  const r2 = second.report.hosts[0]!.facts.release!;
+  expect(Number(await ranIn(r2, await lines()))).toBeGreaterThan(0);
+
+  // mode rollback: back on r1.
+  const back = await deploy(server, sched, { ...REDIS, schedule, mode: 'rollback' });
+  expect(back.report.error).toBeUndefined();
+  expect(back.report.hosts[0]!.facts.release).toBe(r1);
+  expect(Number(await ranIn(r1, await lines()))).toBeGreaterThan(0);
+
+  // The lines removed: timers stopped, units gone, nothing runs any more.
+  const gone = await deploy(server, sched, REDIS);
+  expect(gone.report.error).toBeUndefined();
+  expect(await onServer(server, 'ls /etc/systemd/system | grep "^shop-schedule-" || true')).toBe('');
+  const n = await lines();
+  await new Promise((r) => setTimeout(r, 4000));
+  expect(await lines()).toBe(n);
+}, 600_000);

@@ -3,8 +3,20 @@ import { parseWhen } from '../../src/schedules/calendar.js';
 import { parseSchedules } from '../../src/schedules/schedule.js';
 import { renderScheduleUnits } from '../../src/schedules/units.js';
 import { layoutFor } from '../../src/deploy/paths.js';
+import { writeSchedulesScript } from '../../src/schedules/script.js';
+import type { DeployContext } from '../../src/deploy/context.js';
 
 const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n';
+
+function inputs(over: Record<string, string>): Record<string, string> {
+  return {
+    host: '10.0.0.5\n10.0.0.6',
+    'private-key': KEY,
+    'app-name': 'shop',
+    'host-fingerprint': 'SHA256:' + 'A'.repeat(43),
+    ...over
+  };
+}
 
 function problems(over: Record<string, string>): string[] {
   const all: Record<string, string> = {
@@ -99,4 +111,15 @@ describe('input schedule', () => {
     expect(u.service).toMatch(/^OnFailure=shop-alert@%N\.service$/m);
     expect(u.service).toContain('$$HOME 100%%');
   });
+});
+
+test('only the schedule host gets timers in its set', () => {
+  const all = inputs({ schedule: 'daily: flask x', 'schedule-host': '10.0.0.6' });
+  const settings = parseSettings((n) => all[n] ?? '');
+  const ctx = (label: string) =>
+    ({ label, settings, paths: layoutFor('shop', '/srv/shop') }) as unknown as DeployContext;
+  expect(writeSchedulesScript(ctx('10.0.0.5'), '20261207-101010', '/x')).toBe('');
+  expect(writeSchedulesScript(ctx('10.0.0.6'), '20261207-101010', '/x')).toMatch(
+    /systemd-analyze calendar 'daily'/
+  );
 });
