@@ -40,6 +40,7 @@ const SAFE = [
   'wc',
   'cmp',
   'readlink',
+  'find',
   'sleep',
   'ls',
   'uniq',
