@@ -40,7 +40,6 @@ const SAFE = [
   'wc',
   'cmp',
   'readlink',
-  'find',
   'sleep',
   'ls',
   'uniq',

@@ -39,7 +39,6 @@ expected=\${expected:-1}
 body=$(mktemp)
 ${MS_FN}
 ${NAP_FN}
-${OLD_WORKERS_LEFT_FN}
 # Proven: the release is recorded live (a rollback target from now on).
 proven() {
 ${stateCommand(ctx, release, 'live')}
@@ -68,12 +67,11 @@ while :; do
   if [ "$fresh" -lt "$expected" ]; then ok=no; why="$fresh of $expected new workers running (master pid $main)"; fi
   # Gunicorn forks the new workers first and tells the old ones to stop just after: until then an
   # old worker still takes new requests, and its 200 would prove nothing. So the health path is
-  # asked only once no old worker is left or takes requests (old_workers_left), or at the latest
-  # ${graceMs} ms after all new ones were there (by then they were told to stop; those left are
-  # finishing requests and take no more).
+  # asked only once no old worker is left, or ${graceMs} ms after all new ones were
+  # there (by then they were told to stop; those left are finishing requests and take no more).
   if [ "$ok" = yes ]; then
     all_new=\${all_new:-$(ms)}
-    if [ "$olds" -gt 0 ] && [ $(( $(ms) - all_new )) -lt ${graceMs} ] && ! old_workers_left; then ok=no; why="$olds old workers not stopped yet"; fi
+    if [ "$olds" -gt 0 ] && [ $(( $(ms) - all_new )) -lt ${graceMs} ]; then ok=no; why="$olds old workers not stopped yet"; fi
   fi
   if [ "$ok" = yes ]; then
     code=$(curl -sS -o "$body" -w '%{http_code}' -m 5 --unix-socket ${q(p.socket)} ${q(healthUrl(ctx.settings, d.healthPath))} 2>/dev/null || true)
@@ -99,34 +97,6 @@ echo "why=$why"
 exit 1
 `;
 }
-
-/**
- * Whether every old worker still running has left its accept loop, read from /proc instead of
- * waiting the grace: Gunicorn's worker holds its heartbeat file (WorkerTmp, an unlinked
- * `wgunicorn-*`) until its run() has returned, that is until it stopped taking connections (sync,
- * gthread and uvicorn alike); spawn_worker's `finally` closes it then, before the process exits.
- * One `find` lists the old workers' descriptors (root reads the links, never follows them). A
- * worker gone or a zombie has left; one whose descriptors list nothing while it still runs could
- * not be read, so it counts as serving (the grace then decides).
- */
-const OLD_WORKERS_LEFT_FN = `old_workers_left() {
-  local w line dirs="" holding=" " listed=" " st
-  for w in $workers; do case "$old" in *" $w "*) dirs="$dirs /proc/$w/fd";; esac; done
-  [ -n "$dirs" ] || return 0
-  while IFS= read -r line; do
-    w=\${line%%/fd=*}; w=\${w#/proc/}
-    listed="$listed$w "
-    case "\${line#*/fd=}" in */wgunicorn-*) holding="$holding$w ";; esac
-  done < <(find $dirs -mindepth 1 -maxdepth 1 -printf '%h=%l\\n' 2>/dev/null || true)
-  for w in $workers; do
-    case "$old" in *" $w "*) ;; *) continue;; esac
-    case "$holding" in *" $w "*) return 1;; esac
-    case "$listed" in *" $w "*) continue;; esac
-    st=""; read -r st 2>/dev/null < /proc/$w/stat || true
-    [ -n "$st" ] || continue
-    st=\${st##*) }; [ "\${st%% *}" = Z ] || return 1
-  done
-}`;
 
 function verifyOpts(ctx: DeployContext) {
   return { sudo: true, ownChannel: true, timeoutMs: ctx.settings.deploy.healthTimeoutMs + 30_000 };
