@@ -411,8 +411,14 @@ describe('one layout', () => {
       db.timer,
       ...firewall
     ].map((x) => x.path);
-    // The alert@ unit is alertFiles()' (it needs a host's settings): unit/edge checks its path.
-    expect([...written, layout.units.alertService.file].sort()).toEqual(unitFiles.sort());
+    // The alert@ unit is alertFiles()' and the certificate check's are tlsCheckFiles()' (they need a
+    // host's settings): unit/edge and unit/tls-check check their paths.
+    const withSettings = [
+      layout.units.alertService,
+      layout.units.tlsCheckService,
+      layout.units.tlsCheckTimer
+    ];
+    expect([...written, ...withSettings.map((u) => u.file)].sort()).toEqual(unitFiles.sort());
   });
 
   test('releases and their link', () => {

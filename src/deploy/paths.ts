@@ -87,11 +87,15 @@ export interface AppLayout {
     firewallService: Unit;
     /** OnFailure= of the app's units (alert-webhook); a template, instances name the failed unit. */
     alertService: Unit;
+    /** The certificate check (tls: acme or files): served as renewed, not ending soon. */
+    tlsCheckService: Unit;
+    tlsCheckTimer: Unit;
   };
   /** The transient unit the candidate boots in (systemd-run), never a file. */
   candidateUnit: string;
   healthScript: string;
   dbScript: string;
+  tlsScript: string;
   nginxSite: string;
   nginxEnabled: string;
   logrotate: string;
@@ -111,7 +115,9 @@ export function appUnits(app: string): AppLayout['units'] {
     dbService: unit(`${app}-db-maintenance.service`),
     dbTimer: unit(`${app}-db-maintenance.timer`),
     firewallService: unit(`${app}-firewall.service`),
-    alertService: unit(`${app}-alert@.service`)
+    alertService: unit(`${app}-alert@.service`),
+    tlsCheckService: unit(`${app}-tls-check.service`),
+    tlsCheckTimer: unit(`${app}-tls-check.timer`)
   };
 }
 
@@ -156,6 +162,7 @@ export function layoutFor(app: string, dir: string): AppLayout {
     candidateUnit: `gunicorn-deploy-candidate-${app}`,
     healthScript: `${SCRIPT_DIR}/${app}-health-check`,
     dbScript: `${SCRIPT_DIR}/${app}-db-maintenance`,
+    tlsScript: `${SCRIPT_DIR}/${app}-tls-check`,
     nginxSite: `/etc/nginx/sites-available/${app}.conf`,
     nginxEnabled: `/etc/nginx/sites-enabled/${app}.conf`,
     logrotate: `/etc/logrotate.d/${app}`

@@ -6,6 +6,7 @@ import { defaultServerDecide, installDefaultServer, restoreDefaultServer } from 
 import { runProvisionScript, type ProvisionResult } from './run.js';
 import { ACME_WEBROOT_BASE } from './tls-site.js';
 import { timerUnits } from './timers.js';
+import { certbotAlertDropin } from './tls-check.js';
 import { processPaths } from '../steps/processes.js';
 
 /** Exit code when nginx -t refused the tree without the app's site (everything was put back). */
@@ -22,10 +23,11 @@ export function removeAppScript(ctx: DeployContext): string {
   const q = shQuote;
   const p = ctx.paths;
   const u = p.units;
-  const timers = timerUnits(p).map((t) => t.timer.name);
+  const timers = [...timerUnits(p).map((t) => t.timer.name), u.tlsCheckTimer.name];
   const services = [u.service.name, u.socket.name, ...timerUnits(p).map((t) => t.service.name)];
   const files = [
     ...Object.values(u).map((x) => x.file),
+    certbotAlertDropin(p.app),
     // Earlier versions' per-app firewall ruleset (the unit is in the list above).
     `/etc/${p.app}/firewall.nft`
   ];
@@ -90,7 +92,7 @@ for d in ${[u.service.file, u.socket.file].map((f) => q(`${f}.d`)).join(' ')}; d
 done
 [ "$removed_units" = 1 ] && act systemctl daemon-reload
 act systemctl reset-failed ${services.map(q).join(' ')} 2>/dev/null || true
-for f in ${[p.logrotate, p.healthScript, p.dbScript].map(q).join(' ')}; do
+for f in ${[p.logrotate, p.healthScript, p.dbScript, p.tlsScript].map(q).join(' ')}; do
   [ -e "$f" ] && { mark "$f"; act rm -f -- "$f"; }
 done
 for d in ${[p.etc, `/run/${p.app}`, `${ACME_WEBROOT_BASE}/${p.app}`].map(q).join(' ')}; do
