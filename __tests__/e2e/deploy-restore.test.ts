@@ -166,3 +166,36 @@ test('a restore the app is not healthy on puts the database back as it was', asy
   expect((await getJson(server, '/health')).status).toBe(200);
   await onServer(server, 'rm -f /srv/shop/backups/app.db-broken.db');
 }, 300_000);
+
+test('backup: undo puts back exactly the last restore safety copy, even after a daily backup, and says what it drops', async () => {
+  // The first restore above recorded its safety copy, root-only (the failed restores since did not).
+  const record = await onServer(server, 'stat -c "%a %U" /etc/shop/last-restore; cat /etc/shop/last-restore');
+  expect(record).toMatch(/^600 root\nsafety=app\.db-safety-\S+\.db\nbackup=app\.db-\S+\.db\ntime=\S+Z\n$/);
+  const safety = /safety=(\S+)/.exec(record)![1]!;
+  const safetyRows = await rowsOf(`/srv/shop/backups/${safety}`);
+  await onServer(
+    server,
+    `for i in $(seq 5); do curl -sS -o /dev/null --unix-socket /run/shop/gunicorn.sock "http://localhost/write?value=after-restore"; done
+# A daily backup taken after the restore: the newest backup, which latest would pick.
+sqlite3 ${DB} ".backup /tmp/daily.db" && gzip -c /tmp/daily.db > /srv/shop/backups/shop-$(date -u +%Y%m%dT%H%M%SZ).db.gz`
+  );
+  const { report, lines } = await deploy(server, app, { mode: 'restore', backup: 'undo' });
+  expect(report.error).toBeUndefined();
+  const facts = report.hosts[0]!.facts;
+  expect(facts['restored-backup']).toBe(safety);
+  expect(lines.join('\n')).toMatch(
+    new RegExp(
+      `undoing the restore of app\\.db-\\S+\\.db at \\S+Z: the database goes back to its safety copy ${safety.replace(/\./g, '\\.')}; every write since that restore is dropped`
+    )
+  );
+  expect(await rowsOf()).toEqual(safetyRows);
+  // The dropped writes are in this run's own safety copy, which the record now names: undo again redoes.
+  const again = `/srv/shop/backups/${facts['safety-backup']}`;
+  expect(
+    (await onServer(server, sql("SELECT count(*) FROM rows WHERE value = 'after-restore'", again))).trim()
+  ).toBe('5');
+  expect(await onServer(server, 'sed -n 1p /etc/shop/last-restore')).toBe(
+    `safety=${facts['safety-backup']}\n`
+  );
+  expect((await getJson(server, '/health')).status).toBe(200);
+}, 300_000);

@@ -2,6 +2,12 @@ import type { SandboxServer } from '../../src/sandbox/index.js';
 import { bootServer, stopServer } from '../support/servers.js';
 import { appCopy, deploy, editFile, onServer } from '../support/deploy.js';
 import { shQuote } from '../../src/ssh/quote.js';
+import {
+  received as receivedOn,
+  startReceiver as startRec,
+  waitForEvent as waitOn,
+  type Received
+} from '../support/alert-receiver.js';
 
 // Alerts from a real server to a small receiver on it (python3 http.server, recording each body):
 // every event arrives with its fields, the URL never shows in a command line or the journal, and a
@@ -18,54 +24,10 @@ const BASE = {
   'alert-webhook': HOOK
 };
 
-// Answers 204 after a second, so that a test can look at the processes while curl waits.
-const RECEIVER = `
-import http.server, json, time
-class H(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        with open("/tmp/alerts.jsonl", "ab") as f:
-            f.write(json.dumps({"path": self.path, "type": self.headers.get("Content-Type"), "body": json.loads(body)}).encode() + b"\\n")
-        time.sleep(1)
-        self.send_response(204)
-        self.end_headers()
-    def log_message(self, *a):
-        pass
-http.server.ThreadingHTTPServer(("127.0.0.1", 9911), H).serve_forever()
-`;
-
-async function startReceiver(): Promise<void> {
-  const b64 = Buffer.from(RECEIVER).toString('base64');
-  await onServer(
-    server,
-    `echo ${b64} | base64 -d > /tmp/receiver.py; setsid nohup python3 /tmp/receiver.py >/tmp/receiver.log 2>&1 < /dev/null &
-for i in $(seq 50); do ss -Htln "sport = :9911" | grep -q . && break; sleep 0.1; done`
-  );
-}
-
-interface Received {
-  path: string;
-  type: string;
-  body: { app: string; host: string; event: string; detail: string; time: string; text: string };
-}
-
-async function received(): Promise<Received[]> {
-  const out = await onServer(server, 'cat /tmp/alerts.jsonl 2>/dev/null || true');
-  return out
-    .split('\n')
-    .filter((l) => l)
-    .map((l) => JSON.parse(l) as Received);
-}
-
-async function waitForEvent(event: string, timeoutMs = 30_000): Promise<Received> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const hit = (await received()).find((r) => r.body.event === event);
-    if (hit) return hit;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`no alert ${event} within ${timeoutMs} ms; received: ${JSON.stringify(await received())}`);
-}
+const startReceiver = (): Promise<void> => startRec(server);
+const received = (): Promise<Received[]> => receivedOn(server);
+const waitForEvent = (event: string, detail?: RegExp, timeoutMs?: number): Promise<Received> =>
+  waitOn(server, event, detail, timeoutMs);
 
 let hostname: string;
 
@@ -167,6 +129,50 @@ test("the health timer's restart and a filling disk are reported, the disk once"
   );
   await new Promise((r) => setTimeout(r, 3000));
   expect((await received()).filter((r) => r.body.event === 'disk-low')).toHaveLength(1);
+  // Both conditions clear: one recovered each, once.
+  await onServer(
+    server,
+    "sed -i 's/^disk_warn=.*/disk_warn=100/' /usr/local/lib/gunicorn-deploy/shop-health-check; systemctl start shop-health.service; systemctl start shop-health.service"
+  );
+  expectAlert(
+    await waitForEvent('recovered', /^disk-low:/),
+    'recovered',
+    /^disk-low: the filesystem holding \/srv\/shop is \d+% full \(warning above 100%\)$/
+  );
+  expectAlert(
+    await waitForEvent('recovered', /^health-restart/),
+    'recovered',
+    /^health-restart: shop\.service passes its health check again$/
+  );
+  await new Promise((r) => setTimeout(r, 3000));
+  expect((await received()).filter((r) => r.body.event === 'recovered')).toHaveLength(2);
+}, 600_000);
+
+test('an app killed and restarted by systemd sends crash, then recovered after a passing check', async () => {
+  const restarts = async (): Promise<number> =>
+    Number((await onServer(server, 'systemctl show -p NRestarts --value shop.service')).trim());
+  // Running (it may be idle behind its socket); a MainPID of 0 would have kill signal the shell.
+  await onServer(server, 'systemctl start shop.service');
+  const before = await restarts();
+  await onServer(
+    server,
+    `pid=$(systemctl show -p MainPID --value shop.service); [ "$pid" -gt 1 ] && kill -KILL "$pid"
+for i in $(seq 150); do [ "$(systemctl show -p NRestarts --value shop.service)" -gt ${before} ] && systemctl is-active --quiet shop.service && break; sleep 0.2; done
+systemctl start shop-health.service`
+  );
+  expect(await restarts()).toBe(before + 1);
+  expectAlert(
+    await waitForEvent('crash'),
+    'crash',
+    /^shop\.service crashed and was restarted by systemd 1 time\(s\) since the last check \(.*status=9\/KILL.*\)$/
+  );
+  // Recovered from a later check only, so it never arrives before the crash.
+  await onServer(server, 'systemctl start shop-health.service');
+  expectAlert(
+    await waitForEvent('recovered', /^crash:/),
+    'recovered',
+    /^crash: shop\.service passes its health check again$/
+  );
 }, 600_000);
 
 test('a failed database maintenance is reported (OnFailure=)', async () => {

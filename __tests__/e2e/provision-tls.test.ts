@@ -14,6 +14,7 @@ import {
   setUpPebble,
   startPebble
 } from '../support/pebble.js';
+import { countEvents, startReceiver, waitForEvent } from '../support/alert-receiver.js';
 
 // HTTPS for real, with pebble validating HTTP-01 on the app server itself (support/pebble.ts).
 const run = promisify(execFile);
@@ -26,7 +27,9 @@ const NAMES = 'shop.test www.shop.test';
 const BASE = {
   mode: 'provision',
   'health-interval': '30s',
-  'server-name': NAMES
+  'server-name': NAMES,
+  // The certificate's alerts go to a receiver on the server (support/alert-receiver.ts).
+  'alert-webhook': 'http://127.0.0.1:9911/hook/tls'
 };
 
 function acme(over: Record<string, string> = {}): Record<string, string> {
@@ -62,6 +65,7 @@ beforeAll(async () => {
   server = await bootServer();
   app = await appCopy();
   listenerCert = await setUpPebble(server, NAMES.split(' '));
+  await startReceiver(server);
 }, 600_000);
 afterAll(async () => {
   if (server) await stopServer(server);
@@ -105,7 +109,7 @@ test('tls: acme gets a certificate over HTTP-01 and serves HTTPS, HTTP redirects
   expect(report.error).toBeUndefined();
   expect(step(report, 'tls')?.changed).toBe(true);
   expect(step(report, 'tls')?.detail).toMatch(
-    /^changed: certificate, nginx-catch-all, nginx-site \(serial [0-9A-F]+, valid until /
+    /^changed: certificate, nginx-catch-all, nginx-site, tls-check \(serial [0-9A-F]+, valid until /
   );
   // HTTPS through nginx, trusted by pebble's CA, for each name.
   for (const name of ['shop.test', 'www.shop.test']) {
@@ -202,6 +206,69 @@ test('a forced renewal is served after the hook reloads nginx (nginx -t first)',
   );
 }, 600_000);
 
+test('a renewal whose reload nginx -t refuses is alerted and retried until served; a failed renewal is alerted', async () => {
+  const before = await servedSerial();
+  // Any configuration that fails nginx -t (an admin's typo in another file) while certbot renews.
+  await onServer(server, "echo 'this is not nginx;' > /etc/nginx/conf.d/zz-broken.conf");
+  let fileSerial = '';
+  try {
+    await onServer(
+      server,
+      'REQUESTS_CA_BUNDLE=/etc/gunicorn-deploy/acme-ca-bundle.pem certbot renew --force-renewal --no-random-sleep-on-renew -q || true',
+      300_000
+    );
+    fileSerial = (
+      await onServer(
+        server,
+        "openssl x509 -in /etc/letsencrypt/live/shop/cert.pem -noout -serial | sed 's/^serial=//'"
+      )
+    ).trim();
+    expect(fileSerial).not.toBe(before);
+    // The hook starts the check at once: the alert says why, the old certificate is still served.
+    const refused = await waitForEvent(server, 'tls-reload-refused');
+    expect(refused.body.detail).toMatch(
+      /^nginx serves an older certificate for shop\.test \(valid until .*\) than the renewed \/etc\/letsencrypt\/live\/shop\/fullchain\.pem \(until .*\): nginx -t fails \(.*zz-broken\.conf.*\), so nginx was not reloaded; .* retried every 10 minutes$/
+    );
+    expect(await servedSerial()).toBe(before);
+    // The timer's next run, still refused: the old one served, no second alert the same day.
+    await onServer(server, 'systemctl start shop-tls-check.service');
+    expect(await servedSerial()).toBe(before);
+    expect(await countEvents(server, 'tls-reload-refused')).toBe(1);
+  } finally {
+    await onServer(server, 'rm -f /etc/nginx/conf.d/zz-broken.conf');
+  }
+  // The next run after the fix reloads nginx: the renewed certificate is served, and said so.
+  await onServer(server, 'systemctl start shop-tls-check.service');
+  expect(await servedSerial()).toBe(fileSerial);
+  await waitForEvent(
+    server,
+    'recovered',
+    /^tls-reload-refused: nginx serves the renewed certificate for shop\.test now/
+  );
+  expect(
+    await onServer(
+      server,
+      'systemctl is-enabled shop-tls-check.timer; systemctl is-active shop-tls-check.timer'
+    )
+  ).toBe('enabled\nactive\n');
+
+  // certbot.service failing (the timer's renewals): its OnFailure= drop-in sends tls-renewal-failed.
+  await onServer(
+    server,
+    `mkdir -p /run/systemd/system/certbot.service.d
+printf '[Service]\\nExecStart=\\nExecStart=/bin/sh -c "echo renewal failed on purpose; exit 1"\\n' > /run/systemd/system/certbot.service.d/zz-test.conf
+systemctl daemon-reload; systemctl start certbot.service || true`
+  );
+  try {
+    await waitForEvent(server, 'tls-renewal-failed', /^certbot\.service failed: .*renewal failed on purpose/);
+  } finally {
+    await onServer(
+      server,
+      'rm -rf /run/systemd/system/certbot.service.d; systemctl daemon-reload; systemctl reset-failed certbot.service || true'
+    );
+  }
+}, 600_000);
+
 test('a name the CA cannot validate fails with the reason, and HTTPS keeps serving', async () => {
   const before = await servedSerial();
   const { report } = await provision(acme({ 'server-name': `${NAMES} nowhere.test` }));
@@ -294,4 +361,29 @@ test('tls: files serves the given certificate; the key is root-only; HSTS when a
     .trim()
     .replace(/^serial=/, '');
   expect(await servedSerial()).toBe(wanted);
+}, 600_000);
+
+test('a tls: files certificate ending within 14 days is alerted once a day', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gd-tls-'));
+  await run('openssl', [
+    ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '10'],
+    ...['-subj', '/CN=shop.test', '-addext', 'subjectAltName=DNS:shop.test,DNS:www.shop.test'],
+    ...['-keyout', path.join(dir, 'c.key'), '-out', path.join(dir, 'c.pem')]
+  ]);
+  const { report } = await provision({
+    ...BASE,
+    tls: 'files',
+    'tls-certificate': await readFile(path.join(dir, 'c.pem'), 'utf8'),
+    'tls-key': await readFile(path.join(dir, 'c.key'), 'utf8')
+  });
+  expect(report.error).toBeUndefined();
+  // tls: files has no certbot drop-in; the daily unit, run twice the same day: one alert.
+  expect(await onServer(server, 'ls /etc/systemd/system/certbot.service.d/')).not.toContain('alert-shop');
+  await onServer(server, 'systemctl start shop-tls-check.service; systemctl start shop-tls-check.service');
+  const hit = await waitForEvent(server, 'tls-expiring');
+  expect(hit.body.detail).toMatch(
+    /^the certificate for shop\.test ends .* \(in (9|10) days, warning at 14\): tls: files is renewed by you: run mode provision with the new tls-certificate and tls-key$/
+  );
+  await new Promise((r) => setTimeout(r, 3000));
+  expect(await countEvents(server, 'tls-expiring')).toBe(1);
 }, 600_000);

@@ -411,10 +411,17 @@ describe('one layout', () => {
       db.timer,
       ...firewall
     ].map((x) => x.path);
-    // The alert@ unit is alertFiles()' (it needs a host's settings): unit/edge checks its path;
-    // the metrics units are metricsFiles()' (unit/metrics checks them).
-    const others = [layout.units.alertService, layout.units.metricsService, layout.units.metricsTimer];
-    expect([...written, ...others.map((u) => u.file)].sort()).toEqual(unitFiles.sort());
+    // The alert@ unit is alertFiles()' and the certificate check's are tlsCheckFiles()' (they need a
+    // host's settings): unit/edge and unit/tls-check check their paths; the metrics units are
+    // metricsFiles()' (unit/metrics checks them).
+    const withSettings = [
+      layout.units.alertService,
+      layout.units.tlsCheckService,
+      layout.units.tlsCheckTimer,
+      layout.units.metricsService,
+      layout.units.metricsTimer
+    ];
+    expect([...written, ...withSettings.map((u) => u.file)].sort()).toEqual(unitFiles.sort());
   });
 
   test('releases and their link', () => {

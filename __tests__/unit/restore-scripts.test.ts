@@ -38,7 +38,7 @@ test('every restore script is valid bash, with and without a fingerprint to chec
 test('a backup id reaches the script quoted, and only a plain file name is accepted', () => {
   expect(stageScript(ctx(), 'app.db-x.db')).toContain("'app.db-x.db'");
   expect(() => parseSettings((n) => ({ ...baseInputs(), backup: '../etc/shadow' })[n] ?? '')).toThrow(
-    /input `backup`: must be latest or a backup id/
+    /input `backup`: must be latest, undo or a backup id/
   );
   expect(() => parseSettings((n) => ({ ...baseInputs(), mode: 'restore' })[n] ?? '')).not.toThrow();
 });

@@ -406,7 +406,8 @@ describe('health-check.sh', () => {
       writeFileSync(
         path.join(dir, 'bin', 'systemctl'),
         `#!/bin/sh\necho "$*" >> ${dir}/systemctl.log\n` +
-          `if [ "$1" = is-active ]; then s=$(cat ${dir}/unit-state); echo "$s"; [ "$s" = active ]; fi\n`
+          `if [ "$1" = is-active ]; then s=$(cat ${dir}/unit-state); echo "$s"; [ "$s" = active ]; fi\n` +
+          `if [ "$1" = show ]; then cat ${dir}/nrestarts 2>/dev/null; fi\n`
       );
       chmodSync(path.join(dir, 'bin', 'systemctl'), 0o755);
       server = createServer((_req, res) => {
@@ -437,6 +438,8 @@ describe('health-check.sh', () => {
       writeFileSync(path.join(dir, 'systemctl.log'), '');
       rmSync(path.join(dir, 'state', 'health-failures'), { force: true });
       rmSync(path.join(dir, 'deploy.lock'), { force: true });
+      for (const f of ['nrestarts', 'state/restarts', 'state/crashes', 'state/recover-pending'])
+        rmSync(path.join(dir, f), { force: true });
     });
 
     const check = async (file = script): Promise<string> => {
@@ -450,8 +453,34 @@ describe('health-check.sh', () => {
     withTool('curl')('healthy: nothing logged, nothing restarted', async () => {
       expect(await check()).toBe('');
       expect(requests).toBe(1);
-      expect(systemctlCalls()).toEqual(['is-active shop.service']);
+      expect(systemctlCalls()).toEqual(['show -p NRestarts --value shop.service', 'is-active shop.service']);
     });
+
+    withTool('curl')(
+      "systemd's restarts since the last check are a crash, then recovered; many a crash-loop",
+      async () => {
+        const restarts = (n: number): void => writeFileSync(path.join(dir, 'nrestarts'), `${n}\n`);
+        // The first check only takes the count: restarts before it are not news.
+        restarts(2);
+        expect(await check()).toBe('');
+        restarts(3);
+        expect(await check()).toMatch(
+          /^<3>shop\.service crashed and was restarted by systemd 1 time\(s\) since the last check/
+        );
+        // Recovered in a later run, never in the crash's own.
+        expect(await check()).toBe('<5>recovered after crash: shop.service passes its health check again\n');
+        expect(await check()).toBe('');
+        // A manual restart resets NRestarts: nothing new.
+        restarts(0);
+        expect(await check()).toBe('');
+        restarts(4);
+        const loop = await check();
+        expect(loop).toContain('<3>shop.service is crash-looping: 4 restarts within 10 minutes');
+        expect(await check()).toBe(
+          '<5>recovered after crash,crash-loop: shop.service passes its health check again\n'
+        );
+      }
+    );
 
     withTool('curl')('restarts the service after 3 failures in a row, and only then', async () => {
       status = 503;

@@ -239,6 +239,7 @@ test('outputs and state go to their files with a delimiter: a value cannot add a
       'load-ok',
       'load-p95-ms',
       'processes',
+      'safety-backup',
       'hosts'
     ]);
     expect(runnerCommands(written)).toEqual([]);

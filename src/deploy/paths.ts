@@ -90,11 +90,15 @@ export interface AppLayout {
     /** metrics: the job writing the app's Prometheus text file, every 15 s. */
     metricsService: Unit;
     metricsTimer: Unit;
+    /** The certificate check (tls: acme or files): served as renewed, not ending soon. */
+    tlsCheckService: Unit;
+    tlsCheckTimer: Unit;
   };
   /** The transient unit the candidate boots in (systemd-run), never a file. */
   candidateUnit: string;
   healthScript: string;
   dbScript: string;
+  tlsScript: string;
   nginxSite: string;
   nginxEnabled: string;
   logrotate: string;
@@ -116,7 +120,9 @@ export function appUnits(app: string): AppLayout['units'] {
     firewallService: unit(`${app}-firewall.service`),
     alertService: unit(`${app}-alert@.service`),
     metricsService: unit(`${app}-metrics.service`),
-    metricsTimer: unit(`${app}-metrics.timer`)
+    metricsTimer: unit(`${app}-metrics.timer`),
+    tlsCheckService: unit(`${app}-tls-check.service`),
+    tlsCheckTimer: unit(`${app}-tls-check.timer`)
   };
 }
 
@@ -161,6 +167,7 @@ export function layoutFor(app: string, dir: string): AppLayout {
     candidateUnit: `gunicorn-deploy-candidate-${app}`,
     healthScript: `${SCRIPT_DIR}/${app}-health-check`,
     dbScript: `${SCRIPT_DIR}/${app}-db-maintenance`,
+    tlsScript: `${SCRIPT_DIR}/${app}-tls-check`,
     nginxSite: `/etc/nginx/sites-available/${app}.conf`,
     nginxEnabled: `/etc/nginx/sites-enabled/${app}.conf`,
     logrotate: `/etc/logrotate.d/${app}`

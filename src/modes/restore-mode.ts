@@ -14,6 +14,7 @@ import {
 import { DeployError, errorMessage, step, type StepOutcome } from '../steps/step.js';
 import type { StepName } from '../steps/catalog.js';
 import { deployContext } from '../deploy/context.js';
+import { recordRestoreCommand } from '../steps/restore-undo.js';
 
 export const RESTORE_KEYS = ['release', 'restored-backup', 'safety-backup', 'requests-held-ms'];
 
@@ -46,6 +47,7 @@ export const restoreMode: ModeStrategy = {
     try {
       const staged = await s('check backup', () => stageRestore(ctx, id));
       id = staged.id;
+      if (staged.undo) ctx.logger.warning(`${ctx.label}: ${staged.undo}`);
       ctx.facts['restored-backup'] = id;
       const swapped = await s('restore', () => swapDatabase(ctx));
       ctx.facts['safety-backup'] = swapped.safety;
@@ -68,10 +70,18 @@ export const restoreMode: ModeStrategy = {
           'Check the backup against the release serving (an older schema?), or restore another one.'
         );
       }
-      const held = Math.max(0, Math.round((await serverNowMs(ctx, cleanupCommand(ctx))) - swapped.stoppedAt));
+      const held = Math.max(
+        0,
+        Math.round(
+          (await serverNowMs(
+            ctx,
+            `${cleanupCommand(ctx)}\n${recordRestoreCommand(ctx, id, swapped.safety)}`
+          )) - swapped.stoppedAt
+        )
+      );
       ctx.facts['requests-held-ms'] = String(held);
       ctx.logger.info(
-        `${ctx.label}: backup ${id} restored; requests waited in the socket's queue for at most ${held} ms; the database before is kept as ${swapped.safety}`
+        `${ctx.label}: backup ${id} restored; requests waited in the socket's queue for at most ${held} ms; the database before is kept as ${swapped.safety} (backup: undo puts it back)`
       );
       await recordHistory(ctx, {
         event: 'restore',

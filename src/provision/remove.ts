@@ -7,6 +7,7 @@ import { runProvisionScript, type ProvisionResult } from './run.js';
 import { ACME_WEBROOT_BASE } from './tls-site.js';
 import { timerUnits } from './timers.js';
 import { metricsPaths, removePromCommand } from '../metrics/paths.js';
+import { certbotAlertDropin } from './tls-check.js';
 import { processPaths } from '../steps/processes.js';
 
 /** Exit code when nginx -t refused the tree without the app's site (everything was put back). */
@@ -23,15 +24,17 @@ export function removeAppScript(ctx: DeployContext): string {
   const q = shQuote;
   const p = ctx.paths;
   const u = p.units;
-  const timers = [...timerUnits(p).map((t) => t.timer.name), u.metricsTimer.name];
+  const timers = [...timerUnits(p).map((t) => t.timer.name), u.metricsTimer.name, u.tlsCheckTimer.name];
   const services = [
     u.service.name,
     u.socket.name,
     ...timerUnits(p).map((t) => t.service.name),
-    u.metricsService.name
+    u.metricsService.name,
+    u.tlsCheckService.name
   ];
   const files = [
     ...Object.values(u).map((x) => x.file),
+    certbotAlertDropin(p.app),
     // Earlier versions' per-app firewall ruleset (the unit is in the list above).
     `/etc/${p.app}/firewall.nft`
   ];
@@ -107,7 +110,7 @@ for d in ${[u.service.file, u.socket.file].map((f) => q(`${f}.d`)).join(' ')}; d
 done
 [ "$removed_units" = 1 ] && act systemctl daemon-reload
 act systemctl reset-failed ${services.map(q).join(' ')} 2>/dev/null || true
-for f in ${[p.logrotate, p.healthScript, p.dbScript, metricsPaths(p).script].map(q).join(' ')}; do
+for f in ${[p.logrotate, p.healthScript, p.dbScript, p.tlsScript, metricsPaths(p).script].map(q).join(' ')}; do
   [ -e "$f" ] && { mark "$f"; act rm -f -- "$f"; }
 done
 if [ -e ${q(metricsPaths(p).prom)} ]; then mark ${q(metricsPaths(p).prom)}; [ "$dry" = 1 ] || ${removePromCommand(p.app)} >/dev/null; fi

@@ -7,6 +7,7 @@ import { runProvisionScript, type ProvisionResult } from './run.js';
 import { filesInput, writeFilesScript } from './shell.js';
 import { probeTlsState, renderSite, siteVars, tlsPaths } from './tls-site.js';
 import { provisionVars } from './vars.js';
+import { ensureTlsCheck } from './tls-check.js';
 
 /** Exit code of the ACME script when certbot could not get the certificate. */
 const ISSUE_FAILED = 7;
@@ -26,7 +27,7 @@ export const CERTBOT_DROPIN = '/etc/systemd/system/certbot.service.d/gunicorn-de
  */
 export async function ensureTls(ctx: DeployContext): Promise<StepOutcome> {
   const t = ctx.settings.tls;
-  if (t.mode === 'off') return { changed: false, detail: 'off (HTTP only)' };
+  if (t.mode === 'off') return { changed: (await ensureTlsCheck(ctx)).changed, detail: 'off (HTTP only)' };
   const cert = t.mode === 'acme' ? await obtainAcme(ctx) : await writeCertificateFiles(ctx);
   const state = await probeTlsState(ctx);
   if (!state.certificateReady) {
@@ -37,7 +38,14 @@ export async function ensureTls(ctx: DeployContext): Promise<StepOutcome> {
   // New certificate files under an unchanged site: nginx reads them on a reload only.
   if (cert.changes.includes('certificate') && !site.changed && !ctx.settings.provision.dryRun)
     await reloadNginx(ctx);
-  const changes = [...new Set([...cert.changes.map(changeName), ...site.changes.map((c) => `nginx-${c}`)])];
+  const check = await ensureTlsCheck(ctx);
+  const changes = [
+    ...new Set([
+      ...cert.changes.map(changeName),
+      ...site.changes.map((c) => `nginx-${c}`),
+      ...(check.changed ? ['tls-check'] : [])
+    ])
+  ];
   const facts = cert.facts;
   const about = facts['not-after'] ? ` (serial ${facts.serial}, valid until ${facts['not-after']})` : '';
   return {

@@ -80,7 +80,7 @@ export function releaseIdProblem(v: string): Problem {
 export function backupIdProblem(v: string): Problem {
   return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v) && v.length <= 200
     ? undefined
-    : `must be latest or a backup id (its file name, as mode backups lists it), got '${v}'`;
+    : `must be latest, undo or a backup id (its file name, as mode backups lists it), got '${v}'`;
 }
 
 // Debian policy: lowercase letters, digits, + - . (at least two characters, starting alphanumeric).

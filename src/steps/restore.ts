@@ -7,6 +7,7 @@ import { rootRead } from '../deploy/root-read.js';
 import { DeployError, type StepOutcome } from './step.js';
 import { pgCleanupCommand, pgPutBackScript, pgStageRestore, pgSwapDatabase } from './pg-restore.js';
 import { pgListScript } from './pg-backups.js';
+import { UNDO, refuseUndoOnPostgres, undoNotice, undoResolveCommand } from './restore-undo.js';
 
 /** database: postgres: the PostgreSQL steps in pg-*.ts instead of SQLite's below. */
 const isPg = (ctx: DeployContext): boolean => ctx.settings.database.kind === 'postgres';
@@ -71,6 +72,7 @@ export function migrateBackupsCommand(ctx: DeployContext): string {
 function resolveCommand(ctx: DeployContext, id: string): string {
   const q = shQuote;
   const where = ctx.paths.backups;
+  if (id === UNDO) return undoResolveCommand(ctx);
   if (id === 'latest') {
     return `
 name=$(${rootRead('newest', q(where), 'root', ...backupPatterns(ctx).map(q))})
@@ -260,7 +262,11 @@ export function cleanupCommand(ctx: DeployContext): string {
   return `rm -rf -- ${shQuote(restoreWork(ctx))}`;
 }
 
-export async function stageRestore(ctx: DeployContext, id: string): Promise<StepOutcome & { id: string }> {
+export async function stageRestore(
+  ctx: DeployContext,
+  id: string
+): Promise<StepOutcome & { id: string; undo?: string }> {
+  if (id === UNDO) refuseUndoOnPostgres(ctx);
   if (isPg(ctx)) return pgStageRestore(ctx, id);
   const bad = id === 'latest' ? undefined : backupIdProblem(id);
   if (bad) throw new DeployError(`backup ${bad}`, 'mode backups lists the backups on the server.');
@@ -276,7 +282,12 @@ export async function stageRestore(ctx: DeployContext, id: string): Promise<Step
   if (res.code !== 0)
     throw new DeployError(`staging the backup failed (exit ${res.code}): ${err}; nothing was changed`);
   const f = parseFacts(res.stdout);
-  return { id: f.id ?? id, detail: `${f.id} (${f.size} bytes, integrity ok)` };
+  const undo = id === UNDO ? undoNotice(f.id ?? '', f.undo_of, f.undo_time) : undefined;
+  return {
+    id: f.id ?? id,
+    undo,
+    detail: `${f.id} (${f.size} bytes, integrity ok)${undo ? `; ${undo}` : ''}`
+  };
 }
 
 export async function swapDatabase(
