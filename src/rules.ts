@@ -33,3 +33,5 @@ export * from './rules/load.js';
 export * from './rules/gunicorn.js';
 // mode status and logs: since, process
 export * from './rules/operate.js';
+// The site's rate limits and SSH's allowed sources (rate-limit, ssh-allow-from).
+export * from './rules/site-edge.js';

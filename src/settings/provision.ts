@@ -9,6 +9,7 @@ import {
 import type { Inputs, Problems } from './inputs.js';
 import { parseEdgeSettings, type EdgeSettings } from './edge.js';
 import { SERVICES, type Service } from './services.js';
+import { parseSiteSettings, type SiteSettings } from './site.js';
 
 /** A `static` mapping: nginx serves a folder of the release, or of shared/, under a URL prefix. */
 export interface StaticMap {
@@ -38,6 +39,8 @@ export interface ProvisionSettings {
   importDatabaseForce: boolean;
   dryRun: boolean;
   edge: EdgeSettings;
+  /** canonical-host, security-headers, rate-limit. */
+  site: SiteSettings;
   /** Services from Debian provision starts for the app (redis); deploy adds their URLs to the env. */
   services: Service[];
 }
@@ -92,11 +95,13 @@ export function parseProvisionSettings(
         'input `import-database`: needs `sqlite-db` too (where in APP-DIR/shared the database goes, e.g. instance/app.db)'
       );
   }
+  const staticMaps = parseStaticMaps(read, staticPath);
+  const served = [...staticMaps.map((m) => m.url), ...(staticPath ? ['/static/'] : [])];
   return {
     aptPackages,
     serverName: names.join(' '),
     staticPath,
-    staticMaps: parseStaticMaps(read, staticPath),
+    staticMaps,
     clientMaxBodySize,
     healthIntervalS,
     backupsDays: read.int('backups-days', 1, 3650),
@@ -104,6 +109,7 @@ export function parseProvisionSettings(
     importDatabaseForce: read.bool('import-database-force'),
     dryRun: read.bool('dry-run'),
     edge: parseEdgeSettings(read, problems),
+    site: parseSiteSettings(read, problems, names, served),
     services: parseServices(read)
   };
 }
