@@ -34,3 +34,5 @@ export * from './rules/gunicorn.js';
 // mode status and logs: since, process
 export * from './rules/operate.js';
 export * from './rules/metrics.js';
+// The site's rate limits and SSH's allowed sources (rate-limit, ssh-allow-from).
+export * from './rules/site-edge.js';

@@ -36,15 +36,16 @@ server {
 export function defaultServerDecide(): string {
   return `dconf=${shQuote(DEFAULT_SERVER)}; dnew=$(mktemp); trap 'rm -f "$new" "$dnew"' EXIT
 anyname=0; tls443=0
+# Debian's default site ($def in the nginx script) is removed in the same change: it counts for nothing.
 for f in "$new" /etc/nginx/sites-enabled/*; do
-  [ "$f" = "$enabled" ] && continue
+  [ "$f" = "$enabled" ] || [ "$f" = "\${def:-}" ] && continue
   [ -f "$f" ] || continue
   grep -Eq '^[[:space:]]*server_name([[:space:]][^;]*)?[[:space:]]_([[:space:]]|;)' "$f" && anyname=1
   grep -Eq '^[[:space:]]*listen[[:space:]]+([^;]*:)?443[[:space:];]' "$f" && tls443=1
 done
 # A default server of someone else's (the admin's own site) keeps its role: two would fail nginx -t.
 for f in /etc/nginx/sites-enabled/* /etc/nginx/conf.d/*.conf; do
-  [ "$f" = "$enabled" ] || [ "$f" = "$dconf" ] || [ ! -f "$f" ] && continue
+  [ "$f" = "$enabled" ] || [ "$f" = "$dconf" ] || [ "$f" = "\${def:-}" ] || [ ! -f "$f" ] && continue
   grep -Eq '^[^#]*default_server' "$f" && anyname=1
 done
 if [ "$anyname" = 0 ]; then

@@ -3,6 +3,7 @@ import { parseFacts } from '../deploy/context.js';
 import { renderNginxSite, type TemplateVars } from '../render.js';
 import { shQuote } from '../ssh/quote.js';
 import { provisionVars } from './vars.js';
+import { hstsValue, type SiteEdgeVars } from './site-edge.js';
 
 /** Where certbot puts the challenge files nginx serves: root's, outside every app's folders. */
 export const ACME_WEBROOT_BASE = '/var/www/gunicorn-deploy-acme';
@@ -33,12 +34,13 @@ export function tlsPaths(ctx: DeployContext): TlsPaths {
       };
 }
 
-export type SiteVars = TemplateVars & {
-  /** The HTTP site answers ACME challenges from here (tls: acme, before the certificate exists). */
-  acmeWebroot?: string;
-  hsts?: boolean;
-  tls?: { certificate: string; key: string; webroot: string; http2Listen: boolean; http2On: boolean };
-};
+export type SiteVars = TemplateVars &
+  SiteEdgeVars & {
+    /** The HTTP site answers ACME challenges from here (tls: acme, before the certificate exists). */
+    acmeWebroot?: string;
+    hsts?: boolean;
+    tls?: { certificate: string; key: string; webroot: string; http2Listen: boolean; http2On: boolean };
+  };
 
 /** `http2 on;` came with nginx 1.25.1; older ones take `listen 443 ssl http2`. */
 export function http2Style(version: string): 'on' | 'listen' | 'none' {
@@ -67,6 +69,8 @@ export function siteVars(
   return {
     ...vars,
     hsts: t.hsts,
+    // Before the others: add_header lines are sent in order.
+    headers: t.hsts ? [`Strict-Transport-Security ${hstsValue(t)}`, ...vars.headers] : vars.headers,
     tls: {
       certificate: p.certificate,
       key: p.key,

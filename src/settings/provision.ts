@@ -10,6 +10,7 @@ import type { Inputs, Problems } from './inputs.js';
 import { parseEdgeSettings, type EdgeSettings } from './edge.js';
 import { parseMetricsSettings, type MetricsSettings } from './metrics.js';
 import { SERVICES, type Service } from './services.js';
+import { parseSiteSettings, type SiteSettings } from './site.js';
 
 /** A `static` mapping: nginx serves a folder of the release, or of shared/, under a URL prefix. */
 export interface StaticMap {
@@ -39,6 +40,8 @@ export interface ProvisionSettings {
   importDatabaseForce: boolean;
   dryRun: boolean;
   edge: EdgeSettings;
+  /** canonical-host, security-headers, rate-limit. */
+  site: SiteSettings;
   /** Services from Debian provision starts for the app (redis); deploy adds their URLs to the env. */
   services: Service[];
   /** metrics: node-exporter and the app's Prometheus text file. */
@@ -95,11 +98,13 @@ export function parseProvisionSettings(
         'input `import-database`: needs `sqlite-db` too (where in APP-DIR/shared the database goes, e.g. instance/app.db)'
       );
   }
+  const staticMaps = parseStaticMaps(read, staticPath);
+  const served = [...staticMaps.map((m) => m.url), ...(staticPath ? ['/static/'] : [])];
   return {
     aptPackages,
     serverName: names.join(' '),
     staticPath,
-    staticMaps: parseStaticMaps(read, staticPath),
+    staticMaps,
     clientMaxBodySize,
     healthIntervalS,
     backupsDays: read.int('backups-days', 1, 3650),
@@ -107,6 +112,7 @@ export function parseProvisionSettings(
     importDatabaseForce: read.bool('import-database-force'),
     dryRun: read.bool('dry-run'),
     edge: parseEdgeSettings(read, problems),
+    site: parseSiteSettings(read, problems, names, served),
     services: parseServices(read),
     metrics: parseMetricsSettings(read, problems)
   };

@@ -20,6 +20,9 @@ export interface TlsSettings {
   mode: TlsMode;
   /** Strict-Transport-Security on every HTTPS answer. */
   hsts: boolean;
+  /** HSTS's includeSubDomains and preload (https://hstspreload.org). */
+  hstsSubdomains: boolean;
+  hstsPreload: boolean;
   /** tls: acme. */
   acmeEmail: string;
   acmeServer: string;
@@ -56,6 +59,8 @@ export function parseTlsSettings(read: Inputs, problems: string[], serverNames: 
   const settings: TlsSettings = {
     mode,
     hsts,
+    hstsSubdomains: read.bool('hsts-subdomains'),
+    hstsPreload: read.bool('hsts-preload'),
     acmeEmail: read('acme-email').trim(),
     acmeServer: get('acme-server'),
     acmeCaBundle: pem(read('acme-ca-bundle')),
@@ -66,6 +71,14 @@ export function parseTlsSettings(read: Inputs, problems: string[], serverNames: 
     if (p) problems.push(`input \`${name}\`: ${p}`);
   };
   if (hsts && mode === 'off') problem('hsts', 'needs tls: acme or tls: files (HSTS is sent over HTTPS only)');
+  if (settings.hstsSubdomains && !hsts)
+    problem('hsts-subdomains', 'needs hsts: true (it is a part of the HSTS header)');
+  // The preload list takes only a year or more with includeSubDomains, and leaving it takes months.
+  if (settings.hstsPreload && !(hsts && settings.hstsSubdomains))
+    problem(
+      'hsts-preload',
+      'needs hsts: true and hsts-subdomains: true (the preload list takes only HSTS with includeSubDomains and a max-age of a year or more)'
+    );
   if (mode === 'acme') {
     for (const n of serverNames) problem('server-name', tlsServerNameProblem(n));
     problem(
