@@ -282,6 +282,7 @@ function outputsOf(report) {
         'load-ok': first?.facts['load-ok'] ?? '',
         'load-p95-ms': first?.facts['load-p95-ms'] ?? '',
         processes: first?.facts.processes ?? '',
+        'safety-backup': first?.facts['safety-backup'] ?? '',
         hosts: JSON.stringify(report.hosts.map((h) => ({
             host: h.host,
             ok: h.ok,

@@ -18,18 +18,18 @@ __webpack_require__.d(__webpack_exports__, {
 var core = __webpack_require__(4116);
 // EXTERNAL MODULE: ./src/log.ts
 var log = __webpack_require__(5625);
-// EXTERNAL MODULE: ./src/settings.ts + 23 modules
-var src_settings = __webpack_require__(7941);
-// EXTERNAL MODULE: ./src/engine.ts + 79 modules
-var engine = __webpack_require__(6498);
+// EXTERNAL MODULE: ./src/settings.ts + 27 modules
+var src_settings = __webpack_require__(5036);
+// EXTERNAL MODULE: ./src/engine.ts + 90 modules
+var engine = __webpack_require__(9137);
 // EXTERNAL MODULE: ./src/entry/main.ts
 var main = __webpack_require__(6999);
 // EXTERNAL MODULE: ./src/deploy/paths.ts
 var paths = __webpack_require__(8535);
 // EXTERNAL MODULE: ./src/ssh/quote.ts
 var quote = __webpack_require__(9038);
-// EXTERNAL MODULE: ./src/ssh/connection.ts + 5 modules
-var connection = __webpack_require__(3890);
+// EXTERNAL MODULE: ./src/ssh/connection.ts + 8 modules
+var connection = __webpack_require__(7362);
 // EXTERNAL MODULE: ./src/steps/step.ts
 var step = __webpack_require__(3342);
 ;// CONCATENATED MODULE: ./src/steps/lock-cleanup.ts

@@ -169,7 +169,11 @@ function appUnits(app) {
         dbService: unit(`${app}-db-maintenance.service`),
         dbTimer: unit(`${app}-db-maintenance.timer`),
         firewallService: unit(`${app}-firewall.service`),
-        alertService: unit(`${app}-alert@.service`)
+        alertService: unit(`${app}-alert@.service`),
+        metricsService: unit(`${app}-metrics.service`),
+        metricsTimer: unit(`${app}-metrics.timer`),
+        tlsCheckService: unit(`${app}-tls-check.service`),
+        tlsCheckTimer: unit(`${app}-tls-check.timer`)
     };
 }
 /** The layout of app `app` in folder `dir`; the values are trusted (settings and templateVars check them). */
@@ -213,6 +217,7 @@ function layoutFor(app, dir) {
         candidateUnit: `gunicorn-deploy-candidate-${app}`,
         healthScript: `${SCRIPT_DIR}/${app}-health-check`,
         dbScript: `${SCRIPT_DIR}/${app}-db-maintenance`,
+        tlsScript: `${SCRIPT_DIR}/${app}-tls-check`,
         nginxSite: `/etc/nginx/sites-available/${app}.conf`,
         nginxEnabled: `/etc/nginx/sites-enabled/${app}.conf`,
         logrotate: `/etc/logrotate.d/${app}`
@@ -245,7 +250,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4116);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5625);
-/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7941);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5036);
 /* harmony import */ var _steps_lock_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(948);
 /* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(833);
 /* harmony import */ var _phase_state_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6280);
@@ -292,7 +297,7 @@ async function main() {
     });
     // Loaded after the inputs are known to be valid: the SSH stack and, with a token only, the API
     // client are most of the start-up time.
-    const [{ hostLabel, runEngine }, { annotateFailure, formatTable, factRows, hostLine, writeActionReport }, github] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(104), __webpack_require__.e(498)]).then(__webpack_require__.bind(__webpack_require__, 6498)), __webpack_require__.e(/* import() */ 665).then(__webpack_require__.bind(__webpack_require__, 665)), __webpack_require__.e(/* import() */ 248).then(__webpack_require__.bind(__webpack_require__, 9248))]);
+    const [{ hostLabel, runEngine }, { annotateFailure, formatTable, factRows, hostLine, writeActionReport }, github] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(104), __webpack_require__.e(137)]).then(__webpack_require__.bind(__webpack_require__, 9137)), __webpack_require__.e(/* import() */ 665).then(__webpack_require__.bind(__webpack_require__, 665)), __webpack_require__.e(/* import() */ 248).then(__webpack_require__.bind(__webpack_require__, 9248))]);
     const { deploymentOptions, GithubDeployment } = github;
     // GitHub Deployments (with github-token only); API errors are warnings, never a failed deploy.
     const deployment = await GithubDeployment.start(deploymentOptions(settings.github, process.env, {
@@ -513,7 +518,7 @@ function parseProcfile(text, origin) {
 
 /***/ }),
 
-/***/ 1506:
+/***/ 2655:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -544,11 +549,13 @@ __webpack_require__.d(__webpack_exports__, {
   Nr: () => (/* reexport */ healthPathProblem),
   yT: () => (/* reexport */ loadClientsProblem),
   ii: () => (/* reexport */ loginNameProblem),
+  kb: () => (/* reexport */ metricsListenProblem),
   qb: () => (/* reexport */ normalisePath),
   yw: () => (/* reexport */ oneLineProblem),
   lS: () => (/* reexport */ parseDiskFloor),
   bD: () => (/* reexport */ parseFirewallAllow),
   r7: () => (/* reexport */ parseGunicornSetting),
+  H5: () => (/* reexport */ parseRateLimit),
   wT: () => (/* reexport */ pemCertificatesProblem),
   Rh: () => (/* reexport */ pemKeyProblem),
   nD: () => (/* reexport */ percentProblem),
@@ -556,6 +563,7 @@ __webpack_require__.d(__webpack_exports__, {
   Ec: () => (/* reexport */ pythonProblem),
   q5: () => (/* reexport */ relPathProblem),
   co: () => (/* reexport */ releaseIdProblem),
+  C3: () => (/* reexport */ retryAfterSeconds),
   G7: () => (/* reexport */ safeAbsPathProblem),
   DS: () => (/* reexport */ safeRelPathProblem),
   Oi: () => (/* reexport */ serverNameProblem),
@@ -567,7 +575,7 @@ __webpack_require__.d(__webpack_exports__, {
   Lt: () => (/* reexport */ wsgiAppProblem)
 });
 
-// UNUSED EXPORTS: APP_NAME_MAX, LOAD_CLIENTS_MAX, OWNED_SETTINGS, RESERVED_APP_NAMES, RESERVED_ENV, TIMER_MAX_MS, WORKER_CLASSES, envKeyReserved, formatDuration, pythonLiteral
+// UNUSED EXPORTS: APP_NAME_MAX, LOAD_CLIENTS_MAX, OWNED_SETTINGS, RESERVED_APP_NAMES, RESERVED_ENV, TIMER_MAX_MS, WORKER_CLASSES, envKeyReserved, formatDuration, parseSource, pythonLiteral, sourceProblem, sourceText
 
 ;// CONCATENATED MODULE: ./src/rules/problem.ts
 /** Thrown by render when a value reaches it unchecked: a bug in this tool, not the user's input. */
@@ -650,7 +658,7 @@ function releaseIdProblem(v) {
 function backupIdProblem(v) {
     return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v) && v.length <= 200
         ? undefined
-        : `must be latest or a backup id (its file name, as mode backups lists it), got '${v}'`;
+        : `must be latest, undo or a backup id (its file name, as mode backups lists it), got '${v}'`;
 }
 // Debian policy: lowercase letters, digits, + - . (at least two characters, starting alphanumeric).
 const DEB_PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
@@ -1227,6 +1235,72 @@ function clientAddressProblem(v) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/rules/metrics.ts
+
+/**
+ * `metrics-listen`: where node-exporter listens, IPv4:PORT or [IPv6]:PORT (an address, never a
+ * name: node-exporter binds it at start), not a port nginx or sshd already holds.
+ */
+function metricsListenProblem(v) {
+    const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)):(\d{1,5})$/.exec(v);
+    const ok = m && (m[1] !== undefined ? (0,external_node_net_.isIP)(m[1]) === 6 : (0,external_node_net_.isIP)(m[2]) === 4);
+    if (!m || !ok)
+        return `must be ADDRESS:PORT (127.0.0.1:9100, [::1]:9100, 0.0.0.0:9100), got '${v}'`;
+    const port = Number(m[3]);
+    if (port < 1 || port > 65_535)
+        return `has a port outside 1-65535: '${v}'`;
+    if ([22, 80, 443].includes(port))
+        return `port ${port} is sshd's or nginx's; node-exporter's is 9100`;
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/rules/site-edge.ts
+
+/** A URL path that reaches nginx's config unquoted: letters, digits, and . _ ~ / - only. */
+const URL_PATH = /^\/[A-Za-z0-9._~/-]{0,200}$/;
+/** `PATH RATE [burst=N]`, e.g. `/login 10r/m` or `/api/ 5r/s burst=20`. */
+function parseRateLimit(line) {
+    const m = /^(\S+)\s+(\d{1,6})r\/(s|m)(?:\s+burst=(\d{1,6}))?$/.exec(line.trim());
+    if (!m)
+        return `each line must be PATH RATE [burst=N], e.g. /login 10r/m or /api/ 5r/s burst=20, got '${line.trim()}'`;
+    const path = m[1];
+    if (!URL_PATH.test(path) || path.includes('//') || /(^|\/)\.\.?(\/|$)/.test(path))
+        return `'${path}' is not a URL path (/login, /api/: letters, digits, . _ ~ - and /)`;
+    const rate = Number(m[2]);
+    if (rate < 1)
+        return `the rate of ${path} must be at least 1r/${m[3]}`;
+    return { path, rate, per: m[3], burst: Number(m[4] ?? 0) };
+}
+/** Seconds a client waits for its next allowed request: what a 429's Retry-After says. */
+function retryAfterSeconds(r) {
+    return Math.max(1, Math.ceil((r.per === 'm' ? 60 : 1) / r.rate));
+}
+/** An IPv4 or IPv6 address or CIDR block, normalised (`::ffff:` stripped), or why not. */
+function parseSource(raw) {
+    const m = /^([0-9A-Fa-f:.]+)(?:\/(\d{1,3}))?$/.exec(raw.trim());
+    const addr = m?.[1]?.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1') ?? '';
+    const family = isIP(addr);
+    const max = family === 4 ? 32 : 128;
+    const prefix = m?.[2] === undefined ? max : Number(m[2]);
+    if (!m || family === 0 || prefix > max)
+        return `'${raw.trim()}' is not an IPv4 or IPv6 address or CIDR block (203.0.113.7, 198.51.100.0/24, 2001:db8::/32)`;
+    if (family === 4 && prefix < 32) {
+        const n = addr.split('.').reduce((a, o) => a * 256 + Number(o), 0);
+        if (n % 2 ** (32 - prefix) !== 0)
+            return `'${raw.trim()}' has host bits set: the block is written with its first address (198.51.100.0/24)`;
+    }
+    return { address: addr.toLowerCase(), prefix, family: family };
+}
+/** The source as nft and fail2ban take it: `203.0.113.7` or `198.51.100.0/24`. */
+function sourceText(s) {
+    return s.prefix === (s.family === 4 ? 32 : 128) ? s.address : `${s.address}/${s.prefix}`;
+}
+/** One source address of ssh-allow-from (or the run's own), as it reaches a script. */
+function sourceProblem(v) {
+    const p = parseSource(v);
+    return typeof p === 'string' ? p : sourceText(p) === v ? undefined : `'${v}' is not in its plain form`;
+}
+
 ;// CONCATENATED MODULE: ./src/rules.ts
 /**
  * The rules every value must pass before it reaches a script, a unit, a config or a file on a server.
@@ -1262,10 +1336,244 @@ function clientAddressProblem(v) {
 // mode status and logs: since, process
 
 
+// The site's rate limits and SSH's allowed sources (rate-limit, ssh-allow-from).
+
+
 
 /***/ }),
 
-/***/ 7941:
+/***/ 490:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ parseWhen)
+/* harmony export */ });
+/**
+ * When a schedule runs: a systemd calendar expression (`daily`, `Mon..Fri *-*-* 03:00`,
+ * `*:0/15`), checked here against systemd's grammar before any connection (the server's
+ * `systemd-analyze calendar` checks again what passes), or a 5-field cron line (`0 3 * * 1-5`,
+ * `@daily`) translated to systemd's form. The result is one or more OnCalendar= values: cron runs a
+ * line whose day-of-month and day-of-week are both restricted when EITHER matches, systemd only
+ * when both do, so such a line becomes two expressions.
+ */
+const SHORTHANDS = new Set([
+    'minutely',
+    'hourly',
+    'daily',
+    'weekly',
+    'monthly',
+    'quarterly',
+    'semiannually',
+    'yearly',
+    'annually'
+]);
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const FULL_DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const CRON_SPECIALS = {
+    '@yearly': '*-01-01 00:00:00',
+    '@annually': '*-01-01 00:00:00',
+    '@monthly': '*-*-01 00:00:00',
+    // cron's week starts on Sunday; systemd's `weekly` is Monday.
+    '@weekly': 'Sun *-*-* 00:00:00',
+    '@daily': '*-*-* 00:00:00',
+    '@midnight': '*-*-* 00:00:00',
+    '@hourly': '*-*-* *:00:00'
+};
+/** `WHEN` as written -> its OnCalendar= values, or why it is refused. */
+function parseWhen(raw) {
+    const when = raw.trim().replace(/\s+/g, ' ');
+    if (when === '')
+        return 'has no time before the colon';
+    if (when.length > 200)
+        return 'the time is longer than 200 characters';
+    if (!/^[A-Za-z0-9*:/,.~+@ _-]+$/.test(when))
+        return `'${when.slice(0, 60)}' has a character a calendar expression never holds`;
+    if (when.startsWith('@')) {
+        if (when === '@reboot')
+            return "'@reboot' is not a schedule: run it as a process or in a hook";
+        const sd = CRON_SPECIALS[when.toLowerCase()];
+        return sd
+            ? { calendars: [sd], kind: 'cron' }
+            : `'${when}' is not a cron shorthand (@hourly, @daily, ...)`;
+    }
+    const fields = when.split(' ');
+    if (fields.length === 5 && fields.every((f) => /^[A-Za-z0-9*/,-]+$/.test(f))) {
+        const cron = cronToCalendars(fields);
+        return typeof cron === 'string' ? `cron line '${when}': ${cron}` : { calendars: cron, kind: 'cron' };
+    }
+    const bad = systemdProblem(fields);
+    return bad
+        ? `'${when}' is not a systemd calendar expression (${bad}) nor a 5-field cron line`
+        : { calendars: [when], kind: 'systemd' };
+}
+// ---- systemd's grammar: [WEEKDAYS] [[YEAR-]MONTH-DAY] [HH:MM[:SS]] [TIMEZONE] ----
+/** One component (`*`, `5`, `1..5`, `0/15`, `1,15`, lists of those) with values in lo..hi. */
+function componentProblem(text, what, lo, hi, fraction = false) {
+    for (const item of text.split(',')) {
+        const num = fraction ? '\\d+(?:\\.\\d{1,6})?' : '\\d+';
+        const m = new RegExp(`^(\\*|${num}(?:\\.\\.${num})?)(?:/(${num}))?$`).exec(item);
+        if (!m)
+            return `${what} '${item}'`;
+        if (m[2] !== undefined && Number(m[2]) <= 0)
+            return `${what} '${item}': a repetition of 0`;
+        if (m[1] === '*')
+            continue;
+        const [a, b] = m[1].split('..').map(Number);
+        if (a < lo || a > hi || (b !== undefined && (b < a || b > hi)))
+            return `${what} '${item}' is not in ${lo}..${hi}`;
+    }
+    return undefined;
+}
+function dayIndex(name) {
+    const n = name.toLowerCase();
+    const i = DAYS.indexOf(n);
+    return i >= 0 ? i : FULL_DAYS.indexOf(n);
+}
+function weekdaysProblem(text) {
+    for (const item of text.split(',')) {
+        const parts = item.includes('..') ? item.split('..') : item.split('-');
+        if (parts.length > 2 || parts.some((p) => dayIndex(p) < 0))
+            return `weekday '${item}'`;
+    }
+    return undefined;
+}
+function dateProblem(text) {
+    // MONTH-DAY, YEAR-MONTH-DAY; ~ counts the day from the month's end.
+    const m = /^(?:([^-~]+)-)?([^-~]+)([-~])([^-~]+)$/.exec(text);
+    if (!m)
+        return `date '${text}'`;
+    return ((m[1] === undefined ? undefined : componentProblem(m[1], 'year', 1970, 2199)) ??
+        componentProblem(m[2], 'month', 1, 12) ??
+        componentProblem(m[4], 'day', 1, 31));
+}
+function timeProblem(text) {
+    const parts = text.split(':');
+    if (parts.length < 2 || parts.length > 3)
+        return `time '${text}'`;
+    return (componentProblem(parts[0], 'hour', 0, 23) ??
+        componentProblem(parts[1], 'minute', 0, 59) ??
+        (parts[2] === undefined ? undefined : componentProblem(parts[2], 'second', 0, 59, true)));
+}
+const TIMEZONE = /^(UTC|[A-Z][A-Za-z_+-]*(\/[A-Za-z0-9_+-]+){0,2})$/;
+function systemdProblem(tokens) {
+    let rest = [...tokens];
+    if (SHORTHANDS.has(rest[0].toLowerCase())) {
+        rest = rest.slice(1);
+        if (rest.length === 0)
+            return undefined;
+        return rest.length === 1 && TIMEZONE.test(rest[0]) && dayIndex(rest[0]) < 0
+            ? undefined
+            : `'${rest.join(' ')}' after '${tokens[0]}'`;
+    }
+    // A trailing word after a date or a time is a timezone (systemd checks the name itself).
+    if (rest.length > 1 && TIMEZONE.test(rest.at(-1)) && /[-:~]/.test(rest.at(-2)))
+        rest = rest.slice(0, -1);
+    let i = 0;
+    if (rest[i] && /^[A-Za-z]/.test(rest[i])) {
+        const bad = weekdaysProblem(rest[i]);
+        if (bad)
+            return bad;
+        i++;
+    }
+    if (rest[i] && !rest[i].includes(':')) {
+        const bad = dateProblem(rest[i]);
+        if (bad)
+            return bad;
+        i++;
+    }
+    if (rest[i]) {
+        const bad = timeProblem(rest[i]);
+        if (bad)
+            return bad;
+        i++;
+    }
+    if (i === 0)
+        return 'no weekday, date or time';
+    return i < rest.length ? `'${rest.slice(i).join(' ')}' is left over` : undefined;
+}
+const CRON_FIELDS = [
+    { name: 'minute', lo: 0, hi: 59 },
+    { name: 'hour', lo: 0, hi: 23 },
+    { name: 'day of month', lo: 1, hi: 31 },
+    { name: 'month', lo: 1, hi: 12, names: MONTHS },
+    { name: 'day of week', lo: 0, hi: 7, names: DAYS }
+];
+function cronValue(text, f) {
+    if (/^\d+$/.test(text)) {
+        const n = Number(text);
+        return n >= f.lo && n <= f.hi ? n : undefined;
+    }
+    const i = f.names?.indexOf(text.toLowerCase()) ?? -1;
+    return i < 0 ? undefined : f.names === MONTHS ? i + 1 : i;
+}
+function cronField(text, f) {
+    if (text === '*')
+        return { all: true, values: [] };
+    const star = /^\*\/(\d+)$/.exec(text);
+    if (star) {
+        const step = Number(star[1]);
+        if (step < 1 || step > f.hi)
+            return `${f.name} '${text}': the step must be 1 to ${f.hi}`;
+        return { all: false, step, values: [] };
+    }
+    const values = new Set();
+    for (const item of text.split(',')) {
+        const m = /^([A-Za-z0-9]+)(?:-([A-Za-z0-9]+))?(?:\/(\d+))?$/.exec(item);
+        const a = m ? cronValue(m[1], f) : undefined;
+        const b = m?.[2] !== undefined ? cronValue(m[2], f) : m?.[3] !== undefined ? f.hi : a;
+        const step = m?.[3] !== undefined ? Number(m[3]) : 1;
+        if (a === undefined || b === undefined || b < a || step < 1)
+            return `${f.name} '${item}' is not a value, range or step of ${f.lo}..${f.hi}`;
+        for (let v = a; v <= b; v += step)
+            values.add(v);
+    }
+    return { all: false, values: [...values].sort((x, y) => x - y) };
+}
+function pad(n) {
+    return String(n).padStart(2, '0');
+}
+/** One systemd component for a cron field: `*`, `START/STEP`, or a list. */
+function component(sel, f) {
+    if (sel.all)
+        return '*';
+    if (sel.step)
+        return `${pad(f.lo)}/${sel.step}`;
+    return sel.values.map(pad).join(',');
+}
+function cronToCalendars(fields) {
+    const sel = [];
+    for (const [i, f] of CRON_FIELDS.entries()) {
+        const s = cronField(fields[i], f);
+        if (typeof s === 'string')
+            return s;
+        sel.push(s);
+    }
+    const [min, hour, dom, mon, dow] = sel;
+    const time = `${component(hour, CRON_FIELDS[1])}:${component(min, CRON_FIELDS[0])}:00`;
+    const month = component(mon, CRON_FIELDS[3]);
+    // 0 and 7 are both Sunday; a step over the week is spelled out.
+    const days = dow.all
+        ? ''
+        : [
+            ...new Set((dow.step ? [0, 1, 2, 3, 4, 5, 6].filter((d) => d % dow.step === 0) : dow.values).map((d) => d % 7))
+        ]
+            .sort((a, b) => ((a + 6) % 7) - ((b + 6) % 7))
+            .map((d) => DAY_NAMES[d])
+            .join(',');
+    const byDate = `*-${month}-${component(dom, CRON_FIELDS[2])} ${time}`;
+    // Like cron: when either day field is written starting with *, both must match; when both are
+    // restricted, either one does.
+    if (fields[2].startsWith('*') || fields[4].startsWith('*'))
+        return [days ? `${days} ${byDate}` : byDate];
+    return [`${days} *-${month}-* ${time}`, byDate];
+}
+
+
+/***/ }),
+
+/***/ 5036:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1285,8 +1593,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/troubleshooting.ts
 var troubleshooting = __webpack_require__(933);
-// EXTERNAL MODULE: ./src/rules.ts + 11 modules
-var rules = __webpack_require__(1506);
+// EXTERNAL MODULE: ./src/rules.ts + 13 modules
+var rules = __webpack_require__(2655);
 ;// CONCATENATED MODULE: ./src/settings/defaults.ts
 // Generated from action.yml by scripts/input-defaults.mjs: edit action.yml, then run that script.
 // __tests__/unit/settings.test.ts fails when this file is stale.
@@ -1345,12 +1653,17 @@ const INPUT_DEFAULTS = {
     tls: 'off',
     'acme-server': 'https://acme-v02.api.letsencrypt.org/directory',
     hsts: 'false',
+    'hsts-subdomains': 'false',
+    'hsts-preload': 'false',
+    'security-headers': 'true',
     'health-interval': '5m',
     'backups-days': '30',
     'import-database-force': 'false',
     firewall: 'false',
     'remove-data': 'false',
     'remove-certificate': 'false',
+    metrics: 'false',
+    'metrics-listen': '127.0.0.1:9100',
     'dry-run': 'false',
     'full-upload': 'false',
     'max-parallel': '1',
@@ -1677,6 +1990,8 @@ function parseTlsSettings(read, problems, serverNames) {
     const settings = {
         mode,
         hsts,
+        hstsSubdomains: read.bool('hsts-subdomains'),
+        hstsPreload: read.bool('hsts-preload'),
         acmeEmail: read('acme-email').trim(),
         acmeServer: get('acme-server'),
         acmeCaBundle: pem(read('acme-ca-bundle')),
@@ -1689,6 +2004,11 @@ function parseTlsSettings(read, problems, serverNames) {
     };
     if (hsts && mode === 'off')
         problem('hsts', 'needs tls: acme or tls: files (HSTS is sent over HTTPS only)');
+    if (settings.hstsSubdomains && !hsts)
+        problem('hsts-subdomains', 'needs hsts: true (it is a part of the HSTS header)');
+    // The preload list takes only a year or more with includeSubDomains, and leaving it takes months.
+    if (settings.hstsPreload && !(hsts && settings.hstsSubdomains))
+        problem('hsts-preload', 'needs hsts: true and hsts-subdomains: true (the preload list takes only HSTS with includeSubDomains and a max-age of a year or more)');
     if (mode === 'acme') {
         for (const n of serverNames)
             problem('server-name', (0,rules/* tlsServerNameProblem */.dY)(n));
@@ -2071,6 +2391,15 @@ function parseEdgeSettings(read, problems) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/settings/metrics.ts
+
+/** `metrics`, `metrics-listen`. */
+function parseMetricsSettings(read, _problems) {
+    const listen = read.get('metrics-listen');
+    read.check('metrics-listen', (0,rules/* metricsListenProblem */.kb)(listen));
+    return { enabled: read.bool('metrics'), listen };
+}
+
 ;// CONCATENATED MODULE: ./src/settings/services.ts
 // What `services` may name, and what the app is told of them: read by the settings (the input's
 // rule, REDIS_URL in the env) and by provision (provision/services.ts), so a leaf of its own.
@@ -2080,7 +2409,39 @@ const SERVICES = ['redis'];
 const REDIS_SOCKET = '/run/redis/redis-server.sock';
 const REDIS_URL = `unix://${REDIS_SOCKET}?db=0`;
 
+;// CONCATENATED MODULE: ./src/settings/site.ts
+
+/**
+ * The inputs canonical-host, security-headers and rate-limit. `names` are the parsed server-name
+ * entries; `locations` the URL prefixes static and static-path already serve (one location each).
+ */
+function parseSiteSettings(read, problems, names, locations) {
+    const canonicalHost = read.text('canonical-host').toLowerCase();
+    if (canonicalHost) {
+        const plain = names.filter((n) => n !== '_' && !n.includes('*')).map((n) => n.toLowerCase());
+        if (!plain.includes(canonicalHost))
+            problems.push(`input \`canonical-host\`: must be one of server-name's names (${plain.join(', ') || 'none: server-name is _ or wildcards'}), got '${canonicalHost}'`);
+        else if (plain.length < 2 || names.some((n) => n === '_' || n.includes('*')))
+            problems.push('input `canonical-host`: needs server-name to list the other names it redirects, each in full (not _ or a wildcard)');
+    }
+    const rateLimits = [];
+    for (const line of read.list('rate-limit', /\n|,/)) {
+        const r = (0,rules/* parseRateLimit */.H5)(line);
+        if (typeof r === 'string')
+            read.check('rate-limit', r);
+        else if (rateLimits.some((x) => x.path === r.path))
+            read.check('rate-limit', `${r.path} is limited twice`);
+        else if (locations.includes(r.path) || locations.includes(`${r.path}/`))
+            read.check('rate-limit', `${r.path} is served by static or static-path (files nginx serves itself)`);
+        else
+            rateLimits.push(r);
+    }
+    return { canonicalHost, securityHeaders: read.bool('security-headers'), rateLimits };
+}
+
 ;// CONCATENATED MODULE: ./src/settings/provision.ts
+
+
 
 
 
@@ -2131,11 +2492,13 @@ function parseProvisionSettings(read, problems, sqliteDb) {
         if (sqliteDb === '')
             problems.push('input `import-database`: needs `sqlite-db` too (where in APP-DIR/shared the database goes, e.g. instance/app.db)');
     }
+    const staticMaps = parseStaticMaps(read, staticPath);
+    const served = [...staticMaps.map((m) => m.url), ...(staticPath ? ['/static/'] : [])];
     return {
         aptPackages,
         serverName: names.join(' '),
         staticPath,
-        staticMaps: parseStaticMaps(read, staticPath),
+        staticMaps,
         clientMaxBodySize,
         healthIntervalS,
         backupsDays: read.int('backups-days', 1, 3650),
@@ -2143,7 +2506,9 @@ function parseProvisionSettings(read, problems, sqliteDb) {
         importDatabaseForce: read.bool('import-database-force'),
         dryRun: read.bool('dry-run'),
         edge: parseEdgeSettings(read, problems),
-        services: parseServices(read)
+        site: parseSiteSettings(read, problems, names, served),
+        services: parseServices(read),
+        metrics: parseMetricsSettings(read, problems)
     };
 }
 /** `services`: names from SERVICES, each once. */
@@ -2348,17 +2713,98 @@ function parseProcessSettings(read, problems, mode, source) {
     if (releaseInput !== '')
         read.check('release-command', (0,procfile/* processCommandProblem */.G1)(releaseInput));
     const web = parsed.web;
+    const rollbackInput = read.text('rollback-command');
+    // The input wins over the Procfile's line, the same rule for both; said when both are there.
+    const wins = (input, line, name) => input && line && input !== line
+        ? `input \`${name}-command\` wins over '${name}: ${line.slice(0, 60)}' in ${origin}`
+        : '';
     return {
         processes: parsed.processes,
         origin,
         releaseCommand: releaseInput || parsed.release,
-        rollbackCommand: parsed.rollback,
+        rollbackCommand: rollbackInput || parsed.rollback,
+        procfileNotices: [
+            wins(releaseInput, parsed.release, 'release'),
+            wins(rollbackInput, parsed.rollback, 'rollback')
+        ].filter((n) => n),
         webNotice: web && !(0,procfile/* isGunicornCommand */.jo)(web)
             ? `${origin}: 'web: ${web.slice(0, 80)}' is not a Gunicorn command; the web process is Gunicorn as this tool runs it (wsgi-app), the line is ignored`
             : '',
         stopTimeoutMs: read.duration('stop-timeout'),
         settleMs: read.duration('process-settle')
     };
+}
+
+// EXTERNAL MODULE: ./src/schedules/calendar.ts
+var calendar = __webpack_require__(490);
+;// CONCATENATED MODULE: ./src/schedules/schedule.ts
+
+
+
+const MAX_SCHEDULES = 50;
+function parseSchedules(text) {
+    const schedules = [];
+    const problems = [];
+    text.split(/\r?\n/).forEach((raw, i) => {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            return;
+        const where = `input \`schedule\` line ${i + 1}`;
+        const m = /^(.*?):\s+(.*)$/.exec(line);
+        if (!m) {
+            problems.push(`${where}: '${line.slice(0, 80)}' is not WHEN: COMMAND (a colon and a space after the time)`);
+            return;
+        }
+        const when = (0,calendar/* parseWhen */.O)(m[1]);
+        if (typeof when === 'string') {
+            problems.push(`${where}: ${when}`);
+            return;
+        }
+        const command = m[2].trim();
+        const bad = (0,procfile/* processCommandProblem */.G1)(command);
+        if (bad) {
+            problems.push(`${where}: the command ${bad}`);
+            return;
+        }
+        const written = m[1].trim().replace(/\s+/g, ' ');
+        const id = (0,external_node_crypto_.createHash)('sha256').update(`${written}\n${command}`).digest('hex').slice(0, 10);
+        const twin = schedules.find((s) => s.id === id);
+        if (twin) {
+            problems.push(`${where}: the same as line ${twin.line}`);
+            return;
+        }
+        schedules.push({ id, when: written, calendars: when.calendars, command, line: i + 1 });
+    });
+    if (schedules.length > MAX_SCHEDULES)
+        problems.push(`input \`schedule\`: ${schedules.length} lines; at most ${MAX_SCHEDULES}`);
+    return { schedules, problems };
+}
+
+;// CONCATENATED MODULE: ./src/settings/hosts.ts
+function hostLabel(h) {
+    return h.port === 22 ? h.host : `${h.host}:${h.port}`;
+}
+
+;// CONCATENATED MODULE: ./src/settings/schedules.ts
+
+
+/**
+ * `schedule` and `schedule-host`. A fleet runs each schedule once, on one server: the one named, or
+ * the first of `host` (a canary does not change it: timers stay where they are across deploys).
+ */
+function parseScheduleSettings(read, problems, hosts) {
+    const parsed = parseSchedules(read('schedule'));
+    problems.push(...parsed.problems);
+    const given = read.text('schedule-host');
+    let host = hosts[0] ? hostLabel(hosts[0]) : '';
+    if (given !== '') {
+        const found = hosts.find((h) => hostLabel(h) === given || h.host === given);
+        if (found)
+            host = hostLabel(found);
+        else
+            read.check('schedule-host', `'${given.slice(0, 80)}' is not one of the servers of input \`host\``);
+    }
+    return { schedules: parsed.schedules, host };
 }
 
 ;// CONCATENATED MODULE: ./src/settings/notify.ts
@@ -2372,12 +2818,8 @@ function parseNotifySettings(read, _problems) {
     return { webhook };
 }
 
-;// CONCATENATED MODULE: ./src/settings/hosts.ts
-function hostLabel(h) {
-    return h.port === 22 ? h.host : `${h.host}:${h.port}`;
-}
-
 ;// CONCATENATED MODULE: ./src/settings.ts
+
 
 
 
@@ -2432,9 +2874,10 @@ function parseSettings(readInput) {
     const deploy = parseDeploySettings(read, problems);
     const provision = parseProvisionSettings(read, problems, deploy.sqliteDb);
     const app = parseAppSettings(read, problems, ssh.user);
+    const hosts = parseHosts(read, problems);
     const settings = {
         mode,
-        hosts: parseHosts(read, problems),
+        hosts,
         fleet: parseFleetSettings(read, problems),
         jump: parseJumpSettings(read, problems, ssh),
         ssh,
@@ -2447,6 +2890,7 @@ function parseSettings(readInput) {
         load: parseLoadSettings(read, problems),
         remove: parseRemoveSettings(read, problems, mode, app.name),
         processes: parseProcessSettings(read, problems, mode, read.get('source')),
+        schedules: parseScheduleSettings(read, problems, hosts),
         github: parseGithubSettings(read, problems),
         operate: parseOperateSettings(read, problems, mode),
         notify: parseNotifySettings(read, problems),
@@ -2455,6 +2899,8 @@ function parseSettings(readInput) {
     // services: redis gives the app its URL, unless env names one of its own.
     if (provision.services.includes('redis') && !deploy.env.some((e) => e.key === 'REDIS_URL'))
         deploy.env.push({ key: 'REDIS_URL', value: REDIS_URL });
+    // A Procfile's rollback: is the rollback-command (the input wins): remembered with the release.
+    deploy.rollbackCommand = settings.processes.rollbackCommand;
     if (problems.length > 0)
         throw new SettingsError(problems);
     settings.given = [...given].sort();

@@ -76175,7 +76175,7 @@ function releaseIdProblem(v) {
 function backupIdProblem(v) {
     return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v) && v.length <= 200
         ? undefined
-        : `must be latest or a backup id (its file name, as mode backups lists it), got '${v}'`;
+        : `must be latest, undo or a backup id (its file name, as mode backups lists it), got '${v}'`;
 }
 // Debian policy: lowercase letters, digits, + - . (at least two characters, starting alphanumeric).
 const DEB_PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
@@ -76752,6 +76752,72 @@ function clientAddressProblem(v) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/rules/metrics.ts
+
+/**
+ * `metrics-listen`: where node-exporter listens, IPv4:PORT or [IPv6]:PORT (an address, never a
+ * name: node-exporter binds it at start), not a port nginx or sshd already holds.
+ */
+function metricsListenProblem(v) {
+    const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)):(\d{1,5})$/.exec(v);
+    const ok = m && (m[1] !== undefined ? (0,external_node_net_.isIP)(m[1]) === 6 : (0,external_node_net_.isIP)(m[2]) === 4);
+    if (!m || !ok)
+        return `must be ADDRESS:PORT (127.0.0.1:9100, [::1]:9100, 0.0.0.0:9100), got '${v}'`;
+    const port = Number(m[3]);
+    if (port < 1 || port > 65_535)
+        return `has a port outside 1-65535: '${v}'`;
+    if ([22, 80, 443].includes(port))
+        return `port ${port} is sshd's or nginx's; node-exporter's is 9100`;
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/rules/site-edge.ts
+
+/** A URL path that reaches nginx's config unquoted: letters, digits, and . _ ~ / - only. */
+const URL_PATH = /^\/[A-Za-z0-9._~/-]{0,200}$/;
+/** `PATH RATE [burst=N]`, e.g. `/login 10r/m` or `/api/ 5r/s burst=20`. */
+function parseRateLimit(line) {
+    const m = /^(\S+)\s+(\d{1,6})r\/(s|m)(?:\s+burst=(\d{1,6}))?$/.exec(line.trim());
+    if (!m)
+        return `each line must be PATH RATE [burst=N], e.g. /login 10r/m or /api/ 5r/s burst=20, got '${line.trim()}'`;
+    const path = m[1];
+    if (!URL_PATH.test(path) || path.includes('//') || /(^|\/)\.\.?(\/|$)/.test(path))
+        return `'${path}' is not a URL path (/login, /api/: letters, digits, . _ ~ - and /)`;
+    const rate = Number(m[2]);
+    if (rate < 1)
+        return `the rate of ${path} must be at least 1r/${m[3]}`;
+    return { path, rate, per: m[3], burst: Number(m[4] ?? 0) };
+}
+/** Seconds a client waits for its next allowed request: what a 429's Retry-After says. */
+function retryAfterSeconds(r) {
+    return Math.max(1, Math.ceil((r.per === 'm' ? 60 : 1) / r.rate));
+}
+/** An IPv4 or IPv6 address or CIDR block, normalised (`::ffff:` stripped), or why not. */
+function parseSource(raw) {
+    const m = /^([0-9A-Fa-f:.]+)(?:\/(\d{1,3}))?$/.exec(raw.trim());
+    const addr = m?.[1]?.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1') ?? '';
+    const family = isIP(addr);
+    const max = family === 4 ? 32 : 128;
+    const prefix = m?.[2] === undefined ? max : Number(m[2]);
+    if (!m || family === 0 || prefix > max)
+        return `'${raw.trim()}' is not an IPv4 or IPv6 address or CIDR block (203.0.113.7, 198.51.100.0/24, 2001:db8::/32)`;
+    if (family === 4 && prefix < 32) {
+        const n = addr.split('.').reduce((a, o) => a * 256 + Number(o), 0);
+        if (n % 2 ** (32 - prefix) !== 0)
+            return `'${raw.trim()}' has host bits set: the block is written with its first address (198.51.100.0/24)`;
+    }
+    return { address: addr.toLowerCase(), prefix, family: family };
+}
+/** The source as nft and fail2ban take it: `203.0.113.7` or `198.51.100.0/24`. */
+function sourceText(s) {
+    return s.prefix === (s.family === 4 ? 32 : 128) ? s.address : `${s.address}/${s.prefix}`;
+}
+/** One source address of ssh-allow-from (or the run's own), as it reaches a script. */
+function sourceProblem(v) {
+    const p = parseSource(v);
+    return typeof p === 'string' ? p : sourceText(p) === v ? undefined : `'${v}' is not in its plain form`;
+}
+
 ;// CONCATENATED MODULE: ./src/rules.ts
 /**
  * The rules every value must pass before it reaches a script, a unit, a config or a file on a server.
@@ -76785,6 +76851,9 @@ function clientAddressProblem(v) {
 // Gunicorn's worker class and the gunicorn-settings lines.
 
 // mode status and logs: since, process
+
+
+// The site's rate limits and SSH's allowed sources (rate-limit, ssh-allow-from).
 
 
 ;// CONCATENATED MODULE: ./src/settings/defaults.ts
@@ -76845,12 +76914,17 @@ const INPUT_DEFAULTS = {
     tls: 'off',
     'acme-server': 'https://acme-v02.api.letsencrypt.org/directory',
     hsts: 'false',
+    'hsts-subdomains': 'false',
+    'hsts-preload': 'false',
+    'security-headers': 'true',
     'health-interval': '5m',
     'backups-days': '30',
     'import-database-force': 'false',
     firewall: 'false',
     'remove-data': 'false',
     'remove-certificate': 'false',
+    metrics: 'false',
+    'metrics-listen': '127.0.0.1:9100',
     'dry-run': 'false',
     'full-upload': 'false',
     'max-parallel': '1',
@@ -77175,6 +77249,8 @@ function parseTlsSettings(read, problems, serverNames) {
     const settings = {
         mode,
         hsts,
+        hstsSubdomains: read.bool('hsts-subdomains'),
+        hstsPreload: read.bool('hsts-preload'),
         acmeEmail: read('acme-email').trim(),
         acmeServer: get('acme-server'),
         acmeCaBundle: pem(read('acme-ca-bundle')),
@@ -77187,6 +77263,11 @@ function parseTlsSettings(read, problems, serverNames) {
     };
     if (hsts && mode === 'off')
         problem('hsts', 'needs tls: acme or tls: files (HSTS is sent over HTTPS only)');
+    if (settings.hstsSubdomains && !hsts)
+        problem('hsts-subdomains', 'needs hsts: true (it is a part of the HSTS header)');
+    // The preload list takes only a year or more with includeSubDomains, and leaving it takes months.
+    if (settings.hstsPreload && !(hsts && settings.hstsSubdomains))
+        problem('hsts-preload', 'needs hsts: true and hsts-subdomains: true (the preload list takes only HSTS with includeSubDomains and a max-age of a year or more)');
     if (mode === 'acme') {
         for (const n of serverNames)
             problem('server-name', tlsServerNameProblem(n));
@@ -77569,6 +77650,15 @@ function parseEdgeSettings(read, problems) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/settings/metrics.ts
+
+/** `metrics`, `metrics-listen`. */
+function parseMetricsSettings(read, _problems) {
+    const listen = read.get('metrics-listen');
+    read.check('metrics-listen', metricsListenProblem(listen));
+    return { enabled: read.bool('metrics'), listen };
+}
+
 ;// CONCATENATED MODULE: ./src/settings/services.ts
 // What `services` may name, and what the app is told of them: read by the settings (the input's
 // rule, REDIS_URL in the env) and by provision (provision/services.ts), so a leaf of its own.
@@ -77578,7 +77668,39 @@ const SERVICES = ['redis'];
 const REDIS_SOCKET = '/run/redis/redis-server.sock';
 const REDIS_URL = `unix://${REDIS_SOCKET}?db=0`;
 
+;// CONCATENATED MODULE: ./src/settings/site.ts
+
+/**
+ * The inputs canonical-host, security-headers and rate-limit. `names` are the parsed server-name
+ * entries; `locations` the URL prefixes static and static-path already serve (one location each).
+ */
+function parseSiteSettings(read, problems, names, locations) {
+    const canonicalHost = read.text('canonical-host').toLowerCase();
+    if (canonicalHost) {
+        const plain = names.filter((n) => n !== '_' && !n.includes('*')).map((n) => n.toLowerCase());
+        if (!plain.includes(canonicalHost))
+            problems.push(`input \`canonical-host\`: must be one of server-name's names (${plain.join(', ') || 'none: server-name is _ or wildcards'}), got '${canonicalHost}'`);
+        else if (plain.length < 2 || names.some((n) => n === '_' || n.includes('*')))
+            problems.push('input `canonical-host`: needs server-name to list the other names it redirects, each in full (not _ or a wildcard)');
+    }
+    const rateLimits = [];
+    for (const line of read.list('rate-limit', /\n|,/)) {
+        const r = parseRateLimit(line);
+        if (typeof r === 'string')
+            read.check('rate-limit', r);
+        else if (rateLimits.some((x) => x.path === r.path))
+            read.check('rate-limit', `${r.path} is limited twice`);
+        else if (locations.includes(r.path) || locations.includes(`${r.path}/`))
+            read.check('rate-limit', `${r.path} is served by static or static-path (files nginx serves itself)`);
+        else
+            rateLimits.push(r);
+    }
+    return { canonicalHost, securityHeaders: read.bool('security-headers'), rateLimits };
+}
+
 ;// CONCATENATED MODULE: ./src/settings/provision.ts
+
+
 
 
 
@@ -77629,11 +77751,13 @@ function parseProvisionSettings(read, problems, sqliteDb) {
         if (sqliteDb === '')
             problems.push('input `import-database`: needs `sqlite-db` too (where in APP-DIR/shared the database goes, e.g. instance/app.db)');
     }
+    const staticMaps = parseStaticMaps(read, staticPath);
+    const served = [...staticMaps.map((m) => m.url), ...(staticPath ? ['/static/'] : [])];
     return {
         aptPackages,
         serverName: names.join(' '),
         staticPath,
-        staticMaps: parseStaticMaps(read, staticPath),
+        staticMaps,
         clientMaxBodySize,
         healthIntervalS,
         backupsDays: read.int('backups-days', 1, 3650),
@@ -77641,7 +77765,9 @@ function parseProvisionSettings(read, problems, sqliteDb) {
         importDatabaseForce: read.bool('import-database-force'),
         dryRun: read.bool('dry-run'),
         edge: parseEdgeSettings(read, problems),
-        services: parseServices(read)
+        site: parseSiteSettings(read, problems, names, served),
+        services: parseServices(read),
+        metrics: parseMetricsSettings(read, problems)
     };
 }
 /** `services`: names from SERVICES, each once. */
@@ -77929,17 +78055,319 @@ function parseProcessSettings(read, problems, mode, source) {
     if (releaseInput !== '')
         read.check('release-command', processCommandProblem(releaseInput));
     const web = parsed.web;
+    const rollbackInput = read.text('rollback-command');
+    // The input wins over the Procfile's line, the same rule for both; said when both are there.
+    const wins = (input, line, name) => input && line && input !== line
+        ? `input \`${name}-command\` wins over '${name}: ${line.slice(0, 60)}' in ${origin}`
+        : '';
     return {
         processes: parsed.processes,
         origin,
         releaseCommand: releaseInput || parsed.release,
-        rollbackCommand: parsed.rollback,
+        rollbackCommand: rollbackInput || parsed.rollback,
+        procfileNotices: [
+            wins(releaseInput, parsed.release, 'release'),
+            wins(rollbackInput, parsed.rollback, 'rollback')
+        ].filter((n) => n),
         webNotice: web && !isGunicornCommand(web)
             ? `${origin}: 'web: ${web.slice(0, 80)}' is not a Gunicorn command; the web process is Gunicorn as this tool runs it (wsgi-app), the line is ignored`
             : '',
         stopTimeoutMs: read.duration('stop-timeout'),
         settleMs: read.duration('process-settle')
     };
+}
+
+;// CONCATENATED MODULE: ./src/schedules/calendar.ts
+/**
+ * When a schedule runs: a systemd calendar expression (`daily`, `Mon..Fri *-*-* 03:00`,
+ * `*:0/15`), checked here against systemd's grammar before any connection (the server's
+ * `systemd-analyze calendar` checks again what passes), or a 5-field cron line (`0 3 * * 1-5`,
+ * `@daily`) translated to systemd's form. The result is one or more OnCalendar= values: cron runs a
+ * line whose day-of-month and day-of-week are both restricted when EITHER matches, systemd only
+ * when both do, so such a line becomes two expressions.
+ */
+const SHORTHANDS = new Set([
+    'minutely',
+    'hourly',
+    'daily',
+    'weekly',
+    'monthly',
+    'quarterly',
+    'semiannually',
+    'yearly',
+    'annually'
+]);
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const FULL_DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const CRON_SPECIALS = {
+    '@yearly': '*-01-01 00:00:00',
+    '@annually': '*-01-01 00:00:00',
+    '@monthly': '*-*-01 00:00:00',
+    // cron's week starts on Sunday; systemd's `weekly` is Monday.
+    '@weekly': 'Sun *-*-* 00:00:00',
+    '@daily': '*-*-* 00:00:00',
+    '@midnight': '*-*-* 00:00:00',
+    '@hourly': '*-*-* *:00:00'
+};
+/** `WHEN` as written -> its OnCalendar= values, or why it is refused. */
+function parseWhen(raw) {
+    const when = raw.trim().replace(/\s+/g, ' ');
+    if (when === '')
+        return 'has no time before the colon';
+    if (when.length > 200)
+        return 'the time is longer than 200 characters';
+    if (!/^[A-Za-z0-9*:/,.~+@ _-]+$/.test(when))
+        return `'${when.slice(0, 60)}' has a character a calendar expression never holds`;
+    if (when.startsWith('@')) {
+        if (when === '@reboot')
+            return "'@reboot' is not a schedule: run it as a process or in a hook";
+        const sd = CRON_SPECIALS[when.toLowerCase()];
+        return sd
+            ? { calendars: [sd], kind: 'cron' }
+            : `'${when}' is not a cron shorthand (@hourly, @daily, ...)`;
+    }
+    const fields = when.split(' ');
+    if (fields.length === 5 && fields.every((f) => /^[A-Za-z0-9*/,-]+$/.test(f))) {
+        const cron = cronToCalendars(fields);
+        return typeof cron === 'string' ? `cron line '${when}': ${cron}` : { calendars: cron, kind: 'cron' };
+    }
+    const bad = systemdProblem(fields);
+    return bad
+        ? `'${when}' is not a systemd calendar expression (${bad}) nor a 5-field cron line`
+        : { calendars: [when], kind: 'systemd' };
+}
+// ---- systemd's grammar: [WEEKDAYS] [[YEAR-]MONTH-DAY] [HH:MM[:SS]] [TIMEZONE] ----
+/** One component (`*`, `5`, `1..5`, `0/15`, `1,15`, lists of those) with values in lo..hi. */
+function componentProblem(text, what, lo, hi, fraction = false) {
+    for (const item of text.split(',')) {
+        const num = fraction ? '\\d+(?:\\.\\d{1,6})?' : '\\d+';
+        const m = new RegExp(`^(\\*|${num}(?:\\.\\.${num})?)(?:/(${num}))?$`).exec(item);
+        if (!m)
+            return `${what} '${item}'`;
+        if (m[2] !== undefined && Number(m[2]) <= 0)
+            return `${what} '${item}': a repetition of 0`;
+        if (m[1] === '*')
+            continue;
+        const [a, b] = m[1].split('..').map(Number);
+        if (a < lo || a > hi || (b !== undefined && (b < a || b > hi)))
+            return `${what} '${item}' is not in ${lo}..${hi}`;
+    }
+    return undefined;
+}
+function dayIndex(name) {
+    const n = name.toLowerCase();
+    const i = DAYS.indexOf(n);
+    return i >= 0 ? i : FULL_DAYS.indexOf(n);
+}
+function weekdaysProblem(text) {
+    for (const item of text.split(',')) {
+        const parts = item.includes('..') ? item.split('..') : item.split('-');
+        if (parts.length > 2 || parts.some((p) => dayIndex(p) < 0))
+            return `weekday '${item}'`;
+    }
+    return undefined;
+}
+function dateProblem(text) {
+    // MONTH-DAY, YEAR-MONTH-DAY; ~ counts the day from the month's end.
+    const m = /^(?:([^-~]+)-)?([^-~]+)([-~])([^-~]+)$/.exec(text);
+    if (!m)
+        return `date '${text}'`;
+    return ((m[1] === undefined ? undefined : componentProblem(m[1], 'year', 1970, 2199)) ??
+        componentProblem(m[2], 'month', 1, 12) ??
+        componentProblem(m[4], 'day', 1, 31));
+}
+function timeProblem(text) {
+    const parts = text.split(':');
+    if (parts.length < 2 || parts.length > 3)
+        return `time '${text}'`;
+    return (componentProblem(parts[0], 'hour', 0, 23) ??
+        componentProblem(parts[1], 'minute', 0, 59) ??
+        (parts[2] === undefined ? undefined : componentProblem(parts[2], 'second', 0, 59, true)));
+}
+const TIMEZONE = /^(UTC|[A-Z][A-Za-z_+-]*(\/[A-Za-z0-9_+-]+){0,2})$/;
+function systemdProblem(tokens) {
+    let rest = [...tokens];
+    if (SHORTHANDS.has(rest[0].toLowerCase())) {
+        rest = rest.slice(1);
+        if (rest.length === 0)
+            return undefined;
+        return rest.length === 1 && TIMEZONE.test(rest[0]) && dayIndex(rest[0]) < 0
+            ? undefined
+            : `'${rest.join(' ')}' after '${tokens[0]}'`;
+    }
+    // A trailing word after a date or a time is a timezone (systemd checks the name itself).
+    if (rest.length > 1 && TIMEZONE.test(rest.at(-1)) && /[-:~]/.test(rest.at(-2)))
+        rest = rest.slice(0, -1);
+    let i = 0;
+    if (rest[i] && /^[A-Za-z]/.test(rest[i])) {
+        const bad = weekdaysProblem(rest[i]);
+        if (bad)
+            return bad;
+        i++;
+    }
+    if (rest[i] && !rest[i].includes(':')) {
+        const bad = dateProblem(rest[i]);
+        if (bad)
+            return bad;
+        i++;
+    }
+    if (rest[i]) {
+        const bad = timeProblem(rest[i]);
+        if (bad)
+            return bad;
+        i++;
+    }
+    if (i === 0)
+        return 'no weekday, date or time';
+    return i < rest.length ? `'${rest.slice(i).join(' ')}' is left over` : undefined;
+}
+const CRON_FIELDS = [
+    { name: 'minute', lo: 0, hi: 59 },
+    { name: 'hour', lo: 0, hi: 23 },
+    { name: 'day of month', lo: 1, hi: 31 },
+    { name: 'month', lo: 1, hi: 12, names: MONTHS },
+    { name: 'day of week', lo: 0, hi: 7, names: DAYS }
+];
+function cronValue(text, f) {
+    if (/^\d+$/.test(text)) {
+        const n = Number(text);
+        return n >= f.lo && n <= f.hi ? n : undefined;
+    }
+    const i = f.names?.indexOf(text.toLowerCase()) ?? -1;
+    return i < 0 ? undefined : f.names === MONTHS ? i + 1 : i;
+}
+function cronField(text, f) {
+    if (text === '*')
+        return { all: true, values: [] };
+    const star = /^\*\/(\d+)$/.exec(text);
+    if (star) {
+        const step = Number(star[1]);
+        if (step < 1 || step > f.hi)
+            return `${f.name} '${text}': the step must be 1 to ${f.hi}`;
+        return { all: false, step, values: [] };
+    }
+    const values = new Set();
+    for (const item of text.split(',')) {
+        const m = /^([A-Za-z0-9]+)(?:-([A-Za-z0-9]+))?(?:\/(\d+))?$/.exec(item);
+        const a = m ? cronValue(m[1], f) : undefined;
+        const b = m?.[2] !== undefined ? cronValue(m[2], f) : m?.[3] !== undefined ? f.hi : a;
+        const step = m?.[3] !== undefined ? Number(m[3]) : 1;
+        if (a === undefined || b === undefined || b < a || step < 1)
+            return `${f.name} '${item}' is not a value, range or step of ${f.lo}..${f.hi}`;
+        for (let v = a; v <= b; v += step)
+            values.add(v);
+    }
+    return { all: false, values: [...values].sort((x, y) => x - y) };
+}
+function pad(n) {
+    return String(n).padStart(2, '0');
+}
+/** One systemd component for a cron field: `*`, `START/STEP`, or a list. */
+function component(sel, f) {
+    if (sel.all)
+        return '*';
+    if (sel.step)
+        return `${pad(f.lo)}/${sel.step}`;
+    return sel.values.map(pad).join(',');
+}
+function cronToCalendars(fields) {
+    const sel = [];
+    for (const [i, f] of CRON_FIELDS.entries()) {
+        const s = cronField(fields[i], f);
+        if (typeof s === 'string')
+            return s;
+        sel.push(s);
+    }
+    const [min, hour, dom, mon, dow] = sel;
+    const time = `${component(hour, CRON_FIELDS[1])}:${component(min, CRON_FIELDS[0])}:00`;
+    const month = component(mon, CRON_FIELDS[3]);
+    // 0 and 7 are both Sunday; a step over the week is spelled out.
+    const days = dow.all
+        ? ''
+        : [
+            ...new Set((dow.step ? [0, 1, 2, 3, 4, 5, 6].filter((d) => d % dow.step === 0) : dow.values).map((d) => d % 7))
+        ]
+            .sort((a, b) => ((a + 6) % 7) - ((b + 6) % 7))
+            .map((d) => DAY_NAMES[d])
+            .join(',');
+    const byDate = `*-${month}-${component(dom, CRON_FIELDS[2])} ${time}`;
+    // Like cron: when either day field is written starting with *, both must match; when both are
+    // restricted, either one does.
+    if (fields[2].startsWith('*') || fields[4].startsWith('*'))
+        return [days ? `${days} ${byDate}` : byDate];
+    return [`${days} *-${month}-* ${time}`, byDate];
+}
+
+;// CONCATENATED MODULE: ./src/schedules/schedule.ts
+
+
+
+const MAX_SCHEDULES = 50;
+function parseSchedules(text) {
+    const schedules = [];
+    const problems = [];
+    text.split(/\r?\n/).forEach((raw, i) => {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            return;
+        const where = `input \`schedule\` line ${i + 1}`;
+        const m = /^(.*?):\s+(.*)$/.exec(line);
+        if (!m) {
+            problems.push(`${where}: '${line.slice(0, 80)}' is not WHEN: COMMAND (a colon and a space after the time)`);
+            return;
+        }
+        const when = parseWhen(m[1]);
+        if (typeof when === 'string') {
+            problems.push(`${where}: ${when}`);
+            return;
+        }
+        const command = m[2].trim();
+        const bad = processCommandProblem(command);
+        if (bad) {
+            problems.push(`${where}: the command ${bad}`);
+            return;
+        }
+        const written = m[1].trim().replace(/\s+/g, ' ');
+        const id = (0,external_node_crypto_.createHash)('sha256').update(`${written}\n${command}`).digest('hex').slice(0, 10);
+        const twin = schedules.find((s) => s.id === id);
+        if (twin) {
+            problems.push(`${where}: the same as line ${twin.line}`);
+            return;
+        }
+        schedules.push({ id, when: written, calendars: when.calendars, command, line: i + 1 });
+    });
+    if (schedules.length > MAX_SCHEDULES)
+        problems.push(`input \`schedule\`: ${schedules.length} lines; at most ${MAX_SCHEDULES}`);
+    return { schedules, problems };
+}
+
+;// CONCATENATED MODULE: ./src/settings/hosts.ts
+function hostLabel(h) {
+    return h.port === 22 ? h.host : `${h.host}:${h.port}`;
+}
+
+;// CONCATENATED MODULE: ./src/settings/schedules.ts
+
+
+/**
+ * `schedule` and `schedule-host`. A fleet runs each schedule once, on one server: the one named, or
+ * the first of `host` (a canary does not change it: timers stay where they are across deploys).
+ */
+function parseScheduleSettings(read, problems, hosts) {
+    const parsed = parseSchedules(read('schedule'));
+    problems.push(...parsed.problems);
+    const given = read.text('schedule-host');
+    let host = hosts[0] ? hostLabel(hosts[0]) : '';
+    if (given !== '') {
+        const found = hosts.find((h) => hostLabel(h) === given || h.host === given);
+        if (found)
+            host = hostLabel(found);
+        else
+            read.check('schedule-host', `'${given.slice(0, 80)}' is not one of the servers of input \`host\``);
+    }
+    return { schedules: parsed.schedules, host };
 }
 
 ;// CONCATENATED MODULE: ./src/settings/notify.ts
@@ -77953,12 +78381,8 @@ function parseNotifySettings(read, _problems) {
     return { webhook };
 }
 
-;// CONCATENATED MODULE: ./src/settings/hosts.ts
-function hostLabel(h) {
-    return h.port === 22 ? h.host : `${h.host}:${h.port}`;
-}
-
 ;// CONCATENATED MODULE: ./src/settings.ts
+
 
 
 
@@ -78013,9 +78437,10 @@ function parseSettings(readInput) {
     const deploy = parseDeploySettings(read, problems);
     const provision = parseProvisionSettings(read, problems, deploy.sqliteDb);
     const app = parseAppSettings(read, problems, ssh.user);
+    const hosts = parseHosts(read, problems);
     const settings = {
         mode,
-        hosts: parseHosts(read, problems),
+        hosts,
         fleet: parseFleetSettings(read, problems),
         jump: parseJumpSettings(read, problems, ssh),
         ssh,
@@ -78028,6 +78453,7 @@ function parseSettings(readInput) {
         load: parseLoadSettings(read, problems),
         remove: parseRemoveSettings(read, problems, mode, app.name),
         processes: parseProcessSettings(read, problems, mode, read.get('source')),
+        schedules: parseScheduleSettings(read, problems, hosts),
         github: parseGithubSettings(read, problems),
         operate: parseOperateSettings(read, problems, mode),
         notify: parseNotifySettings(read, problems),
@@ -78036,6 +78462,8 @@ function parseSettings(readInput) {
     // services: redis gives the app its URL, unless env names one of its own.
     if (provision.services.includes('redis') && !deploy.env.some((e) => e.key === 'REDIS_URL'))
         deploy.env.push({ key: 'REDIS_URL', value: REDIS_URL });
+    // A Procfile's rollback: is the rollback-command (the input wins): remembered with the release.
+    deploy.rollbackCommand = settings.processes.rollbackCommand;
     if (problems.length > 0)
         throw new SettingsError(problems);
     settings.given = [...given].sort();
@@ -79549,256 +79977,205 @@ class CommandWatch {
         const note = `${stderr === '' || stderr.endsWith('\n') ? '' : '\n'}[timed out after ${this.opts.timeoutMs} ms]\n`;
         return { code: TIMEOUT_EXIT_CODE, stdout, stderr: stderr + note, timedOut: true };
     }
+    /**
+     * How the caller gets the command's end, the same whichever way it travelled: a cancel throws,
+     * an end at the deadline is a timed-out answer, an end without an exit status (undefined code)
+     * throws with `lost()` as the reason.
+     */
+    outcome(code, stdout, stderr, lost) {
+        if (this.aborted)
+            throw this.cancelled();
+        if (this.timedOut(code))
+            return this.timeoutResult(stdout, stderr);
+        if (code === undefined) {
+            throw new Error(`${this.label}: the remote command ended without an exit status (${lost()})`);
+        }
+        return { code, stdout, stderr, timedOut: false };
+    }
     cancelled() {
         const signal = this.opts.signal;
         return new CancelledError(`${this.label}: the run was cancelled (${signal ? reasonOf(signal) : ''}); the remote command was stopped`);
     }
 }
 
-;// CONCATENATED MODULE: ./src/deploy/app-run.ts
+;// CONCATENATED MODULE: ./src/ssh/command-text.ts
 
+
+const DEFAULT_EXEC_TIMEOUT_MS = 10 * 60_000;
+/** Stored stdout/stderr per command; the tail is kept, where errors are. */
+const OUTPUT_CAP_BYTES = 4 * 1024 * 1024;
 /**
- * A command run the way the service runs: as the app's user, with its environment file, in a
- * transient systemd unit. The import check and the migrations then see exactly what Gunicorn will
- * see, not sudo's or the SSH user's environment.
+ * sshd hands the command to the login shell as ONE argument, and Linux caps one argument at
+ * 128 KiB (MAX_ARG_STRLEN); fail with a clear message instead of an E2BIG from the server.
  */
-function appRunCommand(paths, opts) {
-    const q = shQuote;
-    return [
-        'systemd-run --quiet --wait --pipe --collect --service-type=exec',
-        `-p User=${q(paths.user)} -p Group=${q(paths.user)}`,
-        `-p EnvironmentFile=${q(opts.envFile)}`,
-        `-p WorkingDirectory=${q(opts.cwd)}`,
-        `--setenv=PATH=${q(`${opts.venv}/bin:/usr/local/bin:/usr/bin:/bin`)}`,
-        `--setenv=PWD=${q(opts.cwd)}`,
-        '--',
-        ...opts.argv.map(q)
-    ].join(' ');
+const MAX_COMMAND_BYTES = 128 * 1024 - 1024;
+/** Seconds for timeout(1): decimals allowed, never 0 (which would mean "no timeout"). */
+function timeoutSeconds(ms) {
+    return String(Math.max(ms, 1) / 1000);
 }
 /**
- * A shell text run by root's script as an unprivileged user (the build user for repository content,
- * the app's user for what the app can write), inside the same round trip. setpriv costs ~4 ms
- * (runuser ~13 ms, sudo -u ~20 ms, systemd-run ~60 ms, measured on trixie): no PAM session, no
- * log line, and the environment reset to the user's own, so nothing of root's leaks in. args: shell
- * words for $1... (expanded by root's script).
+ * Wraps a shell text so that the server itself enforces the timeout and the privilege change.
+ * timeout(1) puts the command in its own process group and signals the whole group, so a
+ * timed-out `pip install` is really gone, children included (closing the channel alone leaves
+ * orphans running). It runs inside sudo so that it may kill root's processes.
  */
-function asUser(user, script, args = []) {
-    const q = shQuote;
-    return [
-        `setpriv --reuid=${q(user)} --regid=${q(user)} --init-groups --reset-env --`,
-        `bash -c ${q(`set -euo pipefail\n${script}`)} gd`,
-        ...args
-    ].join(' ');
+function wrapCommand(shell, text, opts) {
+    const inner = `timeout -k ${KILL_AFTER_S} ${timeoutSeconds(opts.timeoutMs)} ${shell} -c ${shQuote(text)}`;
+    return opts.sudo ? `sudo -n -- ${inner}` : inner;
 }
 /**
- * Code from the repository's packages (pip builds run setup.py and build backends) runs in a
- * transient unit as the build user: whatever it starts is killed with the unit when pip ends (no
- * process is left behind to race root's later steps), it cannot gain privileges (setuid
- * binaries), it gets its own /tmp, and the unit ends by itself after maxSeconds even if the
- * runner is gone.
+ * What the server's shell runs for a command line (sh) or a script (bash with `set -euo pipefail`):
+ * one definition, since a request queued ahead is matched by exactly this text.
  */
-function buildRunCommand(paths, 
-/** args: shell words for $1..., expanded by root's script (values known only on the server). */
-opts) {
-    const q = shQuote;
-    return [
-        'systemd-run --quiet --wait --pipe --collect --service-type=exec',
-        `-p User=${q(paths.buildUser)} -p Group=${q(paths.buildUser)}`,
-        '-p NoNewPrivileges=yes -p PrivateTmp=yes',
-        `-p RuntimeMaxSec=${Math.max(1, Math.ceil(opts.maxSeconds))}`,
-        ...Object.entries(opts.env).map(([k, v]) => `--setenv=${q(`${k}=${v}`)}`),
-        '--',
-        'bash',
-        '-c',
-        q(`set -euo pipefail\n${opts.script}`),
-        'gd',
-        ...(opts.args ?? [])
-    ].join(' ');
+function shellText(kind, text) {
+    return kind === 'script'
+        ? { shell: 'bash', body: `set -euo pipefail\n${text}` }
+        : { shell: 'sh', body: text };
 }
 
-;// CONCATENATED MODULE: ./src/ssh/upload.ts
+;// CONCATENATED MODULE: ./src/ssh/exec-channel.ts
 
 
 
 
 
 
-
-const STDERR_TAIL = 2000;
-function tail(text) {
-    const t = text.trim();
-    return t.length > STDERR_TAIL ? '...' + t.slice(-STDERR_TAIL) : t;
-}
 /**
- * tar --exclude semantics, with one convenience: a leading `/` anchors at the upload root
- * (`/docs` means only the top-level docs). tar itself names members `./docs`, so an unanchored
- * pattern (`docs`, `*.pyc`) matches at any depth, and `./docs` matches only the top level.
+ * Runs one command line on an exec channel of its own: streamed stdin and live output are
+ * possible here (not through the root shell). The deadline, the cancel and how the end is read
+ * are CommandWatch's, as for the root shell; this side only says what TERM, KILL and close mean
+ * for a channel.
  */
-function tarExcludeArgs(patterns) {
-    return patterns
-        .map((p) => p.trim())
-        .filter((p) => p !== '')
-        .map((p) => `--exclude=${p.startsWith('/') ? '.' + p.replace(/^\/+/, '/') : p}`);
-}
-/**
- * The remote half: create the directory, then unpack the stream owned by whoever runs it: asUser
- * when given (tar then never runs as root, so a crafted archive can only write where that user
- * can). With discard, a failed unpack removes the folder: the server side sees a dropped
- * connection or a dead local tar as a truncated stream, so it cleans up even when the runner
- * cannot.
- */
-function remoteUnpackCommand(remoteDir, opts = {}) {
-    const dir = shQuote(remoteDir);
-    // --no-same-owner: under sudo, tar would otherwise give files the runner's uid (1001 on GitHub).
-    const unpack = `mkdir -p -- ${dir} && tar -C ${dir} --no-same-owner --warning=no-unknown-keyword -xf -`;
-    const body = opts.discard ? `${unpack} || { rc=$?; rm -rf -- ${dir}; exit "$rc"; }` : unpack;
-    return opts.asUser ? asUser(opts.asUser, body) : body;
-}
-/** The -T list of the named paths, NUL-separated (any byte but NUL may stand in a file name). */
-async function writeFileList(scratch, files) {
-    const list = (0,external_node_path_namespaceObject.join)(scratch, 'files');
-    await (0,promises_namespaceObject.writeFile)(list, files.map((f) => `./${f}\0`).join(''));
-    return list;
-}
-const listedFiles = (list) => ['--no-recursion', '--null', '-T', list];
-/** tar creating an archive of `what` (relative to localDir) on its stdout. */
-function tarArgs(localDir, what, extra = []) {
-    return ['-C', localDir, '-c', ...extra, '-f', '-', '--numeric-owner', ...what];
-}
-function localTar(args) {
-    return (0,external_node_child_process_namespaceObject.spawn)('tar', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
-}
-function noLocalTar(err) {
-    return new Error(`upload: could not run local tar: ${err.message} (GNU tar is required on the runner)`);
-}
-/**
- * Sends localDir as ONE tar stream over ONE exec channel and unpacks it in remoteDir. One channel
- * instead of SFTP's round trip per file: thousands of small files cost about what their bytes
- * cost. Needs GNU tar locally (runners have it) and tar on the server.
- */
-async function uploadDirectory(remote, localDir, remoteDir, opts, logger) {
-    const started = Date.now();
-    if (remoteDir.trim() === '')
-        throw new Error('upload: the remote directory is empty');
-    const st = await (0,promises_namespaceObject.stat)(localDir).catch(() => undefined);
-    if (!st?.isDirectory())
-        throw new Error(`upload: local directory ${localDir} does not exist or is not a directory`);
-    // -v with --index-file writes the member list to a file: an exact file count that stays apart
-    // from tar's own error messages. (Not /dev/fd/3: node's stdio pipes are sockets, which Linux
-    // refuses to open through /dev/fd.)
-    const scratch = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'gunicorn-deploy-upload-'));
-    try {
-        const list = opts.files ? await writeFileList(scratch, opts.files) : undefined;
-        return await send(remote, localDir, remoteDir, opts, logger, (0,external_node_path_namespaceObject.join)(scratch, 'index'), started, list);
-    }
-    finally {
-        await (0,promises_namespaceObject.rm)(scratch, { recursive: true, force: true });
-    }
-}
-async function send(remote, localDir, remoteDir, opts, logger, indexFile, started, list) {
-    const what = list ? listedFiles(list) : [...tarExcludeArgs(opts.exclude), '.'];
-    const args = tarArgs(localDir, what, ['-v', `--index-file=${indexFile}`]);
-    logger.debug(`[${remote.label}] upload ${localDir} -> ${remoteDir} (tar ${args.join(' ')})`);
-    const tar = localTar(args);
-    let localStderr = '';
-    tar.stderr.on('data', (c) => {
-        localStderr = (localStderr + c.toString('utf8')).slice(-64 * 1024);
+function runOnChannel(ctx, command, opts) {
+    const { client, label, logger } = ctx;
+    const stdout = new TailBuffer(OUTPUT_CAP_BYTES);
+    const stderr = new TailBuffer(OUTPUT_CAP_BYTES);
+    const token = fenceToken();
+    const print = (line) => logger.info(`[${label}] ${line}`);
+    const outLines = opts.stream ? new LineSplitter(print) : undefined;
+    const errLines = opts.stream ? new LineSplitter(print) : undefined;
+    // Everything the server prints is inert between these lines: it cannot issue workflow commands
+    // (::add-mask::, ::set-output::...) because it cannot guess the token. The logger's printer
+    // knows the token as one it issued (see RunnerPrinter), so the fence is printed as it is.
+    if (opts.stream)
+        logger.info(`::stop-commands::${token}`);
+    const endFence = () => {
+        if (!opts.stream)
+            return;
+        outLines?.flush();
+        errLines?.flush();
+        logger.info(`::${token}::`);
+    };
+    return new Promise((resolve, reject) => {
+        // ssh2 never calls back an exec on a connection that closes before the channel opens.
+        const closedBeforeStart = () => {
+            endFence();
+            reject(new Error(`${label}: the connection was lost before the remote command started`));
+        };
+        client.once('close', closedBeforeStart);
+        client.exec(command, (err, channel) => {
+            client.removeListener('close', closedBeforeStart);
+            if (err) {
+                endFence();
+                reject(new Error(`${label}: could not start a remote command: ${err.message}`));
+                return;
+            }
+            let exitCode;
+            let channelError;
+            const signal = (name) => {
+                try {
+                    channel.signal(name);
+                }
+                catch {
+                    // Not every server honours signal requests; closing the channel is the fallback.
+                }
+                channel.close();
+            };
+            // Cancelled: TERM to the remote command (sudo passes it on to timeout(1), which ends the
+            // script's process group), then the channel closes; the remote loops have their own
+            // deadlines besides, for a server that ignores signal requests. Given up on after the
+            // deadline and its grace: KILL, and the channel closes.
+            const watch = new CommandWatch(label, opts, {
+                cancel: () => signal('TERM'),
+                giveUp: () => signal('KILL')
+            });
+            // Decoded across chunk borders, so a caller never sees half a UTF-8 character.
+            const stdoutDecoder = opts.onStdout ? new external_node_string_decoder_namespaceObject.StringDecoder('utf8') : undefined;
+            // A throwing callback must not take the process down from inside a stream event.
+            const callOnStdout = (text) => {
+                try {
+                    opts.onStdout?.(text);
+                }
+                catch (e) {
+                    logger.warning(`[${label}] onStdout callback failed: ${e.message}`);
+                }
+            };
+            channel.on('data', (chunk) => {
+                stdout.push(chunk);
+                outLines?.push(chunk);
+                const text = stdoutDecoder?.write(chunk);
+                if (text)
+                    callOnStdout(text);
+            });
+            channel.stderr.on('data', (chunk) => {
+                stderr.push(chunk);
+                errLines?.push(chunk);
+            });
+            channel.on('error', (e) => {
+                channelError = e;
+            });
+            channel.on('exit', (code, signal) => {
+                if (typeof code === 'number') {
+                    exitCode = code;
+                }
+                else if (signal) {
+                    // ssh2 reports "SIGKILL"; a shell would say 128 + 9.
+                    const name = (signal.startsWith('SIG') ? signal : `SIG${signal}`);
+                    exitCode = 128 + (external_node_os_namespaceObject.constants.signals[name] ?? 0);
+                }
+            });
+            const stdin = opts.stdin;
+            if (stdin instanceof external_node_stream_.Readable) {
+                stdin.on('error', (e) => {
+                    channelError = e;
+                    channel.close();
+                });
+                stdin.pipe(channel);
+            }
+            else if (stdin !== undefined) {
+                channel.end(stdin);
+            }
+            else {
+                // EOF at once: a command that reads stdin (cat, an apt prompt) ends instead of hanging.
+                channel.end();
+            }
+            let finished = false;
+            const finish = () => {
+                if (finished)
+                    return;
+                finished = true;
+                client.removeListener('close', finish);
+                watch.stop();
+                if (stdin instanceof external_node_stream_.Readable)
+                    stdin.unpipe(channel);
+                const restOfStdout = stdoutDecoder?.end();
+                if (restOfStdout)
+                    callOnStdout(restOfStdout);
+                endFence();
+                try {
+                    resolve(watch.outcome(exitCode, stdout.text(), stderr.text(), () => channelError?.message ?? ctx.lastError()?.message ?? 'the connection was lost'));
+                }
+                catch (e) {
+                    reject(e);
+                }
+            };
+            channel.on('close', finish);
+            watch.start();
+            // A connection that drops mid-command does not always close its channels (seen with a
+            // large stdin stream in flight): settle on the connection's close too.
+            client.once('close', finish);
+        });
     });
-    let bytes = 0;
-    const counter = new external_node_stream_.Transform({
-        transform(chunk, _enc, cb) {
-            bytes += chunk.length;
-            cb(null, chunk);
-        }
-    });
-    tar.stdout.pipe(counter);
-    let spawnError;
-    const localDone = new Promise((resolve) => {
-        tar.on('error', (err) => {
-            spawnError = err;
-            // Ends the remote side too, instead of leaving it waiting for a stream that never comes.
-            counter.destroy(err);
-            resolve({ code: null, signal: null });
-        });
-        tar.on('close', (code, signal) => resolve({ code, signal }));
-    });
-    let remoteResult;
-    let remoteError;
-    try {
-        const command = remoteUnpackCommand(remoteDir, { asUser: opts.asUser, discard: opts.discardOnFailure });
-        remoteResult = await remote.exec(command, {
-            stdin: counter,
-            sudo: opts.sudo,
-            timeoutMs: opts.timeoutMs,
-            signal: opts.signal
-        });
-    }
-    catch (err) {
-        remoteError = err;
-    }
-    // If the server side stopped early (mkdir refused, disk full), local tar is blocked on a full pipe.
-    const killedByUs = tar.exitCode === null && tar.signalCode === null;
-    if (killedByUs) {
-        tar.kill('SIGTERM');
-        // 'close' waits for tar's stdout to end, which never happens while the stream into a dead
-        // channel holds it back: drop what is still buffered.
-        counter.destroy();
-        tar.stdio[1].destroy();
-    }
-    const local = await localDone;
-    if (spawnError)
-        throw noLocalTar(spawnError);
-    const where = `${remote.label}:${remoteDir}`;
-    // A local failure (unreadable file) is the cause when both sides fail: the server then only saw
-    // a truncated stream.
-    if (!killedByUs && local.code !== 0) {
-        const how = local.signal ? `was killed by ${local.signal}` : `exited ${local.code}`;
-        throw new Error(`upload to ${where} failed: local tar ${how}: ${tail(localStderr) || '(no stderr)'}`);
-    }
-    if (remoteError)
-        throw new Error(`upload to ${where} failed: ${remoteError.message}`);
-    if (!remoteResult || remoteResult.code !== 0) {
-        const why = remoteResult?.timedOut ? 'timed out' : `remote tar exited ${remoteResult?.code}`;
-        throw new Error(`upload to ${where} failed: ${why}: ${tail(remoteResult?.stderr ?? '') || '(no stderr)'}`);
-    }
-    // One member per line (GNU tar escapes newlines in names); directories end with a slash.
-    const index = await (0,promises_namespaceObject.readFile)(indexFile, 'utf8');
-    const files = index.split('\n').filter((l) => l !== '' && !l.endsWith('/')).length;
-    return { files, bytes, ms: Date.now() - started };
-}
-/**
- * The named files (paths relative to localDir) as one tar archive in memory: for a delta small
- * enough to travel as a root-shell request's stdin, queued with the requests after it.
- * Undefined when it would exceed maxBytes.
- */
-async function packFiles(localDir, files, maxBytes) {
-    const scratch = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'gunicorn-deploy-pack-'));
-    try {
-        const tar = localTar(tarArgs(localDir, listedFiles(await writeFileList(scratch, files))));
-        const chunks = [];
-        let size = 0;
-        let stderr = '';
-        tar.stdout.on('data', (c) => {
-            size += c.length;
-            if (size > maxBytes)
-                tar.kill('SIGTERM');
-            else
-                chunks.push(c);
-        });
-        tar.stderr.on('data', (c) => (stderr = (stderr + c.toString('utf8')).slice(-64 * 1024)));
-        const code = await new Promise((resolve, reject) => {
-            tar.on('error', (err) => reject(noLocalTar(err)));
-            tar.on('close', (c) => resolve(c));
-        });
-        if (size > maxBytes)
-            return undefined;
-        if (code !== 0)
-            throw new Error(`upload failed: local tar exited ${code}: ${tail(stderr) || '(no stderr)'}`);
-        return Buffer.concat(chunks);
-    }
-    finally {
-        await (0,promises_namespaceObject.rm)(scratch, { recursive: true, force: true });
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/ssh/shell-fns.ts
@@ -79868,6 +80245,439 @@ function splitTogether(group, count) {
             return { code: 255, stdout: '', stderr: '', skipped: true };
         return { code: Number(f[1]), stdout: text(f[3]), stderr: text(f[4]), serverMs: Number(f[2]) };
     });
+}
+
+;// CONCATENATED MODULE: ./src/ssh/send-ahead.ts
+
+
+
+/**
+ * The requests a caller queues to go with the next root-shell request (sendNext), and the answers
+ * of those already sent: the later call with the very same request takes its answer instead of
+ * sending it again.
+ */
+class SendAhead {
+    /** Commands to send with the next root-shell request, each to run only if the one before succeeds. */
+    next = [];
+    /**
+     * Sent ahead with an earlier request, in the order sent; the call with the very same text, shell,
+     * timeout and stdin takes its answer (and drops those before it, which the caller went past).
+     */
+    ahead = [];
+    /** Requests sent ahead whose answers have not come yet: running, or waiting their turn, on the server. */
+    unanswered = 0;
+    /** Whether requests sent ahead are still running or waiting on the server. */
+    get pending() {
+        return this.unanswered > 0;
+    }
+    queue(text, opts, kind) {
+        const req = queueable(text, opts, kind);
+        if (req)
+            this.next.push(req);
+    }
+    queueTogether(parts) {
+        const reqs = parts.map((p) => queueable(p.text, p.opts, p.kind ?? 'script'));
+        if (reqs.some((r) => !r || r.stdin !== undefined))
+            return;
+        const ok = reqs;
+        const text = togetherScript(ok.map((r, i) => ({ shell: r.shell, text: r.text, background: parts[i].background })));
+        if (Buffer.byteLength(text) > MAX_COMMAND_BYTES)
+            return;
+        const seconds = ok.reduce((n, r) => n + Number(r.timeoutS), 0);
+        this.next.push({ shell: 'bash', text, timeoutS: String(seconds), parts: ok });
+    }
+    /** Nothing queued goes any more (a cancelled run). */
+    dropQueued() {
+        this.next = [];
+    }
+    /** The queued requests, to go now with the request that carries them. */
+    takeQueued() {
+        return this.next.splice(0);
+    }
+    /** The sent-ahead request this call is, if any: it and those before it leave the list. */
+    take(shell, text, timeoutS, stdin) {
+        const same = (a, b) => (a === undefined && b === undefined) ||
+            ((typeof b === 'string' || Buffer.isBuffer(b)) &&
+                a !== undefined &&
+                Buffer.from(a).equals(Buffer.from(b)));
+        const at = this.ahead.findIndex((a) => a.shell === shell && a.text === text && a.timeoutS === timeoutS && same(a.stdin, stdin));
+        if (at < 0)
+            return undefined;
+        const taken = this.ahead[at];
+        this.ahead = this.ahead.slice(at + 1);
+        return taken.answer;
+    }
+    /** Keeps the answers of requests just sent ahead (`answers[i]` is `sent[i]`'s) for the calls to come. */
+    expect(sent, answers) {
+        sent.forEach((n, i) => {
+            const later = answers[i];
+            // Nobody may ever ask for it (one before it failed): its end must not be an unhandled rejection.
+            later.catch(() => undefined);
+            this.unanswered++;
+            void later.finally(() => this.unanswered--).catch(() => undefined);
+            if (!n.parts) {
+                this.ahead.push({ ...n, answer: later });
+                return;
+            }
+            // A group: each of its requests takes its own part of the group's answer.
+            const count = n.parts.length;
+            const split = later.then((r) => r?.skipped ? n.parts.map(() => r) : r ? splitTogether(r, count) : undefined);
+            split.catch(() => undefined);
+            n.parts.forEach((part, k) => {
+                const answer = split.then((all) => all?.[k]);
+                answer.catch(() => undefined);
+                this.ahead.push({ ...part, answer });
+            });
+        });
+    }
+}
+function queueable(text, opts, kind) {
+    if (!opts.sudo || opts.stream || opts.onStdout || opts.stdin instanceof external_node_stream_.Readable)
+        return undefined;
+    const { shell, body } = shellText(kind, text);
+    if (Buffer.byteLength(body) > MAX_COMMAND_BYTES)
+        return undefined;
+    return {
+        shell,
+        text: body,
+        timeoutS: timeoutSeconds(opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS),
+        stdin: opts.stdin
+    };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/app-run.ts
+
+/**
+ * systemd (PID 1) expands $VAR, ${VAR} and $$ in a transient unit's command line, from the unit's
+ * environment: a hook's `echo ${X}` would reach bash as `echo ` (or as the env file's value). Every
+ * $ doubled, each word reaches the program exactly as written (systemd 247-257 all take $$).
+ */
+function systemdWord(word) {
+    return word.replace(/\$/g, '$$$$');
+}
+/**
+ * A command run the way the service runs: as the app's user, with its environment file, in a
+ * transient systemd unit. The import check and the migrations then see exactly what Gunicorn will
+ * see, not sudo's or the SSH user's environment. argv reaches the program as written (systemdWord).
+ */
+function appRunCommand(paths, opts) {
+    const q = shQuote;
+    return [
+        'systemd-run --quiet --wait --pipe --collect --service-type=exec',
+        `-p User=${q(paths.user)} -p Group=${q(paths.user)}`,
+        `-p EnvironmentFile=${q(opts.envFile)}`,
+        `-p WorkingDirectory=${q(opts.cwd)}`,
+        `--setenv=PATH=${q(`${opts.venv}/bin:/usr/local/bin:/usr/bin:/bin`)}`,
+        `--setenv=PWD=${q(opts.cwd)}`,
+        '--',
+        ...opts.argv.map((a) => q(systemdWord(a)))
+    ].join(' ');
+}
+/**
+ * A shell text run by root's script as an unprivileged user (the build user for repository content,
+ * the app's user for what the app can write), inside the same round trip. setpriv costs ~4 ms
+ * (runuser ~13 ms, sudo -u ~20 ms, systemd-run ~60 ms, measured on trixie): no PAM session, no
+ * log line, and the environment reset to the user's own, so nothing of root's leaks in. args: shell
+ * words for $1... (expanded by root's script).
+ */
+function asUser(user, script, args = []) {
+    const q = shQuote;
+    return [
+        `setpriv --reuid=${q(user)} --regid=${q(user)} --init-groups --reset-env --`,
+        `bash -c ${q(`set -euo pipefail\n${script}`)} gd`,
+        ...args
+    ].join(' ');
+}
+/**
+ * Code from the repository's packages (pip builds run setup.py and build backends) runs in a
+ * transient unit as the build user: whatever it starts is killed with the unit when pip ends (no
+ * process is left behind to race root's later steps), it cannot gain privileges (setuid
+ * binaries), it gets its own /tmp, and the unit ends by itself after maxSeconds even if the
+ * runner is gone.
+ */
+function buildRunCommand(paths, 
+/** args: shell words for $1..., expanded by root's script (values known only on the server). */
+opts) {
+    const q = shQuote;
+    return [
+        'systemd-run --quiet --wait --pipe --collect --service-type=exec',
+        `-p User=${q(paths.buildUser)} -p Group=${q(paths.buildUser)}`,
+        '-p NoNewPrivileges=yes -p PrivateTmp=yes',
+        `-p RuntimeMaxSec=${Math.max(1, Math.ceil(opts.maxSeconds))}`,
+        ...Object.entries(opts.env).map(([k, v]) => `--setenv=${q(`${k}=${v}`)}`),
+        '--',
+        'bash',
+        '-c',
+        q(systemdWord(`set -euo pipefail\n${opts.script}`)),
+        'gd',
+        ...(opts.args ?? [])
+    ].join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/ssh/local-tar.ts
+
+/**
+ * The runner's tar, whichever it is: GNU tar on Linux runners, bsdtar (libarchive) on macOS and
+ * Windows ones. Every flag the uploads pass is one both take (-C -c -f -T --null --no-recursion
+ * --numeric-owner --exclude=); what differs (how an exclude is anchored, how a listing is
+ * printed, a canonical archive only GNU tar writes) asks tarFlavour() first.
+ */
+function localTar(args) {
+    return (0,external_node_child_process_namespaceObject.spawn)('tar', args, {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // COPYFILE_DISABLE: macOS's bsdtar would add `._name` AppleDouble members for extended attributes.
+        env: { ...process.env, LC_ALL: 'C', COPYFILE_DISABLE: '1' }
+    });
+}
+function noLocalTar(err) {
+    return new Error(`upload: could not run local tar: ${err.message} (the runner needs tar on its PATH: GNU tar or bsdtar)`);
+}
+/** Asked once per PATH (a test, or a workflow step, may put another tar first). */
+const flavours = new Map();
+/** GNU tar or bsdtar (`tar --version`); anything else counts as bsdtar, the smaller common ground. */
+function tarFlavour() {
+    const key = process.env.PATH ?? '';
+    let known = flavours.get(key);
+    if (!known) {
+        known = new Promise((resolve) => {
+            (0,external_node_child_process_namespaceObject.execFile)('tar', ['--version'], { env: { ...process.env, LC_ALL: 'C' } }, (err, stdout) => resolve(!err && /GNU tar/.test(String(stdout)) ? 'gnu' : 'bsd'));
+        });
+        flavours.set(key, known);
+    }
+    return known;
+}
+const BLOCK = 512;
+/** Header types that describe no member of their own: folders, and pax/GNU extension headers. */
+const NOT_A_FILE = new Set(['5', 'x', 'g', 'L', 'K', 'V', 'D', 'M', 'N']);
+/**
+ * Counts an archive's files (every member but folders) as its bytes stream past, reading only
+ * the 512-byte headers: the same count from GNU tar and bsdtar, with no listing to parse.
+ */
+class TarMemberCount {
+    files = 0;
+    skip = 0;
+    partial = Buffer.alloc(0);
+    push(chunk) {
+        let at = 0;
+        while (at < chunk.length) {
+            if (this.skip > 0) {
+                const n = Math.min(this.skip, chunk.length - at);
+                this.skip -= n;
+                at += n;
+                continue;
+            }
+            const need = BLOCK - this.partial.length;
+            const take = chunk.subarray(at, at + need);
+            at += take.length;
+            this.partial = this.partial.length === 0 ? Buffer.from(take) : Buffer.concat([this.partial, take]);
+            if (this.partial.length < BLOCK)
+                return;
+            this.header(this.partial);
+            this.partial = Buffer.alloc(0);
+        }
+    }
+    header(h) {
+        if (h.every((b) => b === 0))
+            return; // the end-of-archive blocks
+        const type = h[156] === 0 ? '0' : String.fromCharCode(h[156]);
+        if (!NOT_A_FILE.has(type))
+            this.files++;
+        const size = headerSize(h);
+        // Links and folders carry no data whatever their size field says.
+        const data = type === '1' || type === '2' || type === '5' ? 0 : size;
+        this.skip = Math.ceil(data / BLOCK) * BLOCK;
+    }
+}
+/** The size field: octal text, or base-256 (high bit set) for members of 8 GiB and more. */
+function headerSize(h) {
+    const field = h.subarray(124, 136);
+    if (field[0] & 0x80) {
+        let n = field[0] & 0x7f;
+        for (let i = 1; i < field.length; i++)
+            n = n * 256 + field[i];
+        return n;
+    }
+    const text = field.toString('latin1').replace(/\0.*$/s, '').trim();
+    return text === '' ? 0 : parseInt(text, 8);
+}
+
+;// CONCATENATED MODULE: ./src/ssh/upload.ts
+
+
+
+
+
+
+
+const STDERR_TAIL = 2000;
+function tail(text) {
+    const t = text.trim();
+    return t.length > STDERR_TAIL ? '...' + t.slice(-STDERR_TAIL) : t;
+}
+/**
+ * tar --exclude semantics, with one convenience: a leading `/` anchors at the upload root
+ * (`/docs` means only the top-level docs). tar itself names members `./docs`, so an unanchored
+ * pattern (`docs`, `*.pyc`) matches at any depth, and `./docs` matches only the top level.
+ * bsdtar matches `./docs` at any depth too: only a leading `^` anchors it there.
+ */
+function tarExcludeArgs(patterns, flavour = 'gnu') {
+    return patterns
+        .map((p) => p.trim())
+        .filter((p) => p !== '')
+        .map((p) => (p.startsWith('/') ? '.' + p.replace(/^\/+/, '/') : p))
+        .map((p) => `--exclude=${flavour === 'bsd' && p.startsWith('./') ? '^' + p : p}`);
+}
+/**
+ * The remote half: create the directory, then unpack the stream owned by whoever runs it: asUser
+ * when given (tar then never runs as root, so a crafted archive can only write where that user
+ * can). With discard, a failed unpack removes the folder: the server side sees a dropped
+ * connection or a dead local tar as a truncated stream, so it cleans up even when the runner
+ * cannot.
+ */
+function remoteUnpackCommand(remoteDir, opts = {}) {
+    const dir = shQuote(remoteDir);
+    // --no-same-owner: under sudo, tar would otherwise give files the runner's uid (1001 on GitHub).
+    const unpack = `mkdir -p -- ${dir} && tar -C ${dir} --no-same-owner --warning=no-unknown-keyword -xf -`;
+    const body = opts.discard ? `${unpack} || { rc=$?; rm -rf -- ${dir}; exit "$rc"; }` : unpack;
+    return opts.asUser ? asUser(opts.asUser, body) : body;
+}
+/** The -T list of the named paths, NUL-separated (any byte but NUL may stand in a file name). */
+async function writeFileList(scratch, files) {
+    const list = (0,external_node_path_namespaceObject.join)(scratch, 'files');
+    await (0,promises_namespaceObject.writeFile)(list, files.map((f) => `./${f}\0`).join(''));
+    return list;
+}
+const listedFiles = (list) => ['--no-recursion', '--null', '-T', list];
+/** tar creating an archive of `what` (relative to localDir) on its stdout. */
+function tarArgs(localDir, what, extra = []) {
+    return ['-C', localDir, '-c', ...extra, '-f', '-', '--numeric-owner', ...what];
+}
+/**
+ * Sends localDir as ONE tar stream over ONE exec channel and unpacks it in remoteDir. One channel
+ * instead of SFTP's round trip per file: thousands of small files cost about what their bytes
+ * cost. Needs tar locally (GNU tar or bsdtar: every runner has one) and tar on the server.
+ */
+async function uploadDirectory(remote, localDir, remoteDir, opts, logger) {
+    const started = Date.now();
+    if (remoteDir.trim() === '')
+        throw new Error('upload: the remote directory is empty');
+    const st = await (0,promises_namespaceObject.stat)(localDir).catch(() => undefined);
+    if (!st?.isDirectory())
+        throw new Error(`upload: local directory ${localDir} does not exist or is not a directory`);
+    const scratch = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'gunicorn-deploy-upload-'));
+    try {
+        const list = opts.files ? await writeFileList(scratch, opts.files) : undefined;
+        return await send(remote, localDir, remoteDir, opts, logger, started, list);
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(scratch, { recursive: true, force: true });
+    }
+}
+async function send(remote, localDir, remoteDir, opts, logger, started, list) {
+    const what = list ? listedFiles(list) : [...tarExcludeArgs(opts.exclude, await tarFlavour()), '.'];
+    const args = tarArgs(localDir, what);
+    logger.debug(`[${remote.label}] upload ${localDir} -> ${remoteDir} (tar ${args.join(' ')})`);
+    const tar = localTar(args);
+    let localStderr = '';
+    tar.stderr.on('data', (c) => {
+        localStderr = (localStderr + c.toString('utf8')).slice(-64 * 1024);
+    });
+    // The file count comes from the archive's own headers as it passes (no tar's listing to parse:
+    // GNU tar and bsdtar print theirs differently).
+    let bytes = 0;
+    const members = new TarMemberCount();
+    const counter = new external_node_stream_.Transform({
+        transform(chunk, _enc, cb) {
+            bytes += chunk.length;
+            members.push(chunk);
+            cb(null, chunk);
+        }
+    });
+    tar.stdout.pipe(counter);
+    let spawnError;
+    const localDone = new Promise((resolve) => {
+        tar.on('error', (err) => {
+            spawnError = err;
+            // Ends the remote side too, instead of leaving it waiting for a stream that never comes.
+            counter.destroy(err);
+            resolve({ code: null, signal: null });
+        });
+        tar.on('close', (code, signal) => resolve({ code, signal }));
+    });
+    let remoteResult;
+    let remoteError;
+    try {
+        const command = remoteUnpackCommand(remoteDir, { asUser: opts.asUser, discard: opts.discardOnFailure });
+        remoteResult = await remote.exec(command, {
+            stdin: counter,
+            sudo: opts.sudo,
+            timeoutMs: opts.timeoutMs,
+            signal: opts.signal
+        });
+    }
+    catch (err) {
+        remoteError = err;
+    }
+    // If the server side stopped early (mkdir refused, disk full), local tar is blocked on a full pipe.
+    const killedByUs = tar.exitCode === null && tar.signalCode === null;
+    if (killedByUs) {
+        tar.kill('SIGTERM');
+        // 'close' waits for tar's stdout to end, which never happens while the stream into a dead
+        // channel holds it back: drop what is still buffered.
+        counter.destroy();
+        tar.stdio[1].destroy();
+    }
+    const local = await localDone;
+    if (spawnError)
+        throw noLocalTar(spawnError);
+    const where = `${remote.label}:${remoteDir}`;
+    // A local failure (unreadable file) is the cause when both sides fail: the server then only saw
+    // a truncated stream.
+    if (!killedByUs && local.code !== 0) {
+        const how = local.signal ? `was killed by ${local.signal}` : `exited ${local.code}`;
+        throw new Error(`upload to ${where} failed: local tar ${how}: ${tail(localStderr) || '(no stderr)'}`);
+    }
+    if (remoteError)
+        throw new Error(`upload to ${where} failed: ${remoteError.message}`);
+    if (!remoteResult || remoteResult.code !== 0) {
+        const why = remoteResult?.timedOut ? 'timed out' : `remote tar exited ${remoteResult?.code}`;
+        throw new Error(`upload to ${where} failed: ${why}: ${tail(remoteResult?.stderr ?? '') || '(no stderr)'}`);
+    }
+    return { files: members.files, bytes, ms: Date.now() - started };
+}
+/**
+ * The named files (paths relative to localDir) as one tar archive in memory: for a delta small
+ * enough to travel as a root-shell request's stdin, queued with the requests after it.
+ * Undefined when it would exceed maxBytes.
+ */
+async function packFiles(localDir, files, maxBytes) {
+    const scratch = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'gunicorn-deploy-pack-'));
+    try {
+        const tar = localTar(tarArgs(localDir, listedFiles(await writeFileList(scratch, files))));
+        const chunks = [];
+        let size = 0;
+        let stderr = '';
+        tar.stdout.on('data', (c) => {
+            size += c.length;
+            if (size > maxBytes)
+                tar.kill('SIGTERM');
+            else
+                chunks.push(c);
+        });
+        tar.stderr.on('data', (c) => (stderr = (stderr + c.toString('utf8')).slice(-64 * 1024)));
+        const code = await new Promise((resolve, reject) => {
+            tar.on('error', (err) => reject(noLocalTar(err)));
+            tar.on('close', (c) => resolve(c));
+        });
+        if (size > maxBytes)
+            return undefined;
+        if (code !== 0)
+            throw new Error(`upload failed: local tar exited ${code}: ${tail(stderr) || '(no stderr)'}`);
+        return Buffer.concat(chunks);
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(scratch, { recursive: true, force: true });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/ssh/root-shell.ts
@@ -80141,9 +80951,9 @@ function rootShellCommand(sudo, killAfterS) {
 }
 
 ;// CONCATENATED MODULE: ./src/ssh/remote.ts
-// Over 300 lines still: both ways a command reaches the server (its own exec channel, or the
-// connection's root shell) live here; their timeout, cancel and log line are one code path in
-// command-watch.ts, and the root shell's protocol is in root-shell.ts.
+// Both ways a command reaches the server meet here: its own exec channel (exec-channel.ts) or the
+// connection's root shell (root-shell.ts, with requests sent ahead in send-ahead.ts). Their timeout,
+// cancel, log line and reading of the end are one code path, CommandWatch (command-watch.ts).
 
 
 
@@ -80152,41 +80962,9 @@ function rootShellCommand(sudo, killAfterS) {
 
 
 
-
-const DEFAULT_EXEC_TIMEOUT_MS = 10 * 60_000;
-/** Stored stdout/stderr per command; the tail is kept, where errors are. */
-const OUTPUT_CAP_BYTES = 4 * 1024 * 1024;
 
 /** A watch for a command refused before it started: only its cancelled() is asked. */
 const NO_HOOKS = { cancel: () => undefined, giveUp: () => undefined };
-/**
- * sshd hands the command to the login shell as ONE argument, and Linux caps one argument at
- * 128 KiB (MAX_ARG_STRLEN); fail with a clear message instead of an E2BIG from the server.
- */
-const MAX_COMMAND_BYTES = 128 * 1024 - 1024;
-/** Seconds for timeout(1): decimals allowed, never 0 (which would mean "no timeout"). */
-function timeoutSeconds(ms) {
-    return String(Math.max(ms, 1) / 1000);
-}
-/**
- * Wraps a shell text so that the server itself enforces the timeout and the privilege change.
- * timeout(1) puts the command in its own process group and signals the whole group, so a
- * timed-out `pip install` is really gone, children included (closing the channel alone leaves
- * orphans running). It runs inside sudo so that it may kill root's processes.
- */
-function wrapCommand(shell, text, opts) {
-    const inner = `timeout -k ${KILL_AFTER_S} ${timeoutSeconds(opts.timeoutMs)} ${shell} -c ${shQuote(text)}`;
-    return opts.sudo ? `sudo -n -- ${inner}` : inner;
-}
-/**
- * What the server's shell runs for a command line (sh) or a script (bash with `set -euo pipefail`):
- * one definition, since a request queued ahead is matched by exactly this text.
- */
-function shellText(kind, text) {
-    return kind === 'script'
-        ? { shell: 'bash', body: `set -euo pipefail\n${text}` }
-        : { shell: 'sh', body: text };
-}
 /**
  * A Remote over one authenticated SSH connection: root commands through its root shell, streams,
  * builds and non-root commands on exec channels of their own.
@@ -80201,15 +80979,8 @@ class SshRemote {
     trips = 0;
     waited = 0;
     shell;
-    /** Commands to send with the next root-shell request, each to run only if the one before succeeds. */
-    next = [];
-    /**
-     * Sent ahead with an earlier request, in the order sent; the call with the very same text, shell,
-     * timeout and stdin takes its answer (and drops those before it, which the caller went past).
-     */
-    ahead = [];
-    /** Requests sent ahead whose answers have not come yet: running, or waiting their turn, on the server. */
-    unanswered = 0;
+    /** Requests queued to go with the next root-shell request, and the answers of those sent ahead. */
+    sendAhead = new SendAhead();
     constructor(ssh, target, logger, label) {
         this.ssh = ssh;
         this.target = target;
@@ -80243,33 +81014,10 @@ class SshRemote {
         return this.waited;
     }
     sendNext(text, opts = {}, kind = 'script') {
-        const req = this.queueable(text, opts, kind);
-        if (req)
-            this.next.push(req);
+        this.sendAhead.queue(text, opts, kind);
     }
     sendNextTogether(parts) {
-        const reqs = parts.map((p) => this.queueable(p.text, p.opts, p.kind ?? 'script'));
-        if (reqs.some((r) => !r || r.stdin !== undefined))
-            return;
-        const ok = reqs;
-        const text = togetherScript(ok.map((r, i) => ({ shell: r.shell, text: r.text, background: parts[i].background })));
-        if (Buffer.byteLength(text) > MAX_COMMAND_BYTES)
-            return;
-        const seconds = ok.reduce((n, r) => n + Number(r.timeoutS), 0);
-        this.next.push({ shell: 'bash', text, timeoutS: String(seconds), parts: ok });
-    }
-    queueable(text, opts, kind) {
-        if (!opts.sudo || opts.stream || opts.onStdout || opts.stdin instanceof external_node_stream_.Readable)
-            return undefined;
-        const { shell, body } = shellText(kind, text);
-        if (Buffer.byteLength(body) > MAX_COMMAND_BYTES)
-            return undefined;
-        return {
-            shell,
-            text: body,
-            timeoutS: timeoutSeconds(opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS),
-            stdin: opts.stdin
-        };
+        this.sendAhead.queueTogether(parts);
     }
     /**
      * A cancelled run: nothing queued goes, and requests sent ahead that have not answered yet are
@@ -80277,22 +81025,9 @@ class SshRemote {
      * not run). Later commands take channels of their own.
      */
     cancelQueued() {
-        this.next = [];
-        if (this.unanswered > 0)
+        this.sendAhead.dropQueued();
+        if (this.sendAhead.pending)
             this.shell?.abandon('cancelled');
-    }
-    /** The sent-ahead request this call is, if any: it and those before it leave the list. */
-    takeAhead(shell, text, timeoutS, stdin) {
-        const same = (a, b) => (a === undefined && b === undefined) ||
-            ((typeof b === 'string' || Buffer.isBuffer(b)) &&
-                a !== undefined &&
-                Buffer.from(a).equals(Buffer.from(b)));
-        const at = this.ahead.findIndex((a) => a.shell === shell && a.text === text && a.timeoutS === timeoutS && same(a.stdin, stdin));
-        if (at < 0)
-            return undefined;
-        const taken = this.ahead[at];
-        this.ahead = this.ahead.slice(at + 1);
-        return taken.answer;
     }
     async exec(command, opts = {}) {
         return this.command('exec', command, opts);
@@ -80317,7 +81052,7 @@ class SshRemote {
      */
     async viaShell(shell, text, shown, opts) {
         const timeoutS = timeoutSeconds(opts.timeoutMs);
-        let taken = opts.sudo ? this.takeAhead(shell, text, timeoutS, opts.stdin) : undefined;
+        let taken = opts.sudo ? this.sendAhead.take(shell, text, timeoutS, opts.stdin) : undefined;
         // Not run because one sent before it failed, and the caller went on all the same: run it now,
         // as if it had never been sent ahead (on its own channel if it asks for one).
         if (taken && (await taken.catch(() => undefined))?.skipped)
@@ -80334,7 +81069,7 @@ class SshRemote {
             return undefined;
         // Queued requests go only with the request meant to carry them, never with one a failure path
         // sends instead (a history line after a refusal must not bring a switch with it).
-        const next = taken || !opts.carry ? [] : this.next.splice(0);
+        const next = taken || !opts.carry ? [] : this.sendAhead.takeQueued();
         CommandWatch.log(this.logger, this.label, shown);
         // A cancel closes the shell's channel: its pump then TERMs the running command, and nothing
         // queued after it runs; later commands of the run (a rollback) take channels of their own.
@@ -80361,47 +81096,21 @@ class SshRemote {
                     }
                 });
                 answer = answers[0];
-                next.forEach((n, i) => {
-                    const later = answers[i + 1];
-                    // Nobody may ever ask for it (one before it failed): its end must not be an unhandled rejection.
-                    later.catch(() => undefined);
-                    this.unanswered++;
-                    void later.finally(() => this.unanswered--).catch(() => undefined);
-                    if (!n.parts) {
-                        this.ahead.push({ ...n, answer: later });
-                        return;
-                    }
-                    // A group: each of its requests takes its own part of the group's answer.
-                    const count = n.parts.length;
-                    const split = later.then((r) => r?.skipped ? n.parts.map(() => r) : r ? splitTogether(r, count) : undefined);
-                    split.catch(() => undefined);
-                    n.parts.forEach((part, k) => {
-                        const answer = split.then((all) => all?.[k]);
-                        answer.catch(() => undefined);
-                        this.ahead.push({ ...part, answer });
-                    });
-                });
+                this.sendAhead.expect(next, answers.slice(1));
             }
             const res = await answer;
             // The shell could not start: nothing was sent. The caller runs it on its own channel, and so
             // does each request queued with it when asked for (its answer is undefined too).
             if (!res)
                 return undefined;
-            if (watch.aborted)
-                throw watch.cancelled();
-            if (watch.timedOut(res.code))
-                return watch.timeoutResult(res.stdout, res.stderr);
-            return { ...res, timedOut: false };
+            const out = watch.outcome(res.code, res.stdout, res.stderr, () => '');
+            // A group's part carries how long it ran on the server (serverMs).
+            return out.timedOut ? out : { ...res, timedOut: false };
         }
         catch (err) {
             if (!(err instanceof RootShellLost))
                 throw err;
-            if (watch.aborted)
-                throw watch.cancelled();
-            if (watch.expired)
-                return watch.timeoutResult('', '');
-            const why = this.lastError?.message ?? err.message;
-            throw new Error(`${this.label}: the remote command ended without an exit status (${why})`);
+            return watch.outcome(undefined, '', '', () => this.lastError?.message ?? err.message);
         }
         finally {
             watch.stop();
@@ -80477,144 +81186,7 @@ class SshRemote {
         if (!opts.alongside)
             this.waited++;
         CommandWatch.log(this.logger, this.label, shown);
-        const client = this.client();
-        const stdout = new TailBuffer(OUTPUT_CAP_BYTES);
-        const stderr = new TailBuffer(OUTPUT_CAP_BYTES);
-        const token = fenceToken();
-        const prefix = `[${this.label}] `;
-        const print = (line) => this.logger.info(prefix + line);
-        const outLines = opts.stream ? new LineSplitter(print) : undefined;
-        const errLines = opts.stream ? new LineSplitter(print) : undefined;
-        // Everything the server prints is inert between these lines: it cannot issue workflow commands
-        // (::add-mask::, ::set-output::...) because it cannot guess the token. The logger's printer
-        // knows the token as one it issued (see RunnerPrinter), so the fence is printed as it is.
-        if (opts.stream)
-            this.logger.info(`::stop-commands::${token}`);
-        const endFence = () => {
-            if (!opts.stream)
-                return;
-            outLines?.flush();
-            errLines?.flush();
-            this.logger.info(`::${token}::`);
-        };
-        return new Promise((resolve, reject) => {
-            // ssh2 never calls back an exec on a connection that closes before the channel opens.
-            const closedBeforeStart = () => {
-                endFence();
-                reject(new Error(`${this.label}: the connection was lost before the remote command started`));
-            };
-            client.once('close', closedBeforeStart);
-            client.exec(command, (err, channel) => {
-                client.removeListener('close', closedBeforeStart);
-                if (err) {
-                    endFence();
-                    reject(new Error(`${this.label}: could not start a remote command: ${err.message}`));
-                    return;
-                }
-                let exitCode;
-                let channelError;
-                const signal = (name) => {
-                    try {
-                        channel.signal(name);
-                    }
-                    catch {
-                        // Not every server honours signal requests; closing the channel is the fallback.
-                    }
-                    channel.close();
-                };
-                // Cancelled: TERM to the remote command (sudo passes it on to timeout(1), which ends the
-                // script's process group), then the channel closes; the remote loops have their own
-                // deadlines besides, for a server that ignores signal requests. Given up on after the
-                // deadline and its grace: KILL, and the channel closes.
-                const watch = new CommandWatch(this.label, opts, {
-                    cancel: () => signal('TERM'),
-                    giveUp: () => signal('KILL')
-                });
-                // Decoded across chunk borders, so a caller never sees half a UTF-8 character.
-                const stdoutDecoder = opts.onStdout ? new external_node_string_decoder_namespaceObject.StringDecoder('utf8') : undefined;
-                // A throwing callback must not take the process down from inside a stream event.
-                const callOnStdout = (text) => {
-                    try {
-                        opts.onStdout?.(text);
-                    }
-                    catch (e) {
-                        this.logger.warning(`[${this.label}] onStdout callback failed: ${e.message}`);
-                    }
-                };
-                channel.on('data', (chunk) => {
-                    stdout.push(chunk);
-                    outLines?.push(chunk);
-                    const text = stdoutDecoder?.write(chunk);
-                    if (text)
-                        callOnStdout(text);
-                });
-                channel.stderr.on('data', (chunk) => {
-                    stderr.push(chunk);
-                    errLines?.push(chunk);
-                });
-                channel.on('error', (e) => {
-                    channelError = e;
-                });
-                channel.on('exit', (code, signal) => {
-                    if (typeof code === 'number') {
-                        exitCode = code;
-                    }
-                    else if (signal) {
-                        // ssh2 reports "SIGKILL"; a shell would say 128 + 9.
-                        const name = (signal.startsWith('SIG') ? signal : `SIG${signal}`);
-                        exitCode = 128 + (external_node_os_namespaceObject.constants.signals[name] ?? 0);
-                    }
-                });
-                const stdin = opts.stdin;
-                if (stdin instanceof external_node_stream_.Readable) {
-                    stdin.on('error', (e) => {
-                        channelError = e;
-                        channel.close();
-                    });
-                    stdin.pipe(channel);
-                }
-                else if (stdin !== undefined) {
-                    channel.end(stdin);
-                }
-                else {
-                    // EOF at once: a command that reads stdin (cat, an apt prompt) ends instead of hanging.
-                    channel.end();
-                }
-                let finished = false;
-                const finish = () => {
-                    if (finished)
-                        return;
-                    finished = true;
-                    client.removeListener('close', finish);
-                    watch.stop();
-                    if (stdin instanceof external_node_stream_.Readable)
-                        stdin.unpipe(channel);
-                    const restOfStdout = stdoutDecoder?.end();
-                    if (restOfStdout)
-                        callOnStdout(restOfStdout);
-                    endFence();
-                    if (watch.aborted) {
-                        reject(watch.cancelled());
-                        return;
-                    }
-                    if (watch.timedOut(exitCode)) {
-                        resolve(watch.timeoutResult(stdout.text(), stderr.text()));
-                        return;
-                    }
-                    if (exitCode === undefined) {
-                        const why = channelError?.message ?? this.lastError?.message ?? 'the connection was lost';
-                        reject(new Error(`${this.label}: the remote command ended without an exit status (${why})`));
-                        return;
-                    }
-                    resolve({ code: exitCode, stdout: stdout.text(), stderr: stderr.text(), timedOut: false });
-                };
-                channel.on('close', finish);
-                watch.start();
-                // A connection that drops mid-command does not always close its channels (seen with a
-                // large stdin stream in flight): settle on the connection's close too.
-                client.once('close', finish);
-            });
-        });
+        return runOnChannel({ client: this.client(), label: this.label, logger: this.logger, lastError: () => this.lastError }, command, opts);
     }
 }
 
@@ -80996,6 +81568,7 @@ function outputsOf(report) {
         'load-ok': first?.facts['load-ok'] ?? '',
         'load-p95-ms': first?.facts['load-p95-ms'] ?? '',
         processes: first?.facts.processes ?? '',
+        'safety-backup': first?.facts['safety-backup'] ?? '',
         hosts: JSON.stringify(report.hosts.map((h) => ({
             host: h.host,
             ok: h.ok,
@@ -81055,7 +81628,11 @@ function appUnits(app) {
         dbService: unit(`${app}-db-maintenance.service`),
         dbTimer: unit(`${app}-db-maintenance.timer`),
         firewallService: unit(`${app}-firewall.service`),
-        alertService: unit(`${app}-alert@.service`)
+        alertService: unit(`${app}-alert@.service`),
+        metricsService: unit(`${app}-metrics.service`),
+        metricsTimer: unit(`${app}-metrics.timer`),
+        tlsCheckService: unit(`${app}-tls-check.service`),
+        tlsCheckTimer: unit(`${app}-tls-check.timer`)
     };
 }
 /** The layout of app `app` in folder `dir`; the values are trusted (settings and templateVars check them). */
@@ -81099,6 +81676,7 @@ function layoutFor(app, dir) {
         candidateUnit: `gunicorn-deploy-candidate-${app}`,
         healthScript: `${SCRIPT_DIR}/${app}-health-check`,
         dbScript: `${SCRIPT_DIR}/${app}-db-maintenance`,
+        tlsScript: `${SCRIPT_DIR}/${app}-tls-check`,
         nginxSite: `/etc/nginx/sites-available/${app}.conf`,
         nginxEnabled: `/etc/nginx/sites-enabled/${app}.conf`,
         logrotate: `/etc/logrotate.d/${app}`
@@ -81271,7 +81849,640 @@ fi
 `;
 }
 
+// EXTERNAL MODULE: ./node_modules/handlebars/lib/index.js
+var handlebars_lib = __nccwpck_require__(8508);
+var handlebars_lib_default = /*#__PURE__*/__nccwpck_require__.n(handlebars_lib);
+;// CONCATENATED MODULE: ./src/render/gunicorn-vars.ts
+
+function gunicorn_vars_int(field, value, min, max) {
+    if (!Number.isInteger(value) || value < min || value > max)
+        assertRule(field, `${value} is not a whole number from ${min} to ${max}`);
+    return value;
+}
+/** Defaults are Gunicorn's own; every value is asserted against the rule its input passed. */
+function gunicornVars(g = {}) {
+    const cls = g.workerClass ?? 'sync';
+    assertRule('workerClass', workerClassProblem(cls));
+    const threads = gunicorn_vars_int('threads', g.threads ?? 1, 1, 256);
+    if (threads > 1 && cls !== 'gthread')
+        assertRule('threads', `${threads} threads need gthread, not ${cls}`);
+    for (const s of g.extra ?? [])
+        assertRule('gunicornSettings', gunicornSettingProblem(s));
+    return {
+        workerClass: cls === 'uvicorn' ? '' : cls,
+        uvicorn: cls === 'uvicorn',
+        threads,
+        maxRequests: gunicorn_vars_int('maxRequests', g.maxRequests ?? 0, 0, 10_000_000),
+        maxRequestsJitter: gunicorn_vars_int('maxRequestsJitter', g.maxRequestsJitter ?? 0, 0, 10_000_000),
+        workerConnections: gunicorn_vars_int('workerConnections', g.workerConnections ?? 1000, 1, 1_000_000),
+        limitRequestLine: gunicorn_vars_int('limitRequestLine', g.limitRequestLine ?? 4094, 0, 8190),
+        limitRequestFields: gunicorn_vars_int('limitRequestFields', g.limitRequestFields ?? 100, 0, 32768),
+        limitRequestFieldSize: gunicorn_vars_int('limitRequestFieldSize', g.limitRequestFieldSize ?? 8190, 0, 1_048_576),
+        extra: (g.extra ?? []).map(({ name, value }) => ({ name, value }))
+    };
+}
+/** The template fields of the parsed settings: the timeouts in their own fields, the rest in gunicorn. */
+function gunicornInput(g) {
+    const { timeout, gracefulTimeout, keepalive, ...rest } = g;
+    return { timeout, gracefulTimeout, keepalive, gunicorn: rest };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/root-read.ts
+
+/**
+ * How root reads a file that the app's user (or the build user) can name or replace: opened once,
+ * relative to a folder itself opened without following a link, with O_NOFOLLOW (a link is
+ * refused, not followed), O_NONBLOCK (a FIFO never blocks the open) and O_NOCTTY; then fstat on
+ * that descriptor must show a regular file with one link (a hardlink to a root file is refused)
+ * owned by the expected user, and every byte read after comes from that descriptor, at most the
+ * size fstat saw, within a deadline. Python's os module gives exactly these calls (bash and
+ * coreutils follow links or block on FIFOs), and python3 is on every server that runs the app.
+ *
+ * Commands (argv after the program):
+ *   list DIR OWNER CHECKER PATTERN...
+ *                               one `backup\tNAME\tMTIME\tSIZE\tSHA256\tINTEGRITY` line per name
+ *                               matching a PATTERN (fnmatch); a refused one has no checksum and
+ *                               the integrity `refused: why`. Gzip that does not unpack completely
+ *                               fails closed. Each file is checked as a private copy, by CHECKER
+ *                               (the app's user: SQLite never parses the app's bytes as root).
+ *   newest DIR OWNER PATTERN... the newest acceptable name (by mtime), or nothing
+ *   cat DIR NAME OWNER          the bytes as base64 on stdout, then `sha256=HEX` on stderr
+ *   copy DIR NAME OWNER DEST raw|gzip|gunzip [MODE [db]]
+ *                               a new DEST (O_EXCL, never through a link), mtime kept (at most now);
+ *                               db: a WAL database's header set to rollback mode (opens read-only)
+ *   move DIR OWNER DEST PATTERN... copy every acceptable match (not dated in the future) into DEST
+ *                               (same name), then remove the original; refused ones stay, named on
+ *                               stderr
+ * OWNER is a user name or a numeric uid. Exit 0, or 2 with the reason on stderr (5: not found).
+ */
+const ROOT_READ_PROGRAM = String.raw `import errno, fnmatch, gzip, hashlib, base64, os, pwd, re, signal, stat, subprocess, sys, tempfile, time, zlib
+NAME = re.compile(r"^\.?[A-Za-z0-9][A-Za-z0-9._-]*$")
+CHUNK = 1 << 20
+class Refused(Exception): pass
+def alarm(*_): raise Refused("took longer than the deadline")
+signal.signal(signal.SIGALRM, alarm)
+def uid_of(owner): return int(owner) if owner.isdigit() else pwd.getpwnam(owner).pw_uid
+def open_dir(path):
+    try: fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError: return None
+    except OSError as e: raise Refused("folder %s: %s" % (path, "a symbolic link" if e.errno == errno.ELOOP else e.strerror))
+    return fd
+def open_file(dfd, name, uid):
+    if not NAME.match(name): raise Refused("not a plain file name")
+    try: fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC, dir_fd=dfd)
+    except OSError as e: raise Refused("a symbolic link" if e.errno == errno.ELOOP else e.strerror)
+    st = os.fstat(fd)
+    why = None
+    if not stat.S_ISREG(st.st_mode): why = "not a regular file"
+    elif st.st_nlink != 1: why = "has %d hard links" % st.st_nlink
+    elif st.st_uid != uid: why = "owned by uid %d, not %d" % (st.st_uid, uid)
+    if why: os.close(fd); raise Refused(why)
+    os.set_blocking(fd, True)
+    return fd, st
+def chunks(fd, size):
+    left = size
+    while left > 0:
+        b = os.read(fd, min(CHUNK, left))
+        if not b: break
+        left -= len(b)
+        yield b
+def write_all(out, data):
+    view = memoryview(data)
+    while view: view = view[os.write(out, view):]
+def transfer(fd, size, out, how, sha=None):
+    """Copies at most size bytes from fd to out, packing or unpacking; gunzip fails closed."""
+    if how == "gzip":
+        z = zlib.compressobj(6, zlib.DEFLATED, 31)
+        for b in chunks(fd, size): write_all(out, z.compress(b))
+        write_all(out, z.flush()); return
+    if how == "gunzip":
+        limit, made = size * 1032 + CHUNK, 0  # deflate never packs more than 1032:1
+        z = zlib.decompressobj(31)
+        for b in chunks(fd, size):
+            if sha: sha.update(b)
+            while b:
+                part = z.decompress(b, CHUNK); b = z.unconsumed_tail
+                made += len(part)
+                if made > limit: raise Refused("unpacks to more than deflate allows")
+                write_all(out, part)
+            if z.eof: break
+        if not z.eof or z.unused_data: raise Refused("not a complete gzip file")
+        return
+    for b in chunks(fd, size):
+        if sha: sha.update(b)
+        write_all(out, b)
+def as_db(path):
+    """A copy opens read-only without a -shm file: a WAL header (bytes 18, 19 = 2) is set to rollback (1)."""
+    with open(path, "r+b") as f:
+        if f.read(16) == b"SQLite format 3\0": f.seek(18); f.write(b"\1\1")
+def integrity(path, checker):
+    """PRAGMA integrity_check as the checker (never root): the bytes are the app's."""
+    pw = pwd.getpwnam(checker)
+    os.chown(os.path.dirname(path), 0, pw.pw_gid); os.chmod(os.path.dirname(path), 0o750)
+    os.chown(path, 0, pw.pw_gid); os.chmod(path, 0o640)
+    as_db(path)
+    drop = ["setpriv", "--reuid=%d" % pw.pw_uid, "--regid=%d" % pw.pw_gid, "--clear-groups", "--reset-env"] if os.getuid() == 0 else []
+    try:
+        r = subprocess.run(drop + ["sqlite3", "-readonly", path, "PRAGMA integrity_check"], capture_output=True, text=True, timeout=600)
+        return ((r.stdout + r.stderr).strip().splitlines() or ["unreadable"])[0]
+    except subprocess.TimeoutExpired: return "integrity_check took longer than 600 s"
+def matching(dfd, patterns):
+    return sorted(n for n in os.listdir(dfd) if NAME.match(n) and any(fnmatch.fnmatchcase(n, p) for p in patterns))
+def lmtime(dfd, name):
+    try: return int(min(os.stat(name, dir_fd=dfd, follow_symlinks=False).st_mtime, time.time()))
+    except OSError: return 0
+def cmd_list(d, owner, checker, *patterns):
+    dfd, uid = open_dir(d), uid_of(owner)
+    if dfd is None: return
+    tmp = tempfile.mkdtemp()
+    try:
+        for name in matching(dfd, patterns):
+            sha, size, check = "-", 0, None
+            signal.alarm(900)
+            try:
+                fd, st = open_file(dfd, name, uid)
+                size, h = st.st_size, hashlib.sha256()
+                copy = os.path.join(tmp, "check.db")
+                for f in (copy, copy + "-wal", copy + "-shm", copy + "-journal"):
+                    if os.path.lexists(f): os.unlink(f)
+                out = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                try:
+                    try: transfer(fd, size, out, "gunzip" if name.endswith(".gz") else "raw", h)
+                    except (Refused, zlib.error) as e: check = "unreadable: %s" % e
+                    # The checksum is of the whole file, also past a gzip stream that ended early.
+                    for b in chunks(fd, size): h.update(b)
+                finally: os.close(out); os.close(fd)
+                sha = h.hexdigest()
+                signal.alarm(0)
+                if check is None: check = integrity(copy, checker)
+            except Refused as e: check = "refused: %s" % e
+            finally: signal.alarm(0)
+            print("backup\t%s\t%d\t%d\t%s\t%s" % (name, lmtime(dfd, name), size, sha, check.replace("\t", " ")), flush=True)
+    finally:
+        subprocess.run(["rm", "-rf", "--", tmp])
+def cmd_newest(d, owner, *patterns):
+    dfd, uid, best = open_dir(d), uid_of(owner), None
+    if dfd is None: return
+    for name in matching(dfd, patterns):
+        try: fd, st = open_file(dfd, name, uid)
+        except Refused: continue
+        os.close(fd)
+        key = (min(st.st_mtime, time.time()), name)
+        if best is None or key > best: best = key
+    if best: print(best[1])
+def opened(d, name, owner):
+    dfd = open_dir(d)
+    if dfd is None: print("%s does not exist" % d, file=sys.stderr); sys.exit(5)
+    try: return open_file(dfd, name, uid_of(owner))
+    except Refused as e:
+        if not os.path.lexists(os.path.join(d, name)): print("no %s in %s" % (name, d), file=sys.stderr); sys.exit(5)
+        raise Refused("%s/%s: %s" % (d, name, e))
+def cmd_cat(d, name, owner):
+    signal.alarm(3600)
+    fd, st = opened(d, name, owner)
+    h = hashlib.sha256()
+    for b in chunks(fd, st.st_size):
+        h.update(b); sys.stdout.buffer.write(base64.encodebytes(b))
+    sys.stdout.flush()
+    print("sha256=%s" % h.hexdigest(), file=sys.stderr)
+def copy_one(dfd_path, fd, st, dest, how, mode):
+    out = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
+    try:
+        transfer(fd, st.st_size, out, how); os.fsync(out)
+        t = min(st.st_mtime, time.time()); os.utime(out, (t, t))
+    except BaseException:
+        os.close(out); os.unlink(dest); raise
+    os.close(out)
+def cmd_copy(d, name, owner, dest, how, mode="600", db=""):
+    signal.alarm(3600)
+    fd, st = opened(d, name, owner)
+    try: copy_one(d, fd, st, dest, how, int(mode, 8))
+    except zlib.error as e: raise Refused("%s: not a complete gzip file (%s)" % (name, e))
+    if db: as_db(dest)
+def cmd_move(d, owner, dest, *patterns):
+    dfd, uid = open_dir(d), uid_of(owner)
+    if dfd is None: return
+    for name in matching(dfd, patterns):
+        signal.alarm(3600)
+        try:
+            fd, st = open_file(dfd, name, uid)
+            # A backup is never taken in the future: such a date would make it the "latest".
+            if st.st_mtime > time.time() + 60: os.close(fd); raise Refused("dated in the future")
+            target = os.path.join(dest, name)
+            if not os.path.lexists(target):
+                copy_one(d, fd, st, target, "raw", 0o640)
+                print("moved=%s" % name)
+            os.close(fd); os.unlink(name, dir_fd=dfd)
+        except (Refused, OSError) as e: print("refused %s/%s: %s" % (d, name, e), file=sys.stderr)
+        finally: signal.alarm(0)
+try:
+    os.chdir("/")
+    {"list": cmd_list, "newest": cmd_newest, "cat": cmd_cat, "copy": cmd_copy, "move": cmd_move}[sys.argv[1]](*sys.argv[2:])
+except Refused as e:
+    print(str(e), file=sys.stderr); sys.exit(2)
+`;
+/** The shell words that run the program as root: isolated (-I: no PYTHON* variables, no user site). */
+function rootRead(...args) {
+    return `python3 -I -c ${shQuote(ROOT_READ_PROGRAM)} ${args.join(' ')}`;
+}
+
+;// CONCATENATED MODULE: ./src/render/vars.ts
+
+
+
+
+function fail(field, message) {
+    assertRule(field, message);
+    throw new Error('unreachable');
+}
+function check(field, value, re, what) {
+    if (!re.test(value))
+        fail(field, `${JSON.stringify(value)} is not ${what}`);
+    return value;
+}
+function checkPath(field, value) {
+    assertRule(field, safeAbsPathProblem(value));
+    return value.length > 1 ? value.replace(/\/+$/, '') : value;
+}
+function checkRule(field, value, rule) {
+    assertRule(field, rule(value));
+    return value;
+}
+function checkInt(field, value, min, max) {
+    if (!Number.isInteger(value) || value < min || value > max) {
+        fail(field, `${value} is not a whole number from ${min} to ${max}`);
+    }
+    return value;
+}
+/**
+ * Quotes a value for a systemd EnvironmentFile= (systemd.exec(5)). Inside double quotes systemd
+ * turns a backslash followed by one of \ " ` $ into that character and keeps every other character
+ * verbatim, exactly as a POSIX shell does, so the file can also be sourced by sh. The value is
+ * always quoted (spaces, # and ; stay literal); newlines are refused (a quoted value could span
+ * lines, but a multi-line secret in an env file is a mistake more often than not), and so are NUL,
+ * the byte order mark and what is not a Unicode scalar value, which systemd rejects.
+ */
+function envQuote(value, key = 'value') {
+    const bad = envValueProblem(key, value);
+    if (bad)
+        throw new Error(`environment variable ${bad}`);
+    return `"${value.replace(/[\\"`$]/g, '\\$&')}"`;
+}
+/** Asserts the user's environment variables (see envProblems); drops FLASK_DEBUG=0, written anyway. */
+function checkEnv(env) {
+    const problems = envProblems(env);
+    if (problems.length > 0)
+        fail('env', problems.join('; '));
+    return env.filter((e) => e.key !== 'FLASK_DEBUG').map(({ key, value }) => ({ key, value }));
+}
+/** Validates input and fills defaults and derived fields; every error names the field. */
+function templateVars(input) {
+    const given = input.layout;
+    const app = checkRule('app', given ? given.app : input.app, (v) => appNameProblem(v));
+    const appDir = checkPath('appDir', input.appDir ?? given?.dir ?? `/srv/${app}`);
+    const base = given && appDir === given.dir ? given : layoutFor(app, appDir);
+    const socketPath = checkPath('socketPath', input.socketPath ?? base.socket);
+    // sun_path holds 108 bytes, NUL included.
+    if (socketPath.length > 107)
+        fail('socketPath', `${socketPath} is longer than a unix socket path can be`);
+    const layout = {
+        ...base,
+        socket: socketPath,
+        lockOwner: checkPath('deployLockPath', input.deployLockPath ?? base.lockOwner),
+        preloadDir: checkPath('preloadDir', input.preloadDir ?? base.preloadDir)
+    };
+    const user = check('user', input.user ?? layout.user, LOGIN_NAME, 'a user name');
+    const group = check('group', input.group ?? user, LOGIN_NAME, 'a group name');
+    const timeout = checkInt('timeout', input.timeout ?? 60, 1, 3600);
+    const gracefulTimeout = checkInt('gracefulTimeout', input.gracefulTimeout ?? 30, 1, 3600);
+    const healthPath = checkRule('healthPath', input.healthPath ?? '/health', healthPathProblem);
+    const serverName = check('serverName', input.serverName ?? '_', /^[A-Za-z0-9.*_-]+( [A-Za-z0-9.*_-]+)*$/, 'host names');
+    const healthHost = checkRule('healthHost', input.healthHost ?? serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost', healthHostProblem);
+    const env = checkEnv(input.env ?? []);
+    const gunicorn = gunicornVars(input.gunicorn);
+    const database = env.find((e) => e.key === 'DATABASE')?.value;
+    const vars = {
+        app,
+        user,
+        group,
+        appDir,
+        wsgiApp: checkRule('wsgiApp', input.wsgiApp ?? 'app:app', wsgiAppProblem),
+        socketPath,
+        listen: (input.listen ?? []).map((l) => check('listen', l, /^(\d{1,3}(\.\d{1,3}){3}:|\[[0-9A-Fa-f:.]+\]:)?\d{1,5}$/, 'PORT, IPv4:PORT or [IPv6]:PORT')),
+        workers: checkInt('workers', input.workers ?? 3, 1, 256),
+        preloadLibraries: input.preloadLibraries ?? true,
+        timeout,
+        gracefulTimeout,
+        keepalive: checkInt('keepalive', input.keepalive ?? 2, 0, 3600),
+        gunicorn,
+        env,
+        serverName,
+        clientMaxBodySize: checkRule('clientMaxBodySize', input.clientMaxBodySize ?? '10m', bodySizeProblem),
+        staticPath: input.staticPath === undefined || input.staticPath === ''
+            ? ''
+            : checkPath('staticPath', `/${input.staticPath}`).slice(1),
+        staticUrl: check('staticUrl', input.staticUrl ?? '/static/', /^\/([A-Za-z0-9._-]+\/)*$/, 'a /path/ with slashes'),
+        staticMaps: (input.staticMaps ?? []).map((m) => ({
+            url: check('staticMaps', m.url, /^\/([A-Za-z0-9._-]+\/)+$/, 'a /path/ with slashes'),
+            root: checkPath('staticMaps', m.root),
+            uploads: m.uploads
+        })),
+        healthPath,
+        healthHost,
+        healthInterval: check('healthInterval', input.healthInterval ?? '30s', /^\d+(s|min|h)$/, 'a time like 30s or 1min'),
+        healthTimeout: checkInt('healthTimeout', input.healthTimeout ?? 10, 1, 300),
+        healthFailures: checkInt('healthFailures', input.healthFailures ?? 3, 1, 100),
+        diskWarnPercent: checkInt('diskWarnPercent', input.diskWarnPercent ?? 90, 1, 100),
+        deployLockPath: layout.lockOwner,
+        dbPath: checkPath(input.dbPath === undefined && database !== undefined ? 'DATABASE (env)' : 'dbPath', input.dbPath ?? database ?? `${layout.instance}/app.db`),
+        backupDir: checkPath('backupDir', input.backupDir ?? layout.backups),
+        legacyBackupDir: layout.legacyBackups,
+        rootReadProgram: ROOT_READ_PROGRAM,
+        backupKeepDays: checkInt('backupKeepDays', input.backupKeepDays ?? 14, 1, 3650),
+        dbMaintenanceTime: check('dbMaintenanceTime', input.dbMaintenanceTime ?? '03:30', /^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
+        layout,
+        serviceName: layout.units.service.name,
+        socketName: layout.units.socket.name,
+        current: layout.current,
+        envFile: layout.envFile,
+        gunicornConf: layout.gunicornConf,
+        instancePath: layout.instance,
+        logDir: layout.logDir,
+        accessLog: layout.accessLog,
+        errorLog: layout.errorLog,
+        stopTimeout: gracefulTimeout + 15,
+        // A WebSocket or a server-sent event stream may stay quiet for long: nginx must not cut it.
+        proxyTimeout: gunicorn.uvicorn ? Math.max(3600, timeout + 30) : timeout + 30,
+        healthUrl: `http://${healthHost}${healthPath}`,
+        healthScript: layout.healthScript,
+        dbScript: layout.dbScript,
+        preloadDir: layout.preloadDir,
+        releasesDir: layout.releases
+    };
+    return vars;
+}
+
+;// CONCATENATED MODULE: ./src/render/templates.ts
+
+
+
+
+
+const MARKER = external_node_path_namespaceObject.join('templates', 'systemd', 'app.service.hbs');
+function isActionRoot(dir) {
+    return (0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(dir, MARKER)) && (0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(dir, 'action.yml'));
+}
+function walkUp(start) {
+    for (let dir = external_node_path_namespaceObject.resolve(start);; dir = external_node_path_namespaceObject.dirname(dir)) {
+        if (isActionRoot(dir))
+            return external_node_path_namespaceObject.join(dir, 'templates');
+        if (external_node_path_namespaceObject.dirname(dir) === dir)
+            return undefined;
+    }
+}
+/**
+ * The action's own templates folder. Not from import.meta.url (ncc rewrites it in the bundle):
+ * $GUNICORN_DEPLOY_TEMPLATES, then $GITHUB_ACTION_PATH/templates, then the nearest folder above the
+ * running script (symlinks resolved), then above the working directory, that holds action.yml and
+ * templates/.
+ */
+function templatesDir(where = {}) {
+    const env = where.env ?? process.env;
+    const explicit = env.GUNICORN_DEPLOY_TEMPLATES;
+    if (explicit) {
+        if (!(0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(explicit, 'systemd', 'app.service.hbs'))) {
+            throw new Error(`GUNICORN_DEPLOY_TEMPLATES=${explicit} does not hold the templates (systemd/app.service.hbs)`);
+        }
+        return external_node_path_namespaceObject.resolve(explicit);
+    }
+    if (env.GITHUB_ACTION_PATH && (0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(env.GITHUB_ACTION_PATH, MARKER))) {
+        return external_node_path_namespaceObject.resolve(env.GITHUB_ACTION_PATH, 'templates');
+    }
+    const argv1 = where.argv1 ?? process.argv[1];
+    // Through symlinks: npm's node_modules/.bin/gunicorn-deploy links to the package's bin/.
+    const script = argv1 && (0,external_node_fs_namespaceObject.existsSync)(argv1) ? (0,external_node_fs_namespaceObject.realpathSync)(argv1) : argv1;
+    const found = (script ? walkUp(external_node_path_namespaceObject.dirname(external_node_path_namespaceObject.resolve(script))) : undefined) ?? walkUp(where.cwd ?? process.cwd());
+    if (!found) {
+        throw new Error('cannot find the templates folder (templates/ next to action.yml); set GUNICORN_DEPLOY_TEMPLATES');
+    }
+    return found;
+}
+const hbs = handlebars_lib_default().create();
+hbs.registerHelper('sh', (value) => shQuote(String(value)));
+// A JSON string is a valid Python string literal.
+hbs.registerHelper('py', (value) => JSON.stringify(String(value)));
+hbs.registerHelper('envq', (value) => envQuote(String(value)));
+// One word of an ExecStart= line. systemd removes quotes anywhere in a word (create_app('prod') would
+// reach Gunicorn as create_app(prod)), so a word with quotes goes inside double quotes; the rules
+// keep ", \, $ and % out of it.
+hbs.registerHelper('unitword', (value) => {
+    const v = String(value);
+    return /^[A-Za-z0-9_.:/-]+$/.test(v) ? v : `"${v}"`;
+});
+// A name nginx accepts in a variable (app names have - but never _: distinct apps stay distinct).
+hbs.registerHelper('ident', (value) => String(value).replace(/[^A-Za-z0-9_]/g, '_'));
+const compiled = new Map();
+/** Renders templates/NAME.hbs; a variable the template uses but vars lacks throws (strict mode). */
+function renderTemplate(name, vars, dir = templatesDir()) {
+    const file = external_node_path_namespaceObject.join(dir, `${name}.hbs`);
+    let template = compiled.get(file);
+    if (!template) {
+        template = hbs.compile((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'), { strict: true, noEscape: true });
+        compiled.set(file, template);
+    }
+    return template(vars);
+}
+
+;// CONCATENATED MODULE: ./src/processes/units.ts
+
+
+
+/**
+ * A Procfile command as one double-quoted word of ExecStart=: systemd undoes \\ and \" inside
+ * quotes, turns $$ into $ (else it would expand $VAR from the unit's environment itself) and %% into
+ * % (else a specifier), so bash gets the command exactly as written.
+ */
+function execWord(command) {
+    const inner = command
+        .replace(/\\/g, '\\\\')
+        .replace(/"/g, '\\"')
+        .replace(/\$/g, '$$$$')
+        .replace(/%/g, '%%');
+    return `"${inner}"`;
+}
+/** The template unit of one process in one release (APP-NAME@.service). */
+function renderProcessUnit(paths, spec, opts, dir = templatesDir()) {
+    // The same rules the settings applied, asserted again where the values enter a unit.
+    const bad = procfile_processNameProblem(spec.name) ?? processCommandProblem(spec.command) ?? releaseIdProblem(opts.release);
+    if (bad)
+        throw new Error(`process ${spec.name}: ${bad}`);
+    const vars = {
+        app: paths.app,
+        user: paths.user,
+        name: spec.name,
+        origin: opts.origin.replace(/`/g, ''),
+        release: opts.release,
+        releaseDir: paths.releaseDir(opts.release),
+        envFile: paths.envFile,
+        command: execWord(spec.command),
+        stopTimeout: Math.max(1, Math.ceil(opts.stopTimeoutMs / 1000)),
+        appDir: paths.dir,
+        logDir: paths.logDir
+    };
+    return renderTemplate('systemd/process@.service', vars, dir);
+}
+
+;// CONCATENATED MODULE: ./src/schedules/units.ts
+
+
+
+
+
+/** The unit names of one schedule, without the suffix: APP-schedule-ID. */
+function scheduleUnit(app, id) {
+    return `${app}-schedule-${id}`;
+}
+/** A schedule's timer and the service it starts, for one release. */
+function renderScheduleUnits(paths, spec, release, dir = templatesDir()) {
+    // The rules the settings applied, asserted again where the values enter a unit.
+    const when = parseWhen(spec.when);
+    const bad = (typeof when === 'string' ? when : undefined) ??
+        (/^[0-9a-f]{10}$/.test(spec.id) ? undefined : `id '${spec.id}'`) ??
+        processCommandProblem(spec.command) ??
+        releaseIdProblem(release);
+    if (bad || typeof when === 'string' || when.calendars.join('\n') !== spec.calendars.join('\n'))
+        throw new Error(`schedule line ${spec.line}: ${bad ?? 'calendars differ from the line'}`);
+    const vars = {
+        app: paths.app,
+        user: paths.user,
+        id: spec.id,
+        line: spec.line,
+        // The description is one line of text; its % would be a specifier.
+        when: spec.when.replace(/%/g, '%%'),
+        calendars: spec.calendars,
+        release,
+        releaseDir: paths.releaseDir(release),
+        envFile: paths.envFile,
+        command: execWord(spec.command),
+        appDir: paths.dir,
+        logDir: paths.logDir
+    };
+    return {
+        timer: renderTemplate('systemd/schedule.timer', vars, dir),
+        service: renderTemplate('systemd/schedule.service', vars, dir)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/schedules/script.ts
+
+
+/**
+ * Schedules ride with the processes: each release's set (under /etc/APP/processes/by-release/ID,
+ * root's, rendered on the runner from the validated input, never read from the release) holds its
+ * timers and services, and the processes step moves the server to a release's set, so a deploy,
+ * its way back, mode rollback and the post step all put back the schedules of the release they put
+ * live. Only the schedule host has any; on every other server a set holds none (and moving to it
+ * removes any a previous schedule-host left).
+ */
+/** The schedules this server runs: all of them on the schedule host, none elsewhere. */
+function schedulesHere(ctx) {
+    const s = ctx.settings.schedules;
+    return ctx.label === s.host ? s.schedules : [];
+}
+/** Exit code of a write script whose calendar expression systemd refuses on this server. */
+const CALENDAR_REFUSED = 4;
+/**
+ * The server's own parser on every OnCalendar= value before anything is written: an expression
+ * this systemd refuses, or one that never elapses (Feb 31), stops the step naming the line.
+ */
+function calendarCheck(specs) {
+    const q = shQuote;
+    return specs
+        .flatMap((s) => s.calendars.map((c) => ({ c, line: s.line })))
+        .map(({ c, line }) => {
+        const where = `input \`schedule\` line ${line}: '${c}'`;
+        return `out=$(systemd-analyze calendar ${q(c)} 2>&1) || { echo ${q(`${where} is refused by systemd on this server: `)}"$(echo "$out" | head -n 1)" >&2; exit ${CALENDAR_REFUSED}; }
+if echo "$out" | grep -q 'Next elapse: never'; then echo ${q(`${where} never comes`)} >&2; exit ${CALENDAR_REFUSED}; fi`;
+    })
+        .join('\n');
+}
+/** Root writes the schedules' units into the release's set being built at `setDir` (its .new). */
+function writeSchedulesScript(ctx, release, setDir) {
+    const q = shQuote;
+    const specs = schedulesHere(ctx);
+    if (specs.length === 0)
+        return '';
+    const files = specs.flatMap((spec) => {
+        const u = renderScheduleUnits(ctx.paths, spec, release);
+        return [
+            `printf '%s' ${q(u.timer)} > ${q(`${setDir}/schedule-${spec.id}.timer`)}`,
+            `printf '%s' ${q(u.service)} > ${q(`${setDir}/schedule-${spec.id}.service`)}`
+        ];
+    });
+    return `${calendarCheck(specs)}
+${files.join('\n')}
+printf '%s\\n' ${q(specs.map((s) => s.id).join('\n'))} > ${q(`${setDir}/schedules`)}
+`;
+}
+/**
+ * Part of the processes' move (variables app, want, udir set there): timers not in the wanted set
+ * are stopped (a run in progress too) and their units removed; the wanted units are put in place.
+ * `schedulesEnable` runs after the daemon-reload.
+ */
+function moveSchedulesScript(installed) {
+    const q = shQuote;
+    return `
+sinst=${q(installed)}
+swant() { if [ -f "$want/schedules" ]; then grep -E '^[0-9a-f]{10}$' "$want/schedules" || true; fi; }
+shave() { if [ -f "$sinst" ]; then grep -E '^[0-9a-f]{10}$' "$sinst" || true; fi; }
+declare -A SW=()
+sids=()
+while read -r id; do [ -n "$id" ] && SW[$id]=1 && sids+=("$id"); done < <(swant)
+while read -r id; do
+  [ -n "$id" ] && [ -z "\${SW[$id]:-}" ] || continue
+  systemctl disable --now --quiet "$app-schedule-$id.timer" 2>/dev/null || true
+  systemctl stop "$app-schedule-$id.service" 2>/dev/null || true
+  rm -f -- "$udir/$app-schedule-$id.timer" "$udir/$app-schedule-$id.service"
+  echo "schedule-removed=$id"
+done < <(shave)
+for id in "\${sids[@]}"; do
+  install -m 0644 -o root -g root -- "$want/schedule-$id.timer" "$udir/$app-schedule-$id.timer"
+  install -m 0644 -o root -g root -- "$want/schedule-$id.service" "$udir/$app-schedule-$id.service"
+done
+if [ \${#sids[@]} -gt 0 ]; then cp -- "$want/schedules" "$sinst.new"; mv -T -- "$sinst.new" "$sinst"; else rm -f -- "$sinst"; fi
+`;
+}
+/** After the daemon-reload: every wanted timer enabled and running; one `schedule=` line each. */
+const schedulesEnable = `
+if [ \${#sids[@]} -gt 0 ]; then
+  timers=()
+  for id in "\${sids[@]}"; do timers+=("$app-schedule-$id.timer"); done
+  systemctl enable --now --quiet "\${timers[@]}"
+  for t in "\${timers[@]}"; do echo "schedule=$t $(basename "$want") $(systemctl is-active "$t" || true)"; done
+fi
+`;
+/** Preflight: the server's systemd parses every schedule's calendar expression (read-only). */
+function calendarProbe(settings) {
+    const all = settings.schedules.schedules.flatMap((s) => s.calendars.map((c) => ({ c, line: s.line })));
+    if (all.length === 0)
+        return '';
+    return `bad_cal=""
+${all
+        .map(({ c, line }) => `out=$(systemd-analyze calendar ${shQuote(c)} 2>&1); if [ $? -ne 0 ] || echo "$out" | grep -q 'Next elapse: never'; then bad_cal="$bad_cal ${line}"; fi`)
+        .join('\n')}
+echo "calendar_bad=$bad_cal"`;
+}
+/** Preflight's problem for the lines the server refused. */
+function calendarProblems(kv, settings) {
+    const lines = (kv.calendar_bad ?? '').split(/\s+/).filter((l) => l);
+    return lines.map((n) => {
+        const s = settings?.schedules.schedules.find((x) => String(x.line) === n);
+        return `input \`schedule\` line ${n}: systemd on this server refuses '${s?.when ?? '?'}' (or it never comes); check it with systemd-analyze calendar`;
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/modes/preflight.ts
+
 
 
 
@@ -81323,6 +82534,7 @@ echo "disk_dir=$disk_dir"
 ${nameProbe(settings)}
 echo "taken=$(printf '%s' "$taken" | sed 's/^ *//' | paste -sd ';' | sed 's/^;//; s/;/; /g')"
 if [ -f ${shQuote(layout.units.service.file)} ] && [ -L ${shQuote(layout.current)} ]; then echo provisioned=yes; else echo provisioned=no; fi
+${calendarProbe(settings)}
 `;
 }
 /** The Debian package that provides each missing piece, in the order apt should get them. */
@@ -81370,7 +82582,7 @@ function parsePreflight(stdout, settings) {
         packageProblems.push(`python3 is missing (the interpreter \`${python}\` was not found)`);
     if (pkgs.length > 0)
         packageProblems.push(`missing packages: ${pkgs.join(' ')}: run \`sudo ${apt}\` on the server, or mode provision (it installs them)`);
-    const problems = [...host, ...packageProblems];
+    const problems = [...host, ...packageProblems, ...calendarProblems(kv, settings)];
     const facts = {
         os: kv.os ?? 'unknown',
         sudo: kv.sudo ?? '?',
@@ -81610,205 +82822,6 @@ async function acquireLock(ctx, owner = runId(), alongside = false) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/deploy/root-read.ts
-
-/**
- * How root reads a file that the app's user (or the build user) can name or replace: opened once,
- * relative to a folder itself opened without following a link, with O_NOFOLLOW (a link is
- * refused, not followed), O_NONBLOCK (a FIFO never blocks the open) and O_NOCTTY; then fstat on
- * that descriptor must show a regular file with one link (a hardlink to a root file is refused)
- * owned by the expected user, and every byte read after comes from that descriptor, at most the
- * size fstat saw, within a deadline. Python's os module gives exactly these calls (bash and
- * coreutils follow links or block on FIFOs), and python3 is on every server that runs the app.
- *
- * Commands (argv after the program):
- *   list DIR OWNER CHECKER PATTERN...
- *                               one `backup\tNAME\tMTIME\tSIZE\tSHA256\tINTEGRITY` line per name
- *                               matching a PATTERN (fnmatch); a refused one has no checksum and
- *                               the integrity `refused: why`. Gzip that does not unpack completely
- *                               fails closed. Each file is checked as a private copy, by CHECKER
- *                               (the app's user: SQLite never parses the app's bytes as root).
- *   newest DIR OWNER PATTERN... the newest acceptable name (by mtime), or nothing
- *   cat DIR NAME OWNER          the bytes as base64 on stdout, then `sha256=HEX` on stderr
- *   copy DIR NAME OWNER DEST raw|gzip|gunzip [MODE [db]]
- *                               a new DEST (O_EXCL, never through a link), mtime kept (at most now);
- *                               db: a WAL database's header set to rollback mode (opens read-only)
- *   move DIR OWNER DEST PATTERN... copy every acceptable match (not dated in the future) into DEST
- *                               (same name), then remove the original; refused ones stay, named on
- *                               stderr
- * OWNER is a user name or a numeric uid. Exit 0, or 2 with the reason on stderr (5: not found).
- */
-const ROOT_READ_PROGRAM = String.raw `import errno, fnmatch, gzip, hashlib, base64, os, pwd, re, signal, stat, subprocess, sys, tempfile, time, zlib
-NAME = re.compile(r"^\.?[A-Za-z0-9][A-Za-z0-9._-]*$")
-CHUNK = 1 << 20
-class Refused(Exception): pass
-def alarm(*_): raise Refused("took longer than the deadline")
-signal.signal(signal.SIGALRM, alarm)
-def uid_of(owner): return int(owner) if owner.isdigit() else pwd.getpwnam(owner).pw_uid
-def open_dir(path):
-    try: fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    except FileNotFoundError: return None
-    except OSError as e: raise Refused("folder %s: %s" % (path, "a symbolic link" if e.errno == errno.ELOOP else e.strerror))
-    return fd
-def open_file(dfd, name, uid):
-    if not NAME.match(name): raise Refused("not a plain file name")
-    try: fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC, dir_fd=dfd)
-    except OSError as e: raise Refused("a symbolic link" if e.errno == errno.ELOOP else e.strerror)
-    st = os.fstat(fd)
-    why = None
-    if not stat.S_ISREG(st.st_mode): why = "not a regular file"
-    elif st.st_nlink != 1: why = "has %d hard links" % st.st_nlink
-    elif st.st_uid != uid: why = "owned by uid %d, not %d" % (st.st_uid, uid)
-    if why: os.close(fd); raise Refused(why)
-    os.set_blocking(fd, True)
-    return fd, st
-def chunks(fd, size):
-    left = size
-    while left > 0:
-        b = os.read(fd, min(CHUNK, left))
-        if not b: break
-        left -= len(b)
-        yield b
-def write_all(out, data):
-    view = memoryview(data)
-    while view: view = view[os.write(out, view):]
-def transfer(fd, size, out, how, sha=None):
-    """Copies at most size bytes from fd to out, packing or unpacking; gunzip fails closed."""
-    if how == "gzip":
-        z = zlib.compressobj(6, zlib.DEFLATED, 31)
-        for b in chunks(fd, size): write_all(out, z.compress(b))
-        write_all(out, z.flush()); return
-    if how == "gunzip":
-        limit, made = size * 1032 + CHUNK, 0  # deflate never packs more than 1032:1
-        z = zlib.decompressobj(31)
-        for b in chunks(fd, size):
-            if sha: sha.update(b)
-            while b:
-                part = z.decompress(b, CHUNK); b = z.unconsumed_tail
-                made += len(part)
-                if made > limit: raise Refused("unpacks to more than deflate allows")
-                write_all(out, part)
-            if z.eof: break
-        if not z.eof or z.unused_data: raise Refused("not a complete gzip file")
-        return
-    for b in chunks(fd, size):
-        if sha: sha.update(b)
-        write_all(out, b)
-def as_db(path):
-    """A copy opens read-only without a -shm file: a WAL header (bytes 18, 19 = 2) is set to rollback (1)."""
-    with open(path, "r+b") as f:
-        if f.read(16) == b"SQLite format 3\0": f.seek(18); f.write(b"\1\1")
-def integrity(path, checker):
-    """PRAGMA integrity_check as the checker (never root): the bytes are the app's."""
-    pw = pwd.getpwnam(checker)
-    os.chown(os.path.dirname(path), 0, pw.pw_gid); os.chmod(os.path.dirname(path), 0o750)
-    os.chown(path, 0, pw.pw_gid); os.chmod(path, 0o640)
-    as_db(path)
-    drop = ["setpriv", "--reuid=%d" % pw.pw_uid, "--regid=%d" % pw.pw_gid, "--clear-groups", "--reset-env"] if os.getuid() == 0 else []
-    try:
-        r = subprocess.run(drop + ["sqlite3", "-readonly", path, "PRAGMA integrity_check"], capture_output=True, text=True, timeout=600)
-        return ((r.stdout + r.stderr).strip().splitlines() or ["unreadable"])[0]
-    except subprocess.TimeoutExpired: return "integrity_check took longer than 600 s"
-def matching(dfd, patterns):
-    return sorted(n for n in os.listdir(dfd) if NAME.match(n) and any(fnmatch.fnmatchcase(n, p) for p in patterns))
-def lmtime(dfd, name):
-    try: return int(min(os.stat(name, dir_fd=dfd, follow_symlinks=False).st_mtime, time.time()))
-    except OSError: return 0
-def cmd_list(d, owner, checker, *patterns):
-    dfd, uid = open_dir(d), uid_of(owner)
-    if dfd is None: return
-    tmp = tempfile.mkdtemp()
-    try:
-        for name in matching(dfd, patterns):
-            sha, size, check = "-", 0, None
-            signal.alarm(900)
-            try:
-                fd, st = open_file(dfd, name, uid)
-                size, h = st.st_size, hashlib.sha256()
-                copy = os.path.join(tmp, "check.db")
-                for f in (copy, copy + "-wal", copy + "-shm", copy + "-journal"):
-                    if os.path.lexists(f): os.unlink(f)
-                out = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                try:
-                    try: transfer(fd, size, out, "gunzip" if name.endswith(".gz") else "raw", h)
-                    except (Refused, zlib.error) as e: check = "unreadable: %s" % e
-                    # The checksum is of the whole file, also past a gzip stream that ended early.
-                    for b in chunks(fd, size): h.update(b)
-                finally: os.close(out); os.close(fd)
-                sha = h.hexdigest()
-                signal.alarm(0)
-                if check is None: check = integrity(copy, checker)
-            except Refused as e: check = "refused: %s" % e
-            finally: signal.alarm(0)
-            print("backup\t%s\t%d\t%d\t%s\t%s" % (name, lmtime(dfd, name), size, sha, check.replace("\t", " ")), flush=True)
-    finally:
-        subprocess.run(["rm", "-rf", "--", tmp])
-def cmd_newest(d, owner, *patterns):
-    dfd, uid, best = open_dir(d), uid_of(owner), None
-    if dfd is None: return
-    for name in matching(dfd, patterns):
-        try: fd, st = open_file(dfd, name, uid)
-        except Refused: continue
-        os.close(fd)
-        key = (min(st.st_mtime, time.time()), name)
-        if best is None or key > best: best = key
-    if best: print(best[1])
-def opened(d, name, owner):
-    dfd = open_dir(d)
-    if dfd is None: print("%s does not exist" % d, file=sys.stderr); sys.exit(5)
-    try: return open_file(dfd, name, uid_of(owner))
-    except Refused as e:
-        if not os.path.lexists(os.path.join(d, name)): print("no %s in %s" % (name, d), file=sys.stderr); sys.exit(5)
-        raise Refused("%s/%s: %s" % (d, name, e))
-def cmd_cat(d, name, owner):
-    signal.alarm(3600)
-    fd, st = opened(d, name, owner)
-    h = hashlib.sha256()
-    for b in chunks(fd, st.st_size):
-        h.update(b); sys.stdout.buffer.write(base64.encodebytes(b))
-    sys.stdout.flush()
-    print("sha256=%s" % h.hexdigest(), file=sys.stderr)
-def copy_one(dfd_path, fd, st, dest, how, mode):
-    out = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
-    try:
-        transfer(fd, st.st_size, out, how); os.fsync(out)
-        t = min(st.st_mtime, time.time()); os.utime(out, (t, t))
-    except BaseException:
-        os.close(out); os.unlink(dest); raise
-    os.close(out)
-def cmd_copy(d, name, owner, dest, how, mode="600", db=""):
-    signal.alarm(3600)
-    fd, st = opened(d, name, owner)
-    try: copy_one(d, fd, st, dest, how, int(mode, 8))
-    except zlib.error as e: raise Refused("%s: not a complete gzip file (%s)" % (name, e))
-    if db: as_db(dest)
-def cmd_move(d, owner, dest, *patterns):
-    dfd, uid = open_dir(d), uid_of(owner)
-    if dfd is None: return
-    for name in matching(dfd, patterns):
-        signal.alarm(3600)
-        try:
-            fd, st = open_file(dfd, name, uid)
-            # A backup is never taken in the future: such a date would make it the "latest".
-            if st.st_mtime > time.time() + 60: os.close(fd); raise Refused("dated in the future")
-            target = os.path.join(dest, name)
-            if not os.path.lexists(target):
-                copy_one(d, fd, st, target, "raw", 0o640)
-                print("moved=%s" % name)
-            os.close(fd); os.unlink(name, dir_fd=dfd)
-        except (Refused, OSError) as e: print("refused %s/%s: %s" % (d, name, e), file=sys.stderr)
-        finally: signal.alarm(0)
-try:
-    os.chdir("/")
-    {"list": cmd_list, "newest": cmd_newest, "cat": cmd_cat, "copy": cmd_copy, "move": cmd_move}[sys.argv[1]](*sys.argv[2:])
-except Refused as e:
-    print(str(e), file=sys.stderr); sys.exit(2)
-`;
-/** The shell words that run the program as root: isolated (-I: no PYTHON* variables, no user site). */
-function rootRead(...args) {
-    return `python3 -I -c ${shQuote(ROOT_READ_PROGRAM)} ${args.join(' ')}`;
-}
-
 ;// CONCATENATED MODULE: ./src/provision/shell.ts
 
 /**
@@ -81823,6 +82836,16 @@ changed=""
 mark() { changed="$changed $*"; }
 act() { if [ "$dry" = 1 ]; then echo "would=$*"; else "$@"; fi; }
 `;
+}
+/** A unit enabled at boot (marked WHAT when it was not): the same line in every provision script. */
+function ensureEnabled(unit, what = `${unit}:enabled`) {
+    const q = shQuote;
+    return `if ! systemctl is-enabled --quiet ${q(unit)} 2>/dev/null; then mark ${q(what)}; act systemctl enable --quiet ${q(unit)}; fi`;
+}
+/** A unit running now (marked WHAT when it was not). */
+function ensureStarted(unit, what = `${unit}:started`) {
+    const q = shQuote;
+    return `if ! systemctl is-active --quiet ${q(unit)}; then mark ${q(what)}; act systemctl start ${q(unit)}; fi`;
 }
 /** Final line of every provision script: what changed, for parseFacts. */
 const REPORT = 'echo "changed=$changed"';
@@ -81905,6 +82928,54 @@ opts = {}) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/steps/hooks.ts
+
+
+
+const AFTER_FAILURE = {
+    'pre-activate': 'Nothing was switched: the old release keeps serving. The whole output is above.',
+    'post-activate': 'The new release is live; the output of the failed command is above.',
+    'rollback-command': 'Nothing was switched: the release that was serving keeps serving. Fix the command (run it by hand in that release to see) and roll back again.'
+};
+/**
+ * pre-activate (migrations), post-activate and a rollback's rollback-command, run in a release as
+ * the service would. A failure says what the command itself printed last (the migration tool's own
+ * error line), not only its exit code.
+ */
+async function runHook(ctx, which, commands, release, envFile) {
+    if (!commands)
+        return { changed: false, detail: 'none' };
+    const failed = await runInRelease(ctx, commands, release, envFile);
+    if (failed) {
+        const ahead = ctx.facts['database-ahead'];
+        throw new DeployError(`${which} commands failed (exit ${failed.exit})${failed.said}`, `${AFTER_FAILURE[which]}${which === 'pre-activate' && ahead ? ` Note: ${ahead}` : ''}`);
+    }
+    return {};
+}
+/**
+ * Runs bash commands in a release as the service would (its user, venv and environment), their
+ * output streamed to the log. Returns undefined on success, else what failed: the exit code and the
+ * command's own last lines (the migration tool's error line, as `; their last lines:\n...`), for the
+ * step's error to quote.
+ */
+async function runInRelease(ctx, commands, release, envFile) {
+    const rel = ctx.paths.releaseDir(release);
+    const cmd = appRunCommand(ctx.paths, {
+        cwd: rel,
+        envFile,
+        venv: `${rel}/.venv`,
+        argv: ['/bin/bash', '-euo', 'pipefail', '-c', commands]
+    });
+    const res = await ctx.remote.exec(cmd, { sudo: true, stream: true, timeoutMs: 30 * 60_000 });
+    if (res.code === 0)
+        return undefined;
+    const said = lastLines([res.stdout, res.stderr].filter((t) => t.trim()).join('\n'), 12);
+    return {
+        exit: `${res.code}${res.timedOut ? ', timed out' : ''}`,
+        said: said ? `; their last lines:\n${said}` : ''
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/steps/release-phase.ts
 
 
@@ -81923,17 +82994,9 @@ function runsReleasePhase(ctx) {
  * candidate, before any server switches. pre-activate, by contrast, runs on every server.
  */
 async function runReleasePhase(ctx, release, envFile) {
-    const commands = ctx.settings.processes.releaseCommand;
-    const rel = ctx.paths.releaseDir(release);
-    const cmd = appRunCommand(ctx.paths, {
-        cwd: rel,
-        envFile,
-        venv: `${rel}/.venv`,
-        argv: ['/bin/bash', '-euo', 'pipefail', '-c', commands]
-    });
-    const res = await ctx.remote.exec(cmd, { sudo: true, stream: true, timeoutMs: 30 * 60_000 });
-    if (res.code !== 0) {
-        throw new DeployError(`the release command failed on ${ctx.label} (exit ${res.code}${res.timedOut ? ', timed out' : ''}); nothing was switched on any server`, 'The output is above. Every server keeps serving its release; fix the command (release-command or the Procfile’s release:) and deploy again. A database it changed halfway is as it left it: the backup taken just before is in backups/.');
+    const failed = await runInRelease(ctx, ctx.settings.processes.releaseCommand, release, envFile);
+    if (failed) {
+        throw new DeployError(`the release command failed on ${ctx.label} (exit ${failed.exit}); nothing was switched on any server${failed.said}`, 'Every server keeps serving its release; fix the command (release-command or the Procfile’s release:) and deploy again. A database it changed halfway is as it left it: the backup taken just before is in backups/.');
     }
     return { detail: `once for the deploy, on ${ctx.label}` };
 }
@@ -82171,8 +83234,8 @@ unset pwline`
     return `${passLines}
 ${writeFilesScript(pgTimerFiles(ctx))}
 if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
-if ! systemctl is-enabled --quiet ${q(`${t.unit}.timer`)} 2>/dev/null; then mark ${q(`${t.unit}.timer:enabled`)}; act systemctl enable --quiet ${q(`${t.unit}.timer`)}; fi
-if ! systemctl is-active --quiet ${q(`${t.unit}.timer`)}; then mark ${q(`${t.unit}.timer:started`)}; act systemctl start ${q(`${t.unit}.timer`)}; fi
+${ensureEnabled(`${t.unit}.timer`)}
+${ensureStarted(`${t.unit}.timer`)}
 `;
 }
 /** pgTimerScript's stdin: the password file's line (external server) first, then the files. */
@@ -82594,7 +83657,53 @@ async function localDumpCheck(file) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/steps/restore-undo.ts
+
+
+
+/**
+ * `backup: undo`: the safety copy the last finished restore took, as recorded in a root-only file
+ * (never "the newest backup", which a daily backup or a deploy taken since would be). Undoing runs
+ * as a restore of that copy: it takes its own safety copy (so an undo can be undone in turn) and
+ * drops whatever was written since the restore it undoes.
+ */
+const UNDO = 'undo';
+/** Root's record of the last restore: safety=ID, backup=ID, time=ISO (one a line). */
+function lastRestoreFile(ctx) {
+    return `${ctx.paths.etc}/last-restore`;
+}
+/** Shell that sets `name` to the last restore's safety copy and prints what the undo drops. */
+function undoResolveCommand(ctx) {
+    const f = lastRestoreFile(ctx);
+    const q = shQuote(f);
+    return `
+if [ ! -f ${q} ] || [ -L ${q} ]; then echo "no restore to undo on this server (${f} is missing: no restore finished here); name a backup id instead" >&2; exit ${NOT_FOUND}; fi
+name=$(sed -n 's/^safety=//p' ${q} | head -n 1)
+case "$name" in
+  '' | none* | [!A-Za-z0-9]* | *[!A-Za-z0-9._-]*) echo "the last restore took no safety copy (there was no database before it): nothing to undo" >&2; exit ${NOT_FOUND};;
+esac
+echo "undo_of=$(sed -n 's/^backup=//p' ${q} | head -n 1 | tr -cd 'A-Za-z0-9._-')"
+echo "undo_time=$(sed -n 's/^time=//p' ${q} | head -n 1 | tr -cd '0-9TZ:.-')"`;
+}
+/** Shell (root) that records a finished restore for a later `backup: undo`. */
+function recordRestoreCommand(ctx, backup, safety) {
+    const f = shQuote(lastRestoreFile(ctx));
+    const dir = shQuote(ctx.paths.etc);
+    const safe = /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(safety) ? safety : 'none';
+    return `install -d -m 0755 -o root -g root ${dir}
+( umask 077; printf 'safety=%s\\nbackup=%s\\ntime=%s\\n' ${shQuote(safe)} ${shQuote(backup)} "$(date -u +%FT%TZ)" > ${f}.tmp ) && mv -f -- ${f}.tmp ${f}`;
+}
+/** What an undo says before it runs: what it goes back to, and what it drops. */
+function undoNotice(id, of, at) {
+    return `undoing the restore of ${of || 'a backup'} at ${at || 'an unknown time'}: the database goes back to its safety copy ${id}; every write since that restore is dropped (kept in this run's own safety copy)`;
+}
+function refuseUndoOnPostgres(ctx) {
+    if (ctx.settings.database.kind === 'postgres')
+        throw new DeployError('backup: undo is not supported with database: postgres; nothing was changed', "Name the safety dump's id instead (mode backups lists it; the restore printed it as safety-backup).");
+}
+
 ;// CONCATENATED MODULE: ./src/steps/restore.ts
+
 
 
 
@@ -82646,6 +83755,8 @@ function migrateBackupsCommand(ctx) {
 function resolveCommand(ctx, id) {
     const q = shQuote;
     const where = ctx.paths.backups;
+    if (id === UNDO)
+        return undoResolveCommand(ctx);
     if (id === 'latest') {
         return `
 name=$(${rootRead('newest', q(where), 'root', ...backupPatterns(ctx).map(q))})
@@ -82828,6 +83939,8 @@ function cleanupCommand(ctx) {
     return `rm -rf -- ${shQuote(restoreWork(ctx))}`;
 }
 async function stageRestore(ctx, id) {
+    if (id === UNDO)
+        refuseUndoOnPostgres(ctx);
     if (isPg(ctx))
         return pgStageRestore(ctx, id);
     const bad = id === 'latest' ? undefined : backupIdProblem(id);
@@ -82842,7 +83955,12 @@ async function stageRestore(ctx, id) {
     if (res.code !== 0)
         throw new DeployError(`staging the backup failed (exit ${res.code}): ${err}; nothing was changed`);
     const f = parseFacts(res.stdout);
-    return { id: f.id ?? id, detail: `${f.id} (${f.size} bytes, integrity ok)` };
+    const undo = id === UNDO ? undoNotice(f.id ?? '', f.undo_of, f.undo_time) : undefined;
+    return {
+        id: f.id ?? id,
+        undo,
+        detail: `${f.id} (${f.size} bytes, integrity ok)${undo ? `; ${undo}` : ''}`
+    };
 }
 async function swapDatabase(ctx, expectFingerprint) {
     if (isPg(ctx))
@@ -83522,251 +84640,6 @@ async function buildVenv(ctx, release, resolved) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/render/gunicorn-vars.ts
-
-function gunicorn_vars_int(field, value, min, max) {
-    if (!Number.isInteger(value) || value < min || value > max)
-        assertRule(field, `${value} is not a whole number from ${min} to ${max}`);
-    return value;
-}
-/** Defaults are Gunicorn's own; every value is asserted against the rule its input passed. */
-function gunicornVars(g = {}) {
-    const cls = g.workerClass ?? 'sync';
-    assertRule('workerClass', workerClassProblem(cls));
-    const threads = gunicorn_vars_int('threads', g.threads ?? 1, 1, 256);
-    if (threads > 1 && cls !== 'gthread')
-        assertRule('threads', `${threads} threads need gthread, not ${cls}`);
-    for (const s of g.extra ?? [])
-        assertRule('gunicornSettings', gunicornSettingProblem(s));
-    return {
-        workerClass: cls === 'uvicorn' ? '' : cls,
-        uvicorn: cls === 'uvicorn',
-        threads,
-        maxRequests: gunicorn_vars_int('maxRequests', g.maxRequests ?? 0, 0, 10_000_000),
-        maxRequestsJitter: gunicorn_vars_int('maxRequestsJitter', g.maxRequestsJitter ?? 0, 0, 10_000_000),
-        workerConnections: gunicorn_vars_int('workerConnections', g.workerConnections ?? 1000, 1, 1_000_000),
-        limitRequestLine: gunicorn_vars_int('limitRequestLine', g.limitRequestLine ?? 4094, 0, 8190),
-        limitRequestFields: gunicorn_vars_int('limitRequestFields', g.limitRequestFields ?? 100, 0, 32768),
-        limitRequestFieldSize: gunicorn_vars_int('limitRequestFieldSize', g.limitRequestFieldSize ?? 8190, 0, 1_048_576),
-        extra: (g.extra ?? []).map(({ name, value }) => ({ name, value }))
-    };
-}
-/** The template fields of the parsed settings: the timeouts in their own fields, the rest in gunicorn. */
-function gunicornInput(g) {
-    const { timeout, gracefulTimeout, keepalive, ...rest } = g;
-    return { timeout, gracefulTimeout, keepalive, gunicorn: rest };
-}
-
-;// CONCATENATED MODULE: ./src/render/vars.ts
-
-
-
-
-function fail(field, message) {
-    assertRule(field, message);
-    throw new Error('unreachable');
-}
-function check(field, value, re, what) {
-    if (!re.test(value))
-        fail(field, `${JSON.stringify(value)} is not ${what}`);
-    return value;
-}
-function checkPath(field, value) {
-    assertRule(field, safeAbsPathProblem(value));
-    return value.length > 1 ? value.replace(/\/+$/, '') : value;
-}
-function checkRule(field, value, rule) {
-    assertRule(field, rule(value));
-    return value;
-}
-function checkInt(field, value, min, max) {
-    if (!Number.isInteger(value) || value < min || value > max) {
-        fail(field, `${value} is not a whole number from ${min} to ${max}`);
-    }
-    return value;
-}
-/**
- * Quotes a value for a systemd EnvironmentFile= (systemd.exec(5)). Inside double quotes systemd
- * turns a backslash followed by one of \ " ` $ into that character and keeps every other character
- * verbatim, exactly as a POSIX shell does, so the file can also be sourced by sh. The value is
- * always quoted (spaces, # and ; stay literal); newlines are refused (a quoted value could span
- * lines, but a multi-line secret in an env file is a mistake more often than not), and so are NUL,
- * the byte order mark and what is not a Unicode scalar value, which systemd rejects.
- */
-function envQuote(value, key = 'value') {
-    const bad = envValueProblem(key, value);
-    if (bad)
-        throw new Error(`environment variable ${bad}`);
-    return `"${value.replace(/[\\"`$]/g, '\\$&')}"`;
-}
-/** Asserts the user's environment variables (see envProblems); drops FLASK_DEBUG=0, written anyway. */
-function checkEnv(env) {
-    const problems = envProblems(env);
-    if (problems.length > 0)
-        fail('env', problems.join('; '));
-    return env.filter((e) => e.key !== 'FLASK_DEBUG').map(({ key, value }) => ({ key, value }));
-}
-/** Validates input and fills defaults and derived fields; every error names the field. */
-function templateVars(input) {
-    const given = input.layout;
-    const app = checkRule('app', given ? given.app : input.app, (v) => appNameProblem(v));
-    const appDir = checkPath('appDir', input.appDir ?? given?.dir ?? `/srv/${app}`);
-    const base = given && appDir === given.dir ? given : layoutFor(app, appDir);
-    const socketPath = checkPath('socketPath', input.socketPath ?? base.socket);
-    // sun_path holds 108 bytes, NUL included.
-    if (socketPath.length > 107)
-        fail('socketPath', `${socketPath} is longer than a unix socket path can be`);
-    const layout = {
-        ...base,
-        socket: socketPath,
-        lockOwner: checkPath('deployLockPath', input.deployLockPath ?? base.lockOwner),
-        preloadDir: checkPath('preloadDir', input.preloadDir ?? base.preloadDir)
-    };
-    const user = check('user', input.user ?? layout.user, LOGIN_NAME, 'a user name');
-    const group = check('group', input.group ?? user, LOGIN_NAME, 'a group name');
-    const timeout = checkInt('timeout', input.timeout ?? 60, 1, 3600);
-    const gracefulTimeout = checkInt('gracefulTimeout', input.gracefulTimeout ?? 30, 1, 3600);
-    const healthPath = checkRule('healthPath', input.healthPath ?? '/health', healthPathProblem);
-    const serverName = check('serverName', input.serverName ?? '_', /^[A-Za-z0-9.*_-]+( [A-Za-z0-9.*_-]+)*$/, 'host names');
-    const healthHost = checkRule('healthHost', input.healthHost ?? serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost', healthHostProblem);
-    const env = checkEnv(input.env ?? []);
-    const gunicorn = gunicornVars(input.gunicorn);
-    const database = env.find((e) => e.key === 'DATABASE')?.value;
-    const vars = {
-        app,
-        user,
-        group,
-        appDir,
-        wsgiApp: checkRule('wsgiApp', input.wsgiApp ?? 'app:app', wsgiAppProblem),
-        socketPath,
-        listen: (input.listen ?? []).map((l) => check('listen', l, /^(\d{1,3}(\.\d{1,3}){3}:|\[[0-9A-Fa-f:.]+\]:)?\d{1,5}$/, 'PORT, IPv4:PORT or [IPv6]:PORT')),
-        workers: checkInt('workers', input.workers ?? 3, 1, 256),
-        preloadLibraries: input.preloadLibraries ?? true,
-        timeout,
-        gracefulTimeout,
-        keepalive: checkInt('keepalive', input.keepalive ?? 2, 0, 3600),
-        gunicorn,
-        env,
-        serverName,
-        clientMaxBodySize: checkRule('clientMaxBodySize', input.clientMaxBodySize ?? '10m', bodySizeProblem),
-        staticPath: input.staticPath === undefined || input.staticPath === ''
-            ? ''
-            : checkPath('staticPath', `/${input.staticPath}`).slice(1),
-        staticUrl: check('staticUrl', input.staticUrl ?? '/static/', /^\/([A-Za-z0-9._-]+\/)*$/, 'a /path/ with slashes'),
-        staticMaps: (input.staticMaps ?? []).map((m) => ({
-            url: check('staticMaps', m.url, /^\/([A-Za-z0-9._-]+\/)+$/, 'a /path/ with slashes'),
-            root: checkPath('staticMaps', m.root),
-            uploads: m.uploads
-        })),
-        healthPath,
-        healthHost,
-        healthInterval: check('healthInterval', input.healthInterval ?? '30s', /^\d+(s|min|h)$/, 'a time like 30s or 1min'),
-        healthTimeout: checkInt('healthTimeout', input.healthTimeout ?? 10, 1, 300),
-        healthFailures: checkInt('healthFailures', input.healthFailures ?? 3, 1, 100),
-        diskWarnPercent: checkInt('diskWarnPercent', input.diskWarnPercent ?? 90, 1, 100),
-        deployLockPath: layout.lockOwner,
-        dbPath: checkPath(input.dbPath === undefined && database !== undefined ? 'DATABASE (env)' : 'dbPath', input.dbPath ?? database ?? `${layout.instance}/app.db`),
-        backupDir: checkPath('backupDir', input.backupDir ?? layout.backups),
-        legacyBackupDir: layout.legacyBackups,
-        rootReadProgram: ROOT_READ_PROGRAM,
-        backupKeepDays: checkInt('backupKeepDays', input.backupKeepDays ?? 14, 1, 3650),
-        dbMaintenanceTime: check('dbMaintenanceTime', input.dbMaintenanceTime ?? '03:30', /^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
-        layout,
-        serviceName: layout.units.service.name,
-        socketName: layout.units.socket.name,
-        current: layout.current,
-        envFile: layout.envFile,
-        gunicornConf: layout.gunicornConf,
-        instancePath: layout.instance,
-        logDir: layout.logDir,
-        accessLog: layout.accessLog,
-        errorLog: layout.errorLog,
-        stopTimeout: gracefulTimeout + 15,
-        // A WebSocket or a server-sent event stream may stay quiet for long: nginx must not cut it.
-        proxyTimeout: gunicorn.uvicorn ? Math.max(3600, timeout + 30) : timeout + 30,
-        healthUrl: `http://${healthHost}${healthPath}`,
-        healthScript: layout.healthScript,
-        dbScript: layout.dbScript,
-        preloadDir: layout.preloadDir,
-        releasesDir: layout.releases
-    };
-    return vars;
-}
-
-// EXTERNAL MODULE: ./node_modules/handlebars/lib/index.js
-var handlebars_lib = __nccwpck_require__(8508);
-var handlebars_lib_default = /*#__PURE__*/__nccwpck_require__.n(handlebars_lib);
-;// CONCATENATED MODULE: ./src/render/templates.ts
-
-
-
-
-
-const MARKER = external_node_path_namespaceObject.join('templates', 'systemd', 'app.service.hbs');
-function isActionRoot(dir) {
-    return (0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(dir, MARKER)) && (0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(dir, 'action.yml'));
-}
-function walkUp(start) {
-    for (let dir = external_node_path_namespaceObject.resolve(start);; dir = external_node_path_namespaceObject.dirname(dir)) {
-        if (isActionRoot(dir))
-            return external_node_path_namespaceObject.join(dir, 'templates');
-        if (external_node_path_namespaceObject.dirname(dir) === dir)
-            return undefined;
-    }
-}
-/**
- * The action's own templates folder. Not from import.meta.url (ncc rewrites it in the bundle):
- * $GUNICORN_DEPLOY_TEMPLATES, then $GITHUB_ACTION_PATH/templates, then the nearest folder above the
- * running script (symlinks resolved), then above the working directory, that holds action.yml and
- * templates/.
- */
-function templatesDir(where = {}) {
-    const env = where.env ?? process.env;
-    const explicit = env.GUNICORN_DEPLOY_TEMPLATES;
-    if (explicit) {
-        if (!(0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(explicit, 'systemd', 'app.service.hbs'))) {
-            throw new Error(`GUNICORN_DEPLOY_TEMPLATES=${explicit} does not hold the templates (systemd/app.service.hbs)`);
-        }
-        return external_node_path_namespaceObject.resolve(explicit);
-    }
-    if (env.GITHUB_ACTION_PATH && (0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(env.GITHUB_ACTION_PATH, MARKER))) {
-        return external_node_path_namespaceObject.resolve(env.GITHUB_ACTION_PATH, 'templates');
-    }
-    const argv1 = where.argv1 ?? process.argv[1];
-    // Through symlinks: npm's node_modules/.bin/gunicorn-deploy links to the package's bin/.
-    const script = argv1 && (0,external_node_fs_namespaceObject.existsSync)(argv1) ? (0,external_node_fs_namespaceObject.realpathSync)(argv1) : argv1;
-    const found = (script ? walkUp(external_node_path_namespaceObject.dirname(external_node_path_namespaceObject.resolve(script))) : undefined) ?? walkUp(where.cwd ?? process.cwd());
-    if (!found) {
-        throw new Error('cannot find the templates folder (templates/ next to action.yml); set GUNICORN_DEPLOY_TEMPLATES');
-    }
-    return found;
-}
-const hbs = handlebars_lib_default().create();
-hbs.registerHelper('sh', (value) => shQuote(String(value)));
-// A JSON string is a valid Python string literal.
-hbs.registerHelper('py', (value) => JSON.stringify(String(value)));
-hbs.registerHelper('envq', (value) => envQuote(String(value)));
-// One word of an ExecStart= line. systemd removes quotes anywhere in a word (create_app('prod') would
-// reach Gunicorn as create_app(prod)), so a word with quotes goes inside double quotes; the rules
-// keep ", \, $ and % out of it.
-hbs.registerHelper('unitword', (value) => {
-    const v = String(value);
-    return /^[A-Za-z0-9_.:/-]+$/.test(v) ? v : `"${v}"`;
-});
-// A name nginx accepts in a variable (app names have - but never _: distinct apps stay distinct).
-hbs.registerHelper('ident', (value) => String(value).replace(/[^A-Za-z0-9_]/g, '_'));
-const compiled = new Map();
-/** Renders templates/NAME.hbs; a variable the template uses but vars lacks throws (strict mode). */
-function renderTemplate(name, vars, dir = templatesDir()) {
-    const file = external_node_path_namespaceObject.join(dir, `${name}.hbs`);
-    let template = compiled.get(file);
-    if (!template) {
-        template = hbs.compile((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'), { strict: true, noEscape: true });
-        compiled.set(file, template);
-    }
-    return template(vars);
-}
-
 ;// CONCATENATED MODULE: ./src/render/files.ts
 
 function file(p, content, mode = '0644', owner = 'root:root') {
@@ -84172,36 +85045,38 @@ function readOwn(file, source) {
 const MANIFEST_HEADER = 'gunicorn-deploy-manifest 2';
 const MANIFEST_FILE = '.gunicorn-deploy-manifest';
 /**
- * The paths an upload of dir would send, as GNU tar itself selects them with the same excludes,
- * so a delta upload sends exactly what a full one would. Undefined when a name needs quoting
- * (control characters, backslashes, non-ASCII bytes): such trees get a full upload.
+ * The paths an upload of dir would send, as the runner's tar itself selects them with the same
+ * excludes, so a delta upload sends exactly what a full one would. Undefined when a name needs
+ * quoting (control characters, backslashes, non-ASCII bytes): such trees get a full upload.
+ * GNU tar lists on stdout (with --quoting-style=escape); bsdtar lists on stderr as `a NAME`,
+ * escaping the same names with a backslash.
  */
 async function listTree(dir, exclude) {
-    const args = [
-        '-C',
-        dir,
-        '-c',
-        '-v',
-        '-f',
-        '/dev/null',
-        '--quoting-style=escape',
-        ...tarExcludeArgs(exclude),
-        '.'
-    ];
-    const out = await new Promise((resolve, reject) => {
-        const tar = (0,external_node_child_process_namespaceObject.spawn)('tar', args, {
-            stdio: ['ignore', 'pipe', 'pipe'],
-            env: { ...process.env, LC_ALL: 'C' }
-        });
+    const flavour = await tarFlavour();
+    const gnu = flavour === 'gnu';
+    const args = ['-C', dir, '-c', '-v', '-f', '/dev/null'];
+    if (gnu)
+        args.push('--quoting-style=escape');
+    args.push(...tarExcludeArgs(exclude, flavour), '.');
+    const { stdout, stderr } = await new Promise((resolve, reject) => {
+        const tar = localTar(args);
         let stdout = '';
         let stderr = '';
         tar.stdout.on('data', (c) => (stdout += c.toString('utf8')));
         tar.stderr.on('data', (c) => (stderr += c.toString('utf8')));
         tar.on('error', reject);
-        tar.on('close', (code) => code === 0 ? resolve(stdout) : reject(new Error(`tar could not list ${dir}: ${stderr.trim()}`)));
+        tar.on('close', (code) => code === 0
+            ? resolve({ stdout, stderr })
+            : reject(new Error(`tar could not list ${dir}: ${stderr.trim()}`)));
     });
-    const names = out.split('\n').filter((l) => l !== '' && l !== './');
-    if (names.some((n) => n.includes('\\')))
+    const lines = gnu
+        ? stdout.split('\n')
+        : stderr
+            .split('\n')
+            .filter((l) => l.startsWith('a '))
+            .map((l) => l.slice(2));
+    const names = lines.filter((l) => l !== '' && l !== './' && l !== '.');
+    if (names.some((n) => n.includes('\\') || /[^\x20-\x7e]/.test(n)))
         return undefined;
     return names.map((n) => n.replace(/^\.\//, '').replace(/\/$/, ''));
 }
@@ -85171,6 +86046,7 @@ function splitOnce(text, sep) {
 
 
 
+
 /** The build's exit status when what it wrote left less than min-free-space. */
 const NO_SPACE = 75;
 /** collectstatic, compilemessages, an asset build: bounded, and ended by the server if the runner is gone. */
@@ -85272,7 +86148,8 @@ exit "$rc"`;
         '--',
         '/bin/bash',
         '-c',
-        q(script)
+        // The build's commands reach bash as written: systemd would expand $HOME, ${X} and $$ itself.
+        q(systemdWord(script))
     ].join(' ');
 }
 async function buildRelease(ctx, release, envFile) {
@@ -85698,7 +86575,9 @@ bad_since=""; bad_count=0; polls=0
 # check PATH KIND: 0 when the answer is right; otherwise sets code and why and returns 1.
 check() {
   local left=$(( (deadline - $(ms)) / 1000 )); [ "$left" -ge 1 ] || left=1; [ "$left" -le 5 ] || left=5
-  code=$(curl -sS -o "$body" -w '%{http_code}' -m "$left" --unix-socket "$sock" "http://"${q(host)}"$1" 2>/dev/null || true)
+  # As the app's user (the socket's folder is the app's: a link planted there leads it only where
+  # the app could connect anyway), no .curlrc; the answer's bytes to root's file, its code on stderr.
+  code=$(setpriv --reuid=${q(p.user)} --regid=${q(p.user)} --init-groups --reset-env -- curl -q -s -o - -w '%{stderr}%{http_code}' -m "$left" --unix-socket "$sock" "http://"${q(host)}"$1" 2>&1 >"$body" || true)
   code=\${code:-000}
   if [ "$2" = health ]; then
     if [ "$code" = 200 ]; then
@@ -85912,39 +86791,6 @@ function checkedByCandidate(ctx, run) {
     return { detail: `${ctx.settings.deploy.wsgiApp} imports (in the candidate's worker)`, ms: c.importMs };
 }
 
-;// CONCATENATED MODULE: ./src/steps/hooks.ts
-
-
-
-const AFTER_FAILURE = {
-    'pre-activate': 'Nothing was switched: the old release keeps serving. The whole output is above.',
-    'post-activate': 'The new release is live; the output of the failed command is above.',
-    'rollback-command': 'Nothing was switched: the release that was serving keeps serving. Fix the command (run it by hand in that release to see) and roll back again.'
-};
-/**
- * pre-activate (migrations), post-activate and a rollback's rollback-command, run in a release as
- * the service would. A failure says what the command itself printed last (the migration tool's own
- * error line), not only its exit code.
- */
-async function runHook(ctx, which, commands, release, envFile) {
-    if (!commands)
-        return { changed: false, detail: 'none' };
-    const rel = ctx.paths.releaseDir(release);
-    const cmd = appRunCommand(ctx.paths, {
-        cwd: rel,
-        envFile,
-        venv: `${rel}/.venv`,
-        argv: ['/bin/bash', '-euo', 'pipefail', '-c', commands]
-    });
-    const res = await ctx.remote.exec(cmd, { sudo: true, stream: true, timeoutMs: 30 * 60_000 });
-    if (res.code !== 0) {
-        const said = lastLines([res.stdout, res.stderr].filter((t) => t.trim()).join('\n'), 12);
-        const ahead = ctx.facts['database-ahead'];
-        throw new DeployError(`${which} commands failed (exit ${res.code}${res.timedOut ? ', timed out' : ''})${said ? `; their last lines:\n${said}` : ''}`, `${AFTER_FAILURE[which]}${which === 'pre-activate' && ahead ? ` Note: ${ahead}` : ''}`);
-    }
-    return {};
-}
-
 ;// CONCATENATED MODULE: ./src/modes/prepare-plan.ts
 
 
@@ -86102,46 +86948,8 @@ function fetchBackup(ctx) {
     return downloadBackup(ctx, { id: file.split('/').pop(), time: '', size: 0, takenBy: '', integrity: 'ok' }, file.slice(0, file.lastIndexOf('/')), dest);
 }
 
-;// CONCATENATED MODULE: ./src/processes/units.ts
-
-
-
-/**
- * A Procfile command as one double-quoted word of ExecStart=: systemd undoes \\ and \" inside
- * quotes, turns $$ into $ (else it would expand $VAR from the unit's environment itself) and %% into
- * % (else a specifier), so bash gets the command exactly as written.
- */
-function execWord(command) {
-    const inner = command
-        .replace(/\\/g, '\\\\')
-        .replace(/"/g, '\\"')
-        .replace(/\$/g, '$$$$')
-        .replace(/%/g, '%%');
-    return `"${inner}"`;
-}
-/** The template unit of one process in one release (APP-NAME@.service). */
-function renderProcessUnit(paths, spec, opts, dir = templatesDir()) {
-    // The same rules the settings applied, asserted again where the values enter a unit.
-    const bad = procfile_processNameProblem(spec.name) ?? processCommandProblem(spec.command) ?? releaseIdProblem(opts.release);
-    if (bad)
-        throw new Error(`process ${spec.name}: ${bad}`);
-    const vars = {
-        app: paths.app,
-        user: paths.user,
-        name: spec.name,
-        origin: opts.origin.replace(/`/g, ''),
-        release: opts.release,
-        releaseDir: paths.releaseDir(opts.release),
-        envFile: paths.envFile,
-        command: execWord(spec.command),
-        stopTimeout: Math.max(1, Math.ceil(opts.stopTimeoutMs / 1000)),
-        appDir: paths.dir,
-        logDir: paths.logDir
-    };
-    return renderTemplate('systemd/process@.service', vars, dir);
-}
-
 ;// CONCATENATED MODULE: ./src/steps/processes.ts
+
 
 
 
@@ -86156,7 +86964,16 @@ function renderProcessUnit(paths, spec, opts, dir = templatesDir()) {
  */
 function processPaths(ctx) {
     const dir = `${ctx.paths.etc}/processes`;
-    return { dir, byRelease: `${dir}/by-release`, installed: `${dir}/installed` };
+    return {
+        dir,
+        byRelease: `${dir}/by-release`,
+        installed: `${dir}/installed`,
+        installedSchedules: `${dir}/installed-schedules`
+    };
+}
+/** Whether this server runs anything besides the web: processes, or (on the schedule host) timers. */
+function hasProcesses(ctx) {
+    return ctx.settings.processes.processes.length > 0 || schedulesHere(ctx).length > 0;
 }
 /** Root writes the release's set: its units and its `set` (NAME N lines), replaced as a whole. */
 function writeSetScript(ctx, release) {
@@ -86179,6 +86996,7 @@ rm -rf -- ${q(`${t}.new`)}
 install -d -m 0755 -o root -g root ${q(`${t}.new`)}
 ${files.join('\n')}
 printf '%s\\n' ${q(set)} > ${q(`${t}.new/set`)}
+${writeSchedulesScript(ctx, release, `${t}.new`)}
 rm -rf -- ${q(t)}
 mv -T -- ${q(`${t}.new`)} ${q(t)}
 `;
@@ -86223,7 +87041,9 @@ for n in "\${names[@]}"; do
   for ((i = 1; i <= W[$n]; i++)); do start+=("$app-$n@$i.service"); done
 done
 if [ \${#W[@]} -gt 0 ]; then cp -- "$want/set" "$installed.new"; mv -T -- "$installed.new" "$installed"; else rm -f -- "$installed"; fi
+${moveSchedulesScript(w.installedSchedules)}
 systemctl daemon-reload
+${schedulesEnable}
 # Sets of releases that are gone (pruned) are of no use to a rollback.
 for d in ${q(w.byRelease)}/*; do
   [ -d "$d" ] || continue
@@ -86284,6 +87104,9 @@ async function moveProcesses(ctx, release, opts) {
     const res = await ctx.remote.script(script, { sudo: true, timeoutMs: (stopSec + settle + 120) * 1000 });
     const list = parseProcessLines(res.stdout);
     ctx.facts.processes = processesFact(list);
+    if (res.code === CALENDAR_REFUSED) {
+        throw new DeployError(res.stderr.trim().split('\n').slice(-3).join('\n'), 'Fix the line of input `schedule` (systemd-analyze calendar EXPR on the server shows what it reads); mode preflight checks every line without changing anything.');
+    }
     if (res.code !== 0) {
         const f = parseFacts(res.stdout);
         const tail = res.stdout.split('\n--- journalctl')[1] ?? res.stderr;
@@ -86291,21 +87114,74 @@ async function moveProcesses(ctx, release, opts) {
             ? `process ${f.failed} did not stay up ${settle} s on release ${release}:\n--- journalctl${tail.trimEnd()}`
             : `moving the processes to ${release} failed (exit ${res.code}${res.timedOut ? ', timed out' : ''}): ${res.stderr.trim().split('\n').slice(-10).join('\n')}`, 'Its journal is above (journalctl -u UNIT on the server); fix the command in the Procfile or input `processes`.');
     }
-    const detail = list.length ? `${ctx.facts.processes}` : 'none';
-    if (list.length)
+    const timers = [...res.stdout.matchAll(/^schedule=(\S+) (\S+) (\S+)$/gm)];
+    if (timers.length)
+        ctx.facts.schedules = timers.map((m) => `${m[1]} @ ${m[2]} ${m[3]}`).join(', ');
+    const detail = [list.length ? ctx.facts.processes : '', ctx.facts.schedules ?? '']
+        .filter((x) => x)
+        .join('; ');
+    if (detail)
         ctx.logger.info(`${ctx.label}: processes: ${detail}`);
-    return { detail };
+    return { detail: detail || 'none' };
 }
-/** Without processes, a deploy's tidy removes any a previous release had (nothing to restart). */
+/** Without processes or schedules, a deploy's tidy removes any a previous release had (nothing to restart). */
 function removeProcessesCommand(ctx) {
     const w = processPaths(ctx);
     // A subshell: its exits end only itself, never the tidy around it.
-    return `if [ -f ${shQuote(w.installed)} ]; then (
+    return `if [ -f ${shQuote(w.installed)} ] || [ -f ${shQuote(w.installedSchedules)} ]; then (
 ${moveScript(ctx, '.none', 1)}
 ) || echo "warning: the processes of an older release were not all removed" >&2; fi`;
 }
 
+;// CONCATENATED MODULE: ./src/provision/site-edge.ts
+
+const ident = (app) => app.replace(/[^A-Za-z0-9_]/g, '_');
+/**
+ * The security headers go through maps on the upstream's own header (site.conf.hbs): a header the
+ * app sent itself is kept and nginx adds nothing, as an empty add_header value adds no header.
+ */
+function siteEdgeVars(ctx) {
+    const site = ctx.settings.provision.site;
+    const app = ctx.paths.app;
+    const id = ident(app);
+    const headers = site.securityHeaders
+        ? [
+            `X-Content-Type-Options $gd_${id}_xcto`,
+            `Referrer-Policy $gd_${id}_referrer`,
+            `X-Frame-Options $gd_${id}_xfo`,
+            `Content-Security-Policy $gd_${id}_csp`
+        ]
+        : [];
+    const names = ctx.settings.provision.serverName.split(' ');
+    let canonical;
+    if (site.canonicalHost) {
+        assertRule('canonical-host', serverNameProblem(site.canonicalHost));
+        const others = names.filter((n) => n.toLowerCase() !== site.canonicalHost);
+        canonical = { host: site.canonicalHost, others: others.join(' ') };
+    }
+    const rateLimits = site.rateLimits.map((r, i) => {
+        // Asserted again: the path reaches nginx's config unquoted.
+        const again = parseRateLimit(`${r.path} ${r.rate}r/${r.per}`);
+        if (typeof again === 'string')
+            throw new Error(`internal error: rate-limit ${again}`);
+        return {
+            zone: `gd_${id}_${i}`,
+            path: r.path,
+            rate: `${r.rate}r/${r.per}`,
+            burst: r.burst,
+            retryAfter: retryAfterSeconds(r),
+            root: r.path === '/'
+        };
+    });
+    return { securityHeaders: site.securityHeaders, headers, ...(canonical ? { canonical } : {}), rateLimits };
+}
+/** The HSTS header's value for the TLS settings. */
+function hstsValue(t) {
+    return `"max-age=31536000${t.hstsSubdomains ? '; includeSubDomains' : ''}${t.hstsPreload ? '; preload' : ''}"`;
+}
+
 ;// CONCATENATED MODULE: ./src/provision/vars.ts
+
 
 
 
@@ -86316,7 +87192,7 @@ ${moveScript(ctx, '.none', 1)}
 function provisionVars(ctx) {
     const d = ctx.settings.deploy;
     const pr = ctx.settings.provision;
-    return templateVars({
+    const vars = templateVars({
         layout: ctx.paths,
         wsgiApp: d.wsgiApp,
         ...gunicornInput(d.gunicorn),
@@ -86335,6 +87211,7 @@ function provisionVars(ctx) {
         backupKeepDays: pr.backupsDays,
         ...(d.sqliteDb ? { dbPath: `${ctx.paths.shared}/${d.sqliteDb}` } : {})
     });
+    return { ...vars, ...siteEdgeVars(ctx) };
 }
 
 ;// CONCATENATED MODULE: ./src/provision/alerts.ts
@@ -86502,6 +87379,35 @@ ${readReleaseSettingsCommand(ctx)}`, { timeoutMs: 30_000 });
     };
 }
 
+;// CONCATENATED MODULE: ./src/render/scripts.ts
+
+
+
+
+const bodies = new Map();
+const scripts_NAME = /^[a-z_][a-z0-9_]*$/;
+/**
+ * A server script from templates/scripts/NAME.sh (plain shell that shellcheck reads in
+ * `npm run lint`): a prologue of quoted assignments, one per value, then the file as it is. A value
+ * reaches the body only as a shell variable, never pasted into its text, so no value can change
+ * what the script does; `then`, the caller's own script text, runs after it in the same shell.
+ */
+function serverScript(name, values, then = '', dir = templatesDir()) {
+    const file = external_node_path_namespaceObject.join(dir, 'scripts', `${name}.sh`);
+    let body = bodies.get(file);
+    if (body === undefined) {
+        body = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+        bodies.set(file, body);
+    }
+    const prologue = Object.entries(values).map(([key, value]) => {
+        if (!scripts_NAME.test(key))
+            throw new Error(`server script ${name}: ${key} is not a shell variable name`);
+        return `${key}=${shQuote(String(value))}`;
+    });
+    // The first line names the file: the debug log's `$` line, and how a test double tells the step.
+    return `\n# ${name}.sh\n${prologue.join('\n')}\n${body}${then ? `${then}\n` : ''}`;
+}
+
 ;// CONCATENATED MODULE: ./src/steps/prune.ts
 
 
@@ -86510,37 +87416,18 @@ ${readReleaseSettingsCommand(ctx)}`, { timeoutMs: 30_000 });
  * target). Venvs no remaining release links to go too; the pip cache stays. What goes is moved
  * out at once (a rename) and deleted right after by a low-priority transient unit: deleting a
  * release of thousands of files took most of a fast deploy's time, with nothing waiting on it.
+ * The script is templates/scripts/prune.sh.
  */
 function pruneScript(ctx, keepAlso, then = '') {
     const p = ctx.paths;
-    const q = shQuote;
-    const trashRoot = p.trash;
-    return `
-cd ${q(p.releases)}
-keep=" ${keepAlso.map(q).join(' ')} $(basename "$(readlink ${q(p.current)})") $(ls -1 | sort | tail -n ${ctx.settings.deploy.keepReleases} | tr '\\n' ' ') "
-trash=${q(trashRoot)}/$(date +%s%N)
-removed=0
-for r in $(ls -1 | sort); do
-  case "$keep" in *" $r "*) continue;; esac
-  mkdir -p "$trash"; mv -T -- "$r" "$trash/release-$r"; removed=$((removed + 1))
-done
-used=" $(for r in */; do readlink -f "$r.venv" 2>/dev/null; done | xargs -r -n1 basename | sort -u | tr '\\n' ' ') "
-venvs=0
-for v in $(ls -1 ${q(p.venvs)}); do
-  case "$v" in .pip-cache|*.pip.log) continue;; esac
-  case "$used" in *" $v "*) continue;; esac
-  mkdir -p "$trash"; mv -T -- ${q(p.venvs)}/"$v" "$trash/venv-$v"; venvs=$((venvs + 1))
-done
-# Also whatever an earlier removal left (a reboot in the middle of one).
-if [ -n "$(ls -A ${q(trashRoot)} 2>/dev/null)" ]; then
-  systemd-run --quiet --no-block --collect -p Nice=19 -p IOSchedulingClass=idle \\
-    -- sh -c ${q(`rm -rf -- ${q(trashRoot)}/*`)} 2>/dev/null || rm -rf -- ${q(trashRoot)}/*
-fi
-echo "releases_removed=$removed"
-echo "venvs_removed=$venvs"
-echo "releases_kept=$(ls -1 | wc -l)"
-${then}
-`;
+    return serverScript('prune', {
+        releases: p.releases,
+        current: p.current,
+        venvs: p.venvs,
+        trash_root: p.trash,
+        keep_releases: ctx.settings.deploy.keepReleases,
+        keep_also: keepAlso.join(' ')
+    }, then);
 }
 const PRUNE_TIMEOUT_MS = 10 * 60_000;
 /** Queues the prune with the next root command; prune() with the same arguments takes its answer. */
@@ -86559,10 +87446,77 @@ async function prune(ctx, keepAlso, then = '') {
     };
 }
 
+;// CONCATENATED MODULE: ./src/deploy/release-config.ts
+
+
+/**
+ * Each live release's own service unit and Gunicorn config, as they were installed when it went
+ * live: kept by root in /etc/APP/release-config/ID (root's folder, which neither the app nor the
+ * build user can write), so a rollback runs the release it goes back to under the very files it
+ * was proven with (its wsgi-app, workers, worker class, timeouts, preload), not under the ones of
+ * the release it leaves. The environment file is not kept: it holds the server's secrets as they
+ * are now (a rotated secret must not come back with an older release), and the socket unit is never
+ * restarted by a deploy, so its settings are the server's too.
+ */
+function releaseConfigDir(ctx) {
+    return `${ctx.paths.etc}/release-config`;
+}
+function keptFiles(ctx) {
+    const service = ctx.paths.units.service.file;
+    return [
+        { key: 'service', name: external_node_path_namespaceObject.posix.basename(service), live: service },
+        { key: 'gunicorn', name: external_node_path_namespaceObject.posix.basename(ctx.paths.gunicornConf), live: ctx.paths.gunicornConf }
+    ];
+}
+function keptPath(ctx, release, f) {
+    return `${releaseConfigDir(ctx)}/${release}/${f.name}`;
+}
+/** The Gunicorn config `release` went live with (its candidate boots under it). */
+function keptGunicornConf(ctx, release) {
+    return keptPath(ctx, release, keptFiles(ctx).find((f) => f.key === 'gunicorn'));
+}
+/**
+ * The shell that keeps the live files as `release`'s (written with the history line of a release
+ * that went live, so they are the files it was proven with), replaced as a whole; folders of
+ * releases no longer on the server go.
+ */
+function keepConfigCommand(ctx, release) {
+    const q = shQuote;
+    const dir = releaseConfigDir(ctx);
+    const to = `${dir}/${release}`;
+    const copies = keptFiles(ctx)
+        .map((f) => `install -m 0644 -o root -g root -- ${q(f.live)} ${q(`${to}.new/${f.name}`)}`)
+        .join(' && ');
+    return `install -d -m 0755 -o root -g root ${q(dir)} && rm -rf -- ${q(`${to}.new`)} && install -d -m 0755 -o root -g root ${q(`${to}.new`)} && ${copies} && rm -rf -- ${q(to)} && mv -T -- ${q(`${to}.new`)} ${q(to)} || echo "warning: the configuration of ${release} was not kept for a rollback" >&2
+for d in ${q(dir)}/*; do [ -d "$d" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$d")" ] || rm -rf -- "$d"; done`;
+}
+/**
+ * The shell that prints `rconfig_ID=KEYS` for every release with a complete kept set: KEYS lists
+ * the kept files that differ from the live ones (empty: the release runs under the live files).
+ */
+function readKeptConfigCommand(ctx) {
+    const q = shQuote;
+    const files = keptFiles(ctx);
+    const complete = files.map((f) => `[ -f "$d"/${q(f.name)} ]`).join(' && ');
+    const differs = files
+        .map((f) => `cmp -s "$d"/${q(f.name)} ${q(f.live)} || keys="$keys ${f.key}"`)
+        .join('; ');
+    return `for d in ${q(releaseConfigDir(ctx))}/*; do [ -d "$d" ] && ${complete} || continue
+  keys=""; ${differs}; printf 'rconfig_%s=%s\\n' "$(basename "$d")" "\${keys# }"; done`;
+}
+/** rconfig_ID=KEYS lines -> { ID: the keys of the kept files that differ from the live ones }. */
+function parseKeptConfig(stdout) {
+    return new Map([...stdout.matchAll(/^rconfig_([0-9A-Za-z._-]+)=([a-z ]*)$/gm)].map((m) => [
+        m[1],
+        m[2].split(' ').filter((k) => k === 'service' || k === 'gunicorn')
+    ]));
+}
+
 ;// CONCATENATED MODULE: ./src/modes/deploy-mode.ts
 // Over 300 lines on purpose: prepare, activate, tidy and undo of one release are one protocol (what
 // each leaves behind is what the next one, or the way back, starts from); split, they would be read
 // apart.
+
 
 
 
@@ -86608,7 +87562,9 @@ function tidyFor(ctx, p, reload) {
     const record = [
         up.manifest ? recordCommand(ctx, releaseHash(up.manifest, ctx.settings), release) : '',
         rememberCommand(ctx),
-        ctx.settings.processes.processes.length ? '' : removeProcessesCommand(ctx)
+        // The unit and Gunicorn config it went live with: a rollback to it runs under them.
+        keepConfigCommand(ctx, release),
+        hasProcesses(ctx) ? '' : removeProcessesCommand(ctx)
     ].join('\n');
     return {
         keep: [release, up.previous].filter((r) => r),
@@ -86629,6 +87585,8 @@ async function prepareRelease(host, held) {
     ctx.facts['rolled-back'] = 'false';
     if (ctx.settings.processes.webNotice)
         ctx.logger.warning(`${ctx.label}: ${ctx.settings.processes.webNotice}`);
+    for (const n of ctx.settings.processes.procfileNotices)
+        ctx.logger.info(`${ctx.label}: ${n}`);
     host.notePhase?.({ phase: 'preparing' });
     // What was sent ahead runs on the server without the runner: a cancel stops it there too.
     ctx.signal?.addEventListener('abort', () => ctx.remote.cancelQueued?.(), { once: true });
@@ -86735,7 +87693,7 @@ async function activateRelease(host, p) {
         // after a proof when no post-activate hook comes between.
         sendSwitchAhead(ctx, release, restart);
         sendVerifyAhead(ctx, release);
-        const processes = ctx.settings.processes.processes.length > 0;
+        const processes = hasProcesses(ctx);
         if (!ctx.settings.deploy.postActivate && !processes && ctx.remote.sendNext) {
             p.tidy = tidyFor(ctx, p, SAVED_RELOAD);
             sendPruneAhead(ctx, p.tidy.keep, p.tidy.then);
@@ -86941,7 +87899,55 @@ function unitsDifferNote(ctx, leaving, target) {
         ctx.logger.warning(`${ctx.label}: release ${target} was built with ${differ.join(', ')}; the service's units stay as they are, so it serves under the current ones. If it does not come up healthy, deploy its source again instead.`);
 }
 
+;// CONCATENATED MODULE: ./src/steps/release-units.ts
+
+
+
+/**
+ * A rollback puts the target release's own service unit and Gunicorn config in place (those that
+ * differ from the live ones), keeping what they replace in config-previous so a failed proof can
+ * put the serving release's files back. The switch after it restarts Gunicorn: a new wsgi-app,
+ * worker class or preload needs a new master, which a HUP would not give.
+ */
+function installKeptScript(ctx, release, keys) {
+    const q = shQuote;
+    const prev = ctx.paths.configPrevious;
+    const lines = keptFiles(ctx)
+        .filter((f) => keys.includes(f.key))
+        .map((f) => `cp -a -- ${q(f.live)} ${q(`${prev}/${f.name}`)}
+install -m 0644 -o root -g root -- ${q(keptPath(ctx, release, f))} ${q(f.live)}`);
+    return `rm -rf -- ${q(prev)}; install -d -m 0700 ${q(prev)}
+${lines.join('\n')}
+${keys.includes('service') ? 'systemctl daemon-reload' : ''}
+`;
+}
+/** Puts back the files installKeptScript replaced. */
+function release_units_putBackScript(ctx, keys) {
+    const q = shQuote;
+    const prev = ctx.paths.configPrevious;
+    const lines = keptFiles(ctx)
+        .filter((f) => keys.includes(f.key))
+        .map((f) => `if [ -f ${q(`${prev}/${f.name}`)} ]; then cp -a -- ${q(`${prev}/${f.name}`)} ${q(f.live)}; fi`);
+    return `${lines.join('\n')}\n${keys.includes('service') ? 'systemctl daemon-reload' : ''}\n`;
+}
+const release_units_names = (ctx, keys) => keptFiles(ctx)
+    .filter((f) => keys.includes(f.key))
+    .map((f) => f.name)
+    .join(', ');
+async function installKept(ctx, release, keys) {
+    await runScript(ctx, `installing ${release}'s own configuration`, installKeptScript(ctx, release, keys), {
+        timeoutMs: 60_000
+    });
+    return { detail: `${release}'s own ${release_units_names(ctx, keys)}` };
+}
+async function putBackConfig(ctx, keys) {
+    await runScript(ctx, 'putting the configuration back', release_units_putBackScript(ctx, keys), { timeoutMs: 60_000 });
+    return { detail: release_units_names(ctx, keys) };
+}
+
 ;// CONCATENATED MODULE: ./src/modes/rollback-mode.ts
+
+
 
 
 
@@ -86981,9 +87987,10 @@ function rollbackTarget(states, current, wanted) {
 }
 /**
  * Switches to the newest release proven live before the current one (or rollback-to): booted as a
- * candidate on a private socket first, then the same switch and proof as a deploy. If it does not
- * come up healthy, the one that was serving is put back. Health checks use the settings the last
- * deploy remembered on the server, unless the inputs say otherwise.
+ * candidate on a private socket first, under its own Gunicorn config, then its own service unit
+ * and config put in place (release-config.ts), the same switch (a restart when they differ) and
+ * proof as a deploy. If it does not come up healthy, the one that was serving is put back with its
+ * files. Health checks use the target's own remembered settings, unless the inputs say otherwise.
  */
 const rollbackMode = {
     factKeys: DEPLOY_KEYS,
@@ -87011,6 +88018,7 @@ done
 ${readRememberedCommand(base)}
 ${readReleaseSettingsCommand(base)}
 ${readMigrationStateCommand(base)}
+${readKeptConfigCommand(base)}
 `, { timeoutMs: 30_000 });
                 const f = parseFacts(res.stdout);
                 const states = parseStates(res.stdout);
@@ -87036,7 +88044,13 @@ ${readMigrationStateCommand(base)}
             // The release going back is proven and run with its own settings, not the one it replaces.
             ctx = { ...base, settings: settingsOfRelease(base, found.stdout, target) };
             ctx.records.at(-1).detail = `${current} -> ${target}`;
-            const restart = found.facts.current_venv !== found.venvs.get(target);
+            // The target's own unit and Gunicorn config (kept when it went live), else the live ones.
+            const kept = parseKeptConfig(found.stdout).get(target);
+            const differ = kept ?? [];
+            // A new venv, wsgi-app, worker class or preload: a new master (the socket keeps every
+            // connection waiting), not a HUP.
+            const restart = found.facts.current_venv !== found.venvs.get(target) || differ.length > 0;
+            const conf = kept ? keptGunicornConf(base, target) : p.gunicornConf;
             // A rollback that did not happen: the run fails, and the history says why.
             const failed = async (err) => {
                 host.setStatus('failed');
@@ -87049,7 +88063,8 @@ ${readMigrationStateCommand(base)}
                 });
             };
             const leaving = leavingSettings(base, found.stdout, current);
-            unitsDifferNote(ctx, leaving, target);
+            if (!kept)
+                unitsDifferNote(ctx, leaving, target);
             let left = { ahead: '', undone: false };
             // The way back after a downgrade that ran: the release kept serving gets its schema again.
             const redo = async () => {
@@ -87059,7 +88074,7 @@ ${readMigrationStateCommand(base)}
             try {
                 const state = parseMigrationState(found.stdout);
                 left = await s('rollback-command', () => leaveMigration(ctx, state, current, target, leaving));
-                await s('candidate', () => bootCandidate(ctx, target, { envFile: p.envFile, gunicornConf: p.gunicornConf }));
+                await s('candidate', () => bootCandidate(ctx, target, { envFile: p.envFile, gunicornConf: conf }));
             }
             catch (err) {
                 await redo().catch(() => undefined);
@@ -87067,7 +88082,12 @@ ${readMigrationStateCommand(base)}
                 throw err;
             }
             let moved = false;
+            let installed = false;
             try {
+                if (differ.length) {
+                    installed = true;
+                    await s('units', () => installKept(ctx, target, differ));
+                }
                 const sw = await s('switch', () => switchRelease(ctx, target, restart));
                 ctx.facts.reload = sw.reload;
                 ctx.facts.release = target;
@@ -87086,6 +88106,9 @@ ${readMigrationStateCommand(base)}
                 // Its schema first (when the downgrade ran), so the release put back is proven on it; a
                 // failure there must not keep it from being put back.
                 await redo().catch((e) => ctx.logger.warning(`${ctx.label}: ${current}'s pre-activate did not run again: ${errorMessage(e)}`));
+                // The serving release's own files first, so the restart puts it back as it ran.
+                if (installed)
+                    await s('units', () => putBackConfig(ctx, differ)).catch((e) => ctx.logger.warning(`${ctx.label}: ${current}'s configuration was not put back: ${errorMessage(e)}`));
                 const sw = await s('restore', () => switchRelease(ctx, current, restart));
                 const cur = { ...ctx, settings: leaving };
                 await s('verify restored', () => verifyRelease(cur, current, sw.oldWorkers));
@@ -87231,6 +88254,7 @@ function provisionPackages(settings) {
         ...pr.aptPackages,
         ...(tls === 'acme' ? ['certbot', 'openssl'] : tls === 'files' ? ['openssl'] : []),
         ...(pr.edge.firewall ? ['nftables'] : []),
+        ...(pr.metrics.enabled ? ['prometheus-node-exporter'] : []),
         ...servicePackages(pr.services),
         // database: postgres: the server itself, or only pg_dump/pg_restore for an external one.
         ...(db.kind === 'postgres' ? [db.external ? 'postgresql-client' : 'postgresql'] : [])
@@ -87403,6 +88427,7 @@ async function importDatabase(ctx) {
 
 
 
+
 /** Where certbot puts the challenge files nginx serves: root's, outside every app's folders. */
 const ACME_WEBROOT_BASE = '/var/www/gunicorn-deploy-acme';
 /**
@@ -87450,6 +88475,8 @@ function siteVars(ctx, state) {
     return {
         ...vars,
         hsts: t.hsts,
+        // Before the others: add_header lines are sent in order.
+        headers: t.hsts ? [`Strict-Transport-Security ${hstsValue(t)}`, ...vars.headers] : vars.headers,
         tls: {
             certificate: p.certificate,
             key: p.key,
@@ -87556,15 +88583,16 @@ server {
 function defaultServerDecide() {
     return `dconf=${shQuote(DEFAULT_SERVER)}; dnew=$(mktemp); trap 'rm -f "$new" "$dnew"' EXIT
 anyname=0; tls443=0
+# Debian's default site ($def in the nginx script) is removed in the same change: it counts for nothing.
 for f in "$new" /etc/nginx/sites-enabled/*; do
-  [ "$f" = "$enabled" ] && continue
+  [ "$f" = "$enabled" ] || [ "$f" = "\${def:-}" ] && continue
   [ -f "$f" ] || continue
   grep -Eq '^[[:space:]]*server_name([[:space:]][^;]*)?[[:space:]]_([[:space:]]|;)' "$f" && anyname=1
   grep -Eq '^[[:space:]]*listen[[:space:]]+([^;]*:)?443[[:space:];]' "$f" && tls443=1
 done
 # A default server of someone else's (the admin's own site) keeps its role: two would fail nginx -t.
 for f in /etc/nginx/sites-enabled/* /etc/nginx/conf.d/*.conf; do
-  [ "$f" = "$enabled" ] || [ "$f" = "$dconf" ] || [ ! -f "$f" ] && continue
+  [ "$f" = "$enabled" ] || [ "$f" = "$dconf" ] || [ "$f" = "\${def:-}" ] || [ ! -f "$f" ] && continue
   grep -Eq '^[^#]*default_server' "$f" && anyname=1
 done
 if [ "$anyname" = 0 ]; then
@@ -87681,7 +88709,111 @@ async function ensureNginx(ctx, site) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/provision/tls-check.ts
+
+
+
+
+
+
+/**
+ * The certificate's alerts (alert-webhook), for tls: acme and tls: files: a timer of the app's
+ * (every 10 minutes) checks that nginx serves the certificate on disk, reloading nginx once
+ * nginx -t passes (certbot never retries a renewal whose reload its hook refused), and that it does
+ * not end within TLS_WARN_DAYS days; with tls: acme, a drop-in makes a failed certbot.service (the
+ * timer's renewals) send tls-renewal-failed through the app's OnFailure= unit. All of it is root's:
+ * the script reads root's files and asks nginx over 127.0.0.1.
+ */
+/** An alert when the certificate ends within this many days (renewals start 30 days ahead). */
+const TLS_WARN_DAYS = 14;
+/** certbot.service's OnFailure= for one app (one file per app: OnFailure= adds up across files). */
+function certbotAlertDropin(app) {
+    return `/etc/systemd/system/certbot.service.d/gunicorn-deploy-alert-${app}.conf`;
+}
+function tlsCheckFiles(ctx) {
+    const p = ctx.paths;
+    const acme = ctx.settings.tls.mode === 'acme';
+    const vars = {
+        ...provisionVars(ctx),
+        tlsName: ctx.settings.provision.serverName.split(' ')[0],
+        tlsCertificate: tlsPaths(ctx).certificate,
+        tlsWarnDays: TLS_WARN_DAYS,
+        tlsScript: p.tlsScript,
+        tlsHint: acme
+            ? "certbot's renewals are failing: see journalctl -u certbot.service, and try sudo certbot renew --dry-run"
+            : 'tls: files is renewed by you: run mode provision with the new tls-certificate and tls-key'
+    };
+    const files = [
+        {
+            path: p.tlsScript,
+            content: renderTemplate('tls/tls-check.sh', vars),
+            mode: '0755',
+            owner: 'root:root'
+        },
+        {
+            path: p.units.tlsCheckService.file,
+            content: renderTemplate('systemd/tls-check.service', vars),
+            mode: '0644',
+            owner: 'root:root'
+        },
+        {
+            path: p.units.tlsCheckTimer.file,
+            content: renderTemplate('systemd/tls-check.timer', vars),
+            mode: '0644',
+            owner: 'root:root'
+        }
+    ];
+    if (acme)
+        files.push({
+            path: certbotAlertDropin(p.app),
+            content: `# Written by gunicorn-deploy (alerts of ${p.app}): a failed renewal sends tls-renewal-failed.\n[Unit]\nOnFailure=${p.app}-alert@certbot.service\n`,
+            mode: '0644',
+            owner: 'root:root'
+        });
+    return files;
+}
+/** Installs the check (and, for acme, certbot's drop-in), enables and starts its timer. */
+function tls_check_installScript(ctx) {
+    const q = shQuote;
+    const u = ctx.paths.units;
+    const t = u.tlsCheckTimer.name;
+    const dropin = certbotAlertDropin(ctx.paths.app);
+    const dropinGone = ctx.settings.tls.mode === 'acme'
+        ? ''
+        : `if [ -e ${q(dropin)} ]; then mark tls-renewal-alert-removed; act rm -f ${q(dropin)}; fi`;
+    return `
+${writeFilesScript(tlsCheckFiles(ctx))}
+${dropinGone}
+if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
+if ! systemctl is-enabled --quiet ${q(t)} 2>/dev/null; then mark tls-check:enabled; act systemctl enable --quiet ${q(t)}; fi
+if ! systemctl is-active --quiet ${q(t)}; then mark tls-check:started; act systemctl start ${q(t)}; fi
+`;
+}
+/** tls: off: the check, its units and certbot's drop-in go (the certificate itself stays). */
+function tlsCheckRemoveScript(ctx) {
+    const q = shQuote;
+    const p = ctx.paths;
+    const t = p.units.tlsCheckTimer.name;
+    return `
+if systemctl is-enabled --quiet ${q(t)} 2>/dev/null || systemctl is-active --quiet ${q(t)}; then mark tls-check:stopped; act systemctl disable --now --quiet ${q(t)}; fi
+gone=0
+for f in ${[p.units.tlsCheckTimer.file, p.units.tlsCheckService.file, certbotAlertDropin(p.app), p.tlsScript].map(q).join(' ')}; do
+  if [ -e "$f" ]; then mark "$f"; act rm -f -- "$f"; gone=1; fi
+done
+[ "$gone" = 1 ] && act systemctl daemon-reload
+true
+`;
+}
+async function ensureTlsCheck(ctx) {
+    if (ctx.settings.tls.mode === 'off')
+        return runProvisionScript(ctx, 'removing the certificate check', tlsCheckRemoveScript(ctx));
+    return runProvisionScript(ctx, 'installing the certificate check', tls_check_installScript(ctx), {
+        stdin: filesInput(tlsCheckFiles(ctx))
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/provision/tls.ts
+
 
 
 
@@ -87707,7 +88839,7 @@ const CERTBOT_DROPIN = '/etc/systemd/system/certbot.service.d/gunicorn-deploy-ca
 async function ensureTls(ctx) {
     const t = ctx.settings.tls;
     if (t.mode === 'off')
-        return { changed: false, detail: 'off (HTTP only)' };
+        return { changed: (await ensureTlsCheck(ctx)).changed, detail: 'off (HTTP only)' };
     const cert = t.mode === 'acme' ? await obtainAcme(ctx) : await writeCertificateFiles(ctx);
     const state = await probeTlsState(ctx);
     if (!state.certificateReady) {
@@ -87718,7 +88850,14 @@ async function ensureTls(ctx) {
     // New certificate files under an unchanged site: nginx reads them on a reload only.
     if (cert.changes.includes('certificate') && !site.changed && !ctx.settings.provision.dryRun)
         await reloadNginx(ctx);
-    const changes = [...new Set([...cert.changes.map(changeName), ...site.changes.map((c) => `nginx-${c}`)])];
+    const check = await ensureTlsCheck(ctx);
+    const changes = [
+        ...new Set([
+            ...cert.changes.map(changeName),
+            ...site.changes.map((c) => `nginx-${c}`),
+            ...(check.changed ? ['tls-check'] : [])
+        ])
+    ];
     const facts = cert.facts;
     const about = facts['not-after'] ? ` (serial ${facts.serial}, valid until ${facts['not-after']})` : '';
     return {
@@ -87963,8 +89102,8 @@ function timersScript(ctx) {
 if was_changed ${q(timer.file)} || was_changed ${q(service.file)}; then
   [ "$dry" = 1 ] || { systemctl is-active --quiet ${q(t)} && systemctl restart ${q(t)} || true; }
 fi
-if ! systemctl is-enabled --quiet ${q(t)} 2>/dev/null; then mark ${q(`${t}:enabled`)}; act systemctl enable --quiet ${q(t)}; fi
-if ! systemctl is-active --quiet ${q(t)}; then mark ${q(`${t}:started`)}; act systemctl start ${q(t)}; fi`;
+${ensureEnabled(t)}
+${ensureStarted(t)}`;
     })
         .join('\n');
     return `
@@ -87976,6 +89115,381 @@ ${perTimer}
 async function ensureTimers(ctx) {
     return runProvisionScript(ctx, 'installing the health and database timers', timersScript(ctx), {
         stdin: filesInput(timers_timerFiles(ctx))
+    });
+}
+
+;// CONCATENATED MODULE: ./src/metrics/program.ts
+/**
+ * The metrics job: a Python program root runs every 15 s (APP-metrics.timer) that writes the app's
+ * Prometheus text file for node-exporter's textfile collector. Python: it opens what it reads with
+ * O_NOFOLLOW and checks the descriptor (as deploy/root-read.ts does), and its work is a few
+ * dictionaries; bash and awk would follow links and fork per figure.
+ *
+ * argv: APP SERVICE SOCKET ACCESS_LOG HISTORY CURRENT STATE_FILE TEXTFILE_DIR
+ *
+ * - nginx's access log is read only from where the last run stopped (inode + offset in the state
+ *   file), at most MAX_READ bytes a run; its lines are kept as 5-second slots of counts and
+ *   latency histograms (buckets 4 % wide), so the last minute's p50/p95/p99 cost nothing to merge.
+ * - The history is read the same way (from the last offset): deploys and rollbacks by outcome.
+ * - Busy workers: SAMPLES looks, SAMPLE_GAP_S apart, at which workers hold an accepted connection
+ *   on the app's socket (/proc/net/unix against each worker's descriptors); the mean and the most.
+ *   Requests waiting in the socket's backlog are the connections no worker accepted yet.
+ * - Written as a temporary file in the textfile folder (opened relative to a descriptor of that
+ *   folder, which must be root's and no link) and renamed over APP.prom: node-exporter never reads
+ *   half a file, and a planted name is replaced, never followed.
+ */
+const METRICS_PROGRAM = String.raw `import errno, json, math, os, pwd, re, resource, stat, subprocess, sys, time
+APP, SERVICE, SOCKET, ACCESS_LOG, HISTORY, CURRENT, STATE, OUTDIR = sys.argv[1:9]
+MAX_READ = 8 << 20
+WINDOW_S, SLOT_S = 60, 5
+SAMPLES, SAMPLE_GAP_S = 10, 0.1
+RATIO = 1.04
+now = time.time()
+class Refused(Exception): pass
+def uid(name):
+    try: return pwd.getpwnam(name).pw_uid
+    except KeyError: return -1
+def open_checked(path, owners):
+    """A regular file with one link, owned by one of owners, opened without following a link."""
+    d, name = os.path.split(path)
+    try: dfd = os.open(d, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError: return None
+    try:
+        try: fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC, dir_fd=dfd)
+        except FileNotFoundError: return None
+        except OSError as e: raise Refused("%s: %s" % (path, "a symbolic link" if e.errno == errno.ELOOP else e.strerror))
+    finally: os.close(dfd)
+    st = os.fstat(fd)
+    why = None
+    if not stat.S_ISREG(st.st_mode): why = "not a regular file"
+    elif st.st_nlink != 1: why = "has %d hard links" % st.st_nlink
+    elif st.st_uid not in owners: why = "owned by uid %d" % st.st_uid
+    if why: os.close(fd); raise Refused("%s: %s" % (path, why))
+    return fd, st
+def read_new(path, owners, mark):
+    """Complete lines appended since mark (ino, offset); a new file (rotated) is read from its start."""
+    try: opened = open_checked(path, owners)
+    except Refused as e:
+        # Left unread (and said in the journal); the other figures are still written.
+        print("not read: %s" % e, file=sys.stderr); return [], mark, False
+    if opened is None: return [], {"ino": 0, "off": 0}, True
+    fd, st = opened
+    try:
+        ino, off = mark.get("ino"), mark.get("off", 0)
+        fresh = ino != st.st_ino or off > st.st_size
+        if fresh: off = 0
+        if st.st_size - off > MAX_READ: off = st.st_size - MAX_READ
+        os.lseek(fd, off, os.SEEK_SET)
+        data, left = b"", st.st_size - off
+        while left > 0:
+            b = os.read(fd, min(left, 1 << 20))
+            if not b: break
+            data += b; left -= len(b)
+        end = data.rfind(b"\n") + 1
+        return data[:end].decode("utf-8", "replace").splitlines(), {"ino": st.st_ino, "off": off + end}, fresh
+    finally: os.close(fd)
+def load_state():
+    try:
+        with open(STATE) as f: s = json.load(f)
+        return s if isinstance(s, dict) else {}
+    except (OSError, ValueError): return {}
+state = load_state()
+# nginx's access log: the gunicorn_deploy format, '[07/Dec/2026:07:03:01 +0000] "GET / HTTP/1.1" 200 ... rt=0.004 urt=0.003'
+LINE = re.compile(r'\[(\d\d)/(\w\w\w)/(\d{4}):(\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)\] "[^"]*" (\d{3}) .* rt=([\d.]+) urt=(.*)$')
+MONTHS = {m: i + 1 for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())}
+import calendar
+def epoch(m):
+    t = calendar.timegm((int(m.group(3)), MONTHS.get(m.group(2), 1), int(m.group(1)), int(m.group(4)), int(m.group(5)), int(m.group(6))))
+    off = (int(m.group(8)) * 3600 + int(m.group(9)) * 60) * (1 if m.group(7) == "+" else -1)
+    return t - off
+def bucket(seconds):
+    ms = seconds * 1000.0
+    return 0 if ms <= 1 else int(math.ceil(math.log(ms) / math.log(RATIO)))
+def bucket_s(b): return 0.001 if b == 0 else (RATIO ** b) / 1000.0
+slots = {int(k): v for k, v in state.get("slots", {}).items() if int(k) * SLOT_S > now - WINDOW_S - SLOT_S}
+lines, logmark, _ = read_new(ACCESS_LOG, {uid("www-data"), 0}, state.get("log", {}))
+stamps = {}
+for line in lines:
+    m = LINE.search(line)
+    if not m: continue
+    key = line[m.start(1) - 1:m.start(1) + 27]
+    t = stamps.get(key)
+    if t is None: t = stamps[key] = epoch(m)
+    if t <= now - WINDOW_S: continue
+    slot = slots.setdefault(int(t // SLOT_S), {"n": 0, "e": 0, "us": 0.0, "rt": {}, "ut": {}})
+    slot["n"] += 1
+    if m.group(10).startswith("5"): slot["e"] += 1
+    rt = float(m.group(11)); b = str(bucket(rt)); slot["rt"][b] = slot["rt"].get(b, 0) + 1
+    ut = re.findall(r"[\d.]+", m.group(12))
+    if ut:
+        u = sum(float(x) for x in ut); slot["us"] += u
+        b = str(bucket(u)); slot["ut"][b] = slot["ut"].get(b, 0) + 1
+window = [s for k, s in slots.items() if k * SLOT_S > now - WINDOW_S]
+def quantiles(field):
+    h = {}
+    for s in window:
+        for b, c in s[field].items(): h[int(b)] = h.get(int(b), 0) + c
+    n = sum(h.values())
+    out = {}
+    for q in (0.5, 0.95, 0.99):
+        if n == 0: out[q] = float("nan"); continue
+        rank, cum = math.ceil(q * n), 0
+        for b in sorted(h):
+            cum += h[b]
+            if cum >= rank: out[q] = bucket_s(b); break
+    return out
+# The history: deploys and rollbacks by outcome, and the commit each release was deployed from.
+hist = state.get("history", {"mark": {}, "deploys": {}, "rollbacks": {}, "commits": {}})
+hlines, hmark, fresh = read_new(HISTORY, {0}, hist.get("mark", {}))
+if fresh: hist = {"deploys": {}, "rollbacks": {}, "commits": {}}
+OUTCOME = re.compile(r"^[a-z][a-z-]{0,30}$")
+for line in hlines:
+    try: e = json.loads(line)
+    except ValueError: continue
+    if not isinstance(e, dict): continue
+    ev, status = e.get("event"), e.get("status") if OUTCOME.match(str(e.get("status", ""))) else "other"
+    if ev == "deploy": hist["deploys"][status] = hist["deploys"].get(status, 0) + 1
+    elif ev == "rollback": hist["rollbacks"][status] = hist["rollbacks"].get(status, 0) + 1
+    # A release's commit never changes: any line naming both says it (a rollback's line may lack it).
+    if isinstance(e.get("release"), str) and isinstance(e.get("commit"), str) and e["commit"]:
+        hist["commits"][e["release"]] = str(e.get("commit", ""))[:64]
+        while len(hist["commits"]) > 50: hist["commits"].pop(next(iter(hist["commits"])))
+hist["mark"] = hmark
+# The service: its workers, restarts, OOM kills.
+props = {}
+try:
+    r = subprocess.run(["systemctl", "show", SERVICE, "-p", "MainPID", "-p", "NRestarts", "-p", "ControlGroup"], capture_output=True, text=True, timeout=5)
+    for l in r.stdout.splitlines():
+        k, _, v = l.partition("="); props[k] = v
+except (OSError, subprocess.SubprocessError): pass
+main = int(props.get("MainPID", "0") or 0)
+def children(pid):
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f: return [int(x) for x in f.read().split()]
+    except (OSError, ValueError): return []
+workers = children(main) if main > 0 else []
+def sockets_of(pid):
+    out = set()
+    try: fds = os.listdir("/proc/%d/fd" % pid)
+    except OSError: return out
+    for fd in fds:
+        try: l = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+        except OSError: continue
+        if l.startswith("socket:["): out.add(l[8:-1])
+    return out
+def look():
+    accepted, queued = set(), 0
+    with open("/proc/net/unix") as f:
+        next(f, None)
+        for l in f:
+            p = l.split()
+            if len(p) >= 8 and p[7] == SOCKET and p[5] != "01":
+                if p[6] == "0": queued += 1
+                else: accepted.add(p[6])
+    busy = sum(1 for w in workers if sockets_of(w) & accepted) if accepted else 0
+    return busy, queued
+looks = []
+for i in range(SAMPLES if workers else 0):
+    if i: time.sleep(SAMPLE_GAP_S)
+    looks.append(look())
+oom = float("nan")
+cg = props.get("ControlGroup", "")
+if cg.startswith("/") and ".." not in cg:
+    try:
+        with open("/sys/fs/cgroup%s/memory.events" % cg) as f:
+            for l in f:
+                k, _, v = l.partition(" ")
+                if k == "oom_kill": oom = int(v)
+    except (OSError, ValueError): pass
+release = ""
+try: release = os.path.basename(os.readlink(CURRENT))
+except OSError: pass
+try: since = os.lstat(CURRENT).st_mtime
+except OSError: since = float("nan")
+# The text file.
+def esc(v): return str(v).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+def num(v):
+    if isinstance(v, float) and math.isnan(v): return "NaN"
+    # repr: the shortest exact form (a timestamp keeps its seconds; "%g" would round them away).
+    return ("%d" % v) if isinstance(v, int) else repr(float(v))
+out = []
+def metric(name, kind, help_, rows):
+    out.append("# HELP gunicorn_deploy_%s %s" % (name, help_))
+    out.append("# TYPE gunicorn_deploy_%s %s" % (name, kind))
+    for labels, v in rows:
+        ls = ",".join('%s="%s"' % (k, esc(x)) for k, x in [("app", APP)] + labels)
+        out.append("gunicorn_deploy_%s{%s} %s" % (name, ls, num(v)))
+metric("release_info", "gauge", "The release serving and its commit.", [([("release", release), ("commit", hist["commits"].get(release, ""))], 1)] if release else [])
+metric("release_since_timestamp_seconds", "gauge", "When the serving release was switched to.", [([], since)])
+metric("deploys_total", "counter", "Deploys in the server's history, by outcome.", [([("outcome", k)], v) for k, v in sorted(hist["deploys"].items())])
+metric("rollbacks_total", "counter", "Rollbacks in the server's history (mode rollback and a deploy's own), by outcome.", [([("outcome", k)], v) for k, v in sorted(hist["rollbacks"].items())])
+metric("workers", "gauge", "Gunicorn workers of the service.", [([], len(workers))])
+metric("workers_busy", "gauge", "Workers holding a request: the mean of %d looks %.1f s apart." % (SAMPLES, SAMPLE_GAP_S), [([], (sum(b for b, _ in looks) / len(looks)) if looks else 0.0)])
+metric("workers_busy_max", "gauge", "Workers holding a request: the most in those looks.", [([], max((b for b, _ in looks), default=0))])
+metric("requests_queued_max", "gauge", "Requests waiting in the socket's backlog for a free worker: the most in those looks.", [([], max((q for _, q in looks), default=0))])
+n = sum(s["n"] for s in window)
+metric("requests_last_minute", "gauge", "Requests nginx answered for the app in the last minute.", [([], n)])
+metric("responses_5xx_last_minute", "gauge", "Of those, answers with a 5xx status.", [([], sum(s["e"] for s in window))])
+metric("upstream_busy_last_minute", "gauge", "Mean requests in flight at the app over the last minute (sum of upstream times / 60 s).", [([], sum(s["us"] for s in window) / WINDOW_S)])
+rq, uq = quantiles("rt"), quantiles("ut")
+metric("request_seconds", "gauge", "Request time as nginx saw it, last minute, by quantile.", [([("quantile", str(q))], v) for q, v in rq.items()])
+metric("upstream_seconds", "gauge", "The app's response time as nginx saw it, last minute, by quantile.", [([("quantile", str(q))], v) for q, v in uq.items()])
+metric("service_restarts", "gauge", "Restarts of the service by systemd (NRestarts).", [([], int(props.get("NRestarts", "0") or 0))])
+metric("oom_kills", "gauge", "Processes of the service killed for memory (its cgroup's oom_kill).", [([], oom)])
+ru, rc = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+metric("metrics_cpu_seconds", "gauge", "CPU time this job took on its last run.", [([], ru.ru_utime + ru.ru_stime + rc.ru_utime + rc.ru_stime)])
+metric("metrics_timestamp_seconds", "gauge", "When this file was written.", [([], time.time())])
+text = ("\n".join(out) + "\n").encode()
+dfd = os.open(OUTDIR, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+st = os.fstat(dfd)
+if st.st_uid != 0 or st.st_mode & 0o022:
+    print("refusing to write into %s: not root's alone" % OUTDIR, file=sys.stderr); sys.exit(2)
+tmp = ".%s.prom.%d" % (APP, os.getpid())
+try: os.unlink(tmp, dir_fd=dfd)
+except FileNotFoundError: pass
+fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644, dir_fd=dfd)
+try:
+    os.write(fd, text); os.fchmod(fd, 0o644)
+finally: os.close(fd)
+os.rename(tmp, "%s.prom" % APP, src_dir_fd=dfd, dst_dir_fd=dfd)
+state = {"log": logmark, "slots": slots, "history": hist}
+with open(STATE + ".new", "w") as f: json.dump(state, f)
+os.replace(STATE + ".new", STATE)
+`;
+
+;// CONCATENATED MODULE: ./src/metrics/paths.ts
+
+
+
+/** node-exporter's textfile collector folder, Debian's default (root's; its parent is prometheus'). */
+const TEXTFILE_DIR = '/var/lib/prometheus/node-exporter';
+/** Debian's file of node-exporter's arguments (server-wide). */
+const NODE_EXPORTER_DEFAULTS = '/etc/default/prometheus-node-exporter';
+const NODE_EXPORTER = 'prometheus-node-exporter.service';
+/** Where the metrics job of one app lives and what it reads. */
+function metricsPaths(p) {
+    return {
+        script: `${SCRIPT_DIR}/${p.app}-metrics.py`,
+        prom: `${TEXTFILE_DIR}/${p.app}.prom`,
+        socket: p.socket,
+        accessLog: nginxAccessLog(p.app),
+        history: p.history,
+        current: p.current,
+        textfileDir: TEXTFILE_DIR
+    };
+}
+/**
+ * Removes the app's text file, relative to the folder opened without following a link: its parent
+ * is the prometheus user's, who could put a link in the folder's place.
+ */
+function removePromCommand(app) {
+    const py = `import os, sys
+try: d = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+except OSError: sys.exit(0)
+try: os.unlink(sys.argv[2], dir_fd=d); print("removed")
+except FileNotFoundError: pass`;
+    return `python3 -I -c ${shQuote(py)} ${shQuote(TEXTFILE_DIR)} ${shQuote(`${app}.prom`)}`;
+}
+
+;// CONCATENATED MODULE: ./src/metrics/provision.ts
+
+
+
+
+
+
+
+
+/** Exit code of the script when the textfile folder is not root's alone. */
+const TEXTFILE_DIR_REFUSED = 3;
+/** The job's program, its oneshot service and 15 s timer, and node-exporter's arguments. */
+function metricsFiles(ctx) {
+    const m = metricsPaths(ctx.paths);
+    const vars = { ...provisionVars(ctx), metrics: m };
+    const u = ctx.paths.units;
+    const file = (path, content, mode = '0644') => ({
+        path,
+        content,
+        mode,
+        owner: 'root:root'
+    });
+    return [
+        file(m.script, `${METRICS_PROGRAM}`, '0755'),
+        file(u.metricsService.file, renderTemplate('systemd/metrics.service', vars)),
+        file(u.metricsTimer.file, renderTemplate('systemd/metrics.timer', vars)),
+        file(NODE_EXPORTER_DEFAULTS, `# Written by gunicorn-deploy (metrics-listen); changes here are overwritten on the next provision.
+ARGS="--web.listen-address=${ctx.settings.provision.metrics.listen} --collector.textfile.directory=${TEXTFILE_DIR}"
+`)
+    ];
+}
+/** The address curl asks node-exporter at (0.0.0.0 and :: are reached over loopback). */
+function askAt(listen) {
+    return listen.replace(/^0\.0\.0\.0:/, '127.0.0.1:').replace(/^\[::\]:/, '[::1]:');
+}
+/**
+ * metrics: true: node-exporter at metrics-listen (restarted when its arguments changed), the app's
+ * job on its timer, run once so the file is there, and node-exporter asked for it. metrics: false:
+ * the app's timer, files and text file removed when present (node-exporter stays: other apps of
+ * the server may use it).
+ */
+function metricsScript(ctx) {
+    const q = shQuote;
+    const u = ctx.paths.units;
+    const m = metricsPaths(ctx.paths);
+    const t = u.metricsTimer.name;
+    if (!ctx.settings.provision.metrics.enabled) {
+        return `
+if [ -e ${q(u.metricsTimer.file)} ] || [ -e ${q(m.script)} ]; then
+  if systemctl is-enabled --quiet ${q(t)} 2>/dev/null || systemctl is-active --quiet ${q(t)}; then mark ${q(t)}; act systemctl disable --now --quiet ${q(t)}; fi
+  for f in ${[u.metricsTimer.file, u.metricsService.file].map(q).join(' ')}; do
+    [ -f "$f" ] && [ ! -L "$f" ] && [ "$(head -c ${UNIT_HEADER.length} "$f")" = ${q(UNIT_HEADER)} ] && { mark "$f"; act rm -f -- "$f"; }
+  done
+  [ -f ${q(m.script)} ] && { mark ${q(m.script)}; act rm -f -- ${q(m.script)}; }
+  [ "$dry" = 1 ] || { systemctl daemon-reload; [ -n "$(${removePromCommand(ctx.paths.app)})" ] && mark ${q(m.prom)}; }
+fi`;
+    }
+    const url = `http://${askAt(ctx.settings.provision.metrics.listen)}/metrics`;
+    return `
+${writeFilesScript(metricsFiles(ctx))}
+tdir=${q(TEXTFILE_DIR)}
+# Root writes the app's file there: a link, or a folder another user owns or may write, is refused.
+if [ -L "$tdir" ] || { [ -e "$tdir" ] && { [ "$(stat -c %u "$tdir")" != 0 ] || [ -n "$(find "$tdir" -maxdepth 0 -perm /022)" ]; }; }; then
+  echo "$tdir is not a folder of root's alone (a link, another owner, or writable by others): the metrics job writes there as root. Make it root:root 0755 (or remove it and run provision again)." >&2
+  exit ${TEXTFILE_DIR_REFUSED}
+fi
+if [ ! -d "$tdir" ]; then mark "$tdir"; act install -d -m 0755 -o root -g root "$tdir"; fi
+if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
+ne=${q(NODE_EXPORTER)}
+if was_changed ${q(NODE_EXPORTER_DEFAULTS)} && systemctl is-active --quiet "$ne"; then act systemctl restart "$ne"; fi
+if ! systemctl is-enabled --quiet "$ne" 2>/dev/null; then mark "$ne:enabled"; act systemctl enable --quiet "$ne"; fi
+if ! systemctl is-active --quiet "$ne"; then mark "$ne:started"; act systemctl start "$ne"; fi
+if was_changed ${q(u.metricsTimer.file)} || was_changed ${q(u.metricsService.file)}; then
+  [ "$dry" = 1 ] || { systemctl is-active --quiet ${q(t)} && systemctl restart ${q(t)} || true; }
+fi
+if ! systemctl is-enabled --quiet ${q(t)} 2>/dev/null; then mark ${q(`${t}:enabled`)}; act systemctl enable --quiet ${q(t)}; fi
+if ! systemctl is-active --quiet ${q(t)}; then mark ${q(`${t}:started`)}; act systemctl start ${q(t)}; fi
+if [ "$dry" != 1 ]; then
+  if ! systemctl start ${q(u.metricsService.name)}; then
+    journalctl -u ${q(u.metricsService.name)} -n 10 --no-pager -o cat >&2; exit 4
+  fi
+  ok=
+  for i in $(seq 1 50); do
+    if curl -s --max-time 2 ${q(url)} | grep -qF ${q(`gunicorn_deploy_workers{app="${ctx.paths.app}"}`)}; then ok=1; break; fi
+    sleep 0.2
+  done
+  if [ -z "$ok" ]; then
+    echo "node-exporter does not serve the app's metrics at "${q(url)}":" >&2
+    journalctl -u "$ne" -n 10 --no-pager -o cat >&2; exit 5
+  fi
+fi`;
+}
+async function ensureMetrics(ctx) {
+    const on = ctx.settings.provision.metrics.enabled;
+    return runProvisionScript(ctx, on ? 'installing the metrics' : 'removing the metrics', metricsScript(ctx), {
+        stdin: on ? filesInput(metricsFiles(ctx)) : '',
+        hint: on
+            ? `Is metrics-listen (${ctx.settings.provision.metrics.listen}) free on the server? journalctl -u ${NODE_EXPORTER} and -u ${ctx.paths.units.metricsService.name} say more.`
+            : undefined
     });
 }
 
@@ -88470,11 +89984,16 @@ async function checkServerNames(ctx) {
 
 
 
+
 /** releaseHash of the source as it is now; a canonical tar when a name keeps it from a manifest. */
 async function sourceHash(settings) {
     const manifest = await buildManifest(external_node_path_namespaceObject.resolve(settings.app.source), settings.app.exclude);
     if (manifest)
         return releaseHash(manifest, settings);
+    // bsdtar cannot write a canonical archive (no --sort, no --mtime): a hash that matches no
+    // record, so provision deploys again rather than skip on a guess.
+    if ((await tarFlavour()) !== 'gnu')
+        return (0,external_node_crypto_.randomBytes)(32).toString('hex');
     const dir = external_node_path_namespaceObject.resolve(settings.app.source);
     const args = [
         '-C',
@@ -88493,10 +90012,7 @@ async function sourceHash(settings) {
     ];
     const hash = recordHmac(settings);
     await new Promise((resolve, reject) => {
-        const tar = (0,external_node_child_process_namespaceObject.spawn)('tar', args, {
-            stdio: ['ignore', 'pipe', 'pipe'],
-            env: { ...process.env, LC_ALL: 'C' }
-        });
+        const tar = localTar(args);
         let err = '';
         tar.stdout.on('data', (c) => hash.update(c));
         tar.stderr.on('data', (c) => (err += c.toString()));
@@ -88711,12 +90227,15 @@ esac
 if ! command -v nginx >/dev/null; then r nginx-config red "nginx is not installed";
 elif out=$(nginx -t 2>&1); then r nginx-config ok "nginx -t passed"; else r nginx-config red "nginx -t: $(echo "$out" | grep -v 'test failed' | tail -n 1)"; fi
 # The certificate the site names: renewals start 30 days ahead, so one ending within 7 days means
-# they are failing.
+# they are failing; tls: files (not certbot's) is renewed by whoever gave it.
 crt=$(sed -n 's/^ *ssl_certificate  *\\([^ ;]*\\);.*$/\\1/p' ${q(p.nginxSite)} 2>/dev/null | head -n 1)
 if [ -z "$crt" ]; then r tls n/a "plain HTTP (tls: off)";
 elif ! end=$(openssl x509 -in "$crt" -noout -enddate 2>&1); then r tls red "cannot read $crt: $end";
 elif openssl x509 -in "$crt" -noout -checkend 604800 >/dev/null; then r tls ok "certificate valid until \${end#notAfter=}";
-else r tls red "the certificate ends \${end#notAfter=}, within 7 days: renewals are failing (journalctl -u certbot)"; fi
+else case "$crt" in
+  /etc/letsencrypt/*) r tls red "the certificate ends \${end#notAfter=}, within 7 days: renewals are failing (journalctl -u certbot)";;
+  *) r tls red "the certificate ends \${end#notAfter=}, within 7 days: run mode provision with a renewed tls-certificate and tls-key";;
+esac; fi
 lr=${q(p.logrotate)}
 if [ ! -f "$lr" ]; then r logrotate red "no $lr";
 elif out=$(logrotate -d "$lr" 2>&1) && ! echo "$out" | grep -qi '^error'; then
@@ -88810,6 +90329,7 @@ async function verifyChecklist(ctx) {
 
 
 
+
 /**
  * A bare Debian/Ubuntu host to a production service, in an order where each step needs only
  * what the steps before it made: packages, the app's user and folders, an imported database (before
@@ -88857,6 +90377,7 @@ const provisionMode = {
             await track('logrotate', () => ensureLogrotate(ctx));
             await track('alerts', () => ensureAlerts(ctx));
             await track('timers', () => ensureTimers(ctx));
+            await track('metrics', () => ensureMetrics(ctx));
             await track('firewall', () => ensureFirewall(ctx, host.reconnect));
             const decision = await s('release', async () => {
                 const d = await decideDeploy(ctx);
@@ -89445,16 +90966,15 @@ const runMode = {
                     envFile: ctx.paths.envFile,
                     venv: `${rel}/.venv`,
                     // systemd-run reports a main process killed by a signal as exit 1: a parent shell turns
-                    // its command's death by signal N into the shell's convention, exit 128+N. systemd
-                    // expands $VAR, ${VAR} and $$ in a unit's command line: every $ is doubled, so the shell
-                    // gets the command exactly as written.
+                    // its command's death by signal N into the shell's convention, exit 128+N. The shell
+                    // gets the command exactly as written (appRunCommand doubles every $ for systemd).
                     argv: [
                         '/bin/bash',
                         '-c',
                         'rc=0; /bin/bash -euo pipefail -c "$1" || rc=$?; exit "$rc"',
                         'gd',
                         command
-                    ].map((a) => a.replace(/\$/g, '$$$$'))
+                    ]
                 }), { sudo: true, stream: true, timeoutMs: RUN_TIMEOUT_MS });
                 ctx.facts['exit-code'] = String(res.code);
                 if (res.code !== 0) {
@@ -89470,6 +90990,7 @@ const runMode = {
 };
 
 ;// CONCATENATED MODULE: ./src/modes/restore-mode.ts
+
 
 
 
@@ -89506,6 +91027,8 @@ const restoreMode = {
         try {
             const staged = await s('check backup', () => stageRestore(ctx, id));
             id = staged.id;
+            if (staged.undo)
+                ctx.logger.warning(`${ctx.label}: ${staged.undo}`);
             ctx.facts['restored-backup'] = id;
             const swapped = await s('restore', () => swapDatabase(ctx));
             ctx.facts['safety-backup'] = swapped.safety;
@@ -89526,9 +91049,9 @@ const restoreMode = {
                 });
                 throw new DeployError(`the app was not healthy on backup ${id} (${errorMessage(err).split('\n')[0]}); the database as it was before (safety copy ${swapped.safety}) was put back and the app is healthy again`, 'Check the backup against the release serving (an older schema?), or restore another one.');
             }
-            const held = Math.max(0, Math.round((await serverNowMs(ctx, cleanupCommand(ctx))) - swapped.stoppedAt));
+            const held = Math.max(0, Math.round((await serverNowMs(ctx, `${cleanupCommand(ctx)}\n${recordRestoreCommand(ctx, id, swapped.safety)}`)) - swapped.stoppedAt));
             ctx.facts['requests-held-ms'] = String(held);
-            ctx.logger.info(`${ctx.label}: backup ${id} restored; requests waited in the socket's queue for at most ${held} ms; the database before is kept as ${swapped.safety}`);
+            ctx.logger.info(`${ctx.label}: backup ${id} restored; requests waited in the socket's queue for at most ${held} ms; the database before is kept as ${swapped.safety} (backup: undo puts it back)`);
             await recordHistory(ctx, {
                 event: 'restore',
                 backup: id,
@@ -89676,7 +91199,48 @@ function withAudit(mode, event, facts, skip = () => false) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/metrics/status.ts
+
+
+
+/**
+ * Mode status shows what the metrics job last wrote (the same figures node-exporter serves): the
+ * app's text file read as root through the checked reader (its folder's parent is the prometheus
+ * user's), each sample a `metric-NAME=VALUE` fact line.
+ */
+function metricsStatusLines(app) {
+    const awk = `/^gunicorn_deploy_[a-z_]+\\{/ {
+  name = substr($1, 17, index($1, "{") - 17); q = ""
+  if (match($1, /quantile="[0-9.]+"/)) { q = substr($1, RSTART + 10, RLENGTH - 11); q = (q == "0.5" ? "_p_fifty" : q == "0.95" ? "_p_ninety_five" : q == "0.99" ? "_p_ninety_nine" : "_other") }
+  if (name == "release_info" || name == "deploys_total" || name == "rollbacks_total") next
+  print "metric-" name q "=" $2
+}`;
+    return `${rootRead('cat', shQuote(TEXTFILE_DIR), shQuote(`${app}.prom`), 'root')} 2>/dev/null | base64 -d 2>/dev/null | head -c 100000 | awk ${shQuote(awk)}`;
+}
+const n = (v) => (v !== undefined && /^-?[\d.e+-]+$/.test(v) ? Number(v) : NaN);
+const status_ms = (v) => (Number.isFinite(n(v)) ? (n(v) * 1000).toFixed(1) : '');
+const plain = (v, digits = 0) => Number.isFinite(n(v)) ? n(v).toFixed(digits) : '';
+/** The facts status adds from the text file; all empty without metrics (or before the job ran). */
+function metricsFacts(raw, now, ago) {
+    const m = (k) => raw[`metric-${k}`];
+    const at = n(m('metrics_timestamp_seconds'));
+    return {
+        'metrics-age': Number.isFinite(at) ? ago(Math.max(0, now - at)) : '',
+        'requests-1m': plain(m('requests_last_minute')),
+        '5xx-1m': plain(m('responses_5xx_last_minute')),
+        'p50-ms': status_ms(m('request_seconds_p_fifty')),
+        'p95-ms': status_ms(m('request_seconds_p_ninety_five')),
+        'p99-ms': status_ms(m('request_seconds_p_ninety_nine')),
+        'upstream-p95-ms': status_ms(m('upstream_seconds_p_ninety_five')),
+        'busy-mean': plain(m('workers_busy'), 1),
+        'busy-max': plain(m('workers_busy_max')),
+        'queued-max': plain(m('requests_queued_max')),
+        'busy-1m': plain(m('upstream_busy_last_minute'), 2)
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/status/script.ts
+
 
 
 
@@ -89738,12 +91302,14 @@ if [ "$active" = active ]; then
 else
   echo "health=none"
 fi
+${metricsStatusLines(p.app)}
 echo '--- history'
 tail -n ${HISTORY_TAIL} ${q(p.history)} 2>/dev/null
 exit 0`;
 }
 
 ;// CONCATENATED MODULE: ./src/status/facts.ts
+
 
 /** The history's lines, oldest first; a line that is not a JSON object is skipped. */
 function parseHistory(text) {
@@ -89829,6 +91395,7 @@ function statusFacts(stdout) {
         health: raw.health ?? '',
         maintenance: raw.maintenance ?? '',
         deploying: raw.deploying ?? '',
+        ...metricsFacts(raw, now, ago),
         healthy: String(healthy)
     };
     return { facts, history };
@@ -89867,6 +91434,7 @@ function historyRows(entries) {
 
 
 
+
 /** The summary's columns; the full list of each server is its own table in the log. */
 const STATUS_KEYS = ['release', 'state', 'since', 'actor', 'commit', 'workers', 'busy', 'health'];
 /** Rows of the per-server table: label and fact key. */
@@ -89892,7 +91460,15 @@ const ROWS = [
     ['newest backup', 'backup-age'],
     ['maintenance', 'maintenance'],
     ['deploy running', 'deploying'],
-    ['health now', 'health']
+    ['health now', 'health'],
+    // metrics: true: what the metrics job last wrote (README, Metrics).
+    ['requests (last min)', 'requests-1m'],
+    ['5xx (last min)', '5xx-1m'],
+    ['latency p50 / p95 / p99 (ms)', 'latency'],
+    ['busy workers (mean / most)', 'busy-sampled'],
+    ['queued requests (most)', 'queued-max'],
+    ['in flight (last min mean)', 'busy-1m'],
+    ['metrics written', 'metrics-age']
 ];
 /**
  * What serves on each server and how it is doing, in one read-only round trip per server: the
@@ -89906,16 +91482,33 @@ const statusMode = {
     async runHost(host) {
         const ctx = deployContext(host);
         const found = await step(ctx.logger, ctx.records, ctx.label, 'status', async () => {
-            const res = await ctx.remote.script(statusScript(ctx), { sudo: true, timeoutMs: 30_000 });
+            // Which release's migration the database holds, read first (before the history's lines).
+            const res = await ctx.remote.script(`${readMigrationStateCommand(ctx)}\n${statusScript(ctx)}`, {
+                sudo: true,
+                timeoutMs: 30_000
+            });
             if (res.code !== 0)
                 throw new DeployError(`reading the status failed (exit ${res.code}): ${res.stderr.trim()}`);
             const out = statusFacts(res.stdout);
+            const ahead = parseMigrationState(res.stdout.split('\n--- history')[0]).ahead;
             return Object.assign(out, {
+                ahead,
                 detail: `${out.facts.release || 'nothing deployed'}, health ${out.facts.health}`
             });
         });
         Object.assign(ctx.facts, found.facts);
-        const rows = ROWS.filter(([, k]) => found.facts[k]).map(([label, k]) => [label, found.facts[k]]);
+        // A rollback left a migration in the database that the serving code does not have.
+        if (found.ahead) {
+            ctx.facts['database-warning'] = aheadAdvice(ctx, found.ahead);
+            ctx.logger.warning(`${ctx.label}: ${ctx.facts['database-warning']}`);
+        }
+        const f = found.facts;
+        const shown = {
+            ...f,
+            latency: f['p95-ms'] ? `${f['p50-ms']} / ${f['p95-ms']} / ${f['p99-ms']}` : '',
+            'busy-sampled': f['busy-mean'] ? `${f['busy-mean']} / ${f['busy-max']}` : ''
+        };
+        const rows = ROWS.filter(([, k]) => shown[k]).map(([label, k]) => [label, shown[k]]);
         ctx.logger.info(`${ctx.label}:\n${formatTable(['', ctx.label], rows)}`);
         const n = ctx.settings.operate.historyLines;
         if (n > 0) {
@@ -89948,6 +91541,8 @@ const SINCE_AWK = `BEGIN { split("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov De
   if (t != "") keep = (t >= cut)
   if (keep) print
 }`;
+/** Seconds a log file's read may take (not a follow): a FIFO in its place never ends it. */
+const READ_LIMIT_S = 30;
 /** Seconds without a heartbeat from the runner after which a follow ends on its own. */
 const FOLLOW_PATIENCE_S = 30;
 /**
@@ -89987,13 +91582,16 @@ function logsScript(ctx) {
     ].join(' ');
     // Each file is read as the user who writes it (the app its error log, nginx's user its access
     // log): one who plants a link there in place of the log reads only what it could read anyway.
+    // A FIFO planted there would block the read for ever: only a regular file is read (root's stat),
+    // and a read that ends by itself is bounded, should the file be swapped after that test.
     const file = ([f, user, group]) => {
         const name = q(f.split('/').pop());
         const as = `setpriv --reuid=${q(user)} --regid=${q(group)} --init-groups --reset-env --`;
+        const bounded = `timeout ${READ_LIMIT_S} ${as}`;
         const read = sinceS
-            ? `{ ${as} cat -- ${q(f)}; } 2>/dev/null | awk -v cut="$cut_text" ${q(SINCE_AWK)}${follow ? `; ${as} tail -n 0 -F -- ${q(f)} 2>/dev/null` : ''}`
-            : `${as} tail -n ${lines} ${follow ? '-F ' : ''}-- ${q(f)} 2>/dev/null`;
-        return `if [ -e ${q(f)} ]${follow ? ' || true' : ''}; then
+            ? `{ ${bounded} cat -- ${q(f)}; } 2>/dev/null | awk -v cut="$cut_text" ${q(SINCE_AWK)}${follow ? `; ${as} tail -n 0 -F -- ${q(f)} 2>/dev/null` : ''}`
+            : `${follow ? as : bounded} tail -n ${lines} ${follow ? '-F ' : ''}-- ${q(f)} 2>/dev/null`;
+        return `if [ -f ${q(f)} ]${follow ? ' || true' : ''}; then
   { ${read}; } | sed -u "s/^/"${name}": /"${follow ? ' &' : ''}
 fi`;
     };
@@ -90246,6 +91844,8 @@ const maintenanceMode = {
 
 
 
+
+
 /** Exit code when nginx -t refused the tree without the app's site (everything was put back). */
 const remove_REFUSED = 6;
 /**
@@ -90259,10 +91859,17 @@ function removeAppScript(ctx) {
     const q = shQuote;
     const p = ctx.paths;
     const u = p.units;
-    const timers = timerUnits(p).map((t) => t.timer.name);
-    const services = [u.service.name, u.socket.name, ...timerUnits(p).map((t) => t.service.name)];
+    const timers = [...timerUnits(p).map((t) => t.timer.name), u.metricsTimer.name, u.tlsCheckTimer.name];
+    const services = [
+        u.service.name,
+        u.socket.name,
+        ...timerUnits(p).map((t) => t.service.name),
+        u.metricsService.name,
+        u.tlsCheckService.name
+    ];
     const files = [
         ...Object.values(u).map((x) => x.file),
+        certbotAlertDropin(p.app),
         // Earlier versions' per-app firewall ruleset (the unit is in the list above).
         `/etc/${p.app}/firewall.nft`
     ];
@@ -90307,6 +91914,17 @@ if [ -f ${q(processPaths(ctx).installed)} ]; then
     removed_units=1
   done < ${q(processPaths(ctx).installed)}
 fi
+# The app's schedules: each timer stopped and disabled (a run in progress too), its units removed.
+if [ -f ${q(processPaths(ctx).installedSchedules)} ]; then
+  while read -r id; do
+    case "$id" in ''|*[!0-9a-f]*) continue;; esac
+    mark "schedule-$id"
+    act systemctl disable --now --quiet ${q(p.app)}-schedule-"$id".timer 2>/dev/null || true
+    act systemctl stop ${q(p.app)}-schedule-"$id".service 2>/dev/null || true
+    act rm -f -- /etc/systemd/system/${q(p.app)}-schedule-"$id".timer /etc/systemd/system/${q(p.app)}-schedule-"$id".service
+    removed_units=1
+  done < ${q(processPaths(ctx).installedSchedules)}
+fi
 for t in ${timers.map(q).join(' ')}; do
   if systemctl is-enabled --quiet "$t" 2>/dev/null || systemctl is-active --quiet "$t"; then mark "$t"; act systemctl disable --now --quiet "$t"; fi
 done
@@ -90327,9 +91945,10 @@ for d in ${[u.service.file, u.socket.file].map((f) => q(`${f}.d`)).join(' ')}; d
 done
 [ "$removed_units" = 1 ] && act systemctl daemon-reload
 act systemctl reset-failed ${services.map(q).join(' ')} 2>/dev/null || true
-for f in ${[p.logrotate, p.healthScript, p.dbScript].map(q).join(' ')}; do
+for f in ${[p.logrotate, p.healthScript, p.dbScript, p.tlsScript, metricsPaths(p).script].map(q).join(' ')}; do
   [ -e "$f" ] && { mark "$f"; act rm -f -- "$f"; }
 done
+if [ -e ${q(metricsPaths(p).prom)} ]; then mark ${q(metricsPaths(p).prom)}; [ "$dry" = 1 ] || ${removePromCommand(p.app)} >/dev/null; fi
 for d in ${[p.etc, `/run/${p.app}`, `${ACME_WEBROOT_BASE}/${p.app}`].map(q).join(' ')}; do
   [ -d "$d" ] && { mark "$d"; act rm -rf -- "$d"; }
 done
@@ -90661,9 +92280,9 @@ const STEPS = {
         what: 'release-command (or the Procfile release:), once per deploy on the first server, before any switch'
     },
     units: {
-        modes: ['deploy'],
+        modes: ['deploy', 'rollback'],
         section: 'live',
-        what: 'the changed config files put in place'
+        what: "the changed config files put in place (rollback: the target's own unit and Gunicorn config, or the serving one's put back)"
     },
     switch: {
         modes: ['deploy', 'rollback'],
@@ -90764,6 +92383,11 @@ const STEPS = {
         modes: ['provision'],
         section: 'provision',
         what: 'the health check and daily database backup timers'
+    },
+    metrics: {
+        modes: ['provision'],
+        section: 'provision',
+        what: "with metrics: node-exporter at metrics-listen and the 15 s timer writing the app's Prometheus text file"
     },
     firewall: {
         modes: ['provision', 'remove'],

@@ -1,5 +1,5 @@
-export const id = 498;
-export const ids = [498,665];
+export const id = 137;
+export const ids = [137,665];
 export const modules = {
 
 /***/ 5678:
@@ -53,14 +53,23 @@ function runOrigin(env = process.env) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Tx: () => (/* binding */ buildRunCommand),
 /* harmony export */   ex: () => (/* binding */ asUser),
-/* harmony export */   gA: () => (/* binding */ appRunCommand)
+/* harmony export */   gA: () => (/* binding */ appRunCommand),
+/* harmony export */   sX: () => (/* binding */ systemdWord)
 /* harmony export */ });
 /* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9038);
 
 /**
+ * systemd (PID 1) expands $VAR, ${VAR} and $$ in a transient unit's command line, from the unit's
+ * environment: a hook's `echo ${X}` would reach bash as `echo ` (or as the env file's value). Every
+ * $ doubled, each word reaches the program exactly as written (systemd 247-257 all take $$).
+ */
+function systemdWord(word) {
+    return word.replace(/\$/g, '$$$$');
+}
+/**
  * A command run the way the service runs: as the app's user, with its environment file, in a
  * transient systemd unit. The import check and the migrations then see exactly what Gunicorn will
- * see, not sudo's or the SSH user's environment.
+ * see, not sudo's or the SSH user's environment. argv reaches the program as written (systemdWord).
  */
 function appRunCommand(paths, opts) {
     const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U;
@@ -72,7 +81,7 @@ function appRunCommand(paths, opts) {
         `--setenv=PATH=${q(`${opts.venv}/bin:/usr/local/bin:/usr/bin:/bin`)}`,
         `--setenv=PWD=${q(opts.cwd)}`,
         '--',
-        ...opts.argv.map(q)
+        ...opts.argv.map((a) => q(systemdWord(a)))
     ].join(' ');
 }
 /**
@@ -110,7 +119,7 @@ opts) {
         '--',
         'bash',
         '-c',
-        q(`set -euo pipefail\n${opts.script}`),
+        q(systemdWord(`set -euo pipefail\n${opts.script}`)),
         'gd',
         ...(opts.args ?? [])
     ].join(' ');
@@ -258,7 +267,7 @@ function parseStates(stdout) {
 /* harmony export */   w8: () => (/* binding */ settingsOfRelease)
 /* harmony export */ });
 /* unused harmony exports rememberedPath, releaseSettingsPath, REMEMBERED, rememberedOf, parseReleaseSettings */
-/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7941);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5036);
 /* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9038);
 /* harmony import */ var _steps_step_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3342);
 
@@ -642,7 +651,7 @@ function rootRead(...args) {
 
 /***/ }),
 
-/***/ 6498:
+/***/ 9137:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -657,8 +666,8 @@ __webpack_require__.d(__webpack_exports__, {
   targetFor: () => (/* reexport */ targetFor)
 });
 
-// EXTERNAL MODULE: ./src/settings.ts + 23 modules
-var src_settings = __webpack_require__(7941);
+// EXTERNAL MODULE: ./src/settings.ts + 27 modules
+var src_settings = __webpack_require__(5036);
 ;// CONCATENATED MODULE: ./src/targets.ts
 
 /** What the engine connects to for one host: the settings' SSH and jump parts, nothing else. */
@@ -880,8 +889,8 @@ async function sourceProblems(settings) {
     return problem ? [problem] : [];
 }
 
-// EXTERNAL MODULE: ./src/ssh/connection.ts + 5 modules
-var connection = __webpack_require__(3890);
+// EXTERNAL MODULE: ./src/ssh/connection.ts + 8 modules
+var connection = __webpack_require__(7362);
 // EXTERNAL MODULE: ./src/steps/step.ts
 var step = __webpack_require__(3342);
 ;// CONCATENATED MODULE: ./src/modes/go-live.ts
@@ -913,7 +922,204 @@ var quote = __webpack_require__(9038);
 var ownership = __webpack_require__(4718);
 // EXTERNAL MODULE: ./src/deploy/paths.ts
 var paths = __webpack_require__(8535);
+// EXTERNAL MODULE: ./src/render/templates.ts
+var templates = __webpack_require__(8711);
+// EXTERNAL MODULE: ./src/processes/procfile.ts
+var procfile = __webpack_require__(3439);
+// EXTERNAL MODULE: ./src/rules.ts + 13 modules
+var rules = __webpack_require__(2655);
+;// CONCATENATED MODULE: ./src/processes/units.ts
+
+
+
+/**
+ * A Procfile command as one double-quoted word of ExecStart=: systemd undoes \\ and \" inside
+ * quotes, turns $$ into $ (else it would expand $VAR from the unit's environment itself) and %% into
+ * % (else a specifier), so bash gets the command exactly as written.
+ */
+function execWord(command) {
+    const inner = command
+        .replace(/\\/g, '\\\\')
+        .replace(/"/g, '\\"')
+        .replace(/\$/g, '$$$$')
+        .replace(/%/g, '%%');
+    return `"${inner}"`;
+}
+/** The template unit of one process in one release (APP-NAME@.service). */
+function renderProcessUnit(paths, spec, opts, dir = (0,templates/* templatesDir */.x)()) {
+    // The same rules the settings applied, asserted again where the values enter a unit.
+    const bad = (0,procfile/* processNameProblem */.KI)(spec.name) ?? (0,procfile/* processCommandProblem */.G1)(spec.command) ?? (0,rules/* releaseIdProblem */.co)(opts.release);
+    if (bad)
+        throw new Error(`process ${spec.name}: ${bad}`);
+    const vars = {
+        app: paths.app,
+        user: paths.user,
+        name: spec.name,
+        origin: opts.origin.replace(/`/g, ''),
+        release: opts.release,
+        releaseDir: paths.releaseDir(opts.release),
+        envFile: paths.envFile,
+        command: execWord(spec.command),
+        stopTimeout: Math.max(1, Math.ceil(opts.stopTimeoutMs / 1000)),
+        appDir: paths.dir,
+        logDir: paths.logDir
+    };
+    return (0,templates/* renderTemplate */.X)('systemd/process@.service', vars, dir);
+}
+
+// EXTERNAL MODULE: ./src/schedules/calendar.ts
+var calendar = __webpack_require__(490);
+;// CONCATENATED MODULE: ./src/schedules/units.ts
+
+
+
+
+
+/** The unit names of one schedule, without the suffix: APP-schedule-ID. */
+function scheduleUnit(app, id) {
+    return `${app}-schedule-${id}`;
+}
+/** A schedule's timer and the service it starts, for one release. */
+function renderScheduleUnits(paths, spec, release, dir = (0,templates/* templatesDir */.x)()) {
+    // The rules the settings applied, asserted again where the values enter a unit.
+    const when = (0,calendar/* parseWhen */.O)(spec.when);
+    const bad = (typeof when === 'string' ? when : undefined) ??
+        (/^[0-9a-f]{10}$/.test(spec.id) ? undefined : `id '${spec.id}'`) ??
+        (0,procfile/* processCommandProblem */.G1)(spec.command) ??
+        (0,rules/* releaseIdProblem */.co)(release);
+    if (bad || typeof when === 'string' || when.calendars.join('\n') !== spec.calendars.join('\n'))
+        throw new Error(`schedule line ${spec.line}: ${bad ?? 'calendars differ from the line'}`);
+    const vars = {
+        app: paths.app,
+        user: paths.user,
+        id: spec.id,
+        line: spec.line,
+        // The description is one line of text; its % would be a specifier.
+        when: spec.when.replace(/%/g, '%%'),
+        calendars: spec.calendars,
+        release,
+        releaseDir: paths.releaseDir(release),
+        envFile: paths.envFile,
+        command: execWord(spec.command),
+        appDir: paths.dir,
+        logDir: paths.logDir
+    };
+    return {
+        timer: (0,templates/* renderTemplate */.X)('systemd/schedule.timer', vars, dir),
+        service: (0,templates/* renderTemplate */.X)('systemd/schedule.service', vars, dir)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/schedules/script.ts
+
+
+/**
+ * Schedules ride with the processes: each release's set (under /etc/APP/processes/by-release/ID,
+ * root's, rendered on the runner from the validated input, never read from the release) holds its
+ * timers and services, and the processes step moves the server to a release's set, so a deploy,
+ * its way back, mode rollback and the post step all put back the schedules of the release they put
+ * live. Only the schedule host has any; on every other server a set holds none (and moving to it
+ * removes any a previous schedule-host left).
+ */
+/** The schedules this server runs: all of them on the schedule host, none elsewhere. */
+function schedulesHere(ctx) {
+    const s = ctx.settings.schedules;
+    return ctx.label === s.host ? s.schedules : [];
+}
+/** Exit code of a write script whose calendar expression systemd refuses on this server. */
+const CALENDAR_REFUSED = 4;
+/**
+ * The server's own parser on every OnCalendar= value before anything is written: an expression
+ * this systemd refuses, or one that never elapses (Feb 31), stops the step naming the line.
+ */
+function calendarCheck(specs) {
+    const q = quote/* shQuote */.U;
+    return specs
+        .flatMap((s) => s.calendars.map((c) => ({ c, line: s.line })))
+        .map(({ c, line }) => {
+        const where = `input \`schedule\` line ${line}: '${c}'`;
+        return `out=$(systemd-analyze calendar ${q(c)} 2>&1) || { echo ${q(`${where} is refused by systemd on this server: `)}"$(echo "$out" | head -n 1)" >&2; exit ${CALENDAR_REFUSED}; }
+if echo "$out" | grep -q 'Next elapse: never'; then echo ${q(`${where} never comes`)} >&2; exit ${CALENDAR_REFUSED}; fi`;
+    })
+        .join('\n');
+}
+/** Root writes the schedules' units into the release's set being built at `setDir` (its .new). */
+function writeSchedulesScript(ctx, release, setDir) {
+    const q = quote/* shQuote */.U;
+    const specs = schedulesHere(ctx);
+    if (specs.length === 0)
+        return '';
+    const files = specs.flatMap((spec) => {
+        const u = renderScheduleUnits(ctx.paths, spec, release);
+        return [
+            `printf '%s' ${q(u.timer)} > ${q(`${setDir}/schedule-${spec.id}.timer`)}`,
+            `printf '%s' ${q(u.service)} > ${q(`${setDir}/schedule-${spec.id}.service`)}`
+        ];
+    });
+    return `${calendarCheck(specs)}
+${files.join('\n')}
+printf '%s\\n' ${q(specs.map((s) => s.id).join('\n'))} > ${q(`${setDir}/schedules`)}
+`;
+}
+/**
+ * Part of the processes' move (variables app, want, udir set there): timers not in the wanted set
+ * are stopped (a run in progress too) and their units removed; the wanted units are put in place.
+ * `schedulesEnable` runs after the daemon-reload.
+ */
+function moveSchedulesScript(installed) {
+    const q = quote/* shQuote */.U;
+    return `
+sinst=${q(installed)}
+swant() { if [ -f "$want/schedules" ]; then grep -E '^[0-9a-f]{10}$' "$want/schedules" || true; fi; }
+shave() { if [ -f "$sinst" ]; then grep -E '^[0-9a-f]{10}$' "$sinst" || true; fi; }
+declare -A SW=()
+sids=()
+while read -r id; do [ -n "$id" ] && SW[$id]=1 && sids+=("$id"); done < <(swant)
+while read -r id; do
+  [ -n "$id" ] && [ -z "\${SW[$id]:-}" ] || continue
+  systemctl disable --now --quiet "$app-schedule-$id.timer" 2>/dev/null || true
+  systemctl stop "$app-schedule-$id.service" 2>/dev/null || true
+  rm -f -- "$udir/$app-schedule-$id.timer" "$udir/$app-schedule-$id.service"
+  echo "schedule-removed=$id"
+done < <(shave)
+for id in "\${sids[@]}"; do
+  install -m 0644 -o root -g root -- "$want/schedule-$id.timer" "$udir/$app-schedule-$id.timer"
+  install -m 0644 -o root -g root -- "$want/schedule-$id.service" "$udir/$app-schedule-$id.service"
+done
+if [ \${#sids[@]} -gt 0 ]; then cp -- "$want/schedules" "$sinst.new"; mv -T -- "$sinst.new" "$sinst"; else rm -f -- "$sinst"; fi
+`;
+}
+/** After the daemon-reload: every wanted timer enabled and running; one `schedule=` line each. */
+const schedulesEnable = `
+if [ \${#sids[@]} -gt 0 ]; then
+  timers=()
+  for id in "\${sids[@]}"; do timers+=("$app-schedule-$id.timer"); done
+  systemctl enable --now --quiet "\${timers[@]}"
+  for t in "\${timers[@]}"; do echo "schedule=$t $(basename "$want") $(systemctl is-active "$t" || true)"; done
+fi
+`;
+/** Preflight: the server's systemd parses every schedule's calendar expression (read-only). */
+function calendarProbe(settings) {
+    const all = settings.schedules.schedules.flatMap((s) => s.calendars.map((c) => ({ c, line: s.line })));
+    if (all.length === 0)
+        return '';
+    return `bad_cal=""
+${all
+        .map(({ c, line }) => `out=$(systemd-analyze calendar ${(0,quote/* shQuote */.U)(c)} 2>&1); if [ $? -ne 0 ] || echo "$out" | grep -q 'Next elapse: never'; then bad_cal="$bad_cal ${line}"; fi`)
+        .join('\n')}
+echo "calendar_bad=$bad_cal"`;
+}
+/** Preflight's problem for the lines the server refused. */
+function calendarProblems(kv, settings) {
+    const lines = (kv.calendar_bad ?? '').split(/\s+/).filter((l) => l);
+    return lines.map((n) => {
+        const s = settings?.schedules.schedules.find((x) => String(x.line) === n);
+        return `input \`schedule\` line ${n}: systemd on this server refuses '${s?.when ?? '?'}' (or it never comes); check it with systemd-analyze calendar`;
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/modes/preflight.ts
+
 
 
 
@@ -965,6 +1171,7 @@ echo "disk_dir=$disk_dir"
 ${(0,ownership/* nameProbe */.uU)(settings)}
 echo "taken=$(printf '%s' "$taken" | sed 's/^ *//' | paste -sd ';' | sed 's/^;//; s/;/; /g')"
 if [ -f ${(0,quote/* shQuote */.U)(layout.units.service.file)} ] && [ -L ${(0,quote/* shQuote */.U)(layout.current)} ]; then echo provisioned=yes; else echo provisioned=no; fi
+${calendarProbe(settings)}
 `;
 }
 /** The Debian package that provides each missing piece, in the order apt should get them. */
@@ -1012,7 +1219,7 @@ function parsePreflight(stdout, settings) {
         packageProblems.push(`python3 is missing (the interpreter \`${python}\` was not found)`);
     if (pkgs.length > 0)
         packageProblems.push(`missing packages: ${pkgs.join(' ')}: run \`sudo ${apt}\` on the server, or mode provision (it installs them)`);
-    const problems = [...host, ...packageProblems];
+    const problems = [...host, ...packageProblems, ...calendarProblems(kv, settings)];
     const facts = {
         os: kv.os ?? 'unknown',
         sudo: kv.sudo ?? '?',
@@ -1074,14 +1281,60 @@ var cancel = __webpack_require__(833);
 var steps_lock = __webpack_require__(948);
 // EXTERNAL MODULE: ./src/deploy/context.ts
 var context = __webpack_require__(9116);
-// EXTERNAL MODULE: ./src/rules.ts + 11 modules
-var rules = __webpack_require__(1506);
 // EXTERNAL MODULE: ./src/deploy/root-read.ts
 var root_read = __webpack_require__(8336);
 // EXTERNAL MODULE: ./src/provision/run.ts
 var run = __webpack_require__(2062);
 // EXTERNAL MODULE: ./src/deploy/app-run.ts
 var app_run = __webpack_require__(5312);
+;// CONCATENATED MODULE: ./src/steps/hooks.ts
+
+
+
+const AFTER_FAILURE = {
+    'pre-activate': 'Nothing was switched: the old release keeps serving. The whole output is above.',
+    'post-activate': 'The new release is live; the output of the failed command is above.',
+    'rollback-command': 'Nothing was switched: the release that was serving keeps serving. Fix the command (run it by hand in that release to see) and roll back again.'
+};
+/**
+ * pre-activate (migrations), post-activate and a rollback's rollback-command, run in a release as
+ * the service would. A failure says what the command itself printed last (the migration tool's own
+ * error line), not only its exit code.
+ */
+async function runHook(ctx, which, commands, release, envFile) {
+    if (!commands)
+        return { changed: false, detail: 'none' };
+    const failed = await runInRelease(ctx, commands, release, envFile);
+    if (failed) {
+        const ahead = ctx.facts['database-ahead'];
+        throw new step/* DeployError */.sH(`${which} commands failed (exit ${failed.exit})${failed.said}`, `${AFTER_FAILURE[which]}${which === 'pre-activate' && ahead ? ` Note: ${ahead}` : ''}`);
+    }
+    return {};
+}
+/**
+ * Runs bash commands in a release as the service would (its user, venv and environment), their
+ * output streamed to the log. Returns undefined on success, else what failed: the exit code and the
+ * command's own last lines (the migration tool's error line, as `; their last lines:\n...`), for the
+ * step's error to quote.
+ */
+async function runInRelease(ctx, commands, release, envFile) {
+    const rel = ctx.paths.releaseDir(release);
+    const cmd = (0,app_run/* appRunCommand */.gA)(ctx.paths, {
+        cwd: rel,
+        envFile,
+        venv: `${rel}/.venv`,
+        argv: ['/bin/bash', '-euo', 'pipefail', '-c', commands]
+    });
+    const res = await ctx.remote.exec(cmd, { sudo: true, stream: true, timeoutMs: 30 * 60_000 });
+    if (res.code === 0)
+        return undefined;
+    const said = (0,context/* lastLines */.w$)([res.stdout, res.stderr].filter((t) => t.trim()).join('\n'), 12);
+    return {
+        exit: `${res.code}${res.timedOut ? ', timed out' : ''}`,
+        said: said ? `; their last lines:\n${said}` : ''
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/steps/release-phase.ts
 
 
@@ -1100,17 +1353,9 @@ function runsReleasePhase(ctx) {
  * candidate, before any server switches. pre-activate, by contrast, runs on every server.
  */
 async function runReleasePhase(ctx, release, envFile) {
-    const commands = ctx.settings.processes.releaseCommand;
-    const rel = ctx.paths.releaseDir(release);
-    const cmd = (0,app_run/* appRunCommand */.gA)(ctx.paths, {
-        cwd: rel,
-        envFile,
-        venv: `${rel}/.venv`,
-        argv: ['/bin/bash', '-euo', 'pipefail', '-c', commands]
-    });
-    const res = await ctx.remote.exec(cmd, { sudo: true, stream: true, timeoutMs: 30 * 60_000 });
-    if (res.code !== 0) {
-        throw new step/* DeployError */.sH(`the release command failed on ${ctx.label} (exit ${res.code}${res.timedOut ? ', timed out' : ''}); nothing was switched on any server`, 'The output is above. Every server keeps serving its release; fix the command (release-command or the Procfile’s release:) and deploy again. A database it changed halfway is as it left it: the backup taken just before is in backups/.');
+    const failed = await runInRelease(ctx, ctx.settings.processes.releaseCommand, release, envFile);
+    if (failed) {
+        throw new step/* DeployError */.sH(`the release command failed on ${ctx.label} (exit ${failed.exit}); nothing was switched on any server${failed.said}`, 'Every server keeps serving its release; fix the command (release-command or the Procfile’s release:) and deploy again. A database it changed halfway is as it left it: the backup taken just before is in backups/.');
     }
     return { detail: `once for the deploy, on ${ctx.label}` };
 }
@@ -1350,8 +1595,8 @@ unset pwline`
     return `${passLines}
 ${(0,shell/* writeFilesScript */.Cu)(pgTimerFiles(ctx))}
 if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
-if ! systemctl is-enabled --quiet ${q(`${t.unit}.timer`)} 2>/dev/null; then mark ${q(`${t.unit}.timer:enabled`)}; act systemctl enable --quiet ${q(`${t.unit}.timer`)}; fi
-if ! systemctl is-active --quiet ${q(`${t.unit}.timer`)}; then mark ${q(`${t.unit}.timer:started`)}; act systemctl start ${q(`${t.unit}.timer`)}; fi
+${(0,shell/* ensureEnabled */.QV)(`${t.unit}.timer`)}
+${(0,shell/* ensureStarted */.wj)(`${t.unit}.timer`)}
 `;
 }
 /** pgTimerScript's stdin: the password file's line (external server) first, then the files. */
@@ -1777,7 +2022,53 @@ async function localDumpCheck(file) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/steps/restore-undo.ts
+
+
+
+/**
+ * `backup: undo`: the safety copy the last finished restore took, as recorded in a root-only file
+ * (never "the newest backup", which a daily backup or a deploy taken since would be). Undoing runs
+ * as a restore of that copy: it takes its own safety copy (so an undo can be undone in turn) and
+ * drops whatever was written since the restore it undoes.
+ */
+const UNDO = 'undo';
+/** Root's record of the last restore: safety=ID, backup=ID, time=ISO (one a line). */
+function lastRestoreFile(ctx) {
+    return `${ctx.paths.etc}/last-restore`;
+}
+/** Shell that sets `name` to the last restore's safety copy and prints what the undo drops. */
+function undoResolveCommand(ctx) {
+    const f = lastRestoreFile(ctx);
+    const q = (0,quote/* shQuote */.U)(f);
+    return `
+if [ ! -f ${q} ] || [ -L ${q} ]; then echo "no restore to undo on this server (${f} is missing: no restore finished here); name a backup id instead" >&2; exit ${NOT_FOUND}; fi
+name=$(sed -n 's/^safety=//p' ${q} | head -n 1)
+case "$name" in
+  '' | none* | [!A-Za-z0-9]* | *[!A-Za-z0-9._-]*) echo "the last restore took no safety copy (there was no database before it): nothing to undo" >&2; exit ${NOT_FOUND};;
+esac
+echo "undo_of=$(sed -n 's/^backup=//p' ${q} | head -n 1 | tr -cd 'A-Za-z0-9._-')"
+echo "undo_time=$(sed -n 's/^time=//p' ${q} | head -n 1 | tr -cd '0-9TZ:.-')"`;
+}
+/** Shell (root) that records a finished restore for a later `backup: undo`. */
+function recordRestoreCommand(ctx, backup, safety) {
+    const f = (0,quote/* shQuote */.U)(lastRestoreFile(ctx));
+    const dir = (0,quote/* shQuote */.U)(ctx.paths.etc);
+    const safe = /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(safety) ? safety : 'none';
+    return `install -d -m 0755 -o root -g root ${dir}
+( umask 077; printf 'safety=%s\\nbackup=%s\\ntime=%s\\n' ${(0,quote/* shQuote */.U)(safe)} ${(0,quote/* shQuote */.U)(backup)} "$(date -u +%FT%TZ)" > ${f}.tmp ) && mv -f -- ${f}.tmp ${f}`;
+}
+/** What an undo says before it runs: what it goes back to, and what it drops. */
+function undoNotice(id, of, at) {
+    return `undoing the restore of ${of || 'a backup'} at ${at || 'an unknown time'}: the database goes back to its safety copy ${id}; every write since that restore is dropped (kept in this run's own safety copy)`;
+}
+function refuseUndoOnPostgres(ctx) {
+    if (ctx.settings.database.kind === 'postgres')
+        throw new step/* DeployError */.sH('backup: undo is not supported with database: postgres; nothing was changed', "Name the safety dump's id instead (mode backups lists it; the restore printed it as safety-backup).");
+}
+
 ;// CONCATENATED MODULE: ./src/steps/restore.ts
+
 
 
 
@@ -1829,6 +2120,8 @@ function migrateBackupsCommand(ctx) {
 function resolveCommand(ctx, id) {
     const q = quote/* shQuote */.U;
     const where = ctx.paths.backups;
+    if (id === UNDO)
+        return undoResolveCommand(ctx);
     if (id === 'latest') {
         return `
 name=$(${(0,root_read/* rootRead */.q)('newest', q(where), 'root', ...backupPatterns(ctx).map(q))})
@@ -2011,6 +2304,8 @@ function cleanupCommand(ctx) {
     return `rm -rf -- ${(0,quote/* shQuote */.U)(restoreWork(ctx))}`;
 }
 async function stageRestore(ctx, id) {
+    if (id === UNDO)
+        refuseUndoOnPostgres(ctx);
     if (isPg(ctx))
         return pgStageRestore(ctx, id);
     const bad = id === 'latest' ? undefined : (0,rules/* backupIdProblem */.lC)(id);
@@ -2025,7 +2320,12 @@ async function stageRestore(ctx, id) {
     if (res.code !== 0)
         throw new step/* DeployError */.sH(`staging the backup failed (exit ${res.code}): ${err}; nothing was changed`);
     const f = (0,context/* parseFacts */.hx)(res.stdout);
-    return { id: f.id ?? id, detail: `${f.id} (${f.size} bytes, integrity ok)` };
+    const undo = id === UNDO ? undoNotice(f.id ?? '', f.undo_of, f.undo_time) : undefined;
+    return {
+        id: f.id ?? id,
+        undo,
+        detail: `${f.id} (${f.size} bytes, integrity ok)${undo ? `; ${undo}` : ''}`
+    };
 }
 async function swapDatabase(ctx, expectFingerprint) {
     if (isPg(ctx))
@@ -3052,6 +3352,7 @@ function splitOnce(text, sep) {
 
 
 
+
 /** The build's exit status when what it wrote left less than min-free-space. */
 const NO_SPACE = 75;
 /** collectstatic, compilemessages, an asset build: bounded, and ended by the server if the runner is gone. */
@@ -3153,7 +3454,8 @@ exit "$rc"`;
         '--',
         '/bin/bash',
         '-c',
-        q(script)
+        // The build's commands reach bash as written: systemd would expand $HOME, ${X} and $$ itself.
+        q((0,app_run/* systemdWord */.sX)(script))
     ].join(' ');
 }
 async function buildRelease(ctx, release, envFile) {
@@ -3465,39 +3767,6 @@ function checkedByCandidate(ctx, run) {
     return { detail: `${ctx.settings.deploy.wsgiApp} imports (in the candidate's worker)`, ms: c.importMs };
 }
 
-;// CONCATENATED MODULE: ./src/steps/hooks.ts
-
-
-
-const AFTER_FAILURE = {
-    'pre-activate': 'Nothing was switched: the old release keeps serving. The whole output is above.',
-    'post-activate': 'The new release is live; the output of the failed command is above.',
-    'rollback-command': 'Nothing was switched: the release that was serving keeps serving. Fix the command (run it by hand in that release to see) and roll back again.'
-};
-/**
- * pre-activate (migrations), post-activate and a rollback's rollback-command, run in a release as
- * the service would. A failure says what the command itself printed last (the migration tool's own
- * error line), not only its exit code.
- */
-async function runHook(ctx, which, commands, release, envFile) {
-    if (!commands)
-        return { changed: false, detail: 'none' };
-    const rel = ctx.paths.releaseDir(release);
-    const cmd = (0,app_run/* appRunCommand */.gA)(ctx.paths, {
-        cwd: rel,
-        envFile,
-        venv: `${rel}/.venv`,
-        argv: ['/bin/bash', '-euo', 'pipefail', '-c', commands]
-    });
-    const res = await ctx.remote.exec(cmd, { sudo: true, stream: true, timeoutMs: 30 * 60_000 });
-    if (res.code !== 0) {
-        const said = (0,context/* lastLines */.w$)([res.stdout, res.stderr].filter((t) => t.trim()).join('\n'), 12);
-        const ahead = ctx.facts['database-ahead'];
-        throw new step/* DeployError */.sH(`${which} commands failed (exit ${res.code}${res.timedOut ? ', timed out' : ''})${said ? `; their last lines:\n${said}` : ''}`, `${AFTER_FAILURE[which]}${which === 'pre-activate' && ahead ? ` Note: ${ahead}` : ''}`);
-    }
-    return {};
-}
-
 ;// CONCATENATED MODULE: ./src/modes/prepare-plan.ts
 
 
@@ -3657,50 +3926,8 @@ function fetchBackup(ctx) {
 
 // EXTERNAL MODULE: ./src/steps/switch.ts
 var steps_switch = __webpack_require__(499);
-// EXTERNAL MODULE: ./src/render/templates.ts
-var templates = __webpack_require__(8711);
-// EXTERNAL MODULE: ./src/processes/procfile.ts
-var procfile = __webpack_require__(3439);
-;// CONCATENATED MODULE: ./src/processes/units.ts
-
-
-
-/**
- * A Procfile command as one double-quoted word of ExecStart=: systemd undoes \\ and \" inside
- * quotes, turns $$ into $ (else it would expand $VAR from the unit's environment itself) and %% into
- * % (else a specifier), so bash gets the command exactly as written.
- */
-function execWord(command) {
-    const inner = command
-        .replace(/\\/g, '\\\\')
-        .replace(/"/g, '\\"')
-        .replace(/\$/g, '$$$$')
-        .replace(/%/g, '%%');
-    return `"${inner}"`;
-}
-/** The template unit of one process in one release (APP-NAME@.service). */
-function renderProcessUnit(paths, spec, opts, dir = (0,templates/* templatesDir */.x)()) {
-    // The same rules the settings applied, asserted again where the values enter a unit.
-    const bad = (0,procfile/* processNameProblem */.KI)(spec.name) ?? (0,procfile/* processCommandProblem */.G1)(spec.command) ?? (0,rules/* releaseIdProblem */.co)(opts.release);
-    if (bad)
-        throw new Error(`process ${spec.name}: ${bad}`);
-    const vars = {
-        app: paths.app,
-        user: paths.user,
-        name: spec.name,
-        origin: opts.origin.replace(/`/g, ''),
-        release: opts.release,
-        releaseDir: paths.releaseDir(opts.release),
-        envFile: paths.envFile,
-        command: execWord(spec.command),
-        stopTimeout: Math.max(1, Math.ceil(opts.stopTimeoutMs / 1000)),
-        appDir: paths.dir,
-        logDir: paths.logDir
-    };
-    return (0,templates/* renderTemplate */.X)('systemd/process@.service', vars, dir);
-}
-
 ;// CONCATENATED MODULE: ./src/steps/processes.ts
+
 
 
 
@@ -3715,7 +3942,16 @@ function renderProcessUnit(paths, spec, opts, dir = (0,templates/* templatesDir 
  */
 function processPaths(ctx) {
     const dir = `${ctx.paths.etc}/processes`;
-    return { dir, byRelease: `${dir}/by-release`, installed: `${dir}/installed` };
+    return {
+        dir,
+        byRelease: `${dir}/by-release`,
+        installed: `${dir}/installed`,
+        installedSchedules: `${dir}/installed-schedules`
+    };
+}
+/** Whether this server runs anything besides the web: processes, or (on the schedule host) timers. */
+function hasProcesses(ctx) {
+    return ctx.settings.processes.processes.length > 0 || schedulesHere(ctx).length > 0;
 }
 /** Root writes the release's set: its units and its `set` (NAME N lines), replaced as a whole. */
 function writeSetScript(ctx, release) {
@@ -3738,6 +3974,7 @@ rm -rf -- ${q(`${t}.new`)}
 install -d -m 0755 -o root -g root ${q(`${t}.new`)}
 ${files.join('\n')}
 printf '%s\\n' ${q(set)} > ${q(`${t}.new/set`)}
+${writeSchedulesScript(ctx, release, `${t}.new`)}
 rm -rf -- ${q(t)}
 mv -T -- ${q(`${t}.new`)} ${q(t)}
 `;
@@ -3782,7 +4019,9 @@ for n in "\${names[@]}"; do
   for ((i = 1; i <= W[$n]; i++)); do start+=("$app-$n@$i.service"); done
 done
 if [ \${#W[@]} -gt 0 ]; then cp -- "$want/set" "$installed.new"; mv -T -- "$installed.new" "$installed"; else rm -f -- "$installed"; fi
+${moveSchedulesScript(w.installedSchedules)}
 systemctl daemon-reload
+${schedulesEnable}
 # Sets of releases that are gone (pruned) are of no use to a rollback.
 for d in ${q(w.byRelease)}/*; do
   [ -d "$d" ] || continue
@@ -3843,6 +4082,9 @@ async function moveProcesses(ctx, release, opts) {
     const res = await ctx.remote.script(script, { sudo: true, timeoutMs: (stopSec + settle + 120) * 1000 });
     const list = parseProcessLines(res.stdout);
     ctx.facts.processes = processesFact(list);
+    if (res.code === CALENDAR_REFUSED) {
+        throw new step/* DeployError */.sH(res.stderr.trim().split('\n').slice(-3).join('\n'), 'Fix the line of input `schedule` (systemd-analyze calendar EXPR on the server shows what it reads); mode preflight checks every line without changing anything.');
+    }
     if (res.code !== 0) {
         const f = (0,context/* parseFacts */.hx)(res.stdout);
         const tail = res.stdout.split('\n--- journalctl')[1] ?? res.stderr;
@@ -3850,22 +4092,56 @@ async function moveProcesses(ctx, release, opts) {
             ? `process ${f.failed} did not stay up ${settle} s on release ${release}:\n--- journalctl${tail.trimEnd()}`
             : `moving the processes to ${release} failed (exit ${res.code}${res.timedOut ? ', timed out' : ''}): ${res.stderr.trim().split('\n').slice(-10).join('\n')}`, 'Its journal is above (journalctl -u UNIT on the server); fix the command in the Procfile or input `processes`.');
     }
-    const detail = list.length ? `${ctx.facts.processes}` : 'none';
-    if (list.length)
+    const timers = [...res.stdout.matchAll(/^schedule=(\S+) (\S+) (\S+)$/gm)];
+    if (timers.length)
+        ctx.facts.schedules = timers.map((m) => `${m[1]} @ ${m[2]} ${m[3]}`).join(', ');
+    const detail = [list.length ? ctx.facts.processes : '', ctx.facts.schedules ?? '']
+        .filter((x) => x)
+        .join('; ');
+    if (detail)
         ctx.logger.info(`${ctx.label}: processes: ${detail}`);
-    return { detail };
+    return { detail: detail || 'none' };
 }
-/** Without processes, a deploy's tidy removes any a previous release had (nothing to restart). */
+/** Without processes or schedules, a deploy's tidy removes any a previous release had (nothing to restart). */
 function removeProcessesCommand(ctx) {
     const w = processPaths(ctx);
     // A subshell: its exits end only itself, never the tidy around it.
-    return `if [ -f ${(0,quote/* shQuote */.U)(w.installed)} ]; then (
+    return `if [ -f ${(0,quote/* shQuote */.U)(w.installed)} ] || [ -f ${(0,quote/* shQuote */.U)(w.installedSchedules)} ]; then (
 ${moveScript(ctx, '.none', 1)}
 ) || echo "warning: the processes of an older release were not all removed" >&2; fi`;
 }
 
 // EXTERNAL MODULE: ./src/steps/rollback.ts
 var rollback = __webpack_require__(6691);
+;// CONCATENATED MODULE: ./src/render/scripts.ts
+
+
+
+
+const bodies = new Map();
+const NAME = /^[a-z_][a-z0-9_]*$/;
+/**
+ * A server script from templates/scripts/NAME.sh (plain shell that shellcheck reads in
+ * `npm run lint`): a prologue of quoted assignments, one per value, then the file as it is. A value
+ * reaches the body only as a shell variable, never pasted into its text, so no value can change
+ * what the script does; `then`, the caller's own script text, runs after it in the same shell.
+ */
+function serverScript(name, values, then = '', dir = (0,templates/* templatesDir */.x)()) {
+    const file = external_node_path_.join(dir, 'scripts', `${name}.sh`);
+    let body = bodies.get(file);
+    if (body === undefined) {
+        body = (0,external_node_fs_.readFileSync)(file, 'utf8');
+        bodies.set(file, body);
+    }
+    const prologue = Object.entries(values).map(([key, value]) => {
+        if (!NAME.test(key))
+            throw new Error(`server script ${name}: ${key} is not a shell variable name`);
+        return `${key}=${(0,quote/* shQuote */.U)(String(value))}`;
+    });
+    // The first line names the file: the debug log's `$` line, and how a test double tells the step.
+    return `\n# ${name}.sh\n${prologue.join('\n')}\n${body}${then ? `${then}\n` : ''}`;
+}
+
 ;// CONCATENATED MODULE: ./src/steps/prune.ts
 
 
@@ -3874,37 +4150,18 @@ var rollback = __webpack_require__(6691);
  * target). Venvs no remaining release links to go too; the pip cache stays. What goes is moved
  * out at once (a rename) and deleted right after by a low-priority transient unit: deleting a
  * release of thousands of files took most of a fast deploy's time, with nothing waiting on it.
+ * The script is templates/scripts/prune.sh.
  */
 function pruneScript(ctx, keepAlso, then = '') {
     const p = ctx.paths;
-    const q = quote/* shQuote */.U;
-    const trashRoot = p.trash;
-    return `
-cd ${q(p.releases)}
-keep=" ${keepAlso.map(q).join(' ')} $(basename "$(readlink ${q(p.current)})") $(ls -1 | sort | tail -n ${ctx.settings.deploy.keepReleases} | tr '\\n' ' ') "
-trash=${q(trashRoot)}/$(date +%s%N)
-removed=0
-for r in $(ls -1 | sort); do
-  case "$keep" in *" $r "*) continue;; esac
-  mkdir -p "$trash"; mv -T -- "$r" "$trash/release-$r"; removed=$((removed + 1))
-done
-used=" $(for r in */; do readlink -f "$r.venv" 2>/dev/null; done | xargs -r -n1 basename | sort -u | tr '\\n' ' ') "
-venvs=0
-for v in $(ls -1 ${q(p.venvs)}); do
-  case "$v" in .pip-cache|*.pip.log) continue;; esac
-  case "$used" in *" $v "*) continue;; esac
-  mkdir -p "$trash"; mv -T -- ${q(p.venvs)}/"$v" "$trash/venv-$v"; venvs=$((venvs + 1))
-done
-# Also whatever an earlier removal left (a reboot in the middle of one).
-if [ -n "$(ls -A ${q(trashRoot)} 2>/dev/null)" ]; then
-  systemd-run --quiet --no-block --collect -p Nice=19 -p IOSchedulingClass=idle \\
-    -- sh -c ${q(`rm -rf -- ${q(trashRoot)}/*`)} 2>/dev/null || rm -rf -- ${q(trashRoot)}/*
-fi
-echo "releases_removed=$removed"
-echo "venvs_removed=$venvs"
-echo "releases_kept=$(ls -1 | wc -l)"
-${then}
-`;
+    return serverScript('prune', {
+        releases: p.releases,
+        current: p.current,
+        venvs: p.venvs,
+        trash_root: p.trash,
+        keep_releases: ctx.settings.deploy.keepReleases,
+        keep_also: keepAlso.join(' ')
+    }, then);
 }
 const PRUNE_TIMEOUT_MS = 10 * 60_000;
 /** Queues the prune with the next root command; prune() with the same arguments takes its answer. */
@@ -3923,10 +4180,77 @@ async function prune(ctx, keepAlso, then = '') {
     };
 }
 
+;// CONCATENATED MODULE: ./src/deploy/release-config.ts
+
+
+/**
+ * Each live release's own service unit and Gunicorn config, as they were installed when it went
+ * live: kept by root in /etc/APP/release-config/ID (root's folder, which neither the app nor the
+ * build user can write), so a rollback runs the release it goes back to under the very files it
+ * was proven with (its wsgi-app, workers, worker class, timeouts, preload), not under the ones of
+ * the release it leaves. The environment file is not kept: it holds the server's secrets as they
+ * are now (a rotated secret must not come back with an older release), and the socket unit is never
+ * restarted by a deploy, so its settings are the server's too.
+ */
+function releaseConfigDir(ctx) {
+    return `${ctx.paths.etc}/release-config`;
+}
+function keptFiles(ctx) {
+    const service = ctx.paths.units.service.file;
+    return [
+        { key: 'service', name: external_node_path_.posix.basename(service), live: service },
+        { key: 'gunicorn', name: external_node_path_.posix.basename(ctx.paths.gunicornConf), live: ctx.paths.gunicornConf }
+    ];
+}
+function keptPath(ctx, release, f) {
+    return `${releaseConfigDir(ctx)}/${release}/${f.name}`;
+}
+/** The Gunicorn config `release` went live with (its candidate boots under it). */
+function keptGunicornConf(ctx, release) {
+    return keptPath(ctx, release, keptFiles(ctx).find((f) => f.key === 'gunicorn'));
+}
+/**
+ * The shell that keeps the live files as `release`'s (written with the history line of a release
+ * that went live, so they are the files it was proven with), replaced as a whole; folders of
+ * releases no longer on the server go.
+ */
+function keepConfigCommand(ctx, release) {
+    const q = quote/* shQuote */.U;
+    const dir = releaseConfigDir(ctx);
+    const to = `${dir}/${release}`;
+    const copies = keptFiles(ctx)
+        .map((f) => `install -m 0644 -o root -g root -- ${q(f.live)} ${q(`${to}.new/${f.name}`)}`)
+        .join(' && ');
+    return `install -d -m 0755 -o root -g root ${q(dir)} && rm -rf -- ${q(`${to}.new`)} && install -d -m 0755 -o root -g root ${q(`${to}.new`)} && ${copies} && rm -rf -- ${q(to)} && mv -T -- ${q(`${to}.new`)} ${q(to)} || echo "warning: the configuration of ${release} was not kept for a rollback" >&2
+for d in ${q(dir)}/*; do [ -d "$d" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$d")" ] || rm -rf -- "$d"; done`;
+}
+/**
+ * The shell that prints `rconfig_ID=KEYS` for every release with a complete kept set: KEYS lists
+ * the kept files that differ from the live ones (empty: the release runs under the live files).
+ */
+function readKeptConfigCommand(ctx) {
+    const q = quote/* shQuote */.U;
+    const files = keptFiles(ctx);
+    const complete = files.map((f) => `[ -f "$d"/${q(f.name)} ]`).join(' && ');
+    const differs = files
+        .map((f) => `cmp -s "$d"/${q(f.name)} ${q(f.live)} || keys="$keys ${f.key}"`)
+        .join('; ');
+    return `for d in ${q(releaseConfigDir(ctx))}/*; do [ -d "$d" ] && ${complete} || continue
+  keys=""; ${differs}; printf 'rconfig_%s=%s\\n' "$(basename "$d")" "\${keys# }"; done`;
+}
+/** rconfig_ID=KEYS lines -> { ID: the keys of the kept files that differ from the live ones }. */
+function parseKeptConfig(stdout) {
+    return new Map([...stdout.matchAll(/^rconfig_([0-9A-Za-z._-]+)=([a-z ]*)$/gm)].map((m) => [
+        m[1],
+        m[2].split(' ').filter((k) => k === 'service' || k === 'gunicorn')
+    ]));
+}
+
 ;// CONCATENATED MODULE: ./src/modes/deploy-mode.ts
 // Over 300 lines on purpose: prepare, activate, tidy and undo of one release are one protocol (what
 // each leaves behind is what the next one, or the way back, starts from); split, they would be read
 // apart.
+
 
 
 
@@ -3972,7 +4296,9 @@ function tidyFor(ctx, p, reload) {
     const record = [
         up.manifest ? (0,release_record/* recordCommand */.t6)(ctx, (0,release_record/* releaseHash */.wq)(up.manifest, ctx.settings), release) : '',
         (0,remembered/* rememberCommand */.tb)(ctx),
-        ctx.settings.processes.processes.length ? '' : removeProcessesCommand(ctx)
+        // The unit and Gunicorn config it went live with: a rollback to it runs under them.
+        keepConfigCommand(ctx, release),
+        hasProcesses(ctx) ? '' : removeProcessesCommand(ctx)
     ].join('\n');
     return {
         keep: [release, up.previous].filter((r) => r),
@@ -3993,6 +4319,8 @@ async function prepareRelease(host, held) {
     ctx.facts['rolled-back'] = 'false';
     if (ctx.settings.processes.webNotice)
         ctx.logger.warning(`${ctx.label}: ${ctx.settings.processes.webNotice}`);
+    for (const n of ctx.settings.processes.procfileNotices)
+        ctx.logger.info(`${ctx.label}: ${n}`);
     host.notePhase?.({ phase: 'preparing' });
     // What was sent ahead runs on the server without the runner: a cancel stops it there too.
     ctx.signal?.addEventListener('abort', () => ctx.remote.cancelQueued?.(), { once: true });
@@ -4099,7 +4427,7 @@ async function activateRelease(host, p) {
         // after a proof when no post-activate hook comes between.
         (0,steps_switch/* sendSwitchAhead */.WY)(ctx, release, restart);
         (0,verify/* sendVerifyAhead */.rM)(ctx, release);
-        const processes = ctx.settings.processes.processes.length > 0;
+        const processes = hasProcesses(ctx);
         if (!ctx.settings.deploy.postActivate && !processes && ctx.remote.sendNext) {
             p.tidy = tidyFor(ctx, p, steps_history/* SAVED_RELOAD */.QD);
             sendPruneAhead(ctx, p.tidy.keep, p.tidy.then);
@@ -4305,7 +4633,55 @@ function unitsDifferNote(ctx, leaving, target) {
         ctx.logger.warning(`${ctx.label}: release ${target} was built with ${differ.join(', ')}; the service's units stay as they are, so it serves under the current ones. If it does not come up healthy, deploy its source again instead.`);
 }
 
+;// CONCATENATED MODULE: ./src/steps/release-units.ts
+
+
+
+/**
+ * A rollback puts the target release's own service unit and Gunicorn config in place (those that
+ * differ from the live ones), keeping what they replace in config-previous so a failed proof can
+ * put the serving release's files back. The switch after it restarts Gunicorn: a new wsgi-app,
+ * worker class or preload needs a new master, which a HUP would not give.
+ */
+function installKeptScript(ctx, release, keys) {
+    const q = quote/* shQuote */.U;
+    const prev = ctx.paths.configPrevious;
+    const lines = keptFiles(ctx)
+        .filter((f) => keys.includes(f.key))
+        .map((f) => `cp -a -- ${q(f.live)} ${q(`${prev}/${f.name}`)}
+install -m 0644 -o root -g root -- ${q(keptPath(ctx, release, f))} ${q(f.live)}`);
+    return `rm -rf -- ${q(prev)}; install -d -m 0700 ${q(prev)}
+${lines.join('\n')}
+${keys.includes('service') ? 'systemctl daemon-reload' : ''}
+`;
+}
+/** Puts back the files installKeptScript replaced. */
+function release_units_putBackScript(ctx, keys) {
+    const q = quote/* shQuote */.U;
+    const prev = ctx.paths.configPrevious;
+    const lines = keptFiles(ctx)
+        .filter((f) => keys.includes(f.key))
+        .map((f) => `if [ -f ${q(`${prev}/${f.name}`)} ]; then cp -a -- ${q(`${prev}/${f.name}`)} ${q(f.live)}; fi`);
+    return `${lines.join('\n')}\n${keys.includes('service') ? 'systemctl daemon-reload' : ''}\n`;
+}
+const release_units_names = (ctx, keys) => keptFiles(ctx)
+    .filter((f) => keys.includes(f.key))
+    .map((f) => f.name)
+    .join(', ');
+async function installKept(ctx, release, keys) {
+    await (0,context/* runScript */.j3)(ctx, `installing ${release}'s own configuration`, installKeptScript(ctx, release, keys), {
+        timeoutMs: 60_000
+    });
+    return { detail: `${release}'s own ${release_units_names(ctx, keys)}` };
+}
+async function putBackConfig(ctx, keys) {
+    await (0,context/* runScript */.j3)(ctx, 'putting the configuration back', release_units_putBackScript(ctx, keys), { timeoutMs: 60_000 });
+    return { detail: release_units_names(ctx, keys) };
+}
+
 ;// CONCATENATED MODULE: ./src/modes/rollback-mode.ts
+
+
 
 
 
@@ -4345,9 +4721,10 @@ function rollbackTarget(states, current, wanted) {
 }
 /**
  * Switches to the newest release proven live before the current one (or rollback-to): booted as a
- * candidate on a private socket first, then the same switch and proof as a deploy. If it does not
- * come up healthy, the one that was serving is put back. Health checks use the settings the last
- * deploy remembered on the server, unless the inputs say otherwise.
+ * candidate on a private socket first, under its own Gunicorn config, then its own service unit
+ * and config put in place (release-config.ts), the same switch (a restart when they differ) and
+ * proof as a deploy. If it does not come up healthy, the one that was serving is put back with its
+ * files. Health checks use the target's own remembered settings, unless the inputs say otherwise.
  */
 const rollbackMode = {
     factKeys: DEPLOY_KEYS,
@@ -4375,6 +4752,7 @@ done
 ${(0,remembered/* readRememberedCommand */.q)(base)}
 ${(0,remembered/* readReleaseSettingsCommand */.WK)(base)}
 ${readMigrationStateCommand(base)}
+${readKeptConfigCommand(base)}
 `, { timeoutMs: 30_000 });
                 const f = (0,context/* parseFacts */.hx)(res.stdout);
                 const states = (0,release_record/* parseStates */.Gt)(res.stdout);
@@ -4400,7 +4778,13 @@ ${readMigrationStateCommand(base)}
             // The release going back is proven and run with its own settings, not the one it replaces.
             ctx = { ...base, settings: (0,remembered/* settingsOfRelease */.w8)(base, found.stdout, target) };
             ctx.records.at(-1).detail = `${current} -> ${target}`;
-            const restart = found.facts.current_venv !== found.venvs.get(target);
+            // The target's own unit and Gunicorn config (kept when it went live), else the live ones.
+            const kept = parseKeptConfig(found.stdout).get(target);
+            const differ = kept ?? [];
+            // A new venv, wsgi-app, worker class or preload: a new master (the socket keeps every
+            // connection waiting), not a HUP.
+            const restart = found.facts.current_venv !== found.venvs.get(target) || differ.length > 0;
+            const conf = kept ? keptGunicornConf(base, target) : p.gunicornConf;
             // A rollback that did not happen: the run fails, and the history says why.
             const failed = async (err) => {
                 host.setStatus('failed');
@@ -4413,7 +4797,8 @@ ${readMigrationStateCommand(base)}
                 });
             };
             const leaving = leavingSettings(base, found.stdout, current);
-            unitsDifferNote(ctx, leaving, target);
+            if (!kept)
+                unitsDifferNote(ctx, leaving, target);
             let left = { ahead: '', undone: false };
             // The way back after a downgrade that ran: the release kept serving gets its schema again.
             const redo = async () => {
@@ -4423,7 +4808,7 @@ ${readMigrationStateCommand(base)}
             try {
                 const state = parseMigrationState(found.stdout);
                 left = await s('rollback-command', () => leaveMigration(ctx, state, current, target, leaving));
-                await s('candidate', () => (0,candidate/* bootCandidate */.kM)(ctx, target, { envFile: p.envFile, gunicornConf: p.gunicornConf }));
+                await s('candidate', () => (0,candidate/* bootCandidate */.kM)(ctx, target, { envFile: p.envFile, gunicornConf: conf }));
             }
             catch (err) {
                 await redo().catch(() => undefined);
@@ -4431,7 +4816,12 @@ ${readMigrationStateCommand(base)}
                 throw err;
             }
             let moved = false;
+            let installed = false;
             try {
+                if (differ.length) {
+                    installed = true;
+                    await s('units', () => installKept(ctx, target, differ));
+                }
                 const sw = await s('switch', () => (0,steps_switch/* switchRelease */.U0)(ctx, target, restart));
                 ctx.facts.reload = sw.reload;
                 ctx.facts.release = target;
@@ -4450,6 +4840,9 @@ ${readMigrationStateCommand(base)}
                 // Its schema first (when the downgrade ran), so the release put back is proven on it; a
                 // failure there must not keep it from being put back.
                 await redo().catch((e) => ctx.logger.warning(`${ctx.label}: ${current}'s pre-activate did not run again: ${(0,step/* errorMessage */.gJ)(e)}`));
+                // The serving release's own files first, so the restart puts it back as it ran.
+                if (installed)
+                    await s('units', () => putBackConfig(ctx, differ)).catch((e) => ctx.logger.warning(`${ctx.label}: ${current}'s configuration was not put back: ${(0,step/* errorMessage */.gJ)(e)}`));
                 const sw = await s('restore', () => (0,steps_switch/* switchRelease */.U0)(ctx, current, restart));
                 const cur = { ...ctx, settings: leaving };
                 await s('verify restored', () => (0,verify/* verifyRelease */.VA)(cur, current, sw.oldWorkers));
@@ -4595,6 +4988,7 @@ function provisionPackages(settings) {
         ...pr.aptPackages,
         ...(tls === 'acme' ? ['certbot', 'openssl'] : tls === 'files' ? ['openssl'] : []),
         ...(pr.edge.firewall ? ['nftables'] : []),
+        ...(pr.metrics.enabled ? ['prometheus-node-exporter'] : []),
         ...servicePackages(pr.services),
         // database: postgres: the server itself, or only pg_dump/pg_restore for an external one.
         ...(db.kind === 'postgres' ? [db.external ? 'postgresql-client' : 'postgresql'] : [])
@@ -4766,7 +5160,10 @@ async function importDatabase(ctx) {
 var render = __webpack_require__(1219);
 // EXTERNAL MODULE: ./src/provision/vars.ts
 var provision_vars = __webpack_require__(2841);
+// EXTERNAL MODULE: ./src/provision/site-edge.ts
+var site_edge = __webpack_require__(2028);
 ;// CONCATENATED MODULE: ./src/provision/tls-site.ts
+
 
 
 
@@ -4818,6 +5215,8 @@ function siteVars(ctx, state) {
     return {
         ...vars,
         hsts: t.hsts,
+        // Before the others: add_header lines are sent in order.
+        headers: t.hsts ? [`Strict-Transport-Security ${(0,site_edge/* hstsValue */.u)(t)}`, ...vars.headers] : vars.headers,
         tls: {
             certificate: p.certificate,
             key: p.key,
@@ -4924,15 +5323,16 @@ server {
 function defaultServerDecide() {
     return `dconf=${(0,quote/* shQuote */.U)(DEFAULT_SERVER)}; dnew=$(mktemp); trap 'rm -f "$new" "$dnew"' EXIT
 anyname=0; tls443=0
+# Debian's default site ($def in the nginx script) is removed in the same change: it counts for nothing.
 for f in "$new" /etc/nginx/sites-enabled/*; do
-  [ "$f" = "$enabled" ] && continue
+  [ "$f" = "$enabled" ] || [ "$f" = "\${def:-}" ] && continue
   [ -f "$f" ] || continue
   grep -Eq '^[[:space:]]*server_name([[:space:]][^;]*)?[[:space:]]_([[:space:]]|;)' "$f" && anyname=1
   grep -Eq '^[[:space:]]*listen[[:space:]]+([^;]*:)?443[[:space:];]' "$f" && tls443=1
 done
 # A default server of someone else's (the admin's own site) keeps its role: two would fail nginx -t.
 for f in /etc/nginx/sites-enabled/* /etc/nginx/conf.d/*.conf; do
-  [ "$f" = "$enabled" ] || [ "$f" = "$dconf" ] || [ ! -f "$f" ] && continue
+  [ "$f" = "$enabled" ] || [ "$f" = "$dconf" ] || [ "$f" = "\${def:-}" ] || [ ! -f "$f" ] && continue
   grep -Eq '^[^#]*default_server' "$f" && anyname=1
 done
 if [ "$anyname" = 0 ]; then
@@ -5049,7 +5449,111 @@ async function ensureNginx(ctx, site) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/provision/tls-check.ts
+
+
+
+
+
+
+/**
+ * The certificate's alerts (alert-webhook), for tls: acme and tls: files: a timer of the app's
+ * (every 10 minutes) checks that nginx serves the certificate on disk, reloading nginx once
+ * nginx -t passes (certbot never retries a renewal whose reload its hook refused), and that it does
+ * not end within TLS_WARN_DAYS days; with tls: acme, a drop-in makes a failed certbot.service (the
+ * timer's renewals) send tls-renewal-failed through the app's OnFailure= unit. All of it is root's:
+ * the script reads root's files and asks nginx over 127.0.0.1.
+ */
+/** An alert when the certificate ends within this many days (renewals start 30 days ahead). */
+const TLS_WARN_DAYS = 14;
+/** certbot.service's OnFailure= for one app (one file per app: OnFailure= adds up across files). */
+function certbotAlertDropin(app) {
+    return `/etc/systemd/system/certbot.service.d/gunicorn-deploy-alert-${app}.conf`;
+}
+function tlsCheckFiles(ctx) {
+    const p = ctx.paths;
+    const acme = ctx.settings.tls.mode === 'acme';
+    const vars = {
+        ...(0,provision_vars/* provisionVars */.g)(ctx),
+        tlsName: ctx.settings.provision.serverName.split(' ')[0],
+        tlsCertificate: tlsPaths(ctx).certificate,
+        tlsWarnDays: TLS_WARN_DAYS,
+        tlsScript: p.tlsScript,
+        tlsHint: acme
+            ? "certbot's renewals are failing: see journalctl -u certbot.service, and try sudo certbot renew --dry-run"
+            : 'tls: files is renewed by you: run mode provision with the new tls-certificate and tls-key'
+    };
+    const files = [
+        {
+            path: p.tlsScript,
+            content: (0,render/* renderTemplate */.Xm)('tls/tls-check.sh', vars),
+            mode: '0755',
+            owner: 'root:root'
+        },
+        {
+            path: p.units.tlsCheckService.file,
+            content: (0,render/* renderTemplate */.Xm)('systemd/tls-check.service', vars),
+            mode: '0644',
+            owner: 'root:root'
+        },
+        {
+            path: p.units.tlsCheckTimer.file,
+            content: (0,render/* renderTemplate */.Xm)('systemd/tls-check.timer', vars),
+            mode: '0644',
+            owner: 'root:root'
+        }
+    ];
+    if (acme)
+        files.push({
+            path: certbotAlertDropin(p.app),
+            content: `# Written by gunicorn-deploy (alerts of ${p.app}): a failed renewal sends tls-renewal-failed.\n[Unit]\nOnFailure=${p.app}-alert@certbot.service\n`,
+            mode: '0644',
+            owner: 'root:root'
+        });
+    return files;
+}
+/** Installs the check (and, for acme, certbot's drop-in), enables and starts its timer. */
+function installScript(ctx) {
+    const q = quote/* shQuote */.U;
+    const u = ctx.paths.units;
+    const t = u.tlsCheckTimer.name;
+    const dropin = certbotAlertDropin(ctx.paths.app);
+    const dropinGone = ctx.settings.tls.mode === 'acme'
+        ? ''
+        : `if [ -e ${q(dropin)} ]; then mark tls-renewal-alert-removed; act rm -f ${q(dropin)}; fi`;
+    return `
+${(0,shell/* writeFilesScript */.Cu)(tlsCheckFiles(ctx))}
+${dropinGone}
+if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
+if ! systemctl is-enabled --quiet ${q(t)} 2>/dev/null; then mark tls-check:enabled; act systemctl enable --quiet ${q(t)}; fi
+if ! systemctl is-active --quiet ${q(t)}; then mark tls-check:started; act systemctl start ${q(t)}; fi
+`;
+}
+/** tls: off: the check, its units and certbot's drop-in go (the certificate itself stays). */
+function tlsCheckRemoveScript(ctx) {
+    const q = quote/* shQuote */.U;
+    const p = ctx.paths;
+    const t = p.units.tlsCheckTimer.name;
+    return `
+if systemctl is-enabled --quiet ${q(t)} 2>/dev/null || systemctl is-active --quiet ${q(t)}; then mark tls-check:stopped; act systemctl disable --now --quiet ${q(t)}; fi
+gone=0
+for f in ${[p.units.tlsCheckTimer.file, p.units.tlsCheckService.file, certbotAlertDropin(p.app), p.tlsScript].map(q).join(' ')}; do
+  if [ -e "$f" ]; then mark "$f"; act rm -f -- "$f"; gone=1; fi
+done
+[ "$gone" = 1 ] && act systemctl daemon-reload
+true
+`;
+}
+async function ensureTlsCheck(ctx) {
+    if (ctx.settings.tls.mode === 'off')
+        return (0,run/* runProvisionScript */.q)(ctx, 'removing the certificate check', tlsCheckRemoveScript(ctx));
+    return (0,run/* runProvisionScript */.q)(ctx, 'installing the certificate check', installScript(ctx), {
+        stdin: (0,shell/* filesInput */.GY)(tlsCheckFiles(ctx))
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/provision/tls.ts
+
 
 
 
@@ -5075,7 +5579,7 @@ const CERTBOT_DROPIN = '/etc/systemd/system/certbot.service.d/gunicorn-deploy-ca
 async function ensureTls(ctx) {
     const t = ctx.settings.tls;
     if (t.mode === 'off')
-        return { changed: false, detail: 'off (HTTP only)' };
+        return { changed: (await ensureTlsCheck(ctx)).changed, detail: 'off (HTTP only)' };
     const cert = t.mode === 'acme' ? await obtainAcme(ctx) : await writeCertificateFiles(ctx);
     const state = await probeTlsState(ctx);
     if (!state.certificateReady) {
@@ -5086,7 +5590,14 @@ async function ensureTls(ctx) {
     // New certificate files under an unchanged site: nginx reads them on a reload only.
     if (cert.changes.includes('certificate') && !site.changed && !ctx.settings.provision.dryRun)
         await reloadNginx(ctx);
-    const changes = [...new Set([...cert.changes.map(changeName), ...site.changes.map((c) => `nginx-${c}`)])];
+    const check = await ensureTlsCheck(ctx);
+    const changes = [
+        ...new Set([
+            ...cert.changes.map(changeName),
+            ...site.changes.map((c) => `nginx-${c}`),
+            ...(check.changed ? ['tls-check'] : [])
+        ])
+    ];
     const facts = cert.facts;
     const about = facts['not-after'] ? ` (serial ${facts.serial}, valid until ${facts['not-after']})` : '';
     return {
@@ -5331,8 +5842,8 @@ function timersScript(ctx) {
 if was_changed ${q(timer.file)} || was_changed ${q(service.file)}; then
   [ "$dry" = 1 ] || { systemctl is-active --quiet ${q(t)} && systemctl restart ${q(t)} || true; }
 fi
-if ! systemctl is-enabled --quiet ${q(t)} 2>/dev/null; then mark ${q(`${t}:enabled`)}; act systemctl enable --quiet ${q(t)}; fi
-if ! systemctl is-active --quiet ${q(t)}; then mark ${q(`${t}:started`)}; act systemctl start ${q(t)}; fi`;
+${(0,shell/* ensureEnabled */.QV)(t)}
+${(0,shell/* ensureStarted */.wj)(t)}`;
     })
         .join('\n');
     return `
@@ -5349,6 +5860,381 @@ async function ensureTimers(ctx) {
 
 // EXTERNAL MODULE: ./src/provision/alerts.ts
 var alerts = __webpack_require__(2868);
+;// CONCATENATED MODULE: ./src/metrics/program.ts
+/**
+ * The metrics job: a Python program root runs every 15 s (APP-metrics.timer) that writes the app's
+ * Prometheus text file for node-exporter's textfile collector. Python: it opens what it reads with
+ * O_NOFOLLOW and checks the descriptor (as deploy/root-read.ts does), and its work is a few
+ * dictionaries; bash and awk would follow links and fork per figure.
+ *
+ * argv: APP SERVICE SOCKET ACCESS_LOG HISTORY CURRENT STATE_FILE TEXTFILE_DIR
+ *
+ * - nginx's access log is read only from where the last run stopped (inode + offset in the state
+ *   file), at most MAX_READ bytes a run; its lines are kept as 5-second slots of counts and
+ *   latency histograms (buckets 4 % wide), so the last minute's p50/p95/p99 cost nothing to merge.
+ * - The history is read the same way (from the last offset): deploys and rollbacks by outcome.
+ * - Busy workers: SAMPLES looks, SAMPLE_GAP_S apart, at which workers hold an accepted connection
+ *   on the app's socket (/proc/net/unix against each worker's descriptors); the mean and the most.
+ *   Requests waiting in the socket's backlog are the connections no worker accepted yet.
+ * - Written as a temporary file in the textfile folder (opened relative to a descriptor of that
+ *   folder, which must be root's and no link) and renamed over APP.prom: node-exporter never reads
+ *   half a file, and a planted name is replaced, never followed.
+ */
+const METRICS_PROGRAM = String.raw `import errno, json, math, os, pwd, re, resource, stat, subprocess, sys, time
+APP, SERVICE, SOCKET, ACCESS_LOG, HISTORY, CURRENT, STATE, OUTDIR = sys.argv[1:9]
+MAX_READ = 8 << 20
+WINDOW_S, SLOT_S = 60, 5
+SAMPLES, SAMPLE_GAP_S = 10, 0.1
+RATIO = 1.04
+now = time.time()
+class Refused(Exception): pass
+def uid(name):
+    try: return pwd.getpwnam(name).pw_uid
+    except KeyError: return -1
+def open_checked(path, owners):
+    """A regular file with one link, owned by one of owners, opened without following a link."""
+    d, name = os.path.split(path)
+    try: dfd = os.open(d, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError: return None
+    try:
+        try: fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC, dir_fd=dfd)
+        except FileNotFoundError: return None
+        except OSError as e: raise Refused("%s: %s" % (path, "a symbolic link" if e.errno == errno.ELOOP else e.strerror))
+    finally: os.close(dfd)
+    st = os.fstat(fd)
+    why = None
+    if not stat.S_ISREG(st.st_mode): why = "not a regular file"
+    elif st.st_nlink != 1: why = "has %d hard links" % st.st_nlink
+    elif st.st_uid not in owners: why = "owned by uid %d" % st.st_uid
+    if why: os.close(fd); raise Refused("%s: %s" % (path, why))
+    return fd, st
+def read_new(path, owners, mark):
+    """Complete lines appended since mark (ino, offset); a new file (rotated) is read from its start."""
+    try: opened = open_checked(path, owners)
+    except Refused as e:
+        # Left unread (and said in the journal); the other figures are still written.
+        print("not read: %s" % e, file=sys.stderr); return [], mark, False
+    if opened is None: return [], {"ino": 0, "off": 0}, True
+    fd, st = opened
+    try:
+        ino, off = mark.get("ino"), mark.get("off", 0)
+        fresh = ino != st.st_ino or off > st.st_size
+        if fresh: off = 0
+        if st.st_size - off > MAX_READ: off = st.st_size - MAX_READ
+        os.lseek(fd, off, os.SEEK_SET)
+        data, left = b"", st.st_size - off
+        while left > 0:
+            b = os.read(fd, min(left, 1 << 20))
+            if not b: break
+            data += b; left -= len(b)
+        end = data.rfind(b"\n") + 1
+        return data[:end].decode("utf-8", "replace").splitlines(), {"ino": st.st_ino, "off": off + end}, fresh
+    finally: os.close(fd)
+def load_state():
+    try:
+        with open(STATE) as f: s = json.load(f)
+        return s if isinstance(s, dict) else {}
+    except (OSError, ValueError): return {}
+state = load_state()
+# nginx's access log: the gunicorn_deploy format, '[07/Dec/2026:07:03:01 +0000] "GET / HTTP/1.1" 200 ... rt=0.004 urt=0.003'
+LINE = re.compile(r'\[(\d\d)/(\w\w\w)/(\d{4}):(\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)\] "[^"]*" (\d{3}) .* rt=([\d.]+) urt=(.*)$')
+MONTHS = {m: i + 1 for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())}
+import calendar
+def epoch(m):
+    t = calendar.timegm((int(m.group(3)), MONTHS.get(m.group(2), 1), int(m.group(1)), int(m.group(4)), int(m.group(5)), int(m.group(6))))
+    off = (int(m.group(8)) * 3600 + int(m.group(9)) * 60) * (1 if m.group(7) == "+" else -1)
+    return t - off
+def bucket(seconds):
+    ms = seconds * 1000.0
+    return 0 if ms <= 1 else int(math.ceil(math.log(ms) / math.log(RATIO)))
+def bucket_s(b): return 0.001 if b == 0 else (RATIO ** b) / 1000.0
+slots = {int(k): v for k, v in state.get("slots", {}).items() if int(k) * SLOT_S > now - WINDOW_S - SLOT_S}
+lines, logmark, _ = read_new(ACCESS_LOG, {uid("www-data"), 0}, state.get("log", {}))
+stamps = {}
+for line in lines:
+    m = LINE.search(line)
+    if not m: continue
+    key = line[m.start(1) - 1:m.start(1) + 27]
+    t = stamps.get(key)
+    if t is None: t = stamps[key] = epoch(m)
+    if t <= now - WINDOW_S: continue
+    slot = slots.setdefault(int(t // SLOT_S), {"n": 0, "e": 0, "us": 0.0, "rt": {}, "ut": {}})
+    slot["n"] += 1
+    if m.group(10).startswith("5"): slot["e"] += 1
+    rt = float(m.group(11)); b = str(bucket(rt)); slot["rt"][b] = slot["rt"].get(b, 0) + 1
+    ut = re.findall(r"[\d.]+", m.group(12))
+    if ut:
+        u = sum(float(x) for x in ut); slot["us"] += u
+        b = str(bucket(u)); slot["ut"][b] = slot["ut"].get(b, 0) + 1
+window = [s for k, s in slots.items() if k * SLOT_S > now - WINDOW_S]
+def quantiles(field):
+    h = {}
+    for s in window:
+        for b, c in s[field].items(): h[int(b)] = h.get(int(b), 0) + c
+    n = sum(h.values())
+    out = {}
+    for q in (0.5, 0.95, 0.99):
+        if n == 0: out[q] = float("nan"); continue
+        rank, cum = math.ceil(q * n), 0
+        for b in sorted(h):
+            cum += h[b]
+            if cum >= rank: out[q] = bucket_s(b); break
+    return out
+# The history: deploys and rollbacks by outcome, and the commit each release was deployed from.
+hist = state.get("history", {"mark": {}, "deploys": {}, "rollbacks": {}, "commits": {}})
+hlines, hmark, fresh = read_new(HISTORY, {0}, hist.get("mark", {}))
+if fresh: hist = {"deploys": {}, "rollbacks": {}, "commits": {}}
+OUTCOME = re.compile(r"^[a-z][a-z-]{0,30}$")
+for line in hlines:
+    try: e = json.loads(line)
+    except ValueError: continue
+    if not isinstance(e, dict): continue
+    ev, status = e.get("event"), e.get("status") if OUTCOME.match(str(e.get("status", ""))) else "other"
+    if ev == "deploy": hist["deploys"][status] = hist["deploys"].get(status, 0) + 1
+    elif ev == "rollback": hist["rollbacks"][status] = hist["rollbacks"].get(status, 0) + 1
+    # A release's commit never changes: any line naming both says it (a rollback's line may lack it).
+    if isinstance(e.get("release"), str) and isinstance(e.get("commit"), str) and e["commit"]:
+        hist["commits"][e["release"]] = str(e.get("commit", ""))[:64]
+        while len(hist["commits"]) > 50: hist["commits"].pop(next(iter(hist["commits"])))
+hist["mark"] = hmark
+# The service: its workers, restarts, OOM kills.
+props = {}
+try:
+    r = subprocess.run(["systemctl", "show", SERVICE, "-p", "MainPID", "-p", "NRestarts", "-p", "ControlGroup"], capture_output=True, text=True, timeout=5)
+    for l in r.stdout.splitlines():
+        k, _, v = l.partition("="); props[k] = v
+except (OSError, subprocess.SubprocessError): pass
+main = int(props.get("MainPID", "0") or 0)
+def children(pid):
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f: return [int(x) for x in f.read().split()]
+    except (OSError, ValueError): return []
+workers = children(main) if main > 0 else []
+def sockets_of(pid):
+    out = set()
+    try: fds = os.listdir("/proc/%d/fd" % pid)
+    except OSError: return out
+    for fd in fds:
+        try: l = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+        except OSError: continue
+        if l.startswith("socket:["): out.add(l[8:-1])
+    return out
+def look():
+    accepted, queued = set(), 0
+    with open("/proc/net/unix") as f:
+        next(f, None)
+        for l in f:
+            p = l.split()
+            if len(p) >= 8 and p[7] == SOCKET and p[5] != "01":
+                if p[6] == "0": queued += 1
+                else: accepted.add(p[6])
+    busy = sum(1 for w in workers if sockets_of(w) & accepted) if accepted else 0
+    return busy, queued
+looks = []
+for i in range(SAMPLES if workers else 0):
+    if i: time.sleep(SAMPLE_GAP_S)
+    looks.append(look())
+oom = float("nan")
+cg = props.get("ControlGroup", "")
+if cg.startswith("/") and ".." not in cg:
+    try:
+        with open("/sys/fs/cgroup%s/memory.events" % cg) as f:
+            for l in f:
+                k, _, v = l.partition(" ")
+                if k == "oom_kill": oom = int(v)
+    except (OSError, ValueError): pass
+release = ""
+try: release = os.path.basename(os.readlink(CURRENT))
+except OSError: pass
+try: since = os.lstat(CURRENT).st_mtime
+except OSError: since = float("nan")
+# The text file.
+def esc(v): return str(v).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+def num(v):
+    if isinstance(v, float) and math.isnan(v): return "NaN"
+    # repr: the shortest exact form (a timestamp keeps its seconds; "%g" would round them away).
+    return ("%d" % v) if isinstance(v, int) else repr(float(v))
+out = []
+def metric(name, kind, help_, rows):
+    out.append("# HELP gunicorn_deploy_%s %s" % (name, help_))
+    out.append("# TYPE gunicorn_deploy_%s %s" % (name, kind))
+    for labels, v in rows:
+        ls = ",".join('%s="%s"' % (k, esc(x)) for k, x in [("app", APP)] + labels)
+        out.append("gunicorn_deploy_%s{%s} %s" % (name, ls, num(v)))
+metric("release_info", "gauge", "The release serving and its commit.", [([("release", release), ("commit", hist["commits"].get(release, ""))], 1)] if release else [])
+metric("release_since_timestamp_seconds", "gauge", "When the serving release was switched to.", [([], since)])
+metric("deploys_total", "counter", "Deploys in the server's history, by outcome.", [([("outcome", k)], v) for k, v in sorted(hist["deploys"].items())])
+metric("rollbacks_total", "counter", "Rollbacks in the server's history (mode rollback and a deploy's own), by outcome.", [([("outcome", k)], v) for k, v in sorted(hist["rollbacks"].items())])
+metric("workers", "gauge", "Gunicorn workers of the service.", [([], len(workers))])
+metric("workers_busy", "gauge", "Workers holding a request: the mean of %d looks %.1f s apart." % (SAMPLES, SAMPLE_GAP_S), [([], (sum(b for b, _ in looks) / len(looks)) if looks else 0.0)])
+metric("workers_busy_max", "gauge", "Workers holding a request: the most in those looks.", [([], max((b for b, _ in looks), default=0))])
+metric("requests_queued_max", "gauge", "Requests waiting in the socket's backlog for a free worker: the most in those looks.", [([], max((q for _, q in looks), default=0))])
+n = sum(s["n"] for s in window)
+metric("requests_last_minute", "gauge", "Requests nginx answered for the app in the last minute.", [([], n)])
+metric("responses_5xx_last_minute", "gauge", "Of those, answers with a 5xx status.", [([], sum(s["e"] for s in window))])
+metric("upstream_busy_last_minute", "gauge", "Mean requests in flight at the app over the last minute (sum of upstream times / 60 s).", [([], sum(s["us"] for s in window) / WINDOW_S)])
+rq, uq = quantiles("rt"), quantiles("ut")
+metric("request_seconds", "gauge", "Request time as nginx saw it, last minute, by quantile.", [([("quantile", str(q))], v) for q, v in rq.items()])
+metric("upstream_seconds", "gauge", "The app's response time as nginx saw it, last minute, by quantile.", [([("quantile", str(q))], v) for q, v in uq.items()])
+metric("service_restarts", "gauge", "Restarts of the service by systemd (NRestarts).", [([], int(props.get("NRestarts", "0") or 0))])
+metric("oom_kills", "gauge", "Processes of the service killed for memory (its cgroup's oom_kill).", [([], oom)])
+ru, rc = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+metric("metrics_cpu_seconds", "gauge", "CPU time this job took on its last run.", [([], ru.ru_utime + ru.ru_stime + rc.ru_utime + rc.ru_stime)])
+metric("metrics_timestamp_seconds", "gauge", "When this file was written.", [([], time.time())])
+text = ("\n".join(out) + "\n").encode()
+dfd = os.open(OUTDIR, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+st = os.fstat(dfd)
+if st.st_uid != 0 or st.st_mode & 0o022:
+    print("refusing to write into %s: not root's alone" % OUTDIR, file=sys.stderr); sys.exit(2)
+tmp = ".%s.prom.%d" % (APP, os.getpid())
+try: os.unlink(tmp, dir_fd=dfd)
+except FileNotFoundError: pass
+fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644, dir_fd=dfd)
+try:
+    os.write(fd, text); os.fchmod(fd, 0o644)
+finally: os.close(fd)
+os.rename(tmp, "%s.prom" % APP, src_dir_fd=dfd, dst_dir_fd=dfd)
+state = {"log": logmark, "slots": slots, "history": hist}
+with open(STATE + ".new", "w") as f: json.dump(state, f)
+os.replace(STATE + ".new", STATE)
+`;
+
+;// CONCATENATED MODULE: ./src/metrics/paths.ts
+
+
+
+/** node-exporter's textfile collector folder, Debian's default (root's; its parent is prometheus'). */
+const TEXTFILE_DIR = '/var/lib/prometheus/node-exporter';
+/** Debian's file of node-exporter's arguments (server-wide). */
+const NODE_EXPORTER_DEFAULTS = '/etc/default/prometheus-node-exporter';
+const NODE_EXPORTER = 'prometheus-node-exporter.service';
+/** Where the metrics job of one app lives and what it reads. */
+function metricsPaths(p) {
+    return {
+        script: `${paths/* SCRIPT_DIR */.S1}/${p.app}-metrics.py`,
+        prom: `${TEXTFILE_DIR}/${p.app}.prom`,
+        socket: p.socket,
+        accessLog: nginxAccessLog(p.app),
+        history: p.history,
+        current: p.current,
+        textfileDir: TEXTFILE_DIR
+    };
+}
+/**
+ * Removes the app's text file, relative to the folder opened without following a link: its parent
+ * is the prometheus user's, who could put a link in the folder's place.
+ */
+function removePromCommand(app) {
+    const py = `import os, sys
+try: d = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+except OSError: sys.exit(0)
+try: os.unlink(sys.argv[2], dir_fd=d); print("removed")
+except FileNotFoundError: pass`;
+    return `python3 -I -c ${(0,quote/* shQuote */.U)(py)} ${(0,quote/* shQuote */.U)(TEXTFILE_DIR)} ${(0,quote/* shQuote */.U)(`${app}.prom`)}`;
+}
+
+;// CONCATENATED MODULE: ./src/metrics/provision.ts
+
+
+
+
+
+
+
+
+/** Exit code of the script when the textfile folder is not root's alone. */
+const TEXTFILE_DIR_REFUSED = 3;
+/** The job's program, its oneshot service and 15 s timer, and node-exporter's arguments. */
+function metricsFiles(ctx) {
+    const m = metricsPaths(ctx.paths);
+    const vars = { ...(0,provision_vars/* provisionVars */.g)(ctx), metrics: m };
+    const u = ctx.paths.units;
+    const file = (path, content, mode = '0644') => ({
+        path,
+        content,
+        mode,
+        owner: 'root:root'
+    });
+    return [
+        file(m.script, `${METRICS_PROGRAM}`, '0755'),
+        file(u.metricsService.file, (0,render/* renderTemplate */.Xm)('systemd/metrics.service', vars)),
+        file(u.metricsTimer.file, (0,render/* renderTemplate */.Xm)('systemd/metrics.timer', vars)),
+        file(NODE_EXPORTER_DEFAULTS, `# Written by gunicorn-deploy (metrics-listen); changes here are overwritten on the next provision.
+ARGS="--web.listen-address=${ctx.settings.provision.metrics.listen} --collector.textfile.directory=${TEXTFILE_DIR}"
+`)
+    ];
+}
+/** The address curl asks node-exporter at (0.0.0.0 and :: are reached over loopback). */
+function askAt(listen) {
+    return listen.replace(/^0\.0\.0\.0:/, '127.0.0.1:').replace(/^\[::\]:/, '[::1]:');
+}
+/**
+ * metrics: true: node-exporter at metrics-listen (restarted when its arguments changed), the app's
+ * job on its timer, run once so the file is there, and node-exporter asked for it. metrics: false:
+ * the app's timer, files and text file removed when present (node-exporter stays: other apps of
+ * the server may use it).
+ */
+function metricsScript(ctx) {
+    const q = quote/* shQuote */.U;
+    const u = ctx.paths.units;
+    const m = metricsPaths(ctx.paths);
+    const t = u.metricsTimer.name;
+    if (!ctx.settings.provision.metrics.enabled) {
+        return `
+if [ -e ${q(u.metricsTimer.file)} ] || [ -e ${q(m.script)} ]; then
+  if systemctl is-enabled --quiet ${q(t)} 2>/dev/null || systemctl is-active --quiet ${q(t)}; then mark ${q(t)}; act systemctl disable --now --quiet ${q(t)}; fi
+  for f in ${[u.metricsTimer.file, u.metricsService.file].map(q).join(' ')}; do
+    [ -f "$f" ] && [ ! -L "$f" ] && [ "$(head -c ${ownership/* UNIT_HEADER */.bz.length} "$f")" = ${q(ownership/* UNIT_HEADER */.bz)} ] && { mark "$f"; act rm -f -- "$f"; }
+  done
+  [ -f ${q(m.script)} ] && { mark ${q(m.script)}; act rm -f -- ${q(m.script)}; }
+  [ "$dry" = 1 ] || { systemctl daemon-reload; [ -n "$(${removePromCommand(ctx.paths.app)})" ] && mark ${q(m.prom)}; }
+fi`;
+    }
+    const url = `http://${askAt(ctx.settings.provision.metrics.listen)}/metrics`;
+    return `
+${(0,shell/* writeFilesScript */.Cu)(metricsFiles(ctx))}
+tdir=${q(TEXTFILE_DIR)}
+# Root writes the app's file there: a link, or a folder another user owns or may write, is refused.
+if [ -L "$tdir" ] || { [ -e "$tdir" ] && { [ "$(stat -c %u "$tdir")" != 0 ] || [ -n "$(find "$tdir" -maxdepth 0 -perm /022)" ]; }; }; then
+  echo "$tdir is not a folder of root's alone (a link, another owner, or writable by others): the metrics job writes there as root. Make it root:root 0755 (or remove it and run provision again)." >&2
+  exit ${TEXTFILE_DIR_REFUSED}
+fi
+if [ ! -d "$tdir" ]; then mark "$tdir"; act install -d -m 0755 -o root -g root "$tdir"; fi
+if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
+ne=${q(NODE_EXPORTER)}
+if was_changed ${q(NODE_EXPORTER_DEFAULTS)} && systemctl is-active --quiet "$ne"; then act systemctl restart "$ne"; fi
+if ! systemctl is-enabled --quiet "$ne" 2>/dev/null; then mark "$ne:enabled"; act systemctl enable --quiet "$ne"; fi
+if ! systemctl is-active --quiet "$ne"; then mark "$ne:started"; act systemctl start "$ne"; fi
+if was_changed ${q(u.metricsTimer.file)} || was_changed ${q(u.metricsService.file)}; then
+  [ "$dry" = 1 ] || { systemctl is-active --quiet ${q(t)} && systemctl restart ${q(t)} || true; }
+fi
+if ! systemctl is-enabled --quiet ${q(t)} 2>/dev/null; then mark ${q(`${t}:enabled`)}; act systemctl enable --quiet ${q(t)}; fi
+if ! systemctl is-active --quiet ${q(t)}; then mark ${q(`${t}:started`)}; act systemctl start ${q(t)}; fi
+if [ "$dry" != 1 ]; then
+  if ! systemctl start ${q(u.metricsService.name)}; then
+    journalctl -u ${q(u.metricsService.name)} -n 10 --no-pager -o cat >&2; exit 4
+  fi
+  ok=
+  for i in $(seq 1 50); do
+    if curl -s --max-time 2 ${q(url)} | grep -qF ${q(`gunicorn_deploy_workers{app="${ctx.paths.app}"}`)}; then ok=1; break; fi
+    sleep 0.2
+  done
+  if [ -z "$ok" ]; then
+    echo "node-exporter does not serve the app's metrics at "${q(url)}":" >&2
+    journalctl -u "$ne" -n 10 --no-pager -o cat >&2; exit 5
+  fi
+fi`;
+}
+async function ensureMetrics(ctx) {
+    const on = ctx.settings.provision.metrics.enabled;
+    return (0,run/* runProvisionScript */.q)(ctx, on ? 'installing the metrics' : 'removing the metrics', metricsScript(ctx), {
+        stdin: on ? (0,shell/* filesInput */.GY)(metricsFiles(ctx)) : '',
+        hint: on
+            ? `Is metrics-listen (${ctx.settings.provision.metrics.listen}) free on the server? journalctl -u ${NODE_EXPORTER} and -u ${ctx.paths.units.metricsService.name} say more.`
+            : undefined
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/provision/firewall-rules.ts
 
 /**
@@ -5830,7 +6716,10 @@ async function checkServerNames(ctx) {
         : `Choose another server-name, or remove the app ${clash.app} from this server first (mode: remove, remove-confirm: ${clash.app}).`);
 }
 
+// EXTERNAL MODULE: ./src/ssh/local-tar.ts
+var local_tar = __webpack_require__(8575);
 ;// CONCATENATED MODULE: ./src/provision/first-deploy.ts
+
 
 
 
@@ -5845,6 +6734,10 @@ async function sourceHash(settings) {
     const manifest = await (0,src_manifest/* buildManifest */.u1)(external_node_path_.resolve(settings.app.source), settings.app.exclude);
     if (manifest)
         return (0,release_record/* releaseHash */.wq)(manifest, settings);
+    // bsdtar cannot write a canonical archive (no --sort, no --mtime): a hash that matches no
+    // record, so provision deploys again rather than skip on a guess.
+    if ((await (0,local_tar/* tarFlavour */.Dd)()) !== 'gnu')
+        return (0,external_node_crypto_.randomBytes)(32).toString('hex');
     const dir = external_node_path_.resolve(settings.app.source);
     const args = [
         '-C',
@@ -5863,10 +6756,7 @@ async function sourceHash(settings) {
     ];
     const hash = (0,release_record/* recordHmac */.Zx)(settings);
     await new Promise((resolve, reject) => {
-        const tar = (0,external_node_child_process_.spawn)('tar', args, {
-            stdio: ['ignore', 'pipe', 'pipe'],
-            env: { ...process.env, LC_ALL: 'C' }
-        });
+        const tar = (0,local_tar/* localTar */.B3)(args);
         let err = '';
         tar.stdout.on('data', (c) => hash.update(c));
         tar.stderr.on('data', (c) => (err += c.toString()));
@@ -6083,12 +6973,15 @@ esac
 if ! command -v nginx >/dev/null; then r nginx-config red "nginx is not installed";
 elif out=$(nginx -t 2>&1); then r nginx-config ok "nginx -t passed"; else r nginx-config red "nginx -t: $(echo "$out" | grep -v 'test failed' | tail -n 1)"; fi
 # The certificate the site names: renewals start 30 days ahead, so one ending within 7 days means
-# they are failing.
+# they are failing; tls: files (not certbot's) is renewed by whoever gave it.
 crt=$(sed -n 's/^ *ssl_certificate  *\\([^ ;]*\\);.*$/\\1/p' ${q(p.nginxSite)} 2>/dev/null | head -n 1)
 if [ -z "$crt" ]; then r tls n/a "plain HTTP (tls: off)";
 elif ! end=$(openssl x509 -in "$crt" -noout -enddate 2>&1); then r tls red "cannot read $crt: $end";
 elif openssl x509 -in "$crt" -noout -checkend 604800 >/dev/null; then r tls ok "certificate valid until \${end#notAfter=}";
-else r tls red "the certificate ends \${end#notAfter=}, within 7 days: renewals are failing (journalctl -u certbot)"; fi
+else case "$crt" in
+  /etc/letsencrypt/*) r tls red "the certificate ends \${end#notAfter=}, within 7 days: renewals are failing (journalctl -u certbot)";;
+  *) r tls red "the certificate ends \${end#notAfter=}, within 7 days: run mode provision with a renewed tls-certificate and tls-key";;
+esac; fi
 lr=${q(p.logrotate)}
 if [ ! -f "$lr" ]; then r logrotate red "no $lr";
 elif out=$(logrotate -d "$lr" 2>&1) && ! echo "$out" | grep -qi '^error'; then
@@ -6182,6 +7075,7 @@ async function verifyChecklist(ctx) {
 
 
 
+
 /**
  * A bare Debian/Ubuntu host to a production service, in an order where each step needs only
  * what the steps before it made: packages, the app's user and folders, an imported database (before
@@ -6229,6 +7123,7 @@ const provisionMode = {
             await track('logrotate', () => ensureLogrotate(ctx));
             await track('alerts', () => (0,alerts/* ensureAlerts */._o)(ctx));
             await track('timers', () => ensureTimers(ctx));
+            await track('metrics', () => ensureMetrics(ctx));
             await track('firewall', () => ensureFirewall(ctx, host.reconnect));
             const decision = await s('release', async () => {
                 const d = await decideDeploy(ctx);
@@ -6684,16 +7579,15 @@ const runMode = {
                     envFile: ctx.paths.envFile,
                     venv: `${rel}/.venv`,
                     // systemd-run reports a main process killed by a signal as exit 1: a parent shell turns
-                    // its command's death by signal N into the shell's convention, exit 128+N. systemd
-                    // expands $VAR, ${VAR} and $$ in a unit's command line: every $ is doubled, so the shell
-                    // gets the command exactly as written.
+                    // its command's death by signal N into the shell's convention, exit 128+N. The shell
+                    // gets the command exactly as written (appRunCommand doubles every $ for systemd).
                     argv: [
                         '/bin/bash',
                         '-c',
                         'rc=0; /bin/bash -euo pipefail -c "$1" || rc=$?; exit "$rc"',
                         'gd',
                         command
-                    ].map((a) => a.replace(/\$/g, '$$$$'))
+                    ]
                 }), { sudo: true, stream: true, timeoutMs: RUN_TIMEOUT_MS });
                 ctx.facts['exit-code'] = String(res.code);
                 if (res.code !== 0) {
@@ -6709,6 +7603,7 @@ const runMode = {
 };
 
 ;// CONCATENATED MODULE: ./src/modes/restore-mode.ts
+
 
 
 
@@ -6745,6 +7640,8 @@ const restoreMode = {
         try {
             const staged = await s('check backup', () => stageRestore(ctx, id));
             id = staged.id;
+            if (staged.undo)
+                ctx.logger.warning(`${ctx.label}: ${staged.undo}`);
             ctx.facts['restored-backup'] = id;
             const swapped = await s('restore', () => swapDatabase(ctx));
             ctx.facts['safety-backup'] = swapped.safety;
@@ -6765,9 +7662,9 @@ const restoreMode = {
                 });
                 throw new step/* DeployError */.sH(`the app was not healthy on backup ${id} (${(0,step/* errorMessage */.gJ)(err).split('\n')[0]}); the database as it was before (safety copy ${swapped.safety}) was put back and the app is healthy again`, 'Check the backup against the release serving (an older schema?), or restore another one.');
             }
-            const held = Math.max(0, Math.round((await serverNowMs(ctx, cleanupCommand(ctx))) - swapped.stoppedAt));
+            const held = Math.max(0, Math.round((await serverNowMs(ctx, `${cleanupCommand(ctx)}\n${recordRestoreCommand(ctx, id, swapped.safety)}`)) - swapped.stoppedAt));
             ctx.facts['requests-held-ms'] = String(held);
-            ctx.logger.info(`${ctx.label}: backup ${id} restored; requests waited in the socket's queue for at most ${held} ms; the database before is kept as ${swapped.safety}`);
+            ctx.logger.info(`${ctx.label}: backup ${id} restored; requests waited in the socket's queue for at most ${held} ms; the database before is kept as ${swapped.safety} (backup: undo puts it back)`);
             await (0,steps_history/* recordHistory */.cJ)(ctx, {
                 event: 'restore',
                 backup: id,
@@ -6915,7 +7812,48 @@ function withAudit(mode, event, facts, skip = () => false) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/metrics/status.ts
+
+
+
+/**
+ * Mode status shows what the metrics job last wrote (the same figures node-exporter serves): the
+ * app's text file read as root through the checked reader (its folder's parent is the prometheus
+ * user's), each sample a `metric-NAME=VALUE` fact line.
+ */
+function metricsStatusLines(app) {
+    const awk = `/^gunicorn_deploy_[a-z_]+\\{/ {
+  name = substr($1, 17, index($1, "{") - 17); q = ""
+  if (match($1, /quantile="[0-9.]+"/)) { q = substr($1, RSTART + 10, RLENGTH - 11); q = (q == "0.5" ? "_p_fifty" : q == "0.95" ? "_p_ninety_five" : q == "0.99" ? "_p_ninety_nine" : "_other") }
+  if (name == "release_info" || name == "deploys_total" || name == "rollbacks_total") next
+  print "metric-" name q "=" $2
+}`;
+    return `${(0,root_read/* rootRead */.q)('cat', (0,quote/* shQuote */.U)(TEXTFILE_DIR), (0,quote/* shQuote */.U)(`${app}.prom`), 'root')} 2>/dev/null | base64 -d 2>/dev/null | head -c 100000 | awk ${(0,quote/* shQuote */.U)(awk)}`;
+}
+const n = (v) => (v !== undefined && /^-?[\d.e+-]+$/.test(v) ? Number(v) : NaN);
+const status_ms = (v) => (Number.isFinite(n(v)) ? (n(v) * 1000).toFixed(1) : '');
+const plain = (v, digits = 0) => Number.isFinite(n(v)) ? n(v).toFixed(digits) : '';
+/** The facts status adds from the text file; all empty without metrics (or before the job ran). */
+function metricsFacts(raw, now, ago) {
+    const m = (k) => raw[`metric-${k}`];
+    const at = n(m('metrics_timestamp_seconds'));
+    return {
+        'metrics-age': Number.isFinite(at) ? ago(Math.max(0, now - at)) : '',
+        'requests-1m': plain(m('requests_last_minute')),
+        '5xx-1m': plain(m('responses_5xx_last_minute')),
+        'p50-ms': status_ms(m('request_seconds_p_fifty')),
+        'p95-ms': status_ms(m('request_seconds_p_ninety_five')),
+        'p99-ms': status_ms(m('request_seconds_p_ninety_nine')),
+        'upstream-p95-ms': status_ms(m('upstream_seconds_p_ninety_five')),
+        'busy-mean': plain(m('workers_busy'), 1),
+        'busy-max': plain(m('workers_busy_max')),
+        'queued-max': plain(m('requests_queued_max')),
+        'busy-1m': plain(m('upstream_busy_last_minute'), 2)
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/status/script.ts
+
 
 
 
@@ -6977,12 +7915,14 @@ if [ "$active" = active ]; then
 else
   echo "health=none"
 fi
+${metricsStatusLines(p.app)}
 echo '--- history'
 tail -n ${HISTORY_TAIL} ${q(p.history)} 2>/dev/null
 exit 0`;
 }
 
 ;// CONCATENATED MODULE: ./src/status/facts.ts
+
 
 /** The history's lines, oldest first; a line that is not a JSON object is skipped. */
 function parseHistory(text) {
@@ -7068,6 +8008,7 @@ function statusFacts(stdout) {
         health: raw.health ?? '',
         maintenance: raw.maintenance ?? '',
         deploying: raw.deploying ?? '',
+        ...metricsFacts(raw, now, ago),
         healthy: String(healthy)
     };
     return { facts, history };
@@ -7106,6 +8047,7 @@ function historyRows(entries) {
 
 
 
+
 /** The summary's columns; the full list of each server is its own table in the log. */
 const STATUS_KEYS = ['release', 'state', 'since', 'actor', 'commit', 'workers', 'busy', 'health'];
 /** Rows of the per-server table: label and fact key. */
@@ -7131,7 +8073,15 @@ const ROWS = [
     ['newest backup', 'backup-age'],
     ['maintenance', 'maintenance'],
     ['deploy running', 'deploying'],
-    ['health now', 'health']
+    ['health now', 'health'],
+    // metrics: true: what the metrics job last wrote (README, Metrics).
+    ['requests (last min)', 'requests-1m'],
+    ['5xx (last min)', '5xx-1m'],
+    ['latency p50 / p95 / p99 (ms)', 'latency'],
+    ['busy workers (mean / most)', 'busy-sampled'],
+    ['queued requests (most)', 'queued-max'],
+    ['in flight (last min mean)', 'busy-1m'],
+    ['metrics written', 'metrics-age']
 ];
 /**
  * What serves on each server and how it is doing, in one read-only round trip per server: the
@@ -7145,16 +8095,33 @@ const statusMode = {
     async runHost(host) {
         const ctx = (0,context/* deployContext */.H3)(host);
         const found = await (0,step/* step */.PM)(ctx.logger, ctx.records, ctx.label, 'status', async () => {
-            const res = await ctx.remote.script(statusScript(ctx), { sudo: true, timeoutMs: 30_000 });
+            // Which release's migration the database holds, read first (before the history's lines).
+            const res = await ctx.remote.script(`${readMigrationStateCommand(ctx)}\n${statusScript(ctx)}`, {
+                sudo: true,
+                timeoutMs: 30_000
+            });
             if (res.code !== 0)
                 throw new step/* DeployError */.sH(`reading the status failed (exit ${res.code}): ${res.stderr.trim()}`);
             const out = statusFacts(res.stdout);
+            const ahead = parseMigrationState(res.stdout.split('\n--- history')[0]).ahead;
             return Object.assign(out, {
+                ahead,
                 detail: `${out.facts.release || 'nothing deployed'}, health ${out.facts.health}`
             });
         });
         Object.assign(ctx.facts, found.facts);
-        const rows = ROWS.filter(([, k]) => found.facts[k]).map(([label, k]) => [label, found.facts[k]]);
+        // A rollback left a migration in the database that the serving code does not have.
+        if (found.ahead) {
+            ctx.facts['database-warning'] = aheadAdvice(ctx, found.ahead);
+            ctx.logger.warning(`${ctx.label}: ${ctx.facts['database-warning']}`);
+        }
+        const f = found.facts;
+        const shown = {
+            ...f,
+            latency: f['p95-ms'] ? `${f['p50-ms']} / ${f['p95-ms']} / ${f['p99-ms']}` : '',
+            'busy-sampled': f['busy-mean'] ? `${f['busy-mean']} / ${f['busy-max']}` : ''
+        };
+        const rows = ROWS.filter(([, k]) => shown[k]).map(([label, k]) => [label, shown[k]]);
         ctx.logger.info(`${ctx.label}:\n${(0,report.formatTable)(['', ctx.label], rows)}`);
         const n = ctx.settings.operate.historyLines;
         if (n > 0) {
@@ -7189,6 +8156,8 @@ const SINCE_AWK = `BEGIN { split("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov De
   if (t != "") keep = (t >= cut)
   if (keep) print
 }`;
+/** Seconds a log file's read may take (not a follow): a FIFO in its place never ends it. */
+const READ_LIMIT_S = 30;
 /** Seconds without a heartbeat from the runner after which a follow ends on its own. */
 const FOLLOW_PATIENCE_S = 30;
 /**
@@ -7228,13 +8197,16 @@ function logsScript(ctx) {
     ].join(' ');
     // Each file is read as the user who writes it (the app its error log, nginx's user its access
     // log): one who plants a link there in place of the log reads only what it could read anyway.
+    // A FIFO planted there would block the read for ever: only a regular file is read (root's stat),
+    // and a read that ends by itself is bounded, should the file be swapped after that test.
     const file = ([f, user, group]) => {
         const name = q(f.split('/').pop());
         const as = `setpriv --reuid=${q(user)} --regid=${q(group)} --init-groups --reset-env --`;
+        const bounded = `timeout ${READ_LIMIT_S} ${as}`;
         const read = sinceS
-            ? `{ ${as} cat -- ${q(f)}; } 2>/dev/null | awk -v cut="$cut_text" ${q(SINCE_AWK)}${follow ? `; ${as} tail -n 0 -F -- ${q(f)} 2>/dev/null` : ''}`
-            : `${as} tail -n ${lines} ${follow ? '-F ' : ''}-- ${q(f)} 2>/dev/null`;
-        return `if [ -e ${q(f)} ]${follow ? ' || true' : ''}; then
+            ? `{ ${bounded} cat -- ${q(f)}; } 2>/dev/null | awk -v cut="$cut_text" ${q(SINCE_AWK)}${follow ? `; ${as} tail -n 0 -F -- ${q(f)} 2>/dev/null` : ''}`
+            : `${follow ? as : bounded} tail -n ${lines} ${follow ? '-F ' : ''}-- ${q(f)} 2>/dev/null`;
+        return `if [ -f ${q(f)} ]${follow ? ' || true' : ''}; then
   { ${read}; } | sed -u "s/^/"${name}": /"${follow ? ' &' : ''}
 fi`;
     };
@@ -7487,6 +8459,8 @@ const maintenanceMode = {
 
 
 
+
+
 /** Exit code when nginx -t refused the tree without the app's site (everything was put back). */
 const remove_REFUSED = 6;
 /**
@@ -7500,10 +8474,17 @@ function removeAppScript(ctx) {
     const q = quote/* shQuote */.U;
     const p = ctx.paths;
     const u = p.units;
-    const timers = timerUnits(p).map((t) => t.timer.name);
-    const services = [u.service.name, u.socket.name, ...timerUnits(p).map((t) => t.service.name)];
+    const timers = [...timerUnits(p).map((t) => t.timer.name), u.metricsTimer.name, u.tlsCheckTimer.name];
+    const services = [
+        u.service.name,
+        u.socket.name,
+        ...timerUnits(p).map((t) => t.service.name),
+        u.metricsService.name,
+        u.tlsCheckService.name
+    ];
     const files = [
         ...Object.values(u).map((x) => x.file),
+        certbotAlertDropin(p.app),
         // Earlier versions' per-app firewall ruleset (the unit is in the list above).
         `/etc/${p.app}/firewall.nft`
     ];
@@ -7548,6 +8529,17 @@ if [ -f ${q(processPaths(ctx).installed)} ]; then
     removed_units=1
   done < ${q(processPaths(ctx).installed)}
 fi
+# The app's schedules: each timer stopped and disabled (a run in progress too), its units removed.
+if [ -f ${q(processPaths(ctx).installedSchedules)} ]; then
+  while read -r id; do
+    case "$id" in ''|*[!0-9a-f]*) continue;; esac
+    mark "schedule-$id"
+    act systemctl disable --now --quiet ${q(p.app)}-schedule-"$id".timer 2>/dev/null || true
+    act systemctl stop ${q(p.app)}-schedule-"$id".service 2>/dev/null || true
+    act rm -f -- /etc/systemd/system/${q(p.app)}-schedule-"$id".timer /etc/systemd/system/${q(p.app)}-schedule-"$id".service
+    removed_units=1
+  done < ${q(processPaths(ctx).installedSchedules)}
+fi
 for t in ${timers.map(q).join(' ')}; do
   if systemctl is-enabled --quiet "$t" 2>/dev/null || systemctl is-active --quiet "$t"; then mark "$t"; act systemctl disable --now --quiet "$t"; fi
 done
@@ -7568,9 +8560,10 @@ for d in ${[u.service.file, u.socket.file].map((f) => q(`${f}.d`)).join(' ')}; d
 done
 [ "$removed_units" = 1 ] && act systemctl daemon-reload
 act systemctl reset-failed ${services.map(q).join(' ')} 2>/dev/null || true
-for f in ${[p.logrotate, p.healthScript, p.dbScript].map(q).join(' ')}; do
+for f in ${[p.logrotate, p.healthScript, p.dbScript, p.tlsScript, metricsPaths(p).script].map(q).join(' ')}; do
   [ -e "$f" ] && { mark "$f"; act rm -f -- "$f"; }
 done
+if [ -e ${q(metricsPaths(p).prom)} ]; then mark ${q(metricsPaths(p).prom)}; [ "$dry" = 1 ] || ${removePromCommand(p.app)} >/dev/null; fi
 for d in ${[p.etc, `/run/${p.app}`, `${ACME_WEBROOT_BASE}/${p.app}`].map(q).join(' ')}; do
   [ -d "$d" ] && { mark "$d"; act rm -rf -- "$d"; }
 done
@@ -7904,9 +8897,9 @@ const STEPS = {
         what: 'release-command (or the Procfile release:), once per deploy on the first server, before any switch'
     },
     units: {
-        modes: ['deploy'],
+        modes: ['deploy', 'rollback'],
         section: 'live',
-        what: 'the changed config files put in place'
+        what: "the changed config files put in place (rollback: the target's own unit and Gunicorn config, or the serving one's put back)"
     },
     switch: {
         modes: ['deploy', 'rollback'],
@@ -8007,6 +9000,11 @@ const STEPS = {
         modes: ['provision'],
         section: 'provision',
         what: 'the health check and daily database backup timers'
+    },
+    metrics: {
+        modes: ['provision'],
+        section: 'provision',
+        what: "with metrics: node-exporter at metrics-listen and the 15 s timer writing the app's Prometheus text file"
     },
     firewall: {
         modes: ['provision', 'remove'],
@@ -8689,14 +9687,14 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: listTree
 
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(1421);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(1421);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __webpack_require__(7975);
 ;// CONCATENATED MODULE: ./src/git-blobs.ts
@@ -8871,6 +9869,8 @@ function readOwn(file, source) {
 
 // EXTERNAL MODULE: ./src/ssh/upload.ts
 var upload = __webpack_require__(2109);
+// EXTERNAL MODULE: ./src/ssh/local-tar.ts
+var local_tar = __webpack_require__(8575);
 ;// CONCATENATED MODULE: ./src/manifest.ts
 
 
@@ -8886,36 +9886,38 @@ var upload = __webpack_require__(2109);
 const MANIFEST_HEADER = 'gunicorn-deploy-manifest 2';
 const MANIFEST_FILE = '.gunicorn-deploy-manifest';
 /**
- * The paths an upload of dir would send, as GNU tar itself selects them with the same excludes,
- * so a delta upload sends exactly what a full one would. Undefined when a name needs quoting
- * (control characters, backslashes, non-ASCII bytes): such trees get a full upload.
+ * The paths an upload of dir would send, as the runner's tar itself selects them with the same
+ * excludes, so a delta upload sends exactly what a full one would. Undefined when a name needs
+ * quoting (control characters, backslashes, non-ASCII bytes): such trees get a full upload.
+ * GNU tar lists on stdout (with --quoting-style=escape); bsdtar lists on stderr as `a NAME`,
+ * escaping the same names with a backslash.
  */
 async function listTree(dir, exclude) {
-    const args = [
-        '-C',
-        dir,
-        '-c',
-        '-v',
-        '-f',
-        '/dev/null',
-        '--quoting-style=escape',
-        ...(0,upload/* tarExcludeArgs */.Zx)(exclude),
-        '.'
-    ];
-    const out = await new Promise((resolve, reject) => {
-        const tar = (0,external_node_child_process_.spawn)('tar', args, {
-            stdio: ['ignore', 'pipe', 'pipe'],
-            env: { ...process.env, LC_ALL: 'C' }
-        });
+    const flavour = await (0,local_tar/* tarFlavour */.Dd)();
+    const gnu = flavour === 'gnu';
+    const args = ['-C', dir, '-c', '-v', '-f', '/dev/null'];
+    if (gnu)
+        args.push('--quoting-style=escape');
+    args.push(...(0,upload/* tarExcludeArgs */.Zx)(exclude, flavour), '.');
+    const { stdout, stderr } = await new Promise((resolve, reject) => {
+        const tar = (0,local_tar/* localTar */.B3)(args);
         let stdout = '';
         let stderr = '';
         tar.stdout.on('data', (c) => (stdout += c.toString('utf8')));
         tar.stderr.on('data', (c) => (stderr += c.toString('utf8')));
         tar.on('error', reject);
-        tar.on('close', (code) => code === 0 ? resolve(stdout) : reject(new Error(`tar could not list ${dir}: ${stderr.trim()}`)));
+        tar.on('close', (code) => code === 0
+            ? resolve({ stdout, stderr })
+            : reject(new Error(`tar could not list ${dir}: ${stderr.trim()}`)));
     });
-    const names = out.split('\n').filter((l) => l !== '' && l !== './');
-    if (names.some((n) => n.includes('\\')))
+    const lines = gnu
+        ? stdout.split('\n')
+        : stderr
+            .split('\n')
+            .filter((l) => l.startsWith('a '))
+            .map((l) => l.slice(2));
+    const names = lines.filter((l) => l !== '' && l !== './' && l !== '.');
+    if (names.some((n) => n.includes('\\') || /[^\x20-\x7e]/.test(n)))
         return undefined;
     return names.map((n) => n.replace(/^\.\//, '').replace(/\/$/, ''));
 }
@@ -9175,10 +10177,12 @@ opts = {}) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Cu: () => (/* binding */ writeFilesScript),
 /* harmony export */   GY: () => (/* binding */ filesInput),
+/* harmony export */   QV: () => (/* binding */ ensureEnabled),
 /* harmony export */   Tk: () => (/* binding */ changedList),
 /* harmony export */   ez: () => (/* binding */ prelude),
 /* harmony export */   pQ: () => (/* binding */ wouldLines),
-/* harmony export */   ri: () => (/* binding */ REPORT)
+/* harmony export */   ri: () => (/* binding */ REPORT),
+/* harmony export */   wj: () => (/* binding */ ensureStarted)
 /* harmony export */ });
 /* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9038);
 
@@ -9194,6 +10198,16 @@ changed=""
 mark() { changed="$changed $*"; }
 act() { if [ "$dry" = 1 ]; then echo "would=$*"; else "$@"; fi; }
 `;
+}
+/** A unit enabled at boot (marked WHAT when it was not): the same line in every provision script. */
+function ensureEnabled(unit, what = `${unit}:enabled`) {
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U;
+    return `if ! systemctl is-enabled --quiet ${q(unit)} 2>/dev/null; then mark ${q(what)}; act systemctl enable --quiet ${q(unit)}; fi`;
+}
+/** A unit running now (marked WHAT when it was not). */
+function ensureStarted(unit, what = `${unit}:started`) {
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U;
+    return `if ! systemctl is-active --quiet ${q(unit)}; then mark ${q(what)}; act systemctl start ${q(unit)}; fi`;
 }
 /** Final line of every provision script: what changed, for parseFacts. */
 const REPORT = 'echo "changed=$changed"';
@@ -9251,15 +10265,74 @@ function changedList(facts) {
 
 /***/ }),
 
+/***/ 2028:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   P: () => (/* binding */ siteEdgeVars),
+/* harmony export */   u: () => (/* binding */ hstsValue)
+/* harmony export */ });
+/* harmony import */ var _rules_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2655);
+
+const ident = (app) => app.replace(/[^A-Za-z0-9_]/g, '_');
+/**
+ * The security headers go through maps on the upstream's own header (site.conf.hbs): a header the
+ * app sent itself is kept and nginx adds nothing, as an empty add_header value adds no header.
+ */
+function siteEdgeVars(ctx) {
+    const site = ctx.settings.provision.site;
+    const app = ctx.paths.app;
+    const id = ident(app);
+    const headers = site.securityHeaders
+        ? [
+            `X-Content-Type-Options $gd_${id}_xcto`,
+            `Referrer-Policy $gd_${id}_referrer`,
+            `X-Frame-Options $gd_${id}_xfo`,
+            `Content-Security-Policy $gd_${id}_csp`
+        ]
+        : [];
+    const names = ctx.settings.provision.serverName.split(' ');
+    let canonical;
+    if (site.canonicalHost) {
+        (0,_rules_js__WEBPACK_IMPORTED_MODULE_0__/* .assertRule */ .ZQ)('canonical-host', (0,_rules_js__WEBPACK_IMPORTED_MODULE_0__/* .serverNameProblem */ .Oi)(site.canonicalHost));
+        const others = names.filter((n) => n.toLowerCase() !== site.canonicalHost);
+        canonical = { host: site.canonicalHost, others: others.join(' ') };
+    }
+    const rateLimits = site.rateLimits.map((r, i) => {
+        // Asserted again: the path reaches nginx's config unquoted.
+        const again = (0,_rules_js__WEBPACK_IMPORTED_MODULE_0__/* .parseRateLimit */ .H5)(`${r.path} ${r.rate}r/${r.per}`);
+        if (typeof again === 'string')
+            throw new Error(`internal error: rate-limit ${again}`);
+        return {
+            zone: `gd_${id}_${i}`,
+            path: r.path,
+            rate: `${r.rate}r/${r.per}`,
+            burst: r.burst,
+            retryAfter: (0,_rules_js__WEBPACK_IMPORTED_MODULE_0__/* .retryAfterSeconds */ .C3)(r),
+            root: r.path === '/'
+        };
+    });
+    return { securityHeaders: site.securityHeaders, headers, ...(canonical ? { canonical } : {}), rateLimits };
+}
+/** The HSTS header's value for the TLS settings. */
+function hstsValue(t) {
+    return `"max-age=31536000${t.hstsSubdomains ? '; includeSubDomains' : ''}${t.hstsPreload ? '; preload' : ''}"`;
+}
+
+
+/***/ }),
+
 /***/ 2841:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   g: () => (/* binding */ provisionVars)
 /* harmony export */ });
-/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7941);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5036);
 /* harmony import */ var _render_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1219);
 /* harmony import */ var _render_gunicorn_vars_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7992);
+/* harmony import */ var _site_edge_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2028);
+
 
 
 
@@ -9270,7 +10343,7 @@ function changedList(facts) {
 function provisionVars(ctx) {
     const d = ctx.settings.deploy;
     const pr = ctx.settings.provision;
-    return (0,_render_js__WEBPACK_IMPORTED_MODULE_1__/* .templateVars */ .xw)({
+    const vars = (0,_render_js__WEBPACK_IMPORTED_MODULE_1__/* .templateVars */ .xw)({
         layout: ctx.paths,
         wsgiApp: d.wsgiApp,
         ...(0,_render_gunicorn_vars_js__WEBPACK_IMPORTED_MODULE_2__/* .gunicornInput */ .s)(d.gunicorn),
@@ -9289,6 +10362,7 @@ function provisionVars(ctx) {
         backupKeepDays: pr.backupsDays,
         ...(d.sqliteDb ? { dbPath: `${ctx.paths.shared}/${d.sqliteDb}` } : {})
     });
+    return { ...vars, ...(0,_site_edge_js__WEBPACK_IMPORTED_MODULE_3__/* .siteEdgeVars */ .P)(ctx) };
 }
 
 
@@ -9384,7 +10458,7 @@ function renderLogrotate(vars, dir = (0,templates/* templatesDir */.x)()) {
 /* harmony export */   q: () => (/* binding */ gunicornVars),
 /* harmony export */   s: () => (/* binding */ gunicornInput)
 /* harmony export */ });
-/* harmony import */ var _rules_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1506);
+/* harmony import */ var _rules_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2655);
 
 function int(field, value, min, max) {
     if (!Number.isInteger(value) || value < min || value > max)
@@ -9521,7 +10595,7 @@ function renderTemplate(name, vars, dir = templatesDir()) {
 /* harmony import */ var _deploy_paths_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8535);
 /* harmony import */ var _gunicorn_vars_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7992);
 /* harmony import */ var _deploy_root_read_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8336);
-/* harmony import */ var _rules_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1506);
+/* harmony import */ var _rules_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2655);
 
 
 
@@ -9779,6 +10853,7 @@ function outputsOf(report) {
         'load-ok': first?.facts['load-ok'] ?? '',
         'load-p95-ms': first?.facts['load-p95-ms'] ?? '',
         processes: first?.facts.processes ?? '',
+        'safety-backup': first?.facts['safety-backup'] ?? '',
         hosts: JSON.stringify(report.hosts.map((h) => ({
             host: h.host,
             ok: h.ok,
@@ -9824,7 +10899,7 @@ function annotateFailure(report) {
 
 /***/ }),
 
-/***/ 3890:
+/***/ 7362:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -10068,12 +11143,8 @@ function makeHostVerifier(target, logger) {
     return { verify, failure: () => lastFailure, accepted: () => accepted, algorithms };
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(8161);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(7075);
-// EXTERNAL MODULE: external "node:string_decoder"
-var external_node_string_decoder_ = __webpack_require__(6193);
 // EXTERNAL MODULE: ./src/cancel.ts
 var cancel = __webpack_require__(833);
 ;// CONCATENATED MODULE: ./src/ssh/command-watch.ts
@@ -10166,18 +11237,215 @@ class CommandWatch {
         const note = `${stderr === '' || stderr.endsWith('\n') ? '' : '\n'}[timed out after ${this.opts.timeoutMs} ms]\n`;
         return { code: TIMEOUT_EXIT_CODE, stdout, stderr: stderr + note, timedOut: true };
     }
+    /**
+     * How the caller gets the command's end, the same whichever way it travelled: a cancel throws,
+     * an end at the deadline is a timed-out answer, an end without an exit status (undefined code)
+     * throws with `lost()` as the reason.
+     */
+    outcome(code, stdout, stderr, lost) {
+        if (this.aborted)
+            throw this.cancelled();
+        if (this.timedOut(code))
+            return this.timeoutResult(stdout, stderr);
+        if (code === undefined) {
+            throw new Error(`${this.label}: the remote command ended without an exit status (${lost()})`);
+        }
+        return { code, stdout, stderr, timedOut: false };
+    }
     cancelled() {
         const signal = this.opts.signal;
         return new cancel/* CancelledError */.cc(`${this.label}: the run was cancelled (${signal ? (0,cancel/* reasonOf */.A3)(signal) : ''}); the remote command was stopped`);
     }
 }
 
-// EXTERNAL MODULE: ./src/ssh/output.ts
-var output = __webpack_require__(3269);
 // EXTERNAL MODULE: ./src/ssh/quote.ts
 var quote = __webpack_require__(9038);
-// EXTERNAL MODULE: ./src/ssh/upload.ts
-var upload = __webpack_require__(2109);
+;// CONCATENATED MODULE: ./src/ssh/command-text.ts
+
+
+const DEFAULT_EXEC_TIMEOUT_MS = 10 * 60_000;
+/** Stored stdout/stderr per command; the tail is kept, where errors are. */
+const OUTPUT_CAP_BYTES = 4 * 1024 * 1024;
+/**
+ * sshd hands the command to the login shell as ONE argument, and Linux caps one argument at
+ * 128 KiB (MAX_ARG_STRLEN); fail with a clear message instead of an E2BIG from the server.
+ */
+const MAX_COMMAND_BYTES = 128 * 1024 - 1024;
+/** Seconds for timeout(1): decimals allowed, never 0 (which would mean "no timeout"). */
+function timeoutSeconds(ms) {
+    return String(Math.max(ms, 1) / 1000);
+}
+/**
+ * Wraps a shell text so that the server itself enforces the timeout and the privilege change.
+ * timeout(1) puts the command in its own process group and signals the whole group, so a
+ * timed-out `pip install` is really gone, children included (closing the channel alone leaves
+ * orphans running). It runs inside sudo so that it may kill root's processes.
+ */
+function wrapCommand(shell, text, opts) {
+    const inner = `timeout -k ${KILL_AFTER_S} ${timeoutSeconds(opts.timeoutMs)} ${shell} -c ${(0,quote/* shQuote */.U)(text)}`;
+    return opts.sudo ? `sudo -n -- ${inner}` : inner;
+}
+/**
+ * What the server's shell runs for a command line (sh) or a script (bash with `set -euo pipefail`):
+ * one definition, since a request queued ahead is matched by exactly this text.
+ */
+function shellText(kind, text) {
+    return kind === 'script'
+        ? { shell: 'bash', body: `set -euo pipefail\n${text}` }
+        : { shell: 'sh', body: text };
+}
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+// EXTERNAL MODULE: external "node:string_decoder"
+var external_node_string_decoder_ = __webpack_require__(6193);
+// EXTERNAL MODULE: ./src/ssh/output.ts
+var output = __webpack_require__(3269);
+;// CONCATENATED MODULE: ./src/ssh/exec-channel.ts
+
+
+
+
+
+
+/**
+ * Runs one command line on an exec channel of its own: streamed stdin and live output are
+ * possible here (not through the root shell). The deadline, the cancel and how the end is read
+ * are CommandWatch's, as for the root shell; this side only says what TERM, KILL and close mean
+ * for a channel.
+ */
+function runOnChannel(ctx, command, opts) {
+    const { client, label, logger } = ctx;
+    const stdout = new output/* TailBuffer */.vX(OUTPUT_CAP_BYTES);
+    const stderr = new output/* TailBuffer */.vX(OUTPUT_CAP_BYTES);
+    const token = (0,output/* fenceToken */.ru)();
+    const print = (line) => logger.info(`[${label}] ${line}`);
+    const outLines = opts.stream ? new output/* LineSplitter */.g3(print) : undefined;
+    const errLines = opts.stream ? new output/* LineSplitter */.g3(print) : undefined;
+    // Everything the server prints is inert between these lines: it cannot issue workflow commands
+    // (::add-mask::, ::set-output::...) because it cannot guess the token. The logger's printer
+    // knows the token as one it issued (see RunnerPrinter), so the fence is printed as it is.
+    if (opts.stream)
+        logger.info(`::stop-commands::${token}`);
+    const endFence = () => {
+        if (!opts.stream)
+            return;
+        outLines?.flush();
+        errLines?.flush();
+        logger.info(`::${token}::`);
+    };
+    return new Promise((resolve, reject) => {
+        // ssh2 never calls back an exec on a connection that closes before the channel opens.
+        const closedBeforeStart = () => {
+            endFence();
+            reject(new Error(`${label}: the connection was lost before the remote command started`));
+        };
+        client.once('close', closedBeforeStart);
+        client.exec(command, (err, channel) => {
+            client.removeListener('close', closedBeforeStart);
+            if (err) {
+                endFence();
+                reject(new Error(`${label}: could not start a remote command: ${err.message}`));
+                return;
+            }
+            let exitCode;
+            let channelError;
+            const signal = (name) => {
+                try {
+                    channel.signal(name);
+                }
+                catch {
+                    // Not every server honours signal requests; closing the channel is the fallback.
+                }
+                channel.close();
+            };
+            // Cancelled: TERM to the remote command (sudo passes it on to timeout(1), which ends the
+            // script's process group), then the channel closes; the remote loops have their own
+            // deadlines besides, for a server that ignores signal requests. Given up on after the
+            // deadline and its grace: KILL, and the channel closes.
+            const watch = new CommandWatch(label, opts, {
+                cancel: () => signal('TERM'),
+                giveUp: () => signal('KILL')
+            });
+            // Decoded across chunk borders, so a caller never sees half a UTF-8 character.
+            const stdoutDecoder = opts.onStdout ? new external_node_string_decoder_.StringDecoder('utf8') : undefined;
+            // A throwing callback must not take the process down from inside a stream event.
+            const callOnStdout = (text) => {
+                try {
+                    opts.onStdout?.(text);
+                }
+                catch (e) {
+                    logger.warning(`[${label}] onStdout callback failed: ${e.message}`);
+                }
+            };
+            channel.on('data', (chunk) => {
+                stdout.push(chunk);
+                outLines?.push(chunk);
+                const text = stdoutDecoder?.write(chunk);
+                if (text)
+                    callOnStdout(text);
+            });
+            channel.stderr.on('data', (chunk) => {
+                stderr.push(chunk);
+                errLines?.push(chunk);
+            });
+            channel.on('error', (e) => {
+                channelError = e;
+            });
+            channel.on('exit', (code, signal) => {
+                if (typeof code === 'number') {
+                    exitCode = code;
+                }
+                else if (signal) {
+                    // ssh2 reports "SIGKILL"; a shell would say 128 + 9.
+                    const name = (signal.startsWith('SIG') ? signal : `SIG${signal}`);
+                    exitCode = 128 + (external_node_os_.constants.signals[name] ?? 0);
+                }
+            });
+            const stdin = opts.stdin;
+            if (stdin instanceof external_node_stream_.Readable) {
+                stdin.on('error', (e) => {
+                    channelError = e;
+                    channel.close();
+                });
+                stdin.pipe(channel);
+            }
+            else if (stdin !== undefined) {
+                channel.end(stdin);
+            }
+            else {
+                // EOF at once: a command that reads stdin (cat, an apt prompt) ends instead of hanging.
+                channel.end();
+            }
+            let finished = false;
+            const finish = () => {
+                if (finished)
+                    return;
+                finished = true;
+                client.removeListener('close', finish);
+                watch.stop();
+                if (stdin instanceof external_node_stream_.Readable)
+                    stdin.unpipe(channel);
+                const restOfStdout = stdoutDecoder?.end();
+                if (restOfStdout)
+                    callOnStdout(restOfStdout);
+                endFence();
+                try {
+                    resolve(watch.outcome(exitCode, stdout.text(), stderr.text(), () => channelError?.message ?? ctx.lastError()?.message ?? 'the connection was lost'));
+                }
+                catch (e) {
+                    reject(e);
+                }
+            };
+            channel.on('close', finish);
+            watch.start();
+            // A connection that drops mid-command does not always close its channels (seen with a
+            // large stdin stream in flight): settle on the connection's close too.
+            client.once('close', finish);
+        });
+    });
+}
+
 // EXTERNAL MODULE: ./src/ssh/shell-fns.ts
 var shell_fns = __webpack_require__(5816);
 ;// CONCATENATED MODULE: ./src/ssh/together.ts
@@ -10238,6 +11506,106 @@ function splitTogether(group, count) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/ssh/send-ahead.ts
+
+
+
+/**
+ * The requests a caller queues to go with the next root-shell request (sendNext), and the answers
+ * of those already sent: the later call with the very same request takes its answer instead of
+ * sending it again.
+ */
+class SendAhead {
+    /** Commands to send with the next root-shell request, each to run only if the one before succeeds. */
+    next = [];
+    /**
+     * Sent ahead with an earlier request, in the order sent; the call with the very same text, shell,
+     * timeout and stdin takes its answer (and drops those before it, which the caller went past).
+     */
+    ahead = [];
+    /** Requests sent ahead whose answers have not come yet: running, or waiting their turn, on the server. */
+    unanswered = 0;
+    /** Whether requests sent ahead are still running or waiting on the server. */
+    get pending() {
+        return this.unanswered > 0;
+    }
+    queue(text, opts, kind) {
+        const req = queueable(text, opts, kind);
+        if (req)
+            this.next.push(req);
+    }
+    queueTogether(parts) {
+        const reqs = parts.map((p) => queueable(p.text, p.opts, p.kind ?? 'script'));
+        if (reqs.some((r) => !r || r.stdin !== undefined))
+            return;
+        const ok = reqs;
+        const text = togetherScript(ok.map((r, i) => ({ shell: r.shell, text: r.text, background: parts[i].background })));
+        if (Buffer.byteLength(text) > MAX_COMMAND_BYTES)
+            return;
+        const seconds = ok.reduce((n, r) => n + Number(r.timeoutS), 0);
+        this.next.push({ shell: 'bash', text, timeoutS: String(seconds), parts: ok });
+    }
+    /** Nothing queued goes any more (a cancelled run). */
+    dropQueued() {
+        this.next = [];
+    }
+    /** The queued requests, to go now with the request that carries them. */
+    takeQueued() {
+        return this.next.splice(0);
+    }
+    /** The sent-ahead request this call is, if any: it and those before it leave the list. */
+    take(shell, text, timeoutS, stdin) {
+        const same = (a, b) => (a === undefined && b === undefined) ||
+            ((typeof b === 'string' || Buffer.isBuffer(b)) &&
+                a !== undefined &&
+                Buffer.from(a).equals(Buffer.from(b)));
+        const at = this.ahead.findIndex((a) => a.shell === shell && a.text === text && a.timeoutS === timeoutS && same(a.stdin, stdin));
+        if (at < 0)
+            return undefined;
+        const taken = this.ahead[at];
+        this.ahead = this.ahead.slice(at + 1);
+        return taken.answer;
+    }
+    /** Keeps the answers of requests just sent ahead (`answers[i]` is `sent[i]`'s) for the calls to come. */
+    expect(sent, answers) {
+        sent.forEach((n, i) => {
+            const later = answers[i];
+            // Nobody may ever ask for it (one before it failed): its end must not be an unhandled rejection.
+            later.catch(() => undefined);
+            this.unanswered++;
+            void later.finally(() => this.unanswered--).catch(() => undefined);
+            if (!n.parts) {
+                this.ahead.push({ ...n, answer: later });
+                return;
+            }
+            // A group: each of its requests takes its own part of the group's answer.
+            const count = n.parts.length;
+            const split = later.then((r) => r?.skipped ? n.parts.map(() => r) : r ? splitTogether(r, count) : undefined);
+            split.catch(() => undefined);
+            n.parts.forEach((part, k) => {
+                const answer = split.then((all) => all?.[k]);
+                answer.catch(() => undefined);
+                this.ahead.push({ ...part, answer });
+            });
+        });
+    }
+}
+function queueable(text, opts, kind) {
+    if (!opts.sudo || opts.stream || opts.onStdout || opts.stdin instanceof external_node_stream_.Readable)
+        return undefined;
+    const { shell, body } = shellText(kind, text);
+    if (Buffer.byteLength(body) > MAX_COMMAND_BYTES)
+        return undefined;
+    return {
+        shell,
+        text: body,
+        timeoutS: timeoutSeconds(opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS),
+        stdin: opts.stdin
+    };
+}
+
+// EXTERNAL MODULE: ./src/ssh/upload.ts
+var upload = __webpack_require__(2109);
 ;// CONCATENATED MODULE: ./src/ssh/root-shell.ts
 
 
@@ -10509,9 +11877,9 @@ function rootShellCommand(sudo, killAfterS) {
 }
 
 ;// CONCATENATED MODULE: ./src/ssh/remote.ts
-// Over 300 lines still: both ways a command reaches the server (its own exec channel, or the
-// connection's root shell) live here; their timeout, cancel and log line are one code path in
-// command-watch.ts, and the root shell's protocol is in root-shell.ts.
+// Both ways a command reaches the server meet here: its own exec channel (exec-channel.ts) or the
+// connection's root shell (root-shell.ts, with requests sent ahead in send-ahead.ts). Their timeout,
+// cancel, log line and reading of the end are one code path, CommandWatch (command-watch.ts).
 
 
 
@@ -10520,41 +11888,9 @@ function rootShellCommand(sudo, killAfterS) {
 
 
 
-
-const DEFAULT_EXEC_TIMEOUT_MS = 10 * 60_000;
-/** Stored stdout/stderr per command; the tail is kept, where errors are. */
-const OUTPUT_CAP_BYTES = 4 * 1024 * 1024;
 
 /** A watch for a command refused before it started: only its cancelled() is asked. */
 const NO_HOOKS = { cancel: () => undefined, giveUp: () => undefined };
-/**
- * sshd hands the command to the login shell as ONE argument, and Linux caps one argument at
- * 128 KiB (MAX_ARG_STRLEN); fail with a clear message instead of an E2BIG from the server.
- */
-const MAX_COMMAND_BYTES = 128 * 1024 - 1024;
-/** Seconds for timeout(1): decimals allowed, never 0 (which would mean "no timeout"). */
-function timeoutSeconds(ms) {
-    return String(Math.max(ms, 1) / 1000);
-}
-/**
- * Wraps a shell text so that the server itself enforces the timeout and the privilege change.
- * timeout(1) puts the command in its own process group and signals the whole group, so a
- * timed-out `pip install` is really gone, children included (closing the channel alone leaves
- * orphans running). It runs inside sudo so that it may kill root's processes.
- */
-function wrapCommand(shell, text, opts) {
-    const inner = `timeout -k ${KILL_AFTER_S} ${timeoutSeconds(opts.timeoutMs)} ${shell} -c ${(0,quote/* shQuote */.U)(text)}`;
-    return opts.sudo ? `sudo -n -- ${inner}` : inner;
-}
-/**
- * What the server's shell runs for a command line (sh) or a script (bash with `set -euo pipefail`):
- * one definition, since a request queued ahead is matched by exactly this text.
- */
-function shellText(kind, text) {
-    return kind === 'script'
-        ? { shell: 'bash', body: `set -euo pipefail\n${text}` }
-        : { shell: 'sh', body: text };
-}
 /**
  * A Remote over one authenticated SSH connection: root commands through its root shell, streams,
  * builds and non-root commands on exec channels of their own.
@@ -10569,15 +11905,8 @@ class SshRemote {
     trips = 0;
     waited = 0;
     shell;
-    /** Commands to send with the next root-shell request, each to run only if the one before succeeds. */
-    next = [];
-    /**
-     * Sent ahead with an earlier request, in the order sent; the call with the very same text, shell,
-     * timeout and stdin takes its answer (and drops those before it, which the caller went past).
-     */
-    ahead = [];
-    /** Requests sent ahead whose answers have not come yet: running, or waiting their turn, on the server. */
-    unanswered = 0;
+    /** Requests queued to go with the next root-shell request, and the answers of those sent ahead. */
+    sendAhead = new SendAhead();
     constructor(ssh, target, logger, label) {
         this.ssh = ssh;
         this.target = target;
@@ -10611,33 +11940,10 @@ class SshRemote {
         return this.waited;
     }
     sendNext(text, opts = {}, kind = 'script') {
-        const req = this.queueable(text, opts, kind);
-        if (req)
-            this.next.push(req);
+        this.sendAhead.queue(text, opts, kind);
     }
     sendNextTogether(parts) {
-        const reqs = parts.map((p) => this.queueable(p.text, p.opts, p.kind ?? 'script'));
-        if (reqs.some((r) => !r || r.stdin !== undefined))
-            return;
-        const ok = reqs;
-        const text = togetherScript(ok.map((r, i) => ({ shell: r.shell, text: r.text, background: parts[i].background })));
-        if (Buffer.byteLength(text) > MAX_COMMAND_BYTES)
-            return;
-        const seconds = ok.reduce((n, r) => n + Number(r.timeoutS), 0);
-        this.next.push({ shell: 'bash', text, timeoutS: String(seconds), parts: ok });
-    }
-    queueable(text, opts, kind) {
-        if (!opts.sudo || opts.stream || opts.onStdout || opts.stdin instanceof external_node_stream_.Readable)
-            return undefined;
-        const { shell, body } = shellText(kind, text);
-        if (Buffer.byteLength(body) > MAX_COMMAND_BYTES)
-            return undefined;
-        return {
-            shell,
-            text: body,
-            timeoutS: timeoutSeconds(opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS),
-            stdin: opts.stdin
-        };
+        this.sendAhead.queueTogether(parts);
     }
     /**
      * A cancelled run: nothing queued goes, and requests sent ahead that have not answered yet are
@@ -10645,22 +11951,9 @@ class SshRemote {
      * not run). Later commands take channels of their own.
      */
     cancelQueued() {
-        this.next = [];
-        if (this.unanswered > 0)
+        this.sendAhead.dropQueued();
+        if (this.sendAhead.pending)
             this.shell?.abandon('cancelled');
-    }
-    /** The sent-ahead request this call is, if any: it and those before it leave the list. */
-    takeAhead(shell, text, timeoutS, stdin) {
-        const same = (a, b) => (a === undefined && b === undefined) ||
-            ((typeof b === 'string' || Buffer.isBuffer(b)) &&
-                a !== undefined &&
-                Buffer.from(a).equals(Buffer.from(b)));
-        const at = this.ahead.findIndex((a) => a.shell === shell && a.text === text && a.timeoutS === timeoutS && same(a.stdin, stdin));
-        if (at < 0)
-            return undefined;
-        const taken = this.ahead[at];
-        this.ahead = this.ahead.slice(at + 1);
-        return taken.answer;
     }
     async exec(command, opts = {}) {
         return this.command('exec', command, opts);
@@ -10685,7 +11978,7 @@ class SshRemote {
      */
     async viaShell(shell, text, shown, opts) {
         const timeoutS = timeoutSeconds(opts.timeoutMs);
-        let taken = opts.sudo ? this.takeAhead(shell, text, timeoutS, opts.stdin) : undefined;
+        let taken = opts.sudo ? this.sendAhead.take(shell, text, timeoutS, opts.stdin) : undefined;
         // Not run because one sent before it failed, and the caller went on all the same: run it now,
         // as if it had never been sent ahead (on its own channel if it asks for one).
         if (taken && (await taken.catch(() => undefined))?.skipped)
@@ -10702,7 +11995,7 @@ class SshRemote {
             return undefined;
         // Queued requests go only with the request meant to carry them, never with one a failure path
         // sends instead (a history line after a refusal must not bring a switch with it).
-        const next = taken || !opts.carry ? [] : this.next.splice(0);
+        const next = taken || !opts.carry ? [] : this.sendAhead.takeQueued();
         CommandWatch.log(this.logger, this.label, shown);
         // A cancel closes the shell's channel: its pump then TERMs the running command, and nothing
         // queued after it runs; later commands of the run (a rollback) take channels of their own.
@@ -10729,47 +12022,21 @@ class SshRemote {
                     }
                 });
                 answer = answers[0];
-                next.forEach((n, i) => {
-                    const later = answers[i + 1];
-                    // Nobody may ever ask for it (one before it failed): its end must not be an unhandled rejection.
-                    later.catch(() => undefined);
-                    this.unanswered++;
-                    void later.finally(() => this.unanswered--).catch(() => undefined);
-                    if (!n.parts) {
-                        this.ahead.push({ ...n, answer: later });
-                        return;
-                    }
-                    // A group: each of its requests takes its own part of the group's answer.
-                    const count = n.parts.length;
-                    const split = later.then((r) => r?.skipped ? n.parts.map(() => r) : r ? splitTogether(r, count) : undefined);
-                    split.catch(() => undefined);
-                    n.parts.forEach((part, k) => {
-                        const answer = split.then((all) => all?.[k]);
-                        answer.catch(() => undefined);
-                        this.ahead.push({ ...part, answer });
-                    });
-                });
+                this.sendAhead.expect(next, answers.slice(1));
             }
             const res = await answer;
             // The shell could not start: nothing was sent. The caller runs it on its own channel, and so
             // does each request queued with it when asked for (its answer is undefined too).
             if (!res)
                 return undefined;
-            if (watch.aborted)
-                throw watch.cancelled();
-            if (watch.timedOut(res.code))
-                return watch.timeoutResult(res.stdout, res.stderr);
-            return { ...res, timedOut: false };
+            const out = watch.outcome(res.code, res.stdout, res.stderr, () => '');
+            // A group's part carries how long it ran on the server (serverMs).
+            return out.timedOut ? out : { ...res, timedOut: false };
         }
         catch (err) {
             if (!(err instanceof RootShellLost))
                 throw err;
-            if (watch.aborted)
-                throw watch.cancelled();
-            if (watch.expired)
-                return watch.timeoutResult('', '');
-            const why = this.lastError?.message ?? err.message;
-            throw new Error(`${this.label}: the remote command ended without an exit status (${why})`);
+            return watch.outcome(undefined, '', '', () => this.lastError?.message ?? err.message);
         }
         finally {
             watch.stop();
@@ -10845,144 +12112,7 @@ class SshRemote {
         if (!opts.alongside)
             this.waited++;
         CommandWatch.log(this.logger, this.label, shown);
-        const client = this.client();
-        const stdout = new output/* TailBuffer */.vX(OUTPUT_CAP_BYTES);
-        const stderr = new output/* TailBuffer */.vX(OUTPUT_CAP_BYTES);
-        const token = (0,output/* fenceToken */.ru)();
-        const prefix = `[${this.label}] `;
-        const print = (line) => this.logger.info(prefix + line);
-        const outLines = opts.stream ? new output/* LineSplitter */.g3(print) : undefined;
-        const errLines = opts.stream ? new output/* LineSplitter */.g3(print) : undefined;
-        // Everything the server prints is inert between these lines: it cannot issue workflow commands
-        // (::add-mask::, ::set-output::...) because it cannot guess the token. The logger's printer
-        // knows the token as one it issued (see RunnerPrinter), so the fence is printed as it is.
-        if (opts.stream)
-            this.logger.info(`::stop-commands::${token}`);
-        const endFence = () => {
-            if (!opts.stream)
-                return;
-            outLines?.flush();
-            errLines?.flush();
-            this.logger.info(`::${token}::`);
-        };
-        return new Promise((resolve, reject) => {
-            // ssh2 never calls back an exec on a connection that closes before the channel opens.
-            const closedBeforeStart = () => {
-                endFence();
-                reject(new Error(`${this.label}: the connection was lost before the remote command started`));
-            };
-            client.once('close', closedBeforeStart);
-            client.exec(command, (err, channel) => {
-                client.removeListener('close', closedBeforeStart);
-                if (err) {
-                    endFence();
-                    reject(new Error(`${this.label}: could not start a remote command: ${err.message}`));
-                    return;
-                }
-                let exitCode;
-                let channelError;
-                const signal = (name) => {
-                    try {
-                        channel.signal(name);
-                    }
-                    catch {
-                        // Not every server honours signal requests; closing the channel is the fallback.
-                    }
-                    channel.close();
-                };
-                // Cancelled: TERM to the remote command (sudo passes it on to timeout(1), which ends the
-                // script's process group), then the channel closes; the remote loops have their own
-                // deadlines besides, for a server that ignores signal requests. Given up on after the
-                // deadline and its grace: KILL, and the channel closes.
-                const watch = new CommandWatch(this.label, opts, {
-                    cancel: () => signal('TERM'),
-                    giveUp: () => signal('KILL')
-                });
-                // Decoded across chunk borders, so a caller never sees half a UTF-8 character.
-                const stdoutDecoder = opts.onStdout ? new external_node_string_decoder_.StringDecoder('utf8') : undefined;
-                // A throwing callback must not take the process down from inside a stream event.
-                const callOnStdout = (text) => {
-                    try {
-                        opts.onStdout?.(text);
-                    }
-                    catch (e) {
-                        this.logger.warning(`[${this.label}] onStdout callback failed: ${e.message}`);
-                    }
-                };
-                channel.on('data', (chunk) => {
-                    stdout.push(chunk);
-                    outLines?.push(chunk);
-                    const text = stdoutDecoder?.write(chunk);
-                    if (text)
-                        callOnStdout(text);
-                });
-                channel.stderr.on('data', (chunk) => {
-                    stderr.push(chunk);
-                    errLines?.push(chunk);
-                });
-                channel.on('error', (e) => {
-                    channelError = e;
-                });
-                channel.on('exit', (code, signal) => {
-                    if (typeof code === 'number') {
-                        exitCode = code;
-                    }
-                    else if (signal) {
-                        // ssh2 reports "SIGKILL"; a shell would say 128 + 9.
-                        const name = (signal.startsWith('SIG') ? signal : `SIG${signal}`);
-                        exitCode = 128 + (external_node_os_.constants.signals[name] ?? 0);
-                    }
-                });
-                const stdin = opts.stdin;
-                if (stdin instanceof external_node_stream_.Readable) {
-                    stdin.on('error', (e) => {
-                        channelError = e;
-                        channel.close();
-                    });
-                    stdin.pipe(channel);
-                }
-                else if (stdin !== undefined) {
-                    channel.end(stdin);
-                }
-                else {
-                    // EOF at once: a command that reads stdin (cat, an apt prompt) ends instead of hanging.
-                    channel.end();
-                }
-                let finished = false;
-                const finish = () => {
-                    if (finished)
-                        return;
-                    finished = true;
-                    client.removeListener('close', finish);
-                    watch.stop();
-                    if (stdin instanceof external_node_stream_.Readable)
-                        stdin.unpipe(channel);
-                    const restOfStdout = stdoutDecoder?.end();
-                    if (restOfStdout)
-                        callOnStdout(restOfStdout);
-                    endFence();
-                    if (watch.aborted) {
-                        reject(watch.cancelled());
-                        return;
-                    }
-                    if (watch.timedOut(exitCode)) {
-                        resolve(watch.timeoutResult(stdout.text(), stderr.text()));
-                        return;
-                    }
-                    if (exitCode === undefined) {
-                        const why = channelError?.message ?? this.lastError?.message ?? 'the connection was lost';
-                        reject(new Error(`${this.label}: the remote command ended without an exit status (${why})`));
-                        return;
-                    }
-                    resolve({ code: exitCode, stdout: stdout.text(), stderr: stderr.text(), timedOut: false });
-                };
-                channel.on('close', finish);
-                watch.start();
-                // A connection that drops mid-command does not always close its channels (seen with a
-                // large stdin stream in flight): settle on the connection's close too.
-                client.once('close', finish);
-            });
-        });
+        return runOnChannel({ client: this.client(), label: this.label, logger: this.logger, lastError: () => this.lastError }, command, opts);
     }
 }
 
@@ -11182,6 +12312,106 @@ async function connectDirect(target, logger, bastion) {
 
 /***/ }),
 
+/***/ 8575:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   B3: () => (/* binding */ localTar),
+/* harmony export */   Dd: () => (/* binding */ tarFlavour),
+/* harmony export */   ft: () => (/* binding */ TarMemberCount),
+/* harmony export */   sP: () => (/* binding */ noLocalTar)
+/* harmony export */ });
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1421);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
+
+/**
+ * The runner's tar, whichever it is: GNU tar on Linux runners, bsdtar (libarchive) on macOS and
+ * Windows ones. Every flag the uploads pass is one both take (-C -c -f -T --null --no-recursion
+ * --numeric-owner --exclude=); what differs (how an exclude is anchored, how a listing is
+ * printed, a canonical archive only GNU tar writes) asks tarFlavour() first.
+ */
+function localTar(args) {
+    return (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)('tar', args, {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // COPYFILE_DISABLE: macOS's bsdtar would add `._name` AppleDouble members for extended attributes.
+        env: { ...process.env, LC_ALL: 'C', COPYFILE_DISABLE: '1' }
+    });
+}
+function noLocalTar(err) {
+    return new Error(`upload: could not run local tar: ${err.message} (the runner needs tar on its PATH: GNU tar or bsdtar)`);
+}
+/** Asked once per PATH (a test, or a workflow step, may put another tar first). */
+const flavours = new Map();
+/** GNU tar or bsdtar (`tar --version`); anything else counts as bsdtar, the smaller common ground. */
+function tarFlavour() {
+    const key = process.env.PATH ?? '';
+    let known = flavours.get(key);
+    if (!known) {
+        known = new Promise((resolve) => {
+            (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFile)('tar', ['--version'], { env: { ...process.env, LC_ALL: 'C' } }, (err, stdout) => resolve(!err && /GNU tar/.test(String(stdout)) ? 'gnu' : 'bsd'));
+        });
+        flavours.set(key, known);
+    }
+    return known;
+}
+const BLOCK = 512;
+/** Header types that describe no member of their own: folders, and pax/GNU extension headers. */
+const NOT_A_FILE = new Set(['5', 'x', 'g', 'L', 'K', 'V', 'D', 'M', 'N']);
+/**
+ * Counts an archive's files (every member but folders) as its bytes stream past, reading only
+ * the 512-byte headers: the same count from GNU tar and bsdtar, with no listing to parse.
+ */
+class TarMemberCount {
+    files = 0;
+    skip = 0;
+    partial = Buffer.alloc(0);
+    push(chunk) {
+        let at = 0;
+        while (at < chunk.length) {
+            if (this.skip > 0) {
+                const n = Math.min(this.skip, chunk.length - at);
+                this.skip -= n;
+                at += n;
+                continue;
+            }
+            const need = BLOCK - this.partial.length;
+            const take = chunk.subarray(at, at + need);
+            at += take.length;
+            this.partial = this.partial.length === 0 ? Buffer.from(take) : Buffer.concat([this.partial, take]);
+            if (this.partial.length < BLOCK)
+                return;
+            this.header(this.partial);
+            this.partial = Buffer.alloc(0);
+        }
+    }
+    header(h) {
+        if (h.every((b) => b === 0))
+            return; // the end-of-archive blocks
+        const type = h[156] === 0 ? '0' : String.fromCharCode(h[156]);
+        if (!NOT_A_FILE.has(type))
+            this.files++;
+        const size = headerSize(h);
+        // Links and folders carry no data whatever their size field says.
+        const data = type === '1' || type === '2' || type === '5' ? 0 : size;
+        this.skip = Math.ceil(data / BLOCK) * BLOCK;
+    }
+}
+/** The size field: octal text, or base-256 (high bit set) for members of 8 GiB and more. */
+function headerSize(h) {
+    const field = h.subarray(124, 136);
+    if (field[0] & 0x80) {
+        let n = field[0] & 0x7f;
+        for (let i = 1; i < field.length; i++)
+            n = n * 256 + field[i];
+        return n;
+    }
+    const text = field.toString('latin1').replace(/\0.*$/s, '').trim();
+    return text === '' ? 0 : parseInt(text, 8);
+}
+
+
+/***/ }),
+
 /***/ 5816:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -11211,18 +12441,17 @@ nap() { read -rt "$1" -u "$nap_fd" _ || true; }`;
 /* harmony export */   Zx: () => (/* binding */ tarExcludeArgs),
 /* harmony export */   zA: () => (/* binding */ uploadDirectory)
 /* harmony export */ });
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1421);
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7075);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__webpack_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_4__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_3__);
 /* harmony import */ var _quote_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9038);
 /* harmony import */ var _deploy_app_run_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(5312);
+/* harmony import */ var _local_tar_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8575);
 
 
 
@@ -11239,12 +12468,14 @@ function tail(text) {
  * tar --exclude semantics, with one convenience: a leading `/` anchors at the upload root
  * (`/docs` means only the top-level docs). tar itself names members `./docs`, so an unanchored
  * pattern (`docs`, `*.pyc`) matches at any depth, and `./docs` matches only the top level.
+ * bsdtar matches `./docs` at any depth too: only a leading `^` anchors it there.
  */
-function tarExcludeArgs(patterns) {
+function tarExcludeArgs(patterns, flavour = 'gnu') {
     return patterns
         .map((p) => p.trim())
         .filter((p) => p !== '')
-        .map((p) => `--exclude=${p.startsWith('/') ? '.' + p.replace(/^\/+/, '/') : p}`);
+        .map((p) => (p.startsWith('/') ? '.' + p.replace(/^\/+/, '/') : p))
+        .map((p) => `--exclude=${flavour === 'bsd' && p.startsWith('./') ? '^' + p : p}`);
 }
 /**
  * The remote half: create the directory, then unpack the stream owned by whoever runs it: asUser
@@ -11262,8 +12493,8 @@ function remoteUnpackCommand(remoteDir, opts = {}) {
 }
 /** The -T list of the named paths, NUL-separated (any byte but NUL may stand in a file name). */
 async function writeFileList(scratch, files) {
-    const list = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(scratch, 'files');
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(list, files.map((f) => `./${f}\0`).join(''));
+    const list = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(scratch, 'files');
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.writeFile)(list, files.map((f) => `./${f}\0`).join(''));
     return list;
 }
 const listedFiles = (list) => ['--no-recursion', '--null', '-T', list];
@@ -11271,49 +12502,44 @@ const listedFiles = (list) => ['--no-recursion', '--null', '-T', list];
 function tarArgs(localDir, what, extra = []) {
     return ['-C', localDir, '-c', ...extra, '-f', '-', '--numeric-owner', ...what];
 }
-function localTar(args) {
-    return (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)('tar', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
-}
-function noLocalTar(err) {
-    return new Error(`upload: could not run local tar: ${err.message} (GNU tar is required on the runner)`);
-}
 /**
  * Sends localDir as ONE tar stream over ONE exec channel and unpacks it in remoteDir. One channel
  * instead of SFTP's round trip per file: thousands of small files cost about what their bytes
- * cost. Needs GNU tar locally (runners have it) and tar on the server.
+ * cost. Needs tar locally (GNU tar or bsdtar: every runner has one) and tar on the server.
  */
 async function uploadDirectory(remote, localDir, remoteDir, opts, logger) {
     const started = Date.now();
     if (remoteDir.trim() === '')
         throw new Error('upload: the remote directory is empty');
-    const st = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(localDir).catch(() => undefined);
+    const st = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(localDir).catch(() => undefined);
     if (!st?.isDirectory())
         throw new Error(`upload: local directory ${localDir} does not exist or is not a directory`);
-    // -v with --index-file writes the member list to a file: an exact file count that stays apart
-    // from tar's own error messages. (Not /dev/fd/3: node's stdio pipes are sockets, which Linux
-    // refuses to open through /dev/fd.)
-    const scratch = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_2__.tmpdir)(), 'gunicorn-deploy-upload-'));
+    const scratch = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'gunicorn-deploy-upload-'));
     try {
         const list = opts.files ? await writeFileList(scratch, opts.files) : undefined;
-        return await send(remote, localDir, remoteDir, opts, logger, (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(scratch, 'index'), started, list);
+        return await send(remote, localDir, remoteDir, opts, logger, started, list);
     }
     finally {
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(scratch, { recursive: true, force: true });
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rm)(scratch, { recursive: true, force: true });
     }
 }
-async function send(remote, localDir, remoteDir, opts, logger, indexFile, started, list) {
-    const what = list ? listedFiles(list) : [...tarExcludeArgs(opts.exclude), '.'];
-    const args = tarArgs(localDir, what, ['-v', `--index-file=${indexFile}`]);
+async function send(remote, localDir, remoteDir, opts, logger, started, list) {
+    const what = list ? listedFiles(list) : [...tarExcludeArgs(opts.exclude, await (0,_local_tar_js__WEBPACK_IMPORTED_MODULE_4__/* .tarFlavour */ .Dd)()), '.'];
+    const args = tarArgs(localDir, what);
     logger.debug(`[${remote.label}] upload ${localDir} -> ${remoteDir} (tar ${args.join(' ')})`);
-    const tar = localTar(args);
+    const tar = (0,_local_tar_js__WEBPACK_IMPORTED_MODULE_4__/* .localTar */ .B3)(args);
     let localStderr = '';
     tar.stderr.on('data', (c) => {
         localStderr = (localStderr + c.toString('utf8')).slice(-64 * 1024);
     });
+    // The file count comes from the archive's own headers as it passes (no tar's listing to parse:
+    // GNU tar and bsdtar print theirs differently).
     let bytes = 0;
-    const counter = new node_stream__WEBPACK_IMPORTED_MODULE_4__.Transform({
+    const members = new _local_tar_js__WEBPACK_IMPORTED_MODULE_4__/* .TarMemberCount */ .ft();
+    const counter = new node_stream__WEBPACK_IMPORTED_MODULE_3__.Transform({
         transform(chunk, _enc, cb) {
             bytes += chunk.length;
+            members.push(chunk);
             cb(null, chunk);
         }
     });
@@ -11353,7 +12579,7 @@ async function send(remote, localDir, remoteDir, opts, logger, indexFile, starte
     }
     const local = await localDone;
     if (spawnError)
-        throw noLocalTar(spawnError);
+        throw (0,_local_tar_js__WEBPACK_IMPORTED_MODULE_4__/* .noLocalTar */ .sP)(spawnError);
     const where = `${remote.label}:${remoteDir}`;
     // A local failure (unreadable file) is the cause when both sides fail: the server then only saw
     // a truncated stream.
@@ -11367,10 +12593,7 @@ async function send(remote, localDir, remoteDir, opts, logger, indexFile, starte
         const why = remoteResult?.timedOut ? 'timed out' : `remote tar exited ${remoteResult?.code}`;
         throw new Error(`upload to ${where} failed: ${why}: ${tail(remoteResult?.stderr ?? '') || '(no stderr)'}`);
     }
-    // One member per line (GNU tar escapes newlines in names); directories end with a slash.
-    const index = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(indexFile, 'utf8');
-    const files = index.split('\n').filter((l) => l !== '' && !l.endsWith('/')).length;
-    return { files, bytes, ms: Date.now() - started };
+    return { files: members.files, bytes, ms: Date.now() - started };
 }
 /**
  * The named files (paths relative to localDir) as one tar archive in memory: for a delta small
@@ -11378,9 +12601,9 @@ async function send(remote, localDir, remoteDir, opts, logger, indexFile, starte
  * Undefined when it would exceed maxBytes.
  */
 async function packFiles(localDir, files, maxBytes) {
-    const scratch = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_2__.tmpdir)(), 'gunicorn-deploy-pack-'));
+    const scratch = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'gunicorn-deploy-pack-'));
     try {
-        const tar = localTar(tarArgs(localDir, listedFiles(await writeFileList(scratch, files))));
+        const tar = (0,_local_tar_js__WEBPACK_IMPORTED_MODULE_4__/* .localTar */ .B3)(tarArgs(localDir, listedFiles(await writeFileList(scratch, files))));
         const chunks = [];
         let size = 0;
         let stderr = '';
@@ -11393,7 +12616,7 @@ async function packFiles(localDir, files, maxBytes) {
         });
         tar.stderr.on('data', (c) => (stderr = (stderr + c.toString('utf8')).slice(-64 * 1024)));
         const code = await new Promise((resolve, reject) => {
-            tar.on('error', (err) => reject(noLocalTar(err)));
+            tar.on('error', (err) => reject((0,_local_tar_js__WEBPACK_IMPORTED_MODULE_4__/* .noLocalTar */ .sP)(err)));
             tar.on('close', (c) => resolve(c));
         });
         if (size > maxBytes)
@@ -11403,7 +12626,7 @@ async function packFiles(localDir, files, maxBytes) {
         return Buffer.concat(chunks);
     }
     finally {
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(scratch, { recursive: true, force: true });
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rm)(scratch, { recursive: true, force: true });
     }
 }
 
@@ -11612,7 +12835,9 @@ bad_since=""; bad_count=0; polls=0
 # check PATH KIND: 0 when the answer is right; otherwise sets code and why and returns 1.
 check() {
   local left=$(( (deadline - $(ms)) / 1000 )); [ "$left" -ge 1 ] || left=1; [ "$left" -le 5 ] || left=5
-  code=$(curl -sS -o "$body" -w '%{http_code}' -m "$left" --unix-socket "$sock" "http://"${q(host)}"$1" 2>/dev/null || true)
+  # As the app's user (the socket's folder is the app's: a link planted there leads it only where
+  # the app could connect anyway), no .curlrc; the answer's bytes to root's file, its code on stderr.
+  code=$(setpriv --reuid=${q(p.user)} --regid=${q(p.user)} --init-groups --reset-env -- curl -q -s -o - -w '%{stderr}%{http_code}' -m "$left" --unix-socket "$sock" "http://"${q(host)}"$1" 2>&1 >"$body" || true)
   code=\${code:-000}
   if [ "$2" = health ]; then
     if [ "$code" = 200 ]; then
@@ -11754,7 +12979,7 @@ async function bootCandidate(ctx, release, conf) {
 /* harmony export */   qV: () => (/* binding */ installConfig)
 /* harmony export */ });
 /* unused harmony exports appFiles, stageScript, stageInput, installScript */
-/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7941);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5036);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _deploy_context_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9116);
