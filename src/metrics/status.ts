@@ -5,13 +5,14 @@ import { TEXTFILE_DIR } from './paths.js';
 /**
  * Mode status shows what the metrics job last wrote (the same figures node-exporter serves): the
  * app's text file read as root through the checked reader (its folder's parent is the prometheus
- * user's), each sample a `metric-NAME=VALUE` fact line.
+ * user's), each sample a `metric-NAME=VALUE` fact line (letters only in NAME: parseFacts' keys).
  */
 export function metricsStatusLines(app: string): string {
-  const awk = `/^gunicorn_deploy_[a-z_]+\\{/ {
+  const awk = `/^gunicorn_deploy_[a-z0-9_]+\\{/ {
   name = substr($1, 17, index($1, "{") - 17); q = ""
   if (match($1, /quantile="[0-9.]+"/)) { q = substr($1, RSTART + 10, RLENGTH - 11); q = (q == "0.5" ? "_p_fifty" : q == "0.95" ? "_p_ninety_five" : q == "0.99" ? "_p_ninety_nine" : "_other") }
   if (name == "release_info" || name == "deploys_total" || name == "rollbacks_total") next
+  gsub(/5xx/, "fivexx", name)
   print "metric-" name q "=" $2
 }`;
   return `${rootRead('cat', shQuote(TEXTFILE_DIR), shQuote(`${app}.prom`), 'root')} 2>/dev/null | base64 -d 2>/dev/null | head -c 100000 | awk ${shQuote(awk)}`;
@@ -33,7 +34,7 @@ export function metricsFacts(
   return {
     'metrics-age': Number.isFinite(at) ? ago(Math.max(0, now - at)) : '',
     'requests-1m': plain(m('requests_last_minute')),
-    '5xx-1m': plain(m('responses_5xx_last_minute')),
+    '5xx-1m': plain(m('responses_fivexx_last_minute')),
     'p50-ms': ms(m('request_seconds_p_fifty')),
     'p95-ms': ms(m('request_seconds_p_ninety_five')),
     'p99-ms': ms(m('request_seconds_p_ninety_nine')),
