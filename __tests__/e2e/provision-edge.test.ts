@@ -153,3 +153,23 @@ test('hsts-preload without hsts-subdomains is refused before connecting, naming 
   ]);
   expect(connected).toBe(0);
 });
+
+test("ssh-allow-from keeps the run's own address (with a notice); the table lets SSH in from the listed sources only", async () => {
+  const { report, lines } = await deploy(server, app, {
+    ...BASE,
+    firewall: 'true',
+    'ssh-allow-from': '192.0.2.1'
+  });
+  expect(report.error).toBeUndefined();
+  expect(stepOf(report, 'firewall')!.detail).toContain('confirmed over a new SSH connection');
+  const own = /ssh-allow-from does not list (\S+), the address this run connects from/.exec(lines.join('\n'));
+  expect(own).not.toBeNull();
+  const table = await onServer(server, 'nft list table inet gunicorn_deploy');
+  expect(table).toMatch(/tcp dport \{ 80, 443 \} accept/);
+  expect(table).toContain('ip saddr 192.0.2.1 tcp dport 22 accept');
+  expect(table).toContain(`ip saddr ${own![1]} tcp dport 22 accept`);
+  // A new login from the run's address still works.
+  expect((await onServer(server, 'echo new-login-ok')).trim()).toBe('new-login-ok');
+  const off = await deploy(server, app, { ...BASE, firewall: 'false' });
+  expect(off.report.error).toBeUndefined();
+}, 600_000);

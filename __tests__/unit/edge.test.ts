@@ -24,6 +24,7 @@ import {
   renderRequest
 } from '../../src/provision/firewall-rules.js';
 import { findClash } from '../../src/provision/claims.js';
+import { sshSourcesWithRun } from '../../src/provision/firewall-ssh.js';
 import { alertFiles, alertsScript, ALERT_SCRIPT } from '../../src/provision/alerts.js';
 import { prelude, REPORT } from '../../src/provision/shell.js';
 import { provisionPackages } from '../../src/provision/packages.js';
@@ -109,6 +110,7 @@ describe('edge inputs', () => {
     expect(s.provision.edge).toEqual({
       firewall: true,
       firewallAllow: [{ proto: 'udp', from: 53, to: 53 }],
+      sshAllowFrom: [],
       alertWebhook: HOOK
     });
   });
@@ -192,6 +194,48 @@ describe('firewall', () => {
       '[ "$u" != \'/etc/systemd/system/gunicorn-deploy-firewall.service\' ]'
     );
     expect(state.digest).toBe('abc');
+  });
+
+  test('ssh-allow-from: SSH only from the sources, unless another app lets its port in from anywhere', () => {
+    const shop = appRequest(22, [], ['203.0.113.7', '198.51.100.0/24', '2001:db8::/32']);
+    expect(parseRequest(renderRequest('shop', shop))).toEqual(shop);
+    expect(renderRequest('shop', shop)).toContain('tcp 22 from 203.0.113.7 198.51.100.0/24 2001:db8::/32\n');
+    const text = renderFirewall(new Map([['shop', shop]]));
+    expect(text).toContain('tcp dport { 80, 443 } accept\n');
+    expect(text).toContain('    ip saddr 198.51.100.0/24 tcp dport 22 accept\n');
+    expect(text).toContain('    ip saddr 203.0.113.7 tcp dport 22 accept\n');
+    expect(text).toContain('    ip6 saddr 2001:db8::/32 tcp dport 22 accept\n');
+    // The union: blog lets SSH in from anywhere, so shop's sources restrict nothing.
+    const both = renderFirewall(
+      new Map([
+        ['shop', shop],
+        ['blog', appRequest(22, [])]
+      ])
+    );
+    expect(both).toContain('tcp dport { 22, 80, 443 } accept');
+    expect(both).not.toMatch(/saddr \S+ tcp dport 22/);
+    // A source that is not in its plain form makes the line count for nothing (never a wider rule).
+    expect(parseRequest('tcp 22 from 10.0.0.5/8\ntcp 80\n')).toEqual([{ proto: 'tcp', from: 80, to: 80 }]);
+    expect(parseRequest('tcp 22 from $(id)\n')).toEqual([]);
+  });
+
+  test("ssh-allow-from keeps the run's own address, with a notice", () => {
+    const logger = memoryLogger();
+    const ctx = { logger } as unknown as DeployContext;
+    expect(sshSourcesWithRun(ctx, [], '192.0.2.50')).toEqual([]);
+    expect(sshSourcesWithRun(ctx, ['192.0.2.0/24'], '192.0.2.50')).toEqual(['192.0.2.0/24']);
+    expect(logger.lines.join('\n')).toBe('');
+    expect(sshSourcesWithRun(ctx, ['203.0.113.7'], '::ffff:192.0.2.50')).toEqual([
+      '203.0.113.7',
+      '192.0.2.50'
+    ]);
+    expect(logger.lines.join('\n')).toMatch(
+      /ssh-allow-from does not list 192\.0\.2\.50, the address this run connects from/
+    );
+    expect(sshSourcesWithRun(ctx, ['2001:db8::/32'], '2001:db8::9')).toEqual(['2001:db8::/32']);
+    expect(() => sshSourcesWithRun(ctx, ['203.0.113.7'], 'nonsense')).toThrow(
+      /cannot tell the address this run connects from/
+    );
   });
 
   test('the unit loads after nftables.service and with it, and deletes only its table', () => {

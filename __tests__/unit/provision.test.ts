@@ -84,7 +84,7 @@ describe('provision settings', () => {
       importDatabase: '',
       importDatabaseForce: false,
       dryRun: false,
-      edge: { firewall: false, firewallAllow: [], alertWebhook: '' },
+      edge: { firewall: false, firewallAllow: [], sshAllowFrom: [], alertWebhook: '' },
       site: { canonicalHost: '', securityHeaders: true, rateLimits: [] },
       services: [],
       metrics: { enabled: false, listen: '127.0.0.1:9100' }

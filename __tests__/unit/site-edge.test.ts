@@ -9,7 +9,7 @@ import { memoryLogger } from '../../src/log.js';
 import { parseSettings, SettingsError, type Settings } from '../../src/settings.js';
 import type { Remote } from '../../src/ssh/types.js';
 import { renderSite, siteVars } from '../../src/provision/tls-site.js';
-import { parseRateLimit, retryAfterSeconds } from '../../src/rules.js';
+import { parseRateLimit, parseSource, retryAfterSeconds } from '../../src/rules.js';
 import { needs } from '../support/needs.js';
 
 // canonical-host, security headers, HSTS's options and rate limits: parsed, rendered, and nginx -t.
@@ -111,6 +111,21 @@ describe('the edge inputs', () => {
     expect(problems({ 'rate-limit': '/login ten' })[0]).toMatch(
       /^input `rate-limit`: each line must be PATH RATE/
     );
+  });
+
+  test('ssh-allow-from: addresses and CIDR blocks, with firewall: true', () => {
+    expect(
+      settings({
+        firewall: 'true',
+        'ssh-allow-from': '203.0.113.7, 198.51.100.0/24\n2001:DB8::/32 ::ffff:192.0.2.1'
+      }).provision.edge.sshAllowFrom
+    ).toEqual(['203.0.113.7', '198.51.100.0/24', '2001:db8::/32', '192.0.2.1']);
+    expect(problems({ 'ssh-allow-from': '203.0.113.7' })).toEqual([
+      'input `ssh-allow-from`: needs firewall: true (the firewall is what drops SSH from elsewhere)'
+    ]);
+    for (const bad of ['example.com', '10.0.0.1/33', '10.0.0.5/8', '1.2.3', '$(id)'])
+      expect(problems({ firewall: 'true', 'ssh-allow-from': bad })[0]).toMatch(/^input `ssh-allow-from`: '/);
+    expect(parseSource('10.0.0.0/8')).toEqual({ address: '10.0.0.0', prefix: 8, family: 4 });
   });
 });
 

@@ -1,4 +1,4 @@
-import type { FirewallPort } from '../rules.js';
+import { sourceProblem, type FirewallPort } from '../rules.js';
 import type { ServerFile } from '../render.js';
 import { UNIT_HEADER } from '../steps/ownership.js';
 
@@ -43,25 +43,41 @@ export function legacyPaths(app: string): { rules: string; unitFile: string; uni
   };
 }
 
-/** What one app asks for: the SSH port its run connected to, HTTP, HTTPS, its firewall-allow. */
-export function appRequest(sshPort: number, allow: FirewallPort[]): FirewallPort[] {
-  return [tcp(sshPort), tcp(80), tcp(443), ...allow];
+/**
+ * One port of a request; with `sources`, only from those addresses or CIDR blocks (ssh-allow-from).
+ */
+export type RequestPort = FirewallPort & { sources?: string[] };
+
+/**
+ * What one app asks for: the SSH port its run connected to (from `sshFrom` only, when given), HTTP,
+ * HTTPS, its firewall-allow.
+ */
+export function appRequest(sshPort: number, allow: FirewallPort[], sshFrom: string[] = []): RequestPort[] {
+  return [{ ...tcp(sshPort), ...(sshFrom.length ? { sources: sshFrom } : {}) }, tcp(80), tcp(443), ...allow];
 }
 
-/** The request file: one `tcp 8000-8010` line per port or range. */
-export function renderRequest(app: string, ports: FirewallPort[]): string {
-  const lines = ports.map((p) => `${p.proto} ${p.from === p.to ? p.from : `${p.from}-${p.to}`}`);
+const portText = (p: FirewallPort): string => (p.from === p.to ? `${p.from}` : `${p.from}-${p.to}`);
+
+/** The request file: one `tcp 8000-8010` line per port or range (`tcp 22 from 192.0.2.7 ...`). */
+export function renderRequest(app: string, ports: RequestPort[]): string {
+  const lines = ports.map(
+    (p) => `${p.proto} ${portText(p)}${p.sources?.length ? ` from ${p.sources.join(' ')}` : ''}`
+  );
   return `${UNIT_HEADER}: the ports ${app} asked for (its SSH port, 80, 443, firewall-allow).\n${lines.join('\n')}\n`;
 }
 
-export function parseRequest(text: string): FirewallPort[] {
-  const out: FirewallPort[] = [];
+export function parseRequest(text: string): RequestPort[] {
+  const out: RequestPort[] = [];
   for (const line of text.split('\n')) {
-    const m = /^(tcp|udp) (\d{1,5})(?:-(\d{1,5}))?$/.exec(line.trim());
+    const m = /^(tcp|udp) (\d{1,5})(?:-(\d{1,5}))?(?: from ([0-9a-f:./ ]+))?$/.exec(line.trim());
     if (!m) continue;
     const from = Number(m[2]);
     const to = Number(m[3] ?? m[2]);
-    if (from >= 1 && to <= 65535 && from <= to) out.push({ proto: m[1] as 'tcp' | 'udp', from, to });
+    // Sources reach the ruleset: each must be in its plain form, or the line counts for nothing.
+    const sources = m[4]?.split(' ').filter(Boolean);
+    if (sources && (!sources.length || sources.some((x) => sourceProblem(x)))) continue;
+    if (from >= 1 && to <= 65535 && from <= to)
+      out.push({ proto: m[1] as 'tcp' | 'udp', from, to, ...(sources ? { sources } : {}) });
   }
   return out;
 }
@@ -88,19 +104,21 @@ export function mergePorts(ports: FirewallPort[], proto: 'tcp' | 'udp'): string[
 }
 
 /** The ruleset file: replaces the one table atomically (one nft transaction) and nothing else. */
-export function renderFirewall(requests: Map<string, FirewallPort[]>): string {
+export function renderFirewall(requests: Map<string, RequestPort[]>): string {
   const t = FIREWALL.table;
   const apps = [...requests.keys()].sort();
   const all = apps.flatMap((a) => requests.get(a)!);
-  const tcpPorts = mergePorts(all, 'tcp');
-  const udpPorts = mergePorts(all, 'udp');
+  const open = all.filter((p) => !p.sources);
+  const tcpPorts = mergePorts(open, 'tcp');
+  const udpPorts = mergePorts(open, 'udp');
+  const restricted = sourceRules(all, open);
   const list = (xs: string[]): string => `{ ${xs.join(', ')} }`;
   const who = apps
     .map(
       (a) =>
         `#   ${a}: ${requests
           .get(a)!
-          .map((p) => `${p.proto}/${p.from === p.to ? p.from : `${p.from}-${p.to}`}`)
+          .map((p) => `${p.proto}/${portText(p)}${p.sources ? ` (from ${p.sources.join(' ')})` : ''}`)
           .join(' ')}`
     )
     .join('\n');
@@ -122,10 +140,33 @@ table inet ${t} {
     # 1.0.6 resolves them through /etc/protocols, which a minimal image lacks.)
     icmpv6 type { echo-request, destination-unreachable, packet-too-big, time-exceeded, parameter-problem, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert, mld-listener-query } accept
     ip6 saddr fe80::/10 udp sport 547 udp dport 546 accept
-    tcp dport ${list(tcpPorts)} accept${udpPorts.length ? `\n    udp dport ${list(udpPorts)} accept` : ''}
+    tcp dport ${list(tcpPorts)} accept${udpPorts.length ? `\n    udp dport ${list(udpPorts)} accept` : ''}${restricted}
   }
 }
 `;
+}
+
+/**
+ * The ports some app lets in only from chosen sources (ssh-allow-from), one rule per source (no
+ * overlapping set elements for nft to refuse). A port another app lets in from anywhere stays open:
+ * the table is the union of the requests, so one app never closes what another asked for.
+ */
+function sourceRules(all: RequestPort[], open: RequestPort[]): string {
+  const bySort = new Map<string, Set<string>>();
+  for (const p of all) {
+    if (!p.sources) continue;
+    if (open.some((o) => o.proto === p.proto && o.from <= p.from && o.to >= p.to)) continue;
+    const key = `${p.proto} dport ${portText(p)}`;
+    const set = bySort.get(key) ?? new Set<string>();
+    for (const src of p.sources) set.add(src);
+    bySort.set(key, set);
+  }
+  const lines: string[] = [];
+  for (const [port, sources] of [...bySort].sort()) {
+    for (const src of [...sources].sort())
+      lines.push(`    ${src.includes(':') ? 'ip6' : 'ip'} saddr ${src} ${port} accept`);
+  }
+  return lines.length ? `\n    # Only from chosen sources (ssh-allow-from).\n${lines.join('\n')}` : '';
 }
 
 function tcp(port: number): FirewallPort {
@@ -156,7 +197,7 @@ WantedBy=sysinit.target
 }
 
 /** The files the confirm makes permanent: the ruleset and its unit. */
-export function firewallFiles(requests: Map<string, FirewallPort[]>): ServerFile[] {
+export function firewallFiles(requests: Map<string, RequestPort[]>): ServerFile[] {
   return [
     { path: FIREWALL.rules, content: renderFirewall(requests), mode: '0644', owner: 'root:root' },
     { path: FIREWALL.unitFile, content: renderFirewallUnit(), mode: '0644', owner: 'root:root' }

@@ -1,6 +1,5 @@
 import type { DeployContext } from '../deploy/context.js';
 import { parseFacts } from '../deploy/context.js';
-import type { FirewallPort } from '../rules.js';
 import type { ServerFile } from '../render.js';
 import type { Remote } from '../ssh/types.js';
 import { shQuote } from '../ssh/quote.js';
@@ -8,9 +7,11 @@ import { UNIT_HEADER } from '../steps/ownership.js';
 import { DeployError, errorMessage } from '../steps/step.js';
 import { runProvisionScript, type ProvisionResult } from './run.js';
 import { filesInput, writeFilesScript } from './shell.js';
+import { sshConnection, sshSourcesWithRun } from './firewall-ssh.js';
 import {
   FIREWALL,
   appRequest,
+  type RequestPort,
   firewallFiles,
   legacyPaths,
   legacyTable,
@@ -75,15 +76,15 @@ echo "digest=$(others_digest)"`;
 }
 
 export interface FirewallState {
-  others: Map<string, FirewallPort[]>;
+  others: Map<string, RequestPort[]>;
   legacy: string[];
   digest: string;
 }
 
 export function parseFirewallState(stdout: string, app: string): FirewallState {
-  const others = new Map<string, FirewallPort[]>();
+  const others = new Map<string, RequestPort[]>();
   const legacy: string[] = [];
-  const add = (a: string, ports: FirewallPort[]): void => {
+  const add = (a: string, ports: RequestPort[]): void => {
     if (a !== app && APP_NAME.test(a)) others.set(a, [...(others.get(a) ?? []), ...ports]);
   };
   for (const line of stdout.split('\n')) {
@@ -219,19 +220,6 @@ fi
 `;
 }
 
-/** The server-side port of the connection this run uses ($SSH_CONNECTION, as the login user). */
-async function sshServerPort(remote: Remote): Promise<number> {
-  const res = await remote.exec('printf "%s\\n" "${SSH_CONNECTION:-}"', { timeoutMs: 30_000 });
-  const port = Number(/^\S+ \d+ \S+ (\d+)\s*$/.exec(res.stdout)?.[1]);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new DeployError(
-      'cannot tell which port this SSH connection uses on the server (SSH_CONNECTION is not set); the firewall was not changed',
-      'Check that the server runs OpenSSH (it sets SSH_CONNECTION), or set firewall: false.'
-    );
-  }
-  return port;
-}
-
 /** Waits (over the old connection, still open as established traffic) for the revert to have run. */
 async function waitForRevert(ctx: DeployContext): Promise<boolean> {
   const deadline = Date.now() + (REVERT_AFTER_S + 20) * 1000;
@@ -251,8 +239,10 @@ export async function ensureFirewall(
   reconnect: (() => Promise<Remote>) | undefined
 ): Promise<ProvisionResult> {
   const edge = ctx.settings.provision.edge;
-  const own = edge.firewall ? appRequest(await sshServerPort(ctx.remote), edge.firewallAllow) : undefined;
-  return rebuildFirewall(ctx, reconnect, own);
+  if (!edge.firewall) return rebuildFirewall(ctx, reconnect, undefined);
+  const conn = await sshConnection(ctx.remote);
+  const from = sshSourcesWithRun(ctx, edge.sshAllowFrom, conn.client);
+  return rebuildFirewall(ctx, reconnect, appRequest(conn.port, edge.firewallAllow, from));
 }
 
 /**
@@ -262,7 +252,7 @@ export async function ensureFirewall(
 export async function rebuildFirewall(
   ctx: DeployContext,
   reconnect: (() => Promise<Remote>) | undefined,
-  own: FirewallPort[] | undefined
+  own: RequestPort[] | undefined
 ): Promise<ProvisionResult> {
   const app = ctx.paths.app;
   const read = await ctx.remote.script(readScript(app), { sudo: true, timeoutMs: 150_000 });

@@ -1,4 +1,10 @@
-import { alertWebhookProblem, parseFirewallAllow, type FirewallPort } from '../rules.js';
+import {
+  alertWebhookProblem,
+  parseFirewallAllow,
+  parseSource,
+  sourceText,
+  type FirewallPort
+} from '../rules.js';
 import type { Inputs, Problems } from './inputs.js';
 
 /** The server's edge: its own firewall, and where it reports what went wrong while no one watched. */
@@ -7,6 +13,8 @@ export interface EdgeSettings {
   firewall: boolean;
   /** Ports open on top of SSH, 80 and 443. */
   firewallAllow: FirewallPort[];
+  /** SSH let in only from these sources (plain address or CIDR), plus the run's own; [] for anyone. */
+  sshAllowFrom: string[];
   /** Webhook URL the server POSTs its alerts to ('' for none). A secret: it can hold a token. */
   alertWebhook: string;
 }
@@ -22,6 +30,20 @@ export function parseEdgeSettings(read: Inputs, problems: Problems): EdgeSetting
   return {
     firewall,
     firewallAllow: typeof allow === 'string' ? [] : allow,
+    sshAllowFrom: parseSshAllowFrom(read, firewall),
     alertWebhook
   };
+}
+
+/** ssh-allow-from: addresses and CIDR blocks in their plain form, each once; only with the firewall. */
+function parseSshAllowFrom(read: Inputs, firewall: boolean): string[] {
+  const sources: string[] = [];
+  for (const item of read.list('ssh-allow-from', /[\s,]+/)) {
+    const src = parseSource(item);
+    if (typeof src === 'string') read.check('ssh-allow-from', src);
+    else if (!sources.includes(sourceText(src))) sources.push(sourceText(src));
+  }
+  if (sources.length && !firewall)
+    read.check('ssh-allow-from', 'needs firewall: true (the firewall is what drops SSH from elsewhere)');
+  return sources;
 }
