@@ -234,3 +234,53 @@ test('schedules: timers run the command in the serving release, follow a deploy 
   await new Promise((r) => setTimeout(r, 4000));
   expect(await lines()).toBe(n);
 }, 600_000);
+
+test('no job lost across 5 code-only deploys while jobs keep arriving: every job finished exactly once', async () => {
+  const jobs = await appCopy();
+  const marks = '/srv/shop/shared/instance/marks';
+  await writeFile(
+    path.join(jobs, 'tasks.py'),
+    `import os, time
+
+
+def mark(n, path):
+    time.sleep(0.05)
+    with open(path, "a") as f:
+        f.write("%d\\n" % n)
+`
+  );
+  await writeFile(path.join(jobs, 'Procfile'), ['web: gunicorn app:app', WORKER, ''].join('\n'));
+  const first = await deploy(server, jobs, REDIS);
+  expect(first.report.error).toBeUndefined();
+  // Root enqueues a job every 0.1 s until told to stop, and says how many.
+  await onServer(
+    server,
+    `rm -f ${marks} /tmp/enq-stop /tmp/enq-count; systemctl reset-failed gd-enq 2>/dev/null; systemd-run --quiet --unit=gd-enq --working-directory=/tmp python3 -c "
+import os, time
+from redis import Redis
+from rq import Queue
+q = Queue('jobs', connection=Redis())
+n = 0
+while not os.path.exists('/tmp/enq-stop'):
+    n += 1
+    q.enqueue('tasks.mark', n, '${marks}')
+    time.sleep(0.1)
+open('/tmp/enq-count', 'w').write(str(n))
+"`
+  );
+  for (let i = 0; i < 5; i++) {
+    await editFile(jobs, 'app.py', (t) => `${t}\n# change ${Date.now()}\n`);
+    const d = await deploy(server, jobs, REDIS);
+    expect(d.report.error).toBeUndefined();
+  }
+  const count = await onServer(
+    server,
+    `touch /tmp/enq-stop; for i in $(seq 100); do [ -s /tmp/enq-count ] && break; sleep 0.1; done; n=$(cat /tmp/enq-count)
+for i in $(seq 300); do [ "$(sort -u ${marks} | wc -l)" -ge "$n" ] && break; sleep 0.2; done
+echo "$n $(wc -l < ${marks}) $(sort -u ${marks} | wc -l) $(sort -n ${marks} | tail -n 1)"`
+  );
+  const [enqueued, done, distinct, last] = count.trim().split(' ').map(Number);
+  expect(enqueued).toBeGreaterThan(100);
+  // Every job 1..N finished, none twice.
+  expect({ done, distinct, last }).toEqual({ done: enqueued, distinct: enqueued, last: enqueued });
+}, 600_000);
