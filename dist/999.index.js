@@ -297,7 +297,7 @@ async function main() {
     });
     // Loaded after the inputs are known to be valid: the SSH stack and, with a token only, the API
     // client are most of the start-up time.
-    const [{ hostLabel, runEngine }, { annotateFailure, formatTable, factRows, hostLine, writeActionReport }, github] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(104), __webpack_require__.e(137)]).then(__webpack_require__.bind(__webpack_require__, 9137)), __webpack_require__.e(/* import() */ 665).then(__webpack_require__.bind(__webpack_require__, 665)), __webpack_require__.e(/* import() */ 248).then(__webpack_require__.bind(__webpack_require__, 9248))]);
+    const [{ hostLabel, runEngine }, { annotateFailure, formatTable, factRows, hostLine, writeActionReport }, github] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(104), __webpack_require__.e(372)]).then(__webpack_require__.bind(__webpack_require__, 4372)), __webpack_require__.e(/* import() */ 665).then(__webpack_require__.bind(__webpack_require__, 665)), __webpack_require__.e(/* import() */ 248).then(__webpack_require__.bind(__webpack_require__, 9248))]);
     const { deploymentOptions, GithubDeployment } = github;
     // GitHub Deployments (with github-token only); API errors are warnings, never a failed deploy.
     const deployment = await GithubDeployment.start(deploymentOptions(settings.github, process.env, {
@@ -556,6 +556,7 @@ __webpack_require__.d(__webpack_exports__, {
   bD: () => (/* reexport */ parseFirewallAllow),
   r7: () => (/* reexport */ parseGunicornSetting),
   H5: () => (/* reexport */ parseRateLimit),
+  PJ: () => (/* reexport */ parseSource),
   wT: () => (/* reexport */ pemCertificatesProblem),
   Rh: () => (/* reexport */ pemKeyProblem),
   nD: () => (/* reexport */ percentProblem),
@@ -569,13 +570,15 @@ __webpack_require__.d(__webpack_exports__, {
   Oi: () => (/* reexport */ serverNameProblem),
   uu: () => (/* reexport */ sinceProblem),
   Kt: () => (/* reexport */ sinceSeconds),
+  Nj: () => (/* reexport */ sourceProblem),
+  rI: () => (/* reexport */ sourceText),
   B5: () => (/* reexport */ staticUrlProblem),
   dY: () => (/* reexport */ tlsServerNameProblem),
   WS: () => (/* reexport */ workerClassProblem),
   Lt: () => (/* reexport */ wsgiAppProblem)
 });
 
-// UNUSED EXPORTS: APP_NAME_MAX, LOAD_CLIENTS_MAX, OWNED_SETTINGS, RESERVED_APP_NAMES, RESERVED_ENV, TIMER_MAX_MS, WORKER_CLASSES, envKeyReserved, formatDuration, parseSource, pythonLiteral, sourceProblem, sourceText
+// UNUSED EXPORTS: APP_NAME_MAX, LOAD_CLIENTS_MAX, OWNED_SETTINGS, RESERVED_APP_NAMES, RESERVED_ENV, TIMER_MAX_MS, WORKER_CLASSES, envKeyReserved, formatDuration, pythonLiteral
 
 ;// CONCATENATED MODULE: ./src/rules/problem.ts
 /** Thrown by render when a value reaches it unchecked: a bug in this tool, not the user's input. */
@@ -1279,7 +1282,7 @@ function retryAfterSeconds(r) {
 function parseSource(raw) {
     const m = /^([0-9A-Fa-f:.]+)(?:\/(\d{1,3}))?$/.exec(raw.trim());
     const addr = m?.[1]?.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1') ?? '';
-    const family = isIP(addr);
+    const family = (0,external_node_net_.isIP)(addr);
     const max = family === 4 ? 32 : 128;
     const prefix = m?.[2] === undefined ? max : Number(m[2]);
     if (!m || family === 0 || prefix > max)
@@ -2387,8 +2390,23 @@ function parseEdgeSettings(read, problems) {
     return {
         firewall,
         firewallAllow: typeof allow === 'string' ? [] : allow,
+        sshAllowFrom: parseSshAllowFrom(read, firewall),
         alertWebhook
     };
+}
+/** ssh-allow-from: addresses and CIDR blocks in their plain form, each once; only with the firewall. */
+function parseSshAllowFrom(read, firewall) {
+    const sources = [];
+    for (const item of read.list('ssh-allow-from', /[\s,]+/)) {
+        const src = (0,rules/* parseSource */.PJ)(item);
+        if (typeof src === 'string')
+            read.check('ssh-allow-from', src);
+        else if (!sources.includes((0,rules/* sourceText */.rI)(src)))
+            sources.push((0,rules/* sourceText */.rI)(src));
+    }
+    if (sources.length && !firewall)
+        read.check('ssh-allow-from', 'needs firewall: true (the firewall is what drops SSH from elsewhere)');
+    return sources;
 }
 
 ;// CONCATENATED MODULE: ./src/settings/metrics.ts

@@ -76796,7 +76796,7 @@ function retryAfterSeconds(r) {
 function parseSource(raw) {
     const m = /^([0-9A-Fa-f:.]+)(?:\/(\d{1,3}))?$/.exec(raw.trim());
     const addr = m?.[1]?.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1') ?? '';
-    const family = isIP(addr);
+    const family = (0,external_node_net_.isIP)(addr);
     const max = family === 4 ? 32 : 128;
     const prefix = m?.[2] === undefined ? max : Number(m[2]);
     if (!m || family === 0 || prefix > max)
@@ -77646,8 +77646,23 @@ function parseEdgeSettings(read, problems) {
     return {
         firewall,
         firewallAllow: typeof allow === 'string' ? [] : allow,
+        sshAllowFrom: parseSshAllowFrom(read, firewall),
         alertWebhook
     };
+}
+/** ssh-allow-from: addresses and CIDR blocks in their plain form, each once; only with the firewall. */
+function parseSshAllowFrom(read, firewall) {
+    const sources = [];
+    for (const item of read.list('ssh-allow-from', /[\s,]+/)) {
+        const src = parseSource(item);
+        if (typeof src === 'string')
+            read.check('ssh-allow-from', src);
+        else if (!sources.includes(sourceText(src)))
+            sources.push(sourceText(src));
+    }
+    if (sources.length && !firewall)
+        read.check('ssh-allow-from', 'needs firewall: true (the firewall is what drops SSH from elsewhere)');
+    return sources;
 }
 
 ;// CONCATENATED MODULE: ./src/settings/metrics.ts
@@ -89493,7 +89508,47 @@ async function ensureMetrics(ctx) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/provision/firewall-ssh.ts
+
+
+
+// Who may reach SSH through the firewall: the run's own connection and ssh-allow-from.
+/** The run's own connection ($SSH_CONNECTION, as the login user): its client address and server port. */
+async function sshConnection(remote) {
+    const res = await remote.exec('printf "%s\\n" "${SSH_CONNECTION:-}"', { timeoutMs: 30_000 });
+    const m = /^(\S+) \d+ \S+ (\d+)\s*$/.exec(res.stdout);
+    const port = Number(m?.[2]);
+    if (!m || !Number.isInteger(port) || port < 1 || port > 65535) {
+        throw new DeployError('cannot tell which port this SSH connection uses on the server (SSH_CONNECTION is not set); the firewall was not changed', 'Check that the server runs OpenSSH (it sets SSH_CONNECTION), or set firewall: false.');
+    }
+    return { client: m[1], port };
+}
+/**
+ * ssh-allow-from with the address this run connects from added when no listed source covers it
+ * (with a notice): the run must never lock itself out. The new connection of the confirm then
+ * proves SSH from it still works.
+ */
+function sshSourcesWithRun(ctx, listed, client) {
+    if (!listed.length)
+        return [];
+    const own = parseSource(client);
+    if (typeof own === 'string')
+        throw new DeployError(`cannot tell the address this run connects from (SSH_CONNECTION says '${client.slice(0, 60)}'); the firewall was not changed`, "Leave ssh-allow-from empty, or check the server's OpenSSH.");
+    const blocks = new external_node_net_.BlockList();
+    for (const src of listed) {
+        const p = parseSource(src);
+        if (typeof p !== 'string')
+            blocks.addSubnet(p.address, p.prefix, p.family === 4 ? 'ipv4' : 'ipv6');
+    }
+    if (blocks.check(own.address, own.family === 4 ? 'ipv4' : 'ipv6'))
+        return listed;
+    const text = sourceText(own);
+    ctx.logger.warning(`ssh-allow-from does not list ${text}, the address this run connects from: SSH stays open to it too, so this run cannot lock itself out (add it to ssh-allow-from to say so)`);
+    return [...listed, text];
+}
+
 ;// CONCATENATED MODULE: ./src/provision/firewall-rules.ts
+
 
 /**
  * The server's one firewall, shared by every app the tool provisions there: one nftables table
@@ -89531,25 +89586,33 @@ function legacyPaths(app) {
         unitFile: `/etc/systemd/system/${app}-firewall.service`
     };
 }
-/** What one app asks for: the SSH port its run connected to, HTTP, HTTPS, its firewall-allow. */
-function appRequest(sshPort, allow) {
-    return [tcp(sshPort), tcp(80), tcp(443), ...allow];
+/**
+ * What one app asks for: the SSH port its run connected to (from `sshFrom` only, when given), HTTP,
+ * HTTPS, its firewall-allow.
+ */
+function appRequest(sshPort, allow, sshFrom = []) {
+    return [{ ...tcp(sshPort), ...(sshFrom.length ? { sources: sshFrom } : {}) }, tcp(80), tcp(443), ...allow];
 }
-/** The request file: one `tcp 8000-8010` line per port or range. */
+const portText = (p) => (p.from === p.to ? `${p.from}` : `${p.from}-${p.to}`);
+/** The request file: one `tcp 8000-8010` line per port or range (`tcp 22 from 192.0.2.7 ...`). */
 function renderRequest(app, ports) {
-    const lines = ports.map((p) => `${p.proto} ${p.from === p.to ? p.from : `${p.from}-${p.to}`}`);
+    const lines = ports.map((p) => `${p.proto} ${portText(p)}${p.sources?.length ? ` from ${p.sources.join(' ')}` : ''}`);
     return `${UNIT_HEADER}: the ports ${app} asked for (its SSH port, 80, 443, firewall-allow).\n${lines.join('\n')}\n`;
 }
 function parseRequest(text) {
     const out = [];
     for (const line of text.split('\n')) {
-        const m = /^(tcp|udp) (\d{1,5})(?:-(\d{1,5}))?$/.exec(line.trim());
+        const m = /^(tcp|udp) (\d{1,5})(?:-(\d{1,5}))?(?: from ([0-9a-f:./ ]+))?$/.exec(line.trim());
         if (!m)
             continue;
         const from = Number(m[2]);
         const to = Number(m[3] ?? m[2]);
+        // Sources reach the ruleset: each must be in its plain form, or the line counts for nothing.
+        const sources = m[4]?.split(' ').filter(Boolean);
+        if (sources && (!sources.length || sources.some((x) => sourceProblem(x))))
+            continue;
         if (from >= 1 && to <= 65535 && from <= to)
-            out.push({ proto: m[1], from, to });
+            out.push({ proto: m[1], from, to, ...(sources ? { sources } : {}) });
     }
     return out;
 }
@@ -89580,13 +89643,15 @@ function renderFirewall(requests) {
     const t = FIREWALL.table;
     const apps = [...requests.keys()].sort();
     const all = apps.flatMap((a) => requests.get(a));
-    const tcpPorts = mergePorts(all, 'tcp');
-    const udpPorts = mergePorts(all, 'udp');
+    const open = all.filter((p) => !p.sources);
+    const tcpPorts = mergePorts(open, 'tcp');
+    const udpPorts = mergePorts(open, 'udp');
+    const restricted = sourceRules(all, open);
     const list = (xs) => `{ ${xs.join(', ')} }`;
     const who = apps
         .map((a) => `#   ${a}: ${requests
         .get(a)
-        .map((p) => `${p.proto}/${p.from === p.to ? p.from : `${p.from}-${p.to}`}`)
+        .map((p) => `${p.proto}/${portText(p)}${p.sources ? ` (from ${p.sources.join(' ')})` : ''}`)
         .join(' ')}`)
         .join('\n');
     return `#!/usr/sbin/nft -f
@@ -89607,10 +89672,35 @@ table inet ${t} {
     # 1.0.6 resolves them through /etc/protocols, which a minimal image lacks.)
     icmpv6 type { echo-request, destination-unreachable, packet-too-big, time-exceeded, parameter-problem, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert, mld-listener-query } accept
     ip6 saddr fe80::/10 udp sport 547 udp dport 546 accept
-    tcp dport ${list(tcpPorts)} accept${udpPorts.length ? `\n    udp dport ${list(udpPorts)} accept` : ''}
+    tcp dport ${list(tcpPorts)} accept${udpPorts.length ? `\n    udp dport ${list(udpPorts)} accept` : ''}${restricted}
   }
 }
 `;
+}
+/**
+ * The ports some app lets in only from chosen sources (ssh-allow-from), one rule per source (no
+ * overlapping set elements for nft to refuse). A port another app lets in from anywhere stays open:
+ * the table is the union of the requests, so one app never closes what another asked for.
+ */
+function sourceRules(all, open) {
+    const bySort = new Map();
+    for (const p of all) {
+        if (!p.sources)
+            continue;
+        if (open.some((o) => o.proto === p.proto && o.from <= p.from && o.to >= p.to))
+            continue;
+        const key = `${p.proto} dport ${portText(p)}`;
+        const set = bySort.get(key) ?? new Set();
+        for (const src of p.sources)
+            set.add(src);
+        bySort.set(key, set);
+    }
+    const lines = [];
+    for (const [port, sources] of [...bySort].sort()) {
+        for (const src of [...sources].sort())
+            lines.push(`    ${src.includes(':') ? 'ip6' : 'ip'} saddr ${src} ${port} accept`);
+    }
+    return lines.length ? `\n    # Only from chosen sources (ssh-allow-from).\n${lines.join('\n')}` : '';
 }
 function tcp(port) {
     return { proto: 'tcp', from: port, to: port };
@@ -89646,6 +89736,7 @@ function firewallFiles(requests) {
 }
 
 ;// CONCATENATED MODULE: ./src/provision/firewall.ts
+
 
 
 
@@ -89838,15 +89929,6 @@ if [ -e ${q(f.unitFile)} ] || [ -e ${q(f.rules)} ] || [ -e ${q(requestPath(app))
 fi
 `;
 }
-/** The server-side port of the connection this run uses ($SSH_CONNECTION, as the login user). */
-async function sshServerPort(remote) {
-    const res = await remote.exec('printf "%s\\n" "${SSH_CONNECTION:-}"', { timeoutMs: 30_000 });
-    const port = Number(/^\S+ \d+ \S+ (\d+)\s*$/.exec(res.stdout)?.[1]);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-        throw new DeployError('cannot tell which port this SSH connection uses on the server (SSH_CONNECTION is not set); the firewall was not changed', 'Check that the server runs OpenSSH (it sets SSH_CONNECTION), or set firewall: false.');
-    }
-    return port;
-}
 /** Waits (over the old connection, still open as established traffic) for the revert to have run. */
 async function waitForRevert(ctx) {
     const deadline = Date.now() + (REVERT_AFTER_S + 20) * 1000;
@@ -89863,8 +89945,11 @@ async function waitForRevert(ctx) {
 /** Step `firewall` of provision: this app's request as its inputs say (firewall: false: none). */
 async function ensureFirewall(ctx, reconnect) {
     const edge = ctx.settings.provision.edge;
-    const own = edge.firewall ? appRequest(await sshServerPort(ctx.remote), edge.firewallAllow) : undefined;
-    return rebuildFirewall(ctx, reconnect, own);
+    if (!edge.firewall)
+        return rebuildFirewall(ctx, reconnect, undefined);
+    const conn = await sshConnection(ctx.remote);
+    const from = sshSourcesWithRun(ctx, edge.sshAllowFrom, conn.client);
+    return rebuildFirewall(ctx, reconnect, appRequest(conn.port, edge.firewallAllow, from));
 }
 /**
  * The server's table rebuilt from every app's request with this app's as given (undefined: this
@@ -91206,13 +91291,14 @@ function withAudit(mode, event, facts, skip = () => false) {
 /**
  * Mode status shows what the metrics job last wrote (the same figures node-exporter serves): the
  * app's text file read as root through the checked reader (its folder's parent is the prometheus
- * user's), each sample a `metric-NAME=VALUE` fact line.
+ * user's), each sample a `metric-NAME=VALUE` fact line (letters only in NAME: parseFacts' keys).
  */
 function metricsStatusLines(app) {
-    const awk = `/^gunicorn_deploy_[a-z_]+\\{/ {
+    const awk = `/^gunicorn_deploy_[a-z0-9_]+\\{/ {
   name = substr($1, 17, index($1, "{") - 17); q = ""
   if (match($1, /quantile="[0-9.]+"/)) { q = substr($1, RSTART + 10, RLENGTH - 11); q = (q == "0.5" ? "_p_fifty" : q == "0.95" ? "_p_ninety_five" : q == "0.99" ? "_p_ninety_nine" : "_other") }
   if (name == "release_info" || name == "deploys_total" || name == "rollbacks_total") next
+  gsub(/5xx/, "fivexx", name)
   print "metric-" name q "=" $2
 }`;
     return `${rootRead('cat', shQuote(TEXTFILE_DIR), shQuote(`${app}.prom`), 'root')} 2>/dev/null | base64 -d 2>/dev/null | head -c 100000 | awk ${shQuote(awk)}`;
@@ -91227,7 +91313,7 @@ function metricsFacts(raw, now, ago) {
     return {
         'metrics-age': Number.isFinite(at) ? ago(Math.max(0, now - at)) : '',
         'requests-1m': plain(m('requests_last_minute')),
-        '5xx-1m': plain(m('responses_5xx_last_minute')),
+        '5xx-1m': plain(m('responses_fivexx_last_minute')),
         'p50-ms': status_ms(m('request_seconds_p_fifty')),
         'p95-ms': status_ms(m('request_seconds_p_ninety_five')),
         'p99-ms': status_ms(m('request_seconds_p_ninety_nine')),
