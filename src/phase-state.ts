@@ -10,6 +10,8 @@ export interface PhaseNote {
   restart?: boolean;
   /** Live configuration files this deploy replaced (their old text is in the state folder). */
   changed?: string[];
+  /** The app's other processes were being moved to the release: the way back moves them too. */
+  processes?: boolean;
 }
 
 /**
@@ -23,6 +25,7 @@ export function formatPhase(host: string, note: PhaseNote): string {
   if (note.previous !== undefined) parts.push(`previous=${note.previous}`);
   if (note.restart !== undefined) parts.push(`restart=${note.restart ? 1 : 0}`);
   if (note.changed !== undefined) parts.push(`changed=${note.changed.join(',')}`);
+  if (note.processes) parts.push('processes=1');
   return parts.join(' ');
 }
 
@@ -43,7 +46,8 @@ export function parsePhase(line: string): SavedPhase | undefined {
     release: f.release,
     previous: f.previous,
     restart: f.restart === undefined ? undefined : f.restart === '1',
-    changed: f.changed === undefined ? undefined : f.changed.split(',').filter((c) => c)
+    changed: f.changed === undefined ? undefined : f.changed.split(',').filter((c) => c),
+    ...(f.processes === '1' ? { processes: true } : {})
   };
 }
 

@@ -2,7 +2,10 @@ import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { SandboxServer } from '../../src/sandbox/index.js';
 import { bootServer, stopServer } from '../support/servers.js';
-import { appCopy, deploy, editFile, onServer } from '../support/deploy.js';
+import { appCopy, deploy, editFile, inputsFor, onServer, testLogger } from '../support/deploy.js';
+import { readFile } from 'node:fs/promises';
+import { parseSettings } from '../../src/settings.js';
+import { rollBackUnproven } from '../../src/entry/post.js';
 
 // Processes from a Procfile: an RQ worker (Debian's python3-rq, redis-server) moved onto each new
 // release after the web is proven, rolled back with it, removed with the Procfile line.
@@ -284,3 +287,29 @@ echo "$n $(wc -l < ${marks}) $(sort -u ${marks} | wc -l) $(sort -n ${marks} | ta
   // Every job 1..N finished, none twice.
   expect({ done, distinct, last }).toEqual({ done: enqueued, distinct: enqueued, last: enqueued });
 }, 600_000);
+
+test('a run killed while moving the processes: the post step puts the worker back with the web', async () => {
+  await procfile([WORKER]);
+  const first = await deploy(server, app, REDIS);
+  expect(first.report.error).toBeUndefined();
+  const r1 = first.report.hosts[0]!.facts.release!;
+  await codeChange();
+  const second = await deploy(server, app, REDIS);
+  expect(second.report.error).toBeUndefined();
+  const r2 = second.report.hosts[0]!.facts.release!;
+  expect((await unitProcess('shop-worker@1.service')).cwd).toBe(`/srv/shop/releases/${r2}`);
+  // What the main step of a run killed in its `processes` step left for the post step: r2 live,
+  // not proven, its processes on the way to it.
+  const key = await readFile(server.privateKeyPath, 'utf8');
+  const inputs: Record<string, string> = { 'private-key': key, ...inputsFor(server, app, REDIS) };
+  const settings = parseSettings((n) => inputs[n] ?? '');
+  const saved = { host: server.host, phase: 'switched' as const, release: r2, previous: r1, processes: true };
+  await rollBackUnproven(settings, [saved], testLogger(), `killed-${process.pid}-post`);
+  expect((await onServer(server, 'readlink /srv/shop/current')).trim()).toBe(`releases/${r1}`);
+  const w = await unitProcess('shop-worker@1.service');
+  expect(w).toEqual({
+    pid: expect.stringMatching(/^[1-9]\d*$/),
+    cwd: `/srv/shop/releases/${r1}`,
+    state: 'active'
+  });
+});

@@ -56,3 +56,16 @@ test("actionState: what the main step saves is what the post step reads, under t
   // The names the runner keeps (index.ts tells main from post by isPost before loading either).
   expect([...saved.keys()].sort()).toEqual(['finished', 'isPost', 'phase-1', 'run']);
 });
+
+test('a run that died while moving the other processes says so: the post step moves them back too', () => {
+  const line = formatPhase('h', { phase: 'switched', release: 'R', previous: 'P', processes: true });
+  expect(line).toBe('host=h phase=switched release=R previous=P processes=1');
+  expect(parsePhase(line)).toEqual({
+    host: 'h',
+    phase: 'switched',
+    release: 'R',
+    previous: 'P',
+    processes: true
+  });
+  expect(parsePhase('host=h phase=switched release=R previous=P')!.processes).toBeUndefined();
+});

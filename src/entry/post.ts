@@ -10,6 +10,7 @@ import { appLayout } from '../deploy/paths.js';
 import type { DeployContext } from '../deploy/context.js';
 import { acquireLock } from '../steps/lock.js';
 import { rollbackTo } from '../steps/rollback.js';
+import { moveProcesses } from '../steps/processes.js';
 import type { StagedConfig } from '../steps/config.js';
 import { recordHistory } from '../steps/history.js';
 import { errorMessage } from '../steps/step.js';
@@ -70,6 +71,9 @@ export async function rollBackUnproven(
         const lock = await acquireLock(ctx, owner);
         try {
           const back = await rollbackTo(ctx, previous, release, !!saved.restart, savedConfig(ctx, saved));
+          // The run died while moving the other processes: they follow the web back (the release's
+          // own set, kept by root), as a failed deploy's way back does.
+          if (saved.processes) await moveProcesses(ctx, back.target, { write: false });
           await recordHistory(ctx, {
             event: 'deploy',
             release,

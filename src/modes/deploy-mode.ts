@@ -228,7 +228,11 @@ export async function activateRelease(host: HostContext, p: PreparedRelease): Pr
     ctx.facts.reload = switched.reload;
     await s('verify', () => verifyRelease(ctx, release, 'saved'));
     p.processesMoved = processes;
-    if (processes) await s('processes', () => moveProcesses(ctx, release, { write: true }));
+    if (processes) {
+      // From here a killed run's post step must move the processes back as well as the web.
+      host.notePhase?.({ phase: 'switched', ...note, processes: true });
+      await s('processes', () => moveProcesses(ctx, release, { write: true }));
+    }
     host.notePhase?.({ phase: 'proven', ...note });
   } catch (err) {
     const why = errorMessage(err);
