@@ -20,8 +20,8 @@ var core = __webpack_require__(4116);
 var log = __webpack_require__(5625);
 // EXTERNAL MODULE: ./src/settings.ts + 27 modules
 var src_settings = __webpack_require__(5036);
-// EXTERNAL MODULE: ./src/engine.ts + 91 modules
-var engine = __webpack_require__(4372);
+// EXTERNAL MODULE: ./src/engine.ts + 87 modules
+var engine = __webpack_require__(2731);
 // EXTERNAL MODULE: ./src/entry/main.ts
 var main = __webpack_require__(6999);
 // EXTERNAL MODULE: ./src/deploy/paths.ts
@@ -87,9 +87,12 @@ var phase_state = __webpack_require__(6280);
 var steps_lock = __webpack_require__(948);
 // EXTERNAL MODULE: ./src/steps/rollback.ts
 var rollback = __webpack_require__(6691);
+// EXTERNAL MODULE: ./src/steps/processes.ts
+var processes = __webpack_require__(5358);
 // EXTERNAL MODULE: ./src/steps/history.ts
 var steps_history = __webpack_require__(9691);
 ;// CONCATENATED MODULE: ./src/entry/post.ts
+
 
 
 
@@ -155,6 +158,10 @@ async function rollBackUnproven(settings, phases, logger, owner, connect = conne
                 const lock = await (0,steps_lock/* acquireLock */.IZ)(ctx, owner);
                 try {
                     const back = await (0,rollback/* rollbackTo */.S8)(ctx, previous, release, !!saved.restart, savedConfig(ctx, saved));
+                    // The run died while moving the other processes: they follow the web back (the release's
+                    // own set, kept by root), as a failed deploy's way back does.
+                    if (saved.processes)
+                        await (0,processes/* moveProcesses */.N0)(ctx, back.target, { write: false });
                     await (0,steps_history/* recordHistory */.cJ)(ctx, {
                         event: 'deploy',
                         release,

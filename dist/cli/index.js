@@ -87720,8 +87720,11 @@ async function activateRelease(host, p) {
         ctx.facts.reload = switched.reload;
         await s('verify', () => verifyRelease(ctx, release, 'saved'));
         p.processesMoved = processes;
-        if (processes)
+        if (processes) {
+            // From here a killed run's post step must move the processes back as well as the web.
+            host.notePhase?.({ phase: 'switched', ...note, processes: true });
             await s('processes', () => moveProcesses(ctx, release, { write: true }));
+        }
         host.notePhase?.({ phase: 'proven', ...note });
     }
     catch (err) {

@@ -1,5 +1,5 @@
-export const id = 372;
-export const ids = [372,665];
+export const id = 731;
+export const ids = [731,665];
 export const modules = {
 
 /***/ 5678:
@@ -651,7 +651,7 @@ function rootRead(...args) {
 
 /***/ }),
 
-/***/ 4372:
+/***/ 2731:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -922,202 +922,8 @@ var quote = __webpack_require__(9038);
 var ownership = __webpack_require__(4718);
 // EXTERNAL MODULE: ./src/deploy/paths.ts
 var paths = __webpack_require__(8535);
-// EXTERNAL MODULE: ./src/render/templates.ts
-var templates = __webpack_require__(8711);
-// EXTERNAL MODULE: ./src/processes/procfile.ts
-var procfile = __webpack_require__(3439);
-// EXTERNAL MODULE: ./src/rules.ts + 13 modules
-var rules = __webpack_require__(2655);
-;// CONCATENATED MODULE: ./src/processes/units.ts
-
-
-
-/**
- * A Procfile command as one double-quoted word of ExecStart=: systemd undoes \\ and \" inside
- * quotes, turns $$ into $ (else it would expand $VAR from the unit's environment itself) and %% into
- * % (else a specifier), so bash gets the command exactly as written.
- */
-function execWord(command) {
-    const inner = command
-        .replace(/\\/g, '\\\\')
-        .replace(/"/g, '\\"')
-        .replace(/\$/g, '$$$$')
-        .replace(/%/g, '%%');
-    return `"${inner}"`;
-}
-/** The template unit of one process in one release (APP-NAME@.service). */
-function renderProcessUnit(paths, spec, opts, dir = (0,templates/* templatesDir */.x)()) {
-    // The same rules the settings applied, asserted again where the values enter a unit.
-    const bad = (0,procfile/* processNameProblem */.KI)(spec.name) ?? (0,procfile/* processCommandProblem */.G1)(spec.command) ?? (0,rules/* releaseIdProblem */.co)(opts.release);
-    if (bad)
-        throw new Error(`process ${spec.name}: ${bad}`);
-    const vars = {
-        app: paths.app,
-        user: paths.user,
-        name: spec.name,
-        origin: opts.origin.replace(/`/g, ''),
-        release: opts.release,
-        releaseDir: paths.releaseDir(opts.release),
-        envFile: paths.envFile,
-        command: execWord(spec.command),
-        stopTimeout: Math.max(1, Math.ceil(opts.stopTimeoutMs / 1000)),
-        appDir: paths.dir,
-        logDir: paths.logDir
-    };
-    return (0,templates/* renderTemplate */.X)('systemd/process@.service', vars, dir);
-}
-
-// EXTERNAL MODULE: ./src/schedules/calendar.ts
-var calendar = __webpack_require__(490);
-;// CONCATENATED MODULE: ./src/schedules/units.ts
-
-
-
-
-
-/** The unit names of one schedule, without the suffix: APP-schedule-ID. */
-function scheduleUnit(app, id) {
-    return `${app}-schedule-${id}`;
-}
-/** A schedule's timer and the service it starts, for one release. */
-function renderScheduleUnits(paths, spec, release, dir = (0,templates/* templatesDir */.x)()) {
-    // The rules the settings applied, asserted again where the values enter a unit.
-    const when = (0,calendar/* parseWhen */.O)(spec.when);
-    const bad = (typeof when === 'string' ? when : undefined) ??
-        (/^[0-9a-f]{10}$/.test(spec.id) ? undefined : `id '${spec.id}'`) ??
-        (0,procfile/* processCommandProblem */.G1)(spec.command) ??
-        (0,rules/* releaseIdProblem */.co)(release);
-    if (bad || typeof when === 'string' || when.calendars.join('\n') !== spec.calendars.join('\n'))
-        throw new Error(`schedule line ${spec.line}: ${bad ?? 'calendars differ from the line'}`);
-    const vars = {
-        app: paths.app,
-        user: paths.user,
-        id: spec.id,
-        line: spec.line,
-        // The description is one line of text; its % would be a specifier.
-        when: spec.when.replace(/%/g, '%%'),
-        calendars: spec.calendars,
-        release,
-        releaseDir: paths.releaseDir(release),
-        envFile: paths.envFile,
-        command: execWord(spec.command),
-        appDir: paths.dir,
-        logDir: paths.logDir
-    };
-    return {
-        timer: (0,templates/* renderTemplate */.X)('systemd/schedule.timer', vars, dir),
-        service: (0,templates/* renderTemplate */.X)('systemd/schedule.service', vars, dir)
-    };
-}
-
-;// CONCATENATED MODULE: ./src/schedules/script.ts
-
-
-/**
- * Schedules ride with the processes: each release's set (under /etc/APP/processes/by-release/ID,
- * root's, rendered on the runner from the validated input, never read from the release) holds its
- * timers and services, and the processes step moves the server to a release's set, so a deploy,
- * its way back, mode rollback and the post step all put back the schedules of the release they put
- * live. Only the schedule host has any; on every other server a set holds none (and moving to it
- * removes any a previous schedule-host left).
- */
-/** The schedules this server runs: all of them on the schedule host, none elsewhere. */
-function schedulesHere(ctx) {
-    const s = ctx.settings.schedules;
-    return ctx.label === s.host ? s.schedules : [];
-}
-/** Exit code of a write script whose calendar expression systemd refuses on this server. */
-const CALENDAR_REFUSED = 4;
-/**
- * The server's own parser on every OnCalendar= value before anything is written: an expression
- * this systemd refuses, or one that never elapses (Feb 31), stops the step naming the line.
- */
-function calendarCheck(specs) {
-    const q = quote/* shQuote */.U;
-    return specs
-        .flatMap((s) => s.calendars.map((c) => ({ c, line: s.line })))
-        .map(({ c, line }) => {
-        const where = `input \`schedule\` line ${line}: '${c}'`;
-        return `out=$(systemd-analyze calendar ${q(c)} 2>&1) || { echo ${q(`${where} is refused by systemd on this server: `)}"$(echo "$out" | head -n 1)" >&2; exit ${CALENDAR_REFUSED}; }
-if echo "$out" | grep -q 'Next elapse: never'; then echo ${q(`${where} never comes`)} >&2; exit ${CALENDAR_REFUSED}; fi`;
-    })
-        .join('\n');
-}
-/** Root writes the schedules' units into the release's set being built at `setDir` (its .new). */
-function writeSchedulesScript(ctx, release, setDir) {
-    const q = quote/* shQuote */.U;
-    const specs = schedulesHere(ctx);
-    if (specs.length === 0)
-        return '';
-    const files = specs.flatMap((spec) => {
-        const u = renderScheduleUnits(ctx.paths, spec, release);
-        return [
-            `printf '%s' ${q(u.timer)} > ${q(`${setDir}/schedule-${spec.id}.timer`)}`,
-            `printf '%s' ${q(u.service)} > ${q(`${setDir}/schedule-${spec.id}.service`)}`
-        ];
-    });
-    return `${calendarCheck(specs)}
-${files.join('\n')}
-printf '%s\\n' ${q(specs.map((s) => s.id).join('\n'))} > ${q(`${setDir}/schedules`)}
-`;
-}
-/**
- * Part of the processes' move (variables app, want, udir set there): timers not in the wanted set
- * are stopped (a run in progress too) and their units removed; the wanted units are put in place.
- * `schedulesEnable` runs after the daemon-reload.
- */
-function moveSchedulesScript(installed) {
-    const q = quote/* shQuote */.U;
-    return `
-sinst=${q(installed)}
-swant() { if [ -f "$want/schedules" ]; then grep -E '^[0-9a-f]{10}$' "$want/schedules" || true; fi; }
-shave() { if [ -f "$sinst" ]; then grep -E '^[0-9a-f]{10}$' "$sinst" || true; fi; }
-declare -A SW=()
-sids=()
-while read -r id; do [ -n "$id" ] && SW[$id]=1 && sids+=("$id"); done < <(swant)
-while read -r id; do
-  [ -n "$id" ] && [ -z "\${SW[$id]:-}" ] || continue
-  systemctl disable --now --quiet "$app-schedule-$id.timer" 2>/dev/null || true
-  systemctl stop "$app-schedule-$id.service" 2>/dev/null || true
-  rm -f -- "$udir/$app-schedule-$id.timer" "$udir/$app-schedule-$id.service"
-  echo "schedule-removed=$id"
-done < <(shave)
-for id in "\${sids[@]}"; do
-  install -m 0644 -o root -g root -- "$want/schedule-$id.timer" "$udir/$app-schedule-$id.timer"
-  install -m 0644 -o root -g root -- "$want/schedule-$id.service" "$udir/$app-schedule-$id.service"
-done
-if [ \${#sids[@]} -gt 0 ]; then cp -- "$want/schedules" "$sinst.new"; mv -T -- "$sinst.new" "$sinst"; else rm -f -- "$sinst"; fi
-`;
-}
-/** After the daemon-reload: every wanted timer enabled and running; one `schedule=` line each. */
-const schedulesEnable = `
-if [ \${#sids[@]} -gt 0 ]; then
-  timers=()
-  for id in "\${sids[@]}"; do timers+=("$app-schedule-$id.timer"); done
-  systemctl enable --now --quiet "\${timers[@]}"
-  for t in "\${timers[@]}"; do echo "schedule=$t $(basename "$want") $(systemctl is-active "$t" || true)"; done
-fi
-`;
-/** Preflight: the server's systemd parses every schedule's calendar expression (read-only). */
-function calendarProbe(settings) {
-    const all = settings.schedules.schedules.flatMap((s) => s.calendars.map((c) => ({ c, line: s.line })));
-    if (all.length === 0)
-        return '';
-    return `bad_cal=""
-${all
-        .map(({ c, line }) => `out=$(systemd-analyze calendar ${(0,quote/* shQuote */.U)(c)} 2>&1); if [ $? -ne 0 ] || echo "$out" | grep -q 'Next elapse: never'; then bad_cal="$bad_cal ${line}"; fi`)
-        .join('\n')}
-echo "calendar_bad=$bad_cal"`;
-}
-/** Preflight's problem for the lines the server refused. */
-function calendarProblems(kv, settings) {
-    const lines = (kv.calendar_bad ?? '').split(/\s+/).filter((l) => l);
-    return lines.map((n) => {
-        const s = settings?.schedules.schedules.find((x) => String(x.line) === n);
-        return `input \`schedule\` line ${n}: systemd on this server refuses '${s?.when ?? '?'}' (or it never comes); check it with systemd-analyze calendar`;
-    });
-}
-
+// EXTERNAL MODULE: ./src/schedules/script.ts + 1 modules
+var script = __webpack_require__(8627);
 ;// CONCATENATED MODULE: ./src/modes/preflight.ts
 
 
@@ -1171,7 +977,7 @@ echo "disk_dir=$disk_dir"
 ${(0,ownership/* nameProbe */.uU)(settings)}
 echo "taken=$(printf '%s' "$taken" | sed 's/^ *//' | paste -sd ';' | sed 's/^;//; s/;/; /g')"
 if [ -f ${(0,quote/* shQuote */.U)(layout.units.service.file)} ] && [ -L ${(0,quote/* shQuote */.U)(layout.current)} ]; then echo provisioned=yes; else echo provisioned=no; fi
-${calendarProbe(settings)}
+${(0,script/* calendarProbe */.ZD)(settings)}
 `;
 }
 /** The Debian package that provides each missing piece, in the order apt should get them. */
@@ -1219,7 +1025,7 @@ function parsePreflight(stdout, settings) {
         packageProblems.push(`python3 is missing (the interpreter \`${python}\` was not found)`);
     if (pkgs.length > 0)
         packageProblems.push(`missing packages: ${pkgs.join(' ')}: run \`sudo ${apt}\` on the server, or mode provision (it installs them)`);
-    const problems = [...host, ...packageProblems, ...calendarProblems(kv, settings)];
+    const problems = [...host, ...packageProblems, ...(0,script/* calendarProblems */.pD)(kv, settings)];
     const facts = {
         os: kv.os ?? 'unknown',
         sudo: kv.sudo ?? '?',
@@ -1281,6 +1087,8 @@ var cancel = __webpack_require__(833);
 var steps_lock = __webpack_require__(948);
 // EXTERNAL MODULE: ./src/deploy/context.ts
 var context = __webpack_require__(9116);
+// EXTERNAL MODULE: ./src/rules.ts + 13 modules
+var rules = __webpack_require__(2655);
 // EXTERNAL MODULE: ./src/deploy/root-read.ts
 var root_read = __webpack_require__(8336);
 // EXTERNAL MODULE: ./src/provision/run.ts
@@ -3926,193 +3734,12 @@ function fetchBackup(ctx) {
 
 // EXTERNAL MODULE: ./src/steps/switch.ts
 var steps_switch = __webpack_require__(499);
-;// CONCATENATED MODULE: ./src/steps/processes.ts
-
-
-
-
-
-/**
- * The app's processes besides the web (Procfile entries), as systemd template units
- * APP-NAME@.service with instances @1..@N. Each release's set is kept by root in
- * /etc/APP/processes/by-release/ID (rendered on the runner from the settings, never read from the
- * release), so a rollback, the deploy's own or mode rollback, puts back exactly the set that ran
- * with that release; a release without a set ran no processes. `installed` lists what is in
- * /etc/systemd/system now.
- */
-function processPaths(ctx) {
-    const dir = `${ctx.paths.etc}/processes`;
-    return {
-        dir,
-        byRelease: `${dir}/by-release`,
-        installed: `${dir}/installed`,
-        installedSchedules: `${dir}/installed-schedules`
-    };
-}
-/** Whether this server runs anything besides the web: processes, or (on the schedule host) timers. */
-function hasProcesses(ctx) {
-    return ctx.settings.processes.processes.length > 0 || schedulesHere(ctx).length > 0;
-}
-/** Root writes the release's set: its units and its `set` (NAME N lines), replaced as a whole. */
-function writeSetScript(ctx, release) {
-    const q = quote/* shQuote */.U;
-    const pr = ctx.settings.processes;
-    const w = processPaths(ctx);
-    const t = `${w.byRelease}/${release}`;
-    const files = pr.processes.map((spec) => {
-        const unit = renderProcessUnit(ctx.paths, spec, {
-            release,
-            origin: pr.origin,
-            stopTimeoutMs: pr.stopTimeoutMs
-        });
-        return `printf '%s' ${q(unit)} > ${q(`${t}.new/${spec.name}@.service`)}`;
-    });
-    const set = pr.processes.map((s) => `${s.name} ${s.instances}`).join('\n');
-    return `
-install -d -m 0755 -o root -g root ${q(w.dir)} ${q(w.byRelease)}
-rm -rf -- ${q(`${t}.new`)}
-install -d -m 0755 -o root -g root ${q(`${t}.new`)}
-${files.join('\n')}
-printf '%s\\n' ${q(set)} > ${q(`${t}.new/set`)}
-${writeSchedulesScript(ctx, release, `${t}.new`)}
-rm -rf -- ${q(t)}
-mv -T -- ${q(`${t}.new`)} ${q(t)}
-`;
-}
-/**
- * Moves the server's processes to `release`'s set: instances no longer wanted are stopped
- * (SIGTERM, then SIGKILL after stop-timeout) and their units removed; the wanted units are put in
- * place and every instance restarted onto them; each must then stay up (same main PID, active)
- * for settleSec. Prints `proc=NAME N RELEASE STATE` lines; exits 3 naming the first one that did
- * not stay up, with its journal's last lines. Sets of releases no longer on the server go.
- */
-function moveScript(ctx, release, settleSec) {
-    const q = quote/* shQuote */.U;
-    const w = processPaths(ctx);
-    const p = ctx.paths;
-    return `
-app=${q(p.app)}
-want=${q(`${w.byRelease}/${release}`)}
-installed=${q(w.installed)}
-udir=/etc/systemd/system
-wanted() { if [ -f "$want/set" ]; then grep -E '^[a-z][a-z0-9-]* [0-9]+$' "$want/set" || true; fi; }
-have() { if [ -f "$installed" ]; then grep -E '^[a-z][a-z0-9-]* [0-9]+$' "$installed" || true; fi; }
-declare -A W=()
-names=()
-while read -r n c; do [ -n "$n" ] && W[$n]=$c && names+=("$n"); done < <(wanted)
-stop=() gone=()
-while read -r n c; do
-  [ -n "$n" ] || continue
-  k=\${W[$n]:-0}
-  for ((i = k + 1; i <= c; i++)); do stop+=("$app-$n@$i.service"); done
-  [ "$k" -gt 0 ] || gone+=("$n")
-done < <(have)
-if [ \${#stop[@]} -gt 0 ]; then
-  systemctl stop "\${stop[@]}" || true
-  systemctl disable --quiet "\${stop[@]}" 2>/dev/null || true
-  for u in "\${stop[@]}"; do echo "stopped=$u"; done
-fi
-for n in "\${gone[@]}"; do rm -f -- "$udir/$app-$n@.service"; done
-start=()
-for n in "\${names[@]}"; do
-  install -m 0644 -o root -g root -- "$want/$n@.service" "$udir/$app-$n@.service"
-  for ((i = 1; i <= W[$n]; i++)); do start+=("$app-$n@$i.service"); done
-done
-if [ \${#W[@]} -gt 0 ]; then cp -- "$want/set" "$installed.new"; mv -T -- "$installed.new" "$installed"; else rm -f -- "$installed"; fi
-${moveSchedulesScript(w.installedSchedules)}
-systemctl daemon-reload
-${schedulesEnable}
-# Sets of releases that are gone (pruned) are of no use to a rollback.
-for d in ${q(w.byRelease)}/*; do
-  [ -d "$d" ] || continue
-  r=$(basename "$d")
-  [ "$d" = "$want" ] || [ -d ${q(p.releases)}/"$r" ] || rm -rf -- "$d"
-done
-[ \${#start[@]} -gt 0 ] || exit 0
-systemctl enable --quiet "\${start[@]}" 2>/dev/null
-systemctl reset-failed "\${start[@]}" 2>/dev/null || true
-# One job for all: stops run side by side, each given stop-timeout to finish the job in hand.
-systemctl restart "\${start[@]}" || true
-declare -A PID=()
-for u in "\${start[@]}"; do PID[$u]=$(systemctl show -p MainPID --value "$u"); done
-sleep ${settleSec}
-bad=""
-for u in "\${start[@]}"; do
-  st=$(systemctl show -p ActiveState --value "$u")
-  pid=$(systemctl show -p MainPID --value "$u")
-  if [ "$st" = active ] && [ "$pid" = "\${PID[$u]}" ] && [ "$pid" != 0 ]; then state=running
-  else state="not running ($st)"; [ -n "$bad" ] || bad=$u; fi
-  echo "unit=$u $state"
-done
-for n in "\${names[@]}"; do
-  s=running
-  for ((i = 1; i <= W[$n]; i++)); do
-    [ "$(systemctl show -p ActiveState --value "$app-$n@$i.service")" = active ] || s=failed
-  done
-  echo "proc=$n \${W[$n]} $(basename "$want") $s"
-done
-if [ -n "$bad" ]; then
-  echo "failed=$bad"
-  echo "--- journalctl -u $bad (last lines)"
-  journalctl -u "$bad" -n 15 --no-pager -o cat 2>/dev/null || true
-  exit 3
-fi
-`;
-}
-function parseProcessLines(stdout) {
-    return [...stdout.matchAll(/^proc=([a-z][a-z0-9-]*) (\d+) (\S+) (\S+)$/gm)].map((m) => ({
-        name: m[1],
-        instances: Number(m[2]),
-        release: m[3],
-        state: m[4]
-    }));
-}
-/** The summary's and outputs' line: worker x2 @ RELEASE running, ... */
-function processesFact(list) {
-    return list.map((s) => `${s.name} x${s.instances} @ ${s.release} ${s.state}`).join(', ');
-}
-/**
- * The deploy's step, after the web is proven: the release's set written, then every process moved
- * onto it. A process that does not stay up fails the step (and the deploy goes back).
- */
-async function moveProcesses(ctx, release, opts) {
-    const settle = Math.max(1, Math.ceil(ctx.settings.processes.settleMs / 1000));
-    const script = `${opts.write ? writeSetScript(ctx, release) : ''}${moveScript(ctx, release, settle)}`;
-    const stopSec = Math.ceil(ctx.settings.processes.stopTimeoutMs / 1000);
-    const res = await ctx.remote.script(script, { sudo: true, timeoutMs: (stopSec + settle + 120) * 1000 });
-    const list = parseProcessLines(res.stdout);
-    ctx.facts.processes = processesFact(list);
-    if (res.code === CALENDAR_REFUSED) {
-        throw new step/* DeployError */.sH(res.stderr.trim().split('\n').slice(-3).join('\n'), 'Fix the line of input `schedule` (systemd-analyze calendar EXPR on the server shows what it reads); mode preflight checks every line without changing anything.');
-    }
-    if (res.code !== 0) {
-        const f = (0,context/* parseFacts */.hx)(res.stdout);
-        const tail = res.stdout.split('\n--- journalctl')[1] ?? res.stderr;
-        throw new step/* DeployError */.sH(f.failed
-            ? `process ${f.failed} did not stay up ${settle} s on release ${release}:\n--- journalctl${tail.trimEnd()}`
-            : `moving the processes to ${release} failed (exit ${res.code}${res.timedOut ? ', timed out' : ''}): ${res.stderr.trim().split('\n').slice(-10).join('\n')}`, 'Its journal is above (journalctl -u UNIT on the server); fix the command in the Procfile or input `processes`.');
-    }
-    const timers = [...res.stdout.matchAll(/^schedule=(\S+) (\S+) (\S+)$/gm)];
-    if (timers.length)
-        ctx.facts.schedules = timers.map((m) => `${m[1]} @ ${m[2]} ${m[3]}`).join(', ');
-    const detail = [list.length ? ctx.facts.processes : '', ctx.facts.schedules ?? '']
-        .filter((x) => x)
-        .join('; ');
-    if (detail)
-        ctx.logger.info(`${ctx.label}: processes: ${detail}`);
-    return { detail: detail || 'none' };
-}
-/** Without processes or schedules, a deploy's tidy removes any a previous release had (nothing to restart). */
-function removeProcessesCommand(ctx) {
-    const w = processPaths(ctx);
-    // A subshell: its exits end only itself, never the tidy around it.
-    return `if [ -f ${(0,quote/* shQuote */.U)(w.installed)} ] || [ -f ${(0,quote/* shQuote */.U)(w.installedSchedules)} ]; then (
-${moveScript(ctx, '.none', 1)}
-) || echo "warning: the processes of an older release were not all removed" >&2; fi`;
-}
-
+// EXTERNAL MODULE: ./src/steps/processes.ts
+var steps_processes = __webpack_require__(5358);
 // EXTERNAL MODULE: ./src/steps/rollback.ts
 var rollback = __webpack_require__(6691);
+// EXTERNAL MODULE: ./src/render/templates.ts
+var templates = __webpack_require__(8711);
 ;// CONCATENATED MODULE: ./src/render/scripts.ts
 
 
@@ -4298,7 +3925,7 @@ function tidyFor(ctx, p, reload) {
         (0,remembered/* rememberCommand */.tb)(ctx),
         // The unit and Gunicorn config it went live with: a rollback to it runs under them.
         keepConfigCommand(ctx, release),
-        hasProcesses(ctx) ? '' : removeProcessesCommand(ctx)
+        (0,steps_processes/* hasProcesses */.CS)(ctx) ? '' : (0,steps_processes/* removeProcessesCommand */.bu)(ctx)
     ].join('\n');
     return {
         keep: [release, up.previous].filter((r) => r),
@@ -4427,7 +4054,7 @@ async function activateRelease(host, p) {
         // after a proof when no post-activate hook comes between.
         (0,steps_switch/* sendSwitchAhead */.WY)(ctx, release, restart);
         (0,verify/* sendVerifyAhead */.rM)(ctx, release);
-        const processes = hasProcesses(ctx);
+        const processes = (0,steps_processes/* hasProcesses */.CS)(ctx);
         if (!ctx.settings.deploy.postActivate && !processes && ctx.remote.sendNext) {
             p.tidy = tidyFor(ctx, p, steps_history/* SAVED_RELOAD */.QD);
             sendPruneAhead(ctx, p.tidy.keep, p.tidy.then);
@@ -4439,8 +4066,11 @@ async function activateRelease(host, p) {
         ctx.facts.reload = switched.reload;
         await s('verify', () => (0,verify/* verifyRelease */.VA)(ctx, release, 'saved'));
         p.processesMoved = processes;
-        if (processes)
-            await s('processes', () => moveProcesses(ctx, release, { write: true }));
+        if (processes) {
+            // From here a killed run's post step must move the processes back as well as the web.
+            host.notePhase?.({ phase: 'switched', ...note, processes: true });
+            await s('processes', () => (0,steps_processes/* moveProcesses */.N0)(ctx, release, { write: true }));
+        }
         host.notePhase?.({ phase: 'proven', ...note });
     }
     catch (err) {
@@ -4503,7 +4133,7 @@ async function undoRelease(host, p, why) {
     const ctx = (0,context/* deployContext */.H3)(host);
     const back = await stepper(ctx)('rollback', () => (0,rollback/* rollbackTo */.S8)(ctx, p.up.previous, p.release, p.restart, p.staged));
     if (p.processesMoved)
-        await stepper(ctx)('processes', () => moveProcesses(ctx, back.target, { write: false }));
+        await stepper(ctx)('processes', () => (0,steps_processes/* moveProcesses */.N0)(ctx, back.target, { write: false }));
     host.notePhase?.({ phase: 'rolled-back', release: back.target, previous: p.release });
     ctx.facts.release = back.target;
     ctx.facts['previous-release'] = p.up.previous;
@@ -4827,7 +4457,7 @@ ${readKeptConfigCommand(base)}
                 ctx.facts.release = target;
                 await s('verify', () => (0,verify/* verifyRelease */.VA)(ctx, target, sw.oldWorkers));
                 moved = true;
-                await s('processes', () => moveProcesses(ctx, target, { write: false }));
+                await s('processes', () => (0,steps_processes/* moveProcesses */.N0)(ctx, target, { write: false }));
                 ctx.facts['rolled-back'] = 'true';
                 await (0,steps_history/* recordHistory */.cJ)(ctx, { event: 'rollback', release: target, previous: current, status: 'rolled-back' }, [
                     current ? (0,release_record/* stateCommand */.t7)(ctx, current, 'rolled-back') : '',
@@ -4847,7 +4477,7 @@ ${readKeptConfigCommand(base)}
                 const cur = { ...ctx, settings: leaving };
                 await s('verify restored', () => (0,verify/* verifyRelease */.VA)(cur, current, sw.oldWorkers));
                 if (moved)
-                    await s('processes', () => moveProcesses(cur, current, { write: false }));
+                    await s('processes', () => (0,steps_processes/* moveProcesses */.N0)(cur, current, { write: false }));
                 ctx.facts.release = current;
                 await failed(err);
                 throw new step/* DeployError */.sH(`release ${target} did not come up healthy (${(0,step/* errorMessage */.gJ)(err)}); ${current} was put back and is serving${logs ? `\nGunicorn's last lines:\n${logs}` : ''}`);
@@ -8592,7 +8222,7 @@ if [ -e "$enabled" ] || [ -L "$enabled" ] || [ -e "$avail" ]; then
   fi
 fi
 # The app's processes (a Procfile's workers): every instance stopped, each template unit removed.
-if [ -f ${q(processPaths(ctx).installed)} ]; then
+if [ -f ${q((0,steps_processes/* processPaths */.k4)(ctx).installed)} ]; then
   while read -r n c; do
     case "$n" in ''|*[!a-z0-9-]*) continue;; esac
     mark "process-$n"
@@ -8600,10 +8230,10 @@ if [ -f ${q(processPaths(ctx).installed)} ]; then
     for ((i = 1; i <= c; i++)); do act systemctl disable --now --quiet ${q(p.app)}-"$n@$i".service 2>/dev/null || true; done
     act rm -f -- /etc/systemd/system/${q(p.app)}-"$n"@.service
     removed_units=1
-  done < ${q(processPaths(ctx).installed)}
+  done < ${q((0,steps_processes/* processPaths */.k4)(ctx).installed)}
 fi
 # The app's schedules: each timer stopped and disabled (a run in progress too), its units removed.
-if [ -f ${q(processPaths(ctx).installedSchedules)} ]; then
+if [ -f ${q((0,steps_processes/* processPaths */.k4)(ctx).installedSchedules)} ]; then
   while read -r id; do
     case "$id" in ''|*[!0-9a-f]*) continue;; esac
     mark "schedule-$id"
@@ -8611,7 +8241,7 @@ if [ -f ${q(processPaths(ctx).installedSchedules)} ]; then
     act systemctl stop ${q(p.app)}-schedule-"$id".service 2>/dev/null || true
     act rm -f -- /etc/systemd/system/${q(p.app)}-schedule-"$id".timer /etc/systemd/system/${q(p.app)}-schedule-"$id".service
     removed_units=1
-  done < ${q(processPaths(ctx).installedSchedules)}
+  done < ${q((0,steps_processes/* processPaths */.k4)(ctx).installedSchedules)}
 fi
 for t in ${timers.map(q).join(' ')}; do
   if systemctl is-enabled --quiet "$t" 2>/dev/null || systemctl is-active --quiet "$t"; then mark "$t"; act systemctl disable --now --quiet "$t"; fi
@@ -10109,6 +9739,57 @@ function diffManifests(old, neu, keep = []) {
 
 /***/ }),
 
+/***/ 9590:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Q: () => (/* binding */ renderProcessUnit),
+/* harmony export */   i: () => (/* binding */ execWord)
+/* harmony export */ });
+/* harmony import */ var _render_templates_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8711);
+/* harmony import */ var _procfile_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3439);
+/* harmony import */ var _rules_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2655);
+
+
+
+/**
+ * A Procfile command as one double-quoted word of ExecStart=: systemd undoes \\ and \" inside
+ * quotes, turns $$ into $ (else it would expand $VAR from the unit's environment itself) and %% into
+ * % (else a specifier), so bash gets the command exactly as written.
+ */
+function execWord(command) {
+    const inner = command
+        .replace(/\\/g, '\\\\')
+        .replace(/"/g, '\\"')
+        .replace(/\$/g, '$$$$')
+        .replace(/%/g, '%%');
+    return `"${inner}"`;
+}
+/** The template unit of one process in one release (APP-NAME@.service). */
+function renderProcessUnit(paths, spec, opts, dir = (0,_render_templates_js__WEBPACK_IMPORTED_MODULE_0__/* .templatesDir */ .x)()) {
+    // The same rules the settings applied, asserted again where the values enter a unit.
+    const bad = (0,_procfile_js__WEBPACK_IMPORTED_MODULE_1__/* .processNameProblem */ .KI)(spec.name) ?? (0,_procfile_js__WEBPACK_IMPORTED_MODULE_1__/* .processCommandProblem */ .G1)(spec.command) ?? (0,_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .releaseIdProblem */ .co)(opts.release);
+    if (bad)
+        throw new Error(`process ${spec.name}: ${bad}`);
+    const vars = {
+        app: paths.app,
+        user: paths.user,
+        name: spec.name,
+        origin: opts.origin.replace(/`/g, ''),
+        release: opts.release,
+        releaseDir: paths.releaseDir(opts.release),
+        envFile: paths.envFile,
+        command: execWord(spec.command),
+        stopTimeout: Math.max(1, Math.ceil(opts.stopTimeoutMs / 1000)),
+        appDir: paths.dir,
+        logDir: paths.logDir
+    };
+    return (0,_render_templates_js__WEBPACK_IMPORTED_MODULE_0__/* .renderTemplate */ .X)('systemd/process@.service', vars, dir);
+}
+
+
+/***/ }),
+
 /***/ 2868:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -10967,6 +10648,185 @@ function annotateFailure(report) {
         ...databaseLines(report)
     ].join('\n');
     _actions_core__WEBPACK_IMPORTED_MODULE_0__.error(message, { title: `gunicorn-deploy ${report.mode}: ${report.status}` });
+}
+
+
+/***/ }),
+
+/***/ 8627:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  cP: () => (/* binding */ CALENDAR_REFUSED),
+  ZD: () => (/* binding */ calendarProbe),
+  pD: () => (/* binding */ calendarProblems),
+  JM: () => (/* binding */ moveSchedulesScript),
+  EE: () => (/* binding */ schedulesEnable),
+  dP: () => (/* binding */ schedulesHere),
+  jH: () => (/* binding */ writeSchedulesScript)
+});
+
+// EXTERNAL MODULE: ./src/ssh/quote.ts
+var quote = __webpack_require__(9038);
+// EXTERNAL MODULE: ./src/render/templates.ts
+var templates = __webpack_require__(8711);
+// EXTERNAL MODULE: ./src/processes/units.ts
+var units = __webpack_require__(9590);
+// EXTERNAL MODULE: ./src/processes/procfile.ts
+var procfile = __webpack_require__(3439);
+// EXTERNAL MODULE: ./src/rules.ts + 13 modules
+var rules = __webpack_require__(2655);
+// EXTERNAL MODULE: ./src/schedules/calendar.ts
+var calendar = __webpack_require__(490);
+;// CONCATENATED MODULE: ./src/schedules/units.ts
+
+
+
+
+
+/** The unit names of one schedule, without the suffix: APP-schedule-ID. */
+function scheduleUnit(app, id) {
+    return `${app}-schedule-${id}`;
+}
+/** A schedule's timer and the service it starts, for one release. */
+function renderScheduleUnits(paths, spec, release, dir = (0,templates/* templatesDir */.x)()) {
+    // The rules the settings applied, asserted again where the values enter a unit.
+    const when = (0,calendar/* parseWhen */.O)(spec.when);
+    const bad = (typeof when === 'string' ? when : undefined) ??
+        (/^[0-9a-f]{10}$/.test(spec.id) ? undefined : `id '${spec.id}'`) ??
+        (0,procfile/* processCommandProblem */.G1)(spec.command) ??
+        (0,rules/* releaseIdProblem */.co)(release);
+    if (bad || typeof when === 'string' || when.calendars.join('\n') !== spec.calendars.join('\n'))
+        throw new Error(`schedule line ${spec.line}: ${bad ?? 'calendars differ from the line'}`);
+    const vars = {
+        app: paths.app,
+        user: paths.user,
+        id: spec.id,
+        line: spec.line,
+        // The description is one line of text; its % would be a specifier.
+        when: spec.when.replace(/%/g, '%%'),
+        calendars: spec.calendars,
+        release,
+        releaseDir: paths.releaseDir(release),
+        envFile: paths.envFile,
+        command: (0,units/* execWord */.i)(spec.command),
+        appDir: paths.dir,
+        logDir: paths.logDir
+    };
+    return {
+        timer: (0,templates/* renderTemplate */.X)('systemd/schedule.timer', vars, dir),
+        service: (0,templates/* renderTemplate */.X)('systemd/schedule.service', vars, dir)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/schedules/script.ts
+
+
+/**
+ * Schedules ride with the processes: each release's set (under /etc/APP/processes/by-release/ID,
+ * root's, rendered on the runner from the validated input, never read from the release) holds its
+ * timers and services, and the processes step moves the server to a release's set, so a deploy,
+ * its way back, mode rollback and the post step all put back the schedules of the release they put
+ * live. Only the schedule host has any; on every other server a set holds none (and moving to it
+ * removes any a previous schedule-host left).
+ */
+/** The schedules this server runs: all of them on the schedule host, none elsewhere. */
+function schedulesHere(ctx) {
+    const s = ctx.settings.schedules;
+    return ctx.label === s.host ? s.schedules : [];
+}
+/** Exit code of a write script whose calendar expression systemd refuses on this server. */
+const CALENDAR_REFUSED = 4;
+/**
+ * The server's own parser on every OnCalendar= value before anything is written: an expression
+ * this systemd refuses, or one that never elapses (Feb 31), stops the step naming the line.
+ */
+function calendarCheck(specs) {
+    const q = quote/* shQuote */.U;
+    return specs
+        .flatMap((s) => s.calendars.map((c) => ({ c, line: s.line })))
+        .map(({ c, line }) => {
+        const where = `input \`schedule\` line ${line}: '${c}'`;
+        return `out=$(systemd-analyze calendar ${q(c)} 2>&1) || { echo ${q(`${where} is refused by systemd on this server: `)}"$(echo "$out" | head -n 1)" >&2; exit ${CALENDAR_REFUSED}; }
+if echo "$out" | grep -q 'Next elapse: never'; then echo ${q(`${where} never comes`)} >&2; exit ${CALENDAR_REFUSED}; fi`;
+    })
+        .join('\n');
+}
+/** Root writes the schedules' units into the release's set being built at `setDir` (its .new). */
+function writeSchedulesScript(ctx, release, setDir) {
+    const q = quote/* shQuote */.U;
+    const specs = schedulesHere(ctx);
+    if (specs.length === 0)
+        return '';
+    const files = specs.flatMap((spec) => {
+        const u = renderScheduleUnits(ctx.paths, spec, release);
+        return [
+            `printf '%s' ${q(u.timer)} > ${q(`${setDir}/schedule-${spec.id}.timer`)}`,
+            `printf '%s' ${q(u.service)} > ${q(`${setDir}/schedule-${spec.id}.service`)}`
+        ];
+    });
+    return `${calendarCheck(specs)}
+${files.join('\n')}
+printf '%s\\n' ${q(specs.map((s) => s.id).join('\n'))} > ${q(`${setDir}/schedules`)}
+`;
+}
+/**
+ * Part of the processes' move (variables app, want, udir set there): timers not in the wanted set
+ * are stopped (a run in progress too) and their units removed; the wanted units are put in place.
+ * `schedulesEnable` runs after the daemon-reload.
+ */
+function moveSchedulesScript(installed) {
+    const q = quote/* shQuote */.U;
+    return `
+sinst=${q(installed)}
+swant() { if [ -f "$want/schedules" ]; then grep -E '^[0-9a-f]{10}$' "$want/schedules" || true; fi; }
+shave() { if [ -f "$sinst" ]; then grep -E '^[0-9a-f]{10}$' "$sinst" || true; fi; }
+declare -A SW=()
+sids=()
+while read -r id; do [ -n "$id" ] && SW[$id]=1 && sids+=("$id"); done < <(swant)
+while read -r id; do
+  [ -n "$id" ] && [ -z "\${SW[$id]:-}" ] || continue
+  systemctl disable --now --quiet "$app-schedule-$id.timer" 2>/dev/null || true
+  systemctl stop "$app-schedule-$id.service" 2>/dev/null || true
+  rm -f -- "$udir/$app-schedule-$id.timer" "$udir/$app-schedule-$id.service"
+  echo "schedule-removed=$id"
+done < <(shave)
+for id in "\${sids[@]}"; do
+  install -m 0644 -o root -g root -- "$want/schedule-$id.timer" "$udir/$app-schedule-$id.timer"
+  install -m 0644 -o root -g root -- "$want/schedule-$id.service" "$udir/$app-schedule-$id.service"
+done
+if [ \${#sids[@]} -gt 0 ]; then cp -- "$want/schedules" "$sinst.new"; mv -T -- "$sinst.new" "$sinst"; else rm -f -- "$sinst"; fi
+`;
+}
+/** After the daemon-reload: every wanted timer enabled and running; one `schedule=` line each. */
+const schedulesEnable = `
+if [ \${#sids[@]} -gt 0 ]; then
+  timers=()
+  for id in "\${sids[@]}"; do timers+=("$app-schedule-$id.timer"); done
+  systemctl enable --now --quiet "\${timers[@]}"
+  for t in "\${timers[@]}"; do echo "schedule=$t $(basename "$want") $(systemctl is-active "$t" || true)"; done
+fi
+`;
+/** Preflight: the server's systemd parses every schedule's calendar expression (read-only). */
+function calendarProbe(settings) {
+    const all = settings.schedules.schedules.flatMap((s) => s.calendars.map((c) => ({ c, line: s.line })));
+    if (all.length === 0)
+        return '';
+    return `bad_cal=""
+${all
+        .map(({ c, line }) => `out=$(systemd-analyze calendar ${(0,quote/* shQuote */.U)(c)} 2>&1); if [ $? -ne 0 ] || echo "$out" | grep -q 'Next elapse: never'; then bad_cal="$bad_cal ${line}"; fi`)
+        .join('\n')}
+echo "calendar_bad=$bad_cal"`;
+}
+/** Preflight's problem for the lines the server refused. */
+function calendarProblems(kv, settings) {
+    const lines = (kv.calendar_bad ?? '').split(/\s+/).filter((l) => l);
+    return lines.map((n) => {
+        const s = settings?.schedules.schedules.find((x) => String(x.line) === n);
+        return `input \`schedule\` line ${n}: systemd on this server refuses '${s?.when ?? '?'}' (or it never comes); check it with systemd-analyze calendar`;
+    });
 }
 
 
@@ -13317,6 +13177,208 @@ for f in ${q(dir)}/*; do [ -e "$f" ] || continue; [ -d ${q(ctx.paths.releases)}/
 rm -f ${q(list)}
 { ${listCommand} | grep -E '^[A-Za-z_][A-Za-z0-9_.]*$' || true; } > ${q(list)}
 chmod 0640 ${q(list)}; chown root:${q(ctx.paths.user)} ${q(list)}`;
+}
+
+
+/***/ }),
+
+/***/ 5358:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   CS: () => (/* binding */ hasProcesses),
+/* harmony export */   N0: () => (/* binding */ moveProcesses),
+/* harmony export */   bu: () => (/* binding */ removeProcessesCommand),
+/* harmony export */   k4: () => (/* binding */ processPaths)
+/* harmony export */ });
+/* unused harmony exports writeSetScript, moveScript, parseProcessLines, processesFact */
+/* harmony import */ var _deploy_context_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9116);
+/* harmony import */ var _processes_units_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9590);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9038);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3342);
+/* harmony import */ var _schedules_script_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8627);
+
+
+
+
+
+/**
+ * The app's processes besides the web (Procfile entries), as systemd template units
+ * APP-NAME@.service with instances @1..@N. Each release's set is kept by root in
+ * /etc/APP/processes/by-release/ID (rendered on the runner from the settings, never read from the
+ * release), so a rollback, the deploy's own or mode rollback, puts back exactly the set that ran
+ * with that release; a release without a set ran no processes. `installed` lists what is in
+ * /etc/systemd/system now.
+ */
+function processPaths(ctx) {
+    const dir = `${ctx.paths.etc}/processes`;
+    return {
+        dir,
+        byRelease: `${dir}/by-release`,
+        installed: `${dir}/installed`,
+        installedSchedules: `${dir}/installed-schedules`
+    };
+}
+/** Whether this server runs anything besides the web: processes, or (on the schedule host) timers. */
+function hasProcesses(ctx) {
+    return ctx.settings.processes.processes.length > 0 || (0,_schedules_script_js__WEBPACK_IMPORTED_MODULE_3__/* .schedulesHere */ .dP)(ctx).length > 0;
+}
+/** Root writes the release's set: its units and its `set` (NAME N lines), replaced as a whole. */
+function writeSetScript(ctx, release) {
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U;
+    const pr = ctx.settings.processes;
+    const w = processPaths(ctx);
+    const t = `${w.byRelease}/${release}`;
+    const files = pr.processes.map((spec) => {
+        const unit = (0,_processes_units_js__WEBPACK_IMPORTED_MODULE_1__/* .renderProcessUnit */ .Q)(ctx.paths, spec, {
+            release,
+            origin: pr.origin,
+            stopTimeoutMs: pr.stopTimeoutMs
+        });
+        return `printf '%s' ${q(unit)} > ${q(`${t}.new/${spec.name}@.service`)}`;
+    });
+    const set = pr.processes.map((s) => `${s.name} ${s.instances}`).join('\n');
+    return `
+install -d -m 0755 -o root -g root ${q(w.dir)} ${q(w.byRelease)}
+rm -rf -- ${q(`${t}.new`)}
+install -d -m 0755 -o root -g root ${q(`${t}.new`)}
+${files.join('\n')}
+printf '%s\\n' ${q(set)} > ${q(`${t}.new/set`)}
+${(0,_schedules_script_js__WEBPACK_IMPORTED_MODULE_3__/* .writeSchedulesScript */ .jH)(ctx, release, `${t}.new`)}
+rm -rf -- ${q(t)}
+mv -T -- ${q(`${t}.new`)} ${q(t)}
+`;
+}
+/**
+ * Moves the server's processes to `release`'s set: instances no longer wanted are stopped
+ * (SIGTERM, then SIGKILL after stop-timeout) and their units removed; the wanted units are put in
+ * place and every instance restarted onto them; each must then stay up (same main PID, active)
+ * for settleSec. Prints `proc=NAME N RELEASE STATE` lines; exits 3 naming the first one that did
+ * not stay up, with its journal's last lines. Sets of releases no longer on the server go.
+ */
+function moveScript(ctx, release, settleSec) {
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U;
+    const w = processPaths(ctx);
+    const p = ctx.paths;
+    return `
+app=${q(p.app)}
+want=${q(`${w.byRelease}/${release}`)}
+installed=${q(w.installed)}
+udir=/etc/systemd/system
+wanted() { if [ -f "$want/set" ]; then grep -E '^[a-z][a-z0-9-]* [0-9]+$' "$want/set" || true; fi; }
+have() { if [ -f "$installed" ]; then grep -E '^[a-z][a-z0-9-]* [0-9]+$' "$installed" || true; fi; }
+declare -A W=()
+names=()
+while read -r n c; do [ -n "$n" ] && W[$n]=$c && names+=("$n"); done < <(wanted)
+stop=() gone=()
+while read -r n c; do
+  [ -n "$n" ] || continue
+  k=\${W[$n]:-0}
+  for ((i = k + 1; i <= c; i++)); do stop+=("$app-$n@$i.service"); done
+  [ "$k" -gt 0 ] || gone+=("$n")
+done < <(have)
+if [ \${#stop[@]} -gt 0 ]; then
+  systemctl stop "\${stop[@]}" || true
+  systemctl disable --quiet "\${stop[@]}" 2>/dev/null || true
+  for u in "\${stop[@]}"; do echo "stopped=$u"; done
+fi
+for n in "\${gone[@]}"; do rm -f -- "$udir/$app-$n@.service"; done
+start=()
+for n in "\${names[@]}"; do
+  install -m 0644 -o root -g root -- "$want/$n@.service" "$udir/$app-$n@.service"
+  for ((i = 1; i <= W[$n]; i++)); do start+=("$app-$n@$i.service"); done
+done
+if [ \${#W[@]} -gt 0 ]; then cp -- "$want/set" "$installed.new"; mv -T -- "$installed.new" "$installed"; else rm -f -- "$installed"; fi
+${(0,_schedules_script_js__WEBPACK_IMPORTED_MODULE_3__/* .moveSchedulesScript */ .JM)(w.installedSchedules)}
+systemctl daemon-reload
+${_schedules_script_js__WEBPACK_IMPORTED_MODULE_3__/* .schedulesEnable */ .EE}
+# Sets of releases that are gone (pruned) are of no use to a rollback.
+for d in ${q(w.byRelease)}/*; do
+  [ -d "$d" ] || continue
+  r=$(basename "$d")
+  [ "$d" = "$want" ] || [ -d ${q(p.releases)}/"$r" ] || rm -rf -- "$d"
+done
+[ \${#start[@]} -gt 0 ] || exit 0
+systemctl enable --quiet "\${start[@]}" 2>/dev/null
+systemctl reset-failed "\${start[@]}" 2>/dev/null || true
+# One job for all: stops run side by side, each given stop-timeout to finish the job in hand.
+systemctl restart "\${start[@]}" || true
+declare -A PID=()
+for u in "\${start[@]}"; do PID[$u]=$(systemctl show -p MainPID --value "$u"); done
+sleep ${settleSec}
+bad=""
+for u in "\${start[@]}"; do
+  st=$(systemctl show -p ActiveState --value "$u")
+  pid=$(systemctl show -p MainPID --value "$u")
+  if [ "$st" = active ] && [ "$pid" = "\${PID[$u]}" ] && [ "$pid" != 0 ]; then state=running
+  else state="not running ($st)"; [ -n "$bad" ] || bad=$u; fi
+  echo "unit=$u $state"
+done
+for n in "\${names[@]}"; do
+  s=running
+  for ((i = 1; i <= W[$n]; i++)); do
+    [ "$(systemctl show -p ActiveState --value "$app-$n@$i.service")" = active ] || s=failed
+  done
+  echo "proc=$n \${W[$n]} $(basename "$want") $s"
+done
+if [ -n "$bad" ]; then
+  echo "failed=$bad"
+  echo "--- journalctl -u $bad (last lines)"
+  journalctl -u "$bad" -n 15 --no-pager -o cat 2>/dev/null || true
+  exit 3
+fi
+`;
+}
+function parseProcessLines(stdout) {
+    return [...stdout.matchAll(/^proc=([a-z][a-z0-9-]*) (\d+) (\S+) (\S+)$/gm)].map((m) => ({
+        name: m[1],
+        instances: Number(m[2]),
+        release: m[3],
+        state: m[4]
+    }));
+}
+/** The summary's and outputs' line: worker x2 @ RELEASE running, ... */
+function processesFact(list) {
+    return list.map((s) => `${s.name} x${s.instances} @ ${s.release} ${s.state}`).join(', ');
+}
+/**
+ * The deploy's step, after the web is proven: the release's set written, then every process moved
+ * onto it. A process that does not stay up fails the step (and the deploy goes back).
+ */
+async function moveProcesses(ctx, release, opts) {
+    const settle = Math.max(1, Math.ceil(ctx.settings.processes.settleMs / 1000));
+    const script = `${opts.write ? writeSetScript(ctx, release) : ''}${moveScript(ctx, release, settle)}`;
+    const stopSec = Math.ceil(ctx.settings.processes.stopTimeoutMs / 1000);
+    const res = await ctx.remote.script(script, { sudo: true, timeoutMs: (stopSec + settle + 120) * 1000 });
+    const list = parseProcessLines(res.stdout);
+    ctx.facts.processes = processesFact(list);
+    if (res.code === _schedules_script_js__WEBPACK_IMPORTED_MODULE_3__/* .CALENDAR_REFUSED */ .cP) {
+        throw new _step_js__WEBPACK_IMPORTED_MODULE_2__/* .DeployError */ .sH(res.stderr.trim().split('\n').slice(-3).join('\n'), 'Fix the line of input `schedule` (systemd-analyze calendar EXPR on the server shows what it reads); mode preflight checks every line without changing anything.');
+    }
+    if (res.code !== 0) {
+        const f = (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_0__/* .parseFacts */ .hx)(res.stdout);
+        const tail = res.stdout.split('\n--- journalctl')[1] ?? res.stderr;
+        throw new _step_js__WEBPACK_IMPORTED_MODULE_2__/* .DeployError */ .sH(f.failed
+            ? `process ${f.failed} did not stay up ${settle} s on release ${release}:\n--- journalctl${tail.trimEnd()}`
+            : `moving the processes to ${release} failed (exit ${res.code}${res.timedOut ? ', timed out' : ''}): ${res.stderr.trim().split('\n').slice(-10).join('\n')}`, 'Its journal is above (journalctl -u UNIT on the server); fix the command in the Procfile or input `processes`.');
+    }
+    const timers = [...res.stdout.matchAll(/^schedule=(\S+) (\S+) (\S+)$/gm)];
+    if (timers.length)
+        ctx.facts.schedules = timers.map((m) => `${m[1]} @ ${m[2]} ${m[3]}`).join(', ');
+    const detail = [list.length ? ctx.facts.processes : '', ctx.facts.schedules ?? '']
+        .filter((x) => x)
+        .join('; ');
+    if (detail)
+        ctx.logger.info(`${ctx.label}: processes: ${detail}`);
+    return { detail: detail || 'none' };
+}
+/** Without processes or schedules, a deploy's tidy removes any a previous release had (nothing to restart). */
+function removeProcessesCommand(ctx) {
+    const w = processPaths(ctx);
+    // A subshell: its exits end only itself, never the tidy around it.
+    return `if [ -f ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U)(w.installed)} ] || [ -f ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U)(w.installedSchedules)} ]; then (
+${moveScript(ctx, '.none', 1)}
+) || echo "warning: the processes of an older release were not all removed" >&2; fi`;
 }
 
 
