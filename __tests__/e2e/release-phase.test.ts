@@ -76,3 +76,29 @@ test('a failing release command switches nothing on any server', async () => {
   expect(await Promise.all(servers.map((s) => onServer(s, 'readlink /srv/shop/current')))).toEqual(current);
   for (const h of report.hosts) expect(h.steps.map((s) => s.name)).not.toContain('switch');
 });
+
+test('a schedule runs on one server of the fleet only: the schedule-host, in its serving release', async () => {
+  const out = '/srv/shop/shared/instance/ticks';
+  await editFile(app, 'app.py', (t) => `${t}\n# schedules ${Date.now()}\n`);
+  // The second server, not the default first: the choice is what is tested.
+  const { report } = await deploy(
+    servers[0]!,
+    app,
+    fleet({ schedule: `*:*:0/2: pwd >> ${out}`, 'schedule-host': servers[1]!.host })
+  );
+  expect(report.error).toBeUndefined();
+  const r = report.hosts[1]!.facts.release!;
+  const ran = await onServer(
+    servers[1]!,
+    `for i in $(seq 100); do grep -qx /srv/shop/releases/${r} ${out} 2>/dev/null && break; sleep 0.1; done; grep -cx /srv/shop/releases/${r} ${out} || true`
+  );
+  expect(Number(ran)).toBeGreaterThan(0);
+  // The first server has no timer and never ran it (it ticks every 2 s on the other one).
+  await new Promise((r) => setTimeout(r, 2500));
+  expect(
+    await onServer(
+      servers[0]!,
+      `ls /etc/systemd/system | grep -c '^shop-schedule-' || true; cat ${out} 2>/dev/null | wc -l`
+    )
+  ).toBe('0\n0\n');
+});
