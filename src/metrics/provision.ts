@@ -3,7 +3,7 @@ import { renderTemplate, type ServerFile, type TemplateVars } from '../render.js
 import { shQuote } from '../ssh/quote.js';
 import { UNIT_HEADER } from '../steps/ownership.js';
 import { runProvisionScript, type ProvisionResult } from '../provision/run.js';
-import { filesInput, writeFilesScript } from '../provision/shell.js';
+import { ensureEnabled, ensureStarted, filesInput, writeFilesScript } from '../provision/shell.js';
 import { provisionVars } from '../provision/vars.js';
 import { METRICS_PROGRAM } from './program.js';
 import {
@@ -86,8 +86,8 @@ if ! systemctl is-active --quiet "$ne"; then mark "$ne:started"; act systemctl s
 if was_changed ${q(u.metricsTimer.file)} || was_changed ${q(u.metricsService.file)}; then
   [ "$dry" = 1 ] || { systemctl is-active --quiet ${q(t)} && systemctl restart ${q(t)} || true; }
 fi
-if ! systemctl is-enabled --quiet ${q(t)} 2>/dev/null; then mark ${q(`${t}:enabled`)}; act systemctl enable --quiet ${q(t)}; fi
-if ! systemctl is-active --quiet ${q(t)}; then mark ${q(`${t}:started`)}; act systemctl start ${q(t)}; fi
+${ensureEnabled(t)}
+${ensureStarted(t)}
 if [ "$dry" != 1 ]; then
   if ! systemctl start ${q(u.metricsService.name)}; then
     journalctl -u ${q(u.metricsService.name)} -n 10 --no-pager -o cat >&2; exit 4

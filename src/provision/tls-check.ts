@@ -2,7 +2,7 @@ import type { DeployContext } from '../deploy/context.js';
 import { renderTemplate, type ServerFile } from '../render.js';
 import { shQuote } from '../ssh/quote.js';
 import { runProvisionScript, type ProvisionResult } from './run.js';
-import { filesInput, writeFilesScript } from './shell.js';
+import { ensureEnabled, ensureStarted, filesInput, writeFilesScript } from './shell.js';
 import { tlsPaths } from './tls-site.js';
 import { provisionVars } from './vars.js';
 
@@ -80,8 +80,8 @@ function installScript(ctx: DeployContext): string {
 ${writeFilesScript(tlsCheckFiles(ctx))}
 ${dropinGone}
 if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
-if ! systemctl is-enabled --quiet ${q(t)} 2>/dev/null; then mark tls-check:enabled; act systemctl enable --quiet ${q(t)}; fi
-if ! systemctl is-active --quiet ${q(t)}; then mark tls-check:started; act systemctl start ${q(t)}; fi
+${ensureEnabled(t, 'tls-check:enabled')}
+${ensureStarted(t, 'tls-check:started')}
 `;
 }
 
