@@ -88803,8 +88803,8 @@ function tls_check_installScript(ctx) {
 ${writeFilesScript(tlsCheckFiles(ctx))}
 ${dropinGone}
 if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
-if ! systemctl is-enabled --quiet ${q(t)} 2>/dev/null; then mark tls-check:enabled; act systemctl enable --quiet ${q(t)}; fi
-if ! systemctl is-active --quiet ${q(t)}; then mark tls-check:started; act systemctl start ${q(t)}; fi
+${ensureEnabled(t, 'tls-check:enabled')}
+${ensureStarted(t, 'tls-check:started')}
 `;
 }
 /** tls: off: the check, its units and certbot's drop-in go (the certificate itself stays). */
@@ -89484,8 +89484,8 @@ if ! systemctl is-active --quiet "$ne"; then mark "$ne:started"; act systemctl s
 if was_changed ${q(u.metricsTimer.file)} || was_changed ${q(u.metricsService.file)}; then
   [ "$dry" = 1 ] || { systemctl is-active --quiet ${q(t)} && systemctl restart ${q(t)} || true; }
 fi
-if ! systemctl is-enabled --quiet ${q(t)} 2>/dev/null; then mark ${q(`${t}:enabled`)}; act systemctl enable --quiet ${q(t)}; fi
-if ! systemctl is-active --quiet ${q(t)}; then mark ${q(`${t}:started`)}; act systemctl start ${q(t)}; fi
+${ensureEnabled(t)}
+${ensureStarted(t)}
 if [ "$dry" != 1 ]; then
   if ! systemctl start ${q(u.metricsService.name)}; then
     journalctl -u ${q(u.metricsService.name)} -n 10 --no-pager -o cat >&2; exit 4
