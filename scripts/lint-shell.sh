@@ -39,3 +39,13 @@ JS
 rendered=()
 for f in "${templated[@]}"; do rendered+=("$out/${f%.hbs}"); done
 shellcheck --shell=bash "${plain[@]}" "${rendered[@]}"
+# The Python programs (templates/scripts/*.py, run as they are with argv): they must compile under
+# the oldest python3 the supported servers have (bookworm's 3.11; this checks the runner's own).
+programs=(templates/scripts/*.py)
+if [ ${#programs[@]} -gt 0 ]; then
+  python3 - "${programs[@]}" <<'PY'
+import sys
+for f in sys.argv[1:]:
+    compile(open(f, encoding="utf-8").read(), f, "exec")
+PY
+fi

@@ -34,3 +34,21 @@ export function serverScript(
   // The first line names the file: the debug log's `$` line, and how a test double tells the step.
   return `\n# ${name}.sh\n${prologue.join('\n')}\n${body}${then ? `${then}\n` : ''}`;
 }
+
+const programs = new Map<string, string>();
+
+/**
+ * A program the server runs as it is, from templates/scripts/NAME.py (Python where root must open
+ * what it reads with O_NOFOLLOW and check the descriptor: bash and coreutils would follow links).
+ * It takes its values as argv, never pasted into its text; `npm run lint` compiles every one.
+ */
+export function serverProgram(name: string, dir: string = templatesDir()): string {
+  if (!NAME.test(name)) throw new Error(`server program ${name}: not a plain name`);
+  const file = path.join(dir, 'scripts', `${name}.py`);
+  let text = programs.get(file);
+  if (text === undefined) {
+    text = readFileSync(file, 'utf8');
+    programs.set(file, text);
+  }
+  return text;
+}
