@@ -82261,7 +82261,7 @@ function walkUp(start) {
  * running script (symlinks resolved), then above the working directory, that holds action.yml and
  * templates/.
  */
-function templatesDir(where = {}) {
+function templates_templatesDir(where = {}) {
     const env = where.env ?? process.env;
     const explicit = env.GUNICORN_DEPLOY_TEMPLATES;
     if (explicit) {
@@ -82298,7 +82298,7 @@ hbs.registerHelper('unitword', (value) => {
 hbs.registerHelper('ident', (value) => String(value).replace(/[^A-Za-z0-9_]/g, '_'));
 const compiled = new Map();
 /** Renders templates/NAME.hbs; a variable the template uses but vars lacks throws (strict mode). */
-function renderTemplate(name, vars, dir = templatesDir()) {
+function renderTemplate(name, vars, dir = templates_templatesDir()) {
     const file = external_node_path_namespaceObject.join(dir, `${name}.hbs`);
     let template = compiled.get(file);
     if (!template) {
@@ -82326,7 +82326,7 @@ function execWord(command) {
     return `"${inner}"`;
 }
 /** The template unit of one process in one release (APP-NAME@.service). */
-function renderProcessUnit(paths, spec, opts, dir = templatesDir()) {
+function renderProcessUnit(paths, spec, opts, dir = templates_templatesDir()) {
     // The same rules the settings applied, asserted again where the values enter a unit.
     const bad = procfile_processNameProblem(spec.name) ?? processCommandProblem(spec.command) ?? releaseIdProblem(opts.release);
     if (bad)
@@ -82358,7 +82358,7 @@ function scheduleUnit(app, id) {
     return `${app}-schedule-${id}`;
 }
 /** A schedule's timer and the service it starts, for one release. */
-function renderScheduleUnits(paths, spec, release, dir = templatesDir()) {
+function renderScheduleUnits(paths, spec, release, dir = templates_templatesDir()) {
     // The rules the settings applied, asserted again where the values enter a unit.
     const when = parseWhen(spec.when);
     const bad = (typeof when === 'string' ? when : undefined) ??
@@ -84478,6 +84478,15 @@ for e in extras:
     deps += optional[e]
 print("\\n".join(deps))
 `;
+/**
+ * What the system's pip can do for a venv built without one: `python-option` (pip 22.3 or newer
+ * takes --python), `any` (an older pip, usable only from a venv that sees the system's packages),
+ * or `none`. Read from the package's metadata: importing pip costs a quarter of a second.
+ */
+const SYSTEM_PIP = `import importlib.metadata as m, re
+v = re.match(r"(\\d+)\\.(\\d+)", m.version("pip"))
+print("python-option" if v and (int(v[1]), int(v[2])) >= (22, 3) else "any")
+`;
 /** Says where the venv's Gunicorn comes from: the app's dependencies, the system's packages, or added. */
 const GUNICORN_ORIGIN = `import os, sys
 import gunicorn
@@ -84505,6 +84514,7 @@ lookupOnly = false) {
         .map(q)
         .join(' ');
     const extras = q(deps.extras.join(','));
+    const ssp = d.venvSystemSitePackages;
     // A requirements file keys the venv by its whole text (as before: existing venvs stay valid); a
     // pyproject.toml by the dependency list drawn from it, so a version bump or a tool's table
     // changing does not cost a new venv and a restart.
@@ -84518,8 +84528,8 @@ if [ ! -f ${q(req)} ]; then echo ${q(`no ${deps.file} in the release`)} >&2; exi
 { ${list}; "$py" -c 'import sys; print(sys.version)'; echo ${q(`ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`)}; } | sha256sum | cut -c1-16`;
     const install = deps.kind === 'pyproject'
         ? `"$py" -c ${q(PYPROJECT_DEPS)} ${q(req)} ${extras} > "$venv/gunicorn-deploy-requirements.txt"
-logged "$venv/bin/python" -m pip install ${pipArgs} -r "$venv/gunicorn-deploy-requirements.txt" || exit ${PIP_FAILED}`
-        : `logged "$venv/bin/python" -m pip install ${pipArgs} -r ${q(req)} || exit ${PIP_FAILED}`;
+logged pip install ${pipArgs} -r "$venv/gunicorn-deploy-requirements.txt" || exit ${PIP_FAILED}`
+        : `logged pip install ${pipArgs} -r ${q(req)} || exit ${PIP_FAILED}`;
     // Output is kept in memory as well as in the log: on a full disk the log gets nothing, and
     // the tail is what says why.
     const buildScript = `
@@ -84537,18 +84547,28 @@ logged() {
   return 1
 }
 rm -rf -- "$venv" "$log"
-logged "$py" -m venv ${d.venvSystemSitePackages ? '--system-site-packages ' : ''}"$venv" || exit ${VENV_FAILED}
+# pip is not put inside the venv when the system's pip can install into it: ensurepip took about
+# 2 s of CPU, most of a venv build. With the system's packages visible the venv's own Python runs
+# the system's pip; without, pip's --python (pip 22.3 or newer) does. Otherwise, pip inside as before.
+sys_pip=$("$py" -c ${q(SYSTEM_PIP)} 2>/dev/null) || sys_pip=none
+if [ "$sys_pip" = python-option ]${ssp ? ' || [ "$sys_pip" = any ]' : ''}; then
+  logged "$py" -m venv ${ssp ? '--system-site-packages ' : ''}--without-pip "$venv" || exit ${VENV_FAILED}
+  ${ssp ? 'pip() { "$venv/bin/python" -m pip "$@"; }' : 'pip() { "$py" -m pip --python "$venv/bin/python" "$@"; }'}
+else
+  logged "$py" -m venv ${ssp ? '--system-site-packages ' : ''}"$venv" || exit ${VENV_FAILED}
+  pip() { "$venv/bin/python" -m pip "$@"; }
+fi
 ${install}
 # Gunicorn is the tool's business, not the app's: added from the same index when neither the
 # dependencies nor (with system site packages) the system provide it.
 if ! "$venv/bin/python" -c 'import gunicorn' 2>/dev/null; then
-  logged "$venv/bin/python" -m pip install ${pipArgs} gunicorn || exit ${GUNICORN_FAILED}
+  logged pip install ${pipArgs} gunicorn || exit ${GUNICORN_FAILED}
   echo gunicorn=added
 else
   "$venv/bin/python" -c ${q(GUNICORN_ORIGIN)}
 fi
 mv "$log" "$venv/pip-install.log"
-"$venv/bin/python" -m pip freeze > "$venv/requirements.lock" 2>/dev/null || true
+pip freeze > "$venv/requirements.lock" 2>/dev/null || true
 touch "$venv/.complete"
 done=1`;
     const build = buildRunCommand(p, {
@@ -84661,7 +84681,7 @@ function file(p, content, mode = '0644', owner = 'root:root') {
     return { path: p, content, mode, owner };
 }
 /** The socket, the service, Gunicorn's config and the environment file. */
-function renderAppUnits(vars, dir = templatesDir()) {
+function renderAppUnits(vars, dir = templates_templatesDir()) {
     const r = (name) => renderTemplate(name, vars, dir);
     const { layout } = vars;
     return {
@@ -84680,7 +84700,7 @@ function timerFiles(vars, dir, name, script, units) {
     };
 }
 /** The health check script and its timer. */
-function renderHealthUnits(vars, dir = templatesDir()) {
+function renderHealthUnits(vars, dir = templates_templatesDir()) {
     const { layout } = vars;
     return timerFiles(vars, dir, 'health', { template: 'health-check.sh', path: layout.healthScript }, {
         service: layout.units.healthService,
@@ -84688,7 +84708,7 @@ function renderHealthUnits(vars, dir = templatesDir()) {
     });
 }
 /** The daily backup script and its timer. */
-function renderDbMaintenanceUnits(vars, dir = templatesDir()) {
+function renderDbMaintenanceUnits(vars, dir = templates_templatesDir()) {
     const { layout } = vars;
     return timerFiles(vars, dir, 'db-maintenance', { template: 'db-maintenance.sh', path: layout.dbScript }, {
         service: layout.units.dbService,
@@ -84696,11 +84716,11 @@ function renderDbMaintenanceUnits(vars, dir = templatesDir()) {
     });
 }
 /** The nginx site (provision links it from sites-enabled). */
-function renderNginxSite(vars, dir = templatesDir()) {
+function renderNginxSite(vars, dir = templates_templatesDir()) {
     return file(vars.layout.nginxSite, renderTemplate('nginx/site.conf', vars, dir));
 }
 /** The logrotate rules. */
-function renderLogrotate(vars, dir = templatesDir()) {
+function renderLogrotate(vars, dir = templates_templatesDir()) {
     return file(vars.layout.logrotate, renderTemplate('logrotate', vars, dir));
 }
 
@@ -87407,7 +87427,7 @@ const scripts_NAME = /^[a-z_][a-z0-9_]*$/;
  * reaches the body only as a shell variable, never pasted into its text, so no value can change
  * what the script does; `then`, the caller's own script text, runs after it in the same shell.
  */
-function serverScript(name, values, then = '', dir = templatesDir()) {
+function serverScript(name, values, then = '', dir = templates_templatesDir()) {
     const file = external_node_path_namespaceObject.join(dir, 'scripts', `${name}.sh`);
     let body = bodies.get(file);
     if (body === undefined) {
@@ -87421,6 +87441,23 @@ function serverScript(name, values, then = '', dir = templatesDir()) {
     });
     // The first line names the file: the debug log's `$` line, and how a test double tells the step.
     return `\n# ${name}.sh\n${prologue.join('\n')}\n${body}${then ? `${then}\n` : ''}`;
+}
+const programs = new Map();
+/**
+ * A program the server runs as it is, from templates/scripts/NAME.py (Python where root must open
+ * what it reads with O_NOFOLLOW and check the descriptor: bash and coreutils would follow links).
+ * It takes its values as argv, never pasted into its text; `npm run lint` compiles every one.
+ */
+function serverProgram(name, dir = templatesDir()) {
+    if (!scripts_NAME.test(name))
+        throw new Error(`server program ${name}: not a plain name`);
+    const file = path.join(dir, 'scripts', `${name}.py`);
+    let text = programs.get(file);
+    if (text === undefined) {
+        text = readFileSync(file, 'utf8');
+        programs.set(file, text);
+    }
+    return text;
 }
 
 ;// CONCATENATED MODULE: ./src/steps/prune.ts
@@ -92985,7 +93022,7 @@ async function runRolling(settings, rolling, slots, open, fail, logger, okStatus
  * one search in render.ts (not import.meta.url, which ncc rewrites in the bundle).
  */
 function actionRoot() {
-    return external_node_path_namespaceObject.dirname(templatesDir());
+    return external_node_path_namespaceObject.dirname(templates_templatesDir());
 }
 
 ;// CONCATENATED MODULE: ./src/entry/demo-run.ts
