@@ -1,9 +1,10 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SandboxServer } from '../../src/sandbox/index.js';
 import { bootServer, stopServer } from '../support/servers.js';
 import { deploy, editFile, getJson, onServer } from '../support/deploy.js';
+import { debianWheels } from '../support/wheels.js';
 
 // Real apps as people write them (issue 14): a pyproject.toml package with an app factory, no
 // requirements.txt and no Gunicorn among its dependencies; shared paths that are files; lock
@@ -303,11 +304,7 @@ test('a first deploy that does not load says nothing served before, not that an 
 test('without the system site packages: pip installs from a wheel folder into a venv with no pip inside, and adds Gunicorn', async () => {
   // The default venv (venv-system-site-packages: false), offline: wheels made on the server from
   // Debian's installed gunicorn and packaging, handed to pip with --find-links.
-  const maker = await readFile(path.resolve('__tests__/support/debian-wheels.py'), 'utf8');
-  await onServer(
-    server,
-    `mkdir -p /srv/wheels && python3 - /srv/wheels gunicorn packaging <<'PY' >/dev/null\n${maker}PY\nchmod -R a+rX /srv/wheels`
-  );
+  await debianWheels(server, '/srv/wheels', ['gunicorn', 'packaging']);
   const app = await mkdtemp(path.join(os.tmpdir(), 'gd-plain-'));
   await writeFile(
     path.join(app, 'app.py'),

@@ -17,6 +17,7 @@ for name in sys.argv[2:]:
             for f in files:
                 if f.endswith(".pyc"): continue
                 full = os.path.join(dirpath, f)
+                if not os.path.isfile(full): continue  # Debian links some assets to other packages
                 entries[os.path.relpath(full, base)] = open(full, "rb").read()
     entries[f"{info}/METADATA"] = (d.read_text("METADATA") or d.read_text("PKG-INFO")).encode()
     entries[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
@@ -25,6 +26,6 @@ for name in sys.argv[2:]:
     record = "".join(f"{p},sha256={base64.urlsafe_b64encode(hashlib.sha256(b).digest()).rstrip(b'=').decode()},{len(b)}\n" for p, b in entries.items())
     entries[f"{info}/RECORD"] = (record + f"{info}/RECORD,,\n").encode()
     whl = os.path.join(out, f"{dist}-{d.version}-py3-none-any.whl")
-    with zipfile.ZipFile(whl, "w", zipfile.ZIP_DEFLATED) as z:
+    with zipfile.ZipFile(whl, "w") as z:
         for p, b in entries.items(): z.writestr(p, b)
     print(whl)
