@@ -122,8 +122,9 @@ test('moving off Docker Compose: the database copied consistently, then provisio
   expect(s).toContain('mode: provision');
 });
 
-// Fragments of every error message a user can meet, as they are written in src/. Each one must
-// still be in src/ (not stale) and have its troubleshooting entry.
+// Fragments of every error message a user can meet, as they are written in src/ or in a server
+// script (templates/scripts/). Each one must still be there (not stale) and have its
+// troubleshooting entry.
 const MESSAGES: [string, string][] = [
   ['src/settings.ts', 'not valid (nothing was changed on any server)'],
   ['src/settings/ssh.ts', 'must be the private key text itself'],
@@ -168,7 +169,7 @@ const MESSAGES: [string, string][] = [
   ['src/steps/check.ts', 'the new release does not load'],
   ['src/steps/hooks.ts', 'commands failed (exit'],
   ['src/rules/environment.ts', 'a value cannot contain a newline'],
-  ['src/render/templates.ts', 'cannot find the templates folder'],
+  ['src/render/templates-dir.ts', 'cannot find the templates folder'],
   ['src/modes/deploy-mode.ts', 'failed and was rolled back;'],
   ['src/modes/deploy-mode.ts', 'there is no previous release to roll back to'],
   ['src/modes/deploy-mode.ts', 'failed too'],
