@@ -154,8 +154,11 @@ const MESSAGES: [string, string][] = [
   ['src/modes/preflight.ts', 'python3 is missing'],
   ['src/modes/preflight-mode.ts', 'not usable: '],
   ['src/modes/preflight.ts', 'missing packages: '],
-  ['src/steps/ownership.ts', 'is taken on this server by something gunicorn-deploy did not create'],
-  ['src/steps/ownership.ts', 'min-free-space needs'],
+  [
+    'templates/scripts/name_refusal.sh',
+    'is taken on this server by something gunicorn-deploy did not create'
+  ],
+  ['templates/scripts/disk_refusal.sh', 'min-free-space needs'],
   ['src/rules/names.ts', 'is reserved'],
   ['src/rules/environment.ts', 'is set by gunicorn-deploy or systemd for the service'],
   ['src/modes/provision-mode.ts', 'this server cannot be provisioned'],
