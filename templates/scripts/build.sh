@@ -12,7 +12,7 @@ mapfile -t keep_paths <<< "$keep"
 if [ -f "$release/$manifest_file" ]; then python3 -c "$prune_unlisted" "$manifest_file" "$manifest_header" "$release" "${keep_paths[@]}"; fi
 python3 -c "$unshare_linked" "$release" "${keep_paths[@]}"
 rc=0
-( set -euo pipefail
-eval "$build"
-) </dev/null || rc=$?
+# Its own bash: errexit is ignored inside a subshell whose status is tested (`( ... ) || rc=$?`),
+# so there a failing command went unnoticed when a later one succeeded.
+bash -euo pipefail -c "$build" </dev/null || rc=$?
 chmod -R go-w -- "$release" || true
