@@ -264,7 +264,7 @@ describe('firewall', () => {
     expect(apply).toMatch(/\nrevert_text='\n# firewall_revert\.sh\n/);
     const files = firewallFiles(new Map([['shop', appRequest(22, [])]]));
     const confirm = confirmScript('shop', files, ['old-app']);
-    expect(confirm.indexOf('systemctl stop')).toBeLessThan(confirm.indexOf('put '));
+    expect(confirm.indexOf('systemctl stop')).toBeLessThan(confirm.indexOf('# write_files.sh'));
     expect(confirm).toContain(
       "\nlegacy='old-app-firewall.service /etc/systemd/system/old-app-firewall.service /etc/old-app/firewall.nft gunicorn_deploy_old_app'\n"
     );

@@ -318,8 +318,11 @@ describe('provision scripts', () => {
   test('the timers come from the templates with the provision settings', () => {
     const c = ctxFor(settings({ 'health-interval': '2m', 'backups-days': '7' }));
     const t = timersScript(c);
-    // The text travels on stdin, one base64 line per file in the order of the script's puts.
-    const paths = [...t.matchAll(/put '([^']+)' '[0-7]+' '[^']+'$/gm)].map((m) => m[1]!);
+    // The text travels on stdin, one base64 line per file in the order of write_files.sh's list.
+    const paths = [...t.matchAll(/^(?:write_files=')?[0-7]{3,4} [\w-]+:[\w-]+ (\/[^'\n]+)'?$/gm)].map(
+      (m) => m[1]!
+    );
+    expect(paths.length).toBeGreaterThan(2);
     const lines = filesInput(timerFiles(c)).trimEnd().split('\n');
     expect(lines).toHaveLength(paths.length);
     const decoded = paths.map((p, i) => [p, Buffer.from(lines[i]!, 'base64').toString()] as const);
@@ -367,7 +370,7 @@ describe("the files provision writes are the renderers' files by role, at the la
     const want = renderLogrotate(provisionVars(c));
     expect(want.path).toBe(c.paths.logrotate);
     expect(decode(calls[0]!.stdin)).toEqual([want.content]);
-    expect(calls[0]!.script).toContain(`put '${c.paths.logrotate}' '0644' 'root:root'`);
+    expect(calls[0]!.script).toContain(`0644 root:root ${c.paths.logrotate}`);
   });
 
   test("timers: script, service and timer of each, at the layout's unit files", async () => {

@@ -68,10 +68,7 @@ const TABLE = {
 
 /** Reads every other app's request, the earlier per-app tables to migrate, and the digest. */
 export function readScript(app: string): string {
-  return (
-    lib(app) +
-    serverScript('firewall_read', { unit_file: FIREWALL.unitFile, unit_header: UNIT_HEADER })
-  );
+  return lib(app) + serverScript('firewall_read', { unit_file: FIREWALL.unitFile, unit_header: UNIT_HEADER });
 }
 
 export interface FirewallState {
