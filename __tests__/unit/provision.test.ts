@@ -360,7 +360,7 @@ describe("the files provision writes are the renderers' files by role, at the la
     expect(calls).toHaveLength(1);
     expect(calls[0]!.stdin).toBe(renderNginxSite(provisionVars(c)).content);
     expect(calls[0]!.stdin).toContain('server_name shop.example.com');
-    expect(calls[0]!.script).toContain(`avail='${c.paths.nginxSite}'; enabled='${c.paths.nginxEnabled}'`);
+    expect(calls[0]!.script).toContain(`\navail='${c.paths.nginxSite}'\nenabled='${c.paths.nginxEnabled}'\n`);
   });
 
   test('logrotate: the rules at layout.logrotate', async () => {
@@ -486,11 +486,15 @@ test("mode remove takes the app's processes too: each installed instance stopped
   for (const n of ['worker', 'beat', 'other'])
     writeFileSync(`${root}/etc/systemd/system/shop-${n}@.service`, '');
   writeFileSync(`${root}/bin/systemctl`, `#!/bin/sh\necho "$*" >> ${root}/calls\n`, { mode: 0o755 });
-  const script = removeAppScript(ctx)
-    .replaceAll('/etc/shop/processes/installed', installed)
+  const script = removeAppScript(ctx);
+  expect(script).toContain("\nprocesses_installed='/etc/shop/processes/installed'\n");
+  expect(script).toContain("\napp='shop'\n");
+  // remove_app.sh's processes part, with the values its prologue gives, under the fake root.
+  const part = script
+    .slice(script.indexOf("# The app's processes"), script.indexOf('for t in '))
     .replaceAll('/etc/systemd/system/', `${root}/etc/systemd/system/`);
-  const part = script.slice(script.indexOf('# The app'), script.indexOf('for t in '));
-  execFileSync('bash', ['-c', `dry=0; changed=; ${prelude(false)}\n${part}`], {
+  const values = `app=shop; processes_installed=${installed}; schedules_installed=${root}/none`;
+  execFileSync('bash', ['-c', `${prelude(false)}\n${values}\n${part}`], {
     env: { ...process.env, PATH: `${root}/bin:${process.env.PATH}` }
   });
   const calls = readFileSync(`${root}/calls`, 'utf8');
