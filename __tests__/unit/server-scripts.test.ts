@@ -4,6 +4,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { filesInput, prelude, REPORT, writeFilesScript } from '../../src/provision/shell.js';
 import { serverScript } from '../../src/render/scripts.js';
+import { appRunCommand } from '../../src/deploy/app-run.js';
+import type { AppLayout } from '../../src/deploy/paths.js';
+import { shQuote } from '../../src/ssh/quote.js';
+import { callsOf, fakeBin } from '../support/fake-bin.js';
 
 const TEMPLATES = path.join(process.cwd(), 'templates');
 
@@ -68,5 +72,28 @@ describe('write_files.sh (every provision script that installs files)', () => {
     const third = write(dir, false, ['one\n', 'three\n']);
     expect(third.out).toBe(`changed= ${dir}/b.conf\nb_changed=1\n`);
     expect(readFileSync(`${dir}/b.conf`, 'utf8')).toBe('three\n');
+  });
+});
+
+describe("app_run.sh's as_app", () => {
+  it('runs the very systemd-run line appRunCommand builds (the same words, every $ doubled)', () => {
+    const evil = `we'ird "q" $(pwned 1) \`pwned 2\` ;pwned 3 * $HOME`;
+    const paths = { user: `shop ${evil}` } as AppLayout;
+    const opts = { cwd: `/srv/a ${evil}/current`, envFile: `/etc/shop ${evil}/env`, venv: `/v ${evil}` };
+    const argv = ['/usr/bin/python3', '-c', `print("${evil}")`, evil];
+    const fb = fakeBin();
+    try {
+      const ts = fb.run(appRunCommand(paths, { ...opts, argv }));
+      const sh = fb.run(
+        serverScript('app_run', { app_user: paths.user, env_file: opts.envFile }) +
+          `as_app ${[opts.cwd, opts.venv, ...argv].map(shQuote).join(' ')}`
+      );
+      expect(callsOf(sh, 'pwned')).toEqual([]);
+      expect(callsOf(sh, 'systemd-run')).toHaveLength(1);
+      expect(callsOf(sh, 'systemd-run')).toEqual(callsOf(ts, 'systemd-run'));
+      expect(callsOf(sh, 'systemd-run')[0]!.at(-1)).toBe(evil.replace(/\$/g, '$$$$'));
+    } finally {
+      fb.cleanup();
+    }
   });
 });
