@@ -31,7 +31,7 @@ export { MODES, type Mode, type RunSettings } from './settings/mode.js';
 export { parseHost, type HostSpec, type JumpSettings, type SshSettings } from './settings/ssh.js';
 export { DEFAULT_EXCLUDES, type AppSettings } from './settings/app.js';
 export type { DeploySettings } from './settings/deploy.js';
-export type { GunicornSettings } from './settings/gunicorn.js';
+export { GUNICORN_NUMBERS, type GunicornNumber, type GunicornSettings } from './settings/gunicorn.js';
 export type { ProvisionSettings, StaticMap } from './settings/provision.js';
 export type { FleetSettings } from './settings/fleet.js';
 export { appEnv, databaseUrlSecrets, type DatabaseSettings, type PgUrl } from './settings/database.js';

@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isStepName, STEP_NAMES, STEPS, stepsOf, type StepName } from '../../src/steps/catalog.js';
+import { DEPLOY_STEPS } from '../../src/steps/catalog-deploy.js';
+import { OPERATE_STEPS } from '../../src/steps/catalog-operate.js';
+import { PROVISION_STEPS } from '../../src/steps/catalog-provision.js';
 import { anchor, SECTIONS } from '../../src/troubleshooting.js';
 import { sectionFor } from '../../src/error-section.js';
 
@@ -34,6 +37,11 @@ function namesInSource(): Set<string> {
   walk('src');
   return found;
 }
+
+test("the catalog's parts name each step once (a name in two parts would hide one of them)", () => {
+  const parts = [DEPLOY_STEPS, PROVISION_STEPS, OPERATE_STEPS].flatMap((p) => Object.keys(p));
+  expect(parts.length).toBe(STEP_NAMES.length);
+});
 
 test('every step a mode runs is in the catalog, and every catalog step is run somewhere', () => {
   const used = namesInSource();

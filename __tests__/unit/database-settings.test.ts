@@ -86,7 +86,8 @@ test('an external URL is parsed, masked, and becomes the app DATABASE_URL; no se
 
 test('the provision script passes names only as psql variables', () => {
   const s = postgresScript('shop', 'shop_db');
-  expect(s).toContain(`-v r='shop' -v d='shop_db'`);
+  expect(s).toContain("\nrole='shop'\ndb='shop_db'\n");
+  expect(s).toContain('-v r="$role" -v d="$db"');
   expect(s).toContain('CREATE DATABASE :"d" OWNER :"r"');
   expect(s).not.toMatch(/CREATE (ROLE|DATABASE) "?shop/);
 });
@@ -130,4 +131,10 @@ test('an external server: the password reaches pg_dump only on stdin, as a passw
   expect(pgClientInput(ctx)).toBe('db.example.com:5432:prod:app:s3cr@t-pw\n');
   // The daily timer's files hold no password either (it reads root's /etc/APP/pgpass).
   for (const f of pgTimerFiles(ctx)) expect(f.content).not.toContain('s3cr');
+  // templates/pg-dump.sh.hbs, for an external server: libpq's environment and the database, quoted.
+  const dump = pgTimerFiles(ctx)[0]!.content;
+  expect(dump).toContain("PGHOST='db.example.com' PGPORT='5432' PGUSER='app'");
+  expect(dump).toContain("--no-password --dbname='prod'; }");
+  expect(dump).toContain("-name 'prod-daily-*.dump' -mmin +");
+  expect(pgTimerFiles(ctx)[1]!.content).toContain('ExecStart=/usr/local/lib/gunicorn-deploy/shop-pg-dump\n');
 });

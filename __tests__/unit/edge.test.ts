@@ -190,9 +190,10 @@ describe('firewall', () => {
     expect(state.legacy).toEqual(['old-app']);
     // The shared table's own unit looks like a per-app one (gunicorn-deploy-firewall.service): never migrated.
     expect(parseFirewallState('legacy gunicorn-deploy\ndigest=x\n', 'shop').legacy).toEqual([]);
-    expect(readScript('shop')).toContain(
-      '[ "$u" != \'/etc/systemd/system/gunicorn-deploy-firewall.service\' ]'
-    );
+    const read = readScript('shop');
+    expect(read).toContain('# firewall_read.sh\n');
+    expect(read).toContain("unit_file='/etc/systemd/system/gunicorn-deploy-firewall.service'");
+    expect(read).toContain("own_request='/etc/gunicorn-deploy/firewall.d/shop.ports'");
     expect(state.digest).toBe('abc');
   });
 
@@ -253,12 +254,20 @@ describe('firewall', () => {
     const load = apply.indexOf('nft -f "$pending"');
     expect(arm).toBeGreaterThan(0);
     expect(load).toBeGreaterThan(arm);
-    expect(apply.indexOf('flock')).toBeLessThan(apply.indexOf('others_digest)'));
-    expect(apply).toContain('--on-active=60s');
+    expect(apply.indexOf('\nfirewall_lock\n')).toBeLessThan(apply.indexOf('$(others_digest)'));
+    expect(apply).toContain('--on-active="${revert_after}s"');
+    expect(apply).toContain("\nrevert_after='60'\n");
+    expect(apply).toContain("\ndigest='abc'\n");
+    expect(apply).toContain("\nwrite_requests='/etc/gunicorn-deploy/firewall.d/old-app.ports'\n");
     expect(apply).toContain('nft -c -f "$pending"');
+    // The revert script reaches the apply as one quoted value; it puts back the last confirmed rules.
+    expect(apply).toMatch(/\nrevert_text='\n# firewall_revert\.sh\n/);
     const files = firewallFiles(new Map([['shop', appRequest(22, [])]]));
     const confirm = confirmScript('shop', files, ['old-app']);
-    expect(confirm.indexOf('systemctl stop')).toBeLessThan(confirm.indexOf('put '));
+    expect(confirm.indexOf('systemctl stop')).toBeLessThan(confirm.indexOf('# write_files.sh'));
+    expect(confirm).toContain(
+      "\nlegacy='old-app-firewall.service /etc/systemd/system/old-app-firewall.service /etc/old-app/firewall.nft gunicorn_deploy_old_app'\n"
+    );
     for (const s of [apply, confirm, removeScript('shop', []), readScript('shop')]) syntaxOk(s);
   });
 });

@@ -91,12 +91,14 @@ describe('the load script', () => {
   test('quotes what reaches the shell and bounds every level', () => {
     const s = settings({ 'load-clients': '10,50', 'load-duration': '3s', 'load-max-requests': '200' }).load;
     const script = loadScript(s, 'example.com', ['/health', '/?q=a&b=c']);
-    expect(script).toContain(`-- '200' 'example.com' '/health' '/?q=a&b=c'`);
-    expect(script).toContain('for c in 10 50; do');
+    expect(script).toContain('# load_levels.sh\n');
+    expect(script).toContain('-- "$cap" "$host" "${wrk_paths[@]}"');
+    expect(script).toContain("\ncap='200'\nhost='example.com'\npaths='/health\n/?q=a&b=c'\n");
+    expect(script).toContain("\nclients='10 50'\n");
     // The first path is probed for a redirect to HTTPS, with the same Host.
-    expect(script).toContain(`-H 'Host: example.com' 'http://127.0.0.1/health'`);
+    expect(script).toContain('-H "Host: $host" "http://127.0.0.1${wrk_paths[0]:-/}"');
     expect(script).toContain('-s "$tmp/load.lua" "$wurl" --');
-    expect(script).toContain('timeout --kill-after=5 33 wrk -t 1 -c "$c" -d 3s --timeout 8s');
+    expect(script).toContain("\nsecs='3'\ntimeout_s='8'\nkill_after='33'\n");
     // bash reads it (with and without think time).
     for (const think of ['0', '1s'])
       execFileSync('bash', ['-n'], {
@@ -104,7 +106,7 @@ describe('the load script', () => {
       });
     // A long level: the histogram (and so wrk's timeout) stays at 65 s.
     const long = settings({ 'load-duration': '5m' }).load;
-    expect(loadScript(long, 'h', ['/'])).toContain('-d 300s --timeout 65s');
+    expect(loadScript(long, 'h', ['/'])).toContain("\nsecs='300'\ntimeout_s='65'\n");
   });
 
   test('the target: plain HTTP unless the site redirected to HTTPS', () => {
@@ -114,8 +116,14 @@ describe('the load script', () => {
   });
 
   test('think time only when asked for: wrk then waits before each request', () => {
-    expect(wrkScript(0)).not.toContain('function delay');
-    expect(wrkScript(1000)).toContain('function delay()\n  return 1000\nend');
+    // wrk looks for delay() when it loads the script: defined only when GD_THINK_MS is above 0.
+    expect(wrkScript()).toContain(
+      'local think = tonumber(os.getenv("GD_THINK_MS") or "0") or 0\nif think > 0 then\n  function delay()'
+    );
+    const s = (think: string): string => loadScript(settings({ 'load-think-time': think }).load, 'h', ['/']);
+    expect(s('0')).toContain("\nthink_ms='0'\n");
+    expect(s('1s')).toContain("\nthink_ms='1000'\n");
+    expect(s('1s')).toContain('GD_THINK_MS="$think_ms" timeout');
   });
 });
 
@@ -250,7 +258,7 @@ test('with several servers, one that misses a threshold does not stop the check 
     exec: async () => ({ code: 0, stdout: '', stderr: '', timedOut: false }),
     script: async (text) => ({
       code: 0,
-      stdout: text.includes('GD_LOAD_LUA') ? `gd-target=http://127.0.0.1:80\n${answers[label]}` : '',
+      stdout: text.includes('# load_levels.sh') ? `gd-target=http://127.0.0.1:80\n${answers[label]}` : '',
       stderr: '',
       timedOut: false
     }),

@@ -7,7 +7,7 @@ import type { DeployContext } from '../../src/deploy/context.js';
 import { memoryLogger } from '../../src/log.js';
 import { parseSettings, SettingsError } from '../../src/settings.js';
 import type { Remote } from '../../src/ssh/types.js';
-import { METRICS_PROGRAM } from '../../src/metrics/program.js';
+import { metricsProgram } from '../../src/metrics/program.js';
 import { metricsFiles, metricsScript } from '../../src/metrics/provision.js';
 import { metricsFacts } from '../../src/metrics/status.js';
 import { ago } from '../../src/status/facts.js';
@@ -96,7 +96,7 @@ describe('the metrics program (python3, as root runs it)', () => {
   const prog = path.join(dir, 'prog.py');
   const log = path.join(dir, 'access.log');
   const out = path.join(dir, 'out');
-  writeFileSync(prog, METRICS_PROGRAM);
+  writeFileSync(prog, metricsProgram());
   spawnSync('mkdir', ['-m', '0755', out]);
   writeFileSync(
     path.join(dir, 'history'),

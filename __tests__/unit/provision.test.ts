@@ -318,8 +318,11 @@ describe('provision scripts', () => {
   test('the timers come from the templates with the provision settings', () => {
     const c = ctxFor(settings({ 'health-interval': '2m', 'backups-days': '7' }));
     const t = timersScript(c);
-    // The text travels on stdin, one base64 line per file in the order of the script's puts.
-    const paths = [...t.matchAll(/put '([^']+)' '[0-7]+' '[^']+'$/gm)].map((m) => m[1]!);
+    // The text travels on stdin, one base64 line per file in the order of write_files.sh's list.
+    const paths = [...t.matchAll(/^(?:write_files=')?[0-7]{3,4} [\w-]+:[\w-]+ (\/[^'\n]+)'?$/gm)].map(
+      (m) => m[1]!
+    );
+    expect(paths.length).toBeGreaterThan(2);
     const lines = filesInput(timerFiles(c)).trimEnd().split('\n');
     expect(lines).toHaveLength(paths.length);
     const decoded = paths.map((p, i) => [p, Buffer.from(lines[i]!, 'base64').toString()] as const);
@@ -357,7 +360,7 @@ describe("the files provision writes are the renderers' files by role, at the la
     expect(calls).toHaveLength(1);
     expect(calls[0]!.stdin).toBe(renderNginxSite(provisionVars(c)).content);
     expect(calls[0]!.stdin).toContain('server_name shop.example.com');
-    expect(calls[0]!.script).toContain(`avail='${c.paths.nginxSite}'; enabled='${c.paths.nginxEnabled}'`);
+    expect(calls[0]!.script).toContain(`\navail='${c.paths.nginxSite}'\nenabled='${c.paths.nginxEnabled}'\n`);
   });
 
   test('logrotate: the rules at layout.logrotate', async () => {
@@ -367,7 +370,7 @@ describe("the files provision writes are the renderers' files by role, at the la
     const want = renderLogrotate(provisionVars(c));
     expect(want.path).toBe(c.paths.logrotate);
     expect(decode(calls[0]!.stdin)).toEqual([want.content]);
-    expect(calls[0]!.script).toContain(`put '${c.paths.logrotate}' '0644' 'root:root'`);
+    expect(calls[0]!.script).toContain(`0644 root:root ${c.paths.logrotate}`);
   });
 
   test("timers: script, service and timer of each, at the layout's unit files", async () => {
@@ -483,11 +486,15 @@ test("mode remove takes the app's processes too: each installed instance stopped
   for (const n of ['worker', 'beat', 'other'])
     writeFileSync(`${root}/etc/systemd/system/shop-${n}@.service`, '');
   writeFileSync(`${root}/bin/systemctl`, `#!/bin/sh\necho "$*" >> ${root}/calls\n`, { mode: 0o755 });
-  const script = removeAppScript(ctx)
-    .replaceAll('/etc/shop/processes/installed', installed)
+  const script = removeAppScript(ctx);
+  expect(script).toContain("\nprocesses_installed='/etc/shop/processes/installed'\n");
+  expect(script).toContain("\napp='shop'\n");
+  // remove_app.sh's processes part, with the values its prologue gives, under the fake root.
+  const part = script
+    .slice(script.indexOf("# The app's processes"), script.indexOf('for t in '))
     .replaceAll('/etc/systemd/system/', `${root}/etc/systemd/system/`);
-  const part = script.slice(script.indexOf('# The app'), script.indexOf('for t in '));
-  execFileSync('bash', ['-c', `dry=0; changed=; ${prelude(false)}\n${part}`], {
+  const values = `app=shop; processes_installed=${installed}; schedules_installed=${root}/none`;
+  execFileSync('bash', ['-c', `${prelude(false)}\n${values}\n${part}`], {
     env: { ...process.env, PATH: `${root}/bin:${process.env.PATH}` }
   });
   const calls = readFileSync(`${root}/calls`, 'utf8');

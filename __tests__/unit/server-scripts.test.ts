@@ -1,6 +1,13 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { filesInput, prelude, REPORT, writeFilesScript } from '../../src/provision/shell.js';
 import { serverScript } from '../../src/render/scripts.js';
+import { appRunCommand } from '../../src/deploy/app-run.js';
+import type { AppLayout } from '../../src/deploy/paths.js';
+import { shQuote } from '../../src/ssh/quote.js';
+import { callsOf, fakeBin } from '../support/fake-bin.js';
 
 const TEMPLATES = path.join(process.cwd(), 'templates');
 
@@ -32,5 +39,61 @@ describe('serverScript', () => {
     expect(() => serverScript('prune', { 'x;rm': '1' }, '', TEMPLATES)).toThrow(
       /server script prune: x;rm is not a shell variable name/
     );
+  });
+});
+
+describe('write_files.sh (every provision script that installs files)', () => {
+  const owner = `${execFileSync('id', ['-un'], { encoding: 'utf8' }).trim()}:${execFileSync('id', ['-gn'], { encoding: 'utf8' }).trim()}`;
+  function write(dir: string, dry: boolean, texts: [string, string]): { out: string; code: number | null } {
+    const files = [
+      { path: `${dir}/new folder/a.conf`, mode: '0640', owner, content: texts[0] },
+      { path: `${dir}/b.conf`, mode: '0644', owner, content: texts[1] }
+    ];
+    const r = spawnSync(
+      'bash',
+      [
+        '-c',
+        `set -euo pipefail\n${prelude(dry)}\n${writeFilesScript(files)}\n${REPORT}\nwas_changed ${dir}/b.conf && echo b_changed=1`
+      ],
+      { input: filesInput(files), encoding: 'utf8' }
+    );
+    return { out: r.stdout + r.stderr, code: r.status };
+  }
+
+  it('writes what differs (its folder made), marks it, and a second run changes nothing', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wf-'));
+    expect(write(dir, true, ['one\n', 'two\n']).out).toContain(`would=create ${dir}/new folder/a.conf`);
+    expect(existsSync(`${dir}/new folder`)).toBe(false);
+    const first = write(dir, false, ['one\n', 'two\n']);
+    expect(first.out).toContain(`changed= ${dir}/new folder/a.conf ${dir}/b.conf\n`);
+    expect(readFileSync(`${dir}/new folder/a.conf`, 'utf8')).toBe('one\n');
+    expect((statSync(`${dir}/new folder/a.conf`).mode & 0o777).toString(8)).toBe('640');
+    expect(write(dir, false, ['one\n', 'two\n']).out).toMatch(/^changed=\n$/);
+    const third = write(dir, false, ['one\n', 'three\n']);
+    expect(third.out).toBe(`changed= ${dir}/b.conf\nb_changed=1\n`);
+    expect(readFileSync(`${dir}/b.conf`, 'utf8')).toBe('three\n');
+  });
+});
+
+describe("app_run.sh's as_app", () => {
+  it('runs the very systemd-run line appRunCommand builds (the same words, every $ doubled)', () => {
+    const evil = `we'ird "q" $(pwned 1) \`pwned 2\` ;pwned 3 * $HOME`;
+    const paths = { user: `shop ${evil}` } as AppLayout;
+    const opts = { cwd: `/srv/a ${evil}/current`, envFile: `/etc/shop ${evil}/env`, venv: `/v ${evil}` };
+    const argv = ['/usr/bin/python3', '-c', `print("${evil}")`, evil];
+    const fb = fakeBin();
+    try {
+      const ts = fb.run(appRunCommand(paths, { ...opts, argv }));
+      const sh = fb.run(
+        serverScript('app_run', { app_user: paths.user, env_file: opts.envFile }) +
+          `as_app ${[opts.cwd, opts.venv, ...argv].map(shQuote).join(' ')}`
+      );
+      expect(callsOf(sh, 'pwned')).toEqual([]);
+      expect(callsOf(sh, 'systemd-run')).toHaveLength(1);
+      expect(callsOf(sh, 'systemd-run')).toEqual(callsOf(ts, 'systemd-run'));
+      expect(callsOf(sh, 'systemd-run')[0]!.at(-1)).toBe(evil.replace(/\$/g, '$$$$'));
+    } finally {
+      fb.cleanup();
+    }
   });
 });

@@ -9,8 +9,9 @@ import { memoryLogger } from '../../src/log.js';
 import { parseSettings, SettingsError, type Settings } from '../../src/settings.js';
 import type { Remote } from '../../src/ssh/types.js';
 import { secretValues } from '../../src/engine.js';
-import { prelude, REPORT } from '../../src/provision/shell.js';
-import { acmeScript, keyScript } from '../../src/provision/tls.js';
+import { filesInput, prelude, REPORT } from '../../src/provision/shell.js';
+import { acmeFiles, acmeScript, keyScript } from '../../src/provision/tls.js';
+import { callsOf, fakeBin } from '../support/fake-bin.js';
 import { http2Style, renderSite, siteVars } from '../../src/provision/tls-site.js';
 import { certificateKeyProblem, LETS_ENCRYPT } from '../../src/settings/tls.js';
 import { needs } from '../support/needs.js';
@@ -337,10 +338,37 @@ describe('the ACME script', () => {
 
   test('parses, and runs certbot with the webroot, the app as the lineage and every name', () => {
     execFileSync('bash', ['-n'], { input: `set -euo pipefail\n${prelude(false)}\n${script}\n${REPORT}\n` });
-    expect(script).toContain(
-      "'certbot' 'certonly' '--non-interactive' '--agree-tos' '--no-eff-email' '-m' 'ops@example.com' '--server' 'https://acme-v02.api.letsencrypt.org/directory' '--webroot' '-w' '/var/www/gunicorn-deploy-acme/shop' '--cert-name' 'shop' '-d' 'shop.example.com' '-d' 'www.shop.example.com'"
-    );
-    expect(script).toContain('export REQUESTS_CA_BUNDLE=');
+    expect(script).toContain('# tls_acme.sh\n');
+    expect(script).toContain("\nbundle='1'\n");
+    expect(script).toContain('export REQUESTS_CA_BUNDLE="$ca_bundle"');
+    // Run (without the bundle, no certificate yet) against stubs: certbot gets every word.
+    const plain = acmeScript(ctxFor(settings(ACME)));
+    const fb = fakeBin({ certbot: '', openssl: '' });
+    try {
+      const r = fb.run(`set -euo pipefail\n${prelude(false)}\n${plain}\n${REPORT}\n`, {
+        stdin: filesInput(acmeFiles(ctxFor(settings(ACME))))
+      });
+      expect(r.stderr).toBe('');
+      expect(callsOf(r, 'certbot')).toEqual([
+        [
+          ...[
+            'certbot',
+            'certonly',
+            '--non-interactive',
+            '--agree-tos',
+            '--no-eff-email',
+            '-m',
+            'ops@example.com'
+          ],
+          ...['--server', 'https://acme-v02.api.letsencrypt.org/directory', '--webroot'],
+          ...['-w', '/var/www/gunicorn-deploy-acme/shop', '--cert-name', 'shop'],
+          ...['-d', 'shop.example.com', '-d', 'www.shop.example.com']
+        ]
+      ]);
+      expect(r.stdout).toMatch(/^changed=.* certificate renew-timer$/m);
+    } finally {
+      fb.cleanup();
+    }
     // The bundle's text is not in the script (it comes on stdin with the other files).
     expect(script).not.toContain(A.cert.split('\n')[1]);
   });

@@ -1,3 +1,4 @@
+import { renderTemplate, type TemplateVars } from '../render.js';
 import { maintenanceConf } from './paths.js';
 
 /** How long clients are told to wait before asking again (Retry-After), in seconds. */
@@ -33,25 +34,17 @@ export function geoText(app: string, allow: string[]): string {
  * The server-level drop-in: every request but the health path, ACME's challenges and the allowed
  * addresses gets 503 with Retry-After and the page. Server-level rewrite directives run before any
  * location is chosen, so static files and uploads are covered too; the named location is reached by
- * an internal redirect that does not pass through them again.
+ * an internal redirect that does not pass through them again. templates/nginx/maintenance.conf.hbs.
  */
 export function dropInText(app: string, healthPath: string): string {
-  const health = healthPath.split('?')[0]!;
-  return `# Written by gunicorn-deploy: maintenance of ${app} is on (mode maintenance, maintenance: off removes it).
-set $gunicorn_deploy_maintenance 1;
-if ($${varName(app)}) { set $gunicorn_deploy_maintenance 0; }
-if ($uri = "${health}") { set $gunicorn_deploy_maintenance 0; }
-if ($uri ~ "^/\\.well-known/acme-challenge/") { set $gunicorn_deploy_maintenance 0; }
-error_page 503 @gunicorn_deploy_maintenance;
-if ($gunicorn_deploy_maintenance) { return 503; }
-location @gunicorn_deploy_maintenance {
-    root ${maintenancePageDir(app)};
-    default_type text/html;
-    add_header Retry-After ${RETRY_AFTER_S} always;
-    add_header Cache-Control "no-store" always;
-    try_files /maintenance.html =503;
-}
-`;
+  const vars = {
+    app,
+    allowVar: varName(app),
+    health: healthPath.split('?')[0]!,
+    pageDir: maintenancePageDir(app),
+    retryAfter: RETRY_AFTER_S
+  };
+  return renderTemplate('nginx/maintenance.conf', vars as unknown as TemplateVars);
 }
 
 export const PLAIN_PAGE = `<!doctype html>

@@ -1,6 +1,7 @@
 import type { AppLayout } from '../deploy/paths.js';
 import { SCRIPT_DIR } from '../deploy/paths.js';
 import { nginxAccessLog } from '../provision/nginx-dropins.js';
+import { serverProgram } from '../render/scripts.js';
 import { shQuote } from '../ssh/quote.js';
 
 /** node-exporter's textfile collector folder, Debian's default (root's; its parent is prometheus'). */
@@ -35,10 +36,12 @@ export function metricsPaths(p: AppLayout): {
  * is the prometheus user's, who could put a link in the folder's place.
  */
 export function removePromCommand(app: string): string {
-  const py = `import os, sys
-try: d = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-except OSError: sys.exit(0)
-try: os.unlink(sys.argv[2], dir_fd=d); print("removed")
-except FileNotFoundError: pass`;
-  return `python3 -I -c ${shQuote(py)} ${shQuote(TEXTFILE_DIR)} ${shQuote(`${app}.prom`)}`;
+  const r = removeProm(app);
+  return `python3 -I -c ${shQuote(r.prom_py)} ${shQuote(r.prom_dir)} ${shQuote(r.prom_name)}`;
+}
+
+/** The same as a script's values: `python3 -I -c "$prom_py" "$prom_dir" "$prom_name"`. */
+export function removeProm(app: string): { prom_py: string; prom_dir: string; prom_name: string } {
+  // templates/scripts/remove_prom.py: root runs it as it is, the names as argv.
+  return { prom_py: serverProgram('remove_prom'), prom_dir: TEXTFILE_DIR, prom_name: `${app}.prom` };
 }

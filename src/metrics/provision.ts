@@ -5,7 +5,7 @@ import { UNIT_HEADER } from '../steps/ownership.js';
 import { runProvisionScript, type ProvisionResult } from '../provision/run.js';
 import { ensureEnabled, ensureStarted, filesInput, writeFilesScript } from '../provision/shell.js';
 import { provisionVars } from '../provision/vars.js';
-import { METRICS_PROGRAM } from './program.js';
+import { metricsProgram } from './program.js';
 import {
   metricsPaths,
   NODE_EXPORTER,
@@ -29,7 +29,7 @@ export function metricsFiles(ctx: DeployContext): ServerFile[] {
     owner: 'root:root'
   });
   return [
-    file(m.script, `${METRICS_PROGRAM}`, '0755'),
+    file(m.script, metricsProgram(), '0755'),
     file(u.metricsService.file, renderTemplate('systemd/metrics.service', vars)),
     file(u.metricsTimer.file, renderTemplate('systemd/metrics.timer', vars)),
     file(

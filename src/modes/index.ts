@@ -1,5 +1,6 @@
 import type { ModeStrategy } from './types.js';
 import type { Mode } from '../settings.js';
+import type { DeployContext } from '../deploy/context.js';
 import { preflightMode } from './preflight-mode.js';
 import { deployMode } from './deploy-mode.js';
 import { rollbackMode } from './rollback-mode.js';
@@ -16,42 +17,37 @@ import { maintenanceMode } from './maintenance-mode.js';
 import { removeMode } from './remove-mode.js';
 import { alertTestMode } from './alert-test-mode.js';
 
+/** Every mode's strategy: a mode missing here does not compile. */
+const STRATEGIES: Record<Mode, ModeStrategy> = {
+  preflight: preflightMode,
+  deploy: deployMode,
+  rollback: rollbackMode,
+  provision: provisionMode,
+  verify: verifyMode,
+  run: runMode,
+  restore: restoreMode,
+  backups: backupsMode,
+  loadtest: loadtestMode,
+  status: statusMode,
+  logs: logsMode,
+  maintenance: maintenanceMode,
+  remove: removeMode,
+  'alert-test': alertTestMode
+};
+
+/**
+ * The modes that change a server but write no history line of their own: each gets an audit line
+ * (src/audit/) under its mode's name, with these facts of the run; `skip` when it changed nothing.
+ */
+const AUDITED: Partial<Record<Mode, { facts: string[]; skip?: (ctx: DeployContext) => boolean }>> = {
+  provision: { facts: ['release', 'changes'], skip: (c) => c.settings.provision.dryRun },
+  run: { facts: ['release', 'exit-code'] },
+  maintenance: { facts: ['maintenance', 'changed'] }
+};
+
 export function modeStrategy(mode: Mode): ModeStrategy {
-  switch (mode) {
-    case 'preflight':
-      return preflightMode;
-    case 'deploy':
-      return deployMode;
-    case 'rollback':
-      return rollbackMode;
-    case 'provision':
-      return withAudit(
-        provisionMode,
-        'provision',
-        ['release', 'changes'],
-        (c) => c.settings.provision.dryRun
-      );
-    case 'verify':
-      return verifyMode;
-    case 'run':
-      return withAudit(runMode, 'run', ['release', 'exit-code']);
-    case 'restore':
-      return restoreMode;
-    case 'backups':
-      return backupsMode;
-    case 'loadtest':
-      return loadtestMode;
-    case 'status':
-      return statusMode;
-    case 'logs':
-      return logsMode;
-    case 'maintenance':
-      return withAudit(maintenanceMode, 'maintenance', ['maintenance', 'changed']);
-    case 'remove':
-      return removeMode;
-    case 'alert-test':
-      return alertTestMode;
-    default:
-      throw new Error(`mode ${mode} has no strategy`);
-  }
+  const strategy = (STRATEGIES as Partial<Record<string, ModeStrategy>>)[mode];
+  if (!strategy) throw new Error(`mode ${mode} has no strategy`);
+  const audit = AUDITED[mode];
+  return audit ? withAudit(strategy, mode, audit.facts, audit.skip) : strategy;
 }

@@ -1,5 +1,5 @@
 import { sourceProblem, type FirewallPort } from '../rules.js';
-import type { ServerFile } from '../render.js';
+import { renderTemplate, type ServerFile, type TemplateVars } from '../render.js';
 import { UNIT_HEADER } from '../steps/ownership.js';
 
 /**
@@ -103,47 +103,31 @@ export function mergePorts(ports: FirewallPort[], proto: 'tcp' | 'udp'): string[
   return merged.map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`));
 }
 
-/** The ruleset file: replaces the one table atomically (one nft transaction) and nothing else. */
+/**
+ * The ruleset file (templates/nftables/firewall.nft.hbs): replaces the one table atomically (one
+ * nft transaction) and nothing else.
+ */
 export function renderFirewall(requests: Map<string, RequestPort[]>): string {
-  const t = FIREWALL.table;
   const apps = [...requests.keys()].sort();
   const all = apps.flatMap((a) => requests.get(a)!);
   const open = all.filter((p) => !p.sources);
-  const tcpPorts = mergePorts(open, 'tcp');
-  const udpPorts = mergePorts(open, 'udp');
-  const restricted = sourceRules(all, open);
-  const list = (xs: string[]): string => `{ ${xs.join(', ')} }`;
-  const who = apps
-    .map(
-      (a) =>
-        `#   ${a}: ${requests
-          .get(a)!
-          .map((p) => `${p.proto}/${portText(p)}${p.sources ? ` (from ${p.sources.join(' ')})` : ''}`)
-          .join(' ')}`
-    )
-    .join('\n');
-  return `#!/usr/sbin/nft -f
-${UNIT_HEADER}; changes here are overwritten on the next provision of any app here.
-# The server's firewall: what every app asked for (${FIREWALL.requestsDir}), the rest dropped.
-${who}
-# Only this table is replaced, nothing else of the ruleset.
-table inet ${t}
-delete table inet ${t}
-table inet ${t} {
-  chain input {
-    type filter hook input priority filter; policy drop;
-    ct state invalid drop
-    ct state { established, related } accept
-    iif "lo" accept
-    icmp type { echo-request, destination-unreachable, time-exceeded, parameter-problem } accept
-    # Without neighbour discovery and packet-too-big, IPv6 stops working. (No protocol names: nft
-    # 1.0.6 resolves them through /etc/protocols, which a minimal image lacks.)
-    icmpv6 type { echo-request, destination-unreachable, packet-too-big, time-exceeded, parameter-problem, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert, mld-listener-query } accept
-    ip6 saddr fe80::/10 udp sport 547 udp dport 546 accept
-    tcp dport ${list(tcpPorts)} accept${udpPorts.length ? `\n    udp dport ${list(udpPorts)} accept` : ''}${restricted}
-  }
-}
-`;
+  const who = apps.map(
+    (a) =>
+      `${a}: ${requests
+        .get(a)!
+        .map((p) => `${p.proto}/${portText(p)}${p.sources ? ` (from ${p.sources.join(' ')})` : ''}`)
+        .join(' ')}`
+  );
+  const vars = {
+    header: UNIT_HEADER,
+    requestsDir: FIREWALL.requestsDir,
+    table: FIREWALL.table,
+    who,
+    tcpPorts: mergePorts(open, 'tcp').join(', '),
+    udpPorts: mergePorts(open, 'udp').join(', '),
+    restricted: sourceRules(all, open)
+  };
+  return renderTemplate('nftables/firewall.nft', vars as unknown as TemplateVars);
 }
 
 /**
@@ -151,7 +135,7 @@ table inet ${t} {
  * overlapping set elements for nft to refuse). A port another app lets in from anywhere stays open:
  * the table is the union of the requests, so one app never closes what another asked for.
  */
-function sourceRules(all: RequestPort[], open: RequestPort[]): string {
+function sourceRules(all: RequestPort[], open: RequestPort[]): string[] {
   const bySort = new Map<string, Set<string>>();
   for (const p of all) {
     if (!p.sources) continue;
@@ -164,9 +148,9 @@ function sourceRules(all: RequestPort[], open: RequestPort[]): string {
   const lines: string[] = [];
   for (const [port, sources] of [...bySort].sort()) {
     for (const src of [...sources].sort())
-      lines.push(`    ${src.includes(':') ? 'ip6' : 'ip'} saddr ${src} ${port} accept`);
+      lines.push(`${src.includes(':') ? 'ip6' : 'ip'} saddr ${src} ${port} accept`);
   }
-  return lines.length ? `\n    # Only from chosen sources (ssh-allow-from).\n${lines.join('\n')}` : '';
+  return lines;
 }
 
 function tcp(port: number): FirewallPort {
@@ -174,26 +158,8 @@ function tcp(port: number): FirewallPort {
 }
 
 export function renderFirewallUnit(): string {
-  return `${UNIT_HEADER}; changes here are overwritten on the next provision.
-[Unit]
-Description=Firewall of the apps gunicorn-deploy provisioned (nftables table inet ${FIREWALL.table})
-DefaultDependencies=no
-Wants=network-pre.target
-Before=network-pre.target shutdown.target
-Conflicts=shutdown.target
-# nftables.service starts with \`flush ruleset\`: load after it, and again whenever it restarts.
-After=nftables.service
-PartOf=nftables.service
-
-[Service]
-Type=oneshot
-RemainAfterExit=yes
-ExecStart=/usr/sbin/nft -f ${FIREWALL.rules}
-ExecStop=-/usr/sbin/nft delete table inet ${FIREWALL.table}
-
-[Install]
-WantedBy=sysinit.target
-`;
+  const vars = { header: UNIT_HEADER, table: FIREWALL.table, rules: FIREWALL.rules };
+  return renderTemplate('systemd/firewall.service', vars as unknown as TemplateVars);
 }
 
 /** The files the confirm makes permanent: the ruleset and its unit. */

@@ -5,6 +5,7 @@ import type { Remote } from '../ssh/types.js';
 import { shQuote } from '../ssh/quote.js';
 import { UNIT_HEADER } from '../steps/ownership.js';
 import { DeployError, errorMessage } from '../steps/step.js';
+import { serverScript } from '../render/scripts.js';
 import { runProvisionScript, type ProvisionResult } from './run.js';
 import { filesInput, writeFilesScript } from './shell.js';
 import { sshConnection, sshSourcesWithRun } from './firewall-ssh.js';
@@ -42,37 +43,32 @@ const RACED = 8;
 
 const APP_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 
-/** Shell: the lock, and a digest of every request but APP's (the apply compares it). */
-function lockAndDigest(app: string): string {
-  const q = shQuote;
-  return `install -d -m 0700 /run/gunicorn-deploy
-exec 9>${q(FIREWALL.lock)}
-flock -w 120 9 || { echo "another provision held the firewall lock for 120 s" >&2; exit 9; }
-others_digest() {
-  for f in ${q(FIREWALL.requestsDir)}/*.ports; do
-    [ -f "$f" ] && [ "$f" != ${q(requestPath(app))} ] || continue
-    printf '%s\\n' "$f"; cat "$f"
-  done | sha256sum | cut -c1-64
-}`;
+/** The values every firewall script shares (templates/scripts/firewall_lib.sh defines its functions). */
+function lib(app: string, legacy: string[] = []): string {
+  return serverScript('firewall_lib', {
+    fw_lock: FIREWALL.lock,
+    requests_dir: FIREWALL.requestsDir,
+    own_request: requestPath(app),
+    legacy: legacy
+      .map((a) => {
+        const p = legacyPaths(a);
+        return `${p.unit} ${p.unitFile} ${p.rules} ${legacyTable(a)}`;
+      })
+      .join('\n')
+  });
 }
+
+/** The shared table's names, as the scripts take them. */
+const TABLE = {
+  table: FIREWALL.table,
+  unit: FIREWALL.unit,
+  rules: FIREWALL.rules,
+  unit_file: FIREWALL.unitFile
+};
 
 /** Reads every other app's request, the earlier per-app tables to migrate, and the digest. */
 export function readScript(app: string): string {
-  const q = shQuote;
-  return `${lockAndDigest(app)}
-for f in ${q(FIREWALL.requestsDir)}/*.ports; do
-  [ -f "$f" ] && [ "$f" != ${q(requestPath(app))} ] || continue
-  a=$(basename "$f" .ports); sed -n "s/^\\(tcp\\|udp\\) /req $a &/p" "$f"
-done
-for u in /etc/systemd/system/*-firewall.service; do
-  # The shared table's own unit has the same shape (its rules in /etc/gunicorn-deploy/).
-  [ "$u" != ${q(FIREWALL.unitFile)} ] && [ -f "$u" ] && [ ! -L "$u" ] && [ "$(head -c ${UNIT_HEADER.length} "$u")" = ${q(UNIT_HEADER)} ] || continue
-  a=$(sed -n 's|^ExecStart=/usr/sbin/nft -f /etc/\\([a-z][a-z0-9-]*\\)/firewall\\.nft$|\\1|p' "$u")
-  [ -n "$a" ] || continue
-  echo "legacy $a"
-  sed -n "s/^ *\\(tcp\\|udp\\) dport {/legacyrule $a &/p" "/etc/$a/firewall.nft" 2>/dev/null || true
-done
-echo "digest=$(others_digest)"`;
+  return lib(app) + serverScript('firewall_read', { unit_file: FIREWALL.unitFile, unit_header: UNIT_HEADER });
 }
 
 export interface FirewallState {
@@ -106,74 +102,34 @@ export function parseFirewallState(stdout: string, app: string): FirewallState {
  * migrated app's request.
  */
 export function applyScript(app: string, digest: string, migrate: string[], write: string[] = []): string {
-  const q = shQuote;
   const f = FIREWALL;
   const own = requestPath(app);
-  return `
-if ! command -v nft >/dev/null; then
-  # A dry run on a server the packages step would install nftables on.
-  if [ "$dry" = 1 ]; then echo "would=install the firewall table inet ${f.table} and ${f.unit}"; echo "changed=firewall"; exit 0; fi
-  echo "nft is not installed (the packages step installs nftables)" >&2; exit 4
-fi
-${lockAndDigest(app)}
-[ "$(others_digest)" = ${q(digest)} ] || { echo "another app's firewall request changed while this run read them" >&2; exit ${RACED}; }
-pending=${q(f.pending)}; newreq=$(mktemp)
-IFS= read -r rules_b64; IFS= read -r unit_b64; IFS= read -r req_b64
-printf '%s' "$rules_b64" | base64 -d > "$pending"
-printf '%s' "$req_b64" | base64 -d > "$newreq"
-cmp -s "$pending" ${q(f.rules)} || mark ruleset
-printf '%s' "$unit_b64" | base64 -d | cmp -s - ${q(f.unitFile)} || mark unit
-if ! nft list table inet ${q(f.table)} >/dev/null 2>&1; then mark table; fi
-if ! systemctl is-enabled --quiet ${q(f.unit)} 2>/dev/null; then mark enabled; fi
-if [ -s "$newreq" ]; then cmp -s "$newreq" ${q(own)} || mark request; elif [ -e ${q(own)} ]; then mark request; fi
-${migrate.length ? `mark migrate` : ''}
-[ -n "$changed" ] || { rm -f "$pending" "$newreq"; echo "changed="; exit 0; }
-if ! out=$(nft -c -f "$pending" 2>&1); then echo "$out" | tail -n 8 >&2; rm -f "$pending" "$newreq"; exit 5; fi
-if [ "$dry" = 1 ]; then
-  echo "would=load the firewall table inet ${f.table} (reverted after ${REVERT_AFTER_S} s unless a new SSH login confirms it), install ${f.rules} and ${f.unit}${migrate.length ? `, migrate the per-app tables of ${migrate.join(', ')}` : ''}"
-  [ -f ${q(f.rules)} ] && { diff -u ${q(f.rules)} "$pending" | sed -n '3,40p' | sed 's/^/diff=/' || true; }
-  rm -f "$pending" "$newreq"
-else
-  rm -f ${q(f.previous)}; [ -f ${q(own)} ] && cp -a ${q(own)} ${q(f.previous)}
-  # The way back: the last confirmed ruleset (or no table at all), and this app's previous request.
-  cat > ${q(f.revertScript)} <<'REVERT'
-#!/bin/sh
-nft delete table inet ${f.table} 2>/dev/null
-if [ -f ${q(f.rules)} ] && systemctl is-enabled --quiet ${q(f.unit)}; then nft -f ${q(f.rules)}; fi
-if [ -f ${q(f.previous)} ]; then cp -a ${q(f.previous)} ${q(own)}; else rm -f ${q(own)}; fi
-touch ${q(f.reverted)}
-echo "<3>the firewall was not confirmed by a new SSH login within ${REVERT_AFTER_S} s: reverted to the previous rules"
-REVERT
-  chmod 0700 ${q(f.revertScript)}
-  rm -f ${q(f.reverted)}
-  systemctl stop ${q(`${f.revert}.timer`)} ${q(`${f.revert}.service`)} 2>/dev/null || true
-  systemctl reset-failed ${q(`${f.revert}.service`)} 2>/dev/null || true
-  systemd-run --quiet --unit=${q(f.revert)} --on-active=${REVERT_AFTER_S}s --timer-property=AccuracySec=1s ${q(f.revertScript)}
-  install -d -m 0755 -o root -g root /etc/gunicorn-deploy ${q(f.requestsDir)}
-  if [ -s "$newreq" ]; then install -m 0644 -o root -g root "$newreq" ${q(own)}; else rm -f ${q(own)}; fi
-  ${write.map((a) => `IFS= read -r b64; printf '%s' "$b64" | base64 -d > "$newreq"; install -m 0644 -o root -g root "$newreq" ${q(requestPath(a))}`).join('\n  ')}
-  rm -f "$newreq"
-  if ! out=$(nft -f "$pending" 2>&1); then
-    systemctl stop ${q(`${f.revert}.timer`)} 2>/dev/null || true
-    if [ -f ${q(f.previous)} ]; then cp -a ${q(f.previous)} ${q(own)}; else rm -f ${q(own)}; fi
-    echo "$out" | tail -n 8 >&2; exit 5
-  fi
-  echo applied=1
-fi
-`;
-}
-
-/** Shell removing the per-app tables of earlier versions (their units, rulesets and tables). */
-function removeLegacy(apps: string[]): string {
-  const q = shQuote;
-  return apps
-    .map((a) => {
-      const p = legacyPaths(a);
-      return `systemctl disable --now --quiet ${q(p.unit)} 2>/dev/null || true
-nft delete table inet ${q(legacyTable(a))} 2>/dev/null || true
-rm -f ${q(p.unitFile)} ${q(p.rules)}; legacy_gone=1`;
+  const revert = serverScript('firewall_revert', {
+    table: f.table,
+    rules: f.rules,
+    unit: f.unit,
+    previous: f.previous,
+    own_request: own,
+    reverted: f.reverted,
+    revert_after: REVERT_AFTER_S
+  });
+  return (
+    lib(app) +
+    serverScript('firewall_apply', {
+      ...TABLE,
+      pending: f.pending,
+      previous: f.previous,
+      revert_script: f.revertScript,
+      revert_text: revert,
+      reverted: f.reverted,
+      revert_unit: f.revert,
+      revert_after: REVERT_AFTER_S,
+      digest,
+      raced: RACED,
+      migrate: migrate.join(', '),
+      write_requests: write.map(requestPath).join('\n')
     })
-    .join('\n');
+  );
 }
 
 /**
@@ -182,42 +138,25 @@ rm -f ${q(p.unitFile)} ${q(p.rules)}; legacy_gone=1`;
  * per-app tables it replaced.
  */
 export function confirmScript(app: string, files: ServerFile[], migrate: string[]): string {
-  const q = shQuote;
   const f = FIREWALL;
-  return `
-${lockAndDigest(app)}
-# A timer that fired stays active (elapsed): only one still waiting can be stopped in time, and the
-# revert must not have started meanwhile.
-if [ -e ${q(f.reverted)} ] || [ "$(systemctl show -p SubState --value ${q(`${f.revert}.timer`)})" != waiting ]; then exit ${TOO_LATE}; fi
-systemctl stop ${q(`${f.revert}.timer`)}
-if [ -e ${q(f.reverted)} ] || [ "$(systemctl show -p ExecMainStartTimestampMonotonic --value ${q(`${f.revert}.service`)})" != 0 ]; then exit ${TOO_LATE}; fi
-rm -f ${q(f.pending)} ${q(f.revertScript)} ${q(f.previous)}
-${writeFilesScript(files)}
-legacy_gone=0
-${removeLegacy(migrate)}
-if echo "$changed" | grep -q /etc/systemd/system/ || [ "$legacy_gone" = 1 ]; then systemctl daemon-reload; fi
-systemctl enable --quiet ${q(f.unit)}
-systemctl is-active --quiet ${q(f.unit)} || systemctl start ${q(f.unit)}
-`;
+  return (
+    lib(app, migrate) +
+    serverScript('firewall_confirm', {
+      reverted: f.reverted,
+      revert_unit: f.revert,
+      too_late: TOO_LATE,
+      pending: f.pending,
+      revert_script: f.revertScript,
+      previous: f.previous
+    }) +
+    writeFilesScript(files) +
+    serverScript('firewall_confirmed', { unit: f.unit })
+  );
 }
 
 /** No app asks for a firewall any more: the table, its unit, file and requests go. */
 export function removeScript(app: string, migrate: string[]): string {
-  const q = shQuote;
-  const f = FIREWALL;
-  return `
-if [ -e ${q(f.unitFile)} ] || [ -e ${q(f.rules)} ] || [ -e ${q(requestPath(app))} ] || ${migrate.length ? 'true' : 'false'} || { command -v nft >/dev/null && nft list table inet ${q(f.table)} >/dev/null 2>&1; }; then
-  mark firewall-removed
-  if [ "$dry" = 1 ]; then echo "would=remove the firewall table inet ${f.table}, ${f.unit} and ${f.rules}"; else
-    ${lockAndDigest(app)}
-    systemctl disable --now --quiet ${q(f.unit)} 2>/dev/null || true
-    command -v nft >/dev/null && nft delete table inet ${q(f.table)} 2>/dev/null || true
-    rm -f ${q(f.unitFile)} ${q(f.rules)} ${q(requestPath(app))}
-    ${removeLegacy(migrate)}
-    systemctl daemon-reload
-  fi
-fi
-`;
+  return lib(app, migrate) + serverScript('firewall_remove', TABLE);
 }
 
 /** Waits (over the old connection, still open as established traffic) for the revert to have run. */

@@ -2,11 +2,12 @@ import type { DeployContext } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
 import { UNIT_HEADER } from '../steps/ownership.js';
 import { DeployError } from '../steps/step.js';
-import { defaultServerDecide, installDefaultServer, restoreDefaultServer } from './default-server.js';
+import { defaultServerFunctions } from './default-server.js';
+import { serverScript } from '../render/scripts.js';
 import { runProvisionScript, type ProvisionResult } from './run.js';
 import { ACME_WEBROOT_BASE } from './tls-site.js';
 import { timerUnits } from './timers.js';
-import { metricsPaths, removePromCommand } from '../metrics/paths.js';
+import { metricsPaths, removeProm } from '../metrics/paths.js';
 import { certbotAlertDropin } from './tls-check.js';
 import { processPaths } from '../steps/processes.js';
 
@@ -21,7 +22,6 @@ const REFUSED = 6;
  * asked. Other apps' files are never named: every path comes from this app's layout.
  */
 export function removeAppScript(ctx: DeployContext): string {
-  const q = shQuote;
   const p = ctx.paths;
   const u = p.units;
   const timers = [...timerUnits(p).map((t) => t.timer.name), u.metricsTimer.name, u.tlsCheckTimer.name];
@@ -38,87 +38,32 @@ export function removeAppScript(ctx: DeployContext): string {
     // Earlier versions' per-app firewall ruleset (the unit is in the list above).
     `/etc/${p.app}/firewall.nft`
   ];
-  const cert = ctx.settings.remove.certificate
-    ? `
-if [ -d ${q(`/etc/letsencrypt/live/${p.app}`)} ] || [ -f ${q(`/etc/letsencrypt/renewal/${p.app}.conf`)} ]; then
-  mark certificate; act certbot delete --non-interactive --cert-name ${q(p.app)}
-fi
-if [ -d ${q(`/etc/gunicorn-deploy/tls/${p.app}`)} ]; then mark certificate-files; act rm -rf -- ${q(`/etc/gunicorn-deploy/tls/${p.app}`)}; fi`
-    : '';
-  return `
-removed_units=0
-enabled=${q(p.nginxEnabled)}; avail=${q(p.nginxSite)}
-if [ -e "$enabled" ] || [ -L "$enabled" ] || [ -e "$avail" ]; then
-  mark site
-  if [ "$dry" = 1 ]; then echo "would=remove $avail and its link, nginx -t, reload nginx"; else
-    new=$(mktemp); trap 'rm -f "$new"' EXIT
-    ${defaultServerDecide()}
-    keep=$(mktemp -d)
-    [ -f "$avail" ] && cp -a "$avail" "$keep/site"
-    { [ -e "$enabled" ] || [ -L "$enabled" ]; } && cp -a "$enabled" "$keep/link"
-    rm -f "$enabled" "$avail"
-    ${installDefaultServer()}
-    if ! out=$(nginx -t 2>&1); then
-      [ -f "$keep/site" ] && cp -a "$keep/site" "$avail"
-      [ -e "$keep/link" ] || [ -L "$keep/link" ] && cp -a "$keep/link" "$enabled"
-      ${restoreDefaultServer()}
-      rm -rf "$keep"; echo "$out" | tail -n 5 >&2; exit ${REFUSED}
-    fi
-    rm -rf "$keep"
-    systemctl is-active --quiet nginx && systemctl reload nginx
-  fi
-fi
-# The app's processes (a Procfile's workers): every instance stopped, each template unit removed.
-if [ -f ${q(processPaths(ctx).installed)} ]; then
-  while read -r n c; do
-    case "$n" in ''|*[!a-z0-9-]*) continue;; esac
-    mark "process-$n"
-    case "$c" in ''|*[!0-9]*) c=0;; esac
-    for ((i = 1; i <= c; i++)); do act systemctl disable --now --quiet ${q(p.app)}-"$n@$i".service 2>/dev/null || true; done
-    act rm -f -- /etc/systemd/system/${q(p.app)}-"$n"@.service
-    removed_units=1
-  done < ${q(processPaths(ctx).installed)}
-fi
-# The app's schedules: each timer stopped and disabled (a run in progress too), its units removed.
-if [ -f ${q(processPaths(ctx).installedSchedules)} ]; then
-  while read -r id; do
-    case "$id" in ''|*[!0-9a-f]*) continue;; esac
-    mark "schedule-$id"
-    act systemctl disable --now --quiet ${q(p.app)}-schedule-"$id".timer 2>/dev/null || true
-    act systemctl stop ${q(p.app)}-schedule-"$id".service 2>/dev/null || true
-    act rm -f -- /etc/systemd/system/${q(p.app)}-schedule-"$id".timer /etc/systemd/system/${q(p.app)}-schedule-"$id".service
-    removed_units=1
-  done < ${q(processPaths(ctx).installedSchedules)}
-fi
-for t in ${timers.map(q).join(' ')}; do
-  if systemctl is-enabled --quiet "$t" 2>/dev/null || systemctl is-active --quiet "$t"; then mark "$t"; act systemctl disable --now --quiet "$t"; fi
-done
-for s in ${services.map(q).join(' ')}; do
-  if systemctl is-active --quiet "$s" || systemctl is-enabled --quiet "$s" 2>/dev/null; then mark "$s"; act systemctl disable --now --quiet "$s"; fi
-done
-for f in ${files.map(q).join(' ')}; do
-  [ -e "$f" ] || [ -L "$f" ] || continue
-  case "$f" in /etc/systemd/system/*)
-    # Only a unit the tool wrote (a file of the admin's own with the same name stays).
-    [ ! -L "$f" ] && [ "$(head -c ${UNIT_HEADER.length} "$f")" = ${q(UNIT_HEADER)} ] || continue
-    removed_units=1;;
-  esac
-  mark "$f"; act rm -f -- "$f"
-done
-for d in ${[u.service.file, u.socket.file].map((f) => q(`${f}.d`)).join(' ')}; do
-  [ -d "$d" ] && { mark "$d"; act rm -rf -- "$d"; removed_units=1; }
-done
-[ "$removed_units" = 1 ] && act systemctl daemon-reload
-act systemctl reset-failed ${services.map(q).join(' ')} 2>/dev/null || true
-for f in ${[p.logrotate, p.healthScript, p.dbScript, p.tlsScript, metricsPaths(p).script].map(q).join(' ')}; do
-  [ -e "$f" ] && { mark "$f"; act rm -f -- "$f"; }
-done
-if [ -e ${q(metricsPaths(p).prom)} ]; then mark ${q(metricsPaths(p).prom)}; [ "$dry" = 1 ] || ${removePromCommand(p.app)} >/dev/null; fi
-for d in ${[p.etc, `/run/${p.app}`, `${ACME_WEBROOT_BASE}/${p.app}`].map(q).join(' ')}; do
-  [ -d "$d" ] && { mark "$d"; act rm -rf -- "$d"; }
-done
-${cert}
-`;
+  const lines = (xs: string[]): string => xs.join('\n');
+  return (
+    defaultServerFunctions() +
+    serverScript('remove_app', {
+      enabled: p.nginxEnabled,
+      avail: p.nginxSite,
+      refused: REFUSED,
+      app: p.app,
+      processes_installed: processPaths(ctx).installed,
+      schedules_installed: processPaths(ctx).installedSchedules,
+      timers: lines(timers),
+      services: lines(services),
+      files: lines(files),
+      dropins: lines([u.service.file, u.socket.file].map((f) => `${f}.d`)),
+      scripts: lines([p.logrotate, p.healthScript, p.dbScript, p.tlsScript, metricsPaths(p).script]),
+      prom: metricsPaths(p).prom,
+      ...removeProm(p.app),
+      dirs: lines([p.etc, `/run/${p.app}`, `${ACME_WEBROOT_BASE}/${p.app}`]),
+      unit_header: UNIT_HEADER,
+      cert: ctx.settings.remove.certificate ? 1 : 0,
+      cert_live: `/etc/letsencrypt/live/${p.app}`,
+      cert_renewal: `/etc/letsencrypt/renewal/${p.app}.conf`,
+      cert_name: p.app,
+      tls_dir: `/etc/gunicorn-deploy/tls/${p.app}`
+    })
+  );
 }
 
 /**
@@ -127,33 +72,13 @@ ${cert}
  * user given the same uid can read them.
  */
 export function removeFilesScript(ctx: DeployContext): string {
-  const q = shQuote;
   const p = ctx.paths;
-  const data = ctx.settings.remove.data;
-  const folders = data
-    ? `
-for d in ${[p.dir, p.logDir].map(q).join(' ')}; do
-  [ -e "$d" ] && { mark "$d"; act rm -rf --one-file-system -- "$d"; }
-done`
-    : `
-for d in ${[p.releases, p.venvs, p.current, p.state].map(q).join(' ')}; do
-  { [ -e "$d" ] || [ -L "$d" ]; } && { mark "$d"; act rm -rf --one-file-system -- "$d"; }
-done
-for d in ${[p.dir, p.logDir].map(q).join(' ')}; do
-  [ -d "$d" ] && [ ! -L "$d" ] && [ "$(stat -c '%U:%G %a' "$d")" != "root:root 700" ] && { mark "kept:$d"; act chown root:root -- "$d"; act chmod 0700 -- "$d"; }
-done`;
-  return `
-${folders}
-for who in ${[p.user, p.buildUser].map(q).join(' ')}; do
-  id -u "$who" >/dev/null 2>&1 || continue
-  mark "user:$who"
-  if [ "$dry" = 1 ]; then echo "would=userdel $who"; else
-    # systemd stopped the app's processes; a build left running would keep the user.
-    if ! out=$(userdel "$who" 2>&1); then echo "userdel $who: $out" >&2; exit 5; fi
-  fi
-  getent group "$who" >/dev/null && act groupdel "$who" 2>/dev/null || true
-done
-`;
+  return serverScript('remove_files', {
+    data: ctx.settings.remove.data ? 1 : 0,
+    gone: [p.releases, p.venvs, p.current, p.state].join('\n'),
+    top: [p.dir, p.logDir].join('\n'),
+    users: [p.user, p.buildUser].join('\n')
+  });
 }
 
 export async function removeApp(ctx: DeployContext): Promise<ProvisionResult> {

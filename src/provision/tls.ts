@@ -1,6 +1,6 @@
 import type { DeployContext } from '../deploy/context.js';
-import { renderTemplate, type ServerFile } from '../render.js';
-import { shQuote } from '../ssh/quote.js';
+import { renderTemplate, type ServerFile, type TemplateVars } from '../render.js';
+import { serverScript } from '../render/scripts.js';
 import { DeployError, type StepOutcome } from '../steps/step.js';
 import { ensureNginx } from './nginx.js';
 import { runProvisionScript, type ProvisionResult } from './run.js';
@@ -74,14 +74,6 @@ async function reloadNginx(ctx: DeployContext): Promise<void> {
   );
 }
 
-/** The script's certificate facts: serial and end date, when the file is there. */
-function certificateFacts(path: string): string {
-  return `if [ -s ${shQuote(path)} ]; then
-  echo "serial=$(openssl x509 -in ${shQuote(path)} -noout -serial | sed 's/^serial=//')"
-  echo "not-after=$(openssl x509 -in ${shQuote(path)} -noout -enddate | sed 's/^notAfter=//')"
-fi`;
-}
-
 export function acmeFiles(ctx: DeployContext): ServerFile[] {
   const hook = renderTemplate('tls/renew-hook.sh', provisionVars(ctx));
   const files: ServerFile[] = [{ path: RENEW_HOOK, content: hook, mode: '0755', owner: 'root:root' }];
@@ -90,7 +82,9 @@ export function acmeFiles(ctx: DeployContext): ServerFile[] {
       { path: ACME_CA_INPUT, content: ctx.settings.tls.acmeCaBundle, mode: '0644', owner: 'root:root' },
       {
         path: CERTBOT_DROPIN,
-        content: `# Written by gunicorn-deploy (acme-ca-bundle): certbot's renewals trust the private ACME server.\n[Service]\nEnvironment=REQUESTS_CA_BUNDLE=${ACME_CA_BUNDLE}\n`,
+        content: renderTemplate('systemd/certbot-ca.conf', {
+          caBundle: ACME_CA_BUNDLE
+        } as unknown as TemplateVars),
         mode: '0644',
         owner: 'root:root'
       }
@@ -105,78 +99,29 @@ export function acmeFiles(ctx: DeployContext): ServerFile[] {
  * was not made with the webroot, or ends within a day.
  */
 export function acmeScript(ctx: DeployContext): string {
-  const q = shQuote;
   const t = ctx.settings.tls;
   const p = tlsPaths(ctx);
   const app = ctx.paths.app;
   const names = ctx.settings.provision.serverName.split(' ');
-  const wanted = [...names].sort().join(' ');
-  const bundle = t.acmeCaBundle
-    ? `# requests (certbot) takes one bundle: the private CA on top of the system's.
-if [ "$dry" != 1 ]; then
-  nb=$(mktemp); cat ${q(ACME_CA_INPUT)} /etc/ssl/certs/ca-certificates.crt > "$nb" 2>/dev/null || cat ${q(ACME_CA_INPUT)} > "$nb"
-  if [ -f ${q(ACME_CA_BUNDLE)} ] && cmp -s "$nb" ${q(ACME_CA_BUNDLE)}; then rm -f "$nb"; else install -m 0644 "$nb" ${q(ACME_CA_BUNDLE)}; rm -f "$nb"; mark ca-bundle; fi
-fi
-if was_changed ${q(CERTBOT_DROPIN)}; then act systemctl daemon-reload; fi
-export REQUESTS_CA_BUNDLE=${q(ACME_CA_BUNDLE)}`
-    : `for f in ${q(CERTBOT_DROPIN)} ${q(ACME_CA_INPUT)} ${q(ACME_CA_BUNDLE)}; do
-  if [ -e "$f" ]; then mark "removed:$f"; act rm -f "$f"; fi
-done
-if was_changed "removed:${CERTBOT_DROPIN}"; then act systemctl daemon-reload; fi`;
-  const certbot = [
-    'certbot',
-    'certonly',
-    '--non-interactive',
-    '--agree-tos',
-    '--no-eff-email',
-    '-m',
-    t.acmeEmail,
-    '--server',
-    t.acmeServer,
-    '--webroot',
-    '-w',
-    p.webroot,
-    '--cert-name',
-    app,
-    ...names.flatMap((n) => ['-d', n])
-  ]
-    .map(q)
-    .join(' ');
-  return `
-${writeFilesScript(acmeFiles(ctx))}
-${bundle}
-[ -d ${q(p.webroot)} ] || { mark webroot; act install -d -m 0755 -o root -g root ${q(p.webroot)}; }
-cert=${q(`/etc/letsencrypt/live/${app}/cert.pem`)}; conf=${q(`/etc/letsencrypt/renewal/${app}.conf`)}
-why=""
-if [ ! -s "$cert" ] || [ ! -f "$conf" ]; then why="no certificate yet"
-else
-  have=$(openssl x509 -in "$cert" -noout -ext subjectAltName 2>/dev/null | grep -o 'DNS:[^,[:space:]]*' | sed 's/^DNS://' | sort | tr '\\n' ' ' | sed 's/ $//' || true)
-  srv=$(sed -n 's/^server *= *//p' "$conf" | tail -n 1)
-  auth=$(sed -n 's/^authenticator *= *//p' "$conf" | tail -n 1)
-  if [ "$have" != ${q(wanted)} ]; then why="the certificate covers $have"
-  elif [ "$srv" != ${q(t.acmeServer)} ]; then why="the certificate came from $srv"
-  elif [ "$auth" != webroot ]; then why="the certificate was not made with the webroot"
-  elif ! openssl x509 -in "$cert" -noout -checkend 86400 >/dev/null; then why="the certificate ends within a day"
-  fi
-fi
-if [ -n "$why" ]; then
-  mark certificate
-  if [ "$dry" = 1 ]; then
-    echo "would=certbot certonly --webroot for ${names.join(' ')} from ${t.acmeServer} ($why)"
-  else
-    # --force-renewal: an existing lineage for other names or another server is replaced now.
-    force=""; [ -f "$conf" ] && force=--force-renewal
-    if ! out=$(${certbot} $force 2>&1); then
-      { printf '%s\\n' "$out" | grep -v '^Saving debug log\\|^ *$' | tail -n 15 >&2; } || true
-      exit ${ISSUE_FAILED}
-    fi
-  fi
-fi
-if ! systemctl is-enabled --quiet certbot.timer 2>/dev/null || ! systemctl is-active --quiet certbot.timer; then
-  mark renew-timer; act systemctl enable --now --quiet certbot.timer
-fi
-${certificateFacts(`/etc/letsencrypt/live/${app}/cert.pem`)}
-`;
+  return (
+    writeFilesScript(acmeFiles(ctx)) +
+    serverScript('cert_facts', {}) +
+    serverScript('tls_acme', {
+      bundle: t.acmeCaBundle ? 1 : 0,
+      ca_input: ACME_CA_INPUT,
+      ca_bundle: ACME_CA_BUNDLE,
+      certbot_dropin: CERTBOT_DROPIN,
+      webroot: p.webroot,
+      cert: `/etc/letsencrypt/live/${app}/cert.pem`,
+      conf: `/etc/letsencrypt/renewal/${app}.conf`,
+      wanted: [...names].sort().join(' '),
+      names: names.join(' '),
+      acme_email: t.acmeEmail,
+      acme_server: t.acmeServer,
+      cert_name: app,
+      issue_failed: ISSUE_FAILED
+    })
+  );
 }
 
 async function obtainAcme(ctx: DeployContext): Promise<ProvisionResult> {
@@ -211,22 +156,12 @@ function servingNow(ctx: DeployContext, hadCertificate: boolean): string {
 }
 
 /**
- * The private key, from the script's stdin (one base64 line after the certificate's), through a
- * 0600 temporary file. Unlike writeFilesScript it never prints a diff, not even in a dry run: the
- * key on the server is not masked in the log (only the one given is).
+ * The private key, from the script's stdin, through a 0600 temporary file; never a diff, not even
+ * in a dry run (templates/scripts/tls_key.sh). certificate: the certificate write_files.sh put
+ * just before (marked `certificate` when it changed, its facts printed after the key).
  */
-export function keyScript(path: string): string {
-  const q = shQuote;
-  return `k=${q(path)}
-IFS= read -r b64
-tmp=$(mktemp "$(dirname "$k")/.gd-new.XXXXXX" 2>/dev/null || mktemp)
-printf '%s' "$b64" | base64 -d > "$tmp"; b64=""
-if [ -f "$k" ] && cmp -s "$tmp" "$k" && [ "$(stat -c '%a %U:%G' "$k")" = "600 root:root" ]; then rm -f "$tmp"
-else
-  mark certificate
-  if [ "$dry" = 1 ]; then echo "would=write the private key $k (not shown)"; rm -f "$tmp"
-  else chmod 0600 "$tmp"; chown root:root "$tmp"; mv -f "$tmp" "$k"; fi
-fi`;
+export function keyScript(path: string, certificate = ''): string {
+  return serverScript('tls_key', { key: path, certificate });
 }
 
 async function writeCertificateFiles(ctx: DeployContext): Promise<ProvisionResult> {
@@ -237,10 +172,7 @@ async function writeCertificateFiles(ctx: DeployContext): Promise<ProvisionResul
   const res = await runProvisionScript(
     ctx,
     'writing the certificate files',
-    `${writeFilesScript([cert])}
-if was_changed ${shQuote(p.certificate)}; then mark certificate; fi
-${keyScript(p.key)}
-${certificateFacts(p.certificate)}`,
+    writeFilesScript([cert]) + serverScript('cert_facts', {}) + keyScript(p.key, p.certificate),
     // The key travels on stdin only, never in the command line.
     { stdin: filesInput([cert, key]) }
   );

@@ -1,20 +1,16 @@
-import { assertRule, gunicornSettingProblem, workerClassProblem, type GunicornSetting } from '../rules.js';
-import type { GunicornSettings } from '../settings.js';
+import { assertRule, gunicornSettingProblem, workerClassProblem } from '../rules.js';
+import { GUNICORN_NUMBERS, type GunicornNumber, type GunicornSettings } from '../settings.js';
 
-/** What gunicorn.conf.py reads of Gunicorn's own settings (timeouts are TemplateVars' own fields). */
-export interface GunicornVars {
+/**
+ * What gunicorn.conf.py reads of Gunicorn's own settings (timeouts are TemplateVars' own fields):
+ * the numbers settings/gunicorn.ts lists, the extra lines, and the worker class as the config
+ * takes it.
+ */
+export type GunicornVars = Pick<GunicornSettings, GunicornNumber | 'extra'> & {
   /** sync or gthread; '' for uvicorn, whose class the config picks on the server. */
   workerClass: string;
   uvicorn: boolean;
-  threads: number;
-  maxRequests: number;
-  maxRequestsJitter: number;
-  workerConnections: number;
-  limitRequestLine: number;
-  limitRequestFields: number;
-  limitRequestFieldSize: number;
-  extra: GunicornSetting[];
-}
+};
 
 export type GunicornInput = Partial<Omit<GunicornSettings, 'timeout' | 'gracefulTimeout' | 'keepalive'>>;
 
@@ -28,19 +24,18 @@ function int(field: string, value: number, min: number, max: number): number {
 export function gunicornVars(g: GunicornInput = {}): GunicornVars {
   const cls = g.workerClass ?? 'sync';
   assertRule('workerClass', workerClassProblem(cls));
-  const threads = int('threads', g.threads ?? 1, 1, 256);
-  if (threads > 1 && cls !== 'gthread') assertRule('threads', `${threads} threads need gthread, not ${cls}`);
+  const nums = {} as Record<GunicornNumber, number>;
+  for (const k of Object.keys(GUNICORN_NUMBERS) as GunicornNumber[]) {
+    const r = GUNICORN_NUMBERS[k];
+    nums[k] = int(k, g[k] ?? r.gunicorn, r.min, r.max);
+  }
+  if (nums.threads > 1 && cls !== 'gthread')
+    assertRule('threads', `${nums.threads} threads need gthread, not ${cls}`);
   for (const s of g.extra ?? []) assertRule('gunicornSettings', gunicornSettingProblem(s));
   return {
     workerClass: cls === 'uvicorn' ? '' : cls,
     uvicorn: cls === 'uvicorn',
-    threads,
-    maxRequests: int('maxRequests', g.maxRequests ?? 0, 0, 10_000_000),
-    maxRequestsJitter: int('maxRequestsJitter', g.maxRequestsJitter ?? 0, 0, 10_000_000),
-    workerConnections: int('workerConnections', g.workerConnections ?? 1000, 1, 1_000_000),
-    limitRequestLine: int('limitRequestLine', g.limitRequestLine ?? 4094, 0, 8190),
-    limitRequestFields: int('limitRequestFields', g.limitRequestFields ?? 100, 0, 32768),
-    limitRequestFieldSize: int('limitRequestFieldSize', g.limitRequestFieldSize ?? 8190, 0, 1_048_576),
+    ...nums,
     extra: (g.extra ?? []).map(({ name, value }) => ({ name, value }))
   };
 }

@@ -37,18 +37,28 @@ export function serverScript(
 
 const programs = new Map<string, string>();
 
-/**
- * A program the server runs as it is, from templates/scripts/NAME.py (Python where root must open
- * what it reads with O_NOFOLLOW and check the descriptor: bash and coreutils would follow links).
- * It takes its values as argv, never pasted into its text; `npm run lint` compiles every one.
- */
-export function serverProgram(name: string, dir: string = templatesDir()): string {
+/** A file of templates/scripts/ read once, as it is. */
+function asItIs(name: string, ext: string, dir: string): string {
   if (!NAME.test(name)) throw new Error(`server program ${name}: not a plain name`);
-  const file = path.join(dir, 'scripts', `${name}.py`);
+  const file = path.join(dir, 'scripts', `${name}.${ext}`);
   let text = programs.get(file);
   if (text === undefined) {
     text = readFileSync(file, 'utf8');
     programs.set(file, text);
   }
   return text;
+}
+
+/**
+ * A program the server runs as it is, from templates/scripts/NAME.py (Python where root must open
+ * what it reads with O_NOFOLLOW and check the descriptor: bash and coreutils would follow links).
+ * It takes its values as argv, never pasted into its text; `npm run lint` compiles every one.
+ */
+export function serverProgram(name: string, dir: string = templatesDir()): string {
+  return asItIs(name, 'py', dir);
+}
+
+/** wrk's Lua script from templates/scripts/NAME.lua: its values come as args or environment. */
+export function serverLua(name: string, dir: string = templatesDir()): string {
+  return asItIs(name, 'lua', dir);
 }

@@ -25,30 +25,48 @@ export interface GunicornSettings {
   extra: GunicornSetting[];
 }
 
+/**
+ * Gunicorn's whole-number settings this tool owns, listed once: the input that sets each, its
+ * range (the input's rule, asserted again where the value reaches gunicorn.conf.py), and Gunicorn's
+ * own default (what the config gets when a caller gives none).
+ */
+export const GUNICORN_NUMBERS = {
+  threads: { input: 'threads', min: 1, max: 256, gunicorn: 1 },
+  maxRequests: { input: 'max-requests', min: 0, max: 10_000_000, gunicorn: 0 },
+  maxRequestsJitter: { input: 'max-requests-jitter', min: 0, max: 10_000_000, gunicorn: 0 },
+  workerConnections: { input: 'worker-connections', min: 1, max: 1_000_000, gunicorn: 1000 },
+  limitRequestLine: { input: 'limit-request-line', min: 0, max: 8190, gunicorn: 4094 },
+  limitRequestFields: { input: 'limit-request-fields', min: 0, max: 32768, gunicorn: 100 },
+  limitRequestFieldSize: { input: 'limit-request-field-size', min: 0, max: 1_048_576, gunicorn: 8190 }
+} as const satisfies Record<string, { input: string; min: number; max: number; gunicorn: number }>;
+export type GunicornNumber = keyof typeof GUNICORN_NUMBERS;
+
 /** gthread without `threads`: a few threads per worker, Gunicorn's docs' usual starting point. */
 export const GTHREAD_DEFAULT_THREADS = 4;
 
 /** The worker class, its settings and the `gunicorn-settings` lines; all checked before any connection. */
 export function parseGunicornSettings(read: Inputs, _problems: Problems): GunicornSettings {
   const cls = read.get('worker-class');
+  const num = (k: GunicornNumber): number => {
+    const r = GUNICORN_NUMBERS[k];
+    return read.int(r.input, r.min, r.max);
+  };
   const bad = workerClassProblem(cls);
   read.check('worker-class', bad);
   const workerClass: WorkerClass = bad ? 'sync' : (cls as WorkerClass);
   let threads = workerClass === 'gthread' ? GTHREAD_DEFAULT_THREADS : 1;
   if (read.text('threads') !== '') {
-    threads = read.int('threads', 1, 256);
+    threads = num('threads');
     if (threads > 1 && workerClass !== 'gthread' && !bad)
       read.check(
         'threads',
         `applies to worker-class: gthread only (worker-class is ${workerClass}${workerClass === 'uvicorn' ? ', whose workers run an event loop' : ''}); set worker-class: gthread, or remove threads`
       );
   }
-  const maxRequests = read.int('max-requests', 0, 10_000_000);
+  const maxRequests = num('maxRequests');
   // A fixed max-requests recycles every worker at once; a jitter spreads them out.
   const jitter =
-    read.text('max-requests-jitter') !== ''
-      ? read.int('max-requests-jitter', 0, 10_000_000)
-      : Math.ceil(maxRequests / 10);
+    read.text('max-requests-jitter') !== '' ? num('maxRequestsJitter') : Math.ceil(maxRequests / 10);
   if (jitter > 0 && maxRequests === 0 && read.text('max-requests-jitter') !== '')
     read.check('max-requests-jitter', 'needs max-requests (workers are never recycled without it)');
   const timeout = read.int('timeout', 1, 3600);
@@ -73,10 +91,10 @@ export function parseGunicornSettings(read: Inputs, _problems: Problems): Gunico
     keepalive: read.int('keepalive', 0, 3600),
     maxRequests,
     maxRequestsJitter: jitter,
-    workerConnections: read.int('worker-connections', 1, 1_000_000),
-    limitRequestLine: read.int('limit-request-line', 0, 8190),
-    limitRequestFields: read.int('limit-request-fields', 0, 32768),
-    limitRequestFieldSize: read.int('limit-request-field-size', 0, 1_048_576),
+    workerConnections: num('workerConnections'),
+    limitRequestLine: num('limitRequestLine'),
+    limitRequestFields: num('limitRequestFields'),
+    limitRequestFieldSize: num('limitRequestFieldSize'),
     extra
   };
 }
