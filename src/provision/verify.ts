@@ -6,6 +6,7 @@ import { timerUnits } from './timers.js';
 import { healthHost } from '../deploy/health.js';
 import { appRunCommand } from '../deploy/app-run.js';
 import { pgVerifyLines } from './pg-verify.js';
+import { fail2banVerifyLines } from './fail2ban.js';
 import { databaseSeenPath } from '../deploy/remembered.js';
 
 /** The checklist, in the order it is printed; also the summary's columns. */
@@ -18,6 +19,7 @@ export const VERIFY_KEYS = [
   'django-check',
   'nginx-config',
   'tls',
+  'fail2ban',
   'logrotate',
   'database',
   'database-backup',
@@ -134,6 +136,7 @@ else case "$crt" in
   /etc/letsencrypt/*) r tls red "the certificate ends \${end#notAfter=}, within 7 days: renewals are failing (journalctl -u certbot)";;
   *) r tls red "the certificate ends \${end#notAfter=}, within 7 days: run mode provision with a renewed tls-certificate and tls-key";;
 esac; fi
+${fail2banVerifyLines(ctx)}
 lr=${q(p.logrotate)}
 if [ ! -f "$lr" ]; then r logrotate red "no $lr";
 elif out=$(logrotate -d "$lr" 2>&1) && ! echo "$out" | grep -qi '^error'; then
@@ -170,7 +173,7 @@ exit 0
 export function parseChecks(stdout: string): Check[] {
   const out: Check[] = [];
   for (const line of stdout.split('\n')) {
-    const m = /^check=([a-z-]+)\|(ok|red|warn|n\/a)\|(.*)$/.exec(line);
+    const m = /^check=([a-z0-9-]+)\|(ok|red|warn|n\/a)\|(.*)$/.exec(line);
     if (m) out.push({ name: m[1]!, state: m[2] as Check['state'], detail: m[3]! });
   }
   return out;
