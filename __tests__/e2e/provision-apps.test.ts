@@ -166,6 +166,7 @@ test('mode remove takes one app off; the other keeps serving with its port open'
     'backup',
     'remove app',
     'firewall',
+    'fail2ban',
     'remove files'
   ]);
   expect(await health('shop.test')).toBe(200);

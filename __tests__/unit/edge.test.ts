@@ -111,7 +111,8 @@ describe('edge inputs', () => {
       firewall: true,
       firewallAllow: [{ proto: 'udp', from: 53, to: 53 }],
       sshAllowFrom: [],
-      alertWebhook: HOOK
+      alertWebhook: HOOK,
+      fail2ban: false
     });
   });
 

@@ -84,7 +84,7 @@ describe('provision settings', () => {
       importDatabase: '',
       importDatabaseForce: false,
       dryRun: false,
-      edge: { firewall: false, firewallAllow: [], sshAllowFrom: [], alertWebhook: '' },
+      edge: { firewall: false, firewallAllow: [], sshAllowFrom: [], alertWebhook: '', fail2ban: false },
       site: { canonicalHost: '', securityHeaders: true, rateLimits: [] },
       services: [],
       metrics: { enabled: false, listen: '127.0.0.1:9100' }

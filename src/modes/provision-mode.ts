@@ -14,6 +14,7 @@ import { ensureTimers } from '../provision/timers.js';
 import { ensureAlerts } from '../provision/alerts.js';
 import { ensureMetrics } from '../metrics/provision.js';
 import { ensureFirewall } from '../provision/firewall.js';
+import { ensureFail2ban } from '../provision/fail2ban.js';
 import { checkServerNames } from '../provision/claims.js';
 import { ensureServices } from '../provision/services.js';
 import { decideDeploy, runFirstDeploy } from '../provision/first-deploy.js';
@@ -24,7 +25,7 @@ import { VERIFY_KEYS, verifyChecklist } from '../provision/verify.js';
 /**
  * A bare Debian/Ubuntu host to a production service, in an order where each step needs only
  * what the steps before it made: packages, the app's user and folders, an imported database (before
- * the app first opens one), nginx (plain HTTP), logrotate, timers, the firewall, then the deploy
+ * the app first opens one), nginx (plain HTTP), logrotate, timers, the firewall, fail2ban, then the deploy
  * mode's own engine for the release and its units, HTTPS last, and the verify checklist. Every
  * step changes only what differs, so a second run is a no-op; a dry run runs the same checks and
  * changes nothing.
@@ -54,7 +55,7 @@ export const provisionMode: ModeStrategy = {
     };
     let lock: HeldLock | undefined;
     try {
-      await track('packages', () => ensurePackages(ctx));
+      const installed = await track('packages', () => ensurePackages(ctx));
       // Held from here on (a deploy running at the same time would see units and files change
       // under it); apt above touches nothing of the app's and may take minutes.
       if (!dry) lock = await lockStep(ctx);
@@ -69,6 +70,8 @@ export const provisionMode: ModeStrategy = {
       await track('timers', () => ensureTimers(ctx));
       await track('metrics', () => ensureMetrics(ctx));
       await track('firewall', () => ensureFirewall(ctx, host.reconnect));
+      const installedNow = installed.changes.includes('fail2ban');
+      await track('fail2ban', () => ensureFail2ban(ctx, { installedNow }));
       const decision = await s('release', async () => {
         const d = await decideDeploy(ctx);
         ctx.logger.info(d.deploy ? `${dry ? 'would deploy' : 'deploying'}: ${d.why}` : `no deploy: ${d.why}`);

@@ -6,6 +6,7 @@ import { lockStep, type HeldLock } from '../steps/lock.js';
 import { step, type StepOutcome } from '../steps/step.js';
 import type { StepName } from '../steps/catalog.js';
 import { rebuildFirewall } from '../provision/firewall.js';
+import { ensureFail2ban } from '../provision/fail2ban.js';
 import { appPresent, removeApp, removeFiles } from '../provision/remove.js';
 import { deployContext } from '../deploy/context.js';
 
@@ -43,6 +44,7 @@ export const removeMode: ModeStrategy = {
         }
       }
       await track('firewall', () => rebuildFirewall(ctx, host.reconnect, undefined));
+      await track('fail2ban', () => ensureFail2ban(ctx, { on: false }));
       // Also after an earlier remove: remove-data then deletes the data it kept.
       await track('remove files', () => removeFiles(ctx));
       if (!present) ctx.logger.info(`${ctx.label}: ${ctx.paths.app} was not set up on this server`);

@@ -49,7 +49,7 @@ fi
 
 /**
  * What provision installs for these settings: the base, apt-packages, certbot for tls: acme (openssl
- * reads the certificates, for tls: files too), nftables for the firewall.
+ * reads the certificates, for tls: files too), nftables for the firewall, fail2ban.
  */
 export function provisionPackages(settings: Pick<Settings, 'provision' | 'tls' | 'database'>): string[] {
   const pr = settings.provision;
@@ -59,6 +59,8 @@ export function provisionPackages(settings: Pick<Settings, 'provision' | 'tls' |
     ...pr.aptPackages,
     ...(tls === 'acme' ? ['certbot', 'openssl'] : tls === 'files' ? ['openssl'] : []),
     ...(pr.edge.firewall ? ['nftables'] : []),
+    // python3-systemd is only a Recommends of fail2ban: its sshd jail reads the journal through it.
+    ...(pr.edge.fail2ban ? ['fail2ban', 'python3-systemd', 'nftables'] : []),
     ...(pr.metrics.enabled ? ['prometheus-node-exporter'] : []),
     ...servicePackages(pr.services),
     // database: postgres: the server itself, or only pg_dump/pg_restore for an external one.

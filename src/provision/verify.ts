@@ -5,6 +5,7 @@ import { DeployError, type StepOutcome } from '../steps/step.js';
 import { timerUnits } from './timers.js';
 import { healthHost } from '../deploy/health.js';
 import { pgVerifyFunctions } from './pg-verify.js';
+import { fail2banVerifyFunctions } from './fail2ban.js';
 import { databaseSeenPath } from '../deploy/remembered.js';
 
 /** The checklist, in the order it is printed; also the summary's columns. */
@@ -17,6 +18,7 @@ export const VERIFY_KEYS = [
   'django-check',
   'nginx-config',
   'tls',
+  'fail2ban',
   'logrotate',
   'database',
   'database-backup',
@@ -52,6 +54,7 @@ export function verifyChecklistScript(ctx: DeployContext): string {
   return (
     serverScript('app_run', { app_user: p.user, env_file: p.envFile }) +
     (postgres ? pgVerifyFunctions(ctx) : '') +
+    fail2banVerifyFunctions(ctx) +
     serverScript('verify_checklist', {
       svc: p.units.service.name,
       sock: p.units.socket.name,
@@ -84,7 +87,7 @@ export function verifyChecklistScript(ctx: DeployContext): string {
 export function parseChecks(stdout: string): Check[] {
   const out: Check[] = [];
   for (const line of stdout.split('\n')) {
-    const m = /^check=([a-z-]+)\|(ok|red|warn|n\/a)\|(.*)$/.exec(line);
+    const m = /^check=([a-z0-9-]+)\|(ok|red|warn|n\/a)\|(.*)$/.exec(line);
     if (m) out.push({ name: m[1]!, state: m[2] as Check['state'], detail: m[3]! });
   }
   return out;

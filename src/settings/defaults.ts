@@ -63,6 +63,7 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'backups-days': '30',
   'import-database-force': 'false',
   firewall: 'false',
+  fail2ban: 'false',
   'remove-data': 'false',
   'remove-certificate': 'false',
   metrics: 'false',

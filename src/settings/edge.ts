@@ -17,9 +17,11 @@ export interface EdgeSettings {
   sshAllowFrom: string[];
   /** Webhook URL the server POSTs its alerts to ('' for none). A secret: it can hold a token. */
   alertWebhook: string;
+  /** Debian's fail2ban: the server's sshd jail and the app's rate-limit jail (provision). */
+  fail2ban: boolean;
 }
 
-/** The inputs firewall, firewall-allow and alert-webhook; every bad value adds one problem. */
+/** The inputs firewall, firewall-allow, ssh-allow-from, alert-webhook and fail2ban; every bad value adds one problem. */
 export function parseEdgeSettings(read: Inputs, problems: Problems): EdgeSettings {
   const firewall = read.bool('firewall');
   const allow = parseFirewallAllow(read('firewall-allow'));
@@ -31,7 +33,8 @@ export function parseEdgeSettings(read: Inputs, problems: Problems): EdgeSetting
     firewall,
     firewallAllow: typeof allow === 'string' ? [] : allow,
     sshAllowFrom: parseSshAllowFrom(read, firewall),
-    alertWebhook
+    alertWebhook,
+    fail2ban: read.bool('fail2ban')
   };
 }
 

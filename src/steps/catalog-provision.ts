@@ -65,6 +65,11 @@ export const PROVISION_STEPS = {
     section: 'provision',
     what: "the server's nftables table rebuilt from every app's ports (firewall: true), reverted unless a new SSH login confirms it"
   },
+  fail2ban: {
+    modes: ['provision', 'remove'],
+    section: 'provision',
+    what: "fail2ban (fail2ban: true): the server's sshd jail from every app's request and the app's rate-limit jail, or removed"
+  },
   'remove app': {
     modes: ['remove'],
     section: 'provision',

@@ -1,7 +1,8 @@
 # shellcheck shell=bash disable=SC2154 # the values come in the prologue (src/render/scripts.ts)
 # The verify checklist (src/provision/verify.ts): one read-only script; each probe prints
 # `check=NAME|ok|red|warn|n/a|DETAIL` and never stops the others, so one broken piece is named
-# instead of hiding the rest. app_run.sh's `as_app` (and pg_verify.sh's `pg_verify`) come first.
+# instead of hiding the rest. app_run.sh's `as_app`, fail2ban_verify.sh's `fail2ban_verify` (and
+# pg_verify.sh's `pg_verify`) come first.
 # Prologue: svc sock sockpath hp health_host current env_file wsgi_app framework_py nginx_site
 # logrotate log_dir db_kind db db_seen backups app_user timers (one a line) app_dir min_disk_free
 # max_memory_used.
@@ -51,6 +52,7 @@ else case "$crt" in
   /etc/letsencrypt/*) r tls red "the certificate ends ${end#notAfter=}, within 7 days: renewals are failing (journalctl -u certbot)";;
   *) r tls red "the certificate ends ${end#notAfter=}, within 7 days: run mode provision with a renewed tls-certificate and tls-key";;
 esac; fi
+fail2ban_verify
 lr=$logrotate
 if [ ! -f "$lr" ]; then r logrotate red "no $lr";
 elif out=$(logrotate -d "$lr" 2>&1) && ! echo "$out" | grep -qi '^error'; then
