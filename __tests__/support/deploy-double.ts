@@ -6,7 +6,7 @@ import type { RecordingRemote, RemoteCall, Reply } from './recording-remote.js';
  * changes shape may need its line here updated; `stepsOf` names anything unknown `?`.
  */
 export const STEP = {
-  units: /systemctl is-enabled --quiet .*\.socket/,
+  units: /^# config_install\.sh$/m,
   switch: /mv -T '[^']*\/\.current\.tmp'/,
   verify: /^proven\(\) \{/m,
   'log-tail': /echo '--- journal'/,

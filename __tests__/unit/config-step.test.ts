@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { templatesDir } from '../../src/render/templates-dir.js';
 import type { DeployContext } from '../../src/deploy/context.js';
 import { appLayout } from '../../src/deploy/paths.js';
 import { memoryLogger } from '../../src/log.js';
@@ -47,15 +50,19 @@ test("the app's files go to the layout's paths, in the order stageScript reads t
 
 test('systemd is reloaded when one of the layout units changed, not for Gunicorn config or env alone', () => {
   const p = ctx.paths;
-  expect(installScript(ctx, staged([p.units.service.file]))).toContain('systemctl daemon-reload');
+  // config_install.sh reloads when its daemon_reload value is 1.
+  expect(installScript(ctx, staged([p.units.service.file]))).toMatch(/^daemon_reload='1'$/m);
   expect(restoreScript(ctx, staged([p.units.socket.file]))).toContain('systemctl daemon-reload');
-  expect(installScript(ctx, staged([p.gunicornConf, p.envFile]))).not.toContain('daemon-reload');
+  expect(installScript(ctx, staged([p.gunicornConf, p.envFile]))).toMatch(/^daemon_reload='0'$/m);
   expect(restoreScript(ctx, staged([p.gunicornConf]))).not.toContain('daemon-reload');
 });
 
 test('the units are enabled and the socket started by the names of the layout', () => {
   const script = installScript(ctx, staged([]));
-  expect(script).toContain("systemctl enable --quiet 'shop.socket'");
-  expect(script).toContain("systemctl enable --quiet 'shop.service'");
-  expect(script).toContain("systemctl start 'shop.socket'");
+  expect(script).toMatch(/^# config_install\.sh$/m);
+  expect(script).toMatch(/^socket='shop\.socket'\nservice='shop\.service'$/m);
+  const body = readFileSync(path.join(templatesDir(), 'scripts', 'config_install.sh'), 'utf8');
+  expect(body).toContain('systemctl enable --quiet "$socket"');
+  expect(body).toContain('systemctl enable --quiet "$service"');
+  expect(body).toContain('systemctl start "$socket"');
 });

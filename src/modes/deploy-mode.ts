@@ -28,6 +28,7 @@ import { shQuote } from '../ssh/quote.js';
 import { deployContext, parseFacts } from '../deploy/context.js';
 import { AfterProofError, DeployError, errorMessage, step, type StepOutcome } from '../steps/step.js';
 import type { StepName } from '../steps/catalog.js';
+import { serverScript } from '../render/scripts.js';
 
 /** Steps that still run in a cancelled run: the way back, and what follows a proven switch. */
 const AFTER_CANCEL: StepName[] = ['units', 'rollback', 'processes', 'post-activate', 'prune'];
@@ -161,7 +162,6 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
  * target), moved out of releases/ and deleted at once, and the run gets its history line.
  */
 async function refuseRelease(ctx: DeployContext, up: Uploaded, why: string): Promise<void> {
-  const q = shQuote;
   const p = ctx.paths;
   const failed = ctx.records.filter((r) => !r.ok).at(-1)?.name ?? '';
   const entry = {
@@ -174,12 +174,13 @@ async function refuseRelease(ctx: DeployContext, up: Uploaded, why: string): Pro
   await recordHistory(
     ctx,
     { ...entry, why: why.split('\n')[0]! },
-    `${stateCommand(ctx, up.release, 'refused')}
-if [ -d ${q(p.releaseDir(up.release))} ] && [ "$(readlink ${q(p.current)})" != ${q(p.releaseLink(up.release))} ]; then
-  t=${q(p.trash)}/$(date +%s%N); mkdir -p "$t"; mv -T -- ${q(p.releaseDir(up.release))} "$t/release-${up.release}"
-  # Deleted at once, not at the next prune: a build that filled the disk gives the space back now.
-  rm -rf -- "$t"
-fi`
+    `${stateCommand(ctx, up.release, 'refused')}${serverScript('remove_refused', {
+      release: up.release,
+      release_dir: p.releaseDir(up.release),
+      release_link: p.releaseLink(up.release),
+      current: p.current,
+      trash: p.trash
+    })}`
   );
 }
 

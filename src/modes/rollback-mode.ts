@@ -1,6 +1,5 @@
 import { DEPLOY_KEYS, type ModeStrategy } from './types.js';
 import { parseFacts, runScript, type DeployContext } from '../deploy/context.js';
-import { shQuote } from '../ssh/quote.js';
 import { lockStep } from '../steps/lock.js';
 import { switchRelease } from '../steps/switch.js';
 import { verifyRelease } from '../steps/verify.js';
@@ -28,6 +27,7 @@ import {
 } from '../steps/rollback-command.js';
 import { keptGunicornConf, parseKeptConfig, readKeptConfigCommand } from '../deploy/release-config.js';
 import { installKept, putBackConfig } from '../steps/release-units.js';
+import { serverScript } from '../render/scripts.js';
 
 /** States a release named by rollback-to may have: it served once. */
 const NAMEABLE = new Set(['live', 'rolled-back']);
@@ -67,7 +67,6 @@ export const rollbackMode: ModeStrategy = {
   okStatus: 'rolled-back',
   async runHost(host) {
     const base = deployContext(host);
-    const q = shQuote;
     const p = base.paths;
     const wanted = base.settings.deploy.rollbackTo;
     base.facts['rolled-back'] = 'false';
@@ -80,15 +79,7 @@ export const rollbackMode: ModeStrategy = {
         const res = await runScript(
           base,
           'reading the releases',
-          `
-[ -d ${q(p.releases)} ] || { echo "no releases in ${p.releases}" >&2; exit 3; }
-cur=$(basename "$(readlink ${q(p.current)})")
-echo "current=$cur"
-echo "current_venv=$(basename "$(readlink -f ${q(p.releases)}/"$cur"/.venv)")"
-${listStatesCommand(base)}
-for r in $(ls -1 ${q(p.releases)}); do
-  [ -e ${q(p.releases)}/"$r"/.venv/bin/python ] && echo "venv_$r=$(basename "$(readlink -f ${q(p.releases)}/"$r"/.venv)")"
-done
+          `${serverScript('rollback_releases', { releases: p.releases, current: p.current })}${listStatesCommand(base)}
 ${readRememberedCommand(base)}
 ${readReleaseSettingsCommand(base)}
 ${readMigrationStateCommand(base)}

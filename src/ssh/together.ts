@@ -1,4 +1,4 @@
-import { shQuote } from './quote.js';
+import { serverScript } from '../render/scripts.js';
 import { MS_FN } from './shell-fns.js';
 import type { RootShellResult } from './root-shell.js';
 
@@ -20,34 +20,17 @@ const PART_CAP_BYTES = 256 * 1024;
  * (those after it are not run). It answers one line per part: `INDEX RC MS STDOUT STDERR`, each
  * output base64 (`-` when empty), so nothing a part prints can fake another part's answer. Its own
  * exit is 0 only when every part ran and exited 0. All parts share its process group, so a cancel
- * (TERM to the shell's command) or its timeout ends them all.
+ * (TERM to the shell's command) or its timeout ends them all. The script is
+ * templates/scripts/together.sh.
  */
 export function togetherScript(parts: TogetherPart[]): string {
-  const start = (p: TogetherPart, i: number): string =>
-    `part ${i} ${p.shell} ${shQuote(p.text)}${p.background ? ` & bg="$bg $!"` : ' || ok=0'}`;
-  const bg = parts.map((p, i) => (p.background ? start(p, i) : '')).filter((l) => l);
-  const fg = parts.map((p, i) => (p.background ? '' : `[ "$ok" = 0 ] || ${start(p, i)}`)).filter((l) => l);
-  return `set +e
-d=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d) || exit 1
-trap 'rm -rf -- "$d"' EXIT
-${MS_FN}
-part() {
-  local s rc; s=$(ms)
-  "$2" -c "$3" </dev/null >"$d/o$1" 2>"$d/e$1"; rc=$?
-  echo "$rc $(( $(ms) - s ))" > "$d/r$1"
-  return "$rc"
-}
-b64() { if [ -s "$1" ]; then tail -c ${PART_CAP_BYTES} -- "$1" | base64 -w0; else printf -- -; fi; }
-ok=1; bg=""
-${[...bg, ...fg].join('\n')}
-for p in $bg; do wait "$p"; done
-all=0
-for i in ${parts.map((_, i) => i).join(' ')}; do
-  if [ -f "$d/r$i" ]; then read -r rc t < "$d/r$i"; else rc=skip; t=0; all=1; fi
-  [ "$rc" = 0 ] || all=1
-  printf '%s %s %s %s %s\\n' "$i" "$rc" "$t" "$(b64 "$d/o$i")" "$(b64 "$d/e$i")"
-done
-exit "$all"`;
+  const values: Record<string, string | number> = { count: parts.length, cap: PART_CAP_BYTES };
+  parts.forEach((p, i) => {
+    values[`part_${i}_shell`] = p.shell;
+    values[`part_${i}_text`] = p.text;
+    values[`part_${i}_bg`] = p.background ? 1 : 0;
+  });
+  return `${MS_FN}${serverScript('together', values)}`;
 }
 
 /** Each part's answer from the group's; a part without its line (the group was cut short) is lost. */

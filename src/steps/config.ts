@@ -4,6 +4,7 @@ import type { DeployContext } from '../deploy/context.js';
 import { parseFacts, runScript } from '../deploy/context.js';
 import { renderAppUnits, templateVars, type ServerFile } from '../render.js';
 import { shQuote } from '../ssh/quote.js';
+import { serverScript, type ScriptValues } from '../render/scripts.js';
 import type { ExecOptions, QueuedRequest } from '../ssh/types.js';
 import { gunicornInput } from '../render/gunicorn-vars.js';
 import type { StepOutcome } from './step.js';
@@ -43,25 +44,15 @@ const stagedName = (f: ServerFile): string => path.posix.basename(f.path);
  * the installed ones. The files' text travels on stdin (stageInput), one base64 line per file in
  * this order, read by shell builtins: the environment file holds secrets, and a command line is
  * readable by every local user (/proc/PID/cmdline) and kept by sudo in the journal.
+ * The script is templates/scripts/config_stage.sh.
  */
 export function stageScript(ctx: DeployContext, files: ServerFile[]): string {
-  const q = shQuote;
-  const staged = ctx.paths.staged;
-  const writes = files
-    .map((f) => {
-      const to = `${staged}/${stagedName(f)}`;
-      return `IFS= read -r b64; printf '%s' "$b64" | base64 -d > ${q(to)}
-chmod 0640 ${q(to)}; chown root:${q(ctx.paths.user)} ${q(to)}
-cmp -s ${q(to)} ${q(f.path)} || changed="$changed ${f.path}"`;
-    })
-    .join('\n');
-  return `
-umask 077
-rm -rf ${q(staged)}; install -d -m 0750 -o root -g ${q(ctx.paths.user)} ${q(staged)}
-changed=""
-${writes}
-echo "changed=$changed"
-`;
+  const values: ScriptValues = { staged: ctx.paths.staged, user: ctx.paths.user, count: files.length };
+  files.forEach((f, i) => {
+    values[`to_${i}`] = `${ctx.paths.staged}/${stagedName(f)}`;
+    values[`path_${i}`] = f.path;
+  });
+  return serverScript('config_stage', values);
 }
 
 /** stageScript's stdin: the files' text, one base64 line each, in order. */
@@ -128,29 +119,32 @@ export function needsRestart(staged: StagedConfig): boolean {
 /**
  * Puts the changed files in place, keeping what they replace so a rollback can put it back. Units
  * are enabled (started at boot) and the socket started on the first deploy; the socket is never
- * restarted by a deploy, since that would refuse connections.
+ * restarted by a deploy, since that would refuse connections. The script is
+ * templates/scripts/config_install.sh.
  */
 export function installScript(ctx: DeployContext, staged: StagedConfig): string {
-  const q = shQuote;
-  const prev = staged.previousDir;
-  const lines = changedOnes(staged)
-    .map((f) => {
-      const name = stagedName(f);
-      const [owner, group] = f.owner.split(':');
-      return `if [ -f ${q(f.path)} ]; then cp -a ${q(f.path)} ${q(`${prev}/${name}`)}; else echo ${q(f.path)} > ${q(`${prev}/${name}.absent`)}; fi
-install -m ${f.mode} -o ${q(owner!)} -g ${q(group!)} ${q(`${staged.stagedDir}/${name}`)} ${q(f.path)}`;
-    })
-    .join('\n');
   const { socket, service } = ctx.paths.units;
-  return `
-systemctl is-active --quiet ${q(socket.name)} && echo socket_was_active=yes || true
-rm -rf ${q(prev)}; install -d -m 0700 ${q(prev)}
-${lines}
-${unitsChanged(ctx, staged) ? 'systemctl daemon-reload' : ''}
-systemctl is-enabled --quiet ${q(socket.name)} 2>/dev/null || systemctl enable --quiet ${q(socket.name)}
-systemctl is-enabled --quiet ${q(service.name)} 2>/dev/null || systemctl enable --quiet ${q(service.name)}
-systemctl is-active --quiet ${q(socket.name)} || systemctl start ${q(socket.name)}
-`;
+  const files = changedOnes(staged);
+  const values: ScriptValues = {
+    socket: socket.name,
+    service: service.name,
+    prev: staged.previousDir,
+    count: files.length,
+    daemon_reload: unitsChanged(ctx, staged) ? 1 : 0
+  };
+  files.forEach((f, i) => {
+    const name = stagedName(f);
+    const [owner, group] = f.owner.split(':');
+    Object.assign(values, {
+      [`staged_${i}`]: `${staged.stagedDir}/${name}`,
+      [`name_${i}`]: name,
+      [`path_${i}`]: f.path,
+      [`mode_${i}`]: f.mode,
+      [`owner_${i}`]: owner!,
+      [`group_${i}`]: group!
+    });
+  });
+  return serverScript('config_install', values);
 }
 
 export async function installConfig(ctx: DeployContext, staged: StagedConfig): Promise<StepOutcome> {

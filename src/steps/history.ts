@@ -1,5 +1,6 @@
 import type { DeployContext } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
+import { serverScript } from '../render/scripts.js';
 import { runOrigin } from '../audit/origin.js';
 
 /**
@@ -34,10 +35,12 @@ export function historyCommand(ctx: DeployContext, entry: Record<string, string>
   });
   if (entry.reload !== SAVED_RELOAD)
     return `printf '%s\\n' ${shQuote(line)} >> ${shQuote(ctx.paths.history)}`;
-  return `reload=$(sed -n 's/^reload=//p' ${shQuote(ctx.paths.lastSwitch)} 2>/dev/null || true)
-case "$reload" in start|restart|hup) ;; *) reload=unknown ;; esac
-line=${shQuote(line)}
-printf '%s\\n' "\${line/${SAVED_RELOAD}/$reload}" >> ${shQuote(ctx.paths.history)}`;
+  return serverScript('history_reload', {
+    line,
+    saved: SAVED_RELOAD,
+    last_switch: ctx.paths.lastSwitch,
+    history_log: ctx.paths.history
+  });
 }
 
 /**

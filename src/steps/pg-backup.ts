@@ -1,7 +1,7 @@
 import type { DeployContext } from '../deploy/context.js';
 import { parseFacts, runScript } from '../deploy/context.js';
 import type { PgUrl } from '../settings.js';
-import { shQuote } from '../ssh/quote.js';
+import { serverScript } from '../render/scripts.js';
 import type { QueuedRequest } from '../ssh/types.js';
 import { DeployError, type StepOutcome } from './step.js';
 import { runsReleasePhase } from './release-phase.js';
@@ -30,31 +30,7 @@ export function pgPassLine(u: PgUrl): string {
   return `${e(u.host)}:${u.port}:${e(u.dbname)}:${e(u.user)}:${e(u.password)}\n`;
 }
 
-/**
- * The shell lines that run pg_dump/pg_restore/psql against the app's database as `pgc ARGS`: for
- * the local server as postgres through the socket (a superuser, so nothing the app cannot read is
- * left out); for an external one as root with a password file root alone can read, written from
- * stdin into a private tmpfs folder and removed on exit, so the password is in no command line and
- * no environment (PGPASSFILE holds only its path). Every process of ours runs from /.
- */
-export function pgClientPrelude(ctx: DeployContext): string {
-  const db = ctx.settings.database;
-  const q = shQuote;
-  const u = db.external;
-  if (!u)
-    return `cd /
-pgc() { local tool=$1; shift; runuser -u postgres -- "$tool" "$@"; }
-pgdb=${q(db.name)}`;
-  return `cd /
-umask 077
-pgdir=$(mktemp -d /run/gunicorn-deploy-pg.XXXXXX); trap 'rm -rf "$pgdir"' EXIT
-IFS= read -r pwline; printf '%s\\n' "$pwline" > "$pgdir/pass"; unset pwline
-export PGPASSFILE="$pgdir/pass" PGHOST=${q(u.host)} PGPORT=${q(String(u.port))} PGUSER=${q(u.user)} PGCONNECT_TIMEOUT=15
-pgc() { local tool=$1; shift; "$tool" "$@"; }
-pgdb=${q(u.dbname)}`;
-}
-
-/** stdin of a script with pgClientPrelude: the password file's line, for an external server. */
+/** stdin of pgBackupScript: the password file's line, for an external server. */
 export function pgClientInput(ctx: DeployContext): string | undefined {
   const u = ctx.settings.database.external;
   return u ? pgPassLine(u).replace(/\n$/, '') + '\n' : undefined;
@@ -64,35 +40,31 @@ export function pgClientInput(ctx: DeployContext): string | undefined {
  * pg_dump --format=custom into the root-owned backups folder (the dump comes through a pipe: no
  * process of the app's or postgres's writes a file there), checked with pg_restore --list before
  * it counts, then handed to the app's group read-only like SQLite's; only the newest backups-keep
- * deploy dumps are kept (the daily timer's and the restores' safety dumps are not counted). A client older than the server is named as such, with what to install.
+ * deploy dumps are kept (the daily timer's and the restores' safety dumps are not counted). A
+ * client older than the server is named as such, with what to install. For an external server the
+ * password comes on stdin into a root-only file in RAM (never a command line or the environment).
+ * The script is templates/scripts/pg_backup.sh.
  */
 export function pgBackupScript(ctx: DeployContext, release: string): string {
   const p = ctx.paths;
-  const q = shQuote;
-  const name = ctx.settings.database.name;
-  const out = `${p.backups}/${name}-${release}${PG_DUMP_SUFFIX}`;
-  const tmp = `${p.backups}/.${name}-${release}${PG_DUMP_SUFFIX}.tmp`;
-  return `
-set -o pipefail
-${pgClientPrelude(ctx)}
-[ -d ${q(p.backups)} ] && [ ! -L ${q(p.backups)} ] || { echo "${p.backups} is not a folder" >&2; exit 4; }
-rm -f ${q(tmp)}
-err=$(mktemp)
-if ! pgc pg_dump --format=custom --no-password --dbname="$pgdb" 2>"$err" > ${q(tmp)}; then
-  rm -f ${q(tmp)}
-  if grep -q 'server version mismatch' "$err"; then
-    echo "mismatch=$(grep -o 'server version: [0-9.]*; pg_dump version: [0-9.]*' "$err" | head -1)"; rm -f "$err"; exit ${MISMATCH}
-  fi
-  cat "$err" >&2; rm -f "$err"; exit 4
-fi
-rm -f "$err"
-if ! pg_restore --list ${q(tmp)} > /dev/null; then mv ${q(tmp)} ${q(out + '.corrupt')}; echo "pg_restore --list cannot read the dump" >&2; exit 4; fi
-mv ${q(tmp)} ${q(out)}
-chown root:${q(p.user)} ${q(out)}; chmod 0640 ${q(out)}
-ls -1t ${q(p.backups)}/${q(name)}-[0-9]*${PG_DUMP_SUFFIX} | tail -n +${ctx.settings.deploy.backupsKeep + 1} | xargs -r rm -f --
-echo "backup=${out}"
-echo "size=$(stat -c %s ${q(out)})"
-`;
+  const db = ctx.settings.database;
+  const u = db.external;
+  const name = db.name;
+  return serverScript('pg_backup', {
+    external: u ? 1 : 0,
+    pgdb: u ? u.dbname : db.name,
+    pghost: u?.host ?? '',
+    pgport: u ? String(u.port) : '',
+    pguser: u?.user ?? '',
+    backups: p.backups,
+    tmp: `${p.backups}/.${name}-${release}${PG_DUMP_SUFFIX}.tmp`,
+    out: `${p.backups}/${name}-${release}${PG_DUMP_SUFFIX}`,
+    user: p.user,
+    name,
+    suffix: PG_DUMP_SUFFIX,
+    keep: ctx.settings.deploy.backupsKeep,
+    mismatch_code: MISMATCH
+  });
 }
 
 const BACKUP_TIMEOUT_MS = 30 * 60_000;

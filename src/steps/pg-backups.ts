@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { DeployContext } from '../deploy/context.js';
-import { shQuote } from '../ssh/quote.js';
+import { serverScript } from '../render/scripts.js';
 import { PG_DUMP_SUFFIX } from './pg-backup.js';
 
 const run = promisify(execFile);
@@ -13,15 +13,11 @@ const run = promisify(execFile);
  * pg_restore --list; the same tab-separated lines as SQLite's list. Read-only.
  */
 export function pgListScript(ctx: DeployContext): string {
-  const q = shQuote;
-  return `
-shopt -s nullglob
-for f in ${q(ctx.paths.backups)}/${q(ctx.settings.database.name)}-*${PG_DUMP_SUFFIX}; do
-  [ -f "$f" ] && [ ! -L "$f" ] || continue
-  if pg_restore --list < "$f" > /dev/null 2>&1; then check=ok; else check="pg_restore --list cannot read it"; fi
-  printf 'backup\\t%s\\t%s\\t%s\\t%s\\t%s\\n' "$(basename -- "$f")" "$(stat -c %Y -- "$f")" "$(stat -c %s -- "$f")" "$(sha256sum < "$f" | cut -d' ' -f1)" "$check"
-done
-`;
+  return serverScript('pg_backups', {
+    backups: ctx.paths.backups,
+    name: ctx.settings.database.name,
+    suffix: PG_DUMP_SUFFIX
+  });
 }
 
 /**
