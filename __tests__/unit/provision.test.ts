@@ -255,7 +255,7 @@ describe('provision scripts', () => {
     } finally {
       fb.cleanup();
     }
-    expect(packagesScript(['nginx'])).toContain("for p in 'nginx'; do");
+    expect(packagesScript(['nginx', 'curl'])).toContain("\npackages='nginx\ncurl'\n");
     expect(nginxScript(ctx)).toContain("avail='/etc/nginx/sites-available/shop.conf'");
   });
 
