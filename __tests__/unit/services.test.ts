@@ -48,7 +48,9 @@ test('Redis gets no TCP port, a socket for group redis, and the app user in that
   const ctx = { settings: s, paths: appLayout(s) } as unknown as DeployContext;
   const script = servicesScript(ctx);
   expect(script).toContain('# redis.sh\n');
-  expect(script).toContain("\nuser='shop'\nours='/etc/gunicorn-deploy/redis.conf'\nconf='/etc/redis/redis.conf'\n");
+  expect(script).toContain(
+    "\nuser='shop'\nours='/etc/gunicorn-deploy/redis.conf'\nconf='/etc/redis/redis.conf'\n"
+  );
   expect(script).toContain('grep -qxF "include $ours" "$conf"');
   expect(script).toContain('usermod -aG redis "$user"');
   expect(script).toContain("\nsocket='/run/redis/redis-server.sock'\n");
