@@ -393,7 +393,7 @@ describe("the files provision writes are the renderers' files by role, at the la
     ]);
     expect(decode(calls[0]!.stdin)).toEqual(want.map((f) => f.content));
     for (const u of [c.paths.units.healthTimer, c.paths.units.dbTimer])
-      expect(calls[0]!.script).toContain(`systemctl enable --quiet '${u.name}'`);
+      expect(calls[0]!.script).toContain(`${u.name} ${u.file} `); // timers.sh enables each
   });
 });
 
