@@ -2,7 +2,7 @@ export const id = 248;
 export const ids = [248];
 export const modules = {
 
-/***/ 5678:
+/***/ 3297:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -57,7 +57,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   deploymentOptions: () => (/* binding */ deploymentOptions),
 /* harmony export */   failureDescription: () => (/* binding */ failureDescription)
 /* harmony export */ });
-/* harmony import */ var _audit_origin_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5678);
+/* harmony import */ var _audit_origin_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3297);
 
 /**
  * GitHub Deployments for a run of the action: with a `github-token`, a deployment of `environment`

@@ -20,14 +20,14 @@ var core = __webpack_require__(4116);
 var log = __webpack_require__(5625);
 // EXTERNAL MODULE: ./src/settings.ts + 27 modules
 var src_settings = __webpack_require__(5036);
-// EXTERNAL MODULE: ./src/engine.ts + 87 modules
-var engine = __webpack_require__(2731);
+// EXTERNAL MODULE: ./src/engine.ts + 89 modules
+var engine = __webpack_require__(3046);
 // EXTERNAL MODULE: ./src/entry/main.ts
 var main = __webpack_require__(6999);
 // EXTERNAL MODULE: ./src/deploy/paths.ts
 var paths = __webpack_require__(8535);
-// EXTERNAL MODULE: ./src/ssh/quote.ts
-var quote = __webpack_require__(9038);
+// EXTERNAL MODULE: ./src/render/scripts.ts
+var scripts = __webpack_require__(4036);
 // EXTERNAL MODULE: ./src/ssh/connection.ts + 8 modules
 var connection = __webpack_require__(7362);
 // EXTERNAL MODULE: ./src/steps/step.ts
@@ -45,18 +45,7 @@ var step = __webpack_require__(3342);
  * when the owner file names this very run.
  */
 function releaseScript(settings, run) {
-    const p = (0,paths/* appLayout */.q5)(settings);
-    return `
-owner=${(0,quote/* shQuote */.U)(p.lockOwner)}
-[ -f "$owner" ] || { echo released=none; exit 0; }
-grep -qxF ${(0,quote/* shQuote */.U)(`run=${run}`)} "$owner" || { echo "released=other $(head -n 1 "$owner")"; exit 0; }
-pid=$(sed -n 's/^pid=//p' "$owner")
-if [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null; then
-  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-fi
-rm -f "$owner"
-echo released=yes
-`;
+    return (0,scripts/* serverScript */.fj)('lock_release', { owner: (0,paths/* appLayout */.q5)(settings).lockOwner, owner_line: `run=${run}` });
 }
 async function releaseLeftLocks(settings, run, logger, connect = connection/* connect */.Ng) {
     for (const spec of settings.hosts) {

@@ -297,7 +297,7 @@ async function main() {
     });
     // Loaded after the inputs are known to be valid: the SSH stack and, with a token only, the API
     // client are most of the start-up time.
-    const [{ hostLabel, runEngine }, { annotateFailure, formatTable, factRows, hostLine, writeActionReport }, github] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(104), __webpack_require__.e(731)]).then(__webpack_require__.bind(__webpack_require__, 2731)), __webpack_require__.e(/* import() */ 665).then(__webpack_require__.bind(__webpack_require__, 665)), __webpack_require__.e(/* import() */ 248).then(__webpack_require__.bind(__webpack_require__, 9248))]);
+    const [{ hostLabel, runEngine }, { annotateFailure, formatTable, factRows, hostLine, writeActionReport }, github] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(104), __webpack_require__.e(46)]).then(__webpack_require__.bind(__webpack_require__, 3046)), __webpack_require__.e(/* import() */ 665).then(__webpack_require__.bind(__webpack_require__, 665)), __webpack_require__.e(/* import() */ 248).then(__webpack_require__.bind(__webpack_require__, 9248))]);
     const { deploymentOptions, GithubDeployment } = github;
     // GitHub Deployments (with github-token only); API errors are warnings, never a failed deploy.
     const deployment = await GithubDeployment.start(deploymentOptions(settings.github, process.env, {
@@ -513,6 +513,131 @@ function parseProcfile(text, origin) {
             out.processes.push({ name, command: command.trim(), instances });
     });
     return out;
+}
+
+
+/***/ }),
+
+/***/ 4036:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Mj: () => (/* binding */ serverLua),
+/* harmony export */   fj: () => (/* binding */ serverScript),
+/* harmony export */   qX: () => (/* binding */ serverProgram)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9038);
+/* harmony import */ var _templates_dir_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7129);
+
+
+
+
+const bodies = new Map();
+const NAME = /^[a-z_][a-z0-9_]*$/;
+/**
+ * A server script from templates/scripts/NAME.sh (plain shell that shellcheck reads in
+ * `npm run lint`): a prologue of quoted assignments, one per value, then the file as it is. A value
+ * reaches the body only as a shell variable, never pasted into its text, so no value can change
+ * what the script does; `then`, the caller's own script text, runs after it in the same shell.
+ */
+function serverScript(name, values, then = '', dir = (0,_templates_dir_js__WEBPACK_IMPORTED_MODULE_2__/* .templatesDir */ .x)()) {
+    const file = node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, 'scripts', `${name}.sh`);
+    let body = bodies.get(file);
+    if (body === undefined) {
+        body = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(file, 'utf8');
+        bodies.set(file, body);
+    }
+    const prologue = Object.entries(values).map(([key, value]) => {
+        if (!NAME.test(key))
+            throw new Error(`server script ${name}: ${key} is not a shell variable name`);
+        return `${key}=${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shQuote */ .U)(String(value))}`;
+    });
+    // The first line names the file: the debug log's `$` line, and how a test double tells the step.
+    return `\n# ${name}.sh\n${prologue.join('\n')}\n${body}${then ? `${then}\n` : ''}`;
+}
+const programs = new Map();
+/** A file of templates/scripts/ read once, as it is. */
+function asItIs(name, ext, dir) {
+    if (!NAME.test(name))
+        throw new Error(`server program ${name}: not a plain name`);
+    const file = node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, 'scripts', `${name}.${ext}`);
+    let text = programs.get(file);
+    if (text === undefined) {
+        text = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(file, 'utf8');
+        programs.set(file, text);
+    }
+    return text;
+}
+/**
+ * A program the server runs as it is, from templates/scripts/NAME.py (Python where root must open
+ * what it reads with O_NOFOLLOW and check the descriptor: bash and coreutils would follow links).
+ * It takes its values as argv, never pasted into its text; `npm run lint` compiles every one.
+ */
+function serverProgram(name, dir = (0,_templates_dir_js__WEBPACK_IMPORTED_MODULE_2__/* .templatesDir */ .x)()) {
+    return asItIs(name, 'py', dir);
+}
+/** wrk's Lua script from templates/scripts/NAME.lua: its values come as args or environment. */
+function serverLua(name, dir = (0,_templates_dir_js__WEBPACK_IMPORTED_MODULE_2__/* .templatesDir */ .x)()) {
+    return asItIs(name, 'lua', dir);
+}
+
+
+/***/ }),
+
+/***/ 7129:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   x: () => (/* binding */ templatesDir)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+
+
+const MARKER = node_path__WEBPACK_IMPORTED_MODULE_1__.join('templates', 'systemd', 'app.service.hbs');
+function isActionRoot(dir) {
+    return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, MARKER)) && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, 'action.yml'));
+}
+function walkUp(start) {
+    for (let dir = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(start);; dir = node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(dir)) {
+        if (isActionRoot(dir))
+            return node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, 'templates');
+        if (node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(dir) === dir)
+            return undefined;
+    }
+}
+/**
+ * The action's own templates folder. Not from import.meta.url (ncc rewrites it in the bundle):
+ * $GUNICORN_DEPLOY_TEMPLATES, then $GITHUB_ACTION_PATH/templates, then the nearest folder above the
+ * running script (symlinks resolved), then above the working directory, that holds action.yml and
+ * templates/.
+ */
+function templatesDir(where = {}) {
+    const env = where.env ?? process.env;
+    const explicit = env.GUNICORN_DEPLOY_TEMPLATES;
+    if (explicit) {
+        if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(node_path__WEBPACK_IMPORTED_MODULE_1__.join(explicit, 'systemd', 'app.service.hbs'))) {
+            throw new Error(`GUNICORN_DEPLOY_TEMPLATES=${explicit} does not hold the templates (systemd/app.service.hbs)`);
+        }
+        return node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(explicit);
+    }
+    if (env.GITHUB_ACTION_PATH && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(node_path__WEBPACK_IMPORTED_MODULE_1__.join(env.GITHUB_ACTION_PATH, MARKER))) {
+        return node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(env.GITHUB_ACTION_PATH, 'templates');
+    }
+    const argv1 = where.argv1 ?? process.argv[1];
+    // Through symlinks: npm's node_modules/.bin/gunicorn-deploy links to the package's bin/.
+    const script = argv1 && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(argv1) ? (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(argv1) : argv1;
+    const found = (script ? walkUp(node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(script))) : undefined) ?? walkUp(where.cwd ?? process.cwd());
+    if (!found) {
+        throw new Error('cannot find the templates folder (templates/ next to action.yml); set GUNICORN_DEPLOY_TEMPLATES');
+    }
+    return found;
 }
 
 
@@ -1582,6 +1707,7 @@ function cronToCalendars(fields) {
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
+  xd: () => (/* reexport */ GUNICORN_NUMBERS),
   So: () => (/* reexport */ REDIS_SOCKET),
   GN: () => (/* binding */ SettingsError),
   JD: () => (/* reexport */ appEnv),
@@ -2253,25 +2379,41 @@ function inputSecrets(read) {
 ;// CONCATENATED MODULE: ./src/settings/gunicorn.ts
 
 
+/**
+ * Gunicorn's whole-number settings this tool owns, listed once: the input that sets each, its
+ * range (the input's rule, asserted again where the value reaches gunicorn.conf.py), and Gunicorn's
+ * own default (what the config gets when a caller gives none).
+ */
+const GUNICORN_NUMBERS = {
+    threads: { input: 'threads', min: 1, max: 256, gunicorn: 1 },
+    maxRequests: { input: 'max-requests', min: 0, max: 10_000_000, gunicorn: 0 },
+    maxRequestsJitter: { input: 'max-requests-jitter', min: 0, max: 10_000_000, gunicorn: 0 },
+    workerConnections: { input: 'worker-connections', min: 1, max: 1_000_000, gunicorn: 1000 },
+    limitRequestLine: { input: 'limit-request-line', min: 0, max: 8190, gunicorn: 4094 },
+    limitRequestFields: { input: 'limit-request-fields', min: 0, max: 32768, gunicorn: 100 },
+    limitRequestFieldSize: { input: 'limit-request-field-size', min: 0, max: 1_048_576, gunicorn: 8190 }
+};
 /** gthread without `threads`: a few threads per worker, Gunicorn's docs' usual starting point. */
 const GTHREAD_DEFAULT_THREADS = 4;
 /** The worker class, its settings and the `gunicorn-settings` lines; all checked before any connection. */
 function parseGunicornSettings(read, _problems) {
     const cls = read.get('worker-class');
+    const num = (k) => {
+        const r = GUNICORN_NUMBERS[k];
+        return read.int(r.input, r.min, r.max);
+    };
     const bad = (0,rules/* workerClassProblem */.WS)(cls);
     read.check('worker-class', bad);
     const workerClass = bad ? 'sync' : cls;
     let threads = workerClass === 'gthread' ? GTHREAD_DEFAULT_THREADS : 1;
     if (read.text('threads') !== '') {
-        threads = read.int('threads', 1, 256);
+        threads = num('threads');
         if (threads > 1 && workerClass !== 'gthread' && !bad)
             read.check('threads', `applies to worker-class: gthread only (worker-class is ${workerClass}${workerClass === 'uvicorn' ? ', whose workers run an event loop' : ''}); set worker-class: gthread, or remove threads`);
     }
-    const maxRequests = read.int('max-requests', 0, 10_000_000);
+    const maxRequests = num('maxRequests');
     // A fixed max-requests recycles every worker at once; a jitter spreads them out.
-    const jitter = read.text('max-requests-jitter') !== ''
-        ? read.int('max-requests-jitter', 0, 10_000_000)
-        : Math.ceil(maxRequests / 10);
+    const jitter = read.text('max-requests-jitter') !== '' ? num('maxRequestsJitter') : Math.ceil(maxRequests / 10);
     if (jitter > 0 && maxRequests === 0 && read.text('max-requests-jitter') !== '')
         read.check('max-requests-jitter', 'needs max-requests (workers are never recycled without it)');
     const timeout = read.int('timeout', 1, 3600);
@@ -2299,10 +2441,10 @@ function parseGunicornSettings(read, _problems) {
         keepalive: read.int('keepalive', 0, 3600),
         maxRequests,
         maxRequestsJitter: jitter,
-        workerConnections: read.int('worker-connections', 1, 1_000_000),
-        limitRequestLine: read.int('limit-request-line', 0, 8190),
-        limitRequestFields: read.int('limit-request-fields', 0, 32768),
-        limitRequestFieldSize: read.int('limit-request-field-size', 0, 1_048_576),
+        workerConnections: num('workerConnections'),
+        limitRequestLine: num('limitRequestLine'),
+        limitRequestFields: num('limitRequestFields'),
+        limitRequestFieldSize: num('limitRequestFieldSize'),
         extra
     };
 }
@@ -2872,6 +3014,7 @@ function parseNotifySettings(read, _problems) {
 
 
 
+
 class SettingsError extends Error {
     problems;
     constructor(problems) {
@@ -3142,9 +3285,9 @@ function shJoin(values) {
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7075);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _deploy_context_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9116);
-/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9038);
-/* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(833);
-/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3342);
+/* harmony import */ var _render_scripts_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4036);
+/* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(833);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3342);
 /* harmony import */ var _ownership_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4718);
 
 
@@ -3169,12 +3312,12 @@ const HOLDER_PATIENCE_S = 30;
  * lock's own error.
  */
 function awaitLockScript(ctx, owner) {
-    const waitS = Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000) + 15;
-    return `lock_end=$((SECONDS + ${waitS}))
-until grep -qxF ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U)(`run=${owner}`)} ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U)(ctx.paths.lockOwner)} 2>/dev/null; do
-  [ "$SECONDS" -lt "$lock_end" ] || { echo "the deploy lock did not come within ${waitS} s" >&2; exit ${BUSY}; }
-  sleep 0.01
-done`;
+    return (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_2__/* .serverScript */ .fj)('lock_wait', {
+        owner_line: `run=${owner}`,
+        lock_owner: ctx.paths.lockOwner,
+        wait_s: Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000) + 15,
+        busy: BUSY
+    });
 }
 /** Identifies this run in the lock owner file, so a blocked deploy can name the holder. */
 function runId() {
@@ -3189,43 +3332,20 @@ function runId() {
  * alive: flock on a file, then a loop reading the runner's heartbeat lines on stdin. Releasing ends
  * stdin; a cancelled or crashed runner drops the connection, which ends it too; a runner that is
  * gone without a word stops sending heartbeats, and the holder exits after HOLDER_PATIENCE_S. The
- * owner file says who holds it.
+ * owner file says who holds it. The script is templates/scripts/lock.sh, after the ownership refusals.
  */
 function lockScript(ctx, owner) {
     const p = ctx.paths;
-    const waitS = Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000);
-    return `
-${(0,_ownership_js__WEBPACK_IMPORTED_MODULE_5__/* .lockGuardScript */ .sB)(ctx.settings)}
-mkdir -p ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U)(p.state)}
-chmod 0750 ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U)(p.state)}
-exec 9>>${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U)(p.lock)}
-owner_file=${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U)(p.lockOwner)}
-if ! flock -n 9; then
-  holder=$(cat "$owner_file" 2>/dev/null | tr '\\n' ' ')
-  if ${ctx.settings.deploy.forceUnlock ? 'true' : 'false'}; then
-    since=$(sed -n 's/^since_epoch=//p' "$owner_file" 2>/dev/null)
-    pid=$(sed -n 's/^pid=//p' "$owner_file" 2>/dev/null)
-    age=$(( $(date +%s) - \${since:-0} ))
-    if [ "$age" -ge ${waitS} ] && [ -n "$pid" ]; then
-      echo "forced=breaking a lock held for \${age}s by: $holder"
-      kill -TERM "$pid" 2>/dev/null || true
-    else
-      echo "forced=not breaking the lock: it is only \${age}s old (under ${waitS}s), so not stale: $holder"
-    fi
-  fi
-  echo "waiting=$holder"
-  if ! flock -w ${waitS} 9; then
-    echo "holder=$(cat "$owner_file" 2>/dev/null | tr '\\n' ' ')"
-    exit ${BUSY}
-  fi
-fi
-printf 'run=%s\\npid=%s\\nsince=%s\\nsince_epoch=%s\\n' ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U)(owner)} "$$" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(date +%s)" > "$owner_file"
-trap 'rm -f "$owner_file"' EXIT
-echo locked=yes
-# Held while heartbeats come; EOF (released) or ${HOLDER_PATIENCE_S} s of silence (the runner is gone)
-# ends the loop, and the lock with it: only this shell holds it, so killing the shell frees it too.
-while IFS= read -r -t ${HOLDER_PATIENCE_S} _; do :; done
-`;
+    return `${(0,_ownership_js__WEBPACK_IMPORTED_MODULE_5__/* .lockGuardScript */ .sB)(ctx.settings)}${(0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_2__/* .serverScript */ .fj)('lock', {
+        state: p.state,
+        lock: p.lock,
+        owner_file: p.lockOwner,
+        owner,
+        force_unlock: ctx.settings.deploy.forceUnlock ? 1 : 0,
+        wait_s: Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000),
+        busy: BUSY,
+        patience: HOLDER_PATIENCE_S
+    })}`;
 }
 /**
  * The lock as the step every mode that changes a server starts with (deploy, provision, rollback,
@@ -3234,8 +3354,8 @@ while IFS= read -r -t ${HOLDER_PATIENCE_S} _; do :; done
 async function lockStep(ctx, owner = runId(), 
 /** A request sent at the same moment waits for this lock on the server (ensureLayout's). */
 alongside = false) {
-    (0,_cancel_js__WEBPACK_IMPORTED_MODULE_2__/* .throwIfCancelled */ .dZ)(ctx.signal, 'step lock');
-    const held = await (0,_step_js__WEBPACK_IMPORTED_MODULE_3__/* .step */ .PM)(ctx.logger, ctx.records, ctx.label, 'lock', async () => ({
+    (0,_cancel_js__WEBPACK_IMPORTED_MODULE_3__/* .throwIfCancelled */ .dZ)(ctx.signal, 'step lock');
+    const held = await (0,_step_js__WEBPACK_IMPORTED_MODULE_4__/* .step */ .PM)(ctx.logger, ctx.records, ctx.label, 'lock', async () => ({
         lock: await acquireLock(ctx, owner, alongside),
         detail: 'held'
     }));
@@ -3279,9 +3399,9 @@ async function acquireLock(ctx, owner = runId(), alongside = false) {
     if (first !== 'locked') {
         const facts = (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_1__/* .parseFacts */ .hx)(first.stdout);
         if (first.code === BUSY) {
-            throw new _step_js__WEBPACK_IMPORTED_MODULE_3__/* .DeployError */ .sH(`another deploy of ${ctx.paths.app} on ${ctx.label} held the lock for the whole lock-timeout (${ctx.settings.deploy.lockTimeoutMs / 1000} s): ${facts.holder?.trim() || 'holder unknown'}`, 'Wait for it to finish, raise lock-timeout, or, if that run is gone and the lock is stale, run again with force-unlock: true.');
+            throw new _step_js__WEBPACK_IMPORTED_MODULE_4__/* .DeployError */ .sH(`another deploy of ${ctx.paths.app} on ${ctx.label} held the lock for the whole lock-timeout (${ctx.settings.deploy.lockTimeoutMs / 1000} s): ${facts.holder?.trim() || 'holder unknown'}`, 'Wait for it to finish, raise lock-timeout, or, if that run is gone and the lock is stale, run again with force-unlock: true.');
         }
-        throw new _step_js__WEBPACK_IMPORTED_MODULE_3__/* .DeployError */ .sH(`could not take the deploy lock (exit ${first.code}): ${first.stderr.trim()}`);
+        throw new _step_js__WEBPACK_IMPORTED_MODULE_4__/* .DeployError */ .sH(`could not take the deploy lock (exit ${first.code}): ${first.stderr.trim()}`);
     }
     const heartbeat = setInterval(() => stdin.write('\n'), HEARTBEAT_MS);
     heartbeat.unref();
@@ -3310,7 +3430,7 @@ async function acquireLock(ctx, owner = runId(), alongside = false) {
 /* harmony export */ });
 /* unused harmony exports OWNED_DIR, NAME_TAKEN_EXIT, DISK_FULL_EXIT, ownedMarker, appUnitNames, nameRefusal */
 /* harmony import */ var _deploy_paths_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8535);
-/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9038);
+/* harmony import */ var _render_scripts_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4036);
 
 
 /**
@@ -3318,7 +3438,8 @@ async function acquireLock(ctx, owner = runId(), alongside = false) {
  * belongs to no one else (a unit, user, group or folder this tool did not create) and that the
  * app's filesystem has room. Both are probes of read-only commands, so preflight runs them as the
  * login user and the layout step (as root) turns their findings into a refusal before its first
- * write. Runs in bash (the probes use arrays and arithmetic).
+ * write. Runs in bash (the probes use arrays and arithmetic). The scripts: templates/scripts/
+ * name_probe.sh, disk_probe.sh, name_refusal.sh, disk_refusal.sh, mark_owned.sh.
  */
 /** Where the tool records what it created, so a name it took can be told from one it found. */
 const OWNED_DIR = '/var/lib/gunicorn-deploy';
@@ -3334,13 +3455,6 @@ function ownedMarker(app) {
 function appUnitNames(layout) {
     return Object.values(layout.units).map((u) => u.name);
 }
-const UNIT_DIRS = [
-    '/etc/systemd/system',
-    '/run/systemd/system',
-    '/usr/local/lib/systemd/system',
-    '/usr/lib/systemd/system',
-    '/lib/systemd/system'
-];
 /**
  * Sets $taken to one line per thing of the app's name this tool did not create; empty when the
  * name is free or already ours. Ours: the user (by uid) recorded in the marker, or (installs made
@@ -3348,49 +3462,17 @@ const UNIT_DIRS = [
  * in /etc/systemd/system whose first line is the tool's header.
  */
 function nameProbe(settings) {
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U;
     const layout = (0,_deploy_paths_js__WEBPACK_IMPORTED_MODULE_1__/* .appLayout */ .q5)(settings);
     const app = settings.app.name;
-    const dir = settings.app.dir;
-    return `
-taken=""
-gd_app=${q(app)}
-gd_marker=${q(ownedMarker(app))}
-gd_user_ours=no
-if getent passwd "$gd_app" >/dev/null; then
-  IFS=: read -r _ _ gd_uid _ _ gd_home gd_shell <<< "$(getent passwd "$gd_app")"
-  if [ -f "$gd_marker" ]; then
-    # The same account the tool created, not one made later under the same name.
-    if grep -qx "uid=$gd_uid" "$gd_marker"; then gd_user_ours=yes; fi
-  elif [ "$gd_uid" -gt 0 ] && [ "$gd_uid" -lt 1000 ] && [ "$gd_home" = ${q(dir)} ] && [ "$gd_shell" = /usr/sbin/nologin ]; then
-    gd_user_ours=yes
-  fi
-elif [ -f "$gd_marker" ]; then
-  # The tool's user was removed by hand: what is left of the app's is still ours.
-  gd_user_ours=yes
-fi
-if [ "$gd_user_ours" = no ]; then
-  if getent passwd "$gd_app" >/dev/null; then
-    taken="$taken
-  user $gd_app (uid $(id -u "$gd_app"), home $(getent passwd "$gd_app" | cut -d: -f6))"
-  fi
-  if getent group "$gd_app" >/dev/null; then taken="$taken
-  group $gd_app"; fi
-  for gd_d in ${q(layout.etc)} ${q(layout.logDir)}; do
-    if [ -e "$gd_d" ]; then taken="$taken
-  folder $gd_d"; fi
-  done
-fi
-for gd_unit in ${appUnitNames(layout).map(q).join(' ')}; do
-  for gd_dir in ${UNIT_DIRS.join(' ')}; do
-    gd_f="$gd_dir/$gd_unit"
-    if [ ! -e "$gd_f" ] && [ ! -L "$gd_f" ]; then continue; fi
-    if [ "$gd_dir" = /etc/systemd/system ] && [ ! -L "$gd_f" ] && [ "$(head -c ${UNIT_HEADER.length} "$gd_f" 2>/dev/null)" = ${q(UNIT_HEADER)} ]; then continue; fi
-    taken="$taken
-  unit $gd_f"
-  done
-done
-`;
+    return (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_0__/* .serverScript */ .fj)('name_probe', {
+        gd_app: app,
+        gd_marker: ownedMarker(app),
+        gd_app_dir: settings.app.dir,
+        gd_etc: layout.etc,
+        gd_log_dir: layout.logDir,
+        gd_units: appUnitNames(layout).join(' '),
+        gd_unit_header: UNIT_HEADER
+    });
 }
 /**
  * Sets $free_mb, $need_mb and $disk_dir (app-dir, or its nearest existing parent) for the floor of
@@ -3398,36 +3480,21 @@ done
  */
 function diskProbe(settings) {
     const floor = settings.deploy.minFreeSpace;
-    const parts = [];
-    if (floor.mb !== undefined)
-        parts.push(`need_mb=${Math.floor(floor.mb)}`);
-    if (floor.percent !== undefined) {
-        const pct = `$(( total_mb * ${Math.floor(floor.percent)} / 100 ))`;
-        parts.push(floor.mb !== undefined
-            ? `gd_pct=${pct}; if [ "$gd_pct" -lt "$need_mb" ]; then need_mb=$gd_pct; fi`
-            : `need_mb=${pct}`);
-    }
-    return `
-disk_dir=${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U)(settings.app.dir)}
-while [ ! -d "$disk_dir" ]; do disk_dir=$(dirname "$disk_dir"); done
-read -r total_kb free_kb <<< "$(df -Pk "$disk_dir" | awk 'NR==2 {print $2, $4}')"
-total_mb=$(( \${total_kb:-0} / 1024 )); free_mb=$(( \${free_kb:-0} / 1024 ))
-need_mb=0
-${parts.join('\n')}
-`;
+    return (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_0__/* .serverScript */ .fj)('disk_probe', {
+        gd_disk_of: settings.app.dir,
+        gd_need_abs_mb: floor.mb !== undefined ? Math.floor(floor.mb) : '',
+        gd_need_pct: floor.percent !== undefined ? Math.floor(floor.percent) : ''
+    });
 }
 /**
  * The name refusal alone: also the first thing the lock step runs, since taking the lock creates
  * app-dir/.deploy (the first write of a deploy).
  */
 function nameRefusal(settings) {
-    return `${nameProbe(settings)}
-if [ -n "$taken" ]; then
-  echo ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U)(`app-name \`${settings.app.name}\` is taken on this server by something gunicorn-deploy did not create:`)}"$taken" >&2
-  echo "Nothing was changed. Choose another app-name (it names the app's user, group and units), or remove what is listed if it is a leftover of yours." >&2
-  exit ${NAME_TAKEN_EXIT}
-fi
-`;
+    return `${nameProbe(settings)}${(0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_0__/* .serverScript */ .fj)('name_refusal', {
+        gd_app_name: settings.app.name,
+        gd_name_taken_exit: NAME_TAKEN_EXIT
+    })}`;
 }
 /**
  * What the lock step runs before it creates app-dir/.deploy (the first write of any run): the name
@@ -3442,25 +3509,19 @@ function lockGuardScript(settings) {
  * DISK_FULL_EXIT with what was found and what to do.
  */
 function ownershipScript(settings) {
-    return `${nameRefusal(settings)}
-${diskProbe(settings)}
-if [ "$free_mb" -lt "$need_mb" ]; then
-  echo "only $free_mb MB free on the filesystem of "${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U)(settings.app.dir)}" ($disk_dir): min-free-space needs $need_mb MB." >&2
-  echo "Nothing was changed. Free space (old releases in releases/, venvs/, logs), grow the disk, or lower min-free-space." >&2
-  exit ${DISK_FULL_EXIT}
-fi
-`;
+    return `${nameRefusal(settings)}${diskProbe(settings)}${(0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_0__/* .serverScript */ .fj)('disk_refusal', {
+        gd_app_dir: settings.app.dir,
+        gd_disk_full_exit: DISK_FULL_EXIT
+    })}`;
 }
 /** After the layout step created the user: record it as the tool's (idempotent). */
 function markOwnedScript(settings) {
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U;
-    const marker = ownedMarker(settings.app.name);
-    return `
-if [ ! -f ${q(marker)} ] && getent passwd ${q(settings.app.name)} >/dev/null; then
-  install -d -m 0755 ${q(OWNED_DIR)}
-  printf 'user=%s\\nuid=%s\\napp-dir=%s\\n' ${q(settings.app.name)} "$(id -u ${q(settings.app.name)})" ${q(settings.app.dir)} > ${q(marker)}
-fi
-`;
+    return (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_0__/* .serverScript */ .fj)('mark_owned', {
+        gd_marker: ownedMarker(settings.app.name),
+        gd_owned_dir: OWNED_DIR,
+        gd_app: settings.app.name,
+        gd_app_dir: settings.app.dir
+    });
 }
 
 

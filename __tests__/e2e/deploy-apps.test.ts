@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { SandboxServer } from '../../src/sandbox/index.js';
 import { bootServer, stopServer } from '../support/servers.js';
 import { deploy, editFile, getJson, onServer } from '../support/deploy.js';
+import { debianWheels } from '../support/wheels.js';
 
 // Real apps as people write them (issue 14): a pyproject.toml package with an app factory, no
 // requirements.txt and no Gunicorn among its dependencies; shared paths that are files; lock
@@ -298,4 +299,40 @@ test('a first deploy that does not load says nothing served before, not that an 
   expect(report.ok).toBe(false);
   expect(report.error).toMatch(/nothing was switched \(nothing served before: a first deploy\)/);
   expect(report.error).not.toMatch(/old release keeps serving/);
+});
+
+test('without the system site packages: pip installs from a wheel folder into a venv with no pip inside, and adds Gunicorn', async () => {
+  // The default venv (venv-system-site-packages: false), offline: wheels made on the server from
+  // Debian's installed gunicorn and packaging, handed to pip with --find-links.
+  await debianWheels(server, '/srv/wheels', ['gunicorn', 'packaging']);
+  const app = await mkdtemp(path.join(os.tmpdir(), 'gd-plain-'));
+  await writeFile(
+    path.join(app, 'app.py'),
+    'def app(environ, start_response):\n' +
+      "    start_response('200 OK', [('Content-Type', 'application/json')])\n" +
+      '    return [b\'{"status": "ok", "plain": true}\']\n'
+  );
+  await writeFile(path.join(app, 'requirements.txt'), 'gunicorn\n');
+  const plain = {
+    'app-name': 'plain',
+    'sqlite-db': '',
+    'venv-system-site-packages': 'false',
+    'pip-args': '--no-index --find-links /srv/wheels'
+  };
+  const first = await deploy(server, app, plain);
+  expect(first.report.error).toBeUndefined();
+  const venvStep = () => first.report.hosts[0]!.steps.find((s) => s.name === 'venv');
+  expect(venvStep()?.detail).toMatch(/built from requirements\.txt, gunicorn: app/);
+  expect((await getJson(server, '/health', 'plain')).body).toEqual({ status: 'ok', plain: true });
+  const venv = '/srv/plain/current/.venv';
+  // pip ran from the system (--python): the venv holds the app's packages and no pip of its own.
+  expect(await onServer(server, `ls ${venv}/bin | grep -c '^pip' || true`)).toBe('0\n');
+  expect(await onServer(server, `cat ${venv}/requirements.lock`)).toMatch(/^gunicorn==[\d.]+\npackaging==/);
+  // Dependencies without Gunicorn: the tool installs it from the same wheels.
+  await writeFile(path.join(app, 'requirements.txt'), 'packaging\n');
+  const second = await deploy(server, app, plain);
+  expect(second.report.error).toBeUndefined();
+  expect(second.report.hosts[0]!.steps.find((s) => s.name === 'venv')?.detail).toMatch(/gunicorn: added/);
+  expect(second.lines.filter((l) => /the tool installed it in the venv/.test(l))).toHaveLength(1);
+  expect((await getJson(server, '/health', 'plain')).status).toBe(200);
 });

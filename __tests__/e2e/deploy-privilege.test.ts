@@ -7,6 +7,7 @@ import type { SandboxServer } from '../../src/sandbox/index.js';
 import { shQuote } from '../../src/ssh/quote.js';
 import { bootServer, stopServer } from '../support/servers.js';
 import { appCopy, deploy, editFile, getJson, onServer } from '../support/deploy.js';
+import { debianWheels } from '../support/wheels.js';
 
 // Repository content is never handled by root, secrets never reach a command line, and a full
 // disk leaves nothing half-built behind: each test here failed on the version before the build user.
@@ -243,7 +244,9 @@ test('a full disk during the venv build or the upload leaves nothing half-built,
   expect(first.report.error).toBeUndefined();
   const live = first.report.hosts[0]!.facts.release!;
   expect(await serving('tiny')).toBe(live);
-  // Leave ~3 MB: a delta release fits, a venv (pip alone is ~10 MB) does not.
+  // Leave ~3 MB: a delta release fits, a venv installing Django (~30 MB, from wheels made of
+  // Debian's packages, without the system's site-packages) does not.
+  await debianWheels(server, '/srv/wheels-tiny', ['django', 'asgiref', 'sqlparse']);
   const usedKb = Number((await onServer(server, 'df --output=used -k /srv/tiny | tail -n 1')).trim());
   await onServer(server, `mount -o remount,size=${usedKb + 3 * 1024}k /srv/tiny`);
   const state = (): Promise<string> =>
@@ -254,8 +257,12 @@ test('a full disk during the venv build or the upload leaves nothing half-built,
   const freeBefore = await freeKb();
 
   const newVenv = await appCopy();
-  await editFile(newVenv, 'requirements.txt', (t) => `${t}# needs a new venv\n`);
-  const full = await deploy(server, newVenv, tiny);
+  await writeFile(path.join(newVenv, 'requirements.txt'), 'django\n');
+  const full = await deploy(server, newVenv, {
+    ...tiny,
+    'venv-system-site-packages': 'false',
+    'pip-args': '--no-index --find-links /srv/wheels-tiny'
+  });
   expect(full.report.ok).toBe(false);
   expect(full.report.hosts[0]!.steps.at(-1)?.name).toBe('venv');
   // No venv folder or log left; the release made for it is the only thing added.
@@ -263,8 +270,11 @@ test('a full disk during the venv build or the upload leaves nothing half-built,
   const was = before.split('\n');
   expect(after.slice(0, -2)).toEqual(was.slice(0, -2));
   expect(await freeKb()).toBeGreaterThan(freeBefore - 1024);
-  // python -m venv does not pass ensurepip's reason on: the free space says it.
-  expect(full.report.error).toMatch(/-m venv failed; nothing was switched and the partial venv was removed/);
+  // pip's own lines say why, and the free space is given beside them.
+  expect(full.report.error).toMatch(
+    /pip install -r requirements\.txt failed; nothing was switched and the partial venv was removed/
+  );
+  expect(full.report.error).toMatch(/No space left on device/);
   expect(full.report.error).toMatch(/\n[0-3] MB free in \/srv\/tiny\/venvs/);
   expect(await serving('tiny')).toBe(live);
 

@@ -1,10 +1,13 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import type { DeployContext } from '../../src/deploy/context.js';
 import { appLayout } from '../../src/deploy/paths.js';
 import { memoryLogger } from '../../src/log.js';
 import { parseSettings, type Settings } from '../../src/settings.js';
 import type { Remote } from '../../src/ssh/types.js';
-import { buildCommand } from '../../src/steps/build.js';
+import { buildCommand, buildScript } from '../../src/steps/build.js';
 import { finishScript } from '../../src/steps/upload.js';
 import { venvScript } from '../../src/steps/venv.js';
 
@@ -68,4 +71,32 @@ test('shared files are seeded as files by the app user, never unpacked as folder
   expect(block).toMatch(/^[^\n]*setpriv --reuid='shop-build'[\s\S]*cat -- "\$1"/);
   expect(block).toContain(`set -C; cat > "$1"' gd '/srv/shop/shared/db.sqlite3'`);
   expect(fin).not.toMatch(/tar -C "\$1" --no-same-owner -xf -'[^\n]*shared\/db\.sqlite3/);
+});
+
+describe('the build script, run by bash in a folder standing for the release', () => {
+  const run = (build: string): { code: number | null; files: string[]; err: string } => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gd-build-'));
+    const rel = path.join(dir, 'releases', 'R');
+    mkdirSync(rel, { recursive: true });
+    const ctx = ctxFor({ build, 'min-free-space': '0' });
+    const r = spawnSync('bash', ['-c', buildScript(ctx, rel)], { cwd: rel, encoding: 'utf8' });
+    const files = readdirSync(rel).sort();
+    rmSync(dir, { recursive: true, force: true });
+    return { code: r.status, files, err: r.stderr };
+  };
+
+  test('every build command runs in order; all succeeding is exit 0', () => {
+    expect(run('touch a\ntouch b')).toMatchObject({ code: 0, files: ['a', 'b'] });
+  });
+
+  test('a command that fails stops the build and fails it, even when a later one would succeed', () => {
+    const r = run('touch a\nfalse\ntouch b');
+    expect(r.code).not.toBe(0);
+    expect(r.files).toEqual(['a']);
+  });
+
+  test('a failing stage of a pipeline fails the build; an unset variable too', () => {
+    expect(run('false | cat\ntouch b').code).not.toBe(0);
+    expect(run('echo "$NOT_SET_ANYWHERE"\ntouch b').code).not.toBe(0);
+  });
 });

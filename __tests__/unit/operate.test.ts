@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { appLayout } from '../../src/deploy/paths.js';
 import type { DeployContext } from '../../src/deploy/context.js';
 import { memoryLogger } from '../../src/log.js';
@@ -8,6 +10,7 @@ import { auditFields, historyCommand } from '../../src/steps/history.js';
 import { parseHistory, servingEntry, statusFacts, unhealthyReason } from '../../src/status/facts.js';
 import { statusScript } from '../../src/status/script.js';
 import { logsScript } from '../../src/status/logs-script.js';
+import { templatesDir } from '../../src/render/templates-dir.js';
 import type { Remote } from '../../src/ssh/types.js';
 import type { HostReport, RunReport } from '../../src/report.js';
 import type { StepName } from '../../src/steps/catalog.js';
@@ -121,15 +124,19 @@ test('the status and logs scripts are valid bash in every shape', () => {
     { process: 'worker', lines: '5' }
   ];
   for (const over of shapes) bashOk(logsScript(ctxWith(over)));
-  expect(logsScript(ctxWith({ process: 'worker' }))).toContain("-u 'shop-worker.service'");
-  expect(logsScript(ctxWith({ process: 'worker' }))).not.toContain('error.log');
-  // Never root reading a file the app or nginx could swap for a link.
-  for (const line of logsScript(ctxWith({ since: '1h', follow: 'true' })).split('\n'))
-    for (const m of line.matchAll(/\b(?:tail|cat) [^|;]*(\/var\/log\/\S+)/g))
-      expect({ line, reader: line.slice(0, m.index).trimEnd().endsWith('--') }).toEqual({
-        line,
-        reader: true
-      });
+  const worker = logsScript(ctxWith({ process: 'worker' }));
+  expect(worker).toMatch(/^# logs\.sh$/m);
+  expect(worker).toContain("unit_a='shop-worker.service'\nunit_b=''\nwith_files='0'");
+  expect(worker).not.toContain('error.log');
+  expect(logsScript(ctxWith({}))).toContain("unit_a='shop.service'\nunit_b='shop-*.service'\nwith_files='1'");
+  expect(logsScript(ctxWith({}))).toMatch(/^error_log='\/var\/log\/shop\/error\.log'$/m);
+  // Never root reading a file the app or nginx could swap for a link: every read of a log file in
+  // the script runs as the user that writes it (setpriv, the "as" words).
+  const body = readFileSync(path.join(templatesDir(), 'scripts', 'logs.sh'), 'utf8');
+  const reads = [...body.matchAll(/^.*\b(?:tail|cat) [^|;\n]*"\$f".*$/gm)].map((m) => m[0]);
+  expect(reads.length).toBe(4);
+  for (const line of reads)
+    expect({ line, reader: /"\$\{as\[@\]\}" (?:tail|cat) /.test(line) }).toEqual({ line, reader: true });
 });
 
 test('bad since, lines, process or history are refused before any connection, naming the input', () => {

@@ -77,8 +77,15 @@ test.each([
 });
 
 test('the script probes sqlite3 only with sqlite-db, and always curl, flock, tar, sudo', () => {
+  // preflight.sh probes each CMD:PACKAGE of its `tools` value with command -v.
+  const tools = (script: string): string | undefined => /^tools='([^']*)'$/m.exec(script)?.[1];
   const without = preflightScript(settings());
-  for (const tool of ['curl', 'flock', 'tar', 'sudo']) expect(without).toContain(`command -v ${tool} `);
-  expect(without).not.toContain('command -v sqlite3');
-  expect(preflightScript(settings({ 'sqlite-db': 'instance/app.db' }))).toContain('command -v sqlite3 ');
+  expect(without).toMatch(/^# preflight\.sh$/m);
+  expect(without).toContain(
+    'for t in $tools; do command -v "${t%%:*}" >/dev/null 2>&1 || missing="$missing ${t#*:}"; done'
+  );
+  expect(tools(without)).toBe('curl:curl flock:util-linux tar:tar sudo:sudo');
+  expect(tools(preflightScript(settings({ 'sqlite-db': 'instance/app.db' })))).toBe(
+    'curl:curl flock:util-linux tar:tar sudo:sudo sqlite3:sqlite3'
+  );
 });

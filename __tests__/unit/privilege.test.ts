@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { templatesDir } from '../../src/render/templates-dir.js';
 import type { DeployContext } from '../../src/deploy/context.js';
 import { appLayout } from '../../src/deploy/paths.js';
 import { memoryLogger } from '../../src/log.js';
@@ -92,10 +95,15 @@ describe('repository content is handled by the build user', () => {
   test('layout creates APP-build and gives it releases, venvs and incoming', () => {
     const s = layoutScript(ctx);
     syntaxOk(s);
-    expect(s).toContain(
-      "useradd --system --gid 'shop-build' --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin 'shop-build'"
+    expect(s).toMatch(/^# layout\.sh$/m);
+    expect(s).toMatch(/^build_user='shop-build'$/m);
+    expect(s).toMatch(/^releases='\/srv\/shop\/releases'$/m);
+    const body = readFileSync(path.join(templatesDir(), 'scripts', 'layout.sh'), 'utf8');
+    expect(body).toContain(
+      'useradd --system --gid "$build_user" --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin "$build_user"'
     );
-    expect(s).toContain("install -d -m 0755 -o 'shop-build' -g 'shop-build' \"$d\"");
+    expect(body).toContain('for d in "$releases" "$venvs" "$incoming"; do');
+    expect(body).toContain('install -d -m 0755 -o "$build_user" -g "$build_user" "$d"');
   });
 
   test('the copy, REVISION, manifest, links and the move run through setpriv as the build user', () => {

@@ -122,8 +122,9 @@ test('moving off Docker Compose: the database copied consistently, then provisio
   expect(s).toContain('mode: provision');
 });
 
-// Fragments of every error message a user can meet, as they are written in src/. Each one must
-// still be in src/ (not stale) and have its troubleshooting entry.
+// Fragments of every error message a user can meet, as they are written in src/ or in a server
+// script (templates/scripts/). Each one must still be there (not stale) and have its
+// troubleshooting entry.
 const MESSAGES: [string, string][] = [
   ['src/settings.ts', 'not valid (nothing was changed on any server)'],
   ['src/settings/ssh.ts', 'must be the private key text itself'],
@@ -153,8 +154,11 @@ const MESSAGES: [string, string][] = [
   ['src/modes/preflight.ts', 'python3 is missing'],
   ['src/modes/preflight-mode.ts', 'not usable: '],
   ['src/modes/preflight.ts', 'missing packages: '],
-  ['src/steps/ownership.ts', 'is taken on this server by something gunicorn-deploy did not create'],
-  ['src/steps/ownership.ts', 'min-free-space needs'],
+  [
+    'templates/scripts/name_refusal.sh',
+    'is taken on this server by something gunicorn-deploy did not create'
+  ],
+  ['templates/scripts/disk_refusal.sh', 'min-free-space needs'],
   ['src/rules/names.ts', 'is reserved'],
   ['src/rules/environment.ts', 'is set by gunicorn-deploy or systemd for the service'],
   ['src/modes/provision-mode.ts', 'this server cannot be provisioned'],
@@ -168,7 +172,7 @@ const MESSAGES: [string, string][] = [
   ['src/steps/check.ts', 'the new release does not load'],
   ['src/steps/hooks.ts', 'commands failed (exit'],
   ['src/rules/environment.ts', 'a value cannot contain a newline'],
-  ['src/render/templates.ts', 'cannot find the templates folder'],
+  ['src/render/templates-dir.ts', 'cannot find the templates folder'],
   ['src/modes/deploy-mode.ts', 'failed and was rolled back;'],
   ['src/modes/deploy-mode.ts', 'there is no previous release to roll back to'],
   ['src/modes/deploy-mode.ts', 'failed too'],

@@ -13,7 +13,7 @@ import { tmpdir, userInfo } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { ROOT_READ_PROGRAM } from '../../src/deploy/root-read.js';
+import { rootReadProgram } from '../../src/deploy/root-read.js';
 import { acmeEmailProblem, pemCertificatesProblem, pemKeyProblem } from '../../src/rules.js';
 import { needs } from '../support/needs.js';
 
@@ -25,7 +25,7 @@ const me = String(userInfo().uid);
 const user = userInfo().username;
 
 async function rootRead(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return run('python3', ['-I', '-c', ROOT_READ_PROGRAM, ...args], { timeout: 20_000 }).then(
+  return run('python3', ['-I', '-c', rootReadProgram(), ...args], { timeout: 20_000 }).then(
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => ({
       code: e.code,

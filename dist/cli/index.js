@@ -77509,25 +77509,41 @@ function inputSecrets(read) {
 ;// CONCATENATED MODULE: ./src/settings/gunicorn.ts
 
 
+/**
+ * Gunicorn's whole-number settings this tool owns, listed once: the input that sets each, its
+ * range (the input's rule, asserted again where the value reaches gunicorn.conf.py), and Gunicorn's
+ * own default (what the config gets when a caller gives none).
+ */
+const GUNICORN_NUMBERS = {
+    threads: { input: 'threads', min: 1, max: 256, gunicorn: 1 },
+    maxRequests: { input: 'max-requests', min: 0, max: 10_000_000, gunicorn: 0 },
+    maxRequestsJitter: { input: 'max-requests-jitter', min: 0, max: 10_000_000, gunicorn: 0 },
+    workerConnections: { input: 'worker-connections', min: 1, max: 1_000_000, gunicorn: 1000 },
+    limitRequestLine: { input: 'limit-request-line', min: 0, max: 8190, gunicorn: 4094 },
+    limitRequestFields: { input: 'limit-request-fields', min: 0, max: 32768, gunicorn: 100 },
+    limitRequestFieldSize: { input: 'limit-request-field-size', min: 0, max: 1_048_576, gunicorn: 8190 }
+};
 /** gthread without `threads`: a few threads per worker, Gunicorn's docs' usual starting point. */
 const GTHREAD_DEFAULT_THREADS = 4;
 /** The worker class, its settings and the `gunicorn-settings` lines; all checked before any connection. */
 function parseGunicornSettings(read, _problems) {
     const cls = read.get('worker-class');
+    const num = (k) => {
+        const r = GUNICORN_NUMBERS[k];
+        return read.int(r.input, r.min, r.max);
+    };
     const bad = workerClassProblem(cls);
     read.check('worker-class', bad);
     const workerClass = bad ? 'sync' : cls;
     let threads = workerClass === 'gthread' ? GTHREAD_DEFAULT_THREADS : 1;
     if (read.text('threads') !== '') {
-        threads = read.int('threads', 1, 256);
+        threads = num('threads');
         if (threads > 1 && workerClass !== 'gthread' && !bad)
             read.check('threads', `applies to worker-class: gthread only (worker-class is ${workerClass}${workerClass === 'uvicorn' ? ', whose workers run an event loop' : ''}); set worker-class: gthread, or remove threads`);
     }
-    const maxRequests = read.int('max-requests', 0, 10_000_000);
+    const maxRequests = num('maxRequests');
     // A fixed max-requests recycles every worker at once; a jitter spreads them out.
-    const jitter = read.text('max-requests-jitter') !== ''
-        ? read.int('max-requests-jitter', 0, 10_000_000)
-        : Math.ceil(maxRequests / 10);
+    const jitter = read.text('max-requests-jitter') !== '' ? num('maxRequestsJitter') : Math.ceil(maxRequests / 10);
     if (jitter > 0 && maxRequests === 0 && read.text('max-requests-jitter') !== '')
         read.check('max-requests-jitter', 'needs max-requests (workers are never recycled without it)');
     const timeout = read.int('timeout', 1, 3600);
@@ -77555,10 +77571,10 @@ function parseGunicornSettings(read, _problems) {
         keepalive: read.int('keepalive', 0, 3600),
         maxRequests,
         maxRequestsJitter: jitter,
-        workerConnections: read.int('worker-connections', 1, 1_000_000),
-        limitRequestLine: read.int('limit-request-line', 0, 8190),
-        limitRequestFields: read.int('limit-request-fields', 0, 32768),
-        limitRequestFieldSize: read.int('limit-request-field-size', 0, 1_048_576),
+        workerConnections: num('workerConnections'),
+        limitRequestLine: num('limitRequestLine'),
+        limitRequestFields: num('limitRequestFields'),
+        limitRequestFieldSize: num('limitRequestFieldSize'),
         extra
     };
 }
@@ -78423,6 +78439,7 @@ function parseNotifySettings(read, _problems) {
  * rules.ts (shared with render.ts, which asserts the same rules), and defaults come from action.yml
  * (src/settings/defaults.ts, generated).
  */
+
 
 
 
@@ -81626,6 +81643,103 @@ function annotateFailure(report) {
     core.error(message, { title: `gunicorn-deploy ${report.mode}: ${report.status}` });
 }
 
+;// CONCATENATED MODULE: ./src/render/templates-dir.ts
+
+
+const MARKER = external_node_path_namespaceObject.join('templates', 'systemd', 'app.service.hbs');
+function isActionRoot(dir) {
+    return (0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(dir, MARKER)) && (0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(dir, 'action.yml'));
+}
+function walkUp(start) {
+    for (let dir = external_node_path_namespaceObject.resolve(start);; dir = external_node_path_namespaceObject.dirname(dir)) {
+        if (isActionRoot(dir))
+            return external_node_path_namespaceObject.join(dir, 'templates');
+        if (external_node_path_namespaceObject.dirname(dir) === dir)
+            return undefined;
+    }
+}
+/**
+ * The action's own templates folder. Not from import.meta.url (ncc rewrites it in the bundle):
+ * $GUNICORN_DEPLOY_TEMPLATES, then $GITHUB_ACTION_PATH/templates, then the nearest folder above the
+ * running script (symlinks resolved), then above the working directory, that holds action.yml and
+ * templates/.
+ */
+function templatesDir(where = {}) {
+    const env = where.env ?? process.env;
+    const explicit = env.GUNICORN_DEPLOY_TEMPLATES;
+    if (explicit) {
+        if (!(0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(explicit, 'systemd', 'app.service.hbs'))) {
+            throw new Error(`GUNICORN_DEPLOY_TEMPLATES=${explicit} does not hold the templates (systemd/app.service.hbs)`);
+        }
+        return external_node_path_namespaceObject.resolve(explicit);
+    }
+    if (env.GITHUB_ACTION_PATH && (0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(env.GITHUB_ACTION_PATH, MARKER))) {
+        return external_node_path_namespaceObject.resolve(env.GITHUB_ACTION_PATH, 'templates');
+    }
+    const argv1 = where.argv1 ?? process.argv[1];
+    // Through symlinks: npm's node_modules/.bin/gunicorn-deploy links to the package's bin/.
+    const script = argv1 && (0,external_node_fs_namespaceObject.existsSync)(argv1) ? (0,external_node_fs_namespaceObject.realpathSync)(argv1) : argv1;
+    const found = (script ? walkUp(external_node_path_namespaceObject.dirname(external_node_path_namespaceObject.resolve(script))) : undefined) ?? walkUp(where.cwd ?? process.cwd());
+    if (!found) {
+        throw new Error('cannot find the templates folder (templates/ next to action.yml); set GUNICORN_DEPLOY_TEMPLATES');
+    }
+    return found;
+}
+
+;// CONCATENATED MODULE: ./src/render/scripts.ts
+
+
+
+
+const bodies = new Map();
+const scripts_NAME = /^[a-z_][a-z0-9_]*$/;
+/**
+ * A server script from templates/scripts/NAME.sh (plain shell that shellcheck reads in
+ * `npm run lint`): a prologue of quoted assignments, one per value, then the file as it is. A value
+ * reaches the body only as a shell variable, never pasted into its text, so no value can change
+ * what the script does; `then`, the caller's own script text, runs after it in the same shell.
+ */
+function serverScript(name, values, then = '', dir = templatesDir()) {
+    const file = external_node_path_namespaceObject.join(dir, 'scripts', `${name}.sh`);
+    let body = bodies.get(file);
+    if (body === undefined) {
+        body = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+        bodies.set(file, body);
+    }
+    const prologue = Object.entries(values).map(([key, value]) => {
+        if (!scripts_NAME.test(key))
+            throw new Error(`server script ${name}: ${key} is not a shell variable name`);
+        return `${key}=${shQuote(String(value))}`;
+    });
+    // The first line names the file: the debug log's `$` line, and how a test double tells the step.
+    return `\n# ${name}.sh\n${prologue.join('\n')}\n${body}${then ? `${then}\n` : ''}`;
+}
+const programs = new Map();
+/** A file of templates/scripts/ read once, as it is. */
+function asItIs(name, ext, dir) {
+    if (!scripts_NAME.test(name))
+        throw new Error(`server program ${name}: not a plain name`);
+    const file = external_node_path_namespaceObject.join(dir, 'scripts', `${name}.${ext}`);
+    let text = programs.get(file);
+    if (text === undefined) {
+        text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+        programs.set(file, text);
+    }
+    return text;
+}
+/**
+ * A program the server runs as it is, from templates/scripts/NAME.py (Python where root must open
+ * what it reads with O_NOFOLLOW and check the descriptor: bash and coreutils would follow links).
+ * It takes its values as argv, never pasted into its text; `npm run lint` compiles every one.
+ */
+function serverProgram(name, dir = templatesDir()) {
+    return asItIs(name, 'py', dir);
+}
+/** wrk's Lua script from templates/scripts/NAME.lua: its values come as args or environment. */
+function serverLua(name, dir = templatesDir()) {
+    return asItIs(name, 'lua', dir);
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/paths.ts
 /** Where the tool's own scripts (health check, database maintenance) live, for every app. */
 const SCRIPT_DIR = '/usr/local/lib/gunicorn-deploy';
@@ -81719,7 +81833,8 @@ function releaseId(now, commit) {
  * belongs to no one else (a unit, user, group or folder this tool did not create) and that the
  * app's filesystem has room. Both are probes of read-only commands, so preflight runs them as the
  * login user and the layout step (as root) turns their findings into a refusal before its first
- * write. Runs in bash (the probes use arrays and arithmetic).
+ * write. Runs in bash (the probes use arrays and arithmetic). The scripts: templates/scripts/
+ * name_probe.sh, disk_probe.sh, name_refusal.sh, disk_refusal.sh, mark_owned.sh.
  */
 /** Where the tool records what it created, so a name it took can be told from one it found. */
 const OWNED_DIR = '/var/lib/gunicorn-deploy';
@@ -81735,13 +81850,6 @@ function ownedMarker(app) {
 function appUnitNames(layout) {
     return Object.values(layout.units).map((u) => u.name);
 }
-const UNIT_DIRS = [
-    '/etc/systemd/system',
-    '/run/systemd/system',
-    '/usr/local/lib/systemd/system',
-    '/usr/lib/systemd/system',
-    '/lib/systemd/system'
-];
 /**
  * Sets $taken to one line per thing of the app's name this tool did not create; empty when the
  * name is free or already ours. Ours: the user (by uid) recorded in the marker, or (installs made
@@ -81749,49 +81857,17 @@ const UNIT_DIRS = [
  * in /etc/systemd/system whose first line is the tool's header.
  */
 function nameProbe(settings) {
-    const q = shQuote;
     const layout = appLayout(settings);
     const app = settings.app.name;
-    const dir = settings.app.dir;
-    return `
-taken=""
-gd_app=${q(app)}
-gd_marker=${q(ownedMarker(app))}
-gd_user_ours=no
-if getent passwd "$gd_app" >/dev/null; then
-  IFS=: read -r _ _ gd_uid _ _ gd_home gd_shell <<< "$(getent passwd "$gd_app")"
-  if [ -f "$gd_marker" ]; then
-    # The same account the tool created, not one made later under the same name.
-    if grep -qx "uid=$gd_uid" "$gd_marker"; then gd_user_ours=yes; fi
-  elif [ "$gd_uid" -gt 0 ] && [ "$gd_uid" -lt 1000 ] && [ "$gd_home" = ${q(dir)} ] && [ "$gd_shell" = /usr/sbin/nologin ]; then
-    gd_user_ours=yes
-  fi
-elif [ -f "$gd_marker" ]; then
-  # The tool's user was removed by hand: what is left of the app's is still ours.
-  gd_user_ours=yes
-fi
-if [ "$gd_user_ours" = no ]; then
-  if getent passwd "$gd_app" >/dev/null; then
-    taken="$taken
-  user $gd_app (uid $(id -u "$gd_app"), home $(getent passwd "$gd_app" | cut -d: -f6))"
-  fi
-  if getent group "$gd_app" >/dev/null; then taken="$taken
-  group $gd_app"; fi
-  for gd_d in ${q(layout.etc)} ${q(layout.logDir)}; do
-    if [ -e "$gd_d" ]; then taken="$taken
-  folder $gd_d"; fi
-  done
-fi
-for gd_unit in ${appUnitNames(layout).map(q).join(' ')}; do
-  for gd_dir in ${UNIT_DIRS.join(' ')}; do
-    gd_f="$gd_dir/$gd_unit"
-    if [ ! -e "$gd_f" ] && [ ! -L "$gd_f" ]; then continue; fi
-    if [ "$gd_dir" = /etc/systemd/system ] && [ ! -L "$gd_f" ] && [ "$(head -c ${UNIT_HEADER.length} "$gd_f" 2>/dev/null)" = ${q(UNIT_HEADER)} ]; then continue; fi
-    taken="$taken
-  unit $gd_f"
-  done
-done
-`;
+    return serverScript('name_probe', {
+        gd_app: app,
+        gd_marker: ownedMarker(app),
+        gd_app_dir: settings.app.dir,
+        gd_etc: layout.etc,
+        gd_log_dir: layout.logDir,
+        gd_units: appUnitNames(layout).join(' '),
+        gd_unit_header: UNIT_HEADER
+    });
 }
 /**
  * Sets $free_mb, $need_mb and $disk_dir (app-dir, or its nearest existing parent) for the floor of
@@ -81799,36 +81875,21 @@ done
  */
 function diskProbe(settings) {
     const floor = settings.deploy.minFreeSpace;
-    const parts = [];
-    if (floor.mb !== undefined)
-        parts.push(`need_mb=${Math.floor(floor.mb)}`);
-    if (floor.percent !== undefined) {
-        const pct = `$(( total_mb * ${Math.floor(floor.percent)} / 100 ))`;
-        parts.push(floor.mb !== undefined
-            ? `gd_pct=${pct}; if [ "$gd_pct" -lt "$need_mb" ]; then need_mb=$gd_pct; fi`
-            : `need_mb=${pct}`);
-    }
-    return `
-disk_dir=${shQuote(settings.app.dir)}
-while [ ! -d "$disk_dir" ]; do disk_dir=$(dirname "$disk_dir"); done
-read -r total_kb free_kb <<< "$(df -Pk "$disk_dir" | awk 'NR==2 {print $2, $4}')"
-total_mb=$(( \${total_kb:-0} / 1024 )); free_mb=$(( \${free_kb:-0} / 1024 ))
-need_mb=0
-${parts.join('\n')}
-`;
+    return serverScript('disk_probe', {
+        gd_disk_of: settings.app.dir,
+        gd_need_abs_mb: floor.mb !== undefined ? Math.floor(floor.mb) : '',
+        gd_need_pct: floor.percent !== undefined ? Math.floor(floor.percent) : ''
+    });
 }
 /**
  * The name refusal alone: also the first thing the lock step runs, since taking the lock creates
  * app-dir/.deploy (the first write of a deploy).
  */
 function nameRefusal(settings) {
-    return `${nameProbe(settings)}
-if [ -n "$taken" ]; then
-  echo ${shQuote(`app-name \`${settings.app.name}\` is taken on this server by something gunicorn-deploy did not create:`)}"$taken" >&2
-  echo "Nothing was changed. Choose another app-name (it names the app's user, group and units), or remove what is listed if it is a leftover of yours." >&2
-  exit ${NAME_TAKEN_EXIT}
-fi
-`;
+    return `${nameProbe(settings)}${serverScript('name_refusal', {
+        gd_app_name: settings.app.name,
+        gd_name_taken_exit: NAME_TAKEN_EXIT
+    })}`;
 }
 /**
  * What the lock step runs before it creates app-dir/.deploy (the first write of any run): the name
@@ -81843,31 +81904,26 @@ function lockGuardScript(settings) {
  * DISK_FULL_EXIT with what was found and what to do.
  */
 function ownershipScript(settings) {
-    return `${nameRefusal(settings)}
-${diskProbe(settings)}
-if [ "$free_mb" -lt "$need_mb" ]; then
-  echo "only $free_mb MB free on the filesystem of "${shQuote(settings.app.dir)}" ($disk_dir): min-free-space needs $need_mb MB." >&2
-  echo "Nothing was changed. Free space (old releases in releases/, venvs/, logs), grow the disk, or lower min-free-space." >&2
-  exit ${DISK_FULL_EXIT}
-fi
-`;
+    return `${nameRefusal(settings)}${diskProbe(settings)}${serverScript('disk_refusal', {
+        gd_app_dir: settings.app.dir,
+        gd_disk_full_exit: DISK_FULL_EXIT
+    })}`;
 }
 /** After the layout step created the user: record it as the tool's (idempotent). */
 function markOwnedScript(settings) {
-    const q = shQuote;
-    const marker = ownedMarker(settings.app.name);
-    return `
-if [ ! -f ${q(marker)} ] && getent passwd ${q(settings.app.name)} >/dev/null; then
-  install -d -m 0755 ${q(OWNED_DIR)}
-  printf 'user=%s\\nuid=%s\\napp-dir=%s\\n' ${q(settings.app.name)} "$(id -u ${q(settings.app.name)})" ${q(settings.app.dir)} > ${q(marker)}
-fi
-`;
+    return serverScript('mark_owned', {
+        gd_marker: ownedMarker(settings.app.name),
+        gd_owned_dir: OWNED_DIR,
+        gd_app: settings.app.name,
+        gd_app_dir: settings.app.dir
+    });
 }
 
 // EXTERNAL MODULE: ./node_modules/handlebars/lib/index.js
 var handlebars_lib = __nccwpck_require__(8508);
 var handlebars_lib_default = /*#__PURE__*/__nccwpck_require__.n(handlebars_lib);
 ;// CONCATENATED MODULE: ./src/render/gunicorn-vars.ts
+
 
 function gunicorn_vars_int(field, value, min, max) {
     if (!Number.isInteger(value) || value < min || value > max)
@@ -81878,21 +81934,19 @@ function gunicorn_vars_int(field, value, min, max) {
 function gunicornVars(g = {}) {
     const cls = g.workerClass ?? 'sync';
     assertRule('workerClass', workerClassProblem(cls));
-    const threads = gunicorn_vars_int('threads', g.threads ?? 1, 1, 256);
-    if (threads > 1 && cls !== 'gthread')
-        assertRule('threads', `${threads} threads need gthread, not ${cls}`);
+    const nums = {};
+    for (const k of Object.keys(GUNICORN_NUMBERS)) {
+        const r = GUNICORN_NUMBERS[k];
+        nums[k] = gunicorn_vars_int(k, g[k] ?? r.gunicorn, r.min, r.max);
+    }
+    if (nums.threads > 1 && cls !== 'gthread')
+        assertRule('threads', `${nums.threads} threads need gthread, not ${cls}`);
     for (const s of g.extra ?? [])
         assertRule('gunicornSettings', gunicornSettingProblem(s));
     return {
         workerClass: cls === 'uvicorn' ? '' : cls,
         uvicorn: cls === 'uvicorn',
-        threads,
-        maxRequests: gunicorn_vars_int('maxRequests', g.maxRequests ?? 0, 0, 10_000_000),
-        maxRequestsJitter: gunicorn_vars_int('maxRequestsJitter', g.maxRequestsJitter ?? 0, 0, 10_000_000),
-        workerConnections: gunicorn_vars_int('workerConnections', g.workerConnections ?? 1000, 1, 1_000_000),
-        limitRequestLine: gunicorn_vars_int('limitRequestLine', g.limitRequestLine ?? 4094, 0, 8190),
-        limitRequestFields: gunicorn_vars_int('limitRequestFields', g.limitRequestFields ?? 100, 0, 32768),
-        limitRequestFieldSize: gunicorn_vars_int('limitRequestFieldSize', g.limitRequestFieldSize ?? 8190, 0, 1_048_576),
+        ...nums,
         extra: (g.extra ?? []).map(({ name, value }) => ({ name, value }))
     };
 }
@@ -81903,6 +81957,7 @@ function gunicornInput(g) {
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/root-read.ts
+
 
 /**
  * How root reads a file that the app's user (or the build user) can name or replace: opened once,
@@ -81929,176 +81984,14 @@ function gunicornInput(g) {
  *                               (same name), then remove the original; refused ones stay, named on
  *                               stderr
  * OWNER is a user name or a numeric uid. Exit 0, or 2 with the reason on stderr (5: not found).
+ * The program is templates/scripts/root_read.py.
  */
-const ROOT_READ_PROGRAM = String.raw `import errno, fnmatch, gzip, hashlib, base64, os, pwd, re, signal, stat, subprocess, sys, tempfile, time, zlib
-NAME = re.compile(r"^\.?[A-Za-z0-9][A-Za-z0-9._-]*$")
-CHUNK = 1 << 20
-class Refused(Exception): pass
-def alarm(*_): raise Refused("took longer than the deadline")
-signal.signal(signal.SIGALRM, alarm)
-def uid_of(owner): return int(owner) if owner.isdigit() else pwd.getpwnam(owner).pw_uid
-def open_dir(path):
-    try: fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    except FileNotFoundError: return None
-    except OSError as e: raise Refused("folder %s: %s" % (path, "a symbolic link" if e.errno == errno.ELOOP else e.strerror))
-    return fd
-def open_file(dfd, name, uid):
-    if not NAME.match(name): raise Refused("not a plain file name")
-    try: fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC, dir_fd=dfd)
-    except OSError as e: raise Refused("a symbolic link" if e.errno == errno.ELOOP else e.strerror)
-    st = os.fstat(fd)
-    why = None
-    if not stat.S_ISREG(st.st_mode): why = "not a regular file"
-    elif st.st_nlink != 1: why = "has %d hard links" % st.st_nlink
-    elif st.st_uid != uid: why = "owned by uid %d, not %d" % (st.st_uid, uid)
-    if why: os.close(fd); raise Refused(why)
-    os.set_blocking(fd, True)
-    return fd, st
-def chunks(fd, size):
-    left = size
-    while left > 0:
-        b = os.read(fd, min(CHUNK, left))
-        if not b: break
-        left -= len(b)
-        yield b
-def write_all(out, data):
-    view = memoryview(data)
-    while view: view = view[os.write(out, view):]
-def transfer(fd, size, out, how, sha=None):
-    """Copies at most size bytes from fd to out, packing or unpacking; gunzip fails closed."""
-    if how == "gzip":
-        z = zlib.compressobj(6, zlib.DEFLATED, 31)
-        for b in chunks(fd, size): write_all(out, z.compress(b))
-        write_all(out, z.flush()); return
-    if how == "gunzip":
-        limit, made = size * 1032 + CHUNK, 0  # deflate never packs more than 1032:1
-        z = zlib.decompressobj(31)
-        for b in chunks(fd, size):
-            if sha: sha.update(b)
-            while b:
-                part = z.decompress(b, CHUNK); b = z.unconsumed_tail
-                made += len(part)
-                if made > limit: raise Refused("unpacks to more than deflate allows")
-                write_all(out, part)
-            if z.eof: break
-        if not z.eof or z.unused_data: raise Refused("not a complete gzip file")
-        return
-    for b in chunks(fd, size):
-        if sha: sha.update(b)
-        write_all(out, b)
-def as_db(path):
-    """A copy opens read-only without a -shm file: a WAL header (bytes 18, 19 = 2) is set to rollback (1)."""
-    with open(path, "r+b") as f:
-        if f.read(16) == b"SQLite format 3\0": f.seek(18); f.write(b"\1\1")
-def integrity(path, checker):
-    """PRAGMA integrity_check as the checker (never root): the bytes are the app's."""
-    pw = pwd.getpwnam(checker)
-    os.chown(os.path.dirname(path), 0, pw.pw_gid); os.chmod(os.path.dirname(path), 0o750)
-    os.chown(path, 0, pw.pw_gid); os.chmod(path, 0o640)
-    as_db(path)
-    drop = ["setpriv", "--reuid=%d" % pw.pw_uid, "--regid=%d" % pw.pw_gid, "--clear-groups", "--reset-env"] if os.getuid() == 0 else []
-    try:
-        r = subprocess.run(drop + ["sqlite3", "-readonly", path, "PRAGMA integrity_check"], capture_output=True, text=True, timeout=600)
-        return ((r.stdout + r.stderr).strip().splitlines() or ["unreadable"])[0]
-    except subprocess.TimeoutExpired: return "integrity_check took longer than 600 s"
-def matching(dfd, patterns):
-    return sorted(n for n in os.listdir(dfd) if NAME.match(n) and any(fnmatch.fnmatchcase(n, p) for p in patterns))
-def lmtime(dfd, name):
-    try: return int(min(os.stat(name, dir_fd=dfd, follow_symlinks=False).st_mtime, time.time()))
-    except OSError: return 0
-def cmd_list(d, owner, checker, *patterns):
-    dfd, uid = open_dir(d), uid_of(owner)
-    if dfd is None: return
-    tmp = tempfile.mkdtemp()
-    try:
-        for name in matching(dfd, patterns):
-            sha, size, check = "-", 0, None
-            signal.alarm(900)
-            try:
-                fd, st = open_file(dfd, name, uid)
-                size, h = st.st_size, hashlib.sha256()
-                copy = os.path.join(tmp, "check.db")
-                for f in (copy, copy + "-wal", copy + "-shm", copy + "-journal"):
-                    if os.path.lexists(f): os.unlink(f)
-                out = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                try:
-                    try: transfer(fd, size, out, "gunzip" if name.endswith(".gz") else "raw", h)
-                    except (Refused, zlib.error) as e: check = "unreadable: %s" % e
-                    # The checksum is of the whole file, also past a gzip stream that ended early.
-                    for b in chunks(fd, size): h.update(b)
-                finally: os.close(out); os.close(fd)
-                sha = h.hexdigest()
-                signal.alarm(0)
-                if check is None: check = integrity(copy, checker)
-            except Refused as e: check = "refused: %s" % e
-            finally: signal.alarm(0)
-            print("backup\t%s\t%d\t%d\t%s\t%s" % (name, lmtime(dfd, name), size, sha, check.replace("\t", " ")), flush=True)
-    finally:
-        subprocess.run(["rm", "-rf", "--", tmp])
-def cmd_newest(d, owner, *patterns):
-    dfd, uid, best = open_dir(d), uid_of(owner), None
-    if dfd is None: return
-    for name in matching(dfd, patterns):
-        try: fd, st = open_file(dfd, name, uid)
-        except Refused: continue
-        os.close(fd)
-        key = (min(st.st_mtime, time.time()), name)
-        if best is None or key > best: best = key
-    if best: print(best[1])
-def opened(d, name, owner):
-    dfd = open_dir(d)
-    if dfd is None: print("%s does not exist" % d, file=sys.stderr); sys.exit(5)
-    try: return open_file(dfd, name, uid_of(owner))
-    except Refused as e:
-        if not os.path.lexists(os.path.join(d, name)): print("no %s in %s" % (name, d), file=sys.stderr); sys.exit(5)
-        raise Refused("%s/%s: %s" % (d, name, e))
-def cmd_cat(d, name, owner):
-    signal.alarm(3600)
-    fd, st = opened(d, name, owner)
-    h = hashlib.sha256()
-    for b in chunks(fd, st.st_size):
-        h.update(b); sys.stdout.buffer.write(base64.encodebytes(b))
-    sys.stdout.flush()
-    print("sha256=%s" % h.hexdigest(), file=sys.stderr)
-def copy_one(dfd_path, fd, st, dest, how, mode):
-    out = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
-    try:
-        transfer(fd, st.st_size, out, how); os.fsync(out)
-        t = min(st.st_mtime, time.time()); os.utime(out, (t, t))
-    except BaseException:
-        os.close(out); os.unlink(dest); raise
-    os.close(out)
-def cmd_copy(d, name, owner, dest, how, mode="600", db=""):
-    signal.alarm(3600)
-    fd, st = opened(d, name, owner)
-    try: copy_one(d, fd, st, dest, how, int(mode, 8))
-    except zlib.error as e: raise Refused("%s: not a complete gzip file (%s)" % (name, e))
-    if db: as_db(dest)
-def cmd_move(d, owner, dest, *patterns):
-    dfd, uid = open_dir(d), uid_of(owner)
-    if dfd is None: return
-    for name in matching(dfd, patterns):
-        signal.alarm(3600)
-        try:
-            fd, st = open_file(dfd, name, uid)
-            # A backup is never taken in the future: such a date would make it the "latest".
-            if st.st_mtime > time.time() + 60: os.close(fd); raise Refused("dated in the future")
-            target = os.path.join(dest, name)
-            if not os.path.lexists(target):
-                copy_one(d, fd, st, target, "raw", 0o640)
-                print("moved=%s" % name)
-            os.close(fd); os.unlink(name, dir_fd=dfd)
-        except (Refused, OSError) as e: print("refused %s/%s: %s" % (d, name, e), file=sys.stderr)
-        finally: signal.alarm(0)
-try:
-    os.chdir("/")
-    {"list": cmd_list, "newest": cmd_newest, "cat": cmd_cat, "copy": cmd_copy, "move": cmd_move}[sys.argv[1]](*sys.argv[2:])
-except Refused as e:
-    print(str(e), file=sys.stderr); sys.exit(2)
-`;
+function rootReadProgram() {
+    return serverProgram('root_read');
+}
 /** The shell words that run the program as root: isolated (-I: no PYTHON* variables, no user site). */
 function rootRead(...args) {
-    return `python3 -I -c ${shQuote(ROOT_READ_PROGRAM)} ${args.join(' ')}`;
+    return `python3 -I -c ${shQuote(rootReadProgram())} ${args.join(' ')}`;
 }
 
 ;// CONCATENATED MODULE: ./src/render/vars.ts
@@ -82212,7 +82105,7 @@ function templateVars(input) {
         dbPath: checkPath(input.dbPath === undefined && database !== undefined ? 'DATABASE (env)' : 'dbPath', input.dbPath ?? database ?? `${layout.instance}/app.db`),
         backupDir: checkPath('backupDir', input.backupDir ?? layout.backups),
         legacyBackupDir: layout.legacyBackups,
-        rootReadProgram: ROOT_READ_PROGRAM,
+        rootReadProgram: rootReadProgram(),
         backupKeepDays: checkInt('backupKeepDays', input.backupKeepDays ?? 14, 1, 3650),
         dbMaintenanceTime: check('dbMaintenanceTime', input.dbMaintenanceTime ?? '03:30', /^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
         layout,
@@ -82243,45 +82136,9 @@ function templateVars(input) {
 
 
 
-const MARKER = external_node_path_namespaceObject.join('templates', 'systemd', 'app.service.hbs');
-function isActionRoot(dir) {
-    return (0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(dir, MARKER)) && (0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(dir, 'action.yml'));
-}
-function walkUp(start) {
-    for (let dir = external_node_path_namespaceObject.resolve(start);; dir = external_node_path_namespaceObject.dirname(dir)) {
-        if (isActionRoot(dir))
-            return external_node_path_namespaceObject.join(dir, 'templates');
-        if (external_node_path_namespaceObject.dirname(dir) === dir)
-            return undefined;
-    }
-}
-/**
- * The action's own templates folder. Not from import.meta.url (ncc rewrites it in the bundle):
- * $GUNICORN_DEPLOY_TEMPLATES, then $GITHUB_ACTION_PATH/templates, then the nearest folder above the
- * running script (symlinks resolved), then above the working directory, that holds action.yml and
- * templates/.
- */
-function templatesDir(where = {}) {
-    const env = where.env ?? process.env;
-    const explicit = env.GUNICORN_DEPLOY_TEMPLATES;
-    if (explicit) {
-        if (!(0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(explicit, 'systemd', 'app.service.hbs'))) {
-            throw new Error(`GUNICORN_DEPLOY_TEMPLATES=${explicit} does not hold the templates (systemd/app.service.hbs)`);
-        }
-        return external_node_path_namespaceObject.resolve(explicit);
-    }
-    if (env.GITHUB_ACTION_PATH && (0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(env.GITHUB_ACTION_PATH, MARKER))) {
-        return external_node_path_namespaceObject.resolve(env.GITHUB_ACTION_PATH, 'templates');
-    }
-    const argv1 = where.argv1 ?? process.argv[1];
-    // Through symlinks: npm's node_modules/.bin/gunicorn-deploy links to the package's bin/.
-    const script = argv1 && (0,external_node_fs_namespaceObject.existsSync)(argv1) ? (0,external_node_fs_namespaceObject.realpathSync)(argv1) : argv1;
-    const found = (script ? walkUp(external_node_path_namespaceObject.dirname(external_node_path_namespaceObject.resolve(script))) : undefined) ?? walkUp(where.cwd ?? process.cwd());
-    if (!found) {
-        throw new Error('cannot find the templates folder (templates/ next to action.yml); set GUNICORN_DEPLOY_TEMPLATES');
-    }
-    return found;
-}
+/** Filling in a template from templates/ (templates-dir.ts finds the folder). */
+
+
 const hbs = handlebars_lib_default().create();
 hbs.registerHelper('sh', (value) => shQuote(String(value)));
 // A JSON string is a valid Python string literal.
@@ -82518,7 +82375,8 @@ const MIN_SYSTEMD = 247;
 /**
  * One round trip that reads everything deploy and provision need, as the login user (no writes).
  * Each probe prints key=value and never fails the script, so one missing tool is reported as such
- * rather than hiding the others.
+ * rather than hiding the others. Scripts: templates/scripts/preflight.sh, disk_probe.sh,
+ * name_probe.sh, preflight_end.sh.
  */
 function preflightScript(settings) {
     const layout = appLayout(settings);
@@ -82529,27 +82387,14 @@ function preflightScript(settings) {
         ['sudo', 'sudo'],
         ...(settings.deploy.sqliteDb ? [['sqlite3', 'sqlite3']] : [])
     ];
-    return `
-set +e
-. /etc/os-release 2>/dev/null; echo "os=\${PRETTY_NAME:-unknown}"
-if [ "$(id -u)" = 0 ]; then echo sudo=root; elif sudo -n true 2>/dev/null; then echo sudo=yes; else echo sudo=no; fi
-echo "pid1=$(cat /proc/1/comm 2>/dev/null)"
-echo "systemd_version=$(systemctl --version 2>/dev/null | awk 'NR==1 {print $2}')"
-py=${shQuote(settings.deploy.python)}
-if command -v "$py" >/dev/null; then echo "python=$("$py" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>&1)"; else echo python=; fi
-# What the venv step runs: python -m venv, which needs ensurepip (python3-venv on Debian/Ubuntu).
-if "$py" -c 'import venv, ensurepip' >/dev/null 2>&1; then echo venv=yes; else echo venv=no; fi
-missing=""
-${tools.map(([cmd, pkg]) => `command -v ${cmd} >/dev/null 2>&1 || missing="$missing ${pkg}"`).join('\n')}
-echo "missing=$missing"
-${diskProbe(settings)}
-echo "free_mb=$free_mb"
-echo "need_mb=$need_mb"
-echo "disk_dir=$disk_dir"
-${nameProbe(settings)}
-echo "taken=$(printf '%s' "$taken" | sed 's/^ *//' | paste -sd ';' | sed 's/^;//; s/;/; /g')"
-if [ -f ${shQuote(layout.units.service.file)} ] && [ -L ${shQuote(layout.current)} ]; then echo provisioned=yes; else echo provisioned=no; fi
-${calendarProbe(settings)}
+    // The disk and name facts are printed after both probes ran (the probes print nothing).
+    return `${serverScript('preflight', {
+        py: settings.deploy.python,
+        tools: tools.map(([cmd, pkg]) => `${cmd}:${pkg}`).join(' ')
+    })}${diskProbe(settings)}${nameProbe(settings)}${serverScript('preflight_end', {
+        service_file: layout.units.service.file,
+        current: layout.current
+    })}${calendarProbe(settings)}
 `;
 }
 /** The Debian package that provides each missing piece, in the order apt should get them. */
@@ -82712,12 +82557,12 @@ const HOLDER_PATIENCE_S = 30;
  * lock's own error.
  */
 function awaitLockScript(ctx, owner) {
-    const waitS = Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000) + 15;
-    return `lock_end=$((SECONDS + ${waitS}))
-until grep -qxF ${shQuote(`run=${owner}`)} ${shQuote(ctx.paths.lockOwner)} 2>/dev/null; do
-  [ "$SECONDS" -lt "$lock_end" ] || { echo "the deploy lock did not come within ${waitS} s" >&2; exit ${BUSY}; }
-  sleep 0.01
-done`;
+    return serverScript('lock_wait', {
+        owner_line: `run=${owner}`,
+        lock_owner: ctx.paths.lockOwner,
+        wait_s: Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000) + 15,
+        busy: BUSY
+    });
 }
 /** Identifies this run in the lock owner file, so a blocked deploy can name the holder. */
 function runId() {
@@ -82732,43 +82577,20 @@ function runId() {
  * alive: flock on a file, then a loop reading the runner's heartbeat lines on stdin. Releasing ends
  * stdin; a cancelled or crashed runner drops the connection, which ends it too; a runner that is
  * gone without a word stops sending heartbeats, and the holder exits after HOLDER_PATIENCE_S. The
- * owner file says who holds it.
+ * owner file says who holds it. The script is templates/scripts/lock.sh, after the ownership refusals.
  */
 function lockScript(ctx, owner) {
     const p = ctx.paths;
-    const waitS = Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000);
-    return `
-${lockGuardScript(ctx.settings)}
-mkdir -p ${shQuote(p.state)}
-chmod 0750 ${shQuote(p.state)}
-exec 9>>${shQuote(p.lock)}
-owner_file=${shQuote(p.lockOwner)}
-if ! flock -n 9; then
-  holder=$(cat "$owner_file" 2>/dev/null | tr '\\n' ' ')
-  if ${ctx.settings.deploy.forceUnlock ? 'true' : 'false'}; then
-    since=$(sed -n 's/^since_epoch=//p' "$owner_file" 2>/dev/null)
-    pid=$(sed -n 's/^pid=//p' "$owner_file" 2>/dev/null)
-    age=$(( $(date +%s) - \${since:-0} ))
-    if [ "$age" -ge ${waitS} ] && [ -n "$pid" ]; then
-      echo "forced=breaking a lock held for \${age}s by: $holder"
-      kill -TERM "$pid" 2>/dev/null || true
-    else
-      echo "forced=not breaking the lock: it is only \${age}s old (under ${waitS}s), so not stale: $holder"
-    fi
-  fi
-  echo "waiting=$holder"
-  if ! flock -w ${waitS} 9; then
-    echo "holder=$(cat "$owner_file" 2>/dev/null | tr '\\n' ' ')"
-    exit ${BUSY}
-  fi
-fi
-printf 'run=%s\\npid=%s\\nsince=%s\\nsince_epoch=%s\\n' ${shQuote(owner)} "$$" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(date +%s)" > "$owner_file"
-trap 'rm -f "$owner_file"' EXIT
-echo locked=yes
-# Held while heartbeats come; EOF (released) or ${HOLDER_PATIENCE_S} s of silence (the runner is gone)
-# ends the loop, and the lock with it: only this shell holds it, so killing the shell frees it too.
-while IFS= read -r -t ${HOLDER_PATIENCE_S} _; do :; done
-`;
+    return `${lockGuardScript(ctx.settings)}${serverScript('lock', {
+        state: p.state,
+        lock: p.lock,
+        owner_file: p.lockOwner,
+        owner,
+        force_unlock: ctx.settings.deploy.forceUnlock ? 1 : 0,
+        wait_s: Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000),
+        busy: BUSY,
+        patience: HOLDER_PATIENCE_S
+    })}`;
 }
 /**
  * The lock as the step every mode that changes a server starts with (deploy, provision, rollback,
@@ -82835,1180 +82657,6 @@ async function acquireLock(ctx, owner = runId(), alongside = false) {
             await done.catch(() => undefined);
         }
     };
-}
-
-;// CONCATENATED MODULE: ./src/provision/shell.ts
-
-/**
- * Shell prelude of every provision script. `act CMD...` runs CMD, or in a dry run only prints
- * `would=CMD`; `mark WHAT` records a change. The checks before each act run in both cases, so a dry
- * run reports exactly what a real run would change.
- */
-function prelude(dry) {
-    return `
-dry=${dry ? 1 : 0}
-changed=""
-mark() { changed="$changed $*"; }
-act() { if [ "$dry" = 1 ]; then echo "would=$*"; else "$@"; fi; }
-`;
-}
-/** A unit enabled at boot (marked WHAT when it was not): the same line in every provision script. */
-function ensureEnabled(unit, what = `${unit}:enabled`) {
-    const q = shQuote;
-    return `if ! systemctl is-enabled --quiet ${q(unit)} 2>/dev/null; then mark ${q(what)}; act systemctl enable --quiet ${q(unit)}; fi`;
-}
-/** A unit running now (marked WHAT when it was not). */
-function ensureStarted(unit, what = `${unit}:started`) {
-    const q = shQuote;
-    return `if ! systemctl is-active --quiet ${q(unit)}; then mark ${q(what)}; act systemctl start ${q(unit)}; fi`;
-}
-/** Final line of every provision script: what changed, for parseFacts. */
-const REPORT = 'echo "changed=$changed"';
-/**
- * Writes each file only when its text, mode or owner differ from what is installed, through a
- * temporary file in the same folder and a rename (a reader never sees half a file). Each changed
- * path is marked; `was_changed PATH` tells later lines of the script. The files' text comes on
- * the script's stdin (filesInput, in the same order), never in its command line, which every
- * local user can read and sudo logs. A missing folder is made 0755; an existing one keeps its mode
- * (`install -d -m` would reset it: /etc/APP is 0750).
- */
-function writeFilesScript(files) {
-    const q = shQuote;
-    const each = files.map((f) => `put ${q(f.path)} ${q(f.mode)} ${q(f.owner)}`);
-    return `
-was_changed() { case " $changed " in *" $1 "*) return 0;; esac; return 1; }
-put() {
-  local path=$1 mode=$2 owner=$3 tmp b64
-  IFS= read -r b64
-  tmp=$(mktemp "$(dirname "$path")/.gd-new.XXXXXX" 2>/dev/null || mktemp)
-  printf '%s' "$b64" | base64 -d > "$tmp"
-  if [ -f "$path" ] && cmp -s "$tmp" "$path" && [ "$(stat -c '%a %U:%G' "$path")" = "\${mode#0} $owner" ]; then
-    rm -f "$tmp"; return 0
-  fi
-  mark "$path"
-  if [ "$dry" = 1 ]; then
-    if [ -f "$path" ]; then echo "would=rewrite $path"; diff -u "$path" "$tmp" | sed -n '3,40p' | sed 's/^/diff=/' || true; else echo "would=create $path"; fi
-    rm -f "$tmp"; return 0
-  fi
-  chmod "$mode" "$tmp"; chown "$owner" "$tmp"; mv -f "$tmp" "$path"
-}
-${files.map((f) => `[ "$dry" = 1 ] || [ -d ${q(dirOf(f.path))} ] || install -d -m 0755 ${q(dirOf(f.path))}`).join('\n')}
-${each.join('\n')}
-`;
-}
-/** writeFilesScript's stdin: each file's text as one base64 line, in the same order. */
-function filesInput(files) {
-    return files.map((f) => `${Buffer.from(f.content).toString('base64')}\n`).join('');
-}
-function dirOf(p) {
-    return p.slice(0, p.lastIndexOf('/')) || '/';
-}
-/** `would=` lines of a dry run, for the log. */
-function wouldLines(stdout) {
-    return stdout
-        .split('\n')
-        .filter((l) => l.startsWith('would=') || l.startsWith('diff='))
-        .map((l) => (l.startsWith('would=') ? `would ${l.slice(6)}` : `  ${l.slice(5)}`));
-}
-/** The changed list a script printed, split into words. */
-function changedList(facts) {
-    return (facts.changed ?? '').split(/\s+/).filter((s) => s);
-}
-
-;// CONCATENATED MODULE: ./src/provision/run.ts
-
-
-/**
- * Runs one provision script (with the dry-run prelude) as root, prints what a dry run would do,
- * and turns the `changed=` line into the step's outcome.
- */
-async function runProvisionScript(ctx, what, body, 
-/** stdin: content for the script (file text: never in the command line). */
-opts = {}) {
-    const dry = ctx.settings.provision.dryRun;
-    const res = await runScript(ctx, what, `${prelude(dry)}\n${body}\n${REPORT}\n`, {
-        timeoutMs: opts.timeoutMs ?? 120_000,
-        hint: opts.hint,
-        stdin: opts.stdin
-    });
-    const facts = parseFacts(res.stdout);
-    for (const line of wouldLines(res.stdout))
-        ctx.logger.info(line);
-    const changes = changedList(facts);
-    return {
-        changes,
-        facts,
-        changed: changes.length > 0,
-        detail: changes.length === 0 ? 'unchanged' : `${dry ? 'would change' : 'changed'}: ${changes.join(', ')}`
-    };
-}
-
-;// CONCATENATED MODULE: ./src/steps/hooks.ts
-
-
-
-const AFTER_FAILURE = {
-    'pre-activate': 'Nothing was switched: the old release keeps serving. The whole output is above.',
-    'post-activate': 'The new release is live; the output of the failed command is above.',
-    'rollback-command': 'Nothing was switched: the release that was serving keeps serving. Fix the command (run it by hand in that release to see) and roll back again.'
-};
-/**
- * pre-activate (migrations), post-activate and a rollback's rollback-command, run in a release as
- * the service would. A failure says what the command itself printed last (the migration tool's own
- * error line), not only its exit code.
- */
-async function runHook(ctx, which, commands, release, envFile) {
-    if (!commands)
-        return { changed: false, detail: 'none' };
-    const failed = await runInRelease(ctx, commands, release, envFile);
-    if (failed) {
-        const ahead = ctx.facts['database-ahead'];
-        throw new DeployError(`${which} commands failed (exit ${failed.exit})${failed.said}`, `${AFTER_FAILURE[which]}${which === 'pre-activate' && ahead ? ` Note: ${ahead}` : ''}`);
-    }
-    return {};
-}
-/**
- * Runs bash commands in a release as the service would (its user, venv and environment), their
- * output streamed to the log. Returns undefined on success, else what failed: the exit code and the
- * command's own last lines (the migration tool's error line, as `; their last lines:\n...`), for the
- * step's error to quote.
- */
-async function runInRelease(ctx, commands, release, envFile) {
-    const rel = ctx.paths.releaseDir(release);
-    const cmd = appRunCommand(ctx.paths, {
-        cwd: rel,
-        envFile,
-        venv: `${rel}/.venv`,
-        argv: ['/bin/bash', '-euo', 'pipefail', '-c', commands]
-    });
-    const res = await ctx.remote.exec(cmd, { sudo: true, stream: true, timeoutMs: 30 * 60_000 });
-    if (res.code === 0)
-        return undefined;
-    const said = lastLines([res.stdout, res.stderr].filter((t) => t.trim()).join('\n'), 12);
-    return {
-        exit: `${res.code}${res.timedOut ? ', timed out' : ''}`,
-        said: said ? `; their last lines:\n${said}` : ''
-    };
-}
-
-;// CONCATENATED MODULE: ./src/steps/release-phase.ts
-
-
-
-/**
- * The server that runs the release phase: the first host (the canary, with canary: true). Its
- * prepare ends with it, and a fleet switches no server before its first batch is prepared.
- */
-function runsReleasePhase(ctx) {
-    const first = ctx.settings.hosts[0];
-    return !!ctx.settings.processes.releaseCommand && !!first && ctx.label === hostLabel(first);
-}
-/**
- * The release phase (release-command, or the Procfile's `release:`): once per deploy, in the new
- * release as the app runs (its user, venv and the new environment), after the backup and the
- * candidate, before any server switches. pre-activate, by contrast, runs on every server.
- */
-async function runReleasePhase(ctx, release, envFile) {
-    const failed = await runInRelease(ctx, ctx.settings.processes.releaseCommand, release, envFile);
-    if (failed) {
-        throw new DeployError(`the release command failed on ${ctx.label} (exit ${failed.exit}); nothing was switched on any server${failed.said}`, 'Every server keeps serving its release; fix the command (release-command or the Procfile’s release:) and deploy again. A database it changed halfway is as it left it: the backup taken just before is in backups/.');
-    }
-    return { detail: `once for the deploy, on ${ctx.label}` };
-}
-
-;// CONCATENATED MODULE: ./src/steps/pg-backup.ts
-
-
-
-
-/** The file name of a PostgreSQL dump: DBNAME-RELEASE.dump (or DBNAME-STAMP.dump, daily). */
-const PG_DUMP_SUFFIX = '.dump';
-/** Exit code of pgBackupScript when pg_dump is older than the server. */
-const MISMATCH = 7;
-/**
- * database: postgres, and this switch needs its dump: it runs migrations (pre-activate here, or the
- * release phase, which runs on this host), or database-backup: always.
- */
-function pgBackupWanted(ctx) {
-    const db = ctx.settings.database;
-    return (db.kind === 'postgres' &&
-        (db.backupAlways || ctx.settings.deploy.preActivate !== '' || runsReleasePhase(ctx)));
-}
-/** One line of a libpq password file: `:` and `\` escaped, as libpq reads them. */
-function pgPassLine(u) {
-    const e = (s) => s.replace(/[\\:]/g, (c) => `\\${c}`);
-    return `${e(u.host)}:${u.port}:${e(u.dbname)}:${e(u.user)}:${e(u.password)}\n`;
-}
-/**
- * The shell lines that run pg_dump/pg_restore/psql against the app's database as `pgc ARGS`: for
- * the local server as postgres through the socket (a superuser, so nothing the app cannot read is
- * left out); for an external one as root with a password file root alone can read, written from
- * stdin into a private tmpfs folder and removed on exit, so the password is in no command line and
- * no environment (PGPASSFILE holds only its path). Every process of ours runs from /.
- */
-function pgClientPrelude(ctx) {
-    const db = ctx.settings.database;
-    const q = shQuote;
-    const u = db.external;
-    if (!u)
-        return `cd /
-pgc() { local tool=$1; shift; runuser -u postgres -- "$tool" "$@"; }
-pgdb=${q(db.name)}`;
-    return `cd /
-umask 077
-pgdir=$(mktemp -d /run/gunicorn-deploy-pg.XXXXXX); trap 'rm -rf "$pgdir"' EXIT
-IFS= read -r pwline; printf '%s\\n' "$pwline" > "$pgdir/pass"; unset pwline
-export PGPASSFILE="$pgdir/pass" PGHOST=${q(u.host)} PGPORT=${q(String(u.port))} PGUSER=${q(u.user)} PGCONNECT_TIMEOUT=15
-pgc() { local tool=$1; shift; "$tool" "$@"; }
-pgdb=${q(u.dbname)}`;
-}
-/** stdin of a script with pgClientPrelude: the password file's line, for an external server. */
-function pgClientInput(ctx) {
-    const u = ctx.settings.database.external;
-    return u ? pgPassLine(u).replace(/\n$/, '') + '\n' : undefined;
-}
-/**
- * pg_dump --format=custom into the root-owned backups folder (the dump comes through a pipe: no
- * process of the app's or postgres's writes a file there), checked with pg_restore --list before
- * it counts, then handed to the app's group read-only like SQLite's; only the newest backups-keep
- * deploy dumps are kept (the daily timer's and the restores' safety dumps are not counted). A client older than the server is named as such, with what to install.
- */
-function pgBackupScript(ctx, release) {
-    const p = ctx.paths;
-    const q = shQuote;
-    const name = ctx.settings.database.name;
-    const out = `${p.backups}/${name}-${release}${PG_DUMP_SUFFIX}`;
-    const tmp = `${p.backups}/.${name}-${release}${PG_DUMP_SUFFIX}.tmp`;
-    return `
-set -o pipefail
-${pgClientPrelude(ctx)}
-[ -d ${q(p.backups)} ] && [ ! -L ${q(p.backups)} ] || { echo "${p.backups} is not a folder" >&2; exit 4; }
-rm -f ${q(tmp)}
-err=$(mktemp)
-if ! pgc pg_dump --format=custom --no-password --dbname="$pgdb" 2>"$err" > ${q(tmp)}; then
-  rm -f ${q(tmp)}
-  if grep -q 'server version mismatch' "$err"; then
-    echo "mismatch=$(grep -o 'server version: [0-9.]*; pg_dump version: [0-9.]*' "$err" | head -1)"; rm -f "$err"; exit ${MISMATCH}
-  fi
-  cat "$err" >&2; rm -f "$err"; exit 4
-fi
-rm -f "$err"
-if ! pg_restore --list ${q(tmp)} > /dev/null; then mv ${q(tmp)} ${q(out + '.corrupt')}; echo "pg_restore --list cannot read the dump" >&2; exit 4; fi
-mv ${q(tmp)} ${q(out)}
-chown root:${q(p.user)} ${q(out)}; chmod 0640 ${q(out)}
-ls -1t ${q(p.backups)}/${q(name)}-[0-9]*${PG_DUMP_SUFFIX} | tail -n +${ctx.settings.deploy.backupsKeep + 1} | xargs -r rm -f --
-echo "backup=${out}"
-echo "size=$(stat -c %s ${q(out)})"
-`;
-}
-const BACKUP_TIMEOUT_MS = 30 * 60_000;
-function pgBackupRequest(ctx, release) {
-    // An external server's password travels on stdin, which a queued request does not carry.
-    if (!pgBackupWanted(ctx) || ctx.settings.database.external)
-        return [];
-    return [{ text: pgBackupScript(ctx, release), opts: { sudo: true, timeoutMs: BACKUP_TIMEOUT_MS } }];
-}
-async function pgBackup(ctx, release) {
-    if (!pgBackupWanted(ctx))
-        return {
-            changed: false,
-            detail: 'no pre-activate (migrations) in this deploy; database-backup: always backs up every switch'
-        };
-    let res;
-    try {
-        res = await runScript(ctx, 'backing up the PostgreSQL database (pg_dump)', pgBackupScript(ctx, release), {
-            timeoutMs: BACKUP_TIMEOUT_MS,
-            stdin: pgClientInput(ctx),
-            hint: 'Nothing was switched. Check that the database answers (pg_isready) and the free disk space on the server.'
-        });
-    }
-    catch (err) {
-        const m = /^mismatch=(.*)$/m.exec(err instanceof Error ? err.message : '');
-        if (m || (err instanceof Error && err.message.includes(`(exit ${MISMATCH}`)))
-            throw new DeployError(`pg_dump on the server is older than the PostgreSQL server (${m?.[1] || 'server version mismatch'}); nothing was switched`, "Install the server's major version of the client on the server (postgresql-client-NN, from apt.postgresql.org when Debian has none), then deploy again.");
-        throw err;
-    }
-    const f = parseFacts(res.stdout);
-    ctx.facts.backup = f.backup ?? '';
-    return { detail: `${f.backup} (${f.size} bytes, pg_restore --list ok)`, ms: res.serverMs };
-}
-
-;// CONCATENATED MODULE: ./src/provision/pg-timer.ts
-
-
-
-
-/** The daily dump's files: a root script, its oneshot service and the timer. */
-function pgTimerPaths(app) {
-    return {
-        script: `${SCRIPT_DIR}/${app}-pg-dump`,
-        unit: `${app}-pg-dump`,
-        service: `/etc/systemd/system/${app}-pg-dump.service`,
-        timer: `/etc/systemd/system/${app}-pg-dump.timer`
-    };
-}
-/** The external server's password file: root's alone, read by the daily dump. */
-function pgPassFile(ctx) {
-    return `${ctx.paths.etc}/pgpass`;
-}
-/**
- * The daily pg_dump of database: postgres, as root (the backups folder is root's; the dump comes
- * from postgres, or from the external server through the root-only password file, by a pipe),
- * checked with pg_restore --list, named DB-daily-STAMP.dump; those older than backups-days go.
- */
-function dumpScript(ctx) {
-    const q = shQuote;
-    const p = ctx.paths;
-    const db = ctx.settings.database;
-    const u = db.external;
-    const client = u
-        ? `export PGPASSFILE=${q(pgPassFile(ctx))} PGHOST=${q(u.host)} PGPORT=${q(String(u.port))} PGUSER=${q(u.user)} PGCONNECT_TIMEOUT=15
-dump() { pg_dump --format=custom --no-password --dbname=${q(u.dbname)}; }`
-        : `dump() { runuser -u postgres -- pg_dump --format=custom --dbname=${q(db.name)}; }`;
-    return `#!/bin/bash
-# Written by gunicorn-deploy; changes here are overwritten on the next provision.
-# The daily PostgreSQL dump of ${p.app}: pg_dump --format=custom into ${p.backups}, checked with
-# pg_restore --list; dumps of this timer older than ${ctx.settings.provision.backupsDays} days are deleted.
-set -euo pipefail
-cd /
-umask 077
-log() { printf '<%s>%s\\n' "$1" "$2"; }
-trap 'log 3 "daily PostgreSQL dump failed (line $LINENO)"' ERR
-${client}
-dir=${q(p.backups)}
-[ -d "$dir" ] && [ ! -L "$dir" ] || { log 3 "$dir is not a folder"; exit 1; }
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
-out="$dir/"${q(db.name)}"-daily-$stamp${PG_DUMP_SUFFIX}"
-started=$SECONDS
-dump > "$out.tmp"
-pg_restore --list "$out.tmp" > /dev/null
-mv -- "$out.tmp" "$out"
-chown root:${q(p.user)} "$out"; chmod 0640 "$out"
-log 6 "dump: $out ($(stat -c %s -- "$out") bytes, pg_restore --list ok, $((SECONDS - started)) s)"
-find "$dir" -maxdepth 1 -type f -name ${q(`${db.name}-daily-*${PG_DUMP_SUFFIX}`)} -mmin +${ctx.settings.provision.backupsDays * 1440} -print -delete | sed 's/^/<6>deleted: /'
-`;
-}
-function pgTimerFiles(ctx) {
-    const t = pgTimerPaths(ctx.paths.app);
-    const app = ctx.paths.app;
-    return [
-        { path: t.script, content: dumpScript(ctx), mode: '0755', owner: 'root:root' },
-        {
-            path: t.service,
-            mode: '0644',
-            owner: 'root:root',
-            content: `# Written by gunicorn-deploy; changes here are overwritten on the next provision.
-[Unit]
-Description=Daily PostgreSQL dump of ${app}
-After=postgresql.service
-OnFailure=${app}-alert@%N.service
-
-[Service]
-Type=oneshot
-ExecStart=${t.script}
-Nice=10
-IOSchedulingClass=idle
-PrivateTmp=yes
-NoNewPrivileges=yes
-`
-        },
-        {
-            path: t.timer,
-            mode: '0644',
-            owner: 'root:root',
-            content: `# Written by gunicorn-deploy; changes here are overwritten on the next provision.
-[Unit]
-Description=Daily PostgreSQL dump of ${app}
-
-[Timer]
-OnCalendar=*-*-* 03:30
-RandomizedDelaySec=15min
-
-[Install]
-WantedBy=timers.target
-`
-        }
-    ];
-}
-/**
- * Installs the daily dump (files written only when they differ) and, for an external server, its
- * root-only password file from stdin (compared silently: a dry run's diff must not print it).
- */
-function pgTimerScript(ctx) {
-    const q = shQuote;
-    const t = pgTimerPaths(ctx.paths.app);
-    const pass = pgPassFile(ctx);
-    const passLines = ctx.settings.database.external
-        ? `IFS= read -r pwline
-if [ ! -f ${q(pass)} ] || [ "$(cat ${q(pass)})" != "$pwline" ] || [ "$(stat -c '%a %U' ${q(pass)})" != "600 root" ]; then
-  mark ${q(pass)}
-  [ "$dry" = 1 ] || { (umask 077; printf '%s\\n' "$pwline" > ${q(pass)}.new); chown root:root ${q(pass)}.new; mv -f ${q(pass)}.new ${q(pass)}; }
-fi
-unset pwline`
-        : `if [ -e ${q(pass)} ]; then mark ${q(pass)}; act rm -f ${q(pass)}; fi`;
-    return `${passLines}
-${writeFilesScript(pgTimerFiles(ctx))}
-if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
-${ensureEnabled(`${t.unit}.timer`)}
-${ensureStarted(`${t.unit}.timer`)}
-`;
-}
-/** pgTimerScript's stdin: the password file's line (external server) first, then the files. */
-function pgTimerInput(ctx, files) {
-    const u = ctx.settings.database.external;
-    return (u ? pgPassLine(u) : '') + files;
-}
-
-;// CONCATENATED MODULE: ./src/provision/postgres.ts
-
-
-
-
-
-/** The shell function every PostgreSQL script runs SQL with: as postgres, SQL on stdin, from /. */
-const PSQL_AS_POSTGRES = `pg_root() { (cd / && runuser -u postgres -- psql -X -A -t -q -v ON_ERROR_STOP=1 -d postgres "$@"); }`;
-/**
- * The local PostgreSQL of `database: postgres`: Debian's cluster enabled and running (the package
- * may be installed with its service disabled), a role named after the app's user that can log in
- * only through the unix socket with peer authentication (Debian's pg_hba: no password anywhere),
- * without any power beyond its own objects, and the database it owns. The names passed PG_IDENT or
- * LOGIN_NAME and still travel only as psql variables (:'x' literal, :"x" identifier). Each change is
- * marked, so a second run says unchanged. A database that exists with another owner is refused,
- * never taken over: someone made it by hand and its data is theirs.
- */
-function postgresScript(role, db) {
-    const q = shQuote;
-    return `
-set -e
-${PSQL_AS_POSTGRES}
-if ! command -v pg_lsclusters >/dev/null; then
-  echo "would=install postgresql and create the role ${role} and the database ${db}"; mark postgresql
-else
-  if [ -z "$(pg_lsclusters -h 2>/dev/null)" ]; then
-    mark cluster; v=$(ls /usr/lib/postgresql | sort -n | tail -1); act pg_createcluster "$v" main >/dev/null
-  fi
-  if ! systemctl is-enabled --quiet postgresql 2>/dev/null; then mark enabled; act systemctl enable --quiet postgresql; fi
-  if ! systemctl is-active --quiet postgresql || pg_lsclusters -h | awk '$4 != "online" {f=1} END {exit !f}'; then
-    mark started; act systemctl start postgresql
-    [ "$dry" = 1 ] || for c in $(pg_lsclusters -h | awk '$4 != "online" {print $1 "/" $2}'); do act pg_ctlcluster "\${c%/*}" "\${c#*/}" start; done
-  fi
-  if [ "$dry" != 1 ]; then
-    for i in $(seq 1 150); do pg_isready -q && break; sleep 0.2; done
-    pg_isready -q || { echo "PostgreSQL does not accept connections (pg_lsclusters: $(pg_lsclusters -h | tr '\\n' ' '))" >&2; exit 4; }
-  fi
-  if pg_isready -q; then
-    facts=$(pg_root -F ' ' -v r=${q(role)} -v d=${q(db)} <<'SQL'
-SELECT 'role=' || coalesce((SELECT CASE WHEN rolcanlogin AND NOT (rolsuper OR rolcreaterole OR rolcreatedb OR rolreplication OR rolbypassrls) THEN 'ok' ELSE 'powers' END FROM pg_roles WHERE rolname = :'r'), 'none');
-SELECT 'owner=' || coalesce((SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = :'d'), '');
-SELECT 'version=' || current_setting('server_version_num');
-SQL
-)
-    role_st=$(printf '%s\\n' "$facts" | sed -n 's/^role=//p'); owner=$(printf '%s\\n' "$facts" | sed -n 's/^owner=//p')
-    echo "pg_$(printf '%s\\n' "$facts" | grep '^version=')"
-    if [ "$role_st" != ok ]; then
-      mark "role"
-      if [ "$dry" = 1 ]; then echo "would=make the role ${role} (login, no other power)"; else
-        { [ "$role_st" = none ] && echo 'CREATE ROLE :"r" LOGIN;'
-          echo 'ALTER ROLE :"r" LOGIN NOSUPERUSER NOCREATEROLE NOCREATEDB NOREPLICATION NOBYPASSRLS;'; } | pg_root -v r=${q(role)}
-      fi
-    fi
-    if [ -z "$owner" ]; then
-      mark "database"
-      if [ "$dry" = 1 ]; then echo "would=create the database ${db} owned by ${role}"; else
-        pg_root -v r=${q(role)} -v d=${q(db)} <<'SQL'
-CREATE DATABASE :"d" OWNER :"r" ENCODING 'UTF8' TEMPLATE template0;
-REVOKE ALL ON DATABASE :"d" FROM PUBLIC;
-SQL
-      fi
-    elif [ "$owner" != ${q(role)} ]; then
-      echo "owner=$owner"; exit 6
-    fi
-  fi
-fi
-`;
-}
-/** Exit code of postgresScript when the database belongs to another role. */
-const OTHER_OWNER = 6;
-async function ensurePostgres(ctx) {
-    const db = ctx.settings.database;
-    if (db.kind !== 'postgres')
-        return { changed: false, detail: 'database: sqlite' };
-    const local = db.external ? undefined : await ensureLocalPostgres(ctx);
-    const files = pgTimerFiles(ctx);
-    const timer = await runProvisionScript(ctx, 'installing the daily PostgreSQL dump', pgTimerScript(ctx), {
-        stdin: pgTimerInput(ctx, filesInput(files))
-    });
-    const changes = [...(local?.changes ?? []), ...timer.changes];
-    const dry = ctx.settings.provision.dryRun;
-    const what = changes.length === 0 ? 'unchanged' : `${dry ? 'would change' : 'changed'}: ${changes.join(', ')}`;
-    const v = Number(local?.facts.pg_version ?? 0);
-    return {
-        changed: changes.length > 0,
-        detail: db.external
-            ? `${what} (external server ${db.external.host}, nothing installed)`
-            : `${what}${v ? ` (PostgreSQL ${Math.floor(v / 10000)}, database ${db.name})` : ''}`
-    };
-}
-async function ensureLocalPostgres(ctx) {
-    const db = ctx.settings.database;
-    const role = ctx.paths.user;
-    try {
-        return await runProvisionScript(ctx, 'setting up PostgreSQL', postgresScript(role, db.name), {
-            timeoutMs: 5 * 60_000,
-            hint: 'Check the cluster on the server: pg_lsclusters, journalctl -u postgresql@*.'
-        });
-    }
-    catch (err) {
-        const msg = err instanceof Error ? err.message : String(err);
-        const m = /^owner=(.*)$/m.exec(msg);
-        if (m || msg.includes(`exit ${OTHER_OWNER}`))
-            throw new DeployError(`the PostgreSQL database ${db.name} already exists and belongs to the role ${m?.[1] ?? '(another)'}, not ${role}; nothing was changed`, `Give it to the app (sudo -u postgres psql -c 'ALTER DATABASE "${db.name}" OWNER TO "${role}"') or choose another database-name.`);
-        throw err;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/steps/restore-codes.ts
-
-// Shared by SQLite's restore (restore.ts) and PostgreSQL's (pg-restore.ts), which restore.ts calls.
-/** Exit codes the restore scripts use to say why they refused. */
-const NOT_FOUND = 7;
-const CORRUPT = 9;
-const PUT_BACK = 10;
-const CHANGED = 11;
-/** The database was written since pre-activate: restoring the backup would lose that write. */
-class ChangedSinceError extends DeployError {
-}
-
-;// CONCATENATED MODULE: ./src/steps/pg-restore.ts
-
-
-
-
-
-
-
-/**
- * `mode: restore` and rollback-restore-database for the local PostgreSQL. The dump is restored
- * into a fresh database first, while the old one still serves (a dump that does not restore
- * changes nothing); then, with the service stopped and its socket holding requests, the two are
- * swapped by renaming them in one transaction, and the service starts again. The database as it
- * was is kept under its own name until the app is proven healthy (put back by renaming again),
- * and as a safety dump in the backups folder. Names: psql variables only, never SQL text.
- */
-function names(ctx) {
-    const db = ctx.settings.database.name;
-    // At most 63 bytes, as PostgreSQL keeps them (a longer one would be cut, silently).
-    const base = db.slice(0, 50);
-    return {
-        role: ctx.paths.user,
-        db,
-        fresh: `${base}__gd_fresh`,
-        old: `${base}__gd_old`,
-        failed: `${base}__gd_failed`
-    };
-}
-/** Where the swap notes its safety dump: cleanup drops the old database only when it exists. */
-function pg_restore_marker(ctx) {
-    return `/run/gunicorn-deploy-${ctx.paths.app}.pg-safety`;
-}
-/** pgv: SQL on stdin as postgres with the names as variables; kick: ends leftover sessions. */
-function pg_restore_prelude(ctx) {
-    const n = names(ctx);
-    const q = shQuote;
-    return `set -o pipefail
-cd /
-err=$(mktemp); trap 'rm -f "$err"' EXIT
-${PSQL_AS_POSTGRES}
-pgv() { pg_root -v r=${q(n.role)} -v d=${q(n.db)} -v w=${q(n.fresh)} -v o=${q(n.old)} -v f=${q(n.failed)} "$@"; }
-kick() { pgv <<'SQL' >/dev/null
-SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname IN (:'d', :'o') AND pid <> pg_backend_pid();
-SQL
-}`;
-}
-/** Part one: the dump found and listed, restored into the fresh database; nothing live changed. */
-function pgStageScript(ctx, id) {
-    const q = shQuote;
-    const p = ctx.paths;
-    const pattern = `${q(p.backups)}/${q(names(ctx).db)}-*${PG_DUMP_SUFFIX}`;
-    const find = id === 'latest'
-        ? `file=$(ls -1t -- ${pattern} 2>/dev/null | head -n 1)
-[ -n "$file" ] || { echo "no PostgreSQL dump of ${names(ctx).db} on the server (in ${p.backups})" >&2; exit ${NOT_FOUND}; }`
-        : `file=${q(`${p.backups}/${id}`)}
-case ${q(id)} in *${PG_DUMP_SUFFIX}) ;; *) echo ${q(`${id} is not a PostgreSQL dump (DBNAME-ID${PG_DUMP_SUFFIX})`)} >&2; exit ${NOT_FOUND};; esac
-[ -f "$file" ] && [ ! -L "$file" ] || { echo ${q(`no backup ${id} on the server (in ${p.backups}); mode backups lists them`)} >&2; exit ${NOT_FOUND}; }`;
-    return `${pg_restore_prelude(ctx)}
-${find}
-old=$(pgv <<'SQL'
-SELECT 1 FROM pg_database WHERE datname = :'o';
-SQL
-)
-if [ -n "$old" ]; then echo "the database ${names(ctx).old} (the database as it was before an earlier restore, whose safety dump was not made) is still there: check it and drop or rename it first" >&2; exit ${NOT_FOUND}; fi
-pg_restore --list < "$file" > /dev/null 2>&1 || { echo "pg_restore --list cannot read $(basename -- "$file")" >&2; exit ${CORRUPT}; }
-pgv <<'SQL' >/dev/null
-DROP DATABASE IF EXISTS :"w";
-SQL
-pgv <<'SQL' >/dev/null
-CREATE DATABASE :"w" OWNER :"r" TEMPLATE template0 ENCODING 'UTF8';
-REVOKE ALL ON DATABASE :"w" FROM PUBLIC;
-SQL
-# As postgres, with the objects made by (and owned by) the app's role; the file is opened by root.
-if ! runuser -u postgres -- pg_restore --exit-on-error --no-owner --role=${q(names(ctx).role)} --dbname=${q(names(ctx).fresh)} < "$file" 2> "$err"; then
-  pgv <<'SQL' >/dev/null
-DROP DATABASE IF EXISTS :"w";
-SQL
-  echo "the dump $(basename -- "$file") does not restore: $(tail -n 3 "$err" | tr '\\n' ' ' | cut -c1-300)" >&2; exit ${CORRUPT}
-fi
-echo "id=$(basename -- "$file")"
-echo "size=$(stat -c %s -- "$file")"
-`;
-}
-/**
- * Part two, requests held: the service stops, leftover sessions end, (for a rollback) the WAL
- * position must still be the one after the migration, the databases are swapped in one
- * transaction, the service starts; then the old one is dumped as the safety copy.
- */
-function pgSwapScript(ctx, expectLsn) {
-    const q = shQuote;
-    const p = ctx.paths;
-    const svc = q(p.units.service.name);
-    const safety = `${p.backups}/${names(ctx).db}-safety-`;
-    return `${pg_restore_prelude(ctx)}
-systemctl is-active --quiet ${q(p.units.socket.name)} || echo "warning=the socket unit ${p.units.socket.name} is not active: requests are refused while the service is stopped"
-echo "stopped_ns=$(date +%s%N)"
-systemctl stop ${svc}
-started=no
-start() { [ "$started" = yes ] || { systemctl start ${svc}; started=yes; }; }
-kick
-${expectLsn
-        ? `# Only a database nobody wrote to since the migration finished may be rolled back.
-now=$(pgv -c 'SELECT pg_current_wal_flush_lsn()')
-if [ "$now" != ${q(expectLsn)} ]; then
-  writes=$(${walWritesCommand(expectLsn)}) || writes="unknown (the WAL could not be read)"
-  if [ "$writes" != 0 ]; then start; echo "changed=$writes"; exit ${CHANGED}; fi
-fi
-`
-        : ''}swapped=no
-for i in 1 2 3 4 5; do
-  kick
-  if pgv <<'SQL' >/dev/null 2>"$err"; then swapped=yes; break; fi
-BEGIN;
-ALTER DATABASE :"d" RENAME TO :"o";
-ALTER DATABASE :"w" RENAME TO :"d";
-COMMIT;
-SQL
-  sleep 0.2
-done
-if [ "$swapped" != yes ]; then start; echo "the databases could not be swapped: $(tail -n 2 "$err" | tr '\\n' ' ')" >&2; exit ${PUT_BACK}; fi
-echo "swapped_ns=$(date +%s%N)"
-start
-echo "started_ns=$(date +%s%N)"
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
-safety=${q(safety)}"$stamp${PG_DUMP_SUFFIX}"
-if runuser -u postgres -- pg_dump --format=custom --dbname=${q(names(ctx).old)} > "$safety.tmp" && pg_restore --list "$safety.tmp" > /dev/null; then
-  mv "$safety.tmp" "$safety"; chown root:${q(p.user)} "$safety"; chmod 0640 "$safety"
-  printf '%s\\n' "$safety" > ${q(pg_restore_marker(ctx))}
-  echo "safety=$(basename -- "$safety")"
-else
-  rm -f "$safety.tmp"; echo "safety=none (the old database is kept as ${names(ctx).old})"
-fi
-echo "restored=yes"
-echo "current=$(basename "$(readlink ${q(p.current)})")"
-`;
-}
-/** The restored database failed the health proof: the old one back, by name, requests held. */
-function pgPutBackScript(ctx) {
-    const svc = shQuote(ctx.paths.units.service.name);
-    return `${pg_restore_prelude(ctx)}
-systemctl stop ${svc}
-for i in 1 2 3 4 5; do
-  kick
-  pgv <<'SQL' >/dev/null && { echo "put_back=yes"; break; }
-DROP DATABASE IF EXISTS :"f";
-BEGIN;
-ALTER DATABASE :"d" RENAME TO :"f";
-ALTER DATABASE :"o" RENAME TO :"d";
-COMMIT;
-SQL
-  sleep 0.2
-done
-systemctl start ${svc}
-pgv <<'SQL' >/dev/null
-DROP DATABASE IF EXISTS :"f";
-SQL
-`;
-}
-/**
- * After the restore (proven, put back or failed): the fresh and failed copies go; the old database
- * only when its safety dump was made and is still there (else it stays, the only copy of the data).
- */
-function pgCleanupCommand(ctx) {
-    const m = shQuote(pg_restore_marker(ctx));
-    return `(${pg_restore_prelude(ctx)}
-pgv <<'SQL' >/dev/null
-DROP DATABASE IF EXISTS :"w";
-DROP DATABASE IF EXISTS :"f";
-SQL
-if [ -f ${m} ] && [ -f "$(cat ${m})" ]; then pgv <<'SQL' >/dev/null
-DROP DATABASE IF EXISTS :"o";
-SQL
-fi
-rm -f ${m})`;
-}
-async function pgStageRestore(ctx, id) {
-    if (ctx.settings.database.external)
-        throw new DeployError('mode restore puts dumps back into the local PostgreSQL only; nothing was changed', 'For an external database-url, download the dump (download-backup) and restore it with pg_restore into a new database of your managed server, then point the app at it.');
-    const bad = id === 'latest' ? undefined : backupIdProblem(id);
-    if (bad)
-        throw new DeployError(`backup ${bad}`, 'mode backups lists the backups on the server.');
-    const res = await ctx.remote.script(pgStageScript(ctx, id), { sudo: true, timeoutMs: 60 * 60_000 });
-    const err = res.stderr.trim().split('\n').at(-1) ?? '';
-    if (res.code === NOT_FOUND)
-        throw new DeployError(`${err}; nothing was changed`, 'Run mode backups to see them.');
-    if (res.code === CORRUPT)
-        throw new DeployError(`${err}; nothing was changed, the database is as it was`, 'Pick another backup (mode backups lists them).');
-    if (res.code !== 0)
-        throw new DeployError(`staging the dump failed (exit ${res.code}): ${err}; nothing was changed`);
-    const f = parseFacts(res.stdout);
-    return { id: f.id ?? id, detail: `${f.id} (${f.size} bytes) restored into a fresh database` };
-}
-/** Milliseconds between two date +%s%N stamps of a script. */
-const ms = (from, to) => Math.round((Number(to ?? 0) - Number(from ?? 0)) / 1e6);
-async function pgSwapDatabase(ctx, expectLsn) {
-    const res = await ctx.remote.script(pgSwapScript(ctx, expectLsn), { sudo: true, timeoutMs: 60 * 60_000 });
-    const f = parseFacts(res.stdout);
-    if (f.warning)
-        ctx.logger.warning(f.warning);
-    if (res.code === CHANGED)
-        throw new ChangedSinceError(`the database was written to since pre-activate finished (WAL since ${expectLsn}: ${f.changed} record(s) changing its rows): restoring the dump would lose that write, so it was not restored and the data is kept`);
-    if (res.code !== 0) {
-        const tail = res.stderr.trim().split('\n').slice(-3).join('\n');
-        throw new DeployError(`the restore failed (exit ${res.code}), the database is as it was: ${tail}`);
-    }
-    return {
-        safety: f.safety ?? '',
-        current: f.current ?? '',
-        stoppedAt: Number(f.stopped_ns ?? 0) / 1e6,
-        detail: `swapped in (service stopped ${ms(f.stopped_ns, f.swapped_ns)} ms, started in ${ms(f.swapped_ns, f.started_ns)} ms); the database before: ${f.safety}`
-    };
-}
-/**
- * What a rollback compares: the WAL position that pre-activate's writes are flushed to. At the
- * rollback, with the service stopped, pg_waldump reads the WAL written since and counts the records
- * that change rows of the app's database (Heap inserts, updates, deletes and locks, Heap2
- * multi-inserts, sequences, by that database's OID); what does not change its data is left out
- * (checkpoints, other databases, readers pruning pages and setting hint bits, vacuum's in-place
- * catalog updates). An aborted write or an autovacuum ANALYZE counts too: the rollback then
- * refuses, never loses a write. pg_stat_database's tup_* counters were not used: a backend
- * reports them up to a second or more after its commit, so a fresh write could be missed; a
- * trigger would be the tool's code in the app's schema. Local server only: the WAL of an external
- * one is out of reach.
- */
-async function pgFingerprint(ctx) {
-    if (ctx.settings.database.external)
-        return '';
-    const res = await ctx.remote.script(`cd /\n${PSQL_AS_POSTGRES}\necho "lsn=$(pg_root -c 'SELECT pg_current_wal_flush_lsn()')"`, { sudo: true, timeoutMs: 60_000 });
-    const lsn = parseFacts(res.stdout).lsn ?? '';
-    return res.code === 0 && /^[0-9A-F]+\/[0-9A-F]+$/.test(lsn) ? lsn : '';
-}
-/** Shell printing how many WAL records since FROM change rows of database :'d' (fails when unreadable). */
-function walWritesCommand(from) {
-    const q = shQuote;
-    return `oid=$(pgv <<'SQL'
-SELECT oid FROM pg_database WHERE datname = :'d';
-SQL
-) && v=$(pgv -c 'SHOW server_version_num') && wal="$(pgv -c 'SHOW data_directory')/pg_wal" &&
-  runuser -u postgres -- /usr/lib/postgresql/$((v / 10000))/bin/pg_waldump -p "$wal" -s ${q(from)} -e "$now" 2>/dev/null |
-  awk -v db="$oid" '$0 ~ ("rel [0-9]+/" db "/") && (($2 == "Heap" && $0 !~ /desc: INPLACE/) || ($2 == "Heap2" && $0 ~ /desc: MULTI_INSERT/) || $2 == "Sequence") {n++} END {print n + 0}'`;
-}
-
-;// CONCATENATED MODULE: ./src/steps/pg-backups.ts
-
-
-
-
-
-const pg_backups_run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
-/**
- * mode backups for PostgreSQL: every dump of the database in the root-owned backups folder (the
- * deploys', the daily timer's and the restores' safety dumps), each read through with
- * pg_restore --list; the same tab-separated lines as SQLite's list. Read-only.
- */
-function pgListScript(ctx) {
-    const q = shQuote;
-    return `
-shopt -s nullglob
-for f in ${q(ctx.paths.backups)}/${q(ctx.settings.database.name)}-*${PG_DUMP_SUFFIX}; do
-  [ -f "$f" ] && [ ! -L "$f" ] || continue
-  if pg_restore --list < "$f" > /dev/null 2>&1; then check=ok; else check="pg_restore --list cannot read it"; fi
-  printf 'backup\\t%s\\t%s\\t%s\\t%s\\t%s\\n' "$(basename -- "$f")" "$(stat -c %Y -- "$f")" "$(stat -c %s -- "$f")" "$(sha256sum < "$f" | cut -d' ' -f1)" "$check"
-done
-`;
-}
-/**
- * A downloaded dump checked on the runner: pg_restore --list when the runner has it (GitHub's
- * Ubuntu runners do), else the custom format's PGDMP header (the sha256 already matched the
- * server's, where pg_restore --list read it).
- */
-async function localDumpCheck(file) {
-    try {
-        await pg_backups_run('pg_restore', ['--list', file], { timeout: 600_000, maxBuffer: 256 * 1024 * 1024 });
-        return 'ok';
-    }
-    catch (err) {
-        const e = err;
-        const why = (e.stderr ?? e.message).trim().split('\n').at(-1) ?? '';
-        // An older pg_restore on the runner than the server's pg_dump: the header is what it can check.
-        if (e.code !== 'ENOENT' && !/unsupported version/.test(why))
-            return `pg_restore --list cannot read it: ${why}`;
-    }
-    const fh = await (0,promises_namespaceObject.open)(file, 'r');
-    try {
-        const head = Buffer.alloc(5);
-        await fh.read(head, 0, 5, 0);
-        return head.toString('latin1') === 'PGDMP' ? 'ok' : 'not a pg_dump custom-format file';
-    }
-    finally {
-        await fh.close();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/steps/restore-undo.ts
-
-
-
-/**
- * `backup: undo`: the safety copy the last finished restore took, as recorded in a root-only file
- * (never "the newest backup", which a daily backup or a deploy taken since would be). Undoing runs
- * as a restore of that copy: it takes its own safety copy (so an undo can be undone in turn) and
- * drops whatever was written since the restore it undoes.
- */
-const UNDO = 'undo';
-/** Root's record of the last restore: safety=ID, backup=ID, time=ISO (one a line). */
-function lastRestoreFile(ctx) {
-    return `${ctx.paths.etc}/last-restore`;
-}
-/** Shell that sets `name` to the last restore's safety copy and prints what the undo drops. */
-function undoResolveCommand(ctx) {
-    const f = lastRestoreFile(ctx);
-    const q = shQuote(f);
-    return `
-if [ ! -f ${q} ] || [ -L ${q} ]; then echo "no restore to undo on this server (${f} is missing: no restore finished here); name a backup id instead" >&2; exit ${NOT_FOUND}; fi
-name=$(sed -n 's/^safety=//p' ${q} | head -n 1)
-case "$name" in
-  '' | none* | [!A-Za-z0-9]* | *[!A-Za-z0-9._-]*) echo "the last restore took no safety copy (there was no database before it): nothing to undo" >&2; exit ${NOT_FOUND};;
-esac
-echo "undo_of=$(sed -n 's/^backup=//p' ${q} | head -n 1 | tr -cd 'A-Za-z0-9._-')"
-echo "undo_time=$(sed -n 's/^time=//p' ${q} | head -n 1 | tr -cd '0-9TZ:.-')"`;
-}
-/** Shell (root) that records a finished restore for a later `backup: undo`. */
-function recordRestoreCommand(ctx, backup, safety) {
-    const f = shQuote(lastRestoreFile(ctx));
-    const dir = shQuote(ctx.paths.etc);
-    const safe = /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(safety) ? safety : 'none';
-    return `install -d -m 0755 -o root -g root ${dir}
-( umask 077; printf 'safety=%s\\nbackup=%s\\ntime=%s\\n' ${shQuote(safe)} ${shQuote(backup)} "$(date -u +%FT%TZ)" > ${f}.tmp ) && mv -f -- ${f}.tmp ${f}`;
-}
-/** What an undo says before it runs: what it goes back to, and what it drops. */
-function undoNotice(id, of, at) {
-    return `undoing the restore of ${of || 'a backup'} at ${at || 'an unknown time'}: the database goes back to its safety copy ${id}; every write since that restore is dropped (kept in this run's own safety copy)`;
-}
-function refuseUndoOnPostgres(ctx) {
-    if (ctx.settings.database.kind === 'postgres')
-        throw new DeployError('backup: undo is not supported with database: postgres; nothing was changed', "Name the safety dump's id instead (mode backups lists it; the restore printed it as safety-backup).");
-}
-
-;// CONCATENATED MODULE: ./src/steps/restore.ts
-
-
-
-
-
-
-
-
-
-/** database: postgres: the PostgreSQL steps in pg-*.ts instead of SQLite's below. */
-const isPg = (ctx) => ctx.settings.database.kind === 'postgres';
-
-
-/** The names of the backups in the backups folder: the deploys' and safety copies, the daily timer's. */
-function backupPatterns(ctx) {
-    return [`${dbBase(ctx)}-*.db`, `${ctx.paths.app}-*.db.gz`];
-}
-/**
- * Every backup lives in APP-DIR/backups, which root owns and the app's user cannot write: one per
- * deploy (`DB-RELEASE.db`), the safety copies a restore takes (`DB-safety-STAMP.db`) and the daily
- * timer's gzipped `APP-STAMP.db.gz`. A backup's id is its file name.
- */
-function backupDirs(ctx) {
-    return [ctx.paths.backups];
-}
-function dbPath(ctx) {
-    return `${ctx.paths.shared}/${ctx.settings.deploy.sqliteDb}`;
-}
-function dbBase(ctx) {
-    return external_node_path_namespaceObject.posix.basename(ctx.settings.deploy.sqliteDb);
-}
-/** A restore's work folder, inside the backups folder (root:APP 0750); `app/` in it is the app's. */
-function restoreWork(ctx) {
-    return `${ctx.paths.backups}/.restore`;
-}
-/**
- * Moves the daily backups left where the app could write them (shared/backups, before they moved)
- * into the backups folder: each read once without following a link, only a regular file of the
- * app's user with one link; anything else stays where it is, named on stderr.
- */
-function migrateBackupsCommand(ctx) {
-    const p = ctx.paths;
-    const q = shQuote;
-    return `${rootRead('move', q(p.legacyBackups), q(p.user), q(p.backups), q(`${p.app}-*.db.gz`))} >/dev/null || true`;
-}
-/**
- * Shell that sets `name` to the backup named by id ('latest': the newest regular root-owned
- * backup), or exits NOT_FOUND. Names are matched by pattern, never taken into a command line.
- */
-function resolveCommand(ctx, id) {
-    const q = shQuote;
-    const where = ctx.paths.backups;
-    if (id === UNDO)
-        return undoResolveCommand(ctx);
-    if (id === 'latest') {
-        return `
-name=$(${rootRead('newest', q(where), 'root', ...backupPatterns(ctx).map(q))})
-[ -n "$name" ] || { echo "no backup of ${ctx.settings.deploy.sqliteDb} on the server (in ${where})" >&2; exit ${NOT_FOUND}; }`;
-    }
-    return `name=${q(id)}`;
-}
-/**
- * Lists every backup with its size, time, integrity and checksum, one tab-separated line each.
- * Each file is read once as a regular root-owned file (never a link or FIFO), copied (unpacked,
- * for a .gz: one that does not unpack completely is unreadable) into a private folder and checked
- * there by the app's user. The daily backups an older version kept in shared/ are moved in first.
- */
-function listScript(ctx) {
-    if (isPg(ctx))
-        return pgListScript(ctx);
-    const q = shQuote;
-    return `
-${migrateBackupsCommand(ctx)}
-${rootRead('list', q(ctx.paths.backups), 'root', q(ctx.paths.user), ...backupPatterns(ctx).map(q))}
-`;
-}
-const restore_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-/** Parses listScript's lines; names the server printed that are not plain ids are left out. */
-function parseBackups(ctx, stdout) {
-    const base = isPg(ctx) ? ctx.settings.database.name : dbBase(ctx);
-    const out = [];
-    for (const line of stdout.split('\n')) {
-        const [tag, id, mtime, size, sha, ...rest] = line.split('\t');
-        if (tag !== 'backup' || !id || !restore_ID.test(id))
-            continue;
-        let takenBy = 'unknown';
-        if (id.endsWith('.db.gz'))
-            takenBy = 'daily timer';
-        else if (id.startsWith(`${base}-safety-`))
-            takenBy = 'restore (safety copy)';
-        else if (id.startsWith(`${base}-daily-`))
-            takenBy = 'daily timer';
-        else if (id.startsWith(`${base}-`))
-            takenBy = `deploy of ${id.slice(base.length + 1).replace(/\.(db|dump)$/, '')}`;
-        out.push({
-            id,
-            time: new Date(Number(mtime) * 1000).toISOString().replace(/\.000Z$/, 'Z'),
-            size: Number(size),
-            takenBy,
-            sha256: /^[0-9a-f]{64}$/.test(sha ?? '') ? sha : undefined,
-            integrity: (rest.join(' ') || 'unknown').replace(/[^\x20-\x7e]/g, '?').slice(0, 200)
-        });
-    }
-    // Newest first, as operators look for them.
-    return out.sort((a, b) => b.time.localeCompare(a.time) || b.id.localeCompare(a.id));
-}
-async function listBackups(ctx) {
-    const res = await runScript(ctx, 'listing the backups', listScript(ctx), { timeoutMs: 30 * 60_000 });
-    return parseBackups(ctx, res.stdout);
-}
-function requireDatabase(ctx, mode) {
-    if (isPg(ctx))
-        return;
-    if (!ctx.settings.deploy.sqliteDb) {
-        throw new DeployError(`mode ${mode} needs sqlite-db: the database file (relative to ${ctx.paths.shared}) the backups are of`, 'Set sqlite-db as for your deploys (a deploy remembers it on the server, so mode restore finds it after one deploy).');
-    }
-}
-/**
- * Part one of a restore, nothing changed yet: finds the backup and copies it (unpacked) into the
- * restore's work folder, which only root writes (inside the backups folder, so the app's user can
- * read the copy but never swap it), and has the app's user check it there. A corrupt backup stops
- * the restore with the database untouched.
- */
-function stageScript(ctx, id) {
-    const q = shQuote;
-    const p = ctx.paths;
-    return `
-${migrateBackupsCommand(ctx)}
-${resolveCommand(ctx, id)}
-work=${q(restoreWork(ctx))}
-rm -rf -- "$work"
-install -d -m 0750 -o root -g ${q(p.user)} "$work"
-install -d -m 0700 -o ${q(p.user)} -g ${q(p.user)} "$work/app"
-case "$name" in *.gz) how=gunzip;; *) how=raw;; esac
-rc=0; err=$(${rootRead('copy', q(p.backups), '"$name"', 'root', '"$work/restore.db"', '"$how"', '640', 'db')} 2>&1) || rc=$?
-[ "$rc" != 5 ] || { echo "no backup $name on the server (in ${p.backups}); mode backups lists them" >&2; exit ${NOT_FOUND}; }
-[ "$rc" = 0 ] || { rm -rf -- "$work"; echo "the backup $name cannot be read: \${err:0:300}" >&2; exit ${CORRUPT}; }
-chgrp ${q(p.user)} "$work/restore.db"
-check=$(runuser -u ${q(p.user)} -- sqlite3 -readonly "$work/restore.db" 'PRAGMA integrity_check' 2>&1 | head -n 5 | tr '\\n' ' ' || true)
-if [ "$check" != "ok " ]; then
-  rm -rf -- "$work"
-  echo "the backup $name fails PRAGMA integrity_check: \${check:0:300}" >&2
-  exit ${CORRUPT}
-fi
-echo "id=$name"
-echo "size=$(stat -c %s -- ${q(p.backups)}/"$name")"
-echo "work=$work"
-`;
-}
-/**
- * Part two: with the service stopped and its socket unit still listening (connections wait in the
- * socket's backlog), takes the safety copy of the database as it is (stopped: nothing can change
- * it any more), restores the backup into the same file with SQLite's backup API as the app's user
- * (so the file, -wal and -shm keep their owner), checkpoints the WAL and checks the result, then
- * starts the service. Any failure after the safety copy puts it back and starts the service.
- */
-function swapScript(ctx, expectFingerprint) {
-    const q = shQuote;
-    const p = ctx.paths;
-    const db = dbPath(ctx);
-    const svc = q(p.units.service.name);
-    const safety = `${p.backups}/${dbBase(ctx)}-safety-`;
-    const asApp = `runuser -u ${q(p.user)} --`;
-    return `
-db=${q(db)}; work=${q(restoreWork(ctx))}
-[ -f "$work/restore.db" ] || { echo "the staged backup is gone from $work" >&2; exit 3; }
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
-safety=${q(safety)}"$stamp.db"
-systemctl is-active --quiet ${q(p.units.socket.name)} || echo "warning=the socket unit ${p.units.socket.name} is not active: requests are refused while the service is stopped"
-echo "stopped_ns=$(date +%s%N)"
-systemctl stop ${svc}
-started=no
-start() { [ "$started" = yes ] || { systemctl start ${svc}; started=yes; }; }
-if [ -f "$db" ]; then
-  # Nothing has the database open now: fold the WAL into the file, then copy it.
-  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
-${expectFingerprint
-        ? `  # Only a database nobody wrote to since the fingerprint was taken may be replaced.
-  now=$(${asApp} sqlite3 -cmd '.timeout 15000' "$db" '.sha3sum')
-  if [ "$now" != ${q(expectFingerprint)} ]; then start; echo "changed=yes"; exit ${CHANGED}; fi
-`
-        : ''}  # Made by the app's user in its own folder; root keeps a copy read without following a link.
-  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".backup '$work/app/safety.db'"
-  [ "$(${asApp} sqlite3 "$work/app/safety.db" 'PRAGMA integrity_check')" = ok ] || { echo "the safety copy of the current database fails integrity_check; nothing was restored" >&2; start; exit 4; }
-  ${rootRead('copy', '"$work/app"', 'safety.db', q(p.user), '"$safety"', 'raw', '640')} || { echo "the safety copy could not be kept; nothing was restored" >&2; start; exit 4; }
-  chgrp ${q(p.user)} "$safety"
-  echo "safety=$(basename -- "$safety")"
-else
-  echo "safety=none (no database yet)"
-fi
-put_back() {
-  echo "restore failed: $1; putting the safety copy back" >&2
-  if ${asApp} test -f "$work/app/safety.db"; then
-    ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/app/safety.db'"
-    ${asApp} sqlite3 -bail "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
-  fi
-  start
-  exit ${PUT_BACK}
-}
-${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/restore.db'" || put_back "sqlite3 .restore failed"
-${asApp} sqlite3 -bail "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null || put_back "the checkpoint failed"
-check=$(${asApp} sqlite3 "$db" 'PRAGMA integrity_check' 2>&1 | head -n 1 || true)
-[ "$check" = ok ] || put_back "the restored database fails integrity_check: \${check:0:200}"
-# The file stays the app's: only the app's user wrote it (root never chowns a path in shared/).
-start
-echo "restored=yes"
-echo "current=$(basename "$(readlink ${q(p.current)})")"
-`;
-}
-/** The database was written to since its fingerprint: a restore would lose data. */
-/** Puts the safety copy back after the restored database failed the health proof. */
-function putBackScript(ctx) {
-    if (isPg(ctx))
-        return pgPutBackScript(ctx);
-    const q = shQuote;
-    const p = ctx.paths;
-    const svc = q(p.units.service.name);
-    const asApp = `runuser -u ${q(p.user)} --`;
-    return `
-db=${q(dbPath(ctx))}; work=${q(restoreWork(ctx))}
-systemctl stop ${svc}
-if ${asApp} test -f "$work/app/safety.db"; then
-  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/app/safety.db'"
-  ${asApp} sqlite3 -bail "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
-  [ "$(${asApp} sqlite3 "$db" 'PRAGMA integrity_check')" = ok ]
-  echo "put_back=yes"
-fi
-systemctl start ${svc}
-`;
-}
-function cleanupCommand(ctx) {
-    if (isPg(ctx))
-        return pgCleanupCommand(ctx);
-    return `rm -rf -- ${shQuote(restoreWork(ctx))}`;
-}
-async function stageRestore(ctx, id) {
-    if (id === UNDO)
-        refuseUndoOnPostgres(ctx);
-    if (isPg(ctx))
-        return pgStageRestore(ctx, id);
-    const bad = id === 'latest' ? undefined : backupIdProblem(id);
-    if (bad)
-        throw new DeployError(`backup ${bad}`, 'mode backups lists the backups on the server.');
-    const res = await ctx.remote.script(stageScript(ctx, id), { sudo: true, timeoutMs: 30 * 60_000 });
-    const err = res.stderr.trim().split('\n').at(-1) ?? '';
-    if (res.code === NOT_FOUND)
-        throw new DeployError(`${err}; nothing was changed`, 'Run mode backups to see them.');
-    if (res.code === CORRUPT)
-        throw new DeployError(`${err}; nothing was changed, the database is as it was`, 'Pick another backup (mode backups lists them with their integrity).');
-    if (res.code !== 0)
-        throw new DeployError(`staging the backup failed (exit ${res.code}): ${err}; nothing was changed`);
-    const f = parseFacts(res.stdout);
-    const undo = id === UNDO ? undoNotice(f.id ?? '', f.undo_of, f.undo_time) : undefined;
-    return {
-        id: f.id ?? id,
-        undo,
-        detail: `${f.id} (${f.size} bytes, integrity ok)${undo ? `; ${undo}` : ''}`
-    };
-}
-async function swapDatabase(ctx, expectFingerprint) {
-    if (isPg(ctx))
-        return pgSwapDatabase(ctx, expectFingerprint);
-    const res = await ctx.remote.script(swapScript(ctx, expectFingerprint), {
-        sudo: true,
-        timeoutMs: 30 * 60_000
-    });
-    const f = parseFacts(res.stdout);
-    if (f.warning)
-        ctx.logger.warning(f.warning);
-    if (res.code === CHANGED)
-        throw new ChangedSinceError('the database changed since pre-activate finished (a write reached it): restoring the backup would lose that write, so it was not restored and the data is kept');
-    if (res.code !== 0) {
-        const tail = res.stderr.trim().split('\n').slice(-3).join('\n');
-        throw new DeployError(res.code === PUT_BACK
-            ? `the restore failed and the database was put back as it was (safety copy ${f.safety}): ${tail}`
-            : `the restore failed (exit ${res.code}): ${tail}`, 'Check the free disk space and the database file on the server.');
-    }
-    return {
-        safety: f.safety ?? '',
-        current: f.current ?? '',
-        stoppedAt: Number(f.stopped_ns ?? 0) / 1e6,
-        detail: `restored; safety copy of the database before: ${f.safety}`
-    };
-}
-async function putBackSafety(ctx) {
-    await runScript(ctx, 'putting the safety copy back', putBackScript(ctx), { timeoutMs: 30 * 60_000 });
-    return { detail: 'the database before the restore is back' };
-}
-/** The folder a backup id lives in: every backup is in the backups folder. */
-function backupDirOf(ctx, _id) {
-    return ctx.paths.backups;
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/remembered.ts
@@ -84346,64 +82994,36 @@ async function rememberServer(ctx) {
 
 
 
+
 /**
  * What the app itself needs on a server that has the system packages but was never provisioned:
  * its system user, its build user, its folders, /etc/APP and its log folder. Server-wide setup (apt, nginx,
  * logrotate, timers) is provision's; missing packages are named here, not installed.
+ * The script is templates/scripts/layout.sh, after the ownership refusals.
  */
 function layoutScript(ctx) {
     const p = ctx.paths;
     const q = shQuote;
-    const b = p.buildUser;
-    const py = q(ctx.settings.deploy.python);
-    const needSqlite = ctx.settings.deploy.sqliteDb !== '';
-    return `${ownershipScript(ctx.settings)}
-missing=""
-command -v ${py} >/dev/null || missing="$missing python3"
-# Found, not imported: importing ensurepip costs ~4x the look-up, on every deploy.
-${py} -c 'import importlib.util as u, sys; sys.exit(not (u.find_spec("venv") and u.find_spec("ensurepip")))' >/dev/null 2>&1 || missing="$missing python3-venv"
-command -v flock >/dev/null || missing="$missing util-linux"
-command -v curl >/dev/null || missing="$missing curl"
-${needSqlite ? 'command -v sqlite3 >/dev/null || missing="$missing sqlite3"' : ''}
-if [ -n "$missing" ]; then
-  echo "missing packages:$missing" >&2
-  exit 3
-fi
-changed=no
-if ! getent group ${q(p.user)} >/dev/null; then groupadd --system ${q(p.user)}; changed=yes; fi
-if ! id -u ${q(p.user)} >/dev/null 2>&1; then
-  useradd --system --gid ${q(p.user)} --home-dir ${q(p.dir)} --no-create-home --shell /usr/sbin/nologin ${q(p.user)}
-  changed=yes
-fi
-# The build user: everything made from the repository is its, never root's nor the app's.
-if ! getent group ${q(b)} >/dev/null; then groupadd --system ${q(b)}; changed=yes; fi
-if ! id -u ${q(b)} >/dev/null 2>&1; then
-  useradd --system --gid ${q(b)} --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin ${q(b)}
-  changed=yes
-fi
-[ -d ${q(p.dir)} ] || { install -d -m 0755 -o root -g root ${q(p.dir)}; changed=yes; }
-# Traversable by the build user (for incoming/), readable by nobody else.
-[ -d ${q(p.state)} ] || { install -d -m 0750 -o root -g ${q(b)} ${q(p.state)}; changed=yes; }
-for d in ${[p.releases, p.venvs, p.incoming].map(q).join(' ')}; do
-  [ -d "$d" ] || { install -d -m 0755 -o ${q(b)} -g ${q(b)} "$d"; changed=yes; }
-  # A server deployed by an older version has them root's: handed over once. Releases and venvs
-  # already inside stay root's (read-only to the build user); new ones are the build user's.
-  if [ "$(stat -c %U:%G "$d")" != ${q(`${b}:${b}`)} ]; then chown ${q(`${b}:${b}`)} "$d"; changed=yes; fi
-done
-if [ "$(stat -c %G ${q(p.state)})" != ${q(b)} ]; then chgrp ${q(b)} ${q(p.state)}; changed=yes; fi
-chmod 0750 ${q(p.state)}
-# root's pip cache of an older version (what it holds came from pip, not from the repository;
-# chown -R changes links themselves, never what they point at).
-if [ -d ${q(p.pipCache)} ] && [ "$(stat -c %U ${q(p.pipCache)})" != ${q(b)} ]; then chown -R ${q(`${b}:${b}`)} ${q(p.pipCache)}; changed=yes; fi
-[ -d ${q(p.backups)} ] || { install -d -m 0750 -o root -g ${q(p.user)} ${q(p.backups)}; changed=yes; }
-# The daily backups an older version kept in shared/ (which the app can write) move into backups/.
-if [ -e ${q(p.legacyBackups)} ]; then ${migrateBackupsCommand(ctx)}; fi
-[ -d ${q(p.shared)} ] || { install -d -m 0750 -o ${q(p.user)} -g ${q(p.user)} ${q(p.shared)}; changed=yes; }
-[ -d ${q(p.etc)} ] || { install -d -m 0750 -o root -g ${q(p.user)} ${q(p.etc)}; changed=yes; }
-[ -d ${q(p.logDir)} ] || { install -d -m 0750 -o ${q(p.user)} -g adm ${q(p.logDir)}; changed=yes; }
-${markOwnedScript(ctx.settings)}
-echo "changed=$changed"
-${readServerCommand(ctx)}
+    const layout = serverScript('layout', {
+        python: ctx.settings.deploy.python,
+        need_sqlite: ctx.settings.deploy.sqliteDb !== '' ? 1 : 0,
+        user: p.user,
+        build_user: p.buildUser,
+        dir: p.dir,
+        state: p.state,
+        releases: p.releases,
+        venvs: p.venvs,
+        incoming: p.incoming,
+        pip_cache: p.pipCache,
+        backups: p.backups,
+        legacy_backups: p.legacyBackups,
+        daily_pattern: `${p.app}-*.db.gz`,
+        root_read: rootReadProgram(),
+        shared: p.shared,
+        etc: p.etc,
+        log_dir: p.logDir
+    });
+    return `${ownershipScript(ctx.settings)}${layout}${markOwnedScript(ctx.settings)}${readServerCommand(ctx)}
 [ -f ${q(aheadPath(ctx))} ] && echo "database_ahead=$(head -c 200 ${q(aheadPath(ctx))} | tr -d '\\n')" || true
 `;
 }
@@ -84478,6 +83098,15 @@ for e in extras:
     deps += optional[e]
 print("\\n".join(deps))
 `;
+/**
+ * What the system's pip can do for a venv built without one: `python-option` (pip 22.3 or newer
+ * takes --python), `any` (an older pip, usable only from a venv that sees the system's packages),
+ * or `none`. Read from the package's metadata: importing pip costs a quarter of a second.
+ */
+const SYSTEM_PIP = `import importlib.metadata as m, re
+v = re.match(r"(\\d+)\\.(\\d+)", m.version("pip"))
+print("python-option" if v and (int(v[1]), int(v[2])) >= (22, 3) else "any")
+`;
 /** Says where the venv's Gunicorn comes from: the app's dependencies, the system's packages, or added. */
 const GUNICORN_ORIGIN = `import os, sys
 import gunicorn
@@ -84505,6 +83134,7 @@ lookupOnly = false) {
         .map(q)
         .join(' ');
     const extras = q(deps.extras.join(','));
+    const ssp = d.venvSystemSitePackages;
     // A requirements file keys the venv by its whole text (as before: existing venvs stay valid); a
     // pyproject.toml by the dependency list drawn from it, so a version bump or a tool's table
     // changing does not cost a new venv and a restart.
@@ -84518,8 +83148,8 @@ if [ ! -f ${q(req)} ]; then echo ${q(`no ${deps.file} in the release`)} >&2; exi
 { ${list}; "$py" -c 'import sys; print(sys.version)'; echo ${q(`ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`)}; } | sha256sum | cut -c1-16`;
     const install = deps.kind === 'pyproject'
         ? `"$py" -c ${q(PYPROJECT_DEPS)} ${q(req)} ${extras} > "$venv/gunicorn-deploy-requirements.txt"
-logged "$venv/bin/python" -m pip install ${pipArgs} -r "$venv/gunicorn-deploy-requirements.txt" || exit ${PIP_FAILED}`
-        : `logged "$venv/bin/python" -m pip install ${pipArgs} -r ${q(req)} || exit ${PIP_FAILED}`;
+logged pip install ${pipArgs} -r "$venv/gunicorn-deploy-requirements.txt" || exit ${PIP_FAILED}`
+        : `logged pip install ${pipArgs} -r ${q(req)} || exit ${PIP_FAILED}`;
     // Output is kept in memory as well as in the log: on a full disk the log gets nothing, and
     // the tail is what says why.
     const buildScript = `
@@ -84537,18 +83167,28 @@ logged() {
   return 1
 }
 rm -rf -- "$venv" "$log"
-logged "$py" -m venv ${d.venvSystemSitePackages ? '--system-site-packages ' : ''}"$venv" || exit ${VENV_FAILED}
+# pip is not put inside the venv when the system's pip can install into it: ensurepip took about
+# 2 s of CPU, most of a venv build. With the system's packages visible the venv's own Python runs
+# the system's pip; without, pip's --python (pip 22.3 or newer) does. Otherwise, pip inside as before.
+sys_pip=$("$py" -c ${q(SYSTEM_PIP)} 2>/dev/null) || sys_pip=none
+if [ "$sys_pip" = python-option ]${ssp ? ' || [ "$sys_pip" = any ]' : ''}; then
+  logged "$py" -m venv ${ssp ? '--system-site-packages ' : ''}--without-pip "$venv" || exit ${VENV_FAILED}
+  ${ssp ? 'pip() { "$venv/bin/python" -m pip "$@"; }' : 'pip() { "$py" -m pip --python "$venv/bin/python" "$@"; }'}
+else
+  logged "$py" -m venv ${ssp ? '--system-site-packages ' : ''}"$venv" || exit ${VENV_FAILED}
+  pip() { "$venv/bin/python" -m pip "$@"; }
+fi
 ${install}
 # Gunicorn is the tool's business, not the app's: added from the same index when neither the
 # dependencies nor (with system site packages) the system provide it.
 if ! "$venv/bin/python" -c 'import gunicorn' 2>/dev/null; then
-  logged "$venv/bin/python" -m pip install ${pipArgs} gunicorn || exit ${GUNICORN_FAILED}
+  logged pip install ${pipArgs} gunicorn || exit ${GUNICORN_FAILED}
   echo gunicorn=added
 else
   "$venv/bin/python" -c ${q(GUNICORN_ORIGIN)}
 fi
 mv "$log" "$venv/pip-install.log"
-"$venv/bin/python" -m pip freeze > "$venv/requirements.lock" 2>/dev/null || true
+pip freeze > "$venv/requirements.lock" 2>/dev/null || true
 touch "$venv/.complete"
 done=1`;
     const build = buildRunCommand(p, {
@@ -84744,7 +83384,7 @@ const stagedName = (f) => external_node_path_namespaceObject.posix.basename(f.pa
  * this order, read by shell builtins: the environment file holds secrets, and a command line is
  * readable by every local user (/proc/PID/cmdline) and kept by sudo in the journal.
  */
-function config_stageScript(ctx, files) {
+function stageScript(ctx, files) {
     const q = shQuote;
     const staged = ctx.paths.staged;
     const writes = files
@@ -84771,7 +83411,7 @@ const STAGE_TIMEOUT_MS = 60_000;
 /** The staging as a request to queue; stageConfig then takes its answer (the same text and options). */
 function stageRequest(ctx, cores) {
     const files = appFiles(ctx, cores);
-    return { text: config_stageScript(ctx, files), opts: stageOpts(files) };
+    return { text: stageScript(ctx, files), opts: stageOpts(files) };
 }
 const stageOpts = (files) => ({
     sudo: true,
@@ -84791,7 +83431,7 @@ function stagedPaths(ctx) {
 }
 async function stageConfig(ctx, cores) {
     const files = appFiles(ctx, cores);
-    const res = await runScript(ctx, 'writing the app configuration', config_stageScript(ctx, files), stageOpts(files));
+    const res = await runScript(ctx, 'writing the app configuration', stageScript(ctx, files), stageOpts(files));
     const changed = (parseFacts(res.stdout).changed ?? '').split(/\s+/).filter((s) => s);
     return {
         ...stagedPaths(ctx),
@@ -85556,6 +84196,894 @@ async function recordHistory(ctx, entry, also = '') {
         .catch((err) => ctx.logger.warning(`could not write the deploy history: ${err.message}`));
 }
 
+;// CONCATENATED MODULE: ./src/provision/shell.ts
+
+
+/**
+ * Shell prelude of every provision script (templates/scripts/provision_prelude.sh): `act CMD...`
+ * runs CMD, or in a dry run only prints `would=CMD`; `mark WHAT` records a change.
+ */
+function prelude(dry) {
+    return serverScript('provision_prelude', { dry: dry ? 1 : 0 });
+}
+/** A unit enabled at boot (marked WHAT when it was not): the same line in every provision script. */
+function ensureEnabled(unit, what = `${unit}:enabled`) {
+    const q = shQuote;
+    return `if ! systemctl is-enabled --quiet ${q(unit)} 2>/dev/null; then mark ${q(what)}; act systemctl enable --quiet ${q(unit)}; fi`;
+}
+/** A unit running now (marked WHAT when it was not). */
+function ensureStarted(unit, what = `${unit}:started`) {
+    const q = shQuote;
+    return `if ! systemctl is-active --quiet ${q(unit)}; then mark ${q(what)}; act systemctl start ${q(unit)}; fi`;
+}
+/** Final line of every provision script: what changed, for parseFacts. */
+const REPORT = 'echo "changed=$changed"';
+/**
+ * Writes each file only when its text, mode or owner differ from what is installed, through a
+ * temporary file and a rename; each changed path is marked, and `was_changed PATH` tells later
+ * lines (templates/scripts/write_files.sh). The files' text comes on the script's stdin
+ * (filesInput, in the same order), never in its command line, which every local user can read.
+ */
+function writeFilesScript(files) {
+    for (const f of files)
+        if (/\s/.test(`${f.mode}${f.owner}`) || /\n/.test(f.path))
+            throw new Error(`writeFilesScript: ${f.path} ${f.mode} ${f.owner} is not one line of three words`);
+    return serverScript('write_files', {
+        write_files: files.map((f) => `${f.mode} ${f.owner} ${f.path}`).join('\n')
+    });
+}
+/** writeFilesScript's stdin: each file's text as one base64 line, in the same order. */
+function filesInput(files) {
+    return files.map((f) => `${Buffer.from(f.content).toString('base64')}\n`).join('');
+}
+/** `would=` lines of a dry run, for the log. */
+function wouldLines(stdout) {
+    return stdout
+        .split('\n')
+        .filter((l) => l.startsWith('would=') || l.startsWith('diff='))
+        .map((l) => (l.startsWith('would=') ? `would ${l.slice(6)}` : `  ${l.slice(5)}`));
+}
+/** The changed list a script printed, split into words. */
+function changedList(facts) {
+    return (facts.changed ?? '').split(/\s+/).filter((s) => s);
+}
+
+;// CONCATENATED MODULE: ./src/provision/run.ts
+
+
+/**
+ * Runs one provision script (with the dry-run prelude) as root, prints what a dry run would do,
+ * and turns the `changed=` line into the step's outcome.
+ */
+async function runProvisionScript(ctx, what, body, 
+/** stdin: content for the script (file text: never in the command line). */
+opts = {}) {
+    const dry = ctx.settings.provision.dryRun;
+    const res = await runScript(ctx, what, `${prelude(dry)}\n${body}\n${REPORT}\n`, {
+        timeoutMs: opts.timeoutMs ?? 120_000,
+        hint: opts.hint,
+        stdin: opts.stdin
+    });
+    const facts = parseFacts(res.stdout);
+    for (const line of wouldLines(res.stdout))
+        ctx.logger.info(line);
+    const changes = changedList(facts);
+    return {
+        changes,
+        facts,
+        changed: changes.length > 0,
+        detail: changes.length === 0 ? 'unchanged' : `${dry ? 'would change' : 'changed'}: ${changes.join(', ')}`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/steps/hooks.ts
+
+
+
+const AFTER_FAILURE = {
+    'pre-activate': 'Nothing was switched: the old release keeps serving. The whole output is above.',
+    'post-activate': 'The new release is live; the output of the failed command is above.',
+    'rollback-command': 'Nothing was switched: the release that was serving keeps serving. Fix the command (run it by hand in that release to see) and roll back again.'
+};
+/**
+ * pre-activate (migrations), post-activate and a rollback's rollback-command, run in a release as
+ * the service would. A failure says what the command itself printed last (the migration tool's own
+ * error line), not only its exit code.
+ */
+async function runHook(ctx, which, commands, release, envFile) {
+    if (!commands)
+        return { changed: false, detail: 'none' };
+    const failed = await runInRelease(ctx, commands, release, envFile);
+    if (failed) {
+        const ahead = ctx.facts['database-ahead'];
+        throw new DeployError(`${which} commands failed (exit ${failed.exit})${failed.said}`, `${AFTER_FAILURE[which]}${which === 'pre-activate' && ahead ? ` Note: ${ahead}` : ''}`);
+    }
+    return {};
+}
+/**
+ * Runs bash commands in a release as the service would (its user, venv and environment), their
+ * output streamed to the log. Returns undefined on success, else what failed: the exit code and the
+ * command's own last lines (the migration tool's error line, as `; their last lines:\n...`), for the
+ * step's error to quote.
+ */
+async function runInRelease(ctx, commands, release, envFile) {
+    const rel = ctx.paths.releaseDir(release);
+    const cmd = appRunCommand(ctx.paths, {
+        cwd: rel,
+        envFile,
+        venv: `${rel}/.venv`,
+        argv: ['/bin/bash', '-euo', 'pipefail', '-c', commands]
+    });
+    const res = await ctx.remote.exec(cmd, { sudo: true, stream: true, timeoutMs: 30 * 60_000 });
+    if (res.code === 0)
+        return undefined;
+    const said = lastLines([res.stdout, res.stderr].filter((t) => t.trim()).join('\n'), 12);
+    return {
+        exit: `${res.code}${res.timedOut ? ', timed out' : ''}`,
+        said: said ? `; their last lines:\n${said}` : ''
+    };
+}
+
+;// CONCATENATED MODULE: ./src/steps/release-phase.ts
+
+
+
+/**
+ * The server that runs the release phase: the first host (the canary, with canary: true). Its
+ * prepare ends with it, and a fleet switches no server before its first batch is prepared.
+ */
+function runsReleasePhase(ctx) {
+    const first = ctx.settings.hosts[0];
+    return !!ctx.settings.processes.releaseCommand && !!first && ctx.label === hostLabel(first);
+}
+/**
+ * The release phase (release-command, or the Procfile's `release:`): once per deploy, in the new
+ * release as the app runs (its user, venv and the new environment), after the backup and the
+ * candidate, before any server switches. pre-activate, by contrast, runs on every server.
+ */
+async function runReleasePhase(ctx, release, envFile) {
+    const failed = await runInRelease(ctx, ctx.settings.processes.releaseCommand, release, envFile);
+    if (failed) {
+        throw new DeployError(`the release command failed on ${ctx.label} (exit ${failed.exit}); nothing was switched on any server${failed.said}`, 'Every server keeps serving its release; fix the command (release-command or the Procfile’s release:) and deploy again. A database it changed halfway is as it left it: the backup taken just before is in backups/.');
+    }
+    return { detail: `once for the deploy, on ${ctx.label}` };
+}
+
+;// CONCATENATED MODULE: ./src/steps/pg-backup.ts
+
+
+
+
+/** The file name of a PostgreSQL dump: DBNAME-RELEASE.dump (or DBNAME-STAMP.dump, daily). */
+const PG_DUMP_SUFFIX = '.dump';
+/** Exit code of pgBackupScript when pg_dump is older than the server. */
+const MISMATCH = 7;
+/**
+ * database: postgres, and this switch needs its dump: it runs migrations (pre-activate here, or the
+ * release phase, which runs on this host), or database-backup: always.
+ */
+function pgBackupWanted(ctx) {
+    const db = ctx.settings.database;
+    return (db.kind === 'postgres' &&
+        (db.backupAlways || ctx.settings.deploy.preActivate !== '' || runsReleasePhase(ctx)));
+}
+/** One line of a libpq password file: `:` and `\` escaped, as libpq reads them. */
+function pgPassLine(u) {
+    const e = (s) => s.replace(/[\\:]/g, (c) => `\\${c}`);
+    return `${e(u.host)}:${u.port}:${e(u.dbname)}:${e(u.user)}:${e(u.password)}\n`;
+}
+/**
+ * The shell lines that run pg_dump/pg_restore/psql against the app's database as `pgc ARGS`: for
+ * the local server as postgres through the socket (a superuser, so nothing the app cannot read is
+ * left out); for an external one as root with a password file root alone can read, written from
+ * stdin into a private tmpfs folder and removed on exit, so the password is in no command line and
+ * no environment (PGPASSFILE holds only its path). Every process of ours runs from /.
+ */
+function pgClientPrelude(ctx) {
+    const db = ctx.settings.database;
+    const q = shQuote;
+    const u = db.external;
+    if (!u)
+        return `cd /
+pgc() { local tool=$1; shift; runuser -u postgres -- "$tool" "$@"; }
+pgdb=${q(db.name)}`;
+    return `cd /
+umask 077
+pgdir=$(mktemp -d /run/gunicorn-deploy-pg.XXXXXX); trap 'rm -rf "$pgdir"' EXIT
+IFS= read -r pwline; printf '%s\\n' "$pwline" > "$pgdir/pass"; unset pwline
+export PGPASSFILE="$pgdir/pass" PGHOST=${q(u.host)} PGPORT=${q(String(u.port))} PGUSER=${q(u.user)} PGCONNECT_TIMEOUT=15
+pgc() { local tool=$1; shift; "$tool" "$@"; }
+pgdb=${q(u.dbname)}`;
+}
+/** stdin of a script with pgClientPrelude: the password file's line, for an external server. */
+function pgClientInput(ctx) {
+    const u = ctx.settings.database.external;
+    return u ? pgPassLine(u).replace(/\n$/, '') + '\n' : undefined;
+}
+/**
+ * pg_dump --format=custom into the root-owned backups folder (the dump comes through a pipe: no
+ * process of the app's or postgres's writes a file there), checked with pg_restore --list before
+ * it counts, then handed to the app's group read-only like SQLite's; only the newest backups-keep
+ * deploy dumps are kept (the daily timer's and the restores' safety dumps are not counted). A client older than the server is named as such, with what to install.
+ */
+function pgBackupScript(ctx, release) {
+    const p = ctx.paths;
+    const q = shQuote;
+    const name = ctx.settings.database.name;
+    const out = `${p.backups}/${name}-${release}${PG_DUMP_SUFFIX}`;
+    const tmp = `${p.backups}/.${name}-${release}${PG_DUMP_SUFFIX}.tmp`;
+    return `
+set -o pipefail
+${pgClientPrelude(ctx)}
+[ -d ${q(p.backups)} ] && [ ! -L ${q(p.backups)} ] || { echo "${p.backups} is not a folder" >&2; exit 4; }
+rm -f ${q(tmp)}
+err=$(mktemp)
+if ! pgc pg_dump --format=custom --no-password --dbname="$pgdb" 2>"$err" > ${q(tmp)}; then
+  rm -f ${q(tmp)}
+  if grep -q 'server version mismatch' "$err"; then
+    echo "mismatch=$(grep -o 'server version: [0-9.]*; pg_dump version: [0-9.]*' "$err" | head -1)"; rm -f "$err"; exit ${MISMATCH}
+  fi
+  cat "$err" >&2; rm -f "$err"; exit 4
+fi
+rm -f "$err"
+if ! pg_restore --list ${q(tmp)} > /dev/null; then mv ${q(tmp)} ${q(out + '.corrupt')}; echo "pg_restore --list cannot read the dump" >&2; exit 4; fi
+mv ${q(tmp)} ${q(out)}
+chown root:${q(p.user)} ${q(out)}; chmod 0640 ${q(out)}
+ls -1t ${q(p.backups)}/${q(name)}-[0-9]*${PG_DUMP_SUFFIX} | tail -n +${ctx.settings.deploy.backupsKeep + 1} | xargs -r rm -f --
+echo "backup=${out}"
+echo "size=$(stat -c %s ${q(out)})"
+`;
+}
+const BACKUP_TIMEOUT_MS = 30 * 60_000;
+function pgBackupRequest(ctx, release) {
+    // An external server's password travels on stdin, which a queued request does not carry.
+    if (!pgBackupWanted(ctx) || ctx.settings.database.external)
+        return [];
+    return [{ text: pgBackupScript(ctx, release), opts: { sudo: true, timeoutMs: BACKUP_TIMEOUT_MS } }];
+}
+async function pgBackup(ctx, release) {
+    if (!pgBackupWanted(ctx))
+        return {
+            changed: false,
+            detail: 'no pre-activate (migrations) in this deploy; database-backup: always backs up every switch'
+        };
+    let res;
+    try {
+        res = await runScript(ctx, 'backing up the PostgreSQL database (pg_dump)', pgBackupScript(ctx, release), {
+            timeoutMs: BACKUP_TIMEOUT_MS,
+            stdin: pgClientInput(ctx),
+            hint: 'Nothing was switched. Check that the database answers (pg_isready) and the free disk space on the server.'
+        });
+    }
+    catch (err) {
+        const m = /^mismatch=(.*)$/m.exec(err instanceof Error ? err.message : '');
+        if (m || (err instanceof Error && err.message.includes(`(exit ${MISMATCH}`)))
+            throw new DeployError(`pg_dump on the server is older than the PostgreSQL server (${m?.[1] || 'server version mismatch'}); nothing was switched`, "Install the server's major version of the client on the server (postgresql-client-NN, from apt.postgresql.org when Debian has none), then deploy again.");
+        throw err;
+    }
+    const f = parseFacts(res.stdout);
+    ctx.facts.backup = f.backup ?? '';
+    return { detail: `${f.backup} (${f.size} bytes, pg_restore --list ok)`, ms: res.serverMs };
+}
+
+;// CONCATENATED MODULE: ./src/provision/pg-timer.ts
+
+
+
+
+
+/** The daily dump's files: a root script, its oneshot service and the timer. */
+function pgTimerPaths(app) {
+    return {
+        script: `${SCRIPT_DIR}/${app}-pg-dump`,
+        unit: `${app}-pg-dump`,
+        service: `/etc/systemd/system/${app}-pg-dump.service`,
+        timer: `/etc/systemd/system/${app}-pg-dump.timer`
+    };
+}
+/** The external server's password file: root's alone, read by the daily dump. */
+function pgPassFile(ctx) {
+    return `${ctx.paths.etc}/pgpass`;
+}
+/**
+ * The daily pg_dump of database: postgres, as root (the backups folder is root's; the dump comes
+ * from postgres, or from the external server through the root-only password file, by a pipe),
+ * checked with pg_restore --list, named DB-daily-STAMP.dump; those older than backups-days go.
+ * The script and its units are templates/pg-dump.sh.hbs and templates/systemd/pg-dump.*.hbs.
+ */
+function pgTimerFiles(ctx) {
+    const t = pgTimerPaths(ctx.paths.app);
+    const p = ctx.paths;
+    const db = ctx.settings.database;
+    const u = db.external;
+    const days = ctx.settings.provision.backupsDays;
+    const vars = {
+        app: p.app,
+        user: p.user,
+        backups: p.backups,
+        backupsDays: days,
+        minutes: days * 1440,
+        script: t.script,
+        dbName: db.name,
+        dumpSuffix: PG_DUMP_SUFFIX,
+        dumpGlob: `${db.name}-daily-*${PG_DUMP_SUFFIX}`,
+        external: Boolean(u),
+        passFile: pgPassFile(ctx),
+        pgHost: u?.host ?? '',
+        pgPort: String(u?.port ?? ''),
+        pgUser: u?.user ?? '',
+        pgDbname: u?.dbname ?? ''
+    };
+    const file = (path, name, mode = '0644') => ({
+        path,
+        content: renderTemplate(name, vars),
+        mode,
+        owner: 'root:root'
+    });
+    return [
+        file(t.script, 'pg-dump.sh', '0755'),
+        file(t.service, 'systemd/pg-dump.service'),
+        file(t.timer, 'systemd/pg-dump.timer')
+    ];
+}
+/**
+ * Installs the daily dump (files written only when they differ) and, for an external server, its
+ * root-only password file from stdin (templates/scripts/pg_timer.sh).
+ */
+function pgTimerScript(ctx) {
+    const t = pgTimerPaths(ctx.paths.app);
+    return (serverScript('pg_timer', { external: ctx.settings.database.external ? 1 : 0, pass: pgPassFile(ctx) }) +
+        writeFilesScript(pgTimerFiles(ctx)) +
+        serverScript('units_on', { units_on: `${t.unit}.timer` }));
+}
+/** pgTimerScript's stdin: the password file's line (external server) first, then the files. */
+function pgTimerInput(ctx, files) {
+    const u = ctx.settings.database.external;
+    return (u ? pgPassLine(u) : '') + files;
+}
+
+;// CONCATENATED MODULE: ./src/provision/postgres.ts
+
+
+
+
+
+/** The shell function every PostgreSQL script runs SQL with: as postgres, SQL on stdin, from /. */
+const PSQL_AS_POSTGRES = `pg_root() { (cd / && runuser -u postgres -- psql -X -A -t -q -v ON_ERROR_STOP=1 -d postgres "$@"); }`;
+/** Exit code of postgresScript when the database belongs to another role. */
+const OTHER_OWNER = 6;
+/**
+ * The local PostgreSQL of `database: postgres`: Debian's cluster enabled and running (the package
+ * may be installed with its service disabled), a role named after the app's user that can log in
+ * only through the unix socket with peer authentication (Debian's pg_hba: no password anywhere),
+ * without any power beyond its own objects, and the database it owns. The names passed PG_IDENT or
+ * LOGIN_NAME and still travel only as psql variables (:'x' literal, :"x" identifier). Each change is
+ * marked, so a second run says unchanged. A database that exists with another owner is refused,
+ * never taken over: someone made it by hand and its data is theirs. templates/scripts/postgres.sh.
+ */
+function postgresScript(role, db) {
+    return serverScript('postgres', { role, db, other_owner: OTHER_OWNER });
+}
+async function ensurePostgres(ctx) {
+    const db = ctx.settings.database;
+    if (db.kind !== 'postgres')
+        return { changed: false, detail: 'database: sqlite' };
+    const local = db.external ? undefined : await ensureLocalPostgres(ctx);
+    const files = pgTimerFiles(ctx);
+    const timer = await runProvisionScript(ctx, 'installing the daily PostgreSQL dump', pgTimerScript(ctx), {
+        stdin: pgTimerInput(ctx, filesInput(files))
+    });
+    const changes = [...(local?.changes ?? []), ...timer.changes];
+    const dry = ctx.settings.provision.dryRun;
+    const what = changes.length === 0 ? 'unchanged' : `${dry ? 'would change' : 'changed'}: ${changes.join(', ')}`;
+    const v = Number(local?.facts.pg_version ?? 0);
+    return {
+        changed: changes.length > 0,
+        detail: db.external
+            ? `${what} (external server ${db.external.host}, nothing installed)`
+            : `${what}${v ? ` (PostgreSQL ${Math.floor(v / 10000)}, database ${db.name})` : ''}`
+    };
+}
+async function ensureLocalPostgres(ctx) {
+    const db = ctx.settings.database;
+    const role = ctx.paths.user;
+    try {
+        return await runProvisionScript(ctx, 'setting up PostgreSQL', postgresScript(role, db.name), {
+            timeoutMs: 5 * 60_000,
+            hint: 'Check the cluster on the server: pg_lsclusters, journalctl -u postgresql@*.'
+        });
+    }
+    catch (err) {
+        const msg = err instanceof Error ? err.message : String(err);
+        const m = /^owner=(.*)$/m.exec(msg);
+        if (m || msg.includes(`exit ${OTHER_OWNER}`))
+            throw new DeployError(`the PostgreSQL database ${db.name} already exists and belongs to the role ${m?.[1] ?? '(another)'}, not ${role}; nothing was changed`, `Give it to the app (sudo -u postgres psql -c 'ALTER DATABASE "${db.name}" OWNER TO "${role}"') or choose another database-name.`);
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/steps/restore-codes.ts
+
+// Shared by SQLite's restore (restore.ts) and PostgreSQL's (pg-restore.ts), which restore.ts calls.
+/** Exit codes the restore scripts use to say why they refused. */
+const NOT_FOUND = 7;
+const CORRUPT = 9;
+const PUT_BACK = 10;
+const CHANGED = 11;
+/** The database was written since pre-activate: restoring the backup would lose that write. */
+class ChangedSinceError extends DeployError {
+}
+
+;// CONCATENATED MODULE: ./src/steps/pg-restore.ts
+
+
+
+
+
+
+
+/**
+ * `mode: restore` and rollback-restore-database for the local PostgreSQL. The dump is restored
+ * into a fresh database first, while the old one still serves (a dump that does not restore
+ * changes nothing); then, with the service stopped and its socket holding requests, the two are
+ * swapped by renaming them in one transaction, and the service starts again. The database as it
+ * was is kept under its own name until the app is proven healthy (put back by renaming again),
+ * and as a safety dump in the backups folder. Names: psql variables only, never SQL text.
+ */
+function names(ctx) {
+    const db = ctx.settings.database.name;
+    // At most 63 bytes, as PostgreSQL keeps them (a longer one would be cut, silently).
+    const base = db.slice(0, 50);
+    return {
+        role: ctx.paths.user,
+        db,
+        fresh: `${base}__gd_fresh`,
+        old: `${base}__gd_old`,
+        failed: `${base}__gd_failed`
+    };
+}
+/** Where the swap notes its safety dump: cleanup drops the old database only when it exists. */
+function pg_restore_marker(ctx) {
+    return `/run/gunicorn-deploy-${ctx.paths.app}.pg-safety`;
+}
+/** pg_root (psql as postgres), then templates/scripts/pg_prelude.sh: pgv with the names as variables, kick. */
+function pg_restore_prelude(ctx) {
+    const n = names(ctx);
+    return `${PSQL_AS_POSTGRES}${serverScript('pg_prelude', {
+        role: n.role,
+        db: n.db,
+        fresh: n.fresh,
+        old: n.old,
+        failed: n.failed
+    })}`;
+}
+/** Part one: the dump found and listed, restored into the fresh database; nothing live changed. */
+function pgStageScript(ctx, id) {
+    return `${pg_restore_prelude(ctx)}${serverScript('pg_restore_stage', {
+        backups: ctx.paths.backups,
+        id: id === 'latest' ? '' : id,
+        latest: id === 'latest' ? 1 : 0,
+        suffix: PG_DUMP_SUFFIX,
+        not_found: NOT_FOUND,
+        corrupt: CORRUPT
+    })}`;
+}
+/**
+ * Part two, requests held: the service stops, leftover sessions end, (for a rollback) the WAL
+ * position must still be the one after the migration, the databases are swapped in one
+ * transaction, the service starts; then the old one is dumped as the safety copy.
+ */
+function pgSwapScript(ctx, expectLsn) {
+    const p = ctx.paths;
+    return `${pg_restore_prelude(ctx)}${serverScript('pg_restore_swap', {
+        socket: p.units.socket.name,
+        service: p.units.service.name,
+        expect_lsn: expectLsn ?? '',
+        safety_prefix: `${p.backups}/${names(ctx).db}-safety-`,
+        suffix: PG_DUMP_SUFFIX,
+        user: p.user,
+        marker: pg_restore_marker(ctx),
+        current: p.current,
+        changed: CHANGED,
+        put_back_code: PUT_BACK
+    })}`;
+}
+/** The restored database failed the health proof: the old one back, by name, requests held. */
+function pgPutBackScript(ctx) {
+    return `${pg_restore_prelude(ctx)}${serverScript('pg_restore_put_back', { service: ctx.paths.units.service.name })}`;
+}
+/**
+ * After the restore (proven, put back or failed): the fresh and failed copies go; the old database
+ * only when its safety dump was made and is still there (else it stays, the only copy of the data).
+ */
+function pgCleanupCommand(ctx) {
+    // A subshell: its trap and exits end only itself.
+    return `(${pg_restore_prelude(ctx)}${serverScript('pg_restore_cleanup', { marker: pg_restore_marker(ctx) })})`;
+}
+async function pgStageRestore(ctx, id) {
+    if (ctx.settings.database.external)
+        throw new DeployError('mode restore puts dumps back into the local PostgreSQL only; nothing was changed', 'For an external database-url, download the dump (download-backup) and restore it with pg_restore into a new database of your managed server, then point the app at it.');
+    const bad = id === 'latest' ? undefined : backupIdProblem(id);
+    if (bad)
+        throw new DeployError(`backup ${bad}`, 'mode backups lists the backups on the server.');
+    const res = await ctx.remote.script(pgStageScript(ctx, id), { sudo: true, timeoutMs: 60 * 60_000 });
+    const err = res.stderr.trim().split('\n').at(-1) ?? '';
+    if (res.code === NOT_FOUND)
+        throw new DeployError(`${err}; nothing was changed`, 'Run mode backups to see them.');
+    if (res.code === CORRUPT)
+        throw new DeployError(`${err}; nothing was changed, the database is as it was`, 'Pick another backup (mode backups lists them).');
+    if (res.code !== 0)
+        throw new DeployError(`staging the dump failed (exit ${res.code}): ${err}; nothing was changed`);
+    const f = parseFacts(res.stdout);
+    return { id: f.id ?? id, detail: `${f.id} (${f.size} bytes) restored into a fresh database` };
+}
+/** Milliseconds between two date +%s%N stamps of a script. */
+const ms = (from, to) => Math.round((Number(to ?? 0) - Number(from ?? 0)) / 1e6);
+async function pgSwapDatabase(ctx, expectLsn) {
+    const res = await ctx.remote.script(pgSwapScript(ctx, expectLsn), { sudo: true, timeoutMs: 60 * 60_000 });
+    const f = parseFacts(res.stdout);
+    if (f.warning)
+        ctx.logger.warning(f.warning);
+    if (res.code === CHANGED)
+        throw new ChangedSinceError(`the database was written to since pre-activate finished (WAL since ${expectLsn}: ${f.changed} record(s) changing its rows): restoring the dump would lose that write, so it was not restored and the data is kept`);
+    if (res.code !== 0) {
+        const tail = res.stderr.trim().split('\n').slice(-3).join('\n');
+        throw new DeployError(`the restore failed (exit ${res.code}), the database is as it was: ${tail}`);
+    }
+    return {
+        safety: f.safety ?? '',
+        current: f.current ?? '',
+        stoppedAt: Number(f.stopped_ns ?? 0) / 1e6,
+        detail: `swapped in (service stopped ${ms(f.stopped_ns, f.swapped_ns)} ms, started in ${ms(f.swapped_ns, f.started_ns)} ms); the database before: ${f.safety}`
+    };
+}
+/**
+ * What a rollback compares: the WAL position that pre-activate's writes are flushed to. At the
+ * rollback, with the service stopped, pg_waldump reads the WAL written since and counts the records
+ * that change rows of the app's database (Heap inserts, updates, deletes and locks, Heap2
+ * multi-inserts, sequences, by that database's OID); what does not change its data is left out
+ * (checkpoints, other databases, readers pruning pages and setting hint bits, vacuum's in-place
+ * catalog updates). An aborted write or an autovacuum ANALYZE counts too: the rollback then
+ * refuses, never loses a write. pg_stat_database's tup_* counters were not used: a backend
+ * reports them up to a second or more after its commit, so a fresh write could be missed; a
+ * trigger would be the tool's code in the app's schema. Local server only: the WAL of an external
+ * one is out of reach.
+ */
+async function pgFingerprint(ctx) {
+    if (ctx.settings.database.external)
+        return '';
+    const res = await ctx.remote.script(`cd /\n${PSQL_AS_POSTGRES}\necho "lsn=$(pg_root -c 'SELECT pg_current_wal_flush_lsn()')"`, { sudo: true, timeoutMs: 60_000 });
+    const lsn = parseFacts(res.stdout).lsn ?? '';
+    return res.code === 0 && /^[0-9A-F]+\/[0-9A-F]+$/.test(lsn) ? lsn : '';
+}
+
+;// CONCATENATED MODULE: ./src/steps/pg-backups.ts
+
+
+
+
+
+const pg_backups_run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+/**
+ * mode backups for PostgreSQL: every dump of the database in the root-owned backups folder (the
+ * deploys', the daily timer's and the restores' safety dumps), each read through with
+ * pg_restore --list; the same tab-separated lines as SQLite's list. Read-only.
+ */
+function pgListScript(ctx) {
+    const q = shQuote;
+    return `
+shopt -s nullglob
+for f in ${q(ctx.paths.backups)}/${q(ctx.settings.database.name)}-*${PG_DUMP_SUFFIX}; do
+  [ -f "$f" ] && [ ! -L "$f" ] || continue
+  if pg_restore --list < "$f" > /dev/null 2>&1; then check=ok; else check="pg_restore --list cannot read it"; fi
+  printf 'backup\\t%s\\t%s\\t%s\\t%s\\t%s\\n' "$(basename -- "$f")" "$(stat -c %Y -- "$f")" "$(stat -c %s -- "$f")" "$(sha256sum < "$f" | cut -d' ' -f1)" "$check"
+done
+`;
+}
+/**
+ * A downloaded dump checked on the runner: pg_restore --list when the runner has it (GitHub's
+ * Ubuntu runners do), else the custom format's PGDMP header (the sha256 already matched the
+ * server's, where pg_restore --list read it).
+ */
+async function localDumpCheck(file) {
+    try {
+        await pg_backups_run('pg_restore', ['--list', file], { timeout: 600_000, maxBuffer: 256 * 1024 * 1024 });
+        return 'ok';
+    }
+    catch (err) {
+        const e = err;
+        const why = (e.stderr ?? e.message).trim().split('\n').at(-1) ?? '';
+        // An older pg_restore on the runner than the server's pg_dump: the header is what it can check.
+        if (e.code !== 'ENOENT' && !/unsupported version/.test(why))
+            return `pg_restore --list cannot read it: ${why}`;
+    }
+    const fh = await (0,promises_namespaceObject.open)(file, 'r');
+    try {
+        const head = Buffer.alloc(5);
+        await fh.read(head, 0, 5, 0);
+        return head.toString('latin1') === 'PGDMP' ? 'ok' : 'not a pg_dump custom-format file';
+    }
+    finally {
+        await fh.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/steps/restore-undo.ts
+
+
+
+
+/**
+ * `backup: undo`: the safety copy the last finished restore took, as recorded in a root-only file
+ * (never "the newest backup", which a daily backup or a deploy taken since would be). Undoing runs
+ * as a restore of that copy: it takes its own safety copy (so an undo can be undone in turn) and
+ * drops whatever was written since the restore it undoes.
+ */
+const UNDO = 'undo';
+/** Root's record of the last restore: safety=ID, backup=ID, time=ISO (one a line). */
+function lastRestoreFile(ctx) {
+    return `${ctx.paths.etc}/last-restore`;
+}
+/** Shell that sets `name` to the last restore's safety copy and prints what the undo drops. */
+function undoResolveCommand(ctx) {
+    return serverScript('restore_undo', { last_restore: lastRestoreFile(ctx), not_found: NOT_FOUND });
+}
+/** Shell (root) that records a finished restore for a later `backup: undo`. */
+function recordRestoreCommand(ctx, backup, safety) {
+    const f = shQuote(lastRestoreFile(ctx));
+    const dir = shQuote(ctx.paths.etc);
+    const safe = /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(safety) ? safety : 'none';
+    return `install -d -m 0755 -o root -g root ${dir}
+( umask 077; printf 'safety=%s\\nbackup=%s\\ntime=%s\\n' ${shQuote(safe)} ${shQuote(backup)} "$(date -u +%FT%TZ)" > ${f}.tmp ) && mv -f -- ${f}.tmp ${f}`;
+}
+/** What an undo says before it runs: what it goes back to, and what it drops. */
+function undoNotice(id, of, at) {
+    return `undoing the restore of ${of || 'a backup'} at ${at || 'an unknown time'}: the database goes back to its safety copy ${id}; every write since that restore is dropped (kept in this run's own safety copy)`;
+}
+function refuseUndoOnPostgres(ctx) {
+    if (ctx.settings.database.kind === 'postgres')
+        throw new DeployError('backup: undo is not supported with database: postgres; nothing was changed', "Name the safety dump's id instead (mode backups lists it; the restore printed it as safety-backup).");
+}
+
+;// CONCATENATED MODULE: ./src/steps/restore.ts
+
+
+
+
+
+
+
+
+
+
+/** database: postgres: the PostgreSQL steps in pg-*.ts instead of SQLite's below. */
+const isPg = (ctx) => ctx.settings.database.kind === 'postgres';
+
+
+/** The names of the backups in the backups folder: the deploys' and safety copies, the daily timer's. */
+function backupPatterns(ctx) {
+    return [`${dbBase(ctx)}-*.db`, `${ctx.paths.app}-*.db.gz`];
+}
+/**
+ * Every backup lives in APP-DIR/backups, which root owns and the app's user cannot write: one per
+ * deploy (`DB-RELEASE.db`), the safety copies a restore takes (`DB-safety-STAMP.db`) and the daily
+ * timer's gzipped `APP-STAMP.db.gz`. A backup's id is its file name.
+ */
+function backupDirs(ctx) {
+    return [ctx.paths.backups];
+}
+function dbPath(ctx) {
+    return `${ctx.paths.shared}/${ctx.settings.deploy.sqliteDb}`;
+}
+function dbBase(ctx) {
+    return external_node_path_namespaceObject.posix.basename(ctx.settings.deploy.sqliteDb);
+}
+/** A restore's work folder, inside the backups folder (root:APP 0750); `app/` in it is the app's. */
+function restoreWork(ctx) {
+    return `${ctx.paths.backups}/.restore`;
+}
+/**
+ * Moves the daily backups left where the app could write them (shared/backups, before they moved)
+ * into the backups folder: each read once without following a link, only a regular file of the
+ * app's user with one link; anything else stays where it is, named on stderr.
+ */
+function migrateBackupsCommand(ctx) {
+    const p = ctx.paths;
+    const q = shQuote;
+    return `${rootRead('move', q(p.legacyBackups), q(p.user), q(p.backups), q(`${p.app}-*.db.gz`))} >/dev/null || true`;
+}
+/**
+ * Shell that sets `name` to the backup named by id ('latest': the newest regular root-owned
+ * backup), or exits NOT_FOUND. Names are matched by pattern, never taken into a command line.
+ */
+function resolveCommand(ctx, id) {
+    if (id === UNDO)
+        return undoResolveCommand(ctx);
+    if (id === 'latest') {
+        const [dbPattern, dailyPattern] = backupPatterns(ctx);
+        return serverScript('restore_latest', {
+            root_read: rootReadProgram(),
+            backups: ctx.paths.backups,
+            db_pattern: dbPattern,
+            daily_pattern: dailyPattern,
+            sqlite_db: ctx.settings.deploy.sqliteDb,
+            not_found: NOT_FOUND
+        });
+    }
+    return `name=${shQuote(id)}`;
+}
+/**
+ * Lists every backup with its size, time, integrity and checksum, one tab-separated line each.
+ * Each file is read once as a regular root-owned file (never a link or FIFO), copied (unpacked,
+ * for a .gz: one that does not unpack completely is unreadable) into a private folder and checked
+ * there by the app's user. The daily backups an older version kept in shared/ are moved in first.
+ */
+function listScript(ctx) {
+    if (isPg(ctx))
+        return pgListScript(ctx);
+    const q = shQuote;
+    return `
+${migrateBackupsCommand(ctx)}
+${rootRead('list', q(ctx.paths.backups), 'root', q(ctx.paths.user), ...backupPatterns(ctx).map(q))}
+`;
+}
+const restore_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** Parses listScript's lines; names the server printed that are not plain ids are left out. */
+function parseBackups(ctx, stdout) {
+    const base = isPg(ctx) ? ctx.settings.database.name : dbBase(ctx);
+    const out = [];
+    for (const line of stdout.split('\n')) {
+        const [tag, id, mtime, size, sha, ...rest] = line.split('\t');
+        if (tag !== 'backup' || !id || !restore_ID.test(id))
+            continue;
+        let takenBy = 'unknown';
+        if (id.endsWith('.db.gz'))
+            takenBy = 'daily timer';
+        else if (id.startsWith(`${base}-safety-`))
+            takenBy = 'restore (safety copy)';
+        else if (id.startsWith(`${base}-daily-`))
+            takenBy = 'daily timer';
+        else if (id.startsWith(`${base}-`))
+            takenBy = `deploy of ${id.slice(base.length + 1).replace(/\.(db|dump)$/, '')}`;
+        out.push({
+            id,
+            time: new Date(Number(mtime) * 1000).toISOString().replace(/\.000Z$/, 'Z'),
+            size: Number(size),
+            takenBy,
+            sha256: /^[0-9a-f]{64}$/.test(sha ?? '') ? sha : undefined,
+            integrity: (rest.join(' ') || 'unknown').replace(/[^\x20-\x7e]/g, '?').slice(0, 200)
+        });
+    }
+    // Newest first, as operators look for them.
+    return out.sort((a, b) => b.time.localeCompare(a.time) || b.id.localeCompare(a.id));
+}
+async function listBackups(ctx) {
+    const res = await runScript(ctx, 'listing the backups', listScript(ctx), { timeoutMs: 30 * 60_000 });
+    return parseBackups(ctx, res.stdout);
+}
+function requireDatabase(ctx, mode) {
+    if (isPg(ctx))
+        return;
+    if (!ctx.settings.deploy.sqliteDb) {
+        throw new DeployError(`mode ${mode} needs sqlite-db: the database file (relative to ${ctx.paths.shared}) the backups are of`, 'Set sqlite-db as for your deploys (a deploy remembers it on the server, so mode restore finds it after one deploy).');
+    }
+}
+/**
+ * Part one of a restore, nothing changed yet: finds the backup and copies it (unpacked) into the
+ * restore's work folder, which only root writes (inside the backups folder, so the app's user can
+ * read the copy but never swap it), and has the app's user check it there. A corrupt backup stops
+ * the restore with the database untouched.
+ */
+function restore_stageScript(ctx, id) {
+    const p = ctx.paths;
+    return `
+${migrateBackupsCommand(ctx)}
+${resolveCommand(ctx, id)}${serverScript('restore_stage', {
+        root_read: rootReadProgram(),
+        backups: p.backups,
+        user: p.user,
+        work: restoreWork(ctx),
+        not_found: NOT_FOUND,
+        corrupt: CORRUPT
+    })}`;
+}
+/**
+ * Part two: with the service stopped and its socket unit still listening (connections wait in the
+ * socket's backlog), takes the safety copy of the database as it is (stopped: nothing can change
+ * it any more), restores the backup into the same file with SQLite's backup API as the app's user
+ * (so the file, -wal and -shm keep their owner), checkpoints the WAL and checks the result, then
+ * starts the service. Any failure after the safety copy puts it back and starts the service.
+ */
+function swapScript(ctx, expectFingerprint) {
+    const p = ctx.paths;
+    return serverScript('restore_swap', {
+        db: dbPath(ctx),
+        work: restoreWork(ctx),
+        safety_prefix: `${p.backups}/${dbBase(ctx)}-safety-`,
+        socket: p.units.socket.name,
+        service: p.units.service.name,
+        user: p.user,
+        root_read: rootReadProgram(),
+        current: p.current,
+        expect_fingerprint: expectFingerprint ?? '',
+        changed: CHANGED,
+        put_back_code: PUT_BACK
+    });
+}
+/** Puts the safety copy back after the restored database failed the health proof. */
+function putBackScript(ctx) {
+    if (isPg(ctx))
+        return pgPutBackScript(ctx);
+    return serverScript('restore_put_back', {
+        db: dbPath(ctx),
+        work: restoreWork(ctx),
+        service: ctx.paths.units.service.name,
+        user: ctx.paths.user
+    });
+}
+function cleanupCommand(ctx) {
+    if (isPg(ctx))
+        return pgCleanupCommand(ctx);
+    return `rm -rf -- ${shQuote(restoreWork(ctx))}`;
+}
+async function stageRestore(ctx, id) {
+    if (id === UNDO)
+        refuseUndoOnPostgres(ctx);
+    if (isPg(ctx))
+        return pgStageRestore(ctx, id);
+    const bad = id === 'latest' ? undefined : backupIdProblem(id);
+    if (bad)
+        throw new DeployError(`backup ${bad}`, 'mode backups lists the backups on the server.');
+    const res = await ctx.remote.script(restore_stageScript(ctx, id), { sudo: true, timeoutMs: 30 * 60_000 });
+    const err = res.stderr.trim().split('\n').at(-1) ?? '';
+    if (res.code === NOT_FOUND)
+        throw new DeployError(`${err}; nothing was changed`, 'Run mode backups to see them.');
+    if (res.code === CORRUPT)
+        throw new DeployError(`${err}; nothing was changed, the database is as it was`, 'Pick another backup (mode backups lists them with their integrity).');
+    if (res.code !== 0)
+        throw new DeployError(`staging the backup failed (exit ${res.code}): ${err}; nothing was changed`);
+    const f = parseFacts(res.stdout);
+    const undo = id === UNDO ? undoNotice(f.id ?? '', f.undo_of, f.undo_time) : undefined;
+    return {
+        id: f.id ?? id,
+        undo,
+        detail: `${f.id} (${f.size} bytes, integrity ok)${undo ? `; ${undo}` : ''}`
+    };
+}
+async function swapDatabase(ctx, expectFingerprint) {
+    if (isPg(ctx))
+        return pgSwapDatabase(ctx, expectFingerprint);
+    const res = await ctx.remote.script(swapScript(ctx, expectFingerprint), {
+        sudo: true,
+        timeoutMs: 30 * 60_000
+    });
+    const f = parseFacts(res.stdout);
+    if (f.warning)
+        ctx.logger.warning(f.warning);
+    if (res.code === CHANGED)
+        throw new ChangedSinceError('the database changed since pre-activate finished (a write reached it): restoring the backup would lose that write, so it was not restored and the data is kept');
+    if (res.code !== 0) {
+        const tail = res.stderr.trim().split('\n').slice(-3).join('\n');
+        throw new DeployError(res.code === PUT_BACK
+            ? `the restore failed and the database was put back as it was (safety copy ${f.safety}): ${tail}`
+            : `the restore failed (exit ${res.code}): ${tail}`, 'Check the free disk space and the database file on the server.');
+    }
+    return {
+        safety: f.safety ?? '',
+        current: f.current ?? '',
+        stoppedAt: Number(f.stopped_ns ?? 0) / 1e6,
+        detail: `restored; safety copy of the database before: ${f.safety}`
+    };
+}
+async function putBackSafety(ctx) {
+    await runScript(ctx, 'putting the safety copy back', putBackScript(ctx), { timeoutMs: 30 * 60_000 });
+    return { detail: 'the database before the restore is back' };
+}
+/** The folder a backup id lives in: every backup is in the backups folder. */
+function backupDirOf(ctx, _id) {
+    return ctx.paths.backups;
+}
+
 ;// CONCATENATED MODULE: ./src/steps/migration.ts
 
 
@@ -86062,91 +85590,26 @@ function splitOnce(text, sep) {
 
 
 
+
 /** The build's exit status when what it wrote left less than min-free-space. */
 const NO_SPACE = 75;
 /** collectstatic, compilemessages, an asset build: bounded, and ended by the server if the runner is gone. */
 const BUILD_TIMEOUT_MS = 30 * 60_000;
-/**
- * A delta release starts as a hardlinked copy of the previous one, build outputs included: files
- * the manifest does not list are removed first, so a build never writes through a link into the
- * release that serves, and outputs the code no longer makes do not linger. argv: release, then
- * the paths the deploy itself put there (REVISION, .venv, shared links).
- */
-const PRUNE_UNLISTED = `import os, sys
-root, keep = sys.argv[1], set(sys.argv[2:])
-listed = set()
-with open(os.path.join(root, ${JSON.stringify(MANIFEST_FILE)}), encoding="utf-8") as f:
-    if f.readline().rstrip("\\n") != ${JSON.stringify(MANIFEST_HEADER)}:
-        sys.exit(0)
-    for line in f:
-        parts = line.rstrip("\\n").split(" ", 4)
-        if len(parts) == 5:
-            listed.add(parts[4])
-for top, dirs, files in os.walk(root, topdown=True):
-    rel_top = os.path.relpath(top, root)
-    for name in list(dirs):
-        rel = os.path.normpath(os.path.join(rel_top, name))
-        if rel in keep:
-            dirs.remove(name)
-        elif os.path.islink(os.path.join(top, name)) and rel not in listed:
-            os.unlink(os.path.join(top, name))
-            dirs.remove(name)
-    for name in files:
-        rel = os.path.normpath(os.path.join(rel_top, name))
-        if rel not in listed and rel not in keep:
-            os.unlink(os.path.join(top, name))
-`;
-/**
- * A delta release shares its unchanged files with the release before (hardlinks, one inode each):
- * the build user owns both, so a build writing or chmod-ing one would change the release that
- * serves. Before the build runs, every regular file with more than one link gets an inode of its
- * own (a copy renamed over it, mode and times kept); links and the deploy's own paths are left.
- * argv: release, then the paths the deploy put there.
- */
-const UNSHARE_LINKED = `import os, shutil, sys, tempfile
-root, keep = sys.argv[1], set(sys.argv[2:])
-for top, dirs, files in os.walk(root, topdown=True):
-    rel_top = os.path.relpath(top, root)
-    dirs[:] = [d for d in dirs if os.path.normpath(os.path.join(rel_top, d)) not in keep]
-    for name in files:
-        p = os.path.join(top, name)
-        st = os.lstat(p)
-        if not os.path.isfile(p) or os.path.islink(p) or st.st_nlink < 2:
-            continue
-        fd, tmp = tempfile.mkstemp(dir=top, prefix=".gd-")
-        os.close(fd)
-        shutil.copy2(p, tmp)
-        os.replace(tmp, p)
-`;
 /**
  * The build commands run in the new release before it is checked, as the build user (who owns
  * the release, so they can write into it), in a transient unit: with the app's venv on PATH and
  * the app's environment read from /etc/APP/env by systemd (PID 1, as root: the build user never
  * gets read access to the file), nothing writable but the release and a private /tmp
  * (ProtectSystem=strict), no new privileges, and no process left when it ends. The release is
- * then frozen as every release: nothing in it writable by the app's user.
+ * then frozen as every release: nothing in it writable by the app's user. A delta release is first
+ * cut to what its manifest lists, and its hardlinked files get inodes of their own, so a build never
+ * writes through a link into the release that serves.
  */
 function buildCommand(ctx, release, envFile) {
     const q = shQuote;
     const p = ctx.paths;
     const rel = p.releaseDir(release);
-    const keep = ['REVISION', MANIFEST_FILE, '.venv', ...ctx.settings.deploy.sharedPaths];
-    const script = `set -euo pipefail
-if [ -f ${q(`${rel}/${MANIFEST_FILE}`)} ]; then python3 -c ${q(PRUNE_UNLISTED)} ${q(rel)} ${keep.map(q).join(' ')}; fi
-python3 -c ${q(UNSHARE_LINKED)} ${q(rel)} ${keep.map(q).join(' ')}
-rc=0
-( set -euo pipefail
-${ctx.settings.deploy.build}
-) </dev/null || rc=$?
-chmod -R go-w -- ${q(rel)} || true
-# What the build wrote counts against min-free-space: a build that fills the disk is refused (and
-# its release removed at once) rather than leaving the live app without space.
-${diskProbe(ctx.settings)}
-if [ "$rc" = 0 ] && [ "$free_mb" -lt "$need_mb" ]; then
-  echo "the build left only $free_mb MB free on the filesystem of ${ctx.settings.app.dir}: min-free-space needs $need_mb MB" >&2
-  rc=${NO_SPACE}
-fi
-exit "$rc"`;
+    const script = buildScript(ctx, rel);
     return [
         'systemd-run --quiet --wait --pipe --collect --service-type=exec',
         `-p User=${q(p.buildUser)} -p Group=${q(p.buildUser)}`,
@@ -86166,6 +85629,22 @@ exit "$rc"`;
         // The build's commands reach bash as written: systemd would expand $HOME, ${X} and $$ itself.
         q(systemdWord(script))
     ].join(' ');
+}
+/**
+ * What runs in the unit: templates/scripts/build.sh (with prune_unlisted.py, unshare_linked.py),
+ * the disk probe, build_end.sh.
+ */
+function buildScript(ctx, rel) {
+    const keep = ['REVISION', MANIFEST_FILE, '.venv', ...ctx.settings.deploy.sharedPaths];
+    return `${serverScript('build', {
+        release: rel,
+        manifest_file: MANIFEST_FILE,
+        manifest_header: MANIFEST_HEADER,
+        keep: keep.join('\n'),
+        prune_unlisted: serverProgram('prune_unlisted'),
+        unshare_linked: serverProgram('unshare_linked'),
+        build: ctx.settings.deploy.build
+    })}${diskProbe(ctx.settings)}${serverScript('build_end', { app_dir: ctx.settings.app.dir, no_space: NO_SPACE })}`;
 }
 async function buildRelease(ctx, release, envFile) {
     if (!ctx.settings.deploy.build)
@@ -86969,6 +86448,7 @@ function fetchBackup(ctx) {
 
 
 
+
 /**
  * The app's processes besides the web (Procfile entries), as systemd template units
  * APP-NAME@.service with instances @1..@N. Each release's set is kept by root in
@@ -86990,30 +86470,34 @@ function processPaths(ctx) {
 function hasProcesses(ctx) {
     return ctx.settings.processes.processes.length > 0 || schedulesHere(ctx).length > 0;
 }
-/** Root writes the release's set: its units and its `set` (NAME N lines), replaced as a whole. */
+/**
+ * Root writes the release's set: its units and its `set` (NAME N lines), replaced as a whole.
+ * Scripts: templates/scripts/processes_set.sh, then the schedules' units.
+ */
 function writeSetScript(ctx, release) {
     const q = shQuote;
     const pr = ctx.settings.processes;
     const w = processPaths(ctx);
     const t = `${w.byRelease}/${release}`;
-    const files = pr.processes.map((spec) => {
-        const unit = renderProcessUnit(ctx.paths, spec, {
+    const units = {};
+    pr.processes.forEach((spec, i) => {
+        units[`name_${i}`] = spec.name;
+        units[`unit_${i}`] = renderProcessUnit(ctx.paths, spec, {
             release,
             origin: pr.origin,
             stopTimeoutMs: pr.stopTimeoutMs
         });
-        return `printf '%s' ${q(unit)} > ${q(`${t}.new/${spec.name}@.service`)}`;
     });
     const set = pr.processes.map((s) => `${s.name} ${s.instances}`).join('\n');
-    return `
-install -d -m 0755 -o root -g root ${q(w.dir)} ${q(w.byRelease)}
-rm -rf -- ${q(`${t}.new`)}
-install -d -m 0755 -o root -g root ${q(`${t}.new`)}
-${files.join('\n')}
-printf '%s\\n' ${q(set)} > ${q(`${t}.new/set`)}
-${writeSchedulesScript(ctx, release, `${t}.new`)}
-rm -rf -- ${q(t)}
-mv -T -- ${q(`${t}.new`)} ${q(t)}
+    return `${serverScript('processes_set', {
+        processes_dir: w.dir,
+        by_release: w.byRelease,
+        set_dir: t,
+        set,
+        count: pr.processes.length,
+        ...units
+    })}${writeSchedulesScript(ctx, release, `${t}.new`)}
+rm -rf -- ${q(t)}; mv -T -- ${q(`${t}.new`)} ${q(t)}
 `;
 }
 /**
@@ -87022,79 +86506,22 @@ mv -T -- ${q(`${t}.new`)} ${q(t)}
  * place and every instance restarted onto them; each must then stay up (same main PID, active)
  * for settleSec. Prints `proc=NAME N RELEASE STATE` lines; exits 3 naming the first one that did
  * not stay up, with its journal's last lines. Sets of releases no longer on the server go.
+ * Scripts: templates/scripts/processes_move.sh, the schedules' move, processes_start.sh.
  */
 function moveScript(ctx, release, settleSec) {
-    const q = shQuote;
     const w = processPaths(ctx);
     const p = ctx.paths;
-    return `
-app=${q(p.app)}
-want=${q(`${w.byRelease}/${release}`)}
-installed=${q(w.installed)}
-udir=/etc/systemd/system
-wanted() { if [ -f "$want/set" ]; then grep -E '^[a-z][a-z0-9-]* [0-9]+$' "$want/set" || true; fi; }
-have() { if [ -f "$installed" ]; then grep -E '^[a-z][a-z0-9-]* [0-9]+$' "$installed" || true; fi; }
-declare -A W=()
-names=()
-while read -r n c; do [ -n "$n" ] && W[$n]=$c && names+=("$n"); done < <(wanted)
-stop=() gone=()
-while read -r n c; do
-  [ -n "$n" ] || continue
-  k=\${W[$n]:-0}
-  for ((i = k + 1; i <= c; i++)); do stop+=("$app-$n@$i.service"); done
-  [ "$k" -gt 0 ] || gone+=("$n")
-done < <(have)
-if [ \${#stop[@]} -gt 0 ]; then
-  systemctl stop "\${stop[@]}" || true
-  systemctl disable --quiet "\${stop[@]}" 2>/dev/null || true
-  for u in "\${stop[@]}"; do echo "stopped=$u"; done
-fi
-for n in "\${gone[@]}"; do rm -f -- "$udir/$app-$n@.service"; done
-start=()
-for n in "\${names[@]}"; do
-  install -m 0644 -o root -g root -- "$want/$n@.service" "$udir/$app-$n@.service"
-  for ((i = 1; i <= W[$n]; i++)); do start+=("$app-$n@$i.service"); done
-done
-if [ \${#W[@]} -gt 0 ]; then cp -- "$want/set" "$installed.new"; mv -T -- "$installed.new" "$installed"; else rm -f -- "$installed"; fi
-${moveSchedulesScript(w.installedSchedules)}
-systemctl daemon-reload
-${schedulesEnable}
-# Sets of releases that are gone (pruned) are of no use to a rollback.
-for d in ${q(w.byRelease)}/*; do
-  [ -d "$d" ] || continue
-  r=$(basename "$d")
-  [ "$d" = "$want" ] || [ -d ${q(p.releases)}/"$r" ] || rm -rf -- "$d"
-done
-[ \${#start[@]} -gt 0 ] || exit 0
-systemctl enable --quiet "\${start[@]}" 2>/dev/null
-systemctl reset-failed "\${start[@]}" 2>/dev/null || true
-# One job for all: stops run side by side, each given stop-timeout to finish the job in hand.
-systemctl restart "\${start[@]}" || true
-declare -A PID=()
-for u in "\${start[@]}"; do PID[$u]=$(systemctl show -p MainPID --value "$u"); done
-sleep ${settleSec}
-bad=""
-for u in "\${start[@]}"; do
-  st=$(systemctl show -p ActiveState --value "$u")
-  pid=$(systemctl show -p MainPID --value "$u")
-  if [ "$st" = active ] && [ "$pid" = "\${PID[$u]}" ] && [ "$pid" != 0 ]; then state=running
-  else state="not running ($st)"; [ -n "$bad" ] || bad=$u; fi
-  echo "unit=$u $state"
-done
-for n in "\${names[@]}"; do
-  s=running
-  for ((i = 1; i <= W[$n]; i++)); do
-    [ "$(systemctl show -p ActiveState --value "$app-$n@$i.service")" = active ] || s=failed
-  done
-  echo "proc=$n \${W[$n]} $(basename "$want") $s"
-done
-if [ -n "$bad" ]; then
-  echo "failed=$bad"
-  echo "--- journalctl -u $bad (last lines)"
-  journalctl -u "$bad" -n 15 --no-pager -o cat 2>/dev/null || true
-  exit 3
-fi
-`;
+    const move = serverScript('processes_move', {
+        app: p.app,
+        want: `${w.byRelease}/${release}`,
+        installed: w.installed
+    });
+    const start = serverScript('processes_start', {
+        by_release: w.byRelease,
+        releases: p.releases,
+        settle: settleSec
+    });
+    return `${move}${moveSchedulesScript(w.installedSchedules)}systemctl daemon-reload${schedulesEnable}${start}`;
 }
 function parseProcessLines(stdout) {
     return [...stdout.matchAll(/^proc=([a-z][a-z0-9-]*) (\d+) (\S+) (\S+)$/gm)].map((m) => ({
@@ -87392,35 +86819,6 @@ ${readReleaseSettingsCommand(ctx)}`, { timeoutMs: 30_000 });
         target,
         detail: `current -> ${target} (${switched.reload}), candidate and live proven`
     };
-}
-
-;// CONCATENATED MODULE: ./src/render/scripts.ts
-
-
-
-
-const bodies = new Map();
-const scripts_NAME = /^[a-z_][a-z0-9_]*$/;
-/**
- * A server script from templates/scripts/NAME.sh (plain shell that shellcheck reads in
- * `npm run lint`): a prologue of quoted assignments, one per value, then the file as it is. A value
- * reaches the body only as a shell variable, never pasted into its text, so no value can change
- * what the script does; `then`, the caller's own script text, runs after it in the same shell.
- */
-function serverScript(name, values, then = '', dir = templatesDir()) {
-    const file = external_node_path_namespaceObject.join(dir, 'scripts', `${name}.sh`);
-    let body = bodies.get(file);
-    if (body === undefined) {
-        body = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
-        bodies.set(file, body);
-    }
-    const prologue = Object.entries(values).map(([key, value]) => {
-        if (!scripts_NAME.test(key))
-            throw new Error(`server script ${name}: ${key} is not a shell variable name`);
-        return `${key}=${shQuote(String(value))}`;
-    });
-    // The first line names the file: the debug log's `$` line, and how a test double tells the step.
-    return `\n# ${name}.sh\n${prologue.join('\n')}\n${body}${then ? `${then}\n` : ''}`;
 }
 
 ;// CONCATENATED MODULE: ./src/steps/prune.ts
@@ -88549,24 +87947,23 @@ function nginxAccessLog(app) {
 }
 /**
  * The site's drop-in folder (the site includes its `*.conf` in every server block that serves the
- * app) with the app's access log in it, and the shared log format: written before the site, so
- * the nginx step's `nginx -t` and reload take them with it. Marks `nginx-logs` when anything changed.
+ * app) with the app's access log in it, and the shared log format: `nginx_logs`, a function the
+ * nginx script calls before it writes the site (templates/scripts/nginx_logs.sh), so the nginx
+ * step's `nginx -t` and reload take them with it. Marks `nginx-logs` when anything changed.
  */
 function nginxDropInScript(ctx) {
-    const q = shQuote;
     const app = ctx.paths.app;
-    const format = `log_format ${LOG_FORMAT} '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" rt=$request_time urt=$upstream_response_time';`;
-    const accessLog = `access_log ${nginxAccessLog(app)} ${LOG_FORMAT};`;
-    const put = (file, text) => `if [ "$(cat ${q(file)} 2>/dev/null)" != ${q(text)} ]; then
-  mark nginx-logs
-  [ "$dry" = 1 ] || printf '%s\\n' ${q(text)} | install -m 0644 -o root -g root /dev/stdin ${q(file)}
-fi`;
-    return `[ "$dry" = 1 ] || install -d -m 0755 -o root -g root /etc/nginx/gunicorn-deploy ${q(nginxDropInDir(app))}
-${put(LOG_FORMAT_CONF, format)}
-${put(`${nginxDropInDir(app)}/access-log.conf`, accessLog)}`;
+    return serverScript('nginx_logs', {
+        dropin_dir: nginxDropInDir(app),
+        format_conf: LOG_FORMAT_CONF,
+        format_line: `log_format ${LOG_FORMAT} '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" rt=$request_time urt=$upstream_response_time';`,
+        log_conf: `${nginxDropInDir(app)}/access-log.conf`,
+        log_line: `access_log ${nginxAccessLog(app)} ${LOG_FORMAT};`
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/provision/default-server.ts
+
 
 /**
  * The server-wide catch-all: a Host that no site on the server names gets no answer from any app
@@ -88577,58 +87974,22 @@ ${put(`${nginxDropInDir(app)}/access-log.conf`, accessLog)}`;
  * on 443. ACME challenges carry the site's own Host, so they still reach its challenge path.
  */
 const DEFAULT_SERVER = '/etc/nginx/conf.d/gunicorn-deploy-default.conf';
-const HTTP_PART = `# Written by gunicorn-deploy, for every app on this server: a Host that no site here serves gets
-# no answer (444 closes the connection); HTTPS refuses the handshake.
-server {
-    listen 80 default_server;
-    server_name _;
-    return 444;
+/** templates/nginx/catch-all.conf, with or without its HTTPS part. */
+function catchAllText(tls) {
+    return renderTemplate('nginx/catch-all.conf', { tls });
 }
-`;
-const TLS_PART = `
-server {
-    listen 443 ssl default_server;
-    server_name _;
-    ssl_reject_handshake on;
-}
-`;
 /**
- * Shell for the nginx script: after `$new` (the app's new site) and `$enabled` (its link) are known,
- * decides the catch-all's text into `$dnew` (empty: no catch-all) and marks `catch-all` when the
- * file on the server differs. `installDefaultServer` / `restoreDefaultServer` run inside the
- * script's install branch and its nginx -t failure branch.
+ * The catch-all's functions for the nginx and remove scripts (templates/scripts/default_server.sh):
+ * `catch_all_decide` after `$new` (the app's new site) and `$enabled` (its link) are known, then
+ * `catch_all_install` / `catch_all_restore` in the script's install branch and its nginx -t
+ * failure branch.
  */
-function defaultServerDecide() {
-    return `dconf=${shQuote(DEFAULT_SERVER)}; dnew=$(mktemp); trap 'rm -f "$new" "$dnew"' EXIT
-anyname=0; tls443=0
-# Debian's default site ($def in the nginx script) is removed in the same change: it counts for nothing.
-for f in "$new" /etc/nginx/sites-enabled/*; do
-  [ "$f" = "$enabled" ] || [ "$f" = "\${def:-}" ] && continue
-  [ -f "$f" ] || continue
-  grep -Eq '^[[:space:]]*server_name([[:space:]][^;]*)?[[:space:]]_([[:space:]]|;)' "$f" && anyname=1
-  grep -Eq '^[[:space:]]*listen[[:space:]]+([^;]*:)?443[[:space:];]' "$f" && tls443=1
-done
-# A default server of someone else's (the admin's own site) keeps its role: two would fail nginx -t.
-for f in /etc/nginx/sites-enabled/* /etc/nginx/conf.d/*.conf; do
-  [ "$f" = "$enabled" ] || [ "$f" = "$dconf" ] || [ "$f" = "\${def:-}" ] || [ ! -f "$f" ] && continue
-  grep -Eq '^[^#]*default_server' "$f" && anyname=1
-done
-if [ "$anyname" = 0 ]; then
-  printf '%s' ${shQuote(HTTP_PART)} > "$dnew"
-  nv=$( (nginx -v 2>&1 || true) | sed -n 's|.*nginx/\\([0-9.]*\\).*|\\1|p')
-  if [ "$tls443" = 1 ] && [ -n "$nv" ] && printf '%s\\n' 1.19.4 "$nv" | sort -V -C; then
-    printf '%s' ${shQuote(TLS_PART)} >> "$dnew"
-  fi
-fi
-if [ -s "$dnew" ]; then { [ -f "$dconf" ] && cmp -s "$dnew" "$dconf"; } || mark catch-all
-elif [ -e "$dconf" ]; then mark catch-all; fi`;
-}
-function installDefaultServer() {
-    return `[ -e "$dconf" ] && cp -a "$dconf" "$keep/catch-all"
-    if [ -s "$dnew" ]; then install -m 0644 -o root -g root "$dnew" "$dconf"; else rm -f "$dconf"; fi`;
-}
-function restoreDefaultServer() {
-    return `if [ -e "$keep/catch-all" ]; then cp -a "$keep/catch-all" "$dconf"; else rm -f "$dconf"; fi`;
+function defaultServerFunctions() {
+    return serverScript('default_server', {
+        dconf: DEFAULT_SERVER,
+        catch_all_http: catchAllText(false),
+        catch_all_tls: catchAllText(true)
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/provision/nginx.ts
@@ -88648,64 +88009,22 @@ const REFUSED = 6;
  * reloaded. nginx is reloaded only when something here changed. The site's text comes on stdin.
  */
 function nginxScript(ctx) {
-    const q = shQuote;
-    // Shared folders nginx serves (uploads): group www-data with setgid, so what the app writes there
-    // (UMask 0027: group-readable) is readable by nginx and nothing else of shared/ is; shared/ itself
-    // only traversable (o+x, no listing).
+    const p = ctx.paths;
+    // Shared folders nginx serves (uploads): group www-data with setgid (templates/scripts/nginx_site.sh).
     const uploads = ctx.settings.provision.staticMaps
         .filter((m) => m.shared)
-        .map((m) => {
-        const dir = `${ctx.paths.shared}/${m.folder}`;
-        // Made as the deploy's layout step would, when provision runs before the first deploy.
-        return `if [ "$dry" != 1 ]; then
-  [ -d ${q(ctx.paths.dir)} ] || install -d -m 0755 -o root -g root ${q(ctx.paths.dir)}
-  [ -d ${q(ctx.paths.shared)} ] || install -d -m 0750 -o ${q(ctx.paths.user)} -g ${q(ctx.paths.user)} ${q(ctx.paths.shared)}
-  [ -d ${q(dir)} ] || { setpriv --reuid=${q(ctx.paths.user)} --regid=${q(ctx.paths.user)} --init-groups --reset-env -- install -d -m 0750 -- ${q(dir)}; mark uploads; }
-  [ -L ${q(dir)} ] || { chgrp www-data -- ${q(dir)}; chmod 2750 -- ${q(dir)}; }
-  chmod o+x ${q(ctx.paths.shared)}
-fi`;
-    })
-        .join('\n');
-    return `
-${uploads}
-${nginxDropInScript(ctx)}
-avail=${q(ctx.paths.nginxSite)}; enabled=${q(ctx.paths.nginxEnabled)}; def=/etc/nginx/sites-enabled/default
-new=$(mktemp); trap 'rm -f "$new"' EXIT
-cat > "$new"
-${defaultServerDecide()}
-[ -f "$avail" ] && cmp -s "$new" "$avail" || mark site
-[ "$(readlink "$enabled" 2>/dev/null)" = "$avail" ] || mark link
-if [ -e "$def" ] || [ -L "$def" ]; then mark default-site; fi
-if [ -n "$changed" ]; then
-  if [ "$dry" = 1 ]; then
-    echo "would=install $avail, link it in sites-enabled, disable the default site, update the catch-all server $dconf, nginx -t, reload nginx"
-    [ -f "$avail" ] && { diff -u "$avail" "$new" | sed -n '3,40p' | sed 's/^/diff=/' || true; }
-  else
-    keep=$(mktemp -d)
-    [ -f "$avail" ] && cp -a "$avail" "$keep/site"
-    [ -e "$enabled" ] || [ -L "$enabled" ] && cp -a "$enabled" "$keep/link"
-    [ -e "$def" ] || [ -L "$def" ] && cp -a "$def" "$keep/default"
-    install -m 0644 -o root -g root "$new" "$avail"
-    ln -sfn "$avail" "$enabled"
-    rm -f "$def"
-    ${installDefaultServer()}
-    if ! out=$(nginx -t 2>&1); then
-      # Put back exactly what was there: the running nginx never sees the refused config.
-      if [ -f "$keep/site" ]; then cp -a "$keep/site" "$avail"; else rm -f "$avail"; fi
-      rm -f "$enabled"; [ -e "$keep/link" ] || [ -L "$keep/link" ] && cp -a "$keep/link" "$enabled"
-      [ -e "$keep/default" ] || [ -L "$keep/default" ] && cp -a "$keep/default" "$def"
-      ${restoreDefaultServer()}
-      rm -rf "$keep"
-      echo "$out" | tail -n 5 >&2
-      exit ${REFUSED}
-    fi
-    rm -rf "$keep"
-    if systemctl is-active --quiet nginx; then systemctl reload nginx; echo nginx=reloaded; else systemctl start nginx; echo nginx=started; fi
-  fi
-fi
-if ! systemctl is-enabled --quiet nginx 2>/dev/null; then mark nginx-enabled; act systemctl enable --quiet nginx; fi
-if [ "$dry" != 1 ] && ! systemctl is-active --quiet nginx; then mark nginx-started; systemctl start nginx; fi
-`;
+        .map((m) => `${p.shared}/${m.folder}`);
+    return (nginxDropInScript(ctx) +
+        defaultServerFunctions() +
+        serverScript('nginx_site', {
+            avail: p.nginxSite,
+            enabled: p.nginxEnabled,
+            refused: REFUSED,
+            app_dir: p.dir,
+            shared: p.shared,
+            user: p.user,
+            upload_dirs: uploads.join('\n')
+        }));
 }
 /** `site`: the text to install; by default the site for the server's TLS state (see tls-site.ts). */
 async function ensureNginx(ctx, site) {
@@ -88898,20 +88217,15 @@ function changeName(c) {
 async function reloadNginx(ctx) {
     await runProvisionScript(ctx, 'reloading nginx for the new certificate', 'out=$(nginx -t 2>&1) || { echo "$out" | tail -n 5 >&2; exit 1; }\nsystemctl reload nginx', { hint: 'Fix the nginx configuration named above and run provision again.' });
 }
-/** The script's certificate facts: serial and end date, when the file is there. */
-function certificateFacts(path) {
-    return `if [ -s ${shQuote(path)} ]; then
-  echo "serial=$(openssl x509 -in ${shQuote(path)} -noout -serial | sed 's/^serial=//')"
-  echo "not-after=$(openssl x509 -in ${shQuote(path)} -noout -enddate | sed 's/^notAfter=//')"
-fi`;
-}
 function acmeFiles(ctx) {
     const hook = renderTemplate('tls/renew-hook.sh', provisionVars(ctx));
     const files = [{ path: RENEW_HOOK, content: hook, mode: '0755', owner: 'root:root' }];
     if (ctx.settings.tls.acmeCaBundle) {
         files.push({ path: ACME_CA_INPUT, content: ctx.settings.tls.acmeCaBundle, mode: '0644', owner: 'root:root' }, {
             path: CERTBOT_DROPIN,
-            content: `# Written by gunicorn-deploy (acme-ca-bundle): certbot's renewals trust the private ACME server.\n[Service]\nEnvironment=REQUESTS_CA_BUNDLE=${ACME_CA_BUNDLE}\n`,
+            content: renderTemplate('systemd/certbot-ca.conf', {
+                caBundle: ACME_CA_BUNDLE
+            }),
             mode: '0644',
             owner: 'root:root'
         });
@@ -88924,78 +88238,27 @@ function acmeFiles(ctx) {
  * was not made with the webroot, or ends within a day.
  */
 function acmeScript(ctx) {
-    const q = shQuote;
     const t = ctx.settings.tls;
     const p = tlsPaths(ctx);
     const app = ctx.paths.app;
     const names = ctx.settings.provision.serverName.split(' ');
-    const wanted = [...names].sort().join(' ');
-    const bundle = t.acmeCaBundle
-        ? `# requests (certbot) takes one bundle: the private CA on top of the system's.
-if [ "$dry" != 1 ]; then
-  nb=$(mktemp); cat ${q(ACME_CA_INPUT)} /etc/ssl/certs/ca-certificates.crt > "$nb" 2>/dev/null || cat ${q(ACME_CA_INPUT)} > "$nb"
-  if [ -f ${q(ACME_CA_BUNDLE)} ] && cmp -s "$nb" ${q(ACME_CA_BUNDLE)}; then rm -f "$nb"; else install -m 0644 "$nb" ${q(ACME_CA_BUNDLE)}; rm -f "$nb"; mark ca-bundle; fi
-fi
-if was_changed ${q(CERTBOT_DROPIN)}; then act systemctl daemon-reload; fi
-export REQUESTS_CA_BUNDLE=${q(ACME_CA_BUNDLE)}`
-        : `for f in ${q(CERTBOT_DROPIN)} ${q(ACME_CA_INPUT)} ${q(ACME_CA_BUNDLE)}; do
-  if [ -e "$f" ]; then mark "removed:$f"; act rm -f "$f"; fi
-done
-if was_changed "removed:${CERTBOT_DROPIN}"; then act systemctl daemon-reload; fi`;
-    const certbot = [
-        'certbot',
-        'certonly',
-        '--non-interactive',
-        '--agree-tos',
-        '--no-eff-email',
-        '-m',
-        t.acmeEmail,
-        '--server',
-        t.acmeServer,
-        '--webroot',
-        '-w',
-        p.webroot,
-        '--cert-name',
-        app,
-        ...names.flatMap((n) => ['-d', n])
-    ]
-        .map(q)
-        .join(' ');
-    return `
-${writeFilesScript(acmeFiles(ctx))}
-${bundle}
-[ -d ${q(p.webroot)} ] || { mark webroot; act install -d -m 0755 -o root -g root ${q(p.webroot)}; }
-cert=${q(`/etc/letsencrypt/live/${app}/cert.pem`)}; conf=${q(`/etc/letsencrypt/renewal/${app}.conf`)}
-why=""
-if [ ! -s "$cert" ] || [ ! -f "$conf" ]; then why="no certificate yet"
-else
-  have=$(openssl x509 -in "$cert" -noout -ext subjectAltName 2>/dev/null | grep -o 'DNS:[^,[:space:]]*' | sed 's/^DNS://' | sort | tr '\\n' ' ' | sed 's/ $//' || true)
-  srv=$(sed -n 's/^server *= *//p' "$conf" | tail -n 1)
-  auth=$(sed -n 's/^authenticator *= *//p' "$conf" | tail -n 1)
-  if [ "$have" != ${q(wanted)} ]; then why="the certificate covers $have"
-  elif [ "$srv" != ${q(t.acmeServer)} ]; then why="the certificate came from $srv"
-  elif [ "$auth" != webroot ]; then why="the certificate was not made with the webroot"
-  elif ! openssl x509 -in "$cert" -noout -checkend 86400 >/dev/null; then why="the certificate ends within a day"
-  fi
-fi
-if [ -n "$why" ]; then
-  mark certificate
-  if [ "$dry" = 1 ]; then
-    echo "would=certbot certonly --webroot for ${names.join(' ')} from ${t.acmeServer} ($why)"
-  else
-    # --force-renewal: an existing lineage for other names or another server is replaced now.
-    force=""; [ -f "$conf" ] && force=--force-renewal
-    if ! out=$(${certbot} $force 2>&1); then
-      { printf '%s\\n' "$out" | grep -v '^Saving debug log\\|^ *$' | tail -n 15 >&2; } || true
-      exit ${ISSUE_FAILED}
-    fi
-  fi
-fi
-if ! systemctl is-enabled --quiet certbot.timer 2>/dev/null || ! systemctl is-active --quiet certbot.timer; then
-  mark renew-timer; act systemctl enable --now --quiet certbot.timer
-fi
-${certificateFacts(`/etc/letsencrypt/live/${app}/cert.pem`)}
-`;
+    return (writeFilesScript(acmeFiles(ctx)) +
+        serverScript('cert_facts', {}) +
+        serverScript('tls_acme', {
+            bundle: t.acmeCaBundle ? 1 : 0,
+            ca_input: ACME_CA_INPUT,
+            ca_bundle: ACME_CA_BUNDLE,
+            certbot_dropin: CERTBOT_DROPIN,
+            webroot: p.webroot,
+            cert: `/etc/letsencrypt/live/${app}/cert.pem`,
+            conf: `/etc/letsencrypt/renewal/${app}.conf`,
+            wanted: [...names].sort().join(' '),
+            names: names.join(' '),
+            acme_email: t.acmeEmail,
+            acme_server: t.acmeServer,
+            cert_name: app,
+            issue_failed: ISSUE_FAILED
+        }));
 }
 async function obtainAcme(ctx) {
     const t = ctx.settings.tls;
@@ -89025,32 +88288,19 @@ function servingNow(ctx, hadCertificate) {
         : `the site keeps answering over plain HTTP from the app (http://${first}/) until a first certificate is issued`;
 }
 /**
- * The private key, from the script's stdin (one base64 line after the certificate's), through a
- * 0600 temporary file. Unlike writeFilesScript it never prints a diff, not even in a dry run: the
- * key on the server is not masked in the log (only the one given is).
+ * The private key, from the script's stdin, through a 0600 temporary file; never a diff, not even
+ * in a dry run (templates/scripts/tls_key.sh). certificate: the certificate write_files.sh put
+ * just before (marked `certificate` when it changed, its facts printed after the key).
  */
-function keyScript(path) {
-    const q = shQuote;
-    return `k=${q(path)}
-IFS= read -r b64
-tmp=$(mktemp "$(dirname "$k")/.gd-new.XXXXXX" 2>/dev/null || mktemp)
-printf '%s' "$b64" | base64 -d > "$tmp"; b64=""
-if [ -f "$k" ] && cmp -s "$tmp" "$k" && [ "$(stat -c '%a %U:%G' "$k")" = "600 root:root" ]; then rm -f "$tmp"
-else
-  mark certificate
-  if [ "$dry" = 1 ]; then echo "would=write the private key $k (not shown)"; rm -f "$tmp"
-  else chmod 0600 "$tmp"; chown root:root "$tmp"; mv -f "$tmp" "$k"; fi
-fi`;
+function keyScript(path, certificate = '') {
+    return serverScript('tls_key', { key: path, certificate });
 }
 async function writeCertificateFiles(ctx) {
     const t = ctx.settings.tls;
     const p = tlsPaths(ctx);
     const cert = { path: p.certificate, content: t.certificate, mode: '0644', owner: 'root:root' };
     const key = { path: p.key, content: t.key, mode: '0600', owner: 'root:root' };
-    const res = await runProvisionScript(ctx, 'writing the certificate files', `${writeFilesScript([cert])}
-if was_changed ${shQuote(p.certificate)}; then mark certificate; fi
-${keyScript(p.key)}
-${certificateFacts(p.certificate)}`, 
+    const res = await runProvisionScript(ctx, 'writing the certificate files', writeFilesScript([cert]) + serverScript('cert_facts', {}) + keyScript(p.key, p.certificate), 
     // The key travels on stdin only, never in the command line.
     { stdin: filesInput([cert, key]) });
     // The paths themselves say nothing more than "certificate".
@@ -89137,6 +88387,7 @@ async function ensureTimers(ctx) {
 }
 
 ;// CONCATENATED MODULE: ./src/metrics/program.ts
+
 /**
  * The metrics job: a Python program root runs every 15 s (APP-metrics.timer) that writes the app's
  * Prometheus text file for node-exporter's textfile collector. Python: it opens what it reads with
@@ -89155,227 +88406,16 @@ async function ensureTimers(ctx) {
  * - Written as a temporary file in the textfile folder (opened relative to a descriptor of that
  *   folder, which must be root's and no link) and renamed over APP.prom: node-exporter never reads
  *   half a file, and a planted name is replaced, never followed.
+ *
+ * The program is templates/scripts/metrics.py.
  */
-const METRICS_PROGRAM = String.raw `import errno, json, math, os, pwd, re, resource, stat, subprocess, sys, time
-APP, SERVICE, SOCKET, ACCESS_LOG, HISTORY, CURRENT, STATE, OUTDIR = sys.argv[1:9]
-MAX_READ = 8 << 20
-WINDOW_S, SLOT_S = 60, 5
-SAMPLES, SAMPLE_GAP_S = 10, 0.1
-RATIO = 1.04
-now = time.time()
-class Refused(Exception): pass
-def uid(name):
-    try: return pwd.getpwnam(name).pw_uid
-    except KeyError: return -1
-def open_checked(path, owners):
-    """A regular file with one link, owned by one of owners, opened without following a link."""
-    d, name = os.path.split(path)
-    try: dfd = os.open(d, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    except FileNotFoundError: return None
-    try:
-        try: fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC, dir_fd=dfd)
-        except FileNotFoundError: return None
-        except OSError as e: raise Refused("%s: %s" % (path, "a symbolic link" if e.errno == errno.ELOOP else e.strerror))
-    finally: os.close(dfd)
-    st = os.fstat(fd)
-    why = None
-    if not stat.S_ISREG(st.st_mode): why = "not a regular file"
-    elif st.st_nlink != 1: why = "has %d hard links" % st.st_nlink
-    elif st.st_uid not in owners: why = "owned by uid %d" % st.st_uid
-    if why: os.close(fd); raise Refused("%s: %s" % (path, why))
-    return fd, st
-def read_new(path, owners, mark):
-    """Complete lines appended since mark (ino, offset); a new file (rotated) is read from its start."""
-    try: opened = open_checked(path, owners)
-    except Refused as e:
-        # Left unread (and said in the journal); the other figures are still written.
-        print("not read: %s" % e, file=sys.stderr); return [], mark, False
-    if opened is None: return [], {"ino": 0, "off": 0}, True
-    fd, st = opened
-    try:
-        ino, off = mark.get("ino"), mark.get("off", 0)
-        fresh = ino != st.st_ino or off > st.st_size
-        if fresh: off = 0
-        if st.st_size - off > MAX_READ: off = st.st_size - MAX_READ
-        os.lseek(fd, off, os.SEEK_SET)
-        data, left = b"", st.st_size - off
-        while left > 0:
-            b = os.read(fd, min(left, 1 << 20))
-            if not b: break
-            data += b; left -= len(b)
-        end = data.rfind(b"\n") + 1
-        return data[:end].decode("utf-8", "replace").splitlines(), {"ino": st.st_ino, "off": off + end}, fresh
-    finally: os.close(fd)
-def load_state():
-    try:
-        with open(STATE) as f: s = json.load(f)
-        return s if isinstance(s, dict) else {}
-    except (OSError, ValueError): return {}
-state = load_state()
-# nginx's access log: the gunicorn_deploy format, '[07/Dec/2026:07:03:01 +0000] "GET / HTTP/1.1" 200 ... rt=0.004 urt=0.003'
-LINE = re.compile(r'\[(\d\d)/(\w\w\w)/(\d{4}):(\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)\] "[^"]*" (\d{3}) .* rt=([\d.]+) urt=(.*)$')
-MONTHS = {m: i + 1 for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())}
-import calendar
-def epoch(m):
-    t = calendar.timegm((int(m.group(3)), MONTHS.get(m.group(2), 1), int(m.group(1)), int(m.group(4)), int(m.group(5)), int(m.group(6))))
-    off = (int(m.group(8)) * 3600 + int(m.group(9)) * 60) * (1 if m.group(7) == "+" else -1)
-    return t - off
-def bucket(seconds):
-    ms = seconds * 1000.0
-    return 0 if ms <= 1 else int(math.ceil(math.log(ms) / math.log(RATIO)))
-def bucket_s(b): return 0.001 if b == 0 else (RATIO ** b) / 1000.0
-slots = {int(k): v for k, v in state.get("slots", {}).items() if int(k) * SLOT_S > now - WINDOW_S - SLOT_S}
-lines, logmark, _ = read_new(ACCESS_LOG, {uid("www-data"), 0}, state.get("log", {}))
-stamps = {}
-for line in lines:
-    m = LINE.search(line)
-    if not m: continue
-    key = line[m.start(1) - 1:m.start(1) + 27]
-    t = stamps.get(key)
-    if t is None: t = stamps[key] = epoch(m)
-    if t <= now - WINDOW_S: continue
-    slot = slots.setdefault(int(t // SLOT_S), {"n": 0, "e": 0, "us": 0.0, "rt": {}, "ut": {}})
-    slot["n"] += 1
-    if m.group(10).startswith("5"): slot["e"] += 1
-    rt = float(m.group(11)); b = str(bucket(rt)); slot["rt"][b] = slot["rt"].get(b, 0) + 1
-    ut = re.findall(r"[\d.]+", m.group(12))
-    if ut:
-        u = sum(float(x) for x in ut); slot["us"] += u
-        b = str(bucket(u)); slot["ut"][b] = slot["ut"].get(b, 0) + 1
-window = [s for k, s in slots.items() if k * SLOT_S > now - WINDOW_S]
-def quantiles(field):
-    h = {}
-    for s in window:
-        for b, c in s[field].items(): h[int(b)] = h.get(int(b), 0) + c
-    n = sum(h.values())
-    out = {}
-    for q in (0.5, 0.95, 0.99):
-        if n == 0: out[q] = float("nan"); continue
-        rank, cum = math.ceil(q * n), 0
-        for b in sorted(h):
-            cum += h[b]
-            if cum >= rank: out[q] = bucket_s(b); break
-    return out
-# The history: deploys and rollbacks by outcome, and the commit each release was deployed from.
-hist = state.get("history", {"mark": {}, "deploys": {}, "rollbacks": {}, "commits": {}})
-hlines, hmark, fresh = read_new(HISTORY, {0}, hist.get("mark", {}))
-if fresh: hist = {"deploys": {}, "rollbacks": {}, "commits": {}}
-OUTCOME = re.compile(r"^[a-z][a-z-]{0,30}$")
-for line in hlines:
-    try: e = json.loads(line)
-    except ValueError: continue
-    if not isinstance(e, dict): continue
-    ev, status = e.get("event"), e.get("status") if OUTCOME.match(str(e.get("status", ""))) else "other"
-    if ev == "deploy": hist["deploys"][status] = hist["deploys"].get(status, 0) + 1
-    elif ev == "rollback": hist["rollbacks"][status] = hist["rollbacks"].get(status, 0) + 1
-    # A release's commit never changes: any line naming both says it (a rollback's line may lack it).
-    if isinstance(e.get("release"), str) and isinstance(e.get("commit"), str) and e["commit"]:
-        hist["commits"][e["release"]] = str(e.get("commit", ""))[:64]
-        while len(hist["commits"]) > 50: hist["commits"].pop(next(iter(hist["commits"])))
-hist["mark"] = hmark
-# The service: its workers, restarts, OOM kills.
-props = {}
-try:
-    r = subprocess.run(["systemctl", "show", SERVICE, "-p", "MainPID", "-p", "NRestarts", "-p", "ControlGroup"], capture_output=True, text=True, timeout=5)
-    for l in r.stdout.splitlines():
-        k, _, v = l.partition("="); props[k] = v
-except (OSError, subprocess.SubprocessError): pass
-main = int(props.get("MainPID", "0") or 0)
-def children(pid):
-    try:
-        with open("/proc/%d/task/%d/children" % (pid, pid)) as f: return [int(x) for x in f.read().split()]
-    except (OSError, ValueError): return []
-workers = children(main) if main > 0 else []
-def sockets_of(pid):
-    out = set()
-    try: fds = os.listdir("/proc/%d/fd" % pid)
-    except OSError: return out
-    for fd in fds:
-        try: l = os.readlink("/proc/%d/fd/%s" % (pid, fd))
-        except OSError: continue
-        if l.startswith("socket:["): out.add(l[8:-1])
-    return out
-def look():
-    accepted, queued = set(), 0
-    with open("/proc/net/unix") as f:
-        next(f, None)
-        for l in f:
-            p = l.split()
-            if len(p) >= 8 and p[7] == SOCKET and p[5] != "01":
-                if p[6] == "0": queued += 1
-                else: accepted.add(p[6])
-    busy = sum(1 for w in workers if sockets_of(w) & accepted) if accepted else 0
-    return busy, queued
-looks = []
-for i in range(SAMPLES if workers else 0):
-    if i: time.sleep(SAMPLE_GAP_S)
-    looks.append(look())
-oom = float("nan")
-cg = props.get("ControlGroup", "")
-if cg.startswith("/") and ".." not in cg:
-    try:
-        with open("/sys/fs/cgroup%s/memory.events" % cg) as f:
-            for l in f:
-                k, _, v = l.partition(" ")
-                if k == "oom_kill": oom = int(v)
-    except (OSError, ValueError): pass
-release = ""
-try: release = os.path.basename(os.readlink(CURRENT))
-except OSError: pass
-try: since = os.lstat(CURRENT).st_mtime
-except OSError: since = float("nan")
-# The text file.
-def esc(v): return str(v).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-def num(v):
-    if isinstance(v, float) and math.isnan(v): return "NaN"
-    # repr: the shortest exact form (a timestamp keeps its seconds; "%g" would round them away).
-    return ("%d" % v) if isinstance(v, int) else repr(float(v))
-out = []
-def metric(name, kind, help_, rows):
-    out.append("# HELP gunicorn_deploy_%s %s" % (name, help_))
-    out.append("# TYPE gunicorn_deploy_%s %s" % (name, kind))
-    for labels, v in rows:
-        ls = ",".join('%s="%s"' % (k, esc(x)) for k, x in [("app", APP)] + labels)
-        out.append("gunicorn_deploy_%s{%s} %s" % (name, ls, num(v)))
-metric("release_info", "gauge", "The release serving and its commit.", [([("release", release), ("commit", hist["commits"].get(release, ""))], 1)] if release else [])
-metric("release_since_timestamp_seconds", "gauge", "When the serving release was switched to.", [([], since)])
-metric("deploys_total", "counter", "Deploys in the server's history, by outcome.", [([("outcome", k)], v) for k, v in sorted(hist["deploys"].items())])
-metric("rollbacks_total", "counter", "Rollbacks in the server's history (mode rollback and a deploy's own), by outcome.", [([("outcome", k)], v) for k, v in sorted(hist["rollbacks"].items())])
-metric("workers", "gauge", "Gunicorn workers of the service.", [([], len(workers))])
-metric("workers_busy", "gauge", "Workers holding a request: the mean of %d looks %.1f s apart." % (SAMPLES, SAMPLE_GAP_S), [([], (sum(b for b, _ in looks) / len(looks)) if looks else 0.0)])
-metric("workers_busy_max", "gauge", "Workers holding a request: the most in those looks.", [([], max((b for b, _ in looks), default=0))])
-metric("requests_queued_max", "gauge", "Requests waiting in the socket's backlog for a free worker: the most in those looks.", [([], max((q for _, q in looks), default=0))])
-n = sum(s["n"] for s in window)
-metric("requests_last_minute", "gauge", "Requests nginx answered for the app in the last minute.", [([], n)])
-metric("responses_5xx_last_minute", "gauge", "Of those, answers with a 5xx status.", [([], sum(s["e"] for s in window))])
-metric("upstream_busy_last_minute", "gauge", "Mean requests in flight at the app over the last minute (sum of upstream times / 60 s).", [([], sum(s["us"] for s in window) / WINDOW_S)])
-rq, uq = quantiles("rt"), quantiles("ut")
-metric("request_seconds", "gauge", "Request time as nginx saw it, last minute, by quantile.", [([("quantile", str(q))], v) for q, v in rq.items()])
-metric("upstream_seconds", "gauge", "The app's response time as nginx saw it, last minute, by quantile.", [([("quantile", str(q))], v) for q, v in uq.items()])
-metric("service_restarts", "gauge", "Restarts of the service by systemd (NRestarts).", [([], int(props.get("NRestarts", "0") or 0))])
-metric("oom_kills", "gauge", "Processes of the service killed for memory (its cgroup's oom_kill).", [([], oom)])
-ru, rc = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-metric("metrics_cpu_seconds", "gauge", "CPU time this job took on its last run.", [([], ru.ru_utime + ru.ru_stime + rc.ru_utime + rc.ru_stime)])
-metric("metrics_timestamp_seconds", "gauge", "When this file was written.", [([], time.time())])
-text = ("\n".join(out) + "\n").encode()
-dfd = os.open(OUTDIR, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
-st = os.fstat(dfd)
-if st.st_uid != 0 or st.st_mode & 0o022:
-    print("refusing to write into %s: not root's alone" % OUTDIR, file=sys.stderr); sys.exit(2)
-tmp = ".%s.prom.%d" % (APP, os.getpid())
-try: os.unlink(tmp, dir_fd=dfd)
-except FileNotFoundError: pass
-fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644, dir_fd=dfd)
-try:
-    os.write(fd, text); os.fchmod(fd, 0o644)
-finally: os.close(fd)
-os.rename(tmp, "%s.prom" % APP, src_dir_fd=dfd, dst_dir_fd=dfd)
-state = {"log": logmark, "slots": slots, "history": hist}
-with open(STATE + ".new", "w") as f: json.dump(state, f)
-os.replace(STATE + ".new", STATE)
-`;
+/** The program's text (installed as APP's metrics job; run as `python3 FILE ARGV...`). */
+function metricsProgram() {
+    return serverProgram('metrics');
+}
 
 ;// CONCATENATED MODULE: ./src/metrics/paths.ts
+
 
 
 
@@ -89401,12 +88441,13 @@ function metricsPaths(p) {
  * is the prometheus user's, who could put a link in the folder's place.
  */
 function removePromCommand(app) {
-    const py = `import os, sys
-try: d = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-except OSError: sys.exit(0)
-try: os.unlink(sys.argv[2], dir_fd=d); print("removed")
-except FileNotFoundError: pass`;
-    return `python3 -I -c ${shQuote(py)} ${shQuote(TEXTFILE_DIR)} ${shQuote(`${app}.prom`)}`;
+    const r = removeProm(app);
+    return `python3 -I -c ${shQuote(r.prom_py)} ${shQuote(r.prom_dir)} ${shQuote(r.prom_name)}`;
+}
+/** The same as a script's values: `python3 -I -c "$prom_py" "$prom_dir" "$prom_name"`. */
+function removeProm(app) {
+    // templates/scripts/remove_prom.py: root runs it as it is, the names as argv.
+    return { prom_py: serverProgram('remove_prom'), prom_dir: TEXTFILE_DIR, prom_name: `${app}.prom` };
 }
 
 ;// CONCATENATED MODULE: ./src/metrics/provision.ts
@@ -89432,7 +88473,7 @@ function metricsFiles(ctx) {
         owner: 'root:root'
     });
     return [
-        file(m.script, `${METRICS_PROGRAM}`, '0755'),
+        file(m.script, metricsProgram(), '0755'),
         file(u.metricsService.file, renderTemplate('systemd/metrics.service', vars)),
         file(u.metricsTimer.file, renderTemplate('systemd/metrics.timer', vars)),
         file(NODE_EXPORTER_DEFAULTS, `# Written by gunicorn-deploy (metrics-listen); changes here are overwritten on the next provision.
@@ -89553,6 +88594,7 @@ function sshSourcesWithRun(ctx, listed, client) {
 ;// CONCATENATED MODULE: ./src/provision/firewall-rules.ts
 
 
+
 /**
  * The server's one firewall, shared by every app the tool provisions there: one nftables table
  * (`inet gunicorn_deploy`) whose allowed ports are the union of what each app asked for (its SSH
@@ -89641,44 +88683,28 @@ function mergePorts(ports, proto) {
     }
     return merged.map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`));
 }
-/** The ruleset file: replaces the one table atomically (one nft transaction) and nothing else. */
+/**
+ * The ruleset file (templates/nftables/firewall.nft.hbs): replaces the one table atomically (one
+ * nft transaction) and nothing else.
+ */
 function renderFirewall(requests) {
-    const t = FIREWALL.table;
     const apps = [...requests.keys()].sort();
     const all = apps.flatMap((a) => requests.get(a));
     const open = all.filter((p) => !p.sources);
-    const tcpPorts = mergePorts(open, 'tcp');
-    const udpPorts = mergePorts(open, 'udp');
-    const restricted = sourceRules(all, open);
-    const list = (xs) => `{ ${xs.join(', ')} }`;
-    const who = apps
-        .map((a) => `#   ${a}: ${requests
+    const who = apps.map((a) => `${a}: ${requests
         .get(a)
         .map((p) => `${p.proto}/${portText(p)}${p.sources ? ` (from ${p.sources.join(' ')})` : ''}`)
-        .join(' ')}`)
-        .join('\n');
-    return `#!/usr/sbin/nft -f
-${UNIT_HEADER}; changes here are overwritten on the next provision of any app here.
-# The server's firewall: what every app asked for (${FIREWALL.requestsDir}), the rest dropped.
-${who}
-# Only this table is replaced, nothing else of the ruleset.
-table inet ${t}
-delete table inet ${t}
-table inet ${t} {
-  chain input {
-    type filter hook input priority filter; policy drop;
-    ct state invalid drop
-    ct state { established, related } accept
-    iif "lo" accept
-    icmp type { echo-request, destination-unreachable, time-exceeded, parameter-problem } accept
-    # Without neighbour discovery and packet-too-big, IPv6 stops working. (No protocol names: nft
-    # 1.0.6 resolves them through /etc/protocols, which a minimal image lacks.)
-    icmpv6 type { echo-request, destination-unreachable, packet-too-big, time-exceeded, parameter-problem, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert, mld-listener-query } accept
-    ip6 saddr fe80::/10 udp sport 547 udp dport 546 accept
-    tcp dport ${list(tcpPorts)} accept${udpPorts.length ? `\n    udp dport ${list(udpPorts)} accept` : ''}${restricted}
-  }
-}
-`;
+        .join(' ')}`);
+    const vars = {
+        header: UNIT_HEADER,
+        requestsDir: FIREWALL.requestsDir,
+        table: FIREWALL.table,
+        who,
+        tcpPorts: mergePorts(open, 'tcp').join(', '),
+        udpPorts: mergePorts(open, 'udp').join(', '),
+        restricted: sourceRules(all, open)
+    };
+    return renderTemplate('nftables/firewall.nft', vars);
 }
 /**
  * The ports some app lets in only from chosen sources (ssh-allow-from), one rule per source (no
@@ -89701,34 +88727,16 @@ function sourceRules(all, open) {
     const lines = [];
     for (const [port, sources] of [...bySort].sort()) {
         for (const src of [...sources].sort())
-            lines.push(`    ${src.includes(':') ? 'ip6' : 'ip'} saddr ${src} ${port} accept`);
+            lines.push(`${src.includes(':') ? 'ip6' : 'ip'} saddr ${src} ${port} accept`);
     }
-    return lines.length ? `\n    # Only from chosen sources (ssh-allow-from).\n${lines.join('\n')}` : '';
+    return lines;
 }
 function tcp(port) {
     return { proto: 'tcp', from: port, to: port };
 }
 function renderFirewallUnit() {
-    return `${UNIT_HEADER}; changes here are overwritten on the next provision.
-[Unit]
-Description=Firewall of the apps gunicorn-deploy provisioned (nftables table inet ${FIREWALL.table})
-DefaultDependencies=no
-Wants=network-pre.target
-Before=network-pre.target shutdown.target
-Conflicts=shutdown.target
-# nftables.service starts with \`flush ruleset\`: load after it, and again whenever it restarts.
-After=nftables.service
-PartOf=nftables.service
-
-[Service]
-Type=oneshot
-RemainAfterExit=yes
-ExecStart=/usr/sbin/nft -f ${FIREWALL.rules}
-ExecStop=-/usr/sbin/nft delete table inet ${FIREWALL.table}
-
-[Install]
-WantedBy=sysinit.target
-`;
+    const vars = { header: UNIT_HEADER, table: FIREWALL.table, rules: FIREWALL.rules };
+    return renderTemplate('systemd/firewall.service', vars);
 }
 /** The files the confirm makes permanent: the ruleset and its unit. */
 function firewallFiles(requests) {
@@ -89739,6 +88747,7 @@ function firewallFiles(requests) {
 }
 
 ;// CONCATENATED MODULE: ./src/provision/firewall.ts
+
 
 
 
@@ -89763,36 +88772,30 @@ const TOO_LATE = 7;
 /** Exit code of the apply when another app's request changed since it was read. */
 const RACED = 8;
 const firewall_APP_NAME = /^[a-z][a-z0-9-]{0,31}$/;
-/** Shell: the lock, and a digest of every request but APP's (the apply compares it). */
-function lockAndDigest(app) {
-    const q = shQuote;
-    return `install -d -m 0700 /run/gunicorn-deploy
-exec 9>${q(FIREWALL.lock)}
-flock -w 120 9 || { echo "another provision held the firewall lock for 120 s" >&2; exit 9; }
-others_digest() {
-  for f in ${q(FIREWALL.requestsDir)}/*.ports; do
-    [ -f "$f" ] && [ "$f" != ${q(requestPath(app))} ] || continue
-    printf '%s\\n' "$f"; cat "$f"
-  done | sha256sum | cut -c1-64
-}`;
+/** The values every firewall script shares (templates/scripts/firewall_lib.sh defines its functions). */
+function firewall_lib(app, legacy = []) {
+    return serverScript('firewall_lib', {
+        fw_lock: FIREWALL.lock,
+        requests_dir: FIREWALL.requestsDir,
+        own_request: requestPath(app),
+        legacy: legacy
+            .map((a) => {
+            const p = legacyPaths(a);
+            return `${p.unit} ${p.unitFile} ${p.rules} ${legacyTable(a)}`;
+        })
+            .join('\n')
+    });
 }
+/** The shared table's names, as the scripts take them. */
+const TABLE = {
+    table: FIREWALL.table,
+    unit: FIREWALL.unit,
+    rules: FIREWALL.rules,
+    unit_file: FIREWALL.unitFile
+};
 /** Reads every other app's request, the earlier per-app tables to migrate, and the digest. */
 function readScript(app) {
-    const q = shQuote;
-    return `${lockAndDigest(app)}
-for f in ${q(FIREWALL.requestsDir)}/*.ports; do
-  [ -f "$f" ] && [ "$f" != ${q(requestPath(app))} ] || continue
-  a=$(basename "$f" .ports); sed -n "s/^\\(tcp\\|udp\\) /req $a &/p" "$f"
-done
-for u in /etc/systemd/system/*-firewall.service; do
-  # The shared table's own unit has the same shape (its rules in /etc/gunicorn-deploy/).
-  [ "$u" != ${q(FIREWALL.unitFile)} ] && [ -f "$u" ] && [ ! -L "$u" ] && [ "$(head -c ${UNIT_HEADER.length} "$u")" = ${q(UNIT_HEADER)} ] || continue
-  a=$(sed -n 's|^ExecStart=/usr/sbin/nft -f /etc/\\([a-z][a-z0-9-]*\\)/firewall\\.nft$|\\1|p' "$u")
-  [ -n "$a" ] || continue
-  echo "legacy $a"
-  sed -n "s/^ *\\(tcp\\|udp\\) dport {/legacyrule $a &/p" "/etc/$a/firewall.nft" 2>/dev/null || true
-done
-echo "digest=$(others_digest)"`;
+    return firewall_lib(app) + serverScript('firewall_read', { unit_file: FIREWALL.unitFile, unit_header: UNIT_HEADER });
 }
 function parseFirewallState(stdout, app) {
     const others = new Map();
@@ -89822,73 +88825,32 @@ function parseFirewallState(stdout, app) {
  * migrated app's request.
  */
 function applyScript(app, digest, migrate, write = []) {
-    const q = shQuote;
     const f = FIREWALL;
     const own = requestPath(app);
-    return `
-if ! command -v nft >/dev/null; then
-  # A dry run on a server the packages step would install nftables on.
-  if [ "$dry" = 1 ]; then echo "would=install the firewall table inet ${f.table} and ${f.unit}"; echo "changed=firewall"; exit 0; fi
-  echo "nft is not installed (the packages step installs nftables)" >&2; exit 4
-fi
-${lockAndDigest(app)}
-[ "$(others_digest)" = ${q(digest)} ] || { echo "another app's firewall request changed while this run read them" >&2; exit ${RACED}; }
-pending=${q(f.pending)}; newreq=$(mktemp)
-IFS= read -r rules_b64; IFS= read -r unit_b64; IFS= read -r req_b64
-printf '%s' "$rules_b64" | base64 -d > "$pending"
-printf '%s' "$req_b64" | base64 -d > "$newreq"
-cmp -s "$pending" ${q(f.rules)} || mark ruleset
-printf '%s' "$unit_b64" | base64 -d | cmp -s - ${q(f.unitFile)} || mark unit
-if ! nft list table inet ${q(f.table)} >/dev/null 2>&1; then mark table; fi
-if ! systemctl is-enabled --quiet ${q(f.unit)} 2>/dev/null; then mark enabled; fi
-if [ -s "$newreq" ]; then cmp -s "$newreq" ${q(own)} || mark request; elif [ -e ${q(own)} ]; then mark request; fi
-${migrate.length ? `mark migrate` : ''}
-[ -n "$changed" ] || { rm -f "$pending" "$newreq"; echo "changed="; exit 0; }
-if ! out=$(nft -c -f "$pending" 2>&1); then echo "$out" | tail -n 8 >&2; rm -f "$pending" "$newreq"; exit 5; fi
-if [ "$dry" = 1 ]; then
-  echo "would=load the firewall table inet ${f.table} (reverted after ${REVERT_AFTER_S} s unless a new SSH login confirms it), install ${f.rules} and ${f.unit}${migrate.length ? `, migrate the per-app tables of ${migrate.join(', ')}` : ''}"
-  [ -f ${q(f.rules)} ] && { diff -u ${q(f.rules)} "$pending" | sed -n '3,40p' | sed 's/^/diff=/' || true; }
-  rm -f "$pending" "$newreq"
-else
-  rm -f ${q(f.previous)}; [ -f ${q(own)} ] && cp -a ${q(own)} ${q(f.previous)}
-  # The way back: the last confirmed ruleset (or no table at all), and this app's previous request.
-  cat > ${q(f.revertScript)} <<'REVERT'
-#!/bin/sh
-nft delete table inet ${f.table} 2>/dev/null
-if [ -f ${q(f.rules)} ] && systemctl is-enabled --quiet ${q(f.unit)}; then nft -f ${q(f.rules)}; fi
-if [ -f ${q(f.previous)} ]; then cp -a ${q(f.previous)} ${q(own)}; else rm -f ${q(own)}; fi
-touch ${q(f.reverted)}
-echo "<3>the firewall was not confirmed by a new SSH login within ${REVERT_AFTER_S} s: reverted to the previous rules"
-REVERT
-  chmod 0700 ${q(f.revertScript)}
-  rm -f ${q(f.reverted)}
-  systemctl stop ${q(`${f.revert}.timer`)} ${q(`${f.revert}.service`)} 2>/dev/null || true
-  systemctl reset-failed ${q(`${f.revert}.service`)} 2>/dev/null || true
-  systemd-run --quiet --unit=${q(f.revert)} --on-active=${REVERT_AFTER_S}s --timer-property=AccuracySec=1s ${q(f.revertScript)}
-  install -d -m 0755 -o root -g root /etc/gunicorn-deploy ${q(f.requestsDir)}
-  if [ -s "$newreq" ]; then install -m 0644 -o root -g root "$newreq" ${q(own)}; else rm -f ${q(own)}; fi
-  ${write.map((a) => `IFS= read -r b64; printf '%s' "$b64" | base64 -d > "$newreq"; install -m 0644 -o root -g root "$newreq" ${q(requestPath(a))}`).join('\n  ')}
-  rm -f "$newreq"
-  if ! out=$(nft -f "$pending" 2>&1); then
-    systemctl stop ${q(`${f.revert}.timer`)} 2>/dev/null || true
-    if [ -f ${q(f.previous)} ]; then cp -a ${q(f.previous)} ${q(own)}; else rm -f ${q(own)}; fi
-    echo "$out" | tail -n 8 >&2; exit 5
-  fi
-  echo applied=1
-fi
-`;
-}
-/** Shell removing the per-app tables of earlier versions (their units, rulesets and tables). */
-function removeLegacy(apps) {
-    const q = shQuote;
-    return apps
-        .map((a) => {
-        const p = legacyPaths(a);
-        return `systemctl disable --now --quiet ${q(p.unit)} 2>/dev/null || true
-nft delete table inet ${q(legacyTable(a))} 2>/dev/null || true
-rm -f ${q(p.unitFile)} ${q(p.rules)}; legacy_gone=1`;
-    })
-        .join('\n');
+    const revert = serverScript('firewall_revert', {
+        table: f.table,
+        rules: f.rules,
+        unit: f.unit,
+        previous: f.previous,
+        own_request: own,
+        reverted: f.reverted,
+        revert_after: REVERT_AFTER_S
+    });
+    return (firewall_lib(app) +
+        serverScript('firewall_apply', {
+            ...TABLE,
+            pending: f.pending,
+            previous: f.previous,
+            revert_script: f.revertScript,
+            revert_text: revert,
+            reverted: f.reverted,
+            revert_unit: f.revert,
+            revert_after: REVERT_AFTER_S,
+            digest,
+            raced: RACED,
+            migrate: migrate.join(', '),
+            write_requests: write.map(requestPath).join('\n')
+        }));
 }
 /**
  * Stage two, over the new connection: stops the revert (unless it already ran), then makes the
@@ -89896,41 +88858,22 @@ rm -f ${q(p.unitFile)} ${q(p.rules)}; legacy_gone=1`;
  * per-app tables it replaced.
  */
 function confirmScript(app, files, migrate) {
-    const q = shQuote;
     const f = FIREWALL;
-    return `
-${lockAndDigest(app)}
-# A timer that fired stays active (elapsed): only one still waiting can be stopped in time, and the
-# revert must not have started meanwhile.
-if [ -e ${q(f.reverted)} ] || [ "$(systemctl show -p SubState --value ${q(`${f.revert}.timer`)})" != waiting ]; then exit ${TOO_LATE}; fi
-systemctl stop ${q(`${f.revert}.timer`)}
-if [ -e ${q(f.reverted)} ] || [ "$(systemctl show -p ExecMainStartTimestampMonotonic --value ${q(`${f.revert}.service`)})" != 0 ]; then exit ${TOO_LATE}; fi
-rm -f ${q(f.pending)} ${q(f.revertScript)} ${q(f.previous)}
-${writeFilesScript(files)}
-legacy_gone=0
-${removeLegacy(migrate)}
-if echo "$changed" | grep -q /etc/systemd/system/ || [ "$legacy_gone" = 1 ]; then systemctl daemon-reload; fi
-systemctl enable --quiet ${q(f.unit)}
-systemctl is-active --quiet ${q(f.unit)} || systemctl start ${q(f.unit)}
-`;
+    return (firewall_lib(app, migrate) +
+        serverScript('firewall_confirm', {
+            reverted: f.reverted,
+            revert_unit: f.revert,
+            too_late: TOO_LATE,
+            pending: f.pending,
+            revert_script: f.revertScript,
+            previous: f.previous
+        }) +
+        writeFilesScript(files) +
+        serverScript('firewall_confirmed', { unit: f.unit }));
 }
 /** No app asks for a firewall any more: the table, its unit, file and requests go. */
 function removeScript(app, migrate) {
-    const q = shQuote;
-    const f = FIREWALL;
-    return `
-if [ -e ${q(f.unitFile)} ] || [ -e ${q(f.rules)} ] || [ -e ${q(requestPath(app))} ] || ${migrate.length ? 'true' : 'false'} || { command -v nft >/dev/null && nft list table inet ${q(f.table)} >/dev/null 2>&1; }; then
-  mark firewall-removed
-  if [ "$dry" = 1 ]; then echo "would=remove the firewall table inet ${f.table}, ${f.unit} and ${f.rules}"; else
-    ${lockAndDigest(app)}
-    systemctl disable --now --quiet ${q(f.unit)} 2>/dev/null || true
-    command -v nft >/dev/null && nft delete table inet ${q(f.table)} 2>/dev/null || true
-    rm -f ${q(f.unitFile)} ${q(f.rules)} ${q(requestPath(app))}
-    ${removeLegacy(migrate)}
-    systemctl daemon-reload
-  fi
-fi
-`;
+    return firewall_lib(app, migrate) + serverScript('firewall_remove', TABLE);
 }
 /** Waits (over the old connection, still open as established traffic) for the revert to have run. */
 async function waitForRevert(ctx) {
@@ -90151,56 +89094,24 @@ async function runFirstDeploy(host, lock) {
 ;// CONCATENATED MODULE: ./src/provision/pg-verify.ts
 
 
-
 /** A dump older than this is red: the deploys' dumps and the daily timer's keep it younger. */
 const MAX_DUMP_AGE_S = 24 * 3600;
 /**
- * The app connects as the service does: its user, its env file, its own DATABASE_URL. The URL's
- * parts go to psql as libpq's environment (the password as PGPASSWORD, which only that user and
- * root can read in /proc), never in argv.
- */
-const CONNECT = `import os, sys, urllib.parse as u
-url = os.environ.get("DATABASE_URL", "")
-if not url.startswith(("postgres://", "postgresql://")):
-    print("DATABASE_URL is not a postgresql:// URL in the env file"); sys.exit(3)
-p = u.urlsplit(url)
-env = dict(os.environ)
-for k, v in (("PGHOST", p.hostname), ("PGPORT", p.port and str(p.port)), ("PGUSER", p.username), ("PGPASSWORD", p.password), ("PGDATABASE", p.path.lstrip("/"))):
-    if v:
-        env[k] = u.unquote(v)
-os.execvpe("psql", ["psql", "-X", "-A", "-t", "-q", "-w", "-c", "SELECT 1"], env)
-`;
-/**
- * The checklist's database lines for database: postgres (the `r NAME STATE DETAIL` function of
- * verifyChecklistScript): `database` (SELECT 1 as the app), `database-backup` (the newest dump is
+ * The checklist's database lines for database: postgres: `pg_verify` (templates/scripts/
+ * pg_verify.sh), which verifyChecklistScript calls: `database` (SELECT 1 as the app, through its
+ * own DATABASE_URL: templates/scripts/pg_connect.py) and `database-backup` (the newest dump is
  * younger than a day and pg_restore --list reads it, and the backups folder has room for one more).
  */
-function pgVerifyLines(ctx) {
-    const p = ctx.paths;
-    const q = shQuote;
-    const connect = appRunCommand(p, {
-        cwd: '/',
-        envFile: p.envFile,
-        venv: `${p.current}/.venv`,
-        argv: ['/usr/bin/python3', '-c', CONNECT]
+function pgVerifyFunctions(ctx) {
+    return serverScript('pg_verify', {
+        pg_connect_py: serverProgram('pg_connect'),
+        pg_db: ctx.settings.database.name,
+        pg_dump_suffix: PG_DUMP_SUFFIX,
+        max_dump_age_s: MAX_DUMP_AGE_S
     });
-    return `
-out=$(${connect} 2>&1 | tail -n 2)
-if [ "$out" = 1 ]; then r database ok "SELECT 1 as ${p.user} through its DATABASE_URL"; else r database red "the app cannot reach its database: $out"; fi
-newest=$(ls -1t -- ${q(p.backups)}/${q(ctx.settings.database.name)}-*${PG_DUMP_SUFFIX} 2>/dev/null | head -n 1)
-if [ -z "$newest" ]; then r database-backup red "no dump in ${p.backups} (deploys with pre-activate and the daily timer make them)";
-else
-  age=$(( $(date +%s) - $(stat -c %Y -- "$newest") )); size=$(stat -c %s -- "$newest")
-  room=$(df -P -B1 ${q(p.backups)} | awk 'NR==2 {print $4}')
-  if [ "$age" -ge ${MAX_DUMP_AGE_S} ]; then r database-backup red "the newest dump $(basename -- "$newest") is $((age / 3600)) h old";
-  elif ! pg_restore --list < "$newest" > /dev/null 2>&1; then r database-backup red "pg_restore --list cannot read $(basename -- "$newest")";
-  elif [ "\${room:-0}" -le "$size" ]; then r database-backup red "$room bytes free in ${p.backups}: no room for another dump of $size bytes";
-  else r database-backup ok "$(basename -- "$newest"), $((age / 60)) min old, $size bytes, pg_restore --list ok, room for $((room / (size + 1))) more"; fi
-fi`;
 }
 
 ;// CONCATENATED MODULE: ./src/provision/verify.ts
-
 
 
 
@@ -90225,136 +89136,50 @@ const VERIFY_KEYS = [
     'disk-free',
     'memory'
 ];
-/** Prints framework-debug=NAME=true|false for a Flask, FastAPI/Starlette or Django app, nothing for others. */
-const FRAMEWORK_DEBUG = `import os, sys
-sys.path.insert(0, os.getcwd())
-from gunicorn.util import import_app
-app = import_app(sys.argv[1])
-out = None
-flask = sys.modules.get("flask")
-if flask is not None and isinstance(app, flask.Flask):
-    out = "app.debug=" + str(bool(app.debug)).lower()
-elif "starlette.applications" in sys.modules and isinstance(app, sys.modules["starlette.applications"].Starlette):
-    # FastAPI is a Starlette: its debug serves tracebacks to anyone.
-    out = "app.debug=" + str(bool(app.debug)).lower()
-elif "django" in sys.modules:
-    from django.conf import settings
-    if settings.configured:
-        out = "settings.DEBUG=" + str(bool(settings.DEBUG)).lower()
-if out:
-    print("framework-debug=" + out)
-`;
 /** Below this share of free disk a server is red (the seed's checklist). */
 const MIN_DISK_FREE = 20;
 /** Memory is red only when nearly all of it is in use: a busy server is not a broken one. */
 const MAX_MEMORY_USED = 95;
 /**
- * One read-only script: each probe prints `check=NAME|ok|red|n/a|DETAIL` and never stops the
- * others, so one broken piece is named instead of hiding the rest.
+ * One read-only script (templates/scripts/verify_checklist.sh): each probe prints
+ * `check=NAME|ok|red|n/a|DETAIL` and never stops the others, so one broken piece is named instead
+ * of hiding the rest. The app's own debug answer is read from the WSGI object as the service loads
+ * it (templates/scripts/framework_debug.py, as its user, with its venv and environment): Flask's
+ * app.debug, Django's settings.DEBUG; a health JSON without a debug field no longer passes on
+ * FLASK_DEBUG=0 alone. Django's `manage.py check --deploy` warnings are shown, only its errors red.
  */
 function verifyChecklistScript(ctx) {
-    const q = shQuote;
     const p = ctx.paths;
     const d = ctx.settings.deploy;
-    // The Host of every health request, through nginx too: health-host, else the first server name.
-    const host = healthHost(ctx.settings);
-    const db = d.sqliteDb ? `${p.shared}/${d.sqliteDb}` : '';
-    // The app's own answer, read from the WSGI object as the service loads it (its user, venv and
-    // environment): Flask's app.debug, Django's settings.DEBUG. A health JSON without a debug field
-    // (most Django apps) no longer passes on FLASK_DEBUG=0 alone.
-    const probe = appRunCommand(p, {
-        cwd: p.current,
-        envFile: p.envFile,
-        venv: `${p.current}/.venv`,
-        argv: [`${p.current}/.venv/bin/python`, '-c', FRAMEWORK_DEBUG, d.wsgiApp]
-    });
-    // Django's own production checklist; its warnings (HTTPS settings behind a plain-HTTP nginx,
-    // say) are shown, only its errors make the check red.
-    const djangoCheck = appRunCommand(p, {
-        cwd: p.current,
-        envFile: p.envFile,
-        venv: `${p.current}/.venv`,
-        argv: [`${p.current}/.venv/bin/python`, 'manage.py', 'check', '--deploy']
-    });
-    return `
-set +e
-r() { printf 'check=%s|%s|%s\\n' "$1" "$2" "$(printf '%s' "$3" | tr '\\n|' ' /' | cut -c1-200)"; }
-svc=${q(p.units.service.name)}; sock=${q(p.units.socket.name)}; sockpath=${q(p.socket)}; hp=${q(d.healthPath)}
-a=$(systemctl is-active "$svc" 2>/dev/null); e=$(systemctl is-enabled "$svc" 2>/dev/null)
-if [ "$a" = active ] && [ "$e" = enabled ]; then r service ok "active, enabled, pid $(systemctl show -p MainPID --value "$svc")"; else r service red "$a, \${e:-not installed}"; fi
-a=$(systemctl is-active "$sock" 2>/dev/null); e=$(systemctl is-enabled "$sock" 2>/dev/null)
-if [ "$a" = active ] && [ "$e" = enabled ] && [ -S "$sockpath" ]; then r socket ok "listening on $sockpath"; else r socket red "$a, \${e:-not installed}, $([ -S "$sockpath" ] && echo "$sockpath exists" || echo "no $sockpath")"; fi
-body=$(mktemp); trap 'rm -f "$body"' EXIT
-code=$(curl -sS -o "$body" -w '%{http_code}' -m 10 --unix-socket "$sockpath" ${q(`http://${healthHost(ctx.settings)}`)}"$hp" 2>/dev/null)
-if [ "$code" = 200 ]; then r health-socket ok "$hp 200"; else r health-socket red "$hp answered \${code:-nothing} through $sockpath"; fi
-debug=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(str(d.get("debug","absent")).lower())' "$body" 2>/dev/null)
-fw=$(${probe} 2>/dev/null | sed -n 's/^framework-debug=//p' | tail -n 1)
-envdebug=$(grep -E '^FLASK_DEBUG=' ${q(p.envFile)} 2>/dev/null | tail -n 1)
-case "$fw" in
-  *=true) r debug red "the app runs with debug on (\${fw%=*} \${fw#*=}$([ "$debug" = true ] && echo ", $hp says debug true"))";;
-  *)
-case "$debug" in
-  true) r debug red "the app runs with debug on ($hp says debug true)";;
-  false) r debug ok "debug false ($hp$([ -n "$fw" ] && echo ", \${fw%=*} \${fw#*=}"))";;
-  *) if [ -n "$fw" ]; then r debug ok "\${fw%=*} \${fw#*=}"
-     elif [ "$envdebug" = FLASK_DEBUG=0 ]; then r debug ok "FLASK_DEBUG=0 ($hp does not report debug)"; else r debug red "cannot tell: $hp does not report debug and FLASK_DEBUG=0 is not in the env file"; fi;;
-esac;;
-esac
-if [ "\${fw%=*}" = settings.DEBUG ] && [ -f ${q(`${p.current}/manage.py`)} ]; then
-  out=$(${djangoCheck} 2>&1); rc=$?
-  ids=$(printf '%s\\n' "$out" | grep -oE '\\([a-z_]+\\.[EW][0-9]+\\)' | tr -d '()' | sort -u | tr '\\n' ' ')
-  if [ "$rc" = 0 ]; then r django-check ok "manage.py check --deploy: \${ids:-no warnings}"; else r django-check red "manage.py check --deploy failed: \${ids:-$(printf '%s' "$out" | tail -n 2)}"; fi
-else r django-check n/a "not a Django app"; fi
-# Through nginx as a browser comes: port 80, and after the redirect to HTTPS when the site has one
-# (the name resolved to this server; the certificate's trust is not this check's business).
-code=$(curl -sS -L --max-redirs 2 -k -o /dev/null -w '%{http_code} %{scheme}' -m 10 --resolve ${q(`${host}:80:127.0.0.1`)} --resolve ${q(`${host}:443:127.0.0.1`)} ${q(`http://${host}`)}"$hp" 2>/dev/null)
-case "$code" in
-  "200 "*) r health-nginx ok "$hp 200 $([ "\${code#* }" = https ] || [ "\${code#* }" = HTTPS ] && echo 'over HTTPS after the redirect' || echo 'on port 80')";;
-  *) r health-nginx red "$hp answered \${code%% *} through nginx on port 80";;
-esac
-if ! command -v nginx >/dev/null; then r nginx-config red "nginx is not installed";
-elif out=$(nginx -t 2>&1); then r nginx-config ok "nginx -t passed"; else r nginx-config red "nginx -t: $(echo "$out" | grep -v 'test failed' | tail -n 1)"; fi
-# The certificate the site names: renewals start 30 days ahead, so one ending within 7 days means
-# they are failing; tls: files (not certbot's) is renewed by whoever gave it.
-crt=$(sed -n 's/^ *ssl_certificate  *\\([^ ;]*\\);.*$/\\1/p' ${q(p.nginxSite)} 2>/dev/null | head -n 1)
-if [ -z "$crt" ]; then r tls n/a "plain HTTP (tls: off)";
-elif ! end=$(openssl x509 -in "$crt" -noout -enddate 2>&1); then r tls red "cannot read $crt: $end";
-elif openssl x509 -in "$crt" -noout -checkend 604800 >/dev/null; then r tls ok "certificate valid until \${end#notAfter=}";
-else case "$crt" in
-  /etc/letsencrypt/*) r tls red "the certificate ends \${end#notAfter=}, within 7 days: renewals are failing (journalctl -u certbot)";;
-  *) r tls red "the certificate ends \${end#notAfter=}, within 7 days: run mode provision with a renewed tls-certificate and tls-key";;
-esac; fi
-lr=${q(p.logrotate)}
-if [ ! -f "$lr" ]; then r logrotate red "no $lr";
-elif out=$(logrotate -d "$lr" 2>&1) && ! echo "$out" | grep -qi '^error'; then
-  n=$(ls ${q(p.logDir)}/*.log 2>/dev/null | wc -l); r logrotate ok "logrotate -d clean, $n log files in ${p.logDir}"
-else r logrotate red "logrotate -d: $(echo "$out" | grep -i error | head -n 1)"; fi
-${ctx.settings.database.kind === 'postgres' ? pgVerifyLines(ctx) : ''}
-db=${q(db)}
-if [ "${ctx.settings.database.kind}" = postgres ]; then :
-elif [ -z "$db" ]; then r database n/a "no sqlite-db set";
-elif [ ! -f "$db" ]; then
-  # Missing after it existed (a live deploy saw it, or a backup of it exists) is red; never created
-  # yet (a first provision, before the app's own command creates it) is a warning.
-  if [ -f ${q(databaseSeenPath(ctx))} ] || ls -1 ${q(p.backups)} 2>/dev/null | grep -qF -- "$(basename "$db")-"; then
-    r database red "the database at $db went missing (it existed: $(head -c 60 ${q(databaseSeenPath(ctx))} 2>/dev/null || echo 'backups of it exist')); put the newest backup back with mode restore"
-  else r database warn "no database yet at $db: create it with a one-off command (mode run: flask --app APP init-db, python manage.py migrate) or in pre-activate"; fi
-else ic=$(runuser -u ${q(p.user)} -- sqlite3 -readonly "$db" 'PRAGMA integrity_check' 2>&1 | head -n 3)
-  if [ "$ic" = ok ]; then r database ok "integrity ok, $(stat -c %s "$db") bytes"; else r database red "integrity_check: $ic"; fi
-fi
-bad=""; for t in ${timerUnits(p)
-        .map((u) => q(u.timer.name))
-        .join(' ')}; do systemctl is-active --quiet "$t" || bad="$bad $t"; done
-if [ -z "$bad" ]; then r timers ok "health and db-maintenance timers active"; else r timers red "not active:$bad"; fi
-d=${q(p.dir)}; while [ ! -d "$d" ]; do d=$(dirname "$d"); done
-used=$(df -P "$d" | awk 'NR==2 {sub(/%/, "", $5); print $5}')
-free=$((100 - \${used:-100}))
-if [ "$free" -gt ${MIN_DISK_FREE} ]; then r disk-free ok "$free % free"; else r disk-free red "only $free % free (needs more than ${MIN_DISK_FREE} %)"; fi
-mem=$(awk '/^MemTotal:/ {t=$2} /^MemAvailable:/ {a=$2} END {if (t > 0) printf "%d %d", (t - a) * 100 / t, t / 1024}' /proc/meminfo)
-used=\${mem% *}; total=\${mem#* }
-if [ "\${used:-100}" -le ${MAX_MEMORY_USED} ]; then r memory ok "$used % of $total MB used"; else r memory red "$used % of $total MB used"; fi
-exit 0
-`;
+    const postgres = ctx.settings.database.kind === 'postgres';
+    return (serverScript('app_run', { app_user: p.user, env_file: p.envFile }) +
+        (postgres ? pgVerifyFunctions(ctx) : '') +
+        serverScript('verify_checklist', {
+            svc: p.units.service.name,
+            sock: p.units.socket.name,
+            sockpath: p.socket,
+            hp: d.healthPath,
+            // The Host of every health request, through nginx too: health-host, else the first server name.
+            health_host: healthHost(ctx.settings),
+            current: p.current,
+            env_file: p.envFile,
+            wsgi_app: d.wsgiApp,
+            framework_py: serverProgram('framework_debug'),
+            nginx_site: p.nginxSite,
+            logrotate: p.logrotate,
+            log_dir: p.logDir,
+            db_kind: ctx.settings.database.kind,
+            db: d.sqliteDb ? `${p.shared}/${d.sqliteDb}` : '',
+            db_seen: databaseSeenPath(ctx),
+            backups: p.backups,
+            app_user: p.user,
+            timers: timerUnits(p)
+                .map((u) => u.timer.name)
+                .join('\n'),
+            app_dir: p.dir,
+            min_disk_free: MIN_DISK_FREE,
+            max_memory_used: MAX_MEMORY_USED
+        }));
 }
 function parseChecks(stdout) {
     const out = [];
@@ -90655,112 +89480,12 @@ function verdict_loadRows(levels) {
  * timeout is counted every 2 s a request is still pending), so a Lua script counts every
  * response by status and stops the run at the requests cap.
  */
-/** The Lua script: counts per status, optional think time, and a stop at the cap. */
-function wrkScript(thinkMs) {
-    return `-- gunicorn-deploy load check. args: cap host path...
--- Every connection goes to nginx on this server, whatever the URL's name resolves to: the URL
--- carries the site's name so that TLS sends it (SNI; the catch-all refuses a handshake without it).
-local gd_resolve = wrk.resolve
-function wrk.resolve(host, service)
-  return gd_resolve("127.0.0.1", service)
-end
-local threads = {}
-function setup(thread)
-  table.insert(threads, thread)
-end
-function init(args)
-  cap = tonumber(args[1])
-  wrk.headers["Host"] = args[2]
-  wrk.headers["User-Agent"] = "gunicorn-deploy-loadtest"
-  reqs = {}
-  for i = 3, #args do reqs[#reqs + 1] = wrk.format("GET", args[i]) end
-  nreq = 0
-  n = 0
-  ok = 0
-  statuses = {}
-end
-function request()
-  nreq = nreq % #reqs + 1
-  return reqs[nreq]
-end
-${thinkMs > 0 ? `function delay()\n  return ${Math.round(thinkMs)}\nend\n` : ''}function response(status, headers, body)
-  -- Answers already in hand when the cap stopped the thread are not counted: the cap is exact.
-  if n >= cap then return end
-  n = n + 1
-  if status >= 200 and status < 400 then ok = ok + 1 end
-  local k = tostring(status)
-  statuses[k] = (statuses[k] or 0) + 1
-  if n >= cap then
-    wrk.thread:stop()
-    -- wrk's main thread sleeps out the whole duration; SIGINT (wrk's own "stop now") wakes it.
-    -- The shell os.execute starts is wrk's child ($PPID is wrk), and it sends the signal a moment
-    -- after it returned: system() ignores SIGINT in wrk while it waits for that shell.
-    os.execute("(sleep 0.05; kill -INT $PPID) &")
-  end
-end
-function done(summary, latency, requests)
-  local total, good, st = 0, 0, {}
-  for _, t in ipairs(threads) do
-    total = total + t:get("n")
-    good = good + t:get("ok")
-    for k, v in pairs(t:get("statuses")) do st[k] = (st[k] or 0) + v end
-  end
-  local codes = {}
-  for k, v in pairs(st) do codes[#codes + 1] = k .. ":" .. v end
-  local e = summary.errors
-  io.write(string.format("gd-wrk responses=%d ok=%d connect=%d read=%d write=%d timeout=%d duration_us=%d p50_us=%d p95_us=%d p99_us=%d max_us=%d statuses=%s\\n",
-    total, good, e.connect, e.read, e.write, e.timeout, summary.duration,
-    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max,
-    table.concat(codes, ",")))
-end
-`;
-}
 /**
- * Shell: what this server may use. On a machine, /proc/stat and /proc/meminfo; in a container
- * (nspawn, LXC, Docker) those are the host's, so its cgroup's cpu.stat (against the wall clock times
- * the CPUs cpu.max allows) and memory.current less reclaimable page cache against memory.max.
- * (a hybrid host's unified hierarchy has cpu.stat but no memory controller: memory is then the
- * machine's). `cpu_now` prints "total idle" in one unit, `mem_line` "mem PERMILLE"; `gd-source=`
- * says where the CPU comes from.
+ * The Lua script (templates/scripts/load.lua): counts per status, think time when GD_THINK_MS says,
+ * and a stop at the cap. The load script writes it where wrk reads it.
  */
-function usageFunctions() {
-    return `cg=; mcg=; virt=$(systemd-detect-virt --container 2>/dev/null || true)
-if [ -n "$virt" ] && [ "$virt" != none ]; then
-  # cgroup2, or the unified half of a hybrid host (cpu.stat is there without any controller).
-  for d in /sys/fs/cgroup /sys/fs/cgroup/unified; do
-    if grep -q '^usage_usec ' "$d/cpu.stat" 2>/dev/null; then cg=$d; break; fi
-  done
-  [ -n "$cg" ] && [ -r "$cg/memory.current" ] && mcg=$cg
-fi
-if [ -n "$cg" ]; then
-  read -r quota period < "$cg/cpu.max" 2>/dev/null || quota=max
-  if [ "$quota" = max ]; then cpum=$(( $(nproc) * 1000 )); else cpum=$(( quota * 1000 / period )); fi
-  t_start=$(date +%s%6N)
-  echo "gd-source=cgroup"
-else
-  echo "gd-source=machine"
-fi
-if [ -n "$mcg" ]; then
-  memmax=$(cat "$mcg/memory.max" 2>/dev/null || echo max)
-  [ "$memmax" = max ] && memmax=$(( $(awk '/^MemTotal:/{print $2}' /proc/meminfo) * 1024 ))
-fi
-cpu_now() {
-  if [ -n "$cg" ]; then
-    local u t; u=$(awk '$1=="usage_usec"{print $2}' "$cg/cpu.stat"); t=$(( ($(date +%s%6N) - t_start) * cpum / 1000 ))
-    echo "$t $(( t - u ))"
-  else
-    local u n s i w q sq st; read -r _ u n s i w q sq st _ < /proc/stat
-    echo "$((u+n+s+i+w+q+sq+st)) $((i+w))"
-  fi
-}
-mem_line() {
-  if [ -n "$mcg" ]; then
-    local cur ina; cur=$(cat "$mcg/memory.current"); ina=$(awk '$1=="inactive_file"{print $2}' "$mcg/memory.stat" 2>/dev/null)
-    echo "mem $(( (cur - \${ina:-0}) * 1000 / memmax ))"
-  else
-    awk '/^MemTotal:/{t=$2} /^MemAvailable:/{a=$2} END{if (t>0) print "mem", int((t-a)*1000/t)}' /proc/meminfo
-  fi
-}`;
+function wrkScript() {
+    return serverLua('load');
 }
 /** What the CPU and memory figures are of: the machine, or (in a container) its cgroup. */
 function sourceOf(stdout) {
@@ -90771,60 +89496,25 @@ function levelSeconds(s) {
     return Math.max(1, Math.round(s.levelMs / 1000));
 }
 /**
- * One script for every level: wrk (one thread: the server keeps the other cores) with a sampler of
- * CPU and memory (usageFunctions) every 0.5 s beside it, whose peaks are the server's, load
- * generator included. Levels run one after another with a short pause, so each starts from a
- * quiet server. A request may take at most the level's length plus 5 s (65 s at most: wrk's
+ * One script for every level (templates/scripts/load_levels.sh, with load_usage.sh's functions):
+ * wrk with a sampler of CPU and memory every 0.5 s beside it, whose peaks are the server's, load
+ * generator included. A request may take at most the level's length plus 5 s (65 s at most: wrk's
  * histogram is allocated for its timeout, and nginx answers 504 after 60 s anyway).
  */
 function loadScript(s, host, paths) {
     const secs = levelSeconds(s);
-    const timeoutS = Math.min(secs + 5, 65);
-    const args = [String(s.maxRequests), host, ...paths].map(shQuote).join(' ');
-    return `command -v wrk >/dev/null || { echo "gd-missing=wrk"; exit 3; }
-tmp=$(mktemp -d /tmp/gd-load.XXXXXX)
-sp=
-trap '[ -n "$sp" ] && kill "$sp" 2>/dev/null; rm -rf "$tmp"' EXIT
-cat > "$tmp/load.lua" <<'GD_LOAD_LUA'
-${wrkScript(s.thinkMs)}GD_LOAD_LUA
-${usageFunctions()}
-sample() {
-  local t id pt pi
-  read -r pt pi <<< "$(cpu_now)"
-  while sleep 0.5; do
-    read -r t id <<< "$(cpu_now)"
-    [ "$t" -gt "$pt" ] && echo "cpu $(( ((t-pt)-(id-pi))*1000/(t-pt) ))"
-    pt=$t; pi=$id
-    mem_line
-  done
-}
-stat() { cpu_now; }
-# A site whose plain HTTP only redirects to HTTPS (tls) is measured over HTTPS: 127.0.0.1:443 with
-# the same Host and SNI (wrk does not check certificates), never its redirects.
-url=http://127.0.0.1:80; wurl=$url
-probe=$(curl -sS -o /dev/null -m 10 -w '%{http_code} %{redirect_url}' -H ${shQuote(`Host: ${host}`)} ${shQuote(`http://127.0.0.1${paths[0] ?? '/'}`)} 2>/dev/null || true)
-case "$probe" in "30"[1278]" https://"*) url=https://127.0.0.1:443; wurl=https://${shQuote(host)}:443 ;; esac
-echo "gd-target=$url"
-TIMEFORMAT='gd-time %3U %3S %3R'
-for c in ${s.clients.join(' ')}; do
-  sample > "$tmp/s.$c" & sp=$!
-  read -r t0 i0 <<< "$(stat)"
-  rc=0
-  # bash's time: the CPU wrk itself used (user, system, wall), its share of the machine's load.
-  { time { timeout --kill-after=5 ${secs + 30} wrk -t 1 -c "$c" -d ${secs}s --timeout ${timeoutS}s -s "$tmp/load.lua" "$wurl" -- ${args} > "$tmp/w.$c" 2>&1 || rc=$?; }; } 2> "$tmp/t.$c"
-  gen=$(awk '$1=="gd-time" && $4>0 {print int(($2+$3)*1000/$4)}' "$tmp/t.$c")
-  kill "$sp" 2>/dev/null || true; wait "$sp" 2>/dev/null || true; sp=
-  # The level as a whole counts too: a level the cap ends in under 0.5 s has no sample of its own.
-  read -r t1 i1 <<< "$(stat)"
-  [ "$t1" -gt "$t0" ] && echo "cpu $(( ((t1-t0)-(i1-i0))*1000/(t1-t0) ))" >> "$tmp/s.$c"
-  mem_line >> "$tmp/s.$c"
-  cpu=$(awk '$1=="cpu" && $2>m {m=$2} END{print m+0}' "$tmp/s.$c")
-  mem=$(awk '$1=="mem" && $2>m {m=$2} END{print m+0}' "$tmp/s.$c")
-  echo "gd-level clients=$c rc=$rc cpu_permille=$cpu mem_permille=$mem gen_permille=\${gen:-0}"
-  grep '^gd-wrk ' "$tmp/w.$c" || tail -n 5 "$tmp/w.$c" | sed 's/^/gd-wrk-out /'
-  sleep 1
-done
-`;
+    return (serverScript('load_usage', {}) +
+        serverScript('load_levels', {
+            lua: wrkScript(),
+            think_ms: Math.max(0, Math.round(s.thinkMs)),
+            secs,
+            timeout_s: Math.min(secs + 5, 65),
+            kill_after: secs + 30,
+            clients: s.clients.join(' '),
+            cap: s.maxRequests,
+            host,
+            paths: paths.join('\n')
+        }));
 }
 const num = (v) => (v && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : 0);
 function fields(line) {
@@ -91334,67 +90024,35 @@ function metricsFacts(raw, now, ago) {
 
 
 
+
 /** History lines read back for the audit fields of the serving and previous releases. */
 const HISTORY_TAIL = 300;
 /**
  * One read-only script per server for `status`: key=value facts, then the history's tail after a
  * `--- history` line. Reads only root-owned files and /proc; it never follows a path the app or the
  * build user can write (the release's own REVISION is not read: the commit comes from the history).
+ * The facts come from templates/scripts/status.sh.
  */
 function statusScript(ctx) {
     const p = ctx.paths;
-    const q = shQuote;
     const given = ctx.settings.given.includes('health-path') || ctx.settings.given.includes('health-host');
-    return `set +e
-now=$(date +%s); echo "now=$now"
-target=$(readlink ${q(p.current)} 2>/dev/null); release=\${target##*/}; echo "release=$release"
-[ -n "$release" ] && echo "state=$(head -c 64 ${q(statesDir(ctx))}/"$release" 2>/dev/null | head -n 1)"
-[ -L ${q(p.current)} ] && echo "since=$(stat -c %Y ${q(p.current)})"
-[ -e ${q(p.lockOwner)} ] && echo "deploying=$(sed -n 's/^run=//p' ${q(p.lockOwner)} | head -c 200)"
-[ -e ${q(maintenanceConf(p.app))} ] && echo "maintenance=on" || echo "maintenance=off"
-svc=${q(p.units.service.name)}
-pid=; active=; sub=
-while IFS='=' read -r k v; do
-  case "$k" in MainPID) pid=$v ;; ActiveState) active=$v ;; SubState) sub=$v ;; esac
-done < <(systemctl show "$svc" -p MainPID -p ActiveState -p SubState 2>/dev/null)
-echo "service=$active/$sub"
-if [[ "$pid" =~ ^[1-9][0-9]*$ ]]; then
-  echo "uptime=$(ps -o etimes= -p "$pid" | tr -d ' ')"
-  workers=$(ps -o pid= --ppid "$pid" | tr -d ' ' | paste -sd ' ')
-  echo "workers=$(wc -w <<< "$workers")"
-  echo "rss-kb=$(ps -o rss= -p "$pid" --ppid "$pid" | awk '{ s += $1 } END { print s + 0 }')"
-  # Busy: a worker holding an accepted connection on the app's socket right now (nginx opens one
-  # connection per request to the app and closes it with the response).
-  busy=0
-  if [ -n "$workers" ]; then
-    conns=$(ss -xpnH state established 2>/dev/null | awk -v s=${q(p.socket)} '$4 == s' | grep -o 'pid=[0-9]*' | sort -u)
-    for w in $workers; do grep -qx "pid=$w" <<< "$conns" && busy=$((busy + 1)); done
-  fi
-  echo "busy=$busy"
-fi
-deployed_at=$(stat -c %Y ${q(p.current)} 2>/dev/null || echo 0)
-journal=$(journalctl -u "$svc" --since "@$deployed_at" -o cat --no-pager 2>/dev/null | grep -E 'Scheduled restart job|OOM killer|oom-kill' )
-echo "restarts=$(grep -c 'Scheduled restart job' <<< "$journal")"
-echo "oom-kills=$(grep -cE 'OOM killer|oom-kill' <<< "$journal")"
-echo "processes=$(systemctl list-units --type=service --state=active --plain --no-legend ${q(`${p.app}-*.service`)} 2>/dev/null | awk '{ print $1 }' | grep -vE -- '-(health|db-maintenance|firewall|alert@.*)\\.service$' | paste -sd ' ')"
-crt=$(sed -n 's/^ *ssl_certificate  *\\([^ ;]*\\);.*$/\\1/p' ${q(p.nginxSite)} 2>/dev/null | head -n 1)
-if [ -n "$crt" ] && [ -f "$crt" ]; then
-  end=$(openssl x509 -enddate -noout -in "$crt" 2>/dev/null | sed 's/^notAfter=//')
-  [ -n "$end" ] && echo "cert-expires=$(date -d "$end" +%s)"
-fi
-echo "disk-free-kb=$(df -Pk ${q(p.dir)} 2>/dev/null | awk 'NR == 2 { print $4 }')"
-echo "backup-newest=$(find ${q(p.backups)} -maxdepth 1 -type f -printf '%T@\\n' 2>/dev/null | sort -n | tail -n 1 | cut -d. -f1)"
-url=${given ? q(healthUrl(ctx.settings, ctx.settings.deploy.healthPath)) : `$(sed -n "s/^url='\\(.*\\)'$/\\1/p" ${q(p.healthScript)} 2>/dev/null | head -n 1)`}
-[ -n "$url" ] || url=${q(healthUrl(ctx.settings, ctx.settings.deploy.healthPath))}
-if [ "$active" = active ]; then
-  echo "health=$(curl -s -o /dev/null --max-time 5 --unix-socket ${q(p.socket)} -w '%{http_code}' "$url")"
-else
-  echo "health=none"
-fi
-${metricsStatusLines(p.app)}
-echo '--- history'
-tail -n ${HISTORY_TAIL} ${q(p.history)} 2>/dev/null
-exit 0`;
+    const facts = serverScript('status', {
+        current: p.current,
+        states_dir: statesDir(ctx),
+        lock_owner: p.lockOwner,
+        maintenance_conf: maintenanceConf(p.app),
+        svc: p.units.service.name,
+        socket: p.socket,
+        app_units: `${p.app}-*.service`,
+        nginx_site: p.nginxSite,
+        dir: p.dir,
+        backups: p.backups,
+        health_script: p.healthScript,
+        health_url: healthUrl(ctx.settings, ctx.settings.deploy.healthPath),
+        url_given: given ? 1 : 0
+    });
+    return `${facts}${metricsStatusLines(p.app)}
+echo '--- history'; tail -n ${HISTORY_TAIL} ${shQuote(p.history)} 2>/dev/null; exit 0`;
 }
 
 ;// CONCATENATED MODULE: ./src/status/facts.ts
@@ -91615,81 +90273,39 @@ const statusMode = {
 ;// CONCATENATED MODULE: ./src/status/logs-script.ts
 
 
-/**
- * The files' lines since a moment: Gunicorn's error log starts its lines `[YYYY-MM-DD HH:MM:SS`,
- * nginx's `... [DD/Mon/YYYY:HH:MM:SS`; both are the server's local time, compared as text with the
- * cut-off in the same form. A line without a time (a traceback) goes with the line before it.
- */
-const SINCE_AWK = `BEGIN { split("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec", m, " "); for (i in m) mon[m[i]] = sprintf("%02d", i); keep = 0 }
-{
-  t = ""
-  if (match($0, /\\[[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}/)) t = substr($0, RSTART + 1, 19)
-  else if (match($0, /\\[[0-9]{2}\\/[A-Z][a-z]{2}\\/[0-9]{4}:[0-9]{2}:[0-9]{2}:[0-9]{2}/)) {
-    s = substr($0, RSTART + 1, 20); t = substr(s, 8, 4) "-" mon[substr(s, 4, 3)] "-" substr(s, 1, 2) " " substr(s, 13, 8)
-  }
-  if (t != "") keep = (t >= cut)
-  if (keep) print
-}`;
 /** Seconds a log file's read may take (not a follow): a FIFO in its place never ends it. */
 const READ_LIMIT_S = 30;
 /** Seconds without a heartbeat from the runner after which a follow ends on its own. */
 const FOLLOW_PATIENCE_S = 30;
 /**
- * A follow runs while the runner's heartbeats come on stdin: its end (a cancel, Ctrl-C, a lost
- * connection) or a silent runner ends every reader of the script's process group at once. Closing
- * the channel alone would leave them to run until their next line fails to write.
- */
-const WATCH = `while IFS= read -r -t ${FOLLOW_PATIENCE_S} _; do :; done
-trap '' TERM
-kill -TERM 0 2>/dev/null`;
-/**
  * mode logs on one server: the app's journal (its units), Gunicorn's error log and the app's nginx
  * access log, each line prefixed with where it comes from. With follow, the three run side by side
  * until the channel is closed (the run cancelled); reading only, as root (the logs are root's and
- * the app's), never writing.
+ * the app's), never writing. A follow runs while the runner's heartbeats come on stdin (its end, a
+ * cancel or a silent runner ends every reader at once). The script is templates/scripts/logs.sh.
  */
 function logsScript(ctx) {
     const p = ctx.paths;
-    const q = shQuote;
     const { sinceS, lines, follow, process } = ctx.settings.operate.logs;
     const units = process === ''
         ? [p.units.service.name, `${p.app}-*.service`]
         : process === 'web'
             ? [p.units.service.name]
             : [`${p.app}-${process}.service`];
-    const files = process === '' || process === 'web'
-        ? [
-            [p.errorLog, p.user, p.user],
-            [nginxAccessLog(p.app), 'www-data', 'adm']
-        ]
-        : [];
-    const journal = [
-        'journalctl --no-pager -o short-iso',
-        ...units.map((u) => `-u ${q(u)}`),
-        sinceS ? `--since "@$cut_epoch"` : `-n ${lines}`,
-        follow ? '-f' : ''
-    ].join(' ');
-    // Each file is read as the user who writes it (the app its error log, nginx's user its access
-    // log): one who plants a link there in place of the log reads only what it could read anyway.
-    // A FIFO planted there would block the read for ever: only a regular file is read (root's stat),
-    // and a read that ends by itself is bounded, should the file be swapped after that test.
-    const file = ([f, user, group]) => {
-        const name = q(f.split('/').pop());
-        const as = `setpriv --reuid=${q(user)} --regid=${q(group)} --init-groups --reset-env --`;
-        const bounded = `timeout ${READ_LIMIT_S} ${as}`;
-        const read = sinceS
-            ? `{ ${bounded} cat -- ${q(f)}; } 2>/dev/null | awk -v cut="$cut_text" ${q(SINCE_AWK)}${follow ? `; ${as} tail -n 0 -F -- ${q(f)} 2>/dev/null` : ''}`
-            : `${follow ? as : bounded} tail -n ${lines} ${follow ? '-F ' : ''}-- ${q(f)} 2>/dev/null`;
-        return `if [ -f ${q(f)} ]${follow ? ' || true' : ''}; then
-  { ${read}; } | sed -u "s/^/"${name}": /"${follow ? ' &' : ''}
-fi`;
-    };
-    return `set +e
-${sinceS ? `cut_epoch=$(( $(date +%s) - ${sinceS} )); cut_text=$(date -d "@$cut_epoch" '+%Y-%m-%d %H:%M:%S')` : ''}
-${files.map(file).join('\n')}
-${journal} | sed -u 's/^/journal: /'${follow ? ' &' : ''}
-${follow ? WATCH : ''}
-exit 0`;
+    const withFiles = process === '' || process === 'web';
+    return serverScript('logs', {
+        unit_a: units[0],
+        unit_b: units[1] ?? '',
+        with_files: withFiles ? 1 : 0,
+        error_log: withFiles ? p.errorLog : '',
+        app_user: p.user,
+        access_log: withFiles ? nginxAccessLog(p.app) : '',
+        since_s: sinceS,
+        lines,
+        follow: follow ? 1 : 0,
+        read_limit: READ_LIMIT_S,
+        patience: FOLLOW_PATIENCE_S
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/modes/logs-mode.ts
@@ -91750,6 +90366,7 @@ const logsMode = {
 
 ;// CONCATENATED MODULE: ./src/maintenance/nginx.ts
 
+
 /** How long clients are told to wait before asking again (Retry-After), in seconds. */
 const RETRY_AFTER_S = 300;
 /** Where the maintenance page lives: root's, readable by nginx, outside anything the app writes. */
@@ -91778,25 +90395,17 @@ function geoText(app, allow) {
  * The server-level drop-in: every request but the health path, ACME's challenges and the allowed
  * addresses gets 503 with Retry-After and the page. Server-level rewrite directives run before any
  * location is chosen, so static files and uploads are covered too; the named location is reached by
- * an internal redirect that does not pass through them again.
+ * an internal redirect that does not pass through them again. templates/nginx/maintenance.conf.hbs.
  */
 function dropInText(app, healthPath) {
-    const health = healthPath.split('?')[0];
-    return `# Written by gunicorn-deploy: maintenance of ${app} is on (mode maintenance, maintenance: off removes it).
-set $gunicorn_deploy_maintenance 1;
-if ($${varName(app)}) { set $gunicorn_deploy_maintenance 0; }
-if ($uri = "${health}") { set $gunicorn_deploy_maintenance 0; }
-if ($uri ~ "^/\\.well-known/acme-challenge/") { set $gunicorn_deploy_maintenance 0; }
-error_page 503 @gunicorn_deploy_maintenance;
-if ($gunicorn_deploy_maintenance) { return 503; }
-location @gunicorn_deploy_maintenance {
-    root ${maintenancePageDir(app)};
-    default_type text/html;
-    add_header Retry-After ${RETRY_AFTER_S} always;
-    add_header Cache-Control "no-store" always;
-    try_files /maintenance.html =503;
-}
-`;
+    const vars = {
+        app,
+        allowVar: varName(app),
+        health: healthPath.split('?')[0],
+        pageDir: maintenancePageDir(app),
+        retryAfter: RETRY_AFTER_S
+    };
+    return renderTemplate('nginx/maintenance.conf', vars);
 }
 const PLAIN_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Down for maintenance</title>
@@ -91820,46 +90429,24 @@ const NO_INCLUDE = 7;
  * Maintenance on or off on one server, idempotent: the drop-in, the allow-list and the page (on
  * stdin) are compared with what is there; only a change is installed, tested with `nginx -t` (put
  * back on refusal) and loaded with a reload, which keeps every connection. Prints changed=yes|no.
+ * The script is templates/scripts/maintenance.sh.
  */
 function maintenanceScript(ctx, on, healthPath, allow) {
-    const q = shQuote;
     const app = ctx.paths.app;
-    const drop = maintenanceConf(app);
-    const geo = maintenanceGeoConf(app);
-    const page = `${maintenancePageDir(app)}/maintenance.html`;
-    const files = [drop, geo, page];
-    const want = on
-        ? `printf '%s' ${q(dropInText(app, healthPath))} > "$tmp/drop"
-printf '%s' ${q(geoText(app, allow))} > "$tmp/geo"
-cat > "$tmp/page"`
-        : '';
-    const include = `include ${nginxDropInDir(app)}/`;
-    return `tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-${on ? `grep -qsF ${q(include)} ${q(ctx.paths.nginxSite)} || exit ${NO_INCLUDE}` : ''}
-${want}
-changed=no
-${on
-        ? `for pair in ${q(`drop:${drop}`)} ${q(`geo:${geo}`)} ${q(`page:${page}`)}; do
-  f=\${pair#*:}; cmp -s "$tmp/\${pair%%:*}" "$f" || changed=yes
-done`
-        : `for f in ${files.map(q).join(' ')}; do [ -e "$f" ] && changed=yes; done`}
-if [ "$changed" = yes ]; then
-  mkdir -p "$tmp/keep"
-  i=0; for f in ${files.map(q).join(' ')}; do i=$((i + 1)); [ -e "$f" ] && cp -a "$f" "$tmp/keep/$i"; done
-  ${on
-        ? `install -d -m 0755 -o root -g root ${q(nginxDropInDir(app))} ${q(maintenancePageDir(app))}
-  install -m 0644 -o root -g root "$tmp/page" ${q(page)}
-  install -m 0644 -o root -g root "$tmp/geo" ${q(geo)}
-  install -m 0644 -o root -g root "$tmp/drop" ${q(drop)}`
-        : `rm -f ${files.map(q).join(' ')}`}
-  if ! out=$(nginx -t 2>&1); then
-    i=0; for f in ${files.map(q).join(' ')}; do i=$((i + 1)); if [ -e "$tmp/keep/$i" ]; then cp -a "$tmp/keep/$i" "$f"; else rm -f "$f"; fi; done
-    echo "$out" | tail -n 5 >&2
-    exit ${NGINX_REFUSED}
-  fi
-  if systemctl is-active --quiet nginx; then systemctl reload nginx; fi
-fi
-echo "changed=$changed"`;
+    return serverScript('maintenance', {
+        on: on ? 1 : 0,
+        include: `include ${nginxDropInDir(app)}/`,
+        site: ctx.paths.nginxSite,
+        drop: maintenanceConf(app),
+        geo: maintenanceGeoConf(app),
+        page: `${maintenancePageDir(app)}/maintenance.html`,
+        drop_text: on ? dropInText(app, healthPath) : '',
+        geo_text: on ? geoText(app, allow) : '',
+        dropin_dir: nginxDropInDir(app),
+        page_dir: maintenancePageDir(app),
+        no_include: NO_INCLUDE,
+        refused: NGINX_REFUSED
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/modes/maintenance-mode.ts
@@ -91935,6 +90522,7 @@ const maintenanceMode = {
 
 
 
+
 /** Exit code when nginx -t refused the tree without the app's site (everything was put back). */
 const remove_REFUSED = 6;
 /**
@@ -91945,7 +90533,6 @@ const remove_REFUSED = 6;
  * asked. Other apps' files are never named: every path comes from this app's layout.
  */
 function removeAppScript(ctx) {
-    const q = shQuote;
     const p = ctx.paths;
     const u = p.units;
     const timers = [...timerUnits(p).map((t) => t.timer.name), u.metricsTimer.name, u.tlsCheckTimer.name];
@@ -91962,87 +90549,30 @@ function removeAppScript(ctx) {
         // Earlier versions' per-app firewall ruleset (the unit is in the list above).
         `/etc/${p.app}/firewall.nft`
     ];
-    const cert = ctx.settings.remove.certificate
-        ? `
-if [ -d ${q(`/etc/letsencrypt/live/${p.app}`)} ] || [ -f ${q(`/etc/letsencrypt/renewal/${p.app}.conf`)} ]; then
-  mark certificate; act certbot delete --non-interactive --cert-name ${q(p.app)}
-fi
-if [ -d ${q(`/etc/gunicorn-deploy/tls/${p.app}`)} ]; then mark certificate-files; act rm -rf -- ${q(`/etc/gunicorn-deploy/tls/${p.app}`)}; fi`
-        : '';
-    return `
-removed_units=0
-enabled=${q(p.nginxEnabled)}; avail=${q(p.nginxSite)}
-if [ -e "$enabled" ] || [ -L "$enabled" ] || [ -e "$avail" ]; then
-  mark site
-  if [ "$dry" = 1 ]; then echo "would=remove $avail and its link, nginx -t, reload nginx"; else
-    new=$(mktemp); trap 'rm -f "$new"' EXIT
-    ${defaultServerDecide()}
-    keep=$(mktemp -d)
-    [ -f "$avail" ] && cp -a "$avail" "$keep/site"
-    { [ -e "$enabled" ] || [ -L "$enabled" ]; } && cp -a "$enabled" "$keep/link"
-    rm -f "$enabled" "$avail"
-    ${installDefaultServer()}
-    if ! out=$(nginx -t 2>&1); then
-      [ -f "$keep/site" ] && cp -a "$keep/site" "$avail"
-      [ -e "$keep/link" ] || [ -L "$keep/link" ] && cp -a "$keep/link" "$enabled"
-      ${restoreDefaultServer()}
-      rm -rf "$keep"; echo "$out" | tail -n 5 >&2; exit ${remove_REFUSED}
-    fi
-    rm -rf "$keep"
-    systemctl is-active --quiet nginx && systemctl reload nginx
-  fi
-fi
-# The app's processes (a Procfile's workers): every instance stopped, each template unit removed.
-if [ -f ${q(processPaths(ctx).installed)} ]; then
-  while read -r n c; do
-    case "$n" in ''|*[!a-z0-9-]*) continue;; esac
-    mark "process-$n"
-    case "$c" in ''|*[!0-9]*) c=0;; esac
-    for ((i = 1; i <= c; i++)); do act systemctl disable --now --quiet ${q(p.app)}-"$n@$i".service 2>/dev/null || true; done
-    act rm -f -- /etc/systemd/system/${q(p.app)}-"$n"@.service
-    removed_units=1
-  done < ${q(processPaths(ctx).installed)}
-fi
-# The app's schedules: each timer stopped and disabled (a run in progress too), its units removed.
-if [ -f ${q(processPaths(ctx).installedSchedules)} ]; then
-  while read -r id; do
-    case "$id" in ''|*[!0-9a-f]*) continue;; esac
-    mark "schedule-$id"
-    act systemctl disable --now --quiet ${q(p.app)}-schedule-"$id".timer 2>/dev/null || true
-    act systemctl stop ${q(p.app)}-schedule-"$id".service 2>/dev/null || true
-    act rm -f -- /etc/systemd/system/${q(p.app)}-schedule-"$id".timer /etc/systemd/system/${q(p.app)}-schedule-"$id".service
-    removed_units=1
-  done < ${q(processPaths(ctx).installedSchedules)}
-fi
-for t in ${timers.map(q).join(' ')}; do
-  if systemctl is-enabled --quiet "$t" 2>/dev/null || systemctl is-active --quiet "$t"; then mark "$t"; act systemctl disable --now --quiet "$t"; fi
-done
-for s in ${services.map(q).join(' ')}; do
-  if systemctl is-active --quiet "$s" || systemctl is-enabled --quiet "$s" 2>/dev/null; then mark "$s"; act systemctl disable --now --quiet "$s"; fi
-done
-for f in ${files.map(q).join(' ')}; do
-  [ -e "$f" ] || [ -L "$f" ] || continue
-  case "$f" in /etc/systemd/system/*)
-    # Only a unit the tool wrote (a file of the admin's own with the same name stays).
-    [ ! -L "$f" ] && [ "$(head -c ${UNIT_HEADER.length} "$f")" = ${q(UNIT_HEADER)} ] || continue
-    removed_units=1;;
-  esac
-  mark "$f"; act rm -f -- "$f"
-done
-for d in ${[u.service.file, u.socket.file].map((f) => q(`${f}.d`)).join(' ')}; do
-  [ -d "$d" ] && { mark "$d"; act rm -rf -- "$d"; removed_units=1; }
-done
-[ "$removed_units" = 1 ] && act systemctl daemon-reload
-act systemctl reset-failed ${services.map(q).join(' ')} 2>/dev/null || true
-for f in ${[p.logrotate, p.healthScript, p.dbScript, p.tlsScript, metricsPaths(p).script].map(q).join(' ')}; do
-  [ -e "$f" ] && { mark "$f"; act rm -f -- "$f"; }
-done
-if [ -e ${q(metricsPaths(p).prom)} ]; then mark ${q(metricsPaths(p).prom)}; [ "$dry" = 1 ] || ${removePromCommand(p.app)} >/dev/null; fi
-for d in ${[p.etc, `/run/${p.app}`, `${ACME_WEBROOT_BASE}/${p.app}`].map(q).join(' ')}; do
-  [ -d "$d" ] && { mark "$d"; act rm -rf -- "$d"; }
-done
-${cert}
-`;
+    const lines = (xs) => xs.join('\n');
+    return (defaultServerFunctions() +
+        serverScript('remove_app', {
+            enabled: p.nginxEnabled,
+            avail: p.nginxSite,
+            refused: remove_REFUSED,
+            app: p.app,
+            processes_installed: processPaths(ctx).installed,
+            schedules_installed: processPaths(ctx).installedSchedules,
+            timers: lines(timers),
+            services: lines(services),
+            files: lines(files),
+            dropins: lines([u.service.file, u.socket.file].map((f) => `${f}.d`)),
+            scripts: lines([p.logrotate, p.healthScript, p.dbScript, p.tlsScript, metricsPaths(p).script]),
+            prom: metricsPaths(p).prom,
+            ...removeProm(p.app),
+            dirs: lines([p.etc, `/run/${p.app}`, `${ACME_WEBROOT_BASE}/${p.app}`]),
+            unit_header: UNIT_HEADER,
+            cert: ctx.settings.remove.certificate ? 1 : 0,
+            cert_live: `/etc/letsencrypt/live/${p.app}`,
+            cert_renewal: `/etc/letsencrypt/renewal/${p.app}.conf`,
+            cert_name: p.app,
+            tls_dir: `/etc/gunicorn-deploy/tls/${p.app}`
+        }));
 }
 /**
  * Step `remove files`, after the lock is let go: the app's user and build user, the releases and
@@ -92050,33 +90580,13 @@ ${cert}
  * user given the same uid can read them.
  */
 function removeFilesScript(ctx) {
-    const q = shQuote;
     const p = ctx.paths;
-    const data = ctx.settings.remove.data;
-    const folders = data
-        ? `
-for d in ${[p.dir, p.logDir].map(q).join(' ')}; do
-  [ -e "$d" ] && { mark "$d"; act rm -rf --one-file-system -- "$d"; }
-done`
-        : `
-for d in ${[p.releases, p.venvs, p.current, p.state].map(q).join(' ')}; do
-  { [ -e "$d" ] || [ -L "$d" ]; } && { mark "$d"; act rm -rf --one-file-system -- "$d"; }
-done
-for d in ${[p.dir, p.logDir].map(q).join(' ')}; do
-  [ -d "$d" ] && [ ! -L "$d" ] && [ "$(stat -c '%U:%G %a' "$d")" != "root:root 700" ] && { mark "kept:$d"; act chown root:root -- "$d"; act chmod 0700 -- "$d"; }
-done`;
-    return `
-${folders}
-for who in ${[p.user, p.buildUser].map(q).join(' ')}; do
-  id -u "$who" >/dev/null 2>&1 || continue
-  mark "user:$who"
-  if [ "$dry" = 1 ]; then echo "would=userdel $who"; else
-    # systemd stopped the app's processes; a build left running would keep the user.
-    if ! out=$(userdel "$who" 2>&1); then echo "userdel $who: $out" >&2; exit 5; fi
-  fi
-  getent group "$who" >/dev/null && act groupdel "$who" 2>/dev/null || true
-done
-`;
+    return serverScript('remove_files', {
+        data: ctx.settings.remove.data ? 1 : 0,
+        gone: [p.releases, p.venvs, p.current, p.state].join('\n'),
+        top: [p.dir, p.logDir].join('\n'),
+        users: [p.user, p.buildUser].join('\n')
+    });
 }
 async function removeApp(ctx) {
     try {
@@ -92207,39 +90717,38 @@ ${q(ALERT_SCRIPT)} --send ${q(ctx.paths.app)} ${TEST_EVENT} ${q(`a test alert, s
 
 
 
+/** Every mode's strategy: a mode missing here does not compile. */
+const STRATEGIES = {
+    preflight: preflightMode,
+    deploy: deployMode,
+    rollback: rollbackMode,
+    provision: provisionMode,
+    verify: verifyMode,
+    run: runMode,
+    restore: restoreMode,
+    backups: backupsMode,
+    loadtest: loadtestMode,
+    status: statusMode,
+    logs: logsMode,
+    maintenance: maintenanceMode,
+    remove: removeMode,
+    'alert-test': alertTestMode
+};
+/**
+ * The modes that change a server but write no history line of their own: each gets an audit line
+ * (src/audit/) under its mode's name, with these facts of the run; `skip` when it changed nothing.
+ */
+const AUDITED = {
+    provision: { facts: ['release', 'changes'], skip: (c) => c.settings.provision.dryRun },
+    run: { facts: ['release', 'exit-code'] },
+    maintenance: { facts: ['maintenance', 'changed'] }
+};
 function modeStrategy(mode) {
-    switch (mode) {
-        case 'preflight':
-            return preflightMode;
-        case 'deploy':
-            return deployMode;
-        case 'rollback':
-            return rollbackMode;
-        case 'provision':
-            return withAudit(provisionMode, 'provision', ['release', 'changes'], (c) => c.settings.provision.dryRun);
-        case 'verify':
-            return verifyMode;
-        case 'run':
-            return withAudit(runMode, 'run', ['release', 'exit-code']);
-        case 'restore':
-            return restoreMode;
-        case 'backups':
-            return backupsMode;
-        case 'loadtest':
-            return loadtestMode;
-        case 'status':
-            return statusMode;
-        case 'logs':
-            return logsMode;
-        case 'maintenance':
-            return withAudit(maintenanceMode, 'maintenance', ['maintenance', 'changed']);
-        case 'remove':
-            return removeMode;
-        case 'alert-test':
-            return alertTestMode;
-        default:
-            throw new Error(`mode ${mode} has no strategy`);
-    }
+    const strategy = STRATEGIES[mode];
+    if (!strategy)
+        throw new Error(`mode ${mode} has no strategy`);
+    const audit = AUDITED[mode];
+    return audit ? withAudit(strategy, mode, audit.facts, audit.skip) : strategy;
 }
 
 ;// CONCATENATED MODULE: ./src/fleet.ts
@@ -92296,8 +90805,12 @@ function bufferedLogger(real, label) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/steps/catalog.ts
-const STEPS = {
+;// CONCATENATED MODULE: ./src/steps/catalog-deploy.ts
+/**
+ * The deploy's steps, rollback's and restore's among them (in the catalog's order: catalog.ts joins
+ * the parts).
+ */
+const DEPLOY_STEPS = {
     connect: {
         modes: ['all'],
         section: 'connect',
@@ -92422,7 +90935,83 @@ const STEPS = {
         modes: ['deploy', 'rollback', 'restore'],
         section: 'live',
         what: 'the database as it was before the restore put back'
+    }
+};
+
+;// CONCATENATED MODULE: ./src/steps/catalog-operate.ts
+/**
+ * The steps of rollback, restore, backups, run, loadtest, status, logs and maintenance (in the
+ * catalog's order: catalog.ts joins the parts).
+ */
+const OPERATE_STEPS = {
+    'find release': {
+        modes: ['rollback'],
+        section: 'rollback',
+        what: 'the newest release proven live other than the current one, or rollback-to'
     },
+    'rollback-command': {
+        modes: ['rollback'],
+        section: 'rollback',
+        what: 'when the release left changed the schema: its rollback-command in it (the downgrade), before the older release boots'
+    },
+    'redo migration': {
+        modes: ['rollback'],
+        section: 'rollback',
+        what: 'after a rollback that failed once the downgrade ran: the release kept serving runs its pre-activate again'
+    },
+    restore: {
+        modes: ['rollback', 'restore'],
+        section: 'rollback',
+        what: 'rollback: the release that served put back; restore: the backup swapped in'
+    },
+    'verify restored': {
+        modes: ['rollback'],
+        section: 'rollback',
+        what: 'the release put back proven healthy'
+    },
+    'verify put back': {
+        modes: ['restore'],
+        section: 'data',
+        what: 'the app proven healthy on the database put back'
+    },
+    'list backups': {
+        modes: ['backups'],
+        section: 'data',
+        what: 'the database backups on the server'
+    },
+    run: {
+        modes: ['run'],
+        section: 'run',
+        what: 'the command, in the serving release with its venv and environment'
+    },
+    'load check': {
+        modes: ['loadtest', 'verify'],
+        section: 'load',
+        what: 'wrk on the server through nginx at each load-clients level, judged by the load-* thresholds'
+    },
+    status: {
+        modes: ['status'],
+        section: 'operate',
+        what: 'what serves and how it is doing, read in one round trip (changes nothing)'
+    },
+    logs: {
+        modes: ['logs'],
+        section: 'operate',
+        what: "the app's journal, Gunicorn's error log and nginx's access log, each line prefixed (changes nothing)"
+    },
+    maintenance: {
+        modes: ['maintenance'],
+        section: 'operate',
+        what: "nginx's maintenance drop-in put in place or removed, tested with nginx -t, nginx reloaded when it changed"
+    }
+};
+
+;// CONCATENATED MODULE: ./src/steps/catalog-provision.ts
+/**
+ * Provision's own steps, remove's and alert-test's (in the catalog's order: catalog.ts joins the
+ * parts).
+ */
+const PROVISION_STEPS = {
     packages: {
         modes: ['provision'],
         section: 'provision',
@@ -92507,68 +91096,21 @@ const STEPS = {
         modes: ['provision'],
         section: 'provision',
         what: 'the verify checklist'
-    },
-    'find release': {
-        modes: ['rollback'],
-        section: 'rollback',
-        what: 'the newest release proven live other than the current one, or rollback-to'
-    },
-    'rollback-command': {
-        modes: ['rollback'],
-        section: 'rollback',
-        what: 'when the release left changed the schema: its rollback-command in it (the downgrade), before the older release boots'
-    },
-    'redo migration': {
-        modes: ['rollback'],
-        section: 'rollback',
-        what: 'after a rollback that failed once the downgrade ran: the release kept serving runs its pre-activate again'
-    },
-    restore: {
-        modes: ['rollback', 'restore'],
-        section: 'rollback',
-        what: 'rollback: the release that served put back; restore: the backup swapped in'
-    },
-    'verify restored': {
-        modes: ['rollback'],
-        section: 'rollback',
-        what: 'the release put back proven healthy'
-    },
-    'verify put back': {
-        modes: ['restore'],
-        section: 'data',
-        what: 'the app proven healthy on the database put back'
-    },
-    'list backups': {
-        modes: ['backups'],
-        section: 'data',
-        what: 'the database backups on the server'
-    },
-    run: {
-        modes: ['run'],
-        section: 'run',
-        what: 'the command, in the serving release with its venv and environment'
-    },
-    'load check': {
-        modes: ['loadtest', 'verify'],
-        section: 'load',
-        what: 'wrk on the server through nginx at each load-clients level, judged by the load-* thresholds'
-    },
-    status: {
-        modes: ['status'],
-        section: 'operate',
-        what: 'what serves and how it is doing, read in one round trip (changes nothing)'
-    },
-    logs: {
-        modes: ['logs'],
-        section: 'operate',
-        what: "the app's journal, Gunicorn's error log and nginx's access log, each line prefixed (changes nothing)"
-    },
-    maintenance: {
-        modes: ['maintenance'],
-        section: 'operate',
-        what: "nginx's maintenance drop-in put in place or removed, tested with nginx -t, nginx reloaded when it changed"
     }
 };
+
+;// CONCATENATED MODULE: ./src/steps/catalog.ts
+
+
+
+/**
+ * Every step of every mode, by the name it has in the log, the summary and the report: the README
+ * Troubleshooting section its failures point to (when it fails in a deploy; provision, rollback,
+ * run, restore and backups point to their own mode's section) and what it does. A step is named
+ * through this catalog (step() takes a StepName), so a typo fails tsc; troubleshooting.ts, the
+ * README's step tables and the lifecycle test's order derive from it (tests keep them in step).
+ */
+const STEPS = { ...DEPLOY_STEPS, ...PROVISION_STEPS, ...OPERATE_STEPS };
 const STEP_NAMES = Object.keys(STEPS);
 function isStepName(name) {
     return Object.hasOwn(STEPS, name);

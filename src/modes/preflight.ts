@@ -1,6 +1,6 @@
 import type { Remote } from '../ssh/types.js';
 import type { Settings } from '../settings.js';
-import { shQuote } from '../ssh/quote.js';
+import { serverScript } from '../render/scripts.js';
 import { diskProbe, nameProbe } from '../steps/ownership.js';
 import { appLayout } from '../deploy/paths.js';
 import { calendarProbe, calendarProblems } from '../schedules/script.js';
@@ -24,7 +24,8 @@ export const MIN_SYSTEMD = 247;
 /**
  * One round trip that reads everything deploy and provision need, as the login user (no writes).
  * Each probe prints key=value and never fails the script, so one missing tool is reported as such
- * rather than hiding the others.
+ * rather than hiding the others. Scripts: templates/scripts/preflight.sh, disk_probe.sh,
+ * name_probe.sh, preflight_end.sh.
  */
 export function preflightScript(settings: Settings): string {
   const layout = appLayout(settings);
@@ -35,27 +36,14 @@ export function preflightScript(settings: Settings): string {
     ['sudo', 'sudo'],
     ...(settings.deploy.sqliteDb ? ([['sqlite3', 'sqlite3']] as [string, string][]) : [])
   ];
-  return `
-set +e
-. /etc/os-release 2>/dev/null; echo "os=\${PRETTY_NAME:-unknown}"
-if [ "$(id -u)" = 0 ]; then echo sudo=root; elif sudo -n true 2>/dev/null; then echo sudo=yes; else echo sudo=no; fi
-echo "pid1=$(cat /proc/1/comm 2>/dev/null)"
-echo "systemd_version=$(systemctl --version 2>/dev/null | awk 'NR==1 {print $2}')"
-py=${shQuote(settings.deploy.python)}
-if command -v "$py" >/dev/null; then echo "python=$("$py" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>&1)"; else echo python=; fi
-# What the venv step runs: python -m venv, which needs ensurepip (python3-venv on Debian/Ubuntu).
-if "$py" -c 'import venv, ensurepip' >/dev/null 2>&1; then echo venv=yes; else echo venv=no; fi
-missing=""
-${tools.map(([cmd, pkg]) => `command -v ${cmd} >/dev/null 2>&1 || missing="$missing ${pkg}"`).join('\n')}
-echo "missing=$missing"
-${diskProbe(settings)}
-echo "free_mb=$free_mb"
-echo "need_mb=$need_mb"
-echo "disk_dir=$disk_dir"
-${nameProbe(settings)}
-echo "taken=$(printf '%s' "$taken" | sed 's/^ *//' | paste -sd ';' | sed 's/^;//; s/;/; /g')"
-if [ -f ${shQuote(layout.units.service.file)} ] && [ -L ${shQuote(layout.current)} ]; then echo provisioned=yes; else echo provisioned=no; fi
-${calendarProbe(settings)}
+  // The disk and name facts are printed after both probes ran (the probes print nothing).
+  return `${serverScript('preflight', {
+    py: settings.deploy.python,
+    tools: tools.map(([cmd, pkg]) => `${cmd}:${pkg}`).join(' ')
+  })}${diskProbe(settings)}${nameProbe(settings)}${serverScript('preflight_end', {
+    service_file: layout.units.service.file,
+    current: layout.current
+  })}${calendarProbe(settings)}
 `;
 }
 

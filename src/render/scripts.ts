@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { shQuote } from '../ssh/quote.js';
-import { templatesDir } from './templates.js';
+import { templatesDir } from './templates-dir.js';
 
 /** A value a server script gets: text that already passed its rule in src/rules*, or a number. */
 export type ScriptValues = Record<string, string | number>;

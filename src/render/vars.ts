@@ -1,6 +1,6 @@
 import { layoutFor, type AppLayout } from '../deploy/paths.js';
 import { gunicornVars, type GunicornInput, type GunicornVars } from './gunicorn-vars.js';
-import { ROOT_READ_PROGRAM } from '../deploy/root-read.js';
+import { rootReadProgram } from '../deploy/root-read.js';
 import {
   LOGIN_NAME,
   appNameProblem,
@@ -272,7 +272,7 @@ export function templateVars(input: TemplateInput): TemplateVars {
     ),
     backupDir: checkPath('backupDir', input.backupDir ?? layout.backups),
     legacyBackupDir: layout.legacyBackups,
-    rootReadProgram: ROOT_READ_PROGRAM,
+    rootReadProgram: rootReadProgram(),
     backupKeepDays: checkInt('backupKeepDays', input.backupKeepDays ?? 14, 1, 3650),
     dbMaintenanceTime: check(
       'dbMaintenanceTime',

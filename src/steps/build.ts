@@ -2,6 +2,7 @@ import type { DeployContext } from '../deploy/context.js';
 import { lastLines } from '../deploy/context.js';
 import { MANIFEST_FILE, MANIFEST_HEADER } from '../manifest.js';
 import { shQuote } from '../ssh/quote.js';
+import { serverProgram, serverScript } from '../render/scripts.js';
 import { systemdWord } from '../deploy/app-run.js';
 import { diskProbe } from './ownership.js';
 import { DeployError, type StepOutcome } from './step.js';
@@ -13,88 +14,20 @@ const NO_SPACE = 75;
 const BUILD_TIMEOUT_MS = 30 * 60_000;
 
 /**
- * A delta release starts as a hardlinked copy of the previous one, build outputs included: files
- * the manifest does not list are removed first, so a build never writes through a link into the
- * release that serves, and outputs the code no longer makes do not linger. argv: release, then
- * the paths the deploy itself put there (REVISION, .venv, shared links).
- */
-const PRUNE_UNLISTED = `import os, sys
-root, keep = sys.argv[1], set(sys.argv[2:])
-listed = set()
-with open(os.path.join(root, ${JSON.stringify(MANIFEST_FILE)}), encoding="utf-8") as f:
-    if f.readline().rstrip("\\n") != ${JSON.stringify(MANIFEST_HEADER)}:
-        sys.exit(0)
-    for line in f:
-        parts = line.rstrip("\\n").split(" ", 4)
-        if len(parts) == 5:
-            listed.add(parts[4])
-for top, dirs, files in os.walk(root, topdown=True):
-    rel_top = os.path.relpath(top, root)
-    for name in list(dirs):
-        rel = os.path.normpath(os.path.join(rel_top, name))
-        if rel in keep:
-            dirs.remove(name)
-        elif os.path.islink(os.path.join(top, name)) and rel not in listed:
-            os.unlink(os.path.join(top, name))
-            dirs.remove(name)
-    for name in files:
-        rel = os.path.normpath(os.path.join(rel_top, name))
-        if rel not in listed and rel not in keep:
-            os.unlink(os.path.join(top, name))
-`;
-
-/**
- * A delta release shares its unchanged files with the release before (hardlinks, one inode each):
- * the build user owns both, so a build writing or chmod-ing one would change the release that
- * serves. Before the build runs, every regular file with more than one link gets an inode of its
- * own (a copy renamed over it, mode and times kept); links and the deploy's own paths are left.
- * argv: release, then the paths the deploy put there.
- */
-const UNSHARE_LINKED = `import os, shutil, sys, tempfile
-root, keep = sys.argv[1], set(sys.argv[2:])
-for top, dirs, files in os.walk(root, topdown=True):
-    rel_top = os.path.relpath(top, root)
-    dirs[:] = [d for d in dirs if os.path.normpath(os.path.join(rel_top, d)) not in keep]
-    for name in files:
-        p = os.path.join(top, name)
-        st = os.lstat(p)
-        if not os.path.isfile(p) or os.path.islink(p) or st.st_nlink < 2:
-            continue
-        fd, tmp = tempfile.mkstemp(dir=top, prefix=".gd-")
-        os.close(fd)
-        shutil.copy2(p, tmp)
-        os.replace(tmp, p)
-`;
-
-/**
  * The build commands run in the new release before it is checked, as the build user (who owns
  * the release, so they can write into it), in a transient unit: with the app's venv on PATH and
  * the app's environment read from /etc/APP/env by systemd (PID 1, as root: the build user never
  * gets read access to the file), nothing writable but the release and a private /tmp
  * (ProtectSystem=strict), no new privileges, and no process left when it ends. The release is
- * then frozen as every release: nothing in it writable by the app's user.
+ * then frozen as every release: nothing in it writable by the app's user. A delta release is first
+ * cut to what its manifest lists, and its hardlinked files get inodes of their own, so a build never
+ * writes through a link into the release that serves.
  */
 export function buildCommand(ctx: DeployContext, release: string, envFile: string): string {
   const q = shQuote;
   const p = ctx.paths;
   const rel = p.releaseDir(release);
-  const keep = ['REVISION', MANIFEST_FILE, '.venv', ...ctx.settings.deploy.sharedPaths];
-  const script = `set -euo pipefail
-if [ -f ${q(`${rel}/${MANIFEST_FILE}`)} ]; then python3 -c ${q(PRUNE_UNLISTED)} ${q(rel)} ${keep.map(q).join(' ')}; fi
-python3 -c ${q(UNSHARE_LINKED)} ${q(rel)} ${keep.map(q).join(' ')}
-rc=0
-( set -euo pipefail
-${ctx.settings.deploy.build}
-) </dev/null || rc=$?
-chmod -R go-w -- ${q(rel)} || true
-# What the build wrote counts against min-free-space: a build that fills the disk is refused (and
-# its release removed at once) rather than leaving the live app without space.
-${diskProbe(ctx.settings)}
-if [ "$rc" = 0 ] && [ "$free_mb" -lt "$need_mb" ]; then
-  echo "the build left only $free_mb MB free on the filesystem of ${ctx.settings.app.dir}: min-free-space needs $need_mb MB" >&2
-  rc=${NO_SPACE}
-fi
-exit "$rc"`;
+  const script = buildScript(ctx, rel);
   return [
     'systemd-run --quiet --wait --pipe --collect --service-type=exec',
     `-p User=${q(p.buildUser)} -p Group=${q(p.buildUser)}`,
@@ -114,6 +47,23 @@ exit "$rc"`;
     // The build's commands reach bash as written: systemd would expand $HOME, ${X} and $$ itself.
     q(systemdWord(script))
   ].join(' ');
+}
+
+/**
+ * What runs in the unit: templates/scripts/build.sh (with prune_unlisted.py, unshare_linked.py),
+ * the disk probe, build_end.sh.
+ */
+export function buildScript(ctx: DeployContext, rel: string): string {
+  const keep = ['REVISION', MANIFEST_FILE, '.venv', ...ctx.settings.deploy.sharedPaths];
+  return `${serverScript('build', {
+    release: rel,
+    manifest_file: MANIFEST_FILE,
+    manifest_header: MANIFEST_HEADER,
+    keep: keep.join('\n'),
+    prune_unlisted: serverProgram('prune_unlisted'),
+    unshare_linked: serverProgram('unshare_linked'),
+    build: ctx.settings.deploy.build
+  })}${diskProbe(ctx.settings)}${serverScript('build_end', { app_dir: ctx.settings.app.dir, no_space: NO_SPACE })}`;
 }
 
 export async function buildRelease(

@@ -3,7 +3,7 @@ import type { Settings } from '../settings.js';
 import type { Connector } from '../engine.js';
 import { hostLabel, targetFor } from '../engine.js';
 import { appLayout } from '../deploy/paths.js';
-import { shQuote } from '../ssh/quote.js';
+import { serverScript } from '../render/scripts.js';
 import { connect as sshConnect } from '../ssh/connection.js';
 import { errorMessage } from './step.js';
 
@@ -14,18 +14,7 @@ import { errorMessage } from './step.js';
  * when the owner file names this very run.
  */
 export function releaseScript(settings: Settings, run: string): string {
-  const p = appLayout(settings);
-  return `
-owner=${shQuote(p.lockOwner)}
-[ -f "$owner" ] || { echo released=none; exit 0; }
-grep -qxF ${shQuote(`run=${run}`)} "$owner" || { echo "released=other $(head -n 1 "$owner")"; exit 0; }
-pid=$(sed -n 's/^pid=//p' "$owner")
-if [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null; then
-  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-fi
-rm -f "$owner"
-echo released=yes
-`;
+  return serverScript('lock_release', { owner: appLayout(settings).lockOwner, owner_line: `run=${run}` });
 }
 
 export async function releaseLeftLocks(

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type { DeployContext } from '../deploy/context.js';
 import { parseFacts } from '../deploy/context.js';
-import { shQuote } from '../ssh/quote.js';
+import { serverScript } from '../render/scripts.js';
 import { throwIfCancelled } from '../cancel.js';
 import { DeployError, step } from './step.js';
 import { lockGuardScript } from './ownership.js';
@@ -29,12 +29,12 @@ export interface HeldLock {
  * lock's own error.
  */
 export function awaitLockScript(ctx: DeployContext, owner: string): string {
-  const waitS = Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000) + 15;
-  return `lock_end=$((SECONDS + ${waitS}))
-until grep -qxF ${shQuote(`run=${owner}`)} ${shQuote(ctx.paths.lockOwner)} 2>/dev/null; do
-  [ "$SECONDS" -lt "$lock_end" ] || { echo "the deploy lock did not come within ${waitS} s" >&2; exit ${BUSY}; }
-  sleep 0.01
-done`;
+  return serverScript('lock_wait', {
+    owner_line: `run=${owner}`,
+    lock_owner: ctx.paths.lockOwner,
+    wait_s: Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000) + 15,
+    busy: BUSY
+  });
 }
 
 /** Identifies this run in the lock owner file, so a blocked deploy can name the holder. */
@@ -51,43 +51,20 @@ export function runId(): string {
  * alive: flock on a file, then a loop reading the runner's heartbeat lines on stdin. Releasing ends
  * stdin; a cancelled or crashed runner drops the connection, which ends it too; a runner that is
  * gone without a word stops sending heartbeats, and the holder exits after HOLDER_PATIENCE_S. The
- * owner file says who holds it.
+ * owner file says who holds it. The script is templates/scripts/lock.sh, after the ownership refusals.
  */
 export function lockScript(ctx: DeployContext, owner: string): string {
   const p = ctx.paths;
-  const waitS = Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000);
-  return `
-${lockGuardScript(ctx.settings)}
-mkdir -p ${shQuote(p.state)}
-chmod 0750 ${shQuote(p.state)}
-exec 9>>${shQuote(p.lock)}
-owner_file=${shQuote(p.lockOwner)}
-if ! flock -n 9; then
-  holder=$(cat "$owner_file" 2>/dev/null | tr '\\n' ' ')
-  if ${ctx.settings.deploy.forceUnlock ? 'true' : 'false'}; then
-    since=$(sed -n 's/^since_epoch=//p' "$owner_file" 2>/dev/null)
-    pid=$(sed -n 's/^pid=//p' "$owner_file" 2>/dev/null)
-    age=$(( $(date +%s) - \${since:-0} ))
-    if [ "$age" -ge ${waitS} ] && [ -n "$pid" ]; then
-      echo "forced=breaking a lock held for \${age}s by: $holder"
-      kill -TERM "$pid" 2>/dev/null || true
-    else
-      echo "forced=not breaking the lock: it is only \${age}s old (under ${waitS}s), so not stale: $holder"
-    fi
-  fi
-  echo "waiting=$holder"
-  if ! flock -w ${waitS} 9; then
-    echo "holder=$(cat "$owner_file" 2>/dev/null | tr '\\n' ' ')"
-    exit ${BUSY}
-  fi
-fi
-printf 'run=%s\\npid=%s\\nsince=%s\\nsince_epoch=%s\\n' ${shQuote(owner)} "$$" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(date +%s)" > "$owner_file"
-trap 'rm -f "$owner_file"' EXIT
-echo locked=yes
-# Held while heartbeats come; EOF (released) or ${HOLDER_PATIENCE_S} s of silence (the runner is gone)
-# ends the loop, and the lock with it: only this shell holds it, so killing the shell frees it too.
-while IFS= read -r -t ${HOLDER_PATIENCE_S} _; do :; done
-`;
+  return `${lockGuardScript(ctx.settings)}${serverScript('lock', {
+    state: p.state,
+    lock: p.lock,
+    owner_file: p.lockOwner,
+    owner,
+    force_unlock: ctx.settings.deploy.forceUnlock ? 1 : 0,
+    wait_s: Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000),
+    busy: BUSY,
+    patience: HOLDER_PATIENCE_S
+  })}`;
 }
 
 /**

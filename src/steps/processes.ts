@@ -1,6 +1,7 @@
 import type { DeployContext } from '../deploy/context.js';
 import { parseFacts } from '../deploy/context.js';
 import { renderProcessUnit } from '../processes/units.js';
+import { serverScript } from '../render/scripts.js';
 import { shQuote } from '../ssh/quote.js';
 import { DeployError, type StepOutcome } from './step.js';
 import {
@@ -34,30 +35,34 @@ export function hasProcesses(ctx: DeployContext): boolean {
   return ctx.settings.processes.processes.length > 0 || schedulesHere(ctx).length > 0;
 }
 
-/** Root writes the release's set: its units and its `set` (NAME N lines), replaced as a whole. */
+/**
+ * Root writes the release's set: its units and its `set` (NAME N lines), replaced as a whole.
+ * Scripts: templates/scripts/processes_set.sh, then the schedules' units.
+ */
 export function writeSetScript(ctx: DeployContext, release: string): string {
   const q = shQuote;
   const pr = ctx.settings.processes;
   const w = processPaths(ctx);
   const t = `${w.byRelease}/${release}`;
-  const files = pr.processes.map((spec) => {
-    const unit = renderProcessUnit(ctx.paths, spec, {
+  const units: Record<string, string> = {};
+  pr.processes.forEach((spec, i) => {
+    units[`name_${i}`] = spec.name;
+    units[`unit_${i}`] = renderProcessUnit(ctx.paths, spec, {
       release,
       origin: pr.origin,
       stopTimeoutMs: pr.stopTimeoutMs
     });
-    return `printf '%s' ${q(unit)} > ${q(`${t}.new/${spec.name}@.service`)}`;
   });
   const set = pr.processes.map((s) => `${s.name} ${s.instances}`).join('\n');
-  return `
-install -d -m 0755 -o root -g root ${q(w.dir)} ${q(w.byRelease)}
-rm -rf -- ${q(`${t}.new`)}
-install -d -m 0755 -o root -g root ${q(`${t}.new`)}
-${files.join('\n')}
-printf '%s\\n' ${q(set)} > ${q(`${t}.new/set`)}
-${writeSchedulesScript(ctx, release, `${t}.new`)}
-rm -rf -- ${q(t)}
-mv -T -- ${q(`${t}.new`)} ${q(t)}
+  return `${serverScript('processes_set', {
+    processes_dir: w.dir,
+    by_release: w.byRelease,
+    set_dir: t,
+    set,
+    count: pr.processes.length,
+    ...units
+  })}${writeSchedulesScript(ctx, release, `${t}.new`)}
+rm -rf -- ${q(t)}; mv -T -- ${q(`${t}.new`)} ${q(t)}
 `;
 }
 
@@ -67,79 +72,22 @@ mv -T -- ${q(`${t}.new`)} ${q(t)}
  * place and every instance restarted onto them; each must then stay up (same main PID, active)
  * for settleSec. Prints `proc=NAME N RELEASE STATE` lines; exits 3 naming the first one that did
  * not stay up, with its journal's last lines. Sets of releases no longer on the server go.
+ * Scripts: templates/scripts/processes_move.sh, the schedules' move, processes_start.sh.
  */
 export function moveScript(ctx: DeployContext, release: string, settleSec: number): string {
-  const q = shQuote;
   const w = processPaths(ctx);
   const p = ctx.paths;
-  return `
-app=${q(p.app)}
-want=${q(`${w.byRelease}/${release}`)}
-installed=${q(w.installed)}
-udir=/etc/systemd/system
-wanted() { if [ -f "$want/set" ]; then grep -E '^[a-z][a-z0-9-]* [0-9]+$' "$want/set" || true; fi; }
-have() { if [ -f "$installed" ]; then grep -E '^[a-z][a-z0-9-]* [0-9]+$' "$installed" || true; fi; }
-declare -A W=()
-names=()
-while read -r n c; do [ -n "$n" ] && W[$n]=$c && names+=("$n"); done < <(wanted)
-stop=() gone=()
-while read -r n c; do
-  [ -n "$n" ] || continue
-  k=\${W[$n]:-0}
-  for ((i = k + 1; i <= c; i++)); do stop+=("$app-$n@$i.service"); done
-  [ "$k" -gt 0 ] || gone+=("$n")
-done < <(have)
-if [ \${#stop[@]} -gt 0 ]; then
-  systemctl stop "\${stop[@]}" || true
-  systemctl disable --quiet "\${stop[@]}" 2>/dev/null || true
-  for u in "\${stop[@]}"; do echo "stopped=$u"; done
-fi
-for n in "\${gone[@]}"; do rm -f -- "$udir/$app-$n@.service"; done
-start=()
-for n in "\${names[@]}"; do
-  install -m 0644 -o root -g root -- "$want/$n@.service" "$udir/$app-$n@.service"
-  for ((i = 1; i <= W[$n]; i++)); do start+=("$app-$n@$i.service"); done
-done
-if [ \${#W[@]} -gt 0 ]; then cp -- "$want/set" "$installed.new"; mv -T -- "$installed.new" "$installed"; else rm -f -- "$installed"; fi
-${moveSchedulesScript(w.installedSchedules)}
-systemctl daemon-reload
-${schedulesEnable}
-# Sets of releases that are gone (pruned) are of no use to a rollback.
-for d in ${q(w.byRelease)}/*; do
-  [ -d "$d" ] || continue
-  r=$(basename "$d")
-  [ "$d" = "$want" ] || [ -d ${q(p.releases)}/"$r" ] || rm -rf -- "$d"
-done
-[ \${#start[@]} -gt 0 ] || exit 0
-systemctl enable --quiet "\${start[@]}" 2>/dev/null
-systemctl reset-failed "\${start[@]}" 2>/dev/null || true
-# One job for all: stops run side by side, each given stop-timeout to finish the job in hand.
-systemctl restart "\${start[@]}" || true
-declare -A PID=()
-for u in "\${start[@]}"; do PID[$u]=$(systemctl show -p MainPID --value "$u"); done
-sleep ${settleSec}
-bad=""
-for u in "\${start[@]}"; do
-  st=$(systemctl show -p ActiveState --value "$u")
-  pid=$(systemctl show -p MainPID --value "$u")
-  if [ "$st" = active ] && [ "$pid" = "\${PID[$u]}" ] && [ "$pid" != 0 ]; then state=running
-  else state="not running ($st)"; [ -n "$bad" ] || bad=$u; fi
-  echo "unit=$u $state"
-done
-for n in "\${names[@]}"; do
-  s=running
-  for ((i = 1; i <= W[$n]; i++)); do
-    [ "$(systemctl show -p ActiveState --value "$app-$n@$i.service")" = active ] || s=failed
-  done
-  echo "proc=$n \${W[$n]} $(basename "$want") $s"
-done
-if [ -n "$bad" ]; then
-  echo "failed=$bad"
-  echo "--- journalctl -u $bad (last lines)"
-  journalctl -u "$bad" -n 15 --no-pager -o cat 2>/dev/null || true
-  exit 3
-fi
-`;
+  const move = serverScript('processes_move', {
+    app: p.app,
+    want: `${w.byRelease}/${release}`,
+    installed: w.installed
+  });
+  const start = serverScript('processes_start', {
+    by_release: w.byRelease,
+    releases: p.releases,
+    settle: settleSec
+  });
+  return `${move}${moveSchedulesScript(w.installedSchedules)}systemctl daemon-reload${schedulesEnable}${start}`;
 }
 
 export interface ProcessState {

@@ -1,4 +1,5 @@
 import type { DeployContext } from '../deploy/context.js';
+import { serverScript } from '../render/scripts.js';
 import { shQuote } from '../ssh/quote.js';
 import { DeployError } from './step.js';
 import { NOT_FOUND } from './restore-codes.js';
@@ -18,16 +19,7 @@ export function lastRestoreFile(ctx: DeployContext): string {
 
 /** Shell that sets `name` to the last restore's safety copy and prints what the undo drops. */
 export function undoResolveCommand(ctx: DeployContext): string {
-  const f = lastRestoreFile(ctx);
-  const q = shQuote(f);
-  return `
-if [ ! -f ${q} ] || [ -L ${q} ]; then echo "no restore to undo on this server (${f} is missing: no restore finished here); name a backup id instead" >&2; exit ${NOT_FOUND}; fi
-name=$(sed -n 's/^safety=//p' ${q} | head -n 1)
-case "$name" in
-  '' | none* | [!A-Za-z0-9]* | *[!A-Za-z0-9._-]*) echo "the last restore took no safety copy (there was no database before it): nothing to undo" >&2; exit ${NOT_FOUND};;
-esac
-echo "undo_of=$(sed -n 's/^backup=//p' ${q} | head -n 1 | tr -cd 'A-Za-z0-9._-')"
-echo "undo_time=$(sed -n 's/^time=//p' ${q} | head -n 1 | tr -cd '0-9TZ:.-')"`;
+  return serverScript('restore_undo', { last_restore: lastRestoreFile(ctx), not_found: NOT_FOUND });
 }
 
 /** Shell (root) that records a finished restore for a later `backup: undo`. */

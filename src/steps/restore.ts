@@ -3,7 +3,8 @@ import type { DeployContext } from '../deploy/context.js';
 import { parseFacts, runScript } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
 import { backupIdProblem } from '../rules.js';
-import { rootRead } from '../deploy/root-read.js';
+import { rootRead, rootReadProgram } from '../deploy/root-read.js';
+import { serverScript } from '../render/scripts.js';
 import { DeployError, type StepOutcome } from './step.js';
 import { pgCleanupCommand, pgPutBackScript, pgStageRestore, pgSwapDatabase } from './pg-restore.js';
 import { pgListScript } from './pg-backups.js';
@@ -70,15 +71,19 @@ export function migrateBackupsCommand(ctx: DeployContext): string {
  * backup), or exits NOT_FOUND. Names are matched by pattern, never taken into a command line.
  */
 function resolveCommand(ctx: DeployContext, id: string): string {
-  const q = shQuote;
-  const where = ctx.paths.backups;
   if (id === UNDO) return undoResolveCommand(ctx);
   if (id === 'latest') {
-    return `
-name=$(${rootRead('newest', q(where), 'root', ...backupPatterns(ctx).map(q))})
-[ -n "$name" ] || { echo "no backup of ${ctx.settings.deploy.sqliteDb} on the server (in ${where})" >&2; exit ${NOT_FOUND}; }`;
+    const [dbPattern, dailyPattern] = backupPatterns(ctx);
+    return serverScript('restore_latest', {
+      root_read: rootReadProgram(),
+      backups: ctx.paths.backups,
+      db_pattern: dbPattern!,
+      daily_pattern: dailyPattern!,
+      sqlite_db: ctx.settings.deploy.sqliteDb,
+      not_found: NOT_FOUND
+    });
   }
-  return `name=${q(id)}`;
+  return `name=${shQuote(id)}`;
 }
 
 /**
@@ -146,30 +151,17 @@ export function requireDatabase(ctx: DeployContext, mode: string): void {
  * the restore with the database untouched.
  */
 export function stageScript(ctx: DeployContext, id: string): string {
-  const q = shQuote;
   const p = ctx.paths;
   return `
 ${migrateBackupsCommand(ctx)}
-${resolveCommand(ctx, id)}
-work=${q(restoreWork(ctx))}
-rm -rf -- "$work"
-install -d -m 0750 -o root -g ${q(p.user)} "$work"
-install -d -m 0700 -o ${q(p.user)} -g ${q(p.user)} "$work/app"
-case "$name" in *.gz) how=gunzip;; *) how=raw;; esac
-rc=0; err=$(${rootRead('copy', q(p.backups), '"$name"', 'root', '"$work/restore.db"', '"$how"', '640', 'db')} 2>&1) || rc=$?
-[ "$rc" != 5 ] || { echo "no backup $name on the server (in ${p.backups}); mode backups lists them" >&2; exit ${NOT_FOUND}; }
-[ "$rc" = 0 ] || { rm -rf -- "$work"; echo "the backup $name cannot be read: \${err:0:300}" >&2; exit ${CORRUPT}; }
-chgrp ${q(p.user)} "$work/restore.db"
-check=$(runuser -u ${q(p.user)} -- sqlite3 -readonly "$work/restore.db" 'PRAGMA integrity_check' 2>&1 | head -n 5 | tr '\\n' ' ' || true)
-if [ "$check" != "ok " ]; then
-  rm -rf -- "$work"
-  echo "the backup $name fails PRAGMA integrity_check: \${check:0:300}" >&2
-  exit ${CORRUPT}
-fi
-echo "id=$name"
-echo "size=$(stat -c %s -- ${q(p.backups)}/"$name")"
-echo "work=$work"
-`;
+${resolveCommand(ctx, id)}${serverScript('restore_stage', {
+    root_read: rootReadProgram(),
+    backups: p.backups,
+    user: p.user,
+    work: restoreWork(ctx),
+    not_found: NOT_FOUND,
+    corrupt: CORRUPT
+  })}`;
 }
 
 /**
@@ -180,81 +172,31 @@ echo "work=$work"
  * starts the service. Any failure after the safety copy puts it back and starts the service.
  */
 export function swapScript(ctx: DeployContext, expectFingerprint?: string): string {
-  const q = shQuote;
   const p = ctx.paths;
-  const db = dbPath(ctx);
-  const svc = q(p.units.service.name);
-  const safety = `${p.backups}/${dbBase(ctx)}-safety-`;
-  const asApp = `runuser -u ${q(p.user)} --`;
-  return `
-db=${q(db)}; work=${q(restoreWork(ctx))}
-[ -f "$work/restore.db" ] || { echo "the staged backup is gone from $work" >&2; exit 3; }
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
-safety=${q(safety)}"$stamp.db"
-systemctl is-active --quiet ${q(p.units.socket.name)} || echo "warning=the socket unit ${p.units.socket.name} is not active: requests are refused while the service is stopped"
-echo "stopped_ns=$(date +%s%N)"
-systemctl stop ${svc}
-started=no
-start() { [ "$started" = yes ] || { systemctl start ${svc}; started=yes; }; }
-if [ -f "$db" ]; then
-  # Nothing has the database open now: fold the WAL into the file, then copy it.
-  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
-${
-  expectFingerprint
-    ? `  # Only a database nobody wrote to since the fingerprint was taken may be replaced.
-  now=$(${asApp} sqlite3 -cmd '.timeout 15000' "$db" '.sha3sum')
-  if [ "$now" != ${q(expectFingerprint)} ]; then start; echo "changed=yes"; exit ${CHANGED}; fi
-`
-    : ''
-}  # Made by the app's user in its own folder; root keeps a copy read without following a link.
-  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".backup '$work/app/safety.db'"
-  [ "$(${asApp} sqlite3 "$work/app/safety.db" 'PRAGMA integrity_check')" = ok ] || { echo "the safety copy of the current database fails integrity_check; nothing was restored" >&2; start; exit 4; }
-  ${rootRead('copy', '"$work/app"', 'safety.db', q(p.user), '"$safety"', 'raw', '640')} || { echo "the safety copy could not be kept; nothing was restored" >&2; start; exit 4; }
-  chgrp ${q(p.user)} "$safety"
-  echo "safety=$(basename -- "$safety")"
-else
-  echo "safety=none (no database yet)"
-fi
-put_back() {
-  echo "restore failed: $1; putting the safety copy back" >&2
-  if ${asApp} test -f "$work/app/safety.db"; then
-    ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/app/safety.db'"
-    ${asApp} sqlite3 -bail "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
-  fi
-  start
-  exit ${PUT_BACK}
+  return serverScript('restore_swap', {
+    db: dbPath(ctx),
+    work: restoreWork(ctx),
+    safety_prefix: `${p.backups}/${dbBase(ctx)}-safety-`,
+    socket: p.units.socket.name,
+    service: p.units.service.name,
+    user: p.user,
+    root_read: rootReadProgram(),
+    current: p.current,
+    expect_fingerprint: expectFingerprint ?? '',
+    changed: CHANGED,
+    put_back_code: PUT_BACK
+  });
 }
-${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/restore.db'" || put_back "sqlite3 .restore failed"
-${asApp} sqlite3 -bail "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null || put_back "the checkpoint failed"
-check=$(${asApp} sqlite3 "$db" 'PRAGMA integrity_check' 2>&1 | head -n 1 || true)
-[ "$check" = ok ] || put_back "the restored database fails integrity_check: \${check:0:200}"
-# The file stays the app's: only the app's user wrote it (root never chowns a path in shared/).
-start
-echo "restored=yes"
-echo "current=$(basename "$(readlink ${q(p.current)})")"
-`;
-}
-
-/** The database was written to since its fingerprint: a restore would lose data. */
 
 /** Puts the safety copy back after the restored database failed the health proof. */
 export function putBackScript(ctx: DeployContext): string {
   if (isPg(ctx)) return pgPutBackScript(ctx);
-  const q = shQuote;
-  const p = ctx.paths;
-  const svc = q(p.units.service.name);
-  const asApp = `runuser -u ${q(p.user)} --`;
-  return `
-db=${q(dbPath(ctx))}; work=${q(restoreWork(ctx))}
-systemctl stop ${svc}
-if ${asApp} test -f "$work/app/safety.db"; then
-  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/app/safety.db'"
-  ${asApp} sqlite3 -bail "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
-  [ "$(${asApp} sqlite3 "$db" 'PRAGMA integrity_check')" = ok ]
-  echo "put_back=yes"
-fi
-systemctl start ${svc}
-`;
+  return serverScript('restore_put_back', {
+    db: dbPath(ctx),
+    work: restoreWork(ctx),
+    service: ctx.paths.units.service.name,
+    user: ctx.paths.user
+  });
 }
 
 export function cleanupCommand(ctx: DeployContext): string {

@@ -59,6 +59,16 @@ for e in extras:
 print("\\n".join(deps))
 `;
 
+/**
+ * What the system's pip can do for a venv built without one: `python-option` (pip 22.3 or newer
+ * takes --python), `any` (an older pip, usable only from a venv that sees the system's packages),
+ * or `none`. Read from the package's metadata: importing pip costs a quarter of a second.
+ */
+const SYSTEM_PIP = `import importlib.metadata as m, re
+v = re.match(r"(\\d+)\\.(\\d+)", m.version("pip"))
+print("python-option" if v and (int(v[1]), int(v[2])) >= (22, 3) else "any")
+`;
+
 /** Says where the venv's Gunicorn comes from: the app's dependencies, the system's packages, or added. */
 const GUNICORN_ORIGIN = `import os, sys
 import gunicorn
@@ -92,6 +102,7 @@ export function venvScript(
     .map(q)
     .join(' ');
   const extras = q(deps.extras.join(','));
+  const ssp = d.venvSystemSitePackages;
   // A requirements file keys the venv by its whole text (as before: existing venvs stay valid); a
   // pyproject.toml by the dependency list drawn from it, so a version bump or a tool's table
   // changing does not cost a new venv and a restart.
@@ -107,8 +118,8 @@ if [ ! -f ${q(req)} ]; then echo ${q(`no ${deps.file} in the release`)} >&2; exi
   const install =
     deps.kind === 'pyproject'
       ? `"$py" -c ${q(PYPROJECT_DEPS)} ${q(req)} ${extras} > "$venv/gunicorn-deploy-requirements.txt"
-logged "$venv/bin/python" -m pip install ${pipArgs} -r "$venv/gunicorn-deploy-requirements.txt" || exit ${PIP_FAILED}`
-      : `logged "$venv/bin/python" -m pip install ${pipArgs} -r ${q(req)} || exit ${PIP_FAILED}`;
+logged pip install ${pipArgs} -r "$venv/gunicorn-deploy-requirements.txt" || exit ${PIP_FAILED}`
+      : `logged pip install ${pipArgs} -r ${q(req)} || exit ${PIP_FAILED}`;
   // Output is kept in memory as well as in the log: on a full disk the log gets nothing, and
   // the tail is what says why.
   const buildScript = `
@@ -126,18 +137,28 @@ logged() {
   return 1
 }
 rm -rf -- "$venv" "$log"
-logged "$py" -m venv ${d.venvSystemSitePackages ? '--system-site-packages ' : ''}"$venv" || exit ${VENV_FAILED}
+# pip is not put inside the venv when the system's pip can install into it: ensurepip took about
+# 2 s of CPU, most of a venv build. With the system's packages visible the venv's own Python runs
+# the system's pip; without, pip's --python (pip 22.3 or newer) does. Otherwise, pip inside as before.
+sys_pip=$("$py" -c ${q(SYSTEM_PIP)} 2>/dev/null) || sys_pip=none
+if [ "$sys_pip" = python-option ]${ssp ? ' || [ "$sys_pip" = any ]' : ''}; then
+  logged "$py" -m venv ${ssp ? '--system-site-packages ' : ''}--without-pip "$venv" || exit ${VENV_FAILED}
+  ${ssp ? 'pip() { "$venv/bin/python" -m pip "$@"; }' : 'pip() { "$py" -m pip --python "$venv/bin/python" "$@"; }'}
+else
+  logged "$py" -m venv ${ssp ? '--system-site-packages ' : ''}"$venv" || exit ${VENV_FAILED}
+  pip() { "$venv/bin/python" -m pip "$@"; }
+fi
 ${install}
 # Gunicorn is the tool's business, not the app's: added from the same index when neither the
 # dependencies nor (with system site packages) the system provide it.
 if ! "$venv/bin/python" -c 'import gunicorn' 2>/dev/null; then
-  logged "$venv/bin/python" -m pip install ${pipArgs} gunicorn || exit ${GUNICORN_FAILED}
+  logged pip install ${pipArgs} gunicorn || exit ${GUNICORN_FAILED}
   echo gunicorn=added
 else
   "$venv/bin/python" -c ${q(GUNICORN_ORIGIN)}
 fi
 mv "$log" "$venv/pip-install.log"
-"$venv/bin/python" -m pip freeze > "$venv/requirements.lock" 2>/dev/null || true
+pip freeze > "$venv/requirements.lock" 2>/dev/null || true
 touch "$venv/.complete"
 done=1`;
   const build = buildRunCommand(p, {

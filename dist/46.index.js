@@ -1,8 +1,8 @@
-export const id = 731;
-export const ids = [731,665];
+export const id = 46;
+export const ids = [46,665];
 export const modules = {
 
-/***/ 5678:
+/***/ 3297:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -446,10 +446,12 @@ function settingsOfRelease(base, stdout, release) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Z: () => (/* binding */ ROOT_READ_PROGRAM),
-/* harmony export */   q: () => (/* binding */ rootRead)
+/* harmony export */   H: () => (/* binding */ rootReadProgram),
+/* harmony export */   Z: () => (/* binding */ rootRead)
 /* harmony export */ });
-/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9038);
+/* harmony import */ var _render_scripts_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4036);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9038);
+
 
 /**
  * How root reads a file that the app's user (or the build user) can name or replace: opened once,
@@ -476,182 +478,20 @@ function settingsOfRelease(base, stdout, release) {
  *                               (same name), then remove the original; refused ones stay, named on
  *                               stderr
  * OWNER is a user name or a numeric uid. Exit 0, or 2 with the reason on stderr (5: not found).
+ * The program is templates/scripts/root_read.py.
  */
-const ROOT_READ_PROGRAM = String.raw `import errno, fnmatch, gzip, hashlib, base64, os, pwd, re, signal, stat, subprocess, sys, tempfile, time, zlib
-NAME = re.compile(r"^\.?[A-Za-z0-9][A-Za-z0-9._-]*$")
-CHUNK = 1 << 20
-class Refused(Exception): pass
-def alarm(*_): raise Refused("took longer than the deadline")
-signal.signal(signal.SIGALRM, alarm)
-def uid_of(owner): return int(owner) if owner.isdigit() else pwd.getpwnam(owner).pw_uid
-def open_dir(path):
-    try: fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    except FileNotFoundError: return None
-    except OSError as e: raise Refused("folder %s: %s" % (path, "a symbolic link" if e.errno == errno.ELOOP else e.strerror))
-    return fd
-def open_file(dfd, name, uid):
-    if not NAME.match(name): raise Refused("not a plain file name")
-    try: fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC, dir_fd=dfd)
-    except OSError as e: raise Refused("a symbolic link" if e.errno == errno.ELOOP else e.strerror)
-    st = os.fstat(fd)
-    why = None
-    if not stat.S_ISREG(st.st_mode): why = "not a regular file"
-    elif st.st_nlink != 1: why = "has %d hard links" % st.st_nlink
-    elif st.st_uid != uid: why = "owned by uid %d, not %d" % (st.st_uid, uid)
-    if why: os.close(fd); raise Refused(why)
-    os.set_blocking(fd, True)
-    return fd, st
-def chunks(fd, size):
-    left = size
-    while left > 0:
-        b = os.read(fd, min(CHUNK, left))
-        if not b: break
-        left -= len(b)
-        yield b
-def write_all(out, data):
-    view = memoryview(data)
-    while view: view = view[os.write(out, view):]
-def transfer(fd, size, out, how, sha=None):
-    """Copies at most size bytes from fd to out, packing or unpacking; gunzip fails closed."""
-    if how == "gzip":
-        z = zlib.compressobj(6, zlib.DEFLATED, 31)
-        for b in chunks(fd, size): write_all(out, z.compress(b))
-        write_all(out, z.flush()); return
-    if how == "gunzip":
-        limit, made = size * 1032 + CHUNK, 0  # deflate never packs more than 1032:1
-        z = zlib.decompressobj(31)
-        for b in chunks(fd, size):
-            if sha: sha.update(b)
-            while b:
-                part = z.decompress(b, CHUNK); b = z.unconsumed_tail
-                made += len(part)
-                if made > limit: raise Refused("unpacks to more than deflate allows")
-                write_all(out, part)
-            if z.eof: break
-        if not z.eof or z.unused_data: raise Refused("not a complete gzip file")
-        return
-    for b in chunks(fd, size):
-        if sha: sha.update(b)
-        write_all(out, b)
-def as_db(path):
-    """A copy opens read-only without a -shm file: a WAL header (bytes 18, 19 = 2) is set to rollback (1)."""
-    with open(path, "r+b") as f:
-        if f.read(16) == b"SQLite format 3\0": f.seek(18); f.write(b"\1\1")
-def integrity(path, checker):
-    """PRAGMA integrity_check as the checker (never root): the bytes are the app's."""
-    pw = pwd.getpwnam(checker)
-    os.chown(os.path.dirname(path), 0, pw.pw_gid); os.chmod(os.path.dirname(path), 0o750)
-    os.chown(path, 0, pw.pw_gid); os.chmod(path, 0o640)
-    as_db(path)
-    drop = ["setpriv", "--reuid=%d" % pw.pw_uid, "--regid=%d" % pw.pw_gid, "--clear-groups", "--reset-env"] if os.getuid() == 0 else []
-    try:
-        r = subprocess.run(drop + ["sqlite3", "-readonly", path, "PRAGMA integrity_check"], capture_output=True, text=True, timeout=600)
-        return ((r.stdout + r.stderr).strip().splitlines() or ["unreadable"])[0]
-    except subprocess.TimeoutExpired: return "integrity_check took longer than 600 s"
-def matching(dfd, patterns):
-    return sorted(n for n in os.listdir(dfd) if NAME.match(n) and any(fnmatch.fnmatchcase(n, p) for p in patterns))
-def lmtime(dfd, name):
-    try: return int(min(os.stat(name, dir_fd=dfd, follow_symlinks=False).st_mtime, time.time()))
-    except OSError: return 0
-def cmd_list(d, owner, checker, *patterns):
-    dfd, uid = open_dir(d), uid_of(owner)
-    if dfd is None: return
-    tmp = tempfile.mkdtemp()
-    try:
-        for name in matching(dfd, patterns):
-            sha, size, check = "-", 0, None
-            signal.alarm(900)
-            try:
-                fd, st = open_file(dfd, name, uid)
-                size, h = st.st_size, hashlib.sha256()
-                copy = os.path.join(tmp, "check.db")
-                for f in (copy, copy + "-wal", copy + "-shm", copy + "-journal"):
-                    if os.path.lexists(f): os.unlink(f)
-                out = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                try:
-                    try: transfer(fd, size, out, "gunzip" if name.endswith(".gz") else "raw", h)
-                    except (Refused, zlib.error) as e: check = "unreadable: %s" % e
-                    # The checksum is of the whole file, also past a gzip stream that ended early.
-                    for b in chunks(fd, size): h.update(b)
-                finally: os.close(out); os.close(fd)
-                sha = h.hexdigest()
-                signal.alarm(0)
-                if check is None: check = integrity(copy, checker)
-            except Refused as e: check = "refused: %s" % e
-            finally: signal.alarm(0)
-            print("backup\t%s\t%d\t%d\t%s\t%s" % (name, lmtime(dfd, name), size, sha, check.replace("\t", " ")), flush=True)
-    finally:
-        subprocess.run(["rm", "-rf", "--", tmp])
-def cmd_newest(d, owner, *patterns):
-    dfd, uid, best = open_dir(d), uid_of(owner), None
-    if dfd is None: return
-    for name in matching(dfd, patterns):
-        try: fd, st = open_file(dfd, name, uid)
-        except Refused: continue
-        os.close(fd)
-        key = (min(st.st_mtime, time.time()), name)
-        if best is None or key > best: best = key
-    if best: print(best[1])
-def opened(d, name, owner):
-    dfd = open_dir(d)
-    if dfd is None: print("%s does not exist" % d, file=sys.stderr); sys.exit(5)
-    try: return open_file(dfd, name, uid_of(owner))
-    except Refused as e:
-        if not os.path.lexists(os.path.join(d, name)): print("no %s in %s" % (name, d), file=sys.stderr); sys.exit(5)
-        raise Refused("%s/%s: %s" % (d, name, e))
-def cmd_cat(d, name, owner):
-    signal.alarm(3600)
-    fd, st = opened(d, name, owner)
-    h = hashlib.sha256()
-    for b in chunks(fd, st.st_size):
-        h.update(b); sys.stdout.buffer.write(base64.encodebytes(b))
-    sys.stdout.flush()
-    print("sha256=%s" % h.hexdigest(), file=sys.stderr)
-def copy_one(dfd_path, fd, st, dest, how, mode):
-    out = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
-    try:
-        transfer(fd, st.st_size, out, how); os.fsync(out)
-        t = min(st.st_mtime, time.time()); os.utime(out, (t, t))
-    except BaseException:
-        os.close(out); os.unlink(dest); raise
-    os.close(out)
-def cmd_copy(d, name, owner, dest, how, mode="600", db=""):
-    signal.alarm(3600)
-    fd, st = opened(d, name, owner)
-    try: copy_one(d, fd, st, dest, how, int(mode, 8))
-    except zlib.error as e: raise Refused("%s: not a complete gzip file (%s)" % (name, e))
-    if db: as_db(dest)
-def cmd_move(d, owner, dest, *patterns):
-    dfd, uid = open_dir(d), uid_of(owner)
-    if dfd is None: return
-    for name in matching(dfd, patterns):
-        signal.alarm(3600)
-        try:
-            fd, st = open_file(dfd, name, uid)
-            # A backup is never taken in the future: such a date would make it the "latest".
-            if st.st_mtime > time.time() + 60: os.close(fd); raise Refused("dated in the future")
-            target = os.path.join(dest, name)
-            if not os.path.lexists(target):
-                copy_one(d, fd, st, target, "raw", 0o640)
-                print("moved=%s" % name)
-            os.close(fd); os.unlink(name, dir_fd=dfd)
-        except (Refused, OSError) as e: print("refused %s/%s: %s" % (d, name, e), file=sys.stderr)
-        finally: signal.alarm(0)
-try:
-    os.chdir("/")
-    {"list": cmd_list, "newest": cmd_newest, "cat": cmd_cat, "copy": cmd_copy, "move": cmd_move}[sys.argv[1]](*sys.argv[2:])
-except Refused as e:
-    print(str(e), file=sys.stderr); sys.exit(2)
-`;
+function rootReadProgram() {
+    return (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_0__/* .serverProgram */ .qX)('root_read');
+}
 /** The shell words that run the program as root: isolated (-I: no PYTHON* variables, no user site). */
 function rootRead(...args) {
-    return `python3 -I -c ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U)(ROOT_READ_PROGRAM)} ${args.join(' ')}`;
+    return `python3 -I -c ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shQuote */ .U)(rootReadProgram())} ${args.join(' ')}`;
 }
 
 
 /***/ }),
 
-/***/ 2731:
+/***/ 3046:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -916,8 +756,8 @@ async function activateThenTidy(activate, tidy) {
 
 // EXTERNAL MODULE: ./src/report.ts
 var report = __webpack_require__(665);
-// EXTERNAL MODULE: ./src/ssh/quote.ts
-var quote = __webpack_require__(9038);
+// EXTERNAL MODULE: ./src/render/scripts.ts
+var scripts = __webpack_require__(4036);
 // EXTERNAL MODULE: ./src/steps/ownership.ts
 var ownership = __webpack_require__(4718);
 // EXTERNAL MODULE: ./src/deploy/paths.ts
@@ -946,7 +786,8 @@ const MIN_SYSTEMD = 247;
 /**
  * One round trip that reads everything deploy and provision need, as the login user (no writes).
  * Each probe prints key=value and never fails the script, so one missing tool is reported as such
- * rather than hiding the others.
+ * rather than hiding the others. Scripts: templates/scripts/preflight.sh, disk_probe.sh,
+ * name_probe.sh, preflight_end.sh.
  */
 function preflightScript(settings) {
     const layout = (0,paths/* appLayout */.q5)(settings);
@@ -957,27 +798,14 @@ function preflightScript(settings) {
         ['sudo', 'sudo'],
         ...(settings.deploy.sqliteDb ? [['sqlite3', 'sqlite3']] : [])
     ];
-    return `
-set +e
-. /etc/os-release 2>/dev/null; echo "os=\${PRETTY_NAME:-unknown}"
-if [ "$(id -u)" = 0 ]; then echo sudo=root; elif sudo -n true 2>/dev/null; then echo sudo=yes; else echo sudo=no; fi
-echo "pid1=$(cat /proc/1/comm 2>/dev/null)"
-echo "systemd_version=$(systemctl --version 2>/dev/null | awk 'NR==1 {print $2}')"
-py=${(0,quote/* shQuote */.U)(settings.deploy.python)}
-if command -v "$py" >/dev/null; then echo "python=$("$py" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>&1)"; else echo python=; fi
-# What the venv step runs: python -m venv, which needs ensurepip (python3-venv on Debian/Ubuntu).
-if "$py" -c 'import venv, ensurepip' >/dev/null 2>&1; then echo venv=yes; else echo venv=no; fi
-missing=""
-${tools.map(([cmd, pkg]) => `command -v ${cmd} >/dev/null 2>&1 || missing="$missing ${pkg}"`).join('\n')}
-echo "missing=$missing"
-${(0,ownership/* diskProbe */.AC)(settings)}
-echo "free_mb=$free_mb"
-echo "need_mb=$need_mb"
-echo "disk_dir=$disk_dir"
-${(0,ownership/* nameProbe */.uU)(settings)}
-echo "taken=$(printf '%s' "$taken" | sed 's/^ *//' | paste -sd ';' | sed 's/^;//; s/;/; /g')"
-if [ -f ${(0,quote/* shQuote */.U)(layout.units.service.file)} ] && [ -L ${(0,quote/* shQuote */.U)(layout.current)} ]; then echo provisioned=yes; else echo provisioned=no; fi
-${(0,script/* calendarProbe */.ZD)(settings)}
+    // The disk and name facts are printed after both probes ran (the probes print nothing).
+    return `${(0,scripts/* serverScript */.fj)('preflight', {
+        py: settings.deploy.python,
+        tools: tools.map(([cmd, pkg]) => `${cmd}:${pkg}`).join(' ')
+    })}${(0,ownership/* diskProbe */.AC)(settings)}${(0,ownership/* nameProbe */.uU)(settings)}${(0,scripts/* serverScript */.fj)('preflight_end', {
+        service_file: layout.units.service.file,
+        current: layout.current
+    })}${(0,script/* calendarProbe */.ZD)(settings)}
 `;
 }
 /** The Debian package that provides each missing piece, in the order apt should get them. */
@@ -1087,14 +915,492 @@ var cancel = __webpack_require__(833);
 var steps_lock = __webpack_require__(948);
 // EXTERNAL MODULE: ./src/deploy/context.ts
 var context = __webpack_require__(9116);
-// EXTERNAL MODULE: ./src/rules.ts + 13 modules
-var rules = __webpack_require__(2655);
+// EXTERNAL MODULE: ./src/ssh/quote.ts
+var quote = __webpack_require__(9038);
 // EXTERNAL MODULE: ./src/deploy/root-read.ts
 var root_read = __webpack_require__(8336);
-// EXTERNAL MODULE: ./src/provision/run.ts
-var run = __webpack_require__(2062);
+// EXTERNAL MODULE: ./src/deploy/remembered.ts
+var remembered = __webpack_require__(1757);
+;// CONCATENATED MODULE: ./src/deploy/migration-state.ts
+
+
+/**
+ * What the database holds, per release: a release whose pre-activate changed the schema (SQLite's
+ * schema_version moved; without sqlite-db, any pre-activate that ran) is recorded in
+ * migrations/ID; the release rolled back from without its rollback-command is named in
+ * database-ahead until the database and the code agree again (its rollback-command ran, it serves
+ * again, or a later deploy's pre-activate succeeded). Root-owned, outside the releases.
+ */
+function migrationsDir(ctx) {
+    return `${ctx.paths.state}/migrations`;
+}
+function aheadPath(ctx) {
+    return `${ctx.paths.state}/database-ahead`;
+}
+/** The shell that prints `schema_version=N` (nothing without a SQLite database), as the app's user. */
+function schemaVersionCommand(ctx) {
+    const db = ctx.settings.deploy.sqliteDb;
+    if (!db)
+        return 'true';
+    const q = quote/* shQuote */.U;
+    const file = `${ctx.paths.shared}/${db}`;
+    return `[ -f ${q(file)} ] && echo "schema_version=$(runuser -u ${q(ctx.paths.user)} -- sqlite3 -readonly -cmd '.timeout 15000' ${q(file)} 'PRAGMA schema_version' 2>/dev/null)" || true`;
+}
+/** SQLite's schema_version now ('' when there is no SQLite database, or it cannot be read). */
+async function schemaVersion(ctx) {
+    if (!ctx.settings.deploy.sqliteDb)
+        return '';
+    const res = await ctx.remote
+        .script(schemaVersionCommand(ctx), { sudo: true, timeoutMs: 60_000 })
+        .catch(() => undefined);
+    const v = res ? ((0,context/* parseFacts */.hx)(res.stdout).schema_version ?? '') : '';
+    return /^\d+$/.test(v) ? v : '';
+}
+/** Did a migration change the database? Unknown (no SQLite to ask) counts as yes. */
+function schemaChanged(before, after) {
+    return !before || !after || before !== after;
+}
+/**
+ * After a release's pre-activate succeeded: its record (when the schema changed), and the
+ * database no longer ahead of the code (this code's own migrations ran against it).
+ */
+async function recordMigration(ctx, release, before) {
+    const q = quote/* shQuote */.U;
+    const after = await schemaVersion(ctx);
+    const changed = schemaChanged(before, after);
+    ctx.facts['schema-changed'] = changed ? 'true' : 'false';
+    const dir = migrationsDir(ctx);
+    await ctx.remote
+        .script(`install -d -m 0700 ${q(dir)}
+${changed ? `printf 'schema=%s->%s\\n' ${q(before || '?')} ${q(after || '?')} > ${q(`${dir}/${release}`)}` : `rm -f ${q(`${dir}/${release}`)}`}
+rm -f ${q(aheadPath(ctx))}
+for f in ${q(dir)}/*; do [ -e "$f" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$f")" ] || rm -f -- "$f"; done`, { sudo: true, timeoutMs: 30_000 })
+        .catch((err) => ctx.logger.warning(`${ctx.label}: the migration record of ${release} was not written: ${String(err)}`));
+}
+/** The shell that prints `migrated_ID=...` per release that changed the schema and `database_ahead=ID`. */
+function readMigrationStateCommand(ctx) {
+    const q = quote/* shQuote */.U;
+    return `for f in ${q(migrationsDir(ctx))}/*; do [ -f "$f" ] && printf 'migrated_%s=%s\\n' "$(basename "$f")" "$(head -c 200 "$f" | tr -d '\\n')"; done
+[ -f ${q(aheadPath(ctx))} ] && printf 'database_ahead=%s\\n' "$(head -c 200 ${q(aheadPath(ctx))} | tr -d '\\n')" || true`;
+}
+function parseMigrationState(stdout) {
+    const migrated = new Map([...stdout.matchAll(/^migrated_([0-9A-Za-z._-]+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
+    const ahead = /^database_ahead=([0-9A-Za-z._-]+)$/m.exec(stdout)?.[1] ?? '';
+    return { migrated, ahead };
+}
+/** The shell that names (or, with '', clears) the release whose migration the database holds. */
+function aheadCommand(ctx, release) {
+    const q = quote/* shQuote */.U;
+    return release ? `printf '%s\\n' ${q(release)} > ${q(aheadPath(ctx))}` : `rm -f ${q(aheadPath(ctx))}`;
+}
+/** What to run when the database is ahead of the code serving it. */
+function aheadAdvice(ctx, migratedBy) {
+    return `the database is ahead of the code serving it: release ${migratedBy} migrated it (its pre-activate changed the schema) and older code serves now. Undo that migration from ${migratedBy}, which has its files: roll forward (mode rollback, rollback-to: ${migratedBy}) and back again with rollback-command set to the downgrade (flask db downgrade REV, python manage.py migrate APP 00NN); or deploy code that has the migration; or restore a backup from before it (mode restore; writes since are lost). See the README, "Rolling back a migration".`;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/server-settings.ts
+
+
+
+/**
+ * The server's own settings, set by provision: the names nginx answers for and the Host health
+ * requests use. A deploy that does not give them (the README's deploy.yml gives only the
+ * connection and the app) keeps what provision set, instead of asking with Host: localhost; one that
+ * gives other values is told that nginx still answers for the provisioned ones. TLS and the
+ * firewall are only ever changed by provision, so a deploy keeps them without reading anything.
+ */
+const SERVER_WIDE = ['server-name', 'health-host'];
+function serverSettingsPath(ctx) {
+    return `${ctx.paths.state}/server.json`;
+}
+function serverValues(s) {
+    return { 'server-name': s.provision.serverName, 'health-host': s.deploy.healthHost };
+}
+/** The shell that writes them (root-owned, 0600): provision, once nginx has them (state/ exists by then). */
+function rememberServerCommand(ctx) {
+    const to = serverSettingsPath(ctx);
+    const q = quote/* shQuote */.U;
+    return `printf '%s\\n' ${q(JSON.stringify(serverValues(ctx.settings)))} > ${q(`${to}.tmp`)} && chmod 0600 ${q(`${to}.tmp`)} && mv -f ${q(`${to}.tmp`)} ${q(to)}`;
+}
+/** The shell that prints them as one `server=JSON` line (nothing before the first provision). */
+function readServerCommand(ctx) {
+    const from = (0,quote/* shQuote */.U)(serverSettingsPath(ctx));
+    return `[ -f ${from} ] && printf 'server=%s\\n' "$(head -c 16384 ${from} | tr -d '\\n')" || true`;
+}
+/**
+ * Settings with the server's values for the inputs not given, checked by the inputs' rules; `notes`
+ * gets one line per value kept and one per given value that differs from the server's.
+ */
+function withServerSettings(ctx, json, notes) {
+    if (!json)
+        return ctx.settings;
+    const s = ctx.settings;
+    const kept = (0,remembered/* withRemembered */.$S)(s, json, serverSettingsPath(ctx));
+    const server = serverValues((0,remembered/* withRemembered */.$S)({ ...s, given: [] }, json, serverSettingsPath(ctx)));
+    const mine = serverValues(kept);
+    for (const name of SERVER_WIDE) {
+        const was = server[name];
+        if (!s.given.includes(name)) {
+            if (was && was !== '_')
+                notes.info.push(`${name}: ${was}, as provision set it on this server`);
+        }
+        else if (mine[name] !== was) {
+            notes.warnings.push(`input \`${name}\` is '${mine[name]}' but provision set '${was || '(none)'}' on this server: this run's health checks use '${mine[name]}', and nginx keeps answering for what provision set until mode provision runs with the new value`);
+        }
+    }
+    return kept;
+}
+/**
+ * What the layout step read of the server, applied to a deploy: the server's settings (to its
+ * context and its host's, for the steps after), and a database still ahead of the code serving
+ * it (a rollback left a migration in it), said before pre-activate meets it.
+ */
+function useServerSettings(host, ctx, laidOut) {
+    const notes = { info: [], warnings: [] };
+    const settings = withServerSettings(ctx, laidOut.server, notes);
+    if (laidOut.ahead) {
+        ctx.facts['database-ahead'] = aheadAdvice(ctx, laidOut.ahead);
+        notes.warnings.push(ctx.facts['database-ahead']);
+    }
+    host.settings = settings;
+    ctx.settings = settings;
+    for (const line of notes.info)
+        ctx.logger.info(`${ctx.label}: ${line}`);
+    for (const line of notes.warnings)
+        ctx.logger.warning(`${ctx.label}: ${line}`);
+}
+/** Provision: the server's settings are what nginx now answers for. */
+async function rememberServer(ctx) {
+    if (ctx.settings.provision.dryRun)
+        return;
+    const res = await ctx.remote.script(rememberServerCommand(ctx), { sudo: true, timeoutMs: 30_000 });
+    if (res.code !== 0)
+        ctx.logger.warning(`${ctx.label}: the server's settings were not remembered: ${res.stderr.trim().slice(0, 300)}`);
+}
+
+;// CONCATENATED MODULE: ./src/steps/layout.ts
+
+
+
+
+
+
+
+
+/**
+ * What the app itself needs on a server that has the system packages but was never provisioned:
+ * its system user, its build user, its folders, /etc/APP and its log folder. Server-wide setup (apt, nginx,
+ * logrotate, timers) is provision's; missing packages are named here, not installed.
+ * The script is templates/scripts/layout.sh, after the ownership refusals.
+ */
+function layoutScript(ctx) {
+    const p = ctx.paths;
+    const q = quote/* shQuote */.U;
+    const layout = (0,scripts/* serverScript */.fj)('layout', {
+        python: ctx.settings.deploy.python,
+        need_sqlite: ctx.settings.deploy.sqliteDb !== '' ? 1 : 0,
+        user: p.user,
+        build_user: p.buildUser,
+        dir: p.dir,
+        state: p.state,
+        releases: p.releases,
+        venvs: p.venvs,
+        incoming: p.incoming,
+        pip_cache: p.pipCache,
+        backups: p.backups,
+        legacy_backups: p.legacyBackups,
+        daily_pattern: `${p.app}-*.db.gz`,
+        root_read: (0,root_read/* rootReadProgram */.H)(),
+        shared: p.shared,
+        etc: p.etc,
+        log_dir: p.logDir
+    });
+    return `${(0,ownership/* ownershipScript */.PD)(ctx.settings)}${layout}${(0,ownership/* markOwnedScript */.iZ)(ctx.settings)}${readServerCommand(ctx)}
+[ -f ${q(aheadPath(ctx))} ] && echo "database_ahead=$(head -c 200 ${q(aheadPath(ctx))} | tr -d '\\n')" || true
+`;
+}
+/** lockedBy: sent together with this run's lock, the script first waits for it (awaitLockScript). */
+async function ensureLayout(ctx, lockedBy) {
+    const script = lockedBy ? `${(0,steps_lock/* awaitLockScript */.pg)(ctx, lockedBy)}\n${layoutScript(ctx)}` : layoutScript(ctx);
+    const res = await (0,context/* runScript */.j3)(ctx, 'preparing the app layout', script, {
+        // Waiting for the lock is part of it: as long as the lock may take, and the layout's own minute.
+        timeoutMs: 60_000 + (lockedBy ? ctx.settings.deploy.lockTimeoutMs + 15_000 : 0),
+        carry: true,
+        hint: 'Install the missing packages (apt-get install -y python3-venv sqlite3 curl), or run mode provision once.'
+    });
+    // The server's own settings (provision's server-name), for the deploy to keep.
+    const server = /^server=(.*)$/m.exec(res.stdout)?.[1];
+    const f = (0,context/* parseFacts */.hx)(res.stdout);
+    return { changed: f.changed === 'yes', server, ahead: f.database_ahead };
+}
+
 // EXTERNAL MODULE: ./src/deploy/app-run.ts
 var app_run = __webpack_require__(5312);
+;// CONCATENATED MODULE: ./src/steps/venv.ts
+
+
+
+
+
+
+/** pip's exit code is kept apart from the script's other failures, to say what failed. */
+const PIP_FAILED = 42;
+const NO_REQUIREMENTS = 43;
+const VENV_FAILED = 44;
+const DEPS_UNREADABLE = 45;
+const GUNICORN_FAILED = 46;
+/** The lookup found no usable venv for this key: it is built on a channel of its own. */
+const NEEDS_BUILD = 47;
+/** The build's own deadline on the server: the unit ends even if the runner is gone. */
+const VENV_TIMEOUT_MS = 30 * 60_000;
+/**
+ * Venvs are immutable and keyed by what decides their content: the requirements file, the
+ * interpreter's version, and how they are built. A venv cannot be moved (its scripts hold absolute
+ * paths), so it is built at its final path and marked complete last; one without the mark is a
+ * leftover of a failed build and is rebuilt.
+ *
+ * Everything here runs as the build user: root never reads the requirements file (it may be a
+ * link, or name `-r /etc/shadow`), and pip, which runs the packages' build code, runs in a
+ * transient unit that leaves no process behind. A build that fails for any reason, a full disk
+ * included, removes its venv folder and log before it exits.
+ */
+/** Prints a pyproject.toml's [project] dependencies and those of the extras named in $2, one a line. */
+const PYPROJECT_DEPS = `import sys
+try:
+    import tomllib
+except ImportError:
+    try:
+        import tomli as tomllib
+    except ImportError:
+        sys.exit("reading pyproject.toml needs Python 3.11 or newer (tomllib), or the python3-tomli package")
+path, extras = sys.argv[1], [e for e in sys.argv[2].split(",") if e]
+try:
+    with open(path, "rb") as f:
+        data = tomllib.load(f)
+except (OSError, ValueError) as e:
+    sys.exit(f"cannot read {path}: {e}")
+project = data.get("project")
+if not isinstance(project, dict):
+    sys.exit(f"{path} has no [project] table")
+if "dependencies" in project.get("dynamic", []):
+    sys.exit(f"{path} declares its dependencies dynamic")
+deps = list(project.get("dependencies", []))
+optional = project.get("optional-dependencies", {})
+for e in extras:
+    if e not in optional:
+        sys.exit(f"{path} has no extra {e!r} (it has: {', '.join(optional) or 'none'})")
+    deps += optional[e]
+print("\\n".join(deps))
+`;
+/**
+ * What the system's pip can do for a venv built without one: `python-option` (pip 22.3 or newer
+ * takes --python), `any` (an older pip, usable only from a venv that sees the system's packages),
+ * or `none`. Read from the package's metadata: importing pip costs a quarter of a second.
+ */
+const SYSTEM_PIP = `import importlib.metadata as m, re
+v = re.match(r"(\\d+)\\.(\\d+)", m.version("pip"))
+print("python-option" if v and (int(v[1]), int(v[2])) >= (22, 3) else "any")
+`;
+/** Says where the venv's Gunicorn comes from: the app's dependencies, the system's packages, or added. */
+const GUNICORN_ORIGIN = `import os, sys
+import gunicorn
+inside = os.path.realpath(gunicorn.__file__).startswith(os.path.realpath(sys.prefix) + os.sep)
+print("gunicorn=" + ("app" if inside else "system"))
+`;
+/** Without a resolved source (a unit test), the requirements input as it names the file. */
+function fallbackDeps(ctx) {
+    const r = ctx.settings.deploy.requirements;
+    return r.endsWith('.toml')
+        ? { kind: 'pyproject', file: r, extras: ctx.settings.deploy.extras }
+        : { kind: 'requirements', file: r === 'auto' ? 'requirements.txt' : r, extras: [] };
+}
+function venvScript(ctx, release, deps = fallbackDeps(ctx), 
+/** Only reuse: exit NEEDS_BUILD instead of building (the build needs a channel of its own). */
+lookupOnly = false) {
+    const p = ctx.paths;
+    const d = ctx.settings.deploy;
+    const q = quote/* shQuote */.U;
+    const rel = p.releaseDir(release);
+    const req = `${rel}/${deps.file}`;
+    const pipArgs = d.pipArgs
+        .split(/\s+/)
+        .filter((a) => a)
+        .map(q)
+        .join(' ');
+    const extras = q(deps.extras.join(','));
+    const ssp = d.venvSystemSitePackages;
+    // A requirements file keys the venv by its whole text (as before: existing venvs stay valid); a
+    // pyproject.toml by the dependency list drawn from it, so a version bump or a tool's table
+    // changing does not cost a new venv and a restart.
+    const list = deps.kind === 'pyproject'
+        ? `deps=$("$py" -c ${q(PYPROJECT_DEPS)} ${q(req)} ${extras}) || exit ${DEPS_UNREADABLE}
+  printf 'pyproject-deps=%s\\n' "$deps"`
+        : `cat ${q(req)}`;
+    const keyScript = `
+py=${q(d.python)}
+if [ ! -f ${q(req)} ]; then echo ${q(`no ${deps.file} in the release`)} >&2; exit ${NO_REQUIREMENTS}; fi
+{ ${list}; "$py" -c 'import sys; print(sys.version)'; echo ${q(`ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`)}; } | sha256sum | cut -c1-16`;
+    const install = deps.kind === 'pyproject'
+        ? `"$py" -c ${q(PYPROJECT_DEPS)} ${q(req)} ${extras} > "$venv/gunicorn-deploy-requirements.txt"
+logged pip install ${pipArgs} -r "$venv/gunicorn-deploy-requirements.txt" || exit ${PIP_FAILED}`
+        : `logged pip install ${pipArgs} -r ${q(req)} || exit ${PIP_FAILED}`;
+    // Output is kept in memory as well as in the log: on a full disk the log gets nothing, and
+    // the tail is what says why.
+    const buildScript = `
+py=${q(d.python)}; venv=$1; log="$1.pip.log"; done=0
+# Runs on any exit but success, a full disk's included (set -e ends the script at the failing line).
+trap '[ "$done" = 1 ] || rm -rf -- "$venv" "$log"' EXIT
+trap 'exit 143' TERM INT
+logged() {
+  local out
+  out=$( { "$@" 2>&1 && echo gd-status=0 || echo "gd-status=$?"; } | { tee -a "$log" 2>/dev/null || true; } | tail -n 26 ) || true
+  case "$out" in *gd-status=0) return 0 ;; esac
+  printf '%s\\n' "$out" | grep -v '^gd-status=' >&2 || true
+  rm -rf -- "$venv" "$log"
+  printf '%s MB free in %s (the partial venv removed)\\n' "$(df -Pk ${q(p.venvs)} | awk 'NR == 2 { print int($4 / 1024) }')" ${q(p.venvs)} >&2
+  return 1
+}
+rm -rf -- "$venv" "$log"
+# pip is not put inside the venv when the system's pip can install into it: ensurepip took about
+# 2 s of CPU, most of a venv build. With the system's packages visible the venv's own Python runs
+# the system's pip; without, pip's --python (pip 22.3 or newer) does. Otherwise, pip inside as before.
+sys_pip=$("$py" -c ${q(SYSTEM_PIP)} 2>/dev/null) || sys_pip=none
+if [ "$sys_pip" = python-option ]${ssp ? ' || [ "$sys_pip" = any ]' : ''}; then
+  logged "$py" -m venv ${ssp ? '--system-site-packages ' : ''}--without-pip "$venv" || exit ${VENV_FAILED}
+  ${ssp ? 'pip() { "$venv/bin/python" -m pip "$@"; }' : 'pip() { "$py" -m pip --python "$venv/bin/python" "$@"; }'}
+else
+  logged "$py" -m venv ${ssp ? '--system-site-packages ' : ''}"$venv" || exit ${VENV_FAILED}
+  pip() { "$venv/bin/python" -m pip "$@"; }
+fi
+${install}
+# Gunicorn is the tool's business, not the app's: added from the same index when neither the
+# dependencies nor (with system site packages) the system provide it.
+if ! "$venv/bin/python" -c 'import gunicorn' 2>/dev/null; then
+  logged pip install ${pipArgs} gunicorn || exit ${GUNICORN_FAILED}
+  echo gunicorn=added
+else
+  "$venv/bin/python" -c ${q(GUNICORN_ORIGIN)}
+fi
+mv "$log" "$venv/pip-install.log"
+pip freeze > "$venv/requirements.lock" 2>/dev/null || true
+touch "$venv/.complete"
+done=1`;
+    const build = (0,app_run/* buildRunCommand */.Tx)(p, {
+        env: {
+            PIP_CACHE_DIR: p.pipCache,
+            PIP_DISABLE_PIP_VERSION_CHECK: '1',
+            PIP_NO_INPUT: '1',
+            HOME: '/nonexistent'
+        },
+        maxSeconds: VENV_TIMEOUT_MS / 1000,
+        script: buildScript,
+        args: ['"$venv"']
+    });
+    // A venv built before Gunicorn was added by the tool may lack it: such a venv never served, so
+    // it is built again rather than reused.
+    const usable = (0,app_run/* asUser */.ex)(p.buildUser, `[ -f "$1/.complete" ] && "$1/bin/python" -c 'import gunicorn' 2>/dev/null`, ['"$venv"']);
+    return `
+hash=$(${(0,app_run/* asUser */.ex)(p.buildUser, keyScript)})
+venv=${q(p.venvs)}/$hash
+echo "hash=$hash"
+if ${usable}; then
+  echo reused=yes
+else
+  echo reused=no
+  ${lookupOnly ? `exit ${NEEDS_BUILD}` : build}
+fi
+${(0,app_run/* asUser */.ex)(p.buildUser, `rm -rf -- "$2"; ln -s -- "$1" "$2"`, ['"$venv"', q(`${rel}/.venv`)])}
+`;
+}
+/** How the lookup runs: also how it is sent ahead (the same text and options). */
+const LOOKUP_OPTS = { sudo: true, timeoutMs: 120_000 };
+/** What the venv is built from, resolved in the workspace; undefined when the venv step will say why not. */
+async function venvDependencies(ctx) {
+    return dependencies(ctx).catch(() => undefined);
+}
+async function dependencies(ctx) {
+    const d = ctx.settings.deploy;
+    const resolved = await resolveDependencies(external_node_path_.resolve(ctx.settings.app.source), d.requirements, d.extras);
+    if (!resolved.deps)
+        throw new step/* DeployError */.sH(resolved.problem ?? 'no dependency source', undefined);
+    return resolved.deps;
+}
+/**
+ * The venv lookup as a request to queue: a code-only deploy reuses its venv, and the lookup then
+ * costs no round trip of its own. A venv to build is built by buildVenv's own request.
+ */
+function venvLookupRequest(ctx, release, deps) {
+    return { text: venvScript(ctx, release, deps, true), opts: LOOKUP_OPTS };
+}
+/** resolved: the dependency source the caller already read (venvDependencies), else read here. */
+async function buildVenv(ctx, release, resolved) {
+    const d = ctx.settings.deploy;
+    const deps = resolved ?? (await dependencies(ctx));
+    const what = deps.kind === 'pyproject' ? `the dependencies of ${deps.file}` : `-r ${deps.file}`;
+    // Reuse is asked first, through the root shell; only a venv that must be built takes a channel
+    // of its own (a cancel, or a runner that is gone, ends pip at once).
+    let res = await ctx.remote.script(venvScript(ctx, release, deps, true), { ...LOOKUP_OPTS, carry: true });
+    if (res.code === NEEDS_BUILD) {
+        res = await ctx.remote.script(venvScript(ctx, release, deps), {
+            sudo: true,
+            ownChannel: true,
+            timeoutMs: VENV_TIMEOUT_MS
+        });
+    }
+    const facts = (0,context/* parseFacts */.hx)(res.stdout);
+    if (res.code === PIP_FAILED) {
+        throw new step/* DeployError */.sH(`pip install ${what} failed; nothing was switched and the partial venv was removed. pip's last lines:\n${(0,context/* lastLines */.w$)(res.stderr, 25)}`, 'Fix the requirements (or pip-args, e.g. --no-index --find-links for offline servers) and deploy again.');
+    }
+    if (res.code === GUNICORN_FAILED) {
+        throw new step/* DeployError */.sH(`the app's dependencies do not include Gunicorn, and pip install gunicorn failed; nothing was switched. pip's last lines:\n${(0,context/* lastLines */.w$)(res.stderr, 25)}`, "Make Gunicorn installable from the index pip uses (pip-args), or use the system's python3-gunicorn with venv-system-site-packages: true.");
+    }
+    if (res.code === NO_REQUIREMENTS) {
+        throw new step/* DeployError */.sH(`the release has no ${deps.file}; nothing was switched`, 'Add a requirements file to the app, or point the requirements input at it.');
+    }
+    if (res.code === DEPS_UNREADABLE) {
+        throw new step/* DeployError */.sH(`the dependencies of ${deps.file} could not be read on the server; nothing was switched:\n${(0,context/* lastLines */.w$)(res.stderr, 5)}`, 'Fix pyproject.toml (a [project] table with a dependencies list), or use a requirements.txt.');
+    }
+    if (res.code === VENV_FAILED) {
+        throw new step/* DeployError */.sH(`${d.python} -m venv failed; nothing was switched and the partial venv was removed:\n${(0,context/* lastLines */.w$)(res.stderr, 25)}`, 'Install python3-venv for that interpreter (or run mode provision), and check the free space in the app folder.');
+    }
+    if (res.code !== 0) {
+        throw new step/* DeployError */.sH(`building the virtualenv failed (exit ${res.code}${res.timedOut ? ', timed out' : ''}):\n${(0,context/* lastLines */.w$)(res.stderr + res.stdout)}`);
+    }
+    const reused = facts.reused === 'yes';
+    const from = deps.kind === 'pyproject'
+        ? `${deps.file} [project] dependencies${deps.extras.length ? ` + extras ${deps.extras.join(',')}` : ''}`
+        : deps.file;
+    if (!reused) {
+        const origin = facts.gunicorn;
+        const note = origin === 'added'
+            ? "Gunicorn is not among the app's dependencies: the tool installed it in the venv"
+            : origin === 'system'
+                ? // pip leaves a requirement the system's site-packages satisfy to them: the app may list it.
+                    "the venv uses the system's Gunicorn (python3-gunicorn, through venv-system-site-packages)"
+                : undefined;
+        if (note)
+            ctx.logger.info(note);
+    }
+    return {
+        hash: facts.hash,
+        reused,
+        changed: !reused,
+        detail: `${facts.hash} ${reused ? 'reused' : 'built'} from ${from}${facts.gunicorn ? `, gunicorn: ${facts.gunicorn}` : ''}`
+    };
+}
+
+// EXTERNAL MODULE: ./src/steps/config.ts
+var config = __webpack_require__(8445);
+// EXTERNAL MODULE: ./src/steps/verify.ts
+var verify = __webpack_require__(3202);
+// EXTERNAL MODULE: ./src/steps/history.ts
+var steps_history = __webpack_require__(9691);
+// EXTERNAL MODULE: ./src/rules.ts + 13 modules
+var rules = __webpack_require__(2655);
+// EXTERNAL MODULE: ./src/provision/run.ts
+var run = __webpack_require__(2062);
+// EXTERNAL MODULE: ./src/render.ts + 1 modules
+var render = __webpack_require__(1219);
 ;// CONCATENATED MODULE: ./src/steps/hooks.ts
 
 
@@ -1286,8 +1592,9 @@ async function pgBackup(ctx, release) {
 }
 
 // EXTERNAL MODULE: ./src/provision/shell.ts
-var shell = __webpack_require__(3297);
+var shell = __webpack_require__(5678);
 ;// CONCATENATED MODULE: ./src/provision/pg-timer.ts
+
 
 
 
@@ -1309,103 +1616,52 @@ function pgPassFile(ctx) {
  * The daily pg_dump of database: postgres, as root (the backups folder is root's; the dump comes
  * from postgres, or from the external server through the root-only password file, by a pipe),
  * checked with pg_restore --list, named DB-daily-STAMP.dump; those older than backups-days go.
+ * The script and its units are templates/pg-dump.sh.hbs and templates/systemd/pg-dump.*.hbs.
  */
-function dumpScript(ctx) {
-    const q = quote/* shQuote */.U;
+function pgTimerFiles(ctx) {
+    const t = pgTimerPaths(ctx.paths.app);
     const p = ctx.paths;
     const db = ctx.settings.database;
     const u = db.external;
-    const client = u
-        ? `export PGPASSFILE=${q(pgPassFile(ctx))} PGHOST=${q(u.host)} PGPORT=${q(String(u.port))} PGUSER=${q(u.user)} PGCONNECT_TIMEOUT=15
-dump() { pg_dump --format=custom --no-password --dbname=${q(u.dbname)}; }`
-        : `dump() { runuser -u postgres -- pg_dump --format=custom --dbname=${q(db.name)}; }`;
-    return `#!/bin/bash
-# Written by gunicorn-deploy; changes here are overwritten on the next provision.
-# The daily PostgreSQL dump of ${p.app}: pg_dump --format=custom into ${p.backups}, checked with
-# pg_restore --list; dumps of this timer older than ${ctx.settings.provision.backupsDays} days are deleted.
-set -euo pipefail
-cd /
-umask 077
-log() { printf '<%s>%s\\n' "$1" "$2"; }
-trap 'log 3 "daily PostgreSQL dump failed (line $LINENO)"' ERR
-${client}
-dir=${q(p.backups)}
-[ -d "$dir" ] && [ ! -L "$dir" ] || { log 3 "$dir is not a folder"; exit 1; }
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
-out="$dir/"${q(db.name)}"-daily-$stamp${PG_DUMP_SUFFIX}"
-started=$SECONDS
-dump > "$out.tmp"
-pg_restore --list "$out.tmp" > /dev/null
-mv -- "$out.tmp" "$out"
-chown root:${q(p.user)} "$out"; chmod 0640 "$out"
-log 6 "dump: $out ($(stat -c %s -- "$out") bytes, pg_restore --list ok, $((SECONDS - started)) s)"
-find "$dir" -maxdepth 1 -type f -name ${q(`${db.name}-daily-*${PG_DUMP_SUFFIX}`)} -mmin +${ctx.settings.provision.backupsDays * 1440} -print -delete | sed 's/^/<6>deleted: /'
-`;
-}
-function pgTimerFiles(ctx) {
-    const t = pgTimerPaths(ctx.paths.app);
-    const app = ctx.paths.app;
+    const days = ctx.settings.provision.backupsDays;
+    const vars = {
+        app: p.app,
+        user: p.user,
+        backups: p.backups,
+        backupsDays: days,
+        minutes: days * 1440,
+        script: t.script,
+        dbName: db.name,
+        dumpSuffix: PG_DUMP_SUFFIX,
+        dumpGlob: `${db.name}-daily-*${PG_DUMP_SUFFIX}`,
+        external: Boolean(u),
+        passFile: pgPassFile(ctx),
+        pgHost: u?.host ?? '',
+        pgPort: String(u?.port ?? ''),
+        pgUser: u?.user ?? '',
+        pgDbname: u?.dbname ?? ''
+    };
+    const file = (path, name, mode = '0644') => ({
+        path,
+        content: (0,render/* renderTemplate */.Xm)(name, vars),
+        mode,
+        owner: 'root:root'
+    });
     return [
-        { path: t.script, content: dumpScript(ctx), mode: '0755', owner: 'root:root' },
-        {
-            path: t.service,
-            mode: '0644',
-            owner: 'root:root',
-            content: `# Written by gunicorn-deploy; changes here are overwritten on the next provision.
-[Unit]
-Description=Daily PostgreSQL dump of ${app}
-After=postgresql.service
-OnFailure=${app}-alert@%N.service
-
-[Service]
-Type=oneshot
-ExecStart=${t.script}
-Nice=10
-IOSchedulingClass=idle
-PrivateTmp=yes
-NoNewPrivileges=yes
-`
-        },
-        {
-            path: t.timer,
-            mode: '0644',
-            owner: 'root:root',
-            content: `# Written by gunicorn-deploy; changes here are overwritten on the next provision.
-[Unit]
-Description=Daily PostgreSQL dump of ${app}
-
-[Timer]
-OnCalendar=*-*-* 03:30
-RandomizedDelaySec=15min
-
-[Install]
-WantedBy=timers.target
-`
-        }
+        file(t.script, 'pg-dump.sh', '0755'),
+        file(t.service, 'systemd/pg-dump.service'),
+        file(t.timer, 'systemd/pg-dump.timer')
     ];
 }
 /**
  * Installs the daily dump (files written only when they differ) and, for an external server, its
- * root-only password file from stdin (compared silently: a dry run's diff must not print it).
+ * root-only password file from stdin (templates/scripts/pg_timer.sh).
  */
 function pgTimerScript(ctx) {
-    const q = quote/* shQuote */.U;
     const t = pgTimerPaths(ctx.paths.app);
-    const pass = pgPassFile(ctx);
-    const passLines = ctx.settings.database.external
-        ? `IFS= read -r pwline
-if [ ! -f ${q(pass)} ] || [ "$(cat ${q(pass)})" != "$pwline" ] || [ "$(stat -c '%a %U' ${q(pass)})" != "600 root" ]; then
-  mark ${q(pass)}
-  [ "$dry" = 1 ] || { (umask 077; printf '%s\\n' "$pwline" > ${q(pass)}.new); chown root:root ${q(pass)}.new; mv -f ${q(pass)}.new ${q(pass)}; }
-fi
-unset pwline`
-        : `if [ -e ${q(pass)} ]; then mark ${q(pass)}; act rm -f ${q(pass)}; fi`;
-    return `${passLines}
-${(0,shell/* writeFilesScript */.Cu)(pgTimerFiles(ctx))}
-if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
-${(0,shell/* ensureEnabled */.QV)(`${t.unit}.timer`)}
-${(0,shell/* ensureStarted */.wj)(`${t.unit}.timer`)}
-`;
+    return ((0,scripts/* serverScript */.fj)('pg_timer', { external: ctx.settings.database.external ? 1 : 0, pass: pgPassFile(ctx) }) +
+        (0,shell/* writeFilesScript */.Cu)(pgTimerFiles(ctx)) +
+        (0,scripts/* serverScript */.fj)('units_on', { units_on: `${t.unit}.timer` }));
 }
 /** pgTimerScript's stdin: the password file's line (external server) first, then the files. */
 function pgTimerInput(ctx, files) {
@@ -1421,6 +1677,8 @@ function pgTimerInput(ctx, files) {
 
 /** The shell function every PostgreSQL script runs SQL with: as postgres, SQL on stdin, from /. */
 const PSQL_AS_POSTGRES = `pg_root() { (cd / && runuser -u postgres -- psql -X -A -t -q -v ON_ERROR_STOP=1 -d postgres "$@"); }`;
+/** Exit code of postgresScript when the database belongs to another role. */
+const OTHER_OWNER = 6;
 /**
  * The local PostgreSQL of `database: postgres`: Debian's cluster enabled and running (the package
  * may be installed with its service disabled), a role named after the app's user that can log in
@@ -1428,61 +1686,11 @@ const PSQL_AS_POSTGRES = `pg_root() { (cd / && runuser -u postgres -- psql -X -A
  * without any power beyond its own objects, and the database it owns. The names passed PG_IDENT or
  * LOGIN_NAME and still travel only as psql variables (:'x' literal, :"x" identifier). Each change is
  * marked, so a second run says unchanged. A database that exists with another owner is refused,
- * never taken over: someone made it by hand and its data is theirs.
+ * never taken over: someone made it by hand and its data is theirs. templates/scripts/postgres.sh.
  */
 function postgresScript(role, db) {
-    const q = quote/* shQuote */.U;
-    return `
-set -e
-${PSQL_AS_POSTGRES}
-if ! command -v pg_lsclusters >/dev/null; then
-  echo "would=install postgresql and create the role ${role} and the database ${db}"; mark postgresql
-else
-  if [ -z "$(pg_lsclusters -h 2>/dev/null)" ]; then
-    mark cluster; v=$(ls /usr/lib/postgresql | sort -n | tail -1); act pg_createcluster "$v" main >/dev/null
-  fi
-  if ! systemctl is-enabled --quiet postgresql 2>/dev/null; then mark enabled; act systemctl enable --quiet postgresql; fi
-  if ! systemctl is-active --quiet postgresql || pg_lsclusters -h | awk '$4 != "online" {f=1} END {exit !f}'; then
-    mark started; act systemctl start postgresql
-    [ "$dry" = 1 ] || for c in $(pg_lsclusters -h | awk '$4 != "online" {print $1 "/" $2}'); do act pg_ctlcluster "\${c%/*}" "\${c#*/}" start; done
-  fi
-  if [ "$dry" != 1 ]; then
-    for i in $(seq 1 150); do pg_isready -q && break; sleep 0.2; done
-    pg_isready -q || { echo "PostgreSQL does not accept connections (pg_lsclusters: $(pg_lsclusters -h | tr '\\n' ' '))" >&2; exit 4; }
-  fi
-  if pg_isready -q; then
-    facts=$(pg_root -F ' ' -v r=${q(role)} -v d=${q(db)} <<'SQL'
-SELECT 'role=' || coalesce((SELECT CASE WHEN rolcanlogin AND NOT (rolsuper OR rolcreaterole OR rolcreatedb OR rolreplication OR rolbypassrls) THEN 'ok' ELSE 'powers' END FROM pg_roles WHERE rolname = :'r'), 'none');
-SELECT 'owner=' || coalesce((SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = :'d'), '');
-SELECT 'version=' || current_setting('server_version_num');
-SQL
-)
-    role_st=$(printf '%s\\n' "$facts" | sed -n 's/^role=//p'); owner=$(printf '%s\\n' "$facts" | sed -n 's/^owner=//p')
-    echo "pg_$(printf '%s\\n' "$facts" | grep '^version=')"
-    if [ "$role_st" != ok ]; then
-      mark "role"
-      if [ "$dry" = 1 ]; then echo "would=make the role ${role} (login, no other power)"; else
-        { [ "$role_st" = none ] && echo 'CREATE ROLE :"r" LOGIN;'
-          echo 'ALTER ROLE :"r" LOGIN NOSUPERUSER NOCREATEROLE NOCREATEDB NOREPLICATION NOBYPASSRLS;'; } | pg_root -v r=${q(role)}
-      fi
-    fi
-    if [ -z "$owner" ]; then
-      mark "database"
-      if [ "$dry" = 1 ]; then echo "would=create the database ${db} owned by ${role}"; else
-        pg_root -v r=${q(role)} -v d=${q(db)} <<'SQL'
-CREATE DATABASE :"d" OWNER :"r" ENCODING 'UTF8' TEMPLATE template0;
-REVOKE ALL ON DATABASE :"d" FROM PUBLIC;
-SQL
-      fi
-    elif [ "$owner" != ${q(role)} ]; then
-      echo "owner=$owner"; exit 6
-    fi
-  fi
-fi
-`;
+    return (0,scripts/* serverScript */.fj)('postgres', { role, db, other_owner: OTHER_OWNER });
 }
-/** Exit code of postgresScript when the database belongs to another role. */
-const OTHER_OWNER = 6;
 async function ensurePostgres(ctx) {
     const db = ctx.settings.database;
     if (db.kind !== 'postgres')
@@ -1565,56 +1773,27 @@ function names(ctx) {
 function marker(ctx) {
     return `/run/gunicorn-deploy-${ctx.paths.app}.pg-safety`;
 }
-/** pgv: SQL on stdin as postgres with the names as variables; kick: ends leftover sessions. */
+/** pg_root (psql as postgres), then templates/scripts/pg_prelude.sh: pgv with the names as variables, kick. */
 function prelude(ctx) {
     const n = names(ctx);
-    const q = quote/* shQuote */.U;
-    return `set -o pipefail
-cd /
-err=$(mktemp); trap 'rm -f "$err"' EXIT
-${PSQL_AS_POSTGRES}
-pgv() { pg_root -v r=${q(n.role)} -v d=${q(n.db)} -v w=${q(n.fresh)} -v o=${q(n.old)} -v f=${q(n.failed)} "$@"; }
-kick() { pgv <<'SQL' >/dev/null
-SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname IN (:'d', :'o') AND pid <> pg_backend_pid();
-SQL
-}`;
+    return `${PSQL_AS_POSTGRES}${(0,scripts/* serverScript */.fj)('pg_prelude', {
+        role: n.role,
+        db: n.db,
+        fresh: n.fresh,
+        old: n.old,
+        failed: n.failed
+    })}`;
 }
 /** Part one: the dump found and listed, restored into the fresh database; nothing live changed. */
 function pgStageScript(ctx, id) {
-    const q = quote/* shQuote */.U;
-    const p = ctx.paths;
-    const pattern = `${q(p.backups)}/${q(names(ctx).db)}-*${PG_DUMP_SUFFIX}`;
-    const find = id === 'latest'
-        ? `file=$(ls -1t -- ${pattern} 2>/dev/null | head -n 1)
-[ -n "$file" ] || { echo "no PostgreSQL dump of ${names(ctx).db} on the server (in ${p.backups})" >&2; exit ${NOT_FOUND}; }`
-        : `file=${q(`${p.backups}/${id}`)}
-case ${q(id)} in *${PG_DUMP_SUFFIX}) ;; *) echo ${q(`${id} is not a PostgreSQL dump (DBNAME-ID${PG_DUMP_SUFFIX})`)} >&2; exit ${NOT_FOUND};; esac
-[ -f "$file" ] && [ ! -L "$file" ] || { echo ${q(`no backup ${id} on the server (in ${p.backups}); mode backups lists them`)} >&2; exit ${NOT_FOUND}; }`;
-    return `${prelude(ctx)}
-${find}
-old=$(pgv <<'SQL'
-SELECT 1 FROM pg_database WHERE datname = :'o';
-SQL
-)
-if [ -n "$old" ]; then echo "the database ${names(ctx).old} (the database as it was before an earlier restore, whose safety dump was not made) is still there: check it and drop or rename it first" >&2; exit ${NOT_FOUND}; fi
-pg_restore --list < "$file" > /dev/null 2>&1 || { echo "pg_restore --list cannot read $(basename -- "$file")" >&2; exit ${CORRUPT}; }
-pgv <<'SQL' >/dev/null
-DROP DATABASE IF EXISTS :"w";
-SQL
-pgv <<'SQL' >/dev/null
-CREATE DATABASE :"w" OWNER :"r" TEMPLATE template0 ENCODING 'UTF8';
-REVOKE ALL ON DATABASE :"w" FROM PUBLIC;
-SQL
-# As postgres, with the objects made by (and owned by) the app's role; the file is opened by root.
-if ! runuser -u postgres -- pg_restore --exit-on-error --no-owner --role=${q(names(ctx).role)} --dbname=${q(names(ctx).fresh)} < "$file" 2> "$err"; then
-  pgv <<'SQL' >/dev/null
-DROP DATABASE IF EXISTS :"w";
-SQL
-  echo "the dump $(basename -- "$file") does not restore: $(tail -n 3 "$err" | tr '\\n' ' ' | cut -c1-300)" >&2; exit ${CORRUPT}
-fi
-echo "id=$(basename -- "$file")"
-echo "size=$(stat -c %s -- "$file")"
-`;
+    return `${prelude(ctx)}${(0,scripts/* serverScript */.fj)('pg_restore_stage', {
+        backups: ctx.paths.backups,
+        id: id === 'latest' ? '' : id,
+        latest: id === 'latest' ? 1 : 0,
+        suffix: PG_DUMP_SUFFIX,
+        not_found: NOT_FOUND,
+        corrupt: CORRUPT
+    })}`;
 }
 /**
  * Part two, requests held: the service stops, leftover sessions end, (for a rollback) the WAL
@@ -1622,91 +1801,31 @@ echo "size=$(stat -c %s -- "$file")"
  * transaction, the service starts; then the old one is dumped as the safety copy.
  */
 function pgSwapScript(ctx, expectLsn) {
-    const q = quote/* shQuote */.U;
     const p = ctx.paths;
-    const svc = q(p.units.service.name);
-    const safety = `${p.backups}/${names(ctx).db}-safety-`;
-    return `${prelude(ctx)}
-systemctl is-active --quiet ${q(p.units.socket.name)} || echo "warning=the socket unit ${p.units.socket.name} is not active: requests are refused while the service is stopped"
-echo "stopped_ns=$(date +%s%N)"
-systemctl stop ${svc}
-started=no
-start() { [ "$started" = yes ] || { systemctl start ${svc}; started=yes; }; }
-kick
-${expectLsn
-        ? `# Only a database nobody wrote to since the migration finished may be rolled back.
-now=$(pgv -c 'SELECT pg_current_wal_flush_lsn()')
-if [ "$now" != ${q(expectLsn)} ]; then
-  writes=$(${walWritesCommand(expectLsn)}) || writes="unknown (the WAL could not be read)"
-  if [ "$writes" != 0 ]; then start; echo "changed=$writes"; exit ${CHANGED}; fi
-fi
-`
-        : ''}swapped=no
-for i in 1 2 3 4 5; do
-  kick
-  if pgv <<'SQL' >/dev/null 2>"$err"; then swapped=yes; break; fi
-BEGIN;
-ALTER DATABASE :"d" RENAME TO :"o";
-ALTER DATABASE :"w" RENAME TO :"d";
-COMMIT;
-SQL
-  sleep 0.2
-done
-if [ "$swapped" != yes ]; then start; echo "the databases could not be swapped: $(tail -n 2 "$err" | tr '\\n' ' ')" >&2; exit ${PUT_BACK}; fi
-echo "swapped_ns=$(date +%s%N)"
-start
-echo "started_ns=$(date +%s%N)"
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
-safety=${q(safety)}"$stamp${PG_DUMP_SUFFIX}"
-if runuser -u postgres -- pg_dump --format=custom --dbname=${q(names(ctx).old)} > "$safety.tmp" && pg_restore --list "$safety.tmp" > /dev/null; then
-  mv "$safety.tmp" "$safety"; chown root:${q(p.user)} "$safety"; chmod 0640 "$safety"
-  printf '%s\\n' "$safety" > ${q(marker(ctx))}
-  echo "safety=$(basename -- "$safety")"
-else
-  rm -f "$safety.tmp"; echo "safety=none (the old database is kept as ${names(ctx).old})"
-fi
-echo "restored=yes"
-echo "current=$(basename "$(readlink ${q(p.current)})")"
-`;
+    return `${prelude(ctx)}${(0,scripts/* serverScript */.fj)('pg_restore_swap', {
+        socket: p.units.socket.name,
+        service: p.units.service.name,
+        expect_lsn: expectLsn ?? '',
+        safety_prefix: `${p.backups}/${names(ctx).db}-safety-`,
+        suffix: PG_DUMP_SUFFIX,
+        user: p.user,
+        marker: marker(ctx),
+        current: p.current,
+        changed: CHANGED,
+        put_back_code: PUT_BACK
+    })}`;
 }
 /** The restored database failed the health proof: the old one back, by name, requests held. */
 function pgPutBackScript(ctx) {
-    const svc = (0,quote/* shQuote */.U)(ctx.paths.units.service.name);
-    return `${prelude(ctx)}
-systemctl stop ${svc}
-for i in 1 2 3 4 5; do
-  kick
-  pgv <<'SQL' >/dev/null && { echo "put_back=yes"; break; }
-DROP DATABASE IF EXISTS :"f";
-BEGIN;
-ALTER DATABASE :"d" RENAME TO :"f";
-ALTER DATABASE :"o" RENAME TO :"d";
-COMMIT;
-SQL
-  sleep 0.2
-done
-systemctl start ${svc}
-pgv <<'SQL' >/dev/null
-DROP DATABASE IF EXISTS :"f";
-SQL
-`;
+    return `${prelude(ctx)}${(0,scripts/* serverScript */.fj)('pg_restore_put_back', { service: ctx.paths.units.service.name })}`;
 }
 /**
  * After the restore (proven, put back or failed): the fresh and failed copies go; the old database
  * only when its safety dump was made and is still there (else it stays, the only copy of the data).
  */
 function pgCleanupCommand(ctx) {
-    const m = (0,quote/* shQuote */.U)(marker(ctx));
-    return `(${prelude(ctx)}
-pgv <<'SQL' >/dev/null
-DROP DATABASE IF EXISTS :"w";
-DROP DATABASE IF EXISTS :"f";
-SQL
-if [ -f ${m} ] && [ -f "$(cat ${m})" ]; then pgv <<'SQL' >/dev/null
-DROP DATABASE IF EXISTS :"o";
-SQL
-fi
-rm -f ${m})`;
+    // A subshell: its trap and exits end only itself.
+    return `(${prelude(ctx)}${(0,scripts/* serverScript */.fj)('pg_restore_cleanup', { marker: marker(ctx) })})`;
 }
 async function pgStageRestore(ctx, id) {
     if (ctx.settings.database.external)
@@ -1763,16 +1882,6 @@ async function pgFingerprint(ctx) {
     const res = await ctx.remote.script(`cd /\n${PSQL_AS_POSTGRES}\necho "lsn=$(pg_root -c 'SELECT pg_current_wal_flush_lsn()')"`, { sudo: true, timeoutMs: 60_000 });
     const lsn = (0,context/* parseFacts */.hx)(res.stdout).lsn ?? '';
     return res.code === 0 && /^[0-9A-F]+\/[0-9A-F]+$/.test(lsn) ? lsn : '';
-}
-/** Shell printing how many WAL records since FROM change rows of database :'d' (fails when unreadable). */
-function walWritesCommand(from) {
-    const q = quote/* shQuote */.U;
-    return `oid=$(pgv <<'SQL'
-SELECT oid FROM pg_database WHERE datname = :'d';
-SQL
-) && v=$(pgv -c 'SHOW server_version_num') && wal="$(pgv -c 'SHOW data_directory')/pg_wal" &&
-  runuser -u postgres -- /usr/lib/postgresql/$((v / 10000))/bin/pg_waldump -p "$wal" -s ${q(from)} -e "$now" 2>/dev/null |
-  awk -v db="$oid" '$0 ~ ("rel [0-9]+/" db "/") && (($2 == "Heap" && $0 !~ /desc: INPLACE/) || ($2 == "Heap2" && $0 ~ /desc: MULTI_INSERT/) || $2 == "Sequence") {n++} END {print n + 0}'`;
 }
 
 // EXTERNAL MODULE: external "node:child_process"
@@ -1834,6 +1943,7 @@ async function localDumpCheck(file) {
 
 
 
+
 /**
  * `backup: undo`: the safety copy the last finished restore took, as recorded in a root-only file
  * (never "the newest backup", which a daily backup or a deploy taken since would be). Undoing runs
@@ -1847,16 +1957,7 @@ function lastRestoreFile(ctx) {
 }
 /** Shell that sets `name` to the last restore's safety copy and prints what the undo drops. */
 function undoResolveCommand(ctx) {
-    const f = lastRestoreFile(ctx);
-    const q = (0,quote/* shQuote */.U)(f);
-    return `
-if [ ! -f ${q} ] || [ -L ${q} ]; then echo "no restore to undo on this server (${f} is missing: no restore finished here); name a backup id instead" >&2; exit ${NOT_FOUND}; fi
-name=$(sed -n 's/^safety=//p' ${q} | head -n 1)
-case "$name" in
-  '' | none* | [!A-Za-z0-9]* | *[!A-Za-z0-9._-]*) echo "the last restore took no safety copy (there was no database before it): nothing to undo" >&2; exit ${NOT_FOUND};;
-esac
-echo "undo_of=$(sed -n 's/^backup=//p' ${q} | head -n 1 | tr -cd 'A-Za-z0-9._-')"
-echo "undo_time=$(sed -n 's/^time=//p' ${q} | head -n 1 | tr -cd '0-9TZ:.-')"`;
+    return (0,scripts/* serverScript */.fj)('restore_undo', { last_restore: lastRestoreFile(ctx), not_found: NOT_FOUND });
 }
 /** Shell (root) that records a finished restore for a later `backup: undo`. */
 function recordRestoreCommand(ctx, backup, safety) {
@@ -1876,6 +1977,7 @@ function refuseUndoOnPostgres(ctx) {
 }
 
 ;// CONCATENATED MODULE: ./src/steps/restore.ts
+
 
 
 
@@ -1919,23 +2021,27 @@ function restoreWork(ctx) {
 function migrateBackupsCommand(ctx) {
     const p = ctx.paths;
     const q = quote/* shQuote */.U;
-    return `${(0,root_read/* rootRead */.q)('move', q(p.legacyBackups), q(p.user), q(p.backups), q(`${p.app}-*.db.gz`))} >/dev/null || true`;
+    return `${(0,root_read/* rootRead */.Z)('move', q(p.legacyBackups), q(p.user), q(p.backups), q(`${p.app}-*.db.gz`))} >/dev/null || true`;
 }
 /**
  * Shell that sets `name` to the backup named by id ('latest': the newest regular root-owned
  * backup), or exits NOT_FOUND. Names are matched by pattern, never taken into a command line.
  */
 function resolveCommand(ctx, id) {
-    const q = quote/* shQuote */.U;
-    const where = ctx.paths.backups;
     if (id === UNDO)
         return undoResolveCommand(ctx);
     if (id === 'latest') {
-        return `
-name=$(${(0,root_read/* rootRead */.q)('newest', q(where), 'root', ...backupPatterns(ctx).map(q))})
-[ -n "$name" ] || { echo "no backup of ${ctx.settings.deploy.sqliteDb} on the server (in ${where})" >&2; exit ${NOT_FOUND}; }`;
+        const [dbPattern, dailyPattern] = backupPatterns(ctx);
+        return (0,scripts/* serverScript */.fj)('restore_latest', {
+            root_read: (0,root_read/* rootReadProgram */.H)(),
+            backups: ctx.paths.backups,
+            db_pattern: dbPattern,
+            daily_pattern: dailyPattern,
+            sqlite_db: ctx.settings.deploy.sqliteDb,
+            not_found: NOT_FOUND
+        });
     }
-    return `name=${q(id)}`;
+    return `name=${(0,quote/* shQuote */.U)(id)}`;
 }
 /**
  * Lists every backup with its size, time, integrity and checksum, one tab-separated line each.
@@ -1949,7 +2055,7 @@ function listScript(ctx) {
     const q = quote/* shQuote */.U;
     return `
 ${migrateBackupsCommand(ctx)}
-${(0,root_read/* rootRead */.q)('list', q(ctx.paths.backups), 'root', q(ctx.paths.user), ...backupPatterns(ctx).map(q))}
+${(0,root_read/* rootRead */.Z)('list', q(ctx.paths.backups), 'root', q(ctx.paths.user), ...backupPatterns(ctx).map(q))}
 `;
 }
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -2000,30 +2106,17 @@ function requireDatabase(ctx, mode) {
  * the restore with the database untouched.
  */
 function stageScript(ctx, id) {
-    const q = quote/* shQuote */.U;
     const p = ctx.paths;
     return `
 ${migrateBackupsCommand(ctx)}
-${resolveCommand(ctx, id)}
-work=${q(restoreWork(ctx))}
-rm -rf -- "$work"
-install -d -m 0750 -o root -g ${q(p.user)} "$work"
-install -d -m 0700 -o ${q(p.user)} -g ${q(p.user)} "$work/app"
-case "$name" in *.gz) how=gunzip;; *) how=raw;; esac
-rc=0; err=$(${(0,root_read/* rootRead */.q)('copy', q(p.backups), '"$name"', 'root', '"$work/restore.db"', '"$how"', '640', 'db')} 2>&1) || rc=$?
-[ "$rc" != 5 ] || { echo "no backup $name on the server (in ${p.backups}); mode backups lists them" >&2; exit ${NOT_FOUND}; }
-[ "$rc" = 0 ] || { rm -rf -- "$work"; echo "the backup $name cannot be read: \${err:0:300}" >&2; exit ${CORRUPT}; }
-chgrp ${q(p.user)} "$work/restore.db"
-check=$(runuser -u ${q(p.user)} -- sqlite3 -readonly "$work/restore.db" 'PRAGMA integrity_check' 2>&1 | head -n 5 | tr '\\n' ' ' || true)
-if [ "$check" != "ok " ]; then
-  rm -rf -- "$work"
-  echo "the backup $name fails PRAGMA integrity_check: \${check:0:300}" >&2
-  exit ${CORRUPT}
-fi
-echo "id=$name"
-echo "size=$(stat -c %s -- ${q(p.backups)}/"$name")"
-echo "work=$work"
-`;
+${resolveCommand(ctx, id)}${(0,scripts/* serverScript */.fj)('restore_stage', {
+        root_read: (0,root_read/* rootReadProgram */.H)(),
+        backups: p.backups,
+        user: p.user,
+        work: restoreWork(ctx),
+        not_found: NOT_FOUND,
+        corrupt: CORRUPT
+    })}`;
 }
 /**
  * Part two: with the service stopped and its socket unit still listening (connections wait in the
@@ -2033,78 +2126,31 @@ echo "work=$work"
  * starts the service. Any failure after the safety copy puts it back and starts the service.
  */
 function swapScript(ctx, expectFingerprint) {
-    const q = quote/* shQuote */.U;
     const p = ctx.paths;
-    const db = dbPath(ctx);
-    const svc = q(p.units.service.name);
-    const safety = `${p.backups}/${dbBase(ctx)}-safety-`;
-    const asApp = `runuser -u ${q(p.user)} --`;
-    return `
-db=${q(db)}; work=${q(restoreWork(ctx))}
-[ -f "$work/restore.db" ] || { echo "the staged backup is gone from $work" >&2; exit 3; }
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
-safety=${q(safety)}"$stamp.db"
-systemctl is-active --quiet ${q(p.units.socket.name)} || echo "warning=the socket unit ${p.units.socket.name} is not active: requests are refused while the service is stopped"
-echo "stopped_ns=$(date +%s%N)"
-systemctl stop ${svc}
-started=no
-start() { [ "$started" = yes ] || { systemctl start ${svc}; started=yes; }; }
-if [ -f "$db" ]; then
-  # Nothing has the database open now: fold the WAL into the file, then copy it.
-  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
-${expectFingerprint
-        ? `  # Only a database nobody wrote to since the fingerprint was taken may be replaced.
-  now=$(${asApp} sqlite3 -cmd '.timeout 15000' "$db" '.sha3sum')
-  if [ "$now" != ${q(expectFingerprint)} ]; then start; echo "changed=yes"; exit ${CHANGED}; fi
-`
-        : ''}  # Made by the app's user in its own folder; root keeps a copy read without following a link.
-  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".backup '$work/app/safety.db'"
-  [ "$(${asApp} sqlite3 "$work/app/safety.db" 'PRAGMA integrity_check')" = ok ] || { echo "the safety copy of the current database fails integrity_check; nothing was restored" >&2; start; exit 4; }
-  ${(0,root_read/* rootRead */.q)('copy', '"$work/app"', 'safety.db', q(p.user), '"$safety"', 'raw', '640')} || { echo "the safety copy could not be kept; nothing was restored" >&2; start; exit 4; }
-  chgrp ${q(p.user)} "$safety"
-  echo "safety=$(basename -- "$safety")"
-else
-  echo "safety=none (no database yet)"
-fi
-put_back() {
-  echo "restore failed: $1; putting the safety copy back" >&2
-  if ${asApp} test -f "$work/app/safety.db"; then
-    ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/app/safety.db'"
-    ${asApp} sqlite3 -bail "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
-  fi
-  start
-  exit ${PUT_BACK}
+    return (0,scripts/* serverScript */.fj)('restore_swap', {
+        db: dbPath(ctx),
+        work: restoreWork(ctx),
+        safety_prefix: `${p.backups}/${dbBase(ctx)}-safety-`,
+        socket: p.units.socket.name,
+        service: p.units.service.name,
+        user: p.user,
+        root_read: (0,root_read/* rootReadProgram */.H)(),
+        current: p.current,
+        expect_fingerprint: expectFingerprint ?? '',
+        changed: CHANGED,
+        put_back_code: PUT_BACK
+    });
 }
-${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/restore.db'" || put_back "sqlite3 .restore failed"
-${asApp} sqlite3 -bail "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null || put_back "the checkpoint failed"
-check=$(${asApp} sqlite3 "$db" 'PRAGMA integrity_check' 2>&1 | head -n 1 || true)
-[ "$check" = ok ] || put_back "the restored database fails integrity_check: \${check:0:200}"
-# The file stays the app's: only the app's user wrote it (root never chowns a path in shared/).
-start
-echo "restored=yes"
-echo "current=$(basename "$(readlink ${q(p.current)})")"
-`;
-}
-/** The database was written to since its fingerprint: a restore would lose data. */
 /** Puts the safety copy back after the restored database failed the health proof. */
 function putBackScript(ctx) {
     if (isPg(ctx))
         return pgPutBackScript(ctx);
-    const q = quote/* shQuote */.U;
-    const p = ctx.paths;
-    const svc = q(p.units.service.name);
-    const asApp = `runuser -u ${q(p.user)} --`;
-    return `
-db=${q(dbPath(ctx))}; work=${q(restoreWork(ctx))}
-systemctl stop ${svc}
-if ${asApp} test -f "$work/app/safety.db"; then
-  ${asApp} sqlite3 -bail -cmd '.timeout 15000' "$db" ".restore '$work/app/safety.db'"
-  ${asApp} sqlite3 -bail "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
-  [ "$(${asApp} sqlite3 "$db" 'PRAGMA integrity_check')" = ok ]
-  echo "put_back=yes"
-fi
-systemctl start ${svc}
-`;
+    return (0,scripts/* serverScript */.fj)('restore_put_back', {
+        db: dbPath(ctx),
+        work: restoreWork(ctx),
+        service: ctx.paths.units.service.name,
+        user: ctx.paths.user
+    });
 }
 function cleanupCommand(ctx) {
     if (isPg(ctx))
@@ -2169,488 +2215,6 @@ function backupDirOf(ctx, _id) {
     return ctx.paths.backups;
 }
 
-// EXTERNAL MODULE: ./src/deploy/remembered.ts
-var remembered = __webpack_require__(1757);
-;// CONCATENATED MODULE: ./src/deploy/migration-state.ts
-
-
-/**
- * What the database holds, per release: a release whose pre-activate changed the schema (SQLite's
- * schema_version moved; without sqlite-db, any pre-activate that ran) is recorded in
- * migrations/ID; the release rolled back from without its rollback-command is named in
- * database-ahead until the database and the code agree again (its rollback-command ran, it serves
- * again, or a later deploy's pre-activate succeeded). Root-owned, outside the releases.
- */
-function migrationsDir(ctx) {
-    return `${ctx.paths.state}/migrations`;
-}
-function aheadPath(ctx) {
-    return `${ctx.paths.state}/database-ahead`;
-}
-/** The shell that prints `schema_version=N` (nothing without a SQLite database), as the app's user. */
-function schemaVersionCommand(ctx) {
-    const db = ctx.settings.deploy.sqliteDb;
-    if (!db)
-        return 'true';
-    const q = quote/* shQuote */.U;
-    const file = `${ctx.paths.shared}/${db}`;
-    return `[ -f ${q(file)} ] && echo "schema_version=$(runuser -u ${q(ctx.paths.user)} -- sqlite3 -readonly -cmd '.timeout 15000' ${q(file)} 'PRAGMA schema_version' 2>/dev/null)" || true`;
-}
-/** SQLite's schema_version now ('' when there is no SQLite database, or it cannot be read). */
-async function schemaVersion(ctx) {
-    if (!ctx.settings.deploy.sqliteDb)
-        return '';
-    const res = await ctx.remote
-        .script(schemaVersionCommand(ctx), { sudo: true, timeoutMs: 60_000 })
-        .catch(() => undefined);
-    const v = res ? ((0,context/* parseFacts */.hx)(res.stdout).schema_version ?? '') : '';
-    return /^\d+$/.test(v) ? v : '';
-}
-/** Did a migration change the database? Unknown (no SQLite to ask) counts as yes. */
-function schemaChanged(before, after) {
-    return !before || !after || before !== after;
-}
-/**
- * After a release's pre-activate succeeded: its record (when the schema changed), and the
- * database no longer ahead of the code (this code's own migrations ran against it).
- */
-async function recordMigration(ctx, release, before) {
-    const q = quote/* shQuote */.U;
-    const after = await schemaVersion(ctx);
-    const changed = schemaChanged(before, after);
-    ctx.facts['schema-changed'] = changed ? 'true' : 'false';
-    const dir = migrationsDir(ctx);
-    await ctx.remote
-        .script(`install -d -m 0700 ${q(dir)}
-${changed ? `printf 'schema=%s->%s\\n' ${q(before || '?')} ${q(after || '?')} > ${q(`${dir}/${release}`)}` : `rm -f ${q(`${dir}/${release}`)}`}
-rm -f ${q(aheadPath(ctx))}
-for f in ${q(dir)}/*; do [ -e "$f" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$f")" ] || rm -f -- "$f"; done`, { sudo: true, timeoutMs: 30_000 })
-        .catch((err) => ctx.logger.warning(`${ctx.label}: the migration record of ${release} was not written: ${String(err)}`));
-}
-/** The shell that prints `migrated_ID=...` per release that changed the schema and `database_ahead=ID`. */
-function readMigrationStateCommand(ctx) {
-    const q = quote/* shQuote */.U;
-    return `for f in ${q(migrationsDir(ctx))}/*; do [ -f "$f" ] && printf 'migrated_%s=%s\\n' "$(basename "$f")" "$(head -c 200 "$f" | tr -d '\\n')"; done
-[ -f ${q(aheadPath(ctx))} ] && printf 'database_ahead=%s\\n' "$(head -c 200 ${q(aheadPath(ctx))} | tr -d '\\n')" || true`;
-}
-function parseMigrationState(stdout) {
-    const migrated = new Map([...stdout.matchAll(/^migrated_([0-9A-Za-z._-]+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
-    const ahead = /^database_ahead=([0-9A-Za-z._-]+)$/m.exec(stdout)?.[1] ?? '';
-    return { migrated, ahead };
-}
-/** The shell that names (or, with '', clears) the release whose migration the database holds. */
-function aheadCommand(ctx, release) {
-    const q = quote/* shQuote */.U;
-    return release ? `printf '%s\\n' ${q(release)} > ${q(aheadPath(ctx))}` : `rm -f ${q(aheadPath(ctx))}`;
-}
-/** What to run when the database is ahead of the code serving it. */
-function aheadAdvice(ctx, migratedBy) {
-    return `the database is ahead of the code serving it: release ${migratedBy} migrated it (its pre-activate changed the schema) and older code serves now. Undo that migration from ${migratedBy}, which has its files: roll forward (mode rollback, rollback-to: ${migratedBy}) and back again with rollback-command set to the downgrade (flask db downgrade REV, python manage.py migrate APP 00NN); or deploy code that has the migration; or restore a backup from before it (mode restore; writes since are lost). See the README, "Rolling back a migration".`;
-}
-
-;// CONCATENATED MODULE: ./src/deploy/server-settings.ts
-
-
-
-/**
- * The server's own settings, set by provision: the names nginx answers for and the Host health
- * requests use. A deploy that does not give them (the README's deploy.yml gives only the
- * connection and the app) keeps what provision set, instead of asking with Host: localhost; one that
- * gives other values is told that nginx still answers for the provisioned ones. TLS and the
- * firewall are only ever changed by provision, so a deploy keeps them without reading anything.
- */
-const SERVER_WIDE = ['server-name', 'health-host'];
-function serverSettingsPath(ctx) {
-    return `${ctx.paths.state}/server.json`;
-}
-function serverValues(s) {
-    return { 'server-name': s.provision.serverName, 'health-host': s.deploy.healthHost };
-}
-/** The shell that writes them (root-owned, 0600): provision, once nginx has them (state/ exists by then). */
-function rememberServerCommand(ctx) {
-    const to = serverSettingsPath(ctx);
-    const q = quote/* shQuote */.U;
-    return `printf '%s\\n' ${q(JSON.stringify(serverValues(ctx.settings)))} > ${q(`${to}.tmp`)} && chmod 0600 ${q(`${to}.tmp`)} && mv -f ${q(`${to}.tmp`)} ${q(to)}`;
-}
-/** The shell that prints them as one `server=JSON` line (nothing before the first provision). */
-function readServerCommand(ctx) {
-    const from = (0,quote/* shQuote */.U)(serverSettingsPath(ctx));
-    return `[ -f ${from} ] && printf 'server=%s\\n' "$(head -c 16384 ${from} | tr -d '\\n')" || true`;
-}
-/**
- * Settings with the server's values for the inputs not given, checked by the inputs' rules; `notes`
- * gets one line per value kept and one per given value that differs from the server's.
- */
-function withServerSettings(ctx, json, notes) {
-    if (!json)
-        return ctx.settings;
-    const s = ctx.settings;
-    const kept = (0,remembered/* withRemembered */.$S)(s, json, serverSettingsPath(ctx));
-    const server = serverValues((0,remembered/* withRemembered */.$S)({ ...s, given: [] }, json, serverSettingsPath(ctx)));
-    const mine = serverValues(kept);
-    for (const name of SERVER_WIDE) {
-        const was = server[name];
-        if (!s.given.includes(name)) {
-            if (was && was !== '_')
-                notes.info.push(`${name}: ${was}, as provision set it on this server`);
-        }
-        else if (mine[name] !== was) {
-            notes.warnings.push(`input \`${name}\` is '${mine[name]}' but provision set '${was || '(none)'}' on this server: this run's health checks use '${mine[name]}', and nginx keeps answering for what provision set until mode provision runs with the new value`);
-        }
-    }
-    return kept;
-}
-/**
- * What the layout step read of the server, applied to a deploy: the server's settings (to its
- * context and its host's, for the steps after), and a database still ahead of the code serving
- * it (a rollback left a migration in it), said before pre-activate meets it.
- */
-function useServerSettings(host, ctx, laidOut) {
-    const notes = { info: [], warnings: [] };
-    const settings = withServerSettings(ctx, laidOut.server, notes);
-    if (laidOut.ahead) {
-        ctx.facts['database-ahead'] = aheadAdvice(ctx, laidOut.ahead);
-        notes.warnings.push(ctx.facts['database-ahead']);
-    }
-    host.settings = settings;
-    ctx.settings = settings;
-    for (const line of notes.info)
-        ctx.logger.info(`${ctx.label}: ${line}`);
-    for (const line of notes.warnings)
-        ctx.logger.warning(`${ctx.label}: ${line}`);
-}
-/** Provision: the server's settings are what nginx now answers for. */
-async function rememberServer(ctx) {
-    if (ctx.settings.provision.dryRun)
-        return;
-    const res = await ctx.remote.script(rememberServerCommand(ctx), { sudo: true, timeoutMs: 30_000 });
-    if (res.code !== 0)
-        ctx.logger.warning(`${ctx.label}: the server's settings were not remembered: ${res.stderr.trim().slice(0, 300)}`);
-}
-
-;// CONCATENATED MODULE: ./src/steps/layout.ts
-
-
-
-
-
-
-
-/**
- * What the app itself needs on a server that has the system packages but was never provisioned:
- * its system user, its build user, its folders, /etc/APP and its log folder. Server-wide setup (apt, nginx,
- * logrotate, timers) is provision's; missing packages are named here, not installed.
- */
-function layoutScript(ctx) {
-    const p = ctx.paths;
-    const q = quote/* shQuote */.U;
-    const b = p.buildUser;
-    const py = q(ctx.settings.deploy.python);
-    const needSqlite = ctx.settings.deploy.sqliteDb !== '';
-    return `${(0,ownership/* ownershipScript */.PD)(ctx.settings)}
-missing=""
-command -v ${py} >/dev/null || missing="$missing python3"
-# Found, not imported: importing ensurepip costs ~4x the look-up, on every deploy.
-${py} -c 'import importlib.util as u, sys; sys.exit(not (u.find_spec("venv") and u.find_spec("ensurepip")))' >/dev/null 2>&1 || missing="$missing python3-venv"
-command -v flock >/dev/null || missing="$missing util-linux"
-command -v curl >/dev/null || missing="$missing curl"
-${needSqlite ? 'command -v sqlite3 >/dev/null || missing="$missing sqlite3"' : ''}
-if [ -n "$missing" ]; then
-  echo "missing packages:$missing" >&2
-  exit 3
-fi
-changed=no
-if ! getent group ${q(p.user)} >/dev/null; then groupadd --system ${q(p.user)}; changed=yes; fi
-if ! id -u ${q(p.user)} >/dev/null 2>&1; then
-  useradd --system --gid ${q(p.user)} --home-dir ${q(p.dir)} --no-create-home --shell /usr/sbin/nologin ${q(p.user)}
-  changed=yes
-fi
-# The build user: everything made from the repository is its, never root's nor the app's.
-if ! getent group ${q(b)} >/dev/null; then groupadd --system ${q(b)}; changed=yes; fi
-if ! id -u ${q(b)} >/dev/null 2>&1; then
-  useradd --system --gid ${q(b)} --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin ${q(b)}
-  changed=yes
-fi
-[ -d ${q(p.dir)} ] || { install -d -m 0755 -o root -g root ${q(p.dir)}; changed=yes; }
-# Traversable by the build user (for incoming/), readable by nobody else.
-[ -d ${q(p.state)} ] || { install -d -m 0750 -o root -g ${q(b)} ${q(p.state)}; changed=yes; }
-for d in ${[p.releases, p.venvs, p.incoming].map(q).join(' ')}; do
-  [ -d "$d" ] || { install -d -m 0755 -o ${q(b)} -g ${q(b)} "$d"; changed=yes; }
-  # A server deployed by an older version has them root's: handed over once. Releases and venvs
-  # already inside stay root's (read-only to the build user); new ones are the build user's.
-  if [ "$(stat -c %U:%G "$d")" != ${q(`${b}:${b}`)} ]; then chown ${q(`${b}:${b}`)} "$d"; changed=yes; fi
-done
-if [ "$(stat -c %G ${q(p.state)})" != ${q(b)} ]; then chgrp ${q(b)} ${q(p.state)}; changed=yes; fi
-chmod 0750 ${q(p.state)}
-# root's pip cache of an older version (what it holds came from pip, not from the repository;
-# chown -R changes links themselves, never what they point at).
-if [ -d ${q(p.pipCache)} ] && [ "$(stat -c %U ${q(p.pipCache)})" != ${q(b)} ]; then chown -R ${q(`${b}:${b}`)} ${q(p.pipCache)}; changed=yes; fi
-[ -d ${q(p.backups)} ] || { install -d -m 0750 -o root -g ${q(p.user)} ${q(p.backups)}; changed=yes; }
-# The daily backups an older version kept in shared/ (which the app can write) move into backups/.
-if [ -e ${q(p.legacyBackups)} ]; then ${migrateBackupsCommand(ctx)}; fi
-[ -d ${q(p.shared)} ] || { install -d -m 0750 -o ${q(p.user)} -g ${q(p.user)} ${q(p.shared)}; changed=yes; }
-[ -d ${q(p.etc)} ] || { install -d -m 0750 -o root -g ${q(p.user)} ${q(p.etc)}; changed=yes; }
-[ -d ${q(p.logDir)} ] || { install -d -m 0750 -o ${q(p.user)} -g adm ${q(p.logDir)}; changed=yes; }
-${(0,ownership/* markOwnedScript */.iZ)(ctx.settings)}
-echo "changed=$changed"
-${readServerCommand(ctx)}
-[ -f ${q(aheadPath(ctx))} ] && echo "database_ahead=$(head -c 200 ${q(aheadPath(ctx))} | tr -d '\\n')" || true
-`;
-}
-/** lockedBy: sent together with this run's lock, the script first waits for it (awaitLockScript). */
-async function ensureLayout(ctx, lockedBy) {
-    const script = lockedBy ? `${(0,steps_lock/* awaitLockScript */.pg)(ctx, lockedBy)}\n${layoutScript(ctx)}` : layoutScript(ctx);
-    const res = await (0,context/* runScript */.j3)(ctx, 'preparing the app layout', script, {
-        // Waiting for the lock is part of it: as long as the lock may take, and the layout's own minute.
-        timeoutMs: 60_000 + (lockedBy ? ctx.settings.deploy.lockTimeoutMs + 15_000 : 0),
-        carry: true,
-        hint: 'Install the missing packages (apt-get install -y python3-venv sqlite3 curl), or run mode provision once.'
-    });
-    // The server's own settings (provision's server-name), for the deploy to keep.
-    const server = /^server=(.*)$/m.exec(res.stdout)?.[1];
-    const f = (0,context/* parseFacts */.hx)(res.stdout);
-    return { changed: f.changed === 'yes', server, ahead: f.database_ahead };
-}
-
-;// CONCATENATED MODULE: ./src/steps/venv.ts
-
-
-
-
-
-
-/** pip's exit code is kept apart from the script's other failures, to say what failed. */
-const PIP_FAILED = 42;
-const NO_REQUIREMENTS = 43;
-const VENV_FAILED = 44;
-const DEPS_UNREADABLE = 45;
-const GUNICORN_FAILED = 46;
-/** The lookup found no usable venv for this key: it is built on a channel of its own. */
-const NEEDS_BUILD = 47;
-/** The build's own deadline on the server: the unit ends even if the runner is gone. */
-const VENV_TIMEOUT_MS = 30 * 60_000;
-/**
- * Venvs are immutable and keyed by what decides their content: the requirements file, the
- * interpreter's version, and how they are built. A venv cannot be moved (its scripts hold absolute
- * paths), so it is built at its final path and marked complete last; one without the mark is a
- * leftover of a failed build and is rebuilt.
- *
- * Everything here runs as the build user: root never reads the requirements file (it may be a
- * link, or name `-r /etc/shadow`), and pip, which runs the packages' build code, runs in a
- * transient unit that leaves no process behind. A build that fails for any reason, a full disk
- * included, removes its venv folder and log before it exits.
- */
-/** Prints a pyproject.toml's [project] dependencies and those of the extras named in $2, one a line. */
-const PYPROJECT_DEPS = `import sys
-try:
-    import tomllib
-except ImportError:
-    try:
-        import tomli as tomllib
-    except ImportError:
-        sys.exit("reading pyproject.toml needs Python 3.11 or newer (tomllib), or the python3-tomli package")
-path, extras = sys.argv[1], [e for e in sys.argv[2].split(",") if e]
-try:
-    with open(path, "rb") as f:
-        data = tomllib.load(f)
-except (OSError, ValueError) as e:
-    sys.exit(f"cannot read {path}: {e}")
-project = data.get("project")
-if not isinstance(project, dict):
-    sys.exit(f"{path} has no [project] table")
-if "dependencies" in project.get("dynamic", []):
-    sys.exit(f"{path} declares its dependencies dynamic")
-deps = list(project.get("dependencies", []))
-optional = project.get("optional-dependencies", {})
-for e in extras:
-    if e not in optional:
-        sys.exit(f"{path} has no extra {e!r} (it has: {', '.join(optional) or 'none'})")
-    deps += optional[e]
-print("\\n".join(deps))
-`;
-/** Says where the venv's Gunicorn comes from: the app's dependencies, the system's packages, or added. */
-const GUNICORN_ORIGIN = `import os, sys
-import gunicorn
-inside = os.path.realpath(gunicorn.__file__).startswith(os.path.realpath(sys.prefix) + os.sep)
-print("gunicorn=" + ("app" if inside else "system"))
-`;
-/** Without a resolved source (a unit test), the requirements input as it names the file. */
-function fallbackDeps(ctx) {
-    const r = ctx.settings.deploy.requirements;
-    return r.endsWith('.toml')
-        ? { kind: 'pyproject', file: r, extras: ctx.settings.deploy.extras }
-        : { kind: 'requirements', file: r === 'auto' ? 'requirements.txt' : r, extras: [] };
-}
-function venvScript(ctx, release, deps = fallbackDeps(ctx), 
-/** Only reuse: exit NEEDS_BUILD instead of building (the build needs a channel of its own). */
-lookupOnly = false) {
-    const p = ctx.paths;
-    const d = ctx.settings.deploy;
-    const q = quote/* shQuote */.U;
-    const rel = p.releaseDir(release);
-    const req = `${rel}/${deps.file}`;
-    const pipArgs = d.pipArgs
-        .split(/\s+/)
-        .filter((a) => a)
-        .map(q)
-        .join(' ');
-    const extras = q(deps.extras.join(','));
-    // A requirements file keys the venv by its whole text (as before: existing venvs stay valid); a
-    // pyproject.toml by the dependency list drawn from it, so a version bump or a tool's table
-    // changing does not cost a new venv and a restart.
-    const list = deps.kind === 'pyproject'
-        ? `deps=$("$py" -c ${q(PYPROJECT_DEPS)} ${q(req)} ${extras}) || exit ${DEPS_UNREADABLE}
-  printf 'pyproject-deps=%s\\n' "$deps"`
-        : `cat ${q(req)}`;
-    const keyScript = `
-py=${q(d.python)}
-if [ ! -f ${q(req)} ]; then echo ${q(`no ${deps.file} in the release`)} >&2; exit ${NO_REQUIREMENTS}; fi
-{ ${list}; "$py" -c 'import sys; print(sys.version)'; echo ${q(`ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`)}; } | sha256sum | cut -c1-16`;
-    const install = deps.kind === 'pyproject'
-        ? `"$py" -c ${q(PYPROJECT_DEPS)} ${q(req)} ${extras} > "$venv/gunicorn-deploy-requirements.txt"
-logged "$venv/bin/python" -m pip install ${pipArgs} -r "$venv/gunicorn-deploy-requirements.txt" || exit ${PIP_FAILED}`
-        : `logged "$venv/bin/python" -m pip install ${pipArgs} -r ${q(req)} || exit ${PIP_FAILED}`;
-    // Output is kept in memory as well as in the log: on a full disk the log gets nothing, and
-    // the tail is what says why.
-    const buildScript = `
-py=${q(d.python)}; venv=$1; log="$1.pip.log"; done=0
-# Runs on any exit but success, a full disk's included (set -e ends the script at the failing line).
-trap '[ "$done" = 1 ] || rm -rf -- "$venv" "$log"' EXIT
-trap 'exit 143' TERM INT
-logged() {
-  local out
-  out=$( { "$@" 2>&1 && echo gd-status=0 || echo "gd-status=$?"; } | { tee -a "$log" 2>/dev/null || true; } | tail -n 26 ) || true
-  case "$out" in *gd-status=0) return 0 ;; esac
-  printf '%s\\n' "$out" | grep -v '^gd-status=' >&2 || true
-  rm -rf -- "$venv" "$log"
-  printf '%s MB free in %s (the partial venv removed)\\n' "$(df -Pk ${q(p.venvs)} | awk 'NR == 2 { print int($4 / 1024) }')" ${q(p.venvs)} >&2
-  return 1
-}
-rm -rf -- "$venv" "$log"
-logged "$py" -m venv ${d.venvSystemSitePackages ? '--system-site-packages ' : ''}"$venv" || exit ${VENV_FAILED}
-${install}
-# Gunicorn is the tool's business, not the app's: added from the same index when neither the
-# dependencies nor (with system site packages) the system provide it.
-if ! "$venv/bin/python" -c 'import gunicorn' 2>/dev/null; then
-  logged "$venv/bin/python" -m pip install ${pipArgs} gunicorn || exit ${GUNICORN_FAILED}
-  echo gunicorn=added
-else
-  "$venv/bin/python" -c ${q(GUNICORN_ORIGIN)}
-fi
-mv "$log" "$venv/pip-install.log"
-"$venv/bin/python" -m pip freeze > "$venv/requirements.lock" 2>/dev/null || true
-touch "$venv/.complete"
-done=1`;
-    const build = (0,app_run/* buildRunCommand */.Tx)(p, {
-        env: {
-            PIP_CACHE_DIR: p.pipCache,
-            PIP_DISABLE_PIP_VERSION_CHECK: '1',
-            PIP_NO_INPUT: '1',
-            HOME: '/nonexistent'
-        },
-        maxSeconds: VENV_TIMEOUT_MS / 1000,
-        script: buildScript,
-        args: ['"$venv"']
-    });
-    // A venv built before Gunicorn was added by the tool may lack it: such a venv never served, so
-    // it is built again rather than reused.
-    const usable = (0,app_run/* asUser */.ex)(p.buildUser, `[ -f "$1/.complete" ] && "$1/bin/python" -c 'import gunicorn' 2>/dev/null`, ['"$venv"']);
-    return `
-hash=$(${(0,app_run/* asUser */.ex)(p.buildUser, keyScript)})
-venv=${q(p.venvs)}/$hash
-echo "hash=$hash"
-if ${usable}; then
-  echo reused=yes
-else
-  echo reused=no
-  ${lookupOnly ? `exit ${NEEDS_BUILD}` : build}
-fi
-${(0,app_run/* asUser */.ex)(p.buildUser, `rm -rf -- "$2"; ln -s -- "$1" "$2"`, ['"$venv"', q(`${rel}/.venv`)])}
-`;
-}
-/** How the lookup runs: also how it is sent ahead (the same text and options). */
-const LOOKUP_OPTS = { sudo: true, timeoutMs: 120_000 };
-/** What the venv is built from, resolved in the workspace; undefined when the venv step will say why not. */
-async function venvDependencies(ctx) {
-    return dependencies(ctx).catch(() => undefined);
-}
-async function dependencies(ctx) {
-    const d = ctx.settings.deploy;
-    const resolved = await resolveDependencies(external_node_path_.resolve(ctx.settings.app.source), d.requirements, d.extras);
-    if (!resolved.deps)
-        throw new step/* DeployError */.sH(resolved.problem ?? 'no dependency source', undefined);
-    return resolved.deps;
-}
-/**
- * The venv lookup as a request to queue: a code-only deploy reuses its venv, and the lookup then
- * costs no round trip of its own. A venv to build is built by buildVenv's own request.
- */
-function venvLookupRequest(ctx, release, deps) {
-    return { text: venvScript(ctx, release, deps, true), opts: LOOKUP_OPTS };
-}
-/** resolved: the dependency source the caller already read (venvDependencies), else read here. */
-async function buildVenv(ctx, release, resolved) {
-    const d = ctx.settings.deploy;
-    const deps = resolved ?? (await dependencies(ctx));
-    const what = deps.kind === 'pyproject' ? `the dependencies of ${deps.file}` : `-r ${deps.file}`;
-    // Reuse is asked first, through the root shell; only a venv that must be built takes a channel
-    // of its own (a cancel, or a runner that is gone, ends pip at once).
-    let res = await ctx.remote.script(venvScript(ctx, release, deps, true), { ...LOOKUP_OPTS, carry: true });
-    if (res.code === NEEDS_BUILD) {
-        res = await ctx.remote.script(venvScript(ctx, release, deps), {
-            sudo: true,
-            ownChannel: true,
-            timeoutMs: VENV_TIMEOUT_MS
-        });
-    }
-    const facts = (0,context/* parseFacts */.hx)(res.stdout);
-    if (res.code === PIP_FAILED) {
-        throw new step/* DeployError */.sH(`pip install ${what} failed; nothing was switched and the partial venv was removed. pip's last lines:\n${(0,context/* lastLines */.w$)(res.stderr, 25)}`, 'Fix the requirements (or pip-args, e.g. --no-index --find-links for offline servers) and deploy again.');
-    }
-    if (res.code === GUNICORN_FAILED) {
-        throw new step/* DeployError */.sH(`the app's dependencies do not include Gunicorn, and pip install gunicorn failed; nothing was switched. pip's last lines:\n${(0,context/* lastLines */.w$)(res.stderr, 25)}`, "Make Gunicorn installable from the index pip uses (pip-args), or use the system's python3-gunicorn with venv-system-site-packages: true.");
-    }
-    if (res.code === NO_REQUIREMENTS) {
-        throw new step/* DeployError */.sH(`the release has no ${deps.file}; nothing was switched`, 'Add a requirements file to the app, or point the requirements input at it.');
-    }
-    if (res.code === DEPS_UNREADABLE) {
-        throw new step/* DeployError */.sH(`the dependencies of ${deps.file} could not be read on the server; nothing was switched:\n${(0,context/* lastLines */.w$)(res.stderr, 5)}`, 'Fix pyproject.toml (a [project] table with a dependencies list), or use a requirements.txt.');
-    }
-    if (res.code === VENV_FAILED) {
-        throw new step/* DeployError */.sH(`${d.python} -m venv failed; nothing was switched and the partial venv was removed:\n${(0,context/* lastLines */.w$)(res.stderr, 25)}`, 'Install python3-venv for that interpreter (or run mode provision), and check the free space in the app folder.');
-    }
-    if (res.code !== 0) {
-        throw new step/* DeployError */.sH(`building the virtualenv failed (exit ${res.code}${res.timedOut ? ', timed out' : ''}):\n${(0,context/* lastLines */.w$)(res.stderr + res.stdout)}`);
-    }
-    const reused = facts.reused === 'yes';
-    const from = deps.kind === 'pyproject'
-        ? `${deps.file} [project] dependencies${deps.extras.length ? ` + extras ${deps.extras.join(',')}` : ''}`
-        : deps.file;
-    if (!reused) {
-        const origin = facts.gunicorn;
-        const note = origin === 'added'
-            ? "Gunicorn is not among the app's dependencies: the tool installed it in the venv"
-            : origin === 'system'
-                ? // pip leaves a requirement the system's site-packages satisfy to them: the app may list it.
-                    "the venv uses the system's Gunicorn (python3-gunicorn, through venv-system-site-packages)"
-                : undefined;
-        if (note)
-            ctx.logger.info(note);
-    }
-    return {
-        hash: facts.hash,
-        reused,
-        changed: !reused,
-        detail: `${facts.hash} ${reused ? 'reused' : 'built'} from ${from}${facts.gunicorn ? `, gunicorn: ${facts.gunicorn}` : ''}`
-    };
-}
-
-// EXTERNAL MODULE: ./src/steps/config.ts
-var config = __webpack_require__(8445);
-// EXTERNAL MODULE: ./src/steps/verify.ts
-var verify = __webpack_require__(3202);
-// EXTERNAL MODULE: ./src/steps/history.ts
-var steps_history = __webpack_require__(9691);
 ;// CONCATENATED MODULE: ./src/steps/migration.ts
 
 
@@ -3161,91 +2725,26 @@ function splitOnce(text, sep) {
 
 
 
+
 /** The build's exit status when what it wrote left less than min-free-space. */
 const NO_SPACE = 75;
 /** collectstatic, compilemessages, an asset build: bounded, and ended by the server if the runner is gone. */
 const BUILD_TIMEOUT_MS = 30 * 60_000;
-/**
- * A delta release starts as a hardlinked copy of the previous one, build outputs included: files
- * the manifest does not list are removed first, so a build never writes through a link into the
- * release that serves, and outputs the code no longer makes do not linger. argv: release, then
- * the paths the deploy itself put there (REVISION, .venv, shared links).
- */
-const PRUNE_UNLISTED = `import os, sys
-root, keep = sys.argv[1], set(sys.argv[2:])
-listed = set()
-with open(os.path.join(root, ${JSON.stringify(src_manifest/* MANIFEST_FILE */.h1)}), encoding="utf-8") as f:
-    if f.readline().rstrip("\\n") != ${JSON.stringify(src_manifest/* MANIFEST_HEADER */.yg)}:
-        sys.exit(0)
-    for line in f:
-        parts = line.rstrip("\\n").split(" ", 4)
-        if len(parts) == 5:
-            listed.add(parts[4])
-for top, dirs, files in os.walk(root, topdown=True):
-    rel_top = os.path.relpath(top, root)
-    for name in list(dirs):
-        rel = os.path.normpath(os.path.join(rel_top, name))
-        if rel in keep:
-            dirs.remove(name)
-        elif os.path.islink(os.path.join(top, name)) and rel not in listed:
-            os.unlink(os.path.join(top, name))
-            dirs.remove(name)
-    for name in files:
-        rel = os.path.normpath(os.path.join(rel_top, name))
-        if rel not in listed and rel not in keep:
-            os.unlink(os.path.join(top, name))
-`;
-/**
- * A delta release shares its unchanged files with the release before (hardlinks, one inode each):
- * the build user owns both, so a build writing or chmod-ing one would change the release that
- * serves. Before the build runs, every regular file with more than one link gets an inode of its
- * own (a copy renamed over it, mode and times kept); links and the deploy's own paths are left.
- * argv: release, then the paths the deploy put there.
- */
-const UNSHARE_LINKED = `import os, shutil, sys, tempfile
-root, keep = sys.argv[1], set(sys.argv[2:])
-for top, dirs, files in os.walk(root, topdown=True):
-    rel_top = os.path.relpath(top, root)
-    dirs[:] = [d for d in dirs if os.path.normpath(os.path.join(rel_top, d)) not in keep]
-    for name in files:
-        p = os.path.join(top, name)
-        st = os.lstat(p)
-        if not os.path.isfile(p) or os.path.islink(p) or st.st_nlink < 2:
-            continue
-        fd, tmp = tempfile.mkstemp(dir=top, prefix=".gd-")
-        os.close(fd)
-        shutil.copy2(p, tmp)
-        os.replace(tmp, p)
-`;
 /**
  * The build commands run in the new release before it is checked, as the build user (who owns
  * the release, so they can write into it), in a transient unit: with the app's venv on PATH and
  * the app's environment read from /etc/APP/env by systemd (PID 1, as root: the build user never
  * gets read access to the file), nothing writable but the release and a private /tmp
  * (ProtectSystem=strict), no new privileges, and no process left when it ends. The release is
- * then frozen as every release: nothing in it writable by the app's user.
+ * then frozen as every release: nothing in it writable by the app's user. A delta release is first
+ * cut to what its manifest lists, and its hardlinked files get inodes of their own, so a build never
+ * writes through a link into the release that serves.
  */
 function buildCommand(ctx, release, envFile) {
     const q = quote/* shQuote */.U;
     const p = ctx.paths;
     const rel = p.releaseDir(release);
-    const keep = ['REVISION', src_manifest/* MANIFEST_FILE */.h1, '.venv', ...ctx.settings.deploy.sharedPaths];
-    const script = `set -euo pipefail
-if [ -f ${q(`${rel}/${src_manifest/* MANIFEST_FILE */.h1}`)} ]; then python3 -c ${q(PRUNE_UNLISTED)} ${q(rel)} ${keep.map(q).join(' ')}; fi
-python3 -c ${q(UNSHARE_LINKED)} ${q(rel)} ${keep.map(q).join(' ')}
-rc=0
-( set -euo pipefail
-${ctx.settings.deploy.build}
-) </dev/null || rc=$?
-chmod -R go-w -- ${q(rel)} || true
-# What the build wrote counts against min-free-space: a build that fills the disk is refused (and
-# its release removed at once) rather than leaving the live app without space.
-${(0,ownership/* diskProbe */.AC)(ctx.settings)}
-if [ "$rc" = 0 ] && [ "$free_mb" -lt "$need_mb" ]; then
-  echo "the build left only $free_mb MB free on the filesystem of ${ctx.settings.app.dir}: min-free-space needs $need_mb MB" >&2
-  rc=${NO_SPACE}
-fi
-exit "$rc"`;
+    const script = buildScript(ctx, rel);
     return [
         'systemd-run --quiet --wait --pipe --collect --service-type=exec',
         `-p User=${q(p.buildUser)} -p Group=${q(p.buildUser)}`,
@@ -3265,6 +2764,22 @@ exit "$rc"`;
         // The build's commands reach bash as written: systemd would expand $HOME, ${X} and $$ itself.
         q((0,app_run/* systemdWord */.sX)(script))
     ].join(' ');
+}
+/**
+ * What runs in the unit: templates/scripts/build.sh (with prune_unlisted.py, unshare_linked.py),
+ * the disk probe, build_end.sh.
+ */
+function buildScript(ctx, rel) {
+    const keep = ['REVISION', src_manifest/* MANIFEST_FILE */.h1, '.venv', ...ctx.settings.deploy.sharedPaths];
+    return `${(0,scripts/* serverScript */.fj)('build', {
+        release: rel,
+        manifest_file: src_manifest/* MANIFEST_FILE */.h1,
+        manifest_header: src_manifest/* MANIFEST_HEADER */.yg,
+        keep: keep.join('\n'),
+        prune_unlisted: (0,scripts/* serverProgram */.qX)('prune_unlisted'),
+        unshare_linked: (0,scripts/* serverProgram */.qX)('unshare_linked'),
+        build: ctx.settings.deploy.build
+    })}${(0,ownership/* diskProbe */.AC)(ctx.settings)}${(0,scripts/* serverScript */.fj)('build_end', { app_dir: ctx.settings.app.dir, no_space: NO_SPACE })}`;
 }
 async function buildRelease(ctx, release, envFile) {
     if (!ctx.settings.deploy.build)
@@ -3308,7 +2823,7 @@ runuser -u ${q(p.user)} -- sqlite3 -cmd '.timeout 15000' ${q(db)} ${q(`.backup '
 # The copy was made in shared/, which the app owns: root reads it once, never through a link
 # (a regular file of the app's user with one link), into backups/, which only root writes.
 rm -f ${q(out)}
-${(0,root_read/* rootRead */.q)('copy', q(p.shared), q(external_node_path_.posix.basename(tmp)), q(p.user), q(out), 'raw', '640', 'db')} || { runuser -u ${q(p.user)} -- rm -f ${q(tmp)}; echo "the backup is not a regular file of ${p.user}" >&2; exit 4; }
+${(0,root_read/* rootRead */.Z)('copy', q(p.shared), q(external_node_path_.posix.basename(tmp)), q(p.user), q(out), 'raw', '640', 'db')} || { runuser -u ${q(p.user)} -- rm -f ${q(tmp)}; echo "the backup is not a regular file of ${p.user}" >&2; exit 4; }
 runuser -u ${q(p.user)} -- rm -f ${q(tmp)}
 chgrp ${q(p.user)} ${q(out)}
 check=$(runuser -u ${q(p.user)} -- sqlite3 -readonly ${q(out)} 'PRAGMA integrity_check')
@@ -3421,7 +2936,7 @@ async function downloadBackup(ctx, backup, dir, dest) {
     };
     const res = await ctx.remote.script(
     // Read once, as a regular root-owned file (never a link or FIFO), hashed as it is sent.
-    (0,root_read/* rootRead */.q)('cat', (0,quote/* shQuote */.U)(dir), (0,quote/* shQuote */.U)(backup.id), 'root'), {
+    (0,root_read/* rootRead */.Z)('cat', (0,quote/* shQuote */.U)(dir), (0,quote/* shQuote */.U)(backup.id), 'root'), {
         sudo: true,
         timeoutMs: 60 * 60_000,
         signal: ctx.signal,
@@ -3738,37 +3253,6 @@ var steps_switch = __webpack_require__(499);
 var steps_processes = __webpack_require__(5358);
 // EXTERNAL MODULE: ./src/steps/rollback.ts
 var rollback = __webpack_require__(6691);
-// EXTERNAL MODULE: ./src/render/templates.ts
-var templates = __webpack_require__(8711);
-;// CONCATENATED MODULE: ./src/render/scripts.ts
-
-
-
-
-const bodies = new Map();
-const NAME = /^[a-z_][a-z0-9_]*$/;
-/**
- * A server script from templates/scripts/NAME.sh (plain shell that shellcheck reads in
- * `npm run lint`): a prologue of quoted assignments, one per value, then the file as it is. A value
- * reaches the body only as a shell variable, never pasted into its text, so no value can change
- * what the script does; `then`, the caller's own script text, runs after it in the same shell.
- */
-function serverScript(name, values, then = '', dir = (0,templates/* templatesDir */.x)()) {
-    const file = external_node_path_.join(dir, 'scripts', `${name}.sh`);
-    let body = bodies.get(file);
-    if (body === undefined) {
-        body = (0,external_node_fs_.readFileSync)(file, 'utf8');
-        bodies.set(file, body);
-    }
-    const prologue = Object.entries(values).map(([key, value]) => {
-        if (!NAME.test(key))
-            throw new Error(`server script ${name}: ${key} is not a shell variable name`);
-        return `${key}=${(0,quote/* shQuote */.U)(String(value))}`;
-    });
-    // The first line names the file: the debug log's `$` line, and how a test double tells the step.
-    return `\n# ${name}.sh\n${prologue.join('\n')}\n${body}${then ? `${then}\n` : ''}`;
-}
-
 ;// CONCATENATED MODULE: ./src/steps/prune.ts
 
 
@@ -3781,7 +3265,7 @@ function serverScript(name, values, then = '', dir = (0,templates/* templatesDir
  */
 function pruneScript(ctx, keepAlso, then = '') {
     const p = ctx.paths;
-    return serverScript('prune', {
+    return (0,scripts/* serverScript */.fj)('prune', {
         releases: p.releases,
         current: p.current,
         venvs: p.venvs,
@@ -4786,8 +4270,6 @@ async function importDatabase(ctx) {
     }
 }
 
-// EXTERNAL MODULE: ./src/render.ts + 1 modules
-var render = __webpack_require__(1219);
 // EXTERNAL MODULE: ./src/provision/vars.ts
 var provision_vars = __webpack_require__(2841);
 // EXTERNAL MODULE: ./src/provision/site-edge.ts
@@ -4901,24 +4383,23 @@ function nginxAccessLog(app) {
 }
 /**
  * The site's drop-in folder (the site includes its `*.conf` in every server block that serves the
- * app) with the app's access log in it, and the shared log format: written before the site, so
- * the nginx step's `nginx -t` and reload take them with it. Marks `nginx-logs` when anything changed.
+ * app) with the app's access log in it, and the shared log format: `nginx_logs`, a function the
+ * nginx script calls before it writes the site (templates/scripts/nginx_logs.sh), so the nginx
+ * step's `nginx -t` and reload take them with it. Marks `nginx-logs` when anything changed.
  */
 function nginxDropInScript(ctx) {
-    const q = quote/* shQuote */.U;
     const app = ctx.paths.app;
-    const format = `log_format ${LOG_FORMAT} '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" rt=$request_time urt=$upstream_response_time';`;
-    const accessLog = `access_log ${nginxAccessLog(app)} ${LOG_FORMAT};`;
-    const put = (file, text) => `if [ "$(cat ${q(file)} 2>/dev/null)" != ${q(text)} ]; then
-  mark nginx-logs
-  [ "$dry" = 1 ] || printf '%s\\n' ${q(text)} | install -m 0644 -o root -g root /dev/stdin ${q(file)}
-fi`;
-    return `[ "$dry" = 1 ] || install -d -m 0755 -o root -g root /etc/nginx/gunicorn-deploy ${q(nginxDropInDir(app))}
-${put(LOG_FORMAT_CONF, format)}
-${put(`${nginxDropInDir(app)}/access-log.conf`, accessLog)}`;
+    return (0,scripts/* serverScript */.fj)('nginx_logs', {
+        dropin_dir: nginxDropInDir(app),
+        format_conf: LOG_FORMAT_CONF,
+        format_line: `log_format ${LOG_FORMAT} '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" rt=$request_time urt=$upstream_response_time';`,
+        log_conf: `${nginxDropInDir(app)}/access-log.conf`,
+        log_line: `access_log ${nginxAccessLog(app)} ${LOG_FORMAT};`
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/provision/default-server.ts
+
 
 /**
  * The server-wide catch-all: a Host that no site on the server names gets no answer from any app
@@ -4929,58 +4410,22 @@ ${put(`${nginxDropInDir(app)}/access-log.conf`, accessLog)}`;
  * on 443. ACME challenges carry the site's own Host, so they still reach its challenge path.
  */
 const DEFAULT_SERVER = '/etc/nginx/conf.d/gunicorn-deploy-default.conf';
-const HTTP_PART = `# Written by gunicorn-deploy, for every app on this server: a Host that no site here serves gets
-# no answer (444 closes the connection); HTTPS refuses the handshake.
-server {
-    listen 80 default_server;
-    server_name _;
-    return 444;
+/** templates/nginx/catch-all.conf, with or without its HTTPS part. */
+function catchAllText(tls) {
+    return (0,render/* renderTemplate */.Xm)('nginx/catch-all.conf', { tls });
 }
-`;
-const TLS_PART = `
-server {
-    listen 443 ssl default_server;
-    server_name _;
-    ssl_reject_handshake on;
-}
-`;
 /**
- * Shell for the nginx script: after `$new` (the app's new site) and `$enabled` (its link) are known,
- * decides the catch-all's text into `$dnew` (empty: no catch-all) and marks `catch-all` when the
- * file on the server differs. `installDefaultServer` / `restoreDefaultServer` run inside the
- * script's install branch and its nginx -t failure branch.
+ * The catch-all's functions for the nginx and remove scripts (templates/scripts/default_server.sh):
+ * `catch_all_decide` after `$new` (the app's new site) and `$enabled` (its link) are known, then
+ * `catch_all_install` / `catch_all_restore` in the script's install branch and its nginx -t
+ * failure branch.
  */
-function defaultServerDecide() {
-    return `dconf=${(0,quote/* shQuote */.U)(DEFAULT_SERVER)}; dnew=$(mktemp); trap 'rm -f "$new" "$dnew"' EXIT
-anyname=0; tls443=0
-# Debian's default site ($def in the nginx script) is removed in the same change: it counts for nothing.
-for f in "$new" /etc/nginx/sites-enabled/*; do
-  [ "$f" = "$enabled" ] || [ "$f" = "\${def:-}" ] && continue
-  [ -f "$f" ] || continue
-  grep -Eq '^[[:space:]]*server_name([[:space:]][^;]*)?[[:space:]]_([[:space:]]|;)' "$f" && anyname=1
-  grep -Eq '^[[:space:]]*listen[[:space:]]+([^;]*:)?443[[:space:];]' "$f" && tls443=1
-done
-# A default server of someone else's (the admin's own site) keeps its role: two would fail nginx -t.
-for f in /etc/nginx/sites-enabled/* /etc/nginx/conf.d/*.conf; do
-  [ "$f" = "$enabled" ] || [ "$f" = "$dconf" ] || [ "$f" = "\${def:-}" ] || [ ! -f "$f" ] && continue
-  grep -Eq '^[^#]*default_server' "$f" && anyname=1
-done
-if [ "$anyname" = 0 ]; then
-  printf '%s' ${(0,quote/* shQuote */.U)(HTTP_PART)} > "$dnew"
-  nv=$( (nginx -v 2>&1 || true) | sed -n 's|.*nginx/\\([0-9.]*\\).*|\\1|p')
-  if [ "$tls443" = 1 ] && [ -n "$nv" ] && printf '%s\\n' 1.19.4 "$nv" | sort -V -C; then
-    printf '%s' ${(0,quote/* shQuote */.U)(TLS_PART)} >> "$dnew"
-  fi
-fi
-if [ -s "$dnew" ]; then { [ -f "$dconf" ] && cmp -s "$dnew" "$dconf"; } || mark catch-all
-elif [ -e "$dconf" ]; then mark catch-all; fi`;
-}
-function installDefaultServer() {
-    return `[ -e "$dconf" ] && cp -a "$dconf" "$keep/catch-all"
-    if [ -s "$dnew" ]; then install -m 0644 -o root -g root "$dnew" "$dconf"; else rm -f "$dconf"; fi`;
-}
-function restoreDefaultServer() {
-    return `if [ -e "$keep/catch-all" ]; then cp -a "$keep/catch-all" "$dconf"; else rm -f "$dconf"; fi`;
+function defaultServerFunctions() {
+    return (0,scripts/* serverScript */.fj)('default_server', {
+        dconf: DEFAULT_SERVER,
+        catch_all_http: catchAllText(false),
+        catch_all_tls: catchAllText(true)
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/provision/nginx.ts
@@ -5000,64 +4445,22 @@ const REFUSED = 6;
  * reloaded. nginx is reloaded only when something here changed. The site's text comes on stdin.
  */
 function nginxScript(ctx) {
-    const q = quote/* shQuote */.U;
-    // Shared folders nginx serves (uploads): group www-data with setgid, so what the app writes there
-    // (UMask 0027: group-readable) is readable by nginx and nothing else of shared/ is; shared/ itself
-    // only traversable (o+x, no listing).
+    const p = ctx.paths;
+    // Shared folders nginx serves (uploads): group www-data with setgid (templates/scripts/nginx_site.sh).
     const uploads = ctx.settings.provision.staticMaps
         .filter((m) => m.shared)
-        .map((m) => {
-        const dir = `${ctx.paths.shared}/${m.folder}`;
-        // Made as the deploy's layout step would, when provision runs before the first deploy.
-        return `if [ "$dry" != 1 ]; then
-  [ -d ${q(ctx.paths.dir)} ] || install -d -m 0755 -o root -g root ${q(ctx.paths.dir)}
-  [ -d ${q(ctx.paths.shared)} ] || install -d -m 0750 -o ${q(ctx.paths.user)} -g ${q(ctx.paths.user)} ${q(ctx.paths.shared)}
-  [ -d ${q(dir)} ] || { setpriv --reuid=${q(ctx.paths.user)} --regid=${q(ctx.paths.user)} --init-groups --reset-env -- install -d -m 0750 -- ${q(dir)}; mark uploads; }
-  [ -L ${q(dir)} ] || { chgrp www-data -- ${q(dir)}; chmod 2750 -- ${q(dir)}; }
-  chmod o+x ${q(ctx.paths.shared)}
-fi`;
-    })
-        .join('\n');
-    return `
-${uploads}
-${nginxDropInScript(ctx)}
-avail=${q(ctx.paths.nginxSite)}; enabled=${q(ctx.paths.nginxEnabled)}; def=/etc/nginx/sites-enabled/default
-new=$(mktemp); trap 'rm -f "$new"' EXIT
-cat > "$new"
-${defaultServerDecide()}
-[ -f "$avail" ] && cmp -s "$new" "$avail" || mark site
-[ "$(readlink "$enabled" 2>/dev/null)" = "$avail" ] || mark link
-if [ -e "$def" ] || [ -L "$def" ]; then mark default-site; fi
-if [ -n "$changed" ]; then
-  if [ "$dry" = 1 ]; then
-    echo "would=install $avail, link it in sites-enabled, disable the default site, update the catch-all server $dconf, nginx -t, reload nginx"
-    [ -f "$avail" ] && { diff -u "$avail" "$new" | sed -n '3,40p' | sed 's/^/diff=/' || true; }
-  else
-    keep=$(mktemp -d)
-    [ -f "$avail" ] && cp -a "$avail" "$keep/site"
-    [ -e "$enabled" ] || [ -L "$enabled" ] && cp -a "$enabled" "$keep/link"
-    [ -e "$def" ] || [ -L "$def" ] && cp -a "$def" "$keep/default"
-    install -m 0644 -o root -g root "$new" "$avail"
-    ln -sfn "$avail" "$enabled"
-    rm -f "$def"
-    ${installDefaultServer()}
-    if ! out=$(nginx -t 2>&1); then
-      # Put back exactly what was there: the running nginx never sees the refused config.
-      if [ -f "$keep/site" ]; then cp -a "$keep/site" "$avail"; else rm -f "$avail"; fi
-      rm -f "$enabled"; [ -e "$keep/link" ] || [ -L "$keep/link" ] && cp -a "$keep/link" "$enabled"
-      [ -e "$keep/default" ] || [ -L "$keep/default" ] && cp -a "$keep/default" "$def"
-      ${restoreDefaultServer()}
-      rm -rf "$keep"
-      echo "$out" | tail -n 5 >&2
-      exit ${REFUSED}
-    fi
-    rm -rf "$keep"
-    if systemctl is-active --quiet nginx; then systemctl reload nginx; echo nginx=reloaded; else systemctl start nginx; echo nginx=started; fi
-  fi
-fi
-if ! systemctl is-enabled --quiet nginx 2>/dev/null; then mark nginx-enabled; act systemctl enable --quiet nginx; fi
-if [ "$dry" != 1 ] && ! systemctl is-active --quiet nginx; then mark nginx-started; systemctl start nginx; fi
-`;
+        .map((m) => `${p.shared}/${m.folder}`);
+    return (nginxDropInScript(ctx) +
+        defaultServerFunctions() +
+        (0,scripts/* serverScript */.fj)('nginx_site', {
+            avail: p.nginxSite,
+            enabled: p.nginxEnabled,
+            refused: REFUSED,
+            app_dir: p.dir,
+            shared: p.shared,
+            user: p.user,
+            upload_dirs: uploads.join('\n')
+        }));
 }
 /** `site`: the text to install; by default the site for the server's TLS state (see tls-site.ts). */
 async function ensureNginx(ctx, site) {
@@ -5250,20 +4653,15 @@ function changeName(c) {
 async function reloadNginx(ctx) {
     await (0,run/* runProvisionScript */.q)(ctx, 'reloading nginx for the new certificate', 'out=$(nginx -t 2>&1) || { echo "$out" | tail -n 5 >&2; exit 1; }\nsystemctl reload nginx', { hint: 'Fix the nginx configuration named above and run provision again.' });
 }
-/** The script's certificate facts: serial and end date, when the file is there. */
-function certificateFacts(path) {
-    return `if [ -s ${(0,quote/* shQuote */.U)(path)} ]; then
-  echo "serial=$(openssl x509 -in ${(0,quote/* shQuote */.U)(path)} -noout -serial | sed 's/^serial=//')"
-  echo "not-after=$(openssl x509 -in ${(0,quote/* shQuote */.U)(path)} -noout -enddate | sed 's/^notAfter=//')"
-fi`;
-}
 function acmeFiles(ctx) {
     const hook = (0,render/* renderTemplate */.Xm)('tls/renew-hook.sh', (0,provision_vars/* provisionVars */.g)(ctx));
     const files = [{ path: RENEW_HOOK, content: hook, mode: '0755', owner: 'root:root' }];
     if (ctx.settings.tls.acmeCaBundle) {
         files.push({ path: ACME_CA_INPUT, content: ctx.settings.tls.acmeCaBundle, mode: '0644', owner: 'root:root' }, {
             path: CERTBOT_DROPIN,
-            content: `# Written by gunicorn-deploy (acme-ca-bundle): certbot's renewals trust the private ACME server.\n[Service]\nEnvironment=REQUESTS_CA_BUNDLE=${ACME_CA_BUNDLE}\n`,
+            content: (0,render/* renderTemplate */.Xm)('systemd/certbot-ca.conf', {
+                caBundle: ACME_CA_BUNDLE
+            }),
             mode: '0644',
             owner: 'root:root'
         });
@@ -5276,78 +4674,27 @@ function acmeFiles(ctx) {
  * was not made with the webroot, or ends within a day.
  */
 function acmeScript(ctx) {
-    const q = quote/* shQuote */.U;
     const t = ctx.settings.tls;
     const p = tlsPaths(ctx);
     const app = ctx.paths.app;
     const names = ctx.settings.provision.serverName.split(' ');
-    const wanted = [...names].sort().join(' ');
-    const bundle = t.acmeCaBundle
-        ? `# requests (certbot) takes one bundle: the private CA on top of the system's.
-if [ "$dry" != 1 ]; then
-  nb=$(mktemp); cat ${q(ACME_CA_INPUT)} /etc/ssl/certs/ca-certificates.crt > "$nb" 2>/dev/null || cat ${q(ACME_CA_INPUT)} > "$nb"
-  if [ -f ${q(ACME_CA_BUNDLE)} ] && cmp -s "$nb" ${q(ACME_CA_BUNDLE)}; then rm -f "$nb"; else install -m 0644 "$nb" ${q(ACME_CA_BUNDLE)}; rm -f "$nb"; mark ca-bundle; fi
-fi
-if was_changed ${q(CERTBOT_DROPIN)}; then act systemctl daemon-reload; fi
-export REQUESTS_CA_BUNDLE=${q(ACME_CA_BUNDLE)}`
-        : `for f in ${q(CERTBOT_DROPIN)} ${q(ACME_CA_INPUT)} ${q(ACME_CA_BUNDLE)}; do
-  if [ -e "$f" ]; then mark "removed:$f"; act rm -f "$f"; fi
-done
-if was_changed "removed:${CERTBOT_DROPIN}"; then act systemctl daemon-reload; fi`;
-    const certbot = [
-        'certbot',
-        'certonly',
-        '--non-interactive',
-        '--agree-tos',
-        '--no-eff-email',
-        '-m',
-        t.acmeEmail,
-        '--server',
-        t.acmeServer,
-        '--webroot',
-        '-w',
-        p.webroot,
-        '--cert-name',
-        app,
-        ...names.flatMap((n) => ['-d', n])
-    ]
-        .map(q)
-        .join(' ');
-    return `
-${(0,shell/* writeFilesScript */.Cu)(acmeFiles(ctx))}
-${bundle}
-[ -d ${q(p.webroot)} ] || { mark webroot; act install -d -m 0755 -o root -g root ${q(p.webroot)}; }
-cert=${q(`/etc/letsencrypt/live/${app}/cert.pem`)}; conf=${q(`/etc/letsencrypt/renewal/${app}.conf`)}
-why=""
-if [ ! -s "$cert" ] || [ ! -f "$conf" ]; then why="no certificate yet"
-else
-  have=$(openssl x509 -in "$cert" -noout -ext subjectAltName 2>/dev/null | grep -o 'DNS:[^,[:space:]]*' | sed 's/^DNS://' | sort | tr '\\n' ' ' | sed 's/ $//' || true)
-  srv=$(sed -n 's/^server *= *//p' "$conf" | tail -n 1)
-  auth=$(sed -n 's/^authenticator *= *//p' "$conf" | tail -n 1)
-  if [ "$have" != ${q(wanted)} ]; then why="the certificate covers $have"
-  elif [ "$srv" != ${q(t.acmeServer)} ]; then why="the certificate came from $srv"
-  elif [ "$auth" != webroot ]; then why="the certificate was not made with the webroot"
-  elif ! openssl x509 -in "$cert" -noout -checkend 86400 >/dev/null; then why="the certificate ends within a day"
-  fi
-fi
-if [ -n "$why" ]; then
-  mark certificate
-  if [ "$dry" = 1 ]; then
-    echo "would=certbot certonly --webroot for ${names.join(' ')} from ${t.acmeServer} ($why)"
-  else
-    # --force-renewal: an existing lineage for other names or another server is replaced now.
-    force=""; [ -f "$conf" ] && force=--force-renewal
-    if ! out=$(${certbot} $force 2>&1); then
-      { printf '%s\\n' "$out" | grep -v '^Saving debug log\\|^ *$' | tail -n 15 >&2; } || true
-      exit ${ISSUE_FAILED}
-    fi
-  fi
-fi
-if ! systemctl is-enabled --quiet certbot.timer 2>/dev/null || ! systemctl is-active --quiet certbot.timer; then
-  mark renew-timer; act systemctl enable --now --quiet certbot.timer
-fi
-${certificateFacts(`/etc/letsencrypt/live/${app}/cert.pem`)}
-`;
+    return ((0,shell/* writeFilesScript */.Cu)(acmeFiles(ctx)) +
+        (0,scripts/* serverScript */.fj)('cert_facts', {}) +
+        (0,scripts/* serverScript */.fj)('tls_acme', {
+            bundle: t.acmeCaBundle ? 1 : 0,
+            ca_input: ACME_CA_INPUT,
+            ca_bundle: ACME_CA_BUNDLE,
+            certbot_dropin: CERTBOT_DROPIN,
+            webroot: p.webroot,
+            cert: `/etc/letsencrypt/live/${app}/cert.pem`,
+            conf: `/etc/letsencrypt/renewal/${app}.conf`,
+            wanted: [...names].sort().join(' '),
+            names: names.join(' '),
+            acme_email: t.acmeEmail,
+            acme_server: t.acmeServer,
+            cert_name: app,
+            issue_failed: ISSUE_FAILED
+        }));
 }
 async function obtainAcme(ctx) {
     const t = ctx.settings.tls;
@@ -5377,32 +4724,19 @@ function servingNow(ctx, hadCertificate) {
         : `the site keeps answering over plain HTTP from the app (http://${first}/) until a first certificate is issued`;
 }
 /**
- * The private key, from the script's stdin (one base64 line after the certificate's), through a
- * 0600 temporary file. Unlike writeFilesScript it never prints a diff, not even in a dry run: the
- * key on the server is not masked in the log (only the one given is).
+ * The private key, from the script's stdin, through a 0600 temporary file; never a diff, not even
+ * in a dry run (templates/scripts/tls_key.sh). certificate: the certificate write_files.sh put
+ * just before (marked `certificate` when it changed, its facts printed after the key).
  */
-function keyScript(path) {
-    const q = quote/* shQuote */.U;
-    return `k=${q(path)}
-IFS= read -r b64
-tmp=$(mktemp "$(dirname "$k")/.gd-new.XXXXXX" 2>/dev/null || mktemp)
-printf '%s' "$b64" | base64 -d > "$tmp"; b64=""
-if [ -f "$k" ] && cmp -s "$tmp" "$k" && [ "$(stat -c '%a %U:%G' "$k")" = "600 root:root" ]; then rm -f "$tmp"
-else
-  mark certificate
-  if [ "$dry" = 1 ]; then echo "would=write the private key $k (not shown)"; rm -f "$tmp"
-  else chmod 0600 "$tmp"; chown root:root "$tmp"; mv -f "$tmp" "$k"; fi
-fi`;
+function keyScript(path, certificate = '') {
+    return (0,scripts/* serverScript */.fj)('tls_key', { key: path, certificate });
 }
 async function writeCertificateFiles(ctx) {
     const t = ctx.settings.tls;
     const p = tlsPaths(ctx);
     const cert = { path: p.certificate, content: t.certificate, mode: '0644', owner: 'root:root' };
     const key = { path: p.key, content: t.key, mode: '0600', owner: 'root:root' };
-    const res = await (0,run/* runProvisionScript */.q)(ctx, 'writing the certificate files', `${(0,shell/* writeFilesScript */.Cu)([cert])}
-if was_changed ${(0,quote/* shQuote */.U)(p.certificate)}; then mark certificate; fi
-${keyScript(p.key)}
-${certificateFacts(p.certificate)}`, 
+    const res = await (0,run/* runProvisionScript */.q)(ctx, 'writing the certificate files', (0,shell/* writeFilesScript */.Cu)([cert]) + (0,scripts/* serverScript */.fj)('cert_facts', {}) + keyScript(p.key, p.certificate), 
     // The key travels on stdin only, never in the command line.
     { stdin: (0,shell/* filesInput */.GY)([cert, key]) });
     // The paths themselves say nothing more than "certificate".
@@ -5491,6 +4825,7 @@ async function ensureTimers(ctx) {
 // EXTERNAL MODULE: ./src/provision/alerts.ts
 var alerts = __webpack_require__(2868);
 ;// CONCATENATED MODULE: ./src/metrics/program.ts
+
 /**
  * The metrics job: a Python program root runs every 15 s (APP-metrics.timer) that writes the app's
  * Prometheus text file for node-exporter's textfile collector. Python: it opens what it reads with
@@ -5509,227 +4844,16 @@ var alerts = __webpack_require__(2868);
  * - Written as a temporary file in the textfile folder (opened relative to a descriptor of that
  *   folder, which must be root's and no link) and renamed over APP.prom: node-exporter never reads
  *   half a file, and a planted name is replaced, never followed.
+ *
+ * The program is templates/scripts/metrics.py.
  */
-const METRICS_PROGRAM = String.raw `import errno, json, math, os, pwd, re, resource, stat, subprocess, sys, time
-APP, SERVICE, SOCKET, ACCESS_LOG, HISTORY, CURRENT, STATE, OUTDIR = sys.argv[1:9]
-MAX_READ = 8 << 20
-WINDOW_S, SLOT_S = 60, 5
-SAMPLES, SAMPLE_GAP_S = 10, 0.1
-RATIO = 1.04
-now = time.time()
-class Refused(Exception): pass
-def uid(name):
-    try: return pwd.getpwnam(name).pw_uid
-    except KeyError: return -1
-def open_checked(path, owners):
-    """A regular file with one link, owned by one of owners, opened without following a link."""
-    d, name = os.path.split(path)
-    try: dfd = os.open(d, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    except FileNotFoundError: return None
-    try:
-        try: fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC, dir_fd=dfd)
-        except FileNotFoundError: return None
-        except OSError as e: raise Refused("%s: %s" % (path, "a symbolic link" if e.errno == errno.ELOOP else e.strerror))
-    finally: os.close(dfd)
-    st = os.fstat(fd)
-    why = None
-    if not stat.S_ISREG(st.st_mode): why = "not a regular file"
-    elif st.st_nlink != 1: why = "has %d hard links" % st.st_nlink
-    elif st.st_uid not in owners: why = "owned by uid %d" % st.st_uid
-    if why: os.close(fd); raise Refused("%s: %s" % (path, why))
-    return fd, st
-def read_new(path, owners, mark):
-    """Complete lines appended since mark (ino, offset); a new file (rotated) is read from its start."""
-    try: opened = open_checked(path, owners)
-    except Refused as e:
-        # Left unread (and said in the journal); the other figures are still written.
-        print("not read: %s" % e, file=sys.stderr); return [], mark, False
-    if opened is None: return [], {"ino": 0, "off": 0}, True
-    fd, st = opened
-    try:
-        ino, off = mark.get("ino"), mark.get("off", 0)
-        fresh = ino != st.st_ino or off > st.st_size
-        if fresh: off = 0
-        if st.st_size - off > MAX_READ: off = st.st_size - MAX_READ
-        os.lseek(fd, off, os.SEEK_SET)
-        data, left = b"", st.st_size - off
-        while left > 0:
-            b = os.read(fd, min(left, 1 << 20))
-            if not b: break
-            data += b; left -= len(b)
-        end = data.rfind(b"\n") + 1
-        return data[:end].decode("utf-8", "replace").splitlines(), {"ino": st.st_ino, "off": off + end}, fresh
-    finally: os.close(fd)
-def load_state():
-    try:
-        with open(STATE) as f: s = json.load(f)
-        return s if isinstance(s, dict) else {}
-    except (OSError, ValueError): return {}
-state = load_state()
-# nginx's access log: the gunicorn_deploy format, '[07/Dec/2026:07:03:01 +0000] "GET / HTTP/1.1" 200 ... rt=0.004 urt=0.003'
-LINE = re.compile(r'\[(\d\d)/(\w\w\w)/(\d{4}):(\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)\] "[^"]*" (\d{3}) .* rt=([\d.]+) urt=(.*)$')
-MONTHS = {m: i + 1 for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())}
-import calendar
-def epoch(m):
-    t = calendar.timegm((int(m.group(3)), MONTHS.get(m.group(2), 1), int(m.group(1)), int(m.group(4)), int(m.group(5)), int(m.group(6))))
-    off = (int(m.group(8)) * 3600 + int(m.group(9)) * 60) * (1 if m.group(7) == "+" else -1)
-    return t - off
-def bucket(seconds):
-    ms = seconds * 1000.0
-    return 0 if ms <= 1 else int(math.ceil(math.log(ms) / math.log(RATIO)))
-def bucket_s(b): return 0.001 if b == 0 else (RATIO ** b) / 1000.0
-slots = {int(k): v for k, v in state.get("slots", {}).items() if int(k) * SLOT_S > now - WINDOW_S - SLOT_S}
-lines, logmark, _ = read_new(ACCESS_LOG, {uid("www-data"), 0}, state.get("log", {}))
-stamps = {}
-for line in lines:
-    m = LINE.search(line)
-    if not m: continue
-    key = line[m.start(1) - 1:m.start(1) + 27]
-    t = stamps.get(key)
-    if t is None: t = stamps[key] = epoch(m)
-    if t <= now - WINDOW_S: continue
-    slot = slots.setdefault(int(t // SLOT_S), {"n": 0, "e": 0, "us": 0.0, "rt": {}, "ut": {}})
-    slot["n"] += 1
-    if m.group(10).startswith("5"): slot["e"] += 1
-    rt = float(m.group(11)); b = str(bucket(rt)); slot["rt"][b] = slot["rt"].get(b, 0) + 1
-    ut = re.findall(r"[\d.]+", m.group(12))
-    if ut:
-        u = sum(float(x) for x in ut); slot["us"] += u
-        b = str(bucket(u)); slot["ut"][b] = slot["ut"].get(b, 0) + 1
-window = [s for k, s in slots.items() if k * SLOT_S > now - WINDOW_S]
-def quantiles(field):
-    h = {}
-    for s in window:
-        for b, c in s[field].items(): h[int(b)] = h.get(int(b), 0) + c
-    n = sum(h.values())
-    out = {}
-    for q in (0.5, 0.95, 0.99):
-        if n == 0: out[q] = float("nan"); continue
-        rank, cum = math.ceil(q * n), 0
-        for b in sorted(h):
-            cum += h[b]
-            if cum >= rank: out[q] = bucket_s(b); break
-    return out
-# The history: deploys and rollbacks by outcome, and the commit each release was deployed from.
-hist = state.get("history", {"mark": {}, "deploys": {}, "rollbacks": {}, "commits": {}})
-hlines, hmark, fresh = read_new(HISTORY, {0}, hist.get("mark", {}))
-if fresh: hist = {"deploys": {}, "rollbacks": {}, "commits": {}}
-OUTCOME = re.compile(r"^[a-z][a-z-]{0,30}$")
-for line in hlines:
-    try: e = json.loads(line)
-    except ValueError: continue
-    if not isinstance(e, dict): continue
-    ev, status = e.get("event"), e.get("status") if OUTCOME.match(str(e.get("status", ""))) else "other"
-    if ev == "deploy": hist["deploys"][status] = hist["deploys"].get(status, 0) + 1
-    elif ev == "rollback": hist["rollbacks"][status] = hist["rollbacks"].get(status, 0) + 1
-    # A release's commit never changes: any line naming both says it (a rollback's line may lack it).
-    if isinstance(e.get("release"), str) and isinstance(e.get("commit"), str) and e["commit"]:
-        hist["commits"][e["release"]] = str(e.get("commit", ""))[:64]
-        while len(hist["commits"]) > 50: hist["commits"].pop(next(iter(hist["commits"])))
-hist["mark"] = hmark
-# The service: its workers, restarts, OOM kills.
-props = {}
-try:
-    r = subprocess.run(["systemctl", "show", SERVICE, "-p", "MainPID", "-p", "NRestarts", "-p", "ControlGroup"], capture_output=True, text=True, timeout=5)
-    for l in r.stdout.splitlines():
-        k, _, v = l.partition("="); props[k] = v
-except (OSError, subprocess.SubprocessError): pass
-main = int(props.get("MainPID", "0") or 0)
-def children(pid):
-    try:
-        with open("/proc/%d/task/%d/children" % (pid, pid)) as f: return [int(x) for x in f.read().split()]
-    except (OSError, ValueError): return []
-workers = children(main) if main > 0 else []
-def sockets_of(pid):
-    out = set()
-    try: fds = os.listdir("/proc/%d/fd" % pid)
-    except OSError: return out
-    for fd in fds:
-        try: l = os.readlink("/proc/%d/fd/%s" % (pid, fd))
-        except OSError: continue
-        if l.startswith("socket:["): out.add(l[8:-1])
-    return out
-def look():
-    accepted, queued = set(), 0
-    with open("/proc/net/unix") as f:
-        next(f, None)
-        for l in f:
-            p = l.split()
-            if len(p) >= 8 and p[7] == SOCKET and p[5] != "01":
-                if p[6] == "0": queued += 1
-                else: accepted.add(p[6])
-    busy = sum(1 for w in workers if sockets_of(w) & accepted) if accepted else 0
-    return busy, queued
-looks = []
-for i in range(SAMPLES if workers else 0):
-    if i: time.sleep(SAMPLE_GAP_S)
-    looks.append(look())
-oom = float("nan")
-cg = props.get("ControlGroup", "")
-if cg.startswith("/") and ".." not in cg:
-    try:
-        with open("/sys/fs/cgroup%s/memory.events" % cg) as f:
-            for l in f:
-                k, _, v = l.partition(" ")
-                if k == "oom_kill": oom = int(v)
-    except (OSError, ValueError): pass
-release = ""
-try: release = os.path.basename(os.readlink(CURRENT))
-except OSError: pass
-try: since = os.lstat(CURRENT).st_mtime
-except OSError: since = float("nan")
-# The text file.
-def esc(v): return str(v).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-def num(v):
-    if isinstance(v, float) and math.isnan(v): return "NaN"
-    # repr: the shortest exact form (a timestamp keeps its seconds; "%g" would round them away).
-    return ("%d" % v) if isinstance(v, int) else repr(float(v))
-out = []
-def metric(name, kind, help_, rows):
-    out.append("# HELP gunicorn_deploy_%s %s" % (name, help_))
-    out.append("# TYPE gunicorn_deploy_%s %s" % (name, kind))
-    for labels, v in rows:
-        ls = ",".join('%s="%s"' % (k, esc(x)) for k, x in [("app", APP)] + labels)
-        out.append("gunicorn_deploy_%s{%s} %s" % (name, ls, num(v)))
-metric("release_info", "gauge", "The release serving and its commit.", [([("release", release), ("commit", hist["commits"].get(release, ""))], 1)] if release else [])
-metric("release_since_timestamp_seconds", "gauge", "When the serving release was switched to.", [([], since)])
-metric("deploys_total", "counter", "Deploys in the server's history, by outcome.", [([("outcome", k)], v) for k, v in sorted(hist["deploys"].items())])
-metric("rollbacks_total", "counter", "Rollbacks in the server's history (mode rollback and a deploy's own), by outcome.", [([("outcome", k)], v) for k, v in sorted(hist["rollbacks"].items())])
-metric("workers", "gauge", "Gunicorn workers of the service.", [([], len(workers))])
-metric("workers_busy", "gauge", "Workers holding a request: the mean of %d looks %.1f s apart." % (SAMPLES, SAMPLE_GAP_S), [([], (sum(b for b, _ in looks) / len(looks)) if looks else 0.0)])
-metric("workers_busy_max", "gauge", "Workers holding a request: the most in those looks.", [([], max((b for b, _ in looks), default=0))])
-metric("requests_queued_max", "gauge", "Requests waiting in the socket's backlog for a free worker: the most in those looks.", [([], max((q for _, q in looks), default=0))])
-n = sum(s["n"] for s in window)
-metric("requests_last_minute", "gauge", "Requests nginx answered for the app in the last minute.", [([], n)])
-metric("responses_5xx_last_minute", "gauge", "Of those, answers with a 5xx status.", [([], sum(s["e"] for s in window))])
-metric("upstream_busy_last_minute", "gauge", "Mean requests in flight at the app over the last minute (sum of upstream times / 60 s).", [([], sum(s["us"] for s in window) / WINDOW_S)])
-rq, uq = quantiles("rt"), quantiles("ut")
-metric("request_seconds", "gauge", "Request time as nginx saw it, last minute, by quantile.", [([("quantile", str(q))], v) for q, v in rq.items()])
-metric("upstream_seconds", "gauge", "The app's response time as nginx saw it, last minute, by quantile.", [([("quantile", str(q))], v) for q, v in uq.items()])
-metric("service_restarts", "gauge", "Restarts of the service by systemd (NRestarts).", [([], int(props.get("NRestarts", "0") or 0))])
-metric("oom_kills", "gauge", "Processes of the service killed for memory (its cgroup's oom_kill).", [([], oom)])
-ru, rc = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-metric("metrics_cpu_seconds", "gauge", "CPU time this job took on its last run.", [([], ru.ru_utime + ru.ru_stime + rc.ru_utime + rc.ru_stime)])
-metric("metrics_timestamp_seconds", "gauge", "When this file was written.", [([], time.time())])
-text = ("\n".join(out) + "\n").encode()
-dfd = os.open(OUTDIR, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
-st = os.fstat(dfd)
-if st.st_uid != 0 or st.st_mode & 0o022:
-    print("refusing to write into %s: not root's alone" % OUTDIR, file=sys.stderr); sys.exit(2)
-tmp = ".%s.prom.%d" % (APP, os.getpid())
-try: os.unlink(tmp, dir_fd=dfd)
-except FileNotFoundError: pass
-fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644, dir_fd=dfd)
-try:
-    os.write(fd, text); os.fchmod(fd, 0o644)
-finally: os.close(fd)
-os.rename(tmp, "%s.prom" % APP, src_dir_fd=dfd, dst_dir_fd=dfd)
-state = {"log": logmark, "slots": slots, "history": hist}
-with open(STATE + ".new", "w") as f: json.dump(state, f)
-os.replace(STATE + ".new", STATE)
-`;
+/** The program's text (installed as APP's metrics job; run as `python3 FILE ARGV...`). */
+function metricsProgram() {
+    return (0,scripts/* serverProgram */.qX)('metrics');
+}
 
 ;// CONCATENATED MODULE: ./src/metrics/paths.ts
+
 
 
 
@@ -5755,12 +4879,13 @@ function metricsPaths(p) {
  * is the prometheus user's, who could put a link in the folder's place.
  */
 function removePromCommand(app) {
-    const py = `import os, sys
-try: d = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-except OSError: sys.exit(0)
-try: os.unlink(sys.argv[2], dir_fd=d); print("removed")
-except FileNotFoundError: pass`;
-    return `python3 -I -c ${(0,quote/* shQuote */.U)(py)} ${(0,quote/* shQuote */.U)(TEXTFILE_DIR)} ${(0,quote/* shQuote */.U)(`${app}.prom`)}`;
+    const r = removeProm(app);
+    return `python3 -I -c ${(0,quote/* shQuote */.U)(r.prom_py)} ${(0,quote/* shQuote */.U)(r.prom_dir)} ${(0,quote/* shQuote */.U)(r.prom_name)}`;
+}
+/** The same as a script's values: `python3 -I -c "$prom_py" "$prom_dir" "$prom_name"`. */
+function removeProm(app) {
+    // templates/scripts/remove_prom.py: root runs it as it is, the names as argv.
+    return { prom_py: (0,scripts/* serverProgram */.qX)('remove_prom'), prom_dir: TEXTFILE_DIR, prom_name: `${app}.prom` };
 }
 
 ;// CONCATENATED MODULE: ./src/metrics/provision.ts
@@ -5786,7 +4911,7 @@ function metricsFiles(ctx) {
         owner: 'root:root'
     });
     return [
-        file(m.script, `${METRICS_PROGRAM}`, '0755'),
+        file(m.script, metricsProgram(), '0755'),
         file(u.metricsService.file, (0,render/* renderTemplate */.Xm)('systemd/metrics.service', vars)),
         file(u.metricsTimer.file, (0,render/* renderTemplate */.Xm)('systemd/metrics.timer', vars)),
         file(NODE_EXPORTER_DEFAULTS, `# Written by gunicorn-deploy (metrics-listen); changes here are overwritten on the next provision.
@@ -5909,6 +5034,7 @@ function sshSourcesWithRun(ctx, listed, client) {
 ;// CONCATENATED MODULE: ./src/provision/firewall-rules.ts
 
 
+
 /**
  * The server's one firewall, shared by every app the tool provisions there: one nftables table
  * (`inet gunicorn_deploy`) whose allowed ports are the union of what each app asked for (its SSH
@@ -5997,44 +5123,28 @@ function mergePorts(ports, proto) {
     }
     return merged.map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`));
 }
-/** The ruleset file: replaces the one table atomically (one nft transaction) and nothing else. */
+/**
+ * The ruleset file (templates/nftables/firewall.nft.hbs): replaces the one table atomically (one
+ * nft transaction) and nothing else.
+ */
 function renderFirewall(requests) {
-    const t = FIREWALL.table;
     const apps = [...requests.keys()].sort();
     const all = apps.flatMap((a) => requests.get(a));
     const open = all.filter((p) => !p.sources);
-    const tcpPorts = mergePorts(open, 'tcp');
-    const udpPorts = mergePorts(open, 'udp');
-    const restricted = sourceRules(all, open);
-    const list = (xs) => `{ ${xs.join(', ')} }`;
-    const who = apps
-        .map((a) => `#   ${a}: ${requests
+    const who = apps.map((a) => `${a}: ${requests
         .get(a)
         .map((p) => `${p.proto}/${portText(p)}${p.sources ? ` (from ${p.sources.join(' ')})` : ''}`)
-        .join(' ')}`)
-        .join('\n');
-    return `#!/usr/sbin/nft -f
-${ownership/* UNIT_HEADER */.bz}; changes here are overwritten on the next provision of any app here.
-# The server's firewall: what every app asked for (${FIREWALL.requestsDir}), the rest dropped.
-${who}
-# Only this table is replaced, nothing else of the ruleset.
-table inet ${t}
-delete table inet ${t}
-table inet ${t} {
-  chain input {
-    type filter hook input priority filter; policy drop;
-    ct state invalid drop
-    ct state { established, related } accept
-    iif "lo" accept
-    icmp type { echo-request, destination-unreachable, time-exceeded, parameter-problem } accept
-    # Without neighbour discovery and packet-too-big, IPv6 stops working. (No protocol names: nft
-    # 1.0.6 resolves them through /etc/protocols, which a minimal image lacks.)
-    icmpv6 type { echo-request, destination-unreachable, packet-too-big, time-exceeded, parameter-problem, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert, mld-listener-query } accept
-    ip6 saddr fe80::/10 udp sport 547 udp dport 546 accept
-    tcp dport ${list(tcpPorts)} accept${udpPorts.length ? `\n    udp dport ${list(udpPorts)} accept` : ''}${restricted}
-  }
-}
-`;
+        .join(' ')}`);
+    const vars = {
+        header: ownership/* UNIT_HEADER */.bz,
+        requestsDir: FIREWALL.requestsDir,
+        table: FIREWALL.table,
+        who,
+        tcpPorts: mergePorts(open, 'tcp').join(', '),
+        udpPorts: mergePorts(open, 'udp').join(', '),
+        restricted: sourceRules(all, open)
+    };
+    return (0,render/* renderTemplate */.Xm)('nftables/firewall.nft', vars);
 }
 /**
  * The ports some app lets in only from chosen sources (ssh-allow-from), one rule per source (no
@@ -6057,34 +5167,16 @@ function sourceRules(all, open) {
     const lines = [];
     for (const [port, sources] of [...bySort].sort()) {
         for (const src of [...sources].sort())
-            lines.push(`    ${src.includes(':') ? 'ip6' : 'ip'} saddr ${src} ${port} accept`);
+            lines.push(`${src.includes(':') ? 'ip6' : 'ip'} saddr ${src} ${port} accept`);
     }
-    return lines.length ? `\n    # Only from chosen sources (ssh-allow-from).\n${lines.join('\n')}` : '';
+    return lines;
 }
 function tcp(port) {
     return { proto: 'tcp', from: port, to: port };
 }
 function renderFirewallUnit() {
-    return `${ownership/* UNIT_HEADER */.bz}; changes here are overwritten on the next provision.
-[Unit]
-Description=Firewall of the apps gunicorn-deploy provisioned (nftables table inet ${FIREWALL.table})
-DefaultDependencies=no
-Wants=network-pre.target
-Before=network-pre.target shutdown.target
-Conflicts=shutdown.target
-# nftables.service starts with \`flush ruleset\`: load after it, and again whenever it restarts.
-After=nftables.service
-PartOf=nftables.service
-
-[Service]
-Type=oneshot
-RemainAfterExit=yes
-ExecStart=/usr/sbin/nft -f ${FIREWALL.rules}
-ExecStop=-/usr/sbin/nft delete table inet ${FIREWALL.table}
-
-[Install]
-WantedBy=sysinit.target
-`;
+    const vars = { header: ownership/* UNIT_HEADER */.bz, table: FIREWALL.table, rules: FIREWALL.rules };
+    return (0,render/* renderTemplate */.Xm)('systemd/firewall.service', vars);
 }
 /** The files the confirm makes permanent: the ruleset and its unit. */
 function firewallFiles(requests) {
@@ -6095,6 +5187,7 @@ function firewallFiles(requests) {
 }
 
 ;// CONCATENATED MODULE: ./src/provision/firewall.ts
+
 
 
 
@@ -6119,36 +5212,30 @@ const TOO_LATE = 7;
 /** Exit code of the apply when another app's request changed since it was read. */
 const RACED = 8;
 const APP_NAME = /^[a-z][a-z0-9-]{0,31}$/;
-/** Shell: the lock, and a digest of every request but APP's (the apply compares it). */
-function lockAndDigest(app) {
-    const q = quote/* shQuote */.U;
-    return `install -d -m 0700 /run/gunicorn-deploy
-exec 9>${q(FIREWALL.lock)}
-flock -w 120 9 || { echo "another provision held the firewall lock for 120 s" >&2; exit 9; }
-others_digest() {
-  for f in ${q(FIREWALL.requestsDir)}/*.ports; do
-    [ -f "$f" ] && [ "$f" != ${q(requestPath(app))} ] || continue
-    printf '%s\\n' "$f"; cat "$f"
-  done | sha256sum | cut -c1-64
-}`;
+/** The values every firewall script shares (templates/scripts/firewall_lib.sh defines its functions). */
+function lib(app, legacy = []) {
+    return (0,scripts/* serverScript */.fj)('firewall_lib', {
+        fw_lock: FIREWALL.lock,
+        requests_dir: FIREWALL.requestsDir,
+        own_request: requestPath(app),
+        legacy: legacy
+            .map((a) => {
+            const p = legacyPaths(a);
+            return `${p.unit} ${p.unitFile} ${p.rules} ${legacyTable(a)}`;
+        })
+            .join('\n')
+    });
 }
+/** The shared table's names, as the scripts take them. */
+const TABLE = {
+    table: FIREWALL.table,
+    unit: FIREWALL.unit,
+    rules: FIREWALL.rules,
+    unit_file: FIREWALL.unitFile
+};
 /** Reads every other app's request, the earlier per-app tables to migrate, and the digest. */
 function readScript(app) {
-    const q = quote/* shQuote */.U;
-    return `${lockAndDigest(app)}
-for f in ${q(FIREWALL.requestsDir)}/*.ports; do
-  [ -f "$f" ] && [ "$f" != ${q(requestPath(app))} ] || continue
-  a=$(basename "$f" .ports); sed -n "s/^\\(tcp\\|udp\\) /req $a &/p" "$f"
-done
-for u in /etc/systemd/system/*-firewall.service; do
-  # The shared table's own unit has the same shape (its rules in /etc/gunicorn-deploy/).
-  [ "$u" != ${q(FIREWALL.unitFile)} ] && [ -f "$u" ] && [ ! -L "$u" ] && [ "$(head -c ${ownership/* UNIT_HEADER */.bz.length} "$u")" = ${q(ownership/* UNIT_HEADER */.bz)} ] || continue
-  a=$(sed -n 's|^ExecStart=/usr/sbin/nft -f /etc/\\([a-z][a-z0-9-]*\\)/firewall\\.nft$|\\1|p' "$u")
-  [ -n "$a" ] || continue
-  echo "legacy $a"
-  sed -n "s/^ *\\(tcp\\|udp\\) dport {/legacyrule $a &/p" "/etc/$a/firewall.nft" 2>/dev/null || true
-done
-echo "digest=$(others_digest)"`;
+    return lib(app) + (0,scripts/* serverScript */.fj)('firewall_read', { unit_file: FIREWALL.unitFile, unit_header: ownership/* UNIT_HEADER */.bz });
 }
 function parseFirewallState(stdout, app) {
     const others = new Map();
@@ -6178,73 +5265,32 @@ function parseFirewallState(stdout, app) {
  * migrated app's request.
  */
 function applyScript(app, digest, migrate, write = []) {
-    const q = quote/* shQuote */.U;
     const f = FIREWALL;
     const own = requestPath(app);
-    return `
-if ! command -v nft >/dev/null; then
-  # A dry run on a server the packages step would install nftables on.
-  if [ "$dry" = 1 ]; then echo "would=install the firewall table inet ${f.table} and ${f.unit}"; echo "changed=firewall"; exit 0; fi
-  echo "nft is not installed (the packages step installs nftables)" >&2; exit 4
-fi
-${lockAndDigest(app)}
-[ "$(others_digest)" = ${q(digest)} ] || { echo "another app's firewall request changed while this run read them" >&2; exit ${RACED}; }
-pending=${q(f.pending)}; newreq=$(mktemp)
-IFS= read -r rules_b64; IFS= read -r unit_b64; IFS= read -r req_b64
-printf '%s' "$rules_b64" | base64 -d > "$pending"
-printf '%s' "$req_b64" | base64 -d > "$newreq"
-cmp -s "$pending" ${q(f.rules)} || mark ruleset
-printf '%s' "$unit_b64" | base64 -d | cmp -s - ${q(f.unitFile)} || mark unit
-if ! nft list table inet ${q(f.table)} >/dev/null 2>&1; then mark table; fi
-if ! systemctl is-enabled --quiet ${q(f.unit)} 2>/dev/null; then mark enabled; fi
-if [ -s "$newreq" ]; then cmp -s "$newreq" ${q(own)} || mark request; elif [ -e ${q(own)} ]; then mark request; fi
-${migrate.length ? `mark migrate` : ''}
-[ -n "$changed" ] || { rm -f "$pending" "$newreq"; echo "changed="; exit 0; }
-if ! out=$(nft -c -f "$pending" 2>&1); then echo "$out" | tail -n 8 >&2; rm -f "$pending" "$newreq"; exit 5; fi
-if [ "$dry" = 1 ]; then
-  echo "would=load the firewall table inet ${f.table} (reverted after ${REVERT_AFTER_S} s unless a new SSH login confirms it), install ${f.rules} and ${f.unit}${migrate.length ? `, migrate the per-app tables of ${migrate.join(', ')}` : ''}"
-  [ -f ${q(f.rules)} ] && { diff -u ${q(f.rules)} "$pending" | sed -n '3,40p' | sed 's/^/diff=/' || true; }
-  rm -f "$pending" "$newreq"
-else
-  rm -f ${q(f.previous)}; [ -f ${q(own)} ] && cp -a ${q(own)} ${q(f.previous)}
-  # The way back: the last confirmed ruleset (or no table at all), and this app's previous request.
-  cat > ${q(f.revertScript)} <<'REVERT'
-#!/bin/sh
-nft delete table inet ${f.table} 2>/dev/null
-if [ -f ${q(f.rules)} ] && systemctl is-enabled --quiet ${q(f.unit)}; then nft -f ${q(f.rules)}; fi
-if [ -f ${q(f.previous)} ]; then cp -a ${q(f.previous)} ${q(own)}; else rm -f ${q(own)}; fi
-touch ${q(f.reverted)}
-echo "<3>the firewall was not confirmed by a new SSH login within ${REVERT_AFTER_S} s: reverted to the previous rules"
-REVERT
-  chmod 0700 ${q(f.revertScript)}
-  rm -f ${q(f.reverted)}
-  systemctl stop ${q(`${f.revert}.timer`)} ${q(`${f.revert}.service`)} 2>/dev/null || true
-  systemctl reset-failed ${q(`${f.revert}.service`)} 2>/dev/null || true
-  systemd-run --quiet --unit=${q(f.revert)} --on-active=${REVERT_AFTER_S}s --timer-property=AccuracySec=1s ${q(f.revertScript)}
-  install -d -m 0755 -o root -g root /etc/gunicorn-deploy ${q(f.requestsDir)}
-  if [ -s "$newreq" ]; then install -m 0644 -o root -g root "$newreq" ${q(own)}; else rm -f ${q(own)}; fi
-  ${write.map((a) => `IFS= read -r b64; printf '%s' "$b64" | base64 -d > "$newreq"; install -m 0644 -o root -g root "$newreq" ${q(requestPath(a))}`).join('\n  ')}
-  rm -f "$newreq"
-  if ! out=$(nft -f "$pending" 2>&1); then
-    systemctl stop ${q(`${f.revert}.timer`)} 2>/dev/null || true
-    if [ -f ${q(f.previous)} ]; then cp -a ${q(f.previous)} ${q(own)}; else rm -f ${q(own)}; fi
-    echo "$out" | tail -n 8 >&2; exit 5
-  fi
-  echo applied=1
-fi
-`;
-}
-/** Shell removing the per-app tables of earlier versions (their units, rulesets and tables). */
-function removeLegacy(apps) {
-    const q = quote/* shQuote */.U;
-    return apps
-        .map((a) => {
-        const p = legacyPaths(a);
-        return `systemctl disable --now --quiet ${q(p.unit)} 2>/dev/null || true
-nft delete table inet ${q(legacyTable(a))} 2>/dev/null || true
-rm -f ${q(p.unitFile)} ${q(p.rules)}; legacy_gone=1`;
-    })
-        .join('\n');
+    const revert = (0,scripts/* serverScript */.fj)('firewall_revert', {
+        table: f.table,
+        rules: f.rules,
+        unit: f.unit,
+        previous: f.previous,
+        own_request: own,
+        reverted: f.reverted,
+        revert_after: REVERT_AFTER_S
+    });
+    return (lib(app) +
+        (0,scripts/* serverScript */.fj)('firewall_apply', {
+            ...TABLE,
+            pending: f.pending,
+            previous: f.previous,
+            revert_script: f.revertScript,
+            revert_text: revert,
+            reverted: f.reverted,
+            revert_unit: f.revert,
+            revert_after: REVERT_AFTER_S,
+            digest,
+            raced: RACED,
+            migrate: migrate.join(', '),
+            write_requests: write.map(requestPath).join('\n')
+        }));
 }
 /**
  * Stage two, over the new connection: stops the revert (unless it already ran), then makes the
@@ -6252,41 +5298,22 @@ rm -f ${q(p.unitFile)} ${q(p.rules)}; legacy_gone=1`;
  * per-app tables it replaced.
  */
 function confirmScript(app, files, migrate) {
-    const q = quote/* shQuote */.U;
     const f = FIREWALL;
-    return `
-${lockAndDigest(app)}
-# A timer that fired stays active (elapsed): only one still waiting can be stopped in time, and the
-# revert must not have started meanwhile.
-if [ -e ${q(f.reverted)} ] || [ "$(systemctl show -p SubState --value ${q(`${f.revert}.timer`)})" != waiting ]; then exit ${TOO_LATE}; fi
-systemctl stop ${q(`${f.revert}.timer`)}
-if [ -e ${q(f.reverted)} ] || [ "$(systemctl show -p ExecMainStartTimestampMonotonic --value ${q(`${f.revert}.service`)})" != 0 ]; then exit ${TOO_LATE}; fi
-rm -f ${q(f.pending)} ${q(f.revertScript)} ${q(f.previous)}
-${(0,shell/* writeFilesScript */.Cu)(files)}
-legacy_gone=0
-${removeLegacy(migrate)}
-if echo "$changed" | grep -q /etc/systemd/system/ || [ "$legacy_gone" = 1 ]; then systemctl daemon-reload; fi
-systemctl enable --quiet ${q(f.unit)}
-systemctl is-active --quiet ${q(f.unit)} || systemctl start ${q(f.unit)}
-`;
+    return (lib(app, migrate) +
+        (0,scripts/* serverScript */.fj)('firewall_confirm', {
+            reverted: f.reverted,
+            revert_unit: f.revert,
+            too_late: TOO_LATE,
+            pending: f.pending,
+            revert_script: f.revertScript,
+            previous: f.previous
+        }) +
+        (0,shell/* writeFilesScript */.Cu)(files) +
+        (0,scripts/* serverScript */.fj)('firewall_confirmed', { unit: f.unit }));
 }
 /** No app asks for a firewall any more: the table, its unit, file and requests go. */
 function removeScript(app, migrate) {
-    const q = quote/* shQuote */.U;
-    const f = FIREWALL;
-    return `
-if [ -e ${q(f.unitFile)} ] || [ -e ${q(f.rules)} ] || [ -e ${q(requestPath(app))} ] || ${migrate.length ? 'true' : 'false'} || { command -v nft >/dev/null && nft list table inet ${q(f.table)} >/dev/null 2>&1; }; then
-  mark firewall-removed
-  if [ "$dry" = 1 ]; then echo "would=remove the firewall table inet ${f.table}, ${f.unit} and ${f.rules}"; else
-    ${lockAndDigest(app)}
-    systemctl disable --now --quiet ${q(f.unit)} 2>/dev/null || true
-    command -v nft >/dev/null && nft delete table inet ${q(f.table)} 2>/dev/null || true
-    rm -f ${q(f.unitFile)} ${q(f.rules)} ${q(requestPath(app))}
-    ${removeLegacy(migrate)}
-    systemctl daemon-reload
-  fi
-fi
-`;
+    return lib(app, migrate) + (0,scripts/* serverScript */.fj)('firewall_remove', TABLE);
 }
 /** Waits (over the old connection, still open as established traffic) for the revert to have run. */
 async function waitForRevert(ctx) {
@@ -6511,56 +5538,24 @@ var health = __webpack_require__(1873);
 ;// CONCATENATED MODULE: ./src/provision/pg-verify.ts
 
 
-
 /** A dump older than this is red: the deploys' dumps and the daily timer's keep it younger. */
 const MAX_DUMP_AGE_S = 24 * 3600;
 /**
- * The app connects as the service does: its user, its env file, its own DATABASE_URL. The URL's
- * parts go to psql as libpq's environment (the password as PGPASSWORD, which only that user and
- * root can read in /proc), never in argv.
- */
-const CONNECT = `import os, sys, urllib.parse as u
-url = os.environ.get("DATABASE_URL", "")
-if not url.startswith(("postgres://", "postgresql://")):
-    print("DATABASE_URL is not a postgresql:// URL in the env file"); sys.exit(3)
-p = u.urlsplit(url)
-env = dict(os.environ)
-for k, v in (("PGHOST", p.hostname), ("PGPORT", p.port and str(p.port)), ("PGUSER", p.username), ("PGPASSWORD", p.password), ("PGDATABASE", p.path.lstrip("/"))):
-    if v:
-        env[k] = u.unquote(v)
-os.execvpe("psql", ["psql", "-X", "-A", "-t", "-q", "-w", "-c", "SELECT 1"], env)
-`;
-/**
- * The checklist's database lines for database: postgres (the `r NAME STATE DETAIL` function of
- * verifyChecklistScript): `database` (SELECT 1 as the app), `database-backup` (the newest dump is
+ * The checklist's database lines for database: postgres: `pg_verify` (templates/scripts/
+ * pg_verify.sh), which verifyChecklistScript calls: `database` (SELECT 1 as the app, through its
+ * own DATABASE_URL: templates/scripts/pg_connect.py) and `database-backup` (the newest dump is
  * younger than a day and pg_restore --list reads it, and the backups folder has room for one more).
  */
-function pgVerifyLines(ctx) {
-    const p = ctx.paths;
-    const q = quote/* shQuote */.U;
-    const connect = (0,app_run/* appRunCommand */.gA)(p, {
-        cwd: '/',
-        envFile: p.envFile,
-        venv: `${p.current}/.venv`,
-        argv: ['/usr/bin/python3', '-c', CONNECT]
+function pgVerifyFunctions(ctx) {
+    return (0,scripts/* serverScript */.fj)('pg_verify', {
+        pg_connect_py: (0,scripts/* serverProgram */.qX)('pg_connect'),
+        pg_db: ctx.settings.database.name,
+        pg_dump_suffix: PG_DUMP_SUFFIX,
+        max_dump_age_s: MAX_DUMP_AGE_S
     });
-    return `
-out=$(${connect} 2>&1 | tail -n 2)
-if [ "$out" = 1 ]; then r database ok "SELECT 1 as ${p.user} through its DATABASE_URL"; else r database red "the app cannot reach its database: $out"; fi
-newest=$(ls -1t -- ${q(p.backups)}/${q(ctx.settings.database.name)}-*${PG_DUMP_SUFFIX} 2>/dev/null | head -n 1)
-if [ -z "$newest" ]; then r database-backup red "no dump in ${p.backups} (deploys with pre-activate and the daily timer make them)";
-else
-  age=$(( $(date +%s) - $(stat -c %Y -- "$newest") )); size=$(stat -c %s -- "$newest")
-  room=$(df -P -B1 ${q(p.backups)} | awk 'NR==2 {print $4}')
-  if [ "$age" -ge ${MAX_DUMP_AGE_S} ]; then r database-backup red "the newest dump $(basename -- "$newest") is $((age / 3600)) h old";
-  elif ! pg_restore --list < "$newest" > /dev/null 2>&1; then r database-backup red "pg_restore --list cannot read $(basename -- "$newest")";
-  elif [ "\${room:-0}" -le "$size" ]; then r database-backup red "$room bytes free in ${p.backups}: no room for another dump of $size bytes";
-  else r database-backup ok "$(basename -- "$newest"), $((age / 60)) min old, $size bytes, pg_restore --list ok, room for $((room / (size + 1))) more"; fi
-fi`;
 }
 
 ;// CONCATENATED MODULE: ./src/provision/verify.ts
-
 
 
 
@@ -6585,136 +5580,50 @@ const VERIFY_KEYS = [
     'disk-free',
     'memory'
 ];
-/** Prints framework-debug=NAME=true|false for a Flask, FastAPI/Starlette or Django app, nothing for others. */
-const FRAMEWORK_DEBUG = `import os, sys
-sys.path.insert(0, os.getcwd())
-from gunicorn.util import import_app
-app = import_app(sys.argv[1])
-out = None
-flask = sys.modules.get("flask")
-if flask is not None and isinstance(app, flask.Flask):
-    out = "app.debug=" + str(bool(app.debug)).lower()
-elif "starlette.applications" in sys.modules and isinstance(app, sys.modules["starlette.applications"].Starlette):
-    # FastAPI is a Starlette: its debug serves tracebacks to anyone.
-    out = "app.debug=" + str(bool(app.debug)).lower()
-elif "django" in sys.modules:
-    from django.conf import settings
-    if settings.configured:
-        out = "settings.DEBUG=" + str(bool(settings.DEBUG)).lower()
-if out:
-    print("framework-debug=" + out)
-`;
 /** Below this share of free disk a server is red (the seed's checklist). */
 const MIN_DISK_FREE = 20;
 /** Memory is red only when nearly all of it is in use: a busy server is not a broken one. */
 const MAX_MEMORY_USED = 95;
 /**
- * One read-only script: each probe prints `check=NAME|ok|red|n/a|DETAIL` and never stops the
- * others, so one broken piece is named instead of hiding the rest.
+ * One read-only script (templates/scripts/verify_checklist.sh): each probe prints
+ * `check=NAME|ok|red|n/a|DETAIL` and never stops the others, so one broken piece is named instead
+ * of hiding the rest. The app's own debug answer is read from the WSGI object as the service loads
+ * it (templates/scripts/framework_debug.py, as its user, with its venv and environment): Flask's
+ * app.debug, Django's settings.DEBUG; a health JSON without a debug field no longer passes on
+ * FLASK_DEBUG=0 alone. Django's `manage.py check --deploy` warnings are shown, only its errors red.
  */
 function verifyChecklistScript(ctx) {
-    const q = quote/* shQuote */.U;
     const p = ctx.paths;
     const d = ctx.settings.deploy;
-    // The Host of every health request, through nginx too: health-host, else the first server name.
-    const host = (0,health/* healthHost */.d)(ctx.settings);
-    const db = d.sqliteDb ? `${p.shared}/${d.sqliteDb}` : '';
-    // The app's own answer, read from the WSGI object as the service loads it (its user, venv and
-    // environment): Flask's app.debug, Django's settings.DEBUG. A health JSON without a debug field
-    // (most Django apps) no longer passes on FLASK_DEBUG=0 alone.
-    const probe = (0,app_run/* appRunCommand */.gA)(p, {
-        cwd: p.current,
-        envFile: p.envFile,
-        venv: `${p.current}/.venv`,
-        argv: [`${p.current}/.venv/bin/python`, '-c', FRAMEWORK_DEBUG, d.wsgiApp]
-    });
-    // Django's own production checklist; its warnings (HTTPS settings behind a plain-HTTP nginx,
-    // say) are shown, only its errors make the check red.
-    const djangoCheck = (0,app_run/* appRunCommand */.gA)(p, {
-        cwd: p.current,
-        envFile: p.envFile,
-        venv: `${p.current}/.venv`,
-        argv: [`${p.current}/.venv/bin/python`, 'manage.py', 'check', '--deploy']
-    });
-    return `
-set +e
-r() { printf 'check=%s|%s|%s\\n' "$1" "$2" "$(printf '%s' "$3" | tr '\\n|' ' /' | cut -c1-200)"; }
-svc=${q(p.units.service.name)}; sock=${q(p.units.socket.name)}; sockpath=${q(p.socket)}; hp=${q(d.healthPath)}
-a=$(systemctl is-active "$svc" 2>/dev/null); e=$(systemctl is-enabled "$svc" 2>/dev/null)
-if [ "$a" = active ] && [ "$e" = enabled ]; then r service ok "active, enabled, pid $(systemctl show -p MainPID --value "$svc")"; else r service red "$a, \${e:-not installed}"; fi
-a=$(systemctl is-active "$sock" 2>/dev/null); e=$(systemctl is-enabled "$sock" 2>/dev/null)
-if [ "$a" = active ] && [ "$e" = enabled ] && [ -S "$sockpath" ]; then r socket ok "listening on $sockpath"; else r socket red "$a, \${e:-not installed}, $([ -S "$sockpath" ] && echo "$sockpath exists" || echo "no $sockpath")"; fi
-body=$(mktemp); trap 'rm -f "$body"' EXIT
-code=$(curl -sS -o "$body" -w '%{http_code}' -m 10 --unix-socket "$sockpath" ${q(`http://${(0,health/* healthHost */.d)(ctx.settings)}`)}"$hp" 2>/dev/null)
-if [ "$code" = 200 ]; then r health-socket ok "$hp 200"; else r health-socket red "$hp answered \${code:-nothing} through $sockpath"; fi
-debug=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(str(d.get("debug","absent")).lower())' "$body" 2>/dev/null)
-fw=$(${probe} 2>/dev/null | sed -n 's/^framework-debug=//p' | tail -n 1)
-envdebug=$(grep -E '^FLASK_DEBUG=' ${q(p.envFile)} 2>/dev/null | tail -n 1)
-case "$fw" in
-  *=true) r debug red "the app runs with debug on (\${fw%=*} \${fw#*=}$([ "$debug" = true ] && echo ", $hp says debug true"))";;
-  *)
-case "$debug" in
-  true) r debug red "the app runs with debug on ($hp says debug true)";;
-  false) r debug ok "debug false ($hp$([ -n "$fw" ] && echo ", \${fw%=*} \${fw#*=}"))";;
-  *) if [ -n "$fw" ]; then r debug ok "\${fw%=*} \${fw#*=}"
-     elif [ "$envdebug" = FLASK_DEBUG=0 ]; then r debug ok "FLASK_DEBUG=0 ($hp does not report debug)"; else r debug red "cannot tell: $hp does not report debug and FLASK_DEBUG=0 is not in the env file"; fi;;
-esac;;
-esac
-if [ "\${fw%=*}" = settings.DEBUG ] && [ -f ${q(`${p.current}/manage.py`)} ]; then
-  out=$(${djangoCheck} 2>&1); rc=$?
-  ids=$(printf '%s\\n' "$out" | grep -oE '\\([a-z_]+\\.[EW][0-9]+\\)' | tr -d '()' | sort -u | tr '\\n' ' ')
-  if [ "$rc" = 0 ]; then r django-check ok "manage.py check --deploy: \${ids:-no warnings}"; else r django-check red "manage.py check --deploy failed: \${ids:-$(printf '%s' "$out" | tail -n 2)}"; fi
-else r django-check n/a "not a Django app"; fi
-# Through nginx as a browser comes: port 80, and after the redirect to HTTPS when the site has one
-# (the name resolved to this server; the certificate's trust is not this check's business).
-code=$(curl -sS -L --max-redirs 2 -k -o /dev/null -w '%{http_code} %{scheme}' -m 10 --resolve ${q(`${host}:80:127.0.0.1`)} --resolve ${q(`${host}:443:127.0.0.1`)} ${q(`http://${host}`)}"$hp" 2>/dev/null)
-case "$code" in
-  "200 "*) r health-nginx ok "$hp 200 $([ "\${code#* }" = https ] || [ "\${code#* }" = HTTPS ] && echo 'over HTTPS after the redirect' || echo 'on port 80')";;
-  *) r health-nginx red "$hp answered \${code%% *} through nginx on port 80";;
-esac
-if ! command -v nginx >/dev/null; then r nginx-config red "nginx is not installed";
-elif out=$(nginx -t 2>&1); then r nginx-config ok "nginx -t passed"; else r nginx-config red "nginx -t: $(echo "$out" | grep -v 'test failed' | tail -n 1)"; fi
-# The certificate the site names: renewals start 30 days ahead, so one ending within 7 days means
-# they are failing; tls: files (not certbot's) is renewed by whoever gave it.
-crt=$(sed -n 's/^ *ssl_certificate  *\\([^ ;]*\\);.*$/\\1/p' ${q(p.nginxSite)} 2>/dev/null | head -n 1)
-if [ -z "$crt" ]; then r tls n/a "plain HTTP (tls: off)";
-elif ! end=$(openssl x509 -in "$crt" -noout -enddate 2>&1); then r tls red "cannot read $crt: $end";
-elif openssl x509 -in "$crt" -noout -checkend 604800 >/dev/null; then r tls ok "certificate valid until \${end#notAfter=}";
-else case "$crt" in
-  /etc/letsencrypt/*) r tls red "the certificate ends \${end#notAfter=}, within 7 days: renewals are failing (journalctl -u certbot)";;
-  *) r tls red "the certificate ends \${end#notAfter=}, within 7 days: run mode provision with a renewed tls-certificate and tls-key";;
-esac; fi
-lr=${q(p.logrotate)}
-if [ ! -f "$lr" ]; then r logrotate red "no $lr";
-elif out=$(logrotate -d "$lr" 2>&1) && ! echo "$out" | grep -qi '^error'; then
-  n=$(ls ${q(p.logDir)}/*.log 2>/dev/null | wc -l); r logrotate ok "logrotate -d clean, $n log files in ${p.logDir}"
-else r logrotate red "logrotate -d: $(echo "$out" | grep -i error | head -n 1)"; fi
-${ctx.settings.database.kind === 'postgres' ? pgVerifyLines(ctx) : ''}
-db=${q(db)}
-if [ "${ctx.settings.database.kind}" = postgres ]; then :
-elif [ -z "$db" ]; then r database n/a "no sqlite-db set";
-elif [ ! -f "$db" ]; then
-  # Missing after it existed (a live deploy saw it, or a backup of it exists) is red; never created
-  # yet (a first provision, before the app's own command creates it) is a warning.
-  if [ -f ${q((0,remembered/* databaseSeenPath */.AL)(ctx))} ] || ls -1 ${q(p.backups)} 2>/dev/null | grep -qF -- "$(basename "$db")-"; then
-    r database red "the database at $db went missing (it existed: $(head -c 60 ${q((0,remembered/* databaseSeenPath */.AL)(ctx))} 2>/dev/null || echo 'backups of it exist')); put the newest backup back with mode restore"
-  else r database warn "no database yet at $db: create it with a one-off command (mode run: flask --app APP init-db, python manage.py migrate) or in pre-activate"; fi
-else ic=$(runuser -u ${q(p.user)} -- sqlite3 -readonly "$db" 'PRAGMA integrity_check' 2>&1 | head -n 3)
-  if [ "$ic" = ok ]; then r database ok "integrity ok, $(stat -c %s "$db") bytes"; else r database red "integrity_check: $ic"; fi
-fi
-bad=""; for t in ${timerUnits(p)
-        .map((u) => q(u.timer.name))
-        .join(' ')}; do systemctl is-active --quiet "$t" || bad="$bad $t"; done
-if [ -z "$bad" ]; then r timers ok "health and db-maintenance timers active"; else r timers red "not active:$bad"; fi
-d=${q(p.dir)}; while [ ! -d "$d" ]; do d=$(dirname "$d"); done
-used=$(df -P "$d" | awk 'NR==2 {sub(/%/, "", $5); print $5}')
-free=$((100 - \${used:-100}))
-if [ "$free" -gt ${MIN_DISK_FREE} ]; then r disk-free ok "$free % free"; else r disk-free red "only $free % free (needs more than ${MIN_DISK_FREE} %)"; fi
-mem=$(awk '/^MemTotal:/ {t=$2} /^MemAvailable:/ {a=$2} END {if (t > 0) printf "%d %d", (t - a) * 100 / t, t / 1024}' /proc/meminfo)
-used=\${mem% *}; total=\${mem#* }
-if [ "\${used:-100}" -le ${MAX_MEMORY_USED} ]; then r memory ok "$used % of $total MB used"; else r memory red "$used % of $total MB used"; fi
-exit 0
-`;
+    const postgres = ctx.settings.database.kind === 'postgres';
+    return ((0,scripts/* serverScript */.fj)('app_run', { app_user: p.user, env_file: p.envFile }) +
+        (postgres ? pgVerifyFunctions(ctx) : '') +
+        (0,scripts/* serverScript */.fj)('verify_checklist', {
+            svc: p.units.service.name,
+            sock: p.units.socket.name,
+            sockpath: p.socket,
+            hp: d.healthPath,
+            // The Host of every health request, through nginx too: health-host, else the first server name.
+            health_host: (0,health/* healthHost */.d)(ctx.settings),
+            current: p.current,
+            env_file: p.envFile,
+            wsgi_app: d.wsgiApp,
+            framework_py: (0,scripts/* serverProgram */.qX)('framework_debug'),
+            nginx_site: p.nginxSite,
+            logrotate: p.logrotate,
+            log_dir: p.logDir,
+            db_kind: ctx.settings.database.kind,
+            db: d.sqliteDb ? `${p.shared}/${d.sqliteDb}` : '',
+            db_seen: (0,remembered/* databaseSeenPath */.AL)(ctx),
+            backups: p.backups,
+            app_user: p.user,
+            timers: timerUnits(p)
+                .map((u) => u.timer.name)
+                .join('\n'),
+            app_dir: p.dir,
+            min_disk_free: MIN_DISK_FREE,
+            max_memory_used: MAX_MEMORY_USED
+        }));
 }
 function parseChecks(stdout) {
     const out = [];
@@ -6882,112 +5791,12 @@ var verdict = __webpack_require__(5417);
  * timeout is counted every 2 s a request is still pending), so a Lua script counts every
  * response by status and stops the run at the requests cap.
  */
-/** The Lua script: counts per status, optional think time, and a stop at the cap. */
-function wrkScript(thinkMs) {
-    return `-- gunicorn-deploy load check. args: cap host path...
--- Every connection goes to nginx on this server, whatever the URL's name resolves to: the URL
--- carries the site's name so that TLS sends it (SNI; the catch-all refuses a handshake without it).
-local gd_resolve = wrk.resolve
-function wrk.resolve(host, service)
-  return gd_resolve("127.0.0.1", service)
-end
-local threads = {}
-function setup(thread)
-  table.insert(threads, thread)
-end
-function init(args)
-  cap = tonumber(args[1])
-  wrk.headers["Host"] = args[2]
-  wrk.headers["User-Agent"] = "gunicorn-deploy-loadtest"
-  reqs = {}
-  for i = 3, #args do reqs[#reqs + 1] = wrk.format("GET", args[i]) end
-  nreq = 0
-  n = 0
-  ok = 0
-  statuses = {}
-end
-function request()
-  nreq = nreq % #reqs + 1
-  return reqs[nreq]
-end
-${thinkMs > 0 ? `function delay()\n  return ${Math.round(thinkMs)}\nend\n` : ''}function response(status, headers, body)
-  -- Answers already in hand when the cap stopped the thread are not counted: the cap is exact.
-  if n >= cap then return end
-  n = n + 1
-  if status >= 200 and status < 400 then ok = ok + 1 end
-  local k = tostring(status)
-  statuses[k] = (statuses[k] or 0) + 1
-  if n >= cap then
-    wrk.thread:stop()
-    -- wrk's main thread sleeps out the whole duration; SIGINT (wrk's own "stop now") wakes it.
-    -- The shell os.execute starts is wrk's child ($PPID is wrk), and it sends the signal a moment
-    -- after it returned: system() ignores SIGINT in wrk while it waits for that shell.
-    os.execute("(sleep 0.05; kill -INT $PPID) &")
-  end
-end
-function done(summary, latency, requests)
-  local total, good, st = 0, 0, {}
-  for _, t in ipairs(threads) do
-    total = total + t:get("n")
-    good = good + t:get("ok")
-    for k, v in pairs(t:get("statuses")) do st[k] = (st[k] or 0) + v end
-  end
-  local codes = {}
-  for k, v in pairs(st) do codes[#codes + 1] = k .. ":" .. v end
-  local e = summary.errors
-  io.write(string.format("gd-wrk responses=%d ok=%d connect=%d read=%d write=%d timeout=%d duration_us=%d p50_us=%d p95_us=%d p99_us=%d max_us=%d statuses=%s\\n",
-    total, good, e.connect, e.read, e.write, e.timeout, summary.duration,
-    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max,
-    table.concat(codes, ",")))
-end
-`;
-}
 /**
- * Shell: what this server may use. On a machine, /proc/stat and /proc/meminfo; in a container
- * (nspawn, LXC, Docker) those are the host's, so its cgroup's cpu.stat (against the wall clock times
- * the CPUs cpu.max allows) and memory.current less reclaimable page cache against memory.max.
- * (a hybrid host's unified hierarchy has cpu.stat but no memory controller: memory is then the
- * machine's). `cpu_now` prints "total idle" in one unit, `mem_line` "mem PERMILLE"; `gd-source=`
- * says where the CPU comes from.
+ * The Lua script (templates/scripts/load.lua): counts per status, think time when GD_THINK_MS says,
+ * and a stop at the cap. The load script writes it where wrk reads it.
  */
-function usageFunctions() {
-    return `cg=; mcg=; virt=$(systemd-detect-virt --container 2>/dev/null || true)
-if [ -n "$virt" ] && [ "$virt" != none ]; then
-  # cgroup2, or the unified half of a hybrid host (cpu.stat is there without any controller).
-  for d in /sys/fs/cgroup /sys/fs/cgroup/unified; do
-    if grep -q '^usage_usec ' "$d/cpu.stat" 2>/dev/null; then cg=$d; break; fi
-  done
-  [ -n "$cg" ] && [ -r "$cg/memory.current" ] && mcg=$cg
-fi
-if [ -n "$cg" ]; then
-  read -r quota period < "$cg/cpu.max" 2>/dev/null || quota=max
-  if [ "$quota" = max ]; then cpum=$(( $(nproc) * 1000 )); else cpum=$(( quota * 1000 / period )); fi
-  t_start=$(date +%s%6N)
-  echo "gd-source=cgroup"
-else
-  echo "gd-source=machine"
-fi
-if [ -n "$mcg" ]; then
-  memmax=$(cat "$mcg/memory.max" 2>/dev/null || echo max)
-  [ "$memmax" = max ] && memmax=$(( $(awk '/^MemTotal:/{print $2}' /proc/meminfo) * 1024 ))
-fi
-cpu_now() {
-  if [ -n "$cg" ]; then
-    local u t; u=$(awk '$1=="usage_usec"{print $2}' "$cg/cpu.stat"); t=$(( ($(date +%s%6N) - t_start) * cpum / 1000 ))
-    echo "$t $(( t - u ))"
-  else
-    local u n s i w q sq st; read -r _ u n s i w q sq st _ < /proc/stat
-    echo "$((u+n+s+i+w+q+sq+st)) $((i+w))"
-  fi
-}
-mem_line() {
-  if [ -n "$mcg" ]; then
-    local cur ina; cur=$(cat "$mcg/memory.current"); ina=$(awk '$1=="inactive_file"{print $2}' "$mcg/memory.stat" 2>/dev/null)
-    echo "mem $(( (cur - \${ina:-0}) * 1000 / memmax ))"
-  else
-    awk '/^MemTotal:/{t=$2} /^MemAvailable:/{a=$2} END{if (t>0) print "mem", int((t-a)*1000/t)}' /proc/meminfo
-  fi
-}`;
+function wrkScript() {
+    return (0,scripts/* serverLua */.Mj)('load');
 }
 /** What the CPU and memory figures are of: the machine, or (in a container) its cgroup. */
 function sourceOf(stdout) {
@@ -6998,60 +5807,25 @@ function levelSeconds(s) {
     return Math.max(1, Math.round(s.levelMs / 1000));
 }
 /**
- * One script for every level: wrk (one thread: the server keeps the other cores) with a sampler of
- * CPU and memory (usageFunctions) every 0.5 s beside it, whose peaks are the server's, load
- * generator included. Levels run one after another with a short pause, so each starts from a
- * quiet server. A request may take at most the level's length plus 5 s (65 s at most: wrk's
+ * One script for every level (templates/scripts/load_levels.sh, with load_usage.sh's functions):
+ * wrk with a sampler of CPU and memory every 0.5 s beside it, whose peaks are the server's, load
+ * generator included. A request may take at most the level's length plus 5 s (65 s at most: wrk's
  * histogram is allocated for its timeout, and nginx answers 504 after 60 s anyway).
  */
 function loadScript(s, host, paths) {
     const secs = levelSeconds(s);
-    const timeoutS = Math.min(secs + 5, 65);
-    const args = [String(s.maxRequests), host, ...paths].map(quote/* shQuote */.U).join(' ');
-    return `command -v wrk >/dev/null || { echo "gd-missing=wrk"; exit 3; }
-tmp=$(mktemp -d /tmp/gd-load.XXXXXX)
-sp=
-trap '[ -n "$sp" ] && kill "$sp" 2>/dev/null; rm -rf "$tmp"' EXIT
-cat > "$tmp/load.lua" <<'GD_LOAD_LUA'
-${wrkScript(s.thinkMs)}GD_LOAD_LUA
-${usageFunctions()}
-sample() {
-  local t id pt pi
-  read -r pt pi <<< "$(cpu_now)"
-  while sleep 0.5; do
-    read -r t id <<< "$(cpu_now)"
-    [ "$t" -gt "$pt" ] && echo "cpu $(( ((t-pt)-(id-pi))*1000/(t-pt) ))"
-    pt=$t; pi=$id
-    mem_line
-  done
-}
-stat() { cpu_now; }
-# A site whose plain HTTP only redirects to HTTPS (tls) is measured over HTTPS: 127.0.0.1:443 with
-# the same Host and SNI (wrk does not check certificates), never its redirects.
-url=http://127.0.0.1:80; wurl=$url
-probe=$(curl -sS -o /dev/null -m 10 -w '%{http_code} %{redirect_url}' -H ${(0,quote/* shQuote */.U)(`Host: ${host}`)} ${(0,quote/* shQuote */.U)(`http://127.0.0.1${paths[0] ?? '/'}`)} 2>/dev/null || true)
-case "$probe" in "30"[1278]" https://"*) url=https://127.0.0.1:443; wurl=https://${(0,quote/* shQuote */.U)(host)}:443 ;; esac
-echo "gd-target=$url"
-TIMEFORMAT='gd-time %3U %3S %3R'
-for c in ${s.clients.join(' ')}; do
-  sample > "$tmp/s.$c" & sp=$!
-  read -r t0 i0 <<< "$(stat)"
-  rc=0
-  # bash's time: the CPU wrk itself used (user, system, wall), its share of the machine's load.
-  { time { timeout --kill-after=5 ${secs + 30} wrk -t 1 -c "$c" -d ${secs}s --timeout ${timeoutS}s -s "$tmp/load.lua" "$wurl" -- ${args} > "$tmp/w.$c" 2>&1 || rc=$?; }; } 2> "$tmp/t.$c"
-  gen=$(awk '$1=="gd-time" && $4>0 {print int(($2+$3)*1000/$4)}' "$tmp/t.$c")
-  kill "$sp" 2>/dev/null || true; wait "$sp" 2>/dev/null || true; sp=
-  # The level as a whole counts too: a level the cap ends in under 0.5 s has no sample of its own.
-  read -r t1 i1 <<< "$(stat)"
-  [ "$t1" -gt "$t0" ] && echo "cpu $(( ((t1-t0)-(i1-i0))*1000/(t1-t0) ))" >> "$tmp/s.$c"
-  mem_line >> "$tmp/s.$c"
-  cpu=$(awk '$1=="cpu" && $2>m {m=$2} END{print m+0}' "$tmp/s.$c")
-  mem=$(awk '$1=="mem" && $2>m {m=$2} END{print m+0}' "$tmp/s.$c")
-  echo "gd-level clients=$c rc=$rc cpu_permille=$cpu mem_permille=$mem gen_permille=\${gen:-0}"
-  grep '^gd-wrk ' "$tmp/w.$c" || tail -n 5 "$tmp/w.$c" | sed 's/^/gd-wrk-out /'
-  sleep 1
-done
-`;
+    return ((0,scripts/* serverScript */.fj)('load_usage', {}) +
+        (0,scripts/* serverScript */.fj)('load_levels', {
+            lua: wrkScript(),
+            think_ms: Math.max(0, Math.round(s.thinkMs)),
+            secs,
+            timeout_s: Math.min(secs + 5, 65),
+            kill_after: secs + 30,
+            clients: s.clients.join(' '),
+            cap: s.maxRequests,
+            host,
+            paths: paths.join('\n')
+        }));
 }
 const num = (v) => (v && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : 0);
 function fields(line) {
@@ -7531,7 +6305,7 @@ function metricsStatusLines(app) {
   gsub(/5xx/, "fivexx", name)
   print "metric-" name q "=" $2
 }`;
-    return `${(0,root_read/* rootRead */.q)('cat', (0,quote/* shQuote */.U)(TEXTFILE_DIR), (0,quote/* shQuote */.U)(`${app}.prom`), 'root')} 2>/dev/null | base64 -d 2>/dev/null | head -c 100000 | awk ${(0,quote/* shQuote */.U)(awk)}`;
+    return `${(0,root_read/* rootRead */.Z)('cat', (0,quote/* shQuote */.U)(TEXTFILE_DIR), (0,quote/* shQuote */.U)(`${app}.prom`), 'root')} 2>/dev/null | base64 -d 2>/dev/null | head -c 100000 | awk ${(0,quote/* shQuote */.U)(awk)}`;
 }
 const n = (v) => (v !== undefined && /^-?[\d.e+-]+$/.test(v) ? Number(v) : NaN);
 const status_ms = (v) => (Number.isFinite(n(v)) ? (n(v) * 1000).toFixed(1) : '');
@@ -7561,67 +6335,35 @@ function metricsFacts(raw, now, ago) {
 
 
 
+
 /** History lines read back for the audit fields of the serving and previous releases. */
 const HISTORY_TAIL = 300;
 /**
  * One read-only script per server for `status`: key=value facts, then the history's tail after a
  * `--- history` line. Reads only root-owned files and /proc; it never follows a path the app or the
  * build user can write (the release's own REVISION is not read: the commit comes from the history).
+ * The facts come from templates/scripts/status.sh.
  */
 function statusScript(ctx) {
     const p = ctx.paths;
-    const q = quote/* shQuote */.U;
     const given = ctx.settings.given.includes('health-path') || ctx.settings.given.includes('health-host');
-    return `set +e
-now=$(date +%s); echo "now=$now"
-target=$(readlink ${q(p.current)} 2>/dev/null); release=\${target##*/}; echo "release=$release"
-[ -n "$release" ] && echo "state=$(head -c 64 ${q((0,release_record/* statesDir */.cS)(ctx))}/"$release" 2>/dev/null | head -n 1)"
-[ -L ${q(p.current)} ] && echo "since=$(stat -c %Y ${q(p.current)})"
-[ -e ${q(p.lockOwner)} ] && echo "deploying=$(sed -n 's/^run=//p' ${q(p.lockOwner)} | head -c 200)"
-[ -e ${q(maintenanceConf(p.app))} ] && echo "maintenance=on" || echo "maintenance=off"
-svc=${q(p.units.service.name)}
-pid=; active=; sub=
-while IFS='=' read -r k v; do
-  case "$k" in MainPID) pid=$v ;; ActiveState) active=$v ;; SubState) sub=$v ;; esac
-done < <(systemctl show "$svc" -p MainPID -p ActiveState -p SubState 2>/dev/null)
-echo "service=$active/$sub"
-if [[ "$pid" =~ ^[1-9][0-9]*$ ]]; then
-  echo "uptime=$(ps -o etimes= -p "$pid" | tr -d ' ')"
-  workers=$(ps -o pid= --ppid "$pid" | tr -d ' ' | paste -sd ' ')
-  echo "workers=$(wc -w <<< "$workers")"
-  echo "rss-kb=$(ps -o rss= -p "$pid" --ppid "$pid" | awk '{ s += $1 } END { print s + 0 }')"
-  # Busy: a worker holding an accepted connection on the app's socket right now (nginx opens one
-  # connection per request to the app and closes it with the response).
-  busy=0
-  if [ -n "$workers" ]; then
-    conns=$(ss -xpnH state established 2>/dev/null | awk -v s=${q(p.socket)} '$4 == s' | grep -o 'pid=[0-9]*' | sort -u)
-    for w in $workers; do grep -qx "pid=$w" <<< "$conns" && busy=$((busy + 1)); done
-  fi
-  echo "busy=$busy"
-fi
-deployed_at=$(stat -c %Y ${q(p.current)} 2>/dev/null || echo 0)
-journal=$(journalctl -u "$svc" --since "@$deployed_at" -o cat --no-pager 2>/dev/null | grep -E 'Scheduled restart job|OOM killer|oom-kill' )
-echo "restarts=$(grep -c 'Scheduled restart job' <<< "$journal")"
-echo "oom-kills=$(grep -cE 'OOM killer|oom-kill' <<< "$journal")"
-echo "processes=$(systemctl list-units --type=service --state=active --plain --no-legend ${q(`${p.app}-*.service`)} 2>/dev/null | awk '{ print $1 }' | grep -vE -- '-(health|db-maintenance|firewall|alert@.*)\\.service$' | paste -sd ' ')"
-crt=$(sed -n 's/^ *ssl_certificate  *\\([^ ;]*\\);.*$/\\1/p' ${q(p.nginxSite)} 2>/dev/null | head -n 1)
-if [ -n "$crt" ] && [ -f "$crt" ]; then
-  end=$(openssl x509 -enddate -noout -in "$crt" 2>/dev/null | sed 's/^notAfter=//')
-  [ -n "$end" ] && echo "cert-expires=$(date -d "$end" +%s)"
-fi
-echo "disk-free-kb=$(df -Pk ${q(p.dir)} 2>/dev/null | awk 'NR == 2 { print $4 }')"
-echo "backup-newest=$(find ${q(p.backups)} -maxdepth 1 -type f -printf '%T@\\n' 2>/dev/null | sort -n | tail -n 1 | cut -d. -f1)"
-url=${given ? q((0,health/* healthUrl */.g)(ctx.settings, ctx.settings.deploy.healthPath)) : `$(sed -n "s/^url='\\(.*\\)'$/\\1/p" ${q(p.healthScript)} 2>/dev/null | head -n 1)`}
-[ -n "$url" ] || url=${q((0,health/* healthUrl */.g)(ctx.settings, ctx.settings.deploy.healthPath))}
-if [ "$active" = active ]; then
-  echo "health=$(curl -s -o /dev/null --max-time 5 --unix-socket ${q(p.socket)} -w '%{http_code}' "$url")"
-else
-  echo "health=none"
-fi
-${metricsStatusLines(p.app)}
-echo '--- history'
-tail -n ${HISTORY_TAIL} ${q(p.history)} 2>/dev/null
-exit 0`;
+    const facts = (0,scripts/* serverScript */.fj)('status', {
+        current: p.current,
+        states_dir: (0,release_record/* statesDir */.cS)(ctx),
+        lock_owner: p.lockOwner,
+        maintenance_conf: maintenanceConf(p.app),
+        svc: p.units.service.name,
+        socket: p.socket,
+        app_units: `${p.app}-*.service`,
+        nginx_site: p.nginxSite,
+        dir: p.dir,
+        backups: p.backups,
+        health_script: p.healthScript,
+        health_url: (0,health/* healthUrl */.g)(ctx.settings, ctx.settings.deploy.healthPath),
+        url_given: given ? 1 : 0
+    });
+    return `${facts}${metricsStatusLines(p.app)}
+echo '--- history'; tail -n ${HISTORY_TAIL} ${(0,quote/* shQuote */.U)(p.history)} 2>/dev/null; exit 0`;
 }
 
 ;// CONCATENATED MODULE: ./src/status/facts.ts
@@ -7844,81 +6586,39 @@ var external_node_stream_ = __webpack_require__(7075);
 ;// CONCATENATED MODULE: ./src/status/logs-script.ts
 
 
-/**
- * The files' lines since a moment: Gunicorn's error log starts its lines `[YYYY-MM-DD HH:MM:SS`,
- * nginx's `... [DD/Mon/YYYY:HH:MM:SS`; both are the server's local time, compared as text with the
- * cut-off in the same form. A line without a time (a traceback) goes with the line before it.
- */
-const SINCE_AWK = `BEGIN { split("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec", m, " "); for (i in m) mon[m[i]] = sprintf("%02d", i); keep = 0 }
-{
-  t = ""
-  if (match($0, /\\[[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}/)) t = substr($0, RSTART + 1, 19)
-  else if (match($0, /\\[[0-9]{2}\\/[A-Z][a-z]{2}\\/[0-9]{4}:[0-9]{2}:[0-9]{2}:[0-9]{2}/)) {
-    s = substr($0, RSTART + 1, 20); t = substr(s, 8, 4) "-" mon[substr(s, 4, 3)] "-" substr(s, 1, 2) " " substr(s, 13, 8)
-  }
-  if (t != "") keep = (t >= cut)
-  if (keep) print
-}`;
 /** Seconds a log file's read may take (not a follow): a FIFO in its place never ends it. */
 const READ_LIMIT_S = 30;
 /** Seconds without a heartbeat from the runner after which a follow ends on its own. */
 const FOLLOW_PATIENCE_S = 30;
 /**
- * A follow runs while the runner's heartbeats come on stdin: its end (a cancel, Ctrl-C, a lost
- * connection) or a silent runner ends every reader of the script's process group at once. Closing
- * the channel alone would leave them to run until their next line fails to write.
- */
-const WATCH = `while IFS= read -r -t ${FOLLOW_PATIENCE_S} _; do :; done
-trap '' TERM
-kill -TERM 0 2>/dev/null`;
-/**
  * mode logs on one server: the app's journal (its units), Gunicorn's error log and the app's nginx
  * access log, each line prefixed with where it comes from. With follow, the three run side by side
  * until the channel is closed (the run cancelled); reading only, as root (the logs are root's and
- * the app's), never writing.
+ * the app's), never writing. A follow runs while the runner's heartbeats come on stdin (its end, a
+ * cancel or a silent runner ends every reader at once). The script is templates/scripts/logs.sh.
  */
 function logsScript(ctx) {
     const p = ctx.paths;
-    const q = quote/* shQuote */.U;
     const { sinceS, lines, follow, process } = ctx.settings.operate.logs;
     const units = process === ''
         ? [p.units.service.name, `${p.app}-*.service`]
         : process === 'web'
             ? [p.units.service.name]
             : [`${p.app}-${process}.service`];
-    const files = process === '' || process === 'web'
-        ? [
-            [p.errorLog, p.user, p.user],
-            [nginxAccessLog(p.app), 'www-data', 'adm']
-        ]
-        : [];
-    const journal = [
-        'journalctl --no-pager -o short-iso',
-        ...units.map((u) => `-u ${q(u)}`),
-        sinceS ? `--since "@$cut_epoch"` : `-n ${lines}`,
-        follow ? '-f' : ''
-    ].join(' ');
-    // Each file is read as the user who writes it (the app its error log, nginx's user its access
-    // log): one who plants a link there in place of the log reads only what it could read anyway.
-    // A FIFO planted there would block the read for ever: only a regular file is read (root's stat),
-    // and a read that ends by itself is bounded, should the file be swapped after that test.
-    const file = ([f, user, group]) => {
-        const name = q(f.split('/').pop());
-        const as = `setpriv --reuid=${q(user)} --regid=${q(group)} --init-groups --reset-env --`;
-        const bounded = `timeout ${READ_LIMIT_S} ${as}`;
-        const read = sinceS
-            ? `{ ${bounded} cat -- ${q(f)}; } 2>/dev/null | awk -v cut="$cut_text" ${q(SINCE_AWK)}${follow ? `; ${as} tail -n 0 -F -- ${q(f)} 2>/dev/null` : ''}`
-            : `${follow ? as : bounded} tail -n ${lines} ${follow ? '-F ' : ''}-- ${q(f)} 2>/dev/null`;
-        return `if [ -f ${q(f)} ]${follow ? ' || true' : ''}; then
-  { ${read}; } | sed -u "s/^/"${name}": /"${follow ? ' &' : ''}
-fi`;
-    };
-    return `set +e
-${sinceS ? `cut_epoch=$(( $(date +%s) - ${sinceS} )); cut_text=$(date -d "@$cut_epoch" '+%Y-%m-%d %H:%M:%S')` : ''}
-${files.map(file).join('\n')}
-${journal} | sed -u 's/^/journal: /'${follow ? ' &' : ''}
-${follow ? WATCH : ''}
-exit 0`;
+    const withFiles = process === '' || process === 'web';
+    return (0,scripts/* serverScript */.fj)('logs', {
+        unit_a: units[0],
+        unit_b: units[1] ?? '',
+        with_files: withFiles ? 1 : 0,
+        error_log: withFiles ? p.errorLog : '',
+        app_user: p.user,
+        access_log: withFiles ? nginxAccessLog(p.app) : '',
+        since_s: sinceS,
+        lines,
+        follow: follow ? 1 : 0,
+        read_limit: READ_LIMIT_S,
+        patience: FOLLOW_PATIENCE_S
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/modes/logs-mode.ts
@@ -7979,6 +6679,7 @@ const logsMode = {
 
 ;// CONCATENATED MODULE: ./src/maintenance/nginx.ts
 
+
 /** How long clients are told to wait before asking again (Retry-After), in seconds. */
 const RETRY_AFTER_S = 300;
 /** Where the maintenance page lives: root's, readable by nginx, outside anything the app writes. */
@@ -8007,25 +6708,17 @@ function geoText(app, allow) {
  * The server-level drop-in: every request but the health path, ACME's challenges and the allowed
  * addresses gets 503 with Retry-After and the page. Server-level rewrite directives run before any
  * location is chosen, so static files and uploads are covered too; the named location is reached by
- * an internal redirect that does not pass through them again.
+ * an internal redirect that does not pass through them again. templates/nginx/maintenance.conf.hbs.
  */
 function dropInText(app, healthPath) {
-    const health = healthPath.split('?')[0];
-    return `# Written by gunicorn-deploy: maintenance of ${app} is on (mode maintenance, maintenance: off removes it).
-set $gunicorn_deploy_maintenance 1;
-if ($${varName(app)}) { set $gunicorn_deploy_maintenance 0; }
-if ($uri = "${health}") { set $gunicorn_deploy_maintenance 0; }
-if ($uri ~ "^/\\.well-known/acme-challenge/") { set $gunicorn_deploy_maintenance 0; }
-error_page 503 @gunicorn_deploy_maintenance;
-if ($gunicorn_deploy_maintenance) { return 503; }
-location @gunicorn_deploy_maintenance {
-    root ${maintenancePageDir(app)};
-    default_type text/html;
-    add_header Retry-After ${RETRY_AFTER_S} always;
-    add_header Cache-Control "no-store" always;
-    try_files /maintenance.html =503;
-}
-`;
+    const vars = {
+        app,
+        allowVar: varName(app),
+        health: healthPath.split('?')[0],
+        pageDir: maintenancePageDir(app),
+        retryAfter: RETRY_AFTER_S
+    };
+    return (0,render/* renderTemplate */.Xm)('nginx/maintenance.conf', vars);
 }
 const PLAIN_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Down for maintenance</title>
@@ -8049,46 +6742,24 @@ const NO_INCLUDE = 7;
  * Maintenance on or off on one server, idempotent: the drop-in, the allow-list and the page (on
  * stdin) are compared with what is there; only a change is installed, tested with `nginx -t` (put
  * back on refusal) and loaded with a reload, which keeps every connection. Prints changed=yes|no.
+ * The script is templates/scripts/maintenance.sh.
  */
 function maintenanceScript(ctx, on, healthPath, allow) {
-    const q = quote/* shQuote */.U;
     const app = ctx.paths.app;
-    const drop = maintenanceConf(app);
-    const geo = maintenanceGeoConf(app);
-    const page = `${maintenancePageDir(app)}/maintenance.html`;
-    const files = [drop, geo, page];
-    const want = on
-        ? `printf '%s' ${q(dropInText(app, healthPath))} > "$tmp/drop"
-printf '%s' ${q(geoText(app, allow))} > "$tmp/geo"
-cat > "$tmp/page"`
-        : '';
-    const include = `include ${nginxDropInDir(app)}/`;
-    return `tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-${on ? `grep -qsF ${q(include)} ${q(ctx.paths.nginxSite)} || exit ${NO_INCLUDE}` : ''}
-${want}
-changed=no
-${on
-        ? `for pair in ${q(`drop:${drop}`)} ${q(`geo:${geo}`)} ${q(`page:${page}`)}; do
-  f=\${pair#*:}; cmp -s "$tmp/\${pair%%:*}" "$f" || changed=yes
-done`
-        : `for f in ${files.map(q).join(' ')}; do [ -e "$f" ] && changed=yes; done`}
-if [ "$changed" = yes ]; then
-  mkdir -p "$tmp/keep"
-  i=0; for f in ${files.map(q).join(' ')}; do i=$((i + 1)); [ -e "$f" ] && cp -a "$f" "$tmp/keep/$i"; done
-  ${on
-        ? `install -d -m 0755 -o root -g root ${q(nginxDropInDir(app))} ${q(maintenancePageDir(app))}
-  install -m 0644 -o root -g root "$tmp/page" ${q(page)}
-  install -m 0644 -o root -g root "$tmp/geo" ${q(geo)}
-  install -m 0644 -o root -g root "$tmp/drop" ${q(drop)}`
-        : `rm -f ${files.map(q).join(' ')}`}
-  if ! out=$(nginx -t 2>&1); then
-    i=0; for f in ${files.map(q).join(' ')}; do i=$((i + 1)); if [ -e "$tmp/keep/$i" ]; then cp -a "$tmp/keep/$i" "$f"; else rm -f "$f"; fi; done
-    echo "$out" | tail -n 5 >&2
-    exit ${NGINX_REFUSED}
-  fi
-  if systemctl is-active --quiet nginx; then systemctl reload nginx; fi
-fi
-echo "changed=$changed"`;
+    return (0,scripts/* serverScript */.fj)('maintenance', {
+        on: on ? 1 : 0,
+        include: `include ${nginxDropInDir(app)}/`,
+        site: ctx.paths.nginxSite,
+        drop: maintenanceConf(app),
+        geo: maintenanceGeoConf(app),
+        page: `${maintenancePageDir(app)}/maintenance.html`,
+        drop_text: on ? dropInText(app, healthPath) : '',
+        geo_text: on ? geoText(app, allow) : '',
+        dropin_dir: nginxDropInDir(app),
+        page_dir: maintenancePageDir(app),
+        no_include: NO_INCLUDE,
+        refused: NGINX_REFUSED
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/modes/maintenance-mode.ts
@@ -8164,6 +6835,7 @@ const maintenanceMode = {
 
 
 
+
 /** Exit code when nginx -t refused the tree without the app's site (everything was put back). */
 const remove_REFUSED = 6;
 /**
@@ -8174,7 +6846,6 @@ const remove_REFUSED = 6;
  * asked. Other apps' files are never named: every path comes from this app's layout.
  */
 function removeAppScript(ctx) {
-    const q = quote/* shQuote */.U;
     const p = ctx.paths;
     const u = p.units;
     const timers = [...timerUnits(p).map((t) => t.timer.name), u.metricsTimer.name, u.tlsCheckTimer.name];
@@ -8191,87 +6862,30 @@ function removeAppScript(ctx) {
         // Earlier versions' per-app firewall ruleset (the unit is in the list above).
         `/etc/${p.app}/firewall.nft`
     ];
-    const cert = ctx.settings.remove.certificate
-        ? `
-if [ -d ${q(`/etc/letsencrypt/live/${p.app}`)} ] || [ -f ${q(`/etc/letsencrypt/renewal/${p.app}.conf`)} ]; then
-  mark certificate; act certbot delete --non-interactive --cert-name ${q(p.app)}
-fi
-if [ -d ${q(`/etc/gunicorn-deploy/tls/${p.app}`)} ]; then mark certificate-files; act rm -rf -- ${q(`/etc/gunicorn-deploy/tls/${p.app}`)}; fi`
-        : '';
-    return `
-removed_units=0
-enabled=${q(p.nginxEnabled)}; avail=${q(p.nginxSite)}
-if [ -e "$enabled" ] || [ -L "$enabled" ] || [ -e "$avail" ]; then
-  mark site
-  if [ "$dry" = 1 ]; then echo "would=remove $avail and its link, nginx -t, reload nginx"; else
-    new=$(mktemp); trap 'rm -f "$new"' EXIT
-    ${defaultServerDecide()}
-    keep=$(mktemp -d)
-    [ -f "$avail" ] && cp -a "$avail" "$keep/site"
-    { [ -e "$enabled" ] || [ -L "$enabled" ]; } && cp -a "$enabled" "$keep/link"
-    rm -f "$enabled" "$avail"
-    ${installDefaultServer()}
-    if ! out=$(nginx -t 2>&1); then
-      [ -f "$keep/site" ] && cp -a "$keep/site" "$avail"
-      [ -e "$keep/link" ] || [ -L "$keep/link" ] && cp -a "$keep/link" "$enabled"
-      ${restoreDefaultServer()}
-      rm -rf "$keep"; echo "$out" | tail -n 5 >&2; exit ${remove_REFUSED}
-    fi
-    rm -rf "$keep"
-    systemctl is-active --quiet nginx && systemctl reload nginx
-  fi
-fi
-# The app's processes (a Procfile's workers): every instance stopped, each template unit removed.
-if [ -f ${q((0,steps_processes/* processPaths */.k4)(ctx).installed)} ]; then
-  while read -r n c; do
-    case "$n" in ''|*[!a-z0-9-]*) continue;; esac
-    mark "process-$n"
-    case "$c" in ''|*[!0-9]*) c=0;; esac
-    for ((i = 1; i <= c; i++)); do act systemctl disable --now --quiet ${q(p.app)}-"$n@$i".service 2>/dev/null || true; done
-    act rm -f -- /etc/systemd/system/${q(p.app)}-"$n"@.service
-    removed_units=1
-  done < ${q((0,steps_processes/* processPaths */.k4)(ctx).installed)}
-fi
-# The app's schedules: each timer stopped and disabled (a run in progress too), its units removed.
-if [ -f ${q((0,steps_processes/* processPaths */.k4)(ctx).installedSchedules)} ]; then
-  while read -r id; do
-    case "$id" in ''|*[!0-9a-f]*) continue;; esac
-    mark "schedule-$id"
-    act systemctl disable --now --quiet ${q(p.app)}-schedule-"$id".timer 2>/dev/null || true
-    act systemctl stop ${q(p.app)}-schedule-"$id".service 2>/dev/null || true
-    act rm -f -- /etc/systemd/system/${q(p.app)}-schedule-"$id".timer /etc/systemd/system/${q(p.app)}-schedule-"$id".service
-    removed_units=1
-  done < ${q((0,steps_processes/* processPaths */.k4)(ctx).installedSchedules)}
-fi
-for t in ${timers.map(q).join(' ')}; do
-  if systemctl is-enabled --quiet "$t" 2>/dev/null || systemctl is-active --quiet "$t"; then mark "$t"; act systemctl disable --now --quiet "$t"; fi
-done
-for s in ${services.map(q).join(' ')}; do
-  if systemctl is-active --quiet "$s" || systemctl is-enabled --quiet "$s" 2>/dev/null; then mark "$s"; act systemctl disable --now --quiet "$s"; fi
-done
-for f in ${files.map(q).join(' ')}; do
-  [ -e "$f" ] || [ -L "$f" ] || continue
-  case "$f" in /etc/systemd/system/*)
-    # Only a unit the tool wrote (a file of the admin's own with the same name stays).
-    [ ! -L "$f" ] && [ "$(head -c ${ownership/* UNIT_HEADER */.bz.length} "$f")" = ${q(ownership/* UNIT_HEADER */.bz)} ] || continue
-    removed_units=1;;
-  esac
-  mark "$f"; act rm -f -- "$f"
-done
-for d in ${[u.service.file, u.socket.file].map((f) => q(`${f}.d`)).join(' ')}; do
-  [ -d "$d" ] && { mark "$d"; act rm -rf -- "$d"; removed_units=1; }
-done
-[ "$removed_units" = 1 ] && act systemctl daemon-reload
-act systemctl reset-failed ${services.map(q).join(' ')} 2>/dev/null || true
-for f in ${[p.logrotate, p.healthScript, p.dbScript, p.tlsScript, metricsPaths(p).script].map(q).join(' ')}; do
-  [ -e "$f" ] && { mark "$f"; act rm -f -- "$f"; }
-done
-if [ -e ${q(metricsPaths(p).prom)} ]; then mark ${q(metricsPaths(p).prom)}; [ "$dry" = 1 ] || ${removePromCommand(p.app)} >/dev/null; fi
-for d in ${[p.etc, `/run/${p.app}`, `${ACME_WEBROOT_BASE}/${p.app}`].map(q).join(' ')}; do
-  [ -d "$d" ] && { mark "$d"; act rm -rf -- "$d"; }
-done
-${cert}
-`;
+    const lines = (xs) => xs.join('\n');
+    return (defaultServerFunctions() +
+        (0,scripts/* serverScript */.fj)('remove_app', {
+            enabled: p.nginxEnabled,
+            avail: p.nginxSite,
+            refused: remove_REFUSED,
+            app: p.app,
+            processes_installed: (0,steps_processes/* processPaths */.k4)(ctx).installed,
+            schedules_installed: (0,steps_processes/* processPaths */.k4)(ctx).installedSchedules,
+            timers: lines(timers),
+            services: lines(services),
+            files: lines(files),
+            dropins: lines([u.service.file, u.socket.file].map((f) => `${f}.d`)),
+            scripts: lines([p.logrotate, p.healthScript, p.dbScript, p.tlsScript, metricsPaths(p).script]),
+            prom: metricsPaths(p).prom,
+            ...removeProm(p.app),
+            dirs: lines([p.etc, `/run/${p.app}`, `${ACME_WEBROOT_BASE}/${p.app}`]),
+            unit_header: ownership/* UNIT_HEADER */.bz,
+            cert: ctx.settings.remove.certificate ? 1 : 0,
+            cert_live: `/etc/letsencrypt/live/${p.app}`,
+            cert_renewal: `/etc/letsencrypt/renewal/${p.app}.conf`,
+            cert_name: p.app,
+            tls_dir: `/etc/gunicorn-deploy/tls/${p.app}`
+        }));
 }
 /**
  * Step `remove files`, after the lock is let go: the app's user and build user, the releases and
@@ -8279,33 +6893,13 @@ ${cert}
  * user given the same uid can read them.
  */
 function removeFilesScript(ctx) {
-    const q = quote/* shQuote */.U;
     const p = ctx.paths;
-    const data = ctx.settings.remove.data;
-    const folders = data
-        ? `
-for d in ${[p.dir, p.logDir].map(q).join(' ')}; do
-  [ -e "$d" ] && { mark "$d"; act rm -rf --one-file-system -- "$d"; }
-done`
-        : `
-for d in ${[p.releases, p.venvs, p.current, p.state].map(q).join(' ')}; do
-  { [ -e "$d" ] || [ -L "$d" ]; } && { mark "$d"; act rm -rf --one-file-system -- "$d"; }
-done
-for d in ${[p.dir, p.logDir].map(q).join(' ')}; do
-  [ -d "$d" ] && [ ! -L "$d" ] && [ "$(stat -c '%U:%G %a' "$d")" != "root:root 700" ] && { mark "kept:$d"; act chown root:root -- "$d"; act chmod 0700 -- "$d"; }
-done`;
-    return `
-${folders}
-for who in ${[p.user, p.buildUser].map(q).join(' ')}; do
-  id -u "$who" >/dev/null 2>&1 || continue
-  mark "user:$who"
-  if [ "$dry" = 1 ]; then echo "would=userdel $who"; else
-    # systemd stopped the app's processes; a build left running would keep the user.
-    if ! out=$(userdel "$who" 2>&1); then echo "userdel $who: $out" >&2; exit 5; fi
-  fi
-  getent group "$who" >/dev/null && act groupdel "$who" 2>/dev/null || true
-done
-`;
+    return (0,scripts/* serverScript */.fj)('remove_files', {
+        data: ctx.settings.remove.data ? 1 : 0,
+        gone: [p.releases, p.venvs, p.current, p.state].join('\n'),
+        top: [p.dir, p.logDir].join('\n'),
+        users: [p.user, p.buildUser].join('\n')
+    });
 }
 async function removeApp(ctx) {
     try {
@@ -8436,39 +7030,38 @@ ${q(alerts/* ALERT_SCRIPT */.FY)} --send ${q(ctx.paths.app)} ${TEST_EVENT} ${q(`
 
 
 
+/** Every mode's strategy: a mode missing here does not compile. */
+const STRATEGIES = {
+    preflight: preflightMode,
+    deploy: deployMode,
+    rollback: rollbackMode,
+    provision: provisionMode,
+    verify: verifyMode,
+    run: runMode,
+    restore: restoreMode,
+    backups: backupsMode,
+    loadtest: loadtestMode,
+    status: statusMode,
+    logs: logsMode,
+    maintenance: maintenanceMode,
+    remove: removeMode,
+    'alert-test': alertTestMode
+};
+/**
+ * The modes that change a server but write no history line of their own: each gets an audit line
+ * (src/audit/) under its mode's name, with these facts of the run; `skip` when it changed nothing.
+ */
+const AUDITED = {
+    provision: { facts: ['release', 'changes'], skip: (c) => c.settings.provision.dryRun },
+    run: { facts: ['release', 'exit-code'] },
+    maintenance: { facts: ['maintenance', 'changed'] }
+};
 function modeStrategy(mode) {
-    switch (mode) {
-        case 'preflight':
-            return preflightMode;
-        case 'deploy':
-            return deployMode;
-        case 'rollback':
-            return rollbackMode;
-        case 'provision':
-            return withAudit(provisionMode, 'provision', ['release', 'changes'], (c) => c.settings.provision.dryRun);
-        case 'verify':
-            return verifyMode;
-        case 'run':
-            return withAudit(runMode, 'run', ['release', 'exit-code']);
-        case 'restore':
-            return restoreMode;
-        case 'backups':
-            return backupsMode;
-        case 'loadtest':
-            return loadtestMode;
-        case 'status':
-            return statusMode;
-        case 'logs':
-            return logsMode;
-        case 'maintenance':
-            return withAudit(maintenanceMode, 'maintenance', ['maintenance', 'changed']);
-        case 'remove':
-            return removeMode;
-        case 'alert-test':
-            return alertTestMode;
-        default:
-            throw new Error(`mode ${mode} has no strategy`);
-    }
+    const strategy = STRATEGIES[mode];
+    if (!strategy)
+        throw new Error(`mode ${mode} has no strategy`);
+    const audit = AUDITED[mode];
+    return audit ? withAudit(strategy, mode, audit.facts, audit.skip) : strategy;
 }
 
 ;// CONCATENATED MODULE: ./src/fleet.ts
@@ -8527,8 +7120,12 @@ function bufferedLogger(real, label) {
 
 // EXTERNAL MODULE: ./src/troubleshooting.ts
 var troubleshooting = __webpack_require__(933);
-;// CONCATENATED MODULE: ./src/steps/catalog.ts
-const STEPS = {
+;// CONCATENATED MODULE: ./src/steps/catalog-deploy.ts
+/**
+ * The deploy's steps, rollback's and restore's among them (in the catalog's order: catalog.ts joins
+ * the parts).
+ */
+const DEPLOY_STEPS = {
     connect: {
         modes: ['all'],
         section: 'connect',
@@ -8653,7 +7250,83 @@ const STEPS = {
         modes: ['deploy', 'rollback', 'restore'],
         section: 'live',
         what: 'the database as it was before the restore put back'
+    }
+};
+
+;// CONCATENATED MODULE: ./src/steps/catalog-operate.ts
+/**
+ * The steps of rollback, restore, backups, run, loadtest, status, logs and maintenance (in the
+ * catalog's order: catalog.ts joins the parts).
+ */
+const OPERATE_STEPS = {
+    'find release': {
+        modes: ['rollback'],
+        section: 'rollback',
+        what: 'the newest release proven live other than the current one, or rollback-to'
     },
+    'rollback-command': {
+        modes: ['rollback'],
+        section: 'rollback',
+        what: 'when the release left changed the schema: its rollback-command in it (the downgrade), before the older release boots'
+    },
+    'redo migration': {
+        modes: ['rollback'],
+        section: 'rollback',
+        what: 'after a rollback that failed once the downgrade ran: the release kept serving runs its pre-activate again'
+    },
+    restore: {
+        modes: ['rollback', 'restore'],
+        section: 'rollback',
+        what: 'rollback: the release that served put back; restore: the backup swapped in'
+    },
+    'verify restored': {
+        modes: ['rollback'],
+        section: 'rollback',
+        what: 'the release put back proven healthy'
+    },
+    'verify put back': {
+        modes: ['restore'],
+        section: 'data',
+        what: 'the app proven healthy on the database put back'
+    },
+    'list backups': {
+        modes: ['backups'],
+        section: 'data',
+        what: 'the database backups on the server'
+    },
+    run: {
+        modes: ['run'],
+        section: 'run',
+        what: 'the command, in the serving release with its venv and environment'
+    },
+    'load check': {
+        modes: ['loadtest', 'verify'],
+        section: 'load',
+        what: 'wrk on the server through nginx at each load-clients level, judged by the load-* thresholds'
+    },
+    status: {
+        modes: ['status'],
+        section: 'operate',
+        what: 'what serves and how it is doing, read in one round trip (changes nothing)'
+    },
+    logs: {
+        modes: ['logs'],
+        section: 'operate',
+        what: "the app's journal, Gunicorn's error log and nginx's access log, each line prefixed (changes nothing)"
+    },
+    maintenance: {
+        modes: ['maintenance'],
+        section: 'operate',
+        what: "nginx's maintenance drop-in put in place or removed, tested with nginx -t, nginx reloaded when it changed"
+    }
+};
+
+;// CONCATENATED MODULE: ./src/steps/catalog-provision.ts
+/**
+ * Provision's own steps, remove's and alert-test's (in the catalog's order: catalog.ts joins the
+ * parts).
+ */
+const PROVISION_STEPS = {
     packages: {
         modes: ['provision'],
         section: 'provision',
@@ -8738,68 +7411,21 @@ const STEPS = {
         modes: ['provision'],
         section: 'provision',
         what: 'the verify checklist'
-    },
-    'find release': {
-        modes: ['rollback'],
-        section: 'rollback',
-        what: 'the newest release proven live other than the current one, or rollback-to'
-    },
-    'rollback-command': {
-        modes: ['rollback'],
-        section: 'rollback',
-        what: 'when the release left changed the schema: its rollback-command in it (the downgrade), before the older release boots'
-    },
-    'redo migration': {
-        modes: ['rollback'],
-        section: 'rollback',
-        what: 'after a rollback that failed once the downgrade ran: the release kept serving runs its pre-activate again'
-    },
-    restore: {
-        modes: ['rollback', 'restore'],
-        section: 'rollback',
-        what: 'rollback: the release that served put back; restore: the backup swapped in'
-    },
-    'verify restored': {
-        modes: ['rollback'],
-        section: 'rollback',
-        what: 'the release put back proven healthy'
-    },
-    'verify put back': {
-        modes: ['restore'],
-        section: 'data',
-        what: 'the app proven healthy on the database put back'
-    },
-    'list backups': {
-        modes: ['backups'],
-        section: 'data',
-        what: 'the database backups on the server'
-    },
-    run: {
-        modes: ['run'],
-        section: 'run',
-        what: 'the command, in the serving release with its venv and environment'
-    },
-    'load check': {
-        modes: ['loadtest', 'verify'],
-        section: 'load',
-        what: 'wrk on the server through nginx at each load-clients level, judged by the load-* thresholds'
-    },
-    status: {
-        modes: ['status'],
-        section: 'operate',
-        what: 'what serves and how it is doing, read in one round trip (changes nothing)'
-    },
-    logs: {
-        modes: ['logs'],
-        section: 'operate',
-        what: "the app's journal, Gunicorn's error log and nginx's access log, each line prefixed (changes nothing)"
-    },
-    maintenance: {
-        modes: ['maintenance'],
-        section: 'operate',
-        what: "nginx's maintenance drop-in put in place or removed, tested with nginx -t, nginx reloaded when it changed"
     }
 };
+
+;// CONCATENATED MODULE: ./src/steps/catalog.ts
+
+
+
+/**
+ * Every step of every mode, by the name it has in the log, the summary and the report: the README
+ * Troubleshooting section its failures point to (when it fails in a deploy; provision, rollback,
+ * run, restore and backups point to their own mode's section) and what it does. A step is named
+ * through this catalog (step() takes a StepName), so a typo fails tsc; troubleshooting.ts, the
+ * README's step tables and the lifecycle test's order derive from it (tests keep them in step).
+ */
+const STEPS = { ...DEPLOY_STEPS, ...PROVISION_STEPS, ...OPERATE_STEPS };
 const STEP_NAMES = Object.keys(STEPS);
 function isStepName(name) {
     return Object.hasOwn(STEPS, name);
@@ -8845,7 +7471,7 @@ function sectionFor(mode, failedStep) {
 }
 
 // EXTERNAL MODULE: ./src/audit/origin.ts
-var origin = __webpack_require__(5678);
+var origin = __webpack_require__(3297);
 ;// CONCATENATED MODULE: ./src/notify/webhook.ts
 
 
@@ -9800,11 +8426,11 @@ function renderProcessUnit(paths, spec, opts, dir = (0,_render_templates_js__WEB
 /* harmony export */ });
 /* unused harmony exports alertFiles, alertsScript */
 /* harmony import */ var _render_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1219);
-/* harmony import */ var _deploy_paths_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8535);
-/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9038);
+/* harmony import */ var _deploy_paths_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8535);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9038);
 /* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2062);
-/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3297);
-/* harmony import */ var _vars_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2841);
+/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5678);
+/* harmony import */ var _vars_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2841);
 
 
 
@@ -9819,9 +8445,9 @@ function renderProcessUnit(paths, spec, opts, dir = (0,_render_templates_js__WEB
  * /etc/APP/alert-webhook, root only, and travels only on stdin.
  */
 /** The shared script; the templates (health check, OnFailure= handler) call it by this path. */
-const ALERT_SCRIPT = `${_deploy_paths_js__WEBPACK_IMPORTED_MODULE_3__/* .SCRIPT_DIR */ .S1}/alert`;
+const ALERT_SCRIPT = `${_deploy_paths_js__WEBPACK_IMPORTED_MODULE_4__/* .SCRIPT_DIR */ .S1}/alert`;
 function alertFiles(ctx) {
-    const vars = (0,_vars_js__WEBPACK_IMPORTED_MODULE_2__/* .provisionVars */ .g)(ctx);
+    const vars = (0,_vars_js__WEBPACK_IMPORTED_MODULE_3__/* .provisionVars */ .g)(ctx);
     return [
         { path: ALERT_SCRIPT, content: (0,_render_js__WEBPACK_IMPORTED_MODULE_0__/* .renderTemplate */ .Xm)('alert.sh', vars), mode: '0755', owner: 'root:root' },
         {
@@ -9839,10 +8465,10 @@ function alertFiles(ctx) {
  * run prints a diff).
  */
 function alertsScript(ctx) {
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U;
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .shQuote */ .U;
     const hook = `${ctx.paths.etc}/alert-webhook`;
     return `
-${(0,_shell_js__WEBPACK_IMPORTED_MODULE_5__/* .writeFilesScript */ .Cu)(alertFiles(ctx))}
+${(0,_shell_js__WEBPACK_IMPORTED_MODULE_2__/* .writeFilesScript */ .Cu)(alertFiles(ctx))}
 if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
 hook=${q(hook)}
 IFS= read -r hook_b64 || true
@@ -9869,7 +8495,7 @@ fi
 async function ensureAlerts(ctx) {
     const url = ctx.settings.provision.edge.alertWebhook;
     return (0,_run_js__WEBPACK_IMPORTED_MODULE_1__/* .runProvisionScript */ .q)(ctx, 'installing the alerts', alertsScript(ctx), {
-        stdin: (0,_shell_js__WEBPACK_IMPORTED_MODULE_5__/* .filesInput */ .GY)(alertFiles(ctx)) + (url ? `${Buffer.from(`${url}\n`).toString('base64')}\n` : '')
+        stdin: (0,_shell_js__WEBPACK_IMPORTED_MODULE_2__/* .filesInput */ .GY)(alertFiles(ctx)) + (url ? `${Buffer.from(`${url}\n`).toString('base64')}\n` : '')
     });
 }
 /**
@@ -9877,7 +8503,7 @@ async function ensureAlerts(ctx) {
  * set up, or any failure here, is ignored: an alert never fails what it reports on.
  */
 async function sendAlert(ctx, event, detail) {
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U;
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .shQuote */ .U;
     await ctx.remote
         .script(`[ -x ${q(ALERT_SCRIPT)} ] || exit 0
 ${q(ALERT_SCRIPT)} ${q(ctx.paths.app)} ${q(event)} ${q(detail.slice(0, 1000))} || true`, { sudo: true, timeoutMs: 15_000 })
@@ -9894,7 +8520,7 @@ ${q(ALERT_SCRIPT)} ${q(ctx.paths.app)} ${q(event)} ${q(detail.slice(0, 1000))} |
 /* harmony export */   q: () => (/* binding */ runProvisionScript)
 /* harmony export */ });
 /* harmony import */ var _deploy_context_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9116);
-/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3297);
+/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5678);
 
 
 /**
@@ -9925,7 +8551,7 @@ opts = {}) {
 
 /***/ }),
 
-/***/ 3297:
+/***/ 5678:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -9938,71 +8564,46 @@ opts = {}) {
 /* harmony export */   ri: () => (/* binding */ REPORT),
 /* harmony export */   wj: () => (/* binding */ ensureStarted)
 /* harmony export */ });
-/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9038);
+/* harmony import */ var _render_scripts_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4036);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9038);
+
 
 /**
- * Shell prelude of every provision script. `act CMD...` runs CMD, or in a dry run only prints
- * `would=CMD`; `mark WHAT` records a change. The checks before each act run in both cases, so a dry
- * run reports exactly what a real run would change.
+ * Shell prelude of every provision script (templates/scripts/provision_prelude.sh): `act CMD...`
+ * runs CMD, or in a dry run only prints `would=CMD`; `mark WHAT` records a change.
  */
 function prelude(dry) {
-    return `
-dry=${dry ? 1 : 0}
-changed=""
-mark() { changed="$changed $*"; }
-act() { if [ "$dry" = 1 ]; then echo "would=$*"; else "$@"; fi; }
-`;
+    return (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_0__/* .serverScript */ .fj)('provision_prelude', { dry: dry ? 1 : 0 });
 }
 /** A unit enabled at boot (marked WHAT when it was not): the same line in every provision script. */
 function ensureEnabled(unit, what = `${unit}:enabled`) {
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U;
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shQuote */ .U;
     return `if ! systemctl is-enabled --quiet ${q(unit)} 2>/dev/null; then mark ${q(what)}; act systemctl enable --quiet ${q(unit)}; fi`;
 }
 /** A unit running now (marked WHAT when it was not). */
 function ensureStarted(unit, what = `${unit}:started`) {
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U;
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shQuote */ .U;
     return `if ! systemctl is-active --quiet ${q(unit)}; then mark ${q(what)}; act systemctl start ${q(unit)}; fi`;
 }
 /** Final line of every provision script: what changed, for parseFacts. */
 const REPORT = 'echo "changed=$changed"';
 /**
  * Writes each file only when its text, mode or owner differ from what is installed, through a
- * temporary file in the same folder and a rename (a reader never sees half a file). Each changed
- * path is marked; `was_changed PATH` tells later lines of the script. The files' text comes on
- * the script's stdin (filesInput, in the same order), never in its command line, which every
- * local user can read and sudo logs. A missing folder is made 0755; an existing one keeps its mode
- * (`install -d -m` would reset it: /etc/APP is 0750).
+ * temporary file and a rename; each changed path is marked, and `was_changed PATH` tells later
+ * lines (templates/scripts/write_files.sh). The files' text comes on the script's stdin
+ * (filesInput, in the same order), never in its command line, which every local user can read.
  */
 function writeFilesScript(files) {
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U;
-    const each = files.map((f) => `put ${q(f.path)} ${q(f.mode)} ${q(f.owner)}`);
-    return `
-was_changed() { case " $changed " in *" $1 "*) return 0;; esac; return 1; }
-put() {
-  local path=$1 mode=$2 owner=$3 tmp b64
-  IFS= read -r b64
-  tmp=$(mktemp "$(dirname "$path")/.gd-new.XXXXXX" 2>/dev/null || mktemp)
-  printf '%s' "$b64" | base64 -d > "$tmp"
-  if [ -f "$path" ] && cmp -s "$tmp" "$path" && [ "$(stat -c '%a %U:%G' "$path")" = "\${mode#0} $owner" ]; then
-    rm -f "$tmp"; return 0
-  fi
-  mark "$path"
-  if [ "$dry" = 1 ]; then
-    if [ -f "$path" ]; then echo "would=rewrite $path"; diff -u "$path" "$tmp" | sed -n '3,40p' | sed 's/^/diff=/' || true; else echo "would=create $path"; fi
-    rm -f "$tmp"; return 0
-  fi
-  chmod "$mode" "$tmp"; chown "$owner" "$tmp"; mv -f "$tmp" "$path"
-}
-${files.map((f) => `[ "$dry" = 1 ] || [ -d ${q(dirOf(f.path))} ] || install -d -m 0755 ${q(dirOf(f.path))}`).join('\n')}
-${each.join('\n')}
-`;
+    for (const f of files)
+        if (/\s/.test(`${f.mode}${f.owner}`) || /\n/.test(f.path))
+            throw new Error(`writeFilesScript: ${f.path} ${f.mode} ${f.owner} is not one line of three words`);
+    return (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_0__/* .serverScript */ .fj)('write_files', {
+        write_files: files.map((f) => `${f.mode} ${f.owner} ${f.path}`).join('\n')
+    });
 }
 /** writeFilesScript's stdin: each file's text as one base64 line, in the same order. */
 function filesInput(files) {
     return files.map((f) => `${Buffer.from(f.content).toString('base64')}\n`).join('');
-}
-function dirOf(p) {
-    return p.slice(0, p.lastIndexOf('/')) || '/';
 }
 /** `would=` lines of a dry run, for the log. */
 function wouldLines(stdout) {
@@ -10213,6 +8814,8 @@ function renderLogrotate(vars, dir = (0,templates/* templatesDir */.x)()) {
 /* harmony export */   s: () => (/* binding */ gunicornInput)
 /* harmony export */ });
 /* harmony import */ var _rules_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2655);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5036);
+
 
 function int(field, value, min, max) {
     if (!Number.isInteger(value) || value < min || value > max)
@@ -10223,21 +8826,19 @@ function int(field, value, min, max) {
 function gunicornVars(g = {}) {
     const cls = g.workerClass ?? 'sync';
     (0,_rules_js__WEBPACK_IMPORTED_MODULE_0__/* .assertRule */ .ZQ)('workerClass', (0,_rules_js__WEBPACK_IMPORTED_MODULE_0__/* .workerClassProblem */ .WS)(cls));
-    const threads = int('threads', g.threads ?? 1, 1, 256);
-    if (threads > 1 && cls !== 'gthread')
-        (0,_rules_js__WEBPACK_IMPORTED_MODULE_0__/* .assertRule */ .ZQ)('threads', `${threads} threads need gthread, not ${cls}`);
+    const nums = {};
+    for (const k of Object.keys(_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .GUNICORN_NUMBERS */ .xd)) {
+        const r = _settings_js__WEBPACK_IMPORTED_MODULE_1__/* .GUNICORN_NUMBERS */ .xd[k];
+        nums[k] = int(k, g[k] ?? r.gunicorn, r.min, r.max);
+    }
+    if (nums.threads > 1 && cls !== 'gthread')
+        (0,_rules_js__WEBPACK_IMPORTED_MODULE_0__/* .assertRule */ .ZQ)('threads', `${nums.threads} threads need gthread, not ${cls}`);
     for (const s of g.extra ?? [])
         (0,_rules_js__WEBPACK_IMPORTED_MODULE_0__/* .assertRule */ .ZQ)('gunicornSettings', (0,_rules_js__WEBPACK_IMPORTED_MODULE_0__/* .gunicornSettingProblem */ .L5)(s));
     return {
         workerClass: cls === 'uvicorn' ? '' : cls,
         uvicorn: cls === 'uvicorn',
-        threads,
-        maxRequests: int('maxRequests', g.maxRequests ?? 0, 0, 10_000_000),
-        maxRequestsJitter: int('maxRequestsJitter', g.maxRequestsJitter ?? 0, 0, 10_000_000),
-        workerConnections: int('workerConnections', g.workerConnections ?? 1000, 1, 1_000_000),
-        limitRequestLine: int('limitRequestLine', g.limitRequestLine ?? 4094, 0, 8190),
-        limitRequestFields: int('limitRequestFields', g.limitRequestFields ?? 100, 0, 32768),
-        limitRequestFieldSize: int('limitRequestFieldSize', g.limitRequestFieldSize ?? 8190, 0, 1_048_576),
+        ...nums,
         extra: (g.extra ?? []).map(({ name, value }) => ({ name, value }))
     };
 }
@@ -10255,7 +8856,7 @@ function gunicornInput(g) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   X: () => (/* binding */ renderTemplate),
-/* harmony export */   x: () => (/* binding */ templatesDir)
+/* harmony export */   x: () => (/* reexport safe */ _templates_dir_js__WEBPACK_IMPORTED_MODULE_4__.x)
 /* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
@@ -10263,54 +8864,19 @@ function gunicornInput(g) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var handlebars__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8508);
 /* harmony import */ var handlebars__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(handlebars__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9038);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9038);
 /* harmony import */ var _vars_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7440);
+/* harmony import */ var _templates_dir_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7129);
 
 
 
 
 
-const MARKER = node_path__WEBPACK_IMPORTED_MODULE_1__.join('templates', 'systemd', 'app.service.hbs');
-function isActionRoot(dir) {
-    return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, MARKER)) && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, 'action.yml'));
-}
-function walkUp(start) {
-    for (let dir = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(start);; dir = node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(dir)) {
-        if (isActionRoot(dir))
-            return node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, 'templates');
-        if (node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(dir) === dir)
-            return undefined;
-    }
-}
-/**
- * The action's own templates folder. Not from import.meta.url (ncc rewrites it in the bundle):
- * $GUNICORN_DEPLOY_TEMPLATES, then $GITHUB_ACTION_PATH/templates, then the nearest folder above the
- * running script (symlinks resolved), then above the working directory, that holds action.yml and
- * templates/.
- */
-function templatesDir(where = {}) {
-    const env = where.env ?? process.env;
-    const explicit = env.GUNICORN_DEPLOY_TEMPLATES;
-    if (explicit) {
-        if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(node_path__WEBPACK_IMPORTED_MODULE_1__.join(explicit, 'systemd', 'app.service.hbs'))) {
-            throw new Error(`GUNICORN_DEPLOY_TEMPLATES=${explicit} does not hold the templates (systemd/app.service.hbs)`);
-        }
-        return node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(explicit);
-    }
-    if (env.GITHUB_ACTION_PATH && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(node_path__WEBPACK_IMPORTED_MODULE_1__.join(env.GITHUB_ACTION_PATH, MARKER))) {
-        return node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(env.GITHUB_ACTION_PATH, 'templates');
-    }
-    const argv1 = where.argv1 ?? process.argv[1];
-    // Through symlinks: npm's node_modules/.bin/gunicorn-deploy links to the package's bin/.
-    const script = argv1 && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(argv1) ? (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(argv1) : argv1;
-    const found = (script ? walkUp(node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(script))) : undefined) ?? walkUp(where.cwd ?? process.cwd());
-    if (!found) {
-        throw new Error('cannot find the templates folder (templates/ next to action.yml); set GUNICORN_DEPLOY_TEMPLATES');
-    }
-    return found;
-}
+/** Filling in a template from templates/ (templates-dir.ts finds the folder). */
+
+
 const hbs = handlebars__WEBPACK_IMPORTED_MODULE_2___default().create();
-hbs.registerHelper('sh', (value) => (0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U)(String(value)));
+hbs.registerHelper('sh', (value) => (0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .shQuote */ .U)(String(value)));
 // A JSON string is a valid Python string literal.
 hbs.registerHelper('py', (value) => JSON.stringify(String(value)));
 hbs.registerHelper('envq', (value) => (0,_vars_js__WEBPACK_IMPORTED_MODULE_3__/* .envQuote */ .mE)(String(value)));
@@ -10325,7 +8891,7 @@ hbs.registerHelper('unitword', (value) => {
 hbs.registerHelper('ident', (value) => String(value).replace(/[^A-Za-z0-9_]/g, '_'));
 const compiled = new Map();
 /** Renders templates/NAME.hbs; a variable the template uses but vars lacks throws (strict mode). */
-function renderTemplate(name, vars, dir = templatesDir()) {
+function renderTemplate(name, vars, dir = (0,_templates_dir_js__WEBPACK_IMPORTED_MODULE_4__/* .templatesDir */ .x)()) {
     const file = node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, `${name}.hbs`);
     let template = compiled.get(file);
     if (!template) {
@@ -10346,16 +8912,16 @@ function renderTemplate(name, vars, dir = templatesDir()) {
 /* harmony export */   xw: () => (/* binding */ templateVars)
 /* harmony export */ });
 /* unused harmony export checkEnv */
-/* harmony import */ var _deploy_paths_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8535);
+/* harmony import */ var _deploy_paths_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8535);
 /* harmony import */ var _gunicorn_vars_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7992);
-/* harmony import */ var _deploy_root_read_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8336);
-/* harmony import */ var _rules_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2655);
+/* harmony import */ var _deploy_root_read_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8336);
+/* harmony import */ var _rules_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2655);
 
 
 
 
 function fail(field, message) {
-    (0,_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .assertRule */ .ZQ)(field, message);
+    (0,_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .assertRule */ .ZQ)(field, message);
     throw new Error('unreachable');
 }
 function check(field, value, re, what) {
@@ -10364,11 +8930,11 @@ function check(field, value, re, what) {
     return value;
 }
 function checkPath(field, value) {
-    (0,_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .assertRule */ .ZQ)(field, (0,_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .safeAbsPathProblem */ .G7)(value));
+    (0,_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .assertRule */ .ZQ)(field, (0,_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .safeAbsPathProblem */ .G7)(value));
     return value.length > 1 ? value.replace(/\/+$/, '') : value;
 }
 function checkRule(field, value, rule) {
-    (0,_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .assertRule */ .ZQ)(field, rule(value));
+    (0,_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .assertRule */ .ZQ)(field, rule(value));
     return value;
 }
 function checkInt(field, value, min, max) {
@@ -10386,14 +8952,14 @@ function checkInt(field, value, min, max) {
  * the byte order mark and what is not a Unicode scalar value, which systemd rejects.
  */
 function envQuote(value, key = 'value') {
-    const bad = (0,_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .envValueProblem */ .kl)(key, value);
+    const bad = (0,_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .envValueProblem */ .kl)(key, value);
     if (bad)
         throw new Error(`environment variable ${bad}`);
     return `"${value.replace(/[\\"`$]/g, '\\$&')}"`;
 }
 /** Asserts the user's environment variables (see envProblems); drops FLASK_DEBUG=0, written anyway. */
 function checkEnv(env) {
-    const problems = (0,_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .envProblems */ .Co)(env);
+    const problems = (0,_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .envProblems */ .Co)(env);
     if (problems.length > 0)
         fail('env', problems.join('; '));
     return env.filter((e) => e.key !== 'FLASK_DEBUG').map(({ key, value }) => ({ key, value }));
@@ -10401,9 +8967,9 @@ function checkEnv(env) {
 /** Validates input and fills defaults and derived fields; every error names the field. */
 function templateVars(input) {
     const given = input.layout;
-    const app = checkRule('app', given ? given.app : input.app, (v) => (0,_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .appNameProblem */ .A)(v));
+    const app = checkRule('app', given ? given.app : input.app, (v) => (0,_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .appNameProblem */ .A)(v));
     const appDir = checkPath('appDir', input.appDir ?? given?.dir ?? `/srv/${app}`);
-    const base = given && appDir === given.dir ? given : (0,_deploy_paths_js__WEBPACK_IMPORTED_MODULE_2__/* .layoutFor */ .Q2)(app, appDir);
+    const base = given && appDir === given.dir ? given : (0,_deploy_paths_js__WEBPACK_IMPORTED_MODULE_3__/* .layoutFor */ .Q2)(app, appDir);
     const socketPath = checkPath('socketPath', input.socketPath ?? base.socket);
     // sun_path holds 108 bytes, NUL included.
     if (socketPath.length > 107)
@@ -10414,13 +8980,13 @@ function templateVars(input) {
         lockOwner: checkPath('deployLockPath', input.deployLockPath ?? base.lockOwner),
         preloadDir: checkPath('preloadDir', input.preloadDir ?? base.preloadDir)
     };
-    const user = check('user', input.user ?? layout.user, _rules_js__WEBPACK_IMPORTED_MODULE_1__/* .LOGIN_NAME */ .Sq, 'a user name');
-    const group = check('group', input.group ?? user, _rules_js__WEBPACK_IMPORTED_MODULE_1__/* .LOGIN_NAME */ .Sq, 'a group name');
+    const user = check('user', input.user ?? layout.user, _rules_js__WEBPACK_IMPORTED_MODULE_2__/* .LOGIN_NAME */ .Sq, 'a user name');
+    const group = check('group', input.group ?? user, _rules_js__WEBPACK_IMPORTED_MODULE_2__/* .LOGIN_NAME */ .Sq, 'a group name');
     const timeout = checkInt('timeout', input.timeout ?? 60, 1, 3600);
     const gracefulTimeout = checkInt('gracefulTimeout', input.gracefulTimeout ?? 30, 1, 3600);
-    const healthPath = checkRule('healthPath', input.healthPath ?? '/health', _rules_js__WEBPACK_IMPORTED_MODULE_1__/* .healthPathProblem */ .Nr);
+    const healthPath = checkRule('healthPath', input.healthPath ?? '/health', _rules_js__WEBPACK_IMPORTED_MODULE_2__/* .healthPathProblem */ .Nr);
     const serverName = check('serverName', input.serverName ?? '_', /^[A-Za-z0-9.*_-]+( [A-Za-z0-9.*_-]+)*$/, 'host names');
-    const healthHost = checkRule('healthHost', input.healthHost ?? serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost', _rules_js__WEBPACK_IMPORTED_MODULE_1__/* .healthHostProblem */ .au);
+    const healthHost = checkRule('healthHost', input.healthHost ?? serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost', _rules_js__WEBPACK_IMPORTED_MODULE_2__/* .healthHostProblem */ .au);
     const env = checkEnv(input.env ?? []);
     const gunicorn = (0,_gunicorn_vars_js__WEBPACK_IMPORTED_MODULE_0__/* .gunicornVars */ .q)(input.gunicorn);
     const database = env.find((e) => e.key === 'DATABASE')?.value;
@@ -10429,7 +8995,7 @@ function templateVars(input) {
         user,
         group,
         appDir,
-        wsgiApp: checkRule('wsgiApp', input.wsgiApp ?? 'app:app', _rules_js__WEBPACK_IMPORTED_MODULE_1__/* .wsgiAppProblem */ .Lt),
+        wsgiApp: checkRule('wsgiApp', input.wsgiApp ?? 'app:app', _rules_js__WEBPACK_IMPORTED_MODULE_2__/* .wsgiAppProblem */ .Lt),
         socketPath,
         listen: (input.listen ?? []).map((l) => check('listen', l, /^(\d{1,3}(\.\d{1,3}){3}:|\[[0-9A-Fa-f:.]+\]:)?\d{1,5}$/, 'PORT, IPv4:PORT or [IPv6]:PORT')),
         workers: checkInt('workers', input.workers ?? 3, 1, 256),
@@ -10440,7 +9006,7 @@ function templateVars(input) {
         gunicorn,
         env,
         serverName,
-        clientMaxBodySize: checkRule('clientMaxBodySize', input.clientMaxBodySize ?? '10m', _rules_js__WEBPACK_IMPORTED_MODULE_1__/* .bodySizeProblem */ .DM),
+        clientMaxBodySize: checkRule('clientMaxBodySize', input.clientMaxBodySize ?? '10m', _rules_js__WEBPACK_IMPORTED_MODULE_2__/* .bodySizeProblem */ .DM),
         staticPath: input.staticPath === undefined || input.staticPath === ''
             ? ''
             : checkPath('staticPath', `/${input.staticPath}`).slice(1),
@@ -10460,7 +9026,7 @@ function templateVars(input) {
         dbPath: checkPath(input.dbPath === undefined && database !== undefined ? 'DATABASE (env)' : 'dbPath', input.dbPath ?? database ?? `${layout.instance}/app.db`),
         backupDir: checkPath('backupDir', input.backupDir ?? layout.backups),
         legacyBackupDir: layout.legacyBackups,
-        rootReadProgram: _deploy_root_read_js__WEBPACK_IMPORTED_MODULE_3__/* .ROOT_READ_PROGRAM */ .Z,
+        rootReadProgram: (0,_deploy_root_read_js__WEBPACK_IMPORTED_MODULE_1__/* .rootReadProgram */ .H)(),
         backupKeepDays: checkInt('backupKeepDays', input.backupKeepDays ?? 14, 1, 3650),
         dbMaintenanceTime: check('dbMaintenanceTime', input.dbMaintenanceTime ?? '03:30', /^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
         layout,
@@ -13078,7 +11644,7 @@ function restoreScript(ctx, staged) {
 /* harmony export */ });
 /* unused harmony export auditFields */
 /* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9038);
-/* harmony import */ var _audit_origin_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5678);
+/* harmony import */ var _audit_origin_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3297);
 
 
 /**
@@ -13194,9 +11760,11 @@ chmod 0640 ${q(list)}; chown root:${q(ctx.paths.user)} ${q(list)}`;
 /* unused harmony exports writeSetScript, moveScript, parseProcessLines, processesFact */
 /* harmony import */ var _deploy_context_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9116);
 /* harmony import */ var _processes_units_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9590);
-/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9038);
-/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3342);
-/* harmony import */ var _schedules_script_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8627);
+/* harmony import */ var _render_scripts_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4036);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9038);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3342);
+/* harmony import */ var _schedules_script_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8627);
+
 
 
 
@@ -13221,32 +11789,36 @@ function processPaths(ctx) {
 }
 /** Whether this server runs anything besides the web: processes, or (on the schedule host) timers. */
 function hasProcesses(ctx) {
-    return ctx.settings.processes.processes.length > 0 || (0,_schedules_script_js__WEBPACK_IMPORTED_MODULE_3__/* .schedulesHere */ .dP)(ctx).length > 0;
+    return ctx.settings.processes.processes.length > 0 || (0,_schedules_script_js__WEBPACK_IMPORTED_MODULE_4__/* .schedulesHere */ .dP)(ctx).length > 0;
 }
-/** Root writes the release's set: its units and its `set` (NAME N lines), replaced as a whole. */
+/**
+ * Root writes the release's set: its units and its `set` (NAME N lines), replaced as a whole.
+ * Scripts: templates/scripts/processes_set.sh, then the schedules' units.
+ */
 function writeSetScript(ctx, release) {
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U;
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .shQuote */ .U;
     const pr = ctx.settings.processes;
     const w = processPaths(ctx);
     const t = `${w.byRelease}/${release}`;
-    const files = pr.processes.map((spec) => {
-        const unit = (0,_processes_units_js__WEBPACK_IMPORTED_MODULE_1__/* .renderProcessUnit */ .Q)(ctx.paths, spec, {
+    const units = {};
+    pr.processes.forEach((spec, i) => {
+        units[`name_${i}`] = spec.name;
+        units[`unit_${i}`] = (0,_processes_units_js__WEBPACK_IMPORTED_MODULE_1__/* .renderProcessUnit */ .Q)(ctx.paths, spec, {
             release,
             origin: pr.origin,
             stopTimeoutMs: pr.stopTimeoutMs
         });
-        return `printf '%s' ${q(unit)} > ${q(`${t}.new/${spec.name}@.service`)}`;
     });
     const set = pr.processes.map((s) => `${s.name} ${s.instances}`).join('\n');
-    return `
-install -d -m 0755 -o root -g root ${q(w.dir)} ${q(w.byRelease)}
-rm -rf -- ${q(`${t}.new`)}
-install -d -m 0755 -o root -g root ${q(`${t}.new`)}
-${files.join('\n')}
-printf '%s\\n' ${q(set)} > ${q(`${t}.new/set`)}
-${(0,_schedules_script_js__WEBPACK_IMPORTED_MODULE_3__/* .writeSchedulesScript */ .jH)(ctx, release, `${t}.new`)}
-rm -rf -- ${q(t)}
-mv -T -- ${q(`${t}.new`)} ${q(t)}
+    return `${(0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_2__/* .serverScript */ .fj)('processes_set', {
+        processes_dir: w.dir,
+        by_release: w.byRelease,
+        set_dir: t,
+        set,
+        count: pr.processes.length,
+        ...units
+    })}${(0,_schedules_script_js__WEBPACK_IMPORTED_MODULE_4__/* .writeSchedulesScript */ .jH)(ctx, release, `${t}.new`)}
+rm -rf -- ${q(t)}; mv -T -- ${q(`${t}.new`)} ${q(t)}
 `;
 }
 /**
@@ -13255,79 +11827,22 @@ mv -T -- ${q(`${t}.new`)} ${q(t)}
  * place and every instance restarted onto them; each must then stay up (same main PID, active)
  * for settleSec. Prints `proc=NAME N RELEASE STATE` lines; exits 3 naming the first one that did
  * not stay up, with its journal's last lines. Sets of releases no longer on the server go.
+ * Scripts: templates/scripts/processes_move.sh, the schedules' move, processes_start.sh.
  */
 function moveScript(ctx, release, settleSec) {
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U;
     const w = processPaths(ctx);
     const p = ctx.paths;
-    return `
-app=${q(p.app)}
-want=${q(`${w.byRelease}/${release}`)}
-installed=${q(w.installed)}
-udir=/etc/systemd/system
-wanted() { if [ -f "$want/set" ]; then grep -E '^[a-z][a-z0-9-]* [0-9]+$' "$want/set" || true; fi; }
-have() { if [ -f "$installed" ]; then grep -E '^[a-z][a-z0-9-]* [0-9]+$' "$installed" || true; fi; }
-declare -A W=()
-names=()
-while read -r n c; do [ -n "$n" ] && W[$n]=$c && names+=("$n"); done < <(wanted)
-stop=() gone=()
-while read -r n c; do
-  [ -n "$n" ] || continue
-  k=\${W[$n]:-0}
-  for ((i = k + 1; i <= c; i++)); do stop+=("$app-$n@$i.service"); done
-  [ "$k" -gt 0 ] || gone+=("$n")
-done < <(have)
-if [ \${#stop[@]} -gt 0 ]; then
-  systemctl stop "\${stop[@]}" || true
-  systemctl disable --quiet "\${stop[@]}" 2>/dev/null || true
-  for u in "\${stop[@]}"; do echo "stopped=$u"; done
-fi
-for n in "\${gone[@]}"; do rm -f -- "$udir/$app-$n@.service"; done
-start=()
-for n in "\${names[@]}"; do
-  install -m 0644 -o root -g root -- "$want/$n@.service" "$udir/$app-$n@.service"
-  for ((i = 1; i <= W[$n]; i++)); do start+=("$app-$n@$i.service"); done
-done
-if [ \${#W[@]} -gt 0 ]; then cp -- "$want/set" "$installed.new"; mv -T -- "$installed.new" "$installed"; else rm -f -- "$installed"; fi
-${(0,_schedules_script_js__WEBPACK_IMPORTED_MODULE_3__/* .moveSchedulesScript */ .JM)(w.installedSchedules)}
-systemctl daemon-reload
-${_schedules_script_js__WEBPACK_IMPORTED_MODULE_3__/* .schedulesEnable */ .EE}
-# Sets of releases that are gone (pruned) are of no use to a rollback.
-for d in ${q(w.byRelease)}/*; do
-  [ -d "$d" ] || continue
-  r=$(basename "$d")
-  [ "$d" = "$want" ] || [ -d ${q(p.releases)}/"$r" ] || rm -rf -- "$d"
-done
-[ \${#start[@]} -gt 0 ] || exit 0
-systemctl enable --quiet "\${start[@]}" 2>/dev/null
-systemctl reset-failed "\${start[@]}" 2>/dev/null || true
-# One job for all: stops run side by side, each given stop-timeout to finish the job in hand.
-systemctl restart "\${start[@]}" || true
-declare -A PID=()
-for u in "\${start[@]}"; do PID[$u]=$(systemctl show -p MainPID --value "$u"); done
-sleep ${settleSec}
-bad=""
-for u in "\${start[@]}"; do
-  st=$(systemctl show -p ActiveState --value "$u")
-  pid=$(systemctl show -p MainPID --value "$u")
-  if [ "$st" = active ] && [ "$pid" = "\${PID[$u]}" ] && [ "$pid" != 0 ]; then state=running
-  else state="not running ($st)"; [ -n "$bad" ] || bad=$u; fi
-  echo "unit=$u $state"
-done
-for n in "\${names[@]}"; do
-  s=running
-  for ((i = 1; i <= W[$n]; i++)); do
-    [ "$(systemctl show -p ActiveState --value "$app-$n@$i.service")" = active ] || s=failed
-  done
-  echo "proc=$n \${W[$n]} $(basename "$want") $s"
-done
-if [ -n "$bad" ]; then
-  echo "failed=$bad"
-  echo "--- journalctl -u $bad (last lines)"
-  journalctl -u "$bad" -n 15 --no-pager -o cat 2>/dev/null || true
-  exit 3
-fi
-`;
+    const move = (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_2__/* .serverScript */ .fj)('processes_move', {
+        app: p.app,
+        want: `${w.byRelease}/${release}`,
+        installed: w.installed
+    });
+    const start = (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_2__/* .serverScript */ .fj)('processes_start', {
+        by_release: w.byRelease,
+        releases: p.releases,
+        settle: settleSec
+    });
+    return `${move}${(0,_schedules_script_js__WEBPACK_IMPORTED_MODULE_4__/* .moveSchedulesScript */ .JM)(w.installedSchedules)}systemctl daemon-reload${_schedules_script_js__WEBPACK_IMPORTED_MODULE_4__/* .schedulesEnable */ .EE}${start}`;
 }
 function parseProcessLines(stdout) {
     return [...stdout.matchAll(/^proc=([a-z][a-z0-9-]*) (\d+) (\S+) (\S+)$/gm)].map((m) => ({
@@ -13352,13 +11867,13 @@ async function moveProcesses(ctx, release, opts) {
     const res = await ctx.remote.script(script, { sudo: true, timeoutMs: (stopSec + settle + 120) * 1000 });
     const list = parseProcessLines(res.stdout);
     ctx.facts.processes = processesFact(list);
-    if (res.code === _schedules_script_js__WEBPACK_IMPORTED_MODULE_3__/* .CALENDAR_REFUSED */ .cP) {
-        throw new _step_js__WEBPACK_IMPORTED_MODULE_2__/* .DeployError */ .sH(res.stderr.trim().split('\n').slice(-3).join('\n'), 'Fix the line of input `schedule` (systemd-analyze calendar EXPR on the server shows what it reads); mode preflight checks every line without changing anything.');
+    if (res.code === _schedules_script_js__WEBPACK_IMPORTED_MODULE_4__/* .CALENDAR_REFUSED */ .cP) {
+        throw new _step_js__WEBPACK_IMPORTED_MODULE_3__/* .DeployError */ .sH(res.stderr.trim().split('\n').slice(-3).join('\n'), 'Fix the line of input `schedule` (systemd-analyze calendar EXPR on the server shows what it reads); mode preflight checks every line without changing anything.');
     }
     if (res.code !== 0) {
         const f = (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_0__/* .parseFacts */ .hx)(res.stdout);
         const tail = res.stdout.split('\n--- journalctl')[1] ?? res.stderr;
-        throw new _step_js__WEBPACK_IMPORTED_MODULE_2__/* .DeployError */ .sH(f.failed
+        throw new _step_js__WEBPACK_IMPORTED_MODULE_3__/* .DeployError */ .sH(f.failed
             ? `process ${f.failed} did not stay up ${settle} s on release ${release}:\n--- journalctl${tail.trimEnd()}`
             : `moving the processes to ${release} failed (exit ${res.code}${res.timedOut ? ', timed out' : ''}): ${res.stderr.trim().split('\n').slice(-10).join('\n')}`, 'Its journal is above (journalctl -u UNIT on the server); fix the command in the Procfile or input `processes`.');
     }
@@ -13376,7 +11891,7 @@ async function moveProcesses(ctx, release, opts) {
 function removeProcessesCommand(ctx) {
     const w = processPaths(ctx);
     // A subshell: its exits end only itself, never the tidy around it.
-    return `if [ -f ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U)(w.installed)} ] || [ -f ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U)(w.installedSchedules)} ]; then (
+    return `if [ -f ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .shQuote */ .U)(w.installed)} ] || [ -f ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .shQuote */ .U)(w.installedSchedules)} ]; then (
 ${moveScript(ctx, '.none', 1)}
 ) || echo "warning: the processes of an older release were not all removed" >&2; fi`;
 }
