@@ -78,7 +78,7 @@ test('the provision and remove scripts are valid bash; node-exporter gets only t
     'ARGS="--web.listen-address=[::]:9200 --collector.textfile.directory=/var/lib/prometheus/node-exporter"'
   );
   expect(metricsScript(ctxWith({ metrics: 'true', 'metrics-listen': '[::]:9200' }))).toContain(
-    "'http://[::1]:9200/metrics'"
+    "\nurl='http://[::1]:9200/metrics'\n"
   );
 });
 

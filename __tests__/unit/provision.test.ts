@@ -255,7 +255,7 @@ describe('provision scripts', () => {
     } finally {
       fb.cleanup();
     }
-    expect(packagesScript(['nginx'])).toContain("for p in 'nginx'; do");
+    expect(packagesScript(['nginx', 'curl'])).toContain("\npackages='nginx\ncurl'\n");
     expect(nginxScript(ctx)).toContain("avail='/etc/nginx/sites-available/shop.conf'");
   });
 
@@ -393,7 +393,7 @@ describe("the files provision writes are the renderers' files by role, at the la
     ]);
     expect(decode(calls[0]!.stdin)).toEqual(want.map((f) => f.content));
     for (const u of [c.paths.units.healthTimer, c.paths.units.dbTimer])
-      expect(calls[0]!.script).toContain(`systemctl enable --quiet '${u.name}'`);
+      expect(calls[0]!.script).toContain(`${u.name} ${u.file} `); // timers.sh enables each
   });
 });
 

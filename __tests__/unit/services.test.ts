@@ -47,9 +47,14 @@ test('Redis gets no TCP port, a socket for group redis, and the app user in that
   const s = settings({ services: 'redis' });
   const ctx = { settings: s, paths: appLayout(s) } as unknown as DeployContext;
   const script = servicesScript(ctx);
-  expect(script).toContain('include /etc/gunicorn-deploy/redis.conf');
-  expect(script).toContain("usermod -aG redis 'shop'");
-  expect(script).toMatch(/redis-cli -s '\/run\/redis\/redis-server\.sock' ping/);
+  expect(script).toContain('# redis.sh\n');
+  expect(script).toContain(
+    "\nuser='shop'\nours='/etc/gunicorn-deploy/redis.conf'\nconf='/etc/redis/redis.conf'\n"
+  );
+  expect(script).toContain('grep -qxF "include $ours" "$conf"');
+  expect(script).toContain('usermod -aG redis "$user"');
+  expect(script).toContain("\nsocket='/run/redis/redis-server.sock'\n");
+  expect(script).toContain('redis-cli -s "$socket" ping');
   expect(servicesScript({ settings: settings({}), paths: appLayout(s) } as unknown as DeployContext)).toBe(
     ''
   );

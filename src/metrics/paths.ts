@@ -2,7 +2,6 @@ import type { AppLayout } from '../deploy/paths.js';
 import { SCRIPT_DIR } from '../deploy/paths.js';
 import { nginxAccessLog } from '../provision/nginx-dropins.js';
 import { serverProgram } from '../render/scripts.js';
-import { shQuote } from '../ssh/quote.js';
 
 /** node-exporter's textfile collector folder, Debian's default (root's; its parent is prometheus'). */
 export const TEXTFILE_DIR = '/var/lib/prometheus/node-exporter';
@@ -33,14 +32,9 @@ export function metricsPaths(p: AppLayout): {
 
 /**
  * Removes the app's text file, relative to the folder opened without following a link: its parent
- * is the prometheus user's, who could put a link in the folder's place.
+ * is the prometheus user's, who could put a link in the folder's place. A script runs it as
+ * `python3 -I -c "$prom_py" "$prom_dir" "$prom_name"` with these values.
  */
-export function removePromCommand(app: string): string {
-  const r = removeProm(app);
-  return `python3 -I -c ${shQuote(r.prom_py)} ${shQuote(r.prom_dir)} ${shQuote(r.prom_name)}`;
-}
-
-/** The same as a script's values: `python3 -I -c "$prom_py" "$prom_dir" "$prom_name"`. */
 export function removeProm(app: string): { prom_py: string; prom_dir: string; prom_name: string } {
   // templates/scripts/remove_prom.py: root runs it as it is, the names as argv.
   return { prom_py: serverProgram('remove_prom'), prom_dir: TEXTFILE_DIR, prom_name: `${app}.prom` };

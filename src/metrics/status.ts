@@ -1,20 +1,15 @@
 import { rootRead } from '../deploy/root-read.js';
+import { serverAwk } from '../render/scripts.js';
 import { shQuote } from '../ssh/quote.js';
 import { TEXTFILE_DIR } from './paths.js';
 
 /**
  * Mode status shows what the metrics job last wrote (the same figures node-exporter serves): the
  * app's text file read as root through the checked reader (its folder's parent is the prometheus
- * user's), each sample a `metric-NAME=VALUE` fact line (letters only in NAME: parseFacts' keys).
+ * user's), each sample a `metric-NAME=VALUE` fact line (templates/scripts/metrics_status.awk).
  */
 export function metricsStatusLines(app: string): string {
-  const awk = `/^gunicorn_deploy_[a-z0-9_]+\\{/ {
-  name = substr($1, 17, index($1, "{") - 17); q = ""
-  if (match($1, /quantile="[0-9.]+"/)) { q = substr($1, RSTART + 10, RLENGTH - 11); q = (q == "0.5" ? "_p_fifty" : q == "0.95" ? "_p_ninety_five" : q == "0.99" ? "_p_ninety_nine" : "_other") }
-  if (name == "release_info" || name == "deploys_total" || name == "rollbacks_total") next
-  gsub(/5xx/, "fivexx", name)
-  print "metric-" name q "=" $2
-}`;
+  const awk = serverAwk('metrics_status');
   return `${rootRead('cat', shQuote(TEXTFILE_DIR), shQuote(`${app}.prom`), 'root')} 2>/dev/null | base64 -d 2>/dev/null | head -c 100000 | awk ${shQuote(awk)}`;
 }
 

@@ -1,6 +1,7 @@
 import type { DeployContext } from '../deploy/context.js';
 import { renderTemplate, type ServerFile } from '../render.js';
 import { SCRIPT_DIR } from '../deploy/paths.js';
+import { serverScript } from '../render/scripts.js';
 import { shQuote } from '../ssh/quote.js';
 import { runProvisionScript, type ProvisionResult } from './run.js';
 import { filesInput, writeFilesScript } from './shell.js';
@@ -34,35 +35,13 @@ export function alertFiles(ctx: DeployContext): ServerFile[] {
  * The script and the OnFailure= unit always (without a webhook file they send nothing), and the
  * webhook file when alert-webhook is given; removed when it no longer is. The file's text is the
  * last line of stdin; no `would=` or diff line ever shows it (so not writeFilesScript, whose dry
- * run prints a diff).
+ * run prints a diff): templates/scripts/alert_webhook.sh.
  */
 export function alertsScript(ctx: DeployContext): string {
-  const q = shQuote;
-  const hook = `${ctx.paths.etc}/alert-webhook`;
-  return `
-${writeFilesScript(alertFiles(ctx))}
-if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
-hook=${q(hook)}
-IFS= read -r hook_b64 || true
-if [ -n "$hook_b64" ]; then
-  if [ -d "$(dirname "$hook")" ]; then
-    tmp=$(mktemp "$(dirname "$hook")/.gd-new.XXXXXX")
-    printf '%s' "$hook_b64" | base64 -d > "$tmp"
-    if [ -f "$hook" ] && cmp -s "$tmp" "$hook" && [ "$(stat -c '%a %U:%G' "$hook")" = "600 root:root" ]; then
-      rm -f "$tmp"
-    else
-      mark alert-webhook
-      if [ "$dry" = 1 ]; then rm -f "$tmp"; echo "would=write $hook (mode 0600, root)"; else
-        chown root:root "$tmp"; chmod 0600 "$tmp"; mv -f "$tmp" "$hook"
-      fi
-    fi
-  else
-    mark alert-webhook; echo "would=write $hook (mode 0600, root)"
-  fi
-elif [ -e "$hook" ]; then
-  mark alert-webhook-removed; act rm -f "$hook"
-fi
-`;
+  return (
+    writeFilesScript(alertFiles(ctx)) +
+    serverScript('alert_webhook', { hook: `${ctx.paths.etc}/alert-webhook` })
+  );
 }
 
 export async function ensureAlerts(ctx: DeployContext): Promise<ProvisionResult> {

@@ -1,5 +1,5 @@
 import type { DeployContext } from '../deploy/context.js';
-import { shQuote } from '../ssh/quote.js';
+import { serverScript } from '../render/scripts.js';
 import { DeployError } from '../steps/step.js';
 
 /** First bytes of every site the tool writes (templates/nginx/site.conf.hbs). */
@@ -10,15 +10,8 @@ const SITE_HEADER = '# Written by gunicorn-deploy';
  * (`_`, "any name", is a claim too: two such sites would answer each other's requests).
  */
 export function claimsScript(ctx: DeployContext): string {
-  const q = shQuote;
-  return `for f in /etc/nginx/sites-enabled/*.conf; do
-  [ "$f" = ${q(ctx.paths.nginxEnabled)} ] && continue
-  t=$(readlink -f -- "$f") || continue
-  [ -f "$t" ] && [ "$(head -c ${SITE_HEADER.length} -- "$t")" = ${q(SITE_HEADER)} ] || continue
-  a=$(basename -- "$f" .conf)
-  sed -n 's/^[[:space:]]*server_name[[:space:]]\\{1,\\}\\([^;]*\\);.*/\\1/p' -- "$t" | tr ' \\t' '\\n\\n' | sed '/^$/d' | sort -u | sed "s/^/claim $a /"
-done
-true`;
+  // templates/scripts/site_claims.sh: only sites the tool wrote (SITE_HEADER) count.
+  return serverScript('site_claims', { enabled: ctx.paths.nginxEnabled, site_header: SITE_HEADER });
 }
 
 /** The first clash of this app's server-name with another app's, or undefined. */

@@ -7,7 +7,7 @@ import { activateRelease, prepareRelease, tidyRelease } from '../modes/deploy-mo
 import { activateThenTidy } from '../modes/go-live.js';
 import type { HeldLock } from '../steps/lock.js';
 import type { Settings } from '../settings.js';
-import { shQuote } from '../ssh/quote.js';
+import { serverScript } from '../render/scripts.js';
 import { tarExcludeArgs } from '../ssh/upload.js';
 import { localTar, tarFlavour } from '../ssh/local-tar.js';
 import { buildManifest } from '../manifest.js';
@@ -68,15 +68,14 @@ export interface DeployDecision {
  */
 export async function decideDeploy(ctx: DeployContext): Promise<DeployDecision> {
   const hash = await sourceHash(ctx.settings);
-  const q = shQuote;
   const res = await runScript(
     ctx,
     'reading the current release',
-    `
-[ -f ${q(recordPath(ctx))} ] && cat ${q(recordPath(ctx))}
-[ -L ${q(ctx.paths.current)} ] && echo "current=$(basename "$(readlink ${q(ctx.paths.current)})")"
-echo "active=$(systemctl is-active ${q(ctx.paths.units.service.name)} 2>/dev/null || true)"
-`,
+    serverScript('current_release', {
+      record: recordPath(ctx),
+      current: ctx.paths.current,
+      service: ctx.paths.units.service.name
+    }),
     { timeoutMs: 30_000 }
   );
   const f = parseFacts(res.stdout);

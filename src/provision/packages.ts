@@ -1,6 +1,6 @@
 import type { DeployContext } from '../deploy/context.js';
 import type { Settings } from '../settings.js';
-import { shQuote } from '../ssh/quote.js';
+import { serverScript } from '../render/scripts.js';
 import { DeployError } from '../steps/step.js';
 import { runProvisionScript, type ProvisionResult } from './run.js';
 import { servicePackages } from './services.js';
@@ -19,32 +19,10 @@ export function packageList(extra: string[]): string[] {
  * Installs what is missing. When everything is installed (dpkg-query), apt is not touched at all:
  * no `apt-get update`, which is most of a second run's time otherwise. Unknown names are found
  * with `apt-cache policy` after the update and refused before anything is installed, so a typo
- * leaves the server as it was.
+ * leaves the server as it was. templates/scripts/packages.sh.
  */
 export function packagesScript(packages: string[]): string {
-  return `
-missing=()
-for p in ${packages.map(shQuote).join(' ')}; do
-  st=$(dpkg-query -W -f='\${Status}' "$p" 2>/dev/null || true)
-  [ "$st" = "install ok installed" ] || missing+=("$p")
-done
-if [ \${#missing[@]} -gt 0 ]; then
-  if [ "$dry" = 1 ]; then
-    echo "would=apt-get install \${missing[*]}"
-  else
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get -q -o DPkg::Lock::Timeout=300 update >/tmp/gd-apt-update.log 2>&1 || { tail -n 20 /tmp/gd-apt-update.log >&2; exit 4; }
-    unknown=()
-    for p in "\${missing[@]}"; do
-      cand=$(apt-cache policy "$p" 2>/dev/null | awk '/Candidate:/ {print $2}')
-      { [ -n "$cand" ] && [ "$cand" != "(none)" ]; } || unknown+=("$p")
-    done
-    if [ \${#unknown[@]} -gt 0 ]; then echo "unknown=\${unknown[*]}"; exit ${UNKNOWN}; fi
-    apt-get -q -y -o DPkg::Lock::Timeout=300 install --no-install-recommends "\${missing[@]}" >/tmp/gd-apt-install.log 2>&1 || { tail -n 30 /tmp/gd-apt-install.log >&2; exit 4; }
-  fi
-  mark "\${missing[@]}"
-fi
-`;
+  return serverScript('packages', { packages: packages.join('\n'), unknown_exit: UNKNOWN });
 }
 
 /**

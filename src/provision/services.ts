@@ -1,6 +1,6 @@
 import type { DeployContext } from '../deploy/context.js';
 import type { ServerFile } from '../render.js';
-import { shQuote } from '../ssh/quote.js';
+import { serverScript } from '../render/scripts.js';
 import { runProvisionScript, type ProvisionResult } from './run.js';
 import { filesInput, writeFilesScript } from './shell.js';
 
@@ -35,37 +35,21 @@ function redisFile(): ServerFile {
 /**
  * Redis: Debian's redis-server with no TCP port and its unix socket open to group redis, the
  * app's user in that group, the service enabled and (re)started when its configuration changed,
- * then asked PING through the socket as the app's user.
+ * then asked PING through the socket as the app's user. templates/scripts/redis.sh.
  */
 export function servicesScript(ctx: DeployContext): string {
   if (!ctx.settings.provision.services.includes('redis')) return '';
-  const q = shQuote;
-  const u = q(ctx.paths.user);
-  return `
-${writeFilesScript([redisFile()])}
-if ! grep -qxF ${q(`include ${REDIS_OURS}`)} ${q(REDIS_CONF)}; then
-  mark redis.conf
-  # As the redis user, who owns the file: a link planted there cannot make root write elsewhere.
-  act setpriv --reuid=redis --regid=redis --clear-groups -- sh -c ${q(`printf '\\ninclude %s\\n' ${REDIS_OURS} >> ${REDIS_CONF}`)}
-fi
-if ! id -nG ${u} 2>/dev/null | tr ' ' '\\n' | grep -qx redis; then mark group-redis; act usermod -aG redis ${u}; fi
-if ! systemctl is-enabled --quiet redis-server 2>/dev/null; then mark redis-enabled; act systemctl enable --quiet redis-server; fi
-if was_changed ${q(REDIS_OURS)} || was_changed redis.conf || ! systemctl is-active --quiet redis-server; then
-  mark redis-started
-  act systemctl restart redis-server
-fi
-# A running Gunicorn keeps its groups across a HUP (workers fork from the master): only a restart
-# (the socket unit holds the listening socket) lets the app reach the socket it was just given.
-if was_changed group-redis; then
-  running=$(systemctl list-units --plain --no-legend --state=active --type=service ${q(ctx.paths.units.service.name)} ${q(`${ctx.paths.app}-*@*.service`)} | awk '{print $1}')
-  [ -z "$running" ] || act systemctl restart $running
-fi
-if [ "$dry" != 1 ]; then
-  for i in $(seq 1 50); do [ -S ${q(REDIS_SOCKET)} ] && break; sleep 0.1; done
-  pong=$(setpriv --reuid=${u} --regid=${u} --init-groups -- redis-cli -s ${q(REDIS_SOCKET)} ping 2>&1 || true)
-  [ "$pong" = PONG ] || { echo "redis-server does not answer on ${REDIS_SOCKET} as ${ctx.paths.user}: $pong" >&2; journalctl -u redis-server -n 10 --no-pager -o cat >&2 || true; exit 4; }
-fi
-`;
+  return (
+    writeFilesScript([redisFile()]) +
+    serverScript('redis', {
+      user: ctx.paths.user,
+      ours: REDIS_OURS,
+      conf: REDIS_CONF,
+      socket: REDIS_SOCKET,
+      svc: ctx.paths.units.service.name,
+      app: ctx.paths.app
+    })
+  );
 }
 
 export async function ensureServices(ctx: DeployContext): Promise<ProvisionResult> {

@@ -1,6 +1,5 @@
 import type { ServerFile } from '../render.js';
 import { serverScript } from '../render/scripts.js';
-import { shQuote } from '../ssh/quote.js';
 
 /**
  * Shell prelude of every provision script (templates/scripts/provision_prelude.sh): `act CMD...`
@@ -8,18 +7,6 @@ import { shQuote } from '../ssh/quote.js';
  */
 export function prelude(dry: boolean): string {
   return serverScript('provision_prelude', { dry: dry ? 1 : 0 });
-}
-
-/** A unit enabled at boot (marked WHAT when it was not): the same line in every provision script. */
-export function ensureEnabled(unit: string, what = `${unit}:enabled`): string {
-  const q = shQuote;
-  return `if ! systemctl is-enabled --quiet ${q(unit)} 2>/dev/null; then mark ${q(what)}; act systemctl enable --quiet ${q(unit)}; fi`;
-}
-
-/** A unit running now (marked WHAT when it was not). */
-export function ensureStarted(unit: string, what = `${unit}:started`): string {
-  const q = shQuote;
-  return `if ! systemctl is-active --quiet ${q(unit)}; then mark ${q(what)}; act systemctl start ${q(unit)}; fi`;
 }
 
 /** Final line of every provision script: what changed, for parseFacts. */

@@ -1,9 +1,9 @@
 import type { DeployContext } from '../deploy/context.js';
 import type { AppLayout, Unit } from '../deploy/paths.js';
 import { renderDbMaintenanceUnits, renderHealthUnits, type ServerFile } from '../render.js';
-import { shQuote } from '../ssh/quote.js';
+import { serverScript } from '../render/scripts.js';
 import { runProvisionScript, type ProvisionResult } from './run.js';
-import { ensureEnabled, ensureStarted, filesInput, writeFilesScript } from './shell.js';
+import { filesInput, writeFilesScript } from './shell.js';
 import { provisionVars } from './vars.js';
 
 /** The health check and the database maintenance, each a script, a oneshot service and a timer. */
@@ -29,24 +29,10 @@ export function timerFiles(ctx: DeployContext): ServerFile[] {
 }
 
 export function timersScript(ctx: DeployContext): string {
-  const files = timerFiles(ctx);
-  const q = shQuote;
-  const perTimer = timerUnits(ctx.paths)
-    .map(({ service, timer }) => {
-      const t = timer.name;
-      return `
-if was_changed ${q(timer.file)} || was_changed ${q(service.file)}; then
-  [ "$dry" = 1 ] || { systemctl is-active --quiet ${q(t)} && systemctl restart ${q(t)} || true; }
-fi
-${ensureEnabled(t)}
-${ensureStarted(t)}`;
-    })
-    .join('\n');
-  return `
-${writeFilesScript(files)}
-if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
-${perTimer}
-`;
+  const timers = timerUnits(ctx.paths).map(
+    ({ service, timer }) => `${timer.name} ${timer.file} ${service.file}`
+  );
+  return writeFilesScript(timerFiles(ctx)) + serverScript('timers', { timers: timers.join('\n') });
 }
 
 export async function ensureTimers(ctx: DeployContext): Promise<ProvisionResult> {

@@ -1,8 +1,8 @@
 import type { DeployContext } from '../deploy/context.js';
 import { renderTemplate, type ServerFile } from '../render.js';
-import { shQuote } from '../ssh/quote.js';
+import { serverScript } from '../render/scripts.js';
 import { runProvisionScript, type ProvisionResult } from './run.js';
-import { ensureEnabled, ensureStarted, filesInput, writeFilesScript } from './shell.js';
+import { filesInput, writeFilesScript } from './shell.js';
 import { tlsPaths } from './tls-site.js';
 import { provisionVars } from './vars.js';
 
@@ -68,37 +68,28 @@ export function tlsCheckFiles(ctx: DeployContext): ServerFile[] {
 
 /** Installs the check (and, for acme, certbot's drop-in), enables and starts its timer. */
 function installScript(ctx: DeployContext): string {
-  const q = shQuote;
-  const u = ctx.paths.units;
-  const t = u.tlsCheckTimer.name;
-  const dropin = certbotAlertDropin(ctx.paths.app);
-  const dropinGone =
-    ctx.settings.tls.mode === 'acme'
-      ? ''
-      : `if [ -e ${q(dropin)} ]; then mark tls-renewal-alert-removed; act rm -f ${q(dropin)}; fi`;
-  return `
-${writeFilesScript(tlsCheckFiles(ctx))}
-${dropinGone}
-if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
-${ensureEnabled(t, 'tls-check:enabled')}
-${ensureStarted(t, 'tls-check:started')}
-`;
+  return (
+    writeFilesScript(tlsCheckFiles(ctx)) +
+    serverScript('tls_check', {
+      acme: ctx.settings.tls.mode === 'acme' ? 1 : 0,
+      dropin: certbotAlertDropin(ctx.paths.app),
+      timer: ctx.paths.units.tlsCheckTimer.name
+    })
+  );
 }
 
 /** tls: off: the check, its units and certbot's drop-in go (the certificate itself stays). */
 export function tlsCheckRemoveScript(ctx: DeployContext): string {
-  const q = shQuote;
   const p = ctx.paths;
-  const t = p.units.tlsCheckTimer.name;
-  return `
-if systemctl is-enabled --quiet ${q(t)} 2>/dev/null || systemctl is-active --quiet ${q(t)}; then mark tls-check:stopped; act systemctl disable --now --quiet ${q(t)}; fi
-gone=0
-for f in ${[p.units.tlsCheckTimer.file, p.units.tlsCheckService.file, certbotAlertDropin(p.app), p.tlsScript].map(q).join(' ')}; do
-  if [ -e "$f" ]; then mark "$f"; act rm -f -- "$f"; gone=1; fi
-done
-[ "$gone" = 1 ] && act systemctl daemon-reload
-true
-`;
+  return serverScript('tls_check_remove', {
+    timer: p.units.tlsCheckTimer.name,
+    files: [
+      p.units.tlsCheckTimer.file,
+      p.units.tlsCheckService.file,
+      certbotAlertDropin(p.app),
+      p.tlsScript
+    ].join('\n')
+  });
 }
 
 export async function ensureTlsCheck(ctx: DeployContext): Promise<ProvisionResult> {

@@ -1,6 +1,6 @@
 import type { DeployContext } from '../deploy/context.js';
 import { ensureLayout } from '../steps/layout.js';
-import { shQuote } from '../ssh/quote.js';
+import { serverScript } from '../render/scripts.js';
 import { ownershipScript } from '../steps/ownership.js';
 import { runProvisionScript, type ProvisionResult } from './run.js';
 
@@ -11,30 +11,18 @@ import { runProvisionScript, type ProvisionResult } from './run.js';
  */
 export function userScript(ctx: DeployContext): string {
   const p = ctx.paths;
-  const q = shQuote;
-  const u = q(p.user);
   // A name someone else holds is refused before the shell, groups or folders below are touched
   // (a dry run says so too; the real run's layout step has refused already).
-  return `${ownershipScript(ctx.settings)}
-if ! id -u ${u} >/dev/null 2>&1; then
-  mark user
-  echo "would=create the system user ${p.user} and the folders under ${p.dir}"
-else
-  shell=$(getent passwd ${u} | cut -d: -f7)
-  if [ "$shell" != /usr/sbin/nologin ]; then mark shell; act usermod -s /usr/sbin/nologin ${u}; fi
-  for g in sudo admin wheel; do
-    if id -nG ${u} | tr ' ' '\\n' | grep -qx "$g"; then mark "group-$g"; act gpasswd -d ${u} "$g" >/dev/null; fi
-  done
-  fix() { # path owner:group mode
-    if [ ! -d "$1" ]; then mark "$1"; act install -d -m "$3" -o "\${2%%:*}" -g "\${2##*:}" "$1"; return; fi
-    if [ "$(stat -c '%U:%G %a' "$1")" != "$2 \${3#0}" ]; then mark "$1"; act chown "$2" "$1"; act chmod "$3" "$1"; fi
-  }
-  fix ${q(p.logDir)} ${q(`${p.user}:adm`)} 0750
-  fix ${q(p.etc)} ${q(`root:${p.user}`)} 0750
-  # shared/ is left to the deploy (it owns the shared paths inside and sets the folder's mode).
-fi
-id -u ${q(p.buildUser)} >/dev/null 2>&1 || { mark build-user; echo "would=create the build user ${p.buildUser}"; }
-`;
+  return (
+    ownershipScript(ctx.settings) +
+    serverScript('user', {
+      user: p.user,
+      app_dir: p.dir,
+      log_dir: p.logDir,
+      etc: p.etc,
+      build_user: p.buildUser
+    })
+  );
 }
 
 export async function ensureUser(ctx: DeployContext): Promise<ProvisionResult> {

@@ -62,3 +62,8 @@ export function serverProgram(name: string, dir: string = templatesDir()): strin
 export function serverLua(name: string, dir: string = templatesDir()): string {
   return asItIs(name, 'lua', dir);
 }
+
+/** An awk program from templates/scripts/NAME.awk, given to awk as one quoted word. */
+export function serverAwk(name: string, dir: string = templatesDir()): string {
+  return asItIs(name, 'awk', dir);
+}

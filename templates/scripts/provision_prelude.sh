@@ -7,7 +7,7 @@ changed=""
 mark() { changed="$changed $*"; }
 act() { if [ "$dry" = 1 ]; then echo "would=$*"; else "$@"; fi; }
 # A unit enabled at boot / running now, marked WHAT (default UNIT:enabled, UNIT:started) when it
-# was not: the same lines as ensureEnabled / ensureStarted in src/provision/shell.ts.
+# was not.
 ensure_enabled() { if ! systemctl is-enabled --quiet "$1" 2>/dev/null; then mark "${2:-$1:enabled}"; act systemctl enable --quiet "$1"; fi; }
 ensure_started() { if ! systemctl is-active --quiet "$1"; then mark "${2:-$1:started}"; act systemctl start "$1"; fi; }
 # systemd reloaded when a unit file changed (write_files.sh marked a path under /etc/systemd/system/).
