@@ -119,7 +119,11 @@ test('only the schedule host gets timers in its set', () => {
   const ctx = (label: string) =>
     ({ label, settings, paths: layoutFor('shop', '/srv/shop') }) as unknown as DeployContext;
   expect(writeSchedulesScript(ctx('10.0.0.5'), '20261207-101010', '/x')).toBe('');
-  expect(writeSchedulesScript(ctx('10.0.0.6'), '20261207-101010', '/x')).toMatch(
-    /systemd-analyze calendar 'daily'/
+  const here = writeSchedulesScript(ctx('10.0.0.6'), '20261207-101010', '/x');
+  // The server's systemd parses the calendar first, then the units are written into the set.
+  expect(here).toMatch(/# schedules_calendar_check\.sh\ncalendars='daily'\nlines='1'\n/);
+  expect(here.indexOf('# schedules_calendar_check.sh')).toBeLessThan(here.indexOf('# schedules_write.sh'));
+  expect(here).toMatch(
+    /# schedules_write\.sh\nset_dir='\/x'\nids='[0-9a-f]{10}'\ntimer_0='[^']*OnCalendar=daily/
   );
 });

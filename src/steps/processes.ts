@@ -87,7 +87,7 @@ export function moveScript(ctx: DeployContext, release: string, settleSec: numbe
     releases: p.releases,
     settle: settleSec
   });
-  return `${move}${moveSchedulesScript(w.installedSchedules)}systemctl daemon-reload${schedulesEnable}${start}`;
+  return `${move}${moveSchedulesScript(w.installedSchedules)}systemctl daemon-reload\n${schedulesEnable()}${start}`;
 }
 
 export interface ProcessState {
