@@ -25,7 +25,7 @@ export type StepName = keyof typeof STEP;
 /** The release a step's script is about (switch, verify and candidate name one). */
 const RELEASE: Partial<Record<StepName, RegExp>> = {
   switch: /ln -sfn 'releases\/([^']+)'/,
-  verify: /want=\$\(readlink -f '[^']*\/releases\/([^']+)'\)/,
+  verify: /^release_dir='[^']*\/releases\/([^']+)'$/m,
   candidate: /-p WorkingDirectory='[^']*\/releases\/([^']+)'/
 };
 
