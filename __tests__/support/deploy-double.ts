@@ -26,7 +26,7 @@ export type StepName = keyof typeof STEP;
 const RELEASE: Partial<Record<StepName, RegExp>> = {
   switch: /ln -sfn 'releases\/([^']+)'/,
   verify: /^release_dir='[^']*\/releases\/([^']+)'$/m,
-  candidate: /-p WorkingDirectory='[^']*\/releases\/([^']+)'/
+  candidate: /^rel='[^']*\/releases\/([^']+)'$/m
 };
 
 export function stepOf(call: RemoteCall): string {
