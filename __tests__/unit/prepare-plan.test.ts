@@ -123,6 +123,15 @@ test('a whole-tree upload: the venv lookup carries what follows it, so it is not
   expect(lookup?.opts).toMatchObject({ carry: true });
 });
 
+test('a backup that fails stops the candidate master booted beside it', async () => {
+  const t = await prepare({ 'sqlite-db': 'app.db' }, { fail: /\.backup / });
+  expect(t.result).toBeInstanceOf(Error);
+  expect(t.ran).toEqual(['layout', 'upload', 'venv', 'config', 'backup failed']);
+  expect(
+    t.remote.matching(/systemctl stop --no-block 'gunicorn-deploy-candidate-shop\.service'/)
+  ).toHaveLength(1);
+});
+
 test('a step that fails leaves the later steps unrun, and the release is refused', async () => {
   const t = await prepare({}, { fail: /systemd-run --unit="\$unit"/ });
   expect(t.result).toBeInstanceOf(Error);

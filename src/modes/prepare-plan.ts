@@ -9,6 +9,7 @@ import { downloadBackup } from '../steps/download.js';
 import { checkedByCandidate, checkRelease, checkRequest } from '../steps/check.js';
 import {
   bootEarly,
+  stopEarly,
   candidateBootRequest,
   candidateOutcome,
   candidateRequest,
@@ -132,8 +133,12 @@ export const PREPARE_PLAN: readonly PlanStep<Preparing>[] = [
       ...backupRequest(p.ctx, p.release)
     ],
     run: async (p) => {
-      if (bootChecks(p)) await bootEarly(p.ctx, p.release, conf(p.ctx));
-      return backupDatabase(p.ctx, p.release);
+      if (!bootChecks(p)) return backupDatabase(p.ctx, p.release);
+      await bootEarly(p.ctx, p.release, conf(p.ctx));
+      return backupDatabase(p.ctx, p.release).catch(async (err: unknown) => {
+        await stopEarly(p.ctx);
+        throw err;
+      });
     }
   },
   {

@@ -1,6 +1,7 @@
 import type { DeployContext } from '../deploy/context.js';
 import { healthHost } from '../deploy/health.js';
 import { serverScript, type ScriptValues } from '../render/scripts.js';
+import { shQuote } from '../ssh/quote.js';
 import { DeployError, keepsServing, type StepOutcome } from './step.js';
 import type { ExecResult, QueuedRequest } from '../ssh/types.js';
 import { asUser } from '../deploy/app-run.js';
@@ -100,6 +101,14 @@ export async function bootEarly(ctx: DeployContext, release: string, conf: Candi
   const r = candidateBootRequest(ctx, release, conf);
   // Best effort: without it, the candidate check boots the release itself.
   await ctx.remote.script(r.text, r.opts).catch(() => undefined);
+}
+
+/** A backup that failed: the master booted for the check that will not come is stopped. */
+export async function stopEarly(ctx: DeployContext): Promise<void> {
+  const unit = candidateUnit(ctx);
+  const script = `systemctl stop --no-block ${shQuote(`${unit}.service`)} >/dev/null 2>&1 || true
+rm -f ${shQuote(`/run/${unit}.early`)}`;
+  await ctx.remote.script(script, { sudo: true, timeoutMs: 30_000 }).catch(() => undefined);
 }
 
 export function candidateBootRequest(
