@@ -107,6 +107,23 @@ interface Round {
   runMs: number;
   roundTrips: number;
   steps: Record<string, number>;
+  /** CPU time of every process in the sandbox server during the round (its cgroup), ms. */
+  serverCpuMs: number;
+}
+
+/** The sandbox server's CPU time so far (its cgroup's usage_usec), ms; NaN where it is not found. */
+async function serverCpuMs(): Promise<number> {
+  const leaf = `gunicorn-deploy-sandbox-${server.name}`;
+  for (const dir of [
+    `/sys/fs/cgroup/unified/${leaf}`,
+    `/sys/fs/cgroup/${leaf}`,
+    `/sys/fs/cgroup/system.slice/${leaf}.scope`
+  ]) {
+    const text = await readFile(`${dir}/cpu.stat`, 'utf8').catch(() => '');
+    const m = /^usage_usec (\d+)$/m.exec(text);
+    if (m) return Number(m[1]) / 1000;
+  }
+  return NaN;
 }
 
 /** Step rows as the CLI prints them and the summary holds them: `name  0.12 s  ok  detail`. */
@@ -147,16 +164,20 @@ async function actionRound(
   commit: string,
   dist = path.resolve('dist'),
   /** Loaded before the action with --import, and its extra environment (the critical path's trace). */
-  preload?: { module: string; env: NodeJS.ProcessEnv }
+  preload?: { module: string; env: NodeJS.ProcessEnv },
+  /** Inputs over the tree's (another app-name: a first deploy). */
+  over: Record<string, string> = {}
 ): Promise<Round> {
   const files = await runnerFiles();
   try {
-    const env = { ...runnerEnv(await inputs(source, commit), files), ...preload?.env };
+    const env = { ...runnerEnv({ ...(await inputs(source, commit)), ...over }, files), ...preload?.env };
+    const cpu0 = await serverCpuMs();
     const r = await spawnTimed(
       [path.join(dist, 'index.js')],
       env,
       preload ? ['--import', pathToFileURL(preload.module).href] : []
     );
+    const serverCpu = (await serverCpuMs()) - cpu0;
     const outputs = await readFileCommands(files.output);
     if (r.code !== 0 || outputs.status !== 'deployed') throw new Error(`action failed:\n${r.out}`);
     const summary = await readFile(files.summary, 'utf8');
@@ -164,7 +185,8 @@ async function actionRound(
       wallMs: r.wallMs,
       runMs: Number(outputs['duration-ms']),
       roundTrips: roundTripsOf(r.out),
-      steps: stepTimes(summary)
+      steps: stepTimes(summary),
+      serverCpuMs: serverCpu
     };
   } finally {
     await rm(files.dir, { recursive: true, force: true });
@@ -183,7 +205,8 @@ async function cliRound(source: string, commit: string): Promise<Round> {
     wallMs: r.wallMs,
     runMs: Number(outputs['duration-ms']),
     roundTrips: roundTripsOf(r.out),
-    steps: stepTimes(r.out)
+    steps: stepTimes(r.out),
+    serverCpuMs: NaN
   };
 }
 
@@ -288,6 +311,7 @@ test('code-only deploy, process start to exit: bundled action and CLI against th
           ...stats(walls),
           secs(median(rounds.map((r) => r.runMs))),
           String(median(rounds.map((r) => r.roundTrips))),
+          clients > 0 ? '-' : secs(median(rounds.map((r) => r.serverCpuMs))),
           clients > 0 ? `${loadResult.failed} of ${loadResult.total}` : '-',
           `${Math.round(busyShare * 100)} %`
         ]);
@@ -323,6 +347,7 @@ test('code-only deploy, process start to exit: bundled action and CLI against th
           ...stats(r.value),
           '-',
           '-',
+          '-',
           clients > 0 ? `${r.load.failed} of ${r.load.total}` : '-',
           `${Math.round(r.busyShare * 100)} %`
         ]);
@@ -343,6 +368,19 @@ test('code-only deploy, process start to exit: bundled action and CLI against th
         ]);
     }
   }
+  // A first deploy's server CPU (a new app-name: venv, units, first start), ours and the baseline.
+  const firstRows: string[][] = [];
+  if (!TREES || TREES.includes('git')) {
+    const firsts: [string, string][] = [['action (dist/index.js)', path.resolve('dist')]];
+    if (BASELINE) firsts.push([`baseline (${path.basename(BASELINE)})`, path.resolve(BASELINE, 'dist')]);
+    for (const [runner, dist] of firsts) {
+      const r = await actionRound(gitApp, `first-cpu-${++n}`, dist, undefined, {
+        'app-name': `cpu${firstRows.length}`
+      });
+      firstRows.push([runner, secs(r.wallMs), secs(r.serverCpuMs)]);
+      results[`first deploy / ${runner}`] = r;
+    }
+  }
   printTable(
     `Code-only deploy, process start to exit, ${ROUNDS} rounds each`,
     [
@@ -354,6 +392,7 @@ test('code-only deploy, process start to exit: bundled action and CLI against th
       'max',
       'duration-ms median',
       'round trips',
+      'server CPU (quiet)',
       'failed requests',
       'machine busy'
     ],
@@ -365,6 +404,7 @@ test('code-only deploy, process start to exit: bundled action and CLI against th
     ratioRows
   );
   printTable('Per-step medians (s)', ['run', 'steps'], stepRows);
+  printTable('First deploy of a new app (quiet)', ['runner', 'wall', 'server CPU'], firstRows);
   printLine(`results: ${await writeResults('speed', results)}`);
 }, 3_600_000);
 

@@ -25,8 +25,8 @@ export type StepName = keyof typeof STEP;
 /** The release a step's script is about (switch, verify and candidate name one). */
 const RELEASE: Partial<Record<StepName, RegExp>> = {
   switch: /ln -sfn 'releases\/([^']+)'/,
-  verify: /want=\$\(readlink -f '[^']*\/releases\/([^']+)'\)/,
-  candidate: /-p WorkingDirectory='[^']*\/releases\/([^']+)'/
+  verify: /^release_dir='[^']*\/releases\/([^']+)'$/m,
+  candidate: /^rel='[^']*\/releases\/([^']+)'$/m
 };
 
 export function stepOf(call: RemoteCall): string {

@@ -62,7 +62,8 @@ test('a code-only delta: the prepare goes with the layout, the rest with the del
   const t = await prepare();
   expect(t.result).not.toBeInstanceOf(Error);
   // The two `?` are the upload's own (the finish; with files to send, the unpack too).
-  expect(t.remote.sentSteps()).toEqual(['upload', '?', 'venv', 'config', 'check']);
+  // The group: the candidate's early boot (the backup step's first request) and the check.
+  expect(t.remote.sentSteps()).toEqual(['upload', '?', 'venv', 'config', 'backup+check']);
   expect(inPlanOrder(t.remote.sentSteps())).toBe(true);
   expect(t.ran).toEqual([
     'layout',
@@ -77,13 +78,14 @@ test('a code-only delta: the prepare goes with the layout, the rest with the del
   // Every queued request was asked for by its step (each takes its answer), and the candidate
   // booted once: the check's request was the boot.
   for (const q of t.remote.sent) expect(t.remote.calls.filter((c) => c.text === q.text)).toHaveLength(1);
-  expect(t.remote.matching(/systemd-run --unit="\$unit"/).map((c) => c.step)).toEqual(['check']);
+  // The backup step boots its master (no worker) first; the check's request forks its worker.
+  expect(t.remote.matching(/systemd-run --unit="\$unit"/).map((c) => c.step)).toEqual(['backup', 'check']);
 });
 
 test('with an SQLite database, the backup and the candidate boot go as one group', async () => {
   const t = await prepare({ 'sqlite-db': 'app.db' });
   expect(t.result).not.toBeInstanceOf(Error);
-  expect(t.remote.sentSteps()).toEqual(['upload', '?', 'venv', 'config', 'backup+check']);
+  expect(t.remote.sentSteps()).toEqual(['upload', '?', 'venv', 'config', 'backup+backup+check']);
 });
 
 test('a build command stops the queue: what follows must see what it built', async () => {
@@ -116,9 +118,18 @@ test('a pre-activate hook: backup and check go ahead, the candidate waits for th
 test('a whole-tree upload: the venv lookup carries what follows it, so it is not queued itself', async () => {
   const t = await prepare({}, { delta: false });
   expect(t.result).not.toBeInstanceOf(Error);
-  expect(t.remote.sentSteps()).toEqual(['upload', 'config', 'check']);
+  expect(t.remote.sentSteps()).toEqual(['upload', 'config', 'backup+check']);
   const lookup = t.remote.calls.find((c) => /echo "hash=\$hash"/.test(c.text));
   expect(lookup?.opts).toMatchObject({ carry: true });
+});
+
+test('a backup that fails stops the candidate master booted beside it', async () => {
+  const t = await prepare({ 'sqlite-db': 'app.db' }, { fail: /\.backup / });
+  expect(t.result).toBeInstanceOf(Error);
+  expect(t.ran).toEqual(['layout', 'upload', 'venv', 'config', 'backup failed']);
+  expect(
+    t.remote.matching(/systemctl stop --no-block 'gunicorn-deploy-candidate-shop\.service'/)
+  ).toHaveLength(1);
 });
 
 test('a step that fails leaves the later steps unrun, and the release is refused', async () => {

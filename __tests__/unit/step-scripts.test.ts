@@ -101,15 +101,23 @@ function run(script: string, env: Record<string, string> = {}): ScriptRun {
 }
 
 /** A stand-in Gunicorn master: a process whose children work in the given folders. */
-async function master(workerDirs: string[]): Promise<{ pid: number; workers: Map<string, number[]> }> {
+async function master(
+  workerDirs: string[],
+  /** Back in its main loop, as Gunicorn's is once a reload returned: waiting in select. */
+  idle = false
+): Promise<{ pid: number; workers: Map<string, number[]> }> {
   const body = workerDirs.map((d) => `(cd ${shQuote(d)} && exec sleep 60) &`).join('\n');
-  const p = spawn('/bin/bash', ['-c', `${body}\nwait`], { detached: true, stdio: 'ignore' });
+  const wait = idle
+    ? `exec python3 -c 'import os, select; r, w = os.pipe(); select.select([r], [], [], 60)'`
+    : 'wait';
+  const p = spawn('/bin/bash', ['-c', `${body}\n${wait}`], { detached: true, stdio: 'ignore' });
   procs.push(p);
   const pid = p.pid!;
   // Until every worker has started (in its folder).
   for (let i = 0; i < 100; i++) {
     const kids = childrenOf(pid);
-    if (kids.length === workerDirs.length && kids.every((k) => cwdOf(k) !== cwdOf(pid))) {
+    const waiting = !idle || /poll_schedule_timeout|do_select/.test(wchanOf(pid));
+    if (waiting && kids.length === workerDirs.length && kids.every((k) => cwdOf(k) !== cwdOf(pid))) {
       const workers = new Map<string, number[]>();
       for (const k of kids) workers.set(cwdOf(k), [...(workers.get(cwdOf(k)) ?? []), k]);
       return { pid, workers };
@@ -126,6 +134,13 @@ function childrenOf(pid: number): number[] {
     .filter((s) => s)
     .map(Number);
 }
+const wchanOf = (pid: number): string => {
+  try {
+    return readFileSync(`/proc/${pid}/wchan`, 'utf8');
+  } catch {
+    return '';
+  }
+};
 const cwdOf = (pid: number): string => {
   try {
     return readlinkSync(`/proc/${pid}/cwd`);
@@ -210,6 +225,20 @@ describe('verify script', () => {
     // But the health path is asked only after the grace: until Gunicorn tells them to stop (just
     // after the new ones are forked), old workers take requests, and an old 200 proves nothing.
     expect(Date.now() - start).toBeGreaterThanOrEqual(OLD_WORKERS_GRACE_MS);
+    expect(r.stdout).toMatch(/^poll=5$/m);
+    expect(callsOf(r, 'curl')).toHaveLength(1);
+  });
+
+  test('old workers still there but the master back in its loop (they were told): asked at once', async () => {
+    ctx.settings.deploy.healthTimeoutMs = 5000;
+    const m = await master([rel(OLD), rel(NEW), rel(NEW)], true);
+    const r = run(verifyScript(ctx, NEW, m.workers.get(rel(OLD))!.map(String)), {
+      GD_MAIN_PID: String(m.pid)
+    });
+    expect(r.code).toBe(0);
+    expect(state(NEW)).toBe('live');
+    // Proven at the first look: no poll line (one every 5 looks; the grace takes 10 or more).
+    expect(r.stdout).not.toMatch(/^poll=/m);
     expect(callsOf(r, 'curl')).toHaveLength(1);
   });
 

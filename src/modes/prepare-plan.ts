@@ -8,6 +8,9 @@ import { backupDatabase, backupRequest } from '../steps/backup.js';
 import { downloadBackup } from '../steps/download.js';
 import { checkedByCandidate, checkRelease, checkRequest } from '../steps/check.js';
 import {
+  bootEarly,
+  stopEarly,
+  candidateBootRequest,
   candidateOutcome,
   candidateRequest,
   runCandidate,
@@ -124,8 +127,19 @@ export const PREPARE_PLAN: readonly PlanStep<Preparing>[] = [
   {
     name: 'backup',
     together: bootChecks,
-    request: (p) => backupRequest(p.ctx, p.release),
-    run: (p) => backupDatabase(p.ctx, p.release)
+    // First in the group: the candidate's master boots (no worker yet) beside the backup.
+    request: (p) => [
+      ...(bootChecks(p) ? [candidateBootRequest(p.ctx, p.release, conf(p.ctx))] : []),
+      ...backupRequest(p.ctx, p.release)
+    ],
+    run: async (p) => {
+      if (!bootChecks(p)) return backupDatabase(p.ctx, p.release);
+      await bootEarly(p.ctx, p.release, conf(p.ctx));
+      return backupDatabase(p.ctx, p.release).catch(async (err: unknown) => {
+        await stopEarly(p.ctx);
+        throw err;
+      });
+    }
   },
   {
     // Asked when its turn comes (the backup's answer names the file); on the runner's side and an

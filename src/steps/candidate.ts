@@ -1,5 +1,6 @@
 import type { DeployContext } from '../deploy/context.js';
 import { healthHost } from '../deploy/health.js';
+import { serverScript, type ScriptValues } from '../render/scripts.js';
 import { shQuote } from '../ssh/quote.js';
 import { DeployError, keepsServing, type StepOutcome } from './step.js';
 import type { ExecResult, QueuedRequest } from '../ssh/types.js';
@@ -60,13 +61,72 @@ sys.argv[0] = "gunicorn"
 Candidate("%(prog)s [OPTIONS] [APP_MODULE]").run()
 `;
 
+/** The candidate unit's values and functions (templates/scripts/candidate-unit.sh). */
+function unitScript(ctx: DeployContext, release: string, conf: CandidateConfig, more: ScriptValues): string {
+  const p = ctx.paths;
+  const d = ctx.settings.deploy;
+  const rel = p.releaseDir(release);
+  const unit = candidateUnit(ctx);
+  return serverScript('candidate-unit', {
+    unit,
+    rundir: `/run/${unit}`,
+    sock: `/run/${unit}/gunicorn.sock`,
+    user: p.user,
+    env_file: conf.envFile,
+    rel,
+    runtime_max_s: Math.ceil(d.healthTimeoutMs / 1000) + 120,
+    path_env: `${rel}/.venv/bin:/usr/local/bin:/usr/bin:/bin`,
+    python: `${rel}/.venv/bin/python`,
+    import_hook: IMPORT_HOOK,
+    gunicorn_conf: conf.gunicornConf,
+    wsgi_app: d.wsgiApp,
+    release,
+    // Root's own note that a master was booted early for this release (/run: only root writes).
+    marker: `/run/${unit}.early`,
+    ...more
+  });
+}
+
+/**
+ * The candidate's master booted early (templates/scripts/candidate-boot.sh), sent before the
+ * backup with the check after it: Python, Gunicorn, the config and the preloaded libraries load
+ * beside the backup; its one worker (the release's code) is forked only by the candidate check.
+ */
+export function candidateBootScript(ctx: DeployContext, release: string, conf: CandidateConfig): string {
+  return `${unitScript(ctx, release, conf, {})}\n${serverScript('candidate-boot', {})}`;
+}
+
+/** Takes the early boot's answer (it answers at once; the boot goes on beside what follows). */
+export async function bootEarly(ctx: DeployContext, release: string, conf: CandidateConfig): Promise<void> {
+  const r = candidateBootRequest(ctx, release, conf);
+  // Best effort: without it, the candidate check boots the release itself.
+  await ctx.remote.script(r.text, r.opts).catch(() => undefined);
+}
+
+/** A backup that failed: the master booted for the check that will not come is stopped. */
+export async function stopEarly(ctx: DeployContext): Promise<void> {
+  const unit = candidateUnit(ctx);
+  const script = `systemctl stop --no-block ${shQuote(`${unit}.service`)} >/dev/null 2>&1 || true
+rm -f ${shQuote(`/run/${unit}.early`)}`;
+  await ctx.remote.script(script, { sudo: true, timeoutMs: 30_000 }).catch(() => undefined);
+}
+
+export function candidateBootRequest(
+  ctx: DeployContext,
+  release: string,
+  conf: CandidateConfig
+): QueuedRequest {
+  return { text: candidateBootScript(ctx, release, conf), opts: { sudo: true, timeoutMs: 60_000 } };
+}
+
 /**
  * Boots `release` the way the service runs it (its venv, the given environment file and Gunicorn
  * config, as the app user, with the unit's sandboxing) but on a private unix socket with one
  * worker and no socket activation, then asks it for health-path (200, with health-expect) and every
  * smoke path (2xx/3xx). A definite wrong answer fails after a short grace; only refused connections
  * and timeouts wait up to health-timeout. The unit is always stopped and its socket removed (a
- * proven one in the background).
+ * proven one in the background). A master booted early for this release (candidateBootScript)
+ * forks its worker instead. The script is templates/scripts/candidate.sh.
  *
  * With importCheck, the candidate is also the import check (one Python importing the app, not two
  * side by side): it says whether its worker imported the app (`import=ok|failed`), records the
@@ -78,105 +138,35 @@ export function candidateScript(
   conf: CandidateConfig,
   importCheck = false
 ): string {
-  const q = shQuote;
-  const p = ctx.paths;
   const d = ctx.settings.deploy;
-  const rel = p.releaseDir(release);
-  const unit = candidateUnit(ctx);
-  const rundir = `/run/${unit}`;
-  const sock = `${rundir}/gunicorn.sock`;
-  const host = healthHost(ctx.settings);
-  const checks = [
-    `check ${q(d.healthPath)} health`,
-    ...d.smokePaths.map((sp) => `check ${q(sp)} smoke`)
-  ].join(' && ');
-  const gunicorn = `-c ${q(IMPORT_HOOK)}`;
   // Read as the app's user: the runtime folder is the app's, so a link there must not lead root.
-  const loadedList = asUser(p.user, 'head -c 1048576 -- "$1"', ['"$rundir/loaded"']);
-  const imported = importCheck
-    ? `if [ -n "$import_ms" ] || [ -e "$rundir/loaded" ]; then echo "import=ok"; echo "import_ms=\${import_ms:-$(( $(ms) - start ))}"; else echo "import=failed"; fi`
-    : '';
+  const loadedList = asUser(ctx.paths.user, 'head -c 1048576 -- "$1"', ['"$rundir/loaded"']);
   return `${importCheck ? stateCommand(ctx, release, 'built') : ''}
-unit=${q(unit)}
-rundir=${q(rundir)}
-import_ms=
-sock=${q(sock)}
-body=$(mktemp)
 ${MS_FN}
 ${NAP_FN}
-stop_candidate() { systemctl stop "$unit.service" >/dev/null 2>&1 || true; systemctl reset-failed "$unit.service" >/dev/null 2>&1 || true; }
-# Stopped whatever ends this script; and systemd itself ends it after RuntimeMaxSec should the
-# script be killed before its trap runs.
-trap 'stop_candidate; rm -f "$body"' EXIT
-stop_candidate
-since=$(date +%s)
-systemd-run --unit="$unit" --quiet --collect --service-type=exec \\
-  -p User=${q(p.user)} -p Group=${q(p.user)} -p UMask=0027 \\
-  -p EnvironmentFile=${q(conf.envFile)} -p WorkingDirectory=${q(rel)} \\
-  -p RuntimeDirectory="$unit" -p PrivateTmp=yes -p NoNewPrivileges=yes -p ProtectSystem=full \\
-  -p KillSignal=SIGINT -p TimeoutStopSec=5 -p RuntimeMaxSec=${Math.ceil(d.healthTimeoutMs / 1000) + 120} \\
-  --setenv=PATH=${q(`${rel}/.venv/bin:/usr/local/bin:/usr/bin:/bin`)} --setenv=PWD=${q(rel)} \\
-  -- ${q(`${rel}/.venv/bin/python`)} ${gunicorn} -c ${q(conf.gunicornConf)} --chdir ${q(rel)} \\
-  --bind "unix:$sock" --workers 1 --error-logfile - --access-logfile /dev/null ${q(d.wsgiApp)}
-start=$(ms); deadline=$((start + ${d.healthTimeoutMs}))
-bad_since=""; bad_count=0; polls=0
-# check PATH KIND: 0 when the answer is right; otherwise sets code and why and returns 1.
-check() {
-  local left=$(( (deadline - $(ms)) / 1000 )); [ "$left" -ge 1 ] || left=1; [ "$left" -le 5 ] || left=5
-  # As the app's user (the socket's folder is the app's: a link planted there leads it only where
-  # the app could connect anyway), no .curlrc; the answer's bytes to root's file, its code on stderr.
-  code=$(setpriv --reuid=${q(p.user)} --regid=${q(p.user)} --init-groups --reset-env -- curl -q -s -o - -w '%{stderr}%{http_code}' -m "$left" --unix-socket "$sock" "http://"${q(host)}"$1" 2>&1 >"$body" || true)
-  code=\${code:-000}
-  if [ "$2" = health ]; then
-    if [ "$code" = 200 ]; then
-      ${d.healthExpect ? `grep -qF -- ${q(d.healthExpect)} "$body" && return 0; why="$1 answered 200 without the health-expect text"; return 1` : 'return 0'}
-    fi
-  else
-    case "$code" in 2??|3??) return 0;; esac
-  fi
-  if [ "$code" = 000 ]; then why="$1 did not answer"; else why="$1 answered $code"; fi
-  return 1
-}
-while :; do
-  ${importCheck ? '[ -n "$import_ms" ] || [ ! -e "$rundir/loaded" ] || import_ms=$(( $(ms) - start ))' : ''}
+find_mismatch() {
   ${FIND_MISMATCH}
-  if [ -n "$mismatch" ]; then code=000; why="serves an app its worker class cannot call"; break; fi
-  if ! systemctl is-active --quiet "$unit.service"; then code=000; why="Gunicorn exited before it served"; gone=yes; break; fi
-  if ${checks}; then
-    echo "candidate=ok"; echo "ms=$(( $(ms) - start ))"
-    ${REPORT_WORKER_MODULE}
-    ${imported}
-    ${importCheck && d.preloadLibraries ? installPreloadList(ctx, release, loadedList) : ''}
-    # Proven: it stops in the background (its Gunicorn's shutdown is not on the deploy's path); the
-    # next candidate's stop waits for it, and RuntimeMaxSec ends it should nothing else.
-    trap - EXIT; rm -f "$body"
-    systemctl stop --no-block "$unit.service" >/dev/null 2>&1 || true
-    exit 0
-  fi
-  now=$(ms)
-  if [ "$code" != 000 ]; then
-    bad_count=$((bad_count + 1)); bad_since=\${bad_since:-$now}
-    [ "$bad_count" -ge ${GRACE_ANSWERS} ] && [ $((now - bad_since)) -ge ${GRACE_MS} ] && break
-  else
-    bad_count=0; bad_since=""
-  fi
-  [ "$now" -lt "$deadline" ] || { why="$why within ${Math.round(d.healthTimeoutMs / 100) / 10} s"; break; }
-  polls=$((polls + 1))
-  if [ "$polls" -le 20 ]; then nap 0.05; else nap 0.2; fi
-done
-${imported}
-echo "candidate=refused"
-echo "mismatch=\${mismatch:-}"
-echo "status=$code"
-echo "why=$why"
-echo "ms=$(( $(ms) - start ))"
-if [ "$code" != 000 ]; then echo "--- body"; head -c 2000 "$body" | head -n 8; echo; fi
-[ -n "\${gone:-}" ] || sleep 0.2
-journalctl --sync >/dev/null 2>&1 || true
-echo "--- log"
-journalctl -u "$unit.service" --since "@$since" -o cat --no-pager 2>/dev/null | tail -n 20
-exit 0
-`;
+  return 0
+}
+report_worker_module() {
+  ${REPORT_WORKER_MODULE}
+  return 0
+}
+install_preload_list() {
+  ${importCheck && d.preloadLibraries ? installPreloadList(ctx, release, loadedList) : ':'}
+}
+${unitScript(ctx, release, conf, {
+  health_timeout_ms: d.healthTimeoutMs,
+  timeout_text: Math.round(d.healthTimeoutMs / 100) / 10,
+  health_path: d.healthPath,
+  smoke_paths: d.smokePaths.join(' '),
+  host: healthHost(ctx.settings),
+  health_expect: d.healthExpect,
+  grace_ms: GRACE_MS,
+  grace_answers: GRACE_ANSWERS,
+  import_check: importCheck ? 'yes' : 'no'
+})}
+${serverScript('candidate', {})}`;
 }
 
 export interface CandidateResult {
@@ -190,6 +180,8 @@ export interface CandidateResult {
   mismatch?: Mismatch;
   /** The uvicorn worker module that served it (uvicorn_worker or uvicorn.workers), if one did. */
   workerModule?: string;
+  /** Its master was booted early, beside the backup, and forked its worker for the check. */
+  early?: boolean;
   /** With importCheck only: whether its worker imported the app, and how long after the start. */
   imported?: boolean;
   importMs?: number;
@@ -216,6 +208,7 @@ export function parseCandidate(stdout: string): CandidateResult {
     ...(/^uvicorn(_worker|\.workers)$/.test(facts.worker_module ?? '')
       ? { workerModule: facts.worker_module }
       : {}),
+    ...(facts.early === 'yes' ? { early: true } : {}),
     ...(facts.import === undefined
       ? {}
       : { imported: facts.import === 'ok', importMs: Number(facts.import_ms ?? 0) })
@@ -288,7 +281,7 @@ export function candidateOutcome(ctx: DeployContext, run: CandidateRun): StepOut
     ? ` and ${d.smokePaths.length} smoke path${d.smokePaths.length > 1 ? 's' : ''}`
     : '';
   return {
-    detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s${c.workerModule ? ` (${c.workerModule}.UvicornWorker)` : ''}`,
+    detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s${c.early ? ' (its master booted beside the backup)' : ''}${c.workerModule ? ` (${c.workerModule}.UvicornWorker)` : ''}`,
     // Its own time, also when the check step already waited for it (the check in its worker).
     ms: res.serverMs ?? run.elapsedMs
   };

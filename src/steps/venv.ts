@@ -5,6 +5,7 @@ import { asUser, buildRunCommand } from '../deploy/app-run.js';
 import { shQuote } from '../ssh/quote.js';
 import type { QueuedRequest } from '../ssh/types.js';
 import { DeployError, type StepOutcome } from './step.js';
+import { serverScript } from '../render/scripts.js';
 import { resolveDependencies, type DependencySource } from '../deps.js';
 
 /** pip's exit code is kept apart from the script's other failures, to say what failed. */
@@ -84,6 +85,31 @@ function fallbackDeps(ctx: DeployContext): DependencySource {
     : { kind: 'requirements', file: r === 'auto' ? 'requirements.txt' : r, extras: [] };
 }
 
+/**
+ * Prints the venv's key, run as the build user (templates/scripts/venv-key.sh): the same key as
+ * ever, without a Python on a code-only deploy (the interpreter's version is kept per file).
+ */
+export function venvKeyScript(
+  ctx: DeployContext,
+  release: string,
+  deps: DependencySource = fallbackDeps(ctx)
+): string {
+  const p = ctx.paths;
+  const d = ctx.settings.deploy;
+  return serverScript('venv-key', {
+    py: d.python,
+    req: `${p.releaseDir(release)}/${deps.file}`,
+    req_name: deps.file,
+    deps_kind: deps.kind,
+    pyproject_deps: PYPROJECT_DEPS,
+    extras: deps.extras.join(','),
+    build_line: `ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`,
+    versions: `${p.venvs}/.python-versions`,
+    no_requirements: NO_REQUIREMENTS,
+    deps_unreadable: DEPS_UNREADABLE
+  });
+}
+
 export function venvScript(
   ctx: DeployContext,
   release: string,
@@ -103,18 +129,7 @@ export function venvScript(
     .join(' ');
   const extras = q(deps.extras.join(','));
   const ssp = d.venvSystemSitePackages;
-  // A requirements file keys the venv by its whole text (as before: existing venvs stay valid); a
-  // pyproject.toml by the dependency list drawn from it, so a version bump or a tool's table
-  // changing does not cost a new venv and a restart.
-  const list =
-    deps.kind === 'pyproject'
-      ? `deps=$("$py" -c ${q(PYPROJECT_DEPS)} ${q(req)} ${extras}) || exit ${DEPS_UNREADABLE}
-  printf 'pyproject-deps=%s\\n' "$deps"`
-      : `cat ${q(req)}`;
-  const keyScript = `
-py=${q(d.python)}
-if [ ! -f ${q(req)} ]; then echo ${q(`no ${deps.file} in the release`)} >&2; exit ${NO_REQUIREMENTS}; fi
-{ ${list}; "$py" -c 'import sys; print(sys.version)'; echo ${q(`ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`)}; } | sha256sum | cut -c1-16`;
+  const keyScript = venvKeyScript(ctx, release, deps);
   const install =
     deps.kind === 'pyproject'
       ? `"$py" -c ${q(PYPROJECT_DEPS)} ${q(req)} ${extras} > "$venv/gunicorn-deploy-requirements.txt"
@@ -173,12 +188,8 @@ done=1`;
     args: ['"$venv"']
   });
   // A venv built before Gunicorn was added by the tool may lack it: such a venv never served, so
-  // it is built again rather than reused.
-  const usable = asUser(
-    p.buildUser,
-    `[ -f "$1/.complete" ] && "$1/bin/python" -c 'import gunicorn' 2>/dev/null`,
-    ['"$venv"']
-  );
+  // it is built again rather than reused (templates/scripts/venv-usable.sh).
+  const usable = asUser(p.buildUser, serverScript('venv-usable', {}), ['"$venv"']);
   return `
 hash=$(${asUser(p.buildUser, keyScript)})
 venv=${q(p.venvs)}/$hash

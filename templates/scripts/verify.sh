@@ -1,0 +1,82 @@
+# shellcheck shell=bash disable=SC2154 # the values come in the prologue (src/render/scripts.ts)
+# The proof of a switched release (src/steps/verify.ts): as many new worker processes as the config
+# asks for, each working in the release, and the health path answering 200 (with $health_expect in
+# the body) through the app's socket. Prologue: release_dir old_workers last_switch gunicorn_conf
+# service socket health_url health_expect health_expect_shown timeout_s grace_ms. Before it (the
+# caller's text): children, ms, nap, and record_live (the release recorded live).
+want=$(readlink -f "$release_dir")
+# 'saved': as the switch sent with this verify wrote them.
+if [ "$old_workers" = saved ]; then old_workers=$(sed -n 's/^old_workers=//p' "$last_switch" 2>/dev/null || true); fi
+old=" $old_workers "
+# Old workers may finish their requests for up to graceful_timeout; the new ones must all be there.
+expected=$(awk '$1 == "workers" && $2 == "=" {print $3}' "$gunicorn_conf" 2>/dev/null || true)
+expected=${expected:-1}
+body=$(mktemp)
+# Proven: the release is recorded live (a rollback target from now on).
+proven() {
+  record_live
+  echo "workers=$fresh"; echo "health=200"; exit 0
+}
+# The master back in its main loop's select (Arbiter.sleep). Once every new worker of a reload is
+# there, this means the reload has returned: Gunicorn forks the new workers and then, in the same
+# call, sends TERM to the old ones, which take no new request once it arrives (a worker's select
+# wakes on its signal pipe and the loop ends). The kernel names that wait poll_schedule_timeout
+# (or do_select); a running master, or a kernel that hides wchan, reads otherwise: then the grace.
+master_idle() {
+  local wchan=""
+  read -r wchan < "/proc/$1/wchan" 2>/dev/null || true
+  case "$wchan" in *poll_schedule_timeout* | *do_select*) return 0 ;; esac
+  return 1
+}
+# Whatever ends this script early, it says why.
+trap 'rc=$?; rm -f "$body"; [ $rc = 0 ] || [ -n "${reported:-}" ] || echo "why=the check stopped (exit $rc) while: $why"' EXIT
+deadline=$((SECONDS + timeout_s))
+why="not checked yet"
+while :; do
+  main=$(systemctl show -p MainPID --value "$service" 2>/dev/null || echo 0)
+  workers=$(children "$main")
+  ok=yes; fresh=0; olds=0
+  for w in $workers; do
+    # An old worker counts while it runs (not once it is a zombie the master has yet to reap).
+    case "$old" in *" $w "*)
+      st=""; while read -r k v _; do [ "$k" = State: ] && { st=$v; break; }; done 2>/dev/null < "/proc/$w/status" || true
+      [ -n "$st" ] && [ "$st" != Z ] && olds=$((olds + 1))
+      continue;;
+    esac
+    # Compared by bash itself (same folder: device and inode), no readlink per worker and poll.
+    [ -e "/proc/$w/cwd" ] || continue
+    if ! [ "/proc/$w/cwd" -ef "$want" ]; then ok=no; why="worker $w serves $(readlink "/proc/$w/cwd" 2>/dev/null), not the new release"; fi
+    fresh=$((fresh + 1))
+  done
+  if [ "$fresh" -lt "$expected" ]; then ok=no; why="$fresh of $expected new workers running (master pid $main)"; fi
+  # Gunicorn forks the new workers first and tells the old ones to stop just after: until then an
+  # old worker still takes new requests, and its 200 would prove nothing. So the health path is
+  # asked once no old worker is left, or the master is back in its loop (it has told them), or
+  # $grace_ms ms after all new ones were there (those left are finishing requests, no more).
+  if [ "$ok" = yes ]; then
+    all_new=${all_new:-$(ms)}
+    if [ "$olds" -gt 0 ] && ! master_idle "$main" && [ $(( $(ms) - all_new )) -lt "$grace_ms" ]; then ok=no; why="$olds old workers not stopped yet"; fi
+  fi
+  if [ "$ok" = yes ]; then
+    code=$(curl -sS -o "$body" -w '%{http_code}' -m 5 --unix-socket "$socket" "$health_url" 2>/dev/null || true)
+    if [ "$code" = 200 ]; then
+      if [ -z "$health_expect" ] || grep -qF -- "$health_expect" "$body"; then proven; fi
+      why="health-path answered 200 without $health_expect_shown in: $(head -c 300 "$body" | tr '\n' ' ')"
+    else
+      why="health-path answered ${code:-nothing}: $(head -c 300 "$body" 2>/dev/null | tr '\n' ' ')"
+    fi
+  fi
+  state=$(systemctl is-active "$service" 2>/dev/null || true)
+  if [ "$state" = failed ] || [ "$state" = inactive ]; then why="the service is $state"; break; fi
+  [ $SECONDS -lt "$deadline" ] || break
+  # New workers that import only the app (preload-libraries) serve within a few tenths of a second:
+  # look often at first, then less often, as every look costs the server a little CPU.
+  polls=$((${polls:-0} + 1))
+  # A line now and then: once the runner is gone (its channel closed), the write fails and ends
+  # this loop, instead of polling as root until the deadline.
+  [ $((polls % 5)) != 0 ] || echo "poll=$polls"
+  if [ "$polls" -le 10 ]; then nap 0.05; else nap 0.2; fi
+done
+reported=yes
+echo "why=$why"
+exit 1
