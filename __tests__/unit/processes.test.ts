@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { parseSettings, SettingsError } from '../../src/settings.js';
 import { parseProcfile, isGunicornCommand } from '../../src/processes/procfile.js';
 import { execWord, renderProcessUnit } from '../../src/processes/units.js';
+import { rqStopPost, rqWorkerArgs } from '../../src/processes/rq.js';
 import { layoutFor } from '../../src/deploy/paths.js';
 import { rememberedOf } from '../../src/deploy/remembered.js';
 
@@ -185,5 +186,27 @@ describe('process units', () => {
         { release: 'r', origin: 'Procfile', stopTimeoutMs: 1000 }
       )
     ).toThrow(/one line/);
+  });
+
+  test('an RQ worker gets a stop command that puts back a job it took but never started; nothing else does', () => {
+    expect(rqWorkerArgs('rq worker --url "$REDIS_URL" jobs')).toBe('--url "$REDIS_URL" jobs');
+    expect(rqWorkerArgs('exec /srv/x/.venv/bin/rq worker')).toBe('');
+    for (const other of [
+      'rq worker-pool jobs',
+      'celery -A x worker',
+      'sleep 1; rq worker',
+      'python -m rq worker'
+    ])
+      expect(rqWorkerArgs(other)).toBeUndefined();
+    expect(rqStopPost('celery worker', '/p.py')).toBe('');
+    expect(rqStopPost('rq worker -u "$REDIS_URL" high low', '/etc/shop/processes/rq-requeue.py')).toBe(
+      `r=$(command -v rq) || exit 0; exec $(sed -n '1s/^#! *//p' "$r") /etc/shop/processes/rq-requeue.py -u "$REDIS_URL" high low`
+    );
+    const layout = layoutFor('shop', '/srv/shop');
+    const opts = { release: '20261207T040000Z-abc1234', origin: 'Procfile', stopTimeoutMs: 30_000 };
+    const rq = renderProcessUnit(layout, { name: 'worker', command: 'rq worker jobs', instances: 1 }, opts);
+    expect(rq).toMatch(/\nExecStopPost=-\/bin\/bash -c ".*\/etc\/shop\/processes\/rq-requeue\.py jobs"\n/);
+    const beat = renderProcessUnit(layout, { name: 'beat', command: 'celery beat', instances: 1 }, opts);
+    expect(beat).not.toContain('ExecStopPost');
   });
 });

@@ -1,6 +1,8 @@
 import type { DeployContext } from '../deploy/context.js';
 import { parseFacts } from '../deploy/context.js';
 import { renderProcessUnit } from '../processes/units.js';
+import { rqProgramPath, rqWorkerArgs } from '../processes/rq.js';
+import { serverProgram } from '../render/scripts.js';
 import { shQuote } from '../ssh/quote.js';
 import { DeployError, type StepOutcome } from './step.js';
 import {
@@ -49,8 +51,14 @@ export function writeSetScript(ctx: DeployContext, release: string): string {
     return `printf '%s' ${q(unit)} > ${q(`${t}.new/${spec.name}@.service`)}`;
   });
   const set = pr.processes.map((s) => `${s.name} ${s.instances}`).join('\n');
+  // Root's copy of the program an RQ worker's unit runs at stop (the app's user reads, never writes).
+  const rq = rqProgramPath(ctx.paths);
+  const program = pr.processes.some((s) => rqWorkerArgs(s.command) !== undefined)
+    ? `printf '%s' ${q(serverProgram('rq_requeue'))} > ${q(`${rq}.new`)}; chmod 0644 ${q(`${rq}.new`)}; mv -T -- ${q(`${rq}.new`)} ${q(rq)}`
+    : '';
   return `
 install -d -m 0755 -o root -g root ${q(w.dir)} ${q(w.byRelease)}
+${program}
 rm -rf -- ${q(`${t}.new`)}
 install -d -m 0755 -o root -g root ${q(`${t}.new`)}
 ${files.join('\n')}
