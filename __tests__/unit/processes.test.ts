@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { parseSettings, SettingsError } from '../../src/settings.js';
 import { parseProcfile, isGunicornCommand } from '../../src/processes/procfile.js';
 import { execWord, renderProcessUnit } from '../../src/processes/units.js';
-import { rqStopPost, rqWorkerArgs } from '../../src/processes/rq.js';
+import { rqStopCommand, rqStopPost, rqWorkerArgs } from '../../src/processes/rq.js';
+import { spawn, spawnSync } from 'node:child_process';
 import { layoutFor } from '../../src/deploy/paths.js';
 import { rememberedOf } from '../../src/deploy/remembered.js';
 
@@ -209,4 +210,43 @@ describe('process units', () => {
     const beat = renderProcessUnit(layout, { name: 'beat', command: 'celery beat', instances: 1 }, opts);
     expect(beat).not.toContain('ExecStopPost');
   });
+
+  test("an RQ worker's stop sends SIGTERM again, between jobs, to a worker that missed it, and kills it at stop-timeout", async () => {
+    expect(rqStopCommand('celery worker', 30)).toBe('');
+    const stop = rqStopCommand('rq worker jobs', 4);
+    expect(stop).not.toMatch(/\n/);
+    expect(spawnSync('bash', ['-n', '-c', stop]).status).toBe(0);
+    // A worker that ignores its first SIGTERM (as RQ does when the signal lands where an exception
+    // is swallowed) and goes on forking a child per job; `deaf` ignores every SIGTERM.
+    const worker = (deaf: boolean) =>
+      spawn('python3', [
+        '-c',
+        `import os, signal, sys, time
+n = [0]
+def h(s, f):
+    n[0] += 1
+    if n[0] >= 2 and not ${deaf ? 'True' : 'False'}: sys.exit(0)
+signal.signal(signal.SIGTERM, h)
+print("up", flush=True)
+while True:
+    pid = os.fork()
+    if pid == 0:
+        time.sleep(0.05); os._exit(0)
+    os.waitpid(pid, 0)
+    time.sleep(0.01)`
+      ]);
+    const run = async (deaf: boolean) => {
+      const w = worker(deaf);
+      await new Promise((r) => w.stdout.once('data', r));
+      const exited = new Promise<NodeJS.Signals | null>((r) => w.once('exit', (_c, sig) => r(sig)));
+      const out = spawnSync('bash', ['-c', stop], { env: { ...process.env, MAINPID: String(w.pid) } });
+      return { said: out.stdout.toString(), signal: await exited };
+    };
+    const [missed, deaf] = await Promise.all([run(false), run(true)]);
+    expect(missed).toEqual({
+      said: expect.stringMatching(/^rq: the worker missed its SIGTERM/),
+      signal: null
+    });
+    expect(deaf.signal).toBe('SIGKILL');
+  }, 30_000);
 });

@@ -3,7 +3,7 @@ import { renderTemplate, templatesDir } from '../render/templates.js';
 import type { TemplateVars } from '../render/vars.js';
 import { processCommandProblem, processNameProblem, type ProcessSpec } from './procfile.js';
 import { releaseIdProblem } from '../rules.js';
-import { rqProgramPath, rqStopPost } from './rq.js';
+import { rqProgramPath, rqStopCommand, rqStopPost } from './rq.js';
 
 /**
  * A Procfile command as one double-quoted word of ExecStart=: systemd undoes \\ and \" inside
@@ -41,6 +41,9 @@ export function renderProcessUnit(
     envFile: paths.envFile,
     command: execWord(spec.command),
     stopPost: stopPost ? execWord(stopPost) : '',
+    stopCommand: stopPost
+      ? execWord(rqStopCommand(spec.command, Math.max(1, Math.ceil(opts.stopTimeoutMs / 1000))))
+      : '',
     stopTimeout: Math.max(1, Math.ceil(opts.stopTimeoutMs / 1000)),
     appDir: paths.dir,
     logDir: paths.logDir
