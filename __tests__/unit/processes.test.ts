@@ -235,14 +235,31 @@ while True:
     os.waitpid(pid, 0)
     time.sleep(0.01)`
       ]);
-    const run = async (deaf: boolean) => {
-      const w = worker(deaf);
+    // The control: a worker that heeds its SIGTERM and finishes the job in hand (a 1.5 s child) first.
+    const heeds = () =>
+      spawn('python3', [
+        '-c',
+        `import os, signal, sys, time
+stop = [False]
+signal.signal(signal.SIGTERM, lambda s, f: stop.__setitem__(0, True))
+pid = os.fork()
+if pid == 0:
+    time.sleep(1.5); os._exit(7)
+print("up", flush=True)
+_, status = os.waitpid(pid, 0)
+print("job", os.waitstatus_to_exitcode(status), flush=True)
+while not stop[0]: time.sleep(0.05)`
+      ]);
+    const run = async (deaf: boolean | 'heeds') => {
+      const w = deaf === 'heeds' ? heeds() : worker(deaf);
       await new Promise((r) => w.stdout.once('data', r));
       const exited = new Promise<NodeJS.Signals | null>((r) => w.once('exit', (_c, sig) => r(sig)));
       const out = spawnSync('bash', ['-c', stop], { env: { ...process.env, MAINPID: String(w.pid) } });
       return { said: out.stdout.toString(), signal: await exited };
     };
     const [missed, deaf] = await Promise.all([run(false), run(true)]);
+    const control = await run('heeds');
+    expect(control).toEqual({ said: '', signal: null });
     expect(missed).toEqual({
       said: expect.stringMatching(/^rq: the worker missed its SIGTERM/),
       signal: null

@@ -44,10 +44,11 @@ export function rqStopCommand(command: string, stopSec: number): string {
   if (rqWorkerArgs(command) === undefined) return '';
   const limit = Math.max(1, stopSec - 1);
   // One line (a unit's Exec line): statements joined by ; the loop's body after `do`. Builtins
-  // only in the loop (reading /proc), so it samples every 50 ms even on a loaded server.
+  // only in the loop (reading /proc), so it samples every 50 ms even on a loaded server. The
+  // children file has no newline at its end: read's status says EOF, its variable has the line.
   return [
     'p=${MAINPID:-}; [ -n "$p" ] && kill -0 "$p" 2>/dev/null || exit 0',
-    'kids() { k=""; for f in /proc/"$p"/task/*/children; do read -r c 2>/dev/null < "$f" && k="$k $c"; done; }',
+    'kids() { k=""; for f in /proc/"$p"/task/*/children; do c=""; read -r c 2>/dev/null < "$f"; k="$k $c"; done; }',
     `kids; before="$k "; kill -TERM "$p"; end=$((SECONDS + ${limit})); idle=0; missed=0; again=0`,
     'while kill -0 "$p" 2>/dev/null; do if [ "$SECONDS" -ge "$end" ]; then kids; for c in $k; do kill -KILL "$c"; done; kill -KILL "$p"; exit 0; fi',
     'sleep 0.05; kids; new=0; for c in $k; do [[ "$before" == *" $c "* ]] || new=1; done',
