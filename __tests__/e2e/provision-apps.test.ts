@@ -16,6 +16,11 @@ const APPS = {
   blog: { 'app-name': 'blog', 'server-name': 'blog.test', 'firewall-allow': '8082' }
 };
 
+const BLOG_PROCESSES = {
+  processes: 'web: gunicorn app:app\nworker=2: sleep 1000',
+  schedule: '*:*:0/2: pwd >> /srv/blog/shared/instance/ticks'
+};
+
 const BASE = {
   mode: 'provision',
   'apt-packages': 'python3-flask, python3-gunicorn',
@@ -99,7 +104,8 @@ systemctl daemon-reload; systemctl enable --now --quiet old-firewall.service`
   const shop = await deploy(server, app, { ...BASE, ...APPS.shop });
   expect(shop.report.error).toBeUndefined();
   expect(stepOf(shop.report, 'firewall')!.detail).toMatch(/migrate.*confirmed over a new SSH connection/);
-  const blog = await deploy(server, app, { ...BASE, ...APPS.blog });
+  // blog also runs a process and a schedule: mode remove (the last test) must take their units.
+  const blog = await deploy(server, app, { ...BASE, ...APPS.blog, ...BLOG_PROCESSES });
   expect(blog.report.error).toBeUndefined();
 
   // Each app's port, the migrated one, SSH (a new login) and both sites; the rest dropped.
@@ -153,8 +159,22 @@ test('mode remove takes one app off; the other keeps serving with its port open'
     /input `remove-confirm`: must be the app's name \(blog\) to remove it from the servers, got 'shop'/
   );
   expect(await health('blog.test')).toBe(200);
+  // Before: blog's process instances and its schedule's timer are live, and the schedule has run.
+  const units = `systemctl list-units --all --plain --no-legend 'blog*' | grep -v '\\bnot-found\\b' | awk '{ print $1, $3 }' | sort; find /etc/systemd/system -name 'blog*'`;
+  const before = await onServer(
+    server,
+    `for i in $(seq 100); do [ -s /srv/blog/shared/instance/ticks ] && break; sleep 0.2; done; wc -l < /srv/blog/shared/instance/ticks\n${units}`
+  );
+  expect(before).toMatch(/^[1-9]\d*\n/);
+  expect(before).toMatch(/^blog-worker@1\.service active$/m);
+  expect(before).toMatch(/^blog-worker@2\.service active$/m);
+  expect(before).toMatch(/^blog-schedule-[0-9a-f]{10}\.timer active$/m);
+  expect(before).toMatch(
+    /^\/etc\/systemd\/system\/timers\.target\.wants\/blog-schedule-[0-9a-f]{10}\.timer$/m
+  );
 
   const { report } = await deploy(server, app, {
+    ...BLOG_PROCESSES,
     mode: 'remove',
     'app-name': 'blog',
     'remove-confirm': 'blog'
@@ -186,6 +206,9 @@ test -e /etc/blog && echo etc-left || echo etc-gone`
   expect(left).toMatch(/^no-users\n0\n/);
   expect(left).not.toMatch(/blog\.conf|blog\.ports/);
   expect(left).toMatch(/root 700\nbackups\nshared\n1\netc-gone\n$/);
+  // Nothing of blog's left in systemd: no unit loaded (timers, workers, the schedule's service), no file.
+  expect(await onServer(server, units)).toBe('');
+  expect(await onServer(server, 'pgrep -f "^sleep 1000" || echo none')).toBe('none\n');
   // Twice is a no-op.
   const again = await deploy(server, app, { mode: 'remove', 'app-name': 'blog', 'remove-confirm': 'blog' });
   expect(again.report.error).toBeUndefined();

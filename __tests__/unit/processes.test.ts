@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { parseSettings, SettingsError } from '../../src/settings.js';
 import { parseProcfile, isGunicornCommand } from '../../src/processes/procfile.js';
 import { execWord, renderProcessUnit } from '../../src/processes/units.js';
+import { rqStopCommand, rqStopPost, rqWorkerArgs } from '../../src/processes/rq.js';
+import { spawn, spawnSync } from 'node:child_process';
 import { layoutFor } from '../../src/deploy/paths.js';
 import { rememberedOf } from '../../src/deploy/remembered.js';
 
@@ -186,4 +188,82 @@ describe('process units', () => {
       )
     ).toThrow(/one line/);
   });
+
+  test('an RQ worker gets a stop command that puts back a job it took but never started; nothing else does', () => {
+    expect(rqWorkerArgs('rq worker --url "$REDIS_URL" jobs')).toBe('--url "$REDIS_URL" jobs');
+    expect(rqWorkerArgs('exec /srv/x/.venv/bin/rq worker')).toBe('');
+    for (const other of [
+      'rq worker-pool jobs',
+      'celery -A x worker',
+      'sleep 1; rq worker',
+      'python -m rq worker'
+    ])
+      expect(rqWorkerArgs(other)).toBeUndefined();
+    expect(rqStopPost('celery worker', '/p.py')).toBe('');
+    expect(rqStopPost('rq worker -u "$REDIS_URL" high low', '/etc/shop/processes/rq-requeue.py')).toBe(
+      `r=$(command -v rq) || exit 0; exec $(sed -n '1s/^#! *//p' "$r") /etc/shop/processes/rq-requeue.py -u "$REDIS_URL" high low`
+    );
+    const layout = layoutFor('shop', '/srv/shop');
+    const opts = { release: '20261207T040000Z-abc1234', origin: 'Procfile', stopTimeoutMs: 30_000 };
+    const rq = renderProcessUnit(layout, { name: 'worker', command: 'rq worker jobs', instances: 1 }, opts);
+    expect(rq).toMatch(/\nExecStopPost=-\/bin\/bash -c ".*\/etc\/shop\/processes\/rq-requeue\.py jobs"\n/);
+    const beat = renderProcessUnit(layout, { name: 'beat', command: 'celery beat', instances: 1 }, opts);
+    expect(beat).not.toContain('ExecStopPost');
+  });
+
+  test("an RQ worker's stop sends SIGTERM again, between jobs, to a worker that missed it, and kills it at stop-timeout", async () => {
+    expect(rqStopCommand('celery worker', 30)).toBe('');
+    const stop = rqStopCommand('rq worker jobs', 4);
+    expect(stop).not.toMatch(/\n/);
+    expect(spawnSync('bash', ['-n', '-c', stop]).status).toBe(0);
+    // A worker that ignores its first SIGTERM (as RQ does when the signal lands where an exception
+    // is swallowed) and goes on forking a child per job; `deaf` ignores every SIGTERM.
+    const worker = (deaf: boolean) =>
+      spawn('python3', [
+        '-c',
+        `import os, signal, sys, time
+n = [0]
+def h(s, f):
+    n[0] += 1
+    if n[0] >= 2 and not ${deaf ? 'True' : 'False'}: sys.exit(0)
+signal.signal(signal.SIGTERM, h)
+print("up", flush=True)
+while True:
+    pid = os.fork()
+    if pid == 0:
+        time.sleep(0.05); os._exit(0)
+    os.waitpid(pid, 0)
+    time.sleep(0.01)`
+      ]);
+    // The control: a worker that heeds its SIGTERM and finishes the job in hand (a 1.5 s child) first.
+    const heeds = () =>
+      spawn('python3', [
+        '-c',
+        `import os, signal, sys, time
+stop = [False]
+signal.signal(signal.SIGTERM, lambda s, f: stop.__setitem__(0, True))
+pid = os.fork()
+if pid == 0:
+    time.sleep(1.5); os._exit(7)
+print("up", flush=True)
+_, status = os.waitpid(pid, 0)
+print("job", os.waitstatus_to_exitcode(status), flush=True)
+while not stop[0]: time.sleep(0.05)`
+      ]);
+    const run = async (deaf: boolean | 'heeds') => {
+      const w = deaf === 'heeds' ? heeds() : worker(deaf);
+      await new Promise((r) => w.stdout.once('data', r));
+      const exited = new Promise<NodeJS.Signals | null>((r) => w.once('exit', (_c, sig) => r(sig)));
+      const out = spawnSync('bash', ['-c', stop], { env: { ...process.env, MAINPID: String(w.pid) } });
+      return { said: out.stdout.toString(), signal: await exited };
+    };
+    const [missed, deaf] = await Promise.all([run(false), run(true)]);
+    const control = await run('heeds');
+    expect(control).toEqual({ said: '', signal: null });
+    expect(missed).toEqual({
+      said: expect.stringMatching(/^rq: the worker missed its SIGTERM/),
+      signal: null
+    });
+    expect(deaf.signal).toBe('SIGKILL');
+  }, 30_000);
 });

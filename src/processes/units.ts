@@ -3,6 +3,7 @@ import { renderTemplate, templatesDir } from '../render/templates.js';
 import type { TemplateVars } from '../render/vars.js';
 import { processCommandProblem, processNameProblem, type ProcessSpec } from './procfile.js';
 import { releaseIdProblem } from '../rules.js';
+import { rqProgramPath, rqStopCommand, rqStopPost } from './rq.js';
 
 /**
  * A Procfile command as one double-quoted word of ExecStart=: systemd undoes \\ and \" inside
@@ -29,6 +30,7 @@ export function renderProcessUnit(
   const bad =
     processNameProblem(spec.name) ?? processCommandProblem(spec.command) ?? releaseIdProblem(opts.release);
   if (bad) throw new Error(`process ${spec.name}: ${bad}`);
+  const stopPost = rqStopPost(spec.command, rqProgramPath(paths));
   const vars = {
     app: paths.app,
     user: paths.user,
@@ -38,6 +40,10 @@ export function renderProcessUnit(
     releaseDir: paths.releaseDir(opts.release),
     envFile: paths.envFile,
     command: execWord(spec.command),
+    stopPost: stopPost ? execWord(stopPost) : '',
+    stopCommand: stopPost
+      ? execWord(rqStopCommand(spec.command, Math.max(1, Math.ceil(opts.stopTimeoutMs / 1000))))
+      : '',
     stopTimeout: Math.max(1, Math.ceil(opts.stopTimeoutMs / 1000)),
     appDir: paths.dir,
     logDir: paths.logDir

@@ -1,7 +1,8 @@
 import type { DeployContext } from '../deploy/context.js';
 import { parseFacts } from '../deploy/context.js';
 import { renderProcessUnit } from '../processes/units.js';
-import { serverScript } from '../render/scripts.js';
+import { rqProgramPath, rqWorkerArgs } from '../processes/rq.js';
+import { serverProgram, serverScript } from '../render/scripts.js';
 import { shQuote } from '../ssh/quote.js';
 import { DeployError, type StepOutcome } from './step.js';
 import {
@@ -54,6 +55,12 @@ export function writeSetScript(ctx: DeployContext, release: string): string {
     });
   });
   const set = pr.processes.map((s) => `${s.name} ${s.instances}`).join('\n');
+  // Root's copy of the program an RQ worker's unit runs at stop (the app's user reads, never writes),
+  // once processes_set.sh has made its folder.
+  const rq = rqProgramPath(ctx.paths);
+  const program = pr.processes.some((s) => rqWorkerArgs(s.command) !== undefined)
+    ? `printf '%s' ${q(serverProgram('rq_requeue'))} > ${q(`${rq}.new`)}; chmod 0644 ${q(`${rq}.new`)}; mv -T -- ${q(`${rq}.new`)} ${q(rq)}\n`
+    : '';
   return `${serverScript('processes_set', {
     processes_dir: w.dir,
     by_release: w.byRelease,
@@ -61,7 +68,7 @@ export function writeSetScript(ctx: DeployContext, release: string): string {
     set,
     count: pr.processes.length,
     ...units
-  })}${writeSchedulesScript(ctx, release, `${t}.new`)}
+  })}${program}${writeSchedulesScript(ctx, release, `${t}.new`)}
 rm -rf -- ${q(t)}; mv -T -- ${q(`${t}.new`)} ${q(t)}
 `;
 }
