@@ -297,7 +297,7 @@ async function main() {
     });
     // Loaded after the inputs are known to be valid: the SSH stack and, with a token only, the API
     // client are most of the start-up time.
-    const [{ hostLabel, runEngine }, { annotateFailure, formatTable, factRows, hostLine, writeActionReport }, github] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(104), __webpack_require__.e(46)]).then(__webpack_require__.bind(__webpack_require__, 3046)), __webpack_require__.e(/* import() */ 665).then(__webpack_require__.bind(__webpack_require__, 665)), __webpack_require__.e(/* import() */ 248).then(__webpack_require__.bind(__webpack_require__, 9248))]);
+    const [{ hostLabel, runEngine }, { annotateFailure, formatTable, factRows, hostLine, writeActionReport }, github] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(104), __webpack_require__.e(144)]).then(__webpack_require__.bind(__webpack_require__, 8144)), __webpack_require__.e(/* import() */ 665).then(__webpack_require__.bind(__webpack_require__, 665)), __webpack_require__.e(/* import() */ 248).then(__webpack_require__.bind(__webpack_require__, 9248))]);
     const { deploymentOptions, GithubDeployment } = github;
     // GitHub Deployments (with github-token only); API errors are warnings, never a failed deploy.
     const deployment = await GithubDeployment.start(deploymentOptions(settings.github, process.env, {
@@ -523,6 +523,7 @@ function parseProcfile(text, origin) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Mj: () => (/* binding */ serverLua),
+/* harmony export */   bS: () => (/* binding */ serverAwk),
 /* harmony export */   fj: () => (/* binding */ serverScript),
 /* harmony export */   qX: () => (/* binding */ serverProgram)
 /* harmony export */ });
@@ -583,6 +584,10 @@ function serverProgram(name, dir = (0,_templates_dir_js__WEBPACK_IMPORTED_MODULE
 /** wrk's Lua script from templates/scripts/NAME.lua: its values come as args or environment. */
 function serverLua(name, dir = (0,_templates_dir_js__WEBPACK_IMPORTED_MODULE_2__/* .templatesDir */ .x)()) {
     return asItIs(name, 'lua', dir);
+}
+/** An awk program from templates/scripts/NAME.awk, given to awk as one quoted word. */
+function serverAwk(name, dir = (0,_templates_dir_js__WEBPACK_IMPORTED_MODULE_2__/* .templatesDir */ .x)()) {
+    return asItIs(name, 'awk', dir);
 }
 
 
@@ -1789,6 +1794,7 @@ const INPUT_DEFAULTS = {
     'backups-days': '30',
     'import-database-force': 'false',
     firewall: 'false',
+    fail2ban: 'false',
     'remove-data': 'false',
     'remove-certificate': 'false',
     metrics: 'false',
@@ -2520,7 +2526,7 @@ function parseDeploySettings(read, problems) {
 
 ;// CONCATENATED MODULE: ./src/settings/edge.ts
 
-/** The inputs firewall, firewall-allow and alert-webhook; every bad value adds one problem. */
+/** The inputs firewall, firewall-allow, ssh-allow-from, alert-webhook and fail2ban; every bad value adds one problem. */
 function parseEdgeSettings(read, problems) {
     const firewall = read.bool('firewall');
     const allow = (0,rules/* parseFirewallAllow */.bD)(read('firewall-allow'));
@@ -2533,7 +2539,8 @@ function parseEdgeSettings(read, problems) {
         firewall,
         firewallAllow: typeof allow === 'string' ? [] : allow,
         sshAllowFrom: parseSshAllowFrom(read, firewall),
-        alertWebhook
+        alertWebhook,
+        fail2ban: read.bool('fail2ban')
     };
 }
 /** ssh-allow-from: addresses and CIDR blocks in their plain form, each once; only with the firewall. */

@@ -1,5 +1,5 @@
-export const id = 46;
-export const ids = [46,665];
+export const id = 144;
+export const ids = [144,665];
 export const modules = {
 
 /***/ 3297:
@@ -491,7 +491,7 @@ function rootRead(...args) {
 
 /***/ }),
 
-/***/ 3046:
+/***/ 8144:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -1143,6 +1143,7 @@ var app_run = __webpack_require__(5312);
 
 
 
+
 /** pip's exit code is kept apart from the script's other failures, to say what failed. */
 const PIP_FAILED = 42;
 const NO_REQUIREMENTS = 43;
@@ -1214,6 +1215,26 @@ function fallbackDeps(ctx) {
         ? { kind: 'pyproject', file: r, extras: ctx.settings.deploy.extras }
         : { kind: 'requirements', file: r === 'auto' ? 'requirements.txt' : r, extras: [] };
 }
+/**
+ * Prints the venv's key, run as the build user (templates/scripts/venv-key.sh): the same key as
+ * ever, without a Python on a code-only deploy (the interpreter's version is kept per file).
+ */
+function venvKeyScript(ctx, release, deps = fallbackDeps(ctx)) {
+    const p = ctx.paths;
+    const d = ctx.settings.deploy;
+    return (0,scripts/* serverScript */.fj)('venv-key', {
+        py: d.python,
+        req: `${p.releaseDir(release)}/${deps.file}`,
+        req_name: deps.file,
+        deps_kind: deps.kind,
+        pyproject_deps: PYPROJECT_DEPS,
+        extras: deps.extras.join(','),
+        build_line: `ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`,
+        versions: `${p.venvs}/.python-versions`,
+        no_requirements: NO_REQUIREMENTS,
+        deps_unreadable: DEPS_UNREADABLE
+    });
+}
 function venvScript(ctx, release, deps = fallbackDeps(ctx), 
 /** Only reuse: exit NEEDS_BUILD instead of building (the build needs a channel of its own). */
 lookupOnly = false) {
@@ -1229,17 +1250,7 @@ lookupOnly = false) {
         .join(' ');
     const extras = q(deps.extras.join(','));
     const ssp = d.venvSystemSitePackages;
-    // A requirements file keys the venv by its whole text (as before: existing venvs stay valid); a
-    // pyproject.toml by the dependency list drawn from it, so a version bump or a tool's table
-    // changing does not cost a new venv and a restart.
-    const list = deps.kind === 'pyproject'
-        ? `deps=$("$py" -c ${q(PYPROJECT_DEPS)} ${q(req)} ${extras}) || exit ${DEPS_UNREADABLE}
-  printf 'pyproject-deps=%s\\n' "$deps"`
-        : `cat ${q(req)}`;
-    const keyScript = `
-py=${q(d.python)}
-if [ ! -f ${q(req)} ]; then echo ${q(`no ${deps.file} in the release`)} >&2; exit ${NO_REQUIREMENTS}; fi
-{ ${list}; "$py" -c 'import sys; print(sys.version)'; echo ${q(`ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`)}; } | sha256sum | cut -c1-16`;
+    const keyScript = venvKeyScript(ctx, release, deps);
     const install = deps.kind === 'pyproject'
         ? `"$py" -c ${q(PYPROJECT_DEPS)} ${q(req)} ${extras} > "$venv/gunicorn-deploy-requirements.txt"
 logged pip install ${pipArgs} -r "$venv/gunicorn-deploy-requirements.txt" || exit ${PIP_FAILED}`
@@ -1297,8 +1308,8 @@ done=1`;
         args: ['"$venv"']
     });
     // A venv built before Gunicorn was added by the tool may lack it: such a venv never served, so
-    // it is built again rather than reused.
-    const usable = (0,app_run/* asUser */.ex)(p.buildUser, `[ -f "$1/.complete" ] && "$1/bin/python" -c 'import gunicorn' 2>/dev/null`, ['"$venv"']);
+    // it is built again rather than reused (templates/scripts/venv-usable.sh).
+    const usable = (0,app_run/* asUser */.ex)(p.buildUser, (0,scripts/* serverScript */.fj)('venv-usable', {}), ['"$venv"']);
     return `
 hash=$(${(0,app_run/* asUser */.ex)(p.buildUser, keyScript)})
 venv=${q(p.venvs)}/$hash
@@ -1497,30 +1508,7 @@ function pgPassLine(u) {
     const e = (s) => s.replace(/[\\:]/g, (c) => `\\${c}`);
     return `${e(u.host)}:${u.port}:${e(u.dbname)}:${e(u.user)}:${e(u.password)}\n`;
 }
-/**
- * The shell lines that run pg_dump/pg_restore/psql against the app's database as `pgc ARGS`: for
- * the local server as postgres through the socket (a superuser, so nothing the app cannot read is
- * left out); for an external one as root with a password file root alone can read, written from
- * stdin into a private tmpfs folder and removed on exit, so the password is in no command line and
- * no environment (PGPASSFILE holds only its path). Every process of ours runs from /.
- */
-function pgClientPrelude(ctx) {
-    const db = ctx.settings.database;
-    const q = quote/* shQuote */.U;
-    const u = db.external;
-    if (!u)
-        return `cd /
-pgc() { local tool=$1; shift; runuser -u postgres -- "$tool" "$@"; }
-pgdb=${q(db.name)}`;
-    return `cd /
-umask 077
-pgdir=$(mktemp -d /run/gunicorn-deploy-pg.XXXXXX); trap 'rm -rf "$pgdir"' EXIT
-IFS= read -r pwline; printf '%s\\n' "$pwline" > "$pgdir/pass"; unset pwline
-export PGPASSFILE="$pgdir/pass" PGHOST=${q(u.host)} PGPORT=${q(String(u.port))} PGUSER=${q(u.user)} PGCONNECT_TIMEOUT=15
-pgc() { local tool=$1; shift; "$tool" "$@"; }
-pgdb=${q(u.dbname)}`;
-}
-/** stdin of a script with pgClientPrelude: the password file's line, for an external server. */
+/** stdin of pgBackupScript: the password file's line, for an external server. */
 function pgClientInput(ctx) {
     const u = ctx.settings.database.external;
     return u ? pgPassLine(u).replace(/\n$/, '') + '\n' : undefined;
@@ -1529,35 +1517,31 @@ function pgClientInput(ctx) {
  * pg_dump --format=custom into the root-owned backups folder (the dump comes through a pipe: no
  * process of the app's or postgres's writes a file there), checked with pg_restore --list before
  * it counts, then handed to the app's group read-only like SQLite's; only the newest backups-keep
- * deploy dumps are kept (the daily timer's and the restores' safety dumps are not counted). A client older than the server is named as such, with what to install.
+ * deploy dumps are kept (the daily timer's and the restores' safety dumps are not counted). A
+ * client older than the server is named as such, with what to install. For an external server the
+ * password comes on stdin into a root-only file in RAM (never a command line or the environment).
+ * The script is templates/scripts/pg_backup.sh.
  */
 function pgBackupScript(ctx, release) {
     const p = ctx.paths;
-    const q = quote/* shQuote */.U;
-    const name = ctx.settings.database.name;
-    const out = `${p.backups}/${name}-${release}${PG_DUMP_SUFFIX}`;
-    const tmp = `${p.backups}/.${name}-${release}${PG_DUMP_SUFFIX}.tmp`;
-    return `
-set -o pipefail
-${pgClientPrelude(ctx)}
-[ -d ${q(p.backups)} ] && [ ! -L ${q(p.backups)} ] || { echo "${p.backups} is not a folder" >&2; exit 4; }
-rm -f ${q(tmp)}
-err=$(mktemp)
-if ! pgc pg_dump --format=custom --no-password --dbname="$pgdb" 2>"$err" > ${q(tmp)}; then
-  rm -f ${q(tmp)}
-  if grep -q 'server version mismatch' "$err"; then
-    echo "mismatch=$(grep -o 'server version: [0-9.]*; pg_dump version: [0-9.]*' "$err" | head -1)"; rm -f "$err"; exit ${MISMATCH}
-  fi
-  cat "$err" >&2; rm -f "$err"; exit 4
-fi
-rm -f "$err"
-if ! pg_restore --list ${q(tmp)} > /dev/null; then mv ${q(tmp)} ${q(out + '.corrupt')}; echo "pg_restore --list cannot read the dump" >&2; exit 4; fi
-mv ${q(tmp)} ${q(out)}
-chown root:${q(p.user)} ${q(out)}; chmod 0640 ${q(out)}
-ls -1t ${q(p.backups)}/${q(name)}-[0-9]*${PG_DUMP_SUFFIX} | tail -n +${ctx.settings.deploy.backupsKeep + 1} | xargs -r rm -f --
-echo "backup=${out}"
-echo "size=$(stat -c %s ${q(out)})"
-`;
+    const db = ctx.settings.database;
+    const u = db.external;
+    const name = db.name;
+    return (0,scripts/* serverScript */.fj)('pg_backup', {
+        external: u ? 1 : 0,
+        pgdb: u ? u.dbname : db.name,
+        pghost: u?.host ?? '',
+        pgport: u ? String(u.port) : '',
+        pguser: u?.user ?? '',
+        backups: p.backups,
+        tmp: `${p.backups}/.${name}-${release}${PG_DUMP_SUFFIX}.tmp`,
+        out: `${p.backups}/${name}-${release}${PG_DUMP_SUFFIX}`,
+        user: p.user,
+        name,
+        suffix: PG_DUMP_SUFFIX,
+        keep: ctx.settings.deploy.backupsKeep,
+        mismatch_code: MISMATCH
+    });
 }
 const BACKUP_TIMEOUT_MS = 30 * 60_000;
 function pgBackupRequest(ctx, release) {
@@ -1901,15 +1885,11 @@ const pg_backups_run = (0,external_node_util_.promisify)(external_node_child_pro
  * pg_restore --list; the same tab-separated lines as SQLite's list. Read-only.
  */
 function pgListScript(ctx) {
-    const q = quote/* shQuote */.U;
-    return `
-shopt -s nullglob
-for f in ${q(ctx.paths.backups)}/${q(ctx.settings.database.name)}-*${PG_DUMP_SUFFIX}; do
-  [ -f "$f" ] && [ ! -L "$f" ] || continue
-  if pg_restore --list < "$f" > /dev/null 2>&1; then check=ok; else check="pg_restore --list cannot read it"; fi
-  printf 'backup\\t%s\\t%s\\t%s\\t%s\\t%s\\n' "$(basename -- "$f")" "$(stat -c %Y -- "$f")" "$(stat -c %s -- "$f")" "$(sha256sum < "$f" | cut -d' ' -f1)" "$check"
-done
-`;
+    return (0,scripts/* serverScript */.fj)('pg_backups', {
+        backups: ctx.paths.backups,
+        name: ctx.settings.database.name,
+        suffix: PG_DUMP_SUFFIX
+    });
 }
 /**
  * A downloaded dump checked on the runner: pg_restore --list when the runner has it (GitHub's
@@ -2804,34 +2784,24 @@ async function buildRelease(ctx, release, envFile) {
 /**
  * SQLite's online backup, never cp: a copy of a live (WAL) database can be corrupt or miss
  * tables. The copy is checked before it counts, and only the newest backups-keep are kept.
+ * The script is templates/scripts/backup.sh.
  */
 function backupScript(ctx, release) {
     const p = ctx.paths;
     const d = ctx.settings.deploy;
-    const q = quote/* shQuote */.U;
-    const db = `${p.shared}/${d.sqliteDb}`;
     const base = external_node_path_.posix.basename(d.sqliteDb);
-    const out = `${p.backups}/${base}-${release}.db`;
-    const tmp = `${p.shared}/.backup-${release}.db`;
-    // As the app's user, never root: a root sqlite3 that opens the live WAL database while no worker
-    // has it open creates its -wal/-shm files owned by root, and until it closes them every worker
-    // fails to open the database (the deploy benchmark saw /health answer 503 for that moment).
-    return `
-if [ ! -f ${q(db)} ]; then echo "skipped=no database at ${d.sqliteDb} yet"; exit 0; fi
-rm -f ${q(tmp)}
-runuser -u ${q(p.user)} -- sqlite3 -cmd '.timeout 15000' ${q(db)} ${q(`.backup '${tmp}'`)}
-# The copy was made in shared/, which the app owns: root reads it once, never through a link
-# (a regular file of the app's user with one link), into backups/, which only root writes.
-rm -f ${q(out)}
-${(0,root_read/* rootRead */.Z)('copy', q(p.shared), q(external_node_path_.posix.basename(tmp)), q(p.user), q(out), 'raw', '640', 'db')} || { runuser -u ${q(p.user)} -- rm -f ${q(tmp)}; echo "the backup is not a regular file of ${p.user}" >&2; exit 4; }
-runuser -u ${q(p.user)} -- rm -f ${q(tmp)}
-chgrp ${q(p.user)} ${q(out)}
-check=$(runuser -u ${q(p.user)} -- sqlite3 -readonly ${q(out)} 'PRAGMA integrity_check')
-if [ "$check" != ok ]; then echo "integrity_check of the backup: $check" >&2; mv ${q(out)} ${q(out + '.corrupt')}; exit 4; fi
-ls -1t ${q(p.backups)}/${q(base)}-*.db | tail -n +${d.backupsKeep + 1} | xargs -r rm -f --
-echo "backup=${out}"
-echo "size=$(stat -c %s ${q(out)})"
-`;
+    return (0,scripts/* serverScript */.fj)('backup', {
+        db: `${p.shared}/${d.sqliteDb}`,
+        sqlite_db: d.sqliteDb,
+        tmp: `${p.shared}/.backup-${release}.db`,
+        out: `${p.backups}/${base}-${release}.db`,
+        user: p.user,
+        shared: p.shared,
+        backups: p.backups,
+        base,
+        keep: d.backupsKeep,
+        root_read: (0,root_read/* rootReadProgram */.H)()
+    });
 }
 const backup_BACKUP_TIMEOUT_MS = 30 * 60_000;
 /** The backup as a request to queue (none without sqlite-db); backupDatabase then takes its answer. */
@@ -3178,8 +3148,20 @@ const PREPARE_PLAN = [
     {
         name: 'backup',
         together: bootChecks,
-        request: (p) => backupRequest(p.ctx, p.release),
-        run: (p) => backupDatabase(p.ctx, p.release)
+        // First in the group: the candidate's master boots (no worker yet) beside the backup.
+        request: (p) => [
+            ...(bootChecks(p) ? [(0,candidate/* candidateBootRequest */.Lo)(p.ctx, p.release, conf(p.ctx))] : []),
+            ...backupRequest(p.ctx, p.release)
+        ],
+        run: async (p) => {
+            if (!bootChecks(p))
+                return backupDatabase(p.ctx, p.release);
+            await (0,candidate/* bootEarly */.qg)(p.ctx, p.release, conf(p.ctx));
+            return backupDatabase(p.ctx, p.release).catch(async (err) => {
+                await (0,candidate/* stopEarly */.i6)(p.ctx);
+                throw err;
+            });
+        }
     },
     {
         // Asked when its turn comes (the backup's answer names the file); on the runner's side and an
@@ -3385,6 +3367,7 @@ function parseKeptConfig(stdout) {
 
 
 
+
 /** Steps that still run in a cancelled run: the way back, and what follows a proven switch. */
 const AFTER_CANCEL = ['units', 'rollback', 'processes', 'post-activate', 'prune'];
 function stepper(ctx) {
@@ -3489,7 +3472,6 @@ async function prepareRelease(host, held) {
  * target), moved out of releases/ and deleted at once, and the run gets its history line.
  */
 async function refuseRelease(ctx, up, why) {
-    const q = quote/* shQuote */.U;
     const p = ctx.paths;
     const failed = ctx.records.filter((r) => !r.ok).at(-1)?.name ?? '';
     const entry = {
@@ -3499,12 +3481,13 @@ async function refuseRelease(ctx, up, why) {
         status: 'refused',
         step: failed
     };
-    await (0,steps_history/* recordHistory */.cJ)(ctx, { ...entry, why: why.split('\n')[0] }, `${(0,release_record/* stateCommand */.t7)(ctx, up.release, 'refused')}
-if [ -d ${q(p.releaseDir(up.release))} ] && [ "$(readlink ${q(p.current)})" != ${q(p.releaseLink(up.release))} ]; then
-  t=${q(p.trash)}/$(date +%s%N); mkdir -p "$t"; mv -T -- ${q(p.releaseDir(up.release))} "$t/release-${up.release}"
-  # Deleted at once, not at the next prune: a build that filled the disk gives the space back now.
-  rm -rf -- "$t"
-fi`);
+    await (0,steps_history/* recordHistory */.cJ)(ctx, { ...entry, why: why.split('\n')[0] }, `${(0,release_record/* stateCommand */.t7)(ctx, up.release, 'refused')}${(0,scripts/* serverScript */.fj)('remove_refused', {
+        release: up.release,
+        release_dir: p.releaseDir(up.release),
+        release_link: p.releaseLink(up.release),
+        current: p.current,
+        trash: p.trash
+    })}`);
 }
 /** What `current` points to now: after a failed rollback, the truth is on the server. */
 async function servingRelease(ctx) {
@@ -3845,7 +3828,6 @@ const rollbackMode = {
     okStatus: 'rolled-back',
     async runHost(host) {
         const base = (0,context/* deployContext */.H3)(host);
-        const q = quote/* shQuote */.U;
         const p = base.paths;
         const wanted = base.settings.deploy.rollbackTo;
         base.facts['rolled-back'] = 'false';
@@ -3854,15 +3836,7 @@ const rollbackMode = {
         const s = (name, fn) => (0,step/* step */.PM)(ctx.logger, ctx.records, ctx.label, name, fn);
         try {
             const found = await s('find release', async () => {
-                const res = await (0,context/* runScript */.j3)(base, 'reading the releases', `
-[ -d ${q(p.releases)} ] || { echo "no releases in ${p.releases}" >&2; exit 3; }
-cur=$(basename "$(readlink ${q(p.current)})")
-echo "current=$cur"
-echo "current_venv=$(basename "$(readlink -f ${q(p.releases)}/"$cur"/.venv)")"
-${(0,release_record/* listStatesCommand */.oJ)(base)}
-for r in $(ls -1 ${q(p.releases)}); do
-  [ -e ${q(p.releases)}/"$r"/.venv/bin/python ] && echo "venv_$r=$(basename "$(readlink -f ${q(p.releases)}/"$r"/.venv)")"
-done
+                const res = await (0,context/* runScript */.j3)(base, 'reading the releases', `${(0,scripts/* serverScript */.fj)('rollback_releases', { releases: p.releases, current: p.current })}${(0,release_record/* listStatesCommand */.oJ)(base)}
 ${(0,remembered/* readRememberedCommand */.q)(base)}
 ${(0,remembered/* readReleaseSettingsCommand */.WK)(base)}
 ${readMigrationStateCommand(base)}
@@ -4005,38 +3979,20 @@ function redisFile() {
 /**
  * Redis: Debian's redis-server with no TCP port and its unix socket open to group redis, the
  * app's user in that group, the service enabled and (re)started when its configuration changed,
- * then asked PING through the socket as the app's user.
+ * then asked PING through the socket as the app's user. templates/scripts/redis.sh.
  */
 function servicesScript(ctx) {
     if (!ctx.settings.provision.services.includes('redis'))
         return '';
-    const q = quote/* shQuote */.U;
-    const u = q(ctx.paths.user);
-    return `
-${(0,shell/* writeFilesScript */.Cu)([redisFile()])}
-if ! grep -qxF ${q(`include ${REDIS_OURS}`)} ${q(REDIS_CONF)}; then
-  mark redis.conf
-  # As the redis user, who owns the file: a link planted there cannot make root write elsewhere.
-  act setpriv --reuid=redis --regid=redis --clear-groups -- sh -c ${q(`printf '\\ninclude %s\\n' ${REDIS_OURS} >> ${REDIS_CONF}`)}
-fi
-if ! id -nG ${u} 2>/dev/null | tr ' ' '\\n' | grep -qx redis; then mark group-redis; act usermod -aG redis ${u}; fi
-if ! systemctl is-enabled --quiet redis-server 2>/dev/null; then mark redis-enabled; act systemctl enable --quiet redis-server; fi
-if was_changed ${q(REDIS_OURS)} || was_changed redis.conf || ! systemctl is-active --quiet redis-server; then
-  mark redis-started
-  act systemctl restart redis-server
-fi
-# A running Gunicorn keeps its groups across a HUP (workers fork from the master): only a restart
-# (the socket unit holds the listening socket) lets the app reach the socket it was just given.
-if was_changed group-redis; then
-  running=$(systemctl list-units --plain --no-legend --state=active --type=service ${q(ctx.paths.units.service.name)} ${q(`${ctx.paths.app}-*@*.service`)} | awk '{print $1}')
-  [ -z "$running" ] || act systemctl restart $running
-fi
-if [ "$dry" != 1 ]; then
-  for i in $(seq 1 50); do [ -S ${q(src_settings/* REDIS_SOCKET */.So)} ] && break; sleep 0.1; done
-  pong=$(setpriv --reuid=${u} --regid=${u} --init-groups -- redis-cli -s ${q(src_settings/* REDIS_SOCKET */.So)} ping 2>&1 || true)
-  [ "$pong" = PONG ] || { echo "redis-server does not answer on ${src_settings/* REDIS_SOCKET */.So} as ${ctx.paths.user}: $pong" >&2; journalctl -u redis-server -n 10 --no-pager -o cat >&2 || true; exit 4; }
-fi
-`;
+    return ((0,shell/* writeFilesScript */.Cu)([redisFile()]) +
+        (0,scripts/* serverScript */.fj)('redis', {
+            user: ctx.paths.user,
+            ours: REDIS_OURS,
+            conf: REDIS_CONF,
+            socket: src_settings/* REDIS_SOCKET */.So,
+            svc: ctx.paths.units.service.name,
+            app: ctx.paths.app
+        }));
 }
 async function ensureServices(ctx) {
     if (ctx.settings.provision.services.length === 0)
@@ -4063,36 +4019,14 @@ function packageList(extra) {
  * Installs what is missing. When everything is installed (dpkg-query), apt is not touched at all:
  * no `apt-get update`, which is most of a second run's time otherwise. Unknown names are found
  * with `apt-cache policy` after the update and refused before anything is installed, so a typo
- * leaves the server as it was.
+ * leaves the server as it was. templates/scripts/packages.sh.
  */
 function packagesScript(packages) {
-    return `
-missing=()
-for p in ${packages.map(quote/* shQuote */.U).join(' ')}; do
-  st=$(dpkg-query -W -f='\${Status}' "$p" 2>/dev/null || true)
-  [ "$st" = "install ok installed" ] || missing+=("$p")
-done
-if [ \${#missing[@]} -gt 0 ]; then
-  if [ "$dry" = 1 ]; then
-    echo "would=apt-get install \${missing[*]}"
-  else
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get -q -o DPkg::Lock::Timeout=300 update >/tmp/gd-apt-update.log 2>&1 || { tail -n 20 /tmp/gd-apt-update.log >&2; exit 4; }
-    unknown=()
-    for p in "\${missing[@]}"; do
-      cand=$(apt-cache policy "$p" 2>/dev/null | awk '/Candidate:/ {print $2}')
-      { [ -n "$cand" ] && [ "$cand" != "(none)" ]; } || unknown+=("$p")
-    done
-    if [ \${#unknown[@]} -gt 0 ]; then echo "unknown=\${unknown[*]}"; exit ${UNKNOWN}; fi
-    apt-get -q -y -o DPkg::Lock::Timeout=300 install --no-install-recommends "\${missing[@]}" >/tmp/gd-apt-install.log 2>&1 || { tail -n 30 /tmp/gd-apt-install.log >&2; exit 4; }
-  fi
-  mark "\${missing[@]}"
-fi
-`;
+    return (0,scripts/* serverScript */.fj)('packages', { packages: packages.join('\n'), unknown_exit: UNKNOWN });
 }
 /**
  * What provision installs for these settings: the base, apt-packages, certbot for tls: acme (openssl
- * reads the certificates, for tls: files too), nftables for the firewall.
+ * reads the certificates, for tls: files too), nftables for the firewall, fail2ban.
  */
 function provisionPackages(settings) {
     const pr = settings.provision;
@@ -4102,6 +4036,8 @@ function provisionPackages(settings) {
         ...pr.aptPackages,
         ...(tls === 'acme' ? ['certbot', 'openssl'] : tls === 'files' ? ['openssl'] : []),
         ...(pr.edge.firewall ? ['nftables'] : []),
+        // python3-systemd is only a Recommends of fail2ban: its sshd jail reads the journal through it.
+        ...(pr.edge.fail2ban ? ['fail2ban', 'python3-systemd', 'nftables'] : []),
         ...(pr.metrics.enabled ? ['prometheus-node-exporter'] : []),
         ...servicePackages(pr.services),
         // database: postgres: the server itself, or only pg_dump/pg_restore for an external one.
@@ -4137,30 +4073,16 @@ async function ensurePackages(ctx) {
  */
 function userScript(ctx) {
     const p = ctx.paths;
-    const q = quote/* shQuote */.U;
-    const u = q(p.user);
     // A name someone else holds is refused before the shell, groups or folders below are touched
     // (a dry run says so too; the real run's layout step has refused already).
-    return `${(0,ownership/* ownershipScript */.PD)(ctx.settings)}
-if ! id -u ${u} >/dev/null 2>&1; then
-  mark user
-  echo "would=create the system user ${p.user} and the folders under ${p.dir}"
-else
-  shell=$(getent passwd ${u} | cut -d: -f7)
-  if [ "$shell" != /usr/sbin/nologin ]; then mark shell; act usermod -s /usr/sbin/nologin ${u}; fi
-  for g in sudo admin wheel; do
-    if id -nG ${u} | tr ' ' '\\n' | grep -qx "$g"; then mark "group-$g"; act gpasswd -d ${u} "$g" >/dev/null; fi
-  done
-  fix() { # path owner:group mode
-    if [ ! -d "$1" ]; then mark "$1"; act install -d -m "$3" -o "\${2%%:*}" -g "\${2##*:}" "$1"; return; fi
-    if [ "$(stat -c '%U:%G %a' "$1")" != "$2 \${3#0}" ]; then mark "$1"; act chown "$2" "$1"; act chmod "$3" "$1"; fi
-  }
-  fix ${q(p.logDir)} ${q(`${p.user}:adm`)} 0750
-  fix ${q(p.etc)} ${q(`root:${p.user}`)} 0750
-  # shared/ is left to the deploy (it owns the shared paths inside and sets the folder's mode).
-fi
-id -u ${q(p.buildUser)} >/dev/null 2>&1 || { mark build-user; echo "would=create the build user ${p.buildUser}"; }
-`;
+    return ((0,ownership/* ownershipScript */.PD)(ctx.settings) +
+        (0,scripts/* serverScript */.fj)('user', {
+            user: p.user,
+            app_dir: p.dir,
+            log_dir: p.logDir,
+            etc: p.etc,
+            build_user: p.buildUser
+        }));
 }
 async function ensureUser(ctx) {
     // The deploy's own layout step creates the user and folders; a dry run must not, so it only
@@ -4179,7 +4101,6 @@ async function ensureUser(ctx) {
 
 
 
-
 /** Exit codes the script uses to say why it refused. */
 const MISSING = 7;
 const EXISTS = 8;
@@ -4189,57 +4110,24 @@ const import_database_CORRUPT = 9;
  * into shared/ with SQLite's backup API, checks the copy, and only then moves it in place. An
  * existing database is never overwritten unless forced (and then it is backed up first). A marker
  * records what was imported, so a second provision with the same input is a no-op rather than a
- * refusal.
+ * refusal. templates/scripts/import_database.sh.
  */
 function importScript(ctx) {
-    const q = quote/* shQuote */.U;
     const p = ctx.paths;
     const pr = ctx.settings.provision;
-    const db = `${p.shared}/${ctx.settings.deploy.sqliteDb}`;
-    const old = `${p.backups}/before-import-$(date -u +%Y%m%dT%H%M%SZ).db`;
-    const svc = q(p.units.service.name);
-    return `
-src=${q(pr.importDatabase)}; db=${q(db)}; marker=${q(`${p.state}/imported-database`)}
-if [ ! -f "$src" ]; then echo "import-database: $src does not exist on the server" >&2; exit ${MISSING}; fi
-want="$src $(sha256sum < "$src" | cut -d' ' -f1)"
-if [ -f "$marker" ] && [ "$(cat "$marker")" = "$want" ] && [ -f "$db" ]; then
-  echo "import=already imported from $src"
-elif [ -f "$db" ] && [ ${pr.importDatabaseForce ? 1 : 0} != 1 ]; then
-  echo "import-database: a database is already at $db; refusing to replace it" >&2; exit ${EXISTS}
-else
-  mark database
-  if [ "$dry" = 1 ]; then
-    echo "would=copy $src to $db with sqlite3 .backup$([ -f "$db" ] && echo ', after backing up the existing one')"
-  else
-    check=$(sqlite3 -readonly "$src" 'PRAGMA integrity_check' 2>&1 || true)
-    if [ "$check" != ok ]; then echo "import-database: $src fails PRAGMA integrity_check: \${check:0:300}" >&2; exit ${import_database_CORRUPT}; fi
-    # shared/ is the app's: root makes the copy in a folder of its own and never writes, moves or
-    # chowns a path there (a link the app put in its place would be followed); the app's user
-    # puts the copy in place.
-    tmpd=$(mktemp -d ${q(p.dir)}/.gd-import.XXXXXX); trap 'rm -rf -- "$tmpd"' EXIT; tmp="$tmpd/import.db"
-    sqlite3 -cmd '.timeout 15000' "$src" ".backup '$tmp'"
-    [ "$(sqlite3 "$tmp" 'PRAGMA integrity_check')" = ok ] || { echo "import-database: the copy fails integrity_check" >&2; exit ${import_database_CORRUPT}; }
-    chown ${q(`${p.user}:${p.user}`)} "$tmp"; chmod 0640 "$tmp"
-    chgrp ${q(p.user)} "$tmpd"; chmod 0770 "$tmpd"
-    stopped=no
-    if [ -f "$db" ]; then
-      # Forced: keep the database being replaced, and swap it with the app stopped (the socket
-      # stays open, so requests wait rather than fail). Read by the app's user, kept by root.
-      old="${old}"
-      if systemctl is-active --quiet ${svc}; then systemctl stop ${svc}; stopped=yes; fi
-      ${(0,app_run/* asUser */.ex)(p.user, `sqlite3 -cmd '.timeout 15000' "$1" ".backup '$2'"`, ['"$db"', '"$tmpd/old.db"'])}
-      mv -T "$tmpd/old.db" "$old"
-      if [ -L "$old" ] || [ ! -f "$old" ]; then rm -f "$old"; echo "import-database: the backup of $db is not a regular file" >&2; exit ${import_database_CORRUPT}; fi
-      chown root:${q(p.user)} "$old"; chmod 0640 "$old"
-      echo "previous=$old"
-    fi
-    ${(0,app_run/* asUser */.ex)(p.user, 'install -d -m 0750 -- "$(dirname -- "$2")"; rm -f -- "$2-wal" "$2-shm"; mv -f -- "$1" "$2"', ['"$tmp"', '"$db"'])}
-    [ "$stopped" = no ] || systemctl start ${svc}
-    printf '%s\\n' "$want" > "$marker"
-    echo "rows_tables=$(sqlite3 -readonly "$db" "SELECT count(*) FROM sqlite_master WHERE type='table'")"
-  fi
-fi
-`;
+    return (0,scripts/* serverScript */.fj)('import_database', {
+        src: pr.importDatabase,
+        db: `${p.shared}/${ctx.settings.deploy.sqliteDb}`,
+        marker: `${p.state}/imported-database`,
+        force: pr.importDatabaseForce ? 1 : 0,
+        app_dir: p.dir,
+        user: p.user,
+        backups: p.backups,
+        svc: p.units.service.name,
+        missing: MISSING,
+        exists: EXISTS,
+        corrupt: import_database_CORRUPT
+    });
 }
 async function importDatabase(ctx) {
     const pr = ctx.settings.provision;
@@ -4547,35 +4435,25 @@ function tlsCheckFiles(ctx) {
 }
 /** Installs the check (and, for acme, certbot's drop-in), enables and starts its timer. */
 function installScript(ctx) {
-    const q = quote/* shQuote */.U;
-    const u = ctx.paths.units;
-    const t = u.tlsCheckTimer.name;
-    const dropin = certbotAlertDropin(ctx.paths.app);
-    const dropinGone = ctx.settings.tls.mode === 'acme'
-        ? ''
-        : `if [ -e ${q(dropin)} ]; then mark tls-renewal-alert-removed; act rm -f ${q(dropin)}; fi`;
-    return `
-${(0,shell/* writeFilesScript */.Cu)(tlsCheckFiles(ctx))}
-${dropinGone}
-if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
-${(0,shell/* ensureEnabled */.QV)(t, 'tls-check:enabled')}
-${(0,shell/* ensureStarted */.wj)(t, 'tls-check:started')}
-`;
+    return ((0,shell/* writeFilesScript */.Cu)(tlsCheckFiles(ctx)) +
+        (0,scripts/* serverScript */.fj)('tls_check', {
+            acme: ctx.settings.tls.mode === 'acme' ? 1 : 0,
+            dropin: certbotAlertDropin(ctx.paths.app),
+            timer: ctx.paths.units.tlsCheckTimer.name
+        }));
 }
 /** tls: off: the check, its units and certbot's drop-in go (the certificate itself stays). */
 function tlsCheckRemoveScript(ctx) {
-    const q = quote/* shQuote */.U;
     const p = ctx.paths;
-    const t = p.units.tlsCheckTimer.name;
-    return `
-if systemctl is-enabled --quiet ${q(t)} 2>/dev/null || systemctl is-active --quiet ${q(t)}; then mark tls-check:stopped; act systemctl disable --now --quiet ${q(t)}; fi
-gone=0
-for f in ${[p.units.tlsCheckTimer.file, p.units.tlsCheckService.file, certbotAlertDropin(p.app), p.tlsScript].map(q).join(' ')}; do
-  if [ -e "$f" ]; then mark "$f"; act rm -f -- "$f"; gone=1; fi
-done
-[ "$gone" = 1 ] && act systemctl daemon-reload
-true
-`;
+    return (0,scripts/* serverScript */.fj)('tls_check_remove', {
+        timer: p.units.tlsCheckTimer.name,
+        files: [
+            p.units.tlsCheckTimer.file,
+            p.units.tlsCheckService.file,
+            certbotAlertDropin(p.app),
+            p.tlsScript
+        ].join('\n')
+    });
 }
 async function ensureTlsCheck(ctx) {
     if (ctx.settings.tls.mode === 'off')
@@ -4753,17 +4631,11 @@ async function writeCertificateFiles(ctx) {
 /**
  * /etc/logrotate.d/APP (daily, rotate 14, compress, USR1 to the Gunicorn master). Nothing to
  * reload: logrotate reads its config at each run (logrotate.timer). A config logrotate cannot read
- * is refused before it replaces a good one.
+ * is refused before it replaces a good one (templates/scripts/logrotate_check.sh).
  */
 async function ensureLogrotate(ctx) {
     const file = (0,render/* renderLogrotate */.Mw)((0,provision_vars/* provisionVars */.g)(ctx));
-    const check = `
-if [ "$dry" != 1 ] && was_changed ${(0,quote/* shQuote */.U)(file.path)}; then
-  if ! out=$(logrotate -d ${(0,quote/* shQuote */.U)(file.path)} 2>&1) || echo "$out" | grep -qi '^error'; then
-    echo "$out" | grep -i error | head -n 5 >&2; exit 4
-  fi
-fi
-`;
+    const check = (0,scripts/* serverScript */.fj)('logrotate_check', { rules: file.path });
     return (0,run/* runProvisionScript */.q)(ctx, 'writing the logrotate rules', (0,shell/* writeFilesScript */.Cu)([file]) + check, {
         hint: 'The logrotate rules did not pass logrotate -d; see the lines above.',
         stdin: (0,shell/* filesInput */.GY)([file])
@@ -4797,24 +4669,8 @@ function timerFiles(ctx) {
     ]);
 }
 function timersScript(ctx) {
-    const files = timerFiles(ctx);
-    const q = quote/* shQuote */.U;
-    const perTimer = timerUnits(ctx.paths)
-        .map(({ service, timer }) => {
-        const t = timer.name;
-        return `
-if was_changed ${q(timer.file)} || was_changed ${q(service.file)}; then
-  [ "$dry" = 1 ] || { systemctl is-active --quiet ${q(t)} && systemctl restart ${q(t)} || true; }
-fi
-${(0,shell/* ensureEnabled */.QV)(t)}
-${(0,shell/* ensureStarted */.wj)(t)}`;
-    })
-        .join('\n');
-    return `
-${(0,shell/* writeFilesScript */.Cu)(files)}
-if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
-${perTimer}
-`;
+    const timers = timerUnits(ctx.paths).map(({ service, timer }) => `${timer.name} ${timer.file} ${service.file}`);
+    return (0,shell/* writeFilesScript */.Cu)(timerFiles(ctx)) + (0,scripts/* serverScript */.fj)('timers', { timers: timers.join('\n') });
 }
 async function ensureTimers(ctx) {
     return (0,run/* runProvisionScript */.q)(ctx, 'installing the health and database timers', timersScript(ctx), {
@@ -4856,7 +4712,6 @@ function metricsProgram() {
 
 
 
-
 /** node-exporter's textfile collector folder, Debian's default (root's; its parent is prometheus'). */
 const TEXTFILE_DIR = '/var/lib/prometheus/node-exporter';
 /** Debian's file of node-exporter's arguments (server-wide). */
@@ -4876,13 +4731,9 @@ function metricsPaths(p) {
 }
 /**
  * Removes the app's text file, relative to the folder opened without following a link: its parent
- * is the prometheus user's, who could put a link in the folder's place.
+ * is the prometheus user's, who could put a link in the folder's place. A script runs it as
+ * `python3 -I -c "$prom_py" "$prom_dir" "$prom_name"` with these values.
  */
-function removePromCommand(app) {
-    const r = removeProm(app);
-    return `python3 -I -c ${(0,quote/* shQuote */.U)(r.prom_py)} ${(0,quote/* shQuote */.U)(r.prom_dir)} ${(0,quote/* shQuote */.U)(r.prom_name)}`;
-}
-/** The same as a script's values: `python3 -I -c "$prom_py" "$prom_dir" "$prom_name"`. */
 function removeProm(app) {
     // templates/scripts/remove_prom.py: root runs it as it is, the names as argv.
     return { prom_py: (0,scripts/* serverProgram */.qX)('remove_prom'), prom_dir: TEXTFILE_DIR, prom_name: `${app}.prom` };
@@ -4914,9 +4765,10 @@ function metricsFiles(ctx) {
         file(m.script, metricsProgram(), '0755'),
         file(u.metricsService.file, (0,render/* renderTemplate */.Xm)('systemd/metrics.service', vars)),
         file(u.metricsTimer.file, (0,render/* renderTemplate */.Xm)('systemd/metrics.timer', vars)),
-        file(NODE_EXPORTER_DEFAULTS, `# Written by gunicorn-deploy (metrics-listen); changes here are overwritten on the next provision.
-ARGS="--web.listen-address=${ctx.settings.provision.metrics.listen} --collector.textfile.directory=${TEXTFILE_DIR}"
-`)
+        file(NODE_EXPORTER_DEFAULTS, (0,render/* renderTemplate */.Xm)('node-exporter.defaults', {
+            listen: ctx.settings.provision.metrics.listen,
+            textfileDir: TEXTFILE_DIR
+        }))
     ];
 }
 /** The address curl asks node-exporter at (0.0.0.0 and :: are reached over loopback). */
@@ -4927,58 +4779,36 @@ function askAt(listen) {
  * metrics: true: node-exporter at metrics-listen (restarted when its arguments changed), the app's
  * job on its timer, run once so the file is there, and node-exporter asked for it. metrics: false:
  * the app's timer, files and text file removed when present (node-exporter stays: other apps of
- * the server may use it).
+ * the server may use it). templates/scripts/metrics_on.sh and metrics_off.sh.
  */
 function metricsScript(ctx) {
-    const q = quote/* shQuote */.U;
     const u = ctx.paths.units;
     const m = metricsPaths(ctx.paths);
-    const t = u.metricsTimer.name;
+    const units = {
+        timer: u.metricsTimer.name,
+        timer_file: u.metricsTimer.file,
+        service_file: u.metricsService.file
+    };
     if (!ctx.settings.provision.metrics.enabled) {
-        return `
-if [ -e ${q(u.metricsTimer.file)} ] || [ -e ${q(m.script)} ]; then
-  if systemctl is-enabled --quiet ${q(t)} 2>/dev/null || systemctl is-active --quiet ${q(t)}; then mark ${q(t)}; act systemctl disable --now --quiet ${q(t)}; fi
-  for f in ${[u.metricsTimer.file, u.metricsService.file].map(q).join(' ')}; do
-    [ -f "$f" ] && [ ! -L "$f" ] && [ "$(head -c ${ownership/* UNIT_HEADER */.bz.length} "$f")" = ${q(ownership/* UNIT_HEADER */.bz)} ] && { mark "$f"; act rm -f -- "$f"; }
-  done
-  [ -f ${q(m.script)} ] && { mark ${q(m.script)}; act rm -f -- ${q(m.script)}; }
-  [ "$dry" = 1 ] || { systemctl daemon-reload; [ -n "$(${removePromCommand(ctx.paths.app)})" ] && mark ${q(m.prom)}; }
-fi`;
+        return (0,scripts/* serverScript */.fj)('metrics_off', {
+            ...units,
+            script: m.script,
+            unit_header: ownership/* UNIT_HEADER */.bz,
+            prom: m.prom,
+            ...removeProm(ctx.paths.app)
+        });
     }
-    const url = `http://${askAt(ctx.settings.provision.metrics.listen)}/metrics`;
-    return `
-${(0,shell/* writeFilesScript */.Cu)(metricsFiles(ctx))}
-tdir=${q(TEXTFILE_DIR)}
-# Root writes the app's file there: a link, or a folder another user owns or may write, is refused.
-if [ -L "$tdir" ] || { [ -e "$tdir" ] && { [ "$(stat -c %u "$tdir")" != 0 ] || [ -n "$(find "$tdir" -maxdepth 0 -perm /022)" ]; }; }; then
-  echo "$tdir is not a folder of root's alone (a link, another owner, or writable by others): the metrics job writes there as root. Make it root:root 0755 (or remove it and run provision again)." >&2
-  exit ${TEXTFILE_DIR_REFUSED}
-fi
-if [ ! -d "$tdir" ]; then mark "$tdir"; act install -d -m 0755 -o root -g root "$tdir"; fi
-if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
-ne=${q(NODE_EXPORTER)}
-if was_changed ${q(NODE_EXPORTER_DEFAULTS)} && systemctl is-active --quiet "$ne"; then act systemctl restart "$ne"; fi
-if ! systemctl is-enabled --quiet "$ne" 2>/dev/null; then mark "$ne:enabled"; act systemctl enable --quiet "$ne"; fi
-if ! systemctl is-active --quiet "$ne"; then mark "$ne:started"; act systemctl start "$ne"; fi
-if was_changed ${q(u.metricsTimer.file)} || was_changed ${q(u.metricsService.file)}; then
-  [ "$dry" = 1 ] || { systemctl is-active --quiet ${q(t)} && systemctl restart ${q(t)} || true; }
-fi
-${(0,shell/* ensureEnabled */.QV)(t)}
-${(0,shell/* ensureStarted */.wj)(t)}
-if [ "$dry" != 1 ]; then
-  if ! systemctl start ${q(u.metricsService.name)}; then
-    journalctl -u ${q(u.metricsService.name)} -n 10 --no-pager -o cat >&2; exit 4
-  fi
-  ok=
-  for i in $(seq 1 50); do
-    if curl -s --max-time 2 ${q(url)} | grep -qF ${q(`gunicorn_deploy_workers{app="${ctx.paths.app}"}`)}; then ok=1; break; fi
-    sleep 0.2
-  done
-  if [ -z "$ok" ]; then
-    echo "node-exporter does not serve the app's metrics at "${q(url)}":" >&2
-    journalctl -u "$ne" -n 10 --no-pager -o cat >&2; exit 5
-  fi
-fi`;
+    return ((0,shell/* writeFilesScript */.Cu)(metricsFiles(ctx)) +
+        (0,scripts/* serverScript */.fj)('metrics_on', {
+            tdir: TEXTFILE_DIR,
+            refused: TEXTFILE_DIR_REFUSED,
+            node_exporter: NODE_EXPORTER,
+            defaults: NODE_EXPORTER_DEFAULTS,
+            ...units,
+            service: u.metricsService.name,
+            url: `http://${askAt(ctx.settings.provision.metrics.listen)}/metrics`,
+            want: `gunicorn_deploy_workers{app="${ctx.paths.app}"}`
+        }));
 }
 async function ensureMetrics(ctx) {
     const on = ctx.settings.provision.metrics.enabled;
@@ -5400,6 +5230,140 @@ async function rebuildFirewall(ctx, reconnect, own) {
     return { ...applied, detail: `${applied.detail} (confirmed over a new SSH connection)` };
 }
 
+;// CONCATENATED MODULE: ./src/provision/fail2ban.ts
+
+
+
+
+
+
+
+/**
+ * fail2ban: true. Debian's fail2ban with one sshd jail for the server (the union of what every app
+ * asked for: its SSH port and the addresses never banned, each app's request a file of its own,
+ * as the firewall does) and one jail per app for its rate-limited paths, banning the clients nginx
+ * keeps refusing (its limit_req lines in nginx's error log name the app's zones). Both ban through
+ * fail2ban's own nftables table (inet f2b-table, input priority -1), beside the firewall's table:
+ * neither ever touches the other's.
+ */
+const FAIL2BAN = {
+    requestsDir: '/etc/gunicorn-deploy/fail2ban.d',
+    serverJail: '/etc/fail2ban/jail.d/gunicorn-deploy.local',
+    /** Present while fail2ban runs because the tool started (or installed) it. */
+    marker: '/etc/gunicorn-deploy/fail2ban.started',
+    lock: '/run/gunicorn-deploy/fail2ban.lock',
+    nginxLogDir: '/var/log/nginx',
+    /** Debian's nginx.conf sends every site's errors here, limit_req's refusals among them. */
+    nginxErrorLog: '/var/log/nginx/error.log'
+};
+function fail2banPaths(app) {
+    return {
+        request: `${FAIL2BAN.requestsDir}/${app}.conf`,
+        jail: `/etc/fail2ban/jail.d/gunicorn-deploy-${app}.local`,
+        jailName: `${app}-rate-limit`
+    };
+}
+/** Refusals past the rate that ban a client, within findtime; each is one request nginx refused. */
+const RATE_LIMIT_MAXRETRY = 10;
+/** Failed SSH logins that ban an address, within findtime (Debian's default). */
+const SSHD_MAXRETRY = 5;
+/** The app's request: its SSH port and the addresses the server's jails never ban. */
+function fail2ban_renderRequest(app, sshPort, ignore) {
+    for (const a of ignore)
+        (0,rules/* assertRule */.ZQ)('fail2ban ignoreip', (0,rules/* sourceProblem */.Nj)(a));
+    return [
+        `${ownership/* UNIT_HEADER */.bz}: what ${app} asked of fail2ban (the sshd jail's port, addresses never banned).`,
+        `ssh-port ${sshPort}`,
+        ...ignore.map((a) => `ignore ${a}`)
+    ].join('\n');
+}
+/**
+ * The app's rate-limit jail ('' without rate-limit): Debian's nginx-limit-req filter narrowed to the
+ * app's own zones, so another app's limits never count here; its ignoreip is the sshd jail's, the
+ * union of every app's (kept in one place, current whichever app's provision wrote it last).
+ */
+function renderAppJail(ctx) {
+    const zones = (0,site_edge/* siteEdgeVars */.P)(ctx).rateLimits.map((r) => r.zone);
+    if (!zones.length)
+        return '';
+    for (const z of zones)
+        (0,rules/* assertRule */.ZQ)('rate-limit zone', /^[A-Za-z0-9_]+$/.test(z) ? undefined : z);
+    const { jailName } = fail2banPaths(ctx.paths.app);
+    return `${ownership/* UNIT_HEADER */.bz} (rate-limit of ${ctx.paths.app}); changes here are overwritten on the next provision.
+# Clients nginx refused more than ${RATE_LIMIT_MAXRETRY} times in 10 minutes (429) are banned from 80 and 443 for an hour.
+[${jailName}]
+enabled = true
+backend = auto
+filter = nginx-limit-req[ngx_limit_req_zones="${zones.join('|')}"]
+logpath = ${FAIL2BAN.nginxErrorLog}
+port = 80,443
+banaction = nftables
+ignoreip = %(sshd/ignoreip)s
+maxretry = ${RATE_LIMIT_MAXRETRY}
+findtime = 10m
+bantime = 1h`;
+}
+/** The run's own address and every ssh-allow-from source, each once. */
+function ignoreList(client, sshAllowFrom) {
+    const own = (0,rules/* parseSource */.PJ)(client);
+    if (typeof own === 'string')
+        throw new step/* DeployError */.sH(`cannot tell the address this run connects from (SSH_CONNECTION says '${client.slice(0, 60)}'); fail2ban was not changed`, "Check the server's OpenSSH, or set fail2ban: false.");
+    return [...new Set([(0,rules/* sourceText */.rI)(own), ...sshAllowFrom])];
+}
+/**
+ * Step `fail2ban` of provision (and of mode remove, with on: false): the app's request and jail
+ * written or removed, the server's sshd jail rebuilt, fail2ban started or reloaded (or stopped,
+ * when the last app leaves and the tool started it).
+ */
+async function ensureFail2ban(ctx, opts = {}) {
+    const on = opts.on ?? ctx.settings.provision.edge.fail2ban;
+    const p = fail2banPaths(ctx.paths.app);
+    let request = '';
+    let jail = '';
+    if (on) {
+        const conn = await sshConnection(ctx.remote);
+        request = fail2ban_renderRequest(ctx.paths.app, conn.port, ignoreList(conn.client, ctx.settings.provision.edge.sshAllowFrom));
+        jail = renderAppJail(ctx);
+    }
+    const b64 = (t) => Buffer.from(t).toString('base64');
+    const script = (0,scripts/* serverScript */.fj)('fail2ban', {
+        on: on ? 1 : 0,
+        app: ctx.paths.app,
+        req_dir: FAIL2BAN.requestsDir,
+        own_req: p.request,
+        app_jail: p.jail,
+        server_jail: FAIL2BAN.serverJail,
+        marker: FAIL2BAN.marker,
+        lock: FAIL2BAN.lock,
+        header: ownership/* UNIT_HEADER */.bz,
+        installed_now: opts.installedNow ? 1 : 0,
+        nginx_log_dir: FAIL2BAN.nginxLogDir,
+        nginx_error_log: FAIL2BAN.nginxErrorLog,
+        wait_s: 30
+    });
+    try {
+        const res = await (0,run/* runProvisionScript */.q)(ctx, on ? 'configuring fail2ban' : 'checking for fail2ban jails to remove', script, {
+            stdin: `${b64(request)}\n${b64(jail)}\n`,
+            timeoutMs: 180_000
+        });
+        return res.facts.jails ? { ...res, detail: `${res.detail} (jails: ${res.facts.jails})` } : res;
+    }
+    catch (err) {
+        if ((0,step/* errorMessage */.gJ)(err).includes('fail2ban refused the configuration'))
+            throw new step/* DeployError */.sH(`fail2ban refused the configuration; the previous files are back and nothing else was changed: ${(0,step/* errorMessage */.gJ)(err).split('\n').slice(1, 4).join(' ')}`, 'fail2ban-client -t on the server says more (a file of your own in /etc/fail2ban may be at fault); then run provision again.');
+        throw err;
+    }
+}
+/** The checklist's fail2ban line as a function (templates/scripts/fail2ban_verify.sh), called after tls. */
+function fail2banVerifyFunctions(ctx) {
+    const p = fail2banPaths(ctx.paths.app);
+    return (0,scripts/* serverScript */.fj)('fail2ban_verify', {
+        f2b_request: p.request,
+        f2b_jail: p.jail,
+        f2b_jail_name: p.jailName
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/provision/claims.ts
 
 
@@ -5410,15 +5374,8 @@ const SITE_HEADER = '# Written by gunicorn-deploy';
  * (`_`, "any name", is a claim too: two such sites would answer each other's requests).
  */
 function claimsScript(ctx) {
-    const q = quote/* shQuote */.U;
-    return `for f in /etc/nginx/sites-enabled/*.conf; do
-  [ "$f" = ${q(ctx.paths.nginxEnabled)} ] && continue
-  t=$(readlink -f -- "$f") || continue
-  [ -f "$t" ] && [ "$(head -c ${SITE_HEADER.length} -- "$t")" = ${q(SITE_HEADER)} ] || continue
-  a=$(basename -- "$f" .conf)
-  sed -n 's/^[[:space:]]*server_name[[:space:]]\\{1,\\}\\([^;]*\\);.*/\\1/p' -- "$t" | tr ' \\t' '\\n\\n' | sed '/^$/d' | sort -u | sed "s/^/claim $a /"
-done
-true`;
+    // templates/scripts/site_claims.sh: only sites the tool wrote (SITE_HEADER) count.
+    return (0,scripts/* serverScript */.fj)('site_claims', { enabled: ctx.paths.nginxEnabled, site_header: SITE_HEADER });
 }
 /** The first clash of this app's server-name with another app's, or undefined. */
 function findClash(stdout, names) {
@@ -5504,12 +5461,11 @@ async function sourceHash(settings) {
  */
 async function decideDeploy(ctx) {
     const hash = await sourceHash(ctx.settings);
-    const q = quote/* shQuote */.U;
-    const res = await (0,context/* runScript */.j3)(ctx, 'reading the current release', `
-[ -f ${q((0,release_record/* recordPath */.lX)(ctx))} ] && cat ${q((0,release_record/* recordPath */.lX)(ctx))}
-[ -L ${q(ctx.paths.current)} ] && echo "current=$(basename "$(readlink ${q(ctx.paths.current)})")"
-echo "active=$(systemctl is-active ${q(ctx.paths.units.service.name)} 2>/dev/null || true)"
-`, { timeoutMs: 30_000 });
+    const res = await (0,context/* runScript */.j3)(ctx, 'reading the current release', (0,scripts/* serverScript */.fj)('current_release', {
+        record: (0,release_record/* recordPath */.lX)(ctx),
+        current: ctx.paths.current,
+        service: ctx.paths.units.service.name
+    }), { timeoutMs: 30_000 });
     const f = (0,context/* parseFacts */.hx)(res.stdout);
     const short = hash.slice(0, 12);
     const current = f.current ?? '';
@@ -5563,6 +5519,7 @@ function pgVerifyFunctions(ctx) {
 
 
 
+
 /** The checklist, in the order it is printed; also the summary's columns. */
 const VERIFY_KEYS = [
     'service',
@@ -5573,6 +5530,7 @@ const VERIFY_KEYS = [
     'django-check',
     'nginx-config',
     'tls',
+    'fail2ban',
     'logrotate',
     'database',
     'database-backup',
@@ -5598,6 +5556,7 @@ function verifyChecklistScript(ctx) {
     const postgres = ctx.settings.database.kind === 'postgres';
     return ((0,scripts/* serverScript */.fj)('app_run', { app_user: p.user, env_file: p.envFile }) +
         (postgres ? pgVerifyFunctions(ctx) : '') +
+        fail2banVerifyFunctions(ctx) +
         (0,scripts/* serverScript */.fj)('verify_checklist', {
             svc: p.units.service.name,
             sock: p.units.socket.name,
@@ -5628,7 +5587,7 @@ function verifyChecklistScript(ctx) {
 function parseChecks(stdout) {
     const out = [];
     for (const line of stdout.split('\n')) {
-        const m = /^check=([a-z-]+)\|(ok|red|warn|n\/a)\|(.*)$/.exec(line);
+        const m = /^check=([a-z0-9-]+)\|(ok|red|warn|n\/a)\|(.*)$/.exec(line);
         if (m)
             out.push({ name: m[1], state: m[2], detail: m[3] });
     }
@@ -5687,10 +5646,11 @@ async function verifyChecklist(ctx) {
 
 
 
+
 /**
  * A bare Debian/Ubuntu host to a production service, in an order where each step needs only
  * what the steps before it made: packages, the app's user and folders, an imported database (before
- * the app first opens one), nginx (plain HTTP), logrotate, timers, the firewall, then the deploy
+ * the app first opens one), nginx (plain HTTP), logrotate, timers, the firewall, fail2ban, then the deploy
  * mode's own engine for the release and its units, HTTPS last, and the verify checklist. Every
  * step changes only what differs, so a second run is a no-op; a dry run runs the same checks and
  * changes nothing.
@@ -5720,7 +5680,7 @@ const provisionMode = {
         };
         let lock;
         try {
-            await track('packages', () => ensurePackages(ctx));
+            const installed = await track('packages', () => ensurePackages(ctx));
             // Held from here on (a deploy running at the same time would see units and files change
             // under it); apt above touches nothing of the app's and may take minutes.
             if (!dry)
@@ -5736,6 +5696,8 @@ const provisionMode = {
             await track('timers', () => ensureTimers(ctx));
             await track('metrics', () => ensureMetrics(ctx));
             await track('firewall', () => ensureFirewall(ctx, host.reconnect));
+            const installedNow = installed.changes.includes('fail2ban');
+            await track('fail2ban', () => ensureFail2ban(ctx, { installedNow }));
             const decision = await s('release', async () => {
                 const d = await decideDeploy(ctx);
                 ctx.logger.info(d.deploy ? `${dry ? 'would deploy' : 'deploying'}: ${d.why}` : `no deploy: ${d.why}`);
@@ -6292,19 +6254,14 @@ function withAudit(mode, event, facts, skip = () => false) {
 
 
 
+
 /**
  * Mode status shows what the metrics job last wrote (the same figures node-exporter serves): the
  * app's text file read as root through the checked reader (its folder's parent is the prometheus
- * user's), each sample a `metric-NAME=VALUE` fact line (letters only in NAME: parseFacts' keys).
+ * user's), each sample a `metric-NAME=VALUE` fact line (templates/scripts/metrics_status.awk).
  */
 function metricsStatusLines(app) {
-    const awk = `/^gunicorn_deploy_[a-z0-9_]+\\{/ {
-  name = substr($1, 17, index($1, "{") - 17); q = ""
-  if (match($1, /quantile="[0-9.]+"/)) { q = substr($1, RSTART + 10, RLENGTH - 11); q = (q == "0.5" ? "_p_fifty" : q == "0.95" ? "_p_ninety_five" : q == "0.99" ? "_p_ninety_nine" : "_other") }
-  if (name == "release_info" || name == "deploys_total" || name == "rollbacks_total") next
-  gsub(/5xx/, "fivexx", name)
-  print "metric-" name q "=" $2
-}`;
+    const awk = (0,scripts/* serverAwk */.bS)('metrics_status');
     return `${(0,root_read/* rootRead */.Z)('cat', (0,quote/* shQuote */.U)(TEXTFILE_DIR), (0,quote/* shQuote */.U)(`${app}.prom`), 'root')} 2>/dev/null | base64 -d 2>/dev/null | head -c 100000 | awk ${(0,quote/* shQuote */.U)(awk)}`;
 }
 const n = (v) => (v !== undefined && /^-?[\d.e+-]+$/.test(v) ? Number(v) : NaN);
@@ -6934,6 +6891,7 @@ async function appPresent(ctx) {
 
 
 
+
 /**
  * Takes one app off a server and leaves the others serving: a final database backup (when the data
  * is kept), then under the app's lock its site, timers, units, config and (remove-certificate) its
@@ -6970,6 +6928,7 @@ const removeMode = {
                 }
             }
             await track('firewall', () => rebuildFirewall(ctx, host.reconnect, undefined));
+            await track('fail2ban', () => ensureFail2ban(ctx, { on: false }));
             // Also after an earlier remove: remove-data then deletes the data it kept.
             await track('remove files', () => removeFiles(ctx));
             if (!present)
@@ -7386,6 +7345,11 @@ const PROVISION_STEPS = {
         modes: ['provision', 'remove'],
         section: 'provision',
         what: "the server's nftables table rebuilt from every app's ports (firewall: true), reverted unless a new SSH login confirms it"
+    },
+    fail2ban: {
+        modes: ['provision', 'remove'],
+        section: 'provision',
+        what: "fail2ban (fail2ban: true): the server's sshd jail from every app's request and the app's rate-limit jail, or removed"
     },
     'remove app': {
         modes: ['remove'],
@@ -8365,6 +8329,76 @@ function diffManifests(old, neu, keep = []) {
 
 /***/ }),
 
+/***/ 1572:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   CD: () => (/* binding */ rqStopPost),
+/* harmony export */   HK: () => (/* binding */ rqWorkerArgs),
+/* harmony export */   dN: () => (/* binding */ rqProgramPath),
+/* harmony export */   t_: () => (/* binding */ rqStopCommand)
+/* harmony export */ });
+/**
+ * RQ workers get a second command at stop (ExecStopPost=): templates/scripts/rq_requeue.py puts back
+ * on its queue a job the worker took but never started because the stop came in between (RQ 2.x,
+ * rq/rq#2236; a deploy restarting workers while jobs arrive hits it now and then). The program gets
+ * the worker's own arguments, so it reaches the same Redis and queues the worker did.
+ */
+/** `rq worker ARGS`, optionally after `exec` or as a path to rq: the ARGS as written, else undefined. */
+function rqWorkerArgs(command) {
+    const m = /^(?:exec\s+)?(?:[^\s;&|<>()`$'"]*\/)?rq\s+worker(?=\s|$)(.*)$/.exec(command.trim());
+    return m ? m[1].trim() : undefined;
+}
+/**
+ * The ExecStopPost= command (bash text) for a process, or '' when its command is not an RQ worker:
+ * the program runs under the interpreter of the `rq` the worker ran (its first line), with the
+ * worker's words.
+ */
+function rqStopPost(command, program) {
+    const args = rqWorkerArgs(command);
+    if (args === undefined)
+        return '';
+    const rq = /^(?:exec\s+)?(\S*rq)\s+worker/.exec(command.trim())[1];
+    const text = `r=$(command -v ${rq}) || exit 0; exec $(sed -n '1s/^#! *//p' "$r") ${program} ${args}`;
+    return text;
+}
+/** Where root keeps the program (beside the processes' sets; /etc/APP is the app group's to read). */
+function rqProgramPath(paths) {
+    return `${paths.etc}/processes/rq-requeue.py`;
+}
+/**
+ * The ExecStop= command (bash text) of an RQ worker, or '' for any other process: SIGTERM to the
+ * worker, then watch it. RQ may lose that signal: caught while it holds a job it has not started,
+ * the StopRequested it raises can be swallowed where it lands (a log call catches every
+ * exception), and the worker runs on until SIGKILL takes it with a job in hand. A worker that
+ * starts a new job after the signal (a child the stop did not see) or stays alive without one for
+ * 2 s missed it: it gets SIGTERM again, between jobs (RQ then stops at once; a job caught in between
+ * is put back by the stop program above). At `stopSec` it is killed, as TimeoutStopSec would.
+ */
+function rqStopCommand(command, stopSec) {
+    if (rqWorkerArgs(command) === undefined)
+        return '';
+    const limit = Math.max(1, stopSec - 1);
+    // One line (a unit's Exec line): statements joined by ; the loop's body after `do`. Builtins
+    // only in the loop (reading /proc), so it samples every 50 ms even on a loaded server. The
+    // children file has no newline at its end: read's status says EOF, its variable has the line.
+    return [
+        'p=${MAINPID:-}; [ -n "$p" ] && kill -0 "$p" 2>/dev/null || exit 0',
+        'kids() { k=""; for f in /proc/"$p"/task/*/children; do c=""; read -r c 2>/dev/null < "$f"; k="$k $c"; done; }',
+        `kids; before="$k "; kill -TERM "$p"; end=$((SECONDS + ${limit})); idle=0; missed=0; again=0`,
+        'while kill -0 "$p" 2>/dev/null; do if [ "$SECONDS" -ge "$end" ]; then kids; for c in $k; do kill -KILL "$c"; done; kill -KILL "$p"; exit 0; fi',
+        'sleep 0.05; kids; new=0; for c in $k; do [[ "$before" == *" $c "* ]] || new=1; done',
+        'if [ "$new" = 1 ]; then missed=1; fi',
+        'if [ -z "${k// /}" ]; then idle=$((idle + 1)); else idle=0; fi',
+        'if [ "$idle" -ge 40 ]; then missed=1; fi',
+        'if [ "$missed" = 1 ] && [ "$again" = 0 ] && [ "$new" = 0 ]; then echo "rq: the worker missed its SIGTERM (it went on taking jobs): sent again, between jobs"; kill -TERM "$p"; again=1; fi',
+        'done'
+    ].join('; ');
+}
+
+
+/***/ }),
+
 /***/ 9590:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -8375,6 +8409,8 @@ function diffManifests(old, neu, keep = []) {
 /* harmony import */ var _render_templates_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8711);
 /* harmony import */ var _procfile_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3439);
 /* harmony import */ var _rules_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2655);
+/* harmony import */ var _rq_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1572);
+
 
 
 
@@ -8397,6 +8433,7 @@ function renderProcessUnit(paths, spec, opts, dir = (0,_render_templates_js__WEB
     const bad = (0,_procfile_js__WEBPACK_IMPORTED_MODULE_1__/* .processNameProblem */ .KI)(spec.name) ?? (0,_procfile_js__WEBPACK_IMPORTED_MODULE_1__/* .processCommandProblem */ .G1)(spec.command) ?? (0,_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .releaseIdProblem */ .co)(opts.release);
     if (bad)
         throw new Error(`process ${spec.name}: ${bad}`);
+    const stopPost = (0,_rq_js__WEBPACK_IMPORTED_MODULE_3__/* .rqStopPost */ .CD)(spec.command, (0,_rq_js__WEBPACK_IMPORTED_MODULE_3__/* .rqProgramPath */ .dN)(paths));
     const vars = {
         app: paths.app,
         user: paths.user,
@@ -8406,6 +8443,10 @@ function renderProcessUnit(paths, spec, opts, dir = (0,_render_templates_js__WEB
         releaseDir: paths.releaseDir(opts.release),
         envFile: paths.envFile,
         command: execWord(spec.command),
+        stopPost: stopPost ? execWord(stopPost) : '',
+        stopCommand: stopPost
+            ? execWord((0,_rq_js__WEBPACK_IMPORTED_MODULE_3__/* .rqStopCommand */ .t_)(spec.command, Math.max(1, Math.ceil(opts.stopTimeoutMs / 1000))))
+            : '',
         stopTimeout: Math.max(1, Math.ceil(opts.stopTimeoutMs / 1000)),
         appDir: paths.dir,
         logDir: paths.logDir
@@ -8426,11 +8467,13 @@ function renderProcessUnit(paths, spec, opts, dir = (0,_render_templates_js__WEB
 /* harmony export */ });
 /* unused harmony exports alertFiles, alertsScript */
 /* harmony import */ var _render_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1219);
-/* harmony import */ var _deploy_paths_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8535);
-/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9038);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2062);
-/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5678);
-/* harmony import */ var _vars_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2841);
+/* harmony import */ var _deploy_paths_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8535);
+/* harmony import */ var _render_scripts_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4036);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9038);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2062);
+/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5678);
+/* harmony import */ var _vars_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2841);
+
 
 
 
@@ -8445,9 +8488,9 @@ function renderProcessUnit(paths, spec, opts, dir = (0,_render_templates_js__WEB
  * /etc/APP/alert-webhook, root only, and travels only on stdin.
  */
 /** The shared script; the templates (health check, OnFailure= handler) call it by this path. */
-const ALERT_SCRIPT = `${_deploy_paths_js__WEBPACK_IMPORTED_MODULE_4__/* .SCRIPT_DIR */ .S1}/alert`;
+const ALERT_SCRIPT = `${_deploy_paths_js__WEBPACK_IMPORTED_MODULE_5__/* .SCRIPT_DIR */ .S1}/alert`;
 function alertFiles(ctx) {
-    const vars = (0,_vars_js__WEBPACK_IMPORTED_MODULE_3__/* .provisionVars */ .g)(ctx);
+    const vars = (0,_vars_js__WEBPACK_IMPORTED_MODULE_4__/* .provisionVars */ .g)(ctx);
     return [
         { path: ALERT_SCRIPT, content: (0,_render_js__WEBPACK_IMPORTED_MODULE_0__/* .renderTemplate */ .Xm)('alert.sh', vars), mode: '0755', owner: 'root:root' },
         {
@@ -8462,40 +8505,16 @@ function alertFiles(ctx) {
  * The script and the OnFailure= unit always (without a webhook file they send nothing), and the
  * webhook file when alert-webhook is given; removed when it no longer is. The file's text is the
  * last line of stdin; no `would=` or diff line ever shows it (so not writeFilesScript, whose dry
- * run prints a diff).
+ * run prints a diff): templates/scripts/alert_webhook.sh.
  */
 function alertsScript(ctx) {
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .shQuote */ .U;
-    const hook = `${ctx.paths.etc}/alert-webhook`;
-    return `
-${(0,_shell_js__WEBPACK_IMPORTED_MODULE_2__/* .writeFilesScript */ .Cu)(alertFiles(ctx))}
-if [ "$dry" != 1 ] && echo "$changed" | grep -q /etc/systemd/system/; then systemctl daemon-reload; fi
-hook=${q(hook)}
-IFS= read -r hook_b64 || true
-if [ -n "$hook_b64" ]; then
-  if [ -d "$(dirname "$hook")" ]; then
-    tmp=$(mktemp "$(dirname "$hook")/.gd-new.XXXXXX")
-    printf '%s' "$hook_b64" | base64 -d > "$tmp"
-    if [ -f "$hook" ] && cmp -s "$tmp" "$hook" && [ "$(stat -c '%a %U:%G' "$hook")" = "600 root:root" ]; then
-      rm -f "$tmp"
-    else
-      mark alert-webhook
-      if [ "$dry" = 1 ]; then rm -f "$tmp"; echo "would=write $hook (mode 0600, root)"; else
-        chown root:root "$tmp"; chmod 0600 "$tmp"; mv -f "$tmp" "$hook"
-      fi
-    fi
-  else
-    mark alert-webhook; echo "would=write $hook (mode 0600, root)"
-  fi
-elif [ -e "$hook" ]; then
-  mark alert-webhook-removed; act rm -f "$hook"
-fi
-`;
+    return ((0,_shell_js__WEBPACK_IMPORTED_MODULE_3__/* .writeFilesScript */ .Cu)(alertFiles(ctx)) +
+        (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_1__/* .serverScript */ .fj)('alert_webhook', { hook: `${ctx.paths.etc}/alert-webhook` }));
 }
 async function ensureAlerts(ctx) {
     const url = ctx.settings.provision.edge.alertWebhook;
-    return (0,_run_js__WEBPACK_IMPORTED_MODULE_1__/* .runProvisionScript */ .q)(ctx, 'installing the alerts', alertsScript(ctx), {
-        stdin: (0,_shell_js__WEBPACK_IMPORTED_MODULE_2__/* .filesInput */ .GY)(alertFiles(ctx)) + (url ? `${Buffer.from(`${url}\n`).toString('base64')}\n` : '')
+    return (0,_run_js__WEBPACK_IMPORTED_MODULE_2__/* .runProvisionScript */ .q)(ctx, 'installing the alerts', alertsScript(ctx), {
+        stdin: (0,_shell_js__WEBPACK_IMPORTED_MODULE_3__/* .filesInput */ .GY)(alertFiles(ctx)) + (url ? `${Buffer.from(`${url}\n`).toString('base64')}\n` : '')
     });
 }
 /**
@@ -8503,7 +8522,7 @@ async function ensureAlerts(ctx) {
  * set up, or any failure here, is ignored: an alert never fails what it reports on.
  */
 async function sendAlert(ctx, event, detail) {
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .shQuote */ .U;
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_6__/* .shQuote */ .U;
     await ctx.remote
         .script(`[ -x ${q(ALERT_SCRIPT)} ] || exit 0
 ${q(ALERT_SCRIPT)} ${q(ctx.paths.app)} ${q(event)} ${q(detail.slice(0, 1000))} || true`, { sudo: true, timeoutMs: 15_000 })
@@ -8557,16 +8576,12 @@ opts = {}) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Cu: () => (/* binding */ writeFilesScript),
 /* harmony export */   GY: () => (/* binding */ filesInput),
-/* harmony export */   QV: () => (/* binding */ ensureEnabled),
 /* harmony export */   Tk: () => (/* binding */ changedList),
 /* harmony export */   ez: () => (/* binding */ prelude),
 /* harmony export */   pQ: () => (/* binding */ wouldLines),
-/* harmony export */   ri: () => (/* binding */ REPORT),
-/* harmony export */   wj: () => (/* binding */ ensureStarted)
+/* harmony export */   ri: () => (/* binding */ REPORT)
 /* harmony export */ });
 /* harmony import */ var _render_scripts_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4036);
-/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9038);
-
 
 /**
  * Shell prelude of every provision script (templates/scripts/provision_prelude.sh): `act CMD...`
@@ -8574,16 +8589,6 @@ opts = {}) {
  */
 function prelude(dry) {
     return (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_0__/* .serverScript */ .fj)('provision_prelude', { dry: dry ? 1 : 0 });
-}
-/** A unit enabled at boot (marked WHAT when it was not): the same line in every provision script. */
-function ensureEnabled(unit, what = `${unit}:enabled`) {
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shQuote */ .U;
-    return `if ! systemctl is-enabled --quiet ${q(unit)} 2>/dev/null; then mark ${q(what)}; act systemctl enable --quiet ${q(unit)}; fi`;
-}
-/** A unit running now (marked WHAT when it was not). */
-function ensureStarted(unit, what = `${unit}:started`) {
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shQuote */ .U;
-    return `if ! systemctl is-active --quiet ${q(unit)}; then mark ${q(what)}; act systemctl start ${q(unit)}; fi`;
 }
 /** Final line of every provision script: what changed, for parseFacts. */
 const REPORT = 'echo "changed=$changed"';
@@ -9234,8 +9239,8 @@ __webpack_require__.d(__webpack_exports__, {
   jH: () => (/* binding */ writeSchedulesScript)
 });
 
-// EXTERNAL MODULE: ./src/ssh/quote.ts
-var quote = __webpack_require__(9038);
+// EXTERNAL MODULE: ./src/render/scripts.ts
+var scripts = __webpack_require__(4036);
 // EXTERNAL MODULE: ./src/render/templates.ts
 var templates = __webpack_require__(8711);
 // EXTERNAL MODULE: ./src/processes/units.ts
@@ -9305,86 +9310,47 @@ function schedulesHere(ctx) {
 }
 /** Exit code of a write script whose calendar expression systemd refuses on this server. */
 const CALENDAR_REFUSED = 4;
-/**
- * The server's own parser on every OnCalendar= value before anything is written: an expression
- * this systemd refuses, or one that never elapses (Feb 31), stops the step naming the line.
- */
-function calendarCheck(specs) {
-    const q = quote/* shQuote */.U;
-    return specs
-        .flatMap((s) => s.calendars.map((c) => ({ c, line: s.line })))
-        .map(({ c, line }) => {
-        const where = `input \`schedule\` line ${line}: '${c}'`;
-        return `out=$(systemd-analyze calendar ${q(c)} 2>&1) || { echo ${q(`${where} is refused by systemd on this server: `)}"$(echo "$out" | head -n 1)" >&2; exit ${CALENDAR_REFUSED}; }
-if echo "$out" | grep -q 'Next elapse: never'; then echo ${q(`${where} never comes`)} >&2; exit ${CALENDAR_REFUSED}; fi`;
-    })
-        .join('\n');
+/** Every OnCalendar= value of these schedules with its input line, in step (one a line each). */
+function calendarValues(specs) {
+    const all = specs.flatMap((s) => s.calendars.map((c) => ({ c, line: s.line })));
+    return { calendars: all.map((x) => x.c).join('\n'), lines: all.map((x) => String(x.line)).join('\n') };
 }
-/** Root writes the schedules' units into the release's set being built at `setDir` (its .new). */
+/**
+ * Root writes the schedules' units into the release's set being built at `setDir` (its .new),
+ * after the server's own parser accepted every OnCalendar= value (an expression this systemd
+ * refuses, or one that never elapses, stops the step naming the line): templates/scripts/
+ * schedules_calendar_check.sh and schedules_write.sh.
+ */
 function writeSchedulesScript(ctx, release, setDir) {
-    const q = quote/* shQuote */.U;
     const specs = schedulesHere(ctx);
     if (specs.length === 0)
         return '';
-    const files = specs.flatMap((spec) => {
+    const units = {};
+    specs.forEach((spec, i) => {
         const u = renderScheduleUnits(ctx.paths, spec, release);
-        return [
-            `printf '%s' ${q(u.timer)} > ${q(`${setDir}/schedule-${spec.id}.timer`)}`,
-            `printf '%s' ${q(u.service)} > ${q(`${setDir}/schedule-${spec.id}.service`)}`
-        ];
+        units[`timer_${i}`] = u.timer;
+        units[`service_${i}`] = u.service;
     });
-    return `${calendarCheck(specs)}
-${files.join('\n')}
-printf '%s\\n' ${q(specs.map((s) => s.id).join('\n'))} > ${q(`${setDir}/schedules`)}
-`;
+    return ((0,scripts/* serverScript */.fj)('schedules_calendar_check', { ...calendarValues(specs), refused: CALENDAR_REFUSED }) +
+        (0,scripts/* serverScript */.fj)('schedules_write', { set_dir: setDir, ids: specs.map((s) => s.id).join('\n'), ...units }));
 }
 /**
  * Part of the processes' move (variables app, want, udir set there): timers not in the wanted set
- * are stopped (a run in progress too) and their units removed; the wanted units are put in place.
+ * are stopped and removed, the wanted units put in place (templates/scripts/schedules_move.sh).
  * `schedulesEnable` runs after the daemon-reload.
  */
 function moveSchedulesScript(installed) {
-    const q = quote/* shQuote */.U;
-    return `
-sinst=${q(installed)}
-swant() { if [ -f "$want/schedules" ]; then grep -E '^[0-9a-f]{10}$' "$want/schedules" || true; fi; }
-shave() { if [ -f "$sinst" ]; then grep -E '^[0-9a-f]{10}$' "$sinst" || true; fi; }
-declare -A SW=()
-sids=()
-while read -r id; do [ -n "$id" ] && SW[$id]=1 && sids+=("$id"); done < <(swant)
-while read -r id; do
-  [ -n "$id" ] && [ -z "\${SW[$id]:-}" ] || continue
-  systemctl disable --now --quiet "$app-schedule-$id.timer" 2>/dev/null || true
-  systemctl stop "$app-schedule-$id.service" 2>/dev/null || true
-  rm -f -- "$udir/$app-schedule-$id.timer" "$udir/$app-schedule-$id.service"
-  echo "schedule-removed=$id"
-done < <(shave)
-for id in "\${sids[@]}"; do
-  install -m 0644 -o root -g root -- "$want/schedule-$id.timer" "$udir/$app-schedule-$id.timer"
-  install -m 0644 -o root -g root -- "$want/schedule-$id.service" "$udir/$app-schedule-$id.service"
-done
-if [ \${#sids[@]} -gt 0 ]; then cp -- "$want/schedules" "$sinst.new"; mv -T -- "$sinst.new" "$sinst"; else rm -f -- "$sinst"; fi
-`;
+    return (0,scripts/* serverScript */.fj)('schedules_move', { sinst: installed });
 }
 /** After the daemon-reload: every wanted timer enabled and running; one `schedule=` line each. */
-const schedulesEnable = `
-if [ \${#sids[@]} -gt 0 ]; then
-  timers=()
-  for id in "\${sids[@]}"; do timers+=("$app-schedule-$id.timer"); done
-  systemctl enable --now --quiet "\${timers[@]}"
-  for t in "\${timers[@]}"; do echo "schedule=$t $(basename "$want") $(systemctl is-active "$t" || true)"; done
-fi
-`;
+function schedulesEnable() {
+    return (0,scripts/* serverScript */.fj)('schedules_enable', {});
+}
 /** Preflight: the server's systemd parses every schedule's calendar expression (read-only). */
 function calendarProbe(settings) {
-    const all = settings.schedules.schedules.flatMap((s) => s.calendars.map((c) => ({ c, line: s.line })));
-    if (all.length === 0)
+    if (!settings.schedules.schedules.some((s) => s.calendars.length))
         return '';
-    return `bad_cal=""
-${all
-        .map(({ c, line }) => `out=$(systemd-analyze calendar ${(0,quote/* shQuote */.U)(c)} 2>&1); if [ $? -ne 0 ] || echo "$out" | grep -q 'Next elapse: never'; then bad_cal="$bad_cal ${line}"; fi`)
-        .join('\n')}
-echo "calendar_bad=$bad_cal"`;
+    return (0,scripts/* serverScript */.fj)('schedules_calendar_probe', calendarValues(settings.schedules.schedules));
 }
 /** Preflight's problem for the lines the server refused. */
 function calendarProblems(kv, settings) {
@@ -9945,6 +9911,8 @@ function runOnChannel(ctx, command, opts) {
     });
 }
 
+// EXTERNAL MODULE: ./src/render/scripts.ts
+var scripts = __webpack_require__(4036);
 // EXTERNAL MODULE: ./src/ssh/shell-fns.ts
 var shell_fns = __webpack_require__(5816);
 ;// CONCATENATED MODULE: ./src/ssh/together.ts
@@ -9958,33 +9926,17 @@ const PART_CAP_BYTES = 256 * 1024;
  * (those after it are not run). It answers one line per part: `INDEX RC MS STDOUT STDERR`, each
  * output base64 (`-` when empty), so nothing a part prints can fake another part's answer. Its own
  * exit is 0 only when every part ran and exited 0. All parts share its process group, so a cancel
- * (TERM to the shell's command) or its timeout ends them all.
+ * (TERM to the shell's command) or its timeout ends them all. The script is
+ * templates/scripts/together.sh.
  */
 function togetherScript(parts) {
-    const start = (p, i) => `part ${i} ${p.shell} ${(0,quote/* shQuote */.U)(p.text)}${p.background ? ` & bg="$bg $!"` : ' || ok=0'}`;
-    const bg = parts.map((p, i) => (p.background ? start(p, i) : '')).filter((l) => l);
-    const fg = parts.map((p, i) => (p.background ? '' : `[ "$ok" = 0 ] || ${start(p, i)}`)).filter((l) => l);
-    return `set +e
-d=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d) || exit 1
-trap 'rm -rf -- "$d"' EXIT
-${shell_fns/* MS_FN */.u}
-part() {
-  local s rc; s=$(ms)
-  "$2" -c "$3" </dev/null >"$d/o$1" 2>"$d/e$1"; rc=$?
-  echo "$rc $(( $(ms) - s ))" > "$d/r$1"
-  return "$rc"
-}
-b64() { if [ -s "$1" ]; then tail -c ${PART_CAP_BYTES} -- "$1" | base64 -w0; else printf -- -; fi; }
-ok=1; bg=""
-${[...bg, ...fg].join('\n')}
-for p in $bg; do wait "$p"; done
-all=0
-for i in ${parts.map((_, i) => i).join(' ')}; do
-  if [ -f "$d/r$i" ]; then read -r rc t < "$d/r$i"; else rc=skip; t=0; all=1; fi
-  [ "$rc" = 0 ] || all=1
-  printf '%s %s %s %s %s\\n' "$i" "$rc" "$t" "$(b64 "$d/o$i")" "$(b64 "$d/e$i")"
-done
-exit "$all"`;
+    const values = { count: parts.length, cap: PART_CAP_BYTES };
+    parts.forEach((p, i) => {
+        values[`part_${i}_shell`] = p.shell;
+        values[`part_${i}_text`] = p.text;
+        values[`part_${i}_bg`] = p.background ? 1 : 0;
+    });
+    return `${shell_fns/* MS_FN */.u}${(0,scripts/* serverScript */.fj)('together', values)}`;
 }
 /** Each part's answer from the group's; a part without its line (the group was cut short) is lost. */
 function splitTogether(group, count) {
@@ -10108,6 +10060,7 @@ var upload = __webpack_require__(2109);
 ;// CONCATENATED MODULE: ./src/ssh/root-shell.ts
 
 
+
 /**
  * One privileged shell per connection, reused by every root command that needs neither live
  * output nor a streamed stdin: one `sudo` per connection instead of one per command.
@@ -10124,54 +10077,10 @@ var upload = __webpack_require__(2109);
  * is fresh per command and never given to it, so nothing the command prints can end or fake an
  * answer. TERM to the shell ends the running command as it ends a single command. Few processes
  * per command (head, timeout, the shell, one cat): every fork costs ~1-2 ms.
+ * The shell's script is templates/scripts/root_shell.sh.
  */
 function rootShellDriver(killAfterS) {
-    // The folder is in RAM (tmpfs) or the shell does not start: stdin (secrets) never touches a disk.
-    // Fresh output files per command: a process a command left running that still holds its stdout
-    // writes into an old file, never into the next command's answer.
-    return `d=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d -p /run 2>/dev/null) || exit 1
-trap 'rm -rf -- "$d"' EXIT
-pid=""
-n=0
-# Requests come through a pump: when the channel ends (closed by the run, a cancel, or sshd once the
-# runner is gone), it TERMs this shell, which ends the running command (it writes to files, unaware).
-mkfifo "$d/q" || exit 1
-# (A background job's stdin would be /dev/null: the channel goes through fd 4.)
-exec 4<&0
-{ cat <&4; kill -TERM $$ 2>/dev/null; } > "$d/q" &
-exec 3< "$d/q" 4<&- 0</dev/null
-# After a TERM, requests sent to run only after a success are not run until a new request comes.
-cancelled=0
-trap 'cancelled=1; [ -z "$pid" ] || kill -TERM "$pid" 2>/dev/null' TERM
-echo ready
-last=0
-while IFS=' ' read -r tok sh tmo slen ilen after <&3; do
-  case "$sh" in sh|bash) ;; *) exit 2 ;; esac
-  n=$((n + 1)); o="$d/o$n"; e="$d/e$n"; i=/dev/null
-  head -c "$slen" <&3 > "$d/s"
-  script=""
-  IFS= read -r -d '' script < "$d/s" || true
-  if [ "$ilen" -gt 0 ]; then i="$d/i"; head -c "$ilen" <&3 > "$i"; fi
-  [ "$after" = after-ok ] || cancelled=0
-  # Sent together with the request before it and meant only after its success: not run.
-  if [ "$after" = after-ok ] && { [ "$last" -ne 0 ] || [ "$cancelled" = 1 ]; }; then
-    [ "$i" = /dev/null ] || : > "$i"
-    printf '\n%s out\n\n%s rc 255 skipped\n' "$tok" "$tok"
-    continue
-  fi
-  timeout -k ${killAfterS} "$tmo" "$sh" -c "$script" < "$i" > "$o" 2> "$e" &
-  pid=$!
-  [ "$cancelled" = 0 ] || kill -TERM "$pid" 2>/dev/null # a TERM that came before pid was set
-  wait "$pid"; rc=$?
-  # A TERM (cancel) interrupts wait: wait again for the command's own end.
-  while kill -0 "$pid" 2>/dev/null; do wait "$pid"; rc=$?; done
-  pid=""; last=$rc
-  [ "$i" = /dev/null ] || : > "$i"
-  printf '\n%s out\n' "$tok" > "$d/m"
-  cat -- "$o" "$d/m" "$e"
-  printf '\n%s rc %s\n' "$tok" "$rc"
-  : > "$o"; : > "$e"
-done`;
+    return (0,scripts/* serverScript */.fj)('root_shell', { kill_after: killAfterS });
 }
 /** Sent to the shell and not answered: the caller decides whether it timed out or was cancelled. */
 class RootShellLost extends Error {
@@ -11139,16 +11048,21 @@ async function packFiles(localDir, files, maxBytes) {
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   kM: () => (/* binding */ bootCandidate),
+  qg: () => (/* binding */ bootEarly),
+  Lo: () => (/* binding */ candidateBootRequest),
   gE: () => (/* binding */ candidateOutcome),
   vy: () => (/* binding */ candidateRequest),
   x5: () => (/* binding */ refusal),
-  pl: () => (/* binding */ runCandidate)
+  pl: () => (/* binding */ runCandidate),
+  i6: () => (/* binding */ stopEarly)
 });
 
-// UNUSED EXPORTS: GRACE_ANSWERS, GRACE_MS, candidateScript, candidateUnit, parseCandidate
+// UNUSED EXPORTS: GRACE_ANSWERS, GRACE_MS, candidateBootScript, candidateScript, candidateUnit, parseCandidate
 
 // EXTERNAL MODULE: ./src/deploy/health.ts
 var health = __webpack_require__(1873);
+// EXTERNAL MODULE: ./src/render/scripts.ts
+var scripts = __webpack_require__(4036);
 // EXTERNAL MODULE: ./src/ssh/quote.ts
 var quote = __webpack_require__(9038);
 // EXTERNAL MODULE: ./src/steps/step.ts
@@ -11240,6 +11154,7 @@ function mismatchAdvice(kind, d) {
 
 
 
+
 /** A definite wrong answer (4xx/5xx, or 200 without health-expect) fails after this long... */
 const GRACE_MS = 1500;
 /** ...and at least this many such answers in a row (an app may answer 503 while it warms up). */
@@ -11276,118 +11191,98 @@ class Candidate(WSGIApplication):
 sys.argv[0] = "gunicorn"
 Candidate("%(prog)s [OPTIONS] [APP_MODULE]").run()
 `;
+/** The candidate unit's values and functions (templates/scripts/candidate-unit.sh). */
+function unitScript(ctx, release, conf, more) {
+    const p = ctx.paths;
+    const d = ctx.settings.deploy;
+    const rel = p.releaseDir(release);
+    const unit = candidateUnit(ctx);
+    return (0,scripts/* serverScript */.fj)('candidate-unit', {
+        unit,
+        rundir: `/run/${unit}`,
+        sock: `/run/${unit}/gunicorn.sock`,
+        user: p.user,
+        env_file: conf.envFile,
+        rel,
+        runtime_max_s: Math.ceil(d.healthTimeoutMs / 1000) + 120,
+        path_env: `${rel}/.venv/bin:/usr/local/bin:/usr/bin:/bin`,
+        python: `${rel}/.venv/bin/python`,
+        import_hook: IMPORT_HOOK,
+        gunicorn_conf: conf.gunicornConf,
+        wsgi_app: d.wsgiApp,
+        release,
+        // Root's own note that a master was booted early for this release (/run: only root writes).
+        marker: `/run/${unit}.early`,
+        ...more
+    });
+}
+/**
+ * The candidate's master booted early (templates/scripts/candidate-boot.sh), sent before the
+ * backup with the check after it: Python, Gunicorn, the config and the preloaded libraries load
+ * beside the backup; its one worker (the release's code) is forked only by the candidate check.
+ */
+function candidateBootScript(ctx, release, conf) {
+    return `${unitScript(ctx, release, conf, {})}\n${(0,scripts/* serverScript */.fj)('candidate-boot', {})}`;
+}
+/** Takes the early boot's answer (it answers at once; the boot goes on beside what follows). */
+async function bootEarly(ctx, release, conf) {
+    const r = candidateBootRequest(ctx, release, conf);
+    // Best effort: without it, the candidate check boots the release itself.
+    await ctx.remote.script(r.text, r.opts).catch(() => undefined);
+}
+/** A backup that failed: the master booted for the check that will not come is stopped. */
+async function stopEarly(ctx) {
+    const unit = candidateUnit(ctx);
+    const script = `systemctl stop --no-block ${(0,quote/* shQuote */.U)(`${unit}.service`)} >/dev/null 2>&1 || true
+rm -f ${(0,quote/* shQuote */.U)(`/run/${unit}.early`)}`;
+    await ctx.remote.script(script, { sudo: true, timeoutMs: 30_000 }).catch(() => undefined);
+}
+function candidateBootRequest(ctx, release, conf) {
+    return { text: candidateBootScript(ctx, release, conf), opts: { sudo: true, timeoutMs: 60_000 } };
+}
 /**
  * Boots `release` the way the service runs it (its venv, the given environment file and Gunicorn
  * config, as the app user, with the unit's sandboxing) but on a private unix socket with one
  * worker and no socket activation, then asks it for health-path (200, with health-expect) and every
  * smoke path (2xx/3xx). A definite wrong answer fails after a short grace; only refused connections
  * and timeouts wait up to health-timeout. The unit is always stopped and its socket removed (a
- * proven one in the background).
+ * proven one in the background). A master booted early for this release (candidateBootScript)
+ * forks its worker instead. The script is templates/scripts/candidate.sh.
  *
  * With importCheck, the candidate is also the import check (one Python importing the app, not two
  * side by side): it says whether its worker imported the app (`import=ok|failed`), records the
  * release built, and writes the worker's libraries as the release's preload list.
  */
 function candidateScript(ctx, release, conf, importCheck = false) {
-    const q = quote/* shQuote */.U;
-    const p = ctx.paths;
     const d = ctx.settings.deploy;
-    const rel = p.releaseDir(release);
-    const unit = candidateUnit(ctx);
-    const rundir = `/run/${unit}`;
-    const sock = `${rundir}/gunicorn.sock`;
-    const host = (0,health/* healthHost */.d)(ctx.settings);
-    const checks = [
-        `check ${q(d.healthPath)} health`,
-        ...d.smokePaths.map((sp) => `check ${q(sp)} smoke`)
-    ].join(' && ');
-    const gunicorn = `-c ${q(IMPORT_HOOK)}`;
     // Read as the app's user: the runtime folder is the app's, so a link there must not lead root.
-    const loadedList = (0,app_run/* asUser */.ex)(p.user, 'head -c 1048576 -- "$1"', ['"$rundir/loaded"']);
-    const imported = importCheck
-        ? `if [ -n "$import_ms" ] || [ -e "$rundir/loaded" ]; then echo "import=ok"; echo "import_ms=\${import_ms:-$(( $(ms) - start ))}"; else echo "import=failed"; fi`
-        : '';
+    const loadedList = (0,app_run/* asUser */.ex)(ctx.paths.user, 'head -c 1048576 -- "$1"', ['"$rundir/loaded"']);
     return `${importCheck ? (0,release_record/* stateCommand */.t7)(ctx, release, 'built') : ''}
-unit=${q(unit)}
-rundir=${q(rundir)}
-import_ms=
-sock=${q(sock)}
-body=$(mktemp)
 ${shell_fns/* MS_FN */.u}
 ${shell_fns/* NAP_FN */.l}
-stop_candidate() { systemctl stop "$unit.service" >/dev/null 2>&1 || true; systemctl reset-failed "$unit.service" >/dev/null 2>&1 || true; }
-# Stopped whatever ends this script; and systemd itself ends it after RuntimeMaxSec should the
-# script be killed before its trap runs.
-trap 'stop_candidate; rm -f "$body"' EXIT
-stop_candidate
-since=$(date +%s)
-systemd-run --unit="$unit" --quiet --collect --service-type=exec \\
-  -p User=${q(p.user)} -p Group=${q(p.user)} -p UMask=0027 \\
-  -p EnvironmentFile=${q(conf.envFile)} -p WorkingDirectory=${q(rel)} \\
-  -p RuntimeDirectory="$unit" -p PrivateTmp=yes -p NoNewPrivileges=yes -p ProtectSystem=full \\
-  -p KillSignal=SIGINT -p TimeoutStopSec=5 -p RuntimeMaxSec=${Math.ceil(d.healthTimeoutMs / 1000) + 120} \\
-  --setenv=PATH=${q(`${rel}/.venv/bin:/usr/local/bin:/usr/bin:/bin`)} --setenv=PWD=${q(rel)} \\
-  -- ${q(`${rel}/.venv/bin/python`)} ${gunicorn} -c ${q(conf.gunicornConf)} --chdir ${q(rel)} \\
-  --bind "unix:$sock" --workers 1 --error-logfile - --access-logfile /dev/null ${q(d.wsgiApp)}
-start=$(ms); deadline=$((start + ${d.healthTimeoutMs}))
-bad_since=""; bad_count=0; polls=0
-# check PATH KIND: 0 when the answer is right; otherwise sets code and why and returns 1.
-check() {
-  local left=$(( (deadline - $(ms)) / 1000 )); [ "$left" -ge 1 ] || left=1; [ "$left" -le 5 ] || left=5
-  # As the app's user (the socket's folder is the app's: a link planted there leads it only where
-  # the app could connect anyway), no .curlrc; the answer's bytes to root's file, its code on stderr.
-  code=$(setpriv --reuid=${q(p.user)} --regid=${q(p.user)} --init-groups --reset-env -- curl -q -s -o - -w '%{stderr}%{http_code}' -m "$left" --unix-socket "$sock" "http://"${q(host)}"$1" 2>&1 >"$body" || true)
-  code=\${code:-000}
-  if [ "$2" = health ]; then
-    if [ "$code" = 200 ]; then
-      ${d.healthExpect ? `grep -qF -- ${q(d.healthExpect)} "$body" && return 0; why="$1 answered 200 without the health-expect text"; return 1` : 'return 0'}
-    fi
-  else
-    case "$code" in 2??|3??) return 0;; esac
-  fi
-  if [ "$code" = 000 ]; then why="$1 did not answer"; else why="$1 answered $code"; fi
-  return 1
-}
-while :; do
-  ${importCheck ? '[ -n "$import_ms" ] || [ ! -e "$rundir/loaded" ] || import_ms=$(( $(ms) - start ))' : ''}
+find_mismatch() {
   ${FIND_MISMATCH}
-  if [ -n "$mismatch" ]; then code=000; why="serves an app its worker class cannot call"; break; fi
-  if ! systemctl is-active --quiet "$unit.service"; then code=000; why="Gunicorn exited before it served"; gone=yes; break; fi
-  if ${checks}; then
-    echo "candidate=ok"; echo "ms=$(( $(ms) - start ))"
-    ${REPORT_WORKER_MODULE}
-    ${imported}
-    ${importCheck && d.preloadLibraries ? (0,preload_list/* installPreloadList */.j)(ctx, release, loadedList) : ''}
-    # Proven: it stops in the background (its Gunicorn's shutdown is not on the deploy's path); the
-    # next candidate's stop waits for it, and RuntimeMaxSec ends it should nothing else.
-    trap - EXIT; rm -f "$body"
-    systemctl stop --no-block "$unit.service" >/dev/null 2>&1 || true
-    exit 0
-  fi
-  now=$(ms)
-  if [ "$code" != 000 ]; then
-    bad_count=$((bad_count + 1)); bad_since=\${bad_since:-$now}
-    [ "$bad_count" -ge ${GRACE_ANSWERS} ] && [ $((now - bad_since)) -ge ${GRACE_MS} ] && break
-  else
-    bad_count=0; bad_since=""
-  fi
-  [ "$now" -lt "$deadline" ] || { why="$why within ${Math.round(d.healthTimeoutMs / 100) / 10} s"; break; }
-  polls=$((polls + 1))
-  if [ "$polls" -le 20 ]; then nap 0.05; else nap 0.2; fi
-done
-${imported}
-echo "candidate=refused"
-echo "mismatch=\${mismatch:-}"
-echo "status=$code"
-echo "why=$why"
-echo "ms=$(( $(ms) - start ))"
-if [ "$code" != 000 ]; then echo "--- body"; head -c 2000 "$body" | head -n 8; echo; fi
-[ -n "\${gone:-}" ] || sleep 0.2
-journalctl --sync >/dev/null 2>&1 || true
-echo "--- log"
-journalctl -u "$unit.service" --since "@$since" -o cat --no-pager 2>/dev/null | tail -n 20
-exit 0
-`;
+  return 0
+}
+report_worker_module() {
+  ${REPORT_WORKER_MODULE}
+  return 0
+}
+install_preload_list() {
+  ${importCheck && d.preloadLibraries ? (0,preload_list/* installPreloadList */.j)(ctx, release, loadedList) : ':'}
+}
+${unitScript(ctx, release, conf, {
+        health_timeout_ms: d.healthTimeoutMs,
+        timeout_text: Math.round(d.healthTimeoutMs / 100) / 10,
+        health_path: d.healthPath,
+        smoke_paths: d.smokePaths.join(' '),
+        host: (0,health/* healthHost */.d)(ctx.settings),
+        health_expect: d.healthExpect,
+        grace_ms: GRACE_MS,
+        grace_answers: GRACE_ANSWERS,
+        import_check: importCheck ? 'yes' : 'no'
+    })}
+${(0,scripts/* serverScript */.fj)('candidate', {})}`;
 }
 function parseCandidate(stdout) {
     const [head, rest = ''] = stdout.split('\n--- body\n');
@@ -11411,6 +11306,7 @@ function parseCandidate(stdout) {
         ...(/^uvicorn(_worker|\.workers)$/.test(facts.worker_module ?? '')
             ? { workerModule: facts.worker_module }
             : {}),
+        ...(facts.early === 'yes' ? { early: true } : {}),
         ...(facts.import === undefined
             ? {}
             : { imported: facts.import === 'ok', importMs: Number(facts.import_ms ?? 0) })
@@ -11454,7 +11350,7 @@ function candidateOutcome(ctx, run) {
         ? ` and ${d.smokePaths.length} smoke path${d.smokePaths.length > 1 ? 's' : ''}`
         : '';
     return {
-        detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s${c.workerModule ? ` (${c.workerModule}.UvicornWorker)` : ''}`,
+        detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s${c.early ? ' (its master booted beside the backup)' : ''}${c.workerModule ? ` (${c.workerModule}.UvicornWorker)` : ''}`,
         // Its own time, also when the check step already waited for it (the check in its worker).
         ms: res.serverMs ?? run.elapsedMs
     };
@@ -11483,8 +11379,10 @@ async function bootCandidate(ctx, release, conf) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _deploy_context_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9116);
 /* harmony import */ var _render_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1219);
-/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9038);
-/* harmony import */ var _render_gunicorn_vars_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7992);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9038);
+/* harmony import */ var _render_scripts_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4036);
+/* harmony import */ var _render_gunicorn_vars_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7992);
+
 
 
 
@@ -11498,7 +11396,7 @@ function appFiles(ctx, cores) {
         wsgiApp: d.wsgiApp,
         workers: d.workers === 'auto' ? 2 * cores + 1 : d.workers,
         preloadLibraries: d.preloadLibraries,
-        ...(0,_render_gunicorn_vars_js__WEBPACK_IMPORTED_MODULE_4__/* .gunicornInput */ .s)(d.gunicorn),
+        ...(0,_render_gunicorn_vars_js__WEBPACK_IMPORTED_MODULE_5__/* .gunicornInput */ .s)(d.gunicorn),
         env: (0,_settings_js__WEBPACK_IMPORTED_MODULE_0__/* .appEnv */ .JD)(d.env, ctx.settings.database),
         healthPath: d.healthPath
     });
@@ -11513,25 +11411,15 @@ const stagedName = (f) => node_path__WEBPACK_IMPORTED_MODULE_1__.posix.basename(
  * the installed ones. The files' text travels on stdin (stageInput), one base64 line per file in
  * this order, read by shell builtins: the environment file holds secrets, and a command line is
  * readable by every local user (/proc/PID/cmdline) and kept by sudo in the journal.
+ * The script is templates/scripts/config_stage.sh.
  */
 function stageScript(ctx, files) {
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .shQuote */ .U;
-    const staged = ctx.paths.staged;
-    const writes = files
-        .map((f) => {
-        const to = `${staged}/${stagedName(f)}`;
-        return `IFS= read -r b64; printf '%s' "$b64" | base64 -d > ${q(to)}
-chmod 0640 ${q(to)}; chown root:${q(ctx.paths.user)} ${q(to)}
-cmp -s ${q(to)} ${q(f.path)} || changed="$changed ${f.path}"`;
-    })
-        .join('\n');
-    return `
-umask 077
-rm -rf ${q(staged)}; install -d -m 0750 -o root -g ${q(ctx.paths.user)} ${q(staged)}
-changed=""
-${writes}
-echo "changed=$changed"
-`;
+    const values = { staged: ctx.paths.staged, user: ctx.paths.user, count: files.length };
+    files.forEach((f, i) => {
+        values[`to_${i}`] = `${ctx.paths.staged}/${stagedName(f)}`;
+        values[`path_${i}`] = f.path;
+    });
+    return (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_4__/* .serverScript */ .fj)('config_stage', values);
 }
 /** stageScript's stdin: the files' text, one base64 line each, in order. */
 function stageInput(files) {
@@ -11580,29 +11468,32 @@ function needsRestart(staged) {
 /**
  * Puts the changed files in place, keeping what they replace so a rollback can put it back. Units
  * are enabled (started at boot) and the socket started on the first deploy; the socket is never
- * restarted by a deploy, since that would refuse connections.
+ * restarted by a deploy, since that would refuse connections. The script is
+ * templates/scripts/config_install.sh.
  */
 function installScript(ctx, staged) {
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .shQuote */ .U;
-    const prev = staged.previousDir;
-    const lines = changedOnes(staged)
-        .map((f) => {
+    const { socket, service } = ctx.paths.units;
+    const files = changedOnes(staged);
+    const values = {
+        socket: socket.name,
+        service: service.name,
+        prev: staged.previousDir,
+        count: files.length,
+        daemon_reload: unitsChanged(ctx, staged) ? 1 : 0
+    };
+    files.forEach((f, i) => {
         const name = stagedName(f);
         const [owner, group] = f.owner.split(':');
-        return `if [ -f ${q(f.path)} ]; then cp -a ${q(f.path)} ${q(`${prev}/${name}`)}; else echo ${q(f.path)} > ${q(`${prev}/${name}.absent`)}; fi
-install -m ${f.mode} -o ${q(owner)} -g ${q(group)} ${q(`${staged.stagedDir}/${name}`)} ${q(f.path)}`;
-    })
-        .join('\n');
-    const { socket, service } = ctx.paths.units;
-    return `
-systemctl is-active --quiet ${q(socket.name)} && echo socket_was_active=yes || true
-rm -rf ${q(prev)}; install -d -m 0700 ${q(prev)}
-${lines}
-${unitsChanged(ctx, staged) ? 'systemctl daemon-reload' : ''}
-systemctl is-enabled --quiet ${q(socket.name)} 2>/dev/null || systemctl enable --quiet ${q(socket.name)}
-systemctl is-enabled --quiet ${q(service.name)} 2>/dev/null || systemctl enable --quiet ${q(service.name)}
-systemctl is-active --quiet ${q(socket.name)} || systemctl start ${q(socket.name)}
-`;
+        Object.assign(values, {
+            [`staged_${i}`]: `${staged.stagedDir}/${name}`,
+            [`name_${i}`]: name,
+            [`path_${i}`]: f.path,
+            [`mode_${i}`]: f.mode,
+            [`owner_${i}`]: owner,
+            [`group_${i}`]: group
+        });
+    });
+    return (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_4__/* .serverScript */ .fj)('config_install', values);
 }
 async function installConfig(ctx, staged) {
     const res = await (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_2__/* .runScript */ .j3)(ctx, 'installing the app configuration', installScript(ctx, staged), {
@@ -11620,7 +11511,7 @@ async function installConfig(ctx, staged) {
 }
 /** Puts back what installConfig replaced (for a rollback). */
 function restoreScript(ctx, staged) {
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .shQuote */ .U;
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_6__/* .shQuote */ .U;
     const prev = staged.previousDir;
     const lines = changedOnes(staged)
         .map((f) => {
@@ -11643,8 +11534,10 @@ function restoreScript(ctx, staged) {
 /* harmony export */   cJ: () => (/* binding */ recordHistory)
 /* harmony export */ });
 /* unused harmony export auditFields */
-/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9038);
-/* harmony import */ var _audit_origin_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3297);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9038);
+/* harmony import */ var _render_scripts_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4036);
+/* harmony import */ var _audit_origin_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3297);
+
 
 
 /**
@@ -11657,7 +11550,7 @@ const SAVED_RELOAD = '__saved_reload__';
  * mode and the commit, on every line; the entry's own fields (event, release, status, why) follow.
  */
 function auditFields(ctx) {
-    const origin = (0,_audit_origin_js__WEBPACK_IMPORTED_MODULE_0__/* .runOrigin */ .s)();
+    const origin = (0,_audit_origin_js__WEBPACK_IMPORTED_MODULE_1__/* .runOrigin */ .s)();
     const commit = ctx.settings.deploy.commit;
     return {
         mode: ctx.settings.mode,
@@ -11676,11 +11569,13 @@ function historyCommand(ctx, entry) {
         ...entry
     });
     if (entry.reload !== SAVED_RELOAD)
-        return `printf '%s\\n' ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shQuote */ .U)(line)} >> ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shQuote */ .U)(ctx.paths.history)}`;
-    return `reload=$(sed -n 's/^reload=//p' ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shQuote */ .U)(ctx.paths.lastSwitch)} 2>/dev/null || true)
-case "$reload" in start|restart|hup) ;; *) reload=unknown ;; esac
-line=${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shQuote */ .U)(line)}
-printf '%s\\n' "\${line/${SAVED_RELOAD}/$reload}" >> ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shQuote */ .U)(ctx.paths.history)}`;
+        return `printf '%s\\n' ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .shQuote */ .U)(line)} >> ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .shQuote */ .U)(ctx.paths.history)}`;
+    return (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_0__/* .serverScript */ .fj)('history_reload', {
+        line,
+        saved: SAVED_RELOAD,
+        last_switch: ctx.paths.lastSwitch,
+        history_log: ctx.paths.history
+    });
 }
 /**
  * One JSON line per deploy or rollback in the server's own history, for humans with ssh; `also`:
@@ -11760,10 +11655,12 @@ chmod 0640 ${q(list)}; chown root:${q(ctx.paths.user)} ${q(list)}`;
 /* unused harmony exports writeSetScript, moveScript, parseProcessLines, processesFact */
 /* harmony import */ var _deploy_context_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9116);
 /* harmony import */ var _processes_units_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9590);
+/* harmony import */ var _processes_rq_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(1572);
 /* harmony import */ var _render_scripts_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4036);
 /* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9038);
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3342);
 /* harmony import */ var _schedules_script_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8627);
+
 
 
 
@@ -11810,6 +11707,12 @@ function writeSetScript(ctx, release) {
         });
     });
     const set = pr.processes.map((s) => `${s.name} ${s.instances}`).join('\n');
+    // Root's copy of the program an RQ worker's unit runs at stop (the app's user reads, never writes),
+    // once processes_set.sh has made its folder.
+    const rq = (0,_processes_rq_js__WEBPACK_IMPORTED_MODULE_6__/* .rqProgramPath */ .dN)(ctx.paths);
+    const program = pr.processes.some((s) => (0,_processes_rq_js__WEBPACK_IMPORTED_MODULE_6__/* .rqWorkerArgs */ .HK)(s.command) !== undefined)
+        ? `printf '%s' ${q((0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_2__/* .serverProgram */ .qX)('rq_requeue'))} > ${q(`${rq}.new`)}; chmod 0644 ${q(`${rq}.new`)}; mv -T -- ${q(`${rq}.new`)} ${q(rq)}\n`
+        : '';
     return `${(0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_2__/* .serverScript */ .fj)('processes_set', {
         processes_dir: w.dir,
         by_release: w.byRelease,
@@ -11817,7 +11720,7 @@ function writeSetScript(ctx, release) {
         set,
         count: pr.processes.length,
         ...units
-    })}${(0,_schedules_script_js__WEBPACK_IMPORTED_MODULE_4__/* .writeSchedulesScript */ .jH)(ctx, release, `${t}.new`)}
+    })}${program}${(0,_schedules_script_js__WEBPACK_IMPORTED_MODULE_4__/* .writeSchedulesScript */ .jH)(ctx, release, `${t}.new`)}
 rm -rf -- ${q(t)}; mv -T -- ${q(`${t}.new`)} ${q(t)}
 `;
 }
@@ -11842,7 +11745,7 @@ function moveScript(ctx, release, settleSec) {
         releases: p.releases,
         settle: settleSec
     });
-    return `${move}${(0,_schedules_script_js__WEBPACK_IMPORTED_MODULE_4__/* .moveSchedulesScript */ .JM)(w.installedSchedules)}systemctl daemon-reload${_schedules_script_js__WEBPACK_IMPORTED_MODULE_4__/* .schedulesEnable */ .EE}${start}`;
+    return `${move}${(0,_schedules_script_js__WEBPACK_IMPORTED_MODULE_4__/* .moveSchedulesScript */ .JM)(w.installedSchedules)}systemctl daemon-reload\n${(0,_schedules_script_js__WEBPACK_IMPORTED_MODULE_4__/* .schedulesEnable */ .EE)()}${start}`;
 }
 function parseProcessLines(stdout) {
     return [...stdout.matchAll(/^proc=([a-z][a-z0-9-]*) (\d+) (\S+) (\S+)$/gm)].map((m) => ({
@@ -12099,12 +12002,12 @@ async function switchRelease(ctx, release, restart) {
 /* harmony export */ });
 /* unused harmony exports OLD_WORKERS_GRACE_MS, verifyScript */
 /* harmony import */ var _deploy_context_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9116);
-/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9038);
+/* harmony import */ var _render_scripts_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4036);
 /* harmony import */ var _deploy_health_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(1873);
-/* harmony import */ var _deploy_release_record_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4040);
-/* harmony import */ var _switch_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(499);
+/* harmony import */ var _deploy_release_record_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4040);
+/* harmony import */ var _switch_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(499);
 /* harmony import */ var _ssh_shell_fns_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5816);
-/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3342);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3342);
 
 
 
@@ -12116,87 +12019,39 @@ async function switchRelease(ctx, release, restart) {
 const OLD_WORKERS_GRACE_MS = 1000;
 /**
  * A reload returns before new workers serve (ExecReload is asynchronous, READY comes before the
- * app is imported), so the proof is polled in one server-side loop: as many new worker processes as
- * the config asks for, each working in the release, and the health path answering 200 (with
- * health-expect in the body) through the app's socket. Old workers may still be finishing their
- * requests (they accept no new ones once told to stop).
+ * app is imported), so the proof is polled in one server-side loop (templates/scripts/verify.sh):
+ * as many new worker processes as the config asks for, each working in the release, and the
+ * health path answering 200 (with health-expect in the body) through the app's socket, asked once
+ * the old workers were told to stop. Old workers may still be finishing their requests (they
+ * accept no new ones once told to stop).
  */
 function verifyScript(ctx, release, 
 /** 'saved': as the switch before it wrote them (a verify sent together with its switch). */
 oldWorkers) {
     const p = ctx.paths;
     const d = ctx.settings.deploy;
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U;
-    const timeoutS = Math.max(1, Math.ceil(d.healthTimeoutMs / 1000));
     // A short health-timeout keeps most of its time for the proof itself.
     const graceMs = Math.min(OLD_WORKERS_GRACE_MS, Math.floor(d.healthTimeoutMs / 4));
     return `
-${_switch_js__WEBPACK_IMPORTED_MODULE_2__/* .CHILDREN_FN */ .tR}
-want=$(readlink -f ${q(p.releaseDir(release))})
-old=" ${oldWorkers === 'saved' ? `$(sed -n 's/^old_workers=//p' ${q(p.lastSwitch)} 2>/dev/null)` : oldWorkers.join(' ')} "
-# Old workers may finish their requests for up to graceful_timeout; the new ones must all be there.
-expected=$(awk '$1 == "workers" && $2 == "=" {print $3}' ${q(p.gunicornConf)} 2>/dev/null)
-expected=\${expected:-1}
-body=$(mktemp)
+${_switch_js__WEBPACK_IMPORTED_MODULE_3__/* .CHILDREN_FN */ .tR}
 ${_ssh_shell_fns_js__WEBPACK_IMPORTED_MODULE_5__/* .MS_FN */ .u}
 ${_ssh_shell_fns_js__WEBPACK_IMPORTED_MODULE_5__/* .NAP_FN */ .l}
-# Proven: the release is recorded live (a rollback target from now on).
-proven() {
-${(0,_deploy_release_record_js__WEBPACK_IMPORTED_MODULE_1__/* .stateCommand */ .t7)(ctx, release, 'live')}
-echo "workers=$fresh"; echo "health=200"; exit 0
+record_live() {
+${(0,_deploy_release_record_js__WEBPACK_IMPORTED_MODULE_2__/* .stateCommand */ .t7)(ctx, release, 'live')}
 }
-# Whatever ends this script early, it says why.
-trap 'rc=$?; rm -f "$body"; [ $rc = 0 ] || [ -n "\${reported:-}" ] || echo "why=the check stopped (exit $rc) while: $why"' EXIT
-deadline=$((SECONDS + ${timeoutS}))
-why="not checked yet"
-while :; do
-  main=$(systemctl show -p MainPID --value ${q(p.units.service.name)} 2>/dev/null || echo 0)
-  workers=$(children "$main")
-  ok=yes; fresh=0; olds=0
-  for w in $workers; do
-    # An old worker counts while it runs (not once it is a zombie the master has yet to reap).
-    case "$old" in *" $w "*)
-      st=""; while read -r k v _; do [ "$k" = State: ] && { st=$v; break; }; done 2>/dev/null < /proc/$w/status || true
-      [ -n "$st" ] && [ "$st" != Z ] && olds=$((olds + 1))
-      continue;;
-    esac
-    # Compared by bash itself (same folder: device and inode), no readlink per worker and poll.
-    [ -e /proc/$w/cwd ] || continue
-    if ! [ /proc/$w/cwd -ef "$want" ]; then ok=no; why="worker $w serves $(readlink /proc/$w/cwd 2>/dev/null), not the new release"; fi
-    fresh=$((fresh + 1))
-  done
-  if [ "$fresh" -lt "$expected" ]; then ok=no; why="$fresh of $expected new workers running (master pid $main)"; fi
-  # Gunicorn forks the new workers first and tells the old ones to stop just after: until then an
-  # old worker still takes new requests, and its 200 would prove nothing. So the health path is
-  # asked only once no old worker is left, or ${graceMs} ms after all new ones were
-  # there (by then they were told to stop; those left are finishing requests and take no more).
-  if [ "$ok" = yes ]; then
-    all_new=\${all_new:-$(ms)}
-    if [ "$olds" -gt 0 ] && [ $(( $(ms) - all_new )) -lt ${graceMs} ]; then ok=no; why="$olds old workers not stopped yet"; fi
-  fi
-  if [ "$ok" = yes ]; then
-    code=$(curl -sS -o "$body" -w '%{http_code}' -m 5 --unix-socket ${q(p.socket)} ${q((0,_deploy_health_js__WEBPACK_IMPORTED_MODULE_6__/* .healthUrl */ .g)(ctx.settings, d.healthPath))} 2>/dev/null || true)
-    if [ "$code" = 200 ]; then
-      ${d.healthExpect ? `if grep -qF -- ${q(d.healthExpect)} "$body"; then proven; fi; why="health-path answered 200 without ${d.healthExpect.replace(/[^A-Za-z0-9 _.:-]/g, '')} in: $(head -c 300 "$body" | tr '\\n' ' ')"` : 'proven'}
-    else
-      why="health-path answered \${code:-nothing}: $(head -c 300 "$body" 2>/dev/null | tr '\\n' ' ')"
-    fi
-  fi
-  state=$(systemctl is-active ${q(p.units.service.name)} 2>/dev/null || true)
-  if [ "$state" = failed ] || [ "$state" = inactive ]; then why="the service is $state"; break; fi
-  [ $SECONDS -lt $deadline ] || break
-  # New workers that import only the app (preload-libraries) serve within a few tenths of a second:
-  # look often at first, then less often, as every look costs the server a little CPU.
-  polls=$((\${polls:-0} + 1))
-  # A line now and then: once the runner is gone (its channel closed), the write fails and ends
-  # this loop, instead of polling as root until the deadline.
-  [ $((polls % 5)) != 0 ] || echo "poll=$polls"
-  if [ "$polls" -le 10 ]; then nap 0.05; else nap 0.2; fi
-done
-reported=yes
-echo "why=$why"
-exit 1
-`;
+${(0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_1__/* .serverScript */ .fj)('verify', {
+        release_dir: p.releaseDir(release),
+        old_workers: oldWorkers === 'saved' ? 'saved' : oldWorkers.join(' '),
+        last_switch: p.lastSwitch,
+        gunicorn_conf: p.gunicornConf,
+        service: p.units.service.name,
+        socket: p.socket,
+        health_url: (0,_deploy_health_js__WEBPACK_IMPORTED_MODULE_6__/* .healthUrl */ .g)(ctx.settings, d.healthPath),
+        health_expect: d.healthExpect,
+        health_expect_shown: d.healthExpect.replace(/[^A-Za-z0-9 _.:-]/g, ''),
+        timeout_s: Math.max(1, Math.ceil(d.healthTimeoutMs / 1000)),
+        grace_ms: graceMs
+    })}`;
 }
 function verifyOpts(ctx) {
     return { sudo: true, ownChannel: true, timeoutMs: ctx.settings.deploy.healthTimeoutMs + 30_000 };
@@ -12212,7 +12067,7 @@ async function verifyRelease(ctx, release, oldWorkers) {
     });
     const f = (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_0__/* .parseFacts */ .hx)(res.stdout);
     if (res.code !== 0) {
-        throw new _step_js__WEBPACK_IMPORTED_MODULE_3__/* .DeployError */ .sH(`release ${release} is not live after ${ctx.settings.deploy.healthTimeoutMs / 1000} s: ${f.why ?? res.stderr.trim()}`);
+        throw new _step_js__WEBPACK_IMPORTED_MODULE_4__/* .DeployError */ .sH(`release ${release} is not live after ${ctx.settings.deploy.healthTimeoutMs / 1000} s: ${f.why ?? res.stderr.trim()}`);
     }
     const workers = Number(f.workers ?? 0);
     return { detail: `${workers} workers on ${release}, ${ctx.settings.deploy.healthPath} 200` };
