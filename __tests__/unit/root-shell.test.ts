@@ -106,13 +106,14 @@ test('commands sent together run in order, each answered on its own; after-ok on
     ],
     { onStarted: () => sent++ }
   );
-  // All were written before the first one ended.
-  await new Promise((r) => setTimeout(r, 100));
-  expect(sent).toBe(6);
+  // All were written before the first one ended (read when it ends, not after a fixed wait).
+  let sentWhenFirstEnded = -1;
+  void answers[0]!.then(() => (sentWhenFirstEnded = sent));
   const order: number[] = [];
   answers.forEach((a, i) => void a.then(() => order.push(i)));
   const res = await Promise.all(answers);
   expect(order).toEqual([0, 1, 2, 3, 4, 5]);
+  expect(sentWhenFirstEnded).toBe(6);
   expect(res).toEqual([
     { code: 0, stdout: 'a\n', stderr: '' },
     { code: 0, stdout: 'from stdin', stderr: '' },
