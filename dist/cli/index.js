@@ -83122,59 +83122,25 @@ lookupOnly = false) {
     const q = shQuote;
     const rel = p.releaseDir(release);
     const req = `${rel}/${deps.file}`;
-    const pipArgs = d.pipArgs
-        .split(/\s+/)
-        .filter((a) => a)
-        .map(q)
-        .join(' ');
-    const extras = q(deps.extras.join(','));
-    const ssp = d.venvSystemSitePackages;
     const keyScript = venvKeyScript(ctx, release, deps);
-    const install = deps.kind === 'pyproject'
-        ? `"$py" -c ${q(PYPROJECT_DEPS)} ${q(req)} ${extras} > "$venv/gunicorn-deploy-requirements.txt"
-logged pip install ${pipArgs} -r "$venv/gunicorn-deploy-requirements.txt" || exit ${PIP_FAILED}`
-        : `logged pip install ${pipArgs} -r ${q(req)} || exit ${PIP_FAILED}`;
-    // Output is kept in memory as well as in the log: on a full disk the log gets nothing, and
-    // the tail is what says why.
-    const buildScript = `
-py=${q(d.python)}; venv=$1; log="$1.pip.log"; done=0
-# Runs on any exit but success, a full disk's included (set -e ends the script at the failing line).
-trap '[ "$done" = 1 ] || rm -rf -- "$venv" "$log"' EXIT
-trap 'exit 143' TERM INT
-logged() {
-  local out
-  out=$( { "$@" 2>&1 && echo gd-status=0 || echo "gd-status=$?"; } | { tee -a "$log" 2>/dev/null || true; } | tail -n 26 ) || true
-  case "$out" in *gd-status=0) return 0 ;; esac
-  printf '%s\\n' "$out" | grep -v '^gd-status=' >&2 || true
-  rm -rf -- "$venv" "$log"
-  printf '%s MB free in %s (the partial venv removed)\\n' "$(df -Pk ${q(p.venvs)} | awk 'NR == 2 { print int($4 / 1024) }')" ${q(p.venvs)} >&2
-  return 1
-}
-rm -rf -- "$venv" "$log"
-# pip is not put inside the venv when the system's pip can install into it: ensurepip took about
-# 2 s of CPU, most of a venv build. With the system's packages visible the venv's own Python runs
-# the system's pip; without, pip's --python (pip 22.3 or newer) does. Otherwise, pip inside as before.
-sys_pip=$("$py" -c ${q(SYSTEM_PIP)} 2>/dev/null) || sys_pip=none
-if [ "$sys_pip" = python-option ]${ssp ? ' || [ "$sys_pip" = any ]' : ''}; then
-  logged "$py" -m venv ${ssp ? '--system-site-packages ' : ''}--without-pip "$venv" || exit ${VENV_FAILED}
-  ${ssp ? 'pip() { "$venv/bin/python" -m pip "$@"; }' : 'pip() { "$py" -m pip --python "$venv/bin/python" "$@"; }'}
-else
-  logged "$py" -m venv ${ssp ? '--system-site-packages ' : ''}"$venv" || exit ${VENV_FAILED}
-  pip() { "$venv/bin/python" -m pip "$@"; }
-fi
-${install}
-# Gunicorn is the tool's business, not the app's: added from the same index when neither the
-# dependencies nor (with system site packages) the system provide it.
-if ! "$venv/bin/python" -c 'import gunicorn' 2>/dev/null; then
-  logged pip install ${pipArgs} gunicorn || exit ${GUNICORN_FAILED}
-  echo gunicorn=added
-else
-  "$venv/bin/python" -c ${q(GUNICORN_ORIGIN)}
-fi
-mv "$log" "$venv/pip-install.log"
-pip freeze > "$venv/requirements.lock" 2>/dev/null || true
-touch "$venv/.complete"
-done=1`;
+    const buildScript = serverScript('venv_build', {
+        py: d.python,
+        venvs: p.venvs,
+        ssp: d.venvSystemSitePackages ? 1 : 0,
+        pip_args: d.pipArgs
+            .split(/\s+/)
+            .filter((a) => a)
+            .join('\n'),
+        deps_kind: deps.kind,
+        req,
+        extras: deps.extras.join(','),
+        pyproject_deps: PYPROJECT_DEPS,
+        system_pip: SYSTEM_PIP,
+        gunicorn_origin: GUNICORN_ORIGIN,
+        pip_failed: PIP_FAILED,
+        venv_failed: VENV_FAILED,
+        gunicorn_failed: GUNICORN_FAILED
+    });
     const build = buildRunCommand(p, {
         env: {
             PIP_CACHE_DIR: p.pipCache,
