@@ -51,7 +51,8 @@ test('a code-only deploy runs its root commands in one sudo session and reports 
   // shell). Only a venv that must be built, or a large upload, takes a channel of its own.
   // Before: 15 sudo sessions, then 7.
   expect({ count: sudo.length, sudo }).toEqual({ count: 2, sudo: expect.any(Array) });
-  expect(sudo.filter((l) => l.startsWith("COMMAND=/usr/bin/bash -c 'd=$(mktemp"))).toHaveLength(1);
+  // The root shell, known by its script's name line (templates/scripts/root_shell.sh).
+  expect(sudo.filter((l) => /^COMMAND=\/usr\/bin\/bash -c .*# root_shell\.sh/.test(l))).toHaveLength(1);
   expect((await getJson(server, '/health')).body.release).toBe(h.facts.release);
 
   // Every request counted; requests that do not depend on the answer before them go together, so
