@@ -110,7 +110,11 @@ function buildRunCommand(paths,
 /** args: shell words for $1..., expanded by root's script (values known only on the server). */
 opts) {
     const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U;
+    // The script reaches bash on stdin (--pipe), never on systemd-run's command line: no $ of it
+    // crosses systemd's own expansion. It is one { } group, read whole before it runs, with stdin
+    // then /dev/null, so nothing it runs can read the rest of the script.
     return [
+        `printf '%s\\n' ${q(`{\nset -euo pipefail\n${opts.script}\n} </dev/null`)} |`,
         'systemd-run --quiet --wait --pipe --collect --service-type=exec',
         `-p User=${q(paths.buildUser)} -p Group=${q(paths.buildUser)}`,
         '-p NoNewPrivileges=yes -p PrivateTmp=yes',
@@ -118,9 +122,8 @@ opts) {
         ...Object.entries(opts.env).map(([k, v]) => `--setenv=${q(`${k}=${v}`)}`),
         '--',
         'bash',
-        '-c',
-        q(systemdWord(`set -euo pipefail\n${opts.script}`)),
-        'gd',
+        '-s',
+        '--',
         ...(opts.args ?? [])
     ].join(' ');
 }

@@ -80518,7 +80518,11 @@ function buildRunCommand(paths,
 /** args: shell words for $1..., expanded by root's script (values known only on the server). */
 opts) {
     const q = shQuote;
+    // The script reaches bash on stdin (--pipe), never on systemd-run's command line: no $ of it
+    // crosses systemd's own expansion. It is one { } group, read whole before it runs, with stdin
+    // then /dev/null, so nothing it runs can read the rest of the script.
     return [
+        `printf '%s\\n' ${q(`{\nset -euo pipefail\n${opts.script}\n} </dev/null`)} |`,
         'systemd-run --quiet --wait --pipe --collect --service-type=exec',
         `-p User=${q(paths.buildUser)} -p Group=${q(paths.buildUser)}`,
         '-p NoNewPrivileges=yes -p PrivateTmp=yes',
@@ -80526,9 +80530,8 @@ opts) {
         ...Object.entries(opts.env).map(([k, v]) => `--setenv=${q(`${k}=${v}`)}`),
         '--',
         'bash',
-        '-c',
-        q(systemdWord(`set -euo pipefail\n${opts.script}`)),
-        'gd',
+        '-s',
+        '--',
         ...(opts.args ?? [])
     ].join(' ');
 }
