@@ -6,7 +6,17 @@ import { templatesDir } from './templates-dir.js';
 /** A value a server script gets: text that already passed its rule in src/rules*, or a number. */
 export type ScriptValues = Record<string, string | number>;
 
-const bodies = new Map<string, string>();
+const files = new Map<string, string>();
+
+/** A file's text, read from disk the first time only (scripts are sent on every deploy). */
+function readOnce(file: string): string {
+  let text = files.get(file);
+  if (text === undefined) {
+    text = readFileSync(file, 'utf8');
+    files.set(file, text);
+  }
+  return text;
+}
 const NAME = /^[a-z_][a-z0-9_]*$/;
 
 /**
@@ -21,12 +31,7 @@ export function serverScript(
   then = '',
   dir: string = templatesDir()
 ): string {
-  const file = path.join(dir, 'scripts', `${name}.sh`);
-  let body = bodies.get(file);
-  if (body === undefined) {
-    body = readFileSync(file, 'utf8');
-    bodies.set(file, body);
-  }
+  const body = readOnce(path.join(dir, 'scripts', `${name}.sh`));
   const prologue = Object.entries(values).map(([key, value]) => {
     if (!NAME.test(key)) throw new Error(`server script ${name}: ${key} is not a shell variable name`);
     return `${key}=${shQuote(String(value))}`;
@@ -35,18 +40,10 @@ export function serverScript(
   return `\n# ${name}.sh\n${prologue.join('\n')}\n${body}${then ? `${then}\n` : ''}`;
 }
 
-const programs = new Map<string, string>();
-
 /** A file of templates/scripts/ read once, as it is. */
 function asItIs(name: string, ext: string, dir: string): string {
   if (!NAME.test(name)) throw new Error(`server program ${name}: not a plain name`);
-  const file = path.join(dir, 'scripts', `${name}.${ext}`);
-  let text = programs.get(file);
-  if (text === undefined) {
-    text = readFileSync(file, 'utf8');
-    programs.set(file, text);
-  }
-  return text;
+  return readOnce(path.join(dir, 'scripts', `${name}.${ext}`));
 }
 
 /**
