@@ -537,7 +537,16 @@ function parseProcfile(text, origin) {
 
 
 
-const bodies = new Map();
+const files = new Map();
+/** A file's text, read from disk the first time only (scripts are sent on every deploy). */
+function readOnce(file) {
+    let text = files.get(file);
+    if (text === undefined) {
+        text = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(file, 'utf8');
+        files.set(file, text);
+    }
+    return text;
+}
 const NAME = /^[a-z_][a-z0-9_]*$/;
 /**
  * A server script from templates/scripts/NAME.sh (plain shell that shellcheck reads in
@@ -546,12 +555,7 @@ const NAME = /^[a-z_][a-z0-9_]*$/;
  * what the script does; `then`, the caller's own script text, runs after it in the same shell.
  */
 function serverScript(name, values, then = '', dir = (0,_templates_dir_js__WEBPACK_IMPORTED_MODULE_2__/* .templatesDir */ .x)()) {
-    const file = node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, 'scripts', `${name}.sh`);
-    let body = bodies.get(file);
-    if (body === undefined) {
-        body = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(file, 'utf8');
-        bodies.set(file, body);
-    }
+    const body = readOnce(node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, 'scripts', `${name}.sh`));
     const prologue = Object.entries(values).map(([key, value]) => {
         if (!NAME.test(key))
             throw new Error(`server script ${name}: ${key} is not a shell variable name`);
@@ -560,18 +564,11 @@ function serverScript(name, values, then = '', dir = (0,_templates_dir_js__WEBPA
     // The first line names the file: the debug log's `$` line, and how a test double tells the step.
     return `\n# ${name}.sh\n${prologue.join('\n')}\n${body}${then ? `${then}\n` : ''}`;
 }
-const programs = new Map();
 /** A file of templates/scripts/ read once, as it is. */
 function asItIs(name, ext, dir) {
     if (!NAME.test(name))
         throw new Error(`server program ${name}: not a plain name`);
-    const file = node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, 'scripts', `${name}.${ext}`);
-    let text = programs.get(file);
-    if (text === undefined) {
-        text = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(file, 'utf8');
-        programs.set(file, text);
-    }
-    return text;
+    return readOnce(node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, 'scripts', `${name}.${ext}`));
 }
 /**
  * A program the server runs as it is, from templates/scripts/NAME.py (Python where root must open
