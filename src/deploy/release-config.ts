@@ -56,7 +56,7 @@ export function keepConfigCommand(ctx: DeployContext, release: string): string {
     .map((f) => `install -m 0644 -o root -g root -- ${q(f.live)} ${q(`${to}.new/${f.name}`)}`)
     .join(' && ');
   return `install -d -m 0755 -o root -g root ${q(dir)} && rm -rf -- ${q(`${to}.new`)} && install -d -m 0755 -o root -g root ${q(`${to}.new`)} && ${copies} && rm -rf -- ${q(to)} && mv -T -- ${q(`${to}.new`)} ${q(to)} || echo "warning: the configuration of ${release} was not kept for a rollback" >&2
-for d in ${q(dir)}/*; do [ -d "$d" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$d")" ] || rm -rf -- "$d"; done`;
+for d in ${q(dir)}/*; do [ -d "$d" ] || continue; [ -d ${q(ctx.paths.releases)}/"\${d##*/}" ] || rm -rf -- "$d"; done`;
 }
 
 /**
@@ -71,7 +71,7 @@ export function readKeptConfigCommand(ctx: DeployContext): string {
     .map((f) => `cmp -s "$d"/${q(f.name)} ${q(f.live)} || keys="$keys ${f.key}"`)
     .join('; ');
   return `for d in ${q(releaseConfigDir(ctx))}/*; do [ -d "$d" ] && ${complete} || continue
-  keys=""; ${differs}; printf 'rconfig_%s=%s\\n' "$(basename "$d")" "\${keys# }"; done`;
+  keys=""; ${differs}; printf 'rconfig_%s=%s\\n' "\${d##*/}" "\${keys# }"; done`;
 }
 
 /** rconfig_ID=KEYS lines -> { ID: the keys of the kept files that differ from the live ones }. */

@@ -69,7 +69,7 @@ export function stateCommand(ctx: DeployContext, release: string, state: Release
   const dir = statesDir(ctx);
   return `install -d -m 0700 ${q(dir)} && printf '%s\\n' ${q(state)} > ${q(`${dir}/${release}`)}
 ${state === 'built' ? releaseSettingsCommand(ctx, release) : ''}
-for f in ${q(dir)}/* ${q(releaseSettingsDir(ctx))}/*.json; do [ -e "$f" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$f" .json)" ] || rm -f -- "$f"; done`;
+for f in ${q(dir)}/* ${q(releaseSettingsDir(ctx))}/*.json; do [ -e "$f" ] || continue; gd_rec=\${f##*/}; [ -d ${q(ctx.paths.releases)}/"\${gd_rec%.json}" ] || rm -f -- "$f"; done`;
 }
 
 /**
