@@ -1,0 +1,84 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { DeployContext } from '../../src/deploy/context.js';
+import { appLayout } from '../../src/deploy/paths.js';
+import { memoryLogger } from '../../src/log.js';
+import { parseSettings } from '../../src/settings.js';
+import type { Remote } from '../../src/ssh/types.js';
+import { installKeptScript, putBackScript } from '../../src/steps/release-units.js';
+import { callsOf, fakeBin, type FakeBin } from '../support/fake-bin.js';
+
+// Scripts of templates/scripts/ run under bash against stubs: the commands they run, in order,
+// with the values TypeScript gave them (what the server does with them is the e2e tests' part).
+const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n';
+
+let fb: FakeBin;
+beforeEach(() => {
+  fb = fakeBin();
+});
+afterEach(() => fb.cleanup());
+
+function makeCtx(inputs: Record<string, string> = {}, appDir?: string): DeployContext {
+  const all: Record<string, string> = {
+    host: 'web1',
+    'private-key': KEY,
+    'trust-on-first-use': 'true',
+    'app-name': 'shop',
+    ...inputs
+  };
+  const settings = parseSettings((n) => all[n] ?? '');
+  // The scratch folder is in /tmp, which the rules refuse as an app-dir: put in behind their back.
+  if (appDir) settings.app.dir = appDir;
+  return {
+    remote: {} as Remote,
+    settings,
+    logger: memoryLogger(),
+    label: 'web1',
+    records: [],
+    paths: appLayout(settings),
+    facts: {}
+  };
+}
+
+const run = (script: string) => fb.run(`set -euo pipefail\n${script}`);
+
+describe('release_units_install.sh and release_units_put_back.sh', () => {
+  const prev = '/srv/shop/.deploy/config-previous';
+  it("saves each live file, installs the release's kept copy over it, reloads systemd for the unit", () => {
+    const r = run(installKeptScript(makeCtx(), 'R1', ['service', 'gunicorn']));
+    expect(r.code).toBe(0);
+    expect(r.calls).toEqual([
+      ['rm', '-rf', '--', prev],
+      ['install', '-d', '-m', '0700', prev],
+      ['cp', '-a', '--', '/etc/systemd/system/shop.service', `${prev}/shop.service`],
+      [
+        'install',
+        ...['-m', '0644', '-o', 'root', '-g', 'root', '--'],
+        '/etc/shop/release-config/R1/shop.service',
+        '/etc/systemd/system/shop.service'
+      ],
+      ['cp', '-a', '--', '/etc/shop/gunicorn.conf.py', `${prev}/gunicorn.conf.py`],
+      [
+        'install',
+        ...['-m', '0644', '-o', 'root', '-g', 'root', '--'],
+        '/etc/shop/release-config/R1/gunicorn.conf.py',
+        '/etc/shop/gunicorn.conf.py'
+      ],
+      ['systemctl', 'daemon-reload']
+    ]);
+    // The Gunicorn config alone: no daemon-reload.
+    expect(callsOf(run(installKeptScript(makeCtx(), 'R1', ['gunicorn'])), 'systemctl')).toEqual([]);
+  });
+
+  it('puts back only the saved files that are there', () => {
+    const ctx = makeCtx({}, `${fb.sandbox}/srv/shop`);
+    const saved = ctx.paths.configPrevious;
+    mkdirSync(saved, { recursive: true });
+    writeFileSync(`${saved}/gunicorn.conf.py`, 'workers = 2\n');
+    const r = run(putBackScript(ctx, ['service', 'gunicorn']));
+    expect(r.code).toBe(0);
+    expect(r.calls).toEqual([
+      ['cp', '-a', '--', `${saved}/gunicorn.conf.py`, '/etc/shop/gunicorn.conf.py'],
+      ['systemctl', 'daemon-reload']
+    ]);
+  });
+});
