@@ -5,6 +5,8 @@ import { memoryLogger } from '../../src/log.js';
 import { parseSettings } from '../../src/settings.js';
 import type { Remote } from '../../src/ssh/types.js';
 import { installKeptScript, putBackScript } from '../../src/steps/release-units.js';
+import { writeSetScript } from '../../src/steps/processes.js';
+import { serverOneLine } from '../../src/render/scripts.js';
 import { callsOf, fakeBin, type FakeBin } from '../support/fake-bin.js';
 
 // Scripts of templates/scripts/ run under bash against stubs: the commands they run, in order,
@@ -80,5 +82,32 @@ describe('release_units_install.sh and release_units_put_back.sh', () => {
       ['cp', '-a', '--', `${saved}/gunicorn.conf.py`, '/etc/shop/gunicorn.conf.py'],
       ['systemctl', 'daemon-reload']
     ]);
+  });
+});
+
+describe("processes_set.sh: root's copy of the RQ stop program", () => {
+  const rq = '/etc/shop/processes/rq-requeue.py';
+  it('is written (then made readable and moved in place) only when a process is an RQ worker', () => {
+    // Without set -e: /etc/shop is not there to write into, and the commands after are the point.
+    const worker = fb.run(writeSetScript(makeCtx({ processes: 'worker: rq worker jobs' }), 'R1'));
+    expect(callsOf(worker, 'chmod')).toEqual([['chmod', '0644', `${rq}.new`]]);
+    expect(callsOf(worker, 'mv')[0]).toEqual(['mv', '-T', '--', `${rq}.new`, rq]);
+    const celery = fb.run(writeSetScript(makeCtx({ processes: 'worker: celery -A app worker' }), 'R1'));
+    expect(callsOf(celery, 'chmod')).toEqual([]);
+    expect(callsOf(celery, 'mv').map((c) => c.at(-1))).not.toContain(rq);
+  });
+});
+
+describe('serverOneLine', () => {
+  it("joins the file's statements with `; ` after the prologue, comments left out", () => {
+    const line = serverOneLine('rq_stop', { limit: 3 });
+    expect(line).toMatch(/^limit='3'; p=\$\{MAINPID:-\}; /);
+    expect(line).not.toMatch(/\n|# /);
+  });
+  it('refuses a file with a line that cannot be joined', () => {
+    const dir = `${fb.sandbox}/templates`;
+    mkdirSync(`${dir}/scripts`, { recursive: true });
+    writeFileSync(`${dir}/scripts/loop.sh`, 'for i in 1 2; do\n  echo "$i"\ndone\n');
+    expect(() => serverOneLine('loop', {}, dir)).toThrow(/"for i in 1 2; do" cannot be joined/);
   });
 });
