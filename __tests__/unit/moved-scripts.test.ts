@@ -7,6 +7,8 @@ import type { Remote } from '../../src/ssh/types.js';
 import { installKeptScript, putBackScript } from '../../src/steps/release-units.js';
 import { writeSetScript } from '../../src/steps/processes.js';
 import { serverOneLine } from '../../src/render/scripts.js';
+import { readMigrationStateCommand, recordMigration } from '../../src/deploy/migration-state.js';
+import { readReleaseSettingsCommand, releaseSettingsPath } from '../../src/deploy/remembered.js';
 import { callsOf, fakeBin, type FakeBin } from '../support/fake-bin.js';
 
 // Scripts of templates/scripts/ run under bash against stubs: the commands they run, in order,
@@ -109,5 +111,49 @@ describe('serverOneLine', () => {
     mkdirSync(`${dir}/scripts`, { recursive: true });
     writeFileSync(`${dir}/scripts/loop.sh`, 'for i in 1 2; do\n  echo "$i"\ndone\n');
     expect(() => serverOneLine('loop', {}, dir)).toThrow(/"for i in 1 2; do" cannot be joined/);
+  });
+});
+
+describe('migration_record.sh, migration_state_read.sh, release_settings_read.sh', () => {
+  it("records a release's migration, clears database-ahead, drops records of releases gone; reads them back", async () => {
+    const ctx = makeCtx({}, `${fb.sandbox}/srv/shop`);
+    const p = ctx.paths;
+    mkdirSync(`${p.releases}/R1`, { recursive: true });
+    mkdirSync(`${p.state}/migrations`, { recursive: true });
+    writeFileSync(`${p.state}/migrations/GONE`, 'schema=1->2\n');
+    writeFileSync(`${p.state}/database-ahead`, 'R0\n');
+    const scripts: string[] = [];
+    ctx.remote = {
+      script: (text: string) => {
+        scripts.push(text);
+        return Promise.resolve({ code: 0, stdout: '', stderr: '', serverMs: 0, timedOut: false });
+      }
+    } as unknown as Remote;
+    await recordMigration(ctx, 'R1', '5');
+    const real = fakeBin({ rm: 'exec /usr/bin/rm "$@"', install: 'exec /usr/bin/install "$@"' });
+    try {
+      const r = real.run(`set -euo pipefail\n${scripts.at(-1)!}`);
+      expect(r.code).toBe(0);
+      expect(r.calls.map((c) => c.slice(0, 2))).toEqual([
+        ['install', '-d'],
+        ['rm', '-f'],
+        ['rm', '-f']
+      ]);
+      const read = real.run(`set -euo pipefail\n${readMigrationStateCommand(ctx)}`);
+      // No SQLite database to ask: the schema after is unknown, which counts as changed.
+      expect(read.stdout).toBe('migrated_R1=schema=5->?\n');
+      writeFileSync(`${p.state}/database-ahead`, 'R1\n');
+      expect(real.run(readMigrationStateCommand(ctx)).stdout).toBe(
+        'migrated_R1=schema=5->?\ndatabase_ahead=R1\n'
+      );
+      const dir = releaseSettingsPath(ctx, 'R1').replace(/\/[^/]*$/, '');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(`${dir}/R1.json`, '{"a":\n1}\n');
+      expect(real.run(`set -euo pipefail\n${readReleaseSettingsCommand(ctx)}`).stdout).toBe(
+        'rsettings_R1={"a":1}\n'
+      );
+    } finally {
+      real.cleanup();
+    }
   });
 });
