@@ -7,6 +7,7 @@ import type { Remote } from '../../src/ssh/types.js';
 import { installKeptScript, putBackScript } from '../../src/steps/release-units.js';
 import { writeSetScript } from '../../src/steps/processes.js';
 import { serverOneLine } from '../../src/render/scripts.js';
+import { keepConfigCommand, readKeptConfigCommand } from '../../src/deploy/release-config.js';
 import { readMigrationStateCommand, recordMigration } from '../../src/deploy/migration-state.js';
 import { readReleaseSettingsCommand, releaseSettingsPath } from '../../src/deploy/remembered.js';
 import { callsOf, fakeBin, type FakeBin } from '../support/fake-bin.js';
@@ -152,6 +153,52 @@ describe('migration_record.sh, migration_state_read.sh, release_settings_read.sh
       expect(real.run(`set -euo pipefail\n${readReleaseSettingsCommand(ctx)}`).stdout).toBe(
         'rsettings_R1={"a":1}\n'
       );
+    } finally {
+      real.cleanup();
+    }
+  });
+});
+
+describe('release_config_keep.sh and release_config_read.sh', () => {
+  it('reads which kept files differ from the live ones; a keep that fails is a warning, and folders of releases gone go', () => {
+    const base = makeCtx({}, `${fb.sandbox}/srv/shop`);
+    const etc = `${fb.sandbox}/etc/shop`;
+    const service = `${fb.sandbox}/sys/shop.service`;
+    const ctx: DeployContext = {
+      ...base,
+      paths: {
+        ...base.paths,
+        etc,
+        gunicornConf: `${etc}/gunicorn.conf.py`,
+        units: { ...base.paths.units, service: { ...base.paths.units.service, file: service } }
+      }
+    };
+    const rc = `${etc}/release-config`;
+    for (const r of ['R1', 'R2']) mkdirSync(`${ctx.paths.releases}/${r}`, { recursive: true });
+    for (const r of ['R1', 'R2', 'GONE', 'HALF']) mkdirSync(`${rc}/${r}`, { recursive: true });
+    mkdirSync(`${fb.sandbox}/sys`);
+    writeFileSync(ctx.paths.gunicornConf, 'g1');
+    writeFileSync(service, 's1');
+    writeFileSync(`${rc}/R1/shop.service`, 's1');
+    writeFileSync(`${rc}/R1/gunicorn.conf.py`, 'g0');
+    writeFileSync(`${rc}/R2/shop.service`, 's0');
+    writeFileSync(`${rc}/R2/gunicorn.conf.py`, 'g0');
+    writeFileSync(`${rc}/HALF/shop.service`, 's0');
+    const real = fakeBin({ rm: 'exec /usr/bin/rm "$@"', install: '[ "$1" = -d ] || exit 1' });
+    try {
+      expect(real.run(`set -euo pipefail\n${readKeptConfigCommand(ctx)}`).stdout).toBe(
+        'rconfig_R1=gunicorn\nrconfig_R2=service gunicorn\n'
+      );
+      const keep = real.run(`set -euo pipefail\n${keepConfigCommand(ctx, 'R2')}`);
+      expect(keep.code).toBe(0);
+      expect(keep.stderr).toBe('warning: the configuration of R2 was not kept for a rollback\n');
+      expect(callsOf(keep, 'install').at(-1)).toEqual([
+        'install',
+        ...['-m', '0644', '-o', 'root', '-g', 'root', '--'],
+        service,
+        `${rc}/R2.new/shop.service`
+      ]);
+      expect(callsOf(keep, 'rm').map((c) => c.at(-1))).toEqual([`${rc}/R2.new`, `${rc}/GONE`, `${rc}/HALF`]);
     } finally {
       real.cleanup();
     }
