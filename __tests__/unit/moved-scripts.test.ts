@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { DeployContext } from '../../src/deploy/context.js';
 import { appLayout } from '../../src/deploy/paths.js';
 import { memoryLogger } from '../../src/log.js';
@@ -8,6 +8,7 @@ import { installKeptScript, putBackScript } from '../../src/steps/release-units.
 import { writeSetScript } from '../../src/steps/processes.js';
 import { serverOneLine } from '../../src/render/scripts.js';
 import { keepConfigCommand, readKeptConfigCommand } from '../../src/deploy/release-config.js';
+import { listStatesCommand, stateCommand } from '../../src/deploy/release-record.js';
 import { readMigrationStateCommand, recordMigration } from '../../src/deploy/migration-state.js';
 import { readReleaseSettingsCommand, releaseSettingsPath } from '../../src/deploy/remembered.js';
 import { callsOf, fakeBin, type FakeBin } from '../support/fake-bin.js';
@@ -199,6 +200,34 @@ describe('release_config_keep.sh and release_config_read.sh', () => {
         `${rc}/R2.new/shop.service`
       ]);
       expect(callsOf(keep, 'rm').map((c) => c.at(-1))).toEqual([`${rc}/R2.new`, `${rc}/GONE`, `${rc}/HALF`]);
+    } finally {
+      real.cleanup();
+    }
+  });
+});
+
+describe('release_state.sh, release_states_tidy.sh, release_states_list.sh', () => {
+  it("records a release's state, forgets releases gone, lists every release's state", () => {
+    const ctx = makeCtx({}, `${fb.sandbox}/srv/shop`);
+    const p = ctx.paths;
+    for (const r of ['R1', 'R2']) mkdirSync(`${p.releases}/${r}`, { recursive: true });
+    mkdirSync(`${p.state}/release-states`, { recursive: true });
+    writeFileSync(`${p.state}/release-states/GONE`, 'live\n');
+    const real = fakeBin({
+      rm: 'exec /usr/bin/rm "$@"',
+      install: 'exec /usr/bin/install "$@"',
+      chmod: 'exec /usr/bin/chmod "$@"',
+      mv: 'exec /usr/bin/mv "$@"'
+    });
+    try {
+      const built = real.run(`set -euo pipefail\n${stateCommand(ctx, 'R1', 'built')}`);
+      expect(built.code).toBe(0);
+      expect(callsOf(built, 'rm').map((c) => c.at(-1))).toEqual([`${p.state}/release-states/GONE`]);
+      expect(readFileSync(releaseSettingsPath(ctx, 'R1'), 'utf8')).toMatch(/^\{.*\}\n$/);
+      expect(real.run(`set -euo pipefail\n${stateCommand(ctx, 'R1', 'live')}`).code).toBe(0);
+      expect(real.run(`set -euo pipefail\n${listStatesCommand(ctx)}`).stdout).toBe(
+        'state_R1=live\nstate_R2=none\n'
+      );
     } finally {
       real.cleanup();
     }
