@@ -10,7 +10,7 @@ export const STEP = {
   switch: /mv -T '[^']*\/\.current\.tmp'/,
   verify: /^proven\(\) \{/m,
   'log-tail': /echo '--- journal'/,
-  states: /printf 'state_%s=%s\\n'/,
+  states: /^# release_states_list\.sh$/m,
   candidate: /systemd-run --unit="\$unit"/,
   restore: /^if \[ -f '[^']*\/config-previous\//m,
   serving: /echo "current=\$\(basename/,
@@ -67,7 +67,9 @@ export function deployDouble(
     failing.get(stepOf(call)) ?? failing.get(stepOf(call).split(' ')[0]!);
   // What every successful script wrote: state records and history lines.
   const apply = (text: string): void => {
-    for (const m of text.matchAll(/printf '%s\\n' ('(?:[^']|'"'"')*') > '[^']*\/release-states\/([^']+)'/g))
+    for (const m of text.matchAll(
+      /^# release_state\.sh\nstates_dir='[^']*'\nstate=('(?:[^']|'"'"')*')\nstate_file='[^']*\/release-states\/([^']+)'$/gm
+    ))
       server.states.set(m[2]!, unquote(m[1]!));
     for (const m of text.matchAll(/printf '%s\\n' ('(?:[^']|'"'"')*') >> '[^']*history\.log'/g))
       server.history.push(JSON.parse(unquote(m[1]!)) as Record<string, string>);

@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { filesInput, prelude, REPORT, writeFilesScript } from '../../src/provision/shell.js';
 import { serverScript } from '../../src/render/scripts.js';
-import { appRunCommand } from '../../src/deploy/app-run.js';
+import {
+  AS_USER_HEAD,
+  appRunCommand,
+  appRunWords,
+  asUser,
+  asUserWords,
+  commandWordsValue
+} from '../../src/deploy/app-run.js';
 import type { AppLayout } from '../../src/deploy/paths.js';
 import { shQuote } from '../../src/ssh/quote.js';
 import { callsOf, fakeBin } from '../support/fake-bin.js';
@@ -76,7 +83,7 @@ describe('write_files.sh (every provision script that installs files)', () => {
 });
 
 describe("app_run.sh's as_app", () => {
-  it('runs the very systemd-run line appRunCommand builds (the same words, every $ doubled)', () => {
+  it('runs the very systemd-run line appRunCommand builds, from the words it is given (every $ doubled)', () => {
     const evil = `we'ird "q" $(pwned 1) \`pwned 2\` ;pwned 3 * $HOME`;
     const paths = { user: `shop ${evil}` } as AppLayout;
     const opts = { cwd: `/srv/a ${evil}/current`, envFile: `/etc/shop ${evil}/env`, venv: `/v ${evil}` };
@@ -84,14 +91,51 @@ describe("app_run.sh's as_app", () => {
     const fb = fakeBin();
     try {
       const ts = fb.run(appRunCommand(paths, { ...opts, argv }));
+      const words = commandWordsValue(appRunWords(paths, opts));
       const sh = fb.run(
-        serverScript('app_run', { app_user: paths.user, env_file: opts.envFile }) +
-          `as_app ${[opts.cwd, opts.venv, ...argv].map(shQuote).join(' ')}`
+        `${serverScript('app_run', { words })}as_app "$words" ${argv.map(shQuote).join(' ')}`
       );
       expect(callsOf(sh, 'pwned')).toEqual([]);
       expect(callsOf(sh, 'systemd-run')).toHaveLength(1);
       expect(callsOf(sh, 'systemd-run')).toEqual(callsOf(ts, 'systemd-run'));
+      expect(callsOf(sh, 'systemd-run')[0]).toContain(`User=${paths.user}`);
       expect(callsOf(sh, 'systemd-run')[0]!.at(-1)).toBe(evil.replace(/\$/g, '$$$$'));
+    } finally {
+      fb.cleanup();
+    }
+  });
+
+  it('refuses a word with a newline (it would split into two words in the script)', () => {
+    expect(() =>
+      commandWordsValue(
+        appRunWords({ user: 'shop' } as AppLayout, { cwd: '/a\nb', envFile: '/e', venv: '/v' })
+      )
+    ).toThrow(/newline/);
+  });
+});
+
+describe("import_database.sh's as_user", () => {
+  it('runs the very setpriv line asUser builds, from the words it is given', () => {
+    const evil = `we'ird "q" $(pwned 1) \`pwned 2\` ;pwned 3 * $HOME`;
+    const user = `shop ${evil}`;
+    const script = 'echo "$1"';
+    const fb = fakeBin();
+    try {
+      const ts = fb.run(asUser(user, script, [shQuote(evil)]));
+      const body = readFileSync(path.join(TEMPLATES, 'scripts', 'import_database.sh'), 'utf8');
+      const fn = body.slice(body.indexOf('as_user() {'), body.indexOf('\n}\n') + 3);
+      const sh = fb.run(
+        `as_user_words=${shQuote(commandWordsValue(asUserWords(user)))}\nas_user_head=${shQuote(AS_USER_HEAD)}\n${fn}as_user ${shQuote(script)} ${shQuote(evil)}`
+      );
+      expect(callsOf(sh, 'pwned')).toEqual([]);
+      expect(callsOf(sh, 'setpriv')).toHaveLength(1);
+      expect(callsOf(sh, 'setpriv')).toEqual(callsOf(ts, 'setpriv'));
+      expect(callsOf(sh, 'setpriv')[0]!.slice(0, 3)).toEqual([
+        'setpriv',
+        `--reuid=${user}`,
+        `--regid=${user}`
+      ]);
+      expect(callsOf(sh, 'setpriv')[0]!.at(-1)).toBe(evil);
     } finally {
       fb.cleanup();
     }

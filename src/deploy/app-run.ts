@@ -11,6 +11,53 @@ export function systemdWord(word: string): string {
 }
 
 /**
+ * A command's leading words, each a fixed part and, where given, a value after it: in TypeScript's
+ * command text the value is quoted (`-p User='shop'`); a server script gets the words as one value,
+ * one word a line (commandWordsValue), and runs them as `"${words[@]}"`. So each privilege line is
+ * written once, here, whether TypeScript or a script in templates/scripts/ runs it.
+ */
+export type CommandWord = readonly [fixed: string, value?: string];
+
+/** The words as shell text, each value quoted. */
+export function commandWordsText(words: readonly CommandWord[]): string {
+  return words.map(([fixed, value]) => (value === undefined ? fixed : `${fixed}${shQuote(value)}`)).join(' ');
+}
+
+/** The words as a script's value: one word a line, read with `mapfile -t` (no word holds a newline). */
+export function commandWordsValue(words: readonly CommandWord[]): string {
+  return words
+    .map(([fixed, value]) => {
+      const word = `${fixed}${value ?? ''}`;
+      if (word.includes('\n')) throw new Error(`a command word holds a newline: ${JSON.stringify(word)}`);
+      return word;
+    })
+    .join('\n');
+}
+
+const fixed = (word: string): CommandWord => [word];
+
+/** systemd-run's words for appRunCommand, up to and with its `--` (app_run.sh's as_app takes them). */
+export function appRunWords(
+  paths: AppLayout,
+  opts: { cwd: string; envFile: string; venv: string }
+): CommandWord[] {
+  return [
+    ...['systemd-run', '--quiet', '--wait', '--pipe', '--collect', '--service-type=exec'].map(fixed),
+    ['-p'],
+    ['User=', paths.user],
+    ['-p'],
+    ['Group=', paths.user],
+    ['-p'],
+    ['EnvironmentFile=', opts.envFile],
+    ['-p'],
+    ['WorkingDirectory=', opts.cwd],
+    ['--setenv=PATH=', `${opts.venv}/bin:/usr/local/bin:/usr/bin:/bin`],
+    ['--setenv=PWD=', opts.cwd],
+    ['--']
+  ];
+}
+
+/**
  * A command run the way the service runs: as the app's user, with its environment file, in a
  * transient systemd unit. The import check and the migrations then see exactly what Gunicorn will
  * see, not sudo's or the SSH user's environment. argv reaches the program as written (systemdWord).
@@ -19,18 +66,27 @@ export function appRunCommand(
   paths: AppLayout,
   opts: { cwd: string; envFile: string; venv: string; argv: string[] }
 ): string {
-  const q = shQuote;
-  return [
-    'systemd-run --quiet --wait --pipe --collect --service-type=exec',
-    `-p User=${q(paths.user)} -p Group=${q(paths.user)}`,
-    `-p EnvironmentFile=${q(opts.envFile)}`,
-    `-p WorkingDirectory=${q(opts.cwd)}`,
-    `--setenv=PATH=${q(`${opts.venv}/bin:/usr/local/bin:/usr/bin:/bin`)}`,
-    `--setenv=PWD=${q(opts.cwd)}`,
-    '--',
-    ...opts.argv.map((a) => q(systemdWord(a)))
-  ].join(' ');
+  return [commandWordsText(appRunWords(paths, opts)), ...opts.argv.map((a) => shQuote(systemdWord(a)))].join(
+    ' '
+  );
 }
+
+/** setpriv's words for asUser, up to and with `bash -c` (import_database.sh's as_user takes them). */
+export function asUserWords(user: string): CommandWord[] {
+  return [
+    ['setpriv'],
+    ['--reuid=', user],
+    ['--regid=', user],
+    ['--init-groups'],
+    ['--reset-env'],
+    ['--'],
+    ['bash'],
+    ['-c']
+  ];
+}
+
+/** What asUser's bash runs before the script (a script's as_user prepends the same). */
+export const AS_USER_HEAD = 'set -euo pipefail\n';
 
 /**
  * A shell text run by root's script as an unprivileged user (the build user for repository content,
@@ -40,12 +96,7 @@ export function appRunCommand(
  * words for $1... (expanded by root's script).
  */
 export function asUser(user: string, script: string, args: string[] = []): string {
-  const q = shQuote;
-  return [
-    `setpriv --reuid=${q(user)} --regid=${q(user)} --init-groups --reset-env --`,
-    `bash -c ${q(`set -euo pipefail\n${script}`)} gd`,
-    ...args
-  ].join(' ');
+  return [commandWordsText(asUserWords(user)), shQuote(`${AS_USER_HEAD}${script}`), 'gd', ...args].join(' ');
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { DeployContext } from './context.js';
 import { parseFacts } from './context.js';
 import { shQuote } from '../ssh/quote.js';
+import { serverScript } from '../render/scripts.js';
 
 /**
  * What the database holds, per release: a release whose pre-activate changed the schema (SQLite's
@@ -46,17 +47,21 @@ export function schemaChanged(before: string, after: string): boolean {
  * database no longer ahead of the code (this code's own migrations ran against it).
  */
 export async function recordMigration(ctx: DeployContext, release: string, before: string): Promise<void> {
-  const q = shQuote;
   const after = await schemaVersion(ctx);
   const changed = schemaChanged(before, after);
   ctx.facts['schema-changed'] = changed ? 'true' : 'false';
   const dir = migrationsDir(ctx);
   await ctx.remote
     .script(
-      `install -d -m 0700 ${q(dir)}
-${changed ? `printf 'schema=%s->%s\\n' ${q(before || '?')} ${q(after || '?')} > ${q(`${dir}/${release}`)}` : `rm -f ${q(`${dir}/${release}`)}`}
-rm -f ${q(aheadPath(ctx))}
-for f in ${q(dir)}/*; do [ -e "$f" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$f")" ] || rm -f -- "$f"; done`,
+      serverScript('migration_record', {
+        migrations_dir: dir,
+        record: `${dir}/${release}`,
+        changed: changed ? 1 : 0,
+        schema_before: before || '?',
+        schema_after: after || '?',
+        ahead_path: aheadPath(ctx),
+        releases: ctx.paths.releases
+      }),
       { sudo: true, timeoutMs: 30_000 }
     )
     .catch((err: unknown) =>
@@ -66,9 +71,10 @@ for f in ${q(dir)}/*; do [ -e "$f" ] || continue; [ -d ${q(ctx.paths.releases)}/
 
 /** The shell that prints `migrated_ID=...` per release that changed the schema and `database_ahead=ID`. */
 export function readMigrationStateCommand(ctx: DeployContext): string {
-  const q = shQuote;
-  return `for f in ${q(migrationsDir(ctx))}/*; do [ -f "$f" ] && printf 'migrated_%s=%s\\n' "$(basename "$f")" "$(head -c 200 "$f" | tr -d '\\n')"; done
-[ -f ${q(aheadPath(ctx))} ] && printf 'database_ahead=%s\\n' "$(head -c 200 ${q(aheadPath(ctx))} | tr -d '\\n')" || true`;
+  return serverScript('migration_state_read', {
+    migrations_dir: migrationsDir(ctx),
+    ahead_path: aheadPath(ctx)
+  });
 }
 
 export interface MigrationState {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { DeployContext } from './context.js';
-import { shQuote } from '../ssh/quote.js';
+import { serverScript, type ScriptValues } from '../render/scripts.js';
 
 /**
  * Each live release's own service unit and Gunicorn config, as they were installed when it went
@@ -46,32 +46,39 @@ export function keptGunicornConf(ctx: DeployContext, release: string): string {
 /**
  * The shell that keeps the live files as `release`'s (written with the history line of a release
  * that went live, so they are the files it was proven with), replaced as a whole; folders of
- * releases no longer on the server go.
+ * releases no longer on the server go. The script is templates/scripts/release_config_keep.sh.
  */
 export function keepConfigCommand(ctx: DeployContext, release: string): string {
-  const q = shQuote;
-  const dir = releaseConfigDir(ctx);
-  const to = `${dir}/${release}`;
-  const copies = keptFiles(ctx)
-    .map((f) => `install -m 0644 -o root -g root -- ${q(f.live)} ${q(`${to}.new/${f.name}`)}`)
-    .join(' && ');
-  return `install -d -m 0755 -o root -g root ${q(dir)} && rm -rf -- ${q(`${to}.new`)} && install -d -m 0755 -o root -g root ${q(`${to}.new`)} && ${copies} && rm -rf -- ${q(to)} && mv -T -- ${q(`${to}.new`)} ${q(to)} || echo "warning: the configuration of ${release} was not kept for a rollback" >&2
-for d in ${q(dir)}/*; do [ -d "$d" ] || continue; [ -d ${q(ctx.paths.releases)}/"\${d##*/}" ] || rm -rf -- "$d"; done`;
+  return serverScript('release_config_keep', {
+    release_config_dir: releaseConfigDir(ctx),
+    keep_to: `${releaseConfigDir(ctx)}/${release}`,
+    keep_release: release,
+    ...keptValues(ctx),
+    releases: ctx.paths.releases
+  });
 }
 
 /**
  * The shell that prints `rconfig_ID=KEYS` for every release with a complete kept set: KEYS lists
  * the kept files that differ from the live ones (empty: the release runs under the live files).
+ * The script is templates/scripts/release_config_read.sh.
  */
 export function readKeptConfigCommand(ctx: DeployContext): string {
-  const q = shQuote;
-  const files = keptFiles(ctx);
-  const complete = files.map((f) => `[ -f "$d"/${q(f.name)} ]`).join(' && ');
-  const differs = files
-    .map((f) => `cmp -s "$d"/${q(f.name)} ${q(f.live)} || keys="$keys ${f.key}"`)
-    .join('; ');
-  return `for d in ${q(releaseConfigDir(ctx))}/*; do [ -d "$d" ] && ${complete} || continue
-  keys=""; ${differs}; printf 'rconfig_%s=%s\\n' "\${d##*/}" "\${keys# }"; done`;
+  return serverScript('release_config_read', {
+    release_config_dir: releaseConfigDir(ctx),
+    ...keptValues(ctx)
+  });
+}
+
+/** The kept files as numbered values: kept_count, kept_name_N, kept_live_N, kept_key_N. */
+function keptValues(ctx: DeployContext): ScriptValues {
+  const values: ScriptValues = { kept_count: keptFiles(ctx).length };
+  keptFiles(ctx).forEach((f, i) => {
+    values[`kept_name_${i}`] = f.name;
+    values[`kept_live_${i}`] = f.live;
+    values[`kept_key_${i}`] = f.key;
+  });
+  return values;
 }
 
 /** rconfig_ID=KEYS lines -> { ID: the keys of the kept files that differ from the live ones }. */

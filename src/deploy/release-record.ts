@@ -4,6 +4,7 @@ import type { Settings } from '../settings.js';
 import { serializeManifest, type Manifest } from '../manifest.js';
 import { shQuote } from '../ssh/quote.js';
 import { releaseSettingsCommand, releaseSettingsDir } from './remembered.js';
+import { serverScript } from '../render/scripts.js';
 
 /** Run-specific settings (commit, ref, lock handling, full-upload) do not change what is deployed. */
 export function shapingSettings(settings: Settings): string {
@@ -62,14 +63,18 @@ export function statesDir(ctx: DeployContext): string {
 
 /**
  * The shell that records a release's state (and forgets releases no longer on the server). A
- * release just built also keeps the settings it is proven and run with (remembered.ts).
+ * release just built also keeps the settings it is proven and run with (remembered.ts). Scripts:
+ * templates/scripts/release_state.sh, release_states_tidy.sh.
  */
 export function stateCommand(ctx: DeployContext, release: string, state: ReleaseState): string {
-  const q = shQuote;
   const dir = statesDir(ctx);
-  return `install -d -m 0700 ${q(dir)} && printf '%s\\n' ${q(state)} > ${q(`${dir}/${release}`)}
-${state === 'built' ? releaseSettingsCommand(ctx, release) : ''}
-for f in ${q(dir)}/* ${q(releaseSettingsDir(ctx))}/*.json; do [ -e "$f" ] || continue; gd_rec=\${f##*/}; [ -d ${q(ctx.paths.releases)}/"\${gd_rec%.json}" ] || rm -f -- "$f"; done`;
+  const write = serverScript('release_state', { states_dir: dir, state, state_file: `${dir}/${release}` });
+  const settings = state === 'built' ? `${releaseSettingsCommand(ctx, release)}\n` : '';
+  return `${write}${settings}${serverScript('release_states_tidy', {
+    states_dir: dir,
+    settings_dir: releaseSettingsDir(ctx),
+    releases: ctx.paths.releases
+  })}`;
 }
 
 /**
@@ -77,10 +82,7 @@ for f in ${q(dir)}/* ${q(releaseSettingsDir(ctx))}/*.json; do [ -e "$f" ] || con
  * no record: one from before states were kept, or one still being built).
  */
 export function listStatesCommand(ctx: DeployContext): string {
-  const q = shQuote;
-  return `for r in $(ls -1 ${q(ctx.paths.releases)} 2>/dev/null | sort); do
-  printf 'state_%s=%s\\n' "$r" "$(cat ${q(statesDir(ctx))}/"$r" 2>/dev/null || echo none)"
-done`;
+  return serverScript('release_states_list', { releases: ctx.paths.releases, states_dir: statesDir(ctx) });
 }
 
 /** state_ID=STATE lines -> { ID: STATE }, in the order printed (oldest first). */

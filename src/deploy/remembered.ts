@@ -3,6 +3,7 @@ import type { DeploySettings, ProvisionSettings } from '../settings.js';
 import { shQuote } from '../ssh/quote.js';
 import { DeployError } from '../steps/step.js';
 import type { DeployContext } from './context.js';
+import { serverScript } from '../render/scripts.js';
 
 /**
  * The settings that describe how a release is proven and run, remembered on the server, so
@@ -108,8 +109,7 @@ export function readRememberedCommand(ctx: DeployContext): string {
 
 /** The shell that prints `rsettings_ID=JSON` for every release that kept its own settings. */
 export function readReleaseSettingsCommand(ctx: DeployContext): string {
-  return `for f in ${shQuote(releaseSettingsDir(ctx))}/*.json; do [ -f "$f" ] || continue
-  printf 'rsettings_%s=%s\\n' "$(basename "$f" .json)" "$(head -c 65536 "$f" | tr -d '\\n')"; done`;
+  return serverScript('release_settings_read', { release_settings_dir: releaseSettingsDir(ctx) });
 }
 
 /** rsettings_ID=JSON lines -> { ID: JSON }. */

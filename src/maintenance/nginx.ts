@@ -47,13 +47,9 @@ export function dropInText(app: string, healthPath: string): string {
   return renderTemplate('nginx/maintenance.conf', vars as unknown as TemplateVars);
 }
 
-export const PLAIN_PAGE = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Down for maintenance</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body style="font-family: sans-serif; max-width: 36em; margin: 4em auto; padding: 0 1em">
-<h1>Down for maintenance</h1>
-<p>We are working on the site and will be back shortly. Please try again in a few minutes.</p>
-</body></html>
-`;
+/** The page when the repository has no maintenance.html (templates/nginx/maintenance-page.html.hbs). */
+export function plainPage(): string {
+  return renderTemplate('nginx/maintenance-page.html', {} as unknown as TemplateVars);
+}
 
 export { maintenanceConf };

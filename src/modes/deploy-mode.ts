@@ -1,99 +1,33 @@
-// Over 300 lines on purpose: prepare, activate, tidy and undo of one release are one protocol (what
-// each leaves behind is what the next one, or the way back, starts from); split, they would be read
-// apart.
 import { DEPLOY_KEYS, type HostContext, type ModeStrategy, type RollingStrategy } from './types.js';
 import { activateThenTidy } from './go-live.js';
-import { throwIfCancelled, uncancellable } from '../cancel.js';
-import type { DeployContext } from '../deploy/context.js';
+import { throwIfCancelled } from '../cancel.js';
 import { releaseId } from '../deploy/paths.js';
 import { lockStep, runId, type HeldLock } from '../steps/lock.js';
 import { ensureLayout } from '../steps/layout.js';
-import { type Uploaded } from '../steps/upload.js';
 import { venvDependencies } from '../steps/venv.js';
-import { installConfig, needsRestart, type StagedConfig } from '../steps/config.js';
+import { installConfig, needsRestart } from '../steps/config.js';
 import { afterMigrationRollback } from '../steps/migration.js';
 import { Planner } from './plan.js';
 import { PREPARE_PLAN, type Preparing } from './prepare-plan.js';
 import { runHook } from '../steps/hooks.js';
 import { sendSwitchAhead, switchRelease } from '../steps/switch.js';
 import { sendVerifyAhead, verifyRelease } from '../steps/verify.js';
-import { hasProcesses, moveProcesses, removeProcessesCommand } from '../steps/processes.js';
-import { errorLogTail, rollbackTo } from '../steps/rollback.js';
-import { prune, sendPruneAhead } from '../steps/prune.js';
-import { historyCommand, recordHistory, SAVED_RELOAD } from '../steps/history.js';
-import { recordCommand, releaseHash, stateCommand } from '../deploy/release-record.js';
-import { rememberCommand } from '../deploy/remembered.js';
-import { keepConfigCommand } from '../deploy/release-config.js';
-import { shQuote } from '../ssh/quote.js';
-import { deployContext, parseFacts } from '../deploy/context.js';
-import { AfterProofError, DeployError, errorMessage, step, type StepOutcome } from '../steps/step.js';
-import type { StepName } from '../steps/catalog.js';
-import { serverScript } from '../render/scripts.js';
+import { hasProcesses, moveProcesses } from '../steps/processes.js';
+import { errorLogTail } from '../steps/rollback.js';
+import { sendPruneAhead } from '../steps/prune.js';
+import { recordHistory, SAVED_RELOAD } from '../steps/history.js';
+import { stateCommand } from '../deploy/release-record.js';
+import { deployContext } from '../deploy/context.js';
+import { AfterProofError, DeployError, errorMessage } from '../steps/step.js';
+import { noteCancelled, stepper, type PreparedRelease } from './deploy-release.js';
+import { tidyFor, tidyRelease } from './deploy-tidy.js';
+import { refuseRelease, servingRelease, undoRelease } from './deploy-undo.js';
 
-/** Steps that still run in a cancelled run: the way back, and what follows a proven switch. */
-const AFTER_CANCEL: StepName[] = ['units', 'rollback', 'processes', 'post-activate', 'prune'];
-
-function stepper(ctx: DeployContext) {
-  return <T extends StepOutcome | void>(name: StepName, fn: () => Promise<T>): Promise<T> => {
-    if (!AFTER_CANCEL.includes(name)) throwIfCancelled(ctx.signal, `step ${name}`);
-    return step(ctx.logger, ctx.records, ctx.label, name, fn);
-  };
-}
-
-/** A run cancelled before the switch: nothing changed for users; the history says so. */
-async function noteCancelled(host: HostContext, ctx: DeployContext, why: string): Promise<void> {
-  host.notePhase?.({ phase: 'cancelled' });
-  const release = ctx.facts.release ?? '';
-  await recordHistory(
-    { ...ctx, remote: uncancellable(ctx.remote) },
-    { event: 'deploy', release, status: 'cancelled', why }
-  );
-}
-
-/** A release made ready on one server, not yet serving. */
-export interface PreparedRelease {
-  lock: HeldLock;
-  up: Uploaded;
-  release: string;
-  staged: StagedConfig;
-  /** A new venv or changed units need a new Gunicorn master. */
-  restart: boolean;
-  /** The database as pre-activate left it (sqlite3 .sha3sum); '' when no migration ran. */
-  migrated: string;
-  /** SQLite's schema_version before pre-activate ('' when unknown): did the migration change it? */
-  schema?: string;
-  /** The tidy as sent with the switch (its history line written then): tidyRelease takes its answer. */
-  tidy?: Tidy;
-  /** The processes were (or may have been) moved to this release: a way back moves them too. */
-  processesMoved?: boolean;
-}
-
-/** Old releases out, the history line and the release record in: one script after the proof. */
-interface Tidy {
-  keep: string[];
-  entry: Record<string, string>;
-  record: string;
-  then: string;
-}
-
-function tidyFor(ctx: DeployContext, p: PreparedRelease, reload: string): Tidy {
-  const { release, up } = p;
-  const entry = { event: 'deploy', release, previous: up.previous, status: 'deployed', reload };
-  // What the live release was built from: written with the history line, in the prune's round trip.
-  const record = [
-    up.manifest ? recordCommand(ctx, releaseHash(up.manifest, ctx.settings), release) : '',
-    rememberCommand(ctx),
-    // The unit and Gunicorn config it went live with: a rollback to it runs under them.
-    keepConfigCommand(ctx, release),
-    hasProcesses(ctx) ? '' : removeProcessesCommand(ctx)
-  ].join('\n');
-  return {
-    keep: [release, up.previous].filter((r) => r),
-    entry,
-    record,
-    then: [historyCommand(ctx, entry), record].join('\n')
-  };
-}
+// One release's prepare and activate; what they share is in deploy-release.ts, the tidy after a
+// proven switch in deploy-tidy.ts, the way back in deploy-undo.ts.
+export type { PreparedRelease } from './deploy-release.js';
+export { tidyRelease } from './deploy-tidy.js';
+export { undoRelease } from './deploy-undo.js';
 
 /**
  * Everything before the switch: each of these steps can fail with nothing changed for users, so a
@@ -155,44 +89,6 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
     if (ctx.signal?.aborted) await noteCancelled(host, ctx, errorMessage(err).split('\n')[0]!);
     throw err;
   }
-}
-
-/**
- * A release that failed before the switch never served: it is recorded refused (never a rollback
- * target), moved out of releases/ and deleted at once, and the run gets its history line.
- */
-async function refuseRelease(ctx: DeployContext, up: Uploaded, why: string): Promise<void> {
-  const p = ctx.paths;
-  const failed = ctx.records.filter((r) => !r.ok).at(-1)?.name ?? '';
-  const entry = {
-    event: 'deploy',
-    release: up.release,
-    previous: up.previous,
-    status: 'refused',
-    step: failed
-  };
-  await recordHistory(
-    ctx,
-    { ...entry, why: why.split('\n')[0]! },
-    `${stateCommand(ctx, up.release, 'refused')}${serverScript('remove_refused', {
-      release: up.release,
-      release_dir: p.releaseDir(up.release),
-      release_link: p.releaseLink(up.release),
-      current: p.current,
-      trash: p.trash
-    })}`
-  );
-}
-
-/** What `current` points to now: after a failed rollback, the truth is on the server. */
-async function servingRelease(ctx: DeployContext): Promise<string | undefined> {
-  const res = await ctx.remote
-    .script(`echo "current=$(basename "$(readlink ${shQuote(ctx.paths.current)})")"`, {
-      sudo: true,
-      timeoutMs: 30_000
-    })
-    .catch(() => undefined);
-  return res && res.code === 0 ? parseFacts(res.stdout).current || undefined : undefined;
 }
 
 /**
@@ -282,46 +178,6 @@ export async function activateRelease(host: HostContext, p: PreparedRelease): Pr
   } catch (err) {
     throw new AfterProofError(err);
   }
-}
-
-/**
- * After a proven switch: old releases go and the history gets its line. Nothing here can make the
- * release less live, so a fleet runs it while the next batch prepares, and a failure is a warning.
- */
-export async function tidyRelease(host: HostContext, p: PreparedRelease): Promise<void> {
-  const ctx = deployContext(host);
-  const t = p.tidy ?? tidyFor(ctx, p, ctx.facts.reload ?? '');
-  try {
-    await stepper(ctx)('prune', () => prune(ctx, t.keep, t.then));
-  } catch (err) {
-    ctx.logger.warning(
-      `${ctx.label}: ${p.release} is live, but old releases were not removed: ${errorMessage(err)}`
-    );
-    await recordHistory(ctx, { ...t.entry, reload: ctx.facts.reload ?? '' }, t.record);
-  }
-}
-
-/**
- * Puts the previous release back on a server: after its own failure, or after another server's
- * failure when the whole fleet goes back (rollback-scope: all).
- */
-export async function undoRelease(host: HostContext, p: PreparedRelease, why: string): Promise<string> {
-  const ctx = deployContext(host);
-  const back = await stepper(ctx)('rollback', () =>
-    rollbackTo(ctx, p.up.previous, p.release, p.restart, p.staged)
-  );
-  if (p.processesMoved)
-    await stepper(ctx)('processes', () => moveProcesses(ctx, back.target, { write: false }));
-  host.notePhase?.({ phase: 'rolled-back', release: back.target, previous: p.release });
-  ctx.facts.release = back.target;
-  ctx.facts['previous-release'] = p.up.previous;
-  // The release that went live and failed, for the summary and the GitHub deployment.
-  ctx.facts['failed-release'] = p.release;
-  ctx.facts['rolled-back'] = 'true';
-  ctx.facts.reload = back.reload;
-  ctx.facts['rollback-reason'] = why.split('\n')[0]!;
-  host.setStatus('rolled-back');
-  return back.target;
 }
 
 const rolling: RollingStrategy<PreparedRelease> = {

@@ -5,7 +5,7 @@ import { parseFacts } from '../deploy/context.js';
 import { withRememberedSettings } from '../deploy/remembered.js';
 import { healthPathProblem } from '../rules.js';
 import { maintenanceScript, NGINX_REFUSED, NO_INCLUDE } from '../maintenance/script.js';
-import { PLAIN_PAGE } from '../maintenance/nginx.js';
+import { plainPage } from '../maintenance/nginx.js';
 import { DeployError, step } from '../steps/step.js';
 import { deployContext } from '../deploy/context.js';
 
@@ -16,7 +16,7 @@ const MAX_PAGE_BYTES = 512 * 1024;
 async function pageText(source: string): Promise<{ text: string; from: string }> {
   const file = path.join(source, 'maintenance.html');
   const st = await stat(file).catch(() => undefined);
-  if (!st) return { text: PLAIN_PAGE, from: 'a plain page' };
+  if (!st) return { text: plainPage(), from: 'a plain page' };
   if (!st.isFile() || st.size > MAX_PAGE_BYTES)
     throw new DeployError(
       `${file} is not a file of at most ${MAX_PAGE_BYTES / 1024} KiB; nothing was changed`,

@@ -1,4 +1,5 @@
 import type { AppLayout } from '../deploy/paths.js';
+import { serverOneLine } from '../render/scripts.js';
 
 /**
  * RQ workers get a second command at stop (ExecStopPost=): templates/scripts/rq_requeue.py puts back
@@ -39,23 +40,9 @@ export function rqProgramPath(paths: AppLayout): string {
  * starts a new job after the signal (a child the stop did not see) or stays alive without one for
  * 2 s missed it: it gets SIGTERM again, between jobs (RQ then stops at once; a job caught in between
  * is put back by the stop program above). At `stopSec` it is killed, as TimeoutStopSec would.
+ * The script is templates/scripts/rq_stop.sh, as one line.
  */
 export function rqStopCommand(command: string, stopSec: number): string {
   if (rqWorkerArgs(command) === undefined) return '';
-  const limit = Math.max(1, stopSec - 1);
-  // One line (a unit's Exec line): statements joined by ; the loop's body after `do`. Builtins
-  // only in the loop (reading /proc), so it samples every 50 ms even on a loaded server. The
-  // children file has no newline at its end: read's status says EOF, its variable has the line.
-  return [
-    'p=${MAINPID:-}; [ -n "$p" ] && kill -0 "$p" 2>/dev/null || exit 0',
-    'kids() { k=""; for f in /proc/"$p"/task/*/children; do c=""; read -r c 2>/dev/null < "$f"; k="$k $c"; done; }',
-    `kids; before="$k "; kill -TERM "$p"; end=$((SECONDS + ${limit})); idle=0; missed=0; again=0`,
-    'while kill -0 "$p" 2>/dev/null; do if [ "$SECONDS" -ge "$end" ]; then kids; for c in $k; do kill -KILL "$c"; done; kill -KILL "$p"; exit 0; fi',
-    'sleep 0.05; kids; new=0; for c in $k; do [[ "$before" == *" $c "* ]] || new=1; done',
-    'if [ "$new" = 1 ]; then missed=1; fi',
-    'if [ -z "${k// /}" ]; then idle=$((idle + 1)); else idle=0; fi',
-    'if [ "$idle" -ge 40 ]; then missed=1; fi',
-    'if [ "$missed" = 1 ] && [ "$again" = 0 ] && [ "$new" = 0 ]; then echo "rq: the worker missed its SIGTERM (it went on taking jobs): sent again, between jobs"; kill -TERM "$p"; again=1; fi',
-    'done'
-  ].join('; ');
+  return serverOneLine('rq_stop', { limit: Math.max(1, stopSec - 1) });
 }

@@ -1,6 +1,8 @@
 import type { DeployContext } from '../deploy/context.js';
 import { assertRule, parseSource, sourceProblem, sourceText } from '../rules.js';
 import { serverScript } from '../render/scripts.js';
+import { renderTemplate } from '../render/templates.js';
+import type { TemplateVars } from '../render/vars.js';
 import { UNIT_HEADER } from '../steps/ownership.js';
 import { DeployError, errorMessage } from '../steps/step.js';
 import { sshConnection } from './firewall-ssh.js';
@@ -53,25 +55,23 @@ export function renderRequest(app: string, sshPort: number, ignore: string[]): s
  * The app's rate-limit jail ('' without rate-limit): Debian's nginx-limit-req filter narrowed to the
  * app's own zones, so another app's limits never count here; its ignoreip is the sshd jail's, the
  * union of every app's (kept in one place, current whichever app's provision wrote it last).
+ * The file is templates/fail2ban/app-jail.local.hbs.
  */
 export function renderAppJail(ctx: DeployContext): string {
   const zones = siteEdgeVars(ctx).rateLimits.map((r) => r.zone);
   if (!zones.length) return '';
   for (const z of zones) assertRule('rate-limit zone', /^[A-Za-z0-9_]+$/.test(z) ? undefined : z);
   const { jailName } = fail2banPaths(ctx.paths.app);
-  return `${UNIT_HEADER} (rate-limit of ${ctx.paths.app}); changes here are overwritten on the next provision.
-# Clients nginx refused more than ${RATE_LIMIT_MAXRETRY} times in 10 minutes (429) are banned from 80 and 443 for an hour.
-[${jailName}]
-enabled = true
-backend = auto
-filter = nginx-limit-req[ngx_limit_req_zones="${zones.join('|')}"]
-logpath = ${FAIL2BAN.nginxErrorLog}
-port = 80,443
-banaction = nftables
-ignoreip = %(sshd/ignoreip)s
-maxretry = ${RATE_LIMIT_MAXRETRY}
-findtime = 10m
-bantime = 1h`;
+  const vars = {
+    header: UNIT_HEADER,
+    app: ctx.paths.app,
+    jailName,
+    zones: zones.join('|'),
+    logpath: FAIL2BAN.nginxErrorLog,
+    maxretry: RATE_LIMIT_MAXRETRY
+  };
+  // Without the file's last newline: the jail on servers is compared byte for byte (written when it differs).
+  return renderTemplate('fail2ban/app-jail.local', vars as unknown as TemplateVars).replace(/\n$/, '');
 }
 
 /** The run's own address and every ssh-allow-from source, each once. */

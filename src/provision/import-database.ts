@@ -1,5 +1,6 @@
 import type { DeployContext } from '../deploy/context.js';
 import { serverScript } from '../render/scripts.js';
+import { AS_USER_HEAD, asUserWords, commandWordsValue } from '../deploy/app-run.js';
 import { DeployError, type StepOutcome } from '../steps/step.js';
 import { runProvisionScript } from './run.js';
 
@@ -25,6 +26,8 @@ export function importScript(ctx: DeployContext): string {
     force: pr.importDatabaseForce ? 1 : 0,
     app_dir: p.dir,
     user: p.user,
+    as_user_words: commandWordsValue(asUserWords(p.user)),
+    as_user_head: AS_USER_HEAD,
     backups: p.backups,
     svc: p.units.service.name,
     missing: MISSING,

@@ -7,6 +7,7 @@ import { healthHost } from '../deploy/health.js';
 import { pgVerifyFunctions } from './pg-verify.js';
 import { fail2banVerifyFunctions } from './fail2ban.js';
 import { databaseSeenPath } from '../deploy/remembered.js';
+import { appRunWords, commandWordsValue } from '../deploy/app-run.js';
 
 /** The checklist, in the order it is printed; also the summary's columns. */
 export const VERIFY_KEYS = [
@@ -52,7 +53,7 @@ export function verifyChecklistScript(ctx: DeployContext): string {
   const d = ctx.settings.deploy;
   const postgres = ctx.settings.database.kind === 'postgres';
   return (
-    serverScript('app_run', { app_user: p.user, env_file: p.envFile }) +
+    serverScript('app_run', {}) +
     (postgres ? pgVerifyFunctions(ctx) : '') +
     fail2banVerifyFunctions(ctx) +
     serverScript('verify_checklist', {
@@ -63,6 +64,10 @@ export function verifyChecklistScript(ctx: DeployContext): string {
       // The Host of every health request, through nginx too: health-host, else the first server name.
       health_host: healthHost(ctx.settings),
       current: p.current,
+      // The app's user in the serving release, with its venv: app_run.sh's as_app runs these words.
+      app_run_in_current: commandWordsValue(
+        appRunWords(p, { cwd: p.current, envFile: p.envFile, venv: `${p.current}/.venv` })
+      ),
       env_file: p.envFile,
       wsgi_app: d.wsgiApp,
       framework_py: serverProgram('framework_debug'),

@@ -40,6 +40,25 @@ export function serverScript(
   return `\n# ${name}.sh\n${prologue.join('\n')}\n${body}${then ? `${then}\n` : ''}`;
 }
 
+/**
+ * A server script as ONE line, for a unit's Exec line (systemd takes no multi-line command): the
+ * prologue's assignments and the file's lines (comments left out), joined with `; `. The file is
+ * written for that: each line a whole statement (none ends in `do`, `then`, `{`, `|`, `&&`, `||`),
+ * no comment after code; a line that could not be joined so is refused here, not on the server.
+ */
+export function serverOneLine(name: string, values: ScriptValues, dir: string = templatesDir()): string {
+  const body = readOnce(path.join(dir, 'scripts', `${name}.sh`));
+  const lines = body.split('\n').filter((l) => l.trim() && !l.trimStart().startsWith('#'));
+  for (const l of lines)
+    if (/(\bdo|\bthen|\belse|[{|&;\\]|\s#.*)\s*$/.test(l))
+      throw new Error(`server script ${name}: the line ${JSON.stringify(l)} cannot be joined into one line`);
+  const prologue = Object.entries(values).map(([key, value]) => {
+    if (!NAME.test(key)) throw new Error(`server script ${name}: ${key} is not a shell variable name`);
+    return `${key}=${shQuote(String(value))}`;
+  });
+  return [...prologue, ...lines].join('; ');
+}
+
 /** A file of templates/scripts/ read once, as it is. */
 function asItIs(name: string, ext: string, dir: string): string {
   if (!NAME.test(name)) throw new Error(`server program ${name}: not a plain name`);

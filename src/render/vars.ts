@@ -4,18 +4,17 @@ import { rootReadProgram } from '../deploy/root-read.js';
 import {
   LOGIN_NAME,
   appNameProblem,
-  assertRule,
   bodySizeProblem,
-  envProblems,
-  envValueProblem,
   healthHostProblem,
   healthPathProblem,
-  safeAbsPathProblem,
   wsgiAppProblem,
   type EnvVar
 } from '../rules.js';
+import { check, checkInt, checkPath, checkRule, fail } from './field-checks.js';
+import { checkEnv } from './env-file.js';
 
 export type { EnvVar } from '../rules.js';
+export { checkEnv, envQuote } from './env-file.js';
 
 /**
  * What the templates read. templateVars() fills defaults and derived values and asserts what the
@@ -132,54 +131,6 @@ type DerivedKey =
  */
 export type TemplateInput = ({ app: string; layout?: undefined } | { app?: undefined; layout: AppLayout }) &
   Partial<Omit<TemplateVars, 'app' | 'gunicorn' | DerivedKey>> & { gunicorn?: GunicornInput };
-
-function fail(field: string, message: string): never {
-  assertRule(field, message);
-  throw new Error('unreachable');
-}
-
-function check(field: string, value: string, re: RegExp, what: string): string {
-  if (!re.test(value)) fail(field, `${JSON.stringify(value)} is not ${what}`);
-  return value;
-}
-
-function checkPath(field: string, value: string): string {
-  assertRule(field, safeAbsPathProblem(value));
-  return value.length > 1 ? value.replace(/\/+$/, '') : value;
-}
-
-function checkRule(field: string, value: string, rule: (v: string) => string | undefined): string {
-  assertRule(field, rule(value));
-  return value;
-}
-
-function checkInt(field: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    fail(field, `${value} is not a whole number from ${min} to ${max}`);
-  }
-  return value;
-}
-
-/**
- * Quotes a value for a systemd EnvironmentFile= (systemd.exec(5)). Inside double quotes systemd
- * turns a backslash followed by one of \ " ` $ into that character and keeps every other character
- * verbatim, exactly as a POSIX shell does, so the file can also be sourced by sh. The value is
- * always quoted (spaces, # and ; stay literal); newlines are refused (a quoted value could span
- * lines, but a multi-line secret in an env file is a mistake more often than not), and so are NUL,
- * the byte order mark and what is not a Unicode scalar value, which systemd rejects.
- */
-export function envQuote(value: string, key = 'value'): string {
-  const bad = envValueProblem(key, value);
-  if (bad) throw new Error(`environment variable ${bad}`);
-  return `"${value.replace(/[\\"`$]/g, '\\$&')}"`;
-}
-
-/** Asserts the user's environment variables (see envProblems); drops FLASK_DEBUG=0, written anyway. */
-export function checkEnv(env: readonly EnvVar[]): EnvVar[] {
-  const problems = envProblems(env);
-  if (problems.length > 0) fail('env', problems.join('; '));
-  return env.filter((e) => e.key !== 'FLASK_DEBUG').map(({ key, value }) => ({ key, value }));
-}
 
 /** Validates input and fills defaults and derived fields; every error names the field. */
 export function templateVars(input: TemplateInput): TemplateVars {

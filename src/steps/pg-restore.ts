@@ -155,10 +155,10 @@ export async function pgSwapDatabase(
  */
 export async function pgFingerprint(ctx: DeployContext): Promise<string> {
   if (ctx.settings.database.external) return '';
-  const res = await ctx.remote.script(
-    `cd /\n${PSQL_AS_POSTGRES}\necho "lsn=$(pg_root -c 'SELECT pg_current_wal_flush_lsn()')"`,
-    { sudo: true, timeoutMs: 60_000 }
-  );
+  const res = await ctx.remote.script(`${PSQL_AS_POSTGRES}${serverScript('pg_lsn', {})}`, {
+    sudo: true,
+    timeoutMs: 60_000
+  });
   const lsn = parseFacts(res.stdout).lsn ?? '';
   return res.code === 0 && /^[0-9A-F]+\/[0-9A-F]+$/.test(lsn) ? lsn : '';
 }

@@ -55,20 +55,18 @@ export function writeSetScript(ctx: DeployContext, release: string): string {
     });
   });
   const set = pr.processes.map((s) => `${s.name} ${s.instances}`).join('\n');
-  // Root's copy of the program an RQ worker's unit runs at stop (the app's user reads, never writes),
-  // once processes_set.sh has made its folder.
-  const rq = rqProgramPath(ctx.paths);
-  const program = pr.processes.some((s) => rqWorkerArgs(s.command) !== undefined)
-    ? `printf '%s' ${q(serverProgram('rq_requeue'))} > ${q(`${rq}.new`)}; chmod 0644 ${q(`${rq}.new`)}; mv -T -- ${q(`${rq}.new`)} ${q(rq)}\n`
-    : '';
+  const rq = pr.processes.some((s) => rqWorkerArgs(s.command) !== undefined);
   return `${serverScript('processes_set', {
     processes_dir: w.dir,
     by_release: w.byRelease,
     set_dir: t,
     set,
     count: pr.processes.length,
-    ...units
-  })}${program}${writeSchedulesScript(ctx, release, `${t}.new`)}
+    ...units,
+    // Root's copy of the program an RQ worker's unit runs at stop ('' without one).
+    rq_program: rq ? serverProgram('rq_requeue') : '',
+    rq_path: rqProgramPath(ctx.paths)
+  })}${writeSchedulesScript(ctx, release, `${t}.new`)}
 rm -rf -- ${q(t)}; mv -T -- ${q(`${t}.new`)} ${q(t)}
 `;
 }

@@ -1,7 +1,7 @@
 import type { DeployContext } from '../deploy/context.js';
 import { runScript } from '../deploy/context.js';
 import { keptFiles, keptPath, type KeptFile } from '../deploy/release-config.js';
-import { shQuote } from '../ssh/quote.js';
+import { serverScript, type ScriptValues } from '../render/scripts.js';
 import type { StepOutcome } from './step.js';
 
 /**
@@ -9,32 +9,39 @@ import type { StepOutcome } from './step.js';
  * differ from the live ones), keeping what they replace in config-previous so a failed proof can
  * put the serving release's files back. The switch after it restarts Gunicorn: a new wsgi-app,
  * worker class or preload needs a new master, which a HUP would not give.
+ * The script is templates/scripts/release_units_install.sh.
  */
 export function installKeptScript(ctx: DeployContext, release: string, keys: KeptFile['key'][]): string {
-  const q = shQuote;
   const prev = ctx.paths.configPrevious;
-  const lines = keptFiles(ctx)
-    .filter((f) => keys.includes(f.key))
-    .map(
-      (f) => `cp -a -- ${q(f.live)} ${q(`${prev}/${f.name}`)}
-install -m 0644 -o root -g root -- ${q(keptPath(ctx, release, f))} ${q(f.live)}`
-    );
-  return `rm -rf -- ${q(prev)}; install -d -m 0700 ${q(prev)}
-${lines.join('\n')}
-${keys.includes('service') ? 'systemctl daemon-reload' : ''}
-`;
+  return serverScript('release_units_install', {
+    config_previous: prev,
+    ...keptValues(ctx, keys, (f, i) => ({
+      [`saved_${i}`]: `${prev}/${f.name}`,
+      [`kept_${i}`]: keptPath(ctx, release, f)
+    }))
+  });
 }
 
-/** Puts back the files installKeptScript replaced. */
+/** Puts back the files installKeptScript replaced (templates/scripts/release_units_put_back.sh). */
 export function putBackScript(ctx: DeployContext, keys: KeptFile['key'][]): string {
-  const q = shQuote;
   const prev = ctx.paths.configPrevious;
-  const lines = keptFiles(ctx)
-    .filter((f) => keys.includes(f.key))
-    .map(
-      (f) => `if [ -f ${q(`${prev}/${f.name}`)} ]; then cp -a -- ${q(`${prev}/${f.name}`)} ${q(f.live)}; fi`
-    );
-  return `${lines.join('\n')}\n${keys.includes('service') ? 'systemctl daemon-reload' : ''}\n`;
+  return serverScript(
+    'release_units_put_back',
+    keptValues(ctx, keys, (f, i) => ({ [`saved_${i}`]: `${prev}/${f.name}` }))
+  );
+}
+
+/** The kept files of `keys` as numbered values (count, live_N and each's own), and daemon_reload. */
+function keptValues(
+  ctx: DeployContext,
+  keys: KeptFile['key'][],
+  each: (f: KeptFile, i: number) => ScriptValues
+): ScriptValues {
+  const files = keptFiles(ctx).filter((f) => keys.includes(f.key));
+  return Object.assign(
+    { count: files.length, daemon_reload: keys.includes('service') ? 1 : 0 },
+    ...files.map((f, i) => ({ [`live_${i}`]: f.live, ...each(f, i) }))
+  ) as ScriptValues;
 }
 
 const names = (ctx: DeployContext, keys: KeptFile['key'][]): string =>

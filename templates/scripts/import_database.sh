@@ -3,14 +3,18 @@
 # server into shared/ with SQLite's backup API, checks the copy, and only then moves it in place.
 # An existing database is never overwritten unless forced (and then it is backed up first). A
 # marker records what was imported, so a second provision with the same input is a no-op.
-# Prologue: src db marker force app_dir user backups svc missing exists corrupt.
+# Prologue: src db marker force app_dir user as_user_words as_user_head backups svc missing exists
+# corrupt.
 # A shell text run as the app's user (asUser in src/deploy/app-run.ts): no PAM session, the
-# environment reset to the user's own; its $1... are the words after it.
+# environment reset to the user's own; its $1... are the words after it. $as_user_words: setpriv's
+# words up to `bash -c`, one a line (asUserWords, the one place they are written); $as_user_head:
+# what asUser's bash runs first.
 as_user() {
   local script=$1
+  local -a words
   shift
-  setpriv --reuid="$user" --regid="$user" --init-groups --reset-env -- bash -c "set -euo pipefail
-$script" gd "$@"
+  mapfile -t words <<< "$as_user_words"
+  "${words[@]}" "$as_user_head$script" gd "$@"
 }
 if [ ! -f "$src" ]; then echo "import-database: $src does not exist on the server" >&2; exit "$missing"; fi
 want="$src $(sha256sum < "$src" | cut -d' ' -f1)"

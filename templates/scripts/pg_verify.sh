@@ -3,9 +3,10 @@
 # (with verify_checklist.sh's `r NAME STATE DETAIL` and app_run.sh's `as_app`): `database` (SELECT 1
 # as the app) and `database-backup` (the newest dump is younger than a day, pg_restore --list reads
 # it, and the backups folder has room for one more). Only definitions.
-# Prologue: pg_connect_py pg_db pg_dump_suffix max_dump_age_s (and verify_checklist.sh's).
+# Prologue: app_run_at_root (as_app's words) pg_connect_py pg_db pg_dump_suffix max_dump_age_s (and
+# verify_checklist.sh's).
 pg_verify() {
-  out=$(as_app / "$current/.venv" /usr/bin/python3 -c "$pg_connect_py" 2>&1 | tail -n 2)
+  out=$(as_app "$app_run_at_root" /usr/bin/python3 -c "$pg_connect_py" 2>&1 | tail -n 2)
   if [ "$out" = 1 ]; then r database ok "SELECT 1 as $app_user through its DATABASE_URL"; else r database red "the app cannot reach its database: $out"; fi
   # shellcheck disable=SC2012 # newest first by time; the dumps are named by the tool
   newest=$(ls -1t -- "$backups/$pg_db"-*"$pg_dump_suffix" 2>/dev/null | head -n 1)

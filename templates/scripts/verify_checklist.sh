@@ -3,8 +3,8 @@
 # `check=NAME|ok|red|warn|n/a|DETAIL` and never stops the others, so one broken piece is named
 # instead of hiding the rest. app_run.sh's `as_app`, fail2ban_verify.sh's `fail2ban_verify` (and
 # pg_verify.sh's `pg_verify`) come first.
-# Prologue: svc sock sockpath hp health_host current env_file wsgi_app framework_py nginx_site
-# logrotate log_dir db_kind db db_seen backups app_user timers (one a line) app_dir min_disk_free
+# Prologue: svc sock sockpath hp health_host current app_run_in_current (as_app's words) env_file
+# wsgi_app framework_py nginx_site logrotate log_dir db_kind db db_seen backups app_user timers (one a line) app_dir min_disk_free
 # max_memory_used.
 set +e
 r() { printf 'check=%s|%s|%s\n' "$1" "$2" "$(printf '%s' "$3" | tr '\n|' ' /' | cut -c1-200)"; }
@@ -16,7 +16,7 @@ body=$(mktemp); trap 'rm -f "$body"' EXIT
 code=$(curl -sS -o "$body" -w '%{http_code}' -m 10 --unix-socket "$sockpath" "http://$health_host$hp" 2>/dev/null)
 if [ "$code" = 200 ]; then r health-socket ok "$hp 200"; else r health-socket red "$hp answered ${code:-nothing} through $sockpath"; fi
 debug=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(str(d.get("debug","absent")).lower())' "$body" 2>/dev/null)
-fw=$(as_app "$current" "$current/.venv" "$current/.venv/bin/python" -c "$framework_py" "$wsgi_app" 2>/dev/null | sed -n 's/^framework-debug=//p' | tail -n 1)
+fw=$(as_app "$app_run_in_current" "$current/.venv/bin/python" -c "$framework_py" "$wsgi_app" 2>/dev/null | sed -n 's/^framework-debug=//p' | tail -n 1)
 envdebug=$(grep -E '^FLASK_DEBUG=' "$env_file" 2>/dev/null | tail -n 1)
 case "$fw" in
   *=true) r debug red "the app runs with debug on (${fw%=*} ${fw#*=}$([ "$debug" = true ] && echo ", $hp says debug true"))";;
@@ -29,7 +29,7 @@ case "$debug" in
 esac;;
 esac
 if [ "${fw%=*}" = settings.DEBUG ] && [ -f "$current/manage.py" ]; then
-  out=$(as_app "$current" "$current/.venv" "$current/.venv/bin/python" manage.py check --deploy 2>&1); rc=$?
+  out=$(as_app "$app_run_in_current" "$current/.venv/bin/python" manage.py check --deploy 2>&1); rc=$?
   ids=$(printf '%s\n' "$out" | grep -oE '\([a-z_]+\.[EW][0-9]+\)' | tr -d '()' | sort -u | tr '\n' ' ')
   if [ "$rc" = 0 ]; then r django-check ok "manage.py check --deploy: ${ids:-no warnings}"; else r django-check red "manage.py check --deploy failed: ${ids:-$(printf '%s' "$out" | tail -n 2)}"; fi
 else r django-check n/a "not a Django app"; fi
