@@ -6,4 +6,4 @@
 install -d -m 0700 "$migrations_dir"
 if [ "$changed" = 1 ]; then printf 'schema=%s->%s\n' "$schema_before" "$schema_after" > "$record"; else rm -f "$record"; fi
 rm -f "$ahead_path"
-for f in "$migrations_dir"/*; do [ -e "$f" ] || continue; [ -d "$releases"/"$(basename "$f")" ] || rm -f -- "$f"; done
+for f in "$migrations_dir"/*; do [ -e "$f" ] || continue; [ -d "$releases"/"${f##*/}" ] || rm -f -- "$f"; done
