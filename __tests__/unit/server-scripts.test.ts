@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { filesInput, prelude, REPORT, writeFilesScript } from '../../src/provision/shell.js';
@@ -39,6 +39,15 @@ describe('serverScript', () => {
     expect(() => serverScript('prune', { 'x;rm': '1' }, '', TEMPLATES)).toThrow(
       /server script prune: x;rm is not a shell variable name/
     );
+  });
+
+  it('refuses a name that is not plain (no - or /), as serverProgram does; every file has one', () => {
+    expect(() => serverScript('venv-key', {}, '', TEMPLATES)).toThrow(
+      /server script venv-key: not a plain name/
+    );
+    expect(() => serverScript('../scripts/prune', {}, '', TEMPLATES)).toThrow(/not a plain name/);
+    const names = readdirSync(path.join(TEMPLATES, 'scripts')).map((f) => f.replace(/\.[a-z]+$/, ''));
+    expect(names.filter((n) => !/^[a-z_][a-z0-9_]*$/.test(n))).toEqual([]);
   });
 });
 

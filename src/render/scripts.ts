@@ -31,7 +31,7 @@ export function serverScript(
   then = '',
   dir: string = templatesDir()
 ): string {
-  const body = readOnce(path.join(dir, 'scripts', `${name}.sh`));
+  const body = asItIs(name, 'sh', dir);
   const prologue = Object.entries(values).map(([key, value]) => {
     if (!NAME.test(key)) throw new Error(`server script ${name}: ${key} is not a shell variable name`);
     return `${key}=${shQuote(String(value))}`;
@@ -40,9 +40,10 @@ export function serverScript(
   return `\n# ${name}.sh\n${prologue.join('\n')}\n${body}${then ? `${then}\n` : ''}`;
 }
 
-/** A file of templates/scripts/ read once, as it is. */
+/** A file of templates/scripts/ read once, as it is: NAME is a plain name (no `-`, no `/`). */
 function asItIs(name: string, ext: string, dir: string): string {
-  if (!NAME.test(name)) throw new Error(`server program ${name}: not a plain name`);
+  if (!NAME.test(name))
+    throw new Error(`server ${ext === 'sh' ? 'script' : 'program'} ${name}: not a plain name`);
   return readOnce(path.join(dir, 'scripts', `${name}.${ext}`));
 }
 

@@ -61,13 +61,13 @@ sys.argv[0] = "gunicorn"
 Candidate("%(prog)s [OPTIONS] [APP_MODULE]").run()
 `;
 
-/** The candidate unit's values and functions (templates/scripts/candidate-unit.sh). */
+/** The candidate unit's values and functions (templates/scripts/candidate_unit.sh). */
 function unitScript(ctx: DeployContext, release: string, conf: CandidateConfig, more: ScriptValues): string {
   const p = ctx.paths;
   const d = ctx.settings.deploy;
   const rel = p.releaseDir(release);
   const unit = candidateUnit(ctx);
-  return serverScript('candidate-unit', {
+  return serverScript('candidate_unit', {
     unit,
     rundir: `/run/${unit}`,
     sock: `/run/${unit}/gunicorn.sock`,
@@ -88,12 +88,12 @@ function unitScript(ctx: DeployContext, release: string, conf: CandidateConfig, 
 }
 
 /**
- * The candidate's master booted early (templates/scripts/candidate-boot.sh), sent before the
+ * The candidate's master booted early (templates/scripts/candidate_boot.sh), sent before the
  * backup with the check after it: Python, Gunicorn, the config and the preloaded libraries load
  * beside the backup; its one worker (the release's code) is forked only by the candidate check.
  */
 export function candidateBootScript(ctx: DeployContext, release: string, conf: CandidateConfig): string {
-  return `${unitScript(ctx, release, conf, {})}\n${serverScript('candidate-boot', {})}`;
+  return `${unitScript(ctx, release, conf, {})}\n${serverScript('candidate_boot', {})}`;
 }
 
 /** Takes the early boot's answer (it answers at once; the boot goes on beside what follows). */

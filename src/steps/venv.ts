@@ -86,7 +86,7 @@ function fallbackDeps(ctx: DeployContext): DependencySource {
 }
 
 /**
- * Prints the venv's key, run as the build user (templates/scripts/venv-key.sh): the same key as
+ * Prints the venv's key, run as the build user (templates/scripts/venv_key.sh): the same key as
  * ever, without a Python on a code-only deploy (the interpreter's version is kept per file).
  */
 export function venvKeyScript(
@@ -96,7 +96,7 @@ export function venvKeyScript(
 ): string {
   const p = ctx.paths;
   const d = ctx.settings.deploy;
-  return serverScript('venv-key', {
+  return serverScript('venv_key', {
     py: d.python,
     req: `${p.releaseDir(release)}/${deps.file}`,
     req_name: deps.file,
@@ -153,8 +153,8 @@ export function venvScript(
     args: ['"$venv"']
   });
   // A venv built before Gunicorn was added by the tool may lack it: such a venv never served, so
-  // it is built again rather than reused (templates/scripts/venv-usable.sh).
-  const usable = asUser(p.buildUser, serverScript('venv-usable', {}), ['"$venv"']);
+  // it is built again rather than reused (templates/scripts/venv_usable.sh).
+  const usable = asUser(p.buildUser, serverScript('venv_usable', {}), ['"$venv"']);
   return `
 hash=$(${asUser(p.buildUser, keyScript)})
 venv=${q(p.venvs)}/$hash

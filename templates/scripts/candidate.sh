@@ -3,7 +3,7 @@
 # (200, with $health_expect) and every smoke path (2xx/3xx) on its private socket. A definite wrong
 # answer fails after $grace_ms ms and $grace_answers answers in a row (an app may answer 503 while
 # it warms up); only refused connections and timeouts wait up to $health_timeout_ms. The unit is
-# always stopped (a proven one in the background). Prologue: the unit's (candidate-unit.sh), then
+# always stopped (a proven one in the background). Prologue: the unit's (candidate_unit.sh), then
 # release marker health_timeout_ms timeout_text health_path smoke_paths host health_expect
 # grace_ms grace_answers import_check. Before it (the caller's text): ms, nap, find_mismatch,
 # report_worker_module, install_preload_list (the preload list of an import check).
@@ -12,7 +12,7 @@ body=$(mktemp)
 # Stopped whatever ends this script; and systemd itself ends it after RuntimeMaxSec should the
 # script be killed before its trap runs.
 trap 'stop_candidate; rm -f "$body"' EXIT
-# A master booted early for this release (candidate-boot.sh) is used once its boot has answered:
+# A master booted early for this release (candidate_boot.sh) is used once its boot has answered:
 # when its socket is there (bound after its signal handlers are set), SIGTTIN forks its one worker.
 # Any other case (no such boot, or it failed or ended): booted here, as before, with one worker.
 early=""
