@@ -12,6 +12,7 @@ import { finishScript, prepareScript } from '../../src/steps/upload.js';
 import { venvScript } from '../../src/steps/venv.js';
 import { layoutScript } from '../../src/steps/layout.js';
 import { remoteUnpackCommand } from '../../src/ssh/upload.js';
+import { callsOf, fakeBin } from '../support/fake-bin.js';
 
 const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n';
 const SECRET = 'sEcReT-0123456789abcdef';
@@ -127,7 +128,27 @@ describe('repository content is handled by the build user', () => {
   test('the venv is keyed, built and linked as the build user; pip in a transient unit', () => {
     const v = venvScript(ctx, 'R');
     syntaxOk(v);
-    expect(v).toMatch(/hash=\$\(setpriv --reuid='shop-build'/);
+    // Run against stubs: the key, the usable test and the link all go through setpriv as the build
+    // user (a venv not usable here: the build runs too, in its unit as the build user).
+    const fb = fakeBin({
+      setpriv: 'case "$*" in *"# venv_usable.sh"*) exit 1;; *"# venv_key.sh"*) echo 0123456789abcdef;; esac'
+    });
+    try {
+      const r = fb.run(`set -euo pipefail\n${v}`);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('hash=0123456789abcdef\nreused=no\n');
+      const asBuild = callsOf(r, 'setpriv');
+      expect(asBuild).toHaveLength(3);
+      for (const c of asBuild) expect(c.slice(1, 3)).toEqual(['--reuid=shop-build', '--regid=shop-build']);
+      expect(asBuild[0]!.join(' ')).toContain('# venv_key.sh');
+      expect(asBuild[2]!.slice(-2)).toEqual([
+        '/srv/shop/venvs/0123456789abcdef',
+        '/srv/shop/releases/R/.venv'
+      ]);
+      expect(callsOf(r, 'systemd-run')[0]).toEqual(expect.arrayContaining(['User=shop-build']));
+    } finally {
+      fb.cleanup();
+    }
     expect(v).toMatch(/systemd-run [^\n]*-p User='shop-build'[^\n]*-p NoNewPrivileges=yes -p PrivateTmp=yes/);
     expect(v).toMatch(/trap [^\n]*done[^\n]*rm -rf -- [^\n]*EXIT/);
   });
