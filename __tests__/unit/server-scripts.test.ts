@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { filesInput, prelude, REPORT, writeFilesScript } from '../../src/provision/shell.js';
 import { serverScript } from '../../src/render/scripts.js';
-import { appRunCommand } from '../../src/deploy/app-run.js';
+import { appRunCommand, asUser } from '../../src/deploy/app-run.js';
 import type { AppLayout } from '../../src/deploy/paths.js';
 import { shQuote } from '../../src/ssh/quote.js';
 import { callsOf, fakeBin } from '../support/fake-bin.js';
@@ -81,6 +81,25 @@ describe('write_files.sh (every provision script that installs files)', () => {
     const third = write(dir, false, ['one\n', 'three\n']);
     expect(third.out).toBe(`changed= ${dir}/b.conf\nb_changed=1\n`);
     expect(readFileSync(`${dir}/b.conf`, 'utf8')).toBe('three\n');
+  });
+});
+
+describe("as_user.sh's as_user", () => {
+  it('runs the very setpriv line asUser builds (the same words, the script and its arguments as given)', () => {
+    const evil = `we'ird "q" $(pwned 1) \`pwned 2\` ;pwned 3 * $HOME`;
+    const script = `echo "${evil}" "$1"`;
+    const fb = fakeBin();
+    try {
+      const ts = fb.run(asUser(`shop ${evil}`, script, [shQuote(evil), '"$HOME"']));
+      const sh = fb.run(
+        `${serverScript('as_user', {})}as_user ${[`shop ${evil}`, script, evil].map(shQuote).join(' ')} "$HOME"`
+      );
+      expect(callsOf(sh, 'pwned')).toEqual([]);
+      expect(callsOf(sh, 'setpriv')).toHaveLength(1);
+      expect(callsOf(sh, 'setpriv')).toEqual(callsOf(ts, 'setpriv'));
+    } finally {
+      fb.cleanup();
+    }
   });
 });
 

@@ -109,6 +109,7 @@ export function venvScript(
   // it is built again rather than reused (templates/scripts/venv_usable.sh).
   return [
     lookupOnly ? '' : `venv_build() { ${build}; }`,
+    serverScript('as_user', {}),
     serverScript('venv', {
       build_user: p.buildUser,
       venvs: p.venvs,
