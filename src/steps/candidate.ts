@@ -1,7 +1,6 @@
 import type { DeployContext } from '../deploy/context.js';
 import { healthHost } from '../deploy/health.js';
 import { serverProgram, serverScript, type ScriptValues } from '../render/scripts.js';
-import { shQuote } from '../ssh/quote.js';
 import { DeployError, keepsServing, type StepOutcome } from './step.js';
 import type { ExecResult, QueuedRequest } from '../ssh/types.js';
 import { stateCommand } from '../deploy/release-record.js';
@@ -81,8 +80,7 @@ export async function bootEarly(ctx: DeployContext, release: string, conf: Candi
 /** A backup that failed: the master booted for the check that will not come is stopped. */
 export async function stopEarly(ctx: DeployContext): Promise<void> {
   const unit = candidateUnit(ctx);
-  const script = `systemctl stop --no-block ${shQuote(`${unit}.service`)} >/dev/null 2>&1 || true
-rm -f ${shQuote(`/run/${unit}.early`)}`;
+  const script = serverScript('candidate_stop', { unit, marker: `/run/${unit}.early` });
   await ctx.remote.script(script, { sudo: true, timeoutMs: 30_000 }).catch(() => undefined);
 }
 
