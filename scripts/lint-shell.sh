@@ -38,7 +38,15 @@ for (const file of files) {
 JS
 rendered=()
 for f in "${templated[@]}"; do rendered+=("$out/${f%.hbs}"); done
-shellcheck --shell=bash "${plain[@]}" "${rendered[@]}"
+# A file whose first line says `shellcheck shell=sh` runs under sh too (an exec request's script,
+# or a piece of one): checked as sh, since --shell would override its own directive.
+bash_plain=()
+sh_plain=()
+for f in "${plain[@]}"; do
+  if head -n 1 "$f" | grep -q 'shellcheck shell=sh '; then sh_plain+=("$f"); else bash_plain+=("$f"); fi
+done
+shellcheck --shell=bash "${bash_plain[@]}" "${rendered[@]}"
+if [ ${#sh_plain[@]} -gt 0 ]; then shellcheck --shell=sh "${sh_plain[@]}"; fi
 # The Python programs (templates/scripts/*.py, run as they are with argv): they must compile under
 # the oldest python3 the supported servers have (bookworm's 3.11; this checks the runner's own).
 programs=(templates/scripts/*.py)

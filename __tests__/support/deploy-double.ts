@@ -7,11 +7,11 @@ import type { RecordingRemote, RemoteCall, Reply } from './recording-remote.js';
  */
 export const STEP = {
   units: /^# config_install\.sh$/m,
-  switch: /mv -T '[^']*\/\.current\.tmp'/,
-  verify: /^proven\(\) \{/m,
+  switch: /^# switch\.sh$/m,
+  verify: /^# verify\.sh$/m,
   'log-tail': /echo '--- journal'/,
   states: /^# release_states_list\.sh$/m,
-  candidate: /systemd-run --unit="\$unit"/,
+  candidate: /^# candidate_unit\.sh$/m,
   restore: /^if \[ -f '[^']*\/config-previous\//m,
   serving: /echo "current=\$\(basename/,
   hook: /^systemd-run --quiet --wait --pipe/,
@@ -24,7 +24,7 @@ export type StepName = keyof typeof STEP;
 
 /** The release a step's script is about (switch, verify and candidate name one). */
 const RELEASE: Partial<Record<StepName, RegExp>> = {
-  switch: /ln -sfn 'releases\/([^']+)'/,
+  switch: /^release_link='releases\/([^']+)'$/m,
   verify: /^release_dir='[^']*\/releases\/([^']+)'$/m,
   candidate: /^rel='[^']*\/releases\/([^']+)'$/m
 };
@@ -85,7 +85,7 @@ export function deployDouble(
       server.current = RELEASE.switch!.exec(call.text)![1]!;
       // A running service: restart when the script was told a new master is needed, else HUP.
       return {
-        stdout: `old_workers=101 102\nreload=${/^elif true; then$/m.test(call.text) ? 'restart' : 'hup'}\n`
+        stdout: `old_workers=101 102\nreload=${/^restart='yes'$/m.test(call.text) ? 'restart' : 'hup'}\n`
       };
     })
   );

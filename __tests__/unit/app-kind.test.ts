@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { APP_KIND_FN, mismatchAdvice } from '../../src/steps/app-kind.js';
+import { appKindPython, mismatchAdvice } from '../../src/steps/app-kind.js';
 import { parseCandidate } from '../../src/steps/candidate.js';
 import { parseSettings } from '../../src/settings.js';
 
@@ -14,7 +14,7 @@ const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE 
 async function marks(appSource: string, workerModule: string): Promise<string[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'kind-'));
   try {
-    const code = `${APP_KIND_FN}
+    const code = `${appKindPython()}
 ${appSource}
 Worker = type("UvicornWorker", (), {"__module__": ${JSON.stringify(workerModule)}})
 w = Worker()

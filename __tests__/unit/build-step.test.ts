@@ -10,6 +10,7 @@ import type { Remote } from '../../src/ssh/types.js';
 import { buildCommand, buildScript } from '../../src/steps/build.js';
 import { finishScript } from '../../src/steps/upload.js';
 import { venvScript } from '../../src/steps/venv.js';
+import { callsOf, fakeBin } from '../support/fake-bin.js';
 
 const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n';
 const SECRET = 'sEcReT-0123456789abcdef';
@@ -67,10 +68,25 @@ test('shared files are seeded as files by the app user, never unpacked as folder
   expect(ctx.settings.deploy.sharedPaths).toEqual(['instance', 'db.sqlite3']);
   const fin = finishScript(ctx, 'R', true);
   syntaxOk(fin);
-  const block = fin.slice(fin.indexOf("if [ ! -e '/srv/shop/shared/db.sqlite3'"));
-  expect(block).toMatch(/^[^\n]*setpriv --reuid='shop-build'[\s\S]*cat -- "\$1"/);
-  expect(block).toContain(`set -C; cat > "$1"' gd '/srv/shop/shared/db.sqlite3'`);
-  expect(fin).not.toMatch(/tar -C "\$1" --no-same-owner -xf -'[^\n]*shared\/db\.sqlite3/);
+  // Run against stubs: both shared paths are missing, so each is seeded, by its kind.
+  const fb = fakeBin();
+  try {
+    const r = fb.run(`set -euo pipefail\n${fin}`);
+    expect(r.code).toBe(0);
+    const calls = callsOf(r, 'setpriv').map((c) => c.join(' '));
+    const seed = (target: string): string[] =>
+      calls.filter((c) => c.endsWith(` gd '${target}'`.replace(/'/g, '')));
+    // The file: read by the build user, written as a file (set -C) by the app's user; never by tar.
+    const file = calls.filter((c) => c.endsWith('/R/db.sqlite3') || c.endsWith('/shared/db.sqlite3'));
+    expect(file).toHaveLength(2);
+    expect(file.find((c) => c.includes('--reuid=shop-build'))).toContain('cat -- "$1"');
+    expect(file.find((c) => c.includes('--reuid=shop '))).toContain('set -C; cat > "$1"');
+    expect(file.join('\n')).not.toContain('tar ');
+    // The folder: a tar pipe.
+    expect(seed('/srv/shop/shared/instance')).toEqual([expect.stringContaining('--no-same-owner -xf -')]);
+  } finally {
+    fb.cleanup();
+  }
 });
 
 describe('the build script, run by bash in a folder standing for the release', () => {

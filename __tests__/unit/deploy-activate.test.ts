@@ -169,9 +169,11 @@ test('changed units: the way back puts the old ones back first, and returns with
   const restore = t.remote.calls.find((c) => c.text.includes('config-previous/shop.service'))!;
   expect(restore.text).toContain('systemctl daemon-reload');
   // A new master was needed to leave the old venv or units, so one is needed to return.
-  const back = t.remote.calls.filter((c) => /ln -sfn 'releases\/20261129/.test(c.text));
+  const back = t.remote.calls.filter(
+    (c) => /^# switch\.sh$/m.test(c.text) && /^release_link='releases\/20261129/m.test(c.text)
+  );
   expect(back).toHaveLength(1);
-  expect(back[0]!.text).toMatch(/^elif true; then\n  systemctl restart/m);
+  expect(back[0]!.text).toMatch(/^restart='yes'$/m);
   expect(t.host.facts.reload).toBe('restart');
 });
 

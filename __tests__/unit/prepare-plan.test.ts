@@ -79,7 +79,7 @@ test('a code-only delta: the prepare goes with the layout, the rest with the del
   // booted once: the check's request was the boot.
   for (const q of t.remote.sent) expect(t.remote.calls.filter((c) => c.text === q.text)).toHaveLength(1);
   // The backup step boots its master (no worker) first; the check's request forks its worker.
-  expect(t.remote.matching(/systemd-run --unit="\$unit"/).map((c) => c.step)).toEqual(['backup', 'check']);
+  expect(t.remote.matching(/^# candidate_unit\.sh$/m).map((c) => c.step)).toEqual(['backup', 'check']);
 });
 
 test('with an SQLite database, the backup and the candidate boot go as one group', async () => {
@@ -110,7 +110,7 @@ test('a pre-activate hook: backup and check go ahead, the candidate waits for th
   expect(t.result).not.toBeInstanceOf(Error);
   expect(t.remote.sentSteps()).toEqual(['upload', '?', 'venv', 'config', 'backup', 'check']);
   const hook = t.remote.calls.findIndex((c) => c.text.includes('flask db upgrade'));
-  const boot = t.remote.calls.findIndex((c) => /systemd-run --unit="\$unit"/.test(c.text));
+  const boot = t.remote.calls.findIndex((c) => /^# candidate_unit\.sh$/m.test(c.text));
   expect(hook).toBeGreaterThan(0);
   expect(boot).toBeGreaterThan(hook);
 });
@@ -127,13 +127,13 @@ test('a backup that fails stops the candidate master booted beside it', async ()
   const t = await prepare({ 'sqlite-db': 'app.db' }, { fail: /\.backup / });
   expect(t.result).toBeInstanceOf(Error);
   expect(t.ran).toEqual(['layout', 'upload', 'venv', 'config', 'backup failed']);
-  expect(
-    t.remote.matching(/systemctl stop --no-block 'gunicorn-deploy-candidate-shop\.service'/)
-  ).toHaveLength(1);
+  const stops = t.remote.matching(/^# candidate_stop\.sh$/m);
+  expect(stops).toHaveLength(1);
+  expect(stops[0]!.text).toMatch(/^unit='gunicorn-deploy-candidate-shop'$/m);
 });
 
 test('a step that fails leaves the later steps unrun, and the release is refused', async () => {
-  const t = await prepare({}, { fail: /systemd-run --unit="\$unit"/ });
+  const t = await prepare({}, { fail: /^# candidate_unit\.sh$/m });
   expect(t.result).toBeInstanceOf(Error);
   expect(t.ran).toEqual(['layout', 'upload', 'venv', 'config', 'backup', 'check failed']);
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { templatesDir } from '../../src/render/templates-dir.js';
 import type { DeployContext } from '../../src/deploy/context.js';
@@ -12,6 +12,7 @@ import { finishScript, prepareScript } from '../../src/steps/upload.js';
 import { venvScript } from '../../src/steps/venv.js';
 import { layoutScript } from '../../src/steps/layout.js';
 import { remoteUnpackCommand } from '../../src/ssh/upload.js';
+import { callsOf, fakeBin } from '../support/fake-bin.js';
 
 const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n';
 const SECRET = 'sEcReT-0123456789abcdef';
@@ -38,20 +39,6 @@ function ctxFor(s: Settings): DeployContext {
     paths: appLayout(s),
     facts: {}
   };
-}
-
-/** A shell text without its quoted words ('...' and "..." in order, as the shell reads them). */
-function unquoted(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === "'" || c === '"') {
-      const end = text.indexOf(c, i + 1);
-      i = end < 0 ? text.length : end;
-      out += '_';
-    } else out += c;
-  }
-  return out;
 }
 
 const syntaxOk = (script: string): void => void execFileSync('bash', ['-n'], { input: script });
@@ -107,27 +94,77 @@ describe('repository content is handled by the build user', () => {
   });
 
   test('the copy, REVISION, manifest, links and the move run through setpriv as the build user', () => {
-    const prep = prepareScript(ctx, '20261130T000000Z-abcdef0', true);
-    const fin = finishScript(ctx, '20261130T000000Z-abcdef0', true);
-    syntaxOk(prep);
-    syntaxOk(fin);
-    expect(prep).toMatch(
-      /setpriv --reuid='shop-build' [^\n]*bash -c '[^']*\ncp -al|setpriv --reuid='shop-build' [\s\S]*cp -al -- /
-    );
-    // Nothing writes into the release outside a setpriv'd shell.
-    // What root's shell runs itself: the script without its quoted words (the setpriv'd scripts).
-    const rootLevel = unquoted(fin);
-    expect(rootLevel).not.toMatch(/REVISION|cat >|ln -s|mv -T|chmod|install|rm /);
-    expect(rootLevel.match(/setpriv/g)).toHaveLength(3);
-    expect(fin).toMatch(/setpriv --reuid='shop-build'[\s\S]*rm -rf -- [^\n]*\/REVISION[^\n]*\n/);
-    // The shared seed: packed by the build user, unpacked by the app's user.
-    expect(fin).toMatch(/setpriv --reuid='shop-build'[^|]*tar -C "\$1" -cf -[^|]*\| setpriv --reuid='shop' /);
+    // Run against stubs in a scratch app-dir: root's own commands are what the stubs record outside
+    // setpriv (whose stub runs nothing), so everything else the scripts do is the users' shells'.
+    const fb = fakeBin({ stat: 'echo shop-build', nproc: 'echo 2' });
+    try {
+      const c = ctxFor(settings());
+      c.settings.app.dir = `${fb.sandbox}/srv/shop`;
+      c.paths = appLayout(c.settings);
+      mkdirSync(`${c.paths.releases}/20261129T000000Z-0000000`, { recursive: true });
+      symlinkSync('releases/20261129T000000Z-0000000', c.paths.current);
+      const id = '20261130T000000Z-abcdef0';
+      const prep = fb.run(`set -euo pipefail\n${prepareScript(c, id, true)}`);
+      expect(prep.code).toBe(0);
+      expect(prep.stdout).toContain(`release=${id}\n`);
+      const copy = callsOf(prep, 'setpriv');
+      expect(
+        prep.calls.map((x) => x[0]).filter((x) => !['setpriv', 'stat', 'nproc', 'rm'].includes(x))
+      ).toEqual([]);
+      expect(copy).toHaveLength(1);
+      expect(copy[0]!.slice(1, 3)).toEqual(['--reuid=shop-build', '--regid=shop-build']);
+      expect(copy[0]!.join(' ')).toMatch(/# release_copy\.sh[\s\S]*cp -al -- "\$prev" "\$dst"/);
+      expect(copy[0]!.slice(-2)).toEqual([
+        `${c.paths.releases}/20261129T000000Z-0000000`,
+        `${c.paths.incoming}/${id}`
+      ]);
+
+      const fin = fb.run(`set -euo pipefail\n${finishScript(c, id, true)}`);
+      expect(fin.code).toBe(0);
+      // Nothing writes into the release outside a setpriv'd shell: root runs setpriv only.
+      expect(fin.calls.map((x) => x[0])).toEqual(['setpriv', 'setpriv', 'setpriv']);
+      // The two sides of a pipe start together: told apart by what they run.
+      const calls = callsOf(fin, 'setpriv').map((x) => ({ user: x[1], text: x.join(' ') }));
+      const by = (what: string) => calls.filter((x) => x.text.includes(what));
+      // The shared seed: packed by the build user, unpacked by the app's user.
+      expect(by('tar -C "$1" -cf - .')).toEqual([expect.objectContaining({ user: '--reuid=shop-build' })]);
+      expect(by('tar -C "$1" --no-same-owner -xf -')).toEqual([
+        expect.objectContaining({ user: '--reuid=shop' })
+      ]);
+      const finish = by('# release_finish.sh')[0];
+      expect(finish).toMatchObject({ user: '--reuid=shop-build' });
+      expect(finish!.text).toMatch(
+        /# release_finish\.sh[\s\S]*rm -rf -- "\$incoming\/REVISION"[\s\S]*mv -T -- /
+      );
+    } finally {
+      fb.cleanup();
+    }
   });
 
   test('the venv is keyed, built and linked as the build user; pip in a transient unit', () => {
     const v = venvScript(ctx, 'R');
     syntaxOk(v);
-    expect(v).toMatch(/hash=\$\(setpriv --reuid='shop-build'/);
+    // Run against stubs: the key, the usable test and the link all go through setpriv as the build
+    // user (a venv not usable here: the build runs too, in its unit as the build user).
+    const fb = fakeBin({
+      setpriv: 'case "$*" in *"# venv_usable.sh"*) exit 1;; *"# venv_key.sh"*) echo 0123456789abcdef;; esac'
+    });
+    try {
+      const r = fb.run(`set -euo pipefail\n${v}`);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('hash=0123456789abcdef\nreused=no\n');
+      const asBuild = callsOf(r, 'setpriv');
+      expect(asBuild).toHaveLength(3);
+      for (const c of asBuild) expect(c.slice(1, 3)).toEqual(['--reuid=shop-build', '--regid=shop-build']);
+      expect(asBuild[0]!.join(' ')).toContain('# venv_key.sh');
+      expect(asBuild[2]!.slice(-2)).toEqual([
+        '/srv/shop/venvs/0123456789abcdef',
+        '/srv/shop/releases/R/.venv'
+      ]);
+      expect(callsOf(r, 'systemd-run')[0]).toEqual(expect.arrayContaining(['User=shop-build']));
+    } finally {
+      fb.cleanup();
+    }
     expect(v).toMatch(/systemd-run [^\n]*-p User='shop-build'[^\n]*-p NoNewPrivileges=yes -p PrivateTmp=yes/);
     expect(v).toMatch(/trap [^\n]*done[^\n]*rm -rf -- [^\n]*EXIT/);
   });

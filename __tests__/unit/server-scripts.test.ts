@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { filesInput, prelude, REPORT, writeFilesScript } from '../../src/provision/shell.js';
@@ -47,6 +47,15 @@ describe('serverScript', () => {
       /server script prune: x;rm is not a shell variable name/
     );
   });
+
+  it('refuses a name that is not plain (no - or /), as serverProgram does; every file has one', () => {
+    expect(() => serverScript('venv-key', {}, '', TEMPLATES)).toThrow(
+      /server script venv-key: not a plain name/
+    );
+    expect(() => serverScript('../scripts/prune', {}, '', TEMPLATES)).toThrow(/not a plain name/);
+    const names = readdirSync(path.join(TEMPLATES, 'scripts')).map((f) => f.replace(/\.[a-z]+$/, ''));
+    expect(names.filter((n) => !/^[a-z_][a-z0-9_]*$/.test(n))).toEqual([]);
+  });
 });
 
 describe('write_files.sh (every provision script that installs files)', () => {
@@ -79,6 +88,25 @@ describe('write_files.sh (every provision script that installs files)', () => {
     const third = write(dir, false, ['one\n', 'three\n']);
     expect(third.out).toBe(`changed= ${dir}/b.conf\nb_changed=1\n`);
     expect(readFileSync(`${dir}/b.conf`, 'utf8')).toBe('three\n');
+  });
+});
+
+describe("as_user.sh's as_user", () => {
+  it('runs the very setpriv line asUser builds (the same words, the script and its arguments as given)', () => {
+    const evil = `we'ird "q" $(pwned 1) \`pwned 2\` ;pwned 3 * $HOME`;
+    const script = `echo "${evil}" "$1"`;
+    const fb = fakeBin();
+    try {
+      const ts = fb.run(asUser(`shop ${evil}`, script, [shQuote(evil), '"$HOME"']));
+      const sh = fb.run(
+        `${serverScript('as_user', {})}as_user ${[`shop ${evil}`, script, evil].map(shQuote).join(' ')} "$HOME"`
+      );
+      expect(callsOf(sh, 'pwned')).toEqual([]);
+      expect(callsOf(sh, 'setpriv')).toHaveLength(1);
+      expect(callsOf(sh, 'setpriv')).toEqual(callsOf(ts, 'setpriv'));
+    } finally {
+      fb.cleanup();
+    }
   });
 });
 

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { CHILDREN_FN } from '../../src/steps/switch.js';
+import { childrenFn } from '../../src/steps/switch.js';
 
 // The worker lookup runs inside `set -euo pipefail` scripts; it must never end them.
 const bash = (script: string): string =>
-  execFileSync('bash', ['-c', `set -euo pipefail\n${CHILDREN_FN}\n${script}`], { encoding: 'utf8' });
+  execFileSync('bash', ['-c', `set -euo pipefail\n${childrenFn()}\n${script}`], { encoding: 'utf8' });
 
 test('no children, or no such process: an empty list, and the script goes on', () => {
   expect(bash('w=$(children 999999999); echo "[$w] still running"')).toBe('[] still running\n');

@@ -100,7 +100,7 @@ describe('venv key', () => {
 });
 
 describe('venv usable', () => {
-  const usable = serverScript('venv-usable', {}, '', TEMPLATES);
+  const usable = serverScript('venv_usable', {}, '', TEMPLATES);
   /** A venv whose python imports gunicorn from `module` (or fails when it is gone), counting runs. */
   function venv(module: string): string {
     const v = path.join(dir, 'venv');

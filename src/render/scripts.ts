@@ -31,7 +31,7 @@ export function serverScript(
   then = '',
   dir: string = templatesDir()
 ): string {
-  const body = readOnce(path.join(dir, 'scripts', `${name}.sh`));
+  const body = asItIs(name, 'sh', dir);
   const prologue = Object.entries(values).map(([key, value]) => {
     if (!NAME.test(key)) throw new Error(`server script ${name}: ${key} is not a shell variable name`);
     return `${key}=${shQuote(String(value))}`;
@@ -47,7 +47,7 @@ export function serverScript(
  * no comment after code; a line that could not be joined so is refused here, not on the server.
  */
 export function serverOneLine(name: string, values: ScriptValues, dir: string = templatesDir()): string {
-  const body = readOnce(path.join(dir, 'scripts', `${name}.sh`));
+  const body = asItIs(name, 'sh', dir);
   const lines = body.split('\n').filter((l) => l.trim() && !l.trimStart().startsWith('#'));
   for (const l of lines)
     if (/(\bdo|\bthen|\belse|[{|&;\\]|\s#.*)\s*$/.test(l))
@@ -59,9 +59,10 @@ export function serverOneLine(name: string, values: ScriptValues, dir: string = 
   return [...prologue, ...lines].join('; ');
 }
 
-/** A file of templates/scripts/ read once, as it is. */
+/** A file of templates/scripts/ read once, as it is: NAME is a plain name (no `-`, no `/`). */
 function asItIs(name: string, ext: string, dir: string): string {
-  if (!NAME.test(name)) throw new Error(`server program ${name}: not a plain name`);
+  if (!NAME.test(name))
+    throw new Error(`server ${ext === 'sh' ? 'script' : 'program'} ${name}: not a plain name`);
   return readOnce(path.join(dir, 'scripts', `${name}.${ext}`));
 }
 

@@ -1,4 +1,5 @@
 import type { DeploySettings } from '../settings.js';
+import { serverProgram, serverScript } from '../render/scripts.js';
 
 /**
  * An ASGI app (FastAPI, Starlette, Django's asgi.py) under a WSGI worker, or a WSGI app (Flask,
@@ -16,41 +17,24 @@ export type Mismatch = (typeof MISMATCHES)[number];
 export const UVICORN_MODULES = ['uvicorn_worker', 'uvicorn.workers'] as const;
 
 /**
- * Python run in the candidate's worker after it loaded the app (post_worker_init). An app whose
- * __call__ is a coroutine function is ASGI; a plain callable of exactly two positional parameters
- * (environ, start_response) is WSGI; anything else is left alone (no false refusal).
+ * Python run in the candidate's worker after it loaded the app (templates/scripts/app_kind.py,
+ * defining mark_app_kind): an app whose __call__ is a coroutine function is ASGI; a plain callable
+ * of exactly two positional parameters (environ, start_response) is WSGI; anything else is left alone.
  */
-export const APP_KIND_FN = `def mark_app_kind(worker, rundir):
-    import inspect, os
-    app = worker.wsgi
-    kind = None
-    if not inspect.isclass(app):
-        call = app if inspect.isfunction(app) or inspect.ismethod(app) else getattr(type(app), "__call__", None)
-        if call is not None and inspect.iscoroutinefunction(inspect.unwrap(call)):
-            kind = "asgi"
-        else:
-            try:
-                params = [p for p in inspect.signature(app).parameters.values()
-                          if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-                kind = "wsgi" if len(params) == 2 else None
-            except (TypeError, ValueError):
-                kind = None
-    module = type(worker).__module__
-    with open(os.path.join(rundir, "class-" + module), "w"):
-        pass
-    asgi_worker = module.split(".")[0] in ("uvicorn", "uvicorn_worker")
-    if kind is None or (kind == "asgi") == asgi_worker:
-        return
-    django = type(app).__module__.startswith("django.")
-    with open(os.path.join(rundir, "mismatch-" + kind + ("-django" if django else "")), "w"):
-        pass
-`;
+export function appKindPython(): string {
+  return serverProgram('app_kind');
+}
 
-/** Shell for the candidate's loop: sets $mismatch to the first marker found ('' for none). */
-export const FIND_MISMATCH = `mismatch=""; for k in ${MISMATCHES.join(' ')}; do [ -e "$rundir/mismatch-$k" ] && { mismatch=$k; break; }; done`;
-
-/** Shell printing `worker_module=M` for the uvicorn worker module the candidate ran. */
-export const REPORT_WORKER_MODULE = `for c in ${UVICORN_MODULES.join(' ')}; do [ -e "$rundir/class-$c" ] && echo "worker_module=$c"; done`;
+/**
+ * Shell defining find_mismatch (sets $mismatch to the first marker found, '' for none) and
+ * report_worker_module (prints `worker_module=M`), for the candidate's loop (templates/scripts/app_kind.sh).
+ */
+export function appKindScript(): string {
+  return serverScript('app_kind', {
+    mismatch_kinds: MISMATCHES.join(' '),
+    worker_modules: UVICORN_MODULES.join(' ')
+  });
+}
 
 export function parseMismatch(v: string | undefined): Mismatch | undefined {
   return (MISMATCHES as readonly string[]).includes(v ?? '') ? (v as Mismatch) : undefined;

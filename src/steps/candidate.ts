@@ -1,20 +1,12 @@
 import type { DeployContext } from '../deploy/context.js';
 import { healthHost } from '../deploy/health.js';
-import { serverScript, type ScriptValues } from '../render/scripts.js';
-import { shQuote } from '../ssh/quote.js';
+import { serverProgram, serverScript, type ScriptValues } from '../render/scripts.js';
 import { DeployError, keepsServing, type StepOutcome } from './step.js';
 import type { ExecResult, QueuedRequest } from '../ssh/types.js';
-import { asUser } from '../deploy/app-run.js';
 import { stateCommand } from '../deploy/release-record.js';
-import { installPreloadList, LIBRARIES_FN } from './preload-list.js';
+import { librariesPython, preloadListScript } from './preload-list.js';
 import { MS_FN, NAP_FN } from '../ssh/shell-fns.js';
-import {
-  APP_KIND_FN,
-  FIND_MISMATCH,
-  REPORT_WORKER_MODULE,
-  mismatchAdvice,
-  parseMismatch
-} from './app-kind.js';
+import { appKindPython, appKindScript, mismatchAdvice, parseMismatch } from './app-kind.js';
 import type { Mismatch } from './app-kind.js';
 
 /** A definite wrong answer (4xx/5xx, or 200 without health-expect) fails after this long... */
@@ -33,41 +25,23 @@ export interface CandidateConfig {
 }
 
 /**
- * Gunicorn, with one hook of ours after the user's config: once a worker has imported the app, it
- * marks an app its worker class cannot call (app-kind.ts), then writes the libraries it loaded to
- * the unit's runtime folder (`loaded`). That file is the import check's answer, and its list is the
- * one the master preloads.
+ * Gunicorn, with one hook of ours after the user's config (templates/scripts/candidate_hook.py,
+ * after the two definitions it calls): once a worker has imported the app, it marks an app its
+ * worker class cannot call (app-kind.ts), then writes the libraries it loaded to the unit's runtime
+ * folder (`loaded`). That file is the import check's answer, and its list is the one the master
+ * preloads. It crosses systemd-run's command line as it is: it has no `$` (a unit test holds that).
  */
-const IMPORT_HOOK = `import os, sys
-${LIBRARIES_FN}
-${APP_KIND_FN}
-from gunicorn.app.wsgiapp import WSGIApplication
-class Candidate(WSGIApplication):
-    def load_config(self):
-        super().load_config()
-        theirs = self.cfg.post_worker_init
-        def loaded(worker):
-            try:
-                mark_app_kind(worker, os.environ["RUNTIME_DIRECTORY"])
-            except Exception as e:
-                print("gunicorn-deploy: could not tell the app's kind:", e, file=sys.stderr)
-            path = os.path.join(os.environ["RUNTIME_DIRECTORY"], "loaded")
-            with open(path + ".tmp", "w") as f:
-                f.write("".join(n + "\\n" for n in libraries()))
-            os.replace(path + ".tmp", path)
-            theirs(worker)
-        self.cfg.set("post_worker_init", loaded)
-sys.argv[0] = "gunicorn"
-Candidate("%(prog)s [OPTIONS] [APP_MODULE]").run()
-`;
+export function importHook(): string {
+  return `${librariesPython()}${appKindPython()}${serverProgram('candidate_hook')}`;
+}
 
-/** The candidate unit's values and functions (templates/scripts/candidate-unit.sh). */
+/** The candidate unit's values and functions (templates/scripts/candidate_unit.sh). */
 function unitScript(ctx: DeployContext, release: string, conf: CandidateConfig, more: ScriptValues): string {
   const p = ctx.paths;
   const d = ctx.settings.deploy;
   const rel = p.releaseDir(release);
   const unit = candidateUnit(ctx);
-  return serverScript('candidate-unit', {
+  return serverScript('candidate_unit', {
     unit,
     rundir: `/run/${unit}`,
     sock: `/run/${unit}/gunicorn.sock`,
@@ -77,7 +51,7 @@ function unitScript(ctx: DeployContext, release: string, conf: CandidateConfig, 
     runtime_max_s: Math.ceil(d.healthTimeoutMs / 1000) + 120,
     path_env: `${rel}/.venv/bin:/usr/local/bin:/usr/bin:/bin`,
     python: `${rel}/.venv/bin/python`,
-    import_hook: IMPORT_HOOK,
+    import_hook: importHook(),
     gunicorn_conf: conf.gunicornConf,
     wsgi_app: d.wsgiApp,
     release,
@@ -88,12 +62,12 @@ function unitScript(ctx: DeployContext, release: string, conf: CandidateConfig, 
 }
 
 /**
- * The candidate's master booted early (templates/scripts/candidate-boot.sh), sent before the
+ * The candidate's master booted early (templates/scripts/candidate_boot.sh), sent before the
  * backup with the check after it: Python, Gunicorn, the config and the preloaded libraries load
  * beside the backup; its one worker (the release's code) is forked only by the candidate check.
  */
 export function candidateBootScript(ctx: DeployContext, release: string, conf: CandidateConfig): string {
-  return `${unitScript(ctx, release, conf, {})}\n${serverScript('candidate-boot', {})}`;
+  return `${unitScript(ctx, release, conf, {})}\n${serverScript('candidate_boot', {})}`;
 }
 
 /** Takes the early boot's answer (it answers at once; the boot goes on beside what follows). */
@@ -106,8 +80,7 @@ export async function bootEarly(ctx: DeployContext, release: string, conf: Candi
 /** A backup that failed: the master booted for the check that will not come is stopped. */
 export async function stopEarly(ctx: DeployContext): Promise<void> {
   const unit = candidateUnit(ctx);
-  const script = `systemctl stop --no-block ${shQuote(`${unit}.service`)} >/dev/null 2>&1 || true
-rm -f ${shQuote(`/run/${unit}.early`)}`;
+  const script = serverScript('candidate_stop', { unit, marker: `/run/${unit}.early` });
   await ctx.remote.script(script, { sudo: true, timeoutMs: 30_000 }).catch(() => undefined);
 }
 
@@ -139,34 +112,27 @@ export function candidateScript(
   importCheck = false
 ): string {
   const d = ctx.settings.deploy;
-  // Read as the app's user: the runtime folder is the app's, so a link there must not lead root.
-  const loadedList = asUser(ctx.paths.user, 'head -c 1048576 -- "$1"', ['"$rundir/loaded"']);
-  return `${importCheck ? stateCommand(ctx, release, 'built') : ''}
-${MS_FN}
-${NAP_FN}
-find_mismatch() {
-  ${FIND_MISMATCH}
-  return 0
-}
-report_worker_module() {
-  ${REPORT_WORKER_MODULE}
-  return 0
-}
-install_preload_list() {
-  ${importCheck && d.preloadLibraries ? installPreloadList(ctx, release, loadedList) : ':'}
-}
-${unitScript(ctx, release, conf, {
-  health_timeout_ms: d.healthTimeoutMs,
-  timeout_text: Math.round(d.healthTimeoutMs / 100) / 10,
-  health_path: d.healthPath,
-  smoke_paths: d.smokePaths.join(' '),
-  host: healthHost(ctx.settings),
-  health_expect: d.healthExpect,
-  grace_ms: GRACE_MS,
-  grace_answers: GRACE_ANSWERS,
-  import_check: importCheck ? 'yes' : 'no'
-})}
-${serverScript('candidate', {})}`;
+  const preload = importCheck && d.preloadLibraries;
+  return [
+    importCheck ? stateCommand(ctx, release, 'built') : '',
+    MS_FN,
+    NAP_FN,
+    appKindScript(),
+    preload ? preloadListScript(ctx, release) : '',
+    unitScript(ctx, release, conf, {
+      health_timeout_ms: d.healthTimeoutMs,
+      timeout_text: Math.round(d.healthTimeoutMs / 100) / 10,
+      health_path: d.healthPath,
+      smoke_paths: d.smokePaths.join(' '),
+      host: healthHost(ctx.settings),
+      health_expect: d.healthExpect,
+      grace_ms: GRACE_MS,
+      grace_answers: GRACE_ANSWERS,
+      import_check: importCheck ? 'yes' : 'no',
+      preload: preload ? 'yes' : 'no'
+    }),
+    serverScript('candidate', {})
+  ].join('\n');
 }
 
 export interface CandidateResult {

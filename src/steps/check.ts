@@ -2,27 +2,20 @@ import type { DeployContext } from '../deploy/context.js';
 import { lastLines } from '../deploy/context.js';
 import { appRunCommand } from '../deploy/app-run.js';
 import { stateCommand } from '../deploy/release-record.js';
-import { shQuote } from '../ssh/quote.js';
 import { DeployError, keepsServing, type StepOutcome } from './step.js';
 import type { StagedConfig } from './config.js';
 import type { QueuedRequest } from '../ssh/types.js';
 import { refusal, type CandidateRun } from './candidate.js';
-import { installPreloadList, LIBRARIES_FN } from './preload-list.js';
+import { librariesPython, preloadListScript } from './preload-list.js';
+import { serverProgram, serverScript } from '../render/scripts.js';
 
-const MARKER = '--- gunicorn-deploy: libraries ---';
+/** The line check_list.py prints before the libraries (a unit test holds the file to it). */
+export const MARKER = '--- gunicorn-deploy: libraries ---';
 
-/** gunicorn --check-config, plus, at exit, the libraries the app's import loaded. */
-const CHECK_AND_LIST = `import atexit, sys
-${LIBRARIES_FN}
-def listing():
-    sys.stdout.flush()
-    sys.stdout.write("\\n${MARKER}\\n" + "\\n".join(libraries()) + "\\n")
-    sys.stdout.flush()
-atexit.register(listing)
-sys.argv[0] = "gunicorn"
-from gunicorn.app.wsgiapp import run
-run()
-`;
+/** gunicorn --check-config, plus, at exit, the libraries the app's import loaded (check_list.py). */
+export function checkAndList(): string {
+  return `${librariesPython()}${serverProgram('check_list')}`;
+}
 
 /**
  * A release that fails to import takes the whole server down on HUP (gunicorn #2443), so it is
@@ -50,22 +43,17 @@ export function checkCommand(ctx: DeployContext, release: string, staged: CheckC
     venv: `${rel}/.venv`,
     argv: [
       `${rel}/.venv/bin/python`,
-      ...(preload ? ['-c', CHECK_AND_LIST] : ['-m', 'gunicorn']),
+      ...(preload ? ['-c', checkAndList()] : ['-m', 'gunicorn']),
       ...gunicornArgs
     ]
   });
-  const built = stateCommand(ctx, release, 'built');
-  if (!preload) return `${built}\n${run}`;
-  const q = shQuote;
-  // Only for a release that passed; the app's own output is passed on without the list.
-  return `${built}
-out=$(mktemp) && trap 'rm -f "$out"' EXIT
-rc=0; ${run} > "$out" || rc=$?
-awk -v m=${q(MARKER)} '$0 == m { exit } { print }' "$out"
-if [ "$rc" = 0 ]; then
-${installPreloadList(ctx, release, `awk -v m=${q(MARKER)} 'found { print } $0 == m { found = 1 }' "$out"`)}
-fi
-exit "$rc"`;
+  // templates/scripts/check.sh runs the check (run_check) and, with preload, keeps its list.
+  return [
+    stateCommand(ctx, release, 'built'),
+    `run_check() { ${run}; }`,
+    preload ? preloadListScript(ctx, release) : '',
+    serverScript('check', { preload: preload ? 'yes' : 'no', marker: MARKER })
+  ].join('\n');
 }
 
 /** How the check runs: also how it is sent ahead (the same text and options). */

@@ -4,7 +4,7 @@ import type { DeployContext } from '../deploy/context.js';
 import { parseFacts, runScript } from '../deploy/context.js';
 import { shQuote } from '../ssh/quote.js';
 import type { QueuedRequest } from '../ssh/types.js';
-import { asUser } from '../deploy/app-run.js';
+import { serverScript } from '../render/scripts.js';
 import { deltaUpload } from './upload-delta.js';
 import type { StepOutcome } from './step.js';
 import { runManifest } from '../early-manifest.js';
@@ -27,48 +27,25 @@ const MANIFEST_MARK = '--- previous manifest';
  * serving now is recorded as the one to roll back to. For a delta, the hardlinked copy of that
  * release is made here too, and its manifest printed, while the runner is still hashing the tree.
  * The copy and the manifest are read and written by the build user: root only looks at names.
+ * The scripts are templates/scripts/prepare.sh and release_copy.sh.
  */
 export function prepareScript(ctx: DeployContext, id: string, delta: boolean): string {
   const p = ctx.paths;
-  const q = shQuote;
-  const b = p.buildUser;
-  // A release an older version built as root cannot be hardlinked by the build user (the kernel's
-  // protected_hardlinks): its first deploy sends the whole tree. Only the preload list that older
-  // versions wrote into each release (now in /etc/APP/preload) may be left out of a copy.
-  const copy = asUser(
-    b,
-    `prev=$1; dst=$2
-[ -f "$prev/${MANIFEST_FILE}" ] && [ ! -L "$prev/${MANIFEST_FILE}" ] || { echo copy=no-manifest; exit 0; }
-err=$(mktemp)
-if ! cp -al -- "$prev" "$dst" 2>"$err" && grep -v -F ${q(`/${LEGACY_PRELOAD_FILE}'`)} "$err" | grep -q .; then
-  rm -rf -- "$dst" "$err"; echo copy=not-linkable; exit 0
-fi
-rm -f -- "$err"
-echo copied=yes
-echo ${q(MANIFEST_MARK)}
-cat -- "$prev/${MANIFEST_FILE}"`,
-    ['"$prev"', `${q(p.incoming)}/"$id"`]
-  );
-  return `
-rm -rf ${q(p.incoming)}/* 2>/dev/null || true
-if [ -L ${q(p.current)} ]; then
-  echo "previous=$(basename "$(readlink ${q(p.current)})")"
-  echo "previous_venv=$(basename "$(readlink -f ${q(p.current + '/.venv')})")"
-fi
-echo "cores=$(nproc)"
-id=${q(id)}
-n=1
-while [ -e ${q(p.releases)}/"$id" ]; do n=$((n + 1)); id=${q(id)}-$n; done
-echo "release=$id"
-prev=$(readlink -f ${q(p.current)} 2>/dev/null || true)
-if ${delta ? 'true' : 'false'} && [ -n "$prev" ] && [ -d "$prev" ]; then
-  if [ "$(stat -c %U "$prev")" = ${q(b)} ]; then
-    ${copy}
-  else
-    echo copy=built-as-root
-  fi
-fi
-`;
+  const copy = serverScript('release_copy', {
+    manifest_file: MANIFEST_FILE,
+    // cp's message about the one file a copy may leave out ends with its quoted name.
+    legacy_preload_error: `/${LEGACY_PRELOAD_FILE}'`,
+    manifest_mark: MANIFEST_MARK
+  });
+  return `${serverScript('as_user', {})}${serverScript('prepare', {
+    incoming: p.incoming,
+    current: p.current,
+    releases: p.releases,
+    wanted_id: id,
+    delta: delta ? 'yes' : 'no',
+    build_user: p.buildUser,
+    copy_script: copy
+  })}`;
 }
 
 /**
@@ -76,6 +53,7 @@ fi
  * written by the build user: a REVISION or manifest the repository ships (even a link to
  * /etc/issue) is removed and replaced, never written through. A shared path missing in shared/ is
  * seeded from the release by a tar pipe from the build user to the app's user, who owns shared/.
+ * The scripts are templates/scripts/finish.sh and release_finish.sh.
  */
 export function finishScript(
   ctx: DeployContext,
@@ -86,7 +64,6 @@ export function finishScript(
 ): string {
   const p = ctx.paths;
   const d = ctx.settings.deploy;
-  const q = shQuote;
   const incoming = `${p.incoming}/${id}`;
   const revision = [
     `commit=${d.commit || 'unknown'}`,
@@ -96,55 +73,24 @@ export function finishScript(
   ]
     .map((l) => l.replace(/\n/g, ' '))
     .join('\n');
-  const seeds = d.sharedPaths
-    .map((sp) => {
-      const target = `${p.shared}/${sp}`;
-      const inRelease = `${incoming}/${sp}`;
-      const absent = `[ ! -e ${q(target)} ] && [ ! -L ${q(target)} ]`;
-      // A shared path that does not exist yet is seeded from the first release that ships it.
-      // Its parents are made if missing, never re-moded (shared/ may be o+x for nginx's uploads).
-      if (files.has(sp)) {
-        // A file (an SQLite database, a config): copied as a file, or made empty, by the app's
-        // user; noclobber never writes through a link that appeared meanwhile.
-        const read = asUser(p.buildUser, `if [ -f "$1" ] && [ ! -L "$1" ]; then cat -- "$1"; fi`, [
-          q(inRelease)
-        ]);
-        const write = asUser(p.user, `umask 027; mkdir -p -- "$(dirname -- "$1")"; set -C; cat > "$1"`, [
-          q(target)
-        ]);
-        return `if ${absent}; then ${read} </dev/null | ${write}; fi`;
-      }
-      const pack = asUser(
-        p.buildUser,
-        `if [ -d "$1" ] && [ ! -L "$1" ]; then tar -C "$1" -cf - .; else tar -cf - -T /dev/null; fi`,
-        [q(inRelease)]
-      );
-      const unpack = asUser(
-        p.user,
-        `umask 027; mkdir -p -- "$(dirname -- "$1")"; install -d -m 0750 -- "$1"; tar -C "$1" --no-same-owner -xf -`,
-        [q(target)]
-      );
-      return `if ${absent}; then ${pack} </dev/null | ${unpack}; fi`;
-    })
-    .join('\n');
-  const links = d.sharedPaths
-    .map((sp) => {
-      const inRelease = `${incoming}/${sp}`;
-      return `rm -rf -- ${q(inRelease)}
-install -d -m 0755 -- ${q(path.posix.dirname(inRelease))}
-ln -s -- ${q(`${p.shared}/${sp}`)} ${q(inRelease)}`;
-    })
-    .join('\n');
-  const build = `rm -rf -- ${q(`${incoming}/REVISION`)} ${q(`${incoming}/${MANIFEST_FILE}`)}
-${withManifest ? `cat > ${q(`${incoming}/${MANIFEST_FILE}`)}` : ''}
-printf '%s\\n' ${q(revision)} > ${q(`${incoming}/REVISION`)}
-${links}
-chmod -R go-w -- ${q(incoming)}
-mv -T -- ${q(incoming)} ${q(p.releaseDir(id))}`;
-  return `
-${seeds}
-${asUser(p.buildUser, build)}
-`;
+  const finish = serverScript('release_finish', {
+    incoming,
+    manifest_file: MANIFEST_FILE,
+    with_manifest: withManifest ? 'yes' : 'no',
+    revision,
+    shared: p.shared,
+    shared_paths: d.sharedPaths.join('\n'),
+    release_dir: p.releaseDir(id)
+  });
+  return `${serverScript('as_user', {})}${serverScript('finish', {
+    build_user: p.buildUser,
+    app_user: p.user,
+    shared: p.shared,
+    incoming,
+    // A file (an SQLite database, a config) is seeded as a file, never unpacked as a folder.
+    seeds: d.sharedPaths.map((sp) => `${files.has(sp) ? 'file' : 'dir'} ${sp}`).join('\n'),
+    finish_script: finish
+  })}`;
 }
 
 export interface Uploaded {

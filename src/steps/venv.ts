@@ -1,11 +1,10 @@
 import * as path from 'node:path';
 import type { DeployContext } from '../deploy/context.js';
 import { lastLines, parseFacts } from '../deploy/context.js';
-import { asUser, buildRunCommand } from '../deploy/app-run.js';
-import { shQuote } from '../ssh/quote.js';
+import { buildRunCommand } from '../deploy/app-run.js';
 import type { QueuedRequest } from '../ssh/types.js';
 import { DeployError, type StepOutcome } from './step.js';
-import { serverScript } from '../render/scripts.js';
+import { serverProgram, serverScript } from '../render/scripts.js';
 import { resolveDependencies, type DependencySource } from '../deps.js';
 
 /** pip's exit code is kept apart from the script's other failures, to say what failed. */
@@ -20,6 +19,39 @@ const NEEDS_BUILD = 47;
 /** The build's own deadline on the server: the unit ends even if the runner is gone. */
 const VENV_TIMEOUT_MS = 30 * 60_000;
 
+/** Without a resolved source (a unit test), the requirements input as it names the file. */
+function fallbackDeps(ctx: DeployContext): DependencySource {
+  const r = ctx.settings.deploy.requirements;
+  return r.endsWith('.toml')
+    ? { kind: 'pyproject', file: r, extras: ctx.settings.deploy.extras }
+    : { kind: 'requirements', file: r === 'auto' ? 'requirements.txt' : r, extras: [] };
+}
+
+/**
+ * Prints the venv's key, run as the build user (templates/scripts/venv_key.sh): the same key as
+ * ever, without a Python on a code-only deploy (the interpreter's version is kept per file).
+ */
+export function venvKeyScript(
+  ctx: DeployContext,
+  release: string,
+  deps: DependencySource = fallbackDeps(ctx)
+): string {
+  const p = ctx.paths;
+  const d = ctx.settings.deploy;
+  return serverScript('venv_key', {
+    py: d.python,
+    req: `${p.releaseDir(release)}/${deps.file}`,
+    req_name: deps.file,
+    deps_kind: deps.kind,
+    pyproject_deps: serverProgram('pyproject_deps'),
+    extras: deps.extras.join(','),
+    build_line: `ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`,
+    versions: `${p.venvs}/.python-versions`,
+    no_requirements: NO_REQUIREMENTS,
+    deps_unreadable: DEPS_UNREADABLE
+  });
+}
+
 /**
  * Venvs are immutable and keyed by what decides their content: the requirements file, the
  * interpreter's version, and how they are built. A venv cannot be moved (its scripts hold absolute
@@ -30,86 +62,8 @@ const VENV_TIMEOUT_MS = 30 * 60_000;
  * link, or name `-r /etc/shadow`), and pip, which runs the packages' build code, runs in a
  * transient unit that leaves no process behind. A build that fails for any reason, a full disk
  * included, removes its venv folder and log before it exits.
+ * The script is templates/scripts/venv.sh.
  */
-/** Prints a pyproject.toml's [project] dependencies and those of the extras named in $2, one a line. */
-const PYPROJECT_DEPS = `import sys
-try:
-    import tomllib
-except ImportError:
-    try:
-        import tomli as tomllib
-    except ImportError:
-        sys.exit("reading pyproject.toml needs Python 3.11 or newer (tomllib), or the python3-tomli package")
-path, extras = sys.argv[1], [e for e in sys.argv[2].split(",") if e]
-try:
-    with open(path, "rb") as f:
-        data = tomllib.load(f)
-except (OSError, ValueError) as e:
-    sys.exit(f"cannot read {path}: {e}")
-project = data.get("project")
-if not isinstance(project, dict):
-    sys.exit(f"{path} has no [project] table")
-if "dependencies" in project.get("dynamic", []):
-    sys.exit(f"{path} declares its dependencies dynamic")
-deps = list(project.get("dependencies", []))
-optional = project.get("optional-dependencies", {})
-for e in extras:
-    if e not in optional:
-        sys.exit(f"{path} has no extra {e!r} (it has: {', '.join(optional) or 'none'})")
-    deps += optional[e]
-print("\\n".join(deps))
-`;
-
-/**
- * What the system's pip can do for a venv built without one: `python-option` (pip 22.3 or newer
- * takes --python), `any` (an older pip, usable only from a venv that sees the system's packages),
- * or `none`. Read from the package's metadata: importing pip costs a quarter of a second.
- */
-const SYSTEM_PIP = `import importlib.metadata as m, re
-v = re.match(r"(\\d+)\\.(\\d+)", m.version("pip"))
-print("python-option" if v and (int(v[1]), int(v[2])) >= (22, 3) else "any")
-`;
-
-/** Says where the venv's Gunicorn comes from: the app's dependencies, the system's packages, or added. */
-const GUNICORN_ORIGIN = `import os, sys
-import gunicorn
-inside = os.path.realpath(gunicorn.__file__).startswith(os.path.realpath(sys.prefix) + os.sep)
-print("gunicorn=" + ("app" if inside else "system"))
-`;
-
-/** Without a resolved source (a unit test), the requirements input as it names the file. */
-function fallbackDeps(ctx: DeployContext): DependencySource {
-  const r = ctx.settings.deploy.requirements;
-  return r.endsWith('.toml')
-    ? { kind: 'pyproject', file: r, extras: ctx.settings.deploy.extras }
-    : { kind: 'requirements', file: r === 'auto' ? 'requirements.txt' : r, extras: [] };
-}
-
-/**
- * Prints the venv's key, run as the build user (templates/scripts/venv-key.sh): the same key as
- * ever, without a Python on a code-only deploy (the interpreter's version is kept per file).
- */
-export function venvKeyScript(
-  ctx: DeployContext,
-  release: string,
-  deps: DependencySource = fallbackDeps(ctx)
-): string {
-  const p = ctx.paths;
-  const d = ctx.settings.deploy;
-  return serverScript('venv-key', {
-    py: d.python,
-    req: `${p.releaseDir(release)}/${deps.file}`,
-    req_name: deps.file,
-    deps_kind: deps.kind,
-    pyproject_deps: PYPROJECT_DEPS,
-    extras: deps.extras.join(','),
-    build_line: `ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`,
-    versions: `${p.venvs}/.python-versions`,
-    no_requirements: NO_REQUIREMENTS,
-    deps_unreadable: DEPS_UNREADABLE
-  });
-}
-
 export function venvScript(
   ctx: DeployContext,
   release: string,
@@ -119,7 +73,6 @@ export function venvScript(
 ): string {
   const p = ctx.paths;
   const d = ctx.settings.deploy;
-  const q = shQuote;
   const rel = p.releaseDir(release);
   const req = `${rel}/${deps.file}`;
   const keyScript = venvKeyScript(ctx, release, deps);
@@ -134,9 +87,9 @@ export function venvScript(
     deps_kind: deps.kind,
     req,
     extras: deps.extras.join(','),
-    pyproject_deps: PYPROJECT_DEPS,
-    system_pip: SYSTEM_PIP,
-    gunicorn_origin: GUNICORN_ORIGIN,
+    pyproject_deps: serverProgram('pyproject_deps'),
+    system_pip: serverProgram('system_pip'),
+    gunicorn_origin: serverProgram('gunicorn_origin'),
     pip_failed: PIP_FAILED,
     venv_failed: VENV_FAILED,
     gunicorn_failed: GUNICORN_FAILED
@@ -153,20 +106,20 @@ export function venvScript(
     args: ['"$venv"']
   });
   // A venv built before Gunicorn was added by the tool may lack it: such a venv never served, so
-  // it is built again rather than reused (templates/scripts/venv-usable.sh).
-  const usable = asUser(p.buildUser, serverScript('venv-usable', {}), ['"$venv"']);
-  return `
-hash=$(${asUser(p.buildUser, keyScript)})
-venv=${q(p.venvs)}/$hash
-echo "hash=$hash"
-if ${usable}; then
-  echo reused=yes
-else
-  echo reused=no
-  ${lookupOnly ? `exit ${NEEDS_BUILD}` : build}
-fi
-${asUser(p.buildUser, `rm -rf -- "$2"; ln -s -- "$1" "$2"`, ['"$venv"', q(`${rel}/.venv`)])}
-`;
+  // it is built again rather than reused (templates/scripts/venv_usable.sh).
+  return [
+    lookupOnly ? '' : `venv_build() { ${build}; }`,
+    serverScript('as_user', {}),
+    serverScript('venv', {
+      build_user: p.buildUser,
+      venvs: p.venvs,
+      venv_link: `${rel}/.venv`,
+      key_script: keyScript,
+      usable_script: serverScript('venv_usable', {}),
+      lookup_only: lookupOnly ? 'yes' : 'no',
+      needs_build: NEEDS_BUILD
+    })
+  ].join('\n');
 }
 
 export interface VenvResult extends StepOutcome {

@@ -3,7 +3,7 @@ import { parseFacts } from '../deploy/context.js';
 import { serverScript } from '../render/scripts.js';
 import { healthUrl } from '../deploy/health.js';
 import { stateCommand } from '../deploy/release-record.js';
-import { CHILDREN_FN } from './switch.js';
+import { childrenFn } from './switch.js';
 import { MS_FN, NAP_FN } from '../ssh/shell-fns.js';
 import { DeployError, type StepOutcome } from './step.js';
 
@@ -28,26 +28,25 @@ export function verifyScript(
   const d = ctx.settings.deploy;
   // A short health-timeout keeps most of its time for the proof itself.
   const graceMs = Math.min(OLD_WORKERS_GRACE_MS, Math.floor(d.healthTimeoutMs / 4));
-  return `
-${CHILDREN_FN}
-${MS_FN}
-${NAP_FN}
-record_live() {
-${stateCommand(ctx, release, 'live')}
-}
-${serverScript('verify', {
-  release_dir: p.releaseDir(release),
-  old_workers: oldWorkers === 'saved' ? 'saved' : oldWorkers.join(' '),
-  last_switch: p.lastSwitch,
-  gunicorn_conf: p.gunicornConf,
-  service: p.units.service.name,
-  socket: p.socket,
-  health_url: healthUrl(ctx.settings, d.healthPath),
-  health_expect: d.healthExpect,
-  health_expect_shown: d.healthExpect.replace(/[^A-Za-z0-9 _.:-]/g, ''),
-  timeout_s: Math.max(1, Math.ceil(d.healthTimeoutMs / 1000)),
-  grace_ms: graceMs
-})}`;
+  return [
+    childrenFn(),
+    MS_FN,
+    NAP_FN,
+    `record_live() {\n${stateCommand(ctx, release, 'live')}\n}`,
+    serverScript('verify', {
+      release_dir: p.releaseDir(release),
+      old_workers: oldWorkers === 'saved' ? 'saved' : oldWorkers.join(' '),
+      last_switch: p.lastSwitch,
+      gunicorn_conf: p.gunicornConf,
+      service: p.units.service.name,
+      socket: p.socket,
+      health_url: healthUrl(ctx.settings, d.healthPath),
+      health_expect: d.healthExpect,
+      health_expect_shown: d.healthExpect.replace(/[^A-Za-z0-9 _.:-]/g, ''),
+      timeout_s: Math.max(1, Math.ceil(d.healthTimeoutMs / 1000)),
+      grace_ms: graceMs
+    })
+  ].join('\n');
 }
 
 function verifyOpts(ctx: DeployContext) {

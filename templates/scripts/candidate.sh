@@ -3,16 +3,17 @@
 # (200, with $health_expect) and every smoke path (2xx/3xx) on its private socket. A definite wrong
 # answer fails after $grace_ms ms and $grace_answers answers in a row (an app may answer 503 while
 # it warms up); only refused connections and timeouts wait up to $health_timeout_ms. The unit is
-# always stopped (a proven one in the background). Prologue: the unit's (candidate-unit.sh), then
+# always stopped (a proven one in the background). Prologue: the unit's (candidate_unit.sh), then
 # release marker health_timeout_ms timeout_text health_path smoke_paths host health_expect
-# grace_ms grace_answers import_check. Before it (the caller's text): ms, nap, find_mismatch,
-# report_worker_module, install_preload_list (the preload list of an import check).
+# grace_ms grace_answers import_check preload. Before it (the caller's text): ms, nap,
+# find_mismatch and report_worker_module (app_kind.sh), and with preload=yes install_preload_list
+# (preload_list.sh: the preload list of an import check).
 import_ms=
 body=$(mktemp)
 # Stopped whatever ends this script; and systemd itself ends it after RuntimeMaxSec should the
 # script be killed before its trap runs.
 trap 'stop_candidate; rm -f "$body"' EXIT
-# A master booted early for this release (candidate-boot.sh) is used once its boot has answered:
+# A master booted early for this release (candidate_boot.sh) is used once its boot has answered:
 # when its socket is there (bound after its signal handlers are set), SIGTTIN forks its one worker.
 # Any other case (no such boot, or it failed or ended): booted here, as before, with one worker.
 early=""
@@ -63,6 +64,10 @@ checks() {
   local sp
   for sp in "${smoke[@]}"; do check "$sp" smoke || return 1; done
 }
+# The worker's list, read as the app's user: the runtime folder is the app's, so a link there must
+# not lead root (install_preload_list calls it).
+# shellcheck disable=SC2317
+preload_source() { setpriv --reuid="$user" --regid="$user" --init-groups --reset-env -- head -c 1048576 -- "$rundir/loaded"; }
 imported() {
   [ "$import_check" = yes ] || return 0
   if [ -n "$import_ms" ] || [ -e "$rundir/loaded" ]; then echo "import=ok"; echo "import_ms=${import_ms:-$(( $(ms) - start ))}"; else echo "import=failed"; fi
@@ -84,7 +89,7 @@ while :; do
     [ -z "$early" ] || echo "early=yes"
     report_worker_module
     imported
-    install_preload_list
+    [ "$preload" != yes ] || install_preload_list
     # Proven: it stops in the background (its Gunicorn's shutdown is not on the deploy's path); the
     # next candidate's stop waits for it, and RuntimeMaxSec ends it should nothing else.
     trap - EXIT; rm -f "$body"

@@ -2,7 +2,7 @@
 # The candidate's master started early (src/steps/candidate.ts), before the backup, with no worker:
 # Python, Gunicorn, the config and the preloaded libraries load beside the backup, and nothing of
 # the release's own code runs until the candidate check forks its worker (SIGTTIN) after it.
-# Prologue: the unit's (candidate-unit.sh), then release and marker (a root-only file in /run).
+# Prologue: the unit's (candidate_unit.sh), then release and marker (a root-only file in /run).
 # The marker is written before this returns, so the check after the backup always knows whether
 # a boot was started for this release, and waits for its line.
 printf 'release=%s\n' "$release" > "$marker"
