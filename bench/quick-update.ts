@@ -85,11 +85,13 @@ export async function quickRound(
       `set -e
 /srv/seed/venv/bin/pip install -q --disable-pip-version-check -r /srv/seed/app/requirements.txt
 sudo -n systemctl ${kind === 'reload' ? 'reload-or-restart' : 'restart'} seed.service
-for i in $(seq 600); do
+# A deadline, not a count of polls: on a loaded machine one poll can take seconds.
+end=$((SECONDS + 180))
+while [ "$SECONDS" -lt "$end" ]; do
   curl -s -m 5 --unix-socket ${QUICK_SOCKET} ${url} 2>/dev/null | grep -qF ${shQuote(version)} && exit 0
   sleep 0.05
 done
-echo "version ${version} never answered" >&2; exit 1`
+echo "version ${version} never answered within 180 s" >&2; exit 1`
     ]);
   } finally {
     // Ours writes its own REVISION: the tree goes back to what it was.

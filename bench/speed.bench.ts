@@ -49,6 +49,8 @@ const TREES = process.env.SPEED_BENCH_TREES?.split(',');
 const WITH_CLI = process.env.SPEED_BENCH_CLI !== '0';
 /** Traced deploys (the critical path's timeline), quiet. */
 const TRACED = Number(process.env.SPEED_BENCH_TRACED ?? 2);
+/** SPEED_BENCH_CPU_PROFILES=DIR: each traced runner also writes V8's CPU profile there (where its own time goes). */
+const CPU_PROFILES = process.env.SPEED_BENCH_CPU_PROFILES;
 const QUICK_KINDS: QuickKind[] = ['reload', 'restart'];
 const BIG_FILES = 5000;
 /**
@@ -164,7 +166,7 @@ async function actionRound(
   commit: string,
   dist = path.resolve('dist'),
   /** Loaded before the action with --import, and its extra environment (the critical path's trace). */
-  preload?: { module: string; env: NodeJS.ProcessEnv },
+  preload?: { module: string; env: NodeJS.ProcessEnv; nodeArgs?: string[] },
   /** Inputs over the tree's (another app-name: a first deploy). */
   over: Record<string, string> = {}
 ): Promise<Round> {
@@ -175,7 +177,7 @@ async function actionRound(
     const r = await spawnTimed(
       [path.join(dist, 'index.js')],
       env,
-      preload ? ['--import', pathToFileURL(preload.module).href] : []
+      preload ? ['--import', pathToFileURL(preload.module).href, ...(preload.nodeArgs ?? [])] : []
     );
     const serverCpu = (await serverCpuMs()) - cpu0;
     const outputs = await readFileCommands(files.output);
@@ -423,7 +425,10 @@ test('critical path of one code-only deploy: the runner and the server on one cl
     try {
       round = await actionRound(gitApp, `trace-${i}`, path.resolve('dist'), {
         module: RUNNER_TRACE,
-        env: { TRACE_FILE: traceFile }
+        env: { TRACE_FILE: traceFile },
+        nodeArgs: CPU_PROFILES
+          ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILES}`, '--cpu-prof-interval=200']
+          : []
       });
     } finally {
       serverEvents = await sampler.stop();

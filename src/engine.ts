@@ -3,6 +3,7 @@ import type { HostReport, RunReport } from './report.js';
 import { SettingsError, hostLabel, type HostSpec, type Settings } from './settings.js';
 import { registerSecrets, targetFor } from './targets.js';
 import { sourceProblems } from './source-check.js';
+import { startManifest } from './early-manifest.js';
 import type { Remote, SshTarget } from './ssh/types.js';
 import { connect as sshConnect } from './ssh/connection.js';
 import { errorMessage, step } from './steps/step.js';
@@ -77,6 +78,8 @@ export async function runEngine(
     };
   }
 
+  // What the upload will send, listed and hashed while SSH connects (src/early-manifest.ts).
+  if (settings.mode === 'deploy') startManifest(settings.app.source, settings.app.exclude);
   // Started once the inputs are known good; its end waits a bounded moment (src/notify/webhook.ts).
   const notifier = deployNotifier(settings, logger);
   const open = async (slot: HostSlot, log: Logger): Promise<HostContext> => {

@@ -88,7 +88,10 @@ export async function buildManifest(dir: string, exclude: string[]): Promise<Man
   // Synchronous on purpose: for thousands of small files, lstat and read through the thread pool's
   // promises cost ~3x what plain calls do (measured: 5,000 files, 0.5-1.5 s against 0.2-0.4 s).
   const entries: ManifestEntry[] = [];
-  for (const name of names) {
+  for (const [i, name] of names.entries()) {
+    // A breath every few hundred files: started beside the connect, the SSH handshake's packets
+    // are read between them.
+    if (i % 256 === 255) await new Promise((resolve) => setImmediate(resolve));
     const full = path.join(dir, name);
     const st = lstatSync(full);
     const mode = st.mode & 0o7777;

@@ -20,7 +20,8 @@ import type { ExecResult } from './types.js';
  * one before it exited 0, else the answer is `\nTOKEN rc 255 skipped` and nothing runs. The token
  * is fresh per command and never given to it, so nothing the command prints can end or fake an
  * answer. TERM to the shell ends the running command as it ends a single command. Few processes
- * per command (head, timeout, the shell, one cat): every fork costs ~1-2 ms.
+ * per command (timeout, the shell, one cat; the script is read by bash itself): every fork costs
+ * ~1-2 ms.
  * The shell's script is templates/scripts/root_shell.sh.
  */
 export function rootShellDriver(killAfterS: number): string {
@@ -110,6 +111,9 @@ export class RootShell {
         if (this.broken) throw new RootShellLost('the privileged shell ended');
         const token = randomBytes(12).toString('hex');
         const script = Buffer.from(req.text);
+        // The shell reads the script by byte count with bash's read, which drops a NUL uncounted;
+        // no shell could take one in a script anyway.
+        if (script.includes(0)) throw new Error('a root command holds a NUL byte, which no shell can run');
         const stdin = req.stdin === undefined ? Buffer.alloc(0) : Buffer.from(req.stdin);
         const answer = new Promise<RootShellResult>((resolve, reject) => {
           this.pending.push({

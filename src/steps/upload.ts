@@ -7,8 +7,8 @@ import type { QueuedRequest } from '../ssh/types.js';
 import { asUser } from '../deploy/app-run.js';
 import { deltaUpload } from './upload-delta.js';
 import type { StepOutcome } from './step.js';
+import { runManifest } from '../early-manifest.js';
 import {
-  buildManifest,
   MANIFEST_FILE,
   MANIFEST_HEADER,
   parseManifest,
@@ -186,7 +186,7 @@ export async function uploadRelease(
   const wantDelta = !ctx.settings.deploy.fullUpload;
   const [prepRes, manifest] = await Promise.all([
     runScript(ctx, 'preparing the upload', prepareScript(ctx, wantedId, wantDelta), PREPARE_OPTS),
-    buildManifest(source, ctx.settings.app.exclude)
+    runManifest(source, ctx.settings.app.exclude)
   ]);
   const [factsText, oldText] = splitOnce(prepRes.stdout, `\n${MANIFEST_MARK}\n`);
   const prep = parseFacts(factsText);

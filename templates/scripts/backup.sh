@@ -11,7 +11,7 @@ runuser -u "$user" -- sqlite3 -cmd '.timeout 15000' "$db" ".backup '$tmp'"
 # The copy was made in shared/, which the app owns: root reads it once, never through a link
 # (a regular file of the app's user with one link), into backups/, which only root writes.
 rm -f "$out"
-python3 -I -c "$root_read" copy "$shared" "$(basename -- "$tmp")" "$user" "$out" raw 640 db || { runuser -u "$user" -- rm -f "$tmp"; echo "the backup is not a regular file of $user" >&2; exit 4; }
+python3 -I -c "$root_read" copy "$shared" "${tmp##*/}" "$user" "$out" raw 640 db || { runuser -u "$user" -- rm -f "$tmp"; echo "the backup is not a regular file of $user" >&2; exit 4; }
 runuser -u "$user" -- rm -f "$tmp"
 chgrp "$user" "$out"
 check=$(runuser -u "$user" -- sqlite3 -readonly "$out" 'PRAGMA integrity_check')

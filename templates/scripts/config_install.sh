@@ -4,7 +4,8 @@
 # for a file that was not there). Units are enabled (started at boot) and the socket started on
 # the first deploy; the socket is never restarted by a deploy, since that would refuse connections.
 # Prologue: socket service prev count daemon_reload staged_0 name_0 path_0 mode_0 owner_0 group_0 ...
-if systemctl is-active --quiet "$socket"; then echo socket_was_active=yes; fi
+socket_active=no
+if systemctl is-active --quiet "$socket"; then echo socket_was_active=yes; socket_active=yes; fi
 rm -rf "$prev"; install -d -m 0700 "$prev"
 for ((i = 0; i < count; i++)); do
   v="path_$i"; target=${!v}; v="name_$i"; name=${!v}; v="staged_$i"; from=${!v}
@@ -13,6 +14,10 @@ for ((i = 0; i < count; i++)); do
   install -m "$mode" -o "$owner" -g "$group" "$from" "$target"
 done
 if [ "$daemon_reload" = 1 ]; then systemctl daemon-reload; fi
-systemctl is-enabled --quiet "$socket" 2>/dev/null || systemctl enable --quiet "$socket"
-systemctl is-enabled --quiet "$service" 2>/dev/null || systemctl enable --quiet "$service"
-systemctl is-active --quiet "$socket" || systemctl start "$socket"
+# Every deploy after the first: both already enabled (one systemctl asks for both; its exit code
+# says only whether any is, so its two lines are read) and the socket active since the top.
+if [ "$(systemctl is-enabled "$socket" "$service" 2>/dev/null)" != $'enabled\nenabled' ]; then
+  systemctl is-enabled --quiet "$socket" 2>/dev/null || systemctl enable --quiet "$socket"
+  systemctl is-enabled --quiet "$service" 2>/dev/null || systemctl enable --quiet "$service"
+fi
+[ "$socket_active" = yes ] || systemctl is-active --quiet "$socket" || systemctl start "$socket"

@@ -7,10 +7,15 @@
 umask 077
 rm -rf "$staged"; install -d -m 0750 -o root -g "$user" "$staged"
 changed=""
+tos=()
 for ((i = 0; i < count; i++)); do
-  to_var="to_$i" path_var="path_$i"; to=${!to_var}; installed=${!path_var}
+  to_var="to_$i"; to=${!to_var}; tos+=("$to")
   IFS= read -r b64; printf '%s' "$b64" | base64 -d > "$to"
-  chmod 0640 "$to"; chown root:"$user" "$to"
-  cmp -s "$to" "$installed" || changed="$changed $installed"
+done
+# One chmod and one chown for all (they are root's 0600 until then, in a folder only root writes).
+if [ "$count" -gt 0 ]; then chmod 0640 "${tos[@]}"; chown root:"$user" "${tos[@]}"; fi
+for ((i = 0; i < count; i++)); do
+  path_var="path_$i"; installed=${!path_var}
+  cmp -s "${tos[i]}" "$installed" || changed="$changed $installed"
 done
 echo "changed=$changed"

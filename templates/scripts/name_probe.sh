@@ -7,8 +7,8 @@
 # Prologue: gd_app gd_marker gd_app_dir gd_etc gd_log_dir gd_units gd_unit_header.
 taken=""
 gd_user_ours=no
-if getent passwd "$gd_app" >/dev/null; then
-  IFS=: read -r _ _ gd_uid _ _ gd_home gd_shell <<< "$(getent passwd "$gd_app")"
+if gd_pw=$(getent passwd "$gd_app"); then
+  IFS=: read -r _ _ gd_uid _ _ gd_home gd_shell <<< "$gd_pw"
   if [ -f "$gd_marker" ]; then
     # The same account the tool created, not one made later under the same name.
     if grep -qx "uid=$gd_uid" "$gd_marker"; then gd_user_ours=yes; fi
@@ -37,7 +37,10 @@ for gd_unit in $gd_units; do
   for gd_dir in /etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
     gd_f="$gd_dir/$gd_unit"
     if [ ! -e "$gd_f" ] && [ ! -L "$gd_f" ]; then continue; fi
-    if [ "$gd_dir" = /etc/systemd/system ] && [ ! -L "$gd_f" ] && [ "$(head -c "${#gd_unit_header}" "$gd_f" 2>/dev/null)" = "$gd_unit_header" ]; then continue; fi
+    # The header's length in bytes, read by bash itself (a deploy looks at every unit of the app).
+    gd_head=""
+    if [ "$gd_dir" = /etc/systemd/system ] && [ ! -L "$gd_f" ]; then LC_ALL=C IFS= read -r -N "${#gd_unit_header}" gd_head 2>/dev/null < "$gd_f" || true; fi
+    if [ -n "$gd_head" ] && [ "$gd_head" = "$gd_unit_header" ]; then continue; fi
     taken="$taken
   unit $gd_f"
   done

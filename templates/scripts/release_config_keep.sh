@@ -15,4 +15,4 @@ gd_keep_config() {
   rm -rf -- "$keep_to" && mv -T -- "$keep_to.new" "$keep_to"
 }
 gd_keep_config || echo "warning: the configuration of $keep_release was not kept for a rollback" >&2
-for d in "$release_config_dir"/*; do [ -d "$d" ] || continue; [ -d "$releases"/"$(basename "$d")" ] || rm -rf -- "$d"; done
+for d in "$release_config_dir"/*; do [ -d "$d" ] || continue; [ -d "$releases"/"${d##*/}" ] || rm -rf -- "$d"; done

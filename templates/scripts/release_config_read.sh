@@ -13,5 +13,5 @@ for d in "$release_config_dir"/*; do
     name=kept_name_$i live=kept_live_$i key=kept_key_$i
     cmp -s "$d/${!name}" "${!live}" || keys="$keys ${!key}"
   done
-  printf 'rconfig_%s=%s\n' "$(basename "$d")" "${keys# }"
+  printf 'rconfig_%s=%s\n' "${d##*/}" "${keys# }"
 done

@@ -25,9 +25,10 @@ last=0
 while IFS=' ' read -r tok sh tmo slen ilen after <&3; do
   case "$sh" in sh|bash) ;; *) exit 2 ;; esac
   n=$((n + 1)); o="$d/o$n"; e="$d/e$n"; i=/dev/null
-  head -c "$slen" <&3 > "$d/s"
+  # The script by bash's own read (no process): exactly $slen bytes, as LC_ALL=C counts one byte a
+  # character. The runner never sends a NUL (read would drop it uncounted and lose the stream).
   script=""
-  IFS= read -r -d '' script < "$d/s" || true
+  [ "$slen" -eq 0 ] || LC_ALL=C IFS= read -r -N "$slen" script <&3 || true
   if [ "$ilen" -gt 0 ]; then i="$d/i"; head -c "$ilen" <&3 > "$i"; fi
   [ "$after" = after-ok ] || cancelled=0
   # Sent together with the request before it and meant only after its success: not run.

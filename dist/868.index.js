@@ -1,5 +1,5 @@
-export const id = 144;
-export const ids = [144,665];
+export const id = 868;
+export const ids = [868,665];
 export const modules = {
 
 /***/ 3297:
@@ -229,7 +229,7 @@ function stateCommand(ctx, release, state) {
     const dir = statesDir(ctx);
     return `install -d -m 0700 ${q(dir)} && printf '%s\\n' ${q(state)} > ${q(`${dir}/${release}`)}
 ${state === 'built' ? (0,_remembered_js__WEBPACK_IMPORTED_MODULE_2__/* .releaseSettingsCommand */ .gd)(ctx, release) : ''}
-for f in ${q(dir)}/* ${q((0,_remembered_js__WEBPACK_IMPORTED_MODULE_2__/* .releaseSettingsDir */ .e$)(ctx))}/*.json; do [ -e "$f" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$f" .json)" ] || rm -f -- "$f"; done`;
+for f in ${q(dir)}/* ${q((0,_remembered_js__WEBPACK_IMPORTED_MODULE_2__/* .releaseSettingsDir */ .e$)(ctx))}/*.json; do [ -e "$f" ] || continue; gd_rec=\${f##*/}; [ -d ${q(ctx.paths.releases)}/"\${gd_rec%.json}" ] || rm -f -- "$f"; done`;
 }
 /**
  * The shell that prints `state_ID=STATE` for every release on the server (`none` when a release has
@@ -494,7 +494,7 @@ function rootRead(...args) {
 
 /***/ }),
 
-/***/ 8144:
+/***/ 8868:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -730,6 +730,32 @@ async function sourceProblems(settings) {
     }
     const { problem } = await resolveDependencies(source, settings.deploy.requirements, settings.deploy.extras);
     return problem ? [problem] : [];
+}
+
+// EXTERNAL MODULE: ./src/manifest.ts + 2 modules
+var src_manifest = __webpack_require__(4449);
+;// CONCATENATED MODULE: ./src/early-manifest.ts
+
+
+/**
+ * The runner's manifest of the tree a deploy uploads, started as the run starts: the runner is
+ * idle while SSH connects, takes the lock and lays out (~0.3 s), and listing and hashing a
+ * 5,000-file tree takes about as long. One per run (runEngine starts it; a later run replaces it),
+ * shared by every host of a fleet; the upload takes it when it is for the same tree and excludes,
+ * and builds its own otherwise.
+ */
+let current;
+const keyOf = (source, exclude) => JSON.stringify([external_node_path_.resolve(source), exclude]);
+function startManifest(source, exclude) {
+    const manifest = (0,src_manifest/* buildManifest */.u1)(external_node_path_.resolve(source), exclude);
+    // Its failure is the upload's to report, when it takes it.
+    manifest.catch(() => undefined);
+    current = { key: keyOf(source, exclude), manifest };
+}
+function runManifest(source, exclude) {
+    if (current?.key === keyOf(source, exclude))
+        return current.manifest;
+    return (0,src_manifest/* buildManifest */.u1)(external_node_path_.resolve(source), exclude);
 }
 
 // EXTERNAL MODULE: ./src/ssh/connection.ts + 8 modules
@@ -2367,8 +2393,6 @@ class Planner {
 
 // EXTERNAL MODULE: ./src/ssh/upload.ts
 var upload = __webpack_require__(2109);
-// EXTERNAL MODULE: ./src/manifest.ts + 2 modules
-var src_manifest = __webpack_require__(4449);
 ;// CONCATENATED MODULE: ./src/steps/upload-delta.ts
 
 
@@ -2440,6 +2464,7 @@ async function streamDelta(ctx, source, incoming, send) {
 }
 
 ;// CONCATENATED MODULE: ./src/steps/upload.ts
+
 
 
 
@@ -2572,7 +2597,7 @@ async function uploadRelease(ctx, wantedId, queueAfter) {
     const wantDelta = !ctx.settings.deploy.fullUpload;
     const [prepRes, manifest] = await Promise.all([
         (0,context/* runScript */.j3)(ctx, 'preparing the upload', prepareScript(ctx, wantedId, wantDelta), PREPARE_OPTS),
-        (0,src_manifest/* buildManifest */.u1)(source, ctx.settings.app.exclude)
+        runManifest(source, ctx.settings.app.exclude)
     ]);
     const [factsText, oldText] = splitOnce(prepRes.stdout, `\n${MANIFEST_MARK}\n`);
     const prep = (0,context/* parseFacts */.hx)(factsText);
@@ -3284,7 +3309,7 @@ function keepConfigCommand(ctx, release) {
         .map((f) => `install -m 0644 -o root -g root -- ${q(f.live)} ${q(`${to}.new/${f.name}`)}`)
         .join(' && ');
     return `install -d -m 0755 -o root -g root ${q(dir)} && rm -rf -- ${q(`${to}.new`)} && install -d -m 0755 -o root -g root ${q(`${to}.new`)} && ${copies} && rm -rf -- ${q(to)} && mv -T -- ${q(`${to}.new`)} ${q(to)} || echo "warning: the configuration of ${release} was not kept for a rollback" >&2
-for d in ${q(dir)}/*; do [ -d "$d" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$d")" ] || rm -rf -- "$d"; done`;
+for d in ${q(dir)}/*; do [ -d "$d" ] || continue; [ -d ${q(ctx.paths.releases)}/"\${d##*/}" ] || rm -rf -- "$d"; done`;
 }
 /**
  * The shell that prints `rconfig_ID=KEYS` for every release with a complete kept set: KEYS lists
@@ -3298,7 +3323,7 @@ function readKeptConfigCommand(ctx) {
         .map((f) => `cmp -s "$d"/${q(f.name)} ${q(f.live)} || keys="$keys ${f.key}"`)
         .join('; ');
     return `for d in ${q(releaseConfigDir(ctx))}/*; do [ -d "$d" ] && ${complete} || continue
-  keys=""; ${differs}; printf 'rconfig_%s=%s\\n' "$(basename "$d")" "\${keys# }"; done`;
+  keys=""; ${differs}; printf 'rconfig_%s=%s\\n' "\${d##*/}" "\${keys# }"; done`;
 }
 /** rconfig_ID=KEYS lines -> { ID: the keys of the kept files that differ from the live ones }. */
 function parseKeptConfig(stdout) {
@@ -7514,6 +7539,7 @@ function deployNotifier(settings, logger) {
 
 
 
+
 // Where the front doors have always found them; they belong to the settings (src/settings/hosts.ts).
 
 
@@ -7545,6 +7571,9 @@ async function runEngine(settings, deps) {
             factKeys: strategy.factKeys
         };
     }
+    // What the upload will send, listed and hashed while SSH connects (src/early-manifest.ts).
+    if (settings.mode === 'deploy')
+        startManifest(settings.app.source, settings.app.exclude);
     // Started once the inputs are known good; its end waits a bounded moment (src/notify/webhook.ts).
     const notifier = deployNotifier(settings, logger);
     const open = async (slot, log) => {
@@ -8206,7 +8235,11 @@ async function buildManifest(dir, exclude) {
     // Synchronous on purpose: for thousands of small files, lstat and read through the thread pool's
     // promises cost ~3x what plain calls do (measured: 5,000 files, 0.5-1.5 s against 0.2-0.4 s).
     const entries = [];
-    for (const name of names) {
+    for (const [i, name] of names.entries()) {
+        // A breath every few hundred files: started beside the connect, the SSH handshake's packets
+        // are read between them.
+        if (i % 256 === 255)
+            await new Promise((resolve) => setImmediate(resolve));
         const full = external_node_path_.join(dir, name);
         const st = (0,external_node_fs_.lstatSync)(full);
         const mode = st.mode & 0o7777;
@@ -10045,7 +10078,8 @@ var upload = __webpack_require__(2109);
  * one before it exited 0, else the answer is `\nTOKEN rc 255 skipped` and nothing runs. The token
  * is fresh per command and never given to it, so nothing the command prints can end or fake an
  * answer. TERM to the shell ends the running command as it ends a single command. Few processes
- * per command (head, timeout, the shell, one cat): every fork costs ~1-2 ms.
+ * per command (timeout, the shell, one cat; the script is read by bash itself): every fork costs
+ * ~1-2 ms.
  * The shell's script is templates/scripts/root_shell.sh.
  */
 function rootShellDriver(killAfterS) {
@@ -10108,6 +10142,10 @@ class RootShell {
                     throw new RootShellLost('the privileged shell ended');
                 const token = (0,external_node_crypto_.randomBytes)(12).toString('hex');
                 const script = Buffer.from(req.text);
+                // The shell reads the script by byte count with bash's read, which drops a NUL uncounted;
+                // no shell could take one in a script anyway.
+                if (script.includes(0))
+                    throw new Error('a root command holds a NUL byte, which no shell can run');
                 const stdin = req.stdin === undefined ? Buffer.alloc(0) : Buffer.from(req.stdin);
                 const answer = new Promise((resolve, reject) => {
                     this.pending.push({

@@ -1,0 +1,100 @@
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { serverScript } from '../../src/render/scripts.js';
+
+const TEMPLATES = path.join(process.cwd(), 'templates');
+
+/**
+ * prune.sh run for real under bash on a folder tree of releases and venvs (everything under a
+ * temporary folder; systemd-run is a stub that fails, so the script's own rm fallback empties the
+ * trash and nothing starts on this machine).
+ */
+describe('prune.sh', () => {
+  let root: string;
+  const r = (n: number): string => `20260101T00000${n}Z-local`;
+
+  beforeEach(() => {
+    root = mkdtempSync(path.join(tmpdir(), 'gd-prune-'));
+    for (const d of ['releases', 'venvs', 'trash', 'bin']) mkdirSync(path.join(root, d));
+    writeFileSync(path.join(root, 'bin', 'systemd-run'), '#!/bin/sh\nexit 1\n');
+    chmodSync(path.join(root, 'bin', 'systemd-run'), 0o755);
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  function release(n: number, venv?: string): void {
+    mkdirSync(path.join(root, 'releases', r(n)));
+    if (venv) symlinkSync(path.join(root, 'venvs', venv), path.join(root, 'releases', r(n), '.venv'));
+  }
+
+  function prune(keepReleases: number, keepAlso: string[]): Record<string, string> {
+    const script = serverScript(
+      'prune',
+      {
+        releases: path.join(root, 'releases'),
+        current: path.join(root, 'current'),
+        venvs: path.join(root, 'venvs'),
+        trash_root: path.join(root, 'trash'),
+        keep_releases: keepReleases,
+        keep_also: keepAlso.join(' ')
+      },
+      '',
+      TEMPLATES
+    );
+    const res = spawnSync('bash', ['--norc', '-c', `set -euo pipefail\n${script}`], {
+      encoding: 'utf8',
+      env: { PATH: `${path.join(root, 'bin')}:${process.env.PATH}` }
+    });
+    expect(res.stderr).toBe('');
+    expect(res.status).toBe(0);
+    return Object.fromEntries(
+      res.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('=') as [string, string])
+    );
+  }
+
+  it('keeps the newest, current and the ones asked for; moves the rest and their unused venvs out', () => {
+    for (const v of ['v1', 'v2', 'v3', '.pip-cache']) mkdirSync(path.join(root, 'venvs', v));
+    writeFileSync(path.join(root, 'venvs', 'v3.pip.log'), 'log');
+    release(1, 'v1');
+    release(2, 'v2');
+    release(3, 'v3');
+    release(4, 'v2');
+    release(5, 'v3');
+    release(6, 'v3');
+    symlinkSync(path.join(root, 'releases', r(3)), path.join(root, 'current'));
+    // A reboot in the middle of an earlier removal left this behind.
+    mkdirSync(path.join(root, 'trash', '123', 'release-old'), { recursive: true });
+
+    expect(prune(2, [r(1)])).toEqual({ releases_removed: '2', venvs_removed: '1', releases_kept: '4' });
+    expect(readdirSync(path.join(root, 'releases')).sort()).toEqual([r(1), r(3), r(5), r(6)]);
+    expect(readdirSync(path.join(root, 'venvs')).sort()).toEqual(['.pip-cache', 'v1', 'v3', 'v3.pip.log']);
+    // The trash is emptied (by the fallback here), what it held included.
+    expect(readdirSync(path.join(root, 'trash'))).toEqual([]);
+  });
+
+  it('keeps everything when there are no more releases than it keeps', () => {
+    mkdirSync(path.join(root, 'venvs', 'v1'));
+    release(1, 'v1');
+    release(2, 'v1');
+    symlinkSync(path.join(root, 'releases', r(2)), path.join(root, 'current'));
+    expect(prune(5, [])).toEqual({ releases_removed: '0', venvs_removed: '0', releases_kept: '2' });
+    expect(existsSync(path.join(root, 'venvs', 'v1'))).toBe(true);
+  });
+
+  it('says 0 of everything on a server with no release and no venv yet', () => {
+    expect(prune(5, [])).toEqual({ releases_removed: '0', venvs_removed: '0', releases_kept: '0' });
+  });
+});
