@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { DeployContext } from '../../src/deploy/context.js';
 import { appLayout } from '../../src/deploy/paths.js';
 import { memoryLogger } from '../../src/log.js';
@@ -10,7 +10,12 @@ import { serverOneLine } from '../../src/render/scripts.js';
 import { keepConfigCommand, readKeptConfigCommand } from '../../src/deploy/release-config.js';
 import { listStatesCommand, stateCommand } from '../../src/deploy/release-record.js';
 import { readMigrationStateCommand, recordMigration } from '../../src/deploy/migration-state.js';
-import { readReleaseSettingsCommand, releaseSettingsPath } from '../../src/deploy/remembered.js';
+import {
+  databaseSeenPath,
+  readReleaseSettingsCommand,
+  rememberCommand,
+  releaseSettingsPath
+} from '../../src/deploy/remembered.js';
 import { callsOf, fakeBin, type FakeBin } from '../support/fake-bin.js';
 
 // Scripts of templates/scripts/ run under bash against stubs: the commands they run, in order,
@@ -228,6 +233,26 @@ describe('release_state.sh, release_states_tidy.sh, release_states_list.sh', () 
       expect(real.run(`set -euo pipefail\n${listStatesCommand(ctx)}`).stdout).toBe(
         'state_R1=live\nstate_R2=none\n'
       );
+    } finally {
+      real.cleanup();
+    }
+  });
+});
+
+describe('database_seen.sh', () => {
+  it('notes the database once it is there, and never without sqlite-db', () => {
+    const real = fakeBin({ chmod: 'exec /usr/bin/chmod "$@"', mv: 'exec /usr/bin/mv "$@"' });
+    try {
+      for (const db of ['', 'app.db']) {
+        const ctx = makeCtx(db ? { 'sqlite-db': db } : {}, `${real.sandbox}/srv/${db ? 'with' : 'without'}`);
+        mkdirSync(ctx.paths.state, { recursive: true });
+        mkdirSync(ctx.paths.shared, { recursive: true });
+        expect(real.run(`set -euo pipefail\n${rememberCommand(ctx)}`).code).toBe(0);
+        expect(existsSync(databaseSeenPath(ctx))).toBe(false);
+        writeFileSync(`${ctx.paths.shared}/app.db`, '');
+        expect(real.run(`set -euo pipefail\n${rememberCommand(ctx)}`).code).toBe(0);
+        expect(existsSync(databaseSeenPath(ctx))).toBe(db !== '');
+      }
     } finally {
       real.cleanup();
     }

@@ -86,11 +86,13 @@ export function databaseSeenPath(ctx: DeployContext): string {
 /** The shell that writes the app's remembered settings (with the history line of a live release). */
 export function rememberCommand(ctx: DeployContext): string {
   const db = ctx.settings.deploy.sqliteDb;
-  const q = shQuote;
-  const seen = db
-    ? `\n[ -f ${q(`${ctx.paths.shared}/${db}`)} ] && [ ! -f ${q(databaseSeenPath(ctx))} ] && date -u +'seen %Y-%m-%dT%H:%MZ' > ${q(databaseSeenPath(ctx))} || true`
-    : '';
-  return `${writeJson(rememberedPath(ctx), JSON.stringify(rememberedOf(ctx.settings)))}${seen}`;
+  return `${writeJson(rememberedPath(ctx), JSON.stringify(rememberedOf(ctx.settings)))}${serverScript(
+    'database_seen',
+    {
+      db_file: db ? `${ctx.paths.shared}/${db}` : '',
+      seen_file: databaseSeenPath(ctx)
+    }
+  )}`;
 }
 
 /** The shell that stores a release's own settings beside its state, outside the release. */
