@@ -297,7 +297,7 @@ async function main() {
     });
     // Loaded after the inputs are known to be valid: the SSH stack and, with a token only, the API
     // client are most of the start-up time.
-    const [{ hostLabel, runEngine }, { annotateFailure, formatTable, factRows, hostLine, writeActionReport }, github] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(104), __webpack_require__.e(868)]).then(__webpack_require__.bind(__webpack_require__, 8868)), __webpack_require__.e(/* import() */ 665).then(__webpack_require__.bind(__webpack_require__, 665)), __webpack_require__.e(/* import() */ 248).then(__webpack_require__.bind(__webpack_require__, 9248))]);
+    const [{ hostLabel, runEngine }, { annotateFailure, formatTable, factRows, hostLine, writeActionReport }, github] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(104), __webpack_require__.e(575)]).then(__webpack_require__.bind(__webpack_require__, 9575)), __webpack_require__.e(/* import() */ 665).then(__webpack_require__.bind(__webpack_require__, 665)), __webpack_require__.e(/* import() */ 248).then(__webpack_require__.bind(__webpack_require__, 9248))]);
     const { deploymentOptions, GithubDeployment } = github;
     // GitHub Deployments (with github-token only); API errors are warnings, never a failed deploy.
     const deployment = await GithubDeployment.start(deploymentOptions(settings.github, process.env, {
@@ -522,6 +522,7 @@ function parseProcfile(text, origin) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   AL: () => (/* binding */ serverOneLine),
 /* harmony export */   Mj: () => (/* binding */ serverLua),
 /* harmony export */   bS: () => (/* binding */ serverAwk),
 /* harmony export */   fj: () => (/* binding */ serverScript),
@@ -555,7 +556,7 @@ const NAME = /^[a-z_][a-z0-9_]*$/;
  * what the script does; `then`, the caller's own script text, runs after it in the same shell.
  */
 function serverScript(name, values, then = '', dir = (0,_templates_dir_js__WEBPACK_IMPORTED_MODULE_2__/* .templatesDir */ .x)()) {
-    const body = readOnce(node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, 'scripts', `${name}.sh`));
+    const body = asItIs(name, 'sh', dir);
     const prologue = Object.entries(values).map(([key, value]) => {
         if (!NAME.test(key))
             throw new Error(`server script ${name}: ${key} is not a shell variable name`);
@@ -564,10 +565,29 @@ function serverScript(name, values, then = '', dir = (0,_templates_dir_js__WEBPA
     // The first line names the file: the debug log's `$` line, and how a test double tells the step.
     return `\n# ${name}.sh\n${prologue.join('\n')}\n${body}${then ? `${then}\n` : ''}`;
 }
-/** A file of templates/scripts/ read once, as it is. */
+/**
+ * A server script as ONE line, for a unit's Exec line (systemd takes no multi-line command): the
+ * prologue's assignments and the file's lines (comments left out), joined with `; `. The file is
+ * written for that: each line a whole statement (none ends in `do`, `then`, `{`, `|`, `&&`, `||`),
+ * no comment after code; a line that could not be joined so is refused here, not on the server.
+ */
+function serverOneLine(name, values, dir = (0,_templates_dir_js__WEBPACK_IMPORTED_MODULE_2__/* .templatesDir */ .x)()) {
+    const body = asItIs(name, 'sh', dir);
+    const lines = body.split('\n').filter((l) => l.trim() && !l.trimStart().startsWith('#'));
+    for (const l of lines)
+        if (/(\bdo|\bthen|\belse|[{|&;\\]|\s#.*)\s*$/.test(l))
+            throw new Error(`server script ${name}: the line ${JSON.stringify(l)} cannot be joined into one line`);
+    const prologue = Object.entries(values).map(([key, value]) => {
+        if (!NAME.test(key))
+            throw new Error(`server script ${name}: ${key} is not a shell variable name`);
+        return `${key}=${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shQuote */ .U)(String(value))}`;
+    });
+    return [...prologue, ...lines].join('; ');
+}
+/** A file of templates/scripts/ read once, as it is: NAME is a plain name (no `-`, no `/`). */
 function asItIs(name, ext, dir) {
     if (!NAME.test(name))
-        throw new Error(`server program ${name}: not a plain name`);
+        throw new Error(`server ${ext === 'sh' ? 'script' : 'program'} ${name}: not a plain name`);
     return readOnce(node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, 'scripts', `${name}.${ext}`));
 }
 /**

@@ -42,6 +42,16 @@ describe('serverScript', () => {
     expect(echoed.stdout).toBe("/srv/a b/it's $(id)");
   });
 
+  it("leaves out the file's head of comments (sent on every deploy for nothing), and nothing after it", () => {
+    const file = readFileSync(path.join(TEMPLATES, 'scripts', 'prune.sh'), 'utf8');
+    const text = serverScript('prune', {}, '', TEMPLATES);
+    expect(file).toMatch(/^# shellcheck shell=bash/);
+    expect(text).not.toContain('# shellcheck shell=bash');
+    expect(text).not.toContain('Keeps the newest');
+    const firstCode = file.split('\n').find((l) => !l.startsWith('#'))!;
+    expect(text).toContain(`\n${file.slice(file.indexOf(firstCode))}`);
+  });
+
   it('refuses a key that is not a shell variable name', () => {
     expect(() => serverScript('prune', { 'x;rm': '1' }, '', TEMPLATES)).toThrow(
       /server script prune: x;rm is not a shell variable name/

@@ -78910,24 +78910,62 @@ var external_node_stream_ = __nccwpck_require__(7075);
 function systemdWord(word) {
     return word.replace(/\$/g, '$$$$');
 }
+/** The words as shell text, each value quoted. */
+function commandWordsText(words) {
+    return words.map(([fixed, value]) => (value === undefined ? fixed : `${fixed}${shQuote(value)}`)).join(' ');
+}
+/** The words as a script's value: one word a line, read with `mapfile -t` (no word holds a newline). */
+function commandWordsValue(words) {
+    return words
+        .map(([fixed, value]) => {
+        const word = `${fixed}${value ?? ''}`;
+        if (word.includes('\n'))
+            throw new Error(`a command word holds a newline: ${JSON.stringify(word)}`);
+        return word;
+    })
+        .join('\n');
+}
+const fixed = (word) => [word];
+/** systemd-run's words for appRunCommand, up to and with its `--` (app_run.sh's as_app takes them). */
+function appRunWords(paths, opts) {
+    return [
+        ...['systemd-run', '--quiet', '--wait', '--pipe', '--collect', '--service-type=exec'].map(fixed),
+        ['-p'],
+        ['User=', paths.user],
+        ['-p'],
+        ['Group=', paths.user],
+        ['-p'],
+        ['EnvironmentFile=', opts.envFile],
+        ['-p'],
+        ['WorkingDirectory=', opts.cwd],
+        ['--setenv=PATH=', `${opts.venv}/bin:/usr/local/bin:/usr/bin:/bin`],
+        ['--setenv=PWD=', opts.cwd],
+        ['--']
+    ];
+}
 /**
  * A command run the way the service runs: as the app's user, with its environment file, in a
  * transient systemd unit. The import check and the migrations then see exactly what Gunicorn will
  * see, not sudo's or the SSH user's environment. argv reaches the program as written (systemdWord).
  */
 function appRunCommand(paths, opts) {
-    const q = shQuote;
-    return [
-        'systemd-run --quiet --wait --pipe --collect --service-type=exec',
-        `-p User=${q(paths.user)} -p Group=${q(paths.user)}`,
-        `-p EnvironmentFile=${q(opts.envFile)}`,
-        `-p WorkingDirectory=${q(opts.cwd)}`,
-        `--setenv=PATH=${q(`${opts.venv}/bin:/usr/local/bin:/usr/bin:/bin`)}`,
-        `--setenv=PWD=${q(opts.cwd)}`,
-        '--',
-        ...opts.argv.map((a) => q(systemdWord(a)))
-    ].join(' ');
+    return [commandWordsText(appRunWords(paths, opts)), ...opts.argv.map((a) => shQuote(systemdWord(a)))].join(' ');
 }
+/** setpriv's words for asUser, up to and with `bash -c` (import_database.sh's as_user takes them). */
+function asUserWords(user) {
+    return [
+        ['setpriv'],
+        ['--reuid=', user],
+        ['--regid=', user],
+        ['--init-groups'],
+        ['--reset-env'],
+        ['--'],
+        ['bash'],
+        ['-c']
+    ];
+}
+/** What asUser's bash runs before the script (a script's as_user prepends the same). */
+const AS_USER_HEAD = 'set -euo pipefail\n';
 /**
  * A shell text run by root's script as an unprivileged user (the build user for repository content,
  * the app's user for what the app can write), inside the same round trip. setpriv costs ~4 ms
@@ -78936,12 +78974,7 @@ function appRunCommand(paths, opts) {
  * words for $1... (expanded by root's script).
  */
 function asUser(user, script, args = []) {
-    const q = shQuote;
-    return [
-        `setpriv --reuid=${q(user)} --regid=${q(user)} --init-groups --reset-env --`,
-        `bash -c ${q(`set -euo pipefail\n${script}`)} gd`,
-        ...args
-    ].join(' ');
+    return [commandWordsText(asUserWords(user)), shQuote(`${AS_USER_HEAD}${script}`), 'gd', ...args].join(' ');
 }
 /**
  * Code from the repository's packages (pip builds run setup.py and build backends) runs in a
@@ -80974,7 +81007,7 @@ const scripts_NAME = /^[a-z_][a-z0-9_]*$/;
  * what the script does; `then`, the caller's own script text, runs after it in the same shell.
  */
 function serverScript(name, values, then = '', dir = templatesDir()) {
-    const body = readOnce(external_node_path_namespaceObject.join(dir, 'scripts', `${name}.sh`));
+    const body = asItIs(name, 'sh', dir);
     const prologue = Object.entries(values).map(([key, value]) => {
         if (!scripts_NAME.test(key))
             throw new Error(`server script ${name}: ${key} is not a shell variable name`);
@@ -80983,10 +81016,29 @@ function serverScript(name, values, then = '', dir = templatesDir()) {
     // The first line names the file: the debug log's `$` line, and how a test double tells the step.
     return `\n# ${name}.sh\n${prologue.join('\n')}\n${body}${then ? `${then}\n` : ''}`;
 }
-/** A file of templates/scripts/ read once, as it is. */
+/**
+ * A server script as ONE line, for a unit's Exec line (systemd takes no multi-line command): the
+ * prologue's assignments and the file's lines (comments left out), joined with `; `. The file is
+ * written for that: each line a whole statement (none ends in `do`, `then`, `{`, `|`, `&&`, `||`),
+ * no comment after code; a line that could not be joined so is refused here, not on the server.
+ */
+function serverOneLine(name, values, dir = templatesDir()) {
+    const body = asItIs(name, 'sh', dir);
+    const lines = body.split('\n').filter((l) => l.trim() && !l.trimStart().startsWith('#'));
+    for (const l of lines)
+        if (/(\bdo|\bthen|\belse|[{|&;\\]|\s#.*)\s*$/.test(l))
+            throw new Error(`server script ${name}: the line ${JSON.stringify(l)} cannot be joined into one line`);
+    const prologue = Object.entries(values).map(([key, value]) => {
+        if (!scripts_NAME.test(key))
+            throw new Error(`server script ${name}: ${key} is not a shell variable name`);
+        return `${key}=${shQuote(String(value))}`;
+    });
+    return [...prologue, ...lines].join('; ');
+}
+/** A file of templates/scripts/ read once, as it is: NAME is a plain name (no `-`, no `/`). */
 function asItIs(name, ext, dir) {
     if (!scripts_NAME.test(name))
-        throw new Error(`server program ${name}: not a plain name`);
+        throw new Error(`server ${ext === 'sh' ? 'script' : 'program'} ${name}: not a plain name`);
     return readOnce(external_node_path_namespaceObject.join(dir, 'scripts', `${name}.${ext}`));
 }
 /**
@@ -82304,11 +82356,12 @@ function rootRead(...args) {
     return `python3 -I -c ${shQuote(rootReadProgram())} ${args.join(' ')}`;
 }
 
-;// CONCATENATED MODULE: ./src/render/vars.ts
+;// CONCATENATED MODULE: ./src/render/field-checks.ts
 
-
-
-
+/**
+ * The asserts templateVars() applies to each field: a value failing here passed parseSettings'
+ * rule wrongly, an internal error naming the field.
+ */
 function fail(field, message) {
     assertRule(field, message);
     throw new Error('unreachable');
@@ -82332,6 +82385,10 @@ function checkInt(field, value, min, max) {
     }
     return value;
 }
+
+;// CONCATENATED MODULE: ./src/render/env-file.ts
+
+
 /**
  * Quotes a value for a systemd EnvironmentFile= (systemd.exec(5)). Inside double quotes systemd
  * turns a backslash followed by one of \ " ` $ into that character and keeps every other character
@@ -82353,6 +82410,15 @@ function checkEnv(env) {
         fail('env', problems.join('; '));
     return env.filter((e) => e.key !== 'FLASK_DEBUG').map(({ key, value }) => ({ key, value }));
 }
+
+;// CONCATENATED MODULE: ./src/render/vars.ts
+
+
+
+
+
+
+
 /** Validates input and fills defaults and derived fields; every error names the field. */
 function templateVars(input) {
     const given = input.layout;
@@ -82476,6 +82542,7 @@ function renderTemplate(name, vars, dir = templatesDir()) {
 }
 
 ;// CONCATENATED MODULE: ./src/processes/rq.ts
+
 /**
  * RQ workers get a second command at stop (ExecStopPost=): templates/scripts/rq_requeue.py puts back
  * on its queue a job the worker took but never started because the stop came in between (RQ 2.x,
@@ -82512,26 +82579,12 @@ function rqProgramPath(paths) {
  * starts a new job after the signal (a child the stop did not see) or stays alive without one for
  * 2 s missed it: it gets SIGTERM again, between jobs (RQ then stops at once; a job caught in between
  * is put back by the stop program above). At `stopSec` it is killed, as TimeoutStopSec would.
+ * The script is templates/scripts/rq_stop.sh, as one line.
  */
 function rqStopCommand(command, stopSec) {
     if (rqWorkerArgs(command) === undefined)
         return '';
-    const limit = Math.max(1, stopSec - 1);
-    // One line (a unit's Exec line): statements joined by ; the loop's body after `do`. Builtins
-    // only in the loop (reading /proc), so it samples every 50 ms even on a loaded server. The
-    // children file has no newline at its end: read's status says EOF, its variable has the line.
-    return [
-        'p=${MAINPID:-}; [ -n "$p" ] && kill -0 "$p" 2>/dev/null || exit 0',
-        'kids() { k=""; for f in /proc/"$p"/task/*/children; do c=""; read -r c 2>/dev/null < "$f"; k="$k $c"; done; }',
-        `kids; before="$k "; kill -TERM "$p"; end=$((SECONDS + ${limit})); idle=0; missed=0; again=0`,
-        'while kill -0 "$p" 2>/dev/null; do if [ "$SECONDS" -ge "$end" ]; then kids; for c in $k; do kill -KILL "$c"; done; kill -KILL "$p"; exit 0; fi',
-        'sleep 0.05; kids; new=0; for c in $k; do [[ "$before" == *" $c "* ]] || new=1; done',
-        'if [ "$new" = 1 ]; then missed=1; fi',
-        'if [ -z "${k// /}" ]; then idle=$((idle + 1)); else idle=0; fi',
-        'if [ "$idle" -ge 40 ]; then missed=1; fi',
-        'if [ "$missed" = 1 ] && [ "$again" = 0 ] && [ "$new" = 0 ]; then echo "rq: the worker missed its SIGTERM (it went on taking jobs): sent again, between jobs"; kill -TERM "$p"; again=1; fi',
-        'done'
-    ].join('; ');
+    return serverOneLine('rq_stop', { limit: Math.max(1, stopSec - 1) });
 }
 
 ;// CONCATENATED MODULE: ./src/processes/units.ts
@@ -82999,6 +83052,7 @@ async function acquireLock(ctx, owner = runId(), alongside = false) {
 
 
 
+
 /**
  * The settings that describe how a release is proven and run, remembered on the server, so
  * `rollback` and `verify` given only a host, a key and the app name treat a release the way its
@@ -83085,8 +83139,7 @@ function readRememberedCommand(ctx) {
 }
 /** The shell that prints `rsettings_ID=JSON` for every release that kept its own settings. */
 function readReleaseSettingsCommand(ctx) {
-    return `for f in ${shQuote(releaseSettingsDir(ctx))}/*.json; do [ -f "$f" ] || continue
-  printf 'rsettings_%s=%s\\n' "$(basename "$f" .json)" "$(head -c 65536 "$f" | tr -d '\\n')"; done`;
+    return serverScript('release_settings_read', { release_settings_dir: releaseSettingsDir(ctx) });
 }
 /** rsettings_ID=JSON lines -> { ID: JSON }. */
 function parseReleaseSettings(stdout) {
@@ -83168,6 +83221,7 @@ function settingsOfRelease(base, stdout, release) {
 ;// CONCATENATED MODULE: ./src/deploy/migration-state.ts
 
 
+
 /**
  * What the database holds, per release: a release whose pre-activate changed the schema (SQLite's
  * schema_version moved; without sqlite-db, any pre-activate that ran) is recorded in
@@ -83209,23 +83263,28 @@ function schemaChanged(before, after) {
  * database no longer ahead of the code (this code's own migrations ran against it).
  */
 async function recordMigration(ctx, release, before) {
-    const q = shQuote;
     const after = await schemaVersion(ctx);
     const changed = schemaChanged(before, after);
     ctx.facts['schema-changed'] = changed ? 'true' : 'false';
     const dir = migrationsDir(ctx);
     await ctx.remote
-        .script(`install -d -m 0700 ${q(dir)}
-${changed ? `printf 'schema=%s->%s\\n' ${q(before || '?')} ${q(after || '?')} > ${q(`${dir}/${release}`)}` : `rm -f ${q(`${dir}/${release}`)}`}
-rm -f ${q(aheadPath(ctx))}
-for f in ${q(dir)}/*; do [ -e "$f" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$f")" ] || rm -f -- "$f"; done`, { sudo: true, timeoutMs: 30_000 })
+        .script(serverScript('migration_record', {
+        migrations_dir: dir,
+        record: `${dir}/${release}`,
+        changed: changed ? 1 : 0,
+        schema_before: before || '?',
+        schema_after: after || '?',
+        ahead_path: aheadPath(ctx),
+        releases: ctx.paths.releases
+    }), { sudo: true, timeoutMs: 30_000 })
         .catch((err) => ctx.logger.warning(`${ctx.label}: the migration record of ${release} was not written: ${String(err)}`));
 }
 /** The shell that prints `migrated_ID=...` per release that changed the schema and `database_ahead=ID`. */
 function readMigrationStateCommand(ctx) {
-    const q = shQuote;
-    return `for f in ${q(migrationsDir(ctx))}/*; do [ -f "$f" ] && printf 'migrated_%s=%s\\n' "$(basename "$f")" "$(head -c 200 "$f" | tr -d '\\n')"; done
-[ -f ${q(aheadPath(ctx))} ] && printf 'database_ahead=%s\\n' "$(head -c 200 ${q(aheadPath(ctx))} | tr -d '\\n')" || true`;
+    return serverScript('migration_state_read', {
+        migrations_dir: migrationsDir(ctx),
+        ahead_path: aheadPath(ctx)
+    });
 }
 function parseMigrationState(stdout) {
     const migrated = new Map([...stdout.matchAll(/^migrated_([0-9A-Za-z._-]+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
@@ -83385,7 +83444,6 @@ async function ensureLayout(ctx, lockedBy) {
 
 
 
-
 /** pip's exit code is kept apart from the script's other failures, to say what failed. */
 const PIP_FAILED = 42;
 const NO_REQUIREMENTS = 43;
@@ -83396,6 +83454,33 @@ const GUNICORN_FAILED = 46;
 const NEEDS_BUILD = 47;
 /** The build's own deadline on the server: the unit ends even if the runner is gone. */
 const VENV_TIMEOUT_MS = 30 * 60_000;
+/** Without a resolved source (a unit test), the requirements input as it names the file. */
+function fallbackDeps(ctx) {
+    const r = ctx.settings.deploy.requirements;
+    return r.endsWith('.toml')
+        ? { kind: 'pyproject', file: r, extras: ctx.settings.deploy.extras }
+        : { kind: 'requirements', file: r === 'auto' ? 'requirements.txt' : r, extras: [] };
+}
+/**
+ * Prints the venv's key, run as the build user (templates/scripts/venv_key.sh): the same key as
+ * ever, without a Python on a code-only deploy (the interpreter's version is kept per file).
+ */
+function venvKeyScript(ctx, release, deps = fallbackDeps(ctx)) {
+    const p = ctx.paths;
+    const d = ctx.settings.deploy;
+    return serverScript('venv_key', {
+        py: d.python,
+        req: `${p.releaseDir(release)}/${deps.file}`,
+        req_name: deps.file,
+        deps_kind: deps.kind,
+        pyproject_deps: serverProgram('pyproject_deps'),
+        extras: deps.extras.join(','),
+        build_line: `ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`,
+        versions: `${p.venvs}/.python-versions`,
+        no_requirements: NO_REQUIREMENTS,
+        deps_unreadable: DEPS_UNREADABLE
+    });
+}
 /**
  * Venvs are immutable and keyed by what decides their content: the requirements file, the
  * interpreter's version, and how they are built. A venv cannot be moved (its scripts hold absolute
@@ -83406,83 +83491,13 @@ const VENV_TIMEOUT_MS = 30 * 60_000;
  * link, or name `-r /etc/shadow`), and pip, which runs the packages' build code, runs in a
  * transient unit that leaves no process behind. A build that fails for any reason, a full disk
  * included, removes its venv folder and log before it exits.
+ * The script is templates/scripts/venv.sh.
  */
-/** Prints a pyproject.toml's [project] dependencies and those of the extras named in $2, one a line. */
-const PYPROJECT_DEPS = `import sys
-try:
-    import tomllib
-except ImportError:
-    try:
-        import tomli as tomllib
-    except ImportError:
-        sys.exit("reading pyproject.toml needs Python 3.11 or newer (tomllib), or the python3-tomli package")
-path, extras = sys.argv[1], [e for e in sys.argv[2].split(",") if e]
-try:
-    with open(path, "rb") as f:
-        data = tomllib.load(f)
-except (OSError, ValueError) as e:
-    sys.exit(f"cannot read {path}: {e}")
-project = data.get("project")
-if not isinstance(project, dict):
-    sys.exit(f"{path} has no [project] table")
-if "dependencies" in project.get("dynamic", []):
-    sys.exit(f"{path} declares its dependencies dynamic")
-deps = list(project.get("dependencies", []))
-optional = project.get("optional-dependencies", {})
-for e in extras:
-    if e not in optional:
-        sys.exit(f"{path} has no extra {e!r} (it has: {', '.join(optional) or 'none'})")
-    deps += optional[e]
-print("\\n".join(deps))
-`;
-/**
- * What the system's pip can do for a venv built without one: `python-option` (pip 22.3 or newer
- * takes --python), `any` (an older pip, usable only from a venv that sees the system's packages),
- * or `none`. Read from the package's metadata: importing pip costs a quarter of a second.
- */
-const SYSTEM_PIP = `import importlib.metadata as m, re
-v = re.match(r"(\\d+)\\.(\\d+)", m.version("pip"))
-print("python-option" if v and (int(v[1]), int(v[2])) >= (22, 3) else "any")
-`;
-/** Says where the venv's Gunicorn comes from: the app's dependencies, the system's packages, or added. */
-const GUNICORN_ORIGIN = `import os, sys
-import gunicorn
-inside = os.path.realpath(gunicorn.__file__).startswith(os.path.realpath(sys.prefix) + os.sep)
-print("gunicorn=" + ("app" if inside else "system"))
-`;
-/** Without a resolved source (a unit test), the requirements input as it names the file. */
-function fallbackDeps(ctx) {
-    const r = ctx.settings.deploy.requirements;
-    return r.endsWith('.toml')
-        ? { kind: 'pyproject', file: r, extras: ctx.settings.deploy.extras }
-        : { kind: 'requirements', file: r === 'auto' ? 'requirements.txt' : r, extras: [] };
-}
-/**
- * Prints the venv's key, run as the build user (templates/scripts/venv-key.sh): the same key as
- * ever, without a Python on a code-only deploy (the interpreter's version is kept per file).
- */
-function venvKeyScript(ctx, release, deps = fallbackDeps(ctx)) {
-    const p = ctx.paths;
-    const d = ctx.settings.deploy;
-    return serverScript('venv-key', {
-        py: d.python,
-        req: `${p.releaseDir(release)}/${deps.file}`,
-        req_name: deps.file,
-        deps_kind: deps.kind,
-        pyproject_deps: PYPROJECT_DEPS,
-        extras: deps.extras.join(','),
-        build_line: `ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`,
-        versions: `${p.venvs}/.python-versions`,
-        no_requirements: NO_REQUIREMENTS,
-        deps_unreadable: DEPS_UNREADABLE
-    });
-}
 function venvScript(ctx, release, deps = fallbackDeps(ctx), 
 /** Only reuse: exit NEEDS_BUILD instead of building (the build needs a channel of its own). */
 lookupOnly = false) {
     const p = ctx.paths;
     const d = ctx.settings.deploy;
-    const q = shQuote;
     const rel = p.releaseDir(release);
     const req = `${rel}/${deps.file}`;
     const keyScript = venvKeyScript(ctx, release, deps);
@@ -83497,9 +83512,9 @@ lookupOnly = false) {
         deps_kind: deps.kind,
         req,
         extras: deps.extras.join(','),
-        pyproject_deps: PYPROJECT_DEPS,
-        system_pip: SYSTEM_PIP,
-        gunicorn_origin: GUNICORN_ORIGIN,
+        pyproject_deps: serverProgram('pyproject_deps'),
+        system_pip: serverProgram('system_pip'),
+        gunicorn_origin: serverProgram('gunicorn_origin'),
         pip_failed: PIP_FAILED,
         venv_failed: VENV_FAILED,
         gunicorn_failed: GUNICORN_FAILED
@@ -83516,20 +83531,20 @@ lookupOnly = false) {
         args: ['"$venv"']
     });
     // A venv built before Gunicorn was added by the tool may lack it: such a venv never served, so
-    // it is built again rather than reused (templates/scripts/venv-usable.sh).
-    const usable = asUser(p.buildUser, serverScript('venv-usable', {}), ['"$venv"']);
-    return `
-hash=$(${asUser(p.buildUser, keyScript)})
-venv=${q(p.venvs)}/$hash
-echo "hash=$hash"
-if ${usable}; then
-  echo reused=yes
-else
-  echo reused=no
-  ${lookupOnly ? `exit ${NEEDS_BUILD}` : build}
-fi
-${asUser(p.buildUser, `rm -rf -- "$2"; ln -s -- "$1" "$2"`, ['"$venv"', q(`${rel}/.venv`)])}
-`;
+    // it is built again rather than reused (templates/scripts/venv_usable.sh).
+    return [
+        lookupOnly ? '' : `venv_build() { ${build}; }`,
+        serverScript('as_user', {}),
+        serverScript('venv', {
+            build_user: p.buildUser,
+            venvs: p.venvs,
+            venv_link: `${rel}/.venv`,
+            key_script: keyScript,
+            usable_script: serverScript('venv_usable', {}),
+            lookup_only: lookupOnly ? 'yes' : 'no',
+            needs_build: NEEDS_BUILD
+        })
+    ].join('\n');
 }
 /** How the lookup runs: also how it is sent ahead (the same text and options). */
 const LOOKUP_OPTS = { sudo: true, timeoutMs: 120_000 };
@@ -83829,6 +83844,7 @@ function healthUrl(settings, urlPath) {
 
 
 
+
 /** Run-specific settings (commit, ref, lock handling, full-upload) do not change what is deployed. */
 function shapingSettings(settings) {
     const shaping = { ...settings.deploy };
@@ -83872,24 +83888,25 @@ function statesDir(ctx) {
 }
 /**
  * The shell that records a release's state (and forgets releases no longer on the server). A
- * release just built also keeps the settings it is proven and run with (remembered.ts).
+ * release just built also keeps the settings it is proven and run with (remembered.ts). Scripts:
+ * templates/scripts/release_state.sh, release_states_tidy.sh.
  */
 function stateCommand(ctx, release, state) {
-    const q = shQuote;
     const dir = statesDir(ctx);
-    return `install -d -m 0700 ${q(dir)} && printf '%s\\n' ${q(state)} > ${q(`${dir}/${release}`)}
-${state === 'built' ? releaseSettingsCommand(ctx, release) : ''}
-for f in ${q(dir)}/* ${q(releaseSettingsDir(ctx))}/*.json; do [ -e "$f" ] || continue; gd_rec=\${f##*/}; [ -d ${q(ctx.paths.releases)}/"\${gd_rec%.json}" ] || rm -f -- "$f"; done`;
+    const write = serverScript('release_state', { states_dir: dir, state, state_file: `${dir}/${release}` });
+    const settings = state === 'built' ? `${releaseSettingsCommand(ctx, release)}\n` : '';
+    return `${write}${settings}${serverScript('release_states_tidy', {
+        states_dir: dir,
+        settings_dir: releaseSettingsDir(ctx),
+        releases: ctx.paths.releases
+    })}`;
 }
 /**
  * The shell that prints `state_ID=STATE` for every release on the server (`none` when a release has
  * no record: one from before states were kept, or one still being built).
  */
 function listStatesCommand(ctx) {
-    const q = shQuote;
-    return `for r in $(ls -1 ${q(ctx.paths.releases)} 2>/dev/null | sort); do
-  printf 'state_%s=%s\\n' "$r" "$(cat ${q(statesDir(ctx))}/"$r" 2>/dev/null || echo none)"
-done`;
+    return serverScript('release_states_list', { releases: ctx.paths.releases, states_dir: statesDir(ctx) });
 }
 /** state_ID=STATE lines -> { ID: STATE }, in the order printed (oldest first). */
 function parseStates(stdout) {
@@ -83906,53 +83923,30 @@ function parseStates(stdout) {
 
 
 /**
- * Shell function: PIDs whose parent is $1 (Gunicorn's workers), without needing procps. The
- * kernel's own list (/proc/PID/task/PID/children) is read by bash itself, with no process started:
- * the verify asks several times a second on a busy server. A kernel without it: every process's
- * status is read.
+ * Shell defining `children PID` (templates/scripts/children.sh): the PIDs whose parent is PID
+ * (Gunicorn's workers), read by bash from the kernel's list, with no process started.
  */
-// Never fails: under pipefail, grep's status (no match, or a process gone between the glob and
-// the read, as old workers are right after a reload) would end the calling script.
-const CHILDREN_FN = `children() {
-  [ -n "$1" ] && [ "$1" != 0 ] || return 0
-  local kids=/proc/$1/task/$1/children line=""
-  if [ -r "$kids" ]; then read -r line < "$kids" || true; echo "$line"; return 0; fi
-  [ -d /proc/$1 ] || return 0
-  { grep -l "^PPid:[[:space:]]*$1\\$" /proc/[0-9]*/status 2>/dev/null || true; } | cut -d/ -f3 | tr '\\n' ' '
-}`;
+function childrenFn() {
+    return serverScript('children', {});
+}
 /**
- * Flips `current` atomically (a new link renamed over the old one) and tells Gunicorn. HUP when
- * only code changed: the master re-reads its config and forks workers that import the new release
- * while the socket stays open. A new venv or changed units/environment need a new master, so a
- * restart; the socket unit keeps the listening socket, so no connection is refused. The socket
- * unit itself is never restarted, and workers are never signalled directly.
+ * Flips `current` atomically (a new link renamed over the old one) and tells Gunicorn
+ * (templates/scripts/switch.sh). HUP when only code changed: the master re-reads its config and
+ * forks workers that import the new release while the socket stays open. A new venv or changed
+ * units/environment need a new master, so a restart; the socket unit keeps the listening socket,
+ * so no connection is refused. The socket unit itself is never restarted, and workers are never
+ * signalled directly.
  */
 function switchScript(ctx, release, restart) {
     const p = ctx.paths;
-    const q = shQuote;
-    const svc = q(p.units.service.name);
-    return `
-${CHILDREN_FN}
-main=$(systemctl show -p MainPID --value ${svc} 2>/dev/null || echo 0)
-old=$(children "$main")
-echo "old_workers=$old"
-printf 'old_workers=%s\n' "$old" > ${q(p.lastSwitch)}
-ln -sfn ${q(p.releaseLink(release))} ${q(`${p.dir}/.current.tmp`)}
-mv -T ${q(`${p.dir}/.current.tmp`)} ${q(p.current)}
-if ! systemctl is-active --quiet ${svc}; then
-  systemctl reset-failed ${svc} 2>/dev/null || true
-  systemctl start ${svc}
-  reload=start
-elif ${restart ? 'true' : 'false'}; then
-  systemctl restart ${svc}
-  reload=restart
-else
-  systemctl reload ${svc}
-  reload=hup
-fi
-echo "reload=$reload"
-echo "reload=$reload" >> ${q(p.lastSwitch)}
-`;
+    return `${childrenFn()}${serverScript('switch', {
+        service: p.units.service.name,
+        last_switch: p.lastSwitch,
+        release_link: p.releaseLink(release),
+        tmp_link: `${p.dir}/.current.tmp`,
+        current: p.current,
+        restart: restart ? 'yes' : 'no'
+    })}`;
 }
 /** How the switch runs: also how it is sent ahead with the units (the same text and options). */
 const SWITCH_OPTS = { sudo: true, timeoutMs: 120_000 };
@@ -83999,26 +83993,25 @@ oldWorkers) {
     const d = ctx.settings.deploy;
     // A short health-timeout keeps most of its time for the proof itself.
     const graceMs = Math.min(OLD_WORKERS_GRACE_MS, Math.floor(d.healthTimeoutMs / 4));
-    return `
-${CHILDREN_FN}
-${MS_FN}
-${NAP_FN}
-record_live() {
-${stateCommand(ctx, release, 'live')}
-}
-${serverScript('verify', {
-        release_dir: p.releaseDir(release),
-        old_workers: oldWorkers === 'saved' ? 'saved' : oldWorkers.join(' '),
-        last_switch: p.lastSwitch,
-        gunicorn_conf: p.gunicornConf,
-        service: p.units.service.name,
-        socket: p.socket,
-        health_url: healthUrl(ctx.settings, d.healthPath),
-        health_expect: d.healthExpect,
-        health_expect_shown: d.healthExpect.replace(/[^A-Za-z0-9 _.:-]/g, ''),
-        timeout_s: Math.max(1, Math.ceil(d.healthTimeoutMs / 1000)),
-        grace_ms: graceMs
-    })}`;
+    return [
+        childrenFn(),
+        MS_FN,
+        NAP_FN,
+        `record_live() {\n${stateCommand(ctx, release, 'live')}\n}`,
+        serverScript('verify', {
+            release_dir: p.releaseDir(release),
+            old_workers: oldWorkers === 'saved' ? 'saved' : oldWorkers.join(' '),
+            last_switch: p.lastSwitch,
+            gunicorn_conf: p.gunicornConf,
+            service: p.units.service.name,
+            socket: p.socket,
+            health_url: healthUrl(ctx.settings, d.healthPath),
+            health_expect: d.healthExpect,
+            health_expect_shown: d.healthExpect.replace(/[^A-Za-z0-9 _.:-]/g, ''),
+            timeout_s: Math.max(1, Math.ceil(d.healthTimeoutMs / 1000)),
+            grace_ms: graceMs
+        })
+    ].join('\n');
 }
 function verifyOpts(ctx) {
     return { sudo: true, ownChannel: true, timeoutMs: ctx.settings.deploy.healthTimeoutMs + 30_000 };
@@ -84646,7 +84639,10 @@ async function pgSwapDatabase(ctx, expectLsn) {
 async function pgFingerprint(ctx) {
     if (ctx.settings.database.external)
         return '';
-    const res = await ctx.remote.script(`cd /\n${PSQL_AS_POSTGRES}\necho "lsn=$(pg_root -c 'SELECT pg_current_wal_flush_lsn()')"`, { sudo: true, timeoutMs: 60_000 });
+    const res = await ctx.remote.script(`${PSQL_AS_POSTGRES}${serverScript('pg_lsn', {})}`, {
+        sudo: true,
+        timeoutMs: 60_000
+    });
     const lsn = parseFacts(res.stdout).lsn ?? '';
     return res.code === 0 && /^[0-9A-F]+\/[0-9A-F]+$/.test(lsn) ? lsn : '';
 }
@@ -85263,57 +85259,38 @@ const MANIFEST_MARK = '--- previous manifest';
  * serving now is recorded as the one to roll back to. For a delta, the hardlinked copy of that
  * release is made here too, and its manifest printed, while the runner is still hashing the tree.
  * The copy and the manifest are read and written by the build user: root only looks at names.
+ * The scripts are templates/scripts/prepare.sh and release_copy.sh.
  */
 function prepareScript(ctx, id, delta) {
     const p = ctx.paths;
-    const q = shQuote;
-    const b = p.buildUser;
-    // A release an older version built as root cannot be hardlinked by the build user (the kernel's
-    // protected_hardlinks): its first deploy sends the whole tree. Only the preload list that older
-    // versions wrote into each release (now in /etc/APP/preload) may be left out of a copy.
-    const copy = asUser(b, `prev=$1; dst=$2
-[ -f "$prev/${MANIFEST_FILE}" ] && [ ! -L "$prev/${MANIFEST_FILE}" ] || { echo copy=no-manifest; exit 0; }
-err=$(mktemp)
-if ! cp -al -- "$prev" "$dst" 2>"$err" && grep -v -F ${q(`/${LEGACY_PRELOAD_FILE}'`)} "$err" | grep -q .; then
-  rm -rf -- "$dst" "$err"; echo copy=not-linkable; exit 0
-fi
-rm -f -- "$err"
-echo copied=yes
-echo ${q(MANIFEST_MARK)}
-cat -- "$prev/${MANIFEST_FILE}"`, ['"$prev"', `${q(p.incoming)}/"$id"`]);
-    return `
-rm -rf ${q(p.incoming)}/* 2>/dev/null || true
-if [ -L ${q(p.current)} ]; then
-  echo "previous=$(basename "$(readlink ${q(p.current)})")"
-  echo "previous_venv=$(basename "$(readlink -f ${q(p.current + '/.venv')})")"
-fi
-echo "cores=$(nproc)"
-id=${q(id)}
-n=1
-while [ -e ${q(p.releases)}/"$id" ]; do n=$((n + 1)); id=${q(id)}-$n; done
-echo "release=$id"
-prev=$(readlink -f ${q(p.current)} 2>/dev/null || true)
-if ${delta ? 'true' : 'false'} && [ -n "$prev" ] && [ -d "$prev" ]; then
-  if [ "$(stat -c %U "$prev")" = ${q(b)} ]; then
-    ${copy}
-  else
-    echo copy=built-as-root
-  fi
-fi
-`;
+    const copy = serverScript('release_copy', {
+        manifest_file: MANIFEST_FILE,
+        // cp's message about the one file a copy may leave out ends with its quoted name.
+        legacy_preload_error: `/${LEGACY_PRELOAD_FILE}'`,
+        manifest_mark: MANIFEST_MARK
+    });
+    return `${serverScript('as_user', {})}${serverScript('prepare', {
+        incoming: p.incoming,
+        current: p.current,
+        releases: p.releases,
+        wanted_id: id,
+        delta: delta ? 'yes' : 'no',
+        build_user: p.buildUser,
+        copy_script: copy
+    })}`;
 }
 /**
  * The manifest (on stdin), REVISION, shared links, then the atomic move into releases/, all
  * written by the build user: a REVISION or manifest the repository ships (even a link to
  * /etc/issue) is removed and replaced, never written through. A shared path missing in shared/ is
  * seeded from the release by a tar pipe from the build user to the app's user, who owns shared/.
+ * The scripts are templates/scripts/finish.sh and release_finish.sh.
  */
 function finishScript(ctx, id, withManifest, 
 /** Shared paths linked as files (declared `PATH:file`, or a file in the source), never folders. */
 files = new Set(ctx.settings.deploy.sharedFiles)) {
     const p = ctx.paths;
     const d = ctx.settings.deploy;
-    const q = shQuote;
     const incoming = `${p.incoming}/${id}`;
     const revision = [
         `commit=${d.commit || 'unknown'}`,
@@ -85323,47 +85300,24 @@ files = new Set(ctx.settings.deploy.sharedFiles)) {
     ]
         .map((l) => l.replace(/\n/g, ' '))
         .join('\n');
-    const seeds = d.sharedPaths
-        .map((sp) => {
-        const target = `${p.shared}/${sp}`;
-        const inRelease = `${incoming}/${sp}`;
-        const absent = `[ ! -e ${q(target)} ] && [ ! -L ${q(target)} ]`;
-        // A shared path that does not exist yet is seeded from the first release that ships it.
-        // Its parents are made if missing, never re-moded (shared/ may be o+x for nginx's uploads).
-        if (files.has(sp)) {
-            // A file (an SQLite database, a config): copied as a file, or made empty, by the app's
-            // user; noclobber never writes through a link that appeared meanwhile.
-            const read = asUser(p.buildUser, `if [ -f "$1" ] && [ ! -L "$1" ]; then cat -- "$1"; fi`, [
-                q(inRelease)
-            ]);
-            const write = asUser(p.user, `umask 027; mkdir -p -- "$(dirname -- "$1")"; set -C; cat > "$1"`, [
-                q(target)
-            ]);
-            return `if ${absent}; then ${read} </dev/null | ${write}; fi`;
-        }
-        const pack = asUser(p.buildUser, `if [ -d "$1" ] && [ ! -L "$1" ]; then tar -C "$1" -cf - .; else tar -cf - -T /dev/null; fi`, [q(inRelease)]);
-        const unpack = asUser(p.user, `umask 027; mkdir -p -- "$(dirname -- "$1")"; install -d -m 0750 -- "$1"; tar -C "$1" --no-same-owner -xf -`, [q(target)]);
-        return `if ${absent}; then ${pack} </dev/null | ${unpack}; fi`;
-    })
-        .join('\n');
-    const links = d.sharedPaths
-        .map((sp) => {
-        const inRelease = `${incoming}/${sp}`;
-        return `rm -rf -- ${q(inRelease)}
-install -d -m 0755 -- ${q(external_node_path_namespaceObject.posix.dirname(inRelease))}
-ln -s -- ${q(`${p.shared}/${sp}`)} ${q(inRelease)}`;
-    })
-        .join('\n');
-    const build = `rm -rf -- ${q(`${incoming}/REVISION`)} ${q(`${incoming}/${MANIFEST_FILE}`)}
-${withManifest ? `cat > ${q(`${incoming}/${MANIFEST_FILE}`)}` : ''}
-printf '%s\\n' ${q(revision)} > ${q(`${incoming}/REVISION`)}
-${links}
-chmod -R go-w -- ${q(incoming)}
-mv -T -- ${q(incoming)} ${q(p.releaseDir(id))}`;
-    return `
-${seeds}
-${asUser(p.buildUser, build)}
-`;
+    const finish = serverScript('release_finish', {
+        incoming,
+        manifest_file: MANIFEST_FILE,
+        with_manifest: withManifest ? 'yes' : 'no',
+        revision,
+        shared: p.shared,
+        shared_paths: d.sharedPaths.join('\n'),
+        release_dir: p.releaseDir(id)
+    });
+    return `${serverScript('as_user', {})}${serverScript('finish', {
+        build_user: p.buildUser,
+        app_user: p.user,
+        shared: p.shared,
+        incoming,
+        // A file (an SQLite database, a config) is seeded as a file, never unpacked as a folder.
+        seeds: d.sharedPaths.map((sp) => `${files.has(sp) ? 'file' : 'dir'} ${sp}`).join('\n'),
+        finish_script: finish
+    })}`;
 }
 const FINISH_TIMEOUT_MS = 120_000;
 const PREPARE_OPTS = { sudo: true, timeoutMs: 10 * 60_000 };
@@ -85742,42 +85696,32 @@ async function downloadBackup(ctx, backup, dir, dest) {
 // The libraries list of a release, as the import check (check.ts) or the candidate's worker
 // (candidate.ts) makes it, and as root keeps it for the master's config (preload-libraries).
 /**
- * The modules loaded from the interpreter's and the venv's folders, never from the release (the
- * working folder): the app's own code must be imported fresh by every new worker, or a reload
- * would serve old code.
+ * Python defining libraries() (templates/scripts/preload_libraries.py): the modules loaded from
+ * the interpreter's and the venv's folders, never from the release, composed before the program
+ * that calls it.
  */
-const LIBRARIES_FN = `def libraries():
-    import os, sys
-    release = os.path.realpath(os.getcwd()) + os.sep
-    roots = tuple({os.path.realpath(p) + os.sep for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)})
-    names = []
-    for name, mod in list(sys.modules.items()):
-        f = getattr(mod, "__file__", None)
-        if name == "__main__" or not isinstance(f, str):
-            continue
-        f = os.path.realpath(f)
-        if f.startswith(roots) and not f.startswith(release):
-            names.append(name)
-    return names
-`;
+function librariesPython() {
+    return serverProgram('preload_libraries');
+}
 /**
- * Root writes what `listCommand` prints (one module name a line) as the list of `release` in
- * /etc/APP/preload: root-owned, readable by the app's user, whose master's config reads it. Lists of
- * releases no longer on the server go. Only names that are module paths are kept: the list comes
+ * Shell defining install_preload_list (templates/scripts/preload_list.sh): root writes what the
+ * caller's preload_source function prints (one module name a line) as the list of `release` in
+ * /etc/APP/preload: root-owned, readable by the app's user, whose master's config reads it. Lists
+ * of releases no longer on the server go. Only names that are module paths are kept: the list comes
  * from code the repository controls.
  */
-function installPreloadList(ctx, release, listCommand) {
-    const q = shQuote;
+function preloadListScript(ctx, release) {
     const dir = ctx.paths.preloadDir;
-    const list = `${dir}/${release}`;
-    return `install -d -m 0750 -o root -g ${q(ctx.paths.user)} ${q(dir)}
-for f in ${q(dir)}/*; do [ -e "$f" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$f")" ] || rm -f -- "$f"; done
-rm -f ${q(list)}
-{ ${listCommand} | grep -E '^[A-Za-z_][A-Za-z0-9_.]*$' || true; } > ${q(list)}
-chmod 0640 ${q(list)}; chown root:${q(ctx.paths.user)} ${q(list)}`;
+    return serverScript('preload_list', {
+        preload_dir: dir,
+        preload_list: `${dir}/${release}`,
+        releases_dir: ctx.paths.releases,
+        app_user: ctx.paths.user
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/steps/app-kind.ts
+
 /**
  * An ASGI app (FastAPI, Starlette, Django's asgi.py) under a WSGI worker, or a WSGI app (Flask,
  * Django's wsgi.py) under uvicorn's, fails every request with a TypeError deep in the log. The
@@ -85790,39 +85734,23 @@ const MISMATCHES = ['asgi', 'asgi-django', 'wsgi', 'wsgi-django'];
 /** The worker class modules the candidate reports (`class-MODULE`), so the log says which was used. */
 const UVICORN_MODULES = ['uvicorn_worker', 'uvicorn.workers'];
 /**
- * Python run in the candidate's worker after it loaded the app (post_worker_init). An app whose
- * __call__ is a coroutine function is ASGI; a plain callable of exactly two positional parameters
- * (environ, start_response) is WSGI; anything else is left alone (no false refusal).
+ * Python run in the candidate's worker after it loaded the app (templates/scripts/app_kind.py,
+ * defining mark_app_kind): an app whose __call__ is a coroutine function is ASGI; a plain callable
+ * of exactly two positional parameters (environ, start_response) is WSGI; anything else is left alone.
  */
-const APP_KIND_FN = `def mark_app_kind(worker, rundir):
-    import inspect, os
-    app = worker.wsgi
-    kind = None
-    if not inspect.isclass(app):
-        call = app if inspect.isfunction(app) or inspect.ismethod(app) else getattr(type(app), "__call__", None)
-        if call is not None and inspect.iscoroutinefunction(inspect.unwrap(call)):
-            kind = "asgi"
-        else:
-            try:
-                params = [p for p in inspect.signature(app).parameters.values()
-                          if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-                kind = "wsgi" if len(params) == 2 else None
-            except (TypeError, ValueError):
-                kind = None
-    module = type(worker).__module__
-    with open(os.path.join(rundir, "class-" + module), "w"):
-        pass
-    asgi_worker = module.split(".")[0] in ("uvicorn", "uvicorn_worker")
-    if kind is None or (kind == "asgi") == asgi_worker:
-        return
-    django = type(app).__module__.startswith("django.")
-    with open(os.path.join(rundir, "mismatch-" + kind + ("-django" if django else "")), "w"):
-        pass
-`;
-/** Shell for the candidate's loop: sets $mismatch to the first marker found ('' for none). */
-const FIND_MISMATCH = `mismatch=""; for k in ${MISMATCHES.join(' ')}; do [ -e "$rundir/mismatch-$k" ] && { mismatch=$k; break; }; done`;
-/** Shell printing `worker_module=M` for the uvicorn worker module the candidate ran. */
-const REPORT_WORKER_MODULE = `for c in ${UVICORN_MODULES.join(' ')}; do [ -e "$rundir/class-$c" ] && echo "worker_module=$c"; done`;
+function appKindPython() {
+    return serverProgram('app_kind');
+}
+/**
+ * Shell defining find_mismatch (sets $mismatch to the first marker found, '' for none) and
+ * report_worker_module (prints `worker_module=M`), for the candidate's loop (templates/scripts/app_kind.sh).
+ */
+function appKindScript() {
+    return serverScript('app_kind', {
+        mismatch_kinds: MISMATCHES.join(' '),
+        worker_modules: UVICORN_MODULES.join(' ')
+    });
+}
 function parseMismatch(v) {
     return MISMATCHES.includes(v ?? '') ? v : undefined;
 }
@@ -85855,8 +85783,6 @@ function mismatchAdvice(kind, d) {
 
 
 
-
-
 /** A definite wrong answer (4xx/5xx, or 200 without health-expect) fails after this long... */
 const GRACE_MS = 1500;
 /** ...and at least this many such answers in a row (an app may answer 503 while it warms up). */
@@ -85866,40 +85792,22 @@ function candidateUnit(ctx) {
     return ctx.paths.candidateUnit;
 }
 /**
- * Gunicorn, with one hook of ours after the user's config: once a worker has imported the app, it
- * marks an app its worker class cannot call (app-kind.ts), then writes the libraries it loaded to
- * the unit's runtime folder (`loaded`). That file is the import check's answer, and its list is the
- * one the master preloads.
+ * Gunicorn, with one hook of ours after the user's config (templates/scripts/candidate_hook.py,
+ * after the two definitions it calls): once a worker has imported the app, it marks an app its
+ * worker class cannot call (app-kind.ts), then writes the libraries it loaded to the unit's runtime
+ * folder (`loaded`). That file is the import check's answer, and its list is the one the master
+ * preloads. It crosses systemd-run's command line as it is: it has no `$` (a unit test holds that).
  */
-const IMPORT_HOOK = `import os, sys
-${LIBRARIES_FN}
-${APP_KIND_FN}
-from gunicorn.app.wsgiapp import WSGIApplication
-class Candidate(WSGIApplication):
-    def load_config(self):
-        super().load_config()
-        theirs = self.cfg.post_worker_init
-        def loaded(worker):
-            try:
-                mark_app_kind(worker, os.environ["RUNTIME_DIRECTORY"])
-            except Exception as e:
-                print("gunicorn-deploy: could not tell the app's kind:", e, file=sys.stderr)
-            path = os.path.join(os.environ["RUNTIME_DIRECTORY"], "loaded")
-            with open(path + ".tmp", "w") as f:
-                f.write("".join(n + "\\n" for n in libraries()))
-            os.replace(path + ".tmp", path)
-            theirs(worker)
-        self.cfg.set("post_worker_init", loaded)
-sys.argv[0] = "gunicorn"
-Candidate("%(prog)s [OPTIONS] [APP_MODULE]").run()
-`;
-/** The candidate unit's values and functions (templates/scripts/candidate-unit.sh). */
+function importHook() {
+    return `${librariesPython()}${appKindPython()}${serverProgram('candidate_hook')}`;
+}
+/** The candidate unit's values and functions (templates/scripts/candidate_unit.sh). */
 function unitScript(ctx, release, conf, more) {
     const p = ctx.paths;
     const d = ctx.settings.deploy;
     const rel = p.releaseDir(release);
     const unit = candidateUnit(ctx);
-    return serverScript('candidate-unit', {
+    return serverScript('candidate_unit', {
         unit,
         rundir: `/run/${unit}`,
         sock: `/run/${unit}/gunicorn.sock`,
@@ -85909,7 +85817,7 @@ function unitScript(ctx, release, conf, more) {
         runtime_max_s: Math.ceil(d.healthTimeoutMs / 1000) + 120,
         path_env: `${rel}/.venv/bin:/usr/local/bin:/usr/bin:/bin`,
         python: `${rel}/.venv/bin/python`,
-        import_hook: IMPORT_HOOK,
+        import_hook: importHook(),
         gunicorn_conf: conf.gunicornConf,
         wsgi_app: d.wsgiApp,
         release,
@@ -85919,12 +85827,12 @@ function unitScript(ctx, release, conf, more) {
     });
 }
 /**
- * The candidate's master booted early (templates/scripts/candidate-boot.sh), sent before the
+ * The candidate's master booted early (templates/scripts/candidate_boot.sh), sent before the
  * backup with the check after it: Python, Gunicorn, the config and the preloaded libraries load
  * beside the backup; its one worker (the release's code) is forked only by the candidate check.
  */
 function candidateBootScript(ctx, release, conf) {
-    return `${unitScript(ctx, release, conf, {})}\n${serverScript('candidate-boot', {})}`;
+    return `${unitScript(ctx, release, conf, {})}\n${serverScript('candidate_boot', {})}`;
 }
 /** Takes the early boot's answer (it answers at once; the boot goes on beside what follows). */
 async function bootEarly(ctx, release, conf) {
@@ -85935,8 +85843,7 @@ async function bootEarly(ctx, release, conf) {
 /** A backup that failed: the master booted for the check that will not come is stopped. */
 async function stopEarly(ctx) {
     const unit = candidateUnit(ctx);
-    const script = `systemctl stop --no-block ${shQuote(`${unit}.service`)} >/dev/null 2>&1 || true
-rm -f ${shQuote(`/run/${unit}.early`)}`;
+    const script = serverScript('candidate_stop', { unit, marker: `/run/${unit}.early` });
     await ctx.remote.script(script, { sudo: true, timeoutMs: 30_000 }).catch(() => undefined);
 }
 function candidateBootRequest(ctx, release, conf) {
@@ -85957,34 +85864,27 @@ function candidateBootRequest(ctx, release, conf) {
  */
 function candidateScript(ctx, release, conf, importCheck = false) {
     const d = ctx.settings.deploy;
-    // Read as the app's user: the runtime folder is the app's, so a link there must not lead root.
-    const loadedList = asUser(ctx.paths.user, 'head -c 1048576 -- "$1"', ['"$rundir/loaded"']);
-    return `${importCheck ? stateCommand(ctx, release, 'built') : ''}
-${MS_FN}
-${NAP_FN}
-find_mismatch() {
-  ${FIND_MISMATCH}
-  return 0
-}
-report_worker_module() {
-  ${REPORT_WORKER_MODULE}
-  return 0
-}
-install_preload_list() {
-  ${importCheck && d.preloadLibraries ? installPreloadList(ctx, release, loadedList) : ':'}
-}
-${unitScript(ctx, release, conf, {
-        health_timeout_ms: d.healthTimeoutMs,
-        timeout_text: Math.round(d.healthTimeoutMs / 100) / 10,
-        health_path: d.healthPath,
-        smoke_paths: d.smokePaths.join(' '),
-        host: healthHost(ctx.settings),
-        health_expect: d.healthExpect,
-        grace_ms: GRACE_MS,
-        grace_answers: GRACE_ANSWERS,
-        import_check: importCheck ? 'yes' : 'no'
-    })}
-${serverScript('candidate', {})}`;
+    const preload = importCheck && d.preloadLibraries;
+    return [
+        importCheck ? stateCommand(ctx, release, 'built') : '',
+        MS_FN,
+        NAP_FN,
+        appKindScript(),
+        preload ? preloadListScript(ctx, release) : '',
+        unitScript(ctx, release, conf, {
+            health_timeout_ms: d.healthTimeoutMs,
+            timeout_text: Math.round(d.healthTimeoutMs / 100) / 10,
+            health_path: d.healthPath,
+            smoke_paths: d.smokePaths.join(' '),
+            host: healthHost(ctx.settings),
+            health_expect: d.healthExpect,
+            grace_ms: GRACE_MS,
+            grace_answers: GRACE_ANSWERS,
+            import_check: importCheck ? 'yes' : 'no',
+            preload: preload ? 'yes' : 'no'
+        }),
+        serverScript('candidate', {})
+    ].join('\n');
 }
 function parseCandidate(stdout) {
     const [head, rest = ''] = stdout.split('\n--- body\n');
@@ -86069,19 +85969,12 @@ async function bootCandidate(ctx, release, conf) {
 
 
 
+/** The line check_list.py prints before the libraries (a unit test holds the file to it). */
 const check_MARKER = '--- gunicorn-deploy: libraries ---';
-/** gunicorn --check-config, plus, at exit, the libraries the app's import loaded. */
-const CHECK_AND_LIST = `import atexit, sys
-${LIBRARIES_FN}
-def listing():
-    sys.stdout.flush()
-    sys.stdout.write("\\n${check_MARKER}\\n" + "\\n".join(libraries()) + "\\n")
-    sys.stdout.flush()
-atexit.register(listing)
-sys.argv[0] = "gunicorn"
-from gunicorn.app.wsgiapp import run
-run()
-`;
+/** gunicorn --check-config, plus, at exit, the libraries the app's import loaded (check_list.py). */
+function checkAndList() {
+    return `${librariesPython()}${serverProgram('check_list')}`;
+}
 function checkCommand(ctx, release, staged) {
     const rel = ctx.paths.releaseDir(release);
     const preload = ctx.settings.deploy.preloadLibraries;
@@ -86099,23 +85992,17 @@ function checkCommand(ctx, release, staged) {
         venv: `${rel}/.venv`,
         argv: [
             `${rel}/.venv/bin/python`,
-            ...(preload ? ['-c', CHECK_AND_LIST] : ['-m', 'gunicorn']),
+            ...(preload ? ['-c', checkAndList()] : ['-m', 'gunicorn']),
             ...gunicornArgs
         ]
     });
-    const built = stateCommand(ctx, release, 'built');
-    if (!preload)
-        return `${built}\n${run}`;
-    const q = shQuote;
-    // Only for a release that passed; the app's own output is passed on without the list.
-    return `${built}
-out=$(mktemp) && trap 'rm -f "$out"' EXIT
-rc=0; ${run} > "$out" || rc=$?
-awk -v m=${q(check_MARKER)} '$0 == m { exit } { print }' "$out"
-if [ "$rc" = 0 ]; then
-${installPreloadList(ctx, release, `awk -v m=${q(check_MARKER)} 'found { print } $0 == m { found = 1 }' "$out"`)}
-fi
-exit "$rc"`;
+    // templates/scripts/check.sh runs the check (run_check) and, with preload, keeps its list.
+    return [
+        stateCommand(ctx, release, 'built'),
+        `run_check() { ${run}; }`,
+        preload ? preloadListScript(ctx, release) : '',
+        serverScript('check', { preload: preload ? 'yes' : 'no', marker: check_MARKER })
+    ].join('\n');
 }
 /** How the check runs: also how it is sent ahead (the same text and options). */
 const CHECK_OPTS = { sudo: true, ownChannel: true, timeoutMs: 120_000 };
@@ -86365,20 +86252,18 @@ function writeSetScript(ctx, release) {
         });
     });
     const set = pr.processes.map((s) => `${s.name} ${s.instances}`).join('\n');
-    // Root's copy of the program an RQ worker's unit runs at stop (the app's user reads, never writes),
-    // once processes_set.sh has made its folder.
-    const rq = rqProgramPath(ctx.paths);
-    const program = pr.processes.some((s) => rqWorkerArgs(s.command) !== undefined)
-        ? `printf '%s' ${q(serverProgram('rq_requeue'))} > ${q(`${rq}.new`)}; chmod 0644 ${q(`${rq}.new`)}; mv -T -- ${q(`${rq}.new`)} ${q(rq)}\n`
-        : '';
+    const rq = pr.processes.some((s) => rqWorkerArgs(s.command) !== undefined);
     return `${serverScript('processes_set', {
         processes_dir: w.dir,
         by_release: w.byRelease,
         set_dir: t,
         set,
         count: pr.processes.length,
-        ...units
-    })}${program}${writeSchedulesScript(ctx, release, `${t}.new`)}
+        ...units,
+        // Root's copy of the program an RQ worker's unit runs at stop ('' without one).
+        rq_program: rq ? serverProgram('rq_requeue') : '',
+        rq_path: rqProgramPath(ctx.paths)
+    })}${writeSchedulesScript(ctx, release, `${t}.new`)}
 rm -rf -- ${q(t)}; mv -T -- ${q(`${t}.new`)} ${q(t)}
 `;
 }
@@ -86718,6 +86603,30 @@ async function prune(ctx, keepAlso, then = '') {
     };
 }
 
+;// CONCATENATED MODULE: ./src/modes/deploy-release.ts
+
+
+
+/**
+ * What prepare, activate, tidy and undo of one release share (deploy-mode.ts, deploy-tidy.ts,
+ * deploy-undo.ts): the release made ready, and how each runs its steps.
+ */
+/** Steps that still run in a cancelled run: the way back, and what follows a proven switch. */
+const AFTER_CANCEL = ['units', 'rollback', 'processes', 'post-activate', 'prune'];
+function stepper(ctx) {
+    return (name, fn) => {
+        if (!AFTER_CANCEL.includes(name))
+            throwIfCancelled(ctx.signal, `step ${name}`);
+        return step(ctx.logger, ctx.records, ctx.label, name, fn);
+    };
+}
+/** A run cancelled before the switch: nothing changed for users; the history says so. */
+async function noteCancelled(host, ctx, why) {
+    host.notePhase?.({ phase: 'cancelled' });
+    const release = ctx.facts.release ?? '';
+    await recordHistory({ ...ctx, remote: uncancellable(ctx.remote) }, { event: 'deploy', release, status: 'cancelled', why });
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/release-config.ts
 
 
@@ -86750,31 +86659,37 @@ function keptGunicornConf(ctx, release) {
 /**
  * The shell that keeps the live files as `release`'s (written with the history line of a release
  * that went live, so they are the files it was proven with), replaced as a whole; folders of
- * releases no longer on the server go.
+ * releases no longer on the server go. The script is templates/scripts/release_config_keep.sh.
  */
 function keepConfigCommand(ctx, release) {
-    const q = shQuote;
-    const dir = releaseConfigDir(ctx);
-    const to = `${dir}/${release}`;
-    const copies = keptFiles(ctx)
-        .map((f) => `install -m 0644 -o root -g root -- ${q(f.live)} ${q(`${to}.new/${f.name}`)}`)
-        .join(' && ');
-    return `install -d -m 0755 -o root -g root ${q(dir)} && rm -rf -- ${q(`${to}.new`)} && install -d -m 0755 -o root -g root ${q(`${to}.new`)} && ${copies} && rm -rf -- ${q(to)} && mv -T -- ${q(`${to}.new`)} ${q(to)} || echo "warning: the configuration of ${release} was not kept for a rollback" >&2
-for d in ${q(dir)}/*; do [ -d "$d" ] || continue; [ -d ${q(ctx.paths.releases)}/"\${d##*/}" ] || rm -rf -- "$d"; done`;
+    return serverScript('release_config_keep', {
+        release_config_dir: releaseConfigDir(ctx),
+        keep_to: `${releaseConfigDir(ctx)}/${release}`,
+        keep_release: release,
+        ...keptValues(ctx),
+        releases: ctx.paths.releases
+    });
 }
 /**
  * The shell that prints `rconfig_ID=KEYS` for every release with a complete kept set: KEYS lists
  * the kept files that differ from the live ones (empty: the release runs under the live files).
+ * The script is templates/scripts/release_config_read.sh.
  */
 function readKeptConfigCommand(ctx) {
-    const q = shQuote;
-    const files = keptFiles(ctx);
-    const complete = files.map((f) => `[ -f "$d"/${q(f.name)} ]`).join(' && ');
-    const differs = files
-        .map((f) => `cmp -s "$d"/${q(f.name)} ${q(f.live)} || keys="$keys ${f.key}"`)
-        .join('; ');
-    return `for d in ${q(releaseConfigDir(ctx))}/*; do [ -d "$d" ] && ${complete} || continue
-  keys=""; ${differs}; printf 'rconfig_%s=%s\\n' "\${d##*/}" "\${keys# }"; done`;
+    return serverScript('release_config_read', {
+        release_config_dir: releaseConfigDir(ctx),
+        ...keptValues(ctx)
+    });
+}
+/** The kept files as numbered values: kept_count, kept_name_N, kept_live_N, kept_key_N. */
+function keptValues(ctx) {
+    const values = { kept_count: keptFiles(ctx).length };
+    keptFiles(ctx).forEach((f, i) => {
+        values[`kept_name_${i}`] = f.name;
+        values[`kept_live_${i}`] = f.live;
+        values[`kept_key_${i}`] = f.key;
+    });
+    return values;
 }
 /** rconfig_ID=KEYS lines -> { ID: the keys of the kept files that differ from the live ones }. */
 function parseKeptConfig(stdout) {
@@ -86784,10 +86699,7 @@ function parseKeptConfig(stdout) {
     ]));
 }
 
-;// CONCATENATED MODULE: ./src/modes/deploy-mode.ts
-// Over 300 lines on purpose: prepare, activate, tidy and undo of one release are one protocol (what
-// each leaves behind is what the next one, or the way back, starts from); split, they would be read
-// apart.
+;// CONCATENATED MODULE: ./src/modes/deploy-tidy.ts
 
 
 
@@ -86797,37 +86709,7 @@ function parseKeptConfig(stdout) {
 
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** Steps that still run in a cancelled run: the way back, and what follows a proven switch. */
-const AFTER_CANCEL = ['units', 'rollback', 'processes', 'post-activate', 'prune'];
-function stepper(ctx) {
-    return (name, fn) => {
-        if (!AFTER_CANCEL.includes(name))
-            throwIfCancelled(ctx.signal, `step ${name}`);
-        return step(ctx.logger, ctx.records, ctx.label, name, fn);
-    };
-}
-/** A run cancelled before the switch: nothing changed for users; the history says so. */
-async function noteCancelled(host, ctx, why) {
-    host.notePhase?.({ phase: 'cancelled' });
-    const release = ctx.facts.release ?? '';
-    await recordHistory({ ...ctx, remote: uncancellable(ctx.remote) }, { event: 'deploy', release, status: 'cancelled', why });
-}
+/** The tidy after a proven switch: sent ahead with the switch when nothing comes between. */
 function tidyFor(ctx, p, reload) {
     const { release, up } = p;
     const entry = { event: 'deploy', release, previous: up.previous, status: 'deployed', reload };
@@ -86846,6 +86728,111 @@ function tidyFor(ctx, p, reload) {
         then: [historyCommand(ctx, entry), record].join('\n')
     };
 }
+/**
+ * After a proven switch: old releases go and the history gets its line. Nothing here can make the
+ * release less live, so a fleet runs it while the next batch prepares, and a failure is a warning.
+ */
+async function tidyRelease(host, p) {
+    const ctx = deployContext(host);
+    const t = p.tidy ?? tidyFor(ctx, p, ctx.facts.reload ?? '');
+    try {
+        await stepper(ctx)('prune', () => prune(ctx, t.keep, t.then));
+    }
+    catch (err) {
+        ctx.logger.warning(`${ctx.label}: ${p.release} is live, but old releases were not removed: ${errorMessage(err)}`);
+        await recordHistory(ctx, { ...t.entry, reload: ctx.facts.reload ?? '' }, t.record);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/modes/deploy-undo.ts
+
+
+
+
+
+
+
+
+/**
+ * A release that failed before the switch never served: it is recorded refused (never a rollback
+ * target), moved out of releases/ and deleted at once, and the run gets its history line.
+ */
+async function refuseRelease(ctx, up, why) {
+    const p = ctx.paths;
+    const failed = ctx.records.filter((r) => !r.ok).at(-1)?.name ?? '';
+    const entry = {
+        event: 'deploy',
+        release: up.release,
+        previous: up.previous,
+        status: 'refused',
+        step: failed
+    };
+    await recordHistory(ctx, { ...entry, why: why.split('\n')[0] }, `${stateCommand(ctx, up.release, 'refused')}${serverScript('remove_refused', {
+        release: up.release,
+        release_dir: p.releaseDir(up.release),
+        release_link: p.releaseLink(up.release),
+        current: p.current,
+        trash: p.trash
+    })}`);
+}
+/** What `current` points to now: after a failed rollback, the truth is on the server. */
+async function servingRelease(ctx) {
+    const res = await ctx.remote
+        .script(`echo "current=$(basename "$(readlink ${shQuote(ctx.paths.current)})")"`, {
+        sudo: true,
+        timeoutMs: 30_000
+    })
+        .catch(() => undefined);
+    return res && res.code === 0 ? parseFacts(res.stdout).current || undefined : undefined;
+}
+/**
+ * Puts the previous release back on a server: after its own failure, or after another server's
+ * failure when the whole fleet goes back (rollback-scope: all).
+ */
+async function undoRelease(host, p, why) {
+    const ctx = deployContext(host);
+    const back = await stepper(ctx)('rollback', () => rollbackTo(ctx, p.up.previous, p.release, p.restart, p.staged));
+    if (p.processesMoved)
+        await stepper(ctx)('processes', () => moveProcesses(ctx, back.target, { write: false }));
+    host.notePhase?.({ phase: 'rolled-back', release: back.target, previous: p.release });
+    ctx.facts.release = back.target;
+    ctx.facts['previous-release'] = p.up.previous;
+    // The release that went live and failed, for the summary and the GitHub deployment.
+    ctx.facts['failed-release'] = p.release;
+    ctx.facts['rolled-back'] = 'true';
+    ctx.facts.reload = back.reload;
+    ctx.facts['rollback-reason'] = why.split('\n')[0];
+    host.setStatus('rolled-back');
+    return back.target;
+}
+
+;// CONCATENATED MODULE: ./src/modes/deploy-mode.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 /**
  * Everything before the switch: each of these steps can fail with nothing changed for users, so a
  * fleet prepares several servers at once. The lock is held until release(); a caller that already
@@ -86911,38 +86898,6 @@ async function prepareRelease(host, held) {
             await noteCancelled(host, ctx, errorMessage(err).split('\n')[0]);
         throw err;
     }
-}
-/**
- * A release that failed before the switch never served: it is recorded refused (never a rollback
- * target), moved out of releases/ and deleted at once, and the run gets its history line.
- */
-async function refuseRelease(ctx, up, why) {
-    const p = ctx.paths;
-    const failed = ctx.records.filter((r) => !r.ok).at(-1)?.name ?? '';
-    const entry = {
-        event: 'deploy',
-        release: up.release,
-        previous: up.previous,
-        status: 'refused',
-        step: failed
-    };
-    await recordHistory(ctx, { ...entry, why: why.split('\n')[0] }, `${stateCommand(ctx, up.release, 'refused')}${serverScript('remove_refused', {
-        release: up.release,
-        release_dir: p.releaseDir(up.release),
-        release_link: p.releaseLink(up.release),
-        current: p.current,
-        trash: p.trash
-    })}`);
-}
-/** What `current` points to now: after a failed rollback, the truth is on the server. */
-async function servingRelease(ctx) {
-    const res = await ctx.remote
-        .script(`echo "current=$(basename "$(readlink ${shQuote(ctx.paths.current)})")"`, {
-        sudo: true,
-        timeoutMs: 30_000
-    })
-        .catch(() => undefined);
-    return res && res.code === 0 ? parseFacts(res.stdout).current || undefined : undefined;
 }
 /**
  * The switch and its proof. A failure rolls this server back to its previous release and proves
@@ -87021,41 +86976,6 @@ async function activateRelease(host, p) {
     catch (err) {
         throw new AfterProofError(err);
     }
-}
-/**
- * After a proven switch: old releases go and the history gets its line. Nothing here can make the
- * release less live, so a fleet runs it while the next batch prepares, and a failure is a warning.
- */
-async function tidyRelease(host, p) {
-    const ctx = deployContext(host);
-    const t = p.tidy ?? tidyFor(ctx, p, ctx.facts.reload ?? '');
-    try {
-        await stepper(ctx)('prune', () => prune(ctx, t.keep, t.then));
-    }
-    catch (err) {
-        ctx.logger.warning(`${ctx.label}: ${p.release} is live, but old releases were not removed: ${errorMessage(err)}`);
-        await recordHistory(ctx, { ...t.entry, reload: ctx.facts.reload ?? '' }, t.record);
-    }
-}
-/**
- * Puts the previous release back on a server: after its own failure, or after another server's
- * failure when the whole fleet goes back (rollback-scope: all).
- */
-async function undoRelease(host, p, why) {
-    const ctx = deployContext(host);
-    const back = await stepper(ctx)('rollback', () => rollbackTo(ctx, p.up.previous, p.release, p.restart, p.staged));
-    if (p.processesMoved)
-        await stepper(ctx)('processes', () => moveProcesses(ctx, back.target, { write: false }));
-    host.notePhase?.({ phase: 'rolled-back', release: back.target, previous: p.release });
-    ctx.facts.release = back.target;
-    ctx.facts['previous-release'] = p.up.previous;
-    // The release that went live and failed, for the summary and the GitHub deployment.
-    ctx.facts['failed-release'] = p.release;
-    ctx.facts['rolled-back'] = 'true';
-    ctx.facts.reload = back.reload;
-    ctx.facts['rollback-reason'] = why.split('\n')[0];
-    host.setStatus('rolled-back');
-    return back.target;
 }
 const rolling = {
     prepare: prepareRelease,
@@ -87184,27 +87104,27 @@ function unitsDifferNote(ctx, leaving, target) {
  * differ from the live ones), keeping what they replace in config-previous so a failed proof can
  * put the serving release's files back. The switch after it restarts Gunicorn: a new wsgi-app,
  * worker class or preload needs a new master, which a HUP would not give.
+ * The script is templates/scripts/release_units_install.sh.
  */
 function installKeptScript(ctx, release, keys) {
-    const q = shQuote;
     const prev = ctx.paths.configPrevious;
-    const lines = keptFiles(ctx)
-        .filter((f) => keys.includes(f.key))
-        .map((f) => `cp -a -- ${q(f.live)} ${q(`${prev}/${f.name}`)}
-install -m 0644 -o root -g root -- ${q(keptPath(ctx, release, f))} ${q(f.live)}`);
-    return `rm -rf -- ${q(prev)}; install -d -m 0700 ${q(prev)}
-${lines.join('\n')}
-${keys.includes('service') ? 'systemctl daemon-reload' : ''}
-`;
+    return serverScript('release_units_install', {
+        config_previous: prev,
+        ...release_units_keptValues(ctx, keys, (f, i) => ({
+            [`saved_${i}`]: `${prev}/${f.name}`,
+            [`kept_${i}`]: keptPath(ctx, release, f)
+        }))
+    });
 }
-/** Puts back the files installKeptScript replaced. */
+/** Puts back the files installKeptScript replaced (templates/scripts/release_units_put_back.sh). */
 function release_units_putBackScript(ctx, keys) {
-    const q = shQuote;
     const prev = ctx.paths.configPrevious;
-    const lines = keptFiles(ctx)
-        .filter((f) => keys.includes(f.key))
-        .map((f) => `if [ -f ${q(`${prev}/${f.name}`)} ]; then cp -a -- ${q(`${prev}/${f.name}`)} ${q(f.live)}; fi`);
-    return `${lines.join('\n')}\n${keys.includes('service') ? 'systemctl daemon-reload' : ''}\n`;
+    return serverScript('release_units_put_back', release_units_keptValues(ctx, keys, (f, i) => ({ [`saved_${i}`]: `${prev}/${f.name}` })));
+}
+/** The kept files of `keys` as numbered values (count, live_N and each's own), and daemon_reload. */
+function release_units_keptValues(ctx, keys, each) {
+    const files = keptFiles(ctx).filter((f) => keys.includes(f.key));
+    return Object.assign({ count: files.length, daemon_reload: keys.includes('service') ? 1 : 0 }, ...files.map((f, i) => ({ [`live_${i}`]: f.live, ...each(f, i) })));
 }
 const release_units_names = (ctx, keys) => keptFiles(ctx)
     .filter((f) => keys.includes(f.key))
@@ -87546,6 +87466,7 @@ async function ensureUser(ctx) {
 
 
 
+
 /** Exit codes the script uses to say why it refused. */
 const MISSING = 7;
 const EXISTS = 8;
@@ -87567,6 +87488,8 @@ function importScript(ctx) {
         force: pr.importDatabaseForce ? 1 : 0,
         app_dir: p.dir,
         user: p.user,
+        as_user_words: commandWordsValue(asUserWords(p.user)),
+        as_user_head: AS_USER_HEAD,
         backups: p.backups,
         svc: p.units.service.name,
         missing: MISSING,
@@ -88675,6 +88598,7 @@ async function rebuildFirewall(ctx, reconnect, own) {
 
 
 
+
 /**
  * fail2ban: true. Debian's fail2ban with one sshd jail for the server (the union of what every app
  * asked for: its SSH port and the addresses never banned, each app's request a file of its own,
@@ -88718,6 +88642,7 @@ function fail2ban_renderRequest(app, sshPort, ignore) {
  * The app's rate-limit jail ('' without rate-limit): Debian's nginx-limit-req filter narrowed to the
  * app's own zones, so another app's limits never count here; its ignoreip is the sshd jail's, the
  * union of every app's (kept in one place, current whichever app's provision wrote it last).
+ * The file is templates/fail2ban/app-jail.local.hbs.
  */
 function renderAppJail(ctx) {
     const zones = siteEdgeVars(ctx).rateLimits.map((r) => r.zone);
@@ -88726,19 +88651,16 @@ function renderAppJail(ctx) {
     for (const z of zones)
         assertRule('rate-limit zone', /^[A-Za-z0-9_]+$/.test(z) ? undefined : z);
     const { jailName } = fail2banPaths(ctx.paths.app);
-    return `${UNIT_HEADER} (rate-limit of ${ctx.paths.app}); changes here are overwritten on the next provision.
-# Clients nginx refused more than ${RATE_LIMIT_MAXRETRY} times in 10 minutes (429) are banned from 80 and 443 for an hour.
-[${jailName}]
-enabled = true
-backend = auto
-filter = nginx-limit-req[ngx_limit_req_zones="${zones.join('|')}"]
-logpath = ${FAIL2BAN.nginxErrorLog}
-port = 80,443
-banaction = nftables
-ignoreip = %(sshd/ignoreip)s
-maxretry = ${RATE_LIMIT_MAXRETRY}
-findtime = 10m
-bantime = 1h`;
+    const vars = {
+        header: UNIT_HEADER,
+        app: ctx.paths.app,
+        jailName,
+        zones: zones.join('|'),
+        logpath: FAIL2BAN.nginxErrorLog,
+        maxretry: RATE_LIMIT_MAXRETRY
+    };
+    // Without the file's last newline: the jail on servers is compared byte for byte (written when it differs).
+    return renderTemplate('fail2ban/app-jail.local', vars).replace(/\n$/, '');
 }
 /** The run's own address and every ssh-allow-from source, each once. */
 function ignoreList(client, sshAllowFrom) {
@@ -88927,6 +88849,7 @@ async function runFirstDeploy(host, lock) {
 ;// CONCATENATED MODULE: ./src/provision/pg-verify.ts
 
 
+
 /** A dump older than this is red: the deploys' dumps and the daily timer's keep it younger. */
 const MAX_DUMP_AGE_S = 24 * 3600;
 /**
@@ -88936,7 +88859,10 @@ const MAX_DUMP_AGE_S = 24 * 3600;
  * younger than a day and pg_restore --list reads it, and the backups folder has room for one more).
  */
 function pgVerifyFunctions(ctx) {
+    const p = ctx.paths;
     return serverScript('pg_verify', {
+        // The app's user in /, with the serving release's venv: app_run.sh's as_app runs these words.
+        app_run_at_root: commandWordsValue(appRunWords(p, { cwd: '/', envFile: p.envFile, venv: `${p.current}/.venv` })),
         pg_connect_py: serverProgram('pg_connect'),
         pg_db: ctx.settings.database.name,
         pg_dump_suffix: PG_DUMP_SUFFIX,
@@ -88945,6 +88871,7 @@ function pgVerifyFunctions(ctx) {
 }
 
 ;// CONCATENATED MODULE: ./src/provision/verify.ts
+
 
 
 
@@ -88987,7 +88914,7 @@ function verifyChecklistScript(ctx) {
     const p = ctx.paths;
     const d = ctx.settings.deploy;
     const postgres = ctx.settings.database.kind === 'postgres';
-    return (serverScript('app_run', { app_user: p.user, env_file: p.envFile }) +
+    return (serverScript('app_run', {}) +
         (postgres ? pgVerifyFunctions(ctx) : '') +
         fail2banVerifyFunctions(ctx) +
         serverScript('verify_checklist', {
@@ -88998,6 +88925,8 @@ function verifyChecklistScript(ctx) {
             // The Host of every health request, through nginx too: health-host, else the first server name.
             health_host: healthHost(ctx.settings),
             current: p.current,
+            // The app's user in the serving release, with its venv: app_run.sh's as_app runs these words.
+            app_run_in_current: commandWordsValue(appRunWords(p, { cwd: p.current, envFile: p.envFile, venv: `${p.current}/.venv` })),
             env_file: p.envFile,
             wsgi_app: d.wsgiApp,
             framework_py: serverProgram('framework_debug'),
@@ -90241,14 +90170,10 @@ function dropInText(app, healthPath) {
     };
     return renderTemplate('nginx/maintenance.conf', vars);
 }
-const PLAIN_PAGE = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Down for maintenance</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body style="font-family: sans-serif; max-width: 36em; margin: 4em auto; padding: 0 1em">
-<h1>Down for maintenance</h1>
-<p>We are working on the site and will be back shortly. Please try again in a few minutes.</p>
-</body></html>
-`;
+/** The page when the repository has no maintenance.html (templates/nginx/maintenance-page.html.hbs). */
+function plainPage() {
+    return renderTemplate('nginx/maintenance-page.html', {});
+}
 
 
 ;// CONCATENATED MODULE: ./src/maintenance/script.ts
@@ -90300,7 +90225,7 @@ async function pageText(source) {
     const file = external_node_path_namespaceObject.join(source, 'maintenance.html');
     const st = await (0,promises_namespaceObject.stat)(file).catch(() => undefined);
     if (!st)
-        return { text: PLAIN_PAGE, from: 'a plain page' };
+        return { text: plainPage(), from: 'a plain page' };
     if (!st.isFile() || st.size > MAX_PAGE_BYTES)
         throw new DeployError(`${file} is not a file of at most ${MAX_PAGE_BYTES / 1024} KiB; nothing was changed`, 'Make maintenance.html a small, self-contained HTML file (inline CSS, no other files).');
     return { text: await (0,promises_namespaceObject.readFile)(file, 'utf8'), from: 'maintenance.html' };

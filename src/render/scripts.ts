@@ -31,13 +31,28 @@ export function serverScript(
   then = '',
   dir: string = templatesDir()
 ): string {
-  const body = asItIs(name, 'sh', dir);
+  const body = withoutHeader(asItIs(name, 'sh', dir));
   const prologue = Object.entries(values).map(([key, value]) => {
     if (!NAME.test(key)) throw new Error(`server script ${name}: ${key} is not a shell variable name`);
     return `${key}=${shQuote(String(value))}`;
   });
   // The first line names the file: the debug log's `$` line, and how a test double tells the step.
   return `\n# ${name}.sh\n${prologue.join('\n')}\n${body}${then ? `${then}\n` : ''}`;
+}
+
+/**
+ * The file without its leading comment lines (what it does and its prologue, written for readers
+ * and shellcheck): a third of what a deploy sent, on every deploy. Only the head goes: a later `#`
+ * line may be a heredoc's content.
+ */
+function withoutHeader(text: string): string {
+  let at = 0;
+  while (text.startsWith('#', at)) {
+    const nl = text.indexOf('\n', at);
+    if (nl < 0) return '';
+    at = nl + 1;
+  }
+  return text.slice(at);
 }
 
 /**

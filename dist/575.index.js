@@ -1,5 +1,5 @@
-export const id = 868;
-export const ids = [868,665];
+export const id = 575;
+export const ids = [575,665];
 export const modules = {
 
 /***/ 3297:
@@ -51,11 +51,16 @@ function runOrigin(env = process.env) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   IN: () => (/* binding */ commandWordsValue),
+/* harmony export */   LG: () => (/* binding */ asUserWords),
+/* harmony export */   Mw: () => (/* binding */ appRunWords),
+/* harmony export */   OI: () => (/* binding */ AS_USER_HEAD),
 /* harmony export */   Tx: () => (/* binding */ buildRunCommand),
 /* harmony export */   ex: () => (/* binding */ asUser),
 /* harmony export */   gA: () => (/* binding */ appRunCommand),
 /* harmony export */   sX: () => (/* binding */ systemdWord)
 /* harmony export */ });
+/* unused harmony export commandWordsText */
 /* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9038);
 
 /**
@@ -66,24 +71,62 @@ function runOrigin(env = process.env) {
 function systemdWord(word) {
     return word.replace(/\$/g, '$$$$');
 }
+/** The words as shell text, each value quoted. */
+function commandWordsText(words) {
+    return words.map(([fixed, value]) => (value === undefined ? fixed : `${fixed}${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U)(value)}`)).join(' ');
+}
+/** The words as a script's value: one word a line, read with `mapfile -t` (no word holds a newline). */
+function commandWordsValue(words) {
+    return words
+        .map(([fixed, value]) => {
+        const word = `${fixed}${value ?? ''}`;
+        if (word.includes('\n'))
+            throw new Error(`a command word holds a newline: ${JSON.stringify(word)}`);
+        return word;
+    })
+        .join('\n');
+}
+const fixed = (word) => [word];
+/** systemd-run's words for appRunCommand, up to and with its `--` (app_run.sh's as_app takes them). */
+function appRunWords(paths, opts) {
+    return [
+        ...['systemd-run', '--quiet', '--wait', '--pipe', '--collect', '--service-type=exec'].map(fixed),
+        ['-p'],
+        ['User=', paths.user],
+        ['-p'],
+        ['Group=', paths.user],
+        ['-p'],
+        ['EnvironmentFile=', opts.envFile],
+        ['-p'],
+        ['WorkingDirectory=', opts.cwd],
+        ['--setenv=PATH=', `${opts.venv}/bin:/usr/local/bin:/usr/bin:/bin`],
+        ['--setenv=PWD=', opts.cwd],
+        ['--']
+    ];
+}
 /**
  * A command run the way the service runs: as the app's user, with its environment file, in a
  * transient systemd unit. The import check and the migrations then see exactly what Gunicorn will
  * see, not sudo's or the SSH user's environment. argv reaches the program as written (systemdWord).
  */
 function appRunCommand(paths, opts) {
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U;
-    return [
-        'systemd-run --quiet --wait --pipe --collect --service-type=exec',
-        `-p User=${q(paths.user)} -p Group=${q(paths.user)}`,
-        `-p EnvironmentFile=${q(opts.envFile)}`,
-        `-p WorkingDirectory=${q(opts.cwd)}`,
-        `--setenv=PATH=${q(`${opts.venv}/bin:/usr/local/bin:/usr/bin:/bin`)}`,
-        `--setenv=PWD=${q(opts.cwd)}`,
-        '--',
-        ...opts.argv.map((a) => q(systemdWord(a)))
-    ].join(' ');
+    return [commandWordsText(appRunWords(paths, opts)), ...opts.argv.map((a) => (0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U)(systemdWord(a)))].join(' ');
 }
+/** setpriv's words for asUser, up to and with `bash -c` (import_database.sh's as_user takes them). */
+function asUserWords(user) {
+    return [
+        ['setpriv'],
+        ['--reuid=', user],
+        ['--regid=', user],
+        ['--init-groups'],
+        ['--reset-env'],
+        ['--'],
+        ['bash'],
+        ['-c']
+    ];
+}
+/** What asUser's bash runs before the script (a script's as_user prepends the same). */
+const AS_USER_HEAD = 'set -euo pipefail\n';
 /**
  * A shell text run by root's script as an unprivileged user (the build user for repository content,
  * the app's user for what the app can write), inside the same round trip. setpriv costs ~4 ms
@@ -92,12 +135,7 @@ function appRunCommand(paths, opts) {
  * words for $1... (expanded by root's script).
  */
 function asUser(user, script, args = []) {
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U;
-    return [
-        `setpriv --reuid=${q(user)} --regid=${q(user)} --init-groups --reset-env --`,
-        `bash -c ${q(`set -euo pipefail\n${script}`)} gd`,
-        ...args
-    ].join(' ');
+    return [commandWordsText(asUserWords(user)), (0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U)(`${AS_USER_HEAD}${script}`), 'gd', ...args].join(' ');
 }
 /**
  * Code from the repository's packages (pip builds run setup.py and build backends) runs in a
@@ -173,8 +211,10 @@ function healthUrl(settings, urlPath) {
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _manifest_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4449);
-/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9038);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9038);
 /* harmony import */ var _remembered_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1757);
+/* harmony import */ var _render_scripts_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4036);
+
 
 
 
@@ -215,31 +255,32 @@ function recordPath(ctx) {
 }
 /** The shell that records what the release just made live was built from. */
 function recordCommand(ctx, hash, release) {
-    return `printf 'hash=%s\\nrelease=%s\\n' ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shQuote */ .U)(hash)} ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shQuote */ .U)(release)} > ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shQuote */ .U)(recordPath(ctx))}`;
+    return `printf 'hash=%s\\nrelease=%s\\n' ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U)(hash)} ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U)(release)} > ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .shQuote */ .U)(recordPath(ctx))}`;
 }
 function statesDir(ctx) {
     return `${ctx.paths.state}/release-states`;
 }
 /**
  * The shell that records a release's state (and forgets releases no longer on the server). A
- * release just built also keeps the settings it is proven and run with (remembered.ts).
+ * release just built also keeps the settings it is proven and run with (remembered.ts). Scripts:
+ * templates/scripts/release_state.sh, release_states_tidy.sh.
  */
 function stateCommand(ctx, release, state) {
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shQuote */ .U;
     const dir = statesDir(ctx);
-    return `install -d -m 0700 ${q(dir)} && printf '%s\\n' ${q(state)} > ${q(`${dir}/${release}`)}
-${state === 'built' ? (0,_remembered_js__WEBPACK_IMPORTED_MODULE_2__/* .releaseSettingsCommand */ .gd)(ctx, release) : ''}
-for f in ${q(dir)}/* ${q((0,_remembered_js__WEBPACK_IMPORTED_MODULE_2__/* .releaseSettingsDir */ .e$)(ctx))}/*.json; do [ -e "$f" ] || continue; gd_rec=\${f##*/}; [ -d ${q(ctx.paths.releases)}/"\${gd_rec%.json}" ] || rm -f -- "$f"; done`;
+    const write = (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_3__/* .serverScript */ .fj)('release_state', { states_dir: dir, state, state_file: `${dir}/${release}` });
+    const settings = state === 'built' ? `${(0,_remembered_js__WEBPACK_IMPORTED_MODULE_2__/* .releaseSettingsCommand */ .gd)(ctx, release)}\n` : '';
+    return `${write}${settings}${(0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_3__/* .serverScript */ .fj)('release_states_tidy', {
+        states_dir: dir,
+        settings_dir: (0,_remembered_js__WEBPACK_IMPORTED_MODULE_2__/* .releaseSettingsDir */ .e$)(ctx),
+        releases: ctx.paths.releases
+    })}`;
 }
 /**
  * The shell that prints `state_ID=STATE` for every release on the server (`none` when a release has
  * no record: one from before states were kept, or one still being built).
  */
 function listStatesCommand(ctx) {
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shQuote */ .U;
-    return `for r in $(ls -1 ${q(ctx.paths.releases)} 2>/dev/null | sort); do
-  printf 'state_%s=%s\\n' "$r" "$(cat ${q(statesDir(ctx))}/"$r" 2>/dev/null || echo none)"
-done`;
+    return (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_3__/* .serverScript */ .fj)('release_states_list', { releases: ctx.paths.releases, states_dir: statesDir(ctx) });
 }
 /** state_ID=STATE lines -> { ID: STATE }, in the order printed (oldest first). */
 function parseStates(stdout) {
@@ -271,8 +312,10 @@ function parseStates(stdout) {
 /* harmony export */ });
 /* unused harmony exports rememberedPath, releaseSettingsPath, REMEMBERED, rememberedOf, parseReleaseSettings */
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5036);
-/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9038);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9038);
 /* harmony import */ var _steps_step_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3342);
+/* harmony import */ var _render_scripts_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4036);
+
 
 
 
@@ -335,7 +378,7 @@ function rememberedOf(s) {
 }
 /** Writes JSON root-owned 0600 through a temporary file (a reader never sees half of it). */
 function writeJson(to, json) {
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .shQuote */ .U;
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shQuote */ .U;
     return `printf '%s\\n' ${q(json)} > ${q(`${to}.tmp`)} && chmod 0600 ${q(`${to}.tmp`)} && mv -f ${q(`${to}.tmp`)} ${q(to)}`;
 }
 /** Noted once a live release had its database: after that, a missing one went missing. */
@@ -345,7 +388,7 @@ function databaseSeenPath(ctx) {
 /** The shell that writes the app's remembered settings (with the history line of a live release). */
 function rememberCommand(ctx) {
     const db = ctx.settings.deploy.sqliteDb;
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .shQuote */ .U;
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shQuote */ .U;
     const seen = db
         ? `\n[ -f ${q(`${ctx.paths.shared}/${db}`)} ] && [ ! -f ${q(databaseSeenPath(ctx))} ] && date -u +'seen %Y-%m-%dT%H:%MZ' > ${q(databaseSeenPath(ctx))} || true`
         : '';
@@ -353,17 +396,16 @@ function rememberCommand(ctx) {
 }
 /** The shell that stores a release's own settings beside its state, outside the release. */
 function releaseSettingsCommand(ctx, release) {
-    return `install -d -m 0700 ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .shQuote */ .U)(releaseSettingsDir(ctx))} && ${writeJson(releaseSettingsPath(ctx, release), JSON.stringify(rememberedOf(ctx.settings)))}`;
+    return `install -d -m 0700 ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shQuote */ .U)(releaseSettingsDir(ctx))} && ${writeJson(releaseSettingsPath(ctx, release), JSON.stringify(rememberedOf(ctx.settings)))}`;
 }
 /** The shell that prints them as one `remembered=JSON` line (nothing when never written). */
 function readRememberedCommand(ctx) {
-    const from = (0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .shQuote */ .U)(rememberedPath(ctx));
+    const from = (0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shQuote */ .U)(rememberedPath(ctx));
     return `[ -f ${from} ] && printf 'remembered=%s\\n' "$(head -c 65536 ${from} | tr -d '\\n')" || true`;
 }
 /** The shell that prints `rsettings_ID=JSON` for every release that kept its own settings. */
 function readReleaseSettingsCommand(ctx) {
-    return `for f in ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .shQuote */ .U)(releaseSettingsDir(ctx))}/*.json; do [ -f "$f" ] || continue
-  printf 'rsettings_%s=%s\\n' "$(basename "$f" .json)" "$(head -c 65536 "$f" | tr -d '\\n')"; done`;
+    return (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_2__/* .serverScript */ .fj)('release_settings_read', { release_settings_dir: releaseSettingsDir(ctx) });
 }
 /** rsettings_ID=JSON lines -> { ID: JSON }. */
 function parseReleaseSettings(stdout) {
@@ -494,7 +536,7 @@ function rootRead(...args) {
 
 /***/ }),
 
-/***/ 8868:
+/***/ 9575:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -953,6 +995,7 @@ var remembered = __webpack_require__(1757);
 ;// CONCATENATED MODULE: ./src/deploy/migration-state.ts
 
 
+
 /**
  * What the database holds, per release: a release whose pre-activate changed the schema (SQLite's
  * schema_version moved; without sqlite-db, any pre-activate that ran) is recorded in
@@ -994,23 +1037,28 @@ function schemaChanged(before, after) {
  * database no longer ahead of the code (this code's own migrations ran against it).
  */
 async function recordMigration(ctx, release, before) {
-    const q = quote/* shQuote */.U;
     const after = await schemaVersion(ctx);
     const changed = schemaChanged(before, after);
     ctx.facts['schema-changed'] = changed ? 'true' : 'false';
     const dir = migrationsDir(ctx);
     await ctx.remote
-        .script(`install -d -m 0700 ${q(dir)}
-${changed ? `printf 'schema=%s->%s\\n' ${q(before || '?')} ${q(after || '?')} > ${q(`${dir}/${release}`)}` : `rm -f ${q(`${dir}/${release}`)}`}
-rm -f ${q(aheadPath(ctx))}
-for f in ${q(dir)}/*; do [ -e "$f" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$f")" ] || rm -f -- "$f"; done`, { sudo: true, timeoutMs: 30_000 })
+        .script((0,scripts/* serverScript */.fj)('migration_record', {
+        migrations_dir: dir,
+        record: `${dir}/${release}`,
+        changed: changed ? 1 : 0,
+        schema_before: before || '?',
+        schema_after: after || '?',
+        ahead_path: aheadPath(ctx),
+        releases: ctx.paths.releases
+    }), { sudo: true, timeoutMs: 30_000 })
         .catch((err) => ctx.logger.warning(`${ctx.label}: the migration record of ${release} was not written: ${String(err)}`));
 }
 /** The shell that prints `migrated_ID=...` per release that changed the schema and `database_ahead=ID`. */
 function readMigrationStateCommand(ctx) {
-    const q = quote/* shQuote */.U;
-    return `for f in ${q(migrationsDir(ctx))}/*; do [ -f "$f" ] && printf 'migrated_%s=%s\\n' "$(basename "$f")" "$(head -c 200 "$f" | tr -d '\\n')"; done
-[ -f ${q(aheadPath(ctx))} ] && printf 'database_ahead=%s\\n' "$(head -c 200 ${q(aheadPath(ctx))} | tr -d '\\n')" || true`;
+    return (0,scripts/* serverScript */.fj)('migration_state_read', {
+        migrations_dir: migrationsDir(ctx),
+        ahead_path: aheadPath(ctx)
+    });
 }
 function parseMigrationState(stdout) {
     const migrated = new Map([...stdout.matchAll(/^migrated_([0-9A-Za-z._-]+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
@@ -1172,7 +1220,6 @@ var app_run = __webpack_require__(5312);
 
 
 
-
 /** pip's exit code is kept apart from the script's other failures, to say what failed. */
 const PIP_FAILED = 42;
 const NO_REQUIREMENTS = 43;
@@ -1183,6 +1230,33 @@ const GUNICORN_FAILED = 46;
 const NEEDS_BUILD = 47;
 /** The build's own deadline on the server: the unit ends even if the runner is gone. */
 const VENV_TIMEOUT_MS = 30 * 60_000;
+/** Without a resolved source (a unit test), the requirements input as it names the file. */
+function fallbackDeps(ctx) {
+    const r = ctx.settings.deploy.requirements;
+    return r.endsWith('.toml')
+        ? { kind: 'pyproject', file: r, extras: ctx.settings.deploy.extras }
+        : { kind: 'requirements', file: r === 'auto' ? 'requirements.txt' : r, extras: [] };
+}
+/**
+ * Prints the venv's key, run as the build user (templates/scripts/venv_key.sh): the same key as
+ * ever, without a Python on a code-only deploy (the interpreter's version is kept per file).
+ */
+function venvKeyScript(ctx, release, deps = fallbackDeps(ctx)) {
+    const p = ctx.paths;
+    const d = ctx.settings.deploy;
+    return (0,scripts/* serverScript */.fj)('venv_key', {
+        py: d.python,
+        req: `${p.releaseDir(release)}/${deps.file}`,
+        req_name: deps.file,
+        deps_kind: deps.kind,
+        pyproject_deps: (0,scripts/* serverProgram */.qX)('pyproject_deps'),
+        extras: deps.extras.join(','),
+        build_line: `ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`,
+        versions: `${p.venvs}/.python-versions`,
+        no_requirements: NO_REQUIREMENTS,
+        deps_unreadable: DEPS_UNREADABLE
+    });
+}
 /**
  * Venvs are immutable and keyed by what decides their content: the requirements file, the
  * interpreter's version, and how they are built. A venv cannot be moved (its scripts hold absolute
@@ -1193,83 +1267,13 @@ const VENV_TIMEOUT_MS = 30 * 60_000;
  * link, or name `-r /etc/shadow`), and pip, which runs the packages' build code, runs in a
  * transient unit that leaves no process behind. A build that fails for any reason, a full disk
  * included, removes its venv folder and log before it exits.
+ * The script is templates/scripts/venv.sh.
  */
-/** Prints a pyproject.toml's [project] dependencies and those of the extras named in $2, one a line. */
-const PYPROJECT_DEPS = `import sys
-try:
-    import tomllib
-except ImportError:
-    try:
-        import tomli as tomllib
-    except ImportError:
-        sys.exit("reading pyproject.toml needs Python 3.11 or newer (tomllib), or the python3-tomli package")
-path, extras = sys.argv[1], [e for e in sys.argv[2].split(",") if e]
-try:
-    with open(path, "rb") as f:
-        data = tomllib.load(f)
-except (OSError, ValueError) as e:
-    sys.exit(f"cannot read {path}: {e}")
-project = data.get("project")
-if not isinstance(project, dict):
-    sys.exit(f"{path} has no [project] table")
-if "dependencies" in project.get("dynamic", []):
-    sys.exit(f"{path} declares its dependencies dynamic")
-deps = list(project.get("dependencies", []))
-optional = project.get("optional-dependencies", {})
-for e in extras:
-    if e not in optional:
-        sys.exit(f"{path} has no extra {e!r} (it has: {', '.join(optional) or 'none'})")
-    deps += optional[e]
-print("\\n".join(deps))
-`;
-/**
- * What the system's pip can do for a venv built without one: `python-option` (pip 22.3 or newer
- * takes --python), `any` (an older pip, usable only from a venv that sees the system's packages),
- * or `none`. Read from the package's metadata: importing pip costs a quarter of a second.
- */
-const SYSTEM_PIP = `import importlib.metadata as m, re
-v = re.match(r"(\\d+)\\.(\\d+)", m.version("pip"))
-print("python-option" if v and (int(v[1]), int(v[2])) >= (22, 3) else "any")
-`;
-/** Says where the venv's Gunicorn comes from: the app's dependencies, the system's packages, or added. */
-const GUNICORN_ORIGIN = `import os, sys
-import gunicorn
-inside = os.path.realpath(gunicorn.__file__).startswith(os.path.realpath(sys.prefix) + os.sep)
-print("gunicorn=" + ("app" if inside else "system"))
-`;
-/** Without a resolved source (a unit test), the requirements input as it names the file. */
-function fallbackDeps(ctx) {
-    const r = ctx.settings.deploy.requirements;
-    return r.endsWith('.toml')
-        ? { kind: 'pyproject', file: r, extras: ctx.settings.deploy.extras }
-        : { kind: 'requirements', file: r === 'auto' ? 'requirements.txt' : r, extras: [] };
-}
-/**
- * Prints the venv's key, run as the build user (templates/scripts/venv-key.sh): the same key as
- * ever, without a Python on a code-only deploy (the interpreter's version is kept per file).
- */
-function venvKeyScript(ctx, release, deps = fallbackDeps(ctx)) {
-    const p = ctx.paths;
-    const d = ctx.settings.deploy;
-    return (0,scripts/* serverScript */.fj)('venv-key', {
-        py: d.python,
-        req: `${p.releaseDir(release)}/${deps.file}`,
-        req_name: deps.file,
-        deps_kind: deps.kind,
-        pyproject_deps: PYPROJECT_DEPS,
-        extras: deps.extras.join(','),
-        build_line: `ssp=${d.venvSystemSitePackages} pip-args=${d.pipArgs}`,
-        versions: `${p.venvs}/.python-versions`,
-        no_requirements: NO_REQUIREMENTS,
-        deps_unreadable: DEPS_UNREADABLE
-    });
-}
 function venvScript(ctx, release, deps = fallbackDeps(ctx), 
 /** Only reuse: exit NEEDS_BUILD instead of building (the build needs a channel of its own). */
 lookupOnly = false) {
     const p = ctx.paths;
     const d = ctx.settings.deploy;
-    const q = quote/* shQuote */.U;
     const rel = p.releaseDir(release);
     const req = `${rel}/${deps.file}`;
     const keyScript = venvKeyScript(ctx, release, deps);
@@ -1284,9 +1288,9 @@ lookupOnly = false) {
         deps_kind: deps.kind,
         req,
         extras: deps.extras.join(','),
-        pyproject_deps: PYPROJECT_DEPS,
-        system_pip: SYSTEM_PIP,
-        gunicorn_origin: GUNICORN_ORIGIN,
+        pyproject_deps: (0,scripts/* serverProgram */.qX)('pyproject_deps'),
+        system_pip: (0,scripts/* serverProgram */.qX)('system_pip'),
+        gunicorn_origin: (0,scripts/* serverProgram */.qX)('gunicorn_origin'),
         pip_failed: PIP_FAILED,
         venv_failed: VENV_FAILED,
         gunicorn_failed: GUNICORN_FAILED
@@ -1303,20 +1307,20 @@ lookupOnly = false) {
         args: ['"$venv"']
     });
     // A venv built before Gunicorn was added by the tool may lack it: such a venv never served, so
-    // it is built again rather than reused (templates/scripts/venv-usable.sh).
-    const usable = (0,app_run/* asUser */.ex)(p.buildUser, (0,scripts/* serverScript */.fj)('venv-usable', {}), ['"$venv"']);
-    return `
-hash=$(${(0,app_run/* asUser */.ex)(p.buildUser, keyScript)})
-venv=${q(p.venvs)}/$hash
-echo "hash=$hash"
-if ${usable}; then
-  echo reused=yes
-else
-  echo reused=no
-  ${lookupOnly ? `exit ${NEEDS_BUILD}` : build}
-fi
-${(0,app_run/* asUser */.ex)(p.buildUser, `rm -rf -- "$2"; ln -s -- "$1" "$2"`, ['"$venv"', q(`${rel}/.venv`)])}
-`;
+    // it is built again rather than reused (templates/scripts/venv_usable.sh).
+    return [
+        lookupOnly ? '' : `venv_build() { ${build}; }`,
+        (0,scripts/* serverScript */.fj)('as_user', {}),
+        (0,scripts/* serverScript */.fj)('venv', {
+            build_user: p.buildUser,
+            venvs: p.venvs,
+            venv_link: `${rel}/.venv`,
+            key_script: keyScript,
+            usable_script: (0,scripts/* serverScript */.fj)('venv_usable', {}),
+            lookup_only: lookupOnly ? 'yes' : 'no',
+            needs_build: NEEDS_BUILD
+        })
+    ].join('\n');
 }
 /** How the lookup runs: also how it is sent ahead (the same text and options). */
 const LOOKUP_OPTS = { sudo: true, timeoutMs: 120_000 };
@@ -1858,7 +1862,10 @@ async function pgSwapDatabase(ctx, expectLsn) {
 async function pgFingerprint(ctx) {
     if (ctx.settings.database.external)
         return '';
-    const res = await ctx.remote.script(`cd /\n${PSQL_AS_POSTGRES}\necho "lsn=$(pg_root -c 'SELECT pg_current_wal_flush_lsn()')"`, { sudo: true, timeoutMs: 60_000 });
+    const res = await ctx.remote.script(`${PSQL_AS_POSTGRES}${(0,scripts/* serverScript */.fj)('pg_lsn', {})}`, {
+        sudo: true,
+        timeoutMs: 60_000
+    });
     const lsn = (0,context/* parseFacts */.hx)(res.stdout).lsn ?? '';
     return res.code === 0 && /^[0-9A-F]+\/[0-9A-F]+$/.test(lsn) ? lsn : '';
 }
@@ -2481,57 +2488,38 @@ const MANIFEST_MARK = '--- previous manifest';
  * serving now is recorded as the one to roll back to. For a delta, the hardlinked copy of that
  * release is made here too, and its manifest printed, while the runner is still hashing the tree.
  * The copy and the manifest are read and written by the build user: root only looks at names.
+ * The scripts are templates/scripts/prepare.sh and release_copy.sh.
  */
 function prepareScript(ctx, id, delta) {
     const p = ctx.paths;
-    const q = quote/* shQuote */.U;
-    const b = p.buildUser;
-    // A release an older version built as root cannot be hardlinked by the build user (the kernel's
-    // protected_hardlinks): its first deploy sends the whole tree. Only the preload list that older
-    // versions wrote into each release (now in /etc/APP/preload) may be left out of a copy.
-    const copy = (0,app_run/* asUser */.ex)(b, `prev=$1; dst=$2
-[ -f "$prev/${src_manifest/* MANIFEST_FILE */.h1}" ] && [ ! -L "$prev/${src_manifest/* MANIFEST_FILE */.h1}" ] || { echo copy=no-manifest; exit 0; }
-err=$(mktemp)
-if ! cp -al -- "$prev" "$dst" 2>"$err" && grep -v -F ${q(`/${LEGACY_PRELOAD_FILE}'`)} "$err" | grep -q .; then
-  rm -rf -- "$dst" "$err"; echo copy=not-linkable; exit 0
-fi
-rm -f -- "$err"
-echo copied=yes
-echo ${q(MANIFEST_MARK)}
-cat -- "$prev/${src_manifest/* MANIFEST_FILE */.h1}"`, ['"$prev"', `${q(p.incoming)}/"$id"`]);
-    return `
-rm -rf ${q(p.incoming)}/* 2>/dev/null || true
-if [ -L ${q(p.current)} ]; then
-  echo "previous=$(basename "$(readlink ${q(p.current)})")"
-  echo "previous_venv=$(basename "$(readlink -f ${q(p.current + '/.venv')})")"
-fi
-echo "cores=$(nproc)"
-id=${q(id)}
-n=1
-while [ -e ${q(p.releases)}/"$id" ]; do n=$((n + 1)); id=${q(id)}-$n; done
-echo "release=$id"
-prev=$(readlink -f ${q(p.current)} 2>/dev/null || true)
-if ${delta ? 'true' : 'false'} && [ -n "$prev" ] && [ -d "$prev" ]; then
-  if [ "$(stat -c %U "$prev")" = ${q(b)} ]; then
-    ${copy}
-  else
-    echo copy=built-as-root
-  fi
-fi
-`;
+    const copy = (0,scripts/* serverScript */.fj)('release_copy', {
+        manifest_file: src_manifest/* MANIFEST_FILE */.h1,
+        // cp's message about the one file a copy may leave out ends with its quoted name.
+        legacy_preload_error: `/${LEGACY_PRELOAD_FILE}'`,
+        manifest_mark: MANIFEST_MARK
+    });
+    return `${(0,scripts/* serverScript */.fj)('as_user', {})}${(0,scripts/* serverScript */.fj)('prepare', {
+        incoming: p.incoming,
+        current: p.current,
+        releases: p.releases,
+        wanted_id: id,
+        delta: delta ? 'yes' : 'no',
+        build_user: p.buildUser,
+        copy_script: copy
+    })}`;
 }
 /**
  * The manifest (on stdin), REVISION, shared links, then the atomic move into releases/, all
  * written by the build user: a REVISION or manifest the repository ships (even a link to
  * /etc/issue) is removed and replaced, never written through. A shared path missing in shared/ is
  * seeded from the release by a tar pipe from the build user to the app's user, who owns shared/.
+ * The scripts are templates/scripts/finish.sh and release_finish.sh.
  */
 function finishScript(ctx, id, withManifest, 
 /** Shared paths linked as files (declared `PATH:file`, or a file in the source), never folders. */
 files = new Set(ctx.settings.deploy.sharedFiles)) {
     const p = ctx.paths;
     const d = ctx.settings.deploy;
-    const q = quote/* shQuote */.U;
     const incoming = `${p.incoming}/${id}`;
     const revision = [
         `commit=${d.commit || 'unknown'}`,
@@ -2541,47 +2529,24 @@ files = new Set(ctx.settings.deploy.sharedFiles)) {
     ]
         .map((l) => l.replace(/\n/g, ' '))
         .join('\n');
-    const seeds = d.sharedPaths
-        .map((sp) => {
-        const target = `${p.shared}/${sp}`;
-        const inRelease = `${incoming}/${sp}`;
-        const absent = `[ ! -e ${q(target)} ] && [ ! -L ${q(target)} ]`;
-        // A shared path that does not exist yet is seeded from the first release that ships it.
-        // Its parents are made if missing, never re-moded (shared/ may be o+x for nginx's uploads).
-        if (files.has(sp)) {
-            // A file (an SQLite database, a config): copied as a file, or made empty, by the app's
-            // user; noclobber never writes through a link that appeared meanwhile.
-            const read = (0,app_run/* asUser */.ex)(p.buildUser, `if [ -f "$1" ] && [ ! -L "$1" ]; then cat -- "$1"; fi`, [
-                q(inRelease)
-            ]);
-            const write = (0,app_run/* asUser */.ex)(p.user, `umask 027; mkdir -p -- "$(dirname -- "$1")"; set -C; cat > "$1"`, [
-                q(target)
-            ]);
-            return `if ${absent}; then ${read} </dev/null | ${write}; fi`;
-        }
-        const pack = (0,app_run/* asUser */.ex)(p.buildUser, `if [ -d "$1" ] && [ ! -L "$1" ]; then tar -C "$1" -cf - .; else tar -cf - -T /dev/null; fi`, [q(inRelease)]);
-        const unpack = (0,app_run/* asUser */.ex)(p.user, `umask 027; mkdir -p -- "$(dirname -- "$1")"; install -d -m 0750 -- "$1"; tar -C "$1" --no-same-owner -xf -`, [q(target)]);
-        return `if ${absent}; then ${pack} </dev/null | ${unpack}; fi`;
-    })
-        .join('\n');
-    const links = d.sharedPaths
-        .map((sp) => {
-        const inRelease = `${incoming}/${sp}`;
-        return `rm -rf -- ${q(inRelease)}
-install -d -m 0755 -- ${q(external_node_path_.posix.dirname(inRelease))}
-ln -s -- ${q(`${p.shared}/${sp}`)} ${q(inRelease)}`;
-    })
-        .join('\n');
-    const build = `rm -rf -- ${q(`${incoming}/REVISION`)} ${q(`${incoming}/${src_manifest/* MANIFEST_FILE */.h1}`)}
-${withManifest ? `cat > ${q(`${incoming}/${src_manifest/* MANIFEST_FILE */.h1}`)}` : ''}
-printf '%s\\n' ${q(revision)} > ${q(`${incoming}/REVISION`)}
-${links}
-chmod -R go-w -- ${q(incoming)}
-mv -T -- ${q(incoming)} ${q(p.releaseDir(id))}`;
-    return `
-${seeds}
-${(0,app_run/* asUser */.ex)(p.buildUser, build)}
-`;
+    const finish = (0,scripts/* serverScript */.fj)('release_finish', {
+        incoming,
+        manifest_file: src_manifest/* MANIFEST_FILE */.h1,
+        with_manifest: withManifest ? 'yes' : 'no',
+        revision,
+        shared: p.shared,
+        shared_paths: d.sharedPaths.join('\n'),
+        release_dir: p.releaseDir(id)
+    });
+    return `${(0,scripts/* serverScript */.fj)('as_user', {})}${(0,scripts/* serverScript */.fj)('finish', {
+        build_user: p.buildUser,
+        app_user: p.user,
+        shared: p.shared,
+        incoming,
+        // A file (an SQLite database, a config) is seeded as a file, never unpacked as a folder.
+        seeds: d.sharedPaths.map((sp) => `${files.has(sp) ? 'file' : 'dir'} ${sp}`).join('\n'),
+        finish_script: finish
+    })}`;
 }
 const FINISH_TIMEOUT_MS = 120_000;
 const PREPARE_OPTS = { sudo: true, timeoutMs: 10 * 60_000 };
@@ -2975,19 +2940,12 @@ var preload_list = __webpack_require__(3463);
 
 
 
+/** The line check_list.py prints before the libraries (a unit test holds the file to it). */
 const MARKER = '--- gunicorn-deploy: libraries ---';
-/** gunicorn --check-config, plus, at exit, the libraries the app's import loaded. */
-const CHECK_AND_LIST = `import atexit, sys
-${preload_list/* LIBRARIES_FN */.J}
-def listing():
-    sys.stdout.flush()
-    sys.stdout.write("\\n${MARKER}\\n" + "\\n".join(libraries()) + "\\n")
-    sys.stdout.flush()
-atexit.register(listing)
-sys.argv[0] = "gunicorn"
-from gunicorn.app.wsgiapp import run
-run()
-`;
+/** gunicorn --check-config, plus, at exit, the libraries the app's import loaded (check_list.py). */
+function checkAndList() {
+    return `${(0,preload_list/* librariesPython */.U)()}${(0,scripts/* serverProgram */.qX)('check_list')}`;
+}
 function checkCommand(ctx, release, staged) {
     const rel = ctx.paths.releaseDir(release);
     const preload = ctx.settings.deploy.preloadLibraries;
@@ -3005,23 +2963,17 @@ function checkCommand(ctx, release, staged) {
         venv: `${rel}/.venv`,
         argv: [
             `${rel}/.venv/bin/python`,
-            ...(preload ? ['-c', CHECK_AND_LIST] : ['-m', 'gunicorn']),
+            ...(preload ? ['-c', checkAndList()] : ['-m', 'gunicorn']),
             ...gunicornArgs
         ]
     });
-    const built = (0,release_record/* stateCommand */.t7)(ctx, release, 'built');
-    if (!preload)
-        return `${built}\n${run}`;
-    const q = quote/* shQuote */.U;
-    // Only for a release that passed; the app's own output is passed on without the list.
-    return `${built}
-out=$(mktemp) && trap 'rm -f "$out"' EXIT
-rc=0; ${run} > "$out" || rc=$?
-awk -v m=${q(MARKER)} '$0 == m { exit } { print }' "$out"
-if [ "$rc" = 0 ]; then
-${(0,preload_list/* installPreloadList */.j)(ctx, release, `awk -v m=${q(MARKER)} 'found { print } $0 == m { found = 1 }' "$out"`)}
-fi
-exit "$rc"`;
+    // templates/scripts/check.sh runs the check (run_check) and, with preload, keeps its list.
+    return [
+        (0,release_record/* stateCommand */.t7)(ctx, release, 'built'),
+        `run_check() { ${run}; }`,
+        preload ? (0,preload_list/* preloadListScript */.V)(ctx, release) : '',
+        (0,scripts/* serverScript */.fj)('check', { preload: preload ? 'yes' : 'no', marker: MARKER })
+    ].join('\n');
 }
 /** How the check runs: also how it is sent ahead (the same text and options). */
 const CHECK_OPTS = { sudo: true, ownChannel: true, timeoutMs: 120_000 };
@@ -3267,6 +3219,30 @@ async function prune(ctx, keepAlso, then = '') {
     };
 }
 
+;// CONCATENATED MODULE: ./src/modes/deploy-release.ts
+
+
+
+/**
+ * What prepare, activate, tidy and undo of one release share (deploy-mode.ts, deploy-tidy.ts,
+ * deploy-undo.ts): the release made ready, and how each runs its steps.
+ */
+/** Steps that still run in a cancelled run: the way back, and what follows a proven switch. */
+const AFTER_CANCEL = ['units', 'rollback', 'processes', 'post-activate', 'prune'];
+function stepper(ctx) {
+    return (name, fn) => {
+        if (!AFTER_CANCEL.includes(name))
+            (0,cancel/* throwIfCancelled */.dZ)(ctx.signal, `step ${name}`);
+        return (0,step/* step */.PM)(ctx.logger, ctx.records, ctx.label, name, fn);
+    };
+}
+/** A run cancelled before the switch: nothing changed for users; the history says so. */
+async function noteCancelled(host, ctx, why) {
+    host.notePhase?.({ phase: 'cancelled' });
+    const release = ctx.facts.release ?? '';
+    await (0,steps_history/* recordHistory */.cJ)({ ...ctx, remote: (0,cancel/* uncancellable */.WQ)(ctx.remote) }, { event: 'deploy', release, status: 'cancelled', why });
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/release-config.ts
 
 
@@ -3299,31 +3275,37 @@ function keptGunicornConf(ctx, release) {
 /**
  * The shell that keeps the live files as `release`'s (written with the history line of a release
  * that went live, so they are the files it was proven with), replaced as a whole; folders of
- * releases no longer on the server go.
+ * releases no longer on the server go. The script is templates/scripts/release_config_keep.sh.
  */
 function keepConfigCommand(ctx, release) {
-    const q = quote/* shQuote */.U;
-    const dir = releaseConfigDir(ctx);
-    const to = `${dir}/${release}`;
-    const copies = keptFiles(ctx)
-        .map((f) => `install -m 0644 -o root -g root -- ${q(f.live)} ${q(`${to}.new/${f.name}`)}`)
-        .join(' && ');
-    return `install -d -m 0755 -o root -g root ${q(dir)} && rm -rf -- ${q(`${to}.new`)} && install -d -m 0755 -o root -g root ${q(`${to}.new`)} && ${copies} && rm -rf -- ${q(to)} && mv -T -- ${q(`${to}.new`)} ${q(to)} || echo "warning: the configuration of ${release} was not kept for a rollback" >&2
-for d in ${q(dir)}/*; do [ -d "$d" ] || continue; [ -d ${q(ctx.paths.releases)}/"\${d##*/}" ] || rm -rf -- "$d"; done`;
+    return (0,scripts/* serverScript */.fj)('release_config_keep', {
+        release_config_dir: releaseConfigDir(ctx),
+        keep_to: `${releaseConfigDir(ctx)}/${release}`,
+        keep_release: release,
+        ...keptValues(ctx),
+        releases: ctx.paths.releases
+    });
 }
 /**
  * The shell that prints `rconfig_ID=KEYS` for every release with a complete kept set: KEYS lists
  * the kept files that differ from the live ones (empty: the release runs under the live files).
+ * The script is templates/scripts/release_config_read.sh.
  */
 function readKeptConfigCommand(ctx) {
-    const q = quote/* shQuote */.U;
-    const files = keptFiles(ctx);
-    const complete = files.map((f) => `[ -f "$d"/${q(f.name)} ]`).join(' && ');
-    const differs = files
-        .map((f) => `cmp -s "$d"/${q(f.name)} ${q(f.live)} || keys="$keys ${f.key}"`)
-        .join('; ');
-    return `for d in ${q(releaseConfigDir(ctx))}/*; do [ -d "$d" ] && ${complete} || continue
-  keys=""; ${differs}; printf 'rconfig_%s=%s\\n' "\${d##*/}" "\${keys# }"; done`;
+    return (0,scripts/* serverScript */.fj)('release_config_read', {
+        release_config_dir: releaseConfigDir(ctx),
+        ...keptValues(ctx)
+    });
+}
+/** The kept files as numbered values: kept_count, kept_name_N, kept_live_N, kept_key_N. */
+function keptValues(ctx) {
+    const values = { kept_count: keptFiles(ctx).length };
+    keptFiles(ctx).forEach((f, i) => {
+        values[`kept_name_${i}`] = f.name;
+        values[`kept_live_${i}`] = f.live;
+        values[`kept_key_${i}`] = f.key;
+    });
+    return values;
 }
 /** rconfig_ID=KEYS lines -> { ID: the keys of the kept files that differ from the live ones }. */
 function parseKeptConfig(stdout) {
@@ -3333,10 +3315,7 @@ function parseKeptConfig(stdout) {
     ]));
 }
 
-;// CONCATENATED MODULE: ./src/modes/deploy-mode.ts
-// Over 300 lines on purpose: prepare, activate, tidy and undo of one release are one protocol (what
-// each leaves behind is what the next one, or the way back, starts from); split, they would be read
-// apart.
+;// CONCATENATED MODULE: ./src/modes/deploy-tidy.ts
 
 
 
@@ -3346,37 +3325,7 @@ function parseKeptConfig(stdout) {
 
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** Steps that still run in a cancelled run: the way back, and what follows a proven switch. */
-const AFTER_CANCEL = ['units', 'rollback', 'processes', 'post-activate', 'prune'];
-function stepper(ctx) {
-    return (name, fn) => {
-        if (!AFTER_CANCEL.includes(name))
-            (0,cancel/* throwIfCancelled */.dZ)(ctx.signal, `step ${name}`);
-        return (0,step/* step */.PM)(ctx.logger, ctx.records, ctx.label, name, fn);
-    };
-}
-/** A run cancelled before the switch: nothing changed for users; the history says so. */
-async function noteCancelled(host, ctx, why) {
-    host.notePhase?.({ phase: 'cancelled' });
-    const release = ctx.facts.release ?? '';
-    await (0,steps_history/* recordHistory */.cJ)({ ...ctx, remote: (0,cancel/* uncancellable */.WQ)(ctx.remote) }, { event: 'deploy', release, status: 'cancelled', why });
-}
+/** The tidy after a proven switch: sent ahead with the switch when nothing comes between. */
 function tidyFor(ctx, p, reload) {
     const { release, up } = p;
     const entry = { event: 'deploy', release, previous: up.previous, status: 'deployed', reload };
@@ -3395,6 +3344,111 @@ function tidyFor(ctx, p, reload) {
         then: [(0,steps_history/* historyCommand */.aw)(ctx, entry), record].join('\n')
     };
 }
+/**
+ * After a proven switch: old releases go and the history gets its line. Nothing here can make the
+ * release less live, so a fleet runs it while the next batch prepares, and a failure is a warning.
+ */
+async function tidyRelease(host, p) {
+    const ctx = (0,context/* deployContext */.H3)(host);
+    const t = p.tidy ?? tidyFor(ctx, p, ctx.facts.reload ?? '');
+    try {
+        await stepper(ctx)('prune', () => prune(ctx, t.keep, t.then));
+    }
+    catch (err) {
+        ctx.logger.warning(`${ctx.label}: ${p.release} is live, but old releases were not removed: ${(0,step/* errorMessage */.gJ)(err)}`);
+        await (0,steps_history/* recordHistory */.cJ)(ctx, { ...t.entry, reload: ctx.facts.reload ?? '' }, t.record);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/modes/deploy-undo.ts
+
+
+
+
+
+
+
+
+/**
+ * A release that failed before the switch never served: it is recorded refused (never a rollback
+ * target), moved out of releases/ and deleted at once, and the run gets its history line.
+ */
+async function refuseRelease(ctx, up, why) {
+    const p = ctx.paths;
+    const failed = ctx.records.filter((r) => !r.ok).at(-1)?.name ?? '';
+    const entry = {
+        event: 'deploy',
+        release: up.release,
+        previous: up.previous,
+        status: 'refused',
+        step: failed
+    };
+    await (0,steps_history/* recordHistory */.cJ)(ctx, { ...entry, why: why.split('\n')[0] }, `${(0,release_record/* stateCommand */.t7)(ctx, up.release, 'refused')}${(0,scripts/* serverScript */.fj)('remove_refused', {
+        release: up.release,
+        release_dir: p.releaseDir(up.release),
+        release_link: p.releaseLink(up.release),
+        current: p.current,
+        trash: p.trash
+    })}`);
+}
+/** What `current` points to now: after a failed rollback, the truth is on the server. */
+async function servingRelease(ctx) {
+    const res = await ctx.remote
+        .script(`echo "current=$(basename "$(readlink ${(0,quote/* shQuote */.U)(ctx.paths.current)})")"`, {
+        sudo: true,
+        timeoutMs: 30_000
+    })
+        .catch(() => undefined);
+    return res && res.code === 0 ? (0,context/* parseFacts */.hx)(res.stdout).current || undefined : undefined;
+}
+/**
+ * Puts the previous release back on a server: after its own failure, or after another server's
+ * failure when the whole fleet goes back (rollback-scope: all).
+ */
+async function undoRelease(host, p, why) {
+    const ctx = (0,context/* deployContext */.H3)(host);
+    const back = await stepper(ctx)('rollback', () => (0,rollback/* rollbackTo */.S8)(ctx, p.up.previous, p.release, p.restart, p.staged));
+    if (p.processesMoved)
+        await stepper(ctx)('processes', () => (0,steps_processes/* moveProcesses */.N0)(ctx, back.target, { write: false }));
+    host.notePhase?.({ phase: 'rolled-back', release: back.target, previous: p.release });
+    ctx.facts.release = back.target;
+    ctx.facts['previous-release'] = p.up.previous;
+    // The release that went live and failed, for the summary and the GitHub deployment.
+    ctx.facts['failed-release'] = p.release;
+    ctx.facts['rolled-back'] = 'true';
+    ctx.facts.reload = back.reload;
+    ctx.facts['rollback-reason'] = why.split('\n')[0];
+    host.setStatus('rolled-back');
+    return back.target;
+}
+
+;// CONCATENATED MODULE: ./src/modes/deploy-mode.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 /**
  * Everything before the switch: each of these steps can fail with nothing changed for users, so a
  * fleet prepares several servers at once. The lock is held until release(); a caller that already
@@ -3460,38 +3514,6 @@ async function prepareRelease(host, held) {
             await noteCancelled(host, ctx, (0,step/* errorMessage */.gJ)(err).split('\n')[0]);
         throw err;
     }
-}
-/**
- * A release that failed before the switch never served: it is recorded refused (never a rollback
- * target), moved out of releases/ and deleted at once, and the run gets its history line.
- */
-async function refuseRelease(ctx, up, why) {
-    const p = ctx.paths;
-    const failed = ctx.records.filter((r) => !r.ok).at(-1)?.name ?? '';
-    const entry = {
-        event: 'deploy',
-        release: up.release,
-        previous: up.previous,
-        status: 'refused',
-        step: failed
-    };
-    await (0,steps_history/* recordHistory */.cJ)(ctx, { ...entry, why: why.split('\n')[0] }, `${(0,release_record/* stateCommand */.t7)(ctx, up.release, 'refused')}${(0,scripts/* serverScript */.fj)('remove_refused', {
-        release: up.release,
-        release_dir: p.releaseDir(up.release),
-        release_link: p.releaseLink(up.release),
-        current: p.current,
-        trash: p.trash
-    })}`);
-}
-/** What `current` points to now: after a failed rollback, the truth is on the server. */
-async function servingRelease(ctx) {
-    const res = await ctx.remote
-        .script(`echo "current=$(basename "$(readlink ${(0,quote/* shQuote */.U)(ctx.paths.current)})")"`, {
-        sudo: true,
-        timeoutMs: 30_000
-    })
-        .catch(() => undefined);
-    return res && res.code === 0 ? (0,context/* parseFacts */.hx)(res.stdout).current || undefined : undefined;
 }
 /**
  * The switch and its proof. A failure rolls this server back to its previous release and proves
@@ -3570,41 +3592,6 @@ async function activateRelease(host, p) {
     catch (err) {
         throw new step/* AfterProofError */.Hp(err);
     }
-}
-/**
- * After a proven switch: old releases go and the history gets its line. Nothing here can make the
- * release less live, so a fleet runs it while the next batch prepares, and a failure is a warning.
- */
-async function tidyRelease(host, p) {
-    const ctx = (0,context/* deployContext */.H3)(host);
-    const t = p.tidy ?? tidyFor(ctx, p, ctx.facts.reload ?? '');
-    try {
-        await stepper(ctx)('prune', () => prune(ctx, t.keep, t.then));
-    }
-    catch (err) {
-        ctx.logger.warning(`${ctx.label}: ${p.release} is live, but old releases were not removed: ${(0,step/* errorMessage */.gJ)(err)}`);
-        await (0,steps_history/* recordHistory */.cJ)(ctx, { ...t.entry, reload: ctx.facts.reload ?? '' }, t.record);
-    }
-}
-/**
- * Puts the previous release back on a server: after its own failure, or after another server's
- * failure when the whole fleet goes back (rollback-scope: all).
- */
-async function undoRelease(host, p, why) {
-    const ctx = (0,context/* deployContext */.H3)(host);
-    const back = await stepper(ctx)('rollback', () => (0,rollback/* rollbackTo */.S8)(ctx, p.up.previous, p.release, p.restart, p.staged));
-    if (p.processesMoved)
-        await stepper(ctx)('processes', () => (0,steps_processes/* moveProcesses */.N0)(ctx, back.target, { write: false }));
-    host.notePhase?.({ phase: 'rolled-back', release: back.target, previous: p.release });
-    ctx.facts.release = back.target;
-    ctx.facts['previous-release'] = p.up.previous;
-    // The release that went live and failed, for the summary and the GitHub deployment.
-    ctx.facts['failed-release'] = p.release;
-    ctx.facts['rolled-back'] = 'true';
-    ctx.facts.reload = back.reload;
-    ctx.facts['rollback-reason'] = why.split('\n')[0];
-    host.setStatus('rolled-back');
-    return back.target;
 }
 const rolling = {
     prepare: prepareRelease,
@@ -3733,27 +3720,27 @@ function unitsDifferNote(ctx, leaving, target) {
  * differ from the live ones), keeping what they replace in config-previous so a failed proof can
  * put the serving release's files back. The switch after it restarts Gunicorn: a new wsgi-app,
  * worker class or preload needs a new master, which a HUP would not give.
+ * The script is templates/scripts/release_units_install.sh.
  */
 function installKeptScript(ctx, release, keys) {
-    const q = quote/* shQuote */.U;
     const prev = ctx.paths.configPrevious;
-    const lines = keptFiles(ctx)
-        .filter((f) => keys.includes(f.key))
-        .map((f) => `cp -a -- ${q(f.live)} ${q(`${prev}/${f.name}`)}
-install -m 0644 -o root -g root -- ${q(keptPath(ctx, release, f))} ${q(f.live)}`);
-    return `rm -rf -- ${q(prev)}; install -d -m 0700 ${q(prev)}
-${lines.join('\n')}
-${keys.includes('service') ? 'systemctl daemon-reload' : ''}
-`;
+    return (0,scripts/* serverScript */.fj)('release_units_install', {
+        config_previous: prev,
+        ...release_units_keptValues(ctx, keys, (f, i) => ({
+            [`saved_${i}`]: `${prev}/${f.name}`,
+            [`kept_${i}`]: keptPath(ctx, release, f)
+        }))
+    });
 }
-/** Puts back the files installKeptScript replaced. */
+/** Puts back the files installKeptScript replaced (templates/scripts/release_units_put_back.sh). */
 function release_units_putBackScript(ctx, keys) {
-    const q = quote/* shQuote */.U;
     const prev = ctx.paths.configPrevious;
-    const lines = keptFiles(ctx)
-        .filter((f) => keys.includes(f.key))
-        .map((f) => `if [ -f ${q(`${prev}/${f.name}`)} ]; then cp -a -- ${q(`${prev}/${f.name}`)} ${q(f.live)}; fi`);
-    return `${lines.join('\n')}\n${keys.includes('service') ? 'systemctl daemon-reload' : ''}\n`;
+    return (0,scripts/* serverScript */.fj)('release_units_put_back', release_units_keptValues(ctx, keys, (f, i) => ({ [`saved_${i}`]: `${prev}/${f.name}` })));
+}
+/** The kept files of `keys` as numbered values (count, live_N and each's own), and daemon_reload. */
+function release_units_keptValues(ctx, keys, each) {
+    const files = keptFiles(ctx).filter((f) => keys.includes(f.key));
+    return Object.assign({ count: files.length, daemon_reload: keys.includes('service') ? 1 : 0 }, ...files.map((f, i) => ({ [`live_${i}`]: f.live, ...each(f, i) })));
 }
 const release_units_names = (ctx, keys) => keptFiles(ctx)
     .filter((f) => keys.includes(f.key))
@@ -4095,6 +4082,7 @@ async function ensureUser(ctx) {
 
 
 
+
 /** Exit codes the script uses to say why it refused. */
 const MISSING = 7;
 const EXISTS = 8;
@@ -4116,6 +4104,8 @@ function importScript(ctx) {
         force: pr.importDatabaseForce ? 1 : 0,
         app_dir: p.dir,
         user: p.user,
+        as_user_words: (0,app_run/* commandWordsValue */.IN)((0,app_run/* asUserWords */.LG)(p.user)),
+        as_user_head: app_run/* AS_USER_HEAD */.OI,
         backups: p.backups,
         svc: p.units.service.name,
         missing: MISSING,
@@ -5224,7 +5214,10 @@ async function rebuildFirewall(ctx, reconnect, own) {
     return { ...applied, detail: `${applied.detail} (confirmed over a new SSH connection)` };
 }
 
+// EXTERNAL MODULE: ./src/render/templates.ts
+var templates = __webpack_require__(8711);
 ;// CONCATENATED MODULE: ./src/provision/fail2ban.ts
+
 
 
 
@@ -5275,6 +5268,7 @@ function fail2ban_renderRequest(app, sshPort, ignore) {
  * The app's rate-limit jail ('' without rate-limit): Debian's nginx-limit-req filter narrowed to the
  * app's own zones, so another app's limits never count here; its ignoreip is the sshd jail's, the
  * union of every app's (kept in one place, current whichever app's provision wrote it last).
+ * The file is templates/fail2ban/app-jail.local.hbs.
  */
 function renderAppJail(ctx) {
     const zones = (0,site_edge/* siteEdgeVars */.P)(ctx).rateLimits.map((r) => r.zone);
@@ -5283,19 +5277,16 @@ function renderAppJail(ctx) {
     for (const z of zones)
         (0,rules/* assertRule */.ZQ)('rate-limit zone', /^[A-Za-z0-9_]+$/.test(z) ? undefined : z);
     const { jailName } = fail2banPaths(ctx.paths.app);
-    return `${ownership/* UNIT_HEADER */.bz} (rate-limit of ${ctx.paths.app}); changes here are overwritten on the next provision.
-# Clients nginx refused more than ${RATE_LIMIT_MAXRETRY} times in 10 minutes (429) are banned from 80 and 443 for an hour.
-[${jailName}]
-enabled = true
-backend = auto
-filter = nginx-limit-req[ngx_limit_req_zones="${zones.join('|')}"]
-logpath = ${FAIL2BAN.nginxErrorLog}
-port = 80,443
-banaction = nftables
-ignoreip = %(sshd/ignoreip)s
-maxretry = ${RATE_LIMIT_MAXRETRY}
-findtime = 10m
-bantime = 1h`;
+    const vars = {
+        header: ownership/* UNIT_HEADER */.bz,
+        app: ctx.paths.app,
+        jailName,
+        zones: zones.join('|'),
+        logpath: FAIL2BAN.nginxErrorLog,
+        maxretry: RATE_LIMIT_MAXRETRY
+    };
+    // Without the file's last newline: the jail on servers is compared byte for byte (written when it differs).
+    return (0,templates/* renderTemplate */.X)('fail2ban/app-jail.local', vars).replace(/\n$/, '');
 }
 /** The run's own address and every ssh-allow-from source, each once. */
 function ignoreList(client, sshAllowFrom) {
@@ -5488,6 +5479,7 @@ var health = __webpack_require__(1873);
 ;// CONCATENATED MODULE: ./src/provision/pg-verify.ts
 
 
+
 /** A dump older than this is red: the deploys' dumps and the daily timer's keep it younger. */
 const MAX_DUMP_AGE_S = 24 * 3600;
 /**
@@ -5497,7 +5489,10 @@ const MAX_DUMP_AGE_S = 24 * 3600;
  * younger than a day and pg_restore --list reads it, and the backups folder has room for one more).
  */
 function pgVerifyFunctions(ctx) {
+    const p = ctx.paths;
     return (0,scripts/* serverScript */.fj)('pg_verify', {
+        // The app's user in /, with the serving release's venv: app_run.sh's as_app runs these words.
+        app_run_at_root: (0,app_run/* commandWordsValue */.IN)((0,app_run/* appRunWords */.Mw)(p, { cwd: '/', envFile: p.envFile, venv: `${p.current}/.venv` })),
         pg_connect_py: (0,scripts/* serverProgram */.qX)('pg_connect'),
         pg_db: ctx.settings.database.name,
         pg_dump_suffix: PG_DUMP_SUFFIX,
@@ -5506,6 +5501,7 @@ function pgVerifyFunctions(ctx) {
 }
 
 ;// CONCATENATED MODULE: ./src/provision/verify.ts
+
 
 
 
@@ -5548,7 +5544,7 @@ function verifyChecklistScript(ctx) {
     const p = ctx.paths;
     const d = ctx.settings.deploy;
     const postgres = ctx.settings.database.kind === 'postgres';
-    return ((0,scripts/* serverScript */.fj)('app_run', { app_user: p.user, env_file: p.envFile }) +
+    return ((0,scripts/* serverScript */.fj)('app_run', {}) +
         (postgres ? pgVerifyFunctions(ctx) : '') +
         fail2banVerifyFunctions(ctx) +
         (0,scripts/* serverScript */.fj)('verify_checklist', {
@@ -5559,6 +5555,8 @@ function verifyChecklistScript(ctx) {
             // The Host of every health request, through nginx too: health-host, else the first server name.
             health_host: (0,health/* healthHost */.d)(ctx.settings),
             current: p.current,
+            // The app's user in the serving release, with its venv: app_run.sh's as_app runs these words.
+            app_run_in_current: (0,app_run/* commandWordsValue */.IN)((0,app_run/* appRunWords */.Mw)(p, { cwd: p.current, envFile: p.envFile, venv: `${p.current}/.venv` })),
             env_file: p.envFile,
             wsgi_app: d.wsgiApp,
             framework_py: (0,scripts/* serverProgram */.qX)('framework_debug'),
@@ -6671,14 +6669,10 @@ function dropInText(app, healthPath) {
     };
     return (0,render/* renderTemplate */.Xm)('nginx/maintenance.conf', vars);
 }
-const PLAIN_PAGE = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Down for maintenance</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body style="font-family: sans-serif; max-width: 36em; margin: 4em auto; padding: 0 1em">
-<h1>Down for maintenance</h1>
-<p>We are working on the site and will be back shortly. Please try again in a few minutes.</p>
-</body></html>
-`;
+/** The page when the repository has no maintenance.html (templates/nginx/maintenance-page.html.hbs). */
+function plainPage() {
+    return (0,render/* renderTemplate */.Xm)('nginx/maintenance-page.html', {});
+}
 
 
 ;// CONCATENATED MODULE: ./src/maintenance/script.ts
@@ -6730,7 +6724,7 @@ async function pageText(source) {
     const file = external_node_path_.join(source, 'maintenance.html');
     const st = await (0,promises_.stat)(file).catch(() => undefined);
     if (!st)
-        return { text: PLAIN_PAGE, from: 'a plain page' };
+        return { text: plainPage(), from: 'a plain page' };
     if (!st.isFile() || st.size > MAX_PAGE_BYTES)
         throw new step/* DeployError */.sH(`${file} is not a file of at most ${MAX_PAGE_BYTES / 1024} KiB; nothing was changed`, 'Make maintenance.html a small, self-contained HTML file (inline CSS, no other files).');
     return { text: await (0,promises_.readFile)(file, 'utf8'), from: 'maintenance.html' };
@@ -8340,6 +8334,8 @@ function diffManifests(old, neu, keep = []) {
 /* harmony export */   dN: () => (/* binding */ rqProgramPath),
 /* harmony export */   t_: () => (/* binding */ rqStopCommand)
 /* harmony export */ });
+/* harmony import */ var _render_scripts_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4036);
+
 /**
  * RQ workers get a second command at stop (ExecStopPost=): templates/scripts/rq_requeue.py puts back
  * on its queue a job the worker took but never started because the stop came in between (RQ 2.x,
@@ -8376,26 +8372,12 @@ function rqProgramPath(paths) {
  * starts a new job after the signal (a child the stop did not see) or stays alive without one for
  * 2 s missed it: it gets SIGTERM again, between jobs (RQ then stops at once; a job caught in between
  * is put back by the stop program above). At `stopSec` it is killed, as TimeoutStopSec would.
+ * The script is templates/scripts/rq_stop.sh, as one line.
  */
 function rqStopCommand(command, stopSec) {
     if (rqWorkerArgs(command) === undefined)
         return '';
-    const limit = Math.max(1, stopSec - 1);
-    // One line (a unit's Exec line): statements joined by ; the loop's body after `do`. Builtins
-    // only in the loop (reading /proc), so it samples every 50 ms even on a loaded server. The
-    // children file has no newline at its end: read's status says EOF, its variable has the line.
-    return [
-        'p=${MAINPID:-}; [ -n "$p" ] && kill -0 "$p" 2>/dev/null || exit 0',
-        'kids() { k=""; for f in /proc/"$p"/task/*/children; do c=""; read -r c 2>/dev/null < "$f"; k="$k $c"; done; }',
-        `kids; before="$k "; kill -TERM "$p"; end=$((SECONDS + ${limit})); idle=0; missed=0; again=0`,
-        'while kill -0 "$p" 2>/dev/null; do if [ "$SECONDS" -ge "$end" ]; then kids; for c in $k; do kill -KILL "$c"; done; kill -KILL "$p"; exit 0; fi',
-        'sleep 0.05; kids; new=0; for c in $k; do [[ "$before" == *" $c "* ]] || new=1; done',
-        'if [ "$new" = 1 ]; then missed=1; fi',
-        'if [ -z "${k// /}" ]; then idle=$((idle + 1)); else idle=0; fi',
-        'if [ "$idle" -ge 40 ]; then missed=1; fi',
-        'if [ "$missed" = 1 ] && [ "$again" = 0 ] && [ "$new" = 0 ]; then echo "rq: the worker missed its SIGTERM (it went on taking jobs): sent again, between jobs"; kill -TERM "$p"; again=1; fi',
-        'done'
-    ].join('; ');
+    return (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_0__/* .serverOneLine */ .AL)('rq_stop', { limit: Math.max(1, stopSec - 1) });
 }
 
 
@@ -8747,8 +8729,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: checkEnv, envQuote, templatesDir
 
-// EXTERNAL MODULE: ./src/render/vars.ts
-var vars = __webpack_require__(7440);
+// EXTERNAL MODULE: ./src/render/vars.ts + 2 modules
+var vars = __webpack_require__(7224);
 // EXTERNAL MODULE: ./src/render/templates.ts
 var templates = __webpack_require__(8711);
 ;// CONCATENATED MODULE: ./src/render/files.ts
@@ -8872,7 +8854,7 @@ function gunicornInput(g) {
 /* harmony import */ var handlebars__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8508);
 /* harmony import */ var handlebars__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(handlebars__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9038);
-/* harmony import */ var _vars_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7440);
+/* harmony import */ var _vars_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7224);
 /* harmony import */ var _templates_dir_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7129);
 
 
@@ -8911,24 +8893,34 @@ function renderTemplate(name, vars, dir = (0,_templates_dir_js__WEBPACK_IMPORTED
 
 /***/ }),
 
-/***/ 7440:
+/***/ 7224:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   mE: () => (/* binding */ envQuote),
-/* harmony export */   xw: () => (/* binding */ templateVars)
-/* harmony export */ });
-/* unused harmony export checkEnv */
-/* harmony import */ var _deploy_paths_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8535);
-/* harmony import */ var _gunicorn_vars_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7992);
-/* harmony import */ var _deploy_root_read_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8336);
-/* harmony import */ var _rules_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2655);
 
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  mE: () => (/* reexport */ envQuote),
+  xw: () => (/* binding */ templateVars)
+});
 
+// UNUSED EXPORTS: checkEnv
 
+// EXTERNAL MODULE: ./src/deploy/paths.ts
+var paths = __webpack_require__(8535);
+// EXTERNAL MODULE: ./src/render/gunicorn-vars.ts
+var gunicorn_vars = __webpack_require__(7992);
+// EXTERNAL MODULE: ./src/deploy/root-read.ts
+var root_read = __webpack_require__(8336);
+// EXTERNAL MODULE: ./src/rules.ts + 13 modules
+var rules = __webpack_require__(2655);
+;// CONCATENATED MODULE: ./src/render/field-checks.ts
 
+/**
+ * The asserts templateVars() applies to each field: a value failing here passed parseSettings'
+ * rule wrongly, an internal error naming the field.
+ */
 function fail(field, message) {
-    (0,_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .assertRule */ .ZQ)(field, message);
+    (0,rules/* assertRule */.ZQ)(field, message);
     throw new Error('unreachable');
 }
 function check(field, value, re, what) {
@@ -8937,11 +8929,11 @@ function check(field, value, re, what) {
     return value;
 }
 function checkPath(field, value) {
-    (0,_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .assertRule */ .ZQ)(field, (0,_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .safeAbsPathProblem */ .G7)(value));
+    (0,rules/* assertRule */.ZQ)(field, (0,rules/* safeAbsPathProblem */.G7)(value));
     return value.length > 1 ? value.replace(/\/+$/, '') : value;
 }
 function checkRule(field, value, rule) {
-    (0,_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .assertRule */ .ZQ)(field, rule(value));
+    (0,rules/* assertRule */.ZQ)(field, rule(value));
     return value;
 }
 function checkInt(field, value, min, max) {
@@ -8950,6 +8942,10 @@ function checkInt(field, value, min, max) {
     }
     return value;
 }
+
+;// CONCATENATED MODULE: ./src/render/env-file.ts
+
+
 /**
  * Quotes a value for a systemd EnvironmentFile= (systemd.exec(5)). Inside double quotes systemd
  * turns a backslash followed by one of \ " ` $ into that character and keeps every other character
@@ -8959,24 +8955,33 @@ function checkInt(field, value, min, max) {
  * the byte order mark and what is not a Unicode scalar value, which systemd rejects.
  */
 function envQuote(value, key = 'value') {
-    const bad = (0,_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .envValueProblem */ .kl)(key, value);
+    const bad = (0,rules/* envValueProblem */.kl)(key, value);
     if (bad)
         throw new Error(`environment variable ${bad}`);
     return `"${value.replace(/[\\"`$]/g, '\\$&')}"`;
 }
 /** Asserts the user's environment variables (see envProblems); drops FLASK_DEBUG=0, written anyway. */
 function checkEnv(env) {
-    const problems = (0,_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .envProblems */ .Co)(env);
+    const problems = (0,rules/* envProblems */.Co)(env);
     if (problems.length > 0)
         fail('env', problems.join('; '));
     return env.filter((e) => e.key !== 'FLASK_DEBUG').map(({ key, value }) => ({ key, value }));
 }
+
+;// CONCATENATED MODULE: ./src/render/vars.ts
+
+
+
+
+
+
+
 /** Validates input and fills defaults and derived fields; every error names the field. */
 function templateVars(input) {
     const given = input.layout;
-    const app = checkRule('app', given ? given.app : input.app, (v) => (0,_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .appNameProblem */ .A)(v));
+    const app = checkRule('app', given ? given.app : input.app, (v) => (0,rules/* appNameProblem */.A)(v));
     const appDir = checkPath('appDir', input.appDir ?? given?.dir ?? `/srv/${app}`);
-    const base = given && appDir === given.dir ? given : (0,_deploy_paths_js__WEBPACK_IMPORTED_MODULE_3__/* .layoutFor */ .Q2)(app, appDir);
+    const base = given && appDir === given.dir ? given : (0,paths/* layoutFor */.Q2)(app, appDir);
     const socketPath = checkPath('socketPath', input.socketPath ?? base.socket);
     // sun_path holds 108 bytes, NUL included.
     if (socketPath.length > 107)
@@ -8987,22 +8992,22 @@ function templateVars(input) {
         lockOwner: checkPath('deployLockPath', input.deployLockPath ?? base.lockOwner),
         preloadDir: checkPath('preloadDir', input.preloadDir ?? base.preloadDir)
     };
-    const user = check('user', input.user ?? layout.user, _rules_js__WEBPACK_IMPORTED_MODULE_2__/* .LOGIN_NAME */ .Sq, 'a user name');
-    const group = check('group', input.group ?? user, _rules_js__WEBPACK_IMPORTED_MODULE_2__/* .LOGIN_NAME */ .Sq, 'a group name');
+    const user = check('user', input.user ?? layout.user, rules/* LOGIN_NAME */.Sq, 'a user name');
+    const group = check('group', input.group ?? user, rules/* LOGIN_NAME */.Sq, 'a group name');
     const timeout = checkInt('timeout', input.timeout ?? 60, 1, 3600);
     const gracefulTimeout = checkInt('gracefulTimeout', input.gracefulTimeout ?? 30, 1, 3600);
-    const healthPath = checkRule('healthPath', input.healthPath ?? '/health', _rules_js__WEBPACK_IMPORTED_MODULE_2__/* .healthPathProblem */ .Nr);
+    const healthPath = checkRule('healthPath', input.healthPath ?? '/health', rules/* healthPathProblem */.Nr);
     const serverName = check('serverName', input.serverName ?? '_', /^[A-Za-z0-9.*_-]+( [A-Za-z0-9.*_-]+)*$/, 'host names');
-    const healthHost = checkRule('healthHost', input.healthHost ?? serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost', _rules_js__WEBPACK_IMPORTED_MODULE_2__/* .healthHostProblem */ .au);
+    const healthHost = checkRule('healthHost', input.healthHost ?? serverName.split(' ').find((n) => n !== '_' && !n.startsWith('*')) ?? 'localhost', rules/* healthHostProblem */.au);
     const env = checkEnv(input.env ?? []);
-    const gunicorn = (0,_gunicorn_vars_js__WEBPACK_IMPORTED_MODULE_0__/* .gunicornVars */ .q)(input.gunicorn);
+    const gunicorn = (0,gunicorn_vars/* gunicornVars */.q)(input.gunicorn);
     const database = env.find((e) => e.key === 'DATABASE')?.value;
     const vars = {
         app,
         user,
         group,
         appDir,
-        wsgiApp: checkRule('wsgiApp', input.wsgiApp ?? 'app:app', _rules_js__WEBPACK_IMPORTED_MODULE_2__/* .wsgiAppProblem */ .Lt),
+        wsgiApp: checkRule('wsgiApp', input.wsgiApp ?? 'app:app', rules/* wsgiAppProblem */.Lt),
         socketPath,
         listen: (input.listen ?? []).map((l) => check('listen', l, /^(\d{1,3}(\.\d{1,3}){3}:|\[[0-9A-Fa-f:.]+\]:)?\d{1,5}$/, 'PORT, IPv4:PORT or [IPv6]:PORT')),
         workers: checkInt('workers', input.workers ?? 3, 1, 256),
@@ -9013,7 +9018,7 @@ function templateVars(input) {
         gunicorn,
         env,
         serverName,
-        clientMaxBodySize: checkRule('clientMaxBodySize', input.clientMaxBodySize ?? '10m', _rules_js__WEBPACK_IMPORTED_MODULE_2__/* .bodySizeProblem */ .DM),
+        clientMaxBodySize: checkRule('clientMaxBodySize', input.clientMaxBodySize ?? '10m', rules/* bodySizeProblem */.DM),
         staticPath: input.staticPath === undefined || input.staticPath === ''
             ? ''
             : checkPath('staticPath', `/${input.staticPath}`).slice(1),
@@ -9033,7 +9038,7 @@ function templateVars(input) {
         dbPath: checkPath(input.dbPath === undefined && database !== undefined ? 'DATABASE (env)' : 'dbPath', input.dbPath ?? database ?? `${layout.instance}/app.db`),
         backupDir: checkPath('backupDir', input.backupDir ?? layout.backups),
         legacyBackupDir: layout.legacyBackups,
-        rootReadProgram: (0,_deploy_root_read_js__WEBPACK_IMPORTED_MODULE_1__/* .rootReadProgram */ .H)(),
+        rootReadProgram: (0,root_read/* rootReadProgram */.H)(),
         backupKeepDays: checkInt('backupKeepDays', input.backupKeepDays ?? 14, 1, 3650),
         dbMaintenanceTime: check('dbMaintenanceTime', input.dbMaintenanceTime ?? '03:30', /^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
         layout,
@@ -11064,18 +11069,14 @@ __webpack_require__.d(__webpack_exports__, {
   i6: () => (/* binding */ stopEarly)
 });
 
-// UNUSED EXPORTS: GRACE_ANSWERS, GRACE_MS, candidateBootScript, candidateScript, candidateUnit, parseCandidate
+// UNUSED EXPORTS: GRACE_ANSWERS, GRACE_MS, candidateBootScript, candidateScript, candidateUnit, importHook, parseCandidate
 
 // EXTERNAL MODULE: ./src/deploy/health.ts
 var health = __webpack_require__(1873);
 // EXTERNAL MODULE: ./src/render/scripts.ts
 var scripts = __webpack_require__(4036);
-// EXTERNAL MODULE: ./src/ssh/quote.ts
-var quote = __webpack_require__(9038);
 // EXTERNAL MODULE: ./src/steps/step.ts
 var step = __webpack_require__(3342);
-// EXTERNAL MODULE: ./src/deploy/app-run.ts
-var app_run = __webpack_require__(5312);
 // EXTERNAL MODULE: ./src/deploy/release-record.ts
 var release_record = __webpack_require__(4040);
 // EXTERNAL MODULE: ./src/steps/preload-list.ts
@@ -11083,6 +11084,7 @@ var preload_list = __webpack_require__(3463);
 // EXTERNAL MODULE: ./src/ssh/shell-fns.ts
 var shell_fns = __webpack_require__(5816);
 ;// CONCATENATED MODULE: ./src/steps/app-kind.ts
+
 /**
  * An ASGI app (FastAPI, Starlette, Django's asgi.py) under a WSGI worker, or a WSGI app (Flask,
  * Django's wsgi.py) under uvicorn's, fails every request with a TypeError deep in the log. The
@@ -11095,39 +11097,23 @@ const MISMATCHES = ['asgi', 'asgi-django', 'wsgi', 'wsgi-django'];
 /** The worker class modules the candidate reports (`class-MODULE`), so the log says which was used. */
 const UVICORN_MODULES = ['uvicorn_worker', 'uvicorn.workers'];
 /**
- * Python run in the candidate's worker after it loaded the app (post_worker_init). An app whose
- * __call__ is a coroutine function is ASGI; a plain callable of exactly two positional parameters
- * (environ, start_response) is WSGI; anything else is left alone (no false refusal).
+ * Python run in the candidate's worker after it loaded the app (templates/scripts/app_kind.py,
+ * defining mark_app_kind): an app whose __call__ is a coroutine function is ASGI; a plain callable
+ * of exactly two positional parameters (environ, start_response) is WSGI; anything else is left alone.
  */
-const APP_KIND_FN = `def mark_app_kind(worker, rundir):
-    import inspect, os
-    app = worker.wsgi
-    kind = None
-    if not inspect.isclass(app):
-        call = app if inspect.isfunction(app) or inspect.ismethod(app) else getattr(type(app), "__call__", None)
-        if call is not None and inspect.iscoroutinefunction(inspect.unwrap(call)):
-            kind = "asgi"
-        else:
-            try:
-                params = [p for p in inspect.signature(app).parameters.values()
-                          if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-                kind = "wsgi" if len(params) == 2 else None
-            except (TypeError, ValueError):
-                kind = None
-    module = type(worker).__module__
-    with open(os.path.join(rundir, "class-" + module), "w"):
-        pass
-    asgi_worker = module.split(".")[0] in ("uvicorn", "uvicorn_worker")
-    if kind is None or (kind == "asgi") == asgi_worker:
-        return
-    django = type(app).__module__.startswith("django.")
-    with open(os.path.join(rundir, "mismatch-" + kind + ("-django" if django else "")), "w"):
-        pass
-`;
-/** Shell for the candidate's loop: sets $mismatch to the first marker found ('' for none). */
-const FIND_MISMATCH = `mismatch=""; for k in ${MISMATCHES.join(' ')}; do [ -e "$rundir/mismatch-$k" ] && { mismatch=$k; break; }; done`;
-/** Shell printing `worker_module=M` for the uvicorn worker module the candidate ran. */
-const REPORT_WORKER_MODULE = `for c in ${UVICORN_MODULES.join(' ')}; do [ -e "$rundir/class-$c" ] && echo "worker_module=$c"; done`;
+function appKindPython() {
+    return (0,scripts/* serverProgram */.qX)('app_kind');
+}
+/**
+ * Shell defining find_mismatch (sets $mismatch to the first marker found, '' for none) and
+ * report_worker_module (prints `worker_module=M`), for the candidate's loop (templates/scripts/app_kind.sh).
+ */
+function appKindScript() {
+    return (0,scripts/* serverScript */.fj)('app_kind', {
+        mismatch_kinds: MISMATCHES.join(' '),
+        worker_modules: UVICORN_MODULES.join(' ')
+    });
+}
 function parseMismatch(v) {
     return MISMATCHES.includes(v ?? '') ? v : undefined;
 }
@@ -11160,8 +11146,6 @@ function mismatchAdvice(kind, d) {
 
 
 
-
-
 /** A definite wrong answer (4xx/5xx, or 200 without health-expect) fails after this long... */
 const GRACE_MS = 1500;
 /** ...and at least this many such answers in a row (an app may answer 503 while it warms up). */
@@ -11171,40 +11155,22 @@ function candidateUnit(ctx) {
     return ctx.paths.candidateUnit;
 }
 /**
- * Gunicorn, with one hook of ours after the user's config: once a worker has imported the app, it
- * marks an app its worker class cannot call (app-kind.ts), then writes the libraries it loaded to
- * the unit's runtime folder (`loaded`). That file is the import check's answer, and its list is the
- * one the master preloads.
+ * Gunicorn, with one hook of ours after the user's config (templates/scripts/candidate_hook.py,
+ * after the two definitions it calls): once a worker has imported the app, it marks an app its
+ * worker class cannot call (app-kind.ts), then writes the libraries it loaded to the unit's runtime
+ * folder (`loaded`). That file is the import check's answer, and its list is the one the master
+ * preloads. It crosses systemd-run's command line as it is: it has no `$` (a unit test holds that).
  */
-const IMPORT_HOOK = `import os, sys
-${preload_list/* LIBRARIES_FN */.J}
-${APP_KIND_FN}
-from gunicorn.app.wsgiapp import WSGIApplication
-class Candidate(WSGIApplication):
-    def load_config(self):
-        super().load_config()
-        theirs = self.cfg.post_worker_init
-        def loaded(worker):
-            try:
-                mark_app_kind(worker, os.environ["RUNTIME_DIRECTORY"])
-            except Exception as e:
-                print("gunicorn-deploy: could not tell the app's kind:", e, file=sys.stderr)
-            path = os.path.join(os.environ["RUNTIME_DIRECTORY"], "loaded")
-            with open(path + ".tmp", "w") as f:
-                f.write("".join(n + "\\n" for n in libraries()))
-            os.replace(path + ".tmp", path)
-            theirs(worker)
-        self.cfg.set("post_worker_init", loaded)
-sys.argv[0] = "gunicorn"
-Candidate("%(prog)s [OPTIONS] [APP_MODULE]").run()
-`;
-/** The candidate unit's values and functions (templates/scripts/candidate-unit.sh). */
+function importHook() {
+    return `${(0,preload_list/* librariesPython */.U)()}${appKindPython()}${(0,scripts/* serverProgram */.qX)('candidate_hook')}`;
+}
+/** The candidate unit's values and functions (templates/scripts/candidate_unit.sh). */
 function unitScript(ctx, release, conf, more) {
     const p = ctx.paths;
     const d = ctx.settings.deploy;
     const rel = p.releaseDir(release);
     const unit = candidateUnit(ctx);
-    return (0,scripts/* serverScript */.fj)('candidate-unit', {
+    return (0,scripts/* serverScript */.fj)('candidate_unit', {
         unit,
         rundir: `/run/${unit}`,
         sock: `/run/${unit}/gunicorn.sock`,
@@ -11214,7 +11180,7 @@ function unitScript(ctx, release, conf, more) {
         runtime_max_s: Math.ceil(d.healthTimeoutMs / 1000) + 120,
         path_env: `${rel}/.venv/bin:/usr/local/bin:/usr/bin:/bin`,
         python: `${rel}/.venv/bin/python`,
-        import_hook: IMPORT_HOOK,
+        import_hook: importHook(),
         gunicorn_conf: conf.gunicornConf,
         wsgi_app: d.wsgiApp,
         release,
@@ -11224,12 +11190,12 @@ function unitScript(ctx, release, conf, more) {
     });
 }
 /**
- * The candidate's master booted early (templates/scripts/candidate-boot.sh), sent before the
+ * The candidate's master booted early (templates/scripts/candidate_boot.sh), sent before the
  * backup with the check after it: Python, Gunicorn, the config and the preloaded libraries load
  * beside the backup; its one worker (the release's code) is forked only by the candidate check.
  */
 function candidateBootScript(ctx, release, conf) {
-    return `${unitScript(ctx, release, conf, {})}\n${(0,scripts/* serverScript */.fj)('candidate-boot', {})}`;
+    return `${unitScript(ctx, release, conf, {})}\n${(0,scripts/* serverScript */.fj)('candidate_boot', {})}`;
 }
 /** Takes the early boot's answer (it answers at once; the boot goes on beside what follows). */
 async function bootEarly(ctx, release, conf) {
@@ -11240,8 +11206,7 @@ async function bootEarly(ctx, release, conf) {
 /** A backup that failed: the master booted for the check that will not come is stopped. */
 async function stopEarly(ctx) {
     const unit = candidateUnit(ctx);
-    const script = `systemctl stop --no-block ${(0,quote/* shQuote */.U)(`${unit}.service`)} >/dev/null 2>&1 || true
-rm -f ${(0,quote/* shQuote */.U)(`/run/${unit}.early`)}`;
+    const script = (0,scripts/* serverScript */.fj)('candidate_stop', { unit, marker: `/run/${unit}.early` });
     await ctx.remote.script(script, { sudo: true, timeoutMs: 30_000 }).catch(() => undefined);
 }
 function candidateBootRequest(ctx, release, conf) {
@@ -11262,34 +11227,27 @@ function candidateBootRequest(ctx, release, conf) {
  */
 function candidateScript(ctx, release, conf, importCheck = false) {
     const d = ctx.settings.deploy;
-    // Read as the app's user: the runtime folder is the app's, so a link there must not lead root.
-    const loadedList = (0,app_run/* asUser */.ex)(ctx.paths.user, 'head -c 1048576 -- "$1"', ['"$rundir/loaded"']);
-    return `${importCheck ? (0,release_record/* stateCommand */.t7)(ctx, release, 'built') : ''}
-${shell_fns/* MS_FN */.u}
-${shell_fns/* NAP_FN */.l}
-find_mismatch() {
-  ${FIND_MISMATCH}
-  return 0
-}
-report_worker_module() {
-  ${REPORT_WORKER_MODULE}
-  return 0
-}
-install_preload_list() {
-  ${importCheck && d.preloadLibraries ? (0,preload_list/* installPreloadList */.j)(ctx, release, loadedList) : ':'}
-}
-${unitScript(ctx, release, conf, {
-        health_timeout_ms: d.healthTimeoutMs,
-        timeout_text: Math.round(d.healthTimeoutMs / 100) / 10,
-        health_path: d.healthPath,
-        smoke_paths: d.smokePaths.join(' '),
-        host: (0,health/* healthHost */.d)(ctx.settings),
-        health_expect: d.healthExpect,
-        grace_ms: GRACE_MS,
-        grace_answers: GRACE_ANSWERS,
-        import_check: importCheck ? 'yes' : 'no'
-    })}
-${(0,scripts/* serverScript */.fj)('candidate', {})}`;
+    const preload = importCheck && d.preloadLibraries;
+    return [
+        importCheck ? (0,release_record/* stateCommand */.t7)(ctx, release, 'built') : '',
+        shell_fns/* MS_FN */.u,
+        shell_fns/* NAP_FN */.l,
+        appKindScript(),
+        preload ? (0,preload_list/* preloadListScript */.V)(ctx, release) : '',
+        unitScript(ctx, release, conf, {
+            health_timeout_ms: d.healthTimeoutMs,
+            timeout_text: Math.round(d.healthTimeoutMs / 100) / 10,
+            health_path: d.healthPath,
+            smoke_paths: d.smokePaths.join(' '),
+            host: (0,health/* healthHost */.d)(ctx.settings),
+            health_expect: d.healthExpect,
+            grace_ms: GRACE_MS,
+            grace_answers: GRACE_ANSWERS,
+            import_check: importCheck ? 'yes' : 'no',
+            preload: preload ? 'yes' : 'no'
+        }),
+        (0,scripts/* serverScript */.fj)('candidate', {})
+    ].join('\n');
 }
 function parseCandidate(stdout) {
     const [head, rest = ''] = stdout.split('\n--- body\n');
@@ -11604,47 +11562,36 @@ async function recordHistory(ctx, entry, also = '') {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   J: () => (/* binding */ LIBRARIES_FN),
-/* harmony export */   j: () => (/* binding */ installPreloadList)
+/* harmony export */   U: () => (/* binding */ librariesPython),
+/* harmony export */   V: () => (/* binding */ preloadListScript)
 /* harmony export */ });
-/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9038);
+/* harmony import */ var _render_scripts_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4036);
 
 // The libraries list of a release, as the import check (check.ts) or the candidate's worker
 // (candidate.ts) makes it, and as root keeps it for the master's config (preload-libraries).
 /**
- * The modules loaded from the interpreter's and the venv's folders, never from the release (the
- * working folder): the app's own code must be imported fresh by every new worker, or a reload
- * would serve old code.
+ * Python defining libraries() (templates/scripts/preload_libraries.py): the modules loaded from
+ * the interpreter's and the venv's folders, never from the release, composed before the program
+ * that calls it.
  */
-const LIBRARIES_FN = `def libraries():
-    import os, sys
-    release = os.path.realpath(os.getcwd()) + os.sep
-    roots = tuple({os.path.realpath(p) + os.sep for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)})
-    names = []
-    for name, mod in list(sys.modules.items()):
-        f = getattr(mod, "__file__", None)
-        if name == "__main__" or not isinstance(f, str):
-            continue
-        f = os.path.realpath(f)
-        if f.startswith(roots) and not f.startswith(release):
-            names.append(name)
-    return names
-`;
+function librariesPython() {
+    return (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_0__/* .serverProgram */ .qX)('preload_libraries');
+}
 /**
- * Root writes what `listCommand` prints (one module name a line) as the list of `release` in
- * /etc/APP/preload: root-owned, readable by the app's user, whose master's config reads it. Lists of
- * releases no longer on the server go. Only names that are module paths are kept: the list comes
+ * Shell defining install_preload_list (templates/scripts/preload_list.sh): root writes what the
+ * caller's preload_source function prints (one module name a line) as the list of `release` in
+ * /etc/APP/preload: root-owned, readable by the app's user, whose master's config reads it. Lists
+ * of releases no longer on the server go. Only names that are module paths are kept: the list comes
  * from code the repository controls.
  */
-function installPreloadList(ctx, release, listCommand) {
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shQuote */ .U;
+function preloadListScript(ctx, release) {
     const dir = ctx.paths.preloadDir;
-    const list = `${dir}/${release}`;
-    return `install -d -m 0750 -o root -g ${q(ctx.paths.user)} ${q(dir)}
-for f in ${q(dir)}/*; do [ -e "$f" ] || continue; [ -d ${q(ctx.paths.releases)}/"$(basename "$f")" ] || rm -f -- "$f"; done
-rm -f ${q(list)}
-{ ${listCommand} | grep -E '^[A-Za-z_][A-Za-z0-9_.]*$' || true; } > ${q(list)}
-chmod 0640 ${q(list)}; chown root:${q(ctx.paths.user)} ${q(list)}`;
+    return (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_0__/* .serverScript */ .fj)('preload_list', {
+        preload_dir: dir,
+        preload_list: `${dir}/${release}`,
+        releases_dir: ctx.paths.releases,
+        app_user: ctx.paths.user
+    });
 }
 
 
@@ -11662,11 +11609,11 @@ chmod 0640 ${q(list)}; chown root:${q(ctx.paths.user)} ${q(list)}`;
 /* unused harmony exports writeSetScript, moveScript, parseProcessLines, processesFact */
 /* harmony import */ var _deploy_context_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9116);
 /* harmony import */ var _processes_units_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9590);
-/* harmony import */ var _processes_rq_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(1572);
-/* harmony import */ var _render_scripts_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4036);
-/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9038);
-/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3342);
-/* harmony import */ var _schedules_script_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8627);
+/* harmony import */ var _processes_rq_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1572);
+/* harmony import */ var _render_scripts_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4036);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9038);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3342);
+/* harmony import */ var _schedules_script_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8627);
 
 
 
@@ -11693,14 +11640,14 @@ function processPaths(ctx) {
 }
 /** Whether this server runs anything besides the web: processes, or (on the schedule host) timers. */
 function hasProcesses(ctx) {
-    return ctx.settings.processes.processes.length > 0 || (0,_schedules_script_js__WEBPACK_IMPORTED_MODULE_4__/* .schedulesHere */ .dP)(ctx).length > 0;
+    return ctx.settings.processes.processes.length > 0 || (0,_schedules_script_js__WEBPACK_IMPORTED_MODULE_5__/* .schedulesHere */ .dP)(ctx).length > 0;
 }
 /**
  * Root writes the release's set: its units and its `set` (NAME N lines), replaced as a whole.
  * Scripts: templates/scripts/processes_set.sh, then the schedules' units.
  */
 function writeSetScript(ctx, release) {
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .shQuote */ .U;
+    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_6__/* .shQuote */ .U;
     const pr = ctx.settings.processes;
     const w = processPaths(ctx);
     const t = `${w.byRelease}/${release}`;
@@ -11714,20 +11661,18 @@ function writeSetScript(ctx, release) {
         });
     });
     const set = pr.processes.map((s) => `${s.name} ${s.instances}`).join('\n');
-    // Root's copy of the program an RQ worker's unit runs at stop (the app's user reads, never writes),
-    // once processes_set.sh has made its folder.
-    const rq = (0,_processes_rq_js__WEBPACK_IMPORTED_MODULE_6__/* .rqProgramPath */ .dN)(ctx.paths);
-    const program = pr.processes.some((s) => (0,_processes_rq_js__WEBPACK_IMPORTED_MODULE_6__/* .rqWorkerArgs */ .HK)(s.command) !== undefined)
-        ? `printf '%s' ${q((0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_2__/* .serverProgram */ .qX)('rq_requeue'))} > ${q(`${rq}.new`)}; chmod 0644 ${q(`${rq}.new`)}; mv -T -- ${q(`${rq}.new`)} ${q(rq)}\n`
-        : '';
-    return `${(0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_2__/* .serverScript */ .fj)('processes_set', {
+    const rq = pr.processes.some((s) => (0,_processes_rq_js__WEBPACK_IMPORTED_MODULE_2__/* .rqWorkerArgs */ .HK)(s.command) !== undefined);
+    return `${(0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_3__/* .serverScript */ .fj)('processes_set', {
         processes_dir: w.dir,
         by_release: w.byRelease,
         set_dir: t,
         set,
         count: pr.processes.length,
-        ...units
-    })}${program}${(0,_schedules_script_js__WEBPACK_IMPORTED_MODULE_4__/* .writeSchedulesScript */ .jH)(ctx, release, `${t}.new`)}
+        ...units,
+        // Root's copy of the program an RQ worker's unit runs at stop ('' without one).
+        rq_program: rq ? (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_3__/* .serverProgram */ .qX)('rq_requeue') : '',
+        rq_path: (0,_processes_rq_js__WEBPACK_IMPORTED_MODULE_2__/* .rqProgramPath */ .dN)(ctx.paths)
+    })}${(0,_schedules_script_js__WEBPACK_IMPORTED_MODULE_5__/* .writeSchedulesScript */ .jH)(ctx, release, `${t}.new`)}
 rm -rf -- ${q(t)}; mv -T -- ${q(`${t}.new`)} ${q(t)}
 `;
 }
@@ -11742,17 +11687,17 @@ rm -rf -- ${q(t)}; mv -T -- ${q(`${t}.new`)} ${q(t)}
 function moveScript(ctx, release, settleSec) {
     const w = processPaths(ctx);
     const p = ctx.paths;
-    const move = (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_2__/* .serverScript */ .fj)('processes_move', {
+    const move = (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_3__/* .serverScript */ .fj)('processes_move', {
         app: p.app,
         want: `${w.byRelease}/${release}`,
         installed: w.installed
     });
-    const start = (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_2__/* .serverScript */ .fj)('processes_start', {
+    const start = (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_3__/* .serverScript */ .fj)('processes_start', {
         by_release: w.byRelease,
         releases: p.releases,
         settle: settleSec
     });
-    return `${move}${(0,_schedules_script_js__WEBPACK_IMPORTED_MODULE_4__/* .moveSchedulesScript */ .JM)(w.installedSchedules)}systemctl daemon-reload\n${(0,_schedules_script_js__WEBPACK_IMPORTED_MODULE_4__/* .schedulesEnable */ .EE)()}${start}`;
+    return `${move}${(0,_schedules_script_js__WEBPACK_IMPORTED_MODULE_5__/* .moveSchedulesScript */ .JM)(w.installedSchedules)}systemctl daemon-reload\n${(0,_schedules_script_js__WEBPACK_IMPORTED_MODULE_5__/* .schedulesEnable */ .EE)()}${start}`;
 }
 function parseProcessLines(stdout) {
     return [...stdout.matchAll(/^proc=([a-z][a-z0-9-]*) (\d+) (\S+) (\S+)$/gm)].map((m) => ({
@@ -11777,13 +11722,13 @@ async function moveProcesses(ctx, release, opts) {
     const res = await ctx.remote.script(script, { sudo: true, timeoutMs: (stopSec + settle + 120) * 1000 });
     const list = parseProcessLines(res.stdout);
     ctx.facts.processes = processesFact(list);
-    if (res.code === _schedules_script_js__WEBPACK_IMPORTED_MODULE_4__/* .CALENDAR_REFUSED */ .cP) {
-        throw new _step_js__WEBPACK_IMPORTED_MODULE_3__/* .DeployError */ .sH(res.stderr.trim().split('\n').slice(-3).join('\n'), 'Fix the line of input `schedule` (systemd-analyze calendar EXPR on the server shows what it reads); mode preflight checks every line without changing anything.');
+    if (res.code === _schedules_script_js__WEBPACK_IMPORTED_MODULE_5__/* .CALENDAR_REFUSED */ .cP) {
+        throw new _step_js__WEBPACK_IMPORTED_MODULE_4__/* .DeployError */ .sH(res.stderr.trim().split('\n').slice(-3).join('\n'), 'Fix the line of input `schedule` (systemd-analyze calendar EXPR on the server shows what it reads); mode preflight checks every line without changing anything.');
     }
     if (res.code !== 0) {
         const f = (0,_deploy_context_js__WEBPACK_IMPORTED_MODULE_0__/* .parseFacts */ .hx)(res.stdout);
         const tail = res.stdout.split('\n--- journalctl')[1] ?? res.stderr;
-        throw new _step_js__WEBPACK_IMPORTED_MODULE_3__/* .DeployError */ .sH(f.failed
+        throw new _step_js__WEBPACK_IMPORTED_MODULE_4__/* .DeployError */ .sH(f.failed
             ? `process ${f.failed} did not stay up ${settle} s on release ${release}:\n--- journalctl${tail.trimEnd()}`
             : `moving the processes to ${release} failed (exit ${res.code}${res.timedOut ? ', timed out' : ''}): ${res.stderr.trim().split('\n').slice(-10).join('\n')}`, 'Its journal is above (journalctl -u UNIT on the server); fix the command in the Procfile or input `processes`.');
     }
@@ -11801,7 +11746,7 @@ async function moveProcesses(ctx, release, opts) {
 function removeProcessesCommand(ctx) {
     const w = processPaths(ctx);
     // A subshell: its exits end only itself, never the tidy around it.
-    return `if [ -f ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .shQuote */ .U)(w.installed)} ] || [ -f ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .shQuote */ .U)(w.installedSchedules)} ]; then (
+    return `if [ -f ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_6__/* .shQuote */ .U)(w.installed)} ] || [ -f ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_6__/* .shQuote */ .U)(w.installedSchedules)} ]; then (
 ${moveScript(ctx, '.none', 1)}
 ) || echo "warning: the processes of an older release were not all removed" >&2; fi`;
 }
@@ -11919,63 +11864,40 @@ ${(0,_deploy_remembered_js__WEBPACK_IMPORTED_MODULE_7__/* .readReleaseSettingsCo
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   A0: () => (/* binding */ childrenFn),
 /* harmony export */   U0: () => (/* binding */ switchRelease),
-/* harmony export */   WY: () => (/* binding */ sendSwitchAhead),
-/* harmony export */   tR: () => (/* binding */ CHILDREN_FN)
+/* harmony export */   WY: () => (/* binding */ sendSwitchAhead)
 /* harmony export */ });
 /* unused harmony exports switchScript, SWITCH_OPTS */
 /* harmony import */ var _deploy_context_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9116);
-/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9038);
+/* harmony import */ var _render_scripts_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4036);
 
 
 /**
- * Shell function: PIDs whose parent is $1 (Gunicorn's workers), without needing procps. The
- * kernel's own list (/proc/PID/task/PID/children) is read by bash itself, with no process started:
- * the verify asks several times a second on a busy server. A kernel without it: every process's
- * status is read.
+ * Shell defining `children PID` (templates/scripts/children.sh): the PIDs whose parent is PID
+ * (Gunicorn's workers), read by bash from the kernel's list, with no process started.
  */
-// Never fails: under pipefail, grep's status (no match, or a process gone between the glob and
-// the read, as old workers are right after a reload) would end the calling script.
-const CHILDREN_FN = `children() {
-  [ -n "$1" ] && [ "$1" != 0 ] || return 0
-  local kids=/proc/$1/task/$1/children line=""
-  if [ -r "$kids" ]; then read -r line < "$kids" || true; echo "$line"; return 0; fi
-  [ -d /proc/$1 ] || return 0
-  { grep -l "^PPid:[[:space:]]*$1\\$" /proc/[0-9]*/status 2>/dev/null || true; } | cut -d/ -f3 | tr '\\n' ' '
-}`;
+function childrenFn() {
+    return (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_1__/* .serverScript */ .fj)('children', {});
+}
 /**
- * Flips `current` atomically (a new link renamed over the old one) and tells Gunicorn. HUP when
- * only code changed: the master re-reads its config and forks workers that import the new release
- * while the socket stays open. A new venv or changed units/environment need a new master, so a
- * restart; the socket unit keeps the listening socket, so no connection is refused. The socket
- * unit itself is never restarted, and workers are never signalled directly.
+ * Flips `current` atomically (a new link renamed over the old one) and tells Gunicorn
+ * (templates/scripts/switch.sh). HUP when only code changed: the master re-reads its config and
+ * forks workers that import the new release while the socket stays open. A new venv or changed
+ * units/environment need a new master, so a restart; the socket unit keeps the listening socket,
+ * so no connection is refused. The socket unit itself is never restarted, and workers are never
+ * signalled directly.
  */
 function switchScript(ctx, release, restart) {
     const p = ctx.paths;
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shQuote */ .U;
-    const svc = q(p.units.service.name);
-    return `
-${CHILDREN_FN}
-main=$(systemctl show -p MainPID --value ${svc} 2>/dev/null || echo 0)
-old=$(children "$main")
-echo "old_workers=$old"
-printf 'old_workers=%s\n' "$old" > ${q(p.lastSwitch)}
-ln -sfn ${q(p.releaseLink(release))} ${q(`${p.dir}/.current.tmp`)}
-mv -T ${q(`${p.dir}/.current.tmp`)} ${q(p.current)}
-if ! systemctl is-active --quiet ${svc}; then
-  systemctl reset-failed ${svc} 2>/dev/null || true
-  systemctl start ${svc}
-  reload=start
-elif ${restart ? 'true' : 'false'}; then
-  systemctl restart ${svc}
-  reload=restart
-else
-  systemctl reload ${svc}
-  reload=hup
-fi
-echo "reload=$reload"
-echo "reload=$reload" >> ${q(p.lastSwitch)}
-`;
+    return `${childrenFn()}${(0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_1__/* .serverScript */ .fj)('switch', {
+        service: p.units.service.name,
+        last_switch: p.lastSwitch,
+        release_link: p.releaseLink(release),
+        tmp_link: `${p.dir}/.current.tmp`,
+        current: p.current,
+        restart: restart ? 'yes' : 'no'
+    })}`;
 }
 /** How the switch runs: also how it is sent ahead with the units (the same text and options). */
 const SWITCH_OPTS = { sudo: true, timeoutMs: 120_000 };
@@ -12039,26 +11961,25 @@ oldWorkers) {
     const d = ctx.settings.deploy;
     // A short health-timeout keeps most of its time for the proof itself.
     const graceMs = Math.min(OLD_WORKERS_GRACE_MS, Math.floor(d.healthTimeoutMs / 4));
-    return `
-${_switch_js__WEBPACK_IMPORTED_MODULE_3__/* .CHILDREN_FN */ .tR}
-${_ssh_shell_fns_js__WEBPACK_IMPORTED_MODULE_5__/* .MS_FN */ .u}
-${_ssh_shell_fns_js__WEBPACK_IMPORTED_MODULE_5__/* .NAP_FN */ .l}
-record_live() {
-${(0,_deploy_release_record_js__WEBPACK_IMPORTED_MODULE_2__/* .stateCommand */ .t7)(ctx, release, 'live')}
-}
-${(0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_1__/* .serverScript */ .fj)('verify', {
-        release_dir: p.releaseDir(release),
-        old_workers: oldWorkers === 'saved' ? 'saved' : oldWorkers.join(' '),
-        last_switch: p.lastSwitch,
-        gunicorn_conf: p.gunicornConf,
-        service: p.units.service.name,
-        socket: p.socket,
-        health_url: (0,_deploy_health_js__WEBPACK_IMPORTED_MODULE_6__/* .healthUrl */ .g)(ctx.settings, d.healthPath),
-        health_expect: d.healthExpect,
-        health_expect_shown: d.healthExpect.replace(/[^A-Za-z0-9 _.:-]/g, ''),
-        timeout_s: Math.max(1, Math.ceil(d.healthTimeoutMs / 1000)),
-        grace_ms: graceMs
-    })}`;
+    return [
+        (0,_switch_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenFn */ .A0)(),
+        _ssh_shell_fns_js__WEBPACK_IMPORTED_MODULE_5__/* .MS_FN */ .u,
+        _ssh_shell_fns_js__WEBPACK_IMPORTED_MODULE_5__/* .NAP_FN */ .l,
+        `record_live() {\n${(0,_deploy_release_record_js__WEBPACK_IMPORTED_MODULE_2__/* .stateCommand */ .t7)(ctx, release, 'live')}\n}`,
+        (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_1__/* .serverScript */ .fj)('verify', {
+            release_dir: p.releaseDir(release),
+            old_workers: oldWorkers === 'saved' ? 'saved' : oldWorkers.join(' '),
+            last_switch: p.lastSwitch,
+            gunicorn_conf: p.gunicornConf,
+            service: p.units.service.name,
+            socket: p.socket,
+            health_url: (0,_deploy_health_js__WEBPACK_IMPORTED_MODULE_6__/* .healthUrl */ .g)(ctx.settings, d.healthPath),
+            health_expect: d.healthExpect,
+            health_expect_shown: d.healthExpect.replace(/[^A-Za-z0-9 _.:-]/g, ''),
+            timeout_s: Math.max(1, Math.ceil(d.healthTimeoutMs / 1000)),
+            grace_ms: graceMs
+        })
+    ].join('\n');
 }
 function verifyOpts(ctx) {
     return { sudo: true, ownChannel: true, timeoutMs: ctx.settings.deploy.healthTimeoutMs + 30_000 };
