@@ -388,11 +388,10 @@ function databaseSeenPath(ctx) {
 /** The shell that writes the app's remembered settings (with the history line of a live release). */
 function rememberCommand(ctx) {
     const db = ctx.settings.deploy.sqliteDb;
-    const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shQuote */ .U;
-    const seen = db
-        ? `\n[ -f ${q(`${ctx.paths.shared}/${db}`)} ] && [ ! -f ${q(databaseSeenPath(ctx))} ] && date -u +'seen %Y-%m-%dT%H:%MZ' > ${q(databaseSeenPath(ctx))} || true`
-        : '';
-    return `${writeJson(rememberedPath(ctx), JSON.stringify(rememberedOf(ctx.settings)))}${seen}`;
+    return `${writeJson(rememberedPath(ctx), JSON.stringify(rememberedOf(ctx.settings)))}${(0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_2__/* .serverScript */ .fj)('database_seen', {
+        db_file: db ? `${ctx.paths.shared}/${db}` : '',
+        seen_file: databaseSeenPath(ctx)
+    })}`;
 }
 /** The shell that stores a release's own settings beside its state, outside the release. */
 function releaseSettingsCommand(ctx, release) {

@@ -556,7 +556,7 @@ const NAME = /^[a-z_][a-z0-9_]*$/;
  * what the script does; `then`, the caller's own script text, runs after it in the same shell.
  */
 function serverScript(name, values, then = '', dir = (0,_templates_dir_js__WEBPACK_IMPORTED_MODULE_2__/* .templatesDir */ .x)()) {
-    const body = asItIs(name, 'sh', dir);
+    const body = withoutHeader(asItIs(name, 'sh', dir));
     const prologue = Object.entries(values).map(([key, value]) => {
         if (!NAME.test(key))
             throw new Error(`server script ${name}: ${key} is not a shell variable name`);
@@ -564,6 +564,21 @@ function serverScript(name, values, then = '', dir = (0,_templates_dir_js__WEBPA
     });
     // The first line names the file: the debug log's `$` line, and how a test double tells the step.
     return `\n# ${name}.sh\n${prologue.join('\n')}\n${body}${then ? `${then}\n` : ''}`;
+}
+/**
+ * The file without its leading comment lines (what it does and its prologue, written for readers
+ * and shellcheck): a third of what a deploy sent, on every deploy. Only the head goes: a later `#`
+ * line may be a heredoc's content.
+ */
+function withoutHeader(text) {
+    let at = 0;
+    while (text.startsWith('#', at)) {
+        const nl = text.indexOf('\n', at);
+        if (nl < 0)
+            return '';
+        at = nl + 1;
+    }
+    return text.slice(at);
 }
 /**
  * A server script as ONE line, for a unit's Exec line (systemd takes no multi-line command): the

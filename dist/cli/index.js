@@ -81007,7 +81007,7 @@ const scripts_NAME = /^[a-z_][a-z0-9_]*$/;
  * what the script does; `then`, the caller's own script text, runs after it in the same shell.
  */
 function serverScript(name, values, then = '', dir = templatesDir()) {
-    const body = asItIs(name, 'sh', dir);
+    const body = withoutHeader(asItIs(name, 'sh', dir));
     const prologue = Object.entries(values).map(([key, value]) => {
         if (!scripts_NAME.test(key))
             throw new Error(`server script ${name}: ${key} is not a shell variable name`);
@@ -81015,6 +81015,21 @@ function serverScript(name, values, then = '', dir = templatesDir()) {
     });
     // The first line names the file: the debug log's `$` line, and how a test double tells the step.
     return `\n# ${name}.sh\n${prologue.join('\n')}\n${body}${then ? `${then}\n` : ''}`;
+}
+/**
+ * The file without its leading comment lines (what it does and its prologue, written for readers
+ * and shellcheck): a third of what a deploy sent, on every deploy. Only the head goes: a later `#`
+ * line may be a heredoc's content.
+ */
+function withoutHeader(text) {
+    let at = 0;
+    while (text.startsWith('#', at)) {
+        const nl = text.indexOf('\n', at);
+        if (nl < 0)
+            return '';
+        at = nl + 1;
+    }
+    return text.slice(at);
 }
 /**
  * A server script as ONE line, for a unit's Exec line (systemd takes no multi-line command): the
@@ -83122,11 +83137,10 @@ function databaseSeenPath(ctx) {
 /** The shell that writes the app's remembered settings (with the history line of a live release). */
 function rememberCommand(ctx) {
     const db = ctx.settings.deploy.sqliteDb;
-    const q = shQuote;
-    const seen = db
-        ? `\n[ -f ${q(`${ctx.paths.shared}/${db}`)} ] && [ ! -f ${q(databaseSeenPath(ctx))} ] && date -u +'seen %Y-%m-%dT%H:%MZ' > ${q(databaseSeenPath(ctx))} || true`
-        : '';
-    return `${writeJson(rememberedPath(ctx), JSON.stringify(rememberedOf(ctx.settings)))}${seen}`;
+    return `${writeJson(rememberedPath(ctx), JSON.stringify(rememberedOf(ctx.settings)))}${serverScript('database_seen', {
+        db_file: db ? `${ctx.paths.shared}/${db}` : '',
+        seen_file: databaseSeenPath(ctx)
+    })}`;
 }
 /** The shell that stores a release's own settings beside its state, outside the release. */
 function releaseSettingsCommand(ctx, release) {
