@@ -172,7 +172,12 @@ async function actionRound(
 ): Promise<Round> {
   const files = await runnerFiles();
   try {
-    const env = { ...runnerEnv({ ...(await inputs(source, commit)), ...over }, files), ...preload?.env };
+    const env = {
+      ...runnerEnv({ ...(await inputs(source, commit)), ...over }, files),
+      // Each bundle with its own checkout's templates (a baseline's scripts may have other names).
+      GITHUB_ACTION_PATH: path.dirname(dist),
+      ...preload?.env
+    };
     const cpu0 = await serverCpuMs();
     const r = await spawnTimed(
       [path.join(dist, 'index.js')],
