@@ -297,7 +297,7 @@ async function main() {
     });
     // Loaded after the inputs are known to be valid: the SSH stack and, with a token only, the API
     // client are most of the start-up time.
-    const [{ hostLabel, runEngine }, { annotateFailure, formatTable, factRows, hostLine, writeActionReport }, github] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(104), __webpack_require__.e(575)]).then(__webpack_require__.bind(__webpack_require__, 9575)), __webpack_require__.e(/* import() */ 665).then(__webpack_require__.bind(__webpack_require__, 665)), __webpack_require__.e(/* import() */ 248).then(__webpack_require__.bind(__webpack_require__, 9248))]);
+    const [{ hostLabel, runEngine }, { annotateFailure, formatTable, factRows, hostLine, writeActionReport }, github] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(104), __webpack_require__.e(490)]).then(__webpack_require__.bind(__webpack_require__, 6490)), __webpack_require__.e(/* import() */ 665).then(__webpack_require__.bind(__webpack_require__, 665)), __webpack_require__.e(/* import() */ 248).then(__webpack_require__.bind(__webpack_require__, 9248))]);
     const { deploymentOptions, GithubDeployment } = github;
     // GitHub Deployments (with github-token only); API errors are warnings, never a failed deploy.
     const deployment = await GithubDeployment.start(deploymentOptions(settings.github, process.env, {

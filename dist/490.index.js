@@ -1,5 +1,5 @@
-export const id = 575;
-export const ids = [575,665];
+export const id = 490;
+export const ids = [490,665];
 export const modules = {
 
 /***/ 3297:
@@ -535,7 +535,7 @@ function rootRead(...args) {
 
 /***/ }),
 
-/***/ 9575:
+/***/ 6490:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -803,27 +803,6 @@ function runManifest(source, exclude) {
 var connection = __webpack_require__(7362);
 // EXTERNAL MODULE: ./src/steps/step.ts
 var step = __webpack_require__(3342);
-;// CONCATENATED MODULE: ./src/modes/go-live.ts
-
-/**
- * Switches a prepared release and proves it, then tidies: the one way a release goes live, for a
- * deploy, a fleet (whose tidy runs beside the next batch) and provision's first deploy. A release
- * proven healthy is live even when what follows the proof fails (post-activate: AfterProofError),
- * so it gets its tidy all the same (old releases out, the history line, the release record) before
- * that error goes on; any other failure was rolled back by the activation and is not tidied.
- */
-async function activateThenTidy(activate, tidy) {
-    try {
-        await activate();
-    }
-    catch (err) {
-        if (err instanceof step/* AfterProofError */.Hp)
-            await tidy();
-        throw err;
-    }
-    await tidy();
-}
-
 // EXTERNAL MODULE: ./src/report.ts
 var report = __webpack_require__(665);
 // EXTERNAL MODULE: ./src/render/scripts.ts
@@ -978,6 +957,27 @@ const preflightMode = {
 /** What a mode does on one host once connected. */
 /** The facts a deploy or a rollback reports (outputs), whatever happened. */
 const DEPLOY_KEYS = ['release', 'previous-release', 'reload', 'rolled-back'];
+
+;// CONCATENATED MODULE: ./src/modes/go-live.ts
+
+/**
+ * Switches a prepared release and proves it, then tidies: the one way a release goes live, for a
+ * deploy, a fleet (whose tidy runs beside the next batch) and provision's first deploy. A release
+ * proven healthy is live even when what follows the proof fails (post-activate: AfterProofError),
+ * so it gets its tidy all the same (old releases out, the history line, the release record) before
+ * that error goes on; any other failure was rolled back by the activation and is not tidied.
+ */
+async function activateThenTidy(activate, tidy) {
+    try {
+        await activate();
+    }
+    catch (err) {
+        if (err instanceof step/* AfterProofError */.Hp)
+            await tidy();
+        throw err;
+    }
+    await tidy();
+}
 
 // EXTERNAL MODULE: ./src/cancel.ts
 var cancel = __webpack_require__(833);
@@ -7064,6 +7064,135 @@ function bufferedLogger(real, label) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/rolling.ts
+
+
+
+
+/**
+ * Several servers, safely: the servers of a batch (max-parallel of them, a canary alone) are
+ * prepared and then switched together, batch after batch in the order given. The first failure
+ * stops the rollout: servers not yet touched stay as they are, and with rollback-scope all, servers
+ * already switched in this run go back to their previous release.
+ */
+async function runRolling(settings, rolling, slots, open, fail, logger, okStatus, signal) {
+    const prepared = new Map();
+    const activated = [];
+    const live = new Set();
+    const tidying = new Map();
+    // In a fleet, its own group of lines, as it runs while the next batch prepares.
+    const tidy = (slot) => {
+        const buffered = slots.length > 1 ? bufferedLogger(logger, slot.report.host) : undefined;
+        const ctx = { ...slot.ctx, logger: buffered ?? logger };
+        return rolling
+            .tidy(ctx, prepared.get(slot))
+            .catch((err) => logger.warning(`${slot.report.host}: ${(0,step/* errorMessage */.gJ)(err)}`))
+            .finally(async () => {
+            await buffered?.flush(`${slot.report.host}: tidy`);
+            slot.report.ms = performance.now() - slot.started;
+        });
+    };
+    let failure;
+    try {
+        for (const batch of planBatches(slots, settings.fleet.maxParallel, settings.fleet.canary)) {
+            // Cancelled between batches: the next one is not started; that counts as a failure, so
+            // with rollback-scope all the servers already switched go back too.
+            if (signal?.aborted) {
+                const why = `the run was cancelled (${(0,cancel/* reasonOf */.A3)(signal)}) before it reached ${batch[0].report.host}`;
+                // The run's error and status say so; without a failed slot the summary named no cause.
+                if (!failure)
+                    fail(batch[0], new cancel/* CancelledError */.cc(why));
+                failure ??= { slot: batch[0], why };
+                break;
+            }
+            const parallel = batch.length > 1;
+            const results = await Promise.allSettled(batch.map(async (slot) => {
+                const buffered = parallel ? bufferedLogger(logger, slot.report.host) : undefined;
+                const log = buffered ?? logger;
+                try {
+                    const ctx = await open(slot, log);
+                    // Everything before the switch may simply stop when the run is cancelled: a command
+                    // in flight (an upload, a pip install) is ended, and release() lets go of the lock.
+                    prepared.set(slot, await rolling.prepare(signal ? { ...ctx, remote: (0,cancel/* abortable */.ZC)(ctx.remote, signal) } : ctx));
+                }
+                finally {
+                    await buffered?.flush(`${slot.report.host}: prepare`);
+                    if (slot.ctx)
+                        slot.ctx.logger = logger;
+                }
+            }));
+            results.forEach((r, i) => {
+                if (r.status === 'rejected') {
+                    fail(batch[i], r.reason);
+                    failure ??= { slot: batch[i], why: (0,step/* errorMessage */.gJ)(r.reason) };
+                }
+            });
+            if (failure)
+                break;
+            // Each switch is zero-downtime on its own server (HUP, or a restart behind the socket unit),
+            // so the servers of one batch switch together; batches, and so most servers, wait their turn.
+            const activations = await Promise.allSettled(batch.map(async (slot) => {
+                const buffered = parallel ? bufferedLogger(logger, slot.report.host) : undefined;
+                if (buffered)
+                    slot.ctx.logger = buffered;
+                try {
+                    // Live once proven (even if post-activate then failed): tidied below, in batch order.
+                    await activateThenTidy(() => rolling.activate(slot.ctx, prepared.get(slot)), async () => void live.add(slot));
+                }
+                finally {
+                    await buffered?.flush(`${slot.report.host}: activate`);
+                    slot.ctx.logger = logger;
+                    slot.report.ms = performance.now() - slot.started;
+                }
+            }));
+            activations.forEach((r, i) => {
+                const slot = batch[i];
+                if (r.status === 'fulfilled')
+                    slot.report.ok = true;
+                // Live, even when it then failed (post-activate): tidied like the others and, with
+                // rollback-scope all, taken back with them; the fleet never ends on two releases.
+                if (live.has(slot)) {
+                    activated.push(slot);
+                    tidying.set(slot, tidy(slot));
+                }
+                if (r.status === 'rejected') {
+                    fail(slot, r.reason);
+                    failure ??= { slot, why: (0,step/* errorMessage */.gJ)(r.reason) };
+                }
+            });
+            if (failure)
+                break;
+        }
+        // A server's history gets its deploy line before any rollback line.
+        await Promise.all(tidying.values());
+        if (failure && settings.fleet.rollbackScope === 'all') {
+            for (const slot of activated.reverse()) {
+                const why = `${failure.slot.report.host} failed: ${failure.why.split('\n')[0]}`;
+                try {
+                    await rolling.undo(slot.ctx, prepared.get(slot), why);
+                    slot.report.ok = false;
+                }
+                catch (err) {
+                    fail(slot, new Error(`rolling back after ${why} failed: ${(0,step/* errorMessage */.gJ)(err)}`));
+                }
+            }
+        }
+    }
+    finally {
+        await Promise.all(tidying.values());
+        // Prepared but stopped before their switch (another server of the batch failed, or the run was
+        // cancelled): their old release serves, which "deployed" would deny.
+        for (const slot of prepared.keys())
+            if (!activated.includes(slot) && !slot.report.error && slot.report.status === okStatus)
+                slot.report.status = signal?.aborted ? 'cancelled' : 'not switched';
+        for (const [slot, p] of prepared)
+            await rolling.release(slot.ctx, p).catch(() => undefined);
+        for (const slot of slots)
+            if (slot.started && !slot.report.ms)
+                slot.report.ms = performance.now() - slot.started;
+    }
+}
+
 // EXTERNAL MODULE: ./src/troubleshooting.ts
 var troubleshooting = __webpack_require__(933);
 ;// CONCATENATED MODULE: ./src/steps/catalog-deploy.ts
@@ -7532,7 +7661,6 @@ function deployNotifier(settings, logger) {
 
 
 
-
 // Where the front doors have always found them; they belong to the settings (src/settings/hosts.ts).
 
 
@@ -7666,129 +7794,6 @@ async function runEngine(settings, deps) {
     };
     await notifier.end(report);
     return { report, factKeys: strategy.factKeys };
-}
-/**
- * Several servers, safely: the servers of a batch (max-parallel of them, a canary alone) are
- * prepared and then switched together, batch after batch in the order given. The first failure
- * stops the rollout: servers not yet touched stay as they are, and with rollback-scope all, servers
- * already switched in this run go back to their previous release.
- */
-async function runRolling(settings, rolling, slots, open, fail, logger, okStatus, signal) {
-    const prepared = new Map();
-    const activated = [];
-    const live = new Set();
-    const tidying = new Map();
-    // In a fleet, its own group of lines, as it runs while the next batch prepares.
-    const tidy = (slot) => {
-        const buffered = slots.length > 1 ? bufferedLogger(logger, slot.report.host) : undefined;
-        const ctx = { ...slot.ctx, logger: buffered ?? logger };
-        return rolling
-            .tidy(ctx, prepared.get(slot))
-            .catch((err) => logger.warning(`${slot.report.host}: ${(0,step/* errorMessage */.gJ)(err)}`))
-            .finally(async () => {
-            await buffered?.flush(`${slot.report.host}: tidy`);
-            slot.report.ms = performance.now() - slot.started;
-        });
-    };
-    let failure;
-    try {
-        for (const batch of planBatches(slots, settings.fleet.maxParallel, settings.fleet.canary)) {
-            // Cancelled between batches: the next one is not started; that counts as a failure, so
-            // with rollback-scope all the servers already switched go back too.
-            if (signal?.aborted) {
-                const why = `the run was cancelled (${(0,cancel/* reasonOf */.A3)(signal)}) before it reached ${batch[0].report.host}`;
-                // The run's error and status say so; without a failed slot the summary named no cause.
-                if (!failure)
-                    fail(batch[0], new cancel/* CancelledError */.cc(why));
-                failure ??= { slot: batch[0], why };
-                break;
-            }
-            const parallel = batch.length > 1;
-            const results = await Promise.allSettled(batch.map(async (slot) => {
-                const buffered = parallel ? bufferedLogger(logger, slot.report.host) : undefined;
-                const log = buffered ?? logger;
-                try {
-                    const ctx = await open(slot, log);
-                    // Everything before the switch may simply stop when the run is cancelled: a command
-                    // in flight (an upload, a pip install) is ended, and release() lets go of the lock.
-                    prepared.set(slot, await rolling.prepare(signal ? { ...ctx, remote: (0,cancel/* abortable */.ZC)(ctx.remote, signal) } : ctx));
-                }
-                finally {
-                    await buffered?.flush(`${slot.report.host}: prepare`);
-                    if (slot.ctx)
-                        slot.ctx.logger = logger;
-                }
-            }));
-            results.forEach((r, i) => {
-                if (r.status === 'rejected') {
-                    fail(batch[i], r.reason);
-                    failure ??= { slot: batch[i], why: (0,step/* errorMessage */.gJ)(r.reason) };
-                }
-            });
-            if (failure)
-                break;
-            // Each switch is zero-downtime on its own server (HUP, or a restart behind the socket unit),
-            // so the servers of one batch switch together; batches, and so most servers, wait their turn.
-            const activations = await Promise.allSettled(batch.map(async (slot) => {
-                const buffered = parallel ? bufferedLogger(logger, slot.report.host) : undefined;
-                if (buffered)
-                    slot.ctx.logger = buffered;
-                try {
-                    // Live once proven (even if post-activate then failed): tidied below, in batch order.
-                    await activateThenTidy(() => rolling.activate(slot.ctx, prepared.get(slot)), async () => void live.add(slot));
-                }
-                finally {
-                    await buffered?.flush(`${slot.report.host}: activate`);
-                    slot.ctx.logger = logger;
-                    slot.report.ms = performance.now() - slot.started;
-                }
-            }));
-            activations.forEach((r, i) => {
-                const slot = batch[i];
-                if (r.status === 'fulfilled')
-                    slot.report.ok = true;
-                // Live, even when it then failed (post-activate): tidied like the others and, with
-                // rollback-scope all, taken back with them; the fleet never ends on two releases.
-                if (live.has(slot)) {
-                    activated.push(slot);
-                    tidying.set(slot, tidy(slot));
-                }
-                if (r.status === 'rejected') {
-                    fail(slot, r.reason);
-                    failure ??= { slot, why: (0,step/* errorMessage */.gJ)(r.reason) };
-                }
-            });
-            if (failure)
-                break;
-        }
-        // A server's history gets its deploy line before any rollback line.
-        await Promise.all(tidying.values());
-        if (failure && settings.fleet.rollbackScope === 'all') {
-            for (const slot of activated.reverse()) {
-                const why = `${failure.slot.report.host} failed: ${failure.why.split('\n')[0]}`;
-                try {
-                    await rolling.undo(slot.ctx, prepared.get(slot), why);
-                    slot.report.ok = false;
-                }
-                catch (err) {
-                    fail(slot, new Error(`rolling back after ${why} failed: ${(0,step/* errorMessage */.gJ)(err)}`));
-                }
-            }
-        }
-    }
-    finally {
-        await Promise.all(tidying.values());
-        // Prepared but stopped before their switch (another server of the batch failed, or the run was
-        // cancelled): their old release serves, which "deployed" would deny.
-        for (const slot of prepared.keys())
-            if (!activated.includes(slot) && !slot.report.error && slot.report.status === okStatus)
-                slot.report.status = signal?.aborted ? 'cancelled' : 'not switched';
-        for (const [slot, p] of prepared)
-            await rolling.release(slot.ctx, p).catch(() => undefined);
-        for (const slot of slots)
-            if (slot.started && !slot.report.ms)
-                slot.report.ms = performance.now() - slot.started;
-    }
 }
 
 
