@@ -9,3 +9,13 @@ export const MS_FN = 'ms() { local t=${EPOCHREALTIME/./}; echo $((10#$t / 1000))
  */
 export const NAP_FN = `exec {nap_fd}<> <(:)
 nap() { read -rt "$1" -u "$nap_fd" _ || true; }`;
+
+/**
+ * `running PID`: true while PID is a live process, not gone and not a zombie its parent has yet to
+ * reap; read by bash from /proc (no process), as the verify's and the candidate's polls look often.
+ */
+export const RUNNING_FN = `running() {
+  local st="" k v _
+  while read -r k v _; do [ "$k" = State: ] && { st=$v; break; }; done 2>/dev/null < "/proc/$1/status" || true
+  [ -n "$st" ] && [ "$st" != Z ]
+}`;

@@ -5,7 +5,7 @@ import { DeployError, keepsServing, type StepOutcome } from './step.js';
 import type { ExecResult, QueuedRequest } from '../ssh/types.js';
 import { stateCommand } from '../deploy/release-record.js';
 import { librariesPython, preloadListScript } from './preload-list.js';
-import { MS_FN, NAP_FN } from '../ssh/shell-fns.js';
+import { MS_FN, NAP_FN, RUNNING_FN } from '../ssh/shell-fns.js';
 import { appKindPython, appKindScript, mismatchAdvice, parseMismatch } from './app-kind.js';
 import type { Mismatch } from './app-kind.js';
 
@@ -117,6 +117,7 @@ export function candidateScript(
     importCheck ? stateCommand(ctx, release, 'built') : '',
     MS_FN,
     NAP_FN,
+    RUNNING_FN,
     appKindScript(),
     preload ? preloadListScript(ctx, release) : '',
     unitScript(ctx, release, conf, {

@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import { NAP_FN } from '../ssh/shell-fns.js';
 import type { DeployContext } from '../deploy/context.js';
 import { parseFacts } from '../deploy/context.js';
 import { serverScript } from '../render/scripts.js';
@@ -29,12 +30,12 @@ export interface HeldLock {
  * lock's own error.
  */
 export function awaitLockScript(ctx: DeployContext, owner: string): string {
-  return serverScript('lock_wait', {
+  return `${NAP_FN}\n${serverScript('lock_wait', {
     owner_line: `run=${owner}`,
     lock_owner: ctx.paths.lockOwner,
     wait_s: Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000) + 15,
     busy: BUSY
-  });
+  })}`;
 }
 
 /** Identifies this run in the lock owner file, so a blocked deploy can name the holder. */

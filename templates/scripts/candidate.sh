@@ -5,7 +5,7 @@
 # it warms up); only refused connections and timeouts wait up to $health_timeout_ms. The unit is
 # always stopped (a proven one in the background). Prologue: the unit's (candidate_unit.sh), then
 # release marker health_timeout_ms timeout_text health_path smoke_paths host health_expect
-# grace_ms grace_answers import_check preload. Before it (the caller's text): ms, nap,
+# grace_ms grace_answers import_check preload. Before it (the caller's text): ms, nap, running,
 # find_mismatch and report_worker_module (app_kind.sh), and with preload=yes install_preload_list
 # (preload_list.sh: the preload list of an import check).
 import_ms=
@@ -43,11 +43,7 @@ forked=""
 main=$(systemctl show -p MainPID --value "$unit.service" 2>/dev/null || echo 0)
 main=${main:-0}
 master_gone() {
-  local st=""
-  if [ "$main" != 0 ]; then
-    while read -r k v _; do [ "$k" = State: ] && { st=$v; break; }; done 2>/dev/null < "/proc/$main/status" || true
-    if [ -n "$st" ] && [ "$st" != Z ]; then return 1; fi
-  fi
+  if running "$main"; then return 1; fi
   if systemctl is-active --quiet "$unit.service"; then
     main=$(systemctl show -p MainPID --value "$unit.service" 2>/dev/null || echo 0); main=${main:-0}
     return 1

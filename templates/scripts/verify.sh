@@ -3,7 +3,7 @@
 # asks for, each working in the release, and the health path answering 200 (with $health_expect in
 # the body) through the app's socket. Prologue: release_dir old_workers last_switch gunicorn_conf
 # service socket health_url health_expect health_expect_shown timeout_s grace_ms. Before it (the
-# caller's text): children, ms, nap, and record_live (the release recorded live).
+# caller's text): children, ms, nap, running, and record_live (the release recorded live).
 want=$(readlink -f "$release_dir")
 # 'saved': as the switch sent with this verify wrote them.
 if [ "$old_workers" = saved ]; then old_workers=$(sed -n 's/^old_workers=//p' "$last_switch" 2>/dev/null || true); fi
@@ -35,21 +35,14 @@ why="not checked yet"
 # The master's PID, asked of systemd when it is not known or its process is gone: a reload keeps
 # it, so most polls start no systemctl (each ~15 ms of the server's CPU, twice a poll before).
 main=0
-master_alive() {
-  local st=""
-  [ "$main" != 0 ] || return 1
-  while read -r k v _; do [ "$k" = State: ] && { st=$v; break; }; done 2>/dev/null < "/proc/$main/status" || true
-  [ -n "$st" ] && [ "$st" != Z ]
-}
 while :; do
-  if ! master_alive; then main=$(systemctl show -p MainPID --value "$service" 2>/dev/null || echo 0); main=${main:-0}; fi
+  if ! running "$main"; then main=$(systemctl show -p MainPID --value "$service" 2>/dev/null || echo 0); main=${main:-0}; fi
   workers=$(children "$main")
   ok=yes; fresh=0; olds=0
   for w in $workers; do
     # An old worker counts while it runs (not once it is a zombie the master has yet to reap).
     case "$old" in *" $w "*)
-      st=""; while read -r k v _; do [ "$k" = State: ] && { st=$v; break; }; done 2>/dev/null < "/proc/$w/status" || true
-      [ -n "$st" ] && [ "$st" != Z ] && olds=$((olds + 1))
+      if running "$w"; then olds=$((olds + 1)); fi
       continue;;
     esac
     # Compared by bash itself (same folder: device and inode), no readlink per worker and poll.
@@ -76,7 +69,7 @@ while :; do
     fi
   fi
   # Only a master that is gone can mean the service stopped: then systemd is asked.
-  if ! master_alive; then
+  if ! running "$main"; then
     state=$(systemctl is-active "$service" 2>/dev/null || true)
     if [ "$state" = failed ] || [ "$state" = inactive ]; then why="the service is $state"; break; fi
   fi
