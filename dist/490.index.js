@@ -9947,7 +9947,7 @@ function togetherScript(parts) {
         values[`part_${i}_text`] = p.text;
         values[`part_${i}_bg`] = p.background ? 1 : 0;
     });
-    return `${shell_fns/* MS_FN */.u}${(0,scripts/* serverScript */.fj)('together', values)}`;
+    return `${shell_fns/* MS_FN */.uX}${(0,scripts/* serverScript */.fj)('together', values)}`;
 }
 /** Each part's answer from the group's; a part without its line (the group was cut short) is lost. */
 function splitTogether(group, count) {
@@ -10836,26 +10836,6 @@ function headerSize(h) {
 
 /***/ }),
 
-/***/ 5816:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   l: () => (/* binding */ NAP_FN),
-/* harmony export */   u: () => (/* binding */ MS_FN)
-/* harmony export */ });
-// Shell functions the server-side scripts share (bash: the root shell and the step scripts run it).
-/** `ms`: the wall clock in milliseconds, from bash itself (no `date` process). */
-const MS_FN = 'ms() { local t=${EPOCHREALTIME/./}; echo $((10#$t / 1000)); }';
-/**
- * `nap SECONDS` waits like sleep, without starting a process per wait (a read that times out on a
- * pipe nobody writes to): polling loops look many times a second on a busy server.
- */
-const NAP_FN = `exec {nap_fd}<> <(:)
-nap() { read -rt "$1" -u "$nap_fd" _ || true; }`;
-
-
-/***/ }),
-
 /***/ 2109:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -11234,8 +11214,9 @@ function candidateScript(ctx, release, conf, importCheck = false) {
     const preload = importCheck && d.preloadLibraries;
     return [
         importCheck ? (0,release_record/* stateCommand */.t7)(ctx, release, 'built') : '',
-        shell_fns/* MS_FN */.u,
-        shell_fns/* NAP_FN */.l,
+        shell_fns/* MS_FN */.uX,
+        shell_fns/* NAP_FN */.lQ,
+        shell_fns/* RUNNING_FN */.FA,
         appKindScript(),
         preload ? (0,preload_list/* preloadListScript */.V)(ctx, release) : '',
         unitScript(ctx, release, conf, {
@@ -11967,8 +11948,9 @@ oldWorkers) {
     const graceMs = Math.min(OLD_WORKERS_GRACE_MS, Math.floor(d.healthTimeoutMs / 4));
     return [
         (0,_switch_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenFn */ .A0)(),
-        _ssh_shell_fns_js__WEBPACK_IMPORTED_MODULE_5__/* .MS_FN */ .u,
-        _ssh_shell_fns_js__WEBPACK_IMPORTED_MODULE_5__/* .NAP_FN */ .l,
+        _ssh_shell_fns_js__WEBPACK_IMPORTED_MODULE_5__/* .MS_FN */ .uX,
+        _ssh_shell_fns_js__WEBPACK_IMPORTED_MODULE_5__/* .NAP_FN */ .lQ,
+        _ssh_shell_fns_js__WEBPACK_IMPORTED_MODULE_5__/* .RUNNING_FN */ .FA,
         `record_live() {\n${(0,_deploy_release_record_js__WEBPACK_IMPORTED_MODULE_2__/* .stateCommand */ .t7)(ctx, release, 'live')}\n}`,
         (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_1__/* .serverScript */ .fj)('verify', {
             release_dir: p.releaseDir(release),

@@ -3311,6 +3311,36 @@ function shJoin(values) {
 
 /***/ }),
 
+/***/ 5816:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   FA: () => (/* binding */ RUNNING_FN),
+/* harmony export */   lQ: () => (/* binding */ NAP_FN),
+/* harmony export */   uX: () => (/* binding */ MS_FN)
+/* harmony export */ });
+// Shell functions the server-side scripts share (bash: the root shell and the step scripts run it).
+/** `ms`: the wall clock in milliseconds, from bash itself (no `date` process). */
+const MS_FN = 'ms() { local t=${EPOCHREALTIME/./}; echo $((10#$t / 1000)); }';
+/**
+ * `nap SECONDS` waits like sleep, without starting a process per wait (a read that times out on a
+ * pipe nobody writes to): polling loops look many times a second on a busy server.
+ */
+const NAP_FN = `exec {nap_fd}<> <(:)
+nap() { read -rt "$1" -u "$nap_fd" _ || true; }`;
+/**
+ * `running PID`: true while PID is a live process, not gone and not a zombie its parent has yet to
+ * reap; read by bash from /proc (no process), as the verify's and the candidate's polls look often.
+ */
+const RUNNING_FN = `running() {
+  local st="" k v _
+  while read -r k v _; do [ "$k" = State: ] && { st=$v; break; }; done 2>/dev/null < "/proc/$1/status" || true
+  [ -n "$st" ] && [ "$st" != Z ]
+}`;
+
+
+/***/ }),
+
 /***/ 948:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -3323,11 +3353,13 @@ function shJoin(values) {
 /* unused harmony exports HEARTBEAT_MS, HOLDER_PATIENCE_S, lockScript */
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7075);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _ssh_shell_fns_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(5816);
 /* harmony import */ var _deploy_context_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9116);
 /* harmony import */ var _render_scripts_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4036);
 /* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(833);
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3342);
 /* harmony import */ var _ownership_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4718);
+
 
 
 
@@ -3351,12 +3383,12 @@ const HOLDER_PATIENCE_S = 30;
  * lock's own error.
  */
 function awaitLockScript(ctx, owner) {
-    return (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_2__/* .serverScript */ .fj)('lock_wait', {
+    return `${_ssh_shell_fns_js__WEBPACK_IMPORTED_MODULE_6__/* .NAP_FN */ .lQ}\n${(0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_2__/* .serverScript */ .fj)('lock_wait', {
         owner_line: `run=${owner}`,
         lock_owner: ctx.paths.lockOwner,
         wait_s: Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000) + 15,
         busy: BUSY
-    });
+    })}`;
 }
 /** Identifies this run in the lock owner file, so a blocked deploy can name the holder. */
 function runId() {

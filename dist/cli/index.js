@@ -81083,6 +81083,15 @@ const MS_FN = 'ms() { local t=${EPOCHREALTIME/./}; echo $((10#$t / 1000)); }';
  */
 const NAP_FN = `exec {nap_fd}<> <(:)
 nap() { read -rt "$1" -u "$nap_fd" _ || true; }`;
+/**
+ * `running PID`: true while PID is a live process, not gone and not a zombie its parent has yet to
+ * reap; read by bash from /proc (no process), as the verify's and the candidate's polls look often.
+ */
+const RUNNING_FN = `running() {
+  local st="" k v _
+  while read -r k v _; do [ "$k" = State: ] && { st=$v; break; }; done 2>/dev/null < "/proc/$1/status" || true
+  [ -n "$st" ] && [ "$st" != Z ]
+}`;
 
 ;// CONCATENATED MODULE: ./src/ssh/together.ts
 
@@ -82944,6 +82953,7 @@ function parseFacts(stdout) {
 
 
 
+
 /** Exit code of the lock script when another deploy kept the lock for the whole timeout. */
 const BUSY = 75;
 /**
@@ -82961,12 +82971,12 @@ const HOLDER_PATIENCE_S = 30;
  * lock's own error.
  */
 function awaitLockScript(ctx, owner) {
-    return serverScript('lock_wait', {
+    return `${NAP_FN}\n${serverScript('lock_wait', {
         owner_line: `run=${owner}`,
         lock_owner: ctx.paths.lockOwner,
         wait_s: Math.ceil(ctx.settings.deploy.lockTimeoutMs / 1000) + 15,
         busy: BUSY
-    });
+    })}`;
 }
 /** Identifies this run in the lock owner file, so a blocked deploy can name the holder. */
 function runId() {
@@ -84011,6 +84021,7 @@ oldWorkers) {
         childrenFn(),
         MS_FN,
         NAP_FN,
+        RUNNING_FN,
         `record_live() {\n${stateCommand(ctx, release, 'live')}\n}`,
         serverScript('verify', {
             release_dir: p.releaseDir(release),
@@ -85883,6 +85894,7 @@ function candidateScript(ctx, release, conf, importCheck = false) {
         importCheck ? stateCommand(ctx, release, 'built') : '',
         MS_FN,
         NAP_FN,
+        RUNNING_FN,
         appKindScript(),
         preload ? preloadListScript(ctx, release) : '',
         unitScript(ctx, release, conf, {
