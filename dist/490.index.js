@@ -1195,9 +1195,12 @@ function layoutScript(ctx) {
 [ -f ${q(aheadPath(ctx))} ] && echo "database_ahead=$(head -c 200 ${q(aheadPath(ctx))} | tr -d '\\n')" || true
 `;
 }
-/** lockedBy: sent together with this run's lock, the script first waits for it (awaitLockScript). */
-async function ensureLayout(ctx, lockedBy) {
-    const script = lockedBy ? `${(0,steps_lock/* awaitLockScript */.pg)(ctx, lockedBy)}\n${layoutScript(ctx)}` : layoutScript(ctx);
+/**
+ * lockedBy: sent together with this run's lock, the script first waits for it (awaitLockScript).
+ * then: what starts once the layout is there, under the lock (a deploy's warm candidate).
+ */
+async function ensureLayout(ctx, lockedBy, then = '') {
+    const script = `${lockedBy ? `${(0,steps_lock/* awaitLockScript */.pg)(ctx, lockedBy)}\n` : ''}${layoutScript(ctx)}${then}`;
     const res = await (0,context/* runScript */.j3)(ctx, 'preparing the app layout', script, {
         // Waiting for the lock is part of it: as long as the lock may take, and the layout's own minute.
         timeoutMs: 60_000 + (lockedBy ? ctx.settings.deploy.lockTimeoutMs + 15_000 : 0),
@@ -3029,7 +3032,7 @@ function candidateBootChecks(ctx) {
     return !d.build && !d.preActivate && !d.downloadBackup && !!ctx.remote.sendNextTogether;
 }
 /** Where the check and the candidate read the staged files: known before the staging answers. */
-function conf(ctx) {
+function candidateConf(ctx) {
     const { envFile, gunicornConf } = (0,config/* stagedPaths */.Dx)(ctx);
     return { envFile, gunicornConf };
 }
@@ -3095,13 +3098,13 @@ const PREPARE_PLAN = [
         together: bootChecks,
         // First in the group: the candidate's master boots (no worker yet) beside the backup.
         request: (p) => [
-            ...(bootChecks(p) ? [(0,candidate/* candidateBootRequest */.Lo)(p.ctx, p.release, conf(p.ctx))] : []),
+            ...(bootChecks(p) ? [(0,candidate/* candidateBootRequest */.Lo)(p.ctx, p.release, candidateConf(p.ctx), p.id)] : []),
             ...backupRequest(p.ctx, p.release)
         ],
         run: async (p) => {
             if (!bootChecks(p))
                 return backupDatabase(p.ctx, p.release);
-            await (0,candidate/* bootEarly */.qg)(p.ctx, p.release, conf(p.ctx));
+            await (0,candidate/* bootEarly */.qg)(p.ctx, p.release, candidateConf(p.ctx), p.id);
             return backupDatabase(p.ctx, p.release).catch(async (err) => {
                 await (0,candidate/* stopEarly */.i6)(p.ctx);
                 throw err;
@@ -3121,13 +3124,13 @@ const PREPARE_PLAN = [
         together: bootChecks,
         request: (p) => [
             bootChecks(p)
-                ? (0,candidate/* candidateRequest */.vy)(p.ctx, p.release, conf(p.ctx), true)
-                : checkRequest(p.ctx, p.release, conf(p.ctx))
+                ? (0,candidate/* candidateRequest */.vy)(p.ctx, p.release, candidateConf(p.ctx), true)
+                : checkRequest(p.ctx, p.release, candidateConf(p.ctx))
         ],
         run: async (p) => {
             if (!bootChecks(p))
-                return checkRelease(p.ctx, p.release, conf(p.ctx));
-            p.booting = (0,candidate/* runCandidate */.pl)(p.ctx, p.release, conf(p.ctx), true);
+                return checkRelease(p.ctx, p.release, candidateConf(p.ctx));
+            p.booting = (0,candidate/* runCandidate */.pl)(p.ctx, p.release, candidateConf(p.ctx), true);
             p.booting.catch(() => undefined);
             return checkedByCandidate(p.ctx, await p.booting);
         }
@@ -3155,7 +3158,7 @@ const PREPARE_PLAN = [
         // Last before the switch: after the migrations, which the new code may need to answer. Sent
         // on its own (or already booted by the check's request).
         name: 'candidate',
-        run: async (p) => (0,candidate/* candidateOutcome */.gE)(p.ctx, await (p.booting ?? (0,candidate/* runCandidate */.pl)(p.ctx, p.release, conf(p.ctx))))
+        run: async (p) => (0,candidate/* candidateOutcome */.gE)(p.ctx, await (p.booting ?? (0,candidate/* runCandidate */.pl)(p.ctx, p.release, candidateConf(p.ctx))))
     },
     {
         // Once per deploy, on one host, with the proven release: before any server switches.
@@ -3448,6 +3451,7 @@ async function undoRelease(host, p, why) {
 
 
 
+
 /**
  * Everything before the switch: each of these steps can fail with nothing changed for users, so a
  * fleet prepares several servers at once. The lock is held until release(); a caller that already
@@ -3484,7 +3488,9 @@ async function prepareRelease(host, held) {
     const owner = (0,steps_lock/* runId */.Vz)();
     const locking = held ? Promise.resolve(held) : (0,steps_lock/* lockStep */.s9)(ctx, owner, true);
     plan.sendAfter('layout');
-    p.layingOut = ensureLayout(ctx, held ? undefined : owner);
+    // The candidate's master starts warm behind the layout, while the release uploads.
+    const warm = candidateBootChecks(ctx) ? (0,candidate/* candidateWarmScript */.s9)(ctx, p.id, candidateConf(ctx)) : '';
+    p.layingOut = ensureLayout(ctx, held ? undefined : owner, warm);
     p.layingOut.catch(() => undefined);
     const lock = await locking;
     try {
@@ -3507,6 +3513,9 @@ async function prepareRelease(host, held) {
             await refuseRelease(ctx, up, (0,step/* errorMessage */.gJ)(err));
         if (up && d.preActivate && ctx.records.some((r) => r.name === 'pre-activate'))
             await afterMigrationRollback(ctx, up.release, p.migrated, p.schema);
+        // A warm master that no backup step came to use (it would end at its RuntimeMaxSec).
+        if (warm && !ctx.records.some((r) => r.name === 'backup'))
+            await (0,candidate/* stopEarly */.i6)(ctx);
         if (!held)
             await lock.release();
         if (ctx.signal?.aborted)
@@ -11048,6 +11057,7 @@ __webpack_require__.d(__webpack_exports__, {
   Lo: () => (/* binding */ candidateBootRequest),
   gE: () => (/* binding */ candidateOutcome),
   vy: () => (/* binding */ candidateRequest),
+  s9: () => (/* binding */ candidateWarmScript),
   x5: () => (/* binding */ refusal),
   pl: () => (/* binding */ runCandidate),
   i6: () => (/* binding */ stopEarly)
@@ -11148,11 +11158,19 @@ function candidateUnit(ctx) {
 function importHook() {
     return `${(0,preload_list/* librariesPython */.U)()}${appKindPython()}${(0,scripts/* serverProgram */.qX)('candidate_hook')}`;
 }
+/**
+ * Root's own notes in /run (only root writes there): a master booted early for this release, a
+ * warm start under way, and a warm master's go.
+ */
+function rootNotes(unit) {
+    return { marker: `/run/${unit}.early`, warm_note: `/run/${unit}.warm`, go: `/run/${unit}.go` };
+}
 /** The candidate unit's values and functions (templates/scripts/candidate_unit.sh). */
 function unitScript(ctx, release, conf, more) {
     const p = ctx.paths;
     const d = ctx.settings.deploy;
-    const rel = p.releaseDir(release);
+    // No release yet for a warm start: its values come in the go file (candidate_warm.py).
+    const rel = release ? p.releaseDir(release) : '';
     const unit = candidateUnit(ctx);
     return (0,scripts/* serverScript */.fj)('candidate_unit', {
         unit,
@@ -11168,33 +11186,46 @@ function unitScript(ctx, release, conf, more) {
         gunicorn_conf: conf.gunicornConf,
         wsgi_app: d.wsgiApp,
         release,
-        // Root's own note that a master was booted early for this release (/run: only root writes).
-        marker: `/run/${unit}.early`,
+        ...rootNotes(unit),
+        live_env: p.envFile,
+        live_conf: p.gunicornConf,
+        current: p.current,
         ...more
     });
+}
+/**
+ * The candidate's master started warm (templates/scripts/candidate_warm.sh and .py), in the
+ * layout's request once the lock is held, beside a serving release: Python, Gunicorn and the
+ * serving config's libraries load while the release uploads; the early boot (candidateBootScript,
+ * the same `id`) gives it the go with the release's values, or stops it and boots cold.
+ */
+function candidateWarmScript(ctx, id, conf) {
+    const warm_program = `${(0,scripts/* serverProgram */.qX)('candidate_warm')}${importHook()}`;
+    return `${unitScript(ctx, '', conf, { id, warm_program })}\n${(0,scripts/* serverScript */.fj)('candidate_warm', {})}`;
 }
 /**
  * The candidate's master booted early (templates/scripts/candidate_boot.sh), sent before the
  * backup with the check after it: Python, Gunicorn, the config and the preloaded libraries load
  * beside the backup; its one worker (the release's code) is forked only by the candidate check.
+ * A master this run started warm (`id`, candidateWarmScript) gets the go instead.
  */
-function candidateBootScript(ctx, release, conf) {
-    return `${unitScript(ctx, release, conf, {})}\n${(0,scripts/* serverScript */.fj)('candidate_boot', {})}`;
+function candidateBootScript(ctx, release, conf, id = '') {
+    return `${shell_fns/* NAP_FN */.lQ}\n${unitScript(ctx, release, conf, { id })}\n${(0,scripts/* serverScript */.fj)('candidate_boot', {})}`;
 }
 /** Takes the early boot's answer (it answers at once; the boot goes on beside what follows). */
-async function bootEarly(ctx, release, conf) {
-    const r = candidateBootRequest(ctx, release, conf);
+async function bootEarly(ctx, release, conf, id = '') {
+    const r = candidateBootRequest(ctx, release, conf, id);
     // Best effort: without it, the candidate check boots the release itself.
     await ctx.remote.script(r.text, r.opts).catch(() => undefined);
 }
 /** A backup that failed: the master booted for the check that will not come is stopped. */
 async function stopEarly(ctx) {
     const unit = candidateUnit(ctx);
-    const script = (0,scripts/* serverScript */.fj)('candidate_stop', { unit, marker: `/run/${unit}.early` });
+    const script = (0,scripts/* serverScript */.fj)('candidate_stop', { unit, ...rootNotes(unit) });
     await ctx.remote.script(script, { sudo: true, timeoutMs: 30_000 }).catch(() => undefined);
 }
-function candidateBootRequest(ctx, release, conf) {
-    return { text: candidateBootScript(ctx, release, conf), opts: { sudo: true, timeoutMs: 60_000 } };
+function candidateBootRequest(ctx, release, conf, id = '') {
+    return { text: candidateBootScript(ctx, release, conf, id), opts: { sudo: true, timeoutMs: 60_000 } };
 }
 /**
  * Boots `release` the way the service runs it (its venv, the given environment file and Gunicorn
@@ -11234,6 +11265,11 @@ function candidateScript(ctx, release, conf, importCheck = false) {
         (0,scripts/* serverScript */.fj)('candidate', {})
     ].join('\n');
 }
+const EARLY_SAYS = {
+    no: '',
+    yes: ' (its master booted beside the backup)',
+    warm: ' (its master started warm while the release uploaded)'
+};
 function parseCandidate(stdout) {
     const [head, rest = ''] = stdout.split('\n--- body\n');
     const facts = {};
@@ -11256,7 +11292,7 @@ function parseCandidate(stdout) {
         ...(/^uvicorn(_worker|\.workers)$/.test(facts.worker_module ?? '')
             ? { workerModule: facts.worker_module }
             : {}),
-        ...(facts.early === 'yes' ? { early: true } : {}),
+        ...(facts.early === 'yes' || facts.early === 'warm' ? { early: facts.early } : {}),
         ...(facts.import === undefined
             ? {}
             : { imported: facts.import === 'ok', importMs: Number(facts.import_ms ?? 0) })
@@ -11300,7 +11336,7 @@ function candidateOutcome(ctx, run) {
         ? ` and ${d.smokePaths.length} smoke path${d.smokePaths.length > 1 ? 's' : ''}`
         : '';
     return {
-        detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s${c.early ? ' (its master booted beside the backup)' : ''}${c.workerModule ? ` (${c.workerModule}.UvicornWorker)` : ''}`,
+        detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s${EARLY_SAYS[c.early ?? 'no']}${c.workerModule ? ` (${c.workerModule}.UvicornWorker)` : ''}`,
         // Its own time, also when the check step already waited for it (the check in its worker).
         ms: res.serverMs ?? run.elapsedMs
     };

@@ -271,3 +271,45 @@ test('a rollback that fails leaves outputs naming what serves, and a history lin
   expect(back.report.error).toBeUndefined();
   expect((await getJson(server, '/health')).body.release).toBe(good);
 });
+
+// The candidate's master starts warm, from the serving release's venv and environment, while the
+// release uploads. Its proof must stay the cold boot's: a release whose environment file changed is
+// booted cold with it, and one with a new venv runs that venv. The app answers 500 on /health when
+// its environment says so, or when it runs another venv than its own release's.
+const SAME_BOOT = [
+  'import os as _os, sys as _sys',
+  '@app.before_request',
+  'def _as_deployed():',
+  '    if request.path != "/health":',
+  '        return None',
+  '    if _os.environ.get("BREAK_HEALTH") == "1":',
+  '        return "broken by its environment", 500',
+  '    if _os.path.realpath(_sys.prefix) != _os.path.realpath(_os.path.join(_os.getcwd(), ".venv")):',
+  '        return "not its own venv: " + _sys.prefix, 500',
+  '    return None'
+].join('\n');
+
+test('the warm master: used for a code-only deploy, cold with a changed environment, the new venv with new requirements', async () => {
+  const candidateOf = (report: RunReport) => report.hosts[0]!.steps.find((st) => st.name === 'candidate');
+  const warm = await deploy(server, await appWith(SAME_BOOT), { commit: '3'.repeat(40) });
+  expect(warm.report.error).toBeUndefined();
+  expect(candidateOf(warm.report)?.detail).toContain('started warm while the release uploaded');
+
+  const env = await deploy(server, await appWith(SAME_BOOT), {
+    commit: '4'.repeat(40),
+    env: 'BREAK_HEALTH=1'
+  });
+  expect(env.report.ok).toBe(false);
+  expect(env.report.hosts[0]!.steps.at(-1)?.name).toBe('candidate');
+  expect(env.report.error).toMatch(/\/health answered 500[\s\S]*broken by its environment/);
+  expect(env.report.error).toContain('nothing was switched');
+
+  const dir = await appWith(SAME_BOOT);
+  await editFile(dir, 'requirements.txt', (t) => `${t}# a new venv\n`);
+  const venv = await deploy(server, dir, { commit: '5'.repeat(40) });
+  expect(venv.report.error).toBeUndefined();
+  expect(venv.report.hosts[0]!.steps.find((st) => st.name === 'venv')?.detail).toMatch(/built/);
+  expect((await getJson(server, '/health')).body.release).toBe(venv.report.hosts[0]!.facts.release);
+  // Nothing of the warm start is left behind.
+  expect(await onServer(server, 'ls /run | grep -c candidate || true')).toBe('0\n');
+}, 300_000);

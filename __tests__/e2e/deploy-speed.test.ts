@@ -67,8 +67,9 @@ test('a code-only deploy runs its root commands in one sudo session and reports 
   const names = h.steps.map((st) => st.name);
   expect(names.indexOf('switch')).toBe(names.indexOf('units') + 1);
   expect(h.steps.every((st) => st.ok)).toBe(true);
-  // The candidate's master booted beside the backup; the check forked its worker (issue 30).
+  // The candidate's master started warm with the lock, beside a serving release, got the go with
+  // the backup, and the check forked its worker (issue 30).
   expect(h.steps.find((st) => st.name === 'candidate')?.detail).toMatch(
-    /its master booted beside the backup/
+    /its master started warm while the release uploaded/
   );
 });

@@ -11,7 +11,7 @@ export const STEP = {
   verify: /^# verify\.sh$/m,
   'log-tail': /echo '--- journal'/,
   states: /^# release_states_list\.sh$/m,
-  candidate: /^# candidate_unit\.sh$/m,
+  candidate: /^# candidate\.sh$/m,
   restore: /^if \[ -f '[^']*\/config-previous\//m,
   serving: /echo "current=\$\(basename/,
   hook: /^systemd-run --quiet --wait --pipe/,

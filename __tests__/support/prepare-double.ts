@@ -22,6 +22,6 @@ export async function prepareAnswers(
     stdout: `previous=${ids.previous}\nprevious_venv=v1\ncores=2\nrelease=${ids.release}\n${old}`
   });
   remote.on(/^# venv\.sh$/m, { stdout: 'hash=v1\nreused=yes\n' });
-  remote.on(/systemd-run --unit="\$unit"/, { stdout: 'import=ok\nimport_ms=40\ncandidate=ok\nms=120\n' });
+  remote.on(/^# candidate\.sh$/m, { stdout: 'import=ok\nimport_ms=40\ncandidate=ok\nms=120\n' });
   remote.on(/echo "backup=/, { stdout: 'backup=/srv/shop/backups/b.sqlite3\nsize=10\n' });
 }

@@ -78,8 +78,33 @@ test('a code-only delta: the prepare goes with the layout, the rest with the del
   // Every queued request was asked for by its step (each takes its answer), and the candidate
   // booted once: the check's request was the boot.
   for (const q of t.remote.sent) expect(t.remote.calls.filter((c) => c.text === q.text)).toHaveLength(1);
-  // The backup step boots its master (no worker) first; the check's request forks its worker.
-  expect(t.remote.matching(/^# candidate_unit\.sh$/m).map((c) => c.step)).toEqual(['backup', 'check']);
+  // The layout's request starts the candidate's master warm (under the lock, before the upload);
+  // the backup step gives it the go (or boots one cold) first; the check's request forks its worker.
+  const layout = t.remote.calls.findIndex((c) => /^# layout\.sh$/m.test(c.text));
+  expect(t.remote.calls.findIndex((c) => /^# candidate_warm\.sh$/m.test(c.text))).toBe(layout);
+  expect(t.remote.matching(/^# candidate_warm\.sh$/m)).toHaveLength(1);
+  expect(t.remote.matching(/^# candidate_boot\.sh$/m).map((c) => c.step)).toEqual(['backup']);
+  expect(t.remote.matching(/^# candidate\.sh$/m).map((c) => c.step)).toEqual(['check']);
+  // Both name this run's release id as asked, which ties the go to this run's warm start.
+  const id = /^id='([^']+)'$/m;
+  const warmId = id.exec(t.remote.matching(/^# candidate_warm\.sh$/m)[0]!.text)?.[1];
+  expect(warmId).toMatch(/^\d{8}T\d{6}Z-/);
+  expect(id.exec(t.remote.matching(/^# candidate_boot\.sh$/m)[0]!.text)?.[1]).toBe(warmId);
+});
+
+test('no warm start where the candidate is not the import check (a build command)', async () => {
+  const t = await prepare({ build: 'make assets' });
+  expect(t.result).not.toBeInstanceOf(Error);
+  expect(t.remote.matching(/^# candidate_warm\.sh$/m)).toHaveLength(0);
+});
+
+test('a step that fails before the backup stops the warm master', async () => {
+  const t = await prepare({ 'sqlite-db': 'app.db' }, { fail: /^# config_stage\.sh$/m });
+  expect(t.result).toBeInstanceOf(Error);
+  expect(t.ran).toEqual(['layout', 'upload', 'venv', 'config failed']);
+  const stops = t.remote.matching(/^# candidate_stop\.sh$/m);
+  expect(stops).toHaveLength(1);
+  expect(stops[0]!.text).toMatch(/^go='\/run\/gunicorn-deploy-candidate-shop\.go'$/m);
 });
 
 test('with an SQLite database, the backup and the candidate boot go as one group', async () => {
@@ -110,7 +135,7 @@ test('a pre-activate hook: backup and check go ahead, the candidate waits for th
   expect(t.result).not.toBeInstanceOf(Error);
   expect(t.remote.sentSteps()).toEqual(['upload', '?', 'venv', 'config', 'backup', 'check']);
   const hook = t.remote.calls.findIndex((c) => c.text.includes('flask db upgrade'));
-  const boot = t.remote.calls.findIndex((c) => /^# candidate_unit\.sh$/m.test(c.text));
+  const boot = t.remote.calls.findIndex((c) => /^# candidate\.sh$/m.test(c.text));
   expect(hook).toBeGreaterThan(0);
   expect(boot).toBeGreaterThan(hook);
 });
@@ -133,7 +158,7 @@ test('a backup that fails stops the candidate master booted beside it', async ()
 });
 
 test('a step that fails leaves the later steps unrun, and the release is refused', async () => {
-  const t = await prepare({}, { fail: /^# candidate_unit\.sh$/m });
+  const t = await prepare({}, { fail: /^# candidate\.sh$/m });
   expect(t.result).toBeInstanceOf(Error);
   expect(t.ran).toEqual(['layout', 'upload', 'venv', 'config', 'backup', 'check failed']);
 });

@@ -8,7 +8,8 @@ import { venvDependencies } from '../steps/venv.js';
 import { installConfig, needsRestart } from '../steps/config.js';
 import { afterMigrationRollback } from '../steps/migration.js';
 import { Planner } from './plan.js';
-import { PREPARE_PLAN, type Preparing } from './prepare-plan.js';
+import { candidateBootChecks, candidateConf, PREPARE_PLAN, type Preparing } from './prepare-plan.js';
+import { candidateWarmScript, stopEarly } from '../steps/candidate.js';
 import { runHook } from '../steps/hooks.js';
 import { sendSwitchAhead, switchRelease } from '../steps/switch.js';
 import { sendVerifyAhead, verifyRelease } from '../steps/verify.js';
@@ -64,7 +65,9 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
   const owner = runId();
   const locking = held ? Promise.resolve(held) : lockStep(ctx, owner, true);
   plan.sendAfter('layout');
-  p.layingOut = ensureLayout(ctx, held ? undefined : owner);
+  // The candidate's master starts warm behind the layout, while the release uploads.
+  const warm = candidateBootChecks(ctx) ? candidateWarmScript(ctx, p.id, candidateConf(ctx)) : '';
+  p.layingOut = ensureLayout(ctx, held ? undefined : owner, warm);
   p.layingOut.catch(() => undefined);
   const lock = await locking;
   try {
@@ -85,6 +88,8 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
     if (up) await refuseRelease(ctx, up, errorMessage(err));
     if (up && d.preActivate && ctx.records.some((r) => r.name === 'pre-activate'))
       await afterMigrationRollback(ctx, up.release, p.migrated, p.schema);
+    // A warm master that no backup step came to use (it would end at its RuntimeMaxSec).
+    if (warm && !ctx.records.some((r) => r.name === 'backup')) await stopEarly(ctx);
     if (!held) await lock.release();
     if (ctx.signal?.aborted) await noteCancelled(host, ctx, errorMessage(err).split('\n')[0]!);
     throw err;

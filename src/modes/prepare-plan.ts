@@ -61,7 +61,7 @@ export function candidateBootChecks(ctx: DeployContext): boolean {
 }
 
 /** Where the check and the candidate read the staged files: known before the staging answers. */
-function conf(ctx: DeployContext): CandidateConfig {
+export function candidateConf(ctx: DeployContext): CandidateConfig {
   const { envFile, gunicornConf } = stagedPaths(ctx);
   return { envFile, gunicornConf };
 }
@@ -129,12 +129,12 @@ export const PREPARE_PLAN: readonly PlanStep<Preparing>[] = [
     together: bootChecks,
     // First in the group: the candidate's master boots (no worker yet) beside the backup.
     request: (p) => [
-      ...(bootChecks(p) ? [candidateBootRequest(p.ctx, p.release, conf(p.ctx))] : []),
+      ...(bootChecks(p) ? [candidateBootRequest(p.ctx, p.release, candidateConf(p.ctx), p.id)] : []),
       ...backupRequest(p.ctx, p.release)
     ],
     run: async (p) => {
       if (!bootChecks(p)) return backupDatabase(p.ctx, p.release);
-      await bootEarly(p.ctx, p.release, conf(p.ctx));
+      await bootEarly(p.ctx, p.release, candidateConf(p.ctx), p.id);
       return backupDatabase(p.ctx, p.release).catch(async (err: unknown) => {
         await stopEarly(p.ctx);
         throw err;
@@ -154,12 +154,12 @@ export const PREPARE_PLAN: readonly PlanStep<Preparing>[] = [
     together: bootChecks,
     request: (p) => [
       bootChecks(p)
-        ? candidateRequest(p.ctx, p.release, conf(p.ctx), true)
-        : checkRequest(p.ctx, p.release, conf(p.ctx))
+        ? candidateRequest(p.ctx, p.release, candidateConf(p.ctx), true)
+        : checkRequest(p.ctx, p.release, candidateConf(p.ctx))
     ],
     run: async (p) => {
-      if (!bootChecks(p)) return checkRelease(p.ctx, p.release, conf(p.ctx));
-      p.booting = runCandidate(p.ctx, p.release, conf(p.ctx), true);
+      if (!bootChecks(p)) return checkRelease(p.ctx, p.release, candidateConf(p.ctx));
+      p.booting = runCandidate(p.ctx, p.release, candidateConf(p.ctx), true);
       p.booting.catch(() => undefined);
       return checkedByCandidate(p.ctx, await p.booting);
     }
@@ -186,7 +186,7 @@ export const PREPARE_PLAN: readonly PlanStep<Preparing>[] = [
     // on its own (or already booted by the check's request).
     name: 'candidate',
     run: async (p) =>
-      candidateOutcome(p.ctx, await (p.booting ?? runCandidate(p.ctx, p.release, conf(p.ctx))))
+      candidateOutcome(p.ctx, await (p.booting ?? runCandidate(p.ctx, p.release, candidateConf(p.ctx))))
   },
   {
     // Once per deploy, on one host, with the proven release: before any server switches.

@@ -35,11 +35,20 @@ export function importHook(): string {
   return `${librariesPython()}${appKindPython()}${serverProgram('candidate_hook')}`;
 }
 
+/**
+ * Root's own notes in /run (only root writes there): a master booted early for this release, a
+ * warm start under way, and a warm master's go.
+ */
+function rootNotes(unit: string): { marker: string; warm_note: string; go: string } {
+  return { marker: `/run/${unit}.early`, warm_note: `/run/${unit}.warm`, go: `/run/${unit}.go` };
+}
+
 /** The candidate unit's values and functions (templates/scripts/candidate_unit.sh). */
 function unitScript(ctx: DeployContext, release: string, conf: CandidateConfig, more: ScriptValues): string {
   const p = ctx.paths;
   const d = ctx.settings.deploy;
-  const rel = p.releaseDir(release);
+  // No release yet for a warm start: its values come in the go file (candidate_warm.py).
+  const rel = release ? p.releaseDir(release) : '';
   const unit = candidateUnit(ctx);
   return serverScript('candidate_unit', {
     unit,
@@ -55,24 +64,48 @@ function unitScript(ctx: DeployContext, release: string, conf: CandidateConfig, 
     gunicorn_conf: conf.gunicornConf,
     wsgi_app: d.wsgiApp,
     release,
-    // Root's own note that a master was booted early for this release (/run: only root writes).
-    marker: `/run/${unit}.early`,
+    ...rootNotes(unit),
+    live_env: p.envFile,
+    live_conf: p.gunicornConf,
+    current: p.current,
     ...more
   });
+}
+
+/**
+ * The candidate's master started warm (templates/scripts/candidate_warm.sh and .py), in the
+ * layout's request once the lock is held, beside a serving release: Python, Gunicorn and the
+ * serving config's libraries load while the release uploads; the early boot (candidateBootScript,
+ * the same `id`) gives it the go with the release's values, or stops it and boots cold.
+ */
+export function candidateWarmScript(ctx: DeployContext, id: string, conf: CandidateConfig): string {
+  const warm_program = `${serverProgram('candidate_warm')}${importHook()}`;
+  return `${unitScript(ctx, '', conf, { id, warm_program })}\n${serverScript('candidate_warm', {})}`;
 }
 
 /**
  * The candidate's master booted early (templates/scripts/candidate_boot.sh), sent before the
  * backup with the check after it: Python, Gunicorn, the config and the preloaded libraries load
  * beside the backup; its one worker (the release's code) is forked only by the candidate check.
+ * A master this run started warm (`id`, candidateWarmScript) gets the go instead.
  */
-export function candidateBootScript(ctx: DeployContext, release: string, conf: CandidateConfig): string {
-  return `${unitScript(ctx, release, conf, {})}\n${serverScript('candidate_boot', {})}`;
+export function candidateBootScript(
+  ctx: DeployContext,
+  release: string,
+  conf: CandidateConfig,
+  id = ''
+): string {
+  return `${NAP_FN}\n${unitScript(ctx, release, conf, { id })}\n${serverScript('candidate_boot', {})}`;
 }
 
 /** Takes the early boot's answer (it answers at once; the boot goes on beside what follows). */
-export async function bootEarly(ctx: DeployContext, release: string, conf: CandidateConfig): Promise<void> {
-  const r = candidateBootRequest(ctx, release, conf);
+export async function bootEarly(
+  ctx: DeployContext,
+  release: string,
+  conf: CandidateConfig,
+  id = ''
+): Promise<void> {
+  const r = candidateBootRequest(ctx, release, conf, id);
   // Best effort: without it, the candidate check boots the release itself.
   await ctx.remote.script(r.text, r.opts).catch(() => undefined);
 }
@@ -80,16 +113,17 @@ export async function bootEarly(ctx: DeployContext, release: string, conf: Candi
 /** A backup that failed: the master booted for the check that will not come is stopped. */
 export async function stopEarly(ctx: DeployContext): Promise<void> {
   const unit = candidateUnit(ctx);
-  const script = serverScript('candidate_stop', { unit, marker: `/run/${unit}.early` });
+  const script = serverScript('candidate_stop', { unit, ...rootNotes(unit) });
   await ctx.remote.script(script, { sudo: true, timeoutMs: 30_000 }).catch(() => undefined);
 }
 
 export function candidateBootRequest(
   ctx: DeployContext,
   release: string,
-  conf: CandidateConfig
+  conf: CandidateConfig,
+  id = ''
 ): QueuedRequest {
-  return { text: candidateBootScript(ctx, release, conf), opts: { sudo: true, timeoutMs: 60_000 } };
+  return { text: candidateBootScript(ctx, release, conf, id), opts: { sudo: true, timeoutMs: 60_000 } };
 }
 
 /**
@@ -136,6 +170,12 @@ export function candidateScript(
   ].join('\n');
 }
 
+const EARLY_SAYS = {
+  no: '',
+  yes: ' (its master booted beside the backup)',
+  warm: ' (its master started warm while the release uploaded)'
+} as const;
+
 export interface CandidateResult {
   ok: boolean;
   why: string;
@@ -147,8 +187,11 @@ export interface CandidateResult {
   mismatch?: Mismatch;
   /** The uvicorn worker module that served it (uvicorn_worker or uvicorn.workers), if one did. */
   workerModule?: string;
-  /** Its master was booted early, beside the backup, and forked its worker for the check. */
-  early?: boolean;
+  /**
+   * Its master was booted early, beside the backup (yes), or started warm while the release
+   * uploaded (warm), and forked its worker for the check.
+   */
+  early?: 'yes' | 'warm';
   /** With importCheck only: whether its worker imported the app, and how long after the start. */
   imported?: boolean;
   importMs?: number;
@@ -175,7 +218,7 @@ export function parseCandidate(stdout: string): CandidateResult {
     ...(/^uvicorn(_worker|\.workers)$/.test(facts.worker_module ?? '')
       ? { workerModule: facts.worker_module }
       : {}),
-    ...(facts.early === 'yes' ? { early: true } : {}),
+    ...(facts.early === 'yes' || facts.early === 'warm' ? { early: facts.early } : {}),
     ...(facts.import === undefined
       ? {}
       : { imported: facts.import === 'ok', importMs: Number(facts.import_ms ?? 0) })
@@ -248,7 +291,7 @@ export function candidateOutcome(ctx: DeployContext, run: CandidateRun): StepOut
     ? ` and ${d.smokePaths.length} smoke path${d.smokePaths.length > 1 ? 's' : ''}`
     : '';
   return {
-    detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s${c.early ? ' (its master booted beside the backup)' : ''}${c.workerModule ? ` (${c.workerModule}.UvicornWorker)` : ''}`,
+    detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s${EARLY_SAYS[c.early ?? 'no']}${c.workerModule ? ` (${c.workerModule}.UvicornWorker)` : ''}`,
     // Its own time, also when the check step already waited for it (the check in its worker).
     ms: res.serverMs ?? run.elapsedMs
   };

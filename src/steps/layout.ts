@@ -42,12 +42,16 @@ export function layoutScript(ctx: DeployContext): string {
 `;
 }
 
-/** lockedBy: sent together with this run's lock, the script first waits for it (awaitLockScript). */
+/**
+ * lockedBy: sent together with this run's lock, the script first waits for it (awaitLockScript).
+ * then: what starts once the layout is there, under the lock (a deploy's warm candidate).
+ */
 export async function ensureLayout(
   ctx: DeployContext,
-  lockedBy?: string
+  lockedBy?: string,
+  then = ''
 ): Promise<StepOutcome & { server?: string; ahead?: string }> {
-  const script = lockedBy ? `${awaitLockScript(ctx, lockedBy)}\n${layoutScript(ctx)}` : layoutScript(ctx);
+  const script = `${lockedBy ? `${awaitLockScript(ctx, lockedBy)}\n` : ''}${layoutScript(ctx)}${then}`;
   const res = await runScript(ctx, 'preparing the app layout', script, {
     // Waiting for the lock is part of it: as long as the lock may take, and the layout's own minute.
     timeoutMs: 60_000 + (lockedBy ? ctx.settings.deploy.lockTimeoutMs + 15_000 : 0),

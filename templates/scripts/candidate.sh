@@ -26,6 +26,8 @@ if [ -f "$marker" ]; then
   done
   rm -f "$marker"
   if [ "$seen" = "$release" ] && [ "$booted" = 0 ] && systemctl is-active --quiet "$unit.service"; then early=yes; fi
+  # Started warm (candidate_warm.sh): its go is there.
+  if [ -n "$early" ] && [ -f "$go" ]; then early=warm; fi
 fi
 if [ -n "$early" ]; then
   # Its log is this run of the unit's, from its start.
@@ -95,13 +97,13 @@ while :; do
   fi
   if { [ -z "$early" ] || [ -n "$forked" ]; } && checks; then
     echo "candidate=ok"; echo "ms=$(( $(ms) - start ))"
-    [ -z "$early" ] || echo "early=yes"
+    [ -z "$early" ] || echo "early=$early"
     report_worker_module
     imported
     [ "$preload" != yes ] || install_preload_list
     # Proven: it stops in the background (its Gunicorn's shutdown is not on the deploy's path); the
     # next candidate's stop waits for it, and RuntimeMaxSec ends it should nothing else.
-    trap - EXIT; rm -f "$body"
+    trap - EXIT; rm -f -- "$body" "$go"
     systemctl stop --no-block "$unit.service" >/dev/null 2>&1 || true
     exit 0
   fi
