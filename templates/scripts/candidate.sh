@@ -25,24 +25,31 @@ if [ -f "$marker" ]; then
     nap 0.02; waited=$((waited + 1))
   done
   rm -f "$marker"
-  if [ "$seen" = "$release" ] && [ "$booted" = 0 ] && systemctl is-active --quiet "$unit.service"; then early=yes; fi
+  if [ "$seen" = "$release" ] && [ "$booted" = 0 ]; then
+    # One question to systemd for three answers: is it running, its run's id (for its log), its
+    # master's PID.
+    state=""; invocation=""; main=""
+    while IFS='=' read -r k v; do
+      case "$k" in ActiveState) state=$v ;; InvocationID) invocation=$v ;; MainPID) main=$v ;; esac
+    done < <(systemctl show -p ActiveState -p InvocationID -p MainPID "$unit.service" 2>/dev/null || true)
+    case "$state" in active|reloading) early=yes ;; esac
+  fi
   # Started warm (candidate_warm.sh): its go is there.
   if [ -n "$early" ] && [ -f "$go" ]; then early=warm; fi
 fi
 if [ -n "$early" ]; then
-  # Its log is this run of the unit's, from its start.
-  invocation=$(systemctl show -p InvocationID --value "$unit.service" 2>/dev/null || true)
-  since=$(( $(date +%s) - 60 ))
+  # Its log is this run of the unit's (invocation, read above), from its start.
+  since=$(( EPOCHSECONDS - 60 ))
 else
   invocation=""
   stop_candidate
-  since=$(date +%s)
+  since=$EPOCHSECONDS
   boot_candidate 1
 fi
 forked=""
 # The master's PID, asked of systemd once: each poll then looks at /proc (no systemctl per poll, ~15
 # ms of the server's CPU each), and asks systemd again only when that process is gone.
-main=$(systemctl show -p MainPID --value "$unit.service" 2>/dev/null || echo 0)
+[ -n "$early" ] || main=$(systemctl show -p MainPID --value "$unit.service" 2>/dev/null || echo 0)
 main=${main:-0}
 master_gone() {
   if running "$main"; then return 1; fi
