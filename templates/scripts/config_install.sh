@@ -30,9 +30,10 @@ for ((i = 0; i < count; i++)); do
 done
 if [ "$daemon_reload" = 1 ]; then systemctl daemon-reload; fi
 # Every deploy after the first: both already enabled and the socket active since the top. systemd
-# answers the enablement it read at its last (re)load, so the links `enable` makes (from the
-# units' [Install]) are looked at too, by bash: one removed by hand since still means asking as
-# below. Any other state (static, linked, masked, ...) is asked of `is-enabled` as always.
+# keeps the enablement it computed at the first question after its last reload, so the links
+# `enable` makes (from the units' [Install]) are looked at too, by bash: one removed by hand since
+# still means asking as below. Any other state (static, linked, masked, ...) is asked of
+# `is-enabled` as always.
 if [ "$socket_file" != enabled ] || [ "$service_file" != enabled ] || ! [ -L "$socket_wants" ] || ! [ -L "$service_wants" ]; then
   systemctl is-enabled --quiet "$socket" 2>/dev/null || systemctl enable --quiet "$socket"
   systemctl is-enabled --quiet "$service" 2>/dev/null || systemctl enable --quiet "$service"
