@@ -4,7 +4,6 @@
 # the body) through the app's socket. Prologue: release_dir old_workers master last_switch
 # gunicorn_conf service socket health_url health_expect health_expect_shown timeout_s grace_ms.
 # Before it (the caller's text): children, ms, nap, running, and record_live (the release recorded live).
-want=$(readlink -f "$release_dir")
 # The master's PID when the switch learned it and a HUP kept it (given, or 'saved' below); 0: asked
 # of systemd at the first look. A start or restart makes a new master: then always asked.
 main=${master:-0}
@@ -60,9 +59,10 @@ while :; do
       if running "$w"; then olds=$((olds + 1)); fi
       continue;;
     esac
-    # Compared by bash itself (same folder: device and inode), no readlink per worker and poll.
+    # Compared by bash itself (same folder: device and inode, both followed as stat does), no
+    # readlink per worker and poll, nor one for the release at the start.
     [ -e "/proc/$w/cwd" ] || continue
-    if ! [ "/proc/$w/cwd" -ef "$want" ]; then ok=no; why="worker $w serves $(readlink "/proc/$w/cwd" 2>/dev/null), not the new release"; fi
+    if ! [ "/proc/$w/cwd" -ef "$release_dir" ]; then ok=no; why="worker $w serves $(readlink "/proc/$w/cwd" 2>/dev/null), not the new release"; fi
     fresh=$((fresh + 1))
   done
   if [ "$fresh" -lt "$expected" ]; then ok=no; why="$fresh of $expected new workers running (master pid $main)"; fi
