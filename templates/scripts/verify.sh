@@ -3,7 +3,8 @@
 # asks for, each working in the release, and the health path answering 200 (with $health_expect in
 # the body) through the app's socket. Prologue: release_dir old_workers master last_switch
 # gunicorn_conf service socket health_url health_expect health_expect_shown timeout_s grace_ms.
-# Before it (the caller's text): children, ms, nap, running, and record_live (the release recorded live).
+# Before it (the caller's text): children, ms, nap, running, and record_live (the release
+# recorded live).
 # The master's PID when the switch learned it and a HUP kept it (given, or 'saved' below); 0: asked
 # of systemd at the first look. A start or restart makes a new master: then always asked.
 main=${master:-0}
