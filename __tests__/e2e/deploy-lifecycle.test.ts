@@ -127,6 +127,25 @@ describe.each(SUITES)('on %s', (suite) => {
     expect(Number(maps)).toBeGreaterThan(0);
   });
 
+  test('a unit whose link was removed by hand since the last deploy is enabled again', async () => {
+    // systemd keeps the enablement it computed at the first question after a reload (the last
+    // deploy's units step asked): a link removed without a reload still reads enabled there, so
+    // the units step looks at the link too.
+    const stale = await onServer(
+      server,
+      'systemctl show -p UnitFileState shop.service >/dev/null && rm /etc/systemd/system/multi-user.target.wants/shop.service && systemctl show -p UnitFileState --value shop.service; systemctl is-enabled shop.service || true'
+    );
+    // The control: systemd's answer is stale, is-enabled's (read from disk) is not.
+    expect(stale.trim()).toBe('enabled\ndisabled');
+    await editFile(app, 'app.py', marker('code change after a link was removed'));
+    const { report } = await deploy(server, app, { commit: 'b3'.padEnd(40, '0') });
+    expect({ ok: report.ok, error: report.error }).toEqual({ ok: true, error: undefined });
+    expect(report.hosts[0]!.facts.reload).toBe('hup');
+    expect((await onServer(server, 'systemctl is-enabled shop.socket shop.service || true')).trim()).toBe(
+      'enabled\nenabled'
+    );
+  });
+
   test('a requirements change builds a new venv and restarts, with zero failed requests', async () => {
     const before = await onServer(
       server,

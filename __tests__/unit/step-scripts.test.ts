@@ -20,14 +20,16 @@ const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE 
 const OLD = '20261129T100000Z-aaaaaaa';
 const NEW = '20261130T100000Z-bbbbbbb';
 
-// systemctl answers from the environment: GD_ACTIVE (is-active --quiet), GD_STATE (is-active's
-// word), GD_MAIN_PID (show -p MainPID). curl writes GD_BODY to its -o file (or stdout for -o -) and
+// systemctl answers from the environment: GD_ACTIVE (is-active --quiet, and show's ActiveState
+// unless GD_ASTATE names it), GD_STATE (is-active's word), GD_MAIN_PID (show's MainPID). curl writes GD_BODY to its -o file (or stdout for -o -) and
 // prints a status code (on stderr for a -w of %{stderr}).
 const STUBS = {
   systemctl: `case "$1" in
   is-active) if [ "$2" = --quiet ]; then [ "\${GD_ACTIVE:-no}" = yes ]; exit; fi; echo "\${GD_STATE:-active}"; [ "\${GD_STATE:-active}" = active ];;
   is-enabled) exit 1;;
-  show) echo "\${GD_MAIN_PID:-0}";;
+  show) if [ "$4" = --value ]; then echo "\${GD_MAIN_PID:-0}"; exit; fi
+    a=inactive; [ "\${GD_ACTIVE:-no}" = yes ] && a=active
+    echo "MainPID=\${GD_MAIN_PID:-0}"; echo "ActiveState=\${GD_ASTATE:-$a}";;
 esac`,
   // GD_ROUTES ("/path=code ...") answers by path; otherwise GD_CODES, one per call, the last repeating.
   curl: `out=; url=; w=; while [ $# -gt 0 ]; do [ "$1" = -o ] && out=$2; [ "$1" = -w ] && w=$2; url=$1; shift; done
@@ -187,6 +189,43 @@ describe('switch script', () => {
     ]);
   });
 
+  test('one question to systemd before Gunicorn is told: the master and the state together', () => {
+    symlinkSync(`releases/${OLD}`, ctx.paths.current);
+    const r = run(switchScript(ctx, NEW, false), { GD_ACTIVE: 'yes', GD_MAIN_PID: '4242' });
+    expect(callsOf(r, 'systemctl')).toEqual([
+      ['systemctl', 'show', '-p', 'MainPID', '-p', 'ActiveState', 'shop.service'],
+      ['systemctl', 'reload', 'shop.service']
+    ]);
+    // A HUP keeps the master: the verify sent with this switch takes it from here.
+    expect(facts(r.stdout)).toMatchObject({ reload: 'hup', master: '4242' });
+    expect(readFileSync(ctx.paths.lastSwitch, 'utf8')).toBe('old_workers=\nmaster=4242\nreload=hup\n');
+  });
+
+  test.each([
+    ['reloading', 'hup'],
+    ['activating', 'start'],
+    ['deactivating', 'start'],
+    ['failed', 'start'],
+    ['inactive', 'start'],
+    ['', 'start']
+  ])('the service %p: as is-active decided, %p', (astate, reload) => {
+    const r = run(switchScript(ctx, NEW, false), { GD_ASTATE: astate, GD_MAIN_PID: '4242' });
+    expect(r.code).toBe(0);
+    expect(facts(r.stdout).reload).toBe(reload);
+    // A new master after a start: none is handed to the verify.
+    expect(facts(r.stdout).master).toBe(reload === 'hup' ? '4242' : undefined);
+  });
+
+  test('no answer from systemd (or a PID that is not a number): started, no master handed on', () => {
+    const none = fb.run(`set -euo pipefail\n${switchScript(ctx, NEW, false)}`, {
+      env: { GD_SANDBOX: fb.sandbox, GD_MAIN_PID: '1; pwned' }
+    });
+    expect(none.code).toBe(0);
+    expect(facts(none.stdout).reload).toBe('start');
+    expect(readFileSync(ctx.paths.lastSwitch, 'utf8')).toMatch(/^master=0$/m);
+    expect(callsOf(none, 'pwned')).toEqual([]);
+  });
+
   test('the old workers are listed, so the proof can tell them from the new ones', async () => {
     const m = await master([`${ctx.paths.releases}/${OLD}`, `${ctx.paths.releases}/${OLD}`]);
     const r = run(switchScript(ctx, NEW, false), { GD_ACTIVE: 'yes', GD_MAIN_PID: String(m.pid) });
@@ -292,6 +331,50 @@ describe('verify script', () => {
     );
     const ok = run(verifyScript(ctx, NEW, []), { GD_MAIN_PID: String(m.pid), GD_BODY: '{"status": "ok"}' });
     expect(ok.code).toBe(0);
+  });
+
+  test("after a HUP the switch's master is taken: no systemctl at all in a proven verify", async () => {
+    const m = await master([rel(NEW), rel(NEW)]);
+    // Sent with the switch: read from what it wrote.
+    writeFileSync(ctx.paths.lastSwitch, `old_workers=\nmaster=${m.pid}\nreload=hup\n`);
+    const saved = run(verifyScript(ctx, NEW, 'saved'), { GD_MAIN_PID: '0' });
+    expect(saved.code).toBe(0);
+    expect(callsOf(saved, 'systemctl')).toEqual([]);
+    // Given by the caller (a rollback's switch).
+    const given = run(verifyScript(ctx, NEW, [], String(m.pid)), { GD_MAIN_PID: '0' });
+    expect(given.code).toBe(0);
+    expect(callsOf(given, 'systemctl')).toEqual([]);
+  });
+
+  test('after a start or restart (a new master), or a saved master that is gone: systemd is asked', async () => {
+    const m = await master([rel(NEW), rel(NEW)]);
+    for (const [reload, pid] of [
+      ['restart', m.pid],
+      ['start', m.pid],
+      ['hup', 999999999]
+    ] as const) {
+      writeFileSync(ctx.paths.lastSwitch, `old_workers=\nmaster=${pid}\nreload=${reload}\n`);
+      const r = run(verifyScript(ctx, NEW, 'saved'), { GD_MAIN_PID: String(m.pid) });
+      expect(r.code).toBe(0);
+      expect(callsOf(r, 'systemctl')).toEqual([
+        ['systemctl', 'show', '-p', 'MainPID', '--value', 'shop.service']
+      ]);
+    }
+  });
+
+  test("the workers count is read from the config's `workers = N` line as awk split it", async () => {
+    const m = await master([rel(NEW), rel(NEW), rel(NEW)]);
+    const proof = (conf: string): ScriptRun => {
+      writeFileSync(ctx.paths.gunicornConf, conf);
+      return run(verifyScript(ctx, NEW, []), { GD_MAIN_PID: String(m.pid) });
+    };
+    // Indented, tabs, a comment after, no newline at the end: 4 asked, 3 running.
+    for (const conf of ['bind = "x"\n\t workers\t=  4   # four\n', 'a = 1\nworkers = 4', 'workers = 4\n']) {
+      const r = proof(conf);
+      expect(facts(r.stdout).why).toBe(`3 of 4 new workers running (master pid ${m.pid})`);
+    }
+    // Not the line's first word, or no `=` after it, or no config at all: one is enough.
+    for (const conf of ['max_workers = 9\nworkers=9\n# workers = 9\n', '']) expect(proof(conf).code).toBe(0);
   });
 
   test('a failed service ends the wait at once, saying so', () => {

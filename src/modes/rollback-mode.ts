@@ -158,7 +158,7 @@ ${readKeptConfigCommand(base)}
         const sw = await s('switch', () => switchRelease(ctx, target, restart));
         ctx.facts.reload = sw.reload;
         ctx.facts.release = target;
-        await s('verify', () => verifyRelease(ctx, target, sw.oldWorkers));
+        await s('verify', () => verifyRelease(ctx, target, sw.oldWorkers, sw.master));
         moved = true;
         await s('processes', () => moveProcesses(ctx, target, { write: false }));
         ctx.facts['rolled-back'] = 'true';
@@ -187,7 +187,7 @@ ${readKeptConfigCommand(base)}
           );
         const sw = await s('restore', () => switchRelease(ctx, current, restart));
         const cur = { ...ctx, settings: leaving };
-        await s('verify restored', () => verifyRelease(cur, current, sw.oldWorkers));
+        await s('verify restored', () => verifyRelease(cur, current, sw.oldWorkers, sw.master));
         if (moved) await s('processes', () => moveProcesses(cur, current, { write: false }));
         ctx.facts.release = current;
         await failed(err);

@@ -128,6 +128,9 @@ export function installScript(ctx: DeployContext, staged: StagedConfig): string 
   const values: ScriptValues = {
     socket: socket.name,
     service: service.name,
+    // The links `systemctl enable` makes from the units' [Install] WantedBy= (templates/systemd).
+    socket_wants: `${path.posix.dirname(socket.file)}/sockets.target.wants/${socket.name}`,
+    service_wants: `${path.posix.dirname(service.file)}/multi-user.target.wants/${service.name}`,
     prev: staged.previousDir,
     count: files.length,
     daemon_reload: unitsChanged(ctx, staged) ? 1 : 0

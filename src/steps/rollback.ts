@@ -102,7 +102,7 @@ ${readReleaseSettingsCommand(ctx)}`,
   await bootCandidate(back, target, { envFile: ctx.paths.envFile, gunicornConf: ctx.paths.gunicornConf });
   // Another release than the one the way forward left: its venv may differ, so a new master.
   const switched = await switchRelease(ctx, target, restart || target !== previous);
-  await verifyRelease(back, target, switched.oldWorkers);
+  await verifyRelease(back, target, switched.oldWorkers, switched.master);
   await sendAlert(
     ctx,
     'rollback',

@@ -36,6 +36,8 @@ export function switchScript(ctx: DeployContext, release: string, restart: boole
 export interface Switched extends StepOutcome {
   reload: ReloadKind;
   oldWorkers: string[];
+  /** The master's PID after a HUP (the same master before and after): the verify's to reuse. */
+  master?: string;
 }
 
 /** How the switch runs: also how it is sent ahead with the units (the same text and options). */
@@ -65,6 +67,7 @@ export async function switchRelease(
   return {
     reload,
     oldWorkers: (f.old_workers ?? '').split(/\s+/).filter((s) => s),
+    ...(reload === 'hup' && f.master ? { master: f.master } : {}),
     detail: `current -> ${release}, ${reload}`
   };
 }

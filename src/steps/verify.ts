@@ -22,7 +22,9 @@ export function verifyScript(
   ctx: DeployContext,
   release: string,
   /** 'saved': as the switch before it wrote them (a verify sent together with its switch). */
-  oldWorkers: string[] | 'saved'
+  oldWorkers: string[] | 'saved',
+  /** The master's PID the switch learned when it was a HUP (which keeps the master): not asked again. */
+  master?: string
 ): string {
   const p = ctx.paths;
   const d = ctx.settings.deploy;
@@ -37,6 +39,7 @@ export function verifyScript(
     serverScript('verify', {
       release_dir: p.releaseDir(release),
       old_workers: oldWorkers === 'saved' ? 'saved' : oldWorkers.join(' '),
+      master: master && /^[1-9][0-9]*$/.test(master) ? master : '0',
       last_switch: p.lastSwitch,
       gunicorn_conf: p.gunicornConf,
       service: p.units.service.name,
@@ -62,9 +65,10 @@ export function sendVerifyAhead(ctx: DeployContext, release: string): void {
 export async function verifyRelease(
   ctx: DeployContext,
   release: string,
-  oldWorkers: string[] | 'saved'
+  oldWorkers: string[] | 'saved',
+  master?: string
 ): Promise<StepOutcome> {
-  const res = await ctx.remote.script(verifyScript(ctx, release, oldWorkers), {
+  const res = await ctx.remote.script(verifyScript(ctx, release, oldWorkers, master), {
     ...verifyOpts(ctx),
     signal: ctx.signal
   });

@@ -1,15 +1,31 @@
 # shellcheck shell=bash disable=SC2154 # the values come in the prologue (src/render/scripts.ts)
 # The proof of a switched release (src/steps/verify.ts): as many new worker processes as the config
 # asks for, each working in the release, and the health path answering 200 (with $health_expect in
-# the body) through the app's socket. Prologue: release_dir old_workers last_switch gunicorn_conf
-# service socket health_url health_expect health_expect_shown timeout_s grace_ms. Before it (the
-# caller's text): children, ms, nap, running, and record_live (the release recorded live).
-want=$(readlink -f "$release_dir")
-# 'saved': as the switch sent with this verify wrote them.
-if [ "$old_workers" = saved ]; then old_workers=$(sed -n 's/^old_workers=//p' "$last_switch" 2>/dev/null || true); fi
+# the body) through the app's socket. Prologue: release_dir old_workers master last_switch
+# gunicorn_conf service socket health_url health_expect health_expect_shown timeout_s grace_ms.
+# Before it (the caller's text): children, ms, nap, running, and record_live (the release
+# recorded live).
+# The master's PID when the switch learned it and a HUP kept it (given, or 'saved' below); 0: asked
+# of systemd at the first look. A start or restart makes a new master: then always asked.
+main=${master:-0}
+# 'saved': as the switch sent with this verify wrote them (read by bash, no process started).
+if [ "$old_workers" = saved ]; then
+  old_workers=""; main=0; saved_master=0; saved_reload=""; k=""
+  while IFS='=' read -r k v; do
+    case "$k" in old_workers) old_workers=$v ;; master) saved_master=$v ;; reload) saved_reload=$v ;; esac
+  done 2>/dev/null < "$last_switch" || true
+  [ "$saved_reload" != hup ] || main=$saved_master
+fi
+case "$main" in '' | *[!0-9]*) main=0 ;; esac
 old=" $old_workers "
 # Old workers may finish their requests for up to graceful_timeout; the new ones must all be there.
-expected=$(awk '$1 == "workers" && $2 == "=" {print $3}' "$gunicorn_conf" 2>/dev/null || true)
+# The count from the config's `workers = N` line (fields split as awk would; the last such line),
+# read by bash itself.
+expected=""; k=""
+while read -r k eq v _ || [ -n "$k" ]; do
+  if [ "$k" = workers ] && [ "$eq" = "=" ]; then expected=$v; fi
+  k=""
+done 2>/dev/null < "$gunicorn_conf" || true
 expected=${expected:-1}
 body=$(mktemp)
 # Proven: the release is recorded live (a rollback target from now on).
@@ -34,7 +50,6 @@ deadline=$((SECONDS + timeout_s))
 why="not checked yet"
 # The master's PID, asked of systemd when it is not known or its process is gone: a reload keeps
 # it, so most polls start no systemctl (each ~15 ms of the server's CPU, twice a poll before).
-main=0
 while :; do
   if ! running "$main"; then main=$(systemctl show -p MainPID --value "$service" 2>/dev/null || echo 0); main=${main:-0}; fi
   workers=$(children "$main")
@@ -45,9 +60,10 @@ while :; do
       if running "$w"; then olds=$((olds + 1)); fi
       continue;;
     esac
-    # Compared by bash itself (same folder: device and inode), no readlink per worker and poll.
+    # Compared by bash itself (same folder: device and inode, both followed as stat does), no
+    # readlink per worker and poll, nor one for the release at the start.
     [ -e "/proc/$w/cwd" ] || continue
-    if ! [ "/proc/$w/cwd" -ef "$want" ]; then ok=no; why="worker $w serves $(readlink "/proc/$w/cwd" 2>/dev/null), not the new release"; fi
+    if ! [ "/proc/$w/cwd" -ef "$release_dir" ]; then ok=no; why="worker $w serves $(readlink "/proc/$w/cwd" 2>/dev/null), not the new release"; fi
     fresh=$((fresh + 1))
   done
   if [ "$fresh" -lt "$expected" ]; then ok=no; why="$fresh of $expected new workers running (master pid $main)"; fi
