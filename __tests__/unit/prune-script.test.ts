@@ -66,10 +66,13 @@ describe('prune.sh', () => {
       '',
       TEMPLATES
     );
+    // A background job that kept stdout or stderr open would hold spawnSync to its timeout.
     const res = spawnSync('bash', ['--norc', '-c', `set -euo pipefail\n${script}`], {
       encoding: 'utf8',
-      env: { PATH: `${bin}:${process.env.PATH}` }
+      env: { PATH: `${bin}:${process.env.PATH}` },
+      timeout: 10_000
     });
+    expect(res.error).toBeUndefined();
     expect(res.stderr).toBe('');
     expect(res.status).toBe(0);
     const calls = existsSync(path.join(root, 'calls'))
@@ -127,6 +130,24 @@ describe('prune.sh', () => {
       expect.stringMatching(new RegExp(`^[0-9]+-release-${r(1)}$`))
     ]);
     expect(res.calls).toEqual(['mv']);
+  });
+
+  it('answers before the transient unit is even asked for: the removal is off the deploy path', async () => {
+    mkdirSync(path.join(root, 'venvs', 'v1'));
+    for (const n of [1, 2]) release(n, 'v1');
+    symlinkSync(path.join(root, 'releases', r(2)), path.join(root, 'current'));
+    const go = path.join(root, 'go');
+    const ran = path.join(root, 'ran');
+    // systemd-run waits until the test has the script's answer, then notes its arguments.
+    const res = run(1, [], `while [ ! -e ${go} ]; do sleep 0.05; done; printf '%s\\n' "$@" > ${ran}; exit 0`);
+    expect(res.facts).toEqual({ releases_removed: '1', venvs_removed: '0', releases_kept: '1' });
+    expect(existsSync(ran)).toBe(false);
+    writeFileSync(go, '');
+    for (let i = 0; i < 100 && !existsSync(ran); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(readFileSync(ran, 'utf8').split('\n')).toEqual([
+      ...['--quiet', '--no-block', '--collect', '-p', 'Nice=19', '-p', 'IOSchedulingClass=idle', '--'],
+      ...['sh', '-c', 'rm -rf -- "$1"/*', 'sh', path.join(root, 'trash'), '']
+    ]);
   });
 
   it('keeps everything when there are no more releases than it keeps', () => {
