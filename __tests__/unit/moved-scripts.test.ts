@@ -192,6 +192,14 @@ describe('release_config_keep.sh and release_config_read.sh', () => {
     writeFileSync(`${rc}/R2/shop.service`, 's0');
     writeFileSync(`${rc}/R2/gunicorn.conf.py`, 'g0');
     writeFileSync(`${rc}/HALF/shop.service`, 's0');
+    // The records of a release gone, and of one still there.
+    const states = `${ctx.paths.state}/release-states`;
+    const rsettings = `${ctx.paths.state}/release-settings`;
+    for (const d of [states, rsettings]) mkdirSync(d, { recursive: true });
+    for (const r of ['R1', 'GONE']) {
+      writeFileSync(`${states}/${r}`, 'live\n');
+      writeFileSync(`${rsettings}/${r}.json`, '{}\n');
+    }
     const real = fakeBin({ rm: 'exec /usr/bin/rm "$@"', install: '[ "$1" = -d ] || exit 1' });
     try {
       expect(real.run(`set -euo pipefail\n${readKeptConfigCommand(ctx)}`).stdout).toBe(
@@ -209,8 +217,11 @@ describe('release_config_keep.sh and release_config_read.sh', () => {
           ctx.paths.gunicornConf
         ]
       ]);
-      // One rm for every folder of a release gone; the old set stays when the new one failed.
-      expect(callsOf(keep, 'rm')).toEqual([['rm', '-rf', '--', `${rc}/GONE`, `${rc}/HALF`]]);
+      // One rm for every folder and record of a release gone; the old set stays when the new one failed.
+      expect(callsOf(keep, 'rm')).toEqual([
+        ['rm', '-rf', '--', `${rc}/GONE`, `${rc}/HALF`, `${states}/GONE`, `${rsettings}/GONE.json`]
+      ]);
+      expect(existsSync(`${states}/R1`) && existsSync(`${rsettings}/R1.json`)).toBe(true);
       expect(readFileSync(`${rc}/R2/shop.service`, 'utf8')).toBe('s0');
     } finally {
       real.cleanup();

@@ -2,11 +2,13 @@
 # Keeps the live service unit and Gunicorn config as $keep_release's (src/deploy/release-config.ts):
 # copied into $keep_to.new in root's $release_config_dir, which then replaces $keep_to as a whole.
 # Written with the history line of a release that went live; a failure is a warning, never the
-# deploy's. Folders of releases no longer in $releases go.
+# deploy's. The folders of releases no longer in $releases go, and so do their records in root's
+# $states_dir and $settings_dir (which release_states_tidy.sh would forget at the next deploy's
+# check): one rm for all of them.
 # Prologue: release_config_dir keep_to keep_release kept_count kept_live_N kept_name_N (N from 0)
-# releases.
+# releases states_dir settings_dir.
 # It runs on the critical path of every deploy: a process only where there is work (one install
-# makes the folder and copies every file when each keeps its live name, one rm for all that goes).
+# makes the folder and copies every file when each keeps its live name).
 gd_keep_config() {
   local i live name files=() one=yes
   if [ ! -d "$release_config_dir" ]; then install -d -m 0755 -o root -g root "$release_config_dir" || return 1; fi
@@ -32,4 +34,7 @@ gd_keep_config() {
 gd_keep_config || echo "warning: the configuration of $keep_release was not kept for a rollback" >&2
 gd_gone=()
 for d in "$release_config_dir"/*; do [ -d "$d" ] || continue; [ -d "$releases"/"${d##*/}" ] || gd_gone+=("$d"); done
+for f in "${states_dir:?}"/* "${settings_dir:?}"/*.json; do
+  [ -f "$f" ] || continue; gd_rec=${f##*/}; [ -d "$releases"/"${gd_rec%.json}" ] || gd_gone+=("$f")
+done
 if [ "${#gd_gone[@]}" -gt 0 ]; then rm -rf -- "${gd_gone[@]}"; fi
