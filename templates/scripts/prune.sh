@@ -27,12 +27,12 @@ for r in "${all[@]}"; do
   esac
 done
 cd -- "$releases" || exit
-gone_v=()
+gone_v=() gone_vp=()
 for v in "$venvs"/*; do
   v=${v##*/}
   case "$v" in '*'|.pip-cache|*.pip.log) continue;; esac
   case "$used" in *" $v "*) continue;; esac
-  gone_v+=("$v")
+  gone_v+=("$v"); gone_vp+=("$venvs/$v")
 done
 removed=${#gone_r[@]}
 venvs_removed=${#gone_v[@]}
@@ -46,7 +46,7 @@ if [ $((removed + venvs_removed)) -le 2 ]; then
 else
   mkdir -p -- "$trash_root/$stamp/release" "$trash_root/$stamp/venv"
   if [ "$removed" -gt 0 ]; then mv -t "$trash_root/$stamp/release" -- "${gone_r[@]}"; fi
-  if [ "$venvs_removed" -gt 0 ]; then mv -t "$trash_root/$stamp/venv" -- "${gone_v[@]/#/$venvs/}"; fi
+  if [ "$venvs_removed" -gt 0 ]; then mv -t "$trash_root/$stamp/venv" -- "${gone_vp[@]}"; fi
 fi
 # Also whatever an earlier removal left (a reboot in the middle of one).
 left=no
