@@ -267,6 +267,23 @@ describe('release_config_keep.sh and release_config_read.sh', () => {
   });
 });
 
+describe('release_config_keep.sh without its records folders', () => {
+  it('forgets no record and never globs / (the records are left to release_states_tidy.sh)', () => {
+    const ctx = makeCtx({}, `${fb.sandbox}/srv/shop`);
+    // A stub rm that only records: a glob of / must not reach a real one.
+    const script = keepConfigCommand(ctx, 'R1')
+      .replace(/^states_dir=.*$/m, "states_dir=''")
+      .replace(/^settings_dir=.*$/m, "settings_dir=''");
+    const r = fb.run(`set -euo pipefail\n${script}`);
+    expect(r.code).toBe(0);
+    expect(
+      callsOf(r, 'rm')
+        .flat()
+        .filter((a) => a.startsWith('/') && !a.startsWith(fb.sandbox))
+    ).toEqual([]);
+  });
+});
+
 describe('release_state.sh, release_states_tidy.sh, release_states_list.sh', () => {
   it("records a release's state, forgets releases gone, lists every release's state", () => {
     const ctx = makeCtx({}, `${fb.sandbox}/srv/shop`);

@@ -34,7 +34,10 @@ gd_keep_config() {
 gd_keep_config || echo "warning: the configuration of $keep_release was not kept for a rollback" >&2
 gd_gone=()
 for d in "$release_config_dir"/*; do [ -d "$d" ] || continue; [ -d "$releases"/"${d##*/}" ] || gd_gone+=("$d"); done
-for f in "${states_dir:?}"/* "${settings_dir:?}"/*.json; do
-  [ -f "$f" ] || continue; gd_rec=${f##*/}; [ -d "$releases"/"${gd_rec%.json}" ] || gd_gone+=("$f")
-done
+# (Never a glob of / if a value were missing: the records are then left to release_states_tidy.sh.)
+if [ -n "${states_dir:-}" ] && [ -n "${settings_dir:-}" ]; then
+  for f in "$states_dir"/* "$settings_dir"/*.json; do
+    [ -f "$f" ] || continue; gd_rec=${f##*/}; [ -d "$releases"/"${gd_rec%.json}" ] || gd_gone+=("$f")
+  done
+fi
 if [ "${#gd_gone[@]}" -gt 0 ]; then rm -rf -- "${gd_gone[@]}"; fi
