@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { DeployContext } from '../../src/deploy/context.js';
 import { appLayout } from '../../src/deploy/paths.js';
 import { memoryLogger } from '../../src/log.js';
@@ -14,8 +14,10 @@ import {
   databaseSeenPath,
   readReleaseSettingsCommand,
   rememberCommand,
-  releaseSettingsPath
+  releaseSettingsPath,
+  rememberedPath
 } from '../../src/deploy/remembered.js';
+import { historyCommand, SAVED_RELOAD } from '../../src/steps/history.js';
 import { callsOf, fakeBin, type FakeBin } from '../support/fake-bin.js';
 
 // Scripts of templates/scripts/ run under bash against stubs: the commands they run, in order,
@@ -190,6 +192,14 @@ describe('release_config_keep.sh and release_config_read.sh', () => {
     writeFileSync(`${rc}/R2/shop.service`, 's0');
     writeFileSync(`${rc}/R2/gunicorn.conf.py`, 'g0');
     writeFileSync(`${rc}/HALF/shop.service`, 's0');
+    // The records of a release gone, and of one still there.
+    const states = `${ctx.paths.state}/release-states`;
+    const rsettings = `${ctx.paths.state}/release-settings`;
+    for (const d of [states, rsettings]) mkdirSync(d, { recursive: true });
+    for (const r of ['R1', 'GONE']) {
+      writeFileSync(`${states}/${r}`, 'live\n');
+      writeFileSync(`${rsettings}/${r}.json`, '{}\n');
+    }
     const real = fakeBin({ rm: 'exec /usr/bin/rm "$@"', install: '[ "$1" = -d ] || exit 1' });
     try {
       expect(real.run(`set -euo pipefail\n${readKeptConfigCommand(ctx)}`).stdout).toBe(
@@ -198,16 +208,79 @@ describe('release_config_keep.sh and release_config_read.sh', () => {
       const keep = real.run(`set -euo pipefail\n${keepConfigCommand(ctx, 'R2')}`);
       expect(keep.code).toBe(0);
       expect(keep.stderr).toBe('warning: the configuration of R2 was not kept for a rollback\n');
-      expect(callsOf(keep, 'install').at(-1)).toEqual([
-        'install',
-        ...['-m', '0644', '-o', 'root', '-g', 'root', '--'],
-        service,
-        `${rc}/R2.new/shop.service`
+      // One install makes the folder and copies both files (each keeps its live name).
+      expect(callsOf(keep, 'install')).toEqual([
+        [
+          'install',
+          ...['-D', '-m', '0644', '-o', 'root', '-g', 'root', '-t', `${rc}/R2.new`, '--'],
+          service,
+          ctx.paths.gunicornConf
+        ]
       ]);
-      expect(callsOf(keep, 'rm').map((c) => c.at(-1))).toEqual([`${rc}/R2.new`, `${rc}/GONE`, `${rc}/HALF`]);
+      // One rm for every folder and record of a release gone; the old set stays when the new one failed.
+      expect(callsOf(keep, 'rm')).toEqual([
+        ['rm', '-rf', '--', `${rc}/GONE`, `${rc}/HALF`, `${states}/GONE`, `${rsettings}/GONE.json`]
+      ]);
+      expect(existsSync(`${states}/R1`) && existsSync(`${rsettings}/R1.json`)).toBe(true);
+      expect(readFileSync(`${rc}/R2/shop.service`, 'utf8')).toBe('s0');
     } finally {
       real.cleanup();
     }
+  });
+
+  it('replaces the kept set with install, rm and mv only: no process where there is nothing to do', () => {
+    const base = makeCtx({}, `${fb.sandbox}/srv/shop`);
+    const etc = `${fb.sandbox}/etc/shop`;
+    const ctx: DeployContext = {
+      ...base,
+      paths: { ...base.paths, etc, gunicornConf: `${etc}/gunicorn.conf.py` }
+    };
+    const service = ctx.paths.units.service.file;
+    const rc = `${etc}/release-config`;
+    mkdirSync(`${ctx.paths.releases}/R1`, { recursive: true });
+    mkdirSync(`${rc}/R1`, { recursive: true });
+    writeFileSync(`${rc}/R1/old`, 'x');
+    writeFileSync(ctx.paths.gunicornConf, 'g1');
+    // install -D -t DIR -- FILES, as coreutils does it (the stub cannot chown to root).
+    const real = fakeBin({
+      rm: 'exec /usr/bin/rm "$@"',
+      mv: 'exec /usr/bin/mv "$@"',
+      install:
+        'while [ "$1" != -- ]; do [ "$1" = -t ] && d=$2; shift; done; shift; /usr/bin/mkdir -p "$d"; ' +
+        'for f; do case "$f" in /etc/*) echo s1 > "$d/${f##*/}";; *) /usr/bin/cp "$f" "$d/";; esac; done'
+    });
+    try {
+      const keep = real.run(`set -euo pipefail\n${keepConfigCommand(ctx, 'R1')}`);
+      expect({ code: keep.code, stderr: keep.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(keep.calls.map((c) => c.slice(0, 2))).toEqual([
+        ['install', '-D'],
+        ['rm', '-rf'],
+        ['mv', '-T']
+      ]);
+      expect(readFileSync(`${rc}/R1/gunicorn.conf.py`, 'utf8')).toBe('g1');
+      expect(readFileSync(`${rc}/R1/${service.split('/').at(-1)!}`, 'utf8')).toBe('s1\n');
+      expect(existsSync(`${rc}/R1/old`)).toBe(false);
+      expect(existsSync(`${rc}/R1.new`)).toBe(false);
+    } finally {
+      real.cleanup();
+    }
+  });
+});
+
+describe('release_config_keep.sh without its records folders', () => {
+  it('forgets no record and never globs / (the records are left to release_states_tidy.sh)', () => {
+    const ctx = makeCtx({}, `${fb.sandbox}/srv/shop`);
+    // A stub rm that only records: a glob of / must not reach a real one.
+    const script = keepConfigCommand(ctx, 'R1')
+      .replace(/^states_dir=.*$/m, "states_dir=''")
+      .replace(/^settings_dir=.*$/m, "settings_dir=''");
+    const r = fb.run(`set -euo pipefail\n${script}`);
+    expect(r.code).toBe(0);
+    expect(
+      callsOf(r, 'rm')
+        .flat()
+        .filter((a) => a.startsWith('/') && !a.startsWith(fb.sandbox))
+    ).toEqual([]);
   });
 });
 
@@ -253,6 +326,54 @@ describe('database_seen.sh', () => {
         expect(real.run(`set -euo pipefail\n${rememberCommand(ctx)}`).code).toBe(0);
         expect(existsSync(databaseSeenPath(ctx))).toBe(db !== '');
       }
+    } finally {
+      real.cleanup();
+    }
+  });
+});
+
+describe('history_reload.sh and the remembered settings: the tidy of a deploy, without a process', () => {
+  it("writes the switch's reload into the history line; none, or several, make it unknown", () => {
+    const ctx = makeCtx({}, `${fb.sandbox}/srv/shop`);
+    mkdirSync(ctx.paths.state, { recursive: true });
+    const line = historyCommand(ctx, { event: 'deploy', release: 'R1', reload: SAVED_RELOAD });
+    const reloads: string[] = [];
+    for (const record of [
+      'old_workers=1 2\nreload=hup\n',
+      'reload=restart',
+      '',
+      'reload=hup\nreload=hup\n',
+      null
+    ]) {
+      if (record === null) rmSync(ctx.paths.lastSwitch);
+      else writeFileSync(ctx.paths.lastSwitch, record);
+      const r = run(line);
+      expect({ code: r.code, stderr: r.stderr, calls: r.calls }).toEqual({ code: 0, stderr: '', calls: [] });
+      reloads.push(
+        (JSON.parse(readFileSync(ctx.paths.history, 'utf8').trim().split('\n').at(-1)!) as { reload: string })
+          .reload
+      );
+    }
+    expect(reloads).toEqual(['hup', 'restart', 'unknown', 'unknown', 'unknown']);
+  });
+
+  it('writes settings.json 0600 through a temporary file, and leaves it alone when it holds the same', () => {
+    const real = fakeBin({ mv: 'exec /usr/bin/mv "$@"', rm: 'exec /usr/bin/rm "$@"' });
+    try {
+      const ctx = makeCtx({}, `${real.sandbox}/srv/shop`);
+      mkdirSync(ctx.paths.state, { recursive: true });
+      const to = rememberedPath(ctx);
+      // A temporary file an interrupted run left, readable by all: replaced, not reused.
+      writeFileSync(`${to}.tmp`, 'old', { mode: 0o644 });
+      const first = real.run(`set -euo pipefail\n${rememberCommand(ctx)}`);
+      expect(first.calls.map((c) => c[0])).toEqual(['rm', 'mv']);
+      expect(statSync(to).mode & 0o777).toBe(0o600);
+      expect(JSON.parse(readFileSync(to, 'utf8'))).toMatchObject({ 'wsgi-app': ctx.settings.deploy.wsgiApp });
+      const again = real.run(`set -euo pipefail\n${rememberCommand(ctx)}`);
+      expect({ code: again.code, calls: again.calls }).toEqual({ code: 0, calls: [] });
+      const other = makeCtx({ workers: '7' }, `${real.sandbox}/srv/shop`);
+      expect(real.run(`set -euo pipefail\n${rememberCommand(other)}`).calls.map((c) => c[0])).toEqual(['mv']);
+      expect(JSON.parse(readFileSync(to, 'utf8'))).toMatchObject({ workers: '7' });
     } finally {
       real.cleanup();
     }

@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import type { DeployContext } from './context.js';
 import { serverScript, type ScriptValues } from '../render/scripts.js';
+import { statesDir } from './release-record.js';
+import { releaseSettingsDir } from './remembered.js';
 
 /**
  * Each live release's own service unit and Gunicorn config, as they were installed when it went
@@ -46,7 +48,8 @@ export function keptGunicornConf(ctx: DeployContext, release: string): string {
 /**
  * The shell that keeps the live files as `release`'s (written with the history line of a release
  * that went live, so they are the files it was proven with), replaced as a whole; folders of
- * releases no longer on the server go. The script is templates/scripts/release_config_keep.sh.
+ * releases no longer on the server go, with their state records and kept settings. The script is
+ * templates/scripts/release_config_keep.sh.
  */
 export function keepConfigCommand(ctx: DeployContext, release: string): string {
   return serverScript('release_config_keep', {
@@ -54,7 +57,10 @@ export function keepConfigCommand(ctx: DeployContext, release: string): string {
     keep_to: `${releaseConfigDir(ctx)}/${release}`,
     keep_release: release,
     ...keptValues(ctx),
-    releases: ctx.paths.releases
+    releases: ctx.paths.releases,
+    // The records of the releases gone go with their folders (one rm for all).
+    states_dir: statesDir(ctx),
+    settings_dir: releaseSettingsDir(ctx)
   });
 }
 

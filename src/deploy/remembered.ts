@@ -72,10 +72,22 @@ export function rememberedOf(s: Settings): Record<string, string> {
   return out;
 }
 
-/** Writes JSON root-owned 0600 through a temporary file (a reader never sees half of it). */
+/**
+ * Writes JSON root-owned 0600 through a temporary file (a reader never sees half of it), made 0600
+ * by the umask of a subshell (a fork, no chmod process). A file that already holds exactly this is
+ * left as it is: a code-only deploy writes the same settings every time, on its critical path
+ * (JSON.stringify writes one line, so two reads say whether the file is exactly that line).
+ * One compound command, so `A && writeJson(...)` runs all of it or none.
+ */
 function writeJson(to: string, json: string): string {
   const q = shQuote;
-  return `printf '%s\\n' ${q(json)} > ${q(`${to}.tmp`)} && chmod 0600 ${q(`${to}.tmp`)} && mv -f ${q(`${to}.tmp`)} ${q(to)}`;
+  const tmp = q(`${to}.tmp`);
+  return [
+    // Plain sh (the import check runs it under sh): the same file is this line and nothing after.
+    `{ if ! { [ -f ${q(to)} ] && { IFS= read -r gd_was && [ "$gd_was" = ${q(json)} ] && ! IFS= read -r gd_was && [ -z "$gd_was" ]; } < ${q(to)}; }; then`,
+    `if [ -e ${tmp} ] || [ -L ${tmp} ]; then rm -f -- ${tmp}; fi`,
+    `(umask 077 && printf '%s\\n' ${q(json)} > ${tmp}) && mv -f -- ${tmp} ${q(to)}; fi; }`
+  ].join('\n');
 }
 
 /** Noted once a live release had its database: after that, a missing one went missing. */
@@ -97,7 +109,8 @@ export function rememberCommand(ctx: DeployContext): string {
 
 /** The shell that stores a release's own settings beside its state, outside the release. */
 export function releaseSettingsCommand(ctx: DeployContext, release: string): string {
-  return `install -d -m 0700 ${shQuote(releaseSettingsDir(ctx))} && ${writeJson(
+  const dir = shQuote(releaseSettingsDir(ctx));
+  return `{ [ -d ${dir} ] || install -d -m 0700 ${dir}; } && ${writeJson(
     releaseSettingsPath(ctx, release),
     JSON.stringify(rememberedOf(ctx.settings))
   )}`;
