@@ -376,10 +376,22 @@ function rememberedOf(s) {
     }
     return out;
 }
-/** Writes JSON root-owned 0600 through a temporary file (a reader never sees half of it). */
+/**
+ * Writes JSON root-owned 0600 through a temporary file (a reader never sees half of it), made 0600
+ * by the umask of a subshell (a fork, no chmod process). A file that already holds exactly this is
+ * left as it is: a code-only deploy writes the same settings every time, on its critical path
+ * (JSON.stringify writes one line, so two reads say whether the file is exactly that line).
+ * One compound command, so `A && writeJson(...)` runs all of it or none.
+ */
 function writeJson(to, json) {
     const q = _ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shQuote */ .U;
-    return `printf '%s\\n' ${q(json)} > ${q(`${to}.tmp`)} && chmod 0600 ${q(`${to}.tmp`)} && mv -f ${q(`${to}.tmp`)} ${q(to)}`;
+    const tmp = q(`${to}.tmp`);
+    return [
+        // Plain sh (the import check runs it under sh): the same file is this line and nothing after.
+        `{ if ! { [ -f ${q(to)} ] && { IFS= read -r gd_was && [ "$gd_was" = ${q(json)} ] && ! IFS= read -r gd_was && [ -z "$gd_was" ]; } < ${q(to)}; }; then`,
+        `if [ -e ${tmp} ] || [ -L ${tmp} ]; then rm -f -- ${tmp}; fi`,
+        `(umask 077 && printf '%s\\n' ${q(json)} > ${tmp}) && mv -f -- ${tmp} ${q(to)}; fi; }`
+    ].join('\n');
 }
 /** Noted once a live release had its database: after that, a missing one went missing. */
 function databaseSeenPath(ctx) {
@@ -395,7 +407,8 @@ function rememberCommand(ctx) {
 }
 /** The shell that stores a release's own settings beside its state, outside the release. */
 function releaseSettingsCommand(ctx, release) {
-    return `install -d -m 0700 ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shQuote */ .U)(releaseSettingsDir(ctx))} && ${writeJson(releaseSettingsPath(ctx, release), JSON.stringify(rememberedOf(ctx.settings)))}`;
+    const dir = (0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shQuote */ .U)(releaseSettingsDir(ctx));
+    return `{ [ -d ${dir} ] || install -d -m 0700 ${dir}; } && ${writeJson(releaseSettingsPath(ctx, release), JSON.stringify(rememberedOf(ctx.settings)))}`;
 }
 /** The shell that prints them as one `remembered=JSON` line (nothing when never written). */
 function readRememberedCommand(ctx) {
@@ -3248,6 +3261,8 @@ async function noteCancelled(host, ctx, why) {
 ;// CONCATENATED MODULE: ./src/deploy/release-config.ts
 
 
+
+
 /**
  * Each live release's own service unit and Gunicorn config, as they were installed when it went
  * live: kept by root in /etc/APP/release-config/ID (root's folder, which neither the app nor the
@@ -3277,7 +3292,8 @@ function keptGunicornConf(ctx, release) {
 /**
  * The shell that keeps the live files as `release`'s (written with the history line of a release
  * that went live, so they are the files it was proven with), replaced as a whole; folders of
- * releases no longer on the server go. The script is templates/scripts/release_config_keep.sh.
+ * releases no longer on the server go, with their state records and kept settings. The script is
+ * templates/scripts/release_config_keep.sh.
  */
 function keepConfigCommand(ctx, release) {
     return (0,scripts/* serverScript */.fj)('release_config_keep', {
@@ -3285,7 +3301,10 @@ function keepConfigCommand(ctx, release) {
         keep_to: `${releaseConfigDir(ctx)}/${release}`,
         keep_release: release,
         ...keptValues(ctx),
-        releases: ctx.paths.releases
+        releases: ctx.paths.releases,
+        // The records of the releases gone go with their folders (one rm for all).
+        states_dir: (0,release_record/* statesDir */.cS)(ctx),
+        settings_dir: (0,remembered/* releaseSettingsDir */.e$)(ctx)
     });
 }
 /**
@@ -3902,7 +3921,7 @@ ${readKeptConfigCommand(base)}
                 const sw = await s('switch', () => (0,steps_switch/* switchRelease */.U0)(ctx, target, restart));
                 ctx.facts.reload = sw.reload;
                 ctx.facts.release = target;
-                await s('verify', () => (0,verify/* verifyRelease */.VA)(ctx, target, sw.oldWorkers));
+                await s('verify', () => (0,verify/* verifyRelease */.VA)(ctx, target, sw.oldWorkers, sw.master));
                 moved = true;
                 await s('processes', () => (0,steps_processes/* moveProcesses */.N0)(ctx, target, { write: false }));
                 ctx.facts['rolled-back'] = 'true';
@@ -3922,7 +3941,7 @@ ${readKeptConfigCommand(base)}
                     await s('units', () => putBackConfig(ctx, differ)).catch((e) => ctx.logger.warning(`${ctx.label}: ${current}'s configuration was not put back: ${(0,step/* errorMessage */.gJ)(e)}`));
                 const sw = await s('restore', () => (0,steps_switch/* switchRelease */.U0)(ctx, current, restart));
                 const cur = { ...ctx, settings: leaving };
-                await s('verify restored', () => (0,verify/* verifyRelease */.VA)(cur, current, sw.oldWorkers));
+                await s('verify restored', () => (0,verify/* verifyRelease */.VA)(cur, current, sw.oldWorkers, sw.master));
                 if (moved)
                     await s('processes', () => (0,steps_processes/* moveProcesses */.N0)(cur, current, { write: false }));
                 ctx.facts.release = current;
@@ -11463,6 +11482,9 @@ function installScript(ctx, staged) {
     const values = {
         socket: socket.name,
         service: service.name,
+        // The links `systemctl enable` makes from the units' [Install] WantedBy= (templates/systemd).
+        socket_wants: `${node_path__WEBPACK_IMPORTED_MODULE_1__.posix.dirname(socket.file)}/sockets.target.wants/${socket.name}`,
+        service_wants: `${node_path__WEBPACK_IMPORTED_MODULE_1__.posix.dirname(service.file)}/multi-user.target.wants/${service.name}`,
         prev: staged.previousDir,
         count: files.length,
         daemon_reload: unitsChanged(ctx, staged) ? 1 : 0
@@ -11869,7 +11891,7 @@ ${(0,_deploy_remembered_js__WEBPACK_IMPORTED_MODULE_7__/* .readReleaseSettingsCo
     await (0,_candidate_js__WEBPACK_IMPORTED_MODULE_4__/* .bootCandidate */ .kM)(back, target, { envFile: ctx.paths.envFile, gunicornConf: ctx.paths.gunicornConf });
     // Another release than the one the way forward left: its venv may differ, so a new master.
     const switched = await (0,_switch_js__WEBPACK_IMPORTED_MODULE_2__/* .switchRelease */ .U0)(ctx, target, restart || target !== previous);
-    await (0,_verify_js__WEBPACK_IMPORTED_MODULE_3__/* .verifyRelease */ .VA)(back, target, switched.oldWorkers);
+    await (0,_verify_js__WEBPACK_IMPORTED_MODULE_3__/* .verifyRelease */ .VA)(back, target, switched.oldWorkers, switched.master);
     await (0,_provision_alerts_js__WEBPACK_IMPORTED_MODULE_8__/* .sendAlert */ .LM)(ctx, 'rollback', `release ${failed} failed after the switch and was rolled back; ${target} is serving`);
     return {
         ...switched,
@@ -11936,6 +11958,7 @@ async function switchRelease(ctx, release, restart) {
     return {
         reload,
         oldWorkers: (f.old_workers ?? '').split(/\s+/).filter((s) => s),
+        ...(reload === 'hup' && f.master ? { master: f.master } : {}),
         detail: `current -> ${release}, ${reload}`
     };
 }
@@ -11977,7 +12000,9 @@ const OLD_WORKERS_GRACE_MS = 1000;
  */
 function verifyScript(ctx, release, 
 /** 'saved': as the switch before it wrote them (a verify sent together with its switch). */
-oldWorkers) {
+oldWorkers, 
+/** The master's PID the switch learned when it was a HUP (which keeps the master): not asked again. */
+master) {
     const p = ctx.paths;
     const d = ctx.settings.deploy;
     // A short health-timeout keeps most of its time for the proof itself.
@@ -11991,6 +12016,7 @@ oldWorkers) {
         (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_1__/* .serverScript */ .fj)('verify', {
             release_dir: p.releaseDir(release),
             old_workers: oldWorkers === 'saved' ? 'saved' : oldWorkers.join(' '),
+            master: master && /^[1-9][0-9]*$/.test(master) ? master : '0',
             last_switch: p.lastSwitch,
             gunicorn_conf: p.gunicornConf,
             service: p.units.service.name,
@@ -12010,8 +12036,8 @@ function verifyOpts(ctx) {
 function sendVerifyAhead(ctx, release) {
     ctx.remote.sendNext?.(verifyScript(ctx, release, 'saved'), verifyOpts(ctx));
 }
-async function verifyRelease(ctx, release, oldWorkers) {
-    const res = await ctx.remote.script(verifyScript(ctx, release, oldWorkers), {
+async function verifyRelease(ctx, release, oldWorkers, master) {
+    const res = await ctx.remote.script(verifyScript(ctx, release, oldWorkers, master), {
         ...verifyOpts(ctx),
         signal: ctx.signal
     });
