@@ -11184,6 +11184,11 @@ function importHook() {
 function rootNotes(unit) {
     return { marker: `/run/${unit}.early`, warm_note: `/run/${unit}.warm`, go: `/run/${unit}.go` };
 }
+/**
+ * A warm master older than this is not used (boot cold instead): the unit's RuntimeMaxSec leaves a
+ * younger one the health timeout and 20 s more.
+ */
+const WARM_YOUNG_S = 100;
 /** The candidate unit's values and functions (templates/scripts/candidate_unit.sh). */
 function unitScript(ctx, release, conf, more) {
     const p = ctx.paths;
@@ -11198,7 +11203,8 @@ function unitScript(ctx, release, conf, more) {
         user: p.user,
         env_file: conf.envFile,
         rel,
-        runtime_max_s: Math.ceil(d.healthTimeoutMs / 1000) + 120,
+        runtime_max_s: Math.ceil(d.healthTimeoutMs / 1000) + WARM_YOUNG_S + 20,
+        warm_young_s: WARM_YOUNG_S,
         path_env: `${rel}/.venv/bin:/usr/local/bin:/usr/bin:/bin`,
         python: `${rel}/.venv/bin/python`,
         import_hook: importHook(),

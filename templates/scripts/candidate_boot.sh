@@ -11,14 +11,17 @@ printf 'release=%s\n' "$release" > "$marker"
 # staged one byte for byte (its venv it checks itself: another venv makes it boot cold).
 warm=""
 if [ -f "$warm_note" ]; then
-  seen=""; started=""; waited=0
+  seen=""; started=""; at=0; waited=0
   while :; do
-    while IFS='=' read -r k v; do case "$k" in id) seen=$v ;; started) started=$v ;; esac; done < "$warm_note"
+    while IFS='=' read -r k v; do case "$k" in id) seen=$v ;; at) at=$v ;; started) started=$v ;; esac; done < "$warm_note"
     if [ "$seen" != "$id" ] || [ -n "$started" ] || [ "$waited" -ge 200 ]; then break; fi
     nap 0.01; waited=$((waited + 1))
   done
   rm -f -- "$warm_note"
-  if [ "$seen" = "$id" ] && [ "$started" = 0 ] && cmp -s -- "$env_file" "$live_env"; then warm=yes; fi
+  # Its unit ends at RuntimeMaxSec from its start: only a young one (a long upload makes it old) has
+  # the whole proof's time left.
+  if [ "$seen" = "$id" ] && [ "$started" = 0 ] && [ $((EPOCHSECONDS - at)) -lt "$warm_young_s" ] \
+    && cmp -s -- "$env_file" "$live_env"; then warm=yes; fi
 fi
 if [ -n "$warm" ]; then
   go_candidate

@@ -4,11 +4,11 @@
 # (candidate_warm.py). It starts only beside a serving release (its venv is the likeliest to be the
 # new one's); candidate_boot.sh then gives it the go, or stops it and boots cold. Prologue: the
 # unit's (candidate_unit.sh), then warm_note (root's note in /run) and id (this run's release id
-# as asked). The note says, before this returns, that a start is under way; the start's result
-# follows as started=RC.
+# as asked). The note says, before this returns, that a start is under way and when; the start's
+# result follows as started=RC.
 rm -f -- "$go" "$warm_note"
 if [ -L "$current" ]; then
-  printf 'id=%s\n' "$id" > "$warm_note"
+  printf 'id=%s\nat=%s\n' "$id" "$EPOCHSECONDS" > "$warm_note"
   (
     stop_candidate
     if warm_candidate; then rc=0; else rc=$?; fi
