@@ -9,7 +9,7 @@ import type { Remote } from '../../src/ssh/types.js';
 import { shQuote } from '../../src/ssh/quote.js';
 import { serverProgram } from '../../src/render/scripts.js';
 import { checkAndList, checkCommand, MARKER } from '../../src/steps/check.js';
-import { candidateScript, importHook } from '../../src/steps/candidate.js';
+import { candidateScript, candidateWarmScript, importHook } from '../../src/steps/candidate.js';
 import { callsOf, fakeBin, type FakeBin, type ScriptRun } from '../support/fake-bin.js';
 
 // The import check (check.sh, run under sh) and the candidate as the import check, each keeping
@@ -135,5 +135,21 @@ describe('the candidate as the import check', () => {
     expect(hook.match(/%/g)).toEqual(['%']);
     execFileSync('python3', ['-c', 'import sys; compile(sys.stdin.read(), "hook", "exec")'], { input: hook });
     expect(hook).toMatch(/def libraries\(\)[\s\S]*def mark_app_kind[\s\S]*post_worker_init/);
+  });
+
+  test("the warm master's program crosses systemd-run the same way: no $, the hook's one %, and it compiles", () => {
+    const script = candidateWarmScript(ctx, '20261207T120000Z-abc1234', {
+      envFile: '/etc/shop/staged/env',
+      gunicornConf: '/etc/shop/staged/gunicorn.conf.py'
+    });
+    const q = /^warm_program='([\s\S]*?)'$/m.exec(script)![1]!;
+    const program = q.split(`'"'"'`).join("'");
+    expect(program).not.toContain('$');
+    expect(program.match(/%/g)).toEqual(['%']);
+    expect(program).toContain('def _warm_start()');
+    expect(program.endsWith(importHook())).toBe(true);
+    execFileSync('python3', ['-c', 'import sys; compile(sys.stdin.read(), "warm", "exec")'], {
+      input: program
+    });
   });
 });
