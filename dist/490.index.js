@@ -11235,7 +11235,7 @@ function candidateWarmScript(ctx, id, conf) {
  * A master this run started warm (`id`, candidateWarmScript) gets the go instead.
  */
 function candidateBootScript(ctx, release, conf, id = '') {
-    return `${shell_fns/* NAP_FN */.lQ}\n${unitScript(ctx, release, conf, { id })}\n${(0,scripts/* serverScript */.fj)('candidate_boot', {})}`;
+    return `${shell_fns/* NAP_FN */.lQ}\n${shell_fns/* KV_FN */.Tr}\n${unitScript(ctx, release, conf, { id })}\n${(0,scripts/* serverScript */.fj)('candidate_boot', {})}`;
 }
 /** Takes the early boot's answer (it answers at once; the boot goes on beside what follows). */
 async function bootEarly(ctx, release, conf, id = '') {
@@ -11273,6 +11273,7 @@ function candidateScript(ctx, release, conf, importCheck = false) {
         shell_fns/* MS_FN */.uX,
         shell_fns/* NAP_FN */.lQ,
         shell_fns/* RUNNING_FN */.FA,
+        shell_fns/* KV_FN */.Tr,
         appKindScript(),
         preload ? (0,preload_list/* preloadListScript */.V)(ctx, release) : '',
         unitScript(ctx, release, conf, {
@@ -11920,6 +11921,8 @@ ${(0,_deploy_remembered_js__WEBPACK_IMPORTED_MODULE_7__/* .readReleaseSettingsCo
 /* unused harmony exports switchScript, SWITCH_OPTS */
 /* harmony import */ var _deploy_context_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9116);
 /* harmony import */ var _render_scripts_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4036);
+/* harmony import */ var _ssh_shell_fns_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5816);
+
 
 
 /**
@@ -11939,7 +11942,7 @@ function childrenFn() {
  */
 function switchScript(ctx, release, restart) {
     const p = ctx.paths;
-    return `${childrenFn()}${(0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_1__/* .serverScript */ .fj)('switch', {
+    return `${childrenFn()}${_ssh_shell_fns_js__WEBPACK_IMPORTED_MODULE_2__/* .KV_FN */ .Tr}\n${(0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_1__/* .serverScript */ .fj)('switch', {
         service: p.units.service.name,
         last_switch: p.lastSwitch,
         release_link: p.releaseLink(release),
@@ -12018,6 +12021,7 @@ master) {
         _ssh_shell_fns_js__WEBPACK_IMPORTED_MODULE_5__/* .MS_FN */ .uX,
         _ssh_shell_fns_js__WEBPACK_IMPORTED_MODULE_5__/* .NAP_FN */ .lQ,
         _ssh_shell_fns_js__WEBPACK_IMPORTED_MODULE_5__/* .RUNNING_FN */ .FA,
+        _ssh_shell_fns_js__WEBPACK_IMPORTED_MODULE_5__/* .KV_FN */ .Tr,
         `record_live() {\n${(0,_deploy_release_record_js__WEBPACK_IMPORTED_MODULE_2__/* .stateCommand */ .t7)(ctx, release, 'live')}\n}`,
         (0,_render_scripts_js__WEBPACK_IMPORTED_MODULE_1__/* .serverScript */ .fj)('verify', {
             release_dir: p.releaseDir(release),

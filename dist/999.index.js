@@ -3316,6 +3316,7 @@ function shJoin(values) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   FA: () => (/* binding */ RUNNING_FN),
+/* harmony export */   Tr: () => (/* binding */ KV_FN),
 /* harmony export */   lQ: () => (/* binding */ NAP_FN),
 /* harmony export */   uX: () => (/* binding */ MS_FN)
 /* harmony export */ });
@@ -3336,6 +3337,17 @@ const RUNNING_FN = `running() {
   local st="" k v _
   while read -r k v _; do [ "$k" = State: ] && { st=$v; break; }; done 2>/dev/null < "/proc/$1/status" || true
   [ -n "$st" ] && [ "$st" != Z ]
+}`;
+/**
+ * `read_kv FILE`: FILE's `KEY=VALUE` lines (root's notes, `systemctl show`'s answer through a
+ * process substitution) into the associative array kv, a later line winning; read by bash, no
+ * process. A FILE that cannot be read fails the call, as its redirect would.
+ */
+const KV_FN = `declare -gA kv=()
+read_kv() {
+  local k v
+  kv=()
+  while IFS='=' read -r k v; do [ -z "$k" ] || kv[$k]=$v; done < "$1"
 }`;
 
 

@@ -81092,6 +81092,17 @@ const RUNNING_FN = `running() {
   while read -r k v _; do [ "$k" = State: ] && { st=$v; break; }; done 2>/dev/null < "/proc/$1/status" || true
   [ -n "$st" ] && [ "$st" != Z ]
 }`;
+/**
+ * `read_kv FILE`: FILE's `KEY=VALUE` lines (root's notes, `systemctl show`'s answer through a
+ * process substitution) into the associative array kv, a later line winning; read by bash, no
+ * process. A FILE that cannot be read fails the call, as its redirect would.
+ */
+const KV_FN = `declare -gA kv=()
+read_kv() {
+  local k v
+  kv=()
+  while IFS='=' read -r k v; do [ -z "$k" ] || kv[$k]=$v; done < "$1"
+}`;
 
 ;// CONCATENATED MODULE: ./src/ssh/together.ts
 
@@ -83965,6 +83976,7 @@ function parseStates(stdout) {
 ;// CONCATENATED MODULE: ./src/steps/switch.ts
 
 
+
 /**
  * Shell defining `children PID` (templates/scripts/children.sh): the PIDs whose parent is PID
  * (Gunicorn's workers), read by bash from the kernel's list, with no process started.
@@ -83982,7 +83994,7 @@ function childrenFn() {
  */
 function switchScript(ctx, release, restart) {
     const p = ctx.paths;
-    return `${childrenFn()}${serverScript('switch', {
+    return `${childrenFn()}${KV_FN}\n${serverScript('switch', {
         service: p.units.service.name,
         last_switch: p.lastSwitch,
         release_link: p.releaseLink(release),
@@ -84044,6 +84056,7 @@ master) {
         MS_FN,
         NAP_FN,
         RUNNING_FN,
+        KV_FN,
         `record_live() {\n${stateCommand(ctx, release, 'live')}\n}`,
         serverScript('verify', {
             release_dir: p.releaseDir(release),
@@ -85907,7 +85920,7 @@ function candidateWarmScript(ctx, id, conf) {
  * A master this run started warm (`id`, candidateWarmScript) gets the go instead.
  */
 function candidateBootScript(ctx, release, conf, id = '') {
-    return `${NAP_FN}\n${unitScript(ctx, release, conf, { id })}\n${serverScript('candidate_boot', {})}`;
+    return `${NAP_FN}\n${KV_FN}\n${unitScript(ctx, release, conf, { id })}\n${serverScript('candidate_boot', {})}`;
 }
 /** Takes the early boot's answer (it answers at once; the boot goes on beside what follows). */
 async function bootEarly(ctx, release, conf, id = '') {
@@ -85945,6 +85958,7 @@ function candidateScript(ctx, release, conf, importCheck = false) {
         MS_FN,
         NAP_FN,
         RUNNING_FN,
+        KV_FN,
         appKindScript(),
         preload ? preloadListScript(ctx, release) : '',
         unitScript(ctx, release, conf, {

@@ -19,3 +19,15 @@ export const RUNNING_FN = `running() {
   while read -r k v _; do [ "$k" = State: ] && { st=$v; break; }; done 2>/dev/null < "/proc/$1/status" || true
   [ -n "$st" ] && [ "$st" != Z ]
 }`;
+
+/**
+ * `read_kv FILE`: FILE's `KEY=VALUE` lines (root's notes, `systemctl show`'s answer through a
+ * process substitution) into the associative array kv, a later line winning; read by bash, no
+ * process. A FILE that cannot be read fails the call, as its redirect would.
+ */
+export const KV_FN = `declare -gA kv=()
+read_kv() {
+  local k v
+  kv=()
+  while IFS='=' read -r k v; do [ -z "$k" ] || kv[$k]=$v; done < "$1"
+}`;

@@ -5,7 +5,7 @@ import { DeployError, keepsServing, type StepOutcome } from './step.js';
 import type { ExecResult, QueuedRequest } from '../ssh/types.js';
 import { stateCommand } from '../deploy/release-record.js';
 import { librariesPython, preloadListScript } from './preload-list.js';
-import { MS_FN, NAP_FN, RUNNING_FN } from '../ssh/shell-fns.js';
+import { KV_FN, MS_FN, NAP_FN, RUNNING_FN } from '../ssh/shell-fns.js';
 import { appKindPython, appKindScript, mismatchAdvice, parseMismatch } from './app-kind.js';
 import type { Mismatch } from './app-kind.js';
 
@@ -102,7 +102,7 @@ export function candidateBootScript(
   conf: CandidateConfig,
   id = ''
 ): string {
-  return `${NAP_FN}\n${unitScript(ctx, release, conf, { id })}\n${serverScript('candidate_boot', {})}`;
+  return `${NAP_FN}\n${KV_FN}\n${unitScript(ctx, release, conf, { id })}\n${serverScript('candidate_boot', {})}`;
 }
 
 /** Takes the early boot's answer (it answers at once; the boot goes on beside what follows). */
@@ -159,6 +159,7 @@ export function candidateScript(
     MS_FN,
     NAP_FN,
     RUNNING_FN,
+    KV_FN,
     appKindScript(),
     preload ? preloadListScript(ctx, release) : '',
     unitScript(ctx, release, conf, {

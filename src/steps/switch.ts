@@ -2,6 +2,7 @@ import type { DeployContext } from '../deploy/context.js';
 import { parseFacts, runScript } from '../deploy/context.js';
 import { serverScript } from '../render/scripts.js';
 import type { StepOutcome } from './step.js';
+import { KV_FN } from '../ssh/shell-fns.js';
 
 export type ReloadKind = 'hup' | 'restart' | 'start';
 
@@ -23,7 +24,7 @@ export function childrenFn(): string {
  */
 export function switchScript(ctx: DeployContext, release: string, restart: boolean): string {
   const p = ctx.paths;
-  return `${childrenFn()}${serverScript('switch', {
+  return `${childrenFn()}${KV_FN}\n${serverScript('switch', {
     service: p.units.service.name,
     last_switch: p.lastSwitch,
     release_link: p.releaseLink(release),

@@ -4,7 +4,7 @@ import { serverScript } from '../render/scripts.js';
 import { healthUrl } from '../deploy/health.js';
 import { stateCommand } from '../deploy/release-record.js';
 import { childrenFn } from './switch.js';
-import { MS_FN, NAP_FN, RUNNING_FN } from '../ssh/shell-fns.js';
+import { KV_FN, MS_FN, NAP_FN, RUNNING_FN } from '../ssh/shell-fns.js';
 import { DeployError, type StepOutcome } from './step.js';
 
 /** How long old workers still running may keep the health path from being asked (see the script). */
@@ -35,6 +35,7 @@ export function verifyScript(
     MS_FN,
     NAP_FN,
     RUNNING_FN,
+    KV_FN,
     `record_live() {\n${stateCommand(ctx, release, 'live')}\n}`,
     serverScript('verify', {
       release_dir: p.releaseDir(release),

@@ -5,7 +5,7 @@
 # it warms up); only refused connections and timeouts wait up to $health_timeout_ms. The unit is
 # always stopped (a proven one in the background). Prologue: the unit's (candidate_unit.sh), then
 # release marker health_timeout_ms timeout_text health_path smoke_paths host health_expect
-# grace_ms grace_answers import_check preload. Before it (the caller's text): ms, nap, running,
+# grace_ms grace_answers import_check preload. Before it (the caller's text): ms, nap, running, read_kv,
 # find_mismatch and report_worker_module (app_kind.sh), and with preload=yes install_preload_list
 # (preload_list.sh: the preload list of an import check).
 import_ms=
@@ -18,9 +18,9 @@ trap 'stop_candidate; rm -f "$body"' EXIT
 # Any other case (no such boot, or it failed or ended): booted here, as before, with one worker.
 early=""
 if [ -f "$marker" ]; then
-  seen=""; booted=""; waited=0
+  waited=0
   while :; do
-    while IFS='=' read -r k v; do case "$k" in release) seen=$v ;; booted) booted=$v ;; esac; done < "$marker"
+    read_kv "$marker"; seen=${kv[release]-}; booted=${kv[booted]-}
     if [ "$seen" != "$release" ] || [ -n "$booted" ] || [ "$waited" -ge 600 ]; then break; fi
     nap 0.02; waited=$((waited + 1))
   done
@@ -28,11 +28,9 @@ if [ -f "$marker" ]; then
   if [ "$seen" = "$release" ] && [ "$booted" = 0 ]; then
     # One question to systemd for three answers: is it running, its run's id (for its log), its
     # master's PID.
-    state=""; invocation=""; main=""
-    while IFS='=' read -r k v; do
-      case "$k" in ActiveState) state=$v ;; InvocationID) invocation=$v ;; MainPID) main=$v ;; esac
-    done < <(systemctl show -p ActiveState -p InvocationID -p MainPID "$unit.service" 2>/dev/null || true)
-    case "$state" in active|reloading) early=yes ;; esac
+    read_kv <(systemctl show -p ActiveState -p InvocationID -p MainPID "$unit.service" 2>/dev/null || true)
+    invocation=${kv[InvocationID]-}; main=${kv[MainPID]-}
+    case "${kv[ActiveState]-}" in active|reloading) early=yes ;; esac
   fi
   # Started warm (candidate_warm.sh): its go is there.
   if [ -n "$early" ] && [ -f "$go" ]; then early=warm; fi

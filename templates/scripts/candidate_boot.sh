@@ -3,7 +3,7 @@
 # Python, Gunicorn, the config and the preloaded libraries load beside the backup, and nothing of
 # the release's own code runs until the candidate check forks its worker (SIGTTIN) after it.
 # Prologue: the unit's (candidate_unit.sh), then release, marker (a root-only file in /run),
-# warm_note and id (candidate_warm.sh's). Before it: nap.
+# warm_note and id (candidate_warm.sh's). Before it: nap, read_kv.
 # The marker is written before this returns, so the check after the backup always knows whether
 # a boot was started for this release, and waits for its line.
 printf 'release=%s\n' "$release" > "$marker"
@@ -11,9 +11,9 @@ printf 'release=%s\n' "$release" > "$marker"
 # staged one byte for byte (its venv it checks itself: another venv makes it boot cold).
 warm=""
 if [ -f "$warm_note" ]; then
-  seen=""; started=""; at=0; waited=0
+  waited=0
   while :; do
-    while IFS='=' read -r k v; do case "$k" in id) seen=$v ;; at) at=$v ;; started) started=$v ;; esac; done < "$warm_note"
+    read_kv "$warm_note"; seen=${kv[id]-}; at=${kv[at]:-0}; started=${kv[started]-}
     if [ "$seen" != "$id" ] || [ -n "$started" ] || [ "$waited" -ge 200 ]; then break; fi
     nap 0.01; waited=$((waited + 1))
   done

@@ -3,7 +3,7 @@
 # one), then Gunicorn told: started if it is not running, restarted when restart=yes (a new venv or
 # changed units or environment need a new master; the socket unit keeps the listening socket),
 # else HUP (reload). The old workers are recorded before, for the verify. Before it: children
-# (children.sh). Prologue: service last_switch release_link tmp_link current restart.
+# (children.sh), read_kv. Prologue: service last_switch release_link tmp_link current restart.
 ln -sfn "$release_link" "$tmp_link"
 mv -T "$tmp_link" "$current"
 # One question to systemd, after the flip (a stopped service that its socket starts meanwhile then
@@ -12,10 +12,8 @@ mv -T "$tmp_link" "$current"
 # counts as active; any other state (inactive, failed, activating, deactivating, an unknown unit,
 # no answer at all) means started, as before. The old workers, listed before Gunicorn is told, are
 # what the verify tells from the new ones.
-main=0; state=""
-while IFS='=' read -r k v; do
-  case "$k" in MainPID) main=${v:-0} ;; ActiveState) state=$v ;; esac
-done < <(systemctl show -p MainPID -p ActiveState "$service" 2>/dev/null || true)
+read_kv <(systemctl show -p MainPID -p ActiveState "$service" 2>/dev/null || true)
+main=${kv[MainPID]:-0}; state=${kv[ActiveState]-}
 case "$main" in '' | *[!0-9]*) main=0 ;; esac
 old=$(children "$main")
 echo "old_workers=$old"

@@ -3,18 +3,17 @@
 # asks for, each working in the release, and the health path answering 200 (with $health_expect in
 # the body) through the app's socket. Prologue: release_dir old_workers master last_switch
 # gunicorn_conf service socket health_url health_expect health_expect_shown timeout_s grace_ms.
-# Before it (the caller's text): children, ms, nap, running, and record_live (the release
+# Before it (the caller's text): children, ms, nap, running, read_kv, and record_live (the release
 # recorded live).
 # The master's PID when the switch learned it and a HUP kept it (given, or 'saved' below); 0: asked
 # of systemd at the first look. A start or restart makes a new master: then always asked.
 main=${master:-0}
 # 'saved': as the switch sent with this verify wrote them (read by bash, no process started).
 if [ "$old_workers" = saved ]; then
-  old_workers=""; main=0; saved_master=0; saved_reload=""; k=""
-  while IFS='=' read -r k v; do
-    case "$k" in old_workers) old_workers=$v ;; master) saved_master=$v ;; reload) saved_reload=$v ;; esac
-  done 2>/dev/null < "$last_switch" || true
-  [ "$saved_reload" != hup ] || main=$saved_master
+  main=0
+  read_kv "$last_switch" 2>/dev/null || true
+  old_workers=${kv[old_workers]-}
+  [ "${kv[reload]-}" != hup ] || main=${kv[master]:-0}
 fi
 case "$main" in '' | *[!0-9]*) main=0 ;; esac
 old=" $old_workers "
