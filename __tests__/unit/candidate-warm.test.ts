@@ -1,17 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { DeployContext } from '../../src/deploy/context.js';
-import { appLayout } from '../../src/deploy/paths.js';
-import { memoryLogger } from '../../src/log.js';
-import { parseSettings } from '../../src/settings.js';
-import type { Remote } from '../../src/ssh/types.js';
 import { candidateBootScript } from '../../src/steps/candidate.js';
 import { callsOf, fakeBin, type FakeBin } from '../support/fake-bin.js';
+import { scriptContext } from '../support/script-context.js';
 
 // candidate_boot.sh under bash against stubs: when the master this run started warm gets the go
 // (root's go file written), and when it is stopped and the master boots cold instead.
-const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n';
 const ID = '20261207T120000Z-abc1234';
 
 let fb: FakeBin;
@@ -25,32 +20,13 @@ afterEach(() => {
   rmSync(run, { recursive: true, force: true });
 });
 
-function ctx(): DeployContext {
-  const all: Record<string, string> = {
-    host: 'web1',
-    'private-key': KEY,
-    'trust-on-first-use': 'true',
-    'app-name': 'shop'
-  };
-  const settings = parseSettings((n) => all[n] ?? '');
-  return {
-    remote: {} as Remote,
-    settings,
-    logger: memoryLogger(),
-    label: 'web1',
-    records: [],
-    paths: appLayout(settings),
-    facts: {}
-  };
-}
-
 /** The boot script with /run and the env files in this test's folder; the warm note as given. */
 function boot(note: string, envs: [string, string] = ['A=1\n', 'A=1\n']) {
   writeFileSync(path.join(run, 'staged.env'), envs[0]);
   writeFileSync(path.join(run, 'live.env'), envs[1]);
   writeFileSync(path.join(run, 'gunicorn-deploy-candidate-shop.warm'), note);
   const script = candidateBootScript(
-    ctx(),
+    scriptContext(),
     ID,
     { envFile: `${run}/staged.env`, gunicornConf: '/etc/shop/staged/gunicorn.conf.py' },
     ID

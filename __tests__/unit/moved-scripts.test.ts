@@ -1,9 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { DeployContext } from '../../src/deploy/context.js';
-import { appLayout } from '../../src/deploy/paths.js';
-import { memoryLogger } from '../../src/log.js';
-import { parseSettings } from '../../src/settings.js';
-import type { Remote } from '../../src/ssh/types.js';
 import { installKeptScript, putBackScript } from '../../src/steps/release-units.js';
 import { writeSetScript } from '../../src/steps/processes.js';
 import { serverOneLine } from '../../src/render/scripts.js';
@@ -19,10 +15,11 @@ import {
 } from '../../src/deploy/remembered.js';
 import { historyCommand, SAVED_RELOAD } from '../../src/steps/history.js';
 import { callsOf, fakeBin, type FakeBin } from '../support/fake-bin.js';
+import { scriptContext } from '../support/script-context.js';
+import type { Remote } from '../../src/ssh/types.js';
 
 // Scripts of templates/scripts/ run under bash against stubs: the commands they run, in order,
 // with the values TypeScript gave them (what the server does with them is the e2e tests' part).
-const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n';
 
 let fb: FakeBin;
 beforeEach(() => {
@@ -30,27 +27,7 @@ beforeEach(() => {
 });
 afterEach(() => fb.cleanup());
 
-function makeCtx(inputs: Record<string, string> = {}, appDir?: string): DeployContext {
-  const all: Record<string, string> = {
-    host: 'web1',
-    'private-key': KEY,
-    'trust-on-first-use': 'true',
-    'app-name': 'shop',
-    ...inputs
-  };
-  const settings = parseSettings((n) => all[n] ?? '');
-  // The scratch folder is in /tmp, which the rules refuse as an app-dir: put in behind their back.
-  if (appDir) settings.app.dir = appDir;
-  return {
-    remote: {} as Remote,
-    settings,
-    logger: memoryLogger(),
-    label: 'web1',
-    records: [],
-    paths: appLayout(settings),
-    facts: {}
-  };
-}
+const makeCtx = scriptContext;
 
 const run = (script: string) => fb.run(`set -euo pipefail\n${script}`);
 
