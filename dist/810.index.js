@@ -20,8 +20,8 @@ var core = __webpack_require__(4116);
 var log = __webpack_require__(5625);
 // EXTERNAL MODULE: ./src/settings.ts + 27 modules
 var src_settings = __webpack_require__(5036);
-// EXTERNAL MODULE: ./src/engine.ts + 95 modules
-var engine = __webpack_require__(6490);
+// EXTERNAL MODULE: ./src/engine.ts + 96 modules
+var engine = __webpack_require__(1736);
 // EXTERNAL MODULE: ./src/entry/main.ts
 var main = __webpack_require__(6999);
 // EXTERNAL MODULE: ./src/deploy/paths.ts

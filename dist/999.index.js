@@ -297,7 +297,7 @@ async function main() {
     });
     // Loaded after the inputs are known to be valid: the SSH stack and, with a token only, the API
     // client are most of the start-up time.
-    const [{ hostLabel, runEngine }, { annotateFailure, formatTable, factRows, hostLine, writeActionReport }, github] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(104), __webpack_require__.e(490)]).then(__webpack_require__.bind(__webpack_require__, 6490)), __webpack_require__.e(/* import() */ 665).then(__webpack_require__.bind(__webpack_require__, 665)), __webpack_require__.e(/* import() */ 248).then(__webpack_require__.bind(__webpack_require__, 9248))]);
+    const [{ hostLabel, runEngine }, { annotateFailure, formatTable, factRows, hostLine, writeActionReport }, github] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(104), __webpack_require__.e(736)]).then(__webpack_require__.bind(__webpack_require__, 1736)), __webpack_require__.e(/* import() */ 665).then(__webpack_require__.bind(__webpack_require__, 665)), __webpack_require__.e(/* import() */ 248).then(__webpack_require__.bind(__webpack_require__, 9248))]);
     const { deploymentOptions, GithubDeployment } = github;
     // GitHub Deployments (with github-token only); API errors are warnings, never a failed deploy.
     const deployment = await GithubDeployment.start(deploymentOptions(settings.github, process.env, {
@@ -522,6 +522,7 @@ function parseProcfile(text, origin) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   A1: () => (/* binding */ readScriptsAhead),
 /* harmony export */   AL: () => (/* binding */ serverOneLine),
 /* harmony export */   Mj: () => (/* binding */ serverLua),
 /* harmony export */   bS: () => (/* binding */ serverAwk),
@@ -549,6 +550,16 @@ function readOnce(file) {
     return text;
 }
 const NAME = /^[a-z_][a-z0-9_]*$/;
+/**
+ * Reads every server script and program now (what readOnce would read on first use): a deploy
+ * does it while it waits for the server, so the steps sent after an answer read nothing from disk.
+ */
+function readScriptsAhead(dir = (0,_templates_dir_js__WEBPACK_IMPORTED_MODULE_2__/* .templatesDir */ .x)()) {
+    const scripts = node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, 'scripts');
+    for (const f of (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync)(scripts))
+        if (/\.(sh|py)$/.test(f))
+            readOnce(node_path__WEBPACK_IMPORTED_MODULE_1__.join(scripts, f));
+}
 /**
  * A server script from templates/scripts/NAME.sh (plain shell that shellcheck reads in
  * `npm run lint`): a prologue of quoted assignments, one per value, then the file as it is. A value

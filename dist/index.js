@@ -31965,7 +31965,7 @@ var phase_state = __nccwpck_require__(6280);
 // The runner calls this file for both the main and the post step; saved state tells them apart.
 // Each loads only its own modules (the post step of a finished run needs no SSH at all).
 const step = (0,phase_state/* actionState */.M3)(core).isPost()
-    ? Promise.all(/* import() */[__nccwpck_require__.e(104), __nccwpck_require__.e(490), __nccwpck_require__.e(999), __nccwpck_require__.e(810)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8810)).then((m) => m.post())
+    ? Promise.all(/* import() */[__nccwpck_require__.e(104), __nccwpck_require__.e(736), __nccwpck_require__.e(999), __nccwpck_require__.e(810)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8810)).then((m) => m.post())
     : __nccwpck_require__.e(/* import() */ 999).then(__nccwpck_require__.bind(__nccwpck_require__, 6999)).then((m) => m.main());
 step.catch((err) => core.setFailed(err instanceof Error ? err.message : String(err)));
 

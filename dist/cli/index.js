@@ -81001,6 +81001,16 @@ function readOnce(file) {
 }
 const scripts_NAME = /^[a-z_][a-z0-9_]*$/;
 /**
+ * Reads every server script and program now (what readOnce would read on first use): a deploy
+ * does it while it waits for the server, so the steps sent after an answer read nothing from disk.
+ */
+function readScriptsAhead(dir = templatesDir()) {
+    const scripts = external_node_path_namespaceObject.join(dir, 'scripts');
+    for (const f of (0,external_node_fs_namespaceObject.readdirSync)(scripts))
+        if (/\.(sh|py)$/.test(f))
+            readOnce(external_node_path_namespaceObject.join(scripts, f));
+}
+/**
  * A server script from templates/scripts/NAME.sh (plain shell that shellcheck reads in
  * `npm run lint`): a prologue of quoted assignments, one per value, then the file as it is. A value
  * reaches the body only as a shell variable, never pasted into its text, so no value can change
@@ -82544,15 +82554,32 @@ hbs.registerHelper('unitword', (value) => {
 // A name nginx accepts in a variable (app names have - but never _: distinct apps stay distinct).
 hbs.registerHelper('ident', (value) => String(value).replace(/[^A-Za-z0-9_]/g, '_'));
 const compiled = new Map();
+function template(name, dir) {
+    const file = external_node_path_namespaceObject.join(dir, `${name}.hbs`);
+    let t = compiled.get(file);
+    if (!t) {
+        t = hbs.compile((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'), { strict: true, noEscape: true });
+        compiled.set(file, t);
+    }
+    return t;
+}
 /** Renders templates/NAME.hbs; a variable the template uses but vars lacks throws (strict mode). */
 function renderTemplate(name, vars, dir = templatesDir()) {
-    const file = external_node_path_namespaceObject.join(dir, `${name}.hbs`);
-    let template = compiled.get(file);
-    if (!template) {
-        template = hbs.compile((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'), { strict: true, noEscape: true });
-        compiled.set(file, template);
+    return template(name, dir)(vars);
+}
+/**
+ * Compiles templates/NAME.hbs now rather than at its first render: Handlebars parses and compiles
+ * a template on its first call (a few ms to tens of ms each), and a deploy can pay that while it
+ * waits for the server instead of after an answer it waits for.
+ */
+function compileTemplate(name, dir = templatesDir()) {
+    try {
+        // No variables: strict mode throws at the first one, once the template is compiled.
+        template(name, dir)({});
     }
-    return template(vars);
+    catch {
+        // Compiled all the same; its real render says what is wrong, if anything is.
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/processes/rq.ts
@@ -83679,14 +83706,21 @@ async function buildVenv(ctx, release, resolved) {
 function file(p, content, mode = '0644', owner = 'root:root') {
     return { path: p, content, mode, owner };
 }
+/** The templates of renderAppUnits: every deploy's config step renders them. */
+const APP_UNIT_TEMPLATES = {
+    socket: 'systemd/app.socket',
+    service: 'systemd/app.service',
+    gunicornConf: 'gunicorn.conf.py',
+    env: 'env'
+};
 /** The socket, the service, Gunicorn's config and the environment file. */
 function renderAppUnits(vars, dir = templatesDir()) {
-    const r = (name) => renderTemplate(name, vars, dir);
+    const r = (role) => renderTemplate(APP_UNIT_TEMPLATES[role], vars, dir);
     const { layout } = vars;
     return {
-        socket: file(layout.units.socket.file, r('systemd/app.socket')),
-        service: file(layout.units.service.file, r('systemd/app.service')),
-        gunicornConf: file(layout.gunicornConf, r('gunicorn.conf.py')),
+        socket: file(layout.units.socket.file, r('socket')),
+        service: file(layout.units.service.file, r('service')),
+        gunicornConf: file(layout.gunicornConf, r('gunicornConf')),
         env: file(layout.envFile, r('env'), '0640', `root:${vars.group}`)
     };
 }
@@ -86299,6 +86333,44 @@ function fetchBackup(ctx) {
     return downloadBackup(ctx, { id: file.split('/').pop(), time: '', size: 0, takenBy: '', integrity: 'ok' }, file.slice(0, file.lastIndexOf('/')), dest);
 }
 
+;// CONCATENATED MODULE: ./src/render/ahead.ts
+
+
+
+/**
+ * What a deploy's runner would otherwise do right after the upload's first answer, done while it
+ * waits for the lock and the layout (the runner is idle for ~0.2 s there): the server scripts
+ * read from disk, and the app's templates compiled (Handlebars compiles a template on its first
+ * render, ~60 ms for these four, and that render came after an answer the deploy waits for).
+ * One piece per turn of the event loop, so an answer that comes meanwhile waits for one piece at
+ * most. A failure here is left for the real read or render to report.
+ */
+function prepareRenderAhead() {
+    const pieces = [];
+    let dir;
+    pieces.push(() => {
+        dir = templatesDir();
+        readScriptsAhead(dir);
+    });
+    for (const name of Object.values(APP_UNIT_TEMPLATES))
+        pieces.push(() => compileTemplate(name, dir));
+    return new Promise((resolve) => {
+        const next = () => {
+            const piece = pieces.shift();
+            if (!piece)
+                return resolve();
+            try {
+                piece();
+            }
+            catch {
+                return resolve();
+            }
+            setImmediate(next);
+        };
+        setImmediate(next);
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/steps/processes.ts
 
 
@@ -86935,6 +87007,7 @@ async function undoRelease(host, p, why) {
 
 
 
+
 /**
  * Everything before the switch: each of these steps can fail with nothing changed for users, so a
  * fleet prepares several servers at once. The lock is held until release(); a caller that already
@@ -86975,6 +87048,8 @@ async function prepareRelease(host, held) {
     const warm = candidateBootChecks(ctx) ? candidateWarmScript(ctx, p.id, candidateConf(ctx)) : '';
     p.layingOut = ensureLayout(ctx, held ? undefined : owner, warm);
     p.layingOut.catch(() => undefined);
+    // While the server takes the lock and lays out, what the upload's answer would start.
+    void prepareRenderAhead();
     const lock = await locking;
     try {
         p.deps = await resolving;

@@ -11,6 +11,7 @@ import { Planner } from './plan.js';
 import { candidateBootChecks, candidateConf, PREPARE_PLAN, type Preparing } from './prepare-plan.js';
 import { candidateWarmScript, stopEarly } from '../steps/candidate.js';
 import { runHook } from '../steps/hooks.js';
+import { prepareRenderAhead } from '../render/ahead.js';
 import { sendSwitchAhead, switchRelease } from '../steps/switch.js';
 import { sendVerifyAhead, verifyRelease } from '../steps/verify.js';
 import { hasProcesses, moveProcesses } from '../steps/processes.js';
@@ -69,6 +70,8 @@ export async function prepareRelease(host: HostContext, held?: HeldLock): Promis
   const warm = candidateBootChecks(ctx) ? candidateWarmScript(ctx, p.id, candidateConf(ctx)) : '';
   p.layingOut = ensureLayout(ctx, held ? undefined : owner, warm);
   p.layingOut.catch(() => undefined);
+  // While the server takes the lock and lays out, what the upload's answer would start.
+  void prepareRenderAhead();
   const lock = await locking;
   try {
     p.deps = await resolving;

@@ -27,14 +27,23 @@ export interface AppFiles {
   env: ServerFile;
 }
 
+/** The templates of renderAppUnits: every deploy's config step renders them. */
+export const APP_UNIT_TEMPLATES = {
+  socket: 'systemd/app.socket',
+  service: 'systemd/app.service',
+  gunicornConf: 'gunicorn.conf.py',
+  env: 'env'
+} as const;
+
 /** The socket, the service, Gunicorn's config and the environment file. */
 export function renderAppUnits(vars: TemplateVars, dir = templatesDir()): AppFiles {
-  const r = (name: string): string => renderTemplate(name, vars, dir);
+  const r = (role: keyof typeof APP_UNIT_TEMPLATES): string =>
+    renderTemplate(APP_UNIT_TEMPLATES[role], vars, dir);
   const { layout } = vars;
   return {
-    socket: file(layout.units.socket.file, r('systemd/app.socket')),
-    service: file(layout.units.service.file, r('systemd/app.service')),
-    gunicornConf: file(layout.gunicornConf, r('gunicorn.conf.py')),
+    socket: file(layout.units.socket.file, r('socket')),
+    service: file(layout.units.service.file, r('service')),
+    gunicornConf: file(layout.gunicornConf, r('gunicornConf')),
     env: file(layout.envFile, r('env'), '0640', `root:${vars.group}`)
   };
 }

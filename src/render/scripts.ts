@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { shQuote } from '../ssh/quote.js';
 import { templatesDir } from './templates-dir.js';
@@ -18,6 +18,15 @@ function readOnce(file: string): string {
   return text;
 }
 const NAME = /^[a-z_][a-z0-9_]*$/;
+
+/**
+ * Reads every server script and program now (what readOnce would read on first use): a deploy
+ * does it while it waits for the server, so the steps sent after an answer read nothing from disk.
+ */
+export function readScriptsAhead(dir: string = templatesDir()): void {
+  const scripts = path.join(dir, 'scripts');
+  for (const f of readdirSync(scripts)) if (/\.(sh|py)$/.test(f)) readOnce(path.join(scripts, f));
+}
 
 /**
  * A server script from templates/scripts/NAME.sh (plain shell that shellcheck reads in
