@@ -1211,9 +1211,16 @@ function layoutScript(ctx) {
 /**
  * lockedBy: sent together with this run's lock, the script first waits for it (awaitLockScript).
  * then: what starts once the layout is there, under the lock (a deploy's warm candidate).
+ * aheadOfApp: from the lock on, the root shell's commands go ahead of the app's for the CPU
+ * (templates/scripts/deploy_ahead.sh says when and why): a deploy's.
  */
-async function ensureLayout(ctx, lockedBy, then = '') {
-    const script = `${lockedBy ? `${(0,steps_lock/* awaitLockScript */.pg)(ctx, lockedBy)}\n` : ''}${layoutScript(ctx)}${then}`;
+async function ensureLayout(ctx, lockedBy, then = '', aheadOfApp = false) {
+    const script = [
+        lockedBy ? `${(0,steps_lock/* awaitLockScript */.pg)(ctx, lockedBy)}\n` : '',
+        aheadOfApp ? (0,scripts/* serverScript */.fj)('deploy_ahead', {}) : '',
+        layoutScript(ctx),
+        then
+    ].join('');
     const res = await (0,context/* runScript */.j3)(ctx, 'preparing the app layout', script, {
         // Waiting for the lock is part of it: as long as the lock may take, and the layout's own minute.
         timeoutMs: 60_000 + (lockedBy ? ctx.settings.deploy.lockTimeoutMs + 15_000 : 0),
@@ -3552,7 +3559,7 @@ async function prepareRelease(host, held) {
     plan.sendAfter('layout');
     // The candidate's master starts warm behind the layout, while the release uploads.
     const warm = candidateBootChecks(ctx) ? (0,candidate/* candidateWarmScript */.s9)(ctx, p.id, candidateConf(ctx)) : '';
-    p.layingOut = ensureLayout(ctx, held ? undefined : owner, warm);
+    p.layingOut = ensureLayout(ctx, held ? undefined : owner, warm, true);
     p.layingOut.catch(() => undefined);
     // While the server takes the lock and lays out, what the upload's answer would start.
     void prepareRenderAhead();

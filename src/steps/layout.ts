@@ -45,13 +45,21 @@ export function layoutScript(ctx: DeployContext): string {
 /**
  * lockedBy: sent together with this run's lock, the script first waits for it (awaitLockScript).
  * then: what starts once the layout is there, under the lock (a deploy's warm candidate).
+ * aheadOfApp: from the lock on, the root shell's commands go ahead of the app's for the CPU
+ * (templates/scripts/deploy_ahead.sh says when and why): a deploy's.
  */
 export async function ensureLayout(
   ctx: DeployContext,
   lockedBy?: string,
-  then = ''
+  then = '',
+  aheadOfApp = false
 ): Promise<StepOutcome & { server?: string; ahead?: string }> {
-  const script = `${lockedBy ? `${awaitLockScript(ctx, lockedBy)}\n` : ''}${layoutScript(ctx)}${then}`;
+  const script = [
+    lockedBy ? `${awaitLockScript(ctx, lockedBy)}\n` : '',
+    aheadOfApp ? serverScript('deploy_ahead', {}) : '',
+    layoutScript(ctx),
+    then
+  ].join('');
   const res = await runScript(ctx, 'preparing the app layout', script, {
     // Waiting for the lock is part of it: as long as the lock may take, and the layout's own minute.
     timeoutMs: 60_000 + (lockedBy ? ctx.settings.deploy.lockTimeoutMs + 15_000 : 0),

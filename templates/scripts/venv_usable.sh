@@ -8,5 +8,7 @@ venv=$1
 found=""
 read -r found < "$venv/.gunicorn-file" 2>/dev/null || true
 if [ -n "$found" ] && [ -f "$found" ]; then exit 0; fi
-found=$("$venv/bin/python" -c 'import gunicorn; print(gunicorn.__file__)' 2>/dev/null) || exit 1
+# The venv's Python is the build user's to change: it runs in a session of its own (setsid), so
+# nothing it leaves running shares the deploy shell's CPU priority (deploy_ahead.sh).
+found=$(setsid -w "$venv/bin/python" -c 'import gunicorn; print(gunicorn.__file__)' 2>/dev/null) || exit 1
 printf '%s\n' "$found" > "$venv/.gunicorn-file" 2>/dev/null || true
