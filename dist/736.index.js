@@ -11341,6 +11341,7 @@ function candidateForkScript(ctx, release, fns = true) {
     const unit = candidateUnit(ctx);
     const { marker, forked_note } = rootNotes(unit);
     const script = (0,scripts/* serverScript */.fj)('candidate_fork', {
+        unit,
         sock: `/run/${unit}/gunicorn.sock`,
         release,
         marker,

@@ -29,8 +29,18 @@ beforeEach(async () => {
     }
   );
   master.stdout!.on('data', (c: Buffer) => (ttins += (c.toString().match(/ttin/g) ?? []).length));
+  inCgroup(`/system.slice/${UNIT}.service`);
   await new Promise((r) => setTimeout(r, 300));
 });
+
+/** The stand-in master's cgroup, as /proc/PID/cgroup would say it. */
+function inCgroup(where: string): void {
+  mkdirSync(path.join(dir, 'proc', String(master.pid)), { recursive: true });
+  writeFileSync(
+    path.join(dir, 'proc', String(master.pid), 'cgroup'),
+    `1:name=systemd:${where}\n0::${where}\n`
+  );
+}
 afterEach(async () => {
   master.kill('SIGKILL');
   await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
@@ -47,7 +57,10 @@ const listen = (): Promise<void> =>
 
 /** Runs `calls` after candidate_fork.sh's functions; their exits, one a line. */
 function run(calls: string): string {
-  const script = candidateForkScript(scriptContext(), REL).replaceAll("'/run/", `'${dir}/`);
+  // /proc/PID/cgroup from this test's folder: the stand-in master is no unit's process here.
+  const script = candidateForkScript(scriptContext(), REL)
+    .replaceAll("'/run/", `'${dir}/`)
+    .replaceAll('"/proc/$1/cgroup"', `"${dir}/proc/$1/cgroup"`);
   const r = spawnSync('bash', ['-c', `set -euo pipefail\n${script}\n${calls}`], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr}`);
   return r.stdout;
@@ -109,5 +122,16 @@ test('a master gone before it listens ends the wait, and nothing is forked', asy
   master.kill('SIGKILL');
   await until(() => !existsSync(note('forked.pending')));
   expect(existsSync(note('forked.pending'))).toBe(false);
+  expect(existsSync(note('forked'))).toBe(false);
+});
+
+test("a noted PID that another process took (not the unit's) is never signalled", async () => {
+  inCgroup('/system.slice/cron.service');
+  await listen();
+  writeFileSync(note('early'), `release=${REL}\nmain=${master.pid}\nbooted=0\n`);
+  expect(run(`fork_worker ${master.pid} && echo sent || echo not`)).toBe('not\n');
+  run('snapshot_made');
+  await new Promise((r) => setTimeout(r, 300));
+  expect(ttins).toBe(0);
   expect(existsSync(note('forked'))).toBe(false);
 });

@@ -85981,6 +85981,7 @@ function candidateForkScript(ctx, release, fns = true) {
     const unit = candidateUnit(ctx);
     const { marker, forked_note } = rootNotes(unit);
     const script = serverScript('candidate_fork', {
+        unit,
         sock: `/run/${unit}/gunicorn.sock`,
         release,
         marker,

@@ -119,6 +119,7 @@ export function candidateForkScript(ctx: DeployContext, release: string, fns = t
   const unit = candidateUnit(ctx);
   const { marker, forked_note } = rootNotes(unit);
   const script = serverScript('candidate_fork', {
+    unit,
     sock: `/run/${unit}/gunicorn.sock`,
     release,
     marker,

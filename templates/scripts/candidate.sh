@@ -6,6 +6,7 @@
 # always stopped (a proven one in the background). Prologue: the unit's (candidate_unit.sh), then
 # release marker health_timeout_ms timeout_text health_path smoke_paths host health_expect
 # grace_ms grace_answers import_check preload. Before it (the caller's text): ms, nap, running, read_kv,
+# fork_worker and in_unit (candidate_fork.sh),
 # find_mismatch and report_worker_module (app_kind.sh), and with preload=yes install_preload_list
 # (preload_list.sh: the preload list of an import check).
 import_ms=
@@ -30,7 +31,7 @@ if [ -f "$marker" ]; then
     # running is enough. Otherwise one question to systemd for three answers: is it running, its
     # run's id (for its log), its master's PID.
     main=${kv[main]-}; invocation=${kv[invocation]-}
-    if [ -n "$main" ] && [ -n "$invocation" ] && running "$main"; then
+    if [ -n "$main" ] && [ -n "$invocation" ] && running "$main" && in_unit "$main"; then
       early=yes
     else
       read_kv <(systemctl show -p ActiveState -p InvocationID -p MainPID "$unit.service" 2>/dev/null || true)
