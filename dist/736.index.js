@@ -2767,11 +2767,11 @@ async function buildRelease(ctx, release, envFile) {
  * tables. The copy is checked before it counts, and only the newest backups-keep are kept.
  * The script is templates/scripts/backup.sh.
  */
-function backupScript(ctx, release, before = '') {
+function backupScript(ctx, release) {
     const p = ctx.paths;
     const d = ctx.settings.deploy;
     const base = external_node_path_.posix.basename(d.sqliteDb);
-    return `${before}${(0,scripts/* serverScript */.fj)('backup', {
+    return (0,scripts/* serverScript */.fj)('backup', {
         db: `${p.shared}/${d.sqliteDb}`,
         sqlite_db: d.sqliteDb,
         tmp: `${p.shared}/.backup-${release}.db`,
@@ -2782,27 +2782,23 @@ function backupScript(ctx, release, before = '') {
         base,
         keep: d.backupsKeep,
         root_read: (0,root_read/* rootReadProgram */.H)()
-    })}`;
+    });
 }
 const backup_BACKUP_TIMEOUT_MS = 30 * 60_000;
-/**
- * The backup as a request to queue (none without sqlite-db); backupDatabase then takes its answer.
- * before: functions the SQLite backup calls once its snapshot is made (snapshot_made: the
- * candidate's worker forked then, candidateForkScript), the same text in both.
- */
-function backupRequest(ctx, release, before = '') {
+/** The backup as a request to queue (none without sqlite-db); backupDatabase then takes its answer. */
+function backupRequest(ctx, release) {
     if (ctx.settings.database.kind === 'postgres')
         return pgBackupRequest(ctx, release);
     if (!ctx.settings.deploy.sqliteDb)
         return [];
-    return [{ text: backupScript(ctx, release, before), opts: { sudo: true, timeoutMs: backup_BACKUP_TIMEOUT_MS } }];
+    return [{ text: backupScript(ctx, release), opts: { sudo: true, timeoutMs: backup_BACKUP_TIMEOUT_MS } }];
 }
-async function backupDatabase(ctx, release, before = '') {
+async function backupDatabase(ctx, release) {
     if (ctx.settings.database.kind === 'postgres')
         return pgBackup(ctx, release);
     if (!ctx.settings.deploy.sqliteDb)
         return { changed: false, detail: 'no sqlite-db set' };
-    const res = await (0,context/* runScript */.j3)(ctx, 'backing up the database', backupScript(ctx, release, before), {
+    const res = await (0,context/* runScript */.j3)(ctx, 'backing up the database', backupScript(ctx, release), {
         timeoutMs: backup_BACKUP_TIMEOUT_MS,
         hint: 'Nothing was switched. Check the database and the free disk space on the server.'
     });
@@ -3062,8 +3058,6 @@ function candidateConf(ctx) {
 }
 const always = () => true;
 const bootChecks = (p) => candidateBootChecks(p.ctx);
-/** With the candidate booted beside the backup: its worker forked at the backup's snapshot. */
-const forkAtSnapshot = (p) => (bootChecks(p) ? (0,candidate/* candidateForkScript */.nd)(p.ctx, p.release) : '');
 /**
  * Prepare, in order: everything before the switch, each step able to fail with nothing changed
  * for users. A step is one entry; the planner (plan.ts) sends each request as early as the barriers
@@ -3122,17 +3116,16 @@ const PREPARE_PLAN = [
     {
         name: 'backup',
         together: bootChecks,
-        // First in the group: the candidate's master boots (no worker yet) beside the backup, which
-        // forks its worker once the database's snapshot is made (the release's code may run from then).
+        // First in the group: the candidate's master boots (no worker yet) beside the backup.
         request: (p) => [
             ...(bootChecks(p) ? [(0,candidate/* candidateBootRequest */.Lo)(p.ctx, p.release, candidateConf(p.ctx), p.id)] : []),
-            ...backupRequest(p.ctx, p.release, forkAtSnapshot(p))
+            ...backupRequest(p.ctx, p.release)
         ],
         run: async (p) => {
             if (!bootChecks(p))
                 return backupDatabase(p.ctx, p.release);
             await (0,candidate/* bootEarly */.qg)(p.ctx, p.release, candidateConf(p.ctx), p.id);
-            return backupDatabase(p.ctx, p.release, forkAtSnapshot(p)).catch(async (err) => {
+            return backupDatabase(p.ctx, p.release).catch(async (err) => {
                 await (0,candidate/* stopEarly */.i6)(p.ctx);
                 throw err;
             });
@@ -11163,7 +11156,6 @@ __webpack_require__.d(__webpack_exports__, {
   kM: () => (/* binding */ bootCandidate),
   qg: () => (/* binding */ bootEarly),
   Lo: () => (/* binding */ candidateBootRequest),
-  nd: () => (/* binding */ candidateForkScript),
   gE: () => (/* binding */ candidateOutcome),
   vy: () => (/* binding */ candidateRequest),
   s9: () => (/* binding */ candidateWarmScript),
@@ -11269,15 +11261,10 @@ function importHook() {
 }
 /**
  * Root's own notes in /run (only root writes there): a master booted early for this release, a
- * warm start under way, a warm master's go, and its worker forked (candidate_fork.sh).
+ * warm start under way, and a warm master's go.
  */
 function rootNotes(unit) {
-    return {
-        marker: `/run/${unit}.early`,
-        warm_note: `/run/${unit}.warm`,
-        go: `/run/${unit}.go`,
-        forked_note: `/run/${unit}.forked`
-    };
+    return { marker: `/run/${unit}.early`, warm_note: `/run/${unit}.warm`, go: `/run/${unit}.go` };
 }
 /**
  * A warm master older than this is not used (boot cold instead): the unit's RuntimeMaxSec leaves a
@@ -11321,7 +11308,7 @@ function unitScript(ctx, release, conf, more) {
  */
 function candidateWarmScript(ctx, id, conf) {
     const warm_program = `${(0,scripts/* serverProgram */.qX)('candidate_warm')}${importHook()}`;
-    return `${shell_fns/* KV_FN */.Tr}\n${unitScript(ctx, '', conf, { id, warm_program })}\n${(0,scripts/* serverScript */.fj)('candidate_warm', {})}`;
+    return `${unitScript(ctx, '', conf, { id, warm_program })}\n${(0,scripts/* serverScript */.fj)('candidate_warm', {})}`;
 }
 /**
  * The candidate's master booted early (templates/scripts/candidate_boot.sh), sent before the
@@ -11331,25 +11318,6 @@ function candidateWarmScript(ctx, id, conf) {
  */
 function candidateBootScript(ctx, release, conf, id = '') {
     return `${shell_fns/* NAP_FN */.lQ}\n${shell_fns/* KV_FN */.Tr}\n${unitScript(ctx, release, conf, { id })}\n${(0,scripts/* serverScript */.fj)('candidate_boot', {})}`;
-}
-/**
- * fork_worker and snapshot_made (templates/scripts/candidate_fork.sh): the candidate's one worker
- * forked once, by the backup as soon as its snapshot is made, or by the check. With `fns`, the
- * shell functions it needs (the backup's text has none of them).
- */
-function candidateForkScript(ctx, release, fns = true) {
-    const unit = candidateUnit(ctx);
-    const { marker, forked_note } = rootNotes(unit);
-    const script = (0,scripts/* serverScript */.fj)('candidate_fork', {
-        unit,
-        sock: `/run/${unit}/gunicorn.sock`,
-        release,
-        marker,
-        forked_note,
-        // As long as the check waits for the master's socket.
-        fork_wait_s: Math.max(1, Math.ceil(ctx.settings.deploy.healthTimeoutMs / 1000))
-    });
-    return fns ? `${shell_fns/* NAP_FN */.lQ}\n${shell_fns/* RUNNING_FN */.FA}\n${shell_fns/* KV_FN */.Tr}\n${script}\n` : script;
 }
 /** Takes the early boot's answer (it answers at once; the boot goes on beside what follows). */
 async function bootEarly(ctx, release, conf, id = '') {
@@ -11390,7 +11358,6 @@ function candidateScript(ctx, release, conf, importCheck = false) {
         shell_fns/* KV_FN */.Tr,
         appKindScript(),
         preload ? (0,preload_list/* preloadListScript */.V)(ctx, release) : '',
-        candidateForkScript(ctx, release, false),
         unitScript(ctx, release, conf, {
             health_timeout_ms: d.healthTimeoutMs,
             timeout_text: Math.round(d.healthTimeoutMs / 100) / 10,
@@ -11411,7 +11378,6 @@ const EARLY_SAYS = {
     yes: ' (its master booted beside the backup)',
     warm: ' (its master started warm while the release uploaded)'
 };
-const FORKED_SAYS = ' (its worker forked as soon as the backup had its snapshot)';
 function parseCandidate(stdout) {
     const [head, rest = ''] = stdout.split('\n--- body\n');
     const facts = {};
@@ -11435,7 +11401,6 @@ function parseCandidate(stdout) {
             ? { workerModule: facts.worker_module }
             : {}),
         ...(facts.early === 'yes' || facts.early === 'warm' ? { early: facts.early } : {}),
-        ...(facts.forked === 'backup' ? { forkedAtSnapshot: true } : {}),
         ...(facts.import === undefined
             ? {}
             : { imported: facts.import === 'ok', importMs: Number(facts.import_ms ?? 0) })
@@ -11479,7 +11444,7 @@ function candidateOutcome(ctx, run) {
         ? ` and ${d.smokePaths.length} smoke path${d.smokePaths.length > 1 ? 's' : ''}`
         : '';
     return {
-        detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s${EARLY_SAYS[c.early ?? 'no']}${c.forkedAtSnapshot ? FORKED_SAYS : ''}${c.workerModule ? ` (${c.workerModule}.UvicornWorker)` : ''}`,
+        detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s${EARLY_SAYS[c.early ?? 'no']}${c.workerModule ? ` (${c.workerModule}.UvicornWorker)` : ''}`,
         // Its own time, also when the check step already waited for it (the check in its worker).
         ms: res.serverMs ?? run.elapsedMs
     };

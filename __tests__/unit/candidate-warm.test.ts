@@ -45,11 +45,10 @@ function boot(note: string, envs: [string, string] = ['A=1\n', 'A=1\n']) {
 const now = () => Math.floor(Date.now() / 1000);
 
 test('a young warm master of this run, with the serving environment file, gets the go', () => {
-  const b = boot(`id=${ID}\nat=${now() - 5}\nmain=4242\ninvocation=abc123\nstarted=0\n`);
+  const b = boot(`id=${ID}\nat=${now() - 5}\nstarted=0\n`);
   expect(b.r.code).toBe(0);
   expect(b.goes).toBe(1);
-  // Its PID and run id, as the warm start noted them, for the check and the backup's fork.
-  expect(b.marker).toBe(`release=${ID}\nmain=4242\ninvocation=abc123\nbooted=0\n`);
+  expect(b.marker).toBe(`release=${ID}\nbooted=0\n`);
 });
 
 test("an old one, another run's, a failed start or a changed environment file: no go", () => {

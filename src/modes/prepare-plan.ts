@@ -9,7 +9,6 @@ import { downloadBackup } from '../steps/download.js';
 import { checkedByCandidate, checkRelease, checkRequest } from '../steps/check.js';
 import {
   bootEarly,
-  candidateForkScript,
   stopEarly,
   candidateBootRequest,
   candidateOutcome,
@@ -69,8 +68,6 @@ export function candidateConf(ctx: DeployContext): CandidateConfig {
 
 const always = (): boolean => true;
 const bootChecks = (p: Preparing): boolean => candidateBootChecks(p.ctx);
-/** With the candidate booted beside the backup: its worker forked at the backup's snapshot. */
-const forkAtSnapshot = (p: Preparing): string => (bootChecks(p) ? candidateForkScript(p.ctx, p.release) : '');
 
 /**
  * Prepare, in order: everything before the switch, each step able to fail with nothing changed
@@ -130,16 +127,15 @@ export const PREPARE_PLAN: readonly PlanStep<Preparing>[] = [
   {
     name: 'backup',
     together: bootChecks,
-    // First in the group: the candidate's master boots (no worker yet) beside the backup, which
-    // forks its worker once the database's snapshot is made (the release's code may run from then).
+    // First in the group: the candidate's master boots (no worker yet) beside the backup.
     request: (p) => [
       ...(bootChecks(p) ? [candidateBootRequest(p.ctx, p.release, candidateConf(p.ctx), p.id)] : []),
-      ...backupRequest(p.ctx, p.release, forkAtSnapshot(p))
+      ...backupRequest(p.ctx, p.release)
     ],
     run: async (p) => {
       if (!bootChecks(p)) return backupDatabase(p.ctx, p.release);
       await bootEarly(p.ctx, p.release, candidateConf(p.ctx), p.id);
-      return backupDatabase(p.ctx, p.release, forkAtSnapshot(p)).catch(async (err: unknown) => {
+      return backupDatabase(p.ctx, p.release).catch(async (err: unknown) => {
         await stopEarly(p.ctx);
         throw err;
       });

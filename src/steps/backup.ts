@@ -12,11 +12,11 @@ import { pgBackup, pgBackupRequest } from './pg-backup.js';
  * tables. The copy is checked before it counts, and only the newest backups-keep are kept.
  * The script is templates/scripts/backup.sh.
  */
-export function backupScript(ctx: DeployContext, release: string, before = ''): string {
+export function backupScript(ctx: DeployContext, release: string): string {
   const p = ctx.paths;
   const d = ctx.settings.deploy;
   const base = path.posix.basename(d.sqliteDb);
-  return `${before}${serverScript('backup', {
+  return serverScript('backup', {
     db: `${p.shared}/${d.sqliteDb}`,
     sqlite_db: d.sqliteDb,
     tmp: `${p.shared}/.backup-${release}.db`,
@@ -27,26 +27,22 @@ export function backupScript(ctx: DeployContext, release: string, before = ''): 
     base,
     keep: d.backupsKeep,
     root_read: rootReadProgram()
-  })}`;
+  });
 }
 
 const BACKUP_TIMEOUT_MS = 30 * 60_000;
 
-/**
- * The backup as a request to queue (none without sqlite-db); backupDatabase then takes its answer.
- * before: functions the SQLite backup calls once its snapshot is made (snapshot_made: the
- * candidate's worker forked then, candidateForkScript), the same text in both.
- */
-export function backupRequest(ctx: DeployContext, release: string, before = ''): QueuedRequest[] {
+/** The backup as a request to queue (none without sqlite-db); backupDatabase then takes its answer. */
+export function backupRequest(ctx: DeployContext, release: string): QueuedRequest[] {
   if (ctx.settings.database.kind === 'postgres') return pgBackupRequest(ctx, release);
   if (!ctx.settings.deploy.sqliteDb) return [];
-  return [{ text: backupScript(ctx, release, before), opts: { sudo: true, timeoutMs: BACKUP_TIMEOUT_MS } }];
+  return [{ text: backupScript(ctx, release), opts: { sudo: true, timeoutMs: BACKUP_TIMEOUT_MS } }];
 }
 
-export async function backupDatabase(ctx: DeployContext, release: string, before = ''): Promise<StepOutcome> {
+export async function backupDatabase(ctx: DeployContext, release: string): Promise<StepOutcome> {
   if (ctx.settings.database.kind === 'postgres') return pgBackup(ctx, release);
   if (!ctx.settings.deploy.sqliteDb) return { changed: false, detail: 'no sqlite-db set' };
-  const res = await runScript(ctx, 'backing up the database', backupScript(ctx, release, before), {
+  const res = await runScript(ctx, 'backing up the database', backupScript(ctx, release), {
     timeoutMs: BACKUP_TIMEOUT_MS,
     hint: 'Nothing was switched. Check the database and the free disk space on the server.'
   });

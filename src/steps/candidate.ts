@@ -37,15 +37,10 @@ export function importHook(): string {
 
 /**
  * Root's own notes in /run (only root writes there): a master booted early for this release, a
- * warm start under way, a warm master's go, and its worker forked (candidate_fork.sh).
+ * warm start under way, and a warm master's go.
  */
-function rootNotes(unit: string): { marker: string; warm_note: string; go: string; forked_note: string } {
-  return {
-    marker: `/run/${unit}.early`,
-    warm_note: `/run/${unit}.warm`,
-    go: `/run/${unit}.go`,
-    forked_note: `/run/${unit}.forked`
-  };
+function rootNotes(unit: string): { marker: string; warm_note: string; go: string } {
+  return { marker: `/run/${unit}.early`, warm_note: `/run/${unit}.warm`, go: `/run/${unit}.go` };
 }
 
 /**
@@ -92,7 +87,7 @@ function unitScript(ctx: DeployContext, release: string, conf: CandidateConfig, 
  */
 export function candidateWarmScript(ctx: DeployContext, id: string, conf: CandidateConfig): string {
   const warm_program = `${serverProgram('candidate_warm')}${importHook()}`;
-  return `${KV_FN}\n${unitScript(ctx, '', conf, { id, warm_program })}\n${serverScript('candidate_warm', {})}`;
+  return `${unitScript(ctx, '', conf, { id, warm_program })}\n${serverScript('candidate_warm', {})}`;
 }
 
 /**
@@ -108,26 +103,6 @@ export function candidateBootScript(
   id = ''
 ): string {
   return `${NAP_FN}\n${KV_FN}\n${unitScript(ctx, release, conf, { id })}\n${serverScript('candidate_boot', {})}`;
-}
-
-/**
- * fork_worker and snapshot_made (templates/scripts/candidate_fork.sh): the candidate's one worker
- * forked once, by the backup as soon as its snapshot is made, or by the check. With `fns`, the
- * shell functions it needs (the backup's text has none of them).
- */
-export function candidateForkScript(ctx: DeployContext, release: string, fns = true): string {
-  const unit = candidateUnit(ctx);
-  const { marker, forked_note } = rootNotes(unit);
-  const script = serverScript('candidate_fork', {
-    unit,
-    sock: `/run/${unit}/gunicorn.sock`,
-    release,
-    marker,
-    forked_note,
-    // As long as the check waits for the master's socket.
-    fork_wait_s: Math.max(1, Math.ceil(ctx.settings.deploy.healthTimeoutMs / 1000))
-  });
-  return fns ? `${NAP_FN}\n${RUNNING_FN}\n${KV_FN}\n${script}\n` : script;
 }
 
 /** Takes the early boot's answer (it answers at once; the boot goes on beside what follows). */
@@ -187,7 +162,6 @@ export function candidateScript(
     KV_FN,
     appKindScript(),
     preload ? preloadListScript(ctx, release) : '',
-    candidateForkScript(ctx, release, false),
     unitScript(ctx, release, conf, {
       health_timeout_ms: d.healthTimeoutMs,
       timeout_text: Math.round(d.healthTimeoutMs / 100) / 10,
@@ -210,8 +184,6 @@ const EARLY_SAYS = {
   warm: ' (its master started warm while the release uploaded)'
 } as const;
 
-const FORKED_SAYS = ' (its worker forked as soon as the backup had its snapshot)';
-
 export interface CandidateResult {
   ok: boolean;
   why: string;
@@ -228,8 +200,6 @@ export interface CandidateResult {
    * uploaded (warm), and forked its worker for the check.
    */
   early?: 'yes' | 'warm';
-  /** Its worker was forked by the backup once its snapshot was made (candidate_fork.sh). */
-  forkedAtSnapshot?: boolean;
   /** With importCheck only: whether its worker imported the app, and how long after the start. */
   imported?: boolean;
   importMs?: number;
@@ -257,7 +227,6 @@ export function parseCandidate(stdout: string): CandidateResult {
       ? { workerModule: facts.worker_module }
       : {}),
     ...(facts.early === 'yes' || facts.early === 'warm' ? { early: facts.early } : {}),
-    ...(facts.forked === 'backup' ? { forkedAtSnapshot: true } : {}),
     ...(facts.import === undefined
       ? {}
       : { imported: facts.import === 'ok', importMs: Number(facts.import_ms ?? 0) })
@@ -330,7 +299,7 @@ export function candidateOutcome(ctx: DeployContext, run: CandidateRun): StepOut
     ? ` and ${d.smokePaths.length} smoke path${d.smokePaths.length > 1 ? 's' : ''}`
     : '';
   return {
-    detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s${EARLY_SAYS[c.early ?? 'no']}${c.forkedAtSnapshot ? FORKED_SAYS : ''}${c.workerModule ? ` (${c.workerModule}.UvicornWorker)` : ''}`,
+    detail: `${d.healthPath} 200${paths} on a private socket in ${(c.ms / 1000).toFixed(2)} s${EARLY_SAYS[c.early ?? 'no']}${c.workerModule ? ` (${c.workerModule}.UvicornWorker)` : ''}`,
     // Its own time, also when the check step already waited for it (the check in its worker).
     ms: res.serverMs ?? run.elapsedMs
   };

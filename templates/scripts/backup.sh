@@ -4,17 +4,13 @@
 # WAL database while no worker has it open creates its -wal/-shm files owned by root, and until it
 # closes them every worker fails to open the database. The copy is checked before it counts
 # (exit 4), and only the newest $keep are kept.
-# Prologue: db sqlite_db tmp out user shared backups base keep root_read. Before it, when a
-# candidate boots beside it: snapshot_made (candidate_fork.sh).
+# Prologue: db sqlite_db tmp out user shared backups base keep root_read.
 if [ ! -f "$db" ]; then echo "skipped=no database at $sqlite_db yet"; exit 0; fi
 rm -f "$tmp"
 # A deploy's shell may run ahead of the app for the CPU (deploy_ahead.sh); copying and checking a
 # large database takes seconds to minutes, so from here this shell is back at the app's level.
 if [ "$(stat -c %s -- "$db")" -gt 67108864 ]; then echo 0 > /proc/self/autogroup 2>/dev/null || true; fi
 runuser -u "$user" -- sqlite3 -cmd '.timeout 15000' "$db" ".backup '$tmp'"
-# The snapshot is made: the release's own code may run from here (candidate_fork.sh, when a
-# candidate boots beside this backup).
-if declare -F snapshot_made >/dev/null; then snapshot_made; fi
 # The copy was made in shared/, which the app owns: root reads it once, never through a link
 # (a regular file of the app's user with one link), into backups/, which only root writes.
 rm -f "$out"

@@ -6,7 +6,6 @@
 # always stopped (a proven one in the background). Prologue: the unit's (candidate_unit.sh), then
 # release marker health_timeout_ms timeout_text health_path smoke_paths host health_expect
 # grace_ms grace_answers import_check preload. Before it (the caller's text): ms, nap, running, read_kv,
-# fork_worker and in_unit (candidate_fork.sh),
 # find_mismatch and report_worker_module (app_kind.sh), and with preload=yes install_preload_list
 # (preload_list.sh: the preload list of an import check).
 import_ms=
@@ -27,17 +26,11 @@ if [ -f "$marker" ]; then
   done
   rm -f "$marker"
   if [ "$seen" = "$release" ] && [ "$booted" = 0 ]; then
-    # A warm master's PID and run id came with the marker (asked of systemd beside the upload):
-    # running is enough. Otherwise one question to systemd for three answers: is it running, its
-    # run's id (for its log), its master's PID.
-    main=${kv[main]-}; invocation=${kv[invocation]-}
-    if [ -n "$main" ] && [ -n "$invocation" ] && running "$main" && in_unit "$main"; then
-      early=yes
-    else
-      read_kv <(systemctl show -p ActiveState -p InvocationID -p MainPID "$unit.service" 2>/dev/null || true)
-      invocation=${kv[InvocationID]-}; main=${kv[MainPID]-}
-      case "${kv[ActiveState]-}" in active|reloading) early=yes ;; esac
-    fi
+    # One question to systemd for three answers: is it running, its run's id (for its log), its
+    # master's PID.
+    read_kv <(systemctl show -p ActiveState -p InvocationID -p MainPID "$unit.service" 2>/dev/null || true)
+    invocation=${kv[InvocationID]-}; main=${kv[MainPID]-}
+    case "${kv[ActiveState]-}" in active|reloading) early=yes ;; esac
   fi
   # Started warm (candidate_warm.sh): its go is there.
   if [ -n "$early" ] && [ -f "$go" ]; then early=warm; fi
@@ -105,21 +98,17 @@ while :; do
   if master_gone; then code=000; why="Gunicorn exited before it served"; gone=yes; break; fi
   if [ -n "$early" ] && [ -z "$forked" ]; then
     why="Gunicorn's master did not listen on its socket"; code=000
-    # Forked once: by the backup from its snapshot on (its note is there, or it is still trying),
-    # or here.
-    if [ -e "$forked_note" ]; then forked=backup
-    elif [ ! -e "$forked_note.pending" ] && [ "$main" != 0 ] && fork_worker "$main"; then forked=check; fi
+    if [ -S "$sock" ] && [ "$main" != 0 ] && kill -s TTIN "$main" 2>/dev/null; then forked=yes; fi
   fi
   if { [ -z "$early" ] || [ -n "$forked" ]; } && checks; then
     echo "candidate=ok"; echo "ms=$(( $(ms) - start ))"
     [ -z "$early" ] || echo "early=$early"
-    [ -z "$forked" ] || echo "forked=$forked"
     report_worker_module
     imported
     [ "$preload" != yes ] || install_preload_list
     # Proven: it stops in the background (its Gunicorn's shutdown is not on the deploy's path); the
     # next candidate's stop waits for it, and RuntimeMaxSec ends it should nothing else.
-    trap - EXIT; rm -f -- "$body" "$go" "$forked_note" "$forked_note.pending"
+    trap - EXIT; rm -f -- "$body" "$go"
     systemctl stop --no-block "$unit.service" >/dev/null 2>&1 || true
     exit 0
   fi

@@ -7,8 +7,6 @@
 # The marker is written before this returns, so the check after the backup always knows whether
 # a boot was started for this release, and waits for its line.
 printf 'release=%s\n' "$release" > "$marker"
-rm -f -- "$forked_note" "$forked_note.pending"
-main=""; invocation=""
 # A master started warm by this run (candidate_warm.sh) gets the go when its environment file is the
 # staged one byte for byte (its venv it checks itself: another venv makes it boot cold).
 warm=""
@@ -16,7 +14,6 @@ if [ -f "$warm_note" ]; then
   waited=0
   while :; do
     read_kv "$warm_note"; seen=${kv[id]-}; at=${kv[at]:-0}; started=${kv[started]-}
-    main=${kv[main]-}; invocation=${kv[invocation]-}
     if [ "$seen" != "$id" ] || [ -n "$started" ] || [ "$waited" -ge 200 ]; then break; fi
     nap 0.01; waited=$((waited + 1))
   done
@@ -28,9 +25,7 @@ if [ -f "$warm_note" ]; then
 fi
 if [ -n "$warm" ]; then
   go_candidate
-  # Its PID and run id as the warm start noted them (the check and the backup's snapshot_made read
-  # them here); booted last, in the same write.
-  printf 'main=%s\ninvocation=%s\nbooted=0\n' "$main" "$invocation" >> "$marker"
+  echo "booted=0" >> "$marker"
   exit 0
 fi
 (

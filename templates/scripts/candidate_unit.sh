@@ -2,12 +2,12 @@
 # The candidate's transient unit (src/steps/candidate.ts): the release booted the way the service
 # runs it (its venv, the staged environment file and Gunicorn config, as the app user, with the
 # unit's sandboxing), on a private unix socket, with no socket activation. Prologue: unit user
-# env_file rel runtime_max_s path_env python import_hook gunicorn_conf sock wsgi_app go forked_note, and for
+# env_file rel runtime_max_s path_env python import_hook gunicorn_conf sock wsgi_app go, and for
 # the warm start live_env live_conf current warm_program.
 stop_candidate() {
   systemctl stop "$unit.service" >/dev/null 2>&1 || true
   systemctl reset-failed "$unit.service" >/dev/null 2>&1 || true
-  rm -f -- "$go" "$forked_note" "$forked_note.pending"
+  rm -f -- "$go"
 }
 # The unit's properties, the same for every way it starts.
 unit_props() {

@@ -5,21 +5,13 @@
 # new one's); candidate_boot.sh then gives it the go, or stops it and boots cold. Prologue: the
 # unit's (candidate_unit.sh), then warm_note (root's note in /run) and id (this run's release id
 # as asked). The note says, before this returns, that a start is under way and when; the start's
-# result follows as started=RC, after its master's PID and run id (main=, invocation=). Before it:
-# read_kv.
-rm -f -- "$go" "$warm_note" "$forked_note" "$forked_note.pending"
+# result follows as started=RC.
+rm -f -- "$go" "$warm_note"
 if [ -L "$current" ]; then
   printf 'id=%s\nat=%s\n' "$id" "$EPOCHSECONDS" > "$warm_note"
   (
     stop_candidate
     if warm_candidate; then rc=0; else rc=$?; fi
-    # Its master's PID and its run's id, asked of systemd here, beside the upload: the check then
-    # needs no question to systemd on its path. Written with the result, in one write.
-    main=""; invocation=""
-    if [ "$rc" = 0 ]; then
-      read_kv <(systemctl show -p MainPID -p InvocationID "$unit.service" 2>/dev/null || true)
-      main=${kv[MainPID]-}; invocation=${kv[InvocationID]-}
-    fi
-    printf 'main=%s\ninvocation=%s\nstarted=%s\n' "$main" "$invocation" "$rc" >> "$warm_note"
+    echo "started=$rc" >> "$warm_note"
   ) </dev/null >/dev/null 2>&1 &
 fi
