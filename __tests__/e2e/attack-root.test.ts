@@ -384,3 +384,38 @@ test('planted files: status, logs and logrotate over /var/log/APP', async () => 
   expect(await onServer(server, 'stat -c %U /var/log/shop/access.log.1')).toBe('shop\n');
   expect((await getJson(server, '/health')).status).toBe(200);
 }, 300_000);
+
+test("planted files: the prune among the build user's releases, as old releases and as a kept release's venv link", async () => {
+  // The prune resolves links with `cd -P` (a chdir, no file opened) and renames what goes into
+  // root's trash, which a low-priority unit then empties with rm -rf.
+  const ids = async (): Promise<string[]> =>
+    (await onServer(server, 'ls -1 /srv/shop/releases')).trim().split('\n');
+  // Kept, with many kept: a release that is not the serving one gets its .venv link replaced.
+  const [, kept] = (await ids()).slice(-2);
+  const keptVenv: Target = { dir: `/srv/shop/releases/${kept}`, owner: 'shop-build', names: ['.venv'] };
+  await attackStep(server, [keptVenv], async () => {
+    const { report, lines } = await deploy(server, app, { 'keep-releases': '20' });
+    expect(report.error).toBeUndefined();
+    return { texts: [...lines, JSON.stringify(report)] };
+  });
+  // Gone, with two kept: names that sort before every release, so each deploy's prune takes them.
+  const old: Target = {
+    dir: '/srv/shop/releases',
+    owner: 'shop-build',
+    names: ['20000101T000000Z-gd0', '20000101T000001Z-gd1', '20000101T000002Z-gd2', '20000101T000003Z-gd3']
+  };
+  await attackStep(server, [old], async () => {
+    const { report, lines } = await deploy(server, app, { 'keep-releases': '2' });
+    expect(report.error).toBeUndefined();
+    const prune = report.hosts[0]!.steps.find((st) => st.name === 'prune')?.detail ?? '';
+    // All four planted names went, with the releases beyond the newest two.
+    expect(Number(/(\d+) releases and/.exec(prune)?.[1])).toBeGreaterThanOrEqual(4);
+    // Root's trash empties in the background: wait for it before the root-only file is checked.
+    await onServer(
+      server,
+      'for i in $(seq 100); do [ -z "$(ls -A /srv/shop/.deploy/trash 2>/dev/null)" ] && break; sleep 0.1; done'
+    );
+    return { texts: [...lines, JSON.stringify(report)] };
+  });
+  expect((await getJson(server, '/health')).status).toBe(200);
+}, 600_000);
