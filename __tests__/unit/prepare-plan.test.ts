@@ -82,6 +82,9 @@ test('a code-only delta: the prepare goes with the layout, the rest with the del
   // the backup step gives it the go (or boots one cold) first; the check's request forks its worker.
   const layout = t.remote.calls.findIndex((c) => /^# layout\.sh$/m.test(c.text));
   expect(t.remote.calls.findIndex((c) => /^# candidate_warm\.sh$/m.test(c.text))).toBe(layout);
+  // With a lock already held (provision's first deploy), the shell keeps the usual CPU share: only
+  // a deploy of its own goes ahead of the app (deploy_ahead.sh; e2e deploy-speed shows that one).
+  expect(t.remote.matching(/^# deploy_ahead\.sh$/m)).toHaveLength(0);
   expect(t.remote.matching(/^# candidate_warm\.sh$/m)).toHaveLength(1);
   expect(t.remote.matching(/^# candidate_boot\.sh$/m).map((c) => c.step)).toEqual(['backup']);
   expect(t.remote.matching(/^# candidate\.sh$/m).map((c) => c.step)).toEqual(['check']);

@@ -87053,7 +87053,8 @@ async function prepareRelease(host, held) {
     plan.sendAfter('layout');
     // The candidate's master starts warm behind the layout, while the release uploads.
     const warm = candidateBootChecks(ctx) ? candidateWarmScript(ctx, p.id, candidateConf(ctx)) : '';
-    p.layingOut = ensureLayout(ctx, held ? undefined : owner, warm, true);
+    // A deploy of its own (not provision's, whose shell goes on with other steps) ahead of the app.
+    p.layingOut = ensureLayout(ctx, held ? undefined : owner, warm, !held);
     p.layingOut.catch(() => undefined);
     // While the server takes the lock and lays out, what the upload's answer would start.
     void prepareRenderAhead();
