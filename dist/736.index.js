@@ -6320,6 +6320,8 @@ function withAudit(mode, event, facts, skip = () => false) {
     };
 }
 
+// EXTERNAL MODULE: ./src/ssh/shell-fns.ts
+var shell_fns = __webpack_require__(5816);
 ;// CONCATENATED MODULE: ./src/metrics/status.ts
 
 
@@ -6363,6 +6365,7 @@ function metricsFacts(raw, now, ago) {
 
 
 
+
 /** History lines read back for the audit fields of the serving and previous releases. */
 const HISTORY_TAIL = 300;
 /**
@@ -6389,7 +6392,7 @@ function statusScript(ctx) {
         health_url: (0,health/* healthUrl */.g)(ctx.settings, ctx.settings.deploy.healthPath),
         url_given: given ? 1 : 0
     });
-    return `${facts}${metricsStatusLines(p.app)}
+    return `${shell_fns/* KV_FN */.Tr}\n${facts}${metricsStatusLines(p.app)}
 echo '--- history'; tail -n ${HISTORY_TAIL} ${(0,quote/* shQuote */.U)(p.history)} 2>/dev/null; exit 0`;
 }
 

@@ -89978,6 +89978,7 @@ function metricsFacts(raw, now, ago) {
 
 
 
+
 /** History lines read back for the audit fields of the serving and previous releases. */
 const HISTORY_TAIL = 300;
 /**
@@ -90004,7 +90005,7 @@ function statusScript(ctx) {
         health_url: healthUrl(ctx.settings, ctx.settings.deploy.healthPath),
         url_given: given ? 1 : 0
     });
-    return `${facts}${metricsStatusLines(p.app)}
+    return `${KV_FN}\n${facts}${metricsStatusLines(p.app)}
 echo '--- history'; tail -n ${HISTORY_TAIL} ${shQuote(p.history)} 2>/dev/null; exit 0`;
 }
 

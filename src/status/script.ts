@@ -2,6 +2,7 @@ import type { DeployContext } from '../deploy/context.js';
 import { healthUrl } from '../deploy/health.js';
 import { serverScript } from '../render/scripts.js';
 import { shQuote } from '../ssh/quote.js';
+import { KV_FN } from '../ssh/shell-fns.js';
 import { statesDir } from '../deploy/release-record.js';
 import { maintenanceConf } from '../maintenance/paths.js';
 import { metricsStatusLines } from '../metrics/status.js';
@@ -33,6 +34,6 @@ export function statusScript(ctx: DeployContext): string {
     health_url: healthUrl(ctx.settings, ctx.settings.deploy.healthPath),
     url_given: given ? 1 : 0
   });
-  return `${facts}${metricsStatusLines(p.app)}
+  return `${KV_FN}\n${facts}${metricsStatusLines(p.app)}
 echo '--- history'; tail -n ${HISTORY_TAIL} ${shQuote(p.history)} 2>/dev/null; exit 0`;
 }

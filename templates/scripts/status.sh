@@ -4,7 +4,7 @@
 # app or the build user can write (the release's own REVISION is not read: the commit comes from
 # the history). The health URL is the inputs' with url_given = 1, else the health check's own.
 # Prologue: current states_dir lock_owner maintenance_conf svc socket app_units nginx_site dir
-# backups health_script health_url url_given.
+# backups health_script health_url url_given. Before it: read_kv.
 set +e
 now=$(date +%s); echo "now=$now"
 target=$(readlink "$current" 2>/dev/null); release=${target##*/}; echo "release=$release"
@@ -13,10 +13,8 @@ target=$(readlink "$current" 2>/dev/null); release=${target##*/}; echo "release=
 [ -e "$lock_owner" ] && echo "deploying=$(sed -n 's/^run=//p' "$lock_owner" | head -c 200)"
 # shellcheck disable=SC2015 # echo does not fail
 [ -e "$maintenance_conf" ] && echo "maintenance=on" || echo "maintenance=off"
-pid=; active=; sub=
-while IFS='=' read -r k v; do
-  case "$k" in MainPID) pid=$v ;; ActiveState) active=$v ;; SubState) sub=$v ;; esac
-done < <(systemctl show "$svc" -p MainPID -p ActiveState -p SubState 2>/dev/null)
+read_kv <(systemctl show "$svc" -p MainPID -p ActiveState -p SubState 2>/dev/null)
+pid=${kv[MainPID]-}; active=${kv[ActiveState]-}; sub=${kv[SubState]-}
 echo "service=$active/$sub"
 if [[ "$pid" =~ ^[1-9][0-9]*$ ]]; then
   echo "uptime=$(ps -o etimes= -p "$pid" | tr -d ' ')"
