@@ -75,6 +75,11 @@ test('a code-only deploy runs its root commands in one sudo session and reports 
   );
 });
 
+/** The nice of each `WHO /autogroup-N nice K` line of `text` (cat /proc/PID/autogroup), in order. */
+function autogroupNices(text: string, who: string): string[] {
+  return [...text.matchAll(new RegExp(`^${who} /autogroup-\\d+ nice (-?\\d+)$`, 'gm'))].map((m) => m[1]!);
+}
+
 /**
  * Watches, as root, every 20 ms, the root shell's session (its bash, not sudo's monitor; `[#]`: not
  * the watcher's own text) and the app's master: each one's autogroup nice, in the order seen (a
@@ -100,9 +105,7 @@ async function watchAutogroups(): Promise<() => Promise<Autogroups>> {
     );
     const cores = Number(/^cores (\d+)$/m.exec(seen)?.[1]);
     const nices = (who: string): string[] =>
-      [...seen.matchAll(new RegExp(`^${who} /autogroup-\\d+ nice (-?\\d+)$`, 'gm'))]
-        .map((m) => m[1]!)
-        .filter((n, i, all) => i === 0 || all[i - 1] !== n);
+      autogroupNices(seen, who).filter((n, i, all) => i === 0 || all[i - 1] !== n);
     // The shell is at 0 from its start until the layout's request (after the lock): a look may
     // or may not fall in those few ms, so a first 0 before anything else is left out.
     const shell = (): string[] => {
@@ -167,7 +170,7 @@ test('what the build user leaves running from the venv lookup does not share the
     );
     // The note is back (the lookup asked the Python), and what it left runs at nice 0.
     expect(left).toMatch(/gunicorn\/__init__\.py/);
-    const nices = [...left.matchAll(/^left \/autogroup-\d+ nice (-?\d+)$/gm)].map((m) => m[1]);
+    const nices = autogroupNices(left, 'left');
     expect(nices.length).toBeGreaterThan(0);
     expect(new Set(nices)).toEqual(new Set(['0']));
   } finally {
